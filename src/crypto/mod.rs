@@ -1,0 +1,15 @@
+//! Cryptographic primitives: the only module that names `ring` or a
+//! RustCrypto crate. Everything above it works with ferrotls types.
+
+pub mod aead;
+pub mod cbc;
+pub mod hash;
+pub mod hkdf;
+pub mod hmac;
+pub mod kx;
+pub mod prf;
+pub mod rng;
+pub mod secret;
+pub mod sign;
+
+pub use secret::Secret;

@@ -1,0 +1,135 @@
+//! The one error type of the crate. Every variant caused by the peer knows
+//! the alert it deserves ([`Error::alert`], after RFC 8446 §6.2); variants
+//! caused locally say so by returning `None` or `internal_error`.
+
+use crate::msgs::enums::AlertDescription;
+use core::fmt;
+
+/// Everything that can go wrong in ferrotls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The peer's bytes do not parse: `decode_error`.
+    Decode(&'static str),
+    /// The peer's bytes parse but carry a value that is not allowed here:
+    /// `illegal_parameter`.
+    IllegalParameter(&'static str),
+    /// A record or message arrived where the protocol allows none of its
+    /// kind: `unexpected_message`.
+    UnexpectedMessage(&'static str),
+    /// A protected record failed its integrity or padding check:
+    /// `bad_record_mac`. Deliberately carries no detail (RFC 5246 §6.2.3.2).
+    BadRecordMac,
+    /// A record, or the plaintext inside it, is longer than allowed:
+    /// `record_overflow`.
+    RecordOverflow,
+    /// A signature, Finished or PSK binder did not verify: `decrypt_error`.
+    DecryptError(&'static str),
+    /// The peer offered nothing acceptable: `handshake_failure`.
+    HandshakeFailure(&'static str),
+    /// The peer's protocol version is not supported: `protocol_version`.
+    ProtocolVersion(&'static str),
+    /// A mandatory extension is absent: `missing_extension`.
+    MissingExtension(&'static str),
+    /// The peer sent an extension it may not send here:
+    /// `unsupported_extension`.
+    UnsupportedExtension(&'static str),
+    /// A peer message exceeds one of this crate's bounded limits (handshake
+    /// message size, buffered plaintext, consecutive empty records, ...):
+    /// `illegal_parameter`, as OpenSSL and BoringSSL answer an excessive
+    /// message size.
+    LimitExceeded(&'static str),
+    /// The peer sent this alert; no alert is sent back.
+    AlertReceived(AlertDescription),
+    /// The caller's buffer is too short; `needed` bytes are required and
+    /// nothing was copied.
+    BufferTooSmall {
+        /// The size the buffer must have.
+        needed: usize,
+    },
+    /// A value was too long for the length prefix it must be encoded with.
+    EncodeOverflow,
+    /// The record sequence number would wrap; the connection must end
+    /// (RFC 8446 §5.3, RFC 5246 §6.1).
+    SequenceNumberExhausted,
+    /// A cryptographic operation failed for a local reason (bad key
+    /// material, random generator failure): `internal_error`.
+    Crypto(&'static str),
+}
+
+impl Error {
+    /// The alert to send for this error, or `None` when none should be sent
+    /// (the peer's own alert, or a local API error).
+    pub fn alert(&self) -> Option<AlertDescription> {
+        use AlertDescription as A;
+        Some(match self {
+            Self::Decode(_) => A::DecodeError,
+            Self::IllegalParameter(_) | Self::LimitExceeded(_) => A::IllegalParameter,
+            Self::UnexpectedMessage(_) => A::UnexpectedMessage,
+            Self::BadRecordMac => A::BadRecordMac,
+            Self::RecordOverflow => A::RecordOverflow,
+            Self::DecryptError(_) => A::DecryptError,
+            Self::HandshakeFailure(_) => A::HandshakeFailure,
+            Self::ProtocolVersion(_) => A::ProtocolVersion,
+            Self::MissingExtension(_) => A::MissingExtension,
+            Self::UnsupportedExtension(_) => A::UnsupportedExtension,
+            Self::EncodeOverflow | Self::Crypto(_) | Self::SequenceNumberExhausted => {
+                A::InternalError
+            }
+            Self::AlertReceived(_) | Self::BufferTooSmall { .. } => return None,
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Decode(why) => write!(f, "decode error: {why}"),
+            Self::IllegalParameter(why) => write!(f, "illegal parameter: {why}"),
+            Self::UnexpectedMessage(why) => write!(f, "unexpected message: {why}"),
+            Self::BadRecordMac => f.write_str("bad record MAC"),
+            Self::RecordOverflow => f.write_str("record overflow"),
+            Self::DecryptError(why) => write!(f, "decrypt error: {why}"),
+            Self::HandshakeFailure(why) => write!(f, "handshake failure: {why}"),
+            Self::ProtocolVersion(why) => write!(f, "protocol version: {why}"),
+            Self::MissingExtension(why) => write!(f, "missing extension: {why}"),
+            Self::UnsupportedExtension(why) => write!(f, "unsupported extension: {why}"),
+            Self::LimitExceeded(what) => write!(f, "limit exceeded: {what}"),
+            Self::AlertReceived(alert) => write!(f, "peer sent alert {alert:?}"),
+            Self::BufferTooSmall { needed } => {
+                write!(f, "buffer too small: {needed} bytes needed")
+            }
+            Self::EncodeOverflow => f.write_str("value too long for its length prefix"),
+            Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
+            Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peer_errors_name_their_alerts() {
+        assert_eq!(
+            Error::Decode("x").alert(),
+            Some(AlertDescription::DecodeError)
+        );
+        assert_eq!(
+            Error::BadRecordMac.alert(),
+            Some(AlertDescription::BadRecordMac)
+        );
+        assert_eq!(
+            Error::IllegalParameter("x").alert(),
+            Some(AlertDescription::IllegalParameter)
+        );
+        assert_eq!(
+            Error::AlertReceived(AlertDescription::HandshakeFailure).alert(),
+            None
+        );
+        assert_eq!(Error::BufferTooSmall { needed: 3 }.alert(), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! ferrotls: a TLS 1.0–1.3 engine written from scratch, client and server,
+//! with exact, documented session-identifier semantics.
+//!
+//! Layers, bottom up (see `docs/architecture.md`): [`codec`] reads and
+//! writes the wire syntax, [`msgs`] types every message, [`crypto`] wraps
+//! the primitive crates, [`record`] frames and protects records, and
+//! [`keyschedule`] derives every secret of TLS 1.0–1.3.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod codec;
+pub mod crypto;
+pub mod error;
+pub mod keyschedule;
+pub mod msgs;
+pub mod record;
+
+pub use error::Error;
