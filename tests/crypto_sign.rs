@@ -16,15 +16,9 @@ use ferrotls::crypto::verify::{
 use ferrotls::msgs::enums::SignatureScheme as S;
 use ferrotls::Error;
 
-/// The signing keys `make.sh` generates; RSA-8192 needs the `rsa` crate
-/// (feature `legacy`) because ring signs with at most 4096 bits.
-fn key_names() -> Vec<&'static str> {
-    let mut names = vec!["rsa2048", "rsa4096", "p256", "p384", "ed25519"];
-    if cfg!(feature = "legacy") {
-        names.push("rsa8192");
-    }
-    names
-}
+/// The signing keys `make.sh` generates for the brief's key types; the
+/// RSA-8192 key has its own test below.
+const KEY_NAMES: [&str; 5] = ["rsa2048", "rsa4096", "p256", "p384", "ed25519"];
 
 fn load(name: &str) -> SigningKey {
     SigningKey::from_pkcs8_der(&key_file(&format!("{name}.pk8.der")))
@@ -43,7 +37,7 @@ fn openssl_public_key(name: &str) -> PublicKey {
 
 /// Every algorithm a key of this type signs with, legacy ones included.
 fn algorithms(name: &str) -> Vec<A> {
-    let mut algs = match name {
+    let modern = match name {
         "p256" => vec![A::Ecdsa(H::Sha256)],
         "p384" => vec![A::Ecdsa(H::Sha384)],
         "ed25519" => vec![A::Ed25519],
@@ -56,13 +50,28 @@ fn algorithms(name: &str) -> Vec<A> {
             A::RsaPss(H::Sha512),
         ],
     };
-    #[cfg(feature = "legacy")]
+    let legacy = legacy_signatures(name).into_iter().map(|(_, alg)| alg);
+    modern.into_iter().chain(legacy).collect()
+}
+
+/// The legacy algorithms a key of this type signs with, each with the
+/// suffix of the signature file `make.sh` made with openssl.
+#[cfg(feature = "legacy")]
+fn legacy_signatures(name: &str) -> Vec<(&'static str, A)> {
     match name {
-        "p256" | "p384" => algs.push(A::Ecdsa(H::Sha1)),
-        "ed25519" => {}
-        _ => algs.extend([A::RsaPkcs1(H::Sha1), A::RsaPkcs1Md5Sha1]),
+        "p256" | "p384" => vec![("ecdsa-sha1", A::Ecdsa(H::Sha1))],
+        "ed25519" => vec![],
+        _ => vec![
+            ("pkcs1-sha1", A::RsaPkcs1(H::Sha1)),
+            ("md5sha1", A::RsaPkcs1Md5Sha1),
+        ],
     }
-    algs
+}
+
+/// Without feature `legacy` there are none.
+#[cfg(not(feature = "legacy"))]
+fn legacy_signatures(_name: &str) -> Vec<(&'static str, A)> {
+    Vec::new()
 }
 
 fn flip_bit(bytes: &[u8], index: usize) -> Vec<u8> {
@@ -76,7 +85,7 @@ const MESSAGE: &[u8] = b"the transcript hash a CertificateVerify covers";
 
 #[test]
 fn every_key_form_gives_the_public_key_openssl_exported() {
-    for name in key_names() {
+    for name in KEY_NAMES {
         assert_eq!(load(name).public_key(), openssl_public_key(name), "{name}");
     }
     for name in ["rsa2048", "rsa4096"] {
@@ -115,7 +124,7 @@ fn keys_offer_the_schemes_of_their_type() {
 
 #[test]
 fn every_scheme_signs_and_verifies_and_tampering_is_decrypt_error() {
-    for name in key_names() {
+    for name in KEY_NAMES {
         let key = load(name);
         let public = key.public_key();
         for scheme in key.schemes() {
@@ -137,7 +146,7 @@ fn every_scheme_signs_and_verifies_and_tampering_is_decrypt_error() {
 
 #[test]
 fn every_algorithm_signs_and_verifies_and_tampering_is_decrypt_error() {
-    for name in key_names() {
+    for name in KEY_NAMES {
         let key = load(name);
         let public = key.public_key();
         for alg in algorithms(name) {
@@ -154,6 +163,43 @@ fn every_algorithm_signs_and_verifies_and_tampering_is_decrypt_error() {
             }
         }
     }
+}
+
+/// ring signs with at most 4096-bit RSA keys; with feature `legacy` the
+/// `rsa` crate signs with larger ones. One algorithm per code path (PSS,
+/// PKCS#1 v1.5 with a SHA-2 DigestInfo, with the SHA-1 DigestInfo, and
+/// without DigestInfo) keeps this slow debug-build test short.
+#[cfg(feature = "legacy")]
+#[test]
+fn rsa_8192_signs_through_the_rsa_crate_and_openssl_agrees() {
+    let scratch = Scratch::new("sign-rsa8192");
+    let message = key_file("message.bin");
+    let key = load("rsa8192");
+    assert_eq!(key.public_key(), openssl_public_key("rsa8192"));
+    assert_eq!(key.schemes().len(), 7);
+    for alg in [
+        A::RsaPss(H::Sha256),
+        A::RsaPkcs1(H::Sha384),
+        A::RsaPkcs1(H::Sha1),
+        A::RsaPkcs1Md5Sha1,
+    ] {
+        let sig = key.sign(alg, &message).unwrap();
+        assert_eq!(sig.len(), 1024);
+        verify(&key.public_key(), alg, &message, &sig).unwrap();
+        let (ok, output) = openssl_accepts(&scratch, "rsa8192", alg, &sig);
+        assert!(
+            ok,
+            "openssl rejects our rsa8192 {alg:?} signature: {output}"
+        );
+    }
+}
+
+/// Without feature `legacy`, RSA keys above ring's 4096 bits do not load.
+#[cfg(not(feature = "legacy"))]
+#[test]
+fn rsa_8192_needs_the_legacy_feature() {
+    let got = SigningKey::from_pkcs8_der(&key_file("rsa8192.pk8.der"));
+    assert!(matches!(got, Err(Error::Crypto(_))), "{got:?}");
 }
 
 #[test]
@@ -248,7 +294,7 @@ fn verifying_with_an_unfit_scheme_or_algorithm_is_illegal_parameter() {
 /// The signatures `make.sh` made with `openssl dgst -sign` / `pkeyutl
 /// -sign`, by file suffix.
 fn openssl_signatures(name: &str) -> Vec<(&'static str, A)> {
-    let mut sigs = match name {
+    let modern = match name {
         "p256" | "p384" => vec![
             ("ecdsa-sha256", A::Ecdsa(H::Sha256)),
             ("ecdsa-sha384", A::Ecdsa(H::Sha384)),
@@ -263,22 +309,13 @@ fn openssl_signatures(name: &str) -> Vec<(&'static str, A)> {
             ("pss-sha512", A::RsaPss(H::Sha512)),
         ],
     };
-    #[cfg(feature = "legacy")]
-    match name {
-        "p256" | "p384" => sigs.push(("ecdsa-sha1", A::Ecdsa(H::Sha1))),
-        "ed25519" => {}
-        _ => sigs.extend([
-            ("pkcs1-sha1", A::RsaPkcs1(H::Sha1)),
-            ("md5sha1", A::RsaPkcs1Md5Sha1),
-        ]),
-    }
-    sigs
+    [modern, legacy_signatures(name)].concat()
 }
 
 #[test]
 fn signatures_made_by_openssl_verify() {
     let message = key_file("message.bin");
-    for name in ["rsa2048", "rsa4096", "p256", "p384", "ed25519"] {
+    for name in KEY_NAMES {
         let public = openssl_public_key(name);
         for (suffix, alg) in openssl_signatures(name) {
             let sig = key_file(&format!("{name}.{suffix}.sig"));
@@ -360,7 +397,7 @@ fn openssl_accepts(scratch: &Scratch, name: &str, alg: A, sig: &[u8]) -> (bool, 
 fn our_signatures_verify_with_openssl() {
     let scratch = Scratch::new("sign-openssl");
     let message = key_file("message.bin");
-    for name in key_names() {
+    for name in KEY_NAMES {
         let key = load(name);
         for alg in algorithms(name) {
             let sig = key.sign(alg, &message).unwrap();
