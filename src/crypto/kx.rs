@@ -11,13 +11,16 @@
 //! own `SystemRandom`, not from an injected RNG.
 
 use crate::crypto::secret::Secret;
+use crate::crypto::verify::{P256_POINT_LEN, P384_POINT_LEN};
 use crate::error::Error;
 use crate::msgs::enums::NamedGroup;
 use ring::agreement;
 use ring::rand::SystemRandom;
 
-/// The groups [`KeyShare::generate`] supports, in preference order.
-pub const SUPPORTED_GROUPS: &[NamedGroup] = &[
+/// The length of an X25519 public key and shared secret (RFC 7748 §5).
+pub const X25519_LEN: usize = 32;
+
+const SUPPORTED_GROUPS: &[NamedGroup] = &[
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
@@ -29,13 +32,13 @@ pub fn supported_groups() -> &'static [NamedGroup] {
 }
 
 /// The length of a public key of `group` in TLS wire form, `None` for an
-/// unsupported group: 32 for X25519 (RFC 7748 §5), 65 and 97 for the
-/// uncompressed P-256 and P-384 points (RFC 8446 §4.2.8.2).
+/// unsupported group: [`X25519_LEN`] for X25519, and the uncompressed
+/// P-256 and P-384 points (RFC 8446 §4.2.8.2) for the NIST curves.
 pub fn public_key_len(group: NamedGroup) -> Option<usize> {
     match group {
-        NamedGroup::X25519 => Some(32),
-        NamedGroup::secp256r1 => Some(65),
-        NamedGroup::secp384r1 => Some(97),
+        NamedGroup::X25519 => Some(X25519_LEN),
+        NamedGroup::secp256r1 => Some(P256_POINT_LEN),
+        NamedGroup::secp384r1 => Some(P384_POINT_LEN),
         _ => None,
     }
 }

@@ -351,8 +351,12 @@ fn pkcs8_parts(input: &[u8]) -> Result<Pkcs8Parts<'_>, Error> {
     }
     let mut alg_id = Reader::new(der::element(&mut info, der::SEQUENCE)?);
     let algorithm = der::element(&mut alg_id, der::OID)?;
+    // EC keys name their curve here (RFC 5480 §2.1.1); RSA has NULL and
+    // Ed25519 nothing, which the loaders do not need.
     let parameters = der::optional(&mut alg_id, der::OID)?;
     let private_key = der::element(&mut info, der::OCTET_STRING)?;
+    // Optional attributes and, in v2, the public key may follow; the
+    // loaders check the key pair themselves.
     Ok(Pkcs8Parts {
         algorithm,
         parameters,

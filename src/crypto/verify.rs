@@ -16,6 +16,7 @@
 //! [`Error::IllegalParameter`]. ring reports a well-formed EC point that is
 //! not on its curve like a bad signature, so that case is a `DecryptError`.
 
+use crate::codec::Reader;
 use crate::crypto::hash::HashAlgorithm;
 use crate::error::Error;
 use crate::msgs::enums::SignatureScheme;
@@ -291,8 +292,8 @@ fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), 
 /// The bit length of the modulus of a DER `RSAPublicKey` (RFC 8017 §A.1.1).
 fn rsa_modulus_bits(der: &[u8]) -> Result<usize, Error> {
     let parse = || -> Result<usize, Error> {
-        let mut outer = crate::codec::Reader::new(der);
-        let mut seq = crate::codec::Reader::new(der::element(&mut outer, der::SEQUENCE)?);
+        let mut outer = Reader::new(der);
+        let mut seq = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
         outer.finish()?;
         let modulus = der::positive_integer(&mut seq)?;
         der::positive_integer(&mut seq)?;
@@ -455,9 +456,7 @@ mod legacy {
 
 #[cfg(test)]
 mod tests {
-    use super::der;
     use super::*;
-    use crate::codec::Reader;
 
     #[test]
     fn der_lengths_must_be_minimal() {
