@@ -329,6 +329,46 @@ fn signatures_made_by_openssl_verify() {
     }
 }
 
+/// `key` with its bytes replaced by `bytes`, same variant.
+fn same_type(key: &PublicKey, bytes: Vec<u8>) -> PublicKey {
+    match key {
+        PublicKey::Rsa(_) => PublicKey::Rsa(bytes),
+        PublicKey::EcdsaP256(_) => PublicKey::EcdsaP256(bytes),
+        PublicKey::EcdsaP384(_) => PublicKey::EcdsaP384(bytes),
+        PublicKey::Ed25519(_) => PublicKey::Ed25519(bytes),
+    }
+}
+
+#[test]
+fn damaged_public_keys_are_errors_not_panics() {
+    let message = key_file("message.bin");
+    for name in KEY_NAMES {
+        let public = openssl_public_key(name);
+        let bytes = public.as_bytes();
+        // One signature per key keeps the debug build quick; the fuzz
+        // target `sign_keys` covers every algorithm.
+        for (suffix, alg) in openssl_signatures(name).into_iter().take(1) {
+            let sig = key_file(&format!("{name}.{suffix}.sig"));
+            for len in 0..bytes.len() {
+                let cut = same_type(&public, bytes[..len].to_vec());
+                assert!(
+                    verify(&cut, alg, &message, &sig).is_err(),
+                    "{name} cut at {len}"
+                );
+            }
+            for bit in (0..bytes.len() * 8).step_by(7) {
+                let mut flipped = bytes.to_vec();
+                flipped[bit / 8] ^= 1 << (bit % 8);
+                let flipped = same_type(&public, flipped);
+                assert!(
+                    verify(&flipped, alg, &message, &sig).is_err(),
+                    "{name}.{suffix}: bit {bit}"
+                );
+            }
+        }
+    }
+}
+
 fn hash_name(hash: H) -> &'static str {
     match hash {
         H::Sha1 => "-sha1",
