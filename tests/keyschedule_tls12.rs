@@ -48,7 +48,10 @@ const TRANSCRIPT: &[u8] = b"ferrotls transcript";
 const MS_SHA256: &str = "1fe68b5b0d42aa105dbf0b14772b33b9e9c9b0a30fb7ddf1404f5bf126c75b53277610e058de986cd2301fcc6ae6843f";
 const MS_MD5SHA1: &str = "6fac2e0d43a024092761c573483498ee7a120dfe6aa94befae7d89e69eb893eff9db5cc22b7fa3a424a2ef2af17010d1";
 
-struct Recorder(Mutex<Vec<(SecretKind, [u8; 32], Vec<u8>)>>);
+/// One logged secret: its kind, the client random and the bytes.
+type Logged = (SecretKind, [u8; 32], Vec<u8>);
+
+struct Recorder(Mutex<Vec<Logged>>);
 
 impl SecretLog for Recorder {
     fn log(&self, kind: SecretKind, client_random: &[u8; 32], secret: &[u8]) {
@@ -139,8 +142,8 @@ fn key_block_split_for_aes_128_cbc_sha() {
 
 #[test]
 fn exporter_with_and_without_context() {
-    let ms = MasterSecret::from_bytes(HashAlgorithm::Sha256, &hex::decode(MS_SHA256).unwrap())
-        .unwrap();
+    let ms =
+        MasterSecret::from_bytes(HashAlgorithm::Sha256, &hex::decode(MS_SHA256).unwrap()).unwrap();
     let cases: [(Option<&[u8]>, &str); 3] = [
         (None, "2a1a4038a5fdd3ee6c81a9f4d71586c6f4d85772"),
         (Some(b"ctx"), "79088acdd294a48749964d81e57c99c95daed1a5"),
@@ -173,13 +176,9 @@ fn extended_master_secret() {
         ),
     ];
     for (hash, want) in cases {
-        let ms = MasterSecret::from_premaster_extended(
-            hash,
-            &premaster(),
-            &hash.hash(TRANSCRIPT),
-            None,
-        )
-        .unwrap();
+        let ms =
+            MasterSecret::from_premaster_extended(hash, &premaster(), &hash.hash(TRANSCRIPT), None)
+                .unwrap();
         assert_eq!(hex::encode(ms.secret().as_bytes()), want, "{hash:?}");
     }
 }

@@ -66,11 +66,8 @@ fn hash_for(section: &str) -> Option<HashAlgorithm> {
 
 #[test]
 fn every_vector_in_tls_prf_vec_passes() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/vectors/tls_prf.vec"
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/tls_prf.vec"))
+        .unwrap();
     let sections = parse(&text);
     let mut checked = 0;
     let mut unsupported = Vec::new();

@@ -91,7 +91,14 @@ mod tests {
         let mut joined = [0u8; 40];
         let mut split = [0u8; 40];
         prf(HashAlgorithm::Sha256, b"s", b"l", &[b"abcd"], &mut joined).unwrap();
-        prf(HashAlgorithm::Sha256, b"s", b"l", &[b"ab", b"cd"], &mut split).unwrap();
+        prf(
+            HashAlgorithm::Sha256,
+            b"s",
+            b"l",
+            &[b"ab", b"cd"],
+            &mut split,
+        )
+        .unwrap();
         assert_eq!(joined, split);
     }
 

@@ -320,13 +320,12 @@ mod tests {
         let ms = master();
         let r = [1u8; 32];
         let mut out = [0u8; 16];
-        assert!(ms
-            .export(b"key expansion", &r, &r, None, &mut out)
-            .is_err());
+        assert!(ms.export(b"key expansion", &r, &r, None, &mut out).is_err());
         let mut none = [0u8; 16];
         let mut empty = [0u8; 16];
         ms.export(b"EXPORTER-x", &r, &r, None, &mut none).unwrap();
-        ms.export(b"EXPORTER-x", &r, &r, Some(b""), &mut empty).unwrap();
+        ms.export(b"EXPORTER-x", &r, &r, Some(b""), &mut empty)
+            .unwrap();
         assert_ne!(none, empty);
     }
 

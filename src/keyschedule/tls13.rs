@@ -198,7 +198,11 @@ impl HandshakeSecret {
         &self,
         hello_hash: &Digest,
     ) -> Result<TrafficSecret, Error> {
-        self.traffic(b"c hs traffic", SecretKind::ClientHandshakeTraffic, hello_hash)
+        self.traffic(
+            b"c hs traffic",
+            SecretKind::ClientHandshakeTraffic,
+            hello_hash,
+        )
     }
 
     /// server_handshake_traffic_secret, `Derive-Secret(., "s hs traffic",
@@ -207,7 +211,11 @@ impl HandshakeSecret {
         &self,
         hello_hash: &Digest,
     ) -> Result<TrafficSecret, Error> {
-        self.traffic(b"s hs traffic", SecretKind::ServerHandshakeTraffic, hello_hash)
+        self.traffic(
+            b"s hs traffic",
+            SecretKind::ServerHandshakeTraffic,
+            hello_hash,
+        )
     }
 
     /// The Master Secret, `HKDF-Extract(Derive-Secret(., "derived", ""), 0)`.
@@ -576,7 +584,10 @@ mod tests {
             Err(Error::DecryptError(_))
         ));
         good[0] ^= 0x80;
-        assert!(matches!(key.verify(&th, &good), Err(Error::DecryptError(_))));
+        assert!(matches!(
+            key.verify(&th, &good),
+            Err(Error::DecryptError(_))
+        ));
     }
 
     #[test]
