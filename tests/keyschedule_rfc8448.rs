@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use ferrotls::codec::{LengthPrefix, Reader};
 use ferrotls::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use ferrotls::crypto::rng::{FixedBytes, SecureRandom};
-use ferrotls::keyschedule::tls13::{message_hash, EarlySecret, PskKind, TrafficSecret};
+use ferrotls::keyschedule::tls13::{EarlySecret, PskKind, TrafficSecret};
 use ferrotls::keyschedule::{KeyLogger, SecretKind, SecretLog};
 
 const SHA256: HashAlgorithm = HashAlgorithm::Sha256;
@@ -492,8 +492,12 @@ fn rfc8448_section4_resumed_0rtt() {
     );
 }
 
+/// Needs the P-256 arithmetic of the `p256` crate (feature `legacy`) to
+/// compute the trace's secp256r1 shared secret.
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc8448_section5_hello_retry_request() {
+    use ferrotls::keyschedule::tls13::message_hash;
     use p256::elliptic_curve::point::AffineCoordinates;
 
     let t = trace("HelloRetryRequest_Handshake");

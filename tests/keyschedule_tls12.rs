@@ -45,8 +45,49 @@ fn premaster() -> Vec<u8> {
 /// checked with `openssl dgst -sha256 / -md5 / -sha1`.
 const TRANSCRIPT: &[u8] = b"ferrotls transcript";
 
-const MS_SHA256: &str = "1fe68b5b0d42aa105dbf0b14772b33b9e9c9b0a30fb7ddf1404f5bf126c75b53277610e058de986cd2301fcc6ae6843f";
-const MS_MD5SHA1: &str = "6fac2e0d43a024092761c573483498ee7a120dfe6aa94befae7d89e69eb893eff9db5cc22b7fa3a424a2ef2af17010d1";
+/// The expected values for one protocol family.
+struct Expected {
+    hash: HashAlgorithm,
+    master_secret: &'static str,
+    extended_master_secret: &'static str,
+    /// 104 bytes: TLS_RSA_WITH_AES_128_CBC_SHA sizes (MAC key 20, key 16,
+    /// IV 16, each twice).
+    key_block: &'static str,
+    client_finished: &'static str,
+    server_finished: &'static str,
+}
+
+const TLS12_SHA256: Expected = Expected {
+    hash: HashAlgorithm::Sha256,
+    master_secret: "1fe68b5b0d42aa105dbf0b14772b33b9e9c9b0a30fb7ddf1404f5bf126c75b53277610e058de986cd2301fcc6ae6843f",
+    extended_master_secret: "5777dc45b34a55ef049a03eaf599ef1c1ba3d00964d49914bac9b5a62152b772ae4e5ce5ff7938a56cd660481db0157e",
+    key_block: "c9606d2853f157f95350c0af2800f065be99275c8258f81e7a59be34e0a44ee82942ae70cc0c0e7bc7caebb9cee6fb9294c519ca60bfc3eddf91f79ac9c0c347a01e5779c9318a1470fdf454146bc4cef2fb973faaaaeda0bad499f3f3637d8a1df7fd02b77ddb9b",
+    client_finished: "c3b518881302e658c3d8cd70",
+    server_finished: "749f6c75bbee3cc59830c6d9",
+};
+
+#[cfg(feature = "legacy")]
+const TLS10_MD5_SHA1: Expected = Expected {
+    hash: HashAlgorithm::Md5Sha1,
+    master_secret: "6fac2e0d43a024092761c573483498ee7a120dfe6aa94befae7d89e69eb893eff9db5cc22b7fa3a424a2ef2af17010d1",
+    extended_master_secret: "f4ffe2bac524120b699ed63877083b3364ac07b7735da5b3dfe8f49b9750adf7a4f3fc61d15e2f3cffc027b6bb31fd15",
+    key_block: "356088073d6dc5f9fa4e870ec569616412ca7d6df3344a40c65956635896c49d3a73dfd82b47708190d9dc2e26d42eaef5e6c617f0963f9dfdbf6ae987fe4d9b45b6653fc889ff40f4ac43f71912ea309aaaaef5b137d6f2fb367776723afdad5ec6f91b3079ee4c",
+    client_finished: "f4dfe3ddcbaea8ebfe3219b3",
+    server_finished: "96462ec9d9ac241f7ea52cf4",
+};
+
+/// TLS 1.2 always; TLS 1.0/1.1 when MD5 is compiled in.
+fn families() -> Vec<&'static Expected> {
+    #[allow(unused_mut)]
+    let mut all = vec![&TLS12_SHA256];
+    #[cfg(feature = "legacy")]
+    all.push(&TLS10_MD5_SHA1);
+    all
+}
+
+fn master(e: &Expected) -> MasterSecret {
+    MasterSecret::from_bytes(e.hash, &hex::decode(e.master_secret).unwrap()).unwrap()
+}
 
 /// One logged secret: its kind, the client random and the bytes.
 type Logged = (SecretKind, [u8; 32], Vec<u8>);
@@ -63,20 +104,41 @@ impl SecretLog for Recorder {
 }
 
 #[test]
-fn master_secret_tls12_and_tls10() {
-    for (hash, want) in [
-        (HashAlgorithm::Sha256, MS_SHA256),
-        (HashAlgorithm::Md5Sha1, MS_MD5SHA1),
-    ] {
+fn master_secret_from_premaster() {
+    for e in families() {
         let ms = MasterSecret::from_premaster(
-            hash,
+            e.hash,
             &premaster(),
             &client_random(),
             &server_random(),
             None,
         )
         .unwrap();
-        assert_eq!(hex::encode(ms.secret().as_bytes()), want, "{hash:?}");
+        assert_eq!(
+            hex::encode(ms.secret().as_bytes()),
+            e.master_secret,
+            "{:?}",
+            e.hash
+        );
+    }
+}
+
+#[test]
+fn extended_master_secret() {
+    for e in families() {
+        let ms = MasterSecret::from_premaster_extended(
+            e.hash,
+            &premaster(),
+            &e.hash.hash(TRANSCRIPT),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            hex::encode(ms.secret().as_bytes()),
+            e.extended_master_secret,
+            "{:?}",
+            e.hash
+        );
     }
 }
 
@@ -98,29 +160,14 @@ fn master_secret_is_logged_under_client_random() {
     assert_eq!(*kind, SecretKind::MasterSecret);
     assert_eq!(kind.nss_label(), "CLIENT_RANDOM");
     assert_eq!(*random, client_random());
-    assert_eq!(hex::encode(secret), MS_SHA256);
+    assert_eq!(hex::encode(secret), TLS12_SHA256.master_secret);
 }
 
 #[test]
 fn key_block_split_for_aes_128_cbc_sha() {
-    // TLS_RSA_WITH_AES_128_CBC_SHA under TLS 1.0: MAC key 20, key 16,
-    // IV 16 => 104 bytes of key block.
-    let cases = [
-        (
-            HashAlgorithm::Sha256,
-            MS_SHA256,
-            "c9606d2853f157f95350c0af2800f065be99275c8258f81e7a59be34e0a44ee82942ae70cc0c0e7bc7caebb9cee6fb9294c519ca60bfc3eddf91f79ac9c0c347a01e5779c9318a1470fdf454146bc4cef2fb973faaaaeda0bad499f3f3637d8a1df7fd02b77ddb9b",
-        ),
-        (
-            HashAlgorithm::Md5Sha1,
-            MS_MD5SHA1,
-            "356088073d6dc5f9fa4e870ec569616412ca7d6df3344a40c65956635896c49d3a73dfd82b47708190d9dc2e26d42eaef5e6c617f0963f9dfdbf6ae987fe4d9b45b6653fc889ff40f4ac43f71912ea309aaaaef5b137d6f2fb367776723afdad5ec6f91b3079ee4c",
-        ),
-    ];
-    for (hash, ms, block) in cases {
-        let block = hex::decode(block).unwrap();
-        let ms = MasterSecret::from_bytes(hash, &hex::decode(ms).unwrap()).unwrap();
-        let kb = ms
+    for e in families() {
+        let block = hex::decode(e.key_block).unwrap();
+        let kb = master(e)
             .key_block(
                 KeyBlockLengths {
                     mac_key_len: 20,
@@ -141,9 +188,30 @@ fn key_block_split_for_aes_128_cbc_sha() {
 }
 
 #[test]
+fn finished_verify_data() {
+    for e in families() {
+        let ms = master(e);
+        let transcript = e.hash.hash(TRANSCRIPT);
+        let client = ms.verify_data(Sender::Client, &transcript).unwrap();
+        let server = ms.verify_data(Sender::Server, &transcript).unwrap();
+        assert_eq!(hex::encode(client), e.client_finished, "{:?}", e.hash);
+        assert_eq!(hex::encode(server), e.server_finished, "{:?}", e.hash);
+        let server_bytes = hex::decode(e.server_finished).unwrap();
+        assert_eq!(
+            ms.verify_finished(Sender::Server, &transcript, &server_bytes),
+            Ok(())
+        );
+        let mut tampered = server_bytes.clone();
+        tampered[11] ^= 1;
+        assert!(ms
+            .verify_finished(Sender::Server, &transcript, &tampered)
+            .is_err());
+    }
+}
+
+#[test]
 fn exporter_with_and_without_context() {
-    let ms =
-        MasterSecret::from_bytes(HashAlgorithm::Sha256, &hex::decode(MS_SHA256).unwrap()).unwrap();
+    let ms = master(&TLS12_SHA256);
     let cases: [(Option<&[u8]>, &str); 3] = [
         (None, "2a1a4038a5fdd3ee6c81a9f4d71586c6f4d85772"),
         (Some(b"ctx"), "79088acdd294a48749964d81e57c99c95daed1a5"),
@@ -160,61 +228,5 @@ fn exporter_with_and_without_context() {
         )
         .unwrap();
         assert_eq!(hex::encode(out), want, "{context:?}");
-    }
-}
-
-#[test]
-fn extended_master_secret() {
-    let cases = [
-        (
-            HashAlgorithm::Sha256,
-            "5777dc45b34a55ef049a03eaf599ef1c1ba3d00964d49914bac9b5a62152b772ae4e5ce5ff7938a56cd660481db0157e",
-        ),
-        (
-            HashAlgorithm::Md5Sha1,
-            "f4ffe2bac524120b699ed63877083b3364ac07b7735da5b3dfe8f49b9750adf7a4f3fc61d15e2f3cffc027b6bb31fd15",
-        ),
-    ];
-    for (hash, want) in cases {
-        let ms =
-            MasterSecret::from_premaster_extended(hash, &premaster(), &hash.hash(TRANSCRIPT), None)
-                .unwrap();
-        assert_eq!(hex::encode(ms.secret().as_bytes()), want, "{hash:?}");
-    }
-}
-
-#[test]
-fn finished_verify_data_tls12_and_tls10() {
-    let cases = [
-        (
-            HashAlgorithm::Sha256,
-            MS_SHA256,
-            "c3b518881302e658c3d8cd70",
-            "749f6c75bbee3cc59830c6d9",
-        ),
-        (
-            HashAlgorithm::Md5Sha1,
-            MS_MD5SHA1,
-            "f4dfe3ddcbaea8ebfe3219b3",
-            "96462ec9d9ac241f7ea52cf4",
-        ),
-    ];
-    for (hash, ms, client, server) in cases {
-        let ms = MasterSecret::from_bytes(hash, &hex::decode(ms).unwrap()).unwrap();
-        let transcript = hash.hash(TRANSCRIPT);
-        let got_client = ms.verify_data(Sender::Client, &transcript).unwrap();
-        let got_server = ms.verify_data(Sender::Server, &transcript).unwrap();
-        assert_eq!(hex::encode(got_client), client, "{hash:?}");
-        assert_eq!(hex::encode(got_server), server, "{hash:?}");
-        let server_bytes = hex::decode(server).unwrap();
-        assert_eq!(
-            ms.verify_finished(Sender::Server, &transcript, &server_bytes),
-            Ok(())
-        );
-        let mut tampered = server_bytes.clone();
-        tampered[11] ^= 1;
-        assert!(ms
-            .verify_finished(Sender::Server, &transcript, &tampered)
-            .is_err());
     }
 }
