@@ -64,8 +64,8 @@ impl SecureRandom for OsRng {
 const SEEDED_RNG_LABEL: &[u8] = b"ferrotls seeded rng";
 
 /// The largest single HKDF-Expand call [`SeededRng`] makes with SHA-256
-/// (RFC 5869 §2.3: 255 blocks of 32 bytes).
-const SEEDED_RNG_CHUNK: usize = hkdf::MAX_EXPAND_BLOCKS * 32;
+/// (RFC 5869 §2.3: 255 blocks of the hash length).
+const SEEDED_RNG_CHUNK: usize = hkdf::MAX_EXPAND_BLOCKS * HashAlgorithm::Sha256.output_len();
 
 /// A deterministic generator for tests and fuzzing: the output is
 /// HKDF-Expand-SHA-256 (RFC 5869) keyed by `HKDF-Extract(seed)`, with a
