@@ -31,11 +31,6 @@ pub const CERTIFICATE_AUTHORITIES: VectorSpec = VectorSpec::new(LengthPrefix::U1
 /// `opaque DistinguishedName<1..2^16-1>` (RFC 5246 §7.4.4).
 pub const DISTINGUISHED_NAME: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
 
-/// `Extension extensions<2..2^16-1>` of a TLS 1.3 CertificateRequest
-/// (RFC 8446 §4.3.2).
-pub const CERTIFICATE_REQUEST_EXTENSIONS: VectorSpec =
-    VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
-
 /// A TLS 1.0–1.2 Certificate message: the chain, leaf first, each
 /// certificate DER (RFC 5246 §7.4.2). Empty when a client has none.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,19 +164,17 @@ pub struct CertificateRequestTls13 {
 impl Codec for CertificateRequestTls13 {
     fn encode(&self, w: &mut Writer) {
         CERTIFICATE_REQUEST_CONTEXT.write(w, &self.context);
-        encode_extensions(CERTIFICATE_REQUEST_EXTENSIONS, w, &self.extensions);
+        encode_extensions(EXTENSIONS, w, &self.extensions);
     }
 
-    /// Decodes the message; an extension block under 2 bytes is
-    /// [`Error::Decode`], extension rules as [`decode_extensions`].
+    /// Decodes the message; bound violations are [`Error::Decode`],
+    /// extension rules as [`decode_extensions`]. RFC 9846 §4.3.2 lets the
+    /// extension block be empty (RFC 8446 required 2 bytes); the mandatory
+    /// signature_algorithms is the handshake layer's to check.
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
         Ok(Self {
             context: CERTIFICATE_REQUEST_CONTEXT.read_vec(r)?,
-            extensions: decode_extensions(
-                CERTIFICATE_REQUEST_EXTENSIONS,
-                r,
-                ExtensionContext::CertificateRequest,
-            )?,
+            extensions: decode_extensions(EXTENSIONS, r, ExtensionContext::CertificateRequest)?,
         })
     }
 }

@@ -5,7 +5,8 @@
 //! is a list in ClientHello, one entry in ServerHello and a bare group in
 //! HelloRetryRequest), so decoding takes an [`ExtensionContext`]. A type
 //! this module parses that appears in a message for which no form is
-//! defined is `illegal_parameter` (RFC 8446 §4.2). For ServerHello the
+//! defined is `illegal_parameter` (RFC 8446 §4.2; the table of RFC 9846
+//! §4.2 is followed where the two differ). For ServerHello the
 //! allowed set is the union of what TLS 1.0–1.2 and TLS 1.3 allow: the
 //! version is only known after decoding, so the handshake layer checks the
 //! TLS 1.3 subset itself. Types not parsed here become
@@ -25,11 +26,11 @@ use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
 /// `opaque extension_data<0..2^16-1>` of one extension (RFC 8446 §4.2).
 pub const EXTENSION_DATA: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
 
-/// `Extension extensions<0..2^16-1>`: the extension block of ClientHello,
-/// ServerHello, EncryptedExtensions and CertificateEntry (RFC 8446 §4.1.2,
-/// §4.1.3, §4.3.1, §4.4.2; RFC 5246 §7.4.1.2). TLS 1.3 raises the lower
-/// bound of the hello blocks, which the handshake layer sees as missing
-/// extensions.
+/// `Extension extensions<0..2^16-1>`: the extension block of every message
+/// that has one (RFC 9846 §4.1.2, §4.1.3, §4.3.1, §4.3.2, §4.4.2, §4.6.1;
+/// RFC 5246 §7.4.1.2). TLS 1.3 raises the lower bound of the hello blocks
+/// (`<7..>`, `<6..>`), which the handshake layer sees as missing
+/// extensions, since the version is not known while decoding.
 pub const EXTENSIONS: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
 
 /// `ServerName server_name_list<1..2^16-1>` (RFC 6066 §3).
@@ -206,7 +207,8 @@ impl Codec for CertificateStatusRequest {
 /// RFC and the messages ([`ExtensionContext`]) the form is used in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Extension {
-    /// server_name list (RFC 6066 §3); ClientHello.
+    /// server_name list (RFC 6066 §3); ClientHello, CertificateRequest
+    /// (RFC 9846 §4.2, for exported authenticators, RFC 9261).
     ServerName(Vec<ServerName>),
     /// Empty server_name: the server used the name (RFC 6066 §3);
     /// ServerHello, EncryptedExtensions.
@@ -335,7 +337,9 @@ impl Extension {
         use ExtensionContext as C;
         use ExtensionType as T;
         Ok(match (typ, cx) {
-            (T::ServerName, C::ClientHello) => Self::ServerName(SERVER_NAME_LIST.read_list(r)?),
+            (T::ServerName, C::ClientHello | C::CertificateRequest) => {
+                Self::ServerName(SERVER_NAME_LIST.read_list(r)?)
+            }
             (T::ServerName, C::ServerHello | C::EncryptedExtensions) => Self::ServerNameAck,
             (T::StatusRequest, C::ClientHello) => {
                 Self::StatusRequest(CertificateStatusRequest::decode(r)?)
@@ -624,6 +628,13 @@ mod tests {
                     name: b"example.com".to_vec(),
                 }]),
                 C::ClientHello,
+            ),
+            (
+                Extension::ServerName(vec![ServerName {
+                    typ: ServerNameType::HostName,
+                    name: b"example.net".to_vec(),
+                }]),
+                C::CertificateRequest,
             ),
             (Extension::ServerNameAck, C::EncryptedExtensions),
             (

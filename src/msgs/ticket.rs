@@ -3,7 +3,9 @@
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::Error;
-use crate::msgs::extensions::{decode_extensions, encode_extensions, Extension, ExtensionContext};
+use crate::msgs::extensions::{
+    decode_extensions, encode_extensions, Extension, ExtensionContext, EXTENSIONS,
+};
 use crate::msgs::syntax::VectorSpec;
 
 /// `opaque ticket<0..2^16-1>` of an RFC 5077 NewSessionTicket (§3.3).
@@ -15,10 +17,6 @@ pub const TICKET_NONCE: VectorSpec = VectorSpec::new(LengthPrefix::U8, 0, 255);
 /// `opaque ticket<1..2^16-1>` of a TLS 1.3 NewSessionTicket
 /// (RFC 8446 §4.6.1).
 pub const TICKET_TLS13: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
-
-/// `Extension extensions<0..2^16-2>` of a TLS 1.3 NewSessionTicket
-/// (RFC 8446 §4.6.1).
-pub const TICKET_EXTENSIONS: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xfffe);
 
 /// An RFC 5077 NewSessionTicket (§3.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +64,7 @@ impl Codec for NewSessionTicketTls13 {
         w.u32(self.age_add);
         TICKET_NONCE.write(w, &self.nonce);
         TICKET_TLS13.write(w, &self.ticket);
-        encode_extensions(TICKET_EXTENSIONS, w, &self.extensions);
+        encode_extensions(EXTENSIONS, w, &self.extensions);
     }
 
     /// Decodes the message; an empty ticket or other bound violation is
@@ -77,11 +75,7 @@ impl Codec for NewSessionTicketTls13 {
             age_add: r.u32()?,
             nonce: TICKET_NONCE.read_vec(r)?,
             ticket: TICKET_TLS13.read_vec(r)?,
-            extensions: decode_extensions(
-                TICKET_EXTENSIONS,
-                r,
-                ExtensionContext::NewSessionTicket,
-            )?,
+            extensions: decode_extensions(EXTENSIONS, r, ExtensionContext::NewSessionTicket)?,
         })
     }
 }
