@@ -152,7 +152,7 @@ impl AesCbc {
 }
 
 fn whole_blocks(data: &[u8]) -> Result<(), Error> {
-    if data.is_empty() || data.len() % BLOCK_LEN != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(BLOCK_LEN) {
         return Err(Error::Crypto("CBC input is not a whole number of blocks"));
     }
     Ok(())

@@ -38,7 +38,7 @@ impl Epoch {
     /// The sequence number for the next protected record, refused once
     /// [`SEQUENCE_NUMBER_LIMIT`] is reached so it never wraps.
     fn sequence_number(&self) -> Result<u64, Error> {
-        if self.next_seq >= SEQUENCE_NUMBER_LIMIT {
+        if self.next_seq == SEQUENCE_NUMBER_LIMIT {
             return Err(Error::SequenceNumberExhausted);
         }
         Ok(self.next_seq)

@@ -230,7 +230,7 @@ impl RecordProtection for CbcHmacProtection {
                     .ok_or(Error::BadRecordMac)?;
                 // Public facts only: the length must hold a MAC and a
                 // padding byte in whole blocks (RFC 5246 §6.2.3.2).
-                if blocks.len() % BLOCK_LEN != 0 || blocks.len() < (tag_len + 1).max(BLOCK_LEN) {
+                if !blocks.len().is_multiple_of(BLOCK_LEN) || blocks.len() < (tag_len + 1).max(BLOCK_LEN) {
                     return Err(Error::BadRecordMac);
                 }
                 self.decrypt(explicit, blocks)?;
@@ -253,7 +253,7 @@ impl RecordProtection for CbcHmacProtection {
                 let blocks_len = authenticated_len
                     .checked_sub(explicit_len)
                     .ok_or(Error::BadRecordMac)?;
-                if blocks_len == 0 || blocks_len % BLOCK_LEN != 0 {
+                if blocks_len == 0 || !blocks_len.is_multiple_of(BLOCK_LEN) {
                     return Err(Error::BadRecordMac);
                 }
                 if !bool::from(self.mac.verify(&[&header, authenticated], tag)) {
