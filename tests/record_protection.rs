@@ -38,23 +38,53 @@ fn transfer(
 
 #[test]
 fn every_scheme_round_trips_records_of_every_size() {
-    let sizes = [1, 15, 16, 17, 31, 100, 1000, MAX_PLAINTEXT_LEN, MAX_PLAINTEXT_LEN + 1];
+    let sizes = [
+        1,
+        15,
+        16,
+        17,
+        31,
+        100,
+        1000,
+        MAX_PLAINTEXT_LEN,
+        MAX_PLAINTEXT_LEN + 1,
+    ];
     for kind in all_kinds() {
         let (mut sender, mut receiver) = layer_pair(kind);
         assert!(sender.is_write_protected() && receiver.is_read_protected());
         for (i, &size) in sizes.iter().enumerate() {
             let data: Vec<u8> = (0..size).map(|b| (b * 7 + i) as u8).collect();
-            let records = transfer(&mut sender, &mut receiver, ContentType::ApplicationData, &data);
-            assert_eq!(records.len(), size.div_ceil(MAX_PLAINTEXT_LEN), "{kind:?} {size}");
+            let records = transfer(
+                &mut sender,
+                &mut receiver,
+                ContentType::ApplicationData,
+                &data,
+            );
+            assert_eq!(
+                records.len(),
+                size.div_ceil(MAX_PLAINTEXT_LEN),
+                "{kind:?} {size}"
+            );
             let joined: Vec<u8> = records.iter().flat_map(|r| r.1.clone()).collect();
             assert_eq!(joined, data, "{kind:?} {size}");
             assert!(records
                 .iter()
                 .all(|r| r.0 == ContentType::ApplicationData && r.2));
         }
-        let hs = transfer(&mut sender, &mut receiver, ContentType::Handshake, b"\x14\0\0\0");
-        assert_eq!(hs, vec![(ContentType::Handshake, b"\x14\0\0\0".to_vec(), true)]);
-        assert_eq!(sender.write_sequence_number(), receiver.read_sequence_number());
+        let hs = transfer(
+            &mut sender,
+            &mut receiver,
+            ContentType::Handshake,
+            b"\x14\0\0\0",
+        );
+        assert_eq!(
+            hs,
+            vec![(ContentType::Handshake, b"\x14\0\0\0".to_vec(), true)]
+        );
+        assert_eq!(
+            sender.write_sequence_number(),
+            receiver.read_sequence_number()
+        );
         // Eight one-record sizes, one two-record size, one handshake record.
         assert_eq!(sender.write_sequence_number(), 11, "{kind:?}");
     }
@@ -80,7 +110,11 @@ fn one_record(kind: Kind) -> Vec<u8> {
     let (mut sender, _) = layer_pair(kind);
     let mut wire = Vec::new();
     sender
-        .seal(ContentType::Handshake, b"a short handshake payload", &mut wire)
+        .seal(
+            ContentType::Handshake,
+            b"a short handshake payload",
+            &mut wire,
+        )
         .unwrap();
     wire
 }
@@ -89,7 +123,10 @@ fn one_record(kind: Kind) -> Vec<u8> {
 fn flipping_any_byte_of_a_record_is_bad_record_mac() {
     for kind in all_kinds() {
         let record = one_record(kind);
-        assert!(kind.build().open(0, &mut record.clone()).is_ok(), "{kind:?}");
+        assert!(
+            kind.build().open(0, &mut record.clone()).is_ok(),
+            "{kind:?}"
+        );
         for pos in 0..record.len() {
             // The length field frames the record; it is authenticated as
             // part of the TLS 1.3 additional data only (RFC 8446 §5.2). In
@@ -108,7 +145,11 @@ fn flipping_any_byte_of_a_record_is_bad_record_mac() {
                     // before decryption, or opens as unprotected CCS.
                     assert!(got.is_err() || !got.unwrap().protected, "{kind:?} {pos}");
                 } else {
-                    assert_eq!(got, Err(Error::BadRecordMac), "{kind:?} pos {pos} ^{flip:#x}");
+                    assert_eq!(
+                        got,
+                        Err(Error::BadRecordMac),
+                        "{kind:?} pos {pos} ^{flip:#x}"
+                    );
                 }
             }
         }
@@ -119,7 +160,11 @@ fn flipping_any_byte_of_a_record_is_bad_record_mac() {
 fn wrong_sequence_number_is_bad_record_mac() {
     for kind in all_kinds() {
         let mut record = one_record(kind);
-        assert_eq!(kind.build().open(1, &mut record), Err(Error::BadRecordMac), "{kind:?}");
+        assert_eq!(
+            kind.build().open(1, &mut record),
+            Err(Error::BadRecordMac),
+            "{kind:?}"
+        );
     }
 }
 
@@ -141,7 +186,10 @@ fn trace_value(key: &str) -> Vec<u8> {
     .unwrap();
     let section = text
         .split("\n[")
-        .find(|s| s.trim_start_matches('[').starts_with("Simple_1RTT_Handshake]"))
+        .find(|s| {
+            s.trim_start_matches('[')
+                .starts_with("Simple_1RTT_Handshake]")
+        })
         .unwrap();
     let line = section
         .lines()
@@ -154,7 +202,9 @@ fn check_rfc8448_record(key: &str, iv: &str, record_name: &str, messages: &[&str
     let record = trace_value(record_name);
     let expected: Vec<u8> = messages.iter().flat_map(|m| trace_value(m)).collect();
     let make = || {
-        Box::new(Tls13AeadProtection::new(AeadAlgorithm::Aes128Gcm, &unhex(key), &unhex(iv)).unwrap())
+        Box::new(
+            Tls13AeadProtection::new(AeadAlgorithm::Aes128Gcm, &unhex(key), &unhex(iv)).unwrap(),
+        )
     };
 
     let mut receiver = RecordLayer::new();
@@ -168,7 +218,9 @@ fn check_rfc8448_record(key: &str, iv: &str, record_name: &str, messages: &[&str
     let mut sender = RecordLayer::new();
     sender.set_write_protection(make());
     let mut wire = Vec::new();
-    sender.seal(ContentType::Handshake, &expected, &mut wire).unwrap();
+    sender
+        .seal(ContentType::Handshake, &expected, &mut wire)
+        .unwrap();
     assert_eq!(wire, record);
 }
 
@@ -219,7 +271,9 @@ fn rfc8448_client_finished_record_opens_and_reseals_identically() {
         .unwrap(),
     ));
     let mut wire = Vec::new();
-    sender.seal(ContentType::Handshake, &unhex(finished), &mut wire).unwrap();
+    sender
+        .seal(ContentType::Handshake, &unhex(finished), &mut wire)
+        .unwrap();
     assert_eq!(wire, record);
 }
 
@@ -437,10 +491,15 @@ fn tls10_chained_iv_known_answer_from_the_openssl_cli() {
     receiver.set_read_protection(make());
     for (record, plaintext) in records.iter().zip(plaintexts) {
         let mut wire = Vec::new();
-        sender.seal(ContentType::ApplicationData, plaintext, &mut wire).unwrap();
+        sender
+            .seal(ContentType::ApplicationData, plaintext, &mut wire)
+            .unwrap();
         assert_eq!(hex::encode(&wire), *record);
         receiver.push_received(&unhex(record));
-        assert_eq!(receiver.next_record().unwrap().unwrap().plaintext, plaintext);
+        assert_eq!(
+            receiver.next_record().unwrap().unwrap().plaintext,
+            plaintext
+        );
     }
 }
 
@@ -451,7 +510,9 @@ fn sequence_numbers_stop_before_wrapping() {
         sender.resume_write_protection(kind.build(), SEQUENCE_NUMBER_LIMIT - 1);
         receiver.resume_read_protection(kind.build(), SEQUENCE_NUMBER_LIMIT - 1);
         let mut wire = Vec::new();
-        sender.seal(ContentType::ApplicationData, b"last", &mut wire).unwrap();
+        sender
+            .seal(ContentType::ApplicationData, b"last", &mut wire)
+            .unwrap();
         let mut more = Vec::new();
         assert_eq!(
             sender.seal(ContentType::ApplicationData, b"one too many", &mut more),
@@ -506,7 +567,10 @@ fn tls13_padding_is_stripped_and_overlong_inner_plaintext_overflows() {
     // 2^14 + 1 bytes of content plus the type byte: one too many.
     let mut inner = vec![b'x'; MAX_PLAINTEXT_LEN + 1];
     inner.push(23);
-    assert_eq!(opener.open(0, &mut seal(&inner)), Err(Error::RecordOverflow));
+    assert_eq!(
+        opener.open(0, &mut seal(&inner)),
+        Err(Error::RecordOverflow)
+    );
 
     // A protected change_cipher_spec is not allowed in TLS 1.3.
     assert!(matches!(
@@ -524,8 +588,16 @@ fn tls13_passes_unprotected_change_cipher_spec_without_a_sequence_number() {
     assert!(!ccs.protected);
     assert_eq!(ccs.plaintext, [1]);
     assert_eq!(receiver.read_sequence_number(), 0);
-    let got = transfer(&mut sender, &mut receiver, ContentType::ApplicationData, b"after");
-    assert_eq!(got, vec![(ContentType::ApplicationData, b"after".to_vec(), true)]);
+    let got = transfer(
+        &mut sender,
+        &mut receiver,
+        ContentType::ApplicationData,
+        b"after",
+    );
+    assert_eq!(
+        got,
+        vec![(ContentType::ApplicationData, b"after".to_vec(), true)]
+    );
 }
 
 #[test]
@@ -548,7 +620,12 @@ fn record_size_limit_shrinks_fragments() {
     let (mut sender, mut receiver) = layer_pair(Kind::Tls13(AeadAlgorithm::Aes128Gcm));
     sender.set_peer_record_size_limit(100, true).unwrap();
     assert_eq!(sender.max_plaintext_len(), 99);
-    let got = transfer(&mut sender, &mut receiver, ContentType::ApplicationData, &[7; 250]);
+    let got = transfer(
+        &mut sender,
+        &mut receiver,
+        ContentType::ApplicationData,
+        &[7; 250],
+    );
     let sizes: Vec<usize> = got.iter().map(|r| r.1.len()).collect();
     assert_eq!(sizes, [99, 99, 52]);
     assert_eq!(
@@ -560,7 +637,9 @@ fn record_size_limit_shrinks_fragments() {
     let (mut sender, mut receiver) = layer_pair(Kind::Tls12Aead(AeadAlgorithm::Aes128Gcm));
     receiver.set_own_record_size_limit(64, false).unwrap();
     let mut wire = Vec::new();
-    sender.seal(ContentType::ApplicationData, &[1; 65], &mut wire).unwrap();
+    sender
+        .seal(ContentType::ApplicationData, &[1; 65], &mut wire)
+        .unwrap();
     receiver.push_received(&wire);
     assert_eq!(receiver.next_record(), Err(Error::RecordOverflow));
 }
@@ -569,7 +648,11 @@ fn record_size_limit_shrinks_fragments() {
 fn headers_carry_the_right_versions() {
     for kind in all_kinds() {
         let record = one_record(kind);
-        let expected_type = if matches!(kind, Kind::Tls13(_)) { 23 } else { 22 };
+        let expected_type = if matches!(kind, Kind::Tls13(_)) {
+            23
+        } else {
+            22
+        };
         assert_eq!(record[0], expected_type);
         assert_eq!(
             u16::from_be_bytes([record[1], record[2]]),

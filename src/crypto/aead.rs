@@ -189,7 +189,10 @@ mod tests {
             assert_eq!(buf, unhex(ciphertext), "{alg:?}");
             assert_eq!(got_tag.to_vec(), unhex(tag), "{alg:?}");
             buf.extend_from_slice(&got_tag);
-            assert_eq!(k.open_in_place(nonce, &aad, &mut buf).unwrap(), &plaintext[..]);
+            assert_eq!(
+                k.open_in_place(nonce, &aad, &mut buf).unwrap(),
+                &plaintext[..]
+            );
         }
     }
 

@@ -428,7 +428,9 @@ mod tests {
     // (CBC-AES256.Encrypt), all four blocks.
     #[test]
     fn cbc_sp800_38a_known_answers() {
-        let iv: [u8; 16] = unhex("000102030405060708090a0b0c0d0e0f").try_into().unwrap();
+        let iv: [u8; 16] = unhex("000102030405060708090a0b0c0d0e0f")
+            .try_into()
+            .unwrap();
         let plaintext = unhex(
             "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51
              30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
@@ -470,7 +472,10 @@ mod tests {
     fn hmac_known_answers() {
         let msg: &[u8] = b"what do ya want for nothing?";
         let cases = [
-            (HashAlgorithm::Sha1, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
+            (
+                HashAlgorithm::Sha1,
+                "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+            ),
             (
                 HashAlgorithm::Sha256,
                 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",

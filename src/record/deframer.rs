@@ -124,7 +124,9 @@ impl Deframer {
                 | ContentType::Handshake
                 | ContentType::ApplicationData
         ) {
-            return Err(Error::UnexpectedMessage("record of an unknown content type"));
+            return Err(Error::UnexpectedMessage(
+                "record of an unknown content type",
+            ));
         }
         if version >> 8 != 0x03 {
             return Err(Error::Decode("record version major is not 3"));

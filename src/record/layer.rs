@@ -143,7 +143,9 @@ impl RecordLayer {
                 ContentType::Handshake | ContentType::Alert | ContentType::ChangeCipherSpec
             )
         {
-            return Err(Error::UnexpectedMessage("empty handshake, alert or CCS record"));
+            return Err(Error::UnexpectedMessage(
+                "empty handshake, alert or CCS record",
+            ));
         }
         Ok(Some(PlaintextRecord {
             content_type: opened.content_type,
@@ -175,7 +177,11 @@ impl RecordLayer {
 
     /// Installs write protection whose next sequence number is `next_seq`
     /// (see [`Self::resume_read_protection`]).
-    pub fn resume_write_protection(&mut self, protection: Box<dyn RecordProtection>, next_seq: u64) {
+    pub fn resume_write_protection(
+        &mut self,
+        protection: Box<dyn RecordProtection>,
+        next_seq: u64,
+    ) {
         self.write = Epoch::new(protection, next_seq);
     }
 

@@ -55,7 +55,11 @@ impl Kind {
                 Tls13AeadProtection::new(alg, &vec![0x11; alg.key_len()], &[0x22; 12]).unwrap(),
             ),
             Kind::Tls12Aead(alg) => {
-                let iv_len = if alg == AeadAlgorithm::ChaCha20Poly1305 { 12 } else { 4 };
+                let iv_len = if alg == AeadAlgorithm::ChaCha20Poly1305 {
+                    12
+                } else {
+                    4
+                };
                 Box::new(
                     Tls12AeadProtection::new(alg, &vec![0x33; alg.key_len()], &vec![0x44; iv_len])
                         .unwrap(),
@@ -81,8 +85,14 @@ impl Kind {
         } else {
             counting_iv_source()
         };
-        CbcHmacProtection::new(&vec![0x66; key_len], mac, &[0x77; 48][..mac.output_len()], iv, order)
-            .unwrap()
+        CbcHmacProtection::new(
+            &vec![0x66; key_len],
+            mac,
+            &[0x77; 48][..mac.output_len()],
+            iv,
+            order,
+        )
+        .unwrap()
     }
 }
 
@@ -101,7 +111,11 @@ pub fn all_kinds() -> Vec<Kind> {
         ProtocolVersion::TLSv1_2,
     ] {
         for key_len in [16, 32] {
-            for mac in [HashAlgorithm::Sha1, HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+            for mac in [
+                HashAlgorithm::Sha1,
+                HashAlgorithm::Sha256,
+                HashAlgorithm::Sha384,
+            ] {
                 for order in [MacOrder::MacThenEncrypt, MacOrder::EncryptThenMac] {
                     kinds.push(Kind::Cbc {
                         version,

@@ -230,17 +230,17 @@ impl RecordProtection for CbcHmacProtection {
                     .ok_or(Error::BadRecordMac)?;
                 // Public facts only: the length must hold a MAC and a
                 // padding byte in whole blocks (RFC 5246 §6.2.3.2).
-                if !blocks.len().is_multiple_of(BLOCK_LEN) || blocks.len() < (tag_len + 1).max(BLOCK_LEN) {
+                if !blocks.len().is_multiple_of(BLOCK_LEN)
+                    || blocks.len() < (tag_len + 1).max(BLOCK_LEN)
+                {
                     return Err(Error::BadRecordMac);
                 }
                 self.decrypt(explicit, blocks)?;
                 open_mac_then_encrypt(&mut self.mac, seq, type_byte, version, blocks)?
             }
             MacOrder::EncryptThenMac => {
-                let authenticated_len = body
-                    .len()
-                    .checked_sub(tag_len)
-                    .ok_or(Error::BadRecordMac)?;
+                let authenticated_len =
+                    body.len().checked_sub(tag_len).ok_or(Error::BadRecordMac)?;
                 let (authenticated, tag) = body
                     .split_at_mut_checked(authenticated_len)
                     .ok_or(Error::BadRecordMac)?;
@@ -280,4 +280,3 @@ impl RecordProtection for CbcHmacProtection {
         })
     }
 }
-

@@ -139,7 +139,10 @@ impl RecordProtection for Tls12AeadProtection {
         let (explicit, sealed) = fragment
             .split_at_mut_checked(explicit_len)
             .ok_or(Error::BadRecordMac)?;
-        let plaintext_len = sealed.len().checked_sub(TAG_LEN).ok_or(Error::BadRecordMac)?;
+        let plaintext_len = sealed
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(Error::BadRecordMac)?;
         let aad = mac_header(
             seq,
             content_type.into(),

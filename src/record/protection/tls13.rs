@@ -65,13 +65,7 @@ impl RecordProtection for Tls13AeadProtection {
         let (content_type, _) = header_fields(out.get(record_start..).unwrap_or_default())?;
         out.push(u8::from(content_type));
         let header = header_mut(out, record_start)?;
-        header.copy_from_slice(&[
-            u8::from(ContentType::ApplicationData),
-            0x03,
-            0x03,
-            0,
-            0,
-        ]);
+        header.copy_from_slice(&[u8::from(ContentType::ApplicationData), 0x03, 0x03, 0, 0]);
         set_length(out, record_start, plaintext_len + 1 + TAG_LEN)?;
         let mut aad = [0u8; HEADER_LEN];
         aad.copy_from_slice(header_mut(out, record_start)?);
@@ -104,15 +98,18 @@ impl RecordProtection for Tls13AeadProtection {
         }
         let mut aad = [0u8; HEADER_LEN];
         aad.copy_from_slice(record.get(..HEADER_LEN).ok_or(Error::BadRecordMac)?);
-        let inner = self
-            .key
-            .open_in_place(xor_nonce(&self.iv, seq), &aad, fragment_mut(record)?)?;
+        let inner =
+            self.key
+                .open_in_place(xor_nonce(&self.iv, seq), &aad, fragment_mut(record)?)?;
         if inner.len() > MAX_INNER_PLAINTEXT_LEN_TLS13 {
             return Err(Error::RecordOverflow);
         }
-        let type_at = inner.iter().rposition(|&b| b != 0).ok_or(
-            Error::UnexpectedMessage("TLS 1.3 record with no content type (all padding)"),
-        )?;
+        let type_at = inner
+            .iter()
+            .rposition(|&b| b != 0)
+            .ok_or(Error::UnexpectedMessage(
+                "TLS 1.3 record with no content type (all padding)",
+            ))?;
         let content_type = inner
             .get(type_at)
             .map(|&b| ContentType::from(b))
@@ -132,4 +129,3 @@ impl RecordProtection for Tls13AeadProtection {
         })
     }
 }
-
