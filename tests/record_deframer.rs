@@ -79,7 +79,7 @@ fn a_full_buffer_refuses_more_until_records_are_taken() {
     assert!(d.read_tls(&mut &big[..]).is_err());
     while d.next_record().unwrap().is_some() {}
     assert!(d.push(&big) > 0);
-    assert!(RECEIVE_BUFFER_LEN >= HEADER_LEN + MAX_CIPHERTEXT_LEN_TLS12);
+    const { assert!(RECEIVE_BUFFER_LEN >= HEADER_LEN + MAX_CIPHERTEXT_LEN_TLS12) };
 }
 
 #[test]
