@@ -235,7 +235,8 @@ impl RecordLayer {
     }
 
     /// Fragments `data` and seals each fragment as a record of
-    /// `content_type`, appending them to `out`.
+    /// `content_type`, appending them to `out` (empty `data` makes no
+    /// record).
     ///
     /// Fails with [`Error::SequenceNumberExhausted`] before a record would
     /// need a sequence number at the limit, or with the protection's local

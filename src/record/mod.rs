@@ -47,8 +47,9 @@ pub const MAX_CIPHERTEXT_LEN_TLS13: usize = MAX_PLAINTEXT_LEN + 256;
 pub const MAX_CIPHERTEXT_LEN_TLS12: usize = MAX_PLAINTEXT_LEN + 2048;
 
 /// The first sequence number that may not be used: sequence numbers are
-/// 64-bit and must never wrap (RFC 8446 §5.3, RFC 5246 §6.1), so a
-/// direction that reaches this value fails with
+/// 64-bit and must never wrap (RFC 8446 §5.3, RFC 5246 §6.1). Stopping one
+/// short of 2^64 − 1 means the counter never has to hold a wrapped value;
+/// a direction that reaches this value fails with
 /// [`crate::Error::SequenceNumberExhausted`] and the connection must end or
 /// rekey.
 pub const SEQUENCE_NUMBER_LIMIT: u64 = u64::MAX;
