@@ -1,6 +1,7 @@
 //! The Lucky Thirteen defence of MAC-then-encrypt CBC records: every bad
 //! padding and bad MAC gives the same error, and opening costs the same
 //! number of hash compression-function calls whatever the padding says.
+#![cfg(feature = "legacy")]
 
 mod record_support;
 

@@ -4,14 +4,17 @@
 mod record_support;
 
 use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::crypto::cbc::BLOCK_LEN;
-use ferrotls::crypto::hash::HashAlgorithm;
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
 use ferrotls::record::{
-    CbcHmacProtection, CbcIv, MacOrder, RecordLayer, RecordProtection, Tls12AeadProtection,
-    Tls13AeadProtection, HEADER_LEN, MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT,
+    RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
+    MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT,
 };
 use ferrotls::Error;
+#[cfg(feature = "legacy")]
+use ferrotls::{
+    crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
+    record::{CbcHmacProtection, CbcIv, MacOrder},
+};
 use record_support::{all_kinds, layer_pair, unhex, Kind};
 
 /// Seals `data` on `sender`, delivers the bytes to `receiver` and returns
@@ -374,7 +377,8 @@ fn tls12_aead_known_answers_from_pyca_cryptography() {
     );
 }
 
-/// An explicit-IV source that hands out `iv` once.
+/// An explicit-IV source that hands out `iv` every time.
+#[cfg(feature = "legacy")]
 fn fixed_iv(iv: &str) -> CbcIv {
     let iv: [u8; BLOCK_LEN] = unhex(iv).try_into().unwrap();
     CbcIv::Explicit(Box::new(move |out: &mut [u8; BLOCK_LEN]| {
@@ -387,6 +391,7 @@ fn fixed_iv(iv: &str) -> CbcIv {
 // `openssl enc -aes-*-cbc -nopad`) by tests/record_support/gen_cbc_vectors.sh,
 // which lays out MAC input, padding and IV by hand from RFC 5246 §6.2.3.2,
 // RFC 2246 §6.2.3.2 and RFC 7366 §3.
+#[cfg(feature = "legacy")]
 #[test]
 fn cbc_known_answers_from_the_openssl_cli() {
     let k1 = "000102030405060708090a0b0c0d0e0f";
@@ -465,6 +470,7 @@ fn cbc_known_answers_from_the_openssl_cli() {
 
 // TLS 1.0: the second record's IV is the first record's last ciphertext
 // block (RFC 2246 §6.2.3.2); same openssl CLI script.
+#[cfg(feature = "legacy")]
 #[test]
 fn tls10_chained_iv_known_answer_from_the_openssl_cli() {
     let records = [

@@ -1,8 +1,8 @@
 //! AES-CBC and HMAC for the TLS 1.0–1.2 CBC cipher suites, with the
 //! constant-time pieces their record decryption needs.
 //!
-//! - [`AesCbc`]: AES-128/256 (the `aes` crate) in CBC mode (NIST SP 800-38A
-//!   §6.2), chained here over the block cipher.
+//! - [`AesCbc`]: AES-128/256 (the `aes` crate, feature `legacy`) in CBC
+//!   mode (NIST SP 800-38A §6.2), chained here over the block cipher.
 //! - [`RecordMac`]: HMAC (RFC 2104) over SHA-1, SHA-256 or SHA-384 from
 //!   ring's digest, built here rather than taken from an HMAC API because
 //!   the Lucky Thirteen defence must control, and count, every call of the
@@ -12,6 +12,7 @@
 
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use crate::error::Error;
+#[cfg(feature = "legacy")]
 use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use ring::digest;
 use subtle::{ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
@@ -68,6 +69,7 @@ impl IvSource for SystemIvSource {
     }
 }
 
+#[cfg(feature = "legacy")]
 enum AesKey {
     Aes128(aes::Aes128),
     Aes256(aes::Aes256),
@@ -75,10 +77,12 @@ enum AesKey {
 
 /// AES-128 or AES-256 in CBC mode, encrypting and decrypting whole blocks
 /// in place.
+#[cfg(feature = "legacy")]
 pub struct AesCbc {
     key: AesKey,
 }
 
+#[cfg(feature = "legacy")]
 impl AesCbc {
     /// Keys AES-128 (16-byte `key`) or AES-256 (32-byte `key`).
     ///
@@ -151,6 +155,7 @@ impl AesCbc {
     }
 }
 
+#[cfg(feature = "legacy")]
 fn whole_blocks(data: &[u8]) -> Result<(), Error> {
     if data.is_empty() || !data.len().is_multiple_of(BLOCK_LEN) {
         return Err(Error::Crypto("CBC input is not a whole number of blocks"));
@@ -424,6 +429,7 @@ mod tests {
         hex::decode(s.replace([' ', '\n'], "")).unwrap()
     }
 
+    #[cfg(feature = "legacy")]
     // NIST SP 800-38A F.2.1 (CBC-AES128.Encrypt) and F.2.5
     // (CBC-AES256.Encrypt), all four blocks.
     #[test]
@@ -458,6 +464,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "legacy")]
     #[test]
     fn cbc_refuses_partial_blocks_and_bad_keys() {
         assert!(AesCbc::new(&[0; 24]).is_err());

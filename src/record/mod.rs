@@ -21,9 +21,10 @@ pub use deframer::{Deframer, InboundRecord};
 pub use fragmenter::Fragmenter;
 pub use joiner::{HandshakeJoiner, HandshakeMessage};
 pub use layer::{PlaintextRecord, RecordLayer};
+#[cfg(feature = "legacy")]
+pub use protection::{CbcHmacProtection, CbcIv, MacOrder};
 pub use protection::{
-    CbcHmacProtection, CbcIv, MacOrder, NullProtection, Opened, RecordProtection,
-    Tls12AeadProtection, Tls13AeadProtection,
+    NullProtection, Opened, RecordProtection, Tls12AeadProtection, Tls13AeadProtection,
 };
 
 /// The record header length: type (1), version (2), length (2)

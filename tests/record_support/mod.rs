@@ -3,19 +3,20 @@
 #![allow(dead_code)]
 
 use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::crypto::cbc::BLOCK_LEN;
-use ferrotls::crypto::hash::HashAlgorithm;
 use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::record::{
-    CbcHmacProtection, CbcIv, MacOrder, RecordLayer, RecordProtection, Tls12AeadProtection,
-    Tls13AeadProtection,
+use ferrotls::record::{RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection};
+#[cfg(feature = "legacy")]
+use ferrotls::{
+    crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
+    record::{CbcHmacProtection, CbcIv, MacOrder},
+    Error,
 };
-use ferrotls::Error;
 
 pub fn unhex(s: &str) -> Vec<u8> {
     hex::decode(s.replace([' ', '\n'], "")).unwrap()
 }
 
+#[cfg(feature = "legacy")]
 /// A deterministic explicit-IV source: 0x00.., 0x01.., ... per call.
 pub fn counting_iv_source() -> CbcIv {
     let mut next = 0u8;
@@ -31,6 +32,7 @@ pub fn counting_iv_source() -> CbcIv {
 pub enum Kind {
     Tls13(AeadAlgorithm),
     Tls12Aead(AeadAlgorithm),
+    #[cfg(feature = "legacy")]
     Cbc {
         version: ProtocolVersion,
         key_len: usize,
@@ -44,6 +46,7 @@ impl Kind {
     pub fn record_version(self) -> ProtocolVersion {
         match self {
             Kind::Tls13(_) | Kind::Tls12Aead(_) => ProtocolVersion::TLSv1_2,
+            #[cfg(feature = "legacy")]
             Kind::Cbc { version, .. } => version,
         }
     }
@@ -65,11 +68,13 @@ impl Kind {
                         .unwrap(),
                 )
             }
+            #[cfg(feature = "legacy")]
             Kind::Cbc { .. } => Box::new(self.build_cbc()),
         }
     }
 
     /// A fresh CBC protection of this kind (panics for AEAD kinds).
+    #[cfg(feature = "legacy")]
     pub fn build_cbc(self) -> CbcHmacProtection {
         let Kind::Cbc {
             version,
@@ -105,6 +110,7 @@ pub fn all_kinds() -> Vec<Kind> {
     ];
     let mut kinds: Vec<Kind> = algs.iter().map(|&a| Kind::Tls13(a)).collect();
     kinds.extend(algs.iter().map(|&a| Kind::Tls12Aead(a)));
+    #[cfg(feature = "legacy")]
     for version in [
         ProtocolVersion::TLSv1_0,
         ProtocolVersion::TLSv1_1,

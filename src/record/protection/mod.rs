@@ -6,15 +6,17 @@
 //! | none (initial epoch) | [`NullProtection`] | RFC 8446 §5.1, RFC 5246 §6.2.1 |
 //! | TLS 1.3 AEAD | [`Tls13AeadProtection`] | RFC 8446 §5.2–5.4 |
 //! | TLS 1.2 AES-GCM, ChaCha20-Poly1305 | [`Tls12AeadProtection`] | RFC 5288 §3, RFC 7905 §2, RFC 5246 §6.2.3.3 |
-//! | AES-CBC with HMAC | [`CbcHmacProtection`] | RFC 2246/4346/5246 §6.2.3.2, RFC 7366 §3 |
+//! | AES-CBC with HMAC (feature `legacy`) | `CbcHmacProtection` | RFC 2246/4346/5246 §6.2.3.2, RFC 7366 §3 |
 //!
 //! A record is sealed in place at the end of the caller's output buffer and
 //! opened in place where it lies in the receive buffer.
 
+#[cfg(feature = "legacy")]
 mod cbc_hmac;
 mod tls12_aead;
 mod tls13;
 
+#[cfg(feature = "legacy")]
 pub use cbc_hmac::{CbcHmacProtection, CbcIv, MacOrder};
 pub use tls12_aead::Tls12AeadProtection;
 pub use tls13::Tls13AeadProtection;
