@@ -20,8 +20,14 @@ fn schemes() -> Vec<Box<dyn RecordProtection>> {
         AeadAlgorithm::ChaCha20Poly1305,
     ] {
         let key = vec![1u8; alg.key_len()];
-        out.push(Box::new(Tls13AeadProtection::new(alg, &key, &[2; 12]).unwrap()));
-        let iv_len = if alg == AeadAlgorithm::ChaCha20Poly1305 { 12 } else { 4 };
+        out.push(Box::new(
+            Tls13AeadProtection::new(alg, &key, &[2; 12]).unwrap(),
+        ));
+        let iv_len = if alg == AeadAlgorithm::ChaCha20Poly1305 {
+            12
+        } else {
+            4
+        };
         out.push(Box::new(
             Tls12AeadProtection::new(alg, &key, &vec![3; iv_len]).unwrap(),
         ));
@@ -42,8 +48,14 @@ fn schemes() -> Vec<Box<dyn RecordProtection>> {
             }))
         };
         out.push(Box::new(
-            CbcHmacProtection::new(&vec![6; key_len], mac, &[7; 48][..mac.output_len()], iv, order)
-                .unwrap(),
+            CbcHmacProtection::new(
+                &vec![6; key_len],
+                mac,
+                &[7; 48][..mac.output_len()],
+                iv,
+                order,
+            )
+            .unwrap(),
         ));
     }
     out
