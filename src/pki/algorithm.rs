@@ -106,19 +106,25 @@ fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> 
                 return Err(refused("RSASSA-PSS with a mask generation other than MGF1"));
             }
             if hash_algorithm(mgf)? != hash {
-                return Err(refused("RSASSA-PSS with an MGF1 hash unlike the message hash"));
+                return Err(refused(
+                    "RSASSA-PSS with an MGF1 hash unlike the message hash",
+                ));
             }
             Ok(())
         })?;
         mgf.finish()?;
         let salt = params
             .optional(tag::context_constructed(2))?
-            .ok_or(refused("RSASSA-PSS with the default 20-byte salt is refused"))?;
+            .ok_or(refused(
+                "RSASSA-PSS with the default 20-byte salt is refused",
+            ))?;
         let mut salt = Der::new(salt);
         let salt_len = salt.small_unsigned()?;
         salt.finish()?;
         if usize::try_from(salt_len).ok() != Some(hash.output_len()) {
-            return Err(refused("RSASSA-PSS salt length differs from the hash length"));
+            return Err(refused(
+                "RSASSA-PSS salt length differs from the hash length",
+            ));
         }
         if params.peek_tag() == Some(tag::context_constructed(3)) {
             return Err(CertificateError::BadEncoding(
@@ -154,15 +160,25 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
             oid::EC_PUBLIC_KEY => {
                 let curve = match params.take() {
                     Some(p) if p.tag == tag::OID => p.value,
-                    _ => return Err(CertificateError::UnsupportedKey("EC key without a named curve")),
+                    _ => {
+                        return Err(CertificateError::UnsupportedKey(
+                            "EC key without a named curve",
+                        ))
+                    }
                 };
                 let (len, make): (usize, fn(Vec<u8>) -> PublicKey) = match curve {
                     oid::P256 => (P256_POINT_LEN, PublicKey::EcdsaP256),
                     oid::P384 => (P384_POINT_LEN, PublicKey::EcdsaP384),
-                    _ => return Err(CertificateError::UnsupportedKey("EC curve not P-256 or P-384")),
+                    _ => {
+                        return Err(CertificateError::UnsupportedKey(
+                            "EC curve not P-256 or P-384",
+                        ))
+                    }
                 };
                 if key.len() != len || key.first() != Some(&0x04) {
-                    return Err(CertificateError::UnsupportedKey("EC point not uncompressed"));
+                    return Err(CertificateError::UnsupportedKey(
+                        "EC point not uncompressed",
+                    ));
                 }
                 Ok(make(key.to_vec()))
             }
@@ -175,7 +191,9 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
                 }
                 Ok(PublicKey::Ed25519(key.to_vec()))
             }
-            _ => Err(CertificateError::UnsupportedKey("unknown public key algorithm")),
+            _ => Err(CertificateError::UnsupportedKey(
+                "unknown public key algorithm",
+            )),
         }
     })
 }

@@ -227,7 +227,9 @@ impl<'a> Der<'a> {
         if digits.len() > 8 {
             return Err(bad("INTEGER too large"));
         }
-        Ok(digits.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+        Ok(digits
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
     }
 
     /// Reads a BIT STRING (X.690 §8.6, §11.2).
@@ -358,7 +360,8 @@ fn parse_time(value: &[u8], generalized: bool) -> Result<i64, CertificateError> 
         year += if year >= 50 { 1900 } else { 2000 };
     }
     let field = |i: usize| digits(rest.get(i..i + 2).unwrap_or_default());
-    let (month, day, hour, minute, second) = (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
+    let (month, day, hour, minute, second) =
+        (field(0)?, field(2)?, field(4)?, field(6)?, field(8)?);
     if !(1..=12).contains(&month)
         || day < 1
         || day > days_in_month(year, month)
@@ -420,7 +423,10 @@ mod tests {
         assert!(Der::new(&[0x02, 0x02, 0x00, 0x01]).integer().is_err());
         assert!(Der::new(&[0x02, 0x02, 0xff, 0x80]).integer().is_err());
         assert!(Der::new(&[0x02, 0x00]).integer().is_err());
-        assert_eq!(Der::new(&[0x02, 0x02, 0x00, 0x80]).small_unsigned(), Ok(128));
+        assert_eq!(
+            Der::new(&[0x02, 0x02, 0x00, 0x80]).small_unsigned(),
+            Ok(128)
+        );
         assert!(Der::new(&[0x02, 0x01, 0x80]).small_unsigned().is_err());
         assert!(Der::new(&[0x03, 0x02, 0x01, 0x01]).bit_string().is_err());
         assert!(Der::new(&[0x03, 0x01, 0x01]).bit_string().is_err());

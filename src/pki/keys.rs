@@ -54,18 +54,29 @@ impl From<CertificateError> for LoadError {
     }
 }
 
-/// Every CERTIFICATE block of PEM text as DER, in order, each checked to
-/// parse. No certificate at all is [`LoadError::NoCertificates`].
-pub fn certificates_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
-    let mut out = Vec::new();
-    for block in pem::parse(text)?.into_iter().filter(|b| b.label == "CERTIFICATE") {
-        Certificate::parse(&block.der)?;
-        out.push(block.der.to_vec());
-    }
-    if out.is_empty() {
+/// Every CERTIFICATE block of PEM text as DER, in order, unparsed (a
+/// validator parses them and reports their faults as certificate errors).
+/// No certificate at all is [`LoadError::NoCertificates`].
+pub fn certificate_blocks_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
+    let blocks: Vec<Vec<u8>> = pem::parse(text)?
+        .into_iter()
+        .filter(|b| b.label == "CERTIFICATE")
+        .map(|b| b.der.to_vec())
+        .collect();
+    if blocks.is_empty() {
         return Err(LoadError::NoCertificates);
     }
-    Ok(out)
+    Ok(blocks)
+}
+
+/// Every CERTIFICATE block of PEM text as DER, in order, each checked to
+/// parse (for our own configured chain).
+pub fn certificates_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
+    let blocks = certificate_blocks_from_pem(text)?;
+    for der in &blocks {
+        Certificate::parse(der)?;
+    }
+    Ok(blocks)
 }
 
 /// The first private key of PEM text: `PRIVATE KEY` (PKCS#8, RFC 5958),
@@ -107,7 +118,10 @@ impl CertifiedKey {
 
     /// Loads the chain and the key from PEM text and pairs them.
     pub fn from_pem(chain_pem: &str, key_pem: &str) -> Result<Self, LoadError> {
-        Self::new(certificates_from_pem(chain_pem)?, private_key_from_pem(key_pem)?)
+        Self::new(
+            certificates_from_pem(chain_pem)?,
+            private_key_from_pem(key_pem)?,
+        )
     }
 
     /// The chain, end entity first.

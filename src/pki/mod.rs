@@ -27,7 +27,10 @@ pub mod verifier;
 pub mod x509;
 
 pub use error::CertificateError;
-pub use keys::{certificates_from_pem, private_key_from_pem, CertifiedKey, LoadError};
+pub use keys::{
+    certificate_blocks_from_pem, certificates_from_pem, private_key_from_pem, CertifiedKey,
+    LoadError,
+};
 pub use names::ServerName;
 pub use path::{verify_chain, Purpose, Validation, VerifiedPath};
 pub use trust::{RootStore, TrustAnchor};

@@ -47,7 +47,11 @@ impl ServerName {
         if check_dns_syntax(name.as_bytes(), false).is_err() {
             return Err(Error::IllegalParameter("invalid server name"));
         }
-        if name.rsplit('.').next().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
+        if name
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(Error::IllegalParameter("invalid server name"));
         }
         Ok(Self::Dns(name.to_ascii_lowercase()))
@@ -71,7 +75,9 @@ pub fn check_name<'a>(seq: &mut Der<'a>) -> Result<(&'a [u8], bool), Certificate
     while !rdns.is_empty() {
         let mut set = rdns.nested(tag::SET)?;
         if set.is_empty() {
-            return Err(CertificateError::BadEncoding("empty RelativeDistinguishedName"));
+            return Err(CertificateError::BadEncoding(
+                "empty RelativeDistinguishedName",
+            ));
         }
         while !set.is_empty() {
             set.sequence(|atv| {
@@ -135,7 +141,9 @@ pub fn check_subject_alt_names(value: &[u8]) -> Result<(), CertificateError> {
         match name? {
             GeneralName::Dns(dns) => check_dns_syntax(dns, true)?,
             GeneralName::Ip(ip) if ip.len() != 4 && ip.len() != 16 => {
-                return Err(CertificateError::BadEncoding("iPAddress not 4 or 16 octets"));
+                return Err(CertificateError::BadEncoding(
+                    "iPAddress not 4 or 16 octets",
+                ));
             }
             _ => {}
         }
@@ -145,26 +153,40 @@ pub fn check_subject_alt_names(value: &[u8]) -> Result<(), CertificateError> {
 
 /// Checks a DNS name's syntax: ASCII letters, digits and hyphens in
 /// labels of 1–63 octets, no label starting or ending with a hyphen, at
-/// most 253 octets; with `wildcard`, a left-most label `*` is allowed.
+/// most 253 octets; with `wildcard`, the left-most label may hold `*`.
 fn check_dns_syntax(name: &[u8], wildcard: bool) -> Result<(), CertificateError> {
     if name.is_empty() || name.len() > MAX_DNS_NAME_LEN {
         return Err(CertificateError::MisIssued("DNS name empty or too long"));
     }
     for (i, label) in name.split(|&b| b == b'.').enumerate() {
-        if wildcard && i == 0 && label == b"*" {
-            continue;
+        // A `*` is presented syntax only in the left-most label; only the
+        // whole label `*` is a wildcard when matching, so a partial one
+        // (`f*`) never matches anything.
+        if wildcard && i == 0 && label.contains(&b'*') {
+            if label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'*')
+            {
+                continue;
+            }
         }
         if label.is_empty() || label.len() > MAX_DNS_LABEL_LEN {
-            return Err(CertificateError::MisIssued("DNS name with an empty or long label"));
+            return Err(CertificateError::MisIssued(
+                "DNS name with an empty or long label",
+            ));
         }
         if label.contains(&b'_') {
             return Err(CertificateError::MisIssued("DNS name with an underscore"));
         }
-        if !label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        if !label
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
             || label.first() == Some(&b'-')
             || label.last() == Some(&b'-')
         {
-            return Err(CertificateError::MisIssued("DNS name with an invalid character"));
+            return Err(CertificateError::MisIssued(
+                "DNS name with an invalid character",
+            ));
         }
     }
     Ok(())
@@ -260,7 +282,9 @@ pub fn check_name_constraints(value: &[u8]) -> Result<(), CertificateError> {
 /// Iterates over the base names of GeneralSubtrees, refusing a minimum or
 /// maximum (RFC 5280 §4.2.1.10: minimum MUST be zero, maximum MUST be
 /// absent; a zero minimum is the DEFAULT and so never encoded in DER).
-fn subtree_bases(subtrees: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
+fn subtree_bases(
+    subtrees: &[u8],
+) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
     let mut der = Der::new(subtrees);
     core::iter::from_fn(move || {
         if der.is_empty() {
@@ -286,7 +310,9 @@ fn subtree_bases(subtrees: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>
 /// length (8 or 32) and that the mask is a contiguous prefix.
 fn ip_constraint(value: &[u8]) -> Result<(&[u8], &[u8]), CertificateError> {
     if value.len() != 8 && value.len() != 32 {
-        return Err(CertificateError::BadEncoding("iPAddress constraint not 8 or 32 octets"));
+        return Err(CertificateError::BadEncoding(
+            "iPAddress constraint not 8 or 32 octets",
+        ));
     }
     let (address, mask) = value.split_at(value.len() / 2);
     let mut ones_ended = false;
@@ -294,7 +320,9 @@ fn ip_constraint(value: &[u8]) -> Result<(&[u8], &[u8]), CertificateError> {
         for bit in (0..8).rev() {
             let one = byte & (1 << bit) != 0;
             if one && ones_ended {
-                return Err(CertificateError::MisIssued("iPAddress constraint mask not contiguous"));
+                return Err(CertificateError::MisIssued(
+                    "iPAddress constraint mask not contiguous",
+                ));
             }
             ones_ended |= !one;
         }
@@ -363,8 +391,12 @@ pub fn check_names_against_constraints(
     constraints: &[u8],
 ) -> Result<(), CertificateError> {
     let mut der = Der::new(constraints);
-    let permitted = der.optional(tag::context_constructed(0))?.unwrap_or_default();
-    let excluded = der.optional(tag::context_constructed(1))?.unwrap_or_default();
+    let permitted = der
+        .optional(tag::context_constructed(0))?
+        .unwrap_or_default();
+    let excluded = der
+        .optional(tag::context_constructed(1))?
+        .unwrap_or_default();
     for base in subtree_bases(permitted).chain(subtree_bases(excluded)) {
         if let GeneralName::Other(_) = base? {
             return Err(CertificateError::UnsupportedNameConstraint);
@@ -433,6 +465,7 @@ mod tests {
         assert!(check_dns_syntax(b"a..example.com", true).is_err());
         assert!(check_dns_syntax(b"-a.example.com", true).is_err());
         assert!(check_dns_syntax(b"a.*.example.com", true).is_err());
+        assert!(check_dns_syntax(b"f*.example.com", true).is_ok());
     }
 
     #[test]

@@ -100,7 +100,12 @@ pub fn verify_chain(
             return Err(CertificateError::NameMismatch);
         }
     }
-    if validation.roots.anchors().iter().any(|a| a.der() == end_entity) {
+    if validation
+        .roots
+        .anchors()
+        .iter()
+        .any(|a| a.der() == end_entity)
+    {
         return Ok(VerifiedPath {
             chain: vec![end_entity.to_vec()],
         });
@@ -202,11 +207,7 @@ impl<'v, 'c> Search<'v, 'c> {
     ) -> Result<(), CertificateError> {
         if let Some(max) = ca.basic_constraints.and_then(|bc| bc.path_len) {
             // RFC 5280 §6.1.4 (l): self-issued intermediates do not count.
-            let below = path
-                .iter()
-                .skip(1)
-                .filter(|c| !c.is_self_issued())
-                .count();
+            let below = path.iter().skip(1).filter(|c| !c.is_self_issued()).count();
             if u64::try_from(below).unwrap_or(u64::MAX) > max {
                 return Err(CertificateError::PathLengthExceeded);
             }
@@ -271,8 +272,12 @@ impl<'v, 'c> Search<'v, 'c> {
         let candidates = self.candidates;
         for (i, ca) in candidates.iter().enumerate() {
             if !Self::names_issuer(&child, ca)
-                || path.iter().any(|c| c.subject == ca.subject && c.spki == ca.spki)
-                || candidates.get(..i).is_some_and(|before| before.iter().any(|b| b.der == ca.der))
+                || path
+                    .iter()
+                    .any(|c| c.subject == ca.subject && c.spki == ca.spki)
+                || candidates
+                    .get(..i)
+                    .is_some_and(|before| before.iter().any(|b| b.der == ca.der))
             {
                 continue;
             }

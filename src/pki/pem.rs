@@ -64,7 +64,9 @@ pub fn parse(text: &str) -> Result<Vec<PemBlock>, PemError> {
                 break;
             }
             if line.contains(':') {
-                return Err(PemError("encapsulated headers (encrypted PEM) are not supported"));
+                return Err(PemError(
+                    "encapsulated headers (encrypted PEM) are not supported",
+                ));
             }
             body.push_str(line.trim());
         }
@@ -144,7 +146,10 @@ mod tests {
             ("Zm9vYmE=", "fooba"),
             ("Zm9vYmFy", "foobar"),
         ] {
-            assert_eq!(decode_base64(enc.as_bytes()).unwrap().as_slice(), dec.as_bytes());
+            assert_eq!(
+                decode_base64(enc.as_bytes()).unwrap().as_slice(),
+                dec.as_bytes()
+            );
         }
         assert!(decode_base64(b"Zh==").is_err(), "non-zero padding bits");
         assert!(decode_base64(b"Zg==Zg==").is_err());

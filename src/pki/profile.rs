@@ -19,8 +19,8 @@ fn mis_issued(rule: &'static str) -> CertificateError {
 /// Rules for every presented certificate, end entity or intermediate.
 fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     // RFC 5280 §4.1.2.2: positive, at most 20 octets.
-    let positive = cert.serial.first().is_some_and(|b| b & 0x80 == 0)
-        && cert.serial.iter().any(|&b| b != 0);
+    let positive =
+        cert.serial.first().is_some_and(|b| b & 0x80 == 0) && cert.serial.iter().any(|&b| b != 0);
     if !positive {
         return Err(mis_issued("serial number not positive"));
     }
@@ -43,7 +43,9 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     // RFC 5280 §4.2.1.10: only in CA certificates, always critical.
     if let Some(nc) = cert.name_constraints {
         if !cert.is_ca() {
-            return Err(mis_issued("nameConstraints in a certificate that is not a CA"));
+            return Err(mis_issued(
+                "nameConstraints in a certificate that is not a CA",
+            ));
         }
         if !nc.critical {
             return Err(mis_issued("nameConstraints not critical"));
@@ -52,7 +54,9 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     // RFC 5280 §4.1.2.6 and §4.2.1.6: an empty subject needs a critical
     // subjectAltName.
     if cert.subject_is_empty && !cert.subject_alt_name.is_some_and(|san| san.critical) {
-        return Err(mis_issued("empty subject without a critical subjectAltName"));
+        return Err(mis_issued(
+            "empty subject without a critical subjectAltName",
+        ));
     }
     // RFC 5280 §4.2.1.3 and §4.2.1.9: keyCertSign and pathLenConstraint
     // need cA=TRUE.

@@ -2,8 +2,7 @@
 //! loaded from PEM or DER, or from the operating system's bundle.
 
 use super::error::CertificateError;
-use super::keys::LoadError;
-use super::pem;
+use super::keys::{certificate_blocks_from_pem, LoadError};
 use super::x509::Certificate;
 use std::path::Path;
 
@@ -68,12 +67,12 @@ impl RootStore {
     /// Adds every CERTIFICATE block of PEM text. Returns how many were
     /// added and how many were skipped because they did not parse (system
     /// bundles hold a few certificates this crate cannot use). Fails when
-    /// the PEM itself is broken.
+    /// the PEM itself is broken or holds no certificate.
     pub fn add_pem(&mut self, text: &str) -> Result<(usize, usize), LoadError> {
         let mut added = 0;
         let mut skipped = 0;
-        for block in pem::parse(text)?.into_iter().filter(|b| b.label == "CERTIFICATE") {
-            match self.add_der(block.der.to_vec()) {
+        for der in certificate_blocks_from_pem(text)? {
+            match self.add_der(der) {
                 Ok(()) => added += 1,
                 Err(_) => skipped += 1,
             }
