@@ -8,6 +8,7 @@ use ferrotls::pki::{
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
@@ -245,4 +246,36 @@ fn cli_exit_status_2_for_unreadable_input_and_bad_usage() {
         Some(2)
     );
     assert_eq!(run(&["frobnicate"]), Some(2));
+}
+
+/// 200 CA certificates that all look like issuers of one another (same
+/// name, same key identifier), presented three times over (600
+/// candidates with duplicates and loops): validation must stop at the
+/// signature-check bound, quickly.
+#[test]
+fn pathological_inputs_end_quickly() {
+    let roots = RootStore::from_pem_file(&dir().join("p256-root.pem")).unwrap();
+    let chain = certificates("mesh-chain.pem");
+    let mut candidates: Vec<&[u8]> = Vec::new();
+    for _ in 0..3 {
+        candidates.extend(chain[1..].iter().map(Vec::as_slice));
+    }
+    assert!(candidates.len() >= 600);
+    let validation = Validation {
+        roots: &roots,
+        purpose: Purpose::ServerAuth,
+        name: None,
+        time: 1_893_456_000,
+    };
+    let start = Instant::now();
+    let result = verify_chain(&chain[0], &candidates, &validation);
+    assert_eq!(
+        result,
+        Err(ferrotls::pki::CertificateError::TooManySignatureChecks)
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }

@@ -318,6 +318,10 @@ issue expired-root expired-root "/CN=expired root" self root 20250101000000Z 202
 SAN=DNS:under-expired-root.test issue under-expired-root p256-leaf "/CN=under-expired-root.test" expired-root leaf
 cp under-expired-root.pem under-expired-root-chain.pem
 
+# Larger RSA keys, for key loading only (design §4: RSA 2048-8192).
+openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out rsa4096.key
+openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:8192 -out rsa8192.key
+
 # A bundle of every root, with text around the blocks.
 {
     echo "ferrotls test roots"
