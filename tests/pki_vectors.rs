@@ -97,7 +97,13 @@ fn library_verdict(case: &Case) -> String {
     };
     match verify_chain(&chain[0], &borrowed, &validation) {
         Ok(path) => {
-            assert!(path.chain.len() >= 1 && path.chain[0] == chain[0]);
+            assert_eq!(path.chain.first(), chain.first(), "{}", case.name);
+            let top = path.chain.last().map(Vec::as_slice);
+            assert!(
+                roots.anchors().iter().any(|a| Some(a.der()) == top),
+                "{}: path does not end at a trust anchor",
+                case.name
+            );
             "OK".to_owned()
         }
         Err(e) => e.to_string(),

@@ -162,13 +162,14 @@ fn check_dns_syntax(name: &[u8], wildcard: bool) -> Result<(), CertificateError>
         // A `*` is presented syntax only in the left-most label; only the
         // whole label `*` is a wildcard when matching, so a partial one
         // (`f*`) never matches anything.
-        if wildcard && i == 0 && label.contains(&b'*') {
-            if label
+        if wildcard
+            && i == 0
+            && label.contains(&b'*')
+            && label
                 .iter()
                 .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'*')
-            {
-                continue;
-            }
+        {
+            continue;
         }
         if label.is_empty() || label.len() > MAX_DNS_LABEL_LEN {
             return Err(CertificateError::MisIssued(

@@ -98,7 +98,7 @@ pub fn decode_base64(text: &[u8]) -> Result<Zeroizing<Vec<u8>>, PemError> {
             .filter(|c| !c.is_ascii_whitespace())
             .collect(),
     );
-    if chars.len() % 4 != 0 {
+    if !chars.len().is_multiple_of(4) {
         return Err(PemError("base64 length not a multiple of 4"));
     }
     let mut out = Zeroizing::new(Vec::with_capacity(chars.len() / 4 * 3));
