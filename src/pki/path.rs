@@ -113,7 +113,14 @@ pub fn verify_chain(
 
     let mut parse_error = None;
     let mut candidates = Vec::with_capacity(intermediates.len());
-    for der in intermediates {
+    for (i, der) in intermediates.iter().enumerate() {
+        // Duplicates would only repeat the same work.
+        if intermediates
+            .get(..i)
+            .is_some_and(|before| before.contains(der))
+        {
+            continue;
+        }
         match Certificate::parse(der) {
             Ok(cert) => candidates.push(cert),
             Err(e) => {
@@ -270,14 +277,11 @@ impl<'v, 'c> Search<'v, 'c> {
             }
         }
         let candidates = self.candidates;
-        for (i, ca) in candidates.iter().enumerate() {
+        for ca in candidates {
             if !Self::names_issuer(&child, ca)
                 || path
                     .iter()
                     .any(|c| c.subject == ca.subject && c.spki == ca.spki)
-                || candidates
-                    .get(..i)
-                    .is_some_and(|before| before.iter().any(|b| b.der == ca.der))
             {
                 continue;
             }

@@ -104,9 +104,7 @@ impl<'a> Certificate<'a> {
             let tbs = seq.expect(tag::SEQUENCE)?;
             let signature_algorithm = seq.expect(tag::SEQUENCE)?.raw;
             let signature = seq.bit_string()?.octets()?;
-            let mut cert = parse_tbs(der, tbs.raw, tbs.value, signature_algorithm, signature)?;
-            cert.tbs = tbs.raw;
-            Ok(cert)
+            parse_tbs(der, tbs.raw, tbs.value, signature_algorithm, signature)
         })?;
         outer.finish()?;
         Ok(cert)
