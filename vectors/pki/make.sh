@@ -114,6 +114,44 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = ${ENV::SAN}
 1.3.6.1.4.1.55555.1 = critical,DER:05:00
+[ leaf_no_aki ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = none
+subjectAltName = ${ENV::SAN}
+[ leaf_aki_by_name ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = issuer:always
+subjectAltName = ${ENV::SAN}
+[ leaf_policy_critical ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies = critical,2.23.140.1.2.1
+subjectAltName = ${ENV::SAN}
+[ int_no_ski ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = none
+authorityKeyIdentifier = keyid:always
+[ int_bc_not_critical ]
+basicConstraints = CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ int_nc_not_critical ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+nameConstraints = permitted;DNS:allowed.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
 [ leaf_self_signed ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -202,6 +240,31 @@ leafcase cn-only leaf_no_san DNS:unused.test
 leafcase client-only leaf_client_only DNS:client.test
 leafcase critical-unknown leaf_critical_unknown DNS:critical.test
 SAN=DNS:self.test issue self-signed p256-leaf "/CN=self.test" self leaf_self_signed
+
+# Mis-issued end entities (RFC 5280 / baseline-requirement violations).
+leafcase underscore leaf DNS:a_b.underscore.test
+leafcase no-aki leaf_no_aki DNS:no-aki.test
+leafcase policy-critical leaf_policy_critical DNS:policy.test
+SAN=DNS:empty-subject.test issue empty-subject p256-leaf "/" p256-int leaf
+cat empty-subject.pem p256-int.pem >empty-subject-chain.pem
+# Serial number 0 (openssl ca picks serials itself, so openssl x509 signs
+# this one; its validity runs 100 years from the day the script runs).
+openssl req -new -key p256-leaf.key -subj "/CN=serial-zero.test" -out "$WORK/req.csr"
+SAN=DNS:serial-zero.test openssl x509 -req -in "$WORK/req.csr" -CA p256-int.pem -CAkey p256-int.key \
+    -set_serial 0 -days 36500 -extfile "$WORK/ext.cnf" -extensions leaf -out serial-zero.pem 2>/dev/null
+cat serial-zero.pem p256-int.pem >serial-zero-chain.pem
+
+# Mis-issued intermediates.
+# (Below the CA without a subjectKeyIdentifier, the leaf's
+# authorityKeyIdentifier names the issuer instead.)
+for c in "no-ski int_no_ski leaf_aki_by_name" "bc-not-critical int_bc_not_critical leaf" \
+    "nc-not-critical int_nc_not_critical leaf"; do
+    set -- $c
+    newkey $1 p256
+    issue $1 $1 "/CN=$1 CA" p256-root $2
+    SAN=DNS:host.allowed.test issue under-$1 p256-leaf "/CN=under-$1.test" $1 $3
+    cat under-$1.pem $1.pem >$1-chain.pem
+done
 
 # Bad signature: the last octet of the RSA leaf's signature flipped.
 openssl x509 -in rsa2048-leaf.pem -outform DER -out "$WORK/leaf.der"
