@@ -168,3 +168,25 @@ fn root_stores_load_bundles_and_refuse_empty_files() {
         Err(LoadError::Io(_))
     ));
 }
+
+/// The system bundle loads whenever one of the known paths exists, and
+/// almost every root in it parses (the count of skipped certificates is
+/// compared with the number of PEM blocks `grep` would find).
+#[test]
+fn system_bundle_loads_where_present() {
+    let present: Vec<&str> = ferrotls::pki::trust::SYSTEM_BUNDLE_PATHS
+        .iter()
+        .copied()
+        .filter(|p| Path::new(p).exists())
+        .collect();
+    let store = RootStore::system();
+    match present.first() {
+        None => assert!(matches!(store, Err(LoadError::NoCertificates))),
+        Some(path) => {
+            let store = store.expect("system bundle");
+            let text = std::fs::read_to_string(path).unwrap();
+            let blocks = text.matches("-----BEGIN CERTIFICATE-----").count();
+            assert!(store.len() * 10 >= blocks * 9, "{} of {blocks}", store.len());
+        }
+    }
+}
