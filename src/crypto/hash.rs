@@ -88,14 +88,14 @@ impl Digest {
     }
 
     /// The digest bytes.
-    pub fn as_ref(&self) -> &[u8] {
+    pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
 }
 
 impl AsRef<[u8]> for Digest {
     fn as_ref(&self) -> &[u8] {
-        Digest::as_ref(self)
+        self.as_bytes()
     }
 }
 

@@ -1,1 +1,163 @@
-//! (filled in by its owner)
+//! HKDF (RFC 5869) and the TLS 1.3 wrappers HKDF-Expand-Label and
+//! Derive-Secret (RFC 8446 §7.1).
+//!
+//! Built on [`HmacKey`] rather than ring's HKDF because TLS needs the
+//! extracted pseudorandom keys as bytes (they are the early, handshake and
+//! master secrets, and the key log must see them). Every output is a
+//! [`Secret`].
+
+use crate::codec::{LengthPrefix, Writer};
+use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
+use crate::crypto::hmac::{HmacKey, Tag};
+use crate::crypto::secret::Secret;
+use crate::error::Error;
+
+/// HKDF-Expand produces at most 255 blocks of the hash output
+/// (RFC 5869 §2.3, `L <= 255*HashLen`).
+pub const MAX_EXPAND_BLOCKS: usize = 255;
+
+/// The prefix every HKDF-Expand-Label label carries (RFC 8446 §7.1).
+pub const LABEL_PREFIX: &[u8] = b"tls13 ";
+
+/// The longest label HKDF-Expand-Label accepts, prefix included: the
+/// `HkdfLabel.label` vector is `opaque label<7..255>` (RFC 8446 §7.1).
+pub const MAX_FULL_LABEL_LEN: usize = 255;
+
+/// The longest context HKDF-Expand-Label accepts: `opaque context<0..255>`
+/// (RFC 8446 §7.1).
+pub const MAX_CONTEXT_LEN: usize = 255;
+
+/// HKDF-Extract (RFC 5869 §2.2): `PRK = HMAC-Hash(salt, IKM)`. An empty
+/// `salt` means `HashLen` zero bytes, as the RFC says. Fails only for a
+/// hash without HMAC ([`HashAlgorithm::Md5Sha1`]).
+pub fn extract(hash: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Result<Secret, Error> {
+    let zeros = [0u8; MAX_HASH_LEN];
+    let salt = if salt.is_empty() {
+        zeros.get(..hash.output_len()).unwrap_or_default()
+    } else {
+        salt
+    };
+    let prk = HmacKey::new(hash, salt)?.sign(ikm);
+    Ok(Secret::from_slice(prk.as_bytes()))
+}
+
+/// HKDF-Expand (RFC 5869 §2.3): `len` bytes of output keying material from
+/// `prk` and `info`. Fails with [`Error::Crypto`] when `len` exceeds
+/// `255 * HashLen` or the hash has no HMAC.
+pub fn expand(hash: HashAlgorithm, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, Error> {
+    if len > MAX_EXPAND_BLOCKS * hash.output_len() {
+        return Err(Error::Crypto("HKDF-Expand output too long"));
+    }
+    let key = HmacKey::new(hash, prk)?;
+    let mut okm = Secret::new(vec![0u8; len]);
+    let mut previous: Option<Tag> = None;
+    for (counter, chunk) in (1u8..=u8::MAX).zip(okm.as_mut_bytes().chunks_mut(hash.output_len())) {
+        let mut ctx = key.start();
+        if let Some(t) = &previous {
+            ctx.update(t.as_bytes());
+        }
+        ctx.update(info);
+        ctx.update(&[counter]);
+        let t = ctx.finish();
+        for (dst, src) in chunk.iter_mut().zip(t.as_bytes()) {
+            *dst = *src;
+        }
+        previous = Some(t);
+    }
+    Ok(okm)
+}
+
+/// HKDF-Expand-Label (RFC 8446 §7.1):
+/// `HKDF-Expand(secret, HkdfLabel{len, "tls13 " + label, context}, len)`.
+///
+/// Fails with [`Error::Crypto`] when the label (with its prefix) or the
+/// context is longer than 255 bytes, when `len` does not fit the `uint16`
+/// length field or HKDF's limit, or when the hash has no HMAC.
+pub fn expand_label(
+    hash: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    context: &[u8],
+    len: usize,
+) -> Result<Secret, Error> {
+    if LABEL_PREFIX.len() + label.len() > MAX_FULL_LABEL_LEN {
+        return Err(Error::Crypto("HKDF-Expand-Label label too long"));
+    }
+    if context.len() > MAX_CONTEXT_LEN {
+        return Err(Error::Crypto("HKDF-Expand-Label context too long"));
+    }
+    let out_len = u16::try_from(len).map_err(|_| Error::Crypto("HKDF-Expand-Label length"))?;
+    let mut info = Writer::new();
+    info.u16(out_len);
+    info.scope(LengthPrefix::U8, |w| {
+        w.bytes(LABEL_PREFIX);
+        w.bytes(label);
+    });
+    info.vector(LengthPrefix::U8, context);
+    let info = info.finish()?;
+    expand(hash, secret, &info, len)
+}
+
+/// Derive-Secret (RFC 8446 §7.1):
+/// `HKDF-Expand-Label(secret, label, transcript_hash, Hash.length)`, where
+/// `transcript_hash` is Transcript-Hash(Messages) already computed by the
+/// caller.
+pub fn derive_secret(
+    hash: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    transcript_hash: &Digest,
+) -> Result<Secret, Error> {
+    expand_label(
+        hash,
+        secret,
+        label,
+        transcript_hash.as_ref(),
+        hash.output_len(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        hex::decode(s).unwrap()
+    }
+
+    // RFC 5869 Appendix A.1–A.3 (SHA-256) are in tests/keyschedule_hkdf.rs;
+    // these unit tests cover the limits.
+
+    #[test]
+    fn expand_refuses_more_than_255_blocks() {
+        let prk = [1u8; 32];
+        assert!(expand(HashAlgorithm::Sha256, &prk, b"", 255 * 32).is_ok());
+        assert!(matches!(
+            expand(HashAlgorithm::Sha256, &prk, b"", 255 * 32 + 1),
+            Err(Error::Crypto(_))
+        ));
+    }
+
+    #[test]
+    fn expand_label_refuses_long_labels_and_contexts() {
+        let s = [0u8; 32];
+        let long = [b'a'; 250];
+        assert!(expand_label(HashAlgorithm::Sha256, &s, &long[..249], b"", 32).is_ok());
+        assert!(expand_label(HashAlgorithm::Sha256, &s, &long, b"", 32).is_err());
+        assert!(expand_label(HashAlgorithm::Sha256, &s, b"x", &[0u8; 256], 32).is_err());
+        assert!(expand_label(HashAlgorithm::Sha256, &s, b"x", b"", 70_000).is_err());
+    }
+
+    // RFC 8448 §3, "{server} derive secret for handshake "tls13 derived"":
+    // Derive-Secret(early_secret, "derived", "") over SHA-256.
+    #[test]
+    fn derive_secret_matches_rfc8448_derived() {
+        let early = unhex("33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a");
+        let empty_hash = HashAlgorithm::Sha256.hash(b"");
+        let out = derive_secret(HashAlgorithm::Sha256, &early, b"derived", &empty_hash).unwrap();
+        assert_eq!(
+            out.as_bytes(),
+            unhex("6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba")
+        );
+    }
+}

@@ -1,1 +1,372 @@
-//! (filled in by its owner)
+//! HMAC (RFC 2104) over the hash functions of [`HashAlgorithm`].
+//!
+//! SHA-1, SHA-256, SHA-384 and SHA-512 use ring's HMAC. HMAC-MD5, needed
+//! only by the TLS 1.0/1.1 PRF (RFC 2246 §5, `P_MD5`), is built here from
+//! the RFC 2104 construction over the `md-5` crate (feature `legacy`) and
+//! is not reachable from outside the crate.
+//!
+//! Tags are compared in constant time ([`HmacKey::verify`], [`Tag::ct_eq`]).
+
+use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
+use crate::error::Error;
+use ring::hmac;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// An HMAC output: up to [`MAX_HASH_LEN`] bytes, wiped on drop because
+/// HKDF and the TLS PRFs use HMAC outputs as secrets.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Tag {
+    bytes: [u8; MAX_HASH_LEN],
+    len: usize,
+}
+
+impl Tag {
+    fn from_slice(v: &[u8]) -> Self {
+        let mut bytes = [0u8; MAX_HASH_LEN];
+        let len = v.len().min(MAX_HASH_LEN);
+        for (dst, src) in bytes.iter_mut().zip(v) {
+            *dst = *src;
+        }
+        Self { bytes, len }
+    }
+
+    /// The tag bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+
+    /// Whether `other` equals this tag, compared in constant time (the
+    /// lengths are public). `true` means equal.
+    pub fn ct_eq(&self, other: &[u8]) -> bool {
+        self.as_bytes().ct_eq(other).into()
+    }
+}
+
+impl AsRef<[u8]> for Tag {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl core::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Tag({} bytes)", self.len)
+    }
+}
+
+/// An HMAC key bound to its hash function (RFC 2104).
+#[derive(Clone)]
+pub struct HmacKey {
+    algorithm: MacAlgorithm,
+    inner: KeyInner,
+}
+
+/// Which HMAC this is; MD5 is internal to the crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MacAlgorithm {
+    Hash(HashAlgorithm),
+    #[cfg(feature = "legacy")]
+    Md5,
+}
+
+#[derive(Clone)]
+enum KeyInner {
+    Ring(hmac::Key),
+    #[cfg(feature = "legacy")]
+    Md5(md5_hmac::Key),
+}
+
+impl HmacKey {
+    /// An HMAC key over `hash` with the given key bytes (any length: keys
+    /// longer than the hash block are hashed first, RFC 2104 §2).
+    ///
+    /// Fails with [`Error::Crypto`] for [`HashAlgorithm::Md5Sha1`], which is
+    /// a transcript hash and has no HMAC.
+    pub fn new(hash: HashAlgorithm, key: &[u8]) -> Result<Self, Error> {
+        let ring_alg = match hash {
+            HashAlgorithm::Sha1 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+            HashAlgorithm::Sha256 => hmac::HMAC_SHA256,
+            HashAlgorithm::Sha384 => hmac::HMAC_SHA384,
+            HashAlgorithm::Sha512 => hmac::HMAC_SHA512,
+            #[cfg(feature = "legacy")]
+            HashAlgorithm::Md5Sha1 => return Err(Error::Crypto("HMAC over MD5||SHA-1")),
+        };
+        Ok(Self {
+            algorithm: MacAlgorithm::Hash(hash),
+            inner: KeyInner::Ring(hmac::Key::new(ring_alg, key)),
+        })
+    }
+
+    /// HMAC-MD5, only for the TLS 1.0/1.1 PRF (RFC 2246 §5).
+    #[cfg(feature = "legacy")]
+    pub(crate) fn md5(key: &[u8]) -> Self {
+        Self {
+            algorithm: MacAlgorithm::Md5,
+            inner: KeyInner::Md5(md5_hmac::Key::new(key)),
+        }
+    }
+
+    /// The tag length in bytes.
+    pub fn output_len(&self) -> usize {
+        match self.algorithm {
+            MacAlgorithm::Hash(h) => h.output_len(),
+            #[cfg(feature = "legacy")]
+            MacAlgorithm::Md5 => md5_hmac::OUTPUT_LEN,
+        }
+    }
+
+    /// The hash this key runs over, or `None` for the crate-internal
+    /// HMAC-MD5.
+    pub fn hash(&self) -> Option<HashAlgorithm> {
+        match self.algorithm {
+            MacAlgorithm::Hash(h) => Some(h),
+            #[cfg(feature = "legacy")]
+            MacAlgorithm::Md5 => None,
+        }
+    }
+
+    /// Starts a streaming computation.
+    pub fn start(&self) -> HmacContext {
+        HmacContext {
+            inner: match &self.inner {
+                KeyInner::Ring(k) => ContextInner::Ring(hmac::Context::with_key(k)),
+                #[cfg(feature = "legacy")]
+                KeyInner::Md5(k) => ContextInner::Md5(k.start()),
+            },
+        }
+    }
+
+    /// The tag of `data`, in one call.
+    pub fn sign(&self, data: &[u8]) -> Tag {
+        self.sign_parts(&[data])
+    }
+
+    /// The tag of the concatenation of `parts`, without concatenating them.
+    pub fn sign_parts(&self, parts: &[&[u8]]) -> Tag {
+        let mut ctx = self.start();
+        for part in parts {
+            ctx.update(part);
+        }
+        ctx.finish()
+    }
+
+    /// Whether `expected` is the tag of `data`, compared in constant time.
+    /// `true` means the tag verifies.
+    pub fn verify(&self, data: &[u8], expected: &[u8]) -> bool {
+        self.sign(data).ct_eq(expected)
+    }
+}
+
+impl core::fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "HmacKey({:?})", self.algorithm)
+    }
+}
+
+/// A running HMAC computation; see [`HmacKey::start`].
+pub struct HmacContext {
+    inner: ContextInner,
+}
+
+enum ContextInner {
+    Ring(hmac::Context),
+    #[cfg(feature = "legacy")]
+    Md5(md5_hmac::Context),
+}
+
+impl HmacContext {
+    /// Absorbs `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.inner {
+            ContextInner::Ring(ctx) => ctx.update(data),
+            #[cfg(feature = "legacy")]
+            ContextInner::Md5(ctx) => ctx.update(data),
+        }
+    }
+
+    /// The tag of everything absorbed.
+    pub fn finish(self) -> Tag {
+        match self.inner {
+            ContextInner::Ring(ctx) => Tag::from_slice(ctx.sign().as_ref()),
+            #[cfg(feature = "legacy")]
+            ContextInner::Md5(ctx) => Tag::from_slice(ctx.finish().as_slice()),
+        }
+    }
+}
+
+/// HMAC-MD5 by the RFC 2104 construction:
+/// `H((K ^ opad) || H((K ^ ipad) || data))` with a 64-byte block.
+#[cfg(feature = "legacy")]
+mod md5_hmac {
+    use md5::{Digest, Md5};
+    use zeroize::Zeroizing;
+
+    /// MD5's block length (RFC 1321).
+    const BLOCK_LEN: usize = 64;
+    /// MD5's output length (RFC 1321).
+    pub(super) const OUTPUT_LEN: usize = 16;
+    const IPAD: u8 = 0x36;
+    const OPAD: u8 = 0x5c;
+
+    #[derive(Clone)]
+    pub(super) struct Key {
+        padded: Zeroizing<[u8; BLOCK_LEN]>,
+    }
+
+    impl Key {
+        pub(super) fn new(key: &[u8]) -> Self {
+            let mut padded = Zeroizing::new([0u8; BLOCK_LEN]);
+            if key.len() > BLOCK_LEN {
+                let digest = Md5::digest(key);
+                for (dst, src) in padded.iter_mut().zip(digest.iter()) {
+                    *dst = *src;
+                }
+            } else {
+                for (dst, src) in padded.iter_mut().zip(key) {
+                    *dst = *src;
+                }
+            }
+            Self { padded }
+        }
+
+        fn xored(&self, pad: u8) -> Zeroizing<[u8; BLOCK_LEN]> {
+            let mut out = Zeroizing::new([0u8; BLOCK_LEN]);
+            for (dst, src) in out.iter_mut().zip(self.padded.iter()) {
+                *dst = src ^ pad;
+            }
+            out
+        }
+
+        pub(super) fn start(&self) -> Context {
+            let mut inner = Md5::new();
+            inner.update(self.xored(IPAD).as_slice());
+            Context {
+                inner,
+                outer_key: self.xored(OPAD),
+            }
+        }
+    }
+
+    pub(super) struct Context {
+        inner: Md5,
+        outer_key: Zeroizing<[u8; BLOCK_LEN]>,
+    }
+
+    impl Context {
+        pub(super) fn update(&mut self, data: &[u8]) {
+            self.inner.update(data);
+        }
+
+        pub(super) fn finish(self) -> Zeroizing<[u8; OUTPUT_LEN]> {
+            let inner_digest = self.inner.finalize();
+            let mut outer = Md5::new();
+            outer.update(self.outer_key.as_slice());
+            outer.update(inner_digest.as_slice());
+            let mut out = Zeroizing::new([0u8; OUTPUT_LEN]);
+            for (dst, src) in out.iter_mut().zip(outer.finalize().iter()) {
+                *dst = *src;
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        hex::decode(s).unwrap()
+    }
+
+    // RFC 4231 §4.2, test case 1 (HMAC-SHA-256/384/512).
+    #[test]
+    fn rfc4231_test_case_1() {
+        let key = [0x0b; 20];
+        let data = b"Hi There";
+        let cases = [
+            (
+                HashAlgorithm::Sha256,
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+            ),
+            (
+                HashAlgorithm::Sha384,
+                "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6",
+            ),
+            (
+                HashAlgorithm::Sha512,
+                "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
+            ),
+        ];
+        for (hash, want) in cases {
+            let key = HmacKey::new(hash, &key).unwrap();
+            assert_eq!(key.sign(data).as_bytes(), unhex(want), "{hash:?}");
+            assert_eq!(key.output_len(), hash.output_len());
+        }
+    }
+
+    // RFC 2202 §3 test case 2 (HMAC-SHA-1, key "Jefe").
+    #[test]
+    fn rfc2202_sha1_test_case_2() {
+        let key = HmacKey::new(HashAlgorithm::Sha1, b"Jefe").unwrap();
+        let tag = key.sign(b"what do ya want for nothing?");
+        assert_eq!(
+            tag.as_bytes(),
+            unhex("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+        );
+    }
+
+    // RFC 2202 §2 test cases 2 and 6 (HMAC-MD5; case 6 has an 80-byte key
+    // longer than the block, so it is hashed first).
+    #[cfg(feature = "legacy")]
+    #[test]
+    fn rfc2202_md5_test_cases() {
+        let tag = HmacKey::md5(b"Jefe").sign(b"what do ya want for nothing?");
+        assert_eq!(tag.as_bytes(), unhex("750c783e6ab0b503eaa86e310a5db738"));
+        let tag = HmacKey::md5(&[0xaa; 80])
+            .sign(b"Test Using Larger Than Block-Size Key - Hash Key First");
+        assert_eq!(tag.as_bytes(), unhex("6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd"));
+    }
+
+    #[test]
+    fn streaming_equals_one_shot() {
+        let key = HmacKey::new(HashAlgorithm::Sha384, b"key").unwrap();
+        let mut ctx = key.start();
+        ctx.update(b"hello ");
+        ctx.update(b"world");
+        assert_eq!(ctx.finish().as_bytes(), key.sign(b"hello world").as_bytes());
+        assert_eq!(
+            key.sign_parts(&[b"hello", b" ", b"world"]).as_bytes(),
+            key.sign(b"hello world").as_bytes()
+        );
+    }
+
+    #[test]
+    fn verify_accepts_only_the_right_tag() {
+        let key = HmacKey::new(HashAlgorithm::Sha256, b"k").unwrap();
+        let mut tag = key.sign(b"msg").as_bytes().to_vec();
+        assert!(key.verify(b"msg", &tag));
+        assert!(!key.verify(b"msh", &tag));
+        assert!(!key.verify(b"msg", &tag[..31]));
+        if let Some(b) = tag.last_mut() {
+            *b ^= 1;
+        }
+        assert!(!key.verify(b"msg", &tag));
+    }
+
+    #[cfg(feature = "legacy")]
+    #[test]
+    fn md5_sha1_has_no_hmac() {
+        assert!(matches!(
+            HmacKey::new(HashAlgorithm::Md5Sha1, b"k"),
+            Err(Error::Crypto(_))
+        ));
+    }
+
+    #[test]
+    fn debug_hides_the_tag() {
+        let key = HmacKey::new(HashAlgorithm::Sha256, b"k").unwrap();
+        assert_eq!(format!("{:?}", key.sign(b"x")), "Tag(32 bytes)");
+    }
+}

@@ -1,1 +1,156 @@
-//! (filled in by its owner)
+//! Ephemeral elliptic-curve Diffie-Hellman for the `key_share` extension
+//! (RFC 8446 §4.2.8) and the TLS 1.0–1.2 ECDHE key exchange (RFC 8422):
+//! X25519, secp256r1 and secp384r1, all from ring.
+//!
+//! Public keys travel in TLS wire form: 32 bytes for X25519 (RFC 7748 §5),
+//! the uncompressed point `0x04 ‖ x ‖ y` for the NIST curves (RFC 8446
+//! §4.2.8.2). The shared secret is the X25519 output or the x-coordinate of
+//! the shared point (RFC 8446 §7.4).
+//!
+//! ring's random generator is sealed, so the private key comes from ring's
+//! own `SystemRandom`, not from an injected RNG.
+
+use crate::crypto::secret::Secret;
+use crate::crypto::verify::{P256_POINT_LEN, P384_POINT_LEN};
+use crate::error::Error;
+use crate::msgs::enums::NamedGroup;
+use ring::agreement;
+use ring::rand::SystemRandom;
+
+/// The length of an X25519 public key and shared secret (RFC 7748 §5).
+pub const X25519_LEN: usize = 32;
+
+const SUPPORTED_GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519,
+    NamedGroup::secp256r1,
+    NamedGroup::secp384r1,
+];
+
+/// The groups this module can exchange keys in, most preferred first.
+pub fn supported_groups() -> &'static [NamedGroup] {
+    SUPPORTED_GROUPS
+}
+
+/// The length of a public key of `group` in TLS wire form, `None` for an
+/// unsupported group: [`X25519_LEN`] for X25519, and the uncompressed
+/// P-256 and P-384 points (RFC 8446 §4.2.8.2) for the NIST curves.
+pub fn public_key_len(group: NamedGroup) -> Option<usize> {
+    match group {
+        NamedGroup::X25519 => Some(X25519_LEN),
+        NamedGroup::secp256r1 => Some(P256_POINT_LEN),
+        NamedGroup::secp384r1 => Some(P384_POINT_LEN),
+        _ => None,
+    }
+}
+
+fn ring_algorithm(group: NamedGroup) -> Result<&'static agreement::Algorithm, Error> {
+    match group {
+        NamedGroup::X25519 => Ok(&agreement::X25519),
+        NamedGroup::secp256r1 => Ok(&agreement::ECDH_P256),
+        NamedGroup::secp384r1 => Ok(&agreement::ECDH_P384),
+        _ => Err(Error::IllegalParameter("unsupported key exchange group")),
+    }
+}
+
+/// One side's ephemeral key pair for one key exchange: generated, its
+/// public key sent, then consumed by [`KeyShare::complete`] with the peer's
+/// public key.
+pub struct KeyShare {
+    group: NamedGroup,
+    private: agreement::EphemeralPrivateKey,
+    public: Vec<u8>,
+}
+
+impl core::fmt::Debug for KeyShare {
+    /// Shows the group and public key only.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyShare")
+            .field("group", &self.group)
+            .field("public", &hex::encode(&self.public))
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeyShare {
+    /// Generates a fresh key pair in `group`.
+    ///
+    /// Fails with [`Error::IllegalParameter`] for a group not in
+    /// [`supported_groups`] (a peer that selects such a group sent an
+    /// illegal parameter, RFC 8446 §4.2.8), or [`Error::Crypto`] when the
+    /// random generator fails.
+    pub fn generate(group: NamedGroup) -> Result<Self, Error> {
+        let alg = ring_algorithm(group)?;
+        let rng = SystemRandom::new();
+        let private = agreement::EphemeralPrivateKey::generate(alg, &rng)
+            .map_err(|_| Error::Crypto("key share generation failed"))?;
+        let public = private
+            .compute_public_key()
+            .map_err(|_| Error::Crypto("key share generation failed"))?
+            .as_ref()
+            .to_vec();
+        Ok(Self {
+            group,
+            private,
+            public,
+        })
+    }
+
+    /// The group of this key pair.
+    pub fn group(&self) -> NamedGroup {
+        self.group
+    }
+
+    /// The public key in TLS wire form, for `KeyShareEntry.key_exchange`
+    /// (RFC 8446 §4.2.8) or `ECPoint` (RFC 8422 §5.4).
+    pub fn public_key(&self) -> &[u8] {
+        &self.public
+    }
+
+    /// Completes the exchange with the peer's public key in wire form and
+    /// returns the shared secret. Consumes the key pair: it is used once.
+    ///
+    /// Fails with [`Error::IllegalParameter`] when the peer's key has the
+    /// wrong length, is not an uncompressed point on the curve (RFC 8446
+    /// §4.2.8.2), or gives the all-zero X25519 output (RFC 7748 §6.1,
+    /// RFC 8446 §7.4.2).
+    pub fn complete(self, peer_public_key: &[u8]) -> Result<Secret, Error> {
+        if Some(peer_public_key.len()) != public_key_len(self.group) {
+            return Err(Error::IllegalParameter(
+                "peer key share has the wrong length",
+            ));
+        }
+        let alg = ring_algorithm(self.group)?;
+        let peer = agreement::UnparsedPublicKey::new(alg, peer_public_key);
+        agreement::agree_ephemeral(self.private, &peer, Secret::from_slice).map_err(|_| {
+            Error::IllegalParameter("peer key share is invalid or gives a zero secret")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_groups_are_refused() {
+        for group in [
+            NamedGroup::X448,
+            NamedGroup::ffdhe2048,
+            NamedGroup::Unknown(7),
+        ] {
+            assert!(matches!(
+                KeyShare::generate(group),
+                Err(Error::IllegalParameter(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn public_keys_have_wire_lengths() {
+        for &group in supported_groups() {
+            let share = KeyShare::generate(group).unwrap();
+            assert_eq!(Some(share.public_key().len()), public_key_len(group));
+            assert_eq!(share.group(), group);
+        }
+    }
+}

@@ -11,5 +11,6 @@ pub mod prf;
 pub mod rng;
 pub mod secret;
 pub mod sign;
+pub mod verify;
 
 pub use secret::Secret;

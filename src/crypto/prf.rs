@@ -1,1 +1,113 @@
-//! (filled in by its owner)
+//! The TLS pseudorandom functions of TLS 1.0–1.2.
+//!
+//! - TLS 1.0/1.1 (RFC 2246 §5, RFC 4346 §5):
+//!   `PRF(secret, label, seed) = P_MD5(S1, label + seed) XOR P_SHA-1(S2, label + seed)`
+//!   where S1 and S2 are the first and last halves of the secret (sharing
+//!   the middle byte when its length is odd). Needs feature `legacy` (MD5).
+//! - TLS 1.2 (RFC 5246 §5): `PRF(secret, label, seed) = P_<hash>(secret, label + seed)`
+//!   with the cipher suite's hash, SHA-256 unless the suite says otherwise.
+//!
+//! The PRF is selected by the handshake's transcript hash:
+//! [`HashAlgorithm::Md5Sha1`] means the TLS 1.0/1.1 PRF, any SHA-2 hash the
+//! TLS 1.2 PRF over that hash. Both are one `P_hash` function.
+
+use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::hmac::{HmacKey, Tag};
+use crate::error::Error;
+
+/// Fills `out` with `PRF(secret, label, seed)` for the PRF that goes with
+/// the transcript hash `hash` (see the module docs). `seed` is given as
+/// parts that are concatenated (for example client and server random).
+///
+/// Fails with [`Error::Crypto`] for [`HashAlgorithm::Sha1`], which no TLS
+/// PRF uses on its own.
+pub fn prf(
+    hash: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    seed: &[&[u8]],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    out.fill(0);
+    match hash {
+        HashAlgorithm::Sha1 => Err(Error::Crypto("no TLS PRF uses SHA-1 alone")),
+        HashAlgorithm::Sha256 | HashAlgorithm::Sha384 | HashAlgorithm::Sha512 => {
+            p_hash_xor(&HmacKey::new(hash, secret)?, label, seed, out);
+            Ok(())
+        }
+        #[cfg(feature = "legacy")]
+        HashAlgorithm::Md5Sha1 => {
+            // RFC 2246 §5: S1 and S2 have length ceil(len/2) each.
+            let half = secret.len().div_ceil(2);
+            let s1 = secret.get(..half).unwrap_or_default();
+            let s2 = secret.get(secret.len() - half..).unwrap_or_default();
+            p_hash_xor(&HmacKey::md5(s1), label, seed, out);
+            p_hash_xor(&HmacKey::new(HashAlgorithm::Sha1, s2)?, label, seed, out);
+            Ok(())
+        }
+    }
+}
+
+/// XORs `P_hash(secret, label + seed)` into `out` (RFC 5246 §5):
+/// `A(0) = label + seed`, `A(i) = HMAC(secret, A(i-1))`, output blocks
+/// `HMAC(secret, A(i) + label + seed)`.
+fn p_hash_xor(key: &HmacKey, label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
+    let mac_of = |prefix: Option<&Tag>| {
+        let mut ctx = key.start();
+        if let Some(a) = prefix {
+            ctx.update(a.as_bytes());
+        }
+        ctx.update(label);
+        for part in seed {
+            ctx.update(part);
+        }
+        ctx.finish()
+    };
+    let mut a = mac_of(None);
+    for chunk in out.chunks_mut(key.output_len()) {
+        let block = mac_of(Some(&a));
+        for (dst, src) in chunk.iter_mut().zip(block.as_bytes()) {
+            *dst ^= src;
+        }
+        a = key.sign(a.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha1_alone_is_refused() {
+        let mut out = [0u8; 12];
+        assert!(matches!(
+            prf(HashAlgorithm::Sha1, b"s", b"l", &[b"x"], &mut out),
+            Err(Error::Crypto(_))
+        ));
+    }
+
+    #[test]
+    fn seed_parts_are_concatenated() {
+        let mut joined = [0u8; 40];
+        let mut split = [0u8; 40];
+        prf(HashAlgorithm::Sha256, b"s", b"l", &[b"abcd"], &mut joined).unwrap();
+        prf(
+            HashAlgorithm::Sha256,
+            b"s",
+            b"l",
+            &[b"ab", b"cd"],
+            &mut split,
+        )
+        .unwrap();
+        assert_eq!(joined, split);
+    }
+
+    #[test]
+    fn shorter_output_is_a_prefix_of_longer() {
+        let mut long = [0u8; 100];
+        let mut short = [0u8; 33];
+        prf(HashAlgorithm::Sha384, b"s", b"l", &[b"x"], &mut long).unwrap();
+        prf(HashAlgorithm::Sha384, b"s", b"l", &[b"x"], &mut short).unwrap();
+        assert_eq!(&long[..33], &short[..]);
+    }
+}

@@ -1,1 +1,538 @@
-//! (filled in by its owner)
+//! Private signing keys: loading them from PKCS#8 (RFC 5208 / RFC 5958),
+//! PKCS#1 (RFC 8017 §A.1.2) and SEC1 (RFC 5915) DER, and signing under a
+//! [`SignatureAlgorithm`] or a TLS [`SignatureScheme`].
+//!
+//! ring signs everything it can: RSASSA-PSS and PKCS#1 v1.5 with SHA-2
+//! (moduli of 2048–4096 bits), ECDSA P-256/SHA-256 and P-384/SHA-384, and
+//! Ed25519. ring's random generator is sealed, so ring's RSA-PSS and ECDSA
+//! signatures draw on ring's own `SystemRandom`, not on an injected RNG.
+//! Behind the `legacy` feature the `rsa` crate signs what ring cannot
+//! (PKCS#1 v1.5 with SHA-1, the TLS 1.0/1.1 MD5‖SHA-1 signature without
+//! DigestInfo, and every RSA algorithm for moduli of 4097–8192 bits, with
+//! blinding from the operating system), and `p256`/`p384` sign ECDSA over
+//! SHA-1 (deterministic nonces, RFC 6979).
+//!
+//! Key material is zeroized on drop where the crate holding it allows:
+//! the `rsa` crate's and `p256`/`p384`'s keys are; ring's key pairs offer
+//! no zeroization.
+//!
+//! Errors: key bytes that do not parse, or a key type, curve or size this
+//! crate does not sign with, is [`Error::Crypto`] (a local problem, sent as
+//! `internal_error` if it ever reaches the wire); so is asking a key for an
+//! algorithm or scheme it cannot sign with.
+
+use crate::codec::Reader;
+use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::verify::{
+    algorithm_for_scheme, der, key_fits_scheme, PublicKey, SignatureAlgorithm,
+};
+use crate::error::Error;
+use crate::msgs::enums::SignatureScheme;
+use ring::rand::SystemRandom;
+use ring::signature::{self as ring_sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
+
+/// The smallest RSA modulus, in bits, this crate signs with: ring's lower
+/// bound for private keys and the 112-bit floor of NIST SP 800-131A.
+pub const MIN_RSA_SIGNING_BITS: usize = 2048;
+
+/// The largest RSA modulus, in bits, ring signs with; larger keys need the
+/// `legacy` feature (the `rsa` crate signs them).
+pub const MAX_RING_RSA_SIGNING_BITS: usize = 4096;
+
+/// The largest RSA modulus, in bits, this crate signs with at all (with
+/// feature `legacy`), matching [`crate::crypto::verify::MAX_RSA_VERIFY_BITS`].
+pub const MAX_RSA_SIGNING_BITS: usize = 8192;
+
+/// DER contents of the rsaEncryption OID 1.2.840.113549.1.1.1 (RFC 8017
+/// Appendix C).
+const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// DER contents of id-ecPublicKey 1.2.840.10045.2.1 (RFC 5480 §2.1.1).
+const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// DER contents of secp256r1 1.2.840.10045.3.1.7 (RFC 5480 §2.1.1.1).
+const OID_SECP256R1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// DER contents of secp384r1 1.3.132.0.34 (RFC 5480 §2.1.1.1).
+const OID_SECP384R1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+/// DER contents of id-Ed25519 1.3.101.112 (RFC 8410 §3).
+const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+
+/// A private key that signs TLS handshakes and certificates.
+pub struct SigningKey {
+    kind: KeyKind,
+}
+
+enum KeyKind {
+    Rsa(RsaSigner),
+    Ecdsa(EcdsaSigner),
+    Ed25519(Ed25519KeyPair),
+}
+
+struct RsaSigner {
+    /// ring's key pair; `None` for moduli above [`MAX_RING_RSA_SIGNING_BITS`].
+    ring: Option<RsaKeyPair>,
+    public: Vec<u8>,
+    #[cfg(feature = "legacy")]
+    legacy: rsa::PrivateKey,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Curve {
+    P256,
+    P384,
+}
+
+struct EcdsaSigner {
+    curve: Curve,
+    ring: EcdsaKeyPair,
+    #[cfg(feature = "legacy")]
+    legacy: legacy::EcdsaKey,
+}
+
+impl core::fmt::Debug for SigningKey {
+    /// Names the key type only; never prints key material.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let kind = match &self.kind {
+            KeyKind::Rsa(_) => "RSA",
+            KeyKind::Ecdsa(e) if e.curve == Curve::P256 => "ECDSA P-256",
+            KeyKind::Ecdsa(_) => "ECDSA P-384",
+            KeyKind::Ed25519(_) => "Ed25519",
+        };
+        write!(f, "SigningKey({kind})")
+    }
+}
+
+fn bad_key(why: &'static str) -> impl Fn(Error) -> Error {
+    move |_| Error::Crypto(why)
+}
+
+impl SigningKey {
+    /// Loads a PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (RFC 5208 §5,
+    /// RFC 5958 §2) holding an RSA, EC P-256/P-384 or Ed25519 key.
+    ///
+    /// Fails with [`Error::Crypto`] when the bytes do not parse, name
+    /// another algorithm or curve, or hold an inconsistent or unsupported
+    /// key (RSA sizes: [`MIN_RSA_SIGNING_BITS`] to [`MAX_RSA_SIGNING_BITS`];
+    /// EC keys must carry their public key, as ring requires).
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
+        let parts = pkcs8_parts(der).map_err(bad_key("malformed PKCS#8 private key"))?;
+        match parts.algorithm {
+            OID_RSA_ENCRYPTION => Self::from_pkcs1_der(parts.private_key),
+            OID_EC_PUBLIC_KEY => {
+                let curve = parts
+                    .parameters
+                    .and_then(curve_for_oid)
+                    .ok_or(Error::Crypto("unsupported or missing EC curve in PKCS#8"))?;
+                Self::from_sec1(parts.private_key, Some(curve))
+            }
+            OID_ED25519 => Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+                .map(|k| Self {
+                    kind: KeyKind::Ed25519(k),
+                })
+                .map_err(|_| Error::Crypto("invalid Ed25519 private key")),
+            _ => Err(Error::Crypto("unsupported private key algorithm")),
+        }
+    }
+
+    /// Loads a PKCS#1 `RSAPrivateKey` (RFC 8017 §A.1.2).
+    ///
+    /// Fails with [`Error::Crypto`] when it does not parse, is inconsistent,
+    /// or its modulus lies outside [`MIN_RSA_SIGNING_BITS`] to
+    /// [`MAX_RING_RSA_SIGNING_BITS`] ([`MAX_RSA_SIGNING_BITS`] with feature
+    /// `legacy`).
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
+        let bits = pkcs1_modulus_bits(der).map_err(bad_key("malformed RSA private key"))?;
+        if !(MIN_RSA_SIGNING_BITS..=MAX_RSA_SIGNING_BITS).contains(&bits) {
+            return Err(Error::Crypto("RSA signing key size outside 2048-8192 bits"));
+        }
+        #[cfg(feature = "legacy")]
+        let legacy = legacy::rsa_key(der)?;
+        let ring = if bits <= MAX_RING_RSA_SIGNING_BITS {
+            Some(RsaKeyPair::from_der(der).map_err(|_| Error::Crypto("invalid RSA private key"))?)
+        } else {
+            None
+        };
+        let public = match &ring {
+            Some(pair) => pair.public().as_ref().to_vec(),
+            #[cfg(feature = "legacy")]
+            None => legacy::rsa_public_der(&legacy)?,
+            #[cfg(not(feature = "legacy"))]
+            None => {
+                return Err(Error::Crypto(
+                    "RSA signing keys above 4096 bits need feature legacy",
+                ))
+            }
+        };
+        Ok(Self {
+            kind: KeyKind::Rsa(RsaSigner {
+                ring,
+                public,
+                #[cfg(feature = "legacy")]
+                legacy,
+            }),
+        })
+    }
+
+    /// Loads an RFC 5915 `ECPrivateKey` (the "SEC1" form OpenSSL writes as
+    /// `EC PRIVATE KEY`) on P-256 or P-384.
+    ///
+    /// The curve comes from the `parameters` field, or from the private
+    /// key's length when that is absent. Fails with [`Error::Crypto`] when
+    /// the key does not parse, is on another curve, lacks the optional
+    /// `publicKey` field (ring needs it), or does not match it.
+    pub fn from_sec1_der(der: &[u8]) -> Result<Self, Error> {
+        Self::from_sec1(der, None)
+    }
+
+    fn from_sec1(der: &[u8], expected: Option<Curve>) -> Result<Self, Error> {
+        let parts = sec1_parts(der).map_err(bad_key("malformed EC private key"))?;
+        let curve = match (parts.curve, expected) {
+            (Some(named), Some(wanted)) if named != wanted => {
+                return Err(Error::Crypto("EC private key names another curve"))
+            }
+            (Some(c), _) | (None, Some(c)) => c,
+            (None, None) => match parts.scalar.len() {
+                32 => Curve::P256,
+                48 => Curve::P384,
+                _ => return Err(Error::Crypto("EC private key of unknown curve")),
+            },
+        };
+        let public = parts
+            .public
+            .ok_or(Error::Crypto("EC private key without its public key"))?;
+        let alg = match curve {
+            Curve::P256 => &ring_sig::ECDSA_P256_SHA256_ASN1_SIGNING,
+            Curve::P384 => &ring_sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+        };
+        let ring = EcdsaKeyPair::from_private_key_and_public_key(
+            alg,
+            parts.scalar,
+            public,
+            &SystemRandom::new(),
+        )
+        .map_err(|_| Error::Crypto("invalid EC private key"))?;
+        Ok(Self {
+            kind: KeyKind::Ecdsa(EcdsaSigner {
+                curve,
+                ring,
+                #[cfg(feature = "legacy")]
+                legacy: legacy::EcdsaKey::new(curve, parts.scalar)?,
+            }),
+        })
+    }
+
+    /// The public half, in the form certificates carry it.
+    pub fn public_key(&self) -> PublicKey {
+        match &self.kind {
+            KeyKind::Rsa(r) => PublicKey::Rsa(r.public.clone()),
+            KeyKind::Ecdsa(e) => {
+                let point = e.ring.public_key().as_ref().to_vec();
+                match e.curve {
+                    Curve::P256 => PublicKey::EcdsaP256(point),
+                    Curve::P384 => PublicKey::EcdsaP384(point),
+                }
+            }
+            KeyKind::Ed25519(k) => PublicKey::Ed25519(k.public_key().as_ref().to_vec()),
+        }
+    }
+
+    /// The TLS signature schemes this key can sign with, most preferred
+    /// first (RFC 8446 §4.2.3; the SHA-1 schemes of RFC 5246 §7.4.1.4.1
+    /// last, with feature `legacy`).
+    pub fn schemes(&self) -> Vec<SignatureScheme> {
+        use SignatureScheme as S;
+        let candidates: &[SignatureScheme] = match &self.kind {
+            KeyKind::Rsa(_) => &[
+                S::rsa_pss_rsae_sha256,
+                S::rsa_pss_rsae_sha384,
+                S::rsa_pss_rsae_sha512,
+                S::rsa_pkcs1_sha256,
+                S::rsa_pkcs1_sha384,
+                S::rsa_pkcs1_sha512,
+                S::rsa_pkcs1_sha1,
+            ],
+            KeyKind::Ecdsa(_) => &[
+                S::ecdsa_secp256r1_sha256,
+                S::ecdsa_secp384r1_sha384,
+                S::ecdsa_sha1,
+            ],
+            KeyKind::Ed25519(_) => &[S::ed25519],
+        };
+        let public = self.public_key();
+        candidates
+            .iter()
+            .copied()
+            .filter(|&s| key_fits_scheme(&public, s))
+            .collect()
+    }
+
+    /// Signs `message` (the function hashes it) under `algorithm`.
+    ///
+    /// Returns the signature in the encoding TLS and X.509 carry (RSA: the
+    /// modulus-length integer; ECDSA: DER `Ecdsa-Sig-Value`; Ed25519: 64
+    /// bytes). Fails with [`Error::Crypto`] when this key cannot sign with
+    /// `algorithm` (another key type, ECDSA with a hash other than the
+    /// curve's own or SHA-1, SHA-1 without feature `legacy`) or the
+    /// primitive fails.
+    pub fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>, Error> {
+        use HashAlgorithm as H;
+        use SignatureAlgorithm as A;
+        let rng = SystemRandom::new();
+        let failed = |_| Error::Crypto("signing failed");
+        match (&self.kind, algorithm) {
+            (KeyKind::Rsa(rsa), _) => {
+                let padding: Option<&'static dyn ring_sig::RsaEncoding> = match algorithm {
+                    A::RsaPkcs1(H::Sha256) => Some(&ring_sig::RSA_PKCS1_SHA256),
+                    A::RsaPkcs1(H::Sha384) => Some(&ring_sig::RSA_PKCS1_SHA384),
+                    A::RsaPkcs1(H::Sha512) => Some(&ring_sig::RSA_PKCS1_SHA512),
+                    A::RsaPss(H::Sha256) => Some(&ring_sig::RSA_PSS_SHA256),
+                    A::RsaPss(H::Sha384) => Some(&ring_sig::RSA_PSS_SHA384),
+                    A::RsaPss(H::Sha512) => Some(&ring_sig::RSA_PSS_SHA512),
+                    _ => None,
+                };
+                match (&rsa.ring, padding) {
+                    (Some(pair), Some(padding)) => {
+                        let mut signature = vec![0; pair.public().modulus_len()];
+                        pair.sign(padding, &rng, message, &mut signature)
+                            .map_err(failed)?;
+                        Ok(signature)
+                    }
+                    #[cfg(feature = "legacy")]
+                    _ => legacy::sign_rsa(&rsa.legacy, algorithm, message),
+                    #[cfg(not(feature = "legacy"))]
+                    _ => Err(UNFIT),
+                }
+            }
+            (KeyKind::Ecdsa(ec), A::Ecdsa(hash)) => match (ec.curve, hash) {
+                (Curve::P256, H::Sha256) | (Curve::P384, H::Sha384) => ec
+                    .ring
+                    .sign(&rng, message)
+                    .map(|s| s.as_ref().to_vec())
+                    .map_err(failed),
+                #[cfg(feature = "legacy")]
+                (_, H::Sha1) => ec.legacy.sign_sha1(message),
+                _ => Err(UNFIT),
+            },
+            (KeyKind::Ed25519(k), A::Ed25519) => Ok(k.sign(message).as_ref().to_vec()),
+            _ => Err(UNFIT),
+        }
+    }
+
+    /// Signs `message` under a TLS [`SignatureScheme`], which must be one of
+    /// [`SigningKey::schemes`] (so the scheme's curve binding of RFC 8446
+    /// §4.2.3 holds). Fails with [`Error::Crypto`] otherwise, or when the
+    /// primitive fails.
+    pub fn sign_scheme(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, Error> {
+        let algorithm = algorithm_for_scheme(scheme)
+            .filter(|_| key_fits_scheme(&self.public_key(), scheme))
+            .ok_or(UNFIT)?;
+        self.sign(algorithm, message)
+    }
+}
+
+/// The error for a signing request the key cannot serve.
+const UNFIT: Error = Error::Crypto("signing key cannot sign with this algorithm");
+
+/// The fields of a PKCS#8 `PrivateKeyInfo` this crate reads.
+struct Pkcs8Parts<'a> {
+    /// The algorithm OID's contents.
+    algorithm: &'a [u8],
+    /// The OID in the algorithm parameters, when the parameters are one.
+    parameters: Option<&'a [u8]>,
+    /// The algorithm-specific private key inside the OCTET STRING.
+    private_key: &'a [u8],
+}
+
+fn pkcs8_parts(input: &[u8]) -> Result<Pkcs8Parts<'_>, Error> {
+    let mut outer = Reader::new(input);
+    let mut info = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
+    outer.finish()?;
+    let version = der::element(&mut info, der::INTEGER)?;
+    if version != [0] && version != [1] {
+        return Err(Error::Decode("unsupported PKCS#8 version"));
+    }
+    let mut alg_id = Reader::new(der::element(&mut info, der::SEQUENCE)?);
+    let algorithm = der::element(&mut alg_id, der::OID)?;
+    // EC keys name their curve here (RFC 5480 §2.1.1); RSA has NULL and
+    // Ed25519 nothing, which the loaders do not need.
+    let parameters = der::optional(&mut alg_id, der::OID)?;
+    let private_key = der::element(&mut info, der::OCTET_STRING)?;
+    // Optional attributes and, in v2, the public key may follow; the
+    // loaders check the key pair themselves.
+    Ok(Pkcs8Parts {
+        algorithm,
+        parameters,
+        private_key,
+    })
+}
+
+fn curve_for_oid(oid: &[u8]) -> Option<Curve> {
+    match oid {
+        OID_SECP256R1 => Some(Curve::P256),
+        OID_SECP384R1 => Some(Curve::P384),
+        _ => None,
+    }
+}
+
+/// The modulus length in bits of a PKCS#1 `RSAPrivateKey`.
+fn pkcs1_modulus_bits(input: &[u8]) -> Result<usize, Error> {
+    let mut outer = Reader::new(input);
+    let mut key = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
+    outer.finish()?;
+    if der::element(&mut key, der::INTEGER)? != [0] {
+        return Err(Error::Decode("unsupported RSAPrivateKey version"));
+    }
+    Ok(der::bit_length(der::positive_integer(&mut key)?))
+}
+
+/// The fields of an RFC 5915 `ECPrivateKey`.
+struct Sec1Parts<'a> {
+    scalar: &'a [u8],
+    /// `Some(curve)` when the parameters name a curve this crate knows.
+    curve: Option<Curve>,
+    public: Option<&'a [u8]>,
+}
+
+fn sec1_parts(input: &[u8]) -> Result<Sec1Parts<'_>, Error> {
+    let mut outer = Reader::new(input);
+    let mut key = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
+    outer.finish()?;
+    if der::element(&mut key, der::INTEGER)? != [1] {
+        return Err(Error::Decode("unsupported ECPrivateKey version"));
+    }
+    let scalar = der::element(&mut key, der::OCTET_STRING)?;
+    let curve = match der::optional(&mut key, der::CONTEXT_0)? {
+        Some(params) => {
+            let mut params = Reader::new(params);
+            let oid = der::element(&mut params, der::OID)?;
+            params.finish()?;
+            Some(curve_for_oid(oid).ok_or(Error::Decode("unsupported EC curve"))?)
+        }
+        None => None,
+    };
+    let public = match der::optional(&mut key, der::CONTEXT_1)? {
+        Some(wrapped) => {
+            let mut wrapped = Reader::new(wrapped);
+            let bits = der::element(&mut wrapped, der::BIT_STRING)?;
+            wrapped.finish()?;
+            match bits {
+                [0, point @ ..] => Some(point),
+                _ => return Err(Error::Decode("EC public key with unused bits")),
+            }
+        }
+        None => None,
+    };
+    key.finish()?;
+    Ok(Sec1Parts {
+        scalar,
+        curve,
+        public,
+    })
+}
+
+#[cfg(feature = "legacy")]
+mod legacy {
+    //! The signatures ring cannot make, with the RustCrypto crates.
+
+    use super::{Curve, UNFIT};
+    use crate::crypto::hash::HashAlgorithm;
+    use crate::crypto::verify::SignatureAlgorithm;
+    use crate::error::Error;
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+
+    /// The DER DigestInfo prefix for SHA-1 (RFC 8017 §9.2, note 1).
+    const SHA1_DIGEST_INFO_PREFIX: &[u8] = &[
+        0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
+    ];
+
+    pub(super) fn rsa_key(der: &[u8]) -> Result<rsa::PrivateKey, Error> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::Crypto("invalid RSA private key"))
+    }
+
+    pub(super) fn rsa_public_der(key: &rsa::PrivateKey) -> Result<Vec<u8>, Error> {
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        key.as_public_key()
+            .to_pkcs1_der()
+            .map(|doc| doc.as_bytes().to_vec())
+            .map_err(|_| Error::Crypto("cannot encode RSA public key"))
+    }
+
+    /// RSA signing for what ring lacks: SHA-1, MD5‖SHA-1 without DigestInfo
+    /// (RFC 2246 §7.4.3), and every algorithm for moduli above 4096 bits.
+    /// The `rsa` crate blinds the private operation with the OS RNG.
+    pub(super) fn sign_rsa(
+        key: &rsa::PrivateKey,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+    ) -> Result<Vec<u8>, Error> {
+        use rsa::sha2::{Sha256, Sha384, Sha512};
+        use rsa::Pkcs1v15Sign;
+        use HashAlgorithm as H;
+        use SignatureAlgorithm as A;
+        let digest = |h: HashAlgorithm| h.hash(message);
+        let result = match algorithm {
+            A::RsaPkcs1Md5Sha1 => {
+                key.sign(Pkcs1v15Sign::new_unprefixed(), digest(H::Md5Sha1).as_ref())
+            }
+            A::RsaPkcs1(H::Sha1) => key.sign(
+                Pkcs1v15Sign {
+                    hash_len: Some(H::Sha1.output_len()),
+                    prefix: SHA1_DIGEST_INFO_PREFIX.into(),
+                },
+                digest(H::Sha1).as_ref(),
+            ),
+            A::RsaPkcs1(H::Sha256) => {
+                key.sign(Pkcs1v15Sign::new::<Sha256>(), digest(H::Sha256).as_ref())
+            }
+            A::RsaPkcs1(H::Sha384) => {
+                key.sign(Pkcs1v15Sign::new::<Sha384>(), digest(H::Sha384).as_ref())
+            }
+            A::RsaPkcs1(H::Sha512) => {
+                key.sign(Pkcs1v15Sign::new::<Sha512>(), digest(H::Sha512).as_ref())
+            }
+            A::RsaPss(H::Sha256) => key.sign(rsa::Pss::<Sha256>::new(), digest(H::Sha256).as_ref()),
+            A::RsaPss(H::Sha384) => key.sign(rsa::Pss::<Sha384>::new(), digest(H::Sha384).as_ref()),
+            A::RsaPss(H::Sha512) => key.sign(rsa::Pss::<Sha512>::new(), digest(H::Sha512).as_ref()),
+            _ => return Err(UNFIT),
+        };
+        result.map_err(|_| Error::Crypto("signing failed"))
+    }
+
+    /// The EC private scalar in the RustCrypto form, for SHA-1 signing.
+    pub(super) enum EcdsaKey {
+        P256(p256::ecdsa::SigningKey),
+        P384(p384::ecdsa::SigningKey),
+    }
+
+    impl EcdsaKey {
+        pub(super) fn new(curve: Curve, scalar: &[u8]) -> Result<Self, Error> {
+            let bad = |_| Error::Crypto("invalid EC private key");
+            Ok(match curve {
+                Curve::P256 => {
+                    Self::P256(p256::ecdsa::SigningKey::from_slice(scalar).map_err(bad)?)
+                }
+                Curve::P384 => {
+                    Self::P384(p384::ecdsa::SigningKey::from_slice(scalar).map_err(bad)?)
+                }
+            })
+        }
+
+        /// ECDSA over SHA-1 with a DER signature (RFC 4492 §5.4), nonce
+        /// per RFC 6979.
+        pub(super) fn sign_sha1(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
+            let digest = HashAlgorithm::Sha1.hash(message);
+            let failed = |_| Error::Crypto("signing failed");
+            Ok(match self {
+                Self::P256(k) => {
+                    let sig: p256::ecdsa::DerSignature =
+                        k.sign_prehash(digest.as_ref()).map_err(failed)?;
+                    sig.as_bytes().to_vec()
+                }
+                Self::P384(k) => {
+                    let sig: p384::ecdsa::DerSignature =
+                        k.sign_prehash(digest.as_ref()).map_err(failed)?;
+                    sig.as_bytes().to_vec()
+                }
+            })
+        }
+    }
+}

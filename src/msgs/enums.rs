@@ -305,6 +305,14 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// Certificate status types of the status_request extension
+    /// (RFC 6066 §8, RFC 8446 §4.4.2.1).
+    pub enum CertificateStatusType: u8 {
+        Ocsp = 1,
+    }
+}
+
 impl ProtocolVersion {
     /// Whether this is TLS 1.3.
     pub fn is_tls13(self) -> bool {

@@ -1,0 +1,535 @@
+//! Signature verification: public keys as certificates carry them, the
+//! signature algorithms X.509 and TLS name, and the one [`verify`] function
+//! both use.
+//!
+//! ring verifies everything it can: RSA PKCS#1 v1.5 with SHA-2 (and SHA-1
+//! under `legacy`), RSASSA-PSS, ECDSA with SHA-256/384 on P-256 and P-384,
+//! and Ed25519. Behind the `legacy` feature the `rsa` crate verifies the TLS
+//! 1.0/1.1 RSA signature over MD5‖SHA-1 without DigestInfo (RFC 2246
+//! §7.4.3, RFC 4346 §7.4.3), and `p256`/`p384` verify ECDSA over SHA-1,
+//! which ring does not offer.
+//!
+//! Errors: a signature that does not verify is [`Error::DecryptError`]
+//! (RFC 8446 §4.4.3 names `decrypt_error`). A key and algorithm that cannot
+//! go together, an algorithm this crate does not support, a key that does
+//! not parse or an RSA key outside the accepted sizes is
+//! [`Error::IllegalParameter`]. ring reports a well-formed EC point that is
+//! not on its curve like a bad signature, so that case is a `DecryptError`.
+
+use crate::codec::Reader;
+use crate::crypto::hash::HashAlgorithm;
+use crate::error::Error;
+use crate::msgs::enums::SignatureScheme;
+use ring::signature as ring_sig;
+
+/// The smallest RSA modulus, in bits, accepted for verification with every
+/// algorithm except the legacy ones: ring's `RSA_*_2048_8192_*` verifiers,
+/// in line with the 112-bit security floor of NIST SP 800-131A that
+/// RFC 8446 §4.2.3's schemes assume.
+pub const MIN_RSA_VERIFY_BITS: usize = 2048;
+
+/// The smallest RSA modulus, in bits, accepted for the legacy algorithms
+/// (PKCS#1 v1.5 with SHA-1, and MD5‖SHA-1 for TLS 1.0/1.1, RFC 2246
+/// §7.4.3): ring's `RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY` and the
+/// `rsa` crate's `PublicKey::MIN_SIZE` both stop at 1024 bits.
+pub const MIN_LEGACY_RSA_VERIFY_BITS: usize = 1024;
+
+/// The largest RSA modulus, in bits, accepted for verification: the upper
+/// bound of every ring RSA verifier (`RSA_*_*_8192_*`) and of the `rsa`
+/// crate's `PublicKey::MAX_SIZE`.
+pub const MAX_RSA_VERIFY_BITS: usize = 8192;
+
+/// The length of an uncompressed SEC1 point on P-256 (SEC 1 §2.3.3:
+/// `0x04 ‖ x ‖ y`, 32 bytes each), the only form TLS uses (RFC 8446
+/// §4.2.8.2, RFC 8422 §5.1.2).
+pub const P256_POINT_LEN: usize = 65;
+
+/// The length of an uncompressed SEC1 point on P-384 (48-byte coordinates).
+pub const P384_POINT_LEN: usize = 97;
+
+/// The length of an Ed25519 public key (RFC 8032 §5.1.5).
+pub const ED25519_PUBLIC_KEY_LEN: usize = 32;
+
+/// A public key as found in a certificate's SubjectPublicKeyInfo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PublicKey {
+    /// RSA: the DER RSAPublicKey (PKCS#1, RFC 8017 §A.1.1) that the SPKI
+    /// BIT STRING holds.
+    Rsa(Vec<u8>),
+    /// ECDSA on P-256: the uncompressed SEC1 point (0x04 ‖ x ‖ y).
+    EcdsaP256(Vec<u8>),
+    /// ECDSA on P-384: the uncompressed SEC1 point.
+    EcdsaP384(Vec<u8>),
+    /// Ed25519: the 32-byte key (RFC 8410 §4).
+    Ed25519(Vec<u8>),
+}
+
+impl PublicKey {
+    /// The key bytes in the form the variant documents.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Rsa(b) | Self::EcdsaP256(b) | Self::EcdsaP384(b) | Self::Ed25519(b) => b,
+        }
+    }
+
+    /// The modulus length in bits of an RSA key, `None` for other key types.
+    ///
+    /// Fails with [`Error::IllegalParameter`] when the RSA key is not a DER
+    /// `RSAPublicKey` of two positive INTEGERs.
+    pub fn rsa_modulus_bits(&self) -> Result<Option<usize>, Error> {
+        match self {
+            Self::Rsa(der) => rsa_modulus_bits(der).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A signature algorithm independent of TLS code points (X.509 names these
+/// by OID, RFC 4055 / RFC 5758 / RFC 8410; TLS by [`SignatureScheme`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureAlgorithm {
+    /// RSASSA-PKCS1-v1_5 with DigestInfo (RFC 8017 §8.2); SHA-1 only with
+    /// feature `legacy`.
+    RsaPkcs1(HashAlgorithm),
+    /// RSASSA-PSS (RFC 8017 §8.1), MGF1 with the same hash, salt length
+    /// equal to the hash length (RFC 8446 §4.2.3).
+    RsaPss(HashAlgorithm),
+    /// ECDSA with an ASN.1 DER `Ecdsa-Sig-Value` (RFC 5480 §2.2, RFC 8422
+    /// §5.4); SHA-1 only with feature `legacy`.
+    Ecdsa(HashAlgorithm),
+    /// Ed25519 (RFC 8032), over the message itself.
+    Ed25519,
+    /// TLS 1.0/1.1 RSA: PKCS#1 v1.5 type 1 padding over the 36-byte
+    /// MD5‖SHA-1 digest, without DigestInfo (RFC 2246 §7.4.3).
+    #[cfg(feature = "legacy")]
+    RsaPkcs1Md5Sha1,
+}
+
+impl SignatureAlgorithm {
+    /// Whether this is one of the legacy algorithms that accept RSA keys
+    /// from [`MIN_LEGACY_RSA_VERIFY_BITS`] on.
+    fn is_legacy_rsa(self) -> bool {
+        match self {
+            Self::RsaPkcs1(HashAlgorithm::Sha1) => true,
+            #[cfg(feature = "legacy")]
+            Self::RsaPkcs1Md5Sha1 => true,
+            _ => false,
+        }
+    }
+}
+
+/// TLS: the algorithm a [`SignatureScheme`] means (RFC 8446 §4.2.3, and
+/// RFC 5246 §7.4.1.4.1 for the SHA-1 pairs), `None` for schemes this crate
+/// does not support (`rsa_pss_pss_*`, Ed448, P-521, unknown values, and the
+/// SHA-1 schemes without feature `legacy`).
+///
+/// The result does not bind the ECDSA curve: that is right for TLS 1.2,
+/// where `ecdsa_secp256r1_sha256` only means "ECDSA with SHA-256"; TLS 1.3
+/// callers use [`verify_scheme`], which adds the binding.
+pub fn algorithm_for_scheme(scheme: SignatureScheme) -> Option<SignatureAlgorithm> {
+    use HashAlgorithm as H;
+    use SignatureAlgorithm as A;
+    use SignatureScheme as S;
+    Some(match scheme {
+        #[cfg(feature = "legacy")]
+        S::rsa_pkcs1_sha1 => A::RsaPkcs1(H::Sha1),
+        #[cfg(feature = "legacy")]
+        S::ecdsa_sha1 => A::Ecdsa(H::Sha1),
+        S::rsa_pkcs1_sha256 => A::RsaPkcs1(H::Sha256),
+        S::rsa_pkcs1_sha384 => A::RsaPkcs1(H::Sha384),
+        S::rsa_pkcs1_sha512 => A::RsaPkcs1(H::Sha512),
+        S::rsa_pss_rsae_sha256 => A::RsaPss(H::Sha256),
+        S::rsa_pss_rsae_sha384 => A::RsaPss(H::Sha384),
+        S::rsa_pss_rsae_sha512 => A::RsaPss(H::Sha512),
+        S::ecdsa_secp256r1_sha256 => A::Ecdsa(H::Sha256),
+        S::ecdsa_secp384r1_sha384 => A::Ecdsa(H::Sha384),
+        S::ed25519 => A::Ed25519,
+        _ => return None,
+    })
+}
+
+/// Whether `key` may be used with `scheme` under the scheme's own key-type
+/// and curve binding (RFC 8446 §4.2.3: `ecdsa_secp256r1_sha256` needs a
+/// P-256 key, `ecdsa_secp384r1_sha384` a P-384 key, `rsa_pss_rsae_*` and
+/// `rsa_pkcs1_*` an RSA key, `ed25519` an Ed25519 key). `ecdsa_sha1`, a
+/// TLS 1.2 code point, fits either curve.
+pub fn key_fits_scheme(key: &PublicKey, scheme: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    match scheme {
+        S::ecdsa_secp256r1_sha256 => matches!(key, PublicKey::EcdsaP256(_)),
+        S::ecdsa_secp384r1_sha384 => matches!(key, PublicKey::EcdsaP384(_)),
+        _ => algorithm_for_scheme(scheme).is_some_and(|alg| key_fits_algorithm(key, alg)),
+    }
+}
+
+/// Verifies `signature` over `message` (the function hashes `message`)
+/// with `key` under `algorithm`.
+///
+/// `Ok(())` means the signature is valid. A mismatch, or a signature that
+/// does not parse, is [`Error::DecryptError`]. An algorithm the key cannot
+/// use or this crate does not support, a malformed key, or an RSA key
+/// outside [`MIN_RSA_VERIFY_BITS`] (legacy algorithms:
+/// [`MIN_LEGACY_RSA_VERIFY_BITS`]) to [`MAX_RSA_VERIFY_BITS`] is
+/// [`Error::IllegalParameter`].
+pub fn verify(
+    key: &PublicKey,
+    algorithm: SignatureAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let verifier = verifier_for(key, algorithm)?;
+    check_key_form(key, algorithm)?;
+    let mismatch = |_| Error::DecryptError("signature does not verify");
+    match verifier {
+        Verifier::Ring(alg) => ring_sig::UnparsedPublicKey::new(alg, key.as_bytes())
+            .verify(message, signature)
+            .map_err(mismatch),
+        #[cfg(feature = "legacy")]
+        Verifier::RsaMd5Sha1 => legacy::verify_rsa_md5_sha1(key.as_bytes(), message, signature),
+        #[cfg(feature = "legacy")]
+        Verifier::EcdsaSha1 => legacy::verify_ecdsa_sha1(key, message, signature),
+    }
+}
+
+/// TLS: verifies under a [`SignatureScheme`], enforcing the scheme's
+/// key-type and curve binding ([`key_fits_scheme`], RFC 8446 §4.2.3).
+///
+/// Errors as [`verify`]; an unsupported scheme or one the key does not fit
+/// is [`Error::IllegalParameter`].
+pub fn verify_scheme(
+    key: &PublicKey,
+    scheme: SignatureScheme,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let algorithm = algorithm_for_scheme(scheme)
+        .ok_or(Error::IllegalParameter("unsupported signature scheme"))?;
+    if !key_fits_scheme(key, scheme) {
+        return Err(Error::IllegalParameter(
+            "signature scheme does not fit the public key",
+        ));
+    }
+    verify(key, algorithm, message, signature)
+}
+
+/// Which implementation checks a key/algorithm pair.
+enum Verifier {
+    Ring(&'static dyn ring_sig::VerificationAlgorithm),
+    #[cfg(feature = "legacy")]
+    RsaMd5Sha1,
+    #[cfg(feature = "legacy")]
+    EcdsaSha1,
+}
+
+fn key_fits_algorithm(key: &PublicKey, algorithm: SignatureAlgorithm) -> bool {
+    verifier_for(key, algorithm).is_ok()
+}
+
+fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifier, Error> {
+    use HashAlgorithm as H;
+    use PublicKey as K;
+    use SignatureAlgorithm as A;
+    Ok(Verifier::Ring(match (key, algorithm) {
+        (K::Rsa(_), A::RsaPkcs1(H::Sha256)) => &ring_sig::RSA_PKCS1_2048_8192_SHA256,
+        (K::Rsa(_), A::RsaPkcs1(H::Sha384)) => &ring_sig::RSA_PKCS1_2048_8192_SHA384,
+        (K::Rsa(_), A::RsaPkcs1(H::Sha512)) => &ring_sig::RSA_PKCS1_2048_8192_SHA512,
+        #[cfg(feature = "legacy")]
+        (K::Rsa(_), A::RsaPkcs1(H::Sha1)) => {
+            &ring_sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
+        }
+        #[cfg(feature = "legacy")]
+        (K::Rsa(_), A::RsaPkcs1Md5Sha1) => return Ok(Verifier::RsaMd5Sha1),
+        (K::Rsa(_), A::RsaPss(H::Sha256)) => &ring_sig::RSA_PSS_2048_8192_SHA256,
+        (K::Rsa(_), A::RsaPss(H::Sha384)) => &ring_sig::RSA_PSS_2048_8192_SHA384,
+        (K::Rsa(_), A::RsaPss(H::Sha512)) => &ring_sig::RSA_PSS_2048_8192_SHA512,
+        (K::EcdsaP256(_), A::Ecdsa(H::Sha256)) => &ring_sig::ECDSA_P256_SHA256_ASN1,
+        (K::EcdsaP256(_), A::Ecdsa(H::Sha384)) => &ring_sig::ECDSA_P256_SHA384_ASN1,
+        (K::EcdsaP384(_), A::Ecdsa(H::Sha256)) => &ring_sig::ECDSA_P384_SHA256_ASN1,
+        (K::EcdsaP384(_), A::Ecdsa(H::Sha384)) => &ring_sig::ECDSA_P384_SHA384_ASN1,
+        #[cfg(feature = "legacy")]
+        (K::EcdsaP256(_) | K::EcdsaP384(_), A::Ecdsa(H::Sha1)) => return Ok(Verifier::EcdsaSha1),
+        (K::Ed25519(_), A::Ed25519) => &ring_sig::ED25519,
+        _ => {
+            return Err(Error::IllegalParameter(
+                "signature algorithm unsupported or does not fit the public key",
+            ))
+        }
+    }))
+}
+
+/// Rejects keys whose form is wrong before any signature arithmetic, so a
+/// broken key is told apart from a bad signature.
+fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), Error> {
+    let point = |bytes: &[u8], len: usize, why: &'static str| {
+        if bytes.len() == len && bytes.first() == Some(&0x04) {
+            Ok(())
+        } else {
+            Err(Error::IllegalParameter(why))
+        }
+    };
+    match key {
+        PublicKey::Rsa(der) => {
+            let bits = rsa_modulus_bits(der)?;
+            let min = if algorithm.is_legacy_rsa() {
+                MIN_LEGACY_RSA_VERIFY_BITS
+            } else {
+                MIN_RSA_VERIFY_BITS
+            };
+            if bits < min || bits > MAX_RSA_VERIFY_BITS {
+                return Err(Error::IllegalParameter(
+                    "RSA key size outside the accepted range",
+                ));
+            }
+            Ok(())
+        }
+        PublicKey::EcdsaP256(p) => point(p, P256_POINT_LEN, "malformed P-256 public key"),
+        PublicKey::EcdsaP384(p) => point(p, P384_POINT_LEN, "malformed P-384 public key"),
+        PublicKey::Ed25519(k) if k.len() == ED25519_PUBLIC_KEY_LEN => Ok(()),
+        PublicKey::Ed25519(_) => Err(Error::IllegalParameter("malformed Ed25519 public key")),
+    }
+}
+
+/// The bit length of the modulus of a DER `RSAPublicKey` (RFC 8017 §A.1.1).
+fn rsa_modulus_bits(der: &[u8]) -> Result<usize, Error> {
+    let parse = || -> Result<usize, Error> {
+        let mut outer = Reader::new(der);
+        let mut seq = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
+        outer.finish()?;
+        let modulus = der::positive_integer(&mut seq)?;
+        der::positive_integer(&mut seq)?;
+        seq.finish()?;
+        Ok(der::bit_length(modulus))
+    };
+    parse().map_err(|_| Error::IllegalParameter("malformed RSA public key"))
+}
+
+/// The few DER (ITU-T X.690) reading steps the key formats need: one
+/// tag-length-value element at a time, definite minimal lengths only.
+pub(crate) mod der {
+    use crate::codec::Reader;
+    use crate::error::Error;
+
+    /// Universal tag of a SEQUENCE (constructed).
+    pub(crate) const SEQUENCE: u8 = 0x30;
+    /// Universal tag of an INTEGER.
+    pub(crate) const INTEGER: u8 = 0x02;
+    /// Universal tag of a BIT STRING.
+    pub(crate) const BIT_STRING: u8 = 0x03;
+    /// Universal tag of an OCTET STRING.
+    pub(crate) const OCTET_STRING: u8 = 0x04;
+    /// Universal tag of an OBJECT IDENTIFIER.
+    pub(crate) const OID: u8 = 0x06;
+    /// Context-specific constructed tag `[0]`.
+    pub(crate) const CONTEXT_0: u8 = 0xa0;
+    /// Context-specific constructed tag `[1]`.
+    pub(crate) const CONTEXT_1: u8 = 0xa1;
+
+    /// The most length octets accepted in a long-form length: 3 (16 MiB),
+    /// far above any key this crate reads.
+    const MAX_LENGTH_OCTETS: u8 = 3;
+
+    /// Reads one element that must carry `tag` and returns its contents.
+    /// Fails with [`Error::Decode`] on another tag, an indefinite or
+    /// non-minimal length (X.690 §10.1), or truncation.
+    pub(crate) fn element<'a>(r: &mut Reader<'a>, tag: u8) -> Result<&'a [u8], Error> {
+        if r.u8()? != tag {
+            return Err(Error::Decode("unexpected DER tag"));
+        }
+        let first = r.u8()?;
+        let len = if first < 0x80 {
+            usize::from(first)
+        } else {
+            let octets = first & 0x7f;
+            if octets == 0 || octets > MAX_LENGTH_OCTETS {
+                return Err(Error::Decode("unsupported DER length"));
+            }
+            let mut len = 0usize;
+            for _ in 0..octets {
+                len = (len << 8) | usize::from(r.u8()?);
+            }
+            let shortest = len < 0x80 || len >> (8 * (usize::from(octets) - 1)) == 0;
+            if shortest {
+                return Err(Error::Decode("non-minimal DER length"));
+            }
+            len
+        };
+        r.take(len)
+    }
+
+    /// Reads an element tagged `tag` if it comes next, else nothing.
+    pub(crate) fn optional<'a>(r: &mut Reader<'a>, tag: u8) -> Result<Option<&'a [u8]>, Error> {
+        if r.peek_rest().first() == Some(&tag) {
+            element(r, tag).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Reads an INTEGER that must be positive and minimally encoded;
+    /// returns its big-endian magnitude without a leading zero octet.
+    pub(crate) fn positive_integer<'a>(r: &mut Reader<'a>) -> Result<&'a [u8], Error> {
+        let value = element(r, INTEGER)?;
+        let magnitude = match value {
+            [0, rest @ ..] => rest,
+            _ => value,
+        };
+        let high_bit_set = |b: &[u8]| b.first().is_some_and(|&x| x & 0x80 != 0);
+        match magnitude.first() {
+            // A leading zero is only there to clear the sign bit.
+            Some(_) if magnitude.len() < value.len() && !high_bit_set(magnitude) => {
+                Err(Error::Decode("non-minimal DER integer"))
+            }
+            Some(_) if magnitude.len() == value.len() && high_bit_set(magnitude) => {
+                Err(Error::Decode("negative DER integer"))
+            }
+            Some(_) => Ok(magnitude),
+            None => Err(Error::Decode("DER integer is not positive")),
+        }
+    }
+
+    /// The number of significant bits of a big-endian magnitude without
+    /// leading zero octets.
+    pub(crate) fn bit_length(magnitude: &[u8]) -> usize {
+        let top = magnitude
+            .first()
+            .map_or(0, |&b| 8 - b.leading_zeros() as usize);
+        magnitude.len().saturating_sub(1) * 8 + top
+    }
+}
+
+#[cfg(feature = "legacy")]
+mod legacy {
+    //! The verifications ring lacks, with the RustCrypto crates.
+
+    use super::PublicKey;
+    use crate::crypto::hash::HashAlgorithm;
+    use crate::error::Error;
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+
+    const MISMATCH: Error = Error::DecryptError("signature does not verify");
+
+    /// RSA PKCS#1 v1.5 over MD5‖SHA-1 without DigestInfo (RFC 2246 §7.4.3).
+    pub(super) fn verify_rsa_md5_sha1(
+        der: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        use rsa::pkcs1::DecodeRsaPublicKey;
+        let key = rsa::PublicKey::from_pkcs1_der(der)
+            .map_err(|_| Error::IllegalParameter("malformed RSA public key"))?;
+        let digest = HashAlgorithm::Md5Sha1.hash(message);
+        key.verify(
+            rsa::Pkcs1v15Sign::new_unprefixed(),
+            digest.as_ref(),
+            signature,
+        )
+        .map_err(|_| MISMATCH)
+    }
+
+    /// ECDSA over SHA-1 with a DER signature (RFC 4492 §5.4, TLS 1.0–1.2).
+    pub(super) fn verify_ecdsa_sha1(
+        key: &PublicKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let digest = HashAlgorithm::Sha1.hash(message);
+        let bad_key = |_| Error::IllegalParameter("malformed EC public key");
+        match key {
+            PublicKey::EcdsaP256(point) => {
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad_key)?;
+                let sig = p256::ecdsa::DerSignature::from_bytes(signature).map_err(|_| MISMATCH)?;
+                key.verify_prehash(digest.as_ref(), &sig)
+                    .map_err(|_| MISMATCH)
+            }
+            PublicKey::EcdsaP384(point) => {
+                let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad_key)?;
+                let sig = p384::ecdsa::DerSignature::from_bytes(signature).map_err(|_| MISMATCH)?;
+                key.verify_prehash(digest.as_ref(), &sig)
+                    .map_err(|_| MISMATCH)
+            }
+            _ => Err(Error::IllegalParameter(
+                "ECDSA signature needs an EC public key",
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_lengths_must_be_minimal() {
+        // 0x81 0x05 encodes 5 in long form where the short form is required.
+        let mut r = Reader::new(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]);
+        assert!(der::element(&mut r, der::OCTET_STRING).is_err());
+        let mut r = Reader::new(&[0x04, 0x02, 1, 2]);
+        assert_eq!(der::element(&mut r, der::OCTET_STRING).unwrap(), &[1, 2]);
+    }
+
+    #[test]
+    fn der_integers_must_be_positive_and_minimal() {
+        let int = |bytes: &[u8]| der::positive_integer(&mut Reader::new(bytes)).map(<[u8]>::to_vec);
+        assert_eq!(int(&[0x02, 0x02, 0x00, 0x80]).unwrap(), vec![0x80]);
+        assert!(int(&[0x02, 0x01, 0x80]).is_err(), "negative");
+        assert!(int(&[0x02, 0x02, 0x00, 0x01]).is_err(), "non-minimal");
+        assert!(int(&[0x02, 0x01, 0x00]).is_err(), "zero");
+        assert!(int(&[0x02, 0x00]).is_err(), "empty");
+    }
+
+    #[test]
+    fn bit_length_counts_significant_bits() {
+        assert_eq!(der::bit_length(&[0x01, 0x00]), 9);
+        assert_eq!(der::bit_length(&[0xff]), 8);
+        assert_eq!(der::bit_length(&[]), 0);
+    }
+
+    #[test]
+    fn unparseable_keys_are_illegal_parameter() {
+        let cases = [
+            PublicKey::Rsa(vec![0x30, 0x00]),
+            PublicKey::EcdsaP256(vec![0x04; 64]),
+            PublicKey::EcdsaP384(vec![0x02; P384_POINT_LEN]),
+            PublicKey::Ed25519(vec![0; 31]),
+        ];
+        let algs = [
+            SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256),
+            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256),
+            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384),
+            SignatureAlgorithm::Ed25519,
+        ];
+        for (key, alg) in cases.iter().zip(algs) {
+            assert!(
+                matches!(
+                    verify(key, alg, b"m", b"s"),
+                    Err(Error::IllegalParameter(_))
+                ),
+                "{key:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn scheme_mapping_binds_curves() {
+        let p256 = PublicKey::EcdsaP256(vec![4; P256_POINT_LEN]);
+        let p384 = PublicKey::EcdsaP384(vec![4; P384_POINT_LEN]);
+        assert!(key_fits_scheme(
+            &p256,
+            SignatureScheme::ecdsa_secp256r1_sha256
+        ));
+        assert!(!key_fits_scheme(
+            &p256,
+            SignatureScheme::ecdsa_secp384r1_sha384
+        ));
+        assert!(!key_fits_scheme(
+            &p384,
+            SignatureScheme::ecdsa_secp256r1_sha256
+        ));
+        assert!(!key_fits_scheme(&p384, SignatureScheme::ed25519));
+        assert_eq!(
+            algorithm_for_scheme(SignatureScheme::rsa_pss_pss_sha256),
+            None
+        );
+        assert_eq!(algorithm_for_scheme(SignatureScheme::Unknown(0x1234)), None);
+    }
+}

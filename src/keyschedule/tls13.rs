@@ -1,0 +1,623 @@
+//! The TLS 1.3 key schedule (RFC 8446 §7.1–§7.5; unchanged in RFC 9846).
+//!
+//! ```text
+//!              0
+//!              |
+//!    PSK ->  HKDF-Extract = Early Secret        (EarlySecret)
+//!              +-> binder key, c e traffic, e exp master
+//!              v
+//!        Derive-Secret(., "derived", "")
+//!              |
+//!  (EC)DHE -> HKDF-Extract = Handshake Secret   (HandshakeSecret)
+//!              +-> c hs traffic, s hs traffic
+//!              v
+//!        Derive-Secret(., "derived", "")
+//!              |
+//!       0 -> HKDF-Extract = Master Secret       (MasterSecret)
+//!              +-> c ap traffic, s ap traffic, exp master, res master
+//! ```
+//!
+//! Each state is consumed by the transition to the next one, so the chain
+//! can only run forwards. Transcript hashes are passed in as [`Digest`]s
+//! computed by the caller with [`crate::crypto::hash::HashContext`].
+
+use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
+use crate::crypto::hkdf;
+use crate::crypto::hmac::{HmacKey, Tag};
+use crate::crypto::secret::Secret;
+use crate::error::Error;
+use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
+use crate::msgs::enums::HandshakeType;
+
+/// The per-record nonce length of every TLS 1.3 AEAD: `iv_length` is
+/// `max(8 bytes, N_MIN)` = 12 for the AEADs TLS 1.3 defines (RFC 8446
+/// §5.3, RFC 5116 §5).
+pub const AEAD_IV_LEN: usize = 12;
+
+/// Which kind of PSK a binder is for (RFC 8446 §7.1: "ext binder" for
+/// external PSKs, "res binder" for resumption PSKs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PskKind {
+    /// A PSK established out of band.
+    External,
+    /// A PSK from a NewSessionTicket of an earlier connection.
+    Resumption,
+}
+
+/// The hashes TLS 1.3 cipher suites use (RFC 8446 §B.4).
+fn check_hash(hash: HashAlgorithm) -> Result<(), Error> {
+    match hash {
+        HashAlgorithm::Sha256 | HashAlgorithm::Sha384 => Ok(()),
+        _ => Err(Error::Crypto("TLS 1.3 uses SHA-256 or SHA-384 only")),
+    }
+}
+
+/// `Derive-Secret(secret, "derived", "")`: the salt of the next extraction.
+fn derived(hash: HashAlgorithm, secret: &Secret) -> Result<Secret, Error> {
+    hkdf::derive_secret(hash, secret.as_bytes(), b"derived", &hash.hash(b""))
+}
+
+/// `Hash.length` zero bytes: the IKM where no PSK or no (EC)DHE is used.
+fn zeros(hash: HashAlgorithm) -> &'static [u8] {
+    const ZEROS: [u8; MAX_HASH_LEN] = [0; MAX_HASH_LEN];
+    ZEROS.get(..hash.output_len()).unwrap_or_default()
+}
+
+/// The synthetic `message_hash` handshake message that replaces
+/// ClientHello1 in the transcript after a HelloRetryRequest (RFC 8446
+/// §4.4.1): `handshake_type = message_hash (254)`, a 3-byte length equal to
+/// `Hash.length`, then `Hash(ClientHello1)`.
+pub fn message_hash(client_hello1_hash: &Digest) -> Vec<u8> {
+    let hash = client_hello1_hash.as_ref();
+    let len = u32::try_from(hash.len()).unwrap_or_default().to_be_bytes();
+    let mut out = Vec::with_capacity(4 + hash.len());
+    out.push(u8::from(HandshakeType::MessageHash));
+    out.extend_from_slice(len.get(1..).unwrap_or_default());
+    out.extend_from_slice(hash);
+    out
+}
+
+/// The Early Secret (RFC 8446 §7.1): `HKDF-Extract(0, PSK)`.
+pub struct EarlySecret {
+    hash: HashAlgorithm,
+    secret: Secret,
+    log: Option<KeyLogger>,
+}
+
+impl EarlySecret {
+    /// Starts the schedule for a suite with hash `hash` (SHA-256 or
+    /// SHA-384), from `psk` or, without one, from `Hash.length` zeros.
+    /// `log`, when given, sees every secret of this connection.
+    ///
+    /// Fails with [`Error::Crypto`] for any other hash.
+    pub fn new(
+        hash: HashAlgorithm,
+        psk: Option<&[u8]>,
+        log: Option<KeyLogger>,
+    ) -> Result<Self, Error> {
+        check_hash(hash)?;
+        let ikm = psk.unwrap_or(zeros(hash));
+        Ok(Self {
+            hash,
+            secret: hkdf::extract(hash, b"", ikm)?,
+            log,
+        })
+    }
+
+    /// The suite hash.
+    pub fn hash(&self) -> HashAlgorithm {
+        self.hash
+    }
+
+    /// The early secret itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The binder key, `Derive-Secret(., "ext binder" | "res binder", "")`
+    /// (RFC 8446 §7.1), ready to compute and check PSK binders.
+    pub fn binder_key(&self, kind: PskKind) -> Result<BinderKey, Error> {
+        let label: &[u8] = match kind {
+            PskKind::External => b"ext binder",
+            PskKind::Resumption => b"res binder",
+        };
+        let secret = hkdf::derive_secret(
+            self.hash,
+            self.secret.as_bytes(),
+            label,
+            &self.hash.hash(b""),
+        )?;
+        Ok(BinderKey {
+            finished: FinishedKey::from_base(self.hash, &secret)?,
+            secret,
+        })
+    }
+
+    /// client_early_traffic_secret, `Derive-Secret(., "c e traffic",
+    /// ClientHello)`, for 0-RTT data (RFC 8446 §7.1).
+    pub fn client_early_traffic_secret(
+        &self,
+        client_hello_hash: &Digest,
+    ) -> Result<TrafficSecret, Error> {
+        let secret = self.derive(b"c e traffic", client_hello_hash)?;
+        log_to(self.log.as_ref(), SecretKind::ClientEarlyTraffic, &secret);
+        Ok(TrafficSecret {
+            hash: self.hash,
+            secret,
+        })
+    }
+
+    /// early_exporter_master_secret, `Derive-Secret(., "e exp master",
+    /// ClientHello)` (RFC 8446 §7.1, §7.5).
+    pub fn early_exporter(&self, client_hello_hash: &Digest) -> Result<Exporter, Error> {
+        let secret = self.derive(b"e exp master", client_hello_hash)?;
+        log_to(self.log.as_ref(), SecretKind::EarlyExporter, &secret);
+        Ok(Exporter {
+            hash: self.hash,
+            secret,
+        })
+    }
+
+    /// The Handshake Secret, `HKDF-Extract(Derive-Secret(., "derived", ""),
+    /// (EC)DHE)`. Without a shared secret (`psk_ke` mode) the input is
+    /// `Hash.length` zeros (RFC 8446 §7.1).
+    pub fn into_handshake(
+        self,
+        ecdhe_shared_secret: Option<&[u8]>,
+    ) -> Result<HandshakeSecret, Error> {
+        let salt = derived(self.hash, &self.secret)?;
+        let ikm = ecdhe_shared_secret.unwrap_or(zeros(self.hash));
+        Ok(HandshakeSecret {
+            hash: self.hash,
+            secret: hkdf::extract(self.hash, salt.as_bytes(), ikm)?,
+            log: self.log,
+        })
+    }
+
+    fn derive(&self, label: &[u8], transcript_hash: &Digest) -> Result<Secret, Error> {
+        hkdf::derive_secret(self.hash, self.secret.as_bytes(), label, transcript_hash)
+    }
+}
+
+/// The Handshake Secret (RFC 8446 §7.1).
+pub struct HandshakeSecret {
+    hash: HashAlgorithm,
+    secret: Secret,
+    log: Option<KeyLogger>,
+}
+
+impl HandshakeSecret {
+    /// The handshake secret itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// client_handshake_traffic_secret, `Derive-Secret(., "c hs traffic",
+    /// ClientHello...ServerHello)`.
+    pub fn client_handshake_traffic_secret(
+        &self,
+        hello_hash: &Digest,
+    ) -> Result<TrafficSecret, Error> {
+        self.traffic(
+            b"c hs traffic",
+            SecretKind::ClientHandshakeTraffic,
+            hello_hash,
+        )
+    }
+
+    /// server_handshake_traffic_secret, `Derive-Secret(., "s hs traffic",
+    /// ClientHello...ServerHello)`.
+    pub fn server_handshake_traffic_secret(
+        &self,
+        hello_hash: &Digest,
+    ) -> Result<TrafficSecret, Error> {
+        self.traffic(
+            b"s hs traffic",
+            SecretKind::ServerHandshakeTraffic,
+            hello_hash,
+        )
+    }
+
+    /// The Master Secret, `HKDF-Extract(Derive-Secret(., "derived", ""), 0)`.
+    pub fn into_master(self) -> Result<MasterSecret, Error> {
+        let salt = derived(self.hash, &self.secret)?;
+        Ok(MasterSecret {
+            hash: self.hash,
+            secret: hkdf::extract(self.hash, salt.as_bytes(), zeros(self.hash))?,
+            log: self.log,
+        })
+    }
+
+    fn traffic(
+        &self,
+        label: &[u8],
+        kind: SecretKind,
+        transcript_hash: &Digest,
+    ) -> Result<TrafficSecret, Error> {
+        let secret =
+            hkdf::derive_secret(self.hash, self.secret.as_bytes(), label, transcript_hash)?;
+        log_to(self.log.as_ref(), kind, &secret);
+        Ok(TrafficSecret {
+            hash: self.hash,
+            secret,
+        })
+    }
+}
+
+/// The Master Secret (RFC 8446 §7.1).
+pub struct MasterSecret {
+    hash: HashAlgorithm,
+    secret: Secret,
+    log: Option<KeyLogger>,
+}
+
+impl MasterSecret {
+    /// The master secret itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The secrets derived from the transcript through the server Finished
+    /// (RFC 8446 §7.1): both application traffic secrets 0 and the exporter
+    /// master secret; the resumption master secret follows once the client
+    /// Finished is known ([`PendingResumption`]).
+    pub fn into_application(
+        self,
+        server_finished_hash: &Digest,
+    ) -> Result<ApplicationSecrets, Error> {
+        let derive = |label: &[u8], kind| -> Result<Secret, Error> {
+            let secret = hkdf::derive_secret(
+                self.hash,
+                self.secret.as_bytes(),
+                label,
+                server_finished_hash,
+            )?;
+            log_to(self.log.as_ref(), kind, &secret);
+            Ok(secret)
+        };
+        let client = derive(b"c ap traffic", SecretKind::ClientApplicationTraffic0)?;
+        let server = derive(b"s ap traffic", SecretKind::ServerApplicationTraffic0)?;
+        let exporter = derive(b"exp master", SecretKind::Exporter)?;
+        Ok(ApplicationSecrets {
+            client: TrafficSecret {
+                hash: self.hash,
+                secret: client,
+            },
+            server: TrafficSecret {
+                hash: self.hash,
+                secret: server,
+            },
+            exporter: Exporter {
+                hash: self.hash,
+                secret: exporter,
+            },
+            resumption: PendingResumption {
+                hash: self.hash,
+                master: self.secret,
+            },
+        })
+    }
+}
+
+/// What the master secret yields (RFC 8446 §7.1).
+pub struct ApplicationSecrets {
+    /// client_application_traffic_secret_0.
+    pub client: TrafficSecret,
+    /// server_application_traffic_secret_0.
+    pub server: TrafficSecret,
+    /// exporter_master_secret, for [`Exporter::export`].
+    pub exporter: Exporter,
+    /// The master secret kept until the client Finished is in the
+    /// transcript.
+    pub resumption: PendingResumption,
+}
+
+/// The master secret, waiting for the transcript through the client
+/// Finished to derive the resumption master secret.
+pub struct PendingResumption {
+    hash: HashAlgorithm,
+    master: Secret,
+}
+
+impl PendingResumption {
+    /// resumption_master_secret, `Derive-Secret(master, "res master",
+    /// ClientHello...client Finished)` (RFC 8446 §7.1).
+    pub fn resumption_master_secret(
+        self,
+        client_finished_hash: &Digest,
+    ) -> Result<ResumptionMasterSecret, Error> {
+        Ok(ResumptionMasterSecret {
+            hash: self.hash,
+            secret: hkdf::derive_secret(
+                self.hash,
+                self.master.as_bytes(),
+                b"res master",
+                client_finished_hash,
+            )?,
+        })
+    }
+}
+
+/// The resumption master secret (RFC 8446 §7.1), from which each ticket's
+/// PSK is derived.
+pub struct ResumptionMasterSecret {
+    hash: HashAlgorithm,
+    secret: Secret,
+}
+
+impl ResumptionMasterSecret {
+    /// The secret itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The PSK of the ticket with `ticket_nonce` (RFC 8446 §4.6.1):
+    /// `HKDF-Expand-Label(., "resumption", ticket_nonce, Hash.length)`.
+    pub fn ticket_psk(&self, ticket_nonce: &[u8]) -> Result<Secret, Error> {
+        hkdf::expand_label(
+            self.hash,
+            self.secret.as_bytes(),
+            b"resumption",
+            ticket_nonce,
+            self.hash.output_len(),
+        )
+    }
+}
+
+/// A traffic secret: handshake, application or early (RFC 8446 §7.1).
+pub struct TrafficSecret {
+    hash: HashAlgorithm,
+    secret: Secret,
+}
+
+/// The record protection key and IV derived from a traffic secret
+/// (RFC 8446 §7.3).
+pub struct TrafficKeys {
+    /// `HKDF-Expand-Label(secret, "key", "", key_length)`.
+    pub key: Secret,
+    /// `HKDF-Expand-Label(secret, "iv", "", iv_length)`, [`AEAD_IV_LEN`] bytes.
+    pub iv: Secret,
+}
+
+impl TrafficSecret {
+    /// The secret itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The suite hash.
+    pub fn hash(&self) -> HashAlgorithm {
+        self.hash
+    }
+
+    /// The write key of `key_len` bytes (the AEAD's key length) and the
+    /// 12-byte IV (RFC 8446 §7.3).
+    pub fn keys(&self, key_len: usize) -> Result<TrafficKeys, Error> {
+        Ok(TrafficKeys {
+            key: self.expand(b"key", key_len)?,
+            iv: self.expand(b"iv", AEAD_IV_LEN)?,
+        })
+    }
+
+    /// The finished_key for the Finished message sent under this
+    /// (handshake) traffic secret (RFC 8446 §4.4.4).
+    pub fn finished_key(&self) -> Result<FinishedKey, Error> {
+        FinishedKey::from_base(self.hash, &self.secret)
+    }
+
+    /// The next generation after a KeyUpdate, application_traffic_secret_N+1
+    /// `= HKDF-Expand-Label(., "traffic upd", "", Hash.length)` (RFC 8446
+    /// §7.2).
+    pub fn next(&self) -> Result<TrafficSecret, Error> {
+        Ok(TrafficSecret {
+            hash: self.hash,
+            secret: self.expand(b"traffic upd", self.hash.output_len())?,
+        })
+    }
+
+    fn expand(&self, label: &[u8], len: usize) -> Result<Secret, Error> {
+        hkdf::expand_label(self.hash, self.secret.as_bytes(), label, b"", len)
+    }
+}
+
+/// A finished_key, `HKDF-Expand-Label(BaseKey, "finished", "",
+/// Hash.length)` (RFC 8446 §4.4.4), which MACs a transcript hash.
+pub struct FinishedKey {
+    hash: HashAlgorithm,
+    key: Secret,
+}
+
+impl FinishedKey {
+    fn from_base(hash: HashAlgorithm, base_key: &Secret) -> Result<Self, Error> {
+        Ok(Self {
+            hash,
+            key: hkdf::expand_label(
+                hash,
+                base_key.as_bytes(),
+                b"finished",
+                b"",
+                hash.output_len(),
+            )?,
+        })
+    }
+
+    /// `verify_data = HMAC(finished_key, transcript_hash)` (RFC 8446 §4.4.4).
+    pub fn verify_data(&self, transcript_hash: &Digest) -> Result<Tag, Error> {
+        Ok(HmacKey::new(self.hash, self.key.as_bytes())?.sign(transcript_hash.as_ref()))
+    }
+
+    /// Checks a received Finished `verify_data` in constant time. A mismatch
+    /// is [`Error::DecryptError`] (RFC 8446 §4.4.4: `decrypt_error`).
+    pub fn verify(&self, transcript_hash: &Digest, received: &[u8]) -> Result<(), Error> {
+        if self.verify_data(transcript_hash)?.ct_eq(received) {
+            Ok(())
+        } else {
+            Err(Error::DecryptError("Finished verify_data mismatch"))
+        }
+    }
+}
+
+/// A binder key with its finished key (RFC 8446 §4.2.11.2).
+pub struct BinderKey {
+    secret: Secret,
+    finished: FinishedKey,
+}
+
+impl BinderKey {
+    /// The binder key itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The PSK binder: `HMAC(finished_key(binder_key),
+    /// Transcript-Hash(Truncate(ClientHello)))`, where the caller hashes the
+    /// ClientHello up to (not including) the binders list, preceded after a
+    /// HelloRetryRequest by the first flight (RFC 8446 §4.2.11.2).
+    pub fn binder(&self, truncated_transcript_hash: &Digest) -> Result<Tag, Error> {
+        self.finished.verify_data(truncated_transcript_hash)
+    }
+
+    /// Checks a received binder in constant time; a mismatch is
+    /// [`Error::DecryptError`] (RFC 8446 §4.2.11: `decrypt_error`).
+    pub fn verify(&self, truncated_transcript_hash: &Digest, received: &[u8]) -> Result<(), Error> {
+        if self.binder(truncated_transcript_hash)?.ct_eq(received) {
+            Ok(())
+        } else {
+            Err(Error::DecryptError("PSK binder mismatch"))
+        }
+    }
+}
+
+/// An exporter master secret, early or not (RFC 8446 §7.5).
+pub struct Exporter {
+    hash: HashAlgorithm,
+    secret: Secret,
+}
+
+impl Exporter {
+    /// The exporter master secret itself.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// `TLS-Exporter(label, context_value, key_length) =
+    /// HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter",
+    /// Hash(context_value), key_length)` (RFC 8446 §7.5); an absent context
+    /// is the same as an empty one. Fills all of `out`.
+    ///
+    /// Fails with [`Error::Crypto`] when `label` is longer than
+    /// HKDF-Expand-Label allows or `out` is longer than `u16::MAX` or
+    /// `255 * Hash.length` bytes.
+    pub fn export(&self, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
+        let empty = self.hash.hash(b"");
+        let secret = hkdf::derive_secret(self.hash, self.secret.as_bytes(), label, &empty)?;
+        let keying = hkdf::expand_label(
+            self.hash,
+            secret.as_bytes(),
+            b"exporter",
+            self.hash.hash(context).as_ref(),
+            out.len(),
+        )?;
+        out.copy_from_slice(keying.as_bytes());
+        Ok(())
+    }
+}
+
+macro_rules! opaque_debug {
+    ($($t:ty),*) => {$(
+        impl core::fmt::Debug for $t {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(stringify!($t))
+            }
+        }
+    )*};
+}
+
+opaque_debug!(
+    EarlySecret,
+    HandshakeSecret,
+    MasterSecret,
+    ApplicationSecrets,
+    PendingResumption,
+    ResumptionMasterSecret,
+    TrafficSecret,
+    TrafficKeys,
+    FinishedKey,
+    BinderKey,
+    Exporter
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_hash_has_the_synthetic_header() {
+        let d = HashAlgorithm::Sha384.hash(b"ch1");
+        let m = message_hash(&d);
+        assert_eq!(&m[..4], &[254, 0, 0, 48]);
+        assert_eq!(&m[4..], d.as_ref());
+    }
+
+    #[test]
+    fn only_sha256_and_sha384_start_a_schedule() {
+        assert!(EarlySecret::new(HashAlgorithm::Sha256, None, None).is_ok());
+        assert!(EarlySecret::new(HashAlgorithm::Sha384, None, None).is_ok());
+        assert!(EarlySecret::new(HashAlgorithm::Sha512, None, None).is_err());
+        assert!(EarlySecret::new(HashAlgorithm::Sha1, None, None).is_err());
+    }
+
+    #[test]
+    fn finished_verify_rejects_a_flipped_bit_and_a_short_value() {
+        let early = EarlySecret::new(HashAlgorithm::Sha256, None, None).unwrap();
+        let hs = early.into_handshake(Some(&[7u8; 32])).unwrap();
+        let th = HashAlgorithm::Sha256.hash(b"transcript");
+        let key = hs
+            .server_handshake_traffic_secret(&th)
+            .unwrap()
+            .finished_key()
+            .unwrap();
+        let mut good = key.verify_data(&th).unwrap().as_bytes().to_vec();
+        assert_eq!(key.verify(&th, &good), Ok(()));
+        assert!(matches!(
+            key.verify(&th, &good[..31]),
+            Err(Error::DecryptError(_))
+        ));
+        good[0] ^= 0x80;
+        assert!(matches!(
+            key.verify(&th, &good),
+            Err(Error::DecryptError(_))
+        ));
+    }
+
+    #[test]
+    fn key_update_changes_the_secret_and_keys() {
+        let early = EarlySecret::new(HashAlgorithm::Sha384, None, None).unwrap();
+        let hs = early.into_handshake(Some(&[1u8; 48])).unwrap();
+        let th = HashAlgorithm::Sha384.hash(b"x");
+        let app = hs.into_master().unwrap().into_application(&th).unwrap();
+        let next = app.client.next().unwrap();
+        assert_ne!(next.secret(), app.client.secret());
+        assert_eq!(next.secret().len(), 48);
+        let k0 = app.client.keys(32).unwrap();
+        let k1 = next.keys(32).unwrap();
+        assert_eq!(k0.key.len(), 32);
+        assert_eq!(k0.iv.len(), AEAD_IV_LEN);
+        assert_ne!(k0.key, k1.key);
+    }
+
+    #[test]
+    fn exporter_depends_on_label_and_context() {
+        let early = EarlySecret::new(HashAlgorithm::Sha256, None, None).unwrap();
+        let th = HashAlgorithm::Sha256.hash(b"ch");
+        let exp = early.early_exporter(&th).unwrap();
+        let (mut a, mut b, mut c) = ([0u8; 20], [0u8; 20], [0u8; 20]);
+        exp.export(b"EXPORTER-a", b"", &mut a).unwrap();
+        exp.export(b"EXPORTER-b", b"", &mut b).unwrap();
+        exp.export(b"EXPORTER-a", b"ctx", &mut c).unwrap();
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        let mut huge = vec![0u8; 70_000];
+        assert!(exp.export(b"EXPORTER-a", b"", &mut huge).is_err());
+    }
+}

@@ -1,0 +1,806 @@
+//! Extensions (RFC 8446 §4.2 and the RFCs that define each one), typed per
+//! the message they sit in.
+//!
+//! Several extensions have different bodies in different messages (key_share
+//! is a list in ClientHello, one entry in ServerHello and a bare group in
+//! HelloRetryRequest), so decoding takes an [`ExtensionContext`]. A type
+//! this module parses that appears in a message for which no form is
+//! defined is `illegal_parameter` (RFC 8446 §4.2; the table of RFC 9846
+//! §4.2 is followed where the two differ). For ServerHello the
+//! allowed set is the union of what TLS 1.0–1.2 and TLS 1.3 allow: the
+//! version is only known after decoding, so the handshake layer checks the
+//! TLS 1.3 subset itself. Types not parsed here become
+//! [`Extension::Unknown`] and keep their bytes.
+
+use std::collections::HashSet;
+
+use crate::codec::{Codec, LengthPrefix, Reader, Writer};
+use crate::error::Error;
+use crate::msgs::enums::{
+    CertificateStatusType, EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion,
+    PskKeyExchangeMode, ServerNameType, SignatureScheme,
+};
+use crate::msgs::psk::PskOffer;
+use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
+
+/// `opaque extension_data<0..2^16-1>` of one extension (RFC 8446 §4.2).
+pub const EXTENSION_DATA: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
+
+/// `Extension extensions<0..2^16-1>`: the extension block of every message
+/// that has one (RFC 9846 §4.1.2, §4.1.3, §4.3.1, §4.3.2, §4.4.2, §4.6.1;
+/// RFC 5246 §7.4.1.2). TLS 1.3 raises the lower bound of the hello blocks
+/// (`<7..>`, `<6..>`), which the handshake layer sees as missing
+/// extensions, since the version is not known while decoding.
+pub const EXTENSIONS: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
+
+/// `ServerName server_name_list<1..2^16-1>` (RFC 6066 §3).
+pub const SERVER_NAME_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `opaque HostName<1..2^16-1>` (RFC 6066 §3); every name type is read
+/// with this shape.
+pub const HOST_NAME: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `ResponderID responder_id_list<0..2^16-1>` and
+/// `Extensions request_extensions` of an OCSPStatusRequest (RFC 6066 §8).
+pub const OCSP_REQUEST_FIELD: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
+
+/// `opaque OCSPResponse<1..2^24-1>` (RFC 6066 §8, RFC 8446 §4.4.2.1).
+pub const OCSP_RESPONSE: VectorSpec = VectorSpec::new(LengthPrefix::U24, 1, 0x00ff_ffff);
+
+/// `NamedGroup named_group_list<2..2^16-1>` (RFC 8446 §4.2.7).
+pub const NAMED_GROUP_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
+
+/// `ECPointFormat ec_point_format_list<1..2^8-1>` (RFC 8422 §5.1.2).
+pub const EC_POINT_FORMAT_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
+
+/// `SignatureScheme supported_signature_algorithms<2..2^16-2>`
+/// (RFC 8446 §4.2.3, RFC 5246 §7.4.1.4.1).
+pub const SIGNATURE_SCHEME_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xfffe);
+
+/// `ProtocolNameList protocol_name_list<2..2^16-1>` (RFC 7301 §3.1).
+pub const PROTOCOL_NAME_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
+
+/// `opaque ProtocolName<1..2^8-1>` (RFC 7301 §3.1).
+pub const PROTOCOL_NAME: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
+
+/// `ProtocolVersion versions<2..254>` in ClientHello (RFC 8446 §4.2.1).
+pub const SUPPORTED_VERSIONS_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8, 2, 254);
+
+/// `KeyShareEntry client_shares<0..2^16-1>` (RFC 8446 §4.2.8).
+pub const CLIENT_SHARES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
+
+/// `opaque key_exchange<1..2^16-1>` of a KeyShareEntry (RFC 8446 §4.2.8).
+pub const KEY_EXCHANGE: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `opaque cookie<1..2^16-1>` (RFC 8446 §4.2.2).
+pub const COOKIE: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `PskKeyExchangeMode ke_modes<1..255>` (RFC 8446 §4.2.9).
+pub const PSK_KE_MODES: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 255);
+
+/// `opaque renegotiated_connection<0..255>` (RFC 5746 §3.2).
+pub const RENEGOTIATED_CONNECTION: VectorSpec = VectorSpec::new(LengthPrefix::U8, 0, 255);
+
+/// The smallest record_size_limit a peer may announce; a smaller value is
+/// `illegal_parameter` (RFC 8449 §4).
+pub const MIN_RECORD_SIZE_LIMIT: u16 = 64;
+
+/// The message an extension block belongs to; it decides which form each
+/// extension takes (RFC 8446 §4.2, the table of allowed messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtensionContext {
+    /// ClientHello, any version.
+    ClientHello,
+    /// ServerHello, any version (the union of TLS 1.0–1.2 and 1.3 forms).
+    ServerHello,
+    /// HelloRetryRequest (RFC 8446 §4.1.4).
+    HelloRetryRequest,
+    /// TLS 1.3 EncryptedExtensions (RFC 8446 §4.3.1).
+    EncryptedExtensions,
+    /// The extensions of one TLS 1.3 CertificateEntry (RFC 8446 §4.4.2).
+    CertificateEntry,
+    /// TLS 1.3 CertificateRequest (RFC 8446 §4.3.2).
+    CertificateRequest,
+    /// TLS 1.3 NewSessionTicket (RFC 8446 §4.6.1).
+    NewSessionTicket,
+}
+
+/// One entry of the server_name list (RFC 6066 §3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerName {
+    /// The name type; only `host_name` is defined.
+    pub typ: ServerNameType,
+    /// The name as sent: for `host_name`, ASCII without a trailing dot.
+    pub name: Vec<u8>,
+}
+
+impl Codec for ServerName {
+    fn encode(&self, w: &mut Writer) {
+        self.typ.encode(w);
+        HOST_NAME.write(w, &self.name);
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            typ: ServerNameType::decode(r)?,
+            name: HOST_NAME.read_vec(r)?,
+        })
+    }
+}
+
+/// One key share: a group and the sender's public value for it
+/// (RFC 8446 §4.2.8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyShareEntry {
+    /// The group the share belongs to.
+    pub group: NamedGroup,
+    /// The public value (RFC 8446 §4.2.8.2 gives its format per group).
+    pub key_exchange: Vec<u8>,
+}
+
+impl Codec for KeyShareEntry {
+    fn encode(&self, w: &mut Writer) {
+        self.group.encode(w);
+        KEY_EXCHANGE.write(w, &self.key_exchange);
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            group: NamedGroup::decode(r)?,
+            key_exchange: KEY_EXCHANGE.read_vec(r)?,
+        })
+    }
+}
+
+/// The ClientHello body of status_request (RFC 6066 §8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertificateStatusRequest {
+    /// An OCSPStatusRequest; both lists are kept as their encoded bytes.
+    Ocsp {
+        /// The body of `responder_id_list`.
+        responder_id_list: Vec<u8>,
+        /// The body of `request_extensions` (DER).
+        request_extensions: Vec<u8>,
+    },
+    /// A status type this crate does not know, with its body.
+    Unknown {
+        /// The status type.
+        status_type: CertificateStatusType,
+        /// The request body.
+        body: Vec<u8>,
+    },
+}
+
+impl Codec for CertificateStatusRequest {
+    fn encode(&self, w: &mut Writer) {
+        match self {
+            Self::Ocsp {
+                responder_id_list,
+                request_extensions,
+            } => {
+                CertificateStatusType::Ocsp.encode(w);
+                OCSP_REQUEST_FIELD.write(w, responder_id_list);
+                OCSP_REQUEST_FIELD.write(w, request_extensions);
+            }
+            Self::Unknown { status_type, body } => {
+                status_type.encode(w);
+                w.bytes(body);
+            }
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(match CertificateStatusType::decode(r)? {
+            CertificateStatusType::Ocsp => Self::Ocsp {
+                responder_id_list: OCSP_REQUEST_FIELD.read_vec(r)?,
+                request_extensions: OCSP_REQUEST_FIELD.read_vec(r)?,
+            },
+            status_type => Self::Unknown {
+                status_type,
+                body: r.rest().to_vec(),
+            },
+        })
+    }
+}
+
+/// One extension, in the form its message gives it. Variant docs name the
+/// RFC and the messages ([`ExtensionContext`]) the form is used in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Extension {
+    /// server_name list (RFC 6066 §3); ClientHello, CertificateRequest
+    /// (RFC 9846 §4.2, for exported authenticators, RFC 9261).
+    ServerName(Vec<ServerName>),
+    /// Empty server_name: the server used the name (RFC 6066 §3);
+    /// ServerHello, EncryptedExtensions.
+    ServerNameAck,
+    /// status_request (RFC 6066 §8); ClientHello.
+    StatusRequest(CertificateStatusRequest),
+    /// Empty status_request (RFC 6066 §8, RFC 8446 §4.4.2.1); ServerHello,
+    /// CertificateRequest.
+    StatusRequestAck,
+    /// An OCSP response in a CertificateStatus body (RFC 8446 §4.4.2.1);
+    /// CertificateEntry.
+    OcspResponse(Vec<u8>),
+    /// supported_groups (RFC 8446 §4.2.7, RFC 8422 §5.1.1); ClientHello,
+    /// EncryptedExtensions.
+    SupportedGroups(Vec<NamedGroup>),
+    /// ec_point_formats (RFC 8422 §5.1.2); ClientHello, ServerHello.
+    EcPointFormats(Vec<EcPointFormat>),
+    /// signature_algorithms (RFC 8446 §4.2.3); ClientHello,
+    /// CertificateRequest.
+    SignatureAlgorithms(Vec<SignatureScheme>),
+    /// signature_algorithms_cert (RFC 8446 §4.2.3); ClientHello,
+    /// CertificateRequest.
+    SignatureAlgorithmsCert(Vec<SignatureScheme>),
+    /// application_layer_protocol_negotiation (RFC 7301 §3.1); ClientHello,
+    /// ServerHello, EncryptedExtensions.
+    Alpn(Vec<Vec<u8>>),
+    /// encrypt_then_mac, empty (RFC 7366 §2); ClientHello, ServerHello.
+    EncryptThenMac,
+    /// extended_master_secret, empty (RFC 7627 §5.1); ClientHello,
+    /// ServerHello.
+    ExtendedMasterSecret,
+    /// record_size_limit (RFC 8449 §4); ClientHello, ServerHello,
+    /// EncryptedExtensions.
+    RecordSizeLimit(u16),
+    /// SessionTicket, the raw ticket or empty (RFC 5077 §3.2); ClientHello,
+    /// ServerHello.
+    SessionTicket(Vec<u8>),
+    /// pre_shared_key offer (RFC 8446 §4.2.11); ClientHello, where it must
+    /// be the last extension.
+    PreSharedKeyOffer(PskOffer),
+    /// pre_shared_key `selected_identity` (RFC 8446 §4.2.11); ServerHello.
+    PreSharedKeySelected(u16),
+    /// Empty early_data (RFC 8446 §4.2.10); ClientHello,
+    /// EncryptedExtensions.
+    EarlyData,
+    /// early_data `max_early_data_size` (RFC 8446 §4.2.10);
+    /// NewSessionTicket.
+    MaxEarlyDataSize(u32),
+    /// supported_versions list (RFC 8446 §4.2.1); ClientHello.
+    SupportedVersionsOffer(Vec<ProtocolVersion>),
+    /// supported_versions `selected_version` (RFC 8446 §4.2.1);
+    /// ServerHello, HelloRetryRequest.
+    SupportedVersionsSelected(ProtocolVersion),
+    /// cookie (RFC 8446 §4.2.2); ClientHello, HelloRetryRequest.
+    Cookie(Vec<u8>),
+    /// psk_key_exchange_modes (RFC 8446 §4.2.9); ClientHello.
+    PskKeyExchangeModes(Vec<PskKeyExchangeMode>),
+    /// key_share `client_shares` (RFC 8446 §4.2.8); ClientHello.
+    KeyShareOffer(Vec<KeyShareEntry>),
+    /// key_share `server_share` (RFC 8446 §4.2.8); ServerHello.
+    KeyShareSelected(KeyShareEntry),
+    /// key_share `selected_group` (RFC 8446 §4.2.8); HelloRetryRequest.
+    KeyShareRetry(NamedGroup),
+    /// renegotiation_info (RFC 5746 §3.2); ClientHello, ServerHello.
+    RenegotiationInfo(Vec<u8>),
+    /// Any extension type this crate does not parse, kept as sent.
+    Unknown {
+        /// The extension type.
+        typ: ExtensionType,
+        /// The extension data.
+        data: Vec<u8>,
+    },
+}
+
+impl Extension {
+    /// The extension's type code.
+    pub fn ext_type(&self) -> ExtensionType {
+        use ExtensionType as T;
+        match self {
+            Self::ServerName(_) | Self::ServerNameAck => T::ServerName,
+            Self::StatusRequest(_) | Self::StatusRequestAck | Self::OcspResponse(_) => {
+                T::StatusRequest
+            }
+            Self::SupportedGroups(_) => T::SupportedGroups,
+            Self::EcPointFormats(_) => T::EcPointFormats,
+            Self::SignatureAlgorithms(_) => T::SignatureAlgorithms,
+            Self::SignatureAlgorithmsCert(_) => T::SignatureAlgorithmsCert,
+            Self::Alpn(_) => T::ApplicationLayerProtocolNegotiation,
+            Self::EncryptThenMac => T::EncryptThenMac,
+            Self::ExtendedMasterSecret => T::ExtendedMasterSecret,
+            Self::RecordSizeLimit(_) => T::RecordSizeLimit,
+            Self::SessionTicket(_) => T::SessionTicket,
+            Self::PreSharedKeyOffer(_) | Self::PreSharedKeySelected(_) => T::PreSharedKey,
+            Self::EarlyData | Self::MaxEarlyDataSize(_) => T::EarlyData,
+            Self::SupportedVersionsOffer(_) | Self::SupportedVersionsSelected(_) => {
+                T::SupportedVersions
+            }
+            Self::Cookie(_) => T::Cookie,
+            Self::PskKeyExchangeModes(_) => T::PskKeyExchangeModes,
+            Self::KeyShareOffer(_) | Self::KeyShareSelected(_) | Self::KeyShareRetry(_) => {
+                T::KeyShare
+            }
+            Self::RenegotiationInfo(_) => T::RenegotiationInfo,
+            Self::Unknown { typ, .. } => *typ,
+        }
+    }
+
+    /// Decodes one extension (type, length, body) as it appears in a
+    /// message of kind `cx`. A body that does not parse, or has bytes left
+    /// over, is [`Error::Decode`]; a parsed type with no form in `cx`, a
+    /// record_size_limit below [`MIN_RECORD_SIZE_LIMIT`] or two key shares
+    /// for one group (RFC 8446 §4.2.8) is [`Error::IllegalParameter`].
+    pub fn decode(r: &mut Reader<'_>, cx: ExtensionContext) -> Result<Self, Error> {
+        let typ = ExtensionType::decode(r)?;
+        let mut body = Reader::new(EXTENSION_DATA.read(r)?);
+        let ext = Self::decode_body(typ, &mut body, cx)?;
+        body.finish()?;
+        Ok(ext)
+    }
+
+    fn decode_body(
+        typ: ExtensionType,
+        r: &mut Reader<'_>,
+        cx: ExtensionContext,
+    ) -> Result<Self, Error> {
+        use ExtensionContext as C;
+        use ExtensionType as T;
+        Ok(match (typ, cx) {
+            (T::ServerName, C::ClientHello | C::CertificateRequest) => {
+                Self::ServerName(SERVER_NAME_LIST.read_list(r)?)
+            }
+            (T::ServerName, C::ServerHello | C::EncryptedExtensions) => Self::ServerNameAck,
+            (T::StatusRequest, C::ClientHello) => {
+                Self::StatusRequest(CertificateStatusRequest::decode(r)?)
+            }
+            (T::StatusRequest, C::ServerHello | C::CertificateRequest) => Self::StatusRequestAck,
+            (T::StatusRequest, C::CertificateEntry) => match CertificateStatusType::decode(r)? {
+                CertificateStatusType::Ocsp => Self::OcspResponse(OCSP_RESPONSE.read_vec(r)?),
+                _ => return Err(Error::Decode("unknown certificate status type")),
+            },
+            (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
+                Self::SupportedGroups(NAMED_GROUP_LIST.read_list(r)?)
+            }
+            (T::EcPointFormats, C::ClientHello | C::ServerHello) => {
+                Self::EcPointFormats(EC_POINT_FORMAT_LIST.read_list(r)?)
+            }
+            (T::SignatureAlgorithms, C::ClientHello | C::CertificateRequest) => {
+                Self::SignatureAlgorithms(SIGNATURE_SCHEME_LIST.read_list(r)?)
+            }
+            (T::SignatureAlgorithmsCert, C::ClientHello | C::CertificateRequest) => {
+                Self::SignatureAlgorithmsCert(SIGNATURE_SCHEME_LIST.read_list(r)?)
+            }
+            (
+                T::ApplicationLayerProtocolNegotiation,
+                C::ClientHello | C::ServerHello | C::EncryptedExtensions,
+            ) => Self::Alpn(read_opaque_list(PROTOCOL_NAME_LIST, PROTOCOL_NAME, r)?),
+            (T::EncryptThenMac, C::ClientHello | C::ServerHello) => Self::EncryptThenMac,
+            (T::ExtendedMasterSecret, C::ClientHello | C::ServerHello) => {
+                Self::ExtendedMasterSecret
+            }
+            (T::RecordSizeLimit, C::ClientHello | C::ServerHello | C::EncryptedExtensions) => {
+                let limit = r.u16()?;
+                if limit < MIN_RECORD_SIZE_LIMIT {
+                    return Err(Error::IllegalParameter("record_size_limit below 64"));
+                }
+                Self::RecordSizeLimit(limit)
+            }
+            (T::SessionTicket, C::ClientHello | C::ServerHello) => {
+                Self::SessionTicket(r.rest().to_vec())
+            }
+            (T::PreSharedKey, C::ClientHello) => Self::PreSharedKeyOffer(PskOffer::decode(r)?),
+            (T::PreSharedKey, C::ServerHello) => Self::PreSharedKeySelected(r.u16()?),
+            (T::EarlyData, C::ClientHello | C::EncryptedExtensions) => Self::EarlyData,
+            (T::EarlyData, C::NewSessionTicket) => Self::MaxEarlyDataSize(r.u32()?),
+            (T::SupportedVersions, C::ClientHello) => {
+                Self::SupportedVersionsOffer(SUPPORTED_VERSIONS_LIST.read_list(r)?)
+            }
+            (T::SupportedVersions, C::ServerHello | C::HelloRetryRequest) => {
+                Self::SupportedVersionsSelected(ProtocolVersion::decode(r)?)
+            }
+            (T::Cookie, C::ClientHello | C::HelloRetryRequest) => Self::Cookie(COOKIE.read_vec(r)?),
+            (T::PskKeyExchangeModes, C::ClientHello) => {
+                Self::PskKeyExchangeModes(PSK_KE_MODES.read_list(r)?)
+            }
+            (T::KeyShare, C::ClientHello) => Self::KeyShareOffer(decode_client_shares(r)?),
+            (T::KeyShare, C::ServerHello) => Self::KeyShareSelected(KeyShareEntry::decode(r)?),
+            (T::KeyShare, C::HelloRetryRequest) => Self::KeyShareRetry(NamedGroup::decode(r)?),
+            (T::RenegotiationInfo, C::ClientHello | C::ServerHello) => {
+                Self::RenegotiationInfo(RENEGOTIATED_CONNECTION.read_vec(r)?)
+            }
+            (
+                T::ServerName
+                | T::StatusRequest
+                | T::SupportedGroups
+                | T::EcPointFormats
+                | T::SignatureAlgorithms
+                | T::SignatureAlgorithmsCert
+                | T::ApplicationLayerProtocolNegotiation
+                | T::EncryptThenMac
+                | T::ExtendedMasterSecret
+                | T::RecordSizeLimit
+                | T::SessionTicket
+                | T::PreSharedKey
+                | T::EarlyData
+                | T::SupportedVersions
+                | T::Cookie
+                | T::PskKeyExchangeModes
+                | T::KeyShare
+                | T::RenegotiationInfo,
+                _,
+            ) => {
+                return Err(Error::IllegalParameter(
+                    "extension not allowed in this message",
+                ))
+            }
+            (typ, _) => Self::Unknown {
+                typ,
+                data: r.rest().to_vec(),
+            },
+        })
+    }
+
+    /// Appends the extension: type, length, body.
+    pub fn encode(&self, w: &mut Writer) {
+        self.ext_type().encode(w);
+        EXTENSION_DATA.write_with(w, |w| self.encode_body(w));
+    }
+
+    fn encode_body(&self, w: &mut Writer) {
+        match self {
+            Self::ServerName(names) => SERVER_NAME_LIST.write_list(w, names),
+            Self::ServerNameAck
+            | Self::StatusRequestAck
+            | Self::EncryptThenMac
+            | Self::ExtendedMasterSecret
+            | Self::EarlyData => {}
+            Self::StatusRequest(request) => request.encode(w),
+            Self::OcspResponse(response) => {
+                CertificateStatusType::Ocsp.encode(w);
+                OCSP_RESPONSE.write(w, response);
+            }
+            Self::SupportedGroups(groups) => NAMED_GROUP_LIST.write_list(w, groups),
+            Self::EcPointFormats(formats) => EC_POINT_FORMAT_LIST.write_list(w, formats),
+            Self::SignatureAlgorithms(schemes) | Self::SignatureAlgorithmsCert(schemes) => {
+                SIGNATURE_SCHEME_LIST.write_list(w, schemes)
+            }
+            Self::Alpn(names) => write_opaque_list(PROTOCOL_NAME_LIST, PROTOCOL_NAME, w, names),
+            Self::RecordSizeLimit(limit) => w.u16(*limit),
+            Self::SessionTicket(data) | Self::Unknown { data, .. } => w.bytes(data),
+            Self::PreSharedKeyOffer(offer) => offer.encode(w),
+            Self::PreSharedKeySelected(index) => w.u16(*index),
+            Self::MaxEarlyDataSize(size) => w.u32(*size),
+            Self::SupportedVersionsOffer(versions) => {
+                SUPPORTED_VERSIONS_LIST.write_list(w, versions)
+            }
+            Self::SupportedVersionsSelected(version) => version.encode(w),
+            Self::Cookie(cookie) => COOKIE.write(w, cookie),
+            Self::PskKeyExchangeModes(modes) => PSK_KE_MODES.write_list(w, modes),
+            Self::KeyShareOffer(shares) => CLIENT_SHARES.write_list(w, shares),
+            Self::KeyShareSelected(share) => share.encode(w),
+            Self::KeyShareRetry(group) => group.encode(w),
+            Self::RenegotiationInfo(info) => RENEGOTIATED_CONNECTION.write(w, info),
+        }
+    }
+}
+
+/// Reads `client_shares`; two shares for one group are
+/// [`Error::IllegalParameter`] (RFC 8446 §4.2.8).
+fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error> {
+    let shares: Vec<KeyShareEntry> = CLIENT_SHARES.read_list(r)?;
+    let mut groups = HashSet::new();
+    if !shares.iter().all(|s| groups.insert(u16::from(s.group))) {
+        return Err(Error::IllegalParameter("two key shares for one group"));
+    }
+    Ok(shares)
+}
+
+/// Reads an extension block of shape `spec` for a message of kind `cx`.
+///
+/// Besides the errors of [`Extension::decode`]: two extensions of one type
+/// are [`Error::IllegalParameter`] (RFC 8446 §4.2), and so is a ClientHello
+/// pre_shared_key that is not the last extension (RFC 8446 §4.2.11).
+pub fn decode_extensions(
+    spec: VectorSpec,
+    r: &mut Reader<'_>,
+    cx: ExtensionContext,
+) -> Result<Vec<Extension>, Error> {
+    let mut block = Reader::new(spec.read(r)?);
+    let mut seen = HashSet::new();
+    let mut extensions = Vec::new();
+    while !block.is_empty() {
+        if extensions
+            .last()
+            .is_some_and(|e| matches!(e, Extension::PreSharedKeyOffer(_)))
+        {
+            return Err(Error::IllegalParameter("pre_shared_key is not last"));
+        }
+        let ext = Extension::decode(&mut block, cx)?;
+        if !seen.insert(u16::from(ext.ext_type())) {
+            return Err(Error::IllegalParameter("duplicate extension"));
+        }
+        extensions.push(ext);
+    }
+    Ok(extensions)
+}
+
+/// Writes `extensions` as a block with the length prefix of `spec`; the
+/// inverse of [`decode_extensions`].
+pub fn encode_extensions(spec: VectorSpec, w: &mut Writer, extensions: &[Extension]) {
+    spec.write_with(w, |w| extensions.iter().for_each(|e| e.encode(w)));
+}
+
+/// The first extension of type `typ` in `extensions`, if any.
+pub fn find_extension(extensions: &[Extension], typ: ExtensionType) -> Option<&Extension> {
+    extensions.iter().find(|e| e.ext_type() == typ)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_one(bytes: &[u8], cx: ExtensionContext) -> Result<Extension, Error> {
+        let mut r = Reader::new(bytes);
+        let ext = Extension::decode(&mut r, cx)?;
+        r.finish()?;
+        Ok(ext)
+    }
+
+    fn encode_one(ext: &Extension) -> Vec<u8> {
+        let mut w = Writer::new();
+        ext.encode(&mut w);
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn key_share_form_depends_on_the_message() {
+        // HelloRetryRequest key_share: selected_group x25519 only.
+        let hrr = [0x00, 0x33, 0x00, 0x02, 0x00, 0x1d];
+        assert_eq!(
+            decode_one(&hrr, ExtensionContext::HelloRetryRequest).unwrap(),
+            Extension::KeyShareRetry(NamedGroup::X25519)
+        );
+        // The same bytes are a truncated KeyShareEntry in a ServerHello.
+        assert!(matches!(
+            decode_one(&hrr, ExtensionContext::ServerHello),
+            Err(Error::Decode(_))
+        ));
+        // And not allowed at all in EncryptedExtensions.
+        assert!(matches!(
+            decode_one(&hrr, ExtensionContext::EncryptedExtensions),
+            Err(Error::IllegalParameter(_))
+        ));
+    }
+
+    #[test]
+    fn every_parsed_type_is_rejected_in_new_session_ticket_but_early_data() {
+        let all = [
+            ExtensionType::ServerName,
+            ExtensionType::StatusRequest,
+            ExtensionType::SupportedGroups,
+            ExtensionType::EcPointFormats,
+            ExtensionType::SignatureAlgorithms,
+            ExtensionType::SignatureAlgorithmsCert,
+            ExtensionType::ApplicationLayerProtocolNegotiation,
+            ExtensionType::EncryptThenMac,
+            ExtensionType::ExtendedMasterSecret,
+            ExtensionType::RecordSizeLimit,
+            ExtensionType::SessionTicket,
+            ExtensionType::PreSharedKey,
+            ExtensionType::SupportedVersions,
+            ExtensionType::Cookie,
+            ExtensionType::PskKeyExchangeModes,
+            ExtensionType::KeyShare,
+            ExtensionType::RenegotiationInfo,
+        ];
+        for typ in all {
+            let mut w = Writer::new();
+            typ.encode(&mut w);
+            w.u16(0);
+            let bytes = w.finish().unwrap();
+            assert!(
+                matches!(
+                    decode_one(&bytes, ExtensionContext::NewSessionTicket),
+                    Err(Error::IllegalParameter(_))
+                ),
+                "{typ:?}"
+            );
+        }
+        let early = [0x00, 0x2a, 0x00, 0x04, 0x00, 0x00, 0x40, 0x00];
+        assert_eq!(
+            decode_one(&early, ExtensionContext::NewSessionTicket).unwrap(),
+            Extension::MaxEarlyDataSize(0x4000)
+        );
+    }
+
+    #[test]
+    fn unknown_types_keep_their_bytes_in_any_message() {
+        let bytes = [0xfa, 0xfa, 0x00, 0x01, 0x00];
+        let ext = decode_one(&bytes, ExtensionContext::CertificateEntry).unwrap();
+        assert_eq!(
+            ext,
+            Extension::Unknown {
+                typ: ExtensionType::Unknown(0xfafa),
+                data: vec![0]
+            }
+        );
+        assert_eq!(encode_one(&ext), bytes);
+    }
+
+    #[test]
+    fn constructed_extensions_round_trip() {
+        use ExtensionContext as C;
+        let cases = [
+            (
+                Extension::ServerName(vec![ServerName {
+                    typ: ServerNameType::HostName,
+                    name: b"example.com".to_vec(),
+                }]),
+                C::ClientHello,
+            ),
+            (
+                Extension::ServerName(vec![ServerName {
+                    typ: ServerNameType::HostName,
+                    name: b"example.net".to_vec(),
+                }]),
+                C::CertificateRequest,
+            ),
+            (Extension::ServerNameAck, C::EncryptedExtensions),
+            (
+                Extension::StatusRequest(CertificateStatusRequest::Ocsp {
+                    responder_id_list: vec![],
+                    request_extensions: vec![],
+                }),
+                C::ClientHello,
+            ),
+            (Extension::StatusRequestAck, C::CertificateRequest),
+            (
+                Extension::OcspResponse(vec![0x30, 0x00]),
+                C::CertificateEntry,
+            ),
+            (
+                Extension::SupportedGroups(vec![NamedGroup::X25519, NamedGroup::secp256r1]),
+                C::ClientHello,
+            ),
+            (
+                Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]),
+                C::ServerHello,
+            ),
+            (
+                Extension::SignatureAlgorithms(vec![SignatureScheme::ed25519]),
+                C::CertificateRequest,
+            ),
+            (
+                Extension::SignatureAlgorithmsCert(vec![SignatureScheme::rsa_pss_rsae_sha256]),
+                C::ClientHello,
+            ),
+            (
+                Extension::Alpn(vec![b"h2".to_vec(), b"http/1.1".to_vec()]),
+                C::ClientHello,
+            ),
+            (Extension::EncryptThenMac, C::ServerHello),
+            (Extension::ExtendedMasterSecret, C::ClientHello),
+            (Extension::RecordSizeLimit(0x4001), C::EncryptedExtensions),
+            (Extension::SessionTicket(vec![]), C::ServerHello),
+            (Extension::SessionTicket(vec![1, 2, 3]), C::ClientHello),
+            (Extension::PreSharedKeySelected(1), C::ServerHello),
+            (Extension::EarlyData, C::EncryptedExtensions),
+            (
+                Extension::SupportedVersionsOffer(vec![
+                    ProtocolVersion::TLSv1_3,
+                    ProtocolVersion::TLSv1_2,
+                ]),
+                C::ClientHello,
+            ),
+            (
+                Extension::SupportedVersionsSelected(ProtocolVersion::TLSv1_3),
+                C::HelloRetryRequest,
+            ),
+            (Extension::Cookie(vec![7; 40]), C::HelloRetryRequest),
+            (
+                Extension::PskKeyExchangeModes(vec![PskKeyExchangeMode::PskDheKe]),
+                C::ClientHello,
+            ),
+            (
+                Extension::KeyShareOffer(vec![KeyShareEntry {
+                    group: NamedGroup::X25519,
+                    key_exchange: vec![9; 32],
+                }]),
+                C::ClientHello,
+            ),
+            (Extension::KeyShareOffer(vec![]), C::ClientHello),
+            (
+                Extension::KeyShareSelected(KeyShareEntry {
+                    group: NamedGroup::secp256r1,
+                    key_exchange: vec![4; 65],
+                }),
+                C::ServerHello,
+            ),
+            (Extension::RenegotiationInfo(vec![]), C::ClientHello),
+            (Extension::RenegotiationInfo(vec![5; 24]), C::ServerHello),
+        ];
+        for (ext, cx) in cases {
+            let bytes = encode_one(&ext);
+            assert_eq!(decode_one(&bytes, cx).unwrap(), ext, "{ext:?}");
+        }
+    }
+
+    #[test]
+    fn body_bounds_and_trailing_bytes_are_decode_errors() {
+        use ExtensionContext as C;
+        let cases: [(&[u8], C); 6] = [
+            // supported_versions list of one byte (bound is 2..254).
+            (&[0x00, 0x2b, 0x00, 0x02, 0x01, 0x03], C::ClientHello),
+            // empty cookie.
+            (&[0x00, 0x2c, 0x00, 0x02, 0x00, 0x00], C::HelloRetryRequest),
+            // extended_master_secret with a body.
+            (&[0x00, 0x17, 0x00, 0x01, 0x00], C::ClientHello),
+            // selected_version followed by a stray byte.
+            (&[0x00, 0x2b, 0x00, 0x03, 0x03, 0x04, 0x00], C::ServerHello),
+            // empty ALPN protocol name.
+            (&[0x00, 0x10, 0x00, 0x03, 0x00, 0x01, 0x00], C::ClientHello),
+            // non-empty server_name in EncryptedExtensions.
+            (&[0x00, 0x00, 0x00, 0x01, 0x00], C::EncryptedExtensions),
+        ];
+        for (bytes, cx) in cases {
+            assert!(
+                matches!(decode_one(bytes, cx), Err(Error::Decode(_))),
+                "{bytes:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn record_size_limit_below_64_is_illegal() {
+        let bytes = [0x00, 0x1c, 0x00, 0x02, 0x00, 0x3f];
+        assert!(matches!(
+            decode_one(&bytes, ExtensionContext::ClientHello),
+            Err(Error::IllegalParameter(_))
+        ));
+    }
+
+    #[test]
+    fn duplicate_key_share_groups_are_illegal() {
+        let entry = KeyShareEntry {
+            group: NamedGroup::X25519,
+            key_exchange: vec![1; 32],
+        };
+        let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry]));
+        assert!(matches!(
+            decode_one(&bytes, ExtensionContext::ClientHello),
+            Err(Error::IllegalParameter(_))
+        ));
+    }
+
+    #[test]
+    fn block_rules_duplicates_and_psk_position() {
+        let psk = Extension::PreSharedKeyOffer(PskOffer {
+            identities: vec![crate::msgs::psk::PskIdentity {
+                identity: vec![1; 16],
+                obfuscated_ticket_age: 7,
+            }],
+            binders: vec![vec![2; 32]],
+        });
+        let encode = |exts: &[Extension]| {
+            let mut w = Writer::new();
+            encode_extensions(EXTENSIONS, &mut w, exts);
+            w.finish().unwrap()
+        };
+        let decode = |b: &[u8]| {
+            decode_extensions(
+                EXTENSIONS,
+                &mut Reader::new(b),
+                ExtensionContext::ClientHello,
+            )
+        };
+
+        let good = [Extension::ExtendedMasterSecret, psk.clone()];
+        assert_eq!(decode(&encode(&good)).unwrap(), good);
+
+        let dup = [
+            Extension::ExtendedMasterSecret,
+            Extension::ExtendedMasterSecret,
+        ];
+        assert_eq!(
+            decode(&encode(&dup)),
+            Err(Error::IllegalParameter("duplicate extension"))
+        );
+
+        let not_last = [psk, Extension::ExtendedMasterSecret];
+        assert_eq!(
+            decode(&encode(&not_last)),
+            Err(Error::IllegalParameter("pre_shared_key is not last"))
+        );
+    }
+}

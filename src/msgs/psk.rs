@@ -1,0 +1,140 @@
+//! The ClientHello form of the pre_shared_key extension (RFC 8446 §4.2.11):
+//! the offered identities and their binders, and where the binders sit in
+//! the encoded ClientHello (the "truncated ClientHello" of §4.2.11.2).
+
+use crate::codec::{Codec, LengthPrefix, Reader, Writer};
+use crate::error::Error;
+use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
+
+/// `opaque identity<1..2^16-1>` of a PskIdentity (RFC 8446 §4.2.11).
+pub const PSK_IDENTITY: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `PskIdentity identities<7..2^16-1>` (RFC 8446 §4.2.11).
+pub const PSK_IDENTITIES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 7, 0xffff);
+
+/// `opaque PskBinderEntry<32..255>` (RFC 8446 §4.2.11).
+pub const PSK_BINDER: VectorSpec = VectorSpec::new(LengthPrefix::U8, 32, 255);
+
+/// `PskBinderEntry binders<33..2^16-1>` (RFC 8446 §4.2.11).
+pub const PSK_BINDERS: VectorSpec = VectorSpec::new(LengthPrefix::U16, 33, 0xffff);
+
+/// One offered PSK identity (RFC 8446 §4.2.11): a ticket or an external
+/// identity, with the obfuscated age of a ticket (0 for external PSKs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PskIdentity {
+    /// The identity: a ticket's opaque label or an external PSK's name.
+    pub identity: Vec<u8>,
+    /// The ticket age in milliseconds plus the ticket's `age_add`,
+    /// modulo 2^32.
+    pub obfuscated_ticket_age: u32,
+}
+
+impl Codec for PskIdentity {
+    fn encode(&self, w: &mut Writer) {
+        PSK_IDENTITY.write(w, &self.identity);
+        w.u32(self.obfuscated_ticket_age);
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            identity: PSK_IDENTITY.read_vec(r)?,
+            obfuscated_ticket_age: r.u32()?,
+        })
+    }
+}
+
+/// The ClientHello's `OfferedPsks` (RFC 8446 §4.2.11): identities and one
+/// binder per identity, in the same order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PskOffer {
+    /// The offered identities, most preferred first.
+    pub identities: Vec<PskIdentity>,
+    /// One HMAC binder per identity (RFC 8446 §4.2.11.2).
+    pub binders: Vec<Vec<u8>>,
+}
+
+impl PskOffer {
+    /// How many bytes the binders list occupies at the very end of the
+    /// encoded ClientHello, its 2-byte length prefix included. The
+    /// pre_shared_key extension is last in the ClientHello and the binders
+    /// are its last field, so the transcript the binders are computed over
+    /// (RFC 8446 §4.2.11.2) is the encoded message minus this many bytes.
+    pub fn binders_len(&self) -> usize {
+        PSK_BINDERS.prefix.size()
+            + self
+                .binders
+                .iter()
+                .map(|b| PSK_BINDER.prefix.size() + b.len())
+                .sum::<usize>()
+    }
+}
+
+impl Codec for PskOffer {
+    fn encode(&self, w: &mut Writer) {
+        PSK_IDENTITIES.write_list(w, &self.identities);
+        write_opaque_list(PSK_BINDERS, PSK_BINDER, w, &self.binders);
+    }
+
+    /// Decodes the offer. Bound violations are [`Error::Decode`]; a binder
+    /// count that differs from the identity count is
+    /// [`Error::IllegalParameter`] (RFC 8446 §4.2.11: each identity has its
+    /// binder).
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let identities = PSK_IDENTITIES.read_list(r)?;
+        let binders = read_opaque_list(PSK_BINDERS, PSK_BINDER, r)?;
+        if identities.len() != binders.len() {
+            return Err(Error::IllegalParameter(
+                "PSK binder count differs from identity count",
+            ));
+        }
+        Ok(Self {
+            identities,
+            binders,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offer(binders: usize) -> PskOffer {
+        PskOffer {
+            identities: vec![PskIdentity {
+                identity: b"ticket".to_vec(),
+                obfuscated_ticket_age: 0x0102_0304,
+            }],
+            binders: vec![vec![0xab; 32]; binders],
+        }
+    }
+
+    #[test]
+    fn offer_round_trips_and_binders_are_the_tail() {
+        let o = offer(1);
+        let bytes = o.to_bytes().unwrap();
+        assert_eq!(PskOffer::decode_exact(&bytes).unwrap(), o);
+        assert_eq!(o.binders_len(), 2 + 1 + 32);
+        let tail = bytes.get(bytes.len() - o.binders_len()..).unwrap();
+        assert_eq!(tail.get(..3).unwrap(), [0, 33, 32]);
+    }
+
+    #[test]
+    fn binder_count_must_match_identities() {
+        let bytes = offer(2).to_bytes().unwrap();
+        assert!(matches!(
+            PskOffer::decode_exact(&bytes),
+            Err(Error::IllegalParameter(_))
+        ));
+    }
+
+    #[test]
+    fn short_binder_is_a_decode_error() {
+        let mut o = offer(1);
+        o.binders = vec![vec![0; 31]];
+        let bytes = o.to_bytes().unwrap();
+        assert!(matches!(
+            PskOffer::decode_exact(&bytes),
+            Err(Error::Decode(_))
+        ));
+    }
+}

@@ -1,0 +1,126 @@
+//! The shape of one vector of the RFCs' presentation language
+//! (`opaque x<min..max>`, `T list<min..max>`; RFC 8446 §3.4, RFC 5246 §4.3),
+//! declared once per field as a named constant and used for both directions.
+
+use crate::codec::{decode_list, encode_list, Codec, LengthPrefix, Reader, Writer};
+use crate::error::Error;
+
+/// A vector's length prefix and the inclusive bounds on its body length in
+/// bytes, exactly as the RFC writes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VectorSpec {
+    /// The size of the length prefix.
+    pub prefix: LengthPrefix,
+    /// The smallest body length allowed.
+    pub min: usize,
+    /// The largest body length allowed.
+    pub max: usize,
+}
+
+impl VectorSpec {
+    /// A vector shape with the given prefix and bounds.
+    pub const fn new(prefix: LengthPrefix, min: usize, max: usize) -> Self {
+        Self { prefix, min, max }
+    }
+
+    /// Reads the vector's body. A short input or a length outside
+    /// `min..=max` is [`Error::Decode`].
+    pub fn read<'a>(&self, r: &mut Reader<'a>) -> Result<&'a [u8], Error> {
+        r.bounded_vector(self.prefix, self.min, self.max)
+    }
+
+    /// Reads the vector's body as an owned byte string; failures as
+    /// [`VectorSpec::read`].
+    pub fn read_vec(&self, r: &mut Reader<'_>) -> Result<Vec<u8>, Error> {
+        self.read(r).map(<[u8]>::to_vec)
+    }
+
+    /// Reads the vector as a list of items that must fill it exactly;
+    /// failures as [`VectorSpec::read`], plus any item's own decode error.
+    pub fn read_list<T: Codec>(&self, r: &mut Reader<'_>) -> Result<Vec<T>, Error> {
+        decode_list(r, self.prefix, self.min, self.max)
+    }
+
+    /// Writes `body` with this vector's length prefix. Bounds are the
+    /// caller's to respect; a body too long for the prefix makes the
+    /// writer report [`Error::EncodeOverflow`].
+    pub fn write(&self, w: &mut Writer, body: &[u8]) {
+        w.vector(self.prefix, body);
+    }
+
+    /// Writes `items` as a list with this vector's length prefix, under the
+    /// same terms as [`VectorSpec::write`].
+    pub fn write_list<T: Codec>(&self, w: &mut Writer, items: &[T]) {
+        encode_list(w, self.prefix, items);
+    }
+
+    /// Writes a vector whose body `f` produces, under the same terms as
+    /// [`VectorSpec::write`].
+    pub fn write_with(&self, w: &mut Writer, f: impl FnOnce(&mut Writer)) {
+        w.scope(self.prefix, f);
+    }
+}
+
+/// Reads a vector (`outer`) of opaque byte strings (each `inner`), such as
+/// ALPN protocol names or a certificate list. Every byte of the outer vector
+/// must belong to an item; failures are [`Error::Decode`].
+pub fn read_opaque_list(
+    outer: VectorSpec,
+    inner: VectorSpec,
+    r: &mut Reader<'_>,
+) -> Result<Vec<Vec<u8>>, Error> {
+    let mut list = Reader::new(outer.read(r)?);
+    let mut items = Vec::new();
+    while !list.is_empty() {
+        items.push(inner.read_vec(&mut list)?);
+    }
+    Ok(items)
+}
+
+/// Writes `items` as a vector (`outer`) of opaque byte strings (each
+/// `inner`); the inverse of [`read_opaque_list`].
+pub fn write_opaque_list(outer: VectorSpec, inner: VectorSpec, w: &mut Writer, items: &[Vec<u8>]) {
+    outer.write_with(w, |w| items.iter().for_each(|item| inner.write(w, item)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: VectorSpec = VectorSpec::new(LengthPrefix::U8, 2, 4);
+
+    #[test]
+    fn read_enforces_both_bounds() {
+        assert!(SPEC.read(&mut Reader::new(&[1, 9])).is_err());
+        assert!(SPEC.read(&mut Reader::new(&[5, 1, 2, 3, 4, 5])).is_err());
+        assert_eq!(SPEC.read(&mut Reader::new(&[2, 7, 8])).unwrap(), &[7, 8]);
+    }
+
+    #[test]
+    fn write_then_read_round_trips() {
+        let mut w = Writer::new();
+        SPEC.write_list(&mut w, &[0x0102u16, 0x0304]);
+        let bytes = w.finish().unwrap();
+        assert_eq!(bytes, [4, 1, 2, 3, 4]);
+        let items: Vec<u16> = SPEC.read_list(&mut Reader::new(&bytes)).unwrap();
+        assert_eq!(items, [0x0102, 0x0304]);
+    }
+
+    #[test]
+    fn opaque_lists_round_trip_and_reject_partial_items() {
+        let inner = VectorSpec::new(LengthPrefix::U8, 1, 255);
+        let outer = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
+        let items = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let mut w = Writer::new();
+        write_opaque_list(outer, inner, &mut w, &items);
+        let bytes = w.finish().unwrap();
+        assert_eq!(bytes.len(), 2 + 3 + 9);
+        assert_eq!(
+            read_opaque_list(outer, inner, &mut Reader::new(&bytes)).unwrap(),
+            items
+        );
+        // An inner length pointing past the outer vector's end.
+        let bad = [0, 3, 5, b'a', b'b'];
+        assert!(read_opaque_list(outer, inner, &mut Reader::new(&bad)).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The whole ferrotls test suite: formatting, lints, unit and integration
+# tests, and a short clean run of every fuzz target. Installs what it needs
+# (peer binaries, cargo-fuzz) when it can. Exits non-zero on any failure.
+#
+# Environment:
+#   FUZZ_SECONDS   seconds per fuzz target (default 60; 0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+install_apt() {
+    # Installs Debian packages when running as root; otherwise says what is missing.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        if [ -z "${APT_UPDATED:-}" ]; then
+            apt-get update -qq && APT_UPDATED=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "missing: $* (install it, e.g. apt-get install $*)" >&2
+        return 1
+    fi
+}
+
+step "peers"
+command -v openssl >/dev/null || install_apt openssl
+command -v gnutls-serv >/dev/null || install_apt gnutls-bin
+openssl version
+gnutls-serv --version | head -n 1
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+(cd fuzz && cargo fmt --all -- --check)
+
+step "cargo clippy"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --no-default-features -- -D warnings
+
+step "tests (default features)"
+cargo test
+
+step "tests (without the legacy feature)"
+cargo test --no-default-features --lib
+
+if [ "$FUZZ_SECONDS" != 0 ]; then
+    step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        cargo install cargo-fuzz --locked
+    fi
+    targets=$(cd fuzz && cargo fuzz list)
+    [ -n "$targets" ] || { echo "no fuzz targets found" >&2; exit 1; }
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    for t in $targets; do
+        echo "-- fuzz target $t"
+        if ! (cd fuzz && cargo fuzz run --sanitizer none "$t" -- \
+            -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048) >"$log" 2>&1; then
+            tail -n 80 "$log"
+            echo "fuzz target $t failed" >&2
+            exit 1
+        fi
+        grep -E '^Done [0-9]+ runs' "$log" || tail -n 3 "$log"
+    done
+fi
+
+step "all passed"
