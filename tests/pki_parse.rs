@@ -186,7 +186,11 @@ fn system_bundle_loads_where_present() {
             let store = store.expect("system bundle");
             let text = std::fs::read_to_string(path).unwrap();
             let blocks = text.matches("-----BEGIN CERTIFICATE-----").count();
-            assert!(store.len() * 10 >= blocks * 9, "{} of {blocks}", store.len());
+            assert!(
+                store.len() * 10 >= blocks * 9,
+                "{} of {blocks}",
+                store.len()
+            );
         }
     }
 }
