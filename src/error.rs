@@ -59,6 +59,18 @@ pub enum Error {
     /// the reason and its alert (bad_certificate, certificate_expired,
     /// unknown_ca, unsupported_certificate, ...).
     InvalidCertificate(crate::pki::CertificateError),
+    /// The peer offered application protocols (ALPN) none of which we
+    /// speak, or chose one we did not offer: `no_application_protocol`
+    /// (RFC 7301 §3.2).
+    NoApplicationProtocol,
+    /// A server that requires client authentication received no client
+    /// certificate: `certificate_required` (RFC 8446 §4.4.2.4).
+    CertificateRequired,
+    /// The caller asked for something the configuration or the
+    /// connection's state does not allow (an invalid configuration, data
+    /// written after close, an exporter before the handshake completed).
+    /// Local: no alert.
+    InvalidRequest(&'static str),
 }
 
 impl Error {
@@ -81,7 +93,11 @@ impl Error {
                 A::InternalError
             }
             Self::InvalidCertificate(e) => e.alert(),
-            Self::AlertReceived(_) | Self::BufferTooSmall { .. } => return None,
+            Self::NoApplicationProtocol => A::NoApplicationProtocol,
+            Self::CertificateRequired => A::CertificateRequired,
+            Self::AlertReceived(_) | Self::BufferTooSmall { .. } | Self::InvalidRequest(_) => {
+                return None
+            }
         })
     }
 }
@@ -108,6 +124,9 @@ impl fmt::Display for Error {
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
             Self::InvalidCertificate(e) => write!(f, "invalid certificate: {e}"),
+            Self::NoApplicationProtocol => f.write_str("no application protocol in common"),
+            Self::CertificateRequired => f.write_str("client certificate required"),
+            Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
         }
     }
 }

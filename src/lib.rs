@@ -9,11 +9,16 @@
 #![deny(missing_docs)]
 
 pub mod codec;
+pub mod config;
+pub mod conn;
 pub mod crypto;
 pub mod error;
+pub mod handshake;
+pub mod keylog;
 pub mod keyschedule;
 pub mod msgs;
 pub mod pki;
 pub mod record;
+pub mod stream;
 
 pub use error::Error;

@@ -1,0 +1,457 @@
+//! Connection configuration: [`ClientConfig`] and [`ServerConfig`], each
+//! made by its builder and shared (`Arc`) by every connection it starts.
+//!
+//! A configuration fixes what this endpoint offers and accepts: protocol
+//! versions (the type spans TLS 1.0–1.3; the handshake implements 1.3 so
+//! far), cipher suites, key-exchange groups, signature schemes, ALPN
+//! protocols, certificates, the peer verifier, the randomness and clock
+//! (injected, design §2), the key log, middlebox compatibility, the number
+//! of session tickets and the client-authentication mode. Building checks
+//! that the choices can work together; a configuration that cannot is
+//! [`Error::InvalidRequest`].
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::crypto::rng::{OsRng, SecureRandom};
+use crate::error::Error;
+use crate::keylog::KeyLog;
+use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
+use crate::pki::{CertifiedKey, ClientCertVerifier, ServerCertVerifier};
+
+/// The TLS 1.3 cipher suites, most preferred first (RFC 8446 §B.4,
+/// design §4).
+pub const TLS13_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
+
+/// The key-exchange groups, most preferred first (RFC 8446 §4.2.7,
+/// design §4).
+pub const DEFAULT_GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519,
+    NamedGroup::secp256r1,
+    NamedGroup::secp384r1,
+];
+
+/// The signature schemes offered and accepted by default (RFC 8446
+/// §4.2.3, design §4). The `rsa_pkcs1_*` schemes are only ever used for
+/// certificate signatures in TLS 1.3, never in CertificateVerify.
+pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ecdsa_secp256r1_sha256,
+    SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ed25519,
+    SignatureScheme::rsa_pss_rsae_sha256,
+    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,
+    SignatureScheme::rsa_pkcs1_sha256,
+    SignatureScheme::rsa_pkcs1_sha384,
+    SignatureScheme::rsa_pkcs1_sha512,
+];
+
+/// The versions a configuration enables unless told otherwise. Only
+/// TLS 1.3 has a handshake so far; TLS 1.2 joins when its state machine
+/// does (design §4 makes 1.2 + 1.3 the eventual default).
+pub const DEFAULT_VERSIONS: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3];
+
+/// The versions a configuration may name (RFC 8996 leaves 1.0 and 1.1
+/// opt-in, design §4).
+pub const ALL_VERSIONS: &[ProtocolVersion] = &[
+    ProtocolVersion::TLSv1_3,
+    ProtocolVersion::TLSv1_2,
+    ProtocolVersion::TLSv1_1,
+    ProtocolVersion::TLSv1_0,
+];
+
+/// TLS 1.3 NewSessionTickets a server sends after a full handshake by
+/// default (design §3); after a resumption it sends
+/// [`DEFAULT_TICKETS_AFTER_RESUMPTION`].
+pub const DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE: usize = 2;
+
+/// TLS 1.3 NewSessionTickets a server sends after a resumption by default
+/// (design §3).
+pub const DEFAULT_TICKETS_AFTER_RESUMPTION: usize = 1;
+
+/// The most received plaintext a connection buffers for the application
+/// before it stops decrypting further records (design §2, "bounded
+/// everything"): 64 KiB, four full records.
+pub const DEFAULT_MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
+
+/// The most application data a connection buffers while the handshake is
+/// still running (design §2): 64 KiB. Writes beyond it are accepted only
+/// partly.
+pub const DEFAULT_MAX_PENDING_PLAINTEXT: usize = 64 * 1024;
+
+/// A source of the current time in seconds since the Unix epoch. Injected
+/// (design §2) so that tests can fix it; certificate validity and ticket
+/// ages are judged against it.
+pub trait Clock: Send + Sync + core::fmt::Debug {
+    /// The current time, seconds since 1970-01-01T00:00:00Z.
+    fn now(&self) -> u64;
+}
+
+/// The system clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+    }
+}
+
+/// A clock that always says the same time, for reproducible tests.
+#[derive(Clone, Copy, Debug)]
+pub struct FixedClock(pub u64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> u64 {
+        self.0
+    }
+}
+
+/// What a server asks of its clients' certificates (RFC 8446 §4.3.2).
+#[derive(Clone, Debug, Default)]
+pub enum ClientAuth {
+    /// No CertificateRequest is sent.
+    #[default]
+    None,
+    /// A CertificateRequest is sent; a client without a certificate may
+    /// go on, a client with one must pass the verifier.
+    Optional(Arc<dyn ClientCertVerifier>),
+    /// A CertificateRequest is sent; a client without a certificate is
+    /// refused with `certificate_required` (RFC 8446 §4.4.2.4).
+    Required(Arc<dyn ClientCertVerifier>),
+}
+
+impl ClientAuth {
+    /// The verifier, when a certificate is requested.
+    pub fn verifier(&self) -> Option<&Arc<dyn ClientCertVerifier>> {
+        match self {
+            Self::None => None,
+            Self::Optional(v) | Self::Required(v) => Some(v),
+        }
+    }
+}
+
+/// The settings both roles share.
+#[derive(Clone)]
+pub struct CommonConfig {
+    /// Enabled versions, most preferred first.
+    pub versions: Vec<ProtocolVersion>,
+    /// Enabled cipher suites, most preferred first.
+    pub cipher_suites: Vec<CipherSuite>,
+    /// Enabled key-exchange groups, most preferred first.
+    pub groups: Vec<NamedGroup>,
+    /// Signature schemes offered and accepted, most preferred first.
+    pub signature_schemes: Vec<SignatureScheme>,
+    /// ALPN protocol names, most preferred first (RFC 7301); empty means
+    /// ALPN is not used.
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// The random generator (OS-backed by default).
+    pub rng: Arc<dyn SecureRandom>,
+    /// The clock (the system clock by default).
+    pub clock: Arc<dyn Clock>,
+    /// Where secrets are logged for debugging, if anywhere.
+    pub key_log: Option<Arc<dyn KeyLog>>,
+    /// The received-plaintext bound, [`DEFAULT_MAX_RECEIVED_PLAINTEXT`].
+    pub max_received_plaintext: usize,
+    /// The pending-plaintext bound, [`DEFAULT_MAX_PENDING_PLAINTEXT`].
+    pub max_pending_plaintext: usize,
+}
+
+impl core::fmt::Debug for CommonConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CommonConfig")
+            .field("versions", &self.versions)
+            .field("cipher_suites", &self.cipher_suites)
+            .field("groups", &self.groups)
+            .field("signature_schemes", &self.signature_schemes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for CommonConfig {
+    fn default() -> Self {
+        Self {
+            versions: DEFAULT_VERSIONS.to_vec(),
+            cipher_suites: TLS13_CIPHER_SUITES.to_vec(),
+            groups: DEFAULT_GROUPS.to_vec(),
+            signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
+            alpn_protocols: Vec::new(),
+            rng: Arc::new(OsRng::new()),
+            clock: Arc::new(SystemClock),
+            key_log: None,
+            max_received_plaintext: DEFAULT_MAX_RECEIVED_PLAINTEXT,
+            max_pending_plaintext: DEFAULT_MAX_PENDING_PLAINTEXT,
+        }
+    }
+}
+
+impl CommonConfig {
+    /// Checks the lists: each non-empty, versions known, TLS 1.3 suites
+    /// present when TLS 1.3 is enabled, groups supported, ALPN names of
+    /// 1–255 bytes (RFC 7301 §3.1).
+    fn check(&self) -> Result<(), Error> {
+        if self.versions.is_empty() || self.versions.iter().any(|v| !ALL_VERSIONS.contains(v)) {
+            return Err(Error::InvalidRequest("versions must be TLS 1.0 to 1.3"));
+        }
+        if self.versions.contains(&ProtocolVersion::TLSv1_3)
+            && !self
+                .cipher_suites
+                .iter()
+                .any(|s| TLS13_CIPHER_SUITES.contains(s))
+        {
+            return Err(Error::InvalidRequest("TLS 1.3 enabled without a 1.3 suite"));
+        }
+        if self.groups.is_empty()
+            || self
+                .groups
+                .iter()
+                .any(|g| !crate::crypto::kx::supported_groups().contains(g))
+        {
+            return Err(Error::InvalidRequest(
+                "groups must be supported and not empty",
+            ));
+        }
+        if self.signature_schemes.is_empty() {
+            return Err(Error::InvalidRequest("no signature scheme"));
+        }
+        if self
+            .alpn_protocols
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 255)
+        {
+            return Err(Error::InvalidRequest("ALPN names are 1 to 255 bytes"));
+        }
+        Ok(())
+    }
+}
+
+/// Builder methods both configuration builders share.
+macro_rules! common_builder_methods {
+    () => {
+        /// Enables `versions`, most preferred first.
+        pub fn versions(mut self, versions: &[ProtocolVersion]) -> Self {
+            self.common.versions = versions.to_vec();
+            self
+        }
+
+        /// Enables `suites`, most preferred first.
+        pub fn cipher_suites(mut self, suites: &[CipherSuite]) -> Self {
+            self.common.cipher_suites = suites.to_vec();
+            self
+        }
+
+        /// Enables `groups`, most preferred first; a client sends a key
+        /// share for the first one.
+        pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
+            self.common.groups = groups.to_vec();
+            self
+        }
+
+        /// Offers and accepts `schemes`, most preferred first.
+        pub fn signature_schemes(mut self, schemes: &[SignatureScheme]) -> Self {
+            self.common.signature_schemes = schemes.to_vec();
+            self
+        }
+
+        /// Offers or accepts these ALPN protocols, most preferred first.
+        pub fn alpn_protocols(mut self, protocols: &[&[u8]]) -> Self {
+            self.common.alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();
+            self
+        }
+
+        /// Draws randomness from `rng` instead of the operating system.
+        pub fn rng(mut self, rng: Arc<dyn SecureRandom>) -> Self {
+            self.common.rng = rng;
+            self
+        }
+
+        /// Reads time from `clock` instead of the system clock.
+        pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+            self.common.clock = clock;
+            self
+        }
+
+        /// Logs secrets to `key_log` (see [`crate::keylog`]).
+        pub fn key_log(mut self, key_log: Arc<dyn KeyLog>) -> Self {
+            self.common.key_log = Some(key_log);
+            self
+        }
+
+        /// Bounds the received plaintext waiting for the application.
+        pub fn max_received_plaintext(mut self, bytes: usize) -> Self {
+            self.common.max_received_plaintext = bytes;
+            self
+        }
+    };
+}
+
+/// A client's configuration.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// The settings shared with servers.
+    pub common: CommonConfig,
+    /// Judges the server's certificate chain.
+    pub verifier: Arc<dyn ServerCertVerifier>,
+    /// Certificates offered when a server asks; the first whose key can
+    /// sign with one of the server's signature_algorithms is used
+    /// (RFC 8446 §4.4.2.3).
+    pub client_certificates: Vec<Arc<CertifiedKey>>,
+    /// Middlebox compatibility mode (RFC 8446 §D.4): a 32-byte
+    /// legacy_session_id and a dummy ChangeCipherSpec. On by default.
+    pub middlebox_compat: bool,
+    /// Whether the server_name extension is sent for DNS names (RFC 6066
+    /// §3). On by default.
+    pub enable_sni: bool,
+}
+
+/// Builds a [`ClientConfig`].
+#[derive(Debug)]
+pub struct ClientConfigBuilder {
+    common: CommonConfig,
+    verifier: Arc<dyn ServerCertVerifier>,
+    client_certificates: Vec<Arc<CertifiedKey>>,
+    middlebox_compat: bool,
+    enable_sni: bool,
+}
+
+impl ClientConfig {
+    /// Starts a configuration that judges servers with `verifier`.
+    pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
+        ClientConfigBuilder {
+            common: CommonConfig::default(),
+            verifier,
+            client_certificates: Vec::new(),
+            middlebox_compat: true,
+            enable_sni: true,
+        }
+    }
+}
+
+impl ClientConfigBuilder {
+    common_builder_methods!();
+
+    /// Adds a certificate (chain and key) to offer when a server asks.
+    pub fn client_certificate(mut self, key: Arc<CertifiedKey>) -> Self {
+        self.client_certificates.push(key);
+        self
+    }
+
+    /// Turns middlebox compatibility mode on or off.
+    pub fn middlebox_compat(mut self, on: bool) -> Self {
+        self.middlebox_compat = on;
+        self
+    }
+
+    /// Turns the server_name extension on or off.
+    pub fn enable_sni(mut self, on: bool) -> Self {
+        self.enable_sni = on;
+        self
+    }
+
+    /// The configuration, or [`Error::InvalidRequest`] when its lists
+    /// cannot work.
+    pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
+        self.common.check()?;
+        Ok(Arc::new(ClientConfig {
+            common: self.common,
+            verifier: self.verifier,
+            client_certificates: self.client_certificates,
+            middlebox_compat: self.middlebox_compat,
+            enable_sni: self.enable_sni,
+        }))
+    }
+}
+
+/// A server's configuration.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The settings shared with clients.
+    pub common: CommonConfig,
+    /// The server's certificates; the first whose key can sign with one
+    /// of the client's signature_algorithms is used (RFC 8446 §4.4.2.2).
+    pub certificates: Vec<Arc<CertifiedKey>>,
+    /// What is asked of clients' certificates.
+    pub client_auth: ClientAuth,
+    /// TLS 1.3 NewSessionTickets sent after a full handshake (0: none).
+    pub tickets_after_full_handshake: usize,
+    /// TLS 1.3 NewSessionTickets sent after a resumption (0: none).
+    pub tickets_after_resumption: usize,
+    /// Whether a HelloRetryRequest carries a cookie the client must echo
+    /// (RFC 8446 §4.2.2). On by default.
+    pub send_cookie: bool,
+}
+
+/// Builds a [`ServerConfig`].
+#[derive(Debug)]
+pub struct ServerConfigBuilder {
+    common: CommonConfig,
+    certificates: Vec<Arc<CertifiedKey>>,
+    client_auth: ClientAuth,
+    tickets: Option<usize>,
+    send_cookie: bool,
+}
+
+impl ServerConfig {
+    /// Starts a configuration serving `certificate`.
+    pub fn builder(certificate: Arc<CertifiedKey>) -> ServerConfigBuilder {
+        ServerConfigBuilder {
+            common: CommonConfig::default(),
+            certificates: vec![certificate],
+            client_auth: ClientAuth::None,
+            tickets: None,
+            send_cookie: true,
+        }
+    }
+}
+
+impl ServerConfigBuilder {
+    common_builder_methods!();
+
+    /// Adds another certificate (say, ECDSA beside RSA).
+    pub fn certificate(mut self, key: Arc<CertifiedKey>) -> Self {
+        self.certificates.push(key);
+        self
+    }
+
+    /// Sets the client-authentication mode.
+    pub fn client_auth(mut self, mode: ClientAuth) -> Self {
+        self.client_auth = mode;
+        self
+    }
+
+    /// Sends `n` tickets after every handshake, full or resumed (0 turns
+    /// tickets off).
+    pub fn tickets(mut self, n: usize) -> Self {
+        self.tickets = Some(n);
+        self
+    }
+
+    /// Whether HelloRetryRequests carry a cookie.
+    pub fn send_cookie(mut self, on: bool) -> Self {
+        self.send_cookie = on;
+        self
+    }
+
+    /// The configuration, or [`Error::InvalidRequest`] when its lists
+    /// cannot work.
+    pub fn build(self) -> Result<Arc<ServerConfig>, Error> {
+        self.common.check()?;
+        Ok(Arc::new(ServerConfig {
+            common: self.common,
+            certificates: self.certificates,
+            client_auth: self.client_auth,
+            tickets_after_full_handshake: self
+                .tickets
+                .unwrap_or(DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE),
+            tickets_after_resumption: self.tickets.unwrap_or(DEFAULT_TICKETS_AFTER_RESUMPTION),
+            send_cookie: self.send_cookie,
+        }))
+    }
+}

@@ -1,0 +1,531 @@
+//! The state both roles share: the record layer with its joiner and
+//! buffers, the negotiated parameters, alerts, close_notify and TLS 1.3
+//! KeyUpdate. The handshake state machines drive it through the
+//! `pub(crate)` methods here; it never decides protocol questions.
+
+use std::collections::VecDeque;
+
+use crate::codec::Codec;
+use crate::crypto::aead::AeadAlgorithm;
+use crate::error::Error;
+use crate::keyschedule::tls13::{Exporter, TrafficSecret};
+use crate::msgs::alert::Alert;
+use crate::msgs::ccs::ChangeCipherSpec;
+use crate::msgs::enums::{
+    AlertDescription, AlertLevel, CipherSuite, ContentType, HandshakeType, KeyUpdateRequest,
+    NamedGroup, ProtocolVersion,
+};
+use crate::msgs::handshake::HandshakeMessage;
+use crate::record::{HandshakeJoiner, RecordLayer, Tls13AeadProtection};
+
+/// The most KeyUpdate messages accepted in a row without application data
+/// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
+/// number, this one stops a peer from making us rekey forever). One more
+/// is [`Error::LimitExceeded`].
+pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
+
+/// The dummy ChangeCipherSpec records a peer may send during a TLS 1.3
+/// handshake: one, in middlebox compatibility mode (RFC 8446 §5, §D.4).
+/// Another is `unexpected_message`.
+pub const MAX_TLS13_CCS_RECORDS: usize = 1;
+
+/// Which side of the connection this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The client.
+    Client,
+    /// The server.
+    Server,
+}
+
+/// What happened to 0-RTT data on this connection (RFC 8446 §4.2.10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EarlyDataStatus {
+    /// No early data was offered.
+    #[default]
+    NotOffered,
+    /// Early data was offered and accepted.
+    Accepted,
+    /// Early data was offered and rejected.
+    Rejected,
+}
+
+/// Parameters learnt during the handshake, read through the connection's
+/// queries.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Negotiated {
+    pub(crate) version: Option<ProtocolVersion>,
+    pub(crate) cipher_suite: Option<CipherSuite>,
+    pub(crate) group: Option<NamedGroup>,
+    pub(crate) alpn: Option<Vec<u8>>,
+    pub(crate) server_name: Option<String>,
+    pub(crate) peer_certificates: Vec<Vec<u8>>,
+    pub(crate) session_id: Vec<u8>,
+    pub(crate) resumed: bool,
+    pub(crate) resumption_requested: bool,
+    pub(crate) early_data: EarlyDataStatus,
+}
+
+/// The TLS 1.3 application traffic secrets, kept for KeyUpdate.
+struct Tls13Traffic {
+    aead: AeadAlgorithm,
+    read: TrafficSecret,
+    write: TrafficSecret,
+}
+
+/// One received handshake message, header included, copied out of the
+/// joiner so the state machine may drive the connection while it reads.
+#[derive(Debug)]
+pub(crate) struct Message {
+    pub(crate) typ: HandshakeType,
+    pub(crate) raw: Vec<u8>,
+}
+
+impl Message {
+    /// The body after the 4-byte header.
+    pub(crate) fn body(&self) -> &[u8] {
+        self.raw
+            .get(crate::msgs::handshake::HANDSHAKE_HEADER_LEN..)
+            .unwrap_or_default()
+    }
+}
+
+/// The shared connection state.
+pub(crate) struct CommonState {
+    pub(crate) side: Side,
+    record: RecordLayer,
+    joiner: HandshakeJoiner,
+    /// Handshake messages written but not yet sealed, so that one flight
+    /// under one key goes out in as few records as possible.
+    handshake_out: Vec<u8>,
+    sendable_tls: Vec<u8>,
+    received_plaintext: VecDeque<u8>,
+    pending_plaintext: Vec<u8>,
+    max_received_plaintext: usize,
+    max_pending_plaintext: usize,
+    error: Option<Error>,
+    /// Application data may flow both ways (the handshake is complete).
+    traffic: bool,
+    peer_closed: bool,
+    close_sent: bool,
+    eof_seen: bool,
+    /// Dummy ChangeCipherSpec records may arrive now (TLS 1.3 handshake).
+    pub(crate) ccs_allowed: bool,
+    ccs_received: usize,
+    key_updates_without_data: usize,
+    key_update_sent_since_data: bool,
+    tls13_traffic: Option<Tls13Traffic>,
+    pub(crate) exporter: Option<Exporter>,
+    pub(crate) negotiated: Negotiated,
+}
+
+impl CommonState {
+    pub(crate) fn new(side: Side, max_received: usize, max_pending: usize) -> Self {
+        Self {
+            side,
+            record: RecordLayer::new(),
+            joiner: HandshakeJoiner::new(),
+            handshake_out: Vec::new(),
+            sendable_tls: Vec::new(),
+            received_plaintext: VecDeque::new(),
+            pending_plaintext: Vec::new(),
+            max_received_plaintext: max_received,
+            max_pending_plaintext: max_pending,
+            error: None,
+            traffic: false,
+            peer_closed: false,
+            close_sent: false,
+            eof_seen: false,
+            ccs_allowed: false,
+            ccs_received: 0,
+            key_updates_without_data: 0,
+            key_update_sent_since_data: false,
+            tls13_traffic: None,
+            exporter: None,
+            negotiated: Negotiated::default(),
+        }
+    }
+
+    // ---- errors ----
+
+    /// The error that ended the connection, if any.
+    pub(crate) fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Ends the connection with `error`: the half-built flight is dropped,
+    /// the error's alert (if it has one) is sent once, and every later call
+    /// fails with the same error.
+    pub(crate) fn fail(&mut self, error: Error) -> Error {
+        if self.error.is_none() {
+            self.handshake_out.clear();
+            if let Some(description) = error.alert() {
+                self.send_alert(AlertLevel::Fatal, description);
+            }
+            self.error = Some(error.clone());
+        }
+        error
+    }
+
+    /// Seals one alert; a failure to seal is ignored, since the connection
+    /// is ending anyway.
+    fn send_alert(&mut self, level: AlertLevel, description: AlertDescription) {
+        let bytes = [u8::from(level), u8::from(description)];
+        let _ = self
+            .record
+            .seal(ContentType::Alert, &bytes, &mut self.sendable_tls);
+    }
+
+    // ---- input ----
+
+    /// Copies received bytes into the receive buffer.
+    pub(crate) fn read_tls(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
+        if self.received_plaintext.len() >= self.max_received_plaintext {
+            return Err(std::io::Error::other(
+                "received plaintext buffer full: read it first",
+            ));
+        }
+        let n = self.record.read_tls(rd)?;
+        if n == 0 {
+            self.eof_seen = true;
+        }
+        Ok(n)
+    }
+
+    /// Opens the next record and deals with it: handshake payloads go to
+    /// the joiner, alerts and ChangeCipherSpec are handled here,
+    /// application data goes to the plaintext buffer. Returns false when
+    /// no whole record is buffered, the peer has closed, or the plaintext
+    /// buffer is full.
+    pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
+        if self.peer_closed || self.received_plaintext.len() >= self.max_received_plaintext {
+            return Ok(false);
+        }
+        let Some(record) = self.record.next_record()? else {
+            return Ok(false);
+        };
+        match record.content_type {
+            ContentType::Handshake => self.joiner.push(record.plaintext)?,
+            ContentType::ChangeCipherSpec => {
+                ChangeCipherSpec::decode_exact(record.plaintext)?;
+                if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
+                    return Err(Error::UnexpectedMessage(
+                        "ChangeCipherSpec not allowed here",
+                    ));
+                }
+                self.ccs_received += 1;
+            }
+            ContentType::Alert => {
+                let alert = Alert::decode_exact(record.plaintext)?;
+                self.on_alert(alert)?;
+            }
+            ContentType::ApplicationData => {
+                if !self.traffic {
+                    return Err(Error::UnexpectedMessage(
+                        "application data before the handshake completed",
+                    ));
+                }
+                if self.joiner.has_partial_message() {
+                    return Err(Error::UnexpectedMessage(
+                        "application data inside a fragmented handshake message",
+                    ));
+                }
+                self.key_updates_without_data = 0;
+                self.received_plaintext.extend(record.plaintext);
+            }
+            _ => {
+                return Err(Error::UnexpectedMessage(
+                    "record of an unknown content type",
+                ))
+            }
+        }
+        Ok(true)
+    }
+
+    /// Handles a received alert (RFC 8446 §6): close_notify closes the
+    /// read side, user_canceled is noted and ignored, anything else ends
+    /// the connection.
+    fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
+        match alert.description {
+            AlertDescription::CloseNotify => {
+                self.peer_closed = true;
+                Ok(())
+            }
+            AlertDescription::UserCanceled => Ok(()),
+            description => Err(Error::AlertReceived(description)),
+        }
+    }
+
+    /// The next whole handshake message, copied out of the joiner.
+    pub(crate) fn next_handshake_message(&mut self) -> Result<Option<Message>, Error> {
+        Ok(self.joiner.next_message()?.map(|m| Message {
+            typ: m.typ,
+            raw: m.raw.to_vec(),
+        }))
+    }
+
+    // ---- output ----
+
+    /// Queues a handshake message for sending and returns its encoding
+    /// (header included) for the transcript.
+    pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<Vec<u8>, Error> {
+        let bytes = message.to_bytes()?;
+        self.handshake_out.extend_from_slice(&bytes);
+        Ok(bytes)
+    }
+
+    /// Seals the queued handshake messages under the current write key.
+    pub(crate) fn flush_handshake(&mut self) -> Result<(), Error> {
+        if self.handshake_out.is_empty() {
+            return Ok(());
+        }
+        let out = core::mem::take(&mut self.handshake_out);
+        self.record
+            .seal(ContentType::Handshake, &out, &mut self.sendable_tls)
+    }
+
+    /// Sends the dummy ChangeCipherSpec of middlebox compatibility mode
+    /// (RFC 8446 §D.4), unprotected.
+    pub(crate) fn send_dummy_ccs(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        let bytes = ChangeCipherSpec.to_bytes()?;
+        let [major, minor] = u16::from(ProtocolVersion::TLSv1_2).to_be_bytes();
+        let [len_hi, len_lo] = u16::try_from(bytes.len())
+            .map_err(|_| Error::EncodeOverflow)?
+            .to_be_bytes();
+        self.sendable_tls.extend_from_slice(&[
+            u8::from(ContentType::ChangeCipherSpec),
+            major,
+            minor,
+            len_hi,
+            len_lo,
+        ]);
+        self.sendable_tls.extend_from_slice(&bytes);
+        Ok(())
+    }
+
+    /// Sets the version field of outgoing record headers (0x0301 for a
+    /// first ClientHello, RFC 8446 §5.1).
+    pub(crate) fn set_record_version(&mut self, version: ProtocolVersion) {
+        self.record.set_write_version(version);
+    }
+
+    /// Installs TLS 1.3 read protection from `secret` (RFC 8446 §7.3). A
+    /// handshake message left over from under the old key is
+    /// `unexpected_message` (RFC 8446 §5.1: messages never span a key
+    /// change).
+    pub(crate) fn set_tls13_read_key(
+        &mut self,
+        aead: AeadAlgorithm,
+        secret: &TrafficSecret,
+    ) -> Result<(), Error> {
+        if self.joiner.has_partial_message() {
+            return Err(Error::UnexpectedMessage(
+                "handshake data across a key change",
+            ));
+        }
+        self.record
+            .set_read_protection(Box::new(tls13_protection(aead, secret)?));
+        Ok(())
+    }
+
+    /// Seals what is queued under the old key, then installs TLS 1.3 write
+    /// protection from `secret`.
+    pub(crate) fn set_tls13_write_key(
+        &mut self,
+        aead: AeadAlgorithm,
+        secret: &TrafficSecret,
+    ) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.record
+            .set_write_protection(Box::new(tls13_protection(aead, secret)?));
+        Ok(())
+    }
+
+    /// The handshake is complete: application data may flow, and data the
+    /// application wrote early is sent. `read`/`write` are this side's
+    /// application traffic secrets, kept for KeyUpdate.
+    pub(crate) fn start_tls13_traffic(
+        &mut self,
+        aead: AeadAlgorithm,
+        read: TrafficSecret,
+        write: TrafficSecret,
+    ) -> Result<(), Error> {
+        self.tls13_traffic = Some(Tls13Traffic { aead, read, write });
+        self.start_traffic()
+    }
+
+    fn start_traffic(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.traffic = true;
+        self.ccs_allowed = false;
+        let pending = core::mem::take(&mut self.pending_plaintext);
+        self.send_application_data(&pending)
+    }
+
+    /// Seals application data, or buffers it (up to the bound) while the
+    /// handshake runs. Returns how many bytes were taken.
+    pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        if self.close_sent {
+            return Err(Error::InvalidRequest("write after close_notify"));
+        }
+        if self.traffic {
+            self.send_application_data(data)?;
+            return Ok(data.len());
+        }
+        let room = self
+            .max_pending_plaintext
+            .saturating_sub(self.pending_plaintext.len());
+        let taken = data.get(..room.min(data.len())).unwrap_or_default();
+        self.pending_plaintext.extend_from_slice(taken);
+        Ok(taken.len())
+    }
+
+    fn send_application_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.key_update_sent_since_data = false;
+        self.record
+            .seal(ContentType::ApplicationData, data, &mut self.sendable_tls)
+    }
+
+    /// Sends close_notify once (RFC 8446 §6.1); later writes are refused.
+    pub(crate) fn send_close_notify(&mut self) {
+        if !self.close_sent && self.error.is_none() {
+            let _ = self.flush_handshake();
+            self.close_sent = true;
+            self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+        }
+    }
+
+    /// Abandons the handshake: user_canceled, then close_notify
+    /// (RFC 8446 §6.1).
+    pub(crate) fn send_user_canceled(&mut self) {
+        if !self.close_sent && self.error.is_none() {
+            self.handshake_out.clear();
+            self.send_alert(AlertLevel::Warning, AlertDescription::UserCanceled);
+            self.send_close_notify();
+        }
+    }
+
+    // ---- TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) ----
+
+    /// Handles a received KeyUpdate: the read key moves to the next
+    /// generation; an update_requested is answered with one KeyUpdate of
+    /// our own unless we already sent one and no data since (a silent
+    /// side answers several requests once).
+    pub(crate) fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
+        self.key_updates_without_data += 1;
+        if self.key_updates_without_data > MAX_KEY_UPDATES_WITHOUT_DATA {
+            return Err(Error::LimitExceeded("KeyUpdates without application data"));
+        }
+        let traffic = self.tls13_traffic.as_mut().ok_or(Error::UnexpectedMessage(
+            "KeyUpdate before the handshake completed",
+        ))?;
+        let next = traffic.read.next()?;
+        let aead = traffic.aead;
+        self.set_tls13_read_key(aead, &next)?;
+        if let Some(traffic) = self.tls13_traffic.as_mut() {
+            traffic.read = next;
+        }
+        if request == KeyUpdateRequest::UpdateRequested && !self.key_update_sent_since_data {
+            self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a KeyUpdate and moves the write key to the next generation.
+    pub(crate) fn send_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
+        let Some(traffic) = self.tls13_traffic.as_ref() else {
+            return Err(Error::InvalidRequest(
+                "KeyUpdate needs a completed TLS 1.3 handshake",
+            ));
+        };
+        let next = traffic.write.next()?;
+        let aead = traffic.aead;
+        self.send_handshake(&HandshakeMessage::KeyUpdate(request))?;
+        self.set_tls13_write_key(aead, &next)?;
+        if let Some(traffic) = self.tls13_traffic.as_mut() {
+            traffic.write = next;
+        }
+        self.key_update_sent_since_data = true;
+        Ok(())
+    }
+
+    // ---- queries ----
+
+    pub(crate) fn is_traffic(&self) -> bool {
+        self.traffic
+    }
+
+    pub(crate) fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
+    pub(crate) fn wants_write(&self) -> bool {
+        !self.sendable_tls.is_empty()
+    }
+
+    pub(crate) fn wants_read(&self) -> bool {
+        self.error.is_none()
+            && !self.peer_closed
+            && !self.eof_seen
+            && self.received_plaintext.len() < self.max_received_plaintext
+    }
+
+    pub(crate) fn received_plaintext_len(&self) -> usize {
+        self.received_plaintext.len()
+    }
+
+    pub(crate) fn sendable_tls_len(&self) -> usize {
+        self.sendable_tls.len()
+    }
+
+    /// Writes buffered records to `wr` and drops what was written.
+    pub(crate) fn write_tls(&mut self, wr: &mut dyn std::io::Write) -> std::io::Result<usize> {
+        if self.sendable_tls.is_empty() {
+            return Ok(0);
+        }
+        let n = wr.write(&self.sendable_tls)?;
+        self.sendable_tls.drain(..n.min(self.sendable_tls.len()));
+        Ok(n)
+    }
+
+    /// Copies received plaintext into `buf` (std::io::Read semantics: 0
+    /// only at a clean close_notify).
+    pub(crate) fn read_plaintext(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.received_plaintext.is_empty() {
+            let n = buf.len().min(self.received_plaintext.len());
+            for (dst, src) in buf.iter_mut().zip(self.received_plaintext.drain(..n)) {
+                *dst = src;
+            }
+            return Ok(n);
+        }
+        if self.peer_closed {
+            return Ok(0);
+        }
+        if let Some(error) = &self.error {
+            return Err(std::io::Error::other(error.clone()));
+        }
+        if self.eof_seen {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "peer closed the transport without close_notify",
+            ));
+        }
+        Err(std::io::ErrorKind::WouldBlock.into())
+    }
+}
+
+/// TLS 1.3 record protection for one direction from a traffic secret.
+fn tls13_protection(
+    aead: AeadAlgorithm,
+    secret: &TrafficSecret,
+) -> Result<Tls13AeadProtection, Error> {
+    let keys = secret.keys(aead.key_len())?;
+    Tls13AeadProtection::new(aead, keys.key.as_bytes(), keys.iv.as_bytes())
+}

@@ -1,0 +1,397 @@
+//! The sans-IO connection (design §1 `conn`): one core, [`Connection`],
+//! shared by both roles and wrapped by [`ClientConnection`] and
+//! [`ServerConnection`], which dereference to it.
+//!
+//! The caller moves bytes: [`Connection::read_tls`] takes what arrived
+//! from the network, [`Connection::process_new_packets`] runs the record
+//! layer and the handshake over it, [`Connection::write_tls`] hands out
+//! what must be sent. Application data goes through
+//! [`Connection::reader`] and [`Connection::writer`] (`std::io::Read` and
+//! `Write`). Nothing here blocks or spawns.
+//!
+//! Errors: the first error ends the connection. Its alert (RFC 8446 §6.2)
+//! is queued for [`Connection::write_tls`] once, and every later call
+//! returns the same error.
+
+mod common;
+
+use std::io;
+use std::sync::Arc;
+
+pub(crate) use common::{CommonState, Message};
+pub use common::{EarlyDataStatus, Side, MAX_KEY_UPDATES_WITHOUT_DATA, MAX_TLS13_CCS_RECORDS};
+
+use crate::config::{ClientConfig, ServerConfig};
+use crate::error::Error;
+use crate::handshake::{self, State};
+use crate::msgs::enums::{CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion};
+use crate::pki::ServerName;
+
+/// What [`Connection::process_new_packets`] leaves behind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IoState {
+    /// Bytes waiting for [`Connection::write_tls`].
+    pub tls_bytes_to_write: usize,
+    /// Plaintext waiting for [`Connection::reader`].
+    pub plaintext_bytes_to_read: usize,
+    /// Whether the peer sent close_notify.
+    pub peer_has_closed: bool,
+}
+
+/// A TLS connection of either role, without I/O.
+pub struct Connection {
+    common: CommonState,
+    /// `None` only while a message is being handled, or after an error.
+    state: Option<State>,
+}
+
+impl core::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Connection")
+            .field("side", &self.common.side)
+            .field("handshaking", &self.is_handshaking())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    fn new(common: CommonState, state: State) -> Self {
+        Self {
+            common,
+            state: Some(state),
+        }
+    }
+
+    /// Reads TLS bytes from `rd` into the receive buffer (one `read`
+    /// call). Returns the byte count, 0 at end of stream.
+    ///
+    /// Fails with `rd`'s error, or when the buffers are full because
+    /// records or plaintext were not processed or read.
+    pub fn read_tls(&mut self, rd: &mut dyn io::Read) -> io::Result<usize> {
+        self.common.read_tls(rd)
+    }
+
+    /// Processes every whole record received so far: handshake messages
+    /// advance the handshake, application data becomes readable, alerts
+    /// and close_notify are handled.
+    ///
+    /// On success, says what is waiting. On failure the connection is
+    /// dead: the error's alert is queued for [`Self::write_tls`] and this
+    /// and every other call fail with the same error from now on.
+    pub fn process_new_packets(&mut self) -> Result<IoState, Error> {
+        if let Some(error) = self.common.error() {
+            return Err(error.clone());
+        }
+        match self.process() {
+            Ok(()) => Ok(self.io_state()),
+            Err(error) => {
+                self.state = None;
+                Err(self.common.fail(error))
+            }
+        }
+    }
+
+    fn process(&mut self) -> Result<(), Error> {
+        while self.common.process_one_record()? {
+            while let Some(message) = self.common.next_handshake_message()? {
+                let state = self
+                    .state
+                    .take()
+                    .ok_or(Error::InvalidRequest("connection has failed"))?;
+                self.state = Some(state.handle(&mut self.common, message)?);
+            }
+            self.common.flush_handshake()?;
+        }
+        Ok(())
+    }
+
+    fn io_state(&self) -> IoState {
+        IoState {
+            tls_bytes_to_write: self.common.sendable_tls_len(),
+            plaintext_bytes_to_read: self.common.received_plaintext_len(),
+            peer_has_closed: self.common.peer_closed(),
+        }
+    }
+
+    /// Writes queued TLS bytes to `wr` (one `write` call) and returns how
+    /// many were written.
+    pub fn write_tls(&mut self, wr: &mut dyn io::Write) -> io::Result<usize> {
+        self.common.write_tls(wr)
+    }
+
+    /// Whether the caller should read more TLS bytes: true unless the
+    /// connection failed, the peer closed, or the plaintext buffer is full.
+    pub fn wants_read(&self) -> bool {
+        self.common.wants_read()
+    }
+
+    /// Whether TLS bytes are waiting for [`Self::write_tls`].
+    pub fn wants_write(&self) -> bool {
+        self.common.wants_write()
+    }
+
+    /// Whether the handshake is still running (false once application
+    /// data may flow both ways, and after a failure).
+    pub fn is_handshaking(&self) -> bool {
+        !self.common.is_traffic() && self.common.error().is_none()
+    }
+
+    /// Received application data, as `std::io::Read`: `Ok(0)` only after
+    /// the peer's close_notify, `WouldBlock` while nothing is buffered,
+    /// `UnexpectedEof` when the transport ended without close_notify.
+    pub fn reader(&mut self) -> ConnectionReader<'_> {
+        ConnectionReader {
+            common: &mut self.common,
+        }
+    }
+
+    /// Application data to send, as `std::io::Write`. Before the
+    /// handshake completes, data is buffered up to
+    /// [`crate::config::DEFAULT_MAX_PENDING_PLAINTEXT`] and sent when it
+    /// does.
+    pub fn writer(&mut self) -> ConnectionWriter<'_> {
+        ConnectionWriter {
+            common: &mut self.common,
+        }
+    }
+
+    /// Queues a close_notify alert (RFC 8446 §6.1); writing afterwards is
+    /// refused.
+    pub fn send_close_notify(&mut self) {
+        self.common.send_close_notify();
+    }
+
+    /// Abandons the connection with user_canceled followed by
+    /// close_notify (RFC 8446 §6.1).
+    pub fn send_user_canceled(&mut self) {
+        self.common.send_user_canceled();
+    }
+
+    /// Sends a TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) and switches to the
+    /// next write key; `request_peer_update` asks the peer to do the same.
+    ///
+    /// Fails with [`Error::InvalidRequest`] before a TLS 1.3 handshake has
+    /// completed, or with the connection's error.
+    pub fn refresh_traffic_keys(&mut self, request_peer_update: bool) -> Result<(), Error> {
+        if let Some(error) = self.common.error() {
+            return Err(error.clone());
+        }
+        let request = if request_peer_update {
+            KeyUpdateRequest::UpdateRequested
+        } else {
+            KeyUpdateRequest::UpdateNotRequested
+        };
+        self.common.send_key_update(request)?;
+        self.common.flush_handshake()
+    }
+
+    /// The error that ended the connection, if any.
+    pub fn error(&self) -> Option<&Error> {
+        self.common.error()
+    }
+
+    /// Which role this is.
+    pub fn side(&self) -> Side {
+        self.common.side
+    }
+
+    /// The negotiated protocol version, once known.
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.common.negotiated.version
+    }
+
+    /// The negotiated cipher suite, once known.
+    pub fn cipher_suite(&self) -> Option<CipherSuite> {
+        self.common.negotiated.cipher_suite
+    }
+
+    /// The key-exchange group, once known (`None` for a PSK-only
+    /// resumption).
+    pub fn negotiated_group(&self) -> Option<NamedGroup> {
+        self.common.negotiated.group
+    }
+
+    /// The ALPN protocol agreed on (RFC 7301), if any.
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.common.negotiated.alpn.as_deref()
+    }
+
+    /// The server name: the one the client asked for (server side), or
+    /// the one it sent (client side), if any (RFC 6066 §3).
+    pub fn server_name(&self) -> Option<&str> {
+        self.common.negotiated.server_name.as_deref()
+    }
+
+    /// The peer's certificate chain (DER, end entity first), empty when
+    /// it sent none or it was not asked for.
+    pub fn peer_certificates(&self) -> &[Vec<u8>] {
+        &self.common.negotiated.peer_certificates
+    }
+
+    /// The session identifier of design §3: on a client, the ID in this
+    /// connection's ServerHello; on a TLS 1.3 server, the persistent ID T
+    /// made at the full handshake. At most 32 bytes; empty before the
+    /// ServerHello.
+    pub fn session_id(&self) -> &[u8] {
+        &self.common.negotiated.session_id
+    }
+
+    /// Copies [`Self::session_id`] into `out` and returns its length.
+    ///
+    /// Fails with [`Error::BufferTooSmall`] (nothing copied) when `out` is
+    /// shorter.
+    pub fn copy_session_id(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let id = self.session_id();
+        let dst = out
+            .get_mut(..id.len())
+            .ok_or(Error::BufferTooSmall { needed: id.len() })?;
+        dst.copy_from_slice(id);
+        Ok(id.len())
+    }
+
+    /// Whether this connection resumed an earlier session.
+    pub fn is_resumed(&self) -> bool {
+        self.common.negotiated.resumed
+    }
+
+    /// Server side: whether the client asked to resume (design §3).
+    pub fn resumption_requested(&self) -> bool {
+        self.common.negotiated.resumption_requested
+    }
+
+    /// What happened to 0-RTT data.
+    pub fn early_data_status(&self) -> EarlyDataStatus {
+        self.common.negotiated.early_data
+    }
+
+    /// Fills `out` with keying material exported under `label` and
+    /// `context` (RFC 8446 §7.5; RFC 5705 §4 for the meaning).
+    ///
+    /// Fails with [`Error::InvalidRequest`] before the handshake completed,
+    /// or [`Error::Crypto`] for a label or length HKDF cannot take.
+    pub fn export_keying_material(
+        &self,
+        out: &mut [u8],
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> Result<(), Error> {
+        if !self.common.is_traffic() {
+            return Err(Error::InvalidRequest(
+                "exporter before the handshake completed",
+            ));
+        }
+        let exporter = self
+            .common
+            .exporter
+            .as_ref()
+            .ok_or(Error::InvalidRequest("no exporter on this connection"))?;
+        exporter.export(label, context.unwrap_or_default(), out)
+    }
+}
+
+/// [`Connection::reader`]'s `std::io::Read`.
+pub struct ConnectionReader<'a> {
+    common: &'a mut CommonState,
+}
+
+impl io::Read for ConnectionReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.common.read_plaintext(buf)
+    }
+}
+
+/// [`Connection::writer`]'s `std::io::Write`.
+pub struct ConnectionWriter<'a> {
+    common: &'a mut CommonState,
+}
+
+impl io::Write for ConnectionWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.common
+            .write_plaintext(buf)
+            .map_err(io::Error::other)
+            .and_then(|n| {
+                if n == 0 && !buf.is_empty() {
+                    Err(io::ErrorKind::WouldBlock.into())
+                } else {
+                    Ok(n)
+                }
+            })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A client connection: [`Connection`] started with a ClientHello.
+#[derive(Debug)]
+pub struct ClientConnection {
+    inner: Connection,
+}
+
+impl ClientConnection {
+    /// Starts a handshake with the server `server_name` (checked against
+    /// its certificate, and sent as SNI when it is a DNS name); the
+    /// ClientHello is queued for [`Connection::write_tls`].
+    ///
+    /// Fails when the ClientHello cannot be built (the RNG failed).
+    pub fn new(config: Arc<ClientConfig>, server_name: ServerName) -> Result<Self, Error> {
+        let mut common = CommonState::new(
+            Side::Client,
+            config.common.max_received_plaintext,
+            config.common.max_pending_plaintext,
+        );
+        let state = handshake::client::start(config, server_name, &mut common)?;
+        common.flush_handshake()?;
+        Ok(Self {
+            inner: Connection::new(common, State::Client(state)),
+        })
+    }
+}
+
+impl core::ops::Deref for ClientConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.inner
+    }
+}
+
+impl core::ops::DerefMut for ClientConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.inner
+    }
+}
+
+/// A server connection: [`Connection`] waiting for a ClientHello.
+#[derive(Debug)]
+pub struct ServerConnection {
+    inner: Connection,
+}
+
+impl ServerConnection {
+    /// A connection that will answer one client under `config`.
+    pub fn new(config: Arc<ServerConfig>) -> Self {
+        let common = CommonState::new(
+            Side::Server,
+            config.common.max_received_plaintext,
+            config.common.max_pending_plaintext,
+        );
+        Self {
+            inner: Connection::new(common, State::Server(handshake::server::start(config))),
+        }
+    }
+}
+
+impl core::ops::Deref for ServerConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.inner
+    }
+}
+
+impl core::ops::DerefMut for ServerConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.inner
+    }
+}

@@ -1,0 +1,73 @@
+//! The client's handshake: [`State`] and its transitions.
+//!
+//! ```text
+//! start ── ClientHello ──> ExpectServerHello ──HRR──> ExpectServerHello (retried)
+//!                                 │ ServerHello (1.3)
+//!                                 v
+//!                  ExpectEncryptedExtensions
+//!                                 v
+//!           ExpectCertificateOrRequest ── CertificateRequest ──> ExpectCertificate
+//!                                 │ Certificate (ServerCertVerified)      │
+//!                                 v                                       │
+//!                  ExpectCertificateVerify (SignatureVerified) <──────────┘
+//!                                 v
+//!                  ExpectFinished (FinishedVerified) ── our flight ──> Traffic
+//! ```
+
+mod hello;
+mod tls13;
+
+use std::sync::Arc;
+
+use crate::config::ClientConfig;
+use crate::conn::{CommonState, Message};
+use crate::error::Error;
+use crate::pki::ServerName;
+
+pub(crate) use hello::ExpectServerHello;
+pub(crate) use tls13::{
+    ExpectCertificate, ExpectCertificateOrRequest, ExpectCertificateVerify,
+    ExpectEncryptedExtensions, ExpectFinished, Traffic,
+};
+
+/// The client's handshake states; each consumes itself on a message.
+pub(crate) enum State {
+    /// ClientHello sent; waiting for ServerHello or HelloRetryRequest.
+    ExpectServerHello(ExpectServerHello),
+    /// Handshake keys in place; waiting for EncryptedExtensions.
+    ExpectEncryptedExtensions(ExpectEncryptedExtensions),
+    /// Waiting for CertificateRequest or Certificate.
+    ExpectCertificateOrRequest(ExpectCertificateOrRequest),
+    /// CertificateRequest received; waiting for Certificate.
+    ExpectCertificate(ExpectCertificate),
+    /// Server chain accepted; waiting for CertificateVerify.
+    ExpectCertificateVerify(ExpectCertificateVerify),
+    /// Server authenticated; waiting for its Finished.
+    ExpectFinished(ExpectFinished),
+    /// Handshake complete.
+    Traffic(Traffic),
+}
+
+/// Builds and queues the first ClientHello.
+pub(crate) fn start(
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    common: &mut CommonState,
+) -> Result<State, Error> {
+    hello::start(config, server_name, common).map(State::ExpectServerHello)
+}
+
+impl State {
+    /// Feeds one message to the current state.
+    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        match self {
+            Self::ExpectServerHello(s) => s.expect_server_hello(common, message),
+            Self::ExpectEncryptedExtensions(s) => s.expect_encrypted_extensions(common, message),
+            Self::ExpectCertificateOrRequest(s) => s.expect_certificate_or_request(common, message),
+            Self::ExpectCertificate(s) => s.expect_certificate(common, message),
+            Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
+            Self::ExpectFinished(s) => s.expect_finished(common, message),
+            Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+        }
+    }
+}

@@ -1,0 +1,548 @@
+//! The client's TLS 1.3 handshake (RFC 8446 §2, §4): from the
+//! HelloRetryRequest or ServerHello to the traffic state.
+
+use std::sync::Arc;
+
+use super::hello::{client_hello, ExpectServerHello, Retry};
+use super::State;
+use crate::config::ClientConfig;
+use crate::conn::{CommonState, Message};
+use crate::crypto::kx::KeyShare;
+use crate::crypto::verify::PublicKey;
+use crate::error::Error;
+use crate::handshake::{
+    choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
+    verify_certificate_verify, verify_finished, FinishedVerified, SignatureVerified, Tls13Suite,
+    Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
+};
+use crate::keylog::KeyLogBridge;
+use crate::keyschedule::tls13::{EarlySecret, HandshakeSecret, TrafficSecret};
+use crate::keyschedule::KeyLogger;
+use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
+use crate::msgs::enums::{CipherSuite, Compression, SignatureScheme};
+use crate::msgs::extensions::Extension;
+use crate::msgs::handshake::HandshakeMessage;
+use crate::msgs::hello::ServerHello;
+use crate::msgs::ticket::NewSessionTicketTls13;
+use crate::pki::{ServerCertVerified, ServerName};
+
+/// The longest ticket lifetime a server may announce: 7 days
+/// (RFC 8446 §4.6.1); longer is `illegal_parameter`.
+pub const MAX_TICKET_LIFETIME: u32 = 7 * 24 * 60 * 60;
+
+/// The suite, if it is a TLS 1.3 suite we offered; otherwise the server
+/// chose something illegal (RFC 8446 §4.1.3).
+fn offered_suite(config: &ClientConfig, suite: CipherSuite) -> Result<Tls13Suite, Error> {
+    tls13_suite(suite)
+        .filter(|_| config.common.cipher_suites.contains(&suite))
+        .ok_or(Error::IllegalParameter(
+            "server chose a cipher suite that was not offered",
+        ))
+}
+
+/// The error for an extension the server may not send in this message:
+/// `unsupported_extension` when we never offered its type, otherwise
+/// `illegal_parameter` (RFC 8446 §4.2).
+fn refused_extension(extension: &Extension) -> Error {
+    match extension {
+        Extension::Unknown { .. } => Error::UnsupportedExtension("extension was not offered"),
+        _ => Error::IllegalParameter("extension not allowed in this message"),
+    }
+}
+
+/// Checks the fields a HelloRetryRequest shares with a ServerHello
+/// (RFC 8446 §4.1.3–§4.1.4): the session ID echo (design §3:
+/// `illegal_parameter`), the null compression and an offered suite.
+fn check_hello_fields(state: &ExpectServerHello, hello: &ServerHello) -> Result<Tls13Suite, Error> {
+    if hello.session_id != state.session_id {
+        return Err(Error::IllegalParameter(
+            "legacy_session_id_echo differs from the session ID sent",
+        ));
+    }
+    if hello.compression_method != Compression::Null {
+        return Err(Error::IllegalParameter("compression method is not null"));
+    }
+    offered_suite(&state.config, hello.cipher_suite)
+}
+
+/// Answers a HelloRetryRequest with a second ClientHello (RFC 8446
+/// §4.1.4): same random and session ID, a key share for the group asked
+/// for, the cookie echoed. A request that would change nothing, or asks
+/// for a group not enabled or already offered, is `illegal_parameter`.
+pub(super) fn handle_retry(
+    mut state: ExpectServerHello,
+    common: &mut CommonState,
+    retry: &ServerHello,
+    raw: &[u8],
+) -> Result<ExpectServerHello, Error> {
+    let suite = check_hello_fields(&state, retry)?;
+    let mut group = None;
+    let mut cookie = None;
+    for extension in retry.extensions() {
+        match extension {
+            Extension::KeyShareRetry(g) => group = Some(*g),
+            Extension::Cookie(c) => cookie = Some(c.as_slice()),
+            Extension::SupportedVersionsSelected(_) => {}
+            other => return Err(refused_extension(other)),
+        }
+    }
+    if let Some(group) = group {
+        if !state.group_enabled(group) || group == state.key_share.group() {
+            return Err(Error::IllegalParameter(
+                "HelloRetryRequest asks for an unusable group",
+            ));
+        }
+        state.key_share = KeyShare::generate(group)?;
+    } else if cookie.is_none() {
+        return Err(Error::IllegalParameter("HelloRetryRequest changes nothing"));
+    }
+    let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
+    common.negotiated.cipher_suite = Some(suite.suite);
+    if state.config.middlebox_compat && !state.ccs_sent {
+        common.send_dummy_ccs()?;
+        state.ccs_sent = true;
+    }
+    let hello = client_hello(
+        &state.config,
+        &state.server_name,
+        state.random,
+        &state.session_id,
+        &state.key_share,
+        cookie,
+    );
+    let bytes = common.send_handshake(&HandshakeMessage::ClientHello(hello))?;
+    transcript.add(&bytes);
+    state.hello_bytes = bytes;
+    state.retry = Some(Retry {
+        transcript,
+        cipher_suite: suite.suite,
+    });
+    Ok(state)
+}
+
+/// Reads a TLS 1.3 ServerHello (RFC 8446 §4.1.3): completes the key
+/// exchange, starts the key schedule and switches to the handshake keys.
+pub(super) fn handle_server_hello(
+    state: ExpectServerHello,
+    common: &mut CommonState,
+    hello: &ServerHello,
+    raw: &[u8],
+) -> Result<ExpectEncryptedExtensions, Error> {
+    let suite = check_hello_fields(&state, hello)?;
+    if let Some(retry) = &state.retry {
+        if retry.cipher_suite != suite.suite {
+            return Err(Error::IllegalParameter(
+                "ServerHello suite differs from the HelloRetryRequest's",
+            ));
+        }
+    }
+    let mut share = None;
+    for extension in hello.extensions() {
+        match extension {
+            Extension::KeyShareSelected(entry) => share = Some(entry),
+            Extension::SupportedVersionsSelected(_) => {}
+            other => return Err(refused_extension(other)),
+        }
+    }
+    let share = share.ok_or(Error::MissingExtension("ServerHello without key_share"))?;
+    if share.group != state.key_share.group() {
+        return Err(Error::IllegalParameter(
+            "ServerHello key share is not for the group offered",
+        ));
+    }
+    let group = share.group;
+    let shared_secret = state.key_share.complete(&share.key_exchange)?;
+    let mut transcript = match state.retry {
+        Some(retry) => retry.transcript,
+        None => Transcript::new(suite.hash, &[&state.hello_bytes]),
+    };
+    transcript.add(raw);
+    let logger = state
+        .config
+        .common
+        .key_log
+        .as_ref()
+        .map(|log| KeyLogger::new(Arc::new(KeyLogBridge(log.clone())), state.random));
+    let early = EarlySecret::new(suite.hash, None, logger)?;
+    let secret = early.into_handshake(Some(shared_secret.as_bytes()))?;
+    let hello_hash = transcript.current();
+    let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
+    let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
+    common.set_tls13_read_key(suite.aead, &server_traffic)?;
+    common.set_tls13_write_key(suite.aead, &client_traffic)?;
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(crate::msgs::enums::ProtocolVersion::TLSv1_3);
+    negotiated.cipher_suite = Some(suite.suite);
+    negotiated.group = Some(group);
+    negotiated.session_id = hello.session_id.clone();
+    Ok(ExpectEncryptedExtensions(Handshake {
+        config: state.config,
+        server_name: state.server_name,
+        suite,
+        transcript,
+        secret,
+        client_traffic,
+        server_traffic,
+        ccs_sent: state.ccs_sent,
+        certificate_request: None,
+    }))
+}
+
+/// What every state between ServerHello and the server Finished carries.
+pub(crate) struct Handshake {
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    suite: Tls13Suite,
+    transcript: Transcript,
+    secret: HandshakeSecret,
+    client_traffic: TrafficSecret,
+    server_traffic: TrafficSecret,
+    ccs_sent: bool,
+    certificate_request: Option<CertificateRequestTls13>,
+}
+
+impl Handshake {
+    /// Decodes `message`, insisting on TLS 1.3 syntax, and adds it to
+    /// the transcript after `check` accepted it.
+    fn decode(&self, message: &Message) -> Result<HandshakeMessage, Error> {
+        decode_tls13(message, self.suite.hash)
+    }
+}
+
+/// Handshake keys in place; EncryptedExtensions comes next.
+pub(crate) struct ExpectEncryptedExtensions(Handshake);
+
+impl ExpectEncryptedExtensions {
+    /// Reads EncryptedExtensions (RFC 8446 §4.3.1): an ALPN answer must
+    /// name one protocol we offered; a server_name acknowledgement needs
+    /// an SNI sent; anything not offered is refused.
+    pub(super) fn expect_encrypted_extensions(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut hs = self.0;
+        let HandshakeMessage::EncryptedExtensions(extensions) = hs.decode(&message)? else {
+            return Err(Error::UnexpectedMessage("expected EncryptedExtensions"));
+        };
+        for extension in &extensions {
+            match extension {
+                Extension::ServerNameAck if common.negotiated.server_name.is_some() => {}
+                Extension::SupportedGroups(_) => {}
+                Extension::Alpn(protocols) if !hs.config.common.alpn_protocols.is_empty() => {
+                    match protocols.as_slice() {
+                        [chosen] if hs.config.common.alpn_protocols.contains(chosen) => {
+                            common.negotiated.alpn = Some(chosen.clone());
+                        }
+                        _ => {
+                            return Err(Error::IllegalParameter(
+                                "ALPN answer is not one offered protocol",
+                            ))
+                        }
+                    }
+                }
+                Extension::ServerNameAck
+                | Extension::Alpn(_)
+                | Extension::EarlyData
+                | Extension::RecordSizeLimit(_) => {
+                    return Err(Error::UnsupportedExtension("extension was not offered"))
+                }
+                other => return Err(refused_extension(other)),
+            }
+        }
+        hs.transcript.add(&message.raw);
+        Ok(State::ExpectCertificateOrRequest(
+            ExpectCertificateOrRequest(hs),
+        ))
+    }
+}
+
+/// A CertificateRequest or the server's Certificate comes next.
+pub(crate) struct ExpectCertificateOrRequest(Handshake);
+
+impl ExpectCertificateOrRequest {
+    /// Reads CertificateRequest (RFC 8446 §4.3.2) or Certificate.
+    pub(super) fn expect_certificate_or_request(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut hs = self.0;
+        match hs.decode(&message)? {
+            HandshakeMessage::CertificateRequestTls13(request) => {
+                if !request.context.is_empty() {
+                    return Err(Error::IllegalParameter(
+                        "handshake CertificateRequest with a context",
+                    ));
+                }
+                if !request
+                    .extensions
+                    .iter()
+                    .any(|e| matches!(e, Extension::SignatureAlgorithms(_)))
+                {
+                    return Err(Error::MissingExtension(
+                        "CertificateRequest without signature_algorithms",
+                    ));
+                }
+                hs.transcript.add(&message.raw);
+                hs.certificate_request = Some(request);
+                Ok(State::ExpectCertificate(ExpectCertificate(hs)))
+            }
+            HandshakeMessage::CertificateTls13(certificate) => {
+                ExpectCertificate::read_certificate(hs, common, certificate, &message)
+            }
+            _ => Err(Error::UnexpectedMessage(
+                "expected CertificateRequest or Certificate",
+            )),
+        }
+    }
+}
+
+/// The server's Certificate comes next.
+pub(crate) struct ExpectCertificate(Handshake);
+
+impl ExpectCertificate {
+    /// Reads the server's Certificate.
+    pub(super) fn expect_certificate(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let hs = self.0;
+        match hs.decode(&message)? {
+            HandshakeMessage::CertificateTls13(certificate) => {
+                Self::read_certificate(hs, common, certificate, &message)
+            }
+            _ => Err(Error::UnexpectedMessage("expected Certificate")),
+        }
+    }
+
+    /// Checks the server's chain with the verifier (RFC 8446 §4.4.2.4): an
+    /// empty one is `decode_error`, a context is `illegal_parameter`,
+    /// certificate extensions we never asked for are
+    /// `unsupported_extension`, a refused chain takes the verifier's
+    /// alert.
+    fn read_certificate(
+        mut hs: Handshake,
+        common: &mut CommonState,
+        certificate: CertificateTls13,
+        message: &Message,
+    ) -> Result<State, Error> {
+        if !certificate.context.is_empty() {
+            return Err(Error::IllegalParameter(
+                "server Certificate with a request context",
+            ));
+        }
+        if certificate.entries.iter().any(|e| !e.extensions.is_empty()) {
+            return Err(Error::UnsupportedExtension(
+                "certificate extension that was not requested",
+            ));
+        }
+        let chain: Vec<Vec<u8>> = certificate
+            .entries
+            .into_iter()
+            .map(|e| e.cert_data)
+            .collect();
+        let (end_entity, intermediates) = chain
+            .split_first()
+            .ok_or(Error::Decode("server sent no certificate"))?;
+        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+        let verified = hs.config.verifier.verify_server_cert(
+            end_entity,
+            &intermediates,
+            &hs.server_name,
+            hs.config.common.clock.now(),
+        )?;
+        let public_key = end_entity_key(end_entity)?;
+        common.negotiated.peer_certificates = chain;
+        hs.transcript.add(&message.raw);
+        Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
+            hs,
+            verified,
+            public_key,
+        }))
+    }
+}
+
+/// Server chain accepted; its CertificateVerify comes next.
+pub(crate) struct ExpectCertificateVerify {
+    hs: Handshake,
+    verified: ServerCertVerified,
+    public_key: PublicKey,
+}
+
+impl ExpectCertificateVerify {
+    /// Checks the server's signature over the transcript (RFC 8446
+    /// §4.4.3).
+    pub(super) fn expect_certificate_verify(
+        self,
+        _common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut hs = self.hs;
+        let HandshakeMessage::CertificateVerify(signed) = hs.decode(&message)? else {
+            return Err(Error::UnexpectedMessage("expected CertificateVerify"));
+        };
+        let signature = verify_certificate_verify(
+            &self.public_key,
+            &signed,
+            &hs.config.common.signature_schemes,
+            SERVER_CERTIFICATE_VERIFY_CONTEXT,
+            &hs.transcript.current(),
+        )?;
+        hs.transcript.add(&message.raw);
+        Ok(State::ExpectFinished(ExpectFinished {
+            hs,
+            server: ServerAuthenticated {
+                _certificate: self.verified,
+                _signature: signature,
+            },
+        }))
+    }
+}
+
+/// Proof that the server holds the key of a chain the verifier accepted.
+pub(crate) struct ServerAuthenticated {
+    _certificate: ServerCertVerified,
+    _signature: SignatureVerified,
+}
+
+/// Server authenticated; its Finished comes next.
+pub(crate) struct ExpectFinished {
+    hs: Handshake,
+    server: ServerAuthenticated,
+}
+
+impl ExpectFinished {
+    /// Checks the server's Finished (RFC 8446 §4.4.4), switches to the
+    /// application keys for reading, sends our flight (dummy
+    /// ChangeCipherSpec in middlebox compatibility mode, Certificate and
+    /// CertificateVerify when asked, Finished) and starts traffic.
+    pub(super) fn expect_finished(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut hs = self.hs;
+        let HandshakeMessage::Finished(verify_data) = hs.decode(&message)? else {
+            return Err(Error::UnexpectedMessage("expected Finished"));
+        };
+        let finished = verify_finished(
+            &hs.server_traffic.finished_key()?,
+            &hs.transcript.current(),
+            &verify_data,
+        )?;
+        hs.transcript.add(&message.raw);
+        let application = hs
+            .secret
+            .into_master()?
+            .into_application(&hs.transcript.current())?;
+        common.set_tls13_read_key(hs.suite.aead, &application.server)?;
+        if hs.config.middlebox_compat && !hs.ccs_sent {
+            common.send_dummy_ccs()?;
+        }
+        if let Some(request) = &hs.certificate_request {
+            send_client_certificate(&hs.config, request, &mut hs.transcript, common)?;
+        }
+        let verify_data = hs
+            .client_traffic
+            .finished_key()?
+            .verify_data(&hs.transcript.current())?;
+        let bytes =
+            common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
+        hs.transcript.add(&bytes);
+        common.set_tls13_write_key(hs.suite.aead, &application.client)?;
+        common.exporter = Some(application.exporter);
+        common.start_tls13_traffic(hs.suite.aead, application.server, application.client)?;
+        Ok(State::Traffic(Traffic {
+            suite: hs.suite,
+            _server: self.server,
+            _finished: finished,
+        }))
+    }
+}
+
+/// Sends our Certificate and, when we have one that fits, CertificateVerify
+/// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate whose key
+/// signs with a scheme the server listed; an empty Certificate when none
+/// does.
+fn send_client_certificate(
+    config: &ClientConfig,
+    request: &CertificateRequestTls13,
+    transcript: &mut Transcript,
+    common: &mut CommonState,
+) -> Result<(), Error> {
+    let accepted: &[SignatureScheme] = request
+        .extensions
+        .iter()
+        .find_map(|e| match e {
+            Extension::SignatureAlgorithms(schemes) => Some(schemes.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let chosen = choose_certificate(&config.client_certificates, accepted);
+    let entries = chosen
+        .map(|(key, _)| {
+            key.chain()
+                .iter()
+                .map(|der| CertificateEntry {
+                    cert_data: der.clone(),
+                    extensions: Vec::new(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let bytes = common.send_handshake(&HandshakeMessage::CertificateTls13(CertificateTls13 {
+        context: request.context.clone(),
+        entries,
+    }))?;
+    transcript.add(&bytes);
+    if let Some((key, scheme)) = chosen {
+        let signed = sign_certificate_verify(
+            key.key(),
+            scheme,
+            CLIENT_CERTIFICATE_VERIFY_CONTEXT,
+            &transcript.current(),
+        )?;
+        let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
+        transcript.add(&bytes);
+    }
+    Ok(())
+}
+
+/// Handshake complete: KeyUpdate and NewSessionTicket may arrive.
+pub(crate) struct Traffic {
+    suite: Tls13Suite,
+    _server: ServerAuthenticated,
+    _finished: FinishedVerified,
+}
+
+impl Traffic {
+    /// Handles a post-handshake message (RFC 8446 §4.6): KeyUpdate, and
+    /// NewSessionTicket, which is checked and, until the session store
+    /// exists, not kept. Anything else is `unexpected_message`.
+    pub(super) fn expect_traffic(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<Self, Error> {
+        match decode_tls13(&message, self.suite.hash)? {
+            HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
+            HandshakeMessage::NewSessionTicketTls13(ticket) => check_ticket(&ticket)?,
+            _ => {
+                return Err(Error::UnexpectedMessage(
+                    "unexpected post-handshake message",
+                ))
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// A ticket's lifetime may not exceed 7 days (RFC 8446 §4.6.1).
+fn check_ticket(ticket: &NewSessionTicketTls13) -> Result<(), Error> {
+    if ticket.lifetime > MAX_TICKET_LIFETIME {
+        return Err(Error::IllegalParameter("ticket lifetime over 7 days"));
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The handshake state machines (design §1, §2): one per role, each an
+//! enum of `Expect…` states that consume themselves on every message.
+//!
+//! - [`client`]: `hello.rs` builds the ClientHello and reads the
+//!   ServerHello's version, `tls13.rs` runs the TLS 1.3 handshake.
+//! - [`server`]: `hello.rs` reads the ClientHello and picks the version,
+//!   `tls13.rs` runs the TLS 1.3 handshake.
+//! - [`transcript`]: the running transcript hash (RFC 8446 §4.4.1).
+//! - [`proof`]: the values only a passed check can create (signature,
+//!   Finished); the traffic states cannot be built without them.
+//!
+//! The TLS 1.0–1.2 family will plug in beside `tls13.rs` on each side.
+
+pub(crate) mod client;
+mod proof;
+pub(crate) mod server;
+mod transcript;
+
+use crate::conn::{CommonState, Message};
+use crate::crypto::aead::AeadAlgorithm;
+use crate::crypto::hash::HashAlgorithm;
+use crate::error::Error;
+use crate::msgs::enums::{CipherSuite, ProtocolVersion};
+use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
+use crate::msgs::key_exchange::KeyExchangeAlgorithm;
+
+/// A connection's handshake state, of either role.
+pub(crate) enum State {
+    /// A client's state.
+    Client(client::State),
+    /// A server's state.
+    Server(server::State),
+}
+
+impl State {
+    /// Feeds one received handshake message to the state machine.
+    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        Ok(match self {
+            Self::Client(state) => Self::Client(state.handle(common, message)?),
+            Self::Server(state) => Self::Server(state.handle(common, message)?),
+        })
+    }
+}
+
+/// What a TLS 1.3 cipher suite is made of (RFC 8446 §B.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tls13Suite {
+    pub(crate) suite: CipherSuite,
+    pub(crate) hash: HashAlgorithm,
+    pub(crate) aead: AeadAlgorithm,
+}
+
+/// The parts of a TLS 1.3 suite, `None` for any other suite.
+pub(crate) fn tls13_suite(suite: CipherSuite) -> Option<Tls13Suite> {
+    let (hash, aead) = match suite {
+        CipherSuite::TLS_AES_128_GCM_SHA256 => (HashAlgorithm::Sha256, AeadAlgorithm::Aes128Gcm),
+        CipherSuite::TLS_AES_256_GCM_SHA384 => (HashAlgorithm::Sha384, AeadAlgorithm::Aes256Gcm),
+        CipherSuite::TLS_CHACHA20_POLY1305_SHA256 => {
+            (HashAlgorithm::Sha256, AeadAlgorithm::ChaCha20Poly1305)
+        }
+        _ => return None,
+    };
+    Some(Tls13Suite { suite, hash, aead })
+}
+
+/// Decodes a received message as TLS 1.3 defines it; the Finished length
+/// is the suite hash's (RFC 8446 §4.4.4).
+pub(crate) fn decode_tls13(
+    message: &Message,
+    hash: HashAlgorithm,
+) -> Result<HandshakeMessage, Error> {
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_3,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: hash.output_len(),
+    };
+    HandshakeMessage::decode(message.typ, message.body(), &cx)
+}
+
+use std::sync::Arc;
+
+use crate::crypto::verify::PublicKey;
+use crate::msgs::enums::SignatureScheme;
+use crate::pki::CertifiedKey;
+pub(crate) use proof::tls13_handshake_scheme;
+
+/// The public key of an end-entity certificate; one that does not parse
+/// takes its certificate error's alert.
+pub(crate) fn end_entity_key(der: &[u8]) -> Result<PublicKey, Error> {
+    crate::pki::Certificate::parse(der)
+        .map(|c| c.public_key)
+        .map_err(Error::InvalidCertificate)
+}
+
+/// The first certificate whose key can sign with a TLS 1.3 handshake
+/// scheme in `accepted`, with that scheme (the key's preference first).
+pub(crate) fn choose_certificate<'a>(
+    certificates: &'a [Arc<CertifiedKey>],
+    accepted: &[SignatureScheme],
+) -> Option<(&'a Arc<CertifiedKey>, SignatureScheme)> {
+    certificates.iter().find_map(|certified| {
+        certified
+            .key()
+            .schemes()
+            .into_iter()
+            .find(|s| tls13_handshake_scheme(*s) && accepted.contains(s))
+            .map(|scheme| (certified, scheme))
+    })
+}
+
+pub(crate) use proof::{
+    sign_certificate_verify, verify_certificate_verify, verify_finished, FinishedVerified,
+    SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
+};
+pub(crate) use transcript::Transcript;

@@ -1,0 +1,109 @@
+//! Proof values (design §2, "proofs, not flags"): [`SignatureVerified`]
+//! and [`FinishedVerified`] can only be made here, by the functions that
+//! perform the check, so a state that requires one cannot be reached
+//! without the check. The peer-certificate proofs come from
+//! [`crate::pki`] verifiers.
+
+use crate::crypto::hash::Digest;
+use crate::crypto::sign::SigningKey;
+use crate::crypto::verify::{verify_scheme, PublicKey};
+use crate::error::Error;
+use crate::keyschedule::tls13::FinishedKey;
+use crate::msgs::enums::SignatureScheme;
+use crate::msgs::signature::DigitallySigned;
+
+/// The context string of a server's CertificateVerify (RFC 8446 §4.4.3).
+pub(crate) const SERVER_CERTIFICATE_VERIFY_CONTEXT: &[u8] = b"TLS 1.3, server CertificateVerify";
+
+/// The context string of a client's CertificateVerify (RFC 8446 §4.4.3).
+pub(crate) const CLIENT_CERTIFICATE_VERIFY_CONTEXT: &[u8] = b"TLS 1.3, client CertificateVerify";
+
+/// The 64 spaces that start the signed content (RFC 8446 §4.4.3).
+const PREFIX_SPACES: usize = 64;
+
+/// Proof that the peer's CertificateVerify signature checked out.
+#[derive(Debug)]
+pub(crate) struct SignatureVerified(());
+
+/// Proof that the peer's Finished checked out.
+#[derive(Debug)]
+pub(crate) struct FinishedVerified(());
+
+/// The content a TLS 1.3 CertificateVerify signs: 64 spaces, the context
+/// string, a zero byte, the transcript hash (RFC 8446 §4.4.3).
+fn signed_content(context: &[u8], transcript_hash: &Digest) -> Vec<u8> {
+    let mut content = vec![0x20; PREFIX_SPACES];
+    content.extend_from_slice(context);
+    content.push(0);
+    content.extend_from_slice(transcript_hash.as_ref());
+    content
+}
+
+/// Whether TLS 1.3 allows `scheme` in CertificateVerify: not the
+/// PKCS#1 v1.5 or SHA-1 schemes (RFC 8446 §4.2.3, §4.4.3).
+pub(crate) fn tls13_handshake_scheme(scheme: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    matches!(
+        scheme,
+        S::ecdsa_secp256r1_sha256
+            | S::ecdsa_secp384r1_sha384
+            | S::ed25519
+            | S::rsa_pss_rsae_sha256
+            | S::rsa_pss_rsae_sha384
+            | S::rsa_pss_rsae_sha512
+    )
+}
+
+/// Signs a TLS 1.3 CertificateVerify with `key` under `scheme`.
+pub(crate) fn sign_certificate_verify(
+    key: &SigningKey,
+    scheme: SignatureScheme,
+    context: &[u8],
+    transcript_hash: &Digest,
+) -> Result<DigitallySigned, Error> {
+    Ok(DigitallySigned {
+        scheme: Some(scheme),
+        signature: key.sign_scheme(scheme, &signed_content(context, transcript_hash))?,
+    })
+}
+
+/// Checks a received TLS 1.3 CertificateVerify against the peer's
+/// end-entity key.
+///
+/// A scheme we did not offer, or one TLS 1.3 forbids here, is
+/// `illegal_parameter` (RFC 8446 §4.4.3); a bad signature is
+/// `decrypt_error`.
+pub(crate) fn verify_certificate_verify(
+    key: &PublicKey,
+    signed: &DigitallySigned,
+    offered: &[SignatureScheme],
+    context: &[u8],
+    transcript_hash: &Digest,
+) -> Result<SignatureVerified, Error> {
+    let scheme = signed
+        .scheme
+        .ok_or(Error::Decode("CertificateVerify without a scheme"))?;
+    if !offered.contains(&scheme) || !tls13_handshake_scheme(scheme) {
+        return Err(Error::IllegalParameter(
+            "CertificateVerify with a scheme that was not offered",
+        ));
+    }
+    verify_scheme(
+        key,
+        scheme,
+        &signed_content(context, transcript_hash),
+        &signed.signature,
+    )?;
+    Ok(SignatureVerified(()))
+}
+
+/// Checks a received Finished in constant time; a mismatch is
+/// `decrypt_error` (RFC 8446 §4.4.4).
+pub(crate) fn verify_finished(
+    key: &FinishedKey,
+    transcript_hash: &Digest,
+    received: &[u8],
+) -> Result<FinishedVerified, Error> {
+    key.verify(transcript_hash, received)?;
+    Ok(FinishedVerified(()))
+}

@@ -1,0 +1,84 @@
+//! The server's hello: reading the ClientHello (RFC 8446 §4.1.2) and
+//! choosing the version (RFC 8446 §4.2.1) before handing over to the
+//! version's state machine.
+
+use std::sync::Arc;
+
+use super::{tls13, State};
+use crate::config::ServerConfig;
+use crate::conn::{CommonState, Message};
+use crate::error::Error;
+use crate::msgs::enums::{ExtensionType, HandshakeType, ProtocolVersion};
+use crate::msgs::extensions::Extension;
+use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
+use crate::msgs::hello::ClientHello;
+use crate::msgs::key_exchange::KeyExchangeAlgorithm;
+
+/// Waiting for a ClientHello.
+pub(crate) struct ExpectClientHello {
+    pub(super) config: Arc<ServerConfig>,
+    /// Set after a HelloRetryRequest was sent.
+    pub(super) retry: Option<tls13::Retry>,
+}
+
+/// A decode context for the hellos, whose syntax does not depend on it.
+const HELLO_CONTEXT: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_2,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: TLS12_VERIFY_DATA_LEN,
+};
+
+impl ExpectClientHello {
+    pub(super) fn new(config: Arc<ServerConfig>) -> Self {
+        Self {
+            config,
+            retry: None,
+        }
+    }
+
+    /// Reads a ClientHello, chooses the version and hands over.
+    pub(super) fn expect_client_hello(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        if message.typ != HandshakeType::ClientHello {
+            return Err(Error::UnexpectedMessage("expected ClientHello"));
+        }
+        let HandshakeMessage::ClientHello(hello) =
+            HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
+        else {
+            return Err(Error::UnexpectedMessage("expected ClientHello"));
+        };
+        common.ccs_allowed = true;
+        match self.choose_version(&hello)? {
+            ProtocolVersion::TLSv1_3 => {
+                tls13::handle_client_hello(self, common, &hello, &message.raw)
+            }
+            _ => Err(Error::ProtocolVersion(
+                "TLS 1.2 and below are not implemented yet",
+            )),
+        }
+    }
+
+    /// The highest version both sides enable (RFC 8446 §4.2.1): from
+    /// supported_versions when the client sent it, from legacy_version
+    /// otherwise. None in common is `protocol_version`.
+    fn choose_version(&self, hello: &ClientHello) -> Result<ProtocolVersion, Error> {
+        let enabled = &self.config.common.versions;
+        let offered: Vec<ProtocolVersion> =
+            match hello.find_extension(ExtensionType::SupportedVersions) {
+                Some(Extension::SupportedVersionsOffer(versions)) => versions.clone(),
+                _ => vec![hello.legacy_version],
+            };
+        [
+            ProtocolVersion::TLSv1_3,
+            ProtocolVersion::TLSv1_2,
+            ProtocolVersion::TLSv1_1,
+            ProtocolVersion::TLSv1_0,
+        ]
+        .into_iter()
+        .find(|v| enabled.contains(v) && offered.contains(v))
+        .ok_or(Error::ProtocolVersion("no protocol version in common"))
+    }
+}

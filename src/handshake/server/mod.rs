@@ -1,0 +1,56 @@
+//! The server's handshake: [`State`] and its transitions.
+//!
+//! ```text
+//! ExpectClientHello ──(no usable key share)── HelloRetryRequest ──> ExpectClientHello (retried)
+//!        │ ClientHello: ServerHello … Finished sent
+//!        ├──(client auth)──> ExpectCertificate ──> ExpectCertificateVerify ─┐
+//!        v                         │ (empty, optional)                      │
+//!   ExpectFinished <───────────────┴────────────────────────────────────────┘
+//!        │ (FinishedVerified)
+//!        v
+//!     Traffic
+//! ```
+
+mod hello;
+mod tls13;
+
+use std::sync::Arc;
+
+use crate::config::ServerConfig;
+use crate::conn::{CommonState, Message};
+use crate::error::Error;
+
+pub(crate) use hello::ExpectClientHello;
+pub(crate) use tls13::{ExpectCertificate, ExpectCertificateVerify, ExpectFinished, Traffic};
+
+/// The server's handshake states; each consumes itself on a message.
+pub(crate) enum State {
+    /// Waiting for a ClientHello (the first, or the answer to a retry).
+    ExpectClientHello(ExpectClientHello),
+    /// CertificateRequest sent; waiting for the client's Certificate.
+    ExpectCertificate(ExpectCertificate),
+    /// Client chain accepted; waiting for its CertificateVerify.
+    ExpectCertificateVerify(ExpectCertificateVerify),
+    /// Waiting for the client's Finished.
+    ExpectFinished(ExpectFinished),
+    /// Handshake complete.
+    Traffic(Traffic),
+}
+
+/// The state of a server that has seen nothing yet.
+pub(crate) fn start(config: Arc<ServerConfig>) -> State {
+    State::ExpectClientHello(ExpectClientHello::new(config))
+}
+
+impl State {
+    /// Feeds one message to the current state.
+    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        match self {
+            Self::ExpectClientHello(s) => s.expect_client_hello(common, message),
+            Self::ExpectCertificate(s) => s.expect_certificate(common, message),
+            Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
+            Self::ExpectFinished(s) => s.expect_finished(common, message),
+            Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+        }
+    }
+}
