@@ -1,19 +1,493 @@
-//! Full TLS 1.3 handshakes between our client and our server, in memory.
+//! Full TLS 1.3 handshakes between our client and our server, in memory:
+//! every suite × group × certificate type, HelloRetryRequest, middlebox
+//! compatibility, SNI, ALPN, client authentication, session IDs.
 
 mod common;
 
+use std::sync::Arc;
+
 use common::*;
-use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::config::{ClientAuth, TLS13_CIPHER_SUITES};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::msgs::extensions::Extension;
+use ferrotls::msgs::handshake::HandshakeMessage;
+use ferrotls::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
+use ferrotls::pki::WebPkiClientVerifier;
+use ferrotls::Error;
+
+const GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519,
+    NamedGroup::secp256r1,
+    NamedGroup::secp384r1,
+];
 
 #[test]
-fn basic_handshake_and_data_both_ways() {
+fn every_suite_group_and_certificate_type() {
+    for key_type in KEY_TYPES {
+        for &suite in TLS13_CIPHER_SUITES {
+            for &group in GROUPS {
+                let client = client_builder(key_type)
+                    .cipher_suites(&[suite])
+                    .groups(&[group])
+                    .build()
+                    .unwrap();
+                let server = server_builder(key_type).build().unwrap();
+                let (mut c, mut s) = pair(client, server, server_name(key_type));
+                handshake(&mut c, &mut s);
+                for conn in [&*c, &*s] {
+                    assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+                    assert_eq!(conn.cipher_suite(), Some(suite), "{key_type} {suite:?}");
+                    assert_eq!(conn.negotiated_group(), Some(group));
+                }
+                assert_eq!(c.peer_certificates().len(), 2);
+                assert!(s.peer_certificates().is_empty());
+                send_and_check(&mut c, &mut s, b"ping");
+                send_and_check(&mut s, &mut c, b"pong");
+            }
+        }
+    }
+}
+
+#[test]
+fn server_chooses_its_own_suite_preference() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .cipher_suites(&[
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+        ])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(
+        c.cipher_suite(),
+        Some(CipherSuite::TLS_CHACHA20_POLY1305_SHA256)
+    );
+}
+
+#[test]
+fn exporters_agree_and_need_a_finished_handshake() {
     let client = client_builder("p256").build().unwrap();
     let server = server_builder("p256").build().unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let mut out = [0u8; 32];
+    assert!(matches!(
+        c.export_keying_material(&mut out, b"label", None),
+        Err(Error::InvalidRequest(_))
+    ));
     handshake(&mut c, &mut s);
-    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
-    assert_eq!(s.cipher_suite(), Some(CipherSuite::TLS_AES_128_GCM_SHA256));
+    let (mut a, mut b, mut d) = ([0u8; 32], [0u8; 32], [0u8; 32]);
+    c.export_keying_material(&mut a, b"EXPORTER-test", Some(b"ctx"))
+        .unwrap();
+    s.export_keying_material(&mut b, b"EXPORTER-test", Some(b"ctx"))
+        .unwrap();
+    s.export_keying_material(&mut d, b"EXPORTER-test", None)
+        .unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a, d);
+}
+
+/// The ClientHello in the first record of a client's output.
+fn first_client_hello(bytes: &[u8]) -> ferrotls::msgs::hello::ClientHello {
+    let record = &records(bytes)[0];
+    match HandshakeMessage::decode_message(&record[5..], &decode_cx()).unwrap() {
+        HandshakeMessage::ClientHello(hello) => hello,
+        other => panic!("not a ClientHello: {other:?}"),
+    }
+}
+
+fn decode_cx() -> ferrotls::msgs::handshake::DecodeContext {
+    ferrotls::msgs::handshake::DecodeContext {
+        version: ProtocolVersion::TLSv1_3,
+        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 32,
+    }
+}
+
+#[test]
+fn hello_retry_request_with_cookie_keeps_the_session_id() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let mut first = Vec::new();
+    let (_, r) = transfer_altered(&mut c, &mut s, |b| first = b.clone());
+    r.unwrap();
+    let ch1 = first_client_hello(&first);
+    // Server answers with HelloRetryRequest (+ cookie) and a dummy CCS.
+    let mut hrr_bytes = Vec::new();
+    let (_, r) = transfer_altered(&mut s, &mut c, |b| hrr_bytes = b.clone());
+    r.unwrap();
+    let hrr_records = records(&hrr_bytes);
+    assert_eq!(hrr_records.len(), 2);
+    assert_eq!(hrr_records[1], [20, 3, 3, 0, 1, 1]);
+    let HandshakeMessage::ServerHello(hrr) =
+        HandshakeMessage::decode_message(&hrr_records[0][5..], &decode_cx()).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(hrr.random, HELLO_RETRY_REQUEST_RANDOM);
+    let cookie = hrr
+        .extensions()
+        .iter()
+        .find_map(|e| match e {
+            Extension::Cookie(c) => Some(c.clone()),
+            _ => None,
+        })
+        .expect("HelloRetryRequest carries a cookie");
+    // The client's answer: CCS, then ClientHello2 with the same random,
+    // the same session ID L, the cookie and an X25519 share.
+    let mut second = Vec::new();
+    let (_, r) = transfer_altered(&mut c, &mut s, |b| second = b.clone());
+    r.unwrap();
+    let second_records = records(&second);
+    assert_eq!(second_records[0], [20, 3, 3, 0, 1, 1]);
+    let HandshakeMessage::ClientHello(ch2) =
+        HandshakeMessage::decode_message(&second_records[1][5..], &decode_cx()).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(ch2.random, ch1.random);
+    assert_eq!(ch2.session_id, ch1.session_id);
+    assert_eq!(ch1.session_id.len(), 32);
+    assert!(ch2
+        .extensions()
+        .iter()
+        .any(|e| *e == Extension::Cookie(cookie.clone())));
+    handshake(&mut c, &mut s);
     assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
-    send_and_check(&mut c, &mut s, b"hello server");
-    send_and_check(&mut s, &mut c, b"hello client");
+    assert_eq!(c.session_id(), ch1.session_id.as_slice());
+    assert_eq!(s.session_id().len(), 32);
+    assert_ne!(s.session_id(), c.session_id());
+    send_and_check(&mut c, &mut s, b"after retry");
+}
+
+#[test]
+fn hello_retry_request_without_cookie() {
+    let client = client_builder("p384")
+        .groups(&[NamedGroup::secp256r1, NamedGroup::secp384r1])
+        .build()
+        .unwrap();
+    let server = server_builder("p384")
+        .groups(&[NamedGroup::secp384r1])
+        .send_cookie(false)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p384"));
+    handshake(&mut c, &mut s);
+    assert_eq!(s.negotiated_group(), Some(NamedGroup::secp384r1));
+}
+
+#[test]
+fn client_rejects_a_second_hello_retry_request() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut hrr = Vec::new();
+    transfer_altered(&mut s, &mut c, |b| hrr = records(b)[0].clone())
+        .1
+        .unwrap();
+    // Deliver the HelloRetryRequest again.
+    c.read_tls(&mut hrr.as_slice()).unwrap();
+    assert!(matches!(
+        c.process_new_packets(),
+        Err(Error::UnexpectedMessage(_))
+    ));
+}
+
+#[test]
+fn client_rejects_a_retry_that_changes_nothing() {
+    for extensions in [
+        // Asks for the group the client already sent a share for.
+        vec![
+            Extension::SupportedVersionsSelected(ProtocolVersion::TLSv1_3),
+            Extension::KeyShareRetry(NamedGroup::X25519),
+        ],
+        // Asks for nothing at all.
+        vec![Extension::SupportedVersionsSelected(
+            ProtocolVersion::TLSv1_3,
+        )],
+    ] {
+        let client = client_builder("p256").build().unwrap();
+        let mut c = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut bytes = Vec::new();
+        c.write_tls(&mut bytes).unwrap();
+        let session_id = first_client_hello(&bytes).session_id;
+        let hrr = HandshakeMessage::ServerHello(ferrotls::msgs::hello::ServerHello {
+            legacy_version: ProtocolVersion::TLSv1_2,
+            random: HELLO_RETRY_REQUEST_RANDOM,
+            session_id,
+            cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+            compression_method: ferrotls::msgs::enums::Compression::Null,
+            extensions: Some(extensions),
+        })
+        .to_bytes()
+        .unwrap();
+        let mut record = vec![22, 3, 3, 0, hrr.len() as u8];
+        record.extend_from_slice(&hrr);
+        c.read_tls(&mut record.as_slice()).unwrap();
+        assert!(matches!(
+            c.process_new_packets(),
+            Err(Error::IllegalParameter(_))
+        ));
+        let mut alert = Vec::new();
+        c.write_tls(&mut alert).unwrap();
+        assert_eq!(
+            plaintext_alert(&alert),
+            Some(AlertDescription::IllegalParameter.into())
+        );
+    }
+}
+
+#[test]
+fn middlebox_compatibility_off_sends_no_session_id_and_no_ccs() {
+    let client = client_builder("p256")
+        .middlebox_compat(false)
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let mut ch = Vec::new();
+    transfer_altered(&mut c, &mut s, |b| ch = b.clone())
+        .1
+        .unwrap();
+    assert!(first_client_hello(&ch).session_id.is_empty());
+    let mut flight = Vec::new();
+    transfer_altered(&mut s, &mut c, |b| flight = b.clone())
+        .1
+        .unwrap();
+    assert!(records(&flight).iter().all(|r| r[0] != 20));
+    let mut client_flight = Vec::new();
+    transfer_altered(&mut c, &mut s, |b| client_flight = b.clone())
+        .1
+        .unwrap();
+    assert!(records(&client_flight).iter().all(|r| r[0] != 20));
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+    // Design §3: the client's ID is the (empty) echo; the server's is T.
+    assert!(c.session_id().is_empty());
+    assert_eq!(s.session_id().len(), 32);
+}
+
+#[test]
+fn middlebox_compatibility_on_sends_one_ccs_each_way() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut flight = Vec::new();
+    transfer_altered(&mut s, &mut c, |b| flight = b.clone())
+        .1
+        .unwrap();
+    let server_records = records(&flight);
+    assert_eq!(server_records[0][0], 22);
+    assert_eq!(server_records[1], [20, 3, 3, 0, 1, 1]);
+    let mut client_flight = Vec::new();
+    transfer_altered(&mut c, &mut s, |b| client_flight = b.clone())
+        .1
+        .unwrap();
+    assert_eq!(records(&client_flight)[0], [20, 3, 3, 0, 1, 1]);
+    assert!(!s.is_handshaking());
+    let mut id = [0u8; 32];
+    assert_eq!(c.copy_session_id(&mut id).unwrap(), 32);
+    assert_eq!(&id, c.session_id());
+    assert_eq!(
+        c.copy_session_id(&mut [0u8; 31]),
+        Err(Error::BufferTooSmall { needed: 32 })
+    );
+}
+
+#[test]
+fn session_ids_are_fresh_for_every_connection() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+        assert!(c.session_id().is_empty() && s.session_id().is_empty());
+        handshake(&mut c, &mut s);
+        assert!(!c.is_resumed() && !s.is_resumed() && !s.resumption_requested());
+        seen.push(c.session_id().to_vec());
+        seen.push(s.session_id().to_vec());
+    }
+    for (i, a) in seen.iter().enumerate() {
+        assert_eq!(a.len(), 32);
+        assert!(seen[i + 1..].iter().all(|b| b != a));
+    }
+}
+
+#[test]
+fn server_sees_the_sni_the_client_sent() {
+    let server = server_builder("p256").build().unwrap();
+    let client = client_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(s.server_name(), Some("leaf.p256.test"));
+    assert_eq!(c.server_name(), Some("leaf.p256.test"));
+    let client = client_builder("p256").enable_sni(false).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(s.server_name(), None);
+}
+
+#[test]
+fn alpn_picks_the_servers_preference_or_fails() {
+    let server = server_builder("p256")
+        .alpn_protocols(&[b"h2", b"http/1.1"])
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .alpn_protocols(&[b"http/1.1", b"h2"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.alpn_protocol(), Some(&b"h2"[..]));
+    assert_eq!(s.alpn_protocol(), Some(&b"h2"[..]));
+
+    let client = client_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.alpn_protocol(), None);
+
+    let client = client_builder("p256")
+        .alpn_protocols(&[b"spdy/1"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    assert_eq!(
+        transfer(&mut c, &mut s).1,
+        Err(Error::NoApplicationProtocol)
+    );
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(
+            AlertDescription::NoApplicationProtocol
+        ))
+    );
+}
+
+fn client_auth_server(required: bool) -> Arc<ferrotls::config::ServerConfig> {
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), required));
+    let mode = if required {
+        ClientAuth::Required(verifier)
+    } else {
+        ClientAuth::Optional(verifier)
+    };
+    server_builder("p256").client_auth(mode).build().unwrap()
+}
+
+#[test]
+fn client_authentication_required_with_a_certificate() {
+    let client = client_builder("p256")
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, client_auth_server(true), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(s.peer_certificates().len(), 2);
+    send_and_check(&mut c, &mut s, b"authenticated");
+}
+
+#[test]
+fn client_certificate_is_chosen_by_the_servers_signature_algorithms() {
+    // The server only verifies P-384 signatures; the client holds an
+    // Ed25519 and a P-384 certificate and must pick the second.
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), true));
+    let server = server_builder("p256")
+        .signature_schemes(&[
+            ferrotls::msgs::enums::SignatureScheme::ecdsa_secp384r1_sha384,
+            ferrotls::msgs::enums::SignatureScheme::ecdsa_secp256r1_sha256,
+        ])
+        .client_auth(ClientAuth::Required(verifier))
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .client_certificate(certified_key("ed25519"))
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(s.peer_certificates()[0], certified_key("p384").chain()[0]);
+}
+
+#[test]
+fn client_authentication_required_without_a_certificate() {
+    let client = client_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, client_auth_server(true), server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    // The client finished its side with an empty Certificate.
+    assert!(!c.is_handshaking());
+    assert_eq!(transfer(&mut c, &mut s).1, Err(Error::CertificateRequired));
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(AlertDescription::CertificateRequired))
+    );
+}
+
+#[test]
+fn client_authentication_optional_without_a_certificate() {
+    let client = client_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, client_auth_server(false), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert!(s.peer_certificates().is_empty());
+    send_and_check(&mut c, &mut s, b"anonymous");
+}
+
+#[test]
+fn client_certificate_from_an_unknown_ca_is_refused() {
+    let client = client_builder("p256")
+        .client_certificate(certified_key("ed25519"))
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, client_auth_server(false), server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let err = transfer(&mut c, &mut s).1.unwrap_err();
+    assert!(matches!(err, Error::InvalidCertificate(_)), "{err:?}");
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(err.alert().unwrap()))
+    );
+}
+
+#[test]
+fn server_certificate_from_an_unknown_ca_is_refused() {
+    let client = client_builder("p384").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let err = transfer(&mut s, &mut c).1.unwrap_err();
+    assert_eq!(err.alert(), Some(AlertDescription::UnknownCa));
+    assert_eq!(
+        transfer(&mut c, &mut s).1,
+        Err(Error::AlertReceived(AlertDescription::UnknownCa))
+    );
+}
+
+#[test]
+fn server_certificate_for_another_name_is_refused() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let other = ferrotls::pki::ServerName::parse("other.test").unwrap();
+    let (mut c, mut s) = pair(client, server, other);
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(matches!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::InvalidCertificate(_))
+    ));
 }
