@@ -1,0 +1,620 @@
+//! Malformed and out-of-order TLS 1.3 messages, each answered with its
+//! RFC 8446 §6.2 alert. Plaintext hellos are re-encoded after editing;
+//! encrypted flights are opened and resealed with the traffic secrets the
+//! key log exposes (see `common::edit_encrypted_flight`).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::config::ClientAuth;
+use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::msgs::certificate::CertificateTls13;
+use ferrotls::msgs::enums::{
+    AlertDescription, CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion,
+};
+use ferrotls::msgs::extensions::{Extension, KeyShareEntry};
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS12};
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::msgs::psk::{PskIdentity, PskOffer};
+use ferrotls::pki::WebPkiClientVerifier;
+use ferrotls::Error;
+
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
+fn handshake_record(message: &[u8]) -> Vec<u8> {
+    let mut record = vec![22, 3, 3];
+    record.extend_from_slice(&(message.len() as u16).to_be_bytes());
+    record.extend_from_slice(message);
+    record
+}
+
+// ---- the server reading an altered ClientHello ----
+
+/// Sends our client's ClientHello, changed by `edit`, to a fresh server;
+/// returns the server's error and the alert it wrote.
+fn server_refuses(edit: impl FnOnce(&mut ClientHello)) -> (Error, Option<u8>) {
+    let client = client_builder("p256").build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
+    else {
+        panic!()
+    };
+    edit(&mut hello);
+    let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+    deliver_to_server(&handshake_record(&message))
+}
+
+fn deliver_to_server(bytes: &[u8]) -> (Error, Option<u8>) {
+    let mut s = ServerConnection::new(server_builder("p256").build().unwrap());
+    s.read_tls(&mut &bytes[..]).unwrap();
+    let err = s.process_new_packets().unwrap_err();
+    let mut out = Vec::new();
+    s.write_tls(&mut out).unwrap();
+    assert_eq!(
+        s.process_new_packets(),
+        Err(err.clone()),
+        "errors are sticky"
+    );
+    (err, plaintext_alert(&out))
+}
+
+fn remove_extension(hello: &mut ClientHello, typ: ExtensionType) {
+    hello
+        .extensions
+        .as_mut()
+        .unwrap()
+        .retain(|e| e.ext_type() != typ);
+}
+
+#[test]
+fn truncated_client_hello_is_decode_error() {
+    let client = client_builder("p256").build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let message = &records(&bytes)[0][5..];
+    // Keep the header's length but cut the body short by one byte, then
+    // fix the header so the record holds exactly the message.
+    let mut short = message[..message.len() - 1].to_vec();
+    let len = (short.len() - 4) as u32;
+    short[1..4].copy_from_slice(&len.to_be_bytes()[1..]);
+    let (err, alert) = deliver_to_server(&handshake_record(&short));
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(alert, Some(AlertDescription::DecodeError.into()));
+}
+
+#[test]
+fn compression_other_than_null_is_illegal() {
+    let (err, alert) =
+        server_refuses(|h| h.compression_methods = vec![Compression::Null, Compression::Deflate]);
+    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn missing_key_share_groups_or_signature_algorithms() {
+    for typ in [
+        ExtensionType::KeyShare,
+        ExtensionType::SupportedGroups,
+        ExtensionType::SignatureAlgorithms,
+    ] {
+        let (err, alert) = server_refuses(|h| remove_extension(h, typ));
+        assert!(matches!(err, Error::MissingExtension(_)), "{typ:?}");
+        assert_eq!(alert, Some(AlertDescription::MissingExtension.into()));
+    }
+}
+
+#[test]
+fn key_share_outside_supported_groups_is_illegal() {
+    let (err, alert) = server_refuses(|h| {
+        for e in h.extensions.as_mut().unwrap() {
+            if let Extension::SupportedGroups(groups) = e {
+                *groups = vec![NamedGroup::secp256r1];
+            }
+        }
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn no_common_suite_is_handshake_failure() {
+    let (err, alert) =
+        server_refuses(|h| h.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA]);
+    assert!(matches!(err, Error::HandshakeFailure(_)));
+    assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
+}
+
+#[test]
+fn no_common_version_is_protocol_version() {
+    let (err, alert) = server_refuses(|h| {
+        for e in h.extensions.as_mut().unwrap() {
+            if let Extension::SupportedVersionsOffer(v) = e {
+                *v = vec![ProtocolVersion::TLSv1_2];
+            }
+        }
+    });
+    assert!(matches!(err, Error::ProtocolVersion(_)));
+    assert_eq!(alert, Some(AlertDescription::ProtocolVersion.into()));
+}
+
+#[test]
+fn psk_without_key_exchange_modes_is_missing_extension() {
+    let (err, _) = server_refuses(|h| {
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .push(Extension::PreSharedKeyOffer(PskOffer {
+                identities: vec![PskIdentity {
+                    identity: vec![1; 16],
+                    obfuscated_ticket_age: 0,
+                }],
+                binders: vec![vec![0; 32]],
+            }));
+    });
+    assert!(matches!(err, Error::MissingExtension(_)));
+}
+
+#[test]
+fn first_message_not_client_hello_is_unexpected() {
+    let finished = HandshakeMessage::Finished(vec![0; 32]).to_bytes().unwrap();
+    let (err, alert) = deliver_to_server(&handshake_record(&finished));
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert_eq!(alert, Some(AlertDescription::UnexpectedMessage.into()));
+}
+
+#[test]
+fn application_data_before_the_handshake_is_unexpected() {
+    let (err, _) = deliver_to_server(&[23, 3, 3, 0, 2, 1, 2]);
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+}
+
+#[test]
+fn heartbeat_records_are_unexpected() {
+    let (err, _) = deliver_to_server(&[24, 3, 3, 0, 1, 1]);
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+}
+
+// ---- the client reading an altered ServerHello ----
+
+/// Runs a client against a server, lets `edit` change the ServerHello
+/// (the first record of the server's flight); returns the client's error
+/// and the plaintext alert it wrote.
+fn client_refuses(
+    client: Arc<ferrotls::config::ClientConfig>,
+    edit: impl FnOnce(&mut ServerHello),
+) -> (Error, Option<u8>) {
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let (_, result) = transfer_altered(&mut s, &mut c, |bytes| {
+        let mut recs = records(bytes);
+        let HandshakeMessage::ServerHello(mut hello) =
+            HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
+        else {
+            panic!()
+        };
+        edit(&mut hello);
+        recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
+        *bytes = recs.concat();
+    });
+    let err = result.unwrap_err();
+    let mut out = Vec::new();
+    c.write_tls(&mut out).unwrap();
+    (err, plaintext_alert(&out))
+}
+
+fn default_client() -> Arc<ferrotls::config::ClientConfig> {
+    client_builder("p256").build().unwrap()
+}
+
+#[test]
+fn server_hello_session_id_echo_must_match() {
+    let (err, alert) = client_refuses(default_client(), |h| h.session_id[0] ^= 1);
+    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn server_hello_suite_must_have_been_offered() {
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let (err, _) = client_refuses(client, |h| {
+        h.cipher_suite = CipherSuite::TLS_AES_256_GCM_SHA384
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+}
+
+#[test]
+fn server_hello_compression_must_be_null() {
+    let (err, _) = client_refuses(default_client(), |h| {
+        h.compression_method = Compression::Deflate
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+}
+
+#[test]
+fn server_hello_without_key_share_is_missing_extension() {
+    let (err, alert) = client_refuses(default_client(), |h| {
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .retain(|e| e.ext_type() != ExtensionType::KeyShare)
+    });
+    assert!(matches!(err, Error::MissingExtension(_)));
+    assert_eq!(alert, Some(AlertDescription::MissingExtension.into()));
+}
+
+#[test]
+fn server_hello_key_share_for_another_group_is_illegal() {
+    let (err, _) = client_refuses(default_client(), |h| {
+        for e in h.extensions.as_mut().unwrap() {
+            if let Extension::KeyShareSelected(share) = e {
+                *share = KeyShareEntry {
+                    group: NamedGroup::secp256r1,
+                    key_exchange: vec![4; 65],
+                };
+            }
+        }
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+}
+
+#[test]
+fn server_hello_extensions_not_allowed_or_not_offered() {
+    let (err, _) = client_refuses(default_client(), |h| {
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .push(Extension::Alpn(vec![b"h2".to_vec()]))
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+    let (err, alert) = client_refuses(default_client(), |h| {
+        h.extensions.as_mut().unwrap().push(Extension::Unknown {
+            typ: ExtensionType::Unknown(0x7777),
+            data: vec![],
+        })
+    });
+    assert!(matches!(err, Error::UnsupportedExtension(_)));
+    assert_eq!(alert, Some(AlertDescription::UnsupportedExtension.into()));
+}
+
+#[test]
+fn server_hello_selecting_an_unoffered_version_is_illegal() {
+    let (err, _) = client_refuses(default_client(), |h| {
+        for e in h.extensions.as_mut().unwrap() {
+            if let Extension::SupportedVersionsSelected(v) = e {
+                *v = ProtocolVersion::TLSv1_2;
+            }
+        }
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+}
+
+/// A TLS 1.2 ServerHello: legacy_version 1.2 and no supported_versions.
+fn as_tls12(hello: &mut ServerHello) {
+    hello
+        .extensions
+        .as_mut()
+        .unwrap()
+        .retain(|e| e.ext_type() != ExtensionType::SupportedVersions);
+}
+
+#[test]
+fn downgrade_sentinel_is_refused_when_tls13_was_offered() {
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let (err, alert) = client_refuses(client.clone(), |h| {
+        as_tls12(h);
+        h.random[24..].copy_from_slice(&DOWNGRADE_SENTINEL_TLS12);
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+    // Without the sentinel the client goes on to TLS 1.2 (not built yet).
+    let (err, _) = client_refuses(client, as_tls12);
+    assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+}
+
+#[test]
+fn tls12_server_hello_to_a_tls13_only_client_is_protocol_version() {
+    let (err, alert) = client_refuses(default_client(), as_tls12);
+    assert!(matches!(err, Error::ProtocolVersion(_)));
+    assert_eq!(alert, Some(AlertDescription::ProtocolVersion.into()));
+}
+
+// ---- the client reading an altered encrypted server flight ----
+
+/// Runs a handshake whose encrypted server flight `edit` rewrites; returns
+/// the client's error and the alert the server then receives.
+fn client_refuses_flight(
+    client_auth: bool,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+) -> (Error, Error) {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let mut server = server_builder("p256").key_log(secrets.clone());
+    if client_auth {
+        server = server.client_auth(ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
+            roots("p256"),
+            false,
+        ))));
+    }
+    let (mut c, mut s) = pair(client, server.build().unwrap(), server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut s, &mut c, |flight| {
+        edit_encrypted_flight(flight, &secret, edit)
+    })
+    .1
+    .unwrap_err();
+    let received = transfer(&mut c, &mut s).1.unwrap_err();
+    (err, received)
+}
+
+const ENCRYPTED_EXTENSIONS: u8 = 8;
+const CERTIFICATE: u8 = 11;
+const CERTIFICATE_REQUEST: u8 = 13;
+const CERTIFICATE_VERIFY: u8 = 15;
+const FINISHED: u8 = 20;
+
+fn find(messages: &mut [Vec<u8>], typ: u8) -> &mut Vec<u8> {
+    messages.iter_mut().find(|m| m[0] == typ).unwrap()
+}
+
+#[test]
+fn unaltered_flight_passes_through_the_editor() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    transfer_altered(&mut s, &mut c, |f| {
+        edit_encrypted_flight(f, &secret, |_| {})
+    })
+    .1
+    .unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+}
+
+#[test]
+fn missing_certificate_verify_is_unexpected() {
+    let (err, received) = client_refuses_flight(false, |m| {
+        m.retain(|m| message_type(m) != CERTIFICATE_VERIFY)
+    });
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::UnexpectedMessage)
+    );
+}
+
+#[test]
+fn certificate_before_encrypted_extensions_is_unexpected() {
+    let (err, _) = client_refuses_flight(false, |m| m.swap(0, 1));
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+}
+
+#[test]
+fn altered_finished_is_decrypt_error() {
+    let (err, received) = client_refuses_flight(false, |m| {
+        let finished = find(m, FINISHED);
+        let last = finished.len() - 1;
+        finished[last] ^= 1;
+    });
+    assert!(matches!(err, Error::DecryptError(_)));
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::DecryptError)
+    );
+}
+
+#[test]
+fn short_finished_is_decode_error() {
+    let (err, received) = client_refuses_flight(false, |m| {
+        let finished = find(m, FINISHED);
+        finished.pop();
+        finished[3] -= 1;
+    });
+    assert!(matches!(err, Error::Decode(_)));
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::DecodeError)
+    );
+}
+
+#[test]
+fn altered_certificate_verify_signature_is_decrypt_error() {
+    let (err, _) = client_refuses_flight(false, |m| {
+        let cv = find(m, CERTIFICATE_VERIFY);
+        let last = cv.len() - 1;
+        cv[last] ^= 1;
+    });
+    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+}
+
+#[test]
+fn certificate_verify_with_pkcs1_is_illegal() {
+    let (err, received) = client_refuses_flight(false, |m| {
+        let cv = find(m, CERTIFICATE_VERIFY);
+        cv[4..6].copy_from_slice(&[0x04, 0x01]);
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::IllegalParameter)
+    );
+}
+
+#[test]
+fn encrypted_extensions_with_unoffered_alpn_is_unsupported_extension() {
+    let (err, received) = client_refuses_flight(false, |m| {
+        *find(m, ENCRYPTED_EXTENSIONS) =
+            HandshakeMessage::EncryptedExtensions(vec![Extension::Alpn(vec![b"h2".to_vec()])])
+                .to_bytes()
+                .unwrap();
+    });
+    assert!(matches!(err, Error::UnsupportedExtension(_)));
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::UnsupportedExtension)
+    );
+}
+
+#[test]
+fn empty_server_certificate_is_decode_error() {
+    let (err, _) = client_refuses_flight(false, |m| {
+        *find(m, CERTIFICATE) = HandshakeMessage::CertificateTls13(CertificateTls13 {
+            context: vec![],
+            entries: vec![],
+        })
+        .to_bytes()
+        .unwrap();
+    });
+    assert!(matches!(err, Error::Decode(_)));
+}
+
+#[test]
+fn server_certificate_with_a_context_is_illegal() {
+    let (err, _) = client_refuses_flight(false, |m| {
+        let cert = find(m, CERTIFICATE);
+        let HandshakeMessage::CertificateTls13(mut c) =
+            HandshakeMessage::decode_message(cert, &CX).unwrap()
+        else {
+            panic!()
+        };
+        c.context = vec![1];
+        *cert = HandshakeMessage::CertificateTls13(c).to_bytes().unwrap();
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)));
+}
+
+#[test]
+fn certificate_request_without_signature_algorithms_is_missing_extension() {
+    let (err, _) = client_refuses_flight(true, |m| {
+        *find(m, CERTIFICATE_REQUEST) = HandshakeMessage::CertificateRequestTls13(
+            ferrotls::msgs::certificate::CertificateRequestTls13 {
+                context: vec![],
+                extensions: vec![],
+            },
+        )
+        .to_bytes()
+        .unwrap();
+    });
+    assert!(matches!(err, Error::MissingExtension(_)));
+}
+
+#[test]
+fn handshake_data_after_finished_in_the_same_record_is_unexpected() {
+    // Anything after the server Finished would span the key change.
+    let (err, _) = client_refuses_flight(false, |m| {
+        let finished = find(m, FINISHED).clone();
+        m.push(finished);
+    });
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+}
+
+#[test]
+fn a_flipped_bit_in_an_encrypted_record_is_bad_record_mac() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let err = transfer_altered(&mut s, &mut c, |b| {
+        let last = b.len() - 1;
+        b[last] ^= 0x80;
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(err, Error::BadRecordMac);
+    assert_eq!(
+        transfer(&mut c, &mut s).1,
+        Err(Error::AlertReceived(AlertDescription::BadRecordMac))
+    );
+}
+
+// ---- the server reading an altered client flight ----
+
+#[test]
+fn altered_client_finished_is_decrypt_error() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let secret = secrets.get("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut c, &mut s, |flight| {
+        edit_encrypted_flight(flight, &secret, |m| {
+            let finished = find(m, FINISHED);
+            finished[10] ^= 1;
+        })
+    })
+    .1
+    .unwrap_err();
+    assert!(matches!(err, Error::DecryptError(_)));
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(AlertDescription::DecryptError))
+    );
+}
+
+#[test]
+fn altered_client_certificate_verify_is_decrypt_error() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .client_certificate(certified_key("p256"))
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .client_auth(ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
+            roots("p256"),
+            true,
+        ))))
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let secret = secrets.get("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut c, &mut s, |flight| {
+        edit_encrypted_flight(flight, &secret, |m| {
+            let cv = find(m, CERTIFICATE_VERIFY);
+            let last = cv.len() - 1;
+            cv[last] ^= 1;
+        })
+    })
+    .1
+    .unwrap_err();
+    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+}
