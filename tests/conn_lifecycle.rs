@@ -1,0 +1,310 @@
+//! The connection core after and around the handshake: KeyUpdate both
+//! ways and its bound, close_notify and user_canceled, the ChangeCipherSpec
+//! the RFC tolerates and no more, buffering bounds, sticky errors, and the
+//! blocking stream over a socket pair.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::conn::{ClientConnection, ServerConnection, MAX_KEY_UPDATES_WITHOUT_DATA};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite};
+use ferrotls::Error;
+
+fn connected() -> (ClientConnection, ServerConnection) {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    (c, s)
+}
+
+#[test]
+fn key_update_not_requested_is_not_answered() {
+    let (mut c, mut s) = connected();
+    c.refresh_traffic_keys(false).unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(!s.wants_write());
+    send_and_check(&mut c, &mut s, b"under new client keys");
+    send_and_check(&mut s, &mut c, b"server keys unchanged");
+}
+
+#[test]
+fn key_update_requested_is_answered_once() {
+    let (mut c, mut s) = connected();
+    // Two requests before the server says anything: one answer.
+    c.refresh_traffic_keys(true).unwrap();
+    c.refresh_traffic_keys(true).unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut answer = Vec::new();
+    transfer_altered(&mut s, &mut c, |b| answer = b.clone())
+        .1
+        .unwrap();
+    assert_eq!(records(&answer).len(), 1);
+    send_and_check(&mut s, &mut c, b"server rekeyed");
+    send_and_check(&mut c, &mut s, b"client rekeyed twice");
+    // After data, a new request is answered again.
+    s.refresh_traffic_keys(true).unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    assert!(c.wants_write());
+    transfer(&mut c, &mut s).1.unwrap();
+    send_and_check(&mut c, &mut s, b"both rekeyed");
+    send_and_check(&mut s, &mut c, b"both rekeyed");
+}
+
+#[test]
+fn too_many_key_updates_without_data_are_refused() {
+    let (mut c, mut s) = connected();
+    for _ in 0..MAX_KEY_UPDATES_WITHOUT_DATA {
+        c.refresh_traffic_keys(false).unwrap();
+    }
+    transfer(&mut c, &mut s).1.unwrap();
+    c.refresh_traffic_keys(false).unwrap();
+    assert!(matches!(
+        transfer(&mut c, &mut s).1,
+        Err(Error::LimitExceeded(_))
+    ));
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(AlertDescription::IllegalParameter))
+    );
+}
+
+#[test]
+fn key_update_before_the_handshake_is_refused_locally() {
+    let client = client_builder("p256").build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert!(matches!(
+        c.refresh_traffic_keys(false),
+        Err(Error::InvalidRequest(_))
+    ));
+}
+
+#[test]
+fn close_notify_ends_reading_cleanly_and_stops_writing() {
+    let (mut c, mut s) = connected();
+    c.writer().write_all(b"last words").unwrap();
+    c.send_close_notify();
+    assert!(c.writer().write(b"more").is_err());
+    let (_, r) = transfer(&mut c, &mut s);
+    r.unwrap();
+    let mut got = Vec::new();
+    s.reader().read_to_end(&mut got).unwrap();
+    assert_eq!(got, b"last words");
+    assert!(!s.wants_read());
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+}
+
+#[test]
+fn transport_eof_without_close_notify_is_unexpected_eof() {
+    let (_c, mut s) = connected();
+    s.read_tls(&mut &[][..]).unwrap();
+    s.process_new_packets().unwrap();
+    let err = s.reader().read(&mut [0u8; 4]).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+}
+
+#[test]
+fn nothing_to_read_is_would_block() {
+    let (_c, mut s) = connected();
+    let err = s.reader().read(&mut [0u8; 4]).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+}
+
+#[test]
+fn user_canceled_during_the_handshake_is_followed_by_close_notify() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    // The server gives up while waiting for the client's Finished.
+    assert!(s.is_handshaking());
+    s.send_user_canceled();
+    let mut flight = Vec::new();
+    let (_, r) = transfer_altered(&mut s, &mut c, |b| flight = b.clone());
+    r.unwrap();
+    // ServerHello, CCS, the encrypted flight, then the two alerts.
+    assert_eq!(records(&flight).len(), 5);
+    assert!(c.process_new_packets().unwrap().peer_has_closed);
+    assert!(s.writer().write(b"x").is_err());
+}
+
+#[test]
+fn data_written_during_the_handshake_is_sent_when_it_completes() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    c.writer().write_all(b"early bird").unwrap();
+    s.writer().write_all(b"half-RTT").unwrap();
+    handshake(&mut c, &mut s);
+    let mut got = [0u8; 10];
+    s.reader().read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"early bird");
+    let mut got = [0u8; 8];
+    c.reader().read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"half-RTT");
+}
+
+#[test]
+fn pending_plaintext_is_bounded() {
+    let client = client_builder("p256").build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let big = vec![0u8; ferrotls::config::DEFAULT_MAX_PENDING_PLAINTEXT + 10];
+    assert_eq!(
+        c.writer().write(&big).unwrap(),
+        ferrotls::config::DEFAULT_MAX_PENDING_PLAINTEXT
+    );
+    assert_eq!(
+        c.writer().write(b"x").unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock
+    );
+}
+
+#[test]
+fn received_plaintext_is_bounded_until_read() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .max_received_plaintext(20_000)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    c.writer().write_all(&vec![7u8; 40_000]).unwrap();
+    let mut wire = Vec::new();
+    while c.wants_write() {
+        c.write_tls(&mut wire).unwrap();
+    }
+    let mut offset = 0;
+    let mut got = Vec::new();
+    while got.len() < 40_000 {
+        if offset < wire.len() {
+            if let Ok(n) = s.read_tls(&mut &wire[offset..]) {
+                offset += n;
+            }
+        }
+        let state = s.process_new_packets().unwrap();
+        assert!(state.plaintext_bytes_to_read <= 20_000 + 16_384);
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = s.reader().read(&mut buf) {
+            got.extend_from_slice(&buf[..n]);
+        }
+    }
+    assert_eq!(got, vec![7u8; 40_000]);
+}
+
+#[test]
+fn one_dummy_ccs_is_tolerated_a_second_is_not() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    // The server's flight already holds one CCS; add another.
+    let err = transfer_altered(&mut s, &mut c, |b| {
+        let mut recs = records(b);
+        recs.insert(1, vec![20, 3, 3, 0, 1, 1]);
+        *b = recs.concat();
+    })
+    .1
+    .unwrap_err();
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+}
+
+#[test]
+fn ccs_with_another_value_is_unexpected() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let err = transfer_altered(&mut s, &mut c, |b| {
+        let mut recs = records(b);
+        recs[1] = vec![20, 3, 3, 0, 1, 2];
+        *b = recs.concat();
+    })
+    .1
+    .unwrap_err();
+    assert!(matches!(err, Error::UnexpectedMessage(_)));
+}
+
+#[test]
+fn ccs_after_the_handshake_is_unexpected() {
+    let (mut c, mut s) = connected();
+    s.read_tls(&mut &[20u8, 3, 3, 0, 1, 1][..]).unwrap();
+    assert!(matches!(
+        s.process_new_packets(),
+        Err(Error::UnexpectedMessage(_))
+    ));
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(AlertDescription::UnexpectedMessage))
+    );
+}
+
+#[test]
+fn handshake_message_after_the_handshake_is_unexpected() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    // A Finished sealed under the client's first application key.
+    use ferrotls::record::RecordProtection;
+    let mut sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
+    let mut record = vec![22, 3, 3, 0, 0, 20, 0, 0, 32];
+    record.extend_from_slice(&[0; 32]);
+    sealer.seal(0, &mut record, 0).unwrap();
+    s.read_tls(&mut record.as_slice()).unwrap();
+    assert!(matches!(
+        s.process_new_packets(),
+        Err(Error::UnexpectedMessage(_))
+    ));
+}
+
+#[test]
+fn peer_alert_ends_the_connection_without_an_answer() {
+    let (mut c, mut s) = connected();
+    // A fatal error on the server sends one alert...
+    s.read_tls(&mut &[24u8, 3, 3, 0, 1, 1][..]).unwrap();
+    assert!(s.process_new_packets().is_err());
+    assert!(s.wants_write());
+    // ...which the client reports without answering.
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(AlertDescription::UnexpectedMessage))
+    );
+    assert!(!c.wants_write());
+    assert!(c.writer().write(b"x").is_err());
+    assert!(!c.is_handshaking());
+}
+
+#[test]
+fn stream_over_a_socket_pair() {
+    use ferrotls::stream::{Stream, StreamOwned};
+    use std::os::unix::net::UnixStream;
+    let (client_sock, server_sock) = UnixStream::pair().unwrap();
+    let server_config = server_builder("ed25519").build().unwrap();
+    let server = std::thread::spawn(move || {
+        let conn = ServerConnection::new(server_config);
+        let mut stream = StreamOwned::new(conn, server_sock);
+        let mut request = [0u8; 5];
+        stream.read_exact(&mut request).unwrap();
+        stream.write_all(b"reply to ").unwrap();
+        stream.write_all(&request).unwrap();
+        stream.conn.send_close_notify();
+        stream.flush().unwrap();
+    });
+    let client_config = client_builder("ed25519").build().unwrap();
+    let mut conn = ClientConnection::new(client_config, server_name("ed25519")).unwrap();
+    let mut sock = client_sock;
+    let mut stream = Stream::new(&mut conn, &mut sock);
+    stream.write_all(b"hello").unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    assert_eq!(reply, b"reply to hello");
+    server.join().unwrap();
+}
