@@ -2,6 +2,7 @@
 //! RFC 8448 and independent tools, tamper detection, sequence limits.
 
 mod record_support;
+mod support;
 
 use ferrotls::crypto::aead::AeadAlgorithm;
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
@@ -182,23 +183,7 @@ const RFC8448_CLIENT_HS_KEY: &str = "db fa a6 93 d1 76 2c 5b 66 6a f5 d9 50 25 8
 const RFC8448_CLIENT_HS_IV: &str = "5b d3 c7 1b 83 6e 0b 76 bb 73 26 5f";
 
 fn trace_value(key: &str) -> Vec<u8> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/vectors/rfc8448/transcripts.vec"
-    ))
-    .unwrap();
-    let section = text
-        .split("\n[")
-        .find(|s| {
-            s.trim_start_matches('[')
-                .starts_with("Simple_1RTT_Handshake]")
-        })
-        .unwrap();
-    let line = section
-        .lines()
-        .find(|l| l.starts_with(&format!("{key} = ")))
-        .unwrap();
-    unhex(line.split(" = ").nth(1).unwrap())
+    support::hex_value(&support::transcripts(), "Simple_1RTT_Handshake", key)
 }
 
 fn check_rfc8448_record(key: &str, iv: &str, record_name: &str, messages: &[&str]) {
