@@ -8,7 +8,10 @@
 //! the shared point (RFC 8446 §7.4).
 //!
 //! ring's random generator is sealed, so the private key comes from ring's
-//! own `SystemRandom`, not from an injected RNG.
+//! own `SystemRandom`, not from an injected RNG — except for deterministic
+//! test generators ([`KeyShare::generate_with`]), whose bytes are handed
+//! to ring through its fixed-slice test generator so that a fixed pool
+//! (RFC 8448's `*_RNG_Pool`) replays a handshake byte for byte.
 
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::{P256_POINT_LEN, P384_POINT_LEN};
@@ -16,6 +19,9 @@ use crate::error::Error;
 use crate::msgs::enums::NamedGroup;
 use ring::agreement;
 use ring::rand::SystemRandom;
+use zeroize::Zeroizing;
+
+use crate::crypto::rng::SecureRandom;
 
 /// The length of an X25519 public key and shared secret (RFC 7748 §5).
 pub const X25519_LEN: usize = 32;
@@ -52,6 +58,17 @@ fn ring_algorithm(group: NamedGroup) -> Result<&'static agreement::Algorithm, Er
     }
 }
 
+/// The length of a private key of `group` as ring draws it: the X25519
+/// scalar (RFC 7748 §5) or the NIST curve's scalar; `None` for an
+/// unsupported group.
+pub fn private_key_len(group: NamedGroup) -> Option<usize> {
+    match group {
+        NamedGroup::X25519 | NamedGroup::secp256r1 => Some(32),
+        NamedGroup::secp384r1 => Some(48),
+        _ => None,
+    }
+}
+
 /// One side's ephemeral key pair for one key exchange: generated, its
 /// public key sent, then consumed by [`KeyShare::complete`] with the peer's
 /// public key.
@@ -79,9 +96,35 @@ impl KeyShare {
     /// illegal parameter, RFC 8446 §4.2.8), or [`Error::Crypto`] when the
     /// random generator fails.
     pub fn generate(group: NamedGroup) -> Result<Self, Error> {
+        Self::generate_from_ring(group, &SystemRandom::new())
+    }
+
+    /// Generates a fresh key pair in `group`; when `rng` is deterministic
+    /// ([`SecureRandom::is_deterministic`]: a test generator) the private
+    /// key is the next [`private_key_len`] bytes of `rng`, otherwise this
+    /// is [`Self::generate`]. Fails as [`Self::generate`], or with `rng`'s
+    /// error; a NIST-curve scalar out of range fails with
+    /// [`Error::Crypto`].
+    pub fn generate_with(group: NamedGroup, rng: &dyn SecureRandom) -> Result<Self, Error> {
+        if !rng.is_deterministic() {
+            return Self::generate(group);
+        }
+        let len = private_key_len(group).ok_or(Error::IllegalParameter("unsupported group"))?;
+        let mut private = Zeroizing::new(vec![0u8; len]);
+        rng.fill(&mut private)?;
+        // ring's generators are sealed; its fixed-slice test generator is
+        // the one way to give it chosen key bytes.
+        #[allow(deprecated)]
+        let fixed = ring::test::rand::FixedSliceRandom { bytes: &private };
+        Self::generate_from_ring(group, &fixed)
+    }
+
+    fn generate_from_ring(
+        group: NamedGroup,
+        rng: &dyn ring::rand::SecureRandom,
+    ) -> Result<Self, Error> {
         let alg = ring_algorithm(group)?;
-        let rng = SystemRandom::new();
-        let private = agreement::EphemeralPrivateKey::generate(alg, &rng)
+        let private = agreement::EphemeralPrivateKey::generate(alg, rng)
             .map_err(|_| Error::Crypto("key share generation failed"))?;
         let public = private
             .compute_public_key()
@@ -130,6 +173,37 @@ impl KeyShare {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::rng::{FixedBytes, OsRng};
+
+    // RFC 7748 §6.1: Alice's private key and the public key it gives.
+    #[test]
+    fn deterministic_generators_choose_the_private_key() {
+        let private =
+            hex::decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
+                .unwrap();
+        let public =
+            hex::decode("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a")
+                .unwrap();
+        let pool = FixedBytes::new(&private);
+        let share = KeyShare::generate_with(NamedGroup::X25519, &pool).unwrap();
+        assert_eq!(share.public_key(), public.as_slice());
+        assert_eq!(pool.remaining(), 0);
+        // An OS generator leaves key generation to ring.
+        assert!(!OsRng::new().is_deterministic());
+        let a = KeyShare::generate_with(NamedGroup::X25519, &OsRng::new()).unwrap();
+        assert_ne!(a.public_key(), public.as_slice());
+    }
+
+    #[test]
+    fn nist_private_keys_come_from_the_pool_too() {
+        for group in [NamedGroup::secp256r1, NamedGroup::secp384r1] {
+            let len = private_key_len(group).unwrap();
+            let a = KeyShare::generate_with(group, &FixedBytes::new(&vec![7; len])).unwrap();
+            let b = KeyShare::generate_with(group, &FixedBytes::new(&vec![7; len])).unwrap();
+            assert_eq!(a.public_key(), b.public_key());
+            assert!(KeyShare::generate_with(group, &FixedBytes::new(&[7; 8])).is_err());
+        }
+    }
 
     #[test]
     fn unsupported_groups_are_refused() {

@@ -22,6 +22,15 @@ pub trait SecureRandom: Send + Sync {
     /// Fills all of `dest`. On failure returns [`Error::Crypto`]; the
     /// contents of `dest` are then unspecified and must not be used.
     fn fill(&self, dest: &mut [u8]) -> Result<(), Error>;
+
+    /// Whether the output is reproducible (a test generator). Only then do
+    /// ephemeral key shares draw their private keys from this generator
+    /// ([`crate::crypto::kx::KeyShare::generate_with`]), so that fixed
+    /// pools replay whole handshakes; otherwise ring's own generator
+    /// makes them. Defaults to false.
+    fn is_deterministic(&self) -> bool {
+        false
+    }
 }
 
 /// `N` random bytes from `rng` (for example a 32-byte Hello random).
@@ -87,6 +96,10 @@ impl SeededRng {
 }
 
 impl SecureRandom for SeededRng {
+    fn is_deterministic(&self) -> bool {
+        true
+    }
+
     fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
         let mut counter = self
             .counter
@@ -141,6 +154,10 @@ impl FixedBytes {
 }
 
 impl SecureRandom for FixedBytes {
+    fn is_deterministic(&self) -> bool {
+        true
+    }
+
     fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
         let mut position = self
             .position
