@@ -65,7 +65,7 @@ pub(super) fn start(
         .groups
         .first()
         .ok_or(Error::InvalidRequest("no key-exchange group"))?;
-    let key_share = KeyShare::generate(group)?;
+    let key_share = KeyShare::generate_with(group, &*config.common.rng)?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.negotiated.server_name = Some(name.clone());
     }

@@ -92,7 +92,7 @@ pub(super) fn handle_retry(
                 "HelloRetryRequest asks for an unusable group",
             ));
         }
-        state.key_share = KeyShare::generate(group)?;
+        state.key_share = KeyShare::generate_with(group, &*state.config.common.rng)?;
     } else if cookie.is_none() {
         return Err(Error::IllegalParameter("HelloRetryRequest changes nothing"));
     }

@@ -163,7 +163,7 @@ pub(super) fn handle_client_hello(
 
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
-    let key_share = KeyShare::generate(share.group)?;
+    let key_share = KeyShare::generate_with(share.group, rng)?;
     let server_share = KeyShareEntry {
         group: share.group,
         key_exchange: key_share.public_key().to_vec(),
