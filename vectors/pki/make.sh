@@ -136,6 +136,35 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 certificatePolicies = critical,2.23.140.1.2.1
 subjectAltName = ${ENV::SAN}
+[ leaf_name_constraints ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+nameConstraints = critical,permitted;DNS:ee-nc.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = ${ENV::SAN}
+[ leaf_aki_critical ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = critical,keyid:always
+subjectAltName = ${ENV::SAN}
+[ leaf_ski_critical ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = critical,hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = ${ENV::SAN}
+[ leaf_cert_sign ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyCertSign
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = ${ENV::SAN}
 [ int_no_ski ]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
@@ -245,6 +274,10 @@ SAN=DNS:self.test issue self-signed p256-leaf "/CN=self.test" self leaf_self_sig
 leafcase underscore leaf DNS:a_b.underscore.test
 leafcase no-aki leaf_no_aki DNS:no-aki.test
 leafcase policy-critical leaf_policy_critical DNS:policy.test
+leafcase ee-name-constraints leaf_name_constraints DNS:ee-nc.test
+leafcase aki-critical leaf_aki_critical DNS:aki-critical.test
+leafcase ski-critical leaf_ski_critical DNS:ski-critical.test
+leafcase ee-cert-sign leaf_cert_sign DNS:ee-cert-sign.test
 SAN=DNS:empty-subject.test issue empty-subject p256-leaf "/" p256-int leaf
 cat empty-subject.pem p256-int.pem >empty-subject-chain.pem
 # Serial number 0 (openssl ca picks serials itself, so openssl x509 signs
