@@ -255,6 +255,17 @@ leafcase() {
 SAN=DNS:pss.rsa2048.test issue rsa2048-pss rsa2048-leaf "/CN=pss.rsa2048.test" rsa2048-int leaf \
     $START $END -md sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest
 cat rsa2048-pss.pem rsa2048-int.pem >rsa2048-pss-chain.pem
+# The other RSA hashes: PKCS#1 v1.5 with SHA-384 and SHA-512, PSS with
+# SHA-512 (salt 64).
+for c in "sha384 -md sha384" "sha512 -md sha512" \
+    "pss-sha512 -md sha512 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest"; do
+    set -- $c
+    name=$1
+    shift
+    SAN=DNS:$name.rsa2048.test issue rsa2048-$name rsa2048-leaf "/CN=$name.rsa2048.test" rsa2048-int leaf \
+        $START $END "$@"
+    cat rsa2048-$name.pem rsa2048-int.pem >rsa2048-$name-chain.pem
+done
 # SHA-1 signature: refused.
 leafcase sha1 leaf DNS:sha1.test $START $END -md sha1
 
