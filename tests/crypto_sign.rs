@@ -6,6 +6,7 @@
 //! Keys and openssl-made signatures come from `vectors/keys/make.sh`.
 
 mod crypto_sign_support;
+mod support;
 
 use crypto_sign_support::{key_file, keys_dir, openssl, Scratch};
 use ferrotls::crypto::hash::HashAlgorithm as H;
@@ -454,21 +455,7 @@ fn our_signatures_verify_with_openssl() {
 
 /// `Key = hex` values of one `[section]` of the RFC 8448 vector file.
 fn rfc8448_value(section: &str, key: &str) -> Vec<u8> {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/rfc8448/transcripts.vec");
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut in_section = false;
-    for line in text.lines() {
-        if let Some(name) = line.strip_prefix('[') {
-            in_section = name.trim_end_matches(']') == section;
-        } else if let Some((k, v)) = line.split_once('=') {
-            if in_section && k.trim() == key {
-                let hex: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                return hex::decode(hex).unwrap();
-            }
-        }
-    }
-    panic!("{section}/{key} not in transcripts.vec");
+    support::hex_value(&support::transcripts(), section, key)
 }
 
 /// The P-256 point inside an RFC 8448 Certificate message: the 65 bytes

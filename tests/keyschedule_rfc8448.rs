@@ -10,8 +10,11 @@
 //! - the Finished messages and PSK binder contained in the trace itself,
 //!   byte for byte.
 
-use std::collections::HashMap;
+mod support;
+
+use ferrotls::msgs::enums::NamedGroup;
 use std::sync::{Arc, Mutex};
+use support::{client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace};
 
 use ferrotls::codec::{LengthPrefix, Reader};
 use ferrotls::crypto::hash::{Digest, HashAlgorithm, HashContext};
@@ -23,43 +26,10 @@ const SHA256: HashAlgorithm = HashAlgorithm::Sha256;
 /// TLS_AES_128_GCM_SHA256 (the suite of every trace used here) has a
 /// 16-byte key (RFC 5116 §5.1).
 const AES_128_KEY_LEN: usize = 16;
-/// ExtensionType values (RFC 8446 §4.2).
-const KEY_SHARE: u16 = 51;
-const PRE_SHARED_KEY: u16 = 41;
 
 fn unhex(s: &str) -> Vec<u8> {
     let clean: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     hex::decode(clean).unwrap()
-}
-
-/// The `Key = hex` values of one `[Section]` of the trace file.
-fn trace(section: &str) -> HashMap<String, Vec<u8>> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/vectors/rfc8448/transcripts.vec"
-    ))
-    .unwrap();
-    let header = format!("[{section}]");
-    let mut values = HashMap::new();
-    let mut inside = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            inside = line == header;
-            continue;
-        }
-        if !inside || line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        let (key, value) = line.split_once('=').unwrap();
-        let key = key.trim();
-        if key == "PskIdentity" || key == "PskPRF" || key == "CurrentTimestamp" {
-            continue;
-        }
-        values.insert(key.to_string(), unhex(value));
-    }
-    assert!(!values.is_empty(), "no section {section}");
-    values
 }
 
 /// The handshake payload of a plaintext handshake record (type 22).
@@ -79,91 +49,6 @@ fn single_message(payload: &[u8]) -> Vec<u8> {
     r.vector(LengthPrefix::U24).unwrap();
     r.finish().unwrap();
     payload.to_vec()
-}
-
-/// A parsed Hello: its extensions as (type, body, offset of the body in the
-/// message).
-struct Hello<'a> {
-    message: &'a [u8],
-    extensions: Vec<(u16, &'a [u8], usize)>,
-}
-
-fn parse_hello(message: &[u8], is_client: bool) -> Hello<'_> {
-    let mut r = Reader::new(message);
-    r.u8().unwrap();
-    let mut body = r.sub(LengthPrefix::U24).unwrap();
-    r.finish().unwrap();
-    body.u16().unwrap(); // legacy_version
-    body.take(32).unwrap(); // random
-    body.vector(LengthPrefix::U8).unwrap(); // legacy_session_id
-    if is_client {
-        body.vector(LengthPrefix::U16).unwrap(); // cipher_suites
-        body.vector(LengthPrefix::U8).unwrap(); // compression methods
-    } else {
-        body.u16().unwrap(); // cipher_suite
-        body.u8().unwrap(); // compression method
-    }
-    let mut exts = body.sub(LengthPrefix::U16).unwrap();
-    body.finish().unwrap();
-    let mut extensions = Vec::new();
-    while !exts.is_empty() {
-        let ty = exts.u16().unwrap();
-        let data = exts.vector(LengthPrefix::U16).unwrap();
-        let offset = message.len() - exts.remaining() - data.len();
-        extensions.push((ty, data, offset));
-    }
-    Hello {
-        message,
-        extensions,
-    }
-}
-
-impl<'a> Hello<'a> {
-    fn extension(&self, ty: u16) -> (&'a [u8], usize) {
-        self.extensions
-            .iter()
-            .find(|(t, _, _)| *t == ty)
-            .map(|(_, d, o)| (*d, *o))
-            .unwrap_or_else(|| panic!("no extension {ty}"))
-    }
-
-    /// The key_share entry for `group` (client: KeyShareClientHello, server:
-    /// KeyShareServerHello, RFC 8446 §4.2.8).
-    fn key_share(&self, group: u16, is_client: bool) -> Vec<u8> {
-        let (data, _) = self.extension(KEY_SHARE);
-        let mut r = Reader::new(data);
-        let mut shares = if is_client {
-            r.sub(LengthPrefix::U16).unwrap()
-        } else {
-            r.clone()
-        };
-        while !shares.is_empty() {
-            let g = shares.u16().unwrap();
-            let key = shares.vector(LengthPrefix::U16).unwrap();
-            if g == group {
-                return key.to_vec();
-            }
-        }
-        panic!("no key share for group {group}");
-    }
-
-    /// The ClientHello up to its binders list, and the binders list's
-    /// entries (RFC 8446 §4.2.11.2: pre_shared_key is the last extension).
-    fn split_binders(&self) -> (&'a [u8], Vec<&'a [u8]>) {
-        let (&(ty, data, offset), _) = self.extensions.split_last().unwrap();
-        assert_eq!(ty, PRE_SHARED_KEY, "pre_shared_key must come last");
-        assert_eq!(offset + data.len(), self.message.len());
-        let mut r = Reader::new(data);
-        r.vector(LengthPrefix::U16).unwrap(); // identities
-        let binders_at = offset + (data.len() - r.remaining());
-        let mut list = r.sub(LengthPrefix::U16).unwrap();
-        r.finish().unwrap();
-        let mut binders = Vec::new();
-        while !list.is_empty() {
-            binders.push(list.vector(LengthPrefix::U8).unwrap());
-        }
-        (&self.message[..binders_at], binders)
-    }
 }
 
 fn x25519(private: &[u8], public: &[u8]) -> Vec<u8> {
@@ -285,10 +170,16 @@ fn rfc8448_section3_simple_1rtt() {
     let client_hello = single_message(&record_payload(&t["Record_ClientHello_1"]));
     let server_hello = single_message(&record_payload(&t["Record_ServerHello"]));
     assert_eq!(server_hello, t["Message_ServerHello"]);
-    let ch = parse_hello(&client_hello, true);
-    let sh = parse_hello(&server_hello, false);
-    assert_eq!(ch.key_share(0x001d, true), x25519_public(&client_private));
-    let shared = x25519(&client_private, &sh.key_share(0x001d, false));
+    let ch = client_hello_of(&client_hello);
+    let sh = server_hello_of(&server_hello);
+    assert_eq!(
+        key_share(ch.extensions(), NamedGroup::X25519),
+        x25519_public(&client_private)
+    );
+    let shared = x25519(
+        &client_private,
+        &key_share(sh.extensions(), NamedGroup::X25519),
+    );
     assert_eq!(hex::encode(&shared), S3_SHARED);
 
     let recorder = Arc::new(Recorder::default());
@@ -420,8 +311,9 @@ fn rfc8448_section4_resumed_0rtt() {
     assert_eq!(hexs(early.secret()), S4_EARLY);
 
     let client_hello = single_message(&record_payload(&t["Record_ClientHello_1"]));
-    let ch = parse_hello(&client_hello, true);
-    let (truncated, binders) = ch.split_binders();
+    let ch = client_hello_of(&client_hello);
+    let truncated = ch.truncated_for_binders(&client_hello).unwrap();
+    let binders = &ch.psk_offer().unwrap().binders;
     assert_eq!(
         truncated.len(),
         477,
@@ -435,10 +327,10 @@ fn rfc8448_section4_resumed_0rtt() {
     let binder = binder_key.binder(&binder_hash).unwrap();
     assert_eq!(hex::encode(binder.as_bytes()), S4_BINDER);
     // The binder in the trace's ClientHello, byte for byte, and verified.
-    assert_eq!(binders, [binder.as_bytes()]);
-    assert_eq!(binder_key.verify(&binder_hash, binders[0]), Ok(()));
+    assert_eq!(binders, &[binder.as_bytes().to_vec()]);
+    assert_eq!(binder_key.verify(&binder_hash, &binders[0]), Ok(()));
     assert!(binder_key
-        .verify(&transcript(&[&client_hello]), binders[0])
+        .verify(&transcript(&[&client_hello]), &binders[0])
         .is_err());
     // An external PSK would have a different binder key.
     assert_ne!(
@@ -455,10 +347,16 @@ fn rfc8448_section4_resumed_0rtt() {
     let pool = FixedBytes::new(&t["Client_RNG_Pool"]);
     draw(&pool, 32);
     let client_private = draw(&pool, 32);
-    assert_eq!(ch.key_share(0x001d, true), x25519_public(&client_private));
+    assert_eq!(
+        key_share(ch.extensions(), NamedGroup::X25519),
+        x25519_public(&client_private)
+    );
     let server_hello = t["Message_ServerHello"].clone();
-    let sh = parse_hello(&server_hello, false);
-    let shared = x25519(&client_private, &sh.key_share(0x001d, false));
+    let sh = server_hello_of(&server_hello);
+    let shared = x25519(
+        &client_private,
+        &key_share(sh.extensions(), NamedGroup::X25519),
+    );
     let handshake = early.into_handshake(Some(&shared)).unwrap();
     let hello_hash = transcript(&[&client_hello, &server_hello]);
     let s_hs = handshake
@@ -512,16 +410,21 @@ fn rfc8448_section5_hello_retry_request() {
     draw(&pool, 32);
     let x25519_private = draw(&pool, 32);
     let p256_private = draw(&pool, 32);
-    let ch1 = parse_hello(&client_hello1, true);
-    assert_eq!(ch1.key_share(0x001d, true), x25519_public(&x25519_private));
+    let ch1 = client_hello_of(&client_hello1);
+    assert_eq!(
+        key_share(ch1.extensions(), NamedGroup::X25519),
+        x25519_public(&x25519_private)
+    );
     let secret = p256::SecretKey::from_slice(&p256_private).unwrap();
-    let ch2 = parse_hello(&client_hello2, true);
+    let ch2 = client_hello_of(&client_hello2);
     assert_eq!(
         &secret.public_key().to_sec1_bytes()[..],
-        &ch2.key_share(0x0017, true)[..]
+        &key_share(ch2.extensions(), NamedGroup::secp256r1)[..]
     );
-    let sh = parse_hello(&server_hello, false);
-    let server_public = p256::PublicKey::from_sec1_bytes(&sh.key_share(0x0017, false)).unwrap();
+    let sh = server_hello_of(&server_hello);
+    let server_public =
+        p256::PublicKey::from_sec1_bytes(&key_share(sh.extensions(), NamedGroup::secp256r1))
+            .unwrap();
     let shared_point = (server_public.to_projective() * *secret.to_nonzero_scalar()).to_affine();
     let shared = shared_point.x().to_vec();
 

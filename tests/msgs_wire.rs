@@ -6,7 +6,9 @@
 //! real messages; the truncated ClientHello reproduces the binder of the
 //! external-PSK trace.
 
-use std::collections::BTreeMap;
+mod support;
+
+use support::{hex_value, transcripts};
 
 use ferrotls::codec::Codec;
 use ferrotls::msgs::ccs::ChangeCipherSpec;
@@ -53,36 +55,6 @@ const TLS10_ECDHE: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_0,
     ..TLS12_ECDHE
 };
-
-type Sections = BTreeMap<String, BTreeMap<String, String>>;
-
-/// Parses `transcripts.vec`: `[Section]` headers and `Key = value` lines.
-/// Whitespace inside a value is dropped (one hex value in the file, the
-/// middlebox trace's CertificateVerify, has a space between two bytes).
-fn transcripts() -> Sections {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/vectors/rfc8448/transcripts.vec"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut sections = Sections::new();
-    let mut current = String::new();
-    for line in text.lines().map(str::trim) {
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = name.to_string();
-        } else if let Some((key, value)) = line.split_once('=') {
-            sections
-                .entry(current.clone())
-                .or_default()
-                .insert(key.trim().to_string(), value.split_whitespace().collect());
-        }
-    }
-    sections
-}
-
-fn hex_value(sections: &Sections, section: &str, key: &str) -> Vec<u8> {
-    hex::decode(&sections[section][key]).unwrap()
-}
 
 /// The handshake message inside a plaintext handshake record.
 fn record_payload(record: &[u8]) -> Vec<u8> {

@@ -1,1 +1,527 @@
-//! (filled in by its owner)
+//! AES-CBC and HMAC for the TLS 1.0–1.2 CBC cipher suites, with the
+//! constant-time pieces their record decryption needs.
+//!
+//! - [`AesCbc`]: AES-128/256 (the `aes` crate, feature `legacy`) in CBC
+//!   mode (NIST SP 800-38A §6.2), chained here over the block cipher.
+//! - [`RecordMac`]: HMAC (RFC 2104) over SHA-1, SHA-256 or SHA-384 from
+//!   ring's digest, built here rather than taken from an HMAC API because
+//!   the Lucky Thirteen defence must control, and count, every call of the
+//!   hash's compression function.
+//! - [`check_padding`] and [`open_mac_then_encrypt`]: the constant-time
+//!   checks of RFC 5246 §6.2.3.2 padding and MAC.
+
+use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
+use crate::error::Error;
+#[cfg(feature = "legacy")]
+use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
+use ring::digest;
+use subtle::{ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
+use zeroize::Zeroizing;
+
+/// The AES block length, which is also the CBC IV length (FIPS 197 §3).
+pub const BLOCK_LEN: usize = 16;
+
+/// The largest padding length a TLS CBC record can claim: the
+/// `padding_length` field is one byte (RFC 5246 §6.2.3.2).
+pub const MAX_PADDING_LEN: usize = 255;
+
+/// Where CBC records get their per-record explicit IVs (TLS 1.1/1.2,
+/// RFC 4346 §6.2.3.2: "The IV SHOULD be chosen at random, and MUST be
+/// unpredictable"). The OS-backed [`SystemIvSource`] is for real use; a
+/// deterministic source makes records reproducible in tests.
+pub trait IvSource: Send {
+    /// Fills `iv` with a fresh, unpredictable IV, or fails with
+    /// [`Error::Crypto`] when no randomness is available.
+    fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error>;
+}
+
+impl<F> IvSource for F
+where
+    F: FnMut(&mut [u8; BLOCK_LEN]) -> Result<(), Error> + Send,
+{
+    fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error> {
+        self(iv)
+    }
+}
+
+/// An [`IvSource`] reading the operating system's random generator
+/// (through ring).
+#[derive(Debug)]
+pub struct SystemIvSource(ring::rand::SystemRandom);
+
+impl Default for SystemIvSource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SystemIvSource {
+    /// A source over the OS generator.
+    pub fn new() -> Self {
+        Self(ring::rand::SystemRandom::new())
+    }
+}
+
+impl IvSource for SystemIvSource {
+    fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error> {
+        ring::rand::SecureRandom::fill(&self.0, iv)
+            .map_err(|_| Error::Crypto("the OS random generator failed"))
+    }
+}
+
+#[cfg(feature = "legacy")]
+enum AesKey {
+    Aes128(aes::Aes128),
+    Aes256(aes::Aes256),
+}
+
+/// AES-128 or AES-256 in CBC mode, encrypting and decrypting whole blocks
+/// in place.
+#[cfg(feature = "legacy")]
+pub struct AesCbc {
+    key: AesKey,
+}
+
+#[cfg(feature = "legacy")]
+impl AesCbc {
+    /// Keys AES-128 (16-byte `key`) or AES-256 (32-byte `key`).
+    ///
+    /// Fails with [`Error::Crypto`] for any other key length.
+    pub fn new(key: &[u8]) -> Result<Self, Error> {
+        let bad = |_| Error::Crypto("AES key has the wrong length");
+        let key = match key.len() {
+            16 => AesKey::Aes128(aes::Aes128::new_from_slice(key).map_err(bad)?),
+            32 => AesKey::Aes256(aes::Aes256::new_from_slice(key).map_err(bad)?),
+            _ => return Err(Error::Crypto("AES key has the wrong length")),
+        };
+        Ok(Self { key })
+    }
+
+    /// The key length in bytes (16 or 32).
+    pub fn key_len(&self) -> usize {
+        match self.key {
+            AesKey::Aes128(_) => 16,
+            AesKey::Aes256(_) => 32,
+        }
+    }
+
+    /// CBC-encrypts `data` in place starting from `iv`, and returns the
+    /// last ciphertext block (the next IV when records chain, RFC 2246
+    /// §6.2.3.2). Fails with [`Error::Crypto`] unless `data` is a non-empty
+    /// whole number of blocks.
+    pub fn encrypt_in_place(
+        &self,
+        iv: &[u8; BLOCK_LEN],
+        data: &mut [u8],
+    ) -> Result<[u8; BLOCK_LEN], Error> {
+        whole_blocks(data)?;
+        let mut chain = *iv;
+        for chunk in data.chunks_exact_mut(BLOCK_LEN) {
+            for (byte, prev) in chunk.iter_mut().zip(chain.iter()) {
+                *byte ^= prev;
+            }
+            let block = <&mut Array<u8, _>>::try_from(chunk)
+                .map_err(|_| Error::Crypto("AES block of the wrong length"))?;
+            match &self.key {
+                AesKey::Aes128(k) => k.encrypt_block(block),
+                AesKey::Aes256(k) => k.encrypt_block(block),
+            }
+            chain.copy_from_slice(block);
+        }
+        Ok(chain)
+    }
+
+    /// CBC-decrypts `data` in place starting from `iv`. Fails with
+    /// [`Error::Crypto`] unless `data` is a non-empty whole number of
+    /// blocks.
+    pub fn decrypt_in_place(&self, iv: &[u8; BLOCK_LEN], data: &mut [u8]) -> Result<(), Error> {
+        whole_blocks(data)?;
+        let mut chain = *iv;
+        for chunk in data.chunks_exact_mut(BLOCK_LEN) {
+            let mut this_ciphertext = [0u8; BLOCK_LEN];
+            this_ciphertext.copy_from_slice(chunk);
+            let block = <&mut Array<u8, _>>::try_from(&mut *chunk)
+                .map_err(|_| Error::Crypto("AES block of the wrong length"))?;
+            match &self.key {
+                AesKey::Aes128(k) => k.decrypt_block(block),
+                AesKey::Aes256(k) => k.decrypt_block(block),
+            }
+            for (byte, prev) in chunk.iter_mut().zip(chain.iter()) {
+                *byte ^= prev;
+            }
+            chain = this_ciphertext;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "legacy")]
+fn whole_blocks(data: &[u8]) -> Result<(), Error> {
+    if data.is_empty() || !data.len().is_multiple_of(BLOCK_LEN) {
+        return Err(Error::Crypto("CBC input is not a whole number of blocks"));
+    }
+    Ok(())
+}
+
+/// The length of the MAC input prefix TLS puts before the record content:
+/// `seq_num(8) ‖ type(1) ‖ version(2) ‖ length(2)` (RFC 5246 §6.2.3.1).
+pub const MAC_HEADER_LEN: usize = 13;
+
+/// The `seq_num ‖ type ‖ version ‖ length` prefix TLS MACs (RFC 5246
+/// §6.2.3.1) and TLS 1.2 AEADs authenticate (RFC 5246 §6.2.3.3).
+pub fn mac_header(seq: u64, content_type: u8, version: u16, length: u16) -> [u8; MAC_HEADER_LEN] {
+    let mut out = [0u8; MAC_HEADER_LEN];
+    let (seq_part, rest) = out.split_at_mut(8);
+    seq_part.copy_from_slice(&seq.to_be_bytes());
+    let (type_part, rest) = rest.split_at_mut(1);
+    type_part.copy_from_slice(&[content_type]);
+    let (version_part, length_part) = rest.split_at_mut(2);
+    version_part.copy_from_slice(&version.to_be_bytes());
+    length_part.copy_from_slice(&length.to_be_bytes());
+    out
+}
+
+/// HMAC (RFC 2104) with SHA-1, SHA-256 or SHA-384, the record MAC of the
+/// TLS CBC cipher suites (RFC 5246 §6.2.3.1), counting the hash
+/// compression-function calls it makes.
+pub struct RecordMac {
+    algorithm: HashAlgorithm,
+    /// The hash state after absorbing `key ⊕ ipad`.
+    inner: digest::Context,
+    /// The hash state after absorbing `key ⊕ opad`.
+    outer: digest::Context,
+    compressions: u64,
+}
+
+impl RecordMac {
+    /// Keys HMAC over `algorithm` (SHA-1, SHA-256 or SHA-384) with `key`.
+    ///
+    /// Fails with [`Error::Crypto`] for any other hash.
+    pub fn new(algorithm: HashAlgorithm, key: &[u8]) -> Result<Self, Error> {
+        let ring_alg = match algorithm {
+            HashAlgorithm::Sha1 | HashAlgorithm::Sha256 | HashAlgorithm::Sha384 => {
+                algorithm.ring_algorithm()
+            }
+            _ => None,
+        }
+        .ok_or(Error::Crypto("no TLS record MAC over this hash"))?;
+        let block_len = algorithm.block_len();
+        let mut padded = Zeroizing::new(vec![0u8; block_len]);
+        if key.len() > block_len {
+            let hashed = algorithm.hash(key);
+            padded
+                .get_mut(..hashed.as_ref().len())
+                .ok_or(Error::Crypto("digest longer than a block"))?
+                .copy_from_slice(hashed.as_ref());
+        } else {
+            padded
+                .get_mut(..key.len())
+                .ok_or(Error::Crypto("key longer than a block"))?
+                .copy_from_slice(key);
+        }
+        let mut inner = digest::Context::new(ring_alg);
+        let mut outer = digest::Context::new(ring_alg);
+        let mut pad = Zeroizing::new(vec![0u8; block_len]);
+        for (p, k) in pad.iter_mut().zip(padded.iter()) {
+            *p = k ^ 0x36;
+        }
+        inner.update(&pad);
+        for (p, k) in pad.iter_mut().zip(padded.iter()) {
+            *p = k ^ 0x5c;
+        }
+        outer.update(&pad);
+        Ok(Self {
+            algorithm,
+            inner,
+            outer,
+            compressions: 0,
+        })
+    }
+
+    /// The tag length in bytes (the hash's output length).
+    pub fn tag_len(&self) -> usize {
+        self.algorithm.output_len()
+    }
+
+    /// The hash this MAC is built on.
+    pub fn algorithm(&self) -> HashAlgorithm {
+        self.algorithm
+    }
+
+    /// How many hash compression-function calls this MAC has made since it
+    /// was keyed, counting the two key blocks of every tag computed. The
+    /// count follows from the number of bytes fed to each hash (whole
+    /// blocks, plus the final padded block(s) at finish); the Lucky Thirteen
+    /// test observes it.
+    pub fn compression_calls(&self) -> u64 {
+        self.compressions
+    }
+
+    /// The tag over the concatenation of `parts`.
+    pub fn sign(&mut self, parts: &[&[u8]]) -> MacTag {
+        let mut inner = self.inner.clone();
+        let mut len = 0;
+        for part in parts {
+            inner.update(part);
+            len += part.len();
+        }
+        self.finish(inner, len)
+    }
+
+    /// Whether `tag` is the tag over the concatenation of `parts`, compared
+    /// in constant time.
+    pub fn verify(&mut self, parts: &[&[u8]], tag: &[u8]) -> subtle::Choice {
+        self.sign(parts).as_ref().ct_eq(tag)
+    }
+
+    /// Finishes an inner hash that absorbed `message_len` bytes after the
+    /// key block, and runs the outer hash.
+    fn finish(&mut self, inner: digest::Context, message_len: usize) -> MacTag {
+        let block_len = self.algorithm.block_len();
+        let inner_digest = inner.finish();
+        let mut outer = self.outer.clone();
+        outer.update(inner_digest.as_ref());
+        let tag = outer.finish();
+        self.compressions += self.finished_blocks(block_len + message_len)
+            + self.finished_blocks(block_len + inner_digest.as_ref().len());
+        let mut out = MacTag {
+            bytes: [0; MAX_HASH_LEN],
+            len: tag.as_ref().len(),
+        };
+        for (o, t) in out.bytes.iter_mut().zip(tag.as_ref()) {
+            *o = *t;
+        }
+        out
+    }
+
+    /// The compression-function calls a hash makes to finish after
+    /// absorbing `n` bytes: the message, the `0x80` byte and the length
+    /// field (8 bytes for SHA-1/256, 16 for SHA-384; FIPS 180-4 §5.1),
+    /// rounded up to whole blocks.
+    fn finished_blocks(&self, n: usize) -> u64 {
+        let block_len = self.algorithm.block_len();
+        let length_field = if block_len == 128 { 16 } else { 8 };
+        ((n + 1 + length_field).div_ceil(block_len)) as u64
+    }
+
+    /// Runs the compression function `blocks` more times on dummy data in
+    /// a separate hash context whose result is discarded.
+    fn burn_blocks(&mut self, blocks: u64) {
+        const ZEROS: [u8; 128] = [0; 128];
+        let block = ZEROS.get(..self.algorithm.block_len()).unwrap_or(&ZEROS);
+        let mut dummy = self.inner.clone();
+        for _ in 0..blocks {
+            dummy.update(block);
+        }
+        self.compressions += blocks;
+    }
+}
+
+/// A record MAC tag of up to [`MAX_HASH_LEN`] bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct MacTag {
+    bytes: [u8; MAX_HASH_LEN],
+    len: usize,
+}
+
+impl AsRef<[u8]> for MacTag {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
+    }
+}
+
+/// Checks TLS CBC padding in constant time (RFC 5246 §6.2.3.2): the last
+/// byte of `plaintext` is `padding_length` and the `padding_length` bytes
+/// before it must all equal it, and `padding_length + 1 + min_content`
+/// bytes must fit in `plaintext`.
+///
+/// Returns whether the padding is good and the number of trailing bytes to
+/// strip (`padding_length + 1`, or 1 when the padding is bad so that a
+/// caller's MAC check over the rest still runs on every path). Every
+/// byte position a padding can cover is examined whatever the claimed
+/// length, so the time taken does not depend on it.
+pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, usize) {
+    let n = plaintext.len();
+    let pad = usize::from(plaintext.last().copied().unwrap_or(0));
+    let pad_byte = plaintext.last().copied().unwrap_or(0);
+    // pad + 1 + min_content <= n, i.e. !(n < pad + 1 + min_content).
+    let mut good = !(n as u64).ct_lt(&((pad + 1 + min_content) as u64));
+    for (i, byte) in plaintext.iter().rev().take(MAX_PADDING_LEN + 1).enumerate() {
+        let in_padding = !(pad as u64).ct_lt(&(i as u64));
+        good &= !in_padding | byte.ct_eq(&pad_byte);
+    }
+    let strip = u64::conditional_select(&1, &(pad as u64 + 1), good);
+    (good, strip as usize)
+}
+
+/// Verifies and strips the MAC and padding of a decrypted MAC-then-encrypt
+/// record (RFC 5246 §6.2.3.2), defending against Lucky Thirteen.
+///
+/// `plaintext` is the decrypted `content ‖ MAC ‖ padding ‖ padding_length`
+/// (without any explicit IV); `seq`, `content_type` and `version` complete
+/// the MAC input. Returns the content length, or [`Error::BadRecordMac`]
+/// — the same value along one code path for a bad padding, a bad MAC or a
+/// record too short for both.
+///
+/// The defence (AlFardan & Paterson, "Lucky Thirteen: Breaking the TLS and
+/// DTLS Record Protocols", IEEE S&P 2013, §6): the padding is checked in
+/// constant time ([`check_padding`]); a bad padding is treated as none, so
+/// the MAC is still computed; the received MAC is copied out of its
+/// secret-dependent position by a scan over every position it could take;
+/// and the compression-function count is made independent of the padding.
+/// The count argument: with block length `B`, length field `F` and MAC
+/// length `T`, HMAC over `13 + L` content-and-header bytes makes
+/// `ceil((B + 13 + L + 1 + F) / B)` inner calls and
+/// `ceil((B + T + 1 + F) / B)` outer calls. `L = n - T - strip` is largest
+/// when `strip = 1`; the difference between the inner count at that
+/// largest `L` and at the real one is run on dummy blocks in a discarded
+/// context, so every record of length `n` costs the same number of calls
+/// whatever its padding says.
+pub fn open_mac_then_encrypt(
+    mac: &mut RecordMac,
+    seq: u64,
+    content_type: u8,
+    version: u16,
+    plaintext: &[u8],
+) -> Result<usize, Error> {
+    let tag_len = mac.tag_len();
+    let n = plaintext.len();
+    // Public: the record length alone says whether a MAC and a padding
+    // byte fit.
+    let Some(longest_content) = n.checked_sub(tag_len + 1) else {
+        return Err(Error::BadRecordMac);
+    };
+    let (padding_good, strip) = check_padding(plaintext, tag_len);
+    let content_len = n - tag_len - strip;
+
+    let (content, _) = plaintext.split_at(content_len.min(n));
+    let header = mac_header(seq, content_type, version, content_len as u16);
+    let computed = mac.sign(&[&header, content]);
+
+    let block_len = mac.algorithm().block_len();
+    let most = mac.finished_blocks(block_len + MAC_HEADER_LEN + longest_content);
+    let used = mac.finished_blocks(block_len + MAC_HEADER_LEN + content_len);
+    mac.burn_blocks(most - used);
+
+    let mut received = [0u8; MAX_HASH_LEN];
+    let received = received.get_mut(..tag_len).unwrap_or(&mut []);
+    let earliest = longest_content.saturating_sub(MAX_PADDING_LEN);
+    for (offset, window) in plaintext.windows(tag_len).enumerate().skip(earliest) {
+        let here = (offset as u64).ct_eq(&(content_len as u64));
+        for (out, byte) in received.iter_mut().zip(window) {
+            out.conditional_assign(byte, here);
+        }
+    }
+    let mac_good = computed.as_ref().ct_eq(received);
+
+    if bool::from(padding_good & mac_good) {
+        Ok(content_len)
+    } else {
+        Err(Error::BadRecordMac)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        hex::decode(s.replace([' ', '\n'], "")).unwrap()
+    }
+
+    #[cfg(feature = "legacy")]
+    // NIST SP 800-38A F.2.1 (CBC-AES128.Encrypt) and F.2.5
+    // (CBC-AES256.Encrypt), all four blocks.
+    #[test]
+    fn cbc_sp800_38a_known_answers() {
+        let iv: [u8; 16] = unhex("000102030405060708090a0b0c0d0e0f")
+            .try_into()
+            .unwrap();
+        let plaintext = unhex(
+            "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51
+             30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+        );
+        let cases = [
+            (
+                "2b7e151628aed2a6abf7158809cf4f3c",
+                "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2
+                 73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7",
+            ),
+            (
+                "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+                "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d
+                 39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+            ),
+        ];
+        for (key, ciphertext) in cases {
+            let cbc = AesCbc::new(&unhex(key)).unwrap();
+            let mut buf = plaintext.clone();
+            let last = cbc.encrypt_in_place(&iv, &mut buf).unwrap();
+            assert_eq!(buf, unhex(ciphertext));
+            assert_eq!(last[..], buf[buf.len() - 16..]);
+            cbc.decrypt_in_place(&iv, &mut buf).unwrap();
+            assert_eq!(buf, plaintext);
+        }
+    }
+
+    #[cfg(feature = "legacy")]
+    #[test]
+    fn cbc_refuses_partial_blocks_and_bad_keys() {
+        assert!(AesCbc::new(&[0; 24]).is_err());
+        let cbc = AesCbc::new(&[0; 16]).unwrap();
+        assert!(cbc.encrypt_in_place(&[0; 16], &mut [0; 15]).is_err());
+        assert!(cbc.decrypt_in_place(&[0; 16], &mut []).is_err());
+    }
+
+    // RFC 2202 §3 test case 2 (HMAC-SHA-1) and RFC 4231 §4.3 test case 2
+    // (HMAC-SHA-256, HMAC-SHA-384): key "Jefe".
+    #[test]
+    fn hmac_known_answers() {
+        let msg: &[u8] = b"what do ya want for nothing?";
+        let cases = [
+            (
+                HashAlgorithm::Sha1,
+                "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+            ),
+            (
+                HashAlgorithm::Sha256,
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            (
+                HashAlgorithm::Sha384,
+                "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e
+                 8e2240ca5e69e2c78b3239ecfab21649",
+            ),
+        ];
+        for (alg, want) in cases {
+            let mut mac = RecordMac::new(alg, b"Jefe").unwrap();
+            let (a, b) = msg.split_at(9);
+            assert_eq!(mac.sign(&[a, b]).as_ref(), &unhex(want)[..], "{alg:?}");
+            assert!(bool::from(mac.verify(&[msg], &unhex(want))));
+        }
+    }
+
+    // RFC 4231 §4.7 test case 6: a 131-byte key is hashed first.
+    #[test]
+    fn hmac_long_key() {
+        let mut mac = RecordMac::new(HashAlgorithm::Sha256, &[0xaa; 131]).unwrap();
+        assert_eq!(
+            hex::encode(mac.sign(&[b"Test Using Larger Than Block-Size Key - Hash Key First"])),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn padding_check_accepts_only_consistent_padding() {
+        let (good, strip) = check_padding(&[9, 9, 2, 2, 2], 0);
+        assert!(bool::from(good));
+        assert_eq!(strip, 3);
+        let (good, strip) = check_padding(&[9, 9, 1, 2, 2], 0);
+        assert!(!bool::from(good));
+        assert_eq!(strip, 1);
+        // Padding longer than the record, or than the room left by the MAC.
+        assert!(!bool::from(check_padding(&[4, 4, 4], 0).0));
+        assert!(!bool::from(check_padding(&[1, 1], 1).0));
+        assert!(!bool::from(check_padding(&[], 0).0));
+    }
+}

@@ -1,0 +1,170 @@
+//! The deframer: received bytes go into one receive buffer, whole records
+//! come out as slices of it, to be opened in place (RFC 8446 §5.1,
+//! RFC 5246 §6.2.1).
+
+use super::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12, MAX_PLAINTEXT_LEN};
+use crate::codec::Reader;
+use crate::error::Error;
+use crate::msgs::enums::{ContentType, ProtocolVersion};
+use std::io;
+
+/// The receive buffer's size: one header and the largest fragment of any
+/// version (RFC 5246 §6.2.3). A partial record always fits, so reading
+/// never stalls while whole records are taken out as they complete.
+pub const RECEIVE_BUFFER_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_LEN_TLS12;
+
+/// One whole record, still in the receive buffer.
+#[derive(Debug)]
+pub struct InboundRecord<'a> {
+    /// The header's content type (for protected TLS 1.3 records,
+    /// `application_data`).
+    pub content_type: ContentType,
+    /// The header's record version.
+    pub version: ProtocolVersion,
+    /// The record, header included, writable so it can be opened in place.
+    pub bytes: &'a mut [u8],
+}
+
+/// Cuts a byte stream into records.
+///
+/// Header checks, made as soon as the five header bytes are in:
+/// - the content type must be change_cipher_spec, alert, handshake or
+///   application_data; any other is `unexpected_message` (RFC 8446 §5,
+///   RFC 5246 §6: a record of an unknown or unnegotiated type, heartbeat
+///   included, is unexpected);
+/// - the version's major byte must be 3. RFC 8446 §5.1 says
+///   `legacy_record_version` is otherwise ignored and RFC 5246 Appendix
+///   E.1 tells clients to accept any `{03, XX}`, so no minor is refused
+///   (ClientHello records carry 0x0301). A different major is not a TLS
+///   record at all (the fields are out of their specified range, RFC 8446
+///   §6.2): `decode_error`;
+/// - the length may not exceed the current fragment limit
+///   ([`Deframer::set_max_fragment_len`]): `record_overflow` (RFC 8446
+///   §5.1, §5.2, RFC 5246 §6.2.1–6.2.3).
+pub struct Deframer {
+    buf: Box<[u8]>,
+    /// Where the bytes not yet handed out start.
+    start: usize,
+    /// Where the received bytes end.
+    end: usize,
+    max_fragment_len: usize,
+}
+
+impl Default for Deframer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Deframer {
+    /// An empty deframer whose fragment limit is that of unprotected
+    /// records, [`MAX_PLAINTEXT_LEN`].
+    pub fn new() -> Self {
+        Self {
+            buf: vec![0u8; RECEIVE_BUFFER_LEN].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            max_fragment_len: MAX_PLAINTEXT_LEN,
+        }
+    }
+
+    /// Sets the longest fragment accepted from now on, at most
+    /// [`MAX_CIPHERTEXT_LEN_TLS12`] (the record layer sets it from the
+    /// read epoch's protection).
+    pub fn set_max_fragment_len(&mut self, len: usize) {
+        self.max_fragment_len = len.min(MAX_CIPHERTEXT_LEN_TLS12);
+    }
+
+    /// Reads once from `rd` into the receive buffer, as `read_tls` does,
+    /// and returns the number of bytes read (0 at end of stream).
+    ///
+    /// Fails with the reader's error, or with `io::ErrorKind::Other` when
+    /// the buffer is full because whole records were left unprocessed.
+    pub fn read_tls(&mut self, rd: &mut dyn io::Read) -> io::Result<usize> {
+        let spare = self.spare();
+        let room = spare.len();
+        if room == 0 {
+            return Err(io::Error::other(
+                "receive buffer full: process the buffered records first",
+            ));
+        }
+        let n = rd.read(spare)?.min(room);
+        self.end += n;
+        Ok(n)
+    }
+
+    /// Copies as much of `data` as fits into the receive buffer and
+    /// returns how much that was (0 when full, see [`Self::read_tls`]).
+    pub fn push(&mut self, data: &[u8]) -> usize {
+        let spare = self.spare();
+        let n = spare.len().min(data.len());
+        if let (Some(dst), Some(src)) = (spare.get_mut(..n), data.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.end += n;
+        n
+    }
+
+    /// The next whole record, or `None` until more bytes arrive.
+    ///
+    /// The record stays valid until the next [`Self::read_tls`] or
+    /// [`Self::push`], which reclaim its space. Fails as the type
+    /// documentation says; after a failure the stream is not usable.
+    pub fn next_record(&mut self) -> Result<Option<InboundRecord<'_>>, Error> {
+        let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+        let mut r = Reader::new(pending);
+        let (Ok(type_byte), Ok(version), Ok(len)) = (r.u8(), r.u16(), r.u16()) else {
+            return Ok(None);
+        };
+        let content_type = ContentType::from(type_byte);
+        if !matches!(
+            content_type,
+            ContentType::ChangeCipherSpec
+                | ContentType::Alert
+                | ContentType::Handshake
+                | ContentType::ApplicationData
+        ) {
+            return Err(Error::UnexpectedMessage(
+                "record of an unknown content type",
+            ));
+        }
+        if version >> 8 != 0x03 {
+            return Err(Error::Decode("record version major is not 3"));
+        }
+        let len = usize::from(len);
+        if len > self.max_fragment_len {
+            return Err(Error::RecordOverflow);
+        }
+        let record_end = self.start + HEADER_LEN + len;
+        if record_end > self.end {
+            return Ok(None);
+        }
+        let bytes = self
+            .buf
+            .get_mut(self.start..record_end)
+            .ok_or(Error::Decode("record beyond the receive buffer"))?;
+        self.start = record_end;
+        Ok(Some(InboundRecord {
+            content_type,
+            version: ProtocolVersion::from(version),
+            bytes,
+        }))
+    }
+
+    /// Whether received bytes wait that do not yet make a whole record (a
+    /// stream that ends now is truncated).
+    pub fn has_partial_record(&self) -> bool {
+        self.start < self.end
+    }
+
+    /// Reclaims the space of records already handed out and returns the
+    /// free tail of the buffer.
+    fn spare(&mut self) -> &mut [u8] {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        self.buf.get_mut(self.end..).unwrap_or_default()
+    }
+}

@@ -1,0 +1,61 @@
+//! The fragmenter: outgoing data split into record-sized pieces (RFC 8446
+//! §5.1, RFC 5246 §6.2.1), no longer than the peer's `record_size_limit`
+//! allows (RFC 8449 §4).
+
+use super::{MAX_PLAINTEXT_LEN, MIN_RECORD_SIZE_LIMIT};
+use crate::error::Error;
+
+/// Splits outgoing plaintext into fragments of at most
+/// [`Fragmenter::max_fragment_len`] bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fragmenter {
+    max_fragment_len: usize,
+}
+
+impl Default for Fragmenter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Fragmenter {
+    /// A fragmenter with the protocol's limit, [`MAX_PLAINTEXT_LEN`].
+    pub fn new() -> Self {
+        Self {
+            max_fragment_len: MAX_PLAINTEXT_LEN,
+        }
+    }
+
+    /// The most plaintext bytes one record carries.
+    pub fn max_fragment_len(&self) -> usize {
+        self.max_fragment_len
+    }
+
+    /// Applies the peer's `record_size_limit` (see
+    /// [`fragment_len_for_record_size_limit`]).
+    pub fn set_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
+        self.max_fragment_len = fragment_len_for_record_size_limit(limit, tls13)?;
+        Ok(())
+    }
+
+    /// The fragments of `data`, in order; none for empty `data`.
+    pub fn fragments<'a>(&self, data: &'a [u8]) -> core::slice::Chunks<'a, u8> {
+        // max_fragment_len is never 0: at least MIN_RECORD_SIZE_LIMIT - 1.
+        data.chunks(self.max_fragment_len.max(1))
+    }
+}
+
+/// The largest content per record under a peer's `record_size_limit`
+/// (RFC 8449 §4): the limit itself, except that in TLS 1.3 it also counts
+/// the inner content type byte; never more than [`MAX_PLAINTEXT_LEN`].
+///
+/// Fails with [`Error::IllegalParameter`] for a limit under
+/// [`MIN_RECORD_SIZE_LIMIT`] (RFC 8449 §4).
+pub fn fragment_len_for_record_size_limit(limit: u16, tls13: bool) -> Result<usize, Error> {
+    let limit = usize::from(limit);
+    if limit < MIN_RECORD_SIZE_LIMIT {
+        return Err(Error::IllegalParameter("record_size_limit below 64"));
+    }
+    let content = if tls13 { limit - 1 } else { limit };
+    Ok(content.min(MAX_PLAINTEXT_LEN))
+}

@@ -1,0 +1,268 @@
+//! The record layer proper: a [`Deframer`], a read epoch and a write epoch,
+//! each with its [`RecordProtection`] and sequence number, and a
+//! [`Fragmenter`] for outgoing data.
+
+use super::deframer::Deframer;
+use super::fragmenter::{fragment_len_for_record_size_limit, Fragmenter};
+use super::protection::{NullProtection, RecordProtection};
+use super::{HEADER_LEN, MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT};
+use crate::error::Error;
+use crate::msgs::enums::{ContentType, ProtocolVersion};
+use std::io;
+
+/// One received record's plaintext, still in the receive buffer.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PlaintextRecord<'a> {
+    /// The plaintext's content type (for TLS 1.3, the inner type).
+    pub content_type: ContentType,
+    /// The plaintext, decrypted in place.
+    pub plaintext: &'a [u8],
+    /// Whether the record was protected (see [`super::Opened::protected`]).
+    pub protected: bool,
+}
+
+/// One direction of one epoch.
+struct Epoch {
+    protection: Box<dyn RecordProtection>,
+    next_seq: u64,
+}
+
+impl Epoch {
+    fn new(protection: Box<dyn RecordProtection>, next_seq: u64) -> Self {
+        Self {
+            protection,
+            next_seq,
+        }
+    }
+
+    /// The sequence number for the next protected record, refused once
+    /// [`SEQUENCE_NUMBER_LIMIT`] is reached so it never wraps.
+    fn sequence_number(&self) -> Result<u64, Error> {
+        if self.next_seq == SEQUENCE_NUMBER_LIMIT {
+            return Err(Error::SequenceNumberExhausted);
+        }
+        Ok(self.next_seq)
+    }
+
+    /// Counts one record. Only protected records count: TLS 1.3's
+    /// unprotected `change_cipher_spec` takes no sequence number (RFC 8446
+    /// §5.3 numbers the records of an epoch's keys).
+    fn advance(&mut self, protected: bool) {
+        if protected {
+            self.next_seq += 1;
+        }
+    }
+}
+
+/// Records in and out of one connection.
+///
+/// Both directions start unprotected; the connection installs each epoch's
+/// protection as the key schedule produces it. Received records are opened
+/// in place in the receive buffer; outgoing records are sealed in place at
+/// the end of the caller's output buffer.
+pub struct RecordLayer {
+    deframer: Deframer,
+    read: Epoch,
+    write: Epoch,
+    fragmenter: Fragmenter,
+    write_version: ProtocolVersion,
+    max_received_plaintext: usize,
+}
+
+impl Default for RecordLayer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RecordLayer {
+    /// A record layer with null protection both ways, writing record
+    /// version 0x0303 (RFC 8446 §5.1; the connection may set 0x0301 for an
+    /// initial ClientHello, or the negotiated version for TLS ≤ 1.2).
+    pub fn new() -> Self {
+        Self {
+            deframer: Deframer::new(),
+            read: Epoch::new(Box::new(NullProtection), 0),
+            write: Epoch::new(Box::new(NullProtection), 0),
+            fragmenter: Fragmenter::new(),
+            write_version: ProtocolVersion::TLSv1_2,
+            max_received_plaintext: MAX_PLAINTEXT_LEN,
+        }
+    }
+
+    /// Sets the version field of outgoing record headers.
+    pub fn set_write_version(&mut self, version: ProtocolVersion) {
+        self.write_version = version;
+    }
+
+    /// Reads once from `rd` into the receive buffer (see
+    /// [`Deframer::read_tls`]).
+    pub fn read_tls(&mut self, rd: &mut dyn io::Read) -> io::Result<usize> {
+        self.deframer.read_tls(rd)
+    }
+
+    /// Copies received bytes into the receive buffer and returns how many
+    /// fitted (see [`Deframer::push`]).
+    pub fn push_received(&mut self, data: &[u8]) -> usize {
+        self.deframer.push(data)
+    }
+
+    /// Whether a partial record is buffered.
+    pub fn has_partial_record(&self) -> bool {
+        self.deframer.has_partial_record()
+    }
+
+    /// The next received record, opened in place, or `None` until more
+    /// bytes arrive.
+    ///
+    /// Fails with the deframer's header errors; with
+    /// [`Error::SequenceNumberExhausted`] when the read sequence number
+    /// reached its limit; with the protection's errors (a record that does
+    /// not open is skipped and takes no sequence number, so a TLS 1.3
+    /// server can skip rejected early data, RFC 8446 §4.2.10); with
+    /// [`Error::RecordOverflow`] for plaintext over the receive limit; and
+    /// with [`Error::UnexpectedMessage`] for an empty handshake, alert or
+    /// change_cipher_spec record (RFC 8446 §5.1, RFC 5246 §6.2.1).
+    pub fn next_record(&mut self) -> Result<Option<PlaintextRecord<'_>>, Error> {
+        let seq = self.read.sequence_number()?;
+        let Some(record) = self.deframer.next_record()? else {
+            return Ok(None);
+        };
+        let opened = self.read.protection.open(seq, record.bytes)?;
+        self.read.advance(opened.protected);
+        let plaintext = record
+            .bytes
+            .get(opened.plaintext)
+            .ok_or(Error::BadRecordMac)?;
+        if plaintext.len() > self.max_received_plaintext {
+            return Err(Error::RecordOverflow);
+        }
+        if plaintext.is_empty()
+            && matches!(
+                opened.content_type,
+                ContentType::Handshake | ContentType::Alert | ContentType::ChangeCipherSpec
+            )
+        {
+            return Err(Error::UnexpectedMessage(
+                "empty handshake, alert or CCS record",
+            ));
+        }
+        Ok(Some(PlaintextRecord {
+            content_type: opened.content_type,
+            plaintext,
+            protected: opened.protected,
+        }))
+    }
+
+    /// Installs the read protection of a new epoch; its sequence numbers
+    /// start at 0 (RFC 8446 §5.3, RFC 5246 §6.1).
+    pub fn set_read_protection(&mut self, protection: Box<dyn RecordProtection>) {
+        self.resume_read_protection(protection, 0);
+    }
+
+    /// Installs read protection whose next sequence number is `next_seq`,
+    /// for a connection state carried over from elsewhere (an exported
+    /// connection, a kernel TLS hand-back).
+    pub fn resume_read_protection(&mut self, protection: Box<dyn RecordProtection>, next_seq: u64) {
+        self.deframer
+            .set_max_fragment_len(protection.max_fragment_len());
+        self.read = Epoch::new(protection, next_seq);
+    }
+
+    /// Installs the write protection of a new epoch; its sequence numbers
+    /// start at 0.
+    pub fn set_write_protection(&mut self, protection: Box<dyn RecordProtection>) {
+        self.resume_write_protection(protection, 0);
+    }
+
+    /// Installs write protection whose next sequence number is `next_seq`
+    /// (see [`Self::resume_read_protection`]).
+    pub fn resume_write_protection(
+        &mut self,
+        protection: Box<dyn RecordProtection>,
+        next_seq: u64,
+    ) {
+        self.write = Epoch::new(protection, next_seq);
+    }
+
+    /// Whether received records are currently protected.
+    pub fn is_read_protected(&self) -> bool {
+        self.read.protection.is_protected()
+    }
+
+    /// Whether outgoing records are currently protected.
+    pub fn is_write_protected(&self) -> bool {
+        self.write.protection.is_protected()
+    }
+
+    /// The sequence number the next protected received record will have.
+    pub fn read_sequence_number(&self) -> u64 {
+        self.read.next_seq
+    }
+
+    /// The sequence number the next protected outgoing record will have.
+    pub fn write_sequence_number(&self) -> u64 {
+        self.write.next_seq
+    }
+
+    /// Applies the peer's `record_size_limit` to outgoing records
+    /// (RFC 8449 §4). Fails with [`Error::IllegalParameter`] below 64.
+    pub fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
+        self.fragmenter.set_record_size_limit(limit, tls13)
+    }
+
+    /// Applies the `record_size_limit` we announced to received records:
+    /// longer plaintext is `record_size_limit` (RFC 8449 §4). Fails with
+    /// [`Error::IllegalParameter`] below 64.
+    pub fn set_own_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
+        self.max_received_plaintext = fragment_len_for_record_size_limit(limit, tls13)?;
+        Ok(())
+    }
+
+    /// The most plaintext one outgoing record carries now.
+    pub fn max_plaintext_len(&self) -> usize {
+        self.fragmenter.max_fragment_len()
+    }
+
+    /// The most bytes [`Self::seal`] appends for `plaintext_len` bytes of
+    /// data under the current write protection (for reserving space).
+    pub fn max_sealed_len(&self, plaintext_len: usize) -> usize {
+        let records = plaintext_len.div_ceil(self.max_plaintext_len().max(1));
+        let per_record = HEADER_LEN
+            + self.write.protection.explicit_nonce_len()
+            + self.write.protection.max_suffix_len();
+        plaintext_len + records * per_record
+    }
+
+    /// Fragments `data` and seals each fragment as a record of
+    /// `content_type`, appending them to `out` (empty `data` makes no
+    /// record).
+    ///
+    /// Fails with [`Error::SequenceNumberExhausted`] before a record would
+    /// need a sequence number at the limit, or with the protection's local
+    /// error; the records sealed before the failure stay in `out`, the
+    /// failing one is removed.
+    pub fn seal(
+        &mut self,
+        content_type: ContentType,
+        data: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let version = u16::from(self.write_version).to_be_bytes();
+        let explicit = self.write.protection.explicit_nonce_len();
+        for fragment in self.fragmenter.fragments(data) {
+            let seq = self.write.sequence_number()?;
+            let start = out.len();
+            out.extend_from_slice(&[content_type.into(), version[0], version[1], 0, 0]);
+            out.resize(out.len() + explicit, 0);
+            out.extend_from_slice(fragment);
+            if let Err(e) = self.write.protection.seal(seq, out, start) {
+                out.truncate(start);
+                return Err(e);
+            }
+            let protected = self.write.protection.is_protected();
+            self.write.advance(protected);
+        }
+        Ok(())
+    }
+}

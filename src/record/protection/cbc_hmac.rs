@@ -1,0 +1,282 @@
+//! AES-CBC with HMAC record protection for TLS 1.0–1.2: MAC-then-encrypt
+//! (RFC 5246 §6.2.3.2) or encrypt-then-MAC (RFC 7366 §3), with the TLS 1.0
+//! IV chained from the previous record (RFC 2246 §6.2.3.2) or an explicit
+//! random IV per record (RFC 4346 §6.2.3.2, RFC 5246 §6.2.3.2).
+
+use super::{fragment_len, header_fields, set_length, Opened, RecordProtection};
+use crate::crypto::cbc::{
+    check_padding, mac_header, open_mac_then_encrypt, AesCbc, IvSource, RecordMac, BLOCK_LEN,
+};
+use crate::crypto::hash::HashAlgorithm;
+use crate::error::Error;
+use crate::record::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12};
+use zeroize::Zeroizing;
+
+/// Where each record's CBC IV comes from.
+pub enum CbcIv {
+    /// TLS 1.0: the first record uses the key block's IV, every later one
+    /// the last ciphertext block of the record before it (RFC 2246
+    /// §6.2.3.2). Nothing is sent.
+    Chained(Zeroizing<[u8; BLOCK_LEN]>),
+    /// TLS 1.1 and 1.2: a fresh unpredictable IV from the source, sent in
+    /// front of each record (RFC 4346 §6.2.3.2). When opening, the IV is
+    /// the one in the record and the source is not used.
+    Explicit(Box<dyn IvSource>),
+}
+
+impl CbcIv {
+    /// The TLS 1.0 chained IV, starting from the key block's 16-byte
+    /// `iv`. Fails with [`Error::Crypto`] for any other length.
+    pub fn chained(iv: &[u8]) -> Result<Self, Error> {
+        let mut fixed = Zeroizing::new([0u8; BLOCK_LEN]);
+        if iv.len() != BLOCK_LEN {
+            return Err(Error::Crypto("CBC IV must be 16 bytes"));
+        }
+        fixed.copy_from_slice(iv);
+        Ok(Self::Chained(fixed))
+    }
+
+    fn explicit_len(&self) -> usize {
+        match self {
+            Self::Chained(_) => 0,
+            Self::Explicit(_) => BLOCK_LEN,
+        }
+    }
+}
+
+/// Which of encryption and MAC comes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MacOrder {
+    /// The MAC covers the plaintext and is encrypted with it (RFC 5246
+    /// §6.2.3.2).
+    MacThenEncrypt,
+    /// The MAC covers the IV and ciphertext and is sent in clear after
+    /// them, negotiated by `encrypt_then_mac` (RFC 7366 §3).
+    EncryptThenMac,
+}
+
+/// AES-CBC with HMAC-SHA1/256/384 record protection.
+///
+/// Opening reports every padding or MAC failure, and a record too short or
+/// not block-aligned, as the same [`Error::BadRecordMac`] (RFC 5246
+/// §6.2.3.2); MAC-then-encrypt records are checked in constant time
+/// against Lucky Thirteen ([`open_mac_then_encrypt`]).
+pub struct CbcHmacProtection {
+    cipher: AesCbc,
+    mac: RecordMac,
+    iv: CbcIv,
+    order: MacOrder,
+}
+
+impl CbcHmacProtection {
+    /// Protection under the key block's AES key (16 or 32 bytes) and MAC
+    /// key for `mac_hash` (SHA-1, SHA-256 or SHA-384).
+    ///
+    /// Fails with [`Error::Crypto`] when a key does not fit.
+    pub fn new(
+        cipher_key: &[u8],
+        mac_hash: HashAlgorithm,
+        mac_key: &[u8],
+        iv: CbcIv,
+        order: MacOrder,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            cipher: AesCbc::new(cipher_key)?,
+            mac: RecordMac::new(mac_hash, mac_key)?,
+            iv,
+            order,
+        })
+    }
+
+    /// The number of hash compression-function calls the MAC has made so
+    /// far (see [`RecordMac::compression_calls`]); it shows that opening a
+    /// MAC-then-encrypt record costs the same whatever its padding.
+    pub fn mac_compression_calls(&self) -> u64 {
+        self.mac.compression_calls()
+    }
+
+    /// The IV for the next sealed record: the chained one, or a fresh one
+    /// written into `explicit`.
+    fn seal_iv(&mut self, explicit: &mut [u8]) -> Result<[u8; BLOCK_LEN], Error> {
+        match &mut self.iv {
+            CbcIv::Chained(iv) => Ok(**iv),
+            CbcIv::Explicit(source) => {
+                let mut iv = [0u8; BLOCK_LEN];
+                source.fill_iv(&mut iv)?;
+                for (e, i) in explicit.iter_mut().zip(iv) {
+                    *e = i;
+                }
+                Ok(iv)
+            }
+        }
+    }
+
+    /// Encrypts `blocks` in place and advances the chained IV.
+    fn encrypt(&mut self, iv: &[u8; BLOCK_LEN], blocks: &mut [u8]) -> Result<(), Error> {
+        let last = self.cipher.encrypt_in_place(iv, blocks)?;
+        if let CbcIv::Chained(chain) = &mut self.iv {
+            **chain = last;
+        }
+        Ok(())
+    }
+
+    /// Decrypts `blocks` in place under `explicit` or the chained IV, and
+    /// advances the chained IV to the last ciphertext block.
+    fn decrypt(&mut self, explicit: &[u8], blocks: &mut [u8]) -> Result<(), Error> {
+        let mut iv = [0u8; BLOCK_LEN];
+        match &mut self.iv {
+            CbcIv::Chained(chain) => {
+                iv = **chain;
+                if let Some(last) = blocks.rchunks_exact(BLOCK_LEN).next() {
+                    chain.copy_from_slice(last);
+                }
+            }
+            CbcIv::Explicit(_) => iv.copy_from_slice(explicit),
+        }
+        self.cipher
+            .decrypt_in_place(&iv, blocks)
+            .map_err(|_| Error::BadRecordMac)
+    }
+}
+
+/// Appends TLS CBC padding to `out` so that the `unpadded_len` bytes
+/// before it plus the padding fill whole blocks (RFC 5246 §6.2.3.2: each
+/// padding byte and the length byte hold the padding length).
+fn append_padding(out: &mut Vec<u8>, unpadded_len: usize) {
+    let pad = (BLOCK_LEN - (unpadded_len + 1) % BLOCK_LEN) % BLOCK_LEN;
+    out.resize(out.len() + pad + 1, pad as u8);
+}
+
+impl RecordProtection for CbcHmacProtection {
+    fn explicit_nonce_len(&self) -> usize {
+        self.iv.explicit_len()
+    }
+
+    fn max_suffix_len(&self) -> usize {
+        self.mac.tag_len() + BLOCK_LEN
+    }
+
+    fn max_fragment_len(&self) -> usize {
+        MAX_CIPHERTEXT_LEN_TLS12
+    }
+
+    fn is_protected(&self) -> bool {
+        true
+    }
+
+    fn seal(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
+        let explicit_len = self.explicit_nonce_len();
+        let body_start = record_start + HEADER_LEN;
+        let encrypted_start = body_start + explicit_len;
+        let plaintext_len = fragment_len(out, record_start)?
+            .checked_sub(explicit_len)
+            .ok_or(Error::Crypto("no room reserved for the explicit IV"))?;
+        let (content_type, version) = header_fields(out.get(record_start..).unwrap_or_default())?;
+        let (content_type, version) = (u8::from(content_type), u16::from(version));
+        let too_long = |_| Error::EncodeOverflow;
+
+        if self.order == MacOrder::MacThenEncrypt {
+            let header = mac_header(
+                seq,
+                content_type,
+                version,
+                u16::try_from(plaintext_len).map_err(too_long)?,
+            );
+            let tag = self
+                .mac
+                .sign(&[&header, out.get(encrypted_start..).unwrap_or_default()]);
+            out.extend_from_slice(tag.as_ref());
+        }
+        let unpadded = out.len() - encrypted_start;
+        append_padding(out, unpadded);
+
+        let body = out
+            .get_mut(body_start..)
+            .ok_or(Error::Crypto("record buffer shorter than its header"))?;
+        let (explicit, blocks) = body
+            .split_at_mut_checked(explicit_len)
+            .ok_or(Error::Crypto("no room reserved for the explicit IV"))?;
+        let iv = self.seal_iv(explicit)?;
+        self.encrypt(&iv, blocks)?;
+
+        if self.order == MacOrder::EncryptThenMac {
+            let body = out.get(body_start..).unwrap_or_default();
+            let header = mac_header(
+                seq,
+                content_type,
+                version,
+                u16::try_from(body.len()).map_err(too_long)?,
+            );
+            let tag = self.mac.sign(&[&header, body]);
+            out.extend_from_slice(tag.as_ref());
+        }
+        let total = out.len() - body_start;
+        set_length(out, record_start, total)
+    }
+
+    fn open(&mut self, seq: u64, record: &mut [u8]) -> Result<Opened, Error> {
+        let (content_type, version) = header_fields(record)?;
+        let (type_byte, version) = (u8::from(content_type), u16::from(version));
+        let explicit_len = self.explicit_nonce_len();
+        let tag_len = self.mac.tag_len();
+        let (_, body) = record
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(Error::BadRecordMac)?;
+
+        let content_len = match self.order {
+            MacOrder::MacThenEncrypt => {
+                let (explicit, blocks) = body
+                    .split_at_mut_checked(explicit_len)
+                    .ok_or(Error::BadRecordMac)?;
+                // Public facts only: the length must hold a MAC and a
+                // padding byte in whole blocks (RFC 5246 §6.2.3.2).
+                if !blocks.len().is_multiple_of(BLOCK_LEN)
+                    || blocks.len() < (tag_len + 1).max(BLOCK_LEN)
+                {
+                    return Err(Error::BadRecordMac);
+                }
+                self.decrypt(explicit, blocks)?;
+                open_mac_then_encrypt(&mut self.mac, seq, type_byte, version, blocks)?
+            }
+            MacOrder::EncryptThenMac => {
+                let authenticated_len =
+                    body.len().checked_sub(tag_len).ok_or(Error::BadRecordMac)?;
+                let (authenticated, tag) = body
+                    .split_at_mut_checked(authenticated_len)
+                    .ok_or(Error::BadRecordMac)?;
+                let header = mac_header(
+                    seq,
+                    type_byte,
+                    version,
+                    u16::try_from(authenticated_len).map_err(|_| Error::RecordOverflow)?,
+                );
+                let blocks_len = authenticated_len
+                    .checked_sub(explicit_len)
+                    .ok_or(Error::BadRecordMac)?;
+                if blocks_len == 0 || !blocks_len.is_multiple_of(BLOCK_LEN) {
+                    return Err(Error::BadRecordMac);
+                }
+                if !bool::from(self.mac.verify(&[&header, authenticated], tag)) {
+                    return Err(Error::BadRecordMac);
+                }
+                let (explicit, blocks) = authenticated
+                    .split_at_mut_checked(explicit_len)
+                    .ok_or(Error::BadRecordMac)?;
+                self.decrypt(explicit, blocks)?;
+                // The MAC already authenticated the ciphertext, so the
+                // padding check leaks nothing to an attacker (RFC 7366 §3).
+                let (good, strip) = check_padding(blocks, 0);
+                if !bool::from(good) {
+                    return Err(Error::BadRecordMac);
+                }
+                blocks.len() - strip
+            }
+        };
+        let start = HEADER_LEN + explicit_len;
+        Ok(Opened {
+            content_type,
+            plaintext: start..start + content_len,
+            protected: true,
+        })
+    }
+}

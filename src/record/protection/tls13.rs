@@ -1,0 +1,131 @@
+//! TLS 1.3 record protection (RFC 8446 §5.2–5.4).
+
+use super::{fragment_len, fragment_mut, header_fields, header_mut, xor_nonce, Opened};
+use super::{set_length, RecordProtection};
+use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
+use crate::error::Error;
+use crate::msgs::enums::ContentType;
+use crate::record::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS13, MAX_INNER_PLAINTEXT_LEN_TLS13};
+use zeroize::Zeroizing;
+
+/// TLS 1.3 AEAD protection: `TLSInnerPlaintext` (content ‖ type ‖ zero
+/// padding) sealed under the nonce `iv ⊕ seq` with the record header as
+/// additional data, carried in an `application_data` record of version
+/// 0x0303 (RFC 8446 §5.2, §5.3).
+///
+/// Sealing adds no padding. Opening strips any padding, refuses a record
+/// that is padding only (`unexpected_message`, §5.4), an inner plaintext
+/// over 2^14 + 1 bytes (`record_overflow`, §5.4) and an inner content type
+/// other than handshake, alert or application data. An unprotected
+/// `change_cipher_spec` record passes through unopened (§5), marked
+/// unprotected; the connection checks that it is allowed there.
+pub struct Tls13AeadProtection {
+    key: AeadKey,
+    iv: Zeroizing<[u8; NONCE_LEN]>,
+}
+
+impl Tls13AeadProtection {
+    /// Protection under the traffic `key` and `iv` derived for this epoch
+    /// (RFC 8446 §7.3).
+    ///
+    /// Fails with [`Error::Crypto`] when `key` does not fit `algorithm` or
+    /// `iv` is not 12 bytes.
+    pub fn new(algorithm: AeadAlgorithm, key: &[u8], iv: &[u8]) -> Result<Self, Error> {
+        let mut fixed = Zeroizing::new([0u8; NONCE_LEN]);
+        if iv.len() != NONCE_LEN {
+            return Err(Error::Crypto("TLS 1.3 IV must be 12 bytes"));
+        }
+        fixed.copy_from_slice(iv);
+        Ok(Self {
+            key: AeadKey::new(algorithm, key)?,
+            iv: fixed,
+        })
+    }
+}
+
+impl RecordProtection for Tls13AeadProtection {
+    fn explicit_nonce_len(&self) -> usize {
+        0
+    }
+
+    fn max_suffix_len(&self) -> usize {
+        1 + TAG_LEN
+    }
+
+    fn max_fragment_len(&self) -> usize {
+        MAX_CIPHERTEXT_LEN_TLS13
+    }
+
+    fn is_protected(&self) -> bool {
+        true
+    }
+
+    fn seal(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
+        let plaintext_len = fragment_len(out, record_start)?;
+        let (content_type, _) = header_fields(out.get(record_start..).unwrap_or_default())?;
+        out.push(u8::from(content_type));
+        let header = header_mut(out, record_start)?;
+        header.copy_from_slice(&[u8::from(ContentType::ApplicationData), 0x03, 0x03, 0, 0]);
+        set_length(out, record_start, plaintext_len + 1 + TAG_LEN)?;
+        let mut aad = [0u8; HEADER_LEN];
+        aad.copy_from_slice(header_mut(out, record_start)?);
+        let body = out
+            .get_mut(record_start + HEADER_LEN..)
+            .ok_or(Error::Crypto("record buffer shorter than its header"))?;
+        let tag = self
+            .key
+            .seal_in_place(xor_nonce(&self.iv, seq), &aad, body)?;
+        out.extend_from_slice(&tag);
+        Ok(())
+    }
+
+    fn open(&mut self, seq: u64, record: &mut [u8]) -> Result<Opened, Error> {
+        let (outer_type, _) = header_fields(record)?;
+        match outer_type {
+            ContentType::ApplicationData => {}
+            ContentType::ChangeCipherSpec => {
+                return Ok(Opened {
+                    content_type: outer_type,
+                    plaintext: HEADER_LEN..record.len(),
+                    protected: false,
+                })
+            }
+            _ => {
+                return Err(Error::UnexpectedMessage(
+                    "TLS 1.3 protected record of a type other than application_data",
+                ))
+            }
+        }
+        let mut aad = [0u8; HEADER_LEN];
+        aad.copy_from_slice(record.get(..HEADER_LEN).ok_or(Error::BadRecordMac)?);
+        let inner =
+            self.key
+                .open_in_place(xor_nonce(&self.iv, seq), &aad, fragment_mut(record)?)?;
+        if inner.len() > MAX_INNER_PLAINTEXT_LEN_TLS13 {
+            return Err(Error::RecordOverflow);
+        }
+        let type_at = inner
+            .iter()
+            .rposition(|&b| b != 0)
+            .ok_or(Error::UnexpectedMessage(
+                "TLS 1.3 record with no content type (all padding)",
+            ))?;
+        let content_type = inner
+            .get(type_at)
+            .map(|&b| ContentType::from(b))
+            .ok_or(Error::BadRecordMac)?;
+        match content_type {
+            ContentType::Handshake | ContentType::Alert | ContentType::ApplicationData => {}
+            _ => {
+                return Err(Error::UnexpectedMessage(
+                    "TLS 1.3 inner content type not allowed in a protected record",
+                ))
+            }
+        }
+        Ok(Opened {
+            content_type,
+            plaintext: HEADER_LEN..HEADER_LEN + type_at,
+            protected: true,
+        })
+    }
+}
