@@ -194,3 +194,24 @@ fn system_bundle_loads_where_present() {
         }
     }
 }
+
+/// Renaming the keyUsage extension (2.5.29.15) of a leaf to
+/// basicConstraints (2.5.29.19), which the leaf already carries before
+/// it, makes a certificate with a duplicate extension (RFC 5280 §4.2).
+#[test]
+fn duplicate_extensions_are_refused() {
+    let good = der("p256-leaf.pem");
+    let key_usage_oid = [0x06, 0x03, 0x55, 0x1d, 0x0f];
+    let basic_constraints_oid = [0x06, 0x03, 0x55, 0x1d, 0x13];
+    let at = good
+        .windows(5)
+        .position(|w| w == key_usage_oid)
+        .expect("keyUsage");
+    assert!(good[..at].windows(5).any(|w| w == basic_constraints_oid));
+    let mut mutated = good.clone();
+    mutated[at + 4] = 0x13;
+    assert_eq!(
+        Certificate::parse(&mutated).unwrap_err(),
+        CertificateError::MisIssued("duplicate extension")
+    );
+}

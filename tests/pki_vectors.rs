@@ -287,3 +287,19 @@ fn pathological_inputs_end_quickly() {
         start.elapsed()
     );
 }
+
+#[test]
+fn cli_help_prints_usage_and_succeeds() {
+    for args in [&["--help"][..], &["verify", "--help"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ferrotls"))
+            .args(args)
+            .output()
+            .expect("run ferrotls");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("ferrotls verify --roots FILE --chain FILE"),
+            "{args:?}: {text}"
+        );
+    }
+}

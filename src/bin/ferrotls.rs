@@ -65,6 +65,10 @@ fn main() -> ExitCode {
         eprintln!("unknown command {name:?}\n{}", usage());
         return ExitCode::from(EXIT_USAGE);
     };
+    if rest.iter().any(|a| a == "-h" || a == "--help") {
+        println!("usage: ferrotls {}", command.usage);
+        return ExitCode::SUCCESS;
+    }
     match (command.run)(rest) {
         Ok(code) => code,
         Err(Failure(message)) => {

@@ -18,6 +18,16 @@ pub const MAX_LENGTH_OCTETS: usize = 4;
 /// Universal and context-specific tags used by X.509 (X.680 §8.6, RFC 5280
 /// §4.1).
 pub mod tag {
+    /// UTF8String.
+    pub const UTF8_STRING: u8 = 0x0c;
+    /// PrintableString.
+    pub const PRINTABLE_STRING: u8 = 0x13;
+    /// IA5String.
+    pub const IA5_STRING: u8 = 0x16;
+    /// UniversalString (UCS-4).
+    pub const UNIVERSAL_STRING: u8 = 0x1c;
+    /// BMPString (UCS-2).
+    pub const BMP_STRING: u8 = 0x1e;
     /// BOOLEAN.
     pub const BOOLEAN: u8 = 0x01;
     /// INTEGER.
@@ -266,6 +276,28 @@ impl<'a> Der<'a> {
     }
 }
 
+/// Checks the contents of a character string against its type (X.680
+/// §41): PrintableString's repertoire, IA5String's 7 bits, UTF8String's
+/// encoding, whole BMPString and UniversalString characters. Other tags
+/// (TeletexString, non-string values) are not checked.
+pub fn check_string(string_tag: u8, value: &[u8]) -> Result<(), CertificateError> {
+    let ok = match string_tag {
+        tag::PRINTABLE_STRING => value
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b)),
+        tag::IA5_STRING => value.is_ascii(),
+        tag::UTF8_STRING => core::str::from_utf8(value).is_ok(),
+        tag::BMP_STRING => value.len().is_multiple_of(2),
+        tag::UNIVERSAL_STRING => value.len().is_multiple_of(4),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(bad("character string invalid for its type"))
+    }
+}
+
 /// Checks an INTEGER's contents: non-empty and minimally encoded.
 pub fn check_integer(value: &[u8]) -> Result<(), CertificateError> {
     match value {
@@ -435,6 +467,17 @@ mod tests {
     }
 
     #[test]
+    fn strings_follow_their_type() {
+        assert!(check_string(tag::PRINTABLE_STRING, b"Ferro TLS (test) 1.0").is_ok());
+        assert!(check_string(tag::PRINTABLE_STRING, b"a@b").is_err());
+        assert!(check_string(tag::IA5_STRING, b"a@b").is_ok());
+        assert!(check_string(tag::IA5_STRING, &[0xc3, 0xa9]).is_err());
+        assert!(check_string(tag::UTF8_STRING, &[0xc3, 0xa9]).is_ok());
+        assert!(check_string(tag::UTF8_STRING, &[0xc3]).is_err());
+        assert!(check_string(tag::BMP_STRING, &[0, 0x41, 0]).is_err());
+    }
+
+    #[test]
     fn named_bits_have_no_trailing_zeros() {
         // keyUsage digitalSignature|keyCertSign = 1000 0100, 2 unused bits.
         let bits = Der::new(&[0x03, 0x02, 0x02, 0x84]).bit_string().unwrap();
@@ -453,8 +496,12 @@ mod tests {
         assert_eq!(Der::new(gen).time(), Ok(4_102_444_799));
         let old = b"\x17\x0d500229120000Z";
         assert!(Der::new(old).time().is_err(), "1950 is not a leap year");
-        let leap = b"\x18\x0f20000229000000Z";
+        let leap = b"\x17\x0d000229000000Z";
         assert_eq!(Der::new(leap).time(), Ok(951_782_400));
+        // RFC 5280 §4.1.2.5 wants UTCTime here, but roots in use (Certum
+        // Trusted Network CA 2) carry GeneralizedTime; accepted.
+        let early = b"\x18\x0f20000229000000Z";
+        assert_eq!(Der::new(early).time(), Ok(951_782_400));
         assert!(Der::new(b"\x17\x0d3001010000Z00").time().is_err());
         assert!(Der::new(b"\x17\x0b3001010000Z").time().is_err());
     }

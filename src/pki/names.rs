@@ -2,7 +2,7 @@
 //! names ([`ServerName`]), RFC 6125 matching and RFC 5280 name
 //! constraints for DNS names and IP addresses.
 
-use super::der::{tag, Der, Element};
+use super::der::{check_string, tag, Der, Element};
 use super::error::CertificateError;
 use crate::error::Error;
 use std::net::IpAddr;
@@ -82,8 +82,8 @@ pub fn check_name<'a>(seq: &mut Der<'a>) -> Result<(&'a [u8], bool), Certificate
         while !set.is_empty() {
             set.sequence(|atv| {
                 atv.oid()?;
-                atv.element()?;
-                Ok(())
+                let value = atv.element()?;
+                check_string(value.tag, value.value)
             })?;
         }
     }
@@ -102,13 +102,21 @@ pub enum GeneralName<'a> {
     Other(u8),
 }
 
+/// The tags of the GeneralName CHOICE (RFC 5280 §4.2.1.6, implicit
+/// tagging): otherName, x400Address, directoryName and ediPartyName are
+/// constructed, the others primitive.
+const GENERAL_NAME_TAGS: [u8; 9] = [0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88];
+
 impl<'a> GeneralName<'a> {
-    fn from_element(e: Element<'a>) -> Self {
-        match e.tag {
+    fn from_element(e: Element<'a>) -> Result<Self, CertificateError> {
+        if !GENERAL_NAME_TAGS.contains(&e.tag) {
+            return Err(CertificateError::BadEncoding("not a GeneralName tag"));
+        }
+        Ok(match e.tag {
             DNS_NAME => Self::Dns(e.value),
             IP_ADDRESS => Self::Ip(e.value),
             other => Self::Other(other),
-        }
+        })
     }
 }
 
@@ -120,7 +128,7 @@ fn general_names(value: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>, C
         if der.is_empty() {
             return None;
         }
-        let item = der.element().map(GeneralName::from_element);
+        let item = der.element().and_then(GeneralName::from_element);
         if item.is_err() {
             der = Der::new(&[]);
         }
@@ -292,7 +300,7 @@ fn subtree_bases(
             return None;
         }
         let item = der.sequence(|subtree| {
-            let base = GeneralName::from_element(subtree.element()?);
+            let base = GeneralName::from_element(subtree.element()?)?;
             if !subtree.is_empty() {
                 return Err(CertificateError::MisIssued(
                     "GeneralSubtree with minimum or maximum",

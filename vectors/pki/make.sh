@@ -136,6 +136,35 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 certificatePolicies = critical,2.23.140.1.2.1
 subjectAltName = ${ENV::SAN}
+[ leaf_name_constraints ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+nameConstraints = critical,permitted;DNS:ee-nc.test
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = ${ENV::SAN}
+[ leaf_aki_critical ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = critical,keyid:always
+subjectAltName = ${ENV::SAN}
+[ leaf_ski_critical ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = critical,hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = ${ENV::SAN}
+[ leaf_cert_sign ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyCertSign
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = ${ENV::SAN}
 [ int_no_ski ]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
@@ -226,6 +255,17 @@ leafcase() {
 SAN=DNS:pss.rsa2048.test issue rsa2048-pss rsa2048-leaf "/CN=pss.rsa2048.test" rsa2048-int leaf \
     $START $END -md sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest
 cat rsa2048-pss.pem rsa2048-int.pem >rsa2048-pss-chain.pem
+# The other RSA hashes: PKCS#1 v1.5 with SHA-384 and SHA-512, PSS with
+# SHA-512 (salt 64).
+for c in "sha384 -md sha384" "sha512 -md sha512" \
+    "pss-sha512 -md sha512 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest"; do
+    set -- $c
+    name=$1
+    shift
+    SAN=DNS:$name.rsa2048.test issue rsa2048-$name rsa2048-leaf "/CN=$name.rsa2048.test" rsa2048-int leaf \
+        $START $END "$@"
+    cat rsa2048-$name.pem rsa2048-int.pem >rsa2048-$name-chain.pem
+done
 # SHA-1 signature: refused.
 leafcase sha1 leaf DNS:sha1.test $START $END -md sha1
 
@@ -245,6 +285,10 @@ SAN=DNS:self.test issue self-signed p256-leaf "/CN=self.test" self leaf_self_sig
 leafcase underscore leaf DNS:a_b.underscore.test
 leafcase no-aki leaf_no_aki DNS:no-aki.test
 leafcase policy-critical leaf_policy_critical DNS:policy.test
+leafcase ee-name-constraints leaf_name_constraints DNS:ee-nc.test
+leafcase aki-critical leaf_aki_critical DNS:aki-critical.test
+leafcase ski-critical leaf_ski_critical DNS:ski-critical.test
+leafcase ee-cert-sign leaf_cert_sign DNS:ee-cert-sign.test
 SAN=DNS:empty-subject.test issue empty-subject p256-leaf "/" p256-int leaf
 cat empty-subject.pem p256-int.pem >empty-subject-chain.pem
 # Serial number 0 (openssl ca picks serials itself, so openssl x509 signs
