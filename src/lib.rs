@@ -14,5 +14,6 @@ pub mod error;
 pub mod keyschedule;
 pub mod msgs;
 pub mod record;
+pub mod time;
 
 pub use error::Error;
