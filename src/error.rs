@@ -55,6 +55,9 @@ pub enum Error {
     /// A cryptographic operation failed for a local reason (bad key
     /// material, random generator failure): `internal_error`.
     Crypto(&'static str),
+    /// Stored or exported session data is unusable (corrupted, truncated,
+    /// of an unknown format, expired, ...); a local error, no alert.
+    SessionData(crate::session::SessionDataError),
 }
 
 impl Error {
@@ -76,7 +79,9 @@ impl Error {
             Self::EncodeOverflow | Self::Crypto(_) | Self::SequenceNumberExhausted => {
                 A::InternalError
             }
-            Self::AlertReceived(_) | Self::BufferTooSmall { .. } => return None,
+            Self::AlertReceived(_) | Self::BufferTooSmall { .. } | Self::SessionData(_) => {
+                return None
+            }
         })
     }
 }
@@ -102,6 +107,7 @@ impl fmt::Display for Error {
             Self::EncodeOverflow => f.write_str("value too long for its length prefix"),
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
+            Self::SessionData(why) => write!(f, "unusable session data: {why}"),
         }
     }
 }

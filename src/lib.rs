@@ -14,6 +14,7 @@ pub mod error;
 pub mod keyschedule;
 pub mod msgs;
 pub mod record;
+pub mod session;
 pub mod time;
 
 pub use error::Error;
