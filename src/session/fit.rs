@@ -54,11 +54,17 @@ pub enum ResumptionRefusal {
     ServerNameMismatch,
 }
 
-/// Whether `state` may resume the connection described by `offer`:
-/// `Ok(())` when it fits, otherwise the first reason it does not, checked
-/// in this order: expiry, version, cipher suite, extended master secret
-/// (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2 only), server name (ASCII
-/// case-insensitive, as DNS names compare).
+/// Whether `state` may resume the connection described by `offer`.
+///
+/// A session without the extended master secret resumed by a ClientHello
+/// without it is accepted: RFC 7627 §5.3 says the server SHOULD abort, but
+/// legacy peers must still resume; whether to require the extension is
+/// the handshake configuration's decision (issue 5).
+///
+/// Returns `Ok(())` when the session fits, otherwise the first reason it
+/// does not, checked in this order: expiry, version, cipher suite,
+/// extended master secret (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2
+/// only), server name (ASCII case-insensitive, as DNS names compare).
 pub fn check_resumption(
     state: &ServerSessionState,
     offer: &ResumptionOffer<'_>,

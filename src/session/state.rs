@@ -59,8 +59,8 @@ use core::time::Duration;
 pub const MAX_LIFETIME_SECS: u32 = 604_800;
 
 /// The lifetime of a session or ticket when the configuration names none:
-/// 2 hours (design §3; the value RFC 4346 §F.1.4 suggests as an upper bound
-/// for session-ID caching is 24 hours, and common servers use 2 hours).
+/// 2 hours (design §3), well inside the 24-hour upper limit RFC 5246 §F.1.4
+/// suggests for session IDs.
 pub const DEFAULT_LIFETIME_SECS: u32 = 7_200;
 
 /// The longest secret a session may hold: the longest hash output

@@ -7,7 +7,7 @@
 //! struct {
 //!     opaque key_name[16];
 //!     opaque nonce[12];
-//!     opaque sealed_state<17..2^16-1>;  /* AEAD(state) ‖ tag, AAD = key_name */
+//!     opaque sealed_state[rest];  /* AEAD(state) ‖ tag, AAD = key_name */
 //! } Ticket;
 //! ```
 //!
