@@ -247,3 +247,11 @@ fn client_store_bounds_server_names() {
     assert!(store.get_tls12("a.example").is_some());
     assert!(store.take_tls13_ticket("c.example").is_some());
 }
+
+#[test]
+fn empty_key_is_never_stored() {
+    let store = InMemoryServerStore::new(clock());
+    assert!(!store.put(&[], state(1)));
+    assert_eq!(store.get(&[]), None);
+    assert!(store.is_empty());
+}

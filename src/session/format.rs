@@ -47,6 +47,12 @@ pub const FORMAT_VERSION: u8 = 1;
 /// (FIPS 180-4) over everything before it.
 pub const CHECKSUM_LEN: usize = 16;
 
+/// Magic, `format_version` and `kind`.
+const HEADER_LEN: usize = MAGIC.len() + 2;
+
+/// A field's tag and 3-byte value length.
+const FIELD_HEADER_LEN: usize = 2 + 3;
+
 /// A tag with this bit set names a field a reader must understand: an
 /// unknown critical field makes the whole encoding unreadable
 /// ([`SessionDataError::UnknownCriticalField`]) instead of being skipped.
@@ -203,7 +209,11 @@ impl FieldWriter {
         }
         fields.sort_by_key(|(tag, _)| *tag);
 
-        let mut out = Writer::new();
+        // Allocated once at its final size, so no copy of the secrets in
+        // it is left behind by a reallocation.
+        let fields_len: usize = fields.iter().map(|(_, v)| FIELD_HEADER_LEN + v.len()).sum();
+        let total = HEADER_LEN + LengthPrefix::U24.size() + fields_len + CHECKSUM_LEN;
+        let mut out = Writer::with_buffer(Vec::with_capacity(total));
         out.bytes(&MAGIC);
         out.u8(FORMAT_VERSION);
         out.u8(kind as u8);

@@ -3,6 +3,7 @@
 //! lookup plus a few link updates in a doubly linked list kept in a
 //! vector of slots, so no `unsafe` and no per-operation scan).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -45,7 +46,10 @@ impl<K: Hash + Eq + Clone, V> LruMap<K, V> {
     }
 
     /// The value for `key`, marked as most recently used.
-    pub(crate) fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub(crate) fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
         let slot = *self.index.get(key)?;
         self.unlink(slot);
         self.link_newest(slot);
@@ -91,7 +95,10 @@ impl<K: Hash + Eq + Clone, V> LruMap<K, V> {
     }
 
     /// Removes and returns the value for `key`.
-    pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
+    pub(crate) fn remove<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         let slot = self.index.remove(key)?;
         self.release(slot).map(|(_, value)| value)
     }

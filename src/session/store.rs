@@ -43,7 +43,8 @@ pub const MAX_SERVER_STORE_KEY_LEN: usize = 0xffff;
 /// not an error: the session is simply not resumable.
 pub trait ServerSessionStore: Send + Sync {
     /// Stores `state` under `key`, replacing what was there. Returns
-    /// whether it was stored.
+    /// whether it was stored; an empty key is never stored, since an empty
+    /// session ID offers no resumption (RFC 5246 §7.4.1.2).
     fn put(&self, key: &[u8], state: ServerSessionState) -> bool;
 
     /// The state stored under `key`, left in the store (TLS ≤1.2 sessions
@@ -111,7 +112,7 @@ impl ServerSessionStore for InMemoryServerStore {
             .validity
             .expires_at()
             .min(now.saturating_add(self.lifetime));
-        if key.len() > MAX_SERVER_STORE_KEY_LEN || expires <= now {
+        if key.is_empty() || key.len() > MAX_SERVER_STORE_KEY_LEN || expires <= now {
             return false;
         }
         let mut entries = lock(&self.entries);
@@ -129,11 +130,10 @@ impl ServerSessionStore for InMemoryServerStore {
 
     fn get(&self, key: &[u8]) -> Option<ServerSessionState> {
         let now = self.clock.now();
-        let key = key.to_vec();
         let mut entries = lock(&self.entries);
-        let entry = entries.get_mut(&key)?;
+        let entry = entries.get_mut(key)?;
         if entry.expires <= now {
-            entries.remove(&key);
+            entries.remove(key);
             return None;
         }
         Some(entry.state.clone())
@@ -141,7 +141,7 @@ impl ServerSessionStore for InMemoryServerStore {
 
     fn take(&self, key: &[u8]) -> Option<ServerSessionState> {
         let now = self.clock.now();
-        let entry = lock(&self.entries).remove(&key.to_vec())?;
+        let entry = lock(&self.entries).remove(key)?;
         (entry.expires > now).then_some(entry.state)
     }
 }
@@ -216,15 +216,14 @@ impl InMemoryClientStore {
         f: impl FnOnce(&mut ClientEntry, UnixTime) -> Option<T>,
     ) -> Option<T> {
         let now = self.clock.now();
-        let key = server_name.to_owned();
         let mut servers = lock(&self.servers);
-        if create && servers.get_mut(&key).is_none() {
-            servers.insert(key.clone(), ClientEntry::default());
+        if create && servers.get_mut(server_name).is_none() {
+            servers.insert(server_name.to_owned(), ClientEntry::default());
         }
-        let entry = servers.get_mut(&key)?;
+        let entry = servers.get_mut(server_name)?;
         let result = f(entry, now);
         if entry.is_empty() {
-            servers.remove(&key);
+            servers.remove(server_name);
         }
         result
     }
