@@ -358,3 +358,121 @@ fn obfuscated_age_adds_age_add_modulo_2_32() {
     let now = UnixTime::from_millis(received.as_millis() + 1_500);
     assert_eq!(ticket.obfuscated_age(now), 1_000);
 }
+
+/// Draws values for the randomized round trips from a seeded generator.
+struct Draw(ferrotls::crypto::rng::SeededRng);
+
+impl Draw {
+    fn bytes(&self, n: usize) -> Vec<u8> {
+        let mut v = vec![0u8; n];
+        ferrotls::crypto::rng::SecureRandom::fill(&self.0, &mut v).unwrap();
+        v
+    }
+    fn u32(&self) -> u32 {
+        u32::from_be_bytes(self.bytes(4).try_into().unwrap())
+    }
+    fn below(&self, n: u32) -> usize {
+        (self.u32() % n) as usize
+    }
+    fn coin(&self) -> bool {
+        self.u32() & 1 == 1
+    }
+    fn text(&self, max: u32) -> String {
+        (0..1 + self.below(max))
+            .map(|i| (b'a' + (i % 26) as u8) as char)
+            .collect()
+    }
+    fn chain(&self) -> Vec<Vec<u8>> {
+        (0..self.below(4))
+            .map(|_| self.bytes(1 + self.below(300)))
+            .collect()
+    }
+    fn validity(&self) -> Validity {
+        Validity::new(
+            UnixTime::from_millis(u64::from(self.u32()) * 1000 + 1_700_000_000_000),
+            self.u32() % 604_801,
+        )
+    }
+}
+
+#[test]
+fn randomized_states_round_trip() {
+    use ferrotls::crypto::Secret;
+    use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::session::state::{Tls12Ticket, Tls13TicketParams};
+    use ferrotls::session::SessionId;
+
+    let d = Draw(ferrotls::crypto::rng::SeededRng::new(b"round trips").unwrap());
+    for _ in 0..200 {
+        let server = ServerSessionState {
+            version: ProtocolVersion::from(0x0301 + (d.below(4) as u16)),
+            cipher_suite: CipherSuite::from(d.u32() as u16),
+            secret: Secret::new(d.bytes(1 + d.below(64))),
+            session_id: SessionId::from_peer(&d.bytes(d.below(33))).unwrap(),
+            extended_master_secret: d.coin(),
+            encrypt_then_mac: d.coin(),
+            server_name: d.coin().then(|| d.text(60).into_bytes()),
+            alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
+            validity: d.validity(),
+            peer_certificates: d.chain(),
+            tls13: d.coin().then(|| Tls13TicketParams {
+                age_add: d.u32(),
+                nonce: d.bytes(d.below(256)),
+                max_early_data_size: d.u32(),
+            }),
+            unknown_fields: Default::default(),
+        };
+        let bytes = server.to_bytes().unwrap();
+        assert_eq!(ServerSessionState::from_bytes(&bytes).unwrap(), server);
+
+        let tls12 = ClientSessionData::Tls12(ferrotls::session::ClientSessionTls12 {
+            version: ProtocolVersion::from(0x0301 + (d.below(3) as u16)),
+            cipher_suite: CipherSuite::from(d.u32() as u16),
+            session_id: SessionId::from_peer(&d.bytes(d.below(33))).unwrap(),
+            ticket: d.coin().then(|| Tls12Ticket {
+                lifetime_hint: d.u32(),
+                ticket: d.bytes(1 + d.below(2000)),
+            }),
+            master_secret: Secret::new(d.bytes(48)),
+            extended_master_secret: d.coin(),
+            encrypt_then_mac: d.coin(),
+            server_certificates: d.chain(),
+            server_name: d.text(60),
+            validity: d.validity(),
+            unknown_fields: Default::default(),
+        });
+        let tls13 = ClientSessionData::Tls13(ferrotls::session::ClientTicketTls13 {
+            ticket: d.bytes(1 + d.below(2000)),
+            psk: Secret::new(d.bytes(32 + 16 * d.below(2))),
+            cipher_suite: CipherSuite::from(d.u32() as u16),
+            age_add: d.u32(),
+            validity: d.validity(),
+            max_early_data_size: d.u32(),
+            alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
+            server_certificates: d.chain(),
+            server_name: d.text(60),
+            unknown_fields: Default::default(),
+        });
+        for data in [tls12, tls13] {
+            let bytes = data.to_bytes().unwrap();
+            let import_time = data.validity().created();
+            let back = ClientSessionData::from_bytes(&bytes, import_time);
+            if data.validity().lifetime_secs() == 0 {
+                assert_eq!(back, Err(Error::SessionData(SessionDataError::Expired)));
+            } else {
+                assert_eq!(back.unwrap(), data);
+            }
+        }
+    }
+}
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let state = server_tls12();
+    let shown = format!("{state:?}");
+    assert!(shown.contains("Secret(48 bytes)"));
+    assert!(!shown.contains("17, 17, 17"), "0x11 bytes of the secret");
+    let data = ClientSessionData::Tls13(client_tls13(0));
+    let shown = format!("{data:?}");
+    assert!(!shown.contains("68, 68, 68"), "0x44 bytes of the PSK");
+}
