@@ -71,6 +71,9 @@ pub enum Error {
     /// written after close, an exporter before the handshake completed).
     /// Local: no alert.
     InvalidRequest(&'static str),
+    /// Stored or exported session data is unusable (corrupted, truncated,
+    /// of an unknown format, expired, ...); a local error, no alert.
+    SessionData(crate::session::SessionDataError),
 }
 
 impl Error {
@@ -95,9 +98,10 @@ impl Error {
             Self::InvalidCertificate(e) => e.alert(),
             Self::NoApplicationProtocol => A::NoApplicationProtocol,
             Self::CertificateRequired => A::CertificateRequired,
-            Self::AlertReceived(_) | Self::BufferTooSmall { .. } | Self::InvalidRequest(_) => {
-                return None
-            }
+            Self::AlertReceived(_)
+            | Self::BufferTooSmall { .. }
+            | Self::InvalidRequest(_)
+            | Self::SessionData(_) => return None,
         })
     }
 }
@@ -127,6 +131,7 @@ impl fmt::Display for Error {
             Self::NoApplicationProtocol => f.write_str("no application protocol in common"),
             Self::CertificateRequired => f.write_str("client certificate required"),
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Self::SessionData(why) => write!(f, "unusable session data: {why}"),
         }
     }
 }

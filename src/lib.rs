@@ -19,6 +19,8 @@ pub mod keyschedule;
 pub mod msgs;
 pub mod pki;
 pub mod record;
+pub mod session;
 pub mod stream;
+pub mod time;
 
 pub use error::Error;
