@@ -11,13 +11,13 @@
 //! [`Error::InvalidRequest`].
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::crypto::rng::{OsRng, SecureRandom};
 use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
 use crate::pki::{CertifiedKey, ClientCertVerifier, ServerCertVerifier};
+use crate::time::{Clock, SystemClock};
 
 /// The TLS 1.3 cipher suites, most preferred first (RFC 8446 §B.4,
 /// design §4).
@@ -82,37 +82,6 @@ pub const DEFAULT_MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
 /// still running (design §2): 64 KiB. Writes beyond it are accepted only
 /// partly.
 pub const DEFAULT_MAX_PENDING_PLAINTEXT: usize = 64 * 1024;
-
-/// A source of the current time in seconds since the Unix epoch. Injected
-/// (design §2) so that tests can fix it; certificate validity and ticket
-/// ages are judged against it.
-pub trait Clock: Send + Sync + core::fmt::Debug {
-    /// The current time, seconds since 1970-01-01T00:00:00Z.
-    fn now(&self) -> u64;
-}
-
-/// The system clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default()
-    }
-}
-
-/// A clock that always says the same time, for reproducible tests.
-#[derive(Clone, Copy, Debug)]
-pub struct FixedClock(pub u64);
-
-impl Clock for FixedClock {
-    fn now(&self) -> u64 {
-        self.0
-    }
-}
 
 /// What a server asks of its clients' certificates (RFC 8446 §4.3.2).
 #[derive(Clone, Debug, Default)]

@@ -25,8 +25,10 @@ mod support;
 
 use std::sync::Arc;
 
+use ferrotls::time::{ManualClock, UnixTime};
+
 use common::*;
-use ferrotls::config::{FixedClock, ServerConfig};
+use ferrotls::config::ServerConfig;
 use ferrotls::conn::{ClientConnection, ServerConnection};
 use ferrotls::crypto::rng::FixedBytes;
 use ferrotls::msgs::enums::NamedGroup;
@@ -48,7 +50,7 @@ fn replay_server(section: &str) -> (ServerConnection, Arc<CapturedSecrets>) {
         .rng(Arc::new(FixedBytes::new(&pool)))
         // The traces' CurrentTimestamp (2022) predates our test
         // certificates; no value compared here depends on the clock.
-        .clock(Arc::new(FixedClock(NOW)))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
         .key_log(secrets.clone())
         .build()
         .unwrap();

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use ferrotls::config::{ClientConfig, FixedClock, ServerConfig};
+use ferrotls::time::{ManualClock, UnixTime};
+
+use ferrotls::config::{ClientConfig, ServerConfig};
 use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::crypto::rng::SeededRng;
 use ferrotls::pki::{CertifiedKey, InsecureAcceptAnyServerCertForTests, ServerName};
@@ -20,7 +22,7 @@ fn server() -> ServerConnection {
     let key = Arc::new(CertifiedKey::from_pem(CHAIN, KEY).unwrap());
     let config = ServerConfig::builder(key)
         .rng(Arc::new(SeededRng::new(b"server").unwrap()))
-        .clock(Arc::new(FixedClock(NOW)))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
         .build()
         .unwrap();
     ServerConnection::new(config)
@@ -29,7 +31,7 @@ fn server() -> ServerConnection {
 fn client() -> ClientConnection {
     let config = ClientConfig::builder(Arc::new(InsecureAcceptAnyServerCertForTests))
         .rng(Arc::new(SeededRng::new(b"client").unwrap()))
-        .clock(Arc::new(FixedClock(NOW)))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
         .build()
         .unwrap();
     ClientConnection::new(config, ServerName::parse("leaf.ed25519.test").unwrap()).unwrap()

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use ferrotls::config::{
-    ClientConfig, ClientConfigBuilder, FixedClock, ServerConfig, ServerConfigBuilder,
-};
+use ferrotls::time::{ManualClock, UnixTime};
+
+use ferrotls::config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
 use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
 use ferrotls::Error;
@@ -52,12 +52,13 @@ pub fn server_name(key_type: &str) -> ServerName {
 /// A client builder trusting the root of `key_type`, at [`NOW`].
 pub fn client_builder(key_type: &str) -> ClientConfigBuilder {
     ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots(key_type))))
-        .clock(Arc::new(FixedClock(NOW)))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
 }
 
 /// A server builder serving the leaf of `key_type`, at [`NOW`].
 pub fn server_builder(key_type: &str) -> ServerConfigBuilder {
-    ServerConfig::builder(certified_key(key_type)).clock(Arc::new(FixedClock(NOW)))
+    ServerConfig::builder(certified_key(key_type))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
 }
 
 /// Moves every queued TLS byte from `from` to `to` and lets `to` process

@@ -351,7 +351,7 @@ impl ExpectCertificate {
             end_entity,
             &intermediates,
             &hs.server_name,
-            hs.config.common.clock.now(),
+            hs.config.common.clock.now().as_secs(),
         )?;
         let public_key = end_entity_key(end_entity)?;
         common.negotiated.peer_certificates = chain;

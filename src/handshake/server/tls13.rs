@@ -472,7 +472,7 @@ impl ExpectCertificate {
         let verified = verifier.verify_client_cert(
             end_entity,
             &intermediates,
-            flight.config.common.clock.now(),
+            flight.config.common.clock.now().as_secs(),
         )?;
         let public_key = end_entity_key(end_entity)?;
         common.negotiated.peer_certificates = chain;
