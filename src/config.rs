@@ -15,8 +15,14 @@ use std::sync::Arc;
 use crate::crypto::rng::{OsRng, SecureRandom};
 use crate::error::Error;
 use crate::keylog::KeyLog;
-use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
+use crate::msgs::enums::{
+    CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+};
 use crate::pki::{CertifiedKey, ClientCertVerifier, ServerCertVerifier};
+use crate::session::state::DEFAULT_LIFETIME_SECS;
+use crate::session::{
+    ClientSessionStore, InMemoryClientStore, RotatingTicketer, ServerSessionStore, Ticketer,
+};
 use crate::time::{Clock, SystemClock};
 
 /// The TLS 1.3 cipher suites, most preferred first (RFC 8446 §B.4,
@@ -73,6 +79,11 @@ pub const DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE: usize = 2;
 /// (design §3).
 pub const DEFAULT_TICKETS_AFTER_RESUMPTION: usize = 1;
 
+/// The PSK key-exchange modes offered (client) and accepted (server) by
+/// default: psk_dhe_ke only, which keeps forward secrecy (RFC 8446
+/// §4.2.9); psk_ke is opt-in.
+pub const DEFAULT_PSK_MODES: &[PskKeyExchangeMode] = &[PskKeyExchangeMode::PskDheKe];
+
 /// The most received plaintext a connection buffers for the application
 /// before it stops decrypting further records (design §2, "bounded
 /// everything"): 64 KiB, four full records.
@@ -127,6 +138,9 @@ pub struct CommonConfig {
     pub clock: Arc<dyn Clock>,
     /// Where secrets are logged for debugging, if anywhere.
     pub key_log: Option<Arc<dyn KeyLog>>,
+    /// TLS 1.3 PSK key-exchange modes: offered by a client, accepted by a
+    /// server, most preferred first ([`DEFAULT_PSK_MODES`]).
+    pub psk_modes: Vec<PskKeyExchangeMode>,
     /// The received-plaintext bound, [`DEFAULT_MAX_RECEIVED_PLAINTEXT`].
     pub max_received_plaintext: usize,
     /// The pending-plaintext bound, [`DEFAULT_MAX_PENDING_PLAINTEXT`].
@@ -155,6 +169,7 @@ impl Default for CommonConfig {
             rng: Arc::new(OsRng::new()),
             clock: Arc::new(SystemClock),
             key_log: None,
+            psk_modes: DEFAULT_PSK_MODES.to_vec(),
             max_received_plaintext: DEFAULT_MAX_RECEIVED_PLAINTEXT,
             max_pending_plaintext: DEFAULT_MAX_PENDING_PLAINTEXT,
         }
@@ -253,6 +268,13 @@ macro_rules! common_builder_methods {
             self
         }
 
+        /// Sets the TLS 1.3 PSK key-exchange modes, most preferred first
+        /// (add `PskKe` to allow resumption without (EC)DHE).
+        pub fn psk_modes(mut self, modes: &[PskKeyExchangeMode]) -> Self {
+            self.common.psk_modes = modes.to_vec();
+            self
+        }
+
         /// Bounds the received plaintext waiting for the application.
         pub fn max_received_plaintext(mut self, bytes: usize) -> Self {
             self.common.max_received_plaintext = bytes;
@@ -262,7 +284,7 @@ macro_rules! common_builder_methods {
 }
 
 /// A client's configuration.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClientConfig {
     /// The settings shared with servers.
     pub common: CommonConfig,
@@ -278,16 +300,23 @@ pub struct ClientConfig {
     /// Whether the server_name extension is sent for DNS names (RFC 6066
     /// §3). On by default.
     pub enable_sni: bool,
+    /// Where TLS 1.3 tickets are kept and looked up by server name;
+    /// `None` turns resumption off. An in-memory store by default.
+    pub session_store: Option<Arc<dyn ClientSessionStore>>,
+    /// Whether 0-RTT data is offered when a ticket allows it (RFC 8446
+    /// §4.2.10). Off by default.
+    pub enable_early_data: bool,
 }
 
 /// Builds a [`ClientConfig`].
-#[derive(Debug)]
 pub struct ClientConfigBuilder {
     common: CommonConfig,
     verifier: Arc<dyn ServerCertVerifier>,
     client_certificates: Vec<Arc<CertifiedKey>>,
     middlebox_compat: bool,
     enable_sni: bool,
+    session_store: Option<Option<Arc<dyn ClientSessionStore>>>,
+    enable_early_data: bool,
 }
 
 impl ClientConfig {
@@ -299,6 +328,8 @@ impl ClientConfig {
             client_certificates: Vec::new(),
             middlebox_compat: true,
             enable_sni: true,
+            session_store: None,
+            enable_early_data: false,
         }
     }
 }
@@ -324,11 +355,28 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Keeps tickets in `store`, or turns resumption off with `None`.
+    pub fn session_store(mut self, store: Option<Arc<dyn ClientSessionStore>>) -> Self {
+        self.session_store = Some(store);
+        self
+    }
+
+    /// Offers 0-RTT data when a ticket allows it.
+    pub fn enable_early_data(mut self, on: bool) -> Self {
+        self.enable_early_data = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
         self.common.check()?;
+        let clock = self.common.clock.clone();
         Ok(Arc::new(ClientConfig {
+            session_store: self.session_store.unwrap_or_else(|| {
+                Some(Arc::new(InMemoryClientStore::new(clock)) as Arc<dyn ClientSessionStore>)
+            }),
+            enable_early_data: self.enable_early_data,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -339,7 +387,7 @@ impl ClientConfigBuilder {
 }
 
 /// A server's configuration.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServerConfig {
     /// The settings shared with clients.
     pub common: CommonConfig,
@@ -355,16 +403,32 @@ pub struct ServerConfig {
     /// Whether a HelloRetryRequest carries a cookie the client must echo
     /// (RFC 8446 §4.2.2). On by default.
     pub send_cookie: bool,
+    /// Seals session state into stateless tickets (a rotating ticketer by
+    /// default); unused when [`Self::session_store`] is set.
+    pub ticketer: Arc<dyn Ticketer>,
+    /// When set, tickets are stateful: each is a random identity of a
+    /// state kept here and taken out when used, so every ticket resumes
+    /// at most once (RFC 8446 §8.1). Needed for 0-RTT.
+    pub session_store: Option<Arc<dyn ServerSessionStore>>,
+    /// The ticket lifetime announced and enforced, in seconds (at most 7
+    /// days, RFC 8446 §4.6.1).
+    pub ticket_lifetime: u32,
+    /// The most 0-RTT data accepted per connection (RFC 8446 §4.2.10); 0
+    /// turns 0-RTT off.
+    pub max_early_data_size: u32,
 }
 
 /// Builds a [`ServerConfig`].
-#[derive(Debug)]
 pub struct ServerConfigBuilder {
     common: CommonConfig,
     certificates: Vec<Arc<CertifiedKey>>,
     client_auth: ClientAuth,
     tickets: Option<usize>,
     send_cookie: bool,
+    ticketer: Option<Arc<dyn Ticketer>>,
+    session_store: Option<Arc<dyn ServerSessionStore>>,
+    ticket_lifetime: u32,
+    max_early_data_size: u32,
 }
 
 impl ServerConfig {
@@ -376,6 +440,10 @@ impl ServerConfig {
             client_auth: ClientAuth::None,
             tickets: None,
             send_cookie: true,
+            ticketer: None,
+            session_store: None,
+            ticket_lifetime: DEFAULT_LIFETIME_SECS,
+            max_early_data_size: 0,
         }
     }
 }
@@ -408,11 +476,55 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Seals tickets with `ticketer` (to share ticket keys between
+    /// servers).
+    pub fn ticketer(mut self, ticketer: Arc<dyn Ticketer>) -> Self {
+        self.ticketer = Some(ticketer);
+        self
+    }
+
+    /// Makes tickets stateful and single-use, kept in `store`.
+    pub fn session_store(mut self, store: Arc<dyn ServerSessionStore>) -> Self {
+        self.session_store = Some(store);
+        self
+    }
+
+    /// Sets the ticket lifetime in seconds (capped at 7 days).
+    pub fn ticket_lifetime(mut self, secs: u32) -> Self {
+        self.ticket_lifetime = secs;
+        self
+    }
+
+    /// Accepts up to `bytes` of 0-RTT data (needs a session store).
+    pub fn max_early_data_size(mut self, bytes: u32) -> Self {
+        self.max_early_data_size = bytes;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
-    /// cannot work.
+    /// cannot work, 0-RTT is enabled without a session store (tickets
+    /// would be replayable), or the ticketer cannot get its first key.
     pub fn build(self) -> Result<Arc<ServerConfig>, Error> {
         self.common.check()?;
+        if self.max_early_data_size > 0 && self.session_store.is_none() {
+            return Err(Error::InvalidRequest(
+                "0-RTT needs single-use tickets: set a session store",
+            ));
+        }
+        let ticketer: Arc<dyn Ticketer> = match self.ticketer {
+            Some(t) => t,
+            None => Arc::new(RotatingTicketer::new(
+                self.common.rng.clone(),
+                self.common.clock.clone(),
+            )?),
+        };
         Ok(Arc::new(ServerConfig {
+            ticketer,
+            session_store: self.session_store,
+            ticket_lifetime: self
+                .ticket_lifetime
+                .min(crate::session::state::MAX_LIFETIME_SECS),
+            max_early_data_size: self.max_early_data_size,
             common: self.common,
             certificates: self.certificates,
             client_auth: self.client_auth,
@@ -422,5 +534,33 @@ impl ServerConfigBuilder {
             tickets_after_resumption: self.tickets.unwrap_or(DEFAULT_TICKETS_AFTER_RESUMPTION),
             send_cookie: self.send_cookie,
         }))
+    }
+}
+
+impl core::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("common", &self.common)
+            .field("middlebox_compat", &self.middlebox_compat)
+            .field("enable_sni", &self.enable_sni)
+            .field("resumption", &self.session_store.is_some())
+            .field("enable_early_data", &self.enable_early_data)
+            .finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("common", &self.common)
+            .field("client_auth", &self.client_auth)
+            .field(
+                "tickets_after_full_handshake",
+                &self.tickets_after_full_handshake,
+            )
+            .field("tickets_after_resumption", &self.tickets_after_resumption)
+            .field("stateful_tickets", &self.session_store.is_some())
+            .field("max_early_data_size", &self.max_early_data_size)
+            .finish_non_exhaustive()
     }
 }

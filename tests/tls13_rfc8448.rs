@@ -30,8 +30,9 @@ use ferrotls::time::{ManualClock, UnixTime};
 use common::*;
 use ferrotls::config::ServerConfig;
 use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::crypto::rng::FixedBytes;
+use ferrotls::crypto::rng::{FixedBytes, OsRng};
 use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::session::RotatingTicketer;
 use support::{client_hello, key_share, trace};
 
 /// RFC 8448 §3, "{server} derive secret "tls13 c hs traffic"": expanded.
@@ -46,7 +47,12 @@ fn replay_server(section: &str) -> (ServerConnection, Arc<CapturedSecrets>) {
     let mut pool = t["Server_RNG_Pool"].clone();
     pool.extend_from_slice(&[0xee; 32]);
     let secrets = Arc::new(CapturedSecrets::default());
+    // The ticketer draws its key from its own generator, so the trace's
+    // pool serves the handshake alone.
+    let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let ticketer = RotatingTicketer::new(Arc::new(OsRng::new()), clock).unwrap();
     let config = ServerConfig::builder(certified_key("p256"))
+        .ticketer(Arc::new(ticketer))
         .rng(Arc::new(FixedBytes::new(&pool)))
         // The traces' CurrentTimestamp (2022) predates our test
         // certificates; no value compared here depends on the clock.

@@ -25,6 +25,11 @@ use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 
 /// A connection's handshake state, of either role.
+///
+/// The client's states are larger (the ClientHello's key share, a ticket
+/// on offer); boxing them would allocate on every transition, which design
+/// §2 rules out, and there is one `State` per connection.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum State {
     /// A client's state.
     Client(client::State),
@@ -61,6 +66,20 @@ pub(crate) fn tls13_suite(suite: CipherSuite) -> Option<Tls13Suite> {
         _ => return None,
     };
     Some(Tls13Suite { suite, hash, aead })
+}
+
+/// The key-schedule logger for the connection with ClientHello random
+/// `client_random`, when a key log is configured.
+pub(crate) fn key_logger(
+    config: &crate::config::CommonConfig,
+    client_random: [u8; crate::msgs::hello::RANDOM_LEN],
+) -> Option<crate::keyschedule::KeyLogger> {
+    config.key_log.as_ref().map(|log| {
+        crate::keyschedule::KeyLogger::new(
+            Arc::new(crate::keylog::KeyLogBridge(log.clone())),
+            client_random,
+        )
+    })
 }
 
 /// Decodes a received message as TLS 1.3 defines it; the Finished length
@@ -109,7 +128,8 @@ pub(crate) fn choose_certificate<'a>(
 }
 
 pub(crate) use proof::{
-    sign_certificate_verify, verify_certificate_verify, verify_finished, FinishedVerified,
-    SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
+    sign_certificate_verify, verify_binder, verify_certificate_verify, verify_finished,
+    BinderVerified, FinishedVerified, SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
+    SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 pub(crate) use transcript::Transcript;

@@ -8,7 +8,7 @@ use crate::crypto::hash::Digest;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{verify_scheme, PublicKey};
 use crate::error::Error;
-use crate::keyschedule::tls13::FinishedKey;
+use crate::keyschedule::tls13::{BinderKey, FinishedKey};
 use crate::msgs::enums::SignatureScheme;
 use crate::msgs::signature::DigitallySigned;
 
@@ -28,6 +28,11 @@ pub(crate) struct SignatureVerified(());
 /// Proof that the peer's Finished checked out.
 #[derive(Debug)]
 pub(crate) struct FinishedVerified(());
+
+/// Proof that a client's PSK binder checked out: the client holds the
+/// ticket's PSK (RFC 8446 §4.2.11.2).
+#[derive(Debug)]
+pub(crate) struct BinderVerified(());
 
 /// The content a TLS 1.3 CertificateVerify signs: 64 spaces, the context
 /// string, a zero byte, the transcript hash (RFC 8446 §4.4.3).
@@ -106,4 +111,15 @@ pub(crate) fn verify_finished(
 ) -> Result<FinishedVerified, Error> {
     key.verify(transcript_hash, received)?;
     Ok(FinishedVerified(()))
+}
+
+/// Checks a received PSK binder in constant time; a mismatch is
+/// `decrypt_error` (RFC 8446 §4.2.11).
+pub(crate) fn verify_binder(
+    key: &BinderKey,
+    truncated_transcript_hash: &Digest,
+    received: &[u8],
+) -> Result<BinderVerified, Error> {
+    key.verify(truncated_transcript_hash, received)?;
+    Ok(BinderVerified(()))
 }

@@ -38,4 +38,13 @@ impl Transcript {
     pub(crate) fn current(&self) -> Digest {
         self.context.current()
     }
+
+    /// The hash of everything so far followed by `more`, without keeping
+    /// `more`: the transcript a PSK binder covers, ending in the truncated
+    /// ClientHello (RFC 8446 §4.2.11.2).
+    pub(crate) fn current_with(&self, more: &[u8]) -> Digest {
+        let mut fork = self.context.clone();
+        fork.update(more);
+        fork.finish()
+    }
 }

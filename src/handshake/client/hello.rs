@@ -10,7 +10,9 @@ use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::error::Error;
-use crate::handshake::Transcript;
+use crate::handshake::{key_logger, tls13_suite, Tls13Suite, Transcript};
+use crate::keyschedule::tls13::{EarlySecret, PskKind};
+use crate::msgs::enums::PskKeyExchangeMode;
 use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
     ServerNameType,
@@ -19,7 +21,9 @@ use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName as SniEntry};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::{ClientHello, ServerHello, MAX_SESSION_ID_SIZE, RANDOM_LEN};
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
+use crate::msgs::psk::{PskIdentity, PskOffer};
 use crate::pki::ServerName;
+use crate::session::ClientTicketTls13;
 
 /// ClientHello sent; a ServerHello or HelloRetryRequest comes next.
 pub(crate) struct ExpectServerHello {
@@ -34,6 +38,49 @@ pub(crate) struct ExpectServerHello {
     /// Set once a HelloRetryRequest has been answered.
     pub(super) retry: Option<Retry>,
     pub(super) ccs_sent: bool,
+    /// The ticket offered as a PSK, if any.
+    pub(super) resuming: Option<Resuming>,
+}
+
+/// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
+/// secret its PSK starts.
+pub(super) struct Resuming {
+    pub(super) ticket: ClientTicketTls13,
+    /// The ticket's suite; only suites with its hash may resume it.
+    pub(super) suite: Tls13Suite,
+    pub(super) early: EarlySecret,
+}
+
+impl Resuming {
+    /// Takes the newest ticket for `server_name` from the store, when its
+    /// suite is a TLS 1.3 suite we enable.
+    fn from_store(
+        config: &ClientConfig,
+        server_name: &ServerName,
+        random: [u8; RANDOM_LEN],
+    ) -> Result<Option<Self>, Error> {
+        let Some(store) = &config.session_store else {
+            return Ok(None);
+        };
+        let Some(ticket) = store.take_tls13_ticket(&server_name.to_string()) else {
+            return Ok(None);
+        };
+        let Some(suite) = tls13_suite(ticket.cipher_suite)
+            .filter(|s| config.common.cipher_suites.contains(&s.suite))
+        else {
+            return Ok(None);
+        };
+        let early = EarlySecret::new(
+            suite.hash,
+            Some(ticket.psk.as_bytes()),
+            key_logger(&config.common, random),
+        )?;
+        Ok(Some(Self {
+            ticket,
+            suite,
+            early,
+        }))
+    }
 }
 
 /// What a HelloRetryRequest fixed (RFC 8446 §4.1.4).
@@ -69,10 +116,19 @@ pub(super) fn start(
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.negotiated.server_name = Some(name.clone());
     }
-    let hello = client_hello(&config, &server_name, random, &session_id, &key_share, None);
+    let resuming = Resuming::from_store(&config, &server_name, random)?;
+    let hello = client_hello(
+        &config,
+        &server_name,
+        random,
+        &session_id,
+        &key_share,
+        None,
+        resuming.as_ref(),
+    );
     // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
     common.set_record_version(ProtocolVersion::TLSv1_0);
-    let hello_bytes = common.send_handshake(&HandshakeMessage::ClientHello(hello))?;
+    let hello_bytes = send_client_hello(common, hello, resuming.as_ref(), None)?;
     common.flush_handshake()?;
     common.set_record_version(ProtocolVersion::TLSv1_2);
     common.ccs_allowed = true;
@@ -85,11 +141,43 @@ pub(super) fn start(
         hello_bytes,
         retry: None,
         ccs_sent: false,
+        resuming,
     })
 }
 
-/// A ClientHello offering what `config` enables, one key share, and the
-/// cookie of a HelloRetryRequest when answering one.
+/// Queues `hello`; when it offers a ticket, the binder is computed over the
+/// truncated message, after `prior` (the first ClientHello's
+/// `message_hash` and the HelloRetryRequest) when retrying (RFC 8446
+/// §4.2.11.2). Returns the message as sent.
+pub(super) fn send_client_hello(
+    common: &mut CommonState,
+    mut hello: ClientHello,
+    resuming: Option<&Resuming>,
+    prior: Option<&Transcript>,
+) -> Result<Vec<u8>, Error> {
+    if let Some(resuming) = resuming {
+        let placeholder = HandshakeMessage::ClientHello(hello.clone()).to_bytes()?;
+        let truncated = hello
+            .truncated_for_binders(&placeholder)
+            .ok_or(Error::Crypto("ClientHello shorter than its binders"))?;
+        let digest = match prior {
+            Some(transcript) => transcript.current_with(truncated),
+            None => Transcript::new(resuming.suite.hash, &[truncated]).current(),
+        };
+        let binder = resuming
+            .early
+            .binder_key(PskKind::Resumption)?
+            .binder(&digest)?;
+        if let Some(offer) = hello.psk_offer_mut() {
+            offer.binders = vec![binder.as_bytes().to_vec()];
+        }
+    }
+    common.send_handshake(&HandshakeMessage::ClientHello(hello))
+}
+
+/// A ClientHello offering what `config` enables, one key share, the
+/// cookie of a HelloRetryRequest when answering one, and a ticket when
+/// resuming (with a placeholder binder of the right length).
 pub(super) fn client_hello(
     config: &ClientConfig,
     server_name: &ServerName,
@@ -97,6 +185,7 @@ pub(super) fn client_hello(
     session_id: &[u8],
     key_share: &KeyShare,
     cookie: Option<&[u8]>,
+    resuming: Option<&Resuming>,
 ) -> ClientHello {
     let common = &config.common;
     let mut extensions = Vec::new();
@@ -127,6 +216,16 @@ pub(super) fn client_hello(
     ));
     if let Some(cookie) = cookie {
         extensions.push(Extension::Cookie(cookie.to_vec()));
+    }
+    if let Some(resuming) = resuming {
+        extensions.push(Extension::PskKeyExchangeModes(common.psk_modes.clone()));
+        extensions.push(Extension::PreSharedKeyOffer(PskOffer {
+            identities: vec![PskIdentity {
+                identity: resuming.ticket.ticket.clone(),
+                obfuscated_ticket_age: resuming.ticket.obfuscated_age(common.clock.now()),
+            }],
+            binders: vec![vec![0; resuming.suite.hash.output_len()]],
+        }));
     }
     ClientHello {
         legacy_version: ProtocolVersion::TLSv1_2,
@@ -214,5 +313,15 @@ impl ExpectServerHello {
     /// Whether the server's group is one we enabled.
     pub(super) fn group_enabled(&self, group: NamedGroup) -> bool {
         self.config.common.groups.contains(&group)
+    }
+
+    /// Whether we offered resumption without (EC)DHE (RFC 8446 §4.2.9).
+    pub(super) fn offered_psk_ke(&self) -> bool {
+        self.resuming.is_some()
+            && self
+                .config
+                .common
+                .psk_modes
+                .contains(&PskKeyExchangeMode::PskKe)
     }
 }

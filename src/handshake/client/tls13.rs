@@ -3,21 +3,22 @@
 
 use std::sync::Arc;
 
-use super::hello::{client_hello, ExpectServerHello, Retry};
+use super::hello::{client_hello, send_client_hello, ExpectServerHello, Resuming, Retry};
 use super::State;
 use crate::config::ClientConfig;
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
+use crate::handshake::key_logger;
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
     verify_certificate_verify, verify_finished, FinishedVerified, SignatureVerified, Tls13Suite,
     Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
-use crate::keylog::KeyLogBridge;
-use crate::keyschedule::tls13::{EarlySecret, HandshakeSecret, TrafficSecret};
-use crate::keyschedule::KeyLogger;
+use crate::keyschedule::tls13::{
+    EarlySecret, HandshakeSecret, ResumptionMasterSecret, TrafficSecret,
+};
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::enums::{CipherSuite, Compression, SignatureScheme};
 use crate::msgs::extensions::Extension;
@@ -25,6 +26,7 @@ use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::{ServerCertVerified, ServerName};
+use crate::session::{ClientTicketTls13, Validity};
 
 /// The longest ticket lifetime a server may announce: 7 days
 /// (RFC 8446 §4.6.1); longer is `illegal_parameter`.
@@ -102,6 +104,15 @@ pub(super) fn handle_retry(
         common.send_dummy_ccs()?;
         state.ccs_sent = true;
     }
+    // A ticket whose hash differs from the suite chosen cannot be offered
+    // again (RFC 8446 §4.1.4).
+    if state
+        .resuming
+        .as_ref()
+        .is_some_and(|r| r.suite.hash != suite.hash)
+    {
+        state.resuming = None;
+    }
     let hello = client_hello(
         &state.config,
         &state.server_name,
@@ -109,8 +120,9 @@ pub(super) fn handle_retry(
         &state.session_id,
         &state.key_share,
         cookie,
+        state.resuming.as_ref(),
     );
-    let bytes = common.send_handshake(&HandshakeMessage::ClientHello(hello))?;
+    let bytes = send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
     transcript.add(&bytes);
     state.hello_bytes = bytes;
     state.retry = Some(Retry {
@@ -137,34 +149,57 @@ pub(super) fn handle_server_hello(
         }
     }
     let mut share = None;
+    let mut selected_psk = None;
     for extension in hello.extensions() {
         match extension {
             Extension::KeyShareSelected(entry) => share = Some(entry),
+            Extension::PreSharedKeySelected(index) => selected_psk = Some(*index),
             Extension::SupportedVersionsSelected(_) => {}
             other => return Err(refused_extension(other)),
         }
     }
-    let share = share.ok_or(Error::MissingExtension("ServerHello without key_share"))?;
-    if share.group != state.key_share.group() {
-        return Err(Error::IllegalParameter(
-            "ServerHello key share is not for the group offered",
-        ));
-    }
-    let group = share.group;
-    let shared_secret = state.key_share.complete(&share.key_exchange)?;
+    let psk_ke_offered = state.offered_psk_ke();
+    // RFC 8446 §4.2.11: the server selects an offered identity (we offer
+    // one) of a suite with the same hash, or none.
+    let resumed: Option<Resuming> = match (selected_psk, state.resuming) {
+        (None, _) => None,
+        (Some(0), Some(resuming)) if resuming.suite.hash == suite.hash => Some(resuming),
+        _ => {
+            return Err(Error::IllegalParameter(
+                "server selected a PSK that was not offered",
+            ))
+        }
+    };
+    let shared_secret = match share {
+        Some(share) if share.group == state.key_share.group() => {
+            Some(state.key_share.complete(&share.key_exchange)?)
+        }
+        Some(_) => {
+            return Err(Error::IllegalParameter(
+                "ServerHello key share is not for the group offered",
+            ))
+        }
+        None if resumed.is_some() && psk_ke_offered => None,
+        None => return Err(Error::MissingExtension("ServerHello without key_share")),
+    };
+    let group = share.map(|s| s.group);
     let mut transcript = match state.retry {
         Some(retry) => retry.transcript,
         None => Transcript::new(suite.hash, &[&state.hello_bytes]),
     };
     transcript.add(raw);
-    let logger = state
-        .config
-        .common
-        .key_log
-        .as_ref()
-        .map(|log| KeyLogger::new(Arc::new(KeyLogBridge(log.clone())), state.random));
-    let early = EarlySecret::new(suite.hash, None, logger)?;
-    let secret = early.into_handshake(Some(shared_secret.as_bytes()))?;
+    let (early, ticket) = match resumed {
+        Some(resuming) => (resuming.early, Some(resuming.ticket)),
+        None => (
+            EarlySecret::new(
+                suite.hash,
+                None,
+                key_logger(&state.config.common, state.random),
+            )?,
+            None,
+        ),
+    };
+    let secret = early.into_handshake(shared_secret.as_ref().map(|s| s.as_bytes()))?;
     let hello_hash = transcript.current();
     let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
     let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
@@ -173,8 +208,12 @@ pub(super) fn handle_server_hello(
     let negotiated = &mut common.negotiated;
     negotiated.version = Some(crate::msgs::enums::ProtocolVersion::TLSv1_3);
     negotiated.cipher_suite = Some(suite.suite);
-    negotiated.group = Some(group);
+    negotiated.group = group;
     negotiated.session_id = hello.session_id.clone();
+    if let Some(ticket) = &ticket {
+        negotiated.resumed = true;
+        negotiated.peer_certificates = ticket.server_certificates.clone();
+    }
     Ok(ExpectEncryptedExtensions(Handshake {
         config: state.config,
         server_name: state.server_name,
@@ -185,6 +224,7 @@ pub(super) fn handle_server_hello(
         server_traffic,
         ccs_sent: state.ccs_sent,
         certificate_request: None,
+        resumed: ticket,
     }))
 }
 
@@ -199,6 +239,8 @@ pub(crate) struct Handshake {
     server_traffic: TrafficSecret,
     ccs_sent: bool,
     certificate_request: Option<CertificateRequestTls13>,
+    /// The ticket the server accepted, when resuming.
+    resumed: Option<ClientTicketTls13>,
 }
 
 impl Handshake {
@@ -251,6 +293,13 @@ impl ExpectEncryptedExtensions {
             }
         }
         hs.transcript.add(&message.raw);
+        if hs.resumed.is_some() {
+            // RFC 8446 §2.2: a PSK handshake has no certificates.
+            return Ok(State::ExpectFinished(ExpectFinished {
+                hs,
+                server: ServerAuthenticated::Resumption,
+            }));
+        }
         Ok(State::ExpectCertificateOrRequest(
             ExpectCertificateOrRequest(hs),
         ))
@@ -393,18 +442,18 @@ impl ExpectCertificateVerify {
         hs.transcript.add(&message.raw);
         Ok(State::ExpectFinished(ExpectFinished {
             hs,
-            server: ServerAuthenticated {
-                _certificate: self.verified,
-                _signature: signature,
-            },
+            server: ServerAuthenticated::Certificate(self.verified, signature),
         }))
     }
 }
 
-/// Proof that the server holds the key of a chain the verifier accepted.
-pub(crate) struct ServerAuthenticated {
-    _certificate: ServerCertVerified,
-    _signature: SignatureVerified,
+/// How the server proved who it is.
+pub(crate) enum ServerAuthenticated {
+    /// It holds the key of a chain the verifier accepted.
+    Certificate(ServerCertVerified, SignatureVerified),
+    /// It accepted our ticket: its Finished, keyed from the ticket's PSK,
+    /// proves it holds the session (RFC 8446 §2.2).
+    Resumption,
 }
 
 /// Server authenticated; its Finished comes next.
@@ -452,10 +501,16 @@ impl ExpectFinished {
             common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
         hs.transcript.add(&bytes);
         common.set_tls13_write_key(hs.suite.aead, &application.client)?;
+        let resumption = application
+            .resumption
+            .resumption_master_secret(&hs.transcript.current())?;
         common.exporter = Some(application.exporter);
         common.start_tls13_traffic(hs.suite.aead, application.server, application.client)?;
         Ok(State::Traffic(Traffic {
+            config: hs.config,
+            server_name: hs.server_name,
             suite: hs.suite,
+            resumption,
             _server: self.server,
             _finished: finished,
         }))
@@ -512,15 +567,18 @@ fn send_client_certificate(
 
 /// Handshake complete: KeyUpdate and NewSessionTicket may arrive.
 pub(crate) struct Traffic {
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
     suite: Tls13Suite,
+    resumption: ResumptionMasterSecret,
     _server: ServerAuthenticated,
     _finished: FinishedVerified,
 }
 
 impl Traffic {
     /// Handles a post-handshake message (RFC 8446 §4.6): KeyUpdate, and
-    /// NewSessionTicket, which is checked and, until the session store
-    /// exists, not kept. Anything else is `unexpected_message`.
+    /// NewSessionTicket, which is kept in the session store. Anything else
+    /// is `unexpected_message`.
     pub(super) fn expect_traffic(
         self,
         common: &mut CommonState,
@@ -528,7 +586,7 @@ impl Traffic {
     ) -> Result<Self, Error> {
         match decode_tls13(&message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
-            HandshakeMessage::NewSessionTicketTls13(ticket) => check_ticket(&ticket)?,
+            HandshakeMessage::NewSessionTicketTls13(ticket) => self.keep_ticket(common, ticket)?,
             _ => {
                 return Err(Error::UnexpectedMessage(
                     "unexpected post-handshake message",
@@ -537,12 +595,48 @@ impl Traffic {
         }
         Ok(self)
     }
-}
 
-/// A ticket's lifetime may not exceed 7 days (RFC 8446 §4.6.1).
-fn check_ticket(ticket: &NewSessionTicketTls13) -> Result<(), Error> {
-    if ticket.lifetime > MAX_TICKET_LIFETIME {
-        return Err(Error::IllegalParameter("ticket lifetime over 7 days"));
+    /// Stores a NewSessionTicket (RFC 8446 §4.6.1) with the PSK it names. A
+    /// lifetime over 7 days is `illegal_parameter`; a lifetime of 0 means
+    /// the ticket must not be used.
+    fn keep_ticket(
+        &self,
+        common: &CommonState,
+        message: NewSessionTicketTls13,
+    ) -> Result<(), Error> {
+        if message.lifetime > MAX_TICKET_LIFETIME {
+            return Err(Error::IllegalParameter("ticket lifetime over 7 days"));
+        }
+        let Some(store) = &self.config.session_store else {
+            return Ok(());
+        };
+        if message.lifetime == 0 {
+            return Ok(());
+        }
+        let max_early_data_size = message
+            .extensions
+            .iter()
+            .find_map(|e| match e {
+                Extension::MaxEarlyDataSize(size) => Some(*size),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let server_name = self.server_name.to_string();
+        store.add_tls13_ticket(
+            &self.server_name.to_string(),
+            ClientTicketTls13 {
+                psk: self.resumption.ticket_psk(&message.nonce)?,
+                ticket: message.ticket,
+                cipher_suite: self.suite.suite,
+                age_add: message.age_add,
+                validity: Validity::new(self.config.common.clock.now(), message.lifetime),
+                max_early_data_size,
+                alpn_protocol: common.negotiated.alpn.clone(),
+                server_certificates: common.negotiated.peer_certificates.clone(),
+                server_name,
+                unknown_fields: Default::default(),
+            },
+        );
+        Ok(())
     }
-    Ok(())
 }

@@ -5,34 +5,45 @@ use std::sync::Arc;
 
 use super::hello::ExpectClientHello;
 use super::State;
-use crate::config::{ClientAuth, ServerConfig};
+use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::{
-    choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify,
-    tls13_handshake_scheme, tls13_suite, verify_certificate_verify, verify_finished,
-    FinishedVerified, SignatureVerified, Tls13Suite, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
-    SERVER_CERTIFICATE_VERIFY_CONTEXT,
+    choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
+    tls13_handshake_scheme, tls13_suite, verify_binder, verify_certificate_verify, verify_finished,
+    BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
+    CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
-use crate::keylog::KeyLogBridge;
-use crate::keyschedule::tls13::{EarlySecret, TrafficSecret};
-use crate::keyschedule::KeyLogger;
+use crate::keyschedule::tls13::{
+    EarlySecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
+};
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::enums::{
-    CipherSuite, Compression, NamedGroup, ProtocolVersion, ServerNameType, SignatureScheme,
+    CipherSuite, Compression, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
+    SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{
     ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM, MAX_SESSION_ID_SIZE, RANDOM_LEN,
 };
+use crate::msgs::psk::PskOffer;
+use crate::msgs::ticket::NewSessionTicketTls13;
+use crate::pki::CertifiedKey;
+use crate::session::state::Tls13TicketParams;
+use crate::session::ticketer::{seal_state, unseal_state};
+use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
 
 /// The length of the cookie a HelloRetryRequest carries (RFC 8446
 /// §4.2.2 lets the server choose; 32 random bytes cannot be guessed).
 pub const COOKIE_LEN: usize = 32;
+
+/// The length of a stateful ticket's identity: a random key into the
+/// session store (RFC 8446 §4.6.1 leaves the ticket's form to the server).
+pub const TICKET_IDENTITY_LEN: usize = 32;
 
 /// What a HelloRetryRequest fixed; the second ClientHello must fit it
 /// (RFC 8446 §4.1.2, §4.1.4).
@@ -54,17 +65,29 @@ struct Offer<'a> {
     alpn: Option<&'a [Vec<u8>]>,
     cookie: Option<&'a [u8]>,
     early_data: bool,
+    psk: Option<&'a PskOffer>,
+    psk_modes: Option<&'a [PskKeyExchangeMode]>,
 }
 
 impl<'a> Offer<'a> {
+    /// Our most preferred PSK mode the client also offers, when it offers
+    /// a PSK.
+    fn psk_mode(&self, config: &ServerConfig) -> Option<PskKeyExchangeMode> {
+        let offered = self.psk_modes?;
+        self.psk?;
+        config
+            .common
+            .psk_modes
+            .iter()
+            .copied()
+            .find(|m| offered.contains(m))
+    }
+
     /// Collects the extensions the TLS 1.3 server uses. A pre_shared_key
     /// without psk_key_exchange_modes is `missing_extension` (RFC 8446
-    /// §4.2.9); the PSK itself is declined (full handshake) until
-    /// resumption exists.
+    /// §4.2.9).
     fn read(hello: &'a ClientHello) -> Result<Self, Error> {
         let mut offer = Self::default();
-        let mut psk = false;
-        let mut psk_modes = false;
         for extension in hello.extensions() {
             match extension {
                 Extension::ServerName(names) => {
@@ -83,12 +106,12 @@ impl<'a> Offer<'a> {
                 Extension::Alpn(protocols) => offer.alpn = Some(protocols),
                 Extension::Cookie(cookie) => offer.cookie = Some(cookie),
                 Extension::EarlyData => offer.early_data = true,
-                Extension::PreSharedKeyOffer(_) => psk = true,
-                Extension::PskKeyExchangeModes(_) => psk_modes = true,
+                Extension::PreSharedKeyOffer(psk) => offer.psk = Some(psk),
+                Extension::PskKeyExchangeModes(modes) => offer.psk_modes = Some(modes),
                 _ => {}
             }
         }
-        if psk && !psk_modes {
+        if offer.psk.is_some() && offer.psk_modes.is_none() {
             return Err(Error::MissingExtension(
                 "pre_shared_key without psk_key_exchange_modes",
             ));
@@ -97,9 +120,19 @@ impl<'a> Offer<'a> {
     }
 }
 
+/// A ticket accepted for resumption (RFC 8446 §2.2).
+struct Resumption {
+    state: ServerSessionState,
+    early: EarlySecret,
+    /// psk_dhe_ke (true) or psk_ke (false), RFC 8446 §4.2.9.
+    with_key_exchange: bool,
+    binder: BinderVerified,
+}
+
 /// Handles a ClientHello that chose TLS 1.3: answers with a
-/// HelloRetryRequest when no key share is usable, otherwise with the
-/// whole server flight.
+/// HelloRetryRequest when no key share is usable (and none is needed for
+/// psk_ke), otherwise with the whole server flight, abbreviated when a
+/// ticket resumes the session.
 pub(super) fn handle_client_hello(
     state: ExpectClientHello,
     common: &mut CommonState,
@@ -113,15 +146,15 @@ pub(super) fn handle_client_hello(
         ));
     }
     let offer = Offer::read(hello)?;
-    let groups = offer
-        .groups
-        .ok_or(Error::MissingExtension("no supported_groups"))?;
-    let key_shares = offer
-        .key_shares
-        .ok_or(Error::MissingExtension("no key_share"))?;
-    let client_schemes = offer
-        .signature_schemes
-        .ok_or(Error::MissingExtension("no signature_algorithms"))?;
+    // RFC 8446 §9.2: without a PSK, supported_groups and key_share are
+    // mandatory (signature_algorithms is checked when a certificate is
+    // chosen).
+    let (groups, key_shares) = match (offer.groups, offer.key_shares, offer.psk) {
+        (Some(groups), Some(shares), _) => (groups, shares),
+        (None, None, Some(_)) => (&[][..], &[][..]),
+        (None, _, _) => return Err(Error::MissingExtension("no supported_groups")),
+        (_, None, _) => return Err(Error::MissingExtension("no key_share")),
+    };
     if key_shares.iter().any(|s| !groups.contains(&s.group)) {
         return Err(Error::IllegalParameter(
             "key share for a group not in supported_groups",
@@ -142,35 +175,74 @@ pub(super) fn handle_client_hello(
         .groups
         .iter()
         .find_map(|g| key_shares.iter().find(|s| s.group == *g));
-    let Some(share) = share else {
-        let group = config
-            .common
-            .groups
-            .iter()
-            .find(|g| groups.contains(g))
-            .copied()
-            .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
-        if state.retry.is_some() {
-            return Err(Error::IllegalParameter("no key share after a retry"));
+    let psk_mode = offer.psk_mode(&config);
+    // Without a usable share, retry before looking at a ticket, so that a
+    // single-use ticket survives for the second ClientHello.
+    let resumption = if share.is_some() || psk_mode == Some(PskKeyExchangeMode::PskKe) {
+        let prior = state.retry.as_ref().map(|r| &r.transcript);
+        try_resume(&config, common, hello, raw, &offer, suite, prior)?
+    } else {
+        None
+    };
+    let share = match (share, &resumption) {
+        (_, Some(r)) if !r.with_key_exchange => None,
+        (Some(share), _) => Some(share),
+        (None, _) => {
+            let group = config
+                .common
+                .groups
+                .iter()
+                .find(|g| groups.contains(g))
+                .copied()
+                .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
+            if state.retry.is_some() {
+                return Err(Error::IllegalParameter("no key share after a retry"));
+            }
+            return send_retry(config, common, hello, raw, suite, group)
+                .map(State::ExpectClientHello);
         }
-        return send_retry(config, common, hello, raw, suite, group).map(State::ExpectClientHello);
     };
     let alpn = choose_alpn(&config, offer.alpn)?;
-    let (certificate, scheme) = choose_certificate(&config.certificates, client_schemes).ok_or(
-        Error::HandshakeFailure("no certificate fits the client's signature_algorithms"),
-    )?;
-    let certificate = certificate.clone();
+    let certificate = match &resumption {
+        Some(_) => None,
+        None => {
+            let client_schemes = offer
+                .signature_schemes
+                .ok_or(Error::MissingExtension("no signature_algorithms"))?;
+            let (certificate, scheme) = choose_certificate(&config.certificates, client_schemes)
+                .ok_or(Error::HandshakeFailure(
+                    "no certificate fits the client's signature_algorithms",
+                ))?;
+            Some((certificate.clone(), scheme))
+        }
+    };
 
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
-    let key_share = KeyShare::generate_with(share.group, rng)?;
-    let server_share = KeyShareEntry {
-        group: share.group,
-        key_exchange: key_share.public_key().to_vec(),
+    let mut extensions = Vec::new();
+    if resumption.is_some() {
+        extensions.push(Extension::PreSharedKeySelected(0));
+    }
+    let shared_secret = match share {
+        Some(share) => {
+            let key_share = KeyShare::generate_with(share.group, rng)?;
+            extensions.push(Extension::KeyShareSelected(KeyShareEntry {
+                group: share.group,
+                key_exchange: key_share.public_key().to_vec(),
+            }));
+            Some(key_share.complete(&share.key_exchange)?)
+        }
+        None => None,
     };
-    let shared_secret = key_share.complete(&share.key_exchange)?;
-    // Design §3: the persistent server session ID T, never on the wire.
-    let session_id_t = random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec();
+    extensions.push(Extension::SupportedVersionsSelected(
+        ProtocolVersion::TLSv1_3,
+    ));
+    // Design §3: the persistent server session ID T, never on the wire:
+    // made now for a full handshake, restored from the ticket otherwise.
+    let session_id_t = match &resumption {
+        Some(r) => r.state.session_id.as_bytes().to_vec(),
+        None => random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec(),
+    };
 
     let (mut transcript, ccs_sent) = match state.retry {
         Some(retry) => (retry.transcript, !hello.session_id.is_empty()),
@@ -183,10 +255,7 @@ pub(super) fn handle_client_hello(
         session_id: hello.session_id.clone(),
         cipher_suite: suite.suite,
         compression_method: Compression::Null,
-        extensions: Some(vec![
-            Extension::KeyShareSelected(server_share),
-            Extension::SupportedVersionsSelected(ProtocolVersion::TLSv1_3),
-        ]),
+        extensions: Some(extensions),
     };
     let bytes = common.send_handshake(&HandshakeMessage::ServerHello(server_hello))?;
     transcript.add(&bytes);
@@ -194,13 +263,19 @@ pub(super) fn handle_client_hello(
         common.send_dummy_ccs()?;
     }
 
-    let logger = config
-        .common
-        .key_log
-        .as_ref()
-        .map(|log| KeyLogger::new(Arc::new(KeyLogBridge(log.clone())), hello.random));
-    let secret = EarlySecret::new(suite.hash, None, logger)?
-        .into_handshake(Some(shared_secret.as_bytes()))?;
+    let (early, client) = match resumption {
+        Some(r) => {
+            let negotiated = &mut common.negotiated;
+            negotiated.resumed = true;
+            negotiated.peer_certificates = r.state.peer_certificates;
+            (r.early, ClientIdentity::Resumed(r.binder))
+        }
+        None => (
+            EarlySecret::new(suite.hash, None, key_logger(&config.common, hello.random))?,
+            ClientIdentity::NotRequested,
+        ),
+    };
+    let secret = early.into_handshake(shared_secret.as_ref().map(|s| s.as_bytes()))?;
     let hello_hash = transcript.current();
     let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
     let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
@@ -224,7 +299,8 @@ pub(super) fn handle_client_hello(
         .copied()
         .filter(|s| tls13_handshake_scheme(*s))
         .collect();
-    if config.client_auth.verifier().is_some() {
+    let request_certificate = certificate.is_some() && config.client_auth.verifier().is_some();
+    if request_certificate {
         let request = CertificateRequestTls13 {
             context: Vec::new(),
             extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
@@ -232,6 +308,54 @@ pub(super) fn handle_client_hello(
         let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
         transcript.add(&bytes);
     }
+    if let Some((certificate, scheme)) = certificate {
+        send_certificate(common, &mut transcript, &certificate, scheme)?;
+    }
+    let verify_data = server_traffic
+        .finished_key()?
+        .verify_data(&transcript.current())?;
+    let bytes =
+        common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
+    transcript.add(&bytes);
+
+    let application = secret
+        .into_master()?
+        .into_application(&transcript.current())?;
+    common.set_tls13_write_key(suite.aead, &application.server)?;
+    common.exporter = Some(application.exporter);
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(ProtocolVersion::TLSv1_3);
+    negotiated.cipher_suite = Some(suite.suite);
+    negotiated.group = share.map(|s| s.group);
+    negotiated.alpn = alpn;
+    negotiated.server_name = offer.server_name;
+    negotiated.session_id = session_id_t;
+
+    let flight = ClientFlight {
+        config,
+        suite,
+        transcript,
+        client_handshake_traffic: client_traffic,
+        client_application_traffic: application.client,
+        server_application_traffic: application.server,
+        resumption: application.resumption,
+        requested_schemes,
+    };
+    Ok(if request_certificate {
+        State::ExpectCertificate(ExpectCertificate(flight))
+    } else {
+        State::ExpectFinished(ExpectFinished { flight, client })
+    })
+}
+
+/// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
+/// §4.4.3).
+fn send_certificate(
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+    certificate: &CertifiedKey,
+    scheme: SignatureScheme,
+) -> Result<(), Error> {
     let entries = certificate
         .chain()
         .iter()
@@ -253,43 +377,82 @@ pub(super) fn handle_client_hello(
     )?;
     let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
     transcript.add(&bytes);
-    let verify_data = server_traffic
-        .finished_key()?
-        .verify_data(&transcript.current())?;
-    let bytes =
-        common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
-    transcript.add(&bytes);
+    Ok(())
+}
 
-    let application = secret
-        .into_master()?
-        .into_application(&transcript.current())?;
-    common.set_tls13_write_key(suite.aead, &application.server)?;
-    common.exporter = Some(application.exporter);
-    let negotiated = &mut common.negotiated;
-    negotiated.version = Some(ProtocolVersion::TLSv1_3);
-    negotiated.cipher_suite = Some(suite.suite);
-    negotiated.group = Some(share.group);
-    negotiated.alpn = alpn;
-    negotiated.server_name = offer.server_name;
-    negotiated.session_id = session_id_t;
-
-    let flight = ClientFlight {
-        config,
-        suite,
-        transcript,
-        client_handshake_traffic: client_traffic,
-        client_application_traffic: application.client,
-        server_application_traffic: application.server,
-        requested_schemes,
+/// Looks up the first offered ticket (RFC 8446 §4.2.11): unsealed by the
+/// ticketer, or taken out of the session store when tickets are stateful.
+/// A ticket that is unknown, expired, for another suite hash or another
+/// server name means a full handshake; a ticket that fits but whose binder
+/// does not verify is `decrypt_error`. Sets `resumption_requested` when a
+/// ticket was recognised.
+fn try_resume(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+    offer: &Offer<'_>,
+    suite: Tls13Suite,
+    prior: Option<&Transcript>,
+) -> Result<Option<Resumption>, Error> {
+    let (Some(psk), Some(mode)) = (offer.psk, offer.psk_mode(config)) else {
+        return Ok(None);
     };
-    Ok(if flight.config.client_auth.verifier().is_some() {
-        State::ExpectCertificate(ExpectCertificate(flight))
-    } else {
-        State::ExpectFinished(ExpectFinished {
-            flight,
-            client: ClientIdentity::NotRequested,
-        })
-    })
+    if psk.identities.len() != psk.binders.len() {
+        return Err(Error::IllegalParameter(
+            "PSK identities and binders differ in number",
+        ));
+    }
+    let (Some(identity), Some(binder)) = (psk.identities.first(), psk.binders.first()) else {
+        return Ok(None);
+    };
+    let now = config.common.clock.now();
+    let state = match &config.session_store {
+        Some(store) => store.take(&identity.identity),
+        None => unseal_state(&*config.ticketer, &identity.identity, now).ok(),
+    };
+    let Some(state) = state else {
+        return Ok(None);
+    };
+    common.negotiated.resumption_requested = true;
+    let same_hash: Vec<CipherSuite> = TLS13_CIPHER_SUITES
+        .iter()
+        .copied()
+        .filter(|s| tls13_suite(*s).is_some_and(|t| t.hash == suite.hash))
+        .collect();
+    let fits = check_resumption(
+        &state,
+        &ResumptionOffer {
+            version: ProtocolVersion::TLSv1_3,
+            acceptable_suites: &same_hash,
+            extended_master_secret: false,
+            encrypt_then_mac: false,
+            server_name: offer.server_name.as_deref().map(str::as_bytes),
+            now,
+        },
+    );
+    if fits.is_err() {
+        return Ok(None);
+    }
+    let early = EarlySecret::new(
+        suite.hash,
+        Some(state.secret.as_bytes()),
+        key_logger(&config.common, hello.random),
+    )?;
+    let truncated = hello
+        .truncated_for_binders(raw)
+        .ok_or(Error::Decode("ClientHello shorter than its binders"))?;
+    let digest = match prior {
+        Some(transcript) => transcript.current_with(truncated),
+        None => Transcript::new(suite.hash, &[truncated]).current(),
+    };
+    let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
+    Ok(Some(Resumption {
+        state,
+        early,
+        with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
+        binder,
+    }))
 }
 
 /// The second ClientHello must keep what the first and the
@@ -405,6 +568,9 @@ pub(crate) struct ClientFlight {
     client_handshake_traffic: TrafficSecret,
     client_application_traffic: TrafficSecret,
     server_application_traffic: TrafficSecret,
+    /// The master secret, for the resumption master secret once the
+    /// client Finished is in the transcript.
+    resumption: PendingResumption,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
 }
@@ -417,6 +583,8 @@ pub(crate) enum ClientIdentity {
     NotProvided,
     /// A chain the verifier accepted and a signature by its key.
     Authenticated(crate::pki::ClientCertVerified, SignatureVerified),
+    /// The client proved it holds the resumed session's PSK.
+    Resumed(BinderVerified),
 }
 
 /// CertificateRequest sent; the client's Certificate comes next.
@@ -534,7 +702,7 @@ impl ExpectFinished {
         common: &mut CommonState,
         message: Message,
     ) -> Result<State, Error> {
-        let flight = self.flight;
+        let mut flight = self.flight;
         let HandshakeMessage::Finished(verify_data) = decode_tls13(&message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected Finished"));
@@ -544,12 +712,24 @@ impl ExpectFinished {
             &flight.transcript.current(),
             &verify_data,
         )?;
+        flight.transcript.add(&message.raw);
+        let resumption = flight
+            .resumption
+            .resumption_master_secret(&flight.transcript.current())?;
         common.set_tls13_read_key(flight.suite.aead, &flight.client_application_traffic)?;
         common.start_tls13_traffic(
             flight.suite.aead,
             flight.client_application_traffic,
             flight.server_application_traffic,
         )?;
+        let tickets = if common.negotiated.resumed {
+            flight.config.tickets_after_resumption
+        } else {
+            flight.config.tickets_after_full_handshake
+        };
+        for index in 0..tickets {
+            send_ticket(&flight.config, common, &resumption, flight.suite, index)?;
+        }
         Ok(State::Traffic(Traffic {
             suite: flight.suite,
             _client: self.client,
@@ -583,4 +763,73 @@ impl Traffic {
         }
         Ok(self)
     }
+}
+
+/// Issues one NewSessionTicket (RFC 8446 §4.6.1) carrying the session
+/// state: the ticket's PSK, the persistent session ID T (design §3), the
+/// server name, ALPN protocol and client certificates. The nonce is the
+/// ticket's index on this connection, so each ticket has its own PSK. A
+/// ticket that cannot be sealed or stored is simply not sent.
+fn send_ticket(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    resumption: &ResumptionMasterSecret,
+    suite: Tls13Suite,
+    index: usize,
+) -> Result<(), Error> {
+    let rng = &*config.common.rng;
+    let nonce = u8::try_from(index)
+        .map_err(|_| Error::InvalidRequest("too many tickets"))?
+        .to_be_bytes()
+        .to_vec();
+    let age_add = u32::from_be_bytes(random_array::<4>(rng)?);
+    let negotiated = &common.negotiated;
+    let state = ServerSessionState {
+        version: ProtocolVersion::TLSv1_3,
+        cipher_suite: suite.suite,
+        secret: resumption.ticket_psk(&nonce)?,
+        session_id: SessionId::from_peer(&negotiated.session_id)?,
+        extended_master_secret: false,
+        encrypt_then_mac: false,
+        server_name: negotiated
+            .server_name
+            .as_ref()
+            .map(|n| n.as_bytes().to_vec()),
+        alpn_protocol: negotiated.alpn.clone(),
+        validity: Validity::new(config.common.clock.now(), config.ticket_lifetime),
+        peer_certificates: negotiated.peer_certificates.clone(),
+        tls13: Some(Tls13TicketParams {
+            age_add,
+            nonce: nonce.clone(),
+            max_early_data_size: config.max_early_data_size,
+        }),
+        unknown_fields: Default::default(),
+    };
+    let ticket = match &config.session_store {
+        Some(store) => {
+            let identity = random_array::<TICKET_IDENTITY_LEN>(rng)?.to_vec();
+            if !store.put(&identity, state) {
+                return Ok(());
+            }
+            identity
+        }
+        None => match seal_state(&*config.ticketer, &state) {
+            Ok(ticket) => ticket,
+            Err(_) => return Ok(()),
+        },
+    };
+    let mut extensions = Vec::new();
+    if config.max_early_data_size > 0 {
+        extensions.push(Extension::MaxEarlyDataSize(config.max_early_data_size));
+    }
+    common.send_handshake(&HandshakeMessage::NewSessionTicketTls13(
+        NewSessionTicketTls13 {
+            lifetime: config.ticket_lifetime,
+            age_add,
+            nonce,
+            ticket,
+            extensions,
+        },
+    ))?;
+    Ok(())
 }

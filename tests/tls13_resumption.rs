@@ -1,0 +1,308 @@
+//! TLS 1.3 resumption with tickets, in memory: NewSessionTicket counts,
+//! PSK with psk_dhe_ke and psk_ke, binders, chains of resumptions and the
+//! session identifiers of design §3 (the server's T persists, the client's
+//! L changes every time), stateful single-use tickets, expiry.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use ferrotls::config::{ClientAuth, ClientConfig, ServerConfig};
+use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::msgs::enums::{NamedGroup, PskKeyExchangeMode};
+use ferrotls::pki::WebPkiClientVerifier;
+use ferrotls::session::{
+    ClientSessionStore, ClientSessionTls12, ClientTicketTls13, InMemoryServerStore,
+};
+use ferrotls::time::{Clock, ManualClock, UnixTime};
+use ferrotls::Error;
+
+/// Connects once, completes the handshake and delivers the tickets the
+/// server sends after it; returns both ends.
+fn connect(
+    client: &Arc<ClientConfig>,
+    server: &Arc<ServerConfig>,
+) -> (ClientConnection, ServerConnection) {
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+    transfer(&mut s, &mut c).1.unwrap();
+    (c, s)
+}
+
+/// Runs the three flights of a handshake by hand and returns how many
+/// NewSessionTickets the server sends after the client's Finished,
+/// decrypted with the server's first application secret from `secrets`
+/// (the suite is TLS_AES_128_GCM_SHA256, the default first choice).
+fn handshake_counting_tickets(
+    c: &mut ClientConnection,
+    s: &mut ServerConnection,
+    secrets: &CapturedSecrets,
+) -> usize {
+    use ferrotls::record::RecordProtection;
+    transfer(c, s).1.unwrap();
+    transfer(s, c).1.unwrap();
+    transfer(c, s).1.unwrap();
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+    let mut bytes = Vec::new();
+    transfer_altered(s, c, |b| bytes = b.clone()).1.unwrap();
+    let mut opener = aes128_protection(&secrets.get("SERVER_TRAFFIC_SECRET_0"));
+    let mut payload = Vec::new();
+    for (seq, mut record) in records(&bytes).into_iter().enumerate() {
+        let opened = opener.open(seq as u64, &mut record).unwrap();
+        payload.extend_from_slice(&record[opened.plaintext]);
+    }
+    let messages = split_messages(&payload);
+    assert!(messages.iter().all(|m| m[0] == 4), "only NewSessionTickets");
+    messages.len()
+}
+
+fn configs() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    (
+        client_builder("p256").build().unwrap(),
+        server_builder("p256").build().unwrap(),
+    )
+}
+
+#[test]
+fn second_connection_resumes_and_keeps_the_server_id() {
+    let (client, server) = configs();
+    let (c1, s1) = connect(&client, &server);
+    assert!(!c1.is_resumed() && !s1.is_resumed());
+    let (c2, s2) = connect(&client, &server);
+    assert!(c2.is_resumed() && s2.is_resumed());
+    assert!(s2.resumption_requested());
+    // Design §3: server T persists; the client's L is fresh.
+    assert_eq!(s2.session_id(), s1.session_id());
+    assert_eq!(c2.session_id().len(), 32);
+    assert_ne!(c2.session_id(), c1.session_id());
+    // The resumed client still knows the server's certificates.
+    assert_eq!(c2.peer_certificates(), c1.peer_certificates());
+    assert_eq!(c2.negotiated_group(), Some(NamedGroup::X25519));
+}
+
+#[test]
+fn chains_of_resumptions_keep_t_and_change_l() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    let t = s.session_id().to_vec();
+    let mut client_ids = vec![c.session_id().to_vec()];
+    for _ in 0..4 {
+        let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+        // One new ticket after a resumption (design §3).
+        assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 1);
+        assert!(c.is_resumed() && s.is_resumed());
+        assert_eq!(s.session_id(), t.as_slice());
+        assert!(!client_ids.contains(&c.session_id().to_vec()));
+        client_ids.push(c.session_id().to_vec());
+    }
+}
+
+#[test]
+fn two_tickets_after_a_full_handshake_zero_turns_them_off() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 2);
+
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .tickets(0)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 0);
+    let (c, s) = connect(&client, &server);
+    assert!(!c.is_resumed() && !s.is_resumed());
+}
+
+#[test]
+fn psk_ke_resumes_without_key_exchange() {
+    let modes = [PskKeyExchangeMode::PskKe];
+    let client = client_builder("p256").psk_modes(&modes).build().unwrap();
+    let server = server_builder("p256").psk_modes(&modes).build().unwrap();
+    connect(&client, &server);
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(c.negotiated_group(), None);
+    assert_eq!(s.negotiated_group(), None);
+    send_after(c, s);
+}
+
+#[test]
+fn psk_dhe_ke_is_preferred_when_both_are_allowed() {
+    let modes = [PskKeyExchangeMode::PskDheKe, PskKeyExchangeMode::PskKe];
+    let client = client_builder("p256").psk_modes(&modes).build().unwrap();
+    let server = server_builder("p256").psk_modes(&modes).build().unwrap();
+    connect(&client, &server);
+    let (c, _) = connect(&client, &server);
+    assert!(c.is_resumed());
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
+}
+
+fn send_after(mut c: ClientConnection, mut s: ServerConnection) {
+    send_and_check(&mut c, &mut s, b"resumed data");
+    send_and_check(&mut s, &mut c, b"resumed reply");
+}
+
+#[test]
+fn resumption_after_a_hello_retry_request() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let (_, s1) = connect(&client, &server);
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.session_id(), s1.session_id());
+    send_after(c, s);
+}
+
+#[test]
+fn resumed_server_remembers_the_client_certificate() {
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), true));
+    let server = server_builder("p256")
+        .client_auth(ClientAuth::Required(verifier))
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let (_, s1) = connect(&client, &server);
+    let (_, s2) = connect(&client, &server);
+    assert!(s2.is_resumed());
+    assert_eq!(s2.peer_certificates(), s1.peer_certificates());
+    assert_eq!(s2.peer_certificates().len(), 2);
+}
+
+#[test]
+fn ticket_from_another_server_means_a_full_handshake() {
+    let client = client_builder("p256").build().unwrap();
+    let server_a = server_builder("p256").build().unwrap();
+    let server_b = server_builder("p256").build().unwrap();
+    connect(&client, &server_a);
+    let (c, s) = connect(&client, &server_b);
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert!(!s.resumption_requested());
+}
+
+#[test]
+fn expired_tickets_are_not_used() {
+    let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let client = client_builder("p256").clock(clock.clone()).build().unwrap();
+    let server = server_builder("p256")
+        .clock(clock.clone())
+        .ticket_lifetime(10)
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    clock.advance(std::time::Duration::from_secs(11));
+    let (c, s) = connect(&client, &server);
+    assert!(!c.is_resumed() && !s.is_resumed());
+}
+
+/// A client store that hands out the same ticket again and again, to
+/// replay it.
+#[derive(Default)]
+struct ReplayingStore(Mutex<Option<ClientTicketTls13>>);
+
+impl ClientSessionStore for ReplayingStore {
+    fn put_tls12(&self, _: &str, _: ClientSessionTls12) {}
+    fn get_tls12(&self, _: &str) -> Option<ClientSessionTls12> {
+        None
+    }
+    fn remove_tls12(&self, _: &str) {}
+    fn add_tls13_ticket(&self, _: &str, ticket: ClientTicketTls13) {
+        let mut slot = self.0.lock().unwrap();
+        if slot.is_none() {
+            *slot = Some(ticket);
+        }
+    }
+    fn take_tls13_ticket(&self, _: &str) -> Option<ClientTicketTls13> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn stateful_tickets_resume_once() {
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let store = Arc::new(ReplayingStore::default());
+    let client = client_builder("p256")
+        .session_store(Some(store))
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .session_store(Arc::new(InMemoryServerStore::new(clock)))
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    // The same ticket again: the store gave it out already.
+    let (c, s) = connect(&client, &server);
+    assert!(!c.is_resumed() && !s.is_resumed());
+}
+
+#[test]
+fn stateless_tickets_can_be_replayed() {
+    // Without a store a ticket is only sealed state: documented, and the
+    // reason 0-RTT requires stateful tickets.
+    let store = Arc::new(ReplayingStore::default());
+    let client = client_builder("p256")
+        .session_store(Some(store))
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    connect(&client, &server);
+    for _ in 0..2 {
+        let (c, _) = connect(&client, &server);
+        assert!(c.is_resumed());
+    }
+}
+
+#[test]
+fn no_client_store_means_no_resumption() {
+    let client = client_builder("p256").session_store(None).build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    connect(&client, &server);
+    let (c, _) = connect(&client, &server);
+    assert!(!c.is_resumed());
+}
+
+#[test]
+fn altered_binder_is_decrypt_error() {
+    let (client, server) = configs();
+    connect(&client, &server);
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let err = transfer_altered(&mut c, &mut s, |b| {
+        // The binder is the last byte of the ClientHello record.
+        let last = b.len() - 1;
+        b[last] ^= 1;
+    })
+    .1
+    .unwrap_err();
+    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+}
+
+#[test]
+fn zero_rtt_needs_a_session_store() {
+    assert!(matches!(
+        server_builder("p256").max_early_data_size(1024).build(),
+        Err(Error::InvalidRequest(_))
+    ));
+}
