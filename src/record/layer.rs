@@ -67,6 +67,7 @@ pub struct RecordLayer {
     fragmenter: Fragmenter,
     write_version: ProtocolVersion,
     max_received_plaintext: usize,
+    last_record_len: usize,
 }
 
 impl Default for RecordLayer {
@@ -87,6 +88,7 @@ impl RecordLayer {
             fragmenter: Fragmenter::new(),
             write_version: ProtocolVersion::TLSv1_2,
             max_received_plaintext: MAX_PLAINTEXT_LEN,
+            last_record_len: 0,
         }
     }
 
@@ -128,6 +130,7 @@ impl RecordLayer {
         let Some(record) = self.deframer.next_record()? else {
             return Ok(None);
         };
+        self.last_record_len = record.bytes.len().saturating_sub(HEADER_LEN);
         let opened = self.read.protection.open(seq, record.bytes)?;
         self.read.advance(opened.protected);
         let plaintext = record
@@ -152,6 +155,14 @@ impl RecordLayer {
             plaintext,
             protected: opened.protected,
         }))
+    }
+
+    /// The fragment length of the record [`Self::next_record`] last took
+    /// from the receive buffer, opened or not: what a TLS 1.3 server
+    /// counts against its budget when it skips rejected early data
+    /// (RFC 8446 §4.2.10).
+    pub fn last_record_len(&self) -> usize {
+        self.last_record_len
     }
 
     /// Installs the read protection of a new epoch; its sequence numbers
