@@ -44,6 +44,8 @@ pub enum EarlyDataStatus {
     /// No early data was offered.
     #[default]
     NotOffered,
+    /// Early data was offered; the server has not answered yet.
+    Offered,
     /// Early data was offered and accepted.
     Accepted,
     /// Early data was offered and rejected.
@@ -64,6 +66,21 @@ pub(crate) struct Negotiated {
     pub(crate) resumed: bool,
     pub(crate) resumption_requested: bool,
     pub(crate) early_data: EarlyDataStatus,
+}
+
+/// Where 0-RTT data stands on this connection (RFC 8446 §4.2.10), with
+/// the bytes still allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EarlyData {
+    /// None is sent or expected.
+    Off,
+    /// Client: early data may be written under the early key.
+    Writing { remaining: usize },
+    /// Server: early data was accepted and arrives under the early key.
+    Accepting { remaining: usize },
+    /// Server: early data was rejected; records that do not open (or, after
+    /// a HelloRetryRequest, unprotected application data) are skipped.
+    Skipping { remaining: usize },
 }
 
 /// The TLS 1.3 application traffic secrets, kept for KeyUpdate.
@@ -115,6 +132,7 @@ pub(crate) struct CommonState {
     key_updates_without_data: usize,
     key_update_sent_since_data: bool,
     tls13_traffic: Option<Tls13Traffic>,
+    early_data: EarlyData,
     pub(crate) exporter: Option<Exporter>,
     pub(crate) negotiated: Negotiated,
 }
@@ -141,6 +159,7 @@ impl CommonState {
             key_updates_without_data: 0,
             key_update_sent_since_data: false,
             tls13_traffic: None,
+            early_data: EarlyData::Off,
             exporter: None,
             negotiated: Negotiated::default(),
         }
@@ -198,6 +217,28 @@ impl CommonState {
     /// no whole record is buffered, the peer has closed, or the plaintext
     /// buffer is full.
     pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
+        match self.process_record() {
+            Err(Error::BadRecordMac) if self.skip_early_data(self.record.last_record_len()) => {
+                Ok(true)
+            }
+            other => other,
+        }
+    }
+
+    /// Counts a rejected 0-RTT record of `len` bytes against the skipping
+    /// budget; false when not skipping or over the budget (RFC 8446
+    /// §4.2.10: then the record is an error).
+    fn skip_early_data(&mut self, len: usize) -> bool {
+        match &mut self.early_data {
+            EarlyData::Skipping { remaining } if *remaining >= len => {
+                *remaining -= len;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn process_record(&mut self) -> Result<bool, Error> {
         if self.peer_closed || self.received_plaintext.len() >= self.max_received_plaintext {
             return Ok(false);
         }
@@ -205,7 +246,13 @@ impl CommonState {
             return Ok(false);
         };
         match record.content_type {
-            ContentType::Handshake => self.joiner.push(record.plaintext)?,
+            ContentType::Handshake => {
+                if matches!(self.early_data, EarlyData::Skipping { .. }) {
+                    // The client's next flight: no more early data.
+                    self.early_data = EarlyData::Off;
+                }
+                self.joiner.push(record.plaintext)?
+            }
             ContentType::ChangeCipherSpec => {
                 ChangeCipherSpec::decode_exact(record.plaintext)?;
                 if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
@@ -221,9 +268,27 @@ impl CommonState {
             }
             ContentType::ApplicationData => {
                 if !self.traffic {
-                    return Err(Error::UnexpectedMessage(
-                        "application data before the handshake completed",
-                    ));
+                    let len = record.plaintext.len();
+                    match &mut self.early_data {
+                        EarlyData::Accepting { remaining } => {
+                            *remaining = remaining
+                                .checked_sub(len)
+                                .ok_or(Error::UnexpectedMessage("more early data than allowed"))?;
+                            self.received_plaintext.extend(record.plaintext);
+                            return Ok(true);
+                        }
+                        EarlyData::Skipping { remaining }
+                            if !record.protected && *remaining >= len =>
+                        {
+                            *remaining -= len;
+                            return Ok(true);
+                        }
+                        _ => {
+                            return Err(Error::UnexpectedMessage(
+                                "application data before the handshake completed",
+                            ))
+                        }
+                    }
                 }
                 if self.joiner.has_partial_message() {
                     return Err(Error::UnexpectedMessage(
@@ -339,6 +404,67 @@ impl CommonState {
         self.flush_handshake()?;
         self.record
             .set_write_protection(Box::new(tls13_protection(aead, secret)?));
+        Ok(())
+    }
+
+    /// Client: 0-RTT data may now be written, up to `max` bytes, under the
+    /// early write key just installed.
+    pub(crate) fn start_early_data_writes(&mut self, max: usize) {
+        self.early_data = EarlyData::Writing { remaining: max };
+        self.negotiated.early_data = EarlyDataStatus::Offered;
+    }
+
+    /// Server: accepted 0-RTT data, up to `max` bytes, will arrive under
+    /// the early read key just installed.
+    pub(crate) fn accept_early_data(&mut self, max: usize) {
+        self.early_data = EarlyData::Accepting { remaining: max };
+        self.negotiated.early_data = EarlyDataStatus::Accepted;
+    }
+
+    /// Server: offered 0-RTT data was rejected; up to `max` bytes of it
+    /// are skipped (RFC 8446 §4.2.10).
+    pub(crate) fn skip_rejected_early_data(&mut self, max: usize) {
+        self.early_data = EarlyData::Skipping { remaining: max };
+        self.negotiated.early_data = EarlyDataStatus::Rejected;
+    }
+
+    /// No more 0-RTT data: the server answered (client), or EndOfEarlyData
+    /// arrived (server). `accepted` records the outcome.
+    pub(crate) fn end_early_data(&mut self, accepted: bool) {
+        if !matches!(self.early_data, EarlyData::Skipping { .. }) {
+            self.early_data = EarlyData::Off;
+        }
+        if self.negotiated.early_data == EarlyDataStatus::Offered {
+            self.negotiated.early_data = if accepted {
+                EarlyDataStatus::Accepted
+            } else {
+                EarlyDataStatus::Rejected
+            };
+        }
+    }
+
+    /// Client: seals up to the remaining 0-RTT allowance of `data` under
+    /// the early key and returns how much was taken.
+    pub(crate) fn write_early_data(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let EarlyData::Writing { remaining } = &mut self.early_data else {
+            return Err(Error::InvalidRequest("0-RTT data cannot be sent now"));
+        };
+        let taken = data.get(..data.len().min(*remaining)).unwrap_or_default();
+        *remaining -= taken.len();
+        self.record
+            .seal(ContentType::ApplicationData, taken, &mut self.sendable_tls)?;
+        Ok(taken.len())
+    }
+
+    /// Goes back to unprotected writing (a client's second ClientHello
+    /// after 0-RTT was offered, RFC 8446 §4.1.4).
+    pub(crate) fn set_plaintext_write(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.record
+            .set_write_protection(Box::new(crate::record::NullProtection));
         Ok(())
     }
 

@@ -350,6 +350,22 @@ impl ClientConnection {
     }
 }
 
+impl ClientConnection {
+    /// Sends 0-RTT data (RFC 8446 §4.2.10): possible right after
+    /// [`ClientConnection::new`] when the configuration enables early data
+    /// and a stored ticket allows it, until the server answers. Returns how
+    /// many bytes were taken (at most the ticket's `max_early_data_size`
+    /// in all). Whether the server accepted them shows in
+    /// [`Connection::early_data_status`] once the handshake completes; if
+    /// rejected, the application sends them again as ordinary data.
+    ///
+    /// Fails with [`Error::InvalidRequest`] when no early data can be sent
+    /// now.
+    pub fn write_early_data(&mut self, data: &[u8]) -> Result<usize, Error> {
+        self.inner.common.write_early_data(data)
+    }
+}
+
 impl core::ops::Deref for ClientConnection {
     type Target = Connection;
     fn deref(&self) -> &Connection {

@@ -40,6 +40,8 @@ pub(crate) struct ExpectServerHello {
     pub(super) ccs_sent: bool,
     /// The ticket offered as a PSK, if any.
     pub(super) resuming: Option<Resuming>,
+    /// Whether 0-RTT data is being sent with this ClientHello.
+    pub(super) early_data: bool,
 }
 
 /// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
@@ -52,6 +54,15 @@ pub(super) struct Resuming {
 }
 
 impl Resuming {
+    /// How much 0-RTT data this ticket allows, when the configuration
+    /// wants to send some and the ALPN protocol we would offer first is
+    /// the ticket's (RFC 8446 §4.2.10).
+    fn early_data_allowance(&self, config: &ClientConfig) -> Option<usize> {
+        let max = usize::try_from(self.ticket.max_early_data_size).ok()?;
+        let alpn_fits = self.ticket.alpn_protocol.as_ref() == config.common.alpn_protocols.first();
+        (config.enable_early_data && max > 0 && alpn_fits).then_some(max)
+    }
+
     /// Takes the newest ticket for `server_name` from the store, when its
     /// suite is a TLS 1.3 suite we enable.
     fn from_store(
@@ -117,32 +128,41 @@ pub(super) fn start(
         common.negotiated.server_name = Some(name.clone());
     }
     let resuming = Resuming::from_store(&config, &server_name, random)?;
-    let hello = client_hello(
-        &config,
-        &server_name,
-        random,
-        &session_id,
-        &key_share,
-        None,
-        resuming.as_ref(),
-    );
-    // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
-    common.set_record_version(ProtocolVersion::TLSv1_0);
-    let hello_bytes = send_client_hello(common, hello, resuming.as_ref(), None)?;
-    common.flush_handshake()?;
-    common.set_record_version(ProtocolVersion::TLSv1_2);
-    common.ccs_allowed = true;
-    Ok(ExpectServerHello {
+    let early_data = resuming
+        .as_ref()
+        .and_then(|r| r.early_data_allowance(&config));
+    let mut state = ExpectServerHello {
         config,
         server_name,
         random,
         session_id,
         key_share,
-        hello_bytes,
+        hello_bytes: Vec::new(),
         retry: None,
         ccs_sent: false,
         resuming,
-    })
+        early_data: early_data.is_some(),
+    };
+    let hello = state.client_hello(None);
+    // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
+    common.set_record_version(ProtocolVersion::TLSv1_0);
+    state.hello_bytes = send_client_hello(common, hello, state.resuming.as_ref(), None)?;
+    common.flush_handshake()?;
+    common.set_record_version(ProtocolVersion::TLSv1_2);
+    common.ccs_allowed = true;
+    if let (Some(max), Some(resuming)) = (early_data, &state.resuming) {
+        // RFC 8446 §4.2.10, §D.4: the dummy CCS, then 0-RTT data under
+        // client_early_traffic_secret.
+        let hello_hash = Transcript::new(resuming.suite.hash, &[&state.hello_bytes]).current();
+        let secret = resuming.early.client_early_traffic_secret(&hello_hash)?;
+        if state.config.middlebox_compat {
+            common.send_dummy_ccs()?;
+            state.ccs_sent = true;
+        }
+        common.set_tls13_write_key(resuming.suite.aead, &secret)?;
+        common.start_early_data_writes(max);
+    }
+    Ok(state)
 }
 
 /// Queues `hello`; when it offers a ticket, the binder is computed over the
@@ -175,68 +195,6 @@ pub(super) fn send_client_hello(
     common.send_handshake(&HandshakeMessage::ClientHello(hello))
 }
 
-/// A ClientHello offering what `config` enables, one key share, the
-/// cookie of a HelloRetryRequest when answering one, and a ticket when
-/// resuming (with a placeholder binder of the right length).
-pub(super) fn client_hello(
-    config: &ClientConfig,
-    server_name: &ServerName,
-    random: [u8; RANDOM_LEN],
-    session_id: &[u8],
-    key_share: &KeyShare,
-    cookie: Option<&[u8]>,
-    resuming: Option<&Resuming>,
-) -> ClientHello {
-    let common = &config.common;
-    let mut extensions = Vec::new();
-    if let (true, ServerName::Dns(name)) = (config.enable_sni, server_name) {
-        extensions.push(Extension::ServerName(vec![SniEntry {
-            typ: ServerNameType::HostName,
-            name: name.as_bytes().to_vec(),
-        }]));
-    }
-    extensions.push(Extension::SupportedGroups(common.groups.clone()));
-    extensions.push(Extension::SignatureAlgorithms(
-        common.signature_schemes.clone(),
-    ));
-    if !common.alpn_protocols.is_empty() {
-        extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
-    }
-    extensions.push(Extension::KeyShareOffer(vec![KeyShareEntry {
-        group: key_share.group(),
-        key_exchange: key_share.public_key().to_vec(),
-    }]));
-    extensions.push(Extension::SupportedVersionsOffer(
-        common
-            .versions
-            .iter()
-            .copied()
-            .filter(|v| u16::from(*v) >= u16::from(ProtocolVersion::TLSv1_2))
-            .collect(),
-    ));
-    if let Some(cookie) = cookie {
-        extensions.push(Extension::Cookie(cookie.to_vec()));
-    }
-    if let Some(resuming) = resuming {
-        extensions.push(Extension::PskKeyExchangeModes(common.psk_modes.clone()));
-        extensions.push(Extension::PreSharedKeyOffer(PskOffer {
-            identities: vec![PskIdentity {
-                identity: resuming.ticket.ticket.clone(),
-                obfuscated_ticket_age: resuming.ticket.obfuscated_age(common.clock.now()),
-            }],
-            binders: vec![vec![0; resuming.suite.hash.output_len()]],
-        }));
-    }
-    ClientHello {
-        legacy_version: ProtocolVersion::TLSv1_2,
-        random,
-        session_id: session_id.to_vec(),
-        cipher_suites: common.cipher_suites.clone(),
-        compression_methods: vec![Compression::Null],
-        extensions: Some(extensions),
-    }
-}
-
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_2,
@@ -245,6 +203,65 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
 };
 
 impl ExpectServerHello {
+    /// The ClientHello offering what `config` enables, one key share, the
+    /// cookie of a HelloRetryRequest when answering one, a ticket when
+    /// resuming (with a placeholder binder of the right length), and the
+    /// early_data extension when 0-RTT data follows.
+    pub(super) fn client_hello(&self, cookie: Option<&[u8]>) -> ClientHello {
+        let (config, server_name, key_share) = (&*self.config, &self.server_name, &self.key_share);
+        let common = &config.common;
+        let mut extensions = Vec::new();
+        if let (true, ServerName::Dns(name)) = (config.enable_sni, server_name) {
+            extensions.push(Extension::ServerName(vec![SniEntry {
+                typ: ServerNameType::HostName,
+                name: name.as_bytes().to_vec(),
+            }]));
+        }
+        extensions.push(Extension::SupportedGroups(common.groups.clone()));
+        extensions.push(Extension::SignatureAlgorithms(
+            common.signature_schemes.clone(),
+        ));
+        if !common.alpn_protocols.is_empty() {
+            extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
+        }
+        extensions.push(Extension::KeyShareOffer(vec![KeyShareEntry {
+            group: key_share.group(),
+            key_exchange: key_share.public_key().to_vec(),
+        }]));
+        extensions.push(Extension::SupportedVersionsOffer(
+            common
+                .versions
+                .iter()
+                .copied()
+                .filter(|v| u16::from(*v) >= u16::from(ProtocolVersion::TLSv1_2))
+                .collect(),
+        ));
+        if let Some(cookie) = cookie {
+            extensions.push(Extension::Cookie(cookie.to_vec()));
+        }
+        if self.early_data {
+            extensions.push(Extension::EarlyData);
+        }
+        if let Some(resuming) = &self.resuming {
+            extensions.push(Extension::PskKeyExchangeModes(common.psk_modes.clone()));
+            extensions.push(Extension::PreSharedKeyOffer(PskOffer {
+                identities: vec![PskIdentity {
+                    identity: resuming.ticket.ticket.clone(),
+                    obfuscated_ticket_age: resuming.ticket.obfuscated_age(common.clock.now()),
+                }],
+                binders: vec![vec![0; resuming.suite.hash.output_len()]],
+            }));
+        }
+        ClientHello {
+            legacy_version: ProtocolVersion::TLSv1_2,
+            random: self.random,
+            session_id: self.session_id.clone(),
+            cipher_suites: common.cipher_suites.clone(),
+            compression_methods: vec![Compression::Null],
+            extensions: Some(extensions),
+        }
+    }
+
     /// Reads a ServerHello or HelloRetryRequest, settles the version and
     /// hands over.
     pub(super) fn expect_server_hello(

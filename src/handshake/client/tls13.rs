@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::hello::{client_hello, send_client_hello, ExpectServerHello, Resuming, Retry};
+use super::hello::{send_client_hello, ExpectServerHello, Resuming, Retry};
 use super::State;
 use crate::config::ClientConfig;
 use crate::conn::{CommonState, Message};
@@ -100,6 +100,13 @@ pub(super) fn handle_retry(
     }
     let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
     common.negotiated.cipher_suite = Some(suite.suite);
+    if state.early_data {
+        // RFC 8446 §4.1.4: 0-RTT is over; the second ClientHello goes out
+        // unprotected.
+        common.end_early_data(false);
+        common.set_plaintext_write()?;
+        state.early_data = false;
+    }
     if state.config.middlebox_compat && !state.ccs_sent {
         common.send_dummy_ccs()?;
         state.ccs_sent = true;
@@ -113,15 +120,7 @@ pub(super) fn handle_retry(
     {
         state.resuming = None;
     }
-    let hello = client_hello(
-        &state.config,
-        &state.server_name,
-        state.random,
-        &state.session_id,
-        &state.key_share,
-        cookie,
-        state.resuming.as_ref(),
-    );
+    let hello = state.client_hello(cookie);
     let bytes = send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
     transcript.add(&bytes);
     state.hello_bytes = bytes;
@@ -204,7 +203,11 @@ pub(super) fn handle_server_hello(
     let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
     let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
     common.set_tls13_read_key(suite.aead, &server_traffic)?;
-    common.set_tls13_write_key(suite.aead, &client_traffic)?;
+    if !state.early_data {
+        // With 0-RTT the early key stays until EncryptedExtensions says
+        // what became of the early data.
+        common.set_tls13_write_key(suite.aead, &client_traffic)?;
+    }
     let negotiated = &mut common.negotiated;
     negotiated.version = Some(crate::msgs::enums::ProtocolVersion::TLSv1_3);
     negotiated.cipher_suite = Some(suite.suite);
@@ -225,6 +228,11 @@ pub(super) fn handle_server_hello(
         ccs_sent: state.ccs_sent,
         certificate_request: None,
         resumed: ticket,
+        early_data: if state.early_data {
+            EarlyDataAnswer::Pending
+        } else {
+            EarlyDataAnswer::NotOffered
+        },
     }))
 }
 
@@ -241,6 +249,17 @@ pub(crate) struct Handshake {
     certificate_request: Option<CertificateRequestTls13>,
     /// The ticket the server accepted, when resuming.
     resumed: Option<ClientTicketTls13>,
+    early_data: EarlyDataAnswer,
+}
+
+/// What became of our 0-RTT data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EarlyDataAnswer {
+    NotOffered,
+    /// Offered; EncryptedExtensions will tell.
+    Pending,
+    /// Accepted: EndOfEarlyData goes out after the server Finished.
+    Accepted,
 }
 
 impl Handshake {
@@ -269,6 +288,9 @@ impl ExpectEncryptedExtensions {
         };
         for extension in &extensions {
             match extension {
+                Extension::EarlyData if hs.early_data == EarlyDataAnswer::Pending => {
+                    hs.early_data = EarlyDataAnswer::Accepted;
+                }
                 Extension::ServerNameAck if common.negotiated.server_name.is_some() => {}
                 Extension::SupportedGroups(_) => {}
                 Extension::Alpn(protocols) if !hs.config.common.alpn_protocols.is_empty() => {
@@ -293,6 +315,19 @@ impl ExpectEncryptedExtensions {
             }
         }
         hs.transcript.add(&message.raw);
+        if hs.early_data == EarlyDataAnswer::Accepted
+            && hs.resumed.as_ref().map(|t| &t.alpn_protocol) != Some(&common.negotiated.alpn)
+        {
+            return Err(Error::IllegalParameter(
+                "0-RTT accepted with another ALPN protocol than the ticket's",
+            ));
+        }
+        if hs.early_data == EarlyDataAnswer::Pending {
+            // Rejected: stop, and switch to the handshake key at once.
+            common.end_early_data(false);
+            common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
+            hs.early_data = EarlyDataAnswer::NotOffered;
+        }
         if hs.resumed.is_some() {
             // RFC 8446 §2.2: a PSK handshake has no certificates.
             return Ok(State::ExpectFinished(ExpectFinished {
@@ -487,6 +522,14 @@ impl ExpectFinished {
             .into_master()?
             .into_application(&hs.transcript.current())?;
         common.set_tls13_read_key(hs.suite.aead, &application.server)?;
+        if hs.early_data == EarlyDataAnswer::Accepted {
+            // RFC 8446 §4.5: EndOfEarlyData under the early key, then the
+            // handshake key.
+            common.end_early_data(true);
+            let bytes = common.send_handshake(&HandshakeMessage::EndOfEarlyData)?;
+            hs.transcript.add(&bytes);
+            common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
+        }
         if hs.config.middlebox_compat && !hs.ccs_sent {
             common.send_dummy_ccs()?;
         }

@@ -3,6 +3,7 @@
 //! ```text
 //! ExpectClientHello ──(no usable key share)── HelloRetryRequest ──> ExpectClientHello (retried)
 //!        │ ClientHello: ServerHello … Finished sent
+//!        ├──(0-RTT accepted)──> ExpectEndOfEarlyData ──> ExpectFinished
 //!        ├──(client auth)──> ExpectCertificate ──> ExpectCertificateVerify ─┐
 //!        v                         │ (empty, optional)                      │
 //!   ExpectFinished <───────────────┴────────────────────────────────────────┘
@@ -21,7 +22,9 @@ use crate::conn::{CommonState, Message};
 use crate::error::Error;
 
 pub(crate) use hello::ExpectClientHello;
-pub(crate) use tls13::{ExpectCertificate, ExpectCertificateVerify, ExpectFinished, Traffic};
+pub(crate) use tls13::{
+    ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished, Traffic,
+};
 
 /// The server's handshake states; each consumes itself on a message.
 pub(crate) enum State {
@@ -31,6 +34,8 @@ pub(crate) enum State {
     ExpectCertificate(ExpectCertificate),
     /// Client chain accepted; waiting for its CertificateVerify.
     ExpectCertificateVerify(ExpectCertificateVerify),
+    /// 0-RTT data accepted; waiting for EndOfEarlyData.
+    ExpectEndOfEarlyData(ExpectEndOfEarlyData),
     /// Waiting for the client's Finished.
     ExpectFinished(ExpectFinished),
     /// Handshake complete.
@@ -49,6 +54,7 @@ impl State {
             Self::ExpectClientHello(s) => s.expect_client_hello(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
             Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
+            Self::ExpectEndOfEarlyData(s) => s.expect_end_of_early_data(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
         }

@@ -123,6 +123,8 @@ impl<'a> Offer<'a> {
 /// A ticket accepted for resumption (RFC 8446 §2.2).
 struct Resumption {
     state: ServerSessionState,
+    /// The client's view of the ticket's age (RFC 8446 §4.2.11.1), ms.
+    client_ticket_age: u32,
     early: EarlySecret,
     /// psk_dhe_ke (true) or psk_ke (false), RFC 8446 §4.2.9.
     with_key_exchange: bool,
@@ -203,6 +205,17 @@ pub(super) fn handle_client_hello(
         }
     };
     let alpn = choose_alpn(&config, offer.alpn)?;
+    // Rejected 0-RTT is skipped up to what the ticket or we allow.
+    let early_data_budget = resumption
+        .as_ref()
+        .and_then(|r| r.state.tls13.as_ref())
+        .map_or(0, |t| t.max_early_data_size)
+        .max(config.max_early_data_size);
+    let accept_early_data = offer.early_data
+        && state.retry.is_none()
+        && resumption
+            .as_ref()
+            .is_some_and(|r| early_data_fits(&config, r, suite, &alpn));
     let certificate = match &resumption {
         Some(_) => None,
         None => {
@@ -249,6 +262,7 @@ pub(super) fn handle_client_hello(
         None => (Transcript::new(suite.hash, &[]), false),
     };
     transcript.add(raw);
+    let client_hello_hash = transcript.current();
     let server_hello = ServerHello {
         legacy_version: ProtocolVersion::TLSv1_2,
         random,
@@ -275,14 +289,33 @@ pub(super) fn handle_client_hello(
             ClientIdentity::NotRequested,
         ),
     };
+    let early_traffic = if accept_early_data {
+        Some(early.client_early_traffic_secret(&client_hello_hash)?)
+    } else {
+        None
+    };
     let secret = early.into_handshake(shared_secret.as_ref().map(|s| s.as_bytes()))?;
     let hello_hash = transcript.current();
     let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
     let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
     common.set_tls13_write_key(suite.aead, &server_traffic)?;
-    common.set_tls13_read_key(suite.aead, &client_traffic)?;
+    match &early_traffic {
+        Some(early_traffic) => {
+            common.set_tls13_read_key(suite.aead, early_traffic)?;
+            common.accept_early_data(wire_len(config.max_early_data_size));
+        }
+        None => {
+            common.set_tls13_read_key(suite.aead, &client_traffic)?;
+            if offer.early_data {
+                common.skip_rejected_early_data(wire_len(early_data_budget));
+            }
+        }
+    }
 
     let mut extensions = Vec::new();
+    if accept_early_data {
+        extensions.push(Extension::EarlyData);
+    }
     if offer.server_name.is_some() {
         extensions.push(Extension::ServerNameAck);
     }
@@ -343,9 +376,51 @@ pub(super) fn handle_client_hello(
     };
     Ok(if request_certificate {
         State::ExpectCertificate(ExpectCertificate(flight))
+    } else if accept_early_data {
+        State::ExpectEndOfEarlyData(ExpectEndOfEarlyData(ExpectFinished { flight, client }))
     } else {
         State::ExpectFinished(ExpectFinished { flight, client })
     })
+}
+
+/// A wire byte count as a buffer size.
+fn wire_len(count: u32) -> usize {
+    usize::try_from(count).unwrap_or(usize::MAX)
+}
+
+/// The most the client's and our views of a ticket's age may differ for
+/// 0-RTT to be accepted: 10 seconds (RFC 8446 §8.3 leaves the window to
+/// the server; a late ClientHello is then not replayable much later).
+pub const MAX_EARLY_DATA_AGE_SKEW_MS: u64 = 10_000;
+
+/// Whether 0-RTT may be accepted with this resumption (RFC 8446
+/// §4.2.10): 0-RTT enabled, tickets single-use (a session store), the
+/// ticket allowing early data, the same suite and ALPN protocol as the
+/// session's, and a ticket age close to ours (RFC 8446 §8.3).
+fn early_data_fits(
+    config: &ServerConfig,
+    resumption: &Resumption,
+    suite: Tls13Suite,
+    alpn: &Option<Vec<u8>>,
+) -> bool {
+    let state = &resumption.state;
+    let ticket_allows = state
+        .tls13
+        .as_ref()
+        .is_some_and(|t| t.max_early_data_size > 0);
+    let our_age = config
+        .common
+        .clock
+        .now()
+        .saturating_since(state.validity.created())
+        .as_millis();
+    let skew = our_age.abs_diff(u128::from(resumption.client_ticket_age));
+    config.max_early_data_size > 0
+        && config.session_store.is_some()
+        && ticket_allows
+        && state.cipher_suite == suite.suite
+        && state.alpn_protocol == *alpn
+        && skew <= u128::from(MAX_EARLY_DATA_AGE_SKEW_MS)
 }
 
 /// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
@@ -447,7 +522,9 @@ fn try_resume(
         None => Transcript::new(suite.hash, &[truncated]).current(),
     };
     let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
+    let age_add = state.tls13.as_ref().map_or(0, |t| t.age_add);
     Ok(Some(Resumption {
+        client_ticket_age: identity.obfuscated_ticket_age.wrapping_sub(age_add),
         state,
         early,
         with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
@@ -526,6 +603,14 @@ fn send_retry(
     let bytes = common.send_handshake(&HandshakeMessage::ServerHello(retry))?;
     if !hello.session_id.is_empty() {
         common.send_dummy_ccs()?;
+    }
+    if hello
+        .find_extension(crate::msgs::enums::ExtensionType::EarlyData)
+        .is_some()
+    {
+        // RFC 8446 §4.2.10: the 0-RTT data that follows the first
+        // ClientHello is skipped.
+        common.skip_rejected_early_data(wire_len(config.max_early_data_size));
     }
     common.negotiated.cipher_suite = Some(suite.suite);
     Ok(ExpectClientHello {
@@ -735,6 +820,32 @@ impl ExpectFinished {
             _client: self.client,
             _finished: finished,
         }))
+    }
+}
+
+/// 0-RTT data accepted; it flows until the client's EndOfEarlyData.
+pub(crate) struct ExpectEndOfEarlyData(ExpectFinished);
+
+impl ExpectEndOfEarlyData {
+    /// Reads EndOfEarlyData (RFC 8446 §4.5) and switches to the client's
+    /// handshake key.
+    pub(super) fn expect_end_of_early_data(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut next = self.0;
+        let HandshakeMessage::EndOfEarlyData = decode_tls13(&message, next.flight.suite.hash)?
+        else {
+            return Err(Error::UnexpectedMessage("expected EndOfEarlyData"));
+        };
+        next.flight.transcript.add(&message.raw);
+        common.end_early_data(true);
+        common.set_tls13_read_key(
+            next.flight.suite.aead,
+            &next.flight.client_handshake_traffic,
+        )?;
+        Ok(State::ExpectFinished(next))
     }
 }
 
