@@ -102,6 +102,25 @@ mod tests {
     }
 
     #[test]
+    fn from_env_honours_sslkeylogfile() {
+        let path = std::env::temp_dir().join(format!("ferrotls-env-keylog-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        // No other test reads SSLKEYLOGFILE.
+        std::env::set_var(SSLKEYLOGFILE, &path);
+        let log = KeyLogFile::from_env();
+        std::env::remove_var(SSLKEYLOGFILE);
+        assert!(log.is_enabled());
+        log.log("CLIENT_TRAFFIC_SECRET_0", &[9; 32], &[8; 32]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(
+            text,
+            nss_line("CLIENT_TRAFFIC_SECRET_0", &[9; 32], &[8; 32])
+        );
+        assert!(!KeyLogFile::from_env().is_enabled());
+    }
+
+    #[test]
     fn file_logger_appends_lines() {
         let path = std::env::temp_dir().join(format!("ferrotls-keylog-{}", std::process::id()));
         let _ = std::fs::remove_file(&path);

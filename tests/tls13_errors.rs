@@ -618,3 +618,98 @@ fn altered_client_certificate_verify_is_decrypt_error() {
     .unwrap_err();
     assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
 }
+
+// ---- post-handshake messages from the server ----
+
+/// A connected pair whose server sends no tickets, so its first
+/// application record number is still 0, and the server's secrets.
+fn connected_quiet() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>) {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .tickets(0)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    (c, s, secrets)
+}
+
+/// Seals `message` as the server's first application-key handshake
+/// record and hands it to the client.
+fn server_post_handshake(message: &HandshakeMessage) -> Result<(), Error> {
+    use ferrotls::record::RecordProtection;
+    let (mut c, _s, secrets) = connected_quiet();
+    let mut sealer = aes128_protection(&secrets.get("SERVER_TRAFFIC_SECRET_0"));
+    let mut record = vec![22, 3, 3, 0, 0];
+    record.extend_from_slice(&message.to_bytes().unwrap());
+    sealer.seal(0, &mut record, 0).unwrap();
+    c.read_tls(&mut record.as_slice()).unwrap();
+    c.process_new_packets().map(|_| ())
+}
+
+fn ticket(lifetime: u32) -> HandshakeMessage {
+    HandshakeMessage::NewSessionTicketTls13(ferrotls::msgs::ticket::NewSessionTicketTls13 {
+        lifetime,
+        age_add: 1,
+        nonce: vec![0],
+        ticket: vec![1; 16],
+        extensions: vec![],
+    })
+}
+
+#[test]
+fn ticket_lifetime_over_seven_days_is_illegal() {
+    assert_eq!(server_post_handshake(&ticket(604_800)), Ok(()));
+    assert!(matches!(
+        server_post_handshake(&ticket(604_801)),
+        Err(Error::IllegalParameter(_))
+    ));
+}
+
+#[test]
+fn certificate_request_after_the_handshake_is_unexpected() {
+    // Post-handshake authentication was not offered (RFC 8446 §4.6.2).
+    let request = HandshakeMessage::CertificateRequestTls13(
+        ferrotls::msgs::certificate::CertificateRequestTls13 {
+            context: vec![1],
+            extensions: vec![],
+        },
+    );
+    assert!(matches!(
+        server_post_handshake(&request),
+        Err(Error::UnexpectedMessage(_))
+    ));
+}
+
+#[test]
+fn every_traffic_secret_is_logged() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    let labels: Vec<String> = secrets
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(l, _)| l.clone())
+        .collect();
+    for label in [
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0",
+        "SERVER_TRAFFIC_SECRET_0",
+        "EXPORTER_SECRET",
+    ] {
+        assert!(labels.iter().any(|l| l == label), "{label} missing");
+    }
+}
