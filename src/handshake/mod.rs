@@ -5,15 +5,15 @@
 //!   ServerHello's version, `tls13.rs` runs the TLS 1.3 handshake.
 //! - [`server`]: `hello.rs` reads the ClientHello and picks the version,
 //!   `tls13.rs` runs the TLS 1.3 handshake.
-//! - [`transcript`]: the running transcript hash (RFC 8446 §4.4.1).
-//! - [`proof`]: the values only a passed check can create (signature,
+//! - `transcript`: the running transcript hash (RFC 8446 §4.4.1).
+//! - `proof`: the values only a passed check can create (signature,
 //!   Finished); the traffic states cannot be built without them.
 //!
 //! The TLS 1.0–1.2 family will plug in beside `tls13.rs` on each side.
 
-pub(crate) mod client;
+pub mod client;
 mod proof;
-pub(crate) mod server;
+pub mod server;
 mod transcript;
 
 use crate::conn::{CommonState, Message};

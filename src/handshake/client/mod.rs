@@ -1,4 +1,4 @@
-//! The client's handshake: [`State`] and its transitions.
+//! The client's handshake: `State` and its transitions.
 //!
 //! ```text
 //! start ── ClientHello ──> ExpectServerHello ──HRR──> ExpectServerHello (retried)
@@ -13,6 +13,12 @@
 //!                                 v
 //!                  ExpectFinished (FinishedVerified) ── our flight ──> Traffic
 //! ```
+//!
+//! Resuming (a ticket accepted in the ServerHello), EncryptedExtensions
+//! leads straight to `ExpectFinished`. With 0-RTT, early data goes out
+//! under the early key right after the ClientHello; EndOfEarlyData
+//! follows the server Finished when it was accepted. `Traffic` keeps the
+//! resumption master secret to turn NewSessionTickets into stored tickets.
 
 mod hello;
 mod tls13;
@@ -25,6 +31,7 @@ use crate::error::Error;
 use crate::pki::ServerName;
 
 pub(crate) use hello::ExpectServerHello;
+pub use tls13::MAX_TICKET_LIFETIME;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateOrRequest, ExpectCertificateVerify,
     ExpectEncryptedExtensions, ExpectFinished, Traffic,

@@ -1,4 +1,4 @@
-//! The server's handshake: [`State`] and its transitions.
+//! The server's handshake: `State` and its transitions.
 //!
 //! ```text
 //! ExpectClientHello ──(no usable key share)── HelloRetryRequest ──> ExpectClientHello (retried)
@@ -25,6 +25,7 @@ pub(crate) use hello::ExpectClientHello;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished, Traffic,
 };
+pub use tls13::{COOKIE_LEN, MAX_EARLY_DATA_AGE_SKEW_MS, TICKET_IDENTITY_LEN};
 
 /// The server's handshake states; each consumes itself on a message.
 pub(crate) enum State {
