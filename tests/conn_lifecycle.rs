@@ -308,3 +308,80 @@ fn stream_over_a_socket_pair() {
     assert_eq!(reply, b"reply to hello");
     server.join().unwrap();
 }
+
+/// A connected pair and the client's first application write key as a
+/// sealer, for records the client would not send by itself.
+fn connected_with_client_sealer() -> (
+    ClientConnection,
+    ServerConnection,
+    ferrotls::record::Tls13AeadProtection,
+) {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    let sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
+    (c, s, sealer)
+}
+
+fn sealed(
+    sealer: &mut ferrotls::record::Tls13AeadProtection,
+    seq: u64,
+    typ: u8,
+    body: &[u8],
+) -> Vec<u8> {
+    use ferrotls::record::RecordProtection;
+    let mut record = vec![typ, 3, 3, 0, 0];
+    record.extend_from_slice(body);
+    sealer.seal(seq, &mut record, 0).unwrap();
+    record
+}
+
+#[test]
+fn consecutive_empty_records_are_bounded() {
+    use ferrotls::conn::MAX_CONSECUTIVE_EMPTY_RECORDS;
+    let (_c, mut s, mut sealer) = connected_with_client_sealer();
+    let mut seq = 0;
+    let mut wire = Vec::new();
+    for _ in 0..MAX_CONSECUTIVE_EMPTY_RECORDS {
+        wire.extend(sealed(&mut sealer, seq, 23, b""));
+        seq += 1;
+    }
+    // Data in between resets the count.
+    wire.extend(sealed(&mut sealer, seq, 23, b"x"));
+    seq += 1;
+    for _ in 0..MAX_CONSECUTIVE_EMPTY_RECORDS {
+        wire.extend(sealed(&mut sealer, seq, 23, b""));
+        seq += 1;
+    }
+    s.read_tls(&mut wire.as_slice()).unwrap();
+    assert_eq!(s.process_new_packets().unwrap().plaintext_bytes_to_read, 1);
+    s.read_tls(&mut sealed(&mut sealer, seq, 23, b"").as_slice())
+        .unwrap();
+    assert!(matches!(
+        s.process_new_packets(),
+        Err(Error::LimitExceeded(_))
+    ));
+}
+
+#[test]
+fn warning_alerts_are_bounded() {
+    use ferrotls::conn::MAX_WARNING_ALERTS;
+    let (_c, mut s, mut sealer) = connected_with_client_sealer();
+    for seq in 0..=MAX_WARNING_ALERTS as u64 {
+        // user_canceled, warning level.
+        s.read_tls(&mut sealed(&mut sealer, seq, 21, &[1, 90]).as_slice())
+            .unwrap();
+        let result = s.process_new_packets();
+        if seq < MAX_WARNING_ALERTS as u64 {
+            result.unwrap();
+        } else {
+            assert!(matches!(result, Err(Error::LimitExceeded(_))));
+        }
+    }
+}

@@ -24,6 +24,17 @@ use crate::record::{HandshakeJoiner, RecordLayer, Tls13AeadProtection};
 /// is [`Error::LimitExceeded`].
 pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
 
+/// The most empty application-data records accepted in a row (design §2,
+/// "bounded everything"; RFC 8446 §5.4 allows them one at a time, and the
+/// bound, like OpenSSL's, stops a peer from keeping us busy with nothing).
+/// One more is [`Error::LimitExceeded`].
+pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
+
+/// The most warning alerts (user_canceled, the only one TLS 1.3 does not
+/// treat as fatal, RFC 8446 §6.1) accepted per connection (design §2).
+/// One more is [`Error::LimitExceeded`].
+pub const MAX_WARNING_ALERTS: usize = 4;
+
 /// The dummy ChangeCipherSpec records a peer may send during a TLS 1.3
 /// handshake: one, in middlebox compatibility mode (RFC 8446 §5, §D.4).
 /// Another is `unexpected_message`.
@@ -129,6 +140,8 @@ pub(crate) struct CommonState {
     /// Dummy ChangeCipherSpec records may arrive now (TLS 1.3 handshake).
     pub(crate) ccs_allowed: bool,
     ccs_received: usize,
+    empty_records: usize,
+    warning_alerts: usize,
     key_updates_without_data: usize,
     key_update_sent_since_data: bool,
     tls13_traffic: Option<Tls13Traffic>,
@@ -156,6 +169,8 @@ impl CommonState {
             eof_seen: false,
             ccs_allowed: false,
             ccs_received: 0,
+            empty_records: 0,
+            warning_alerts: 0,
             key_updates_without_data: 0,
             key_update_sent_since_data: false,
             tls13_traffic: None,
@@ -295,6 +310,14 @@ impl CommonState {
                         "application data inside a fragmented handshake message",
                     ));
                 }
+                if record.plaintext.is_empty() {
+                    self.empty_records += 1;
+                    if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
+                        return Err(Error::LimitExceeded("consecutive empty records"));
+                    }
+                    return Ok(true);
+                }
+                self.empty_records = 0;
                 self.key_updates_without_data = 0;
                 self.received_plaintext.extend(record.plaintext);
             }
@@ -316,7 +339,13 @@ impl CommonState {
                 self.peer_closed = true;
                 Ok(())
             }
-            AlertDescription::UserCanceled => Ok(()),
+            AlertDescription::UserCanceled => {
+                self.warning_alerts += 1;
+                if self.warning_alerts > MAX_WARNING_ALERTS {
+                    return Err(Error::LimitExceeded("warning alerts"));
+                }
+                Ok(())
+            }
             description => Err(Error::AlertReceived(description)),
         }
     }

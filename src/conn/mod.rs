@@ -19,7 +19,10 @@ use std::io;
 use std::sync::Arc;
 
 pub(crate) use common::{CommonState, Message};
-pub use common::{EarlyDataStatus, Side, MAX_KEY_UPDATES_WITHOUT_DATA, MAX_TLS13_CCS_RECORDS};
+pub use common::{
+    EarlyDataStatus, Side, MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_KEY_UPDATES_WITHOUT_DATA,
+    MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+};
 
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::Error;
