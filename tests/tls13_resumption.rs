@@ -216,6 +216,24 @@ fn expired_tickets_are_not_used() {
     assert!(!c.is_resumed() && !s.is_resumed());
 }
 
+#[test]
+fn expired_ticket_still_counts_as_a_resumption_request() {
+    // The client's store keeps the ticket (its own clock stands still);
+    // the server's clock has moved past the lifetime.
+    let server_clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .clock(server_clock.clone())
+        .ticket_lifetime(10)
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    server_clock.advance(std::time::Duration::from_secs(11));
+    let (c, s) = connect(&client, &server);
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert!(s.resumption_requested());
+}
+
 /// A client store that hands out the same ticket again and again, to
 /// replay it.
 #[derive(Default)]

@@ -34,7 +34,7 @@ use crate::msgs::psk::PskOffer;
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
 use crate::session::state::Tls13TicketParams;
-use crate::session::ticketer::{seal_state, unseal_state};
+use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
 
 /// The length of the cookie a HelloRetryRequest carries (RFC 8446
@@ -482,9 +482,18 @@ fn try_resume(
         return Ok(None);
     };
     let now = config.common.clock.now();
+    // Design §3: resumption was requested when the ticket unsealed (or
+    // was found), even if it then turns out expired or unfit.
     let state = match &config.session_store {
         Some(store) => store.take(&identity.identity),
-        None => unseal_state(&*config.ticketer, &identity.identity, now).ok(),
+        None => match unseal_state(&*config.ticketer, &identity.identity, now) {
+            Ok(state) => Some(state),
+            Err(TicketRejection::Expired) => {
+                common.negotiated.resumption_requested = true;
+                None
+            }
+            Err(_) => None,
+        },
     };
     let Some(state) = state else {
         return Ok(None);
