@@ -10,6 +10,7 @@
 
 pub mod codec;
 pub mod crypto;
+pub mod der;
 pub mod error;
 pub mod keyschedule;
 pub mod msgs;

@@ -6,11 +6,11 @@
 //! hash and a salt of the hash length, ecdsa-with-SHA256/384 and Ed25519.
 //! SHA-1 and MD5 based signatures are refused by name.
 
-use super::der::{tag, Der};
 use super::error::CertificateError;
 use super::oid;
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
+use crate::der::{bit_length, tag, Der};
 
 /// The smallest RSA modulus accepted in a certificate, in bits (CA/Browser
 /// Forum baseline requirements §6.1.5).
@@ -141,7 +141,7 @@ fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> 
 /// (RFC 8410 §4). Anything else is [`CertificateError::UnsupportedKey`].
 pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
     Der::new(spki).sequence(|seq| {
-        let (id, mut params) = seq.sequence(|alg| {
+        let (id, mut params) = seq.sequence(|alg| -> Result<_, CertificateError> {
             let id = alg.oid()?;
             let params = alg.element().ok();
             alg.finish()?;
@@ -209,15 +209,7 @@ fn check_rsa_key(key: &[u8]) -> Result<(), CertificateError> {
                 return Err(CertificateError::BadEncoding("negative RSA key component"));
             }
         }
-        let digits = match modulus {
-            [0, rest @ ..] => rest,
-            other => other,
-        };
-        let bits = digits.len() * 8
-            - digits
-                .first()
-                .map_or(0, |b| usize::try_from(b.leading_zeros()).unwrap_or(8));
-        if !(MIN_RSA_MODULUS_BITS..=MAX_RSA_MODULUS_BITS).contains(&bits) {
+        if !(MIN_RSA_MODULUS_BITS..=MAX_RSA_MODULUS_BITS).contains(&bit_length(modulus)) {
             return Err(CertificateError::UnsupportedKey(
                 "RSA modulus outside 2048-8192 bits",
             ));

@@ -2,8 +2,9 @@
 //! names ([`ServerName`]), RFC 6125 matching and RFC 5280 name
 //! constraints for DNS names and IP addresses.
 
-use super::der::{check_string, tag, Der, Element};
+use super::der::check_string;
 use super::error::CertificateError;
+use crate::der::{tag, Der, Element};
 use crate::error::Error;
 use std::net::IpAddr;
 
@@ -128,7 +129,10 @@ fn general_names(value: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>, C
         if der.is_empty() {
             return None;
         }
-        let item = der.element().and_then(GeneralName::from_element);
+        let item = der
+            .element()
+            .map_err(CertificateError::from)
+            .and_then(GeneralName::from_element);
         if item.is_err() {
             der = Der::new(&[]);
         }

@@ -8,11 +8,12 @@
 //! [`super::path`].
 
 use super::algorithm;
-use super::der::{tag, BitString, Der};
+use super::der::time;
 use super::error::CertificateError;
 use super::names;
 use super::oid;
 use crate::crypto::verify::PublicKey;
+use crate::der::{tag, BitString, Der};
 
 /// The X.509 version number of v3 certificates (RFC 5280 §4.1.2.1: the
 /// INTEGER 2).
@@ -167,7 +168,8 @@ fn parse_tbs<'a>(
         ));
     }
     let issuer = names::check_name(&mut seq)?.0;
-    let (not_before, not_after) = seq.sequence(|v| Ok((v.time()?, v.time()?)))?;
+    let (not_before, not_after) =
+        seq.sequence(|v| -> Result<_, CertificateError> { Ok((time(v)?, time(v)?)) })?;
     let (subject, subject_is_empty) = names::check_name(&mut seq)?;
     let spki = seq.expect(tag::SEQUENCE)?.raw;
     let public_key = algorithm::public_key(spki)?;
@@ -241,11 +243,11 @@ fn apply_extension<'a>(
     let whole = |f: &mut dyn FnMut(&mut Der<'a>) -> Result<(), CertificateError>| {
         let mut der = Der::new(ext.value);
         f(&mut der)?;
-        der.finish()
+        Ok(der.finish()?)
     };
     match id {
         oid::BASIC_CONSTRAINTS => whole(&mut |d| {
-            cert.basic_constraints = Some(d.sequence(|bc| {
+            cert.basic_constraints = Some(d.sequence(|bc| -> Result<_, CertificateError> {
                 let ca = if bc.peek_tag() == Some(tag::BOOLEAN) {
                     if !bc.boolean()? {
                         return Err(CertificateError::BadEncoding(
@@ -320,7 +322,7 @@ fn apply_extension<'a>(
             Ok(())
         }),
         oid::AUTHORITY_KEY_IDENTIFIER => whole(&mut |d| {
-            let key_id = d.sequence(|aki| {
+            let key_id = d.sequence(|aki| -> Result<_, CertificateError> {
                 let key_id = aki.optional(tag::context_primitive(0))?;
                 aki.optional(tag::context_constructed(1))?;
                 aki.optional(tag::context_primitive(2))?;
