@@ -188,7 +188,7 @@ impl<'a> Der<'a> {
     }
 
     /// Reads an element that must carry `tag` and returns it.
-    pub fn expect(&mut self, tag: u8) -> Result<Element<'a>, DerError> {
+    pub fn expect_tag(&mut self, tag: u8) -> Result<Element<'a>, DerError> {
         match self.peek_tag() {
             Some(t) if t == tag => self.element(),
             Some(_) => Err(DerError("unexpected tag")),
@@ -198,7 +198,7 @@ impl<'a> Der<'a> {
 
     /// Reads the contents of an element that must carry `tag`.
     pub fn read(&mut self, tag: u8) -> Result<&'a [u8], DerError> {
-        Ok(self.expect(tag)?.value)
+        Ok(self.expect_tag(tag)?.value)
     }
 
     /// Reads the contents of an element carrying `tag` if one is next.

@@ -71,7 +71,7 @@ impl core::fmt::Display for ServerName {
 /// Reads a Name (RFC 5280 §4.1.2.4): a SEQUENCE OF non-empty SETs of
 /// (OID, value) pairs. Returns the whole element and whether it is empty.
 pub fn check_name<'a>(seq: &mut Der<'a>) -> Result<(&'a [u8], bool), CertificateError> {
-    let name = seq.expect(tag::SEQUENCE)?;
+    let name = seq.expect_tag(tag::SEQUENCE)?;
     let mut rdns = Der::new(name.value);
     while !rdns.is_empty() {
         let mut set = rdns.nested(tag::SET)?;

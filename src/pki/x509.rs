@@ -102,8 +102,8 @@ impl<'a> Certificate<'a> {
     pub fn parse(der: &'a [u8]) -> Result<Self, CertificateError> {
         let mut outer = Der::new(der);
         let cert = outer.sequence(|seq| {
-            let tbs = seq.expect(tag::SEQUENCE)?;
-            let signature_algorithm = seq.expect(tag::SEQUENCE)?.raw;
+            let tbs = seq.expect_tag(tag::SEQUENCE)?;
+            let signature_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
             let signature = seq.bit_string()?.octets()?;
             parse_tbs(der, tbs.raw, tbs.value, signature_algorithm, signature)
         })?;
@@ -161,7 +161,7 @@ fn parse_tbs<'a>(
     }
     version.finish()?;
     let serial = seq.integer()?;
-    let inner_algorithm = seq.expect(tag::SEQUENCE)?.raw;
+    let inner_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
     if inner_algorithm != signature_algorithm {
         return Err(CertificateError::BadEncoding(
             "signatureAlgorithm differs from the signature field of tbsCertificate",
@@ -171,7 +171,7 @@ fn parse_tbs<'a>(
     let (not_before, not_after) =
         seq.sequence(|v| -> Result<_, CertificateError> { Ok((time(v)?, time(v)?)) })?;
     let (subject, subject_is_empty) = names::check_name(&mut seq)?;
-    let spki = seq.expect(tag::SEQUENCE)?.raw;
+    let spki = seq.expect_tag(tag::SEQUENCE)?.raw;
     let public_key = algorithm::public_key(spki)?;
     seq.optional(tag::context_primitive(1))?;
     seq.optional(tag::context_primitive(2))?;
