@@ -48,7 +48,9 @@ use crate::msgs::enums::{CipherSuite, ProtocolVersion};
 use crate::msgs::extensions::{HOST_NAME, PROTOCOL_NAME};
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
 use crate::msgs::ticket::{TICKET_NONCE, TICKET_TLS13};
-use crate::session::format::{FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields};
+use crate::session::format::{
+    tag, FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields,
+};
 use crate::session::id::SessionId;
 use crate::time::UnixTime;
 use core::time::Duration;
@@ -67,49 +69,6 @@ pub const DEFAULT_LIFETIME_SECS: u32 = 7_200;
 /// ([`MAX_HASH_LEN`]); master secrets are 48 bytes (RFC 5246 §8.1) and a
 /// TLS 1.3 PSK is one hash long (RFC 8446 §4.6.1).
 pub const MAX_SECRET_LEN: usize = MAX_HASH_LEN;
-
-/// The field tags of every kind (see the module documentation).
-mod tag {
-    pub const VERSION: u16 = 0x0001;
-    pub const CIPHER_SUITE: u16 = 0x0002;
-    pub const SECRET: u16 = 0x0003;
-    pub const CREATED: u16 = 0x0004;
-    pub const LIFETIME: u16 = 0x0005;
-    pub const SERVER_NAME: u16 = 0x0006;
-    pub const ALPN_PROTOCOL: u16 = 0x0007;
-    pub const PEER_CERTIFICATES: u16 = 0x0008;
-    pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
-    pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
-    pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
-    pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
-    pub const SESSION_ID: u16 = 0x0020;
-    pub const TLS12_TICKET: u16 = 0x0021;
-    pub const TICKET: u16 = 0x0030;
-    pub const TICKET_AGE_ADD: u16 = 0x0031;
-    pub const MAX_EARLY_DATA_SIZE: u16 = 0x0032;
-
-    /// Every tag some kind uses: one of these in the wrong kind is an
-    /// error, not an unknown field.
-    pub const KNOWN: [u16; 17] = [
-        VERSION,
-        CIPHER_SUITE,
-        SECRET,
-        CREATED,
-        LIFETIME,
-        SERVER_NAME,
-        ALPN_PROTOCOL,
-        PEER_CERTIFICATES,
-        EXTENDED_MASTER_SECRET,
-        ENCRYPT_THEN_MAC,
-        PERSISTENT_SESSION_ID,
-        TLS13_TICKET_PARAMS,
-        SESSION_ID,
-        TLS12_TICKET,
-        TICKET,
-        TICKET_AGE_ADD,
-        MAX_EARLY_DATA_SIZE,
-    ];
-}
 
 /// When a session was made and how long it may be resumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,7 +239,7 @@ impl ServerSessionState {
                 max_early_data_size: r.u32()?,
             })
         })?;
-        let unknown_fields = f.finish(&tag::KNOWN)?;
+        let unknown_fields = f.finish()?;
         Ok(Self {
             version,
             cipher_suite,
@@ -385,7 +344,7 @@ impl ClientSessionTls12 {
                 ticket: TICKET_TLS13.read_vec(r)?,
             })
         })?;
-        let unknown_fields = f.finish(&tag::KNOWN)?;
+        let unknown_fields = f.finish()?;
         Ok(Self {
             version,
             cipher_suite,
@@ -473,7 +432,7 @@ impl ClientTicketTls13 {
         let ticket = f.required(tag::TICKET, |r| read_bounded(r, TICKET_TLS13))?;
         let age_add = f.required(tag::TICKET_AGE_ADD, |r| r.u32())?;
         let max_early_data_size = f.required(tag::MAX_EARLY_DATA_SIZE, |r| r.u32())?;
-        let unknown_fields = f.finish(&tag::KNOWN)?;
+        let unknown_fields = f.finish()?;
         Ok(Self {
             ticket,
             psk,
@@ -522,8 +481,8 @@ impl ClientSessionData {
         let data = match f.kind() {
             Kind::ClientTls12 => Self::Tls12(ClientSessionTls12::decode_fields(f)?),
             Kind::ClientTls13 => Self::Tls13(ClientTicketTls13::decode_fields(f)?),
-            Kind::ServerState => {
-                return Err(SessionDataError::UnexpectedKind(Kind::ServerState as u8).into())
+            other @ (Kind::ServerState | Kind::TicketKeys) => {
+                return Err(SessionDataError::UnexpectedKind(other as u8).into())
             }
         };
         if data.validity().is_expired(now) {
