@@ -16,28 +16,31 @@
 //! ```text
 //! tag 0x0001 version               ProtocolVersion          server, client ≤1.2
 //! tag 0x0002 cipher_suite          CipherSuite              all
-//! tag 0x0003 secret                opaque <1..64>           all: master secret (≤1.2) or PSK (1.3)
+//! tag 0x0003 secret                opaque [1..64]           all: master secret (≤1.2) or PSK (1.3)
 //! tag 0x0004 created               uint64 (ms since epoch)  all (1.3 ticket: time received)
 //! tag 0x0005 lifetime              uint32 (s, ≤ 604800)     all
-//! tag 0x0006 server_name           opaque <1..2^16-1>       server: optional (SNI); clients: required
-//! tag 0x0007 alpn_protocol         opaque <1..255>          server, client 1.3: optional
-//! tag 0x0008 peer_certificates     opaque cert<1..2^24-1><0..2^24-1>  all
+//! tag 0x0006 server_name           opaque [1..2^16-1]       server: optional (SNI); clients: required
+//! tag 0x0007 alpn_protocol         opaque [1..255]          server, client 1.3: optional
+//! tag 0x0008 peer_certificates     ASN.1Cert list<0..2^24-1>  all
 //! tag 0x0009 extended_master_secret uint8 (0 or 1)          server, client ≤1.2
 //! tag 0x000a encrypt_then_mac      uint8 (0 or 1)           server, client ≤1.2
-//! tag 0x0010 persistent_session_id opaque <0..32>           server (S or T of design §3)
+//! tag 0x0010 persistent_session_id opaque [0..32]           server (S or T of design §3)
 //! tag 0x0011 tls13_ticket_params   struct { uint32 age_add;
 //!                                    opaque nonce<0..255>;
 //!                                    uint32 max_early_data_size; }  server: optional (1.3)
-//! tag 0x0020 session_id            opaque <0..32>           client ≤1.2
+//! tag 0x0020 session_id            opaque [0..32]           client ≤1.2
 //! tag 0x0021 tls12_ticket          struct { uint32 lifetime_hint;
 //!                                    opaque ticket<1..2^16-1>; }    client ≤1.2: optional
-//! tag 0x0030 ticket                opaque <1..2^16-1>       client 1.3
+//! tag 0x0030 ticket                opaque [1..2^16-1]       client 1.3
 //! tag 0x0031 ticket_age_add        uint32                   client 1.3
 //! tag 0x0032 max_early_data_size   uint32                   client 1.3
 //! ```
 //!
-//! Optional fields are written exactly when present and required fields
-//! always, so any accepted encoding re-encodes to the same bytes.
+//! `opaque [a..b]` is a value that is the byte string itself, `a` to `b`
+//! bytes long; the certificate list is that of RFC 5246 §7.4.2. Optional
+//! fields are written exactly when present and required fields always, so
+//! any accepted encoding re-encodes to the same bytes. The tags live in
+//! [`super::format`]'s `tag` registry.
 
 use crate::codec::{Codec, Reader, Writer};
 use crate::crypto::hash::MAX_HASH_LEN;

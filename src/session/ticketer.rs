@@ -32,7 +32,7 @@ use crate::session::format::{
 use crate::session::state::ServerSessionState;
 use crate::time::{Clock, UnixTime};
 use core::time::Duration;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use zeroize::Zeroizing;
 
 /// The length of a ticket key's name, the first bytes of every ticket
@@ -273,7 +273,7 @@ impl RotatingTicketer {
         Ok(())
     }
 
-    fn current_keys(&self) -> Result<std::sync::MutexGuard<'_, KeySet>, Error> {
+    fn current_keys(&self) -> Result<MutexGuard<'_, KeySet>, Error> {
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
         self.rotate_if_due(&mut keys)?;
         Ok(keys)
