@@ -48,6 +48,12 @@ pub const FORMAT_VERSION: u8 = 1;
 /// (FIPS 180-4) over everything before it.
 pub const CHECKSUM_LEN: usize = 16;
 
+/// The most fields one encoding may hold; more is
+/// [`SessionDataError::MalformedFieldList`]. Not an RFC limit: this version
+/// writes at most 12 fields per kind, and the bound keeps a reader's work
+/// linear in what it can use even for data of a much later version.
+pub const MAX_FIELDS: usize = 256;
+
 /// Magic, `format_version` and `kind`.
 const HEADER_LEN: usize = MAGIC.len() + 2;
 
@@ -78,7 +84,8 @@ pub enum SessionDataError {
     UnexpectedKind(u8),
     /// The checksum does not match: the bytes were altered.
     Corrupted,
-    /// The field list does not split into whole fields.
+    /// The field list does not split into whole fields, or has more than
+    /// [`MAX_FIELDS`].
     MalformedFieldList,
     /// A tag is not greater than the one before it (out of order or
     /// repeated).
@@ -340,6 +347,9 @@ impl<'a> FieldReader<'a> {
                 .map_err(|_| SessionDataError::MalformedFieldList)?;
             if fields.last().is_some_and(|(previous, _)| *previous >= tag) {
                 return Err(SessionDataError::FieldOutOfOrder(tag));
+            }
+            if fields.len() == MAX_FIELDS {
+                return Err(SessionDataError::MalformedFieldList);
             }
             fields.push((tag, value));
         }
