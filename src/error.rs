@@ -55,6 +55,10 @@ pub enum Error {
     /// A cryptographic operation failed for a local reason (bad key
     /// material, random generator failure): `internal_error`.
     Crypto(&'static str),
+    /// A peer's certificate chain was refused; the certificate error names
+    /// the reason and its alert (bad_certificate, certificate_expired,
+    /// unknown_ca, unsupported_certificate, ...).
+    InvalidCertificate(crate::pki::CertificateError),
     /// Stored or exported session data is unusable (corrupted, truncated,
     /// of an unknown format, expired, ...); a local error, no alert.
     SessionData(crate::session::SessionDataError),
@@ -79,6 +83,7 @@ impl Error {
             Self::EncodeOverflow | Self::Crypto(_) | Self::SequenceNumberExhausted => {
                 A::InternalError
             }
+            Self::InvalidCertificate(e) => e.alert(),
             Self::AlertReceived(_) | Self::BufferTooSmall { .. } | Self::SessionData(_) => {
                 return None
             }
@@ -107,6 +112,7 @@ impl fmt::Display for Error {
             Self::EncodeOverflow => f.write_str("value too long for its length prefix"),
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
+            Self::InvalidCertificate(e) => write!(f, "invalid certificate: {e}"),
             Self::SessionData(why) => write!(f, "unusable session data: {why}"),
         }
     }

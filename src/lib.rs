@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod error;
 pub mod keyschedule;
 pub mod msgs;
+pub mod pki;
 pub mod record;
 pub mod session;
 pub mod time;

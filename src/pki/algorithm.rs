@@ -1,0 +1,227 @@
+//! AlgorithmIdentifiers and SubjectPublicKeyInfo: what X.509 names by OID,
+//! mapped onto the crate's [`SignatureAlgorithm`] and [`PublicKey`].
+//!
+//! Accepted signatures (RFC 4055, RFC 5758, RFC 8410): sha256/384/512
+//! WithRSAEncryption, RSASSA-PSS with SHA-256/384/512, MGF1 over the same
+//! hash and a salt of the hash length, ecdsa-with-SHA256/384 and Ed25519.
+//! SHA-1 and MD5 based signatures are refused by name.
+
+use super::der::{tag, Der};
+use super::error::CertificateError;
+use super::oid;
+use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
+
+/// The smallest RSA modulus accepted in a certificate, in bits (CA/Browser
+/// Forum baseline requirements §6.1.5).
+pub const MIN_RSA_MODULUS_BITS: usize = 2048;
+
+/// The largest RSA modulus accepted in a certificate, in bits (the range
+/// the signature layer verifies).
+pub const MAX_RSA_MODULUS_BITS: usize = 8192;
+
+/// The bytes of an uncompressed P-256 point (SEC 1 §2.3.3).
+const P256_POINT_LEN: usize = 65;
+/// The bytes of an uncompressed P-384 point.
+const P384_POINT_LEN: usize = 97;
+/// The bytes of an Ed25519 public key (RFC 8032 §5.1.5).
+const ED25519_KEY_LEN: usize = 32;
+
+fn refused(why: &'static str) -> CertificateError {
+    CertificateError::UnsupportedSignatureAlgorithm(why)
+}
+
+/// Maps a signature AlgorithmIdentifier (the whole DER SEQUENCE) to the
+/// algorithm that verifies it. Refused and unknown algorithms are
+/// [`CertificateError::UnsupportedSignatureAlgorithm`] naming the reason.
+pub fn signature_algorithm(algorithm_id: &[u8]) -> Result<SignatureAlgorithm, CertificateError> {
+    Der::new(algorithm_id).sequence(|seq| {
+        let id = seq.oid()?;
+        let rsa_pkcs1 = |seq: &mut Der<'_>, hash| {
+            // RFC 4055 §5: parameters NULL, absent accepted.
+            if !seq.is_empty() {
+                seq.null()?;
+            }
+            Ok(SignatureAlgorithm::RsaPkcs1(hash))
+        };
+        match id {
+            oid::SHA256_RSA => rsa_pkcs1(seq, HashAlgorithm::Sha256),
+            oid::SHA384_RSA => rsa_pkcs1(seq, HashAlgorithm::Sha384),
+            oid::SHA512_RSA => rsa_pkcs1(seq, HashAlgorithm::Sha512),
+            oid::RSASSA_PSS => pss_parameters(seq).map(SignatureAlgorithm::RsaPss),
+            oid::ECDSA_SHA256 | oid::ECDSA_SHA384 | oid::ED25519 if !seq.is_empty() => Err(
+                CertificateError::BadEncoding("ECDSA/Ed25519 AlgorithmIdentifier with parameters"),
+            ),
+            oid::ECDSA_SHA256 => Ok(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256)),
+            oid::ECDSA_SHA384 => Ok(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384)),
+            oid::ED25519 => Ok(SignatureAlgorithm::Ed25519),
+            oid::SHA1_RSA | oid::ECDSA_SHA1 | oid::DSA_SHA1 => {
+                Err(refused("SHA-1 signatures are refused"))
+            }
+            oid::MD5_RSA | oid::MD2_RSA => Err(refused("MD5 and MD2 signatures are refused")),
+            oid::ECDSA_SHA512 => Err(refused("ecdsa-with-SHA512 is not supported")),
+            _ => Err(refused("unknown signature algorithm")),
+        }
+    })
+}
+
+/// Reads a hash AlgorithmIdentifier (parameters NULL or absent, RFC 4055
+/// §2.1) and returns the hash, refusing all but SHA-256/384/512.
+fn hash_algorithm(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> {
+    seq.sequence(|alg| {
+        let id = alg.oid()?;
+        if !alg.is_empty() {
+            alg.null()?;
+        }
+        match id {
+            oid::SHA256 => Ok(HashAlgorithm::Sha256),
+            oid::SHA384 => Ok(HashAlgorithm::Sha384),
+            oid::SHA512 => Ok(HashAlgorithm::Sha512),
+            oid::SHA1 => Err(refused("RSASSA-PSS with SHA-1 is refused")),
+            _ => Err(refused("RSASSA-PSS with an unknown hash")),
+        }
+    })
+}
+
+/// RSASSA-PSS-params (RFC 4055 §3.1): the hash must be SHA-256/384/512,
+/// the mask generation MGF1 over the same hash, the salt as long as the
+/// hash, and the trailer field the default. Defaults (SHA-1) are refused.
+fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> {
+    seq.sequence(|params| {
+        let hash = match params.optional(tag::context_constructed(0))? {
+            Some(inner) => {
+                let mut inner = Der::new(inner);
+                let hash = hash_algorithm(&mut inner)?;
+                inner.finish()?;
+                hash
+            }
+            None => return Err(refused("RSASSA-PSS with the default SHA-1 hash is refused")),
+        };
+        let mgf = params
+            .optional(tag::context_constructed(1))?
+            .ok_or(refused("RSASSA-PSS with the default MGF1-SHA-1 is refused"))?;
+        let mut mgf = Der::new(mgf);
+        mgf.sequence(|mgf| {
+            if mgf.oid()? != oid::MGF1 {
+                return Err(refused("RSASSA-PSS with a mask generation other than MGF1"));
+            }
+            if hash_algorithm(mgf)? != hash {
+                return Err(refused(
+                    "RSASSA-PSS with an MGF1 hash unlike the message hash",
+                ));
+            }
+            Ok(())
+        })?;
+        mgf.finish()?;
+        let salt = params
+            .optional(tag::context_constructed(2))?
+            .ok_or(refused(
+                "RSASSA-PSS with the default 20-byte salt is refused",
+            ))?;
+        let mut salt = Der::new(salt);
+        let salt_len = salt.small_unsigned()?;
+        salt.finish()?;
+        if usize::try_from(salt_len).ok() != Some(hash.output_len()) {
+            return Err(refused(
+                "RSASSA-PSS salt length differs from the hash length",
+            ));
+        }
+        if params.peek_tag() == Some(tag::context_constructed(3)) {
+            return Err(CertificateError::BadEncoding(
+                "RSASSA-PSS trailerField encoded although DEFAULT",
+            ));
+        }
+        Ok(hash)
+    })
+}
+
+/// Parses a SubjectPublicKeyInfo (the whole DER SEQUENCE, RFC 5280
+/// §4.1.2.7) into a [`PublicKey`]: RSA (RFC 3279 §2.3.1, 2048–8192 bits),
+/// EC on P-256 or P-384 with an uncompressed point (RFC 5480), Ed25519
+/// (RFC 8410 §4). Anything else is [`CertificateError::UnsupportedKey`].
+pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
+    Der::new(spki).sequence(|seq| {
+        let (id, mut params) = seq.sequence(|alg| {
+            let id = alg.oid()?;
+            let params = alg.element().ok();
+            alg.finish()?;
+            Ok((id, params))
+        })?;
+        let key = seq.bit_string()?.octets()?;
+        match id {
+            oid::RSA_ENCRYPTION => {
+                match params.take() {
+                    Some(p) if p.tag == tag::NULL && p.value.is_empty() => {}
+                    _ => return Err(CertificateError::BadEncoding("RSA key parameters not NULL")),
+                }
+                check_rsa_key(key)?;
+                Ok(PublicKey::Rsa(key.to_vec()))
+            }
+            oid::EC_PUBLIC_KEY => {
+                let curve = match params.take() {
+                    Some(p) if p.tag == tag::OID => p.value,
+                    _ => {
+                        return Err(CertificateError::UnsupportedKey(
+                            "EC key without a named curve",
+                        ))
+                    }
+                };
+                let (len, make): (usize, fn(Vec<u8>) -> PublicKey) = match curve {
+                    oid::P256 => (P256_POINT_LEN, PublicKey::EcdsaP256),
+                    oid::P384 => (P384_POINT_LEN, PublicKey::EcdsaP384),
+                    _ => {
+                        return Err(CertificateError::UnsupportedKey(
+                            "EC curve not P-256 or P-384",
+                        ))
+                    }
+                };
+                if key.len() != len || key.first() != Some(&0x04) {
+                    return Err(CertificateError::UnsupportedKey(
+                        "EC point not uncompressed",
+                    ));
+                }
+                Ok(make(key.to_vec()))
+            }
+            oid::ED25519 => {
+                if params.is_some() {
+                    return Err(CertificateError::BadEncoding("Ed25519 key with parameters"));
+                }
+                if key.len() != ED25519_KEY_LEN {
+                    return Err(CertificateError::BadEncoding("Ed25519 key not 32 bytes"));
+                }
+                Ok(PublicKey::Ed25519(key.to_vec()))
+            }
+            _ => Err(CertificateError::UnsupportedKey(
+                "unknown public key algorithm",
+            )),
+        }
+    })
+}
+
+/// Checks an RSAPublicKey (RFC 8017 §A.1.1): two positive minimal
+/// INTEGERs, a modulus of 2048–8192 bits.
+fn check_rsa_key(key: &[u8]) -> Result<(), CertificateError> {
+    Der::new(key).sequence(|seq| {
+        let modulus = seq.integer()?;
+        let exponent = seq.integer()?;
+        for n in [modulus, exponent] {
+            if n.first().is_some_and(|b| b & 0x80 != 0) {
+                return Err(CertificateError::BadEncoding("negative RSA key component"));
+            }
+        }
+        let digits = match modulus {
+            [0, rest @ ..] => rest,
+            other => other,
+        };
+        let bits = digits.len() * 8
+            - digits
+                .first()
+                .map_or(0, |b| usize::try_from(b.leading_zeros()).unwrap_or(8));
+        if !(MIN_RSA_MODULUS_BITS..=MAX_RSA_MODULUS_BITS).contains(&bits) {
+            return Err(CertificateError::UnsupportedKey(
+                "RSA modulus outside 2048-8192 bits",
+            ));
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,144 @@
+//! Loading certificates and private keys from PEM, and pairing a chain
+//! with its key so that a mismatch is a configuration error rather than a
+//! handshake failure.
+
+use super::error::CertificateError;
+use super::pem::{self, PemError};
+use super::x509::Certificate;
+use crate::crypto::sign::SigningKey;
+use crate::error::Error;
+use core::fmt;
+
+/// Why certificates, keys or trust anchors could not be loaded.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// The text is not valid PEM.
+    Pem(PemError),
+    /// A certificate does not parse, or does not fit its key.
+    Certificate(CertificateError),
+    /// The key did not load into a signing key.
+    Key(Error),
+    /// No certificate was found.
+    NoCertificates,
+    /// No supported private key block was found, or an encrypted one.
+    NoPrivateKey,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read: {e}"),
+            Self::Pem(e) => write!(f, "{e}"),
+            Self::Certificate(e) => write!(f, "{e}"),
+            Self::Key(e) => write!(f, "bad private key: {e}"),
+            Self::NoCertificates => f.write_str("no certificate found"),
+            Self::NoPrivateKey => f.write_str("no unencrypted private key found"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<PemError> for LoadError {
+    fn from(e: PemError) -> Self {
+        Self::Pem(e)
+    }
+}
+
+impl From<CertificateError> for LoadError {
+    fn from(e: CertificateError) -> Self {
+        Self::Certificate(e)
+    }
+}
+
+/// Every CERTIFICATE block of PEM text as DER, in order, unparsed (a
+/// validator parses them and reports their faults as certificate errors).
+/// No certificate at all is [`LoadError::NoCertificates`].
+pub fn certificate_blocks_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
+    let blocks: Vec<Vec<u8>> = pem::parse(text)?
+        .into_iter()
+        .filter(|b| b.label == "CERTIFICATE")
+        .map(|b| b.der.to_vec())
+        .collect();
+    if blocks.is_empty() {
+        return Err(LoadError::NoCertificates);
+    }
+    Ok(blocks)
+}
+
+/// Every CERTIFICATE block of PEM text as DER, in order, each checked to
+/// parse (for our own configured chain).
+pub fn certificates_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
+    let blocks = certificate_blocks_from_pem(text)?;
+    for der in &blocks {
+        Certificate::parse(der)?;
+    }
+    Ok(blocks)
+}
+
+/// The first private key of PEM text: `PRIVATE KEY` (PKCS#8, RFC 5958),
+/// `RSA PRIVATE KEY` (PKCS#1, RFC 8017 §A.1.2) or `EC PRIVATE KEY` (SEC1,
+/// RFC 5915). `ENCRYPTED PRIVATE KEY` and other labels are skipped, so a
+/// file with only those is [`LoadError::NoPrivateKey`].
+pub fn private_key_from_pem(text: &str) -> Result<SigningKey, LoadError> {
+    for block in pem::parse(text)? {
+        let key = match block.label.as_str() {
+            "PRIVATE KEY" => SigningKey::from_pkcs8_der(&block.der),
+            "RSA PRIVATE KEY" => SigningKey::from_pkcs1_der(&block.der),
+            "EC PRIVATE KEY" => SigningKey::from_sec1_der(&block.der),
+            _ => continue,
+        };
+        return key.map_err(LoadError::Key);
+    }
+    Err(LoadError::NoPrivateKey)
+}
+
+/// A certificate chain (end entity first) with the private key of its end
+/// entity; constructing one proves that the two belong together.
+pub struct CertifiedKey {
+    chain: Vec<Vec<u8>>,
+    key: SigningKey,
+}
+
+impl CertifiedKey {
+    /// Pairs `chain` with `key`. Fails with
+    /// [`CertificateError::KeyMismatch`] when the end entity's public key
+    /// is not the key's, or with [`LoadError::NoCertificates`] for an empty
+    /// chain.
+    pub fn new(chain: Vec<Vec<u8>>, key: SigningKey) -> Result<Self, LoadError> {
+        let end_entity = chain.first().ok_or(LoadError::NoCertificates)?;
+        if Certificate::parse(end_entity)?.public_key != key.public_key() {
+            return Err(CertificateError::KeyMismatch.into());
+        }
+        Ok(Self { chain, key })
+    }
+
+    /// Loads the chain and the key from PEM text and pairs them.
+    pub fn from_pem(chain_pem: &str, key_pem: &str) -> Result<Self, LoadError> {
+        Self::new(
+            certificates_from_pem(chain_pem)?,
+            private_key_from_pem(key_pem)?,
+        )
+    }
+
+    /// The chain, end entity first.
+    pub fn chain(&self) -> &[Vec<u8>] {
+        &self.chain
+    }
+
+    /// The end entity's signing key.
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+}
+
+impl fmt::Debug for CertifiedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CertifiedKey")
+            .field("chain_len", &self.chain.len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,41 @@
+//! Public-key infrastructure: everything needed to judge a peer's
+//! certificates and to load our own, written from the RFCs.
+//!
+//! - [`der`]: a strict DER reader; [`pem`]: RFC 7468 text encoding.
+//! - [`x509`]: X.509 v3 certificates (RFC 5280 §4); [`algorithm`]: the
+//!   signature algorithms and public keys they name.
+//! - [`names`]: reference names, RFC 6125 matching, name constraints.
+//! - [`profile`]: the mis-issuance rules; [`path`]: path building and
+//!   validation (RFC 5280 §6).
+//! - [`trust`]: trust anchors; [`keys`]: certificate and private-key
+//!   loading; [`verifier`]: the traits the handshake calls.
+//!
+//! What is checked and what is refused is listed in `docs/pki.md`. Nothing
+//! here reads the clock: every validation takes the time as an argument.
+
+pub mod algorithm;
+pub mod der;
+pub mod error;
+pub mod keys;
+pub mod names;
+pub mod oid;
+pub mod path;
+pub mod pem;
+pub mod profile;
+pub mod trust;
+pub mod verifier;
+pub mod x509;
+
+pub use error::CertificateError;
+pub use keys::{
+    certificate_blocks_from_pem, certificates_from_pem, private_key_from_pem, CertifiedKey,
+    LoadError,
+};
+pub use names::ServerName;
+pub use path::{verify_chain, Purpose, Validation, VerifiedPath};
+pub use trust::{RootStore, TrustAnchor};
+pub use verifier::{
+    ClientCertVerified, ClientCertVerifier, InsecureAcceptAnyServerCertForTests,
+    ServerCertVerified, ServerCertVerifier, WebPkiClientVerifier, WebPkiServerVerifier,
+};
+pub use x509::Certificate;

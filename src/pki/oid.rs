@@ -1,0 +1,73 @@
+//! The OBJECT IDENTIFIER contents octets X.509 processing compares
+//! against (X.690 §8.19 encoding of the dotted forms in the comments).
+
+/// rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 Appendix C).
+pub const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// md2WithRSAEncryption, 1.2.840.113549.1.1.2 (refused).
+pub const MD2_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x02];
+/// md5WithRSAEncryption, 1.2.840.113549.1.1.4 (refused).
+pub const MD5_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04];
+/// sha1WithRSAEncryption, 1.2.840.113549.1.1.5 (refused).
+pub const SHA1_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
+/// id-mgf1, 1.2.840.113549.1.1.8 (RFC 8017 Appendix B.2.1).
+pub const MGF1: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
+/// id-RSASSA-PSS, 1.2.840.113549.1.1.10 (RFC 4055 §3).
+pub const RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
+/// sha256WithRSAEncryption, 1.2.840.113549.1.1.11 (RFC 4055 §5).
+pub const SHA256_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+/// sha384WithRSAEncryption, 1.2.840.113549.1.1.12.
+pub const SHA384_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
+/// sha512WithRSAEncryption, 1.2.840.113549.1.1.13.
+pub const SHA512_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
+/// id-ecPublicKey, 1.2.840.10045.2.1 (RFC 5480 §2.1.1).
+pub const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// secp256r1, 1.2.840.10045.3.1.7 (RFC 5480 §2.1.1.1).
+pub const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// secp384r1, 1.3.132.0.34.
+pub const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+/// ecdsa-with-SHA1, 1.2.840.10045.4.1 (refused).
+pub const ECDSA_SHA1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01];
+/// ecdsa-with-SHA256, 1.2.840.10045.4.3.2 (RFC 5758 §3.2).
+pub const ECDSA_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+/// ecdsa-with-SHA384, 1.2.840.10045.4.3.3.
+pub const ECDSA_SHA384: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
+/// ecdsa-with-SHA512, 1.2.840.10045.4.3.4 (not supported).
+pub const ECDSA_SHA512: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04];
+/// id-Ed25519, 1.3.101.112 (RFC 8410 §3).
+pub const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+/// dsa-with-sha1, 1.2.840.10040.4.3 (refused).
+pub const DSA_SHA1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x03];
+/// id-sha1, 1.3.14.3.2.26.
+pub const SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
+/// id-sha256, 2.16.840.1.101.3.4.2.1.
+pub const SHA256: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
+/// id-sha384, 2.16.840.1.101.3.4.2.2.
+pub const SHA384: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02];
+/// id-sha512, 2.16.840.1.101.3.4.2.3.
+pub const SHA512: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03];
+/// id-ce-subjectKeyIdentifier, 2.5.29.14 (RFC 5280 §4.2.1.2).
+pub const SUBJECT_KEY_IDENTIFIER: &[u8] = &[0x55, 0x1d, 0x0e];
+/// id-ce-keyUsage, 2.5.29.15 (RFC 5280 §4.2.1.3).
+pub const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+/// id-ce-subjectAltName, 2.5.29.17 (RFC 5280 §4.2.1.6).
+pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+/// id-ce-basicConstraints, 2.5.29.19 (RFC 5280 §4.2.1.9).
+pub const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+/// id-ce-nameConstraints, 2.5.29.30 (RFC 5280 §4.2.1.10).
+pub const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
+/// id-ce-certificatePolicies, 2.5.29.32 (RFC 5280 §4.2.1.4).
+pub const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
+/// id-ce-policyMappings, 2.5.29.33 (RFC 5280 §4.2.1.5).
+pub const POLICY_MAPPINGS: &[u8] = &[0x55, 0x1d, 0x21];
+/// id-ce-authorityKeyIdentifier, 2.5.29.35 (RFC 5280 §4.2.1.1).
+pub const AUTHORITY_KEY_IDENTIFIER: &[u8] = &[0x55, 0x1d, 0x23];
+/// id-ce-policyConstraints, 2.5.29.36 (RFC 5280 §4.2.1.11).
+pub const POLICY_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x24];
+/// id-ce-extKeyUsage, 2.5.29.37 (RFC 5280 §4.2.1.12).
+pub const EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+/// id-ce-inhibitAnyPolicy, 2.5.29.54 (RFC 5280 §4.2.1.14).
+pub const INHIBIT_ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x36];
+/// id-kp-serverAuth, 1.3.6.1.5.5.7.3.1 (RFC 5280 §4.2.1.12).
+pub const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+/// id-kp-clientAuth, 1.3.6.1.5.5.7.3.2.
+pub const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];

@@ -1,0 +1,99 @@
+//! Profile rules: what RFC 5280 and the CA/Browser Forum baseline
+//! requirements say a CA must never issue. A certificate breaking one is
+//! refused as [`CertificateError::MisIssued`] naming the rule; each rule
+//! is listed in `docs/pki.md`.
+//!
+//! Trust anchors are exempt: they are trusted as configured (only their
+//! validity and constraints are checked, in [`super::path`]).
+
+use super::error::CertificateError;
+use super::x509::{Certificate, KU_KEY_CERT_SIGN};
+
+/// The longest serialNumber, in octets (RFC 5280 §4.1.2.2).
+pub const MAX_SERIAL_LEN: usize = 20;
+
+fn mis_issued(rule: &'static str) -> CertificateError {
+    CertificateError::MisIssued(rule)
+}
+
+/// Rules for every presented certificate, end entity or intermediate.
+fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+    // RFC 5280 §4.1.2.2: positive, at most 20 octets.
+    let positive =
+        cert.serial.first().is_some_and(|b| b & 0x80 == 0) && cert.serial.iter().any(|&b| b != 0);
+    if !positive {
+        return Err(mis_issued("serial number not positive"));
+    }
+    if cert.serial.len() > MAX_SERIAL_LEN {
+        return Err(mis_issued("serial number longer than 20 octets"));
+    }
+    // RFC 5280 §4.2.1.1: present except in self-signed certificates,
+    // never critical.
+    match cert.authority_key_id {
+        Some((_, true)) => return Err(mis_issued("authorityKeyIdentifier marked critical")),
+        None if !cert.is_self_issued() => {
+            return Err(mis_issued("authorityKeyIdentifier missing"));
+        }
+        _ => {}
+    }
+    // RFC 5280 §4.2.1.2: never critical.
+    if cert.subject_key_id.is_some_and(|ski| ski.critical) {
+        return Err(mis_issued("subjectKeyIdentifier marked critical"));
+    }
+    // RFC 5280 §4.2.1.10: only in CA certificates, always critical.
+    if let Some(nc) = cert.name_constraints {
+        if !cert.is_ca() {
+            return Err(mis_issued(
+                "nameConstraints in a certificate that is not a CA",
+            ));
+        }
+        if !nc.critical {
+            return Err(mis_issued("nameConstraints not critical"));
+        }
+    }
+    // RFC 5280 §4.1.2.6 and §4.2.1.6: an empty subject needs a critical
+    // subjectAltName.
+    if cert.subject_is_empty && !cert.subject_alt_name.is_some_and(|san| san.critical) {
+        return Err(mis_issued(
+            "empty subject without a critical subjectAltName",
+        ));
+    }
+    // RFC 5280 §4.2.1.3 and §4.2.1.9: keyCertSign and pathLenConstraint
+    // need cA=TRUE.
+    if let Some((bits, _)) = cert.key_usage {
+        if bits.bit(KU_KEY_CERT_SIGN) && !cert.is_ca() {
+            return Err(mis_issued("keyCertSign without cA"));
+        }
+    }
+    if cert
+        .basic_constraints
+        .is_some_and(|bc| bc.path_len.is_some() && !bc.ca)
+    {
+        return Err(mis_issued("pathLenConstraint without cA"));
+    }
+    Ok(())
+}
+
+/// Rules for an end-entity certificate.
+pub fn check_end_entity(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+    check_common(cert)
+}
+
+/// Rules for a CA certificate presented as an intermediate (after the
+/// caller has established that it is a CA).
+pub fn check_intermediate(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+    check_common(cert)?;
+    // RFC 5280 §4.2.1.2: CA certificates carry a subjectKeyIdentifier.
+    if cert.subject_key_id.is_none() {
+        return Err(mis_issued("CA certificate without subjectKeyIdentifier"));
+    }
+    // RFC 5280 §4.1.2.6: a CA's subject is never empty.
+    if cert.subject_is_empty {
+        return Err(mis_issued("CA certificate with an empty subject"));
+    }
+    // RFC 5280 §4.2.1.9: basicConstraints critical in CA certificates.
+    if cert.basic_constraints.is_some_and(|bc| !bc.critical) {
+        return Err(mis_issued("basicConstraints of a CA not critical"));
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! The pluggable peer-certificate checks the handshake calls: the traits
+//! [`ServerCertVerifier`] and [`ClientCertVerifier`], the built-in
+//! validator behind both ([`WebPkiServerVerifier`],
+//! [`WebPkiClientVerifier`]), and one explicitly insecure verifier for
+//! tests ([`InsecureAcceptAnyServerCertForTests`]).
+//!
+//! A successful check returns a proof value ([`ServerCertVerified`],
+//! [`ClientCertVerified`]) that the handshake needs to go on, so a skipped
+//! check does not compile (design §2, "Proofs, not flags").
+
+use super::names::ServerName;
+use super::path::{verify_chain, Purpose, Validation};
+use super::trust::RootStore;
+use crate::error::Error;
+use std::sync::Arc;
+
+/// Proof that a server's certificate chain was accepted.
+#[derive(Debug)]
+pub struct ServerCertVerified(());
+
+impl ServerCertVerified {
+    /// Creates the proof; only verifiers should call this, after checking.
+    pub fn assertion() -> Self {
+        Self(())
+    }
+}
+
+/// Proof that a client's certificate chain was accepted.
+#[derive(Debug)]
+pub struct ClientCertVerified(());
+
+impl ClientCertVerified {
+    /// Creates the proof; only verifiers should call this, after checking.
+    pub fn assertion() -> Self {
+        Self(())
+    }
+}
+
+/// Decides whether a server's certificate chain is acceptable.
+pub trait ServerCertVerifier: core::fmt::Debug + Send + Sync {
+    /// Checks `end_entity` (DER) with the presented `intermediates` (DER,
+    /// any order) for `server_name` at `now` (UNIX seconds). A refusal is
+    /// [`Error::InvalidCertificate`], whose alert the handshake sends.
+    fn verify_server_cert(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &ServerName,
+        now: u64,
+    ) -> Result<ServerCertVerified, Error>;
+}
+
+/// Decides whether a client's certificate chain is acceptable.
+pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
+    /// Checks `end_entity` (DER) with `intermediates` (DER, any order) at
+    /// `now` (UNIX seconds). A refusal is [`Error::InvalidCertificate`].
+    fn verify_client_cert(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        now: u64,
+    ) -> Result<ClientCertVerified, Error>;
+
+    /// The DER subject names of the accepted roots, for the
+    /// certificate_authorities extension (RFC 8446 §4.2.4) or the TLS 1.2
+    /// CertificateRequest (RFC 5246 §7.4.4).
+    fn root_subjects(&self) -> Vec<Vec<u8>>;
+
+    /// Whether a client without a certificate is refused.
+    fn client_auth_mandatory(&self) -> bool {
+        true
+    }
+}
+
+/// The built-in server validator: path validation against a root store,
+/// purpose serverAuth, name matched against the subjectAltName.
+#[derive(Clone, Debug)]
+pub struct WebPkiServerVerifier {
+    roots: Arc<RootStore>,
+}
+
+impl WebPkiServerVerifier {
+    /// A verifier trusting `roots`.
+    pub fn new(roots: Arc<RootStore>) -> Self {
+        Self { roots }
+    }
+}
+
+impl ServerCertVerifier for WebPkiServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &ServerName,
+        now: u64,
+    ) -> Result<ServerCertVerified, Error> {
+        let validation = Validation {
+            roots: &self.roots,
+            purpose: Purpose::ServerAuth,
+            name: Some(server_name),
+            time: now,
+        };
+        verify_chain(end_entity, intermediates, &validation)?;
+        Ok(ServerCertVerified::assertion())
+    }
+}
+
+/// The built-in client validator: path validation against a root store,
+/// purpose clientAuth, no name check.
+#[derive(Clone, Debug)]
+pub struct WebPkiClientVerifier {
+    roots: Arc<RootStore>,
+    mandatory: bool,
+}
+
+impl WebPkiClientVerifier {
+    /// A verifier trusting `roots`; `mandatory` says whether a client must
+    /// present a certificate.
+    pub fn new(roots: Arc<RootStore>, mandatory: bool) -> Self {
+        Self { roots, mandatory }
+    }
+}
+
+impl ClientCertVerifier for WebPkiClientVerifier {
+    fn verify_client_cert(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        now: u64,
+    ) -> Result<ClientCertVerified, Error> {
+        let validation = Validation {
+            roots: &self.roots,
+            purpose: Purpose::ClientAuth,
+            name: None,
+            time: now,
+        };
+        verify_chain(end_entity, intermediates, &validation)?;
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        self.roots
+            .anchors()
+            .iter()
+            .map(|a| a.subject().to_vec())
+            .collect()
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.mandatory
+    }
+}
+
+/// INSECURE: accepts every server certificate without looking at it. For
+/// tests against peers with throw-away certificates only; a connection
+/// using it is open to any active attacker.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InsecureAcceptAnyServerCertForTests;
+
+impl ServerCertVerifier for InsecureAcceptAnyServerCertForTests {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _server_name: &ServerName,
+        _now: u64,
+    ) -> Result<ServerCertVerified, Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+}

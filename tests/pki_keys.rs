@@ -1,0 +1,110 @@
+//! Private-key loading from PEM (PKCS#8, PKCS#1, SEC1) for every key type
+//! of design §4, and pairing with certificates: a key that does not match
+//! its certificate is refused when the pair is built. Keys and
+//! certificates come from `vectors/pki/make.sh` (openssl).
+
+use ferrotls::crypto::hash::HashAlgorithm;
+use ferrotls::crypto::verify::{verify, SignatureAlgorithm};
+use ferrotls::pki::{
+    certificates_from_pem, private_key_from_pem, Certificate, CertificateError, CertifiedKey,
+    LoadError,
+};
+use std::path::{Path, PathBuf};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
+}
+
+fn read(file: &str) -> String {
+    std::fs::read_to_string(dir().join(file)).expect(file)
+}
+
+#[test]
+fn every_key_form_loads_and_matches_its_certificate() {
+    for (chain, key) in [
+        ("rsa2048-chain.pem", "rsa2048-leaf.key"),
+        ("rsa2048-chain.pem", "rsa2048-leaf.pkcs1.key"),
+        ("p256-chain.pem", "p256-leaf.key"),
+        ("p256-chain.pem", "p256-leaf.sec1.key"),
+        ("p384-chain.pem", "p384-leaf.key"),
+        ("p384-chain.pem", "p384-leaf.sec1.key"),
+        ("ed25519-chain.pem", "ed25519-leaf.key"),
+    ] {
+        let pair = CertifiedKey::from_pem(&read(chain), &read(key))
+            .unwrap_or_else(|e| panic!("{chain} + {key}: {e}"));
+        assert_eq!(pair.chain().len(), 2, "{chain}");
+    }
+}
+
+#[test]
+fn larger_rsa_keys_load() {
+    private_key_from_pem(&read("rsa4096.key")).expect("rsa4096.key");
+    // crypto::sign takes RSA keys above 4096 bits through the `rsa` crate,
+    // which only the legacy feature compiles in; without it the key is a
+    // clean error.
+    let rsa8192 = private_key_from_pem(&read("rsa8192.key"));
+    if cfg!(feature = "legacy") {
+        rsa8192.expect("rsa8192.key");
+    } else {
+        assert!(matches!(rsa8192, Err(LoadError::Key(_))));
+    }
+}
+
+#[test]
+fn a_loaded_key_signs_what_its_certificate_verifies() {
+    let cases = [
+        ("p256", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256)),
+        ("p384", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384)),
+        ("ed25519", SignatureAlgorithm::Ed25519),
+        ("rsa2048", SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256)),
+    ];
+    for (alg, algorithm) in cases {
+        let key = private_key_from_pem(&read(&format!("{alg}-leaf.key"))).unwrap();
+        let chain = certificates_from_pem(&read(&format!("{alg}-chain.pem"))).unwrap();
+        let cert = Certificate::parse(&chain[0]).unwrap();
+        let signature = key.sign(algorithm, b"ferrotls").expect(alg);
+        verify(&cert.public_key, algorithm, b"ferrotls", &signature).expect(alg);
+        assert!(verify(&cert.public_key, algorithm, b"ferrotlS", &signature).is_err());
+    }
+}
+
+#[test]
+fn a_key_of_another_certificate_is_refused() {
+    for (chain, key) in [
+        ("p256-chain.pem", "p384-leaf.key"),
+        ("p256-chain.pem", "p256-int.key"),
+        ("rsa2048-chain.pem", "rsa2048-root.key"),
+        ("ed25519-chain.pem", "ed25519-int.key"),
+    ] {
+        assert!(
+            matches!(
+                CertifiedKey::from_pem(&read(chain), &read(key)),
+                Err(LoadError::Certificate(CertificateError::KeyMismatch))
+            ),
+            "{chain} + {key}"
+        );
+    }
+}
+
+#[test]
+fn files_without_a_usable_key_are_refused() {
+    assert!(matches!(
+        private_key_from_pem(&read("p256-leaf.pem")),
+        Err(LoadError::NoPrivateKey)
+    ));
+    let encrypted =
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
+    assert!(matches!(
+        private_key_from_pem(encrypted),
+        Err(LoadError::NoPrivateKey)
+    ));
+    let garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    assert!(matches!(
+        private_key_from_pem(garbage),
+        Err(LoadError::Key(_))
+    ));
+    assert!(matches!(
+        CertifiedKey::from_pem("", &read("p256-leaf.key")),
+        Err(LoadError::NoCertificates)
+    ));
+}

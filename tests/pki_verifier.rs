@@ -1,0 +1,137 @@
+//! The verifier traits the handshake calls: the built-in verifiers accept
+//! good chains, refuse bad ones with `Error::InvalidCertificate` whose
+//! alert is the one RFC 8446 §6.2 names, and the insecure verifier
+//! accepts anything. Certificates from `vectors/pki/make.sh`.
+
+use ferrotls::msgs::enums::AlertDescription;
+use ferrotls::pki::{
+    certificate_blocks_from_pem, Certificate, CertificateError, ClientCertVerifier,
+    InsecureAcceptAnyServerCertForTests, RootStore, ServerCertVerifier, ServerName,
+    WebPkiClientVerifier, WebPkiServerVerifier,
+};
+use ferrotls::Error;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// 2030-01-01T00:00:00Z, inside every ordinary certificate's window.
+const NOW: u64 = 1_893_456_000;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
+}
+
+fn chain(file: &str) -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string(dir().join(file)).expect(file);
+    certificate_blocks_from_pem(&text).expect(file)
+}
+
+fn roots(file: &str) -> Arc<RootStore> {
+    Arc::new(RootStore::from_pem_file(&dir().join(file)).expect(file))
+}
+
+fn server_check(roots_file: &str, chain_file: &str, name: &str) -> Result<(), Error> {
+    let verifier = WebPkiServerVerifier::new(roots(roots_file));
+    let chain = chain(chain_file);
+    let intermediates: Vec<&[u8]> = chain[1..].iter().map(Vec::as_slice).collect();
+    let name = ServerName::parse(name).unwrap();
+    verifier
+        .verify_server_cert(&chain[0], &intermediates, &name, NOW)
+        .map(|_| ())
+}
+
+#[test]
+fn server_verifier_accepts_and_refuses_with_the_right_alert() {
+    assert_eq!(
+        server_check("p256-root.pem", "p256-chain.pem", "leaf.p256.test"),
+        Ok(())
+    );
+    let cases = [
+        (
+            "p256-root.pem",
+            "expired-chain.pem",
+            "expired.test",
+            CertificateError::Expired,
+            AlertDescription::CertificateExpired,
+        ),
+        (
+            "rsa2048-root.pem",
+            "p256-chain.pem",
+            "leaf.p256.test",
+            CertificateError::UnknownIssuer,
+            AlertDescription::UnknownCa,
+        ),
+        (
+            "p256-root.pem",
+            "p256-chain.pem",
+            "other.test",
+            CertificateError::NameMismatch,
+            AlertDescription::BadCertificate,
+        ),
+        (
+            "rsa2048-root.pem",
+            "bad-signature-chain.pem",
+            "leaf.rsa2048.test",
+            CertificateError::BadSignature,
+            AlertDescription::BadCertificate,
+        ),
+        (
+            "p256-root.pem",
+            "critical-unknown-chain.pem",
+            "critical.test",
+            CertificateError::UnsupportedCriticalExtension(""),
+            AlertDescription::UnsupportedCertificate,
+        ),
+        (
+            "p256-root.pem",
+            "client-only-chain.pem",
+            "client.test",
+            CertificateError::InvalidPurpose,
+            AlertDescription::UnsupportedCertificate,
+        ),
+    ];
+    for (roots, chain, name, reason, alert) in cases {
+        let err = server_check(roots, chain, name).unwrap_err();
+        assert_eq!(err, Error::InvalidCertificate(reason), "{chain}");
+        assert_eq!(err.alert(), Some(alert), "{chain}");
+    }
+}
+
+#[test]
+fn client_verifier_wants_client_auth_and_names_its_roots() {
+    let roots = roots("all-roots.pem");
+    let verifier = WebPkiClientVerifier::new(roots.clone(), true);
+    assert!(verifier.client_auth_mandatory());
+    let subjects = verifier.root_subjects();
+    assert_eq!(subjects.len(), 4);
+    let p256_root = chain("p256-root.pem").remove(0);
+    let subject = Certificate::parse(&p256_root).unwrap().subject.to_vec();
+    assert!(subjects.contains(&subject));
+
+    let client = chain("client-only-chain.pem");
+    let intermediates: Vec<&[u8]> = client[1..].iter().map(Vec::as_slice).collect();
+    assert!(verifier
+        .verify_client_cert(&client[0], &intermediates, NOW)
+        .is_ok());
+    // The same chain, but its intermediate is left out.
+    assert_eq!(
+        verifier
+            .verify_client_cert(&client[0], &[], NOW)
+            .unwrap_err(),
+        Error::InvalidCertificate(CertificateError::UnknownIssuer)
+    );
+    // A CA limited to clientAuth is fine for clients.
+    let under = chain("client-ca-chain.pem");
+    let intermediates: Vec<&[u8]> = under[1..].iter().map(Vec::as_slice).collect();
+    assert!(verifier
+        .verify_client_cert(&under[0], &intermediates, NOW)
+        .is_ok());
+    assert!(!WebPkiClientVerifier::new(roots, false).client_auth_mandatory());
+}
+
+#[test]
+fn the_insecure_verifier_accepts_anything() {
+    let name = ServerName::parse("anything.test").unwrap();
+    assert!(InsecureAcceptAnyServerCertForTests
+        .verify_server_cert(b"not a certificate", &[], &name, 0)
+        .is_ok());
+}
