@@ -59,6 +59,9 @@ pub enum Error {
     /// the reason and its alert (bad_certificate, certificate_expired,
     /// unknown_ca, unsupported_certificate, ...).
     InvalidCertificate(crate::pki::CertificateError),
+    /// Stored or exported session data is unusable (corrupted, truncated,
+    /// of an unknown format, expired, ...); a local error, no alert.
+    SessionData(crate::session::SessionDataError),
 }
 
 impl Error {
@@ -81,7 +84,9 @@ impl Error {
                 A::InternalError
             }
             Self::InvalidCertificate(e) => e.alert(),
-            Self::AlertReceived(_) | Self::BufferTooSmall { .. } => return None,
+            Self::AlertReceived(_) | Self::BufferTooSmall { .. } | Self::SessionData(_) => {
+                return None
+            }
         })
     }
 }
@@ -108,6 +113,7 @@ impl fmt::Display for Error {
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
             Self::InvalidCertificate(e) => write!(f, "invalid certificate: {e}"),
+            Self::SessionData(why) => write!(f, "unusable session data: {why}"),
         }
     }
 }

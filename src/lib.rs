@@ -16,5 +16,7 @@ pub mod keyschedule;
 pub mod msgs;
 pub mod pki;
 pub mod record;
+pub mod session;
+pub mod time;
 
 pub use error::Error;

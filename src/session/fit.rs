@@ -1,0 +1,100 @@
+//! Whether a cached server session may resume the connection at hand
+//! (design §3: "a cached session is refused (full handshake instead)
+//! when ..."). A pure function of the cached state and the new
+//! ClientHello's parameters, so every refusal can be tested alone.
+
+use crate::msgs::enums::{CipherSuite, ProtocolVersion};
+use crate::session::state::ServerSessionState;
+use crate::time::UnixTime;
+
+/// What the new handshake offers, as the server has negotiated it so far.
+#[derive(Clone, Copy, Debug)]
+pub struct ResumptionOffer<'a> {
+    /// The version this connection negotiated.
+    pub version: ProtocolVersion,
+    /// The cipher suites the session's suite may be resumed with. TLS ≤1.2:
+    /// those the client offered and the server enables (the resumed suite
+    /// must be among the client's, RFC 5246 §7.4.1.2). TLS 1.3: those with
+    /// the hash of the suite the server chose (RFC 8446 §4.2.11).
+    pub acceptable_suites: &'a [CipherSuite],
+    /// Whether the ClientHello carries extended_master_secret (RFC 7627).
+    pub extended_master_secret: bool,
+    /// Whether the ClientHello carries encrypt_then_mac (RFC 7366).
+    pub encrypt_then_mac: bool,
+    /// The SNI host_name of the ClientHello, if any (RFC 6066 §3).
+    pub server_name: Option<&'a [u8]>,
+    /// The current time.
+    pub now: UnixTime,
+}
+
+/// Why a cached session may not resume this connection; the handshake
+/// then runs in full (design §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResumptionRefusal {
+    /// The session's lifetime is over.
+    Expired,
+    /// The session was made with another protocol version (RFC 5246
+    /// §7.4.1.2; RFC 8446 §4.2.11 for PSKs).
+    VersionMismatch,
+    /// The session's cipher suite is not acceptable for this connection.
+    CipherSuiteMismatch,
+    /// The session did not use the extended master secret but this
+    /// ClientHello offers it: the server must not resume (RFC 7627 §5.3).
+    ExtendedMasterSecretOfferedNow,
+    /// The session used the extended master secret but this ClientHello
+    /// does not offer it. RFC 7627 §5.3 says the server aborts the
+    /// abbreviated handshake; design §3 falls back to a full one.
+    ExtendedMasterSecretMissing,
+    /// The session used encrypt-then-MAC but this ClientHello does not
+    /// offer it, which would downgrade the record protection (RFC 7366;
+    /// issue 5).
+    EncryptThenMacMissing,
+    /// The session was made for another server name (RFC 6066 §3,
+    /// RFC 8446 §4.2.11).
+    ServerNameMismatch,
+}
+
+/// Whether `state` may resume the connection described by `offer`.
+///
+/// A session without the extended master secret resumed by a ClientHello
+/// without it is accepted: RFC 7627 §5.3 says the server SHOULD abort, but
+/// legacy peers must still resume; whether to require the extension is
+/// the handshake configuration's decision (issue 5).
+///
+/// Returns `Ok(())` when the session fits, otherwise the first reason it
+/// does not, checked in this order: expiry, version, cipher suite,
+/// extended master secret (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2
+/// only), server name (ASCII case-insensitive, as DNS names compare).
+pub fn check_resumption(
+    state: &ServerSessionState,
+    offer: &ResumptionOffer<'_>,
+) -> Result<(), ResumptionRefusal> {
+    if state.validity.is_expired(offer.now) {
+        return Err(ResumptionRefusal::Expired);
+    }
+    if state.version != offer.version {
+        return Err(ResumptionRefusal::VersionMismatch);
+    }
+    if !offer.acceptable_suites.contains(&state.cipher_suite) {
+        return Err(ResumptionRefusal::CipherSuiteMismatch);
+    }
+    if state.version != ProtocolVersion::TLSv1_3 {
+        match (state.extended_master_secret, offer.extended_master_secret) {
+            (false, true) => return Err(ResumptionRefusal::ExtendedMasterSecretOfferedNow),
+            (true, false) => return Err(ResumptionRefusal::ExtendedMasterSecretMissing),
+            _ => {}
+        }
+        if state.encrypt_then_mac && !offer.encrypt_then_mac {
+            return Err(ResumptionRefusal::EncryptThenMacMissing);
+        }
+    }
+    let same_name = match (state.server_name.as_deref(), offer.server_name) {
+        (None, None) => true,
+        (Some(cached), Some(offered)) => cached.eq_ignore_ascii_case(offered),
+        _ => false,
+    };
+    if !same_name {
+        return Err(ResumptionRefusal::ServerNameMismatch);
+    }
+    Ok(())
+}

@@ -1,0 +1,423 @@
+//! The container of the versioned session format: a header, a list of
+//! tagged fields, and a checksum. Which fields each kind of session holds
+//! is `state.rs`'s business; this file only frames them. The full schema is
+//! in `docs/session-format.md`; in the RFC presentation language:
+//!
+//! ```text
+//! enum {
+//!     server_state(1), client_tls12_session(2), client_tls13_ticket(3),
+//!     ticket_keys(4), (255)
+//! } SessionDataKind;
+//!
+//! struct {
+//!     uint16 tag;                      /* ascending, each at most once */
+//!     opaque value<0..2^24-1>;
+//! } Field;
+//!
+//! struct {
+//!     opaque magic[4] = "FTSD";
+//!     uint8 format_version = 1;
+//!     SessionDataKind kind;
+//!     Field fields<0..2^24-1>;
+//!     opaque checksum[16];             /* SHA-256 of all of the above, truncated */
+//! } SessionData;
+//! ```
+//!
+//! The format only grows: a new field gets a new tag. A reader skips (and
+//! keeps, to re-encode) a field whose tag it does not know unless the tag
+//! has [`CRITICAL_TAG_BIT`] set, which marks a field that must not be
+//! ignored; `format_version` changes only if the framing itself ever must.
+//! The checksum catches accidental corruption of exported bytes; it is not
+//! authentication (tickets get that from the ticketer's AEAD).
+
+use crate::codec::{LengthPrefix, Reader, Writer};
+use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::secret::Secret;
+use crate::error::Error;
+use core::fmt;
+use subtle::ConstantTimeEq;
+
+/// The four bytes every encoded session starts with ("FerroTls Session
+/// Data").
+pub const MAGIC: [u8; 4] = *b"FTSD";
+
+/// The framing version this code writes and the only one it reads.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// The length of the trailing checksum: the first 16 bytes of SHA-256
+/// (FIPS 180-4) over everything before it.
+pub const CHECKSUM_LEN: usize = 16;
+
+/// The most fields one encoding may hold; more is
+/// [`SessionDataError::MalformedFieldList`]. Not an RFC limit: this version
+/// writes at most 12 fields per kind, and the bound keeps a reader's work
+/// linear in what it can use even for data of a much later version.
+pub const MAX_FIELDS: usize = 256;
+
+/// Magic, `format_version` and `kind`.
+const HEADER_LEN: usize = MAGIC.len() + 2;
+
+/// A field's tag and 3-byte value length.
+const FIELD_HEADER_LEN: usize = 2 + 3;
+
+/// A tag with this bit set names a field a reader must understand: an
+/// unknown critical field makes the whole encoding unreadable
+/// ([`SessionDataError::UnknownCriticalField`]) instead of being skipped.
+pub const CRITICAL_TAG_BIT: u16 = 0x8000;
+
+/// Why encoded session data was refused. Every variant is a property of
+/// the bytes given, never of a peer in a handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionDataError {
+    /// The bytes end before the structure does.
+    Truncated,
+    /// Bytes follow the checksum.
+    TrailingBytes,
+    /// The bytes do not start with [`MAGIC`]: not session data at all.
+    BadMagic,
+    /// `format_version` is not [`FORMAT_VERSION`].
+    UnsupportedFormatVersion(u8),
+    /// `kind` is not one this code knows.
+    UnknownKind(u8),
+    /// The data is a valid session of another kind than the one asked for
+    /// (for example client data where a server state was expected).
+    UnexpectedKind(u8),
+    /// The checksum does not match: the bytes were altered.
+    Corrupted,
+    /// The field list does not split into whole fields, or has more than
+    /// [`MAX_FIELDS`].
+    MalformedFieldList,
+    /// A tag is not greater than the one before it (out of order or
+    /// repeated).
+    FieldOutOfOrder(u16),
+    /// A critical field this code does not know (see [`CRITICAL_TAG_BIT`]).
+    UnknownCriticalField(u16),
+    /// A field this kind of session requires is absent.
+    MissingField(u16),
+    /// A known field that does not belong to this kind of session.
+    UnexpectedField(u16),
+    /// A field's value does not parse or is out of range.
+    MalformedField(u16),
+    /// The session's lifetime is over at import time.
+    Expired,
+}
+
+impl fmt::Display for SessionDataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Truncated => f.write_str("truncated"),
+            Self::TrailingBytes => f.write_str("trailing bytes after the checksum"),
+            Self::BadMagic => f.write_str("not ferrotls session data (bad magic)"),
+            Self::UnsupportedFormatVersion(v) => write!(f, "unsupported format version {v}"),
+            Self::UnknownKind(k) => write!(f, "unknown session kind {k}"),
+            Self::UnexpectedKind(k) => write!(f, "session kind {k} is not the kind expected"),
+            Self::Corrupted => f.write_str("checksum mismatch (corrupted)"),
+            Self::MalformedFieldList => f.write_str("malformed field list"),
+            Self::FieldOutOfOrder(t) => write!(f, "field {t:#06x} out of order or repeated"),
+            Self::UnknownCriticalField(t) => write!(f, "unknown critical field {t:#06x}"),
+            Self::MissingField(t) => write!(f, "missing field {t:#06x}"),
+            Self::UnexpectedField(t) => write!(f, "field {t:#06x} does not belong here"),
+            Self::MalformedField(t) => write!(f, "malformed field {t:#06x}"),
+            Self::Expired => f.write_str("session expired"),
+        }
+    }
+}
+
+impl From<SessionDataError> for Error {
+    fn from(e: SessionDataError) -> Self {
+        Error::SessionData(e)
+    }
+}
+
+/// The field tags of every kind (`state.rs` and `ticketer.rs` document
+/// their syntax; `docs/session-format.md` lists them all).
+pub(crate) mod tag {
+    pub const VERSION: u16 = 0x0001;
+    pub const CIPHER_SUITE: u16 = 0x0002;
+    pub const SECRET: u16 = 0x0003;
+    pub const CREATED: u16 = 0x0004;
+    pub const LIFETIME: u16 = 0x0005;
+    pub const SERVER_NAME: u16 = 0x0006;
+    pub const ALPN_PROTOCOL: u16 = 0x0007;
+    pub const PEER_CERTIFICATES: u16 = 0x0008;
+    pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
+    pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
+    pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
+    pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
+    pub const SESSION_ID: u16 = 0x0020;
+    pub const TLS12_TICKET: u16 = 0x0021;
+    pub const TICKET: u16 = 0x0030;
+    pub const TICKET_AGE_ADD: u16 = 0x0031;
+    pub const MAX_EARLY_DATA_SIZE: u16 = 0x0032;
+    pub const TICKET_AEAD: u16 = 0x0040;
+    pub const CURRENT_TICKET_KEY: u16 = 0x0041;
+    pub const PREVIOUS_TICKET_KEY: u16 = 0x0042;
+
+    /// Every tag some kind uses: one of these in the wrong kind is an
+    /// error, not an unknown field.
+    pub const KNOWN: [u16; 20] = [
+        VERSION,
+        CIPHER_SUITE,
+        SECRET,
+        CREATED,
+        LIFETIME,
+        SERVER_NAME,
+        ALPN_PROTOCOL,
+        PEER_CERTIFICATES,
+        EXTENDED_MASTER_SECRET,
+        ENCRYPT_THEN_MAC,
+        PERSISTENT_SESSION_ID,
+        TLS13_TICKET_PARAMS,
+        SESSION_ID,
+        TLS12_TICKET,
+        TICKET,
+        TICKET_AGE_ADD,
+        MAX_EARLY_DATA_SIZE,
+        TICKET_AEAD,
+        CURRENT_TICKET_KEY,
+        PREVIOUS_TICKET_KEY,
+    ];
+}
+
+/// The kinds of session data (`SessionDataKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A server's resumable state ([`super::state::ServerSessionState`]).
+    ServerState = 1,
+    /// A client's TLS ≤1.2 session ([`super::state::ClientSessionTls12`]).
+    ClientTls12 = 2,
+    /// A client's TLS 1.3 ticket ([`super::state::ClientTicketTls13`]).
+    ClientTls13 = 3,
+    /// A ticketer's key set ([`super::ticketer::RotatingTicketer`]).
+    TicketKeys = 4,
+}
+
+impl Kind {
+    fn from_u8(v: u8) -> Option<Self> {
+        match v {
+            1 => Some(Self::ServerState),
+            2 => Some(Self::ClientTls12),
+            3 => Some(Self::ClientTls13),
+            4 => Some(Self::TicketKeys),
+            _ => None,
+        }
+    }
+}
+
+/// A field whose tag this code does not know and which is not critical:
+/// skipped when reading, kept so the data re-encodes unchanged. The value
+/// is held as a [`Secret`] since a newer writer may have put key material
+/// in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownField {
+    /// The field's tag (without [`CRITICAL_TAG_BIT`]).
+    pub tag: u16,
+    /// The field's value, as read.
+    pub value: Secret,
+}
+
+/// The non-critical fields of unknown tag that came with decoded data,
+/// kept to be written back out; empty for data made by this code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnknownFields(Vec<UnknownField>);
+
+impl UnknownFields {
+    /// The kept fields, in ascending tag order.
+    pub fn as_slice(&self) -> &[UnknownField] {
+        &self.0
+    }
+}
+
+/// Collects the fields of one encoding, then frames them.
+pub(crate) struct FieldWriter {
+    fields: Vec<(u16, Writer)>,
+}
+
+impl FieldWriter {
+    pub(crate) fn new() -> Self {
+        Self { fields: Vec::new() }
+    }
+
+    /// Adds field `tag` with the value `f` writes.
+    pub(crate) fn field(&mut self, tag: u16, f: impl FnOnce(&mut Writer)) {
+        let mut w = Writer::new();
+        f(&mut w);
+        self.fields.push((tag, w));
+    }
+
+    /// Adds field `tag` only when `value` is present.
+    pub(crate) fn optional<T>(
+        &mut self,
+        tag: u16,
+        value: Option<T>,
+        f: impl FnOnce(&mut Writer, T),
+    ) {
+        if let Some(v) = value {
+            self.field(tag, |w| f(w, v));
+        }
+    }
+
+    /// Frames the fields (with `unknown` merged in tag order) as `kind`.
+    /// Fails with [`Error::EncodeOverflow`] when a value is too long for
+    /// its length prefix.
+    pub(crate) fn finish(self, kind: Kind, unknown: &UnknownFields) -> Result<Vec<u8>, Error> {
+        let mut fields = Vec::with_capacity(self.fields.len() + unknown.0.len());
+        for (tag, w) in self.fields {
+            fields.push((tag, zeroize::Zeroizing::new(w.finish()?)));
+        }
+        for u in &unknown.0 {
+            fields.push((u.tag, zeroize::Zeroizing::new(u.value.as_bytes().to_vec())));
+        }
+        fields.sort_by_key(|(tag, _)| *tag);
+
+        // Allocated once at its final size, so no copy of the secrets in
+        // it is left behind by a reallocation.
+        let fields_len: usize = fields.iter().map(|(_, v)| FIELD_HEADER_LEN + v.len()).sum();
+        let total = HEADER_LEN + LengthPrefix::U24.size() + fields_len + CHECKSUM_LEN;
+        let mut out = Writer::with_buffer(Vec::with_capacity(total));
+        out.bytes(&MAGIC);
+        out.u8(FORMAT_VERSION);
+        out.u8(kind as u8);
+        out.scope(LengthPrefix::U24, |w| {
+            for (tag, value) in &fields {
+                w.u16(*tag);
+                w.vector(LengthPrefix::U24, value);
+            }
+        });
+        let checksum = checksum(out.as_slice());
+        out.bytes(&checksum);
+        out.finish()
+    }
+}
+
+fn checksum(covered: &[u8]) -> [u8; CHECKSUM_LEN] {
+    let digest = HashAlgorithm::Sha256.hash(covered);
+    let mut out = [0u8; CHECKSUM_LEN];
+    for (o, d) in out.iter_mut().zip(digest.as_bytes()) {
+        *o = *d;
+    }
+    out
+}
+
+/// The fields of one decoded encoding, handed out by tag.
+pub(crate) struct FieldReader<'a> {
+    kind: Kind,
+    /// Fields not yet taken, in ascending tag order.
+    fields: Vec<(u16, &'a [u8])>,
+}
+
+impl<'a> FieldReader<'a> {
+    /// Checks the framing of `bytes` (magic, version, kind, lengths,
+    /// checksum, tag order) and splits it into fields.
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, SessionDataError> {
+        let mut r = Reader::new(bytes);
+        let magic: [u8; 4] = r.array().map_err(|_| SessionDataError::Truncated)?;
+        if magic != MAGIC {
+            return Err(SessionDataError::BadMagic);
+        }
+        let version = r.u8().map_err(|_| SessionDataError::Truncated)?;
+        if version != FORMAT_VERSION {
+            return Err(SessionDataError::UnsupportedFormatVersion(version));
+        }
+        let kind_byte = r.u8().map_err(|_| SessionDataError::Truncated)?;
+        let kind = Kind::from_u8(kind_byte).ok_or(SessionDataError::UnknownKind(kind_byte))?;
+        let list = r
+            .vector(LengthPrefix::U24)
+            .map_err(|_| SessionDataError::Truncated)?;
+        let covered_len = bytes.len() - r.remaining();
+        let expected: [u8; CHECKSUM_LEN] = r.array().map_err(|_| SessionDataError::Truncated)?;
+        if !r.is_empty() {
+            return Err(SessionDataError::TrailingBytes);
+        }
+        let covered = bytes
+            .get(..covered_len)
+            .ok_or(SessionDataError::Truncated)?;
+        if !bool::from(checksum(covered).ct_eq(&expected)) {
+            return Err(SessionDataError::Corrupted);
+        }
+
+        let mut list = Reader::new(list);
+        let mut fields: Vec<(u16, &'a [u8])> = Vec::new();
+        while !list.is_empty() {
+            let tag = list
+                .u16()
+                .map_err(|_| SessionDataError::MalformedFieldList)?;
+            let value = list
+                .vector(LengthPrefix::U24)
+                .map_err(|_| SessionDataError::MalformedFieldList)?;
+            if fields.last().is_some_and(|(previous, _)| *previous >= tag) {
+                return Err(SessionDataError::FieldOutOfOrder(tag));
+            }
+            if fields.len() == MAX_FIELDS {
+                return Err(SessionDataError::MalformedFieldList);
+            }
+            fields.push((tag, value));
+        }
+        Ok(Self { kind, fields })
+    }
+
+    /// Fails with [`SessionDataError::UnexpectedKind`] unless the data is of
+    /// `kind`.
+    pub(crate) fn expect_kind(&self, kind: Kind) -> Result<(), SessionDataError> {
+        if self.kind == kind {
+            Ok(())
+        } else {
+            Err(SessionDataError::UnexpectedKind(self.kind as u8))
+        }
+    }
+
+    /// The kind of the data.
+    pub(crate) fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Takes field `tag` if present and parses all of its value with `f`;
+    /// a value `f` rejects or does not consume entirely is
+    /// [`SessionDataError::MalformedField`].
+    pub(crate) fn optional<T>(
+        &mut self,
+        tag: u16,
+        f: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
+    ) -> Result<Option<T>, SessionDataError> {
+        let Some(position) = self.fields.iter().position(|(t, _)| *t == tag) else {
+            return Ok(None);
+        };
+        let (_, value) = self.fields.remove(position);
+        let mut r = Reader::new(value);
+        let parsed = f(&mut r).map_err(|_| SessionDataError::MalformedField(tag))?;
+        r.finish()
+            .map_err(|_| SessionDataError::MalformedField(tag))?;
+        Ok(Some(parsed))
+    }
+
+    /// As [`FieldReader::optional`], but an absent field is
+    /// [`SessionDataError::MissingField`].
+    pub(crate) fn required<T>(
+        &mut self,
+        tag: u16,
+        f: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
+    ) -> Result<T, SessionDataError> {
+        self.optional(tag, f)?
+            .ok_or(SessionDataError::MissingField(tag))
+    }
+
+    /// Ends reading: every field left over must be unknown to this code
+    /// (not in [`tag::KNOWN`]) and not critical; those are returned to be
+    /// kept.
+    pub(crate) fn finish(self) -> Result<UnknownFields, SessionDataError> {
+        let mut kept = Vec::new();
+        for (tag, value) in self.fields {
+            if tag::KNOWN.contains(&tag) {
+                return Err(SessionDataError::UnexpectedField(tag));
+            }
+            if tag & CRITICAL_TAG_BIT != 0 {
+                return Err(SessionDataError::UnknownCriticalField(tag));
+            }
+            kept.push(UnknownField {
+                tag,
+                value: Secret::from_slice(value),
+            });
+        }
+        Ok(UnknownFields(kept))
+    }
+}

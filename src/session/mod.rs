@@ -1,0 +1,29 @@
+//! Sessions and their identifiers (design §3): everything a handshake
+//! needs to make a session resumable and to resume it, but no handshake
+//! logic and no choice of version or cipher.
+//!
+//! - [`id`]: [`SessionId`], 0 to 32 bytes, with `copy_to` semantics of
+//!   `copy_session_id`;
+//! - [`state`]: the resumable values of both roles and their versioned,
+//!   self-describing binary format ([`mod@format`] frames it);
+//! - [`store`]: the server store (by session ID or ticket identity) and
+//!   the client store (by server name), traits plus bounded LRU defaults;
+//! - [`fit`]: whether a cached session may resume a new connection;
+//! - [`ticketer`]: sealing server state into tickets under rotating keys.
+
+pub mod fit;
+pub mod format;
+pub mod id;
+mod lru;
+pub mod state;
+pub mod store;
+pub mod ticketer;
+
+pub use fit::{check_resumption, ResumptionOffer, ResumptionRefusal};
+pub use format::SessionDataError;
+pub use id::SessionId;
+pub use state::{
+    ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
+};
+pub use store::{ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore};
+pub use ticketer::{RotatingTicketer, Ticketer};

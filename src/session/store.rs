@@ -1,0 +1,273 @@
+//! Session stores (design §3): the server's, keyed by session ID or ticket
+//! identity, and the client's, keyed by server name. Both are traits so
+//! applications can share a cache (across threads, processes or hosts);
+//! the defaults here are in memory, bounded, least-recently-used and
+//! expiring, and are safe to share between connections (`Send + Sync`,
+//! interior mutability).
+
+use crate::session::lru::LruMap;
+use crate::session::state::{
+    ClientSessionTls12, ClientTicketTls13, ServerSessionState, DEFAULT_LIFETIME_SECS,
+    MAX_LIFETIME_SECS,
+};
+use crate::time::{Clock, UnixTime};
+use core::time::Duration;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// How many sessions [`InMemoryServerStore::new`] keeps before evicting
+/// the least recently used. Not an RFC limit (RFC 5246 §7.4.1.2 leaves the
+/// cache to the implementation); chosen to bound memory at a few MiB.
+pub const DEFAULT_SERVER_STORE_CAPACITY: usize = 1024;
+
+/// How many server names [`InMemoryClientStore::new`] keeps sessions for
+/// before evicting the least recently used. Not an RFC limit.
+pub const DEFAULT_CLIENT_STORE_SERVERS: usize = 256;
+
+/// How many TLS 1.3 tickets the client keeps per server name; older ones
+/// are dropped first. RFC 8446 §4.6.1 lets a server send any number of
+/// tickets; each is used once, and ferrotls servers send 2 by default
+/// (design §3), so a few suffice.
+pub const MAX_TICKETS_PER_SERVER: usize = 8;
+
+/// The longest key [`InMemoryServerStore`] accepts: a TLS 1.3 ticket
+/// identity, `opaque identity<1..2^16-1>` (RFC 8446 §4.2.11). Session IDs
+/// are at most 32 bytes.
+pub const MAX_SERVER_STORE_KEY_LEN: usize = 0xffff;
+
+/// A server's store of resumable sessions: TLS ≤1.2 sessions by session
+/// ID, TLS 1.3 sessions by ticket identity when tickets are stateful.
+///
+/// Implementations must be safe to call from many connections at once and
+/// must never return a session whose lifetime is over. Failure to store is
+/// not an error: the session is simply not resumable.
+pub trait ServerSessionStore: Send + Sync {
+    /// Stores `state` under `key`, replacing what was there. Returns
+    /// whether it was stored; an empty key is never stored, since an empty
+    /// session ID offers no resumption (RFC 5246 §7.4.1.2).
+    fn put(&self, key: &[u8], state: ServerSessionState) -> bool;
+
+    /// The state stored under `key`, left in the store (TLS ≤1.2 sessions
+    /// may be resumed many times).
+    fn get(&self, key: &[u8]) -> Option<ServerSessionState>;
+
+    /// The state stored under `key`, removed from the store, so it is used
+    /// at most once (TLS 1.3 tickets, required for 0-RTT anti-replay,
+    /// RFC 8446 §8.1).
+    fn take(&self, key: &[u8]) -> Option<ServerSessionState>;
+}
+
+struct ServerEntry {
+    state: ServerSessionState,
+    expires: UnixTime,
+}
+
+/// The default [`ServerSessionStore`]: in memory, at most `capacity`
+/// sessions, least recently used evicted first, each entry expiring at the
+/// end of the session's own lifetime or the store's, whichever is first.
+pub struct InMemoryServerStore {
+    entries: Mutex<LruMap<Vec<u8>, ServerEntry>>,
+    clock: Arc<dyn Clock>,
+    lifetime: Duration,
+}
+
+impl InMemoryServerStore {
+    /// A store of [`DEFAULT_SERVER_STORE_CAPACITY`] sessions kept at most
+    /// [`DEFAULT_LIFETIME_SECS`], timed by `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self::with_limits(DEFAULT_SERVER_STORE_CAPACITY, DEFAULT_LIFETIME_SECS, clock)
+    }
+
+    /// A store of at most `capacity` sessions (at least 1) kept at most
+    /// `lifetime_secs` seconds, capped at [`MAX_LIFETIME_SECS`].
+    pub fn with_limits(capacity: usize, lifetime_secs: u32, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            entries: Mutex::new(LruMap::new(capacity)),
+            clock,
+            lifetime: Duration::from_secs(u64::from(lifetime_secs.min(MAX_LIFETIME_SECS))),
+        }
+    }
+
+    /// How many sessions are held, expired ones not yet dropped included.
+    pub fn len(&self) -> usize {
+        lock(&self.entries).len()
+    }
+
+    /// Whether the store holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Locks `m`; a poisoned lock is taken over, since no operation here
+/// panics while holding it and the data stays consistent.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl ServerSessionStore for InMemoryServerStore {
+    fn put(&self, key: &[u8], state: ServerSessionState) -> bool {
+        let now = self.clock.now();
+        let expires = state
+            .validity
+            .expires_at()
+            .min(now.saturating_add(self.lifetime));
+        if key.is_empty() || key.len() > MAX_SERVER_STORE_KEY_LEN || expires <= now {
+            return false;
+        }
+        let mut entries = lock(&self.entries);
+        // Drop expired entries from the cold end first, so a full store
+        // evicts dead sessions before live ones (amortised O(1)).
+        while entries
+            .peek_oldest()
+            .is_some_and(|(_, entry)| entry.expires <= now)
+        {
+            entries.pop_oldest();
+        }
+        entries.insert(key.to_vec(), ServerEntry { state, expires });
+        true
+    }
+
+    fn get(&self, key: &[u8]) -> Option<ServerSessionState> {
+        let now = self.clock.now();
+        let mut entries = lock(&self.entries);
+        let entry = entries.get_mut(key)?;
+        if entry.expires <= now {
+            entries.remove(key);
+            return None;
+        }
+        Some(entry.state.clone())
+    }
+
+    fn take(&self, key: &[u8]) -> Option<ServerSessionState> {
+        let now = self.clock.now();
+        let entry = lock(&self.entries).remove(key)?;
+        (entry.expires > now).then_some(entry.state)
+    }
+}
+
+/// A client's store of resumable sessions, keyed by the server name it
+/// connects to. TLS ≤1.2 sessions and TLS 1.3 tickets are kept apart: a
+/// 1.3 ticket has no comparable session ID and is used once (design §3).
+///
+/// Implementations must be safe to call from many connections at once and
+/// must never return an expired session or ticket.
+pub trait ClientSessionStore: Send + Sync {
+    /// Keeps `session` as the TLS ≤1.2 session for `server_name`,
+    /// replacing the previous one.
+    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12);
+
+    /// The TLS ≤1.2 session for `server_name`, left in the store.
+    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12>;
+
+    /// Forgets the TLS ≤1.2 session for `server_name` (for example after
+    /// the server refused to resume it).
+    fn remove_tls12(&self, server_name: &str);
+
+    /// Adds a TLS 1.3 ticket for `server_name`.
+    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13);
+
+    /// Removes and returns the newest unexpired TLS 1.3 ticket for
+    /// `server_name`; a ticket is handed out once.
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13>;
+}
+
+#[derive(Default)]
+struct ClientEntry {
+    tls12: Option<ClientSessionTls12>,
+    /// Oldest first.
+    tls13: VecDeque<ClientTicketTls13>,
+}
+
+impl ClientEntry {
+    fn is_empty(&self) -> bool {
+        self.tls12.is_none() && self.tls13.is_empty()
+    }
+}
+
+/// The default [`ClientSessionStore`]: in memory, sessions for at most
+/// `servers` server names (least recently used evicted first), at most
+/// [`MAX_TICKETS_PER_SERVER`] tickets each, expiry timed by the clock.
+pub struct InMemoryClientStore {
+    servers: Mutex<LruMap<String, ClientEntry>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl InMemoryClientStore {
+    /// A store for [`DEFAULT_CLIENT_STORE_SERVERS`] server names.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self::with_capacity(DEFAULT_CLIENT_STORE_SERVERS, clock)
+    }
+
+    /// A store for at most `servers` server names (at least 1).
+    pub fn with_capacity(servers: usize, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            servers: Mutex::new(LruMap::new(servers)),
+            clock,
+        }
+    }
+
+    /// Runs `f` on the entry for `server_name`, creating it when `create`,
+    /// and drops the entry if `f` leaves it empty.
+    fn with_entry<T>(
+        &self,
+        server_name: &str,
+        create: bool,
+        f: impl FnOnce(&mut ClientEntry, UnixTime) -> Option<T>,
+    ) -> Option<T> {
+        let now = self.clock.now();
+        let mut servers = lock(&self.servers);
+        if create && servers.get_mut(server_name).is_none() {
+            servers.insert(server_name.to_owned(), ClientEntry::default());
+        }
+        let entry = servers.get_mut(server_name)?;
+        let result = f(entry, now);
+        if entry.is_empty() {
+            servers.remove(server_name);
+        }
+        result
+    }
+}
+
+impl ClientSessionStore for InMemoryClientStore {
+    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12) {
+        self.with_entry(server_name, true, |entry, _| {
+            entry.tls12 = Some(session);
+            Some(())
+        });
+    }
+
+    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12> {
+        self.with_entry(server_name, false, |entry, now| {
+            if entry.tls12.as_ref()?.validity.is_expired(now) {
+                entry.tls12 = None;
+            }
+            entry.tls12.clone()
+        })
+    }
+
+    fn remove_tls12(&self, server_name: &str) {
+        self.with_entry(server_name, false, |entry, _| entry.tls12.take());
+    }
+
+    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13) {
+        self.with_entry(server_name, true, |entry, _| {
+            if entry.tls13.len() >= MAX_TICKETS_PER_SERVER {
+                entry.tls13.pop_front();
+            }
+            entry.tls13.push_back(ticket);
+            Some(())
+        });
+    }
+
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13> {
+        self.with_entry(server_name, false, |entry, now| {
+            while let Some(ticket) = entry.tls13.pop_back() {
+                if !ticket.validity.is_expired(now) {
+                    return Some(ticket);
+                }
+            }
+            None
+        })
+    }
+}
