@@ -59,6 +59,9 @@ pub enum Error {
     /// the reason and its alert (bad_certificate, certificate_expired,
     /// unknown_ca, unsupported_certificate, ...).
     InvalidCertificate(crate::pki::CertificateError),
+    /// Stored or exported session data is unusable (corrupted, truncated,
+    /// of an unknown format, expired, ...); a local error, no alert.
+    SessionData(crate::session::SessionDataError),
     /// The peer offered application protocols (ALPN) none of which we
     /// speak, or chose one we did not offer: `no_application_protocol`
     /// (RFC 7301 §3.2).
@@ -71,9 +74,6 @@ pub enum Error {
     /// written after close, an exporter before the handshake completed).
     /// Local: no alert.
     InvalidRequest(&'static str),
-    /// Stored or exported session data is unusable (corrupted, truncated,
-    /// of an unknown format, expired, ...); a local error, no alert.
-    SessionData(crate::session::SessionDataError),
 }
 
 impl Error {
@@ -100,8 +100,8 @@ impl Error {
             Self::CertificateRequired => A::CertificateRequired,
             Self::AlertReceived(_)
             | Self::BufferTooSmall { .. }
-            | Self::InvalidRequest(_)
-            | Self::SessionData(_) => return None,
+            | Self::SessionData(_)
+            | Self::InvalidRequest(_) => return None,
         })
     }
 }
@@ -128,10 +128,10 @@ impl fmt::Display for Error {
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
             Self::InvalidCertificate(e) => write!(f, "invalid certificate: {e}"),
+            Self::SessionData(why) => write!(f, "unusable session data: {why}"),
             Self::NoApplicationProtocol => f.write_str("no application protocol in common"),
             Self::CertificateRequired => f.write_str("client certificate required"),
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
-            Self::SessionData(why) => write!(f, "unusable session data: {why}"),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod codec;
 pub mod config;
 pub mod conn;
 pub mod crypto;
+pub mod der;
 pub mod error;
 pub mod handshake;
 pub mod keylog;

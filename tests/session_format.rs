@@ -476,3 +476,25 @@ fn debug_output_never_shows_secrets() {
     let shown = format!("{data:?}");
     assert!(!shown.contains("68, 68, 68"), "0x44 bytes of the PSK");
 }
+
+#[test]
+fn field_count_is_bounded() {
+    use ferrotls::session::format::MAX_FIELDS;
+    let bytes = server_tls12().to_bytes().unwrap();
+    let padded_to = |count: usize| {
+        reframe(&bytes, |fields| {
+            let mut tag = 0x1000;
+            while fields.len() < count {
+                fields.push((tag, vec![]));
+                tag += 1;
+            }
+        })
+    };
+    let at_limit = ServerSessionState::from_bytes(&padded_to(MAX_FIELDS)).unwrap();
+    let known = split(&bytes).fields.len();
+    assert_eq!(at_limit.unknown_fields.as_slice().len(), MAX_FIELDS - known);
+    assert_eq!(
+        data_error(ServerSessionState::from_bytes(&padded_to(MAX_FIELDS + 1)).unwrap_err()),
+        SessionDataError::MalformedFieldList
+    );
+}

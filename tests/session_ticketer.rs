@@ -201,3 +201,76 @@ fn rng_failure_is_an_error_not_a_panic() {
     let empty = Arc::new(FixedBytes::new(&[]));
     assert!(RotatingTicketer::new(empty, Arc::new(ManualClock::new(CREATED))).is_err());
 }
+
+#[test]
+fn imported_keys_unseal_the_exporters_tickets() {
+    let (a, _) = ticketer(b"exporter");
+    let (b, _) = ticketer(b"importer");
+    let old = a.seal(b"old").unwrap();
+    a.rotate().unwrap();
+    let new = a.seal(b"new").unwrap();
+    assert!(b.unseal(&new).is_none());
+    let exported = a.export_keys().unwrap();
+    assert_eq!(exported.as_bytes()[5], 4, "kind ticket_keys(4)");
+    b.import_keys(exported.as_bytes()).unwrap();
+    assert_eq!(
+        b.unseal(&old).unwrap().as_bytes(),
+        b"old",
+        "previous key too"
+    );
+    assert_eq!(b.unseal(&new).unwrap().as_bytes(), b"new");
+    let from_b = b.seal(b"b").unwrap();
+    assert_eq!(
+        from_b[..16],
+        new[..16],
+        "b seals under the shared current key"
+    );
+    assert_eq!(a.unseal(&from_b).unwrap().as_bytes(), b"b");
+}
+
+#[test]
+fn bad_key_sets_are_refused_and_change_nothing() {
+    let (t, _) = ticketer(b"keeper");
+    let mine = t.seal(b"mine").unwrap();
+    let exported = t.export_keys().unwrap();
+
+    let mut damaged = exported.as_bytes().to_vec();
+    damaged[20] ^= 1;
+    assert_eq!(
+        t.import_keys(&damaged),
+        Err(ferrotls::Error::SessionData(SessionDataError::Corrupted))
+    );
+    let session = ferrotls::session::ClientSessionData::Tls13(client_tls13(0))
+        .to_bytes()
+        .unwrap();
+    assert_eq!(
+        t.import_keys(&session),
+        Err(ferrotls::Error::SessionData(
+            SessionDataError::UnexpectedKind(3)
+        ))
+    );
+    // AES-128-GCM (IANA AEAD 1) with the 32-byte AES-256 key.
+    let wrong_aead = reframe(exported.as_bytes(), |fields| {
+        fields[0].1 = 1u16.to_be_bytes().to_vec()
+    });
+    assert_eq!(
+        t.import_keys(&wrong_aead),
+        Err(ferrotls::Error::SessionData(
+            SessionDataError::MalformedField(0x0041)
+        ))
+    );
+    let unknown_aead = reframe(exported.as_bytes(), |fields| {
+        fields[0].1 = 7u16.to_be_bytes().to_vec()
+    });
+    assert_eq!(
+        t.import_keys(&unknown_aead),
+        Err(ferrotls::Error::SessionData(
+            SessionDataError::MalformedField(0x0040)
+        ))
+    );
+    assert_eq!(
+        t.unseal(&mine).unwrap().as_bytes(),
+        b"mine",
+        "keys unchanged"
+    );
+}

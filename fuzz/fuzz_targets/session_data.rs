@@ -4,7 +4,8 @@
 //! - bit 0 clear: the rest is decoded as client data and as server state;
 //!   with bit 1 set the fuzzer's bytes get a correct checksum appended
 //!   first, so the field parser is reached. Whatever decodes must
-//!   re-encode to exactly the same bytes.
+//!   re-encode to exactly the same bytes. The checksummed bytes are also
+//!   imported as a ticket key set, after which sealing must still work.
 //! - bit 0 set: the rest is a ticket for a fixed ticketer; with bit 1 set
 //!   its first 16 bytes are replaced by the ticketer's key name so the AEAD
 //!   is reached. Nothing may panic; nothing forged may unseal.
@@ -49,6 +50,18 @@ fn check_unseal(ticket: &[u8]) {
     assert!(unseal_state(t, ticket, NOW).is_err());
 }
 
+fn check_key_import(bytes: &[u8]) {
+    let rng = Arc::new(SeededRng::new(b"fuzz key import").expect("seeded rng"));
+    let clock = Arc::new(ManualClock::new(NOW));
+    let t = RotatingTicketer::new(rng, clock).expect("ticketer");
+    if t.import_keys(bytes).is_ok() {
+        // Whatever key set was accepted, the ticketer still works with it
+        // (or with the key the clock rotated to).
+        let ticket = t.seal(b"probe").expect("seal");
+        assert_eq!(t.unseal(&ticket).expect("unseal").as_bytes(), b"probe");
+    }
+}
+
 fuzz_target!(|input: &[u8]| {
     let Some((&mode, rest)) = input.split_first() else {
         return;
@@ -60,6 +73,7 @@ fuzz_target!(|input: &[u8]| {
             let digest = HashAlgorithm::Sha256.hash(rest);
             framed.extend_from_slice(&digest.as_bytes()[..CHECKSUM_LEN]);
             check_decoders(&framed);
+            check_key_import(&framed);
         }
         (true, false) => check_unseal(rest),
         (true, true) => {

@@ -21,11 +21,9 @@
 //! `internal_error` if it ever reaches the wire); so is asking a key for an
 //! algorithm or scheme it cannot sign with.
 
-use crate::codec::Reader;
 use crate::crypto::hash::HashAlgorithm;
-use crate::crypto::verify::{
-    algorithm_for_scheme, der, key_fits_scheme, PublicKey, SignatureAlgorithm,
-};
+use crate::crypto::verify::{algorithm_for_scheme, key_fits_scheme, PublicKey, SignatureAlgorithm};
+use crate::der::{bit_length, tag, Der};
 use crate::error::Error;
 use crate::msgs::enums::SignatureScheme;
 use ring::rand::SystemRandom;
@@ -342,19 +340,16 @@ struct Pkcs8Parts<'a> {
 }
 
 fn pkcs8_parts(input: &[u8]) -> Result<Pkcs8Parts<'_>, Error> {
-    let mut outer = Reader::new(input);
-    let mut info = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
-    outer.finish()?;
-    let version = der::element(&mut info, der::INTEGER)?;
-    if version != [0] && version != [1] {
+    let mut info = Der::whole(input, tag::SEQUENCE)?;
+    if !matches!(info.small_unsigned()?, 0 | 1) {
         return Err(Error::Decode("unsupported PKCS#8 version"));
     }
-    let mut alg_id = Reader::new(der::element(&mut info, der::SEQUENCE)?);
-    let algorithm = der::element(&mut alg_id, der::OID)?;
+    let mut alg_id = info.nested(tag::SEQUENCE)?;
+    let algorithm = alg_id.oid()?;
     // EC keys name their curve here (RFC 5480 §2.1.1); RSA has NULL and
     // Ed25519 nothing, which the loaders do not need.
-    let parameters = der::optional(&mut alg_id, der::OID)?;
-    let private_key = der::element(&mut info, der::OCTET_STRING)?;
+    let parameters = alg_id.optional(tag::OID)?;
+    let private_key = info.read(tag::OCTET_STRING)?;
     // Optional attributes and, in v2, the public key may follow; the
     // loaders check the key pair themselves.
     Ok(Pkcs8Parts {
@@ -374,13 +369,11 @@ fn curve_for_oid(oid: &[u8]) -> Option<Curve> {
 
 /// The modulus length in bits of a PKCS#1 `RSAPrivateKey`.
 fn pkcs1_modulus_bits(input: &[u8]) -> Result<usize, Error> {
-    let mut outer = Reader::new(input);
-    let mut key = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
-    outer.finish()?;
-    if der::element(&mut key, der::INTEGER)? != [0] {
+    let mut key = Der::whole(input, tag::SEQUENCE)?;
+    if key.small_unsigned()? != 0 {
         return Err(Error::Decode("unsupported RSAPrivateKey version"));
     }
-    Ok(der::bit_length(der::positive_integer(&mut key)?))
+    Ok(bit_length(key.positive_integer()?))
 }
 
 /// The fields of an RFC 5915 `ECPrivateKey`.
@@ -392,31 +385,26 @@ struct Sec1Parts<'a> {
 }
 
 fn sec1_parts(input: &[u8]) -> Result<Sec1Parts<'_>, Error> {
-    let mut outer = Reader::new(input);
-    let mut key = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
-    outer.finish()?;
-    if der::element(&mut key, der::INTEGER)? != [1] {
+    let mut key = Der::whole(input, tag::SEQUENCE)?;
+    if key.small_unsigned()? != 1 {
         return Err(Error::Decode("unsupported ECPrivateKey version"));
     }
-    let scalar = der::element(&mut key, der::OCTET_STRING)?;
-    let curve = match der::optional(&mut key, der::CONTEXT_0)? {
+    let scalar = key.read(tag::OCTET_STRING)?;
+    let curve = match key.optional(tag::context_constructed(0))? {
         Some(params) => {
-            let mut params = Reader::new(params);
-            let oid = der::element(&mut params, der::OID)?;
+            let mut params = Der::new(params);
+            let oid = params.oid()?;
             params.finish()?;
             Some(curve_for_oid(oid).ok_or(Error::Decode("unsupported EC curve"))?)
         }
         None => None,
     };
-    let public = match der::optional(&mut key, der::CONTEXT_1)? {
+    let public = match key.optional(tag::context_constructed(1))? {
         Some(wrapped) => {
-            let mut wrapped = Reader::new(wrapped);
-            let bits = der::element(&mut wrapped, der::BIT_STRING)?;
+            let mut wrapped = Der::new(wrapped);
+            let point = wrapped.bit_string()?.octets()?;
             wrapped.finish()?;
-            match bits {
-                [0, point @ ..] => Some(point),
-                _ => return Err(Error::Decode("EC public key with unused bits")),
-            }
+            Some(point)
         }
         None => None,
     };

@@ -16,8 +16,8 @@
 //! [`Error::IllegalParameter`]. ring reports a well-formed EC point that is
 //! not on its curve like a bad signature, so that case is a `DecryptError`.
 
-use crate::codec::Reader;
 use crate::crypto::hash::HashAlgorithm;
+use crate::der::{bit_length, tag, Der, DerError};
 use crate::error::Error;
 use crate::msgs::enums::SignatureScheme;
 use ring::signature as ring_sig;
@@ -289,112 +289,17 @@ fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), 
     }
 }
 
-/// The bit length of the modulus of a DER `RSAPublicKey` (RFC 8017 §A.1.1).
-fn rsa_modulus_bits(der: &[u8]) -> Result<usize, Error> {
-    let parse = || -> Result<usize, Error> {
-        let mut outer = Reader::new(der);
-        let mut seq = Reader::new(der::element(&mut outer, der::SEQUENCE)?);
-        outer.finish()?;
-        let modulus = der::positive_integer(&mut seq)?;
-        der::positive_integer(&mut seq)?;
+/// The bit length of the modulus of a DER `RSAPublicKey` (RFC 8017 §A.1.1):
+/// a SEQUENCE of two positive INTEGERs and nothing else.
+fn rsa_modulus_bits(key: &[u8]) -> Result<usize, Error> {
+    let parse = || -> Result<usize, DerError> {
+        let mut seq = Der::whole(key, tag::SEQUENCE)?;
+        let modulus = seq.positive_integer()?;
+        seq.positive_integer()?;
         seq.finish()?;
-        Ok(der::bit_length(modulus))
+        Ok(bit_length(modulus))
     };
     parse().map_err(|_| Error::IllegalParameter("malformed RSA public key"))
-}
-
-/// The few DER (ITU-T X.690) reading steps the key formats need: one
-/// tag-length-value element at a time, definite minimal lengths only.
-pub(crate) mod der {
-    use crate::codec::Reader;
-    use crate::error::Error;
-
-    /// Universal tag of a SEQUENCE (constructed).
-    pub(crate) const SEQUENCE: u8 = 0x30;
-    /// Universal tag of an INTEGER.
-    pub(crate) const INTEGER: u8 = 0x02;
-    /// Universal tag of a BIT STRING.
-    pub(crate) const BIT_STRING: u8 = 0x03;
-    /// Universal tag of an OCTET STRING.
-    pub(crate) const OCTET_STRING: u8 = 0x04;
-    /// Universal tag of an OBJECT IDENTIFIER.
-    pub(crate) const OID: u8 = 0x06;
-    /// Context-specific constructed tag `[0]`.
-    pub(crate) const CONTEXT_0: u8 = 0xa0;
-    /// Context-specific constructed tag `[1]`.
-    pub(crate) const CONTEXT_1: u8 = 0xa1;
-
-    /// The most length octets accepted in a long-form length: 3 (16 MiB),
-    /// far above any key this crate reads.
-    const MAX_LENGTH_OCTETS: u8 = 3;
-
-    /// Reads one element that must carry `tag` and returns its contents.
-    /// Fails with [`Error::Decode`] on another tag, an indefinite or
-    /// non-minimal length (X.690 §10.1), or truncation.
-    pub(crate) fn element<'a>(r: &mut Reader<'a>, tag: u8) -> Result<&'a [u8], Error> {
-        if r.u8()? != tag {
-            return Err(Error::Decode("unexpected DER tag"));
-        }
-        let first = r.u8()?;
-        let len = if first < 0x80 {
-            usize::from(first)
-        } else {
-            let octets = first & 0x7f;
-            if octets == 0 || octets > MAX_LENGTH_OCTETS {
-                return Err(Error::Decode("unsupported DER length"));
-            }
-            let mut len = 0usize;
-            for _ in 0..octets {
-                len = (len << 8) | usize::from(r.u8()?);
-            }
-            let shortest = len < 0x80 || len >> (8 * (usize::from(octets) - 1)) == 0;
-            if shortest {
-                return Err(Error::Decode("non-minimal DER length"));
-            }
-            len
-        };
-        r.take(len)
-    }
-
-    /// Reads an element tagged `tag` if it comes next, else nothing.
-    pub(crate) fn optional<'a>(r: &mut Reader<'a>, tag: u8) -> Result<Option<&'a [u8]>, Error> {
-        if r.peek_rest().first() == Some(&tag) {
-            element(r, tag).map(Some)
-        } else {
-            Ok(None)
-        }
-    }
-
-    /// Reads an INTEGER that must be positive and minimally encoded;
-    /// returns its big-endian magnitude without a leading zero octet.
-    pub(crate) fn positive_integer<'a>(r: &mut Reader<'a>) -> Result<&'a [u8], Error> {
-        let value = element(r, INTEGER)?;
-        let magnitude = match value {
-            [0, rest @ ..] => rest,
-            _ => value,
-        };
-        let high_bit_set = |b: &[u8]| b.first().is_some_and(|&x| x & 0x80 != 0);
-        match magnitude.first() {
-            // A leading zero is only there to clear the sign bit.
-            Some(_) if magnitude.len() < value.len() && !high_bit_set(magnitude) => {
-                Err(Error::Decode("non-minimal DER integer"))
-            }
-            Some(_) if magnitude.len() == value.len() && high_bit_set(magnitude) => {
-                Err(Error::Decode("negative DER integer"))
-            }
-            Some(_) => Ok(magnitude),
-            None => Err(Error::Decode("DER integer is not positive")),
-        }
-    }
-
-    /// The number of significant bits of a big-endian magnitude without
-    /// leading zero octets.
-    pub(crate) fn bit_length(magnitude: &[u8]) -> usize {
-        let top = magnitude
-            .first()
-            .map_or(0, |&b| 8 - b.leading_zeros() as usize);
-        magnitude.len().saturating_sub(1) * 8 + top
-    }
 }
 
 #[cfg(feature = "legacy")]
@@ -457,32 +362,6 @@ mod legacy {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn der_lengths_must_be_minimal() {
-        // 0x81 0x05 encodes 5 in long form where the short form is required.
-        let mut r = Reader::new(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]);
-        assert!(der::element(&mut r, der::OCTET_STRING).is_err());
-        let mut r = Reader::new(&[0x04, 0x02, 1, 2]);
-        assert_eq!(der::element(&mut r, der::OCTET_STRING).unwrap(), &[1, 2]);
-    }
-
-    #[test]
-    fn der_integers_must_be_positive_and_minimal() {
-        let int = |bytes: &[u8]| der::positive_integer(&mut Reader::new(bytes)).map(<[u8]>::to_vec);
-        assert_eq!(int(&[0x02, 0x02, 0x00, 0x80]).unwrap(), vec![0x80]);
-        assert!(int(&[0x02, 0x01, 0x80]).is_err(), "negative");
-        assert!(int(&[0x02, 0x02, 0x00, 0x01]).is_err(), "non-minimal");
-        assert!(int(&[0x02, 0x01, 0x00]).is_err(), "zero");
-        assert!(int(&[0x02, 0x00]).is_err(), "empty");
-    }
-
-    #[test]
-    fn bit_length_counts_significant_bits() {
-        assert_eq!(der::bit_length(&[0x01, 0x00]), 9);
-        assert_eq!(der::bit_length(&[0xff]), 8);
-        assert_eq!(der::bit_length(&[]), 0);
-    }
 
     #[test]
     fn unparseable_keys_are_illegal_parameter() {

@@ -6,11 +6,11 @@
 //! hash and a salt of the hash length, ecdsa-with-SHA256/384 and Ed25519.
 //! SHA-1 and MD5 based signatures are refused by name.
 
-use super::der::{tag, Der};
 use super::error::CertificateError;
 use super::oid;
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
+use crate::der::{bit_length, tag, Der};
 
 /// The smallest RSA modulus accepted in a certificate, in bits (CA/Browser
 /// Forum baseline requirements §6.1.5).
@@ -141,7 +141,7 @@ fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> 
 /// (RFC 8410 §4). Anything else is [`CertificateError::UnsupportedKey`].
 pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
     Der::new(spki).sequence(|seq| {
-        let (id, mut params) = seq.sequence(|alg| {
+        let (id, mut params) = seq.sequence(|alg| -> Result<_, CertificateError> {
             let id = alg.oid()?;
             let params = alg.element().ok();
             alg.finish()?;
@@ -201,27 +201,56 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
 /// Checks an RSAPublicKey (RFC 8017 §A.1.1): two positive minimal
 /// INTEGERs, a modulus of 2048–8192 bits.
 fn check_rsa_key(key: &[u8]) -> Result<(), CertificateError> {
-    Der::new(key).sequence(|seq| {
-        let modulus = seq.integer()?;
-        let exponent = seq.integer()?;
-        for n in [modulus, exponent] {
-            if n.first().is_some_and(|b| b & 0x80 != 0) {
-                return Err(CertificateError::BadEncoding("negative RSA key component"));
-            }
-        }
-        let digits = match modulus {
-            [0, rest @ ..] => rest,
-            other => other,
-        };
-        let bits = digits.len() * 8
-            - digits
-                .first()
-                .map_or(0, |b| usize::try_from(b.leading_zeros()).unwrap_or(8));
-        if !(MIN_RSA_MODULUS_BITS..=MAX_RSA_MODULUS_BITS).contains(&bits) {
-            return Err(CertificateError::UnsupportedKey(
-                "RSA modulus outside 2048-8192 bits",
-            ));
-        }
-        Ok(())
-    })
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER },
+    // both positive (RFC 8017 §A.1.1), filling the BIT STRING exactly.
+    let mut seq = Der::whole(key, tag::SEQUENCE)?;
+    let modulus = seq.positive_integer()?;
+    seq.positive_integer()?;
+    seq.finish()?;
+    if !(MIN_RSA_MODULUS_BITS..=MAX_RSA_MODULUS_BITS).contains(&bit_length(modulus)) {
+        return Err(CertificateError::UnsupportedKey(
+            "RSA modulus outside 2048-8192 bits",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A DER RSAPublicKey with a 2048-bit modulus, the given exponent
+    /// octets and `trailing` bytes inside the SEQUENCE.
+    fn rsa_public_key(exponent: &[u8], trailing: &[u8]) -> Vec<u8> {
+        let mut modulus = vec![0x02, 0x82, 0x01, 0x01, 0x00];
+        modulus.extend([0xc1; 256]);
+        let mut body = modulus;
+        body.extend([0x02, exponent.len() as u8]);
+        body.extend(exponent);
+        body.extend(trailing);
+        let mut der = vec![0x30, 0x82];
+        der.extend((body.len() as u16).to_be_bytes());
+        der.extend(body);
+        der
+    }
+
+    #[test]
+    fn rsa_keys_need_positive_components_and_nothing_after_them() {
+        assert_eq!(check_rsa_key(&rsa_public_key(&[1, 0, 1], &[])), Ok(()));
+        assert!(
+            check_rsa_key(&rsa_public_key(&[0], &[])).is_err(),
+            "zero exponent"
+        );
+        assert!(
+            check_rsa_key(&rsa_public_key(&[0x81], &[])).is_err(),
+            "negative exponent"
+        );
+        assert!(
+            check_rsa_key(&rsa_public_key(&[1, 0, 1], &[0x05, 0x00])).is_err(),
+            "trailing element"
+        );
+        let mut outside = rsa_public_key(&[1, 0, 1], &[]);
+        outside.push(0);
+        assert!(check_rsa_key(&outside).is_err(), "bytes after the SEQUENCE");
+    }
 }

@@ -143,3 +143,11 @@ impl From<CertificateError> for crate::error::Error {
         Self::InvalidCertificate(e)
     }
 }
+
+impl From<crate::der::DerError> for CertificateError {
+    /// Bytes that are not DER are [`CertificateError::BadEncoding`], with
+    /// the broken rule as the detail.
+    fn from(e: crate::der::DerError) -> Self {
+        Self::BadEncoding(e.reason())
+    }
+}

@@ -1,7 +1,8 @@
 //! Public-key infrastructure: everything needed to judge a peer's
 //! certificates and to load our own, written from the RFCs.
 //!
-//! - [`der`]: a strict DER reader; [`pem`]: RFC 7468 text encoding.
+//! - [`der`]: RFC 5280 times and character strings on top of the crate's
+//!   DER reader ([`crate::der`]); [`pem`]: RFC 7468 text encoding.
 //! - [`x509`]: X.509 v3 certificates (RFC 5280 §4); [`algorithm`]: the
 //!   signature algorithms and public keys they name.
 //! - [`names`]: reference names, RFC 6125 matching, name constraints.

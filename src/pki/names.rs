@@ -2,8 +2,9 @@
 //! names ([`ServerName`]), RFC 6125 matching and RFC 5280 name
 //! constraints for DNS names and IP addresses.
 
-use super::der::{check_string, tag, Der, Element};
+use super::der::check_string;
 use super::error::CertificateError;
+use crate::der::{tag, Der, Element};
 use crate::error::Error;
 use std::net::IpAddr;
 
@@ -70,7 +71,7 @@ impl core::fmt::Display for ServerName {
 /// Reads a Name (RFC 5280 §4.1.2.4): a SEQUENCE OF non-empty SETs of
 /// (OID, value) pairs. Returns the whole element and whether it is empty.
 pub fn check_name<'a>(seq: &mut Der<'a>) -> Result<(&'a [u8], bool), CertificateError> {
-    let name = seq.expect(tag::SEQUENCE)?;
+    let name = seq.expect_tag(tag::SEQUENCE)?;
     let mut rdns = Der::new(name.value);
     while !rdns.is_empty() {
         let mut set = rdns.nested(tag::SET)?;
@@ -128,7 +129,10 @@ fn general_names(value: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>, C
         if der.is_empty() {
             return None;
         }
-        let item = der.element().and_then(GeneralName::from_element);
+        let item = der
+            .element()
+            .map_err(CertificateError::from)
+            .and_then(GeneralName::from_element);
         if item.is_err() {
             der = Der::new(&[]);
         }

@@ -8,11 +8,12 @@
 //! [`super::path`].
 
 use super::algorithm;
-use super::der::{tag, BitString, Der};
+use super::der::time;
 use super::error::CertificateError;
 use super::names;
 use super::oid;
 use crate::crypto::verify::PublicKey;
+use crate::der::{tag, BitString, Der};
 
 /// The X.509 version number of v3 certificates (RFC 5280 §4.1.2.1: the
 /// INTEGER 2).
@@ -101,8 +102,8 @@ impl<'a> Certificate<'a> {
     pub fn parse(der: &'a [u8]) -> Result<Self, CertificateError> {
         let mut outer = Der::new(der);
         let cert = outer.sequence(|seq| {
-            let tbs = seq.expect(tag::SEQUENCE)?;
-            let signature_algorithm = seq.expect(tag::SEQUENCE)?.raw;
+            let tbs = seq.expect_tag(tag::SEQUENCE)?;
+            let signature_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
             let signature = seq.bit_string()?.octets()?;
             parse_tbs(der, tbs.raw, tbs.value, signature_algorithm, signature)
         })?;
@@ -160,16 +161,17 @@ fn parse_tbs<'a>(
     }
     version.finish()?;
     let serial = seq.integer()?;
-    let inner_algorithm = seq.expect(tag::SEQUENCE)?.raw;
+    let inner_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
     if inner_algorithm != signature_algorithm {
         return Err(CertificateError::BadEncoding(
             "signatureAlgorithm differs from the signature field of tbsCertificate",
         ));
     }
     let issuer = names::check_name(&mut seq)?.0;
-    let (not_before, not_after) = seq.sequence(|v| Ok((v.time()?, v.time()?)))?;
+    let (not_before, not_after) =
+        seq.sequence(|v| -> Result<_, CertificateError> { Ok((time(v)?, time(v)?)) })?;
     let (subject, subject_is_empty) = names::check_name(&mut seq)?;
-    let spki = seq.expect(tag::SEQUENCE)?.raw;
+    let spki = seq.expect_tag(tag::SEQUENCE)?.raw;
     let public_key = algorithm::public_key(spki)?;
     seq.optional(tag::context_primitive(1))?;
     seq.optional(tag::context_primitive(2))?;
@@ -241,11 +243,11 @@ fn apply_extension<'a>(
     let whole = |f: &mut dyn FnMut(&mut Der<'a>) -> Result<(), CertificateError>| {
         let mut der = Der::new(ext.value);
         f(&mut der)?;
-        der.finish()
+        Ok(der.finish()?)
     };
     match id {
         oid::BASIC_CONSTRAINTS => whole(&mut |d| {
-            cert.basic_constraints = Some(d.sequence(|bc| {
+            cert.basic_constraints = Some(d.sequence(|bc| -> Result<_, CertificateError> {
                 let ca = if bc.peek_tag() == Some(tag::BOOLEAN) {
                     if !bc.boolean()? {
                         return Err(CertificateError::BadEncoding(
@@ -320,7 +322,7 @@ fn apply_extension<'a>(
             Ok(())
         }),
         oid::AUTHORITY_KEY_IDENTIFIER => whole(&mut |d| {
-            let key_id = d.sequence(|aki| {
+            let key_id = d.sequence(|aki| -> Result<_, CertificateError> {
                 let key_id = aki.optional(tag::context_primitive(0))?;
                 aki.optional(tag::context_constructed(1))?;
                 aki.optional(tag::context_primitive(2))?;

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! enum {
-//!     server_state(1), client_tls12_session(2), client_tls13_ticket(3), (255)
+//!     server_state(1), client_tls12_session(2), client_tls13_ticket(3),
+//!     ticket_keys(4), (255)
 //! } SessionDataKind;
 //!
 //! struct {
@@ -47,6 +48,12 @@ pub const FORMAT_VERSION: u8 = 1;
 /// (FIPS 180-4) over everything before it.
 pub const CHECKSUM_LEN: usize = 16;
 
+/// The most fields one encoding may hold; more is
+/// [`SessionDataError::MalformedFieldList`]. Not an RFC limit: this version
+/// writes at most 12 fields per kind, and the bound keeps a reader's work
+/// linear in what it can use even for data of a much later version.
+pub const MAX_FIELDS: usize = 256;
+
 /// Magic, `format_version` and `kind`.
 const HEADER_LEN: usize = MAGIC.len() + 2;
 
@@ -77,7 +84,8 @@ pub enum SessionDataError {
     UnexpectedKind(u8),
     /// The checksum does not match: the bytes were altered.
     Corrupted,
-    /// The field list does not split into whole fields.
+    /// The field list does not split into whole fields, or has more than
+    /// [`MAX_FIELDS`].
     MalformedFieldList,
     /// A tag is not greater than the one before it (out of order or
     /// repeated).
@@ -121,6 +129,56 @@ impl From<SessionDataError> for Error {
     }
 }
 
+/// The field tags of every kind (`state.rs` and `ticketer.rs` document
+/// their syntax; `docs/session-format.md` lists them all).
+pub(crate) mod tag {
+    pub const VERSION: u16 = 0x0001;
+    pub const CIPHER_SUITE: u16 = 0x0002;
+    pub const SECRET: u16 = 0x0003;
+    pub const CREATED: u16 = 0x0004;
+    pub const LIFETIME: u16 = 0x0005;
+    pub const SERVER_NAME: u16 = 0x0006;
+    pub const ALPN_PROTOCOL: u16 = 0x0007;
+    pub const PEER_CERTIFICATES: u16 = 0x0008;
+    pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
+    pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
+    pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
+    pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
+    pub const SESSION_ID: u16 = 0x0020;
+    pub const TLS12_TICKET: u16 = 0x0021;
+    pub const TICKET: u16 = 0x0030;
+    pub const TICKET_AGE_ADD: u16 = 0x0031;
+    pub const MAX_EARLY_DATA_SIZE: u16 = 0x0032;
+    pub const TICKET_AEAD: u16 = 0x0040;
+    pub const CURRENT_TICKET_KEY: u16 = 0x0041;
+    pub const PREVIOUS_TICKET_KEY: u16 = 0x0042;
+
+    /// Every tag some kind uses: one of these in the wrong kind is an
+    /// error, not an unknown field.
+    pub const KNOWN: [u16; 20] = [
+        VERSION,
+        CIPHER_SUITE,
+        SECRET,
+        CREATED,
+        LIFETIME,
+        SERVER_NAME,
+        ALPN_PROTOCOL,
+        PEER_CERTIFICATES,
+        EXTENDED_MASTER_SECRET,
+        ENCRYPT_THEN_MAC,
+        PERSISTENT_SESSION_ID,
+        TLS13_TICKET_PARAMS,
+        SESSION_ID,
+        TLS12_TICKET,
+        TICKET,
+        TICKET_AGE_ADD,
+        MAX_EARLY_DATA_SIZE,
+        TICKET_AEAD,
+        CURRENT_TICKET_KEY,
+        PREVIOUS_TICKET_KEY,
+    ];
+}
+
 /// The kinds of session data (`SessionDataKind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -130,6 +188,8 @@ pub(crate) enum Kind {
     ClientTls12 = 2,
     /// A client's TLS 1.3 ticket ([`super::state::ClientTicketTls13`]).
     ClientTls13 = 3,
+    /// A ticketer's key set ([`super::ticketer::RotatingTicketer`]).
+    TicketKeys = 4,
 }
 
 impl Kind {
@@ -138,6 +198,7 @@ impl Kind {
             1 => Some(Self::ServerState),
             2 => Some(Self::ClientTls12),
             3 => Some(Self::ClientTls13),
+            4 => Some(Self::TicketKeys),
             _ => None,
         }
     }
@@ -287,6 +348,9 @@ impl<'a> FieldReader<'a> {
             if fields.last().is_some_and(|(previous, _)| *previous >= tag) {
                 return Err(SessionDataError::FieldOutOfOrder(tag));
             }
+            if fields.len() == MAX_FIELDS {
+                return Err(SessionDataError::MalformedFieldList);
+            }
             fields.push((tag, value));
         }
         Ok(Self { kind, fields })
@@ -338,12 +402,12 @@ impl<'a> FieldReader<'a> {
     }
 
     /// Ends reading: every field left over must be unknown to this code
-    /// (`known` lists every tag any kind uses) and not critical; those are
-    /// returned to be kept.
-    pub(crate) fn finish(self, known: &[u16]) -> Result<UnknownFields, SessionDataError> {
+    /// (not in [`tag::KNOWN`]) and not critical; those are returned to be
+    /// kept.
+    pub(crate) fn finish(self) -> Result<UnknownFields, SessionDataError> {
         let mut kept = Vec::new();
         for (tag, value) in self.fields {
-            if known.contains(&tag) {
+            if tag::KNOWN.contains(&tag) {
                 return Err(SessionDataError::UnexpectedField(tag));
             }
             if tag & CRITICAL_TAG_BIT != 0 {

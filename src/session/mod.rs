@@ -5,7 +5,7 @@
 //! - [`id`]: [`SessionId`], 0 to 32 bytes, with `copy_to` semantics of
 //!   `copy_session_id`;
 //! - [`state`]: the resumable values of both roles and their versioned,
-//!   self-describing binary format ([`format`] frames it);
+//!   self-describing binary format ([`mod@format`] frames it);
 //! - [`store`]: the server store (by session ID or ticket identity) and
 //!   the client store (by server name), traits plus bounded LRU defaults;
 //! - [`fit`]: whether a cached session may resume a new connection;

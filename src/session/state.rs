@@ -16,28 +16,31 @@
 //! ```text
 //! tag 0x0001 version               ProtocolVersion          server, client ≤1.2
 //! tag 0x0002 cipher_suite          CipherSuite              all
-//! tag 0x0003 secret                opaque <1..64>           all: master secret (≤1.2) or PSK (1.3)
+//! tag 0x0003 secret                opaque [1..64]           all: master secret (≤1.2) or PSK (1.3)
 //! tag 0x0004 created               uint64 (ms since epoch)  all (1.3 ticket: time received)
 //! tag 0x0005 lifetime              uint32 (s, ≤ 604800)     all
-//! tag 0x0006 server_name           opaque <1..2^16-1>       server: optional (SNI); clients: required
-//! tag 0x0007 alpn_protocol         opaque <1..255>          server, client 1.3: optional
-//! tag 0x0008 peer_certificates     opaque cert<1..2^24-1><0..2^24-1>  all
+//! tag 0x0006 server_name           opaque [1..2^16-1]       server: optional (SNI); clients: required
+//! tag 0x0007 alpn_protocol         opaque [1..255]          server, client 1.3: optional
+//! tag 0x0008 peer_certificates     ASN.1Cert list<0..2^24-1>  all
 //! tag 0x0009 extended_master_secret uint8 (0 or 1)          server, client ≤1.2
 //! tag 0x000a encrypt_then_mac      uint8 (0 or 1)           server, client ≤1.2
-//! tag 0x0010 persistent_session_id opaque <0..32>           server (S or T of design §3)
+//! tag 0x0010 persistent_session_id opaque [0..32]           server (S or T of design §3)
 //! tag 0x0011 tls13_ticket_params   struct { uint32 age_add;
 //!                                    opaque nonce<0..255>;
 //!                                    uint32 max_early_data_size; }  server: optional (1.3)
-//! tag 0x0020 session_id            opaque <0..32>           client ≤1.2
+//! tag 0x0020 session_id            opaque [0..32]           client ≤1.2
 //! tag 0x0021 tls12_ticket          struct { uint32 lifetime_hint;
 //!                                    opaque ticket<1..2^16-1>; }    client ≤1.2: optional
-//! tag 0x0030 ticket                opaque <1..2^16-1>       client 1.3
+//! tag 0x0030 ticket                opaque [1..2^16-1]       client 1.3
 //! tag 0x0031 ticket_age_add        uint32                   client 1.3
 //! tag 0x0032 max_early_data_size   uint32                   client 1.3
 //! ```
 //!
-//! Optional fields are written exactly when present and required fields
-//! always, so any accepted encoding re-encodes to the same bytes.
+//! `opaque [a..b]` is a value that is the byte string itself, `a` to `b`
+//! bytes long; the certificate list is that of RFC 5246 §7.4.2. Optional
+//! fields are written exactly when present and required fields always, so
+//! any accepted encoding re-encodes to the same bytes. The tags live in
+//! [`super::format`]'s `tag` registry.
 
 use crate::codec::{Codec, Reader, Writer};
 use crate::crypto::hash::MAX_HASH_LEN;
@@ -48,7 +51,9 @@ use crate::msgs::enums::{CipherSuite, ProtocolVersion};
 use crate::msgs::extensions::{HOST_NAME, PROTOCOL_NAME};
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
 use crate::msgs::ticket::{TICKET_NONCE, TICKET_TLS13};
-use crate::session::format::{FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields};
+use crate::session::format::{
+    tag, FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields,
+};
 use crate::session::id::SessionId;
 use crate::time::UnixTime;
 use core::time::Duration;
@@ -67,49 +72,6 @@ pub const DEFAULT_LIFETIME_SECS: u32 = 7_200;
 /// ([`MAX_HASH_LEN`]); master secrets are 48 bytes (RFC 5246 §8.1) and a
 /// TLS 1.3 PSK is one hash long (RFC 8446 §4.6.1).
 pub const MAX_SECRET_LEN: usize = MAX_HASH_LEN;
-
-/// The field tags of every kind (see the module documentation).
-mod tag {
-    pub const VERSION: u16 = 0x0001;
-    pub const CIPHER_SUITE: u16 = 0x0002;
-    pub const SECRET: u16 = 0x0003;
-    pub const CREATED: u16 = 0x0004;
-    pub const LIFETIME: u16 = 0x0005;
-    pub const SERVER_NAME: u16 = 0x0006;
-    pub const ALPN_PROTOCOL: u16 = 0x0007;
-    pub const PEER_CERTIFICATES: u16 = 0x0008;
-    pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
-    pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
-    pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
-    pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
-    pub const SESSION_ID: u16 = 0x0020;
-    pub const TLS12_TICKET: u16 = 0x0021;
-    pub const TICKET: u16 = 0x0030;
-    pub const TICKET_AGE_ADD: u16 = 0x0031;
-    pub const MAX_EARLY_DATA_SIZE: u16 = 0x0032;
-
-    /// Every tag some kind uses: one of these in the wrong kind is an
-    /// error, not an unknown field.
-    pub const KNOWN: [u16; 17] = [
-        VERSION,
-        CIPHER_SUITE,
-        SECRET,
-        CREATED,
-        LIFETIME,
-        SERVER_NAME,
-        ALPN_PROTOCOL,
-        PEER_CERTIFICATES,
-        EXTENDED_MASTER_SECRET,
-        ENCRYPT_THEN_MAC,
-        PERSISTENT_SESSION_ID,
-        TLS13_TICKET_PARAMS,
-        SESSION_ID,
-        TLS12_TICKET,
-        TICKET,
-        TICKET_AGE_ADD,
-        MAX_EARLY_DATA_SIZE,
-    ];
-}
 
 /// When a session was made and how long it may be resumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,7 +242,7 @@ impl ServerSessionState {
                 max_early_data_size: r.u32()?,
             })
         })?;
-        let unknown_fields = f.finish(&tag::KNOWN)?;
+        let unknown_fields = f.finish()?;
         Ok(Self {
             version,
             cipher_suite,
@@ -385,7 +347,7 @@ impl ClientSessionTls12 {
                 ticket: TICKET_TLS13.read_vec(r)?,
             })
         })?;
-        let unknown_fields = f.finish(&tag::KNOWN)?;
+        let unknown_fields = f.finish()?;
         Ok(Self {
             version,
             cipher_suite,
@@ -473,7 +435,7 @@ impl ClientTicketTls13 {
         let ticket = f.required(tag::TICKET, |r| read_bounded(r, TICKET_TLS13))?;
         let age_add = f.required(tag::TICKET_AGE_ADD, |r| r.u32())?;
         let max_early_data_size = f.required(tag::MAX_EARLY_DATA_SIZE, |r| r.u32())?;
-        let unknown_fields = f.finish(&tag::KNOWN)?;
+        let unknown_fields = f.finish()?;
         Ok(Self {
             ticket,
             psk,
@@ -522,8 +484,8 @@ impl ClientSessionData {
         let data = match f.kind() {
             Kind::ClientTls12 => Self::Tls12(ClientSessionTls12::decode_fields(f)?),
             Kind::ClientTls13 => Self::Tls13(ClientTicketTls13::decode_fields(f)?),
-            Kind::ServerState => {
-                return Err(SessionDataError::UnexpectedKind(Kind::ServerState as u8).into())
+            other @ (Kind::ServerState | Kind::TicketKeys) => {
+                return Err(SessionDataError::UnexpectedKind(other as u8).into())
             }
         };
         if data.validity().is_expired(now) {

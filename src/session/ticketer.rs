@@ -17,16 +17,22 @@
 //! unseal. A ticket that does not unseal — unknown key name, altered bytes,
 //! too short or long, expired state — is "not accepted", which means a full
 //! handshake, never an error that ends the connection (design §3).
+//!
+//! The key set can be exported and imported in the session format (kind
+//! `ticket_keys`), so that several servers accept each other's tickets.
 
+use crate::codec::{LengthPrefix, Reader, Writer};
 use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
 use crate::crypto::rng::{random_array, SecureRandom};
 use crate::crypto::secret::Secret;
 use crate::error::Error;
-use crate::session::format::SessionDataError;
+use crate::session::format::{
+    tag, FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields,
+};
 use crate::session::state::ServerSessionState;
 use crate::time::{Clock, UnixTime};
 use core::time::Duration;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use zeroize::Zeroizing;
 
 /// The length of a ticket key's name, the first bytes of every ticket
@@ -104,13 +110,57 @@ pub fn unseal_state(
 
 struct TicketKey {
     name: [u8; TICKET_KEY_NAME_LEN],
+    /// The raw key, kept only so the key set can be exported.
+    secret: Secret,
     key: AeadKey,
     created: UnixTime,
 }
 
+impl TicketKey {
+    /// Writes `struct { opaque name[16]; opaque key<16..32>;
+    /// uint64 created; }` (`created` in ms since the epoch).
+    fn encode(&self, w: &mut Writer) {
+        w.bytes(&self.name);
+        w.vector(LengthPrefix::U8, self.secret.as_bytes());
+        w.u64(self.created.as_millis());
+    }
+
+    fn decode(algorithm: AeadAlgorithm, r: &mut Reader<'_>) -> Result<Self, Error> {
+        let name = r.array()?;
+        let secret = Secret::from_slice(r.vector(LengthPrefix::U8)?);
+        Ok(Self {
+            name,
+            key: AeadKey::new(algorithm, secret.as_bytes())?,
+            secret,
+            created: UnixTime::from_millis(r.u64()?),
+        })
+    }
+}
+
 struct KeySet {
+    algorithm: AeadAlgorithm,
     current: TicketKey,
     previous: Option<TicketKey>,
+}
+
+/// The IANA "AEAD Algorithms" registry number of `algorithm` (RFC 5116
+/// §6: AES-128-GCM 1, AES-256-GCM 2; RFC 8439 §5: ChaCha20-Poly1305 29),
+/// which names the AEAD in an exported key set.
+fn aead_id(algorithm: AeadAlgorithm) -> u16 {
+    match algorithm {
+        AeadAlgorithm::Aes128Gcm => 1,
+        AeadAlgorithm::Aes256Gcm => 2,
+        AeadAlgorithm::ChaCha20Poly1305 => 29,
+    }
+}
+
+fn aead_from_id(id: u16) -> Result<AeadAlgorithm, Error> {
+    match id {
+        1 => Ok(AeadAlgorithm::Aes128Gcm),
+        2 => Ok(AeadAlgorithm::Aes256Gcm),
+        29 => Ok(AeadAlgorithm::ChaCha20Poly1305),
+        _ => Err(Error::Decode("unknown AEAD")),
+    }
 }
 
 /// The default [`Ticketer`]: AEAD-sealed tickets under named keys drawn
@@ -119,7 +169,6 @@ struct KeySet {
 /// seals; the current and the previous key unseal. Nonces are random
 /// (96 bits) and keys retire long before 2^32 tickets.
 pub struct RotatingTicketer {
-    algorithm: AeadAlgorithm,
     period: Duration,
     rng: Arc<dyn SecureRandom>,
     clock: Arc<dyn Clock>,
@@ -144,15 +193,57 @@ impl RotatingTicketer {
     ) -> Result<Self, Error> {
         let current = new_key(algorithm, rng.as_ref(), clock.now())?;
         Ok(Self {
-            algorithm,
             period: period.max(Duration::from_secs(1)),
             rng,
             clock,
             keys: Mutex::new(KeySet {
+                algorithm,
                 current,
                 previous: None,
             }),
         })
+    }
+
+    /// The key set (AEAD, current key, previous key) in the session format
+    /// (kind `ticket_keys`), so that other servers can unseal this one's
+    /// tickets (issue 6). The bytes are as secret as the keys. Rotation
+    /// due by the clock happens first. Fails only if the RNG fails during
+    /// that rotation.
+    pub fn export_keys(&self) -> Result<Secret, Error> {
+        let keys = self.current_keys()?;
+        let mut f = FieldWriter::new();
+        f.field(tag::TICKET_AEAD, |w| w.u16(aead_id(keys.algorithm)));
+        f.field(tag::CURRENT_TICKET_KEY, |w| keys.current.encode(w));
+        f.optional(tag::PREVIOUS_TICKET_KEY, keys.previous.as_ref(), |w, k| {
+            k.encode(w)
+        });
+        Ok(Secret::new(
+            f.finish(Kind::TicketKeys, &UnknownFields::default())?,
+        ))
+    }
+
+    /// Replaces the whole key set (AEAD included) with one made by
+    /// [`RotatingTicketer::export_keys`]. Bytes that are not such a set
+    /// fail with [`Error::SessionData`] and change nothing.
+    ///
+    /// Servers that share keys should rotate in one place: give the others
+    /// a period longer than the interval at which they import, or each
+    /// would rotate to a key of its own.
+    pub fn import_keys(&self, bytes: &[u8]) -> Result<(), Error> {
+        let mut f = FieldReader::parse(bytes)?;
+        f.expect_kind(Kind::TicketKeys)?;
+        let algorithm = f.required(tag::TICKET_AEAD, |r| aead_from_id(r.u16()?))?;
+        let current = f.required(tag::CURRENT_TICKET_KEY, |r| TicketKey::decode(algorithm, r))?;
+        let previous = f.optional(tag::PREVIOUS_TICKET_KEY, |r| {
+            TicketKey::decode(algorithm, r)
+        })?;
+        f.finish()?;
+        *self.keys.lock().unwrap_or_else(PoisonError::into_inner) = KeySet {
+            algorithm,
+            current,
+            previous,
+        };
+        Ok(())
     }
 
     /// Makes a new current key now; the current one becomes the previous
@@ -160,8 +251,8 @@ impl RotatingTicketer {
     /// [`Error::Crypto`] when the RNG fails, changing nothing.
     pub fn rotate(&self) -> Result<(), Error> {
         let now = self.clock.now();
-        let fresh = new_key(self.algorithm, self.rng.as_ref(), now)?;
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
+        let fresh = new_key(keys.algorithm, self.rng.as_ref(), now)?;
         let retired = core::mem::replace(&mut keys.current, fresh);
         keys.previous = Some(retired);
         Ok(())
@@ -176,13 +267,13 @@ impl RotatingTicketer {
         if age < self.period {
             return Ok(());
         }
-        let fresh = new_key(self.algorithm, self.rng.as_ref(), now)?;
+        let fresh = new_key(keys.algorithm, self.rng.as_ref(), now)?;
         let retired = core::mem::replace(&mut keys.current, fresh);
         keys.previous = (age < self.period.saturating_mul(2)).then_some(retired);
         Ok(())
     }
 
-    fn current_keys(&self) -> Result<std::sync::MutexGuard<'_, KeySet>, Error> {
+    fn current_keys(&self) -> Result<MutexGuard<'_, KeySet>, Error> {
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
         self.rotate_if_due(&mut keys)?;
         Ok(keys)
@@ -195,11 +286,12 @@ fn new_key(
     created: UnixTime,
 ) -> Result<TicketKey, Error> {
     let name = random_array(rng)?;
-    let mut key_bytes = Secret::new(vec![0u8; algorithm.key_len()]);
-    rng.fill(key_bytes.as_mut_bytes())?;
+    let mut secret = Secret::new(vec![0u8; algorithm.key_len()]);
+    rng.fill(secret.as_mut_bytes())?;
     Ok(TicketKey {
         name,
-        key: AeadKey::new(algorithm, key_bytes.as_bytes())?,
+        key: AeadKey::new(algorithm, secret.as_bytes())?,
+        secret,
         created,
     })
 }
