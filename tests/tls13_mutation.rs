@@ -87,3 +87,59 @@ fn damaged_flights_fail_cleanly() {
     }
     assert!(failures > 200, "only {failures} of 300 damaged runs failed");
 }
+
+#[test]
+fn damaged_resumptions_with_early_data_fail_cleanly() {
+    use ferrotls::conn::{ClientConnection, ServerConnection};
+    use ferrotls::session::InMemoryServerStore;
+    use ferrotls::time::{Clock, ManualClock, UnixTime};
+    use std::sync::Arc;
+
+    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let client = client_builder("ed25519")
+        .enable_early_data(true)
+        .build()
+        .unwrap();
+    let server = server_builder("ed25519")
+        .session_store(Arc::new(InMemoryServerStore::new(clock)))
+        .max_early_data_size(512)
+        .build()
+        .unwrap();
+    let mut failures = 0;
+    for round in 0..150 {
+        // A fresh ticket for every round.
+        let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("ed25519"));
+        handshake(&mut c, &mut s);
+        let mut c = ClientConnection::new(client.clone(), server_name("ed25519")).unwrap();
+        c.write_early_data(b"early words").unwrap();
+        let mut s = ServerConnection::new(server.clone());
+        let target = round % 3;
+        for step in 0..3 {
+            let r = if step % 2 == 0 {
+                transfer_altered(&mut c, &mut s, |b| {
+                    if step == target {
+                        damage(&mut rng, b)
+                    }
+                })
+                .1
+            } else {
+                transfer_altered(&mut s, &mut c, |b| {
+                    if step == target {
+                        damage(&mut rng, b)
+                    }
+                })
+                .1
+            };
+            if let Err(e) = r {
+                failures += 1;
+                assert!(
+                    e.alert().is_some() || matches!(e, Error::AlertReceived(_)),
+                    "{e:?}"
+                );
+                break;
+            }
+        }
+    }
+    assert!(failures > 100, "only {failures} of 150 damaged runs failed");
+}
