@@ -11,14 +11,20 @@
 //!   ffdhe*) and a record_size_limit, and its certificate is a 1024-bit
 //!   RSA key, below our signing floor; so the encrypted flight, its
 //!   Finished and the application secrets cannot match.
+//! - Server, §4 (resumed, 0-RTT): given the session of §3's ticket (its
+//!   PSK and age_add, read from the trace with the RFC's keys), our server
+//!   verifies the trace's binder, accepts its early data and decrypts it
+//!   with a client_early_traffic_secret equal to the RFC's, and its
+//!   ServerHello (pre_shared_key, key_share, supported_versions) equals the
+//!   trace's byte for byte.
 //! - Client: our ClientHello carries the trace's random, legacy_session_id
 //!   and X25519 key share, drawn from the trace's pool in the trace's
 //!   order; its extension list is ours (the trace's adds
 //!   renegotiation_info, session_ticket, record_size_limit and DSA/SHA-1
 //!   schemes), so the transcript, and everything derived from it, differs.
 //!
-//! The secret values below are RFC 8448 §3's, as printed there (also used
-//! by `tests/keyschedule_rfc8448.rs`).
+//! The secret values below are RFC 8448's, as printed there (also used by
+//! `tests/keyschedule_rfc8448.rs`).
 
 mod common;
 mod support;
@@ -176,4 +182,121 @@ fn fixed_pools_make_whole_handshakes_reproducible() {
     }
     // Ed25519 signatures are deterministic, so every byte repeats.
     assert_eq!(run(), run());
+}
+
+/// RFC 8448 §3, "{server} derive secret "tls13 s ap traffic"": expanded.
+const S3_S_AP: &str = "a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643";
+/// RFC 8448 §3, "{server} generate resumption secret "tls13 resumption""
+/// for the ticket: the PSK that §4 resumes with.
+const S3_TICKET_PSK: &str = "4ecd0eb6ec3b4d87f5d6028f922ca4c5851a277fd41311c9e62d2c9492e1c4f3";
+/// RFC 8448 §4, "{client} derive secret "tls13 c e traffic"": expanded.
+const S4_C_E: &str = "3fbbe6a60deb66c30a32795aba0eff7eaa10105586e7be5c09678d63b6caab62";
+
+/// The NewSessionTicket of §3, opened with the RFC's server application
+/// key (it is the server's first application record).
+fn section3_ticket() -> ferrotls::msgs::ticket::NewSessionTicketTls13 {
+    use ferrotls::record::RecordProtection;
+    let t = trace("Simple_1RTT_Handshake");
+    let mut record = t["Record_NewSessionTicket"].clone();
+    let mut opener = aes128_protection(&hex::decode(S3_S_AP).unwrap());
+    let opened = opener.open(0, &mut record).unwrap();
+    match ferrotls::msgs::handshake::HandshakeMessage::decode_message(
+        &record[opened.plaintext],
+        &support::TLS13_SHA256,
+    )
+    .unwrap()
+    {
+        ferrotls::msgs::handshake::HandshakeMessage::NewSessionTicketTls13(nst) => nst,
+        other => panic!("not a NewSessionTicket: {other:?}"),
+    }
+}
+
+/// A store that knows the one §3 ticket, as the RFC's server would.
+struct TraceStore(std::sync::Mutex<Option<ferrotls::session::ServerSessionState>>);
+
+impl ferrotls::session::ServerSessionStore for TraceStore {
+    fn put(&self, _: &[u8], _: ferrotls::session::ServerSessionState) -> bool {
+        false
+    }
+    fn get(&self, _: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
+        None
+    }
+    fn take(&self, key: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
+        let ticket = trace("Resumed_0RTT_Handshake")["SessionTicket"].clone();
+        (key == ticket)
+            .then(|| self.0.lock().unwrap().take())
+            .flatten()
+    }
+}
+
+#[test]
+fn server_accepts_section4_psk_and_early_data() {
+    use ferrotls::crypto::secret::Secret;
+    use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::session::state::Tls13TicketParams;
+    use ferrotls::session::{ServerSessionState, SessionId, Validity};
+    use std::io::Read;
+
+    let t = trace("Resumed_0RTT_Handshake");
+    let nst = section3_ticket();
+    assert_eq!(nst.ticket, t["SessionTicket"]);
+    let hello = client_hello(&t["Record_ClientHello_1"][5..]);
+    let offered_age = hello.psk_offer().unwrap().identities[0].obfuscated_ticket_age;
+    // Issued as long before NOW as the client says it was.
+    let client_age_ms = u64::from(offered_age.wrapping_sub(nst.age_add));
+    let created = UnixTime::from_millis(NOW * 1000 - client_age_ms);
+    let state = ServerSessionState {
+        version: ProtocolVersion::TLSv1_3,
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+        secret: Secret::new(hex::decode(S3_TICKET_PSK).unwrap()),
+        session_id: SessionId::from_peer(&[0x77; 32]).unwrap(),
+        extended_master_secret: false,
+        encrypt_then_mac: false,
+        server_name: Some(b"server".to_vec()),
+        alpn_protocol: None,
+        validity: Validity::new(created, nst.lifetime),
+        peer_certificates: Vec::new(),
+        tls13: Some(Tls13TicketParams {
+            age_add: nst.age_add,
+            nonce: nst.nonce.clone(),
+            max_early_data_size: 1024,
+        }),
+        unknown_fields: Default::default(),
+    };
+    let secrets = Arc::new(CapturedSecrets::default());
+    let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let ticketer = RotatingTicketer::new(Arc::new(OsRng::new()), clock.clone()).unwrap();
+    let config = ServerConfig::builder(certified_key("p256"))
+        .ticketer(Arc::new(ticketer))
+        .session_store(Arc::new(TraceStore(std::sync::Mutex::new(Some(state)))))
+        .max_early_data_size(1024)
+        .rng(Arc::new(FixedBytes::new(&t["Server_RNG_Pool"])))
+        .clock(clock)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let mut server = ServerConnection::new(config);
+    let mut flight = t["Record_ClientHello_1"].clone();
+    flight.extend_from_slice(&t["Record_Client_EarlyAppData"]);
+    server.read_tls(&mut flight.as_slice()).unwrap();
+    server.process_new_packets().unwrap();
+    // The RFC's binder verified, the PSK accepted, T restored.
+    assert!(server.is_resumed());
+    assert_eq!(server.session_id(), [0x77; 32]);
+    assert_eq!(
+        server.early_data_status(),
+        ferrotls::conn::EarlyDataStatus::Accepted
+    );
+    assert_eq!(
+        hex::encode(secrets.get("CLIENT_EARLY_TRAFFIC_SECRET")),
+        S4_C_E
+    );
+    // The trace's early data, opened with our early key.
+    let mut early = vec![0u8; t["Client_EarlyAppData"].len()];
+    server.reader().read_exact(&mut early).unwrap();
+    assert_eq!(early, t["Client_EarlyAppData"]);
+    // Our ServerHello (pre_shared_key, key_share, supported_versions) is
+    // the trace's, byte for byte.
+    let out = written(&mut server);
+    assert_eq!(records(&out)[0], t["Record_ServerHello"]);
 }
