@@ -324,3 +324,36 @@ fn zero_rtt_needs_a_session_store() {
         Err(Error::InvalidRequest(_))
     ));
 }
+
+#[test]
+fn a_ticket_exported_as_bytes_resumes_from_a_new_store() {
+    // What `ferrotls client --sess-out/--sess-in` does: take the ticket out
+    // of one store, keep its bytes, put it into a fresh store later.
+    use ferrotls::session::{ClientSessionData, InMemoryClientStore};
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let first_store = Arc::new(InMemoryClientStore::new(clock.clone()));
+    let client = client_builder("p256")
+        .session_store(Some(first_store.clone()))
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (_, s1) = connect(&client, &server);
+    let name = server_name("p256").to_string();
+    let ticket = first_store.take_tls13_ticket(&name).unwrap();
+    let bytes = ClientSessionData::Tls13(ticket).to_bytes().unwrap();
+
+    let second_store = Arc::new(InMemoryClientStore::new(clock.clone()));
+    let ClientSessionData::Tls13(ticket) =
+        ClientSessionData::from_bytes(&bytes, clock.now()).unwrap()
+    else {
+        panic!("not a TLS 1.3 ticket")
+    };
+    second_store.add_tls13_ticket(&name, ticket);
+    let client = client_builder("p256")
+        .session_store(Some(second_store))
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.session_id(), s1.session_id());
+}
