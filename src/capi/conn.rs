@@ -203,7 +203,8 @@ pub unsafe extern "C" fn ferrotls_conn_new_server(
 /// Carries the connection over the descriptor `fd` (a connected stream
 /// socket or pipe). The caller keeps owning `fd` and must keep it open
 /// until the connection is freed or given another transport; ferrotls
-/// never closes it.
+/// never closes it. Writes use `write(2)`: a program that must survive a
+/// vanished peer ignores `SIGPIPE`.
 ///
 /// # Safety
 /// `conn` must be NULL or live; `fd` must stay open as said above.

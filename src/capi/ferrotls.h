@@ -138,7 +138,8 @@ int ferrotls_conn_new_server(ferrotls_conn **conn,
                              const ferrotls_server_config *config);
 /* Carries the connection over fd (a connected stream socket). The caller
  * keeps owning fd and keeps it open until the connection is freed;
- * ferrotls never closes it. */
+ * ferrotls never closes it. Writes use write(2): a program that must
+ * survive a vanished peer ignores SIGPIPE. */
 int ferrotls_conn_set_fd(ferrotls_conn *conn, int fd);
 /* Carries the connection over two callbacks, each given user. */
 int ferrotls_conn_set_callbacks(ferrotls_conn *conn, ferrotls_pull_fn pull,
