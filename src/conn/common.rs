@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use crate::codec::Codec;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
+use crate::handshake::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::alert::Alert;
 use crate::msgs::ccs::ChangeCipherSpec;
@@ -16,7 +17,7 @@ use crate::msgs::enums::{
     NamedGroup, ProtocolVersion,
 };
 use crate::msgs::handshake::HandshakeMessage;
-use crate::record::{HandshakeJoiner, RecordLayer, Tls13AeadProtection};
+use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection, Tls13AeadProtection};
 
 /// The most KeyUpdate messages accepted in a row without application data
 /// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
@@ -147,6 +148,11 @@ pub(crate) struct CommonState {
     tls13_traffic: Option<Tls13Traffic>,
     early_data: EarlyData,
     pub(crate) exporter: Option<Exporter>,
+    /// TLS ≤1.2: the RFC 5705 exporter.
+    pub(crate) tls12_exporter: Option<Tls12Exporter>,
+    /// TLS ≤1.2: the read protection the peer's next ChangeCipherSpec
+    /// switches to (RFC 5246 §7.1).
+    pending_read: Option<Box<dyn RecordProtection>>,
     pub(crate) negotiated: Negotiated,
 }
 
@@ -176,6 +182,8 @@ impl CommonState {
             tls13_traffic: None,
             early_data: EarlyData::Off,
             exporter: None,
+            tls12_exporter: None,
+            pending_read: None,
             negotiated: Negotiated::default(),
         }
     }
@@ -270,6 +278,17 @@ impl CommonState {
             }
             ContentType::ChangeCipherSpec => {
                 ChangeCipherSpec::decode_exact(record.plaintext)?;
+                if let Some(protection) = self.pending_read.take() {
+                    // RFC 5246 §7.1: the new read state starts here; a
+                    // handshake message may not span it.
+                    if self.joiner.has_partial_message() {
+                        return Err(Error::UnexpectedMessage(
+                            "handshake data across ChangeCipherSpec",
+                        ));
+                    }
+                    self.record.set_read_protection(protection);
+                    return Ok(true);
+                }
                 if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
                     return Err(Error::UnexpectedMessage(
                         "ChangeCipherSpec not allowed here",
@@ -565,6 +584,47 @@ impl CommonState {
             self.send_alert(AlertLevel::Warning, AlertDescription::UserCanceled);
             self.send_close_notify();
         }
+    }
+
+    // ---- TLS 1.0–1.2 (RFC 5246 §7.1) ----
+
+    /// The peer's next ChangeCipherSpec switches reading to `protection`;
+    /// until then, a ChangeCipherSpec is accepted nowhere else.
+    pub(crate) fn expect_ccs(&mut self, protection: Box<dyn RecordProtection>) {
+        self.ccs_allowed = false;
+        self.pending_read = Some(protection);
+    }
+
+    /// Whether the ChangeCipherSpec announced by [`Self::expect_ccs`] has
+    /// not arrived yet: a Finished now is `unexpected_message`.
+    pub(crate) fn ccs_pending(&self) -> bool {
+        self.pending_read.is_some()
+    }
+
+    /// Seals what is queued, sends ChangeCipherSpec and switches writing
+    /// to `protection`.
+    pub(crate) fn send_ccs(&mut self, protection: Box<dyn RecordProtection>) -> Result<(), Error> {
+        self.flush_handshake()?;
+        let bytes = ChangeCipherSpec.to_bytes()?;
+        self.record.seal(
+            ContentType::ChangeCipherSpec,
+            &bytes,
+            &mut self.sendable_tls,
+        )?;
+        self.record.set_write_protection(protection);
+        Ok(())
+    }
+
+    /// The TLS ≤1.2 handshake is complete: application data may flow.
+    pub(crate) fn start_tls12_traffic(&mut self) -> Result<(), Error> {
+        self.start_traffic()
+    }
+
+    /// Sends a warning alert (RFC 5246 §7.2), e.g. no_renegotiation.
+    pub(crate) fn send_warning(&mut self, description: AlertDescription) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.send_alert(AlertLevel::Warning, description);
+        Ok(())
     }
 
     // ---- TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) ----

@@ -283,6 +283,9 @@ impl Connection {
                 "exporter before the handshake completed",
             ));
         }
+        if let Some(exporter) = &self.common.tls12_exporter {
+            return exporter.export(label, context, out);
+        }
         let exporter = self
             .common
             .exporter
