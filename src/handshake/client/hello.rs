@@ -312,7 +312,10 @@ impl ExpectServerHello {
             .cipher_suites
             .iter()
             .copied()
-            .filter(|s| tls13 || tls13_suite(*s).is_none())
+            .filter(|s| match tls13_suite(*s) {
+                Some(_) => tls13,
+                None => legacy.is_some(),
+            })
             .collect();
         ClientHello {
             legacy_version: if tls13 {
