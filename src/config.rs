@@ -473,6 +473,12 @@ pub struct ServerConfig {
     /// TLS ≤1.2: refuse clients that do not offer the extended master
     /// secret (RFC 7627 §5.2: `handshake_failure`).
     pub require_extended_master_secret: bool,
+    /// TLS ≤1.2: agree to the extended master secret when offered (RFC
+    /// 7627); off only to behave like a legacy server.
+    pub enable_extended_master_secret: bool,
+    /// TLS ≤1.2: agree to encrypt-then-MAC when offered with a CBC suite
+    /// (RFC 7366); off only to behave like a legacy server.
+    pub enable_encrypt_then_mac: bool,
 }
 
 /// Builds a [`ServerConfig`].
@@ -488,6 +494,8 @@ pub struct ServerConfigBuilder {
     max_early_data_size: u32,
     session_cache: Option<Option<Arc<dyn ServerSessionStore>>>,
     require_extended_master_secret: bool,
+    enable_extended_master_secret: bool,
+    enable_encrypt_then_mac: bool,
 }
 
 impl ServerConfig {
@@ -505,6 +513,8 @@ impl ServerConfig {
             max_early_data_size: 0,
             session_cache: None,
             require_extended_master_secret: false,
+            enable_extended_master_secret: true,
+            enable_encrypt_then_mac: true,
         }
     }
 }
@@ -577,6 +587,19 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: agrees to the extended master secret (on by default).
+    pub fn enable_extended_master_secret(mut self, on: bool) -> Self {
+        self.enable_extended_master_secret = on;
+        self
+    }
+
+    /// TLS ≤1.2: agrees to encrypt-then-MAC with CBC suites (on by
+    /// default).
+    pub fn enable_encrypt_then_mac(mut self, on: bool) -> Self {
+        self.enable_encrypt_then_mac = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store (tickets
     /// would be replayable), or the ticketer cannot get its first key.
@@ -603,6 +626,8 @@ impl ServerConfigBuilder {
         Ok(Arc::new(ServerConfig {
             session_cache,
             require_extended_master_secret: self.require_extended_master_secret,
+            enable_extended_master_secret: self.enable_extended_master_secret,
+            enable_encrypt_then_mac: self.enable_encrypt_then_mac,
             ticketer,
             session_store: self.session_store,
             ticket_lifetime: self

@@ -95,7 +95,8 @@ impl<'a> Offer<'a> {
     /// initial handshake is `handshake_failure` (RFC 5746 §3.6); point
     /// formats without the uncompressed one are `illegal_parameter`
     /// (RFC 8422 §5.1.2).
-    fn read(hello: &'a ClientHello) -> Result<Self, Error> {
+    /// Extensions the configuration turns off count as not offered.
+    fn read(hello: &'a ClientHello, config: &ServerConfig) -> Result<Self, Error> {
         let mut offer = Self {
             secure_renegotiation: hello
                 .cipher_suites
@@ -125,8 +126,12 @@ impl<'a> Offer<'a> {
                     }
                     offer.point_formats = true;
                 }
-                Extension::ExtendedMasterSecret => offer.extended_master_secret = true,
-                Extension::EncryptThenMac => offer.encrypt_then_mac = true,
+                Extension::ExtendedMasterSecret => {
+                    offer.extended_master_secret = config.enable_extended_master_secret
+                }
+                Extension::EncryptThenMac => {
+                    offer.encrypt_then_mac = config.enable_encrypt_then_mac
+                }
                 Extension::RenegotiationInfo(data) => {
                     if !data.is_empty() {
                         return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
@@ -163,7 +168,7 @@ pub(super) fn handle_client_hello(
             "ClientHello does not offer null compression",
         ));
     }
-    let offer = Offer::read(hello)?;
+    let offer = Offer::read(hello, &config)?;
     if config.require_extended_master_secret && !offer.extended_master_secret {
         return Err(Error::HandshakeFailure(
             "client does not offer the extended master secret",
