@@ -32,7 +32,8 @@ pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
 pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
 
 /// The most warning alerts (user_canceled, the only one TLS 1.3 does not
-/// treat as fatal, RFC 8446 §6.1) accepted per connection (design §2).
+/// treat as fatal, RFC 8446 §6.1, and TLS ≤1.2's no_renegotiation, RFC
+/// 5246 §7.2.2) accepted per connection (design §2).
 /// One more is [`Error::LimitExceeded`].
 pub const MAX_WARNING_ALERTS: usize = 4;
 
@@ -350,23 +351,34 @@ impl CommonState {
     }
 
     /// Handles a received alert (RFC 8446 §6): close_notify closes the
-    /// read side, user_canceled is noted and ignored, anything else ends
-    /// the connection.
+    /// read side, user_canceled (and in TLS ≤1.2 a no_renegotiation
+    /// warning) is noted and ignored, anything else ends the connection.
     fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
         match alert.description {
             AlertDescription::CloseNotify => {
                 self.peer_closed = true;
                 Ok(())
             }
-            AlertDescription::UserCanceled => {
-                self.warning_alerts += 1;
-                if self.warning_alerts > MAX_WARNING_ALERTS {
-                    return Err(Error::LimitExceeded("warning alerts"));
-                }
-                Ok(())
+            // RFC 5246 §7.2.2: no_renegotiation is a warning in TLS ≤1.2
+            // (the peer refusing to renegotiate); the connection goes on.
+            AlertDescription::NoRenegotiation
+                if alert.level == AlertLevel::Warning
+                    && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) =>
+            {
+                self.count_warning_alert()
             }
+            AlertDescription::UserCanceled => self.count_warning_alert(),
             description => Err(Error::AlertReceived(description)),
         }
+    }
+
+    /// Counts an ignored warning alert against [`MAX_WARNING_ALERTS`].
+    fn count_warning_alert(&mut self) -> Result<(), Error> {
+        self.warning_alerts += 1;
+        if self.warning_alerts > MAX_WARNING_ALERTS {
+            return Err(Error::LimitExceeded("warning alerts"));
+        }
+        Ok(())
     }
 
     /// The next whole handshake message, copied out of the joiner.

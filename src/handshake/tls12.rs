@@ -189,6 +189,9 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
     })
 }
 
+/// Record protection for each direction: `(client_write, server_write)`.
+pub(crate) type Protections = (Box<dyn RecordProtection>, Box<dyn RecordProtection>);
+
 /// The parameters both sides settled in the hellos.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Params {
@@ -223,7 +226,7 @@ impl Params {
         &self,
         master: &MasterSecret,
         rng: &Arc<dyn SecureRandom>,
-    ) -> Result<(Box<dyn RecordProtection>, Box<dyn RecordProtection>), Error> {
+    ) -> Result<Protections, Error> {
         let block = master.key_block(
             self.suite.key_block_lengths(self.version),
             &self.client_random,

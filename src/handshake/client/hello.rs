@@ -44,7 +44,7 @@ pub(crate) struct ExpectServerHello {
     /// Whether 0-RTT data is being sent with this ClientHello.
     pub(super) early_data: bool,
     /// The TLS ≤1.2 session offered for resumption, by ID or ticket.
-    pub(super) tls12_session: Option<ClientSessionTls12>,
+    pub(super) tls12_session: Option<Box<ClientSessionTls12>>,
 }
 
 /// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
@@ -204,14 +204,14 @@ fn highest_legacy_version(config: &ClientConfig) -> Option<ProtocolVersion> {
 fn tls12_session_from_store(
     config: &ClientConfig,
     server_name: &ServerName,
-) -> Option<ClientSessionTls12> {
+) -> Option<Box<ClientSessionTls12>> {
     let session = config
         .session_store
         .as_ref()?
         .get_tls12(&server_name.to_string())?;
     let enabled = config.common.versions.contains(&session.version)
         && config.common.cipher_suites.contains(&session.cipher_suite);
-    enabled.then_some(session)
+    enabled.then(|| Box::new(session))
 }
 
 /// Queues `hello`; when it offers a ticket, the binder is computed over the

@@ -87,7 +87,7 @@ pub(crate) struct Handshake {
     /// The server promised a NewSessionTicket (RFC 5077 §3.2).
     ticket_expected: bool,
     /// The session offered and accepted, when resuming.
-    resumed: Option<ClientSessionTls12>,
+    resumed: Option<Box<ClientSessionTls12>>,
 }
 
 /// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.4.1.3): checks the
@@ -564,7 +564,7 @@ fn store_session(
     };
     let now = hs.config.common.clock.now();
     let (session_id, old_ticket, validity) = match &hs.resumed {
-        Some(old) => (old.session_id.clone(), old.ticket.clone(), old.validity),
+        Some(old) => (old.session_id, old.ticket.clone(), old.validity),
         None => (
             SessionId::from_peer(&common.negotiated.session_id)?,
             None,
