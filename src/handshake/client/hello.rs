@@ -120,7 +120,10 @@ pub(super) fn start(
     // Design §3: a ≤1.2 session is offered by its ID S, or by its ticket
     // with a fresh ID C; otherwise TLS 1.3's fresh L.
     let session_id = match &tls12_session {
-        Some(session) if session.ticket.is_some() || session.session_id.is_empty() => {
+        Some(session)
+            if (config.enable_tickets && session.ticket.is_some())
+                || session.session_id.is_empty() =>
+        {
             random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
         }
         Some(session) => session.session_id.as_bytes().to_vec(),
