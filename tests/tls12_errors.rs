@@ -434,3 +434,16 @@ fn client_hello_refusals_carry_their_alerts() {
         assert_eq!(plaintext_alert(&written(&mut s)), Some(expected.into()));
     }
 }
+
+#[test]
+fn renegotiation_attempts_are_bounded() {
+    let mut t = Session::new();
+    let limit = ferrotls::handshake::MAX_REFUSED_RENEGOTIATIONS as u64;
+    for seq in 1..=limit {
+        let hello_request = t.sealed(false, seq, 22, &[0, 0, 0, 0]);
+        deliver(&mut t.c, &hello_request).unwrap();
+    }
+    let hello_request = t.sealed(false, limit + 1, 22, &[0, 0, 0, 0]);
+    let err = deliver(&mut t.c, &hello_request).unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+}

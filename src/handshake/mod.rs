@@ -136,4 +136,5 @@ pub(crate) use proof::{
     SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 pub(crate) use tls12::Tls12Exporter;
+pub use tls12::MAX_REFUSED_RENEGOTIATIONS;
 pub(crate) use transcript::Transcript;

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use crate::conn::CommonState;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm};
@@ -17,7 +18,9 @@ use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey};
 use crate::error::Error;
 use crate::keyschedule::tls12::{KeyBlock, KeyBlockLengths, MasterSecret, RANDOM_LEN};
-use crate::msgs::enums::{CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme};
+use crate::msgs::enums::{
+    AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
+};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::key_exchange::{KeyExchangeAlgorithm, ServerEcdhParams};
 use crate::msgs::signature::DigitallySigned;
@@ -435,6 +438,27 @@ impl Tls12Exporter {
             out,
         )
     }
+}
+
+/// The most renegotiation attempts (HelloRequest to a client, ClientHello
+/// to a server) refused with a no_renegotiation warning per connection
+/// (design §2, "bounded everything"; RFC 5746 §4.4–§4.5 allow refusing).
+/// One more is [`Error::LimitExceeded`].
+pub const MAX_REFUSED_RENEGOTIATIONS: usize = 4;
+
+/// Refuses a renegotiation attempt with a no_renegotiation warning (RFC
+/// 5246 §7.2.2) and returns the new count of refusals, or
+/// [`Error::LimitExceeded`] past [`MAX_REFUSED_RENEGOTIATIONS`].
+pub(crate) fn refuse_renegotiation(
+    common: &mut CommonState,
+    refused: usize,
+) -> Result<usize, Error> {
+    let refused = refused + 1;
+    if refused > MAX_REFUSED_RENEGOTIATIONS {
+        return Err(Error::LimitExceeded("renegotiation attempts"));
+    }
+    common.send_warning(AlertDescription::NoRenegotiation)?;
+    Ok(refused)
 }
 
 /// Decodes a message under the negotiated version's syntax.

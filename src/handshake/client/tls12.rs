@@ -20,15 +20,13 @@ use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, sign, tls12_suite, verify_params, Authentication,
-    HandshakeLog, Params, Tls12Exporter,
+    choose_scheme, decode, master_secret, refuse_renegotiation, sign, tls12_suite, verify_params,
+    Authentication, HandshakeLog, Params, Tls12Exporter,
 };
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
-use crate::msgs::enums::{
-    AlertDescription, Compression, EcPointFormat, HandshakeType, ProtocolVersion,
-};
+use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVersion};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;
@@ -334,7 +332,7 @@ impl ExpectServerKeyExchange {
         Ok(State::ExpectCertificateRequestOrDone(
             ExpectServerHelloDone {
                 hs,
-                _verified: self.verified,
+                verified: self.verified,
                 premaster,
                 public,
                 request: None,
@@ -347,7 +345,7 @@ impl ExpectServerKeyExchange {
 /// come next.
 pub(crate) struct ExpectServerHelloDone {
     hs: Handshake,
-    _verified: ServerCertVerified,
+    verified: ServerCertVerified,
     premaster: Secret,
     public: Vec<u8>,
     request: Option<CertificateRequestTls12>,
@@ -394,7 +392,7 @@ impl ExpectServerHelloDone {
         let chosen = self
             .request
             .as_ref()
-            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version));
+            .map(|request| choose_client_certificate(&hs.config, request));
         if let Some(chosen) = &chosen {
             let certificates = chosen
                 .as_ref()
@@ -429,7 +427,7 @@ impl ExpectServerHelloDone {
             master,
             client_write: None,
             ticket: None,
-            _server: ServerAuthenticated::Certificate(self._verified),
+            _server: ServerAuthenticated::Certificate(self.verified),
         }))
     }
 }
@@ -440,7 +438,6 @@ impl ExpectServerHelloDone {
 fn choose_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls12,
-    _version: ProtocolVersion,
 ) -> Option<(
     Arc<crate::pki::CertifiedKey>,
     crate::msgs::enums::SignatureScheme,
@@ -542,6 +539,7 @@ impl ExpectFinished {
                 Ok(State::Traffic(Traffic {
                     _server: self._server,
                     _finished: FinishedVerified(()),
+                    refused: 0,
                 }))
             }
             _ => Err(Error::UnexpectedMessage("expected Finished")),
@@ -616,19 +614,22 @@ fn store_session(
 pub(crate) struct Traffic {
     _server: ServerAuthenticated,
     _finished: FinishedVerified,
+    /// HelloRequests refused so far.
+    refused: usize,
 }
 
 impl Traffic {
     /// A HelloRequest is refused with a no_renegotiation warning and the
-    /// connection carries on (RFC 5746 §4.5 allows refusing; issue 5);
-    /// any other handshake message is `unexpected_message`.
-    fn expect_traffic(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    /// connection carries on (RFC 5746 §4.5 allows refusing; issue 5), at
+    /// most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times; any other handshake
+    /// message is `unexpected_message`.
+    fn expect_traffic(mut self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
         if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {
             return Err(Error::UnexpectedMessage(
                 "handshake message after the handshake",
             ));
         }
-        common.send_warning(AlertDescription::NoRenegotiation)?;
+        self.refused = refuse_renegotiation(common, self.refused)?;
         Ok(self)
     }
 }

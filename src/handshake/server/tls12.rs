@@ -25,15 +25,15 @@ use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, sign_params, tls12_suite, verify_signed, HandshakeLog,
-    Params, Tls12Exporter, Tls12Suite, DEFAULT_TLS12_SCHEMES,
+    choose_scheme, decode, master_secret, refuse_renegotiation, sign_params, tls12_suite,
+    verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite, DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::enums::{
-    AlertDescription, CipherSuite, ClientCertificateType, Compression, EcPointFormat,
-    HandshakeType, NamedGroup, ProtocolVersion, ServerNameType, SignatureScheme,
+    CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
+    ProtocolVersion, ServerNameType, SignatureScheme,
 };
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
@@ -763,6 +763,7 @@ impl ExpectFinished {
         Ok(State::Traffic(Traffic {
             _client: self.client,
             _finished: FinishedVerified(()),
+            refused: 0,
         }))
     }
 }
@@ -771,20 +772,22 @@ impl ExpectFinished {
 pub(crate) struct Traffic {
     _client: ClientIdentity,
     _finished: FinishedVerified,
+    /// Renegotiating ClientHellos refused so far.
+    refused: usize,
 }
 
 impl Traffic {
     /// A ClientHello (renegotiation) is refused with a no_renegotiation
     /// warning and the connection carries on (RFC 5746 §4.4 allows
-    /// refusing; issue 5); any other handshake message is
-    /// `unexpected_message`.
-    fn expect_traffic(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    /// refusing; issue 5), at most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times;
+    /// any other handshake message is `unexpected_message`.
+    fn expect_traffic(mut self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
         if message.typ != HandshakeType::ClientHello {
             return Err(Error::UnexpectedMessage(
                 "handshake message after the handshake",
             ));
         }
-        common.send_warning(AlertDescription::NoRenegotiation)?;
+        self.refused = refuse_renegotiation(common, self.refused)?;
         Ok(self)
     }
 }
