@@ -383,3 +383,57 @@ fn gnutls_client_resumes_against_our_server_and_prints_our_session_id() {
         }
     }
 }
+
+#[test]
+fn our_client_refuses_openssl_renegotiation_request_with_a_warning() {
+    let port = free_port();
+    let (_, key) = leaf_files("p256");
+    let args: Vec<String> = [
+        "s_server",
+        "-accept",
+        &format!("127.0.0.1:{port}"),
+        "-tls1_2",
+        "-cert",
+        &vector_path("p256-leaf.pem"),
+        "-cert_chain",
+        &vector_path("p256-int.pem"),
+        "-key",
+        &key,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let child = Command::new("openssl")
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("interop peer `openssl` cannot run");
+    let mut peer = Peer(child);
+    wait_for(port);
+    let config = client_config("p256", TLS12_CIPHER_SUITES, true);
+    let name = ServerName::parse("leaf.p256.test").unwrap();
+    let conn = ClientConnection::new(config, name).unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut stream = StreamOwned::new(conn, sock);
+    stream.complete_handshake().unwrap();
+    stream.write_all(b"before\n").unwrap();
+    // `r` asks s_server to renegotiate: it sends a HelloRequest.
+    peer.0.stdin.as_mut().unwrap().write_all(b"r\n").unwrap();
+    let mut buf = [0u8; 64];
+    let read = stream.read(&mut buf);
+    let (conn, _) = stream.into_parts();
+    // Our client answers the HelloRequest with a no_renegotiation warning
+    // and does not fail on its own; OpenSSL 3.0 then ends the connection
+    // itself: a refused server-initiated renegotiation is a fatal
+    // handshake_failure there. The error is the peer's alert, not ours.
+    assert!(read.is_err());
+    assert_eq!(
+        conn.error(),
+        Some(&ferrotls::Error::AlertReceived(
+            ferrotls::msgs::enums::AlertDescription::HandshakeFailure
+        ))
+    );
+}
