@@ -450,3 +450,37 @@ fn fallback_scsv_below_our_highest_version_is_inappropriate_fallback() {
     s.process_new_packets().unwrap();
     assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
 }
+
+#[test]
+fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
+    use ferrotls::msgs::enums::SignatureScheme;
+    use ferrotls::msgs::extensions::Extension;
+    for (key_type, expected) in [
+        ("rsa2048", SignatureScheme::rsa_pkcs1_sha1),
+        ("p256", SignatureScheme::ecdsa_sha1),
+    ] {
+        let client = client_builder(key_type).versions(TLS12).build().unwrap();
+        let hello = edited_client_hello(client, |h| {
+            h.extensions
+                .as_mut()
+                .unwrap()
+                .retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)))
+        });
+        let mut s = ServerConnection::new(server_builder(key_type).build().unwrap());
+        s.read_tls(&mut &hello[..]).unwrap();
+        s.process_new_packets().unwrap();
+        let mut out = Vec::new();
+        s.write_tls(&mut out).unwrap();
+        let payload: Vec<u8> = records(&out).iter().flat_map(|r| r[5..].to_vec()).collect();
+        let ske = split_messages(&payload)
+            .into_iter()
+            .find(|m| message_type(m) == 12)
+            .expect("a ServerKeyExchange");
+        let HandshakeMessage::ServerKeyExchange(ske) =
+            HandshakeMessage::decode_message(&ske, &CX).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(ske.signature.scheme, Some(expected), "{key_type}");
+    }
+}
