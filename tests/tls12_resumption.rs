@@ -346,3 +346,69 @@ fn sessions_are_kept_apart_by_version() {
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!(s.session_id(), id);
 }
+
+/// Removes the extensions `drop` selects from the ServerHello at the
+/// start of `bytes` (a plaintext handshake record), re-encoding it.
+fn strip_server_hello(
+    bytes: &mut Vec<u8>,
+    drop: fn(&ferrotls::msgs::extensions::Extension) -> bool,
+) {
+    use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    let mut recs = records(bytes);
+    let mut messages = split_messages(&recs[0][5..]);
+    let HandshakeMessage::ServerHello(mut hello) =
+        HandshakeMessage::decode_message(&messages[0], &cx).unwrap()
+    else {
+        panic!("not a ServerHello")
+    };
+    hello.extensions.as_mut().unwrap().retain(|e| !drop(e));
+    messages[0] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
+    let body = messages.concat();
+    let mut record = vec![22, 3, 3];
+    record.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    record.extend_from_slice(&body);
+    recs[0] = record;
+    *bytes = recs.concat();
+}
+
+#[test]
+fn client_refuses_a_resumption_that_drops_etm_or_ems() {
+    use ferrotls::msgs::extensions::Extension;
+    let drops: [fn(&Extension) -> bool; 2] = [
+        |e| matches!(e, Extension::EncryptThenMac),
+        |e| matches!(e, Extension::ExtendedMasterSecret),
+    ];
+    for drop in drops {
+        let suites = &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256];
+        let client = client_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(suites)
+            .enable_tickets(false)
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(suites)
+            .build()
+            .unwrap();
+        connect(&client, &server);
+        let session = kept(&client);
+        assert!(session.encrypt_then_mac && session.extended_master_secret);
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        assert!(s.is_resumed());
+        let (_, r) = transfer_altered(&mut s, &mut c, |b| strip_server_hello(b, drop));
+        assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+        let mut out = Vec::new();
+        c.write_tls(&mut out).unwrap();
+        assert_eq!(
+            plaintext_alert(&out),
+            Some(AlertDescription::HandshakeFailure.into())
+        );
+    }
+}
