@@ -412,3 +412,32 @@ fn client_refuses_a_resumption_that_drops_etm_or_ems() {
         );
     }
 }
+
+#[test]
+fn resumed_connections_log_the_session_master_secret_on_both_sides() {
+    let client_log = Arc::new(CapturedSecrets::default());
+    let server_log = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .key_log(client_log.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .key_log(server_log.clone())
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    let master = client_log.get("CLIENT_RANDOM");
+    assert_eq!(server_log.get("CLIENT_RANDOM"), master);
+    let (c, _) = connect(&client, &server);
+    assert!(c.is_resumed());
+    for log in [&client_log, &server_log] {
+        let entries = log.0.lock().unwrap();
+        let masters: Vec<_> = entries
+            .iter()
+            .filter(|(l, _)| l == "CLIENT_RANDOM")
+            .collect();
+        assert_eq!(masters.len(), 2);
+        assert_eq!(masters[1].1, master);
+    }
+}

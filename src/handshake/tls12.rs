@@ -415,6 +415,23 @@ pub(crate) fn master_secret(
     }
 }
 
+/// The master secret of a resumed session, logged like a fresh one
+/// (NSS key log `CLIENT_RANDOM` of this connection) so that captures of
+/// abbreviated handshakes decrypt too.
+pub(crate) fn resumed_master_secret(
+    params: &Params,
+    secret: &[u8],
+    config: &crate::config::CommonConfig,
+) -> Result<MasterSecret, Error> {
+    let master = MasterSecret::from_bytes(params.hash(), secret)?;
+    crate::keyschedule::secret_log::log_to(
+        crate::handshake::key_logger(config, params.client_random).as_ref(),
+        crate::keyschedule::SecretKind::MasterSecret,
+        master.secret(),
+    );
+    Ok(master)
+}
+
 /// The RFC 5705 exporter of a TLS 1.0–1.2 connection.
 pub(crate) struct Tls12Exporter {
     pub(crate) master: MasterSecret,

@@ -20,8 +20,8 @@ use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, refuse_renegotiation, sign, tls12_suite, verify_params,
-    Authentication, HandshakeLog, Params, Tls12Exporter,
+    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
+    tls12_suite, verify_params, Authentication, HandshakeLog, Params, Tls12Exporter,
 };
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
@@ -210,7 +210,8 @@ pub(super) fn handle_server_hello(
             ExpectCertificate(hs),
         )));
     };
-    let master = MasterSecret::from_bytes(params.hash(), session.master_secret.as_bytes())?;
+    let master =
+        resumed_master_secret(&params, session.master_secret.as_bytes(), &hs.config.common)?;
     let (client_write, server_write) = params.protections(&master, &hs.config.common.rng)?;
     common.expect_ccs(server_write);
     common.negotiated.resumed = true;

@@ -25,8 +25,9 @@ use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, refuse_renegotiation, sign_params, tls12_suite,
-    verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite, DEFAULT_TLS12_SCHEMES,
+    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign_params,
+    tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
+    DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
@@ -208,7 +209,7 @@ pub(super) fn handle_client_hello(
         negotiated.session_id = session.session_id.as_bytes().to_vec();
         negotiated.resumed = true;
         negotiated.peer_certificates = session.peer_certificates.clone();
-        let master = MasterSecret::from_bytes(params.hash(), session.secret.as_bytes())?;
+        let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
         let mut hs = Handshake {
             config,
             params,
