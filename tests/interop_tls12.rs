@@ -437,3 +437,14 @@ fn our_client_refuses_openssl_renegotiation_request_with_a_warning() {
         ))
     );
 }
+
+#[test]
+fn our_default_client_falls_back_to_tls12_with_openssl() {
+    let (_peer, port) = openssl_server("rsa2048", &[]);
+    let config = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots("rsa2048"))))
+        .build()
+        .unwrap();
+    let (conn, page) = get(&config, "rsa2048", port);
+    assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert!(page.contains("Protocol  : TLSv1.2"), "{page}");
+}
