@@ -3,8 +3,8 @@
 //! `src/capi/*.rs` with the same parameter types and the same result
 //! codes, and the C program `tests/c/session_test.c`, compiled with `cc`
 //! against the built library, runs a full handshake and resumptions
-//! between a ferrotls client and server over a socketpair and passes every
-//! check of the session functions.
+//! between a ferrotls client and server over a socketpair, in TLS 1.2 and
+//! in TLS 1.3, and passes every check of the session functions.
 //!
 //! Run with `cargo test --features capi --test capi`.
 #![cfg(feature = "capi")]
@@ -330,30 +330,33 @@ fn c_program_handshakes_resumes_and_checks_every_session_function() {
         .unwrap();
     assert!(status.success(), "cc failed");
 
-    let output = Command::new(&exe)
-        .arg(format!("{MANIFEST_DIR}/vectors/pki"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "C test failed ({}):\n{stdout}{stderr}",
-        output.status
-    );
-    for line in [
-        "configs and NULL arguments: ok",
-        "get_id: NULL args, size query, exact size, too small: ok",
-        "get_data: none before the ticket, size query, too small: ok",
-        "A full handshake: not resumed, 32-byte IDs: ok",
-        "B resumed from the store: server ID kept, client ID fresh: ok",
-        "C resumed from set_data: server ID kept through A, B, C: ok",
-        "D corrupted set_data: refused, full handshake, new server ID: ok",
-        "ALL OK",
-    ] {
+    for version in ["1.2", "1.3"] {
+        let output = Command::new(&exe)
+            .arg(format!("{MANIFEST_DIR}/vectors/pki"))
+            .arg(version)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stdout.lines().any(|l| l == line),
-            "missing {line:?} in:\n{stdout}"
+            output.status.success(),
+            "C test with TLS {version} failed ({}):\n{stdout}{stderr}",
+            output.status
         );
+        for line in [
+            "configs and NULL arguments: ok",
+            "get_id: NULL args, size query, exact size, too small: ok",
+            "get_data: before and after the ticket, size query, too small: ok",
+            "A full handshake: not resumed, 32-byte IDs: ok",
+            "B resumed from the store: server ID kept, client ID fresh: ok",
+            "C resumed from set_data: server ID kept through A, B, C: ok",
+            "D corrupted set_data: refused, full handshake, new server ID: ok",
+            "ALL OK",
+        ] {
+            assert!(
+                stdout.lines().any(|l| l == line),
+                "TLS {version}: missing {line:?} in:\n{stdout}"
+            );
+        }
     }
 }

@@ -52,8 +52,9 @@ extern "C" {
 #define FERROTLS_E_PROTOCOL (-6)
 /* The peer sent a fatal alert. */
 #define FERROTLS_E_ALERT_RECEIVED (-7)
-/* No common version, cipher suite, group or application protocol, or a
- * required client certificate is missing (an alert was sent). */
+/* No common version, cipher suite, group or application protocol, a
+ * required client certificate is missing, or a fallback was refused
+ * (RFC 7507). An alert was sent. */
 #define FERROTLS_E_HANDSHAKE_FAILURE (-8)
 /* A NULL pointer, a value out of range, or a call the object's state does
  * not allow (same value and meaning as GNUTLS_E_INVALID_REQUEST). */

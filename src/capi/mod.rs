@@ -59,7 +59,7 @@ pub enum Code {
     AlertReceived = -7,
     /// The peers have nothing in common: protocol version, cipher suite,
     /// group, application protocol, or a required client certificate is
-    /// missing (an alert was sent).
+    /// missing; or a fallback was refused (RFC 7507). An alert was sent.
     HandshakeFailure = -8,
     /// A NULL pointer, a value out of range, or a call the object's state
     /// does not allow.
@@ -131,7 +131,8 @@ impl Code {
             Error::HandshakeFailure(_)
             | Error::ProtocolVersion(_)
             | Error::NoApplicationProtocol
-            | Error::CertificateRequired => Code::HandshakeFailure,
+            | Error::CertificateRequired
+            | Error::InappropriateFallback => Code::HandshakeFailure,
             Error::AlertReceived(_) => Code::AlertReceived,
             Error::InvalidCertificate(_) => Code::CertificateRefused,
             Error::BufferTooSmall { .. } => Code::ShortMemoryBuffer,

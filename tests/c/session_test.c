@@ -3,16 +3,18 @@
  * through ferrotls.h only, over a socketpair. The server runs in a thread
  * over the file descriptor; the client runs over read/write callbacks.
  *
- * Connections, all TLS 1.3 (the only version on main so far):
+ * Connections, all of the version named on the command line:
  *   A  full handshake; every ferrotls_session_get_id case; get_data
  *   B  same client configuration: resumes from its store on its own
  *   C  new client configuration + set_data with B's data: resumes; bad
  *      data refused without changing anything
  *   D  new client configuration + only corrupted data: full handshake
  * The server's ID must persist through A -> B -> C (design section 3).
+ * B and C resume by ticket in both versions (TLS 1.2: RFC 5077, the
+ * client's ID is the fresh one it offered; TLS 1.3: PSK, a fresh L').
  *
- * Usage: session_test VECTORS_PKI_DIR. Prints one line per check group
- * and "ALL OK" at the end; exits 1 on the first failure.
+ * Usage: session_test VECTORS_PKI_DIR 1.2|1.3. Prints one line per check
+ * group and "ALL OK" at the end; exits 1 on the first failure.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -27,6 +29,9 @@
 
 #define ID_MAX 32
 #define DATA_MAX 16384
+
+/* The one version every configuration enables. */
+static uint16_t version;
 
 #define CHECK(cond)                                                          \
     do {                                                                     \
@@ -210,10 +215,11 @@ static void connect_once(ferrotls_client_config *client_config,
         CHECK(small[0] == 0xAA);
         printf("get_id: NULL args, size query, exact size, too small: ok\n");
 
-        /* TLS 1.3 tickets come after the handshake: none yet. */
+        /* TLS 1.3 tickets come after the handshake: none yet. A TLS 1.2
+         * session is complete with the handshake. */
         size = sizeof buf;
         CHECK_RC(ferrotls_session_get_data(conn, buf, &size),
-                 FERROTLS_E_NO_SESSION_DATA);
+                 version == FERROTLS_TLS1_3 ? FERROTLS_E_NO_SESSION_DATA : 0);
         CHECK_RC(ferrotls_session_get_data(NULL, buf, &size),
                  FERROTLS_E_INVALID_REQUEST);
         CHECK_RC(ferrotls_session_get_data(conn, buf, NULL),
@@ -235,7 +241,7 @@ static void connect_once(ferrotls_client_config *client_config,
                  FERROTLS_E_SHORT_MEMORY_BUFFER);
         CHECK(size == out->data_len);
         CHECK(buf[0] == 0x55 && buf[out->data_len - 2] == 0x55);
-        printf("get_data: none before the ticket, size query, too small: ok\n");
+        printf("get_data: before and after the ticket, size query, too small: ok\n");
     }
     size = out->data_len;
     CHECK_RC(ferrotls_session_get_data(conn, out->data, &size), 0);
@@ -258,8 +264,7 @@ static ferrotls_client_config *client_config(const char *dir)
     snprintf(path, sizeof path, "%s/p256-root.pem", dir);
     CHECK_RC(ferrotls_client_config_set_ca_file(config, path), 0);
     CHECK_RC(ferrotls_client_config_set_server_name(config, "leaf.p256.test"), 0);
-    CHECK_RC(ferrotls_client_config_set_versions(config, FERROTLS_TLS1_3,
-                                                 FERROTLS_TLS1_3), 0);
+    CHECK_RC(ferrotls_client_config_set_versions(config, version, version), 0);
     CHECK_RC(ferrotls_client_config_set_tickets(config, 1), 0);
     return config;
 }
@@ -319,17 +324,17 @@ int main(int argc, char **argv)
     unsigned char bad[DATA_MAX];
     char cert[4096], key[4096];
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s VECTORS_PKI_DIR\n", argv[0]);
+    if (argc != 3 || (strcmp(argv[2], "1.2") != 0 && strcmp(argv[2], "1.3") != 0)) {
+        fprintf(stderr, "usage: %s VECTORS_PKI_DIR 1.2|1.3\n", argv[0]);
         return 2;
     }
+    version = strcmp(argv[2], "1.3") == 0 ? FERROTLS_TLS1_3 : FERROTLS_TLS1_2;
     check_api_edges(argv[1]);
 
     snprintf(cert, sizeof cert, "%s/p256-chain.pem", argv[1]);
     snprintf(key, sizeof key, "%s/p256-leaf.key", argv[1]);
     CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
-    CHECK_RC(ferrotls_server_config_set_versions(server, FERROTLS_TLS1_3,
-                                                 FERROTLS_TLS1_3), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
     CHECK_RC(ferrotls_server_config_set_tickets(server, 1), 0);
     first = client_config(argv[1]);
 
@@ -337,9 +342,12 @@ int main(int argc, char **argv)
     connect_once(first, server, NULL, 0, 0, 1, &a, &sa);
     CHECK(a.resumed == 0 && sa.resumed == 0 && sa.requested == 0);
     CHECK(a.id_len == 32 && sa.id_len == 32);
-    /* TLS 1.3: the server's ID T is never on the wire, so it is not the
-     * client's L. */
-    CHECK(memcmp(a.id, sa.id, 32) != 0);
+    if (version == FERROTLS_TLS1_3)
+        /* The server's ID T is never on the wire: it is not the client's L. */
+        CHECK(memcmp(a.id, sa.id, 32) != 0);
+    else
+        /* Both sides see the S of the ServerHello. */
+        CHECK(memcmp(a.id, sa.id, 32) == 0);
     printf("A full handshake: not resumed, 32-byte IDs: ok\n");
 
     /* B: the same configuration resumes from its store. */
