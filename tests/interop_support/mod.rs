@@ -32,9 +32,8 @@ pub fn ferrotls_bin() -> &'static str {
 
 /// Panics with a clear message unless `program` is on the PATH.
 pub fn require(program: &str) {
-    let found = std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    });
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
     assert!(
         found,
         "interop peer `{program}` is not installed: run tests/run.sh as root, or install it \
@@ -85,8 +84,14 @@ impl Peer {
         let output = Arc::new(Mutex::new(String::new()));
         let mut collectors = Vec::new();
         for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
         ]
         .into_iter()
         .flatten()
@@ -112,7 +117,13 @@ impl Peer {
     /// after [`WAIT`].
     pub fn wait_for(&self, needle: &str) -> String {
         self.wait_until(|out| out.contains(needle))
-            .unwrap_or_else(|| panic!("{}: no {needle:?} within {WAIT:?}; output:\n{}", self.name, self.output()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {needle:?} within {WAIT:?}; output:\n{}",
+                    self.name,
+                    self.output()
+                )
+            })
     }
 
     /// Waits until `done(output)` holds, at most [`WAIT`]; returns the
@@ -156,7 +167,11 @@ impl Peer {
             }
             std::thread::sleep(POLL);
         }
-        panic!("{}: still running after {WAIT:?}; output:\n{}", self.name, self.output());
+        panic!(
+            "{}: still running after {WAIT:?}; output:\n{}",
+            self.name,
+            self.output()
+        );
     }
 
     /// The port printed by a peer that reports its own (`ACCEPT [::]:PORT`
@@ -206,7 +221,12 @@ pub fn run(program: &str, args: &[&str], stdin: &[u8]) -> (std::process::ExitSta
 
 /// Like [`run`], but keeps stdin open until the output contains `until`
 /// (for clients that stop at end of input before the server answers).
-pub fn run_until(program: &str, args: &[&str], stdin: &[u8], until: &str) -> (std::process::ExitStatus, String) {
+pub fn run_until(
+    program: &str,
+    args: &[&str],
+    stdin: &[u8],
+    until: &str,
+) -> (std::process::ExitStatus, String) {
     let mut peer = Peer::spawn(program, args);
     peer.send_stdin(stdin);
     peer.wait_for(until);
@@ -280,7 +300,9 @@ fn json_string(text: &str) -> (String, &str) {
                 Some('r') => out.push('\r'),
                 Some('t') => out.push('\t'),
                 Some('u') => {
-                    let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                    let hex: String = (0..4)
+                        .filter_map(|_| chars.next().map(|(_, c)| c))
+                        .collect();
                     out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
                 }
                 Some(c) => out.push(c),
@@ -297,7 +319,10 @@ fn json_string(text: &str) -> (String, &str) {
 pub fn gnutls_session_ids(output: &str) -> Vec<String> {
     output
         .lines()
-        .filter_map(|l| l.trim_start_matches(['-', ' ']).strip_prefix("Session ID: "))
+        .filter_map(|l| {
+            l.trim_start_matches(['-', ' '])
+                .strip_prefix("Session ID: ")
+        })
         .map(|id| id.trim().replace(':', "").to_ascii_lowercase())
         .collect()
 }
