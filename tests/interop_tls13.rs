@@ -115,9 +115,8 @@ fn openssl_groups_force_a_hello_retry_request() {
 
 #[test]
 fn our_client_resumes_openssl_tickets_and_keeps_fresh_session_ids() {
-    let dir = scratch_dir("openssl-resume");
-    let sess = dir.join("session.bin");
-    let sess = sess.to_str().unwrap();
+    let dir = Scratch::new("openssl-resume");
+    let sess = &dir.file("session.bin");
     let (_server, port) = openssl_server(&["-www"]);
     let out = client_ok(port, &["--connections", "3", "--sess-out", sess]);
     let json = json_lines(&out);
@@ -140,12 +139,10 @@ fn our_client_resumes_openssl_tickets_and_keeps_fresh_session_ids() {
 
 #[test]
 fn openssl_accepts_our_early_data() {
-    let dir = scratch_dir("openssl-early");
-    let early = dir.join("early.txt");
-    std::fs::write(&early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
-    let early = early.to_str().unwrap();
-    let sess = dir.join("s.bin");
-    let sess = sess.to_str().unwrap();
+    let dir = Scratch::new("openssl-early");
+    let early = &dir.file("early.txt");
+    std::fs::write(early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
+    let sess = &dir.file("s.bin");
     // Without -www, s_server prints what it receives (early data under
     // "Early data received:") and keeps the connection open until `q` is
     // typed on its stdin.
@@ -319,12 +316,10 @@ fn our_client_against_gnutls_serv_resumes() {
 
 #[test]
 fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
-    let dir = scratch_dir("s-client");
-    let sess = dir.join("sess.pem");
-    let sess = sess.to_str().unwrap();
-    let early = dir.join("early.txt");
-    std::fs::write(&early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
-    let early = early.to_str().unwrap();
+    let dir = Scratch::new("s-client");
+    let sess = &dir.file("sess.pem");
+    let early = &dir.file("early.txt");
+    std::fs::write(early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
     let (server, port) = ferrotls_server(&["--early-data", "16384", "--max-connections", "3"]);
     let connect = format!("127.0.0.1:{port}");
     let root = vector("p256-root.pem");
@@ -348,8 +343,7 @@ fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
 
     // Our tickets are single use (the session cache makes them so), so
     // each resumption saves the ticket the next one uses.
-    let sess2 = dir.join("sess2.pem");
-    let sess2 = sess2.to_str().unwrap();
+    let sess2 = &dir.file("sess2.pem");
     let mut args = common.to_vec();
     args.extend(["-sess_in", sess, "-sess_out", sess2]);
     let (_, second) = run("openssl", &args, request);

@@ -49,12 +49,31 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
-/// A fresh scratch directory for one test's files.
-pub fn scratch_dir(test: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ferrotls-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
+/// A fresh scratch directory for one test's files, removed when the
+/// guard drops.
+pub struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    /// Makes the directory `ferrotls-interop-<test>-<pid>` under the
+    /// system temporary directory.
+    pub fn new(test: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("ferrotls-interop-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        Scratch(dir)
+    }
+
+    /// The path of `name` inside the directory, as a string.
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).to_str().expect("UTF-8 path").to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A running peer: its stdout and stderr are collected in the background;
