@@ -195,7 +195,13 @@ fn connect(
     // The server reports every connection that reached it, failed or
     // not; taking its report keeps the next row in step.
     let server = events.recv_timeout(IO_TIMEOUT);
-    let client = client?;
+    let client = match (client, &server) {
+        (Ok(client), _) => client,
+        (Err(why), Ok(Event::Failed(server_why))) => {
+            return Err(format!("client: {why}; server: {server_why}"))
+        }
+        (Err(why), _) => return Err(format!("client: {why}")),
+    };
     match server {
         Ok(Event::Handshake(server)) => Ok((client, server)),
         Ok(Event::Failed(why)) => Err(format!("server: {why}")),

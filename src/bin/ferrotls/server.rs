@@ -165,7 +165,7 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
-    builder.build().map_err(|e| format!("{e}").into())
+    builder.build().map_err(|e| e.to_string().into())
 }
 
 /// Accepts connections on `listener`, each in its own thread (at most
@@ -223,7 +223,7 @@ fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
         .map_err(|e| format!("transport: {e}"))?;
     let mut tls = StreamOwned::new(ServerConnection::new(Arc::clone(&service.config)), sock);
     let result = exchange(&mut tls, service);
-    result.map_err(|e| format!("{}", describe_failure(&tls.conn, &e)))
+    result.map_err(|e| describe_failure(&tls.conn, &e))
 }
 
 fn exchange(
