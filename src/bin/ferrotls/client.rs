@@ -25,7 +25,8 @@ pub const SYNOPSIS: &str = "client ADDR:PORT [--servername NAME] [--cafile FILE 
     [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--json]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
-whenever a ticket allows), sends the request and prints what comes back on stdout. A failed \
+whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
+server closes or, once it has answered, falls silent for half a second. A failed \
 connection is reported on stderr with the alert sent or received, and the exit status is 1. \
 V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated IANA or OpenSSL-style names.";
 
@@ -99,6 +100,10 @@ pub const OPTIONS: &[OptionSpec] = &[
 
 /// The request sent when neither `--request` nor `--early-data` is given.
 const DEFAULT_REQUEST: &str = "GET / HTTP/1.0\r\n\r\n";
+
+/// How long the server may fall silent once its answer has started
+/// before the client takes the answer as complete.
+pub const RESPONSE_IDLE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The most response bytes printed per connection (design §2, bounded
 /// everything).
@@ -297,15 +302,19 @@ fn exchange(
 }
 
 /// Reads until the server's close_notify or the end of the transport,
-/// keeping at most [`MAX_RESPONSE`] bytes; a read that times out ends the
-/// response (some servers keep the connection open).
-fn read_response(tls: &mut impl Read) -> io::Result<Vec<u8>> {
+/// keeping at most [`MAX_RESPONSE`] bytes. Once the answer has started, a
+/// pause of [`RESPONSE_IDLE`] also ends it (an echo server keeps the
+/// connection open); before that, the wait is [`IO_TIMEOUT`].
+fn read_response(tls: &mut StreamOwned<ClientConnection, TcpStream>) -> io::Result<Vec<u8>> {
     let mut response = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
         match tls.read(&mut buf) {
             Ok(0) => return Ok(response),
             Ok(n) => {
+                if response.is_empty() {
+                    tls.sock.set_read_timeout(Some(RESPONSE_IDLE))?;
+                }
                 let room = MAX_RESPONSE.saturating_sub(response.len());
                 response.extend_from_slice(buf.get(..n.min(room)).unwrap_or_default());
             }
