@@ -287,7 +287,8 @@ fn our_client_against_gnutls_serv_resumes() {
             &key,
         ],
     );
-    server.wait_for("listening on IPv4");
+    // "...done" follows once the socket listens.
+    server.wait_for(&format!("IPv4 0.0.0.0 port {port}...done"));
     let out = client_ok(port, &["--connections", "2"]);
     let json = json_lines(&out);
     assert_eq!(json[0].get("resumed"), "false");

@@ -198,11 +198,21 @@ impl Peer {
     /// `ferrotls server`): waits for a line with `marker` and parses the
     /// number after its last colon.
     pub fn wait_for_port(&self, marker: &str) -> u16 {
-        let out = self.wait_for(marker);
-        out.lines()
-            .find(|l| l.contains(marker))
-            .and_then(|l| l.rsplit(':').next())
-            .and_then(|p| p.trim().parse().ok())
+        // The whole line, not just the marker: output arrives in pieces.
+        let complete = |l: &str| l.contains(marker) && l.ends_with('\n');
+        let out = self
+            .wait_until(|o| o.split_inclusive('\n').any(complete))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {marker:?} line within {WAIT:?}:\n{}",
+                    self.name,
+                    self.output()
+                )
+            });
+        out.split_inclusive('\n')
+            .find(|l| complete(l))
+            .and_then(|l| l.trim_end().rsplit(':').next())
+            .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("{}: no port after {marker:?} in:\n{out}", self.name))
     }
 }

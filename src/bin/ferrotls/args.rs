@@ -116,3 +116,38 @@ pub fn describe(specs: &[OptionSpec]) -> String {
     text.push_str(&format!("  {:width$}  {}", "--help", "print this text"));
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[OptionSpec] = &[value("cert", "FILE", "a file"), flag("json", "json")];
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn options_flags_and_positionals() {
+        let options = parse(&strings(&["host:1", "--cert", "c.pem", "--json"]), SPECS).unwrap();
+        assert_eq!(options.get("cert"), Some("c.pem"));
+        assert!(options.has("json"));
+        assert!(!options.has("other"));
+        assert_eq!(options.positionals(), ["host:1"]);
+    }
+
+    #[test]
+    fn unknown_repeated_and_valueless_options_are_refused() {
+        assert!(parse(&strings(&["--nope"]), SPECS).is_err());
+        assert!(parse(&strings(&["--json", "--json"]), SPECS).is_err());
+        assert!(parse(&strings(&["--cert"]), SPECS).is_err());
+    }
+
+    #[test]
+    fn help_lists_every_option() {
+        let text = describe(SPECS);
+        assert!(text.contains("--cert FILE  a file"));
+        assert!(text.contains("--json"));
+        assert!(text.contains("--help"));
+    }
+}

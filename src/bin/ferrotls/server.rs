@@ -232,19 +232,18 @@ fn exchange(
 ) -> io::Result<()> {
     tls.complete_handshake()?;
     let report = Report::of(&tls.conn, "server");
+    let page = report.to_text();
+    (service.events)(Event::Handshake(report));
     match service.mode {
         Mode::Www => {
             read_request_head(tls)?;
             let page = format!(
                 "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
-                 ferrotls server\n{}",
-                report.to_text()
+                 ferrotls server\n{page}"
             );
-            (service.events)(Event::Handshake(report));
             tls.write_all(page.as_bytes())?;
         }
         Mode::Echo => {
-            (service.events)(Event::Handshake(report));
             let mut buf = [0u8; 4096];
             loop {
                 let n = tls.read(&mut buf)?;

@@ -118,3 +118,56 @@ pub fn roots(path: &str) -> Result<Arc<RootStore>, String> {
         .map(Arc::new)
         .map_err(|e| format!("{path}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{parse, value, OptionSpec};
+
+    const SPECS: &[OptionSpec] = &[value("min-version", "V", ""), value("max-version", "V", "")];
+
+    fn versions_of(args: &[&str]) -> Result<Vec<ProtocolVersion>, String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        versions(&parse(&args, SPECS)?)
+    }
+
+    #[test]
+    fn version_bounds_select_a_range_most_preferred_first() {
+        use ProtocolVersion::*;
+        assert_eq!(versions_of(&[]).unwrap(), DEFAULT_VERSIONS);
+        assert_eq!(
+            versions_of(&["--min-version", "1.0", "--max-version", "1.2"]).unwrap(),
+            [TLSv1_2, TLSv1_1, TLSv1_0]
+        );
+        assert_eq!(
+            versions_of(&["--min-version", "1.3", "--max-version", "1.3"]).unwrap(),
+            [TLSv1_3]
+        );
+        // An open end follows the defaults, or the other bound beyond them.
+        assert_eq!(
+            versions_of(&["--max-version", "1.1"]).unwrap().first(),
+            Some(&TLSv1_1)
+        );
+        assert_eq!(versions_of(&["--min-version", "1.3"]).unwrap(), [TLSv1_3]);
+        assert!(versions_of(&["--min-version", "1.3", "--max-version", "1.2"]).is_err());
+        assert!(versions_of(&["--min-version", "1.4"]).is_err());
+    }
+
+    #[test]
+    fn lists_take_both_spellings_and_refuse_unknown_names() {
+        assert_eq!(
+            cipher_suites("TLS_AES_256_GCM_SHA384, ECDHE-RSA-AES128-GCM-SHA256").unwrap(),
+            [
+                CipherSuite::TLS_AES_256_GCM_SHA384,
+                CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+            ]
+        );
+        assert!(cipher_suites("RC4-MD5").is_err());
+        assert_eq!(
+            groups("P-384,x25519").unwrap(),
+            [NamedGroup::secp384r1, NamedGroup::X25519]
+        );
+        assert!(groups("x9").is_err());
+        assert_eq!(alpn("h2,,http/1.1"), [b"h2".to_vec(), b"http/1.1".to_vec()]);
+    }
+}
