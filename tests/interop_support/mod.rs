@@ -76,13 +76,14 @@ impl Drop for Scratch {
     }
 }
 
-/// A running peer: its stdout and stderr are collected in the background;
-/// dropping the guard kills it by PID and reaps it.
+/// A running peer: its stdout and stderr are collected apart in the
+/// background (so their lines never interleave); dropping the guard kills
+/// it by PID and reaps it.
 pub struct Peer {
     name: String,
     child: Child,
     stdin: Option<ChildStdin>,
-    output: Arc<Mutex<String>>,
+    output: [Arc<Mutex<String>>; 2],
     collectors: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -100,9 +101,12 @@ impl Peer {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-        let output = Arc::new(Mutex::new(String::new()));
+        let output = [
+            Arc::new(Mutex::new(String::new())),
+            Arc::new(Mutex::new(String::new())),
+        ];
         let mut collectors = Vec::new();
-        for stream in [
+        for (stream, output) in [
             child
                 .stdout
                 .take()
@@ -113,9 +117,11 @@ impl Peer {
                 .map(|s| Box::new(s) as Box<dyn Read + Send>),
         ]
         .into_iter()
-        .flatten()
+        .zip(&output)
         {
-            let output = output.clone();
+            let (Some(stream), output) = (stream, output.clone()) else {
+                continue;
+            };
             collectors.push(std::thread::spawn(move || collect(stream, &output)));
         }
         Peer {
@@ -127,9 +133,11 @@ impl Peer {
         }
     }
 
-    /// Everything the peer printed so far.
+    /// Everything the peer printed so far: stdout, then stderr.
     pub fn output(&self) -> String {
-        self.output.lock().expect("output lock").clone()
+        let [stdout, stderr] = &self.output;
+        let stdout = stdout.lock().expect("output lock").clone();
+        stdout + &stderr.lock().expect("output lock")
     }
 
     /// Waits until the output contains `needle`; panics with the output
