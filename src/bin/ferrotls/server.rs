@@ -190,6 +190,10 @@ pub fn serve(
             }
         };
         accepted += 1;
+        let (done, alive): (VecDeque<_>, VecDeque<_>) =
+            running.drain(..).partition(JoinHandle::is_finished);
+        running = alive;
+        failures += done.into_iter().map(join).filter(|ok| !ok).count();
         if running.len() >= MAX_CONCURRENT_CONNECTIONS {
             failures += running.pop_front().map_or(0, |t| usize::from(!join(t)));
         }
