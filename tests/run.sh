@@ -40,6 +40,7 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
+cargo clippy --all-targets --features capi -- -D warnings
 
 step "tests (default features)"
 cargo test
