@@ -33,9 +33,12 @@
 //! (`limit=<v>` in place of `rustls=` against raw crypto).
 //!
 //! Usage:
-//! - `cargo bench --bench compare` — everything (minutes);
+//! - `cargo bench --bench compare` — everything (well under a minute on
+//!   the project's 2-core machine);
 //! - `cargo bench --bench compare -- --quick` (or `FERROTLS_BENCH_QUICK=1`)
 //!   — few rounds, a smoke run;
+//! - `cargo bench --bench compare -- bulk13` — only the scenarios whose
+//!   name contains the word (with or without `--quick`);
 //! - `compare --callgrind <ferrotls|rustls> <full|resumed>` — exactly one
 //!   TLS 1.3 handshake (after an unmeasured full one that provides the
 //!   ticket for `resumed`), client calls inside `callgrind_client` and
@@ -655,14 +658,21 @@ struct Row {
     unit: &'static str,
 }
 
-/// The rows so far and the scenarios that could not run.
+/// The rows so far, and which scenarios to run.
 #[derive(Default)]
 struct Report {
     rows: Vec<Row>,
-    skipped: Vec<(String, String)>,
+    /// Runs only the scenarios whose name contains this.
+    filter: Option<String>,
 }
 
 impl Report {
+    fn wants(&self, scenario: &str) -> bool {
+        self.filter
+            .as_ref()
+            .is_none_or(|f| scenario.contains(f.as_str()))
+    }
+
     fn add(
         &mut self,
         scenario: String,
@@ -690,9 +700,8 @@ impl Report {
         self.rows.push(row);
     }
 
-    fn skip(&mut self, scenario: &str, why: String) {
+    fn skip(&self, scenario: &str, why: String) {
         println!("{scenario:<36} not supported yet: {why}");
-        self.skipped.push((scenario.to_string(), why));
     }
 
     fn print_results(&self) {
@@ -735,6 +744,9 @@ fn factories(setup: Setup) -> Result<(Ferrotls, Rustls), String> {
 
 /// Full or resumed handshakes, client and server time and allocations.
 fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
+    if !report.wants(name) {
+        return;
+    }
     let (ours, theirs) = match factories(setup) {
         Ok(f) => f,
         Err(why) => return report.skip(name, why),
@@ -888,6 +900,9 @@ impl RingLimit {
 /// Bulk transfer after a handshake: client sends, server receives, 1 MiB
 /// per round, for ferrotls, rustls and raw ring alternately.
 fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
+    if !report.wants(name) {
+        return;
+    }
     let (ours, theirs) = match factories(setup) {
         Ok(f) => f,
         Err(why) => return report.skip(name, why),
@@ -956,6 +971,9 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
 /// TLS 1.2 AES-128-CBC-SHA throughput against AES-CBC + HMAC-SHA1 done
 /// directly on the same record sizes (no rustls counterpart).
 fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
+    if !report.wants(name) {
+        return;
+    }
     let setup = Setup {
         version: Version::Tls12,
         key_type: "p256",
@@ -1036,6 +1054,9 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
 /// Bytes each side holds while idle after the handshake and 1 KiB each
 /// way: what dropping the connection frees.
 fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
+    if !report.wants(name) {
+        return;
+    }
     let (ours, theirs) = match factories(setup) {
         Ok(f) => f,
         Err(why) => return report.skip(name, why),
@@ -1152,13 +1173,20 @@ fn main() {
         cipher: Cipher::Aes128Gcm,
         resumption,
     };
-    let mut report = Report::default();
+    // `cargo bench` passes `--bench`; any other word is a filter.
+    let mut report = Report {
+        rows: Vec::new(),
+        filter: args.iter().find(|a| !a.starts_with("--")).cloned(),
+    };
     println!(
         "ferrotls vs rustls 0.23 (ring), medians of {} rounds ({} for bulk) after {} warm-up rounds{}",
         rounds.handshakes,
         rounds.bulk,
         rounds.warmup,
         if quick { ", QUICK" } else { "" }
+    );
+    println!(
+        "ratio = ferrotls / other: below 1 is better for us, allocs and bytes; above 1 for MB/s"
     );
     println!(
         "{:<36} {:>12} {:>12} {:>7}  unit",
