@@ -111,6 +111,7 @@ struct Meter {
     side: Side,
 }
 
+/// Which side's calls a [`Meter`] counts.
 #[derive(Clone, Copy, Default, PartialEq)]
 enum Side {
     #[default]
@@ -275,21 +276,25 @@ impl Cipher {
         }
     }
 
-    fn ring(self) -> &'static ring::aead::Algorithm {
+    /// ring's AEAD for the raw-ring limit (none for CBC).
+    fn ring(self) -> Option<&'static ring::aead::Algorithm> {
         match self {
-            Self::Aes256Gcm => &ring::aead::AES_256_GCM,
-            Self::ChaCha20Poly1305 => &ring::aead::CHACHA20_POLY1305,
-            Self::Aes128Gcm | Self::Aes128CbcSha => &ring::aead::AES_128_GCM,
+            Self::Aes128Gcm => Some(&ring::aead::AES_128_GCM),
+            Self::Aes256Gcm => Some(&ring::aead::AES_256_GCM),
+            Self::ChaCha20Poly1305 => Some(&ring::aead::CHACHA20_POLY1305),
+            Self::Aes128CbcSha => None,
         }
     }
 }
 
+/// The protocol version a scenario negotiates.
 #[derive(Clone, Copy, PartialEq)]
 enum Version {
     Tls13,
     Tls12,
 }
 
+/// How a scenario's second and later handshakes resume, if at all.
 #[derive(Clone, Copy, PartialEq)]
 enum Resumption {
     /// Full handshakes only; the client stores nothing.
@@ -700,7 +705,10 @@ impl Report {
         self.rows.push(row);
     }
 
-    fn skip(&self, scenario: &str, why: String) {
+    /// Says why a TLS 1.2 scenario cannot run yet; a TLS 1.3 scenario
+    /// that cannot run is a broken engine or bench, and stops the run.
+    fn skip(&self, scenario: &str, version: Version, why: String) {
+        assert!(version != Version::Tls13, "{scenario}: {why}");
         println!("{scenario:<36} not supported yet: {why}");
     }
 
@@ -749,7 +757,7 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     }
     let (ours, theirs) = match factories(setup) {
         Ok(f) => f,
-        Err(why) => return report.skip(name, why),
+        Err(why) => return report.skip(name, setup.version, why),
     };
     let mut wire = Vec::with_capacity(1 << 16);
     // [engine][side] -> per-round values
@@ -761,11 +769,15 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             let result = handshake(factory, &mut c, &mut s, &mut wire);
             let (client, server) = match result {
                 Ok(pair) => pair,
-                Err(why) => return report.skip(name, why),
+                Err(why) => return report.skip(name, setup.version, why),
             };
             let resumption = setup.resumption != Resumption::Off;
             if client.is_resumed() != resumption || server.is_resumed() != resumption {
-                return report.skip(name, "resumption did not happen as asked".into());
+                return report.skip(
+                    name,
+                    setup.version,
+                    "resumption did not happen as asked".into(),
+                );
             }
             if round >= rounds.warmup {
                 for (side, meter) in [c, s].into_iter().enumerate() {
@@ -905,7 +917,7 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     }
     let (ours, theirs) = match factories(setup) {
         Ok(f) => f,
-        Err(why) => return report.skip(name, why),
+        Err(why) => return report.skip(name, setup.version, why),
     };
     let data = vec![0x42u8; BULK];
     let mut out = vec![0u8; BULK];
@@ -915,16 +927,15 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
         let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
         match handshake(factory, &mut c, &mut s, &mut wire) {
             Ok(pair) => pairs.push(pair),
-            Err(why) => return report.skip(name, why),
+            Err(why) => return report.skip(name, setup.version, why),
         }
     }
+    let Some(algorithm) = setup.cipher.ring() else {
+        return report.skip(name, setup.version, "no AEAD to compare with".into());
+    };
     let mut limit = RingLimit {
         key: LessSafeKey::new(
-            UnboundKey::new(
-                setup.cipher.ring(),
-                &[0x24; 32][..setup.cipher.ring().key_len()],
-            )
-            .unwrap(),
+            UnboundKey::new(algorithm, &[0x24; 32][..algorithm.key_len()]).unwrap(),
         ),
         version: setup.version,
         seq: 0,
@@ -933,6 +944,7 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     let rate = |nanos: u64| BULK as f64 / (nanos as f64 / 1e9) / 1e6;
     // [ferrotls, rustls, limit] -> per-round MB/s
     let mut sends = [Vec::new(), Vec::new(), Vec::new()];
+    let mut framed = [0usize; 3];
     let mut receives = [Vec::new(), Vec::new(), Vec::new()];
     for round in 0..rounds.warmup + rounds.bulk {
         for (engine, (client, server)) in pairs.iter_mut().enumerate() {
@@ -940,9 +952,11 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             let done = send(&mut **client, &mut c, &data, &mut wire)
                 .and_then(|()| receive(&mut **server, &mut s, &wire, &mut out));
             if let Err(why) = done {
-                return report.skip(name, why);
+                return report.skip(name, setup.version, why);
             }
             assert!(out == data, "received data differs");
+            // The same records on the wire, or the comparison is unfair.
+            framed[engine] = wire.len();
             if round >= rounds.warmup {
                 sends[engine].push(rate(c.nanos));
                 receives[engine].push(rate(s.nanos));
@@ -952,6 +966,11 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
         let start = Instant::now();
         limit.seal(&data, &mut wire);
         let sealed = start.elapsed().as_nanos() as u64;
+        framed[2] = wire.len();
+        assert!(
+            framed.iter().all(|&n| n == framed[2]),
+            "{name}: wire sizes differ (ferrotls, rustls, ring): {framed:?}"
+        );
         let start = Instant::now();
         limit.open(seq, &wire, &mut buf, &mut out);
         let opened = start.elapsed().as_nanos() as u64;
@@ -982,7 +1001,7 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
     };
     let ours = match Ferrotls::new(setup) {
         Ok(f) => f,
-        Err(why) => return report.skip(name, why),
+        Err(why) => return report.skip(name, setup.version, why),
     };
     let data = vec![0x42u8; BULK];
     let mut out = vec![0u8; BULK];
@@ -990,7 +1009,7 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
     let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
     let (mut client, mut server) = match handshake(&ours, &mut c, &mut s, &mut wire) {
         Ok(pair) => pair,
-        Err(why) => return report.skip(name, why),
+        Err(why) => return report.skip(name, setup.version, why),
     };
     let aes = ferrotls::crypto::cbc::AesCbc::new(&[0x24; 16]).unwrap();
     let mac = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &[0x11; 20]);
@@ -1030,7 +1049,7 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
         let done = send(&mut *client, &mut c, &data, &mut wire)
             .and_then(|()| receive(&mut *server, &mut s, &wire, &mut out));
         if let Err(why) = done {
-            return report.skip(name, why);
+            return report.skip(name, setup.version, why);
         }
         let start = Instant::now();
         limit_pass(&mut record, &mut out, false);
@@ -1059,7 +1078,7 @@ fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     }
     let (ours, theirs) = match factories(setup) {
         Ok(f) => f,
-        Err(why) => return report.skip(name, why),
+        Err(why) => return report.skip(name, setup.version, why),
     };
     let kib = vec![0x42u8; 1024];
     let mut out = vec![0u8; 1024];
@@ -1070,14 +1089,14 @@ fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
             let (mut client, mut server) = match handshake(factory, &mut c, &mut s, &mut wire) {
                 Ok(pair) => pair,
-                Err(why) => return report.skip(name, why),
+                Err(why) => return report.skip(name, setup.version, why),
             };
             let exchanged = send(&mut *client, &mut c, &kib, &mut wire)
                 .and_then(|()| receive(&mut *server, &mut s, &wire, &mut out))
                 .and_then(|()| send(&mut *server, &mut s, &kib, &mut wire))
                 .and_then(|()| receive(&mut *client, &mut c, &wire, &mut out));
             if let Err(why) = exchanged {
-                return report.skip(name, why);
+                return report.skip(name, setup.version, why);
             }
             let before = LIVE_BYTES.load(Relaxed);
             drop(client);
