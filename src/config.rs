@@ -21,7 +21,8 @@ use crate::msgs::enums::{
 use crate::pki::{CertifiedKey, ClientCertVerifier, ServerCertVerifier};
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::{
-    ClientSessionStore, InMemoryClientStore, RotatingTicketer, ServerSessionStore, Ticketer,
+    ClientSessionStore, InMemoryClientStore, InMemoryServerStore, RotatingTicketer,
+    ServerSessionStore, Ticketer,
 };
 use crate::time::{Clock, SystemClock};
 
@@ -31,6 +32,31 @@ pub const TLS13_CIPHER_SUITES: &[CipherSuite] = &[
     CipherSuite::TLS_AES_128_GCM_SHA256,
     CipherSuite::TLS_AES_256_GCM_SHA384,
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
+
+/// The TLS 1.2 cipher suites enabled by default, most preferred first:
+/// ECDHE with an AEAD (RFC 5289, RFC 7905; design §4).
+pub const TLS12_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+];
+
+/// The opt-in ECDHE CBC suites for TLS 1.2 (RFC 8422 §6, RFC 5289 §3.1;
+/// design §4): encrypt-then-MAC is used with them whenever the peer
+/// agrees (RFC 7366).
+pub const TLS12_CBC_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
 ];
 
 /// The key-exchange groups, most preferred first (RFC 8446 §4.2.7,
@@ -56,10 +82,10 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::rsa_pkcs1_sha512,
 ];
 
-/// The versions a configuration enables unless told otherwise. Only
-/// TLS 1.3 has a handshake so far; TLS 1.2 joins when its state machine
-/// does (design §4 makes 1.2 + 1.3 the eventual default).
-pub const DEFAULT_VERSIONS: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3];
+/// The versions a configuration enables unless told otherwise: TLS 1.3
+/// and 1.2 (design §4; RFC 8996 leaves 1.0 and 1.1 opt-in).
+pub const DEFAULT_VERSIONS: &[ProtocolVersion] =
+    &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
 /// The versions a configuration may name (RFC 8996 leaves 1.0 and 1.1
 /// opt-in, design §4).
@@ -162,7 +188,7 @@ impl Default for CommonConfig {
     fn default() -> Self {
         Self {
             versions: DEFAULT_VERSIONS.to_vec(),
-            cipher_suites: TLS13_CIPHER_SUITES.to_vec(),
+            cipher_suites: [TLS13_CIPHER_SUITES, TLS12_CIPHER_SUITES].concat(),
             groups: DEFAULT_GROUPS.to_vec(),
             signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
             alpn_protocols: Vec::new(),
@@ -306,6 +332,11 @@ pub struct ClientConfig {
     /// Whether 0-RTT data is offered when a ticket allows it (RFC 8446
     /// §4.2.10). Off by default.
     pub enable_early_data: bool,
+    /// TLS ≤1.2: refuse servers that do not agree to the extended master
+    /// secret (RFC 7627 §5.2: `handshake_failure`).
+    pub require_extended_master_secret: bool,
+    /// TLS ≤1.2: ask for and offer RFC 5077 session tickets.
+    pub enable_tickets: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -317,6 +348,8 @@ pub struct ClientConfigBuilder {
     enable_sni: bool,
     session_store: Option<Option<Arc<dyn ClientSessionStore>>>,
     enable_early_data: bool,
+    require_extended_master_secret: bool,
+    enable_tickets: bool,
 }
 
 impl ClientConfig {
@@ -330,6 +363,8 @@ impl ClientConfig {
             enable_sni: true,
             session_store: None,
             enable_early_data: false,
+            require_extended_master_secret: false,
+            enable_tickets: true,
         }
     }
 }
@@ -367,6 +402,20 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: refuses servers without the extended master secret
+    /// (RFC 7627 §5.2).
+    pub fn require_extended_master_secret(mut self, on: bool) -> Self {
+        self.require_extended_master_secret = on;
+        self
+    }
+
+    /// TLS ≤1.2: asks for RFC 5077 tickets (on by default); off leaves
+    /// resumption by session ID.
+    pub fn enable_tickets(mut self, on: bool) -> Self {
+        self.enable_tickets = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -377,6 +426,8 @@ impl ClientConfigBuilder {
                 Some(Arc::new(InMemoryClientStore::new(clock)) as Arc<dyn ClientSessionStore>)
             }),
             enable_early_data: self.enable_early_data,
+            require_extended_master_secret: self.require_extended_master_secret,
+            enable_tickets: self.enable_tickets,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -416,6 +467,18 @@ pub struct ServerConfig {
     /// The most 0-RTT data accepted per connection (RFC 8446 §4.2.10); 0
     /// turns 0-RTT off.
     pub max_early_data_size: u32,
+    /// TLS ≤1.2: the session-ID cache (design §3); `None` turns
+    /// resumption by session ID off.
+    pub session_cache: Option<Arc<dyn ServerSessionStore>>,
+    /// TLS ≤1.2: refuse clients that do not offer the extended master
+    /// secret (RFC 7627 §5.2: `handshake_failure`).
+    pub require_extended_master_secret: bool,
+    /// TLS ≤1.2: agree to the extended master secret when offered (RFC
+    /// 7627); off only to behave like a legacy server.
+    pub enable_extended_master_secret: bool,
+    /// TLS ≤1.2: agree to encrypt-then-MAC when offered with a CBC suite
+    /// (RFC 7366); off only to behave like a legacy server.
+    pub enable_encrypt_then_mac: bool,
 }
 
 /// Builds a [`ServerConfig`].
@@ -429,6 +492,10 @@ pub struct ServerConfigBuilder {
     session_store: Option<Arc<dyn ServerSessionStore>>,
     ticket_lifetime: u32,
     max_early_data_size: u32,
+    session_cache: Option<Option<Arc<dyn ServerSessionStore>>>,
+    require_extended_master_secret: bool,
+    enable_extended_master_secret: bool,
+    enable_encrypt_then_mac: bool,
 }
 
 impl ServerConfig {
@@ -444,6 +511,10 @@ impl ServerConfig {
             session_store: None,
             ticket_lifetime: DEFAULT_LIFETIME_SECS,
             max_early_data_size: 0,
+            session_cache: None,
+            require_extended_master_secret: false,
+            enable_extended_master_secret: true,
+            enable_encrypt_then_mac: true,
         }
     }
 }
@@ -501,6 +572,34 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: the session-ID cache; `None` turns resumption by session
+    /// ID off. By default the session store when one is set, otherwise a
+    /// fresh [`InMemoryServerStore`].
+    pub fn session_cache(mut self, cache: Option<Arc<dyn ServerSessionStore>>) -> Self {
+        self.session_cache = Some(cache);
+        self
+    }
+
+    /// TLS ≤1.2: refuses clients without the extended master secret
+    /// (RFC 7627 §5.2).
+    pub fn require_extended_master_secret(mut self, on: bool) -> Self {
+        self.require_extended_master_secret = on;
+        self
+    }
+
+    /// TLS ≤1.2: agrees to the extended master secret (on by default).
+    pub fn enable_extended_master_secret(mut self, on: bool) -> Self {
+        self.enable_extended_master_secret = on;
+        self
+    }
+
+    /// TLS ≤1.2: agrees to encrypt-then-MAC with CBC suites (on by
+    /// default).
+    pub fn enable_encrypt_then_mac(mut self, on: bool) -> Self {
+        self.enable_encrypt_then_mac = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store (tickets
     /// would be replayable), or the ticketer cannot get its first key.
@@ -518,7 +617,17 @@ impl ServerConfigBuilder {
                 self.common.clock.clone(),
             )?),
         };
+        let clock = self.common.clock.clone();
+        let session_cache = self.session_cache.unwrap_or_else(|| {
+            Some(self.session_store.clone().unwrap_or_else(|| {
+                Arc::new(InMemoryServerStore::new(clock)) as Arc<dyn ServerSessionStore>
+            }))
+        });
         Ok(Arc::new(ServerConfig {
+            session_cache,
+            require_extended_master_secret: self.require_extended_master_secret,
+            enable_extended_master_secret: self.enable_extended_master_secret,
+            enable_encrypt_then_mac: self.enable_encrypt_then_mac,
             ticketer,
             session_store: self.session_store,
             ticket_lifetime: self

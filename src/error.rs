@@ -74,6 +74,9 @@ pub enum Error {
     /// written after close, an exporter before the handshake completed).
     /// Local: no alert.
     InvalidRequest(&'static str),
+    /// A ClientHello carrying TLS_FALLBACK_SCSV offered a highest version
+    /// below ours: `inappropriate_fallback` (RFC 7507 §3).
+    InappropriateFallback,
 }
 
 impl Error {
@@ -98,6 +101,7 @@ impl Error {
             Self::InvalidCertificate(e) => e.alert(),
             Self::NoApplicationProtocol => A::NoApplicationProtocol,
             Self::CertificateRequired => A::CertificateRequired,
+            Self::InappropriateFallback => A::InappropriateFallback,
             Self::AlertReceived(_)
             | Self::BufferTooSmall { .. }
             | Self::SessionData(_)
@@ -132,6 +136,7 @@ impl fmt::Display for Error {
             Self::NoApplicationProtocol => f.write_str("no application protocol in common"),
             Self::CertificateRequired => f.write_str("client certificate required"),
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Self::InappropriateFallback => f.write_str("inappropriate fallback"),
         }
     }
 }

@@ -28,8 +28,10 @@ install_apt() {
 step "peers"
 command -v openssl >/dev/null || install_apt openssl
 command -v gnutls-serv >/dev/null || install_apt gnutls-bin
+command -v tshark >/dev/null || install_apt tshark
 openssl version
 gnutls-serv --version | head -n 1
+tshark --version | head -n 1
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

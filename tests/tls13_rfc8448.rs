@@ -117,6 +117,7 @@ fn replay_client(section: &str, middlebox: bool) -> ferrotls::msgs::hello::Clien
     let config = client_builder("p256")
         .rng(Arc::new(FixedBytes::new(&t["Client_RNG_Pool"])))
         .groups(&[NamedGroup::X25519])
+        .versions(&[ferrotls::msgs::enums::ProtocolVersion::TLSv1_3])
         .middlebox_compat(middlebox)
         .build()
         .unwrap();

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use crate::codec::Codec;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
+use crate::handshake::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::alert::Alert;
 use crate::msgs::ccs::ChangeCipherSpec;
@@ -16,7 +17,7 @@ use crate::msgs::enums::{
     NamedGroup, ProtocolVersion,
 };
 use crate::msgs::handshake::HandshakeMessage;
-use crate::record::{HandshakeJoiner, RecordLayer, Tls13AeadProtection};
+use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection, Tls13AeadProtection};
 
 /// The most KeyUpdate messages accepted in a row without application data
 /// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
@@ -31,7 +32,8 @@ pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
 pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
 
 /// The most warning alerts (user_canceled, the only one TLS 1.3 does not
-/// treat as fatal, RFC 8446 §6.1) accepted per connection (design §2).
+/// treat as fatal, RFC 8446 §6.1, and TLS ≤1.2's no_renegotiation, RFC
+/// 5246 §7.2.2) accepted per connection (design §2).
 /// One more is [`Error::LimitExceeded`].
 pub const MAX_WARNING_ALERTS: usize = 4;
 
@@ -147,6 +149,11 @@ pub(crate) struct CommonState {
     tls13_traffic: Option<Tls13Traffic>,
     early_data: EarlyData,
     pub(crate) exporter: Option<Exporter>,
+    /// TLS ≤1.2: the RFC 5705 exporter.
+    pub(crate) tls12_exporter: Option<Tls12Exporter>,
+    /// TLS ≤1.2: the read protection the peer's next ChangeCipherSpec
+    /// switches to (RFC 5246 §7.1).
+    pending_read: Option<Box<dyn RecordProtection>>,
     pub(crate) negotiated: Negotiated,
 }
 
@@ -176,6 +183,8 @@ impl CommonState {
             tls13_traffic: None,
             early_data: EarlyData::Off,
             exporter: None,
+            tls12_exporter: None,
+            pending_read: None,
             negotiated: Negotiated::default(),
         }
     }
@@ -270,6 +279,17 @@ impl CommonState {
             }
             ContentType::ChangeCipherSpec => {
                 ChangeCipherSpec::decode_exact(record.plaintext)?;
+                if let Some(protection) = self.pending_read.take() {
+                    // RFC 5246 §7.1: the new read state starts here; a
+                    // handshake message may not span it.
+                    if self.joiner.has_partial_message() {
+                        return Err(Error::UnexpectedMessage(
+                            "handshake data across ChangeCipherSpec",
+                        ));
+                    }
+                    self.record.set_read_protection(protection);
+                    return Ok(true);
+                }
                 if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
                     return Err(Error::UnexpectedMessage(
                         "ChangeCipherSpec not allowed here",
@@ -331,23 +351,34 @@ impl CommonState {
     }
 
     /// Handles a received alert (RFC 8446 §6): close_notify closes the
-    /// read side, user_canceled is noted and ignored, anything else ends
-    /// the connection.
+    /// read side, user_canceled (and in TLS ≤1.2 a no_renegotiation
+    /// warning) is noted and ignored, anything else ends the connection.
     fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
         match alert.description {
             AlertDescription::CloseNotify => {
                 self.peer_closed = true;
                 Ok(())
             }
-            AlertDescription::UserCanceled => {
-                self.warning_alerts += 1;
-                if self.warning_alerts > MAX_WARNING_ALERTS {
-                    return Err(Error::LimitExceeded("warning alerts"));
-                }
-                Ok(())
+            // RFC 5246 §7.2.2: no_renegotiation is a warning in TLS ≤1.2
+            // (the peer refusing to renegotiate); the connection goes on.
+            AlertDescription::NoRenegotiation
+                if alert.level == AlertLevel::Warning
+                    && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) =>
+            {
+                self.count_warning_alert()
             }
+            AlertDescription::UserCanceled => self.count_warning_alert(),
             description => Err(Error::AlertReceived(description)),
         }
+    }
+
+    /// Counts an ignored warning alert against [`MAX_WARNING_ALERTS`].
+    fn count_warning_alert(&mut self) -> Result<(), Error> {
+        self.warning_alerts += 1;
+        if self.warning_alerts > MAX_WARNING_ALERTS {
+            return Err(Error::LimitExceeded("warning alerts"));
+        }
+        Ok(())
     }
 
     /// The next whole handshake message, copied out of the joiner.
@@ -565,6 +596,47 @@ impl CommonState {
             self.send_alert(AlertLevel::Warning, AlertDescription::UserCanceled);
             self.send_close_notify();
         }
+    }
+
+    // ---- TLS 1.0–1.2 (RFC 5246 §7.1) ----
+
+    /// The peer's next ChangeCipherSpec switches reading to `protection`;
+    /// until then, a ChangeCipherSpec is accepted nowhere else.
+    pub(crate) fn expect_ccs(&mut self, protection: Box<dyn RecordProtection>) {
+        self.ccs_allowed = false;
+        self.pending_read = Some(protection);
+    }
+
+    /// Whether the ChangeCipherSpec announced by [`Self::expect_ccs`] has
+    /// not arrived yet: a Finished now is `unexpected_message`.
+    pub(crate) fn ccs_pending(&self) -> bool {
+        self.pending_read.is_some()
+    }
+
+    /// Seals what is queued, sends ChangeCipherSpec and switches writing
+    /// to `protection`.
+    pub(crate) fn send_ccs(&mut self, protection: Box<dyn RecordProtection>) -> Result<(), Error> {
+        self.flush_handshake()?;
+        let bytes = ChangeCipherSpec.to_bytes()?;
+        self.record.seal(
+            ContentType::ChangeCipherSpec,
+            &bytes,
+            &mut self.sendable_tls,
+        )?;
+        self.record.set_write_protection(protection);
+        Ok(())
+    }
+
+    /// The TLS ≤1.2 handshake is complete: application data may flow.
+    pub(crate) fn start_tls12_traffic(&mut self) -> Result<(), Error> {
+        self.start_traffic()
+    }
+
+    /// Sends a warning alert (RFC 5246 §7.2), e.g. no_renegotiation.
+    pub(crate) fn send_warning(&mut self, description: AlertDescription) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.send_alert(AlertLevel::Warning, description);
+        Ok(())
     }
 
     // ---- TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) ----

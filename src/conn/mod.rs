@@ -232,9 +232,10 @@ impl Connection {
     }
 
     /// The session identifier of design §3: on a client, the ID in this
-    /// connection's ServerHello; on a TLS 1.3 server, the persistent ID T
-    /// made at the full handshake. At most 32 bytes; empty before the
-    /// ServerHello.
+    /// connection's ServerHello; on a server, the persistent ID made at
+    /// the full handshake (TLS ≤1.2: the S sent then; TLS 1.3: T, never
+    /// on the wire), kept through every resumption. At most 32 bytes;
+    /// empty before the ServerHello.
     pub fn session_id(&self) -> &[u8] {
         &self.common.negotiated.session_id
     }
@@ -282,6 +283,9 @@ impl Connection {
             return Err(Error::InvalidRequest(
                 "exporter before the handshake completed",
             ));
+        }
+        if let Some(exporter) = &self.common.tls12_exporter {
+            return exporter.export(label, context, out);
         }
         let exporter = self
             .common

@@ -9,11 +9,14 @@
 //! - `proof`: the values only a passed check can create (signature,
 //!   Finished); the traffic states cannot be built without them.
 //!
-//! The TLS 1.0–1.2 family will plug in beside `tls13.rs` on each side.
+//! - `tls12`: what the TLS 1.0–1.2 state machines (`tls12.rs` on each
+//!   side) share: the suite table, the message log, key block to record
+//!   protection, signatures and the RFC 5705 exporter.
 
 pub mod client;
 mod proof;
 pub mod server;
+pub(crate) mod tls12;
 mod transcript;
 
 use crate::conn::{CommonState, Message};
@@ -132,4 +135,6 @@ pub(crate) use proof::{
     BinderVerified, FinishedVerified, SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
     SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
+pub(crate) use tls12::Tls12Exporter;
+pub use tls12::MAX_REFUSED_RENEGOTIATIONS;
 pub(crate) use transcript::Transcript;

@@ -17,6 +17,7 @@ pub mod extensions;
 pub mod handshake;
 pub mod hello;
 pub mod key_exchange;
+pub mod names;
 pub mod psk;
 pub mod signature;
 pub mod syntax;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{tls13, State};
+use super::{tls12, tls13, State};
 use crate::config::ClientConfig;
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
@@ -12,6 +12,7 @@ use crate::crypto::rng::random_array;
 use crate::error::Error;
 use crate::handshake::{key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
+use crate::msgs::enums::EcPointFormat;
 use crate::msgs::enums::PskKeyExchangeMode;
 use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
@@ -23,7 +24,7 @@ use crate::msgs::hello::{ClientHello, ServerHello, MAX_SESSION_ID_SIZE, RANDOM_L
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer};
 use crate::pki::ServerName;
-use crate::session::ClientTicketTls13;
+use crate::session::{ClientSessionTls12, ClientTicketTls13};
 
 /// ClientHello sent; a ServerHello or HelloRetryRequest comes next.
 pub(crate) struct ExpectServerHello {
@@ -42,6 +43,8 @@ pub(crate) struct ExpectServerHello {
     pub(super) resuming: Option<Resuming>,
     /// Whether 0-RTT data is being sent with this ClientHello.
     pub(super) early_data: bool,
+    /// The TLS ≤1.2 session offered for resumption, by ID or ticket.
+    pub(super) tls12_session: Option<Box<ClientSessionTls12>>,
 }
 
 /// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
@@ -113,10 +116,21 @@ pub(super) fn start(
 ) -> Result<ExpectServerHello, Error> {
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
-    let session_id = if config.middlebox_compat {
-        random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
-    } else {
-        Vec::new()
+    let tls12_session = tls12_session_from_store(&config, &server_name);
+    // Design §3: a ≤1.2 session is offered by its ID S, or by its ticket
+    // with a fresh ID C; otherwise TLS 1.3's fresh L.
+    let session_id = match &tls12_session {
+        Some(session)
+            if (config.enable_tickets && session.ticket.is_some())
+                || session.session_id.is_empty() =>
+        {
+            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
+        }
+        Some(session) => session.session_id.as_bytes().to_vec(),
+        None if config.middlebox_compat && offers_tls13(&config) => {
+            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
+        }
+        None => Vec::new(),
     };
     let group = *config
         .common
@@ -127,7 +141,11 @@ pub(super) fn start(
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.negotiated.server_name = Some(name.clone());
     }
-    let resuming = Resuming::from_store(&config, &server_name, random)?;
+    let resuming = if offers_tls13(&config) {
+        Resuming::from_store(&config, &server_name, random)?
+    } else {
+        None
+    };
     let early_data = resuming
         .as_ref()
         .and_then(|r| r.early_data_allowance(&config));
@@ -142,6 +160,7 @@ pub(super) fn start(
         ccs_sent: false,
         resuming,
         early_data: early_data.is_some(),
+        tls12_session,
     };
     let hello = state.client_hello(None);
     // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
@@ -163,6 +182,39 @@ pub(super) fn start(
         common.start_early_data_writes(max);
     }
     Ok(state)
+}
+
+/// Whether the configuration offers TLS 1.3.
+fn offers_tls13(config: &ClientConfig) -> bool {
+    config.common.versions.contains(&ProtocolVersion::TLSv1_3)
+}
+
+/// The highest TLS ≤1.2 version the configuration enables, if any: the
+/// ClientHello's legacy_version when TLS 1.3 is not offered (RFC 5246
+/// §7.4.1.2).
+fn highest_legacy_version(config: &ClientConfig) -> Option<ProtocolVersion> {
+    config
+        .common
+        .versions
+        .iter()
+        .copied()
+        .filter(|v| *v != ProtocolVersion::TLSv1_3)
+        .max_by_key(|v| u16::from(*v))
+}
+
+/// The TLS ≤1.2 session kept for `server_name`, when its version and
+/// suite are still enabled.
+fn tls12_session_from_store(
+    config: &ClientConfig,
+    server_name: &ServerName,
+) -> Option<Box<ClientSessionTls12>> {
+    let session = config
+        .session_store
+        .as_ref()?
+        .get_tls12(&server_name.to_string())?;
+    let enabled = config.common.versions.contains(&session.version)
+        && config.common.cipher_suites.contains(&session.cipher_suite);
+    enabled.then(|| Box::new(session))
 }
 
 /// Queues `hello`; when it offers a ticket, the binder is computed over the
@@ -218,24 +270,31 @@ impl ExpectServerHello {
             }]));
         }
         extensions.push(Extension::SupportedGroups(common.groups.clone()));
+        let legacy = highest_legacy_version(config);
+        if legacy.is_some() {
+            self.push_tls12_extensions(&mut extensions);
+        }
+        let tls13 = offers_tls13(config);
         extensions.push(Extension::SignatureAlgorithms(
             common.signature_schemes.clone(),
         ));
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
         }
-        extensions.push(Extension::KeyShareOffer(vec![KeyShareEntry {
-            group: key_share.group(),
-            key_exchange: key_share.public_key().to_vec(),
-        }]));
-        extensions.push(Extension::SupportedVersionsOffer(
-            common
-                .versions
-                .iter()
-                .copied()
-                .filter(|v| u16::from(*v) >= u16::from(ProtocolVersion::TLSv1_2))
-                .collect(),
-        ));
+        if tls13 {
+            extensions.push(Extension::KeyShareOffer(vec![KeyShareEntry {
+                group: key_share.group(),
+                key_exchange: key_share.public_key().to_vec(),
+            }]));
+            extensions.push(Extension::SupportedVersionsOffer(
+                common
+                    .versions
+                    .iter()
+                    .copied()
+                    .filter(|v| u16::from(*v) >= u16::from(ProtocolVersion::TLSv1_2))
+                    .collect(),
+            ));
+        }
         if let Some(cookie) = cookie {
             extensions.push(Extension::Cookie(cookie.to_vec()));
         }
@@ -252,13 +311,55 @@ impl ExpectServerHello {
                 binders: vec![vec![0; resuming.suite.hash.output_len()]],
             }));
         }
+        let cipher_suites = common
+            .cipher_suites
+            .iter()
+            .copied()
+            .filter(|s| match tls13_suite(*s) {
+                Some(_) => tls13,
+                None => legacy.is_some(),
+            })
+            .collect();
         ClientHello {
-            legacy_version: ProtocolVersion::TLSv1_2,
+            legacy_version: if tls13 {
+                ProtocolVersion::TLSv1_2
+            } else {
+                legacy.unwrap_or(ProtocolVersion::TLSv1_2)
+            },
             random: self.random,
             session_id: self.session_id.clone(),
-            cipher_suites: common.cipher_suites.clone(),
+            cipher_suites,
             compression_methods: vec![Compression::Null],
             extensions: Some(extensions),
+        }
+    }
+
+    /// The TLS ≤1.2 extensions: ec_point_formats (RFC 8422 §5.1.2),
+    /// extended_master_secret (RFC 7627, always offered),
+    /// renegotiation_info (RFC 5746 §3.4, empty), encrypt_then_mac when a
+    /// CBC suite is offered (RFC 7366), and session_ticket (RFC 5077
+    /// §3.2) carrying the stored ticket when tickets are on.
+    fn push_tls12_extensions(&self, extensions: &mut Vec<Extension>) {
+        let config = &*self.config;
+        extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+        extensions.push(Extension::ExtendedMasterSecret);
+        extensions.push(Extension::RenegotiationInfo(Vec::new()));
+        if config
+            .common
+            .cipher_suites
+            .iter()
+            .any(|s| crate::handshake::tls12::tls12_suite(*s).is_some_and(|t| t.is_cbc()))
+        {
+            extensions.push(Extension::EncryptThenMac);
+        }
+        if config.enable_tickets {
+            let ticket = self
+                .tls12_session
+                .as_ref()
+                .and_then(|s| s.ticket.as_ref())
+                .map(|t| t.ticket.clone())
+                .unwrap_or_default();
+            extensions.push(Extension::SessionTicket(ticket));
         }
     }
 
@@ -279,9 +380,7 @@ impl ExpectServerHello {
         };
         let version = self.selected_version(&server_hello)?;
         if version != ProtocolVersion::TLSv1_3 {
-            return Err(Error::ProtocolVersion(
-                "TLS 1.2 and below are not implemented yet",
-            ));
+            return tls12::handle_server_hello(self, common, &server_hello, &message.raw, version);
         }
         if server_hello.is_hello_retry_request() {
             if self.retry.is_some() {

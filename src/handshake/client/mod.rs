@@ -14,6 +14,9 @@
 //!                  ExpectFinished (FinishedVerified) ── our flight ──> Traffic
 //! ```
 //!
+//! A ServerHello choosing TLS 1.0–1.2 hands over to `tls12.rs`, whose
+//! states live in `State::Tls12`.
+//!
 //! Resuming (a ticket accepted in the ServerHello), EncryptedExtensions
 //! leads straight to `ExpectFinished`. With 0-RTT, early data goes out
 //! under the early key right after the ClientHello; EndOfEarlyData
@@ -21,6 +24,7 @@
 //! resumption master secret to turn NewSessionTickets into stored tickets.
 
 mod hello;
+mod tls12;
 mod tls13;
 
 use std::sync::Arc;
@@ -53,6 +57,8 @@ pub(crate) enum State {
     ExpectFinished(ExpectFinished),
     /// Handshake complete.
     Traffic(Traffic),
+    /// TLS 1.0–1.2, after the ServerHello.
+    Tls12(tls12::State),
 }
 
 /// Builds and queues the first ClientHello.
@@ -75,6 +81,7 @@ impl State {
             Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+            Self::Tls12(s) => s.handle(common, message).map(Self::Tls12),
         }
     }
 }

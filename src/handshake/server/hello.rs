@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use super::{tls13, State};
+use super::{tls12, tls13, State};
 use crate::config::ServerConfig;
 use crate::conn::{CommonState, Message};
 use crate::error::Error;
-use crate::msgs::enums::{ExtensionType, HandshakeType, ProtocolVersion};
+use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::ClientHello;
@@ -51,14 +51,39 @@ impl ExpectClientHello {
             return Err(Error::UnexpectedMessage("expected ClientHello"));
         };
         common.ccs_allowed = true;
-        match self.choose_version(&hello)? {
+        let version = self.choose_version(&hello)?;
+        self.check_fallback(&hello, version)?;
+        match version {
             ProtocolVersion::TLSv1_3 => {
                 tls13::handle_client_hello(self, common, &hello, &message.raw)
             }
-            _ => Err(Error::ProtocolVersion(
-                "TLS 1.2 and below are not implemented yet",
+            _ if self.retry.is_some() => Err(Error::IllegalParameter(
+                "second ClientHello does not offer TLS 1.3",
             )),
+            version => tls12::handle_client_hello(self, common, &hello, &message.raw, version),
         }
+    }
+
+    /// RFC 7507 §3: a ClientHello with TLS_FALLBACK_SCSV whose highest
+    /// version is below ours (so the version chosen is below ours) is
+    /// `inappropriate_fallback`.
+    fn check_fallback(&self, hello: &ClientHello, version: ProtocolVersion) -> Result<(), Error> {
+        let highest = self
+            .config
+            .common
+            .versions
+            .iter()
+            .map(|v| u16::from(*v))
+            .max()
+            .unwrap_or_default();
+        if hello
+            .cipher_suites
+            .contains(&CipherSuite::TLS_FALLBACK_SCSV)
+            && u16::from(version) < highest
+        {
+            return Err(Error::InappropriateFallback);
+        }
+        Ok(())
     }
 
     /// The highest version both sides enable (RFC 8446 §4.2.1): from

@@ -11,8 +11,12 @@
 //!        v
 //!     Traffic
 //! ```
+//!
+//! A ClientHello that chooses TLS 1.0–1.2 hands over to `tls12.rs`,
+//! whose states live in `State::Tls12`.
 
 mod hello;
+mod tls12;
 mod tls13;
 
 use std::sync::Arc;
@@ -41,6 +45,8 @@ pub(crate) enum State {
     ExpectFinished(ExpectFinished),
     /// Handshake complete.
     Traffic(Traffic),
+    /// TLS 1.0–1.2, after the ClientHello.
+    Tls12(tls12::State),
 }
 
 /// The state of a server that has seen nothing yet.
@@ -58,6 +64,7 @@ impl State {
             Self::ExpectEndOfEarlyData(s) => s.expect_end_of_early_data(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+            Self::Tls12(s) => s.handle(common, message).map(Self::Tls12),
         }
     }
 }

@@ -637,7 +637,7 @@ fn send_retry(
 /// The ALPN protocol (RFC 7301 §3.2): our most preferred one the client
 /// offered; none in common is `no_application_protocol`. Without ALPN on
 /// either side, none.
-fn choose_alpn(
+pub(super) fn choose_alpn(
     config: &ServerConfig,
     offered: Option<&[Vec<u8>]>,
 ) -> Result<Option<Vec<u8>>, Error> {

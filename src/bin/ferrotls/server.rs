@@ -1,0 +1,278 @@
+//! `ferrotls server`: accepts TCP connections, one thread each, and
+//! answers every TLS connection with a page describing it (`--www`) or
+//! by echoing what it receives (`--echo`).
+
+use crate::args::{flag, value, OptionSpec, Options};
+use crate::report::{describe_failure, Report};
+use crate::settings::{self, IO_TIMEOUT};
+use crate::{Failure, EXIT_FAILED};
+use ferrotls::config::{ClientAuth, ServerConfig};
+use ferrotls::conn::ServerConnection;
+use ferrotls::pki::WebPkiClientVerifier;
+use ferrotls::session::InMemoryServerStore;
+use ferrotls::stream::StreamOwned;
+use ferrotls::time::SystemClock;
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
+    [--min-version V] [--max-version V] [--tickets N] [--no-session-cache] \
+    [--early-data MAX_BYTES] [--alpn LIST] \
+    [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
+    [--max-connections N] [--json]";
+
+pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
+done. Prints `listening on ADDR:PORT` to stderr once it accepts (the real port when port 0 \
+was asked). Each connection runs in its own thread. A failed connection is reported on \
+stderr with the alert sent or received; the exit status is 1 when any failed. \
+V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated.";
+
+pub const OPTIONS: &[OptionSpec] = &[
+    value("cert", "FILE", "PEM certificate chain, end entity first (required)"),
+    value("key", "FILE", "PEM private key of the end entity (required)"),
+    value("listen", "ADDR:PORT", "where to listen (default 127.0.0.1:4433)"),
+    flag("www", "answer any request with an HTTP/1.0 page describing the connection (default)"),
+    flag("echo", "send back all application data received"),
+    value("min-version", "V", "lowest version accepted"),
+    value("max-version", "V", "highest version accepted"),
+    value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption)"),
+    flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
+    value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache)"),
+    value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
+    value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
+    value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
+    value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
+    value("max-connections", "N", "exit after N connections"),
+    flag("json", "print one JSON object per completed handshake on stdout"),
+];
+
+/// The listen address when `--listen` is not given.
+const DEFAULT_LISTEN: &str = "127.0.0.1:4433";
+
+/// The most connections served at the same time; the accept loop waits
+/// for the oldest to finish beyond it (design §2, bounded everything).
+pub const MAX_CONCURRENT_CONNECTIONS: usize = 64;
+
+/// The longest HTTP request head `--www` reads before answering.
+pub const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+/// What the server does with each connection once the handshake is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Reads a request head, answers with a page describing the
+    /// connection, closes.
+    Www,
+    /// Echoes application data until the client closes.
+    Echo,
+}
+
+/// What happened to one connection.
+pub enum Event {
+    /// The handshake completed with these parameters.
+    Handshake(Report),
+    /// The connection failed; the text names the alert.
+    Failed(String),
+}
+
+/// Everything a connection thread needs.
+pub struct Service {
+    pub config: Arc<ServerConfig>,
+    pub mode: Mode,
+    /// Told about every handshake and failure, from the connection's
+    /// thread.
+    pub events: Box<dyn Fn(Event) + Send + Sync>,
+}
+
+pub fn run(options: Options) -> Result<ExitCode, Failure> {
+    if let Some(extra) = options.positionals().first() {
+        return Err(format!("unexpected argument {extra:?}").into());
+    }
+    let mode = match (options.has("www"), options.has("echo")) {
+        (true, true) => return Err("--www and --echo exclude each other".into()),
+        (_, true) => Mode::Echo,
+        _ => Mode::Www,
+    };
+    let config = config(&options)?;
+    let max_connections = options.number::<usize>("max-connections")?;
+    let json = options.has("json");
+    let listen = options.get("listen").unwrap_or(DEFAULT_LISTEN);
+    let listener =
+        TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    eprintln!("listening on {local}");
+    let service = Arc::new(Service {
+        config,
+        mode,
+        events: Box::new(move |event| match event {
+            Event::Handshake(report) if json => println!("{}", report.to_json()),
+            Event::Handshake(_) => {}
+            Event::Failed(why) => eprintln!("ferrotls server: {why}"),
+        }),
+    });
+    let failures = serve(&listener, &service, max_connections);
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    })
+}
+
+/// The server configuration the options describe.
+fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
+    let key = settings::certified_key(options.required("cert")?, options.required("key")?)?;
+    let mut builder = ServerConfig::builder(key).versions(&settings::versions(options)?);
+    if let Some(list) = options.get("alpn") {
+        let protocols = settings::alpn(list);
+        let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
+        builder = builder.alpn_protocols(&borrowed);
+    }
+    if let Some(n) = options.number::<usize>("tickets")? {
+        builder = builder.tickets(n);
+    }
+    if !options.has("no-session-cache") {
+        builder = builder.session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))));
+    }
+    if let Some(max) = options.number::<u32>("early-data")? {
+        builder = builder.max_early_data_size(max);
+    }
+    builder = builder.client_auth(
+        match (
+            options.get("request-client-cert"),
+            options.get("require-client-cert"),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(
+                    "--request-client-cert and --require-client-cert exclude each other".into(),
+                )
+            }
+            (Some(ca), None) => ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
+                settings::roots(ca)?,
+                false,
+            ))),
+            (None, Some(ca)) => ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
+                settings::roots(ca)?,
+                true,
+            ))),
+            (None, None) => ClientAuth::None,
+        },
+    );
+    if let Some(log) = settings::key_log(options)? {
+        builder = builder.key_log(log);
+    }
+    builder.build().map_err(|e| e.to_string().into())
+}
+
+/// Accepts connections on `listener`, each in its own thread (at most
+/// [`MAX_CONCURRENT_CONNECTIONS`] at once), until `max_connections` have
+/// been accepted (forever when `None`); waits for them and returns how
+/// many failed.
+pub fn serve(
+    listener: &TcpListener,
+    service: &Arc<Service>,
+    max_connections: Option<usize>,
+) -> usize {
+    let mut running: VecDeque<JoinHandle<bool>> = VecDeque::new();
+    let mut failures = 0;
+    let mut accepted = 0;
+    while max_connections.is_none_or(|max| accepted < max) {
+        let sock = match listener.accept() {
+            Ok((sock, _)) => sock,
+            Err(e) => {
+                (service.events)(Event::Failed(format!("accept: {e}")));
+                failures += 1;
+                continue;
+            }
+        };
+        accepted += 1;
+        let (done, alive): (VecDeque<_>, VecDeque<_>) =
+            running.drain(..).partition(JoinHandle::is_finished);
+        running = alive;
+        failures += done.into_iter().map(join).filter(|ok| !ok).count();
+        if running.len() >= MAX_CONCURRENT_CONNECTIONS {
+            failures += running.pop_front().map_or(0, |t| usize::from(!join(t)));
+        }
+        let service = Arc::clone(service);
+        running.push_back(std::thread::spawn(move || {
+            let peer = sock
+                .peer_addr()
+                .map_or_else(|_| "?".to_owned(), |a| a.to_string());
+            match connection(sock, &service) {
+                Ok(()) => true,
+                Err(why) => {
+                    (service.events)(Event::Failed(format!("{peer}: {why}")));
+                    false
+                }
+            }
+        }));
+    }
+    failures + running.into_iter().map(join).filter(|ok| !ok).count()
+}
+
+/// Waits for a connection thread; a thread that panicked counts as a
+/// failure.
+fn join(thread: JoinHandle<bool>) -> bool {
+    thread.join().unwrap_or(false)
+}
+
+/// Runs one connection: handshake, report, then the mode's exchange.
+fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
+    sock.set_read_timeout(Some(IO_TIMEOUT))
+        .and_then(|()| sock.set_write_timeout(Some(IO_TIMEOUT)))
+        .map_err(|e| format!("transport: {e}"))?;
+    let mut tls = StreamOwned::new(ServerConnection::new(Arc::clone(&service.config)), sock);
+    let result = exchange(&mut tls, service);
+    result.map_err(|e| describe_failure(&tls.conn, &e))
+}
+
+fn exchange(
+    tls: &mut StreamOwned<ServerConnection, TcpStream>,
+    service: &Service,
+) -> io::Result<()> {
+    tls.complete_handshake()?;
+    let report = Report::of(&tls.conn, "server");
+    let page = report.to_text();
+    (service.events)(Event::Handshake(report));
+    match service.mode {
+        Mode::Www => {
+            read_request_head(tls)?;
+            let page = format!(
+                "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
+                 ferrotls server\n{page}"
+            );
+            tls.write_all(page.as_bytes())?;
+        }
+        Mode::Echo => {
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = tls.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                tls.write_all(buf.get(..n).unwrap_or_default())?;
+            }
+        }
+    }
+    tls.conn.send_close_notify();
+    tls.flush()
+}
+
+/// Reads until the end of an HTTP request head (an empty line), the
+/// client's close, or [`MAX_REQUEST_HEAD`] bytes.
+fn read_request_head(tls: &mut impl Read) -> io::Result<()> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while head.len() < MAX_REQUEST_HEAD && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tls.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(buf.get(..n).unwrap_or_default());
+    }
+    Ok(())
+}

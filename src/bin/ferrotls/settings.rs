@@ -1,0 +1,173 @@
+//! Option values both roles share, turned into library types: the
+//! version range, cipher-suite, group and ALPN lists, the key log, and
+//! PEM files.
+
+use crate::args::Options;
+use ferrotls::config::{ALL_VERSIONS, DEFAULT_VERSIONS};
+use ferrotls::keylog::{KeyLog, KeyLogFile};
+use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::pki::{CertifiedKey, RootStore};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a socket read or write may block before the connection is
+/// given up: bounds every wait of the tool.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn parse_version(options: &Options, name: &str) -> Result<Option<ProtocolVersion>, String> {
+    options
+        .get(name)
+        .map(|v| {
+            ProtocolVersion::from_short_name(v)
+                .ok_or_else(|| format!("invalid --{name} {v:?} (one of 1.0 1.1 1.2 1.3)"))
+        })
+        .transpose()
+}
+
+/// The versions `--min-version`/`--max-version` enable, most preferred
+/// first. Without either, the library's defaults; an end left open
+/// extends to the defaults' end, or to the other end when that is
+/// beyond it.
+pub fn versions(options: &Options) -> Result<Vec<ProtocolVersion>, String> {
+    let min = parse_version(options, "min-version")?;
+    let max = parse_version(options, "max-version")?;
+    if min.is_none() && max.is_none() {
+        return Ok(DEFAULT_VERSIONS.to_vec());
+    }
+    let rank = |v: ProtocolVersion| u16::from(v);
+    let default_low = DEFAULT_VERSIONS
+        .iter()
+        .copied()
+        .map(rank)
+        .min()
+        .unwrap_or(0);
+    let default_high = DEFAULT_VERSIONS
+        .iter()
+        .copied()
+        .map(rank)
+        .max()
+        .unwrap_or(0);
+    let low = min
+        .map(rank)
+        .unwrap_or_else(|| default_low.min(max.map_or(default_low, rank)));
+    let high = max
+        .map(rank)
+        .unwrap_or_else(|| default_high.max(min.map_or(default_high, rank)));
+    let versions: Vec<ProtocolVersion> = ALL_VERSIONS
+        .iter()
+        .copied()
+        .filter(|v| (low..=high).contains(&rank(*v)))
+        .collect();
+    if versions.is_empty() {
+        return Err("--min-version is above --max-version".to_owned());
+    }
+    Ok(versions)
+}
+
+/// Splits a comma-separated list, dropping empty items.
+fn items(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `--ciphers LIST`: IANA or OpenSSL names.
+pub fn cipher_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
+    items(list)
+        .map(|n| CipherSuite::from_name(n).ok_or_else(|| format!("unknown cipher suite {n:?}")))
+        .collect()
+}
+
+/// `--groups LIST`: IANA names or OpenSSL/GnuTLS aliases.
+pub fn groups(list: &str) -> Result<Vec<NamedGroup>, String> {
+    items(list)
+        .map(|n| NamedGroup::from_name(n).ok_or_else(|| format!("unknown group {n:?}")))
+        .collect()
+}
+
+/// `--alpn LIST`: protocol names as bytes.
+pub fn alpn(list: &str) -> Vec<Vec<u8>> {
+    items(list).map(|p| p.as_bytes().to_vec()).collect()
+}
+
+/// `--keylog FILE`, or the file `SSLKEYLOGFILE` names; `None` when
+/// neither is set.
+pub fn key_log(options: &Options) -> Result<Option<Arc<dyn KeyLog>>, String> {
+    if let Some(path) = options.get("keylog") {
+        let log = KeyLogFile::open(Path::new(path)).map_err(|e| format!("{path}: {e}"))?;
+        return Ok(Some(Arc::new(log)));
+    }
+    let log = KeyLogFile::from_env();
+    Ok(log.is_enabled().then(|| Arc::new(log) as Arc<dyn KeyLog>))
+}
+
+/// Reads a text file, naming it in the error.
+pub fn read_text(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))
+}
+
+/// A certificate chain (`--cert`, end entity first) and its key (`--key`).
+pub fn certified_key(cert: &str, key: &str) -> Result<Arc<CertifiedKey>, String> {
+    CertifiedKey::from_pem(&read_text(cert)?, &read_text(key)?)
+        .map(Arc::new)
+        .map_err(|e| format!("{cert}, {key}: {e}"))
+}
+
+/// Trust anchors from a PEM file.
+pub fn roots(path: &str) -> Result<Arc<RootStore>, String> {
+    RootStore::from_pem_file(Path::new(path))
+        .map(Arc::new)
+        .map_err(|e| format!("{path}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::{parse, value, OptionSpec};
+
+    const SPECS: &[OptionSpec] = &[value("min-version", "V", ""), value("max-version", "V", "")];
+
+    fn versions_of(args: &[&str]) -> Result<Vec<ProtocolVersion>, String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        versions(&parse(&args, SPECS)?)
+    }
+
+    #[test]
+    fn version_bounds_select_a_range_most_preferred_first() {
+        use ProtocolVersion::*;
+        assert_eq!(versions_of(&[]).unwrap(), DEFAULT_VERSIONS);
+        assert_eq!(
+            versions_of(&["--min-version", "1.0", "--max-version", "1.2"]).unwrap(),
+            [TLSv1_2, TLSv1_1, TLSv1_0]
+        );
+        assert_eq!(
+            versions_of(&["--min-version", "1.3", "--max-version", "1.3"]).unwrap(),
+            [TLSv1_3]
+        );
+        // An open end follows the defaults, or the other bound beyond them.
+        assert_eq!(
+            versions_of(&["--max-version", "1.1"]).unwrap().first(),
+            Some(&TLSv1_1)
+        );
+        assert_eq!(versions_of(&["--min-version", "1.3"]).unwrap(), [TLSv1_3]);
+        assert!(versions_of(&["--min-version", "1.3", "--max-version", "1.2"]).is_err());
+        assert!(versions_of(&["--min-version", "1.4"]).is_err());
+    }
+
+    #[test]
+    fn lists_take_both_spellings_and_refuse_unknown_names() {
+        assert_eq!(
+            cipher_suites("TLS_AES_256_GCM_SHA384, ECDHE-RSA-AES128-GCM-SHA256").unwrap(),
+            [
+                CipherSuite::TLS_AES_256_GCM_SHA384,
+                CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+            ]
+        );
+        assert!(cipher_suites("RC4-MD5").is_err());
+        assert_eq!(
+            groups("P-384,x25519").unwrap(),
+            [NamedGroup::secp384r1, NamedGroup::X25519]
+        );
+        assert!(groups("x9").is_err());
+        assert_eq!(alpn("h2,,http/1.1"), [b"h2".to_vec(), b"http/1.1".to_vec()]);
+    }
+}

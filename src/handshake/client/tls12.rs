@@ -1,0 +1,636 @@
+//! The client's TLS 1.0–1.2 handshake (RFC 5246 §7.3): from the
+//! ServerHello to the traffic state, full or abbreviated, parameterised
+//! by the negotiated version.
+//!
+//! ```text
+//! ServerHello ─(full)─> ExpectCertificate ─> ExpectServerKeyExchange
+//!      │                 ─> ExpectCertificateRequestOrDone ─(request)─> ExpectServerHelloDone
+//!      │                                │ ServerHelloDone: our flight, CCS, Finished
+//!      │ (resumed)                      v
+//!      └──────────────> ExpectFinished ([NewSessionTicket], CCS, Finished) ─> Traffic
+//! ```
+
+use std::sync::Arc;
+
+use super::hello::ExpectServerHello;
+use crate::config::ClientConfig;
+use crate::conn::{CommonState, Message};
+use crate::crypto::kx::KeyShare;
+use crate::crypto::secret::Secret;
+use crate::crypto::verify::PublicKey;
+use crate::error::Error;
+use crate::handshake::tls12::{
+    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
+    tls12_suite, verify_params, Authentication, HandshakeLog, Params, Tls12Exporter,
+};
+use crate::handshake::{end_entity_key, key_logger};
+use crate::keyschedule::tls12::{MasterSecret, Sender};
+use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVersion};
+use crate::msgs::extensions::Extension;
+use crate::msgs::handshake::HandshakeMessage;
+use crate::msgs::hello::ServerHello;
+use crate::msgs::key_exchange::ClientKeyExchange;
+use crate::msgs::ticket::NewSessionTicketTls12;
+use crate::pki::{ServerCertVerified, ServerName};
+use crate::record::RecordProtection;
+use crate::session::state::DEFAULT_LIFETIME_SECS;
+use crate::session::{ClientSessionTls12, SessionId, Validity};
+
+/// The client's TLS 1.0–1.2 states; each consumes itself on a message.
+pub(crate) enum State {
+    /// Full handshake: the server's Certificate comes next.
+    ExpectCertificate(ExpectCertificate),
+    /// Server chain accepted: its ServerKeyExchange comes next.
+    ExpectServerKeyExchange(ExpectServerKeyExchange),
+    /// A CertificateRequest or ServerHelloDone comes next.
+    ExpectCertificateRequestOrDone(ExpectServerHelloDone),
+    /// CertificateRequest received: ServerHelloDone comes next.
+    ExpectServerHelloDone(ExpectServerHelloDone),
+    /// [NewSessionTicket], ChangeCipherSpec and the server Finished.
+    ExpectFinished(ExpectFinished),
+    /// Handshake complete.
+    Traffic(Traffic),
+}
+
+impl State {
+    /// Feeds one message to the current state. A HelloRequest during the
+    /// handshake is ignored (RFC 5246 §7.4.1.1).
+    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        if message.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
+            if !message.body().is_empty() {
+                return Err(Error::Decode("HelloRequest with a body"));
+            }
+            return Ok(self);
+        }
+        match self {
+            Self::ExpectCertificate(s) => s.expect_certificate(common, message),
+            Self::ExpectServerKeyExchange(s) => s.expect_server_key_exchange(message),
+            Self::ExpectCertificateRequestOrDone(s) => {
+                s.expect_certificate_request_or_done(common, message)
+            }
+            Self::ExpectServerHelloDone(s) => s.expect_server_hello_done(common, message),
+            Self::ExpectFinished(s) => s.expect_finished(common, message),
+            Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+        }
+    }
+}
+
+/// What every state between ServerHello and the server Finished carries.
+pub(crate) struct Handshake {
+    config: Arc<ClientConfig>,
+    server_name: ServerName,
+    params: Params,
+    log: HandshakeLog,
+    /// The server promised a NewSessionTicket (RFC 5077 §3.2).
+    ticket_expected: bool,
+    /// The session offered and accepted, when resuming.
+    resumed: Option<Box<ClientSessionTls12>>,
+}
+
+/// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.4.1.3): checks the
+/// suite and every extension against what we offered, decides whether
+/// the server resumed our session and hands over.
+pub(super) fn handle_server_hello(
+    state: ExpectServerHello,
+    common: &mut CommonState,
+    hello: &ServerHello,
+    raw: &[u8],
+    version: ProtocolVersion,
+) -> Result<super::State, Error> {
+    if state.retry.is_some() {
+        return Err(Error::IllegalParameter(
+            "TLS 1.2 ServerHello after a HelloRetryRequest",
+        ));
+    }
+    if hello.compression_method != Compression::Null {
+        return Err(Error::IllegalParameter("compression method is not null"));
+    }
+    let config = &state.config;
+    let suite = tls12_suite(hello.cipher_suite)
+        .filter(|s| config.common.cipher_suites.contains(&s.suite) && s.usable_with(version))
+        .ok_or(Error::IllegalParameter(
+            "server chose a cipher suite that was not offered",
+        ))?;
+    let mut extended_master_secret = false;
+    let mut encrypt_then_mac = false;
+    let mut ticket_expected = false;
+    for extension in hello.extensions() {
+        match extension {
+            Extension::RenegotiationInfo(data) => {
+                // RFC 5746 §3.4: empty on an initial handshake.
+                if !data.is_empty() {
+                    return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
+                }
+            }
+            Extension::ExtendedMasterSecret => extended_master_secret = true,
+            Extension::EncryptThenMac if suite.is_cbc() => encrypt_then_mac = true,
+            Extension::EncryptThenMac => {
+                return Err(Error::IllegalParameter(
+                    "encrypt_then_mac with a non-CBC suite",
+                ))
+            }
+            Extension::SessionTicket(ticket) if config.enable_tickets => {
+                if !ticket.is_empty() {
+                    return Err(Error::Decode("ServerHello session_ticket is not empty"));
+                }
+                ticket_expected = true;
+            }
+            Extension::EcPointFormats(formats) => {
+                if !formats.contains(&EcPointFormat::Uncompressed) {
+                    return Err(Error::IllegalParameter(
+                        "server does not accept uncompressed points",
+                    ));
+                }
+            }
+            Extension::Alpn(protocols) if !config.common.alpn_protocols.is_empty() => {
+                match protocols.as_slice() {
+                    [chosen] if config.common.alpn_protocols.contains(chosen) => {
+                        common.negotiated.alpn = Some(chosen.clone());
+                    }
+                    _ => {
+                        return Err(Error::IllegalParameter(
+                            "ALPN answer is not one offered protocol",
+                        ))
+                    }
+                }
+            }
+            Extension::ServerNameAck if common.negotiated.server_name.is_some() => {}
+            // RFC 5246 §7.4.1.4: anything we did not ask for.
+            _ => return Err(Error::UnsupportedExtension("extension was not offered")),
+        }
+    }
+    if config.require_extended_master_secret && !extended_master_secret {
+        return Err(Error::HandshakeFailure(
+            "server does not use the extended master secret",
+        ));
+    }
+    let resumed = match state.tls12_session {
+        Some(session) if !hello.session_id.is_empty() && hello.session_id == state.session_id => {
+            check_resumed(
+                &session,
+                hello,
+                version,
+                extended_master_secret,
+                encrypt_then_mac,
+            )?;
+            Some(session)
+        }
+        _ if !hello.session_id.is_empty() && hello.session_id == state.session_id => {
+            return Err(Error::IllegalParameter(
+                "server resumed a session that was not offered",
+            ))
+        }
+        _ => None,
+    };
+    let params = Params {
+        version,
+        suite,
+        client_random: state.random,
+        server_random: hello.random,
+        extended_master_secret,
+        encrypt_then_mac,
+    };
+    common.set_record_version(version);
+    common.ccs_allowed = false;
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(version);
+    negotiated.cipher_suite = Some(suite.suite);
+    negotiated.session_id = hello.session_id.clone();
+    let hs = Handshake {
+        config: state.config,
+        server_name: state.server_name,
+        params,
+        log: HandshakeLog::new(&[&state.hello_bytes, raw]),
+        ticket_expected,
+        resumed,
+    };
+    let Some(session) = &hs.resumed else {
+        return Ok(super::State::Tls12(State::ExpectCertificate(
+            ExpectCertificate(hs),
+        )));
+    };
+    let master =
+        resumed_master_secret(&params, session.master_secret.as_bytes(), &hs.config.common)?;
+    let (client_write, server_write) = params.protections(&master, &hs.config.common.rng)?;
+    common.expect_ccs(server_write);
+    common.negotiated.resumed = true;
+    common.negotiated.peer_certificates = session.server_certificates.clone();
+    Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
+        hs,
+        master,
+        client_write: Some(client_write),
+        ticket: None,
+        _server: ServerAuthenticated::Resumption,
+    })))
+}
+
+/// A ServerHello that echoes our offered session ID resumes it: it must
+/// keep the session's version and suite (design §3: `illegal_parameter`)
+/// and its extended master secret use (RFC 7627 §5.3), and may not turn
+/// encrypt-then-MAC off (RFC 7366 §3.1; `handshake_failure`).
+fn check_resumed(
+    session: &ClientSessionTls12,
+    hello: &ServerHello,
+    version: ProtocolVersion,
+    extended_master_secret: bool,
+    encrypt_then_mac: bool,
+) -> Result<(), Error> {
+    if session.version != version || session.cipher_suite != hello.cipher_suite {
+        return Err(Error::IllegalParameter(
+            "resumed session with another version or cipher suite",
+        ));
+    }
+    if session.extended_master_secret != extended_master_secret {
+        return Err(Error::HandshakeFailure(
+            "resumption changes the extended master secret use",
+        ));
+    }
+    if session.encrypt_then_mac && !encrypt_then_mac {
+        return Err(Error::HandshakeFailure(
+            "resumption turns encrypt-then-MAC off",
+        ));
+    }
+    Ok(())
+}
+
+/// Full handshake: the server's Certificate comes next.
+pub(crate) struct ExpectCertificate(Handshake);
+
+impl ExpectCertificate {
+    /// Checks the server's chain with the verifier (RFC 5246 §7.4.2): an
+    /// empty chain is `decode_error`; a key that cannot authenticate the
+    /// suite is `illegal_parameter`; a refused chain takes the verifier's
+    /// alert.
+    fn expect_certificate(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut hs = self.0;
+        let HandshakeMessage::CertificateTls12(certificate) = decode(&message, &hs.params)? else {
+            return Err(Error::UnexpectedMessage("expected Certificate"));
+        };
+        let chain = certificate.certificates;
+        let (end_entity, intermediates) = chain
+            .split_first()
+            .ok_or(Error::Decode("server sent no certificate"))?;
+        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+        let verified = hs.config.verifier.verify_server_cert(
+            end_entity,
+            &intermediates,
+            &hs.server_name,
+            hs.config.common.clock.now().as_secs(),
+        )?;
+        let public_key = end_entity_key(end_entity)?;
+        if !hs.params.suite.authentication.fits(&public_key) {
+            return Err(Error::IllegalParameter(
+                "certificate key does not fit the cipher suite",
+            ));
+        }
+        common.negotiated.peer_certificates = chain;
+        hs.log.add(&message.raw);
+        Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
+            hs,
+            verified,
+            public_key,
+        }))
+    }
+}
+
+/// Server chain accepted: its ServerKeyExchange comes next.
+pub(crate) struct ExpectServerKeyExchange {
+    hs: Handshake,
+    verified: ServerCertVerified,
+    public_key: PublicKey,
+}
+
+impl ExpectServerKeyExchange {
+    /// Checks the signed ECDH parameters (RFC 8422 §5.4): a group we did
+    /// not offer is `illegal_parameter`, a bad signature `decrypt_error`;
+    /// then completes our half of the key exchange.
+    fn expect_server_key_exchange(self, message: Message) -> Result<State, Error> {
+        let mut hs = self.hs;
+        let HandshakeMessage::ServerKeyExchange(ske) = decode(&message, &hs.params)? else {
+            return Err(Error::UnexpectedMessage("expected ServerKeyExchange"));
+        };
+        if !hs.config.common.groups.contains(&ske.params.group) {
+            return Err(Error::IllegalParameter(
+                "ServerKeyExchange group was not offered",
+            ));
+        }
+        verify_params(
+            &self.public_key,
+            &ske.signature,
+            &hs.config.common.signature_schemes,
+            &hs.params,
+            &ske.params,
+        )?;
+        let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
+        let public = share.public_key().to_vec();
+        let premaster = share.complete(&ske.params.public)?;
+        hs.log.add(&message.raw);
+        Ok(State::ExpectCertificateRequestOrDone(
+            ExpectServerHelloDone {
+                hs,
+                verified: self.verified,
+                premaster,
+                public,
+                request: None,
+            },
+        ))
+    }
+}
+
+/// Key exchange done on our side; CertificateRequest and ServerHelloDone
+/// come next.
+pub(crate) struct ExpectServerHelloDone {
+    hs: Handshake,
+    verified: ServerCertVerified,
+    premaster: Secret,
+    public: Vec<u8>,
+    request: Option<CertificateRequestTls12>,
+}
+
+impl ExpectServerHelloDone {
+    /// Reads CertificateRequest (RFC 5246 §7.4.4) or ServerHelloDone.
+    fn expect_certificate_request_or_done(
+        mut self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        match decode(&message, &self.hs.params)? {
+            HandshakeMessage::CertificateRequestTls12(request) => {
+                self.hs.log.add(&message.raw);
+                self.request = Some(request);
+                Ok(State::ExpectServerHelloDone(self))
+            }
+            HandshakeMessage::ServerHelloDone => self.send_flight(common, &message),
+            _ => Err(Error::UnexpectedMessage(
+                "expected CertificateRequest or ServerHelloDone",
+            )),
+        }
+    }
+
+    /// Reads ServerHelloDone (RFC 5246 §7.4.5).
+    fn expect_server_hello_done(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        match decode(&message, &self.hs.params)? {
+            HandshakeMessage::ServerHelloDone => self.send_flight(common, &message),
+            _ => Err(Error::UnexpectedMessage("expected ServerHelloDone")),
+        }
+    }
+
+    /// Sends our flight (RFC 5246 §7.3): Certificate when asked (empty
+    /// when none fits), ClientKeyExchange, CertificateVerify when we sent
+    /// a certificate, ChangeCipherSpec, Finished.
+    fn send_flight(mut self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
+        let hs = &mut self.hs;
+        hs.log.add(&message.raw);
+        let chosen = self
+            .request
+            .as_ref()
+            .map(|request| choose_client_certificate(&hs.config, request));
+        if let Some(chosen) = &chosen {
+            let certificates = chosen
+                .as_ref()
+                .map(|(key, _)| key.chain().to_vec())
+                .unwrap_or_default();
+            let bytes =
+                common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
+                    certificates,
+                }))?;
+            hs.log.add(&bytes);
+        }
+        let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(
+            ClientKeyExchange::Ecdhe(core::mem::take(&mut self.public)),
+        ))?;
+        hs.log.add(&bytes);
+        let master = master_secret(
+            &hs.params,
+            self.premaster.as_bytes(),
+            &hs.log,
+            key_logger(&hs.config.common, hs.params.client_random).as_ref(),
+        )?;
+        if let Some(Some((key, scheme))) = &chosen {
+            let signed = sign(key.key(), *scheme, hs.log.as_bytes())?;
+            let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
+            hs.log.add(&bytes);
+        }
+        let (client_write, server_write) = hs.params.protections(&master, &hs.config.common.rng)?;
+        send_finished(common, &mut self.hs, &master, client_write)?;
+        common.expect_ccs(server_write);
+        Ok(State::ExpectFinished(ExpectFinished {
+            hs: self.hs,
+            master,
+            client_write: None,
+            ticket: None,
+            _server: ServerAuthenticated::Certificate(self.verified),
+        }))
+    }
+}
+
+/// The first client certificate whose key type the request lists and
+/// that signs with a scheme it accepts (TLS 1.2; RFC 5246 §7.4.4), with
+/// that scheme; `None` when none fits (an empty Certificate is sent).
+fn choose_client_certificate(
+    config: &ClientConfig,
+    request: &CertificateRequestTls12,
+) -> Option<(
+    Arc<crate::pki::CertifiedKey>,
+    crate::msgs::enums::SignatureScheme,
+)> {
+    let accepted = request.signature_schemes.as_deref().unwrap_or_default();
+    config.client_certificates.iter().find_map(|certified| {
+        let kind = Authentication::of(&certified.key().public_key());
+        if !request.certificate_types.contains(&kind.certificate_type()) {
+            return None;
+        }
+        choose_scheme(certified.key(), accepted).map(|scheme| (certified.clone(), scheme))
+    })
+}
+
+/// Sends ChangeCipherSpec, switches writing to `client_write` and sends
+/// our Finished over the messages so far (RFC 5246 §7.4.9).
+fn send_finished(
+    common: &mut CommonState,
+    hs: &mut Handshake,
+    master: &MasterSecret,
+    client_write: Box<dyn RecordProtection>,
+) -> Result<(), Error> {
+    common.send_ccs(client_write)?;
+    let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
+    let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
+    hs.log.add(&bytes);
+    Ok(())
+}
+
+/// How the server proved who it is.
+pub(crate) enum ServerAuthenticated {
+    /// A chain the verifier accepted, whose key signed the key exchange.
+    Certificate(ServerCertVerified),
+    /// It knew the resumed session's master secret (its Finished).
+    Resumption,
+}
+
+/// Proof that the server's Finished checked out.
+pub(crate) struct FinishedVerified(());
+
+/// [NewSessionTicket], ChangeCipherSpec and the server's Finished come
+/// next.
+pub(crate) struct ExpectFinished {
+    hs: Handshake,
+    master: MasterSecret,
+    /// Resuming: our write protection, installed after the server's
+    /// Finished.
+    client_write: Option<Box<dyn RecordProtection>>,
+    ticket: Option<NewSessionTicketTls12>,
+    _server: ServerAuthenticated,
+}
+
+impl ExpectFinished {
+    /// Reads the promised NewSessionTicket (RFC 5077 §3.3), then the
+    /// server's Finished (RFC 5246 §7.4.9), which must follow its
+    /// ChangeCipherSpec (`unexpected_message`) and verify
+    /// (`decrypt_error`). Resuming, our ChangeCipherSpec and Finished
+    /// follow. The session is then stored for resumption.
+    fn expect_finished(
+        mut self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        match decode(&message, &self.hs.params)? {
+            HandshakeMessage::NewSessionTicketTls12(ticket)
+                if self.hs.ticket_expected && self.ticket.is_none() && common.ccs_pending() =>
+            {
+                self.hs.log.add(&message.raw);
+                self.ticket = Some(ticket);
+                Ok(State::ExpectFinished(self))
+            }
+            HandshakeMessage::Finished(verify_data) => {
+                if common.ccs_pending() {
+                    return Err(Error::UnexpectedMessage("Finished before ChangeCipherSpec"));
+                }
+                if self.hs.ticket_expected && self.ticket.is_none() {
+                    return Err(Error::UnexpectedMessage("expected NewSessionTicket"));
+                }
+                let mut hs = self.hs;
+                self.master.verify_finished(
+                    Sender::Server,
+                    &hs.log.hash(hs.params.hash()),
+                    &verify_data,
+                )?;
+                hs.log.add(&message.raw);
+                if let Some(client_write) = self.client_write {
+                    send_finished(common, &mut hs, &self.master, client_write)?;
+                }
+                store_session(&hs, common, &self.master, self.ticket)?;
+                common.tls12_exporter = Some(Tls12Exporter {
+                    master: MasterSecret::from_bytes(
+                        hs.params.hash(),
+                        self.master.secret().as_bytes(),
+                    )?,
+                    client_random: hs.params.client_random,
+                    server_random: hs.params.server_random,
+                });
+                common.start_tls12_traffic()?;
+                Ok(State::Traffic(Traffic {
+                    _server: self._server,
+                    _finished: FinishedVerified(()),
+                    refused: 0,
+                }))
+            }
+            _ => Err(Error::UnexpectedMessage("expected Finished")),
+        }
+    }
+}
+
+/// Keeps the session in the client store (design §3): the server's
+/// session ID from a full handshake (the one first cached when resuming),
+/// the newest ticket, the master secret and what resumption must keep.
+/// A session with neither ID nor ticket cannot be resumed and is not kept.
+fn store_session(
+    hs: &Handshake,
+    common: &CommonState,
+    master: &MasterSecret,
+    ticket: Option<NewSessionTicketTls12>,
+) -> Result<(), Error> {
+    let Some(store) = &hs.config.session_store else {
+        return Ok(());
+    };
+    let now = hs.config.common.clock.now();
+    let (session_id, old_ticket, validity) = match &hs.resumed {
+        Some(old) => (old.session_id, old.ticket.clone(), old.validity),
+        None => (
+            SessionId::from_peer(&common.negotiated.session_id)?,
+            None,
+            Validity::new(now, DEFAULT_LIFETIME_SECS),
+        ),
+    };
+    let (ticket, validity) = match ticket.filter(|t| !t.ticket.is_empty()) {
+        Some(t) => {
+            let lifetime = if t.lifetime_hint == 0 {
+                DEFAULT_LIFETIME_SECS
+            } else {
+                t.lifetime_hint
+            };
+            (
+                Some(crate::session::state::Tls12Ticket {
+                    lifetime_hint: t.lifetime_hint,
+                    ticket: t.ticket,
+                }),
+                Validity::new(now, lifetime),
+            )
+        }
+        None => (old_ticket, validity),
+    };
+    let server_name = hs.server_name.to_string();
+    if session_id.is_empty() && ticket.is_none() {
+        store.remove_tls12(&server_name);
+        return Ok(());
+    }
+    store.put_tls12(
+        &server_name,
+        ClientSessionTls12 {
+            version: hs.params.version,
+            cipher_suite: hs.params.suite.suite,
+            session_id,
+            ticket,
+            master_secret: master.secret().clone(),
+            extended_master_secret: hs.params.extended_master_secret,
+            encrypt_then_mac: hs.params.encrypt_then_mac,
+            server_certificates: common.negotiated.peer_certificates.clone(),
+            server_name: server_name.clone(),
+            validity,
+            unknown_fields: Default::default(),
+        },
+    );
+    Ok(())
+}
+
+/// Handshake complete.
+pub(crate) struct Traffic {
+    _server: ServerAuthenticated,
+    _finished: FinishedVerified,
+    /// HelloRequests refused so far.
+    refused: usize,
+}
+
+impl Traffic {
+    /// A HelloRequest is refused with a no_renegotiation warning and the
+    /// connection carries on (RFC 5746 §4.5 allows refusing; issue 5), at
+    /// most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times; any other handshake
+    /// message is `unexpected_message`.
+    fn expect_traffic(mut self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {
+            return Err(Error::UnexpectedMessage(
+                "handshake message after the handshake",
+            ));
+        }
+        self.refused = refuse_renegotiation(common, self.refused)?;
+        Ok(self)
+    }
+}

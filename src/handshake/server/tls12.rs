@@ -1,0 +1,794 @@
+//! The server's TLS 1.0–1.2 handshake (RFC 5246 §7.3): from the
+//! ClientHello to the traffic state, full or abbreviated (by session ID
+//! or RFC 5077 ticket), parameterised by the negotiated version.
+//!
+//! ```text
+//! ClientHello ─(full: ServerHello … ServerHelloDone)─┬─(request)─> ExpectCertificate
+//!      │                                             v                    │
+//!      │                              ExpectClientKeyExchange <───────────┘
+//!      │                                             │ (client certificate)
+//!      │                                             ├──> ExpectCertificateVerify
+//!      │ (resumed: ServerHello, [ticket], CCS, Finished)  v                │
+//!      └──────────────────────────────> ExpectFinished (CCS first) <──────┘
+//!                                                    v
+//!                                                 Traffic
+//! ```
+
+use std::sync::Arc;
+
+use super::hello::ExpectClientHello;
+use super::tls13::choose_alpn;
+use crate::config::{ClientAuth, ServerConfig};
+use crate::conn::{CommonState, Message};
+use crate::crypto::kx::KeyShare;
+use crate::crypto::rng::random_array;
+use crate::crypto::verify::PublicKey;
+use crate::error::Error;
+use crate::handshake::tls12::{
+    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign_params,
+    tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
+    DEFAULT_TLS12_SCHEMES,
+};
+use crate::handshake::{end_entity_key, key_logger};
+use crate::keyschedule::tls12::{MasterSecret, Sender};
+use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::enums::{
+    CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
+    ProtocolVersion, ServerNameType, SignatureScheme,
+};
+use crate::msgs::extensions::Extension;
+use crate::msgs::handshake::HandshakeMessage;
+use crate::msgs::hello::{
+    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12,
+    MAX_SESSION_ID_SIZE, RANDOM_LEN,
+};
+use crate::msgs::key_exchange::{ClientKeyExchange, ServerEcdhParams, ServerKeyExchange};
+use crate::msgs::ticket::NewSessionTicketTls12;
+use crate::pki::{CertifiedKey, ClientCertVerified};
+use crate::record::RecordProtection;
+use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
+use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
+
+/// The server's TLS 1.0–1.2 states; each consumes itself on a message.
+pub(crate) enum State {
+    /// CertificateRequest sent: the client's Certificate comes next.
+    ExpectCertificate(ExpectCertificate),
+    /// The client's ClientKeyExchange comes next.
+    ExpectClientKeyExchange(ExpectClientKeyExchange),
+    /// Client chain accepted: its CertificateVerify comes next.
+    ExpectCertificateVerify(ExpectCertificateVerify),
+    /// ChangeCipherSpec and the client's Finished come next.
+    ExpectFinished(ExpectFinished),
+    /// Handshake complete.
+    Traffic(Traffic),
+}
+
+impl State {
+    /// Feeds one message to the current state.
+    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        match self {
+            Self::ExpectCertificate(s) => s.expect_certificate(common, message),
+            Self::ExpectClientKeyExchange(s) => s.expect_client_key_exchange(common, message),
+            Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
+            Self::ExpectFinished(s) => s.expect_finished(common, message),
+            Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+        }
+    }
+}
+
+/// What the server takes from a ClientHello's extensions (RFC 5246
+/// §7.4.1.4).
+#[derive(Default)]
+struct Offer<'a> {
+    server_name: Option<String>,
+    groups: Option<&'a [NamedGroup]>,
+    signature_schemes: Option<&'a [SignatureScheme]>,
+    alpn: Option<&'a [Vec<u8>]>,
+    point_formats: bool,
+    extended_master_secret: bool,
+    encrypt_then_mac: bool,
+    secure_renegotiation: bool,
+    ticket: Option<&'a [u8]>,
+}
+
+impl<'a> Offer<'a> {
+    /// Collects the extensions. A non-empty renegotiation_info on an
+    /// initial handshake is `handshake_failure` (RFC 5746 §3.6); point
+    /// formats without the uncompressed one are `illegal_parameter`
+    /// (RFC 8422 §5.1.2).
+    /// Extensions the configuration turns off count as not offered.
+    fn read(hello: &'a ClientHello, config: &ServerConfig) -> Result<Self, Error> {
+        let mut offer = Self {
+            secure_renegotiation: hello
+                .cipher_suites
+                .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+            ..Self::default()
+        };
+        for extension in hello.extensions() {
+            match extension {
+                Extension::ServerName(names) => {
+                    offer.server_name = names
+                        .iter()
+                        .find(|n| n.typ == ServerNameType::HostName)
+                        .map(|n| {
+                            String::from_utf8(n.name.clone())
+                                .map_err(|_| Error::IllegalParameter("server name is not text"))
+                        })
+                        .transpose()?;
+                }
+                Extension::SupportedGroups(groups) => offer.groups = Some(groups),
+                Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
+                Extension::Alpn(protocols) => offer.alpn = Some(protocols),
+                Extension::EcPointFormats(formats) => {
+                    if !formats.contains(&EcPointFormat::Uncompressed) {
+                        return Err(Error::IllegalParameter(
+                            "client does not accept uncompressed points",
+                        ));
+                    }
+                    offer.point_formats = true;
+                }
+                Extension::ExtendedMasterSecret => {
+                    offer.extended_master_secret = config.enable_extended_master_secret
+                }
+                Extension::EncryptThenMac => {
+                    offer.encrypt_then_mac = config.enable_encrypt_then_mac
+                }
+                Extension::RenegotiationInfo(data) => {
+                    if !data.is_empty() {
+                        return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
+                    }
+                    offer.secure_renegotiation = true;
+                }
+                Extension::SessionTicket(ticket) => offer.ticket = Some(ticket),
+                _ => {}
+            }
+        }
+        Ok(offer)
+    }
+
+    /// The schemes the client accepts: its signature_algorithms, or the
+    /// RFC 5246 §7.4.1.4.1 default.
+    fn schemes(&self) -> &[SignatureScheme] {
+        self.signature_schemes.unwrap_or(DEFAULT_TLS12_SCHEMES)
+    }
+}
+
+/// Handles a ClientHello that chose TLS 1.0–1.2: resumes a fitting
+/// session (ticket first, then session ID) or runs the full handshake
+/// with a fresh session ID (design §3).
+pub(super) fn handle_client_hello(
+    state: ExpectClientHello,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+    version: ProtocolVersion,
+) -> Result<super::State, Error> {
+    let config = state.config;
+    if !hello.compression_methods.contains(&Compression::Null) {
+        return Err(Error::IllegalParameter(
+            "ClientHello does not offer null compression",
+        ));
+    }
+    let offer = Offer::read(hello, &config)?;
+    if config.require_extended_master_secret && !offer.extended_master_secret {
+        return Err(Error::HandshakeFailure(
+            "client does not offer the extended master secret",
+        ));
+    }
+    common.ccs_allowed = false;
+    common.set_record_version(version);
+    let alpn = choose_alpn(&config, offer.alpn)?;
+    let resumed = find_session(&config, common, hello, &offer, version);
+    let mut log = HandshakeLog::new(&[raw]);
+    let rng = &*config.common.rng;
+    let mut random = random_array::<RANDOM_LEN>(rng)?;
+    set_downgrade_sentinel(&config, version, &mut random);
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(version);
+    negotiated.alpn = alpn;
+    negotiated.server_name = offer.server_name.clone();
+
+    if let Some(session) = resumed {
+        let suite = tls12_suite(session.cipher_suite)
+            .ok_or(Error::Crypto("cached session with an unknown suite"))?;
+        let params = Params {
+            version,
+            suite,
+            client_random: hello.random,
+            server_random: random,
+            extended_master_secret: session.extended_master_secret,
+            encrypt_then_mac: session.encrypt_then_mac && suite.is_cbc(),
+        };
+        let send_ticket = offer.ticket.is_some() && config.tickets_after_resumption > 0;
+        let extensions = server_hello_extensions(&offer, &params, send_ticket, false, common);
+        // Design §3: the echo is S (by ID) or the client's C (ticket).
+        let bytes = send_server_hello(common, &params, hello.session_id.clone(), extensions)?;
+        log.add(&bytes);
+        let negotiated = &mut common.negotiated;
+        negotiated.cipher_suite = Some(suite.suite);
+        negotiated.session_id = session.session_id.as_bytes().to_vec();
+        negotiated.resumed = true;
+        negotiated.peer_certificates = session.peer_certificates.clone();
+        let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
+        let mut hs = Handshake {
+            config,
+            params,
+            log,
+            master,
+            send_ticket,
+        };
+        let (client_write, server_write) =
+            hs.params.protections(&hs.master, &hs.config.common.rng)?;
+        if hs.send_ticket {
+            send_new_ticket(&mut hs, common)?;
+        }
+        send_finished(&mut hs, common, server_write)?;
+        common.expect_ccs(client_write);
+        return Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
+            hs,
+            server_write: None,
+            client: ClientIdentity::Resumed,
+        })));
+    }
+
+    let (suite, certificate, scheme) = choose_suite(&config, hello, &offer, version)?;
+    let group = choose_group(&config, &offer)?;
+    let params = Params {
+        version,
+        suite,
+        client_random: hello.random,
+        server_random: random,
+        extended_master_secret: offer.extended_master_secret,
+        encrypt_then_mac: offer.encrypt_then_mac && suite.is_cbc(),
+    };
+    let send_ticket = offer.ticket.is_some() && config.tickets_after_full_handshake > 0;
+    let session_id = random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec();
+    let extensions = server_hello_extensions(&offer, &params, send_ticket, true, common);
+    log.add(&send_server_hello(
+        common,
+        &params,
+        session_id.clone(),
+        extensions,
+    )?);
+    log.add(
+        &common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
+            certificates: certificate.chain().to_vec(),
+        }))?,
+    );
+    let share = KeyShare::generate_with(group, rng)?;
+    let ecdh = ServerEcdhParams {
+        group,
+        public: share.public_key().to_vec(),
+    };
+    let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
+    log.add(
+        &common.send_handshake(&HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
+            params: ecdh,
+            signature,
+        }))?,
+    );
+    let requested_schemes = config.common.signature_schemes.clone();
+    let verifier = config.client_auth.verifier().cloned();
+    if let Some(verifier) = &verifier {
+        let request = CertificateRequestTls12 {
+            certificate_types: vec![
+                ClientCertificateType::RsaSign,
+                ClientCertificateType::EcdsaSign,
+            ],
+            signature_schemes: (version == ProtocolVersion::TLSv1_2)
+                .then(|| requested_schemes.clone()),
+            certificate_authorities: verifier.root_subjects(),
+        };
+        log.add(&common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
+    }
+    log.add(&common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
+    let negotiated = &mut common.negotiated;
+    negotiated.cipher_suite = Some(suite.suite);
+    negotiated.group = Some(group);
+    negotiated.session_id = session_id;
+    let flight = ClientFlight {
+        config,
+        params,
+        log,
+        share,
+        send_ticket,
+        requested_schemes,
+    };
+    Ok(super::State::Tls12(if verifier.is_some() {
+        State::ExpectCertificate(ExpectCertificate(flight))
+    } else {
+        State::ExpectClientKeyExchange(ExpectClientKeyExchange {
+            flight,
+            client: ClientIdentity::NotRequested,
+            client_key: None,
+        })
+    }))
+}
+
+/// RFC 8446 §4.1.3: a server that supports TLS 1.3 (or 1.2) ends its
+/// random with the downgrade sentinel when it negotiates 1.2 (or below).
+fn set_downgrade_sentinel(
+    config: &ServerConfig,
+    version: ProtocolVersion,
+    random: &mut [u8; RANDOM_LEN],
+) {
+    let enabled = &config.common.versions;
+    let sentinel = if version == ProtocolVersion::TLSv1_2 {
+        enabled
+            .contains(&ProtocolVersion::TLSv1_3)
+            .then_some(DOWNGRADE_SENTINEL_TLS12)
+    } else {
+        (enabled.contains(&ProtocolVersion::TLSv1_3) || enabled.contains(&ProtocolVersion::TLSv1_2))
+            .then_some(DOWNGRADE_SENTINEL_TLS11)
+    };
+    if let Some(sentinel) = sentinel {
+        let tail = RANDOM_LEN - sentinel.len();
+        if let Some(end) = random.get_mut(tail..) {
+            end.copy_from_slice(&sentinel);
+        }
+    }
+}
+
+/// Looks for a session to resume (design §3): the offered ticket,
+/// unsealed by the ticketer when tickets are on, or else the offered
+/// session ID in the cache. Sets `resumption_requested` when the client
+/// offered a session ID or a ticket that unsealed. A session that does
+/// not fit ([`check_resumption`]) means a full handshake.
+fn find_session(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    offer: &Offer<'_>,
+    version: ProtocolVersion,
+) -> Option<ServerSessionState> {
+    let now = config.common.clock.now();
+    let tickets_on = config.tickets_after_full_handshake > 0;
+    let mut found = None;
+    if let Some(ticket) = offer.ticket.filter(|t| tickets_on && !t.is_empty()) {
+        match unseal_state(&*config.ticketer, ticket, now) {
+            Ok(state) => found = Some(state),
+            Err(TicketRejection::Expired) => common.negotiated.resumption_requested = true,
+            Err(_) => {}
+        }
+    }
+    if !hello.session_id.is_empty() {
+        common.negotiated.resumption_requested = true;
+        if found.is_none() {
+            found = config
+                .session_cache
+                .as_ref()
+                .and_then(|cache| cache.get(&hello.session_id));
+        }
+    }
+    let state = found?;
+    common.negotiated.resumption_requested = true;
+    let acceptable: Vec<CipherSuite> = config
+        .common
+        .cipher_suites
+        .iter()
+        .copied()
+        .filter(|s| hello.cipher_suites.contains(s))
+        .filter(|s| tls12_suite(*s).is_some_and(|t| t.usable_with(version)))
+        .collect();
+    check_resumption(
+        &state,
+        &ResumptionOffer {
+            version,
+            acceptable_suites: &acceptable,
+            extended_master_secret: offer.extended_master_secret,
+            encrypt_then_mac: offer.encrypt_then_mac,
+            server_name: offer.server_name.as_deref().map(str::as_bytes),
+            now,
+        },
+    )
+    .ok()?;
+    Some(state)
+}
+
+/// Our most preferred suite the client offers that runs under `version`
+/// and that one of our certificates can authenticate with a scheme the
+/// client accepts; none is `handshake_failure`.
+fn choose_suite(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    offer: &Offer<'_>,
+    version: ProtocolVersion,
+) -> Result<(Tls12Suite, Arc<CertifiedKey>, SignatureScheme), Error> {
+    config
+        .common
+        .cipher_suites
+        .iter()
+        .filter(|s| hello.cipher_suites.contains(s))
+        .filter_map(|s| tls12_suite(*s))
+        .filter(|s| s.usable_with(version))
+        .find_map(|suite| {
+            config.certificates.iter().find_map(|certificate| {
+                let key = certificate.key();
+                if !suite.authentication.fits(&key.public_key()) {
+                    return None;
+                }
+                choose_scheme(key, offer.schemes())
+                    .map(|scheme| (suite, certificate.clone(), scheme))
+            })
+        })
+        .ok_or(Error::HandshakeFailure(
+            "no cipher suite and certificate in common",
+        ))
+}
+
+/// Our most preferred group the client lists (RFC 8422 §5.1.1; a client
+/// without supported_groups takes ours); none is `handshake_failure`.
+fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, Error> {
+    config
+        .common
+        .groups
+        .iter()
+        .copied()
+        .find(|g| offer.groups.is_none_or(|offered| offered.contains(g)))
+        .ok_or(Error::HandshakeFailure("no key-exchange group in common"))
+}
+
+/// The ServerHello extensions: each answers one the client sent.
+fn server_hello_extensions(
+    offer: &Offer<'_>,
+    params: &Params,
+    send_ticket: bool,
+    full: bool,
+    common: &CommonState,
+) -> Vec<Extension> {
+    let mut extensions = Vec::new();
+    if offer.secure_renegotiation {
+        extensions.push(Extension::RenegotiationInfo(Vec::new()));
+    }
+    if params.extended_master_secret {
+        extensions.push(Extension::ExtendedMasterSecret);
+    }
+    if params.encrypt_then_mac {
+        extensions.push(Extension::EncryptThenMac);
+    }
+    if send_ticket {
+        extensions.push(Extension::SessionTicket(Vec::new()));
+    }
+    if full && offer.point_formats {
+        extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+    }
+    // RFC 6066 §3: no server_name acknowledgement when resuming.
+    if full && offer.server_name.is_some() {
+        extensions.push(Extension::ServerNameAck);
+    }
+    if let Some(protocol) = &common.negotiated.alpn {
+        extensions.push(Extension::Alpn(vec![protocol.clone()]));
+    }
+    extensions
+}
+
+/// Queues the ServerHello and returns its encoding.
+fn send_server_hello(
+    common: &mut CommonState,
+    params: &Params,
+    session_id: Vec<u8>,
+    extensions: Vec<Extension>,
+) -> Result<Vec<u8>, Error> {
+    common.send_handshake(&HandshakeMessage::ServerHello(ServerHello {
+        legacy_version: params.version,
+        random: params.server_random,
+        session_id,
+        cipher_suite: params.suite.suite,
+        compression_method: Compression::Null,
+        extensions: (!extensions.is_empty()).then_some(extensions),
+    }))
+}
+
+/// What the states of a full handshake carry until the key exchange.
+pub(crate) struct ClientFlight {
+    config: Arc<ServerConfig>,
+    params: Params,
+    log: HandshakeLog,
+    share: KeyShare,
+    send_ticket: bool,
+    /// The schemes our CertificateRequest listed.
+    requested_schemes: Vec<SignatureScheme>,
+}
+
+/// How the client was authenticated, as proof values.
+pub(crate) enum ClientIdentity {
+    /// No certificate was asked for.
+    NotRequested,
+    /// Asked for, optional, and not given.
+    NotProvided,
+    /// A chain the verifier accepted; its key signed CertificateVerify.
+    Authenticated(ClientCertVerified),
+    /// The client holds the resumed session (its Finished proves it).
+    Resumed,
+}
+
+/// CertificateRequest sent: the client's Certificate comes next.
+pub(crate) struct ExpectCertificate(ClientFlight);
+
+impl ExpectCertificate {
+    /// Reads the client's Certificate (RFC 5246 §7.4.6): an empty one is
+    /// `handshake_failure` when client authentication is required; a
+    /// chain is judged by the client verifier.
+    fn expect_certificate(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut flight = self.0;
+        let HandshakeMessage::CertificateTls12(certificate) = decode(&message, &flight.params)?
+        else {
+            return Err(Error::UnexpectedMessage("expected client Certificate"));
+        };
+        flight.log.add(&message.raw);
+        let chain = certificate.certificates;
+        let Some((end_entity, intermediates)) = chain.split_first() else {
+            return match &flight.config.client_auth {
+                ClientAuth::Required(_) => {
+                    Err(Error::HandshakeFailure("client certificate required"))
+                }
+                _ => Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
+                    flight,
+                    client: ClientIdentity::NotProvided,
+                    client_key: None,
+                })),
+            };
+        };
+        let verifier = flight
+            .config
+            .client_auth
+            .verifier()
+            .ok_or(Error::UnexpectedMessage("client Certificate not requested"))?;
+        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+        let verified = verifier.verify_client_cert(
+            end_entity,
+            &intermediates,
+            flight.config.common.clock.now().as_secs(),
+        )?;
+        let public_key = end_entity_key(end_entity)?;
+        common.negotiated.peer_certificates = chain;
+        Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
+            flight,
+            client: ClientIdentity::Authenticated(verified),
+            client_key: Some(public_key),
+        }))
+    }
+}
+
+/// The client's ClientKeyExchange comes next.
+pub(crate) struct ExpectClientKeyExchange {
+    flight: ClientFlight,
+    client: ClientIdentity,
+    /// The client's certificate key, when it sent a chain.
+    client_key: Option<PublicKey>,
+}
+
+impl ExpectClientKeyExchange {
+    /// Completes the ECDHE exchange with the client's point (RFC 8422
+    /// §5.7; a bad point is `illegal_parameter`) and derives the master
+    /// secret.
+    fn expect_client_key_exchange(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut flight = self.flight;
+        let HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Ecdhe(point)) =
+            decode(&message, &flight.params)?
+        else {
+            return Err(Error::UnexpectedMessage("expected ClientKeyExchange"));
+        };
+        let premaster = flight.share.complete(&point)?;
+        flight.log.add(&message.raw);
+        let master = master_secret(
+            &flight.params,
+            premaster.as_bytes(),
+            &flight.log,
+            key_logger(&flight.config.common, flight.params.client_random).as_ref(),
+        )?;
+        let hs = Handshake {
+            config: flight.config,
+            params: flight.params,
+            log: flight.log,
+            master,
+            send_ticket: flight.send_ticket,
+        };
+        match (self.client_key, self.client) {
+            (Some(public_key), ClientIdentity::Authenticated(verified)) => {
+                Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
+                    hs,
+                    verified,
+                    public_key,
+                    requested_schemes: flight.requested_schemes,
+                }))
+            }
+            (_, client) => expect_ccs(hs, common, client),
+        }
+    }
+}
+
+/// Installs the client's write protection for its ChangeCipherSpec and
+/// waits for its Finished.
+fn expect_ccs(
+    hs: Handshake,
+    common: &mut CommonState,
+    client: ClientIdentity,
+) -> Result<State, Error> {
+    let (client_write, server_write) = hs.params.protections(&hs.master, &hs.config.common.rng)?;
+    common.expect_ccs(client_write);
+    Ok(State::ExpectFinished(ExpectFinished {
+        hs,
+        server_write: Some(server_write),
+        client,
+    }))
+}
+
+/// Client chain accepted: its CertificateVerify comes next.
+pub(crate) struct ExpectCertificateVerify {
+    hs: Handshake,
+    verified: ClientCertVerified,
+    public_key: PublicKey,
+    requested_schemes: Vec<SignatureScheme>,
+}
+
+impl ExpectCertificateVerify {
+    /// Checks the client's signature over the messages so far (RFC 5246
+    /// §7.4.8): a scheme we did not list is `illegal_parameter`, a bad
+    /// signature `decrypt_error`.
+    fn expect_certificate_verify(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
+        let mut hs = self.hs;
+        let HandshakeMessage::CertificateVerify(signed) = decode(&message, &hs.params)? else {
+            return Err(Error::UnexpectedMessage("expected CertificateVerify"));
+        };
+        verify_signed(
+            &self.public_key,
+            &signed,
+            &self.requested_schemes,
+            hs.log.as_bytes(),
+        )?;
+        hs.log.add(&message.raw);
+        expect_ccs(hs, common, ClientIdentity::Authenticated(self.verified))
+    }
+}
+
+/// What the states from the master secret on carry.
+pub(crate) struct Handshake {
+    config: Arc<ServerConfig>,
+    params: Params,
+    log: HandshakeLog,
+    master: MasterSecret,
+    send_ticket: bool,
+}
+
+/// Sends the NewSessionTicket (RFC 5077 §3.3) sealing the session with
+/// its persistent ID S (design §3). A session that cannot be sealed gets
+/// an empty ticket, which the client does not keep.
+fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), Error> {
+    let ticket = seal_state(&*hs.config.ticketer, &session_state(hs, common)?).unwrap_or_default();
+    let bytes = common.send_handshake(&HandshakeMessage::NewSessionTicketTls12(
+        NewSessionTicketTls12 {
+            lifetime_hint: hs.config.ticket_lifetime,
+            ticket,
+        },
+    ))?;
+    hs.log.add(&bytes);
+    Ok(())
+}
+
+/// The session as the cache and tickets keep it.
+fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionState, Error> {
+    let negotiated = &common.negotiated;
+    Ok(ServerSessionState {
+        version: hs.params.version,
+        cipher_suite: hs.params.suite.suite,
+        secret: hs.master.secret().clone(),
+        session_id: SessionId::from_peer(&negotiated.session_id)?,
+        extended_master_secret: hs.params.extended_master_secret,
+        encrypt_then_mac: hs.params.encrypt_then_mac,
+        server_name: negotiated
+            .server_name
+            .as_ref()
+            .map(|n| n.as_bytes().to_vec()),
+        alpn_protocol: negotiated.alpn.clone(),
+        validity: Validity::new(hs.config.common.clock.now(), hs.config.ticket_lifetime),
+        peer_certificates: negotiated.peer_certificates.clone(),
+        tls13: None,
+        unknown_fields: Default::default(),
+    })
+}
+
+/// Sends ChangeCipherSpec, switches writing to `server_write` and sends
+/// our Finished over the messages so far (RFC 5246 §7.4.9).
+fn send_finished(
+    hs: &mut Handshake,
+    common: &mut CommonState,
+    server_write: Box<dyn RecordProtection>,
+) -> Result<(), Error> {
+    common.send_ccs(server_write)?;
+    let verify_data = hs
+        .master
+        .verify_data(Sender::Server, &hs.log.hash(hs.params.hash()))?;
+    let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
+    hs.log.add(&bytes);
+    Ok(())
+}
+
+/// Proof that the client's Finished checked out.
+pub(crate) struct FinishedVerified(());
+
+/// ChangeCipherSpec and the client's Finished come next.
+pub(crate) struct ExpectFinished {
+    hs: Handshake,
+    /// Full handshake: our write protection, installed with our
+    /// ChangeCipherSpec after the client's Finished.
+    server_write: Option<Box<dyn RecordProtection>>,
+    client: ClientIdentity,
+}
+
+impl ExpectFinished {
+    /// Checks the client's Finished (RFC 5246 §7.4.9): before its
+    /// ChangeCipherSpec it is `unexpected_message`, a mismatch
+    /// `decrypt_error`. After a full handshake our [NewSessionTicket],
+    /// ChangeCipherSpec and Finished follow and the session is cached
+    /// under S.
+    fn expect_finished(self, common: &mut CommonState, message: Message) -> Result<State, Error> {
+        let mut hs = self.hs;
+        let HandshakeMessage::Finished(verify_data) = decode(&message, &hs.params)? else {
+            return Err(Error::UnexpectedMessage("expected Finished"));
+        };
+        if common.ccs_pending() {
+            return Err(Error::UnexpectedMessage("Finished before ChangeCipherSpec"));
+        }
+        hs.master
+            .verify_finished(Sender::Client, &hs.log.hash(hs.params.hash()), &verify_data)?;
+        hs.log.add(&message.raw);
+        if let Some(server_write) = self.server_write {
+            if hs.send_ticket {
+                send_new_ticket(&mut hs, common)?;
+            }
+            send_finished(&mut hs, common, server_write)?;
+            if let Some(cache) = &hs.config.session_cache {
+                let state = session_state(&hs, common)?;
+                cache.put(&common.negotiated.session_id, state);
+            }
+        }
+        common.tls12_exporter = Some(Tls12Exporter {
+            master: MasterSecret::from_bytes(hs.params.hash(), hs.master.secret().as_bytes())?,
+            client_random: hs.params.client_random,
+            server_random: hs.params.server_random,
+        });
+        common.start_tls12_traffic()?;
+        Ok(State::Traffic(Traffic {
+            _client: self.client,
+            _finished: FinishedVerified(()),
+            refused: 0,
+        }))
+    }
+}
+
+/// Handshake complete.
+pub(crate) struct Traffic {
+    _client: ClientIdentity,
+    _finished: FinishedVerified,
+    /// Renegotiating ClientHellos refused so far.
+    refused: usize,
+}
+
+impl Traffic {
+    /// A ClientHello (renegotiation) is refused with a no_renegotiation
+    /// warning and the connection carries on (RFC 5746 §4.4 allows
+    /// refusing; issue 5), at most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times;
+    /// any other handshake message is `unexpected_message`.
+    fn expect_traffic(mut self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+        if message.typ != HandshakeType::ClientHello {
+            return Err(Error::UnexpectedMessage(
+                "handshake message after the handshake",
+            ));
+        }
+        self.refused = refuse_renegotiation(common, self.refused)?;
+        Ok(self)
+    }
+}

@@ -1,0 +1,487 @@
+//! What the TLS 1.0–1.2 state machines of both roles share: the cipher
+//! suite table (RFC 5246 §A.5, RFC 8422 §6, RFC 5289, RFC 7905), the
+//! handshake message buffer, the key block cut into record protection,
+//! the ServerKeyExchange signature, and the RFC 5705 exporter.
+//!
+//! Everything here takes the negotiated version, so TLS 1.0 and 1.1
+//! (issue 7) plug in with their PRF hash, record protection and
+//! signature form without another copy of the state machines.
+
+use std::sync::Arc;
+
+use crate::conn::CommonState;
+use crate::crypto::aead::AeadAlgorithm;
+use crate::crypto::cbc::BLOCK_LEN;
+use crate::crypto::hash::{Digest, HashAlgorithm};
+use crate::crypto::rng::SecureRandom;
+use crate::crypto::sign::SigningKey;
+use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey};
+use crate::error::Error;
+use crate::keyschedule::tls12::{KeyBlock, KeyBlockLengths, MasterSecret, RANDOM_LEN};
+use crate::msgs::enums::{
+    AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
+};
+use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
+use crate::msgs::key_exchange::{KeyExchangeAlgorithm, ServerEcdhParams};
+use crate::msgs::signature::DigitallySigned;
+use crate::pki::CertifiedKey;
+use crate::record::{CbcHmacProtection, CbcIv, MacOrder, RecordProtection, Tls12AeadProtection};
+
+/// The implicit part of an AES-GCM nonce taken from the key block
+/// (RFC 5288 §3: `fixed_iv_length` 4).
+const GCM_FIXED_IV_LEN: usize = 4;
+
+/// Which certificate key a suite's server authenticates with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Authentication {
+    /// ECDHE_ECDSA: an ECDSA or Ed25519 key (RFC 8422 §2, §5.1).
+    Ecdsa,
+    /// ECDHE_RSA: an RSA key (RFC 8422 §2.2).
+    Rsa,
+}
+
+impl Authentication {
+    /// Whether `key` may authenticate a suite of this kind.
+    pub(crate) fn fits(self, key: &PublicKey) -> bool {
+        match self {
+            Self::Ecdsa => matches!(
+                key,
+                PublicKey::EcdsaP256(_) | PublicKey::EcdsaP384(_) | PublicKey::Ed25519(_)
+            ),
+            Self::Rsa => matches!(key, PublicKey::Rsa(_)),
+        }
+    }
+
+    /// The CertificateRequest certificate type a client key of this kind
+    /// answers (RFC 5246 §7.4.4, RFC 8422 §5.5).
+    pub(crate) fn certificate_type(self) -> ClientCertificateType {
+        match self {
+            Self::Ecdsa => ClientCertificateType::EcdsaSign,
+            Self::Rsa => ClientCertificateType::RsaSign,
+        }
+    }
+
+    /// The kind of a public key.
+    pub(crate) fn of(key: &PublicKey) -> Self {
+        match key {
+            PublicKey::Rsa(_) => Self::Rsa,
+            _ => Self::Ecdsa,
+        }
+    }
+}
+
+/// How a suite protects records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BulkCipher {
+    /// An AEAD (RFC 5288, RFC 7905).
+    Aead(AeadAlgorithm),
+    /// AES-CBC with an HMAC (RFC 5246 §6.2.3.2).
+    Cbc {
+        /// 16 or 32.
+        key_len: usize,
+        /// The HMAC hash.
+        mac: HashAlgorithm,
+    },
+}
+
+/// What a TLS 1.0–1.2 ECDHE cipher suite is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tls12Suite {
+    pub(crate) suite: CipherSuite,
+    pub(crate) authentication: Authentication,
+    /// The PRF hash in TLS 1.2 (RFC 5246 §5; SHA-384 for the `_SHA384`
+    /// suites, RFC 5289 §3.2).
+    pub(crate) prf_hash: HashAlgorithm,
+    pub(crate) bulk: BulkCipher,
+}
+
+impl Tls12Suite {
+    /// Whether the suite may run under `version`: AEAD and SHA-256/384
+    /// MAC suites need TLS 1.2 (RFC 5246 §1.2, RFC 5289 §4).
+    pub(crate) fn usable_with(&self, version: ProtocolVersion) -> bool {
+        let needs_tls12 = match self.bulk {
+            BulkCipher::Aead(_) => true,
+            BulkCipher::Cbc { mac, .. } => mac != HashAlgorithm::Sha1,
+        };
+        !needs_tls12 || version == ProtocolVersion::TLSv1_2
+    }
+
+    /// The PRF hash under `version`: MD5‖SHA-1 before TLS 1.2 (RFC 2246
+    /// §5).
+    pub(crate) fn prf_hash(&self, version: ProtocolVersion) -> HashAlgorithm {
+        if version == ProtocolVersion::TLSv1_2 {
+            self.prf_hash
+        } else {
+            HashAlgorithm::Md5Sha1
+        }
+    }
+
+    /// Whether the suite is a CBC suite, for which encrypt-then-MAC may be
+    /// negotiated (RFC 7366 §3).
+    pub(crate) fn is_cbc(&self) -> bool {
+        matches!(self.bulk, BulkCipher::Cbc { .. })
+    }
+
+    /// The key block sizes under `version` (RFC 5246 §6.3): TLS 1.0 CBC
+    /// takes a fixed IV, TLS 1.1/1.2 CBC sends explicit IVs.
+    fn key_block_lengths(&self, version: ProtocolVersion) -> KeyBlockLengths {
+        match self.bulk {
+            BulkCipher::Aead(aead) => KeyBlockLengths {
+                mac_key_len: 0,
+                enc_key_len: aead.key_len(),
+                fixed_iv_len: match aead {
+                    AeadAlgorithm::ChaCha20Poly1305 => crate::crypto::aead::NONCE_LEN,
+                    _ => GCM_FIXED_IV_LEN,
+                },
+            },
+            BulkCipher::Cbc { key_len, mac } => KeyBlockLengths {
+                mac_key_len: mac.output_len(),
+                enc_key_len: key_len,
+                fixed_iv_len: if version == ProtocolVersion::TLSv1_0 {
+                    BLOCK_LEN
+                } else {
+                    0
+                },
+            },
+        }
+    }
+}
+
+/// The TLS 1.0–1.2 suites ferrotls implements, with their parts, `None`
+/// for any other suite.
+pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
+    use AeadAlgorithm as A;
+    use Authentication::{Ecdsa, Rsa};
+    use CipherSuite as S;
+    use HashAlgorithm as H;
+    let cbc = |key_len, mac| BulkCipher::Cbc { key_len, mac };
+    let (authentication, prf_hash, bulk) = match suite {
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => {
+            (Ecdsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm))
+        }
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 => {
+            (Ecdsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm))
+        }
+        S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 => {
+            (Ecdsa, H::Sha256, BulkCipher::Aead(A::ChaCha20Poly1305))
+        }
+        S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => {
+            (Rsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm))
+        }
+        S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => {
+            (Rsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm))
+        }
+        S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 => {
+            (Rsa, H::Sha256, BulkCipher::Aead(A::ChaCha20Poly1305))
+        }
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA => (Ecdsa, H::Sha256, cbc(16, H::Sha1)),
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA => (Ecdsa, H::Sha256, cbc(32, H::Sha1)),
+        S::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA => (Rsa, H::Sha256, cbc(16, H::Sha1)),
+        S::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA => (Rsa, H::Sha256, cbc(32, H::Sha1)),
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 => (Ecdsa, H::Sha256, cbc(16, H::Sha256)),
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 => (Ecdsa, H::Sha384, cbc(32, H::Sha384)),
+        S::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 => (Rsa, H::Sha256, cbc(16, H::Sha256)),
+        S::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 => (Rsa, H::Sha384, cbc(32, H::Sha384)),
+        _ => return None,
+    };
+    Some(Tls12Suite {
+        suite,
+        authentication,
+        prf_hash,
+        bulk,
+    })
+}
+
+/// Record protection for each direction: `(client_write, server_write)`.
+pub(crate) type Protections = (Box<dyn RecordProtection>, Box<dyn RecordProtection>);
+
+/// The parameters both sides settled in the hellos.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Params {
+    pub(crate) version: ProtocolVersion,
+    pub(crate) suite: Tls12Suite,
+    pub(crate) client_random: [u8; RANDOM_LEN],
+    pub(crate) server_random: [u8; RANDOM_LEN],
+    /// RFC 7627 extended master secret in use.
+    pub(crate) extended_master_secret: bool,
+    /// RFC 7366 encrypt-then-MAC in use (CBC suites only).
+    pub(crate) encrypt_then_mac: bool,
+}
+
+impl Params {
+    /// The PRF and transcript hash.
+    pub(crate) fn hash(&self) -> HashAlgorithm {
+        self.suite.prf_hash(self.version)
+    }
+
+    /// How this version's messages decode (RFC 5246 §7.4).
+    pub(crate) fn decode_context(&self) -> DecodeContext {
+        DecodeContext {
+            version: self.version,
+            key_exchange: KeyExchangeAlgorithm::Ecdhe,
+            finished_len: TLS12_VERIFY_DATA_LEN,
+        }
+    }
+
+    /// The record protection for each direction, from the key block
+    /// (RFC 5246 §6.3): `(client_write, server_write)`.
+    pub(crate) fn protections(
+        &self,
+        master: &MasterSecret,
+        rng: &Arc<dyn SecureRandom>,
+    ) -> Result<Protections, Error> {
+        let block = master.key_block(
+            self.suite.key_block_lengths(self.version),
+            &self.client_random,
+            &self.server_random,
+        )?;
+        let KeyBlock {
+            client_write_mac_key,
+            server_write_mac_key,
+            client_write_key,
+            server_write_key,
+            client_write_iv,
+            server_write_iv,
+        } = block;
+        let one = |mac_key: &[u8],
+                   key: &[u8],
+                   iv: &[u8]|
+         -> Result<Box<dyn RecordProtection>, Error> {
+            Ok(match self.suite.bulk {
+                BulkCipher::Aead(aead) => Box::new(Tls12AeadProtection::new(aead, key, iv)?),
+                BulkCipher::Cbc { mac, .. } => {
+                    let iv = if self.version == ProtocolVersion::TLSv1_0 {
+                        CbcIv::chained(iv)?
+                    } else {
+                        let rng = rng.clone();
+                        CbcIv::Explicit(Box::new(move |out: &mut [u8; BLOCK_LEN]| rng.fill(out)))
+                    };
+                    let order = if self.encrypt_then_mac {
+                        MacOrder::EncryptThenMac
+                    } else {
+                        MacOrder::MacThenEncrypt
+                    };
+                    Box::new(CbcHmacProtection::new(key, mac, mac_key, iv, order)?)
+                }
+            })
+        };
+        Ok((
+            one(
+                client_write_mac_key.as_bytes(),
+                client_write_key.as_bytes(),
+                client_write_iv.as_bytes(),
+            )?,
+            one(
+                server_write_mac_key.as_bytes(),
+                server_write_key.as_bytes(),
+                server_write_iv.as_bytes(),
+            )?,
+        ))
+    }
+}
+
+/// Every handshake message of the connection so far, header included, in
+/// order (RFC 5246 §7.4.9 `handshake_messages`). Kept whole because the
+/// hash is known only after the ServerHello, and a TLS 1.2
+/// CertificateVerify signs the messages themselves (RFC 5246 §7.4.8).
+#[derive(Clone, Default)]
+pub(crate) struct HandshakeLog(Vec<u8>);
+
+impl HandshakeLog {
+    /// A log starting with `messages`.
+    pub(crate) fn new(messages: &[&[u8]]) -> Self {
+        Self(messages.concat())
+    }
+
+    /// Appends one encoded message.
+    pub(crate) fn add(&mut self, message: &[u8]) {
+        self.0.extend_from_slice(message);
+    }
+
+    /// The hash of everything so far.
+    pub(crate) fn hash(&self, hash: HashAlgorithm) -> Digest {
+        hash.hash(&self.0)
+    }
+
+    /// The messages themselves.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The content a ServerKeyExchange signature covers: `client_random +
+/// server_random + ServerECDHParams` (RFC 8422 §5.4).
+fn signed_params(params: &Params, ecdh: &ServerEcdhParams) -> Result<Vec<u8>, Error> {
+    use crate::codec::Codec;
+    let mut content = params.client_random.to_vec();
+    content.extend_from_slice(&params.server_random);
+    content.extend_from_slice(&ecdh.to_bytes()?);
+    Ok(content)
+}
+
+/// The schemes a peer accepts when it sent no signature_algorithms: SHA-1
+/// with the key's own algorithm (RFC 5246 §7.4.1.4.1).
+pub(crate) const DEFAULT_TLS12_SCHEMES: &[SignatureScheme] =
+    &[SignatureScheme::rsa_pkcs1_sha1, SignatureScheme::ecdsa_sha1];
+
+/// The first scheme `key` signs with (its preference first) that the peer
+/// accepts.
+pub(crate) fn choose_scheme(
+    key: &SigningKey,
+    accepted: &[SignatureScheme],
+) -> Option<SignatureScheme> {
+    key.schemes().into_iter().find(|s| accepted.contains(s))
+}
+
+/// Signs `content` for a TLS 1.2 ServerKeyExchange or CertificateVerify
+/// (RFC 5246 §4.7).
+pub(crate) fn sign(
+    key: &SigningKey,
+    scheme: SignatureScheme,
+    content: &[u8],
+) -> Result<DigitallySigned, Error> {
+    Ok(DigitallySigned {
+        scheme: Some(scheme),
+        signature: key.sign_scheme(scheme, content)?,
+    })
+}
+
+/// Checks a TLS 1.2 signature by the peer's `key` over `content`: the
+/// scheme must be one we offered (`illegal_parameter`, RFC 5246
+/// §7.4.1.4.1), the signature must verify (`decrypt_error`).
+pub(crate) fn verify_signed(
+    key: &PublicKey,
+    signed: &DigitallySigned,
+    offered: &[SignatureScheme],
+    content: &[u8],
+) -> Result<(), Error> {
+    let scheme = signed
+        .scheme
+        .ok_or(Error::Decode("signature without a scheme"))?;
+    if !offered.contains(&scheme) {
+        return Err(Error::IllegalParameter(
+            "signature scheme that was not offered",
+        ));
+    }
+    let algorithm = algorithm_for_scheme(scheme)
+        .ok_or(Error::IllegalParameter("unsupported signature scheme"))?;
+    verify(key, algorithm, content, &signed.signature)
+}
+
+/// Signs the server's ECDH parameters.
+pub(crate) fn sign_params(
+    certificate: &CertifiedKey,
+    scheme: SignatureScheme,
+    params: &Params,
+    ecdh: &ServerEcdhParams,
+) -> Result<DigitallySigned, Error> {
+    sign(certificate.key(), scheme, &signed_params(params, ecdh)?)
+}
+
+/// Checks the server's signature over its ECDH parameters.
+pub(crate) fn verify_params(
+    key: &PublicKey,
+    signed: &DigitallySigned,
+    offered: &[SignatureScheme],
+    params: &Params,
+    ecdh: &ServerEcdhParams,
+) -> Result<(), Error> {
+    verify_signed(key, signed, offered, &signed_params(params, ecdh)?)
+}
+
+/// The master secret of a full handshake: extended (over the session hash
+/// through ClientKeyExchange, RFC 7627 §4) or not (RFC 5246 §8.1).
+pub(crate) fn master_secret(
+    params: &Params,
+    premaster: &[u8],
+    log: &HandshakeLog,
+    logger: Option<&crate::keyschedule::KeyLogger>,
+) -> Result<MasterSecret, Error> {
+    if params.extended_master_secret {
+        MasterSecret::from_premaster_extended(
+            params.hash(),
+            premaster,
+            &log.hash(params.hash()),
+            logger,
+        )
+    } else {
+        MasterSecret::from_premaster(
+            params.hash(),
+            premaster,
+            &params.client_random,
+            &params.server_random,
+            logger,
+        )
+    }
+}
+
+/// The master secret of a resumed session, logged like a fresh one
+/// (NSS key log `CLIENT_RANDOM` of this connection) so that captures of
+/// abbreviated handshakes decrypt too.
+pub(crate) fn resumed_master_secret(
+    params: &Params,
+    secret: &[u8],
+    config: &crate::config::CommonConfig,
+) -> Result<MasterSecret, Error> {
+    let master = MasterSecret::from_bytes(params.hash(), secret)?;
+    crate::keyschedule::secret_log::log_to(
+        crate::handshake::key_logger(config, params.client_random).as_ref(),
+        crate::keyschedule::SecretKind::MasterSecret,
+        master.secret(),
+    );
+    Ok(master)
+}
+
+/// The RFC 5705 exporter of a TLS 1.0–1.2 connection.
+pub(crate) struct Tls12Exporter {
+    pub(crate) master: MasterSecret,
+    pub(crate) client_random: [u8; RANDOM_LEN],
+    pub(crate) server_random: [u8; RANDOM_LEN],
+}
+
+impl Tls12Exporter {
+    /// Fills `out` (RFC 5705 §4).
+    pub(crate) fn export(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        self.master.export(
+            label,
+            &self.client_random,
+            &self.server_random,
+            context,
+            out,
+        )
+    }
+}
+
+/// The most renegotiation attempts (HelloRequest to a client, ClientHello
+/// to a server) refused with a no_renegotiation warning per connection
+/// (design §2, "bounded everything"; RFC 5746 §4.4–§4.5 allow refusing).
+/// One more is [`Error::LimitExceeded`].
+pub const MAX_REFUSED_RENEGOTIATIONS: usize = 4;
+
+/// Refuses a renegotiation attempt with a no_renegotiation warning (RFC
+/// 5246 §7.2.2) and returns the new count of refusals, or
+/// [`Error::LimitExceeded`] past [`MAX_REFUSED_RENEGOTIATIONS`].
+pub(crate) fn refuse_renegotiation(
+    common: &mut CommonState,
+    refused: usize,
+) -> Result<usize, Error> {
+    let refused = refused + 1;
+    if refused > MAX_REFUSED_RENEGOTIATIONS {
+        return Err(Error::LimitExceeded("renegotiation attempts"));
+    }
+    common.send_warning(AlertDescription::NoRenegotiation)?;
+    Ok(refused)
+}
+
+/// Decodes a message under the negotiated version's syntax.
+pub(crate) fn decode(
+    message: &crate::conn::Message,
+    params: &Params,
+) -> Result<HandshakeMessage, Error> {
+    HandshakeMessage::decode(message.typ, message.body(), &params.decode_context())
+}

@@ -1,0 +1,225 @@
+//! The `ferrotls` binary itself (issue 4 item 6): per-command `--help`,
+//! `listening on` with the real port, `--json` reports of both roles,
+//! `--echo`, failures that name the alert with a non-zero exit status,
+//! version bounds, client authentication, and the demo's table.
+
+mod interop_support;
+
+use interop_support::*;
+
+fn code(status: std::process::ExitStatus) -> i32 {
+    status.code().expect("exited normally")
+}
+
+#[test]
+fn every_subcommand_has_a_help_listing_its_options() {
+    for (command, options) in [
+        (
+            "server",
+            &[
+                "--cert",
+                "--key",
+                "--listen",
+                "--www",
+                "--echo",
+                "--min-version",
+                "--max-version",
+                "--tickets",
+                "--no-session-cache",
+                "--early-data",
+                "--alpn",
+                "--request-client-cert",
+                "--require-client-cert",
+                "--keylog",
+                "--max-connections",
+                "--json",
+            ][..],
+        ),
+        (
+            "client",
+            &[
+                "--servername",
+                "--cafile",
+                "--insecure",
+                "--min-version",
+                "--max-version",
+                "--ciphers",
+                "--groups",
+                "--connections",
+                "--sess-out",
+                "--sess-in",
+                "--no-tickets",
+                "--early-data",
+                "--alpn",
+                "--cert",
+                "--key",
+                "--keylog",
+                "--request",
+                "--json",
+            ][..],
+        ),
+        ("demo", &[][..]),
+        ("verify", &["--roots", "--chain"][..]),
+    ] {
+        let (status, out) = run(ferrotls_bin(), &[command, "--help"], b"");
+        assert_eq!(code(status), 0, "{out}");
+        assert!(
+            out.starts_with(&format!("usage: ferrotls {command}")),
+            "{out}"
+        );
+        let described = out.split("options:").nth(1).expect("an options section");
+        for option in options {
+            assert!(
+                described.contains(&format!("  {option} ")),
+                "{command} --help does not describe {option}:\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let (status, out) = run(ferrotls_bin(), &["server", "--no-such-option"], b"");
+    assert_eq!(code(status), 2, "{out}");
+    assert!(out.contains("unknown option"), "{out}");
+    let (status, _) = run(ferrotls_bin(), &["client"], b"");
+    assert_eq!(code(status), 2);
+    let (status, _) = run(ferrotls_bin(), &["no-such-command"], b"");
+    assert_eq!(code(status), 2);
+}
+
+#[test]
+fn echo_server_and_client_report_one_json_line_each() {
+    let (server, port) = ferrotls_server(&["--echo", "--max-connections", "1"]);
+    assert_ne!(port, 0, "the real port is printed for :0");
+    let (status, out) = ferrotls_client(port, &["--request", "ping over TLS\\n"]);
+    assert_eq!(code(status), 0, "{out}");
+    assert!(out.contains("ping over TLS\n"), "echo missing:\n{out}");
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    let client = &json_lines(&out)[0];
+    let server = &json_lines(&log)[0];
+    assert_eq!(client.get("role"), "client");
+    assert_eq!(server.get("role"), "server");
+    for key in ["version", "cipher_suite", "group", "resumed"] {
+        assert_eq!(client.get(key), server.get(key), "{key}");
+    }
+    assert_eq!(server.get("server_name"), "leaf.p256.test");
+    assert_eq!(server.get("peer_certificates"), "0");
+    // Design §3: the server's T never goes on the wire, so it is not
+    // the ID the client saw.
+    assert_ne!(client.get("session_id"), server.get("session_id"));
+}
+
+#[test]
+fn a_refused_certificate_names_the_alert_on_both_sides() {
+    let (server, port) = ferrotls_server(&["--max-connections", "1"]);
+    let addr = format!("127.0.0.1:{port}");
+    let (status, out) = run(
+        ferrotls_bin(),
+        &[
+            "client",
+            &addr,
+            "--servername",
+            "other.test",
+            "--cafile",
+            &vector("p256-root.pem"),
+        ],
+        b"",
+    );
+    assert_eq!(code(status), 1, "{out}");
+    assert!(out.contains("sent alert bad_certificate"), "{out}");
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 1, "{log}");
+    assert!(log.contains("received alert bad_certificate"), "{log}");
+}
+
+#[test]
+fn alpn_without_overlap_is_no_application_protocol() {
+    let (server, port) = ferrotls_server(&["--alpn", "h2", "--max-connections", "1"]);
+    let (status, out) = ferrotls_client(port, &["--alpn", "http/1.1"]);
+    assert_eq!(code(status), 1, "{out}");
+    assert!(
+        out.contains("received alert no_application_protocol"),
+        "{out}"
+    );
+    let (_, log) = server.wait_exit();
+    assert!(log.contains("sent alert no_application_protocol"), "{log}");
+}
+
+#[test]
+fn alpn_overlap_is_reported_by_both_roles() {
+    let (server, port) = ferrotls_server(&["--alpn", "h2,http/1.1", "--max-connections", "1"]);
+    let (status, out) = ferrotls_client(port, &["--alpn", "http/1.1"]);
+    assert_eq!(code(status), 0, "{out}");
+    assert_eq!(json_lines(&out)[0].get("alpn"), "http/1.1");
+    let (_, log) = server.wait_exit();
+    assert_eq!(json_lines(&log)[0].get("alpn"), "http/1.1");
+}
+
+#[test]
+fn versions_outside_the_server_range_are_protocol_version() {
+    let (_server, port) = ferrotls_server(&["--min-version", "1.3", "--max-version", "1.3"]);
+    let (status, out) = ferrotls_client(port, &["--max-version", "1.2"]);
+    assert_eq!(code(status), 1, "{out}");
+    assert!(out.contains("alert protocol_version"), "{out}");
+}
+
+#[test]
+fn required_client_certificate() {
+    let root = vector("p256-root.pem");
+    let (server, port) =
+        ferrotls_server(&["--require-client-cert", &root, "--max-connections", "2"]);
+    let (status, out) = ferrotls_client(port, &[]);
+    assert_eq!(code(status), 1, "{out}");
+    assert!(out.contains("received alert certificate_required"), "{out}");
+    let (cert, key) = (vector("p256-chain.pem"), vector("p256-leaf.key"));
+    let (status, out) = ferrotls_client(port, &["--cert", &cert, "--key", &key]);
+    assert_eq!(code(status), 0, "{out}");
+    let (_, log) = server.wait_exit();
+    let json = json_lines(&log);
+    assert_eq!(json.len(), 1, "{log}");
+    assert_eq!(json[0].get("peer_certificates"), "2");
+}
+
+#[test]
+fn no_tickets_means_no_resumption() {
+    let (_server, port) = ferrotls_server(&[]);
+    let out = ferrotls_client(port, &["--connections", "2", "--no-tickets"]).1;
+    let resumed: Vec<String> = json_lines(&out)
+        .iter()
+        .map(|j| j.get("resumed").to_owned())
+        .collect();
+    assert_eq!(resumed, ["false", "false"]);
+    let (_server, port) = ferrotls_server(&["--tickets", "0"]);
+    let out = ferrotls_client(port, &["--connections", "2"]).1;
+    let resumed: Vec<String> = json_lines(&out)
+        .iter()
+        .map(|j| j.get("resumed").to_owned())
+        .collect();
+    assert_eq!(resumed, ["false", "false"]);
+}
+
+#[test]
+fn demo_shows_a_full_and_a_resumed_row_per_working_version() {
+    let (status, out) = run(ferrotls_bin(), &["demo"], b"");
+    assert_eq!(code(status), 0, "{out}");
+    for version in ["TLSv1 ", "TLSv1.1 ", "TLSv1.2 ", "TLSv1.3 "] {
+        assert!(
+            out.lines().any(|l| l.starts_with(version)),
+            "no row for {version}:\n{out}"
+        );
+    }
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .filter(|l| l.starts_with("TLSv1.3 "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert_eq!(rows[0][3], "no");
+    assert_eq!(rows[1][3], "yes");
+    // Design §3: the server's ID persists, the client's is fresh.
+    assert_eq!(rows[0][5], rows[1][5]);
+    assert_ne!(rows[0][4], rows[1][4]);
+    assert_eq!(rows[0][5].len(), 64);
+}

@@ -1,0 +1,415 @@
+//! The interop harness shared by `tests/interop_*.rs`: spawns peers
+//! (`openssl`, `gnutls-serv`, `gnutls-cli`, the `ferrotls` binary) on
+//! 127.0.0.1, waits for their readiness with timeouts, kills them by PID
+//! when the guard drops (also when a test fails), and parses what they
+//! print.
+//!
+//! A missing peer binary fails the test with a message saying how to
+//! install it (`tests/run.sh` does): interop is never skipped silently.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long any single wait of the harness may last.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Poll interval while waiting for a peer's output or exit.
+const POLL: Duration = Duration::from_millis(10);
+
+/// A file of `vectors/pki` (made by `vectors/pki/make.sh` with openssl).
+pub fn vector(name: &str) -> String {
+    format!("{}/vectors/pki/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `ferrotls` binary Cargo built for this test run.
+pub fn ferrotls_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ferrotls")
+}
+
+/// Panics with a clear message unless `program` is on the PATH.
+pub fn require(program: &str) {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
+    assert!(
+        found,
+        "interop peer `{program}` is not installed: run tests/run.sh as root, or install it \
+         (openssl: apt-get install openssl; gnutls-serv/gnutls-cli: apt-get install gnutls-bin; \
+         tshark: apt-get install tshark)"
+    );
+}
+
+/// A port that was free on 127.0.0.1 a moment ago (bound to port 0 and
+/// released), for peers that cannot report the port they chose.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A fresh scratch directory for one test's files, removed when the
+/// guard drops.
+pub struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    /// Makes the directory `ferrotls-interop-<test>-<pid>` under the
+    /// system temporary directory.
+    pub fn new(test: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("ferrotls-interop-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        Scratch(dir)
+    }
+
+    /// The path of `name` inside the directory, as a string.
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).to_str().expect("UTF-8 path").to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A running peer: its stdout and stderr are collected apart in the
+/// background (so their lines never interleave); dropping the guard kills
+/// it by PID and reaps it.
+pub struct Peer {
+    name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    output: [Arc<Mutex<String>>; 2],
+    collectors: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Peer {
+    /// Spawns `program args`, stdin piped, stdout and stderr collected
+    /// together; fails the test when the program is missing.
+    pub fn spawn(program: &str, args: &[&str]) -> Peer {
+        if !program.contains('/') {
+            require(program);
+        }
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
+        let output = [
+            Arc::new(Mutex::new(String::new())),
+            Arc::new(Mutex::new(String::new())),
+        ];
+        let mut collectors = Vec::new();
+        for (stream, output) in [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ]
+        .into_iter()
+        .zip(&output)
+        {
+            let (Some(stream), output) = (stream, output.clone()) else {
+                continue;
+            };
+            collectors.push(std::thread::spawn(move || collect(stream, &output)));
+        }
+        Peer {
+            name: format!("{program} {}", args.join(" ")),
+            stdin: child.stdin.take(),
+            child,
+            output,
+            collectors,
+        }
+    }
+
+    /// Everything the peer printed so far: stdout, then stderr.
+    pub fn output(&self) -> String {
+        let [stdout, stderr] = &self.output;
+        let stdout = stdout.lock().expect("output lock").clone();
+        stdout + &stderr.lock().expect("output lock")
+    }
+
+    /// Waits until the output contains `needle`; panics with the output
+    /// after [`WAIT`].
+    pub fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(|out| out.contains(needle))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {needle:?} within {WAIT:?}; output:\n{}",
+                    self.name,
+                    self.output()
+                )
+            })
+    }
+
+    /// Waits until `done(output)` holds, at most [`WAIT`]; returns the
+    /// output then, or `None` on timeout.
+    pub fn wait_until(&self, done: impl Fn(&str) -> bool) -> Option<String> {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            let out = self.output();
+            if done(&out) {
+                return Some(out);
+            }
+            std::thread::sleep(POLL);
+        }
+        None
+    }
+
+    /// Writes `bytes` to the peer's stdin.
+    pub fn send_stdin(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        stdin.write_all(bytes).expect("write to peer stdin");
+        stdin.flush().expect("flush peer stdin");
+    }
+
+    /// Closes the peer's stdin.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the peer to exit by itself (at most [`WAIT`]) and returns
+    /// its exit status and output; panics on timeout.
+    pub fn wait_exit(mut self) -> (std::process::ExitStatus, String) {
+        self.close_stdin();
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                // The pipes are closed: the collectors finish draining.
+                for collector in self.collectors.drain(..) {
+                    let _ = collector.join();
+                }
+                return (status, self.output());
+            }
+            std::thread::sleep(POLL);
+        }
+        panic!(
+            "{}: still running after {WAIT:?}; output:\n{}",
+            self.name,
+            self.output()
+        );
+    }
+
+    /// The port printed by a peer that reports its own (`ACCEPT [::]:PORT`
+    /// for `openssl s_server -accept 0`, `listening on ADDR:PORT` for
+    /// `ferrotls server`): waits for a line with `marker` and parses the
+    /// number after its last colon.
+    pub fn wait_for_port(&self, marker: &str) -> u16 {
+        // The whole line, not just the marker: output arrives in pieces.
+        let complete = |l: &str| l.contains(marker) && l.ends_with('\n');
+        let out = self
+            .wait_until(|o| o.split_inclusive('\n').any(complete))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no {marker:?} line within {WAIT:?}:\n{}",
+                    self.name,
+                    self.output()
+                )
+            });
+        out.split_inclusive('\n')
+            .find(|l| complete(l))
+            .and_then(|l| l.trim_end().rsplit(':').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{}: no port after {marker:?} in:\n{out}", self.name))
+    }
+}
+
+fn collect(mut stream: Box<dyn Read + Send>, output: &Mutex<String>) {
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        if let Ok(mut out) = output.lock() {
+            out.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        // Kills this child by its PID only; harmless when it has exited.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `program args` to completion with `stdin` as its input, at most
+/// [`WAIT`] (killed after); returns the exit status and the output
+/// (stdout and stderr together).
+pub fn run(program: &str, args: &[&str], stdin: &[u8]) -> (std::process::ExitStatus, String) {
+    let mut peer = Peer::spawn(program, args);
+    if !stdin.is_empty() {
+        peer.send_stdin(stdin);
+    }
+    peer.wait_exit()
+}
+
+/// Like [`run`], but keeps stdin open until the output contains `until`
+/// (for clients that stop at end of input before the server answers).
+pub fn run_until(
+    program: &str,
+    args: &[&str],
+    stdin: &[u8],
+    until: &str,
+) -> (std::process::ExitStatus, String) {
+    let mut peer = Peer::spawn(program, args);
+    peer.send_stdin(stdin);
+    peer.wait_for(until);
+    peer.wait_exit()
+}
+
+/// The `--json` lines of `ferrotls` output, one per completed handshake.
+pub fn json_lines(output: &str) -> Vec<Json> {
+    output
+        .lines()
+        .filter(|l| l.starts_with("{\"role\""))
+        .map(Json::parse)
+        .collect()
+}
+
+/// A flat JSON object as `ferrotls --json` prints it: string, boolean,
+/// number and null values.
+#[derive(Debug)]
+pub struct Json(Vec<(String, String)>);
+
+impl Json {
+    /// Parses one line; panics on anything but a flat object.
+    pub fn parse(line: &str) -> Json {
+        let body = line
+            .trim()
+            .strip_prefix('{')
+            .and_then(|l| l.strip_suffix('}'))
+            .unwrap_or_else(|| panic!("not a JSON object: {line}"));
+        let mut fields = Vec::new();
+        let mut rest = body;
+        while !rest.is_empty() {
+            let (key, after) = json_string(rest);
+            let after = after.strip_prefix(':').expect("colon after key");
+            let (value, after) = if after.starts_with('"') {
+                json_string(after)
+            } else {
+                let end = after.find(',').unwrap_or(after.len());
+                (after[..end].to_string(), &after[end..])
+            };
+            fields.push((key, value));
+            rest = after.strip_prefix(',').unwrap_or(after);
+        }
+        Json(fields)
+    }
+
+    /// The value of `key` (strings unquoted, others as written); panics
+    /// when absent.
+    pub fn get(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no key {key} in {self:?}"))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> Vec<&str> {
+        self.0.iter().map(|(k, _)| k.as_str()).collect()
+    }
+}
+
+/// Parses a JSON string literal at the start of `text`.
+fn json_string(text: &str) -> (String, &str) {
+    let mut chars = text.strip_prefix('"').expect("string").char_indices();
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return (out, &text[i + 2..]),
+            '\\' => match chars.next().map(|(_, c)| c) {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some('u') => {
+                    let hex: String = (0..4)
+                        .filter_map(|_| chars.next().map(|(_, c)| c))
+                        .collect();
+                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                }
+                Some(c) => out.push(c),
+                None => panic!("bad escape"),
+            },
+            c => out.push(c),
+        }
+    }
+    panic!("unterminated string in {text}")
+}
+
+/// Every `Session ID:` a GnuTLS tool printed (`- Session ID: AB:CD:..`),
+/// as lowercase hex without colons.
+pub fn gnutls_session_ids(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|l| {
+            l.trim_start_matches(['-', ' '])
+                .strip_prefix("Session ID: ")
+        })
+        .map(|id| id.trim().replace(':', "").to_ascii_lowercase())
+        .collect()
+}
+
+/// Every `Session-ID:` OpenSSL printed in a session block, lowercase.
+pub fn openssl_session_ids(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Session-ID:"))
+        .map(|id| id.trim().to_ascii_lowercase())
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+/// Starts `ferrotls server` on an ephemeral port of 127.0.0.1 with the
+/// P-256 test certificate, `--json` and `extra` options; returns the
+/// guard and the port.
+pub fn ferrotls_server(extra: &[&str]) -> (Peer, u16) {
+    let cert = vector("p256-chain.pem");
+    let key = vector("p256-leaf.key");
+    let mut args = vec![
+        "server",
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "--listen",
+        "127.0.0.1:0",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let peer = Peer::spawn(ferrotls_bin(), &args);
+    let port = peer.wait_for_port("listening on");
+    (peer, port)
+}
+
+/// Runs `ferrotls client` against 127.0.0.1:`port` trusting the P-256
+/// test root, with `extra` options; returns the exit status and output.
+pub fn ferrotls_client(port: u16, extra: &[&str]) -> (std::process::ExitStatus, String) {
+    let addr = format!("127.0.0.1:{port}");
+    let root = vector("p256-root.pem");
+    let mut args = vec![
+        "client",
+        &addr,
+        "--servername",
+        "leaf.p256.test",
+        "--cafile",
+        &root,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    run(ferrotls_bin(), &args, b"")
+}

@@ -1,0 +1,449 @@
+//! TLS 1.2 refusals in memory: renegotiation refused in both directions
+//! without breaking the connection, and malformed or out-of-order
+//! messages each ending the handshake with their RFC 5246 alert.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::config::{ClientConfig, ServerConfig};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::crypto::aead::AeadAlgorithm;
+use ferrotls::crypto::hash::HashAlgorithm;
+use ferrotls::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::record::{RecordProtection, Tls12AeadProtection};
+use ferrotls::Error;
+
+const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
+const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+
+fn configs(keys: Arc<CapturedSecrets>) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    (
+        client_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(&[SUITE])
+            .key_log(keys)
+            .build()
+            .unwrap(),
+        server_builder("p256").versions(TLS12).build().unwrap(),
+    )
+}
+
+/// AES-128-GCM record protection for the client's (`client == true`) or
+/// the server's writes, from the logged master secret and the hello
+/// randoms (RFC 5246 §6.3, RFC 5288 §3) — built from the public
+/// key-schedule functions, not from the connection.
+fn protection(
+    master: &[u8],
+    client_random: &[u8],
+    server_random: &[u8],
+    client: bool,
+) -> Tls12AeadProtection {
+    let master = MasterSecret::from_bytes(HashAlgorithm::Sha256, master).unwrap();
+    let block = master
+        .key_block(
+            KeyBlockLengths {
+                mac_key_len: 0,
+                enc_key_len: 16,
+                fixed_iv_len: 4,
+            },
+            client_random.try_into().unwrap(),
+            server_random.try_into().unwrap(),
+        )
+        .unwrap();
+    let (key, iv) = if client {
+        (block.client_write_key, block.client_write_iv)
+    } else {
+        (block.server_write_key, block.server_write_iv)
+    };
+    Tls12AeadProtection::new(AeadAlgorithm::Aes128Gcm, key.as_bytes(), iv.as_bytes()).unwrap()
+}
+
+/// A handshake run step by step, keeping both hello randoms.
+struct Session {
+    c: ClientConnection,
+    s: ServerConnection,
+    keys: Arc<CapturedSecrets>,
+    client_random: Vec<u8>,
+    server_random: Vec<u8>,
+}
+
+impl Session {
+    fn new() -> Self {
+        let keys = Arc::new(CapturedSecrets::default());
+        let (client, server) = configs(keys.clone());
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        let mut client_random = Vec::new();
+        let mut server_random = Vec::new();
+        transfer_altered(&mut c, &mut s, |b| client_random = b[11..43].to_vec())
+            .1
+            .unwrap();
+        transfer_altered(&mut s, &mut c, |b| server_random = b[11..43].to_vec())
+            .1
+            .unwrap();
+        handshake(&mut c, &mut s);
+        Self {
+            c,
+            s,
+            keys,
+            client_random,
+            server_random,
+        }
+    }
+
+    /// A record of `content_type` carrying `payload`, sealed as the client
+    /// (or server) would seal its record number `seq`.
+    fn sealed(&self, client: bool, seq: u64, content_type: u8, payload: &[u8]) -> Vec<u8> {
+        let mut p = protection(
+            &self.keys.get("CLIENT_RANDOM"),
+            &self.client_random,
+            &self.server_random,
+            client,
+        );
+        // GCM: room for the 8-byte explicit nonce before the plaintext.
+        let mut record = vec![content_type, 3, 3];
+        record.extend_from_slice(&(8 + payload.len() as u16).to_be_bytes());
+        record.extend_from_slice(&[0; 8]);
+        record.extend_from_slice(payload);
+        p.seal(seq, &mut record, 0).unwrap();
+        record
+    }
+
+    /// Opens a record written by the client (or server) as its number
+    /// `seq`; returns the content type and plaintext.
+    fn open(&self, client: bool, seq: u64, mut record: Vec<u8>) -> (u8, Vec<u8>) {
+        let mut p = protection(
+            &self.keys.get("CLIENT_RANDOM"),
+            &self.client_random,
+            &self.server_random,
+            client,
+        );
+        let opened = p.open(seq, &mut record).unwrap();
+        (
+            u8::from(opened.content_type),
+            record[opened.plaintext].to_vec(),
+        )
+    }
+}
+
+fn deliver(to: &mut Connection, bytes: &[u8]) -> Result<(), Error> {
+    to.read_tls(&mut &bytes[..]).unwrap();
+    to.process_new_packets().map(|_| ())
+}
+
+fn read_all(conn: &mut Connection) -> Vec<u8> {
+    use std::io::Read;
+    let mut buf = vec![0u8; 256];
+    let n = conn.reader().read(&mut buf).unwrap();
+    buf.truncate(n);
+    buf
+}
+
+fn written(conn: &mut Connection) -> Vec<u8> {
+    let mut out = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut out).unwrap();
+    }
+    out
+}
+
+const NO_RENEGOTIATION: [u8; 2] = [1, 100];
+
+#[test]
+fn client_refuses_hello_request_with_a_warning_and_carries_on() {
+    let mut t = Session::new();
+    // The server's Finished was its record 0; a HelloRequest is record 1.
+    let hello_request = t.sealed(false, 1, 22, &[0, 0, 0, 0]);
+    deliver(&mut t.c, &hello_request).unwrap();
+    let reply = written(&mut t.c);
+    // The client's Finished was its record 0; the warning is record 1.
+    assert_eq!(
+        t.open(true, 1, reply.clone()),
+        (21, NO_RENEGOTIATION.to_vec())
+    );
+    // The server takes the warning and the connection carries on both
+    // ways (the server's next record is 2 for the client now).
+    deliver(&mut t.s, &reply).unwrap();
+    send_and_check(&mut t.c, &mut t.s, b"still here");
+    let data = t.sealed(false, 2, 23, b"server data");
+    deliver(&mut t.c, &data).unwrap();
+    assert_eq!(read_all(&mut t.c), b"server data");
+}
+
+#[test]
+fn server_refuses_a_renegotiating_client_hello_with_a_warning_and_carries_on() {
+    let mut t = Session::new();
+    let (client, _) = configs(Arc::new(CapturedSecrets::default()));
+    let mut fresh = ClientConnection::new(client, server_name("p256")).unwrap();
+    let hello = records(&written(&mut fresh))[0][5..].to_vec();
+    let renegotiation = t.sealed(true, 1, 22, &hello);
+    deliver(&mut t.s, &renegotiation).unwrap();
+    let reply = written(&mut t.s);
+    assert_eq!(
+        t.open(false, 1, reply.clone()),
+        (21, NO_RENEGOTIATION.to_vec())
+    );
+    deliver(&mut t.c, &reply).unwrap();
+    send_and_check(&mut t.s, &mut t.c, b"still here");
+    let data = t.sealed(true, 2, 23, b"client data");
+    deliver(&mut t.s, &data).unwrap();
+    assert_eq!(read_all(&mut t.s), b"client data");
+}
+
+// ---- malformed and out-of-order messages ----
+
+/// Rewrites the handshake messages of a plaintext flight (one or more
+/// handshake records) as one record, after `edit`.
+fn edit_plaintext_flight(bytes: &mut Vec<u8>, edit: impl FnOnce(&mut Vec<Vec<u8>>)) {
+    let mut payload = Vec::new();
+    let mut rest = Vec::new();
+    for record in records(bytes) {
+        if record[0] == 22 && rest.is_empty() {
+            payload.extend_from_slice(&record[5..]);
+        } else {
+            rest.extend_from_slice(&record);
+        }
+    }
+    let mut messages = split_messages(&payload);
+    edit(&mut messages);
+    let body = messages.concat();
+    let mut out = vec![22, 3, 3];
+    out.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&rest);
+    *bytes = out;
+}
+
+/// Runs the server's first flight, altered, into a fresh client; returns
+/// the client's error and the alert it sent.
+fn client_refuses(edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> (Error, Option<u8>) {
+    let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let (_, r) = transfer_altered(&mut s, &mut c, |b| edit_plaintext_flight(b, edit));
+    let err = r.unwrap_err();
+    assert_eq!(
+        c.process_new_packets().unwrap_err(),
+        err,
+        "errors are sticky"
+    );
+    (err, plaintext_alert(&written(&mut c)))
+}
+
+/// Runs the client's second flight, altered by `edit` at record level,
+/// into the server; returns the server's error and alert.
+fn server_refuses(edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> (Error, Option<u8>) {
+    let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let (_, r) = transfer_altered(&mut c, &mut s, |b| {
+        let mut recs = records(b);
+        edit(&mut recs);
+        *b = recs.concat();
+    });
+    let err = r.unwrap_err();
+    (err, plaintext_alert(&written(&mut s)))
+}
+
+/// Server flight message indexes: ServerHello, Certificate,
+/// ServerKeyExchange, ServerHelloDone.
+const SH: usize = 0;
+const CERT: usize = 1;
+const SKE: usize = 2;
+
+fn alert(description: AlertDescription) -> Option<u8> {
+    Some(description.into())
+}
+
+#[test]
+fn missing_certificate_is_unexpected_message() {
+    let (err, a) = client_refuses(|m| {
+        m.remove(CERT);
+    });
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
+}
+
+#[test]
+fn missing_server_key_exchange_is_unexpected_message() {
+    let (err, a) = client_refuses(|m| {
+        m.remove(SKE);
+    });
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
+}
+
+#[test]
+fn server_hello_with_trailing_bytes_is_decode_error() {
+    let (err, a) = client_refuses(|m| {
+        let sh = &mut m[SH];
+        sh.push(0);
+        let len = (sh.len() - 4) as u32;
+        sh[1..4].copy_from_slice(&len.to_be_bytes()[1..]);
+    });
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::DecodeError));
+}
+
+#[test]
+fn server_hello_with_a_suite_not_offered_is_illegal_parameter() {
+    let (err, a) = client_refuses(|m| {
+        // Suite after header (4), version (2), random (32), ID (1 + 32).
+        m[SH][71..73].copy_from_slice(&[0xc0, 0x30]);
+    });
+    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn server_key_exchange_with_a_bad_signature_is_decrypt_error() {
+    let (err, a) = client_refuses(|m| {
+        let last = m[SKE].len() - 1;
+        m[SKE][last] ^= 1;
+    });
+    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::DecryptError));
+}
+
+#[test]
+fn server_key_exchange_with_explicit_curve_is_illegal_parameter() {
+    let (err, a) = client_refuses(|m| m[SKE][4] = 1);
+    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn finished_without_change_cipher_spec_is_unexpected_message() {
+    // The client's flight: ClientKeyExchange, ChangeCipherSpec, Finished.
+    let (err, a) = server_refuses(|recs| {
+        assert_eq!(recs[1][0], 20);
+        recs.remove(1);
+    });
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
+}
+
+#[test]
+fn change_cipher_spec_before_the_key_exchange_is_unexpected_message() {
+    let (err, a) = server_refuses(|recs| {
+        let ccs = recs[1].clone();
+        recs.insert(0, ccs);
+    });
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
+}
+
+#[test]
+fn altered_finished_record_is_bad_record_mac() {
+    let (err, a) = server_refuses(|recs| {
+        let last = recs[2].len() - 1;
+        recs[2][last] ^= 1;
+    });
+    assert_eq!(err, Error::BadRecordMac);
+    assert_eq!(a, alert(AlertDescription::BadRecordMac));
+}
+
+#[test]
+fn client_key_exchange_with_a_bad_length_is_decode_error() {
+    let (err, a) = server_refuses(|recs| {
+        // ClientKeyExchange: record header (5), handshake header (4),
+        // then the point's length byte.
+        recs[0][9] -= 1;
+    });
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(a, alert(AlertDescription::DecodeError));
+}
+
+#[test]
+fn application_data_before_the_handshake_completes_is_unexpected_message() {
+    let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let err = deliver(&mut s, &[23, 3, 3, 0, 1, 0]).unwrap_err();
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut s)),
+        alert(AlertDescription::UnexpectedMessage)
+    );
+}
+
+/// A change to a ClientHello.
+type Edit = Box<dyn Fn(&mut ferrotls::msgs::hello::ClientHello)>;
+
+#[test]
+fn client_hello_refusals_carry_their_alerts() {
+    use ferrotls::msgs::enums::{Compression, EcPointFormat};
+    use ferrotls::msgs::extensions::Extension;
+    let cases: Vec<(Edit, AlertDescription)> = vec![
+        (
+            Box::new(|h| {
+                for e in h.extensions.as_mut().unwrap() {
+                    if let Extension::RenegotiationInfo(data) = e {
+                        *data = vec![1; 12];
+                    }
+                }
+            }),
+            AlertDescription::HandshakeFailure,
+        ),
+        (
+            Box::new(|h| h.compression_methods = vec![Compression::Unknown(1)]),
+            AlertDescription::IllegalParameter,
+        ),
+        (
+            Box::new(|h| {
+                for e in h.extensions.as_mut().unwrap() {
+                    if let Extension::EcPointFormats(f) = e {
+                        *f = vec![EcPointFormat::AnsiX962CompressedPrime];
+                    }
+                }
+            }),
+            AlertDescription::IllegalParameter,
+        ),
+        (
+            Box::new(|h| {
+                h.cipher_suites = vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
+            }),
+            AlertDescription::HandshakeFailure,
+        ),
+    ];
+    for (edit, expected) in cases {
+        let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+        let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut bytes = written(&mut c);
+        edit_plaintext_flight(&mut bytes, |m| {
+            use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+            let cx = DecodeContext {
+                version: ProtocolVersion::TLSv1_2,
+                key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+                finished_len: 12,
+            };
+            let HandshakeMessage::ClientHello(mut hello) =
+                HandshakeMessage::decode_message(&m[0], &cx).unwrap()
+            else {
+                panic!()
+            };
+            edit(&mut hello);
+            m[0] = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+        });
+        let mut s = ServerConnection::new(server);
+        let err = deliver(&mut s, &bytes).unwrap_err();
+        assert_eq!(err.alert(), Some(expected), "{err:?}");
+        assert_eq!(plaintext_alert(&written(&mut s)), Some(expected.into()));
+    }
+}
+
+#[test]
+fn renegotiation_attempts_are_bounded() {
+    let mut t = Session::new();
+    let limit = ferrotls::handshake::MAX_REFUSED_RENEGOTIATIONS as u64;
+    for seq in 1..=limit {
+        let hello_request = t.sealed(false, seq, 22, &[0, 0, 0, 0]);
+        deliver(&mut t.c, &hello_request).unwrap();
+    }
+    let hello_request = t.sealed(false, limit + 1, 22, &[0, 0, 0, 0]);
+    let err = deliver(&mut t.c, &hello_request).unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+}

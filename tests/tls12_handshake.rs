@@ -1,0 +1,486 @@
+//! TLS 1.2 full handshakes in memory: every suite × group × certificate
+//! type, with and without encrypt-then-MAC and the extended master
+//! secret; client authentication; ALPN, SNI, the exporter; version
+//! negotiation between 1.2-only and 1.2+1.3 peers, the downgrade
+//! sentinel and TLS_FALLBACK_SCSV.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::config::{
+    ClientAuth, ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+};
+use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::hello::DOWNGRADE_SENTINEL_TLS12;
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::pki::WebPkiClientVerifier;
+use ferrotls::session::ClientSessionTls12;
+use ferrotls::Error;
+
+const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
+const GROUPS: [NamedGroup; 3] = [
+    NamedGroup::X25519,
+    NamedGroup::secp256r1,
+    NamedGroup::secp384r1,
+];
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_2,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 12,
+};
+
+/// Whether a suite authenticates with an RSA certificate.
+fn is_rsa_suite(suite: CipherSuite) -> bool {
+    format!("{suite:?}").contains("_RSA_")
+}
+
+/// The certificate types that can serve `suite`.
+fn key_types_for(suite: CipherSuite) -> Vec<&'static str> {
+    KEY_TYPES
+        .iter()
+        .copied()
+        .filter(|k| is_rsa_suite(suite) == (*k == "rsa2048"))
+        .collect()
+}
+
+/// The TLS 1.2 session the client kept for `key_type`'s server.
+fn kept_session(config: &ClientConfig, key_type: &str) -> ClientSessionTls12 {
+    config
+        .session_store
+        .as_ref()
+        .unwrap()
+        .get_tls12(&server_name(key_type).to_string())
+        .expect("a session was kept")
+}
+
+/// Runs a TLS 1.2 handshake with `suite` and `group` against the
+/// `key_type` certificate; checks what both sides negotiated, data both
+/// ways, that both exporters agree, and that the session kept says
+/// whether EMS and EtM were used.
+fn full_handshake(key_type: &str, suite: CipherSuite, group: NamedGroup, ems: bool, etm: bool) {
+    let client = client_builder(key_type)
+        .versions(TLS12)
+        .cipher_suites(&[suite])
+        .groups(&[group])
+        .require_extended_master_secret(ems)
+        .build()
+        .unwrap();
+    let server = server_builder(key_type)
+        .versions(TLS12)
+        .cipher_suites(&[suite])
+        .enable_extended_master_secret(ems)
+        .enable_encrypt_then_mac(etm)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client.clone(), server, server_name(key_type));
+    handshake(&mut c, &mut s);
+    for side in [&*c, &*s] {
+        assert_eq!(side.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+        assert_eq!(side.cipher_suite(), Some(suite));
+        assert!(!side.is_resumed());
+    }
+    assert_eq!(s.negotiated_group(), Some(group));
+    send_and_check(&mut c, &mut s, b"ping from the client");
+    send_and_check(&mut s, &mut c, b"pong from the server");
+    let mut a = [0u8; 32];
+    let mut b = [0u8; 32];
+    c.export_keying_material(&mut a, b"EXPORTER-test", Some(b"ctx"))
+        .unwrap();
+    s.export_keying_material(&mut b, b"EXPORTER-test", Some(b"ctx"))
+        .unwrap();
+    assert_eq!(a, b);
+    let kept = kept_session(&client, key_type);
+    assert_eq!(kept.extended_master_secret, ems);
+    assert_eq!(
+        kept.encrypt_then_mac,
+        etm && TLS12_CBC_CIPHER_SUITES.contains(&suite)
+    );
+}
+
+#[test]
+fn every_default_suite_group_and_certificate_with_and_without_ems() {
+    for &suite in TLS12_CIPHER_SUITES {
+        for key_type in key_types_for(suite) {
+            for group in GROUPS {
+                for ems in [true, false] {
+                    full_handshake(key_type, suite, group, ems, true);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_cbc_suite_group_and_certificate_with_and_without_etm_and_ems() {
+    for &suite in TLS12_CBC_CIPHER_SUITES {
+        for key_type in key_types_for(suite) {
+            for group in GROUPS {
+                for (ems, etm) in [(true, true), (true, false), (false, true), (false, false)] {
+                    full_handshake(key_type, suite, group, ems, etm);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn large_data_crosses_in_many_records() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    let data: Vec<u8> = (0..50_000u32).map(|i| i as u8).collect();
+    send_and_check(&mut c, &mut s, &data);
+    send_and_check(&mut s, &mut c, &data);
+}
+
+#[test]
+fn client_requiring_ems_refuses_a_server_without_it() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .require_extended_master_secret(true)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .enable_extended_master_secret(false)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let (_, r) = transfer(&mut s, &mut c);
+    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+}
+
+#[test]
+fn server_requiring_ems_refuses_a_client_hello_without_it() {
+    let server = server_builder("p256")
+        .require_extended_master_secret(true)
+        .build()
+        .unwrap();
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let hello = edited_client_hello(client, |h| {
+        h.extensions.as_mut().unwrap().retain(|e| {
+            !matches!(
+                e,
+                ferrotls::msgs::extensions::Extension::ExtendedMasterSecret
+            )
+        })
+    });
+    let (err, alert) = deliver(server, &hello);
+    assert!(matches!(err, Error::HandshakeFailure(_)), "{err:?}");
+    assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
+}
+
+/// The first ClientHello of `client`, re-encoded after `edit`, as one
+/// plaintext record.
+pub fn edited_client_hello(
+    client: Arc<ClientConfig>,
+    edit: impl FnOnce(&mut ferrotls::msgs::hello::ClientHello),
+) -> Vec<u8> {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    edit(&mut hello);
+    let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+    let mut record = vec![22, 3, 1];
+    record.extend_from_slice(&(message.len() as u16).to_be_bytes());
+    record.extend_from_slice(&message);
+    record
+}
+
+/// Delivers `bytes` to a fresh server; returns its error and alert.
+fn deliver(server: Arc<ServerConfig>, bytes: &[u8]) -> (Error, Option<u8>) {
+    let mut s = ServerConnection::new(server);
+    s.read_tls(&mut &bytes[..]).unwrap();
+    let err = s.process_new_packets().unwrap_err();
+    let mut out = Vec::new();
+    s.write_tls(&mut out).unwrap();
+    (err, plaintext_alert(&out))
+}
+
+fn client_auth_server(key_type: &str, required: bool) -> Arc<ServerConfig> {
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), required));
+    let mode = if required {
+        ClientAuth::Required(verifier)
+    } else {
+        ClientAuth::Optional(verifier)
+    };
+    server_builder(key_type)
+        .versions(TLS12)
+        .client_auth(mode)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn client_authentication_with_each_server_certificate() {
+    for key_type in KEY_TYPES {
+        let client = client_builder(key_type)
+            .versions(TLS12)
+            .client_certificate(certified_key("p384"))
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(
+            client,
+            client_auth_server(key_type, true),
+            server_name(key_type),
+        );
+        handshake(&mut c, &mut s);
+        assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+        assert_eq!(
+            s.peer_certificates(),
+            certified_key("p384").chain(),
+            "the server saw the client chain"
+        );
+        send_and_check(&mut c, &mut s, b"authenticated");
+    }
+}
+
+#[test]
+fn client_without_a_certificate_sends_an_empty_one() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(
+        client.clone(),
+        client_auth_server("p256", false),
+        server_name("p256"),
+    );
+    handshake(&mut c, &mut s);
+    assert!(s.peer_certificates().is_empty());
+    send_and_check(&mut c, &mut s, b"anonymous client");
+
+    let (mut c, mut s) = pair(
+        client,
+        client_auth_server("p256", true),
+        server_name("p256"),
+    );
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let (bytes, r) = transfer(&mut c, &mut s);
+    assert!(bytes > 0);
+    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+}
+
+#[test]
+fn alpn_and_sni_are_negotiated() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .alpn_protocols(&[b"h2", b"http/1.1"])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .alpn_protocols(&[b"http/1.1"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.alpn_protocol(), Some(&b"http/1.1"[..]));
+    assert_eq!(s.alpn_protocol(), Some(&b"http/1.1"[..]));
+    assert_eq!(s.server_name(), Some("leaf.p256.test"));
+}
+
+#[test]
+fn exporter_distinguishes_labels_and_contexts() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(
+        client,
+        server_builder("p256").build().unwrap(),
+        server_name("p256"),
+    );
+    let mut early = [0u8; 16];
+    assert!(c
+        .export_keying_material(&mut early, b"EXPORTER-x", None)
+        .is_err());
+    handshake(&mut c, &mut s);
+    let export = |conn: &ferrotls::conn::Connection, label: &[u8], context: Option<&[u8]>| {
+        let mut out = [0u8; 16];
+        conn.export_keying_material(&mut out, label, context)
+            .unwrap();
+        out
+    };
+    assert_eq!(
+        export(&c, b"EXPORTER-x", None),
+        export(&s, b"EXPORTER-x", None)
+    );
+    assert_ne!(
+        export(&c, b"EXPORTER-x", None),
+        export(&c, b"EXPORTER-x", Some(b""))
+    );
+    assert_ne!(
+        export(&c, b"EXPORTER-x", None),
+        export(&c, b"EXPORTER-y", None)
+    );
+}
+
+#[test]
+fn close_notify_ends_the_read_side() {
+    use std::io::Read;
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(
+        client,
+        server_builder("p256").build().unwrap(),
+        server_name("p256"),
+    );
+    handshake(&mut c, &mut s);
+    c.send_close_notify();
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(s.reader().read(&mut buf).unwrap(), 0);
+}
+
+// ---- version negotiation ----
+
+#[test]
+fn default_client_and_tls12_only_server_agree_on_tls12() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    send_and_check(&mut c, &mut s, b"1.2 after offering 1.3");
+}
+
+#[test]
+fn tls12_only_client_and_default_server_agree_on_tls12() {
+    let client = client_builder("rsa2048").versions(TLS12).build().unwrap();
+    let server = server_builder("rsa2048").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("rsa2048"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    send_and_check(&mut s, &mut c, b"1.2 from a 1.3 server");
+}
+
+#[test]
+fn default_peers_pick_tls13() {
+    let (mut c, mut s) = pair(
+        client_builder("p256").build().unwrap(),
+        server_builder("p256").build().unwrap(),
+        server_name("p256"),
+    );
+    handshake(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+}
+
+#[test]
+fn a_tls13_server_negotiating_tls12_sets_the_downgrade_sentinel() {
+    for (versions, sentinel) in [
+        (
+            vec![ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2],
+            true,
+        ),
+        (TLS12.to_vec(), false),
+    ] {
+        let client = client_builder("p256").versions(TLS12).build().unwrap();
+        let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+        let server = server_builder("p256").versions(&versions).build().unwrap();
+        let mut s = ServerConnection::new(server);
+        transfer(&mut c, &mut s).1.unwrap();
+        let mut out = Vec::new();
+        s.write_tls(&mut out).unwrap();
+        // The ServerHello opens the first record; its random follows the
+        // 5-byte record header, the 4-byte handshake header and the
+        // 2-byte version (RFC 5246 §7.4.1.3).
+        let random = &out[11..43];
+        assert_eq!(random[24..] == DOWNGRADE_SENTINEL_TLS12, sentinel);
+    }
+}
+
+#[test]
+fn a_client_offering_tls13_refuses_the_sentinel_from_a_real_server() {
+    // The server supports 1.3 but is told by an altered ClientHello that
+    // the client only speaks 1.2; the real client offered 1.3 and must
+    // notice the sentinel (RFC 8446 §4.1.3).
+    let client = client_builder("p256").build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
+    else {
+        panic!()
+    };
+    hello.extensions.as_mut().unwrap().retain(|e| {
+        !matches!(
+            e,
+            ferrotls::msgs::extensions::Extension::SupportedVersionsOffer(_)
+        )
+    });
+    let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+    let mut record = vec![22, 3, 1];
+    record.extend_from_slice(&(message.len() as u16).to_be_bytes());
+    record.extend_from_slice(&message);
+    let mut s = ServerConnection::new(server_builder("p256").build().unwrap());
+    s.read_tls(&mut &record[..]).unwrap();
+    s.process_new_packets().unwrap();
+    let (_, r) = transfer(&mut s, &mut c);
+    assert_eq!(
+        r,
+        Err(Error::IllegalParameter("downgrade sentinel in ServerHello"))
+    );
+    let mut out = Vec::new();
+    c.write_tls(&mut out).unwrap();
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
+fn fallback_scsv_below_our_highest_version_is_inappropriate_fallback() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let hello = edited_client_hello(client.clone(), |h| {
+        h.cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV)
+    });
+    let (err, alert) = deliver(server_builder("p256").build().unwrap(), &hello);
+    assert_eq!(err, Error::InappropriateFallback);
+    assert_eq!(alert, Some(AlertDescription::InappropriateFallback.into()));
+    // A server whose highest version is 1.2 carries on.
+    let mut s = ServerConnection::new(server_builder("p256").versions(TLS12).build().unwrap());
+    s.read_tls(&mut &hello[..]).unwrap();
+    s.process_new_packets().unwrap();
+    assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+}
+
+#[test]
+fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
+    use ferrotls::msgs::enums::SignatureScheme;
+    use ferrotls::msgs::extensions::Extension;
+    for (key_type, expected) in [
+        ("rsa2048", SignatureScheme::rsa_pkcs1_sha1),
+        ("p256", SignatureScheme::ecdsa_sha1),
+    ] {
+        let client = client_builder(key_type).versions(TLS12).build().unwrap();
+        let hello = edited_client_hello(client, |h| {
+            h.extensions
+                .as_mut()
+                .unwrap()
+                .retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)))
+        });
+        let mut s = ServerConnection::new(server_builder(key_type).build().unwrap());
+        s.read_tls(&mut &hello[..]).unwrap();
+        s.process_new_packets().unwrap();
+        let mut out = Vec::new();
+        s.write_tls(&mut out).unwrap();
+        let payload: Vec<u8> = records(&out).iter().flat_map(|r| r[5..].to_vec()).collect();
+        let ske = split_messages(&payload)
+            .into_iter()
+            .find(|m| message_type(m) == 12)
+            .expect("a ServerKeyExchange");
+        let HandshakeMessage::ServerKeyExchange(ske) =
+            HandshakeMessage::decode_message(&ske, &CX).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(ske.signature.scheme, Some(expected), "{key_type}");
+    }
+}

@@ -1,0 +1,443 @@
+//! TLS 1.2 resumption in memory, checked against the ≤1.2 rows of the
+//! session-ID contract (design §3, docs/session-ids.md) on both sides:
+//! by session ID, by RFC 5077 ticket, chains of three connections,
+//! ticket-key rotation, server store expiry and eviction, and the
+//! resumptions that must fall back to a full handshake.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES};
+use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::crypto::rng::OsRng;
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::session::{
+    ClientSessionTls12, InMemoryServerStore, RotatingTicketer, ServerSessionStore,
+};
+use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::Error;
+
+const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
+
+/// One whole connection: handshake, data both ways.
+fn connect(
+    client: &Arc<ClientConfig>,
+    server: &Arc<ServerConfig>,
+) -> (ClientConnection, ServerConnection) {
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    send_and_check(&mut c, &mut s, b"client data");
+    send_and_check(&mut s, &mut c, b"server data");
+    (c, s)
+}
+
+fn kept(client: &ClientConfig) -> ClientSessionTls12 {
+    client
+        .session_store
+        .as_ref()
+        .unwrap()
+        .get_tls12("leaf.p256.test")
+        .expect("a TLS 1.2 session is kept")
+}
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(UnixTime::from_secs(NOW)))
+}
+
+/// Asserts the "≤1.2, full" row: the server's fresh 32-byte S on both
+/// sides, nothing resumed. Returns S.
+fn assert_full(c: &ClientConnection, s: &ServerConnection) -> Vec<u8> {
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert_eq!(s.session_id().len(), 32);
+    assert_eq!(c.session_id(), s.session_id());
+    s.session_id().to_vec()
+}
+
+#[test]
+fn resumption_by_session_id_keeps_s_on_both_sides_through_a_chain() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (c, s) = connect(&client, &server);
+    let id = assert_full(&c, &s);
+    assert!(
+        !s.resumption_requested(),
+        "a 1.2-only client sends no ID at first"
+    );
+    assert!(kept(&client).ticket.is_none());
+    for _ in 0..2 {
+        let (c, s) = connect(&client, &server);
+        // Row "≤1.2, resumed by session ID": S everywhere.
+        assert!(c.is_resumed() && s.is_resumed());
+        assert!(s.resumption_requested());
+        assert_eq!(s.session_id(), id);
+        assert_eq!(c.session_id(), id);
+    }
+}
+
+#[test]
+fn resumption_by_ticket_echoes_c_to_the_client_and_keeps_s_on_the_server() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    // No session cache: only the ticket can resume.
+    let server = server_builder("p256").session_cache(None).build().unwrap();
+    let (c, s) = connect(&client, &server);
+    // Row "≤1.2, full, RFC 5077 ticket issued": S, sealed into the ticket.
+    let id = assert_full(&c, &s);
+    let first_ticket = kept(&client).ticket.expect("a ticket").ticket;
+    let mut client_ids = Vec::new();
+    for _ in 0..2 {
+        let (c, s) = connect(&client, &server);
+        // Row "≤1.2, resumed by ticket": the client sees its fresh C, the
+        // server keeps S.
+        assert!(c.is_resumed() && s.is_resumed());
+        assert!(s.resumption_requested());
+        assert_eq!(s.session_id(), id);
+        assert_eq!(c.session_id().len(), 32);
+        assert_ne!(c.session_id(), id);
+        client_ids.push(c.session_id().to_vec());
+    }
+    assert_ne!(client_ids[0], client_ids[1], "C is fresh every time");
+    // The server sent a new ticket on each resumption.
+    assert_ne!(kept(&client).ticket.unwrap().ticket, first_ticket);
+}
+
+#[test]
+fn server_without_tickets_resumes_by_session_id() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").tickets(0).build().unwrap();
+    let (c, s) = connect(&client, &server);
+    let id = assert_full(&c, &s);
+    assert!(kept(&client).ticket.is_none());
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!((c.session_id(), s.session_id()), (&id[..], &id[..]));
+}
+
+#[test]
+fn ticket_sealed_under_the_previous_key_resumes_two_rotations_old_does_not() {
+    let clock = clock();
+    let ticketer = Arc::new(RotatingTicketer::new(Arc::new(OsRng::new()), clock.clone()).unwrap());
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256")
+        .session_cache(None)
+        .ticketer(ticketer.clone())
+        .tickets(1)
+        .build()
+        .unwrap();
+    // A client store that never takes the newer tickets would be needed
+    // to test the old key alone; export the first session and reuse it.
+    let (c, s) = connect(&client, &server);
+    let id = assert_full(&c, &s);
+    let session = kept(&client);
+    let offer_again = |session: &ClientSessionTls12| {
+        client
+            .session_store
+            .as_ref()
+            .unwrap()
+            .put_tls12("leaf.p256.test", session.clone());
+        connect(&client, &server)
+    };
+    ticketer.rotate().unwrap();
+    let (c, s) = offer_again(&session);
+    assert!(
+        c.is_resumed() && s.is_resumed(),
+        "previous key still unseals"
+    );
+    assert_eq!(s.session_id(), id);
+    ticketer.rotate().unwrap();
+    let (c, s) = offer_again(&session);
+    assert!(
+        !c.is_resumed() && !s.is_resumed(),
+        "two rotations old: full handshake"
+    );
+    // Design §3: the fresh C is a non-empty session ID offered, so the
+    // server still counts a resumption request.
+    assert!(s.resumption_requested());
+    assert_ne!(s.session_id(), id);
+}
+
+#[test]
+fn expired_server_cache_entry_means_a_full_handshake_with_a_new_id() {
+    let clock = clock();
+    let cache: Arc<dyn ServerSessionStore> =
+        Arc::new(InMemoryServerStore::with_limits(16, 60, clock.clone()));
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .clock(clock.clone())
+        .session_cache(Some(cache))
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    let id = assert_full(&c, &s);
+    clock.advance(Duration::from_secs(61));
+    let (c, s) = connect(&client, &server);
+    assert!(s.resumption_requested(), "the client offered S");
+    let new_id = assert_full(&c, &s);
+    assert_ne!(new_id, id);
+}
+
+#[test]
+fn evicted_server_cache_entry_means_a_full_handshake() {
+    let cache: Arc<dyn ServerSessionStore> =
+        Arc::new(InMemoryServerStore::with_limits(1, 3600, clock()));
+    let server = server_builder("p256")
+        .session_cache(Some(cache))
+        .build()
+        .unwrap();
+    let first = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let second = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let (c, s) = connect(&first, &server);
+    let id = assert_full(&c, &s);
+    // The second client's session evicts the first from the one slot,
+    // and is itself still there.
+    connect(&second, &server);
+    let (c, s) = connect(&second, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    let (c, s) = connect(&first, &server);
+    assert!(s.resumption_requested());
+    assert_ne!(assert_full(&c, &s), id);
+}
+
+#[test]
+fn resumption_that_would_turn_etm_off_is_a_full_handshake() {
+    let suites = &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256];
+    assert!(TLS12_CBC_CIPHER_SUITES.contains(&suites[0]));
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .cipher_suites(suites)
+        .build()
+        .unwrap();
+    let cache: Arc<dyn ServerSessionStore> = Arc::new(InMemoryServerStore::new(clock()));
+    let ticketer = Arc::new(RotatingTicketer::new(Arc::new(OsRng::new()), clock()).unwrap());
+    let with_etm = |on: bool| {
+        server_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(suites)
+            .session_cache(Some(cache.clone()))
+            .ticketer(ticketer.clone())
+            .enable_encrypt_then_mac(on)
+            .build()
+            .unwrap()
+    };
+    let (c, s) = connect(&client, &with_etm(true));
+    assert_full(&c, &s);
+    assert!(kept(&client).encrypt_then_mac);
+    let (c, s) = connect(&client, &with_etm(false));
+    assert!(s.resumption_requested());
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert!(!kept(&client).encrypt_then_mac);
+}
+
+#[test]
+fn resumption_that_changes_ems_use_is_a_full_handshake() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let cache: Arc<dyn ServerSessionStore> = Arc::new(InMemoryServerStore::new(clock()));
+    let ticketer = Arc::new(RotatingTicketer::new(Arc::new(OsRng::new()), clock()).unwrap());
+    let with_ems = |on: bool| {
+        server_builder("p256")
+            .session_cache(Some(cache.clone()))
+            .ticketer(ticketer.clone())
+            .enable_extended_master_secret(on)
+            .build()
+            .unwrap()
+    };
+    let (c, s) = connect(&client, &with_ems(false));
+    assert_full(&c, &s);
+    // RFC 7627 §5.3: a session without EMS is not resumed by a
+    // ClientHello offering it.
+    let (c, s) = connect(&client, &with_ems(true));
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert!(kept(&client).extended_master_secret);
+}
+
+#[test]
+fn resumption_with_another_suite_on_the_server_is_a_full_handshake() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let cache: Arc<dyn ServerSessionStore> = Arc::new(InMemoryServerStore::new(clock()));
+    let with_suite = |suite| {
+        server_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(&[suite])
+            .session_cache(Some(cache.clone()))
+            .tickets(0)
+            .build()
+            .unwrap()
+    };
+    let (c, s) = connect(
+        &client,
+        &with_suite(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+    );
+    assert_full(&c, &s);
+    let (c, s) = connect(
+        &client,
+        &with_suite(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384),
+    );
+    assert!(s.resumption_requested());
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert_eq!(
+        c.cipher_suite(),
+        Some(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384)
+    );
+}
+
+#[test]
+fn server_hello_echoing_the_id_with_another_suite_is_illegal_parameter() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    connect(&client, &server);
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    // The resumed ServerHello: record header (5), handshake header (4),
+    // version (2), random (32), session ID (1 + 32), then the suite.
+    let (_, r) = transfer_altered(&mut s, &mut c, |bytes| {
+        assert_eq!(bytes[43], 32);
+        bytes[76..78].copy_from_slice(&[0xc0, 0x2c]);
+    });
+    assert!(matches!(r, Err(Error::IllegalParameter(_))), "{r:?}");
+    let mut out = Vec::new();
+    c.write_tls(&mut out).unwrap();
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
+fn sessions_are_kept_apart_by_version() {
+    // A TLS 1.2 session does not stop a later TLS 1.3 connection from
+    // getting and using 1.3 tickets, and the 1.2 session stays.
+    let client = client_builder("p256").build().unwrap();
+    let server12 = server_builder("p256").versions(TLS12).build().unwrap();
+    let (c, s) = connect(&client, &server12);
+    let id = assert_full(&c, &s);
+    let server13 = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client.clone(), server13.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    send_and_check(&mut s, &mut c, b"tickets");
+    let (mut c, mut s) = pair(client.clone(), server13, server_name("p256"));
+    handshake(&mut c, &mut s);
+    assert!(c.is_resumed(), "resumed with a 1.3 ticket");
+    assert_eq!(kept(&client).session_id.as_bytes(), &id[..]);
+    let (c, s) = connect(&client, &server12);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.session_id(), id);
+}
+
+/// Removes the extensions `drop` selects from the ServerHello at the
+/// start of `bytes` (a plaintext handshake record), re-encoding it.
+fn strip_server_hello(
+    bytes: &mut Vec<u8>,
+    drop: fn(&ferrotls::msgs::extensions::Extension) -> bool,
+) {
+    use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    let mut recs = records(bytes);
+    let mut messages = split_messages(&recs[0][5..]);
+    let HandshakeMessage::ServerHello(mut hello) =
+        HandshakeMessage::decode_message(&messages[0], &cx).unwrap()
+    else {
+        panic!("not a ServerHello")
+    };
+    hello.extensions.as_mut().unwrap().retain(|e| !drop(e));
+    messages[0] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
+    let body = messages.concat();
+    let mut record = vec![22, 3, 3];
+    record.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    record.extend_from_slice(&body);
+    recs[0] = record;
+    *bytes = recs.concat();
+}
+
+#[test]
+fn client_refuses_a_resumption_that_drops_etm_or_ems() {
+    use ferrotls::msgs::extensions::Extension;
+    let drops: [fn(&Extension) -> bool; 2] = [
+        |e| matches!(e, Extension::EncryptThenMac),
+        |e| matches!(e, Extension::ExtendedMasterSecret),
+    ];
+    for drop in drops {
+        let suites = &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256];
+        let client = client_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(suites)
+            .enable_tickets(false)
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(suites)
+            .build()
+            .unwrap();
+        connect(&client, &server);
+        let session = kept(&client);
+        assert!(session.encrypt_then_mac && session.extended_master_secret);
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        assert!(s.is_resumed());
+        let (_, r) = transfer_altered(&mut s, &mut c, |b| strip_server_hello(b, drop));
+        assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+        let mut out = Vec::new();
+        c.write_tls(&mut out).unwrap();
+        assert_eq!(
+            plaintext_alert(&out),
+            Some(AlertDescription::HandshakeFailure.into())
+        );
+    }
+}
+
+#[test]
+fn resumed_connections_log_the_session_master_secret_on_both_sides() {
+    let client_log = Arc::new(CapturedSecrets::default());
+    let server_log = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .key_log(client_log.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .key_log(server_log.clone())
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    let master = client_log.get("CLIENT_RANDOM");
+    assert_eq!(server_log.get("CLIENT_RANDOM"), master);
+    let (c, _) = connect(&client, &server);
+    assert!(c.is_resumed());
+    for log in [&client_log, &server_log] {
+        let entries = log.0.lock().unwrap();
+        let masters: Vec<_> = entries
+            .iter()
+            .filter(|(l, _)| l == "CLIENT_RANDOM")
+            .collect();
+        assert_eq!(masters.len(), 2);
+        assert_eq!(masters[1].1, master);
+    }
+}
