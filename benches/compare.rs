@@ -39,9 +39,10 @@
 //!   — few rounds, a smoke run;
 //! - `cargo bench --bench compare -- bulk13` — only the scenarios whose
 //!   name contains the word (with or without `--quick`);
-//! - `compare --callgrind <ferrotls|rustls> <full|resumed>` — exactly one
-//!   TLS 1.3 handshake (after an unmeasured full one that provides the
-//!   ticket for `resumed`), client calls inside `callgrind_client` and
+//! - `compare --callgrind <ferrotls|rustls> <kind>` — exactly one
+//!   handshake, `full13`, `resumed13`, `full12`, `resumed12-id` or
+//!   `resumed12-ticket` (a resumed one after an unmeasured full one that
+//!   leaves the session), client calls inside `callgrind_client` and
 //!   server calls inside `callgrind_server`; see `benches/callgrind.sh`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -378,23 +379,16 @@ impl Ferrotls {
                 .versions(&[version])
                 .cipher_suites(&[suite])
                 .groups(&[NamedGroup::X25519]);
-        if setup.resumption == Resumption::Off {
-            client = client.session_store(None);
-        }
         let mut server = ServerConfig::builder(Arc::new(key))
             .versions(&[version])
             .cipher_suites(&[suite])
             .groups(&[NamedGroup::X25519]);
+        // TLS 1.2 sessions go to the server's session-ID cache (on by
+        // default) unless the client asks for a ticket.
         match setup.resumption {
-            Resumption::Off => {}
+            Resumption::Off => client = client.session_store(None).enable_tickets(false),
             Resumption::Ticket => server = server.tickets(1),
-            Resumption::SessionId => {
-                server = server.tickets(0).session_store(Arc::new(
-                    ferrotls::session::InMemoryServerStore::new(Arc::new(
-                        ferrotls::time::SystemClock,
-                    )),
-                ))
-            }
+            Resumption::SessionId => client = client.enable_tickets(false),
         }
         Ok(Self {
             client: client.build().map_err(|e| e.to_string())?,
@@ -477,8 +471,13 @@ impl Rustls {
             .map_err(err)?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        if setup.resumption == Resumption::Off {
-            client.resumption = rustls::client::Resumption::disabled();
+        match setup.resumption {
+            Resumption::Off => client.resumption = rustls::client::Resumption::disabled(),
+            Resumption::Ticket => {}
+            Resumption::SessionId => {
+                client.resumption = rustls::client::Resumption::default()
+                    .tls12_resumption(rustls::client::Tls12Resumption::SessionIdOnly)
+            }
         }
         let mut server = rustls::ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[version])
@@ -496,7 +495,8 @@ impl Rustls {
                 server.ticketer = rustls::crypto::ring::Ticketer::new().map_err(err)?;
                 server.send_tls13_tickets = 1;
             }
-            Resumption::SessionId => server.send_tls13_tickets = 0,
+            // Session IDs in rustls's default server cache.
+            Resumption::SessionId => {}
         }
         Ok(Self {
             client: Arc::new(client),
@@ -1118,19 +1118,27 @@ fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     }
 }
 
-/// `--callgrind <engine> <full|resumed>`: one measured TLS 1.3 P-256
-/// handshake, its client and server calls inside [`callgrind_client`]
-/// and [`callgrind_server`].
+/// The handshakes `--callgrind` can measure (P-256, X25519, AES-128-GCM).
+const CALLGRIND_KINDS: &str = "full13, resumed13, full12, resumed12-id, resumed12-ticket";
+
+/// `--callgrind <engine> <kind>`: one measured handshake of
+/// [`CALLGRIND_KINDS`], its client and server calls inside
+/// [`callgrind_client`] and [`callgrind_server`]; a resumed kind first
+/// runs an unmeasured full handshake that leaves the session behind.
 fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
+    let (version, resumption) = match kind {
+        "full13" => (Version::Tls13, Resumption::Off),
+        "resumed13" => (Version::Tls13, Resumption::Ticket),
+        "full12" => (Version::Tls12, Resumption::Off),
+        "resumed12-id" => (Version::Tls12, Resumption::SessionId),
+        "resumed12-ticket" => (Version::Tls12, Resumption::Ticket),
+        _ => return Err(format!("{kind}: expected one of {CALLGRIND_KINDS}")),
+    };
     let setup = Setup {
-        version: Version::Tls13,
+        version,
         key_type: "p256",
         cipher: Cipher::Aes128Gcm,
-        resumption: match kind {
-            "full" => Resumption::Off,
-            "resumed" => Resumption::Ticket,
-            _ => return Err(format!("{kind}: expected full or resumed")),
-        },
+        resumption,
     };
     let factory: Box<dyn Factory> = match engine {
         "ferrotls" => Box::new(Ferrotls::new(setup)?),
