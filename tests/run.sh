@@ -47,6 +47,9 @@ cargo test
 step "tests (without the legacy feature)"
 cargo test --no-default-features --lib
 
+step "C API (feature capi: header in sync, C test program)"
+cargo test --features capi --test capi
+
 if [ "$FUZZ_SECONDS" != 0 ]; then
     step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
     if ! cargo fuzz --version >/dev/null 2>&1; then

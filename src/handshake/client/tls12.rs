@@ -65,7 +65,7 @@ impl State {
         }
         match self {
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
-            Self::ExpectServerKeyExchange(s) => s.expect_server_key_exchange(message),
+            Self::ExpectServerKeyExchange(s) => s.expect_server_key_exchange(common, message),
             Self::ExpectCertificateRequestOrDone(s) => {
                 s.expect_certificate_request_or_done(common, message)
             }
@@ -308,8 +308,12 @@ pub(crate) struct ExpectServerKeyExchange {
 impl ExpectServerKeyExchange {
     /// Checks the signed ECDH parameters (RFC 8422 §5.4): a group we did
     /// not offer is `illegal_parameter`, a bad signature `decrypt_error`;
-    /// then completes our half of the key exchange.
-    fn expect_server_key_exchange(self, message: Message) -> Result<State, Error> {
+    /// then completes our half of the key exchange and records the group.
+    fn expect_server_key_exchange(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::ServerKeyExchange(ske) = decode(&message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected ServerKeyExchange"));
@@ -329,6 +333,7 @@ impl ExpectServerKeyExchange {
         let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
         let public = share.public_key().to_vec();
         let premaster = share.complete(&ske.params.public)?;
+        common.negotiated.group = Some(ske.params.group);
         hs.log.add(&message.raw);
         Ok(State::ExpectCertificateRequestOrDone(
             ExpectServerHelloDone {
