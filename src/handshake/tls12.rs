@@ -15,7 +15,7 @@ use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm};
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
-use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey};
+use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
 use crate::keyschedule::tls12::{KeyBlock, KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
@@ -333,45 +333,91 @@ pub(crate) fn choose_scheme(
     key.schemes().into_iter().find(|s| accepted.contains(s))
 }
 
-/// Signs `content` for a TLS 1.2 ServerKeyExchange or CertificateVerify
-/// (RFC 5246 §4.7).
-pub(crate) fn sign(
-    key: &SigningKey,
-    scheme: SignatureScheme,
-    content: &[u8],
-) -> Result<DigitallySigned, Error> {
-    Ok(DigitallySigned {
-        scheme: Some(scheme),
-        signature: key.sign_scheme(scheme, content)?,
-    })
+/// The algorithm a TLS 1.0/1.1 signature by `key` uses, which follows from
+/// the key alone: RSA PKCS#1 v1.5 over the 36-byte MD5‖SHA-1 digest
+/// without DigestInfo (RFC 4346 §7.4.3, §4.7), ECDSA over SHA-1 (RFC 4492
+/// §5.4). `None` for keys TLS 1.0/1.1 cannot sign with (Ed25519, RFC 8422
+/// §5.1.3 is TLS 1.2 only) or without feature `legacy`.
+pub(crate) fn legacy_algorithm(key: &PublicKey) -> Option<SignatureAlgorithm> {
+    match key {
+        #[cfg(feature = "legacy")]
+        PublicKey::Rsa(_) => Some(SignatureAlgorithm::RsaPkcs1Md5Sha1),
+        #[cfg(feature = "legacy")]
+        PublicKey::EcdsaP256(_) | PublicKey::EcdsaP384(_) => {
+            Some(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha1))
+        }
+        _ => None,
+    }
 }
 
-/// Checks a TLS 1.2 signature by the peer's `key` over `content`: the
+/// How a key signs under `version`: TLS 1.2 with a scheme both sides
+/// accept ([`choose_scheme`], `Some`), TLS 1.0/1.1 with the algorithm its
+/// type implies ([`legacy_algorithm`], `None` for the scheme field). The
+/// outer `None` means the key cannot sign here.
+pub(crate) fn choose_signature(
+    key: &SigningKey,
+    version: ProtocolVersion,
+    accepted: &[SignatureScheme],
+) -> Option<Option<SignatureScheme>> {
+    if version == ProtocolVersion::TLSv1_2 {
+        choose_scheme(key, accepted).map(Some)
+    } else {
+        legacy_algorithm(&key.public_key()).map(|_| None)
+    }
+}
+
+/// Signs `content` for a ServerKeyExchange or CertificateVerify (RFC 5246
+/// §4.7): under `scheme` in TLS 1.2, under the key's
+/// [`legacy_algorithm`] with no scheme field when `scheme` is `None`
+/// (TLS 1.0/1.1, RFC 4346 §4.7).
+pub(crate) fn sign(
+    key: &SigningKey,
+    scheme: Option<SignatureScheme>,
+    content: &[u8],
+) -> Result<DigitallySigned, Error> {
+    let signature = match scheme {
+        Some(scheme) => key.sign_scheme(scheme, content)?,
+        None => {
+            let algorithm = legacy_algorithm(&key.public_key())
+                .ok_or(Error::Crypto("key cannot sign in TLS 1.0/1.1"))?;
+            key.sign(algorithm, content)?
+        }
+    };
+    Ok(DigitallySigned { scheme, signature })
+}
+
+/// Checks a signature by the peer's `key` over `content`. TLS 1.2: the
 /// scheme must be one we offered (`illegal_parameter`, RFC 5246
-/// §7.4.1.4.1), the signature must verify (`decrypt_error`).
+/// §7.4.1.4.1). TLS 1.0/1.1 (no scheme field): the key's
+/// [`legacy_algorithm`], a key without one is `illegal_parameter`. A
+/// signature that does not verify is `decrypt_error`.
 pub(crate) fn verify_signed(
     key: &PublicKey,
     signed: &DigitallySigned,
     offered: &[SignatureScheme],
     content: &[u8],
 ) -> Result<(), Error> {
-    let scheme = signed
-        .scheme
-        .ok_or(Error::Decode("signature without a scheme"))?;
-    if !offered.contains(&scheme) {
-        return Err(Error::IllegalParameter(
-            "signature scheme that was not offered",
-        ));
-    }
-    let algorithm = algorithm_for_scheme(scheme)
-        .ok_or(Error::IllegalParameter("unsupported signature scheme"))?;
+    let algorithm = match signed.scheme {
+        Some(scheme) => {
+            if !offered.contains(&scheme) {
+                return Err(Error::IllegalParameter(
+                    "signature scheme that was not offered",
+                ));
+            }
+            algorithm_for_scheme(scheme)
+                .ok_or(Error::IllegalParameter("unsupported signature scheme"))?
+        }
+        None => legacy_algorithm(key).ok_or(Error::IllegalParameter(
+            "key type cannot sign in TLS 1.0/1.1",
+        ))?,
+    };
     verify(key, algorithm, content, &signed.signature)
 }
 
 /// Signs the server's ECDH parameters.
 pub(crate) fn sign_params(
     certificate: &CertifiedKey,
-    scheme: SignatureScheme,
+    scheme: Option<SignatureScheme>,
     params: &Params,
     ecdh: &ServerEcdhParams,
 ) -> Result<DigitallySigned, Error> {

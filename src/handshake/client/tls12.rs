@@ -20,13 +20,13 @@ use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
+    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
     tls12_suite, verify_params, Authentication, HandshakeLog, Params, Tls12Exporter,
 };
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
-use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVersion};
+use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;
@@ -393,7 +393,7 @@ impl ExpectServerHelloDone {
         let chosen = self
             .request
             .as_ref()
-            .map(|request| choose_client_certificate(&hs.config, request));
+            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version));
         if let Some(chosen) = &chosen {
             let certificates = chosen
                 .as_ref()
@@ -434,22 +434,23 @@ impl ExpectServerHelloDone {
 }
 
 /// The first client certificate whose key type the request lists and
-/// that signs with a scheme it accepts (TLS 1.2; RFC 5246 §7.4.4), with
-/// that scheme; `None` when none fits (an empty Certificate is sent).
+/// that can sign: in TLS 1.2 with a scheme the request accepts (RFC 5246
+/// §7.4.4), in TLS 1.0/1.1 (no scheme list, RFC 4346 §7.4.4) with its
+/// type's legacy algorithm. `None` when none fits (an empty Certificate
+/// is sent).
 fn choose_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls12,
-) -> Option<(
-    Arc<crate::pki::CertifiedKey>,
-    crate::msgs::enums::SignatureScheme,
-)> {
+    version: ProtocolVersion,
+) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
     config.client_certificates.iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
         if !request.certificate_types.contains(&kind.certificate_type()) {
             return None;
         }
-        choose_scheme(certified.key(), accepted).map(|scheme| (certified.clone(), scheme))
+        choose_signature(certified.key(), version, accepted)
+            .map(|scheme| (certified.clone(), scheme))
     })
 }
 

@@ -25,7 +25,7 @@ use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign_params,
+    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign_params,
     tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
     DEFAULT_TLS12_SCHEMES,
 };
@@ -393,7 +393,7 @@ fn choose_suite(
     hello: &ClientHello,
     offer: &Offer<'_>,
     version: ProtocolVersion,
-) -> Result<(Tls12Suite, Arc<CertifiedKey>, SignatureScheme), Error> {
+) -> Result<(Tls12Suite, Arc<CertifiedKey>, Option<SignatureScheme>), Error> {
     config
         .common
         .cipher_suites
@@ -407,7 +407,7 @@ fn choose_suite(
                 if !suite.authentication.fits(&key.public_key()) {
                     return None;
                 }
-                choose_scheme(key, offer.schemes())
+                choose_signature(key, version, offer.schemes())
                     .map(|scheme| (suite, certificate.clone(), scheme))
             })
         })
