@@ -9,6 +9,8 @@ pub mod hmac;
 pub mod kx;
 pub mod prf;
 pub mod rng;
+#[cfg(feature = "legacy")]
+pub mod rsa_kx;
 pub mod secret;
 pub mod sign;
 pub mod verify;

@@ -84,10 +84,12 @@ pub(crate) enum BulkCipher {
     },
 }
 
-/// What a TLS 1.0–1.2 ECDHE cipher suite is made of.
+/// What a TLS 1.0–1.2 cipher suite is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tls12Suite {
     pub(crate) suite: CipherSuite,
+    /// ECDHE (RFC 8422) or RSA key transport (RFC 5246 §7.4.7.1).
+    pub(crate) key_exchange: KeyExchangeAlgorithm,
     pub(crate) authentication: Authentication,
     /// The PRF hash in TLS 1.2 (RFC 5246 §5; SHA-384 for the `_SHA384`
     /// suites, RFC 5289 §3.2).
@@ -155,6 +157,11 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
     use CipherSuite as S;
     use HashAlgorithm as H;
     let cbc = |key_len, mac| BulkCipher::Cbc { key_len, mac };
+    let key_exchange = if RSA_KEY_EXCHANGE_SUITES.contains(&suite) {
+        KeyExchangeAlgorithm::Rsa
+    } else {
+        KeyExchangeAlgorithm::Ecdhe
+    };
     let (authentication, prf_hash, bulk) = match suite {
         S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => {
             (Ecdsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm))
@@ -182,15 +189,37 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
         S::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 => (Ecdsa, H::Sha384, cbc(32, H::Sha384)),
         S::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 => (Rsa, H::Sha256, cbc(16, H::Sha256)),
         S::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 => (Rsa, H::Sha384, cbc(32, H::Sha384)),
+        S::TLS_RSA_WITH_AES_128_CBC_SHA => (Rsa, H::Sha256, cbc(16, H::Sha1)),
+        S::TLS_RSA_WITH_AES_256_CBC_SHA => (Rsa, H::Sha256, cbc(32, H::Sha1)),
+        S::TLS_RSA_WITH_AES_128_CBC_SHA256 => (Rsa, H::Sha256, cbc(16, H::Sha256)),
+        S::TLS_RSA_WITH_AES_256_CBC_SHA256 => (Rsa, H::Sha256, cbc(32, H::Sha256)),
+        S::TLS_RSA_WITH_AES_128_GCM_SHA256 => (Rsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm)),
+        S::TLS_RSA_WITH_AES_256_GCM_SHA384 => (Rsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm)),
         _ => return None,
     };
+    if key_exchange == KeyExchangeAlgorithm::Rsa && !cfg!(feature = "legacy") {
+        return None;
+    }
     Some(Tls12Suite {
         suite,
+        key_exchange,
         authentication,
         prf_hash,
         bulk,
     })
 }
+
+/// The suites whose premaster secret the client encrypts to the server's
+/// RSA key (RFC 5246 §A.5, RFC 5288 §3): opt-in (design §4), and only with
+/// feature `legacy`, which brings the `rsa` crate.
+const RSA_KEY_EXCHANGE_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+];
 
 /// Record protection for each direction: `(client_write, server_write)`.
 pub(crate) type Protections = (Box<dyn RecordProtection>, Box<dyn RecordProtection>);
@@ -199,6 +228,9 @@ pub(crate) type Protections = (Box<dyn RecordProtection>, Box<dyn RecordProtecti
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Params {
     pub(crate) version: ProtocolVersion,
+    /// The version the ClientHello announced (`client_version`), which
+    /// an RSA premaster secret starts with (RFC 5246 §7.4.7.1).
+    pub(crate) client_version: ProtocolVersion,
     pub(crate) suite: Tls12Suite,
     pub(crate) client_random: [u8; RANDOM_LEN],
     pub(crate) server_random: [u8; RANDOM_LEN],
@@ -218,7 +250,7 @@ impl Params {
     pub(crate) fn decode_context(&self) -> DecodeContext {
         DecodeContext {
             version: self.version,
-            key_exchange: KeyExchangeAlgorithm::Ecdhe,
+            key_exchange: self.suite.key_exchange,
             finished_len: TLS12_VERIFY_DATA_LEN,
         }
     }

@@ -16,6 +16,8 @@ use super::hello::ExpectServerHello;
 use crate::config::ClientConfig;
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
+#[cfg(feature = "legacy")]
+use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
@@ -30,7 +32,7 @@ use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVers
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;
-use crate::msgs::key_exchange::ClientKeyExchange;
+use crate::msgs::key_exchange::{ClientKeyExchange, KeyExchangeAlgorithm};
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{ServerCertVerified, ServerName};
 use crate::record::RecordProtection;
@@ -185,6 +187,7 @@ pub(super) fn handle_server_hello(
     };
     let params = Params {
         version,
+        client_version: super::hello::announced_version(config),
         suite,
         client_random: state.random,
         server_random: hello.random,
@@ -290,11 +293,16 @@ impl ExpectCertificate {
         }
         common.negotiated.peer_certificates = chain;
         hs.log.add(&message.raw);
-        Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
-            hs,
-            verified,
-            public_key,
-        }))
+        match hs.params.suite.key_exchange {
+            KeyExchangeAlgorithm::Ecdhe => {
+                Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
+                    hs,
+                    verified,
+                    public_key,
+                }))
+            }
+            KeyExchangeAlgorithm::Rsa => rsa_key_exchange(hs, verified, &public_key),
+        }
     }
 }
 
@@ -327,7 +335,7 @@ impl ExpectServerKeyExchange {
             &ske.params,
         )?;
         let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
-        let public = share.public_key().to_vec();
+        let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
         let premaster = share.complete(&ske.params.public)?;
         hs.log.add(&message.raw);
         Ok(State::ExpectCertificateRequestOrDone(
@@ -335,11 +343,52 @@ impl ExpectServerKeyExchange {
                 hs,
                 verified: self.verified,
                 premaster,
-                public,
+                exchange,
                 request: None,
             },
         ))
     }
+}
+
+/// RSA key exchange (RFC 5246 §7.4.7.1): no ServerKeyExchange comes; our
+/// premaster secret, encrypted to the certificate's key, goes in the
+/// ClientKeyExchange.
+#[cfg(feature = "legacy")]
+fn rsa_key_exchange(
+    hs: Handshake,
+    verified: ServerCertVerified,
+    public_key: &PublicKey,
+) -> Result<State, Error> {
+    let PublicKey::Rsa(der) = public_key else {
+        return Err(Error::IllegalParameter(
+            "certificate key does not fit the cipher suite",
+        ));
+    };
+    let rng = &*hs.config.common.rng;
+    let premaster = client_premaster(hs.params.client_version, rng)?;
+    let encrypted = encrypt_premaster(der, &premaster, rng)?;
+    Ok(State::ExpectCertificateRequestOrDone(
+        ExpectServerHelloDone {
+            hs,
+            verified,
+            premaster,
+            exchange: ClientKeyExchange::Rsa(encrypted),
+            request: None,
+        },
+    ))
+}
+
+/// Without feature `legacy` no RSA key-exchange suite is ever chosen
+/// (the suite table leaves them out).
+#[cfg(not(feature = "legacy"))]
+fn rsa_key_exchange(
+    _hs: Handshake,
+    _verified: ServerCertVerified,
+    _public_key: &PublicKey,
+) -> Result<State, Error> {
+    Err(Error::IllegalParameter(
+        "RSA key exchange needs feature legacy",
+    ))
 }
 
 /// Key exchange done on our side; CertificateRequest and ServerHelloDone
@@ -348,7 +397,8 @@ pub(crate) struct ExpectServerHelloDone {
     hs: Handshake,
     verified: ServerCertVerified,
     premaster: Secret,
-    public: Vec<u8>,
+    /// Our ClientKeyExchange.
+    exchange: ClientKeyExchange,
     request: Option<CertificateRequestTls12>,
 }
 
@@ -406,7 +456,7 @@ impl ExpectServerHelloDone {
             hs.log.add(&bytes);
         }
         let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(
-            ClientKeyExchange::Ecdhe(core::mem::take(&mut self.public)),
+            core::mem::replace(&mut self.exchange, ClientKeyExchange::Ecdhe(Vec::new())),
         ))?;
         hs.log.add(&bytes);
         let master = master_secret(
