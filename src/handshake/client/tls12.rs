@@ -513,6 +513,9 @@ fn send_finished(
     client_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
     common.send_ccs(client_write)?;
+    if hs.params.version == ProtocolVersion::TLSv1_0 && hs.params.suite.is_cbc() {
+        common.split_application_data();
+    }
     let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
     hs.log.add(&bytes);
