@@ -39,7 +39,10 @@ fn scratch(name: &str) -> PathBuf {
 fn raw_rsa_encrypt(dir: &std::path::Path, block: &[u8]) -> Vec<u8> {
     let public = dir.join("pub.pem");
     if !public.exists() {
-        let key = format!("{}/vectors/pki/rsa2048-leaf.key", env!("CARGO_MANIFEST_DIR"));
+        let key = format!(
+            "{}/vectors/pki/rsa2048-leaf.key",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let status = Command::new("openssl")
             .args(["pkey", "-in", &key, "-pubout", "-out"])
             .arg(&public)
@@ -86,7 +89,10 @@ fn premaster(version: [u8; 2], len: usize) -> Vec<u8> {
 /// client's encrypted premaster by `ciphertext` (`None`: unchanged).
 /// Feeds the client's records one at a time and returns, for each, the
 /// server's result, plus the alert the server wrote.
-fn run(version: ProtocolVersion, ciphertext: Option<&[u8]>) -> (Vec<Result<(), Error>>, Option<u8>) {
+fn run(
+    version: ProtocolVersion,
+    ciphertext: Option<&[u8]>,
+) -> (Vec<Result<(), Error>>, Option<u8>) {
     let suite = [CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA];
     let client = client_builder("rsa2048")
         .versions(&[version])
@@ -200,7 +206,10 @@ fn every_failure_ends_alike(version: ProtocolVersion) {
         // ClientKeyExchange and ChangeCipherSpec go through; the Finished
         // record is where it fails.
         assert_eq!(results.len(), 3, "{name}: {results:?}");
-        assert!(results[0].is_ok() && results[1].is_ok(), "{name}: {results:?}");
+        assert!(
+            results[0].is_ok() && results[1].is_ok(),
+            "{name}: {results:?}"
+        );
         outcomes.push((name, results[2].clone(), alert));
     }
     let (_, first_error, first_alert) = outcomes[0].clone();

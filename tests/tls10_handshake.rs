@@ -11,9 +11,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{
-    ClientAuth, ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
-};
+use ferrotls::config::{ClientAuth, ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES};
 use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
 use ferrotls::pki::WebPkiClientVerifier;

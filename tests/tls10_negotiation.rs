@@ -29,7 +29,12 @@ const CX: DecodeContext = DecodeContext {
 
 /// Every suite of every version, so that only the versions decide.
 fn all_suites() -> Vec<CipherSuite> {
-    [TLS13_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS10_CIPHER_SUITES].concat()
+    [
+        TLS13_CIPHER_SUITES,
+        TLS12_CIPHER_SUITES,
+        TLS10_CIPHER_SUITES,
+    ]
+    .concat()
 }
 
 fn client(versions: &[ProtocolVersion]) -> ClientConfigBuilder {
@@ -83,10 +88,7 @@ fn peers_settle_on_the_highest_version_both_enable() {
 
 /// Delivers `client`'s first flight to `server`; returns the server's
 /// error and the alert it wrote.
-fn refused_by_server(
-    client: Arc<ClientConfig>,
-    server: Arc<ServerConfig>,
-) -> (Error, Option<u8>) {
+fn refused_by_server(client: Arc<ClientConfig>, server: Arc<ServerConfig>) -> (Error, Option<u8>) {
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     let (_, r) = transfer(&mut c, &mut s);
     let mut out = Vec::new();
@@ -224,8 +226,7 @@ fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses
     let mut out = Vec::new();
     s.write_tls(&mut out).unwrap();
     let HandshakeMessage::ServerHello(sh) =
-        HandshakeMessage::decode_message(&split_messages(&records(&out)[0][5..])[0], &CX)
-            .unwrap()
+        HandshakeMessage::decode_message(&split_messages(&records(&out)[0][5..])[0], &CX).unwrap()
     else {
         panic!()
     };
@@ -249,8 +250,7 @@ fn a_server_with_only_legacy_versions_sets_no_sentinel() {
     let mut out = Vec::new();
     s.write_tls(&mut out).unwrap();
     let HandshakeMessage::ServerHello(sh) =
-        HandshakeMessage::decode_message(&split_messages(&records(&out)[0][5..])[0], &CX)
-            .unwrap()
+        HandshakeMessage::decode_message(&split_messages(&records(&out)[0][5..])[0], &CX).unwrap()
     else {
         panic!()
     };

@@ -140,11 +140,10 @@ fn a_session_of_one_version_is_not_resumed_under_another() {
         .enable_tickets(false)
         .build()
         .unwrap();
-    let cache: Arc<dyn ferrotls::session::ServerSessionStore> = Arc::new(
-        ferrotls::session::InMemoryServerStore::new(Arc::new(ferrotls::time::ManualClock::new(
-            ferrotls::time::UnixTime::from_secs(NOW),
-        ))),
-    );
+    let cache: Arc<dyn ferrotls::session::ServerSessionStore> =
+        Arc::new(ferrotls::session::InMemoryServerStore::new(Arc::new(
+            ferrotls::time::ManualClock::new(ferrotls::time::UnixTime::from_secs(NOW)),
+        )));
     let v10 = server(key_type, &[ProtocolVersion::TLSv1_0])
         .session_cache(Some(cache.clone()))
         .build()

@@ -28,7 +28,9 @@ use crate::handshake::tls12::{
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
-use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme};
+use crate::msgs::enums::{
+    Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
+};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;

@@ -97,10 +97,7 @@ impl ExpectClientHello {
             .find_extension(ExtensionType::SupportedVersions)
         {
             Some(Extension::SupportedVersionsOffer(versions)) => versions.contains(v),
-            _ => {
-                *v != ProtocolVersion::TLSv1_3
-                    && u16::from(*v) <= u16::from(hello.legacy_version)
-            }
+            _ => *v != ProtocolVersion::TLSv1_3 && u16::from(*v) <= u16::from(hello.legacy_version),
         };
         ALL_VERSIONS
             .iter()

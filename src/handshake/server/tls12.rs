@@ -27,8 +27,8 @@ use crate::crypto::rsa_kx::decrypt_premaster;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign_params,
-    tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
+    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
+    sign_params, tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
     DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{end_entity_key, key_logger};
@@ -269,14 +269,12 @@ pub(super) fn handle_client_hello(
                 public: share.public_key().to_vec(),
             };
             let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
-            log.add(
-                &common.send_handshake(&HandshakeMessage::ServerKeyExchange(
-                    ServerKeyExchange {
-                        params: ecdh,
-                        signature,
-                    },
-                ))?,
-            );
+            log.add(&common.send_handshake(&HandshakeMessage::ServerKeyExchange(
+                ServerKeyExchange {
+                    params: ecdh,
+                    signature,
+                },
+            ))?);
             common.negotiated.group = Some(group);
             KeyAgreement::Ecdhe(share)
         }
