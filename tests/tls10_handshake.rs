@@ -117,6 +117,7 @@ fn ecdhe_groups_all_work_under_tls10() {
         handshake(&mut c, &mut s);
         assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_1));
         assert_eq!(s.negotiated_group(), Some(group));
+        assert_eq!(c.negotiated_group(), Some(group));
     }
 }
 

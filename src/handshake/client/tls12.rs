@@ -69,7 +69,7 @@ impl State {
         }
         match self {
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
-            Self::ExpectServerKeyExchange(s) => s.expect_server_key_exchange(message),
+            Self::ExpectServerKeyExchange(s) => s.expect_server_key_exchange(common, message),
             Self::ExpectCertificateRequestOrDone(s) => {
                 s.expect_certificate_request_or_done(common, message)
             }
@@ -319,7 +319,11 @@ impl ExpectServerKeyExchange {
     /// Checks the signed ECDH parameters (RFC 8422 §5.4): a group we did
     /// not offer is `illegal_parameter`, a bad signature `decrypt_error`;
     /// then completes our half of the key exchange.
-    fn expect_server_key_exchange(self, message: Message) -> Result<State, Error> {
+    fn expect_server_key_exchange(
+        self,
+        common: &mut CommonState,
+        message: Message,
+    ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::ServerKeyExchange(ske) = decode(&message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected ServerKeyExchange"));
@@ -336,6 +340,7 @@ impl ExpectServerKeyExchange {
             &hs.params,
             &ske.params,
         )?;
+        common.negotiated.group = Some(ske.params.group);
         let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
         let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
         let premaster = share.complete(&ske.params.public)?;
@@ -439,11 +444,16 @@ impl ExpectServerHelloDone {
     /// Sends our flight (RFC 5246 §7.3): Certificate when asked (empty
     /// when none fits), ClientKeyExchange, CertificateVerify when we sent
     /// a certificate, ChangeCipherSpec, Finished.
-    fn send_flight(mut self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
-        let hs = &mut self.hs;
+    fn send_flight(self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
+        let Self {
+            mut hs,
+            verified,
+            premaster,
+            exchange,
+            request,
+        } = self;
         hs.log.add(&message.raw);
-        let chosen = self
-            .request
+        let chosen = request
             .as_ref()
             .map(|request| choose_client_certificate(&hs.config, request, hs.params.version));
         if let Some(chosen) = &chosen {
@@ -457,13 +467,11 @@ impl ExpectServerHelloDone {
                 }))?;
             hs.log.add(&bytes);
         }
-        let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(
-            core::mem::replace(&mut self.exchange, ClientKeyExchange::Ecdhe(Vec::new())),
-        ))?;
+        let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(exchange))?;
         hs.log.add(&bytes);
         let master = master_secret(
             &hs.params,
-            self.premaster.as_bytes(),
+            premaster.as_bytes(),
             &hs.log,
             key_logger(&hs.config.common, hs.params.client_random).as_ref(),
         )?;
@@ -473,14 +481,14 @@ impl ExpectServerHelloDone {
             hs.log.add(&bytes);
         }
         let (client_write, server_write) = hs.params.protections(&master, &hs.config.common.rng)?;
-        send_finished(common, &mut self.hs, &master, client_write)?;
+        send_finished(common, &mut hs, &master, client_write)?;
         common.expect_ccs(server_write);
         Ok(State::ExpectFinished(ExpectFinished {
-            hs: self.hs,
+            hs,
             master,
             client_write: None,
             ticket: None,
-            _server: ServerAuthenticated::Certificate(self.verified),
+            _server: ServerAuthenticated::Certificate(verified),
         }))
     }
 }
