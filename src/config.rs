@@ -112,13 +112,20 @@ pub const DEFAULT_VERSIONS: &[ProtocolVersion] =
     &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
 /// The versions a configuration may name (RFC 8996 leaves 1.0 and 1.1
-/// opt-in, design §4).
+/// opt-in, design §4). TLS 1.0 and 1.1 need the MD5‖SHA-1 PRF and AES-CBC,
+/// which come with the `legacy` feature.
+#[cfg(feature = "legacy")]
 pub const ALL_VERSIONS: &[ProtocolVersion] = &[
     ProtocolVersion::TLSv1_3,
     ProtocolVersion::TLSv1_2,
     ProtocolVersion::TLSv1_1,
     ProtocolVersion::TLSv1_0,
 ];
+
+/// The versions a configuration may name: without the `legacy` feature,
+/// TLS 1.2 and 1.3 only.
+#[cfg(not(feature = "legacy"))]
+pub const ALL_VERSIONS: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
 /// TLS 1.3 NewSessionTickets a server sends after a full handshake by
 /// default (design §3); after a resumption it sends
@@ -232,7 +239,9 @@ impl CommonConfig {
     /// 1–255 bytes (RFC 7301 §3.1).
     fn check(&self) -> Result<(), Error> {
         if self.versions.is_empty() || self.versions.iter().any(|v| !ALL_VERSIONS.contains(v)) {
-            return Err(Error::InvalidRequest("versions must be TLS 1.0 to 1.3"));
+            return Err(Error::InvalidRequest(
+                "versions must be among ALL_VERSIONS (TLS 1.0 and 1.1 need the legacy feature)",
+            ));
         }
         if self.versions.contains(&ProtocolVersion::TLSv1_3)
             && !self

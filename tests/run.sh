@@ -40,12 +40,16 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
+cargo clippy --all-targets --features capi -- -D warnings
 
 step "tests (default features)"
 cargo test
 
 step "tests (without the legacy feature)"
 cargo test --no-default-features --lib
+
+step "C API (feature capi: header in sync, C test program)"
+cargo test --features capi --test capi
 
 if [ "$FUZZ_SECONDS" != 0 ]; then
     step "fuzz smoke run (${FUZZ_SECONDS}s per target)"

@@ -84,6 +84,7 @@ fn full_handshake(key_type: &str, suite: CipherSuite, group: NamedGroup, ems: bo
         assert!(!side.is_resumed());
     }
     assert_eq!(s.negotiated_group(), Some(group));
+    assert_eq!(c.negotiated_group(), Some(group));
     send_and_check(&mut c, &mut s, b"ping from the client");
     send_and_check(&mut s, &mut c, b"pong from the server");
     let mut a = [0u8; 32];

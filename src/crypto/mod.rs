@@ -9,7 +9,6 @@ pub mod hmac;
 pub mod kx;
 pub mod prf;
 pub mod rng;
-#[cfg(feature = "legacy")]
 pub mod rsa_kx;
 pub mod secret;
 pub mod sign;

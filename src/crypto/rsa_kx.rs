@@ -11,10 +11,17 @@
 //! random premaster instead of the decrypted one, byte by byte with
 //! `subtle`. No error ever leaves this module for those cases: the
 //! handshake goes on and fails at Finished like any other wrong key.
+//!
+//! RSA itself comes from the `rsa` crate under feature `legacy`; without
+//! it encryption and decryption fail with [`Error::Crypto`] (no RSA
+//! key-exchange suite is ever negotiated then).
 
+#[cfg(feature = "legacy")]
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 
-use crate::crypto::rng::{random_array, RandCore, SecureRandom};
+#[cfg(feature = "legacy")]
+use crate::crypto::rng::RandCore;
+use crate::crypto::rng::{random_array, SecureRandom};
 use crate::crypto::secret::Secret;
 use crate::crypto::sign::SigningKey;
 use crate::error::Error;
@@ -38,10 +45,15 @@ pub fn client_premaster(
     Ok(premaster)
 }
 
+/// The error of the RSA operations without feature `legacy`.
+#[cfg(not(feature = "legacy"))]
+const NEEDS_LEGACY: Error = Error::Crypto("RSA key exchange needs feature legacy");
+
 /// Encrypts `premaster` to the server's RSA public key (`der`: a PKCS#1
 /// `RSAPublicKey`, as taken from its certificate) with RSAES-PKCS1-v1_5
 /// (RFC 8017 §7.2.1). Fails with [`Error::IllegalParameter`] for a key that
 /// does not parse, [`Error::Crypto`] when encryption fails.
+#[cfg(feature = "legacy")]
 pub fn encrypt_premaster(
     der: &[u8],
     premaster: &Secret,
@@ -58,6 +70,16 @@ pub fn encrypt_premaster(
     .map_err(|_| Error::Crypto("RSA encryption failed"))
 }
 
+/// Without feature `legacy`: always [`Error::Crypto`].
+#[cfg(not(feature = "legacy"))]
+pub fn encrypt_premaster(
+    _der: &[u8],
+    _premaster: &Secret,
+    _rng: &dyn SecureRandom,
+) -> Result<Vec<u8>, Error> {
+    Err(NEEDS_LEGACY)
+}
+
 /// The server's premaster secret from the client's `encrypted` one.
 ///
 /// Always returns 48 bytes, never a decryption error: the decrypted
@@ -69,6 +91,7 @@ pub fn encrypt_premaster(
 ///
 /// Fails only when `rng` fails or `key` is not an RSA key
 /// ([`Error::Crypto`]) — conditions that do not depend on the ciphertext.
+#[cfg(feature = "legacy")]
 pub fn decrypt_premaster(
     key: &SigningKey,
     encrypted: &[u8],
@@ -102,4 +125,15 @@ pub fn decrypt_premaster(
         *out = u8::conditional_select(fallback, &candidate, use_decrypted);
     }
     Ok(premaster)
+}
+
+/// Without feature `legacy`: always [`Error::Crypto`].
+#[cfg(not(feature = "legacy"))]
+pub fn decrypt_premaster(
+    _key: &SigningKey,
+    _encrypted: &[u8],
+    _client_version: ProtocolVersion,
+    _rng: &dyn SecureRandom,
+) -> Result<Secret, Error> {
+    Err(NEEDS_LEGACY)
 }

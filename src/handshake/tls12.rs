@@ -25,7 +25,9 @@ use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_
 use crate::msgs::key_exchange::{KeyExchangeAlgorithm, ServerEcdhParams};
 use crate::msgs::signature::DigitallySigned;
 use crate::pki::CertifiedKey;
-use crate::record::{CbcHmacProtection, CbcIv, MacOrder, RecordProtection, Tls12AeadProtection};
+#[cfg(feature = "legacy")]
+use crate::record::{CbcHmacProtection, CbcIv, MacOrder};
+use crate::record::{RecordProtection, Tls12AeadProtection};
 
 /// The implicit part of an AES-GCM nonce taken from the key block
 /// (RFC 5288 §3: `fixed_iv_length` 4).
@@ -109,13 +111,17 @@ impl Tls12Suite {
     }
 
     /// The PRF hash under `version`: MD5‖SHA-1 before TLS 1.2 (RFC 2246
-    /// §5).
+    /// §5). Without the `legacy` feature no configuration can name a
+    /// version below 1.2 (`config::ALL_VERSIONS`), so only the 1.2 hash is
+    /// ever asked for.
     pub(crate) fn prf_hash(&self, version: ProtocolVersion) -> HashAlgorithm {
-        if version == ProtocolVersion::TLSv1_2 {
-            self.prf_hash
-        } else {
-            HashAlgorithm::Md5Sha1
+        #[cfg(feature = "legacy")]
+        if version != ProtocolVersion::TLSv1_2 {
+            return HashAlgorithm::Md5Sha1;
         }
+        #[cfg(not(feature = "legacy"))]
+        let _ = version;
+        self.prf_hash
     }
 
     /// Whether the suite is a CBC suite, for which encrypt-then-MAC may be
@@ -197,7 +203,10 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
         S::TLS_RSA_WITH_AES_256_GCM_SHA384 => (Rsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm)),
         _ => return None,
     };
-    if key_exchange == KeyExchangeAlgorithm::Rsa && !cfg!(feature = "legacy") {
+    // AES-CBC and RSA decryption come with the `legacy` feature (design §5).
+    if cfg!(not(feature = "legacy"))
+        && (key_exchange == KeyExchangeAlgorithm::Rsa || matches!(bulk, BulkCipher::Cbc { .. }))
+    {
         return None;
     }
     Some(Tls12Suite {
@@ -281,20 +290,7 @@ impl Params {
          -> Result<Box<dyn RecordProtection>, Error> {
             Ok(match self.suite.bulk {
                 BulkCipher::Aead(aead) => Box::new(Tls12AeadProtection::new(aead, key, iv)?),
-                BulkCipher::Cbc { mac, .. } => {
-                    let iv = if self.version == ProtocolVersion::TLSv1_0 {
-                        CbcIv::chained(iv)?
-                    } else {
-                        let rng = rng.clone();
-                        CbcIv::Explicit(Box::new(move |out: &mut [u8; BLOCK_LEN]| rng.fill(out)))
-                    };
-                    let order = if self.encrypt_then_mac {
-                        MacOrder::EncryptThenMac
-                    } else {
-                        MacOrder::MacThenEncrypt
-                    };
-                    Box::new(CbcHmacProtection::new(key, mac, mac_key, iv, order)?)
-                }
+                BulkCipher::Cbc { mac, .. } => self.cbc_protection(mac, mac_key, key, iv, rng)?,
             })
         };
         Ok((
@@ -308,6 +304,53 @@ impl Params {
                 server_write_key.as_bytes(),
                 server_write_iv.as_bytes(),
             )?,
+        ))
+    }
+}
+
+impl Params {
+    /// AES-CBC with HMAC for one direction: TLS 1.0 chains its IV from the
+    /// previous record (RFC 2246 §6.2.3.2), TLS 1.1/1.2 send a fresh
+    /// explicit IV per record (RFC 4346 §6.2.3.2); MAC-then-encrypt unless
+    /// encrypt-then-MAC was negotiated (RFC 7366 §3).
+    #[cfg(feature = "legacy")]
+    fn cbc_protection(
+        &self,
+        mac: HashAlgorithm,
+        mac_key: &[u8],
+        key: &[u8],
+        iv: &[u8],
+        rng: &Arc<dyn SecureRandom>,
+    ) -> Result<Box<dyn RecordProtection>, Error> {
+        let iv = if self.version == ProtocolVersion::TLSv1_0 {
+            CbcIv::chained(iv)?
+        } else {
+            let rng = rng.clone();
+            CbcIv::Explicit(Box::new(move |out: &mut [u8; BLOCK_LEN]| rng.fill(out)))
+        };
+        let order = if self.encrypt_then_mac {
+            MacOrder::EncryptThenMac
+        } else {
+            MacOrder::MacThenEncrypt
+        };
+        Ok(Box::new(CbcHmacProtection::new(
+            key, mac, mac_key, iv, order,
+        )?))
+    }
+
+    /// Without the `legacy` feature there is no AES-CBC, and
+    /// [`tls12_suite`] never yields a CBC suite.
+    #[cfg(not(feature = "legacy"))]
+    fn cbc_protection(
+        &self,
+        _mac: HashAlgorithm,
+        _mac_key: &[u8],
+        _key: &[u8],
+        _iv: &[u8],
+        _rng: &Arc<dyn SecureRandom>,
+    ) -> Result<Box<dyn RecordProtection>, Error> {
+        Err(Error::HandshakeFailure(
+            "CBC suites need the legacy feature",
         ))
     }
 }

@@ -16,7 +16,6 @@ use super::hello::ExpectServerHello;
 use crate::config::ClientConfig;
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
-#[cfg(feature = "legacy")]
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
@@ -318,7 +317,7 @@ pub(crate) struct ExpectServerKeyExchange {
 impl ExpectServerKeyExchange {
     /// Checks the signed ECDH parameters (RFC 8422 §5.4): a group we did
     /// not offer is `illegal_parameter`, a bad signature `decrypt_error`;
-    /// then completes our half of the key exchange.
+    /// then completes our half of the key exchange and records the group.
     fn expect_server_key_exchange(
         self,
         common: &mut CommonState,
@@ -340,10 +339,10 @@ impl ExpectServerKeyExchange {
             &hs.params,
             &ske.params,
         )?;
-        common.negotiated.group = Some(ske.params.group);
         let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
         let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
         let premaster = share.complete(&ske.params.public)?;
+        common.negotiated.group = Some(ske.params.group);
         hs.log.add(&message.raw);
         Ok(State::ExpectCertificateRequestOrDone(
             ExpectServerHelloDone {
@@ -360,7 +359,6 @@ impl ExpectServerKeyExchange {
 /// RSA key exchange (RFC 5246 §7.4.7.1): no ServerKeyExchange comes; our
 /// premaster secret, encrypted to the certificate's key, goes in the
 /// ClientKeyExchange.
-#[cfg(feature = "legacy")]
 fn rsa_key_exchange(
     hs: Handshake,
     verified: ServerCertVerified,
@@ -382,19 +380,6 @@ fn rsa_key_exchange(
             exchange: ClientKeyExchange::Rsa(encrypted),
             request: None,
         },
-    ))
-}
-
-/// Without feature `legacy` no RSA key-exchange suite is ever chosen
-/// (the suite table leaves them out).
-#[cfg(not(feature = "legacy"))]
-fn rsa_key_exchange(
-    _hs: Handshake,
-    _verified: ServerCertVerified,
-    _public_key: &PublicKey,
-) -> Result<State, Error> {
-    Err(Error::IllegalParameter(
-        "RSA key exchange needs feature legacy",
     ))
 }
 

@@ -22,7 +22,6 @@ use crate::config::{ClientAuth, ServerConfig};
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
-#[cfg(feature = "legacy")]
 use crate::crypto::rsa_kx::decrypt_premaster;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
@@ -609,7 +608,6 @@ impl ExpectClientKeyExchange {
             (KeyAgreement::Ecdhe(share), ClientKeyExchange::Ecdhe(point)) => {
                 share.complete(&point)?
             }
-            #[cfg(feature = "legacy")]
             (KeyAgreement::Rsa(certificate), ClientKeyExchange::Rsa(encrypted)) => {
                 decrypt_premaster(
                     certificate.key(),

@@ -1,0 +1,317 @@
+//! Client and server configurations for C: settings collected by setters,
+//! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection.
+//! What must outlive one connection lives in the handle itself: the
+//! client's session store and the server's ticketer, so connections made
+//! from one handle resume each other's sessions.
+
+use core::ffi::{c_char, c_int};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use super::session::ConnSessionStore;
+use super::{free_handle, guard, handle, put_out, str_arg, Code};
+use crate::config::{ClientConfig, ServerConfig, ALL_VERSIONS};
+use crate::crypto::rng::{OsRng, SecureRandom};
+use crate::msgs::enums::ProtocolVersion;
+use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+use crate::session::{InMemoryClientStore, RotatingTicketer, Ticketer};
+use crate::time::{Clock, SystemClock};
+
+/// The smallest version number C may name: TLS 1.0 (RFC 2246).
+pub const MIN_VERSION: u16 = 0x0301;
+
+/// The largest version number C may name: TLS 1.3 (RFC 8446 §4.2.1).
+pub const MAX_VERSION: u16 = 0x0304;
+
+/// `ferrotls_client_config`: what a C client sets before connecting.
+pub struct CClientConfig {
+    settings: Mutex<ClientSettings>,
+    /// Sessions kept across the connections made from this handle.
+    store: Arc<InMemoryClientStore>,
+}
+
+struct ClientSettings {
+    roots: Option<Arc<RootStore>>,
+    versions: Option<Vec<ProtocolVersion>>,
+    tickets: bool,
+    server_name: Option<ServerName>,
+}
+
+/// `ferrotls_server_config`: what a C server sets before accepting.
+pub struct CServerConfig {
+    settings: Mutex<ServerSettings>,
+    /// Seals the tickets of every connection made from this handle.
+    ticketer: Arc<dyn Ticketer>,
+}
+
+struct ServerSettings {
+    key: Arc<CertifiedKey>,
+    versions: Option<Vec<ProtocolVersion>>,
+    tickets: bool,
+}
+
+/// Locks `m`; a poisoned lock is taken over, since the settings are plain
+/// values that a panic cannot leave half-written.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A client's settings at the time a connection is made.
+pub(super) struct ClientSnapshot {
+    /// The configuration of the connection.
+    pub config: Arc<ClientConfig>,
+    /// The server to connect to.
+    pub server_name: ServerName,
+    /// The connection's view of the session store, when tickets are on.
+    pub session: Option<Arc<ConnSessionStore>>,
+}
+
+impl CClientConfig {
+    /// The configuration for one new connection. Fails with
+    /// [`Code::InvalidRequest`] when no CA file or server name was set.
+    pub(super) fn snapshot(&self) -> Result<ClientSnapshot, Code> {
+        let settings = lock(&self.settings);
+        let roots = settings.roots.clone().ok_or(Code::InvalidRequest)?;
+        let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
+        let session = settings
+            .tickets
+            .then(|| Arc::new(ConnSessionStore::new(self.store.clone())));
+        let mut builder = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots)))
+            .session_store(session.clone().map(|s| s as _));
+        if let Some(versions) = &settings.versions {
+            builder = builder.versions(versions);
+        }
+        Ok(ClientSnapshot {
+            config: builder.build()?,
+            server_name,
+            session,
+        })
+    }
+}
+
+impl CServerConfig {
+    /// The configuration for one new connection.
+    pub(super) fn snapshot(&self) -> Result<Arc<ServerConfig>, Code> {
+        let settings = lock(&self.settings);
+        let mut builder =
+            ServerConfig::builder(settings.key.clone()).ticketer(self.ticketer.clone());
+        if let Some(versions) = &settings.versions {
+            builder = builder.versions(versions);
+        }
+        if !settings.tickets {
+            builder = builder.tickets(0);
+        }
+        Ok(builder.build()?)
+    }
+}
+
+/// The versions from `min` to `max` (wire values, RFC 8446 §4.2.1), most
+/// preferred first; [`Code::InvalidRequest`] unless `MIN_VERSION <= min
+/// <= max <= MAX_VERSION`.
+fn version_range(min: u16, max: u16) -> Result<Vec<ProtocolVersion>, Code> {
+    if !(MIN_VERSION..=MAX_VERSION).contains(&min) || !(min..=MAX_VERSION).contains(&max) {
+        return Err(Code::InvalidRequest);
+    }
+    Ok(ALL_VERSIONS
+        .iter()
+        .copied()
+        .filter(|v| (min..=max).contains(&u16::from(*v)))
+        .collect())
+}
+
+/// Reads a whole file named by a C string.
+///
+/// # Safety
+/// As [`str_arg`].
+unsafe fn read_file_arg(path: *const c_char) -> Result<String, Code> {
+    // SAFETY: forwarded from the caller.
+    let path = unsafe { str_arg(path) }?;
+    std::fs::read_to_string(path).map_err(|_| Code::File)
+}
+
+/// Creates a client configuration in `*out`: TLS versions of the
+/// library's default, tickets on, no CA file and no server name yet.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig) -> c_int {
+    guard(|| {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let config = CClientConfig {
+            settings: Mutex::new(ClientSettings {
+                roots: None,
+                versions: None,
+                tickets: true,
+                server_name: None,
+            }),
+            store: Arc::new(InMemoryClientStore::new(clock)),
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { put_out(out, config) }
+    })
+}
+
+/// Trusts the CA certificates of the PEM file `path`.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
+    config: *mut CClientConfig,
+    path: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let path = unsafe { str_arg(path) }?;
+        let roots = RootStore::from_pem_file(std::path::Path::new(path)).map_err(|_| Code::File)?;
+        if roots.is_empty() {
+            return Err(Code::File);
+        }
+        lock(&c.settings).roots = Some(Arc::new(roots));
+        Ok(())
+    })
+}
+
+/// Names the server to connect to: sent as SNI and checked against its
+/// certificate.
+///
+/// # Safety
+/// `config` must be NULL or live; `name` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_server_name(
+    config: *mut CClientConfig,
+    name: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let name = unsafe { str_arg(name) }?;
+        let name = ServerName::parse(name).map_err(|_| Code::InvalidRequest)?;
+        lock(&c.settings).server_name = Some(name);
+        Ok(())
+    })
+}
+
+/// Enables the TLS versions from `min` to `max` (wire values).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_versions(
+    config: *mut CClientConfig,
+    min: u16,
+    max: u16,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        lock(&c.settings).versions = Some(version_range(min, max)?);
+        Ok(())
+    })
+}
+
+/// Turns resumption on (non-zero) or off (0).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_tickets(
+    config: *mut CClientConfig,
+    enabled: c_int,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        lock(&c.settings).tickets = enabled != 0;
+        Ok(())
+    })
+}
+
+/// Frees a client configuration; connections made from it keep working.
+///
+/// # Safety
+/// `config` must be NULL or a live handle, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_free(config: *mut CClientConfig) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(config) }
+}
+
+/// Creates a server configuration in `*out` serving the certificate chain
+/// of the PEM file `cert_file` (leaf first) with the private key of the
+/// PEM file `key_file`; versions of the library's default, tickets on.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes; the paths NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_new(
+    out: *mut *mut CServerConfig,
+    cert_file: *const c_char,
+    key_file: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let (chain, key) = unsafe { (read_file_arg(cert_file)?, read_file_arg(key_file)?) };
+        let key = CertifiedKey::from_pem(&chain, &key).map_err(|_| Code::File)?;
+        let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
+        let config = CServerConfig {
+            settings: Mutex::new(ServerSettings {
+                key: Arc::new(key),
+                versions: None,
+                tickets: true,
+            }),
+            ticketer: Arc::new(RotatingTicketer::new(rng, Arc::new(SystemClock))?),
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { put_out(out, config) }
+    })
+}
+
+/// Enables the TLS versions from `min` to `max` (wire values).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_versions(
+    config: *mut CServerConfig,
+    min: u16,
+    max: u16,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        lock(&c.settings).versions = Some(version_range(min, max)?);
+        Ok(())
+    })
+}
+
+/// Turns session tickets on (non-zero) or off (0).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_tickets(
+    config: *mut CServerConfig,
+    enabled: c_int,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        lock(&c.settings).tickets = enabled != 0;
+        Ok(())
+    })
+}
+
+/// Frees a server configuration; connections made from it keep working.
+///
+/// # Safety
+/// `config` must be NULL or a live handle, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_free(config: *mut CServerConfig) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(config) }
+}

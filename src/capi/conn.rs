@@ -1,0 +1,354 @@
+//! Connections for C: a sans-IO [`Connection`] of either role, a transport
+//! (a borrowed file descriptor or two callbacks), and the blocking calls
+//! of [`crate::stream::Stream`] over them.
+//!
+//! A client connection is started (its ClientHello built) at the first
+//! handshake, send or receive, so that `ferrotls_session_set_data` can
+//! still choose the session it resumes.
+
+use core::ffi::{c_int, c_void};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::{FromRawFd, RawFd};
+use std::sync::Arc;
+
+use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
+use super::session::ConnSessionStore;
+use super::{free_handle, guard, guard_count, handle, handle_mut, put_out, Code};
+use crate::conn::{ClientConnection, Connection, ServerConnection};
+use crate::stream::Stream;
+
+/// `ferrotls_pull_fn`: reads up to `len` bytes into `buf`; returns how
+/// many (0 at the end of the stream) or a negative value on failure. It
+/// may block.
+pub type PullFn = unsafe extern "C" fn(user: *mut c_void, buf: *mut c_void, len: usize) -> isize;
+
+/// `ferrotls_push_fn`: writes up to `len` bytes from `buf`; returns how
+/// many (at least 1) or a negative value on failure. It may block.
+pub type PushFn = unsafe extern "C" fn(user: *mut c_void, buf: *const c_void, len: usize) -> isize;
+
+/// Where a connection's TLS bytes go.
+enum Transport {
+    /// A descriptor the caller owns and keeps open; never closed here.
+    Fd(ManuallyDrop<File>),
+    /// The caller's callbacks and their context pointer.
+    Callbacks {
+        pull: PullFn,
+        push: PushFn,
+        user: *mut c_void,
+    },
+}
+
+/// The count a callback returned, or an error if it failed or claims more
+/// than it was given.
+fn callback_count(n: isize, len: usize) -> io::Result<usize> {
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n <= len)
+        .ok_or_else(|| io::Error::other("transport callback failed"))
+}
+
+impl Read for Transport {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Transport::Fd(file) => loop {
+                match file.read(buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    other => return other,
+                }
+            },
+            Transport::Callbacks { pull, user, .. } => {
+                // SAFETY: the caller of `ferrotls_conn_set_callbacks`
+                // guarantees `pull` may be called with its `user` pointer
+                // and a buffer valid for `len` bytes of writes, which `buf`
+                // is.
+                let n = unsafe { pull(*user, buf.as_mut_ptr().cast(), buf.len()) };
+                callback_count(n, buf.len())
+            }
+        }
+    }
+}
+
+impl Write for Transport {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Transport::Fd(file) => loop {
+                match file.write(buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    other => return other,
+                }
+            },
+            Transport::Callbacks { push, user, .. } => {
+                // SAFETY: as for `pull`; `buf` is valid for `len` bytes of
+                // reads.
+                let n = unsafe { push(*user, buf.as_ptr().cast(), buf.len()) };
+                match callback_count(n, buf.len())? {
+                    0 if !buf.is_empty() => Err(io::ErrorKind::WriteZero.into()),
+                    n => Ok(n),
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The role of a connection and its sans-IO state.
+enum Role {
+    /// A client, started at its first use.
+    Client {
+        snapshot: ClientSnapshot,
+        conn: Option<ClientConnection>,
+    },
+    /// A server, waiting for its ClientHello.
+    Server(ServerConnection),
+}
+
+/// `ferrotls_conn`: one TLS connection and its transport.
+pub struct CConn {
+    role: Role,
+    transport: Option<Transport>,
+}
+
+impl CConn {
+    /// The connection, if started (a server always is).
+    pub(super) fn connection(&self) -> Option<&Connection> {
+        match &self.role {
+            Role::Client { conn, .. } => conn.as_deref(),
+            Role::Server(conn) => Some(conn),
+        }
+    }
+
+    /// The client's view of its session store: `Ok(None)` for a client
+    /// with tickets off, [`Code::InvalidRequest`] for a server.
+    pub(super) fn client_session(&self) -> Result<Option<&Arc<ConnSessionStore>>, Code> {
+        match &self.role {
+            Role::Client { snapshot, .. } => Ok(snapshot.session.as_ref()),
+            Role::Server(_) => Err(Code::InvalidRequest),
+        }
+    }
+
+    /// Runs `f` over the connection (started now if it is a client that
+    /// was not) and its transport, blocking as the transport does.
+    fn drive<R>(
+        &mut self,
+        f: impl FnOnce(&mut Stream<'_, &mut Connection, Transport>) -> io::Result<R>,
+    ) -> Result<R, Code> {
+        let transport = self.transport.as_mut().ok_or(Code::InvalidRequest)?;
+        let mut conn: &mut Connection = match &mut self.role {
+            Role::Client { snapshot, conn } => match conn {
+                Some(conn) => conn,
+                None => conn.insert(ClientConnection::new(
+                    snapshot.config.clone(),
+                    snapshot.server_name.clone(),
+                )?),
+            },
+            Role::Server(conn) => conn,
+        };
+        f(&mut Stream::new(&mut conn, transport)).map_err(Code::from)
+    }
+}
+
+/// Creates a client connection in `*out` with the settings `config` has
+/// now (it needs a CA file and a server name). Set a transport before the
+/// handshake.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes; `config` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_new_client(
+    out: *mut *mut CConn,
+    config: *const CClientConfig,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let snapshot = unsafe { handle(config) }?.snapshot()?;
+        let conn = CConn {
+            role: Role::Client {
+                snapshot,
+                conn: None,
+            },
+            transport: None,
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { put_out(out, conn) }
+    })
+}
+
+/// Creates a server connection in `*out` with the settings `config` has
+/// now. Set a transport before the handshake.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes; `config` NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_new_server(
+    out: *mut *mut CConn,
+    config: *const CServerConfig,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let config = unsafe { handle(config) }?.snapshot()?;
+        let conn = CConn {
+            role: Role::Server(ServerConnection::new(config)),
+            transport: None,
+        };
+        // SAFETY: forwarded from the caller.
+        unsafe { put_out(out, conn) }
+    })
+}
+
+/// Carries the connection over the descriptor `fd` (a connected stream
+/// socket or pipe). The caller keeps owning `fd` and must keep it open
+/// until the connection is freed or given another transport; ferrotls
+/// never closes it. Writes use `write(2)`: a program that must survive a
+/// vanished peer ignores `SIGPIPE`.
+///
+/// # Safety
+/// `conn` must be NULL or live; `fd` must stay open as said above.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_set_fd(conn: *mut CConn, fd: c_int) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let c = unsafe { handle_mut(conn) }?;
+        if fd < 0 {
+            return Err(Code::InvalidRequest);
+        }
+        // SAFETY: `fd` is open and stays open while the connection uses it
+        // (the caller's promise); `ManuallyDrop` keeps the `File` from
+        // closing what it does not own.
+        let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd as RawFd) });
+        c.transport = Some(Transport::Fd(file));
+        Ok(())
+    })
+}
+
+/// Carries the connection over two callbacks, each called with `user`.
+///
+/// # Safety
+/// `conn` must be NULL or live; `pull` and `push` must be safe to call
+/// with `user` and a buffer of the given length until the connection is
+/// freed or given another transport.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_set_callbacks(
+    conn: *mut CConn,
+    pull: Option<PullFn>,
+    push: Option<PushFn>,
+    user: *mut c_void,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let c = unsafe { handle_mut(conn) }?;
+        let (pull, push) = pull.zip(push).ok_or(Code::InvalidRequest)?;
+        c.transport = Some(Transport::Callbacks { pull, push, user });
+        Ok(())
+    })
+}
+
+/// Runs the handshake to its end, blocking on the transport. On failure
+/// the alert due to the peer has been sent, and every later call fails
+/// the same way.
+///
+/// # Safety
+/// `conn` must be NULL or live, and not used by another thread meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_handshake(conn: *mut CConn) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        unsafe { handle_mut(conn) }?.drive(|s| s.complete_handshake())
+    })
+}
+
+/// Sends application data, finishing the handshake first if needed.
+/// Returns how many of the `len` bytes were taken (at least 1 when `len`
+/// is not 0), or a negative error code.
+///
+/// # Safety
+/// `conn` must be NULL or live; `data` NULL or valid for `len` bytes of
+/// reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_send(
+    conn: *mut CConn,
+    data: *const c_void,
+    len: usize,
+) -> isize {
+    guard_count(|| {
+        if data.is_null() {
+            return Err(Code::InvalidRequest);
+        }
+        // SAFETY: not NULL, and valid for `len` bytes of reads per the
+        // caller; C does not change it during the call.
+        let data = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) };
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        unsafe { handle_mut(conn) }?.drive(|s| s.write(data))
+    })
+}
+
+/// Receives application data into `buf`, finishing the handshake first if
+/// needed, blocking until some arrives. Returns how many bytes were
+/// written (0 once the peer has sent close_notify), or a negative error
+/// code.
+///
+/// # Safety
+/// `conn` must be NULL or live; `buf` NULL or valid for `len` bytes of
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_recv(
+    conn: *mut CConn,
+    buf: *mut c_void,
+    len: usize,
+) -> isize {
+    guard_count(|| {
+        if buf.is_null() {
+            return Err(Code::InvalidRequest);
+        }
+        // Zeroed before it becomes a Rust slice, so no uninitialised byte
+        // is ever read through it.
+        // SAFETY: not NULL, valid for `len` bytes of writes per the caller.
+        unsafe { core::ptr::write_bytes(buf.cast::<u8>(), 0, len) };
+        // SAFETY: valid for `len` bytes, now initialised, not aliased
+        // during the call.
+        let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        unsafe { handle_mut(conn) }?.drive(|s| s.read(buf))
+    })
+}
+
+/// Sends close_notify (RFC 8446 §6.1); sending afterwards is refused.
+/// Receiving stays possible until the peer's close_notify.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_close(conn: *mut CConn) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let c = unsafe { handle_mut(conn) }?;
+        if c.connection().is_none() {
+            return Err(Code::InvalidRequest);
+        }
+        c.drive(|s| {
+            s.conn.send_close_notify();
+            s.flush()
+        })
+    })
+}
+
+/// Frees a connection (without sending anything; see
+/// `ferrotls_conn_close`).
+///
+/// # Safety
+/// `conn` must be NULL or a live handle, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_free(conn: *mut CConn) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free_handle(conn) }
+}

@@ -1,0 +1,199 @@
+/*
+ * ferrotls.h: the C interface of ferrotls, a TLS 1.0-1.3 engine with exact
+ * session-identifier semantics (built with the cargo feature `capi`;
+ * link with libferrotls.so or libferrotls.a).
+ *
+ * Hand-written; tests/capi.rs checks that every prototype and error code
+ * here matches the extern "C" functions of src/capi/.
+ *
+ * Conventions:
+ *  - Functions returning int return FERROTLS_SUCCESS (0) or a negative
+ *    FERROTLS_E_* code; ferrotls_strerror describes any code.
+ *  - Every pointer argument is checked: NULL gives
+ *    FERROTLS_E_INVALID_REQUEST (a NULL handle to a *_free function is
+ *    ignored).
+ *  - Calls block as the transport blocks. A connection must not be used
+ *    by two threads at once; configurations may be shared.
+ *  - Sizes follow gnutls_session_get_id: *size holds the buffer's capacity
+ *    on entry and the data's length on return; a NULL buffer only asks for
+ *    the length; a buffer too small gives FERROTLS_E_SHORT_MEMORY_BUFFER,
+ *    the length written and the buffer untouched.
+ */
+#ifndef FERROTLS_H
+#define FERROTLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Result codes -------------------------------------------------- */
+
+/* The call succeeded. */
+#define FERROTLS_SUCCESS 0
+/* Internal failure: a panic was caught or a local cryptographic operation
+ * failed. A bug to report. */
+#define FERROTLS_E_INTERNAL (-1)
+/* The transport failed: read/write on the descriptor failed, or a
+ * callback returned a negative value. */
+#define FERROTLS_E_IO (-2)
+/* The transport ended without close_notify: data may be truncated. */
+#define FERROTLS_E_PREMATURE_EOF (-3)
+/* A certificate, key or CA file could not be read or does not hold what
+ * was expected. */
+#define FERROTLS_E_FILE (-4)
+/* The peer's certificate chain was refused (an alert was sent). */
+#define FERROTLS_E_CERTIFICATE_REFUSED (-5)
+/* The peer broke the protocol: bytes that do not parse, a value not
+ * allowed, a record that does not authenticate (an alert was sent). */
+#define FERROTLS_E_PROTOCOL (-6)
+/* The peer sent a fatal alert. */
+#define FERROTLS_E_ALERT_RECEIVED (-7)
+/* No common version, cipher suite, group or application protocol, a
+ * required client certificate is missing, or a fallback was refused
+ * (RFC 7507). An alert was sent. */
+#define FERROTLS_E_HANDSHAKE_FAILURE (-8)
+/* A NULL pointer, a value out of range, or a call the object's state does
+ * not allow (same value and meaning as GNUTLS_E_INVALID_REQUEST). */
+#define FERROTLS_E_INVALID_REQUEST (-50)
+/* The buffer is too small; the size needed was written (same value and
+ * meaning as GNUTLS_E_SHORT_MEMORY_BUFFER). */
+#define FERROTLS_E_SHORT_MEMORY_BUFFER (-51)
+/* Session data that does not parse (corrupted, truncated, unknown format,
+ * not client data) or has expired. */
+#define FERROTLS_E_INVALID_SESSION_DATA (-52)
+/* The connection has no resumable session to export (yet). */
+#define FERROTLS_E_NO_SESSION_DATA (-53)
+
+/* A static description of `code`; never NULL. */
+const char *ferrotls_strerror(int code);
+
+/* ---- Protocol versions (wire values) ------------------------------- */
+
+#define FERROTLS_TLS1_0 0x0301
+#define FERROTLS_TLS1_1 0x0302
+#define FERROTLS_TLS1_2 0x0303
+#define FERROTLS_TLS1_3 0x0304
+
+/* ---- Configurations ------------------------------------------------ */
+
+typedef struct ferrotls_client_config ferrotls_client_config;
+typedef struct ferrotls_server_config ferrotls_server_config;
+
+/* A client configuration: the library's default versions, resumption on,
+ * and no CA file or server name yet (both are needed to connect). Its
+ * connections share one session store, so a later connection resumes an
+ * earlier one's session on its own. */
+int ferrotls_client_config_new(ferrotls_client_config **config);
+/* Trusts the CA certificates of a PEM file. */
+int ferrotls_client_config_set_ca_file(ferrotls_client_config *config,
+                                       const char *path);
+/* The server to connect to: sent as SNI, checked against its certificate. */
+int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
+                                           const char *name);
+/* Enables the versions from min to max (FERROTLS_TLS1_*). */
+int ferrotls_client_config_set_versions(ferrotls_client_config *config,
+                                        uint16_t min, uint16_t max);
+/* Resumption (session tickets and IDs) on (non-zero) or off (0). */
+int ferrotls_client_config_set_tickets(ferrotls_client_config *config,
+                                       int enabled);
+/* Frees the configuration; connections made from it keep working. */
+void ferrotls_client_config_free(ferrotls_client_config *config);
+
+/* A server configuration serving the certificate chain of the PEM file
+ * cert_file (leaf first) with the private key of the PEM file key_file
+ * (PKCS#8, SEC1 or PKCS#1); default versions, tickets on. Its connections
+ * share one ticket key set, so they resume each other's sessions. */
+int ferrotls_server_config_new(ferrotls_server_config **config,
+                               const char *cert_file, const char *key_file);
+/* Enables the versions from min to max (FERROTLS_TLS1_*). */
+int ferrotls_server_config_set_versions(ferrotls_server_config *config,
+                                        uint16_t min, uint16_t max);
+/* Session tickets on (non-zero) or off (0). */
+int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
+                                       int enabled);
+/* Frees the configuration; connections made from it keep working. */
+void ferrotls_server_config_free(ferrotls_server_config *config);
+
+/* ---- Connections --------------------------------------------------- */
+
+typedef struct ferrotls_conn ferrotls_conn;
+
+/* Reads up to len bytes into buf; returns how many, 0 at the end of the
+ * stream, negative on failure. May block. */
+typedef ssize_t (*ferrotls_pull_fn)(void *user, void *buf, size_t len);
+/* Writes up to len bytes from buf; returns how many (at least 1), or
+ * negative on failure. May block. */
+typedef ssize_t (*ferrotls_push_fn)(void *user, const void *buf, size_t len);
+
+/* A client connection with the settings config has now. The ClientHello
+ * is built at the first handshake, send or receive, so
+ * ferrotls_session_set_data may come first. */
+int ferrotls_conn_new_client(ferrotls_conn **conn,
+                             const ferrotls_client_config *config);
+/* A server connection with the settings config has now. */
+int ferrotls_conn_new_server(ferrotls_conn **conn,
+                             const ferrotls_server_config *config);
+/* Carries the connection over fd (a connected stream socket). The caller
+ * keeps owning fd and keeps it open until the connection is freed;
+ * ferrotls never closes it. Writes use write(2): a program that must
+ * survive a vanished peer ignores SIGPIPE. */
+int ferrotls_conn_set_fd(ferrotls_conn *conn, int fd);
+/* Carries the connection over two callbacks, each given user. */
+int ferrotls_conn_set_callbacks(ferrotls_conn *conn, ferrotls_pull_fn pull,
+                                ferrotls_push_fn push, void *user);
+/* Runs the handshake to its end. On failure the alert due has been sent
+ * and every later call fails the same way. */
+int ferrotls_conn_handshake(ferrotls_conn *conn);
+/* Sends data (finishing the handshake first if needed); returns how many
+ * bytes were taken (at least 1 if len > 0) or a negative code. */
+ssize_t ferrotls_conn_send(ferrotls_conn *conn, const void *data, size_t len);
+/* Receives data into buf, blocking until some arrives; returns how many
+ * bytes, 0 once the peer sent close_notify, or a negative code. A TLS 1.3
+ * client receives its session tickets here, with the server's data. */
+ssize_t ferrotls_conn_recv(ferrotls_conn *conn, void *buf, size_t len);
+/* Sends close_notify; receiving stays possible. */
+int ferrotls_conn_close(ferrotls_conn *conn);
+/* Frees the connection without sending anything. */
+void ferrotls_conn_free(ferrotls_conn *conn);
+
+/* ---- Sessions (named after GnuTLS where the meaning is the same) ---- */
+
+/* The session identifier, as gnutls_session_get_id (docs/session-ids.md):
+ * on a client the ID in this connection's ServerHello; on a server an ID
+ * that persists across every resumption of the session; at most 32 bytes,
+ * empty before the ServerHello. Size convention above. Returns 0,
+ * FERROTLS_E_SHORT_MEMORY_BUFFER, or FERROTLS_E_INVALID_REQUEST when conn
+ * or session_id_size is NULL. */
+int ferrotls_session_get_id(const ferrotls_conn *conn, void *session_id,
+                            size_t *session_id_size);
+/* 1 if this connection resumed a session, 0 if not (or not yet). */
+int ferrotls_session_is_resumed(const ferrotls_conn *conn);
+/* Server: 1 if the client asked to resume (a TLS <=1.2 session ID, or a
+ * ticket or PSK that unsealed), else 0. Always 0 on a client. */
+int ferrotls_session_resumption_requested(const ferrotls_conn *conn);
+/* Client: the newest resumable session this connection received, in
+ * ferrotls's versioned format (size convention above). A TLS 1.3 ticket
+ * comes after the handshake, with the server's first data.
+ * FERROTLS_E_NO_SESSION_DATA if none yet; FERROTLS_E_INVALID_REQUEST on a
+ * server or with resumption off. The bytes hold the session's secret:
+ * store them as such. */
+int ferrotls_session_get_data(const ferrotls_conn *conn, void *data,
+                              size_t *data_size);
+/* Client, before the handshake: offer the session exported by
+ * ferrotls_session_get_data (only to the server name it was made for).
+ * Bytes that do not parse, or an expired session, give
+ * FERROTLS_E_INVALID_SESSION_DATA and change nothing;
+ * FERROTLS_E_INVALID_REQUEST on a server, with resumption off, or after
+ * the connection started. */
+int ferrotls_session_set_data(ferrotls_conn *conn, const void *data,
+                              size_t data_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FERROTLS_H */

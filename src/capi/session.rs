@@ -1,0 +1,246 @@
+//! Session functions for C, named after GnuTLS's where the meaning is the
+//! same (issue 6): the identifier of design §3, the resumption flags, and
+//! session export/import in the versioned format of `docs/session-format.md`.
+//!
+//! A C client keeps its sessions in the store of its configuration handle.
+//! Each connection sees that store through a [`ConnSessionStore`], which
+//! also remembers the newest session this connection received (for
+//! `ferrotls_session_get_data`) and offers an imported one first (from
+//! `ferrotls_session_set_data`).
+
+use core::ffi::{c_int, c_void};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use super::conn::CConn;
+use super::{copy_out, guard, handle, Code};
+use crate::session::{
+    ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
+    InMemoryClientStore,
+};
+use crate::time::{Clock, SystemClock};
+
+/// One client connection's view of its configuration's session store.
+pub struct ConnSessionStore {
+    shared: Arc<InMemoryClientStore>,
+    /// Offered before anything from `shared`, when its server name fits.
+    imported: Mutex<Option<ClientSessionData>>,
+    /// The newest session or ticket this connection received.
+    received: Mutex<Option<ClientSessionData>>,
+}
+
+/// Locks `m`; a poisoned lock is taken over, since it guards a plain
+/// value that is replaced whole.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl ConnSessionStore {
+    /// A view of `shared` with nothing imported or received yet.
+    pub fn new(shared: Arc<InMemoryClientStore>) -> Self {
+        Self {
+            shared,
+            imported: Mutex::new(None),
+            received: Mutex::new(None),
+        }
+    }
+
+    /// Whether the imported session is for `server_name` and of the kind
+    /// `kind` accepts.
+    fn imported_fits(
+        imported: &Option<ClientSessionData>,
+        server_name: &str,
+        kind: fn(&ClientSessionData) -> bool,
+    ) -> bool {
+        imported
+            .as_ref()
+            .is_some_and(|d| d.server_name() == server_name && kind(d))
+    }
+}
+
+fn is_tls12(data: &ClientSessionData) -> bool {
+    matches!(data, ClientSessionData::Tls12(_))
+}
+
+fn is_tls13(data: &ClientSessionData) -> bool {
+    matches!(data, ClientSessionData::Tls13(_))
+}
+
+impl ClientSessionStore for ConnSessionStore {
+    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12) {
+        *lock(&self.received) = Some(ClientSessionData::Tls12(session.clone()));
+        self.shared.put_tls12(server_name, session);
+    }
+
+    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12> {
+        let imported = lock(&self.imported);
+        match &*imported {
+            // A TLS 1.2 session may be asked for again: it stays offered.
+            Some(ClientSessionData::Tls12(s)) if s.server_name == server_name => Some(s.clone()),
+            _ => {
+                drop(imported);
+                self.shared.get_tls12(server_name)
+            }
+        }
+    }
+
+    fn remove_tls12(&self, server_name: &str) {
+        let mut imported = lock(&self.imported);
+        if Self::imported_fits(&imported, server_name, is_tls12) {
+            *imported = None;
+        }
+        drop(imported);
+        self.shared.remove_tls12(server_name);
+    }
+
+    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13) {
+        *lock(&self.received) = Some(ClientSessionData::Tls13(ticket.clone()));
+        self.shared.add_tls13_ticket(server_name, ticket);
+    }
+
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13> {
+        let mut imported = lock(&self.imported);
+        if Self::imported_fits(&imported, server_name, is_tls13) {
+            if let Some(ClientSessionData::Tls13(ticket)) = imported.take() {
+                return Some(ticket);
+            }
+        }
+        drop(imported);
+        self.shared.take_tls13_ticket(server_name)
+    }
+}
+
+/// Copies the session identifier of design §3 (on a client, the one in
+/// this connection's ServerHello; on a server, the one that persists
+/// across resumptions; empty before the ServerHello) to `session_id`.
+/// `*session_id_size` holds its capacity on entry and the identifier's
+/// length on return; a NULL `session_id` only asks for the length.
+/// Returns 0, `FERROTLS_E_SHORT_MEMORY_BUFFER` (nothing copied, the
+/// length written) or `FERROTLS_E_INVALID_REQUEST` (NULL `conn` or size).
+///
+/// # Safety
+/// `conn` must be NULL or live; `session_id_size` NULL or valid for reads
+/// and writes; `session_id` NULL or valid for `*session_id_size` bytes of
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_get_id(
+    conn: *const CConn,
+    session_id: *mut c_void,
+    session_id_size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let id = c.connection().map(|c| c.session_id()).unwrap_or_default();
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(id, session_id, session_id_size) }
+    })
+}
+
+/// 1 if this connection resumed an earlier session, 0 if not (also before
+/// its handshake), `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_is_resumed(conn: *const CConn) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { flag(conn, |c| c.is_resumed()) }
+}
+
+/// On a server, 1 if the client asked to resume (design §3: a non-empty
+/// TLS ≤1.2 session ID, or a ticket or PSK identity that unsealed), else
+/// 0; always 0 on a client. `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_resumption_requested(conn: *const CConn) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { flag(conn, |c| c.resumption_requested()) }
+}
+
+/// A yes/no query of a connection: 1, 0, or an error code.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+unsafe fn flag(conn: *const CConn, query: fn(&crate::conn::Connection) -> bool) -> c_int {
+    let mut answer = false;
+    let code = guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        answer = unsafe { handle(conn) }?.connection().is_some_and(query);
+        Ok(())
+    });
+    if code == Code::Success.value() {
+        c_int::from(answer)
+    } else {
+        code
+    }
+}
+
+/// Client only: copies the newest resumable session this connection
+/// received (a TLS ≤1.2 session or a TLS 1.3 ticket, in the versioned
+/// format) to `data`, under the size convention of
+/// [`ferrotls_session_get_id`]. TLS 1.3 tickets arrive after the
+/// handshake, with the server's first data. `FERROTLS_E_NO_SESSION_DATA`
+/// when there is none yet, `FERROTLS_E_INVALID_REQUEST` on a server or a
+/// client with tickets off.
+///
+/// # Safety
+/// As [`ferrotls_session_get_id`].
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_get_data(
+    conn: *const CConn,
+    data: *mut c_void,
+    data_size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        if data_size.is_null() {
+            return Err(Code::InvalidRequest);
+        }
+        let store = c.client_session()?.ok_or(Code::InvalidRequest)?;
+        let received = lock(&store.received).clone();
+        let bytes = received.ok_or(Code::NoSessionData)?.to_bytes()?;
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(&bytes, data, data_size) }
+    })
+}
+
+/// Client only, before the handshake: resume the session exported by
+/// `ferrotls_session_get_data` (`data_size` bytes at `data`) if the server
+/// accepts it; it is offered only to the server name it was made for.
+/// Bytes that do not parse, or a session that has expired, give
+/// `FERROTLS_E_INVALID_SESSION_DATA` and change nothing;
+/// `FERROTLS_E_INVALID_REQUEST` for NULL, a server, a client with tickets
+/// off, or a connection already started.
+///
+/// # Safety
+/// `conn` must be NULL or live; `data` NULL or valid for `data_size`
+/// bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_set_data(
+    conn: *mut CConn,
+    data: *const c_void,
+    data_size: usize,
+) -> c_int {
+    guard(|| {
+        if data.is_null() {
+            return Err(Code::InvalidRequest);
+        }
+        // SAFETY: not NULL, and valid for `size` bytes of reads per the
+        // caller.
+        let bytes = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), data_size) };
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let store = c.client_session()?.ok_or(Code::InvalidRequest)?;
+        if c.connection().is_some() {
+            return Err(Code::InvalidRequest);
+        }
+        let session = ClientSessionData::from_bytes(bytes, SystemClock.now())?;
+        *lock(&store.imported) = Some(session);
+        Ok(())
+    })
+}
