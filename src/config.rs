@@ -59,6 +59,30 @@ pub const TLS12_CBC_CIPHER_SUITES: &[CipherSuite] = &[
     CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
 ];
 
+/// The opt-in suites for TLS 1.0 and 1.1 (RFC 4346 §A.5, RFC 8422 §6;
+/// design §4), most preferred first: ECDHE before RSA key exchange. Add
+/// them to the suite list together with the versions.
+pub const TLS10_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
+];
+
+/// The opt-in RSA key-exchange suites for TLS 1.2 (RFC 5246 §A.5, RFC
+/// 5288 §3; design §4): no forward secrecy, so never on by default; they
+/// need feature `legacy`.
+pub const TLS12_RSA_KX_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
+];
+
 /// The key-exchange groups, most preferred first (RFC 8446 §4.2.7,
 /// design §4).
 pub const DEFAULT_GROUPS: &[NamedGroup] = &[
@@ -346,6 +370,11 @@ pub struct ClientConfig {
     pub require_extended_master_secret: bool,
     /// TLS ≤1.2: ask for and offer RFC 5077 session tickets.
     pub enable_tickets: bool,
+    /// This connection retries with fewer versions after an earlier
+    /// attempt failed: the ClientHello carries TLS_FALLBACK_SCSV, so a
+    /// server that supports a higher version refuses with
+    /// inappropriate_fallback (RFC 7507 §4). Off by default.
+    pub fallback_retry: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -359,6 +388,7 @@ pub struct ClientConfigBuilder {
     enable_early_data: bool,
     require_extended_master_secret: bool,
     enable_tickets: bool,
+    fallback_retry: bool,
 }
 
 impl ClientConfig {
@@ -374,6 +404,7 @@ impl ClientConfig {
             enable_early_data: false,
             require_extended_master_secret: false,
             enable_tickets: true,
+            fallback_retry: false,
         }
     }
 }
@@ -425,6 +456,14 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Marks connections as a fallback retry that sends TLS_FALLBACK_SCSV
+    /// (RFC 7507 §4); use it only after a connection with more versions
+    /// failed.
+    pub fn fallback_retry(mut self, on: bool) -> Self {
+        self.fallback_retry = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -437,6 +476,7 @@ impl ClientConfigBuilder {
             enable_early_data: self.enable_early_data,
             require_extended_master_secret: self.require_extended_master_secret,
             enable_tickets: self.enable_tickets,
+            fallback_retry: self.fallback_retry,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

@@ -9,6 +9,7 @@ pub mod hmac;
 pub mod kx;
 pub mod prf;
 pub mod rng;
+pub mod rsa_kx;
 pub mod secret;
 pub mod sign;
 pub mod verify;

@@ -314,6 +314,16 @@ impl SigningKey {
         }
     }
 
+    /// The RSA private key, for RSA key exchange
+    /// ([`crate::crypto::rsa_kx`]); `None` for other key types.
+    #[cfg(feature = "legacy")]
+    pub(crate) fn rsa_private_key(&self) -> Option<&rsa::PrivateKey> {
+        match &self.kind {
+            KeyKind::Rsa(rsa) => Some(&rsa.legacy),
+            _ => None,
+        }
+    }
+
     /// Signs `message` under a TLS [`SignatureScheme`], which must be one of
     /// [`SigningKey::schemes`] (so the scheme's curve binding of RFC 8446
     /// §4.2.3 holds). Fails with [`Error::Crypto`] otherwise, or when the

@@ -15,7 +15,7 @@ use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm};
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
-use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey};
+use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
 use crate::keyschedule::tls12::{KeyBlock, KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
@@ -86,10 +86,12 @@ pub(crate) enum BulkCipher {
     },
 }
 
-/// What a TLS 1.0–1.2 ECDHE cipher suite is made of.
+/// What a TLS 1.0–1.2 cipher suite is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tls12Suite {
     pub(crate) suite: CipherSuite,
+    /// ECDHE (RFC 8422) or RSA key transport (RFC 5246 §7.4.7.1).
+    pub(crate) key_exchange: KeyExchangeAlgorithm,
     pub(crate) authentication: Authentication,
     /// The PRF hash in TLS 1.2 (RFC 5246 §5; SHA-384 for the `_SHA384`
     /// suites, RFC 5289 §3.2).
@@ -161,6 +163,11 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
     use CipherSuite as S;
     use HashAlgorithm as H;
     let cbc = |key_len, mac| BulkCipher::Cbc { key_len, mac };
+    let key_exchange = if RSA_KEY_EXCHANGE_SUITES.contains(&suite) {
+        KeyExchangeAlgorithm::Rsa
+    } else {
+        KeyExchangeAlgorithm::Ecdhe
+    };
     let (authentication, prf_hash, bulk) = match suite {
         S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => {
             (Ecdsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm))
@@ -188,19 +195,40 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
         S::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 => (Ecdsa, H::Sha384, cbc(32, H::Sha384)),
         S::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 => (Rsa, H::Sha256, cbc(16, H::Sha256)),
         S::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 => (Rsa, H::Sha384, cbc(32, H::Sha384)),
+        S::TLS_RSA_WITH_AES_128_CBC_SHA => (Rsa, H::Sha256, cbc(16, H::Sha1)),
+        S::TLS_RSA_WITH_AES_256_CBC_SHA => (Rsa, H::Sha256, cbc(32, H::Sha1)),
+        S::TLS_RSA_WITH_AES_128_CBC_SHA256 => (Rsa, H::Sha256, cbc(16, H::Sha256)),
+        S::TLS_RSA_WITH_AES_256_CBC_SHA256 => (Rsa, H::Sha256, cbc(32, H::Sha256)),
+        S::TLS_RSA_WITH_AES_128_GCM_SHA256 => (Rsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm)),
+        S::TLS_RSA_WITH_AES_256_GCM_SHA384 => (Rsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm)),
         _ => return None,
     };
-    // AES-CBC comes with the `legacy` feature (design §5).
-    if cfg!(not(feature = "legacy")) && matches!(bulk, BulkCipher::Cbc { .. }) {
+    // AES-CBC and RSA decryption come with the `legacy` feature (design §5).
+    if cfg!(not(feature = "legacy"))
+        && (key_exchange == KeyExchangeAlgorithm::Rsa || matches!(bulk, BulkCipher::Cbc { .. }))
+    {
         return None;
     }
     Some(Tls12Suite {
         suite,
+        key_exchange,
         authentication,
         prf_hash,
         bulk,
     })
 }
+
+/// The suites whose premaster secret the client encrypts to the server's
+/// RSA key (RFC 5246 §A.5, RFC 5288 §3): opt-in (design §4), and only with
+/// feature `legacy`, which brings the `rsa` crate.
+const RSA_KEY_EXCHANGE_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
+    CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+];
 
 /// Record protection for each direction: `(client_write, server_write)`.
 pub(crate) type Protections = (Box<dyn RecordProtection>, Box<dyn RecordProtection>);
@@ -209,6 +237,9 @@ pub(crate) type Protections = (Box<dyn RecordProtection>, Box<dyn RecordProtecti
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Params {
     pub(crate) version: ProtocolVersion,
+    /// The version the ClientHello announced (`client_version`), which
+    /// an RSA premaster secret starts with (RFC 5246 §7.4.7.1).
+    pub(crate) client_version: ProtocolVersion,
     pub(crate) suite: Tls12Suite,
     pub(crate) client_random: [u8; RANDOM_LEN],
     pub(crate) server_random: [u8; RANDOM_LEN],
@@ -228,7 +259,7 @@ impl Params {
     pub(crate) fn decode_context(&self) -> DecodeContext {
         DecodeContext {
             version: self.version,
-            key_exchange: KeyExchangeAlgorithm::Ecdhe,
+            key_exchange: self.suite.key_exchange,
             finished_len: TLS12_VERIFY_DATA_LEN,
         }
     }
@@ -377,45 +408,91 @@ pub(crate) fn choose_scheme(
     key.schemes().into_iter().find(|s| accepted.contains(s))
 }
 
-/// Signs `content` for a TLS 1.2 ServerKeyExchange or CertificateVerify
-/// (RFC 5246 §4.7).
-pub(crate) fn sign(
-    key: &SigningKey,
-    scheme: SignatureScheme,
-    content: &[u8],
-) -> Result<DigitallySigned, Error> {
-    Ok(DigitallySigned {
-        scheme: Some(scheme),
-        signature: key.sign_scheme(scheme, content)?,
-    })
+/// The algorithm a TLS 1.0/1.1 signature by `key` uses, which follows from
+/// the key alone: RSA PKCS#1 v1.5 over the 36-byte MD5‖SHA-1 digest
+/// without DigestInfo (RFC 4346 §7.4.3, §4.7), ECDSA over SHA-1 (RFC 4492
+/// §5.4). `None` for keys TLS 1.0/1.1 cannot sign with (Ed25519, RFC 8422
+/// §5.1.3 is TLS 1.2 only) or without feature `legacy`.
+pub(crate) fn legacy_algorithm(key: &PublicKey) -> Option<SignatureAlgorithm> {
+    match key {
+        #[cfg(feature = "legacy")]
+        PublicKey::Rsa(_) => Some(SignatureAlgorithm::RsaPkcs1Md5Sha1),
+        #[cfg(feature = "legacy")]
+        PublicKey::EcdsaP256(_) | PublicKey::EcdsaP384(_) => {
+            Some(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha1))
+        }
+        _ => None,
+    }
 }
 
-/// Checks a TLS 1.2 signature by the peer's `key` over `content`: the
+/// How a key signs under `version`: TLS 1.2 with a scheme both sides
+/// accept ([`choose_scheme`], `Some`), TLS 1.0/1.1 with the algorithm its
+/// type implies ([`legacy_algorithm`], `None` for the scheme field). The
+/// outer `None` means the key cannot sign here.
+pub(crate) fn choose_signature(
+    key: &SigningKey,
+    version: ProtocolVersion,
+    accepted: &[SignatureScheme],
+) -> Option<Option<SignatureScheme>> {
+    if version == ProtocolVersion::TLSv1_2 {
+        choose_scheme(key, accepted).map(Some)
+    } else {
+        legacy_algorithm(&key.public_key()).map(|_| None)
+    }
+}
+
+/// Signs `content` for a ServerKeyExchange or CertificateVerify (RFC 5246
+/// §4.7): under `scheme` in TLS 1.2, under the key's
+/// [`legacy_algorithm`] with no scheme field when `scheme` is `None`
+/// (TLS 1.0/1.1, RFC 4346 §4.7).
+pub(crate) fn sign(
+    key: &SigningKey,
+    scheme: Option<SignatureScheme>,
+    content: &[u8],
+) -> Result<DigitallySigned, Error> {
+    let signature = match scheme {
+        Some(scheme) => key.sign_scheme(scheme, content)?,
+        None => {
+            let algorithm = legacy_algorithm(&key.public_key())
+                .ok_or(Error::Crypto("key cannot sign in TLS 1.0/1.1"))?;
+            key.sign(algorithm, content)?
+        }
+    };
+    Ok(DigitallySigned { scheme, signature })
+}
+
+/// Checks a signature by the peer's `key` over `content`. TLS 1.2: the
 /// scheme must be one we offered (`illegal_parameter`, RFC 5246
-/// §7.4.1.4.1), the signature must verify (`decrypt_error`).
+/// §7.4.1.4.1). TLS 1.0/1.1 (no scheme field): the key's
+/// [`legacy_algorithm`], a key without one is `illegal_parameter`. A
+/// signature that does not verify is `decrypt_error`.
 pub(crate) fn verify_signed(
     key: &PublicKey,
     signed: &DigitallySigned,
     offered: &[SignatureScheme],
     content: &[u8],
 ) -> Result<(), Error> {
-    let scheme = signed
-        .scheme
-        .ok_or(Error::Decode("signature without a scheme"))?;
-    if !offered.contains(&scheme) {
-        return Err(Error::IllegalParameter(
-            "signature scheme that was not offered",
-        ));
-    }
-    let algorithm = algorithm_for_scheme(scheme)
-        .ok_or(Error::IllegalParameter("unsupported signature scheme"))?;
+    let algorithm = match signed.scheme {
+        Some(scheme) => {
+            if !offered.contains(&scheme) {
+                return Err(Error::IllegalParameter(
+                    "signature scheme that was not offered",
+                ));
+            }
+            algorithm_for_scheme(scheme)
+                .ok_or(Error::IllegalParameter("unsupported signature scheme"))?
+        }
+        None => legacy_algorithm(key).ok_or(Error::IllegalParameter(
+            "key type cannot sign in TLS 1.0/1.1",
+        ))?,
+    };
     verify(key, algorithm, content, &signed.signature)
 }
 
 /// Signs the server's ECDH parameters.
 pub(crate) fn sign_params(
     certificate: &CertifiedKey,
-    scheme: SignatureScheme,
+    scheme: Option<SignatureScheme>,
     params: &Params,
     ecdh: &ServerEcdhParams,
 ) -> Result<DigitallySigned, Error> {

@@ -68,6 +68,9 @@ pub struct RecordLayer {
     write_version: ProtocolVersion,
     max_received_plaintext: usize,
     last_record_len: usize,
+    /// 1/n−1 splitting of application data (see
+    /// [`RecordLayer::set_split_application_data`]).
+    split_application_data: bool,
 }
 
 impl Default for RecordLayer {
@@ -89,7 +92,18 @@ impl RecordLayer {
             write_version: ProtocolVersion::TLSv1_2,
             max_received_plaintext: MAX_PLAINTEXT_LEN,
             last_record_len: 0,
+            split_application_data: false,
         }
+    }
+
+    /// Turns 1/n−1 record splitting on: every later write of more than
+    /// one byte of application data starts with a record holding only its
+    /// first byte. Under TLS 1.0 CBC, where a record's IV is the previous
+    /// record's last ciphertext block (RFC 2246 §6.2.3.2), this puts a
+    /// MAC the attacker cannot predict in front of chosen plaintext, the
+    /// usual defence against BEAST (CVE-2011-3389).
+    pub fn set_split_application_data(&mut self, on: bool) {
+        self.split_application_data = on;
     }
 
     /// Sets the version field of outgoing record headers.
@@ -238,7 +252,8 @@ impl RecordLayer {
     /// The most bytes [`Self::seal`] appends for `plaintext_len` bytes of
     /// data under the current write protection (for reserving space).
     pub fn max_sealed_len(&self, plaintext_len: usize) -> usize {
-        let records = plaintext_len.div_ceil(self.max_plaintext_len().max(1));
+        let records = plaintext_len.div_ceil(self.max_plaintext_len().max(1))
+            + usize::from(self.split_application_data);
         let per_record = HEADER_LEN
             + self.write.protection.explicit_nonce_len()
             + self.write.protection.max_suffix_len();
@@ -261,7 +276,18 @@ impl RecordLayer {
     ) -> Result<(), Error> {
         let version = u16::from(self.write_version).to_be_bytes();
         let explicit = self.write.protection.explicit_nonce_len();
-        for fragment in self.fragmenter.fragments(data) {
+        let (first, rest) = match data.split_at_checked(1) {
+            Some(split)
+                if self.split_application_data
+                    && content_type == ContentType::ApplicationData
+                    && data.len() > 1 =>
+            {
+                split
+            }
+            _ => (&[][..], data),
+        };
+        let first = (!first.is_empty()).then_some(first);
+        for fragment in first.into_iter().chain(self.fragmenter.fragments(rest)) {
             let seq = self.write.sequence_number()?;
             let start = out.len();
             out.extend_from_slice(&[content_type.into(), version[0], version[1], 0, 0]);

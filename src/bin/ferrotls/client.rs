@@ -175,11 +175,12 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
             ))),
         };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let versions = settings::versions(options)?;
     let mut builder = ClientConfig::builder(verifier)
         .clock(clock.clone())
-        .versions(&settings::versions(options)?);
-    if let Some(list) = options.get("ciphers") {
-        builder = builder.cipher_suites(&settings::cipher_suites(list)?);
+        .versions(&versions);
+    if let Some(suites) = settings::suites(options, &versions)? {
+        builder = builder.cipher_suites(&suites);
     }
     if let Some(list) = options.get("groups") {
         builder = builder.groups(&settings::groups(list)?);

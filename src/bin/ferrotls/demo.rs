@@ -2,12 +2,13 @@
 //! certificate, connects to it with each version the library knows, a
 //! full handshake then a resumption, and prints what each side reports.
 
-use crate::args::OptionSpec;
+use crate::args::{flag, OptionSpec};
 use crate::report::{describe_failure, Report};
 use crate::server::{self, Event, Mode, Service};
+use crate::settings::with_legacy_suites;
 use crate::settings::IO_TIMEOUT;
 use crate::Failure;
-use ferrotls::config::{ClientConfig, ServerConfig, ALL_VERSIONS};
+use ferrotls::config::{ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_VERSIONS};
 use ferrotls::conn::ClientConnection;
 use ferrotls::msgs::enums::ProtocolVersion;
 use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
@@ -26,10 +27,14 @@ pub const ABOUT: &str = "Starts a server on 127.0.0.1 (an ephemeral port) with a
 ECDSA P-256 test certificate, connects to it with each protocol version, a full handshake \
 then a resumed one, and prints a table: version, cipher suite, group, whether the \
 connection resumed, the client's session_id() and the server's session_id() (design §3: \
-the server's ID persists across resumptions, the client's changes). A version the engine \
-cannot negotiate shows as an error row.";
+the server's ID persists across resumptions, the client's changes). TLS 1.3 and 1.2 by \
+default; --all-versions adds TLS 1.1 and 1.0 (off by default, RFC 8996). A version the \
+engine cannot negotiate shows as an error row.";
 
-pub const OPTIONS: &[OptionSpec] = &[];
+pub const OPTIONS: &[OptionSpec] = &[flag(
+    "all-versions",
+    "also show TLS 1.1 and 1.0 rows (with their CBC suites)",
+)];
 
 /// The embedded test certificate: the P-256 chain of `vectors/pki` (made
 /// by `vectors/pki/make.sh`), its key, and the root that signed it.
@@ -54,15 +59,24 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
         .map_err(|e| format!("embedded root: {e}"))?;
     let roots = Arc::new(roots);
     let name = ServerName::parse(SERVER_NAME).map_err(|e| e.to_string())?;
+    let versions = if options.has("all-versions") {
+        ALL_VERSIONS
+    } else {
+        DEFAULT_VERSIONS
+    };
+    let mut server_config = ServerConfig::builder(Arc::new(key))
+        .versions(versions)
+        .session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))));
+    if let Some(suites) = with_legacy_suites(versions) {
+        server_config = server_config.cipher_suites(&suites);
+    }
 
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("listen: {e}"))?;
     let addr = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
     let (events, received) = mpsc::channel();
     let events = Mutex::new(events);
     let service = Arc::new(Service {
-        config: ServerConfig::builder(Arc::new(key))
-            .versions(ALL_VERSIONS)
-            .session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))))
+        config: server_config
             .build()
             .map_err(|e| format!("server configuration: {e}"))?,
         mode: Mode::Www,
@@ -87,7 +101,7 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
     ];
     let mut table: Vec<Vec<String>> = vec![header.map(str::to_owned).to_vec()];
     let mut failed = false;
-    for &version in ALL_VERSIONS.iter().rev() {
+    for &version in versions.iter().rev() {
         for row in connect_twice(version, &roots, &name, addr, &received) {
             table.push(match row {
                 Ok((client, server)) => vec![
@@ -150,10 +164,12 @@ fn connect_twice(
     addr: SocketAddr,
     events: &Receiver<Event>,
 ) -> Vec<Row> {
-    let config = match ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots.clone())))
-        .versions(&[version])
-        .build()
-    {
+    let mut builder = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots.clone())))
+        .versions(&[version]);
+    if let Some(suites) = with_legacy_suites(&[version]) {
+        builder = builder.cipher_suites(&suites);
+    }
+    let config = match builder.build() {
         Ok(config) => config,
         Err(e) => return vec![Err(e.to_string())],
     };

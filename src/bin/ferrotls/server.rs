@@ -126,7 +126,11 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
 /// The server configuration the options describe.
 fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     let key = settings::certified_key(options.required("cert")?, options.required("key")?)?;
-    let mut builder = ServerConfig::builder(key).versions(&settings::versions(options)?);
+    let versions = settings::versions(options)?;
+    let mut builder = ServerConfig::builder(key).versions(&versions);
+    if let Some(suites) = settings::suites(options, &versions)? {
+        builder = builder.cipher_suites(&suites);
+    }
     if let Some(list) = options.get("alpn") {
         let protocols = settings::alpn(list);
         let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();

@@ -3,7 +3,9 @@
 //! PEM files.
 
 use crate::args::Options;
-use ferrotls::config::{ALL_VERSIONS, DEFAULT_VERSIONS};
+use ferrotls::config::{
+    ALL_VERSIONS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+};
 use ferrotls::keylog::{KeyLog, KeyLogFile};
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::pki::{CertifiedKey, RootStore};
@@ -68,6 +70,37 @@ pub fn versions(options: &Options) -> Result<Vec<ProtocolVersion>, String> {
 /// Splits a comma-separated list, dropping empty items.
 fn items(list: &str) -> impl Iterator<Item = &str> {
     list.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The cipher suites to configure, or `None` for the library's defaults:
+/// `--ciphers LIST` when given; otherwise, when `versions` includes TLS
+/// 1.0 or 1.1, the defaults plus [`TLS10_CIPHER_SUITES`] (the defaults
+/// have none those versions can use, so `--min-version 1.0` alone
+/// reaches a 1.0-only peer).
+pub fn suites(
+    options: &Options,
+    versions: &[ProtocolVersion],
+) -> Result<Option<Vec<CipherSuite>>, String> {
+    if let Some(list) = options.get("ciphers") {
+        return cipher_suites(list).map(Some);
+    }
+    Ok(with_legacy_suites(versions))
+}
+
+/// The default suites plus the TLS 1.0/1.1 ones when `versions` enables
+/// either of those versions; `None` (the defaults) otherwise.
+pub fn with_legacy_suites(versions: &[ProtocolVersion]) -> Option<Vec<CipherSuite>> {
+    let legacy = versions
+        .iter()
+        .any(|v| matches!(v, ProtocolVersion::TLSv1_0 | ProtocolVersion::TLSv1_1));
+    legacy.then(|| {
+        [
+            TLS13_CIPHER_SUITES,
+            TLS12_CIPHER_SUITES,
+            TLS10_CIPHER_SUITES,
+        ]
+        .concat()
+    })
 }
 
 /// `--ciphers LIST`: IANA or OpenSSL names.

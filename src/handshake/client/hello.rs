@@ -20,7 +20,9 @@ use crate::msgs::enums::{
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName as SniEntry};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
-use crate::msgs::hello::{ClientHello, ServerHello, MAX_SESSION_ID_SIZE, RANDOM_LEN};
+use crate::msgs::hello::{
+    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, MAX_SESSION_ID_SIZE, RANDOM_LEN,
+};
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer};
 use crate::pki::ServerName;
@@ -202,6 +204,17 @@ fn highest_legacy_version(config: &ClientConfig) -> Option<ProtocolVersion> {
         .max_by_key(|v| u16::from(*v))
 }
 
+/// The ClientHello's legacy_version (`client_version`): TLS 1.2 when
+/// TLS 1.3 is offered (RFC 8446 §4.1.2), the highest enabled version
+/// otherwise (RFC 5246 §7.4.1.2).
+pub(super) fn announced_version(config: &ClientConfig) -> ProtocolVersion {
+    if offers_tls13(config) {
+        ProtocolVersion::TLSv1_2
+    } else {
+        highest_legacy_version(config).unwrap_or(ProtocolVersion::TLSv1_2)
+    }
+}
+
 /// The TLS ≤1.2 session kept for `server_name`, when its version and
 /// suite are still enabled.
 fn tls12_session_from_store(
@@ -286,14 +299,7 @@ impl ExpectServerHello {
                 group: key_share.group(),
                 key_exchange: key_share.public_key().to_vec(),
             }]));
-            extensions.push(Extension::SupportedVersionsOffer(
-                common
-                    .versions
-                    .iter()
-                    .copied()
-                    .filter(|v| u16::from(*v) >= u16::from(ProtocolVersion::TLSv1_2))
-                    .collect(),
-            ));
+            extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
         }
         if let Some(cookie) = cookie {
             extensions.push(Extension::Cookie(cookie.to_vec()));
@@ -311,7 +317,7 @@ impl ExpectServerHello {
                 binders: vec![vec![0; resuming.suite.hash.output_len()]],
             }));
         }
-        let cipher_suites = common
+        let mut cipher_suites: Vec<CipherSuite> = common
             .cipher_suites
             .iter()
             .copied()
@@ -320,12 +326,11 @@ impl ExpectServerHello {
                 None => legacy.is_some(),
             })
             .collect();
+        if config.fallback_retry {
+            cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
+        }
         ClientHello {
-            legacy_version: if tls13 {
-                ProtocolVersion::TLSv1_2
-            } else {
-                legacy.unwrap_or(ProtocolVersion::TLSv1_2)
-            },
+            legacy_version: announced_version(config),
             random: self.random,
             session_id: self.session_id.clone(),
             cipher_suites,
@@ -414,11 +419,25 @@ impl ExpectServerHello {
             _ => {
                 let version = hello.legacy_version;
                 if !enabled.contains(&version) || version == ProtocolVersion::TLSv1_3 {
-                    return Err(Error::ProtocolVersion("server chose a version not enabled"));
+                    return Err(Error::ProtocolVersion(
+                        "server chose a version not enabled; TLS 1.0 and 1.1 are off by \
+                         default (RFC 8996): a client that must reach such a server lists \
+                         them in ClientConfig::builder(..).versions(..) with a TLS 1.0/1.1 \
+                         suite",
+                    ));
                 }
-                if enabled.contains(&ProtocolVersion::TLSv1_3)
-                    && hello.downgrade_sentinel().is_some()
-                {
+                // RFC 8446 §4.1.3: a 1.3 client refuses either sentinel, a
+                // 1.2 client the TLS 1.1 one under TLS 1.1 or below.
+                let downgraded = match hello.downgrade_sentinel() {
+                    Some(_) if enabled.contains(&ProtocolVersion::TLSv1_3) => true,
+                    Some(sentinel) => {
+                        sentinel == DOWNGRADE_SENTINEL_TLS11
+                            && version != ProtocolVersion::TLSv1_2
+                            && enabled.contains(&ProtocolVersion::TLSv1_2)
+                    }
+                    None => false,
+                };
+                if downgraded {
                     return Err(Error::IllegalParameter("downgrade sentinel in ServerHello"));
                 }
                 Ok(version)

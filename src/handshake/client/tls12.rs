@@ -16,21 +16,24 @@ use super::hello::ExpectServerHello;
 use crate::config::ClientConfig;
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
+use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
+    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
     tls12_suite, verify_params, Authentication, HandshakeLog, Params, Tls12Exporter,
 };
 use crate::handshake::{end_entity_key, key_logger};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
-use crate::msgs::enums::{Compression, EcPointFormat, HandshakeType, ProtocolVersion};
+use crate::msgs::enums::{
+    Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
+};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;
-use crate::msgs::key_exchange::ClientKeyExchange;
+use crate::msgs::key_exchange::{ClientKeyExchange, KeyExchangeAlgorithm};
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{ServerCertVerified, ServerName};
 use crate::record::RecordProtection;
@@ -185,6 +188,7 @@ pub(super) fn handle_server_hello(
     };
     let params = Params {
         version,
+        client_version: super::hello::announced_version(config),
         suite,
         client_random: state.random,
         server_random: hello.random,
@@ -290,11 +294,16 @@ impl ExpectCertificate {
         }
         common.negotiated.peer_certificates = chain;
         hs.log.add(&message.raw);
-        Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
-            hs,
-            verified,
-            public_key,
-        }))
+        match hs.params.suite.key_exchange {
+            KeyExchangeAlgorithm::Ecdhe => {
+                Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
+                    hs,
+                    verified,
+                    public_key,
+                }))
+            }
+            KeyExchangeAlgorithm::Rsa => rsa_key_exchange(hs, verified, &public_key),
+        }
     }
 }
 
@@ -331,7 +340,7 @@ impl ExpectServerKeyExchange {
             &ske.params,
         )?;
         let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
-        let public = share.public_key().to_vec();
+        let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
         let premaster = share.complete(&ske.params.public)?;
         common.negotiated.group = Some(ske.params.group);
         hs.log.add(&message.raw);
@@ -340,11 +349,38 @@ impl ExpectServerKeyExchange {
                 hs,
                 verified: self.verified,
                 premaster,
-                public,
+                exchange,
                 request: None,
             },
         ))
     }
+}
+
+/// RSA key exchange (RFC 5246 §7.4.7.1): no ServerKeyExchange comes; our
+/// premaster secret, encrypted to the certificate's key, goes in the
+/// ClientKeyExchange.
+fn rsa_key_exchange(
+    hs: Handshake,
+    verified: ServerCertVerified,
+    public_key: &PublicKey,
+) -> Result<State, Error> {
+    let PublicKey::Rsa(der) = public_key else {
+        return Err(Error::IllegalParameter(
+            "certificate key does not fit the cipher suite",
+        ));
+    };
+    let rng = &*hs.config.common.rng;
+    let premaster = client_premaster(hs.params.client_version, rng)?;
+    let encrypted = encrypt_premaster(der, &premaster, rng)?;
+    Ok(State::ExpectCertificateRequestOrDone(
+        ExpectServerHelloDone {
+            hs,
+            verified,
+            premaster,
+            exchange: ClientKeyExchange::Rsa(encrypted),
+            request: None,
+        },
+    ))
 }
 
 /// Key exchange done on our side; CertificateRequest and ServerHelloDone
@@ -353,7 +389,8 @@ pub(crate) struct ExpectServerHelloDone {
     hs: Handshake,
     verified: ServerCertVerified,
     premaster: Secret,
-    public: Vec<u8>,
+    /// Our ClientKeyExchange.
+    exchange: ClientKeyExchange,
     request: Option<CertificateRequestTls12>,
 }
 
@@ -392,13 +429,18 @@ impl ExpectServerHelloDone {
     /// Sends our flight (RFC 5246 §7.3): Certificate when asked (empty
     /// when none fits), ClientKeyExchange, CertificateVerify when we sent
     /// a certificate, ChangeCipherSpec, Finished.
-    fn send_flight(mut self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
-        let hs = &mut self.hs;
+    fn send_flight(self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
+        let Self {
+            mut hs,
+            verified,
+            premaster,
+            exchange,
+            request,
+        } = self;
         hs.log.add(&message.raw);
-        let chosen = self
-            .request
+        let chosen = request
             .as_ref()
-            .map(|request| choose_client_certificate(&hs.config, request));
+            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version));
         if let Some(chosen) = &chosen {
             let certificates = chosen
                 .as_ref()
@@ -410,13 +452,11 @@ impl ExpectServerHelloDone {
                 }))?;
             hs.log.add(&bytes);
         }
-        let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(
-            ClientKeyExchange::Ecdhe(core::mem::take(&mut self.public)),
-        ))?;
+        let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(exchange))?;
         hs.log.add(&bytes);
         let master = master_secret(
             &hs.params,
-            self.premaster.as_bytes(),
+            premaster.as_bytes(),
             &hs.log,
             key_logger(&hs.config.common, hs.params.client_random).as_ref(),
         )?;
@@ -426,35 +466,36 @@ impl ExpectServerHelloDone {
             hs.log.add(&bytes);
         }
         let (client_write, server_write) = hs.params.protections(&master, &hs.config.common.rng)?;
-        send_finished(common, &mut self.hs, &master, client_write)?;
+        send_finished(common, &mut hs, &master, client_write)?;
         common.expect_ccs(server_write);
         Ok(State::ExpectFinished(ExpectFinished {
-            hs: self.hs,
+            hs,
             master,
             client_write: None,
             ticket: None,
-            _server: ServerAuthenticated::Certificate(self.verified),
+            _server: ServerAuthenticated::Certificate(verified),
         }))
     }
 }
 
 /// The first client certificate whose key type the request lists and
-/// that signs with a scheme it accepts (TLS 1.2; RFC 5246 §7.4.4), with
-/// that scheme; `None` when none fits (an empty Certificate is sent).
+/// that can sign: in TLS 1.2 with a scheme the request accepts (RFC 5246
+/// §7.4.4), in TLS 1.0/1.1 (no scheme list, RFC 4346 §7.4.4) with its
+/// type's legacy algorithm. `None` when none fits (an empty Certificate
+/// is sent).
 fn choose_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls12,
-) -> Option<(
-    Arc<crate::pki::CertifiedKey>,
-    crate::msgs::enums::SignatureScheme,
-)> {
+    version: ProtocolVersion,
+) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
     config.client_certificates.iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
         if !request.certificate_types.contains(&kind.certificate_type()) {
             return None;
         }
-        choose_scheme(certified.key(), accepted).map(|scheme| (certified.clone(), scheme))
+        choose_signature(certified.key(), version, accepted)
+            .map(|scheme| (certified.clone(), scheme))
     })
 }
 
@@ -467,6 +508,9 @@ fn send_finished(
     client_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
     common.send_ccs(client_write)?;
+    if hs.params.version == ProtocolVersion::TLSv1_0 && hs.params.suite.is_cbc() {
+        common.split_application_data();
+    }
     let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
     hs.log.add(&bytes);

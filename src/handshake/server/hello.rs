@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{tls12, tls13, State};
-use crate::config::ServerConfig;
+use crate::config::{ServerConfig, ALL_VERSIONS};
 use crate::conn::{CommonState, Message};
 use crate::error::Error;
 use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
@@ -87,23 +87,26 @@ impl ExpectClientHello {
     }
 
     /// The highest version both sides enable (RFC 8446 §4.2.1): from
-    /// supported_versions when the client sent it, from legacy_version
-    /// otherwise. None in common is `protocol_version`.
+    /// supported_versions when the client sent it, otherwise every
+    /// version up to legacy_version (RFC 5246 §E.1: a client announces
+    /// its highest version and accepts any lower one). None in common —
+    /// a client below our minimum included — is `protocol_version`.
     fn choose_version(&self, hello: &ClientHello) -> Result<ProtocolVersion, Error> {
         let enabled = &self.config.common.versions;
-        let offered: Vec<ProtocolVersion> =
-            match hello.find_extension(ExtensionType::SupportedVersions) {
-                Some(Extension::SupportedVersionsOffer(versions)) => versions.clone(),
-                _ => vec![hello.legacy_version],
-            };
-        [
-            ProtocolVersion::TLSv1_3,
-            ProtocolVersion::TLSv1_2,
-            ProtocolVersion::TLSv1_1,
-            ProtocolVersion::TLSv1_0,
-        ]
-        .into_iter()
-        .find(|v| enabled.contains(v) && offered.contains(v))
-        .ok_or(Error::ProtocolVersion("no protocol version in common"))
+        let offered = |v: &ProtocolVersion| match hello
+            .find_extension(ExtensionType::SupportedVersions)
+        {
+            Some(Extension::SupportedVersionsOffer(versions)) => versions.contains(v),
+            _ => *v != ProtocolVersion::TLSv1_3 && u16::from(*v) <= u16::from(hello.legacy_version),
+        };
+        ALL_VERSIONS
+            .iter()
+            .copied()
+            .find(|v| enabled.contains(v) && offered(v))
+            .ok_or(Error::ProtocolVersion(
+                "no protocol version in common; TLS 1.0 and 1.1 are off by default \
+                 (RFC 8996): a server that must accept them lists them in \
+                 ServerConfig::builder(..).versions(..) with a TLS 1.0/1.1 suite",
+            ))
     }
 }

@@ -22,11 +22,12 @@ use crate::config::{ClientAuth, ServerConfig};
 use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
+use crate::crypto::rsa_kx::decrypt_premaster;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
-    choose_scheme, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign_params,
-    tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
+    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
+    sign_params, tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
     DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{end_entity_key, key_logger};
@@ -42,7 +43,9 @@ use crate::msgs::hello::{
     ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12,
     MAX_SESSION_ID_SIZE, RANDOM_LEN,
 };
-use crate::msgs::key_exchange::{ClientKeyExchange, ServerEcdhParams, ServerKeyExchange};
+use crate::msgs::key_exchange::{
+    ClientKeyExchange, KeyExchangeAlgorithm, ServerEcdhParams, ServerKeyExchange,
+};
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{CertifiedKey, ClientCertVerified};
 use crate::record::RecordProtection;
@@ -193,6 +196,7 @@ pub(super) fn handle_client_hello(
             .ok_or(Error::Crypto("cached session with an unknown suite"))?;
         let params = Params {
             version,
+            client_version: hello.legacy_version,
             suite,
             client_random: hello.random,
             server_random: random,
@@ -232,9 +236,9 @@ pub(super) fn handle_client_hello(
     }
 
     let (suite, certificate, scheme) = choose_suite(&config, hello, &offer, version)?;
-    let group = choose_group(&config, &offer)?;
     let params = Params {
         version,
+        client_version: hello.legacy_version,
         suite,
         client_random: hello.random,
         server_random: random,
@@ -255,18 +259,28 @@ pub(super) fn handle_client_hello(
             certificates: certificate.chain().to_vec(),
         }))?,
     );
-    let share = KeyShare::generate_with(group, rng)?;
-    let ecdh = ServerEcdhParams {
-        group,
-        public: share.public_key().to_vec(),
+    let agreement = match suite.key_exchange {
+        KeyExchangeAlgorithm::Ecdhe => {
+            let group = choose_group(&config, &offer)?;
+            let share = KeyShare::generate_with(group, rng)?;
+            let ecdh = ServerEcdhParams {
+                group,
+                public: share.public_key().to_vec(),
+            };
+            let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
+            log.add(&common.send_handshake(&HandshakeMessage::ServerKeyExchange(
+                ServerKeyExchange {
+                    params: ecdh,
+                    signature,
+                },
+            ))?);
+            common.negotiated.group = Some(group);
+            KeyAgreement::Ecdhe(share)
+        }
+        // RFC 5246 §7.4.3: no ServerKeyExchange; the client encrypts to
+        // the certificate's key.
+        KeyExchangeAlgorithm::Rsa => KeyAgreement::Rsa(certificate),
     };
-    let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
-    log.add(
-        &common.send_handshake(&HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
-            params: ecdh,
-            signature,
-        }))?,
-    );
     let requested_schemes = config.common.signature_schemes.clone();
     let verifier = config.client_auth.verifier().cloned();
     if let Some(verifier) = &verifier {
@@ -284,13 +298,12 @@ pub(super) fn handle_client_hello(
     log.add(&common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
     let negotiated = &mut common.negotiated;
     negotiated.cipher_suite = Some(suite.suite);
-    negotiated.group = Some(group);
     negotiated.session_id = session_id;
     let flight = ClientFlight {
         config,
         params,
         log,
-        share,
+        agreement,
         send_ticket,
         requested_schemes,
     };
@@ -393,7 +406,7 @@ fn choose_suite(
     hello: &ClientHello,
     offer: &Offer<'_>,
     version: ProtocolVersion,
-) -> Result<(Tls12Suite, Arc<CertifiedKey>, SignatureScheme), Error> {
+) -> Result<(Tls12Suite, Arc<CertifiedKey>, Option<SignatureScheme>), Error> {
     config
         .common
         .cipher_suites
@@ -407,7 +420,11 @@ fn choose_suite(
                 if !suite.authentication.fits(&key.public_key()) {
                     return None;
                 }
-                choose_scheme(key, offer.schemes())
+                if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
+                    // Nothing is signed: the key decrypts instead.
+                    return Some((suite, certificate.clone(), None));
+                }
+                choose_signature(key, version, offer.schemes())
                     .map(|scheme| (suite, certificate.clone(), scheme))
             })
         })
@@ -479,12 +496,22 @@ fn send_server_hello(
     }))
 }
 
+/// How the server completes the key exchange when the client's
+/// ClientKeyExchange arrives.
+enum KeyAgreement {
+    /// Our ephemeral ECDH key (RFC 8422 §5.4).
+    Ecdhe(KeyShare),
+    /// The certificate whose RSA key decrypts the premaster secret (RFC
+    /// 5246 §7.4.7.1).
+    Rsa(Arc<CertifiedKey>),
+}
+
 /// What the states of a full handshake carry until the key exchange.
 pub(crate) struct ClientFlight {
     config: Arc<ServerConfig>,
     params: Params,
     log: HandshakeLog,
-    share: KeyShare,
+    agreement: KeyAgreement,
     send_ticket: bool,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
@@ -564,20 +591,33 @@ pub(crate) struct ExpectClientKeyExchange {
 
 impl ExpectClientKeyExchange {
     /// Completes the ECDHE exchange with the client's point (RFC 8422
-    /// §5.7; a bad point is `illegal_parameter`) and derives the master
-    /// secret.
+    /// §5.7; a bad point is `illegal_parameter`), or decrypts the RSA
+    /// premaster secret — never failing on its contents (Bleichenbacher
+    /// defence of `crypto::rsa_kx`) — and derives the master secret.
     fn expect_client_key_exchange(
         self,
         common: &mut CommonState,
         message: Message,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
-        let HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Ecdhe(point)) =
-            decode(&message, &flight.params)?
+        let HandshakeMessage::ClientKeyExchange(exchange) = decode(&message, &flight.params)?
         else {
             return Err(Error::UnexpectedMessage("expected ClientKeyExchange"));
         };
-        let premaster = flight.share.complete(&point)?;
+        let premaster = match (flight.agreement, exchange) {
+            (KeyAgreement::Ecdhe(share), ClientKeyExchange::Ecdhe(point)) => {
+                share.complete(&point)?
+            }
+            (KeyAgreement::Rsa(certificate), ClientKeyExchange::Rsa(encrypted)) => {
+                decrypt_premaster(
+                    certificate.key(),
+                    &encrypted,
+                    flight.params.client_version,
+                    &*flight.config.common.rng,
+                )?
+            }
+            _ => return Err(Error::UnexpectedMessage("expected ClientKeyExchange")),
+        };
         flight.log.add(&message.raw);
         let master = master_secret(
             &flight.params,
