@@ -201,6 +201,49 @@ fn no_tickets_means_no_resumption() {
 }
 
 #[test]
+fn tls12_cbc_without_tickets_resumes_by_session_id() {
+    // Issue 5 item 8: `--tickets 0` turns RFC 5077 tickets off, leaving
+    // resumption by session ID (design §3: S on both sides, both times).
+    let cbc = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
+    let (server, port) = ferrotls_server(&[
+        "--tickets",
+        "0",
+        "--max-version",
+        "1.2",
+        "--ciphers",
+        cbc,
+        "--max-connections",
+        "2",
+    ]);
+    let out = ferrotls_client(
+        port,
+        &[
+            "--connections",
+            "2",
+            "--max-version",
+            "1.2",
+            "--ciphers",
+            cbc,
+        ],
+    )
+    .1;
+    let client = json_lines(&out);
+    let (_, server_out) = server.wait_exit();
+    let server = json_lines(&server_out);
+    assert_eq!(client.len(), 2, "{out}");
+    assert_eq!(server.len(), 2, "{server_out}");
+    for (i, resumed) in ["false", "true"].iter().enumerate() {
+        for side in [&client[i], &server[i]] {
+            assert_eq!(side.get("version"), "TLSv1.2");
+            assert_eq!(side.get("cipher_suite"), cbc);
+            assert_eq!(side.get("resumed"), *resumed);
+            assert_eq!(side.get("session_id").len(), 64);
+            assert_eq!(side.get("session_id"), client[0].get("session_id"));
+        }
+    }
+}
+
+#[test]
 fn demo_shows_a_full_and_a_resumed_row_per_working_version() {
     let (status, out) = run(ferrotls_bin(), &["demo"], b"");
     assert_eq!(code(status), 0, "{out}");

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
-    [--min-version V] [--max-version V] [--tickets N] [--no-session-cache] \
+    [--min-version V] [--max-version V] [--ciphers LIST] [--tickets N] [--no-session-cache] \
     [--early-data MAX_BYTES] [--alpn LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
     [--max-connections N] [--json]";
@@ -39,7 +39,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag("echo", "send back all application data received"),
     value("min-version", "V", "lowest version accepted"),
     value("max-version", "V", "highest version accepted"),
-    value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption)"),
+    value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
+    value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
     value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache)"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
