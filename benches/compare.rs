@@ -269,6 +269,8 @@ enum Cipher {
     Aes128Gcm,
     Aes256Gcm,
     ChaCha20Poly1305,
+    /// Measured only with the `legacy` feature (AES-CBC).
+    #[cfg_attr(not(feature = "legacy"), allow(dead_code))]
     Aes128CbcSha,
 }
 
@@ -997,7 +999,9 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
 }
 
 /// TLS 1.2 AES-128-CBC-SHA throughput against AES-CBC + HMAC-SHA1 done
-/// directly on the same record sizes (no rustls counterpart).
+/// directly on the same record sizes (no rustls counterpart). AES-CBC
+/// comes with the `legacy` feature.
+#[cfg(feature = "legacy")]
 fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
     if !report.wants(name) {
         return;
@@ -1283,6 +1287,7 @@ fn main() {
         "bulk12-aes128gcm",
         full(Tls12, "p256"),
     );
+    #[cfg(feature = "legacy")]
     cbc(&mut report, &rounds, "bulk12-aes128cbc-sha");
     memory(&mut report, &rounds, "idle13-memory", full(Tls13, "p256"));
     report.print_results();
