@@ -4,18 +4,19 @@
 //! port and is killed by its PID at the end; a missing peer binary makes
 //! the test fail, loudly.
 
+mod common;
 mod interop_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
+use common::{certified_key, roots};
 use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES};
 use ferrotls::conn::ClientConnection;
 use ferrotls::msgs::enums::ProtocolVersion;
 use ferrotls::pki::{ServerName, WebPkiServerVerifier};
 use ferrotls::stream::StreamOwned;
-use interop_support::common::{certified_key, roots};
 use interop_support::*;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
@@ -29,7 +30,7 @@ fn our_client_against_openssl_every_suite_rsa_and_ecdsa() {
     for key_type in ["rsa2048", "p256"] {
         let (_peer, port) = openssl_server(key_type, OPENSSL_TLS12, &["-www"]);
         for suite in suites_for(key_type, &all) {
-            let config = client_config(key_type, TLS12, &[suite], true);
+            let config = client_config(roots(key_type), TLS12, &[suite], true);
             let (conn, page) = get(&config, key_type, port);
             assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_2));
             assert_eq!(conn.cipher_suite(), Some(suite));
@@ -45,7 +46,7 @@ fn our_client_against_openssl_every_suite_rsa_and_ecdsa() {
 fn our_client_against_openssl_cbc_without_etm() {
     let (_peer, port) = openssl_server("p256", OPENSSL_TLS12, &["-www", "-no_etm"]);
     for suite in suites_for("p256", TLS12_CBC_CIPHER_SUITES) {
-        let config = client_config("p256", TLS12, &[suite], true);
+        let config = client_config(roots("p256"), TLS12, &[suite], true);
         let (conn, page) = get(&config, "p256", port);
         assert_eq!(conn.cipher_suite(), Some(suite));
         assert!(page.contains("200 ok"), "{page}");
@@ -63,7 +64,7 @@ fn our_client_against_openssl_cbc_without_etm() {
 /// our client and the server's status page say.
 fn resumes_against_openssl(extra: &[&str], tickets: bool) {
     let (_peer, port) = openssl_server("p256", OPENSSL_TLS12, extra);
-    let config = client_config("p256", TLS12, TLS12_CIPHER_SUITES, tickets);
+    let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, tickets);
     let (first, page) = get(&config, "p256", port);
     assert!(
         !first.is_resumed() && page.contains("New, TLSv1.2"),
@@ -119,7 +120,7 @@ fn our_client_resumes_against_gnutls_with_and_without_tickets() {
         ("NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS", false),
     ] {
         let (_peer, port) = gnutls_server("p256", &["--priority", priority]);
-        let config = client_config("p256", TLS12, TLS12_CIPHER_SUITES, true);
+        let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, true);
         let (first, page) = get(&config, "p256", port);
         assert_eq!(first.protocol_version(), Some(ProtocolVersion::TLSv1_2));
         assert!(page.contains("HTTP/1.0 200"), "{page}");
@@ -234,7 +235,7 @@ fn gnutls_client_resumes_against_our_server_and_prints_our_session_id() {
 fn our_client_refuses_openssl_renegotiation_request_with_a_warning() {
     // Without -www, s_server reads commands from its stdin.
     let (mut peer, port) = openssl_server("p256", OPENSSL_TLS12, &[]);
-    let config = client_config("p256", TLS12, TLS12_CIPHER_SUITES, true);
+    let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, true);
     let name = ServerName::parse("leaf.p256.test").unwrap();
     let conn = ClientConnection::new(config, name).unwrap();
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();

@@ -7,17 +7,18 @@
 //! ways each time. A default (1.3 + 1.2) server refuses `s_client -tls1`
 //! with protocol_version. A missing peer binary fails the test.
 
+mod common;
 mod interop_support;
 
 use std::net::TcpStream;
 use std::sync::Arc;
 
+use common::{certified_key, roots};
 use ferrotls::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
 use ferrotls::conn::ClientConnection;
 use ferrotls::msgs::enums::ProtocolVersion;
 use ferrotls::pki::{ServerName, WebPkiServerVerifier};
 use ferrotls::stream::StreamOwned;
-use interop_support::common::{certified_key, roots};
 use interop_support::*;
 
 /// Each legacy version with its openssl flag and gnutls priority.
@@ -57,7 +58,7 @@ fn our_client_against_openssl_every_suite_version_and_certificate() {
         for key_type in ["rsa2048", "p256"] {
             let (_peer, port) = openssl_server(key_type, &openssl_version(flag), &["-www"]);
             for suite in suites_for(key_type, TLS10_CIPHER_SUITES) {
-                let config = client_config(key_type, &[version], &[suite], true);
+                let config = client_config(roots(key_type), &[version], &[suite], true);
                 let (conn, page) = get(&config, key_type, port);
                 assert_eq!(conn.protocol_version(), Some(version));
                 assert_eq!(conn.cipher_suite(), Some(suite));
@@ -74,7 +75,7 @@ fn our_client_against_openssl_without_etm() {
     for (version, flag, _) in VERSIONS {
         let (_peer, port) = openssl_server("p256", &openssl_version(flag), &["-www", "-no_etm"]);
         let config = client_config(
-            "p256",
+            roots("p256"),
             &[version],
             &suites_for("p256", TLS10_CIPHER_SUITES),
             true,
@@ -104,7 +105,7 @@ fn our_client_resumes_against_openssl_by_session_id_and_ticket() {
                 };
                 let (_peer, port) = openssl_server(key_type, &openssl_version(flag), extra);
                 let config = client_config(
-                    key_type,
+                    roots(key_type),
                     &[version],
                     &suites_for(key_type, TLS10_CIPHER_SUITES),
                     tickets,
@@ -136,7 +137,7 @@ fn our_client_against_gnutls_with_resumption() {
                 let priority = format!("{priority}{suffix}");
                 let (_peer, port) = gnutls_server(key_type, &["--priority", &priority]);
                 let config = client_config(
-                    key_type,
+                    roots(key_type),
                     &[version],
                     &suites_for(key_type, TLS10_CIPHER_SUITES),
                     true,

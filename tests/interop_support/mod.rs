@@ -23,15 +23,8 @@ use std::time::{Duration, Instant};
 use ferrotls::config::{ClientConfig, ServerConfig};
 use ferrotls::conn::{ClientConnection, ServerConnection};
 use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::pki::{ServerName, WebPkiServerVerifier};
+use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
 use ferrotls::stream::StreamOwned;
-
-/// The test certificates and configurations of `tests/common`, reached
-/// from here so that files including this harness need not declare it.
-#[path = "../common/mod.rs"]
-pub mod common;
-
-use common::roots;
 
 /// How long any single wait of the harness may last.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -487,15 +480,15 @@ pub fn gnutls_server(key_type: &str, extra: &[&str]) -> (Peer, u16) {
     (server, port)
 }
 
-/// A client configuration trusting `key_type`'s root, limited to
-/// `versions` and `suites`, with session tickets on or off.
+/// A client configuration trusting `roots` (`common::roots(key_type)`),
+/// limited to `versions` and `suites`, with session tickets on or off.
 pub fn client_config(
-    key_type: &str,
+    roots: Arc<RootStore>,
     versions: &[ProtocolVersion],
     suites: &[CipherSuite],
     tickets: bool,
 ) -> Arc<ClientConfig> {
-    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots(key_type))))
+    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots)))
         .versions(versions)
         .cipher_suites(suites)
         .enable_tickets(tickets)
