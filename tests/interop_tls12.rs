@@ -5,142 +5,32 @@
 //! the test fail, loudly.
 
 mod common;
+mod interop_support;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use common::{certified_key, roots};
 use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::conn::ClientConnection;
+use ferrotls::msgs::enums::ProtocolVersion;
 use ferrotls::pki::{ServerName, WebPkiServerVerifier};
 use ferrotls::stream::StreamOwned;
+use interop_support::*;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 
-/// A peer process, killed by its PID when dropped.
-struct Peer(Child);
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn vector_path(name: &str) -> String {
-    format!("{}/vectors/pki/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `program` with `args`; a missing binary fails the test.
-fn spawn(program: &str, args: &[String]) -> Peer {
-    let child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("interop peer `{program}` cannot run: {e}"));
-    Peer(child)
-}
-
-/// Waits until something listens on `port`.
-fn wait_for(port: u16) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "peer never listened"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// The chain and key files of `key_type`'s leaf.
-fn leaf_files(key_type: &str) -> (String, String) {
-    (
-        vector_path(&format!("{key_type}-chain.pem")),
-        vector_path(&format!("{key_type}-leaf.key")),
-    )
-}
-
-fn openssl_server(key_type: &str, extra: &[&str]) -> (Peer, u16) {
-    let port = free_port();
-    let (_, key) = leaf_files(key_type);
-    let mut args: Vec<String> = [
-        "s_server",
-        "-accept",
-        &format!("127.0.0.1:{port}"),
-        "-tls1_2",
-        // s_server sends only the first certificate of -cert; the
-        // intermediate goes in -cert_chain.
-        "-cert",
-        &vector_path(&format!("{key_type}-leaf.pem")),
-        "-cert_chain",
-        &vector_path(&format!("{key_type}-int.pem")),
-        "-key",
-        &key,
-        "-www",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let peer = spawn("openssl", &args);
-    wait_for(port);
-    (peer, port)
-}
-
-fn client_config(key_type: &str, suites: &[CipherSuite], tickets: bool) -> Arc<ClientConfig> {
-    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots(key_type))))
-        .versions(TLS12)
-        .cipher_suites(suites)
-        .enable_tickets(tickets)
-        .build()
-        .unwrap()
-}
-
-/// Connects our client, sends a GET and returns the connection's
-/// facts and the page.
-fn get(config: &Arc<ClientConfig>, key_type: &str, port: u16) -> (ClientConnection, String) {
-    let name = ServerName::parse(&format!("leaf.{key_type}.test")).unwrap();
-    let conn = ClientConnection::new(config.clone(), name).unwrap();
-    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut stream = StreamOwned::new(conn, sock);
-    stream.complete_handshake().unwrap();
-    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
-    let mut page = Vec::new();
-    let _ = stream.read_to_end(&mut page);
-    let (conn, _) = stream.into_parts();
-    (conn, String::from_utf8_lossy(&page).into_owned())
-}
-
-fn is_rsa_suite(suite: CipherSuite) -> bool {
-    format!("{suite:?}").contains("_RSA_")
-}
+/// `openssl s_server`'s version option for [`openssl_server`].
+const OPENSSL_TLS12: &[&str] = &["-tls1_2"];
 
 #[test]
 fn our_client_against_openssl_every_suite_rsa_and_ecdsa() {
+    let all = [TLS12_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES].concat();
     for key_type in ["rsa2048", "p256"] {
-        let (_peer, port) = openssl_server(key_type, &[]);
-        for &suite in TLS12_CIPHER_SUITES.iter().chain(TLS12_CBC_CIPHER_SUITES) {
-            if is_rsa_suite(suite) != (key_type == "rsa2048") {
-                continue;
-            }
-            let config = client_config(key_type, &[suite], true);
+        let (_peer, port) = openssl_server(key_type, OPENSSL_TLS12, &["-www"]);
+        for suite in suites_for(key_type, &all) {
+            let config = client_config(roots(key_type), TLS12, &[suite], true);
             let (conn, page) = get(&config, key_type, port);
             assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_2));
             assert_eq!(conn.cipher_suite(), Some(suite));
@@ -154,12 +44,9 @@ fn our_client_against_openssl_every_suite_rsa_and_ecdsa() {
 
 #[test]
 fn our_client_against_openssl_cbc_without_etm() {
-    let (_peer, port) = openssl_server("p256", &["-no_etm"]);
-    for &suite in TLS12_CBC_CIPHER_SUITES
-        .iter()
-        .filter(|s| !is_rsa_suite(**s))
-    {
-        let config = client_config("p256", &[suite], true);
+    let (_peer, port) = openssl_server("p256", OPENSSL_TLS12, &["-www", "-no_etm"]);
+    for suite in suites_for("p256", TLS12_CBC_CIPHER_SUITES) {
+        let config = client_config(roots("p256"), TLS12, &[suite], true);
         let (conn, page) = get(&config, "p256", port);
         assert_eq!(conn.cipher_suite(), Some(suite));
         assert!(page.contains("200 ok"), "{page}");
@@ -176,8 +63,8 @@ fn our_client_against_openssl_cbc_without_etm() {
 /// Two connections to one openssl server: the second resumes, as both
 /// our client and the server's status page say.
 fn resumes_against_openssl(extra: &[&str], tickets: bool) {
-    let (_peer, port) = openssl_server("p256", extra);
-    let config = client_config("p256", TLS12_CIPHER_SUITES, tickets);
+    let (_peer, port) = openssl_server("p256", OPENSSL_TLS12, extra);
+    let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, tickets);
     let (first, page) = get(&config, "p256", port);
     assert!(
         !first.is_resumed() && page.contains("New, TLSv1.2"),
@@ -197,18 +84,22 @@ fn resumes_against_openssl(extra: &[&str], tickets: bool) {
 
 #[test]
 fn our_client_resumes_against_openssl_by_session_id() {
-    resumes_against_openssl(&["-no_ticket"], false);
+    resumes_against_openssl(&["-www", "-no_ticket"], false);
 }
 
 #[test]
 fn our_client_resumes_against_openssl_by_ticket() {
-    resumes_against_openssl(&[], true);
+    resumes_against_openssl(&["-www"], true);
 }
 
 #[test]
 fn our_client_authenticates_to_openssl() {
-    let ca = vector_path("p384-root.pem");
-    let (_peer, port) = openssl_server("p256", &["-Verify", "1", "-CAfile", &ca]);
+    let ca = vector("p384-root.pem");
+    let (_peer, port) = openssl_server(
+        "p256",
+        OPENSSL_TLS12,
+        &["-www", "-Verify", "1", "-CAfile", &ca],
+    );
     let config = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots("p256"))))
         .versions(TLS12)
         .client_certificate(certified_key("p384"))
@@ -222,33 +113,14 @@ fn our_client_authenticates_to_openssl() {
     );
 }
 
-fn gnutls_server(priority: &str) -> (Peer, u16) {
-    let port = free_port();
-    let (chain, key) = leaf_files("p256");
-    let args: Vec<String> = vec![
-        "--http".into(),
-        "-p".into(),
-        port.to_string(),
-        "--x509certfile".into(),
-        chain,
-        "--x509keyfile".into(),
-        key,
-        "--priority".into(),
-        priority.into(),
-    ];
-    let peer = spawn("gnutls-serv", &args);
-    wait_for(port);
-    (peer, port)
-}
-
 #[test]
 fn our_client_resumes_against_gnutls_with_and_without_tickets() {
     for (priority, tickets) in [
         ("NORMAL:-VERS-ALL:+VERS-TLS1.2", true),
         ("NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS", false),
     ] {
-        let (_peer, port) = gnutls_server(priority);
-        let config = client_config("p256", TLS12_CIPHER_SUITES, true);
+        let (_peer, port) = gnutls_server("p256", &["--priority", priority]);
+        let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, true);
         let (first, page) = get(&config, "p256", port);
         assert_eq!(first.protocol_version(), Some(ProtocolVersion::TLSv1_2));
         assert!(page.contains("HTTP/1.0 200"), "{page}");
@@ -266,84 +138,53 @@ fn our_client_resumes_against_gnutls_with_and_without_tickets() {
 
 // ---- their clients against our server ----
 
-/// Serves `connections` TLS connections on an ephemeral port in a thread;
-/// each one is read to its end, and its session facts are sent back.
-fn our_server(connections: usize) -> (u16, std::sync::mpsc::Receiver<(bool, bool, Vec<u8>)>) {
-    let config: Arc<ServerConfig> = ServerConfig::builder(certified_key("p256"))
+/// Our TLS 1.2-only server with the P-256 chain.
+fn tls12_server() -> Arc<ServerConfig> {
+    ServerConfig::builder(certified_key("p256"))
         .versions(TLS12)
         .build()
-        .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for _ in 0..connections {
-            let (sock, _) = listener.accept().unwrap();
-            sock.set_read_timeout(Some(Duration::from_secs(10)))
-                .unwrap();
-            let mut stream = StreamOwned::new(ServerConnection::new(config.clone()), sock);
-            if stream.complete_handshake().is_err() {
-                continue;
-            }
-            let _ = stream.write_all(b"hello from ferrotls\n");
-            let mut sink = Vec::new();
-            let _ = stream.read_to_end(&mut sink);
-            let (conn, _) = stream.into_parts();
-            let _ = tx.send((
-                conn.is_resumed(),
-                conn.resumption_requested(),
-                conn.session_id().to_vec(),
-            ));
-        }
-    });
-    (port, rx)
-}
-
-/// Runs a client command to its end and returns its standard output.
-fn run(program: &str, args: &[String]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("interop peer `{program}` cannot run: {e}"));
-    String::from_utf8_lossy(&output.stdout).into_owned()
+        .unwrap()
 }
 
 #[test]
 fn openssl_client_resumes_against_our_server() {
-    let (port, facts) = our_server(2);
-    let dir = std::env::temp_dir().join(format!("ferrotls-interop-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let sess = dir.join("sess.pem").display().to_string();
-    let ca = vector_path("p256-root.pem");
-    let base = |flag: &str| -> Vec<String> {
-        [
-            "s_client",
-            "-connect",
-            &format!("127.0.0.1:{port}"),
-            "-tls1_2",
-            "-servername",
-            "leaf.p256.test",
-            "-CAfile",
-            &ca,
-            flag,
-            &sess,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    let (port, seen) = our_server(tls12_server(), 2);
+    let scratch = Scratch::new("s_client-tls1_2");
+    let sess = scratch.file("sess.pem");
+    let ca = vector("p256-root.pem");
+    let connect = format!("127.0.0.1:{port}");
+    let s_client = |sess_flag: &str| {
+        run(
+            "openssl",
+            &[
+                "s_client",
+                "-connect",
+                &connect,
+                "-tls1_2",
+                "-servername",
+                "leaf.p256.test",
+                "-CAfile",
+                &ca,
+                sess_flag,
+                &sess,
+            ],
+            b"",
+        )
+        .1
     };
-    let out = run("openssl", &base("-sess_out"));
+    let out = s_client("-sess_out");
     assert!(out.contains("New, TLSv1.2"), "{out}");
     assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
-    let (resumed, _, first_id) = facts.recv_timeout(Duration::from_secs(10)).unwrap();
-    assert!(!resumed);
-    let out = run("openssl", &base("-sess_in"));
+    let first = seen.recv_timeout(WAIT).unwrap();
+    assert!(!first.resumed);
+    let out = s_client("-sess_in");
     assert!(out.contains("Reused, TLSv1.2"), "{out}");
-    let (resumed, requested, id) = facts.recv_timeout(Duration::from_secs(10)).unwrap();
-    assert!(resumed && requested);
-    assert_eq!(id, first_id, "the server keeps S through the resumption");
-    let _ = std::fs::remove_dir_all(dir);
+    let second = seen.recv_timeout(WAIT).unwrap();
+    assert!(second.resumed && second.resumption_requested);
+    assert_eq!(
+        second.session_id, first.session_id,
+        "the server keeps S through the resumption"
+    );
 }
 
 #[test]
@@ -352,76 +193,59 @@ fn gnutls_client_resumes_against_our_server_and_prints_our_session_id() {
         "NORMAL:-VERS-ALL:+VERS-TLS1.2",
         "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_TICKETS",
     ] {
-        let (port, facts) = our_server(2);
-        let out = run(
+        let (port, seen) = our_server(tls12_server(), 2);
+        let port_text = port.to_string();
+        let (_, out) = run(
             "gnutls-cli",
             &[
-                "--resume".into(),
-                "--insecure".into(),
-                "--priority".into(),
-                priority.into(),
-                "-p".into(),
-                port.to_string(),
-                "127.0.0.1".into(),
+                "--resume",
+                "--insecure",
+                "--priority",
+                priority,
+                "-p",
+                &port_text,
+                "127.0.0.1",
             ],
+            b"",
         );
         assert!(
             out.contains("This is a resumed session"),
             "{priority}: {out}"
         );
-        let (resumed, _, first_id) = facts.recv_timeout(Duration::from_secs(10)).unwrap();
-        assert!(!resumed);
-        let (resumed, _, id) = facts.recv_timeout(Duration::from_secs(10)).unwrap();
-        assert!(resumed);
-        assert_eq!(id, first_id);
+        let first = seen.recv_timeout(WAIT).unwrap();
+        assert!(!first.resumed);
+        let second = seen.recv_timeout(WAIT).unwrap();
+        assert!(second.resumed);
+        assert_eq!(second.session_id, first.session_id);
         // gnutls-cli prints gnutls_session_get_id of each connection; by
         // session ID (no tickets) that is S, which our server reports.
         if priority.contains("NO_TICKETS") {
-            let printed: Vec<String> = id.iter().map(|b| format!("{b:02X}")).collect();
-            let line = format!("- Session ID: {}", printed.join(":"));
-            assert_eq!(out.matches(&line).count(), 2, "{line} twice in: {out}");
+            let ours = hex::encode(&second.session_id);
+            let printed = gnutls_session_ids(&out);
+            assert_eq!(
+                printed.iter().filter(|id| **id == ours).count(),
+                2,
+                "{ours} twice in: {out}"
+            );
         }
     }
 }
 
 #[test]
 fn our_client_refuses_openssl_renegotiation_request_with_a_warning() {
-    let port = free_port();
-    let (_, key) = leaf_files("p256");
-    let args: Vec<String> = [
-        "s_server",
-        "-accept",
-        &format!("127.0.0.1:{port}"),
-        "-tls1_2",
-        "-cert",
-        &vector_path("p256-leaf.pem"),
-        "-cert_chain",
-        &vector_path("p256-int.pem"),
-        "-key",
-        &key,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let child = Command::new("openssl")
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("interop peer `openssl` cannot run");
-    let mut peer = Peer(child);
-    wait_for(port);
-    let config = client_config("p256", TLS12_CIPHER_SUITES, true);
+    // Without -www, s_server reads commands from its stdin.
+    let (mut peer, port) = openssl_server("p256", OPENSSL_TLS12, &[]);
+    let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, true);
     let name = ServerName::parse("leaf.p256.test").unwrap();
     let conn = ClientConnection::new(config, name).unwrap();
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    sock.set_read_timeout(Some(WAIT)).unwrap();
     let mut stream = StreamOwned::new(conn, sock);
     stream.complete_handshake().unwrap();
     stream.write_all(b"before\n").unwrap();
+    peer.wait_for("before");
     // `r` asks s_server to renegotiate: it sends a HelloRequest.
-    peer.0.stdin.as_mut().unwrap().write_all(b"r\n").unwrap();
+    peer.send_stdin(b"r\n");
     let mut buf = [0u8; 64];
     let read = stream.read(&mut buf);
     let (conn, _) = stream.into_parts();
@@ -440,7 +264,7 @@ fn our_client_refuses_openssl_renegotiation_request_with_a_warning() {
 
 #[test]
 fn our_default_client_falls_back_to_tls12_with_openssl() {
-    let (_peer, port) = openssl_server("rsa2048", &[]);
+    let (_peer, port) = openssl_server("rsa2048", OPENSSL_TLS12, &["-www"]);
     let config = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots("rsa2048"))))
         .build()
         .unwrap();

@@ -13,34 +13,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
-/// `openssl s_server -tls1_3` on an ephemeral port with the P-256 test
-/// chain, plus `extra` options.
-fn openssl_server(extra: &[&str]) -> (Peer, u16) {
-    let cert = vector("p256-leaf.pem");
-    let chain = vector("p256-int.pem");
-    let key = vector("p256-leaf.key");
-    let mut args = vec![
-        "s_server",
-        "-tls1_3",
-        "-accept",
-        "0",
-        "-cert",
-        &cert,
-        "-cert_chain",
-        &chain,
-        "-key",
-        &key,
-    ];
-    args.extend_from_slice(extra);
-    // s_server prints through C stdio, fully buffered on a pipe: run it
-    // line-buffered so that each line can be waited for.
-    require("openssl");
-    let mut line_buffered = vec!["-oL", "openssl"];
-    line_buffered.extend_from_slice(&args);
-    let peer = Peer::spawn("stdbuf", &line_buffered);
-    let port = peer.wait_for_port("ACCEPT");
-    (peer, port)
-}
+/// `openssl s_server`'s version option for [`openssl_server`].
+const OPENSSL_TLS13: &[&str] = &["-tls1_3"];
 
 /// Runs our client and checks it succeeded; returns its output.
 fn client_ok(port: u16, extra: &[&str]) -> String {
@@ -51,7 +25,7 @@ fn client_ok(port: u16, extra: &[&str]) -> String {
 
 #[test]
 fn our_client_against_openssl_with_every_suite_and_group() {
-    let (_server, port) = openssl_server(&["-www"]);
+    let (_server, port) = openssl_server("p256", OPENSSL_TLS13, &["-www"]);
     for suite in [
         "TLS_AES_128_GCM_SHA256",
         "TLS_AES_256_GCM_SHA384",
@@ -80,7 +54,7 @@ fn our_client_against_openssl_with_every_suite_and_group() {
 
 #[test]
 fn json_report_has_exactly_the_issue_keys() {
-    let (_server, port) = openssl_server(&["-www"]);
+    let (_server, port) = openssl_server("p256", OPENSSL_TLS13, &["-www"]);
     let out = client_ok(port, &[]);
     let json = json_lines(&out);
     assert_eq!(
@@ -106,7 +80,7 @@ fn json_report_has_exactly_the_issue_keys() {
 fn openssl_groups_force_a_hello_retry_request() {
     // Our client sends a key share for its first group only (x25519);
     // a server that accepts only P-384 must ask again (RFC 8446 §4.1.4).
-    let (_server, port) = openssl_server(&["-www", "-groups", "P-384"]);
+    let (_server, port) = openssl_server("p256", OPENSSL_TLS13, &["-www", "-groups", "P-384"]);
     let out = client_ok(port, &["--groups", "x25519,P-384"]);
     let json = json_lines(&out);
     assert_eq!(json[0].get("group"), "secp384r1");
@@ -117,7 +91,7 @@ fn openssl_groups_force_a_hello_retry_request() {
 fn our_client_resumes_openssl_tickets_and_keeps_fresh_session_ids() {
     let dir = Scratch::new("openssl-resume");
     let sess = &dir.file("session.bin");
-    let (_server, port) = openssl_server(&["-www"]);
+    let (_server, port) = openssl_server("p256", OPENSSL_TLS13, &["-www"]);
     let out = client_ok(port, &["--connections", "3", "--sess-out", sess]);
     let json = json_lines(&out);
     let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
@@ -146,7 +120,7 @@ fn openssl_accepts_our_early_data() {
     // Without -www, s_server prints what it receives (early data under
     // "Early data received:") and keeps the connection open until `q` is
     // typed on its stdin.
-    let (mut server, port) = openssl_server(&["-early_data"]);
+    let (mut server, port) = openssl_server("p256", OPENSSL_TLS13, &["-early_data"]);
     let addr = format!("127.0.0.1:{port}");
     let root = vector("p256-root.pem");
     let client = |extra: &[&str]| {
@@ -196,7 +170,11 @@ fn openssl_accepts_our_early_data() {
 #[test]
 fn openssl_verify_1_gets_our_client_certificate() {
     let root = vector("p256-root.pem");
-    let (_server, port) = openssl_server(&["-www", "-Verify", "1", "-CAfile", &root]);
+    let (_server, port) = openssl_server(
+        "p256",
+        OPENSSL_TLS13,
+        &["-www", "-Verify", "1", "-CAfile", &root],
+    );
     let cert = vector("p256-chain.pem");
     let key = vector("p256-leaf.key");
     let out = client_ok(port, &["--cert", &cert, "--key", &key]);
@@ -212,7 +190,7 @@ fn openssl_verify_1_gets_our_client_certificate() {
 
 #[test]
 fn our_client_and_openssl_agree_on_alpn() {
-    let (server, port) = openssl_server(&["-www", "-alpn", "h2,http/1.1"]);
+    let (server, port) = openssl_server("p256", OPENSSL_TLS13, &["-www", "-alpn", "h2,http/1.1"]);
     let out = client_ok(port, &["--alpn", "spdy/1,http/1.1"]);
     assert_eq!(json_lines(&out)[0].get("alpn"), "http/1.1");
     server.wait_for("ALPN protocols selected: http/1.1");
@@ -225,7 +203,7 @@ fn key_update_typed_into_openssl_both_ways() {
     use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
     use ferrotls::stream::StreamOwned;
 
-    let (mut server, port) = openssl_server(&[]);
+    let (mut server, port) = openssl_server("p256", OPENSSL_TLS13, &[]);
     let mut roots = RootStore::new();
     roots
         .add_pem(&std::fs::read_to_string(vector("p256-root.pem")).unwrap())
@@ -271,24 +249,7 @@ fn key_update_typed_into_openssl_both_ways() {
 
 #[test]
 fn our_client_against_gnutls_serv_resumes() {
-    let port = free_port();
-    let chain = vector("p256-chain.pem");
-    let key = vector("p256-leaf.key");
-    let port_text = port.to_string();
-    let server = Peer::spawn(
-        "gnutls-serv",
-        &[
-            "--http",
-            "-p",
-            &port_text,
-            "--x509certfile",
-            &chain,
-            "--x509keyfile",
-            &key,
-        ],
-    );
-    // "...done" follows once the socket listens.
-    server.wait_for(&format!("IPv4 0.0.0.0 port {port}...done"));
+    let (server, port) = gnutls_server("p256", &[]);
     let out = client_ok(port, &["--connections", "2"]);
     let json = json_lines(&out);
     assert_eq!(json[0].get("resumed"), "false");

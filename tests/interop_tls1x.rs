@@ -10,16 +10,13 @@
 mod common;
 mod interop_support;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc::Receiver;
+use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
 
 use common::{certified_key, roots};
 use ferrotls::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::conn::ClientConnection;
+use ferrotls::msgs::enums::ProtocolVersion;
 use ferrotls::pki::{ServerName, WebPkiServerVerifier};
 use ferrotls::stream::StreamOwned;
 use interop_support::*;
@@ -41,6 +38,12 @@ const VERSIONS: [(ProtocolVersion, &str, &str); 2] = [
 /// OpenSSL 3.0 refuses TLS 1.0/1.1 above security level 0 (design §6).
 const SECLEVEL0: &str = "DEFAULT:@SECLEVEL=0";
 
+/// `openssl s_server`'s options for `flag`'s version (for
+/// [`openssl_server`]).
+fn openssl_version(flag: &str) -> [&str; 3] {
+    [flag, "-cipher", SECLEVEL0]
+}
+
 /// How openssl's status page names a version.
 fn openssl_name(version: ProtocolVersion) -> &'static str {
     match version {
@@ -49,80 +52,13 @@ fn openssl_name(version: ProtocolVersion) -> &'static str {
     }
 }
 
-/// `openssl s_server -www` for `version` with `key_type`'s chain.
-fn openssl_server(flag: &str, key_type: &str, extra: &[&str]) -> (Peer, u16) {
-    let (cert, chain, key) = (
-        vector(&format!("{key_type}-leaf.pem")),
-        vector(&format!("{key_type}-int.pem")),
-        vector(&format!("{key_type}-leaf.key")),
-    );
-    let mut args = vec![
-        "s_server",
-        flag,
-        "-cipher",
-        SECLEVEL0,
-        "-accept",
-        "0",
-        "-cert",
-        &cert,
-        "-cert_chain",
-        &chain,
-        "-key",
-        &key,
-        "-www",
-    ];
-    args.extend_from_slice(extra);
-    let peer = Peer::spawn("openssl", &args);
-    let port = peer.wait_for_port("ACCEPT");
-    (peer, port)
-}
-
-fn client_config(
-    key_type: &str,
-    version: ProtocolVersion,
-    suites: &[CipherSuite],
-    tickets: bool,
-) -> Arc<ClientConfig> {
-    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots(key_type))))
-        .versions(&[version])
-        .cipher_suites(suites)
-        .enable_tickets(tickets)
-        .build()
-        .unwrap()
-}
-
-/// Connects our client, sends a GET and returns the connection and the
-/// page (data both ways).
-fn get(config: &Arc<ClientConfig>, key_type: &str, port: u16) -> (ClientConnection, String) {
-    let name = ServerName::parse(&format!("leaf.{key_type}.test")).unwrap();
-    let conn = ClientConnection::new(config.clone(), name).unwrap();
-    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    sock.set_read_timeout(Some(WAIT)).unwrap();
-    let mut stream = StreamOwned::new(conn, sock);
-    stream.complete_handshake().unwrap();
-    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
-    let mut page = Vec::new();
-    let _ = stream.read_to_end(&mut page);
-    let (conn, _) = stream.into_parts();
-    (conn, String::from_utf8_lossy(&page).into_owned())
-}
-
-/// The suites of [`TLS10_CIPHER_SUITES`] a `key_type` certificate serves.
-fn suites_for(key_type: &str) -> Vec<CipherSuite> {
-    TLS10_CIPHER_SUITES
-        .iter()
-        .copied()
-        .filter(|s| format!("{s:?}").contains("_RSA_") == (key_type == "rsa2048"))
-        .collect()
-}
-
 #[test]
 fn our_client_against_openssl_every_suite_version_and_certificate() {
     for (version, flag, _) in VERSIONS {
         for key_type in ["rsa2048", "p256"] {
-            let (_peer, port) = openssl_server(flag, key_type, &[]);
-            for suite in suites_for(key_type) {
-                let config = client_config(key_type, version, &[suite], true);
+            let (_peer, port) = openssl_server(key_type, &openssl_version(flag), &["-www"]);
+            for suite in suites_for(key_type, TLS10_CIPHER_SUITES) {
+                let config = client_config(roots(key_type), &[version], &[suite], true);
                 let (conn, page) = get(&config, key_type, port);
                 assert_eq!(conn.protocol_version(), Some(version));
                 assert_eq!(conn.cipher_suite(), Some(suite));
@@ -137,8 +73,13 @@ fn our_client_against_openssl_every_suite_version_and_certificate() {
 #[test]
 fn our_client_against_openssl_without_etm() {
     for (version, flag, _) in VERSIONS {
-        let (_peer, port) = openssl_server(flag, "p256", &["-no_etm"]);
-        let config = client_config("p256", version, &suites_for("p256"), true);
+        let (_peer, port) = openssl_server("p256", &openssl_version(flag), &["-www", "-no_etm"]);
+        let config = client_config(
+            roots("p256"),
+            &[version],
+            &suites_for("p256", TLS10_CIPHER_SUITES),
+            true,
+        );
         let (conn, page) = get(&config, "p256", port);
         assert_eq!(conn.protocol_version(), Some(version));
         assert!(page.contains("200 ok"), "{page}");
@@ -157,9 +98,18 @@ fn our_client_resumes_against_openssl_by_session_id_and_ticket() {
     for (version, flag, _) in VERSIONS {
         for key_type in ["rsa2048", "p256"] {
             for tickets in [false, true] {
-                let extra: &[&str] = if tickets { &[] } else { &["-no_ticket"] };
-                let (_peer, port) = openssl_server(flag, key_type, extra);
-                let config = client_config(key_type, version, &suites_for(key_type), tickets);
+                let extra: &[&str] = if tickets {
+                    &["-www"]
+                } else {
+                    &["-www", "-no_ticket"]
+                };
+                let (_peer, port) = openssl_server(key_type, &openssl_version(flag), extra);
+                let config = client_config(
+                    roots(key_type),
+                    &[version],
+                    &suites_for(key_type, TLS10_CIPHER_SUITES),
+                    tickets,
+                );
                 let name = openssl_name(version);
                 let (first, page) = get(&config, key_type, port);
                 assert!(!first.is_resumed());
@@ -179,44 +129,19 @@ fn our_client_resumes_against_openssl_by_session_id_and_ticket() {
     }
 }
 
-/// `gnutls-serv --http` with `priority` and `key_type`'s chain.
-fn gnutls_server(priority: &str, key_type: &str) -> (Peer, u16) {
-    let port = free_port();
-    let port_text = port.to_string();
-    let (chain, key) = (
-        vector(&format!("{key_type}-chain.pem")),
-        vector(&format!("{key_type}-leaf.key")),
-    );
-    let peer = Peer::spawn(
-        "gnutls-serv",
-        &[
-            "--http",
-            "-p",
-            &port_text,
-            "--x509certfile",
-            &chain,
-            "--x509keyfile",
-            &key,
-            "--priority",
-            priority,
-        ],
-    );
-    let start = std::time::Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < WAIT, "gnutls-serv never listened");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (peer, port)
-}
-
 #[test]
 fn our_client_against_gnutls_with_resumption() {
     for (version, _, priority) in VERSIONS {
         for key_type in ["rsa2048", "p256"] {
             for (suffix, tickets) in [("", true), (":%NO_TICKETS", false)] {
                 let priority = format!("{priority}{suffix}");
-                let (_peer, port) = gnutls_server(&priority, key_type);
-                let config = client_config(key_type, version, &suites_for(key_type), true);
+                let (_peer, port) = gnutls_server(key_type, &["--priority", &priority]);
+                let config = client_config(
+                    roots(key_type),
+                    &[version],
+                    &suites_for(key_type, TLS10_CIPHER_SUITES),
+                    true,
+                );
                 let (first, page) = get(&config, key_type, port);
                 assert_eq!(first.protocol_version(), Some(version));
                 assert!(page.contains("HTTP/1.0 200"), "{priority}: {page}");
@@ -235,58 +160,6 @@ fn our_client_against_gnutls_with_resumption() {
 }
 
 // ---- their clients against our server ----
-
-/// What our server saw of one connection.
-struct Seen {
-    version: Option<ProtocolVersion>,
-    /// The suite was an RSA key-exchange one (`TLS_RSA_WITH_*`).
-    rsa_key_exchange: bool,
-    resumed: bool,
-    session_id: Vec<u8>,
-    received: Vec<u8>,
-}
-
-/// Serves `connections` connections with `config` on an ephemeral port in
-/// a thread; each gets a greeting, is read to its end, and is reported
-/// (a failed handshake reports its error text as `received`).
-fn our_server(config: Arc<ServerConfig>, connections: usize) -> (u16, Receiver<Seen>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for _ in 0..connections {
-            let Ok((sock, _)) = listener.accept() else {
-                return;
-            };
-            let _ = sock.set_read_timeout(Some(WAIT));
-            let mut stream = StreamOwned::new(ServerConnection::new(config.clone()), sock);
-            let mut received = Vec::new();
-            match stream.complete_handshake() {
-                Ok(_) => {
-                    let _ = stream.write_all(b"hello from ferrotls\n");
-                    let mut buf = [0u8; 1024];
-                    // Until the client's line arrives, or the end.
-                    while !received.ends_with(b"\n") {
-                        match stream.read(&mut buf) {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => received.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                }
-                Err(e) => received = e.to_string().into_bytes(),
-            }
-            let (conn, _) = stream.into_parts();
-            let _ = tx.send(Seen {
-                version: conn.protocol_version(),
-                rsa_key_exchange: format!("{:?}", conn.cipher_suite()).contains("TLS_RSA_"),
-                resumed: conn.is_resumed(),
-                session_id: conn.session_id().to_vec(),
-                received,
-            });
-        }
-    });
-    (port, rx)
-}
 
 fn legacy_server(key_type: &str) -> Arc<ServerConfig> {
     ServerConfig::builder(certified_key(key_type))
@@ -390,13 +263,13 @@ fn gnutls_client_resumes_against_our_server_and_prints_our_session_id() {
             // By session ID, gnutls_session_get_id is S on both
             // connections, as our server reports it.
             if suffix.contains("NO_TICKETS") {
-                let printed: Vec<String> = first
-                    .session_id
-                    .iter()
-                    .map(|b| format!("{b:02X}"))
-                    .collect();
-                let line = format!("- Session ID: {}", printed.join(":"));
-                assert_eq!(out.matches(&line).count(), 2, "{line} twice in: {out}");
+                let ours = hex::encode(&first.session_id);
+                let printed = gnutls_session_ids(&out);
+                assert_eq!(
+                    printed.iter().filter(|id| **id == ours).count(),
+                    2,
+                    "{ours} twice in: {out}"
+                );
             }
         }
     }
@@ -425,7 +298,7 @@ fn a_default_server_refuses_openssl_tls1_with_protocol_version() {
 
 #[test]
 fn a_default_client_refuses_openssl_tls1_with_protocol_version() {
-    let (_peer, port) = openssl_server("-tls1", "p256", &[]);
+    let (_peer, port) = openssl_server("p256", &openssl_version("-tls1"), &["-www"]);
     let config = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots("p256"))))
         .build()
         .unwrap();
@@ -461,7 +334,11 @@ fn our_client_authenticates_to_openssl_with_the_legacy_certificate_verify() {
             } else {
                 vector("rsa2048-root.pem")
             };
-            let (_peer, port) = openssl_server(flag, "p256", &["-Verify", "1", "-CAfile", &ca]);
+            let (_peer, port) = openssl_server(
+                "p256",
+                &openssl_version(flag),
+                &["-www", "-Verify", "1", "-CAfile", &ca],
+            );
             let config = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots("p256"))))
                 .versions(&[version])
                 .cipher_suites(TLS10_CIPHER_SUITES)

@@ -4,15 +4,27 @@
 //! when the guard drops (also when a test fails), and parses what they
 //! print.
 //!
+//! It also holds what the library-level tests of several versions share:
+//! the OpenSSL and GnuTLS servers with the `vectors/pki` chains, a client
+//! configuration, one HTTP GET through our client, and a threaded server
+//! of ours that reports what it saw of each connection.
+//!
 //! A missing peer binary fails the test with a message saying how to
 //! install it (`tests/run.sh` does): interop is never skipped silently.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use ferrotls::config::{ClientConfig, ServerConfig};
+use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
+use ferrotls::stream::StreamOwned;
 
 /// How long any single wait of the harness may last.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -412,4 +424,162 @@ pub fn ferrotls_client(port: u16, extra: &[&str]) -> (std::process::ExitStatus, 
     ];
     args.extend_from_slice(extra);
     run(ferrotls_bin(), &args, b"")
+}
+
+/// `openssl s_server -accept 0` serving `key_type`'s leaf (`-cert`) and
+/// intermediate (`-cert_chain`: s_server sends only the first certificate
+/// of `-cert`), with the `version` options (`-tls1_2`, or `-tls1
+/// -cipher DEFAULT:@SECLEVEL=0`, ...) then `extra` (`-www`, ...); waits
+/// for its `ACCEPT` line and returns the guard and the port.
+pub fn openssl_server(key_type: &str, version: &[&str], extra: &[&str]) -> (Peer, u16) {
+    let cert = vector(&format!("{key_type}-leaf.pem"));
+    let chain = vector(&format!("{key_type}-int.pem"));
+    let key = vector(&format!("{key_type}-leaf.key"));
+    // s_server prints through C stdio, fully buffered on a pipe: run it
+    // line-buffered so that each line can be waited for.
+    require("openssl");
+    let mut args = vec!["-oL", "openssl", "s_server"];
+    args.extend_from_slice(version);
+    args.extend_from_slice(&[
+        "-accept",
+        "0",
+        "-cert",
+        &cert,
+        "-cert_chain",
+        &chain,
+        "-key",
+        &key,
+    ]);
+    args.extend_from_slice(extra);
+    let peer = Peer::spawn("stdbuf", &args);
+    let port = peer.wait_for_port("ACCEPT");
+    (peer, port)
+}
+
+/// `gnutls-serv --http` on a free port with `key_type`'s chain and
+/// `extra` options (`--priority ...`); waits until it listens and returns
+/// the guard and the port.
+pub fn gnutls_server(key_type: &str, extra: &[&str]) -> (Peer, u16) {
+    let port = free_port();
+    let port_text = port.to_string();
+    let chain = vector(&format!("{key_type}-chain.pem"));
+    let key = vector(&format!("{key_type}-leaf.key"));
+    let mut args = vec![
+        "--http",
+        "-p",
+        &port_text,
+        "--x509certfile",
+        &chain,
+        "--x509keyfile",
+        &key,
+    ];
+    args.extend_from_slice(extra);
+    let server = Peer::spawn("gnutls-serv", &args);
+    // "...done" follows once the socket listens.
+    server.wait_for(&format!("IPv4 0.0.0.0 port {port}...done"));
+    (server, port)
+}
+
+/// A client configuration trusting `roots` (`common::roots(key_type)`),
+/// limited to `versions` and `suites`, with session tickets on or off.
+pub fn client_config(
+    roots: Arc<RootStore>,
+    versions: &[ProtocolVersion],
+    suites: &[CipherSuite],
+    tickets: bool,
+) -> Arc<ClientConfig> {
+    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots)))
+        .versions(versions)
+        .cipher_suites(suites)
+        .enable_tickets(tickets)
+        .build()
+        .expect("client configuration")
+}
+
+/// The suites of `suites` a `key_type` certificate serves: the
+/// `_RSA_` ones for `rsa2048`, the others (ECDSA) for the rest.
+pub fn suites_for(key_type: &str, suites: &[CipherSuite]) -> Vec<CipherSuite> {
+    suites
+        .iter()
+        .copied()
+        .filter(|s| format!("{s:?}").contains("_RSA_") == (key_type == "rsa2048"))
+        .collect()
+}
+
+/// Connects our client (library, [`StreamOwned`]) to 127.0.0.1:`port` as
+/// `leaf.<key_type>.test`, sends `GET / HTTP/1.0` and reads to the end;
+/// returns the connection and the page (data both ways).
+pub fn get(config: &Arc<ClientConfig>, key_type: &str, port: u16) -> (ClientConnection, String) {
+    let name = ServerName::parse(&format!("leaf.{key_type}.test")).expect("server name");
+    let conn = ClientConnection::new(config.clone(), name).expect("client connection");
+    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(WAIT)).expect("read timeout");
+    let mut stream = StreamOwned::new(conn, sock);
+    stream.complete_handshake().expect("handshake");
+    stream
+        .write_all(b"GET / HTTP/1.0\r\n\r\n")
+        .expect("write request");
+    let mut page = Vec::new();
+    let _ = stream.read_to_end(&mut page);
+    let (conn, _) = stream.into_parts();
+    (conn, String::from_utf8_lossy(&page).into_owned())
+}
+
+/// What [`our_server`] saw of one connection.
+pub struct Seen {
+    /// The negotiated version.
+    pub version: Option<ProtocolVersion>,
+    /// The suite was an RSA key-exchange one (`TLS_RSA_WITH_*`).
+    pub rsa_key_exchange: bool,
+    /// The handshake resumed a session.
+    pub resumed: bool,
+    /// The client asked to resume (a session ID or ticket was offered).
+    pub resumption_requested: bool,
+    /// The connection's session ID as our server keeps it.
+    pub session_id: Vec<u8>,
+    /// The client's bytes up to its first newline (or the end), or the
+    /// error text of a failed handshake.
+    pub received: Vec<u8>,
+}
+
+/// Serves `connections` connections with `config` on an ephemeral port of
+/// 127.0.0.1 in a thread; each gets `hello from ferrotls\n`, is read up
+/// to the client's first newline or its end, and is reported.
+pub fn our_server(config: Arc<ServerConfig>, connections: usize) -> (u16, Receiver<Seen>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local address").port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for _ in 0..connections {
+            let Ok((sock, _)) = listener.accept() else {
+                return;
+            };
+            let _ = sock.set_read_timeout(Some(WAIT));
+            let mut stream = StreamOwned::new(ServerConnection::new(config.clone()), sock);
+            let mut received = Vec::new();
+            match stream.complete_handshake() {
+                Ok(_) => {
+                    let _ = stream.write_all(b"hello from ferrotls\n");
+                    let mut buf = [0u8; 1024];
+                    while !received.ends_with(b"\n") {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => received.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                }
+                Err(e) => received = e.to_string().into_bytes(),
+            }
+            let (conn, _) = stream.into_parts();
+            let _ = tx.send(Seen {
+                version: conn.protocol_version(),
+                rsa_key_exchange: format!("{:?}", conn.cipher_suite()).contains("TLS_RSA_"),
+                resumed: conn.is_resumed(),
+                resumption_requested: conn.resumption_requested(),
+                session_id: conn.session_id().to_vec(),
+                received,
+            });
+        }
+    });
+    (port, rx)
 }
