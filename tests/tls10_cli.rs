@@ -36,30 +36,11 @@ fn demo_all_versions_shows_full_and_resumed_rows_for_tls10_and_tls11() {
 
 #[test]
 fn client_min_version_reaches_an_openssl_tls10_server() {
-    let (cert, chain, key) = (
-        vector("p256-leaf.pem"),
-        vector("p256-int.pem"),
-        vector("p256-leaf.key"),
+    let (_server, port) = openssl_server(
+        "p256",
+        &["-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"],
+        &["-www"],
     );
-    let server = Peer::spawn(
-        "openssl",
-        &[
-            "s_server",
-            "-tls1",
-            "-cipher",
-            "DEFAULT:@SECLEVEL=0",
-            "-accept",
-            "0",
-            "-cert",
-            &cert,
-            "-cert_chain",
-            &chain,
-            "-key",
-            &key,
-            "-www",
-        ],
-    );
-    let port = server.wait_for_port("ACCEPT");
     let (status, out) = ferrotls_client(port, &["--min-version", "1.0"]);
     assert!(status.success(), "{out}");
     let reports = json_lines(&out);
