@@ -9,7 +9,10 @@ use common::*;
 use ferrotls::crypto::aead::{AeadAlgorithm, AeadKey, TAG_LEN};
 use ferrotls::crypto::rng::{OsRng, SecureRandom};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite};
-use ferrotls::pki::{certificates_from_pem, verify_chain, Purpose, RootStore, Validation};
+use ferrotls::pki::{
+    certificates_from_pem, ClientCertVerifier, RootStore, ServerCertVerifier, WebPkiClientVerifier,
+    WebPkiServerVerifier,
+};
 use ferrotls::time::{Clock, SystemClock};
 use ferrotls::Error;
 
@@ -82,20 +85,20 @@ fn aead_is_not_a_pass_through() {
     );
 }
 
-/// Path validation still needs a trust anchor: a leaf with no roots does
-/// not verify.
+/// The built-in verifiers still validate: a leaf whose chain reaches no
+/// trusted root is refused.
 #[test]
 fn certificate_checks_are_not_skipped() {
     let chain = certificates_from_pem(&read_vector("p256-chain.pem")).unwrap();
-    let roots = RootStore::new();
-    let validation = Validation {
-        roots: &roots,
-        purpose: Purpose::ServerAuth,
-        name: Some(&server_name("p256")),
-        time: NOW,
-    };
     let intermediates: Vec<&[u8]> = chain[1..].iter().map(Vec::as_slice).collect();
-    assert!(verify_chain(&chain[0], &intermediates, &validation).is_err());
+    let verifier = WebPkiServerVerifier::new(Arc::new(RootStore::new()));
+    assert!(verifier
+        .verify_server_cert(&chain[0], &intermediates, &server_name("p256"), NOW)
+        .is_err());
+    let verifier = WebPkiClientVerifier::new(Arc::new(RootStore::new()), true);
+    assert!(verifier
+        .verify_client_cert(&chain[0], &intermediates, NOW)
+        .is_err());
 }
 
 /// Randomness and time come from the system, not fuzzing mode's fixed
