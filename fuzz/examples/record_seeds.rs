@@ -1,6 +1,8 @@
 //! Records real handshakes of every version and mode in fuzzing mode and
-//! writes them as seed inputs to `fuzz/seeds/<target>/` (committed; the
-//! campaigns in `docs/fuzzing.md` start from them). Run from `fuzz/`:
+//! writes them as seed inputs to `fuzz/seeds/<target>/` for `client`,
+//! `server` and `roundtrip`, plus the test chains and keys for `pem` and
+//! `x509` (committed; the campaigns in `docs/fuzzing.md` start from them).
+//! Run from `fuzz/`:
 //!
 //! ```sh
 //! RUSTFLAGS='--cfg fuzzing' cargo run --release --example record_seeds
@@ -176,6 +178,31 @@ fn main() -> ExitCode {
             server_input.len(),
             client_input.len()
         );
+    }
+    for key_type in ferrotls_fuzz::KEY_TYPES {
+        let chain = ferrotls_fuzz::pem(&format!("{key_type}-chain.pem"));
+        let key = ferrotls_fuzz::pem(&format!("{key_type}-leaf.key"));
+        let ders = ferrotls::pki::certificates_from_pem(chain).unwrap_or_default();
+        let mut result = write(
+            &seeds.join("pem"),
+            &format!("{key_type}-chain"),
+            chain.as_bytes(),
+        )
+        .and_then(|()| {
+            write(
+                &seeds.join("pem"),
+                &format!("{key_type}-key"),
+                key.as_bytes(),
+            )
+        });
+        for (i, der) in ders.iter().enumerate() {
+            result =
+                result.and_then(|()| write(&seeds.join("x509"), &format!("{key_type}-{i}"), der));
+        }
+        if let Err(e) = result {
+            eprintln!("{key_type}: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     if failed {
         ExitCode::FAILURE

@@ -50,7 +50,7 @@ pub const PING: &[u8] = b"ping";
 pub const EARLY: &[u8] = b"early";
 
 /// The key types with a test chain in `vectors/pki`.
-const KEY_TYPES: [&str; 4] = ["ed25519", "p256", "rsa2048", "p384"];
+pub const KEY_TYPES: [&str; 4] = ["ed25519", "p256", "rsa2048", "p384"];
 
 /// The version sets a scenario can enable.
 const VERSION_SETS: [&[ProtocolVersion]; 4] = [
@@ -152,7 +152,9 @@ fn all_suites() -> Vec<CipherSuite> {
     .concat()
 }
 
-fn pem(name: &str) -> &'static str {
+/// The test chain and leaf key files the harness uses, by name: also the
+/// seeds of the `pem` and `x509` targets.
+pub fn pem(name: &str) -> &'static str {
     match name {
         "ed25519-chain.pem" => include_str!("../../vectors/pki/ed25519-chain.pem"),
         "ed25519-leaf.key" => include_str!("../../vectors/pki/ed25519-leaf.key"),
