@@ -65,8 +65,20 @@ pub trait Clock: Send + Sync {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
+/// The time [`SystemClock`] shows in fuzzing mode (`cfg(fuzzing)` only):
+/// 2030-01-01T00:00:00Z, inside the test certificates' validity.
+#[cfg(fuzzing)]
+pub const FUZZING_NOW: UnixTime = UnixTime::from_secs(1_893_456_000);
+
 impl Clock for SystemClock {
+    /// The wall clock.
+    ///
+    /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
+    /// `docs/fuzzing.md`): always [`FUZZING_NOW`].
+    #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
     fn now(&self) -> UnixTime {
+        #[cfg(fuzzing)]
+        return FUZZING_NOW;
         let since_epoch = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap_or(Duration::ZERO);

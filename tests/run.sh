@@ -4,11 +4,11 @@
 # (peer binaries, cargo-fuzz) when it can. Exits non-zero on any failure.
 #
 # Environment:
-#   FUZZ_SECONDS   seconds per fuzz target (default 60; 0 skips fuzzing)
+#   FUZZ_SECONDS   seconds per fuzz target (default 30; 0 skips fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -52,20 +52,31 @@ step "C API (feature capi: header in sync, C test program)"
 cargo test --features capi --test capi
 
 if [ "$FUZZ_SECONDS" != 0 ]; then
+    # Every target is built on the stable toolchain (fuzzing mode,
+    # `cfg(fuzzing)`, docs/fuzzing.md) and runs from its committed seeds
+    # (fuzz/seeds/<target>, read only) plus a scratch corpus
+    # (fuzz/corpus/<target>, ignored by git, where new inputs go). A crash,
+    # a hang over 10 s or 2 GiB of memory fails the run and leaves the
+    # reproducer under fuzz/artifacts/<target>/, printed below.
     step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
     if ! cargo fuzz --version >/dev/null 2>&1; then
         cargo install cargo-fuzz --locked
     fi
+    (cd fuzz && cargo fuzz build --sanitizer none)
     targets=$(cd fuzz && cargo fuzz list)
     [ -n "$targets" ] || { echo "no fuzz targets found" >&2; exit 1; }
     log=$(mktemp)
     trap 'rm -f "$log"' EXIT
     for t in $targets; do
         echo "-- fuzz target $t"
-        if ! (cd fuzz && cargo fuzz run --sanitizer none "$t" -- \
-            -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048) >"$log" 2>&1; then
+        corpora=("corpus/$t")
+        mkdir -p "fuzz/corpus/$t"
+        [ -d "fuzz/seeds/$t" ] && corpora+=("seeds/$t")
+        if ! (cd fuzz && cargo fuzz run --sanitizer none "$t" "${corpora[@]}" -- \
+            -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048) >"$log" 2>&1; then
             tail -n 80 "$log"
-            echo "fuzz target $t failed" >&2
+            grep -E 'Test unit written to|artifact_prefix' "$log" || true
+            echo "fuzz target $t failed; reproducer above (fuzz/artifacts/$t/)" >&2
             exit 1
         fi
         grep -E '^Done [0-9]+ runs' "$log" || tail -n 3 "$log"

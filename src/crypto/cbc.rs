@@ -109,12 +109,23 @@ impl AesCbc {
     /// last ciphertext block (the next IV when records chain, RFC 2246
     /// §6.2.3.2). Fails with [`Error::Crypto`] unless `data` is a non-empty
     /// whole number of blocks.
+    ///
+    /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
+    /// `docs/fuzzing.md`): `data` is left as it is (a pass-through that
+    /// keeps IV, padding and MAC framing) and its last block is returned.
+    #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
     pub fn encrypt_in_place(
         &self,
         iv: &[u8; BLOCK_LEN],
         data: &mut [u8],
     ) -> Result<[u8; BLOCK_LEN], Error> {
         whole_blocks(data)?;
+        #[cfg(fuzzing)]
+        return data
+            .rchunks_exact(BLOCK_LEN)
+            .next()
+            .and_then(|last| last.try_into().ok())
+            .ok_or(Error::Crypto("CBC input is not whole blocks"));
         let mut chain = *iv;
         for chunk in data.chunks_exact_mut(BLOCK_LEN) {
             for (byte, prev) in chunk.iter_mut().zip(chain.iter()) {
@@ -134,8 +145,14 @@ impl AesCbc {
     /// CBC-decrypts `data` in place starting from `iv`. Fails with
     /// [`Error::Crypto`] unless `data` is a non-empty whole number of
     /// blocks.
+    ///
+    /// Fuzzing mode (compiled only under `cfg(fuzzing)`): `data` is left
+    /// as it is, the inverse of [`Self::encrypt_in_place`] there.
+    #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
     pub fn decrypt_in_place(&self, iv: &[u8; BLOCK_LEN], data: &mut [u8]) -> Result<(), Error> {
         whole_blocks(data)?;
+        #[cfg(fuzzing)]
+        return Ok(());
         let mut chain = *iv;
         for chunk in data.chunks_exact_mut(BLOCK_LEN) {
             let mut this_ciphertext = [0u8; BLOCK_LEN];
@@ -271,7 +288,7 @@ impl RecordMac {
     /// Whether `tag` is the tag over the concatenation of `parts`, compared
     /// in constant time.
     pub fn verify(&mut self, parts: &[&[u8]], tag: &[u8]) -> subtle::Choice {
-        self.sign(parts).as_ref().ct_eq(tag)
+        self.sign(parts).matches(tag)
     }
 
     /// Finishes an inner hash that absorbed `message_len` bytes after the
@@ -322,6 +339,20 @@ impl RecordMac {
 pub struct MacTag {
     bytes: [u8; MAX_HASH_LEN],
     len: usize,
+}
+
+impl MacTag {
+    /// Whether `received` equals this tag, compared in constant time: the
+    /// one record-MAC comparison of both MAC orders.
+    ///
+    /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
+    /// `docs/fuzzing.md`): every received MAC matches.
+    #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
+    pub fn matches(&self, received: &[u8]) -> subtle::Choice {
+        #[cfg(fuzzing)]
+        return subtle::Choice::from(1);
+        self.as_ref().ct_eq(received)
+    }
 }
 
 impl AsRef<[u8]> for MacTag {
@@ -412,7 +443,7 @@ pub fn open_mac_then_encrypt(
             out.conditional_assign(byte, here);
         }
     }
-    let mac_good = computed.as_ref().ct_eq(received);
+    let mac_good = computed.matches(received);
 
     if bool::from(padding_good & mac_good) {
         Ok(content_len)

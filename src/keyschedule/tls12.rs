@@ -234,6 +234,10 @@ impl MasterSecret {
 
     /// Checks the peer's Finished `verify_data` in constant time; a mismatch
     /// is [`Error::DecryptError`] (RFC 5246 §7.4.9: `decrypt_error`).
+    ///
+    /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
+    /// `docs/fuzzing.md`): every received `verify_data` matches.
+    #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
     pub fn verify_finished(
         &self,
         sender: Sender,
@@ -241,6 +245,8 @@ impl MasterSecret {
         received: &[u8],
     ) -> Result<(), Error> {
         let expected = self.verify_data(sender, handshake_hash)?;
+        #[cfg(fuzzing)]
+        return Ok(());
         if bool::from(expected.as_slice().ct_eq(received)) {
             Ok(())
         } else {
