@@ -21,8 +21,8 @@ use std::io::{Read, Write};
 use std::sync::{Arc, OnceLock};
 
 use ferrotls::config::{
-    ClientAuth, ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_GROUPS, TLS12_CBC_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ClientAuth, ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
+    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::crypto::rng::SeededRng;
@@ -142,14 +142,31 @@ impl Scenario {
     }
 }
 
-/// Every cipher suite the engine has.
+/// Every cipher suite the engine has, each once.
 fn all_suites() -> Vec<CipherSuite> {
-    [
+    unique(&[
         TLS13_CIPHER_SUITES,
         TLS12_CIPHER_SUITES,
         TLS12_CBC_CIPHER_SUITES,
-    ]
-    .concat()
+        TLS12_RSA_KX_CIPHER_SUITES,
+        TLS10_CIPHER_SUITES,
+    ])
+}
+
+/// Every CBC suite (TLS 1.0–1.2, ECDHE and RSA key exchange), each once.
+fn cbc_suites() -> Vec<CipherSuite> {
+    unique(&[TLS12_CBC_CIPHER_SUITES, TLS10_CIPHER_SUITES])
+}
+
+/// The lists concatenated in order, without repeats.
+fn unique(lists: &[&[CipherSuite]]) -> Vec<CipherSuite> {
+    let mut out: Vec<CipherSuite> = Vec::new();
+    for suite in lists.iter().flat_map(|l| l.iter()) {
+        if !out.contains(suite) {
+            out.push(*suite);
+        }
+    }
+    out
 }
 
 /// The test chain and leaf key files the harness uses, by name: also the
@@ -222,7 +239,7 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
 /// The server configuration of `scenario`.
 pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
     let suites = if scenario.cbc {
-        TLS12_CBC_CIPHER_SUITES.to_vec()
+        cbc_suites()
     } else {
         all_suites()
     };
