@@ -18,10 +18,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 
 /// A fresh, empty directory for one test.
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "ferrotls-file-store-{}-{name}",
-        std::process::id()
-    ));
+    let d = std::env::temp_dir().join(format!("ferrotls-file-store-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -63,7 +60,11 @@ fn put_get_take_and_single_use() {
     assert_eq!(store.take(&key(1)), None, "take removes");
     assert_eq!(store.get(&key(1)), None);
     assert!(store.is_empty());
-    assert!(names(&d).is_empty(), "no temporary file left: {:?}", names(&d));
+    assert!(
+        names(&d).is_empty(),
+        "no temporary file left: {:?}",
+        names(&d)
+    );
 }
 
 #[test]
@@ -101,7 +102,11 @@ fn expired_sessions_are_not_returned() {
     c.advance(HOUR);
     assert!(store.get(&key(1)).is_some());
     c.advance(HOUR);
-    assert_eq!(store.get(&key(1)), None, "the store's 2-hour lifetime is over");
+    assert_eq!(
+        store.get(&key(1)),
+        None,
+        "the store's 2-hour lifetime is over"
+    );
     assert!(store.is_empty(), "the expired file was removed");
     let mut short = state(2);
     short.validity = Validity::new(CREATED, 60);
