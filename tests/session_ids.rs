@@ -8,6 +8,7 @@
 //! `ClientConnection::session_data` / `ClientConnection::resume`.
 
 mod common;
+mod interop_support;
 
 use std::sync::Arc;
 
@@ -487,4 +488,44 @@ fn bad_session_data_is_a_clear_error_at_import() {
         Err(Error::InvalidRequest(_))
     ));
     assert!(import(&good).is_ok());
+}
+
+/// The `ferrotls` tool: `server --session-dir` (resumption by ID) and
+/// `server --ticket-keys` (TLS 1.2 and 1.3 tickets) survive a restart of
+/// the server process; the client carries the session with
+/// `--sess-out`/`--sess-in`.
+#[test]
+fn the_tool_resumes_across_a_server_process_restart() {
+    let scratch = interop_support::Scratch::new("session-ids-restart");
+    let dir = scratch.file("sessions");
+    let keys = scratch.file("ticket-keys");
+    let sess = scratch.file("client.sess");
+    for (server_flags, version) in [
+        (vec!["--session-dir", &dir, "--tickets", "0"], "1.2"),
+        (vec!["--ticket-keys", &keys], "1.2"),
+        // TLS 1.3 tickets are sealed (not kept in the cache) only without
+        // the session cache.
+        (vec!["--ticket-keys", &keys, "--no-session-cache"], "1.3"),
+        (vec!["--session-dir", &dir], "1.3"),
+    ] {
+        let mut ids = Vec::new();
+        for (round, sess_flag) in ["--sess-out", "--sess-in"].into_iter().enumerate() {
+            let mut flags = server_flags.clone();
+            flags.extend(["--max-version", version, "--max-connections", "1"]);
+            let (server, port) = interop_support::ferrotls_server(&flags);
+            let (status, out) = interop_support::ferrotls_client(port, &[sess_flag, &sess]);
+            assert!(status.success(), "{out}");
+            let (_, log) = server.wait_exit();
+            let json = &interop_support::json_lines(&log)[0];
+            assert_eq!(json.get("version"), format!("TLSv{version}"), "{log}");
+            let resumed = if round == 0 { "false" } else { "true" };
+            assert_eq!(
+                json.get("resumed"),
+                resumed,
+                "{server_flags:?} {version}: {log}"
+            );
+            ids.push(json.get("session_id").to_owned());
+        }
+        assert_eq!(ids[0], ids[1], "the server's session_id() persists");
+    }
 }

@@ -44,7 +44,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
     value("session-dir", "DIR", "keep the session cache in DIR, one file per session, so resumption by ID survives a restart"),
-    value("ticket-keys", "FILE", "seal tickets with the key set in FILE, created there if missing, so tickets survive a restart and can be shared between servers"),
+    value("ticket-keys", "FILE", "seal tickets with the key set in FILE, created there if missing, so tickets survive a restart and can be shared between servers (TLS 1.3 tickets are sealed only with --no-session-cache; otherwise they are kept in the session cache, e.g. --session-dir)"),
     value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache)"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
