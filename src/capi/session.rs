@@ -3,8 +3,9 @@
 //! session export/import in the versioned format of `docs/session-format.md`.
 //!
 //! A C client keeps its sessions in the store of its configuration handle.
-//! Each connection sees that store through a [`ConnSessionStore`] (the
-//! recorder behind `ClientConnection::session_data`), which also remembers the newest session this connection received (for
+//! Each connection sees that store through a `ConnSessionStore` (the
+//! recorder behind `ClientConnection::session_data`), which also remembers
+//! the newest session this connection received (for
 //! `ferrotls_session_get_data`) and offers an imported one first (from
 //! `ferrotls_session_set_data`).
 
