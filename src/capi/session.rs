@@ -3,111 +3,22 @@
 //! session export/import in the versioned format of `docs/session-format.md`.
 //!
 //! A C client keeps its sessions in the store of its configuration handle.
-//! Each connection sees that store through a [`ConnSessionStore`], which
-//! also remembers the newest session this connection received (for
+//! Each connection sees that store through a `ConnSessionStore` (the
+//! recorder behind `ClientConnection::session_data`), which also remembers
+//! the newest session this connection received (for
 //! `ferrotls_session_get_data`) and offers an imported one first (from
 //! `ferrotls_session_set_data`).
 
-use core::ffi::{c_int, c_void};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
 use super::conn::CConn;
 use super::{copy_out, guard, handle, Code};
-use crate::session::{
-    ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
-    InMemoryClientStore,
-};
+use crate::session::ClientSessionData;
 use crate::time::{Clock, SystemClock};
+use core::ffi::{c_int, c_void};
 
-/// One client connection's view of its configuration's session store.
-pub struct ConnSessionStore {
-    shared: Arc<InMemoryClientStore>,
-    /// Offered before anything from `shared`, when its server name fits.
-    imported: Mutex<Option<ClientSessionData>>,
-    /// The newest session or ticket this connection received.
-    received: Mutex<Option<ClientSessionData>>,
-}
-
-/// Locks `m`; a poisoned lock is taken over, since it guards a plain
-/// value that is replaced whole.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl ConnSessionStore {
-    /// A view of `shared` with nothing imported or received yet.
-    pub fn new(shared: Arc<InMemoryClientStore>) -> Self {
-        Self {
-            shared,
-            imported: Mutex::new(None),
-            received: Mutex::new(None),
-        }
-    }
-
-    /// Whether the imported session is for `server_name` and of the kind
-    /// `kind` accepts.
-    fn imported_fits(
-        imported: &Option<ClientSessionData>,
-        server_name: &str,
-        kind: fn(&ClientSessionData) -> bool,
-    ) -> bool {
-        imported
-            .as_ref()
-            .is_some_and(|d| d.server_name() == server_name && kind(d))
-    }
-}
-
-fn is_tls12(data: &ClientSessionData) -> bool {
-    matches!(data, ClientSessionData::Tls12(_))
-}
-
-fn is_tls13(data: &ClientSessionData) -> bool {
-    matches!(data, ClientSessionData::Tls13(_))
-}
-
-impl ClientSessionStore for ConnSessionStore {
-    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12) {
-        *lock(&self.received) = Some(ClientSessionData::Tls12(session.clone()));
-        self.shared.put_tls12(server_name, session);
-    }
-
-    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12> {
-        let imported = lock(&self.imported);
-        match &*imported {
-            // A TLS 1.2 session may be asked for again: it stays offered.
-            Some(ClientSessionData::Tls12(s)) if s.server_name == server_name => Some(s.clone()),
-            _ => {
-                drop(imported);
-                self.shared.get_tls12(server_name)
-            }
-        }
-    }
-
-    fn remove_tls12(&self, server_name: &str) {
-        let mut imported = lock(&self.imported);
-        if Self::imported_fits(&imported, server_name, is_tls12) {
-            *imported = None;
-        }
-        drop(imported);
-        self.shared.remove_tls12(server_name);
-    }
-
-    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13) {
-        *lock(&self.received) = Some(ClientSessionData::Tls13(ticket.clone()));
-        self.shared.add_tls13_ticket(server_name, ticket);
-    }
-
-    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13> {
-        let mut imported = lock(&self.imported);
-        if Self::imported_fits(&imported, server_name, is_tls13) {
-            if let Some(ClientSessionData::Tls13(ticket)) = imported.take() {
-                return Some(ticket);
-            }
-        }
-        drop(imported);
-        self.shared.take_tls13_ticket(server_name)
-    }
-}
+/// One client connection's view of its configuration's session store: the
+/// same recorder [`crate::conn::ClientConnection::session_data`] and
+/// [`crate::conn::ClientConnection::resume`] use.
+pub(crate) use crate::conn::SessionRecorder as ConnSessionStore;
 
 /// Copies the session identifier of design §3 (on a client, the one in
 /// this connection's ServerHello; on a server, the one that persists
@@ -201,8 +112,7 @@ pub unsafe extern "C" fn ferrotls_session_get_data(
             return Err(Code::InvalidRequest);
         }
         let store = c.client_session()?.ok_or(Code::InvalidRequest)?;
-        let received = lock(&store.received).clone();
-        let bytes = received.ok_or(Code::NoSessionData)?.to_bytes()?;
+        let bytes = store.received().ok_or(Code::NoSessionData)?.to_bytes()?;
         // SAFETY: the size and buffer pointers are as `copy_out` needs,
         // per the caller.
         unsafe { copy_out(&bytes, data, data_size) }
@@ -240,7 +150,7 @@ pub unsafe extern "C" fn ferrotls_session_set_data(
             return Err(Code::InvalidRequest);
         }
         let session = ClientSessionData::from_bytes(bytes, SystemClock.now())?;
-        *lock(&store.imported) = Some(session);
+        store.import(session);
         Ok(())
     })
 }

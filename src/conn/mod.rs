@@ -16,7 +16,7 @@
 mod common;
 
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub(crate) use common::{CommonState, Message};
 pub use common::{
@@ -29,6 +29,9 @@ use crate::error::Error;
 use crate::handshake::{self, State};
 use crate::msgs::enums::{CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion};
 use crate::pki::ServerName;
+use crate::session::{
+    ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
+};
 
 /// What [`Connection::process_new_packets`] leaves behind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -335,6 +338,9 @@ impl io::Write for ConnectionWriter<'_> {
 #[derive(Debug)]
 pub struct ClientConnection {
     inner: Connection,
+    /// This connection's view of the configuration's session store; `None`
+    /// when resumption is off.
+    sessions: Option<Arc<SessionRecorder>>,
 }
 
 impl ClientConnection {
@@ -344,6 +350,52 @@ impl ClientConnection {
     ///
     /// Fails when the ClientHello cannot be built (the RNG failed).
     pub fn new(config: Arc<ClientConfig>, server_name: ServerName) -> Result<Self, Error> {
+        Self::start(config, server_name, None)
+    }
+
+    /// Starts a handshake like [`ClientConnection::new`] that offers the
+    /// session exported earlier by [`ClientConnection::session_data`]
+    /// (design §3, "export/import"), before anything in the configuration's
+    /// store; the server decides whether it resumes
+    /// ([`Connection::is_resumed`]). It is offered only when made for
+    /// `server_name`.
+    ///
+    /// Fails with [`Error::SessionData`] when `session` is corrupted,
+    /// truncated, of another format version, not a client session, or
+    /// expired by the configuration's clock (docs/session-format.md), and
+    /// with [`Error::InvalidRequest`] when the configuration has no session
+    /// store (resumption off). Never panics.
+    pub fn resume(
+        config: Arc<ClientConfig>,
+        server_name: ServerName,
+        session: &[u8],
+    ) -> Result<Self, Error> {
+        if config.session_store.is_none() {
+            return Err(Error::InvalidRequest(
+                "resumption is off in this configuration",
+            ));
+        }
+        let data = ClientSessionData::from_bytes(session, config.common.clock.now())?;
+        Self::start(config, server_name, Some(data))
+    }
+
+    fn start(
+        mut config: Arc<ClientConfig>,
+        server_name: ServerName,
+        import: Option<ClientSessionData>,
+    ) -> Result<Self, Error> {
+        let sessions = config.session_store.clone().map(|shared| {
+            let recorder = Arc::new(SessionRecorder::new(shared));
+            if let Some(data) = import {
+                recorder.import(data);
+            }
+            recorder
+        });
+        if let Some(recorder) = &sessions {
+            let mut own = ClientConfig::clone(&config);
+            own.session_store = Some(recorder.clone());
+            config = Arc::new(own);
+        }
         let mut common = CommonState::new(
             Side::Client,
             config.common.max_received_plaintext,
@@ -353,7 +405,25 @@ impl ClientConnection {
         common.flush_handshake()?;
         Ok(Self {
             inner: Connection::new(common, State::Client(state)),
+            sessions,
         })
+    }
+
+    /// The newest resumable state this connection received — its TLS ≤1.2
+    /// session, or its newest TLS 1.3 ticket (RFC 8446 §4.6.1; these arrive
+    /// after the handshake, with the server's first records) — in the
+    /// versioned format of docs/session-format.md, for
+    /// [`ClientConnection::resume`] in this or another process.
+    ///
+    /// `Ok(None)` when there is none yet or resumption is off;
+    /// [`Error::EncodeOverflow`] only if a field exceeds its syntax. The
+    /// bytes hold the session's secret: keep them as private as a key.
+    pub fn session_data(&self) -> Result<Option<Vec<u8>>, Error> {
+        self.sessions
+            .as_ref()
+            .and_then(|s| s.received())
+            .map(|d| d.to_bytes())
+            .transpose()
     }
 }
 
@@ -416,5 +486,103 @@ impl core::ops::Deref for ServerConnection {
 impl core::ops::DerefMut for ServerConnection {
     fn deref_mut(&mut self) -> &mut Connection {
         &mut self.inner
+    }
+}
+
+/// One client connection's view of a [`ClientSessionStore`]: it offers an
+/// imported session before the store's own, and remembers the newest
+/// session or ticket the connection received, for export. Used by
+/// [`ClientConnection`] and by the C API.
+pub(crate) struct SessionRecorder {
+    shared: Arc<dyn ClientSessionStore>,
+    /// Offered before anything from `shared`, when its server name fits.
+    imported: Mutex<Option<ClientSessionData>>,
+    /// The newest session or ticket this connection received.
+    received: Mutex<Option<ClientSessionData>>,
+}
+
+/// Locks `m`; a poisoned lock is taken over, since it guards a plain value
+/// that is replaced whole.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl core::fmt::Debug for SessionRecorder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SessionRecorder").finish_non_exhaustive()
+    }
+}
+
+impl SessionRecorder {
+    /// A view of `shared` with nothing imported or received yet.
+    pub(crate) fn new(shared: Arc<dyn ClientSessionStore>) -> Self {
+        Self {
+            shared,
+            imported: Mutex::new(None),
+            received: Mutex::new(None),
+        }
+    }
+
+    /// Offers `data` first from now on (replacing an earlier import).
+    pub(crate) fn import(&self, data: ClientSessionData) {
+        *lock(&self.imported) = Some(data);
+    }
+
+    /// The newest session or ticket received, if any.
+    pub(crate) fn received(&self) -> Option<ClientSessionData> {
+        lock(&self.received).clone()
+    }
+
+    /// Removes and returns the imported session when it is for
+    /// `server_name` and `kind` accepts it.
+    fn take_imported(
+        &self,
+        server_name: &str,
+        kind: fn(&ClientSessionData) -> bool,
+    ) -> Option<ClientSessionData> {
+        let mut imported = lock(&self.imported);
+        if imported
+            .as_ref()
+            .is_some_and(|d| d.server_name() == server_name && kind(d))
+        {
+            imported.take()
+        } else {
+            None
+        }
+    }
+}
+
+impl ClientSessionStore for SessionRecorder {
+    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12) {
+        *lock(&self.received) = Some(ClientSessionData::Tls12(session.clone()));
+        self.shared.put_tls12(server_name, session);
+    }
+
+    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12> {
+        match &*lock(&self.imported) {
+            // A TLS 1.2 session may be asked for again: it stays offered.
+            Some(ClientSessionData::Tls12(s)) if s.server_name == server_name => {
+                return Some(s.clone())
+            }
+            _ => {}
+        }
+        self.shared.get_tls12(server_name)
+    }
+
+    fn remove_tls12(&self, server_name: &str) {
+        self.take_imported(server_name, |d| matches!(d, ClientSessionData::Tls12(_)));
+        self.shared.remove_tls12(server_name);
+    }
+
+    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13) {
+        *lock(&self.received) = Some(ClientSessionData::Tls13(ticket.clone()));
+        self.shared.add_tls13_ticket(server_name, ticket);
+    }
+
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13> {
+        match self.take_imported(server_name, |d| matches!(d, ClientSessionData::Tls13(_))) {
+            Some(ClientSessionData::Tls13(ticket)) => Some(ticket),
+            _ => self.shared.take_tls13_ticket(server_name),
+        }
     }
 }

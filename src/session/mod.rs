@@ -11,6 +11,7 @@
 //! - [`fit`]: whether a cached session may resume a new connection;
 //! - [`ticketer`]: sealing server state into tickets under rotating keys.
 
+pub mod file_store;
 pub mod fit;
 pub mod format;
 pub mod id;
@@ -19,6 +20,7 @@ pub mod state;
 pub mod store;
 pub mod ticketer;
 
+pub use file_store::FileServerStore;
 pub use fit::{check_resumption, ResumptionOffer, ResumptionRefusal};
 pub use format::SessionDataError;
 pub use id::SessionId;

@@ -11,7 +11,7 @@ use ferrotls::pki::{
     InsecureAcceptAnyServerCertForTests, RootStore, ServerCertVerifier, ServerName,
     WebPkiServerVerifier,
 };
-use ferrotls::session::{ClientSessionData, ClientSessionStore, InMemoryClientStore};
+use ferrotls::session::ClientSessionData;
 use ferrotls::stream::StreamOwned;
 use ferrotls::time::{Clock, SystemClock};
 use std::io::{self, Read, Write};
@@ -112,7 +112,8 @@ pub const MAX_RESPONSE: usize = 1024 * 1024;
 /// Everything a single connection needs.
 struct Plan {
     config: Arc<ClientConfig>,
-    store: Option<Arc<InMemoryClientStore>>,
+    /// Offered by the first connection (`--sess-in`), checked at start.
+    sess_in: Option<Vec<u8>>,
     addrs: Vec<SocketAddr>,
     server_name: ServerName,
     request: Vec<u8>,
@@ -126,7 +127,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     let connections = options.number::<usize>("connections")?.unwrap_or(1);
     let mut failed = false;
     for number in 1..=connections {
-        if let Err(why) = connect(&plan) {
+        if let Err(why) = connect(&plan, number == 1) {
             eprintln!("ferrotls client: connection {number}: {why}");
             failed = true;
             break;
@@ -200,26 +201,18 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
-    let store = if options.has("no-tickets") {
+    let mut sess_in = None;
+    if options.has("no-tickets") {
         if options.has("sess-in") || options.has("sess-out") {
             return Err("--no-tickets excludes --sess-in and --sess-out".into());
         }
-        None
-    } else {
-        let store = Arc::new(InMemoryClientStore::new(clock.clone()));
-        if let Some(path) = options.get("sess-in") {
-            let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-            let session = ClientSessionData::from_bytes(&bytes, clock.now())
-                .map_err(|e| format!("{path}: {e}"))?;
-            let key = server_name.to_string();
-            match session {
-                ClientSessionData::Tls12(s) => store.put_tls12(&key, s),
-                ClientSessionData::Tls13(t) => store.add_tls13_ticket(&key, t),
-            }
-        }
-        Some(store)
-    };
-    builder = builder.session_store(store.clone().map(|s| s as Arc<dyn ClientSessionStore>));
+        builder = builder.session_store(None);
+    } else if let Some(path) = options.get("sess-in") {
+        let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+        // Checked now, so that bad data fails before any connection.
+        ClientSessionData::from_bytes(&bytes, clock.now()).map_err(|e| format!("{path}: {e}"))?;
+        sess_in = Some(bytes);
+    }
     let (request, early) = match (options.get("early-data"), options.get("request")) {
         (Some(_), Some(_)) => return Err("--early-data and --request exclude each other".into()),
         (Some(path), None) => {
@@ -236,7 +229,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     builder = builder.enable_early_data(early);
     Ok(Plan {
         config: builder.build().map_err(|e| e.to_string())?,
-        store,
+        sess_in,
         addrs,
         server_name,
         request,
@@ -247,8 +240,10 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
 }
 
 /// One connection: handshake (with 0-RTT when planned and possible),
-/// request, response to stdout, close_notify, session export.
-fn connect(plan: &Plan) -> Result<(), String> {
+/// request, response to stdout, close_notify, session export. The `first`
+/// connection offers the `--sess-in` session; later ones resume from the
+/// configuration's store.
+fn connect(plan: &Plan, first: bool) -> Result<(), String> {
     let sock = plan
         .addrs
         .iter()
@@ -257,8 +252,13 @@ fn connect(plan: &Plan) -> Result<(), String> {
     sock.set_read_timeout(Some(IO_TIMEOUT))
         .and_then(|()| sock.set_write_timeout(Some(IO_TIMEOUT)))
         .map_err(|e| format!("transport: {e}"))?;
-    let mut conn = ClientConnection::new(plan.config.clone(), plan.server_name.clone())
-        .map_err(|e| e.to_string())?;
+    let mut conn = match plan.sess_in.as_deref().filter(|_| first) {
+        Some(bytes) => {
+            ClientConnection::resume(plan.config.clone(), plan.server_name.clone(), bytes)
+        }
+        None => ClientConnection::new(plan.config.clone(), plan.server_name.clone()),
+    }
+    .map_err(|e| e.to_string())?;
     // 0-RTT takes what the ticket allows; the rest, or all of it when the
     // server refuses, goes after the handshake.
     let sent_early = if plan.early {
@@ -275,7 +275,7 @@ fn connect(plan: &Plan) -> Result<(), String> {
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("stdout: {e}"))?;
     if let Some(path) = &plan.sess_out {
-        export_session(plan, path)?;
+        export_session(&tls.conn, path)?;
     }
     Ok(())
 }
@@ -337,23 +337,11 @@ fn read_response(tls: &mut StreamOwned<ClientConnection, TcpStream>) -> io::Resu
     }
 }
 
-/// Writes the session the store holds for this server to `path`
-/// (without using it up).
-fn export_session(plan: &Plan, path: &str) -> Result<(), String> {
-    let Some(store) = &plan.store else {
-        return Ok(());
-    };
-    let key = plan.server_name.to_string();
-    let session = if let Some(ticket) = store.take_tls13_ticket(&key) {
-        store.add_tls13_ticket(&key, ticket.clone());
-        ClientSessionData::Tls13(ticket)
-    } else if let Some(session) = store.get_tls12(&key) {
-        ClientSessionData::Tls12(session)
-    } else {
-        return Err(format!(
-            "--sess-out {path}: the server left no resumable session"
-        ));
-    };
-    let bytes = session.to_bytes().map_err(|e| e.to_string())?;
+/// Writes the newest resumable session `conn` received to `path`.
+fn export_session(conn: &ClientConnection, path: &str) -> Result<(), String> {
+    let bytes = conn
+        .session_data()
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("--sess-out {path}: the server left no resumable session"))?;
     std::fs::write(path, bytes).map_err(|e| format!("{path}: cannot write: {e}"))
 }

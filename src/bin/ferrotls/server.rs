@@ -8,8 +8,9 @@ use crate::settings::{self, IO_TIMEOUT};
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::config::{ClientAuth, ServerConfig};
 use ferrotls::conn::ServerConnection;
+use ferrotls::crypto::rng::OsRng;
 use ferrotls::pki::WebPkiClientVerifier;
-use ferrotls::session::InMemoryServerStore;
+use ferrotls::session::{FileServerStore, InMemoryServerStore, RotatingTicketer};
 use ferrotls::stream::StreamOwned;
 use ferrotls::time::SystemClock;
 use std::collections::VecDeque;
@@ -21,7 +22,7 @@ use std::thread::JoinHandle;
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--tickets N] [--no-session-cache] \
-    [--early-data MAX_BYTES] [--alpn LIST] \
+    [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
     [--max-connections N] [--json]";
 
@@ -42,6 +43,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
+    value("session-dir", "DIR", "keep the session cache in DIR, one file per session, so resumption by ID survives a restart"),
+    value("ticket-keys", "FILE", "seal tickets with the key set in FILE, created there if missing, so tickets survive a restart and can be shared between servers (TLS 1.3 tickets are sealed only with --no-session-cache; otherwise they are kept in the session cache, e.g. --session-dir)"),
     value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache)"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
@@ -124,6 +127,33 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     })
 }
 
+/// A ticketer with the key set in `path`, or with a fresh one saved
+/// there (readable by its owner only) when the file does not exist.
+fn ticket_keys(path: &str) -> Result<Arc<RotatingTicketer>, Failure> {
+    let ticketer = RotatingTicketer::new(Arc::new(OsRng::new()), Arc::new(SystemClock))
+        .map_err(|e| format!("--ticket-keys: {e}"))?;
+    match std::fs::read(path) {
+        Ok(bytes) => ticketer
+            .import_keys(&bytes)
+            .map_err(|e| format!("--ticket-keys {path}: {e}"))?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let keys = ticketer
+                .export_keys()
+                .map_err(|e| format!("--ticket-keys: {e}"))?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options
+                .open(path)
+                .and_then(|mut f| f.write_all(keys.as_bytes()))
+                .map_err(|e| format!("--ticket-keys {path}: cannot write: {e}"))?;
+        }
+        Err(e) => return Err(format!("--ticket-keys {path}: cannot read: {e}").into()),
+    }
+    Ok(Arc::new(ticketer))
+}
+
 /// The server configuration the options describe.
 fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     let key = settings::certified_key(options.required("cert")?, options.required("key")?)?;
@@ -140,8 +170,21 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     if let Some(n) = options.number::<usize>("tickets")? {
         builder = builder.tickets(n);
     }
-    if !options.has("no-session-cache") {
-        builder = builder.session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))));
+    match (options.has("no-session-cache"), options.get("session-dir")) {
+        (true, Some(_)) => return Err("--no-session-cache excludes --session-dir".into()),
+        (true, None) => {}
+        (false, Some(dir)) => {
+            let store = FileServerStore::new(dir, Arc::new(SystemClock))
+                .map_err(|e| format!("--session-dir {dir}: {e}"))?;
+            builder = builder.session_store(Arc::new(store));
+        }
+        (false, None) => {
+            builder =
+                builder.session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))));
+        }
+    }
+    if let Some(path) = options.get("ticket-keys") {
+        builder = builder.ticketer(ticket_keys(path)?);
     }
     if let Some(max) = options.number::<u32>("early-data")? {
         builder = builder.max_early_data_size(max);

@@ -1,0 +1,251 @@
+//! A [`ServerSessionStore`] kept in a directory of files, one per session
+//! (design §3 "server store"; issue 6 item 3): resumption by session ID,
+//! and TLS 1.3 stateful tickets, survive a server restart, and several
+//! server processes on one machine can share the directory.
+//!
+//! Each file is named by the hex of its key (so no key can name a path
+//! outside the directory) plus [`FILE_SUFFIX`], and holds the 8-byte
+//! big-endian expiry time in seconds since the Unix epoch followed by the
+//! state in the versioned format of docs/session-format.md. Writes go to a
+//! temporary file that is then renamed over the final name, so a reader
+//! never sees half a session; `take` renames the file away before reading
+//! it, so only one connection can use a single-use entry. A file that does
+//! not parse is deleted and treated as absent.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::state::{ServerSessionState, DEFAULT_LIFETIME_SECS, MAX_LIFETIME_SECS};
+use super::store::{ServerSessionStore, DEFAULT_SERVER_STORE_CAPACITY};
+use crate::error::Error;
+use crate::time::{Clock, UnixTime};
+
+/// The longest key stored: 64 bytes make a 128-character hex name, well
+/// under the 255-byte file name limit of common file systems. Session IDs
+/// are at most 32 bytes (RFC 5246 §7.4.1.2) and ferrotls's TLS 1.3 ticket
+/// identities are shorter still; a longer key is simply not stored.
+pub const MAX_FILE_STORE_KEY_LEN: usize = 64;
+
+/// The suffix of a session file's name.
+pub const FILE_SUFFIX: &str = ".sess";
+
+/// The bytes before the encoded state: its expiry, big-endian seconds.
+const EXPIRY_LEN: usize = 8;
+
+/// Distinguishes temporary names made by one process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A [`ServerSessionStore`] backed by a directory of files: at most
+/// `capacity` sessions (the soonest to expire evicted first when full),
+/// each expiring at the end of its own lifetime or the store's, whichever
+/// is first. I/O failures are not errors: the session is then simply not
+/// stored or not found, as the trait asks.
+pub struct FileServerStore {
+    dir: PathBuf,
+    capacity: usize,
+    lifetime: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl core::fmt::Debug for FileServerStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FileServerStore")
+            .field("dir", &self.dir)
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FileServerStore {
+    /// A store in `dir` (created if missing) of
+    /// [`DEFAULT_SERVER_STORE_CAPACITY`] sessions kept at most
+    /// [`DEFAULT_LIFETIME_SECS`], timed by `clock`. Fails with
+    /// [`Error::InvalidRequest`] when `dir` cannot be
+    /// created or is not a directory.
+    pub fn new(dir: impl Into<PathBuf>, clock: Arc<dyn Clock>) -> Result<Self, Error> {
+        Self::with_limits(
+            dir,
+            DEFAULT_SERVER_STORE_CAPACITY,
+            DEFAULT_LIFETIME_SECS,
+            clock,
+        )
+    }
+
+    /// A store in `dir` of at most `capacity` sessions (at least 1) kept at
+    /// most `lifetime_secs` seconds, capped at [`MAX_LIFETIME_SECS`].
+    /// Fails as [`FileServerStore::new`].
+    pub fn with_limits(
+        dir: impl Into<PathBuf>,
+        capacity: usize,
+        lifetime_secs: u32,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
+        let dir = dir.into();
+        fs::create_dir_all(&dir)
+            .map_err(|_| Error::InvalidRequest("session directory cannot be created"))?;
+        if !dir.is_dir() {
+            return Err(Error::InvalidRequest(
+                "session directory is not a directory",
+            ));
+        }
+        Ok(Self {
+            dir,
+            capacity: capacity.max(1),
+            lifetime: Duration::from_secs(u64::from(lifetime_secs.min(MAX_LIFETIME_SECS))),
+            clock,
+        })
+    }
+
+    /// How many session files the directory holds, expired ones not yet
+    /// removed included.
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Whether the directory holds no session file.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The file for `key`, or `None` for a key that is empty or too long.
+    fn path_for(&self, key: &[u8]) -> Option<PathBuf> {
+        (!key.is_empty() && key.len() <= MAX_FILE_STORE_KEY_LEN)
+            .then(|| self.dir.join(format!("{}{FILE_SUFFIX}", hex::encode(key))))
+    }
+
+    /// A fresh name in the directory for a temporary file.
+    fn temp_path(&self, what: &str) -> PathBuf {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        self.dir
+            .join(format!(".{what}.{}.{n}.tmp", std::process::id()))
+    }
+
+    /// Every session file with its expiry (unreadable ones as expired).
+    fn entries(&self) -> Vec<(UnixTime, PathBuf)> {
+        let Ok(listing) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        listing
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(FILE_SUFFIX) && !n.starts_with('.'))
+            })
+            .map(|p| (read_expiry(&p).unwrap_or(UnixTime::from_secs(0)), p))
+            .collect()
+    }
+
+    /// Removes expired files, then the soonest to expire until there is
+    /// room for one more.
+    fn make_room(&self, now: UnixTime) {
+        let mut entries = self.entries();
+        entries.retain(|(expires, path)| {
+            let live = *expires > now;
+            if !live {
+                let _ = fs::remove_file(path);
+            }
+            live
+        });
+        if entries.len() < self.capacity {
+            return;
+        }
+        entries.sort_by_key(|(expires, _)| *expires);
+        let excess = entries.len() + 1 - self.capacity;
+        for (_, path) in entries.iter().take(excess) {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// The expiry at the start of the file at `path`.
+fn read_expiry(path: &Path) -> Option<UnixTime> {
+    let mut head = [0u8; EXPIRY_LEN];
+    let mut file = fs::File::open(path).ok()?;
+    std::io::Read::read_exact(&mut file, &mut head).ok()?;
+    Some(UnixTime::from_secs(u64::from_be_bytes(head)))
+}
+
+/// The state in `bytes` (a whole file) if it has not expired at `now`.
+fn decode_file(bytes: &[u8], now: UnixTime) -> Option<ServerSessionState> {
+    let (head, body) = bytes.split_at_checked(EXPIRY_LEN)?;
+    let expires = UnixTime::from_secs(u64::from_be_bytes(head.try_into().ok()?));
+    if expires <= now {
+        return None;
+    }
+    ServerSessionState::from_bytes(body).ok()
+}
+
+/// Writes `bytes` to `temp` and renames it to `path`.
+fn write_atomically(temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // The file holds a master secret: readable by its owner only.
+        options.mode(0o600);
+    }
+    let written = options.open(temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| fs::rename(temp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = fs::remove_file(temp);
+            Err(e)
+        }
+    }
+}
+
+impl ServerSessionStore for FileServerStore {
+    fn put(&self, key: &[u8], state: ServerSessionState) -> bool {
+        let Some(path) = self.path_for(key) else {
+            return false;
+        };
+        let now = self.clock.now();
+        let expires = state
+            .validity
+            .expires_at()
+            .min(now.saturating_add(self.lifetime));
+        if expires <= now {
+            return false;
+        }
+        let Ok(encoded) = state.to_bytes() else {
+            return false;
+        };
+        let mut bytes = Vec::with_capacity(EXPIRY_LEN + encoded.len());
+        bytes.extend_from_slice(&expires.as_secs().to_be_bytes());
+        bytes.extend_from_slice(&encoded);
+        if !path.exists() {
+            self.make_room(now);
+        }
+        write_atomically(&self.temp_path("put"), &path, &bytes).is_ok()
+    }
+
+    fn get(&self, key: &[u8]) -> Option<ServerSessionState> {
+        let path = self.path_for(key)?;
+        let bytes = fs::read(&path).ok()?;
+        let state = decode_file(&bytes, self.clock.now());
+        if state.is_none() {
+            let _ = fs::remove_file(&path);
+        }
+        state
+    }
+
+    fn take(&self, key: &[u8]) -> Option<ServerSessionState> {
+        let path = self.path_for(key)?;
+        // Claim the file first: of several takers, one rename succeeds.
+        let claimed = self.temp_path("take");
+        fs::rename(&path, &claimed).ok()?;
+        let bytes = fs::read(&claimed);
+        let _ = fs::remove_file(&claimed);
+        decode_file(&bytes.ok()?, self.clock.now())
+    }
+}

@@ -1,0 +1,148 @@
+//! The directory-backed server store (`FileServerStore`, issue 6 item 3):
+//! put/get/take, single use of `take`, persistence across store instances
+//! (a server restart), expiry by the injected clock, the capacity bound,
+//! file names that are the hex of the key whatever its bytes, damaged
+//! files treated as absent, and no temporary files left behind.
+
+mod session_support;
+
+use core::time::Duration;
+use ferrotls::session::file_store::{FILE_SUFFIX, MAX_FILE_STORE_KEY_LEN};
+use ferrotls::session::{FileServerStore, ServerSessionState, ServerSessionStore, Validity};
+use ferrotls::time::ManualClock;
+use session_support::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// A fresh, empty directory for one test.
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ferrotls-file-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(CREATED))
+}
+
+/// A server state valid for a week from `CREATED`, tagged by `byte`.
+fn state(byte: u8) -> ServerSessionState {
+    let mut s = server_tls12();
+    s.session_id = id(byte);
+    s.validity = Validity::new(CREATED, 604_800);
+    s
+}
+
+fn key(byte: u8) -> [u8; 32] {
+    [byte; 32]
+}
+
+/// The names of the files in `d`, sorted.
+fn names(d: &PathBuf) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn put_get_take_and_single_use() {
+    let d = dir("basic");
+    let store = FileServerStore::new(&d, clock()).unwrap();
+    assert!(store.put(&key(1), state(1)));
+    assert_eq!(store.get(&key(1)), Some(state(1)));
+    assert_eq!(store.get(&key(1)), Some(state(1)), "get leaves it in place");
+    assert_eq!(store.take(&key(1)), Some(state(1)));
+    assert_eq!(store.take(&key(1)), None, "take removes");
+    assert_eq!(store.get(&key(1)), None);
+    assert!(store.is_empty());
+    assert!(
+        names(&d).is_empty(),
+        "no temporary file left: {:?}",
+        names(&d)
+    );
+}
+
+#[test]
+fn sessions_survive_a_new_store_on_the_same_directory() {
+    let d = dir("restart");
+    let first = FileServerStore::new(&d, clock()).unwrap();
+    assert!(first.put(&key(7), state(7)));
+    drop(first);
+    let second = FileServerStore::new(&d, clock()).unwrap();
+    assert_eq!(second.get(&key(7)), Some(state(7)));
+}
+
+#[test]
+fn file_name_is_hex_of_the_key_so_no_key_escapes_the_directory() {
+    let d = dir("names");
+    let store = FileServerStore::new(&d, clock()).unwrap();
+    let tricky = b"../../etc/passwd\0/x";
+    assert!(store.put(tricky, state(1)));
+    assert_eq!(
+        names(&d),
+        vec![format!("{}{FILE_SUFFIX}", hex::encode(tricky))]
+    );
+    assert_eq!(store.get(tricky), Some(state(1)));
+    assert!(!store.put(b"", state(2)), "empty key never stored");
+    assert!(!store.put(&[1u8; MAX_FILE_STORE_KEY_LEN + 1], state(3)));
+    assert!(store.put(&[1u8; MAX_FILE_STORE_KEY_LEN], state(3)));
+}
+
+#[test]
+fn expired_sessions_are_not_returned() {
+    let d = dir("expiry");
+    let c = clock();
+    let store = FileServerStore::with_limits(&d, 16, 2 * 3600, c.clone()).unwrap();
+    assert!(store.put(&key(1), state(1)));
+    c.advance(HOUR);
+    assert!(store.get(&key(1)).is_some());
+    c.advance(HOUR);
+    assert_eq!(
+        store.get(&key(1)),
+        None,
+        "the store's 2-hour lifetime is over"
+    );
+    assert!(store.is_empty(), "the expired file was removed");
+    let mut short = state(2);
+    short.validity = Validity::new(CREATED, 60);
+    assert!(!store.put(&key(2), short), "already expired at put");
+}
+
+#[test]
+fn capacity_is_a_bound() {
+    let d = dir("capacity");
+    let c = clock();
+    let store = FileServerStore::with_limits(&d, 3, 7200, c.clone()).unwrap();
+    for b in 1..=5 {
+        assert!(store.put(&key(b), state(b)));
+        c.advance(Duration::from_secs(1));
+    }
+    assert_eq!(store.len(), 3);
+    // The soonest to expire (the oldest) went first.
+    assert_eq!(store.get(&key(1)), None);
+    assert_eq!(store.get(&key(2)), None);
+    for b in 3..=5 {
+        assert_eq!(store.get(&key(b)), Some(state(b)), "key {b}");
+    }
+}
+
+#[test]
+fn a_damaged_file_is_absent_not_an_error() {
+    let d = dir("damaged");
+    let store = FileServerStore::new(&d, clock()).unwrap();
+    assert!(store.put(&key(1), state(1)));
+    let path = d.join(format!("{}{FILE_SUFFIX}", hex::encode(key(1))));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(store.get(&key(1)), None);
+    std::fs::write(&path, b"abc").unwrap();
+    assert_eq!(store.take(&key(1)), None);
+    assert!(names(&d).is_empty());
+}
