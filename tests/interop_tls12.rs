@@ -60,6 +60,27 @@ fn our_client_against_openssl_cbc_without_etm() {
     }
 }
 
+/// The `Session ID` gnutls-serv's `--http` page shows, lowercase hex.
+fn gnutls_page_session_id(page: &str) -> String {
+    let after = page
+        .split("Session ID: <i>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Session ID on the page: {page}"));
+    let id = after.split("</i>").next().unwrap_or_default();
+    id.to_ascii_lowercase()
+}
+
+/// How a peer prints `conn.session_id()`: lowercase hex, nothing when
+/// empty.
+fn printed(conn: &ClientConnection) -> Vec<String> {
+    let id = conn.session_id();
+    if id.is_empty() {
+        Vec::new()
+    } else {
+        vec![hex::encode(id)]
+    }
+}
+
 /// Two connections to one openssl server: the second resumes, as both
 /// our client and the server's status page say.
 fn resumes_against_openssl(extra: &[&str], tickets: bool) {
@@ -70,9 +91,14 @@ fn resumes_against_openssl(extra: &[&str], tickets: bool) {
         !first.is_resumed() && page.contains("New, TLSv1.2"),
         "{page}"
     );
+    // Design §3: our client's session_id() is the ID the server sent,
+    // which s_server prints on its page (none when it sent an empty one,
+    // as OpenSSL does when it issues a ticket, RFC 5077 §3.4).
+    assert_eq!(openssl_session_ids(&page), printed(&first), "{page}");
     let (second, page) = get(&config, "p256", port);
     assert!(second.is_resumed());
     assert!(page.contains("Reused, TLSv1.2"), "{page}");
+    assert_eq!(openssl_session_ids(&page), printed(&second), "{page}");
     if tickets {
         // Design §3, resumed by ticket: the client sees its own fresh C.
         assert_ne!(second.session_id(), first.session_id());
@@ -131,8 +157,23 @@ fn our_client_resumes_against_gnutls_with_and_without_tickets() {
             .get_tls12("leaf.p256.test")
             .unwrap();
         assert_eq!(kept.ticket.is_some(), tickets);
-        let (second, _) = get(&config, "p256", port);
+        // gnutls-serv's page prints its own gnutls_session_get_id, which
+        // persists across the resumption (like our server's S).
+        let server_id = gnutls_page_session_id(&page);
+        let (second, page) = get(&config, "p256", port);
         assert!(second.is_resumed(), "{priority}");
+        assert_eq!(gnutls_page_session_id(&page), server_id, "{page}");
+        if !tickets {
+            // Design §3, by session ID: our client's session_id() is the
+            // ID the server sent, S, on both connections.
+            assert_eq!(hex::encode(first.session_id()), server_id);
+            assert_eq!(hex::encode(second.session_id()), server_id);
+        } else {
+            // By ticket: our client sees its own fresh C echoed (RFC 5077
+            // §3.4), never the server's persistent ID.
+            assert_ne!(hex::encode(second.session_id()), server_id);
+            assert_ne!(second.session_id(), first.session_id());
+        }
     }
 }
 
