@@ -726,11 +726,9 @@ impl CommonState {
     /// only at a clean close_notify).
     pub(crate) fn read_plaintext(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if !self.received_plaintext.is_empty() {
-            let n = buf.len().min(self.received_plaintext.len());
-            for (dst, src) in buf.iter_mut().zip(self.received_plaintext.drain(..n)) {
-                *dst = src;
-            }
-            return Ok(n);
+            // `VecDeque<u8>`'s `Read` copies out of its (at most two)
+            // contiguous slices, never byte by byte.
+            return std::io::Read::read(&mut self.received_plaintext, buf);
         }
         if self.peer_closed {
             return Ok(0);
