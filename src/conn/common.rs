@@ -235,6 +235,13 @@ impl CommonState {
         Ok(n)
     }
 
+    /// Frees the record layer's receive buffer when no received bytes wait
+    /// in it, so an idle connection holds none (the next `read_tls`
+    /// allocates it again).
+    pub(crate) fn release_receive_buffer_if_empty(&mut self) {
+        self.record.release_receive_buffer_if_empty();
+    }
+
     /// Opens the next record and deals with it: handshake payloads go to
     /// the joiner, alerts and ChangeCipherSpec are handled here,
     /// application data goes to the plaintext buffer. Returns false when

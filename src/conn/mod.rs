@@ -105,6 +105,7 @@ impl Connection {
             }
             self.common.flush_handshake()?;
         }
+        self.common.release_receive_buffer_if_empty();
         Ok(())
     }
 

@@ -114,6 +114,12 @@ impl RecordLayer {
         self.deframer.has_partial_record()
     }
 
+    /// Frees the receive buffer when it holds nothing (see
+    /// [`Deframer::release_if_empty`]).
+    pub fn release_receive_buffer_if_empty(&mut self) {
+        self.deframer.release_if_empty();
+    }
+
     /// The next received record, opened in place, or `None` until more
     /// bytes arrive.
     ///
