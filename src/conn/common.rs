@@ -235,11 +235,12 @@ impl CommonState {
         Ok(n)
     }
 
-    /// Frees the record layer's receive buffer when no received bytes wait
-    /// in it, so an idle connection holds none (the next `read_tls`
-    /// allocates it again).
+    /// Frees the record layer's receive buffer and the joiner's buffer
+    /// when no received bytes wait in them, so an idle connection holds
+    /// none (the next `read_tls` or handshake record allocates again).
     pub(crate) fn release_receive_buffer_if_empty(&mut self) {
         self.record.release_receive_buffer_if_empty();
+        self.joiner.release_if_empty();
     }
 
     /// Opens the next record and deals with it: handshake payloads go to
@@ -411,9 +412,15 @@ impl CommonState {
         if self.handshake_out.is_empty() {
             return Ok(());
         }
-        let out = core::mem::take(&mut self.handshake_out);
-        self.record
-            .seal(ContentType::Handshake, &out, &mut self.sendable_tls)
+        let sealed = self.record.seal(
+            ContentType::Handshake,
+            &self.handshake_out,
+            &mut self.sendable_tls,
+        );
+        // Cleared, not freed: the next flight reuses the allocation (it
+        // is freed when the handshake ends, see `start_traffic`).
+        self.handshake_out.clear();
+        sealed
     }
 
     /// Sends the dummy ChangeCipherSpec of middlebox compatibility mode
@@ -550,6 +557,7 @@ impl CommonState {
 
     fn start_traffic(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
+        self.handshake_out = Vec::new();
         self.traffic = true;
         self.ccs_allowed = false;
         let pending = core::mem::take(&mut self.pending_plaintext);
@@ -735,7 +743,12 @@ impl CommonState {
         if !self.received_plaintext.is_empty() {
             // `VecDeque<u8>`'s `Read` copies out of its (at most two)
             // contiguous slices, never byte by byte.
-            return std::io::Read::read(&mut self.received_plaintext, buf);
+            let n = std::io::Read::read(&mut self.received_plaintext, buf)?;
+            if self.received_plaintext.is_empty() && !self.record.holds_receive_buffer() {
+                // Idle (the peer is not streaming): hold no buffer.
+                self.received_plaintext = VecDeque::new();
+            }
+            return Ok(n);
         }
         if self.peer_closed {
             return Ok(0);

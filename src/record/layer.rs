@@ -120,6 +120,12 @@ impl RecordLayer {
         self.deframer.release_if_empty();
     }
 
+    /// Whether the receive buffer is allocated (see
+    /// [`Deframer::allocated_len`]): false on an idle connection.
+    pub fn holds_receive_buffer(&self) -> bool {
+        self.deframer.allocated_len() > 0
+    }
+
     /// The next received record, opened in place, or `None` until more
     /// bytes arrive.
     ///
@@ -267,6 +273,8 @@ impl RecordLayer {
     ) -> Result<(), Error> {
         let version = u16::from(self.write_version).to_be_bytes();
         let explicit = self.write.protection.explicit_nonce_len();
+        // One allocation for all the records, not one growth per record.
+        out.reserve(self.max_sealed_len(data.len()));
         for fragment in self.fragmenter.fragments(data) {
             let seq = self.write.sequence_number()?;
             let start = out.len();
