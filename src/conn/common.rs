@@ -42,6 +42,13 @@ pub const MAX_WARNING_ALERTS: usize = 4;
 /// Another is `unexpected_message`.
 pub const MAX_TLS13_CCS_RECORDS: usize = 1;
 
+/// The most sealed bytes a connection queues for `write_tls` before a
+/// write of application data is taken only partly (design §2, "bounded
+/// everything"; the TLS RFCs set no number): 64 KiB, four full records.
+/// Keeping the queue this small also keeps it in cache between sealing
+/// and `write_tls`. A write when the queue is full is `WouldBlock`.
+pub const MAX_SENDABLE_TLS: usize = 64 * 1024;
+
 /// Which side of the connection this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -564,8 +571,10 @@ impl CommonState {
         self.send_application_data(&pending)
     }
 
-    /// Seals application data, or buffers it (up to the bound) while the
-    /// handshake runs. Returns how many bytes were taken.
+    /// Seals application data while fewer than [`MAX_SENDABLE_TLS`] sealed
+    /// bytes wait for `write_tls`, or buffers it (up to the bound) while
+    /// the handshake runs. Returns how many bytes were taken (0 when the
+    /// queue or the buffer is full).
     pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
         if let Some(error) = &self.error {
             return Err(error.clone());
@@ -574,8 +583,10 @@ impl CommonState {
             return Err(Error::InvalidRequest("write after close_notify"));
         }
         if self.traffic {
-            self.send_application_data(data)?;
-            return Ok(data.len());
+            let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
+            let taken = data.get(..room.min(data.len())).unwrap_or_default();
+            self.send_application_data(taken)?;
+            return Ok(taken.len());
         }
         let room = self
             .max_pending_plaintext
