@@ -242,10 +242,15 @@ impl CommonState {
         Ok(n)
     }
 
-    /// Frees the record layer's receive buffer and the joiner's buffer
-    /// when no received bytes wait in them, so an idle connection holds
-    /// none (the next `read_tls` or handshake record allocates again).
+    /// Once the handshake is complete, frees the record layer's receive
+    /// buffer and the joiner's buffer when no received bytes wait in them,
+    /// so an idle connection holds none (the next `read_tls` or handshake
+    /// record allocates again). During the handshake they are kept: its
+    /// flights arrive one after another.
     pub(crate) fn release_receive_buffer_if_empty(&mut self) {
+        if !self.traffic {
+            return;
+        }
         self.record.release_receive_buffer_if_empty();
         self.joiner.release_if_empty();
     }
