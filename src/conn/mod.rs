@@ -14,6 +14,8 @@
 //! returns the same error.
 
 mod common;
+#[cfg(test)]
+mod tests;
 
 use std::io;
 use std::sync::Arc;
