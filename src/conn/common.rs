@@ -42,6 +42,13 @@ pub const MAX_WARNING_ALERTS: usize = 4;
 /// Another is `unexpected_message`.
 pub const MAX_TLS13_CCS_RECORDS: usize = 1;
 
+/// The most sealed bytes a connection queues for `write_tls` before a
+/// write of application data is taken only partly (design §2, "bounded
+/// everything"; the TLS RFCs set no number): 64 KiB, four full records.
+/// Keeping the queue this small also keeps it in cache between sealing
+/// and `write_tls`. A write when the queue is full is `WouldBlock`.
+pub const MAX_SENDABLE_TLS: usize = 64 * 1024;
+
 /// Which side of the connection this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -235,6 +242,19 @@ impl CommonState {
         Ok(n)
     }
 
+    /// Once the handshake is complete, frees the record layer's receive
+    /// buffer and the joiner's buffer when no received bytes wait in them,
+    /// so an idle connection holds none (the next `read_tls` or handshake
+    /// record allocates again). During the handshake they are kept: its
+    /// flights arrive one after another.
+    pub(crate) fn release_receive_buffer_if_empty(&mut self) {
+        if !self.traffic {
+            return;
+        }
+        self.record.release_receive_buffer_if_empty();
+        self.joiner.release_if_empty();
+    }
+
     /// Opens the next record and deals with it: handshake payloads go to
     /// the joiner, alerts and ChangeCipherSpec are handled here,
     /// application data goes to the plaintext buffer. Returns false when
@@ -404,9 +424,15 @@ impl CommonState {
         if self.handshake_out.is_empty() {
             return Ok(());
         }
-        let out = core::mem::take(&mut self.handshake_out);
-        self.record
-            .seal(ContentType::Handshake, &out, &mut self.sendable_tls)
+        let sealed = self.record.seal(
+            ContentType::Handshake,
+            &self.handshake_out,
+            &mut self.sendable_tls,
+        );
+        // Cleared, not freed: the next flight reuses the allocation (it
+        // is freed when the handshake ends, see `start_traffic`).
+        self.handshake_out.clear();
+        sealed
     }
 
     /// Sends the dummy ChangeCipherSpec of middlebox compatibility mode
@@ -543,14 +569,17 @@ impl CommonState {
 
     fn start_traffic(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
+        self.handshake_out = Vec::new();
         self.traffic = true;
         self.ccs_allowed = false;
         let pending = core::mem::take(&mut self.pending_plaintext);
         self.send_application_data(&pending)
     }
 
-    /// Seals application data, or buffers it (up to the bound) while the
-    /// handshake runs. Returns how many bytes were taken.
+    /// Seals application data while fewer than [`MAX_SENDABLE_TLS`] sealed
+    /// bytes wait for `write_tls`, or buffers it (up to the bound) while
+    /// the handshake runs. Returns how many bytes were taken (0 when the
+    /// queue or the buffer is full).
     pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
         if let Some(error) = &self.error {
             return Err(error.clone());
@@ -559,8 +588,10 @@ impl CommonState {
             return Err(Error::InvalidRequest("write after close_notify"));
         }
         if self.traffic {
-            self.send_application_data(data)?;
-            return Ok(data.len());
+            let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
+            let taken = data.get(..room.min(data.len())).unwrap_or_default();
+            self.send_application_data(taken)?;
+            return Ok(taken.len());
         }
         let room = self
             .max_pending_plaintext
@@ -733,9 +764,12 @@ impl CommonState {
     /// only at a clean close_notify).
     pub(crate) fn read_plaintext(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if !self.received_plaintext.is_empty() {
-            let n = buf.len().min(self.received_plaintext.len());
-            for (dst, src) in buf.iter_mut().zip(self.received_plaintext.drain(..n)) {
-                *dst = src;
+            // `VecDeque<u8>`'s `Read` copies out of its (at most two)
+            // contiguous slices, never byte by byte.
+            let n = std::io::Read::read(&mut self.received_plaintext, buf)?;
+            if self.received_plaintext.is_empty() && !self.record.holds_receive_buffer() {
+                // Idle (the peer is not streaming): hold no buffer.
+                self.received_plaintext = VecDeque::new();
             }
             return Ok(n);
         }

@@ -14,6 +14,8 @@
 //! returns the same error.
 
 mod common;
+#[cfg(test)]
+mod tests;
 
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -21,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 pub(crate) use common::{CommonState, Message};
 pub use common::{
     EarlyDataStatus, Side, MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_KEY_UPDATES_WITHOUT_DATA,
-    MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+    MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
 };
 
 use crate::config::{ClientConfig, ServerConfig};
@@ -108,6 +110,7 @@ impl Connection {
             }
             self.common.flush_handshake()?;
         }
+        self.common.release_receive_buffer_if_empty();
         Ok(())
     }
 
@@ -154,7 +157,10 @@ impl Connection {
     /// Application data to send, as `std::io::Write`. Before the
     /// handshake completes, data is buffered up to
     /// [`crate::config::DEFAULT_MAX_PENDING_PLAINTEXT`] and sent when it
-    /// does.
+    /// does; after, it is sealed while fewer than
+    /// [`MAX_SENDABLE_TLS`] bytes wait for [`Self::write_tls`].
+    /// A write that finds the buffer or the queue full fails with
+    /// `WouldBlock`: call `write_tls` and write the rest.
     pub fn writer(&mut self) -> ConnectionWriter<'_> {
         ConnectionWriter {
             common: &mut self.common,

@@ -42,12 +42,18 @@ pub struct InboundRecord<'a> {
 ///   ([`Deframer::set_max_fragment_len`]): `record_overflow` (RFC 8446
 ///   §5.1, §5.2, RFC 5246 §6.2.1–6.2.3).
 pub struct Deframer {
+    /// The receive buffer: [`RECEIVE_BUFFER_LEN`] bytes while in use,
+    /// empty (unallocated) before the first read and after
+    /// [`Self::release_if_empty`].
     buf: Box<[u8]>,
     /// Where the bytes not yet handed out start.
     start: usize,
     /// Where the received bytes end.
     end: usize,
     max_fragment_len: usize,
+    /// Whether the last read or push filled all the free space: the peer
+    /// is streaming, and the buffer is kept for the bytes still coming.
+    last_fill_was_full: bool,
 }
 
 impl Default for Deframer {
@@ -61,10 +67,11 @@ impl Deframer {
     /// records, [`MAX_PLAINTEXT_LEN`].
     pub fn new() -> Self {
         Self {
-            buf: vec![0u8; RECEIVE_BUFFER_LEN].into_boxed_slice(),
+            buf: Box::default(),
             start: 0,
             end: 0,
             max_fragment_len: MAX_PLAINTEXT_LEN,
+            last_fill_was_full: false,
         }
     }
 
@@ -90,6 +97,7 @@ impl Deframer {
         }
         let n = rd.read(spare)?.min(room);
         self.end += n;
+        self.last_fill_was_full = n == room;
         Ok(n)
     }
 
@@ -98,10 +106,12 @@ impl Deframer {
     pub fn push(&mut self, data: &[u8]) -> usize {
         let spare = self.spare();
         let n = spare.len().min(data.len());
+        let full = n == spare.len();
         if let (Some(dst), Some(src)) = (spare.get_mut(..n), data.get(..n)) {
             dst.copy_from_slice(src);
         }
         self.end += n;
+        self.last_fill_was_full = full;
         n
     }
 
@@ -157,14 +167,106 @@ impl Deframer {
         self.start < self.end
     }
 
-    /// Reclaims the space of records already handed out and returns the
-    /// free tail of the buffer.
+    /// Frees the receive buffer when every received byte has been handed
+    /// out and the last read did not fill it (a full read means the peer
+    /// is streaming: the buffer is kept rather than freed and allocated
+    /// again per read), so an idle connection holds none; the next read
+    /// allocates it again.
+    pub fn release_if_empty(&mut self) {
+        if self.start == self.end && !self.last_fill_was_full {
+            self.buf = Box::default();
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    /// The bytes the receive buffer holds allocated: 0 or
+    /// [`RECEIVE_BUFFER_LEN`].
+    pub fn allocated_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Allocates the buffer if it is not, reclaims the space of records
+    /// already handed out, and returns the free tail of the buffer.
     fn spare(&mut self) -> &mut [u8] {
+        if self.buf.is_empty() {
+            self.buf = vec![0u8; RECEIVE_BUFFER_LEN].into_boxed_slice();
+        }
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
         }
         self.buf.get_mut(self.end..).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An unprotected handshake record carrying `body` (RFC 8446 §5.1).
+    fn record(body: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(body.len()).unwrap_or(u16::MAX).to_be_bytes();
+        let mut bytes = vec![22, 3, 3, len[0], len[1]];
+        bytes.extend_from_slice(body);
+        bytes
+    }
+
+    #[test]
+    fn buffer_is_allocated_on_demand_and_released_when_empty() {
+        let mut deframer = Deframer::new();
+        assert_eq!(deframer.allocated_len(), 0);
+        let first = record(b"one");
+        assert_eq!(deframer.push(&first), first.len());
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        let taken = deframer
+            .next_record()
+            .ok()
+            .flatten()
+            .map(|r| r.bytes.to_vec());
+        assert_eq!(taken.as_deref(), Some(first.as_slice()));
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), 0);
+        let second = record(b"two");
+        assert_eq!(deframer.push(&second), second.len());
+        let taken = deframer
+            .next_record()
+            .ok()
+            .flatten()
+            .map(|r| r.bytes.to_vec());
+        assert_eq!(taken.as_deref(), Some(second.as_slice()));
+    }
+
+    #[test]
+    fn a_read_that_fills_the_buffer_keeps_it() {
+        let mut deframer = Deframer::new();
+        deframer.set_max_fragment_len(MAX_CIPHERTEXT_LEN_TLS12);
+        let body = vec![0u8; MAX_CIPHERTEXT_LEN_TLS12];
+        let whole = record(&body);
+        let mut source: &[u8] = &whole;
+        assert_eq!(deframer.read_tls(&mut source).ok(), Some(whole.len()));
+        let taken = deframer.next_record().ok().flatten().map(|r| r.bytes.len());
+        assert_eq!(taken, Some(whole.len()));
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+    }
+
+    #[test]
+    fn a_partial_record_keeps_the_buffer() {
+        let mut deframer = Deframer::new();
+        let whole = record(b"partial");
+        let (head, tail) = whole.split_at(4);
+        assert_eq!(deframer.push(head), head.len());
+        assert!(matches!(deframer.next_record(), Ok(None)));
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        assert_eq!(deframer.push(tail), tail.len());
+        let taken = deframer
+            .next_record()
+            .ok()
+            .flatten()
+            .map(|r| r.bytes.to_vec());
+        assert_eq!(taken.as_deref(), Some(whole.as_slice()));
     }
 }

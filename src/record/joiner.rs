@@ -100,6 +100,16 @@ impl HandshakeJoiner {
         self.start < self.buf.len()
     }
 
+    /// Frees the buffer when every message has been handed out, so an
+    /// established connection holds none between (rare) post-handshake
+    /// messages.
+    pub fn release_if_empty(&mut self) {
+        if !self.has_partial_message() {
+            self.buf = Vec::new();
+            self.start = 0;
+        }
+    }
+
     /// The body length the next message's header announces, once the
     /// header is in; over the bound is [`Error::LimitExceeded`].
     fn check_next_len(&self) -> Result<Option<usize>, Error> {

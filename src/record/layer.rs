@@ -128,6 +128,18 @@ impl RecordLayer {
         self.deframer.has_partial_record()
     }
 
+    /// Frees the receive buffer when it holds nothing (see
+    /// [`Deframer::release_if_empty`]).
+    pub fn release_receive_buffer_if_empty(&mut self) {
+        self.deframer.release_if_empty();
+    }
+
+    /// Whether the receive buffer is allocated (see
+    /// [`Deframer::allocated_len`]): false on an idle connection.
+    pub fn holds_receive_buffer(&self) -> bool {
+        self.deframer.allocated_len() > 0
+    }
+
     /// The next received record, opened in place, or `None` until more
     /// bytes arrive.
     ///
@@ -276,6 +288,8 @@ impl RecordLayer {
     ) -> Result<(), Error> {
         let version = u16::from(self.write_version).to_be_bytes();
         let explicit = self.write.protection.explicit_nonce_len();
+        // One allocation for all the records, not one growth per record.
+        out.reserve(self.max_sealed_len(data.len()));
         let (first, rest) = match data.split_at_checked(1) {
             Some(split)
                 if self.split_application_data

@@ -35,7 +35,9 @@ pub(crate) struct ExpectServerHello {
     pub(super) random: [u8; RANDOM_LEN],
     /// The legacy_session_id L of design §3, kept across a retry.
     pub(super) session_id: Vec<u8>,
-    pub(super) key_share: KeyShare,
+    /// The key share offered, when TLS 1.3 is (none otherwise: a
+    /// TLS ≤1.2 ClientHello has no use for one).
+    pub(super) key_share: Option<KeyShare>,
     /// The encoded first ClientHello (or, after a retry, the second).
     pub(super) hello_bytes: Vec<u8>,
     /// Set once a HelloRetryRequest has been answered.
@@ -109,8 +111,8 @@ pub(super) struct Retry {
 
 /// Builds and queues the first ClientHello: fresh random, a fresh
 /// 32-byte legacy_session_id in middlebox compatibility mode (design §3:
-/// L, never reused across connections), one key share for the most
-/// preferred group.
+/// L, never reused across connections), and, when TLS 1.3 is offered,
+/// one key share for the most preferred group.
 pub(super) fn start(
     config: Arc<ClientConfig>,
     server_name: ServerName,
@@ -139,7 +141,9 @@ pub(super) fn start(
         .groups
         .first()
         .ok_or(Error::InvalidRequest("no key-exchange group"))?;
-    let key_share = KeyShare::generate_with(group, &*config.common.rng)?;
+    let key_share = offers_tls13(&config)
+        .then(|| KeyShare::generate_with(group, &*config.common.rng))
+        .transpose()?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.negotiated.server_name = Some(name.clone());
     }
@@ -295,10 +299,15 @@ impl ExpectServerHello {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
         }
         if tls13 {
-            extensions.push(Extension::KeyShareOffer(vec![KeyShareEntry {
-                group: key_share.group(),
-                key_exchange: key_share.public_key().to_vec(),
-            }]));
+            extensions.push(Extension::KeyShareOffer(
+                key_share
+                    .iter()
+                    .map(|share| KeyShareEntry {
+                        group: share.group(),
+                        key_exchange: share.public_key().to_vec(),
+                    })
+                    .collect(),
+            ));
             extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
         }
         if let Some(cookie) = cookie {

@@ -89,12 +89,14 @@ pub(super) fn handle_retry(
         }
     }
     if let Some(group) = group {
-        if !state.group_enabled(group) || group == state.key_share.group() {
+        if !state.group_enabled(group)
+            || state.key_share.as_ref().map(KeyShare::group) == Some(group)
+        {
             return Err(Error::IllegalParameter(
                 "HelloRetryRequest asks for an unusable group",
             ));
         }
-        state.key_share = KeyShare::generate_with(group, &*state.config.common.rng)?;
+        state.key_share = Some(KeyShare::generate_with(group, &*state.config.common.rng)?);
     } else if cookie.is_none() {
         return Err(Error::IllegalParameter("HelloRetryRequest changes nothing"));
     }
@@ -169,17 +171,17 @@ pub(super) fn handle_server_hello(
             ))
         }
     };
-    let shared_secret = match share {
-        Some(share) if share.group == state.key_share.group() => {
-            Some(state.key_share.complete(&share.key_exchange)?)
+    let shared_secret = match (share, state.key_share) {
+        (Some(share), Some(key_share)) if share.group == key_share.group() => {
+            Some(key_share.complete(&share.key_exchange)?)
         }
-        Some(_) => {
+        (Some(_), _) => {
             return Err(Error::IllegalParameter(
                 "ServerHello key share is not for the group offered",
             ))
         }
-        None if resumed.is_some() && psk_ke_offered => None,
-        None => return Err(Error::MissingExtension("ServerHello without key_share")),
+        (None, _) if resumed.is_some() && psk_ke_offered => None,
+        (None, _) => return Err(Error::MissingExtension("ServerHello without key_share")),
     };
     let group = share.map(|s| s.group);
     let mut transcript = match state.retry {
