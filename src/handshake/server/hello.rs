@@ -8,8 +8,9 @@ use super::{tls12, tls13, State};
 use crate::config::{ServerConfig, ALL_VERSIONS};
 use crate::conn::{CommonState, Message};
 use crate::error::Error;
+use crate::msgs::enums::ServerNameType;
 use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
-use crate::msgs::extensions::Extension;
+use crate::msgs::extensions::{Extension, ServerName};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
@@ -109,4 +110,18 @@ impl ExpectClientHello {
                  ServerConfig::builder(..).versions(..) with a TLS 1.0/1.1 suite",
             ))
     }
+}
+
+/// The host name of a ClientHello's server_name list (RFC 6066 §3: the
+/// only name type is host_name), or `None` without one. A name that is not
+/// text is `illegal_parameter`.
+pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
+    names
+        .iter()
+        .find(|n| n.typ == ServerNameType::HostName)
+        .map(|n| {
+            String::from_utf8(n.name.clone())
+                .map_err(|_| Error::IllegalParameter("server name is not text"))
+        })
+        .transpose()
 }

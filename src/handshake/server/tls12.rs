@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::tls13::choose_alpn;
 use crate::config::{ClientAuth, ServerConfig};
@@ -35,7 +36,7 @@ use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::enums::{
     CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
-    ProtocolVersion, ServerNameType, SignatureScheme,
+    ProtocolVersion, SignatureScheme,
 };
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
@@ -109,16 +110,7 @@ impl<'a> Offer<'a> {
         };
         for extension in hello.extensions() {
             match extension {
-                Extension::ServerName(names) => {
-                    offer.server_name = names
-                        .iter()
-                        .find(|n| n.typ == ServerNameType::HostName)
-                        .map(|n| {
-                            String::from_utf8(n.name.clone())
-                                .map_err(|_| Error::IllegalParameter("server name is not text"))
-                        })
-                        .transpose()?;
-                }
+                Extension::ServerName(names) => offer.server_name = host_name(names)?,
                 Extension::SupportedGroups(groups) => offer.groups = Some(groups),
                 Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
                 Extension::Alpn(protocols) => offer.alpn = Some(protocols),

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::State;
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
@@ -22,8 +23,7 @@ use crate::keyschedule::tls13::{
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::enums::{
-    CipherSuite, Compression, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
-    SignatureScheme,
+    CipherSuite, Compression, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
@@ -90,16 +90,7 @@ impl<'a> Offer<'a> {
         let mut offer = Self::default();
         for extension in hello.extensions() {
             match extension {
-                Extension::ServerName(names) => {
-                    offer.server_name = names
-                        .iter()
-                        .find(|n| n.typ == ServerNameType::HostName)
-                        .map(|n| {
-                            String::from_utf8(n.name.clone())
-                                .map_err(|_| Error::IllegalParameter("server name is not text"))
-                        })
-                        .transpose()?;
-                }
+                Extension::ServerName(names) => offer.server_name = host_name(names)?,
                 Extension::SupportedGroups(groups) => offer.groups = Some(groups),
                 Extension::KeyShareOffer(shares) => offer.key_shares = Some(shares),
                 Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
