@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::codec::Codec;
+use crate::codec::{Codec, Writer};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
@@ -413,10 +413,17 @@ impl CommonState {
 
     /// Queues a handshake message for sending and returns its encoding
     /// (header included) for the transcript.
-    pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<Vec<u8>, Error> {
-        let bytes = message.to_bytes()?;
-        self.handshake_out.extend_from_slice(&bytes);
-        Ok(bytes)
+    ///
+    /// The message is encoded straight into the queued output, so no
+    /// per-message buffer is allocated; the returned slice borrows it.
+    /// [`Error::EncodeOverflow`] when a field is too long for its length
+    /// prefix (the queued output is then discarded: the error is fatal).
+    pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
+        let start = self.handshake_out.len();
+        let mut w = Writer::with_buffer(std::mem::take(&mut self.handshake_out));
+        message.encode(&mut w);
+        self.handshake_out = w.finish()?;
+        Ok(self.handshake_out.get(start..).unwrap_or_default())
     }
 
     /// Seals the queued handshake messages under the current write key.
