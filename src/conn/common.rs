@@ -436,9 +436,15 @@ impl CommonState {
             &self.handshake_out,
             &mut self.sendable_tls,
         );
-        // Cleared, not freed: the next flight reuses the allocation (it
-        // is freed when the handshake ends, see `start_traffic`).
-        self.handshake_out.clear();
+        if self.traffic {
+            // Post-handshake messages (tickets, KeyUpdate) are rare: an
+            // established connection holds no buffer for them.
+            self.handshake_out = Vec::new();
+        } else {
+            // Cleared, not freed: the next flight reuses the allocation
+            // (it is freed when the handshake ends, see `start_traffic`).
+            self.handshake_out.clear();
+        }
         sealed
     }
 
