@@ -110,6 +110,12 @@ struct Tls13Traffic {
     write: TrafficSecret,
 }
 
+/// Bytes reserved for the handshake output buffer when its first message
+/// of a flight is queued, so that encoding a typical flight (hellos,
+/// tickets, Finished; a certificate chain grows it further) needs one
+/// allocation instead of one per doubling. A sizing choice, not a limit.
+const HANDSHAKE_OUT_INITIAL_CAPACITY: usize = 2048;
+
 /// One received handshake message, header included, copied out of the
 /// joiner so the state machine may drive the connection while it reads.
 #[derive(Debug)]
@@ -419,6 +425,9 @@ impl CommonState {
     /// [`Error::EncodeOverflow`] when a field is too long for its length
     /// prefix (the queued output is then discarded: the error is fatal).
     pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
+        if self.handshake_out.capacity() == 0 {
+            self.handshake_out.reserve(HANDSHAKE_OUT_INITIAL_CAPACITY);
+        }
         let start = self.handshake_out.len();
         let mut w = Writer::with_buffer(std::mem::take(&mut self.handshake_out));
         message.encode(&mut w);
