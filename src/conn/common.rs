@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::codec::Codec;
+use crate::codec::{Codec, Writer};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
@@ -109,6 +109,12 @@ struct Tls13Traffic {
     read: TrafficSecret,
     write: TrafficSecret,
 }
+
+/// Bytes reserved for the handshake output buffer when its first message
+/// of a flight is queued, so that encoding a typical flight (hellos,
+/// tickets, Finished; a certificate chain grows it further) needs one
+/// allocation instead of one per doubling. A sizing choice, not a limit.
+const HANDSHAKE_OUT_INITIAL_CAPACITY: usize = 2048;
 
 /// One received handshake message, header included, copied out of the
 /// joiner so the state machine may drive the connection while it reads.
@@ -413,10 +419,20 @@ impl CommonState {
 
     /// Queues a handshake message for sending and returns its encoding
     /// (header included) for the transcript.
-    pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<Vec<u8>, Error> {
-        let bytes = message.to_bytes()?;
-        self.handshake_out.extend_from_slice(&bytes);
-        Ok(bytes)
+    ///
+    /// The message is encoded straight into the queued output, so no
+    /// per-message buffer is allocated; the returned slice borrows it.
+    /// [`Error::EncodeOverflow`] when a field is too long for its length
+    /// prefix (the queued output is then discarded: the error is fatal).
+    pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
+        if self.handshake_out.capacity() == 0 {
+            self.handshake_out.reserve(HANDSHAKE_OUT_INITIAL_CAPACITY);
+        }
+        let start = self.handshake_out.len();
+        let mut w = Writer::with_buffer(std::mem::take(&mut self.handshake_out));
+        message.encode(&mut w);
+        self.handshake_out = w.finish()?;
+        Ok(self.handshake_out.get(start..).unwrap_or_default())
     }
 
     /// Seals the queued handshake messages under the current write key.
@@ -429,9 +445,15 @@ impl CommonState {
             &self.handshake_out,
             &mut self.sendable_tls,
         );
-        // Cleared, not freed: the next flight reuses the allocation (it
-        // is freed when the handshake ends, see `start_traffic`).
-        self.handshake_out.clear();
+        if self.traffic {
+            // Post-handshake messages (tickets, KeyUpdate) are rare: an
+            // established connection holds no buffer for them.
+            self.handshake_out = Vec::new();
+        } else {
+            // Cleared, not freed: the next flight reuses the allocation
+            // (it is freed when the handshake ends, see `start_traffic`).
+            self.handshake_out.clear();
+        }
         sealed
     }
 

@@ -261,7 +261,9 @@ pub(super) fn send_client_hello(
             offer.binders = vec![binder.as_bytes().to_vec()];
         }
     }
-    common.send_handshake(&HandshakeMessage::ClientHello(hello))
+    common
+        .send_handshake(&HandshakeMessage::ClientHello(hello))
+        .map(<[u8]>::to_vec)
 }
 
 /// A decode context for the hellos, whose syntax does not depend on it.

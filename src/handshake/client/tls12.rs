@@ -450,10 +450,10 @@ impl ExpectServerHelloDone {
                 common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
                     certificates,
                 }))?;
-            hs.log.add(&bytes);
+            hs.log.add(bytes);
         }
         let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(exchange))?;
-        hs.log.add(&bytes);
+        hs.log.add(bytes);
         let master = master_secret(
             &hs.params,
             premaster.as_bytes(),
@@ -463,7 +463,7 @@ impl ExpectServerHelloDone {
         if let Some(Some((key, scheme))) = &chosen {
             let signed = sign(key.key(), *scheme, hs.log.as_bytes())?;
             let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
-            hs.log.add(&bytes);
+            hs.log.add(bytes);
         }
         let (client_write, server_write) = hs.params.protections(&master, &hs.config.common.rng)?;
         send_finished(common, &mut hs, &master, client_write)?;
@@ -513,7 +513,7 @@ fn send_finished(
     }
     let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
-    hs.log.add(&bytes);
+    hs.log.add(bytes);
     Ok(())
 }
 

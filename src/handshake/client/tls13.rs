@@ -529,7 +529,7 @@ impl ExpectFinished {
             // handshake key.
             common.end_early_data(true);
             let bytes = common.send_handshake(&HandshakeMessage::EndOfEarlyData)?;
-            hs.transcript.add(&bytes);
+            hs.transcript.add(bytes);
             common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
         }
         if hs.config.middlebox_compat && !hs.ccs_sent {
@@ -544,7 +544,7 @@ impl ExpectFinished {
             .verify_data(&hs.transcript.current())?;
         let bytes =
             common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
-        hs.transcript.add(&bytes);
+        hs.transcript.add(bytes);
         common.set_tls13_write_key(hs.suite.aead, &application.client)?;
         let resumption = application
             .resumption
@@ -596,7 +596,7 @@ fn send_client_certificate(
         context: request.context.clone(),
         entries,
     }))?;
-    transcript.add(&bytes);
+    transcript.add(bytes);
     if let Some((key, scheme)) = chosen {
         let signed = sign_certificate_verify(
             key.key(),
@@ -605,7 +605,7 @@ fn send_client_certificate(
             &transcript.current(),
         )?;
         let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
-        transcript.add(&bytes);
+        transcript.add(bytes);
     }
     Ok(())
 }

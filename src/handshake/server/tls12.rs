@@ -199,7 +199,7 @@ pub(super) fn handle_client_hello(
         let extensions = server_hello_extensions(&offer, &params, send_ticket, false, common);
         // Design §3: the echo is S (by ID) or the client's C (ticket).
         let bytes = send_server_hello(common, &params, hello.session_id.clone(), extensions)?;
-        log.add(&bytes);
+        log.add(bytes);
         let negotiated = &mut common.negotiated;
         negotiated.cipher_suite = Some(suite.suite);
         negotiated.session_id = session.session_id.as_bytes().to_vec();
@@ -240,14 +240,14 @@ pub(super) fn handle_client_hello(
     let send_ticket = offer.ticket.is_some() && config.tickets_after_full_handshake > 0;
     let session_id = random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec();
     let extensions = server_hello_extensions(&offer, &params, send_ticket, true, common);
-    log.add(&send_server_hello(
+    log.add(send_server_hello(
         common,
         &params,
         session_id.clone(),
         extensions,
     )?);
     log.add(
-        &common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
+        common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
             certificates: certificate.chain().to_vec(),
         }))?,
     );
@@ -260,7 +260,7 @@ pub(super) fn handle_client_hello(
                 public: share.public_key().to_vec(),
             };
             let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
-            log.add(&common.send_handshake(&HandshakeMessage::ServerKeyExchange(
+            log.add(common.send_handshake(&HandshakeMessage::ServerKeyExchange(
                 ServerKeyExchange {
                     params: ecdh,
                     signature,
@@ -285,9 +285,9 @@ pub(super) fn handle_client_hello(
                 .then(|| requested_schemes.clone()),
             certificate_authorities: verifier.root_subjects(),
         };
-        log.add(&common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
+        log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
     }
-    log.add(&common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
+    log.add(common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
     let negotiated = &mut common.negotiated;
     negotiated.cipher_suite = Some(suite.suite);
     negotiated.session_id = session_id;
@@ -472,12 +472,12 @@ fn server_hello_extensions(
 }
 
 /// Queues the ServerHello and returns its encoding.
-fn send_server_hello(
-    common: &mut CommonState,
+fn send_server_hello<'c>(
+    common: &'c mut CommonState,
     params: &Params,
     session_id: Vec<u8>,
     extensions: Vec<Extension>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<&'c [u8], Error> {
     common.send_handshake(&HandshakeMessage::ServerHello(ServerHello {
         legacy_version: params.version,
         random: params.server_random,
@@ -706,7 +706,7 @@ fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), E
             ticket,
         },
     ))?;
-    hs.log.add(&bytes);
+    hs.log.add(bytes);
     Ok(())
 }
 
@@ -744,7 +744,7 @@ fn send_finished(
         .master
         .verify_data(Sender::Server, &hs.log.hash(hs.params.hash()))?;
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
-    hs.log.add(&bytes);
+    hs.log.add(bytes);
     Ok(())
 }
 

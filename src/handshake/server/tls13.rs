@@ -263,7 +263,7 @@ pub(super) fn handle_client_hello(
         extensions: Some(extensions),
     };
     let bytes = common.send_handshake(&HandshakeMessage::ServerHello(server_hello))?;
-    transcript.add(&bytes);
+    transcript.add(bytes);
     if !hello.session_id.is_empty() && !ccs_sent {
         common.send_dummy_ccs()?;
     }
@@ -314,7 +314,7 @@ pub(super) fn handle_client_hello(
         extensions.push(Extension::Alpn(vec![protocol.clone()]));
     }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
-    transcript.add(&bytes);
+    transcript.add(bytes);
 
     let requested_schemes: Vec<SignatureScheme> = config
         .common
@@ -330,7 +330,7 @@ pub(super) fn handle_client_hello(
             extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
         };
         let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
-        transcript.add(&bytes);
+        transcript.add(bytes);
     }
     if let Some((certificate, scheme)) = certificate {
         send_certificate(common, &mut transcript, &certificate, scheme)?;
@@ -340,7 +340,7 @@ pub(super) fn handle_client_hello(
         .verify_data(&transcript.current())?;
     let bytes =
         common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
-    transcript.add(&bytes);
+    transcript.add(bytes);
 
     let application = secret
         .into_master()?
@@ -434,7 +434,7 @@ fn send_certificate(
         context: Vec::new(),
         entries,
     }))?;
-    transcript.add(&bytes);
+    transcript.add(bytes);
     let signed = sign_certificate_verify(
         certificate.key(),
         scheme,
@@ -442,7 +442,7 @@ fn send_certificate(
         &transcript.current(),
     )?;
     let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
-    transcript.add(&bytes);
+    transcript.add(bytes);
     Ok(())
 }
 
@@ -600,7 +600,9 @@ fn send_retry(
         compression_method: Compression::Null,
         extensions: Some(extensions),
     };
-    let bytes = common.send_handshake(&HandshakeMessage::ServerHello(retry))?;
+    let bytes = common
+        .send_handshake(&HandshakeMessage::ServerHello(retry))?
+        .to_vec();
     if !hello.session_id.is_empty() {
         common.send_dummy_ccs()?;
     }
