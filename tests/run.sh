@@ -46,7 +46,7 @@ step "tests (default features)"
 cargo test
 
 step "tests (without the legacy feature)"
-cargo test --no-default-features --lib
+cargo test --no-default-features --lib --bins
 
 step "C API (feature capi: header in sync, C test program)"
 cargo test --features capi --test capi
