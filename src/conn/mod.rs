@@ -14,8 +14,6 @@
 //! returns the same error.
 
 mod common;
-#[cfg(test)]
-mod tests;
 
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

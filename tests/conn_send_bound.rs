@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use super::{ClientConnection, Connection, ServerConnection, MAX_SENDABLE_TLS};
-use crate::config::{ClientConfig, ServerConfig};
-use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
-use crate::time::{ManualClock, UnixTime};
+use ferrotls::config::{ClientConfig, ServerConfig};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection, MAX_SENDABLE_TLS};
+use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+use ferrotls::time::{ManualClock, UnixTime};
 
 /// 2030-01-01, inside the validity of the `vectors/pki` certificates.
 const NOW: u64 = 1_893_456_000;
