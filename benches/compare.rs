@@ -321,6 +321,11 @@ struct Setup {
     key_type: &'static str,
     cipher: Cipher,
     resumption: Resumption,
+    /// Each ferrotls client gets a configuration of its own, so its
+    /// verifier's signature cache is empty (built outside the meters).
+    /// Otherwise one configuration serves every client, as in an
+    /// application, and the cache remembers the chain's signatures.
+    cold_verifier: bool,
 }
 
 /// The bytes of `vectors/pki/<name>`.
@@ -338,6 +343,9 @@ trait Factory {
 /// ferrotls configurations for one [`Setup`].
 struct Ferrotls {
     client: Arc<ferrotls::config::ClientConfig>,
+    /// Builds a client configuration like `client`, with a new verifier.
+    fresh_client: Box<dyn Fn() -> Result<Arc<ferrotls::config::ClientConfig>, String>>,
+    cold_verifier: bool,
     server: Arc<ferrotls::config::ServerConfig>,
     name: ferrotls::pki::ServerName,
 }
@@ -383,24 +391,34 @@ impl Ferrotls {
             ),
             _ => return Err("no such suite in this benchmark".into()),
         };
-        let mut client =
-            ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
+        let roots = Arc::new(roots);
+        let resumption = setup.resumption;
+        let fresh_client = move || {
+            let client = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots.clone())))
                 .versions(&[version])
                 .cipher_suites(&[suite])
                 .groups(&[NamedGroup::X25519]);
+            // TLS 1.2 sessions go to the server's session-ID cache (on by
+            // default) unless the client asks for a ticket.
+            match resumption {
+                Resumption::Off => client.session_store(None).enable_tickets(false),
+                Resumption::Ticket => client,
+                Resumption::SessionId => client.enable_tickets(false),
+            }
+            .build()
+            .map_err(|e| e.to_string())
+        };
         let mut server = ServerConfig::builder(Arc::new(key))
             .versions(&[version])
             .cipher_suites(&[suite])
             .groups(&[NamedGroup::X25519]);
-        // TLS 1.2 sessions go to the server's session-ID cache (on by
-        // default) unless the client asks for a ticket.
-        match setup.resumption {
-            Resumption::Off => client = client.session_store(None).enable_tickets(false),
-            Resumption::Ticket => server = server.tickets(1),
-            Resumption::SessionId => client = client.enable_tickets(false),
+        if setup.resumption == Resumption::Ticket {
+            server = server.tickets(1);
         }
         Ok(Self {
-            client: client.build().map_err(|e| e.to_string())?,
+            client: fresh_client()?,
+            fresh_client: Box::new(fresh_client),
+            cold_verifier: setup.cold_verifier,
             server: server.build().map_err(|e| e.to_string())?,
             name: ServerName::parse(&format!("leaf.{}.test", setup.key_type))
                 .map_err(|e| e.to_string())?,
@@ -410,8 +428,13 @@ impl Ferrotls {
 
 impl Factory for Ferrotls {
     fn client(&self, meter: &mut Meter) -> Result<Conn, String> {
+        let config = if self.cold_verifier {
+            (self.fresh_client)()?
+        } else {
+            self.client.clone()
+        };
         let conn = metered(meter, || {
-            ferrotls::conn::ClientConnection::new(self.client.clone(), self.name.clone())
+            ferrotls::conn::ClientConnection::new(config, self.name.clone())
         })
         .map_err(|e| e.to_string())?;
         Ok(Box::new(conn))
@@ -1011,6 +1034,7 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
         key_type: "p256",
         cipher: Cipher::Aes128CbcSha,
         resumption: Resumption::Off,
+        cold_verifier: false,
     };
     let ours = match Ferrotls::new(setup) {
         Ok(f) => f,
@@ -1152,6 +1176,7 @@ fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
         key_type: "p256",
         cipher: Cipher::Aes128Gcm,
         resumption,
+        cold_verifier: false,
     };
     let factory: Box<dyn Factory> = match engine {
         "ferrotls" => Box::new(Ferrotls::new(setup)?),
@@ -1206,12 +1231,14 @@ fn main() {
         key_type,
         cipher: Cipher::Aes128Gcm,
         resumption: Resumption::Off,
+        cold_verifier: false,
     };
     let resumed = |version, resumption| Setup {
         version,
         key_type: "p256",
         cipher: Cipher::Aes128Gcm,
         resumption,
+        cold_verifier: false,
     };
     // `cargo bench` passes `--bench`; any other word is a filter.
     let mut report = Report {
@@ -1233,7 +1260,17 @@ fn main() {
         "scenario", "ferrotls", "other", "ratio"
     );
     use Version::{Tls12, Tls13};
+    let cold = |setup| Setup {
+        cold_verifier: true,
+        ..setup
+    };
     handshakes(&mut report, &rounds, "full13-p256", full(Tls13, "p256"));
+    handshakes(
+        &mut report,
+        &rounds,
+        "full13-p256-cold",
+        cold(full(Tls13, "p256")),
+    );
     handshakes(
         &mut report,
         &rounds,
@@ -1247,6 +1284,12 @@ fn main() {
         resumed(Tls13, Resumption::Ticket),
     );
     handshakes(&mut report, &rounds, "full12-p256", full(Tls12, "p256"));
+    handshakes(
+        &mut report,
+        &rounds,
+        "full12-p256-cold",
+        cold(full(Tls12, "p256")),
+    );
     handshakes(
         &mut report,
         &rounds,

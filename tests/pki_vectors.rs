@@ -4,7 +4,8 @@
 //! an independent oracle. Each negative case must fail with its own reason.
 
 use ferrotls::pki::{
-    certificate_blocks_from_pem, verify_chain, Purpose, RootStore, ServerName, Validation,
+    certificate_blocks_from_pem, verify_chain, verify_chain_cached, Purpose, RootStore, ServerName,
+    SignatureCache, Validation,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -73,7 +74,8 @@ fn certificates(file: &str) -> Vec<Vec<u8>> {
     certificate_blocks_from_pem(&text).expect(file)
 }
 
-fn library_verdict(case: &Case) -> String {
+/// The library's verdict, through `signatures` when given.
+fn library_verdict(case: &Case, signatures: Option<&SignatureCache>) -> String {
     let roots = RootStore::from_pem_file(&dir().join(&case.roots)).expect("roots");
     let chain = certificates(&case.chain);
     let mut intermediates: Vec<Vec<u8>> = chain[1..].to_vec();
@@ -95,7 +97,11 @@ fn library_verdict(case: &Case) -> String {
         name: name.as_ref(),
         time: case.time,
     };
-    match verify_chain(&chain[0], &borrowed, &validation) {
+    let outcome = match signatures {
+        Some(cache) => verify_chain_cached(&chain[0], &borrowed, &validation, cache),
+        None => verify_chain(&chain[0], &borrowed, &validation),
+    };
+    match outcome {
         Ok(path) => {
             assert_eq!(path.chain.first(), chain.first(), "{}", case.name);
             let top = path.chain.last().map(Vec::as_slice);
@@ -110,19 +116,42 @@ fn library_verdict(case: &Case) -> String {
     }
 }
 
+/// The verdicts of every case, through `signatures` when given, that
+/// differ from the expected ones.
+fn wrong_verdicts(signatures: Option<&SignatureCache>) -> Vec<String> {
+    cases()
+        .iter()
+        .filter_map(|case| {
+            let got = library_verdict(case, signatures);
+            (got != case.expected)
+                .then(|| format!("{}: expected {:?}, got {:?}", case.name, case.expected, got))
+        })
+        .collect()
+}
+
 #[test]
 fn library_gives_each_case_its_verdict() {
-    let mut failures = Vec::new();
-    for case in cases() {
-        let got = library_verdict(&case);
-        if got != case.expected {
-            failures.push(format!(
-                "{}: expected {:?}, got {:?}",
-                case.name, case.expected, got
-            ));
-        }
-    }
+    let failures = wrong_verdicts(None);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A signature cache only saves work: with one cache shared by every case,
+/// a cold pass and a warm pass (every good signature remembered, including
+/// those of chains that fail for another reason) give each case exactly
+/// its verdict, and the warm pass is answered from the cache.
+#[test]
+fn shared_signature_cache_keeps_each_verdict() {
+    let cache = SignatureCache::new();
+    let cold = wrong_verdicts(Some(&cache));
+    assert!(cold.is_empty(), "cold cache:\n{}", cold.join("\n"));
+    assert!(!cache.is_empty(), "no signature was remembered");
+    let hits_after_cold = cache.hits();
+    let warm = wrong_verdicts(Some(&cache));
+    assert!(warm.is_empty(), "warm cache:\n{}", warm.join("\n"));
+    assert!(
+        cache.hits() > hits_after_cold,
+        "the warm pass did not use the cache"
+    );
 }
 
 #[test]

@@ -135,3 +135,43 @@ fn the_insecure_verifier_accepts_anything() {
         .verify_server_cert(b"not a certificate", &[], &name, 0)
         .is_ok());
 }
+
+/// The server verifier's signature cache saves work without changing any
+/// verdict: after one good validation the chain's two signatures are
+/// remembered and the next validation is answered from them, yet a later
+/// time, another name and a tampered leaf signature get exactly the
+/// verdict a verifier with an empty cache gives.
+#[test]
+fn server_verifier_cache_saves_work_but_no_check() {
+    let warm = WebPkiServerVerifier::new(roots("p256-root.pem"));
+    let chain = chain("p256-chain.pem");
+    let intermediates: Vec<&[u8]> = chain[1..].iter().map(Vec::as_slice).collect();
+    let name = ServerName::parse("leaf.p256.test").unwrap();
+    let check = |verifier: &WebPkiServerVerifier, leaf: &[u8], name: &ServerName, now: u64| {
+        verifier
+            .verify_server_cert(leaf, &intermediates, name, now)
+            .map(|_| ())
+    };
+
+    assert_eq!(check(&warm, &chain[0], &name, NOW), Ok(()));
+    assert_eq!(warm.signature_cache().len(), 2);
+    assert_eq!(warm.signature_cache().hits(), 0);
+    assert_eq!(check(&warm, &chain[0], &name, NOW), Ok(()));
+    assert_eq!(warm.signature_cache().hits(), 2);
+
+    let mut tampered = chain[0].clone();
+    *tampered.last_mut().unwrap() ^= 0x01;
+    let other = ServerName::parse("other.test").unwrap();
+    let century_later = NOW + 100 * 365 * 86_400;
+    for (leaf, name, now) in [
+        (&tampered, &name, NOW),
+        (&chain[0], &other, NOW),
+        (&chain[0], &name, century_later),
+    ] {
+        let cold = WebPkiServerVerifier::new(roots("p256-root.pem"));
+        let verdict = check(&warm, leaf, name, now);
+        assert!(verdict.is_err());
+        assert_eq!(verdict, check(&cold, leaf, name, now));
+    }
+    assert_eq!(warm.signature_cache().len(), 2);
+}

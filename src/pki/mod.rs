@@ -8,7 +8,8 @@
 //! - [`names`]: reference names, RFC 6125 matching, name constraints.
 //! - [`profile`]: the mis-issuance rules; [`path`]: path building and
 //!   validation (RFC 5280 §6).
-//! - [`trust`]: trust anchors; [`keys`]: certificate and private-key
+//! - [`sigcache`]: remembered signature checks shared by a verifier's
+//!   connections; [`trust`]: trust anchors; [`keys`]: certificate and private-key
 //!   loading; [`verifier`]: the traits the handshake calls.
 //!
 //! What is checked and what is refused is listed in `docs/pki.md`. Nothing
@@ -23,6 +24,7 @@ pub mod oid;
 pub mod path;
 pub mod pem;
 pub mod profile;
+pub mod sigcache;
 pub mod trust;
 pub mod verifier;
 pub mod x509;
@@ -33,7 +35,8 @@ pub use keys::{
     LoadError,
 };
 pub use names::ServerName;
-pub use path::{verify_chain, Purpose, Validation, VerifiedPath};
+pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
+pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub use verifier::{
     ClientCertVerified, ClientCertVerifier, InsecureAcceptAnyServerCertForTests,

@@ -9,27 +9,30 @@
 //! check does not compile (design §2, "Proofs, not flags").
 
 use super::names::ServerName;
-use super::path::{verify_chain, Purpose, Validation};
+use super::path::{verify_chain_cached, Purpose, Validation};
+use super::sigcache::SignatureCache;
 use super::trust::RootStore;
 use crate::error::Error;
 use std::sync::Arc;
 
 /// Validates a peer's chain for the built-in verifiers: the one place
-/// the handshake's certificate check lives. Errors as [`verify_chain`].
+/// the handshake's certificate check lives, with the verifier's
+/// signature cache. Errors as [`verify_chain`](super::path::verify_chain).
 ///
 /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
 /// `docs/fuzzing.md`): every chain is accepted, so a fuzzer is not stopped
 /// by names, dates or issuers (the handshake still parses the end entity
-/// for its key; the `x509` target fuzzes [`verify_chain`] itself).
+/// for its key; the `x509` target fuzzes path validation itself).
 #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
 fn check_peer_chain(
     end_entity: &[u8],
     intermediates: &[&[u8]],
     validation: &Validation<'_>,
+    signatures: &SignatureCache,
 ) -> Result<(), Error> {
     #[cfg(fuzzing)]
     return Ok(());
-    verify_chain(end_entity, intermediates, validation)?;
+    verify_chain_cached(end_entity, intermediates, validation, signatures)?;
     Ok(())
 }
 
@@ -93,15 +96,29 @@ pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
 
 /// The built-in server validator: path validation against a root store,
 /// purpose serverAuth, name matched against the subjectAltName.
+///
+/// Certificate signatures that verified are remembered in a
+/// [`SignatureCache`] shared by every connection using this verifier (and
+/// its clones), so a client that meets the same chain again checks only
+/// what can change: dates, names, usages, the path.
 #[derive(Clone, Debug)]
 pub struct WebPkiServerVerifier {
     roots: Arc<RootStore>,
+    signatures: Arc<SignatureCache>,
 }
 
 impl WebPkiServerVerifier {
-    /// A verifier trusting `roots`.
+    /// A verifier trusting `roots`, with an empty signature cache.
     pub fn new(roots: Arc<RootStore>) -> Self {
-        Self { roots }
+        Self {
+            roots,
+            signatures: Arc::default(),
+        }
+    }
+
+    /// The signature cache this verifier's connections share.
+    pub fn signature_cache(&self) -> &SignatureCache {
+        &self.signatures
     }
 }
 
@@ -119,24 +136,35 @@ impl ServerCertVerifier for WebPkiServerVerifier {
             name: Some(server_name),
             time: now,
         };
-        check_peer_chain(end_entity, intermediates, &validation)?;
+        check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
         Ok(ServerCertVerified::assertion())
     }
 }
 
 /// The built-in client validator: path validation against a root store,
-/// purpose clientAuth, no name check.
+/// purpose clientAuth, no name check. Verified certificate signatures are
+/// remembered as by [`WebPkiServerVerifier`].
 #[derive(Clone, Debug)]
 pub struct WebPkiClientVerifier {
     roots: Arc<RootStore>,
     mandatory: bool,
+    signatures: Arc<SignatureCache>,
 }
 
 impl WebPkiClientVerifier {
     /// A verifier trusting `roots`; `mandatory` says whether a client must
     /// present a certificate.
     pub fn new(roots: Arc<RootStore>, mandatory: bool) -> Self {
-        Self { roots, mandatory }
+        Self {
+            roots,
+            mandatory,
+            signatures: Arc::default(),
+        }
+    }
+
+    /// The signature cache this verifier's connections share.
+    pub fn signature_cache(&self) -> &SignatureCache {
+        &self.signatures
     }
 }
 
@@ -153,7 +181,7 @@ impl ClientCertVerifier for WebPkiClientVerifier {
             name: None,
             time: now,
         };
-        check_peer_chain(end_entity, intermediates, &validation)?;
+        check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
         Ok(ClientCertVerified::assertion())
     }
 
