@@ -24,7 +24,10 @@
 //! - memory held per idle established connection (after the handshake and
 //!   1 KiB each way; the bytes freed when it is dropped) and allocations
 //!   per handshake, from the counting global allocator below;
-//! - TLS 1.2 AES-128-CBC-SHA throughput against raw AES-CBC + HMAC-SHA1.
+//! - TLS 1.2 AES-128-CBC-SHA throughput against raw AES-CBC + HMAC-SHA1;
+//! - the crypto floor of each handshake scenario (`<name>-<side>-vs-crypto`:
+//!   ferrotls against the public-key operations alone, rustls against the
+//!   same floor on the line below; see `compare/floor.rs`).
 //!
 //! Each scenario is probed with one handshake per engine first. A TLS 1.2
 //! scenario ferrotls cannot run yet is reported in the table with the
@@ -55,8 +58,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use floor::Floor;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
 use rustls::pki_types::pem::PemObject;
+
+#[path = "compare/floor.rs"]
+mod floor;
 
 // ---------------------------------------------------------------------
 // Counting allocator (bench-only).
@@ -793,9 +800,15 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
         Ok(f) => f,
         Err(why) => return report.skip(name, setup.version, why),
     };
+    let floor = match Floor::new(setup) {
+        Ok(floor) => floor,
+        Err(why) => return report.skip(name, setup.version, format!("crypto floor: {why}")),
+    };
     let mut wire = Vec::with_capacity(1 << 16);
     // [engine][side] -> per-round values
     let mut times = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
+    // [side] -> per-round floor values
+    let mut floors = [Vec::new(), Vec::new()];
     let mut allocations = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
     for round in 0..rounds.warmup + rounds.handshakes {
         for (engine, factory) in [&ours as &dyn Factory, &theirs].into_iter().enumerate() {
@@ -820,6 +833,17 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
                 }
             }
         }
+        if let Some(floor) = &floor {
+            for (side, ops) in [Floor::client, Floor::server].into_iter().enumerate() {
+                let start = Instant::now();
+                if let Err(why) = ops(floor) {
+                    return report.skip(name, setup.version, why);
+                }
+                if round >= rounds.warmup {
+                    floors[side].push(start.elapsed().as_nanos() as f64 / 1e3);
+                }
+            }
+        }
     }
     for (side, label) in ["client", "server"].into_iter().enumerate() {
         report.add(
@@ -829,6 +853,25 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             "rustls",
             "us",
         );
+    }
+    if floor.is_some() {
+        for (side, label) in ["client", "server"].into_iter().enumerate() {
+            let limit = median(floors[side].clone());
+            report.add(
+                format!("{name}-{label}-vs-crypto"),
+                median(times[0][side].clone()),
+                limit,
+                "limit",
+                "us",
+            );
+            println!(
+                "{:<36} {:>12} {:>12.1} {:>7.3}  us, rustls vs the same floor",
+                "",
+                "",
+                median(times[1][side].clone()),
+                median(times[1][side].clone()) / limit
+            );
+        }
     }
     for (side, label) in ["client", "server"].into_iter().enumerate() {
         report.add(
