@@ -64,12 +64,16 @@ fn p_hash_xor(key: &HmacKey, label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
         ctx.finish()
     };
     let mut a = mac_of(None);
-    for chunk in out.chunks_mut(key.output_len()) {
+    let mut chunks = out.chunks_mut(key.output_len()).peekable();
+    while let Some(chunk) = chunks.next() {
         let block = mac_of(Some(&a));
         for (dst, src) in chunk.iter_mut().zip(block.as_bytes()) {
             *dst ^= src;
         }
-        a = key.sign(a.as_bytes());
+        // A(i+1) only when another chunk needs it.
+        if chunks.peek().is_some() {
+            a = key.sign(a.as_bytes());
+        }
     }
 }
 
