@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::conn::CommonState;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::cbc::BLOCK_LEN;
-use crate::crypto::hash::{Digest, HashAlgorithm};
+use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
@@ -360,27 +360,45 @@ impl Params {
 /// hash is known only after the ServerHello, and a TLS 1.2
 /// CertificateVerify signs the messages themselves (RFC 5246 §7.4.8).
 #[derive(Clone, Default)]
-pub(crate) struct HandshakeLog(Vec<u8>);
+pub(crate) struct HandshakeLog {
+    bytes: Vec<u8>,
+    /// The running hash of `bytes[..n]` and that `n`, started by the
+    /// first [`HandshakeLog::hash`] (the PRF hash is known by then), so
+    /// each later digest hashes only the messages added since.
+    running: Option<(HashContext, usize)>,
+}
 
 impl HandshakeLog {
     /// A log starting with `messages`.
     pub(crate) fn new(messages: &[&[u8]]) -> Self {
-        Self(messages.concat())
+        Self {
+            bytes: messages.concat(),
+            running: None,
+        }
     }
 
     /// Appends one encoded message.
     pub(crate) fn add(&mut self, message: &[u8]) {
-        self.0.extend_from_slice(message);
+        self.bytes.extend_from_slice(message);
     }
 
     /// The hash of everything so far.
-    pub(crate) fn hash(&self, hash: HashAlgorithm) -> Digest {
-        hash.hash(&self.0)
+    pub(crate) fn hash(&mut self, hash: HashAlgorithm) -> Digest {
+        let (context, hashed) = match &mut self.running {
+            Some((context, hashed)) if context.algorithm() == hash => (context, hashed),
+            running => {
+                let (context, hashed) = running.insert((HashContext::new(hash), 0));
+                (context, hashed)
+            }
+        };
+        context.update(self.bytes.get(*hashed..).unwrap_or_default());
+        *hashed = self.bytes.len();
+        context.current()
     }
 
     /// The messages themselves.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 }
 
@@ -515,7 +533,7 @@ pub(crate) fn verify_params(
 pub(crate) fn master_secret(
     params: &Params,
     premaster: &[u8],
-    log: &HandshakeLog,
+    log: &mut HandshakeLog,
     logger: Option<&crate::keyschedule::KeyLogger>,
 ) -> Result<MasterSecret, Error> {
     if params.extended_master_secret {

@@ -457,7 +457,7 @@ impl ExpectServerHelloDone {
         let master = master_secret(
             &hs.params,
             premaster.as_bytes(),
-            &hs.log,
+            &mut hs.log,
             key_logger(&hs.config.common, hs.params.client_random).as_ref(),
         )?;
         if let Some(Some((key, scheme))) = &chosen {

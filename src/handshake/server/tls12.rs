@@ -614,7 +614,7 @@ impl ExpectClientKeyExchange {
         let master = master_secret(
             &flight.params,
             premaster.as_bytes(),
-            &flight.log,
+            &mut flight.log,
             key_logger(&flight.config.common, flight.params.client_random).as_ref(),
         )?;
         let hs = Handshake {
