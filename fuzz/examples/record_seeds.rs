@@ -256,8 +256,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Where a record's content type sits in its 5-byte header, and the
-/// content types the recordings hold (RFC 8446 §5.1).
+/// The record content types the recordings hold (RFC 8446 §5.1).
 const CHANGE_CIPHER_SPEC: u8 = 20;
 const HANDSHAKE: u8 = 22;
 const APPLICATION_DATA: u8 = 23;
@@ -270,6 +269,12 @@ const MODE_HANDSHAKE: u8 = 0;
 const MODE_EXTENSIONS: u8 = 1;
 const MODE_ALERT: u8 = 2;
 const MODE_CCS: u8 = 3;
+
+/// `session_data` modes (the target's first byte): checksum appended by
+/// the target, ticket, ticket under the target ticketer's key name.
+const SESSION_MODE_CHECKSUMMED: u8 = 2;
+const SESSION_MODE_TICKET: u8 = 1;
+const SESSION_MODE_NAMED_TICKET: u8 = 3;
 
 /// The `session_data` target's clock and ticketer seed.
 const SESSION_DATA_NOW: u64 = 1_700_000_000;
@@ -605,28 +610,28 @@ fn deframer_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
     let cases = [
         (
             "plain-tls13-client-hello",
-            "tls13-full-p256",
+            "tls13-full-ed25519",
             false,
             false,
             255,
         ),
         (
             "plain-tls12-server-flight",
-            "tls12-full-p256",
+            "tls12-full-ed25519",
             true,
             false,
             255,
         ),
         (
             "plain-tls12-server-flight-split",
-            "tls12-full-p256",
+            "tls12-full-ed25519",
             true,
             false,
             7,
         ),
         (
             "tls13-aead-server-flight",
-            "tls13-full-p256",
+            "tls13-full-ed25519",
             true,
             true,
             255,
@@ -638,7 +643,7 @@ fn deframer_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
             true,
             13,
         ),
-        ("tls12-aead-server", "tls12-full-p256", true, true, 255),
+        ("tls12-aead-server", "tls12-full-ed25519", true, true, 255),
         ("tls12-cbc-etm-server", "tls12-cbc-etm", true, true, 255),
         (
             "tls12-cbc-mac-then-encrypt-server",
@@ -695,7 +700,11 @@ fn session_data_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
         if ClientSessionData::from_bytes(data, now).is_err() {
             return Err(err(&format!("{name}: session does not import")));
         }
-        write(dir, file, &[&[2], without_checksum(data)].concat())?;
+        write(
+            dir,
+            file,
+            &[&[SESSION_MODE_CHECKSUMMED], without_checksum(data)].concat(),
+        )?;
     }
 
     let rng = Arc::new(SeededRng::new(SESSION_DATA_TICKETER_SEED).map_err(|_| err("rng"))?);
@@ -706,7 +715,11 @@ fn session_data_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
     write(
         dir,
         "ticket-keys",
-        &[&[2], without_checksum(keys.as_bytes())].concat(),
+        &[
+            &[SESSION_MODE_CHECKSUMMED],
+            without_checksum(keys.as_bytes()),
+        ]
+        .concat(),
     )?;
 
     let mut kinds = BTreeSet::new();
@@ -729,7 +742,7 @@ fn session_data_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
             let kind = format!(
                 "{}{}",
                 ["tls10", "tls11", "tls12", "tls13"][usize::from(p.version)],
-                if p.scenario_client_auth() {
+                if p.name.contains("client-auth") {
                     "-client-auth"
                 } else {
                     ""
@@ -741,7 +754,7 @@ fn session_data_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
             write(
                 dir,
                 &format!("server-state-{kind}"),
-                &[&[2], without_checksum(state)].concat(),
+                &[&[SESSION_MODE_CHECKSUMMED], without_checksum(state)].concat(),
             )?;
             let sealed = ticketer.seal(state).map_err(|_| err("seal"))?;
             if !sealed.starts_with(&sample[..TICKET_KEY_NAME_LEN])
@@ -752,22 +765,16 @@ fn session_data_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
             write(
                 dir,
                 &format!("ticket-{kind}"),
-                &[&[1], sealed.as_slice()].concat(),
+                &[&[SESSION_MODE_TICKET], sealed.as_slice()].concat(),
             )?;
             write(
                 dir,
                 &format!("ticket-{kind}-named"),
-                &[&[3], sealed.as_slice()].concat(),
+                &[&[SESSION_MODE_NAMED_TICKET], sealed.as_slice()].concat(),
             )?;
         }
     }
     Ok(())
-}
-
-impl Parsed<'_> {
-    fn scenario_client_auth(&self) -> bool {
-        self.name.contains("client-auth")
-    }
 }
 
 /// `sign_keys`: every private key form in `vectors/keys`, each public key
