@@ -2,6 +2,11 @@
 //! writes them as seed inputs to `fuzz/seeds/<target>/` for `client`,
 //! `server` and `roundtrip`, plus the test chains and keys for `pem` and
 //! `x509` (committed; the campaigns in `docs/fuzzing.md` start from them).
+//! From the same recordings it cuts the seeds of `msgs` (each handshake
+//! message kind and extension block), `deframer` (record streams),
+//! `session_data` (exported sessions, server states, tickets, ticket
+//! keys), and writes `sign_keys` seeds from `vectors/keys`; each in its
+//! target's input format (see the target's header).
 //! Run from `fuzz/`:
 //!
 //! ```sh
@@ -15,10 +20,25 @@
 //! (an incomplete recording is still written: it seeds as far as the
 //! engine goes), which also checks fuzzing mode end to end.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use ferrotls_fuzz::{encode_input, record, Scenario};
+use ferrotls::codec::{Codec, Writer};
+use ferrotls::crypto::aead::{NONCE_LEN, TAG_LEN};
+use ferrotls::crypto::kx::{supported_groups, KeyShare};
+use ferrotls::crypto::rng::SeededRng;
+use ferrotls::msgs::alert::Alert;
+use ferrotls::msgs::enums::{AlertDescription, AlertLevel, ProtocolVersion};
+use ferrotls::msgs::extensions::{encode_extensions, Extension, EXTENSIONS};
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::session::format::CHECKSUM_LEN;
+use ferrotls::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
+use ferrotls::session::{ClientSessionData, RotatingTicketer, ServerSessionState, Ticketer};
+use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls_fuzz::{encode_input, record, Recording, Scenario};
 
 /// The recorded scenarios: every version, and full handshakes, HRR (with
 /// and without cookie), resumption by ticket/PSK and by session ID, 0-RTT,
@@ -151,6 +171,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
 fn main() -> ExitCode {
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut failed = false;
+    let mut recordings = Vec::new();
     for (name, scenario) in scenarios() {
         let recording = match record(scenario) {
             Ok(r) => r,
@@ -189,6 +210,19 @@ fn main() -> ExitCode {
             server_input.len(),
             client_input.len()
         );
+        recordings.push((name, recording));
+    }
+    let parsed: Vec<Parsed> = recordings
+        .iter()
+        .map(|(name, r)| Parsed::new(name, r))
+        .collect();
+    let result = msgs_seeds(&seeds.join("msgs"), &parsed)
+        .and_then(|()| deframer_seeds(&seeds.join("deframer"), &parsed))
+        .and_then(|()| session_data_seeds(&seeds.join("session_data"), &parsed))
+        .and_then(|()| sign_keys_seeds(&seeds.join("sign_keys")));
+    if let Err(e) = result {
+        eprintln!("seeds: {e}");
+        return ExitCode::FAILURE;
     }
     for key_type in ferrotls_fuzz::KEY_TYPES {
         let chain = ferrotls_fuzz::pem(&format!("{key_type}-chain.pem"));
@@ -220,4 +254,570 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The record content types the recordings hold (RFC 8446 §5.1).
+const CHANGE_CIPHER_SPEC: u8 = 20;
+const HANDSHAKE: u8 = 22;
+const APPLICATION_DATA: u8 = 23;
+
+/// The TLS 1.0–1.2 Finished header: type 20, length 12 (RFC 5246 §7.4.9).
+const TLS12_FINISHED_HEADER: [u8; 4] = [20, 0, 0, 12];
+
+/// `msgs` selector modes (the target's `selector & 3`).
+const MODE_HANDSHAKE: u8 = 0;
+const MODE_EXTENSIONS: u8 = 1;
+const MODE_ALERT: u8 = 2;
+const MODE_CCS: u8 = 3;
+
+/// `session_data` modes (the target's first byte): checksum appended by
+/// the target, ticket, ticket under the target ticketer's key name.
+const SESSION_MODE_CHECKSUMMED: u8 = 2;
+const SESSION_MODE_TICKET: u8 = 1;
+const SESSION_MODE_NAMED_TICKET: u8 = 3;
+
+/// The `session_data` target's clock and ticketer seed.
+const SESSION_DATA_NOW: u64 = 1_700_000_000;
+const SESSION_DATA_TICKETER_SEED: &[u8] = b"fuzz session_data";
+
+/// One record of a flight: content type, the whole record, its fragment.
+struct Record<'a> {
+    typ: u8,
+    bytes: &'a [u8],
+    fragment: &'a [u8],
+}
+
+/// The records of one side's flights, each marked whether it is
+/// protected (after that side's ChangeCipherSpec before TLS 1.3, of type
+/// application_data in TLS 1.3).
+fn records(flights: &[Vec<u8>], tls13: bool) -> Vec<(bool, Record<'_>)> {
+    let mut out = Vec::new();
+    let mut after_ccs = false;
+    for flight in flights {
+        let mut rest = flight.as_slice();
+        while let Some((header, body)) = rest.split_first_chunk::<5>() {
+            let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+            let Some((fragment, next)) = body.split_at_checked(len) else {
+                break;
+            };
+            let bytes = &rest[..5 + len];
+            let typ = header[0];
+            let protected = if tls13 {
+                typ == APPLICATION_DATA
+            } else {
+                after_ccs && typ != CHANGE_CIPHER_SPEC
+            };
+            after_ccs |= typ == CHANGE_CIPHER_SPEC;
+            out.push((
+                protected,
+                Record {
+                    typ,
+                    bytes,
+                    fragment,
+                },
+            ));
+            rest = next;
+        }
+    }
+    out
+}
+
+/// The handshake bytes of one side, joined across records. Fuzzing mode
+/// seals by pass-through (docs/fuzzing.md): a TLS 1.3 record is the
+/// plaintext, the inner content type, zero padding and a zero tag; a TLS
+/// 1.0–1.2 Finished sits after an explicit nonce or IV of 0, 8 or 16
+/// bytes, found by its header.
+fn handshake_stream(flights: &[Vec<u8>], tls13: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (protected, record) in records(flights, tls13) {
+        match (protected, record.typ) {
+            (false, HANDSHAKE) => out.extend_from_slice(record.fragment),
+            (true, APPLICATION_DATA) if tls13 => {
+                let inner = &record.fragment[..record.fragment.len().saturating_sub(TAG_LEN)];
+                let end = inner.iter().rposition(|&b| b != 0).unwrap_or(0);
+                if inner.get(end) == Some(&HANDSHAKE) {
+                    out.extend_from_slice(&inner[..end]);
+                }
+            }
+            (true, HANDSHAKE) => {
+                let finished = [0, 8, 16].into_iter().find_map(|offset| {
+                    let f = record.fragment.get(offset..offset + 16)?;
+                    f.starts_with(&TLS12_FINISHED_HEADER).then_some(f)
+                });
+                out.extend_from_slice(finished.unwrap_or_default());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Splits a handshake stream into whole messages (header included).
+fn messages(mut stream: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while let Some(header) = stream.get(..4) {
+        let len =
+            usize::from(header[1]) << 16 | usize::from(header[2]) << 8 | usize::from(header[3]);
+        let Some((message, rest)) = stream.split_at_checked(4 + len) else {
+            break;
+        };
+        out.push(message);
+        stream = rest;
+    }
+    out
+}
+
+/// A recording cut into what the other seed kinds need.
+struct Parsed<'a> {
+    name: &'a str,
+    recording: &'a Recording,
+    tls13: bool,
+    /// The `msgs` version index (0–3 for TLS 1.0–1.3).
+    version: u8,
+    /// Whether the key exchange is RSA (no ServerKeyExchange).
+    rsa_kx: bool,
+    client_messages: Vec<Vec<u8>>,
+    server_messages: Vec<Vec<u8>>,
+}
+
+impl<'a> Parsed<'a> {
+    fn new(name: &'a str, recording: &'a Recording) -> Self {
+        // The ServerHello decodes the same in every context.
+        let any = context(3, false, 1);
+        let stream = handshake_stream(&recording.server_flights, false);
+        let version = messages(&stream)
+            .into_iter()
+            .filter_map(|m| match HandshakeMessage::decode_message(m, &any) {
+                Ok(HandshakeMessage::ServerHello(sh)) if !sh.is_hello_retry_request() => {
+                    let selected = sh.extensions().iter().find_map(|e| match e {
+                        Extension::SupportedVersionsSelected(v) => Some(*v),
+                        _ => None,
+                    });
+                    Some(selected.unwrap_or(sh.legacy_version))
+                }
+                _ => None,
+            })
+            .next()
+            .unwrap_or(ProtocolVersion::TLSv1_3);
+        let version = match version {
+            ProtocolVersion::TLSv1_0 => 0,
+            ProtocolVersion::TLSv1_1 => 1,
+            ProtocolVersion::TLSv1_2 => 2,
+            _ => 3,
+        };
+        let tls13 = version == 3;
+        let cut = |flights: &[Vec<u8>]| -> Vec<Vec<u8>> {
+            messages(&handshake_stream(flights, tls13))
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect()
+        };
+        let server_messages = cut(&recording.server_flights);
+        let client_messages = cut(&recording.client_flights);
+        // RSA key transport: a ClientKeyExchange (16) without a
+        // ServerKeyExchange (12); a resumed handshake has neither.
+        let has = |messages: &[Vec<u8>], typ: u8| messages.iter().any(|m| m.first() == Some(&typ));
+        let rsa_kx = !tls13 && has(&client_messages, 16) && !has(&server_messages, 12);
+        Self {
+            name,
+            recording,
+            tls13,
+            version,
+            rsa_kx,
+            client_messages,
+            server_messages,
+        }
+    }
+}
+
+/// The `msgs` decode context of a version index, key exchange and
+/// Finished-length index (the target's tables).
+fn context(version: u8, rsa_kx: bool, finished: u8) -> DecodeContext {
+    DecodeContext {
+        version: [
+            ProtocolVersion::TLSv1_0,
+            ProtocolVersion::TLSv1_1,
+            ProtocolVersion::TLSv1_2,
+            ProtocolVersion::TLSv1_3,
+        ][usize::from(version & 3)],
+        key_exchange: if rsa_kx {
+            KeyExchangeAlgorithm::Rsa
+        } else {
+            KeyExchangeAlgorithm::Ecdhe
+        },
+        finished_len: [12, 32, 48, 0][usize::from(finished & 3)],
+    }
+}
+
+/// An extension block as the `msgs` target reads it.
+fn extension_block(extensions: &[Extension]) -> Option<Vec<u8>> {
+    let mut w = Writer::new();
+    encode_extensions(EXTENSIONS, &mut w, extensions);
+    w.finish().ok()
+}
+
+/// The extension blocks a message carries, with the `msgs` target's
+/// extension-context index of each.
+fn extension_blocks(message: &HandshakeMessage) -> Vec<(u8, &[Extension])> {
+    match message {
+        HandshakeMessage::ClientHello(ch) => vec![(0, ch.extensions())],
+        HandshakeMessage::ServerHello(sh) => {
+            vec![(
+                if sh.is_hello_retry_request() { 2 } else { 1 },
+                sh.extensions(),
+            )]
+        }
+        HandshakeMessage::EncryptedExtensions(e) => vec![(3, e.as_slice())],
+        HandshakeMessage::CertificateTls13(c) => c
+            .entries
+            .iter()
+            .filter(|e| !e.extensions.is_empty())
+            .map(|e| (4, e.extensions.as_slice()))
+            .collect(),
+        HandshakeMessage::CertificateRequestTls13(c) => vec![(5, c.extensions.as_slice())],
+        HandshakeMessage::NewSessionTicketTls13(t) => vec![(6, t.extensions.as_slice())],
+        _ => Vec::new(),
+    }
+}
+
+/// `msgs`: every handshake message kind of every version the recordings
+/// hold, once per (kind, decode context), prefixed with the selector that
+/// decodes it in that context; every distinct extension block per
+/// extension context; an alert; a ChangeCipherSpec. Each seed decodes
+/// and re-encodes to itself, as the target asserts.
+fn msgs_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
+    let mut seen = BTreeSet::new();
+    let mut seen_blocks = BTreeSet::new();
+    for p in parsed {
+        let finished: &[u8] = if p.tls13 { &[1, 2] } else { &[0] };
+        for message in p.client_messages.iter().chain(&p.server_messages) {
+            let decoded = finished.iter().find_map(|&f| {
+                let choice = (f << 3) | (u8::from(p.rsa_kx) << 2) | p.version;
+                let m = HandshakeMessage::decode_message(message, &context(p.version, p.rsa_kx, f))
+                    .ok()?;
+                (m.to_bytes().ok().as_deref() == Some(message.as_slice())).then_some((choice, m))
+            });
+            let Some((choice, m)) = decoded else {
+                eprintln!(
+                    "{}: a message of type {:?} does not decode",
+                    p.name,
+                    message.first()
+                );
+                continue;
+            };
+            let kind = match &m {
+                HandshakeMessage::ServerHello(sh) if sh.is_hello_retry_request() => {
+                    "HelloRetryRequest".to_string()
+                }
+                other => format!("{:?}", other.handshake_type()),
+            };
+            let selector = (choice << 2) | MODE_HANDSHAKE;
+            if seen.insert((kind.clone(), selector)) {
+                let name = format!("{kind}-{}", context_name(p.version, p.rsa_kx, choice >> 3));
+                write(dir, &name, &[&[selector], message.as_slice()].concat())?;
+            }
+            for (cx, extensions) in extension_blocks(&m) {
+                let types: Vec<_> = extensions.iter().map(|e| u16::from(e.ext_type())).collect();
+                if extensions.is_empty() || !seen_blocks.insert((cx, types)) {
+                    continue;
+                }
+                let Some(block) = extension_block(extensions) else {
+                    continue;
+                };
+                let n = seen_blocks.iter().filter(|(c, _)| *c == cx).count();
+                let name = format!("ext-{}-{n}", EXTENSION_CONTEXT_NAMES[usize::from(cx)]);
+                write(
+                    dir,
+                    &name,
+                    &[&[(cx << 2) | MODE_EXTENSIONS], block.as_slice()].concat(),
+                )?;
+            }
+        }
+    }
+    // No recording sends 0-RTT data, so none holds an EndOfEarlyData;
+    // its body is empty (RFC 8446 §4.5), so the engine's encoding is the
+    // real message.
+    if let Ok(eoed) = HandshakeMessage::EndOfEarlyData.to_bytes() {
+        write(
+            dir,
+            "EndOfEarlyData-tls13",
+            &[&[(((1 << 3) | 3) << 2) | MODE_HANDSHAKE], eoed.as_slice()].concat(),
+        )?;
+    }
+    let alert = Alert {
+        level: AlertLevel::Fatal,
+        description: AlertDescription::HandshakeFailure,
+    };
+    let ccs = parsed
+        .iter()
+        .flat_map(|p| records(&p.recording.client_flights, p.tls13))
+        .find(|(_, r)| r.typ == CHANGE_CIPHER_SPEC)
+        .map(|(_, r)| r.fragment.to_vec())
+        .unwrap_or_default();
+    write(
+        dir,
+        "alert",
+        &[
+            &[MODE_ALERT],
+            alert.to_bytes().unwrap_or_default().as_slice(),
+        ]
+        .concat(),
+    )?;
+    write(dir, "ccs", &[&[MODE_CCS], ccs.as_slice()].concat())
+}
+
+/// The `msgs` target's extension contexts, by index.
+const EXTENSION_CONTEXT_NAMES: [&str; 7] = [
+    "client_hello",
+    "server_hello",
+    "hello_retry_request",
+    "encrypted_extensions",
+    "certificate_entry",
+    "certificate_request",
+    "new_session_ticket",
+];
+
+fn context_name(version: u8, rsa_kx: bool, finished: u8) -> String {
+    let v = ["tls10", "tls11", "tls12", "tls13"][usize::from(version & 3)];
+    match (version, rsa_kx, finished) {
+        (3, _, 2) => format!("{v}-sha384"),
+        (3, _, _) => v.to_string(),
+        (_, true, _) => format!("{v}-rsa"),
+        _ => format!("{v}-ecdhe"),
+    }
+}
+
+/// `deframer`: record streams as the target reads them (a first byte that
+/// sets the read size, then records): plaintext handshake flights (deep
+/// under the null scheme) and the protected records of each scheme kind
+/// as fuzzing mode seals them (pass-through with the scheme's framing, so
+/// they open under the target's fixed keys too and reach the joiner).
+fn deframer_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
+    let find = |name: &str| parsed.iter().find(|p| p.name == name);
+    let stream = |p: &Parsed, server: bool, protected: bool| -> Vec<u8> {
+        let flights = if server {
+            &p.recording.server_flights
+        } else {
+            &p.recording.client_flights
+        };
+        records(flights, p.tls13)
+            .into_iter()
+            .filter(|(prot, r)| *prot == protected && (protected || r.typ == HANDSHAKE))
+            .flat_map(|(_, r)| r.bytes.to_vec())
+            .collect()
+    };
+    // (file, recording, server side, protected records, read size)
+    let cases = [
+        (
+            "plain-tls13-client-hello",
+            "tls13-full-ed25519",
+            false,
+            false,
+            255,
+        ),
+        (
+            "plain-tls12-server-flight",
+            "tls12-full-ed25519",
+            true,
+            false,
+            255,
+        ),
+        (
+            "plain-tls12-server-flight-split",
+            "tls12-full-ed25519",
+            true,
+            false,
+            7,
+        ),
+        (
+            "tls13-aead-server-flight",
+            "tls13-full-ed25519",
+            true,
+            true,
+            255,
+        ),
+        (
+            "tls13-aead-client-flight-split",
+            "tls13-client-auth",
+            false,
+            true,
+            13,
+        ),
+        ("tls12-aead-server", "tls12-full-ed25519", true, true, 255),
+        ("tls12-cbc-etm-server", "tls12-cbc-etm", true, true, 255),
+        (
+            "tls12-cbc-mac-then-encrypt-server",
+            "tls12-no-etm",
+            true,
+            true,
+            255,
+        ),
+        ("tls11-cbc-client", "tls10-11-no-etm", false, true, 255),
+    ];
+    for (file, name, server, protected, chunk) in cases {
+        let Some(p) = find(name) else {
+            eprintln!("deframer: no recording {name}");
+            continue;
+        };
+        let bytes = stream(p, server, protected);
+        if bytes.is_empty() {
+            eprintln!("deframer: {name} has no such records");
+            continue;
+        }
+        write(dir, file, &[&[chunk], bytes.as_slice()].concat())?;
+    }
+    Ok(())
+}
+
+/// `session_data` mode 2 input: the bytes without their checksum, which
+/// the target appends again, so a mutated seed still reaches the parser.
+fn without_checksum(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().saturating_sub(CHECKSUM_LEN)]
+}
+
+/// `session_data`: exported client sessions of each kind, the server
+/// states inside the recorded tickets (fuzzing mode seals tickets by
+/// pass-through: key name, nonce, state, zero tag), the target's ticket
+/// key set, and real tickets sealed by a ticketer built exactly as the
+/// target builds its own (same seed, same clock, same first seal), so
+/// their key name is the target's.
+fn session_data_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
+    let now = UnixTime::from_secs(SESSION_DATA_NOW);
+    let err = |what: &str| std::io::Error::other(format!("session_data: {what}"));
+    for (file, name) in [
+        ("client-tls13-ticket", "tls13-full-ed25519"),
+        ("client-tls12-ticket", "tls12-full-ed25519"),
+        ("client-tls12-session-id", "tls12-resume-id"),
+        ("client-tls11-ticket", "tls10-11-full-p256"),
+    ] {
+        let Some(data) = parsed
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.recording.client_session.as_deref())
+        else {
+            return Err(err(&format!("{name} exported no session")));
+        };
+        if ClientSessionData::from_bytes(data, now).is_err() {
+            return Err(err(&format!("{name}: session does not import")));
+        }
+        write(
+            dir,
+            file,
+            &[&[SESSION_MODE_CHECKSUMMED], without_checksum(data)].concat(),
+        )?;
+    }
+
+    let rng = Arc::new(SeededRng::new(SESSION_DATA_TICKETER_SEED).map_err(|_| err("rng"))?);
+    let ticketer =
+        RotatingTicketer::new(rng, Arc::new(ManualClock::new(now))).map_err(|_| err("ticketer"))?;
+    let sample = ticketer.seal(b"sample").map_err(|_| err("seal"))?;
+    let keys = ticketer.export_keys().map_err(|_| err("export keys"))?;
+    write(
+        dir,
+        "ticket-keys",
+        &[
+            &[SESSION_MODE_CHECKSUMMED],
+            without_checksum(keys.as_bytes()),
+        ]
+        .concat(),
+    )?;
+
+    let mut kinds = BTreeSet::new();
+    for p in parsed {
+        for message in &p.server_messages {
+            let cx = context(p.version, p.rsa_kx, 1);
+            let ticket = match HandshakeMessage::decode_message(message, &cx) {
+                Ok(HandshakeMessage::NewSessionTicketTls13(t)) => t.ticket,
+                Ok(HandshakeMessage::NewSessionTicketTls12(t)) => t.ticket,
+                _ => continue,
+            };
+            let Some(state) =
+                ticket.get(TICKET_KEY_NAME_LEN + NONCE_LEN..ticket.len().saturating_sub(TAG_LEN))
+            else {
+                continue;
+            };
+            if ServerSessionState::from_bytes(state).is_err() {
+                continue;
+            }
+            let kind = format!(
+                "{}{}",
+                ["tls10", "tls11", "tls12", "tls13"][usize::from(p.version)],
+                if p.name.contains("client-auth") {
+                    "-client-auth"
+                } else {
+                    ""
+                }
+            );
+            if !kinds.insert(kind.clone()) {
+                continue;
+            }
+            write(
+                dir,
+                &format!("server-state-{kind}"),
+                &[&[SESSION_MODE_CHECKSUMMED], without_checksum(state)].concat(),
+            )?;
+            let sealed = ticketer.seal(state).map_err(|_| err("seal"))?;
+            if !sealed.starts_with(&sample[..TICKET_KEY_NAME_LEN])
+                || unseal_state(&ticketer, &sealed, now).is_err()
+            {
+                return Err(err("a sealed ticket does not unseal"));
+            }
+            write(
+                dir,
+                &format!("ticket-{kind}"),
+                &[&[SESSION_MODE_TICKET], sealed.as_slice()].concat(),
+            )?;
+            write(
+                dir,
+                &format!("ticket-{kind}-named"),
+                &[&[SESSION_MODE_NAMED_TICKET], sealed.as_slice()].concat(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `sign_keys`: every private key form in `vectors/keys`, each public key
+/// followed by a real signature of its type (the target splits the input
+/// in half, so the signature is cut or zero-padded to the key's length;
+/// fuzzing mode checks the key form but no signature), and a real key
+/// share of every group.
+fn sign_keys_seeds(dir: &Path) -> std::io::Result<()> {
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/keys");
+    for file in [
+        "ed25519.pk8.der",
+        "p256.pk8.der",
+        "p256.sec1.der",
+        "p384.pk8.der",
+        "p384.sec1.der",
+        "rsa2048.pk8.der",
+        "rsa2048.pkcs1.der",
+        "x25519.pk8.der",
+    ] {
+        write(
+            dir,
+            &format!("private-{file}"),
+            &std::fs::read(keys.join(file))?,
+        )?;
+    }
+    for (public, signature) in [
+        ("ed25519.pub.bin", "ed25519.ed25519.sig"),
+        ("p256.pub.bin", "p256.ecdsa-sha256.sig"),
+        ("p384.pub.bin", "p384.ecdsa-sha384.sig"),
+        ("rsa2048.pub.der", "rsa2048.pkcs1-sha256.sig"),
+        ("rsa2048.pub.der", "rsa2048.pss-sha256.sig"),
+    ] {
+        let mut bytes = std::fs::read(keys.join(public))?;
+        let key_len = bytes.len();
+        let mut sig = std::fs::read(keys.join(signature))?;
+        sig.resize(key_len, 0);
+        bytes.extend_from_slice(&sig);
+        write(dir, &format!("public-{signature}"), &bytes)?;
+    }
+    let rng = SeededRng::new(b"sign_keys seeds").map_err(std::io::Error::other)?;
+    for &group in supported_groups() {
+        let share = KeyShare::generate_with(group, &rng).map_err(std::io::Error::other)?;
+        write(dir, &format!("key-share-{group:?}"), share.public_key())?;
+    }
+    Ok(())
 }

@@ -439,6 +439,9 @@ pub struct Recording {
     pub completed: bool,
     /// The errors that ended the client and the server, if any.
     pub errors: (Option<Error>, Option<Error>),
+    /// The client's exported session at the end of the run
+    /// (`ClientConnection::session_data`), if it received one.
+    pub client_session: Option<Vec<u8>>,
 }
 
 /// Runs `scenario` between a real client and server in memory, turn by
@@ -478,6 +481,7 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
         && ce.received == PING
         && se.received.ends_with(PING);
     rec.errors = (c.error().cloned(), s.error().cloned());
+    rec.client_session = c.session_data().ok().flatten();
     Ok(rec)
 }
 
