@@ -26,6 +26,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ferrotls::codec::{Codec, Writer};
+use ferrotls::conn::EarlyDataStatus;
 use ferrotls::crypto::aead::{NONCE_LEN, TAG_LEN};
 use ferrotls::crypto::kx::{supported_groups, KeyShare};
 use ferrotls::crypto::rng::SeededRng;
@@ -186,6 +187,10 @@ fn main() -> ExitCode {
         if !recording.completed {
             // Still a useful seed: it reaches as far as the engine goes.
             eprintln!("{name}: did not complete: {:?}", recording.errors);
+            failed = true;
+        } else if scenario.early_data && recording.early_data != EarlyDataStatus::Accepted {
+            // Still written: a 0-RTT seed without 0-RTT is a resumption seed.
+            eprintln!("{name}: 0-RTT data {:?}", recording.early_data);
             failed = true;
         } else if !ferrotls_fuzz::run_client(&client_input)
             || !ferrotls_fuzz::run_server(&server_input)

@@ -24,7 +24,7 @@ use ferrotls::config::{
     ClientAuth, ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
     TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::conn::{ClientConnection, Connection, EarlyDataStatus, ServerConnection};
 use ferrotls::crypto::rng::SeededRng;
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::pki::{
@@ -225,7 +225,10 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         .versions(scenario.versions())
         .cipher_suites(&all_suites())
         .groups(DEFAULT_GROUPS)
-        .alpn_protocols(&[b"h2", b"http/1.1"])
+        // The server's protocol first: a client sends 0-RTT data only
+        // when the protocol it offers first is the ticket's (RFC 8446
+        // §4.2.10), so this order lets the 0-RTT scenarios send some.
+        .alpn_protocols(&[b"http/1.1", b"h2"])
         .rng(rng(b"fuzz client"))
         .clock(clock())
         .enable_tickets(true)
@@ -442,6 +445,8 @@ pub struct Recording {
     /// The client's exported session at the end of the run
     /// (`ClientConnection::session_data`), if it received one.
     pub client_session: Option<Vec<u8>>,
+    /// What became of the client's 0-RTT data.
+    pub early_data: EarlyDataStatus,
 }
 
 /// Runs `scenario` between a real client and server in memory, turn by
@@ -482,6 +487,7 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
         && se.received.ends_with(PING);
     rec.errors = (c.error().cloned(), s.error().cloned());
     rec.client_session = c.session_data().ok().flatten();
+    rec.early_data = c.early_data_status();
     Ok(rec)
 }
 
