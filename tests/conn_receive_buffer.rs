@@ -284,3 +284,49 @@ fn tls12_and_tls10_records_are_kept_until_read() {
         assert_eq!([head, rest].concat(), [first, second].concat());
     }
 }
+
+#[test]
+fn accepted_early_data_stays_unread_through_the_handshake() {
+    use ferrotls::conn::EarlyDataStatus;
+    use ferrotls::crypto::rng::OsRng;
+    use ferrotls::session::{InMemoryServerStore, RotatingTicketer};
+    use ferrotls::time::{Clock, ManualClock, UnixTime};
+    use std::sync::Arc;
+
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let server = server_builder("p256")
+        .clock(clock.clone())
+        .session_store(Arc::new(InMemoryServerStore::new(clock.clone())))
+        .ticketer(Arc::new(
+            RotatingTicketer::new(Arc::new(OsRng::new()), clock.clone()).unwrap(),
+        ))
+        .max_early_data_size(4096)
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .clock(clock)
+        .enable_early_data(true)
+        .build()
+        .unwrap();
+    // A full handshake leaves the client a ticket allowing 0-RTT.
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    handshake(&mut c, &mut s);
+
+    let early = pattern(3000, 15);
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert_eq!(c.write_early_data(&early).unwrap(), early.len());
+    let mut s = ServerConnection::new(server);
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Accepted);
+    assert_eq!(unread(&mut s), early.len());
+    let head = read_chunked(&mut s, 1000, 1000);
+
+    // The rest of the handshake (EndOfEarlyData, Finished under other
+    // keys) and 1-RTT data arrive behind the unread early data.
+    handshake(&mut c, &mut s);
+    let late = pattern(FULL_RECORD + 1, 16);
+    let unread_now = feed(&mut s, &seal(&mut c, &late));
+    assert_eq!(unread_now, early.len() - 1000 + late.len());
+    let rest = read_chunked(&mut s, unread_now, 4096);
+    assert_eq!([head, rest].concat(), [early, late].concat());
+}

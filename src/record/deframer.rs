@@ -385,4 +385,91 @@ mod tests {
             .map(|r| r.bytes.to_vec());
         assert_eq!(taken.as_deref(), Some(whole.as_slice()));
     }
+
+    /// Takes the next record and keeps its body (everything after the
+    /// header) as plaintext.
+    fn keep_body(deframer: &mut Deframer) -> usize {
+        let (offset, len) = match deframer.next_record() {
+            Ok(Some(r)) => (r.offset, r.bytes.len()),
+            _ => return 0,
+        };
+        assert!(deframer
+            .keep_plaintext(offset + HEADER_LEN..offset + len)
+            .is_ok());
+        len - HEADER_LEN
+    }
+
+    #[test]
+    fn kept_plaintext_is_joined_and_read_in_order() {
+        let mut deframer = Deframer::new();
+        let wire = [record(b"abc"), record(b"defg"), record(b"hi")].concat();
+        assert_eq!(deframer.push(&wire), wire.len());
+        assert_eq!((0..3).map(|_| keep_body(&mut deframer)).sum::<usize>(), 9);
+        assert_eq!(deframer.plaintext_len(), 9);
+        let mut out = [0u8; 4];
+        assert_eq!(deframer.read_plaintext(&mut out), 4);
+        assert_eq!(&out, b"abcd");
+        let mut out = [0u8; 10];
+        assert_eq!(deframer.read_plaintext(&mut out), 5);
+        assert_eq!(&out[..5], b"efghi");
+        assert_eq!(deframer.plaintext_len(), 0);
+    }
+
+    #[test]
+    fn unread_plaintext_survives_reads_and_the_buffer_grows_for_it() {
+        let mut deframer = Deframer::new();
+        deframer.set_max_fragment_len(MAX_CIPHERTEXT_LEN_TLS12);
+        let bodies: Vec<Vec<u8>> = (0..4u8)
+            .map(|i| (0..MAX_PLAINTEXT_LEN).map(|j| (j as u8) ^ i).collect())
+            .collect();
+        let wire = bodies
+            .iter()
+            .map(|b| record(b))
+            .collect::<Vec<_>>()
+            .concat();
+        let mut source: &[u8] = &wire;
+        let mut kept = 0;
+        while !source.is_empty() {
+            assert!(deframer.read_tls(&mut source).is_ok());
+            loop {
+                match keep_body(&mut deframer) {
+                    0 => break,
+                    n => kept += n,
+                }
+            }
+        }
+        assert_eq!(kept, 4 * MAX_PLAINTEXT_LEN);
+        // Grown to hold the plaintext, by no more than one record's room.
+        assert!(deframer.allocated_len() >= kept);
+        assert!(deframer.allocated_len() <= kept + RECEIVE_BUFFER_LEN);
+        let mut out = vec![0u8; kept];
+        assert_eq!(deframer.read_plaintext(&mut out), kept);
+        assert_eq!(out, bodies.concat());
+    }
+
+    #[test]
+    fn unread_plaintext_keeps_the_buffer() {
+        let mut deframer = Deframer::new();
+        assert_eq!(deframer.push(&record(b"unread")), 11);
+        assert_eq!(keep_body(&mut deframer), 6);
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        let mut out = [0u8; 6];
+        assert_eq!(deframer.read_plaintext(&mut out), 6);
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), 0);
+    }
+
+    #[test]
+    fn keeping_bytes_outside_the_records_handed_out_is_refused() {
+        let mut deframer = Deframer::new();
+        let wire = [record(b"one"), record(b"two")].concat();
+        assert_eq!(deframer.push(&wire), wire.len());
+        assert_eq!(keep_body(&mut deframer), 3);
+        // Not yet handed out.
+        assert!(deframer.keep_plaintext(13..16).is_err());
+        // Before the plaintext already kept.
+        assert!(deframer.keep_plaintext(0..2).is_err());
+        assert_eq!(deframer.plaintext_len(), 3);
+    }
 }
