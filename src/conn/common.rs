@@ -3,8 +3,6 @@
 //! KeyUpdate. The handshake state machines drive it through the
 //! `pub(crate)` methods here; it never decides protocol questions.
 
-use std::collections::VecDeque;
-
 use crate::codec::{Codec, Writer};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
@@ -142,7 +140,6 @@ pub(crate) struct CommonState {
     /// under one key goes out in as few records as possible.
     handshake_out: Vec<u8>,
     sendable_tls: Vec<u8>,
-    received_plaintext: VecDeque<u8>,
     pending_plaintext: Vec<u8>,
     max_received_plaintext: usize,
     max_pending_plaintext: usize,
@@ -178,7 +175,6 @@ impl CommonState {
             joiner: HandshakeJoiner::new(),
             handshake_out: Vec::new(),
             sendable_tls: Vec::new(),
-            received_plaintext: VecDeque::new(),
             pending_plaintext: Vec::new(),
             max_received_plaintext: max_received,
             max_pending_plaintext: max_pending,
@@ -236,7 +232,7 @@ impl CommonState {
 
     /// Copies received bytes into the receive buffer.
     pub(crate) fn read_tls(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
-        if self.received_plaintext.len() >= self.max_received_plaintext {
+        if self.record.plaintext_len() >= self.max_received_plaintext {
             return Err(std::io::Error::other(
                 "received plaintext buffer full: read it first",
             ));
@@ -263,9 +259,10 @@ impl CommonState {
 
     /// Opens the next record and deals with it: handshake payloads go to
     /// the joiner, alerts and ChangeCipherSpec are handled here,
-    /// application data goes to the plaintext buffer. Returns false when
-    /// no whole record is buffered, the peer has closed, or the plaintext
-    /// buffer is full.
+    /// application data stays in the receive buffer for the reader
+    /// ([`RecordLayer::keep_plaintext`]). Returns false when no whole
+    /// record is buffered, the peer has closed, or the unread plaintext
+    /// reached `max_received_plaintext`.
     pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
         match self.process_record() {
             Err(Error::BadRecordMac) if self.skip_early_data(self.record.last_record_len()) => {
@@ -289,7 +286,7 @@ impl CommonState {
     }
 
     fn process_record(&mut self) -> Result<bool, Error> {
-        if self.peer_closed || self.received_plaintext.len() >= self.max_received_plaintext {
+        if self.peer_closed || self.record.plaintext_len() >= self.max_received_plaintext {
             return Ok(false);
         }
         let Some(record) = self.record.next_record()? else {
@@ -335,7 +332,7 @@ impl CommonState {
                             *remaining = remaining
                                 .checked_sub(len)
                                 .ok_or(Error::UnexpectedMessage("more early data than allowed"))?;
-                            self.received_plaintext.extend(record.plaintext);
+                            self.record.keep_plaintext()?;
                             return Ok(true);
                         }
                         EarlyData::Skipping { remaining }
@@ -365,7 +362,7 @@ impl CommonState {
                 }
                 self.empty_records = 0;
                 self.key_updates_without_data = 0;
-                self.received_plaintext.extend(record.plaintext);
+                self.record.keep_plaintext()?;
             }
             _ => {
                 return Err(Error::UnexpectedMessage(
@@ -761,11 +758,11 @@ impl CommonState {
         self.error.is_none()
             && !self.peer_closed
             && !self.eof_seen
-            && self.received_plaintext.len() < self.max_received_plaintext
+            && self.record.plaintext_len() < self.max_received_plaintext
     }
 
     pub(crate) fn received_plaintext_len(&self) -> usize {
-        self.received_plaintext.len()
+        self.record.plaintext_len()
     }
 
     pub(crate) fn sendable_tls_len(&self) -> usize {
@@ -782,16 +779,15 @@ impl CommonState {
         Ok(n)
     }
 
-    /// Copies received plaintext into `buf` (std::io::Read semantics: 0
+    /// Copies received plaintext into `buf`, straight out of the receive
+    /// buffer where its records were opened (std::io::Read semantics: 0
     /// only at a clean close_notify).
     pub(crate) fn read_plaintext(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if !self.received_plaintext.is_empty() {
-            // `VecDeque<u8>`'s `Read` copies out of its (at most two)
-            // contiguous slices, never byte by byte.
-            let n = std::io::Read::read(&mut self.received_plaintext, buf)?;
-            if self.received_plaintext.is_empty() && !self.record.holds_receive_buffer() {
-                // Idle (the peer is not streaming): hold no buffer.
-                self.received_plaintext = VecDeque::new();
+        if self.record.plaintext_len() > 0 {
+            let n = self.record.read_plaintext(buf);
+            if self.record.plaintext_len() == 0 {
+                // Read empty: an idle connection holds no receive buffer.
+                self.release_receive_buffer_if_empty();
             }
             return Ok(n);
         }

@@ -1,16 +1,20 @@
 //! The deframer: received bytes go into one receive buffer, whole records
 //! come out as slices of it, to be opened in place (RFC 8446 §5.1,
-//! RFC 5246 §6.2.1).
+//! RFC 5246 §6.2.1); opened application data can stay there until it is
+//! read (design §2, "zero-copy where it counts").
 
 use super::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12, MAX_PLAINTEXT_LEN};
 use crate::codec::Reader;
 use crate::error::Error;
 use crate::msgs::enums::{ContentType, ProtocolVersion};
 use std::io;
+use std::ops::Range;
 
-/// The receive buffer's size: one header and the largest fragment of any
-/// version (RFC 5246 §6.2.3). A partial record always fits, so reading
-/// never stalls while whole records are taken out as they complete.
+/// The room the receive buffer keeps for bytes not yet made into records:
+/// one header and the largest fragment of any version (RFC 5246 §6.2.3).
+/// A partial record always fits, so reading never stalls while whole
+/// records are taken out as they complete. The buffer is this long unless
+/// unread plaintext is kept in it (see [`Deframer::keep_plaintext`]).
 pub const RECEIVE_BUFFER_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_LEN_TLS12;
 
 /// One whole record, still in the receive buffer.
@@ -23,9 +27,13 @@ pub struct InboundRecord<'a> {
     pub version: ProtocolVersion,
     /// The record, header included, writable so it can be opened in place.
     pub bytes: &'a mut [u8],
+    /// Where the record starts in the receive buffer (for
+    /// [`Deframer::keep_plaintext`]).
+    pub offset: usize,
 }
 
-/// Cuts a byte stream into records.
+/// Cuts a byte stream into records, and keeps opened application data
+/// until it is read.
 ///
 /// Header checks, made as soon as the five header bytes are in:
 /// - the content type must be change_cipher_spec, alert, handshake or
@@ -41,11 +49,23 @@ pub struct InboundRecord<'a> {
 /// - the length may not exceed the current fragment limit
 ///   ([`Deframer::set_max_fragment_len`]): `record_overflow` (RFC 8446
 ///   §5.1, §5.2, RFC 5246 §6.2.1–6.2.3).
+///
+/// The buffer holds, in order: unread plaintext (one contiguous run, the
+/// plaintext of the records kept with [`Self::keep_plaintext`]), space of
+/// records already handed out, received bytes not yet handed out, and
+/// free space. Reclaiming space moves the received bytes down behind the
+/// unread plaintext; the plaintext itself moves only when the buffer
+/// would otherwise lack [`RECEIVE_BUFFER_LEN`] bytes after it, and the
+/// buffer grows only when even that is not enough, to the unread
+/// plaintext plus [`RECEIVE_BUFFER_LEN`]. The connection refuses to read
+/// while its plaintext limit is reached, which bounds that growth.
 pub struct Deframer {
-    /// The receive buffer: [`RECEIVE_BUFFER_LEN`] bytes while in use,
-    /// empty (unallocated) before the first read and after
+    /// The receive buffer: at least [`RECEIVE_BUFFER_LEN`] bytes while in
+    /// use, empty (unallocated) before the first read and after
     /// [`Self::release_if_empty`].
     buf: Box<[u8]>,
+    /// The unread plaintext (empty when `start == end` of this range).
+    plaintext: Range<usize>,
     /// Where the bytes not yet handed out start.
     start: usize,
     /// Where the received bytes end.
@@ -68,6 +88,7 @@ impl Deframer {
     pub fn new() -> Self {
         Self {
             buf: Box::default(),
+            plaintext: 0..0,
             start: 0,
             end: 0,
             max_fragment_len: MAX_PLAINTEXT_LEN,
@@ -118,8 +139,9 @@ impl Deframer {
     /// The next whole record, or `None` until more bytes arrive.
     ///
     /// The record stays valid until the next [`Self::read_tls`] or
-    /// [`Self::push`], which reclaim its space. Fails as the type
-    /// documentation says; after a failure the stream is not usable.
+    /// [`Self::push`], which reclaim its space unless its plaintext was
+    /// kept ([`Self::keep_plaintext`]). Fails as the type documentation
+    /// says; after a failure the stream is not usable.
     pub fn next_record(&mut self) -> Result<Option<InboundRecord<'_>>, Error> {
         let pending = self.buf.get(self.start..self.end).unwrap_or_default();
         let mut r = Reader::new(pending);
@@ -145,20 +167,73 @@ impl Deframer {
         if len > self.max_fragment_len {
             return Err(Error::RecordOverflow);
         }
-        let record_end = self.start + HEADER_LEN + len;
+        let offset = self.start;
+        let record_end = offset + HEADER_LEN + len;
         if record_end > self.end {
             return Ok(None);
         }
         let bytes = self
             .buf
-            .get_mut(self.start..record_end)
+            .get_mut(offset..record_end)
             .ok_or(Error::Decode("record beyond the receive buffer"))?;
         self.start = record_end;
         Ok(Some(InboundRecord {
             content_type,
             version: ProtocolVersion::from(version),
             bytes,
+            offset,
         }))
+    }
+
+    /// Keeps `from`, buffer positions inside a record handed out since the
+    /// last read (typically its opened plaintext: the record's
+    /// [`InboundRecord::offset`] plus the plaintext's range in it), as
+    /// unread plaintext after the plaintext already kept, until
+    /// [`Self::read_plaintext`] copies it out. An empty range keeps
+    /// nothing.
+    ///
+    /// When no plaintext is unread, nothing is copied: the bytes stay
+    /// where they were opened. Otherwise they are moved down to join the
+    /// unread plaintext (by the length of the headers and tags between),
+    /// so unread plaintext never holds the space of record headers.
+    ///
+    /// Fails with [`Error::InvalidRequest`] when `from` is not within the
+    /// records handed out since the last read reclaimed space, or lies
+    /// before plaintext already kept.
+    pub fn keep_plaintext(&mut self, from: Range<usize>) -> Result<(), Error> {
+        if from.is_empty() {
+            return Ok(());
+        }
+        if from.start < self.plaintext.end || from.end > self.start {
+            return Err(Error::InvalidRequest(
+                "plaintext outside the records handed out",
+            ));
+        }
+        if self.plaintext.is_empty() {
+            self.plaintext = from;
+        } else {
+            let len = from.len();
+            self.buf.copy_within(from, self.plaintext.end);
+            self.plaintext.end += len;
+        }
+        Ok(())
+    }
+
+    /// How many plaintext bytes are kept and not yet read.
+    pub fn plaintext_len(&self) -> usize {
+        self.plaintext.len()
+    }
+
+    /// Copies unread plaintext into `out`, oldest first, and returns how
+    /// many bytes that was (0 when none is unread or `out` is empty).
+    pub fn read_plaintext(&mut self, out: &mut [u8]) -> usize {
+        let unread = self.buf.get(self.plaintext.clone()).unwrap_or_default();
+        let n = unread.len().min(out.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..n), unread.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.plaintext.start += n;
+        n
     }
 
     /// Whether received bytes wait that do not yet make a whole record (a
@@ -168,36 +243,77 @@ impl Deframer {
     }
 
     /// Frees the receive buffer when every received byte has been handed
-    /// out and the last read did not fill it (a full read means the peer
-    /// is streaming: the buffer is kept rather than freed and allocated
-    /// again per read), so an idle connection holds none; the next read
-    /// allocates it again.
+    /// out, all kept plaintext read, and the last read did not fill it (a
+    /// full read means the peer is streaming: the buffer is kept rather
+    /// than freed and allocated again per read), so an idle connection
+    /// holds none; the next read allocates it again.
     pub fn release_if_empty(&mut self) {
-        if self.start == self.end && !self.last_fill_was_full {
+        if self.start == self.end && self.plaintext.is_empty() && !self.last_fill_was_full {
             self.buf = Box::default();
+            self.plaintext = 0..0;
             self.start = 0;
             self.end = 0;
         }
     }
 
-    /// The bytes the receive buffer holds allocated: 0 or
-    /// [`RECEIVE_BUFFER_LEN`].
+    /// The bytes the receive buffer holds allocated: 0, or at least
+    /// [`RECEIVE_BUFFER_LEN`] (more while unread plaintext needs it).
     pub fn allocated_len(&self) -> usize {
         self.buf.len()
     }
 
     /// Allocates the buffer if it is not, reclaims the space of records
-    /// already handed out, and returns the free tail of the buffer.
+    /// already handed out (see the type documentation), and returns the
+    /// free tail of the buffer.
     fn spare(&mut self) -> &mut [u8] {
         if self.buf.is_empty() {
             self.buf = vec![0u8; RECEIVE_BUFFER_LEN].into_boxed_slice();
         }
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
+        if self.plaintext.is_empty() {
+            self.plaintext = 0..0;
+        }
+        if self.buf.len() - self.start < RECEIVE_BUFFER_LEN || self.plaintext.is_empty() {
+            // Move the received bytes down behind the unread plaintext,
+            // and the plaintext to the front if that leaves too little.
+            let to = if self.buf.len() - self.plaintext.end >= RECEIVE_BUFFER_LEN {
+                self.plaintext.start
+            } else {
+                0
+            };
+            self.relocate(to);
         }
         self.buf.get_mut(self.end..).unwrap_or_default()
+    }
+
+    /// Moves the unread plaintext to `to` and the received bytes right
+    /// behind it, growing the buffer when fewer than
+    /// [`RECEIVE_BUFFER_LEN`] bytes would follow the plaintext.
+    fn relocate(&mut self, to: usize) {
+        let plaintext_len = self.plaintext.len();
+        let pending = self.start..self.end;
+        let new_start = to + plaintext_len;
+        let needed = new_start + RECEIVE_BUFFER_LEN;
+        if needed > self.buf.len() {
+            let mut grown = vec![0u8; needed].into_boxed_slice();
+            for (from, at) in [(self.plaintext.clone(), to), (pending.clone(), new_start)] {
+                if let (Some(dst), Some(src)) =
+                    (grown.get_mut(at..at + from.len()), self.buf.get(from))
+                {
+                    dst.copy_from_slice(src);
+                }
+            }
+            self.buf = grown;
+        } else {
+            if self.plaintext.start != to {
+                self.buf.copy_within(self.plaintext.clone(), to);
+            }
+            if self.start != new_start {
+                self.buf.copy_within(pending.clone(), new_start);
+            }
+        }
+        self.plaintext = to..new_start;
+        self.end = new_start + pending.len();
+        self.start = new_start;
     }
 }
 
@@ -268,5 +384,92 @@ mod tests {
             .flatten()
             .map(|r| r.bytes.to_vec());
         assert_eq!(taken.as_deref(), Some(whole.as_slice()));
+    }
+
+    /// Takes the next record and keeps its body (everything after the
+    /// header) as plaintext.
+    fn keep_body(deframer: &mut Deframer) -> usize {
+        let (offset, len) = match deframer.next_record() {
+            Ok(Some(r)) => (r.offset, r.bytes.len()),
+            _ => return 0,
+        };
+        assert!(deframer
+            .keep_plaintext(offset + HEADER_LEN..offset + len)
+            .is_ok());
+        len - HEADER_LEN
+    }
+
+    #[test]
+    fn kept_plaintext_is_joined_and_read_in_order() {
+        let mut deframer = Deframer::new();
+        let wire = [record(b"abc"), record(b"defg"), record(b"hi")].concat();
+        assert_eq!(deframer.push(&wire), wire.len());
+        assert_eq!((0..3).map(|_| keep_body(&mut deframer)).sum::<usize>(), 9);
+        assert_eq!(deframer.plaintext_len(), 9);
+        let mut out = [0u8; 4];
+        assert_eq!(deframer.read_plaintext(&mut out), 4);
+        assert_eq!(&out, b"abcd");
+        let mut out = [0u8; 10];
+        assert_eq!(deframer.read_plaintext(&mut out), 5);
+        assert_eq!(&out[..5], b"efghi");
+        assert_eq!(deframer.plaintext_len(), 0);
+    }
+
+    #[test]
+    fn unread_plaintext_survives_reads_and_the_buffer_grows_for_it() {
+        let mut deframer = Deframer::new();
+        deframer.set_max_fragment_len(MAX_CIPHERTEXT_LEN_TLS12);
+        let bodies: Vec<Vec<u8>> = (0..4u8)
+            .map(|i| (0..MAX_PLAINTEXT_LEN).map(|j| (j as u8) ^ i).collect())
+            .collect();
+        let wire = bodies
+            .iter()
+            .map(|b| record(b))
+            .collect::<Vec<_>>()
+            .concat();
+        let mut source: &[u8] = &wire;
+        let mut kept = 0;
+        while !source.is_empty() {
+            assert!(deframer.read_tls(&mut source).is_ok());
+            loop {
+                match keep_body(&mut deframer) {
+                    0 => break,
+                    n => kept += n,
+                }
+            }
+        }
+        assert_eq!(kept, 4 * MAX_PLAINTEXT_LEN);
+        // Grown to hold the plaintext, by no more than one record's room.
+        assert!(deframer.allocated_len() >= kept);
+        assert!(deframer.allocated_len() <= kept + RECEIVE_BUFFER_LEN);
+        let mut out = vec![0u8; kept];
+        assert_eq!(deframer.read_plaintext(&mut out), kept);
+        assert_eq!(out, bodies.concat());
+    }
+
+    #[test]
+    fn unread_plaintext_keeps_the_buffer() {
+        let mut deframer = Deframer::new();
+        assert_eq!(deframer.push(&record(b"unread")), 11);
+        assert_eq!(keep_body(&mut deframer), 6);
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        let mut out = [0u8; 6];
+        assert_eq!(deframer.read_plaintext(&mut out), 6);
+        deframer.release_if_empty();
+        assert_eq!(deframer.allocated_len(), 0);
+    }
+
+    #[test]
+    fn keeping_bytes_outside_the_records_handed_out_is_refused() {
+        let mut deframer = Deframer::new();
+        let wire = [record(b"one"), record(b"two")].concat();
+        assert_eq!(deframer.push(&wire), wire.len());
+        assert_eq!(keep_body(&mut deframer), 3);
+        // Not yet handed out.
+        assert!(deframer.keep_plaintext(13..16).is_err());
+        // Before the plaintext already kept.
+        assert!(deframer.keep_plaintext(0..2).is_err());
+        assert_eq!(deframer.plaintext_len(), 3);
     }
 }

@@ -9,6 +9,7 @@ use super::{HEADER_LEN, MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT};
 use crate::error::Error;
 use crate::msgs::enums::{ContentType, ProtocolVersion};
 use std::io;
+use std::ops::Range;
 
 /// One received record's plaintext, still in the receive buffer.
 #[derive(Debug, PartialEq, Eq)]
@@ -68,6 +69,10 @@ pub struct RecordLayer {
     write_version: ProtocolVersion,
     max_received_plaintext: usize,
     last_record_len: usize,
+    /// Where in the receive buffer the plaintext of the record
+    /// [`RecordLayer::next_record`] last opened lies (empty when it did
+    /// not open, or once kept).
+    last_plaintext: Range<usize>,
     /// 1/n−1 splitting of application data (see
     /// [`RecordLayer::set_split_application_data`]).
     split_application_data: bool,
@@ -92,6 +97,7 @@ impl RecordLayer {
             write_version: ProtocolVersion::TLSv1_2,
             max_received_plaintext: MAX_PLAINTEXT_LEN,
             last_record_len: 0,
+            last_plaintext: 0..0,
             split_application_data: false,
         }
     }
@@ -128,16 +134,33 @@ impl RecordLayer {
         self.deframer.has_partial_record()
     }
 
+    /// Keeps the plaintext of the record [`Self::next_record`] just
+    /// returned in the receive buffer, to be read with
+    /// [`Self::read_plaintext`] (see [`Deframer::keep_plaintext`]).
+    ///
+    /// Keeps nothing when that record did not open or its plaintext was
+    /// kept already; fails with [`Error::InvalidRequest`] when a read
+    /// since reclaimed its space.
+    pub fn keep_plaintext(&mut self) -> Result<(), Error> {
+        let plaintext = std::mem::replace(&mut self.last_plaintext, 0..0);
+        self.deframer.keep_plaintext(plaintext)
+    }
+
+    /// How many kept plaintext bytes wait to be read.
+    pub fn plaintext_len(&self) -> usize {
+        self.deframer.plaintext_len()
+    }
+
+    /// Copies kept plaintext into `out` and returns how many bytes that
+    /// was (see [`Deframer::read_plaintext`]).
+    pub fn read_plaintext(&mut self, out: &mut [u8]) -> usize {
+        self.deframer.read_plaintext(out)
+    }
+
     /// Frees the receive buffer when it holds nothing (see
     /// [`Deframer::release_if_empty`]).
     pub fn release_receive_buffer_if_empty(&mut self) {
         self.deframer.release_if_empty();
-    }
-
-    /// Whether the receive buffer is allocated (see
-    /// [`Deframer::allocated_len`]): false on an idle connection.
-    pub fn holds_receive_buffer(&self) -> bool {
-        self.deframer.allocated_len() > 0
     }
 
     /// The next received record, opened in place, or `None` until more
@@ -157,12 +180,15 @@ impl RecordLayer {
             return Ok(None);
         };
         self.last_record_len = record.bytes.len().saturating_sub(HEADER_LEN);
+        self.last_plaintext = 0..0;
         let opened = self.read.protection.open(seq, record.bytes)?;
         self.read.advance(opened.protected);
         let plaintext = record
             .bytes
-            .get(opened.plaintext)
+            .get(opened.plaintext.clone())
             .ok_or(Error::BadRecordMac)?;
+        self.last_plaintext =
+            record.offset + opened.plaintext.start..record.offset + opened.plaintext.end;
         if plaintext.len() > self.max_received_plaintext {
             return Err(Error::RecordOverflow);
         }

@@ -2,7 +2,8 @@
 //! back.
 //!
 //! - [`deframer`] cuts received bytes into records in one receive buffer,
-//!   checking the header and the length limits below.
+//!   checking the header and the length limits below, and keeps opened
+//!   application data there until it is read.
 //! - [`protection`] holds the one [`RecordProtection`] trait and its
 //!   schemes: null, TLS 1.3 AEAD, TLS 1.2 AEAD, CBC-HMAC.
 //! - [`layer`] ties a deframer to a read and a write epoch with their
