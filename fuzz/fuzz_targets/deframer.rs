@@ -1,6 +1,8 @@
 //! Arbitrary bytes into the deframer and handshake joiner, and into the
 //! open path of every record protection scheme with fixed keys. Nothing
-//! may panic.
+//! may panic; application data kept in the receive buffer
+//! (`keep_plaintext`) reads back exactly, in order, however the reads
+//! interleave with new records.
 #![no_main]
 
 use ferrotls::crypto::aead::AeadAlgorithm;
@@ -72,32 +74,50 @@ fuzz_target!(|data: &[u8]| {
         let mut layer = RecordLayer::new();
         layer.set_read_protection(scheme);
         let mut joiner = HandshakeJoiner::with_max_message_len(4096);
+        // Kept application data not yet read back, and a read buffer
+        // whose size (from the chunk byte) varies how reads interleave.
+        let mut unread: Vec<u8> = Vec::new();
+        let mut out = vec![0u8; chunk * 7];
         'feed: for piece in rest.chunks(chunk) {
             let mut piece = piece;
             while !piece.is_empty() {
                 let n = layer.push_received(piece);
                 piece = &piece[n..];
                 loop {
-                    match layer.next_record() {
-                        Ok(Some(record)) => {
-                            if record.content_type == ContentType::Handshake {
+                    let kept = match layer.next_record() {
+                        Ok(Some(record)) => match record.content_type {
+                            ContentType::Handshake => {
                                 if joiner.push(record.plaintext).is_err() {
                                     break 'feed;
                                 }
                                 while let Ok(Some(m)) = joiner.next_message() {
                                     assert_eq!(m.raw.len(), m.body.len() + 4);
                                 }
+                                None
                             }
-                        }
+                            ContentType::ApplicationData => Some(record.plaintext.to_vec()),
+                            _ => None,
+                        },
                         Ok(None) => break,
                         Err(_) => break 'feed,
+                    };
+                    if let Some(plaintext) = kept {
+                        layer.keep_plaintext().expect("the record just opened");
+                        unread.extend_from_slice(&plaintext);
+                        assert_eq!(layer.plaintext_len(), unread.len());
                     }
                 }
+                let got = layer.read_plaintext(&mut out);
+                assert_eq!(&out[..got], &unread[..got]);
+                unread.drain(..got);
                 if n == 0 {
                     break 'feed;
                 }
             }
         }
+        let mut rest_out = vec![0u8; unread.len() + 1];
+        assert_eq!(layer.read_plaintext(&mut rest_out), unread.len());
+        assert_eq!(&rest_out[..unread.len()], &unread[..]);
     }
 
     // What any scheme seals, the same scheme opens to the same bytes.
@@ -110,14 +130,19 @@ fuzz_target!(|data: &[u8]| {
         sender
             .seal(ContentType::ApplicationData, rest, &mut wire)
             .expect("sealing never fails with fresh sequence numbers");
-        let mut got = Vec::new();
-        for record in wire.chunks(chunk) {
-            receiver.push_received(record);
-            while let Some(r) = receiver.next_record().expect("own records open") {
-                got.extend_from_slice(r.plaintext);
+        for mut piece in wire.chunks(chunk) {
+            while !piece.is_empty() {
+                let n = receiver.push_received(piece);
+                assert!(n > 0, "the receive buffer makes room for own records");
+                piece = &piece[n..];
+                while receiver.next_record().expect("own records open").is_some() {
+                    receiver.keep_plaintext().expect("the record just opened");
+                }
             }
         }
-        assert_eq!(got, rest);
+        let mut got = vec![0u8; rest.len() + 1];
+        assert_eq!(receiver.read_plaintext(&mut got), rest.len());
+        assert_eq!(&got[..rest.len()], rest);
     }
 
     // Every scheme's open() straight on the input, header and all.
