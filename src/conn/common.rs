@@ -816,6 +816,7 @@ fn tls13_protection(
     aead: AeadAlgorithm,
     secret: &TrafficSecret,
 ) -> Result<Tls13AeadProtection, Error> {
-    let keys = secret.keys(aead.key_len())?;
-    Tls13AeadProtection::new(aead, keys.key.as_bytes(), keys.iv.as_bytes())
+    secret.with_keys(aead.key_len(), |key, iv| {
+        Tls13AeadProtection::new(aead, key, iv)
+    })
 }

@@ -28,11 +28,17 @@ use crate::crypto::secret::Secret;
 use crate::error::Error;
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
 use crate::msgs::enums::HandshakeType;
+use zeroize::Zeroizing;
 
 /// The per-record nonce length of every TLS 1.3 AEAD: `iv_length` is
 /// `max(8 bytes, N_MIN)` = 12 for the AEADs TLS 1.3 defines (RFC 8446
 /// §5.3, RFC 5116 §5).
 pub const AEAD_IV_LEN: usize = 12;
+
+/// The longest write key of a TLS 1.3 AEAD: 32 bytes for AES-256-GCM
+/// (RFC 5116 §5.2) and ChaCha20-Poly1305 (RFC 8439 §2.8), the suites of
+/// RFC 8446 §B.4 with the longest keys.
+pub const MAX_AEAD_KEY_LEN: usize = 32;
 
 /// Which kind of PSK a binder is for (RFC 8446 §7.1: "ext binder" for
 /// external PSKs, "res binder" for resumption PSKs).
@@ -393,10 +399,33 @@ impl TrafficSecret {
     /// The write key of `key_len` bytes (the AEAD's key length) and the
     /// 12-byte IV (RFC 8446 §7.3).
     pub fn keys(&self, key_len: usize) -> Result<TrafficKeys, Error> {
-        Ok(TrafficKeys {
-            key: self.expand(b"key", key_len)?,
-            iv: self.expand(b"iv", AEAD_IV_LEN)?,
+        self.with_keys(key_len, |key, iv| {
+            Ok(TrafficKeys {
+                key: Secret::from_slice(key),
+                iv: Secret::from_slice(iv),
+            })
         })
+    }
+
+    /// Derives the same write key and IV as [`TrafficSecret::keys`] into
+    /// zeroizing stack buffers and hands them to `use_keys` (which builds
+    /// the record protection from them), so nothing is allocated. Fails
+    /// with [`Error::Crypto`] when `key_len` exceeds [`MAX_AEAD_KEY_LEN`],
+    /// or with what `use_keys` returns.
+    pub fn with_keys<T>(
+        &self,
+        key_len: usize,
+        use_keys: impl FnOnce(&[u8], &[u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut key_buf = Zeroizing::new([0u8; MAX_AEAD_KEY_LEN]);
+        let key = key_buf
+            .get_mut(..key_len)
+            .ok_or(Error::Crypto("AEAD key longer than any TLS 1.3 suite's"))?;
+        let mut iv = Zeroizing::new([0u8; AEAD_IV_LEN]);
+        let secret = self.secret.as_bytes();
+        hkdf::expand_label_into(self.hash, secret, b"key", b"", key)?;
+        hkdf::expand_label_into(self.hash, secret, b"iv", b"", iv.as_mut_slice())?;
+        use_keys(key, iv.as_slice())
     }
 
     /// The finished_key for the Finished message sent under this
@@ -411,12 +440,14 @@ impl TrafficSecret {
     pub fn next(&self) -> Result<TrafficSecret, Error> {
         Ok(TrafficSecret {
             hash: self.hash,
-            secret: self.expand(b"traffic upd", self.hash.output_len())?,
+            secret: hkdf::expand_label(
+                self.hash,
+                self.secret.as_bytes(),
+                b"traffic upd",
+                b"",
+                self.hash.output_len(),
+            )?,
         })
-    }
-
-    fn expand(&self, label: &[u8], len: usize) -> Result<Secret, Error> {
-        hkdf::expand_label(self.hash, self.secret.as_bytes(), label, b"", len)
     }
 }
 
