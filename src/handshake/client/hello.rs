@@ -237,17 +237,19 @@ fn tls12_session_from_store(
 /// Queues `hello`; when it offers a ticket, the binder is computed over the
 /// truncated message, after `prior` (the first ClientHello's
 /// `message_hash` and the HelloRetryRequest) when retrying (RFC 8446
-/// §4.2.11.2). Returns the message as sent.
+/// §4.2.11.2), and written over the placeholder binder in the queued
+/// encoding. Returns the message as sent.
 pub(super) fn send_client_hello(
     common: &mut CommonState,
-    mut hello: ClientHello,
+    hello: ClientHello,
     resuming: Option<&Resuming>,
     prior: Option<&Transcript>,
 ) -> Result<Vec<u8>, Error> {
-    if let Some(resuming) = resuming {
-        let placeholder = HandshakeMessage::ClientHello(hello.clone()).to_bytes()?;
-        let truncated = hello
-            .truncated_for_binders(&placeholder)
+    let binders_len = hello.psk_offer().map(PskOffer::binders_len);
+    let sent = common.send_handshake_mut(&HandshakeMessage::ClientHello(hello))?;
+    if let (Some(resuming), Some(binders_len)) = (resuming, binders_len) {
+        let (truncated, binders) = sent
+            .split_at_mut_checked(sent.len().saturating_sub(binders_len))
             .ok_or(Error::Crypto("ClientHello shorter than its binders"))?;
         let digest = match prior {
             Some(transcript) => transcript.current_with(truncated),
@@ -257,13 +259,15 @@ pub(super) fn send_client_hello(
             .early
             .binder_key(PskKind::Resumption)?
             .binder(&digest)?;
-        if let Some(offer) = hello.psk_offer_mut() {
-            offer.binders = vec![binder.as_bytes().to_vec()];
-        }
+        // The one placeholder binder is the last field of the message:
+        // `binders<33..2^16-1>` holding one `PskBinderEntry<32..255>`.
+        let placeholder = binders
+            .get_mut(2 + 1..)
+            .filter(|value| value.len() == binder.as_bytes().len())
+            .ok_or(Error::Crypto("placeholder binder of the wrong length"))?;
+        placeholder.copy_from_slice(binder.as_bytes());
     }
-    common
-        .send_handshake(&HandshakeMessage::ClientHello(hello))
-        .map(<[u8]>::to_vec)
+    Ok(sent.to_vec())
 }
 
 /// A decode context for the hellos, whose syntax does not depend on it.
@@ -384,7 +388,7 @@ impl ExpectServerHello {
     pub(super) fn expect_server_hello(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ServerHello {
             return Err(Error::UnexpectedMessage("expected ServerHello"));

@@ -685,11 +685,11 @@ impl ExpectCertificate {
     pub(super) fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.0;
         let HandshakeMessage::CertificateTls13(certificate) =
-            decode_tls13(&message, flight.suite.hash)?
+            decode_tls13(message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected client Certificate"));
         };
@@ -752,11 +752,10 @@ impl ExpectCertificateVerify {
     pub(super) fn expect_certificate_verify(
         self,
         _common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
-        let HandshakeMessage::CertificateVerify(signed) =
-            decode_tls13(&message, flight.suite.hash)?
+        let HandshakeMessage::CertificateVerify(signed) = decode_tls13(message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected CertificateVerify"));
         };
@@ -787,10 +786,10 @@ impl ExpectFinished {
     pub(super) fn expect_finished(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
-        let HandshakeMessage::Finished(verify_data) = decode_tls13(&message, flight.suite.hash)?
+        let HandshakeMessage::Finished(verify_data) = decode_tls13(message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected Finished"));
         };
@@ -834,10 +833,10 @@ impl ExpectEndOfEarlyData {
     pub(super) fn expect_end_of_early_data(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut next = self.0;
-        let HandshakeMessage::EndOfEarlyData = decode_tls13(&message, next.flight.suite.hash)?
+        let HandshakeMessage::EndOfEarlyData = decode_tls13(message, next.flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected EndOfEarlyData"));
         };
@@ -864,9 +863,9 @@ impl Traffic {
     pub(super) fn expect_traffic(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<Self, Error> {
-        match decode_tls13(&message, self.suite.hash)? {
+        match decode_tls13(message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
             _ => {
                 return Err(Error::UnexpectedMessage(
