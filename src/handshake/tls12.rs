@@ -355,6 +355,11 @@ impl Params {
     }
 }
 
+/// Bytes reserved for a [`HandshakeLog`] when it starts: the hellos, a
+/// certificate chain of a few kilobytes, the key exchange and Finished
+/// messages of a typical full handshake. A sizing choice, not a limit.
+const HANDSHAKE_LOG_INITIAL_CAPACITY: usize = 4096;
+
 /// Every handshake message of the connection so far, header included, in
 /// order (RFC 5246 §7.4.9 `handshake_messages`). Kept whole because the
 /// hash is known only after the ServerHello, and a TLS 1.2
@@ -363,9 +368,15 @@ impl Params {
 pub(crate) struct HandshakeLog(Vec<u8>);
 
 impl HandshakeLog {
-    /// A log starting with `messages`.
+    /// A log starting with `messages`, with room for a typical full
+    /// handshake so that it grows rarely.
     pub(crate) fn new(messages: &[&[u8]]) -> Self {
-        Self(messages.concat())
+        let start: usize = messages.iter().map(|m| m.len()).sum();
+        let mut log = Vec::with_capacity(start.max(HANDSHAKE_LOG_INITIAL_CAPACITY));
+        for m in messages {
+            log.extend_from_slice(m);
+        }
+        Self(log)
     }
 
     /// Appends one encoded message.
@@ -387,11 +398,14 @@ impl HandshakeLog {
 /// The content a ServerKeyExchange signature covers: `client_random +
 /// server_random + ServerECDHParams` (RFC 8422 §5.4).
 fn signed_params(params: &Params, ecdh: &ServerEcdhParams) -> Result<Vec<u8>, Error> {
-    use crate::codec::Codec;
-    let mut content = params.client_random.to_vec();
-    content.extend_from_slice(&params.server_random);
-    content.extend_from_slice(&ecdh.to_bytes()?);
-    Ok(content)
+    use crate::codec::{Codec, Writer};
+    // curve_type (1), named_curve (2), the point with its 1-byte length.
+    let ecdh_len = 1 + 2 + 1 + ecdh.public.len();
+    let mut content = Writer::with_buffer(Vec::with_capacity(2 * RANDOM_LEN + ecdh_len));
+    content.bytes(&params.client_random);
+    content.bytes(&params.server_random);
+    ecdh.encode(&mut content);
+    content.finish()
 }
 
 /// The schemes a peer accepts when it sent no signature_algorithms: SHA-1

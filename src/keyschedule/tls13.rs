@@ -58,9 +58,35 @@ fn check_hash(hash: HashAlgorithm) -> Result<(), Error> {
     }
 }
 
-/// `Derive-Secret(secret, "derived", "")`: the salt of the next extraction.
-fn derived(hash: HashAlgorithm, secret: &Secret) -> Result<Secret, Error> {
-    hkdf::derive_secret(hash, secret.as_bytes(), b"derived", &hash.hash(b""))
+/// Hands `use_bytes` `HKDF-Expand-Label(secret, label, context,
+/// Hash.length)` (RFC 8446 §7.1) from a zeroizing stack buffer, for the
+/// intermediate values no state keeps, so nothing is allocated.
+fn with_expanded<T>(
+    hash: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    context: &[u8],
+    use_bytes: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut buf = Zeroizing::new([0u8; MAX_HASH_LEN]);
+    let out = buf
+        .get_mut(..hash.output_len())
+        .ok_or(Error::Crypto("hash longer than MAX_HASH_LEN"))?;
+    hkdf::expand_label_into(hash, secret, label, context, out)?;
+    use_bytes(out)
+}
+
+/// `HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm)`: the next
+/// secret of the chain (RFC 8446 §7.1).
+fn extract_next(hash: HashAlgorithm, secret: &Secret, ikm: &[u8]) -> Result<Secret, Error> {
+    let empty_hash = hash.hash(b"");
+    with_expanded(
+        hash,
+        secret.as_bytes(),
+        b"derived",
+        empty_hash.as_ref(),
+        |salt| hkdf::extract(hash, salt, ikm),
+    )
 }
 
 /// `Hash.length` zero bytes: the IKM where no PSK or no (EC)DHE is used.
@@ -171,11 +197,10 @@ impl EarlySecret {
         self,
         ecdhe_shared_secret: Option<&[u8]>,
     ) -> Result<HandshakeSecret, Error> {
-        let salt = derived(self.hash, &self.secret)?;
         let ikm = ecdhe_shared_secret.unwrap_or(zeros(self.hash));
         Ok(HandshakeSecret {
             hash: self.hash,
-            secret: hkdf::extract(self.hash, salt.as_bytes(), ikm)?,
+            secret: extract_next(self.hash, &self.secret, ikm)?,
             log: self.log,
         })
     }
@@ -226,10 +251,9 @@ impl HandshakeSecret {
 
     /// The Master Secret, `HKDF-Extract(Derive-Secret(., "derived", ""), 0)`.
     pub fn into_master(self) -> Result<MasterSecret, Error> {
-        let salt = derived(self.hash, &self.secret)?;
         Ok(MasterSecret {
             hash: self.hash,
-            secret: hkdf::extract(self.hash, salt.as_bytes(), zeros(self.hash))?,
+            secret: extract_next(self.hash, &self.secret, zeros(self.hash))?,
             log: self.log,
         })
     }
@@ -454,21 +478,17 @@ impl TrafficSecret {
 /// A finished_key, `HKDF-Expand-Label(BaseKey, "finished", "",
 /// Hash.length)` (RFC 8446 §4.4.4), which MACs a transcript hash.
 pub struct FinishedKey {
-    hash: HashAlgorithm,
-    key: Secret,
+    /// The HMAC keyed with finished_key; the key bytes themselves are
+    /// derived on the stack and wiped.
+    key: HmacKey,
 }
 
 impl FinishedKey {
     fn from_base(hash: HashAlgorithm, base_key: &Secret) -> Result<Self, Error> {
-        Ok(Self {
-            hash,
-            key: hkdf::expand_label(
-                hash,
-                base_key.as_bytes(),
-                b"finished",
-                b"",
-                hash.output_len(),
-            )?,
+        with_expanded(hash, base_key.as_bytes(), b"finished", b"", |key| {
+            Ok(Self {
+                key: HmacKey::new(hash, key)?,
+            })
         })
     }
 
@@ -487,7 +507,7 @@ impl FinishedKey {
 
     /// `verify_data = HMAC(finished_key, transcript_hash)` (RFC 8446 §4.4.4).
     pub fn verify_data(&self, transcript_hash: &Digest) -> Result<Tag, Error> {
-        Ok(HmacKey::new(self.hash, self.key.as_bytes())?.sign(transcript_hash.as_ref()))
+        Ok(self.key.sign(transcript_hash.as_ref()))
     }
 
     /// Checks a received Finished `verify_data` in constant time. A mismatch

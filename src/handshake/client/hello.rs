@@ -270,6 +270,14 @@ pub(super) fn send_client_hello(
     Ok(sent.to_vec())
 }
 
+/// Room reserved for the ClientHello's extension list: every extension
+/// [`ExpectServerHello::client_hello`] may add (server_name,
+/// supported_groups, five TLS ≤1.2 ones, signature_algorithms, ALPN,
+/// key_share, supported_versions, cookie, early_data,
+/// psk_key_exchange_modes, pre_shared_key), so the list is allocated once.
+/// A sizing choice, not a limit.
+const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 15;
+
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_2,
@@ -285,7 +293,7 @@ impl ExpectServerHello {
     pub(super) fn client_hello(&self, cookie: Option<&[u8]>) -> ClientHello {
         let (config, server_name, key_share) = (&*self.config, &self.server_name, &self.key_share);
         let common = &config.common;
-        let mut extensions = Vec::new();
+        let mut extensions = Vec::with_capacity(CLIENT_HELLO_EXTENSIONS_CAPACITY);
         if let (true, ServerName::Dns(name)) = (config.enable_sni, server_name) {
             extensions.push(Extension::ServerName(vec![SniEntry {
                 typ: ServerNameType::HostName,
@@ -332,15 +340,14 @@ impl ExpectServerHello {
                 binders: vec![vec![0; resuming.suite.hash.output_len()]],
             }));
         }
-        let mut cipher_suites: Vec<CipherSuite> = common
-            .cipher_suites
-            .iter()
-            .copied()
-            .filter(|s| match tls13_suite(*s) {
+        // One more for TLS_FALLBACK_SCSV, so the list is allocated once.
+        let mut cipher_suites = Vec::with_capacity(common.cipher_suites.len() + 1);
+        cipher_suites.extend(common.cipher_suites.iter().copied().filter(|s| {
+            match tls13_suite(*s) {
                 Some(_) => tls13,
                 None => legacy.is_some(),
-            })
-            .collect();
+            }
+        }));
         if config.fallback_retry {
             cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
         }
