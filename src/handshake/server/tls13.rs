@@ -316,14 +316,19 @@ pub(super) fn handle_client_hello(
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
 
-    let requested_schemes: Vec<SignatureScheme> = config
-        .common
-        .signature_schemes
-        .iter()
-        .copied()
-        .filter(|s| tls13_handshake_scheme(*s))
-        .collect();
     let request_certificate = certificate.is_some() && config.client_auth.verifier().is_some();
+    // Only a requested client certificate is checked against these.
+    let requested_schemes: Vec<SignatureScheme> = if request_certificate {
+        config
+            .common
+            .signature_schemes
+            .iter()
+            .copied()
+            .filter(|s| tls13_handshake_scheme(*s))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if request_certificate {
         let request = CertificateRequestTls13 {
             context: Vec::new(),
@@ -912,21 +917,27 @@ fn send_ticket(
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: Some(Tls13TicketParams {
             age_add,
-            nonce: nonce.clone(),
+            nonce,
             max_early_data_size: config.max_early_data_size,
         }),
         unknown_fields: Default::default(),
     };
-    let ticket = match &config.session_store {
+    let (ticket, nonce) = match &config.session_store {
         Some(store) => {
             let identity = random_array::<TICKET_IDENTITY_LEN>(rng)?.to_vec();
+            let nonce = state
+                .tls13
+                .as_ref()
+                .map(|p| p.nonce.clone())
+                .unwrap_or_default();
             if !store.put(&identity, state) {
                 return Ok(());
             }
-            identity
+            (identity, nonce)
         }
         None => match seal_state(&*config.ticketer, &state) {
-            Ok(ticket) => ticket,
+            // The sealed state is done with: its nonce goes on the wire.
+            Ok(ticket) => (ticket, state.tls13.map(|p| p.nonce).unwrap_or_default()),
             Err(_) => return Ok(()),
         },
     };
