@@ -17,7 +17,7 @@ use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
-use crate::keyschedule::tls12::{KeyBlock, KeyBlockLengths, MasterSecret, RANDOM_LEN};
+use crate::keyschedule::tls12::{KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
     AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
 };
@@ -271,19 +271,6 @@ impl Params {
         master: &MasterSecret,
         rng: &Arc<dyn SecureRandom>,
     ) -> Result<Protections, Error> {
-        let block = master.key_block(
-            self.suite.key_block_lengths(self.version),
-            &self.client_random,
-            &self.server_random,
-        )?;
-        let KeyBlock {
-            client_write_mac_key,
-            server_write_mac_key,
-            client_write_key,
-            server_write_key,
-            client_write_iv,
-            server_write_iv,
-        } = block;
         let one = |mac_key: &[u8],
                    key: &[u8],
                    iv: &[u8]|
@@ -293,18 +280,25 @@ impl Params {
                 BulkCipher::Cbc { mac, .. } => self.cbc_protection(mac, mac_key, key, iv, rng)?,
             })
         };
-        Ok((
-            one(
-                client_write_mac_key.as_bytes(),
-                client_write_key.as_bytes(),
-                client_write_iv.as_bytes(),
-            )?,
-            one(
-                server_write_mac_key.as_bytes(),
-                server_write_key.as_bytes(),
-                server_write_iv.as_bytes(),
-            )?,
-        ))
+        master.with_key_block(
+            self.suite.key_block_lengths(self.version),
+            &self.client_random,
+            &self.server_random,
+            |block| {
+                Ok((
+                    one(
+                        block.client_write_mac_key,
+                        block.client_write_key,
+                        block.client_write_iv,
+                    )?,
+                    one(
+                        block.server_write_mac_key,
+                        block.server_write_key,
+                        block.server_write_iv,
+                    )?,
+                ))
+            },
+        )
     }
 }
 
