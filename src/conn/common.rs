@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::codec::{Codec, Writer};
+use crate::codec::{Codec, LengthPrefix, Writer};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
@@ -501,19 +501,12 @@ impl CommonState {
     /// (RFC 8446 §D.4), unprotected.
     pub(crate) fn send_dummy_ccs(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
-        let bytes = ChangeCipherSpec.to_bytes()?;
-        let [major, minor] = u16::from(ProtocolVersion::TLSv1_2).to_be_bytes();
-        let [len_hi, len_lo] = u16::try_from(bytes.len())
-            .map_err(|_| Error::EncodeOverflow)?
-            .to_be_bytes();
-        self.sendable_tls.extend_from_slice(&[
-            u8::from(ContentType::ChangeCipherSpec),
-            major,
-            minor,
-            len_hi,
-            len_lo,
-        ]);
-        self.sendable_tls.extend_from_slice(&bytes);
+        // Written straight behind the queued records: header, then body.
+        let mut w = Writer::with_buffer(std::mem::take(&mut self.sendable_tls));
+        w.u8(u8::from(ContentType::ChangeCipherSpec));
+        w.u16(u16::from(ProtocolVersion::TLSv1_2));
+        w.scope(LengthPrefix::U16, |w| ChangeCipherSpec.encode(w));
+        self.sendable_tls = w.finish()?;
         Ok(())
     }
 
