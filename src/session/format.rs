@@ -54,6 +54,12 @@ pub const CHECKSUM_LEN: usize = 16;
 /// linear in what it can use even for data of a much later version.
 pub const MAX_FIELDS: usize = 256;
 
+/// Room [`FieldReader::parse`] reserves for fields before reading them:
+/// every field this version writes (at most 12 per kind) and a few unknown
+/// ones, so data made by this code is split with one allocation. A sizing
+/// choice, not a limit ([`MAX_FIELDS`] is that).
+const PRESIZED_FIELDS: usize = 16;
+
 /// Magic, `format_version` and `kind`.
 const HEADER_LEN: usize = MAGIC.len() + 2;
 
@@ -393,8 +399,10 @@ impl<'a> FieldReader<'a> {
             return Err(SessionDataError::Corrupted);
         }
 
+        // Each field takes at least its header.
+        let most = list.len() / FIELD_HEADER_LEN;
         let mut list = Reader::new(list);
-        let mut fields: Vec<(u16, &'a [u8])> = Vec::new();
+        let mut fields: Vec<(u16, &'a [u8])> = Vec::with_capacity(most.min(PRESIZED_FIELDS));
         while !list.is_empty() {
             let tag = list
                 .u16()
@@ -476,5 +484,45 @@ impl<'a> FieldReader<'a> {
             });
         }
         Ok(UnknownFields(kept))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kept unknown fields go back in tag order among the known ones
+    /// (one between them, one after), which the reader's order check
+    /// accepts; fields added out of order are refused.
+    #[test]
+    fn writer_merges_unknown_fields_in_tag_order() {
+        let unknown = UnknownFields(vec![
+            UnknownField {
+                tag: 0x000b,
+                value: Secret::from_slice(b"between"),
+            },
+            UnknownField {
+                tag: 0x0100,
+                value: Secret::from_slice(b"after"),
+            },
+        ]);
+        let mut f = FieldWriter::new(Kind::ClientTls12, &unknown, 2);
+        f.field(tag::VERSION, |w| w.u16(0x0303));
+        f.field(tag::SESSION_ID, |w| w.bytes(b"id"));
+        let bytes = f.finish().unwrap();
+        let mut r = FieldReader::parse(&bytes).unwrap();
+        r.expect_kind(Kind::ClientTls12).unwrap();
+        assert_eq!(r.required(tag::VERSION, |r| r.u16()).unwrap(), 0x0303);
+        assert_eq!(
+            r.required(tag::SESSION_ID, |r| Ok(r.rest())).unwrap(),
+            b"id"
+        );
+        assert_eq!(r.finish().unwrap(), unknown);
+
+        let none = UnknownFields::default();
+        let mut f = FieldWriter::new(Kind::ClientTls12, &none, 0);
+        f.field(tag::SESSION_ID, |w| w.bytes(b"id"));
+        f.field(tag::VERSION, |w| w.u16(0x0303));
+        assert!(matches!(f.finish(), Err(Error::InvalidRequest(_))));
     }
 }
