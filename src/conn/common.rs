@@ -3,7 +3,7 @@
 //! KeyUpdate. The handshake state machines drive it through the
 //! `pub(crate)` methods here; it never decides protocol questions.
 
-use crate::codec::{Codec, Writer};
+use crate::codec::{Codec, LengthPrefix, Writer};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
@@ -114,6 +114,12 @@ struct Tls13Traffic {
 /// allocation instead of one per doubling. A sizing choice, not a limit.
 const HANDSHAKE_OUT_INITIAL_CAPACITY: usize = 2048;
 
+/// Bytes reserved for the received-message buffer when the first message
+/// is copied into it, so that the usual flights (a certificate chain of a
+/// few kilobytes included) fit without growing it. A sizing choice, not a
+/// limit; a larger message grows it.
+const RECEIVED_MESSAGE_INITIAL_CAPACITY: usize = 4096;
+
 /// One received handshake message, header included, copied out of the
 /// joiner so the state machine may drive the connection while it reads.
 #[derive(Debug)]
@@ -139,6 +145,9 @@ pub(crate) struct CommonState {
     /// Handshake messages written but not yet sealed, so that one flight
     /// under one key goes out in as few records as possible.
     handshake_out: Vec<u8>,
+    /// The allocation of the last received handshake message, given back
+    /// by [`Self::recycle_message`] for the next one.
+    message_buf: Vec<u8>,
     sendable_tls: Vec<u8>,
     pending_plaintext: Vec<u8>,
     max_received_plaintext: usize,
@@ -174,6 +183,7 @@ impl CommonState {
             record: RecordLayer::new(),
             joiner: HandshakeJoiner::new(),
             handshake_out: Vec::new(),
+            message_buf: Vec::new(),
             sendable_tls: Vec::new(),
             pending_plaintext: Vec::new(),
             max_received_plaintext: max_received,
@@ -404,12 +414,31 @@ impl CommonState {
         Ok(())
     }
 
-    /// The next whole handshake message, copied out of the joiner.
+    /// The next whole handshake message, copied out of the joiner into
+    /// the buffer the previous message gave back ([`Self::recycle_message`]),
+    /// so a handshake allocates for its received messages once or twice,
+    /// not once each. Once the handshake is complete the buffer is freed
+    /// whenever no whole message is left (an established connection holds
+    /// none for the rare post-handshake messages).
     pub(crate) fn next_handshake_message(&mut self) -> Result<Option<Message>, Error> {
-        Ok(self.joiner.next_message()?.map(|m| Message {
-            typ: m.typ,
-            raw: m.raw.to_vec(),
-        }))
+        let Some(m) = self.joiner.next_message()? else {
+            if self.traffic {
+                self.message_buf = Vec::new();
+            }
+            return Ok(None);
+        };
+        let mut raw = std::mem::take(&mut self.message_buf);
+        raw.clear();
+        if raw.capacity() == 0 {
+            raw.reserve(m.raw.len().max(RECEIVED_MESSAGE_INITIAL_CAPACITY));
+        }
+        raw.extend_from_slice(m.raw);
+        Ok(Some(Message { typ: m.typ, raw }))
+    }
+
+    /// Takes back the buffer of a handled message for the next one.
+    pub(crate) fn recycle_message(&mut self, message: Message) {
+        self.message_buf = message.raw;
     }
 
     // ---- output ----
@@ -422,6 +451,17 @@ impl CommonState {
     /// [`Error::EncodeOverflow`] when a field is too long for its length
     /// prefix (the queued output is then discarded: the error is fatal).
     pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
+        self.send_handshake_mut(message).map(|sent| &*sent)
+    }
+
+    /// [`Self::send_handshake`], returning the queued encoding mutably so
+    /// a field that depends on the encoding itself (the PSK binders of a
+    /// ClientHello, RFC 8446 §4.2.11.2) can be filled in place before the
+    /// flight is sealed.
+    pub(crate) fn send_handshake_mut(
+        &mut self,
+        message: &HandshakeMessage,
+    ) -> Result<&mut [u8], Error> {
         if self.handshake_out.capacity() == 0 {
             self.handshake_out.reserve(HANDSHAKE_OUT_INITIAL_CAPACITY);
         }
@@ -429,7 +469,7 @@ impl CommonState {
         let mut w = Writer::with_buffer(std::mem::take(&mut self.handshake_out));
         message.encode(&mut w);
         self.handshake_out = w.finish()?;
-        Ok(self.handshake_out.get(start..).unwrap_or_default())
+        Ok(self.handshake_out.get_mut(start..).unwrap_or_default())
     }
 
     /// Seals the queued handshake messages under the current write key.
@@ -458,19 +498,12 @@ impl CommonState {
     /// (RFC 8446 §D.4), unprotected.
     pub(crate) fn send_dummy_ccs(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
-        let bytes = ChangeCipherSpec.to_bytes()?;
-        let [major, minor] = u16::from(ProtocolVersion::TLSv1_2).to_be_bytes();
-        let [len_hi, len_lo] = u16::try_from(bytes.len())
-            .map_err(|_| Error::EncodeOverflow)?
-            .to_be_bytes();
-        self.sendable_tls.extend_from_slice(&[
-            u8::from(ContentType::ChangeCipherSpec),
-            major,
-            minor,
-            len_hi,
-            len_lo,
-        ]);
-        self.sendable_tls.extend_from_slice(&bytes);
+        // Written straight behind the queued records: header, then body.
+        let mut w = Writer::with_buffer(std::mem::take(&mut self.sendable_tls));
+        w.u8(u8::from(ContentType::ChangeCipherSpec));
+        w.u16(u16::from(ProtocolVersion::TLSv1_2));
+        w.scope(LengthPrefix::U16, |w| ChangeCipherSpec.encode(w));
+        self.sendable_tls = w.finish()?;
         Ok(())
     }
 
@@ -812,6 +845,7 @@ fn tls13_protection(
     aead: AeadAlgorithm,
     secret: &TrafficSecret,
 ) -> Result<Tls13AeadProtection, Error> {
-    let keys = secret.keys(aead.key_len())?;
-    Tls13AeadProtection::new(aead, keys.key.as_bytes(), keys.iv.as_bytes())
+    secret.with_keys(aead.key_len(), |key, iv| {
+        Tls13AeadProtection::new(aead, key, iv)
+    })
 }

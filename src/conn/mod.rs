@@ -104,7 +104,8 @@ impl Connection {
                     .state
                     .take()
                     .ok_or(Error::InvalidRequest("connection has failed"))?;
-                self.state = Some(state.handle(&mut self.common, message)?);
+                self.state = Some(state.handle(&mut self.common, &message)?);
+                self.common.recycle_message(message);
             }
             self.common.flush_handshake()?;
         }

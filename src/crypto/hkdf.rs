@@ -6,7 +6,6 @@
 //! master secrets, and the key log must see them). Every output is a
 //! [`Secret`].
 
-use crate::codec::{LengthPrefix, Writer};
 use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
 use crate::crypto::hmac::{HmacKey, Tag};
 use crate::crypto::secret::Secret;
@@ -45,13 +44,27 @@ pub fn extract(hash: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Result<Secret, E
 /// `prk` and `info`. Fails with [`Error::Crypto`] when `len` exceeds
 /// `255 * HashLen` or the hash has no HMAC.
 pub fn expand(hash: HashAlgorithm, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, Error> {
-    if len > MAX_EXPAND_BLOCKS * hash.output_len() {
+    let mut okm = Secret::new(vec![0u8; len]);
+    expand_into(hash, prk, info, okm.as_mut_bytes())?;
+    Ok(okm)
+}
+
+/// HKDF-Expand (RFC 5869 §2.3) into `out`, which it fills entirely: for
+/// callers that keep the output on the stack. Fails with
+/// [`Error::Crypto`] when `out` is longer than `255 * HashLen` or the hash
+/// has no HMAC (`out` is then left unchanged).
+pub fn expand_into(
+    hash: HashAlgorithm,
+    prk: &[u8],
+    info: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    if out.len() > MAX_EXPAND_BLOCKS * hash.output_len() {
         return Err(Error::Crypto("HKDF-Expand output too long"));
     }
     let key = HmacKey::new(hash, prk)?;
-    let mut okm = Secret::new(vec![0u8; len]);
     let mut previous: Option<Tag> = None;
-    for (counter, chunk) in (1u8..=u8::MAX).zip(okm.as_mut_bytes().chunks_mut(hash.output_len())) {
+    for (counter, chunk) in (1u8..=u8::MAX).zip(out.chunks_mut(hash.output_len())) {
         let mut ctx = key.start();
         if let Some(t) = &previous {
             ctx.update(t.as_bytes());
@@ -64,8 +77,12 @@ pub fn expand(hash: HashAlgorithm, prk: &[u8], info: &[u8], len: usize) -> Resul
         }
         previous = Some(t);
     }
-    Ok(okm)
+    Ok(())
 }
+
+/// The longest encoded `HkdfLabel` (RFC 8446 §7.1): the `uint16` length,
+/// the label and the context with their one-byte length prefixes.
+const MAX_HKDF_LABEL_LEN: usize = 2 + 1 + MAX_FULL_LABEL_LEN + 1 + MAX_CONTEXT_LEN;
 
 /// HKDF-Expand-Label (RFC 8446 §7.1):
 /// `HKDF-Expand(secret, HkdfLabel{len, "tls13 " + label, context}, len)`.
@@ -80,22 +97,42 @@ pub fn expand_label(
     context: &[u8],
     len: usize,
 ) -> Result<Secret, Error> {
-    if LABEL_PREFIX.len() + label.len() > MAX_FULL_LABEL_LEN {
-        return Err(Error::Crypto("HKDF-Expand-Label label too long"));
+    let mut okm = Secret::new(vec![0u8; len]);
+    expand_label_into(hash, secret, label, context, okm.as_mut_bytes())?;
+    Ok(okm)
+}
+
+/// HKDF-Expand-Label (RFC 8446 §7.1) into `out`, which it fills entirely
+/// (`Length` is `out.len()`); the `HkdfLabel` is built on the stack, so
+/// nothing is allocated. Fails like [`expand_label`].
+pub fn expand_label_into(
+    hash: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    context: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let full_label_len = u8::try_from(LABEL_PREFIX.len() + label.len())
+        .map_err(|_| Error::Crypto("HKDF-Expand-Label label too long"))?;
+    let context_len = u8::try_from(context.len())
+        .map_err(|_| Error::Crypto("HKDF-Expand-Label context too long"))?;
+    let out_len =
+        u16::try_from(out.len()).map_err(|_| Error::Crypto("HKDF-Expand-Label length"))?;
+    let encoded = out_len
+        .to_be_bytes()
+        .into_iter()
+        .chain([full_label_len])
+        .chain(LABEL_PREFIX.iter().copied())
+        .chain(label.iter().copied())
+        .chain([context_len])
+        .chain(context.iter().copied());
+    let mut info = [0u8; MAX_HKDF_LABEL_LEN];
+    let mut info_len = 0;
+    for (dst, src) in info.iter_mut().zip(encoded) {
+        *dst = src;
+        info_len += 1;
     }
-    if context.len() > MAX_CONTEXT_LEN {
-        return Err(Error::Crypto("HKDF-Expand-Label context too long"));
-    }
-    let out_len = u16::try_from(len).map_err(|_| Error::Crypto("HKDF-Expand-Label length"))?;
-    let mut info = Writer::new();
-    info.u16(out_len);
-    info.scope(LengthPrefix::U8, |w| {
-        w.bytes(LABEL_PREFIX);
-        w.bytes(label);
-    });
-    info.vector(LengthPrefix::U8, context);
-    let info = info.finish()?;
-    expand(hash, secret, &info, len)
+    expand_into(hash, secret, info.get(..info_len).unwrap_or_default(), out)
 }
 
 /// Derive-Secret (RFC 8446 §7.1):

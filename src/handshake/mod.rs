@@ -42,7 +42,7 @@ pub(crate) enum State {
 
 impl State {
     /// Feeds one received handshake message to the state machine.
-    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
         Ok(match self {
             Self::Client(state) => Self::Client(state.handle(common, message)?),
             Self::Server(state) => Self::Server(state.handle(common, message)?),

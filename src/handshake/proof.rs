@@ -4,7 +4,7 @@
 //! without the check. The peer-certificate proofs come from
 //! [`crate::pki`] verifiers.
 
-use crate::crypto::hash::Digest;
+use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{verify_scheme, PublicKey};
 use crate::error::Error;
@@ -34,14 +34,35 @@ pub(crate) struct FinishedVerified(());
 #[derive(Debug)]
 pub(crate) struct BinderVerified(());
 
-/// The content a TLS 1.3 CertificateVerify signs: 64 spaces, the context
-/// string, a zero byte, the transcript hash (RFC 8446 §4.4.3).
-fn signed_content(context: &[u8], transcript_hash: &Digest) -> Vec<u8> {
-    let mut content = vec![0x20; PREFIX_SPACES];
-    content.extend_from_slice(context);
-    content.push(0);
-    content.extend_from_slice(transcript_hash.as_ref());
-    content
+/// The longest content a TLS 1.3 CertificateVerify signs: the spaces,
+/// either context string (both are 33 bytes), the zero byte and the
+/// longest transcript hash.
+const MAX_SIGNED_CONTENT_LEN: usize =
+    PREFIX_SPACES + SERVER_CERTIFICATE_VERIFY_CONTEXT.len() + 1 + MAX_HASH_LEN;
+
+/// Hands `use_content` the content a TLS 1.3 CertificateVerify signs: 64
+/// spaces, the context string, a zero byte, the transcript hash (RFC 8446
+/// §4.4.3), built on the stack. A context longer than the two of RFC
+/// 8446 is [`Error::InvalidRequest`].
+fn with_signed_content<T>(
+    context: &[u8],
+    transcript_hash: &Digest,
+    use_content: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let hash = transcript_hash.as_ref();
+    let len = PREFIX_SPACES + context.len() + 1 + hash.len();
+    let mut content = [0u8; MAX_SIGNED_CONTENT_LEN];
+    let content = content
+        .get_mut(..len)
+        .ok_or(Error::InvalidRequest("CertificateVerify context too long"))?;
+    let bytes = core::iter::repeat_n(0x20, PREFIX_SPACES)
+        .chain(context.iter().copied())
+        .chain([0])
+        .chain(hash.iter().copied());
+    for (dst, src) in content.iter_mut().zip(bytes) {
+        *dst = src;
+    }
+    use_content(content)
 }
 
 /// Whether TLS 1.3 allows `scheme` in CertificateVerify: not the
@@ -68,7 +89,9 @@ pub(crate) fn sign_certificate_verify(
 ) -> Result<DigitallySigned, Error> {
     Ok(DigitallySigned {
         scheme: Some(scheme),
-        signature: key.sign_scheme(scheme, &signed_content(context, transcript_hash))?,
+        signature: with_signed_content(context, transcript_hash, |content| {
+            key.sign_scheme(scheme, content)
+        })?,
     })
 }
 
@@ -93,12 +116,9 @@ pub(crate) fn verify_certificate_verify(
             "CertificateVerify with a scheme that was not offered",
         ));
     }
-    verify_scheme(
-        key,
-        scheme,
-        &signed_content(context, transcript_hash),
-        &signed.signature,
-    )?;
+    with_signed_content(context, transcript_hash, |content| {
+        verify_scheme(key, scheme, content, &signed.signature)
+    })?;
     Ok(SignatureVerified(()))
 }
 

@@ -17,7 +17,7 @@ use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
-use crate::keyschedule::tls12::{KeyBlock, KeyBlockLengths, MasterSecret, RANDOM_LEN};
+use crate::keyschedule::tls12::{KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
     AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
 };
@@ -271,19 +271,6 @@ impl Params {
         master: &MasterSecret,
         rng: &Arc<dyn SecureRandom>,
     ) -> Result<Protections, Error> {
-        let block = master.key_block(
-            self.suite.key_block_lengths(self.version),
-            &self.client_random,
-            &self.server_random,
-        )?;
-        let KeyBlock {
-            client_write_mac_key,
-            server_write_mac_key,
-            client_write_key,
-            server_write_key,
-            client_write_iv,
-            server_write_iv,
-        } = block;
         let one = |mac_key: &[u8],
                    key: &[u8],
                    iv: &[u8]|
@@ -293,18 +280,25 @@ impl Params {
                 BulkCipher::Cbc { mac, .. } => self.cbc_protection(mac, mac_key, key, iv, rng)?,
             })
         };
-        Ok((
-            one(
-                client_write_mac_key.as_bytes(),
-                client_write_key.as_bytes(),
-                client_write_iv.as_bytes(),
-            )?,
-            one(
-                server_write_mac_key.as_bytes(),
-                server_write_key.as_bytes(),
-                server_write_iv.as_bytes(),
-            )?,
-        ))
+        master.with_key_block(
+            self.suite.key_block_lengths(self.version),
+            &self.client_random,
+            &self.server_random,
+            |block| {
+                Ok((
+                    one(
+                        block.client_write_mac_key,
+                        block.client_write_key,
+                        block.client_write_iv,
+                    )?,
+                    one(
+                        block.server_write_mac_key,
+                        block.server_write_key,
+                        block.server_write_iv,
+                    )?,
+                ))
+            },
+        )
     }
 }
 
@@ -355,6 +349,11 @@ impl Params {
     }
 }
 
+/// Bytes reserved for a [`HandshakeLog`] when it starts: the hellos, a
+/// certificate chain of a few kilobytes, the key exchange and Finished
+/// messages of a typical full handshake. A sizing choice, not a limit.
+const HANDSHAKE_LOG_INITIAL_CAPACITY: usize = 4096;
+
 /// Every handshake message of the connection so far, header included, in
 /// order (RFC 5246 §7.4.9 `handshake_messages`). Kept whole because the
 /// hash is known only after the ServerHello, and a TLS 1.2
@@ -369,10 +368,16 @@ pub(crate) struct HandshakeLog {
 }
 
 impl HandshakeLog {
-    /// A log starting with `messages`.
+    /// A log starting with `messages`, with room for a typical full
+    /// handshake so that it grows rarely.
     pub(crate) fn new(messages: &[&[u8]]) -> Self {
+        let start: usize = messages.iter().map(|m| m.len()).sum();
+        let mut bytes = Vec::with_capacity(start.max(HANDSHAKE_LOG_INITIAL_CAPACITY));
+        for m in messages {
+            bytes.extend_from_slice(m);
+        }
         Self {
-            bytes: messages.concat(),
+            bytes,
             running: None,
         }
     }
@@ -405,11 +410,14 @@ impl HandshakeLog {
 /// The content a ServerKeyExchange signature covers: `client_random +
 /// server_random + ServerECDHParams` (RFC 8422 §5.4).
 fn signed_params(params: &Params, ecdh: &ServerEcdhParams) -> Result<Vec<u8>, Error> {
-    use crate::codec::Codec;
-    let mut content = params.client_random.to_vec();
-    content.extend_from_slice(&params.server_random);
-    content.extend_from_slice(&ecdh.to_bytes()?);
-    Ok(content)
+    use crate::codec::{Codec, Writer};
+    // curve_type (1), named_curve (2), the point with its 1-byte length.
+    let ecdh_len = 1 + 2 + 1 + ecdh.public.len();
+    let mut content = Writer::with_buffer(Vec::with_capacity(2 * RANDOM_LEN + ecdh_len));
+    content.bytes(&params.client_random);
+    content.bytes(&params.server_random);
+    ecdh.encode(&mut content);
+    content.finish()
 }
 
 /// The schemes a peer accepts when it sent no signature_algorithms: SHA-1

@@ -16,6 +16,7 @@ use crate::crypto::secret::Secret;
 use crate::error::Error;
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// The master secret is always 48 bytes (RFC 5246 §8.1, RFC 7627 §4).
 pub const MASTER_SECRET_LEN: usize = 48;
@@ -82,6 +83,30 @@ pub struct KeyBlock {
     /// server_write_IV.
     pub server_write_iv: Secret,
 }
+
+/// The six parts of a key block, borrowed from the buffer
+/// [`MasterSecret::with_key_block`] derived it into, in the order RFC 5246
+/// §6.3 lists them.
+#[derive(Clone, Copy)]
+pub struct KeyBlockParts<'a> {
+    /// client_write_MAC_key.
+    pub client_write_mac_key: &'a [u8],
+    /// server_write_MAC_key.
+    pub server_write_mac_key: &'a [u8],
+    /// client_write_key.
+    pub client_write_key: &'a [u8],
+    /// server_write_key.
+    pub server_write_key: &'a [u8],
+    /// client_write_IV.
+    pub client_write_iv: &'a [u8],
+    /// server_write_IV.
+    pub server_write_iv: &'a [u8],
+}
+
+/// The longest key block of a suite this crate implements: two HMAC-SHA384
+/// MAC keys (48 bytes each), two AES-256 keys (32) and two TLS 1.0 CBC
+/// IVs (16, the AES block) (RFC 5246 §6.3, RFC 5289 §3.2, RFC 2246 §6.3).
+pub const MAX_KEY_BLOCK_LEN: usize = 2 * (48 + 32 + 16);
 
 /// A TLS 1.0–1.2 master secret with the PRF it goes with.
 pub struct MasterSecret {
@@ -163,13 +188,37 @@ impl MasterSecret {
 
     /// `key_block = PRF(master_secret, "key expansion", server_random +
     /// client_random)`, cut into MAC keys, encryption keys and IVs of the
-    /// given lengths (RFC 5246 §6.3).
+    /// given lengths (RFC 5246 §6.3). Fails with [`Error::Crypto`] when
+    /// the lengths add up to more than [`MAX_KEY_BLOCK_LEN`].
     pub fn key_block(
         &self,
         lengths: KeyBlockLengths,
         client_random: &[u8; RANDOM_LEN],
         server_random: &[u8; RANDOM_LEN],
     ) -> Result<KeyBlock, Error> {
+        self.with_key_block(lengths, client_random, server_random, |parts| {
+            Ok(KeyBlock {
+                client_write_mac_key: Secret::from_slice(parts.client_write_mac_key),
+                server_write_mac_key: Secret::from_slice(parts.server_write_mac_key),
+                client_write_key: Secret::from_slice(parts.client_write_key),
+                server_write_key: Secret::from_slice(parts.server_write_key),
+                client_write_iv: Secret::from_slice(parts.client_write_iv),
+                server_write_iv: Secret::from_slice(parts.server_write_iv),
+            })
+        })
+    }
+
+    /// The same key block as [`MasterSecret::key_block`], derived into a
+    /// zeroizing stack buffer and handed to `use_parts` (which builds the
+    /// record protection from it), so nothing is allocated. Fails like
+    /// [`MasterSecret::key_block`], or with what `use_parts` returns.
+    pub fn with_key_block<T>(
+        &self,
+        lengths: KeyBlockLengths,
+        client_random: &[u8; RANDOM_LEN],
+        server_random: &[u8; RANDOM_LEN],
+        use_parts: impl FnOnce(KeyBlockParts<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let sizes = [
             lengths.mac_key_len,
             lengths.mac_key_len,
@@ -182,23 +231,26 @@ impl MasterSecret {
             .iter()
             .try_fold(0usize, |acc, n| acc.checked_add(*n))
             .ok_or(Error::Crypto("key block too long"))?;
-        let mut block = Secret::new(vec![0u8; total]);
+        let mut buf = Zeroizing::new([0u8; MAX_KEY_BLOCK_LEN]);
+        let block = buf
+            .get_mut(..total)
+            .ok_or(Error::Crypto("key block too long"))?;
         prf(
             self.hash,
             self.secret.as_bytes(),
             b"key expansion",
             &[server_random, client_random],
-            block.as_mut_bytes(),
+            block,
         )?;
         // The block is exactly `total` bytes, so every cut succeeds; the
         // fields below are evaluated in the order RFC 5246 §6.3 lists them.
-        let mut rest = block.as_bytes();
+        let mut rest: &[u8] = block;
         let mut next = |n: usize| {
             let (head, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
             rest = tail;
-            Secret::from_slice(head)
+            head
         };
-        Ok(KeyBlock {
+        use_parts(KeyBlockParts {
             client_write_mac_key: next(lengths.mac_key_len),
             server_write_mac_key: next(lengths.mac_key_len),
             client_write_key: next(lengths.enc_key_len),

@@ -28,11 +28,17 @@ use crate::crypto::secret::Secret;
 use crate::error::Error;
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
 use crate::msgs::enums::HandshakeType;
+use zeroize::Zeroizing;
 
 /// The per-record nonce length of every TLS 1.3 AEAD: `iv_length` is
 /// `max(8 bytes, N_MIN)` = 12 for the AEADs TLS 1.3 defines (RFC 8446
 /// §5.3, RFC 5116 §5).
 pub const AEAD_IV_LEN: usize = 12;
+
+/// The longest write key of a TLS 1.3 AEAD: 32 bytes for AES-256-GCM
+/// (RFC 5116 §5.2) and ChaCha20-Poly1305 (RFC 8439 §2.8), the suites of
+/// RFC 8446 §B.4 with the longest keys.
+pub const MAX_AEAD_KEY_LEN: usize = 32;
 
 /// Which kind of PSK a binder is for (RFC 8446 §7.1: "ext binder" for
 /// external PSKs, "res binder" for resumption PSKs).
@@ -52,9 +58,35 @@ fn check_hash(hash: HashAlgorithm) -> Result<(), Error> {
     }
 }
 
-/// `Derive-Secret(secret, "derived", "")`: the salt of the next extraction.
-fn derived(hash: HashAlgorithm, secret: &Secret) -> Result<Secret, Error> {
-    hkdf::derive_secret(hash, secret.as_bytes(), b"derived", &hash.hash(b""))
+/// Hands `use_bytes` `HKDF-Expand-Label(secret, label, context,
+/// Hash.length)` (RFC 8446 §7.1) from a zeroizing stack buffer, for the
+/// intermediate values no state keeps, so nothing is allocated.
+fn with_expanded<T>(
+    hash: HashAlgorithm,
+    secret: &[u8],
+    label: &[u8],
+    context: &[u8],
+    use_bytes: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut buf = Zeroizing::new([0u8; MAX_HASH_LEN]);
+    let out = buf
+        .get_mut(..hash.output_len())
+        .ok_or(Error::Crypto("hash longer than MAX_HASH_LEN"))?;
+    hkdf::expand_label_into(hash, secret, label, context, out)?;
+    use_bytes(out)
+}
+
+/// `HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm)`: the next
+/// secret of the chain (RFC 8446 §7.1).
+fn extract_next(hash: HashAlgorithm, secret: &Secret, ikm: &[u8]) -> Result<Secret, Error> {
+    let empty_hash = hash.hash(b"");
+    with_expanded(
+        hash,
+        secret.as_bytes(),
+        b"derived",
+        empty_hash.as_ref(),
+        |salt| hkdf::extract(hash, salt, ikm),
+    )
 }
 
 /// `Hash.length` zero bytes: the IKM where no PSK or no (EC)DHE is used.
@@ -165,11 +197,10 @@ impl EarlySecret {
         self,
         ecdhe_shared_secret: Option<&[u8]>,
     ) -> Result<HandshakeSecret, Error> {
-        let salt = derived(self.hash, &self.secret)?;
         let ikm = ecdhe_shared_secret.unwrap_or(zeros(self.hash));
         Ok(HandshakeSecret {
             hash: self.hash,
-            secret: hkdf::extract(self.hash, salt.as_bytes(), ikm)?,
+            secret: extract_next(self.hash, &self.secret, ikm)?,
             log: self.log,
         })
     }
@@ -220,10 +251,9 @@ impl HandshakeSecret {
 
     /// The Master Secret, `HKDF-Extract(Derive-Secret(., "derived", ""), 0)`.
     pub fn into_master(self) -> Result<MasterSecret, Error> {
-        let salt = derived(self.hash, &self.secret)?;
         Ok(MasterSecret {
             hash: self.hash,
-            secret: hkdf::extract(self.hash, salt.as_bytes(), zeros(self.hash))?,
+            secret: extract_next(self.hash, &self.secret, zeros(self.hash))?,
             log: self.log,
         })
     }
@@ -393,10 +423,33 @@ impl TrafficSecret {
     /// The write key of `key_len` bytes (the AEAD's key length) and the
     /// 12-byte IV (RFC 8446 §7.3).
     pub fn keys(&self, key_len: usize) -> Result<TrafficKeys, Error> {
-        Ok(TrafficKeys {
-            key: self.expand(b"key", key_len)?,
-            iv: self.expand(b"iv", AEAD_IV_LEN)?,
+        self.with_keys(key_len, |key, iv| {
+            Ok(TrafficKeys {
+                key: Secret::from_slice(key),
+                iv: Secret::from_slice(iv),
+            })
         })
+    }
+
+    /// Derives the same write key and IV as [`TrafficSecret::keys`] into
+    /// zeroizing stack buffers and hands them to `use_keys` (which builds
+    /// the record protection from them), so nothing is allocated. Fails
+    /// with [`Error::Crypto`] when `key_len` exceeds [`MAX_AEAD_KEY_LEN`],
+    /// or with what `use_keys` returns.
+    pub fn with_keys<T>(
+        &self,
+        key_len: usize,
+        use_keys: impl FnOnce(&[u8], &[u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut key_buf = Zeroizing::new([0u8; MAX_AEAD_KEY_LEN]);
+        let key = key_buf
+            .get_mut(..key_len)
+            .ok_or(Error::Crypto("AEAD key longer than any TLS 1.3 suite's"))?;
+        let mut iv = Zeroizing::new([0u8; AEAD_IV_LEN]);
+        let secret = self.secret.as_bytes();
+        hkdf::expand_label_into(self.hash, secret, b"key", b"", key)?;
+        hkdf::expand_label_into(self.hash, secret, b"iv", b"", iv.as_mut_slice())?;
+        use_keys(key, iv.as_slice())
     }
 
     /// The finished_key for the Finished message sent under this
@@ -411,33 +464,31 @@ impl TrafficSecret {
     pub fn next(&self) -> Result<TrafficSecret, Error> {
         Ok(TrafficSecret {
             hash: self.hash,
-            secret: self.expand(b"traffic upd", self.hash.output_len())?,
+            secret: hkdf::expand_label(
+                self.hash,
+                self.secret.as_bytes(),
+                b"traffic upd",
+                b"",
+                self.hash.output_len(),
+            )?,
         })
-    }
-
-    fn expand(&self, label: &[u8], len: usize) -> Result<Secret, Error> {
-        hkdf::expand_label(self.hash, self.secret.as_bytes(), label, b"", len)
     }
 }
 
 /// A finished_key, `HKDF-Expand-Label(BaseKey, "finished", "",
 /// Hash.length)` (RFC 8446 §4.4.4), which MACs a transcript hash.
 pub struct FinishedKey {
-    hash: HashAlgorithm,
-    key: Secret,
+    /// The HMAC keyed with finished_key; the key bytes themselves are
+    /// derived on the stack and wiped.
+    key: HmacKey,
 }
 
 impl FinishedKey {
     fn from_base(hash: HashAlgorithm, base_key: &Secret) -> Result<Self, Error> {
-        Ok(Self {
-            hash,
-            key: hkdf::expand_label(
-                hash,
-                base_key.as_bytes(),
-                b"finished",
-                b"",
-                hash.output_len(),
-            )?,
+        with_expanded(hash, base_key.as_bytes(), b"finished", b"", |key| {
+            Ok(Self {
+                key: HmacKey::new(hash, key)?,
+            })
         })
     }
 
@@ -456,7 +507,7 @@ impl FinishedKey {
 
     /// `verify_data = HMAC(finished_key, transcript_hash)` (RFC 8446 §4.4.4).
     pub fn verify_data(&self, transcript_hash: &Digest) -> Result<Tag, Error> {
-        Ok(HmacKey::new(self.hash, self.key.as_bytes())?.sign(transcript_hash.as_ref()))
+        Ok(self.key.sign(transcript_hash.as_ref()))
     }
 
     /// Checks a received Finished `verify_data` in constant time. A mismatch

@@ -21,7 +21,7 @@ use crate::msgs::enums::{
     PskKeyExchangeMode, ServerNameType, SignatureScheme,
 };
 use crate::msgs::psk::PskOffer;
-use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
+use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec, PRESIZED_LIST_ITEMS};
 
 /// `opaque extension_data<0..2^16-1>` of one extension (RFC 8446 §4.2).
 pub const EXTENSION_DATA: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
@@ -496,9 +496,14 @@ pub fn decode_extensions(
     r: &mut Reader<'_>,
     cx: ExtensionContext,
 ) -> Result<Vec<Extension>, Error> {
-    let mut block = Reader::new(spec.read(r)?);
-    let mut seen = HashSet::new();
-    let mut extensions = Vec::new();
+    let body = spec.read(r)?;
+    let mut block = Reader::new(body);
+    // Each extension takes at least its 4-byte header.
+    let most = body.len() / 4;
+    let mut extensions = Vec::with_capacity(most.min(PRESIZED_LIST_ITEMS));
+    // Duplicates are found by scanning the few extensions decoded so far;
+    // a long block switches to a set, so the check stays linear.
+    let mut seen: Option<HashSet<u16>> = None;
     while !block.is_empty() {
         if extensions
             .last()
@@ -507,10 +512,20 @@ pub fn decode_extensions(
             return Err(Error::IllegalParameter("pre_shared_key is not last"));
         }
         let ext = Extension::decode(&mut block, cx)?;
-        if !seen.insert(u16::from(ext.ext_type())) {
+        let typ = u16::from(ext.ext_type());
+        let duplicate = match &mut seen {
+            Some(set) => !set.insert(typ),
+            None => extensions
+                .iter()
+                .any(|e: &Extension| u16::from(e.ext_type()) == typ),
+        };
+        if duplicate {
             return Err(Error::IllegalParameter("duplicate extension"));
         }
         extensions.push(ext);
+        if seen.is_none() && extensions.len() >= PRESIZED_LIST_ITEMS {
+            seen = Some(extensions.iter().map(|e| u16::from(e.ext_type())).collect());
+        }
     }
     Ok(extensions)
 }
@@ -801,6 +816,34 @@ mod tests {
         assert_eq!(
             decode(&encode(&not_last)),
             Err(Error::IllegalParameter("pre_shared_key is not last"))
+        );
+    }
+
+    /// Past [`PRESIZED_LIST_ITEMS`] extensions the duplicate check moves
+    /// from a scan to a set: a duplicate of an early extension far down a
+    /// long block is still found, and distinct ones still pass.
+    #[test]
+    fn duplicates_are_found_in_long_blocks() {
+        let unknown = |typ: u16| Extension::Unknown {
+            typ: ExtensionType::from(0xfa00 + typ),
+            data: vec![],
+        };
+        let decode = |exts: &[Extension]| {
+            let mut w = Writer::new();
+            encode_extensions(EXTENSIONS, &mut w, exts);
+            let bytes = w.finish().unwrap();
+            decode_extensions(
+                EXTENSIONS,
+                &mut Reader::new(&bytes),
+                ExtensionContext::ClientHello,
+            )
+        };
+        let mut exts: Vec<Extension> = (0..2 * PRESIZED_LIST_ITEMS as u16).map(unknown).collect();
+        assert_eq!(decode(&exts).unwrap(), exts);
+        exts.push(unknown(1));
+        assert_eq!(
+            decode(&exts),
+            Err(Error::IllegalParameter("duplicate extension"))
         );
     }
 }

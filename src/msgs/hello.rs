@@ -81,15 +81,6 @@ impl ClientHello {
         }
     }
 
-    /// The pre_shared_key offer for modification, e.g. to fill in the
-    /// binders once the truncated message has been hashed.
-    pub fn psk_offer_mut(&mut self) -> Option<&mut PskOffer> {
-        match self.extensions.as_mut().and_then(|e| e.last_mut()) {
-            Some(Extension::PreSharedKeyOffer(offer)) => Some(offer),
-            _ => None,
-        }
-    }
-
     /// The "truncated ClientHello" the PSK binders are computed over
     /// (RFC 8446 §4.2.11.2): `encoded_message` (this ClientHello with its
     /// 4-byte handshake header, as sent or received) without the trailing

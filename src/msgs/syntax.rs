@@ -2,8 +2,15 @@
 //! (`opaque x<min..max>`, `T list<min..max>`; RFC 8446 §3.4, RFC 5246 §4.3),
 //! declared once per field as a named constant and used for both directions.
 
-use crate::codec::{decode_list, encode_list, Codec, LengthPrefix, Reader, Writer};
+use crate::codec::{encode_list, Codec, LengthPrefix, Reader, Writer};
 use crate::error::Error;
+
+/// The most items [`VectorSpec::read_list`] reserves room for before
+/// decoding them: enough for the lists of a usual hello (cipher suites,
+/// groups, signature schemes, extensions) in one allocation, while a list
+/// whose first item is short cannot make it reserve much more than the
+/// items really need. A sizing choice, not a limit; longer lists grow.
+pub const PRESIZED_LIST_ITEMS: usize = 32;
 
 /// A vector's length prefix and the inclusive bounds on its body length in
 /// bytes, exactly as the RFC writes them.
@@ -37,8 +44,9 @@ impl VectorSpec {
 
     /// Reads the vector as a list of items that must fill it exactly;
     /// failures as [`VectorSpec::read`], plus any item's own decode error.
+    /// The list is presized as [`read_opaque_list`]'s is.
     pub fn read_list<T: Codec>(&self, r: &mut Reader<'_>) -> Result<Vec<T>, Error> {
-        decode_list(r, self.prefix, self.min, self.max)
+        read_items(self.read(r)?, T::decode)
     }
 
     /// Writes `body` with this vector's length prefix. Bounds are the
@@ -63,16 +71,36 @@ impl VectorSpec {
 
 /// Reads a vector (`outer`) of opaque byte strings (each `inner`), such as
 /// ALPN protocol names or a certificate list. Every byte of the outer vector
-/// must belong to an item; failures are [`Error::Decode`].
+/// must belong to an item; failures are [`Error::Decode`]. The list is
+/// allocated once for the usual lists (see [`PRESIZED_LIST_ITEMS`]).
 pub fn read_opaque_list(
     outer: VectorSpec,
     inner: VectorSpec,
     r: &mut Reader<'_>,
 ) -> Result<Vec<Vec<u8>>, Error> {
-    let mut list = Reader::new(outer.read(r)?);
-    let mut items = Vec::new();
+    read_items(outer.read(r)?, |list| inner.read_vec(list))
+}
+
+/// Decodes `body` as items read by `read_item` until it is used up
+/// (every byte must belong to an item). The list is allocated once for
+/// as many items as the body would hold if all were as long as the first
+/// (at most [`PRESIZED_LIST_ITEMS`]), so the usual lists of equal-sized
+/// items need no reallocation.
+fn read_items<T>(
+    body: &[u8],
+    mut read_item: impl FnMut(&mut Reader<'_>) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut list = Reader::new(body);
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = read_item(&mut list)?;
+    let first_len = body.len() - list.remaining();
+    let estimate = body.len().checked_div(first_len).unwrap_or(1);
+    let mut items = Vec::with_capacity(estimate.clamp(1, PRESIZED_LIST_ITEMS));
+    items.push(first);
     while !list.is_empty() {
-        items.push(inner.read_vec(&mut list)?);
+        items.push(read_item(&mut list)?);
     }
     Ok(items)
 }

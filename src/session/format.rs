@@ -54,6 +54,12 @@ pub const CHECKSUM_LEN: usize = 16;
 /// linear in what it can use even for data of a much later version.
 pub const MAX_FIELDS: usize = 256;
 
+/// Room [`FieldReader::parse`] reserves for fields before reading them:
+/// every field this version writes (at most 12 per kind) and a few unknown
+/// ones, so data made by this code is split with one allocation. A sizing
+/// choice, not a limit ([`MAX_FIELDS`] is that).
+const PRESIZED_FIELDS: usize = 16;
+
 /// Magic, `format_version` and `kind`.
 const HEADER_LEN: usize = MAGIC.len() + 2;
 
@@ -228,21 +234,69 @@ impl UnknownFields {
     }
 }
 
-/// Collects the fields of one encoding, then frames them.
-pub(crate) struct FieldWriter {
-    fields: Vec<(u16, Writer)>,
+/// Bytes [`FieldWriter::new`] adds to its caller's bound on the value
+/// bytes: room for the value of every fixed-size field (at most 8 bytes,
+/// a `uint64`) and for up to 8 bytes of length prefixes inside each value,
+/// for every known tag. A sizing choice, not a limit.
+const FIXED_VALUES_BOUND: usize = tag::KNOWN.len() * (FIELD_HEADER_LEN + 8 + 8);
+
+/// Writes the fields of one encoding straight into its framing, merging
+/// in the unknown fields kept from a decode, in ascending tag order.
+pub(crate) struct FieldWriter<'u> {
+    out: Writer,
+    /// Where the 3-byte length of the field list goes.
+    fields_len_at: usize,
+    /// Unknown fields not written yet, in ascending tag order.
+    unknown: &'u [UnknownField],
+    last_tag: Option<u16>,
+    misordered: bool,
 }
 
-impl FieldWriter {
-    pub(crate) fn new() -> Self {
-        Self { fields: Vec::new() }
+impl<'u> FieldWriter<'u> {
+    /// Starts an encoding of `kind` that carries `unknown` along.
+    /// `variable_len` bounds the bytes of the variable-length values the
+    /// caller will write (byte strings, lists with their inner length
+    /// prefixes); with it the buffer is allocated once at a size it does
+    /// not outgrow, so no copy of the secrets in it is left behind by a
+    /// reallocation, and one allocation serves the whole encoding.
+    pub(crate) fn new(kind: Kind, unknown: &'u UnknownFields, variable_len: usize) -> Self {
+        let unknown_len: usize = unknown
+            .0
+            .iter()
+            .map(|u| FIELD_HEADER_LEN + u.value.len())
+            .sum();
+        let capacity = HEADER_LEN
+            + LengthPrefix::U24.size()
+            + FIXED_VALUES_BOUND
+            + variable_len
+            + unknown_len
+            + CHECKSUM_LEN;
+        let mut out = Writer::with_buffer(Vec::with_capacity(capacity));
+        out.bytes(&MAGIC);
+        out.u8(FORMAT_VERSION);
+        out.u8(kind as u8);
+        let fields_len_at = out.len();
+        out.u24(0);
+        Self {
+            out,
+            fields_len_at,
+            unknown: &unknown.0,
+            last_tag: None,
+            misordered: false,
+        }
     }
 
-    /// Adds field `tag` with the value `f` writes.
+    /// Adds field `tag` with the value `f` writes. Fields must come in
+    /// ascending tag order (the format's rule); otherwise [`Self::finish`]
+    /// fails.
     pub(crate) fn field(&mut self, tag: u16, f: impl FnOnce(&mut Writer)) {
-        let mut w = Writer::new();
-        f(&mut w);
-        self.fields.push((tag, w));
+        self.unknown_before(Some(tag));
+        if self.last_tag.is_some_and(|last| last >= tag) {
+            self.misordered = true;
+        }
+        self.last_tag = Some(tag);
+        self.out.u16(tag);
+        self.out.scope(LengthPrefix::U24, f);
     }
 
     /// Adds field `tag` only when `value` is present.
@@ -257,36 +311,45 @@ impl FieldWriter {
         }
     }
 
-    /// Frames the fields (with `unknown` merged in tag order) as `kind`.
-    /// Fails with [`Error::EncodeOverflow`] when a value is too long for
-    /// its length prefix.
-    pub(crate) fn finish(self, kind: Kind, unknown: &UnknownFields) -> Result<Vec<u8>, Error> {
-        let mut fields = Vec::with_capacity(self.fields.len() + unknown.0.len());
-        for (tag, w) in self.fields {
-            fields.push((tag, zeroize::Zeroizing::new(w.finish()?)));
+    /// Writes the unknown fields whose tags come before `tag` (all of
+    /// them for `None`).
+    fn unknown_before(&mut self, tag: Option<u16>) {
+        let split = self
+            .unknown
+            .iter()
+            .take_while(|u| tag.is_none_or(|t| u.tag < t))
+            .count();
+        let (now, later) = self.unknown.split_at(split);
+        for u in now {
+            self.out.u16(u.tag);
+            self.out.vector(LengthPrefix::U24, u.value.as_bytes());
         }
-        for u in &unknown.0 {
-            fields.push((u.tag, zeroize::Zeroizing::new(u.value.as_bytes().to_vec())));
-        }
-        fields.sort_by_key(|(tag, _)| *tag);
+        self.unknown = later;
+    }
 
-        // Allocated once at its final size, so no copy of the secrets in
-        // it is left behind by a reallocation.
-        let fields_len: usize = fields.iter().map(|(_, v)| FIELD_HEADER_LEN + v.len()).sum();
-        let total = HEADER_LEN + LengthPrefix::U24.size() + fields_len + CHECKSUM_LEN;
-        let mut out = Writer::with_buffer(Vec::with_capacity(total));
-        out.bytes(&MAGIC);
-        out.u8(FORMAT_VERSION);
-        out.u8(kind as u8);
-        out.scope(LengthPrefix::U24, |w| {
-            for (tag, value) in &fields {
-                w.u16(*tag);
-                w.vector(LengthPrefix::U24, value);
-            }
-        });
-        let checksum = checksum(out.as_slice());
-        out.bytes(&checksum);
-        out.finish()
+    /// Closes the field list and appends the checksum. Fails with
+    /// [`Error::EncodeOverflow`] when a value is too long for its length
+    /// prefix, and with [`Error::InvalidRequest`] when the fields were not
+    /// added in ascending tag order.
+    pub(crate) fn finish(mut self) -> Result<Vec<u8>, Error> {
+        self.unknown_before(None);
+        if self.misordered {
+            return Err(Error::InvalidRequest("session fields out of tag order"));
+        }
+        let mut out = self.out.finish()?;
+        let fields_len = out.len() - self.fields_len_at - LengthPrefix::U24.size();
+        if fields_len > LengthPrefix::U24.max_len() {
+            return Err(Error::EncodeOverflow);
+        }
+        let [_, a, b, c] = u32::try_from(fields_len)
+            .map_err(|_| Error::EncodeOverflow)?
+            .to_be_bytes();
+        if let Some(len) = out.get_mut(self.fields_len_at..self.fields_len_at + 3) {
+            len.copy_from_slice(&[a, b, c]);
+        }
+        let checksum = checksum(&out);
+        out.extend_from_slice(&checksum);
+        Ok(out)
     }
 }
 
@@ -336,8 +399,10 @@ impl<'a> FieldReader<'a> {
             return Err(SessionDataError::Corrupted);
         }
 
+        // Each field takes at least its header.
+        let most = list.len() / FIELD_HEADER_LEN;
         let mut list = Reader::new(list);
-        let mut fields: Vec<(u16, &'a [u8])> = Vec::new();
+        let mut fields: Vec<(u16, &'a [u8])> = Vec::with_capacity(most.min(PRESIZED_FIELDS));
         while !list.is_empty() {
             let tag = list
                 .u16()
@@ -419,5 +484,45 @@ impl<'a> FieldReader<'a> {
             });
         }
         Ok(UnknownFields(kept))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kept unknown fields go back in tag order among the known ones
+    /// (one between them, one after), which the reader's order check
+    /// accepts; fields added out of order are refused.
+    #[test]
+    fn writer_merges_unknown_fields_in_tag_order() {
+        let unknown = UnknownFields(vec![
+            UnknownField {
+                tag: 0x000b,
+                value: Secret::from_slice(b"between"),
+            },
+            UnknownField {
+                tag: 0x0100,
+                value: Secret::from_slice(b"after"),
+            },
+        ]);
+        let mut f = FieldWriter::new(Kind::ClientTls12, &unknown, 2);
+        f.field(tag::VERSION, |w| w.u16(0x0303));
+        f.field(tag::SESSION_ID, |w| w.bytes(b"id"));
+        let bytes = f.finish().unwrap();
+        let mut r = FieldReader::parse(&bytes).unwrap();
+        r.expect_kind(Kind::ClientTls12).unwrap();
+        assert_eq!(r.required(tag::VERSION, |r| r.u16()).unwrap(), 0x0303);
+        assert_eq!(
+            r.required(tag::SESSION_ID, |r| Ok(r.rest())).unwrap(),
+            b"id"
+        );
+        assert_eq!(r.finish().unwrap(), unknown);
+
+        let none = UnknownFields::default();
+        let mut f = FieldWriter::new(Kind::ClientTls12, &none, 0);
+        f.field(tag::SESSION_ID, |w| w.bytes(b"id"));
+        f.field(tag::VERSION, |w| w.u16(0x0303));
+        assert!(matches!(f.finish(), Err(Error::InvalidRequest(_))));
     }
 }

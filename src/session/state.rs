@@ -178,7 +178,13 @@ impl ServerSessionState {
     /// [`Error::EncodeOverflow`] only if a field is longer than its syntax
     /// allows.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        let mut f = FieldWriter::new();
+        let variable_len = self.secret.len()
+            + self.server_name.as_ref().map_or(0, Vec::len)
+            + self.alpn_protocol.as_ref().map_or(0, Vec::len)
+            + certificates_len(&self.peer_certificates)
+            + self.session_id.as_bytes().len()
+            + self.tls13.as_ref().map_or(0, |p| p.nonce.len());
+        let mut f = FieldWriter::new(Kind::ServerState, &self.unknown_fields, variable_len);
         f.field(tag::VERSION, |w| self.version.encode(w));
         f.field(tag::CIPHER_SUITE, |w| self.cipher_suite.encode(w));
         f.field(tag::SECRET, |w| w.bytes(self.secret.as_bytes()));
@@ -206,7 +212,7 @@ impl ServerSessionState {
             TICKET_NONCE.write(w, &p.nonce);
             w.u32(p.max_early_data_size);
         });
-        f.finish(Kind::ServerState, &self.unknown_fields)
+        f.finish()
     }
 
     /// Decodes a state written by [`ServerSessionState::to_bytes`] (of this
@@ -300,7 +306,12 @@ pub struct ClientSessionTls12 {
 
 impl ClientSessionTls12 {
     fn encode(&self) -> Result<Vec<u8>, Error> {
-        let mut f = FieldWriter::new();
+        let variable_len = self.master_secret.len()
+            + self.server_name.len()
+            + certificates_len(&self.server_certificates)
+            + self.session_id.as_bytes().len()
+            + self.ticket.as_ref().map_or(0, |t| t.ticket.len());
+        let mut f = FieldWriter::new(Kind::ClientTls12, &self.unknown_fields, variable_len);
         f.field(tag::VERSION, |w| self.version.encode(w));
         f.field(tag::CIPHER_SUITE, |w| self.cipher_suite.encode(w));
         f.field(tag::SECRET, |w| w.bytes(self.master_secret.as_bytes()));
@@ -320,7 +331,7 @@ impl ClientSessionTls12 {
             w.u32(t.lifetime_hint);
             TICKET_TLS13.write(w, &t.ticket);
         });
-        f.finish(Kind::ClientTls12, &self.unknown_fields)
+        f.finish()
     }
 
     fn decode_fields(mut f: FieldReader<'_>) -> Result<Self, SessionDataError> {
@@ -404,7 +415,12 @@ impl ClientTicketTls13 {
     }
 
     fn encode(&self) -> Result<Vec<u8>, Error> {
-        let mut f = FieldWriter::new();
+        let variable_len = self.psk.len()
+            + self.server_name.len()
+            + self.alpn_protocol.as_ref().map_or(0, Vec::len)
+            + certificates_len(&self.server_certificates)
+            + self.ticket.len();
+        let mut f = FieldWriter::new(Kind::ClientTls13, &self.unknown_fields, variable_len);
         f.field(tag::CIPHER_SUITE, |w| self.cipher_suite.encode(w));
         f.field(tag::SECRET, |w| w.bytes(self.psk.as_bytes()));
         self.validity.encode(&mut f);
@@ -422,7 +438,7 @@ impl ClientTicketTls13 {
         f.field(tag::MAX_EARLY_DATA_SIZE, |w| {
             w.u32(self.max_early_data_size)
         });
-        f.finish(Kind::ClientTls13, &self.unknown_fields)
+        f.finish()
     }
 
     fn decode_fields(mut f: FieldReader<'_>) -> Result<Self, SessionDataError> {
@@ -542,6 +558,15 @@ fn read_bool(r: &mut Reader<'_>) -> Result<bool, Error> {
         1 => Ok(true),
         _ => Err(Error::Decode("boolean neither 0 nor 1")),
     }
+}
+
+/// The bytes [`write_certificates`] writes for `chain`.
+fn certificates_len(chain: &[Vec<u8>]) -> usize {
+    CERTIFICATE_LIST.prefix.size()
+        + chain
+            .iter()
+            .map(|c| CERT_DATA.prefix.size() + c.len())
+            .sum::<usize>()
 }
 
 fn write_certificates(w: &mut Writer, chain: &[Vec<u8>]) {

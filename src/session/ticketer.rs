@@ -211,15 +211,16 @@ impl RotatingTicketer {
     /// that rotation.
     pub fn export_keys(&self) -> Result<Secret, Error> {
         let keys = self.current_keys()?;
-        let mut f = FieldWriter::new();
+        let no_unknown_fields = UnknownFields::default();
+        // Two keys: name, length-prefixed key bytes, creation time each.
+        let variable_len = 2 * (TICKET_KEY_NAME_LEN + 1 + keys.algorithm.key_len());
+        let mut f = FieldWriter::new(Kind::TicketKeys, &no_unknown_fields, variable_len);
         f.field(tag::TICKET_AEAD, |w| w.u16(aead_id(keys.algorithm)));
         f.field(tag::CURRENT_TICKET_KEY, |w| keys.current.encode(w));
         f.optional(tag::PREVIOUS_TICKET_KEY, keys.previous.as_ref(), |w, k| {
             k.encode(w)
         });
-        Ok(Secret::new(
-            f.finish(Kind::TicketKeys, &UnknownFields::default())?,
-        ))
+        Ok(Secret::new(f.finish()?))
     }
 
     /// Replaces the whole key set (AEAD included) with one made by
@@ -303,17 +304,21 @@ impl Ticketer for RotatingTicketer {
         }
         let keys = self.current_keys()?;
         let nonce: [u8; NONCE_LEN] = random_array(self.rng.as_ref())?;
-        let mut ticket = Vec::with_capacity(plaintext.len() + TICKET_OVERHEAD);
+        // Sealed in place in the ticket itself: the plaintext copy is
+        // overwritten by its ciphertext (or, if sealing fails, wiped).
+        let mut ticket = Zeroizing::new(Vec::with_capacity(plaintext.len() + TICKET_OVERHEAD));
         ticket.extend_from_slice(&keys.current.name);
         ticket.extend_from_slice(&nonce);
-        let mut sealed = Zeroizing::new(plaintext.to_vec());
+        ticket.extend_from_slice(plaintext);
+        let body = ticket
+            .get_mut(TICKET_KEY_NAME_LEN + NONCE_LEN..)
+            .unwrap_or_default();
         let tag = keys
             .current
             .key
-            .seal_in_place(nonce, &keys.current.name, &mut sealed)?;
-        ticket.extend_from_slice(&sealed);
+            .seal_in_place(nonce, &keys.current.name, body)?;
         ticket.extend_from_slice(&tag);
-        Ok(ticket)
+        Ok(std::mem::take(&mut *ticket))
     }
 
     fn unseal(&self, ticket: &[u8]) -> Option<Secret> {

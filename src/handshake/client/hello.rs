@@ -237,17 +237,19 @@ fn tls12_session_from_store(
 /// Queues `hello`; when it offers a ticket, the binder is computed over the
 /// truncated message, after `prior` (the first ClientHello's
 /// `message_hash` and the HelloRetryRequest) when retrying (RFC 8446
-/// §4.2.11.2). Returns the message as sent.
+/// §4.2.11.2), and written over the placeholder binder in the queued
+/// encoding. Returns the message as sent.
 pub(super) fn send_client_hello(
     common: &mut CommonState,
-    mut hello: ClientHello,
+    hello: ClientHello,
     resuming: Option<&Resuming>,
     prior: Option<&Transcript>,
 ) -> Result<Vec<u8>, Error> {
-    if let Some(resuming) = resuming {
-        let placeholder = HandshakeMessage::ClientHello(hello.clone()).to_bytes()?;
-        let truncated = hello
-            .truncated_for_binders(&placeholder)
+    let binders_len = hello.psk_offer().map(PskOffer::binders_len);
+    let sent = common.send_handshake_mut(&HandshakeMessage::ClientHello(hello))?;
+    if let (Some(resuming), Some(binders_len)) = (resuming, binders_len) {
+        let (truncated, binders) = sent
+            .split_at_mut_checked(sent.len().saturating_sub(binders_len))
             .ok_or(Error::Crypto("ClientHello shorter than its binders"))?;
         let digest = match prior {
             Some(transcript) => transcript.current_with(truncated),
@@ -257,14 +259,24 @@ pub(super) fn send_client_hello(
             .early
             .binder_key(PskKind::Resumption)?
             .binder(&digest)?;
-        if let Some(offer) = hello.psk_offer_mut() {
-            offer.binders = vec![binder.as_bytes().to_vec()];
-        }
+        // The one placeholder binder is the last field of the message:
+        // `binders<33..2^16-1>` holding one `PskBinderEntry<32..255>`.
+        let placeholder = binders
+            .get_mut(2 + 1..)
+            .filter(|value| value.len() == binder.as_bytes().len())
+            .ok_or(Error::Crypto("placeholder binder of the wrong length"))?;
+        placeholder.copy_from_slice(binder.as_bytes());
     }
-    common
-        .send_handshake(&HandshakeMessage::ClientHello(hello))
-        .map(<[u8]>::to_vec)
+    Ok(sent.to_vec())
 }
+
+/// Room reserved for the ClientHello's extension list: every extension
+/// [`ExpectServerHello::client_hello`] may add (server_name,
+/// supported_groups, five TLS ≤1.2 ones, signature_algorithms, ALPN,
+/// key_share, supported_versions, cookie, early_data,
+/// psk_key_exchange_modes, pre_shared_key), so the list is allocated once.
+/// A sizing choice, not a limit.
+const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 15;
 
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
@@ -281,7 +293,7 @@ impl ExpectServerHello {
     pub(super) fn client_hello(&self, cookie: Option<&[u8]>) -> ClientHello {
         let (config, server_name, key_share) = (&*self.config, &self.server_name, &self.key_share);
         let common = &config.common;
-        let mut extensions = Vec::new();
+        let mut extensions = Vec::with_capacity(CLIENT_HELLO_EXTENSIONS_CAPACITY);
         if let (true, ServerName::Dns(name)) = (config.enable_sni, server_name) {
             extensions.push(Extension::ServerName(vec![SniEntry {
                 typ: ServerNameType::HostName,
@@ -328,15 +340,14 @@ impl ExpectServerHello {
                 binders: vec![vec![0; resuming.suite.hash.output_len()]],
             }));
         }
-        let mut cipher_suites: Vec<CipherSuite> = common
-            .cipher_suites
-            .iter()
-            .copied()
-            .filter(|s| match tls13_suite(*s) {
+        // One more for TLS_FALLBACK_SCSV, so the list is allocated once.
+        let mut cipher_suites = Vec::with_capacity(common.cipher_suites.len() + 1);
+        cipher_suites.extend(common.cipher_suites.iter().copied().filter(|s| {
+            match tls13_suite(*s) {
                 Some(_) => tls13,
                 None => legacy.is_some(),
-            })
-            .collect();
+            }
+        }));
         if config.fallback_retry {
             cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
         }
@@ -384,7 +395,7 @@ impl ExpectServerHello {
     pub(super) fn expect_server_hello(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ServerHello {
             return Err(Error::UnexpectedMessage("expected ServerHello"));

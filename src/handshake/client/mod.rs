@@ -72,7 +72,7 @@ pub(crate) fn start(
 
 impl State {
     /// Feeds one message to the current state.
-    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
         match self {
             Self::ExpectServerHello(s) => s.expect_server_hello(common, message),
             Self::ExpectEncryptedExtensions(s) => s.expect_encrypted_extensions(common, message),

@@ -59,7 +59,7 @@ pub(crate) enum State {
 impl State {
     /// Feeds one message to the current state. A HelloRequest during the
     /// handshake is ignored (RFC 5246 §7.4.1.1).
-    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
         if message.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
             if !message.body().is_empty() {
                 return Err(Error::Decode("HelloRequest with a body"));
@@ -269,10 +269,10 @@ impl ExpectCertificate {
     fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.0;
-        let HandshakeMessage::CertificateTls12(certificate) = decode(&message, &hs.params)? else {
+        let HandshakeMessage::CertificateTls12(certificate) = decode(message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected Certificate"));
         };
         let chain = certificate.certificates;
@@ -321,10 +321,10 @@ impl ExpectServerKeyExchange {
     fn expect_server_key_exchange(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
-        let HandshakeMessage::ServerKeyExchange(ske) = decode(&message, &hs.params)? else {
+        let HandshakeMessage::ServerKeyExchange(ske) = decode(message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected ServerKeyExchange"));
         };
         if !hs.config.common.groups.contains(&ske.params.group) {
@@ -399,15 +399,15 @@ impl ExpectServerHelloDone {
     fn expect_certificate_request_or_done(
         mut self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
-        match decode(&message, &self.hs.params)? {
+        match decode(message, &self.hs.params)? {
             HandshakeMessage::CertificateRequestTls12(request) => {
                 self.hs.log.add(&message.raw);
                 self.request = Some(request);
                 Ok(State::ExpectServerHelloDone(self))
             }
-            HandshakeMessage::ServerHelloDone => self.send_flight(common, &message),
+            HandshakeMessage::ServerHelloDone => self.send_flight(common, message),
             _ => Err(Error::UnexpectedMessage(
                 "expected CertificateRequest or ServerHelloDone",
             )),
@@ -418,10 +418,10 @@ impl ExpectServerHelloDone {
     fn expect_server_hello_done(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
-        match decode(&message, &self.hs.params)? {
-            HandshakeMessage::ServerHelloDone => self.send_flight(common, &message),
+        match decode(message, &self.hs.params)? {
+            HandshakeMessage::ServerHelloDone => self.send_flight(common, message),
             _ => Err(Error::UnexpectedMessage("expected ServerHelloDone")),
         }
     }
@@ -549,9 +549,9 @@ impl ExpectFinished {
     fn expect_finished(
         mut self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
-        match decode(&message, &self.hs.params)? {
+        match decode(message, &self.hs.params)? {
             HandshakeMessage::NewSessionTicketTls12(ticket)
                 if self.hs.ticket_expected && self.ticket.is_none() && common.ccs_pending() =>
             {
@@ -673,7 +673,11 @@ impl Traffic {
     /// connection carries on (RFC 5746 §4.5 allows refusing; issue 5), at
     /// most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times; any other handshake
     /// message is `unexpected_message`.
-    fn expect_traffic(mut self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    fn expect_traffic(
+        mut self,
+        common: &mut CommonState,
+        message: &Message,
+    ) -> Result<Self, Error> {
         if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {
             return Err(Error::UnexpectedMessage(
                 "handshake message after the handshake",

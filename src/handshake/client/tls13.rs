@@ -282,10 +282,10 @@ impl ExpectEncryptedExtensions {
     pub(super) fn expect_encrypted_extensions(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.0;
-        let HandshakeMessage::EncryptedExtensions(extensions) = hs.decode(&message)? else {
+        let HandshakeMessage::EncryptedExtensions(extensions) = hs.decode(message)? else {
             return Err(Error::UnexpectedMessage("expected EncryptedExtensions"));
         };
         for extension in &extensions {
@@ -351,10 +351,10 @@ impl ExpectCertificateOrRequest {
     pub(super) fn expect_certificate_or_request(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.0;
-        match hs.decode(&message)? {
+        match hs.decode(message)? {
             HandshakeMessage::CertificateRequestTls13(request) => {
                 if !request.context.is_empty() {
                     return Err(Error::IllegalParameter(
@@ -375,7 +375,7 @@ impl ExpectCertificateOrRequest {
                 Ok(State::ExpectCertificate(ExpectCertificate(hs)))
             }
             HandshakeMessage::CertificateTls13(certificate) => {
-                ExpectCertificate::read_certificate(hs, common, certificate, &message)
+                ExpectCertificate::read_certificate(hs, common, certificate, message)
             }
             _ => Err(Error::UnexpectedMessage(
                 "expected CertificateRequest or Certificate",
@@ -392,12 +392,12 @@ impl ExpectCertificate {
     pub(super) fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let hs = self.0;
-        match hs.decode(&message)? {
+        match hs.decode(message)? {
             HandshakeMessage::CertificateTls13(certificate) => {
-                Self::read_certificate(hs, common, certificate, &message)
+                Self::read_certificate(hs, common, certificate, message)
             }
             _ => Err(Error::UnexpectedMessage("expected Certificate")),
         }
@@ -463,10 +463,10 @@ impl ExpectCertificateVerify {
     pub(super) fn expect_certificate_verify(
         self,
         _common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
-        let HandshakeMessage::CertificateVerify(signed) = hs.decode(&message)? else {
+        let HandshakeMessage::CertificateVerify(signed) = hs.decode(message)? else {
             return Err(Error::UnexpectedMessage("expected CertificateVerify"));
         };
         let signature = verify_certificate_verify(
@@ -507,10 +507,10 @@ impl ExpectFinished {
     pub(super) fn expect_finished(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
-        let HandshakeMessage::Finished(verify_data) = hs.decode(&message)? else {
+        let HandshakeMessage::Finished(verify_data) = hs.decode(message)? else {
             return Err(Error::UnexpectedMessage("expected Finished"));
         };
         let finished = verify_finished(
@@ -627,9 +627,9 @@ impl Traffic {
     pub(super) fn expect_traffic(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<Self, Error> {
-        match decode_tls13(&message, self.suite.hash)? {
+        match decode_tls13(message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
             HandshakeMessage::NewSessionTicketTls13(ticket) => self.keep_ticket(common, ticket)?,
             _ => {

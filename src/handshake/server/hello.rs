@@ -41,7 +41,7 @@ impl ExpectClientHello {
     pub(super) fn expect_client_hello(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ClientHello {
             return Err(Error::UnexpectedMessage("expected ClientHello"));

@@ -56,7 +56,7 @@ pub(crate) fn start(config: Arc<ServerConfig>) -> State {
 
 impl State {
     /// Feeds one message to the current state.
-    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
         match self {
             Self::ExpectClientHello(s) => s.expect_client_hello(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),

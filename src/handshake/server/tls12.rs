@@ -69,7 +69,7 @@ pub(crate) enum State {
 
 impl State {
     /// Feeds one message to the current state.
-    pub(crate) fn handle(self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
         match self {
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
             Self::ExpectClientKeyExchange(s) => s.expect_client_key_exchange(common, message),
@@ -531,10 +531,10 @@ impl ExpectCertificate {
     fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.0;
-        let HandshakeMessage::CertificateTls12(certificate) = decode(&message, &flight.params)?
+        let HandshakeMessage::CertificateTls12(certificate) = decode(message, &flight.params)?
         else {
             return Err(Error::UnexpectedMessage("expected client Certificate"));
         };
@@ -589,11 +589,10 @@ impl ExpectClientKeyExchange {
     fn expect_client_key_exchange(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
-        let HandshakeMessage::ClientKeyExchange(exchange) = decode(&message, &flight.params)?
-        else {
+        let HandshakeMessage::ClientKeyExchange(exchange) = decode(message, &flight.params)? else {
             return Err(Error::UnexpectedMessage("expected ClientKeyExchange"));
         };
         let premaster = match (flight.agreement, exchange) {
@@ -669,10 +668,10 @@ impl ExpectCertificateVerify {
     fn expect_certificate_verify(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
-        let HandshakeMessage::CertificateVerify(signed) = decode(&message, &hs.params)? else {
+        let HandshakeMessage::CertificateVerify(signed) = decode(message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected CertificateVerify"));
         };
         verify_signed(
@@ -766,9 +765,9 @@ impl ExpectFinished {
     /// `decrypt_error`. After a full handshake our [NewSessionTicket],
     /// ChangeCipherSpec and Finished follow and the session is cached
     /// under S.
-    fn expect_finished(self, common: &mut CommonState, message: Message) -> Result<State, Error> {
+    fn expect_finished(self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
         let mut hs = self.hs;
-        let HandshakeMessage::Finished(verify_data) = decode(&message, &hs.params)? else {
+        let HandshakeMessage::Finished(verify_data) = decode(message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected Finished"));
         };
         if common.ccs_pending() {
@@ -814,7 +813,11 @@ impl Traffic {
     /// warning and the connection carries on (RFC 5746 §4.4 allows
     /// refusing; issue 5), at most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times;
     /// any other handshake message is `unexpected_message`.
-    fn expect_traffic(mut self, common: &mut CommonState, message: Message) -> Result<Self, Error> {
+    fn expect_traffic(
+        mut self,
+        common: &mut CommonState,
+        message: &Message,
+    ) -> Result<Self, Error> {
         if message.typ != HandshakeType::ClientHello {
             return Err(Error::UnexpectedMessage(
                 "handshake message after the handshake",

@@ -316,14 +316,19 @@ pub(super) fn handle_client_hello(
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
 
-    let requested_schemes: Vec<SignatureScheme> = config
-        .common
-        .signature_schemes
-        .iter()
-        .copied()
-        .filter(|s| tls13_handshake_scheme(*s))
-        .collect();
     let request_certificate = certificate.is_some() && config.client_auth.verifier().is_some();
+    // Only a requested client certificate is checked against these.
+    let requested_schemes: Vec<SignatureScheme> = if request_certificate {
+        config
+            .common
+            .signature_schemes
+            .iter()
+            .copied()
+            .filter(|s| tls13_handshake_scheme(*s))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if request_certificate {
         let request = CertificateRequestTls13 {
             context: Vec::new(),
@@ -685,11 +690,11 @@ impl ExpectCertificate {
     pub(super) fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.0;
         let HandshakeMessage::CertificateTls13(certificate) =
-            decode_tls13(&message, flight.suite.hash)?
+            decode_tls13(message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected client Certificate"));
         };
@@ -752,11 +757,10 @@ impl ExpectCertificateVerify {
     pub(super) fn expect_certificate_verify(
         self,
         _common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
-        let HandshakeMessage::CertificateVerify(signed) =
-            decode_tls13(&message, flight.suite.hash)?
+        let HandshakeMessage::CertificateVerify(signed) = decode_tls13(message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected CertificateVerify"));
         };
@@ -787,10 +791,10 @@ impl ExpectFinished {
     pub(super) fn expect_finished(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
-        let HandshakeMessage::Finished(verify_data) = decode_tls13(&message, flight.suite.hash)?
+        let HandshakeMessage::Finished(verify_data) = decode_tls13(message, flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected Finished"));
         };
@@ -834,10 +838,10 @@ impl ExpectEndOfEarlyData {
     pub(super) fn expect_end_of_early_data(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<State, Error> {
         let mut next = self.0;
-        let HandshakeMessage::EndOfEarlyData = decode_tls13(&message, next.flight.suite.hash)?
+        let HandshakeMessage::EndOfEarlyData = decode_tls13(message, next.flight.suite.hash)?
         else {
             return Err(Error::UnexpectedMessage("expected EndOfEarlyData"));
         };
@@ -864,9 +868,9 @@ impl Traffic {
     pub(super) fn expect_traffic(
         self,
         common: &mut CommonState,
-        message: Message,
+        message: &Message,
     ) -> Result<Self, Error> {
-        match decode_tls13(&message, self.suite.hash)? {
+        match decode_tls13(message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
             _ => {
                 return Err(Error::UnexpectedMessage(
@@ -913,21 +917,27 @@ fn send_ticket(
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: Some(Tls13TicketParams {
             age_add,
-            nonce: nonce.clone(),
+            nonce,
             max_early_data_size: config.max_early_data_size,
         }),
         unknown_fields: Default::default(),
     };
-    let ticket = match &config.session_store {
+    let (ticket, nonce) = match &config.session_store {
         Some(store) => {
             let identity = random_array::<TICKET_IDENTITY_LEN>(rng)?.to_vec();
+            let nonce = state
+                .tls13
+                .as_ref()
+                .map(|p| p.nonce.clone())
+                .unwrap_or_default();
             if !store.put(&identity, state) {
                 return Ok(());
             }
-            identity
+            (identity, nonce)
         }
         None => match seal_state(&*config.ticketer, &state) {
-            Ok(ticket) => ticket,
+            // The sealed state is done with: its nonce goes on the wire.
+            Ok(ticket) => (ticket, state.tls13.map(|p| p.nonce).unwrap_or_default()),
             Err(_) => return Ok(()),
         },
     };
