@@ -59,25 +59,7 @@ pub fn expand_into(
     info: &[u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
-    if out.len() > MAX_EXPAND_BLOCKS * hash.output_len() {
-        return Err(Error::Crypto("HKDF-Expand output too long"));
-    }
-    let key = HmacKey::new(hash, prk)?;
-    let mut previous: Option<Tag> = None;
-    for (counter, chunk) in (1u8..=u8::MAX).zip(out.chunks_mut(hash.output_len())) {
-        let mut ctx = key.start();
-        if let Some(t) = &previous {
-            ctx.update(t.as_bytes());
-        }
-        ctx.update(info);
-        ctx.update(&[counter]);
-        let t = ctx.finish();
-        for (dst, src) in chunk.iter_mut().zip(t.as_bytes()) {
-            *dst = *src;
-        }
-        previous = Some(t);
-    }
-    Ok(())
+    Prk::new(hash, prk)?.expand_into(info, out)
 }
 
 /// The longest encoded `HkdfLabel` (RFC 8446 §7.1): the `uint16` length,
@@ -112,27 +94,7 @@ pub fn expand_label_into(
     context: &[u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
-    let full_label_len = u8::try_from(LABEL_PREFIX.len() + label.len())
-        .map_err(|_| Error::Crypto("HKDF-Expand-Label label too long"))?;
-    let context_len = u8::try_from(context.len())
-        .map_err(|_| Error::Crypto("HKDF-Expand-Label context too long"))?;
-    let out_len =
-        u16::try_from(out.len()).map_err(|_| Error::Crypto("HKDF-Expand-Label length"))?;
-    let encoded = out_len
-        .to_be_bytes()
-        .into_iter()
-        .chain([full_label_len])
-        .chain(LABEL_PREFIX.iter().copied())
-        .chain(label.iter().copied())
-        .chain([context_len])
-        .chain(context.iter().copied());
-    let mut info = [0u8; MAX_HKDF_LABEL_LEN];
-    let mut info_len = 0;
-    for (dst, src) in info.iter_mut().zip(encoded) {
-        *dst = src;
-        info_len += 1;
-    }
-    expand_into(hash, secret, info.get(..info_len).unwrap_or_default(), out)
+    Prk::new(hash, secret)?.expand_label_into(label, context, out)
 }
 
 /// Derive-Secret (RFC 8446 §7.1):
@@ -145,13 +107,100 @@ pub fn derive_secret(
     label: &[u8],
     transcript_hash: &Digest,
 ) -> Result<Secret, Error> {
-    expand_label(
-        hash,
-        secret,
-        label,
-        transcript_hash.as_ref(),
-        hash.output_len(),
-    )
+    Prk::new(hash, secret)?.derive_secret(label, transcript_hash)
+}
+
+/// A pseudorandom key (RFC 5869 §2.2) ready for HKDF-Expand: its HMAC key
+/// is set up once, which costs two compression-function calls, so a
+/// secret expanded several times (a traffic secret's key and IV, the
+/// handshake and master secrets' derived secrets) pays that once instead
+/// of at every expansion. Every expansion of the module goes through it.
+///
+/// The HMAC state lives inside ring and is not zeroized on drop; keep a
+/// `Prk` no longer than the secret it stands for.
+pub struct Prk {
+    hash: HashAlgorithm,
+    key: HmacKey,
+}
+
+impl Prk {
+    /// The key `prk` over `hash`. Fails with [`Error::Crypto`] for a hash
+    /// without HMAC.
+    pub fn new(hash: HashAlgorithm, prk: &[u8]) -> Result<Self, Error> {
+        Ok(Self {
+            hash,
+            key: HmacKey::new(hash, prk)?,
+        })
+    }
+
+    /// The hash this key expands with.
+    pub fn hash(&self) -> HashAlgorithm {
+        self.hash
+    }
+
+    /// HKDF-Expand (RFC 5869 §2.3) into `out`, which it fills entirely.
+    /// Fails with [`Error::Crypto`] when `out` is longer than
+    /// `255 * HashLen` (`out` is then left unchanged).
+    pub fn expand_into(&self, info: &[u8], out: &mut [u8]) -> Result<(), Error> {
+        if out.len() > MAX_EXPAND_BLOCKS * self.hash.output_len() {
+            return Err(Error::Crypto("HKDF-Expand output too long"));
+        }
+        let mut previous: Option<Tag> = None;
+        for (counter, chunk) in (1u8..=u8::MAX).zip(out.chunks_mut(self.hash.output_len())) {
+            let mut ctx = self.key.start();
+            if let Some(t) = &previous {
+                ctx.update(t.as_bytes());
+            }
+            ctx.update(info);
+            ctx.update(&[counter]);
+            let t = ctx.finish();
+            for (dst, src) in chunk.iter_mut().zip(t.as_bytes()) {
+                *dst = *src;
+            }
+            previous = Some(t);
+        }
+        Ok(())
+    }
+
+    /// HKDF-Expand-Label (RFC 8446 §7.1) into `out`, which it fills
+    /// entirely (`Length` is `out.len()`); the `HkdfLabel` is built on the
+    /// stack. Fails like [`expand_label`].
+    pub fn expand_label_into(
+        &self,
+        label: &[u8],
+        context: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        let full_label_len = u8::try_from(LABEL_PREFIX.len() + label.len())
+            .map_err(|_| Error::Crypto("HKDF-Expand-Label label too long"))?;
+        let context_len = u8::try_from(context.len())
+            .map_err(|_| Error::Crypto("HKDF-Expand-Label context too long"))?;
+        let out_len =
+            u16::try_from(out.len()).map_err(|_| Error::Crypto("HKDF-Expand-Label length"))?;
+        let encoded = out_len
+            .to_be_bytes()
+            .into_iter()
+            .chain([full_label_len])
+            .chain(LABEL_PREFIX.iter().copied())
+            .chain(label.iter().copied())
+            .chain([context_len])
+            .chain(context.iter().copied());
+        let mut info = [0u8; MAX_HKDF_LABEL_LEN];
+        let mut info_len = 0;
+        for (dst, src) in info.iter_mut().zip(encoded) {
+            *dst = src;
+            info_len += 1;
+        }
+        self.expand_into(info.get(..info_len).unwrap_or_default(), out)
+    }
+
+    /// Derive-Secret (RFC 8446 §7.1) of this secret: `HKDF-Expand-Label(.,
+    /// label, transcript_hash, Hash.length)` as a [`Secret`].
+    pub fn derive_secret(&self, label: &[u8], transcript_hash: &Digest) -> Result<Secret, Error> {
+        let mut okm = Secret::new(vec![0u8; self.hash.output_len()]);
+        self.expand_label_into(label, transcript_hash.as_ref(), okm.as_mut_bytes())?;
+        Ok(okm)
+    }
 }
 
 #[cfg(test)]

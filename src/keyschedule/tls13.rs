@@ -22,7 +22,7 @@
 //! computed by the caller with [`crate::crypto::hash::HashContext`].
 
 use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
-use crate::crypto::hkdf;
+use crate::crypto::hkdf::{self, Prk};
 use crate::crypto::hmac::{HmacKey, Tag};
 use crate::crypto::secret::Secret;
 use crate::error::Error;
@@ -62,31 +62,43 @@ fn check_hash(hash: HashAlgorithm) -> Result<(), Error> {
 /// Hash.length)` (RFC 8446 §7.1) from a zeroizing stack buffer, for the
 /// intermediate values no state keeps, so nothing is allocated.
 fn with_expanded<T>(
-    hash: HashAlgorithm,
-    secret: &[u8],
+    prk: &Prk,
     label: &[u8],
     context: &[u8],
     use_bytes: impl FnOnce(&[u8]) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let mut buf = Zeroizing::new([0u8; MAX_HASH_LEN]);
     let out = buf
-        .get_mut(..hash.output_len())
+        .get_mut(..prk.hash().output_len())
         .ok_or(Error::Crypto("hash longer than MAX_HASH_LEN"))?;
-    hkdf::expand_label_into(hash, secret, label, context, out)?;
+    prk.expand_label_into(label, context, out)?;
     use_bytes(out)
 }
 
 /// `HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm)`: the next
 /// secret of the chain (RFC 8446 §7.1).
-fn extract_next(hash: HashAlgorithm, secret: &Secret, ikm: &[u8]) -> Result<Secret, Error> {
+fn extract_next(prk: &Prk, ikm: &[u8]) -> Result<Keyed, Error> {
+    let hash = prk.hash();
     let empty_hash = hash.hash(b"");
-    with_expanded(
-        hash,
-        secret.as_bytes(),
-        b"derived",
-        empty_hash.as_ref(),
-        |salt| hkdf::extract(hash, salt, ikm),
-    )
+    let secret = with_expanded(prk, b"derived", empty_hash.as_ref(), |salt| {
+        hkdf::extract(hash, salt, ikm)
+    })?;
+    Keyed::new(hash, secret)
+}
+
+/// A secret of the schedule with its HKDF key set up once, since each is
+/// expanded more than once (RFC 8446 §7.1 derives two to four secrets
+/// from each; a traffic secret gives a key, an IV and a finished_key).
+struct Keyed {
+    secret: Secret,
+    prk: Prk,
+}
+
+impl Keyed {
+    fn new(hash: HashAlgorithm, secret: Secret) -> Result<Self, Error> {
+        let prk = Prk::new(hash, secret.as_bytes())?;
+        Ok(Self { secret, prk })
+    }
 }
 
 /// `Hash.length` zero bytes: the IKM where no PSK or no (EC)DHE is used.
@@ -112,7 +124,7 @@ pub fn message_hash(client_hello1_hash: &Digest) -> Vec<u8> {
 /// The Early Secret (RFC 8446 §7.1): `HKDF-Extract(0, PSK)`.
 pub struct EarlySecret {
     hash: HashAlgorithm,
-    secret: Secret,
+    secret: Keyed,
     log: Option<KeyLogger>,
 }
 
@@ -131,7 +143,7 @@ impl EarlySecret {
         let ikm = psk.unwrap_or(zeros(hash));
         Ok(Self {
             hash,
-            secret: hkdf::extract(hash, b"", ikm)?,
+            secret: Keyed::new(hash, hkdf::extract(hash, b"", ikm)?)?,
             log,
         })
     }
@@ -143,7 +155,7 @@ impl EarlySecret {
 
     /// The early secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret
+        &self.secret.secret
     }
 
     /// The binder key, `Derive-Secret(., "ext binder" | "res binder", "")`
@@ -153,14 +165,9 @@ impl EarlySecret {
             PskKind::External => b"ext binder",
             PskKind::Resumption => b"res binder",
         };
-        let secret = hkdf::derive_secret(
-            self.hash,
-            self.secret.as_bytes(),
-            label,
-            &self.hash.hash(b""),
-        )?;
+        let secret = self.secret.prk.derive_secret(label, &self.hash.hash(b""))?;
         Ok(BinderKey {
-            finished: FinishedKey::from_base(self.hash, &secret)?,
+            finished: FinishedKey::from_base(&Prk::new(self.hash, secret.as_bytes())?)?,
             secret,
         })
     }
@@ -173,10 +180,7 @@ impl EarlySecret {
     ) -> Result<TrafficSecret, Error> {
         let secret = self.derive(b"c e traffic", client_hello_hash)?;
         log_to(self.log.as_ref(), SecretKind::ClientEarlyTraffic, &secret);
-        Ok(TrafficSecret {
-            hash: self.hash,
-            secret,
-        })
+        TrafficSecret::new(self.hash, secret)
     }
 
     /// early_exporter_master_secret, `Derive-Secret(., "e exp master",
@@ -200,27 +204,27 @@ impl EarlySecret {
         let ikm = ecdhe_shared_secret.unwrap_or(zeros(self.hash));
         Ok(HandshakeSecret {
             hash: self.hash,
-            secret: extract_next(self.hash, &self.secret, ikm)?,
+            secret: extract_next(&self.secret.prk, ikm)?,
             log: self.log,
         })
     }
 
     fn derive(&self, label: &[u8], transcript_hash: &Digest) -> Result<Secret, Error> {
-        hkdf::derive_secret(self.hash, self.secret.as_bytes(), label, transcript_hash)
+        self.secret.prk.derive_secret(label, transcript_hash)
     }
 }
 
 /// The Handshake Secret (RFC 8446 §7.1).
 pub struct HandshakeSecret {
     hash: HashAlgorithm,
-    secret: Secret,
+    secret: Keyed,
     log: Option<KeyLogger>,
 }
 
 impl HandshakeSecret {
     /// The handshake secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret
+        &self.secret.secret
     }
 
     /// client_handshake_traffic_secret, `Derive-Secret(., "c hs traffic",
@@ -253,7 +257,7 @@ impl HandshakeSecret {
     pub fn into_master(self) -> Result<MasterSecret, Error> {
         Ok(MasterSecret {
             hash: self.hash,
-            secret: extract_next(self.hash, &self.secret, zeros(self.hash))?,
+            secret: extract_next(&self.secret.prk, zeros(self.hash))?,
             log: self.log,
         })
     }
@@ -264,27 +268,23 @@ impl HandshakeSecret {
         kind: SecretKind,
         transcript_hash: &Digest,
     ) -> Result<TrafficSecret, Error> {
-        let secret =
-            hkdf::derive_secret(self.hash, self.secret.as_bytes(), label, transcript_hash)?;
+        let secret = self.secret.prk.derive_secret(label, transcript_hash)?;
         log_to(self.log.as_ref(), kind, &secret);
-        Ok(TrafficSecret {
-            hash: self.hash,
-            secret,
-        })
+        TrafficSecret::new(self.hash, secret)
     }
 }
 
 /// The Master Secret (RFC 8446 §7.1).
 pub struct MasterSecret {
     hash: HashAlgorithm,
-    secret: Secret,
+    secret: Keyed,
     log: Option<KeyLogger>,
 }
 
 impl MasterSecret {
     /// The master secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret
+        &self.secret.secret
     }
 
     /// The secrets derived from the transcript through the server Finished
@@ -296,12 +296,7 @@ impl MasterSecret {
         server_finished_hash: &Digest,
     ) -> Result<ApplicationSecrets, Error> {
         let derive = |label: &[u8], kind| -> Result<Secret, Error> {
-            let secret = hkdf::derive_secret(
-                self.hash,
-                self.secret.as_bytes(),
-                label,
-                server_finished_hash,
-            )?;
+            let secret = self.secret.prk.derive_secret(label, server_finished_hash)?;
             log_to(self.log.as_ref(), kind, &secret);
             Ok(secret)
         };
@@ -309,21 +304,15 @@ impl MasterSecret {
         let server = derive(b"s ap traffic", SecretKind::ServerApplicationTraffic0)?;
         let exporter = derive(b"exp master", SecretKind::Exporter)?;
         Ok(ApplicationSecrets {
-            client: TrafficSecret {
-                hash: self.hash,
-                secret: client,
-            },
-            server: TrafficSecret {
-                hash: self.hash,
-                secret: server,
-            },
+            client: TrafficSecret::new(self.hash, client)?,
+            server: TrafficSecret::new(self.hash, server)?,
             exporter: Exporter {
                 hash: self.hash,
                 secret: exporter,
             },
             resumption: PendingResumption {
                 hash: self.hash,
-                master: self.secret,
+                master: self.secret.secret,
             },
         })
     }
@@ -356,14 +345,15 @@ impl PendingResumption {
         self,
         client_finished_hash: &Digest,
     ) -> Result<ResumptionMasterSecret, Error> {
+        let secret = hkdf::derive_secret(
+            self.hash,
+            self.master.as_bytes(),
+            b"res master",
+            client_finished_hash,
+        )?;
         Ok(ResumptionMasterSecret {
             hash: self.hash,
-            secret: hkdf::derive_secret(
-                self.hash,
-                self.master.as_bytes(),
-                b"res master",
-                client_finished_hash,
-            )?,
+            secret: Keyed::new(self.hash, secret)?,
         })
     }
 }
@@ -372,32 +362,30 @@ impl PendingResumption {
 /// PSK is derived.
 pub struct ResumptionMasterSecret {
     hash: HashAlgorithm,
-    secret: Secret,
+    secret: Keyed,
 }
 
 impl ResumptionMasterSecret {
     /// The secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret
+        &self.secret.secret
     }
 
     /// The PSK of the ticket with `ticket_nonce` (RFC 8446 §4.6.1):
     /// `HKDF-Expand-Label(., "resumption", ticket_nonce, Hash.length)`.
     pub fn ticket_psk(&self, ticket_nonce: &[u8]) -> Result<Secret, Error> {
-        hkdf::expand_label(
-            self.hash,
-            self.secret.as_bytes(),
-            b"resumption",
-            ticket_nonce,
-            self.hash.output_len(),
-        )
+        let mut psk = Secret::new(vec![0u8; self.hash.output_len()]);
+        self.secret
+            .prk
+            .expand_label_into(b"resumption", ticket_nonce, psk.as_mut_bytes())?;
+        Ok(psk)
     }
 }
 
 /// A traffic secret: handshake, application or early (RFC 8446 §7.1).
 pub struct TrafficSecret {
     hash: HashAlgorithm,
-    secret: Secret,
+    secret: Keyed,
 }
 
 /// The record protection key and IV derived from a traffic secret
@@ -410,9 +398,16 @@ pub struct TrafficKeys {
 }
 
 impl TrafficSecret {
+    fn new(hash: HashAlgorithm, secret: Secret) -> Result<Self, Error> {
+        Ok(Self {
+            hash,
+            secret: Keyed::new(hash, secret)?,
+        })
+    }
+
     /// The secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret
+        &self.secret.secret
     }
 
     /// The suite hash.
@@ -446,32 +441,27 @@ impl TrafficSecret {
             .get_mut(..key_len)
             .ok_or(Error::Crypto("AEAD key longer than any TLS 1.3 suite's"))?;
         let mut iv = Zeroizing::new([0u8; AEAD_IV_LEN]);
-        let secret = self.secret.as_bytes();
-        hkdf::expand_label_into(self.hash, secret, b"key", b"", key)?;
-        hkdf::expand_label_into(self.hash, secret, b"iv", b"", iv.as_mut_slice())?;
+        let prk = &self.secret.prk;
+        prk.expand_label_into(b"key", b"", key)?;
+        prk.expand_label_into(b"iv", b"", iv.as_mut_slice())?;
         use_keys(key, iv.as_slice())
     }
 
     /// The finished_key for the Finished message sent under this
     /// (handshake) traffic secret (RFC 8446 §4.4.4).
     pub fn finished_key(&self) -> Result<FinishedKey, Error> {
-        FinishedKey::from_base(self.hash, &self.secret)
+        FinishedKey::from_base(&self.secret.prk)
     }
 
     /// The next generation after a KeyUpdate, application_traffic_secret_N+1
     /// `= HKDF-Expand-Label(., "traffic upd", "", Hash.length)` (RFC 8446
     /// §7.2).
     pub fn next(&self) -> Result<TrafficSecret, Error> {
-        Ok(TrafficSecret {
-            hash: self.hash,
-            secret: hkdf::expand_label(
-                self.hash,
-                self.secret.as_bytes(),
-                b"traffic upd",
-                b"",
-                self.hash.output_len(),
-            )?,
-        })
+        let mut next = Secret::new(vec![0u8; self.hash.output_len()]);
+        self.secret
+            .prk
+            .expand_label_into(b"traffic upd", b"", next.as_mut_bytes())?;
+        TrafficSecret::new(self.hash, next)
     }
 }
 
@@ -484,10 +474,10 @@ pub struct FinishedKey {
 }
 
 impl FinishedKey {
-    fn from_base(hash: HashAlgorithm, base_key: &Secret) -> Result<Self, Error> {
-        with_expanded(hash, base_key.as_bytes(), b"finished", b"", |key| {
+    fn from_base(base_key: &Prk) -> Result<Self, Error> {
+        with_expanded(base_key, b"finished", b"", |key| {
             Ok(Self {
-                key: HmacKey::new(hash, key)?,
+                key: HmacKey::new(base_key.hash(), key)?,
             })
         })
     }
