@@ -16,6 +16,8 @@ use crate::msgs::enums::{
 };
 use crate::msgs::handshake::HandshakeMessage;
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection, Tls13AeadProtection};
+use crate::session::ClientSessionStore;
+use std::sync::Arc;
 
 /// The most KeyUpdate messages accepted in a row without application data
 /// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
@@ -174,6 +176,11 @@ pub(crate) struct CommonState {
     /// switches to (RFC 5246 §7.1).
     pending_read: Option<Box<dyn RecordProtection>>,
     pub(crate) negotiated: Negotiated,
+    /// A client's view of its session store for this connection (the
+    /// per-connection recorder over the configuration's store), which the
+    /// client handshake reads sessions from and keeps new ones in; `None`
+    /// on a server or when resumption is off.
+    pub(crate) client_sessions: Option<Arc<dyn ClientSessionStore>>,
 }
 
 impl CommonState {
@@ -204,6 +211,7 @@ impl CommonState {
             exporter: None,
             tls12_exporter: None,
             pending_read: None,
+            client_sessions: None,
             negotiated: Negotiated::default(),
         }
     }

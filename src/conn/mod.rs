@@ -385,7 +385,7 @@ impl ClientConnection {
     }
 
     fn start(
-        mut config: Arc<ClientConfig>,
+        config: Arc<ClientConfig>,
         server_name: ServerName,
         import: Option<ClientSessionData>,
     ) -> Result<Self, Error> {
@@ -396,16 +396,14 @@ impl ClientConnection {
             }
             recorder
         });
-        if let Some(recorder) = &sessions {
-            let mut own = ClientConfig::clone(&config);
-            own.session_store = Some(recorder.clone());
-            config = Arc::new(own);
-        }
         let mut common = CommonState::new(
             Side::Client,
             config.common.max_received_plaintext,
             config.common.max_pending_plaintext,
         );
+        common.client_sessions = sessions
+            .clone()
+            .map(|recorder| recorder as Arc<dyn ClientSessionStore>);
         let state = handshake::client::start(config, server_name, &mut common)?;
         common.flush_handshake()?;
         Ok(Self {

@@ -26,6 +26,7 @@ use crate::msgs::hello::{
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer};
 use crate::pki::ServerName;
+use crate::session::ClientSessionStore;
 use crate::session::{ClientSessionTls12, ClientTicketTls13};
 
 /// ClientHello sent; a ServerHello or HelloRetryRequest comes next.
@@ -74,10 +75,11 @@ impl Resuming {
     /// suite is a TLS 1.3 suite we enable.
     fn from_store(
         config: &ClientConfig,
+        store: Option<&dyn ClientSessionStore>,
         server_name: &ServerName,
         random: [u8; RANDOM_LEN],
     ) -> Result<Option<Self>, Error> {
-        let Some(store) = &config.session_store else {
+        let Some(store) = store else {
             return Ok(None);
         };
         let Some(ticket) = store.take_tls13_ticket(&server_name.to_string()) else {
@@ -120,7 +122,8 @@ pub(super) fn start(
 ) -> Result<ExpectServerHello, Error> {
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
-    let tls12_session = tls12_session_from_store(&config, &server_name);
+    let store = common.client_sessions.clone();
+    let tls12_session = tls12_session_from_store(&config, store.as_deref(), &server_name);
     // Design §3: a ≤1.2 session is offered by its ID S, or by its ticket
     // with a fresh ID C; otherwise TLS 1.3's fresh L.
     let session_id = match &tls12_session {
@@ -148,7 +151,7 @@ pub(super) fn start(
         common.negotiated.server_name = Some(name.clone());
     }
     let resuming = if offers_tls13(&config) {
-        Resuming::from_store(&config, &server_name, random)?
+        Resuming::from_store(&config, store.as_deref(), &server_name, random)?
     } else {
         None
     };
@@ -223,12 +226,10 @@ pub(super) fn announced_version(config: &ClientConfig) -> ProtocolVersion {
 /// suite are still enabled.
 fn tls12_session_from_store(
     config: &ClientConfig,
+    store: Option<&dyn ClientSessionStore>,
     server_name: &ServerName,
 ) -> Option<Box<ClientSessionTls12>> {
-    let session = config
-        .session_store
-        .as_ref()?
-        .get_tls12(&server_name.to_string())?;
+    let session = store?.get_tls12(&server_name.to_string())?;
     let enabled = config.common.versions.contains(&session.version)
         && config.common.cipher_suites.contains(&session.cipher_suite);
     enabled.then(|| Box::new(session))

@@ -607,7 +607,7 @@ fn store_session(
     master: &MasterSecret,
     ticket: Option<NewSessionTicketTls12>,
 ) -> Result<(), Error> {
-    let Some(store) = &hs.config.session_store else {
+    let Some(store) = &common.client_sessions else {
         return Ok(());
     };
     let now = hs.config.common.clock.now();

@@ -652,7 +652,7 @@ impl Traffic {
         if message.lifetime > MAX_TICKET_LIFETIME {
             return Err(Error::IllegalParameter("ticket lifetime over 7 days"));
         }
-        let Some(store) = &self.config.session_store else {
+        let Some(store) = &common.client_sessions else {
             return Ok(());
         };
         if message.lifetime == 0 {
