@@ -44,7 +44,7 @@ pub fn extract(hash: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Result<Secret, E
 /// `prk` and `info`. Fails with [`Error::Crypto`] when `len` exceeds
 /// `255 * HashLen` or the hash has no HMAC.
 pub fn expand(hash: HashAlgorithm, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, Error> {
-    let mut okm = Secret::new(vec![0u8; len]);
+    let mut okm = Secret::zeroed(len);
     expand_into(hash, prk, info, okm.as_mut_bytes())?;
     Ok(okm)
 }
@@ -79,7 +79,7 @@ pub fn expand_label(
     context: &[u8],
     len: usize,
 ) -> Result<Secret, Error> {
-    let mut okm = Secret::new(vec![0u8; len]);
+    let mut okm = Secret::zeroed(len);
     expand_label_into(hash, secret, label, context, okm.as_mut_bytes())?;
     Ok(okm)
 }
@@ -197,7 +197,7 @@ impl Prk {
     /// Derive-Secret (RFC 8446 §7.1) of this secret: `HKDF-Expand-Label(.,
     /// label, transcript_hash, Hash.length)` as a [`Secret`].
     pub fn derive_secret(&self, label: &[u8], transcript_hash: &Digest) -> Result<Secret, Error> {
-        let mut okm = Secret::new(vec![0u8; self.hash.output_len()]);
+        let mut okm = Secret::zeroed(self.hash.output_len());
         self.expand_label_into(label, transcript_hash.as_ref(), okm.as_mut_bytes())?;
         Ok(okm)
     }

@@ -114,7 +114,7 @@ pub fn decrypt_premaster(
         version_ok &= decrypted.get(i).copied().unwrap_or(0).ct_eq(expected);
     }
     let use_decrypted = length_ok & version_ok;
-    let mut premaster = Secret::new(vec![0; PREMASTER_LEN]);
+    let mut premaster = Secret::zeroed(PREMASTER_LEN);
     for (i, (out, fallback)) in premaster
         .as_mut_bytes()
         .iter_mut()

@@ -2,41 +2,107 @@
 //! They zeroize on drop, compare in constant time and never print.
 
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
+
+/// Secrets up to this many bytes are kept inline, with no heap allocation:
+/// every hash output TLS derives (SHA-512's 64 bytes at most), every AEAD
+/// key and IV, TLS 1.2 master secrets (48) and premaster secrets.
+pub const INLINE_SECRET_LEN: usize = 64;
 
 /// A secret byte string, wiped from memory when dropped.
-#[derive(Clone, Default)]
-pub struct Secret(Zeroizing<Vec<u8>>);
+///
+/// Up to [`INLINE_SECRET_LEN`] bytes live inside the value itself, longer
+/// ones on the heap. Like any inline key, an inline secret is copied when
+/// the value is moved, and the place it was moved from is not wiped; only
+/// the final place is, on drop.
+#[derive(Default)]
+pub struct Secret(Repr);
+
+enum Repr {
+    Inline {
+        bytes: [u8; INLINE_SECRET_LEN],
+        len: usize,
+    },
+    Heap(Zeroizing<Vec<u8>>),
+}
+
+impl Default for Repr {
+    fn default() -> Self {
+        Self::Inline {
+            bytes: [0; INLINE_SECRET_LEN],
+            len: 0,
+        }
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        if let Repr::Inline { bytes, .. } = &mut self.0 {
+            bytes.zeroize();
+        }
+    }
+}
+
+impl Clone for Secret {
+    fn clone(&self) -> Self {
+        Self::from_slice(self.as_bytes())
+    }
+}
 
 impl Secret {
-    /// Takes ownership of `bytes`.
+    /// Takes ownership of `bytes` (moved inline, and the vector wiped, when
+    /// short enough).
     pub fn new(bytes: Vec<u8>) -> Self {
-        Self(Zeroizing::new(bytes))
+        let bytes = Zeroizing::new(bytes);
+        if bytes.len() <= INLINE_SECRET_LEN {
+            return Self::from_slice(&bytes);
+        }
+        Self(Repr::Heap(bytes))
+    }
+
+    /// `len` zero bytes, to be filled through [`Secret::as_mut_bytes`].
+    pub fn zeroed(len: usize) -> Self {
+        if len <= INLINE_SECRET_LEN {
+            Self(Repr::Inline {
+                bytes: [0; INLINE_SECRET_LEN],
+                len,
+            })
+        } else {
+            Self(Repr::Heap(Zeroizing::new(vec![0; len])))
+        }
     }
 
     /// A copy of `bytes`.
     pub fn from_slice(bytes: &[u8]) -> Self {
-        Self::new(bytes.to_vec())
+        let mut secret = Self::zeroed(bytes.len());
+        secret.as_mut_bytes().copy_from_slice(bytes);
+        secret
     }
 
-    /// The secret bytes.
+    /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Inline { bytes, len } => bytes.get(..*len).unwrap_or_default(),
+            Repr::Heap(v) => v,
+        }
     }
 
-    /// The secret bytes, mutably (for filling in place).
+    /// The bytes, writable.
     pub fn as_mut_bytes(&mut self) -> &mut [u8] {
-        &mut self.0
+        match &mut self.0 {
+            Repr::Inline { bytes, len } => bytes.get_mut(..*len).unwrap_or_default(),
+            Repr::Heap(v) => v,
+        }
     }
 
     /// The length in bytes.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_bytes().len()
     }
 
-    /// Whether the secret is empty.
+    /// Whether it is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 }
 
@@ -63,6 +129,22 @@ mod tests {
     fn debug_never_shows_the_bytes() {
         let s = Secret::from_slice(&[0xde, 0xad]);
         assert_eq!(format!("{s:?}"), "Secret(2 bytes)");
+    }
+
+    #[test]
+    fn short_and_long_secrets_keep_their_bytes() {
+        for len in [0, 1, INLINE_SECRET_LEN, INLINE_SECRET_LEN + 1, 300] {
+            let bytes: Vec<u8> = (0..len).map(|i| i as u8 ^ 0x5a).collect();
+            let secret = Secret::new(bytes.clone());
+            assert_eq!(secret.as_bytes(), &bytes[..]);
+            assert_eq!(secret.len(), len);
+            assert_eq!(Secret::from_slice(&bytes).as_bytes(), &bytes[..]);
+            assert_eq!(secret.clone(), secret);
+            let mut zeroed = Secret::zeroed(len);
+            assert!(zeroed.as_bytes().iter().all(|b| *b == 0));
+            zeroed.as_mut_bytes().copy_from_slice(&bytes);
+            assert_eq!(zeroed, secret);
+        }
     }
 
     #[test]

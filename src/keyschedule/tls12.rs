@@ -170,7 +170,7 @@ impl MasterSecret {
         seed: &[&[u8]],
         log: Option<&KeyLogger>,
     ) -> Result<Self, Error> {
-        let mut secret = Secret::new(vec![0u8; MASTER_SECRET_LEN]);
+        let mut secret = Secret::zeroed(MASTER_SECRET_LEN);
         prf(hash, pre_master_secret, label, seed, secret.as_mut_bytes())?;
         log_to(log, SecretKind::MasterSecret, &secret);
         Ok(Self { hash, secret })

@@ -374,7 +374,7 @@ impl ResumptionMasterSecret {
     /// The PSK of the ticket with `ticket_nonce` (RFC 8446 §4.6.1):
     /// `HKDF-Expand-Label(., "resumption", ticket_nonce, Hash.length)`.
     pub fn ticket_psk(&self, ticket_nonce: &[u8]) -> Result<Secret, Error> {
-        let mut psk = Secret::new(vec![0u8; self.hash.output_len()]);
+        let mut psk = Secret::zeroed(self.hash.output_len());
         self.secret
             .prk
             .expand_label_into(b"resumption", ticket_nonce, psk.as_mut_bytes())?;
@@ -457,7 +457,7 @@ impl TrafficSecret {
     /// `= HKDF-Expand-Label(., "traffic upd", "", Hash.length)` (RFC 8446
     /// §7.2).
     pub fn next(&self) -> Result<TrafficSecret, Error> {
-        let mut next = Secret::new(vec![0u8; self.hash.output_len()]);
+        let mut next = Secret::zeroed(self.hash.output_len());
         self.secret
             .prk
             .expand_label_into(b"traffic upd", b"", next.as_mut_bytes())?;

@@ -287,7 +287,7 @@ fn new_key(
     created: UnixTime,
 ) -> Result<TicketKey, Error> {
     let name = random_array(rng)?;
-    let mut secret = Secret::new(vec![0u8; algorithm.key_len()]);
+    let mut secret = Secret::zeroed(algorithm.key_len());
     rng.fill(secret.as_mut_bytes())?;
     Ok(TicketKey {
         name,
