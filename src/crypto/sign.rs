@@ -56,6 +56,9 @@ const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 /// A private key that signs TLS handshakes and certificates.
 pub struct SigningKey {
     kind: KeyKind,
+    /// The public half, derived once when the key is loaded: handshakes
+    /// consult it to pick and check schemes.
+    public: PublicKey,
 }
 
 enum KeyKind {
@@ -122,9 +125,7 @@ impl SigningKey {
                 Self::from_sec1(parts.private_key, Some(curve))
             }
             OID_ED25519 => Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
-                .map(|k| Self {
-                    kind: KeyKind::Ed25519(k),
-                })
+                .map(|k| Self::with_kind(KeyKind::Ed25519(k)))
                 .map_err(|_| Error::Crypto("invalid Ed25519 private key")),
             _ => Err(Error::Crypto("unsupported private key algorithm")),
         }
@@ -159,14 +160,12 @@ impl SigningKey {
                 ))
             }
         };
-        Ok(Self {
-            kind: KeyKind::Rsa(RsaSigner {
-                ring,
-                public,
-                #[cfg(feature = "legacy")]
-                legacy,
-            }),
-        })
+        Ok(Self::with_kind(KeyKind::Rsa(RsaSigner {
+            ring,
+            public,
+            #[cfg(feature = "legacy")]
+            legacy,
+        })))
     }
 
     /// Loads an RFC 5915 `ECPrivateKey` (the "SEC1" form OpenSSL writes as
@@ -207,19 +206,16 @@ impl SigningKey {
             &SystemRandom::new(),
         )
         .map_err(|_| Error::Crypto("invalid EC private key"))?;
-        Ok(Self {
-            kind: KeyKind::Ecdsa(EcdsaSigner {
-                curve,
-                ring,
-                #[cfg(feature = "legacy")]
-                legacy: legacy::EcdsaKey::new(curve, parts.scalar)?,
-            }),
-        })
+        Ok(Self::with_kind(KeyKind::Ecdsa(EcdsaSigner {
+            curve,
+            ring,
+            #[cfg(feature = "legacy")]
+            legacy: legacy::EcdsaKey::new(curve, parts.scalar)?,
+        })))
     }
 
-    /// The public half, in the form certificates carry it.
-    pub fn public_key(&self) -> PublicKey {
-        match &self.kind {
+    fn with_kind(kind: KeyKind) -> Self {
+        let public = match &kind {
             KeyKind::Rsa(r) => PublicKey::Rsa(r.public.clone()),
             KeyKind::Ecdsa(e) => {
                 let point = e.ring.public_key().as_ref().to_vec();
@@ -229,7 +225,18 @@ impl SigningKey {
                 }
             }
             KeyKind::Ed25519(k) => PublicKey::Ed25519(k.public_key().as_ref().to_vec()),
-        }
+        };
+        Self { kind, public }
+    }
+
+    /// The public half, in the form certificates carry it.
+    pub fn public_key(&self) -> PublicKey {
+        self.public.clone()
+    }
+
+    /// The public half, borrowed.
+    pub(crate) fn public(&self) -> &PublicKey {
+        &self.public
     }
 
     /// The TLS signature schemes this key can sign with, most preferred
@@ -254,11 +261,10 @@ impl SigningKey {
             ],
             KeyKind::Ed25519(_) => &[S::ed25519],
         };
-        let public = self.public_key();
         candidates
             .iter()
             .copied()
-            .filter(|&s| key_fits_scheme(&public, s))
+            .filter(|&s| key_fits_scheme(&self.public, s))
             .collect()
     }
 
@@ -330,7 +336,7 @@ impl SigningKey {
     /// primitive fails.
     pub fn sign_scheme(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, Error> {
         let algorithm = algorithm_for_scheme(scheme)
-            .filter(|_| key_fits_scheme(&self.public_key(), scheme))
+            .filter(|_| key_fits_scheme(&self.public, scheme))
             .ok_or(UNFIT)?;
         self.sign(algorithm, message)
     }

@@ -463,7 +463,7 @@ pub(crate) fn choose_signature(
     if version == ProtocolVersion::TLSv1_2 {
         choose_scheme(key, accepted).map(Some)
     } else {
-        legacy_algorithm(&key.public_key()).map(|_| None)
+        legacy_algorithm(key.public()).map(|_| None)
     }
 }
 
@@ -479,7 +479,7 @@ pub(crate) fn sign(
     let signature = match scheme {
         Some(scheme) => key.sign_scheme(scheme, content)?,
         None => {
-            let algorithm = legacy_algorithm(&key.public_key())
+            let algorithm = legacy_algorithm(key.public())
                 .ok_or(Error::Crypto("key cannot sign in TLS 1.0/1.1"))?;
             key.sign(algorithm, content)?
         }

@@ -409,7 +409,7 @@ fn choose_suite(
         .find_map(|suite| {
             config.certificates.iter().find_map(|certificate| {
                 let key = certificate.key();
-                if !suite.authentication.fits(&key.public_key()) {
+                if !suite.authentication.fits(key.public()) {
                     return None;
                 }
                 if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
