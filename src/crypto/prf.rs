@@ -28,22 +28,55 @@ pub fn prf(
     seed: &[&[u8]],
     out: &mut [u8],
 ) -> Result<(), Error> {
-    out.fill(0);
-    match hash {
-        HashAlgorithm::Sha1 => Err(Error::Crypto("no TLS PRF uses SHA-1 alone")),
-        HashAlgorithm::Sha256 | HashAlgorithm::Sha384 | HashAlgorithm::Sha512 => {
-            p_hash_xor(&HmacKey::new(hash, secret)?, label, seed, out);
-            Ok(())
+    PrfKey::new(hash, secret)?.fill(label, seed, out);
+    Ok(())
+}
+
+/// A PRF secret with its HMAC key(s) set up once, for a secret the PRF
+/// runs over several times (a master secret gives the key block, both
+/// Finished values and exporter output): each HMAC key costs two
+/// compression-function calls to set up.
+///
+/// The HMAC state lives inside ring (and the MD5 code) and is not
+/// zeroized on drop; keep a `PrfKey` no longer than its secret.
+pub struct PrfKey {
+    /// `P_<hash>` over the whole secret (TLS 1.2), or `P_MD5` over S1.
+    first: HmacKey,
+    /// TLS 1.0/1.1: `P_SHA-1` over S2.
+    second: Option<HmacKey>,
+}
+
+impl PrfKey {
+    /// The key for `secret` under the PRF of the transcript hash `hash`.
+    /// Fails with [`Error::Crypto`] for [`HashAlgorithm::Sha1`], which no
+    /// TLS PRF uses on its own.
+    pub fn new(hash: HashAlgorithm, secret: &[u8]) -> Result<Self, Error> {
+        match hash {
+            HashAlgorithm::Sha1 => Err(Error::Crypto("no TLS PRF uses SHA-1 alone")),
+            HashAlgorithm::Sha256 | HashAlgorithm::Sha384 | HashAlgorithm::Sha512 => Ok(Self {
+                first: HmacKey::new(hash, secret)?,
+                second: None,
+            }),
+            #[cfg(feature = "legacy")]
+            HashAlgorithm::Md5Sha1 => {
+                // RFC 2246 §5: S1 and S2 have length ceil(len/2) each.
+                let half = secret.len().div_ceil(2);
+                let s1 = secret.get(..half).unwrap_or_default();
+                let s2 = secret.get(secret.len() - half..).unwrap_or_default();
+                Ok(Self {
+                    first: HmacKey::md5(s1),
+                    second: Some(HmacKey::new(HashAlgorithm::Sha1, s2)?),
+                })
+            }
         }
-        #[cfg(feature = "legacy")]
-        HashAlgorithm::Md5Sha1 => {
-            // RFC 2246 §5: S1 and S2 have length ceil(len/2) each.
-            let half = secret.len().div_ceil(2);
-            let s1 = secret.get(..half).unwrap_or_default();
-            let s2 = secret.get(secret.len() - half..).unwrap_or_default();
-            p_hash_xor(&HmacKey::md5(s1), label, seed, out);
-            p_hash_xor(&HmacKey::new(HashAlgorithm::Sha1, s2)?, label, seed, out);
-            Ok(())
+    }
+
+    /// Fills `out` with `PRF(secret, label, seed)`.
+    pub fn fill(&self, label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
+        out.fill(0);
+        p_hash_xor(&self.first, label, seed, out);
+        if let Some(second) = &self.second {
+            p_hash_xor(second, label, seed, out);
         }
     }
 }

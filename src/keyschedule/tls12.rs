@@ -11,7 +11,7 @@
 //! - the keying-material exporter (RFC 5705 §4).
 
 use crate::crypto::hash::{Digest, HashAlgorithm};
-use crate::crypto::prf::prf;
+use crate::crypto::prf::{prf, PrfKey};
 use crate::crypto::secret::Secret;
 use crate::error::Error;
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
@@ -112,6 +112,9 @@ pub const MAX_KEY_BLOCK_LEN: usize = 2 * (48 + 32 + 16);
 pub struct MasterSecret {
     hash: HashAlgorithm,
     secret: Secret,
+    /// The PRF over `secret`, set up once for its several uses (boxed: its
+    /// HMAC states are large, and handshake states move the secret).
+    prf: Box<PrfKey>,
 }
 
 impl MasterSecret {
@@ -157,9 +160,14 @@ impl MasterSecret {
         if master_secret.len() != MASTER_SECRET_LEN {
             return Err(Error::Crypto("master secret must be 48 bytes"));
         }
+        Self::new(hash, Secret::from_slice(master_secret))
+    }
+
+    fn new(hash: HashAlgorithm, secret: Secret) -> Result<Self, Error> {
         Ok(Self {
             hash,
-            secret: Secret::from_slice(master_secret),
+            prf: Box::new(PrfKey::new(hash, secret.as_bytes())?),
+            secret,
         })
     }
 
@@ -173,7 +181,7 @@ impl MasterSecret {
         let mut secret = Secret::zeroed(MASTER_SECRET_LEN);
         prf(hash, pre_master_secret, label, seed, secret.as_mut_bytes())?;
         log_to(log, SecretKind::MasterSecret, &secret);
-        Ok(Self { hash, secret })
+        Self::new(hash, secret)
     }
 
     /// The master secret itself (for the session cache).
@@ -235,13 +243,8 @@ impl MasterSecret {
         let block = buf
             .get_mut(..total)
             .ok_or(Error::Crypto("key block too long"))?;
-        prf(
-            self.hash,
-            self.secret.as_bytes(),
-            b"key expansion",
-            &[server_random, client_random],
-            block,
-        )?;
+        self.prf
+            .fill(b"key expansion", &[server_random, client_random], block);
         // The block is exactly `total` bytes, so every cut succeeds; the
         // fields below are evaluated in the order RFC 5246 §6.3 lists them.
         let mut rest: &[u8] = block;
@@ -274,13 +277,7 @@ impl MasterSecret {
             Sender::Server => b"server finished",
         };
         let mut out = [0u8; VERIFY_DATA_LEN];
-        prf(
-            self.hash,
-            self.secret.as_bytes(),
-            label,
-            &[handshake_hash.as_ref()],
-            &mut out,
-        )?;
+        self.prf.fill(label, &[handshake_hash.as_ref()], &mut out);
         Ok(out)
     }
 
@@ -325,20 +322,16 @@ impl MasterSecret {
         }
         let seed: [&[u8]; 2] = [client_random, server_random];
         match context {
-            None => prf(self.hash, self.secret.as_bytes(), label, &seed, out),
+            None => self.prf.fill(label, &seed, out),
             Some(context) => {
                 let len = u16::try_from(context.len())
                     .map_err(|_| Error::Crypto("exporter context too long"))?
                     .to_be_bytes();
-                prf(
-                    self.hash,
-                    self.secret.as_bytes(),
-                    label,
-                    &[client_random, server_random, &len, context],
-                    out,
-                )
+                self.prf
+                    .fill(label, &[client_random, server_random, &len, context], out);
             }
         }
+        Ok(())
     }
 }
 
