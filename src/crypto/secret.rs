@@ -5,9 +5,12 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 /// Secrets up to this many bytes are kept inline, with no heap allocation:
-/// every hash output TLS derives (SHA-512's 64 bytes at most), every AEAD
-/// key and IV, TLS 1.2 master secrets (48) and premaster secrets.
-pub const INLINE_SECRET_LEN: usize = 64;
+/// every SHA-256 secret (the hash of most suites), every AEAD key and IV,
+/// ECDHE shared secrets of X25519 and P-256. Longer ones (SHA-384
+/// secrets, TLS ≤1.2 master secrets) go to the heap: a larger inline size
+/// would grow every structure holding a secret, handshake states and so
+/// each connection included.
+pub const INLINE_SECRET_LEN: usize = 32;
 
 /// A secret byte string, wiped from memory when dropped.
 ///
@@ -21,7 +24,7 @@ pub struct Secret(Repr);
 enum Repr {
     Inline {
         bytes: [u8; INLINE_SECRET_LEN],
-        len: usize,
+        len: u8,
     },
     Heap(Zeroizing<Vec<u8>>),
 }
@@ -65,7 +68,8 @@ impl Secret {
         if len <= INLINE_SECRET_LEN {
             Self(Repr::Inline {
                 bytes: [0; INLINE_SECRET_LEN],
-                len,
+                // INLINE_SECRET_LEN fits a u8.
+                len: u8::try_from(len).unwrap_or(u8::MAX),
             })
         } else {
             Self(Repr::Heap(Zeroizing::new(vec![0; len])))
@@ -82,7 +86,7 @@ impl Secret {
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
-            Repr::Inline { bytes, len } => bytes.get(..*len).unwrap_or_default(),
+            Repr::Inline { bytes, len } => bytes.get(..usize::from(*len)).unwrap_or_default(),
             Repr::Heap(v) => v,
         }
     }
@@ -90,7 +94,7 @@ impl Secret {
     /// The bytes, writable.
     pub fn as_mut_bytes(&mut self) -> &mut [u8] {
         match &mut self.0 {
-            Repr::Inline { bytes, len } => bytes.get_mut(..*len).unwrap_or_default(),
+            Repr::Inline { bytes, len } => bytes.get_mut(..usize::from(*len)).unwrap_or_default(),
             Repr::Heap(v) => v,
         }
     }

@@ -14,6 +14,7 @@ use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use crate::crypto::rng::SecureRandom;
+use crate::crypto::secret::Secret;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
@@ -579,14 +580,27 @@ pub(crate) fn resumed_master_secret(
     Ok(master)
 }
 
-/// The RFC 5705 exporter of a TLS 1.0–1.2 connection.
+/// The RFC 5705 exporter of a TLS 1.0–1.2 connection. It keeps the
+/// master secret's bytes only: exports are rare, and the PRF's HMAC state
+/// would cost an idle connection more memory than setting it up again.
 pub(crate) struct Tls12Exporter {
-    pub(crate) master: MasterSecret,
-    pub(crate) client_random: [u8; RANDOM_LEN],
-    pub(crate) server_random: [u8; RANDOM_LEN],
+    hash: HashAlgorithm,
+    master: Secret,
+    client_random: [u8; RANDOM_LEN],
+    server_random: [u8; RANDOM_LEN],
 }
 
 impl Tls12Exporter {
+    /// The exporter of the connection `params` describes, under `master`.
+    pub(crate) fn new(params: &Params, master: &MasterSecret) -> Self {
+        Self {
+            hash: params.hash(),
+            master: master.secret().clone(),
+            client_random: params.client_random,
+            server_random: params.server_random,
+        }
+    }
+
     /// Fills `out` (RFC 5705 §4).
     pub(crate) fn export(
         &self,
@@ -594,7 +608,7 @@ impl Tls12Exporter {
         context: Option<&[u8]>,
         out: &mut [u8],
     ) -> Result<(), Error> {
-        self.master.export(
+        MasterSecret::from_bytes(self.hash, self.master.as_bytes())?.export(
             label,
             &self.client_random,
             &self.server_random,

@@ -88,15 +88,21 @@ fn extract_next(prk: &Prk, ikm: &[u8]) -> Result<Keyed, Error> {
 
 /// A secret of the schedule with its HKDF key set up once, since each is
 /// expanded more than once (RFC 8446 §7.1 derives two to four secrets
-/// from each; a traffic secret gives a key, an IV and a finished_key).
+/// from the early, handshake and master secrets). These live only during
+/// the handshake; the secrets an established connection keeps (traffic,
+/// exporter, resumption) hold their bytes alone.
+///
+/// The key is boxed: its HMAC states are large, and the handshake states
+/// that carry these secrets share one enum with the established
+/// connection's state, which would otherwise grow by their size.
 struct Keyed {
     secret: Secret,
-    prk: Prk,
+    prk: Box<Prk>,
 }
 
 impl Keyed {
     fn new(hash: HashAlgorithm, secret: Secret) -> Result<Self, Error> {
-        let prk = Prk::new(hash, secret.as_bytes())?;
+        let prk = Box::new(Prk::new(hash, secret.as_bytes())?);
         Ok(Self { secret, prk })
     }
 }
@@ -180,7 +186,7 @@ impl EarlySecret {
     ) -> Result<TrafficSecret, Error> {
         let secret = self.derive(b"c e traffic", client_hello_hash)?;
         log_to(self.log.as_ref(), SecretKind::ClientEarlyTraffic, &secret);
-        TrafficSecret::new(self.hash, secret)
+        Ok(TrafficSecret::new(self.hash, secret))
     }
 
     /// early_exporter_master_secret, `Derive-Secret(., "e exp master",
@@ -270,7 +276,7 @@ impl HandshakeSecret {
     ) -> Result<TrafficSecret, Error> {
         let secret = self.secret.prk.derive_secret(label, transcript_hash)?;
         log_to(self.log.as_ref(), kind, &secret);
-        TrafficSecret::new(self.hash, secret)
+        Ok(TrafficSecret::new(self.hash, secret))
     }
 }
 
@@ -304,8 +310,8 @@ impl MasterSecret {
         let server = derive(b"s ap traffic", SecretKind::ServerApplicationTraffic0)?;
         let exporter = derive(b"exp master", SecretKind::Exporter)?;
         Ok(ApplicationSecrets {
-            client: TrafficSecret::new(self.hash, client)?,
-            server: TrafficSecret::new(self.hash, server)?,
+            client: TrafficSecret::new(self.hash, client),
+            server: TrafficSecret::new(self.hash, server),
             exporter: Exporter {
                 hash: self.hash,
                 secret: exporter,
@@ -353,7 +359,7 @@ impl PendingResumption {
         )?;
         Ok(ResumptionMasterSecret {
             hash: self.hash,
-            secret: Keyed::new(self.hash, secret)?,
+            secret,
         })
     }
 }
@@ -362,30 +368,35 @@ impl PendingResumption {
 /// PSK is derived.
 pub struct ResumptionMasterSecret {
     hash: HashAlgorithm,
-    secret: Keyed,
+    secret: Secret,
 }
 
 impl ResumptionMasterSecret {
     /// The secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret.secret
+        &self.secret
     }
 
     /// The PSK of the ticket with `ticket_nonce` (RFC 8446 §4.6.1):
     /// `HKDF-Expand-Label(., "resumption", ticket_nonce, Hash.length)`.
     pub fn ticket_psk(&self, ticket_nonce: &[u8]) -> Result<Secret, Error> {
-        let mut psk = Secret::zeroed(self.hash.output_len());
-        self.secret
-            .prk
-            .expand_label_into(b"resumption", ticket_nonce, psk.as_mut_bytes())?;
-        Ok(psk)
+        hkdf::expand_label(
+            self.hash,
+            self.secret.as_bytes(),
+            b"resumption",
+            ticket_nonce,
+            self.hash.output_len(),
+        )
     }
 }
 
 /// A traffic secret: handshake, application or early (RFC 8446 §7.1).
 pub struct TrafficSecret {
     hash: HashAlgorithm,
-    secret: Keyed,
+    /// Only the bytes: an established connection keeps two of these for
+    /// KeyUpdate, and an HMAC key set up beside each would cost more
+    /// memory than the expansions it saves.
+    secret: Secret,
 }
 
 /// The record protection key and IV derived from a traffic secret
@@ -398,16 +409,13 @@ pub struct TrafficKeys {
 }
 
 impl TrafficSecret {
-    fn new(hash: HashAlgorithm, secret: Secret) -> Result<Self, Error> {
-        Ok(Self {
-            hash,
-            secret: Keyed::new(hash, secret)?,
-        })
+    fn new(hash: HashAlgorithm, secret: Secret) -> Self {
+        Self { hash, secret }
     }
 
     /// The secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret.secret
+        &self.secret
     }
 
     /// The suite hash.
@@ -441,7 +449,7 @@ impl TrafficSecret {
             .get_mut(..key_len)
             .ok_or(Error::Crypto("AEAD key longer than any TLS 1.3 suite's"))?;
         let mut iv = Zeroizing::new([0u8; AEAD_IV_LEN]);
-        let prk = &self.secret.prk;
+        let prk = Prk::new(self.hash, self.secret.as_bytes())?;
         prk.expand_label_into(b"key", b"", key)?;
         prk.expand_label_into(b"iv", b"", iv.as_mut_slice())?;
         use_keys(key, iv.as_slice())
@@ -450,18 +458,21 @@ impl TrafficSecret {
     /// The finished_key for the Finished message sent under this
     /// (handshake) traffic secret (RFC 8446 §4.4.4).
     pub fn finished_key(&self) -> Result<FinishedKey, Error> {
-        FinishedKey::from_base(&self.secret.prk)
+        FinishedKey::from_base(&Prk::new(self.hash, self.secret.as_bytes())?)
     }
 
     /// The next generation after a KeyUpdate, application_traffic_secret_N+1
     /// `= HKDF-Expand-Label(., "traffic upd", "", Hash.length)` (RFC 8446
     /// §7.2).
     pub fn next(&self) -> Result<TrafficSecret, Error> {
-        let mut next = Secret::zeroed(self.hash.output_len());
-        self.secret
-            .prk
-            .expand_label_into(b"traffic upd", b"", next.as_mut_bytes())?;
-        TrafficSecret::new(self.hash, next)
+        let next = hkdf::expand_label(
+            self.hash,
+            self.secret.as_bytes(),
+            b"traffic upd",
+            b"",
+            self.hash.output_len(),
+        )?;
+        Ok(TrafficSecret::new(self.hash, next))
     }
 }
 

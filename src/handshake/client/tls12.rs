@@ -577,14 +577,7 @@ impl ExpectFinished {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
                 store_session(&hs, common, &self.master, self.ticket)?;
-                common.tls12_exporter = Some(Tls12Exporter {
-                    master: MasterSecret::from_bytes(
-                        hs.params.hash(),
-                        self.master.secret().as_bytes(),
-                    )?,
-                    client_random: hs.params.client_random,
-                    server_random: hs.params.server_random,
-                });
+                common.tls12_exporter = Some(Tls12Exporter::new(&hs.params, &self.master));
                 common.start_tls12_traffic()?;
                 Ok(State::Traffic(Traffic {
                     _server: self._server,

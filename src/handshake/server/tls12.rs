@@ -786,11 +786,7 @@ impl ExpectFinished {
                 cache.put(&common.negotiated.session_id, state);
             }
         }
-        common.tls12_exporter = Some(Tls12Exporter {
-            master: MasterSecret::from_bytes(hs.params.hash(), hs.master.secret().as_bytes())?,
-            client_random: hs.params.client_random,
-            server_random: hs.params.server_random,
-        });
+        common.tls12_exporter = Some(Tls12Exporter::new(&hs.params, &hs.master));
         common.start_tls12_traffic()?;
         Ok(State::Traffic(Traffic {
             _client: self.client,
