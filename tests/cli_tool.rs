@@ -1,11 +1,20 @@
 //! The `ferrotls` binary itself (issue 4 item 6): per-command `--help`,
 //! `listening on` with the real port, `--json` reports of both roles,
 //! `--echo`, failures that name the alert with a non-zero exit status,
-//! version bounds, client authentication, and the demo's table.
+//! version bounds, client authentication, and the demo's table; and
+//! (issue 13 item 17) `--www` and `--echo` behaving like `openssl
+//! s_server`, seen record by record by a library client.
 
+mod common;
 mod interop_support;
 
 use interop_support::*;
+
+use ferrotls::conn::ClientConnection;
+use ferrotls::msgs::enums::ProtocolVersion;
+use ferrotls::stream::StreamOwned;
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
 
 fn code(status: std::process::ExitStatus) -> i32 {
     status.code().expect("exited normally")
@@ -266,4 +275,159 @@ fn demo_shows_a_full_and_a_resumed_row_per_working_version() {
     assert_eq!(rows[0][5], rows[1][5]);
     assert_ne!(rows[0][4], rows[1][4]);
     assert_eq!(rows[0][5].len(), 64);
+}
+
+/// Connects a library client (P-256 root, only `version`) to
+/// `ferrotls server` on `port` and completes the handshake.
+fn connect(port: u16, version: ProtocolVersion) -> StreamOwned<ClientConnection, TcpStream> {
+    let config = common::client_builder("p256")
+        .versions(&[version])
+        .build()
+        .expect("client configuration");
+    let conn = ClientConnection::new(config, common::server_name("p256")).expect("connection");
+    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(WAIT)).expect("read timeout");
+    let mut tls = StreamOwned::new(conn, sock);
+    tls.complete_handshake().expect("handshake");
+    tls
+}
+
+/// What the server sent after the handshake, record by record: the
+/// plaintext of each record that carried application data, and whether
+/// it ended with close_notify.
+struct Answer {
+    pieces: Vec<Vec<u8>>,
+    close_notify: bool,
+}
+
+/// After a handshake in `version`, sends `request` (then close_notify when
+/// `close`), reads everything the server sends until it closes the
+/// transport, and opens it one record at a time.
+fn answer_to(port: u16, version: ProtocolVersion, request: &[u8], close: bool) -> Answer {
+    let (mut conn, mut sock) = connect(port, version).into_parts();
+    conn.writer().write_all(request).expect("request");
+    if close {
+        conn.send_close_notify();
+    }
+    while conn.wants_write() {
+        conn.write_tls(&mut sock).expect("send");
+    }
+    let mut bytes = Vec::new();
+    sock.read_to_end(&mut bytes)
+        .expect("read to the server's close");
+    let mut pieces = Vec::new();
+    for record in common::records(&bytes) {
+        conn.read_tls(&mut record.as_slice()).expect("read_tls");
+        conn.process_new_packets().expect("server records open");
+        let mut plaintext = Vec::new();
+        match conn.reader().read_to_end(&mut plaintext) {
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            other => {
+                other.expect("plaintext");
+            }
+        }
+        if !plaintext.is_empty() {
+            pieces.push(plaintext);
+        }
+    }
+    let close_notify = matches!(conn.reader().read(&mut [0u8; 1]), Ok(0));
+    Answer {
+        pieces,
+        close_notify,
+    }
+}
+
+/// Asserts that `answer` is the whole `--www` page in one record, then
+/// close_notify.
+fn assert_one_page(answer: &Answer, version: &str) {
+    assert_eq!(
+        answer.pieces.len(),
+        1,
+        "one record of page: {:?}",
+        answer.pieces
+    );
+    let page = String::from_utf8_lossy(&answer.pieces[0]);
+    assert!(page.starts_with("HTTP/1.0 200 OK\r\n"), "{page}");
+    assert!(page.contains(&format!("version: {version}\n")), "{page}");
+    assert!(page.ends_with("peer_certificates: 0\n"), "{page}");
+    assert!(answer.close_notify, "the page ends with close_notify");
+}
+
+#[test]
+fn www_answers_a_request_line_ending_in_lf_at_once_in_one_record() {
+    let (server, port) = ferrotls_server(&["--www", "--max-connections", "2"]);
+    for (version, name) in [
+        (ProtocolVersion::TLSv1_3, "TLSv1.3"),
+        (ProtocolVersion::TLSv1_2, "TLSv1.2"),
+    ] {
+        // No blank line follows: the request line alone is answered.
+        let answer = answer_to(port, version, b"GET / HTTP/1.0\n", false);
+        assert_one_page(&answer, name);
+    }
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+}
+
+#[test]
+fn www_answers_a_request_line_ending_in_crlf_at_once_in_one_record() {
+    let (server, port) = ferrotls_server(&["--www", "--max-connections", "2"]);
+    for (version, name) in [
+        (ProtocolVersion::TLSv1_3, "TLSv1.3"),
+        (ProtocolVersion::TLSv1_2, "TLSv1.2"),
+    ] {
+        let answer = answer_to(port, version, b"GET / HTTP/1.0\r\n", false);
+        assert_one_page(&answer, name);
+    }
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+}
+
+#[test]
+fn www_answers_a_close_without_request_with_close_notify_alone() {
+    let (server, port) = ferrotls_server(&["--www", "--max-connections", "2"]);
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let answer = answer_to(port, version, b"", true);
+        assert!(answer.pieces.is_empty(), "{:?}", answer.pieces);
+        assert!(answer.close_notify, "close_notify answers close_notify");
+    }
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    assert!(!log.contains("ferrotls server:"), "{log}");
+}
+
+#[test]
+fn echo_sends_back_each_read_before_the_next_arrives() {
+    let (server, port) = ferrotls_server(&["--echo", "--max-connections", "1"]);
+    let mut tls = connect(port, ProtocolVersion::TLSv1_3);
+    for piece in [&b"one"[..], b"two, without newline", b"three\n"] {
+        tls.write_all(piece).expect("send");
+        let mut back = vec![0; piece.len()];
+        tls.read_exact(&mut back).expect("echo");
+        assert_eq!(back, piece);
+    }
+    tls.conn.send_close_notify();
+    tls.flush().expect("close_notify");
+    let mut rest = Vec::new();
+    assert_eq!(tls.read_to_end(&mut rest).expect("clean close"), 0);
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+}
+
+#[test]
+fn a_client_leaving_after_its_handshake_is_not_a_failure() {
+    for mode in ["--www", "--echo"] {
+        let (server, port) = ferrotls_server(&[mode, "--max-connections", "4"]);
+        for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+            // Without close_notify: the transport just ends.
+            drop(connect(port, version));
+            // With close_notify, not waiting for the answer.
+            let mut tls = connect(port, version);
+            tls.conn.send_close_notify();
+            tls.flush().expect("close_notify");
+        }
+        let (status, log) = server.wait_exit();
+        assert_eq!(code(status), 0, "{mode}: {log}");
+        assert!(!log.contains("ferrotls server:"), "{mode}: {log}");
+        assert_eq!(json_lines(&log).len(), 4, "{mode}: {log}");
+    }
 }

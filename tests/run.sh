@@ -5,6 +5,8 @@
 #
 # Environment:
 #   FUZZ_SECONDS   seconds per fuzz target (default 30; 0 skips fuzzing)
+#   FERROTLS_PEERS where peers from PyPI go (default ~/.cache/ferrotls-peers;
+#                  sslyze in a virtual environment there, reused when present)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +31,24 @@ step "peers"
 command -v openssl >/dev/null || install_apt openssl
 command -v gnutls-serv >/dev/null || install_apt gnutls-bin
 command -v tshark >/dev/null || install_apt tshark
+command -v tstclnt >/dev/null || install_apt libnss3-tools
+command -v chromium >/dev/null || install_apt chromium
+# sslyze (PyPI) in its own virtual environment; tests/scan_sslyze.rs finds
+# it there (or through $SSLYZE).
+FERROTLS_PEERS=${FERROTLS_PEERS:-$HOME/.cache/ferrotls-peers}
+export FERROTLS_PEERS
+if [ ! -x "$FERROTLS_PEERS/sslyze/bin/sslyze" ]; then
+    rm -rf "$FERROTLS_PEERS/sslyze"
+    mkdir -p "$FERROTLS_PEERS"
+    python3 -m venv "$FERROTLS_PEERS/sslyze"
+    "$FERROTLS_PEERS/sslyze/bin/pip" install -q sslyze
+fi
 openssl version
 gnutls-serv --version | head -n 1
 tshark --version | head -n 1
+dpkg-query -W -f='NSS tools ${Version}\n' libnss3-tools 2>/dev/null || command -v tstclnt
+chromium --version 2>/dev/null
+"$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -50,7 +50,8 @@ pub fn require(program: &str) {
         found,
         "interop peer `{program}` is not installed: run tests/run.sh as root, or install it \
          (openssl: apt-get install openssl; gnutls-serv/gnutls-cli: apt-get install gnutls-bin; \
-         tshark: apt-get install tshark)"
+         tshark: apt-get install tshark; certutil/pk12util/tstclnt/selfserv: apt-get install \
+         libnss3-tools; chromium: apt-get install chromium; sslyze: pip install sslyze)"
     );
 }
 
@@ -193,10 +194,16 @@ impl Peer {
 
     /// Waits for the peer to exit by itself (at most [`WAIT`]) and returns
     /// its exit status and output; panics on timeout.
-    pub fn wait_exit(mut self) -> (std::process::ExitStatus, String) {
+    pub fn wait_exit(self) -> (std::process::ExitStatus, String) {
+        self.wait_exit_within(WAIT)
+    }
+
+    /// Like [`Peer::wait_exit`], with its own bound, for peers that run
+    /// many connections (a scanner, a browser).
+    pub fn wait_exit_within(mut self, limit: Duration) -> (std::process::ExitStatus, String) {
         self.close_stdin();
         let start = Instant::now();
-        while start.elapsed() < WAIT {
+        while start.elapsed() < limit {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 // The pipes are closed: the collectors finish draining.
                 for collector in self.collectors.drain(..) {
@@ -207,7 +214,7 @@ impl Peer {
             std::thread::sleep(POLL);
         }
         panic!(
-            "{}: still running after {WAIT:?}; output:\n{}",
+            "{}: still running after {limit:?}; output:\n{}",
             self.name,
             self.output()
         );
@@ -390,8 +397,13 @@ pub fn openssl_session_ids(output: &str) -> Vec<String> {
 /// P-256 test certificate, `--json` and `extra` options; returns the
 /// guard and the port.
 pub fn ferrotls_server(extra: &[&str]) -> (Peer, u16) {
-    let cert = vector("p256-chain.pem");
-    let key = vector("p256-leaf.key");
+    ferrotls_server_with("p256", extra)
+}
+
+/// [`ferrotls_server`] serving the chain of `key_type` (`rsa2048`, ...).
+pub fn ferrotls_server_with(key_type: &str, extra: &[&str]) -> (Peer, u16) {
+    let cert = vector(&format!("{key_type}-chain.pem"));
+    let key = vector(&format!("{key_type}-leaf.key"));
     let mut args = vec![
         "server",
         "--cert",

@@ -29,15 +29,18 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
 done. Prints `listening on ADDR:PORT` to stderr once it accepts (the real port when port 0 \
 was asked). Each connection runs in its own thread. A failed connection is reported on \
-stderr with the alert sent or received; the exit status is 1 when any failed. \
+stderr with the alert sent or received; the exit status is 1 when any failed. A client that \
+leaves after its handshake (with or without close_notify) is not a failure. --www answers the \
+request line (LF or CRLF) at once, in one write, and a client that closes without one with \
+close_notify alone. \
 V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated.";
 
 pub const OPTIONS: &[OptionSpec] = &[
     value("cert", "FILE", "PEM certificate chain, end entity first (required)"),
     value("key", "FILE", "PEM private key of the end entity (required)"),
     value("listen", "ADDR:PORT", "where to listen (default 127.0.0.1:4433)"),
-    flag("www", "answer any request with an HTTP/1.0 page describing the connection (default)"),
-    flag("echo", "send back all application data received"),
+    flag("www", "answer the request line with an HTTP/1.0 page describing the connection (default)"),
+    flag("echo", "send back each piece of application data as soon as it is read"),
     value("min-version", "V", "lowest version accepted"),
     value("max-version", "V", "highest version accepted"),
     value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
@@ -61,13 +64,15 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:4433";
 /// for the oldest to finish beyond it (design §2, bounded everything).
 pub const MAX_CONCURRENT_CONNECTIONS: usize = 64;
 
-/// The longest HTTP request head `--www` reads before answering.
-pub const MAX_REQUEST_HEAD: usize = 16 * 1024;
+/// The longest request line (RFC 1945 §5.1, `Request-Line`) `--www`
+/// reads before answering anyway: the size of the buffer `openssl
+/// s_server -www` reads its first line into.
+pub const MAX_REQUEST_LINE: usize = 16 * 1024;
 
 /// What the server does with each connection once the handshake is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Reads a request head, answers with a page describing the
+    /// Reads a request line, answers with a page describing the
     /// connection, closes.
     Www,
     /// Echoes application data until the client closes.
@@ -268,32 +273,64 @@ fn join(thread: JoinHandle<bool>) -> bool {
     thread.join().unwrap_or(false)
 }
 
-/// Runs one connection: handshake, report, then the mode's exchange.
+/// Runs one connection: handshake, report, then the mode's exchange. A
+/// client that goes away once the handshake is done is not a failure
+/// (see [`went_away`]), as with `openssl s_server`.
 fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
     sock.set_read_timeout(Some(IO_TIMEOUT))
         .and_then(|()| sock.set_write_timeout(Some(IO_TIMEOUT)))
         .map_err(|e| format!("transport: {e}"))?;
     let mut tls = StreamOwned::new(ServerConnection::new(Arc::clone(&service.config)), sock);
-    let result = exchange(&mut tls, service);
-    result.map_err(|e| describe_failure(&tls.conn, &e))
+    let handshake = tls.complete_handshake();
+    let result = if tls.conn.is_handshaking() || tls.conn.error().is_some() {
+        handshake
+    } else {
+        // Reported even when sending the last handshake bytes (TLS 1.3
+        // tickets) failed: the handshake itself completed.
+        let report = Report::of(&tls.conn, "server");
+        let page = report.to_text();
+        (service.events)(Event::Handshake(report));
+        handshake.and_then(|()| exchange(&mut tls, service.mode, &page))
+    };
+    match result {
+        Err(e) if !went_away(&tls.conn, &e) => Err(describe_failure(&tls.conn, &e)),
+        _ => Ok(()),
+    }
 }
 
+/// Whether `error` only says that the client left after a completed
+/// handshake: the transport ended (without close_notify, or reset) and
+/// the connection itself recorded no error.
+fn went_away(conn: &ServerConnection, error: &io::Error) -> bool {
+    !conn.is_handshaking()
+        && conn.error().is_none()
+        && matches!(
+            error.kind(),
+            io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
+        )
+}
+
+/// The exchange after the handshake, then close_notify. `--www` answers
+/// a request line with `page` in one write, and a client that closes
+/// without a request with close_notify alone; `--echo` sends back each
+/// read as soon as it returns.
 fn exchange(
     tls: &mut StreamOwned<ServerConnection, TcpStream>,
-    service: &Service,
+    mode: Mode,
+    page: &str,
 ) -> io::Result<()> {
-    tls.complete_handshake()?;
-    let report = Report::of(&tls.conn, "server");
-    let page = report.to_text();
-    (service.events)(Event::Handshake(report));
-    match service.mode {
+    match mode {
         Mode::Www => {
-            read_request_head(tls)?;
-            let page = format!(
-                "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
-                 ferrotls server\n{page}"
-            );
-            tls.write_all(page.as_bytes())?;
+            if read_request_line(tls)? {
+                let response = format!(
+                    "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
+                     ferrotls server\n{page}"
+                );
+                tls.write_all(response.as_bytes())?;
+            }
         }
         Mode::Echo => {
             let mut buf = [0u8; 4096];
@@ -310,17 +347,22 @@ fn exchange(
     tls.flush()
 }
 
-/// Reads until the end of an HTTP request head (an empty line), the
-/// client's close, or [`MAX_REQUEST_HEAD`] bytes.
-fn read_request_head(tls: &mut impl Read) -> io::Result<()> {
-    let mut head = Vec::new();
+/// Reads until the request line is complete (its `\n`, whether the line
+/// ends in LF or CRLF) or [`MAX_REQUEST_LINE`] bytes arrived, like
+/// `openssl s_server -www`, which answers the first line without waiting
+/// for the rest of the head. Returns false when the client closed first.
+fn read_request_line(tls: &mut impl Read) -> io::Result<bool> {
+    let mut received = 0;
     let mut buf = [0u8; 1024];
-    while head.len() < MAX_REQUEST_HEAD && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+    while received < MAX_REQUEST_LINE {
         let n = tls.read(&mut buf)?;
         if n == 0 {
-            break;
+            return Ok(false);
         }
-        head.extend_from_slice(buf.get(..n).unwrap_or_default());
+        if buf.get(..n).unwrap_or_default().contains(&b'\n') {
+            return Ok(true);
+        }
+        received += n;
     }
-    Ok(())
+    Ok(true)
 }

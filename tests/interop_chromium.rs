@@ -1,0 +1,121 @@
+//! Headless Chromium (Debian `chromium`, BoringSSL; issue 13 "Proof") as
+//! a client of `ferrotls server --www` on 127.0.0.1.
+//!
+//! `--dump-dom` loads one page and prints its DOM: loading
+//! `https://localhost:PORT/` shows our page (a text/plain page becomes a
+//! `<pre>`). To see a resumption, the second load is a local HTML file
+//! that frames `https://localhost:PORT/first` and, once that frame has
+//! loaded (and its connection has received our TLS 1.3 tickets), adds a
+//! frame of `/second`: our server closes every connection after its page
+//! (HTTP/1.0), so the second frame needs a new connection, which resumes.
+//! `--dump-dom` waits for the document's load event, which the second
+//! frame delays. Chromium may also open a spare connection that carries
+//! no request; our server does not count that as a failure.
+
+mod interop_support;
+
+use interop_support::*;
+use std::time::Duration;
+
+/// How long one Chromium run may take (under a second here).
+const BROWSER_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs headless Chromium with a fresh profile in `scratch` on `url`;
+/// returns what it printed (the DOM, then its log).
+fn dump_dom(scratch: &Scratch, url: &str) -> String {
+    let profile = format!("--user-data-dir={}", scratch.file("profile"));
+    let (status, out) = Peer::spawn(
+        "chromium",
+        &[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--ignore-certificate-errors",
+            &profile,
+            "--dump-dom",
+            url,
+        ],
+    )
+    .wait_exit_within(BROWSER_LIMIT);
+    assert!(status.success(), "chromium failed:\n{out}");
+    out
+}
+
+/// `log` up to its last newline: a line still arriving is left out.
+fn complete_lines(log: &str) -> &str {
+    &log[..log.rfind('\n').map_or(0, |i| i + 1)]
+}
+
+#[test]
+fn chromium_gets_our_page_over_tls13_and_resumes_in_a_second_frame() {
+    let scratch = Scratch::new("chromium");
+
+    // One load: the page arrives, over TLS 1.3.
+    let (server, port) = ferrotls_server(&["--www"]);
+    let out = dump_dom(&scratch, &format!("https://localhost:{port}/"));
+    assert!(out.contains("<pre"), "{out}");
+    assert!(out.contains("ferrotls server\nrole: server\n"), "{out}");
+    // The JSON line of the connection that carried the page (printed
+    // before the page was sent; waited for, as the pipe is read apart).
+    let page_of = |j: &Json| out.contains(&format!("session_id: {}\n", j.get("session_id")));
+    let log = server
+        .wait_until(|log| json_lines(complete_lines(log)).iter().any(page_of))
+        .unwrap_or_else(|| {
+            panic!(
+                "no handshake of ours carried the page:\n{}\n{out}",
+                server.output()
+            )
+        });
+    drop(server);
+    let json = json_lines(&log);
+    let served = json.iter().find(|j| page_of(j)).expect("waited for");
+    assert_eq!(served.get("version"), "TLSv1.3", "{log}");
+    assert_eq!(served.get("server_name"), "localhost", "{log}");
+    assert!(out.contains("version: TLSv1.3\n"), "{out}");
+    assert!(
+        !log.contains("ferrotls server:"),
+        "a connection failed:\n{log}"
+    );
+
+    // Two frames, the second added once the first has loaded: its
+    // connection resumes a session of an earlier one (design §3: our
+    // session ID T persists across the resumption).
+    let (server, port) = ferrotls_server(&["--www"]);
+    let page = scratch.file("frames.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body><iframe id=\"first\" src=\"https://localhost:{port}/first\"></iframe>\
+             <script>document.getElementById(\"first\").onload = function () {{\
+             var f = document.createElement(\"iframe\");\
+             f.src = \"https://localhost:{port}/second\";\
+             document.body.appendChild(f); }};</script></body></html>"
+        ),
+    )
+    .expect("frames page");
+    let out = dump_dom(&scratch, &format!("file://{page}"));
+    assert!(out.contains(&format!("localhost:{port}/second")), "{out}");
+    let resumed = |j: &Json| j.get("resumed") == "true";
+    let log = server
+        .wait_until(|log| json_lines(complete_lines(log)).iter().any(resumed))
+        .unwrap_or_else(|| panic!("no connection resumed:\n{}", server.output()));
+    drop(server);
+    let json = json_lines(&log);
+    let resumed = json.iter().find(|j| resumed(j)).expect("waited for");
+    assert_eq!(resumed.get("version"), "TLSv1.3", "{log}");
+    assert!(
+        json.iter().any(
+            |j| j.get("resumed") == "false" && j.get("session_id") == resumed.get("session_id")
+        ),
+        "the resumed session is none of the full handshakes':\n{log}"
+    );
+    assert!(
+        !log.contains("ferrotls server:"),
+        "a connection failed:\n{log}"
+    );
+}
