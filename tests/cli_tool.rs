@@ -253,6 +253,33 @@ fn tls12_cbc_without_tickets_resumes_by_session_id() {
 }
 
 #[test]
+fn no_session_cache_means_no_tls12_resumption_by_session_id() {
+    // `--no-session-cache` keeps no server-side session state: with
+    // tickets off too, a TLS 1.2 client offering its session ID gets a
+    // full handshake (and a fresh ID) every time.
+    let (server, port) = ferrotls_server(&[
+        "--no-session-cache",
+        "--tickets",
+        "0",
+        "--max-version",
+        "1.2",
+        "--max-connections",
+        "2",
+    ]);
+    let out = ferrotls_client(port, &["--connections", "2", "--max-version", "1.2"]).1;
+    let (_, server_out) = server.wait_exit();
+    let server = json_lines(&server_out);
+    assert_eq!(server.len(), 2, "{server_out}");
+    let client = json_lines(&out);
+    assert_eq!(client.len(), 2, "{out}");
+    for side in [&client, &server] {
+        assert_eq!(side[0].get("resumed"), "false");
+        assert_eq!(side[1].get("resumed"), "false");
+        assert_ne!(side[0].get("session_id"), side[1].get("session_id"));
+    }
+}
+
+#[test]
 fn demo_shows_a_full_and_a_resumed_row_per_working_version() {
     let (status, out) = run(ferrotls_bin(), &["demo"], b"");
     assert_eq!(code(status), 0, "{out}");

@@ -177,7 +177,8 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     }
     match (options.has("no-session-cache"), options.get("session-dir")) {
         (true, Some(_)) => return Err("--no-session-cache excludes --session-dir".into()),
-        (true, None) => {}
+        // No ID cache either: the builder's default would keep one.
+        (true, None) => builder = builder.session_cache(None),
         (false, Some(dir)) => {
             let store = FileServerStore::new(dir, Arc::new(SystemClock))
                 .map_err(|e| format!("--session-dir {dir}: {e}"))?;
