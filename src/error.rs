@@ -52,6 +52,10 @@ pub enum Error {
     /// The record sequence number would wrap; the connection must end
     /// (RFC 8446 §5.3, RFC 5246 §6.1).
     SequenceNumberExhausted,
+    /// The write key reached its AEAD usage limit (RFC 8446 §5.5) in a
+    /// version without KeyUpdate (TLS ≤1.2): the connection sent
+    /// close_notify and refuses further writes. Local: no alert.
+    KeyUsageLimitReached,
     /// A cryptographic operation failed for a local reason (bad key
     /// material, random generator failure): `internal_error`.
     Crypto(&'static str),
@@ -105,7 +109,8 @@ impl Error {
             Self::AlertReceived(_)
             | Self::BufferTooSmall { .. }
             | Self::SessionData(_)
-            | Self::InvalidRequest(_) => return None,
+            | Self::InvalidRequest(_)
+            | Self::KeyUsageLimitReached => return None,
         })
     }
 }
@@ -130,6 +135,9 @@ impl fmt::Display for Error {
             }
             Self::EncodeOverflow => f.write_str("value too long for its length prefix"),
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
+            Self::KeyUsageLimitReached => {
+                f.write_str("write key usage limit reached; the connection was closed")
+            }
             Self::Crypto(why) => write!(f, "cryptographic failure: {why}"),
             Self::InvalidCertificate(e) => write!(f, "invalid certificate: {e}"),
             Self::SessionData(why) => write!(f, "unusable session data: {why}"),

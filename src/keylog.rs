@@ -20,6 +20,12 @@ use crate::keyschedule::SecretKind;
 /// The environment variable [`KeyLogFile::from_env`] reads.
 pub const SSLKEYLOGFILE: &str = "SSLKEYLOGFILE";
 
+/// The permissions a new key log file gets on unix: read and write for
+/// its owner only. The secrets in it break the confidentiality of every
+/// logged connection (RFC 8446 §7.1 secrets; NSS key log format).
+#[cfg(unix)]
+pub const KEY_LOG_FILE_MODE: u32 = 0o600;
+
 /// Receives each secret of each connection, named NSS-style.
 pub trait KeyLog: Send + Sync {
     /// Records `secret` under `label` (an NSS key log label) for the
@@ -44,11 +50,18 @@ impl KeyLogFile {
         }
     }
 
-    /// A logger appending to `path`, created if missing.
+    /// A logger appending to `path`, created if missing. On unix a new
+    /// file is created with [`KEY_LOG_FILE_MODE`], readable by its owner
+    /// only, since every line decrypts a connection; the mode of a file
+    /// that already exists is the user's and is left as it is.
     ///
     /// Fails with the I/O error of opening the file.
     pub fn open(path: &Path) -> std::io::Result<Self> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, KEY_LOG_FILE_MODE);
+        let file = options.open(path)?;
         Ok(Self {
             file: Some(Mutex::new(file)),
         })
@@ -118,6 +131,22 @@ mod tests {
             nss_line("CLIENT_TRAFFIC_SECRET_0", &[9; 32], &[8; 32])
         );
         assert!(!KeyLogFile::from_env().is_enabled());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_key_log_file_is_owner_only_and_existing_mode_is_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let path =
+            std::env::temp_dir().join(format!("ferrotls-keylog-mode-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        drop(KeyLogFile::open(&path).unwrap());
+        assert_eq!(mode(&path), 0o600);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        drop(KeyLogFile::open(&path).unwrap());
+        assert_eq!(mode(&path), 0o640);
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

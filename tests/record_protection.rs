@@ -4,7 +4,7 @@
 mod record_support;
 mod support;
 
-use ferrotls::crypto::aead::AeadAlgorithm;
+use ferrotls::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
 use ferrotls::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
@@ -496,7 +496,11 @@ fn tls10_chained_iv_known_answer_from_the_openssl_cli() {
 
 #[test]
 fn sequence_numbers_stop_before_wrapping() {
-    for kind in all_kinds() {
+    // AES-GCM keys stop much earlier, at their usage limit (below).
+    for kind in all_kinds()
+        .into_iter()
+        .filter(|k| k.build().usage_limit() == SEQUENCE_NUMBER_LIMIT)
+    {
         let (mut sender, mut receiver) = layer_pair(kind);
         sender.resume_write_protection(kind.build(), SEQUENCE_NUMBER_LIMIT - 1);
         receiver.resume_read_protection(kind.build(), SEQUENCE_NUMBER_LIMIT - 1);
@@ -516,6 +520,47 @@ fn sequence_numbers_stop_before_wrapping() {
         // The peer's next record can no longer be numbered.
         receiver.push_received(&wire);
         assert_eq!(receiver.next_record(), Err(Error::SequenceNumberExhausted));
+    }
+}
+
+/// RFC 8446 §5.5, RFC 9147 §4.5.3: an AES-GCM key seals at most
+/// 2^24.5 records; the record layer refuses the next one whatever the
+/// connection does. Received records past the limit are still opened:
+/// the limit binds the sender (docs/architecture.md).
+#[test]
+fn rfc8446_5_5_aes_gcm_key_seals_no_more_than_its_usage_limit() {
+    for kind in all_kinds().into_iter().filter(|k| {
+        matches!(
+            k,
+            Kind::Tls13(AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm)
+                | Kind::Tls12Aead(AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm)
+        )
+    }) {
+        assert_eq!(kind.build().usage_limit(), AES_GCM_CONFIDENTIALITY_LIMIT);
+        let (mut sender, mut receiver) = layer_pair(kind);
+        sender.resume_write_protection(kind.build(), AES_GCM_CONFIDENTIALITY_LIMIT - 1);
+        receiver.resume_read_protection(kind.build(), AES_GCM_CONFIDENTIALITY_LIMIT);
+        assert_eq!(sender.sealable_len(0), sender.max_plaintext_len());
+        assert_eq!(sender.sealable_len(1), 0);
+        let mut wire = Vec::new();
+        sender
+            .seal(ContentType::ApplicationData, b"last", &mut wire)
+            .unwrap();
+        let mut more = Vec::new();
+        assert_eq!(
+            sender.seal(ContentType::ApplicationData, b"one too many", &mut more),
+            Err(Error::KeyUsageLimitReached)
+        );
+        assert!(more.is_empty());
+        // A record sealed by hand as the peer's next one still opens.
+        let mut peer = kind.build();
+        let mut record = vec![23, 3, 3, 0, 0];
+        record.resize(HEADER_LEN + peer.explicit_nonce_len(), 0);
+        record.extend_from_slice(b"peer");
+        peer.seal(AES_GCM_CONFIDENTIALITY_LIMIT, &mut record, 0)
+            .unwrap();
+        receiver.push_received(&record);
+        assert_eq!(receiver.next_record().unwrap().unwrap().plaintext, b"peer");
     }
 }
 

@@ -127,7 +127,8 @@ impl Code {
             | Error::MissingExtension(_)
             | Error::UnsupportedExtension(_)
             | Error::LimitExceeded(_)
-            | Error::SequenceNumberExhausted => Code::Protocol,
+            | Error::SequenceNumberExhausted
+            | Error::KeyUsageLimitReached => Code::Protocol,
             Error::HandshakeFailure(_)
             | Error::ProtocolVersion(_)
             | Error::NoApplicationProtocol

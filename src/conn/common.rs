@@ -49,6 +49,14 @@ pub const MAX_TLS13_CCS_RECORDS: usize = 1;
 /// and `write_tls`. A write when the queue is full is `WouldBlock`.
 pub const MAX_SENDABLE_TLS: usize = 64 * 1024;
 
+/// The records of each write key's usage limit (RFC 8446 §5.5) that
+/// application data leaves unused: one for the KeyUpdate (TLS 1.3) or
+/// close_notify (TLS ≤1.2) that retires the key, and room for the few
+/// other records that may be sealed between two writes (a
+/// NewSessionTicket, an answer to a KeyUpdate, an alert). The record layer
+/// refuses any record past the limit itself.
+pub const WRITE_KEY_RESERVED_RECORDS: u64 = 4;
+
 /// Which side of the connection this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -167,6 +175,9 @@ pub(crate) struct CommonState {
     warning_alerts: usize,
     key_updates_without_data: usize,
     key_update_sent_since_data: bool,
+    /// TLS ≤1.2: close_notify was sent because the write key reached its
+    /// usage limit; writes fail with [`Error::KeyUsageLimitReached`].
+    write_key_used_up: bool,
     tls13_traffic: Option<Tls13Traffic>,
     early_data: EarlyData,
     pub(crate) exporter: Option<Exporter>,
@@ -206,6 +217,7 @@ impl CommonState {
             warning_alerts: 0,
             key_updates_without_data: 0,
             key_update_sent_since_data: false,
+            write_key_used_up: false,
             tls13_traffic: None,
             early_data: EarlyData::Off,
             exporter: None,
@@ -633,7 +645,7 @@ impl CommonState {
         self.traffic = true;
         self.ccs_allowed = false;
         let pending = core::mem::take(&mut self.pending_plaintext);
-        self.send_application_data(&pending)
+        self.send_application_data(&pending).map(drop)
     }
 
     /// Seals application data while fewer than [`MAX_SENDABLE_TLS`] sealed
@@ -644,14 +656,20 @@ impl CommonState {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
+        if self.write_key_used_up {
+            return Err(Error::KeyUsageLimitReached);
+        }
         if self.close_sent {
             return Err(Error::InvalidRequest("write after close_notify"));
         }
         if self.traffic {
             let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
             let taken = data.get(..room.min(data.len())).unwrap_or_default();
-            self.send_application_data(taken)?;
-            return Ok(taken.len());
+            let sent = self.send_application_data(taken)?;
+            if sent == 0 && self.write_key_used_up {
+                return Err(Error::KeyUsageLimitReached);
+            }
+            return Ok(sent);
         }
         let room = self
             .max_pending_plaintext
@@ -668,13 +686,50 @@ impl CommonState {
         self.record.set_split_application_data(true);
     }
 
-    fn send_application_data(&mut self, data: &[u8]) -> Result<(), Error> {
-        if data.is_empty() {
-            return Ok(());
+    /// Seals `data` as application data, retiring the write key whenever
+    /// it nears its usage limit ([`Self::retire_write_key`]), and returns
+    /// how much was sealed: all of it, unless a TLS ≤1.2 key ran out
+    /// first.
+    fn send_application_data(&mut self, data: &[u8]) -> Result<usize, Error> {
+        let mut sent = 0;
+        let mut just_retired = false;
+        while let Some(rest) = data.get(sent..).filter(|rest| !rest.is_empty()) {
+            let room = self.record.sealable_len(WRITE_KEY_RESERVED_RECORDS);
+            if room == 0 {
+                if just_retired {
+                    // A fresh key with no room: a limit within the reserve.
+                    return Err(Error::KeyUsageLimitReached);
+                }
+                if !self.retire_write_key()? {
+                    break;
+                }
+                just_retired = true;
+                continue;
+            }
+            let chunk = rest.get(..room.min(rest.len())).unwrap_or_default();
+            self.record
+                .seal(ContentType::ApplicationData, chunk, &mut self.sendable_tls)?;
+            sent += chunk.len();
+            just_retired = false;
+            self.key_update_sent_since_data = false;
         }
-        self.key_update_sent_since_data = false;
-        self.record
-            .seal(ContentType::ApplicationData, data, &mut self.sendable_tls)
+        Ok(sent)
+    }
+
+    /// Retires a write key that nears its usage limit (RFC 8446 §5.5; RFC
+    /// 9846 §5.5: a key update or a close before the limit is a MUST).
+    /// TLS 1.3 sends a KeyUpdate (update_not_requested) and goes on under
+    /// the next key; TLS ≤1.2, which has no rekeying but renegotiation
+    /// (refused here), sends close_notify and refuses further writes.
+    /// Returns whether writing may go on.
+    fn retire_write_key(&mut self) -> Result<bool, Error> {
+        if self.tls13_traffic.is_some() {
+            self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
+            return Ok(true);
+        }
+        self.send_close_notify();
+        self.write_key_used_up = true;
+        Ok(false)
     }
 
     /// Sends close_notify once (RFC 8446 §6.1); later writes are refused.

@@ -14,6 +14,8 @@
 //! returns the same error.
 
 mod common;
+#[cfg(test)]
+mod key_usage_tests;
 
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -21,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 pub(crate) use common::{CommonState, Message};
 pub use common::{
     EarlyDataStatus, Side, MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_KEY_UPDATES_WITHOUT_DATA,
-    MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+    MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS, WRITE_KEY_RESERVED_RECORDS,
 };
 
 use crate::config::{ClientConfig, ServerConfig};

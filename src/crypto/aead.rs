@@ -16,6 +16,20 @@ pub const NONCE_LEN: usize = aead::NONCE_LEN;
 /// RFC 8439 §2.8).
 pub const TAG_LEN: usize = 16;
 
+/// The most records one AES-GCM key may seal: 2^24.5 full-size records,
+/// rounded down, which keeps the authenticated-encryption advantage near
+/// 2^-57 (RFC 8446 §5.5 and its revision RFC 9846 §5.5, which makes a key
+/// update or a close before it a MUST; the confidentiality limit of RFC
+/// 9147 §4.5.3). Counted in records whatever their size, as the RFCs do.
+pub const AES_GCM_CONFIDENTIALITY_LIMIT: u64 = 23_726_566;
+
+/// The most records one ChaCha20-Poly1305 key may seal: no smaller bound
+/// than the 64-bit sequence number itself, which "would wrap before the
+/// safety limit is reached" (RFC 8446 §5.5; RFC 9147 §4.5.3 puts the
+/// confidentiality limit above 2^64 records). The record layer's
+/// `SEQUENCE_NUMBER_LIMIT` ends the key first.
+pub const CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT: u64 = u64::MAX;
+
 /// An AEAD algorithm a TLS cipher suite names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AeadAlgorithm {
@@ -33,6 +47,16 @@ impl AeadAlgorithm {
         match self {
             Self::Aes128Gcm => 16,
             Self::Aes256Gcm | Self::ChaCha20Poly1305 => 32,
+        }
+    }
+
+    /// How many records one key of this algorithm may seal
+    /// ([`AES_GCM_CONFIDENTIALITY_LIMIT`],
+    /// [`CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT`]).
+    pub const fn confidentiality_limit(self) -> u64 {
+        match self {
+            Self::Aes128Gcm | Self::Aes256Gcm => AES_GCM_CONFIDENTIALITY_LIMIT,
+            Self::ChaCha20Poly1305 => CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT,
         }
     }
 

@@ -69,6 +69,15 @@ pub const SUPPORTED_VERSIONS_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8
 /// `KeyShareEntry client_shares<0..2^16-1>` (RFC 8446 §4.2.8).
 pub const CLIENT_SHARES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
 
+/// The most entries a ClientHello's `client_shares` may hold. RFC 8446
+/// §4.2.8 allows one share per group and lets the field run to 2^16-1
+/// bytes (over 13,000 minimal entries); clients send one to four (one per
+/// group they expect to be chosen, plus GREASE), so 32 leaves ample room
+/// while bounding what the server decodes and scans. More is
+/// `illegal_parameter`, the alert §4.2.8 names for the key_share rules a
+/// server checks.
+pub const MAX_KEY_SHARES: usize = 32;
+
 /// `opaque key_exchange<1..2^16-1>` of a KeyShareEntry (RFC 8446 §4.2.8).
 pub const KEY_EXCHANGE: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
 
@@ -475,13 +484,24 @@ impl Extension {
     }
 }
 
-/// Reads `client_shares`; two shares for one group are
-/// [`Error::IllegalParameter`] (RFC 8446 §4.2.8).
+/// Reads `client_shares`, stopping at the first entry past
+/// [`MAX_KEY_SHARES`]; that entry and two shares for one group are
+/// [`Error::IllegalParameter`] (RFC 8446 §4.2.8). With the bound, the
+/// duplicate scan costs at most `MAX_KEY_SHARES` comparisons per entry.
 fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error> {
-    let shares: Vec<KeyShareEntry> = CLIENT_SHARES.read_list(r)?;
-    let mut groups = HashSet::new();
-    if !shares.iter().all(|s| groups.insert(u16::from(s.group))) {
-        return Err(Error::IllegalParameter("two key shares for one group"));
+    let mut list = Reader::new(CLIENT_SHARES.read(r)?);
+    let mut shares: Vec<KeyShareEntry> = Vec::new();
+    while !list.is_empty() {
+        if shares.len() == MAX_KEY_SHARES {
+            return Err(Error::IllegalParameter(
+                "more key shares than MAX_KEY_SHARES",
+            ));
+        }
+        let share = KeyShareEntry::decode(&mut list)?;
+        if shares.iter().any(|s| s.group == share.group) {
+            return Err(Error::IllegalParameter("two key shares for one group"));
+        }
+        shares.push(share);
     }
     Ok(shares)
 }

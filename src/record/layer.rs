@@ -26,13 +26,19 @@ pub struct PlaintextRecord<'a> {
 struct Epoch {
     protection: Box<dyn RecordProtection>,
     next_seq: u64,
+    /// The records this epoch's key may protect ([`usage_limit`]); the
+    /// sequence number, which restarts with every key (RFC 8446 §5.3),
+    /// counts them.
+    limit: u64,
 }
 
 impl Epoch {
     fn new(protection: Box<dyn RecordProtection>, next_seq: u64) -> Self {
+        let limit = usage_limit(&*protection);
         Self {
             protection,
             next_seq,
+            limit,
         }
     }
 
@@ -53,6 +59,30 @@ impl Epoch {
             self.next_seq += 1;
         }
     }
+}
+
+/// How many records one key of `protection` may protect: its AEAD's
+/// confidentiality limit (RFC 8446 §5.5, RFC 9147 §4.5.3). The one place
+/// the record layer, and through it the connection, learns the limit;
+/// unit tests lower it with [`lower_usage_limit_in_this_thread`] so that a
+/// key runs out after a few records instead of 23 million.
+fn usage_limit(protection: &dyn RecordProtection) -> u64 {
+    let limit = protection.usage_limit();
+    #[cfg(test)]
+    let limit = LOWERED_USAGE_LIMIT.with(|lowered| lowered.get().map_or(limit, |l| l.min(limit)));
+    limit
+}
+
+#[cfg(test)]
+thread_local! {
+    static LOWERED_USAGE_LIMIT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Caps the usage limit of every key installed from now on in this
+/// thread (unit tests only; each test runs in its own thread).
+#[cfg(test)]
+pub(crate) fn lower_usage_limit_in_this_thread(limit: u64) {
+    LOWERED_USAGE_LIMIT.with(|lowered| lowered.set(Some(limit)));
 }
 
 /// Records in and out of one connection.
@@ -268,6 +298,22 @@ impl RecordLayer {
         self.write.next_seq
     }
 
+    /// The most application data [`Self::seal`] may take now while `keep`
+    /// records of the write key's usage limit stay unused (for the
+    /// KeyUpdate or close_notify that retires the key): whole fragments,
+    /// less one record when 1/n−1 splitting adds one.
+    pub fn sealable_len(&self, keep: u64) -> usize {
+        let records = self
+            .write
+            .limit
+            .saturating_sub(self.write.next_seq)
+            .saturating_sub(keep)
+            .saturating_sub(u64::from(self.split_application_data));
+        usize::try_from(records)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(self.max_plaintext_len())
+    }
+
     /// Applies the peer's `record_size_limit` to outgoing records
     /// (RFC 8449 §4). Fails with [`Error::IllegalParameter`] below 64.
     pub fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
@@ -303,9 +349,12 @@ impl RecordLayer {
     /// record).
     ///
     /// Fails with [`Error::SequenceNumberExhausted`] before a record would
-    /// need a sequence number at the limit, or with the protection's local
-    /// error; the records sealed before the failure stay in `out`, the
-    /// failing one is removed.
+    /// need a sequence number at the limit, with
+    /// [`Error::KeyUsageLimitReached`] before the write key would seal
+    /// more records than its usage limit allows (RFC 8446 §5.5; the
+    /// connection retires keys before that, see [`Self::sealable_len`]),
+    /// or with the protection's local error; the records sealed before
+    /// the failure stay in `out`, the failing one is removed.
     pub fn seal(
         &mut self,
         content_type: ContentType,
@@ -329,6 +378,9 @@ impl RecordLayer {
         let first = (!first.is_empty()).then_some(first);
         for fragment in first.into_iter().chain(self.fragmenter.fragments(rest)) {
             let seq = self.write.sequence_number()?;
+            if seq >= self.write.limit {
+                return Err(Error::KeyUsageLimitReached);
+            }
             let start = out.len();
             out.extend_from_slice(&[content_type.into(), version[0], version[1], 0, 0]);
             out.resize(out.len() + explicit, 0);

@@ -21,6 +21,8 @@ pub mod protection;
 pub use deframer::{Deframer, InboundRecord};
 pub use fragmenter::Fragmenter;
 pub use joiner::{HandshakeJoiner, HandshakeMessage};
+#[cfg(test)]
+pub(crate) use layer::lower_usage_limit_in_this_thread;
 pub use layer::{PlaintextRecord, RecordLayer};
 #[cfg(feature = "legacy")]
 pub use protection::{CbcHmacProtection, CbcIv, MacOrder};

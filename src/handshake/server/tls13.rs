@@ -111,6 +111,34 @@ impl<'a> Offer<'a> {
     }
 }
 
+/// The groups of a ClientHello's supported_groups as a set over the whole
+/// 16-bit code space (RFC 8446 §4.2.7), so that checking the key shares
+/// against it and choosing a group for a HelloRetryRequest take one pass
+/// over the list however long the client made it (up to 32,767 groups).
+struct GroupSet(Vec<u64>);
+
+impl GroupSet {
+    /// The set of `groups`, built in one pass (an 8 KiB bitmap).
+    fn new(groups: &[NamedGroup]) -> Self {
+        let mut bits = vec![0u64; (usize::from(u16::MAX) + 1) / 64];
+        for group in groups {
+            let code = usize::from(u16::from(*group));
+            if let Some(word) = bits.get_mut(code / 64) {
+                *word |= 1 << (code % 64);
+            }
+        }
+        Self(bits)
+    }
+
+    /// Whether `group` is in the set.
+    fn contains(&self, group: NamedGroup) -> bool {
+        let code = usize::from(u16::from(group));
+        self.0
+            .get(code / 64)
+            .is_some_and(|word| word & (1 << (code % 64)) != 0)
+    }
+}
+
 /// A ticket accepted for resumption (RFC 8446 §2.2).
 struct Resumption {
     state: ServerSessionState,
@@ -148,7 +176,10 @@ pub(super) fn handle_client_hello(
         (None, _, _) => return Err(Error::MissingExtension("no supported_groups")),
         (_, None, _) => return Err(Error::MissingExtension("no key_share")),
     };
-    if key_shares.iter().any(|s| !groups.contains(&s.group)) {
+    // One pass over each list: the groups become a set, then each share
+    // (at most MAX_KEY_SHARES, one per group) is looked up in it.
+    let groups = GroupSet::new(groups);
+    if key_shares.iter().any(|s| !groups.contains(s.group)) {
         return Err(Error::IllegalParameter(
             "key share for a group not in supported_groups",
         ));
@@ -163,6 +194,7 @@ pub(super) fn handle_client_hello(
     if let Some(retry) = &state.retry {
         check_retried_hello(retry, hello, &offer, suite)?;
     }
+    // Our few configured groups against at most MAX_KEY_SHARES shares.
     let share = config
         .common
         .groups
@@ -185,8 +217,8 @@ pub(super) fn handle_client_hello(
                 .common
                 .groups
                 .iter()
-                .find(|g| groups.contains(g))
                 .copied()
+                .find(|g| groups.contains(*g))
                 .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
             if state.retry.is_some() {
                 return Err(Error::IllegalParameter("no key share after a retry"));

@@ -62,6 +62,14 @@ pub trait RecordProtection: Send {
     /// Whether records under this scheme are protected.
     fn is_protected(&self) -> bool;
 
+    /// How many records one key of this scheme may seal: the AEAD's
+    /// confidentiality limit (RFC 8446 §5.5, RFC 9147 §4.5.3). Schemes
+    /// the RFCs set no such limit for (none, CBC) keep the default, the
+    /// sequence number's own [`super::SEQUENCE_NUMBER_LIMIT`].
+    fn usage_limit(&self) -> u64 {
+        super::SEQUENCE_NUMBER_LIMIT
+    }
+
     /// Seals the record that starts at `record_start` in `out`.
     ///
     /// On entry `out[record_start..]` is a header carrying the plaintext's

@@ -102,6 +102,10 @@ impl RecordProtection for Tls12AeadProtection {
         true
     }
 
+    fn usage_limit(&self) -> u64 {
+        self.key.algorithm().confidentiality_limit()
+    }
+
     fn seal(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
         let explicit_len = self.explicit_nonce_len();
         let plaintext_len = fragment_len(out, record_start)?

@@ -60,6 +60,10 @@ impl RecordProtection for Tls13AeadProtection {
         true
     }
 
+    fn usage_limit(&self) -> u64 {
+        self.key.algorithm().confidentiality_limit()
+    }
+
     fn seal(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
         let plaintext_len = fragment_len(out, record_start)?;
         let (content_type, _) = header_fields(out.get(record_start..).unwrap_or_default())?;

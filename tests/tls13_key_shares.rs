@@ -1,0 +1,154 @@
+//! The server's checks over a ClientHello's key_share and supported_groups
+//! (RFC 8446 §4.2.7, §4.2.8): a bounded number of shares, one share per
+//! group, every share's group listed in supported_groups, and a hello at
+//! the bound with a long supported_groups list still negotiated.
+
+mod common;
+
+use common::*;
+use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
+use ferrotls::msgs::extensions::{Extension, KeyShareEntry, MAX_KEY_SHARES};
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::hello::ClientHello;
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::Error;
+
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
+/// The largest plaintext fragment (RFC 8446 §5.1).
+const MAX_FRAGMENT: usize = 16384;
+
+/// Groups no implementation defines, for padding the lists.
+fn unknown_group(i: usize) -> NamedGroup {
+    NamedGroup::from(0x1000 + i as u16)
+}
+
+/// Our client's ClientHello, with `extra_shares` key shares for unknown
+/// groups after its X25519 one and `extra_groups` unknown groups (which
+/// include those of the extra shares) after its supported_groups.
+fn client_hello(extra_shares: usize, extra_groups: usize) -> ClientHello {
+    let client = client_builder("p256").build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    for extension in hello.extensions.as_mut().unwrap() {
+        match extension {
+            Extension::KeyShareOffer(shares) => {
+                shares.extend((0..extra_shares).map(|i| KeyShareEntry {
+                    group: unknown_group(i),
+                    key_exchange: vec![1],
+                }))
+            }
+            Extension::SupportedGroups(groups) => {
+                groups.extend((0..extra_groups).map(unknown_group))
+            }
+            _ => {}
+        }
+    }
+    hello
+}
+
+/// Delivers `hello` to a fresh server in records of at most
+/// [`MAX_FRAGMENT`] bytes; returns the server, its result and what it
+/// wrote.
+fn deliver(hello: ClientHello) -> (ServerConnection, Result<(), Error>, Vec<u8>) {
+    let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+    let mut bytes = Vec::new();
+    for fragment in message.chunks(MAX_FRAGMENT) {
+        bytes.extend_from_slice(&[22, 3, 3]);
+        bytes.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(fragment);
+    }
+    let mut server = ServerConnection::new(server_builder("p256").build().unwrap());
+    let mut offset = 0;
+    let mut result = Ok(());
+    while offset < bytes.len() && result.is_ok() {
+        offset += server.read_tls(&mut &bytes[offset..]).unwrap();
+        result = server.process_new_packets().map(drop);
+    }
+    let mut out = Vec::new();
+    while server.wants_write() {
+        server.write_tls(&mut out).unwrap();
+    }
+    (server, result, out)
+}
+
+#[test]
+fn rfc8446_4_2_8_more_key_shares_than_the_bound_is_illegal_parameter() {
+    let shares = MAX_KEY_SHARES;
+    let (_, result, out) = deliver(client_hello(shares, shares));
+    assert_eq!(
+        result,
+        Err(Error::IllegalParameter(
+            "more key shares than MAX_KEY_SHARES"
+        ))
+    );
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
+fn rfc8446_4_2_8_two_key_shares_for_one_group_is_illegal_parameter() {
+    let mut hello = client_hello(1, 1);
+    for extension in hello.extensions.as_mut().unwrap() {
+        if let Extension::KeyShareOffer(shares) = extension {
+            let first = shares[0].clone();
+            shares.push(first);
+        }
+    }
+    let (_, result, out) = deliver(hello);
+    assert_eq!(
+        result,
+        Err(Error::IllegalParameter("two key shares for one group"))
+    );
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
+fn rfc8446_4_2_8_key_share_for_an_unlisted_group_is_illegal_parameter() {
+    // The last extra share's group is left out of supported_groups.
+    let (_, result, out) = deliver(client_hello(4, 3));
+    assert_eq!(
+        result,
+        Err(Error::IllegalParameter(
+            "key share for a group not in supported_groups"
+        ))
+    );
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
+fn rfc8446_4_2_8_the_most_key_shares_and_a_long_group_list_are_negotiated() {
+    // The X25519 share plus the most unknown ones allowed, and a
+    // supported_groups list of thousands of groups: the hello spans two
+    // records and the server still answers with its X25519 share.
+    let (server, result, out) = deliver(client_hello(MAX_KEY_SHARES - 1, 12_000));
+    assert_eq!(result, Ok(()));
+    assert!(server.is_handshaking());
+    let server_hello = HandshakeMessage::decode_message(&records(&out)[0][5..], &CX).unwrap();
+    let HandshakeMessage::ServerHello(server_hello) = server_hello else {
+        panic!("not a ServerHello")
+    };
+    assert!(!server_hello.is_hello_retry_request());
+    assert!(server_hello.extensions().iter().any(
+        |e| matches!(e, Extension::KeyShareSelected(share) if share.group == NamedGroup::X25519)
+    ));
+}
