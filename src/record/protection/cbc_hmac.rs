@@ -5,7 +5,8 @@
 
 use super::{fragment_len, header_fields, set_length, Opened, RecordProtection};
 use crate::crypto::cbc::{
-    check_padding, mac_header, open_mac_then_encrypt, AesCbc, IvSource, RecordMac, BLOCK_LEN,
+    check_padding, mac_header, open_mac_then_encrypt, AesCbc, HashWork, IvSource, RecordMac,
+    BLOCK_LEN,
 };
 use crate::crypto::hash::HashAlgorithm;
 use crate::error::Error;
@@ -88,11 +89,11 @@ impl CbcHmacProtection {
         })
     }
 
-    /// The number of hash compression-function calls the MAC has made so
-    /// far (see [`RecordMac::compression_calls`]); it shows that opening a
-    /// MAC-then-encrypt record costs the same whatever its padding.
-    pub fn mac_compression_calls(&self) -> u64 {
-        self.mac.compression_calls()
+    /// The hash work the MAC has done so far (see [`RecordMac::hash_work`]);
+    /// it shows that opening a MAC-then-encrypt record costs the same
+    /// compression and update calls whatever its padding.
+    pub fn mac_hash_work(&self) -> HashWork {
+        self.mac.hash_work()
     }
 
     /// The IV for the next sealed record: the chained one, or a fresh one
