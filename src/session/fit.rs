@@ -42,8 +42,9 @@ pub enum ResumptionRefusal {
     /// ClientHello offers it: the server must not resume (RFC 7627 §5.3).
     ExtendedMasterSecretOfferedNow,
     /// The session used the extended master secret but this ClientHello
-    /// does not offer it. RFC 7627 §5.3 says the server aborts the
-    /// abbreviated handshake; design §3 falls back to a full one.
+    /// does not offer it. RFC 7627 §5.3: the server aborts the handshake
+    /// (`handshake_failure`); the TLS ≤1.2 server turns this refusal into
+    /// that error instead of a full handshake.
     ExtendedMasterSecretMissing,
     /// The session used encrypt-then-MAC but this ClientHello does not
     /// offer it, which would downgrade the record protection (RFC 7366;

@@ -51,7 +51,9 @@ use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{CertifiedKey, ClientCertVerified};
 use crate::record::RecordProtection;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
-use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
+use crate::session::{
+    check_resumption, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId, Validity,
+};
 
 /// The server's TLS 1.0–1.2 states; each consumes itself on a message.
 pub(crate) enum State {
@@ -173,7 +175,7 @@ pub(super) fn handle_client_hello(
     common.ccs_allowed = false;
     common.set_record_version(version);
     let alpn = choose_alpn(&config, offer.alpn)?;
-    let resumed = find_session(&config, common, hello, &offer, version);
+    let resumed = find_session(&config, common, hello, &offer, version)?;
     let mut log = HandshakeLog::new(&[raw]);
     let rng = &*config.common.rng;
     let mut random = random_array::<RANDOM_LEN>(rng)?;
@@ -338,14 +340,17 @@ fn set_downgrade_sentinel(
 /// unsealed by the ticketer when tickets are on, or else the offered
 /// session ID in the cache. Sets `resumption_requested` when the client
 /// offered a session ID or a ticket that unsealed. A session that does
-/// not fit ([`check_resumption`]) means a full handshake.
+/// not fit ([`check_resumption`]) means a full handshake, except that a
+/// session made with the extended master secret offered by a ClientHello
+/// without it is `handshake_failure` (RFC 7627 §5.3) — unless this server
+/// has the extension turned off, when it cannot tell and runs in full.
 fn find_session(
     config: &ServerConfig,
     common: &mut CommonState,
     hello: &ClientHello,
     offer: &Offer<'_>,
     version: ProtocolVersion,
-) -> Option<ServerSessionState> {
+) -> Result<Option<ServerSessionState>, Error> {
     let now = config.common.clock.now();
     let tickets_on = config.tickets_after_full_handshake > 0;
     let mut found = None;
@@ -365,7 +370,9 @@ fn find_session(
                 .and_then(|cache| cache.get(&hello.session_id));
         }
     }
-    let state = found?;
+    let Some(state) = found else {
+        return Ok(None);
+    };
     common.negotiated.resumption_requested = true;
     let acceptable: Vec<CipherSuite> = config
         .common
@@ -375,7 +382,7 @@ fn find_session(
         .filter(|s| hello.cipher_suites.contains(s))
         .filter(|s| tls12_suite(*s).is_some_and(|t| t.usable_with(version)))
         .collect();
-    check_resumption(
+    let fits = check_resumption(
         &state,
         &ResumptionOffer {
             version,
@@ -385,9 +392,18 @@ fn find_session(
             server_name: offer.server_name.as_deref().map(str::as_bytes),
             now,
         },
-    )
-    .ok()?;
-    Some(state)
+    );
+    match fits {
+        Ok(()) => Ok(Some(state)),
+        Err(ResumptionRefusal::ExtendedMasterSecretMissing)
+            if config.enable_extended_master_secret =>
+        {
+            Err(Error::HandshakeFailure(
+                "resumption of an extended master secret session without the extension",
+            ))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 /// Our most preferred suite the client offers that runs under `version`
