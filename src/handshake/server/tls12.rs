@@ -52,7 +52,8 @@ use crate::pki::{CertifiedKey, ClientCertVerified};
 use crate::record::RecordProtection;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
-    check_resumption, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId, Validity,
+    check_resumption, store_key, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId,
+    StoreKeyKind, Validity,
 };
 
 /// The server's TLS 1.0–1.2 states; each consumes itself on a message.
@@ -364,10 +365,9 @@ fn find_session(
     if !hello.session_id.is_empty() {
         common.negotiated.resumption_requested = true;
         if found.is_none() {
-            found = config
-                .session_cache
-                .as_ref()
-                .and_then(|cache| cache.get(&hello.session_id));
+            found = config.session_cache.as_ref().and_then(|cache| {
+                cache.get(&store_key(StoreKeyKind::Tls12SessionId, &hello.session_id)?)
+            });
         }
     }
     let Some(state) = found else {
@@ -797,9 +797,9 @@ impl ExpectFinished {
                 send_new_ticket(&mut hs, common)?;
             }
             send_finished(&mut hs, common, server_write)?;
-            if let Some(cache) = &hs.config.session_cache {
-                let state = session_state(&hs, common)?;
-                cache.put(&common.negotiated.session_id, state);
+            let key = store_key(StoreKeyKind::Tls12SessionId, &common.negotiated.session_id);
+            if let (Some(cache), Some(key)) = (&hs.config.session_cache, key) {
+                cache.put(&key, session_state(&hs, common)?);
             }
         }
         common.tls12_exporter = Some(Tls12Exporter::new(&hs.params, &hs.master));

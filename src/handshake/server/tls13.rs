@@ -35,7 +35,10 @@ use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
 use crate::session::state::Tls13TicketParams;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
-use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
+use crate::session::{
+    check_resumption, store_key, ResumptionOffer, ServerSessionState, SessionId, StoreKeyKind,
+    Validity,
+};
 
 /// The length of the cookie a HelloRetryRequest carries (RFC 8446
 /// §4.2.2 lets the server choose; 32 random bytes cannot be guessed).
@@ -452,11 +455,12 @@ fn send_certificate(
 }
 
 /// Looks up the first offered ticket (RFC 8446 §4.2.11): unsealed by the
-/// ticketer, or taken out of the session store when tickets are stateful.
-/// A ticket that is unknown, expired, for another suite hash or another
-/// server name means a full handshake; a ticket that fits but whose binder
-/// does not verify is `decrypt_error`. Sets `resumption_requested` when a
-/// ticket was recognised.
+/// ticketer, or found in the session store when tickets are stateful
+/// (and taken out of it only once its binder verified). A ticket that is
+/// unknown, expired, for another suite hash or another server name means
+/// a full handshake; a ticket that fits but whose binder does not verify
+/// is `decrypt_error` and stays usable. Sets `resumption_requested` when
+/// a ticket was recognised.
 fn try_resume(
     config: &ServerConfig,
     common: &mut CommonState,
@@ -480,8 +484,14 @@ fn try_resume(
     let now = config.common.clock.now();
     // Design §3: resumption was requested when the ticket unsealed (or
     // was found), even if it then turns out expired or unfit.
-    let state = match &config.session_store {
-        Some(store) => store.take(&identity.identity),
+    let stateful = config.session_store.as_ref().and_then(|store| {
+        store_key(StoreKeyKind::Tls13Ticket, &identity.identity).map(|key| (store, key))
+    });
+    let state = match &stateful {
+        // Looked up, not taken: a binder that does not verify must not
+        // burn a ticket seen on the wire.
+        Some((store, key)) => store.get(key),
+        None if config.session_store.is_some() => None,
         None => match unseal_state(&*config.ticketer, &identity.identity, now) {
             Ok(state) => Some(state),
             Err(TicketRejection::Expired) => {
@@ -527,6 +537,14 @@ fn try_resume(
         None => Transcript::new(suite.hash, &[truncated]).current(),
     };
     let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
+    // The binder proved the client holds the PSK: only now is a stateful
+    // ticket used up (single use, RFC 8446 §8.1). A take that finds
+    // nothing lost a race with another connection: no resumption.
+    if let Some((store, key)) = &stateful {
+        if store.take(key).is_none() {
+            return Ok(None);
+        }
+    }
     let age_add = state.tls13.as_ref().map_or(0, |t| t.age_add);
     Ok(Some(Resumption {
         client_ticket_age: identity.obfuscated_ticket_age.wrapping_sub(age_add),
@@ -930,7 +948,10 @@ fn send_ticket(
                 .as_ref()
                 .map(|p| p.nonce.clone())
                 .unwrap_or_default();
-            if !store.put(&identity, state) {
+            let Some(key) = store_key(StoreKeyKind::Tls13Ticket, &identity) else {
+                return Ok(());
+            };
+            if !store.put(&key, state) {
                 return Ok(());
             }
             (identity, nonce)
