@@ -390,6 +390,7 @@ fn find_session(
             extended_master_secret: offer.extended_master_secret,
             encrypt_then_mac: offer.encrypt_then_mac,
             server_name: offer.server_name.as_deref().map(str::as_bytes),
+            client_auth: &config.client_auth,
             now,
         },
     );

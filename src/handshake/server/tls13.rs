@@ -518,6 +518,7 @@ fn try_resume(
             extended_master_secret: false,
             encrypt_then_mac: false,
             server_name: offer.server_name.as_deref().map(str::as_bytes),
+            client_auth: &config.client_auth,
             now,
         },
     );
