@@ -207,3 +207,28 @@ fn client_auth_required_needs_a_chain_the_verifier_accepts_now() {
         "optional: no chain resumes"
     );
 }
+
+#[test]
+fn rfc8446_s4_6_1_a_session_authenticated_7_days_ago_is_expired_whatever_its_lifetime() {
+    use ferrotls::session::state::MAX_LIFETIME_SECS;
+    use ferrotls::session::Validity;
+    let cap = Duration::from_secs(u64::from(MAX_LIFETIME_SECS));
+    let at_cap = ResumptionOffer {
+        now: CREATED.saturating_add(cap),
+        ..fitting_offer()
+    };
+    // Renewed just now with a fresh lifetime, authenticated 7 days ago.
+    let mut state = server_tls12();
+    state.validity = Validity::new(at_cap.now, 7200);
+    state.authenticated = Some(CREATED);
+    assert_eq!(
+        check_resumption(&state, &at_cap),
+        Err(ResumptionRefusal::Expired)
+    );
+    state.authenticated = Some(CREATED.saturating_add(Duration::from_secs(1)));
+    assert_eq!(check_resumption(&state, &at_cap), Ok(()), "one second left");
+    // Data written before the field existed: the creation time stands in.
+    state.authenticated = None;
+    assert_eq!(state.authenticated_at(), at_cap.now);
+    assert_eq!(check_resumption(&state, &at_cap), Ok(()));
+}

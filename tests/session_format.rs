@@ -420,6 +420,7 @@ fn randomized_states_round_trip() {
                 nonce: d.bytes(d.below(256)),
                 max_early_data_size: d.u32(),
             }),
+            authenticated: d.coin().then(|| d.validity().created()),
             unknown_fields: Default::default(),
         };
         let bytes = server.to_bytes().unwrap();

@@ -272,6 +272,7 @@ fn server_accepts_section4_psk_and_early_data() {
             nonce: nst.nonce.clone(),
             max_early_data_size: 1024,
         }),
+        authenticated: None,
         unknown_fields: Default::default(),
     };
     let secrets = Arc::new(CapturedSecrets::default());

@@ -35,7 +35,8 @@ pub struct ResumptionOffer<'a> {
 /// then runs in full (design §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResumptionRefusal {
-    /// The session's lifetime is over.
+    /// The session's lifetime is over, or its authentication is more
+    /// than 7 days old (RFC 8446 §4.6.1).
     Expired,
     /// The session was made with another protocol version (RFC 5246
     /// §7.4.1.2; RFC 8446 §4.2.11 for PSKs).
@@ -80,7 +81,7 @@ pub fn check_resumption(
     state: &ServerSessionState,
     offer: &ResumptionOffer<'_>,
 ) -> Result<(), ResumptionRefusal> {
-    if state.validity.is_expired(offer.now) {
+    if state.is_expired(offer.now) {
         return Err(ResumptionRefusal::Expired);
     }
     if state.version != offer.version {

@@ -55,7 +55,7 @@ pub const CHECKSUM_LEN: usize = 16;
 pub const MAX_FIELDS: usize = 256;
 
 /// Room [`FieldReader::parse`] reserves for fields before reading them:
-/// every field this version writes (at most 12 per kind) and a few unknown
+/// every field this version writes (at most 13 per kind) and a few unknown
 /// ones, so data made by this code is split with one allocation. A sizing
 /// choice, not a limit ([`MAX_FIELDS`] is that).
 const PRESIZED_FIELDS: usize = 16;
@@ -148,6 +148,7 @@ pub(crate) mod tag {
     pub const PEER_CERTIFICATES: u16 = 0x0008;
     pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
     pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
+    pub const AUTHENTICATED: u16 = 0x000b;
     pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
     pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
     pub const SESSION_ID: u16 = 0x0020;
@@ -161,7 +162,7 @@ pub(crate) mod tag {
 
     /// Every tag some kind uses: one of these in the wrong kind is an
     /// error, not an unknown field.
-    pub const KNOWN: [u16; 20] = [
+    pub const KNOWN: [u16; 21] = [
         VERSION,
         CIPHER_SUITE,
         SECRET,
@@ -172,6 +173,7 @@ pub(crate) mod tag {
         PEER_CERTIFICATES,
         EXTENDED_MASTER_SECRET,
         ENCRYPT_THEN_MAC,
+        AUTHENTICATED,
         PERSISTENT_SESSION_ID,
         TLS13_TICKET_PARAMS,
         SESSION_ID,

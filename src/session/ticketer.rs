@@ -79,7 +79,8 @@ pub enum TicketRejection {
     NotUnsealed,
     /// The ticket unsealed but does not hold a server session state.
     Malformed(SessionDataError),
-    /// The state's lifetime is over.
+    /// The state's lifetime is over, or its authentication too old
+    /// ([`ServerSessionState::is_expired`]).
     Expired,
 }
 
@@ -102,7 +103,7 @@ pub fn unseal_state(
         .ok_or(TicketRejection::NotUnsealed)?;
     let state =
         ServerSessionState::decode(plaintext.as_bytes()).map_err(TicketRejection::Malformed)?;
-    if state.validity.is_expired(now) {
+    if state.is_expired(now) {
         return Err(TicketRejection::Expired);
     }
     Ok(state)

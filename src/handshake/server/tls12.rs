@@ -50,11 +50,13 @@ use crate::msgs::key_exchange::{
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{CertifiedKey, ClientCertVerified};
 use crate::record::RecordProtection;
+use crate::session::state::lifetime_within_cap;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
     check_resumption, store_key, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId,
     StoreKeyKind, Validity,
 };
+use crate::time::UnixTime;
 
 /// The server's TLS 1.0–1.2 states; each consumes itself on a message.
 pub(crate) enum State {
@@ -215,6 +217,7 @@ pub(super) fn handle_client_hello(
             log,
             master,
             send_ticket,
+            authenticated: session.authenticated_at(),
         };
         let (client_write, server_write) =
             hs.params.protections(&hs.master, &hs.config.common.rng)?;
@@ -295,6 +298,7 @@ pub(super) fn handle_client_hello(
     negotiated.cipher_suite = Some(suite.suite);
     negotiated.session_id = session_id;
     let flight = ClientFlight {
+        authenticated: config.common.clock.now(),
         config,
         params,
         log,
@@ -524,6 +528,9 @@ pub(crate) struct ClientFlight {
     send_ticket: bool,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
+    /// When this full handshake started: the session's authentication
+    /// time.
+    authenticated: UnixTime,
 }
 
 /// How the client was authenticated, as proof values.
@@ -639,6 +646,7 @@ impl ExpectClientKeyExchange {
             log: flight.log,
             master,
             send_ticket: flight.send_ticket,
+            authenticated: flight.authenticated,
         };
         match (self.client_key, self.client) {
             (Some(public_key), ClientIdentity::Authenticated(verified)) => {
@@ -709,16 +717,26 @@ pub(crate) struct Handshake {
     log: HandshakeLog,
     master: MasterSecret,
     send_ticket: bool,
+    /// When the session was authenticated by a full handshake (this one,
+    /// or the one the resumed session comes from).
+    authenticated: UnixTime,
 }
 
 /// Sends the NewSessionTicket (RFC 5077 §3.3) sealing the session with
-/// its persistent ID S (design §3). A session that cannot be sealed gets
-/// an empty ticket, which the client does not keep.
+/// its persistent ID S (design §3), its lifetime hint the sealed state's
+/// lifetime. A session that cannot be sealed, or whose lifetime is over
+/// (a hint of 0 would mean "unspecified"), gets an empty ticket, which the
+/// client does not keep.
 fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), Error> {
-    let ticket = seal_state(&*hs.config.ticketer, &session_state(hs, common)?).unwrap_or_default();
+    let state = session_state(hs, common)?;
+    let lifetime_hint = state.validity.lifetime_secs();
+    let ticket = match lifetime_hint {
+        0 => Vec::new(),
+        _ => seal_state(&*hs.config.ticketer, &state).unwrap_or_default(),
+    };
     let bytes = common.send_handshake(&HandshakeMessage::NewSessionTicketTls12(
         NewSessionTicketTls12 {
-            lifetime_hint: hs.config.ticket_lifetime,
+            lifetime_hint,
             ticket,
         },
     ))?;
@@ -726,9 +744,13 @@ fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), E
     Ok(())
 }
 
-/// The session as the cache and tickets keep it.
+/// The session as the cache and tickets keep it, valid from now for the
+/// configured lifetime but never beyond 7 days after its authentication
+/// (RFC 8446 §4.6.1, applied to every version).
 fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionState, Error> {
     let negotiated = &common.negotiated;
+    let now = hs.config.common.clock.now();
+    let lifetime = lifetime_within_cap(hs.config.ticket_lifetime, hs.authenticated, now);
     Ok(ServerSessionState {
         version: hs.params.version,
         cipher_suite: hs.params.suite.suite,
@@ -741,9 +763,10 @@ fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionSt
             .as_ref()
             .map(|n| n.as_bytes().to_vec()),
         alpn_protocol: negotiated.alpn.clone(),
-        validity: Validity::new(hs.config.common.clock.now(), hs.config.ticket_lifetime),
+        validity: Validity::new(now, lifetime),
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: None,
+        authenticated: Some(hs.authenticated),
         unknown_fields: Default::default(),
     })
 }

@@ -33,12 +33,13 @@ use crate::msgs::hello::{
 use crate::msgs::psk::PskOffer;
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
-use crate::session::state::Tls13TicketParams;
+use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
     check_resumption, store_key, ResumptionOffer, ServerSessionState, SessionId, StoreKeyKind,
     Validity,
 };
+use crate::time::UnixTime;
 
 /// The length of the cookie a HelloRetryRequest carries (RFC 8446
 /// §4.2.2 lets the server choose; 32 random bytes cannot be guessed).
@@ -199,6 +200,12 @@ pub(super) fn handle_client_hello(
         }
     };
     let alpn = choose_alpn(&config, offer.alpn)?;
+    // The session's authentication: now for a full handshake, carried
+    // over from the ticket on resumption (RFC 8446 §4.6.1 caps tickets
+    // from it).
+    let authenticated = resumption
+        .as_ref()
+        .map_or_else(|| config.common.clock.now(), |r| r.state.authenticated_at());
     // Rejected 0-RTT is skipped up to what the ticket or we allow.
     let early_data_budget = resumption
         .as_ref()
@@ -372,6 +379,7 @@ pub(super) fn handle_client_hello(
         server_application_traffic: application.server,
         resumption: application.resumption,
         requested_schemes,
+        authenticated,
     };
     Ok(if request_certificate {
         State::ExpectCertificate(ExpectCertificate(flight))
@@ -684,6 +692,8 @@ pub(crate) struct ClientFlight {
     resumption: PendingResumption,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
+    /// When the session was authenticated by a full handshake.
+    authenticated: UnixTime,
 }
 
 /// How the client was authenticated, as proof values.
@@ -838,7 +848,14 @@ impl ExpectFinished {
             flight.config.tickets_after_full_handshake
         };
         for index in 0..tickets {
-            send_ticket(&flight.config, common, &resumption, flight.suite, index)?;
+            send_ticket(
+                &flight.config,
+                common,
+                &resumption,
+                flight.suite,
+                flight.authenticated,
+                index,
+            )?;
         }
         Ok(State::Traffic(Traffic {
             suite: flight.suite,
@@ -903,16 +920,25 @@ impl Traffic {
 
 /// Issues one NewSessionTicket (RFC 8446 §4.6.1) carrying the session
 /// state: the ticket's PSK, the persistent session ID T (design §3), the
-/// server name, ALPN protocol and client certificates. The nonce is the
-/// ticket's index on this connection, so each ticket has its own PSK. A
-/// ticket that cannot be sealed or stored is simply not sent.
+/// server name, ALPN protocol, client certificates and authentication
+/// time. The nonce is the ticket's index on this connection, so each
+/// ticket has its own PSK. Its lifetime is the configured one, cut to end
+/// 7 days after `authenticated` (RFC 8446 §4.6.1). A ticket that cannot
+/// be sealed or stored, or that would have no lifetime left, is simply
+/// not sent.
 fn send_ticket(
     config: &ServerConfig,
     common: &mut CommonState,
     resumption: &ResumptionMasterSecret,
     suite: Tls13Suite,
+    authenticated: UnixTime,
     index: usize,
 ) -> Result<(), Error> {
+    let now = config.common.clock.now();
+    let lifetime = lifetime_within_cap(config.ticket_lifetime, authenticated, now);
+    if lifetime == 0 {
+        return Ok(());
+    }
     let rng = &*config.common.rng;
     let nonce = u8::try_from(index)
         .map_err(|_| Error::InvalidRequest("too many tickets"))?
@@ -932,13 +958,14 @@ fn send_ticket(
             .as_ref()
             .map(|n| n.as_bytes().to_vec()),
         alpn_protocol: negotiated.alpn.clone(),
-        validity: Validity::new(config.common.clock.now(), config.ticket_lifetime),
+        validity: Validity::new(now, lifetime),
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: Some(Tls13TicketParams {
             age_add,
             nonce,
             max_early_data_size: config.max_early_data_size,
         }),
+        authenticated: Some(authenticated),
         unknown_fields: Default::default(),
     };
     let (ticket, nonce) = match &config.session_store {
@@ -969,7 +996,7 @@ fn send_ticket(
     }
     common.send_handshake(&HandshakeMessage::NewSessionTicketTls13(
         NewSessionTicketTls13 {
-            lifetime: config.ticket_lifetime,
+            lifetime,
             age_add,
             nonce,
             ticket,
