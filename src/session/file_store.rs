@@ -23,6 +23,7 @@ use super::state::{ServerSessionState, DEFAULT_LIFETIME_SECS, MAX_LIFETIME_SECS}
 use super::store::{ServerSessionStore, DEFAULT_SERVER_STORE_CAPACITY};
 use crate::error::Error;
 use crate::time::{Clock, UnixTime};
+use zeroize::Zeroizing;
 
 /// The longest key stored: 64 bytes make a 128-character hex name, well
 /// under the 255-byte file name limit of common file systems. Session IDs
@@ -220,7 +221,8 @@ impl ServerSessionStore for FileServerStore {
         let Ok(encoded) = state.to_bytes() else {
             return false;
         };
-        let mut bytes = Vec::with_capacity(EXPIRY_LEN + encoded.len());
+        // The file's bytes hold the secret in clear: wiped on drop.
+        let mut bytes = Zeroizing::new(Vec::with_capacity(EXPIRY_LEN + encoded.len()));
         bytes.extend_from_slice(&expires.as_secs().to_be_bytes());
         bytes.extend_from_slice(&encoded);
         if !path.exists() {
@@ -231,7 +233,7 @@ impl ServerSessionStore for FileServerStore {
 
     fn get(&self, key: &[u8]) -> Option<ServerSessionState> {
         let path = self.path_for(key)?;
-        let bytes = fs::read(&path).ok()?;
+        let bytes = Zeroizing::new(fs::read(&path).ok()?);
         let state = decode_file(&bytes, self.clock.now());
         if state.is_none() {
             let _ = fs::remove_file(&path);
@@ -244,7 +246,7 @@ impl ServerSessionStore for FileServerStore {
         // Claim the file first: of several takers, one rename succeeds.
         let claimed = self.temp_path("take");
         fs::rename(&path, &claimed).ok()?;
-        let bytes = fs::read(&claimed);
+        let bytes = fs::read(&claimed).map(Zeroizing::new);
         let _ = fs::remove_file(&claimed);
         decode_file(&bytes.ok()?, self.clock.now())
     }

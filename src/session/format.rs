@@ -36,6 +36,7 @@ use crate::crypto::secret::Secret;
 use crate::error::Error;
 use core::fmt;
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// The four bytes every encoded session starts with ("FerroTls Session
 /// Data").
@@ -332,13 +333,14 @@ impl<'u> FieldWriter<'u> {
     /// Closes the field list and appends the checksum. Fails with
     /// [`Error::EncodeOverflow`] when a value is too long for its length
     /// prefix, and with [`Error::InvalidRequest`] when the fields were not
-    /// added in ascending tag order.
-    pub(crate) fn finish(mut self) -> Result<Vec<u8>, Error> {
+    /// added in ascending tag order. The encoding holds secrets in clear,
+    /// so it comes in a buffer wiped on drop.
+    pub(crate) fn finish(mut self) -> Result<Zeroizing<Vec<u8>>, Error> {
         self.unknown_before(None);
         if self.misordered {
             return Err(Error::InvalidRequest("session fields out of tag order"));
         }
-        let mut out = self.out.finish()?;
+        let mut out = Zeroizing::new(self.out.finish()?);
         let fields_len = out.len() - self.fields_len_at - LengthPrefix::U24.size();
         if fields_len > LengthPrefix::U24.max_len() {
             return Err(Error::EncodeOverflow);

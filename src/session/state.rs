@@ -59,6 +59,7 @@ use crate::session::format::{
 use crate::session::id::SessionId;
 use crate::time::UnixTime;
 use core::time::Duration;
+use zeroize::Zeroizing;
 
 /// The longest a session may be resumed: 7 days (604 800 s), the TLS 1.3
 /// ticket lifetime limit of RFC 8446 §4.6.1, applied to every version and
@@ -208,10 +209,11 @@ impl ServerSessionState {
             || lifetime_within_cap(MAX_LIFETIME_SECS, self.authenticated_at(), now) == 0
     }
 
-    /// Encodes the state (kind `server_state`). Fails with
+    /// Encodes the state (kind `server_state`) into a buffer wiped on drop,
+    /// since it holds the secret in clear. Fails with
     /// [`Error::EncodeOverflow`] only if a field is longer than its syntax
     /// allows.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.secret.len()
             + self.server_name.as_ref().map_or(0, Vec::len)
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
@@ -345,7 +347,7 @@ pub struct ClientSessionTls12 {
 }
 
 impl ClientSessionTls12 {
-    fn encode(&self) -> Result<Vec<u8>, Error> {
+    fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.master_secret.len()
             + self.server_name.len()
             + certificates_len(&self.server_certificates)
@@ -454,7 +456,7 @@ impl ClientTicketTls13 {
         (age as u32).wrapping_add(self.age_add)
     }
 
-    fn encode(&self) -> Result<Vec<u8>, Error> {
+    fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.psk.len()
             + self.server_name.len()
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
@@ -518,14 +520,17 @@ pub enum ClientSessionData {
 }
 
 impl ClientSessionData {
-    /// Encodes the session in the versioned format. Fails with
-    /// [`Error::EncodeOverflow`] only if a field is longer than its syntax
-    /// allows.
+    /// Encodes the session in the versioned format. The bytes hold the
+    /// master secret or PSK in clear and are the caller's to protect: the
+    /// encoding buffer itself is handed over, so no other copy is left
+    /// behind. Fails with [`Error::EncodeOverflow`] only if a field is
+    /// longer than its syntax allows.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        match self {
-            Self::Tls12(s) => s.encode(),
-            Self::Tls13(t) => t.encode(),
-        }
+        let mut encoded = match self {
+            Self::Tls12(s) => s.encode()?,
+            Self::Tls13(t) => t.encode()?,
+        };
+        Ok(core::mem::take(&mut *encoded))
     }
 
     /// Imports a session exported by [`ClientSessionData::to_bytes`].

@@ -87,7 +87,8 @@ pub enum TicketRejection {
 /// Seals `state` into a ticket with `ticketer`. Errors as
 /// [`Ticketer::seal`] or [`ServerSessionState::to_bytes`].
 pub fn seal_state(ticketer: &dyn Ticketer, state: &ServerSessionState) -> Result<Vec<u8>, Error> {
-    let plaintext = Zeroizing::new(state.to_bytes()?);
+    // Wiped on drop, like the unsealed plaintext (a `Secret`).
+    let plaintext = state.to_bytes()?;
     ticketer.seal(&plaintext)
 }
 
@@ -221,7 +222,7 @@ impl RotatingTicketer {
         f.optional(tag::PREVIOUS_TICKET_KEY, keys.previous.as_ref(), |w, k| {
             k.encode(w)
         });
-        Ok(Secret::new(f.finish()?))
+        Ok(Secret::new(core::mem::take(&mut *f.finish()?)))
     }
 
     /// Replaces the whole key set (AEAD included) with one made by
