@@ -502,7 +502,7 @@ mod tests {
     fn writer_merges_unknown_fields_in_tag_order() {
         let unknown = UnknownFields(vec![
             UnknownField {
-                tag: 0x000b,
+                tag: 0x000c,
                 value: Secret::from_slice(b"between"),
             },
             UnknownField {
