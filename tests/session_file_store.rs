@@ -1,4 +1,5 @@
-//! The directory-backed server store (`FileServerStore`, issue 6 item 3):
+//! The directory-backed server store (`FileServerStore`, issue 6 item 3,
+//! issue 13 item 12):
 //! put/get/take, single use of `take`, persistence across store instances
 //! (a server restart), expiry by the injected clock, the capacity bound,
 //! file names that are the hex of the key whatever its bytes, damaged
@@ -145,4 +146,78 @@ fn a_damaged_file_is_absent_not_an_error() {
     std::fs::write(&path, b"abc").unwrap();
     assert_eq!(store.take(&key(1)), None);
     assert!(names(&d).is_empty());
+}
+
+#[test]
+fn capacity_is_exact_with_many_threads_inserting_at_once() {
+    let d = dir("threads");
+    let store = Arc::new(FileServerStore::with_limits(&d, 16, 7200, clock()).unwrap());
+    let threads: Vec<_> = (0..8u8)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..40u8 {
+                    let mut k = [t; 32];
+                    k[1] = i;
+                    assert!(store.put(&k, state(t)));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(store.len(), 16);
+    assert_eq!(names(&d).len(), 16, "{:?}", names(&d));
+}
+
+#[test]
+fn eviction_takes_the_soonest_to_expire_first() {
+    let d = dir("eviction");
+    let store = FileServerStore::with_limits(&d, 2, 7200, clock()).unwrap();
+    let lasting = state(1);
+    let mut brief = state(2);
+    brief.validity = Validity::new(CREATED, 600);
+    assert!(store.put(&key(1), lasting));
+    assert!(store.put(&key(2), brief));
+    assert!(store.put(&key(3), state(3)));
+    assert_eq!(store.get(&key(2)), None, "the soonest to expire went");
+    assert_eq!(store.get(&key(1)), Some(state(1)));
+    assert_eq!(store.get(&key(3)), Some(state(3)));
+    // Replacing a key does not evict.
+    assert!(store.put(&key(3), state(4)));
+    assert_eq!(store.len(), 2);
+}
+
+#[test]
+fn reopening_keeps_entries_and_bounds_them_by_the_new_capacity() {
+    let d = dir("reopen");
+    let c = clock();
+    let first = FileServerStore::with_limits(&d, 8, 7200, c.clone()).unwrap();
+    for b in 1..=5 {
+        assert!(first.put(&key(b), state(b)));
+        c.advance(Duration::from_secs(1));
+    }
+    drop(first);
+    let second = FileServerStore::with_limits(&d, 3, 7200, c.clone()).unwrap();
+    assert_eq!(second.len(), 3, "trimmed at open");
+    assert_eq!(names(&d).len(), 3);
+    assert_eq!(second.get(&key(5)), Some(state(5)));
+    assert!(second.put(&key(6), state(6)));
+    assert_eq!(names(&d).len(), 3, "files found at open count");
+}
+
+#[test]
+fn several_stores_on_one_directory_hold_at_most_their_capacities_together() {
+    let d = dir("shared");
+    let a = FileServerStore::with_limits(&d, 4, 7200, clock()).unwrap();
+    let b = FileServerStore::with_limits(&d, 4, 7200, clock()).unwrap();
+    for i in 0..10 {
+        assert!(a.put(&[1, i], state(1)));
+        assert!(b.put(&[2, i], state(2)));
+    }
+    assert!(names(&d).len() <= 8, "{:?}", names(&d));
+    // Each sees the other's sessions and takes them once.
+    assert_eq!(a.take(&[2, 9]), Some(state(2)));
+    assert_eq!(b.take(&[2, 9]), None);
 }

@@ -3,6 +3,7 @@
 mod session_support;
 
 use core::time::Duration;
+use ferrotls::config::ClientAuth;
 use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
 use ferrotls::session::{check_resumption, ResumptionOffer, ResumptionRefusal};
 use session_support::*;
@@ -12,6 +13,8 @@ const SUITES: &[CipherSuite] = &[
     CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 ];
 
+static NO_CLIENT_AUTH: ClientAuth = ClientAuth::None;
+
 /// An offer that fits `server_tls12()` exactly.
 fn fitting_offer() -> ResumptionOffer<'static> {
     ResumptionOffer {
@@ -20,6 +23,7 @@ fn fitting_offer() -> ResumptionOffer<'static> {
         extended_master_secret: true,
         encrypt_then_mac: false,
         server_name: Some(b"example.com"),
+        client_auth: &NO_CLIENT_AUTH,
         now: CREATED.saturating_add(Duration::from_secs(60)),
     }
 }
@@ -146,7 +150,85 @@ fn tls13_ignores_ems_and_etm() {
         extended_master_secret: true,
         encrypt_then_mac: false,
         server_name: None,
+        client_auth: &NO_CLIENT_AUTH,
         now: CREATED,
     };
     assert_eq!(check_resumption(&state, &offer), Ok(()));
+}
+
+/// A client verifier trusting the p384 test root (`vectors/pki`).
+fn p384_verifier() -> std::sync::Arc<ferrotls::pki::WebPkiClientVerifier> {
+    let pem = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/vectors/pki/p384-root.pem"
+    ))
+    .unwrap();
+    let mut roots = ferrotls::pki::RootStore::new();
+    roots.add_pem(&pem).unwrap();
+    std::sync::Arc::new(ferrotls::pki::WebPkiClientVerifier::new(
+        std::sync::Arc::new(roots),
+        true,
+    ))
+}
+
+#[test]
+fn client_auth_required_needs_a_chain_the_verifier_accepts_now() {
+    let required = ClientAuth::Required(p384_verifier());
+    let optional = ClientAuth::Optional(p384_verifier());
+    let mut state = server_tls12();
+    // The sample chain is not a certificate at all.
+    for client_auth in [&required, &optional] {
+        let offer = ResumptionOffer {
+            client_auth,
+            ..fitting_offer()
+        };
+        assert_eq!(
+            check_resumption(&state, &offer),
+            Err(ResumptionRefusal::ClientAuthentication)
+        );
+    }
+    state.peer_certificates.clear();
+    let offer = ResumptionOffer {
+        client_auth: &required,
+        ..fitting_offer()
+    };
+    assert_eq!(
+        check_resumption(&state, &offer),
+        Err(ResumptionRefusal::ClientAuthentication),
+        "required, and the session has no chain"
+    );
+    let offer = ResumptionOffer {
+        client_auth: &optional,
+        ..fitting_offer()
+    };
+    assert_eq!(
+        check_resumption(&state, &offer),
+        Ok(()),
+        "optional: no chain resumes"
+    );
+}
+
+#[test]
+fn rfc8446_s4_6_1_a_session_authenticated_7_days_ago_is_expired_whatever_its_lifetime() {
+    use ferrotls::session::state::MAX_LIFETIME_SECS;
+    use ferrotls::session::Validity;
+    let cap = Duration::from_secs(u64::from(MAX_LIFETIME_SECS));
+    let at_cap = ResumptionOffer {
+        now: CREATED.saturating_add(cap),
+        ..fitting_offer()
+    };
+    // Renewed just now with a fresh lifetime, authenticated 7 days ago.
+    let mut state = server_tls12();
+    state.validity = Validity::new(at_cap.now, 7200);
+    state.authenticated = Some(CREATED);
+    assert_eq!(
+        check_resumption(&state, &at_cap),
+        Err(ResumptionRefusal::Expired)
+    );
+    state.authenticated = Some(CREATED.saturating_add(Duration::from_secs(1)));
+    assert_eq!(check_resumption(&state, &at_cap), Ok(()), "one second left");
+    // Data written before the field existed: the creation time stands in.
+    state.authenticated = None;
+    assert_eq!(state.authenticated_at(), at_cap.now);
+    assert_eq!(check_resumption(&state, &at_cap), Ok(()));
 }

@@ -36,8 +36,8 @@ fn all_encodings() -> Vec<Vec<u8>> {
         .iter()
         .map(|d| d.to_bytes().unwrap())
         .collect();
-    out.push(server_tls12().to_bytes().unwrap());
-    out.push(server_tls13().to_bytes().unwrap());
+    out.push(server_tls12().to_bytes().unwrap().to_vec());
+    out.push(server_tls13().to_bytes().unwrap().to_vec());
     out
 }
 
@@ -420,6 +420,7 @@ fn randomized_states_round_trip() {
                 nonce: d.bytes(d.below(256)),
                 max_early_data_size: d.u32(),
             }),
+            authenticated: d.coin().then(|| d.validity().created()),
             unknown_fields: Default::default(),
         };
         let bytes = server.to_bytes().unwrap();
@@ -497,4 +498,12 @@ fn field_count_is_bounded() {
         data_error(ServerSessionState::from_bytes(&padded_to(MAX_FIELDS + 1)).unwrap_err()),
         SessionDataError::MalformedFieldList
     );
+}
+
+#[test]
+fn serialized_server_state_comes_in_a_buffer_wiped_on_drop() {
+    // The encoding holds the master secret in clear (issue 13 item 16):
+    // its type is the proof that it is zeroized when dropped.
+    let encoded: zeroize::Zeroizing<Vec<u8>> = server_tls12().to_bytes().unwrap();
+    assert!(encoded.windows(48).any(|w| w == [0x11; 48]));
 }

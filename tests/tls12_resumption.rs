@@ -347,11 +347,11 @@ fn sessions_are_kept_apart_by_version() {
     assert_eq!(s.session_id(), id);
 }
 
-/// Removes the extensions `drop` selects from the ServerHello at the
-/// start of `bytes` (a plaintext handshake record), re-encoding it.
-fn strip_server_hello(
+/// Changes the extension list of the hello (ClientHello or ServerHello)
+/// at the start of `bytes` (a plaintext handshake record), re-encoding it.
+fn edit_hello(
     bytes: &mut Vec<u8>,
-    drop: fn(&ferrotls::msgs::extensions::Extension) -> bool,
+    edit: impl FnOnce(&mut Vec<ferrotls::msgs::extensions::Extension>),
 ) {
     use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
     let cx = DecodeContext {
@@ -361,19 +361,96 @@ fn strip_server_hello(
     };
     let mut recs = records(bytes);
     let mut messages = split_messages(&recs[0][5..]);
-    let HandshakeMessage::ServerHello(mut hello) =
-        HandshakeMessage::decode_message(&messages[0], &cx).unwrap()
-    else {
-        panic!("not a ServerHello")
-    };
-    hello.extensions.as_mut().unwrap().retain(|e| !drop(e));
-    messages[0] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
+    let mut hello = HandshakeMessage::decode_message(&messages[0], &cx).unwrap();
+    match &mut hello {
+        HandshakeMessage::ServerHello(h) => edit(h.extensions.as_mut().unwrap()),
+        HandshakeMessage::ClientHello(h) => edit(h.extensions.as_mut().unwrap()),
+        other => panic!("not a hello: {other:?}"),
+    }
+    messages[0] = hello.to_bytes().unwrap();
     let body = messages.concat();
-    let mut record = vec![22, 3, 3];
+    let mut record = recs[0][..3].to_vec();
     record.extend_from_slice(&(body.len() as u16).to_be_bytes());
     record.extend_from_slice(&body);
     recs[0] = record;
     *bytes = recs.concat();
+}
+
+/// Removes the extensions `drop` selects from the hello at the start of
+/// `bytes`.
+fn strip_hello(bytes: &mut Vec<u8>, drop: fn(&ferrotls::msgs::extensions::Extension) -> bool) {
+    edit_hello(bytes, |extensions| extensions.retain(|e| !drop(e)));
+}
+
+fn is_ems(e: &ferrotls::msgs::extensions::Extension) -> bool {
+    matches!(
+        e,
+        ferrotls::msgs::extensions::Extension::ExtendedMasterSecret
+    )
+}
+
+/// Asserts that `r` is `handshake_failure` and that `conn` sent that
+/// alert.
+fn assert_handshake_failure(conn: &mut ferrotls::conn::Connection, r: Result<(), Error>) {
+    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    let mut out = Vec::new();
+    conn.write_tls(&mut out).unwrap();
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::HandshakeFailure.into())
+    );
+}
+
+#[test]
+fn rfc7627_s5_3_resuming_an_ems_session_without_ems_is_handshake_failure() {
+    // By session ID (tickets off) and by ticket (no session cache).
+    let by_id = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let by_ticket = client_builder("p256").versions(TLS12).build().unwrap();
+    for (client, server) in [
+        (by_id, server_builder("p256").tickets(0).build().unwrap()),
+        (
+            by_ticket,
+            server_builder("p256").session_cache(None).build().unwrap(),
+        ),
+    ] {
+        connect(&client, &server);
+        assert!(kept(&client).extended_master_secret);
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        let (_, r) = transfer_altered(&mut c, &mut s, |b| strip_hello(b, is_ems));
+        assert!(s.resumption_requested());
+        assert_handshake_failure(&mut s, r);
+    }
+}
+
+#[test]
+fn rfc7627_s5_3_client_aborts_when_the_resuming_server_hello_adds_ems() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .enable_extended_master_secret(false)
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    assert!(!kept(&client).extended_master_secret);
+    // The server resumes (the ClientHello reaches it without EMS, as the
+    // session was made); the ServerHello then gains EMS.
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let (_, r) = transfer_altered(&mut c, &mut s, |b| strip_hello(b, is_ems));
+    r.unwrap();
+    assert!(s.is_resumed());
+    let (_, r) = transfer_altered(&mut s, &mut c, |b| {
+        edit_hello(b, |e| {
+            e.push(ferrotls::msgs::extensions::Extension::ExtendedMasterSecret)
+        })
+    });
+    assert_handshake_failure(&mut c, r);
 }
 
 #[test]
@@ -402,14 +479,8 @@ fn client_refuses_a_resumption_that_drops_etm_or_ems() {
         let (mut c, mut s) = pair(client, server, server_name("p256"));
         transfer(&mut c, &mut s).1.unwrap();
         assert!(s.is_resumed());
-        let (_, r) = transfer_altered(&mut s, &mut c, |b| strip_server_hello(b, drop));
-        assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
-        let mut out = Vec::new();
-        c.write_tls(&mut out).unwrap();
-        assert_eq!(
-            plaintext_alert(&out),
-            Some(AlertDescription::HandshakeFailure.into())
-        );
+        let (_, r) = transfer_altered(&mut s, &mut c, |b| strip_hello(b, drop));
+        assert_handshake_failure(&mut c, r);
     }
 }
 

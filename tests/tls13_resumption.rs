@@ -357,3 +357,83 @@ fn a_ticket_exported_as_bytes_resumes_from_a_new_store() {
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!(s.session_id(), s1.session_id());
 }
+
+#[test]
+fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_ticket() {
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let store = Arc::new(ReplayingStore::default());
+    let client = client_builder("p256")
+        .session_store(Some(store))
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .session_store(Arc::new(InMemoryServerStore::new(clock)))
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    // An attacker replays the ticket identity it saw on the wire with a
+    // binder it cannot compute.
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    let err = transfer_altered(&mut c, &mut s, |b| {
+        // The binder is the last byte of the ClientHello record.
+        let last = b.len() - 1;
+        b[last] ^= 1;
+    })
+    .1
+    .unwrap_err();
+    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    let mut out = Vec::new();
+    s.write_tls(&mut out).unwrap();
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(ferrotls::msgs::enums::AlertDescription::DecryptError.into())
+    );
+    // The legitimate client still resumes with that ticket, once.
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    let (c, s) = connect(&client, &server);
+    assert!(!c.is_resumed() && !s.is_resumed());
+}
+
+#[test]
+fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_session() {
+    use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::session::{ServerSessionStore, Validity};
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    // One store for the TLS 1.2 session-ID cache and TLS 1.3 tickets.
+    let store: Arc<dyn ServerSessionStore> = Arc::new(InMemoryServerStore::new(clock.clone()));
+    let server = server_builder("p256").session_store(store).build().unwrap();
+    let tls12 = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let (_, s) = connect(&tls12, &server);
+    let session_id = s.session_id().to_vec();
+    // A TLS 1.3 client offers the session ID, seen in clear, as a ticket.
+    let forged = ClientTicketTls13 {
+        ticket: session_id.clone(),
+        psk: ferrotls::crypto::secret::Secret::from_slice(&[7; 32]),
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+        age_add: 0,
+        validity: Validity::new(clock.now(), 3600),
+        max_early_data_size: 0,
+        alpn_protocol: None,
+        server_certificates: Vec::new(),
+        server_name: server_name("p256").to_string(),
+        unknown_fields: Default::default(),
+    };
+    let attacker = client_builder("p256").build().unwrap();
+    attacker
+        .session_store
+        .as_ref()
+        .unwrap()
+        .add_tls13_ticket(&server_name("p256").to_string(), forged);
+    let (c, s) = connect(&attacker, &server);
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert!(!s.resumption_requested(), "no ticket has that identity");
+    // The TLS 1.2 session is still there.
+    let (c, s) = connect(&tls12, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.session_id(), session_id);
+}

@@ -212,19 +212,29 @@ fn section3_ticket() -> ferrotls::msgs::ticket::NewSessionTicketTls13 {
     }
 }
 
-/// A store that knows the one §3 ticket, as the RFC's server would.
+/// A store that knows the one §3 ticket, as the RFC's server would, under
+/// the key the server makes for a ticket identity.
 struct TraceStore(std::sync::Mutex<Option<ferrotls::session::ServerSessionState>>);
+
+impl TraceStore {
+    fn is_ticket(key: &[u8]) -> bool {
+        use ferrotls::session::{store_key, StoreKeyKind};
+        let ticket = trace("Resumed_0RTT_Handshake")["SessionTicket"].clone();
+        store_key(StoreKeyKind::Tls13Ticket, &ticket).as_deref() == Some(key)
+    }
+}
 
 impl ferrotls::session::ServerSessionStore for TraceStore {
     fn put(&self, _: &[u8], _: ferrotls::session::ServerSessionState) -> bool {
         false
     }
-    fn get(&self, _: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
-        None
+    fn get(&self, key: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
+        Self::is_ticket(key)
+            .then(|| self.0.lock().unwrap().clone())
+            .flatten()
     }
     fn take(&self, key: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
-        let ticket = trace("Resumed_0RTT_Handshake")["SessionTicket"].clone();
-        (key == ticket)
+        Self::is_ticket(key)
             .then(|| self.0.lock().unwrap().take())
             .flatten()
     }
@@ -262,6 +272,7 @@ fn server_accepts_section4_psk_and_early_data() {
             nonce: nst.nonce.clone(),
             max_early_data_size: 1024,
         }),
+        authenticated: None,
         unknown_fields: Default::default(),
     };
     let secrets = Arc::new(CapturedSecrets::default());

@@ -9,20 +9,29 @@
 //! state in the versioned format of docs/session-format.md. Writes go to a
 //! temporary file that is then renamed over the final name, so a reader
 //! never sees half a session; `take` renames the file away before reading
-//! it, so only one connection can use a single-use entry. A file that does
-//! not parse is deleted and treated as absent.
-
+//! it, so only one connection can use a single-use entry, even across
+//! processes. A file that does not parse is deleted and treated as absent.
+//!
+//! Each store keeps an index of its files and their expiry, built by one
+//! scan of the directory when it is opened and kept under a lock: an
+//! insert evicts from the index (expired files first, then the soonest to
+//! expire) without listing the directory, in O(log n), and the index
+//! never holds more than `capacity` files, whatever the number of threads
+//! inserting. Files are not fsynced: a crash may lose recent sessions,
+//! which costs those clients a full handshake and nothing else.
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::state::{ServerSessionState, DEFAULT_LIFETIME_SECS, MAX_LIFETIME_SECS};
 use super::store::{ServerSessionStore, DEFAULT_SERVER_STORE_CAPACITY};
 use crate::error::Error;
 use crate::time::{Clock, UnixTime};
+use zeroize::Zeroizing;
 
 /// The longest key stored: 64 bytes make a 128-character hex name, well
 /// under the 255-byte file name limit of common file systems. Session IDs
@@ -44,11 +53,55 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// each expiring at the end of its own lifetime or the store's, whichever
 /// is first. I/O failures are not errors: the session is then simply not
 /// stored or not found, as the trait asks.
+///
+/// Several stores (in one or several processes) may share a directory:
+/// each finds the others' sessions and `take` stays single-use, but each
+/// bounds only the files in its own index (those found at open, those it
+/// wrote, those it read), so n stores hold at most n × `capacity` files
+/// together.
 pub struct FileServerStore {
     dir: PathBuf,
     capacity: usize,
     lifetime: Duration,
     clock: Arc<dyn Clock>,
+    index: Mutex<Index>,
+}
+
+/// The files a store knows of, by name and by expiry.
+#[derive(Default)]
+struct Index {
+    expiry_of: HashMap<PathBuf, UnixTime>,
+    by_expiry: BTreeSet<(UnixTime, PathBuf)>,
+}
+
+impl Index {
+    fn len(&self) -> usize {
+        self.expiry_of.len()
+    }
+
+    fn insert(&mut self, path: PathBuf, expires: UnixTime) {
+        self.remove(&path);
+        self.by_expiry.insert((expires, path.clone()));
+        self.expiry_of.insert(path, expires);
+    }
+
+    fn remove(&mut self, path: &Path) {
+        if let Some(expires) = self.expiry_of.remove(path) {
+            self.by_expiry.remove(&(expires, path.to_path_buf()));
+        }
+    }
+
+    /// Deletes expired files, then the soonest to expire, until at most
+    /// `room` files are left.
+    fn shrink_to(&mut self, room: usize, now: UnixTime) {
+        while let Some((expires, path)) = self.by_expiry.first().cloned() {
+            if expires > now && self.len() <= room {
+                break;
+            }
+            let _ = fs::remove_file(&path);
+            self.remove(&path);
+        }
+    }
 }
 
 impl core::fmt::Debug for FileServerStore {
@@ -92,23 +145,50 @@ impl FileServerStore {
                 "session directory is not a directory",
             ));
         }
-        Ok(Self {
+        let store = Self {
             dir,
             capacity: capacity.max(1),
             lifetime: Duration::from_secs(u64::from(lifetime_secs.min(MAX_LIFETIME_SECS))),
             clock,
-        })
+            index: Mutex::new(Index::default()),
+        };
+        store.build_index();
+        Ok(store)
     }
 
-    /// How many session files the directory holds, expired ones not yet
+    /// How many sessions the store's index holds, expired ones not yet
     /// removed included.
     pub fn len(&self) -> usize {
-        self.entries().len()
+        self.lock().len()
     }
 
-    /// Whether the directory holds no session file.
+    /// Whether the index holds no session.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Index> {
+        self.index.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Lists the directory once: every session file with its expiry
+    /// (unreadable ones as expired), then removes what is expired or over
+    /// capacity.
+    fn build_index(&self) {
+        let mut index = self.lock();
+        if let Ok(listing) = fs::read_dir(&self.dir) {
+            for path in listing.filter_map(Result::ok).map(|e| e.path()) {
+                let is_session = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(FILE_SUFFIX) && !n.starts_with('.'));
+                if is_session {
+                    let expires = read_expiry(&path).unwrap_or(UnixTime::from_secs(0));
+                    index.insert(path, expires);
+                }
+            }
+        }
+        index.shrink_to(self.capacity, self.clock.now());
     }
 
     /// The file for `key`, or `None` for a key that is empty or too long.
@@ -123,44 +203,6 @@ impl FileServerStore {
         self.dir
             .join(format!(".{what}.{}.{n}.tmp", std::process::id()))
     }
-
-    /// Every session file with its expiry (unreadable ones as expired).
-    fn entries(&self) -> Vec<(UnixTime, PathBuf)> {
-        let Ok(listing) = fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        listing
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.ends_with(FILE_SUFFIX) && !n.starts_with('.'))
-            })
-            .map(|p| (read_expiry(&p).unwrap_or(UnixTime::from_secs(0)), p))
-            .collect()
-    }
-
-    /// Removes expired files, then the soonest to expire until there is
-    /// room for one more.
-    fn make_room(&self, now: UnixTime) {
-        let mut entries = self.entries();
-        entries.retain(|(expires, path)| {
-            let live = *expires > now;
-            if !live {
-                let _ = fs::remove_file(path);
-            }
-            live
-        });
-        if entries.len() < self.capacity {
-            return;
-        }
-        entries.sort_by_key(|(expires, _)| *expires);
-        let excess = entries.len() + 1 - self.capacity;
-        for (_, path) in entries.iter().take(excess) {
-            let _ = fs::remove_file(path);
-        }
-    }
 }
 
 /// The expiry at the start of the file at `path`.
@@ -171,14 +213,20 @@ fn read_expiry(path: &Path) -> Option<UnixTime> {
     Some(UnixTime::from_secs(u64::from_be_bytes(head)))
 }
 
+/// The expiry at the start of `bytes` (a whole file).
+fn file_expiry(bytes: &[u8]) -> Option<UnixTime> {
+    let head = bytes.get(..EXPIRY_LEN)?;
+    Some(UnixTime::from_secs(u64::from_be_bytes(
+        head.try_into().ok()?,
+    )))
+}
+
 /// The state in `bytes` (a whole file) if it has not expired at `now`.
 fn decode_file(bytes: &[u8], now: UnixTime) -> Option<ServerSessionState> {
-    let (head, body) = bytes.split_at_checked(EXPIRY_LEN)?;
-    let expires = UnixTime::from_secs(u64::from_be_bytes(head.try_into().ok()?));
-    if expires <= now {
+    if file_expiry(bytes)? <= now {
         return None;
     }
-    ServerSessionState::from_bytes(body).ok()
+    ServerSessionState::from_bytes(bytes.get(EXPIRY_LEN..)?).ok()
 }
 
 /// Writes `bytes` to `temp` and renames it to `path`.
@@ -191,10 +239,9 @@ fn write_atomically(temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<(
         // The file holds a master secret: readable by its owner only.
         options.mode(0o600);
     }
-    let written = options.open(temp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
+    // No fsync: a session cache may lose entries in a crash (module
+    // documentation).
+    let written = options.open(temp).and_then(|mut f| f.write_all(bytes));
     match written.and_then(|()| fs::rename(temp, path)) {
         Ok(()) => Ok(()),
         Err(e) => {
@@ -220,31 +267,56 @@ impl ServerSessionStore for FileServerStore {
         let Ok(encoded) = state.to_bytes() else {
             return false;
         };
-        let mut bytes = Vec::with_capacity(EXPIRY_LEN + encoded.len());
+        // The file's bytes hold the secret in clear: wiped on drop.
+        let mut bytes = Zeroizing::new(Vec::with_capacity(EXPIRY_LEN + encoded.len()));
         bytes.extend_from_slice(&expires.as_secs().to_be_bytes());
         bytes.extend_from_slice(&encoded);
-        if !path.exists() {
-            self.make_room(now);
+        // Under the lock, eviction and the write are one step for every
+        // thread: the index never exceeds the capacity.
+        let mut index = self.lock();
+        if !index.expiry_of.contains_key(&path) {
+            index.shrink_to(self.capacity - 1, now);
         }
-        write_atomically(&self.temp_path("put"), &path, &bytes).is_ok()
+        if write_atomically(&self.temp_path("put"), &path, &bytes).is_err() {
+            return false;
+        }
+        index.insert(path, expires);
+        true
     }
 
     fn get(&self, key: &[u8]) -> Option<ServerSessionState> {
         let path = self.path_for(key)?;
-        let bytes = fs::read(&path).ok()?;
-        let state = decode_file(&bytes, self.clock.now());
-        if state.is_none() {
-            let _ = fs::remove_file(&path);
+        let read = fs::read(&path).map(Zeroizing::new);
+        let state = read
+            .as_ref()
+            .ok()
+            .and_then(|bytes| decode_file(bytes, self.clock.now()));
+        let mut index = self.lock();
+        match (&read, &state) {
+            // Written by another store: this one bounds it from now on.
+            (Ok(bytes), Some(_)) if !index.expiry_of.contains_key(&path) => {
+                if let Some(expires) = file_expiry(bytes) {
+                    index.shrink_to(self.capacity - 1, self.clock.now());
+                    index.insert(path, expires);
+                }
+            }
+            (_, Some(_)) => {}
+            (Ok(_), None) => {
+                let _ = fs::remove_file(&path);
+                index.remove(&path);
+            }
+            (Err(_), None) => index.remove(&path),
         }
         state
     }
 
     fn take(&self, key: &[u8]) -> Option<ServerSessionState> {
         let path = self.path_for(key)?;
+        self.lock().remove(&path);
         // Claim the file first: of several takers, one rename succeeds.
         let claimed = self.temp_path("take");
         fs::rename(&path, &claimed).ok()?;
-        let bytes = fs::read(&claimed);
+        let bytes = fs::read(&claimed).map(Zeroizing::new);
         let _ = fs::remove_file(&claimed);
         decode_file(&bytes.ok()?, self.clock.now())
     }

@@ -3,6 +3,7 @@
 //! when ..."). A pure function of the cached state and the new
 //! ClientHello's parameters, so every refusal can be tested alone.
 
+use crate::config::ClientAuth;
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};
 use crate::session::state::ServerSessionState;
 use crate::time::UnixTime;
@@ -23,6 +24,9 @@ pub struct ResumptionOffer<'a> {
     pub encrypt_then_mac: bool,
     /// The SNI host_name of the ClientHello, if any (RFC 6066 §3).
     pub server_name: Option<&'a [u8]>,
+    /// The server's client authentication now, which a resumed session
+    /// must satisfy as a full handshake would (issue 13 item 7).
+    pub client_auth: &'a ClientAuth,
     /// The current time.
     pub now: UnixTime,
 }
@@ -31,7 +35,8 @@ pub struct ResumptionOffer<'a> {
 /// then runs in full (design §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ResumptionRefusal {
-    /// The session's lifetime is over.
+    /// The session's lifetime is over, or its authentication is more
+    /// than 7 days old (RFC 8446 §4.6.1).
     Expired,
     /// The session was made with another protocol version (RFC 5246
     /// §7.4.1.2; RFC 8446 §4.2.11 for PSKs).
@@ -42,8 +47,9 @@ pub enum ResumptionRefusal {
     /// ClientHello offers it: the server must not resume (RFC 7627 §5.3).
     ExtendedMasterSecretOfferedNow,
     /// The session used the extended master secret but this ClientHello
-    /// does not offer it. RFC 7627 §5.3 says the server aborts the
-    /// abbreviated handshake; design §3 falls back to a full one.
+    /// does not offer it. RFC 7627 §5.3: the server aborts the handshake
+    /// (`handshake_failure`); the TLS ≤1.2 server turns this refusal into
+    /// that error instead of a full handshake.
     ExtendedMasterSecretMissing,
     /// The session used encrypt-then-MAC but this ClientHello does not
     /// offer it, which would downgrade the record protection (RFC 7366;
@@ -52,6 +58,11 @@ pub enum ResumptionRefusal {
     /// The session was made for another server name (RFC 6066 §3,
     /// RFC 8446 §4.2.11).
     ServerNameMismatch,
+    /// The server's client verifier does not accept the session's client
+    /// chain now, or requires a chain and the session has none. A full
+    /// handshake then asks for the certificate (RFC 8446 §4.3.2, RFC 5246
+    /// §7.4.4), as resuming would skip the check.
+    ClientAuthentication,
 }
 
 /// Whether `state` may resume the connection described by `offer`.
@@ -64,12 +75,13 @@ pub enum ResumptionRefusal {
 /// Returns `Ok(())` when the session fits, otherwise the first reason it
 /// does not, checked in this order: expiry, version, cipher suite,
 /// extended master secret (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2
-/// only), server name (ASCII case-insensitive, as DNS names compare).
+/// only), server name (ASCII case-insensitive, as DNS names compare),
+/// client authentication ([`client_auth_fits`]).
 pub fn check_resumption(
     state: &ServerSessionState,
     offer: &ResumptionOffer<'_>,
 ) -> Result<(), ResumptionRefusal> {
-    if state.validity.is_expired(offer.now) {
+    if state.is_expired(offer.now) {
         return Err(ResumptionRefusal::Expired);
     }
     if state.version != offer.version {
@@ -96,5 +108,30 @@ pub fn check_resumption(
     if !same_name {
         return Err(ResumptionRefusal::ServerNameMismatch);
     }
+    if !client_auth_fits(&state.peer_certificates, offer.client_auth, offer) {
+        return Err(ResumptionRefusal::ClientAuthentication);
+    }
     Ok(())
+}
+
+/// Whether a session with client chain `chain` (leaf first; empty without
+/// client authentication) satisfies `client_auth` at `offer.now`: without
+/// client authentication any session does; a recorded chain must pass the
+/// current verifier again, validity time included; no chain is enough only
+/// when the certificate is optional.
+fn client_auth_fits(
+    chain: &[Vec<u8>],
+    client_auth: &ClientAuth,
+    offer: &ResumptionOffer<'_>,
+) -> bool {
+    let Some(verifier) = client_auth.verifier() else {
+        return true;
+    };
+    let Some((end_entity, intermediates)) = chain.split_first() else {
+        return !matches!(client_auth, ClientAuth::Required(_));
+    };
+    let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+    verifier
+        .verify_client_cert(end_entity, &intermediates, offer.now.as_secs())
+        .is_ok()
 }

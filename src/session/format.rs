@@ -36,6 +36,7 @@ use crate::crypto::secret::Secret;
 use crate::error::Error;
 use core::fmt;
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// The four bytes every encoded session starts with ("FerroTls Session
 /// Data").
@@ -55,7 +56,7 @@ pub const CHECKSUM_LEN: usize = 16;
 pub const MAX_FIELDS: usize = 256;
 
 /// Room [`FieldReader::parse`] reserves for fields before reading them:
-/// every field this version writes (at most 12 per kind) and a few unknown
+/// every field this version writes (at most 13 per kind) and a few unknown
 /// ones, so data made by this code is split with one allocation. A sizing
 /// choice, not a limit ([`MAX_FIELDS`] is that).
 const PRESIZED_FIELDS: usize = 16;
@@ -148,6 +149,7 @@ pub(crate) mod tag {
     pub const PEER_CERTIFICATES: u16 = 0x0008;
     pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
     pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
+    pub const AUTHENTICATED: u16 = 0x000b;
     pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
     pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
     pub const SESSION_ID: u16 = 0x0020;
@@ -161,7 +163,7 @@ pub(crate) mod tag {
 
     /// Every tag some kind uses: one of these in the wrong kind is an
     /// error, not an unknown field.
-    pub const KNOWN: [u16; 20] = [
+    pub const KNOWN: [u16; 21] = [
         VERSION,
         CIPHER_SUITE,
         SECRET,
@@ -172,6 +174,7 @@ pub(crate) mod tag {
         PEER_CERTIFICATES,
         EXTENDED_MASTER_SECRET,
         ENCRYPT_THEN_MAC,
+        AUTHENTICATED,
         PERSISTENT_SESSION_ID,
         TLS13_TICKET_PARAMS,
         SESSION_ID,
@@ -330,13 +333,14 @@ impl<'u> FieldWriter<'u> {
     /// Closes the field list and appends the checksum. Fails with
     /// [`Error::EncodeOverflow`] when a value is too long for its length
     /// prefix, and with [`Error::InvalidRequest`] when the fields were not
-    /// added in ascending tag order.
-    pub(crate) fn finish(mut self) -> Result<Vec<u8>, Error> {
+    /// added in ascending tag order. The encoding holds secrets in clear,
+    /// so it comes in a buffer wiped on drop.
+    pub(crate) fn finish(mut self) -> Result<Zeroizing<Vec<u8>>, Error> {
         self.unknown_before(None);
         if self.misordered {
             return Err(Error::InvalidRequest("session fields out of tag order"));
         }
-        let mut out = self.out.finish()?;
+        let mut out = Zeroizing::new(self.out.finish()?);
         let fields_len = out.len() - self.fields_len_at - LengthPrefix::U24.size();
         if fields_len > LengthPrefix::U24.max_len() {
             return Err(Error::EncodeOverflow);
@@ -498,7 +502,7 @@ mod tests {
     fn writer_merges_unknown_fields_in_tag_order() {
         let unknown = UnknownFields(vec![
             UnknownField {
-                tag: 0x000b,
+                tag: 0x000c,
                 value: Secret::from_slice(b"between"),
             },
             UnknownField {

@@ -27,5 +27,8 @@ pub use id::SessionId;
 pub use state::{
     ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
 };
-pub use store::{ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore};
+pub use store::{
+    store_key, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore,
+    StoreKeyKind,
+};
 pub use ticketer::{RotatingTicketer, Ticketer};

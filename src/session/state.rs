@@ -24,6 +24,8 @@
 //! tag 0x0008 peer_certificates     ASN.1Cert list<0..2^24-1>  all
 //! tag 0x0009 extended_master_secret uint8 (0 or 1)          server, client ≤1.2
 //! tag 0x000a encrypt_then_mac      uint8 (0 or 1)           server, client ≤1.2
+//! tag 0x000b authenticated         uint64 (ms since epoch)  server: optional (absent
+//!                                                           in data written before it)
 //! tag 0x0010 persistent_session_id opaque [0..32]           server (S or T of design §3)
 //! tag 0x0011 tls13_ticket_params   struct { uint32 age_add;
 //!                                    opaque nonce<0..255>;
@@ -57,6 +59,7 @@ use crate::session::format::{
 use crate::session::id::SessionId;
 use crate::time::UnixTime;
 use core::time::Duration;
+use zeroize::Zeroizing;
 
 /// The longest a session may be resumed: 7 days (604 800 s), the TLS 1.3
 /// ticket lifetime limit of RFC 8446 §4.6.1, applied to every version and
@@ -169,15 +172,48 @@ pub struct ServerSessionState {
     pub peer_certificates: Vec<Vec<u8>>,
     /// The ticket's TLS 1.3 values; `None` for TLS ≤1.2.
     pub tls13: Option<Tls13TicketParams>,
+    /// When the full handshake that authenticated the session ran; kept
+    /// unchanged through every resumption, so that renewed tickets stay
+    /// within [`MAX_LIFETIME_SECS`] of it (RFC 8446 §4.6.1). `None` only
+    /// for a state encoded before the field existed; see
+    /// [`ServerSessionState::authenticated_at`].
+    pub authenticated: Option<UnixTime>,
     /// Fields of unknown tag read with this state, kept to re-encode.
     pub unknown_fields: UnknownFields,
 }
 
+/// The lifetime of a session or ticket issued at `now` for a session
+/// authenticated at `authenticated`: `configured`, cut so that it ends no
+/// later than [`MAX_LIFETIME_SECS`] after the authentication (RFC 8446
+/// §4.6.1: tickets renewed on resumption must not extend it); 0 once that
+/// instant has passed.
+pub fn lifetime_within_cap(configured: u32, authenticated: UnixTime, now: UnixTime) -> u32 {
+    let end = authenticated.saturating_add(Duration::from_secs(u64::from(MAX_LIFETIME_SECS)));
+    let left = end.saturating_since(now).as_secs();
+    configured.min(u32::try_from(left).unwrap_or(u32::MAX))
+}
+
 impl ServerSessionState {
-    /// Encodes the state (kind `server_state`). Fails with
+    /// When the session was authenticated by a full handshake: the
+    /// `authenticated` field, or for a state encoded before that field
+    /// existed, its creation time (the best bound it carries).
+    pub fn authenticated_at(&self) -> UnixTime {
+        self.authenticated.unwrap_or(self.validity.created())
+    }
+
+    /// Whether the session may no longer be resumed at `now`: its own
+    /// lifetime is over, or [`MAX_LIFETIME_SECS`] have passed since its
+    /// authentication (RFC 8446 §4.6.1).
+    pub fn is_expired(&self, now: UnixTime) -> bool {
+        self.validity.is_expired(now)
+            || lifetime_within_cap(MAX_LIFETIME_SECS, self.authenticated_at(), now) == 0
+    }
+
+    /// Encodes the state (kind `server_state`) into a buffer wiped on drop,
+    /// since it holds the secret in clear. Fails with
     /// [`Error::EncodeOverflow`] only if a field is longer than its syntax
     /// allows.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.secret.len()
             + self.server_name.as_ref().map_or(0, Vec::len)
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
@@ -203,6 +239,9 @@ impl ServerSessionState {
         });
         f.field(tag::ENCRYPT_THEN_MAC, |w| {
             w.u8(u8::from(self.encrypt_then_mac))
+        });
+        f.optional(tag::AUTHENTICATED, self.authenticated, |w, t| {
+            w.u64(t.as_millis())
         });
         f.field(tag::PERSISTENT_SESSION_ID, |w| {
             w.bytes(self.session_id.as_bytes())
@@ -240,6 +279,8 @@ impl ServerSessionState {
         let peer_certificates = f.required(tag::PEER_CERTIFICATES, read_certificates)?;
         let extended_master_secret = f.required(tag::EXTENDED_MASTER_SECRET, read_bool)?;
         let encrypt_then_mac = f.required(tag::ENCRYPT_THEN_MAC, read_bool)?;
+        let authenticated =
+            f.optional(tag::AUTHENTICATED, |r| Ok(UnixTime::from_millis(r.u64()?)))?;
         let session_id = f.required(tag::PERSISTENT_SESSION_ID, read_session_id)?;
         let tls13 = f.optional(tag::TLS13_TICKET_PARAMS, |r| {
             Ok(Tls13TicketParams {
@@ -261,6 +302,7 @@ impl ServerSessionState {
             validity,
             peer_certificates,
             tls13,
+            authenticated,
             unknown_fields,
         })
     }
@@ -305,7 +347,7 @@ pub struct ClientSessionTls12 {
 }
 
 impl ClientSessionTls12 {
-    fn encode(&self) -> Result<Vec<u8>, Error> {
+    fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.master_secret.len()
             + self.server_name.len()
             + certificates_len(&self.server_certificates)
@@ -414,7 +456,7 @@ impl ClientTicketTls13 {
         (age as u32).wrapping_add(self.age_add)
     }
 
-    fn encode(&self) -> Result<Vec<u8>, Error> {
+    fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.psk.len()
             + self.server_name.len()
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
@@ -478,14 +520,17 @@ pub enum ClientSessionData {
 }
 
 impl ClientSessionData {
-    /// Encodes the session in the versioned format. Fails with
-    /// [`Error::EncodeOverflow`] only if a field is longer than its syntax
-    /// allows.
+    /// Encodes the session in the versioned format. The bytes hold the
+    /// master secret or PSK in clear and are the caller's to protect: the
+    /// encoding buffer itself is handed over, so no other copy is left
+    /// behind. Fails with [`Error::EncodeOverflow`] only if a field is
+    /// longer than its syntax allows.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        match self {
-            Self::Tls12(s) => s.encode(),
-            Self::Tls13(t) => t.encode(),
-        }
+        let mut encoded = match self {
+            Self::Tls12(s) => s.encode()?,
+            Self::Tls13(t) => t.encode()?,
+        };
+        Ok(core::mem::take(&mut *encoded))
     }
 
     /// Imports a session exported by [`ClientSessionData::to_bytes`].

@@ -35,12 +35,45 @@ pub const MAX_TICKETS_PER_SERVER: usize = 8;
 /// are at most 32 bytes.
 pub const MAX_SERVER_STORE_KEY_LEN: usize = 0xffff;
 
+/// What a server store key names. One store may serve both the TLS ≤1.2
+/// session-ID cache and TLS 1.3 stateful tickets (the configuration's
+/// default), and both identifiers travel in clear, so each key starts
+/// with its kind: a session ID offered as a PSK identity (RFC 8446
+/// §4.2.11) then never finds, let alone takes, a TLS ≤1.2 session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StoreKeyKind {
+    /// A TLS ≤1.2 session ID (RFC 5246 §7.4.1.2).
+    Tls12SessionId = 1,
+    /// A TLS 1.3 stateful ticket's identity (RFC 8446 §4.6.1).
+    Tls13Ticket = 2,
+}
+
+/// The key the handshakes use in a [`ServerSessionStore`] for identifier
+/// `id` of `kind`: the kind's byte, then `id`. `None` for an empty `id`,
+/// which names no session (RFC 5246 §7.4.1.2). This is the only place
+/// keys are made.
+pub fn store_key(kind: StoreKeyKind, id: &[u8]) -> Option<Vec<u8>> {
+    if id.is_empty() {
+        return None;
+    }
+    let mut key = Vec::with_capacity(1 + id.len());
+    key.push(kind as u8);
+    key.extend_from_slice(id);
+    Some(key)
+}
+
 /// A server's store of resumable sessions: TLS ≤1.2 sessions by session
 /// ID, TLS 1.3 sessions by ticket identity when tickets are stateful.
 ///
 /// Implementations must be safe to call from many connections at once and
 /// must never return a session whose lifetime is over. Failure to store is
 /// not an error: the session is simply not resumable.
+///
+/// Keys are opaque byte strings, equal only when byte for byte equal. The
+/// handshakes make them with [`store_key`], whose first byte keeps session
+/// IDs and ticket identities apart; an implementation must keep the whole
+/// key (never strip, truncate or case-fold it), or the namespaces merge.
 pub trait ServerSessionStore: Send + Sync {
     /// Stores `state` under `key`, replacing what was there. Returns
     /// whether it was stored; an empty key is never stored, since an empty

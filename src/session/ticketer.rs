@@ -79,14 +79,16 @@ pub enum TicketRejection {
     NotUnsealed,
     /// The ticket unsealed but does not hold a server session state.
     Malformed(SessionDataError),
-    /// The state's lifetime is over.
+    /// The state's lifetime is over, or its authentication too old
+    /// ([`ServerSessionState::is_expired`]).
     Expired,
 }
 
 /// Seals `state` into a ticket with `ticketer`. Errors as
 /// [`Ticketer::seal`] or [`ServerSessionState::to_bytes`].
 pub fn seal_state(ticketer: &dyn Ticketer, state: &ServerSessionState) -> Result<Vec<u8>, Error> {
-    let plaintext = Zeroizing::new(state.to_bytes()?);
+    // Wiped on drop, like the unsealed plaintext (a `Secret`).
+    let plaintext = state.to_bytes()?;
     ticketer.seal(&plaintext)
 }
 
@@ -102,7 +104,7 @@ pub fn unseal_state(
         .ok_or(TicketRejection::NotUnsealed)?;
     let state =
         ServerSessionState::decode(plaintext.as_bytes()).map_err(TicketRejection::Malformed)?;
-    if state.validity.is_expired(now) {
+    if state.is_expired(now) {
         return Err(TicketRejection::Expired);
     }
     Ok(state)
@@ -220,7 +222,7 @@ impl RotatingTicketer {
         f.optional(tag::PREVIOUS_TICKET_KEY, keys.previous.as_ref(), |w, k| {
             k.encode(w)
         });
-        Ok(Secret::new(f.finish()?))
+        Ok(Secret::new(core::mem::take(&mut *f.finish()?)))
     }
 
     /// Replaces the whole key set (AEAD included) with one made by

@@ -31,6 +31,7 @@ pub fn server_tls12() -> ServerSessionState {
         validity: Validity::new(CREATED, 7200),
         peer_certificates: vec![vec![0x30, 0x82, 0x01], vec![0x30, 0x03]],
         tls13: None,
+        authenticated: Some(CREATED),
         unknown_fields: Default::default(),
     }
 }
@@ -52,6 +53,8 @@ pub fn server_tls13() -> ServerSessionState {
             nonce: vec![0, 1],
             max_early_data_size: 16384,
         }),
+        // As written before the field existed.
+        authenticated: None,
         unknown_fields: Default::default(),
     }
 }

@@ -50,8 +50,13 @@ use crate::msgs::key_exchange::{
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{CertifiedKey, ClientCertVerified};
 use crate::record::RecordProtection;
+use crate::session::state::lifetime_within_cap;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
-use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
+use crate::session::{
+    check_resumption, store_key, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId,
+    StoreKeyKind, Validity,
+};
+use crate::time::UnixTime;
 
 /// The server's TLS 1.0–1.2 states; each consumes itself on a message.
 pub(crate) enum State {
@@ -173,7 +178,7 @@ pub(super) fn handle_client_hello(
     common.ccs_allowed = false;
     common.set_record_version(version);
     let alpn = choose_alpn(&config, offer.alpn)?;
-    let resumed = find_session(&config, common, hello, &offer, version);
+    let resumed = find_session(&config, common, hello, &offer, version)?;
     let mut log = HandshakeLog::new(&[raw]);
     let rng = &*config.common.rng;
     let mut random = random_array::<RANDOM_LEN>(rng)?;
@@ -212,6 +217,7 @@ pub(super) fn handle_client_hello(
             log,
             master,
             send_ticket,
+            authenticated: session.authenticated_at(),
         };
         let (client_write, server_write) =
             hs.params.protections(&hs.master, &hs.config.common.rng)?;
@@ -292,6 +298,7 @@ pub(super) fn handle_client_hello(
     negotiated.cipher_suite = Some(suite.suite);
     negotiated.session_id = session_id;
     let flight = ClientFlight {
+        authenticated: config.common.clock.now(),
         config,
         params,
         log,
@@ -338,14 +345,17 @@ fn set_downgrade_sentinel(
 /// unsealed by the ticketer when tickets are on, or else the offered
 /// session ID in the cache. Sets `resumption_requested` when the client
 /// offered a session ID or a ticket that unsealed. A session that does
-/// not fit ([`check_resumption`]) means a full handshake.
+/// not fit ([`check_resumption`]) means a full handshake, except that a
+/// session made with the extended master secret offered by a ClientHello
+/// without it is `handshake_failure` (RFC 7627 §5.3) — unless this server
+/// has the extension turned off, when it cannot tell and runs in full.
 fn find_session(
     config: &ServerConfig,
     common: &mut CommonState,
     hello: &ClientHello,
     offer: &Offer<'_>,
     version: ProtocolVersion,
-) -> Option<ServerSessionState> {
+) -> Result<Option<ServerSessionState>, Error> {
     let now = config.common.clock.now();
     let tickets_on = config.tickets_after_full_handshake > 0;
     let mut found = None;
@@ -359,13 +369,14 @@ fn find_session(
     if !hello.session_id.is_empty() {
         common.negotiated.resumption_requested = true;
         if found.is_none() {
-            found = config
-                .session_cache
-                .as_ref()
-                .and_then(|cache| cache.get(&hello.session_id));
+            found = config.session_cache.as_ref().and_then(|cache| {
+                cache.get(&store_key(StoreKeyKind::Tls12SessionId, &hello.session_id)?)
+            });
         }
     }
-    let state = found?;
+    let Some(state) = found else {
+        return Ok(None);
+    };
     common.negotiated.resumption_requested = true;
     let acceptable: Vec<CipherSuite> = config
         .common
@@ -375,7 +386,7 @@ fn find_session(
         .filter(|s| hello.cipher_suites.contains(s))
         .filter(|s| tls12_suite(*s).is_some_and(|t| t.usable_with(version)))
         .collect();
-    check_resumption(
+    let fits = check_resumption(
         &state,
         &ResumptionOffer {
             version,
@@ -383,11 +394,21 @@ fn find_session(
             extended_master_secret: offer.extended_master_secret,
             encrypt_then_mac: offer.encrypt_then_mac,
             server_name: offer.server_name.as_deref().map(str::as_bytes),
+            client_auth: &config.client_auth,
             now,
         },
-    )
-    .ok()?;
-    Some(state)
+    );
+    match fits {
+        Ok(()) => Ok(Some(state)),
+        Err(ResumptionRefusal::ExtendedMasterSecretMissing)
+            if config.enable_extended_master_secret =>
+        {
+            Err(Error::HandshakeFailure(
+                "resumption of an extended master secret session without the extension",
+            ))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 /// Our most preferred suite the client offers that runs under `version`
@@ -507,6 +528,9 @@ pub(crate) struct ClientFlight {
     send_ticket: bool,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
+    /// When this full handshake started: the session's authentication
+    /// time.
+    authenticated: UnixTime,
 }
 
 /// How the client was authenticated, as proof values.
@@ -622,6 +646,7 @@ impl ExpectClientKeyExchange {
             log: flight.log,
             master,
             send_ticket: flight.send_ticket,
+            authenticated: flight.authenticated,
         };
         match (self.client_key, self.client) {
             (Some(public_key), ClientIdentity::Authenticated(verified)) => {
@@ -692,16 +717,26 @@ pub(crate) struct Handshake {
     log: HandshakeLog,
     master: MasterSecret,
     send_ticket: bool,
+    /// When the session was authenticated by a full handshake (this one,
+    /// or the one the resumed session comes from).
+    authenticated: UnixTime,
 }
 
 /// Sends the NewSessionTicket (RFC 5077 §3.3) sealing the session with
-/// its persistent ID S (design §3). A session that cannot be sealed gets
-/// an empty ticket, which the client does not keep.
+/// its persistent ID S (design §3), its lifetime hint the sealed state's
+/// lifetime. A session that cannot be sealed, or whose lifetime is over
+/// (a hint of 0 would mean "unspecified"), gets an empty ticket, which the
+/// client does not keep.
 fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), Error> {
-    let ticket = seal_state(&*hs.config.ticketer, &session_state(hs, common)?).unwrap_or_default();
+    let state = session_state(hs, common)?;
+    let lifetime_hint = state.validity.lifetime_secs();
+    let ticket = match lifetime_hint {
+        0 => Vec::new(),
+        _ => seal_state(&*hs.config.ticketer, &state).unwrap_or_default(),
+    };
     let bytes = common.send_handshake(&HandshakeMessage::NewSessionTicketTls12(
         NewSessionTicketTls12 {
-            lifetime_hint: hs.config.ticket_lifetime,
+            lifetime_hint,
             ticket,
         },
     ))?;
@@ -709,9 +744,13 @@ fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), E
     Ok(())
 }
 
-/// The session as the cache and tickets keep it.
+/// The session as the cache and tickets keep it, valid from now for the
+/// configured lifetime but never beyond 7 days after its authentication
+/// (RFC 8446 §4.6.1, applied to every version).
 fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionState, Error> {
     let negotiated = &common.negotiated;
+    let now = hs.config.common.clock.now();
+    let lifetime = lifetime_within_cap(hs.config.ticket_lifetime, hs.authenticated, now);
     Ok(ServerSessionState {
         version: hs.params.version,
         cipher_suite: hs.params.suite.suite,
@@ -724,9 +763,10 @@ fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionSt
             .as_ref()
             .map(|n| n.as_bytes().to_vec()),
         alpn_protocol: negotiated.alpn.clone(),
-        validity: Validity::new(hs.config.common.clock.now(), hs.config.ticket_lifetime),
+        validity: Validity::new(now, lifetime),
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: None,
+        authenticated: Some(hs.authenticated),
         unknown_fields: Default::default(),
     })
 }
@@ -781,9 +821,9 @@ impl ExpectFinished {
                 send_new_ticket(&mut hs, common)?;
             }
             send_finished(&mut hs, common, server_write)?;
-            if let Some(cache) = &hs.config.session_cache {
-                let state = session_state(&hs, common)?;
-                cache.put(&common.negotiated.session_id, state);
+            let key = store_key(StoreKeyKind::Tls12SessionId, &common.negotiated.session_id);
+            if let (Some(cache), Some(key)) = (&hs.config.session_cache, key) {
+                cache.put(&key, session_state(&hs, common)?);
             }
         }
         common.tls12_exporter = Some(Tls12Exporter::new(&hs.params, &hs.master));

@@ -33,9 +33,13 @@ use crate::msgs::hello::{
 use crate::msgs::psk::PskOffer;
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
-use crate::session::state::Tls13TicketParams;
+use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
-use crate::session::{check_resumption, ResumptionOffer, ServerSessionState, SessionId, Validity};
+use crate::session::{
+    check_resumption, store_key, ResumptionOffer, ServerSessionState, SessionId, StoreKeyKind,
+    Validity,
+};
+use crate::time::UnixTime;
 
 /// The length of the cookie a HelloRetryRequest carries (RFC 8446
 /// §4.2.2 lets the server choose; 32 random bytes cannot be guessed).
@@ -228,6 +232,12 @@ pub(super) fn handle_client_hello(
         }
     };
     let alpn = choose_alpn(&config, offer.alpn)?;
+    // The session's authentication: now for a full handshake, carried
+    // over from the ticket on resumption (RFC 8446 §4.6.1 caps tickets
+    // from it).
+    let authenticated = resumption
+        .as_ref()
+        .map_or_else(|| config.common.clock.now(), |r| r.state.authenticated_at());
     // Rejected 0-RTT is skipped up to what the ticket or we allow.
     let early_data_budget = resumption
         .as_ref()
@@ -401,6 +411,7 @@ pub(super) fn handle_client_hello(
         server_application_traffic: application.server,
         resumption: application.resumption,
         requested_schemes,
+        authenticated,
     };
     Ok(if request_certificate {
         State::ExpectCertificate(ExpectCertificate(flight))
@@ -484,11 +495,12 @@ fn send_certificate(
 }
 
 /// Looks up the first offered ticket (RFC 8446 §4.2.11): unsealed by the
-/// ticketer, or taken out of the session store when tickets are stateful.
-/// A ticket that is unknown, expired, for another suite hash or another
-/// server name means a full handshake; a ticket that fits but whose binder
-/// does not verify is `decrypt_error`. Sets `resumption_requested` when a
-/// ticket was recognised.
+/// ticketer, or found in the session store when tickets are stateful
+/// (and taken out of it only once its binder verified). A ticket that is
+/// unknown, expired, for another suite hash or another server name means
+/// a full handshake; a ticket that fits but whose binder does not verify
+/// is `decrypt_error` and stays usable. Sets `resumption_requested` when
+/// a ticket was recognised.
 fn try_resume(
     config: &ServerConfig,
     common: &mut CommonState,
@@ -512,8 +524,14 @@ fn try_resume(
     let now = config.common.clock.now();
     // Design §3: resumption was requested when the ticket unsealed (or
     // was found), even if it then turns out expired or unfit.
-    let state = match &config.session_store {
-        Some(store) => store.take(&identity.identity),
+    let stateful = config.session_store.as_ref().and_then(|store| {
+        store_key(StoreKeyKind::Tls13Ticket, &identity.identity).map(|key| (store, key))
+    });
+    let state = match &stateful {
+        // Looked up, not taken: a binder that does not verify must not
+        // burn a ticket seen on the wire.
+        Some((store, key)) => store.get(key),
+        None if config.session_store.is_some() => None,
         None => match unseal_state(&*config.ticketer, &identity.identity, now) {
             Ok(state) => Some(state),
             Err(TicketRejection::Expired) => {
@@ -540,6 +558,7 @@ fn try_resume(
             extended_master_secret: false,
             encrypt_then_mac: false,
             server_name: offer.server_name.as_deref().map(str::as_bytes),
+            client_auth: &config.client_auth,
             now,
         },
     );
@@ -559,6 +578,14 @@ fn try_resume(
         None => Transcript::new(suite.hash, &[truncated]).current(),
     };
     let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
+    // The binder proved the client holds the PSK: only now is a stateful
+    // ticket used up (single use, RFC 8446 §8.1). A take that finds
+    // nothing lost a race with another connection: no resumption.
+    if let Some((store, key)) = &stateful {
+        if store.take(key).is_none() {
+            return Ok(None);
+        }
+    }
     let age_add = state.tls13.as_ref().map_or(0, |t| t.age_add);
     Ok(Some(Resumption {
         client_ticket_age: identity.obfuscated_ticket_age.wrapping_sub(age_add),
@@ -697,6 +724,8 @@ pub(crate) struct ClientFlight {
     resumption: PendingResumption,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
+    /// When the session was authenticated by a full handshake.
+    authenticated: UnixTime,
 }
 
 /// How the client was authenticated, as proof values.
@@ -851,7 +880,14 @@ impl ExpectFinished {
             flight.config.tickets_after_full_handshake
         };
         for index in 0..tickets {
-            send_ticket(&flight.config, common, &resumption, flight.suite, index)?;
+            send_ticket(
+                &flight.config,
+                common,
+                &resumption,
+                flight.suite,
+                flight.authenticated,
+                index,
+            )?;
         }
         Ok(State::Traffic(Traffic {
             suite: flight.suite,
@@ -916,16 +952,25 @@ impl Traffic {
 
 /// Issues one NewSessionTicket (RFC 8446 §4.6.1) carrying the session
 /// state: the ticket's PSK, the persistent session ID T (design §3), the
-/// server name, ALPN protocol and client certificates. The nonce is the
-/// ticket's index on this connection, so each ticket has its own PSK. A
-/// ticket that cannot be sealed or stored is simply not sent.
+/// server name, ALPN protocol, client certificates and authentication
+/// time. The nonce is the ticket's index on this connection, so each
+/// ticket has its own PSK. Its lifetime is the configured one, cut to end
+/// 7 days after `authenticated` (RFC 8446 §4.6.1). A ticket that cannot
+/// be sealed or stored, or that would have no lifetime left, is simply
+/// not sent.
 fn send_ticket(
     config: &ServerConfig,
     common: &mut CommonState,
     resumption: &ResumptionMasterSecret,
     suite: Tls13Suite,
+    authenticated: UnixTime,
     index: usize,
 ) -> Result<(), Error> {
+    let now = config.common.clock.now();
+    let lifetime = lifetime_within_cap(config.ticket_lifetime, authenticated, now);
+    if lifetime == 0 {
+        return Ok(());
+    }
     let rng = &*config.common.rng;
     let nonce = u8::try_from(index)
         .map_err(|_| Error::InvalidRequest("too many tickets"))?
@@ -945,13 +990,14 @@ fn send_ticket(
             .as_ref()
             .map(|n| n.as_bytes().to_vec()),
         alpn_protocol: negotiated.alpn.clone(),
-        validity: Validity::new(config.common.clock.now(), config.ticket_lifetime),
+        validity: Validity::new(now, lifetime),
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: Some(Tls13TicketParams {
             age_add,
             nonce,
             max_early_data_size: config.max_early_data_size,
         }),
+        authenticated: Some(authenticated),
         unknown_fields: Default::default(),
     };
     let (ticket, nonce) = match &config.session_store {
@@ -962,7 +1008,10 @@ fn send_ticket(
                 .as_ref()
                 .map(|p| p.nonce.clone())
                 .unwrap_or_default();
-            if !store.put(&identity, state) {
+            let Some(key) = store_key(StoreKeyKind::Tls13Ticket, &identity) else {
+                return Ok(());
+            };
+            if !store.put(&key, state) {
                 return Ok(());
             }
             (identity, nonce)
@@ -979,7 +1028,7 @@ fn send_ticket(
     }
     common.send_handshake(&HandshakeMessage::NewSessionTicketTls13(
         NewSessionTicketTls13 {
-            lifetime: config.ticket_lifetime,
+            lifetime,
             age_add,
             nonce,
             ticket,
