@@ -18,7 +18,8 @@ use crate::keylog::KeyLog;
 use crate::msgs::enums::{
     CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
-use crate::pki::{CertifiedKey, ClientCertVerifier, ServerCertVerifier};
+pub use crate::pki::ClientAuth;
+use crate::pki::{CertifiedKey, ServerCertVerifier};
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::{
     ClientSessionStore, InMemoryClientStore, InMemoryServerStore, RotatingTicketer,
@@ -150,30 +151,6 @@ pub const DEFAULT_MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
 /// still running (design §2): 64 KiB. Writes beyond it are accepted only
 /// partly.
 pub const DEFAULT_MAX_PENDING_PLAINTEXT: usize = 64 * 1024;
-
-/// What a server asks of its clients' certificates (RFC 8446 §4.3.2).
-#[derive(Clone, Debug, Default)]
-pub enum ClientAuth {
-    /// No CertificateRequest is sent.
-    #[default]
-    None,
-    /// A CertificateRequest is sent; a client without a certificate may
-    /// go on, a client with one must pass the verifier.
-    Optional(Arc<dyn ClientCertVerifier>),
-    /// A CertificateRequest is sent; a client without a certificate is
-    /// refused with `certificate_required` (RFC 8446 §4.4.2.4).
-    Required(Arc<dyn ClientCertVerifier>),
-}
-
-impl ClientAuth {
-    /// The verifier, when a certificate is requested.
-    pub fn verifier(&self) -> Option<&Arc<dyn ClientCertVerifier>> {
-        match self {
-            Self::None => None,
-            Self::Optional(v) | Self::Required(v) => Some(v),
-        }
-    }
-}
 
 /// The settings both roles share.
 #[derive(Clone)]

@@ -39,7 +39,7 @@ pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedP
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub use verifier::{
-    ClientCertVerified, ClientCertVerifier, InsecureAcceptAnyServerCertForTests,
+    ClientAuth, ClientCertVerified, ClientCertVerifier, InsecureAcceptAnyServerCertForTests,
     ServerCertVerified, ServerCertVerifier, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use x509::Certificate;

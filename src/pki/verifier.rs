@@ -215,3 +215,27 @@ impl ServerCertVerifier for InsecureAcceptAnyServerCertForTests {
         Ok(ServerCertVerified::assertion())
     }
 }
+
+/// What a server asks of its clients' certificates (RFC 8446 §4.3.2).
+#[derive(Clone, Debug, Default)]
+pub enum ClientAuth {
+    /// No CertificateRequest is sent.
+    #[default]
+    None,
+    /// A CertificateRequest is sent; a client without a certificate may
+    /// go on, a client with one must pass the verifier.
+    Optional(Arc<dyn ClientCertVerifier>),
+    /// A CertificateRequest is sent; a client without a certificate is
+    /// refused with `certificate_required` (RFC 8446 §4.4.2.4).
+    Required(Arc<dyn ClientCertVerifier>),
+}
+
+impl ClientAuth {
+    /// The verifier, when a certificate is requested.
+    pub fn verifier(&self) -> Option<&Arc<dyn ClientCertVerifier>> {
+        match self {
+            Self::None => None,
+            Self::Optional(v) | Self::Required(v) => Some(v),
+        }
+    }
+}

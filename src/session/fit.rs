@@ -3,8 +3,8 @@
 //! when ..."). A pure function of the cached state and the new
 //! ClientHello's parameters, so every refusal can be tested alone.
 
-use crate::config::ClientAuth;
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};
+use crate::pki::ClientAuth;
 use crate::session::state::ServerSessionState;
 use crate::time::UnixTime;
 
