@@ -11,12 +11,16 @@
 //!
 //! Classes, all of one plaintext length: `pad0` (valid, padding_length 0,
 //! the longest content), `pad255` (valid, padding_length 255, the
-//! shortest content) and `badpad` (padding_length 255 with a wrong
-//! padding byte, refused as `bad_record_mac`).
+//! shortest content), `badpad` (padding_length 255 with a wrong padding
+//! byte), and `badmac0` / `badmac255` (good padding of length 0 / 255,
+//! wrong MAC). The last three are refused as `bad_record_mac`; they are
+//! what a Lucky Thirteen attacker compares, so `badmac255` and `badpad`
+//! are also compared with `badmac0`.
 //!
 //! Run with `cargo bench --bench lucky13` (`-- --quick` for fewer
-//! samples); prints one `RESULT lucky13-<hash>-<class> t=<t> samples=<n>`
-//! line per class compared with `pad0`.
+//! samples); prints one
+//! `RESULT lucky13-<hash>-<class>-vs-<reference> t=<t> samples=<n>` line
+//! per comparison.
 
 use ferrotls::crypto::cbc::{mac_header, open_mac_then_encrypt, RecordMac, MAX_PADDING_LEN};
 use ferrotls::crypto::hash::HashAlgorithm;
@@ -50,14 +54,19 @@ impl Order {
 }
 
 /// `content ‖ MAC ‖ padding ‖ padding_length` of [`PLAINTEXT_LEN`] bytes
-/// with padding_length `pad`; `corrupt` spoils one padding byte.
-fn record(mac: &mut RecordMac, pad: usize, corrupt: bool) -> Vec<u8> {
+/// with padding_length `pad`; `corrupt` spoils one padding byte,
+/// `bad_mac` one MAC byte.
+fn record(mac: &mut RecordMac, pad: usize, corrupt: bool, bad_mac: bool) -> Vec<u8> {
     let content_len = PLAINTEXT_LEN - mac.tag_len() - pad - 1;
     let content: Vec<u8> = (0..content_len).map(|i| i as u8).collect();
     let header = mac_header(SEQ, CONTENT_TYPE, VERSION, content_len as u16);
     let tag = mac.sign(&[&header, &content]);
     let mut out = content;
     out.extend_from_slice(tag.as_ref());
+    if bad_mac {
+        let last = out.len() - 1;
+        out[last] ^= 1;
+    }
     out.extend(std::iter::repeat_n(pad as u8, pad + 1));
     if corrupt {
         out[PLAINTEXT_LEN - 2] ^= 1;
@@ -82,20 +91,27 @@ fn welch_t(a: &[f64], b: &[f64]) -> f64 {
 fn run(hash: HashAlgorithm, name: &str, samples_per_class: usize) {
     let mut mac = RecordMac::new(hash, &[0x42; 32]).unwrap();
     let classes = [
-        ("pad0", record(&mut mac, 0, false)),
-        ("pad255", record(&mut mac, MAX_PADDING_LEN, false)),
-        ("badpad", record(&mut mac, MAX_PADDING_LEN, true)),
+        ("pad0", record(&mut mac, 0, false, false)),
+        ("pad255", record(&mut mac, MAX_PADDING_LEN, false, false)),
+        ("badpad", record(&mut mac, MAX_PADDING_LEN, true, false)),
+        ("badmac0", record(&mut mac, 0, false, true)),
+        ("badmac255", record(&mut mac, MAX_PADDING_LEN, false, true)),
     ];
-    assert!(open_mac_then_encrypt(&mut mac, SEQ, CONTENT_TYPE, VERSION, &classes[0].1).is_ok());
-    assert!(open_mac_then_encrypt(&mut mac, SEQ, CONTENT_TYPE, VERSION, &classes[1].1).is_ok());
-    assert!(open_mac_then_encrypt(&mut mac, SEQ, CONTENT_TYPE, VERSION, &classes[2].1).is_err());
+    for (class, input) in &classes {
+        let opened = open_mac_then_encrypt(&mut mac, SEQ, CONTENT_TYPE, VERSION, input);
+        assert_eq!(opened.is_ok(), class.starts_with("pad"), "{class}");
+    }
 
     let mut order = Order(0x9e37_79b9_7f4a_7c15);
     let total = samples_per_class * classes.len();
     let mut measured: Vec<(usize, f64)> = Vec::with_capacity(total);
+    // Every opening reads the same buffer, so no class gains from where
+    // its bytes happen to sit in memory (alignment, cache lines).
+    let mut work = vec![0u8; PLAINTEXT_LEN];
     for _ in 0..total {
         let class = (order.next() % classes.len() as u64) as usize;
-        let input = black_box(&classes[class].1);
+        work.copy_from_slice(&classes[class].1);
+        let input = black_box(&work[..]);
         let start = Instant::now();
         let result = open_mac_then_encrypt(&mut mac, SEQ, CONTENT_TYPE, VERSION, input);
         let elapsed = start.elapsed();
@@ -114,16 +130,22 @@ fn run(hash: HashAlgorithm, name: &str, samples_per_class: usize) {
                 .collect()
         })
         .collect();
-    for (c, (class, _)) in classes.iter().enumerate().skip(1) {
-        let t = welch_t(&per_class[0], &per_class[c]);
-        let samples = per_class[0].len() + per_class[c].len();
+    // (class, reference): each valid or refused class against pad0, and
+    // the refused ones against each other.
+    for (c, reference) in [(1, 0), (2, 0), (3, 0), (4, 3), (2, 3)] {
+        let t = welch_t(&per_class[reference], &per_class[c]);
+        let difference =
+            mean_and_variance(&per_class[c]).0 - mean_and_variance(&per_class[reference]).0;
+        let mean = mean_and_variance(&per_class[reference]).0;
+        let samples = per_class[reference].len() + per_class[c].len();
         let verdict = if t.abs() < T_THRESHOLD {
             "no dependence found"
         } else {
             "DEPENDENCE"
         };
+        let (class, reference) = (classes[c].0, classes[reference].0);
         println!(
-            "RESULT lucky13-{name}-{class} t={t:.2} samples={samples} (vs pad0; |t| < {T_THRESHOLD}: {verdict})"
+            "RESULT lucky13-{name}-{class}-vs-{reference} t={t:.2} samples={samples} difference={difference:.1}ns of {mean:.0}ns (|t| < {T_THRESHOLD}: {verdict})"
         );
     }
 }

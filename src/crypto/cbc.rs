@@ -224,9 +224,14 @@ pub struct HashWork {
 
 /// The most dummy bytes one MAC-then-encrypt opening hashes: the
 /// compression calls a padding of up to [`MAX_PADDING_LEN`] bytes can
-/// save are at most `floor(255 / B) + 1` blocks of `B` bytes, under 512
-/// bytes for SHA-1/256 (`B` = 64) and SHA-384 (`B` = 128).
+/// save are at most `floor(255 / B) + 1` blocks of `B` bytes, and one
+/// more block is always hashed: at most 384 bytes for SHA-1/256 (`B` =
+/// 64) and SHA-384 (`B` = 128).
 const MAX_DUMMY_LEN: usize = 2 * (MAX_PADDING_LEN + 1);
+
+/// The bytes the dummy blocks are made of (their value is irrelevant: the
+/// hash over them is discarded).
+static DUMMY_BLOCKS: [u8; MAX_DUMMY_LEN] = [0; MAX_DUMMY_LEN];
 
 impl RecordMac {
     /// Keys HMAC over `algorithm` (SHA-1, SHA-256 or SHA-384) with `key`.
@@ -331,34 +336,24 @@ impl RecordMac {
     /// The compression-function calls a hash makes to finish after
     /// absorbing `n` bytes: the message, the `0x80` byte and the length
     /// field (8 bytes for SHA-1/256, 16 for SHA-384; FIPS 180-4 §5.1),
-    /// rounded up to whole blocks.
+    /// rounded up to whole blocks. The block length is a power of two
+    /// (64 or 128), so this is a shift: a division instruction's time can
+    /// depend on its operands, here on the secret content length.
     fn finished_blocks(&self, n: usize) -> u64 {
         let block_len = self.algorithm.block_len();
         let length_field = if block_len == 128 { 16 } else { 8 };
-        ((n + 1 + length_field).div_ceil(block_len)) as u64
+        ((n + 1 + length_field + block_len - 1) >> block_len.trailing_zeros()) as u64
     }
 
-    /// Runs the compression function `blocks` more times on dummy data in
-    /// a separate hash context whose result is discarded. The dummy blocks
-    /// go in one `update` call, as the real content does, so the calls an
-    /// opening makes are the same whatever the padding and only the split
-    /// of blocks between the two contexts differs. `blocks` never exceeds
-    /// [`MAX_DUMMY_LEN`] bytes in [`open_mac_then_encrypt`]; more would be
-    /// fed in further calls.
-    fn burn_blocks(&mut self, blocks: u64) {
-        const ZEROS: [u8; MAX_DUMMY_LEN] = [0; MAX_DUMMY_LEN];
-        let mut dummy = self.inner.clone();
-        let mut remaining = blocks as usize * self.algorithm.block_len();
-        loop {
-            let chunk = remaining.min(MAX_DUMMY_LEN);
-            dummy.update(ZEROS.get(..chunk).unwrap_or(&ZEROS));
-            self.work.updates += 1;
-            remaining -= chunk;
-            if remaining == 0 {
-                break;
-            }
-        }
-        self.work.compressions += blocks;
+    /// Hashes `dummy` (whole blocks) in a separate hash context whose
+    /// result is discarded, in one `update` call as the real content is,
+    /// so the calls an opening makes are the same whatever the padding
+    /// and only the split of blocks between the two contexts differs.
+    fn burn(&mut self, dummy: &[u8]) {
+        let mut discarded = self.inner.clone();
+        discarded.update(dummy);
+        self.work.updates += 1;
+        self.work.compressions += (dummy.len() / self.algorithm.block_len()) as u64;
     }
 }
 
@@ -433,9 +428,9 @@ pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, u
 /// `ceil((B + 13 + L + 1 + F) / B)` inner calls and
 /// `ceil((B + T + 1 + F) / B)` outer calls. `L = n - T - strip` is largest
 /// when `strip = 1`; the difference between the inner count at that
-/// largest `L` and at the real one is run on dummy blocks in a discarded
-/// context, so every record of length `n` costs the same number of calls
-/// whatever its padding says. The real content and the dummy blocks are
+/// largest `L` and at the real one, plus one, is run on dummy blocks in a
+/// discarded context, so every record of length `n` costs the same number
+/// of calls whatever its padding says. The real content and the dummy blocks are
 /// each fed in one `update` call, so the sequence of hash calls does not
 /// depend on the padding either (`benches/lucky13.rs` measures the time).
 pub fn open_mac_then_encrypt(
@@ -462,7 +457,11 @@ pub fn open_mac_then_encrypt(
     let block_len = mac.algorithm().block_len();
     let most = mac.finished_blocks(block_len + MAC_HEADER_LEN + longest_content);
     let used = mac.finished_blocks(block_len + MAC_HEADER_LEN + content_len);
-    mac.burn_blocks(most - used);
+    // One dummy block more than the difference, so the dummy call hashes
+    // at least one block for every padding: an empty call would skip the
+    // hash's block function and be measurably quicker than a short one.
+    let dummy_len = (most - used + 1) as usize * block_len;
+    mac.burn(DUMMY_BLOCKS.get(..dummy_len).unwrap_or(&DUMMY_BLOCKS));
 
     let mut received = [0u8; MAX_HASH_LEN];
     let received = received.get_mut(..tag_len).unwrap_or(&mut []);
