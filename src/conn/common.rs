@@ -4,6 +4,7 @@
 //! `pub(crate)` methods here; it never decides protocol questions.
 
 use crate::codec::{Codec, LengthPrefix, Writer};
+use crate::config::CommonConfig;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
@@ -184,17 +185,17 @@ pub(crate) struct CommonState {
 }
 
 impl CommonState {
-    pub(crate) fn new(side: Side, max_received: usize, max_pending: usize) -> Self {
+    pub(crate) fn new(side: Side, config: &CommonConfig) -> Self {
         Self {
             side,
             record: RecordLayer::new(),
-            joiner: HandshakeJoiner::new(),
+            joiner: HandshakeJoiner::with_max_certificate_len(config.max_certificate_message_size),
             handshake_out: Vec::new(),
             message_buf: Vec::new(),
             sendable_tls: Vec::new(),
             pending_plaintext: Vec::new(),
-            max_received_plaintext: max_received,
-            max_pending_plaintext: max_pending,
+            max_received_plaintext: config.max_received_plaintext,
+            max_pending_plaintext: config.max_pending_plaintext,
             error: None,
             traffic: false,
             peer_closed: false,

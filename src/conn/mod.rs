@@ -396,11 +396,7 @@ impl ClientConnection {
             }
             recorder
         });
-        let mut common = CommonState::new(
-            Side::Client,
-            config.common.max_received_plaintext,
-            config.common.max_pending_plaintext,
-        );
+        let mut common = CommonState::new(Side::Client, &config.common);
         common.client_sessions = sessions
             .clone()
             .map(|recorder| recorder as Arc<dyn ClientSessionStore>);
@@ -468,11 +464,7 @@ pub struct ServerConnection {
 impl ServerConnection {
     /// A connection that will answer one client under `config`.
     pub fn new(config: Arc<ServerConfig>) -> Self {
-        let common = CommonState::new(
-            Side::Server,
-            config.common.max_received_plaintext,
-            config.common.max_pending_plaintext,
-        );
+        let common = CommonState::new(Side::Server, &config.common);
         Self {
             inner: Connection::new(common, State::Server(handshake::server::start(config))),
         }

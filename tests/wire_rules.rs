@@ -1,0 +1,219 @@
+//! Record- and message-level rules of the receive path, each checked with
+//! the exact alert: per-type handshake message bounds (RFC 8446 §4.1.2,
+//! RFC 5246 §7.4.1.2), legacy_version and record versions (RFC 8446
+//! Appendix D.5, §5.1, RFC 5246 §6.2.1), rejected 0-RTT skipping (RFC 8446
+//! §4.2.10), ChangeCipherSpec bodies (RFC 8446 §5, RFC 5246 §7.1) and
+//! close_notify (RFC 5246 §7.2.1, RFC 8446 §6.1).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::config::{TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
+use ferrotls::conn::{Connection, ServerConnection};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::record::joiner::{DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN};
+use ferrotls::Error;
+
+const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
+const TLS13: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3];
+
+fn alert(description: AlertDescription) -> Option<u8> {
+    Some(description.into())
+}
+
+/// Everything `conn` has queued for the peer.
+fn written(conn: &mut Connection) -> Vec<u8> {
+    let mut out = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut out).unwrap();
+    }
+    out
+}
+
+/// Hands `bytes` to `to` and processes them.
+fn deliver(to: &mut Connection, bytes: &[u8]) -> Result<(), Error> {
+    let mut offset = 0;
+    while offset < bytes.len() {
+        offset += to.read_tls(&mut &bytes[offset..]).unwrap();
+        to.process_new_packets()?;
+    }
+    Ok(())
+}
+
+/// A plaintext record of `content_type` with record version `version`.
+fn record(content_type: u8, version: u16, body: &[u8]) -> Vec<u8> {
+    let mut r = vec![content_type];
+    r.extend_from_slice(&version.to_be_bytes());
+    r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    r.extend_from_slice(body);
+    r
+}
+
+/// A fresh server under `versions` fed `bytes`: its error and the alert it
+/// sent.
+fn server_refuses_bytes(versions: &[ProtocolVersion], bytes: &[u8]) -> (Error, Option<u8>) {
+    let mut s = ServerConnection::new(server_builder("p256").versions(versions).build().unwrap());
+    let err = deliver(&mut s, bytes).unwrap_err();
+    (err, plaintext_alert(&written(&mut s)))
+}
+
+// ---- item 1: handshake message bounds ----
+
+/// `n` cipher suite values no implementation assigns (after RFC 8701's
+/// GREASE pattern, kept clear of every real suite).
+fn unassigned_suites(n: usize) -> Vec<CipherSuite> {
+    (0..n as u16)
+        .map(|i| CipherSuite::from(0x5a00u16.wrapping_add(i) | 0x8000))
+        .collect()
+}
+
+/// A client offering TLS 1.2 and 1.3 whose ClientHello is about 100 KiB: the real suites behind
+/// 24 000 unassigned ones (48 000 bytes) and an ALPN list of 220 names of
+/// 250 bytes (55 220 bytes), all legal (RFC 8446 §4.1.2, RFC 7301 §3.1).
+fn large_hello_client() -> Arc<ferrotls::config::ClientConfig> {
+    let suites = [
+        unassigned_suites(24_000),
+        TLS13_CIPHER_SUITES.to_vec(),
+        TLS12_CIPHER_SUITES.to_vec(),
+    ]
+    .concat();
+    let names: Vec<Vec<u8>> = (0..220u8).map(|i| vec![b'a' + i % 26; 250]).collect();
+    let names: Vec<&[u8]> = names.iter().map(|n| n.as_slice()).collect();
+    client_builder("p256")
+        .cipher_suites(&suites)
+        .alpn_protocols(&names)
+        .build()
+        .unwrap()
+}
+
+/// The large ClientHello, split across records, reaches a server enabling
+/// only `versions`, which completes the handshake.
+fn large_client_hello_handshakes(versions: &[ProtocolVersion]) {
+    let server = server_builder("p256").versions(versions).build().unwrap();
+    let (mut c, mut s) = pair(large_hello_client(), server, server_name("p256"));
+    let hello = written(&mut c);
+    let records = records(&hello);
+    assert!(records.len() > 6, "the ClientHello spans many records");
+    let len = records.iter().map(|r| r.len() - 5).sum::<usize>();
+    assert!(len > 100_000 && len <= MAX_CLIENT_HELLO_LEN + 4, "{len}");
+    deliver(&mut s, &hello).unwrap();
+    handshake(&mut c, &mut s);
+    assert_eq!(s.protocol_version(), Some(versions[0]));
+    send_and_check(&mut c, &mut s, b"large hello");
+}
+
+#[test]
+fn rfc8446_4_1_2_client_hello_over_64k_handshakes_in_tls13() {
+    large_client_hello_handshakes(TLS13);
+}
+
+#[test]
+fn rfc5246_7_4_1_2_client_hello_over_64k_handshakes_in_tls12() {
+    large_client_hello_handshakes(TLS12);
+}
+
+/// A handshake record holding only the header of a `typ` message that
+/// announces a `len`-byte body.
+fn header_only(typ: u8, len: usize) -> Vec<u8> {
+    record(
+        22,
+        0x0301,
+        &[typ, (len >> 16) as u8, (len >> 8) as u8, len as u8],
+    )
+}
+
+#[test]
+fn rfc8446_4_1_2_client_hello_one_byte_over_its_syntax_is_decode_error() {
+    let (err, sent) = server_refuses_bytes(TLS13, &header_only(1, MAX_CLIENT_HELLO_LEN + 1));
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(sent, alert(AlertDescription::DecodeError));
+}
+
+#[test]
+fn rfc8446_4_client_hello_announcing_16_mib_fails_at_its_header() {
+    // Only the four header bytes arrive: the refusal needs no body.
+    let (err, sent) = server_refuses_bytes(TLS13, &header_only(1, (1 << 24) - 1));
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(sent, alert(AlertDescription::DecodeError));
+}
+
+#[test]
+fn rfc8446_4_4_2_certificate_announcing_16_mib_fails_at_its_header() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let flight = written(&mut s);
+    // The ServerHello, then only a Certificate header announcing 2^24 − 1.
+    let hello = &records(&flight)[0];
+    let hello_len = 4 + u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
+    let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
+    bytes.extend(header_only(11, (1 << 24) - 1));
+    let err = deliver(&mut c, &bytes).unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut c)),
+        alert(AlertDescription::IllegalParameter)
+    );
+}
+
+/// The body length of the server's TLS 1.2 Certificate message.
+fn tls12_certificate_len() -> usize {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let payload: Vec<u8> = records(&written(&mut s))
+        .iter()
+        .filter(|r| r[0] == 22)
+        .flat_map(|r| r[5..].to_vec())
+        .collect();
+    let certificate = split_messages(&payload)
+        .into_iter()
+        .find(|m| message_type(m) == 11)
+        .unwrap();
+    certificate.len() - 4
+}
+
+fn tls12_handshake_with_certificate_limit(limit: usize) -> Result<(), Error> {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .max_certificate_message_size(limit)
+        .build()
+        .unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let (_, r) = transfer(&mut s, &mut c);
+    r?;
+    handshake(&mut c, &mut s);
+    Ok(())
+}
+
+#[test]
+fn rfc8446_4_4_2_certificate_one_byte_over_the_configured_limit_is_illegal_parameter() {
+    let len = tls12_certificate_len();
+    assert!(len < DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE);
+    tls12_handshake_with_certificate_limit(len).unwrap();
+    let err = tls12_handshake_with_certificate_limit(len - 1).unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc8446_4_4_4_finished_over_48_bytes_is_decode_error() {
+    // A Finished header right after a ServerHello: 49 bytes is longer
+    // than any verify_data (SHA-384), refused from the header.
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let hello = &records(&written(&mut s))[0];
+    let hello_len = 4 + u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
+    let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
+    bytes.extend(header_only(20, 49));
+    let err = deliver(&mut c, &bytes).unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
