@@ -10,9 +10,11 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
-use ferrotls::conn::{Connection, ServerConnection};
+use ferrotls::config::{ClientConfig, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::record::joiner::{DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN};
 use ferrotls::Error;
 
@@ -72,7 +74,7 @@ fn unassigned_suites(n: usize) -> Vec<CipherSuite> {
 /// A client offering TLS 1.2 and 1.3 whose ClientHello is about 100 KiB: the real suites behind
 /// 24 000 unassigned ones (48 000 bytes) and an ALPN list of 220 names of
 /// 250 bytes (55 220 bytes), all legal (RFC 8446 §4.1.2, RFC 7301 §3.1).
-fn large_hello_client() -> Arc<ferrotls::config::ClientConfig> {
+fn large_hello_client() -> Arc<ClientConfig> {
     let suites = [
         unassigned_suites(24_000),
         TLS13_CIPHER_SUITES.to_vec(),
@@ -114,12 +116,12 @@ fn rfc5246_7_4_1_2_client_hello_over_64k_handshakes_in_tls12() {
     large_client_hello_handshakes(TLS12);
 }
 
-/// A handshake record holding only the header of a `typ` message that
+/// A TLS 1.2 handshake record holding only the header of a `typ` message that
 /// announces a `len`-byte body.
 fn header_only(typ: u8, len: usize) -> Vec<u8> {
     record(
         22,
-        0x0301,
+        0x0303,
         &[typ, (len >> 16) as u8, (len >> 8) as u8, len as u8],
     )
 }
@@ -216,4 +218,221 @@ fn rfc8446_4_4_4_finished_over_48_bytes_is_decode_error() {
     bytes.extend(header_only(20, 49));
     let err = deliver(&mut c, &bytes).unwrap_err();
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+// ---- item 2: legacy_version and record versions ----
+
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
+/// Our client's first ClientHello message (header included).
+fn client_hello_message(client: Arc<ClientConfig>) -> Vec<u8> {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let records = records(&written(&mut c));
+    records[0][5..].to_vec()
+}
+
+/// Our client's ClientHello with its legacy_version set to `version`, in
+/// one record.
+fn client_hello_with_legacy_version(version: u16) -> Vec<u8> {
+    let message = client_hello_message(client_builder("p256").build().unwrap());
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&message, &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    hello.legacy_version = ProtocolVersion::from(version);
+    record(
+        22,
+        0x0301,
+        &HandshakeMessage::ClientHello(hello).to_bytes().unwrap(),
+    )
+}
+
+#[test]
+fn rfc8446_d5_legacy_version_ssl3_with_supported_versions_is_protocol_version() {
+    for versions in [
+        TLS13,
+        TLS12,
+        &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2][..],
+    ] {
+        for legacy in [0x0300, 0x0200] {
+            let (err, sent) =
+                server_refuses_bytes(versions, &client_hello_with_legacy_version(legacy));
+            assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+            assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
+        }
+    }
+}
+
+#[test]
+fn rfc9846_4_1_2_tls13_client_hello_legacy_version_other_than_0303_is_protocol_version() {
+    for legacy in [0x0301, 0x0302, 0x0304] {
+        let (err, sent) = server_refuses_bytes(TLS13, &client_hello_with_legacy_version(legacy));
+        assert!(
+            matches!(err, Error::ProtocolVersion(_)),
+            "{legacy:x}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
+    }
+}
+
+/// A TLS 1.3 exchange whose ServerHello gets `legacy_version`: the
+/// client's error and alert.
+fn client_refuses_server_hello_version(legacy_version: u16) -> (Error, Option<u8>) {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut recs = records(&written(&mut s));
+    let HandshakeMessage::ServerHello(mut hello) =
+        HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
+    else {
+        panic!("not a ServerHello")
+    };
+    hello.legacy_version = ProtocolVersion::from(legacy_version);
+    recs[0] = record(
+        22,
+        0x0303,
+        &HandshakeMessage::ServerHello(hello).to_bytes().unwrap(),
+    );
+    let err = deliver(&mut c, &recs.concat()).unwrap_err();
+    (err, plaintext_alert(&written(&mut c)))
+}
+
+#[test]
+fn rfc8446_d5_tls13_server_hello_legacy_version_ssl3_is_protocol_version() {
+    for legacy in [0x0300, 0x0301, 0x0302] {
+        let (err, sent) = client_refuses_server_hello_version(legacy);
+        assert!(
+            matches!(err, Error::ProtocolVersion(_)),
+            "{legacy:x}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
+    }
+}
+
+/// Rewrites the version field of every record header in `bytes`.
+fn set_record_versions(bytes: &[u8], version: u16) -> Vec<u8> {
+    records(bytes)
+        .into_iter()
+        .flat_map(|mut r| {
+            r[1..3].copy_from_slice(&version.to_be_bytes());
+            r
+        })
+        .collect()
+}
+
+/// A TLS 1.2 (or `version`) handshake up to the client's second flight,
+/// whose record versions are rewritten to `record_version`: the server's
+/// result and what it sent.
+fn tls12_server_sees_client_records(
+    version: ProtocolVersion,
+    record_version: u16,
+) -> (Result<(), Error>, Vec<u8>) {
+    let versions = [version];
+    let client = client_builder("p256")
+        .versions(&versions)
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::config::TLS10_CIPHER_SUITES].concat())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&versions)
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::config::TLS10_CIPHER_SUITES].concat())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let flight = set_record_versions(&written(&mut c), record_version);
+    let result = deliver(&mut s, &flight);
+    (result, written(&mut s))
+}
+
+#[test]
+fn rfc5246_6_2_1_tls12_record_with_another_version_is_protocol_version() {
+    let (ok, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_2, 0x0303);
+    ok.unwrap();
+    for wrong in [0x0301, 0x0302, 0x0304] {
+        let (err, sent) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_2, wrong);
+        let err = err.unwrap_err();
+        assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+        assert_eq!(
+            plaintext_alert(&sent),
+            alert(AlertDescription::ProtocolVersion)
+        );
+    }
+}
+
+#[cfg(feature = "legacy")]
+#[test]
+fn rfc2246_6_2_1_tls10_records_carry_0301_and_another_version_is_protocol_version() {
+    let (ok, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0301);
+    ok.unwrap();
+    let (err, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0303);
+    assert!(matches!(err, Err(Error::ProtocolVersion(_))), "{err:?}");
+}
+
+#[test]
+fn rfc8446_5_1_first_client_hello_record_may_carry_0301_or_0303() {
+    for record_version in [0x0301, 0x0303, 0x0300] {
+        let client = client_builder("p256").build().unwrap();
+        let server = server_builder("p256").build().unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        let hello = set_record_versions(&written(&mut c), record_version);
+        deliver(&mut s, &hello).unwrap();
+        handshake(&mut c, &mut s);
+    }
+}
+
+#[test]
+fn rfc9846_5_2_tls13_protected_record_not_0303_is_decode_error() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    // The client's Finished flight: a dummy CCS (TLSPlaintext, version
+    // ignored) and protected records (TLSCiphertext, 0x0303 only).
+    let flight = records(&written(&mut c));
+    let rewritten: Vec<u8> = flight
+        .into_iter()
+        .flat_map(|mut r| {
+            let version: u16 = if r[0] == 23 { 0x0301 } else { 0x0300 };
+            r[1..3].copy_from_slice(&version.to_be_bytes());
+            r
+        })
+        .collect();
+    let err = deliver(&mut s, &rewritten).unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut s)),
+        None,
+        "the alert is protected"
+    );
+}
+
+#[test]
+fn rfc8446_5_1_tls13_plaintext_records_ignore_their_version() {
+    // A dummy ChangeCipherSpec with any 0x03XX version is accepted once
+    // TLS 1.3 keys are in place.
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let flight: Vec<u8> = records(&written(&mut c))
+        .into_iter()
+        .flat_map(|mut r| {
+            if r[0] == 20 {
+                r[1..3].copy_from_slice(&0x0301u16.to_be_bytes());
+            }
+            r
+        })
+        .collect();
+    deliver(&mut s, &flight).unwrap();
+    handshake(&mut c, &mut s);
 }

@@ -522,6 +522,13 @@ impl CommonState {
         self.record.set_write_version(version);
     }
 
+    /// TLS ≤ 1.2 is negotiated: records go out, and must come in, with
+    /// `version` in their header (RFC 5246 §6.2.1, Appendix E.1).
+    pub(crate) fn set_negotiated_record_version(&mut self, version: ProtocolVersion) {
+        self.record.set_write_version(version);
+        self.record.set_negotiated_version(version);
+    }
+
     /// Installs TLS 1.3 read protection from `secret` (RFC 8446 §7.3). A
     /// handshake message left over from under the old key is
     /// `unexpected_message` (RFC 8446 §5.1: messages never span a key
@@ -538,6 +545,7 @@ impl CommonState {
         }
         self.record
             .set_read_protection(Box::new(tls13_protection(aead, secret)?));
+        self.record.set_negotiated_version(ProtocolVersion::TLSv1_3);
         Ok(())
     }
 
