@@ -5,7 +5,7 @@
 
 use crate::codec::{Codec, LengthPrefix, Writer};
 use crate::config::CommonConfig;
-use crate::crypto::aead::AeadAlgorithm;
+use crate::crypto::aead::{AeadAlgorithm, TAG_LEN};
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
@@ -37,6 +37,14 @@ pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
 /// 5246 §7.2.2) accepted per connection (design §2).
 /// One more is [`Error::LimitExceeded`].
 pub const MAX_WARNING_ALERTS: usize = 4;
+
+/// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
+/// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
+/// §4.2.10 bounds skipping by max_early_data_size): 16 384, OpenSSL's
+/// default, or the server's own `max_early_data_size` when larger, since
+/// that is the most a ticket it issued allows. A skipped record over the
+/// budget is `bad_record_mac`.
+pub const DEFAULT_REJECTED_EARLY_DATA_SKIP: usize = 16 * 1024;
 
 /// The dummy ChangeCipherSpec records a peer may send during a TLS 1.3
 /// handshake: one, in middlebox compatibility mode (RFC 8446 §5, §D.4).
@@ -284,24 +292,42 @@ impl CommonState {
     /// reached `max_received_plaintext`.
     pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
         match self.process_record() {
-            Err(Error::BadRecordMac) if self.skip_early_data(self.record.last_record_len()) => {
+            Err(Error::BadRecordMac) if matches!(self.early_data, EarlyData::Skipping { .. }) => {
+                let capacity = early_data_capacity(self.record.last_record_len());
+                self.skip_early_data(capacity, Error::BadRecordMac)?;
                 Ok(true)
             }
             other => other,
         }
     }
 
-    /// Counts a rejected 0-RTT record of `len` bytes against the skipping
-    /// budget; false when not skipping or over the budget (RFC 8446
-    /// §4.2.10: then the record is an error).
-    fn skip_early_data(&mut self, len: usize) -> bool {
+    /// Skips a rejected 0-RTT record that could carry `capacity` bytes of
+    /// plaintext (RFC 8446 §4.2.10), counting them against the budget and
+    /// an empty one against [`MAX_CONSECUTIVE_EMPTY_RECORDS`]. Fails with
+    /// `over_budget` when not skipping or when the budget is spent.
+    fn skip_early_data(&mut self, capacity: usize, over_budget: Error) -> Result<(), Error> {
         match &mut self.early_data {
-            EarlyData::Skipping { remaining } if *remaining >= len => {
-                *remaining -= len;
-                true
+            EarlyData::Skipping { remaining } if *remaining >= capacity => {
+                *remaining -= capacity;
+                self.count_empty_record(capacity == 0)
             }
-            _ => false,
+            _ => Err(over_budget),
         }
+    }
+
+    /// Counts a record with no content (`empty`) against
+    /// [`MAX_CONSECUTIVE_EMPTY_RECORDS`]; one with content resets the
+    /// count.
+    fn count_empty_record(&mut self, empty: bool) -> Result<(), Error> {
+        if !empty {
+            self.empty_records = 0;
+            return Ok(());
+        }
+        self.empty_records += 1;
+        if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
+            return Err(Error::LimitExceeded("consecutive empty records"));
+        }
+        Ok(())
     }
 
     fn process_record(&mut self) -> Result<bool, Error> {
@@ -354,10 +380,14 @@ impl CommonState {
                             self.record.keep_plaintext()?;
                             return Ok(true);
                         }
-                        EarlyData::Skipping { remaining }
-                            if !record.protected && *remaining >= len =>
-                        {
-                            *remaining -= len;
+                        // After a HelloRetryRequest no key opens the
+                        // client's 0-RTT records: they arrive as
+                        // unprotected application data.
+                        EarlyData::Skipping { .. } if !record.protected => {
+                            self.skip_early_data(
+                                early_data_capacity(len),
+                                Error::UnexpectedMessage("more early data than allowed"),
+                            )?;
                             return Ok(true);
                         }
                         _ => {
@@ -372,14 +402,11 @@ impl CommonState {
                         "application data inside a fragmented handshake message",
                     ));
                 }
-                if record.plaintext.is_empty() {
-                    self.empty_records += 1;
-                    if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
-                        return Err(Error::LimitExceeded("consecutive empty records"));
-                    }
+                let empty = record.plaintext.is_empty();
+                self.count_empty_record(empty)?;
+                if empty {
                     return Ok(true);
                 }
-                self.empty_records = 0;
                 self.key_updates_without_data = 0;
                 self.record.keep_plaintext()?;
             }
@@ -855,6 +882,16 @@ impl CommonState {
         }
         Err(std::io::ErrorKind::WouldBlock.into())
     }
+}
+
+/// The most plaintext a TLS 1.3 protected record whose fragment is
+/// `fragment_len` bytes can carry: the fragment less the AEAD tag and the
+/// inner content-type byte (RFC 8446 §5.2; every TLS 1.3 AEAD here has a
+/// 16-byte tag). A rejected 0-RTT record counts this much against the
+/// budget, so a client sending exactly `max_early_data_size` bytes of
+/// plaintext fits it (RFC 8446 §4.2.10 counts plaintext).
+fn early_data_capacity(fragment_len: usize) -> usize {
+    fragment_len.saturating_sub(TAG_LEN + 1)
 }
 
 /// TLS 1.3 record protection for one direction from a traffic secret.

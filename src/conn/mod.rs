@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub(crate) use common::{CommonState, Message};
 pub use common::{
-    EarlyDataStatus, Side, MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_KEY_UPDATES_WITHOUT_DATA,
-    MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+    EarlyDataStatus, Side, DEFAULT_REJECTED_EARLY_DATA_SKIP, MAX_CONSECUTIVE_EMPTY_RECORDS,
+    MAX_KEY_UPDATES_WITHOUT_DATA, MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
 };
 
 use crate::config::{ClientConfig, ServerConfig};

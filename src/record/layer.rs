@@ -263,9 +263,10 @@ impl RecordLayer {
     }
 
     /// The fragment length of the record [`Self::next_record`] last took
-    /// from the receive buffer, opened or not: what a TLS 1.3 server
-    /// counts against its budget when it skips rejected early data
-    /// (RFC 8446 §4.2.10).
+    /// from the receive buffer, opened or not: from it a TLS 1.3 server
+    /// that skips rejected early data works out the most plaintext the
+    /// record could carry, which it counts against its budget (RFC 8446
+    /// §4.2.10).
     pub fn last_record_len(&self) -> usize {
         self.last_record_len
     }
