@@ -436,3 +436,74 @@ fn rfc8446_5_1_tls13_plaintext_records_ignore_their_version() {
     deliver(&mut s, &flight).unwrap();
     handshake(&mut c, &mut s);
 }
+
+// ---- item 4: ChangeCipherSpec bodies ----
+
+/// The malformed ChangeCipherSpec bodies: another value, and one byte too
+/// many (an empty one is refused by the record layer, RFC 8446 §5.1).
+const BAD_CCS_BODIES: [&[u8]; 3] = [&[2], &[1, 1], &[1, 0]];
+
+#[test]
+fn rfc8446_5_tls13_ccs_body_other_than_0x01_is_unexpected_message() {
+    for body in BAD_CCS_BODIES.iter().chain([&[][..]].iter()) {
+        let client = client_builder("p256").build().unwrap();
+        let server = server_builder("p256").build().unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        // Before the ServerHello (so the alert goes out in plaintext), in
+        // place of the server's dummy CCS.
+        let mut recs = records(&written(&mut s));
+        recs.retain(|r| r[0] != 20);
+        recs.insert(0, record(20, 0x0303, body));
+        let err = deliver(&mut c, &recs.concat()).unwrap_err();
+        assert!(
+            matches!(err, Error::UnexpectedMessage(_)),
+            "{body:?}: {err:?}"
+        );
+        assert_eq!(
+            plaintext_alert(&written(&mut c)),
+            alert(AlertDescription::UnexpectedMessage)
+        );
+    }
+}
+
+/// A TLS 1.2 handshake whose client ChangeCipherSpec record gets `body`:
+/// the server's error and alert.
+fn tls12_server_sees_ccs(body: &[u8]) -> (Error, Option<u8>) {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let mut recs = records(&written(&mut c));
+    let ccs = recs.iter().position(|r| r[0] == 20).unwrap();
+    recs[ccs] = record(20, 0x0303, body);
+    let err = deliver(&mut s, &recs.concat()).unwrap_err();
+    (err, plaintext_alert(&written(&mut s)))
+}
+
+#[test]
+fn rfc5246_7_1_tls12_malformed_ccs_is_unexpected_message() {
+    for body in BAD_CCS_BODIES.iter().chain([&[][..]].iter()) {
+        let (err, sent) = tls12_server_sees_ccs(body);
+        assert!(
+            matches!(err, Error::UnexpectedMessage(_)),
+            "{body:?}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::UnexpectedMessage));
+    }
+}
+
+#[test]
+fn rfc5246_7_1_tls12_ccs_at_the_wrong_time_is_unexpected_message() {
+    // Before the ServerHello, from a server to a client offering only
+    // TLS 1.2 (no TLS 1.3 dummy CCS can come): no pending read state.
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let err = deliver(&mut c, &record(20, 0x0303, &[1])).unwrap_err();
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut c)),
+        alert(AlertDescription::UnexpectedMessage)
+    );
+}

@@ -177,7 +177,10 @@ pub(super) fn start(
     state.hello_bytes = send_client_hello(common, hello, state.resuming.as_ref(), None)?;
     common.flush_handshake()?;
     common.set_record_version(ProtocolVersion::TLSv1_2);
-    common.ccs_allowed = true;
+    // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
+    // now on; a client offering only TLS ≤ 1.2 takes none before the
+    // server's Finished (RFC 5246 §7.1).
+    common.ccs_allowed = offers_tls13(&state.config);
     if let (Some(max), Some(resuming)) = (early_data, &state.resuming) {
         // RFC 8446 §4.2.10, §D.4: the dummy CCS, then 0-RTT data under
         // client_early_traffic_secret.
