@@ -507,3 +507,93 @@ fn rfc5246_7_1_tls12_ccs_at_the_wrong_time_is_unexpected_message() {
         alert(AlertDescription::UnexpectedMessage)
     );
 }
+
+// ---- item 6: close_notify ----
+
+fn connected(versions: &[ProtocolVersion]) -> (ClientConnection, ServerConnection) {
+    let client = client_builder("p256").versions(versions).build().unwrap();
+    let server = server_builder("p256").versions(versions).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    (c, s)
+}
+
+fn read_to_end(conn: &mut Connection) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    conn.reader().read_to_end(&mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn rfc5246_7_2_1_close_notify_is_answered_and_nothing_is_written_after_it() {
+    use std::io::Write;
+    let (mut c, mut s) = connected(TLS12);
+    // Sealed before the close_notify arrives: it still goes out first.
+    s.writer().write_all(b"sealed before").unwrap();
+    c.send_close_notify();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    let err = s.writer().write(b"more").unwrap_err();
+    assert!(err.to_string().contains("close_notify"), "{err}");
+    let answer = written(&mut s);
+    assert_eq!(records(&answer).len(), 2, "the data, then close_notify");
+    deliver(&mut c, &answer).unwrap();
+    assert_eq!(read_to_end(&mut c).unwrap(), b"sealed before");
+}
+
+#[test]
+fn rfc5246_7_2_1_close_notify_during_the_handshake_discards_pending_writes() {
+    use std::io::Write;
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    // The server's first flight, which the client never reads.
+    written(&mut s);
+    // Buffered until the handshake completes, which it never does.
+    s.writer().write_all(b"pending").unwrap();
+    c.send_close_notify();
+    let close = written(&mut c);
+    deliver(&mut s, &close).unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    let answer = written(&mut s);
+    assert_eq!(records(&answer).len(), 1);
+    assert_eq!(
+        plaintext_alert(&answer),
+        Some(u8::from(AlertDescription::CloseNotify))
+    );
+    assert!(s.writer().write(b"more").is_err());
+}
+
+#[test]
+fn rfc5246_7_2_1_records_after_close_notify_are_not_processed() {
+    let (mut c, mut s) = connected(TLS12);
+    c.send_close_notify();
+    let mut bytes = written(&mut c);
+    // Would be bad_record_mac if it were opened.
+    bytes.extend(record(23, 0x0303, &[1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    deliver(&mut s, &bytes).unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    assert_eq!(read_to_end(&mut s).unwrap(), b"");
+}
+
+#[test]
+fn rfc8446_6_1_tls13_close_notify_half_closes() {
+    use std::io::Write;
+    let (mut c, mut s) = connected(TLS13);
+    c.send_close_notify();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    // No automatic answer: the server's write side stays open.
+    assert!(!s.wants_write());
+    assert_eq!(read_to_end(&mut s).unwrap(), b"");
+    s.writer().write_all(b"still talking").unwrap();
+    s.send_close_notify();
+    transfer(&mut s, &mut c).1.unwrap();
+    assert_eq!(read_to_end(&mut c).unwrap(), b"still talking");
+    assert!(
+        c.writer().write(b"x").is_err(),
+        "the client closed its side"
+    );
+}

@@ -420,12 +420,17 @@ impl CommonState {
     }
 
     /// Handles a received alert (RFC 8446 §6): close_notify closes the
-    /// read side, user_canceled (and in TLS ≤1.2 a no_renegotiation
-    /// warning) is noted and ignored, anything else ends the connection.
+    /// read side (and in TLS ≤1.2 the whole connection, see
+    /// [`Self::close_after_peer`]), user_canceled (and in TLS ≤1.2 a
+    /// no_renegotiation warning) is noted and ignored, anything else ends
+    /// the connection.
     fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
         match alert.description {
             AlertDescription::CloseNotify => {
                 self.peer_closed = true;
+                if self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
+                    self.close_after_peer();
+                }
                 Ok(())
             }
             // RFC 5246 §7.2.2: no_renegotiation is a warning in TLS ≤1.2
@@ -439,6 +444,25 @@ impl CommonState {
             AlertDescription::UserCanceled => self.count_warning_alert(),
             description => Err(Error::AlertReceived(description)),
         }
+    }
+
+    /// TLS ≤1.2 (and before a version is settled): the peer's close_notify
+    /// is answered with ours at once, and pending writes are discarded
+    /// (RFC 5246 §7.2.1): application data buffered during the handshake
+    /// and a half-built flight. Records already sealed for `write_tls`
+    /// still go out before our close_notify: dropping them would leave a
+    /// gap in the record sequence numbers (and, under TLS 1.0 CBC, in the
+    /// IV chain) that the peer's MAC check would refuse. Nothing is sent
+    /// or read after it. TLS 1.3 keeps the write side open instead
+    /// (RFC 8446 §6.1).
+    fn close_after_peer(&mut self) {
+        if self.close_sent {
+            return;
+        }
+        self.pending_plaintext = Vec::new();
+        self.handshake_out.clear();
+        self.close_sent = true;
+        self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
     }
 
     /// Counts an ignored warning alert against [`MAX_WARNING_ALERTS`].
@@ -679,6 +703,12 @@ impl CommonState {
     pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
         if let Some(error) = &self.error {
             return Err(error.clone());
+        }
+        if self.peer_closed && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
+            return Err(Error::InvalidRequest(
+                "the peer closed the connection with close_notify: TLS 1.2 and below \
+                 send nothing after it (RFC 5246 §7.2.1)",
+            ));
         }
         if self.close_sent {
             return Err(Error::InvalidRequest("write after close_notify"));

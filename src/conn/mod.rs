@@ -159,7 +159,9 @@ impl Connection {
     /// does; after, it is sealed while fewer than
     /// [`MAX_SENDABLE_TLS`] bytes wait for [`Self::write_tls`].
     /// A write that finds the buffer or the queue full fails with
-    /// `WouldBlock`: call `write_tls` and write the rest.
+    /// `WouldBlock`: call `write_tls` and write the rest. Writes fail
+    /// after our close_notify, and under TLS ≤ 1.2 after the peer's,
+    /// which the connection answers with its own (RFC 5246 §7.2.1).
     pub fn writer(&mut self) -> ConnectionWriter<'_> {
         ConnectionWriter {
             common: &mut self.common,
