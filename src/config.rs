@@ -179,6 +179,10 @@ pub struct CommonConfig {
     pub max_received_plaintext: usize,
     /// The pending-plaintext bound, [`DEFAULT_MAX_PENDING_PLAINTEXT`].
     pub max_pending_plaintext: usize,
+    /// The bound on a received Certificate, CertificateRequest or
+    /// CertificateStatus body,
+    /// [`crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
+    pub max_certificate_message_size: usize,
 }
 
 impl core::fmt::Debug for CommonConfig {
@@ -206,6 +210,8 @@ impl Default for CommonConfig {
             psk_modes: DEFAULT_PSK_MODES.to_vec(),
             max_received_plaintext: DEFAULT_MAX_RECEIVED_PLAINTEXT,
             max_pending_plaintext: DEFAULT_MAX_PENDING_PLAINTEXT,
+            max_certificate_message_size:
+                crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
         }
     }
 }
@@ -314,6 +320,16 @@ macro_rules! common_builder_methods {
         /// Bounds the received plaintext waiting for the application.
         pub fn max_received_plaintext(mut self, bytes: usize) -> Self {
             self.common.max_received_plaintext = bytes;
+            self
+        }
+
+        /// Bounds a received Certificate, CertificateRequest or
+        /// CertificateStatus body (their syntax allows 2^24 − 1 bytes,
+        /// RFC 8446 §4.4.2); a longer one is refused with
+        /// `illegal_parameter` as soon as its header arrives. The default
+        /// is [`crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
+        pub fn max_certificate_message_size(mut self, bytes: usize) -> Self {
+            self.common.max_certificate_message_size = bytes;
             self
         }
     };

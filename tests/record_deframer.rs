@@ -4,7 +4,7 @@ mod record_support;
 
 use ferrotls::msgs::enums::{ContentType, HandshakeType};
 use ferrotls::record::deframer::RECEIVE_BUFFER_LEN;
-use ferrotls::record::joiner::MAX_HANDSHAKE_MESSAGE_SIZE;
+use ferrotls::record::joiner::{DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN};
 use ferrotls::record::{
     Deframer, Fragmenter, HandshakeJoiner, RecordLayer, HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12,
     MAX_CIPHERTEXT_LEN_TLS13, MAX_PLAINTEXT_LEN,
@@ -240,28 +240,51 @@ fn joiner_yields_several_messages_from_one_record() {
 
 #[test]
 fn joiner_refuses_oversize_messages() {
+    // A certificate over the configured bound: refused from the header
+    // alone, as a policy limit.
     let mut j = HandshakeJoiner::new();
-    let len = MAX_HANDSHAKE_MESSAGE_SIZE + 1;
-    // Refused from the header alone.
+    let len = DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE + 1;
     assert!(matches!(
         j.push(&[11, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
         Err(Error::LimitExceeded(_))
     ));
     // Exactly at the bound is fine.
     let mut j = HandshakeJoiner::new();
-    let msg = message(11, MAX_HANDSHAKE_MESSAGE_SIZE);
+    let msg = message(11, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE);
     for piece in msg.chunks(MAX_PLAINTEXT_LEN) {
         j.push(piece).unwrap();
     }
     assert_eq!(
         j.next_message().unwrap().unwrap().body.len(),
-        MAX_HANDSHAKE_MESSAGE_SIZE
+        DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE
     );
     // A configured lower bound.
-    let mut j = HandshakeJoiner::with_max_message_len(100);
+    let mut j = HandshakeJoiner::with_max_certificate_len(100);
     assert!(matches!(
-        j.push(&message(1, 101)),
+        j.push(&message(13, 101)),
         Err(Error::LimitExceeded(_))
+    ));
+    // A ClientHello of the largest legal length is joined; one byte more
+    // cannot decode.
+    let mut j = HandshakeJoiner::with_max_certificate_len(100);
+    let msg = message(1, MAX_CLIENT_HELLO_LEN);
+    for piece in msg.chunks(MAX_PLAINTEXT_LEN) {
+        j.push(piece).unwrap();
+    }
+    assert_eq!(
+        j.next_message().unwrap().unwrap().body.len(),
+        MAX_CLIENT_HELLO_LEN
+    );
+    let mut j = HandshakeJoiner::new();
+    assert!(matches!(
+        j.push(&message(1, MAX_CLIENT_HELLO_LEN + 1)[..4]),
+        Err(Error::Decode(_))
+    ));
+    // Types no peer sends are refused from the header.
+    let mut j = HandshakeJoiner::new();
+    assert!(matches!(
+        j.push(&message(254, 0)),
+        Err(Error::UnexpectedMessage(_))
     ));
 }
 

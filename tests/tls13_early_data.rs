@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{ClientConnection, EarlyDataStatus, ServerConnection};
+use ferrotls::conn::{
+    ClientConnection, EarlyDataStatus, ServerConnection, MAX_CONSECUTIVE_EMPTY_RECORDS,
+};
 use ferrotls::crypto::rng::OsRng;
 use ferrotls::msgs::enums::NamedGroup;
 use ferrotls::session::{InMemoryServerStore, RotatingTicketer, ServerSessionStore, Ticketer};
@@ -205,4 +207,116 @@ fn early_data_needs_a_ticket_that_allows_it() {
         c.write_early_data(b"x"),
         Err(Error::InvalidRequest(_))
     ));
+}
+
+// ---- rejected 0-RTT is skipped by plaintext budget (RFC 8446 §4.2.10) ----
+
+/// `n` application-data records whose `fragment_len`-byte fragments open
+/// under no key: what a server that rejected 0-RTT sees of early data.
+fn undecryptable_records(n: usize, fragment_len: usize) -> Vec<u8> {
+    let mut record = vec![23, 3, 3];
+    record.extend_from_slice(&(fragment_len as u16).to_be_bytes());
+    record.resize(5 + fragment_len, 0x5a);
+    record.repeat(n)
+}
+
+/// A client's 0-RTT of `early` bytes into `server` (which must reject it),
+/// followed by `extra` bytes in flight: the server's result.
+fn rejected_early_data(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    early: usize,
+    extra: &[u8],
+) -> (ClientConnection, ServerConnection, Result<(), Error>) {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert_eq!(c.write_early_data(&vec![9u8; early]).unwrap(), early);
+    let mut s = ServerConnection::new(server);
+    let (_, result) = transfer_altered(&mut c, &mut s, |b| b.extend_from_slice(extra));
+    (c, s, result)
+}
+
+#[test]
+fn rfc8446_4_2_10_server_with_early_data_off_skips_0rtt_it_cannot_unseal() {
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    // Another server, early data off, knowing nothing of the ticket: it
+    // skips up to DEFAULT_REJECTED_EARLY_DATA_SKIP.
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s, result) = rejected_early_data(client, server, MAX_EARLY as usize, &[]);
+    result.unwrap();
+    handshake(&mut c, &mut s);
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+    assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
+    send_and_check(&mut c, &mut s, b"resent");
+}
+
+#[test]
+fn rfc8446_4_2_10_rejected_early_data_of_exactly_max_early_data_size_is_skipped() {
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    let (mut c, mut s, result) =
+        rejected_early_data(client, setup.server(0), MAX_EARLY as usize, &[]);
+    result.unwrap();
+    handshake(&mut c, &mut s);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+}
+
+#[test]
+fn rfc8446_4_2_10_rejected_early_data_one_byte_over_the_budget_is_bad_record_mac() {
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    // The ticket's 1024 bytes, then a record that could carry one more:
+    // its fragment is one byte, the content type and the 16-byte tag.
+    let (_, _, result) = rejected_early_data(
+        client,
+        setup.server(0),
+        MAX_EARLY as usize,
+        &undecryptable_records(1, 1 + 1 + 16),
+    );
+    assert_eq!(result, Err(Error::BadRecordMac));
+}
+
+#[test]
+fn rfc8446_4_2_10_skipped_empty_early_records_count_against_the_empty_record_limit() {
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    // Records with room for nothing but the content type and the tag.
+    let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
+    let (_, _, result) = rejected_early_data(client.clone(), setup.server(0), 10, &empties);
+    assert!(matches!(result, Err(Error::LimitExceeded(_))), "{result:?}");
+    // At the limit, the handshake goes on (with the second ticket of the
+    // full handshake).
+    let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS, 1 + 16);
+    let (mut c, mut s, result) = rejected_early_data(client, setup.server(0), 10, &empties);
+    result.unwrap();
+    handshake(&mut c, &mut s);
+}
+
+#[test]
+fn rfc8446_4_2_10_empty_early_records_after_hello_retry_request_count_against_the_limit() {
+    let setup = Setup::new();
+    let client = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .clock(setup.clock.clone())
+        .session_store(setup.store.clone())
+        .max_early_data_size(MAX_EARLY)
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    prime(&client, &server);
+    let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
+    let (_, s, result) = rejected_early_data(client, server, 10, &empties);
+    assert!(matches!(result, Err(Error::LimitExceeded(_))), "{result:?}");
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
 }

@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
     for scheme in schemes() {
         let mut layer = RecordLayer::new();
         layer.set_read_protection(scheme);
-        let mut joiner = HandshakeJoiner::with_max_message_len(4096);
+        let mut joiner = HandshakeJoiner::with_max_certificate_len(4096);
         // Kept application data not yet read back, and a read buffer
         // whose size (from the chunk byte) varies how reads interleave.
         let mut unread: Vec<u8> = Vec::new();

@@ -4,7 +4,8 @@
 //! `pub(crate)` methods here; it never decides protocol questions.
 
 use crate::codec::{Codec, LengthPrefix, Writer};
-use crate::crypto::aead::AeadAlgorithm;
+use crate::config::CommonConfig;
+use crate::crypto::aead::{AeadAlgorithm, TAG_LEN};
 use crate::error::Error;
 use crate::handshake::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
@@ -36,6 +37,14 @@ pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
 /// 5246 §7.2.2) accepted per connection (design §2).
 /// One more is [`Error::LimitExceeded`].
 pub const MAX_WARNING_ALERTS: usize = 4;
+
+/// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
+/// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
+/// §4.2.10 bounds skipping by max_early_data_size): 16 384, OpenSSL's
+/// default, or the server's own `max_early_data_size` when larger, since
+/// that is the most a ticket it issued allows. A skipped record over the
+/// budget is `bad_record_mac`.
+pub const DEFAULT_REJECTED_EARLY_DATA_SKIP: usize = 16 * 1024;
 
 /// The dummy ChangeCipherSpec records a peer may send during a TLS 1.3
 /// handshake: one, in middlebox compatibility mode (RFC 8446 §5, §D.4).
@@ -195,17 +204,17 @@ pub(crate) struct CommonState {
 }
 
 impl CommonState {
-    pub(crate) fn new(side: Side, max_received: usize, max_pending: usize) -> Self {
+    pub(crate) fn new(side: Side, config: &CommonConfig) -> Self {
         Self {
             side,
             record: RecordLayer::new(),
-            joiner: HandshakeJoiner::new(),
+            joiner: HandshakeJoiner::with_max_certificate_len(config.max_certificate_message_size),
             handshake_out: Vec::new(),
             message_buf: Vec::new(),
             sendable_tls: Vec::new(),
             pending_plaintext: Vec::new(),
-            max_received_plaintext: max_received,
-            max_pending_plaintext: max_pending,
+            max_received_plaintext: config.max_received_plaintext,
+            max_pending_plaintext: config.max_pending_plaintext,
             error: None,
             traffic: false,
             peer_closed: false,
@@ -295,24 +304,42 @@ impl CommonState {
     /// reached `max_received_plaintext`.
     pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
         match self.process_record() {
-            Err(Error::BadRecordMac) if self.skip_early_data(self.record.last_record_len()) => {
+            Err(Error::BadRecordMac) if matches!(self.early_data, EarlyData::Skipping { .. }) => {
+                let capacity = early_data_capacity(self.record.last_record_len());
+                self.skip_early_data(capacity, Error::BadRecordMac)?;
                 Ok(true)
             }
             other => other,
         }
     }
 
-    /// Counts a rejected 0-RTT record of `len` bytes against the skipping
-    /// budget; false when not skipping or over the budget (RFC 8446
-    /// §4.2.10: then the record is an error).
-    fn skip_early_data(&mut self, len: usize) -> bool {
+    /// Skips a rejected 0-RTT record that could carry `capacity` bytes of
+    /// plaintext (RFC 8446 §4.2.10), counting them against the budget and
+    /// an empty one against [`MAX_CONSECUTIVE_EMPTY_RECORDS`]. Fails with
+    /// `over_budget` when not skipping or when the budget is spent.
+    fn skip_early_data(&mut self, capacity: usize, over_budget: Error) -> Result<(), Error> {
         match &mut self.early_data {
-            EarlyData::Skipping { remaining } if *remaining >= len => {
-                *remaining -= len;
-                true
+            EarlyData::Skipping { remaining } if *remaining >= capacity => {
+                *remaining -= capacity;
+                self.count_empty_record(capacity == 0)
             }
-            _ => false,
+            _ => Err(over_budget),
         }
+    }
+
+    /// Counts a record with no content (`empty`) against
+    /// [`MAX_CONSECUTIVE_EMPTY_RECORDS`]; one with content resets the
+    /// count.
+    fn count_empty_record(&mut self, empty: bool) -> Result<(), Error> {
+        if !empty {
+            self.empty_records = 0;
+            return Ok(());
+        }
+        self.empty_records += 1;
+        if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
+            return Err(Error::LimitExceeded("consecutive empty records"));
+        }
+        Ok(())
     }
 
     fn process_record(&mut self) -> Result<bool, Error> {
@@ -365,10 +392,14 @@ impl CommonState {
                             self.record.keep_plaintext()?;
                             return Ok(true);
                         }
-                        EarlyData::Skipping { remaining }
-                            if !record.protected && *remaining >= len =>
-                        {
-                            *remaining -= len;
+                        // After a HelloRetryRequest no key opens the
+                        // client's 0-RTT records: they arrive as
+                        // unprotected application data.
+                        EarlyData::Skipping { .. } if !record.protected => {
+                            self.skip_early_data(
+                                early_data_capacity(len),
+                                Error::UnexpectedMessage("more early data than allowed"),
+                            )?;
                             return Ok(true);
                         }
                         _ => {
@@ -383,14 +414,11 @@ impl CommonState {
                         "application data inside a fragmented handshake message",
                     ));
                 }
-                if record.plaintext.is_empty() {
-                    self.empty_records += 1;
-                    if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
-                        return Err(Error::LimitExceeded("consecutive empty records"));
-                    }
+                let empty = record.plaintext.is_empty();
+                self.count_empty_record(empty)?;
+                if empty {
                     return Ok(true);
                 }
-                self.empty_records = 0;
                 self.key_updates_without_data = 0;
                 self.record.keep_plaintext()?;
             }
@@ -404,12 +432,17 @@ impl CommonState {
     }
 
     /// Handles a received alert (RFC 8446 §6): close_notify closes the
-    /// read side, user_canceled (and in TLS ≤1.2 a no_renegotiation
-    /// warning) is noted and ignored, anything else ends the connection.
+    /// read side (and in TLS ≤1.2 the whole connection, see
+    /// [`Self::close_after_peer`]), user_canceled (and in TLS ≤1.2 a
+    /// no_renegotiation warning) is noted and ignored, anything else ends
+    /// the connection.
     fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
         match alert.description {
             AlertDescription::CloseNotify => {
                 self.peer_closed = true;
+                if self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
+                    self.close_after_peer();
+                }
                 Ok(())
             }
             // RFC 5246 §7.2.2: no_renegotiation is a warning in TLS ≤1.2
@@ -423,6 +456,25 @@ impl CommonState {
             AlertDescription::UserCanceled => self.count_warning_alert(),
             description => Err(Error::AlertReceived(description)),
         }
+    }
+
+    /// TLS ≤1.2 (and before a version is settled): the peer's close_notify
+    /// is answered with ours at once, and pending writes are discarded
+    /// (RFC 5246 §7.2.1): application data buffered during the handshake
+    /// and a half-built flight. Records already sealed for `write_tls`
+    /// still go out before our close_notify: dropping them would leave a
+    /// gap in the record sequence numbers (and, under TLS 1.0 CBC, in the
+    /// IV chain) that the peer's MAC check would refuse. Nothing is sent
+    /// or read after it. TLS 1.3 keeps the write side open instead
+    /// (RFC 8446 §6.1).
+    fn close_after_peer(&mut self) {
+        if self.close_sent {
+            return;
+        }
+        self.pending_plaintext = Vec::new();
+        self.handshake_out.clear();
+        self.close_sent = true;
+        self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
     }
 
     /// Counts an ignored warning alert against [`MAX_WARNING_ALERTS`].
@@ -533,6 +585,13 @@ impl CommonState {
         self.record.set_write_version(version);
     }
 
+    /// TLS ≤ 1.2 is negotiated: records go out, and must come in, with
+    /// `version` in their header (RFC 5246 §6.2.1, Appendix E.1).
+    pub(crate) fn set_negotiated_record_version(&mut self, version: ProtocolVersion) {
+        self.record.set_write_version(version);
+        self.record.set_negotiated_version(version);
+    }
+
     /// Installs TLS 1.3 read protection from `secret` (RFC 8446 §7.3). A
     /// handshake message left over from under the old key is
     /// `unexpected_message` (RFC 8446 §5.1: messages never span a key
@@ -549,6 +608,7 @@ impl CommonState {
         }
         self.record
             .set_read_protection(Box::new(tls13_protection(aead, secret)?));
+        self.record.set_negotiated_version(ProtocolVersion::TLSv1_3);
         Ok(())
     }
 
@@ -658,6 +718,12 @@ impl CommonState {
         }
         if self.write_key_used_up {
             return Err(Error::KeyUsageLimitReached);
+        }
+        if self.peer_closed && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
+            return Err(Error::InvalidRequest(
+                "the peer closed the connection with close_notify: TLS 1.2 and below \
+                 send nothing after it (RFC 5246 §7.2.1)",
+            ));
         }
         if self.close_sent {
             return Err(Error::InvalidRequest("write after close_notify"));
@@ -901,6 +967,16 @@ impl CommonState {
         }
         Err(std::io::ErrorKind::WouldBlock.into())
     }
+}
+
+/// The most plaintext a TLS 1.3 protected record whose fragment is
+/// `fragment_len` bytes can carry: the fragment less the AEAD tag and the
+/// inner content-type byte (RFC 8446 §5.2; every TLS 1.3 AEAD here has a
+/// 16-byte tag). A rejected 0-RTT record counts this much against the
+/// budget, so a client sending exactly `max_early_data_size` bytes of
+/// plaintext fits it (RFC 8446 §4.2.10 counts plaintext).
+fn early_data_capacity(fragment_len: usize) -> usize {
+    fragment_len.saturating_sub(TAG_LEN + 1)
 }
 
 /// TLS 1.3 record protection for one direction from a traffic secret.

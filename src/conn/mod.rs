@@ -22,8 +22,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub(crate) use common::{CommonState, Message};
 pub use common::{
-    EarlyDataStatus, Side, MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_KEY_UPDATES_WITHOUT_DATA,
-    MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS, WRITE_KEY_RESERVED_RECORDS,
+    EarlyDataStatus, Side, DEFAULT_REJECTED_EARLY_DATA_SKIP, MAX_CONSECUTIVE_EMPTY_RECORDS,
+    MAX_KEY_UPDATES_WITHOUT_DATA, MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+    WRITE_KEY_RESERVED_RECORDS,
 };
 
 use crate::config::{ClientConfig, ServerConfig};
@@ -161,7 +162,9 @@ impl Connection {
     /// does; after, it is sealed while fewer than
     /// [`MAX_SENDABLE_TLS`] bytes wait for [`Self::write_tls`].
     /// A write that finds the buffer or the queue full fails with
-    /// `WouldBlock`: call `write_tls` and write the rest.
+    /// `WouldBlock`: call `write_tls` and write the rest. Writes fail
+    /// after our close_notify, and under TLS ≤ 1.2 after the peer's,
+    /// which the connection answers with its own (RFC 5246 §7.2.1).
     pub fn writer(&mut self) -> ConnectionWriter<'_> {
         ConnectionWriter {
             common: &mut self.common,
@@ -398,11 +401,7 @@ impl ClientConnection {
             }
             recorder
         });
-        let mut common = CommonState::new(
-            Side::Client,
-            config.common.max_received_plaintext,
-            config.common.max_pending_plaintext,
-        );
+        let mut common = CommonState::new(Side::Client, &config.common);
         common.client_sessions = sessions
             .clone()
             .map(|recorder| recorder as Arc<dyn ClientSessionStore>);
@@ -470,11 +469,7 @@ pub struct ServerConnection {
 impl ServerConnection {
     /// A connection that will answer one client under `config`.
     pub fn new(config: Arc<ServerConfig>) -> Self {
-        let common = CommonState::new(
-            Side::Server,
-            config.common.max_received_plaintext,
-            config.common.max_pending_plaintext,
-        );
+        let common = CommonState::new(Side::Server, &config.common);
         Self {
             inner: Connection::new(common, State::Server(handshake::server::start(config))),
         }

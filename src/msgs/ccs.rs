@@ -24,6 +24,19 @@ impl Codec for ChangeCipherSpec {
         }
         Ok(Self)
     }
+
+    /// Reads the whole body of a ChangeCipherSpec record: anything but
+    /// the single byte 0x01 — another value, no byte, more bytes — is
+    /// [`Error::UnexpectedMessage`], in TLS 1.3 by RFC 8446 §5 and in
+    /// TLS ≤ 1.2 as OpenSSL 3.0 answers it (docs/interop.md).
+    fn decode_exact(bytes: &[u8]) -> Result<Self, Error> {
+        match bytes {
+            [CHANGE_CIPHER_SPEC_VALUE] => Ok(Self),
+            _ => Err(Error::UnexpectedMessage(
+                "ChangeCipherSpec body is not the single byte 1",
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -36,11 +49,11 @@ mod tests {
         assert_eq!(ChangeCipherSpec.to_bytes().unwrap(), [1]);
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[]),
-            Err(Error::Decode(_))
+            Err(Error::UnexpectedMessage(_))
         ));
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[1, 1]),
-            Err(Error::Decode(_))
+            Err(Error::UnexpectedMessage(_))
         ));
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[2]),

@@ -43,7 +43,9 @@ pub struct InboundRecord<'a> {
 /// - the version's major byte must be 3. RFC 8446 §5.1 says
 ///   `legacy_record_version` is otherwise ignored and RFC 5246 Appendix
 ///   E.1 tells clients to accept any `{03, XX}`, so no minor is refused
-///   (ClientHello records carry 0x0301). A different major is not a TLS
+///   here (ClientHello records carry 0x0301); once the version is
+///   negotiated, the record layer checks the minor
+///   ([`super::RecordLayer::set_negotiated_version`]). A different major is not a TLS
 ///   record at all (the fields are out of their specified range, RFC 8446
 ///   §6.2): `decode_error`;
 /// - the length may not exceed the current fragment limit

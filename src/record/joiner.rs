@@ -1,21 +1,136 @@
 //! The handshake joiner: handshake-record payloads in, whole handshake
 //! messages out, however the peer fragmented or coalesced them (RFC 8446
 //! §5.1, RFC 5246 §6.2.1).
+//!
+//! Each message type has its own bound on the body length, checked as
+//! soon as the 4-byte header is in, before any of the body is buffered:
+//! the fixed bounds below are the largest body the type's syntax allows
+//! (RFC 8446 §4, RFC 5246 §7.4), so a longer one cannot decode and is
+//! `decode_error` (RFC 8446 §6.2: "the length of the message was
+//! incorrect"); Certificate, CertificateRequest and CertificateStatus,
+//! whose syntax allows up to 2^24 − 1 bytes, are bounded by the
+//! configured [`DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`], and longer is a
+//! policy refusal, [`Error::LimitExceeded`] (`illegal_parameter`, as
+//! OpenSSL answers its `max_cert_list`).
 
 use super::MAX_PLAINTEXT_LEN;
 use crate::codec::Reader;
 use crate::error::Error;
 use crate::msgs::enums::HandshakeType;
 
-/// The default bound on one handshake message, header excluded: 64 KiB,
-/// certificate chains included (design §2 "bounded everything"; RFC 8446
-/// §4 allows up to 2^24 − 1, which no sane peer needs). A longer message
-/// is [`Error::LimitExceeded`].
-pub const MAX_HANDSHAKE_MESSAGE_SIZE: usize = 64 * 1024;
+/// The default bound on a Certificate, CertificateRequest or
+/// CertificateStatus body: 64 KiB (design §2, "bounded everything").
+/// Their syntax allows 2^24 − 1 bytes (RFC 8446 §4.4.2, §4.3.2, RFC 6066
+/// §8), which no sane chain needs; OpenSSL's default is 100 KiB. Set per
+/// configuration with `max_certificate_message_size`; longer is
+/// [`Error::LimitExceeded`].
+pub const DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE: usize = 64 * 1024;
+
+/// The largest legal ClientHello body (RFC 8446 §4.1.2, RFC 5246
+/// §7.4.1.2): legacy_version 2 + random 32 + session_id 1+32 +
+/// cipher_suites 2+(2^16−2) + compression_methods 1+(2^8−1) + extensions
+/// 2+(2^16−1) = 131 396 bytes.
+pub const MAX_CLIENT_HELLO_LEN: usize =
+    2 + 32 + (1 + 32) + (2 + 0xfffe) + (1 + 0xff) + (2 + 0xffff);
+
+/// The largest legal ServerHello or HelloRetryRequest body (RFC 8446
+/// §4.1.3, RFC 5246 §7.4.1.3): legacy_version 2 + random 32 + session_id
+/// 1+32 + cipher_suite 2 + compression_method 1 + extensions 2+(2^16−1)
+/// = 65 607 bytes.
+pub const MAX_SERVER_HELLO_LEN: usize = 2 + 32 + (1 + 32) + 2 + 1 + (2 + 0xffff);
+
+/// The largest legal NewSessionTicket body: the TLS 1.3 form (RFC 8446
+/// §4.6.1) is the longer, ticket_lifetime 4 + ticket_age_add 4 +
+/// ticket_nonce 1+255 + ticket 2+(2^16−1) + extensions 2+(2^16−2) =
+/// 131 337 bytes (RFC 5077 §3.3's TLS 1.2 form is at most 4 + 2+(2^16−1)).
+pub const MAX_NEW_SESSION_TICKET_LEN: usize = 4 + 4 + (1 + 0xff) + (2 + 0xffff) + (2 + 0xfffe);
+
+/// The largest legal EncryptedExtensions body (RFC 8446 §4.3.1):
+/// extensions 2+(2^16−1) = 65 537 bytes.
+pub const MAX_ENCRYPTED_EXTENSIONS_LEN: usize = 2 + 0xffff;
+
+/// The largest legal ServerKeyExchange body (RFC 5246 §7.4.3, RFC 8422
+/// §5.4): the DHE form is the longer, with dh_p, dh_g and dh_Ys each
+/// 2+(2^16−1), signature algorithm 2 and signature 2+(2^16−1): 262 150
+/// bytes in all (the ECDHE form is at most 1 + 2 + 1+255 + 2 + 2+(2^16−1)).
+pub const MAX_SERVER_KEY_EXCHANGE_LEN: usize = 3 * (2 + 0xffff) + 2 + (2 + 0xffff);
+
+/// The largest legal ClientKeyExchange body (RFC 5246 §7.4.7): an RSA
+/// EncryptedPreMasterSecret or a DHE public value, 2+(2^16−1) = 65 537
+/// bytes (an ECDHE point is at most 1+255, RFC 8422 §5.7).
+pub const MAX_CLIENT_KEY_EXCHANGE_LEN: usize = 2 + 0xffff;
+
+/// The largest legal CertificateVerify body (RFC 8446 §4.4.3, RFC 5246
+/// §7.4.8): signature algorithm 2 + signature 2+(2^16−1) = 65 539 bytes.
+pub const MAX_CERTIFICATE_VERIFY_LEN: usize = 2 + (2 + 0xffff);
+
+/// The largest legal Finished body: TLS 1.3 verify_data is Hash.length
+/// (RFC 8446 §4.4.4), at most 48 bytes for SHA-384, the longest hash of
+/// any TLS 1.3 suite (RFC 8446 §B.4); TLS ≤1.2 verify_data is 12 bytes
+/// for every suite (RFC 5246 §7.4.9, RFC 2246 §7.4.9).
+pub const MAX_FINISHED_LEN: usize = 48;
+
+/// The KeyUpdate body: request_update, 1 byte (RFC 8446 §4.6.3).
+pub const MAX_KEY_UPDATE_LEN: usize = 1;
 
 /// The handshake message header: type (1) and length (3) (RFC 8446 §4,
 /// RFC 5246 §7.4).
 pub const HANDSHAKE_HEADER_LEN: usize = 4;
+
+/// The largest body a `typ` message may announce, with Certificate,
+/// CertificateRequest and CertificateStatus bounded by
+/// `max_certificate_len`.
+///
+/// HelloRequest, ServerHelloDone and EndOfEarlyData are empty (RFC 5246
+/// §7.4.1.1, §7.4.5, RFC 8446 §4.5). A type no peer may send (unknown,
+/// or the synthetic message_hash of RFC 8446 §4.4.1) is refused from its
+/// header as `unexpected_message` (RFC 8446 §6.2), whatever its length.
+fn limit(typ: HandshakeType, max_certificate_len: usize) -> Result<Limit, Error> {
+    use HandshakeType as T;
+    Ok(match typ {
+        T::HelloRequest | T::ServerHelloDone | T::EndOfEarlyData => Limit::Syntax(0),
+        T::ClientHello => Limit::Syntax(MAX_CLIENT_HELLO_LEN),
+        T::ServerHello => Limit::Syntax(MAX_SERVER_HELLO_LEN),
+        T::NewSessionTicket => Limit::Syntax(MAX_NEW_SESSION_TICKET_LEN),
+        T::EncryptedExtensions => Limit::Syntax(MAX_ENCRYPTED_EXTENSIONS_LEN),
+        T::ServerKeyExchange => Limit::Syntax(MAX_SERVER_KEY_EXCHANGE_LEN),
+        T::ClientKeyExchange => Limit::Syntax(MAX_CLIENT_KEY_EXCHANGE_LEN),
+        T::CertificateVerify => Limit::Syntax(MAX_CERTIFICATE_VERIFY_LEN),
+        T::Finished => Limit::Syntax(MAX_FINISHED_LEN),
+        T::KeyUpdate => Limit::Syntax(MAX_KEY_UPDATE_LEN),
+        T::Certificate | T::CertificateRequest | T::CertificateStatus => {
+            Limit::Configured(max_certificate_len)
+        }
+        T::MessageHash | T::Unknown(_) => {
+            return Err(Error::UnexpectedMessage("unknown handshake message type"))
+        }
+    })
+}
+
+/// A bound on a handshake message body, and what exceeding it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Limit {
+    /// The longest body the message syntax allows; longer is
+    /// [`Error::Decode`].
+    Syntax(usize),
+    /// The configured bound; longer is [`Error::LimitExceeded`].
+    Configured(usize),
+}
+
+impl Limit {
+    /// Accepts `len`, or fails as the variant documentation says.
+    fn check(self, len: usize) -> Result<(), Error> {
+        match self {
+            Self::Syntax(max) if len > max => Err(Error::Decode(
+                "handshake message longer than its syntax allows",
+            )),
+            Self::Configured(max) if len > max => {
+                Err(Error::LimitExceeded("certificate message size"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
 
 /// One whole handshake message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +149,7 @@ pub struct HandshakeJoiner {
     buf: Vec<u8>,
     /// Where the bytes not yet handed out start.
     start: usize,
-    max_message_len: usize,
+    max_certificate_len: usize,
 }
 
 impl Default for HandshakeJoiner {
@@ -44,32 +159,35 @@ impl Default for HandshakeJoiner {
 }
 
 impl HandshakeJoiner {
-    /// A joiner with the [`MAX_HANDSHAKE_MESSAGE_SIZE`] bound.
+    /// A joiner bounding certificate messages at
+    /// [`DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
     pub fn new() -> Self {
-        Self::with_max_message_len(MAX_HANDSHAKE_MESSAGE_SIZE)
+        Self::with_max_certificate_len(DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE)
     }
 
-    /// A joiner refusing messages whose body exceeds `max_message_len`.
-    pub fn with_max_message_len(max_message_len: usize) -> Self {
+    /// A joiner refusing Certificate, CertificateRequest and
+    /// CertificateStatus bodies over `max_certificate_len` (the other
+    /// types keep their syntax bounds).
+    pub fn with_max_certificate_len(max_certificate_len: usize) -> Self {
         Self {
             buf: Vec::new(),
             start: 0,
-            max_message_len,
+            max_certificate_len,
         }
     }
 
     /// Appends the plaintext of one handshake record. Messages handed out
     /// before are released.
     ///
-    /// Fails with [`Error::LimitExceeded`] as soon as a message header
-    /// announces a body over the bound, or when more than one bounded
-    /// message and one record wait unread.
+    /// Fails as soon as a message header is in whose type no peer may
+    /// send or whose length is over its bound (see the module
+    /// documentation), or with [`Error::LimitExceeded`] when more than one
+    /// largest message and one record would wait unread.
     pub fn push(&mut self, payload: &[u8]) -> Result<(), Error> {
         self.buf.drain(..self.start);
         self.start = 0;
-        if self.buf.len() + payload.len()
-            > self.max_message_len + HANDSHAKE_HEADER_LEN + MAX_PLAINTEXT_LEN
-        {
+        let largest = MAX_SERVER_KEY_EXCHANGE_LEN.max(self.max_certificate_len);
+        if self.buf.len() + payload.len() > largest + HANDSHAKE_HEADER_LEN + MAX_PLAINTEXT_LEN {
             return Err(Error::LimitExceeded("buffered handshake data"));
         }
         self.buf.extend_from_slice(payload);
@@ -78,7 +196,7 @@ impl HandshakeJoiner {
 
     /// The next whole message, or `None` until more fragments arrive.
     ///
-    /// Fails with [`Error::LimitExceeded`] for a message over the bound.
+    /// Fails as [`Self::push`] does for the next message's header.
     pub fn next_message(&mut self) -> Result<Option<HandshakeMessage<'_>>, Error> {
         let Some(body_len) = self.check_next_len()? else {
             return Ok(None);
@@ -111,16 +229,14 @@ impl HandshakeJoiner {
     }
 
     /// The body length the next message's header announces, once the
-    /// header is in; over the bound is [`Error::LimitExceeded`].
+    /// header is in, checked against its type's bound.
     fn check_next_len(&self) -> Result<Option<usize>, Error> {
         let mut r = Reader::new(self.buf.get(self.start..).unwrap_or_default());
-        let (Ok(_), Ok(len)) = (r.u8(), r.u24()) else {
+        let (Ok(typ), Ok(len)) = (r.u8(), r.u24()) else {
             return Ok(None);
         };
         let len = len as usize;
-        if len > self.max_message_len {
-            return Err(Error::LimitExceeded("handshake message size"));
-        }
+        limit(HandshakeType::from(typ), self.max_certificate_len)?.check(len)?;
         Ok(Some(len))
     }
 }

@@ -22,6 +22,26 @@ pub struct PlaintextRecord<'a> {
     pub protected: bool,
 }
 
+/// What the version field of received record headers must hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReceivedVersion {
+    /// Anything with major version 3 (the deframer's check): before the
+    /// version is negotiated, a peer's first records may carry any TLS
+    /// 1.x value (RFC 5246 Appendix E.1, RFC 8446 §5.1).
+    Unchecked,
+    /// TLS ≤ 1.2 once negotiated: every record carries the negotiated
+    /// version (RFC 5246 §6.2.1); another is `protocol_version`, as
+    /// OpenSSL answers it.
+    Exactly(ProtocolVersion),
+    /// TLS 1.3: every protected record (a `TLSCiphertext`, header type
+    /// application_data) carries 0x0303 (RFC 9846 §5.2: "always 0x0303";
+    /// validating it is allowed, RFC 9846 Appendix E); another is
+    /// `decode_error`, as OpenSSL answers it. Unprotected records (a
+    /// second ClientHello, a dummy ChangeCipherSpec) are a
+    /// `TLSPlaintext`, whose version must be ignored (RFC 8446 §5.1).
+    Tls13Ciphertext,
+}
+
 /// One direction of one epoch.
 struct Epoch {
     protection: Box<dyn RecordProtection>,
@@ -97,6 +117,7 @@ pub struct RecordLayer {
     write: Epoch,
     fragmenter: Fragmenter,
     write_version: ProtocolVersion,
+    received_version: ReceivedVersion,
     max_received_plaintext: usize,
     last_record_len: usize,
     /// Where in the receive buffer the plaintext of the record
@@ -125,6 +146,7 @@ impl RecordLayer {
             write: Epoch::new(Box::new(NullProtection), 0),
             fragmenter: Fragmenter::new(),
             write_version: ProtocolVersion::TLSv1_2,
+            received_version: ReceivedVersion::Unchecked,
             max_received_plaintext: MAX_PLAINTEXT_LEN,
             last_record_len: 0,
             last_plaintext: 0..0,
@@ -145,6 +167,18 @@ impl RecordLayer {
     /// Sets the version field of outgoing record headers.
     pub fn set_write_version(&mut self, version: ProtocolVersion) {
         self.write_version = version;
+    }
+
+    /// The version is negotiated: from now on received record headers
+    /// must carry `version` (TLS ≤ 1.2, RFC 5246 §6.2.1) or, for TLS 1.3,
+    /// 0x0303 on every protected record (RFC 9846 §5.2). See
+    /// [`Self::next_record`] for the errors.
+    pub fn set_negotiated_version(&mut self, version: ProtocolVersion) {
+        self.received_version = if version == ProtocolVersion::TLSv1_3 {
+            ReceivedVersion::Tls13Ciphertext
+        } else {
+            ReceivedVersion::Exactly(version)
+        };
     }
 
     /// Reads once from `rd` into the receive buffer (see
@@ -196,7 +230,11 @@ impl RecordLayer {
     /// The next received record, opened in place, or `None` until more
     /// bytes arrive.
     ///
-    /// Fails with the deframer's header errors; with
+    /// Fails with the deframer's header errors; once the version is
+    /// negotiated ([`Self::set_negotiated_version`]), with
+    /// [`Error::ProtocolVersion`] for a TLS ≤ 1.2 record of another
+    /// version and [`Error::Decode`] for a protected TLS 1.3 record whose
+    /// version is not 0x0303; with
     /// [`Error::SequenceNumberExhausted`] when the read sequence number
     /// reached its limit; with the protection's errors (a record that does
     /// not open is skipped and takes no sequence number, so a TLS 1.3
@@ -209,6 +247,21 @@ impl RecordLayer {
         let Some(record) = self.deframer.next_record()? else {
             return Ok(None);
         };
+        match self.received_version {
+            ReceivedVersion::Exactly(version) if record.version != version => {
+                return Err(Error::ProtocolVersion(
+                    "record version differs from the negotiated version",
+                ));
+            }
+            ReceivedVersion::Tls13Ciphertext
+                if record.content_type == ContentType::ApplicationData
+                    && self.read.protection.is_protected()
+                    && record.version != ProtocolVersion::TLSv1_2 =>
+            {
+                return Err(Error::Decode("TLS 1.3 record version is not 0x0303"));
+            }
+            _ => {}
+        }
         self.last_record_len = record.bytes.len().saturating_sub(HEADER_LEN);
         self.last_plaintext = 0..0;
         let opened = self.read.protection.open(seq, record.bytes)?;
@@ -240,9 +293,10 @@ impl RecordLayer {
     }
 
     /// The fragment length of the record [`Self::next_record`] last took
-    /// from the receive buffer, opened or not: what a TLS 1.3 server
-    /// counts against its budget when it skips rejected early data
-    /// (RFC 8446 §4.2.10).
+    /// from the receive buffer, opened or not: from it a TLS 1.3 server
+    /// that skips rejected early data works out the most plaintext the
+    /// record could carry, which it counts against its budget (RFC 8446
+    /// §4.2.10).
     pub fn last_record_len(&self) -> usize {
         self.last_record_len
     }

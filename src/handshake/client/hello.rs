@@ -177,7 +177,10 @@ pub(super) fn start(
     state.hello_bytes = send_client_hello(common, hello, state.resuming.as_ref(), None)?;
     common.flush_handshake()?;
     common.set_record_version(ProtocolVersion::TLSv1_2);
-    common.ccs_allowed = true;
+    // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
+    // now on; a client offering only TLS ≤ 1.2 takes none before the
+    // server's Finished (RFC 5246 §7.1).
+    common.ccs_allowed = offers_tls13(&state.config);
     if let (Some(max), Some(resuming)) = (early_data, &state.resuming) {
         // RFC 8446 §4.2.10, §D.4: the dummy CCS, then 0-RTT data under
         // client_early_traffic_secret.
@@ -423,21 +426,27 @@ impl ExpectServerHello {
 
     /// The version the server chose (RFC 8446 §4.2.1): supported_versions
     /// when present (it must name a version we offered, or it is
-    /// `illegal_parameter`), legacy_version otherwise, which must be
-    /// enabled (`protocol_version`) and, when we offered TLS 1.3, must
+    /// `illegal_parameter`; legacy_version must then be 0x0303, or it
+    /// is `protocol_version`: RFC 8446 Appendix D.5 refuses 0x0300 and
+    /// below, RFC 9846 §4.1.3 anything else), legacy_version otherwise,
+    /// which must be enabled (`protocol_version`) and, when we offered TLS 1.3, must
     /// not come with a downgrade sentinel (RFC 8446 §4.1.3:
     /// `illegal_parameter`).
     fn selected_version(&self, hello: &ServerHello) -> Result<ProtocolVersion, Error> {
         let enabled = &self.config.common.versions;
         match hello.find_extension(ExtensionType::SupportedVersions) {
             Some(Extension::SupportedVersionsSelected(version)) => {
-                if *version == ProtocolVersion::TLSv1_3 && enabled.contains(version) {
-                    Ok(*version)
-                } else {
-                    Err(Error::IllegalParameter(
+                if *version != ProtocolVersion::TLSv1_3 || !enabled.contains(version) {
+                    return Err(Error::IllegalParameter(
                         "server selected a version that was not offered",
-                    ))
+                    ));
                 }
+                if hello.legacy_version != ProtocolVersion::TLSv1_2 {
+                    return Err(Error::ProtocolVersion(
+                        "TLS 1.3 ServerHello legacy_version is not 0x0303",
+                    ));
+                }
+                Ok(*version)
             }
             _ => {
                 let version = hello.legacy_version;

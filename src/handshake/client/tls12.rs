@@ -195,7 +195,7 @@ pub(super) fn handle_server_hello(
         extended_master_secret,
         encrypt_then_mac,
     };
-    common.set_record_version(version);
+    common.set_negotiated_record_version(version);
     common.ccs_allowed = false;
     let negotiated = &mut common.negotiated;
     negotiated.version = Some(version);

@@ -22,6 +22,10 @@ pub(crate) struct ExpectClientHello {
     pub(super) retry: Option<tls13::Retry>,
 }
 
+/// The SSL 3.0 version number (RFC 6101): a hello announcing it or
+/// anything lower is refused (RFC 8446 Appendix D.5, RFC 7568).
+const SSL3_VERSION: u16 = 0x0300;
+
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_2,
@@ -92,15 +96,30 @@ impl ExpectClientHello {
     /// version up to legacy_version (RFC 5246 §E.1: a client announces
     /// its highest version and accepts any lower one). None in common —
     /// a client below our minimum included — is `protocol_version`.
+    ///
+    /// With supported_versions, legacy_version is still checked: 0x0300
+    /// (SSL 3.0) or below is `protocol_version` whatever the extension
+    /// offers (RFC 8446 Appendix D.5), and a TLS 1.3 ClientHello must
+    /// carry exactly 0x0303, otherwise `protocol_version` too
+    /// (RFC 9846 §4.1.2, which obsoletes RFC 8446).
     fn choose_version(&self, hello: &ClientHello) -> Result<ProtocolVersion, Error> {
         let enabled = &self.config.common.versions;
-        let offered = |v: &ProtocolVersion| match hello
-            .find_extension(ExtensionType::SupportedVersions)
-        {
-            Some(Extension::SupportedVersionsOffer(versions)) => versions.contains(v),
-            _ => *v != ProtocolVersion::TLSv1_3 && u16::from(*v) <= u16::from(hello.legacy_version),
+        let supported = match hello.find_extension(ExtensionType::SupportedVersions) {
+            Some(Extension::SupportedVersionsOffer(versions)) => Some(versions),
+            _ => None,
         };
-        ALL_VERSIONS
+        if supported.is_some() && u16::from(hello.legacy_version) <= SSL3_VERSION {
+            return Err(Error::ProtocolVersion(
+                "ClientHello legacy_version is SSL 3.0 or below",
+            ));
+        }
+        let offered = |v: &ProtocolVersion| match supported {
+            Some(versions) => versions.contains(v),
+            None => {
+                *v != ProtocolVersion::TLSv1_3 && u16::from(*v) <= u16::from(hello.legacy_version)
+            }
+        };
+        let version = ALL_VERSIONS
             .iter()
             .copied()
             .find(|v| enabled.contains(v) && offered(v))
@@ -108,7 +127,13 @@ impl ExpectClientHello {
                 "no protocol version in common; TLS 1.0 and 1.1 are off by default \
                  (RFC 8996): a server that must accept them lists them in \
                  ServerConfig::builder(..).versions(..) with a TLS 1.0/1.1 suite",
-            ))
+            ))?;
+        if version == ProtocolVersion::TLSv1_3 && hello.legacy_version != ProtocolVersion::TLSv1_2 {
+            return Err(Error::ProtocolVersion(
+                "TLS 1.3 ClientHello legacy_version is not 0x0303",
+            ));
+        }
+        Ok(version)
     }
 }
 

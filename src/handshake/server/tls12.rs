@@ -176,7 +176,7 @@ pub(super) fn handle_client_hello(
         ));
     }
     common.ccs_allowed = false;
-    common.set_record_version(version);
+    common.set_negotiated_record_version(version);
     let alpn = choose_alpn(&config, offer.alpn)?;
     let resumed = find_session(&config, common, hello, &offer, version)?;
     let mut log = HandshakeLog::new(&[raw]);

@@ -7,7 +7,7 @@ use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::State;
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
-use crate::conn::{CommonState, Message};
+use crate::conn::{CommonState, Message, DEFAULT_REJECTED_EARLY_DATA_SKIP};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
@@ -238,12 +238,15 @@ pub(super) fn handle_client_hello(
     let authenticated = resumption
         .as_ref()
         .map_or_else(|| config.common.clock.now(), |r| r.state.authenticated_at());
-    // Rejected 0-RTT is skipped up to what the ticket or we allow.
+    // Rejected 0-RTT is skipped up to what the ticket allowed, or when it
+    // did not unseal, up to what a ticket of ours could allow.
     let early_data_budget = resumption
         .as_ref()
         .and_then(|r| r.state.tls13.as_ref())
-        .map_or(0, |t| t.max_early_data_size)
-        .max(config.max_early_data_size);
+        .map_or_else(
+            || rejected_early_data_skip(&config),
+            |t| wire_len(t.max_early_data_size),
+        );
     let accept_early_data = offer.early_data
         && state.retry.is_none()
         && resumption
@@ -340,7 +343,7 @@ pub(super) fn handle_client_hello(
         None => {
             common.set_tls13_read_key(suite.aead, &client_traffic)?;
             if offer.early_data {
-                common.skip_rejected_early_data(wire_len(early_data_budget));
+                common.skip_rejected_early_data(early_data_budget);
             }
         }
     }
@@ -425,6 +428,13 @@ pub(super) fn handle_client_hello(
 /// A wire byte count as a buffer size.
 fn wire_len(count: u32) -> usize {
     usize::try_from(count).unwrap_or(usize::MAX)
+}
+
+/// The rejected 0-RTT plaintext skipped when no unsealed ticket says how
+/// much the client may send: [`DEFAULT_REJECTED_EARLY_DATA_SKIP`], or our
+/// own max_early_data_size when larger (RFC 8446 §4.2.10).
+fn rejected_early_data_skip(config: &ServerConfig) -> usize {
+    wire_len(config.max_early_data_size).max(DEFAULT_REJECTED_EARLY_DATA_SKIP)
 }
 
 /// The most the client's and our views of a ticket's age may differ for
@@ -676,7 +686,7 @@ fn send_retry(
     {
         // RFC 8446 §4.2.10: the 0-RTT data that follows the first
         // ClientHello is skipped.
-        common.skip_rejected_early_data(wire_len(config.max_early_data_size));
+        common.skip_rejected_early_data(rejected_early_data_skip(&config));
     }
     common.negotiated.cipher_suite = Some(suite.suite);
     Ok(ExpectClientHello {

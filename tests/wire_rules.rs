@@ -1,0 +1,599 @@
+//! Record- and message-level rules of the receive path, each checked with
+//! the exact alert: per-type handshake message bounds (RFC 8446 §4.1.2,
+//! RFC 5246 §7.4.1.2), legacy_version and record versions (RFC 8446
+//! Appendix D.5, §5.1, RFC 5246 §6.2.1), rejected 0-RTT skipping (RFC 8446
+//! §4.2.10), ChangeCipherSpec bodies (RFC 8446 §5, RFC 5246 §7.1) and
+//! close_notify (RFC 5246 §7.2.1, RFC 8446 §6.1).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::config::{ClientConfig, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::record::joiner::{DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN};
+use ferrotls::Error;
+
+const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
+const TLS13: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3];
+
+fn alert(description: AlertDescription) -> Option<u8> {
+    Some(description.into())
+}
+
+/// Everything `conn` has queued for the peer.
+fn written(conn: &mut Connection) -> Vec<u8> {
+    let mut out = Vec::new();
+    while conn.wants_write() {
+        conn.write_tls(&mut out).unwrap();
+    }
+    out
+}
+
+/// Hands `bytes` to `to` and processes them.
+fn deliver(to: &mut Connection, bytes: &[u8]) -> Result<(), Error> {
+    let mut offset = 0;
+    while offset < bytes.len() {
+        offset += to.read_tls(&mut &bytes[offset..]).unwrap();
+        to.process_new_packets()?;
+    }
+    Ok(())
+}
+
+/// A plaintext record of `content_type` with record version `version`.
+fn record(content_type: u8, version: u16, body: &[u8]) -> Vec<u8> {
+    let mut r = vec![content_type];
+    r.extend_from_slice(&version.to_be_bytes());
+    r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    r.extend_from_slice(body);
+    r
+}
+
+/// A fresh server under `versions` fed `bytes`: its error and the alert it
+/// sent.
+fn server_refuses_bytes(versions: &[ProtocolVersion], bytes: &[u8]) -> (Error, Option<u8>) {
+    let mut s = ServerConnection::new(server_builder("p256").versions(versions).build().unwrap());
+    let err = deliver(&mut s, bytes).unwrap_err();
+    (err, plaintext_alert(&written(&mut s)))
+}
+
+// ---- item 1: handshake message bounds ----
+
+/// `n` cipher suite values no implementation assigns (after RFC 8701's
+/// GREASE pattern, kept clear of every real suite).
+fn unassigned_suites(n: usize) -> Vec<CipherSuite> {
+    (0..n as u16)
+        .map(|i| CipherSuite::from(0x5a00u16.wrapping_add(i) | 0x8000))
+        .collect()
+}
+
+/// A client offering TLS 1.2 and 1.3 whose ClientHello is about 100 KiB: the real suites behind
+/// 24 000 unassigned ones (48 000 bytes) and an ALPN list of 220 names of
+/// 250 bytes (55 220 bytes), all legal (RFC 8446 §4.1.2, RFC 7301 §3.1).
+fn large_hello_client() -> Arc<ClientConfig> {
+    let suites = [
+        unassigned_suites(24_000),
+        TLS13_CIPHER_SUITES.to_vec(),
+        TLS12_CIPHER_SUITES.to_vec(),
+    ]
+    .concat();
+    let names: Vec<Vec<u8>> = (0..220u8).map(|i| vec![b'a' + i % 26; 250]).collect();
+    let names: Vec<&[u8]> = names.iter().map(|n| n.as_slice()).collect();
+    client_builder("p256")
+        .cipher_suites(&suites)
+        .alpn_protocols(&names)
+        .build()
+        .unwrap()
+}
+
+/// The large ClientHello, split across records, reaches a server enabling
+/// only `versions`, which completes the handshake.
+fn large_client_hello_handshakes(versions: &[ProtocolVersion]) {
+    let server = server_builder("p256").versions(versions).build().unwrap();
+    let (mut c, mut s) = pair(large_hello_client(), server, server_name("p256"));
+    let hello = written(&mut c);
+    let records = records(&hello);
+    assert!(records.len() > 6, "the ClientHello spans many records");
+    let len = records.iter().map(|r| r.len() - 5).sum::<usize>();
+    assert!(len > 100_000 && len <= MAX_CLIENT_HELLO_LEN + 4, "{len}");
+    deliver(&mut s, &hello).unwrap();
+    handshake(&mut c, &mut s);
+    assert_eq!(s.protocol_version(), Some(versions[0]));
+    send_and_check(&mut c, &mut s, b"large hello");
+}
+
+#[test]
+fn rfc8446_4_1_2_client_hello_over_64k_handshakes_in_tls13() {
+    large_client_hello_handshakes(TLS13);
+}
+
+#[test]
+fn rfc5246_7_4_1_2_client_hello_over_64k_handshakes_in_tls12() {
+    large_client_hello_handshakes(TLS12);
+}
+
+/// A TLS 1.2 handshake record holding only the header of a `typ` message that
+/// announces a `len`-byte body.
+fn header_only(typ: u8, len: usize) -> Vec<u8> {
+    record(
+        22,
+        0x0303,
+        &[typ, (len >> 16) as u8, (len >> 8) as u8, len as u8],
+    )
+}
+
+#[test]
+fn rfc8446_4_1_2_client_hello_one_byte_over_its_syntax_is_decode_error() {
+    let (err, sent) = server_refuses_bytes(TLS13, &header_only(1, MAX_CLIENT_HELLO_LEN + 1));
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(sent, alert(AlertDescription::DecodeError));
+}
+
+#[test]
+fn rfc8446_4_client_hello_announcing_16_mib_fails_at_its_header() {
+    // Only the four header bytes arrive: the refusal needs no body.
+    let (err, sent) = server_refuses_bytes(TLS13, &header_only(1, (1 << 24) - 1));
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(sent, alert(AlertDescription::DecodeError));
+}
+
+#[test]
+fn rfc8446_4_4_2_certificate_announcing_16_mib_fails_at_its_header() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let flight = written(&mut s);
+    // The ServerHello, then only a Certificate header announcing 2^24 − 1.
+    let hello = &records(&flight)[0];
+    let hello_len = 4 + u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
+    let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
+    bytes.extend(header_only(11, (1 << 24) - 1));
+    let err = deliver(&mut c, &bytes).unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut c)),
+        alert(AlertDescription::IllegalParameter)
+    );
+}
+
+/// The body length of the server's TLS 1.2 Certificate message.
+fn tls12_certificate_len() -> usize {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let payload: Vec<u8> = records(&written(&mut s))
+        .iter()
+        .filter(|r| r[0] == 22)
+        .flat_map(|r| r[5..].to_vec())
+        .collect();
+    let certificate = split_messages(&payload)
+        .into_iter()
+        .find(|m| message_type(m) == 11)
+        .unwrap();
+    certificate.len() - 4
+}
+
+fn tls12_handshake_with_certificate_limit(limit: usize) -> Result<(), Error> {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .max_certificate_message_size(limit)
+        .build()
+        .unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let (_, r) = transfer(&mut s, &mut c);
+    r?;
+    handshake(&mut c, &mut s);
+    Ok(())
+}
+
+#[test]
+fn rfc8446_4_4_2_certificate_one_byte_over_the_configured_limit_is_illegal_parameter() {
+    let len = tls12_certificate_len();
+    assert!(len < DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE);
+    tls12_handshake_with_certificate_limit(len).unwrap();
+    let err = tls12_handshake_with_certificate_limit(len - 1).unwrap_err();
+    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc8446_4_4_4_finished_over_48_bytes_is_decode_error() {
+    // A Finished header right after a ServerHello: 49 bytes is longer
+    // than any verify_data (SHA-384), refused from the header.
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let hello = &records(&written(&mut s))[0];
+    let hello_len = 4 + u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
+    let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
+    bytes.extend(header_only(20, 49));
+    let err = deliver(&mut c, &bytes).unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+// ---- item 2: legacy_version and record versions ----
+
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
+/// Our client's first ClientHello message (header included).
+fn client_hello_message(client: Arc<ClientConfig>) -> Vec<u8> {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let records = records(&written(&mut c));
+    records[0][5..].to_vec()
+}
+
+/// Our client's ClientHello with its legacy_version set to `version`, in
+/// one record.
+fn client_hello_with_legacy_version(version: u16) -> Vec<u8> {
+    let message = client_hello_message(client_builder("p256").build().unwrap());
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&message, &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    hello.legacy_version = ProtocolVersion::from(version);
+    record(
+        22,
+        0x0301,
+        &HandshakeMessage::ClientHello(hello).to_bytes().unwrap(),
+    )
+}
+
+#[test]
+fn rfc8446_d5_legacy_version_ssl3_with_supported_versions_is_protocol_version() {
+    for versions in [
+        TLS13,
+        TLS12,
+        &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2][..],
+    ] {
+        for legacy in [0x0300, 0x0200] {
+            let (err, sent) =
+                server_refuses_bytes(versions, &client_hello_with_legacy_version(legacy));
+            assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+            assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
+        }
+    }
+}
+
+#[test]
+fn rfc9846_4_1_2_tls13_client_hello_legacy_version_other_than_0303_is_protocol_version() {
+    for legacy in [0x0301, 0x0302, 0x0304] {
+        let (err, sent) = server_refuses_bytes(TLS13, &client_hello_with_legacy_version(legacy));
+        assert!(
+            matches!(err, Error::ProtocolVersion(_)),
+            "{legacy:x}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
+    }
+}
+
+/// A TLS 1.3 exchange whose ServerHello gets `legacy_version`: the
+/// client's error and alert.
+fn client_refuses_server_hello_version(legacy_version: u16) -> (Error, Option<u8>) {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut recs = records(&written(&mut s));
+    let HandshakeMessage::ServerHello(mut hello) =
+        HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
+    else {
+        panic!("not a ServerHello")
+    };
+    hello.legacy_version = ProtocolVersion::from(legacy_version);
+    recs[0] = record(
+        22,
+        0x0303,
+        &HandshakeMessage::ServerHello(hello).to_bytes().unwrap(),
+    );
+    let err = deliver(&mut c, &recs.concat()).unwrap_err();
+    (err, plaintext_alert(&written(&mut c)))
+}
+
+#[test]
+fn rfc8446_d5_tls13_server_hello_legacy_version_ssl3_is_protocol_version() {
+    for legacy in [0x0300, 0x0301, 0x0302] {
+        let (err, sent) = client_refuses_server_hello_version(legacy);
+        assert!(
+            matches!(err, Error::ProtocolVersion(_)),
+            "{legacy:x}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
+    }
+}
+
+/// Rewrites the version field of every record header in `bytes`.
+fn set_record_versions(bytes: &[u8], version: u16) -> Vec<u8> {
+    records(bytes)
+        .into_iter()
+        .flat_map(|mut r| {
+            r[1..3].copy_from_slice(&version.to_be_bytes());
+            r
+        })
+        .collect()
+}
+
+/// A TLS 1.2 (or `version`) handshake up to the client's second flight,
+/// whose record versions are rewritten to `record_version`: the server's
+/// result and what it sent.
+fn tls12_server_sees_client_records(
+    version: ProtocolVersion,
+    record_version: u16,
+) -> (Result<(), Error>, Vec<u8>) {
+    let versions = [version];
+    let client = client_builder("p256")
+        .versions(&versions)
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::config::TLS10_CIPHER_SUITES].concat())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&versions)
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::config::TLS10_CIPHER_SUITES].concat())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let flight = set_record_versions(&written(&mut c), record_version);
+    let result = deliver(&mut s, &flight);
+    (result, written(&mut s))
+}
+
+#[test]
+fn rfc5246_6_2_1_tls12_record_with_another_version_is_protocol_version() {
+    let (ok, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_2, 0x0303);
+    ok.unwrap();
+    for wrong in [0x0301, 0x0302, 0x0304] {
+        let (err, sent) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_2, wrong);
+        let err = err.unwrap_err();
+        assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+        assert_eq!(
+            plaintext_alert(&sent),
+            alert(AlertDescription::ProtocolVersion)
+        );
+    }
+}
+
+#[cfg(feature = "legacy")]
+#[test]
+fn rfc2246_6_2_1_tls10_records_carry_0301_and_another_version_is_protocol_version() {
+    let (ok, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0301);
+    ok.unwrap();
+    let (err, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0303);
+    assert!(matches!(err, Err(Error::ProtocolVersion(_))), "{err:?}");
+}
+
+#[test]
+fn rfc8446_5_1_first_client_hello_record_may_carry_0301_or_0303() {
+    for record_version in [0x0301, 0x0303, 0x0300] {
+        let client = client_builder("p256").build().unwrap();
+        let server = server_builder("p256").build().unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        let hello = set_record_versions(&written(&mut c), record_version);
+        deliver(&mut s, &hello).unwrap();
+        handshake(&mut c, &mut s);
+    }
+}
+
+#[test]
+fn rfc9846_5_2_tls13_protected_record_not_0303_is_decode_error() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    // The client's Finished flight: a dummy CCS (TLSPlaintext, version
+    // ignored) and protected records (TLSCiphertext, 0x0303 only).
+    let flight = records(&written(&mut c));
+    let rewritten: Vec<u8> = flight
+        .into_iter()
+        .flat_map(|mut r| {
+            let version: u16 = if r[0] == 23 { 0x0301 } else { 0x0300 };
+            r[1..3].copy_from_slice(&version.to_be_bytes());
+            r
+        })
+        .collect();
+    let err = deliver(&mut s, &rewritten).unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut s)),
+        None,
+        "the alert is protected"
+    );
+}
+
+#[test]
+fn rfc8446_5_1_tls13_plaintext_records_ignore_their_version() {
+    // A dummy ChangeCipherSpec with any 0x03XX version is accepted once
+    // TLS 1.3 keys are in place.
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let flight: Vec<u8> = records(&written(&mut c))
+        .into_iter()
+        .flat_map(|mut r| {
+            if r[0] == 20 {
+                r[1..3].copy_from_slice(&0x0301u16.to_be_bytes());
+            }
+            r
+        })
+        .collect();
+    deliver(&mut s, &flight).unwrap();
+    handshake(&mut c, &mut s);
+}
+
+// ---- item 4: ChangeCipherSpec bodies ----
+
+/// The malformed ChangeCipherSpec bodies: another value, and one byte too
+/// many (an empty one is refused by the record layer, RFC 8446 §5.1).
+const BAD_CCS_BODIES: [&[u8]; 3] = [&[2], &[1, 1], &[1, 0]];
+
+#[test]
+fn rfc8446_5_tls13_ccs_body_other_than_0x01_is_unexpected_message() {
+    for body in BAD_CCS_BODIES.iter().chain([&[][..]].iter()) {
+        let client = client_builder("p256").build().unwrap();
+        let server = server_builder("p256").build().unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        // Before the ServerHello (so the alert goes out in plaintext), in
+        // place of the server's dummy CCS.
+        let mut recs = records(&written(&mut s));
+        recs.retain(|r| r[0] != 20);
+        recs.insert(0, record(20, 0x0303, body));
+        let err = deliver(&mut c, &recs.concat()).unwrap_err();
+        assert!(
+            matches!(err, Error::UnexpectedMessage(_)),
+            "{body:?}: {err:?}"
+        );
+        assert_eq!(
+            plaintext_alert(&written(&mut c)),
+            alert(AlertDescription::UnexpectedMessage)
+        );
+    }
+}
+
+/// A TLS 1.2 handshake whose client ChangeCipherSpec record gets `body`:
+/// the server's error and alert.
+fn tls12_server_sees_ccs(body: &[u8]) -> (Error, Option<u8>) {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let mut recs = records(&written(&mut c));
+    let ccs = recs.iter().position(|r| r[0] == 20).unwrap();
+    recs[ccs] = record(20, 0x0303, body);
+    let err = deliver(&mut s, &recs.concat()).unwrap_err();
+    (err, plaintext_alert(&written(&mut s)))
+}
+
+#[test]
+fn rfc5246_7_1_tls12_malformed_ccs_is_unexpected_message() {
+    for body in BAD_CCS_BODIES.iter().chain([&[][..]].iter()) {
+        let (err, sent) = tls12_server_sees_ccs(body);
+        assert!(
+            matches!(err, Error::UnexpectedMessage(_)),
+            "{body:?}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::UnexpectedMessage));
+    }
+}
+
+#[test]
+fn rfc5246_7_1_tls12_ccs_at_the_wrong_time_is_unexpected_message() {
+    // Before the ServerHello, from a server to a client offering only
+    // TLS 1.2 (no TLS 1.3 dummy CCS can come): no pending read state.
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let err = deliver(&mut c, &record(20, 0x0303, &[1])).unwrap_err();
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(
+        plaintext_alert(&written(&mut c)),
+        alert(AlertDescription::UnexpectedMessage)
+    );
+}
+
+// ---- item 6: close_notify ----
+
+fn connected(versions: &[ProtocolVersion]) -> (ClientConnection, ServerConnection) {
+    let client = client_builder("p256").versions(versions).build().unwrap();
+    let server = server_builder("p256").versions(versions).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake(&mut c, &mut s);
+    (c, s)
+}
+
+fn read_to_end(conn: &mut Connection) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    conn.reader().read_to_end(&mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn rfc5246_7_2_1_close_notify_is_answered_and_nothing_is_written_after_it() {
+    use std::io::Write;
+    let (mut c, mut s) = connected(TLS12);
+    // Sealed before the close_notify arrives: it still goes out first.
+    s.writer().write_all(b"sealed before").unwrap();
+    c.send_close_notify();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    let err = s.writer().write(b"more").unwrap_err();
+    assert!(err.to_string().contains("close_notify"), "{err}");
+    let answer = written(&mut s);
+    assert_eq!(records(&answer).len(), 2, "the data, then close_notify");
+    deliver(&mut c, &answer).unwrap();
+    assert_eq!(read_to_end(&mut c).unwrap(), b"sealed before");
+}
+
+#[test]
+fn rfc5246_7_2_1_close_notify_during_the_handshake_discards_pending_writes() {
+    use std::io::Write;
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    // The server's first flight, which the client never reads.
+    written(&mut s);
+    // Buffered until the handshake completes, which it never does.
+    s.writer().write_all(b"pending").unwrap();
+    c.send_close_notify();
+    let close = written(&mut c);
+    deliver(&mut s, &close).unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    let answer = written(&mut s);
+    assert_eq!(records(&answer).len(), 1);
+    assert_eq!(
+        plaintext_alert(&answer),
+        Some(u8::from(AlertDescription::CloseNotify))
+    );
+    assert!(s.writer().write(b"more").is_err());
+}
+
+#[test]
+fn rfc5246_7_2_1_records_after_close_notify_are_not_processed() {
+    let (mut c, mut s) = connected(TLS12);
+    c.send_close_notify();
+    let mut bytes = written(&mut c);
+    // Would be bad_record_mac if it were opened.
+    bytes.extend(record(23, 0x0303, &[1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    deliver(&mut s, &bytes).unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    assert_eq!(read_to_end(&mut s).unwrap(), b"");
+}
+
+#[test]
+fn rfc8446_6_1_tls13_close_notify_half_closes() {
+    use std::io::Write;
+    let (mut c, mut s) = connected(TLS13);
+    c.send_close_notify();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.process_new_packets().unwrap().peer_has_closed);
+    // No automatic answer: the server's write side stays open.
+    assert!(!s.wants_write());
+    assert_eq!(read_to_end(&mut s).unwrap(), b"");
+    s.writer().write_all(b"still talking").unwrap();
+    s.send_close_notify();
+    transfer(&mut s, &mut c).1.unwrap();
+    assert_eq!(read_to_end(&mut c).unwrap(), b"still talking");
+    assert!(
+        c.writer().write(b"x").is_err(),
+        "the client closed its side"
+    );
+}
