@@ -29,7 +29,7 @@ use crate::error::Error;
 /// The result codes of the C functions: 0 for success, negative for
 /// errors. `InvalidRequest` (-50) and `ShortMemoryBuffer` (-51) have the
 /// values and meanings of GnuTLS's `GNUTLS_E_INVALID_REQUEST` and
-/// `GNUTLS_E_SHORT_MEMORY_BUFFER` (issue 6); the others are ferrotls's
+/// `GNUTLS_E_SHORT_MEMORY_BUFFER` (design §3); the others are ferrotls's
 /// own. In C each is `FERROTLS_E_` followed by the name in upper snake
 /// case (`FERROTLS_SUCCESS` for 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! Session functions for C, named after GnuTLS's where the meaning is the
-//! same (issue 6): the identifier of design §3, the resumption flags, and
+//! same: the identifier of design §3, the resumption flags, and
 //! session export/import in the versioned format of `docs/session-format.md`.
 //!
 //! A C client keeps its sessions in the store of its configuration handle.

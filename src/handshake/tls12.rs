@@ -4,7 +4,7 @@
 //! the ServerKeyExchange signature, and the RFC 5705 exporter.
 //!
 //! Everything here takes the negotiated version, so TLS 1.0 and 1.1
-//! (issue 7) plug in with their PRF hash, record protection and
+//! (RFC 2246, RFC 4346) plug in with their PRF hash, record protection and
 //! signature form without another copy of the state machines.
 
 use std::sync::Arc;

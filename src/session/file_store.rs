@@ -1,5 +1,5 @@
 //! A [`ServerSessionStore`] kept in a directory of files, one per session
-//! (design §3 "server store"; issue 6 item 3): resumption by session ID,
+//! (design §3 "server store"): resumption by session ID,
 //! and TLS 1.3 stateful tickets, survive a server restart, and several
 //! server processes on one machine can share the directory.
 //!

@@ -25,7 +25,7 @@ pub struct ResumptionOffer<'a> {
     /// The SNI host_name of the ClientHello, if any (RFC 6066 §3).
     pub server_name: Option<&'a [u8]>,
     /// The server's client authentication now, which a resumed session
-    /// must satisfy as a full handshake would (issue 13 item 7).
+    /// must satisfy as a full handshake would.
     pub client_auth: &'a ClientAuth,
     /// The current time.
     pub now: UnixTime,
@@ -52,8 +52,8 @@ pub enum ResumptionRefusal {
     /// that error instead of a full handshake.
     ExtendedMasterSecretMissing,
     /// The session used encrypt-then-MAC but this ClientHello does not
-    /// offer it, which would downgrade the record protection (RFC 7366;
-    /// issue 5).
+    /// offer it, which would downgrade the record protection (RFC 7366
+    /// §3.1).
     EncryptThenMacMissing,
     /// The session was made for another server name (RFC 6066 §3,
     /// RFC 8446 §4.2.11).
@@ -70,7 +70,7 @@ pub enum ResumptionRefusal {
 /// A session without the extended master secret resumed by a ClientHello
 /// without it is accepted: RFC 7627 §5.3 says the server SHOULD abort, but
 /// legacy peers must still resume; whether to require the extension is
-/// the handshake configuration's decision (issue 5).
+/// the handshake configuration's decision.
 ///
 /// Returns `Ok(())` when the session fits, otherwise the first reason it
 /// does not, checked in this order: expiry, version, cipher suite,

@@ -510,7 +510,7 @@ impl ClientTicketTls13 {
 }
 
 /// A client's resumable session, of either family, as exported and
-/// imported (design §3, "export/import"; issue 6).
+/// imported (design §3, "export/import").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientSessionData {
     /// A TLS 1.0–1.2 session.

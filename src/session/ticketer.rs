@@ -208,7 +208,7 @@ impl RotatingTicketer {
 
     /// The key set (AEAD, current key, previous key) in the session format
     /// (kind `ticket_keys`), so that other servers can unseal this one's
-    /// tickets (issue 6). The bytes are as secret as the keys. Rotation
+    /// tickets. The bytes are as secret as the keys. Rotation
     /// due by the clock happens first. Fails only if the RNG fails during
     /// that rotation.
     pub fn export_keys(&self) -> Result<Secret, Error> {

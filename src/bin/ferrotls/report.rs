@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::io;
 
 /// The negotiated parameters of one completed handshake, already in
-/// their printed form (issue 4's `--json` keys).
+/// their printed form (the `--json` keys the README lists).
 #[derive(Clone, Debug)]
 pub struct Report {
     pub role: &'static str,
@@ -58,7 +58,7 @@ impl Report {
         }
     }
 
-    /// One JSON object on one line, with the keys of issue 4 item 6.
+    /// One JSON object on one line, with the keys the README lists.
     pub fn to_json(&self) -> String {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\

@@ -663,7 +663,7 @@ pub(crate) struct Traffic {
 
 impl Traffic {
     /// A HelloRequest is refused with a no_renegotiation warning and the
-    /// connection carries on (RFC 5746 §4.5 allows refusing; issue 5), at
+    /// connection carries on (RFC 5746 §4.5 allows refusing), at
     /// most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times; any other handshake
     /// message is `unexpected_message`.
     fn expect_traffic(

@@ -847,7 +847,7 @@ pub(crate) struct Traffic {
 impl Traffic {
     /// A ClientHello (renegotiation) is refused with a no_renegotiation
     /// warning and the connection carries on (RFC 5746 §4.4 allows
-    /// refusing; issue 5), at most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times;
+    /// refusing), at most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times;
     /// any other handshake message is `unexpected_message`.
     fn expect_traffic(
         mut self,
