@@ -29,6 +29,6 @@ pub use state::{
 };
 pub use store::{
     store_key, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore,
-    StoreKeyKind,
+    StoreKey, StoreKeyKind, MAX_INLINE_STORE_ID_LEN,
 };
 pub use ticketer::{RotatingTicketer, Ticketer};

@@ -5,6 +5,7 @@
 //! expiring, and are safe to share between connections (`Send + Sync`,
 //! interior mutability).
 
+use crate::msgs::hello::MAX_SESSION_ID_SIZE;
 use crate::session::lru::LruMap;
 use crate::session::state::{
     ClientSessionTls12, ClientTicketTls13, ServerSessionState, DEFAULT_LIFETIME_SECS,
@@ -49,18 +50,63 @@ pub enum StoreKeyKind {
     Tls13Ticket = 2,
 }
 
+/// The longest identifier a server store key holds inline, without
+/// allocating: a TLS ≤1.2 session ID is at most 32 bytes (RFC 5246
+/// §7.4.1.2), and the TLS 1.3 stateful ticket identities this server
+/// issues are 32 bytes too. Longer identities (a store shared with other
+/// issuers may hold them, up to [`MAX_SERVER_STORE_KEY_LEN`]) go on the heap.
+pub const MAX_INLINE_STORE_ID_LEN: usize = MAX_SESSION_ID_SIZE;
+
+/// A server store key: the kind's byte, then the identifier; held inline
+/// up to [`MAX_INLINE_STORE_ID_LEN`] so the usual lookups allocate
+/// nothing. Dereferences to the key's bytes, which the
+/// [`ServerSessionStore`] methods take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreKey {
+    /// A key of at most `1 + MAX_INLINE_STORE_ID_LEN` bytes.
+    Inline {
+        /// The key's bytes, then zeros.
+        bytes: [u8; 1 + MAX_INLINE_STORE_ID_LEN],
+        /// How many of `bytes` are the key.
+        len: usize,
+    },
+    /// A longer key.
+    Heap(Vec<u8>),
+}
+
+impl core::ops::Deref for StoreKey {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Inline { bytes, len } => bytes.get(..*len).unwrap_or_default(),
+            Self::Heap(bytes) => bytes,
+        }
+    }
+}
+
 /// The key the handshakes use in a [`ServerSessionStore`] for identifier
 /// `id` of `kind`: the kind's byte, then `id`. `None` for an empty `id`,
 /// which names no session (RFC 5246 §7.4.1.2). This is the only place
 /// keys are made.
-pub fn store_key(kind: StoreKeyKind, id: &[u8]) -> Option<Vec<u8>> {
+pub fn store_key(kind: StoreKeyKind, id: &[u8]) -> Option<StoreKey> {
     if id.is_empty() {
         return None;
     }
-    let mut key = Vec::with_capacity(1 + id.len());
-    key.push(kind as u8);
-    key.extend_from_slice(id);
-    Some(key)
+    let mut bytes = [0; 1 + MAX_INLINE_STORE_ID_LEN];
+    let [first, rest @ ..] = &mut bytes;
+    let Some(inline) = rest.get_mut(..id.len()) else {
+        let mut key = Vec::with_capacity(1 + id.len());
+        key.push(kind as u8);
+        key.extend_from_slice(id);
+        return Some(StoreKey::Heap(key));
+    };
+    inline.copy_from_slice(id);
+    *first = kind as u8;
+    Some(StoreKey::Inline {
+        bytes,
+        len: 1 + id.len(),
+    })
 }
 
 /// A server's store of resumable sessions: TLS ≤1.2 sessions by session

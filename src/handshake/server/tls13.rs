@@ -37,7 +37,7 @@ use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
     check_resumption, store_key, ResumptionOffer, ServerSessionState, SessionId, StoreKeyKind,
-    Validity,
+    Validity, MAX_INLINE_STORE_ID_LEN,
 };
 use crate::time::UnixTime;
 
@@ -46,8 +46,10 @@ use crate::time::UnixTime;
 pub const COOKIE_LEN: usize = 32;
 
 /// The length of a stateful ticket's identity: a random key into the
-/// session store (RFC 8446 §4.6.1 leaves the ticket's form to the server).
+/// session store (RFC 8446 §4.6.1 leaves the ticket's form to the server),
+/// short enough for a store key held inline ([`MAX_INLINE_STORE_ID_LEN`]).
 pub const TICKET_IDENTITY_LEN: usize = 32;
+const _: () = assert!(TICKET_IDENTITY_LEN <= MAX_INLINE_STORE_ID_LEN);
 
 /// What a HelloRetryRequest fixed; the second ClientHello must fit it
 /// (RFC 8446 §4.1.2, §4.1.4).
