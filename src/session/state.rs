@@ -25,7 +25,7 @@
 //! tag 0x0009 extended_master_secret uint8 (0 or 1)          server, client ≤1.2
 //! tag 0x000a encrypt_then_mac      uint8 (0 or 1)           server, client ≤1.2
 //! tag 0x000b authenticated         uint64 (ms since epoch)  server: optional (absent
-//!                                                           in data written before it)
+//!                                                           when authenticated at creation)
 //! tag 0x0010 persistent_session_id opaque [0..32]           server (S or T of design §3)
 //! tag 0x0011 tls13_ticket_params   struct { uint32 age_add;
 //!                                    opaque nonce<0..255>;
@@ -174,9 +174,10 @@ pub struct ServerSessionState {
     pub tls13: Option<Tls13TicketParams>,
     /// When the full handshake that authenticated the session ran; kept
     /// unchanged through every resumption, so that renewed tickets stay
-    /// within [`MAX_LIFETIME_SECS`] of it (RFC 8446 §4.6.1). `None` only
-    /// for a state encoded before the field existed; see
-    /// [`ServerSessionState::authenticated_at`].
+    /// within [`MAX_LIFETIME_SECS`] of it (RFC 8446 §4.6.1). `None` when
+    /// the session was authenticated as it was created (by a full
+    /// handshake, so no ticket of it carries the field; also data encoded
+    /// before the field existed); see [`ServerSessionState::authenticated_at`].
     pub authenticated: Option<UnixTime>,
     /// Fields of unknown tag read with this state, kept to re-encode.
     pub unknown_fields: UnknownFields,
@@ -195,8 +196,7 @@ pub fn lifetime_within_cap(configured: u32, authenticated: UnixTime, now: UnixTi
 
 impl ServerSessionState {
     /// When the session was authenticated by a full handshake: the
-    /// `authenticated` field, or for a state encoded before that field
-    /// existed, its creation time (the best bound it carries).
+    /// `authenticated` field, or without it the session's creation time.
     pub fn authenticated_at(&self) -> UnixTime {
         self.authenticated.unwrap_or(self.validity.created())
     }

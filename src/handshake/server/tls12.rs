@@ -217,7 +217,7 @@ pub(super) fn handle_client_hello(
             log,
             master,
             send_ticket,
-            authenticated: session.authenticated_at(),
+            authenticated: Some(session.authenticated_at()),
         };
         let (client_write, server_write) =
             hs.params.protections(&hs.master, &hs.config.common.rng)?;
@@ -298,7 +298,7 @@ pub(super) fn handle_client_hello(
     negotiated.cipher_suite = Some(suite.suite);
     negotiated.session_id = session_id;
     let flight = ClientFlight {
-        authenticated: config.common.clock.now(),
+        authenticated: None,
         config,
         params,
         log,
@@ -528,9 +528,9 @@ pub(crate) struct ClientFlight {
     send_ticket: bool,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
-    /// When this full handshake started: the session's authentication
-    /// time.
-    authenticated: UnixTime,
+    /// When the session was authenticated: `None` for this full
+    /// handshake, whose session is authenticated as it is created.
+    authenticated: Option<UnixTime>,
 }
 
 /// How the client was authenticated, as proof values.
@@ -717,9 +717,10 @@ pub(crate) struct Handshake {
     log: HandshakeLog,
     master: MasterSecret,
     send_ticket: bool,
-    /// When the session was authenticated by a full handshake (this one,
-    /// or the one the resumed session comes from).
-    authenticated: UnixTime,
+    /// When the session was authenticated by a full handshake: `None` for
+    /// this one (authenticated as its session is created), the time the
+    /// resumed session carries otherwise.
+    authenticated: Option<UnixTime>,
 }
 
 /// Sends the NewSessionTicket (RFC 5077 §3.3) sealing the session with
@@ -750,7 +751,8 @@ fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), E
 fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionState, Error> {
     let negotiated = &common.negotiated;
     let now = hs.config.common.clock.now();
-    let lifetime = lifetime_within_cap(hs.config.ticket_lifetime, hs.authenticated, now);
+    let authenticated = hs.authenticated.unwrap_or(now);
+    let lifetime = lifetime_within_cap(hs.config.ticket_lifetime, authenticated, now);
     Ok(ServerSessionState {
         version: hs.params.version,
         cipher_suite: hs.params.suite.suite,
@@ -766,7 +768,7 @@ fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionSt
         validity: Validity::new(now, lifetime),
         peer_certificates: negotiated.peer_certificates.clone(),
         tls13: None,
-        authenticated: Some(hs.authenticated),
+        authenticated: hs.authenticated,
         unknown_fields: Default::default(),
     })
 }

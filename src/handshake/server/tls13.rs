@@ -234,12 +234,10 @@ pub(super) fn handle_client_hello(
         }
     };
     let alpn = choose_alpn(&config, offer.alpn)?;
-    // The session's authentication: now for a full handshake, carried
-    // over from the ticket on resumption (RFC 8446 §4.6.1 caps tickets
-    // from it).
-    let authenticated = resumption
-        .as_ref()
-        .map_or_else(|| config.common.clock.now(), |r| r.state.authenticated_at());
+    // The session's authentication, carried over from the ticket on
+    // resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a full
+    // handshake, whose tickets are authenticated as they are made.
+    let authenticated = resumption.as_ref().map(|r| r.state.authenticated_at());
     // Rejected 0-RTT is skipped up to what the ticket allowed, or when it
     // did not unseal, up to what a ticket of ours could allow.
     let early_data_budget = resumption
@@ -736,8 +734,9 @@ pub(crate) struct ClientFlight {
     resumption: PendingResumption,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
-    /// When the session was authenticated by a full handshake.
-    authenticated: UnixTime,
+    /// When the session was authenticated by a full handshake; `None` for
+    /// this one.
+    authenticated: Option<UnixTime>,
 }
 
 /// How the client was authenticated, as proof values.
@@ -967,7 +966,8 @@ impl Traffic {
 /// server name, ALPN protocol, client certificates and authentication
 /// time. The nonce is the ticket's index on this connection, so each
 /// ticket has its own PSK. Its lifetime is the configured one, cut to end
-/// 7 days after `authenticated` (RFC 8446 §4.6.1). A ticket that cannot
+/// 7 days after `authenticated` (now when `None`: this full handshake;
+/// RFC 8446 §4.6.1). A ticket that cannot
 /// be sealed or stored, or that would have no lifetime left, is simply
 /// not sent.
 fn send_ticket(
@@ -975,11 +975,11 @@ fn send_ticket(
     common: &mut CommonState,
     resumption: &ResumptionMasterSecret,
     suite: Tls13Suite,
-    authenticated: UnixTime,
+    authenticated: Option<UnixTime>,
     index: usize,
 ) -> Result<(), Error> {
     let now = config.common.clock.now();
-    let lifetime = lifetime_within_cap(config.ticket_lifetime, authenticated, now);
+    let lifetime = lifetime_within_cap(config.ticket_lifetime, authenticated.unwrap_or(now), now);
     if lifetime == 0 {
         return Ok(());
     }
@@ -1009,7 +1009,7 @@ fn send_ticket(
             nonce,
             max_early_data_size: config.max_early_data_size,
         }),
-        authenticated: Some(authenticated),
+        authenticated,
         unknown_fields: Default::default(),
     };
     let (ticket, nonce) = match &config.session_store {
