@@ -3,13 +3,17 @@
 //!
 //! - [`AesCbc`]: AES-128/256 (the `aes` crate, feature `legacy`) in CBC
 //!   mode (NIST SP 800-38A §6.2), chained here over the block cipher.
-//! - [`RecordMac`]: HMAC (RFC 2104) over SHA-1, SHA-256 or SHA-384 from
-//!   ring's digest, built here rather than taken from an HMAC API because
-//!   the Lucky Thirteen defence must control, and count, every call of the
-//!   hash's compression function.
+//! - [`RecordMac`]: HMAC (RFC 2104) over SHA-1, SHA-256 or SHA-384, built
+//!   here rather than taken from an HMAC API because the Lucky Thirteen
+//!   defence must control, and count, every call of the hash's compression
+//!   function: ring's digest for tags over public lengths (sealing,
+//!   encrypt-then-MAC), the masked construction of `crypto::cbc_mac` for
+//!   the secret content length of a MAC-then-encrypt opening.
 //! - [`check_padding`] and [`open_mac_then_encrypt`]: the constant-time
 //!   checks of RFC 5246 §6.2.3.2 padding and MAC.
 
+#[cfg(feature = "legacy")]
+use crate::crypto::cbc_mac::{self, Chain};
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use crate::error::Error;
 #[cfg(feature = "legacy")]
@@ -207,6 +211,10 @@ pub struct RecordMac {
     inner: digest::Context,
     /// The hash state after absorbing `key ⊕ opad`.
     outer: digest::Context,
+    /// The raw chaining value after `key ⊕ ipad`, for the constant-time
+    /// inner hash of [`open_mac_then_encrypt`].
+    #[cfg(feature = "legacy")]
+    keyed: Chain,
     work: HashWork,
 }
 
@@ -215,23 +223,12 @@ pub struct RecordMac {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct HashWork {
     /// Compression-function calls, counting the two key blocks of every
-    /// tag computed. The count follows from the number of bytes fed to
-    /// each hash (whole blocks, plus the final padded block(s) at finish).
+    /// tag computed. For a tag over a public length the count follows from
+    /// the number of bytes fed to each hash (whole blocks, plus the final
+    /// padded block(s) at finish); a MAC-then-encrypt opening counts the
+    /// blocks its constant-time inner hash runs.
     pub compressions: u64,
-    /// Calls that feed bytes to a hash (`update`), real or dummy.
-    pub updates: u64,
 }
-
-/// The most dummy bytes one MAC-then-encrypt opening hashes: the
-/// compression calls a padding of up to [`MAX_PADDING_LEN`] bytes can
-/// save are at most `floor(255 / B) + 1` blocks of `B` bytes, and one
-/// more block is always hashed: at most 384 bytes for SHA-1/256 (`B` =
-/// 64) and SHA-384 (`B` = 128).
-const MAX_DUMMY_LEN: usize = 2 * (MAX_PADDING_LEN + 1);
-
-/// The bytes the dummy blocks are made of (their value is irrelevant: the
-/// hash over them is discarded).
-static DUMMY_BLOCKS: [u8; MAX_DUMMY_LEN] = [0; MAX_DUMMY_LEN];
 
 impl RecordMac {
     /// Keys HMAC over `algorithm` (SHA-1, SHA-256 or SHA-384) with `key`.
@@ -266,6 +263,9 @@ impl RecordMac {
             *p = k ^ 0x36;
         }
         inner.update(&pad);
+        #[cfg(feature = "legacy")]
+        let keyed = Chain::after_key_block(algorithm, &pad)
+            .ok_or(Error::Crypto("no TLS record MAC over this hash"))?;
         for (p, k) in pad.iter_mut().zip(padded.iter()) {
             *p = k ^ 0x5c;
         }
@@ -274,6 +274,8 @@ impl RecordMac {
             algorithm,
             inner,
             outer,
+            #[cfg(feature = "legacy")]
+            keyed,
             work: HashWork::default(),
         })
     }
@@ -302,8 +304,8 @@ impl RecordMac {
             inner.update(part);
             len += part.len();
         }
-        self.work.updates += parts.len() as u64;
-        self.finish(inner, len)
+        self.work.compressions += self.finished_blocks(self.algorithm.block_len() + len);
+        self.outer_tag(inner.finish().as_ref())
     }
 
     /// Whether `tag` is the tag over the concatenation of `parts`, compared
@@ -312,17 +314,14 @@ impl RecordMac {
         self.sign(parts).matches(tag)
     }
 
-    /// Finishes an inner hash that absorbed `message_len` bytes after the
-    /// key block, and runs the outer hash.
-    fn finish(&mut self, inner: digest::Context, message_len: usize) -> MacTag {
-        let block_len = self.algorithm.block_len();
-        let inner_digest = inner.finish();
+    /// The tag whose inner hash is `inner_digest`: runs the outer hash,
+    /// over public lengths only.
+    fn outer_tag(&mut self, inner_digest: &[u8]) -> MacTag {
         let mut outer = self.outer.clone();
-        outer.update(inner_digest.as_ref());
+        outer.update(inner_digest);
         let tag = outer.finish();
-        self.work.compressions += self.finished_blocks(block_len + message_len)
-            + self.finished_blocks(block_len + inner_digest.as_ref().len());
-        self.work.updates += 1;
+        self.work.compressions +=
+            self.finished_blocks(self.algorithm.block_len() + inner_digest.len());
         let mut out = MacTag {
             bytes: [0; MAX_HASH_LEN],
             len: tag.as_ref().len(),
@@ -345,15 +344,21 @@ impl RecordMac {
         ((n + 1 + length_field + block_len - 1) >> block_len.trailing_zeros()) as u64
     }
 
-    /// Hashes `dummy` (whole blocks) in a separate hash context whose
-    /// result is discarded, in one `update` call as the real content is,
-    /// so the calls an opening makes are the same whatever the padding
-    /// and only the split of blocks between the two contexts differs.
-    fn burn(&mut self, dummy: &[u8]) {
-        let mut discarded = self.inner.clone();
-        discarded.update(dummy);
-        self.work.updates += 1;
-        self.work.compressions += (dummy.len() / self.algorithm.block_len()) as u64;
+    /// The tag over `header ‖ content[..content_len]` where `content_len`
+    /// is secret and lies between `min_content_len` and `content.len()`,
+    /// computed in time that does not depend on it
+    /// ([`cbc_mac::inner_hash`]).
+    #[cfg(feature = "legacy")]
+    fn sign_secret_length(
+        &mut self,
+        header: &[u8; MAC_HEADER_LEN],
+        content: &[u8],
+        min_content_len: usize,
+        content_len: usize,
+    ) -> MacTag {
+        let inner = cbc_mac::inner_hash(&self.keyed, header, content, min_content_len, content_len);
+        self.work.compressions += inner.compressions;
+        self.outer_tag(inner.digest.get(..inner.len).unwrap_or(&[]))
     }
 }
 
@@ -418,21 +423,16 @@ pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, u
 /// record too short for both.
 ///
 /// The defence (AlFardan & Paterson, "Lucky Thirteen: Breaking the TLS and
-/// DTLS Record Protocols", IEEE S&P 2013, §6): the padding is checked in
-/// constant time ([`check_padding`]); a bad padding is treated as none, so
-/// the MAC is still computed; the received MAC is copied out of its
-/// secret-dependent position by a scan over every position it could take;
-/// and the compression-function count is made independent of the padding.
-/// The count argument: with block length `B`, length field `F` and MAC
-/// length `T`, HMAC over `13 + L` content-and-header bytes makes
-/// `ceil((B + 13 + L + 1 + F) / B)` inner calls and
-/// `ceil((B + T + 1 + F) / B)` outer calls. `L = n - T - strip` is largest
-/// when `strip = 1`; the difference between the inner count at that
-/// largest `L` and at the real one, plus one, is run on dummy blocks in a
-/// discarded context, so every record of length `n` costs the same number
-/// of calls whatever its padding says. The real content and the dummy blocks are
-/// each fed in one `update` call, so the sequence of hash calls does not
-/// depend on the padding either (`benches/lucky13.rs` measures the time).
+/// DTLS Record Protocols", IEEE S&P 2013, the countermeasures section):
+/// the padding is checked in constant time ([`check_padding`]); a bad
+/// padding is treated as none, so the MAC is still computed; the inner
+/// hash over the secret-length content runs the same compression-function
+/// calls on the same block positions for every padding, building the
+/// blocks where the content may end under masks (`crypto::cbc_mac`); and
+/// the received MAC is copied out of its secret-dependent position by a
+/// scan over every position it could take.
+/// `benches/lucky13.rs` measures the time.
+#[cfg(feature = "legacy")]
 pub fn open_mac_then_encrypt(
     mac: &mut RecordMac,
     seq: u64,
@@ -443,30 +443,29 @@ pub fn open_mac_then_encrypt(
     let tag_len = mac.tag_len();
     let n = plaintext.len();
     // Public: the record length alone says whether a MAC and a padding
-    // byte fit.
+    // byte fit, and bounds the content length.
     let Some(longest_content) = n.checked_sub(tag_len + 1) else {
         return Err(Error::BadRecordMac);
     };
+    let shortest_content = longest_content.saturating_sub(MAX_PADDING_LEN);
     let (padding_good, strip) = check_padding(plaintext, tag_len);
     let content_len = n - tag_len - strip;
 
-    let (content, _) = plaintext.split_at(content_len.min(n));
     let header = mac_header(seq, content_type, version, content_len as u16);
-    let computed = mac.sign(&[&header, content]);
-
-    let block_len = mac.algorithm().block_len();
-    let most = mac.finished_blocks(block_len + MAC_HEADER_LEN + longest_content);
-    let used = mac.finished_blocks(block_len + MAC_HEADER_LEN + content_len);
-    // One dummy block more than the difference, so the dummy call hashes
-    // at least one block for every padding: an empty call would skip the
-    // hash's block function and be measurably quicker than a short one.
-    let dummy_len = (most - used + 1) as usize * block_len;
-    mac.burn(DUMMY_BLOCKS.get(..dummy_len).unwrap_or(&DUMMY_BLOCKS));
+    let computed = mac.sign_secret_length(
+        &header,
+        plaintext.get(..longest_content).unwrap_or(&[]),
+        shortest_content,
+        content_len,
+    );
 
     let mut received = [0u8; MAX_HASH_LEN];
     let received = received.get_mut(..tag_len).unwrap_or(&mut []);
-    let earliest = longest_content.saturating_sub(MAX_PADDING_LEN);
-    for (offset, window) in plaintext.windows(tag_len).enumerate().skip(earliest) {
+    for (offset, window) in plaintext
+        .windows(tag_len)
+        .enumerate()
+        .skip(shortest_content)
+    {
         let here = (offset as u64).ct_eq(&(content_len as u64));
         for (out, byte) in received.iter_mut().zip(window) {
             out.conditional_assign(byte, here);

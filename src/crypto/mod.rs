@@ -3,6 +3,8 @@
 
 pub mod aead;
 pub mod cbc;
+#[cfg(feature = "legacy")]
+mod cbc_mac;
 pub mod hash;
 pub mod hkdf;
 pub mod hmac;
