@@ -369,6 +369,40 @@ fn rfc5246_6_2_1_tls12_record_with_another_version_is_protocol_version() {
 
 #[cfg(feature = "legacy")]
 #[test]
+fn rfc5246_e_1_unprotected_alert_of_another_version_is_read() {
+    // A TLS 1.2-only client refuses a TLS 1.1 server's hello with
+    // protocol_version; the server, which settled on TLS 1.1, reads that
+    // alert although its record carries another version.
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::config::TLS10_CIPHER_SUITES].concat())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_1])
+        .cipher_suites(ferrotls::config::TLS10_CIPHER_SUITES)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let refused = transfer(&mut s, &mut c).1.unwrap_err();
+    assert!(matches!(refused, Error::ProtocolVersion(_)), "{refused:?}");
+    let sent = written(&mut c);
+    assert_eq!(
+        plaintext_alert(&sent),
+        alert(AlertDescription::ProtocolVersion)
+    );
+    assert_ne!(
+        sent[1..3],
+        [0x03, 0x02],
+        "the alert's record version differs"
+    );
+    let err = deliver(&mut s, &sent).unwrap_err();
+    assert_eq!(err, Error::AlertReceived(AlertDescription::ProtocolVersion));
+}
+
+#[cfg(feature = "legacy")]
+#[test]
 fn rfc2246_6_2_1_tls10_records_carry_0301_and_another_version_is_protocol_version() {
     let (ok, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0301);
     ok.unwrap();

@@ -233,7 +233,7 @@ impl RecordLayer {
     /// Fails with the deframer's header errors; once the version is
     /// negotiated ([`Self::set_negotiated_version`]), with
     /// [`Error::ProtocolVersion`] for a TLS ≤ 1.2 record of another
-    /// version and [`Error::Decode`] for a protected TLS 1.3 record whose
+    /// version (but for an unprotected alert, which is read) and [`Error::Decode`] for a protected TLS 1.3 record whose
     /// version is not 0x0303; with
     /// [`Error::SequenceNumberExhausted`] when the read sequence number
     /// reached its limit; with the protection's errors (a record that does
@@ -248,7 +248,16 @@ impl RecordLayer {
             return Ok(None);
         };
         match self.received_version {
-            ReceivedVersion::Exactly(version) if record.version != version => {
+            // An unprotected alert is read whatever its version: a peer
+            // refusing our hello sends it before it has learnt the
+            // version (RFC 5246 Appendix E.1), and it says why the
+            // handshake ends (OpenSSL ends on such a record without an
+            // alert of its own).
+            ReceivedVersion::Exactly(version)
+                if record.version != version
+                    && !(record.content_type == ContentType::Alert
+                        && !self.read.protection.is_protected()) =>
+            {
                 return Err(Error::ProtocolVersion(
                     "record version differs from the negotiated version",
                 ));
