@@ -43,8 +43,10 @@ use ferrotls_fuzz::{encode_input, record, Recording, Scenario};
 
 /// The recorded scenarios: every version, and full handshakes, HRR (with
 /// and without cookie), resumption by ticket/PSK and by session ID, 0-RTT,
-/// client auth, KeyUpdate, CBC with and without encrypt-then-MAC, and
-/// every server key type.
+/// client auth, KeyUpdate, CBC with and without encrypt-then-MAC, every
+/// server key type, ClientHellos over 64 KiB, rejected 0-RTT (0-RTT off on
+/// the resuming server, and after a HelloRetryRequest), and close_notify
+/// with data after it (TLS 1.2 full and resumed, TLS 1.3 half-close).
 fn scenarios() -> Vec<(String, Scenario)> {
     let base = Scenario::default();
     let mut out = Vec::new();
@@ -144,6 +146,63 @@ fn scenarios() -> Vec<(String, Scenario)> {
             },
         ),
         (
+            "any-large-hello".into(),
+            Scenario {
+                large_hello: true,
+                ..base
+            },
+        ),
+        (
+            "tls12-large-hello".into(),
+            Scenario {
+                versions: 2,
+                large_hello: true,
+                ..base
+            },
+        ),
+        (
+            "tls13-0rtt-refused".into(),
+            Scenario {
+                resume: true,
+                early_data: true,
+                refuse_early_data: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls13-0rtt-hrr".into(),
+            Scenario {
+                resume: true,
+                early_data: true,
+                retry: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls13-close-notify".into(),
+            Scenario {
+                close_notify: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls12-close-notify".into(),
+            Scenario {
+                versions: 2,
+                close_notify: true,
+                ..base
+            },
+        ),
+        (
+            "tls12-resume-close-notify".into(),
+            Scenario {
+                versions: 2,
+                resume: true,
+                close_notify: true,
+                ..base
+            },
+        ),
+        (
             "tls12-cbc-etm".into(),
             Scenario {
                 versions: 2,
@@ -163,6 +222,75 @@ fn scenarios() -> Vec<(String, Scenario)> {
     ]);
     out
 }
+
+/// Why a complete recording misses the path its scenario is there to
+/// reach, if it does: 0-RTT accepted (early data in the flights), or
+/// rejected after it was sent (the server skipped it, since a record it
+/// read would have failed the handshake); a ClientHello over 64 KiB that
+/// spans several records; close_notify with data after it that the
+/// server did not read, answered by the server (TLS ≤ 1.2 at once, TLS
+/// 1.3 after its reply, which the completion check saw arrive).
+fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
+    let rejected = scenario.refuse_early_data || scenario.retry;
+    let expected = if rejected {
+        EarlyDataStatus::Rejected
+    } else {
+        EarlyDataStatus::Accepted
+    };
+    if scenario.early_data && recording.early_data != expected {
+        return Some(format!("0-RTT data {:?}", recording.early_data));
+    }
+    if scenario.early_data && rejected {
+        let first = recording.client_flights.first()?;
+        let sent = records(std::slice::from_ref(first), false)
+            .iter()
+            .any(|(_, r)| r.typ == APPLICATION_DATA);
+        if !sent {
+            return Some("no 0-RTT record to skip".into());
+        }
+    }
+    if scenario.close_notify {
+        let tls13 = recording.version == Some(ProtocolVersion::TLSv1_3);
+        let after_close = recording.client_flights.iter().any(|f| {
+            let r = records(std::slice::from_ref(f), tls13);
+            r.len() >= 3 && r[r.len() - 1].1.bytes == r[r.len() - 3].1.bytes
+        });
+        if !after_close || recording.received.1 != ferrotls_fuzz::PING {
+            return Some(format!(
+                "data after close_notify: sent {after_close}, the server received {:?}",
+                recording.received.1
+            ));
+        }
+        if recording.peer_closed != (true, true) {
+            return Some(format!(
+                "close_notify received: {:?}",
+                recording.peer_closed
+            ));
+        }
+    }
+    if scenario.large_hello {
+        let first = recording.client_flights.first()?;
+        let hello: Vec<&[u8]> = records(std::slice::from_ref(first), false)
+            .into_iter()
+            .filter(|(_, r)| r.typ == HANDSHAKE)
+            .map(|(_, r)| r.fragment)
+            .collect();
+        let len = hello.first().and_then(|f| f.get(1..4)).map_or(0, |l| {
+            usize::from(l[0]) << 16 | usize::from(l[1]) << 8 | usize::from(l[2])
+        });
+        if len <= LARGE_HELLO_MIN_LEN || hello.len() < 2 {
+            return Some(format!(
+                "a ClientHello of {len} bytes in {} records",
+                hello.len()
+            ));
+        }
+    }
+    None
+}
+
+/// A `large_hello` ClientHello body must be longer than this: 64 KiB, the
+/// bound the joiner had for every message before per-type limits.
+const LARGE_HELLO_MIN_LEN: usize = 64 * 1024;
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -188,9 +316,10 @@ fn main() -> ExitCode {
             // Still a useful seed: it reaches as far as the engine goes.
             eprintln!("{name}: did not complete: {:?}", recording.errors);
             failed = true;
-        } else if scenario.early_data && recording.early_data != EarlyDataStatus::Accepted {
-            // Still written: a 0-RTT seed without 0-RTT is a resumption seed.
-            eprintln!("{name}: 0-RTT data {:?}", recording.early_data);
+        } else if let Some(missed) = missed_path(scenario, &recording) {
+            // Still written: a seed that misses its path is still a
+            // handshake of its configuration.
+            eprintln!("{name}: {missed}");
             failed = true;
         } else if !ferrotls_fuzz::run_client(&client_input)
             || !ferrotls_fuzz::run_server(&server_input)

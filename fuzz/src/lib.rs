@@ -13,8 +13,9 @@
 //!
 //! `[scenario: 2 bytes] ([length: u16 big-endian] [flight])*` — the
 //! scenario picks the configuration ([`Scenario::from_bytes`]); each
-//! flight is the peer's bytes of one turn. A last flight shorter than its
-//! length is taken as it is.
+//! flight is the peer's bytes of one turn (a longer flight is written as
+//! several, see [`encode_input`]). A last flight shorter than its length
+//! is taken as it is.
 #![forbid(unsafe_code)]
 
 use std::io::{Read, Write};
@@ -25,6 +26,7 @@ use ferrotls::config::{
     TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ferrotls::conn::{ClientConnection, Connection, EarlyDataStatus, ServerConnection};
+use ferrotls::crypto::aead::TAG_LEN;
 use ferrotls::crypto::rng::SeededRng;
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::pki::{
@@ -49,8 +51,32 @@ pub const PING: &[u8] = b"ping";
 /// The 0-RTT data a resuming client offers when its scenario enables it.
 pub const EARLY: &[u8] = b"early";
 
+/// The 0-RTT data a server of an `early_data` scenario accepts (the
+/// ticket's max_early_data_size, RFC 8446 §4.6.1).
+pub const MAX_EARLY_DATA_SIZE: u32 = 1 << 14;
+
 /// The key types with a test chain in `vectors/pki`.
 pub const KEY_TYPES: [&str; 4] = ["ed25519", "p256", "rsa2048", "p384"];
+
+/// Unassigned cipher suite values a `large_hello` client offers after its
+/// real ones: 20 000 bytes of cipher_suites. A server ignores the suites
+/// it does not recognize (RFC 5246 §7.4.1.2); a TLS 1.3-only client
+/// leaves them out, as it offers only TLS 1.3 suites.
+pub const LARGE_HELLO_FILLER_SUITES: u16 = 10_000;
+
+/// The first of the filler suite values: IANA has assigned nothing from
+/// here to the filler's end (0x8710), only GREASE values (RFC 8701),
+/// which are ignored as well.
+const LARGE_HELLO_FIRST_FILLER_SUITE: u16 = 0x6000;
+
+/// ALPN names of [`LARGE_HELLO_FILLER_NAME_LEN`] bytes a `large_hello`
+/// client offers after its real ones: 51 200 bytes of the extension,
+/// whose names the server does not know and skips (RFC 7301 §3.2).
+pub const LARGE_HELLO_FILLER_PROTOCOLS: usize = 200;
+
+/// The length of each filler ALPN name: the longest a name may be (RFC
+/// 7301 §3.1).
+const LARGE_HELLO_FILLER_NAME_LEN: usize = 255;
 
 /// The version sets a scenario can enable.
 const VERSION_SETS: [&[ProtocolVersion]; 4] = [
@@ -71,7 +97,9 @@ pub struct Scenario {
     pub client_auth: bool,
     /// A full handshake first, then the run resumes its session.
     pub resume: bool,
-    /// The resuming client offers 0-RTT data and the server accepts it.
+    /// The resuming client offers 0-RTT data and the server accepts it
+    /// (unless `refuse_early_data`, or `retry`: after a HelloRetryRequest
+    /// 0-RTT is rejected, RFC 8446 §4.2.10).
     pub early_data: bool,
     /// The server only has secp384r1, so a TLS 1.3 client (whose first key
     /// share is X25519) gets a HelloRetryRequest.
@@ -87,12 +115,30 @@ pub struct Scenario {
     pub no_etm: bool,
     /// The server sends a cookie in its HelloRetryRequest.
     pub cookie: bool,
+    /// The client offers [`LARGE_HELLO_FILLER_SUITES`] unassigned cipher
+    /// suites and [`LARGE_HELLO_FILLER_PROTOCOLS`] long ALPN names after
+    /// its real ones, so a ClientHello offering TLS ≤ 1.2 is over 64 KiB
+    /// and spans several records (RFC 8446 §4.1.2 allows up to
+    /// `MAX_CLIENT_HELLO_LEN`).
+    pub large_hello: bool,
+    /// With `early_data`: the server resumes the ticket but has 0-RTT
+    /// off (the ticket came from the same store with 0-RTT on, see
+    /// [`prime`]), so it rejects the client's 0-RTT data and skips it
+    /// (RFC 8446 §4.2.10).
+    pub refuse_early_data: bool,
+    /// The client sends close_notify right after its data, and the server
+    /// replies only once it has read the client's data or close_notify:
+    /// under TLS 1.3 the reply goes out after the client's close_notify
+    /// (half-close, RFC 8446 §6.1); under TLS ≤ 1.2 the server answers
+    /// with close_notify at once and refuses the reply (RFC 5246 §7.2.1).
+    pub close_notify: bool,
 }
 
 impl Scenario {
     /// The scenario two bytes name: byte 0 bits 0–1 versions, 2–3 key
     /// type, 4 client auth, 5 resume, 6 early data, 7 retry; byte 1 bits
-    /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie.
+    /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie, 5 large
+    /// hello, 6 refused 0-RTT, 7 close_notify.
     pub fn from_bytes(a: u8, b: u8) -> Self {
         Self {
             versions: a & 3,
@@ -106,6 +152,9 @@ impl Scenario {
             no_tickets: b & 4 != 0,
             no_etm: b & 8 != 0,
             cookie: b & 0x10 != 0,
+            large_hello: b & 0x20 != 0,
+            refuse_early_data: b & 0x40 != 0,
+            close_notify: b & 0x80 != 0,
         }
     }
 
@@ -123,7 +172,10 @@ impl Scenario {
                 | bit(self.key_update, 1)
                 | bit(self.no_tickets, 2)
                 | bit(self.no_etm, 3)
-                | bit(self.cookie, 4),
+                | bit(self.cookie, 4)
+                | bit(self.large_hello, 5)
+                | bit(self.refuse_early_data, 6)
+                | bit(self.close_notify, 7),
         ]
     }
 
@@ -217,18 +269,42 @@ fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(UnixTime::from_secs(NOW)))
 }
 
+/// The `large_hello` filler: unassigned cipher suites and long ALPN names
+/// no server knows.
+fn large_hello_filler() -> (Vec<CipherSuite>, Vec<Vec<u8>>) {
+    let suites = (0..LARGE_HELLO_FILLER_SUITES)
+        .map(|i| CipherSuite::from(LARGE_HELLO_FIRST_FILLER_SUITE + i))
+        .collect();
+    let protocols = (0..LARGE_HELLO_FILLER_PROTOCOLS)
+        .map(|i| {
+            let mut name = format!("filler-{i:03}-").into_bytes();
+            name.resize(LARGE_HELLO_FILLER_NAME_LEN, b'x');
+            name
+        })
+        .collect();
+    (suites, protocols)
+}
+
 /// The client configuration of `scenario`: every version of its set,
 /// every suite and group, tickets, 0-RTT when asked, a client
-/// certificate when asked.
+/// certificate when asked, the `large_hello` filler when asked.
 pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
+    let mut suites = all_suites();
+    // The server's protocol first: a client sends 0-RTT data only when
+    // the protocol it offers first is the ticket's (RFC 8446 §4.2.10),
+    // so this order lets the 0-RTT scenarios send some.
+    let mut protocols = vec![b"http/1.1".to_vec(), b"h2".to_vec()];
+    if scenario.large_hello {
+        let (filler_suites, filler_protocols) = large_hello_filler();
+        suites.extend(filler_suites);
+        protocols.extend(filler_protocols);
+    }
+    let protocols: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
     let mut builder = ClientConfig::builder(Arc::new(InsecureAcceptAnyServerCertForTests))
         .versions(scenario.versions())
-        .cipher_suites(&all_suites())
+        .cipher_suites(&suites)
         .groups(DEFAULT_GROUPS)
-        // The server's protocol first: a client sends 0-RTT data only
-        // when the protocol it offers first is the ticket's (RFC 8446
-        // §4.2.10), so this order lets the 0-RTT scenarios send some.
-        .alpn_protocols(&[b"http/1.1", b"h2"])
+        .alpn_protocols(&protocols)
         .rng(rng(b"fuzz client"))
         .clock(clock())
         .enable_tickets(true)
@@ -264,8 +340,13 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
         builder = builder.tickets(0);
     }
     if scenario.early_data {
+        let max = if scenario.refuse_early_data {
+            0
+        } else {
+            MAX_EARLY_DATA_SIZE
+        };
         builder = builder
-            .max_early_data_size(1 << 14)
+            .max_early_data_size(max)
             .session_store(Arc::new(InMemoryServerStore::new(clock())));
     }
     if scenario.client_auth {
@@ -278,6 +359,21 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
     builder.build()
 }
 
+/// How an endpoint ends its part of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Closing {
+    /// It keeps the connection open.
+    #[default]
+    Open,
+    /// It sends close_notify right after its data.
+    First,
+    /// It sends its data once it has read the peer's data or
+    /// close_notify, then close_notify, unless its connection answered the
+    /// peer's close_notify already (TLS ≤ 1.2, RFC 5246 §7.2.1), which
+    /// refuses the data too.
+    Reply,
+}
+
 /// What one endpoint does after its handshake, tracked across turns.
 #[derive(Debug, Default)]
 pub struct Endpoint {
@@ -285,6 +381,7 @@ pub struct Endpoint {
     pub outgoing: Vec<u8>,
     sent: bool,
     key_update: bool,
+    closing: Closing,
     /// Application data received so far.
     pub received: Vec<u8>,
 }
@@ -300,32 +397,80 @@ impl Endpoint {
         }
     }
 
+    /// The client endpoint of `scenario`, sending `outgoing`.
+    pub fn client(outgoing: &[u8], scenario: Scenario) -> Self {
+        Self {
+            closing: if scenario.close_notify {
+                Closing::First
+            } else {
+                Closing::Open
+            },
+            ..Self::new(outgoing, scenario.key_update)
+        }
+    }
+
+    /// The server endpoint of `scenario`, sending `outgoing`.
+    pub fn server(outgoing: &[u8], scenario: Scenario) -> Self {
+        Self {
+            closing: if scenario.close_notify {
+                Closing::Reply
+            } else {
+                Closing::Open
+            },
+            ..Self::new(outgoing, scenario.key_update)
+        }
+    }
+
+    /// Whether this endpoint has done what it does after its handshake
+    /// (sent its data, KeyUpdate and close_notify).
+    pub fn has_sent(&self) -> bool {
+        self.sent
+    }
+
     /// One turn: `incoming` (the peer's bytes) into `conn`, then, once the
-    /// handshake is done, the application data and KeyUpdate the first
-    /// time; returns everything `conn` wants to send. An error ends the
-    /// connection; its alert is in the returned bytes of that turn.
+    /// handshake is done, the application data, KeyUpdate and
+    /// close_notify the first time (see [`Closing`]); returns everything
+    /// `conn` wants to send. An error ends the connection; its alert is in
+    /// the returned bytes of that turn.
     pub fn turn(&mut self, conn: &mut Connection, incoming: &[u8]) -> (Vec<u8>, Result<(), Error>) {
-        let mut result = feed(conn, incoming);
-        if result.is_ok() {
+        let result = feed(conn, incoming).and_then(|()| {
             self.read_all(conn);
-            if !conn.is_handshaking() && !self.sent {
-                self.sent = true;
-                if !self.outgoing.is_empty() {
-                    if let Err(e) = conn.writer().write_all(&self.outgoing) {
-                        result = Err(conn.error().cloned().unwrap_or(Error::InvalidRequest(
-                            match e.kind() {
-                                std::io::ErrorKind::WriteZero => "write refused",
-                                _ => "write failed",
-                            },
-                        )));
-                    }
-                }
-                if self.key_update && conn.protocol_version() == Some(ProtocolVersion::TLSv1_3) {
-                    result = result.and(conn.refresh_traffic_keys(true));
+            let peer_closed = conn.process_new_packets()?.peer_has_closed;
+            self.send(conn, peer_closed)
+        });
+        (drain(conn), result)
+    }
+
+    /// Sends what this endpoint sends after its handshake, once.
+    fn send(&mut self, conn: &mut Connection, peer_closed: bool) -> Result<(), Error> {
+        let ready = self.closing != Closing::Reply || peer_closed || !self.received.is_empty();
+        if conn.is_handshaking() || self.sent || !ready {
+            return Ok(());
+        }
+        self.sent = true;
+        // Under TLS ≤ 1.2 the connection answered the peer's close_notify
+        // with its own and refuses data from now on (RFC 5246 §7.2.1): a
+        // refused write is then no failure.
+        let answered = peer_closed && conn.protocol_version() != Some(ProtocolVersion::TLSv1_3);
+        if !self.outgoing.is_empty() {
+            if let Err(e) = conn.writer().write_all(&self.outgoing) {
+                if !answered {
+                    return Err(conn.error().cloned().unwrap_or(Error::InvalidRequest(
+                        match e.kind() {
+                            std::io::ErrorKind::WriteZero => "write refused",
+                            _ => "write failed",
+                        },
+                    )));
                 }
             }
         }
-        (drain(conn), result)
+        if self.key_update && conn.protocol_version() == Some(ProtocolVersion::TLSv1_3) {
+            conn.refresh_traffic_keys(true)?;
+        }
+        if self.closing != Closing::Open && !answered {
+            conn.send_close_notify();
+        }
+        Ok(())
     }
 
     fn read_all(&mut self, conn: &mut Connection) {
@@ -381,14 +526,19 @@ pub fn flights(mut input: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Joins scenario and flights into a `client`/`server` input; flights
-/// longer than 65535 bytes are cut.
+/// Joins scenario and flights into a `client`/`server` input. A flight
+/// longer than 65535 bytes (a `large_hello` ClientHello) becomes
+/// consecutive flights of at most 65535 bytes: the target feeds them in
+/// consecutive turns, and a connection given part of a flight waits for
+/// the rest, so the run is the same.
 pub fn encode_input(scenario: Scenario, flights: &[Vec<u8>]) -> Vec<u8> {
     let mut out = scenario.to_bytes().to_vec();
     for flight in flights {
-        let len = u16::try_from(flight.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend(flight.iter().take(usize::from(len)));
+        for piece in flight.chunks(usize::from(u16::MAX)) {
+            let len = u16::try_from(piece.len()).unwrap_or(u16::MAX);
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(piece);
+        }
     }
     out
 }
@@ -409,12 +559,21 @@ pub fn new_client(
 /// A full handshake between fresh connections of these configurations,
 /// which leaves a session in the client's store and the server's
 /// ticketer or cache: run before the fuzzed connection when the scenario
-/// resumes.
+/// resumes. With `refuse_early_data` the ticket comes from `server` with
+/// 0-RTT on (same ticketer and store), so the client offers 0-RTT to the
+/// fuzzed server, which has it off.
 pub fn prime(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>, scenario: Scenario) {
     let Ok(mut c) = ClientConnection::new(client.clone(), server_name(scenario)) else {
         return;
     };
-    let mut s = ServerConnection::new(server.clone());
+    let issuer = if scenario.refuse_early_data {
+        let mut issuer = ServerConfig::clone(server);
+        issuer.max_early_data_size = MAX_EARLY_DATA_SIZE;
+        Arc::new(issuer)
+    } else {
+        server.clone()
+    };
+    let mut s = ServerConnection::new(issuer);
     let (mut ce, mut se) = (Endpoint::new(PING, false), Endpoint::new(PING, false));
     let mut to_server = drain(&mut c);
     for _ in 0..MAX_TURNS {
@@ -447,6 +606,81 @@ pub struct Recording {
     pub client_session: Option<Vec<u8>>,
     /// What became of the client's 0-RTT data.
     pub early_data: EarlyDataStatus,
+    /// The version the client negotiated.
+    pub version: Option<ProtocolVersion>,
+    /// The application data the client and the server received.
+    pub received: (Vec<u8>, Vec<u8>),
+    /// Whether the client and the server received close_notify.
+    pub peer_closed: (bool, bool),
+}
+
+/// What a client of `scenario` receives of the server's [`PING`] once the
+/// handshake is done with `version`: all of it, or nothing when the
+/// client closed first under TLS ≤ 1.2, since its close_notify ends the
+/// connection before the server replies (RFC 5246 §7.2.1).
+pub fn server_data(scenario: Scenario, version: Option<ProtocolVersion>) -> &'static [u8] {
+    if scenario.close_notify && version != Some(ProtocolVersion::TLSv1_3) {
+        b""
+    } else {
+        PING
+    }
+}
+
+/// The client's first flight as a `refuse_early_data` server must get it:
+/// each 0-RTT record (application data in that flight) cut to fewer
+/// bytes than an AEAD tag. Fuzzing mode opens every record long enough
+/// for a tag (`docs/fuzzing.md`), so the server would open the 0-RTT
+/// records under its handshake key and find application data before the
+/// handshake completed; a record shorter than a tag is the one kind it
+/// cannot open, as a real server cannot open 0-RTT sealed under a key it
+/// does not have, and skips (RFC 8446 §4.2.10).
+fn unopenable_early_data(flight: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(flight.len());
+    for record in records(flight) {
+        match record.split_first_chunk::<RECORD_HEADER_LEN>() {
+            Some((header, fragment)) if header[0] == APPLICATION_DATA => {
+                let kept = fragment.get(..TAG_LEN - 1).unwrap_or(fragment);
+                let len = u16::try_from(kept.len()).unwrap_or(0).to_be_bytes();
+                out.extend_from_slice(&[header[0], header[1], header[2], len[0], len[1]]);
+                out.extend_from_slice(kept);
+            }
+            _ => out.extend_from_slice(record),
+        }
+    }
+    out
+}
+
+/// The client's closing flight of a `close_notify` scenario with its data
+/// record (the one before its close_notify) again after the close_notify:
+/// data no server may read (RFC 8446 §6.1, "any data received after a
+/// closure alert has been received MUST be ignored"; RFC 5246 §7.2.1).
+fn data_after_close_notify(flight: &[u8]) -> Vec<u8> {
+    let all = records(flight);
+    let mut out = flight.to_vec();
+    if let Some(data) = all.len().checked_sub(2).and_then(|i| all.get(i)) {
+        out.extend_from_slice(data);
+    }
+    out
+}
+
+/// The TLS record header: type, version, length (RFC 8446 §5.1).
+const RECORD_HEADER_LEN: usize = 5;
+
+/// The application_data content type (RFC 8446 §5.1).
+const APPLICATION_DATA: u8 = 23;
+
+/// The whole records of `flight`, header included.
+fn records(mut flight: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while let Some((header, _)) = flight.split_first_chunk::<RECORD_HEADER_LEN>() {
+        let len = RECORD_HEADER_LEN + usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let Some((record, rest)) = flight.split_at_checked(len) else {
+            break;
+        };
+        out.push(record);
+        flight = rest;
+    }
+    out
 }
 
 /// Runs `scenario` between a real client and server in memory, turn by
@@ -459,10 +693,13 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
     }
     let mut c = new_client(cc, scenario)?;
     let mut s = ServerConnection::new(sc);
-    let mut ce = Endpoint::new(PING, scenario.key_update);
-    let mut se = Endpoint::new(PING, scenario.key_update);
+    let mut ce = Endpoint::client(PING, scenario);
+    let mut se = Endpoint::server(PING, scenario);
     let mut rec = Recording::default();
     let mut to_server = drain(&mut c);
+    if scenario.refuse_early_data {
+        to_server = unopenable_early_data(&to_server);
+    }
     for _ in 0..MAX_TURNS {
         if to_server.is_empty() {
             break;
@@ -473,21 +710,32 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
             break;
         }
         rec.server_flights.push(to_client.clone());
+        let sent_before = ce.has_sent();
         let (next, rc) = ce.turn(&mut c, &to_client);
         if rs.is_err() || rc.is_err() {
             break;
         }
         to_server = next;
+        if scenario.close_notify && !sent_before && ce.has_sent() {
+            to_server = data_after_close_notify(&to_server);
+        }
     }
+    let peer_closed = |conn: &mut Connection| {
+        conn.process_new_packets()
+            .is_ok_and(|state| state.peer_has_closed)
+    };
+    rec.version = c.protocol_version();
+    rec.peer_closed = (peer_closed(&mut c), peer_closed(&mut s));
     rec.completed = !c.is_handshaking()
         && !s.is_handshaking()
         && c.error().is_none()
         && s.error().is_none()
-        && ce.received == PING
+        && ce.received == server_data(scenario, rec.version)
         && se.received.ends_with(PING);
     rec.errors = (c.error().cloned(), s.error().cloned());
     rec.client_session = c.session_data().ok().flatten();
     rec.early_data = c.early_data_status();
+    rec.received = (ce.received, se.received);
     Ok(rec)
 }
 
@@ -509,7 +757,7 @@ pub fn run_client(input: &[u8]) -> bool {
     let Ok(mut c) = new_client(cc, scenario) else {
         return false;
     };
-    let mut endpoint = Endpoint::new(PING, scenario.key_update);
+    let mut endpoint = Endpoint::client(PING, scenario);
     drain(&mut c);
     for flight in flights(rest) {
         if endpoint.turn(&mut c, flight).1.is_err() {
@@ -518,7 +766,9 @@ pub fn run_client(input: &[u8]) -> bool {
     }
     c.send_close_notify();
     drain(&mut c);
-    !c.is_handshaking() && c.error().is_none() && endpoint.received == PING
+    !c.is_handshaking()
+        && c.error().is_none()
+        && endpoint.received == server_data(scenario, c.protocol_version())
 }
 
 /// The `server` target: a server of the input's scenario reads the
@@ -536,7 +786,7 @@ pub fn run_server(input: &[u8]) -> bool {
         prime(&cc, &sc, scenario);
     }
     let mut s = ServerConnection::new(sc);
-    let mut endpoint = Endpoint::new(PING, scenario.key_update);
+    let mut endpoint = Endpoint::server(PING, scenario);
     for flight in flights(rest) {
         if endpoint.turn(&mut s, flight).1.is_err() {
             return false;
