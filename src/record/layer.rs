@@ -255,8 +255,8 @@ impl RecordLayer {
             // alert of its own).
             ReceivedVersion::Exactly(version)
                 if record.version != version
-                    && !(record.content_type == ContentType::Alert
-                        && !self.read.protection.is_protected()) =>
+                    && (record.content_type != ContentType::Alert
+                        || self.read.protection.is_protected()) =>
             {
                 return Err(Error::ProtocolVersion(
                     "record version differs from the negotiated version",
