@@ -277,6 +277,60 @@ fn our_client_against_gnutls_serv_resumes() {
 }
 
 #[test]
+fn rfc8446_4_2_10_our_server_without_early_data_skips_openssl_0rtt() {
+    // A ticket that allows 0-RTT (issued with early data on), then a
+    // restarted server with the same session directory and early data
+    // off: the client's 0-RTT records are skipped and the 1-RTT handshake
+    // completes (resumed, early data rejected) instead of failing with
+    // bad_record_mac.
+    let dir = Scratch::new("s-client-0rtt-off");
+    let sess = &dir.file("sess.pem");
+    let sessions = &dir.file("sessions");
+    let early = &dir.file("early.txt");
+    std::fs::write(early, vec![b'x'; 16384]).unwrap();
+    let connect = |port: u16| format!("127.0.0.1:{port}");
+    let root = vector("p256-root.pem");
+    let stateful = ["--session-dir", sessions, "--max-connections", "1"];
+
+    let mut with_early = stateful.to_vec();
+    with_early.extend(["--early-data", "16384"]);
+    let (server, port) = ferrotls_server(&with_early);
+    let address = connect(port);
+    let common = [
+        "s_client",
+        "-tls1_3",
+        "-connect",
+        &address,
+        "-servername",
+        "leaf.p256.test",
+        "-CAfile",
+        &root,
+        "-ign_eof",
+    ];
+    let mut args = common.to_vec();
+    args.extend(["-sess_out", sess]);
+    let (_, first) = run("openssl", &args, b"GET / HTTP/1.0\r\n\r\n");
+    assert!(first.contains("New, TLSv1.3"), "{first}");
+    assert!(server.wait_exit().0.success());
+
+    let (server, port) = ferrotls_server(&stateful);
+    let address = connect(port);
+    let mut args = common.to_vec();
+    args[3] = &address;
+    args.extend(["-sess_in", sess, "-early_data", early]);
+    let (_, second) = run("openssl", &args, b"GET / HTTP/1.0\r\n\r\n");
+    assert!(second.contains("Early data was rejected"), "{second}");
+    assert!(second.contains("Reused, TLSv1.3"), "{second}");
+    assert!(second.contains("ferrotls server"), "{second}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    assert_eq!(json.len(), 1, "{log}");
+    assert_eq!(json[0].get("resumed"), "true");
+    assert_eq!(json[0].get("early_data"), "rejected");
+}
+
+#[test]
 fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
     let dir = Scratch::new("s-client");
     let sess = &dir.file("sess.pem");
