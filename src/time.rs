@@ -74,7 +74,7 @@ impl Clock for SystemClock {
     /// The wall clock.
     ///
     /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
-    /// `docs/fuzzing.md`): always [`FUZZING_NOW`].
+    /// `docs/fuzzing.md`): always `FUZZING_NOW` (a constant compiled only in that mode).
     #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
     fn now(&self) -> UnixTime {
         #[cfg(fuzzing)]

@@ -76,7 +76,8 @@ pub enum ResumptionRefusal {
 /// does not, checked in this order: expiry, version, cipher suite,
 /// extended master secret (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2
 /// only), server name (ASCII case-insensitive, as DNS names compare),
-/// client authentication ([`client_auth_fits`]).
+/// client authentication (a recorded client chain must pass the current
+/// verifier again; a required one must be there).
 pub fn check_resumption(
     state: &ServerSessionState,
     offer: &ResumptionOffer<'_>,
