@@ -251,6 +251,23 @@ pub(crate) struct Params {
 }
 
 impl Params {
+    /// Sends ChangeCipherSpec and switches writing to `protection`, our
+    /// side's new write state (RFC 5246 §7.1). Under TLS 1.0 with a CBC
+    /// suite, application data is split 1/n−1 from then on, in both roles
+    /// as OpenSSL and NSS do: the chained IV of RFC 2246 §6.2.3.2 is
+    /// predictable to whoever saw the last record (BEAST, CVE-2011-3389).
+    pub(crate) fn change_write_cipher(
+        &self,
+        common: &mut CommonState,
+        protection: Box<dyn RecordProtection>,
+    ) -> Result<(), Error> {
+        common.send_ccs(protection)?;
+        if self.version == ProtocolVersion::TLSv1_0 && self.suite.is_cbc() {
+            common.split_application_data();
+        }
+        Ok(())
+    }
+
     /// The PRF and transcript hash.
     pub(crate) fn hash(&self) -> HashAlgorithm {
         self.suite.prf_hash(self.version)

@@ -507,10 +507,7 @@ fn send_finished(
     master: &MasterSecret,
     client_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
-    common.send_ccs(client_write)?;
-    if hs.params.version == ProtocolVersion::TLSv1_0 && hs.params.suite.is_cbc() {
-        common.split_application_data();
-    }
+    hs.params.change_write_cipher(common, client_write)?;
     let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
     hs.log.add(bytes);

@@ -780,7 +780,7 @@ fn send_finished(
     common: &mut CommonState,
     server_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
-    common.send_ccs(server_write)?;
+    hs.params.change_write_cipher(common, server_write)?;
     let verify_data = hs
         .master
         .verify_data(Sender::Server, &hs.log.hash(hs.params.hash()))?;
