@@ -631,3 +631,31 @@ fn rfc8446_6_1_tls13_close_notify_half_closes() {
         "the client closed its side"
     );
 }
+
+#[test]
+fn rfc8446_6_server_reads_a_plaintext_alert_until_the_client_protects_a_record() {
+    // A client that cannot go on after our ServerHello may answer in
+    // plaintext (it has no handshake keys yet): the server reads that
+    // alert, sends none of its own, and reports the client's reason.
+    let unknown_ca = record(21, 0x0303, &[2, AlertDescription::UnknownCa.into()]);
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    written(&mut s);
+    let err = deliver(&mut s, &unknown_ca).unwrap_err();
+    assert_eq!(err, Error::AlertReceived(AlertDescription::UnknownCa));
+    assert!(written(&mut s).is_empty());
+
+    // Once a record opened under the client's handshake key, alerts come
+    // protected: a plaintext one is unexpected_message.
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let finished = written(&mut c);
+    deliver(&mut s, &finished).unwrap();
+    let err = deliver(&mut s, &unknown_ca).unwrap_err();
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+}

@@ -601,13 +601,29 @@ impl CommonState {
         aead: AeadAlgorithm,
         secret: &TrafficSecret,
     ) -> Result<(), Error> {
+        self.install_tls13_read_key(tls13_protection(aead, secret)?)
+    }
+
+    /// [`Self::set_tls13_read_key`] for a server's first protected read
+    /// key (the client's handshake traffic secret, no 0-RTT accepted):
+    /// until a record opens under it, a plaintext alert from a client
+    /// that could not go on after our ServerHello is still read
+    /// ([`Tls13AeadProtection::allowing_plaintext_alerts`]).
+    pub(crate) fn set_tls13_first_read_key(
+        &mut self,
+        aead: AeadAlgorithm,
+        secret: &TrafficSecret,
+    ) -> Result<(), Error> {
+        self.install_tls13_read_key(tls13_protection(aead, secret)?.allowing_plaintext_alerts())
+    }
+
+    fn install_tls13_read_key(&mut self, protection: Tls13AeadProtection) -> Result<(), Error> {
         if self.joiner.has_partial_message() {
             return Err(Error::UnexpectedMessage(
                 "handshake data across a key change",
             ));
         }
-        self.record
-            .set_read_protection(Box::new(tls13_protection(aead, secret)?));
+        self.record.set_read_protection(Box::new(protection));
         self.record.set_negotiated_version(ProtocolVersion::TLSv1_3);
         Ok(())
     }

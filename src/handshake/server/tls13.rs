@@ -341,7 +341,7 @@ pub(super) fn handle_client_hello(
             common.accept_early_data(wire_len(config.max_early_data_size));
         }
         None => {
-            common.set_tls13_read_key(suite.aead, &client_traffic)?;
+            common.set_tls13_first_read_key(suite.aead, &client_traffic)?;
             if offer.early_data {
                 common.skip_rejected_early_data(early_data_budget);
             }

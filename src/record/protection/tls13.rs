@@ -18,10 +18,16 @@ use zeroize::Zeroizing;
 /// over 2^14 + 1 bytes (`record_overflow`, §5.4) and an inner content type
 /// other than handshake, alert or application data. An unprotected
 /// `change_cipher_spec` record passes through unopened (§5), marked
-/// unprotected; the connection checks that it is allowed there.
+/// unprotected; the connection checks that it is allowed there. So does
+/// an unprotected alert on a key made with
+/// [`Tls13AeadProtection::allowing_plaintext_alerts`], until a record
+/// opens under it.
 pub struct Tls13AeadProtection {
     key: AeadKey,
     iv: Zeroizing<[u8; NONCE_LEN]>,
+    /// Unprotected alerts still pass (see
+    /// [`Tls13AeadProtection::allowing_plaintext_alerts`]).
+    plaintext_alerts: bool,
 }
 
 impl Tls13AeadProtection {
@@ -39,7 +45,20 @@ impl Tls13AeadProtection {
         Ok(Self {
             key: AeadKey::new(algorithm, key)?,
             iv: fixed,
+            plaintext_alerts: false,
         })
+    }
+
+    /// This protection, also passing unprotected alerts (marked
+    /// unprotected) until the first record opens under it. A server's
+    /// first read key needs it: a client that cannot go on after our
+    /// ServerHello may not have installed its handshake keys, and answers
+    /// with a plaintext alert, which then says why the handshake ended
+    /// (OpenSSL allows the same; RFC 8446 §6 has alerts encrypted under
+    /// the current state, which for that client is none).
+    pub fn allowing_plaintext_alerts(mut self) -> Self {
+        self.plaintext_alerts = true;
+        self
     }
 }
 
@@ -87,12 +106,9 @@ impl RecordProtection for Tls13AeadProtection {
         let (outer_type, _) = header_fields(record)?;
         match outer_type {
             ContentType::ApplicationData => {}
-            ContentType::ChangeCipherSpec => {
-                return Ok(Opened {
-                    content_type: outer_type,
-                    plaintext: HEADER_LEN..record.len(),
-                    protected: false,
-                })
+            ContentType::ChangeCipherSpec => return Ok(unprotected(outer_type, record)),
+            ContentType::Alert if self.plaintext_alerts => {
+                return Ok(unprotected(outer_type, record))
             }
             _ => {
                 return Err(Error::UnexpectedMessage(
@@ -126,10 +142,23 @@ impl RecordProtection for Tls13AeadProtection {
                 ))
             }
         }
+        // A record opened: the peer has our keys, so its alerts come
+        // protected from now on.
+        self.plaintext_alerts = false;
         Ok(Opened {
             content_type,
             plaintext: HEADER_LEN..HEADER_LEN + type_at,
             protected: true,
         })
+    }
+}
+
+/// An unprotected record passed through unopened: its whole fragment,
+/// marked unprotected.
+fn unprotected(content_type: ContentType, record: &[u8]) -> Opened {
+    Opened {
+        content_type,
+        plaintext: HEADER_LEN..record.len(),
+        protected: false,
     }
 }
