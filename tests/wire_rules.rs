@@ -659,3 +659,79 @@ fn rfc8446_6_server_reads_a_plaintext_alert_until_the_client_protects_a_record()
     let err = deliver(&mut s, &unknown_ca).unwrap_err();
     assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
 }
+
+/// A ClientHello (as a record) whose server_name list is `names`.
+fn client_hello_with_server_names(names: &[&[u8]]) -> Vec<u8> {
+    use ferrotls::msgs::enums::ServerNameType;
+    use ferrotls::msgs::extensions::{Extension, ServerName};
+    let message = client_hello_message(client_builder("p256").build().unwrap());
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&message, &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    let list = names
+        .iter()
+        .map(|name| ServerName {
+            typ: ServerNameType::HostName,
+            name: name.to_vec(),
+        })
+        .collect();
+    let sni = hello
+        .extensions
+        .as_mut()
+        .expect("the client sends extensions")
+        .iter_mut()
+        .find(|e| matches!(e, Extension::ServerName(_)))
+        .expect("the client sends server_name");
+    *sni = Extension::ServerName(list);
+    record(
+        22,
+        0x0301,
+        &HandshakeMessage::ClientHello(hello).to_bytes().unwrap(),
+    )
+}
+
+#[test]
+fn rfc6066_3_two_host_names_are_illegal_parameter() {
+    let hello = client_hello_with_server_names(&[b"leaf.p256.test", b"www.leaf.p256.test"]);
+    for versions in [TLS13, TLS12] {
+        let (err, sent) = server_refuses_bytes(versions, &hello);
+        assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+        assert_eq!(sent, alert(AlertDescription::IllegalParameter));
+    }
+}
+
+#[test]
+fn rfc6066_3_host_name_with_control_or_non_ascii_bytes_is_illegal_parameter() {
+    let bad: [&[u8]; 5] = [
+        b"leaf.p256.tes\0",
+        b"leaf.p256.tes\x07",
+        b"\x1b[31mleaf.p256.test",
+        "léaf.p256.test".as_bytes(),
+        b"leaf p256.test",
+    ];
+    for name in bad {
+        for versions in [TLS13, TLS12] {
+            let (err, sent) =
+                server_refuses_bytes(versions, &client_hello_with_server_names(&[name]));
+            assert!(
+                matches!(err, Error::IllegalParameter(_)),
+                "{name:?}: {err:?}"
+            );
+            assert_eq!(sent, alert(AlertDescription::IllegalParameter));
+        }
+    }
+    // Letters, digits, '-', '.', '_' pass (and an unknown name is served
+    // with the default certificate, RFC 6066 §3 allows continuing).
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    written(&mut c);
+    deliver(
+        &mut s,
+        &client_hello_with_server_names(&[b"_srv.Leaf-1.p256.test"]),
+    )
+    .unwrap();
+    assert_eq!(s.server_name(), Some("_srv.Leaf-1.p256.test"));
+}

@@ -138,15 +138,34 @@ impl ExpectClientHello {
 }
 
 /// The host name of a ClientHello's server_name list (RFC 6066 §3: the
-/// only name type is host_name), or `None` without one. A name that is not
-/// text is `illegal_parameter`.
+/// only name type is host_name), or `None` without one.
+///
+/// RFC 6066 §3: the list "MUST NOT contain more than one name of the same
+/// name_type", and a HostName is a DNS name in ASCII. A second host_name,
+/// or a name with a byte no DNS host name has (a control character such
+/// as NUL or ESC, a space, a non-ASCII byte: internationalised names
+/// travel as A-labels), is `illegal_parameter`. Letters, digits, `-`, `.`
+/// and `_` (found in real service names) are accepted.
 pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
-    names
+    let mut host_names = names.iter().filter(|n| n.typ == ServerNameType::HostName);
+    let Some(name) = host_names.next() else {
+        return Ok(None);
+    };
+    if host_names.next().is_some() {
+        return Err(Error::IllegalParameter(
+            "more than one host_name in server_name",
+        ));
+    }
+    if !name
+        .name
         .iter()
-        .find(|n| n.typ == ServerNameType::HostName)
-        .map(|n| {
-            String::from_utf8(n.name.clone())
-                .map_err(|_| Error::IllegalParameter("server name is not text"))
-        })
-        .transpose()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    {
+        return Err(Error::IllegalParameter(
+            "server name is not an ASCII host name",
+        ));
+    }
+    String::from_utf8(name.name.clone())
+        .map(Some)
+        .map_err(|_| Error::IllegalParameter("server name is not an ASCII host name"))
 }
