@@ -120,6 +120,28 @@ fn rfc8446_4_2_8_two_key_shares_for_one_group_is_illegal_parameter() {
 }
 
 #[test]
+fn rfc8446_4_2_8_a_repeated_group_far_down_a_long_share_list_is_illegal_parameter() {
+    // Past the first few shares the duplicate check moves to a set; a
+    // repeat of an early group at the end of a long list is still found.
+    let mut hello = client_hello(200, 200);
+    for extension in hello.extensions.as_mut().unwrap() {
+        if let Extension::KeyShareOffer(shares) = extension {
+            let early = shares[3].clone();
+            shares.push(early);
+        }
+    }
+    let (_, result, out) = deliver(hello);
+    assert_eq!(
+        result,
+        Err(Error::IllegalParameter("two key shares for one group"))
+    );
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
 fn rfc8446_4_2_8_key_share_for_an_unlisted_group_is_illegal_parameter() {
     // The last extra share's group is left out of supported_groups.
     let (_, result, out) = deliver(client_hello(4, 3));

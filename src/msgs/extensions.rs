@@ -71,12 +71,15 @@ pub const CLIENT_SHARES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xff
 
 /// The most entries a ClientHello's `client_shares` may hold. RFC 8446
 /// §4.2.8 allows one share per group and lets the field run to 2^16-1
-/// bytes (over 13,000 minimal entries); clients send one to four (one per
-/// group they expect to be chosen, plus GREASE), so 32 leaves ample room
-/// while bounding what the server decodes and scans. More is
+/// bytes (over 13,000 minimal entries). Real clients send one to four,
+/// but a server must skip shares for groups it does not know, and
+/// conformance suites send a share for every unassigned group of a range
+/// (tlsfuzzer's `test-tls13-unrecognised-groups`: up to 247), so the
+/// bound sits well above that while still bounding what the server
+/// decodes; every check over the shares is linear. More is
 /// `illegal_parameter`, the alert §4.2.8 names for the key_share rules a
 /// server checks.
-pub const MAX_KEY_SHARES: usize = 32;
+pub const MAX_KEY_SHARES: usize = 1024;
 
 /// `opaque key_exchange<1..2^16-1>` of a KeyShareEntry (RFC 8446 §4.2.8).
 pub const KEY_EXCHANGE: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
@@ -486,11 +489,12 @@ impl Extension {
 
 /// Reads `client_shares`, stopping at the first entry past
 /// [`MAX_KEY_SHARES`]; that entry and two shares for one group are
-/// [`Error::IllegalParameter`] (RFC 8446 §4.2.8). With the bound, the
-/// duplicate scan costs at most `MAX_KEY_SHARES` comparisons per entry.
+/// [`Error::IllegalParameter`] (RFC 8446 §4.2.8). The duplicate check is
+/// linear ([`Repeats`]).
 fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error> {
     let mut list = Reader::new(CLIENT_SHARES.read(r)?);
     let mut shares: Vec<KeyShareEntry> = Vec::new();
+    let mut groups = Repeats::default();
     while !list.is_empty() {
         if shares.len() == MAX_KEY_SHARES {
             return Err(Error::IllegalParameter(
@@ -498,12 +502,58 @@ fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error>
             ));
         }
         let share = KeyShareEntry::decode(&mut list)?;
-        if shares.iter().any(|s| s.group == share.group) {
+        if groups.repeated(u16::from(share.group)) {
             return Err(Error::IllegalParameter("two key shares for one group"));
         }
         shares.push(share);
     }
     Ok(shares)
+}
+
+/// Tells whether a 16-bit code point (an extension type, a key share's
+/// group) already occurred in a list read one item at a time, in time
+/// linear in the list: the first [`PRESIZED_LIST_ITEMS`] codes are kept
+/// in an array and compared directly (no allocation for the usual short
+/// lists), a longer list moves them to a set.
+struct Repeats {
+    first: [u16; PRESIZED_LIST_ITEMS],
+    len: usize,
+    set: Option<HashSet<u16>>,
+}
+
+impl Default for Repeats {
+    fn default() -> Self {
+        Self {
+            first: [0; PRESIZED_LIST_ITEMS],
+            len: 0,
+            set: None,
+        }
+    }
+}
+
+impl Repeats {
+    /// Records `code`; true when it occurred before.
+    fn repeated(&mut self, code: u16) -> bool {
+        if let Some(set) = &mut self.set {
+            return !set.insert(code);
+        }
+        let (seen, free) = self.first.split_at_mut(self.len.min(PRESIZED_LIST_ITEMS));
+        if seen.contains(&code) {
+            return true;
+        }
+        match free.first_mut() {
+            Some(slot) => {
+                *slot = code;
+                self.len += 1;
+            }
+            None => {
+                let mut set: HashSet<u16> = seen.iter().copied().collect();
+                set.insert(code);
+                self.set = Some(set);
+            }
+        }
+        false
+    }
 }
 
 /// Reads an extension block of shape `spec` for a message of kind `cx`.
@@ -521,9 +571,7 @@ pub fn decode_extensions(
     // Each extension takes at least its 4-byte header.
     let most = body.len() / 4;
     let mut extensions = Vec::with_capacity(most.min(PRESIZED_LIST_ITEMS));
-    // Duplicates are found by scanning the few extensions decoded so far;
-    // a long block switches to a set, so the check stays linear.
-    let mut seen: Option<HashSet<u16>> = None;
+    let mut types = Repeats::default();
     while !block.is_empty() {
         if extensions
             .last()
@@ -532,20 +580,10 @@ pub fn decode_extensions(
             return Err(Error::IllegalParameter("pre_shared_key is not last"));
         }
         let ext = Extension::decode(&mut block, cx)?;
-        let typ = u16::from(ext.ext_type());
-        let duplicate = match &mut seen {
-            Some(set) => !set.insert(typ),
-            None => extensions
-                .iter()
-                .any(|e: &Extension| u16::from(e.ext_type()) == typ),
-        };
-        if duplicate {
+        if types.repeated(u16::from(ext.ext_type())) {
             return Err(Error::IllegalParameter("duplicate extension"));
         }
         extensions.push(ext);
-        if seen.is_none() && extensions.len() >= PRESIZED_LIST_ITEMS {
-            seen = Some(extensions.iter().map(|e| u16::from(e.ext_type())).collect());
-        }
     }
     Ok(extensions)
 }
@@ -839,9 +877,10 @@ mod tests {
         );
     }
 
-    /// Past [`PRESIZED_LIST_ITEMS`] extensions the duplicate check moves
-    /// from a scan to a set: a duplicate of an early extension far down a
-    /// long block is still found, and distinct ones still pass.
+    /// Past [`PRESIZED_LIST_ITEMS`] extensions the duplicate check
+    /// ([`Repeats`]) moves from an array to a set: a duplicate of an early
+    /// extension far down a long block is still found, and distinct ones
+    /// still pass.
     #[test]
     fn duplicates_are_found_in_long_blocks() {
         let unknown = |typ: u16| Extension::Unknown {
