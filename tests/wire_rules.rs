@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::config::{ClientConfig, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection, MAX_WARNING_ALERTS};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
@@ -734,4 +734,59 @@ fn rfc6066_3_host_name_with_control_or_non_ascii_bytes_is_illegal_parameter() {
     )
     .unwrap();
     assert_eq!(s.server_name(), Some("_srv.Leaf-1.p256.test"));
+}
+
+#[test]
+fn rfc5246_7_2_2_tls12_warning_alerts_are_counted_not_fatal() {
+    // Four warning alerts after the ClientHello leave the handshake going
+    // (tlsfuzzer's "SSL Death Alert" test, CVE-2016-8610); a fifth is
+    // refused.
+    let warning = record(
+        21,
+        0x0303,
+        &[1, AlertDescription::UnsupportedCertificate.into()],
+    );
+    for (alerts, ok) in [(MAX_WARNING_ALERTS, true), (MAX_WARNING_ALERTS + 1, false)] {
+        let client = client_builder("p256").versions(TLS12).build().unwrap();
+        let server = server_builder("p256").versions(TLS12).build().unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        let mut flight = written(&mut c);
+        flight.extend(warning.repeat(alerts));
+        let result = deliver(&mut s, &flight);
+        if ok {
+            result.unwrap();
+            transfer(&mut s, &mut c).1.unwrap();
+            transfer(&mut c, &mut s).1.unwrap();
+            transfer(&mut s, &mut c).1.unwrap();
+            assert!(!s.is_handshaking() && !c.is_handshaking());
+        } else {
+            assert_eq!(result, Err(Error::LimitExceeded("warning alerts")));
+            assert_eq!(
+                plaintext_alert(&written(&mut s)),
+                alert(AlertDescription::IllegalParameter)
+            );
+        }
+    }
+}
+
+#[test]
+fn rfc8446_6_tls13_warning_level_alert_is_still_an_error() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    written(&mut s);
+    // Plaintext, as a client without keys would send it (read until the
+    // client's first protected record).
+    let warning = record(
+        21,
+        0x0303,
+        &[1, AlertDescription::UnsupportedCertificate.into()],
+    );
+    assert_eq!(
+        deliver(&mut s, &warning),
+        Err(Error::AlertReceived(
+            AlertDescription::UnsupportedCertificate
+        ))
+    );
 }

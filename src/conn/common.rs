@@ -33,8 +33,9 @@ pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
 pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
 
 /// The most warning alerts (user_canceled, the only one TLS 1.3 does not
-/// treat as fatal, RFC 8446 §6.1, and TLS ≤1.2's no_renegotiation, RFC
-/// 5246 §7.2.2) accepted per connection (design §2).
+/// treat as fatal, RFC 8446 §6.1, and any warning-level alert of TLS ≤1.2,
+/// RFC 5246 §7.2.2) accepted per connection (design §2; OpenSSL likewise
+/// stops at its fifth, against CVE-2016-8610).
 /// One more is [`Error::LimitExceeded`].
 pub const MAX_WARNING_ALERTS: usize = 4;
 
@@ -433,8 +434,8 @@ impl CommonState {
 
     /// Handles a received alert (RFC 8446 §6): close_notify closes the
     /// read side (and in TLS ≤1.2 the whole connection, see
-    /// [`Self::close_after_peer`]), user_canceled (and in TLS ≤1.2 a
-    /// no_renegotiation warning) is noted and ignored, anything else ends
+    /// [`Self::close_after_peer`]), user_canceled (and in TLS ≤1.2 any
+    /// warning-level alert) is counted and ignored, anything else ends
     /// the connection.
     fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
         match alert.description {
@@ -445,11 +446,14 @@ impl CommonState {
                 }
                 Ok(())
             }
-            // RFC 5246 §7.2.2: no_renegotiation is a warning in TLS ≤1.2
-            // (the peer refusing to renegotiate); the connection goes on.
-            AlertDescription::NoRenegotiation
-                if alert.level == AlertLevel::Warning
-                    && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) =>
+            // RFC 5246 §7.2.2: in TLS ≤1.2 a warning alert (such as
+            // no_renegotiation, a peer refusing to renegotiate) leaves the
+            // connection open. They are counted, as OpenSSL does since
+            // CVE-2016-8610 ("SSL Death Alert"): a peer cannot keep us busy
+            // with them. TLS 1.3 treats every alert but close_notify and
+            // user_canceled as an error whatever its level (RFC 8446 §6).
+            _ if alert.level == AlertLevel::Warning
+                && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) =>
             {
                 self.count_warning_alert()
             }
