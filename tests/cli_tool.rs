@@ -396,6 +396,27 @@ fn www_answers_a_request_line_ending_in_lf_at_once_in_one_record() {
 }
 
 #[test]
+fn www_reads_the_socket_dry_so_a_client_still_sending_gets_the_whole_answer() {
+    // The request line comes with 60 KB more that the server never reads
+    // as a request. Closing the socket with those bytes unread would
+    // reset the connection and could destroy the page and close_notify
+    // before the client reads them; like s_server, the server half-closes
+    // and reads the socket dry first.
+    let (server, port) = ferrotls_server(&["--www", "--max-connections", "2"]);
+    let mut request = b"GET / HTTP/1.0\n".to_vec();
+    request.extend(std::iter::repeat_n(b'x', 60_000));
+    for (version, name) in [
+        (ProtocolVersion::TLSv1_3, "TLSv1.3"),
+        (ProtocolVersion::TLSv1_2, "TLSv1.2"),
+    ] {
+        let answer = answer_to(port, version, &request, false);
+        assert_one_page(&answer, name);
+    }
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+}
+
+#[test]
 fn www_answers_a_request_line_ending_in_crlf_at_once_in_one_record() {
     let (server, port) = ferrotls_server(&["--www", "--max-connections", "2"]);
     for (version, name) in [

@@ -15,10 +15,11 @@ use ferrotls::stream::StreamOwned;
 use ferrotls::time::SystemClock;
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--tickets N] [--no-session-cache] \
@@ -32,7 +33,8 @@ was asked). Each connection runs in its own thread. A failed connection is repor
 stderr with the alert sent or received; the exit status is 1 when any failed. A client that \
 leaves after its handshake (with or without close_notify) is not a failure. --www answers the \
 request line (LF or CRLF) at once, in one write, and a client that closes without one with \
-close_notify alone. \
+close_notify alone. A finished connection is half-closed and read dry (at most 2 s) before \
+the socket closes, so a client still sending gets all we sent. \
 V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated.";
 
 pub const OPTIONS: &[OptionSpec] = &[
@@ -68,6 +70,18 @@ pub const MAX_CONCURRENT_CONNECTIONS: usize = 64;
 /// reads before answering anyway: the size of the buffer `openssl
 /// s_server -www` reads its first line into.
 pub const MAX_REQUEST_LINE: usize = 16 * 1024;
+
+/// How long a finished connection waits, after half-closing its socket,
+/// for the client to close its side. Closing a socket with unread bytes
+/// in it makes the kernel reset the connection, and a client still
+/// sending (a request split into many records, the rest of a flight we
+/// refused) may then lose our last records: the page, close_notify, an
+/// alert. `openssl s_server` reads its socket dry before closing it for
+/// the same reason.
+pub const LINGER: Duration = Duration::from_secs(2);
+
+/// The most bytes read and dropped while lingering ([`LINGER`]).
+pub const MAX_LINGER_BYTES: usize = 1 << 20;
 
 /// What the server does with each connection once the handshake is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,9 +307,34 @@ fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
         (service.events)(Event::Handshake(report));
         handshake.and_then(|()| exchange(&mut tls, service.mode, &page))
     };
+    // Whatever is still queued (an alert after a failure) goes out first.
+    let _ = tls.flush();
+    linger(&tls.sock);
     match result {
         Err(e) if !went_away(&tls.conn, &e) => Err(describe_failure(&tls.conn, &e)),
         _ => Ok(()),
+    }
+}
+
+/// Half-closes `sock` and reads it dry, for at most [`LINGER`] and
+/// [`MAX_LINGER_BYTES`], so the client reads all we sent before the
+/// socket closes.
+fn linger(mut sock: &TcpStream) {
+    if sock.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + LINGER;
+    let mut sink = [0u8; 4096];
+    let mut dropped = 0;
+    while dropped < MAX_LINGER_BYTES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || sock.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match sock.read(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => dropped += n,
+        }
     }
 }
 
