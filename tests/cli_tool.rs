@@ -2,7 +2,7 @@
 //! `listening on` with the real port, `--json` reports of both roles,
 //! `--echo`, failures that name the alert with a non-zero exit status,
 //! version bounds, client authentication, and the demo's table; and
-//! (issue 13 item 17) `--www` and `--echo` behaving like `openssl
+//! `--www` and `--echo` behaving like `openssl
 //! s_server`, seen record by record by a library client.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Headless Chromium (Debian `chromium`, BoringSSL; issue 13 "Proof") as
+//! Headless Chromium (Debian `chromium`, BoringSSL) as
 //! a client of `ferrotls server --www` on 127.0.0.1.
 //!
 //! `--dump-dom` loads one page and prints its DOM: loading

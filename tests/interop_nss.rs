@@ -1,5 +1,5 @@
-//! Interoperability with NSS 3.87 (Debian `libnss3-tools`, issue 13
-//! "Proof"): `tstclnt` as a client of `ferrotls server --www`, and
+//! Interoperability with NSS 3.87 (Debian `libnss3-tools`):
+//! `tstclnt` as a client of `ferrotls server --www`, and
 //! `selfserv` as a server for `ferrotls client`, in TLS 1.3 and 1.2, with
 //! the P-256 and RSA-2048 chains, each a full handshake then a resumption
 //! (TLS 1.3 tickets; TLS 1.2 by session ID and by RFC 5077 ticket).

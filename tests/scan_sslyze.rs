@@ -1,4 +1,4 @@
-//! Issue 13, "Proof": the independent scanner sslyze (PyPI) finds
+//! The independent scanner sslyze (PyPI) finds
 //! nothing to flag in `ferrotls server`, with its default settings and
 //! with every version and suite enabled: no OpenSSL CCS injection (CVE-2014-0224),
 //! no Heartbleed, no ROBOT oracle, no client-initiated renegotiation

@@ -1,4 +1,4 @@
-//! Ticket renewal does not extend authentication (issue 13 item 8): the
+//! Ticket renewal does not extend authentication: the
 //! time of the full handshake travels through every resumption, and no
 //! ticket outlives it by more than the 7-day cap (RFC 8446 §4.6.1). Each
 //! renewed ticket's lifetime shrinks toward that instant; past it, a full

@@ -1,4 +1,4 @@
-//! Resumption respects client authentication (issue 13 item 7): a server
+//! Resumption respects client authentication: a server
 //! resumes only a session whose recorded client chain its current client
 //! verifier accepts now; otherwise it runs a full handshake (never an
 //! error). TLS 1.2 by session ID and by ticket, TLS 1.3 with stateless

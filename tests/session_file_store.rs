@@ -1,5 +1,4 @@
-//! The directory-backed server store (`FileServerStore`, issue 6 item 3,
-//! issue 13 item 12):
+//! The directory-backed server store (`FileServerStore`):
 //! put/get/take, single use of `take`, persistence across store instances
 //! (a server restart), expiry by the injected clock, the capacity bound,
 //! file names that are the hex of the key whatever its bytes, damaged

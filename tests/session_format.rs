@@ -502,7 +502,7 @@ fn field_count_is_bounded() {
 
 #[test]
 fn serialized_server_state_comes_in_a_buffer_wiped_on_drop() {
-    // The encoding holds the master secret in clear (issue 13 item 16):
+    // The encoding holds the master secret in clear:
     // its type is the proof that it is zeroized when dropped.
     let encoded: zeroize::Zeroizing<Vec<u8>> = server_tls12().to_bytes().unwrap();
     assert!(encoded.windows(48).any(|w| w == [0x11; 48]));
