@@ -171,21 +171,46 @@ fn capacity_is_exact_with_many_threads_inserting_at_once() {
 }
 
 #[test]
-fn eviction_takes_the_soonest_to_expire_first() {
+fn eviction_takes_the_least_recently_used_first() {
     let d = dir("eviction");
     let store = FileServerStore::with_limits(&d, 2, 7200, clock()).unwrap();
-    let lasting = state(1);
-    let mut brief = state(2);
-    brief.validity = Validity::new(CREATED, 600);
-    assert!(store.put(&key(1), lasting));
-    assert!(store.put(&key(2), brief));
+    assert!(store.put(&key(1), state(1)));
+    assert!(store.put(&key(2), state(2)));
+    // Reading key 1 makes key 2 the least recently used.
+    assert_eq!(store.get(&key(1)), Some(state(1)));
     assert!(store.put(&key(3), state(3)));
-    assert_eq!(store.get(&key(2)), None, "the soonest to expire went");
+    assert_eq!(store.get(&key(2)), None, "the least recently used went");
+    assert_eq!(names(&d).len(), 2, "its file too");
     assert_eq!(store.get(&key(1)), Some(state(1)));
     assert_eq!(store.get(&key(3)), Some(state(3)));
     // Replacing a key does not evict.
     assert!(store.put(&key(3), state(4)));
     assert_eq!(store.len(), 2);
+}
+
+#[test]
+fn reopening_drops_expired_files_and_evicts_the_soonest_to_expire_first() {
+    let d = dir("reopen-expiry");
+    let c = clock();
+    let first = FileServerStore::with_limits(&d, 8, 7200, c.clone()).unwrap();
+    let mut brief = state(1);
+    brief.validity = Validity::new(CREATED, 600);
+    assert!(first.put(&key(1), brief));
+    let mut medium = state(2);
+    medium.validity = Validity::new(CREATED, 3600);
+    assert!(first.put(&key(2), medium.clone()));
+    assert!(first.put(&key(3), state(3)));
+    assert!(first.put(&key(4), state(4)));
+    drop(first);
+    c.advance(Duration::from_secs(601));
+    // Key 1 expired; of the rest, key 2 expires soonest and goes first.
+    let second = FileServerStore::with_limits(&d, 2, 7200, c.clone()).unwrap();
+    assert_eq!(second.len(), 2);
+    assert_eq!(names(&d).len(), 2);
+    assert_eq!(second.get(&key(1)), None);
+    assert_eq!(second.get(&key(2)), None);
+    assert_eq!(second.get(&key(3)), Some(state(3)));
+    assert_eq!(second.get(&key(4)), Some(state(4)));
 }
 
 #[test]

@@ -12,14 +12,15 @@
 //! it, so only one connection can use a single-use entry, even across
 //! processes. A file that does not parse is deleted and treated as absent.
 //!
-//! Each store keeps an index of its files and their expiry, built by one
-//! scan of the directory when it is opened and kept under a lock: an
-//! insert evicts from the index (expired files first, then the soonest to
-//! expire) without listing the directory, in O(log n), and the index
-//! never holds more than `capacity` files, whatever the number of threads
-//! inserting. Files are not fsynced: a crash may lose recent sessions,
-//! which costs those clients a full handshake and nothing else.
-use std::collections::{BTreeSet, HashMap};
+//! Each store keeps an index of its files, built by one scan of the
+//! directory when it is opened and kept under a lock: the least recently
+//! used map of the in-memory stores ([`LruMap`]), so an insert evicts
+//! (deletes) the least recently used file without listing the directory,
+//! in O(1), and the index never holds more than `capacity` files,
+//! whatever the number of threads inserting. Expired files go when they
+//! are read, when they are evicted, and at open. Files are not fsynced: a
+//! crash may lose recent sessions, which costs those clients a full
+//! handshake and nothing else.
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use super::lru::LruMap;
 use super::state::{ServerSessionState, DEFAULT_LIFETIME_SECS, MAX_LIFETIME_SECS};
 use super::store::{ServerSessionStore, DEFAULT_SERVER_STORE_CAPACITY};
 use crate::error::Error;
@@ -49,7 +51,7 @@ const EXPIRY_LEN: usize = 8;
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A [`ServerSessionStore`] backed by a directory of files: at most
-/// `capacity` sessions (the soonest to expire evicted first when full),
+/// `capacity` sessions (the least recently used evicted first when full),
 /// each expiring at the end of its own lifetime or the store's, whichever
 /// is first. I/O failures are not errors: the session is then simply not
 /// stored or not found, as the trait asks.
@@ -67,40 +69,36 @@ pub struct FileServerStore {
     index: Mutex<Index>,
 }
 
-/// The files a store knows of, by name and by expiry.
-#[derive(Default)]
-struct Index {
-    expiry_of: HashMap<PathBuf, UnixTime>,
-    by_expiry: BTreeSet<(UnixTime, PathBuf)>,
-}
+/// The files a store knows of, with their expiry, least recently used
+/// first. A file evicted to make room is deleted.
+struct Index(LruMap<PathBuf, UnixTime>);
 
 impl Index {
-    fn len(&self) -> usize {
-        self.expiry_of.len()
+    fn new(capacity: usize) -> Self {
+        Self(LruMap::new(capacity))
     }
 
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Records `path` as the most recently used file, deleting the least
+    /// recently used one when the index is full.
     fn insert(&mut self, path: PathBuf, expires: UnixTime) {
-        self.remove(&path);
-        self.by_expiry.insert((expires, path.clone()));
-        self.expiry_of.insert(path, expires);
+        if let Some((evicted, _)) = self.0.insert(path, expires) {
+            let _ = fs::remove_file(evicted);
+        }
+    }
+
+    /// Marks `path` as used, or records it (a file another store wrote).
+    fn touch_or_insert(&mut self, path: PathBuf, expires: UnixTime) {
+        if self.0.get_mut(&path).is_none() {
+            self.insert(path, expires);
+        }
     }
 
     fn remove(&mut self, path: &Path) {
-        if let Some(expires) = self.expiry_of.remove(path) {
-            self.by_expiry.remove(&(expires, path.to_path_buf()));
-        }
-    }
-
-    /// Deletes expired files, then the soonest to expire, until at most
-    /// `room` files are left.
-    fn shrink_to(&mut self, room: usize, now: UnixTime) {
-        while let Some((expires, path)) = self.by_expiry.first().cloned() {
-            if expires > now && self.len() <= room {
-                break;
-            }
-            let _ = fs::remove_file(&path);
-            self.remove(&path);
-        }
+        self.0.remove(path);
     }
 }
 
@@ -150,7 +148,7 @@ impl FileServerStore {
             capacity: capacity.max(1),
             lifetime: Duration::from_secs(u64::from(lifetime_secs.min(MAX_LIFETIME_SECS))),
             clock,
-            index: Mutex::new(Index::default()),
+            index: Mutex::new(Index::new(capacity.max(1))),
         };
         store.build_index();
         Ok(store)
@@ -171,24 +169,34 @@ impl FileServerStore {
         self.index.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Lists the directory once: every session file with its expiry
-    /// (unreadable ones as expired), then removes what is expired or over
-    /// capacity.
+    /// Lists the directory once: deletes the session files that are
+    /// expired or unreadable and indexes the others, the soonest to expire
+    /// as the least recently used, so that over capacity those go first.
     fn build_index(&self) {
-        let mut index = self.lock();
+        let now = self.clock.now();
+        let mut files = Vec::new();
         if let Ok(listing) = fs::read_dir(&self.dir) {
             for path in listing.filter_map(Result::ok).map(|e| e.path()) {
                 let is_session = path
                     .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.ends_with(FILE_SUFFIX) && !n.starts_with('.'));
-                if is_session {
-                    let expires = read_expiry(&path).unwrap_or(UnixTime::from_secs(0));
-                    index.insert(path, expires);
+                if !is_session {
+                    continue;
+                }
+                match read_expiry(&path) {
+                    Some(expires) if expires > now => files.push((expires, path)),
+                    _ => {
+                        let _ = fs::remove_file(&path);
+                    }
                 }
             }
         }
-        index.shrink_to(self.capacity, self.clock.now());
+        files.sort_unstable();
+        let mut index = self.lock();
+        for (expires, path) in files {
+            index.insert(path, expires);
+        }
     }
 
     /// The file for `key`, or `None` for a key that is empty or too long.
@@ -271,12 +279,9 @@ impl ServerSessionStore for FileServerStore {
         let mut bytes = Zeroizing::new(Vec::with_capacity(EXPIRY_LEN + encoded.len()));
         bytes.extend_from_slice(&expires.as_secs().to_be_bytes());
         bytes.extend_from_slice(&encoded);
-        // Under the lock, eviction and the write are one step for every
+        // Under the lock, the write and the eviction are one step for every
         // thread: the index never exceeds the capacity.
         let mut index = self.lock();
-        if !index.expiry_of.contains_key(&path) {
-            index.shrink_to(self.capacity - 1, now);
-        }
         if write_atomically(&self.temp_path("put"), &path, &bytes).is_err() {
             return false;
         }
@@ -293,14 +298,14 @@ impl ServerSessionStore for FileServerStore {
             .and_then(|bytes| decode_file(bytes, self.clock.now()));
         let mut index = self.lock();
         match (&read, &state) {
-            // Written by another store: this one bounds it from now on.
-            (Ok(bytes), Some(_)) if !index.expiry_of.contains_key(&path) => {
+            // Used now; a file another store wrote is bounded by this one
+            // from now on.
+            (Ok(bytes), Some(_)) => {
                 if let Some(expires) = file_expiry(bytes) {
-                    index.shrink_to(self.capacity - 1, self.clock.now());
-                    index.insert(path, expires);
+                    index.touch_or_insert(path, expires);
                 }
             }
-            (_, Some(_)) => {}
+            (Err(_), Some(_)) => {}
             (Ok(_), None) => {
                 let _ = fs::remove_file(&path);
                 index.remove(&path);
