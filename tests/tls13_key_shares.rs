@@ -83,39 +83,42 @@ fn deliver(hello: ClientHello) -> (ServerConnection, Result<(), Error>, Vec<u8>)
     (server, result, out)
 }
 
-#[test]
-fn rfc8446_4_2_8_more_key_shares_than_the_bound_is_illegal_parameter() {
-    let shares = MAX_KEY_SHARES;
-    let (_, result, out) = deliver(client_hello(shares, shares));
-    assert_eq!(
-        result,
-        Err(Error::IllegalParameter(
-            "more key shares than MAX_KEY_SHARES"
-        ))
-    );
+/// Delivers `hello` and asserts the server refuses it with
+/// `illegal_parameter` for `reason`.
+fn assert_illegal_parameter(hello: ClientHello, reason: &'static str) {
+    let (_, result, out) = deliver(hello);
+    assert_eq!(result, Err(Error::IllegalParameter(reason)));
     assert_eq!(
         plaintext_alert(&out),
         Some(AlertDescription::IllegalParameter.into())
     );
 }
 
-#[test]
-fn rfc8446_4_2_8_two_key_shares_for_one_group_is_illegal_parameter() {
-    let mut hello = client_hello(1, 1);
+/// `hello` with the share at `index` repeated at the end of its list.
+fn with_repeated_share(mut hello: ClientHello, index: usize) -> ClientHello {
     for extension in hello.extensions.as_mut().unwrap() {
         if let Extension::KeyShareOffer(shares) = extension {
-            let first = shares[0].clone();
-            shares.push(first);
+            let repeat = shares[index].clone();
+            shares.push(repeat);
         }
     }
-    let (_, result, out) = deliver(hello);
-    assert_eq!(
-        result,
-        Err(Error::IllegalParameter("two key shares for one group"))
+    hello
+}
+
+#[test]
+fn rfc8446_4_2_8_more_key_shares_than_the_bound_is_illegal_parameter() {
+    let shares = MAX_KEY_SHARES;
+    assert_illegal_parameter(
+        client_hello(shares, shares),
+        "more key shares than MAX_KEY_SHARES",
     );
-    assert_eq!(
-        plaintext_alert(&out),
-        Some(AlertDescription::IllegalParameter.into())
+}
+
+#[test]
+fn rfc8446_4_2_8_two_key_shares_for_one_group_is_illegal_parameter() {
+    assert_illegal_parameter(
+        with_repeated_share(client_hello(1, 1), 0),
+        "two key shares for one group",
     );
 }
 
@@ -123,37 +126,18 @@ fn rfc8446_4_2_8_two_key_shares_for_one_group_is_illegal_parameter() {
 fn rfc8446_4_2_8_a_repeated_group_far_down_a_long_share_list_is_illegal_parameter() {
     // Past the first few shares the duplicate check moves to a set; a
     // repeat of an early group at the end of a long list is still found.
-    let mut hello = client_hello(200, 200);
-    for extension in hello.extensions.as_mut().unwrap() {
-        if let Extension::KeyShareOffer(shares) = extension {
-            let early = shares[3].clone();
-            shares.push(early);
-        }
-    }
-    let (_, result, out) = deliver(hello);
-    assert_eq!(
-        result,
-        Err(Error::IllegalParameter("two key shares for one group"))
-    );
-    assert_eq!(
-        plaintext_alert(&out),
-        Some(AlertDescription::IllegalParameter.into())
+    assert_illegal_parameter(
+        with_repeated_share(client_hello(200, 200), 3),
+        "two key shares for one group",
     );
 }
 
 #[test]
 fn rfc8446_4_2_8_key_share_for_an_unlisted_group_is_illegal_parameter() {
     // The last extra share's group is left out of supported_groups.
-    let (_, result, out) = deliver(client_hello(4, 3));
-    assert_eq!(
-        result,
-        Err(Error::IllegalParameter(
-            "key share for a group not in supported_groups"
-        ))
-    );
-    assert_eq!(
-        plaintext_alert(&out),
-        Some(AlertDescription::IllegalParameter.into())
+    assert_illegal_parameter(
+        client_hello(4, 3),
+        "key share for a group not in supported_groups",
     );
 }
 
