@@ -15,7 +15,7 @@
 
 mod common;
 #[cfg(test)]
-mod key_usage_tests;
+mod tests;
 
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -23,7 +23,6 @@
 //! crates because ring exposes only whole hashes, whose finishing step
 //! runs a number of blocks that depends on `L`.
 
-use crate::crypto::cbc::MAC_HEADER_LEN;
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -167,25 +166,28 @@ pub(crate) struct InnerHash {
 /// depends on `content.len()` and `min_content_len` (public) but not on
 /// `content_len` (secret), which must lie between them.
 ///
-/// `content` is every byte the content can cover (the record's longest
-/// possible content); `min_content_len` is its shortest possible length.
+/// `header` is the record MAC's header (13 bytes, RFC 5246 §6.2.3.1;
+/// its length is public and shorter than a block); `content` is every
+/// byte the content can cover (the record's longest possible content);
+/// `min_content_len` is its shortest possible length.
 pub(crate) fn inner_hash(
     keyed: &Chain,
-    header: &[u8; MAC_HEADER_LEN],
+    header: &[u8],
     content: &[u8],
     min_content_len: usize,
     content_len: usize,
 ) -> InnerHash {
+    let header_len = header.len();
     let block_len = keyed.block_len();
     let shift = block_len.trailing_zeros();
     let field_len = keyed.length_field_len();
     // Message positions count from the first header byte; the key block
     // before it is one whole block, so block boundaries stay aligned.
-    let byte_at = |i: usize| match i.checked_sub(MAC_HEADER_LEN) {
+    let byte_at = |i: usize| match i.checked_sub(header_len) {
         None => header.get(i).copied().unwrap_or(0),
         Some(j) => content.get(j).copied().unwrap_or(0),
     };
-    let message_len = MAC_HEADER_LEN + content_len;
+    let message_len = header_len + content_len;
     // The block holding the length field: the last one hashed (FIPS
     // 180-4 §5.1). Shifts, not divisions, whose time can depend on the
     // operands.
@@ -196,7 +198,7 @@ pub(crate) fn inner_hash(
     let mut compressions = 1;
     // Public: the blocks before the shortest message ends, hashed as
     // they are.
-    let first_secret_block = (MAC_HEADER_LEN + min_content_len) >> shift;
+    let first_secret_block = (header_len + min_content_len) >> shift;
     let mut block = [0u8; MAX_BLOCK_LEN];
     let block = block.get_mut(..block_len).unwrap_or(&mut []);
     if first_secret_block > 0 {
@@ -205,14 +207,14 @@ pub(crate) fn inner_hash(
         }
         chain.compress(block);
         let whole = content
-            .get(block_len - MAC_HEADER_LEN..(first_secret_block << shift) - MAC_HEADER_LEN)
+            .get(block_len - header_len..(first_secret_block << shift) - header_len)
             .unwrap_or(&[]);
         chain.compress(whole);
         compressions += first_secret_block as u64;
     }
 
     // Public: the last block the longest message would end in.
-    let last_possible_block = (MAC_HEADER_LEN + content.len() + field_len) >> shift;
+    let last_possible_block = (header_len + content.len() + field_len) >> shift;
     let mut result = chain.clone();
     for j in first_secret_block..=last_possible_block {
         let is_last = (j as u64).ct_eq(&(last_block as u64));
