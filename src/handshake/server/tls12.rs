@@ -446,16 +446,22 @@ fn choose_suite(
         ))
 }
 
-/// Our most preferred group the client lists (RFC 8422 §5.1.1; a client
-/// without supported_groups takes ours); none is `handshake_failure`.
+/// Our most preferred group the client lists (RFC 8422 §5.1.1); none is
+/// `handshake_failure`. A client without supported_groups leaves the
+/// curve to us (RFC 8422 §5.1) but predates X25519: it gets secp256r1, the
+/// curve every such client has (RFC 4492 §5.1.1), when we enable it (as
+/// OpenSSL does), else our first group.
 fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, Error> {
-    config
-        .common
-        .groups
-        .iter()
-        .copied()
-        .find(|g| offer.groups.is_none_or(|offered| offered.contains(g)))
-        .ok_or(Error::HandshakeFailure("no key-exchange group in common"))
+    let ours = &config.common.groups;
+    match offer.groups {
+        Some(offered) => ours.iter().copied().find(|g| offered.contains(g)),
+        None => ours
+            .iter()
+            .copied()
+            .find(|g| *g == NamedGroup::secp256r1)
+            .or_else(|| ours.first().copied()),
+    }
+    .ok_or(Error::HandshakeFailure("no key-exchange group in common"))
 }
 
 /// The ServerHello extensions: each answers one the client sent.
