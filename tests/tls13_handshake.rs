@@ -169,6 +169,58 @@ fn hello_retry_request_with_cookie_keeps_the_session_id() {
 }
 
 #[test]
+fn rfc8446_4_1_2_second_client_hello_with_reordered_extensions_is_illegal_parameter() {
+    // After a HelloRetryRequest the client must resend the same
+    // ClientHello but for key_share, early_data, cookie, pre_shared_key
+    // and padding: reordering the others is illegal_parameter, as is
+    // dropping one.
+    for alter in [
+        (|exts: &mut Vec<Extension>| exts.reverse()) as fn(&mut Vec<Extension>),
+        |exts| {
+            exts.retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)));
+        },
+    ] {
+        let client = client_builder("p256")
+            .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .groups(&[NamedGroup::X25519])
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        transfer(&mut s, &mut c).1.unwrap();
+        let (_, result) = transfer_altered(&mut c, &mut s, |bytes| {
+            let mut out = Vec::new();
+            for record in records(bytes) {
+                if record[0] != 22 {
+                    out.extend_from_slice(&record);
+                    continue;
+                }
+                let HandshakeMessage::ClientHello(mut hello) =
+                    HandshakeMessage::decode_message(&record[5..], &decode_cx()).unwrap()
+                else {
+                    panic!("not a ClientHello")
+                };
+                alter(hello.extensions.as_mut().unwrap());
+                let body = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+                out.extend_from_slice(&[22, 3, 3]);
+                out.extend_from_slice(&(body.len() as u16).to_be_bytes());
+                out.extend_from_slice(&body);
+            }
+            *bytes = out;
+        });
+        assert_eq!(
+            result,
+            Err(Error::IllegalParameter(
+                "extensions added, removed or reordered after retry"
+            ))
+        );
+    }
+}
+
+#[test]
 fn hello_retry_request_without_cookie() {
     let client = client_builder("p384")
         .groups(&[NamedGroup::secp256r1, NamedGroup::secp384r1])

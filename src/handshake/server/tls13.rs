@@ -23,7 +23,8 @@ use crate::keyschedule::tls13::{
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::enums::{
-    CipherSuite, Compression, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+    CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
+    SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
@@ -59,6 +60,30 @@ pub(crate) struct Retry {
     group: NamedGroup,
     cookie: Option<Vec<u8>>,
     session_id: Vec<u8>,
+    /// The first ClientHello's extension types that the second must
+    /// repeat in the same order ([`kept_extension_types`]).
+    extension_types: Vec<ExtensionType>,
+}
+
+/// The extension types of `hello` that RFC 8446 §4.1.2 does not let the
+/// client change in its second ClientHello, in their order: all but
+/// key_share, early_data, cookie, pre_shared_key and padding, which the
+/// retry may replace, drop, add or resize.
+fn kept_extension_types(hello: &ClientHello) -> impl Iterator<Item = ExtensionType> + '_ {
+    hello
+        .extensions()
+        .iter()
+        .map(Extension::ext_type)
+        .filter(|t| {
+            !matches!(
+                t,
+                ExtensionType::KeyShare
+                    | ExtensionType::EarlyData
+                    | ExtensionType::Cookie
+                    | ExtensionType::PreSharedKey
+                    | ExtensionType::Padding
+            )
+        })
 }
 
 /// What the server takes from a ClientHello's extensions.
@@ -640,6 +665,13 @@ fn check_retried_hello(
     if offer.early_data {
         return Err(Error::IllegalParameter("early_data after a retry"));
     }
+    // RFC 8446 §4.1.2: the same ClientHello "without modification", but
+    // for the listed extensions; the others keep their place.
+    if !kept_extension_types(hello).eq(retry.extension_types.iter().copied()) {
+        return Err(Error::IllegalParameter(
+            "extensions added, removed or reordered after retry",
+        ));
+    }
     Ok(())
 }
 
@@ -697,6 +729,7 @@ fn send_retry(
             group,
             cookie,
             session_id: hello.session_id.clone(),
+            extension_types: kept_extension_types(hello).collect(),
         }),
     })
 }
