@@ -50,6 +50,27 @@ impl Setup {
             .unwrap()
     }
 
+    /// A primed client and server whose groups force a
+    /// HelloRetryRequest (the client's first share is P-384, the server
+    /// takes X25519 only), the ticket allowing `MAX_EARLY` bytes of 0-RTT.
+    fn retrying_pair(&self) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+        let client = client_builder("p256")
+            .clock(self.clock.clone())
+            .enable_early_data(true)
+            .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .clock(self.clock.clone())
+            .session_store(self.store.clone())
+            .max_early_data_size(MAX_EARLY)
+            .groups(&[NamedGroup::X25519])
+            .build()
+            .unwrap();
+        prime(&client, &server);
+        (client, server)
+    }
+
     fn client(&self) -> Arc<ClientConfig> {
         client_builder("p256")
             .clock(self.clock.clone())
@@ -154,21 +175,7 @@ fn replayed_early_data_is_rejected() {
 
 #[test]
 fn hello_retry_request_rejects_early_data_but_resumes() {
-    let setup = Setup::new();
-    let client = client_builder("p256")
-        .clock(setup.clock.clone())
-        .enable_early_data(true)
-        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .max_early_data_size(MAX_EARLY)
-        .groups(&[NamedGroup::X25519])
-        .build()
-        .unwrap();
-    prime(&client, &server);
+    let (client, server) = Setup::new().retrying_pair();
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     c.write_early_data(b"too early").unwrap();
     let mut s = ServerConnection::new(server);
@@ -300,21 +307,7 @@ fn rfc8446_4_2_10_skipped_empty_early_records_count_against_the_empty_record_lim
 
 #[test]
 fn rfc8446_4_2_10_empty_early_records_after_hello_retry_request_count_against_the_limit() {
-    let setup = Setup::new();
-    let client = client_builder("p256")
-        .clock(setup.clock.clone())
-        .enable_early_data(true)
-        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .max_early_data_size(MAX_EARLY)
-        .groups(&[NamedGroup::X25519])
-        .build()
-        .unwrap();
-    prime(&client, &server);
+    let (client, server) = Setup::new().retrying_pair();
     let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
     let (_, s, result) = rejected_early_data(client, server, 10, &empties);
     assert!(matches!(result, Err(Error::LimitExceeded(_))), "{result:?}");

@@ -105,8 +105,12 @@ fn decode_cx() -> ferrotls::msgs::handshake::DecodeContext {
     }
 }
 
-#[test]
-fn hello_retry_request_with_cookie_keeps_the_session_id() {
+/// A client and server whose groups force a HelloRetryRequest: the
+/// client's first share is P-384, the server takes X25519 only.
+fn retrying_pair() -> (
+    ferrotls::conn::ClientConnection,
+    ferrotls::conn::ServerConnection,
+) {
     let client = client_builder("p256")
         .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
         .build()
@@ -115,7 +119,12 @@ fn hello_retry_request_with_cookie_keeps_the_session_id() {
         .groups(&[NamedGroup::X25519])
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    pair(client, server, server_name("p256"))
+}
+
+#[test]
+fn hello_retry_request_with_cookie_keeps_the_session_id() {
+    let (mut c, mut s) = retrying_pair();
     let mut first = Vec::new();
     let (_, r) = transfer_altered(&mut c, &mut s, |b| first = b.clone());
     r.unwrap();
@@ -180,15 +189,7 @@ fn rfc8446_4_1_2_second_client_hello_with_reordered_extensions_is_illegal_parame
             exts.retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)));
         },
     ] {
-        let client = client_builder("p256")
-            .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
-            .build()
-            .unwrap();
-        let server = server_builder("p256")
-            .groups(&[NamedGroup::X25519])
-            .build()
-            .unwrap();
-        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        let (mut c, mut s) = retrying_pair();
         transfer(&mut c, &mut s).1.unwrap();
         transfer(&mut s, &mut c).1.unwrap();
         let (_, result) = transfer_altered(&mut c, &mut s, |bytes| {
@@ -238,15 +239,7 @@ fn hello_retry_request_without_cookie() {
 
 #[test]
 fn client_rejects_a_second_hello_retry_request() {
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::X25519])
-        .build()
-        .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let (mut c, mut s) = retrying_pair();
     transfer(&mut c, &mut s).1.unwrap();
     let mut hrr = Vec::new();
     transfer_altered(&mut s, &mut c, |b| hrr = records(b)[0].clone())
