@@ -397,6 +397,15 @@ impl<'a> BitString<'a> {
     }
 }
 
+impl From<DerError> for crate::error::CertificateError {
+    /// Bytes that are not DER are
+    /// [`CertificateError::BadEncoding`](crate::error::CertificateError::BadEncoding),
+    /// with the broken rule as the detail.
+    fn from(e: DerError) -> Self {
+        Self::BadEncoding(e.reason())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

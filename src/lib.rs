@@ -10,6 +10,9 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[macro_use]
+mod macros;
+
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]
 pub mod capi;

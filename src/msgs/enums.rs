@@ -6,7 +6,8 @@
 use crate::codec::{Codec, Reader, Writer};
 use crate::error::Error;
 
-/// Defines an open wire enum over an unsigned integer type.
+/// Defines an open wire enum over an unsigned integer type (the crate's
+/// `open_enum!`) that reads and writes itself as that integer.
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
@@ -14,35 +15,19 @@ macro_rules! wire_enum {
             $( $(#[$vmeta:meta])* $variant:ident = $value:expr, )*
         }
     ) => {
-        $(#[$meta])*
-        ///
-        /// Variants carry their registry names (IANA TLS parameters).
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[allow(non_camel_case_types, missing_docs)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this crate does not know, kept as sent.
-            Unknown($repr),
-        }
-
-        impl From<$repr> for $name {
-            fn from(v: $repr) -> Self {
-                match v {
-                    $( $value => Self::$variant, )*
-                    other => Self::Unknown(other),
-                }
+        open_enum! {
+            $(#[$meta])*
+            pub enum $name: $repr {
+                $( $(#[$vmeta])* $variant = $value, )*
             }
         }
+        codec_via_repr!($name, $repr);
+    };
+}
 
-        impl From<$name> for $repr {
-            fn from(v: $name) -> $repr {
-                match v {
-                    $( $name::$variant => $value, )*
-                    $name::Unknown(other) => other,
-                }
-            }
-        }
-
+/// Reads and writes an open enum as its integer representation.
+macro_rules! codec_via_repr {
+    ($name:ident, $repr:ident) => {
         impl Codec for $name {
             fn encode(&self, w: &mut Writer) {
                 $repr::from(*self).encode(w);
@@ -100,53 +85,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
-    /// Alert level (RFC 5246 §7.2; RFC 8446 §6 keeps it only for syntax).
-    pub enum AlertLevel: u8 {
-        Warning = 1,
-        Fatal = 2,
-    }
-}
-
-wire_enum! {
-    /// Alert description (RFC 8446 §6, RFC 5246 §7.2, RFC 7507, RFC 8449).
-    pub enum AlertDescription: u8 {
-        CloseNotify = 0,
-        UnexpectedMessage = 10,
-        BadRecordMac = 20,
-        DecryptionFailed = 21,
-        RecordOverflow = 22,
-        DecompressionFailure = 30,
-        HandshakeFailure = 40,
-        NoCertificate = 41,
-        BadCertificate = 42,
-        UnsupportedCertificate = 43,
-        CertificateRevoked = 44,
-        CertificateExpired = 45,
-        CertificateUnknown = 46,
-        IllegalParameter = 47,
-        UnknownCa = 48,
-        AccessDenied = 49,
-        DecodeError = 50,
-        DecryptError = 51,
-        ExportRestriction = 60,
-        ProtocolVersion = 70,
-        InsufficientSecurity = 71,
-        InternalError = 80,
-        InappropriateFallback = 86,
-        UserCanceled = 90,
-        NoRenegotiation = 100,
-        MissingExtension = 109,
-        UnsupportedExtension = 110,
-        CertificateUnobtainable = 111,
-        UnrecognizedName = 112,
-        BadCertificateStatusResponse = 113,
-        BadCertificateHashValue = 114,
-        UnknownPskIdentity = 115,
-        CertificateRequired = 116,
-        NoApplicationProtocol = 120,
-    }
-}
+pub use crate::error::{AlertDescription, AlertLevel};
+codec_via_repr!(AlertLevel, u8);
+codec_via_repr!(AlertDescription, u8);
 
 wire_enum! {
     /// Cipher suites of TLS 1.0–1.3 this crate names (IANA TLS Cipher Suites

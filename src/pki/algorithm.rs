@@ -6,11 +6,11 @@
 //! hash and a salt of the hash length, ecdsa-with-SHA256/384 and Ed25519.
 //! SHA-1 and MD5 based signatures are refused by name.
 
-use super::error::CertificateError;
 use super::oid;
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
 use crate::der::{bit_length, tag, Der};
+use crate::error::CertificateError;
 
 /// The smallest RSA modulus accepted in a certificate, in bits (CA/Browser
 /// Forum baseline requirements §6.1.5).

@@ -2,8 +2,8 @@
 //! their `Z` forms, read as UNIX seconds, and character strings checked
 //! against their type. The DER reader itself is [`crate::der`].
 
-use super::error::CertificateError;
 use crate::der::{tag, Der};
+use crate::error::CertificateError;
 
 fn bad(why: &'static str) -> CertificateError {
     CertificateError::BadEncoding(why)

@@ -2,10 +2,10 @@
 //! with its key so that a mismatch is a configuration error rather than a
 //! handshake failure.
 
-use super::error::CertificateError;
 use super::pem::{self, PemError};
 use super::x509::Certificate;
 use crate::crypto::sign::SigningKey;
+use crate::error::CertificateError;
 use crate::error::Error;
 use core::fmt;
 

@@ -17,7 +17,6 @@
 
 pub mod algorithm;
 pub mod der;
-pub mod error;
 pub mod keys;
 pub mod names;
 pub mod oid;
@@ -29,7 +28,7 @@ pub mod trust;
 pub mod verifier;
 pub mod x509;
 
-pub use error::CertificateError;
+pub use crate::error::CertificateError;
 pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, private_key_from_pem, CertifiedKey,
     LoadError,

@@ -3,8 +3,8 @@
 //! constraints for DNS names and IP addresses.
 
 use super::der::check_string;
-use super::error::CertificateError;
 use crate::der::{tag, Der, Element};
+use crate::error::CertificateError;
 use crate::error::Error;
 use std::net::IpAddr;
 

@@ -7,7 +7,6 @@
 //! [`MAX_SIGNATURE_CHECKS`], so pathological inputs end quickly.
 
 use super::algorithm;
-use super::error::CertificateError;
 use super::names::{self, ServerName};
 use super::oid;
 use super::profile;
@@ -17,6 +16,7 @@ use super::x509::{
     Certificate, KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, KU_KEY_CERT_SIGN, KU_KEY_ENCIPHERMENT,
 };
 use crate::crypto::verify;
+use crate::error::CertificateError;
 
 /// The most intermediates a path may hold (webpki and the Chromium
 /// verifier use 6; RFC 5280 sets no bound).

@@ -6,8 +6,8 @@
 //! Trust anchors are exempt: they are trusted as configured (only their
 //! validity and constraints are checked, in [`super::path`]).
 
-use super::error::CertificateError;
 use super::x509::{Certificate, KU_KEY_CERT_SIGN};
+use crate::error::CertificateError;
 
 /// The longest serialNumber, in octets (RFC 5280 §4.1.2.2).
 pub const MAX_SERIAL_LEN: usize = 20;

@@ -1,9 +1,9 @@
 //! Trust anchors: the certificates a validator trusts without a path,
 //! loaded from PEM or DER, or from the operating system's bundle.
 
-use super::error::CertificateError;
 use super::keys::{certificate_blocks_from_pem, LoadError};
 use super::x509::Certificate;
+use crate::error::CertificateError;
 use std::path::Path;
 
 /// Where Linux distributions keep their PEM bundle of trusted roots, tried

@@ -9,11 +9,11 @@
 
 use super::algorithm;
 use super::der::time;
-use super::error::CertificateError;
 use super::names;
 use super::oid;
 use crate::crypto::verify::PublicKey;
 use crate::der::{tag, BitString, Der};
+use crate::error::CertificateError;
 
 /// The X.509 version number of v3 certificates (RFC 5280 §4.1.2.1: the
 /// INTEGER 2).

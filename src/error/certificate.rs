@@ -4,7 +4,7 @@
 //! ([`CertificateError::reason`]) that `ferrotls verify` prints, and maps to
 //! the TLS alert RFC 8446 §6.2 assigns it ([`CertificateError::alert`]).
 
-use crate::msgs::enums::AlertDescription;
+use super::AlertDescription;
 use core::fmt;
 
 /// A certificate or path-validation failure.
@@ -137,17 +137,3 @@ impl fmt::Display for CertificateError {
 }
 
 impl std::error::Error for CertificateError {}
-
-impl From<CertificateError> for crate::error::Error {
-    fn from(e: CertificateError) -> Self {
-        Self::InvalidCertificate(e)
-    }
-}
-
-impl From<crate::der::DerError> for CertificateError {
-    /// Bytes that are not DER are [`CertificateError::BadEncoding`], with
-    /// the broken rule as the detail.
-    fn from(e: crate::der::DerError) -> Self {
-        Self::BadEncoding(e.reason())
-    }
-}

@@ -2,8 +2,14 @@
 //! the alert it deserves ([`Error::alert`], after RFC 8446 §6.2); variants
 //! caused locally say so by returning `None` or `internal_error`.
 
-use crate::msgs::enums::AlertDescription;
+mod alert;
+mod certificate;
+mod session_data;
+
+pub use alert::{AlertDescription, AlertLevel};
+pub use certificate::CertificateError;
 use core::fmt;
+pub use session_data::SessionDataError;
 
 /// Everything that can go wrong in ferrotls.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,10 +68,10 @@ pub enum Error {
     /// A peer's certificate chain was refused; the certificate error names
     /// the reason and its alert (bad_certificate, certificate_expired,
     /// unknown_ca, unsupported_certificate, ...).
-    InvalidCertificate(crate::pki::CertificateError),
+    InvalidCertificate(CertificateError),
     /// Stored or exported session data is unusable (corrupted, truncated,
     /// of an unknown format, expired, ...); a local error, no alert.
-    SessionData(crate::session::SessionDataError),
+    SessionData(SessionDataError),
     /// The peer offered application protocols (ALPN) none of which we
     /// speak, or chose one we did not offer: `no_application_protocol`
     /// (RFC 7301 §3.2).
@@ -146,6 +152,18 @@ impl fmt::Display for Error {
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             Self::InappropriateFallback => f.write_str("inappropriate fallback"),
         }
+    }
+}
+
+impl From<CertificateError> for Error {
+    fn from(e: CertificateError) -> Self {
+        Self::InvalidCertificate(e)
+    }
+}
+
+impl From<SessionDataError> for Error {
+    fn from(e: SessionDataError) -> Self {
+        Self::SessionData(e)
     }
 }
 
