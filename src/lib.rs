@@ -17,6 +17,7 @@ mod macros;
 #[allow(unsafe_code)]
 pub mod capi;
 pub mod codec;
+mod common_state;
 pub mod config;
 pub mod conn;
 pub mod crypto;

@@ -13,15 +13,14 @@
 //! is queued for [`Connection::write_tls`] once, and every later call
 //! returns the same error.
 
-mod common;
 #[cfg(test)]
 mod tests;
 
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-pub(crate) use common::{CommonState, Message};
-pub use common::{
+use crate::common_state::CommonState;
+pub use crate::common_state::{
     EarlyDataStatus, Side, DEFAULT_REJECTED_EARLY_DATA_SKIP, MAX_CONSECUTIVE_EMPTY_RECORDS,
     MAX_KEY_UPDATES_WITHOUT_DATA, MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
     WRITE_KEY_RESERVED_RECORDS,

@@ -19,7 +19,7 @@ pub mod server;
 pub(crate) mod tls12;
 mod transcript;
 
-use crate::conn::{CommonState, Message};
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::hash::HashAlgorithm;
 use crate::error::Error;
@@ -42,7 +42,11 @@ pub(crate) enum State {
 
 impl State {
     /// Feeds one received handshake message to the state machine.
-    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
+    pub(crate) fn handle(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<Self, Error> {
         Ok(match self {
             Self::Client(state) => Self::Client(state.handle(common, message)?),
             Self::Server(state) => Self::Server(state.handle(common, message)?),
@@ -88,7 +92,7 @@ pub(crate) fn key_logger(
 /// Decodes a received message as TLS 1.3 defines it; the Finished length
 /// is the suite hash's (RFC 8446 §4.4.4).
 pub(crate) fn decode_tls13(
-    message: &Message,
+    message: &ReceivedHandshake,
     hash: HashAlgorithm,
 ) -> Result<HandshakeMessage, Error> {
     let cx = DecodeContext {
@@ -135,6 +139,5 @@ pub(crate) use proof::{
     BinderVerified, FinishedVerified, SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
     SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
-pub(crate) use tls12::Tls12Exporter;
 pub use tls12::MAX_REFUSED_RENEGOTIATIONS;
 pub(crate) use transcript::Transcript;

@@ -9,12 +9,11 @@
 
 use std::sync::Arc;
 
-use crate::conn::CommonState;
+use crate::common_state::CommonState;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use crate::crypto::rng::SecureRandom;
-use crate::crypto::secret::Secret;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
 use crate::error::Error;
@@ -597,44 +596,6 @@ pub(crate) fn resumed_master_secret(
     Ok(master)
 }
 
-/// The RFC 5705 exporter of a TLS 1.0–1.2 connection. It keeps the
-/// master secret's bytes only: exports are rare, and the PRF's HMAC state
-/// would cost an idle connection more memory than setting it up again.
-pub(crate) struct Tls12Exporter {
-    hash: HashAlgorithm,
-    master: Secret,
-    client_random: [u8; RANDOM_LEN],
-    server_random: [u8; RANDOM_LEN],
-}
-
-impl Tls12Exporter {
-    /// The exporter of the connection `params` describes, under `master`.
-    pub(crate) fn new(params: &Params, master: &MasterSecret) -> Self {
-        Self {
-            hash: params.hash(),
-            master: master.secret().clone(),
-            client_random: params.client_random,
-            server_random: params.server_random,
-        }
-    }
-
-    /// Fills `out` (RFC 5705 §4).
-    pub(crate) fn export(
-        &self,
-        label: &[u8],
-        context: Option<&[u8]>,
-        out: &mut [u8],
-    ) -> Result<(), Error> {
-        MasterSecret::from_bytes(self.hash, self.master.as_bytes())?.export(
-            label,
-            &self.client_random,
-            &self.server_random,
-            context,
-            out,
-        )
-    }
-}
-
 /// The most renegotiation attempts (HelloRequest to a client, ClientHello
 /// to a server) refused with a no_renegotiation warning per connection
 /// (design §2, "bounded everything"; RFC 5746 §4.4–§4.5 allow refusing).
@@ -658,7 +619,7 @@ pub(crate) fn refuse_renegotiation(
 
 /// Decodes a message under the negotiated version's syntax.
 pub(crate) fn decode(
-    message: &crate::conn::Message,
+    message: &crate::common_state::ReceivedHandshake,
     params: &Params,
 ) -> Result<HandshakeMessage, Error> {
     HandshakeMessage::decode(message.typ, message.body(), &params.decode_context())

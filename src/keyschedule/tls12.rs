@@ -335,6 +335,49 @@ impl MasterSecret {
     }
 }
 
+/// The RFC 5705 exporter of a TLS 1.0–1.2 connection. It keeps the
+/// master secret's bytes only: exports are rare, and the PRF's HMAC state
+/// would cost an idle connection more memory than setting it up again.
+pub struct Tls12Exporter {
+    hash: HashAlgorithm,
+    master: Secret,
+    client_random: [u8; RANDOM_LEN],
+    server_random: [u8; RANDOM_LEN],
+}
+
+impl Tls12Exporter {
+    /// The exporter of the connection whose hellos carried these randoms,
+    /// under `master`.
+    pub fn new(
+        master: &MasterSecret,
+        client_random: [u8; RANDOM_LEN],
+        server_random: [u8; RANDOM_LEN],
+    ) -> Self {
+        Self {
+            hash: master.hash,
+            master: master.secret.clone(),
+            client_random,
+            server_random,
+        }
+    }
+
+    /// Fills `out` (RFC 5705 §4); failures as [`MasterSecret::export`].
+    pub fn export(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        MasterSecret::from_bytes(self.hash, self.master.as_bytes())?.export(
+            label,
+            &self.client_random,
+            &self.server_random,
+            context,
+            out,
+        )
+    }
+}
+
 impl core::fmt::Debug for MasterSecret {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "MasterSecret({:?})", self.hash)

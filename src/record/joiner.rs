@@ -134,7 +134,7 @@ impl Limit {
 
 /// One whole handshake message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HandshakeMessage<'a> {
+pub struct JoinedHandshake<'a> {
     /// The message type.
     pub typ: HandshakeType,
     /// The body, after the 4-byte header.
@@ -197,7 +197,7 @@ impl HandshakeJoiner {
     /// The next whole message, or `None` until more fragments arrive.
     ///
     /// Fails as [`Self::push`] does for the next message's header.
-    pub fn next_message(&mut self) -> Result<Option<HandshakeMessage<'_>>, Error> {
+    pub fn next_message(&mut self) -> Result<Option<JoinedHandshake<'_>>, Error> {
         let Some(body_len) = self.check_next_len()? else {
             return Ok(None);
         };
@@ -208,7 +208,7 @@ impl HandshakeJoiner {
         let (header, body) = raw.split_at(HANDSHAKE_HEADER_LEN);
         let typ = HandshakeType::from(header.first().copied().unwrap_or_default());
         self.start += raw.len();
-        Ok(Some(HandshakeMessage { typ, body, raw }))
+        Ok(Some(JoinedHandshake { typ, body, raw }))
     }
 
     /// Whether part of a message is buffered. RFC 8446 §5.1 forbids a

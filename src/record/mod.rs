@@ -20,7 +20,7 @@ pub mod protection;
 
 pub use deframer::{Deframer, InboundRecord};
 pub use fragmenter::Fragmenter;
-pub use joiner::{HandshakeJoiner, HandshakeMessage};
+pub use joiner::{HandshakeJoiner, JoinedHandshake};
 #[cfg(test)]
 pub(crate) use layer::lower_usage_limit_in_this_thread;
 pub use layer::{PlaintextRecord, RecordLayer};

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{tls12, tls13, State};
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::error::Error;
@@ -399,7 +399,7 @@ impl ExpectServerHello {
     pub(super) fn expect_server_hello(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ServerHello {
             return Err(Error::UnexpectedMessage("expected ServerHello"));

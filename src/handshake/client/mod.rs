@@ -29,8 +29,8 @@ mod tls13;
 
 use std::sync::Arc;
 
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::conn::{CommonState, Message};
 use crate::error::Error;
 use crate::pki::ServerName;
 
@@ -72,7 +72,11 @@ pub(crate) fn start(
 
 impl State {
     /// Feeds one message to the current state.
-    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
+    pub(crate) fn handle(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<Self, Error> {
         match self {
             Self::ExpectServerHello(s) => s.expect_server_hello(common, message),
             Self::ExpectEncryptedExtensions(s) => s.expect_encrypted_extensions(common, message),

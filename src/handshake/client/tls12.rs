@@ -13,8 +13,8 @@
 use std::sync::Arc;
 
 use super::hello::ExpectServerHello;
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
@@ -22,10 +22,10 @@ use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
-    tls12_suite, verify_params, Authentication, HandshakeLog, Params, Tls12Exporter,
+    tls12_suite, verify_params, Authentication, HandshakeLog, Params,
 };
 use crate::handshake::{end_entity_key, key_logger};
-use crate::keyschedule::tls12::{MasterSecret, Sender};
+use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::enums::{
     Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
@@ -59,7 +59,11 @@ pub(crate) enum State {
 impl State {
     /// Feeds one message to the current state. A HelloRequest during the
     /// handshake is ignored (RFC 5246 §7.4.1.1).
-    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
+    pub(crate) fn handle(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<Self, Error> {
         if message.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
             if !message.body().is_empty() {
                 return Err(Error::Decode("HelloRequest with a body"));
@@ -269,7 +273,7 @@ impl ExpectCertificate {
     fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
         let HandshakeMessage::CertificateTls12(certificate) = decode(message, &hs.params)? else {
@@ -321,7 +325,7 @@ impl ExpectServerKeyExchange {
     fn expect_server_key_exchange(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::ServerKeyExchange(ske) = decode(message, &hs.params)? else {
@@ -399,7 +403,7 @@ impl ExpectServerHelloDone {
     fn expect_certificate_request_or_done(
         mut self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
             HandshakeMessage::CertificateRequestTls12(request) => {
@@ -418,7 +422,7 @@ impl ExpectServerHelloDone {
     fn expect_server_hello_done(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
             HandshakeMessage::ServerHelloDone => self.send_flight(common, message),
@@ -429,7 +433,11 @@ impl ExpectServerHelloDone {
     /// Sends our flight (RFC 5246 §7.3): Certificate when asked (empty
     /// when none fits), ClientKeyExchange, CertificateVerify when we sent
     /// a certificate, ChangeCipherSpec, Finished.
-    fn send_flight(self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
+    fn send_flight(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
         let Self {
             mut hs,
             verified,
@@ -546,7 +554,7 @@ impl ExpectFinished {
     fn expect_finished(
         mut self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
             HandshakeMessage::NewSessionTicketTls12(ticket)
@@ -574,7 +582,11 @@ impl ExpectFinished {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
                 store_session(&hs, common, &self.master, self.ticket)?;
-                common.tls12_exporter = Some(Tls12Exporter::new(&hs.params, &self.master));
+                common.tls12_exporter = Some(Tls12Exporter::new(
+                    &self.master,
+                    hs.params.client_random,
+                    hs.params.server_random,
+                ));
                 common.start_tls12_traffic()?;
                 Ok(State::Traffic(Traffic {
                     _server: self._server,
@@ -666,7 +678,7 @@ impl Traffic {
     fn expect_traffic(
         mut self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {
             return Err(Error::UnexpectedMessage(

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::hello::{send_client_hello, ExpectServerHello, Resuming, Retry};
 use super::State;
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
@@ -267,7 +267,7 @@ enum EarlyDataAnswer {
 impl Handshake {
     /// Decodes `message`, insisting on TLS 1.3 syntax, and adds it to
     /// the transcript after `check` accepted it.
-    fn decode(&self, message: &Message) -> Result<HandshakeMessage, Error> {
+    fn decode(&self, message: &ReceivedHandshake) -> Result<HandshakeMessage, Error> {
         decode_tls13(message, self.suite.hash)
     }
 }
@@ -282,7 +282,7 @@ impl ExpectEncryptedExtensions {
     pub(super) fn expect_encrypted_extensions(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
         let HandshakeMessage::EncryptedExtensions(extensions) = hs.decode(message)? else {
@@ -351,7 +351,7 @@ impl ExpectCertificateOrRequest {
     pub(super) fn expect_certificate_or_request(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
         match hs.decode(message)? {
@@ -392,7 +392,7 @@ impl ExpectCertificate {
     pub(super) fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let hs = self.0;
         match hs.decode(message)? {
@@ -412,7 +412,7 @@ impl ExpectCertificate {
         mut hs: Handshake,
         common: &mut CommonState,
         certificate: CertificateTls13,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         if !certificate.context.is_empty() {
             return Err(Error::IllegalParameter(
@@ -463,7 +463,7 @@ impl ExpectCertificateVerify {
     pub(super) fn expect_certificate_verify(
         self,
         _common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::CertificateVerify(signed) = hs.decode(message)? else {
@@ -507,7 +507,7 @@ impl ExpectFinished {
     pub(super) fn expect_finished(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::Finished(verify_data) = hs.decode(message)? else {
@@ -627,7 +627,7 @@ impl Traffic {
     pub(super) fn expect_traffic(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match decode_tls13(message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{tls12, tls13, State};
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::{ServerConfig, ALL_VERSIONS};
-use crate::conn::{CommonState, Message};
 use crate::error::Error;
 use crate::msgs::enums::ServerNameType;
 use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
@@ -45,7 +45,7 @@ impl ExpectClientHello {
     pub(super) fn expect_client_hello(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ClientHello {
             return Err(Error::UnexpectedMessage("expected ClientHello"));

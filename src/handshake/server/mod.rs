@@ -21,8 +21,8 @@ mod tls13;
 
 use std::sync::Arc;
 
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ServerConfig;
-use crate::conn::{CommonState, Message};
 use crate::error::Error;
 
 pub(crate) use hello::ExpectClientHello;
@@ -56,7 +56,11 @@ pub(crate) fn start(config: Arc<ServerConfig>) -> State {
 
 impl State {
     /// Feeds one message to the current state.
-    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
+    pub(crate) fn handle(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<Self, Error> {
         match self {
             Self::ExpectClientHello(s) => s.expect_client_hello(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),

@@ -19,8 +19,8 @@ use std::sync::Arc;
 use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::tls13::choose_alpn;
+use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
-use crate::conn::{CommonState, Message};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::rsa_kx::decrypt_premaster;
@@ -28,11 +28,11 @@ use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
-    sign_params, tls12_suite, verify_signed, HandshakeLog, Params, Tls12Exporter, Tls12Suite,
+    sign_params, tls12_suite, verify_signed, HandshakeLog, Params, Tls12Suite,
     DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{end_entity_key, key_logger};
-use crate::keyschedule::tls12::{MasterSecret, Sender};
+use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::enums::{
     CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
@@ -74,7 +74,11 @@ pub(crate) enum State {
 
 impl State {
     /// Feeds one message to the current state.
-    pub(crate) fn handle(self, common: &mut CommonState, message: &Message) -> Result<Self, Error> {
+    pub(crate) fn handle(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<Self, Error> {
         match self {
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
             Self::ExpectClientKeyExchange(s) => s.expect_client_key_exchange(common, message),
@@ -561,7 +565,7 @@ impl ExpectCertificate {
     fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.0;
         let HandshakeMessage::CertificateTls12(certificate) = decode(message, &flight.params)?
@@ -619,7 +623,7 @@ impl ExpectClientKeyExchange {
     fn expect_client_key_exchange(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
         let HandshakeMessage::ClientKeyExchange(exchange) = decode(message, &flight.params)? else {
@@ -699,7 +703,7 @@ impl ExpectCertificateVerify {
     fn expect_certificate_verify(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::CertificateVerify(signed) = decode(message, &hs.params)? else {
@@ -813,7 +817,11 @@ impl ExpectFinished {
     /// `decrypt_error`. After a full handshake our [NewSessionTicket],
     /// ChangeCipherSpec and Finished follow and the session is cached
     /// under S.
-    fn expect_finished(self, common: &mut CommonState, message: &Message) -> Result<State, Error> {
+    fn expect_finished(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::Finished(verify_data) = decode(message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected Finished"));
@@ -834,7 +842,11 @@ impl ExpectFinished {
                 cache.put(&key, session_state(&hs, common)?);
             }
         }
-        common.tls12_exporter = Some(Tls12Exporter::new(&hs.params, &hs.master));
+        common.tls12_exporter = Some(Tls12Exporter::new(
+            &hs.master,
+            hs.params.client_random,
+            hs.params.server_random,
+        ));
         common.start_tls12_traffic()?;
         Ok(State::Traffic(Traffic {
             _client: self.client,
@@ -860,7 +872,7 @@ impl Traffic {
     fn expect_traffic(
         mut self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         if message.typ != HandshakeType::ClientHello {
             return Err(Error::UnexpectedMessage(

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::State;
+use crate::common_state::{CommonState, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP};
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
-use crate::conn::{CommonState, Message, DEFAULT_REJECTED_EARLY_DATA_SKIP};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
@@ -795,7 +795,7 @@ impl ExpectCertificate {
     pub(super) fn expect_certificate(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.0;
         let HandshakeMessage::CertificateTls13(certificate) =
@@ -862,7 +862,7 @@ impl ExpectCertificateVerify {
     pub(super) fn expect_certificate_verify(
         self,
         _common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
         let HandshakeMessage::CertificateVerify(signed) = decode_tls13(message, flight.suite.hash)?
@@ -896,7 +896,7 @@ impl ExpectFinished {
     pub(super) fn expect_finished(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
         let HandshakeMessage::Finished(verify_data) = decode_tls13(message, flight.suite.hash)?
@@ -950,7 +950,7 @@ impl ExpectEndOfEarlyData {
     pub(super) fn expect_end_of_early_data(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut next = self.0;
         let HandshakeMessage::EndOfEarlyData = decode_tls13(message, next.flight.suite.hash)?
@@ -980,7 +980,7 @@ impl Traffic {
     pub(super) fn expect_traffic(
         self,
         common: &mut CommonState,
-        message: &Message,
+        message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match decode_tls13(message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,

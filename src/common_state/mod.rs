@@ -1,0 +1,291 @@
+//! The state both roles share: the record layer with its joiner and
+//! buffers, the negotiated parameters, alerts, close_notify and TLS 1.3
+//! KeyUpdate. The handshake state machines drive it through the
+//! `pub(crate)` methods here; it never decides protocol questions.
+//!
+//! It sits below the handshake and above the record layer: `receive.rs`
+//! opens and dispatches records, `send.rs` protects and queues them,
+//! `epochs.rs` switches keys and versions when the handshake says so.
+
+use crate::config::CommonConfig;
+use crate::crypto::aead::AeadAlgorithm;
+use crate::error::Error;
+use crate::keyschedule::tls12::Tls12Exporter;
+use crate::keyschedule::tls13::{Exporter, TrafficSecret};
+use crate::msgs::enums::{AlertLevel, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion};
+use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
+use crate::session::ClientSessionStore;
+use std::sync::Arc;
+
+mod epochs;
+mod receive;
+mod send;
+
+/// The most KeyUpdate messages accepted in a row without application data
+/// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
+/// number, this one stops a peer from making us rekey forever). One more
+/// is [`Error::LimitExceeded`].
+pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
+
+/// The most empty application-data records accepted in a row (design §2,
+/// "bounded everything"; RFC 8446 §5.4 allows them one at a time, and the
+/// bound, like OpenSSL's, stops a peer from keeping us busy with nothing).
+/// One more is [`Error::LimitExceeded`].
+pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
+
+/// The most warning alerts (user_canceled, the only one TLS 1.3 does not
+/// treat as fatal, RFC 8446 §6.1, and any warning-level alert of TLS ≤1.2,
+/// RFC 5246 §7.2.2) accepted per connection (design §2; OpenSSL likewise
+/// stops at its fifth, against CVE-2016-8610).
+/// One more is [`Error::LimitExceeded`].
+pub const MAX_WARNING_ALERTS: usize = 4;
+
+/// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
+/// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
+/// §4.2.10 bounds skipping by max_early_data_size): 16 384, OpenSSL's
+/// default, or the server's own `max_early_data_size` when larger, since
+/// that is the most a ticket it issued allows. A skipped record over the
+/// budget is `bad_record_mac`.
+pub const DEFAULT_REJECTED_EARLY_DATA_SKIP: usize = 16 * 1024;
+
+/// The dummy ChangeCipherSpec records a peer may send during a TLS 1.3
+/// handshake: one, in middlebox compatibility mode (RFC 8446 §5, §D.4).
+/// Another is `unexpected_message`.
+pub const MAX_TLS13_CCS_RECORDS: usize = 1;
+
+/// The most sealed bytes a connection queues for `write_tls` before a
+/// write of application data is taken only partly (design §2, "bounded
+/// everything"; the TLS RFCs set no number): 64 KiB, four full records.
+/// Keeping the queue this small also keeps it in cache between sealing
+/// and `write_tls`. A write when the queue is full is `WouldBlock`.
+pub const MAX_SENDABLE_TLS: usize = 64 * 1024;
+
+/// The records of each write key's usage limit (RFC 8446 §5.5) that
+/// application data leaves unused: one for the KeyUpdate (TLS 1.3) or
+/// close_notify (TLS ≤1.2) that retires the key, and room for the few
+/// other records that may be sealed between two writes (a
+/// NewSessionTicket, an answer to a KeyUpdate, an alert). The record layer
+/// refuses any record past the limit itself.
+pub const WRITE_KEY_RESERVED_RECORDS: u64 = 4;
+
+/// Which side of the connection this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The client.
+    Client,
+    /// The server.
+    Server,
+}
+
+/// What happened to 0-RTT data on this connection (RFC 8446 §4.2.10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EarlyDataStatus {
+    /// No early data was offered.
+    #[default]
+    NotOffered,
+    /// Early data was offered; the server has not answered yet.
+    Offered,
+    /// Early data was offered and accepted.
+    Accepted,
+    /// Early data was offered and rejected.
+    Rejected,
+}
+
+/// Parameters learnt during the handshake, read through the connection's
+/// queries.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Negotiated {
+    pub(crate) version: Option<ProtocolVersion>,
+    pub(crate) cipher_suite: Option<CipherSuite>,
+    pub(crate) group: Option<NamedGroup>,
+    pub(crate) alpn: Option<Vec<u8>>,
+    pub(crate) server_name: Option<String>,
+    pub(crate) peer_certificates: Vec<Vec<u8>>,
+    pub(crate) session_id: Vec<u8>,
+    pub(crate) resumed: bool,
+    pub(crate) resumption_requested: bool,
+    pub(crate) early_data: EarlyDataStatus,
+}
+
+/// Where 0-RTT data stands on this connection (RFC 8446 §4.2.10), with
+/// the bytes still allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EarlyData {
+    /// None is sent or expected.
+    Off,
+    /// Client: early data may be written under the early key.
+    Writing { remaining: usize },
+    /// Server: early data was accepted and arrives under the early key.
+    Accepting { remaining: usize },
+    /// Server: early data was rejected; records that do not open (or, after
+    /// a HelloRetryRequest, unprotected application data) are skipped.
+    Skipping { remaining: usize },
+}
+
+/// The TLS 1.3 application traffic secrets, kept for KeyUpdate.
+struct Tls13Traffic {
+    aead: AeadAlgorithm,
+    read: TrafficSecret,
+    write: TrafficSecret,
+}
+
+/// Bytes reserved for the handshake output buffer when its first message
+/// of a flight is queued, so that encoding a typical flight (hellos,
+/// tickets, Finished; a certificate chain grows it further) needs one
+/// allocation instead of one per doubling. A sizing choice, not a limit.
+const HANDSHAKE_OUT_INITIAL_CAPACITY: usize = 2048;
+
+/// Bytes reserved for the received-message buffer when the first message
+/// is copied into it, so that the usual flights (a certificate chain of a
+/// few kilobytes included) fit without growing it. A sizing choice, not a
+/// limit; a larger message grows it.
+const RECEIVED_MESSAGE_INITIAL_CAPACITY: usize = 4096;
+
+/// One received handshake message, header included, copied out of the
+/// joiner so the state machine may drive the connection while it reads.
+#[derive(Debug)]
+pub(crate) struct ReceivedHandshake {
+    pub(crate) typ: HandshakeType,
+    pub(crate) raw: Vec<u8>,
+}
+
+impl ReceivedHandshake {
+    /// The body after the 4-byte header.
+    pub(crate) fn body(&self) -> &[u8] {
+        self.raw
+            .get(crate::msgs::handshake::HANDSHAKE_HEADER_LEN..)
+            .unwrap_or_default()
+    }
+}
+
+/// The shared connection state.
+pub(crate) struct CommonState {
+    pub(crate) side: Side,
+    record: RecordLayer,
+    joiner: HandshakeJoiner,
+    /// Handshake messages written but not yet sealed, so that one flight
+    /// under one key goes out in as few records as possible.
+    handshake_out: Vec<u8>,
+    /// The allocation of the last received handshake message, given back
+    /// by [`Self::recycle_message`] for the next one.
+    message_buf: Vec<u8>,
+    sendable_tls: Vec<u8>,
+    pending_plaintext: Vec<u8>,
+    max_received_plaintext: usize,
+    max_pending_plaintext: usize,
+    error: Option<Error>,
+    /// Application data may flow both ways (the handshake is complete).
+    traffic: bool,
+    peer_closed: bool,
+    close_sent: bool,
+    eof_seen: bool,
+    /// Dummy ChangeCipherSpec records may arrive now (TLS 1.3 handshake).
+    pub(crate) ccs_allowed: bool,
+    ccs_received: usize,
+    empty_records: usize,
+    warning_alerts: usize,
+    key_updates_without_data: usize,
+    key_update_sent_since_data: bool,
+    /// TLS ≤1.2: close_notify was sent because the write key reached its
+    /// usage limit; writes fail with [`Error::KeyUsageLimitReached`].
+    write_key_used_up: bool,
+    tls13_traffic: Option<Tls13Traffic>,
+    early_data: EarlyData,
+    pub(crate) exporter: Option<Exporter>,
+    /// TLS ≤1.2: the RFC 5705 exporter.
+    pub(crate) tls12_exporter: Option<Tls12Exporter>,
+    /// TLS ≤1.2: the read protection the peer's next ChangeCipherSpec
+    /// switches to (RFC 5246 §7.1).
+    pending_read: Option<Box<dyn RecordProtection>>,
+    pub(crate) negotiated: Negotiated,
+    /// A client's view of its session store for this connection (the
+    /// per-connection recorder over the configuration's store), which the
+    /// client handshake reads sessions from and keeps new ones in; `None`
+    /// on a server or when resumption is off.
+    pub(crate) client_sessions: Option<Arc<dyn ClientSessionStore>>,
+}
+
+impl CommonState {
+    pub(crate) fn new(side: Side, config: &CommonConfig) -> Self {
+        Self {
+            side,
+            record: RecordLayer::new(),
+            joiner: HandshakeJoiner::with_max_certificate_len(config.max_certificate_message_size),
+            handshake_out: Vec::new(),
+            message_buf: Vec::new(),
+            sendable_tls: Vec::new(),
+            pending_plaintext: Vec::new(),
+            max_received_plaintext: config.max_received_plaintext,
+            max_pending_plaintext: config.max_pending_plaintext,
+            error: None,
+            traffic: false,
+            peer_closed: false,
+            close_sent: false,
+            eof_seen: false,
+            ccs_allowed: false,
+            ccs_received: 0,
+            empty_records: 0,
+            warning_alerts: 0,
+            key_updates_without_data: 0,
+            key_update_sent_since_data: false,
+            write_key_used_up: false,
+            tls13_traffic: None,
+            early_data: EarlyData::Off,
+            exporter: None,
+            tls12_exporter: None,
+            pending_read: None,
+            client_sessions: None,
+            negotiated: Negotiated::default(),
+        }
+    }
+
+    // ---- errors ----
+
+    /// The error that ended the connection, if any.
+    pub(crate) fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Ends the connection with `error`: the half-built flight is dropped,
+    /// the error's alert (if it has one) is sent once, and every later call
+    /// fails with the same error.
+    pub(crate) fn fail(&mut self, error: Error) -> Error {
+        if self.error.is_none() {
+            self.handshake_out.clear();
+            if let Some(description) = error.alert() {
+                self.send_alert(AlertLevel::Fatal, description);
+            }
+            self.error = Some(error.clone());
+        }
+        error
+    }
+
+    // ---- queries ----
+
+    pub(crate) fn is_traffic(&self) -> bool {
+        self.traffic
+    }
+
+    pub(crate) fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
+    pub(crate) fn wants_write(&self) -> bool {
+        !self.sendable_tls.is_empty()
+    }
+
+    pub(crate) fn wants_read(&self) -> bool {
+        self.error.is_none()
+            && !self.peer_closed
+            && !self.eof_seen
+            && self.record.plaintext_len() < self.max_received_plaintext
+    }
+
+    pub(crate) fn received_plaintext_len(&self) -> usize {
+        self.record.plaintext_len()
+    }
+
+    pub(crate) fn sendable_tls_len(&self) -> usize {
+        self.sendable_tls.len()
+    }
+}

@@ -1,0 +1,335 @@
+//! The receive path: bytes in, records opened and dispatched (handshake
+//! messages to the joiner, alerts, ChangeCipherSpec, application data),
+//! received plaintext out.
+
+use super::{
+    CommonState, EarlyData, ReceivedHandshake, MAX_CONSECUTIVE_EMPTY_RECORDS,
+    MAX_KEY_UPDATES_WITHOUT_DATA, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+    RECEIVED_MESSAGE_INITIAL_CAPACITY,
+};
+use crate::codec::Codec;
+use crate::crypto::aead::TAG_LEN;
+use crate::error::Error;
+use crate::msgs::alert::Alert;
+use crate::msgs::ccs::ChangeCipherSpec;
+use crate::msgs::enums::{
+    AlertDescription, AlertLevel, ContentType, KeyUpdateRequest, ProtocolVersion,
+};
+
+impl CommonState {
+    // ---- input ----
+
+    /// Copies received bytes into the receive buffer.
+    pub(crate) fn read_tls(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
+        if self.record.plaintext_len() >= self.max_received_plaintext {
+            return Err(std::io::Error::other(
+                "received plaintext buffer full: read it first",
+            ));
+        }
+        let n = self.record.read_tls(rd)?;
+        if n == 0 {
+            self.eof_seen = true;
+        }
+        Ok(n)
+    }
+
+    /// Once the handshake is complete, frees the record layer's receive
+    /// buffer and the joiner's buffer when no received bytes wait in them,
+    /// so an idle connection holds none (the next `read_tls` or handshake
+    /// record allocates again). During the handshake they are kept: its
+    /// flights arrive one after another.
+    pub(crate) fn release_receive_buffer_if_empty(&mut self) {
+        if !self.traffic {
+            return;
+        }
+        self.record.release_receive_buffer_if_empty();
+        self.joiner.release_if_empty();
+    }
+
+    /// Opens the next record and deals with it: handshake payloads go to
+    /// the joiner, alerts and ChangeCipherSpec are handled here,
+    /// application data stays in the receive buffer for the reader
+    /// ([`RecordLayer::keep_plaintext`]). Returns false when no whole
+    /// record is buffered, the peer has closed, or the unread plaintext
+    /// reached `max_received_plaintext`.
+    pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
+        match self.process_record() {
+            Err(Error::BadRecordMac) if matches!(self.early_data, EarlyData::Skipping { .. }) => {
+                let capacity = early_data_capacity(self.record.last_record_len());
+                self.skip_early_data(capacity, Error::BadRecordMac)?;
+                Ok(true)
+            }
+            other => other,
+        }
+    }
+
+    /// Skips a rejected 0-RTT record that could carry `capacity` bytes of
+    /// plaintext (RFC 8446 §4.2.10), counting them against the budget and
+    /// an empty one against [`MAX_CONSECUTIVE_EMPTY_RECORDS`]. Fails with
+    /// `over_budget` when not skipping or when the budget is spent.
+    pub(super) fn skip_early_data(
+        &mut self,
+        capacity: usize,
+        over_budget: Error,
+    ) -> Result<(), Error> {
+        match &mut self.early_data {
+            EarlyData::Skipping { remaining } if *remaining >= capacity => {
+                *remaining -= capacity;
+                self.count_empty_record(capacity == 0)
+            }
+            _ => Err(over_budget),
+        }
+    }
+
+    /// Counts a record with no content (`empty`) against
+    /// [`MAX_CONSECUTIVE_EMPTY_RECORDS`]; one with content resets the
+    /// count.
+    pub(super) fn count_empty_record(&mut self, empty: bool) -> Result<(), Error> {
+        if !empty {
+            self.empty_records = 0;
+            return Ok(());
+        }
+        self.empty_records += 1;
+        if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
+            return Err(Error::LimitExceeded("consecutive empty records"));
+        }
+        Ok(())
+    }
+
+    pub(super) fn process_record(&mut self) -> Result<bool, Error> {
+        if self.peer_closed || self.record.plaintext_len() >= self.max_received_plaintext {
+            return Ok(false);
+        }
+        let Some(record) = self.record.next_record()? else {
+            return Ok(false);
+        };
+        match record.content_type {
+            ContentType::Handshake => {
+                if matches!(self.early_data, EarlyData::Skipping { .. }) {
+                    // The client's next flight: no more early data.
+                    self.early_data = EarlyData::Off;
+                }
+                self.joiner.push(record.plaintext)?
+            }
+            ContentType::ChangeCipherSpec => {
+                ChangeCipherSpec::decode_exact(record.plaintext)?;
+                if let Some(protection) = self.pending_read.take() {
+                    // RFC 5246 §7.1: the new read state starts here; a
+                    // handshake message may not span it.
+                    if self.joiner.has_partial_message() {
+                        return Err(Error::UnexpectedMessage(
+                            "handshake data across ChangeCipherSpec",
+                        ));
+                    }
+                    self.record.set_read_protection(protection);
+                    return Ok(true);
+                }
+                if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
+                    return Err(Error::UnexpectedMessage(
+                        "ChangeCipherSpec not allowed here",
+                    ));
+                }
+                self.ccs_received += 1;
+            }
+            ContentType::Alert => {
+                let alert = Alert::decode_exact(record.plaintext)?;
+                self.on_alert(alert)?;
+            }
+            ContentType::ApplicationData => {
+                if !self.traffic {
+                    let len = record.plaintext.len();
+                    match &mut self.early_data {
+                        EarlyData::Accepting { remaining } => {
+                            *remaining = remaining
+                                .checked_sub(len)
+                                .ok_or(Error::UnexpectedMessage("more early data than allowed"))?;
+                            self.record.keep_plaintext()?;
+                            return Ok(true);
+                        }
+                        // After a HelloRetryRequest no key opens the
+                        // client's 0-RTT records: they arrive as
+                        // unprotected application data.
+                        EarlyData::Skipping { .. } if !record.protected => {
+                            self.skip_early_data(
+                                early_data_capacity(len),
+                                Error::UnexpectedMessage("more early data than allowed"),
+                            )?;
+                            return Ok(true);
+                        }
+                        _ => {
+                            return Err(Error::UnexpectedMessage(
+                                "application data before the handshake completed",
+                            ))
+                        }
+                    }
+                }
+                if self.joiner.has_partial_message() {
+                    return Err(Error::UnexpectedMessage(
+                        "application data inside a fragmented handshake message",
+                    ));
+                }
+                let empty = record.plaintext.is_empty();
+                self.count_empty_record(empty)?;
+                if empty {
+                    return Ok(true);
+                }
+                self.key_updates_without_data = 0;
+                self.record.keep_plaintext()?;
+            }
+            _ => {
+                return Err(Error::UnexpectedMessage(
+                    "record of an unknown content type",
+                ))
+            }
+        }
+        Ok(true)
+    }
+
+    /// Handles a received alert (RFC 8446 §6): close_notify closes the
+    /// read side (and in TLS ≤1.2 the whole connection, see
+    /// [`Self::close_after_peer`]), user_canceled (and in TLS ≤1.2 any
+    /// warning-level alert) is counted and ignored, anything else ends
+    /// the connection.
+    pub(super) fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
+        match alert.description {
+            AlertDescription::CloseNotify => {
+                self.peer_closed = true;
+                if self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
+                    self.close_after_peer();
+                }
+                Ok(())
+            }
+            // RFC 5246 §7.2.2: in TLS ≤1.2 a warning alert (such as
+            // no_renegotiation, a peer refusing to renegotiate) leaves the
+            // connection open. They are counted, as OpenSSL does since
+            // CVE-2016-8610 ("SSL Death Alert"): a peer cannot keep us busy
+            // with them. TLS 1.3 treats every alert but close_notify and
+            // user_canceled as an error whatever its level (RFC 8446 §6).
+            _ if alert.level == AlertLevel::Warning
+                && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) =>
+            {
+                self.count_warning_alert()
+            }
+            AlertDescription::UserCanceled => self.count_warning_alert(),
+            description => Err(Error::AlertReceived(description)),
+        }
+    }
+
+    /// TLS ≤1.2 (and before a version is settled): the peer's close_notify
+    /// is answered with ours at once, and pending writes are discarded
+    /// (RFC 5246 §7.2.1): application data buffered during the handshake
+    /// and a half-built flight. Records already sealed for `write_tls`
+    /// still go out before our close_notify: dropping them would leave a
+    /// gap in the record sequence numbers (and, under TLS 1.0 CBC, in the
+    /// IV chain) that the peer's MAC check would refuse. Nothing is sent
+    /// or read after it. TLS 1.3 keeps the write side open instead
+    /// (RFC 8446 §6.1).
+    pub(super) fn close_after_peer(&mut self) {
+        if self.close_sent {
+            return;
+        }
+        self.pending_plaintext = Vec::new();
+        self.handshake_out.clear();
+        self.close_sent = true;
+        self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+    }
+
+    /// Counts an ignored warning alert against [`MAX_WARNING_ALERTS`].
+    pub(super) fn count_warning_alert(&mut self) -> Result<(), Error> {
+        self.warning_alerts += 1;
+        if self.warning_alerts > MAX_WARNING_ALERTS {
+            return Err(Error::LimitExceeded("warning alerts"));
+        }
+        Ok(())
+    }
+
+    /// The next whole handshake message, copied out of the joiner into
+    /// the buffer the previous message gave back ([`Self::recycle_message`]),
+    /// so a handshake allocates for its received messages once or twice,
+    /// not once each. Once the handshake is complete the buffer is freed
+    /// whenever no whole message is left (an established connection holds
+    /// none for the rare post-handshake messages).
+    pub(crate) fn next_handshake_message(&mut self) -> Result<Option<ReceivedHandshake>, Error> {
+        let Some(m) = self.joiner.next_message()? else {
+            if self.traffic {
+                self.message_buf = Vec::new();
+            }
+            return Ok(None);
+        };
+        let mut raw = std::mem::take(&mut self.message_buf);
+        raw.clear();
+        if raw.capacity() == 0 {
+            raw.reserve(m.raw.len().max(RECEIVED_MESSAGE_INITIAL_CAPACITY));
+        }
+        raw.extend_from_slice(m.raw);
+        Ok(Some(ReceivedHandshake { typ: m.typ, raw }))
+    }
+
+    /// Takes back the buffer of a handled message for the next one.
+    pub(crate) fn recycle_message(&mut self, message: ReceivedHandshake) {
+        self.message_buf = message.raw;
+    }
+
+    // ---- TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) ----
+
+    /// Handles a received KeyUpdate: the read key moves to the next
+    /// generation; an update_requested is answered with one KeyUpdate of
+    /// our own unless we already sent one and no data since (a silent
+    /// side answers several requests once).
+    pub(crate) fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
+        self.key_updates_without_data += 1;
+        if self.key_updates_without_data > MAX_KEY_UPDATES_WITHOUT_DATA {
+            return Err(Error::LimitExceeded("KeyUpdates without application data"));
+        }
+        let traffic = self.tls13_traffic.as_mut().ok_or(Error::UnexpectedMessage(
+            "KeyUpdate before the handshake completed",
+        ))?;
+        let next = traffic.read.next()?;
+        let aead = traffic.aead;
+        self.set_tls13_read_key(aead, &next)?;
+        if let Some(traffic) = self.tls13_traffic.as_mut() {
+            traffic.read = next;
+        }
+        if request == KeyUpdateRequest::UpdateRequested && !self.key_update_sent_since_data {
+            self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
+        }
+        Ok(())
+    }
+
+    /// Copies received plaintext into `buf`, straight out of the receive
+    /// buffer where its records were opened (std::io::Read semantics: 0
+    /// only at a clean close_notify).
+    pub(crate) fn read_plaintext(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.record.plaintext_len() > 0 {
+            let n = self.record.read_plaintext(buf);
+            if self.record.plaintext_len() == 0 {
+                // Read empty: an idle connection holds no receive buffer.
+                self.release_receive_buffer_if_empty();
+            }
+            return Ok(n);
+        }
+        if self.peer_closed {
+            return Ok(0);
+        }
+        if let Some(error) = &self.error {
+            return Err(std::io::Error::other(error.clone()));
+        }
+        if self.eof_seen {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "peer closed the transport without close_notify",
+            ));
+        }
+        Err(std::io::ErrorKind::WouldBlock.into())
+    }
+}
+
+/// The most plaintext a TLS 1.3 protected record whose fragment is
+/// `fragment_len` bytes can carry: the fragment less the AEAD tag and the
+/// inner content-type byte (RFC 8446 §5.2; every TLS 1.3 AEAD here has a
+/// 16-byte tag). A rejected 0-RTT record counts this much against the
+/// budget, so a client sending exactly `max_early_data_size` bytes of
+/// plaintext fits it (RFC 8446 §4.2.10 counts plaintext).
+fn early_data_capacity(fragment_len: usize) -> usize {
+    fragment_len.saturating_sub(TAG_LEN + 1)
+}

@@ -1,0 +1,266 @@
+//! The send path: handshake messages, ChangeCipherSpec, alerts and
+//! application data, protected and queued for `write_tls`.
+
+use super::{
+    CommonState, EarlyData, HANDSHAKE_OUT_INITIAL_CAPACITY, MAX_SENDABLE_TLS,
+    WRITE_KEY_RESERVED_RECORDS,
+};
+use crate::codec::{Codec, LengthPrefix, Writer};
+use crate::error::Error;
+use crate::msgs::ccs::ChangeCipherSpec;
+use crate::msgs::enums::{
+    AlertDescription, AlertLevel, ContentType, KeyUpdateRequest, ProtocolVersion,
+};
+use crate::msgs::handshake::HandshakeMessage;
+use crate::record::RecordProtection;
+
+impl CommonState {
+    /// Seals one alert; a failure to seal is ignored, since the connection
+    /// is ending anyway.
+    pub(super) fn send_alert(&mut self, level: AlertLevel, description: AlertDescription) {
+        let bytes = [u8::from(level), u8::from(description)];
+        let _ = self
+            .record
+            .seal(ContentType::Alert, &bytes, &mut self.sendable_tls);
+    }
+
+    // ---- output ----
+
+    /// Queues a handshake message for sending and returns its encoding
+    /// (header included) for the transcript.
+    ///
+    /// The message is encoded straight into the queued output, so no
+    /// per-message buffer is allocated; the returned slice borrows it.
+    /// [`Error::EncodeOverflow`] when a field is too long for its length
+    /// prefix (the queued output is then discarded: the error is fatal).
+    pub(crate) fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
+        self.send_handshake_mut(message).map(|sent| &*sent)
+    }
+
+    /// [`Self::send_handshake`], returning the queued encoding mutably so
+    /// a field that depends on the encoding itself (the PSK binders of a
+    /// ClientHello, RFC 8446 §4.2.11.2) can be filled in place before the
+    /// flight is sealed.
+    pub(crate) fn send_handshake_mut(
+        &mut self,
+        message: &HandshakeMessage,
+    ) -> Result<&mut [u8], Error> {
+        if self.handshake_out.capacity() == 0 {
+            self.handshake_out.reserve(HANDSHAKE_OUT_INITIAL_CAPACITY);
+        }
+        let start = self.handshake_out.len();
+        let mut w = Writer::with_buffer(std::mem::take(&mut self.handshake_out));
+        message.encode(&mut w);
+        self.handshake_out = w.finish()?;
+        Ok(self.handshake_out.get_mut(start..).unwrap_or_default())
+    }
+
+    /// Seals the queued handshake messages under the current write key.
+    pub(crate) fn flush_handshake(&mut self) -> Result<(), Error> {
+        if self.handshake_out.is_empty() {
+            return Ok(());
+        }
+        let sealed = self.record.seal(
+            ContentType::Handshake,
+            &self.handshake_out,
+            &mut self.sendable_tls,
+        );
+        if self.traffic {
+            // Post-handshake messages (tickets, KeyUpdate) are rare: an
+            // established connection holds no buffer for them.
+            self.handshake_out = Vec::new();
+        } else {
+            // Cleared, not freed: the next flight reuses the allocation
+            // (it is freed when the handshake ends, see `start_traffic`).
+            self.handshake_out.clear();
+        }
+        sealed
+    }
+
+    /// Sends the dummy ChangeCipherSpec of middlebox compatibility mode
+    /// (RFC 8446 §D.4), unprotected.
+    pub(crate) fn send_dummy_ccs(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        // Written straight behind the queued records: header, then body.
+        let mut w = Writer::with_buffer(std::mem::take(&mut self.sendable_tls));
+        w.u8(u8::from(ContentType::ChangeCipherSpec));
+        w.u16(u16::from(ProtocolVersion::TLSv1_2));
+        w.scope(LengthPrefix::U16, |w| ChangeCipherSpec.encode(w));
+        self.sendable_tls = w.finish()?;
+        Ok(())
+    }
+
+    /// Client: seals up to the remaining 0-RTT allowance of `data` under
+    /// the early key and returns how much was taken.
+    pub(crate) fn write_early_data(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let EarlyData::Writing { remaining } = &mut self.early_data else {
+            return Err(Error::InvalidRequest("0-RTT data cannot be sent now"));
+        };
+        let taken = data.get(..data.len().min(*remaining)).unwrap_or_default();
+        *remaining -= taken.len();
+        self.record
+            .seal(ContentType::ApplicationData, taken, &mut self.sendable_tls)?;
+        Ok(taken.len())
+    }
+
+    /// Seals application data while fewer than [`MAX_SENDABLE_TLS`] sealed
+    /// bytes wait for `write_tls`, or buffers it (up to the bound) while
+    /// the handshake runs. Returns how many bytes were taken (0 when the
+    /// queue or the buffer is full).
+    pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        if self.write_key_used_up {
+            return Err(Error::KeyUsageLimitReached);
+        }
+        if self.peer_closed && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
+            return Err(Error::InvalidRequest(
+                "the peer closed the connection with close_notify: TLS 1.2 and below \
+                 send nothing after it (RFC 5246 §7.2.1)",
+            ));
+        }
+        if self.close_sent {
+            return Err(Error::InvalidRequest("write after close_notify"));
+        }
+        if self.traffic {
+            let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
+            let taken = data.get(..room.min(data.len())).unwrap_or_default();
+            let sent = self.send_application_data(taken)?;
+            if sent == 0 && self.write_key_used_up {
+                return Err(Error::KeyUsageLimitReached);
+            }
+            return Ok(sent);
+        }
+        let room = self
+            .max_pending_plaintext
+            .saturating_sub(self.pending_plaintext.len());
+        let taken = data.get(..room.min(data.len())).unwrap_or_default();
+        self.pending_plaintext.extend_from_slice(taken);
+        Ok(taken.len())
+    }
+
+    /// TLS 1.0 with a CBC suite: splits application data 1/n−1 from now
+    /// on (BEAST defence, see
+    /// [`RecordLayer::set_split_application_data`]).
+    pub(crate) fn split_application_data(&mut self) {
+        self.record.set_split_application_data(true);
+    }
+
+    /// Seals `data` as application data, retiring the write key whenever
+    /// it nears its usage limit ([`Self::retire_write_key`]), and returns
+    /// how much was sealed: all of it, unless a TLS ≤1.2 key ran out
+    /// first.
+    pub(super) fn send_application_data(&mut self, data: &[u8]) -> Result<usize, Error> {
+        let mut sent = 0;
+        let mut just_retired = false;
+        while let Some(rest) = data.get(sent..).filter(|rest| !rest.is_empty()) {
+            let room = self.record.sealable_len(WRITE_KEY_RESERVED_RECORDS);
+            if room == 0 {
+                if just_retired {
+                    // A fresh key with no room: a limit within the reserve.
+                    return Err(Error::KeyUsageLimitReached);
+                }
+                if !self.retire_write_key()? {
+                    break;
+                }
+                just_retired = true;
+                continue;
+            }
+            let chunk = rest.get(..room.min(rest.len())).unwrap_or_default();
+            self.record
+                .seal(ContentType::ApplicationData, chunk, &mut self.sendable_tls)?;
+            sent += chunk.len();
+            just_retired = false;
+            self.key_update_sent_since_data = false;
+        }
+        Ok(sent)
+    }
+
+    /// Retires a write key that nears its usage limit (RFC 8446 §5.5; RFC
+    /// 9846 §5.5: a key update or a close before the limit is a MUST).
+    /// TLS 1.3 sends a KeyUpdate (update_not_requested) and goes on under
+    /// the next key; TLS ≤1.2, which has no rekeying but renegotiation
+    /// (refused here), sends close_notify and refuses further writes.
+    /// Returns whether writing may go on.
+    pub(super) fn retire_write_key(&mut self) -> Result<bool, Error> {
+        if self.tls13_traffic.is_some() {
+            self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
+            return Ok(true);
+        }
+        self.send_close_notify();
+        self.write_key_used_up = true;
+        Ok(false)
+    }
+
+    /// Sends close_notify once (RFC 8446 §6.1); later writes are refused.
+    pub(crate) fn send_close_notify(&mut self) {
+        if !self.close_sent && self.error.is_none() {
+            let _ = self.flush_handshake();
+            self.close_sent = true;
+            self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+        }
+    }
+
+    /// Abandons the handshake: user_canceled, then close_notify
+    /// (RFC 8446 §6.1).
+    pub(crate) fn send_user_canceled(&mut self) {
+        if !self.close_sent && self.error.is_none() {
+            self.handshake_out.clear();
+            self.send_alert(AlertLevel::Warning, AlertDescription::UserCanceled);
+            self.send_close_notify();
+        }
+    }
+
+    /// Seals what is queued, sends ChangeCipherSpec and switches writing
+    /// to `protection`.
+    pub(crate) fn send_ccs(&mut self, protection: Box<dyn RecordProtection>) -> Result<(), Error> {
+        self.flush_handshake()?;
+        let bytes = ChangeCipherSpec.to_bytes()?;
+        self.record.seal(
+            ContentType::ChangeCipherSpec,
+            &bytes,
+            &mut self.sendable_tls,
+        )?;
+        self.record.set_write_protection(protection);
+        Ok(())
+    }
+
+    /// Sends a warning alert (RFC 5246 §7.2), e.g. no_renegotiation.
+    pub(crate) fn send_warning(&mut self, description: AlertDescription) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.send_alert(AlertLevel::Warning, description);
+        Ok(())
+    }
+
+    /// Sends a KeyUpdate and moves the write key to the next generation.
+    pub(crate) fn send_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
+        let Some(traffic) = self.tls13_traffic.as_ref() else {
+            return Err(Error::InvalidRequest(
+                "KeyUpdate needs a completed TLS 1.3 handshake",
+            ));
+        };
+        let next = traffic.write.next()?;
+        let aead = traffic.aead;
+        self.send_handshake(&HandshakeMessage::KeyUpdate(request))?;
+        self.set_tls13_write_key(aead, &next)?;
+        if let Some(traffic) = self.tls13_traffic.as_mut() {
+            traffic.write = next;
+        }
+        self.key_update_sent_since_data = true;
+        Ok(())
+    }
+
+    /// Writes buffered records to `wr` and drops what was written.
+    pub(crate) fn write_tls(&mut self, wr: &mut dyn std::io::Write) -> std::io::Result<usize> {
+        if self.sendable_tls.is_empty() {
+            return Ok(0);
+        }
+        let n = wr.write(&self.sendable_tls)?;
+        self.sendable_tls.drain(..n.min(self.sendable_tls.len()));
+        Ok(n)
+    }
+}
