@@ -11,7 +11,8 @@
 //!
 //! - `tls12`: what the TLS 1.0–1.2 state machines (`tls12.rs` on each
 //!   side) share: the suite table, the message log, key block to record
-//!   protection, signatures and the RFC 5705 exporter.
+//!   protection and signing; the checks of the peer's signatures and
+//!   Finished are in `proof`, with TLS 1.3's.
 
 pub mod client;
 mod proof;
@@ -136,8 +137,8 @@ pub(crate) fn choose_certificate<'a>(
 
 pub(crate) use proof::{
     sign_certificate_verify, verify_binder, verify_certificate_verify, verify_finished,
-    BinderVerified, FinishedVerified, SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
-    SERVER_CERTIFICATE_VERIFY_CONTEXT,
+    verify_params, verify_signed, verify_tls12_finished, BinderVerified, FinishedVerified,
+    SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 pub use tls12::MAX_REFUSED_RENEGOTIATIONS;
 pub(crate) use transcript::Transcript;

@@ -1,15 +1,20 @@
 //! Proof values (design §2, "proofs, not flags"): [`SignatureVerified`]
 //! and [`FinishedVerified`] can only be made here, by the functions that
 //! perform the check, so a state that requires one cannot be reached
-//! without the check. The peer-certificate proofs come from
-//! [`crate::pki`] verifiers.
+//! without the check. TLS 1.3 and TLS 1.0–1.2 share them: a CertificateVerify
+//! or a ServerKeyExchange signature gives a [`SignatureVerified`] in every
+//! version, a Finished a [`FinishedVerified`]. The peer-certificate proofs
+//! come from [`crate::pki`] verifiers.
 
 use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
-use crate::crypto::verify::{verify_scheme, PublicKey};
+use crate::crypto::verify::{algorithm_for_scheme, verify, verify_scheme, PublicKey};
 use crate::error::Error;
+use crate::handshake::tls12::{legacy_algorithm, signed_params, Params};
+use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::keyschedule::tls13::{BinderKey, FinishedKey};
 use crate::msgs::enums::SignatureScheme;
+use crate::msgs::key_exchange::ServerEcdhParams;
 use crate::msgs::signature::DigitallySigned;
 
 /// The context string of a server's CertificateVerify (RFC 8446 §4.4.3).
@@ -131,6 +136,61 @@ pub(crate) fn verify_finished(
 ) -> Result<FinishedVerified, Error> {
     key.verify(transcript_hash, received)?;
     Ok(FinishedVerified(()))
+}
+
+/// Checks a received TLS 1.0–1.2 Finished (RFC 5246 §7.4.9) from
+/// `sender` over the handshake hash, in constant time; a mismatch is
+/// `decrypt_error`.
+pub(crate) fn verify_tls12_finished(
+    master: &MasterSecret,
+    sender: Sender,
+    handshake_hash: &Digest,
+    received: &[u8],
+) -> Result<FinishedVerified, Error> {
+    master.verify_finished(sender, handshake_hash, received)?;
+    Ok(FinishedVerified(()))
+}
+
+/// Checks a TLS 1.0–1.2 signature by the peer's `key` over `content`
+/// (CertificateVerify, RFC 5246 §7.4.8). TLS 1.2: the
+/// scheme must be one we offered (`illegal_parameter`, RFC 5246
+/// §7.4.1.4.1). TLS 1.0/1.1 (no scheme field): the key's
+/// [`legacy_algorithm`], a key without one is `illegal_parameter`. A
+/// signature that does not verify is `decrypt_error`.
+pub(crate) fn verify_signed(
+    key: &PublicKey,
+    signed: &DigitallySigned,
+    offered: &[SignatureScheme],
+    content: &[u8],
+) -> Result<SignatureVerified, Error> {
+    let algorithm = match signed.scheme {
+        Some(scheme) => {
+            if !offered.contains(&scheme) {
+                return Err(Error::IllegalParameter(
+                    "signature scheme that was not offered",
+                ));
+            }
+            algorithm_for_scheme(scheme)
+                .ok_or(Error::IllegalParameter("unsupported signature scheme"))?
+        }
+        None => legacy_algorithm(key).ok_or(Error::IllegalParameter(
+            "key type cannot sign in TLS 1.0/1.1",
+        ))?,
+    };
+    verify(key, algorithm, content, &signed.signature)?;
+    Ok(SignatureVerified(()))
+}
+
+/// Checks the server's signature over its ECDH parameters
+/// (ServerKeyExchange, RFC 8422 §5.4, RFC 5246 §7.4.3).
+pub(crate) fn verify_params(
+    key: &PublicKey,
+    signed: &DigitallySigned,
+    offered: &[SignatureScheme],
+    params: &Params,
+    ecdh: &ServerEcdhParams,
+) -> Result<SignatureVerified, Error> {
+    verify_signed(key, signed, offered, &signed_params(params, ecdh)?)
 }
 
 /// Checks a received PSK binder in constant time; a mismatch is

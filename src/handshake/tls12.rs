@@ -15,7 +15,7 @@ use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
-use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
+use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
 use crate::error::Error;
 use crate::keyschedule::tls12::{KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
@@ -426,7 +426,7 @@ impl HandshakeLog {
 
 /// The content a ServerKeyExchange signature covers: `client_random +
 /// server_random + ServerECDHParams` (RFC 8422 §5.4).
-fn signed_params(params: &Params, ecdh: &ServerEcdhParams) -> Result<Vec<u8>, Error> {
+pub(crate) fn signed_params(params: &Params, ecdh: &ServerEcdhParams) -> Result<Vec<u8>, Error> {
     use crate::codec::{Codec, Writer};
     // curve_type (1), named_curve (2), the point with its 1-byte length.
     let ecdh_len = 1 + 2 + 1 + ecdh.public.len();
@@ -504,34 +504,6 @@ pub(crate) fn sign(
     Ok(DigitallySigned { scheme, signature })
 }
 
-/// Checks a signature by the peer's `key` over `content`. TLS 1.2: the
-/// scheme must be one we offered (`illegal_parameter`, RFC 5246
-/// §7.4.1.4.1). TLS 1.0/1.1 (no scheme field): the key's
-/// [`legacy_algorithm`], a key without one is `illegal_parameter`. A
-/// signature that does not verify is `decrypt_error`.
-pub(crate) fn verify_signed(
-    key: &PublicKey,
-    signed: &DigitallySigned,
-    offered: &[SignatureScheme],
-    content: &[u8],
-) -> Result<(), Error> {
-    let algorithm = match signed.scheme {
-        Some(scheme) => {
-            if !offered.contains(&scheme) {
-                return Err(Error::IllegalParameter(
-                    "signature scheme that was not offered",
-                ));
-            }
-            algorithm_for_scheme(scheme)
-                .ok_or(Error::IllegalParameter("unsupported signature scheme"))?
-        }
-        None => legacy_algorithm(key).ok_or(Error::IllegalParameter(
-            "key type cannot sign in TLS 1.0/1.1",
-        ))?,
-    };
-    verify(key, algorithm, content, &signed.signature)
-}
-
 /// Signs the server's ECDH parameters.
 pub(crate) fn sign_params(
     certificate: &CertifiedKey,
@@ -540,17 +512,6 @@ pub(crate) fn sign_params(
     ecdh: &ServerEcdhParams,
 ) -> Result<DigitallySigned, Error> {
     sign(certificate.key(), scheme, &signed_params(params, ecdh)?)
-}
-
-/// Checks the server's signature over its ECDH parameters.
-pub(crate) fn verify_params(
-    key: &PublicKey,
-    signed: &DigitallySigned,
-    offered: &[SignatureScheme],
-    params: &Params,
-    ecdh: &ServerEcdhParams,
-) -> Result<(), Error> {
-    verify_signed(key, signed, offered, &signed_params(params, ecdh)?)
 }
 
 /// The master secret of a full handshake: extended (over the session hash

@@ -22,9 +22,12 @@ use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
-    tls12_suite, verify_params, Authentication, HandshakeLog, Params,
+    tls12_suite, Authentication, HandshakeLog, Params,
 };
-use crate::handshake::{end_entity_key, key_logger};
+use crate::handshake::{
+    end_entity_key, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
+    SignatureVerified,
+};
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::enums::{
@@ -336,7 +339,7 @@ impl ExpectServerKeyExchange {
                 "ServerKeyExchange group was not offered",
             ));
         }
-        verify_params(
+        let signed = verify_params(
             &self.public_key,
             &ske.signature,
             &hs.config.common.signature_schemes,
@@ -351,7 +354,7 @@ impl ExpectServerKeyExchange {
         Ok(State::ExpectCertificateRequestOrDone(
             ExpectServerHelloDone {
                 hs,
-                verified: self.verified,
+                server: ServerAuthenticated::SignedKeyExchange(self.verified, signed),
                 premaster,
                 exchange,
                 request: None,
@@ -379,7 +382,7 @@ fn rsa_key_exchange(
     Ok(State::ExpectCertificateRequestOrDone(
         ExpectServerHelloDone {
             hs,
-            verified,
+            server: ServerAuthenticated::KeyTransport(verified),
             premaster,
             exchange: ClientKeyExchange::Rsa(encrypted),
             request: None,
@@ -391,7 +394,7 @@ fn rsa_key_exchange(
 /// come next.
 pub(crate) struct ExpectServerHelloDone {
     hs: Handshake,
-    verified: ServerCertVerified,
+    server: ServerAuthenticated,
     premaster: Secret,
     /// Our ClientKeyExchange.
     exchange: ClientKeyExchange,
@@ -440,7 +443,7 @@ impl ExpectServerHelloDone {
     ) -> Result<State, Error> {
         let Self {
             mut hs,
-            verified,
+            server,
             premaster,
             exchange,
             request,
@@ -481,7 +484,7 @@ impl ExpectServerHelloDone {
             master,
             client_write: None,
             ticket: None,
-            _server: ServerAuthenticated::Certificate(verified),
+            _server: server,
         }))
     }
 }
@@ -524,14 +527,16 @@ fn send_finished(
 
 /// How the server proved who it is.
 pub(crate) enum ServerAuthenticated {
-    /// A chain the verifier accepted, whose key signed the key exchange.
-    Certificate(ServerCertVerified),
+    /// A chain the verifier accepted, whose key signed the ECDHE
+    /// parameters (RFC 8422 §5.4).
+    SignedKeyExchange(ServerCertVerified, SignatureVerified),
+    /// A chain the verifier accepted, to whose key our premaster secret
+    /// was encrypted: only its holder can compute the Finished that
+    /// completes the handshake (RFC 5246 §7.4.7.1, §F.1.1.2).
+    KeyTransport(ServerCertVerified),
     /// It knew the resumed session's master secret (its Finished).
     Resumption,
 }
-
-/// Proof that the server's Finished checked out.
-pub(crate) struct FinishedVerified(());
 
 /// [NewSessionTicket], ChangeCipherSpec and the server's Finished come
 /// next.
@@ -572,7 +577,8 @@ impl ExpectFinished {
                     return Err(Error::UnexpectedMessage("expected NewSessionTicket"));
                 }
                 let mut hs = self.hs;
-                self.master.verify_finished(
+                let finished = verify_tls12_finished(
+                    &self.master,
                     Sender::Server,
                     &hs.log.hash(hs.params.hash()),
                     &verify_data,
@@ -590,7 +596,7 @@ impl ExpectFinished {
                 common.start_tls12_traffic()?;
                 Ok(State::Traffic(Traffic {
                     _server: self._server,
-                    _finished: FinishedVerified(()),
+                    _finished: finished,
                     refused: 0,
                 }))
             }

@@ -28,10 +28,12 @@ use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
-    sign_params, tls12_suite, verify_signed, HandshakeLog, Params, Tls12Suite,
-    DEFAULT_TLS12_SCHEMES,
+    sign_params, tls12_suite, HandshakeLog, Params, Tls12Suite, DEFAULT_TLS12_SCHEMES,
 };
-use crate::handshake::{end_entity_key, key_logger};
+use crate::handshake::{
+    end_entity_key, key_logger, verify_signed, verify_tls12_finished, FinishedVerified,
+    SignatureVerified,
+};
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::enums::{
@@ -315,8 +317,7 @@ pub(super) fn handle_client_hello(
     } else {
         State::ExpectClientKeyExchange(ExpectClientKeyExchange {
             flight,
-            client: ClientIdentity::NotRequested,
-            client_key: None,
+            client: ClientCertificate::Absent(ClientIdentity::NotRequested),
         })
     }))
 }
@@ -543,6 +544,16 @@ pub(crate) struct ClientFlight {
     authenticated: Option<UnixTime>,
 }
 
+/// What the client's Certificate gave before its ClientKeyExchange.
+pub(crate) enum ClientCertificate {
+    /// None asked for, or none given: the identity is final.
+    Absent(ClientIdentity),
+    /// A chain the verifier accepted, with its end-entity key; the
+    /// client must prove it holds the key in CertificateVerify (RFC 5246
+    /// §7.4.8).
+    Accepted(ClientCertVerified, PublicKey),
+}
+
 /// How the client was authenticated, as proof values.
 pub(crate) enum ClientIdentity {
     /// No certificate was asked for.
@@ -550,7 +561,7 @@ pub(crate) enum ClientIdentity {
     /// Asked for, optional, and not given.
     NotProvided,
     /// A chain the verifier accepted; its key signed CertificateVerify.
-    Authenticated(ClientCertVerified),
+    Authenticated(ClientCertVerified, SignatureVerified),
     /// The client holds the resumed session (its Finished proves it).
     Resumed,
 }
@@ -581,8 +592,7 @@ impl ExpectCertificate {
                 }
                 _ => Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
                     flight,
-                    client: ClientIdentity::NotProvided,
-                    client_key: None,
+                    client: ClientCertificate::Absent(ClientIdentity::NotProvided),
                 })),
             };
         };
@@ -601,8 +611,7 @@ impl ExpectCertificate {
         common.negotiated.peer_certificates = chain;
         Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
             flight,
-            client: ClientIdentity::Authenticated(verified),
-            client_key: Some(public_key),
+            client: ClientCertificate::Accepted(verified, public_key),
         }))
     }
 }
@@ -610,9 +619,7 @@ impl ExpectCertificate {
 /// The client's ClientKeyExchange comes next.
 pub(crate) struct ExpectClientKeyExchange {
     flight: ClientFlight,
-    client: ClientIdentity,
-    /// The client's certificate key, when it sent a chain.
-    client_key: Option<PublicKey>,
+    client: ClientCertificate,
 }
 
 impl ExpectClientKeyExchange {
@@ -658,8 +665,8 @@ impl ExpectClientKeyExchange {
             send_ticket: flight.send_ticket,
             authenticated: flight.authenticated,
         };
-        match (self.client_key, self.client) {
-            (Some(public_key), ClientIdentity::Authenticated(verified)) => {
+        match self.client {
+            ClientCertificate::Accepted(verified, public_key) => {
                 Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
                     hs,
                     verified,
@@ -667,7 +674,7 @@ impl ExpectClientKeyExchange {
                     requested_schemes: flight.requested_schemes,
                 }))
             }
-            (_, client) => expect_ccs(hs, common, client),
+            ClientCertificate::Absent(client) => expect_ccs(hs, common, client),
         }
     }
 }
@@ -709,14 +716,18 @@ impl ExpectCertificateVerify {
         let HandshakeMessage::CertificateVerify(signed) = decode(message, &hs.params)? else {
             return Err(Error::UnexpectedMessage("expected CertificateVerify"));
         };
-        verify_signed(
+        let signature = verify_signed(
             &self.public_key,
             &signed,
             &self.requested_schemes,
             hs.log.as_bytes(),
         )?;
         hs.log.add(&message.raw);
-        expect_ccs(hs, common, ClientIdentity::Authenticated(self.verified))
+        expect_ccs(
+            hs,
+            common,
+            ClientIdentity::Authenticated(self.verified, signature),
+        )
     }
 }
 
@@ -799,9 +810,6 @@ fn send_finished(
     Ok(())
 }
 
-/// Proof that the client's Finished checked out.
-pub(crate) struct FinishedVerified(());
-
 /// ChangeCipherSpec and the client's Finished come next.
 pub(crate) struct ExpectFinished {
     hs: Handshake,
@@ -829,8 +837,12 @@ impl ExpectFinished {
         if common.ccs_pending() {
             return Err(Error::UnexpectedMessage("Finished before ChangeCipherSpec"));
         }
-        hs.master
-            .verify_finished(Sender::Client, &hs.log.hash(hs.params.hash()), &verify_data)?;
+        let finished = verify_tls12_finished(
+            &hs.master,
+            Sender::Client,
+            &hs.log.hash(hs.params.hash()),
+            &verify_data,
+        )?;
         hs.log.add(&message.raw);
         if let Some(server_write) = self.server_write {
             if hs.send_ticket {
@@ -850,7 +862,7 @@ impl ExpectFinished {
         common.start_tls12_traffic()?;
         Ok(State::Traffic(Traffic {
             _client: self.client,
-            _finished: FinishedVerified(()),
+            _finished: finished,
             refused: 0,
         }))
     }
