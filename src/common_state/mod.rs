@@ -92,19 +92,115 @@ pub enum EarlyDataStatus {
 }
 
 /// Parameters learnt during the handshake, read through the connection's
-/// queries.
+/// queries. The handshake reports them as [`HandshakeEvent`]s; only this
+/// module writes the fields.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Negotiated {
-    pub(crate) version: Option<ProtocolVersion>,
-    pub(crate) cipher_suite: Option<CipherSuite>,
-    pub(crate) group: Option<NamedGroup>,
-    pub(crate) alpn: Option<Vec<u8>>,
-    pub(crate) server_name: Option<String>,
-    pub(crate) peer_certificates: Vec<Vec<u8>>,
-    pub(crate) session_id: Vec<u8>,
-    pub(crate) resumed: bool,
-    pub(crate) resumption_requested: bool,
-    pub(crate) early_data: EarlyDataStatus,
+    version: Option<ProtocolVersion>,
+    cipher_suite: Option<CipherSuite>,
+    group: Option<NamedGroup>,
+    alpn: Option<Vec<u8>>,
+    server_name: Option<String>,
+    peer_certificates: Vec<Vec<u8>>,
+    session_id: Vec<u8>,
+    resumed: bool,
+    resumption_requested: bool,
+    early_data: EarlyDataStatus,
+}
+
+/// One fact a handshake settled, reported to the connection with
+/// [`CommonState::report`]. A later report of the same kind replaces the
+/// earlier (a HelloRetryRequest names the suite before the ServerHello
+/// does, RFC 8446 §4.1.4).
+#[derive(Debug)]
+pub(crate) enum HandshakeEvent {
+    /// The protocol version (RFC 8446 §4.2.1, RFC 5246 §7.4.1.3).
+    Version(ProtocolVersion),
+    /// The cipher suite.
+    CipherSuite(CipherSuite),
+    /// The key-exchange group; none is reported for a PSK-only
+    /// resumption.
+    Group(NamedGroup),
+    /// The ALPN protocol agreed on (RFC 7301 §3.2).
+    Alpn(Vec<u8>),
+    /// The server name: sent (client), or asked for (server) (RFC 6066 §3).
+    ServerName(String),
+    /// The peer's certificate chain, DER, end entity first: received, or
+    /// restored with the resumed session.
+    PeerCertificates(Vec<Vec<u8>>),
+    /// The session identifier of the session-ID contract (design §3).
+    SessionId(Vec<u8>),
+    /// The handshake resumed a session.
+    Resumed,
+    /// Server: the client asked to resume (design §3), whether or not it
+    /// did.
+    ResumptionRequested,
+}
+
+impl Negotiated {
+    /// The protocol version, once known.
+    pub(crate) fn version(&self) -> Option<ProtocolVersion> {
+        self.version
+    }
+
+    /// The cipher suite, once known.
+    pub(crate) fn cipher_suite(&self) -> Option<CipherSuite> {
+        self.cipher_suite
+    }
+
+    /// The key-exchange group, once known.
+    pub(crate) fn group(&self) -> Option<NamedGroup> {
+        self.group
+    }
+
+    /// The ALPN protocol agreed on, if any.
+    pub(crate) fn alpn(&self) -> Option<&[u8]> {
+        self.alpn.as_deref()
+    }
+
+    /// The server name, if any.
+    pub(crate) fn server_name(&self) -> Option<&str> {
+        self.server_name.as_deref()
+    }
+
+    /// The peer's certificate chain.
+    pub(crate) fn peer_certificates(&self) -> &[Vec<u8>] {
+        &self.peer_certificates
+    }
+
+    /// The session identifier (empty before the ServerHello).
+    pub(crate) fn session_id(&self) -> &[u8] {
+        &self.session_id
+    }
+
+    /// Whether the handshake resumed a session.
+    pub(crate) fn resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// Server: whether the client asked to resume.
+    pub(crate) fn resumption_requested(&self) -> bool {
+        self.resumption_requested
+    }
+
+    /// What happened to 0-RTT data.
+    pub(crate) fn early_data(&self) -> EarlyDataStatus {
+        self.early_data
+    }
+
+    fn apply(&mut self, event: HandshakeEvent) {
+        match event {
+            HandshakeEvent::Version(v) => self.version = Some(v),
+            HandshakeEvent::CipherSuite(s) => self.cipher_suite = Some(s),
+            HandshakeEvent::Group(g) => self.group = Some(g),
+            HandshakeEvent::Alpn(p) => self.alpn = Some(p),
+            HandshakeEvent::ServerName(n) => self.server_name = Some(n),
+            HandshakeEvent::PeerCertificates(c) => self.peer_certificates = c,
+            HandshakeEvent::SessionId(id) => self.session_id = id,
+            HandshakeEvent::Resumed => self.resumed = true,
+            HandshakeEvent::ResumptionRequested => self.resumption_requested = true,
+        }
+    }
 }
 
 /// Where 0-RTT data stands on this connection (RFC 8446 §4.2.10), with
@@ -197,7 +293,7 @@ pub(crate) struct CommonState {
     /// TLS ≤1.2: the read protection the peer's next ChangeCipherSpec
     /// switches to (RFC 5246 §7.1).
     pending_read: Option<Box<dyn RecordProtection>>,
-    pub(crate) negotiated: Negotiated,
+    negotiated: Negotiated,
     /// A client's view of its session store for this connection (the
     /// per-connection recorder over the configuration's store), which the
     /// client handshake reads sessions from and keeps new ones in; `None`
@@ -237,6 +333,16 @@ impl CommonState {
             client_sessions: None,
             negotiated: Negotiated::default(),
         }
+    }
+
+    /// Records a fact the handshake settled.
+    pub(crate) fn report(&mut self, event: HandshakeEvent) {
+        self.negotiated.apply(event);
+    }
+
+    /// What the handshake has settled so far.
+    pub(crate) fn negotiated(&self) -> &Negotiated {
+        &self.negotiated
     }
 
     // ---- errors ----

@@ -212,35 +212,35 @@ impl Connection {
 
     /// The negotiated protocol version, once known.
     pub fn protocol_version(&self) -> Option<ProtocolVersion> {
-        self.common.negotiated.version
+        self.common.negotiated().version()
     }
 
     /// The negotiated cipher suite, once known.
     pub fn cipher_suite(&self) -> Option<CipherSuite> {
-        self.common.negotiated.cipher_suite
+        self.common.negotiated().cipher_suite()
     }
 
     /// The key-exchange group, once known (`None` for a PSK-only
     /// resumption).
     pub fn negotiated_group(&self) -> Option<NamedGroup> {
-        self.common.negotiated.group
+        self.common.negotiated().group()
     }
 
     /// The ALPN protocol agreed on (RFC 7301), if any.
     pub fn alpn_protocol(&self) -> Option<&[u8]> {
-        self.common.negotiated.alpn.as_deref()
+        self.common.negotiated().alpn()
     }
 
     /// The server name: the one the client asked for (server side), or
     /// the one it sent (client side), if any (RFC 6066 §3).
     pub fn server_name(&self) -> Option<&str> {
-        self.common.negotiated.server_name.as_deref()
+        self.common.negotiated().server_name()
     }
 
     /// The peer's certificate chain (DER, end entity first), empty when
     /// it sent none or it was not asked for.
     pub fn peer_certificates(&self) -> &[Vec<u8>] {
-        &self.common.negotiated.peer_certificates
+        self.common.negotiated().peer_certificates()
     }
 
     /// The session identifier of design §3: on a client, the ID in this
@@ -249,7 +249,7 @@ impl Connection {
     /// on the wire), kept through every resumption. At most 32 bytes;
     /// empty before the ServerHello.
     pub fn session_id(&self) -> &[u8] {
-        &self.common.negotiated.session_id
+        self.common.negotiated().session_id()
     }
 
     /// Copies [`Self::session_id`] into `out` and returns its length.
@@ -267,17 +267,17 @@ impl Connection {
 
     /// Whether this connection resumed an earlier session.
     pub fn is_resumed(&self) -> bool {
-        self.common.negotiated.resumed
+        self.common.negotiated().resumed()
     }
 
     /// Server side: whether the client asked to resume (design §3).
     pub fn resumption_requested(&self) -> bool {
-        self.common.negotiated.resumption_requested
+        self.common.negotiated().resumption_requested()
     }
 
     /// What happened to 0-RTT data.
     pub fn early_data_status(&self) -> EarlyDataStatus {
-        self.common.negotiated.early_data
+        self.common.negotiated().early_data()
     }
 
     /// Fills `out` with keying material exported under `label` and

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{tls12, tls13, State};
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
@@ -148,7 +148,7 @@ pub(super) fn start(
         .then(|| KeyShare::generate_with(group, &*config.common.rng))
         .transpose()?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
-        common.negotiated.server_name = Some(name.clone());
+        common.report(HandshakeEvent::ServerName(name.clone()));
     }
     let resuming = if offers_tls13(&config) {
         Resuming::from_store(&config, store.as_deref(), &server_name, random)?

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use super::hello::ExpectServerHello;
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
@@ -156,7 +156,7 @@ pub(super) fn handle_server_hello(
             Extension::Alpn(protocols) if !config.common.alpn_protocols.is_empty() => {
                 match protocols.as_slice() {
                     [chosen] if config.common.alpn_protocols.contains(chosen) => {
-                        common.negotiated.alpn = Some(chosen.clone());
+                        common.report(HandshakeEvent::Alpn(chosen.clone()));
                     }
                     _ => {
                         return Err(Error::IllegalParameter(
@@ -165,7 +165,7 @@ pub(super) fn handle_server_hello(
                     }
                 }
             }
-            Extension::ServerNameAck if common.negotiated.server_name.is_some() => {}
+            Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
             // RFC 5246 §7.4.1.4: anything we did not ask for.
             _ => return Err(Error::UnsupportedExtension("extension was not offered")),
         }
@@ -204,10 +204,9 @@ pub(super) fn handle_server_hello(
     };
     common.set_negotiated_record_version(version);
     common.ccs_allowed = false;
-    let negotiated = &mut common.negotiated;
-    negotiated.version = Some(version);
-    negotiated.cipher_suite = Some(suite.suite);
-    negotiated.session_id = hello.session_id.clone();
+    common.report(HandshakeEvent::Version(version));
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
     let hs = Handshake {
         config: state.config,
         server_name: state.server_name,
@@ -225,8 +224,10 @@ pub(super) fn handle_server_hello(
         resumed_master_secret(&params, session.master_secret.as_bytes(), &hs.config.common)?;
     let (client_write, server_write) = params.protections(&master, &hs.config.common.rng)?;
     common.expect_ccs(server_write);
-    common.negotiated.resumed = true;
-    common.negotiated.peer_certificates = session.server_certificates.clone();
+    common.report(HandshakeEvent::Resumed);
+    common.report(HandshakeEvent::PeerCertificates(
+        session.server_certificates.clone(),
+    ));
     Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
         hs,
         master,
@@ -299,7 +300,7 @@ impl ExpectCertificate {
                 "certificate key does not fit the cipher suite",
             ));
         }
-        common.negotiated.peer_certificates = chain;
+        common.report(HandshakeEvent::PeerCertificates(chain));
         hs.log.add(&message.raw);
         match hs.params.suite.key_exchange {
             KeyExchangeAlgorithm::Ecdhe => {
@@ -349,7 +350,7 @@ impl ExpectServerKeyExchange {
         let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
         let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
         let premaster = share.complete(&ske.params.public)?;
-        common.negotiated.group = Some(ske.params.group);
+        common.report(HandshakeEvent::Group(ske.params.group));
         hs.log.add(&message.raw);
         Ok(State::ExpectCertificateRequestOrDone(
             ExpectServerHelloDone {
@@ -622,7 +623,7 @@ fn store_session(
     let (session_id, old_ticket, validity) = match &hs.resumed {
         Some(old) => (old.session_id, old.ticket.clone(), old.validity),
         None => (
-            SessionId::from_peer(&common.negotiated.session_id)?,
+            SessionId::from_peer(common.negotiated().session_id())?,
             None,
             Validity::new(now, DEFAULT_LIFETIME_SECS),
         ),
@@ -659,7 +660,7 @@ fn store_session(
             master_secret: master.secret().clone(),
             extended_master_secret: hs.params.extended_master_secret,
             encrypt_then_mac: hs.params.encrypt_then_mac,
-            server_certificates: common.negotiated.peer_certificates.clone(),
+            server_certificates: common.negotiated().peer_certificates().to_vec(),
             server_name: server_name.clone(),
             validity,
             unknown_fields: Default::default(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::hello::{send_client_hello, ExpectServerHello, Resuming, Retry};
 use super::State;
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::verify::PublicKey;
@@ -101,7 +101,7 @@ pub(super) fn handle_retry(
         return Err(Error::IllegalParameter("HelloRetryRequest changes nothing"));
     }
     let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
-    common.negotiated.cipher_suite = Some(suite.suite);
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
     if state.early_data {
         // RFC 8446 §4.1.4: 0-RTT is over; the second ClientHello goes out
         // unprotected.
@@ -210,14 +210,19 @@ pub(super) fn handle_server_hello(
         // what became of the early data.
         common.set_tls13_write_key(suite.aead, &client_traffic)?;
     }
-    let negotiated = &mut common.negotiated;
-    negotiated.version = Some(crate::msgs::enums::ProtocolVersion::TLSv1_3);
-    negotiated.cipher_suite = Some(suite.suite);
-    negotiated.group = group;
-    negotiated.session_id = hello.session_id.clone();
+    common.report(HandshakeEvent::Version(
+        crate::msgs::enums::ProtocolVersion::TLSv1_3,
+    ));
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    if let Some(value) = group {
+        common.report(HandshakeEvent::Group(value));
+    }
+    common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
     if let Some(ticket) = &ticket {
-        negotiated.resumed = true;
-        negotiated.peer_certificates = ticket.server_certificates.clone();
+        common.report(HandshakeEvent::Resumed);
+        common.report(HandshakeEvent::PeerCertificates(
+            ticket.server_certificates.clone(),
+        ));
     }
     Ok(ExpectEncryptedExtensions(Handshake {
         config: state.config,
@@ -293,12 +298,12 @@ impl ExpectEncryptedExtensions {
                 Extension::EarlyData if hs.early_data == EarlyDataAnswer::Pending => {
                     hs.early_data = EarlyDataAnswer::Accepted;
                 }
-                Extension::ServerNameAck if common.negotiated.server_name.is_some() => {}
+                Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
                 Extension::SupportedGroups(_) => {}
                 Extension::Alpn(protocols) if !hs.config.common.alpn_protocols.is_empty() => {
                     match protocols.as_slice() {
                         [chosen] if hs.config.common.alpn_protocols.contains(chosen) => {
-                            common.negotiated.alpn = Some(chosen.clone());
+                            common.report(HandshakeEvent::Alpn(chosen.clone()));
                         }
                         _ => {
                             return Err(Error::IllegalParameter(
@@ -318,7 +323,8 @@ impl ExpectEncryptedExtensions {
         }
         hs.transcript.add(&message.raw);
         if hs.early_data == EarlyDataAnswer::Accepted
-            && hs.resumed.as_ref().map(|t| &t.alpn_protocol) != Some(&common.negotiated.alpn)
+            && hs.resumed.as_ref().map(|t| t.alpn_protocol.as_deref())
+                != Some(common.negotiated().alpn())
         {
             return Err(Error::IllegalParameter(
                 "0-RTT accepted with another ALPN protocol than the ticket's",
@@ -440,7 +446,7 @@ impl ExpectCertificate {
             hs.config.common.clock.now().as_secs(),
         )?;
         let public_key = end_entity_key(end_entity)?;
-        common.negotiated.peer_certificates = chain;
+        common.report(HandshakeEvent::PeerCertificates(chain));
         hs.transcript.add(&message.raw);
         Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
             hs,
@@ -676,8 +682,8 @@ impl Traffic {
                 age_add: message.age_add,
                 validity: Validity::new(self.config.common.clock.now(), message.lifetime),
                 max_early_data_size,
-                alpn_protocol: common.negotiated.alpn.clone(),
-                server_certificates: common.negotiated.peer_certificates.clone(),
+                alpn_protocol: common.negotiated().alpn().map(<[u8]>::to_vec),
+                server_certificates: common.negotiated().peer_certificates().to_vec(),
                 server_name,
                 unknown_fields: Default::default(),
             },

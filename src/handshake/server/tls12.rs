@@ -19,7 +19,7 @@ use std::sync::Arc;
 use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::tls13::choose_alpn;
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
@@ -189,10 +189,13 @@ pub(super) fn handle_client_hello(
     let rng = &*config.common.rng;
     let mut random = random_array::<RANDOM_LEN>(rng)?;
     set_downgrade_sentinel(&config, version, &mut random);
-    let negotiated = &mut common.negotiated;
-    negotiated.version = Some(version);
-    negotiated.alpn = alpn;
-    negotiated.server_name = offer.server_name.clone();
+    common.report(HandshakeEvent::Version(version));
+    if let Some(value) = alpn {
+        common.report(HandshakeEvent::Alpn(value));
+    }
+    if let Some(value) = offer.server_name.clone() {
+        common.report(HandshakeEvent::ServerName(value));
+    }
 
     if let Some(session) = resumed {
         let suite = tls12_suite(session.cipher_suite)
@@ -211,11 +214,14 @@ pub(super) fn handle_client_hello(
         // Design §3: the echo is S (by ID) or the client's C (ticket).
         let bytes = send_server_hello(common, &params, hello.session_id.clone(), extensions)?;
         log.add(bytes);
-        let negotiated = &mut common.negotiated;
-        negotiated.cipher_suite = Some(suite.suite);
-        negotiated.session_id = session.session_id.as_bytes().to_vec();
-        negotiated.resumed = true;
-        negotiated.peer_certificates = session.peer_certificates.clone();
+        common.report(HandshakeEvent::CipherSuite(suite.suite));
+        common.report(HandshakeEvent::SessionId(
+            session.session_id.as_bytes().to_vec(),
+        ));
+        common.report(HandshakeEvent::Resumed);
+        common.report(HandshakeEvent::PeerCertificates(
+            session.peer_certificates.clone(),
+        ));
         let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
         let mut hs = Handshake {
             config,
@@ -278,7 +284,7 @@ pub(super) fn handle_client_hello(
                     signature,
                 },
             ))?);
-            common.negotiated.group = Some(group);
+            common.report(HandshakeEvent::Group(group));
             KeyAgreement::Ecdhe(share)
         }
         // RFC 5246 §7.4.3: no ServerKeyExchange; the client encrypts to
@@ -300,9 +306,8 @@ pub(super) fn handle_client_hello(
         log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
     }
     log.add(common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
-    let negotiated = &mut common.negotiated;
-    negotiated.cipher_suite = Some(suite.suite);
-    negotiated.session_id = session_id;
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    common.report(HandshakeEvent::SessionId(session_id));
     let flight = ClientFlight {
         authenticated: None,
         config,
@@ -367,12 +372,12 @@ fn find_session(
     if let Some(ticket) = offer.ticket.filter(|t| tickets_on && !t.is_empty()) {
         match unseal_state(&*config.ticketer, ticket, now) {
             Ok(state) => found = Some(state),
-            Err(TicketRejection::Expired) => common.negotiated.resumption_requested = true,
+            Err(TicketRejection::Expired) => common.report(HandshakeEvent::ResumptionRequested),
             Err(_) => {}
         }
     }
     if !hello.session_id.is_empty() {
-        common.negotiated.resumption_requested = true;
+        common.report(HandshakeEvent::ResumptionRequested);
         if found.is_none() {
             found = config.session_cache.as_ref().and_then(|cache| {
                 cache.get(&store_key(StoreKeyKind::Tls12SessionId, &hello.session_id)?)
@@ -382,7 +387,7 @@ fn find_session(
     let Some(state) = found else {
         return Ok(None);
     };
-    common.negotiated.resumption_requested = true;
+    common.report(HandshakeEvent::ResumptionRequested);
     let acceptable: Vec<CipherSuite> = config
         .common
         .cipher_suites
@@ -497,8 +502,8 @@ fn server_hello_extensions(
     if full && offer.server_name.is_some() {
         extensions.push(Extension::ServerNameAck);
     }
-    if let Some(protocol) = &common.negotiated.alpn {
-        extensions.push(Extension::Alpn(vec![protocol.clone()]));
+    if let Some(protocol) = common.negotiated().alpn() {
+        extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
     extensions
 }
@@ -608,7 +613,7 @@ impl ExpectCertificate {
             flight.config.common.clock.now().as_secs(),
         )?;
         let public_key = end_entity_key(end_entity)?;
-        common.negotiated.peer_certificates = chain;
+        common.report(HandshakeEvent::PeerCertificates(chain));
         Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
             flight,
             client: ClientCertificate::Accepted(verified, public_key),
@@ -770,7 +775,7 @@ fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), E
 /// configured lifetime but never beyond 7 days after its authentication
 /// (RFC 8446 §4.6.1, applied to every version).
 fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionState, Error> {
-    let negotiated = &common.negotiated;
+    let negotiated = common.negotiated();
     let now = hs.config.common.clock.now();
     let authenticated = hs.authenticated.unwrap_or(now);
     let lifetime = lifetime_within_cap(hs.config.ticket_lifetime, authenticated, now);
@@ -778,16 +783,13 @@ fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionSt
         version: hs.params.version,
         cipher_suite: hs.params.suite.suite,
         secret: hs.master.secret().clone(),
-        session_id: SessionId::from_peer(&negotiated.session_id)?,
+        session_id: SessionId::from_peer(negotiated.session_id())?,
         extended_master_secret: hs.params.extended_master_secret,
         encrypt_then_mac: hs.params.encrypt_then_mac,
-        server_name: negotiated
-            .server_name
-            .as_ref()
-            .map(|n| n.as_bytes().to_vec()),
-        alpn_protocol: negotiated.alpn.clone(),
+        server_name: negotiated.server_name().map(|n| n.as_bytes().to_vec()),
+        alpn_protocol: negotiated.alpn().map(<[u8]>::to_vec),
         validity: Validity::new(now, lifetime),
-        peer_certificates: negotiated.peer_certificates.clone(),
+        peer_certificates: negotiated.peer_certificates().to_vec(),
         tls13: None,
         authenticated: hs.authenticated,
         unknown_fields: Default::default(),
@@ -849,7 +851,10 @@ impl ExpectFinished {
                 send_new_ticket(&mut hs, common)?;
             }
             send_finished(&mut hs, common, server_write)?;
-            let key = store_key(StoreKeyKind::Tls12SessionId, &common.negotiated.session_id);
+            let key = store_key(
+                StoreKeyKind::Tls12SessionId,
+                common.negotiated().session_id(),
+            );
             if let (Some(cache), Some(key)) = (&hs.config.session_cache, key) {
                 cache.put(&key, session_state(&hs, common)?);
             }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use super::hello::host_name;
 use super::hello::ExpectClientHello;
 use super::State;
-use crate::common_state::{CommonState, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP};
+use crate::common_state::{
+    CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
+};
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
@@ -340,9 +342,8 @@ pub(super) fn handle_client_hello(
 
     let (early, client) = match resumption {
         Some(r) => {
-            let negotiated = &mut common.negotiated;
-            negotiated.resumed = true;
-            negotiated.peer_certificates = r.state.peer_certificates;
+            common.report(HandshakeEvent::Resumed);
+            common.report(HandshakeEvent::PeerCertificates(r.state.peer_certificates));
             (r.early, ClientIdentity::Resumed(r.binder))
         }
         None => (
@@ -381,7 +382,7 @@ pub(super) fn handle_client_hello(
         extensions.push(Extension::ServerNameAck);
     }
     if let Some(protocol) = &alpn {
-        extensions.push(Extension::Alpn(vec![protocol.clone()]));
+        extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
@@ -422,13 +423,18 @@ pub(super) fn handle_client_hello(
         .into_application(&transcript.current())?;
     common.set_tls13_write_key(suite.aead, &application.server)?;
     common.exporter = Some(application.exporter);
-    let negotiated = &mut common.negotiated;
-    negotiated.version = Some(ProtocolVersion::TLSv1_3);
-    negotiated.cipher_suite = Some(suite.suite);
-    negotiated.group = share.map(|s| s.group);
-    negotiated.alpn = alpn;
-    negotiated.server_name = offer.server_name;
-    negotiated.session_id = session_id_t;
+    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    if let Some(value) = share.map(|s| s.group) {
+        common.report(HandshakeEvent::Group(value));
+    }
+    if let Some(value) = alpn {
+        common.report(HandshakeEvent::Alpn(value));
+    }
+    if let Some(value) = offer.server_name {
+        common.report(HandshakeEvent::ServerName(value));
+    }
+    common.report(HandshakeEvent::SessionId(session_id_t));
 
     let flight = ClientFlight {
         config,
@@ -570,7 +576,7 @@ fn try_resume(
         None => match unseal_state(&*config.ticketer, &identity.identity, now) {
             Ok(state) => Some(state),
             Err(TicketRejection::Expired) => {
-                common.negotiated.resumption_requested = true;
+                common.report(HandshakeEvent::ResumptionRequested);
                 None
             }
             Err(_) => None,
@@ -579,7 +585,7 @@ fn try_resume(
     let Some(state) = state else {
         return Ok(None);
     };
-    common.negotiated.resumption_requested = true;
+    common.report(HandshakeEvent::ResumptionRequested);
     let same_hash: Vec<CipherSuite> = TLS13_CIPHER_SUITES
         .iter()
         .copied()
@@ -720,7 +726,7 @@ fn send_retry(
         // ClientHello is skipped.
         common.skip_rejected_early_data(rejected_early_data_skip(&config));
     }
-    common.negotiated.cipher_suite = Some(suite.suite);
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
     Ok(ExpectClientHello {
         config,
         retry: Some(Retry {
@@ -840,7 +846,7 @@ impl ExpectCertificate {
             flight.config.common.clock.now().as_secs(),
         )?;
         let public_key = end_entity_key(end_entity)?;
-        common.negotiated.peer_certificates = chain;
+        common.report(HandshakeEvent::PeerCertificates(chain));
         Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
             flight,
             verified,
@@ -918,7 +924,7 @@ impl ExpectFinished {
             flight.client_application_traffic,
             flight.server_application_traffic,
         )?;
-        let tickets = if common.negotiated.resumed {
+        let tickets = if common.negotiated().resumed() {
             flight.config.tickets_after_resumption
         } else {
             flight.config.tickets_after_full_handshake
@@ -1022,21 +1028,18 @@ fn send_ticket(
         .to_be_bytes()
         .to_vec();
     let age_add = u32::from_be_bytes(random_array::<4>(rng)?);
-    let negotiated = &common.negotiated;
+    let negotiated = common.negotiated();
     let state = ServerSessionState {
         version: ProtocolVersion::TLSv1_3,
         cipher_suite: suite.suite,
         secret: resumption.ticket_psk(&nonce)?,
-        session_id: SessionId::from_peer(&negotiated.session_id)?,
+        session_id: SessionId::from_peer(negotiated.session_id())?,
         extended_master_secret: false,
         encrypt_then_mac: false,
-        server_name: negotiated
-            .server_name
-            .as_ref()
-            .map(|n| n.as_bytes().to_vec()),
-        alpn_protocol: negotiated.alpn.clone(),
+        server_name: negotiated.server_name().map(|n| n.as_bytes().to_vec()),
+        alpn_protocol: negotiated.alpn().map(<[u8]>::to_vec),
         validity: Validity::new(now, lifetime),
-        peer_certificates: negotiated.peer_certificates.clone(),
+        peer_certificates: negotiated.peer_certificates().to_vec(),
         tls13: Some(Tls13TicketParams {
             age_add,
             nonce,
