@@ -168,12 +168,16 @@ impl<'a> Reader<'a> {
 ///
 /// A scope writes a placeholder length, runs the closure, then patches in the
 /// length of what the closure wrote. A scope whose body is too long for its
-/// prefix marks the writer as overflowed; [`Writer::finish`] then reports
-/// [`Error::EncodeOverflow`] rather than emitting a wrong length.
+/// prefix, or outside the `<min..max>` bounds of a [`Writer::bounded_scope`],
+/// marks the writer as invalid; [`Writer::finish`] then reports
+/// [`Error::EncodeOverflow`] rather than returning bytes that a decoder
+/// (ours or the peer's) must reject. The error is deferred to `finish` so
+/// that encoders stay plain sequences of writes.
 #[derive(Debug, Default)]
 pub struct Writer {
     buf: Vec<u8>,
-    overflowed: bool,
+    /// Set by the first value that cannot be encoded as written.
+    invalid: bool,
 }
 
 impl Writer {
@@ -186,7 +190,7 @@ impl Writer {
     pub fn with_buffer(buf: Vec<u8>) -> Self {
         Self {
             buf,
-            overflowed: false,
+            invalid: false,
         }
     }
 
@@ -203,7 +207,7 @@ impl Writer {
     /// Writes the low 24 bits of `v`, big-endian; a larger value overflows.
     pub fn u24(&mut self, v: u32) {
         if v > 0x00ff_ffff {
-            self.overflowed = true;
+            self.invalid = true;
         }
         let [_, a, b, c] = v.to_be_bytes();
         self.buf.extend_from_slice(&[a, b, c]);
@@ -229,14 +233,29 @@ impl Writer {
         self.scope(prefix, |w| w.bytes(body));
     }
 
-    /// Writes a length-prefixed scope whose body is produced by `f`.
+    /// Writes a length-prefixed scope whose body is produced by `f`; a body
+    /// too long for the prefix makes [`Writer::finish`] fail.
     pub fn scope(&mut self, prefix: LengthPrefix, f: impl FnOnce(&mut Writer)) {
+        self.bounded_scope(prefix, 0, prefix.max_len(), f);
+    }
+
+    /// Writes a length-prefixed scope whose body is produced by `f` and
+    /// whose length must lie in `min..=max` (the RFC's `<min..max>`
+    /// bounds, as [`Reader::bounded_vector`] enforces them); a body outside
+    /// them, or too long for the prefix, makes [`Writer::finish`] fail.
+    pub fn bounded_scope(
+        &mut self,
+        prefix: LengthPrefix,
+        min: usize,
+        max: usize,
+        f: impl FnOnce(&mut Writer),
+    ) {
         let start = self.buf.len();
         self.buf.resize(start + prefix.size(), 0);
         f(self);
         let body_len = self.buf.len() - start - prefix.size();
-        if body_len > prefix.max_len() {
-            self.overflowed = true;
+        if body_len > prefix.max_len() || body_len < min || body_len > max {
+            self.invalid = true;
         }
         let be = (body_len as u32).to_be_bytes();
         let patch = &be[4 - prefix.size()..];
@@ -258,10 +277,11 @@ impl Writer {
         &self.buf
     }
 
-    /// The finished encoding, or [`Error::EncodeOverflow`] when some scope
-    /// was too long for its length prefix.
+    /// The finished encoding, or [`Error::EncodeOverflow`] when some value
+    /// was too large for its field or some scope's length was outside its
+    /// bounds.
     pub fn finish(self) -> Result<Vec<u8>, Error> {
-        if self.overflowed {
+        if self.invalid {
             Err(Error::EncodeOverflow)
         } else {
             Ok(self.buf)
@@ -398,6 +418,19 @@ mod tests {
         let mut w = Writer::new();
         w.vector(LengthPrefix::U8, &[0u8; 256]);
         assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+    }
+
+    #[test]
+    fn bounded_scope_outside_its_bounds_is_an_encode_error() {
+        let mut w = Writer::new();
+        w.bounded_scope(LengthPrefix::U8, 1, 4, |_| {});
+        assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+        let mut w = Writer::new();
+        w.bounded_scope(LengthPrefix::U8, 1, 4, |w| w.bytes(&[1; 5]));
+        assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+        let mut w = Writer::new();
+        w.bounded_scope(LengthPrefix::U8, 1, 4, |w| w.bytes(&[1; 4]));
+        assert_eq!(w.finish().unwrap(), [4, 1, 1, 1, 1]);
     }
 
     #[test]

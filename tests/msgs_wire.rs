@@ -714,39 +714,41 @@ fn single_byte_changes_never_panic_and_what_decodes_round_trips() {
     }
 }
 
-#[test]
-fn session_id_of_33_bytes_is_a_decode_error() {
-    let s = transcripts();
-    let bytes = record_payload(&hex_value(
-        &s,
-        "Middlebox_Compatibility_Mode",
-        "Record_ClientHello_1",
-    ));
-    let HandshakeMessage::ClientHello(mut ch) = decode(&bytes) else {
-        panic!("not a ClientHello")
-    };
-    assert_eq!(ch.session_id.len(), 32);
-    ch.session_id.push(0);
-    let bad = HandshakeMessage::ClientHello(ch).to_bytes().unwrap();
-    assert!(matches!(
-        HandshakeMessage::decode_message(&bad, &TLS13),
-        Err(Error::Decode(_))
-    ));
+/// `message` (a framed ClientHello or ServerHello whose session ID has 32
+/// bytes) with a 33rd session ID byte spliced in, as a faulty peer could
+/// send it; our encoder refuses to write it.
+fn with_33_byte_session_id(message: &[u8]) -> Vec<u8> {
+    // The handshake header, legacy_version and random come first.
+    const AT: usize = 4 + 2 + 32;
+    let mut bad = message.to_vec();
+    assert_eq!(bad[AT], 32);
+    bad[AT] = 33;
+    bad.insert(AT + 1, 0);
+    let len = u32::from_be_bytes([0, bad[1], bad[2], bad[3]]) + 1;
+    bad[1..4].copy_from_slice(&len.to_be_bytes()[1..]);
+    bad
+}
 
-    let sh = record_payload(&hex_value(
-        &s,
-        "Middlebox_Compatibility_Mode",
-        "Record_ServerHello",
-    ));
-    let HandshakeMessage::ServerHello(mut sh) = decode(&sh) else {
-        panic!("not a ServerHello")
-    };
-    sh.session_id.push(0);
-    let bad = HandshakeMessage::ServerHello(sh).to_bytes().unwrap();
-    assert!(matches!(
-        HandshakeMessage::decode_message(&bad, &TLS13),
-        Err(Error::Decode(_))
-    ));
+#[test]
+fn session_id_of_33_bytes_is_refused_both_ways() {
+    let s = transcripts();
+    for name in ["Record_ClientHello_1", "Record_ServerHello"] {
+        let bytes = record_payload(&hex_value(&s, "Middlebox_Compatibility_Mode", name));
+        let mut message = decode(&bytes);
+        match &mut message {
+            HandshakeMessage::ClientHello(ch) => ch.session_id.push(0),
+            HandshakeMessage::ServerHello(sh) => sh.session_id.push(0),
+            _ => panic!("{name}: not a hello"),
+        }
+        assert_eq!(message.to_bytes(), Err(Error::EncodeOverflow), "{name}");
+        assert!(
+            matches!(
+                HandshakeMessage::decode_message(&with_33_byte_session_id(&bytes), &TLS13),
+                Err(Error::Decode("vector length out of bounds"))
+            ),
+            "{name}"
+        );
+    }
 }
 
 #[test]

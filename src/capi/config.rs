@@ -7,7 +7,6 @@
 use core::ffi::{c_char, c_int};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::session::ConnSessionStore;
 use super::{free_handle, guard, handle, put_out, str_arg, Code};
 use crate::config::{ClientConfig, ServerConfig, ALL_VERSIONS};
 use crate::crypto::rng::{OsRng, SecureRandom};
@@ -15,6 +14,13 @@ use crate::msgs::enums::ProtocolVersion;
 use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
 use crate::session::{InMemoryClientStore, RotatingTicketer, Ticketer};
 use crate::time::{Clock, SystemClock};
+
+/// One client connection's view of its configuration's session store: the
+/// same recorder [`crate::conn::ClientConnection::session_data`] and
+/// [`crate::conn::ClientConnection::resume`] use. It lives with the
+/// configuration that owns the store, so the connection and session
+/// functions above it import it from here.
+pub(crate) use crate::conn::SessionRecorder as ConnSessionStore;
 
 /// The smallest version number C may name: TLS 1.0 (RFC 2246).
 pub const MIN_VERSION: u16 = 0x0301;

@@ -13,8 +13,7 @@ use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
 use std::sync::Arc;
 
-use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
-use super::session::ConnSessionStore;
+use super::config::{CClientConfig, CServerConfig, ClientSnapshot, ConnSessionStore};
 use super::{free_handle, guard, guard_count, handle, handle_mut, put_out, Code};
 use crate::conn::{ClientConnection, Connection, ServerConnection};
 use crate::stream::Stream;

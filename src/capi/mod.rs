@@ -10,6 +10,9 @@
 //! - [`session`]: session identifiers, resumption flags, session export
 //!   and import.
 //!
+//! Each imports only those listed before it (`session` → `conn` →
+//! `config`), so the layer has no import cycle.
+//!
 //! This is the only module with `unsafe` code: each block turns a pointer
 //! from C into a Rust reference or slice and says why that is sound. Every
 //! entry point checks its pointers for NULL and runs inside

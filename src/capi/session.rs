@@ -15,11 +15,6 @@ use crate::session::ClientSessionData;
 use crate::time::{Clock, SystemClock};
 use core::ffi::{c_int, c_void};
 
-/// One client connection's view of its configuration's session store: the
-/// same recorder [`crate::conn::ClientConnection::session_data`] and
-/// [`crate::conn::ClientConnection::resume`] use.
-pub(crate) use crate::conn::SessionRecorder as ConnSessionStore;
-
 /// Copies the session identifier of design §3 (on a client, the one in
 /// this connection's ServerHello; on a server, the one that persists
 /// across resumptions; empty before the ServerHello) to `session_id`.

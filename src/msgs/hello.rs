@@ -246,30 +246,54 @@ mod tests {
         );
     }
 
+    /// The ClientHello of [`client_hello`]`(None)` with the given vector
+    /// bodies, written without their bounds (as a faulty peer could), since
+    /// our encoder refuses to.
+    fn raw_client_hello(session_id: &[u8], suites: &[u8], compression: &[u8]) -> Vec<u8> {
+        let mut w = Writer::new();
+        ProtocolVersion::TLSv1_2.encode(&mut w);
+        w.bytes(&[7; RANDOM_LEN]);
+        w.vector(SESSION_ID.prefix, session_id);
+        w.vector(CIPHER_SUITES.prefix, suites);
+        w.vector(COMPRESSION_METHODS.prefix, compression);
+        w.finish().unwrap()
+    }
+
     #[test]
-    fn session_id_of_33_bytes_is_a_decode_error() {
+    fn raw_client_hello_matches_the_encoder() {
+        assert_eq!(
+            raw_client_hello(&[1; 32], &[0x00, 0x2f], &[0]),
+            client_hello(None).to_bytes().unwrap()
+        );
+    }
+
+    #[test]
+    fn session_id_of_33_bytes_is_refused_both_ways() {
         let mut hello = client_hello(None);
         hello.session_id = vec![0; 33];
-        let bytes = hello.to_bytes().unwrap();
+        assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
+        let bytes = raw_client_hello(&[0; 33], &[0x00, 0x2f], &[0]);
         assert!(matches!(
             ClientHello::decode_exact(&bytes),
-            Err(Error::Decode(_))
+            Err(Error::Decode("vector length out of bounds"))
         ));
     }
 
     #[test]
-    fn empty_cipher_suites_and_compression_are_decode_errors() {
+    fn empty_cipher_suites_and_compression_are_refused_both_ways() {
         let mut hello = client_hello(None);
         hello.cipher_suites = vec![];
+        assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         assert!(matches!(
-            ClientHello::decode_exact(&hello.to_bytes().unwrap()),
-            Err(Error::Decode(_))
+            ClientHello::decode_exact(&raw_client_hello(&[1; 32], &[], &[0])),
+            Err(Error::Decode("vector length out of bounds"))
         ));
         let mut hello = client_hello(None);
         hello.compression_methods = vec![];
+        assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         assert!(matches!(
-            ClientHello::decode_exact(&hello.to_bytes().unwrap()),
-            Err(Error::Decode(_))
+            ClientHello::decode_exact(&raw_client_hello(&[1; 32], &[0x00, 0x2f], &[])),
+            Err(Error::Decode("vector length out of bounds"))
         ));
     }
 

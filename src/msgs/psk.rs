@@ -128,13 +128,21 @@ mod tests {
     }
 
     #[test]
-    fn short_binder_is_a_decode_error() {
+    fn short_binder_is_refused_both_ways() {
         let mut o = offer(1);
         o.binders = vec![vec![0; 31]];
-        let bytes = o.to_bytes().unwrap();
+        assert_eq!(o.to_bytes(), Err(Error::EncodeOverflow));
+        // The same offer written without the binder's bounds, as a faulty
+        // peer could.
+        let mut w = Writer::new();
+        PSK_IDENTITIES.write_list(&mut w, &o.identities);
+        w.scope(PSK_BINDERS.prefix, |w| {
+            w.vector(PSK_BINDER.prefix, &[0; 31])
+        });
+        let bytes = w.finish().unwrap();
         assert!(matches!(
             PskOffer::decode_exact(&bytes),
-            Err(Error::Decode(_))
+            Err(Error::Decode("vector length out of bounds"))
         ));
     }
 }

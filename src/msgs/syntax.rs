@@ -2,7 +2,7 @@
 //! (`opaque x<min..max>`, `T list<min..max>`; RFC 8446 §3.4, RFC 5246 §4.3),
 //! declared once per field as a named constant and used for both directions.
 
-use crate::codec::{encode_list, Codec, LengthPrefix, Reader, Writer};
+use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::Error;
 
 /// The most items [`VectorSpec::read_list`] reserves room for before
@@ -49,23 +49,25 @@ impl VectorSpec {
         read_items(self.read(r)?, T::decode)
     }
 
-    /// Writes `body` with this vector's length prefix. Bounds are the
-    /// caller's to respect; a body too long for the prefix makes the
-    /// writer report [`Error::EncodeOverflow`].
+    /// Writes `body` with this vector's length prefix. Encoding is as
+    /// strict as [`VectorSpec::read`]: a body whose length is outside
+    /// `min..=max` makes the writer's `finish` report
+    /// [`Error::EncodeOverflow`], so nothing our own decoder would reject is
+    /// ever sent.
     pub fn write(&self, w: &mut Writer, body: &[u8]) {
-        w.vector(self.prefix, body);
+        self.write_with(w, |w| w.bytes(body));
     }
 
     /// Writes `items` as a list with this vector's length prefix, under the
     /// same terms as [`VectorSpec::write`].
     pub fn write_list<T: Codec>(&self, w: &mut Writer, items: &[T]) {
-        encode_list(w, self.prefix, items);
+        self.write_with(w, |w| items.iter().for_each(|item| item.encode(w)));
     }
 
     /// Writes a vector whose body `f` produces, under the same terms as
     /// [`VectorSpec::write`].
     pub fn write_with(&self, w: &mut Writer, f: impl FnOnce(&mut Writer)) {
-        w.scope(self.prefix, f);
+        w.bounded_scope(self.prefix, self.min, self.max, f);
     }
 }
 
@@ -132,6 +134,31 @@ mod tests {
         assert_eq!(bytes, [4, 1, 2, 3, 4]);
         let items: Vec<u16> = SPEC.read_list(&mut Reader::new(&bytes)).unwrap();
         assert_eq!(items, [0x0102, 0x0304]);
+    }
+
+    #[test]
+    fn write_refuses_a_body_outside_the_bounds() {
+        let min_one = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+        let mut w = Writer::new();
+        min_one.write(&mut w, &[]);
+        assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+
+        let mut w = Writer::new();
+        SPEC.write(&mut w, &[1, 2, 3, 4, 5]);
+        assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+
+        let mut w = Writer::new();
+        SPEC.write_list(&mut w, &[1u8]);
+        assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+
+        let mut w = Writer::new();
+        SPEC.write_with(&mut w, |w| w.bytes(&[0; 5]));
+        assert_eq!(w.finish(), Err(Error::EncodeOverflow));
+
+        let mut w = Writer::new();
+        SPEC.write(&mut w, &[1, 2]);
+        SPEC.write(&mut w, &[1, 2, 3, 4]);
+        assert_eq!(w.finish().unwrap(), [2, 1, 2, 4, 1, 2, 3, 4]);
     }
 
     #[test]

@@ -85,7 +85,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn empty_tls13_ticket_is_a_decode_error() {
+    fn empty_tls13_ticket_is_refused_both_ways() {
         let t = NewSessionTicketTls13 {
             lifetime: 7200,
             age_add: 1,
@@ -93,9 +93,19 @@ mod tests {
             ticket: vec![],
             extensions: vec![],
         };
+        assert_eq!(t.to_bytes(), Err(Error::EncodeOverflow));
+        // The same message written without the ticket's bounds, as a faulty
+        // peer could.
+        let mut w = Writer::new();
+        w.u32(7200);
+        w.u32(1);
+        TICKET_NONCE.write(&mut w, &[0]);
+        w.vector(TICKET_TLS13.prefix, &[]);
+        encode_extensions(EXTENSIONS, &mut w, &[]);
+        let bytes = w.finish().unwrap();
         assert!(matches!(
-            NewSessionTicketTls13::decode_exact(&t.to_bytes().unwrap()),
-            Err(Error::Decode(_))
+            NewSessionTicketTls13::decode_exact(&bytes),
+            Err(Error::Decode("vector length out of bounds"))
         ));
     }
 

@@ -8,22 +8,23 @@
 //!   self-describing binary format ([`mod@format`] frames it);
 //! - [`store`]: the server store (by session ID or ticket identity) and
 //!   the client store (by server name), traits plus bounded LRU defaults;
-//! - [`fit`]: whether a cached session may resume a new connection;
+//! - [`resumption_check`]: whether a cached session may resume a new
+//!   connection;
 //! - [`ticketer`]: sealing server state into tickets under rotating keys.
 
 pub mod file_store;
-pub mod fit;
 pub mod format;
 pub mod id;
 mod lru;
+pub mod resumption_check;
 pub mod state;
 pub mod store;
 pub mod ticketer;
 
 pub use file_store::FileServerStore;
-pub use fit::{check_resumption, ResumptionOffer, ResumptionRefusal};
 pub use format::SessionDataError;
 pub use id::SessionId;
+pub use resumption_check::{check_resumption, ResumptionOffer, ResumptionRefusal};
 pub use state::{
     ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
 };

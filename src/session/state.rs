@@ -257,7 +257,7 @@ impl ServerSessionState {
     /// Decodes a state written by [`ServerSessionState::to_bytes`] (of this
     /// or a later version of the format). Anything else fails with
     /// [`Error::SessionData`] saying why; expiry is not checked here (see
-    /// [`super::fit::check_resumption`]).
+    /// [`super::resumption_check::check_resumption`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         Ok(Self::decode(bytes)?)
     }

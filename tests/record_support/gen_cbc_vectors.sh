@@ -1,13 +1,18 @@
 #!/bin/sh
-# Independent TLS CBC record vectors from the openssl CLI.
+# Independent TLS CBC record vectors from the openssl CLI, printed to
+# stdout. Inputs go through a temporary file, removed on exit, so the
+# script writes nothing where it runs.
 set -e
+in=$(mktemp)
+trap 'rm -f "$in"' EXIT
+trap 'exit 1' HUP INT TERM
 hmac() { # digest hexkey hexdata
-  printf '%s' "$3" | xxd -r -p > in.bin
-  openssl mac -digest "$1" -macopt hexkey:"$2" -in in.bin HMAC | tr 'A-F' 'a-f'
+  printf '%s' "$3" | xxd -r -p > "$in"
+  openssl mac -digest "$1" -macopt hexkey:"$2" -in "$in" HMAC | tr 'A-F' 'a-f'
 }
 enc() { # cipher hexkey hexiv hexdata
-  printf '%s' "$4" | xxd -r -p > in.bin
-  openssl enc -"$1" -K "$2" -iv "$3" -nopad -in in.bin | xxd -p | tr -d '\n'
+  printf '%s' "$4" | xxd -r -p > "$in"
+  openssl enc -"$1" -K "$2" -iv "$3" -nopad -in "$in" | xxd -p | tr -d '\n'
 }
 pad() { # hex len-of-data-bytes -> padding hex (RFC 5246 6.2.3.2, minimal)
   n=$1; p=$(( (16 - (n + 1) % 16) % 16 )); s=""; i=0
