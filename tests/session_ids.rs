@@ -293,16 +293,6 @@ fn tls13_after_hello_retry_request_the_second_client_hello_keeps_l() {
     }
 }
 
-/// A fresh directory for one test's file store.
-fn store_dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "ferrotls-session-ids-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
 fn file_store(dir: &std::path::Path) -> Arc<FileServerStore> {
     Arc::new(
         FileServerStore::new(dir, Arc::new(ManualClock::new(UnixTime::from_secs(NOW)))).unwrap(),
@@ -312,7 +302,7 @@ fn file_store(dir: &std::path::Path) -> Arc<FileServerStore> {
 #[test]
 fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
     for v in UP_TO_12 {
-        let dir = store_dir(&format!("id-{v:?}"));
+        let dir = scratch_dir("session-ids", &format!("id-{v:?}"));
         let c = client(v, false).build().unwrap();
         // Each connection meets a new server: a new configuration, a new
         // store instance on the same directory, and new ticket keys.
@@ -334,7 +324,7 @@ fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
 
 #[test]
 fn tls13_stateful_tickets_survive_server_restarts_with_the_file_store() {
-    let dir = store_dir("tls13");
+    let dir = scratch_dir("session-ids", "tls13");
     let c = client(TLS13, true).build().unwrap();
     let restarted = || {
         server(TLS13)

@@ -643,8 +643,7 @@ fn connected_quiet() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets
         .key_log(secrets.clone())
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server, server_name("p256"));
     (c, s, secrets)
 }
 
@@ -703,8 +702,7 @@ fn every_traffic_secret_is_logged() {
         .build()
         .unwrap();
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (_c, _s) = handshaken(client, server, server_name("p256"));
     let labels: Vec<String> = secrets
         .0
         .lock()

@@ -78,3 +78,14 @@ pub fn send_and_check(from: &mut Connection, to: &mut Connection, data: &[u8]) {
     to.reader().read_exact(&mut got).unwrap();
     assert_eq!(got, data);
 }
+
+/// A pair from these configurations with its handshake run to completion.
+pub fn handshaken(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    name: ServerName,
+) -> (ClientConnection, ServerConnection) {
+    let (mut c, mut s) = pair(client, server, name);
+    handshake(&mut c, &mut s);
+    (c, s)
+}

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use ferrotls::config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
-use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+use ferrotls::pki::{
+    CertifiedKey, ClientAuth, RootStore, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
+};
 use ferrotls::time::{ManualClock, UnixTime};
 
 /// 2030-01-01T00:00:00Z, inside every test certificate's validity.
@@ -59,4 +61,21 @@ pub fn client_builder(key_type: &str) -> ClientConfigBuilder {
 pub fn server_builder(key_type: &str) -> ServerConfigBuilder {
     ServerConfig::builder(certified_key(key_type))
         .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
+}
+
+/// A server builder serving the leaf of `key_type` that asks for a client
+/// certificate chaining to the root of `client_roots`, and refuses a
+/// client without one when `required` (RFC 8446 §4.3.2, RFC 5246 §7.4.4).
+pub fn client_auth_server_builder(
+    key_type: &str,
+    client_roots: &str,
+    required: bool,
+) -> ServerConfigBuilder {
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots(client_roots), required));
+    let mode = if required {
+        ClientAuth::Required(verifier)
+    } else {
+        ClientAuth::Optional(verifier)
+    };
+    server_builder(key_type).client_auth(mode)
 }
