@@ -282,11 +282,10 @@ fn a_server_never_answers_client_key_exchange_with_an_alert() {
             .unwrap();
         let mut body = (ciphertext.len() as u16).to_be_bytes().to_vec();
         body.extend_from_slice(&ciphertext);
-        let mut record = vec![22, 3, 3];
-        record.extend_from_slice(&((body.len() + 4) as u16).to_be_bytes());
-        record.push(16);
-        record.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-        record.extend_from_slice(&body);
+        let mut message = vec![16];
+        message.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        message.extend_from_slice(&body);
+        let record = handshake_record(&message);
         assert_eq!(cke[..3], record[..3]);
         s.read_tls(&mut &record[..]).unwrap();
         assert!(s.process_new_packets().is_ok(), "{name}");

@@ -28,13 +28,6 @@ const CX: DecodeContext = DecodeContext {
     finished_len: 32,
 };
 
-fn handshake_record(message: &[u8]) -> Vec<u8> {
-    let mut record = vec![22, 3, 3];
-    record.extend_from_slice(&(message.len() as u16).to_be_bytes());
-    record.extend_from_slice(message);
-    record
-}
-
 // ---- the server reading an altered ClientHello ----
 
 /// Sends our client's ClientHello, changed by `edit`, to a fresh server;

@@ -277,8 +277,7 @@ fn client_rejects_a_retry_that_changes_nothing() {
         })
         .to_bytes()
         .unwrap();
-        let mut record = vec![22, 3, 3, 0, hrr.len() as u8];
-        record.extend_from_slice(&hrr);
+        let record = handshake_record(&hrr);
         c.read_tls(&mut record.as_slice()).unwrap();
         assert!(matches!(
             c.process_new_packets(),

@@ -115,3 +115,20 @@ pub fn plaintext_alert(bytes: &[u8]) -> Option<u8> {
     let last = records(bytes).pop()?;
     (last[0] == 21).then(|| last[6])
 }
+
+/// The content type of handshake records (RFC 8446 §5.1, RFC 5246 §6.2.1).
+pub const HANDSHAKE: u8 = 22;
+
+/// A plaintext record: content type, protocol version, 16-bit length and
+/// `body` (RFC 8446 §5.1, RFC 5246 §6.2.1).
+pub fn record(content_type: u8, version: [u8; 2], body: &[u8]) -> Vec<u8> {
+    let mut out = vec![content_type, version[0], version[1]];
+    out.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// A plaintext handshake record of version {3, 3} around `body`.
+pub fn handshake_record(body: &[u8]) -> Vec<u8> {
+    record(HANDSHAKE, [3, 3], body)
+}
