@@ -16,9 +16,7 @@ use ferrotls::Error;
 fn connected() -> (ClientConnection, ServerConnection) {
     let client = client_builder("p256").build().unwrap();
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
-    (c, s)
+    handshaken(client, server, server_name("p256"))
 }
 
 #[test]
@@ -169,8 +167,7 @@ fn received_plaintext_is_bounded_until_read() {
         .max_received_plaintext(20_000)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
     c.writer().write_all(&vec![7u8; 40_000]).unwrap();
     let mut wire = Vec::new();
     while c.wants_write() {
@@ -250,8 +247,7 @@ fn handshake_message_after_the_handshake_is_unexpected() {
         .build()
         .unwrap();
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (_c, mut s) = handshaken(client, server, server_name("p256"));
     // A Finished sealed under the client's first application key.
     use ferrotls::record::RecordProtection;
     let mut sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
@@ -323,8 +319,7 @@ fn connected_with_client_sealer() -> (
         .build()
         .unwrap();
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server, server_name("p256"));
     let sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
     (c, s, sealer)
 }

@@ -35,9 +35,7 @@ fn connected(max_received: usize) -> (ClientConnection, ServerConnection) {
         .max_received_plaintext(max_received)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
-    (c, s)
+    handshaken(client, server, server_name("p256"))
 }
 
 /// Writes `data` on `from` and returns the records it produced.
@@ -270,8 +268,7 @@ fn tls12_and_tls10_records_are_kept_until_read() {
             .cipher_suites(&[suite])
             .build()
             .unwrap();
-        let (mut c, mut s) = pair(client, server, server_name("p256"));
-        handshake(&mut c, &mut s);
+        let (mut c, mut s) = handshaken(client, server, server_name("p256"));
         assert_eq!(s.cipher_suite(), Some(suite));
         assert_eq!(s.protocol_version(), Some(version));
         let first = pattern(FULL_RECORD + 3, 13);
@@ -309,8 +306,7 @@ fn accepted_early_data_stays_unread_through_the_handshake() {
         .build()
         .unwrap();
     // A full handshake leaves the client a ticket allowing 0-RTT.
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (_c, _s) = handshaken(client.clone(), server.clone(), server_name("p256"));
 
     let early = pattern(3000, 15);
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();

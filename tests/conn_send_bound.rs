@@ -1,55 +1,16 @@
 //! Connection-level tests of the buffer bounds.
 
+mod common;
+
 use std::io::Write;
-use std::sync::Arc;
 
-use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection, MAX_SENDABLE_TLS};
-use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
-use ferrotls::time::{ManualClock, UnixTime};
-
-/// 2030-01-01, inside the validity of the `vectors/pki` certificates.
-const NOW: u64 = 1_893_456_000;
-
-fn vector(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/vectors/pki/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-/// Moves every queued TLS byte from `from` to `to` and processes it.
-fn transfer(from: &mut Connection, to: &mut Connection) {
-    let mut bytes = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut bytes).unwrap();
-    }
-    let mut rest = bytes.as_slice();
-    while !rest.is_empty() {
-        to.read_tls(&mut rest).unwrap();
-        to.process_new_packets().unwrap();
-    }
-}
+use common::*;
+use ferrotls::conn::{ClientConnection, ServerConnection, MAX_SENDABLE_TLS};
 
 fn connected_pair() -> (ClientConnection, ServerConnection) {
-    let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
-    let mut roots = RootStore::new();
-    roots.add_pem(&vector("p256-root.pem")).unwrap();
-    let client = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
-        .clock(clock.clone())
-        .build()
-        .unwrap();
-    let key = CertifiedKey::from_pem(&vector("p256-chain.pem"), &vector("p256-leaf.key")).unwrap();
-    let server = ServerConfig::builder(Arc::new(key))
-        .clock(clock)
-        .build()
-        .unwrap();
-    let name = ServerName::parse("leaf.p256.test").unwrap();
-    let mut c = ClientConnection::new(client, name).unwrap();
-    let mut s = ServerConnection::new(server);
-    for _ in 0..10 {
-        transfer(&mut c, &mut s);
-        transfer(&mut s, &mut c);
-    }
-    assert!(!c.is_handshaking() && !s.is_handshaking());
-    (c, s)
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    handshaken(client, server, server_name("p256"))
 }
 
 #[test]

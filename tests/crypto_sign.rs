@@ -5,8 +5,8 @@
 //!
 //! Keys and openssl-made signatures come from `vectors/keys/make.sh`.
 
+mod common;
 mod crypto_sign_support;
-mod support;
 
 use crypto_sign_support::{key_file, keys_dir, openssl, Scratch};
 use ferrotls::crypto::hash::HashAlgorithm as H;
@@ -455,7 +455,7 @@ fn our_signatures_verify_with_openssl() {
 
 /// `Key = hex` values of one `[section]` of the RFC 8448 vector file.
 fn rfc8448_value(section: &str, key: &str) -> Vec<u8> {
-    support::hex_value(&support::transcripts(), section, key)
+    common::rfc8448::hex_value(&common::rfc8448::transcripts(), section, key)
 }
 
 /// The P-256 point inside an RFC 8448 Certificate message: the 65 bytes

@@ -10,11 +10,13 @@
 //! - the Finished messages and PSK binder contained in the trace itself,
 //!   byte for byte.
 
-mod support;
+mod common;
 
+use common::rfc8448::{
+    client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace,
+};
 use ferrotls::msgs::enums::NamedGroup;
 use std::sync::{Arc, Mutex};
-use support::{client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace};
 
 use ferrotls::codec::{LengthPrefix, Reader};
 use ferrotls::crypto::hash::{Digest, HashAlgorithm, HashContext};

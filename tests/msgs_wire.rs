@@ -6,9 +6,9 @@
 //! real messages; the truncated ClientHello reproduces the binder of the
 //! external-PSK trace.
 
-mod support;
+mod common;
 
-use support::{hex_value, transcripts};
+use common::rfc8448::{hex_value, transcripts};
 
 use ferrotls::codec::Codec;
 use ferrotls::msgs::ccs::ChangeCipherSpec;

@@ -3,20 +3,19 @@
 //! its certificate is refused when the pair is built. Keys and
 //! certificates come from `vectors/pki/make.sh` (openssl).
 
+mod common;
+
+use common::vectors_dir;
+
 use ferrotls::crypto::hash::HashAlgorithm;
 use ferrotls::crypto::verify::{verify, SignatureAlgorithm};
 use ferrotls::pki::{
     certificates_from_pem, private_key_from_pem, Certificate, CertificateError, CertifiedKey,
     LoadError,
 };
-use std::path::{Path, PathBuf};
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
-}
 
 fn read(file: &str) -> String {
-    std::fs::read_to_string(dir().join(file)).expect(file)
+    std::fs::read_to_string(vectors_dir().join(file)).expect(file)
 }
 
 #[test]

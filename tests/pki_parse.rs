@@ -3,16 +3,16 @@
 //! every non-DER mutation of a valid certificate is refused without a
 //! panic.
 
+mod common;
+
+use common::vectors_dir;
+
 use ferrotls::crypto::verify::PublicKey;
 use ferrotls::pki::{certificates_from_pem, Certificate, CertificateError, LoadError, RootStore};
-use std::path::{Path, PathBuf};
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
-}
+use std::path::Path;
 
 fn der(file: &str) -> Vec<u8> {
-    let text = std::fs::read_to_string(dir().join(file)).expect(file);
+    let text = std::fs::read_to_string(vectors_dir().join(file)).expect(file);
     certificates_from_pem(&text).expect(file).remove(0)
 }
 
@@ -24,7 +24,7 @@ const NOT_AFTER: i64 = 4_102_444_800;
 #[test]
 fn every_generated_certificate_parses() {
     let mut count = 0;
-    for entry in std::fs::read_dir(dir()).expect("vectors/pki") {
+    for entry in std::fs::read_dir(vectors_dir()).expect("vectors/pki") {
         let path = entry.expect("entry").path();
         if path.extension().is_none_or(|e| e != "pem") {
             continue;
@@ -157,14 +157,14 @@ fn signature_algorithm_must_match_the_inner_one() {
 
 #[test]
 fn root_stores_load_bundles_and_refuse_empty_files() {
-    let store = RootStore::from_pem_file(&dir().join("all-roots.pem")).unwrap();
+    let store = RootStore::from_pem_file(&vectors_dir().join("all-roots.pem")).unwrap();
     assert_eq!(store.len(), 4);
     assert!(matches!(
-        RootStore::from_pem_file(&dir().join("make.sh")),
+        RootStore::from_pem_file(&vectors_dir().join("make.sh")),
         Err(LoadError::NoCertificates)
     ));
     assert!(matches!(
-        RootStore::from_pem_file(&dir().join("absent.pem")),
+        RootStore::from_pem_file(&vectors_dir().join("absent.pem")),
         Err(LoadError::Io(_))
     ));
 }

@@ -3,17 +3,16 @@
 //! library API, through `ferrotls verify`, and through `openssl verify` as
 //! an independent oracle. Each negative case must fail with its own reason.
 
+mod common;
+
+use common::vectors_dir;
+
 use ferrotls::pki::{
     certificate_blocks_from_pem, verify_chain, verify_chain_cached, Purpose, RootStore, ServerName,
     SignatureCache, Validation,
 };
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
-}
 
 /// One line of cases.txt.
 struct Case {
@@ -36,7 +35,7 @@ impl Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(dir().join("cases.txt")).expect("cases.txt");
+    let text = std::fs::read_to_string(vectors_dir().join("cases.txt")).expect("cases.txt");
     let cases: Vec<Case> = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -70,13 +69,13 @@ fn cases() -> Vec<Case> {
 }
 
 fn certificates(file: &str) -> Vec<Vec<u8>> {
-    let text = std::fs::read_to_string(dir().join(file)).expect(file);
+    let text = std::fs::read_to_string(vectors_dir().join(file)).expect(file);
     certificate_blocks_from_pem(&text).expect(file)
 }
 
 /// The library's verdict, through `signatures` when given.
 fn library_verdict(case: &Case, signatures: Option<&SignatureCache>) -> String {
-    let roots = RootStore::from_pem_file(&dir().join(&case.roots)).expect("roots");
+    let roots = RootStore::from_pem_file(&vectors_dir().join(&case.roots)).expect("roots");
     let chain = certificates(&case.chain);
     let mut intermediates: Vec<Vec<u8>> = chain[1..].to_vec();
     if let Some(extra) = &case.untrusted {
@@ -159,7 +158,7 @@ fn cli_gives_each_case_its_verdict_and_exit_status() {
     let mut failures = Vec::new();
     for case in cases() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferrotls"));
-        cmd.current_dir(dir())
+        cmd.current_dir(vectors_dir())
             .args(["verify", "--roots", &case.roots, "--chain", &case.chain])
             .args(["--purpose", &case.purpose, "--time", &case.time.to_string()]);
         if let Some(untrusted) = &case.untrusted {
@@ -200,7 +199,7 @@ fn openssl_reaches_the_same_verdicts() {
     let mut failures = Vec::new();
     for case in cases() {
         let mut cmd = Command::new("openssl");
-        cmd.current_dir(dir())
+        cmd.current_dir(vectors_dir())
             .args(["verify", "-x509_strict", "-auth_level", "1"])
             .args(["-CAfile", &case.roots])
             .args(["-untrusted", &case.chain, "-attime", &case.time.to_string()])
@@ -242,7 +241,7 @@ fn openssl_reaches_the_same_verdicts() {
 fn cli_exit_status_2_for_unreadable_input_and_bad_usage() {
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_ferrotls"))
-            .current_dir(dir())
+            .current_dir(vectors_dir())
             .args(args)
             .output()
             .expect("run ferrotls")
@@ -291,7 +290,7 @@ fn cli_exit_status_2_for_unreadable_input_and_bad_usage() {
 /// signature-check bound, quickly.
 #[test]
 fn pathological_inputs_end_quickly() {
-    let roots = RootStore::from_pem_file(&dir().join("p256-root.pem")).unwrap();
+    let roots = RootStore::from_pem_file(&vectors_dir().join("p256-root.pem")).unwrap();
     let chain = certificates("mesh-chain.pem");
     let mut candidates: Vec<&[u8]> = Vec::new();
     for _ in 0..3 {

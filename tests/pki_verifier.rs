@@ -3,6 +3,10 @@
 //! alert is the one RFC 8446 §6.2 names, and the insecure verifier
 //! accepts anything. Certificates from `vectors/pki/make.sh`.
 
+mod common;
+
+use common::vectors_dir;
+
 use ferrotls::msgs::enums::AlertDescription;
 use ferrotls::pki::{
     certificate_blocks_from_pem, Certificate, CertificateError, ClientCertVerifier,
@@ -10,23 +14,18 @@ use ferrotls::pki::{
     WebPkiClientVerifier, WebPkiServerVerifier,
 };
 use ferrotls::Error;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// 2030-01-01T00:00:00Z, inside every ordinary certificate's window.
 const NOW: u64 = 1_893_456_000;
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
-}
-
 fn chain(file: &str) -> Vec<Vec<u8>> {
-    let text = std::fs::read_to_string(dir().join(file)).expect(file);
+    let text = std::fs::read_to_string(vectors_dir().join(file)).expect(file);
     certificate_blocks_from_pem(&text).expect(file)
 }
 
 fn roots(file: &str) -> Arc<RootStore> {
-    Arc::new(RootStore::from_pem_file(&dir().join(file)).expect(file))
+    Arc::new(RootStore::from_pem_file(&vectors_dir().join(file)).expect(file))
 }
 
 fn server_check(roots_file: &str, chain_file: &str, name: &str) -> Result<(), Error> {

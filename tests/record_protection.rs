@@ -1,8 +1,8 @@
 //! Record protection: round trips of every scheme, known answers from
 //! RFC 8448 and independent tools, tamper detection, sequence limits.
 
+mod common;
 mod record_support;
-mod support;
 
 use ferrotls::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
@@ -183,7 +183,11 @@ const RFC8448_CLIENT_HS_KEY: &str = "db fa a6 93 d1 76 2c 5b 66 6a f5 d9 50 25 8
 const RFC8448_CLIENT_HS_IV: &str = "5b d3 c7 1b 83 6e 0b 76 bb 73 26 5f";
 
 fn trace_value(key: &str) -> Vec<u8> {
-    support::hex_value(&support::transcripts(), "Simple_1RTT_Handshake", key)
+    common::rfc8448::hex_value(
+        &common::rfc8448::transcripts(),
+        "Simple_1RTT_Handshake",
+        key,
+    )
 }
 
 fn check_rfc8448_record(key: &str, iv: &str, record_name: &str, messages: &[&str]) {

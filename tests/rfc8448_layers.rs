@@ -9,8 +9,12 @@
 //! `x25519-dalek` dev-dependency): ring cannot import the trace's fixed
 //! private key.
 
-mod support;
+mod common;
 
+use common::rfc8448::{
+    client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace,
+    TLS13_SHA256 as TLS13,
+};
 use ferrotls::codec::Codec;
 use ferrotls::crypto::aead::AeadAlgorithm;
 use ferrotls::crypto::hash::{HashAlgorithm, HashContext};
@@ -26,10 +30,6 @@ use ferrotls::msgs::handshake::HandshakeMessage;
 use ferrotls::record::joiner::HandshakeJoiner;
 use ferrotls::record::{RecordLayer, Tls13AeadProtection};
 use ferrotls::Error;
-use support::{
-    client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace,
-    TLS13_SHA256 as TLS13,
-};
 
 /// TLS_AES_128_GCM_SHA256, the suite of the trace.
 const AEAD: AeadAlgorithm = AeadAlgorithm::Aes128Gcm;

@@ -29,7 +29,7 @@ const K: usize = 256;
 
 /// A scratch directory for this test's files.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ferrotls-rsa-kx-{}-{name}", std::process::id()));
+    let dir = scratch_dir("rsa-kx", name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -247,8 +247,7 @@ fn the_premaster_carries_the_client_hello_version_not_the_negotiated_one() {
         .cipher_suites(&suite)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("rsa2048"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name("rsa2048"));
     assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_0));
     send_and_check(&mut c, &mut s, b"rsa key exchange");
 }
@@ -283,11 +282,10 @@ fn a_server_never_answers_client_key_exchange_with_an_alert() {
             .unwrap();
         let mut body = (ciphertext.len() as u16).to_be_bytes().to_vec();
         body.extend_from_slice(&ciphertext);
-        let mut record = vec![22, 3, 3];
-        record.extend_from_slice(&((body.len() + 4) as u16).to_be_bytes());
-        record.push(16);
-        record.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-        record.extend_from_slice(&body);
+        let mut message = vec![16];
+        message.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        message.extend_from_slice(&body);
+        let record = handshake_record(&message);
         assert_eq!(cke[..3], record[..3]);
         s.read_tls(&mut &record[..]).unwrap();
         assert!(s.process_new_packets().is_ok(), "{name}");

@@ -59,6 +59,9 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --all-targets --features capi -- -D warnings
 
+step "layer check (the order in docs/architecture.md)"
+cargo test --test layers
+
 step "tests (default features)"
 cargo test
 

@@ -40,8 +40,7 @@ fn chain_crosses_the_cap(
     clock: &ManualClock,
 ) {
     let connect = || {
-        let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-        handshake(&mut c, &mut s);
+        let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
         send_and_check(&mut s, &mut c, b"tickets");
         (c, s)
     };

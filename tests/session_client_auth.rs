@@ -100,8 +100,7 @@ fn connect(
     client: &Arc<ClientConfig>,
     server: &Arc<ServerConfig>,
 ) -> (ClientConnection, ServerConnection) {
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
     send_and_check(&mut s, &mut c, b"tickets first");
     (c, s)
 }

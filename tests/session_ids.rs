@@ -5,7 +5,8 @@
 //! says each side's `session_id()` returns; chains of 3 resumptions; and
 //! resumption across a server restart (a new `ServerConfig`) with the file
 //! store and with shared ticket keys, plus session export/import through
-//! `ClientConnection::session_data` / `ClientConnection::resume`.
+//! `ClientConnection::session_data` / `ClientConnection::resume`; and
+//! `SessionId::copy_to`, the `copy_session_id` semantics of design §3.
 
 mod common;
 mod interop_support;
@@ -15,9 +16,10 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::config::{ClientConfig, ServerConfig, ServerConfigBuilder, TLS10_CIPHER_SUITES};
 use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::crypto::rng::OsRng;
+use ferrotls::crypto::rng::{OsRng, SeededRng};
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::session::{FileServerStore, RotatingTicketer};
+use ferrotls::msgs::hello::MAX_SESSION_ID_SIZE;
+use ferrotls::session::{FileServerStore, RotatingTicketer, SessionId};
 use ferrotls::time::{ManualClock, UnixTime};
 use ferrotls::Error;
 
@@ -291,16 +293,6 @@ fn tls13_after_hello_retry_request_the_second_client_hello_keeps_l() {
     }
 }
 
-/// A fresh directory for one test's file store.
-fn store_dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "ferrotls-session-ids-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
 fn file_store(dir: &std::path::Path) -> Arc<FileServerStore> {
     Arc::new(
         FileServerStore::new(dir, Arc::new(ManualClock::new(UnixTime::from_secs(NOW)))).unwrap(),
@@ -310,7 +302,7 @@ fn file_store(dir: &std::path::Path) -> Arc<FileServerStore> {
 #[test]
 fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
     for v in UP_TO_12 {
-        let dir = store_dir(&format!("id-{v:?}"));
+        let dir = scratch_dir("session-ids", &format!("id-{v:?}"));
         let c = client(v, false).build().unwrap();
         // Each connection meets a new server: a new configuration, a new
         // store instance on the same directory, and new ticket keys.
@@ -332,7 +324,7 @@ fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
 
 #[test]
 fn tls13_stateful_tickets_survive_server_restarts_with_the_file_store() {
-    let dir = store_dir("tls13");
+    let dir = scratch_dir("session-ids", "tls13");
     let c = client(TLS13, true).build().unwrap();
     let restarted = || {
         server(TLS13)
@@ -528,4 +520,50 @@ fn the_tool_resumes_across_a_server_process_restart() {
         }
         assert_eq!(ids[0], ids[1], "the server's session_id() persists");
     }
+}
+
+// `SessionId::copy_to` (design §3, `copy_session_id`).
+
+#[test]
+fn copy_to_a_large_enough_buffer_copies_and_returns_the_length() {
+    let id = SessionId::from_peer(&[1, 2, 3]).unwrap();
+    let mut out = [0xee; 8];
+    assert_eq!(id.copy_to(&mut out), Ok(3));
+    assert_eq!(out, [1, 2, 3, 0xee, 0xee, 0xee, 0xee, 0xee]);
+}
+
+#[test]
+fn copy_to_a_buffer_of_exactly_the_length() {
+    let id = SessionId::random(&SeededRng::new(b"exact").unwrap()).unwrap();
+    let mut out = [0u8; MAX_SESSION_ID_SIZE];
+    assert_eq!(id.copy_to(&mut out), Ok(MAX_SESSION_ID_SIZE));
+    assert_eq!(&out[..], id.as_bytes());
+}
+
+#[test]
+fn copy_to_a_short_buffer_names_the_size_and_leaves_it_untouched() {
+    let id = SessionId::from_peer(&[9; 32]).unwrap();
+    let mut out = [0x5a; 31];
+    assert_eq!(
+        id.copy_to(&mut out),
+        Err(Error::BufferTooSmall { needed: 32 })
+    );
+    assert_eq!(out, [0x5a; 31], "nothing copied");
+    assert_eq!(
+        id.copy_to(&mut []),
+        Err(Error::BufferTooSmall { needed: 32 })
+    );
+}
+
+#[test]
+fn empty_id_copies_nothing_even_into_an_empty_buffer() {
+    let mut out = [7u8; 4];
+    assert_eq!(SessionId::empty().copy_to(&mut out), Ok(0));
+    assert_eq!(out, [7; 4]);
+    assert_eq!(SessionId::empty().copy_to(&mut []), Ok(0));
+}
+
+#[test]
+fn buffer_too_small_is_a_local_error_without_alert() {
+    assert_eq!(Error::BufferTooSmall { needed: 32 }.alert(), None);
 }

@@ -11,10 +11,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientAuth, ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES};
+use ferrotls::config::{ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES};
 use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
-use ferrotls::pki::WebPkiClientVerifier;
 use ferrotls::Error;
 
 const LEGACY: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_0, ProtocolVersion::TLSv1_1];
@@ -52,8 +51,7 @@ fn full_handshake(
         .enable_encrypt_then_mac(etm)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name(key_type));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name(key_type));
     for side in [&*c, &*s] {
         assert_eq!(side.protocol_version(), Some(version), "{suite:?}");
         assert_eq!(side.cipher_suite(), Some(suite));
@@ -113,8 +111,7 @@ fn ecdhe_groups_all_work_under_tls10() {
             .cipher_suites(TLS10_CIPHER_SUITES)
             .build()
             .unwrap();
-        let (mut c, mut s) = pair(client, server, server_name("p256"));
-        handshake(&mut c, &mut s);
+        let (c, s) = handshaken(client, server, server_name("p256"));
         assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_1));
         assert_eq!(s.negotiated_group(), Some(group));
         assert_eq!(c.negotiated_group(), Some(group));
@@ -146,11 +143,9 @@ fn an_ed25519_only_server_cannot_serve_tls10() {
 
 /// A server asking for a client certificate from the p384 hierarchy.
 fn client_auth_server(key_type: &str, version: ProtocolVersion) -> Arc<ServerConfig> {
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots(key_type), true));
-    server_builder(key_type)
+    client_auth_server_builder(key_type, key_type, true)
         .versions(&[version])
         .cipher_suites(TLS10_CIPHER_SUITES)
-        .client_auth(ClientAuth::Required(verifier))
         .build()
         .unwrap()
 }
@@ -168,12 +163,11 @@ fn client_authentication_signs_the_legacy_certificate_verify() {
                 .client_certificate(certified_key(key_type))
                 .build()
                 .unwrap();
-            let (mut c, mut s) = pair(
+            let (mut c, mut s) = handshaken(
                 client,
                 client_auth_server(key_type, version),
                 server_name(key_type),
             );
-            handshake(&mut c, &mut s);
             assert_eq!(s.protocol_version(), Some(version));
             assert_eq!(s.peer_certificates(), certified_key(key_type).chain());
             send_and_check(&mut c, &mut s, b"authenticated");
@@ -223,8 +217,7 @@ fn cbc_pair(version: ProtocolVersion, etm: bool) -> (ClientConnection, ServerCon
         .enable_encrypt_then_mac(etm)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server, server_name("p256"));
     (c, s)
 }
 

@@ -53,8 +53,7 @@ fn server(versions: &[ProtocolVersion]) -> Arc<ServerConfig> {
 
 /// The version a handshake between these configurations settles on.
 fn negotiate(client: Arc<ClientConfig>, server: Arc<ServerConfig>) -> ProtocolVersion {
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
     send_and_check(&mut c, &mut s, b"data");
     assert_eq!(c.protocol_version(), s.protocol_version());
     c.protocol_version().unwrap()

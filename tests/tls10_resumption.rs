@@ -49,8 +49,7 @@ fn connect(
     server: &Arc<ServerConfig>,
     version: ProtocolVersion,
 ) -> (ClientConnection, ServerConnection) {
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name(key_type));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name(key_type));
     assert_eq!(c.protocol_version(), Some(version));
     assert_eq!(s.protocol_version(), Some(version));
     send_and_check(&mut c, &mut s, b"client data");

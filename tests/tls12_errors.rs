@@ -209,9 +209,7 @@ fn edit_plaintext_flight(bytes: &mut Vec<u8>, edit: impl FnOnce(&mut Vec<Vec<u8>
     let mut messages = split_messages(&payload);
     edit(&mut messages);
     let body = messages.concat();
-    let mut out = vec![22, 3, 3];
-    out.extend_from_slice(&(body.len() as u16).to_be_bytes());
-    out.extend_from_slice(&body);
+    let mut out = handshake_record(&body);
     out.extend_from_slice(&rest);
     *bytes = out;
 }

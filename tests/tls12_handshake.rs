@@ -9,15 +9,12 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{
-    ClientAuth, ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-};
+use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES};
 use ferrotls::conn::{ClientConnection, ServerConnection};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::msgs::hello::DOWNGRADE_SENTINEL_TLS12;
 use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::pki::WebPkiClientVerifier;
 use ferrotls::session::ClientSessionTls12;
 use ferrotls::Error;
 
@@ -76,8 +73,7 @@ fn full_handshake(key_type: &str, suite: CipherSuite, group: NamedGroup, ems: bo
         .enable_encrypt_then_mac(etm)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client.clone(), server, server_name(key_type));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client.clone(), server, server_name(key_type));
     for side in [&*c, &*s] {
         assert_eq!(side.protocol_version(), Some(ProtocolVersion::TLSv1_2));
         assert_eq!(side.cipher_suite(), Some(suite));
@@ -132,8 +128,7 @@ fn every_cbc_suite_group_and_certificate_with_and_without_etm_and_ems() {
 fn large_data_crosses_in_many_records() {
     let client = client_builder("p256").versions(TLS12).build().unwrap();
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
     let data: Vec<u8> = (0..50_000u32).map(|i| i as u8).collect();
     send_and_check(&mut c, &mut s, &data);
     send_and_check(&mut s, &mut c, &data);
@@ -209,15 +204,8 @@ fn deliver(server: Arc<ServerConfig>, bytes: &[u8]) -> (Error, Option<u8>) {
 }
 
 fn client_auth_server(key_type: &str, required: bool) -> Arc<ServerConfig> {
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), required));
-    let mode = if required {
-        ClientAuth::Required(verifier)
-    } else {
-        ClientAuth::Optional(verifier)
-    };
-    server_builder(key_type)
+    client_auth_server_builder(key_type, "p384", required)
         .versions(TLS12)
-        .client_auth(mode)
         .build()
         .unwrap()
 }
@@ -230,12 +218,11 @@ fn client_authentication_with_each_server_certificate() {
             .client_certificate(certified_key("p384"))
             .build()
             .unwrap();
-        let (mut c, mut s) = pair(
+        let (mut c, mut s) = handshaken(
             client,
             client_auth_server(key_type, true),
             server_name(key_type),
         );
-        handshake(&mut c, &mut s);
         assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
         assert_eq!(
             s.peer_certificates(),
@@ -249,12 +236,11 @@ fn client_authentication_with_each_server_certificate() {
 #[test]
 fn client_without_a_certificate_sends_an_empty_one() {
     let client = client_builder("p256").versions(TLS12).build().unwrap();
-    let (mut c, mut s) = pair(
+    let (mut c, mut s) = handshaken(
         client.clone(),
         client_auth_server("p256", false),
         server_name("p256"),
     );
-    handshake(&mut c, &mut s);
     assert!(s.peer_certificates().is_empty());
     send_and_check(&mut c, &mut s, b"anonymous client");
 
@@ -281,8 +267,7 @@ fn alpn_and_sni_are_negotiated() {
         .alpn_protocols(&[b"http/1.1"])
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server, server_name("p256"));
     assert_eq!(c.alpn_protocol(), Some(&b"http/1.1"[..]));
     assert_eq!(s.alpn_protocol(), Some(&b"http/1.1"[..]));
     assert_eq!(s.server_name(), Some("leaf.p256.test"));
@@ -325,12 +310,11 @@ fn exporter_distinguishes_labels_and_contexts() {
 fn close_notify_ends_the_read_side() {
     use std::io::Read;
     let client = client_builder("p256").versions(TLS12).build().unwrap();
-    let (mut c, mut s) = pair(
+    let (mut c, mut s) = handshaken(
         client,
         server_builder("p256").build().unwrap(),
         server_name("p256"),
     );
-    handshake(&mut c, &mut s);
     c.send_close_notify();
     transfer(&mut c, &mut s).1.unwrap();
     let mut buf = [0u8; 8];
@@ -343,8 +327,7 @@ fn close_notify_ends_the_read_side() {
 fn default_client_and_tls12_only_server_agree_on_tls12() {
     let client = client_builder("p256").build().unwrap();
     let server = server_builder("p256").versions(TLS12).build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     send_and_check(&mut c, &mut s, b"1.2 after offering 1.3");
@@ -354,8 +337,7 @@ fn default_client_and_tls12_only_server_agree_on_tls12() {
 fn tls12_only_client_and_default_server_agree_on_tls12() {
     let client = client_builder("rsa2048").versions(TLS12).build().unwrap();
     let server = server_builder("rsa2048").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("rsa2048"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, server, server_name("rsa2048"));
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     send_and_check(&mut s, &mut c, b"1.2 from a 1.3 server");
@@ -363,12 +345,11 @@ fn tls12_only_client_and_default_server_agree_on_tls12() {
 
 #[test]
 fn default_peers_pick_tls13() {
-    let (mut c, mut s) = pair(
+    let (c, _s) = handshaken(
         client_builder("p256").build().unwrap(),
         server_builder("p256").build().unwrap(),
         server_name("p256"),
     );
-    handshake(&mut c, &mut s);
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
 }
 

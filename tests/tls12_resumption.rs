@@ -27,8 +27,7 @@ fn connect(
     client: &Arc<ClientConfig>,
     server: &Arc<ServerConfig>,
 ) -> (ClientConnection, ServerConnection) {
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     send_and_check(&mut c, &mut s, b"client data");
     send_and_check(&mut s, &mut c, b"server data");
@@ -334,12 +333,10 @@ fn sessions_are_kept_apart_by_version() {
     let (c, s) = connect(&client, &server12);
     let id = assert_full(&c, &s);
     let server13 = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client.clone(), server13.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client.clone(), server13.clone(), server_name("p256"));
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
     send_and_check(&mut s, &mut c, b"tickets");
-    let (mut c, mut s) = pair(client.clone(), server13, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, _s) = handshaken(client.clone(), server13, server_name("p256"));
     assert!(c.is_resumed(), "resumed with a 1.3 ticket");
     assert_eq!(kept(&client).session_id.as_bytes(), &id[..]);
     let (c, s) = connect(&client, &server12);

@@ -82,8 +82,7 @@ impl Setup {
 
 /// A full handshake whose tickets reach the client's store.
 fn prime(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>) {
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, _s) = handshaken(client.clone(), server.clone(), server_name("p256"));
     assert_eq!(c.early_data_status(), EarlyDataStatus::NotOffered);
 }
 

@@ -28,13 +28,6 @@ const CX: DecodeContext = DecodeContext {
     finished_len: 32,
 };
 
-fn handshake_record(message: &[u8]) -> Vec<u8> {
-    let mut record = vec![22, 3, 3];
-    record.extend_from_slice(&(message.len() as u16).to_be_bytes());
-    record.extend_from_slice(message);
-    record
-}
-
 // ---- the server reading an altered ClientHello ----
 
 /// Sends our client's ClientHello, changed by `edit`, to a fresh server;
@@ -643,8 +636,7 @@ fn connected_quiet() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets
         .key_log(secrets.clone())
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server, server_name("p256"));
     (c, s, secrets)
 }
 
@@ -703,8 +695,7 @@ fn every_traffic_secret_is_logged() {
         .build()
         .unwrap();
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (_c, _s) = handshaken(client, server, server_name("p256"));
     let labels: Vec<String> = secrets
         .0
         .lock()

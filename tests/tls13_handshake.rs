@@ -7,12 +7,11 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientAuth, TLS13_CIPHER_SUITES};
+use ferrotls::config::TLS13_CIPHER_SUITES;
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::msgs::extensions::Extension;
 use ferrotls::msgs::handshake::HandshakeMessage;
 use ferrotls::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
-use ferrotls::pki::WebPkiClientVerifier;
 use ferrotls::Error;
 
 const GROUPS: &[NamedGroup] = &[
@@ -32,8 +31,7 @@ fn every_suite_group_and_certificate_type() {
                     .build()
                     .unwrap();
                 let server = server_builder(key_type).build().unwrap();
-                let (mut c, mut s) = pair(client, server, server_name(key_type));
-                handshake(&mut c, &mut s);
+                let (mut c, mut s) = handshaken(client, server, server_name(key_type));
                 for conn in [&*c, &*s] {
                     assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
                     assert_eq!(conn.cipher_suite(), Some(suite), "{key_type} {suite:?}");
@@ -58,8 +56,7 @@ fn server_chooses_its_own_suite_preference() {
         ])
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, _s) = handshaken(client, server, server_name("p256"));
     assert_eq!(
         c.cipher_suite(),
         Some(CipherSuite::TLS_CHACHA20_POLY1305_SHA256)
@@ -232,8 +229,7 @@ fn hello_retry_request_without_cookie() {
         .send_cookie(false)
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p384"));
-    handshake(&mut c, &mut s);
+    let (_c, s) = handshaken(client, server, server_name("p384"));
     assert_eq!(s.negotiated_group(), Some(NamedGroup::secp384r1));
 }
 
@@ -281,8 +277,7 @@ fn client_rejects_a_retry_that_changes_nothing() {
         })
         .to_bytes()
         .unwrap();
-        let mut record = vec![22, 3, 3, 0, hrr.len() as u8];
-        record.extend_from_slice(&hrr);
+        let record = handshake_record(&hrr);
         c.read_tls(&mut record.as_slice()).unwrap();
         assert!(matches!(
             c.process_new_packets(),
@@ -377,13 +372,11 @@ fn session_ids_are_fresh_for_every_full_handshake() {
 fn server_sees_the_sni_the_client_sent() {
     let server = server_builder("p256").build().unwrap();
     let client = client_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server.clone(), server_name("p256"));
     assert_eq!(s.server_name(), Some("leaf.p256.test"));
     assert_eq!(c.server_name(), Some("leaf.p256.test"));
     let client = client_builder("p256").enable_sni(false).build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (_c, s) = handshaken(client, server, server_name("p256"));
     assert_eq!(s.server_name(), None);
 }
 
@@ -397,14 +390,12 @@ fn alpn_picks_the_servers_preference_or_fails() {
         .alpn_protocols(&[b"http/1.1", b"h2"])
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, s) = handshaken(client, server.clone(), server_name("p256"));
     assert_eq!(c.alpn_protocol(), Some(&b"h2"[..]));
     assert_eq!(s.alpn_protocol(), Some(&b"h2"[..]));
 
     let client = client_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (c, _s) = handshaken(client, server.clone(), server_name("p256"));
     assert_eq!(c.alpn_protocol(), None);
 
     let client = client_builder("p256")
@@ -425,13 +416,9 @@ fn alpn_picks_the_servers_preference_or_fails() {
 }
 
 fn client_auth_server(required: bool) -> Arc<ferrotls::config::ServerConfig> {
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), required));
-    let mode = if required {
-        ClientAuth::Required(verifier)
-    } else {
-        ClientAuth::Optional(verifier)
-    };
-    server_builder("p256").client_auth(mode).build().unwrap()
+    client_auth_server_builder("p256", "p384", required)
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -440,8 +427,7 @@ fn client_authentication_required_with_a_certificate() {
         .client_certificate(certified_key("p384"))
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, client_auth_server(true), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, client_auth_server(true), server_name("p256"));
     assert_eq!(s.peer_certificates().len(), 2);
     send_and_check(&mut c, &mut s, b"authenticated");
 }
@@ -450,13 +436,11 @@ fn client_authentication_required_with_a_certificate() {
 fn client_certificate_is_chosen_by_the_servers_signature_algorithms() {
     // The server only verifies P-384 signatures; the client holds an
     // Ed25519 and a P-384 certificate and must pick the second.
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), true));
-    let server = server_builder("p256")
+    let server = client_auth_server_builder("p256", "p384", true)
         .signature_schemes(&[
             ferrotls::msgs::enums::SignatureScheme::ecdsa_secp384r1_sha384,
             ferrotls::msgs::enums::SignatureScheme::ecdsa_secp256r1_sha256,
         ])
-        .client_auth(ClientAuth::Required(verifier))
         .build()
         .unwrap();
     let client = client_builder("p256")
@@ -464,8 +448,7 @@ fn client_certificate_is_chosen_by_the_servers_signature_algorithms() {
         .client_certificate(certified_key("p384"))
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (_c, s) = handshaken(client, server, server_name("p256"));
     assert_eq!(s.peer_certificates()[0], certified_key("p384").chain()[0]);
 }
 
@@ -487,8 +470,7 @@ fn client_authentication_required_without_a_certificate() {
 #[test]
 fn client_authentication_optional_without_a_certificate() {
     let client = client_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, client_auth_server(false), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client, client_auth_server(false), server_name("p256"));
     assert!(s.peer_certificates().is_empty());
     send_and_check(&mut c, &mut s, b"anonymous");
 }

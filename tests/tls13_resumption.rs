@@ -8,10 +8,9 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use ferrotls::config::{ClientAuth, ClientConfig, ServerConfig};
+use ferrotls::config::{ClientConfig, ServerConfig};
 use ferrotls::conn::{ClientConnection, ServerConnection};
 use ferrotls::msgs::enums::{NamedGroup, PskKeyExchangeMode};
-use ferrotls::pki::WebPkiClientVerifier;
 use ferrotls::session::{
     ClientSessionStore, ClientSessionTls12, ClientTicketTls13, InMemoryServerStore,
 };
@@ -24,8 +23,7 @@ fn connect(
     client: &Arc<ClientConfig>,
     server: &Arc<ServerConfig>,
 ) -> (ClientConnection, ServerConnection) {
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-    handshake(&mut c, &mut s);
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
     transfer(&mut s, &mut c).1.unwrap();
     (c, s)
 }
@@ -174,9 +172,7 @@ fn resumption_after_a_hello_retry_request() {
 
 #[test]
 fn resumed_server_remembers_the_client_certificate() {
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384"), true));
-    let server = server_builder("p256")
-        .client_auth(ClientAuth::Required(verifier))
+    let server = client_auth_server_builder("p256", "p384", true)
         .build()
         .unwrap();
     let client = client_builder("p256")

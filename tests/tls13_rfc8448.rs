@@ -27,19 +27,18 @@
 //! `tests/keyschedule_rfc8448.rs`).
 
 mod common;
-mod support;
 
 use std::sync::Arc;
 
 use ferrotls::time::{ManualClock, UnixTime};
 
+use common::rfc8448::{client_hello, key_share, trace};
 use common::*;
 use ferrotls::config::ServerConfig;
 use ferrotls::conn::{ClientConnection, ServerConnection};
 use ferrotls::crypto::rng::{FixedBytes, OsRng};
 use ferrotls::msgs::enums::NamedGroup;
 use ferrotls::session::RotatingTicketer;
-use support::{client_hello, key_share, trace};
 
 /// RFC 8448 §3, "{server} derive secret "tls13 c hs traffic"": expanded.
 const S3_C_HS: &str = "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21";
@@ -203,7 +202,7 @@ fn section3_ticket() -> ferrotls::msgs::ticket::NewSessionTicketTls13 {
     let opened = opener.open(0, &mut record).unwrap();
     match ferrotls::msgs::handshake::HandshakeMessage::decode_message(
         &record[opened.plaintext],
-        &support::TLS13_SHA256,
+        &common::rfc8448::TLS13_SHA256,
     )
     .unwrap()
     {

@@ -547,9 +547,7 @@ fn rfc5246_7_1_tls12_ccs_at_the_wrong_time_is_unexpected_message() {
 fn connected(versions: &[ProtocolVersion]) -> (ClientConnection, ServerConnection) {
     let client = client_builder("p256").versions(versions).build().unwrap();
     let server = server_builder("p256").versions(versions).build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    handshake(&mut c, &mut s);
-    (c, s)
+    handshaken(client, server, server_name("p256"))
 }
 
 fn read_to_end(conn: &mut Connection) -> std::io::Result<Vec<u8>> {

@@ -1,6 +1,5 @@
-//! Test support shared by the integration tests: the reader of the RFC 8448
-//! trace file `vectors/rfc8448/transcripts.vec` (see `vectors/README.md`).
-#![allow(dead_code)]
+//! The reader of the RFC 8448 trace file `vectors/rfc8448/transcripts.vec`
+//! (see `vectors/README.md`).
 
 use std::collections::{BTreeMap, HashMap};
 

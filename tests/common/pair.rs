@@ -1,0 +1,91 @@
+//! An in-memory client–server pair whose bytes can be altered in flight.
+
+use std::sync::Arc;
+
+use ferrotls::config::{ClientConfig, ServerConfig};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::pki::ServerName;
+use ferrotls::Error;
+
+/// Moves every queued TLS byte from `from` to `to` and lets `to` process
+/// it; returns the bytes moved and `to`'s result.
+pub fn transfer(from: &mut Connection, to: &mut Connection) -> (usize, Result<(), Error>) {
+    transfer_altered(from, to, |_| {})
+}
+
+/// Like [`transfer`], but `alter` may change the bytes in flight.
+pub fn transfer_altered(
+    from: &mut Connection,
+    to: &mut Connection,
+    alter: impl FnOnce(&mut Vec<u8>),
+) -> (usize, Result<(), Error>) {
+    let mut bytes = Vec::new();
+    while from.wants_write() {
+        from.write_tls(&mut bytes).unwrap();
+    }
+    alter(&mut bytes);
+    let moved = bytes.len();
+    let mut offset = 0;
+    let mut result = Ok(());
+    while offset < bytes.len() {
+        let n = to.read_tls(&mut &bytes[offset..]).unwrap();
+        offset += n;
+        if let Err(e) = to.process_new_packets() {
+            result = Err(e);
+            break;
+        }
+    }
+    (moved, result)
+}
+
+/// Runs the handshake to completion, panicking on any error.
+pub fn handshake(client: &mut ClientConnection, server: &mut ServerConnection) {
+    for _ in 0..10 {
+        if !client.is_handshaking()
+            && !server.is_handshaking()
+            && !client.wants_write()
+            && !server.wants_write()
+        {
+            return;
+        }
+        let (_, r) = transfer(client, server);
+        r.unwrap();
+        let (_, r) = transfer(server, client);
+        r.unwrap();
+    }
+    panic!("handshake did not complete");
+}
+
+/// A connected pair from these configurations.
+pub fn pair(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    name: ServerName,
+) -> (ClientConnection, ServerConnection) {
+    (
+        ClientConnection::new(client, name).unwrap(),
+        ServerConnection::new(server),
+    )
+}
+
+/// Sends `data` from `from` to `to` and checks it arrives whole.
+pub fn send_and_check(from: &mut Connection, to: &mut Connection, data: &[u8]) {
+    use std::io::{Read, Write};
+    from.writer().write_all(data).unwrap();
+    let (_, r) = transfer(from, to);
+    r.unwrap();
+    let mut got = vec![0; data.len()];
+    to.reader().read_exact(&mut got).unwrap();
+    assert_eq!(got, data);
+}
+
+/// A pair from these configurations with its handshake run to completion.
+pub fn handshaken(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    name: ServerName,
+) -> (ClientConnection, ServerConnection) {
+    let (mut c, mut s) = pair(client, server, name);
+    handshake(&mut c, &mut s);
+    (c, s)
+}

@@ -1,0 +1,81 @@
+//! Test certificates from `vectors/pki` (made by `vectors/pki/make.sh`
+//! with openssl) and configurations built on them, at a fixed clock.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ferrotls::config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
+use ferrotls::pki::{
+    CertifiedKey, ClientAuth, RootStore, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
+};
+use ferrotls::time::{ManualClock, UnixTime};
+
+/// 2030-01-01T00:00:00Z, inside every test certificate's validity.
+pub const NOW: u64 = 1_893_456_000;
+
+/// The key types with a CA → intermediate → leaf hierarchy in
+/// `vectors/pki`.
+pub const KEY_TYPES: &[&str] = &["rsa2048", "p256", "p384", "ed25519"];
+/// The directory of the test PKI, `vectors/pki`.
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")
+}
+
+/// The text of the file `name` in [`vectors_dir`].
+pub fn read_vector(name: &str) -> String {
+    std::fs::read_to_string(vectors_dir().join(name)).unwrap()
+}
+
+/// The leaf chain and key of `key_type` (`leaf.<key_type>.test`).
+pub fn certified_key(key_type: &str) -> Arc<CertifiedKey> {
+    Arc::new(
+        CertifiedKey::from_pem(
+            &read_vector(&format!("{key_type}-chain.pem")),
+            &read_vector(&format!("{key_type}-leaf.key")),
+        )
+        .unwrap(),
+    )
+}
+
+/// A root store holding the root of `key_type`.
+pub fn roots(key_type: &str) -> Arc<RootStore> {
+    let mut store = RootStore::new();
+    store
+        .add_pem(&read_vector(&format!("{key_type}-root.pem")))
+        .unwrap();
+    Arc::new(store)
+}
+
+/// The server name in the leaf of `key_type`.
+pub fn server_name(key_type: &str) -> ServerName {
+    ServerName::parse(&format!("leaf.{key_type}.test")).unwrap()
+}
+
+/// A client builder trusting the root of `key_type`, at [`NOW`].
+pub fn client_builder(key_type: &str) -> ClientConfigBuilder {
+    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots(key_type))))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
+}
+
+/// A server builder serving the leaf of `key_type`, at [`NOW`].
+pub fn server_builder(key_type: &str) -> ServerConfigBuilder {
+    ServerConfig::builder(certified_key(key_type))
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
+}
+
+/// A server builder serving the leaf of `key_type` that asks for a client
+/// certificate chaining to the root of `client_roots`, and refuses a
+/// client without one when `required` (RFC 8446 §4.3.2, RFC 5246 §7.4.4).
+pub fn client_auth_server_builder(
+    key_type: &str,
+    client_roots: &str,
+    required: bool,
+) -> ServerConfigBuilder {
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots(client_roots), required));
+    let mode = if required {
+        ClientAuth::Required(verifier)
+    } else {
+        ClientAuth::Optional(verifier)
+    };
+    server_builder(key_type).client_auth(mode)
+}
