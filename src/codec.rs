@@ -331,27 +331,6 @@ impl Codec for u16 {
     }
 }
 
-/// Encodes a list of items as a vector with the given length prefix.
-pub fn encode_list<T: Codec>(w: &mut Writer, prefix: LengthPrefix, items: &[T]) {
-    w.scope(prefix, |w| items.iter().for_each(|i| i.encode(w)));
-}
-
-/// Decodes a vector of items whose byte length lies in `min..=max`; every
-/// byte of the vector must belong to an item.
-pub fn decode_list<T: Codec>(
-    r: &mut Reader<'_>,
-    prefix: LengthPrefix,
-    min: usize,
-    max: usize,
-) -> Result<Vec<T>, Error> {
-    let mut sub = Reader::new(r.bounded_vector(prefix, min, max)?);
-    let mut items = Vec::new();
-    while !sub.is_empty() {
-        items.push(T::decode(&mut sub)?);
-    }
-    Ok(items)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,17 +420,5 @@ mod tests {
         assert!(r.bounded_vector(LengthPrefix::U8, 1, 4).is_err());
         let mut r = Reader::new(&[2, 7, 8]);
         assert_eq!(r.bounded_vector(LengthPrefix::U8, 1, 4).unwrap(), &[7, 8]);
-    }
-
-    #[test]
-    fn lists_decode_whole_items_only() {
-        let mut r = Reader::new(&[0, 3, 0, 1, 0]);
-        assert!(decode_list::<u16>(&mut r, LengthPrefix::U16, 0, 100).is_err());
-        let mut r = Reader::new(&[0, 4, 0, 1, 0, 2]);
-        let items: Vec<u16> = decode_list(&mut r, LengthPrefix::U16, 2, 100).unwrap();
-        assert_eq!(items, vec![1, 2]);
-        let mut w = Writer::new();
-        encode_list(&mut w, LengthPrefix::U16, &items);
-        assert_eq!(w.finish().unwrap(), vec![0, 4, 0, 1, 0, 2]);
     }
 }

@@ -162,6 +162,21 @@ mod tests {
     }
 
     #[test]
+    fn lists_hold_whole_items_only() {
+        let list = VectorSpec::new(LengthPrefix::U16, 2, 100);
+        assert!(list
+            .read_list::<u16>(&mut Reader::new(&[0, 3, 0, 1, 0]))
+            .is_err());
+        let items: Vec<u16> = list
+            .read_list(&mut Reader::new(&[0, 4, 0, 1, 0, 2]))
+            .unwrap();
+        assert_eq!(items, vec![1, 2]);
+        let mut w = Writer::new();
+        list.write_list(&mut w, &items);
+        assert_eq!(w.finish().unwrap(), vec![0, 4, 0, 1, 0, 2]);
+    }
+
+    #[test]
     fn opaque_lists_round_trip_and_reject_partial_items() {
         let inner = VectorSpec::new(LengthPrefix::U8, 1, 255);
         let outer = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
