@@ -8,10 +8,10 @@
 //! [`super::path`].
 
 use super::algorithm;
-use super::der::time;
 use super::error::CertificateError;
 use super::names;
 use super::oid;
+use super::time;
 use crate::crypto::verify::PublicKey;
 use crate::der::{tag, BitString, Der};
 
@@ -220,7 +220,7 @@ fn read_signature_field(
 
 /// validity (RFC 5280 §4.1.2.5): notBefore and notAfter, as UNIX seconds.
 fn read_validity(seq: &mut Der<'_>) -> Result<(i64, i64), CertificateError> {
-    seq.sequence(|v| -> Result<_, CertificateError> { Ok((time(v)?, time(v)?)) })
+    seq.sequence(|v| -> Result<_, CertificateError> { Ok((time::read(v)?, time::read(v)?)) })
 }
 
 /// issuerUniqueID `[1]` and subjectUniqueID `[2]` (RFC 5280 §4.1.2.8):
