@@ -1,8 +1,8 @@
 //! Public-key infrastructure: everything needed to judge a peer's
 //! certificates and to load our own, written from the RFCs.
 //!
-//! - [`der`]: RFC 5280 times and character strings on top of the crate's
-//!   DER reader ([`crate::der`]); [`pem`]: RFC 7468 text encoding.
+//! - [`time`]: RFC 5280 times, read with the crate's DER reader
+//!   ([`crate::der`]); [`pem`]: RFC 7468 text encoding.
 //! - [`x509`]: X.509 v3 certificates (RFC 5280 §4); [`algorithm`]: the
 //!   signature algorithms and public keys they name.
 //! - [`names`]: reference names, RFC 6125 matching, name constraints.
@@ -16,7 +16,6 @@
 //! here reads the clock: every validation takes the time as an argument.
 
 pub mod algorithm;
-pub mod der;
 pub mod keys;
 pub mod names;
 pub mod oid;
@@ -24,6 +23,7 @@ pub mod path;
 pub mod pem;
 pub mod profile;
 pub mod sigcache;
+pub mod time;
 pub mod trust;
 pub mod verifier;
 pub mod x509;

@@ -1,8 +1,7 @@
-//! Names: distinguished-name structure, subjectAltName entries, reference
-//! names ([`ServerName`]), RFC 6125 matching and RFC 5280 name
-//! constraints for DNS names and IP addresses.
+//! Names: distinguished-name structure and its character strings (X.680
+//! §41), subjectAltName entries, reference names ([`ServerName`]), RFC 6125
+//! matching and RFC 5280 name constraints for DNS names and IP addresses.
 
-use super::der::check_string;
 use crate::der::{tag, Der, Element};
 use crate::error::CertificateError;
 use crate::error::Error;
@@ -89,6 +88,30 @@ pub fn check_name<'a>(seq: &mut Der<'a>) -> Result<(&'a [u8], bool), Certificate
         }
     }
     Ok((name.raw, name.value.is_empty()))
+}
+
+/// Checks the contents of a character string against its type (X.680
+/// §41): PrintableString's repertoire, IA5String's 7 bits, UTF8String's
+/// encoding, whole BMPString and UniversalString characters. Other tags
+/// (TeletexString, non-string values) are not checked.
+pub fn check_string(string_tag: u8, value: &[u8]) -> Result<(), CertificateError> {
+    let ok = match string_tag {
+        tag::PRINTABLE_STRING => value
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b)),
+        tag::IA5_STRING => value.is_ascii(),
+        tag::UTF8_STRING => core::str::from_utf8(value).is_ok(),
+        tag::BMP_STRING => value.len().is_multiple_of(2),
+        tag::UNIVERSAL_STRING => value.len().is_multiple_of(4),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CertificateError::BadEncoding(
+            "character string invalid for its type",
+        ))
+    }
 }
 
 /// A GeneralName form this crate distinguishes (RFC 5280 §4.2.1.6).
@@ -457,6 +480,17 @@ pub fn check_names_against_constraints(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_follow_their_type() {
+        assert!(check_string(tag::PRINTABLE_STRING, b"Ferro TLS (test) 1.0").is_ok());
+        assert!(check_string(tag::PRINTABLE_STRING, b"a@b").is_err());
+        assert!(check_string(tag::IA5_STRING, b"a@b").is_ok());
+        assert!(check_string(tag::IA5_STRING, &[0xc3, 0xa9]).is_err());
+        assert!(check_string(tag::UTF8_STRING, &[0xc3, 0xa9]).is_ok());
+        assert!(check_string(tag::UTF8_STRING, &[0xc3]).is_err());
+        assert!(check_string(tag::BMP_STRING, &[0, 0x41, 0]).is_err());
+    }
 
     #[test]
     fn wildcards_cover_exactly_one_label() {

@@ -5,6 +5,14 @@
 //! alternatives, loops) and the trust anchors; when a candidate fails, the
 //! next one is tried. Every signature check counts against
 //! [`MAX_SIGNATURE_CHECKS`], so pathological inputs end quickly.
+//!
+//! The checks are the steps of RFC 5280 §6.1, named after them:
+//! initialization (§6.1.2), basic certificate processing (§6.1.3) of the
+//! end entity and of each certificate an issuer is placed above,
+//! preparation for the next certificate (§6.1.4) at each intermediate,
+//! and wrap-up (§6.1.5) with the end entity's purpose and name. The
+//! end entity's steps run first: they need no issuer and give the most
+//! specific reason.
 
 use super::algorithm;
 use super::names::{self, ServerName};
@@ -91,6 +99,9 @@ pub fn verify_chain_cached(
     validate(end_entity, intermediates, validation, Some(signatures))
 }
 
+/// RFC 5280 §6.1 over a path found by [`Search`]: the end entity's own
+/// steps first (they need no issuer, and give the most specific reason),
+/// then the search, which runs the per-issuer steps as it places each one.
 fn validate(
     end_entity: &[u8],
     intermediates: &[&[u8]],
@@ -99,30 +110,8 @@ fn validate(
 ) -> Result<VerifiedPath, CertificateError> {
     let time = i64::try_from(validation.time).unwrap_or(i64::MAX);
     let ee = Certificate::parse(end_entity)?;
-    profile::check_end_entity(&ee)?;
-    if ee.is_ca() {
-        return Err(CertificateError::CaUsedAsEndEntity);
-    }
-    check_validity(&ee, time)?;
-    if !ee.extended_key_usage_allows(validation.purpose.oid())? {
-        return Err(CertificateError::InvalidPurpose);
-    }
-    if validation.purpose == Purpose::ServerAuth
-        && ![KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, KU_KEY_AGREEMENT]
-            .into_iter()
-            .any(|bit| ee.key_usage_allows(bit))
-    {
-        return Err(CertificateError::KeyUsageForbids);
-    }
-    if let Some(name) = validation.name {
-        let matched = match ee.subject_alt_name {
-            Some(san) => names::san_matches(san.value, name)?,
-            None => false,
-        };
-        if !matched {
-            return Err(CertificateError::NameMismatch);
-        }
-    }
+    process_end_entity(&ee, time)?;
+    wrap_up(&ee, validation)?;
     if validation
         .roots
         .anchors()
@@ -133,11 +122,74 @@ fn validate(
             chain: vec![end_entity.to_vec()],
         });
     }
+    let (candidates, parse_error) = parse_candidates(intermediates);
+    let mut search = Search::initialize(validation, time, &candidates, signatures);
+    let mut path = vec![ee];
+    let found = search.extend(&mut path);
+    search.conclude(found, &path, parse_error)
+}
 
+/// Basic certificate processing of the end entity (RFC 5280 §6.1.3) for
+/// what needs no issuer: the profile of [`profile::check_end_entity`],
+/// not a CA, and within its validity period (§6.1.3 (a)(2)).
+fn process_end_entity(ee: &Certificate<'_>, time: i64) -> Result<(), CertificateError> {
+    profile::check_end_entity(ee)?;
+    if ee.is_ca() {
+        return Err(CertificateError::CaUsedAsEndEntity);
+    }
+    check_validity(ee, time)
+}
+
+/// Wrap-up (RFC 5280 §6.1.5): the application's requirements on the end
+/// entity, namely its purpose and its name.
+fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), CertificateError> {
+    check_purpose(ee, validation.purpose)?;
+    match validation.name {
+        Some(name) => check_name(ee, name),
+        None => Ok(()),
+    }
+}
+
+/// extKeyUsage must list the purpose (RFC 5280 §4.2.1.12), and a TLS
+/// server's keyUsage must allow one of the uses its key has in a
+/// handshake (RFC 5280 §4.2.1.3).
+fn check_purpose(ee: &Certificate<'_>, purpose: Purpose) -> Result<(), CertificateError> {
+    if !ee.extended_key_usage_allows(purpose.oid())? {
+        return Err(CertificateError::InvalidPurpose);
+    }
+    if purpose == Purpose::ServerAuth
+        && ![KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, KU_KEY_AGREEMENT]
+            .into_iter()
+            .any(|bit| ee.key_usage_allows(bit))
+    {
+        return Err(CertificateError::KeyUsageForbids);
+    }
+    Ok(())
+}
+
+/// The reference name must match a subjectAltName (RFC 6125 §6; the
+/// subject's common name is not consulted).
+fn check_name(ee: &Certificate<'_>, name: &ServerName) -> Result<(), CertificateError> {
+    let matched = match ee.subject_alt_name {
+        Some(san) => names::san_matches(san.value, name)?,
+        None => false,
+    };
+    if matched {
+        Ok(())
+    } else {
+        Err(CertificateError::NameMismatch)
+    }
+}
+
+/// Parses the presented intermediates once, skipping repeats (they would
+/// only repeat the same work); returns them with the first parse error,
+/// kept as a reason in case no path is found.
+fn parse_candidates<'c>(
+    intermediates: &[&'c [u8]],
+) -> (Vec<Certificate<'c>>, Option<CertificateError>) {
     let mut parse_error = None;
     let mut candidates = Vec::with_capacity(intermediates.len());
     for (i, der) in intermediates.iter().enumerate() {
-        // Duplicates would only repeat the same work.
         if intermediates
             .get(..i)
             .is_some_and(|before| before.contains(der))
@@ -151,35 +203,11 @@ fn validate(
             }
         }
     }
-    let mut search = Search {
-        validation,
-        time,
-        candidates: &candidates,
-        signatures,
-        signature_checks: 0,
-        best_error: None,
-    };
-    let mut path = vec![ee];
-    match search.extend(&mut path) {
-        Ok(anchor) => {
-            let mut chain: Vec<Vec<u8>> = path.iter().map(|c| c.der.to_vec()).collect();
-            chain.push(anchor);
-            Ok(VerifiedPath { chain })
-        }
-        Err(CertificateError::TooManySignatureChecks) => {
-            Err(CertificateError::TooManySignatureChecks)
-        }
-        Err(_) => Err(match (search.best_error, parse_error) {
-            (Some(e), _) => e,
-            (None, Some(e)) => e,
-            (None, None) if path.first().is_some_and(|ee| ee.is_self_issued()) => {
-                CertificateError::SelfSigned
-            }
-            (None, None) => CertificateError::UnknownIssuer,
-        }),
-    }
+    (candidates, parse_error)
 }
 
+/// The validity period must hold the validation time (RFC 5280 §6.1.3
+/// (a)(2)).
 fn check_validity(cert: &Certificate<'_>, time: i64) -> Result<(), CertificateError> {
     if time < cert.not_before {
         Err(CertificateError::NotYetValid)
@@ -190,6 +218,11 @@ fn check_validity(cert: &Certificate<'_>, time: i64) -> Result<(), CertificateEr
     }
 }
 
+/// Path building (RFC 4158) from the end entity up. RFC 5280 §6.1 walks a
+/// given path from the anchor down; here each issuer is checked when it
+/// is placed above the path: basic certificate processing of the
+/// certificate below it (§6.1.3) and, for an intermediate, preparation
+/// for the next certificate (§6.1.4).
 struct Search<'v, 'c> {
     validation: &'v Validation<'v>,
     time: i64,
@@ -200,12 +233,47 @@ struct Search<'v, 'c> {
 }
 
 impl<'v, 'c> Search<'v, 'c> {
+    /// Initialization (RFC 5280 §6.1.2): the inputs, no signature checked
+    /// yet and no reason met yet.
+    fn initialize(
+        validation: &'v Validation<'v>,
+        time: i64,
+        candidates: &'c [Certificate<'c>],
+        signatures: Option<&'v SignatureCache>,
+    ) -> Self {
+        Self {
+            validation,
+            time,
+            candidates,
+            signatures,
+            signature_checks: 0,
+            best_error: None,
+        }
+    }
+
     fn note(&mut self, e: CertificateError) {
         self.best_error.get_or_insert(e);
     }
 
-    /// Checks that `issuer` signed `child`, counting the check; a
-    /// signature the cache (if any) has seen verify is not checked again.
+    /// Sorts the outcome of checking one candidate issuer: `Ok(true)` when
+    /// it passed, `Ok(false)` when it failed (its reason noted; the search
+    /// goes on), and an error when the whole search must stop.
+    fn passed(&mut self, outcome: Result<(), CertificateError>) -> Result<bool, CertificateError> {
+        match outcome {
+            Ok(()) => Ok(true),
+            Err(CertificateError::TooManySignatureChecks) => {
+                Err(CertificateError::TooManySignatureChecks)
+            }
+            Err(e) => {
+                self.note(e);
+                Ok(false)
+            }
+        }
+    }
+
+    /// Checks that `issuer` signed `child` (RFC 5280 §6.1.3 (a)(1)),
+    /// counting the check; a signature the cache (if any) has seen verify
+    /// is not checked again.
     fn check_signature(
         &mut self,
         child: &Certificate<'_>,
@@ -236,8 +304,9 @@ impl<'v, 'c> Search<'v, 'c> {
         Ok(())
     }
 
-    /// Whether `issuer` may be the issuer of `child` by name and key
-    /// identifier (RFC 5280 §4.2.1.1), before any signature check.
+    /// Whether `issuer` may be the issuer of `child` by name (RFC 5280
+    /// §6.1.3 (a)(4)) and key identifier (§4.2.1.1), before any signature
+    /// check.
     fn names_issuer(child: &Certificate<'_>, issuer: &Certificate<'_>) -> bool {
         if child.issuer != issuer.subject {
             return false;
@@ -249,7 +318,8 @@ impl<'v, 'c> Search<'v, 'c> {
     }
 
     /// Checks the chain-wide constraints of a CA about to be placed above
-    /// `path`: pathLenConstraint and nameConstraints.
+    /// `path`: pathLenConstraint (RFC 5280 §6.1.4 (l), (m)) and
+    /// nameConstraints on the end entity (§6.1.3 (b), (c)).
     fn check_ca_constraints(
         path: &[Certificate<'_>],
         ca: &Certificate<'_>,
@@ -271,8 +341,10 @@ impl<'v, 'c> Search<'v, 'c> {
         Ok(())
     }
 
-    /// Checks an intermediate as a CA (RFC 5280 §6.1.4) at the current
-    /// position.
+    /// Preparation for the next certificate (RFC 5280 §6.1.4) with an
+    /// intermediate at the current position: within the length bound, cA
+    /// (k), the intermediate profile, keyCertSign (n), valid now (§6.1.3
+    /// (a)(2)), allowing the purpose, and the chain-wide constraints.
     fn check_intermediate(
         &self,
         path: &[Certificate<'_>],
@@ -299,28 +371,48 @@ impl<'v, 'c> Search<'v, 'c> {
     /// anchor's DER. On failure `path` is as it was.
     fn extend(&mut self, path: &mut Vec<Certificate<'c>>) -> Result<Vec<u8>, CertificateError> {
         let child = path.last().ok_or(CertificateError::UnknownIssuer)?.clone();
+        if let Some(anchor) = self.try_anchors(path, &child)? {
+            return Ok(anchor);
+        }
+        self.try_intermediates(path, &child)
+    }
+
+    /// Tries each trust anchor named as `child`'s issuer; returns the DER
+    /// of the first that passes, or `None` when none does.
+    fn try_anchors(
+        &mut self,
+        path: &[Certificate<'c>],
+        child: &Certificate<'c>,
+    ) -> Result<Option<Vec<u8>>, CertificateError> {
         for anchor in self.validation.roots.anchors_named(child.issuer) {
             let Ok(root) = Certificate::parse(anchor.der()) else {
                 continue;
             };
-            if !Self::names_issuer(&child, &root) {
+            if !Self::names_issuer(child, &root) {
                 continue;
             }
             let outcome = check_validity(&root, self.time)
                 .and_then(|()| self.check_anchor_usage(&root))
                 .and_then(|()| Self::check_ca_constraints(path, &root))
-                .and_then(|()| self.check_signature(&child, &root));
-            match outcome {
-                Ok(()) => return Ok(anchor.der().to_vec()),
-                Err(CertificateError::TooManySignatureChecks) => {
-                    return Err(CertificateError::TooManySignatureChecks)
-                }
-                Err(e) => self.note(e),
+                .and_then(|()| self.check_signature(child, &root));
+            if self.passed(outcome)? {
+                return Ok(Some(anchor.der().to_vec()));
             }
         }
+        Ok(None)
+    }
+
+    /// Tries each presented intermediate that may have issued `child` and
+    /// is not on the path already, placing it and searching on from it;
+    /// returns the anchor's DER of the first path that ends at one.
+    fn try_intermediates(
+        &mut self,
+        path: &mut Vec<Certificate<'c>>,
+        child: &Certificate<'c>,
+    ) -> Result<Vec<u8>, CertificateError> {
         let candidates = self.candidates;
         for ca in candidates {
-            if !Self::names_issuer(&child, ca)
+            if !Self::names_issuer(child, ca)
                 || path
                     .iter()
                     .any(|c| c.subject == ca.subject && c.spki == ca.spki)
@@ -329,24 +421,19 @@ impl<'v, 'c> Search<'v, 'c> {
             }
             let outcome = self
                 .check_intermediate(path, ca)
-                .and_then(|()| self.check_signature(&child, ca));
-            match outcome {
-                Ok(()) => {
-                    path.push(ca.clone());
-                    match self.extend(path) {
-                        Ok(anchor) => return Ok(anchor),
-                        Err(CertificateError::TooManySignatureChecks) => {
-                            return Err(CertificateError::TooManySignatureChecks)
-                        }
-                        Err(_) => {
-                            path.pop();
-                        }
-                    }
-                }
+                .and_then(|()| self.check_signature(child, ca));
+            if !self.passed(outcome)? {
+                continue;
+            }
+            path.push(ca.clone());
+            match self.extend(path) {
+                Ok(anchor) => return Ok(anchor),
                 Err(CertificateError::TooManySignatureChecks) => {
                     return Err(CertificateError::TooManySignatureChecks)
                 }
-                Err(e) => self.note(e),
+                Err(_) => {
+                    path.pop();
+                }
             }
         }
         Err(CertificateError::UnknownIssuer)
@@ -359,6 +446,34 @@ impl<'v, 'c> Search<'v, 'c> {
             Ok(())
         } else {
             Err(CertificateError::InvalidPurpose)
+        }
+    }
+
+    /// The outcome (RFC 5280 §6.1.6): the path found, end entity first and
+    /// anchor last, or the most specific reason met on any path tried.
+    fn conclude(
+        self,
+        found: Result<Vec<u8>, CertificateError>,
+        path: &[Certificate<'_>],
+        parse_error: Option<CertificateError>,
+    ) -> Result<VerifiedPath, CertificateError> {
+        match found {
+            Ok(anchor) => {
+                let mut chain: Vec<Vec<u8>> = path.iter().map(|c| c.der.to_vec()).collect();
+                chain.push(anchor);
+                Ok(VerifiedPath { chain })
+            }
+            Err(CertificateError::TooManySignatureChecks) => {
+                Err(CertificateError::TooManySignatureChecks)
+            }
+            Err(_) => Err(match (self.best_error, parse_error) {
+                (Some(e), _) => e,
+                (None, Some(e)) => e,
+                (None, None) if path.first().is_some_and(|ee| ee.is_self_issued()) => {
+                    CertificateError::SelfSigned
+                }
+                (None, None) => CertificateError::UnknownIssuer,
+            }),
         }
     }
 }

@@ -8,9 +8,9 @@
 //! [`super::path`].
 
 use super::algorithm;
-use super::der::time;
 use super::names;
 use super::oid;
+use super::time;
 use crate::crypto::verify::PublicKey;
 use crate::der::{tag, BitString, Der};
 use crate::error::CertificateError;
@@ -144,6 +144,8 @@ impl<'a> Certificate<'a> {
     }
 }
 
+/// Reads tbsCertificate (RFC 5280 §4.1.2) field by field, in the order of
+/// its ASN.1 definition, into a [`Certificate`].
 fn parse_tbs<'a>(
     der: &'a [u8],
     tbs_raw: &'a [u8],
@@ -152,29 +154,15 @@ fn parse_tbs<'a>(
     signature: &'a [u8],
 ) -> Result<Certificate<'a>, CertificateError> {
     let mut seq = Der::new(tbs);
-    let mut version = seq
-        .optional(tag::context_constructed(0))?
-        .map(Der::new)
-        .ok_or(CertificateError::BadEncoding("not a version 3 certificate"))?;
-    if version.small_unsigned()? != VERSION_3 {
-        return Err(CertificateError::BadEncoding("not a version 3 certificate"));
-    }
-    version.finish()?;
+    read_version(&mut seq)?;
     let serial = seq.integer()?;
-    let inner_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
-    if inner_algorithm != signature_algorithm {
-        return Err(CertificateError::BadEncoding(
-            "signatureAlgorithm differs from the signature field of tbsCertificate",
-        ));
-    }
+    read_signature_field(&mut seq, signature_algorithm)?;
     let issuer = names::check_name(&mut seq)?.0;
-    let (not_before, not_after) =
-        seq.sequence(|v| -> Result<_, CertificateError> { Ok((time(v)?, time(v)?)) })?;
+    let (not_before, not_after) = read_validity(&mut seq)?;
     let (subject, subject_is_empty) = names::check_name(&mut seq)?;
     let spki = seq.expect_tag(tag::SEQUENCE)?.raw;
     let public_key = algorithm::public_key(spki)?;
-    seq.optional(tag::context_primitive(1))?;
-    seq.optional(tag::context_primitive(2))?;
+    skip_unique_ids(&mut seq)?;
     let mut cert = Certificate {
         der,
         tbs: tbs_raw,
@@ -197,153 +185,413 @@ fn parse_tbs<'a>(
         authority_key_id: None,
     };
     if let Some(extensions) = seq.optional(tag::context_constructed(3))? {
-        let mut wrapper = Der::new(extensions);
-        let mut list = wrapper.nested(tag::SEQUENCE)?;
-        wrapper.finish()?;
-        if list.is_empty() {
-            return Err(CertificateError::BadEncoding("empty extensions"));
-        }
-        let mut seen: Vec<&[u8]> = Vec::new();
-        while !list.is_empty() {
-            let (id, ext) = list.sequence(|e| {
-                let id = e.oid()?;
-                let critical = if e.peek_tag() == Some(tag::BOOLEAN) {
-                    if !e.boolean()? {
-                        return Err(CertificateError::BadEncoding(
-                            "critical FALSE encoded although DEFAULT",
-                        ));
-                    }
-                    true
-                } else {
-                    false
-                };
-                let value = e.read(tag::OCTET_STRING)?;
-                Ok((id, Extension { value, critical }))
-            })?;
-            if seen.contains(&id) {
-                return Err(CertificateError::MisIssued("duplicate extension"));
-            }
-            seen.push(id);
-            apply_extension(&mut cert, id, ext)?;
-        }
+        read_extensions(&mut cert, extensions)?;
     }
     seq.finish()?;
     Ok(cert)
 }
 
-/// Parses one extension into `cert` (RFC 5280 §4.2). Unknown non-critical
-/// extensions are skipped; unknown critical ones and the policy
-/// extensions marked critical are refused, since policy processing
-/// (RFC 5280 §6.1.3 (d)-(f)) is not implemented.
+/// version `[0] EXPLICIT Version` (RFC 5280 §4.1.2.1): present and v3,
+/// since extensions are what later checks read.
+fn read_version(seq: &mut Der<'_>) -> Result<(), CertificateError> {
+    let mut version = seq
+        .optional(tag::context_constructed(0))?
+        .map(Der::new)
+        .ok_or(CertificateError::BadEncoding("not a version 3 certificate"))?;
+    if version.small_unsigned()? != VERSION_3 {
+        return Err(CertificateError::BadEncoding("not a version 3 certificate"));
+    }
+    Ok(version.finish()?)
+}
+
+/// signature (RFC 5280 §4.1.2.3): "MUST contain the same algorithm
+/// identifier as the signatureAlgorithm field" of the Certificate.
+fn read_signature_field(
+    seq: &mut Der<'_>,
+    signature_algorithm: &[u8],
+) -> Result<(), CertificateError> {
+    if seq.expect_tag(tag::SEQUENCE)?.raw != signature_algorithm {
+        return Err(CertificateError::BadEncoding(
+            "signatureAlgorithm differs from the signature field of tbsCertificate",
+        ));
+    }
+    Ok(())
+}
+
+/// validity (RFC 5280 §4.1.2.5): notBefore and notAfter, as UNIX seconds.
+fn read_validity(seq: &mut Der<'_>) -> Result<(i64, i64), CertificateError> {
+    seq.sequence(|v| -> Result<_, CertificateError> { Ok((time::read(v)?, time::read(v)?)) })
+}
+
+/// issuerUniqueID `[1]` and subjectUniqueID `[2]` (RFC 5280 §4.1.2.8):
+/// read past when present, never used.
+fn skip_unique_ids(seq: &mut Der<'_>) -> Result<(), CertificateError> {
+    seq.optional(tag::context_primitive(1))?;
+    seq.optional(tag::context_primitive(2))?;
+    Ok(())
+}
+
+/// extensions `[3] EXPLICIT Extensions` (RFC 5280 §4.1.2.9): a non-empty
+/// SEQUENCE in which "a certificate MUST NOT include more than one instance
+/// of a particular extension"; each one is applied to `cert`.
+fn read_extensions<'a>(
+    cert: &mut Certificate<'a>,
+    extensions: &'a [u8],
+) -> Result<(), CertificateError> {
+    let mut wrapper = Der::new(extensions);
+    let mut list = wrapper.nested(tag::SEQUENCE)?;
+    wrapper.finish()?;
+    if list.is_empty() {
+        return Err(CertificateError::BadEncoding("empty extensions"));
+    }
+    let mut seen: Vec<&[u8]> = Vec::new();
+    while !list.is_empty() {
+        let (id, ext) = list.sequence(read_extension)?;
+        if seen.contains(&id) {
+            return Err(CertificateError::MisIssued("duplicate extension"));
+        }
+        seen.push(id);
+        apply_extension(cert, id, ext)?;
+    }
+    Ok(())
+}
+
+/// One Extension (RFC 5280 §4.1): extnID, critical BOOLEAN DEFAULT FALSE,
+/// extnValue OCTET STRING.
+fn read_extension<'a>(e: &mut Der<'a>) -> Result<(&'a [u8], Extension<'a>), CertificateError> {
+    let id = e.oid()?;
+    let critical = default_false_boolean(e, "critical FALSE encoded although DEFAULT")?;
+    let value = e.read(tag::OCTET_STRING)?;
+    Ok((id, Extension { value, critical }))
+}
+
+/// An optional `BOOLEAN DEFAULT FALSE`: absent is false, and an encoded
+/// FALSE is refused with `why`, since DER omits a value equal to its
+/// DEFAULT (X.690 §11.5).
+fn default_false_boolean(d: &mut Der<'_>, why: &'static str) -> Result<bool, CertificateError> {
+    if d.peek_tag() != Some(tag::BOOLEAN) {
+        return Ok(false);
+    }
+    if !d.boolean()? {
+        return Err(CertificateError::BadEncoding(why));
+    }
+    Ok(true)
+}
+
+/// Parses one extension into `cert` (RFC 5280 §4.2), one reader per known
+/// kind. Unknown non-critical extensions are skipped and unknown critical
+/// ones refused (RFC 5280 §4.2: "A certificate-using system MUST reject
+/// the certificate if it encounters a critical extension it does not
+/// recognize").
 fn apply_extension<'a>(
     cert: &mut Certificate<'a>,
     id: &[u8],
     ext: Extension<'a>,
 ) -> Result<(), CertificateError> {
-    let whole = |f: &mut dyn FnMut(&mut Der<'a>) -> Result<(), CertificateError>| {
-        let mut der = Der::new(ext.value);
-        f(&mut der)?;
-        Ok(der.finish()?)
-    };
+    let critical = ext.critical;
+    let flagged = |value| Extension { value, critical };
     match id {
-        oid::BASIC_CONSTRAINTS => whole(&mut |d| {
-            cert.basic_constraints = Some(d.sequence(|bc| -> Result<_, CertificateError> {
-                let ca = if bc.peek_tag() == Some(tag::BOOLEAN) {
-                    if !bc.boolean()? {
-                        return Err(CertificateError::BadEncoding(
-                            "cA FALSE encoded although DEFAULT",
-                        ));
-                    }
-                    true
-                } else {
-                    false
-                };
-                let path_len = if bc.is_empty() {
-                    None
-                } else {
-                    Some(bc.small_unsigned()?)
-                };
-                Ok(BasicConstraints {
-                    ca,
-                    path_len,
-                    critical: ext.critical,
-                })
-            })?);
-            Ok(())
-        }),
-        oid::KEY_USAGE => whole(&mut |d| {
-            let bits = d.bit_string()?;
-            bits.check_named_bits()?;
-            if bits.bytes.iter().all(|&b| b == 0) {
-                return Err(CertificateError::MisIssued("keyUsage with no bit set"));
-            }
-            cert.key_usage = Some((bits, ext.critical));
-            Ok(())
-        }),
-        oid::EXTENDED_KEY_USAGE => whole(&mut |d| {
-            let value = d.read(tag::SEQUENCE)?;
-            if value.is_empty() {
-                return Err(CertificateError::BadEncoding("empty extKeyUsage"));
-            }
-            let mut list = Der::new(value);
-            while !list.is_empty() {
-                list.oid()?;
-            }
-            cert.extended_key_usage = Some(Extension {
-                value,
-                critical: ext.critical,
-            });
-            Ok(())
-        }),
-        oid::SUBJECT_ALT_NAME => whole(&mut |d| {
-            let value = d.read(tag::SEQUENCE)?;
-            names::check_subject_alt_names(value)?;
-            cert.subject_alt_name = Some(Extension {
-                value,
-                critical: ext.critical,
-            });
-            Ok(())
-        }),
-        oid::NAME_CONSTRAINTS => whole(&mut |d| {
-            let value = d.read(tag::SEQUENCE)?;
-            names::check_name_constraints(value)?;
-            cert.name_constraints = Some(Extension {
-                value,
-                critical: ext.critical,
-            });
-            Ok(())
-        }),
-        oid::SUBJECT_KEY_IDENTIFIER => whole(&mut |d| {
-            let value = d.read(tag::OCTET_STRING)?;
-            cert.subject_key_id = Some(Extension {
-                value,
-                critical: ext.critical,
-            });
-            Ok(())
-        }),
-        oid::AUTHORITY_KEY_IDENTIFIER => whole(&mut |d| {
-            let key_id = d.sequence(|aki| -> Result<_, CertificateError> {
-                let key_id = aki.optional(tag::context_primitive(0))?;
-                aki.optional(tag::context_constructed(1))?;
-                aki.optional(tag::context_primitive(2))?;
-                Ok(key_id)
-            })?;
-            cert.authority_key_id = Some((key_id, ext.critical));
-            Ok(())
-        }),
+        oid::BASIC_CONSTRAINTS => {
+            cert.basic_constraints = Some(whole(ext.value, |d| basic_constraints(d, critical))?);
+        }
+        oid::KEY_USAGE => cert.key_usage = Some((whole(ext.value, key_usage)?, critical)),
+        oid::EXTENDED_KEY_USAGE => {
+            cert.extended_key_usage = Some(flagged(whole(ext.value, extended_key_usage)?));
+        }
+        oid::SUBJECT_ALT_NAME => {
+            cert.subject_alt_name = Some(flagged(whole(ext.value, subject_alt_name)?));
+        }
+        oid::NAME_CONSTRAINTS => {
+            cert.name_constraints = Some(flagged(whole(ext.value, name_constraints)?));
+        }
+        oid::SUBJECT_KEY_IDENTIFIER => {
+            cert.subject_key_id = Some(flagged(whole(ext.value, subject_key_identifier)?));
+        }
+        oid::AUTHORITY_KEY_IDENTIFIER => {
+            cert.authority_key_id = Some((whole(ext.value, authority_key_identifier)?, critical));
+        }
         oid::CERTIFICATE_POLICIES
         | oid::POLICY_MAPPINGS
         | oid::POLICY_CONSTRAINTS
-        | oid::INHIBIT_ANY_POLICY => {
-            if ext.critical {
+        | oid::INHIBIT_ANY_POLICY => check_policy_extension(critical)?,
+        _ if critical => return Err(CertificateError::UnsupportedCriticalExtension("")),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Reads an extnValue with `read`, which must consume all of it: extnValue
+/// holds exactly the DER of the extension's own type (RFC 5280 §4.1).
+fn whole<'a, T>(
+    value: &'a [u8],
+    read: impl FnOnce(&mut Der<'a>) -> Result<T, CertificateError>,
+) -> Result<T, CertificateError> {
+    let mut der = Der::new(value);
+    let out = read(&mut der)?;
+    der.finish()?;
+    Ok(out)
+}
+
+/// basicConstraints (RFC 5280 §4.2.1.9): cA BOOLEAN DEFAULT FALSE,
+/// pathLenConstraint INTEGER (0..MAX) OPTIONAL.
+fn basic_constraints(
+    d: &mut Der<'_>,
+    critical: bool,
+) -> Result<BasicConstraints, CertificateError> {
+    d.sequence(|bc| {
+        let ca = default_false_boolean(bc, "cA FALSE encoded although DEFAULT")?;
+        let path_len = if bc.is_empty() {
+            None
+        } else {
+            Some(bc.small_unsigned()?)
+        };
+        Ok(BasicConstraints {
+            ca,
+            path_len,
+            critical,
+        })
+    })
+}
+
+/// keyUsage (RFC 5280 §4.2.1.3): a named-bit BIT STRING in which "at least
+/// one of the bits MUST be set to 1".
+fn key_usage<'a>(d: &mut Der<'a>) -> Result<BitString<'a>, CertificateError> {
+    let bits = d.bit_string()?;
+    bits.check_named_bits()?;
+    if bits.bytes.iter().all(|&b| b == 0) {
+        return Err(CertificateError::MisIssued("keyUsage with no bit set"));
+    }
+    Ok(bits)
+}
+
+/// extKeyUsage (RFC 5280 §4.2.1.12): `SEQUENCE SIZE (1..MAX) OF
+/// KeyPurposeId`; returns the contents, every OID checked.
+fn extended_key_usage<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
+    let value = d.read(tag::SEQUENCE)?;
+    if value.is_empty() {
+        return Err(CertificateError::BadEncoding("empty extKeyUsage"));
+    }
+    let mut list = Der::new(value);
+    while !list.is_empty() {
+        list.oid()?;
+    }
+    Ok(value)
+}
+
+/// subjectAltName (RFC 5280 §4.2.1.6): GeneralNames, checked by
+/// [`names::check_subject_alt_names`]; returns the contents.
+fn subject_alt_name<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
+    let value = d.read(tag::SEQUENCE)?;
+    names::check_subject_alt_names(value)?;
+    Ok(value)
+}
+
+/// nameConstraints (RFC 5280 §4.2.1.10), checked by
+/// [`names::check_name_constraints`]; returns the contents.
+fn name_constraints<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
+    let value = d.read(tag::SEQUENCE)?;
+    names::check_name_constraints(value)?;
+    Ok(value)
+}
+
+/// subjectKeyIdentifier (RFC 5280 §4.2.1.2): an OCTET STRING; returns
+/// the key identifier.
+fn subject_key_identifier<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
+    Ok(d.read(tag::OCTET_STRING)?)
+}
+
+/// authorityKeyIdentifier (RFC 5280 §4.2.1.1): keyIdentifier `[0]`,
+/// authorityCertIssuer `[1]` and authorityCertSerialNumber `[2]`, all
+/// optional; returns the keyIdentifier, the only one path building uses.
+fn authority_key_identifier<'a>(d: &mut Der<'a>) -> Result<Option<&'a [u8]>, CertificateError> {
+    d.sequence(|aki| -> Result<_, CertificateError> {
+        let key_id = aki.optional(tag::context_primitive(0))?;
+        aki.optional(tag::context_constructed(1))?;
+        aki.optional(tag::context_primitive(2))?;
+        Ok(key_id)
+    })
+}
+
+/// certificatePolicies, policyMappings, policyConstraints and
+/// inhibitAnyPolicy (RFC 5280 §4.2.1.4, §4.2.1.5, §4.2.1.11, §4.2.1.14):
+/// ignored when non-critical, refused when critical, since policy
+/// processing (RFC 5280 §6.1.3 (d)-(f)) is not implemented.
+fn check_policy_extension(critical: bool) -> Result<(), CertificateError> {
+    if critical {
+        Err(CertificateError::UnsupportedCriticalExtension(
+            "certificate policy processing is not supported",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf() -> Vec<u8> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/pki/p256-leaf.pem");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        crate::pki::certificates_from_pem(&text)
+            .unwrap_or_default()
+            .remove(0)
+    }
+
+    /// An extension's id, value and critical flag, and what applying it
+    /// gives.
+    type Case = (
+        &'static [u8],
+        &'static [u8],
+        bool,
+        Result<(), CertificateError>,
+    );
+
+    /// Applies one extension to the leaf and returns the outcome.
+    fn apply<'a>(
+        cert: &mut Certificate<'a>,
+        id: &[u8],
+        value: &'a [u8],
+        critical: bool,
+    ) -> Result<(), CertificateError> {
+        apply_extension(cert, id, Extension { value, critical })
+    }
+
+    // Each RFC 5280 §4.2.1 reader, pinned to the exact error it gives.
+    #[test]
+    fn each_extension_kind_gives_its_own_error() {
+        let der = leaf();
+        let mut cert = Certificate::parse(&der).unwrap_or_else(|e| panic!("{e}"));
+        let bad = CertificateError::BadEncoding;
+        let cases: [Case; 13] = [
+            (
+                oid::BASIC_CONSTRAINTS,
+                &[0x30, 3, 1, 1, 0],
+                true,
+                Err(bad("cA FALSE encoded although DEFAULT")),
+            ),
+            (
+                oid::BASIC_CONSTRAINTS,
+                &[0x30, 0, 0],
+                true,
+                Err(bad("trailing data")),
+            ),
+            (
+                oid::KEY_USAGE,
+                &[3, 1, 0],
+                true,
+                Err(CertificateError::MisIssued("keyUsage with no bit set")),
+            ),
+            (
+                oid::EXTENDED_KEY_USAGE,
+                &[0x30, 0],
+                false,
+                Err(bad("empty extKeyUsage")),
+            ),
+            (
+                oid::EXTENDED_KEY_USAGE,
+                &[0x30, 1, 6],
+                false,
+                Err(bad("element truncated")),
+            ),
+            (
+                oid::SUBJECT_KEY_IDENTIFIER,
+                &[4, 1, 9, 0],
+                false,
+                Err(bad("trailing data")),
+            ),
+            (
+                oid::AUTHORITY_KEY_IDENTIFIER,
+                &[0x30, 2, 0x80, 0, 0],
+                false,
+                Err(bad("trailing data")),
+            ),
+            (
+                oid::CERTIFICATE_POLICIES,
+                &[],
+                true,
                 Err(CertificateError::UnsupportedCriticalExtension(
                     "certificate policy processing is not supported",
-                ))
-            } else {
-                Ok(())
-            }
+                )),
+            ),
+            (oid::INHIBIT_ANY_POLICY, &[], false, Ok(())),
+            (
+                &[0x2a, 3],
+                &[],
+                true,
+                Err(CertificateError::UnsupportedCriticalExtension("")),
+            ),
+            (&[0x2a, 3], &[0xff], false, Ok(())),
+            (
+                oid::NAME_CONSTRAINTS,
+                &[0x30, 0],
+                true,
+                Err(CertificateError::MisIssued("empty nameConstraints")),
+            ),
+            (
+                oid::SUBJECT_ALT_NAME,
+                &[4, 0],
+                false,
+                Err(bad("unexpected tag")),
+            ),
+        ];
+        for (id, value, critical, expected) in cases {
+            assert_eq!(
+                apply(&mut cert, id, value, critical),
+                expected,
+                "{id:02x?} {value:02x?}"
+            );
         }
-        _ if ext.critical => Err(CertificateError::UnsupportedCriticalExtension("")),
-        _ => Ok(()),
+    }
+
+    #[test]
+    fn each_extension_kind_fills_its_field() {
+        let der = leaf();
+        let mut cert = Certificate::parse(&der).unwrap_or_else(|e| panic!("{e}"));
+        let fields: [(&[u8], &[u8]); 6] = [
+            (oid::BASIC_CONSTRAINTS, &[0x30, 6, 1, 1, 0xff, 2, 1, 3]),
+            (oid::KEY_USAGE, &[3, 2, 7, 0x80]),
+            (oid::EXTENDED_KEY_USAGE, &[0x30, 3, 6, 1, 0x2a]),
+            (oid::SUBJECT_KEY_IDENTIFIER, &[4, 1, 9]),
+            (oid::AUTHORITY_KEY_IDENTIFIER, &[0x30, 3, 0x80, 1, 9]),
+            (
+                oid::NAME_CONSTRAINTS,
+                &[0x30, 8, 0xa0, 6, 0x30, 4, 0x82, 2, b'a', b'b'],
+            ),
+        ];
+        for (id, value) in fields {
+            assert_eq!(apply(&mut cert, id, value, true), Ok(()), "{id:02x?}");
+        }
+        let bc = BasicConstraints {
+            ca: true,
+            path_len: Some(3),
+            critical: true,
+        };
+        assert_eq!(cert.basic_constraints, Some(bc));
+        assert!(cert
+            .key_usage
+            .is_some_and(|(bits, critical)| bits.bit(0) && critical));
+        assert_eq!(
+            cert.extended_key_usage,
+            Some(Extension {
+                value: &[6, 1, 0x2a],
+                critical: true
+            })
+        );
+        assert_eq!(
+            cert.subject_key_id,
+            Some(Extension {
+                value: &[9],
+                critical: true
+            })
+        );
+        assert_eq!(cert.authority_key_id, Some((Some(&[9][..]), true)));
+        assert_eq!(
+            cert.name_constraints,
+            Some(Extension {
+                value: &[0xa0, 6, 0x30, 4, 0x82, 2, b'a', b'b'],
+                critical: true
+            })
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! What RFC 5280 adds to DER for the values certificates carry: times in
-//! their `Z` forms, read as UNIX seconds, and character strings checked
-//! against their type. The DER reader itself is [`crate::der`].
+//! Time (RFC 5280 §4.1.2.5): UTCTime and GeneralizedTime in the `Z` forms
+//! RFC 5280 requires, read as UNIX seconds for the validity period. The
+//! DER reader itself is [`crate::der`].
 
 use crate::der::{tag, Der};
 use crate::error::CertificateError;
@@ -12,34 +12,12 @@ fn bad(why: &'static str) -> CertificateError {
 /// Reads a UTCTime or GeneralizedTime as UNIX seconds (RFC 5280
 /// §4.1.2.5). Fails with [`CertificateError::BadEncoding`] on another tag
 /// or a time not in the form RFC 5280 requires.
-pub fn time(der: &mut Der<'_>) -> Result<i64, CertificateError> {
+pub fn read(der: &mut Der<'_>) -> Result<i64, CertificateError> {
     let element = der.element()?;
     match element.tag {
         tag::UTC_TIME => parse_time(element.value, false),
         tag::GENERALIZED_TIME => parse_time(element.value, true),
         _ => Err(bad("unexpected tag for a time")),
-    }
-}
-
-/// Checks the contents of a character string against its type (X.680
-/// §41): PrintableString's repertoire, IA5String's 7 bits, UTF8String's
-/// encoding, whole BMPString and UniversalString characters. Other tags
-/// (TeletexString, non-string values) are not checked.
-pub fn check_string(string_tag: u8, value: &[u8]) -> Result<(), CertificateError> {
-    let ok = match string_tag {
-        tag::PRINTABLE_STRING => value
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b)),
-        tag::IA5_STRING => value.is_ascii(),
-        tag::UTF8_STRING => core::str::from_utf8(value).is_ok(),
-        tag::BMP_STRING => value.len().is_multiple_of(2),
-        tag::UNIVERSAL_STRING => value.len().is_multiple_of(4),
-        _ => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(bad("character string invalid for its type"))
     }
 }
 
@@ -115,21 +93,10 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn strings_follow_their_type() {
-        assert!(check_string(tag::PRINTABLE_STRING, b"Ferro TLS (test) 1.0").is_ok());
-        assert!(check_string(tag::PRINTABLE_STRING, b"a@b").is_err());
-        assert!(check_string(tag::IA5_STRING, b"a@b").is_ok());
-        assert!(check_string(tag::IA5_STRING, &[0xc3, 0xa9]).is_err());
-        assert!(check_string(tag::UTF8_STRING, &[0xc3, 0xa9]).is_ok());
-        assert!(check_string(tag::UTF8_STRING, &[0xc3]).is_err());
-        assert!(check_string(tag::BMP_STRING, &[0, 0x41, 0]).is_err());
-    }
-
     // Expected values computed independently with `date -u -d ... +%s`.
     #[test]
     fn times_convert_to_unix_seconds() {
-        let read = |bytes: &[u8]| time(&mut Der::new(bytes));
+        let read = |bytes: &[u8]| super::read(&mut Der::new(bytes));
         assert_eq!(read(b"\x17\x0d300101000000Z"), Ok(1_893_456_000));
         assert_eq!(read(b"\x18\x0f20991231235959Z"), Ok(4_102_444_799));
         let old = b"\x17\x0d500229120000Z";
