@@ -395,3 +395,48 @@ impl CommonState {
         self.sendable_tls.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{HandshakeEvent, Negotiated};
+    use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+
+    #[test]
+    fn events_set_the_negotiated_facts_and_a_later_one_replaces_an_earlier() {
+        let mut negotiated = Negotiated::default();
+        for event in [
+            HandshakeEvent::CipherSuite(CipherSuite::TLS_AES_128_GCM_SHA256),
+            HandshakeEvent::Version(ProtocolVersion::TLSv1_3),
+            HandshakeEvent::CipherSuite(CipherSuite::TLS_AES_256_GCM_SHA384),
+            HandshakeEvent::Group(NamedGroup::X25519),
+            HandshakeEvent::Alpn(b"h2".to_vec()),
+            HandshakeEvent::ServerName("example.test".into()),
+            HandshakeEvent::PeerCertificates(vec![vec![1, 2]]),
+            HandshakeEvent::SessionId(vec![7; 32]),
+            HandshakeEvent::Resumed,
+            HandshakeEvent::ResumptionRequested,
+        ] {
+            negotiated.apply(event);
+        }
+        assert_eq!(negotiated.version(), Some(ProtocolVersion::TLSv1_3));
+        assert_eq!(
+            negotiated.cipher_suite(),
+            Some(CipherSuite::TLS_AES_256_GCM_SHA384)
+        );
+        assert_eq!(negotiated.group(), Some(NamedGroup::X25519));
+        assert_eq!(negotiated.alpn(), Some(&b"h2"[..]));
+        assert_eq!(negotiated.server_name(), Some("example.test"));
+        assert_eq!(negotiated.peer_certificates(), [vec![1, 2]]);
+        assert_eq!(negotiated.session_id(), [7; 32]);
+        assert!(negotiated.resumed() && negotiated.resumption_requested());
+    }
+
+    #[test]
+    fn nothing_is_settled_before_an_event() {
+        let negotiated = Negotiated::default();
+        assert_eq!(negotiated.version(), None);
+        assert_eq!(negotiated.alpn(), None);
+        assert!(negotiated.session_id().is_empty());
+        assert!(!negotiated.resumed() && !negotiated.resumption_requested());
+    }
+}
