@@ -37,13 +37,6 @@ impl fmt::Display for DerError {
 
 impl std::error::Error for DerError {}
 
-impl From<DerError> for crate::error::Error {
-    /// Bytes that are not DER are a decode error (`decode_error`).
-    fn from(e: DerError) -> Self {
-        Self::Decode(e.reason())
-    }
-}
-
 /// Universal and context-specific tags used by X.509 and the key formats
 /// (X.680 §8.6, RFC 5280 §4.1).
 pub mod tag {
@@ -394,15 +387,6 @@ impl<'a> BitString<'a> {
             }
             _ => Ok(()),
         }
-    }
-}
-
-impl From<DerError> for crate::error::CertificateError {
-    /// Bytes that are not DER are
-    /// [`CertificateError::BadEncoding`](crate::error::CertificateError::BadEncoding),
-    /// with the broken rule as the detail.
-    fn from(e: DerError) -> Self {
-        Self::BadEncoding(e.reason())
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod support;
 
+use ferrotls::error::IllegalParameterReason;
 use support::{hex_value, transcripts};
 
 use ferrotls::codec::Codec;
@@ -782,7 +783,9 @@ fn duplicate_extensions_are_illegal_parameter() {
         let bad = message.to_bytes().unwrap();
         assert_eq!(
             HandshakeMessage::decode_message(&bad, &TLS13),
-            Err(Error::IllegalParameter("duplicate extension")),
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension
+            )),
             "{section}/{key}"
         );
     }
@@ -806,7 +809,7 @@ fn pre_shared_key_not_last_is_illegal_parameter() {
     let bad = HandshakeMessage::ClientHello(ch).to_bytes().unwrap();
     assert_eq!(
         HandshakeMessage::decode_message(&bad, &TLS13),
-        Err(Error::IllegalParameter("pre_shared_key is not last"))
+        Err(Error::IllegalParameter(IllegalParameterReason::PskNotLast))
     );
 }
 

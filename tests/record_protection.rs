@@ -5,6 +5,7 @@ mod record_support;
 mod support;
 
 use ferrotls::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
+use ferrotls::error::IllegalParameterReason;
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
 use ferrotls::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
@@ -666,7 +667,9 @@ fn record_size_limit_shrinks_fragments() {
     assert_eq!(sizes, [99, 99, 52]);
     assert_eq!(
         sender.set_peer_record_size_limit(63, false),
-        Err(Error::IllegalParameter("record_size_limit below 64"))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::RecordSizeLimitTooSmall
+        ))
     );
 
     // Our own announced limit bounds what we accept.

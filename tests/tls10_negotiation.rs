@@ -7,6 +7,7 @@
 
 mod common;
 
+use ferrotls::error::IllegalParameterReason;
 use std::sync::Arc;
 
 use common::*;
@@ -235,7 +236,9 @@ fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses
     let (r, alert) = server_answer_to_client(&mut c, server, &hello);
     assert_eq!(
         r,
-        Err(Error::IllegalParameter("downgrade sentinel in ServerHello"))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::DowngradeSentinel
+        ))
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }

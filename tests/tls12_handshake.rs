@@ -6,6 +6,7 @@
 
 mod common;
 
+use ferrotls::error::IllegalParameterReason;
 use std::sync::Arc;
 
 use common::*;
@@ -426,7 +427,9 @@ fn a_client_offering_tls13_refuses_the_sentinel_from_a_real_server() {
     let (_, r) = transfer(&mut s, &mut c);
     assert_eq!(
         r,
-        Err(Error::IllegalParameter("downgrade sentinel in ServerHello"))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::DowngradeSentinel
+        ))
     );
     let mut out = Vec::new();
     c.write_tls(&mut out).unwrap();

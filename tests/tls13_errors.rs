@@ -5,6 +5,7 @@
 
 mod common;
 
+use ferrotls::error::IllegalParameterReason;
 use std::sync::Arc;
 
 use common::*;
@@ -324,12 +325,12 @@ fn downgrade_sentinel_is_refused_when_tls13_was_offered() {
     });
     assert_eq!(
         err,
-        Error::IllegalParameter("downgrade sentinel in ServerHello")
+        Error::IllegalParameter(IllegalParameterReason::DowngradeSentinel)
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
     // Without the sentinel the client goes on to TLS 1.2, which fails
     // later on this TLS 1.3 ServerHello, for another reason.
-    let sentinel = Error::IllegalParameter("downgrade sentinel in ServerHello");
+    let sentinel = Error::IllegalParameter(IllegalParameterReason::DowngradeSentinel);
     let (err, _) = client_refuses(client, as_tls12);
     assert_ne!(err, sentinel);
 }

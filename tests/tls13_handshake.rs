@@ -4,6 +4,7 @@
 
 mod common;
 
+use ferrotls::error::IllegalParameterReason;
 use std::sync::Arc;
 
 use common::*;
@@ -215,7 +216,7 @@ fn rfc8446_4_1_2_second_client_hello_with_reordered_extensions_is_illegal_parame
         assert_eq!(
             result,
             Err(Error::IllegalParameter(
-                "extensions added, removed or reordered after retry"
+                IllegalParameterReason::ExtensionsChangedAfterRetry
             ))
         );
     }

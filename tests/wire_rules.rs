@@ -7,6 +7,7 @@
 
 mod common;
 
+use ferrotls::error::LimitExceededReason;
 use std::sync::Arc;
 
 use common::*;
@@ -760,7 +761,10 @@ fn rfc5246_7_2_2_tls12_warning_alerts_are_counted_not_fatal() {
             transfer(&mut s, &mut c).1.unwrap();
             assert!(!s.is_handshaking() && !c.is_handshaking());
         } else {
-            assert_eq!(result, Err(Error::LimitExceeded("warning alerts")));
+            assert_eq!(
+                result,
+                Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts))
+            );
             assert_eq!(
                 plaintext_alert(&written(&mut s)),
                 alert(AlertDescription::IllegalParameter)

@@ -7,7 +7,7 @@
 use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{verify_scheme, PublicKey};
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, IllegalParameterReason, InvalidRequestReason};
 use crate::keyschedule::tls13::{BinderKey, FinishedKey};
 use crate::msgs::enums::SignatureScheme;
 use crate::msgs::signature::DigitallySigned;
@@ -52,9 +52,9 @@ fn with_signed_content<T>(
     let hash = transcript_hash.as_ref();
     let len = PREFIX_SPACES + context.len() + 1 + hash.len();
     let mut content = [0u8; MAX_SIGNED_CONTENT_LEN];
-    let content = content
-        .get_mut(..len)
-        .ok_or(Error::InvalidRequest("CertificateVerify context too long"))?;
+    let content = content.get_mut(..len).ok_or(Error::InvalidRequest(
+        InvalidRequestReason::CertificateVerifyContext,
+    ))?;
     let bytes = core::iter::repeat_n(0x20, PREFIX_SPACES)
         .chain(context.iter().copied())
         .chain([0])
@@ -110,10 +110,10 @@ pub(crate) fn verify_certificate_verify(
 ) -> Result<SignatureVerified, Error> {
     let scheme = signed
         .scheme
-        .ok_or(Error::Decode("CertificateVerify without a scheme"))?;
+        .ok_or(Error::Decode(DecodeReason::CertificateVerifyNoScheme))?;
     if !offered.contains(&scheme) || !tls13_handshake_scheme(scheme) {
         return Err(Error::IllegalParameter(
-            "CertificateVerify with a scheme that was not offered",
+            IllegalParameterReason::CertificateVerifySchemeNotOffered,
         ));
     }
     with_signed_content(context, transcript_hash, |content| {

@@ -16,7 +16,7 @@ use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, PublicKey, SignatureAlgorithm};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error, IllegalParameterReason, LimitExceededReason};
 use crate::keyschedule::tls12::{KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
     AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
@@ -361,7 +361,7 @@ impl Params {
         _rng: &Arc<dyn SecureRandom>,
     ) -> Result<Box<dyn RecordProtection>, Error> {
         Err(Error::HandshakeFailure(
-            "CBC suites need the legacy feature",
+            crate::error::HandshakeFailureReason::CbcNeedsLegacy,
         ))
     }
 }
@@ -497,7 +497,7 @@ pub(crate) fn sign(
         Some(scheme) => key.sign_scheme(scheme, content)?,
         None => {
             let algorithm = legacy_algorithm(key.public())
-                .ok_or(Error::Crypto("key cannot sign in TLS 1.0/1.1"))?;
+                .ok_or(Error::Crypto(CryptoReason::KeyCannotSignLegacy))?;
             key.sign(algorithm, content)?
         }
     };
@@ -519,14 +519,15 @@ pub(crate) fn verify_signed(
         Some(scheme) => {
             if !offered.contains(&scheme) {
                 return Err(Error::IllegalParameter(
-                    "signature scheme that was not offered",
+                    IllegalParameterReason::SchemeNotOffered,
                 ));
             }
-            algorithm_for_scheme(scheme)
-                .ok_or(Error::IllegalParameter("unsupported signature scheme"))?
+            algorithm_for_scheme(scheme).ok_or(Error::IllegalParameter(
+                IllegalParameterReason::UnsupportedScheme,
+            ))?
         }
         None => legacy_algorithm(key).ok_or(Error::IllegalParameter(
-            "key type cannot sign in TLS 1.0/1.1",
+            IllegalParameterReason::KeyTypeCannotSignLegacy,
         ))?,
     };
     verify(key, algorithm, content, &signed.signature)
@@ -611,7 +612,7 @@ pub(crate) fn refuse_renegotiation(
 ) -> Result<usize, Error> {
     let refused = refused + 1;
     if refused > MAX_REFUSED_RENEGOTIATIONS {
-        return Err(Error::LimitExceeded("renegotiation attempts"));
+        return Err(Error::LimitExceeded(LimitExceededReason::Renegotiations));
     }
     common.send_warning(AlertDescription::NoRenegotiation)?;
     Ok(refused)

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, IllegalParameterReason};
 use crate::msgs::enums::{
     CertificateStatusType, EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion,
     PskKeyExchangeMode, ServerNameType, SignatureScheme,
@@ -359,7 +359,7 @@ impl Extension {
             (T::StatusRequest, C::ServerHello | C::CertificateRequest) => Self::StatusRequestAck,
             (T::StatusRequest, C::CertificateEntry) => match CertificateStatusType::decode(r)? {
                 CertificateStatusType::Ocsp => Self::OcspResponse(OCSP_RESPONSE.read_vec(r)?),
-                _ => return Err(Error::Decode("unknown certificate status type")),
+                _ => return Err(Error::Decode(DecodeReason::CertificateStatusType)),
             },
             (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
                 Self::SupportedGroups(NAMED_GROUP_LIST.read_list(r)?)
@@ -384,7 +384,9 @@ impl Extension {
             (T::RecordSizeLimit, C::ClientHello | C::ServerHello | C::EncryptedExtensions) => {
                 let limit = r.u16()?;
                 if limit < MIN_RECORD_SIZE_LIMIT {
-                    return Err(Error::IllegalParameter("record_size_limit below 64"));
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::RecordSizeLimitTooSmall,
+                    ));
                 }
                 Self::RecordSizeLimit(limit)
             }
@@ -433,7 +435,7 @@ impl Extension {
                 _,
             ) => {
                 return Err(Error::IllegalParameter(
-                    "extension not allowed in this message",
+                    IllegalParameterReason::ExtensionNotAllowed,
                 ))
             }
             (typ, _) => Self::Unknown {
@@ -498,12 +500,14 @@ fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error>
     while !list.is_empty() {
         if shares.len() == MAX_KEY_SHARES {
             return Err(Error::IllegalParameter(
-                "more key shares than MAX_KEY_SHARES",
+                IllegalParameterReason::TooManyKeyShares,
             ));
         }
         let share = KeyShareEntry::decode(&mut list)?;
         if groups.repeated(u16::from(share.group)) {
-            return Err(Error::IllegalParameter("two key shares for one group"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateKeyShareGroup,
+            ));
         }
         shares.push(share);
     }
@@ -577,11 +581,13 @@ pub fn decode_extensions(
             .last()
             .is_some_and(|e| matches!(e, Extension::PreSharedKeyOffer(_)))
         {
-            return Err(Error::IllegalParameter("pre_shared_key is not last"));
+            return Err(Error::IllegalParameter(IllegalParameterReason::PskNotLast));
         }
         let ext = Extension::decode(&mut block, cx)?;
         if types.repeated(u16::from(ext.ext_type())) {
-            return Err(Error::IllegalParameter("duplicate extension"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension,
+            ));
         }
         extensions.push(ext);
     }
@@ -867,13 +873,15 @@ mod tests {
         ];
         assert_eq!(
             decode(&encode(&dup)),
-            Err(Error::IllegalParameter("duplicate extension"))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension
+            ))
         );
 
         let not_last = [psk, Extension::ExtendedMasterSecret];
         assert_eq!(
             decode(&encode(&not_last)),
-            Err(Error::IllegalParameter("pre_shared_key is not last"))
+            Err(Error::IllegalParameter(IllegalParameterReason::PskNotLast))
         );
     }
 
@@ -902,7 +910,9 @@ mod tests {
         exts.push(unknown(1));
         assert_eq!(
             decode(&exts),
-            Err(Error::IllegalParameter("duplicate extension"))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension
+            ))
         );
     }
 }

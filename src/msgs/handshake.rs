@@ -6,7 +6,7 @@
 //! [`DecodeContext`] carries what the wire does not say.
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
-use crate::error::Error;
+use crate::error::{Error, IllegalParameterReason, UnexpectedMessageReason};
 use crate::msgs::certificate::{
     CertificateRequestTls12, CertificateRequestTls13, CertificateTls12, CertificateTls13,
 };
@@ -199,7 +199,7 @@ impl HandshakeMessage {
                 )?),
                 KeyExchangeAlgorithm::Rsa => {
                     return Err(Error::UnexpectedMessage(
-                        "ServerKeyExchange with RSA key exchange",
+                        UnexpectedMessageReason::ServerKeyExchangeWithRsa,
                     ))
                 }
             },
@@ -219,7 +219,9 @@ impl HandshakeMessage {
             T::Finished => Self::Finished(r.take(cx.finished_len)?.to_vec()),
             T::KeyUpdate => match KeyUpdateRequest::decode(r)? {
                 KeyUpdateRequest::Unknown(_) => {
-                    return Err(Error::IllegalParameter("KeyUpdate request is not 0 or 1"))
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::KeyUpdateRequest,
+                    ))
                 }
                 request => Self::KeyUpdate(request),
             },

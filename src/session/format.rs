@@ -33,7 +33,7 @@
 use crate::codec::{LengthPrefix, Reader, Writer};
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -275,7 +275,9 @@ impl<'u> FieldWriter<'u> {
     pub(crate) fn finish(mut self) -> Result<Zeroizing<Vec<u8>>, Error> {
         self.unknown_before(None);
         if self.misordered {
-            return Err(Error::InvalidRequest("session fields out of tag order"));
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::SessionFieldOrder,
+            ));
         }
         let mut out = Zeroizing::new(self.out.finish()?);
         let fields_len = out.len() - self.fields_len_at - LengthPrefix::U24.size();
