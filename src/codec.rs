@@ -335,6 +335,7 @@ pub fn decode_list<T: Codec>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     #[test]
     fn integers_round_trip_big_endian() {
@@ -360,7 +361,10 @@ mod tests {
         let mut r = Reader::new(&[1, 2]);
         assert_eq!(r.u24(), Err(Error::Decode(DecodeReason::Truncated)));
         let mut r = Reader::new(&[0, 5, 1, 2]);
-        assert!(matches!(r.vector(LengthPrefix::U16), Err(Error::Decode(_))));
+        assert!(matches!(
+            r.vector(LengthPrefix::U16),
+            Err(Error::Decode(DecodeReason::Truncated))
+        ));
     }
 
     #[test]

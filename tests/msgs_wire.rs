@@ -8,7 +8,7 @@
 
 mod support;
 
-use ferrotls::error::IllegalParameterReason;
+use ferrotls::error::{DecodeReason, IllegalParameterReason};
 use support::{hex_value, transcripts};
 
 use ferrotls::codec::Codec;
@@ -581,7 +581,8 @@ fn every_truncation_is_a_decode_error() {
         for len in 0..body.len() {
             let decoded = HandshakeMessage::decode(typ, &body[..len], &cx);
             assert!(
-                matches!(decoded, Err(Error::Decode(_))) || is_hello_without_extensions(&decoded),
+                matches!(decoded, Err(Error::Decode(DecodeReason::Truncated)))
+                    || is_hello_without_extensions(&decoded),
                 "{label}: truncated to {len}: {decoded:?}"
             );
             // The framed form with a truncated body never decodes.
@@ -589,7 +590,7 @@ fn every_truncation_is_a_decode_error() {
             framed.extend_from_slice(&body[..len]);
             assert!(matches!(
                 HandshakeMessage::decode_message(&framed, &cx),
-                Err(Error::Decode(_))
+                Err(Error::Decode(DecodeReason::Truncated))
             ));
         }
     }
@@ -667,7 +668,7 @@ fn over_long_length_prefixes_are_decode_errors() {
     grow_length(&mut bad, 49, 2, 1);
     assert!(matches!(
         HandshakeMessage::decode(HandshakeType::ClientHello, &bad, &TLS13),
-        Err(Error::Decode(_))
+        Err(Error::Decode(DecodeReason::TrailingBytes))
     ));
 
     // Certificate: context length (u8) at 0, certificate_list length (u24)
@@ -679,7 +680,7 @@ fn over_long_length_prefixes_are_decode_errors() {
         assert!(
             matches!(
                 HandshakeMessage::decode(HandshakeType::Certificate, &bad, &TLS13),
-                Err(Error::Decode(_))
+                Err(Error::Decode(DecodeReason::Truncated))
             ),
             "certificate field at {at}"
         );
@@ -691,7 +692,7 @@ fn over_long_length_prefixes_are_decode_errors() {
         grow_length(&mut bytes, 1, 3, 1);
         assert!(matches!(
             HandshakeMessage::decode_message(&bytes, &cx),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::Truncated))
         ));
     }
 }
@@ -731,7 +732,7 @@ fn session_id_of_33_bytes_is_a_decode_error() {
     let bad = HandshakeMessage::ClientHello(ch).to_bytes().unwrap();
     assert!(matches!(
         HandshakeMessage::decode_message(&bad, &TLS13),
-        Err(Error::Decode(_))
+        Err(Error::Decode(DecodeReason::VectorLength))
     ));
 
     let sh = record_payload(&hex_value(
@@ -746,7 +747,7 @@ fn session_id_of_33_bytes_is_a_decode_error() {
     let bad = HandshakeMessage::ServerHello(sh).to_bytes().unwrap();
     assert!(matches!(
         HandshakeMessage::decode_message(&bad, &TLS13),
-        Err(Error::Decode(_))
+        Err(Error::Decode(DecodeReason::VectorLength))
     ));
 }
 

@@ -5,7 +5,7 @@ mod record_support;
 mod support;
 
 use ferrotls::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
-use ferrotls::error::IllegalParameterReason;
+use ferrotls::error::{IllegalParameterReason, UnexpectedMessageReason};
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
 use ferrotls::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
@@ -578,7 +578,9 @@ fn tls13_all_padding_record_is_unexpected_message() {
     let mut opener = Kind::Tls13(AeadAlgorithm::Aes128Gcm).build();
     assert!(matches!(
         opener.open(0, &mut record),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::NoInnerContentType
+        ))
     ));
 }
 
@@ -612,7 +614,9 @@ fn tls13_padding_is_stripped_and_overlong_inner_plaintext_overflows() {
     // A protected change_cipher_spec is not allowed in TLS 1.3.
     assert!(matches!(
         opener.open(0, &mut seal(b"\x01\x14")),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::InnerContentType
+        ))
     ));
 }
 

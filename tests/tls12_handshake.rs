@@ -6,7 +6,7 @@
 
 mod common;
 
-use ferrotls::error::IllegalParameterReason;
+use ferrotls::error::{HandshakeFailureReason, IllegalParameterReason};
 use std::sync::Arc;
 
 use common::*;
@@ -154,7 +154,15 @@ fn client_requiring_ems_refuses_a_server_without_it() {
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer(&mut c, &mut s).1.unwrap();
     let (_, r) = transfer(&mut s, &mut c);
-    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ServerWithoutEms
+            ))
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -173,7 +181,13 @@ fn server_requiring_ems_refuses_a_client_hello_without_it() {
         })
     });
     let (err, alert) = deliver(server, &hello);
-    assert!(matches!(err, Error::HandshakeFailure(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::HandshakeFailure(HandshakeFailureReason::ClientWithoutEms)
+        ),
+        "{err:?}"
+    );
     assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
 }
 
@@ -268,7 +282,15 @@ fn client_without_a_certificate_sends_an_empty_one() {
     transfer(&mut s, &mut c).1.unwrap();
     let (bytes, r) = transfer(&mut c, &mut s);
     assert!(bytes > 0);
-    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ClientCertificateRequired
+            ))
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -206,6 +206,7 @@ impl Prk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CryptoReason;
 
     fn unhex(s: &str) -> Vec<u8> {
         hex::decode(s).unwrap()
@@ -220,7 +221,7 @@ mod tests {
         assert!(expand(HashAlgorithm::Sha256, &prk, b"", 255 * 32).is_ok());
         assert!(matches!(
             expand(HashAlgorithm::Sha256, &prk, b"", 255 * 32 + 1),
-            Err(Error::Crypto(_))
+            Err(Error::Crypto(CryptoReason::HkdfOutputTooLong))
         ));
     }
 

@@ -362,7 +362,7 @@ mod tests {
     fn md5_sha1_has_no_hmac() {
         assert!(matches!(
             HmacKey::new(HashAlgorithm::Md5Sha1, b"k"),
-            Err(Error::Crypto(_))
+            Err(Error::Crypto(crate::error::CryptoReason::HmacMd5Sha1))
         ));
     }
 

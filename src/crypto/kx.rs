@@ -177,6 +177,7 @@ impl KeyShare {
 mod tests {
     use super::*;
     use crate::crypto::rng::{FixedBytes, OsRng};
+    use crate::error::IllegalParameterReason;
 
     // RFC 7748 §6.1: Alice's private key and the public key it gives.
     #[test]
@@ -217,7 +218,9 @@ mod tests {
         ] {
             assert!(matches!(
                 KeyShare::generate(group),
-                Err(Error::IllegalParameter(_))
+                Err(Error::IllegalParameter(
+                    IllegalParameterReason::UnsupportedKxGroup
+                ))
             ));
         }
     }

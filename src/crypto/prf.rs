@@ -113,13 +113,14 @@ fn p_hash_xor(key: &HmacKey, label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CryptoReason;
 
     #[test]
     fn sha1_alone_is_refused() {
         let mut out = [0u8; 12];
         assert!(matches!(
             prf(HashAlgorithm::Sha1, b"s", b"l", &[b"x"], &mut out),
-            Err(Error::Crypto(_))
+            Err(Error::Crypto(CryptoReason::PrfSha1))
         ));
     }
 

@@ -224,6 +224,7 @@ impl rand_core::TryCryptoRng for RandCore<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CryptoReason;
     use rand_core::TryRng;
 
     #[test]
@@ -283,7 +284,10 @@ mod tests {
         let pool = FixedBytes::new(&[1, 0, 0, 0, 9]);
         let mut adapter = RandCore(&pool);
         assert_eq!(adapter.try_next_u32().unwrap(), 1);
-        assert!(matches!(adapter.try_next_u64(), Err(Error::Crypto(_))));
+        assert!(matches!(
+            adapter.try_next_u64(),
+            Err(Error::Crypto(CryptoReason::FixedPoolExhausted))
+        ));
         let mut one = [0u8; 1];
         adapter.try_fill_bytes(&mut one).unwrap();
         assert_eq!(one, [9]);

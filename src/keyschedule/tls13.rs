@@ -615,6 +615,7 @@ opaque_debug!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecryptErrorReason;
 
     #[test]
     fn message_hash_has_the_synthetic_header() {
@@ -646,12 +647,12 @@ mod tests {
         assert_eq!(key.verify(&th, &good), Ok(()));
         assert!(matches!(
             key.verify(&th, &good[..31]),
-            Err(Error::DecryptError(_))
+            Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         ));
         good[0] ^= 0x80;
         assert!(matches!(
             key.verify(&th, &good),
-            Err(Error::DecryptError(_))
+            Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         ));
     }
 

@@ -40,6 +40,7 @@ impl Codec for ChangeCipherSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::UnexpectedMessageReason;
 
     #[test]
     fn only_the_single_byte_one_decodes() {
@@ -47,15 +48,15 @@ mod tests {
         assert_eq!(ChangeCipherSpec.to_bytes().unwrap(), [1]);
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody))
         ));
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[1, 1]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody))
         ));
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[2]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody))
         ));
     }
 }

@@ -608,6 +608,7 @@ pub fn find_extension(extensions: &[Extension], typ: ExtensionType) -> Option<&E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason};
 
     fn decode_one(bytes: &[u8], cx: ExtensionContext) -> Result<Extension, Error> {
         let mut r = Reader::new(bytes);
@@ -633,12 +634,14 @@ mod tests {
         // The same bytes are a truncated KeyShareEntry in a ServerHello.
         assert!(matches!(
             decode_one(&hrr, ExtensionContext::ServerHello),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::Truncated))
         ));
         // And not allowed at all in EncryptedExtensions.
         assert!(matches!(
             decode_one(&hrr, ExtensionContext::EncryptedExtensions),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::ExtensionNotAllowed
+            ))
         ));
     }
 
@@ -671,7 +674,9 @@ mod tests {
             assert!(
                 matches!(
                     decode_one(&bytes, ExtensionContext::NewSessionTicket),
-                    Err(Error::IllegalParameter(_))
+                    Err(Error::IllegalParameter(
+                        IllegalParameterReason::ExtensionNotAllowed
+                    ))
                 ),
                 "{typ:?}"
             );
@@ -825,7 +830,9 @@ mod tests {
         let bytes = [0x00, 0x1c, 0x00, 0x02, 0x00, 0x3f];
         assert!(matches!(
             decode_one(&bytes, ExtensionContext::ClientHello),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::RecordSizeLimitTooSmall
+            ))
         ));
     }
 
@@ -838,7 +845,9 @@ mod tests {
         let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry]));
         assert!(matches!(
             decode_one(&bytes, ExtensionContext::ClientHello),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateKeyShareGroup
+            ))
         ));
     }
 

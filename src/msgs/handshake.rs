@@ -282,6 +282,7 @@ impl HandshakeMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason, UnexpectedMessageReason};
 
     const TLS12_ECDHE: DecodeContext = DecodeContext {
         version: ProtocolVersion::TLSv1_2,
@@ -324,7 +325,9 @@ mod tests {
         );
         assert!(matches!(
             HandshakeMessage::decode(HandshakeType::KeyUpdate, &[2], &TLS12_ECDHE),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::KeyUpdateRequest
+            ))
         ));
     }
 
@@ -339,7 +342,7 @@ mod tests {
             assert_eq!(msg.to_bytes().unwrap(), [u8::from(typ), 0, 0, 0]);
             assert!(matches!(
                 HandshakeMessage::decode(typ, &[0], &TLS12_ECDHE),
-                Err(Error::Decode(_))
+                Err(Error::Decode(DecodeReason::TrailingBytes))
             ));
         }
     }
@@ -352,7 +355,9 @@ mod tests {
         };
         assert!(matches!(
             HandshakeMessage::decode(HandshakeType::ServerKeyExchange, &[], &cx),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ServerKeyExchangeWithRsa
+            ))
         ));
     }
 
@@ -362,11 +367,11 @@ mod tests {
         bytes.push(0);
         assert!(matches!(
             HandshakeMessage::decode_message(&bytes, &TLS12_ECDHE),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::TrailingBytes))
         ));
         assert!(matches!(
             HandshakeMessage::decode_message(&[14, 0, 0, 1], &TLS12_ECDHE),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::Truncated))
         ));
     }
 }

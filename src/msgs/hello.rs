@@ -222,6 +222,7 @@ fn decode_optional_extensions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     fn client_hello(extensions: Option<Vec<Extension>>) -> ClientHello {
         ClientHello {
@@ -253,7 +254,7 @@ mod tests {
         let bytes = hello.to_bytes().unwrap();
         assert!(matches!(
             ClientHello::decode_exact(&bytes),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 
@@ -263,13 +264,13 @@ mod tests {
         hello.cipher_suites = vec![];
         assert!(matches!(
             ClientHello::decode_exact(&hello.to_bytes().unwrap()),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
         let mut hello = client_hello(None);
         hello.compression_methods = vec![];
         assert!(matches!(
             ClientHello::decode_exact(&hello.to_bytes().unwrap()),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 

@@ -115,6 +115,7 @@ impl ClientKeyExchange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason};
     use crate::msgs::enums::SignatureScheme;
 
     #[test]
@@ -122,7 +123,9 @@ mod tests {
         let bytes = [1, 0, 0x17, 1, 4];
         assert!(matches!(
             ServerEcdhParams::decode_exact(&bytes),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::CurveTypeNotNamed
+            ))
         ));
     }
 
@@ -172,7 +175,7 @@ mod tests {
         }
         assert!(matches!(
             ClientKeyExchange::decode(&mut Reader::new(&[0]), KeyExchangeAlgorithm::Ecdhe),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 }

@@ -95,6 +95,7 @@ impl Codec for PskOffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason};
 
     fn offer(binders: usize) -> PskOffer {
         PskOffer {
@@ -121,7 +122,7 @@ mod tests {
         let bytes = offer(2).to_bytes().unwrap();
         assert!(matches!(
             PskOffer::decode_exact(&bytes),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(IllegalParameterReason::BinderCount))
         ));
     }
 
@@ -132,7 +133,7 @@ mod tests {
         let bytes = o.to_bytes().unwrap();
         assert!(matches!(
             PskOffer::decode_exact(&bytes),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 }

@@ -83,6 +83,7 @@ impl Codec for NewSessionTicketTls13 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     #[test]
     fn empty_tls13_ticket_is_a_decode_error() {
@@ -95,7 +96,7 @@ mod tests {
         };
         assert!(matches!(
             NewSessionTicketTls13::decode_exact(&t.to_bytes().unwrap()),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 

@@ -433,6 +433,7 @@ impl<'a> FieldReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::InvalidRequestReason;
 
     /// Kept unknown fields go back in tag order among the known ones
     /// (one between them, one after), which the reader's order check
@@ -466,6 +467,11 @@ mod tests {
         let mut f = FieldWriter::new(Kind::ClientTls12, &none, 0);
         f.field(tag::SESSION_ID, |w| w.bytes(b"id"));
         f.field(tag::VERSION, |w| w.u16(0x0303));
-        assert!(matches!(f.finish(), Err(Error::InvalidRequest(_))));
+        assert!(matches!(
+            f.finish(),
+            Err(Error::InvalidRequest(
+                InvalidRequestReason::SessionFieldOrder
+            ))
+        ));
     }
 }
