@@ -7,7 +7,7 @@
 //! input is a `decode_error`, never a panic, and a sub-reader never reads
 //! past the length prefix that created it.
 
-use crate::error::Error;
+use crate::error::{DecodeReason, Error};
 
 /// The size of a vector's length prefix, as written in the RFCs'
 /// presentation language (`<0..2^8-1>`, `<0..2^16-1>`, `<0..2^24-1>`).
@@ -57,7 +57,7 @@ impl<'a> Reader<'a> {
     /// Takes the next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
         if n > self.rest.len() {
-            return Err(Error::Decode("message truncated"));
+            return Err(Error::Decode(DecodeReason::Truncated));
         }
         let (head, tail) = self.rest.split_at(n);
         self.rest = tail;
@@ -123,7 +123,7 @@ impl<'a> Reader<'a> {
     ) -> Result<&'a [u8], Error> {
         let body = self.vector(prefix)?;
         if body.len() < min || body.len() > max {
-            return Err(Error::Decode("vector length out of bounds"));
+            return Err(Error::Decode(DecodeReason::VectorLength));
         }
         Ok(body)
     }
@@ -159,7 +159,7 @@ impl<'a> Reader<'a> {
         if self.rest.is_empty() {
             Ok(())
         } else {
-            Err(Error::Decode("trailing bytes"))
+            Err(Error::Decode(DecodeReason::TrailingBytes))
         }
     }
 }
@@ -334,6 +334,7 @@ impl Codec for u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     #[test]
     fn integers_round_trip_big_endian() {
@@ -357,9 +358,12 @@ mod tests {
     #[test]
     fn short_reads_are_decode_errors() {
         let mut r = Reader::new(&[1, 2]);
-        assert_eq!(r.u24(), Err(Error::Decode("message truncated")));
+        assert_eq!(r.u24(), Err(Error::Decode(DecodeReason::Truncated)));
         let mut r = Reader::new(&[0, 5, 1, 2]);
-        assert!(matches!(r.vector(LengthPrefix::U16), Err(Error::Decode(_))));
+        assert!(matches!(
+            r.vector(LengthPrefix::U16),
+            Err(Error::Decode(DecodeReason::Truncated))
+        ));
     }
 
     #[test]
@@ -375,10 +379,10 @@ mod tests {
     #[test]
     fn finish_rejects_trailing_bytes() {
         let r = Reader::new(&[0]);
-        assert_eq!(r.finish(), Err(Error::Decode("trailing bytes")));
+        assert_eq!(r.finish(), Err(Error::Decode(DecodeReason::TrailingBytes)));
         assert_eq!(
             u8::decode_exact(&[1, 2]),
-            Err(Error::Decode("trailing bytes"))
+            Err(Error::Decode(DecodeReason::TrailingBytes))
         );
     }
 

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use crate::crypto::rng::{OsRng, SecureRandom};
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use crate::keylog::KeyLog;
 use crate::msgs::enums::{
     CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
@@ -223,7 +223,7 @@ impl CommonConfig {
     fn check(&self) -> Result<(), Error> {
         if self.versions.is_empty() || self.versions.iter().any(|v| !ALL_VERSIONS.contains(v)) {
             return Err(Error::InvalidRequest(
-                "versions must be among ALL_VERSIONS (TLS 1.0 and 1.1 need the legacy feature)",
+                InvalidRequestReason::UnsupportedVersions,
             ));
         }
         if self.versions.contains(&ProtocolVersion::TLSv1_3)
@@ -232,7 +232,9 @@ impl CommonConfig {
                 .iter()
                 .any(|s| TLS13_CIPHER_SUITES.contains(s))
         {
-            return Err(Error::InvalidRequest("TLS 1.3 enabled without a 1.3 suite"));
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::Tls13WithoutSuite,
+            ));
         }
         if self.groups.is_empty()
             || self
@@ -240,19 +242,19 @@ impl CommonConfig {
                 .iter()
                 .any(|g| !crate::crypto::kx::supported_groups().contains(g))
         {
-            return Err(Error::InvalidRequest(
-                "groups must be supported and not empty",
-            ));
+            return Err(Error::InvalidRequest(InvalidRequestReason::NoGroups));
         }
         if self.signature_schemes.is_empty() {
-            return Err(Error::InvalidRequest("no signature scheme"));
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::NoSignatureScheme,
+            ));
         }
         if self
             .alpn_protocols
             .iter()
             .any(|p| p.is_empty() || p.len() > 255)
         {
-            return Err(Error::InvalidRequest("ALPN names are 1 to 255 bytes"));
+            return Err(Error::InvalidRequest(InvalidRequestReason::AlpnNameLength));
         }
         Ok(())
     }
@@ -649,7 +651,7 @@ impl ServerConfigBuilder {
         self.common.check()?;
         if self.max_early_data_size > 0 && self.session_store.is_none() {
             return Err(Error::InvalidRequest(
-                "0-RTT needs single-use tickets: set a session store",
+                InvalidRequestReason::EarlyDataNeedsStore,
             ));
         }
         let ticketer: Arc<dyn Ticketer> = match self.ticketer {

@@ -10,39 +10,12 @@
 //! indexes out of bounds. What a profile adds on top of DER (RFC 5280's
 //! times and character strings) stays with that profile in `pki`.
 
-use core::fmt;
-
 /// The largest element length accepted: 4 length octets (X.690 §8.1.3.5
 /// allows more, but no certificate or key is anywhere near 4 GiB, and a
 /// bound keeps every length in `usize` on 32-bit targets).
 pub const MAX_LENGTH_OCTETS: usize = 4;
 
-/// Bytes that are not valid DER for what was expected; the text names the
-/// broken rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DerError(&'static str);
-
-impl DerError {
-    /// The rule that was broken, as a short stable text.
-    pub fn reason(&self) -> &'static str {
-        self.0
-    }
-}
-
-impl fmt::Display for DerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid DER: {}", self.0)
-    }
-}
-
-impl std::error::Error for DerError {}
-
-impl From<DerError> for crate::error::Error {
-    /// Bytes that are not DER are a decode error (`decode_error`).
-    fn from(e: DerError) -> Self {
-        Self::Decode(e.reason())
-    }
-}
+pub use crate::error::DerError;
 
 /// Universal and context-specific tags used by X.509 and the key formats
 /// (X.680 §8.6, RFC 5280 §4.1).
@@ -128,7 +101,7 @@ impl<'a> Der<'a> {
         if self.rest.is_empty() {
             Ok(())
         } else {
-            Err(DerError("trailing data"))
+            Err(DerError::new("trailing data"))
         }
     }
 
@@ -136,7 +109,7 @@ impl<'a> Der<'a> {
         let (head, tail) = self
             .rest
             .split_at_checked(n)
-            .ok_or(DerError("element truncated"))?;
+            .ok_or(DerError::new("element truncated"))?;
         self.rest = tail;
         Ok(head)
     }
@@ -145,7 +118,7 @@ impl<'a> Der<'a> {
         let (&first, tail) = self
             .rest
             .split_first()
-            .ok_or(DerError("element truncated"))?;
+            .ok_or(DerError::new("element truncated"))?;
         self.rest = tail;
         Ok(first)
     }
@@ -156,34 +129,34 @@ impl<'a> Der<'a> {
         let start = self.rest;
         let tag = self.byte()?;
         if tag & 0x1f == 0x1f {
-            return Err(DerError("high tag numbers are not supported"));
+            return Err(DerError::new("high tag numbers are not supported"));
         }
         let first = self.byte()?;
         let len = if first < 0x80 {
             usize::from(first)
         } else if first == 0x80 {
-            return Err(DerError("indefinite length"));
+            return Err(DerError::new("indefinite length"));
         } else {
             let count = usize::from(first & 0x7f);
             if count > MAX_LENGTH_OCTETS {
-                return Err(DerError("length too large"));
+                return Err(DerError::new("length too large"));
             }
             let octets = self.take(count)?;
             if octets.first() == Some(&0) {
-                return Err(DerError("length not minimally encoded"));
+                return Err(DerError::new("length not minimally encoded"));
             }
             let len = octets
                 .iter()
                 .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
             if len < 0x80 {
-                return Err(DerError("length not minimally encoded"));
+                return Err(DerError::new("length not minimally encoded"));
             }
             len
         };
         let value = self.take(len)?;
         let raw = start
             .get(..start.len() - self.rest.len())
-            .ok_or(DerError("element truncated"))?;
+            .ok_or(DerError::new("element truncated"))?;
         Ok(Element { tag, value, raw })
     }
 
@@ -191,8 +164,8 @@ impl<'a> Der<'a> {
     pub fn expect_tag(&mut self, tag: u8) -> Result<Element<'a>, DerError> {
         match self.peek_tag() {
             Some(t) if t == tag => self.element(),
-            Some(_) => Err(DerError("unexpected tag")),
-            None => Err(DerError("element missing")),
+            Some(_) => Err(DerError::new("unexpected tag")),
+            None => Err(DerError::new("element missing")),
         }
     }
 
@@ -242,7 +215,7 @@ impl<'a> Der<'a> {
         match self.read(tag::BOOLEAN)? {
             [0x00] => Ok(false),
             [0xff] => Ok(true),
-            _ => Err(DerError("BOOLEAN not 0x00 or 0xFF")),
+            _ => Err(DerError::new("BOOLEAN not 0x00 or 0xFF")),
         }
     }
 
@@ -250,7 +223,7 @@ impl<'a> Der<'a> {
     pub fn null(&mut self) -> Result<(), DerError> {
         match self.read(tag::NULL)? {
             [] => Ok(()),
-            _ => Err(DerError("NULL with contents")),
+            _ => Err(DerError::new("NULL with contents")),
         }
     }
 
@@ -266,7 +239,7 @@ impl<'a> Der<'a> {
     /// without the octet that only clears the sign bit (empty for zero).
     pub fn unsigned_integer(&mut self) -> Result<&'a [u8], DerError> {
         match self.integer()? {
-            [first, ..] if first & 0x80 != 0 => Err(DerError("negative INTEGER")),
+            [first, ..] if first & 0x80 != 0 => Err(DerError::new("negative INTEGER")),
             [0, rest @ ..] => Ok(rest),
             other => Ok(other),
         }
@@ -277,7 +250,7 @@ impl<'a> Der<'a> {
     /// [`Der::unsigned_integer`].
     pub fn positive_integer(&mut self) -> Result<&'a [u8], DerError> {
         match self.unsigned_integer()? {
-            [] => Err(DerError("INTEGER not positive")),
+            [] => Err(DerError::new("INTEGER not positive")),
             magnitude => Ok(magnitude),
         }
     }
@@ -286,7 +259,7 @@ impl<'a> Der<'a> {
     pub fn small_unsigned(&mut self) -> Result<u64, DerError> {
         let digits = self.unsigned_integer()?;
         if digits.len() > 8 {
-            return Err(DerError("INTEGER too large"));
+            return Err(DerError::new("INTEGER too large"));
         }
         Ok(digits
             .iter()
@@ -305,12 +278,12 @@ impl<'a> Der<'a> {
         let mut at_start = true;
         for &b in value {
             if at_start && b == 0x80 {
-                return Err(DerError("OID sub-identifier not minimal"));
+                return Err(DerError::new("OID sub-identifier not minimal"));
             }
             at_start = b & 0x80 == 0;
         }
         if value.is_empty() || !at_start {
-            return Err(DerError("OID truncated"));
+            return Err(DerError::new("OID truncated"));
         }
         Ok(value)
     }
@@ -334,9 +307,9 @@ pub fn bit_length(unsigned: &[u8]) -> usize {
 /// Checks an INTEGER's contents: non-empty and minimally encoded.
 fn check_integer(value: &[u8]) -> Result<(), DerError> {
     match value {
-        [] => Err(DerError("empty INTEGER")),
-        [0x00, next, ..] if next & 0x80 == 0 => Err(DerError("INTEGER not minimally encoded")),
-        [0xff, next, ..] if next & 0x80 != 0 => Err(DerError("INTEGER not minimally encoded")),
+        [] => Err(DerError::new("empty INTEGER")),
+        [0x00, next, ..] if next & 0x80 == 0 => Err(DerError::new("INTEGER not minimally encoded")),
+        [0xff, next, ..] if next & 0x80 != 0 => Err(DerError::new("INTEGER not minimally encoded")),
         _ => Ok(()),
     }
 }
@@ -354,14 +327,16 @@ pub struct BitString<'a> {
 
 impl<'a> BitString<'a> {
     fn parse(value: &'a [u8]) -> Result<Self, DerError> {
-        let (&unused_bits, bytes) = value.split_first().ok_or(DerError("empty BIT STRING"))?;
+        let (&unused_bits, bytes) = value
+            .split_first()
+            .ok_or(DerError::new("empty BIT STRING"))?;
         if unused_bits > 7 || (bytes.is_empty() && unused_bits != 0) {
-            return Err(DerError("BIT STRING unused-bit count invalid"));
+            return Err(DerError::new("BIT STRING unused-bit count invalid"));
         }
         if let Some(last) = bytes.last() {
             let mask = (1u8 << unused_bits) - 1;
             if last & mask != 0 {
-                return Err(DerError("BIT STRING padding bits not zero"));
+                return Err(DerError::new("BIT STRING padding bits not zero"));
             }
         }
         Ok(Self { bytes, unused_bits })
@@ -373,7 +348,7 @@ impl<'a> BitString<'a> {
         if self.unused_bits == 0 {
             Ok(self.bytes)
         } else {
-            Err(DerError("BIT STRING is not octet-aligned"))
+            Err(DerError::new("BIT STRING is not octet-aligned"))
         }
     }
 
@@ -390,19 +365,10 @@ impl<'a> BitString<'a> {
     pub fn check_named_bits(&self) -> Result<(), DerError> {
         match self.bytes.last() {
             Some(last) if last & (1u8 << self.unused_bits) == 0 => {
-                Err(DerError("named BIT STRING has trailing zero bits"))
+                Err(DerError::new("named BIT STRING has trailing zero bits"))
             }
             _ => Ok(()),
         }
-    }
-}
-
-impl From<DerError> for crate::error::CertificateError {
-    /// Bytes that are not DER are
-    /// [`CertificateError::BadEncoding`](crate::error::CertificateError::BadEncoding),
-    /// with the broken rule as the detail.
-    fn from(e: DerError) -> Self {
-        Self::BadEncoding(e.reason())
     }
 }
 
@@ -434,11 +400,11 @@ mod tests {
     fn tags_must_match() {
         assert_eq!(
             Der::new(&[0x04, 0x00]).read(tag::INTEGER),
-            Err(DerError("unexpected tag"))
+            Err(DerError::new("unexpected tag"))
         );
         assert_eq!(
             Der::new(&[]).read(tag::INTEGER),
-            Err(DerError("element missing"))
+            Err(DerError::new("element missing"))
         );
         assert_eq!(Der::new(&[0x04, 0x00]).optional(tag::INTEGER), Ok(None));
     }
@@ -519,7 +485,7 @@ mod tests {
         assert!(padded.check_named_bits().is_err());
         assert_eq!(
             padded.octets(),
-            Err(DerError("BIT STRING is not octet-aligned"))
+            Err(DerError::new("BIT STRING is not octet-aligned"))
         );
     }
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+use ferrotls::error::{InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason};
 use std::io::{Read, Write};
 use std::sync::Arc;
 
@@ -62,7 +63,9 @@ fn too_many_key_updates_without_data_are_refused() {
     c.refresh_traffic_keys(false).unwrap();
     assert!(matches!(
         transfer(&mut c, &mut s).1,
-        Err(Error::LimitExceeded(_))
+        Err(Error::LimitExceeded(
+            LimitExceededReason::KeyUpdatesWithoutData
+        ))
     ));
     assert_eq!(
         transfer(&mut s, &mut c).1,
@@ -76,7 +79,9 @@ fn key_update_before_the_handshake_is_refused_locally() {
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     assert!(matches!(
         c.refresh_traffic_keys(false),
-        Err(Error::InvalidRequest(_))
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::KeyUpdateBeforeHandshake
+        ))
     ));
 }
 
@@ -205,7 +210,10 @@ fn one_dummy_ccs_is_tolerated_a_second_is_not() {
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::CcsNotAllowed)
+    ));
 }
 
 #[test]
@@ -221,7 +229,10 @@ fn ccs_with_another_value_is_unexpected() {
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody)
+    ));
 }
 
 #[test]
@@ -230,7 +241,9 @@ fn ccs_after_the_handshake_is_unexpected() {
     s.read_tls(&mut &[20u8, 3, 3, 0, 1, 1][..]).unwrap();
     assert!(matches!(
         s.process_new_packets(),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::CcsNotAllowed
+        ))
     ));
     assert_eq!(
         transfer(&mut s, &mut c).1,
@@ -257,7 +270,9 @@ fn handshake_message_after_the_handshake_is_unexpected() {
     s.read_tls(&mut record.as_slice()).unwrap();
     assert!(matches!(
         s.process_new_packets(),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::UnexpectedPostHandshake
+        ))
     ));
 }
 
@@ -360,7 +375,7 @@ fn consecutive_empty_records_are_bounded() {
         .unwrap();
     assert!(matches!(
         s.process_new_packets(),
-        Err(Error::LimitExceeded(_))
+        Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords))
     ));
 }
 
@@ -376,7 +391,10 @@ fn warning_alerts_are_bounded() {
         if seq < MAX_WARNING_ALERTS as u64 {
             result.unwrap();
         } else {
-            assert!(matches!(result, Err(Error::LimitExceeded(_))));
+            assert!(matches!(
+                result,
+                Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts))
+            ));
         }
     }
 }

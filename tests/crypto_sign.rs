@@ -14,6 +14,7 @@ use ferrotls::crypto::sign::SigningKey;
 use ferrotls::crypto::verify::{
     algorithm_for_scheme, verify, verify_scheme, PublicKey, SignatureAlgorithm as A,
 };
+use ferrotls::error::{CryptoReason, DecryptErrorReason, IllegalParameterReason};
 use ferrotls::msgs::enums::SignatureScheme as S;
 use ferrotls::Error;
 
@@ -137,7 +138,10 @@ fn every_scheme_signs_and_verifies_and_tampering_is_decrypt_error() {
                 verify_scheme(&public, scheme, MESSAGE, &flip_bit(&sig, sig.len() / 2)),
             ] {
                 assert!(
-                    matches!(bad, Err(Error::DecryptError(_))),
+                    matches!(
+                        bad,
+                        Err(Error::DecryptError(DecryptErrorReason::BadSignature))
+                    ),
                     "{name} {scheme:?}: {bad:?}"
                 );
             }
@@ -158,7 +162,10 @@ fn every_algorithm_signs_and_verifies_and_tampering_is_decrypt_error() {
                 verify(&public, alg, MESSAGE, &flip_bit(&sig, 5)),
             ] {
                 assert!(
-                    matches!(bad, Err(Error::DecryptError(_))),
+                    matches!(
+                        bad,
+                        Err(Error::DecryptError(DecryptErrorReason::BadSignature))
+                    ),
                     "{name} {alg:?}: {bad:?}"
                 );
             }
@@ -200,7 +207,13 @@ fn rsa_8192_signs_through_the_rsa_crate_and_openssl_agrees() {
 #[test]
 fn rsa_8192_needs_the_legacy_feature() {
     let got = SigningKey::from_pkcs8_der(&key_file("rsa8192.pk8.der"));
-    assert!(matches!(got, Err(Error::Crypto(_))), "{got:?}");
+    assert!(
+        matches!(
+            got,
+            Err(Error::Crypto(CryptoReason::RsaSigningKeyNeedsLegacy))
+        ),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -219,7 +232,10 @@ fn signing_with_an_unfit_scheme_or_algorithm_is_an_error() {
     for &(name, scheme) in cases {
         let got = load(name).sign_scheme(scheme, MESSAGE);
         assert!(
-            matches!(got, Err(Error::Crypto(_))),
+            matches!(
+                got,
+                Err(Error::Crypto(CryptoReason::KeyCannotSignAlgorithm))
+            ),
             "{name} {scheme:?}: {got:?}"
         );
     }
@@ -235,7 +251,10 @@ fn signing_with_an_unfit_scheme_or_algorithm_is_an_error() {
     for &(name, alg) in algs {
         let got = load(name).sign(alg, MESSAGE);
         assert!(
-            matches!(got, Err(Error::Crypto(_))),
+            matches!(
+                got,
+                Err(Error::Crypto(CryptoReason::KeyCannotSignAlgorithm))
+            ),
             "{name} {alg:?}: {got:?}"
         );
     }
@@ -257,7 +276,12 @@ fn verifying_with_an_unfit_scheme_or_algorithm_is_illegal_parameter() {
         &sig,
     );
     assert!(
-        matches!(bound, Err(Error::IllegalParameter(_))),
+        matches!(
+            bound,
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::SchemeUnfitForKey
+            ))
+        ),
         "{bound:?}"
     );
 
@@ -275,7 +299,12 @@ fn verifying_with_an_unfit_scheme_or_algorithm_is_illegal_parameter() {
     for (key, alg) in cases {
         let got = verify(key, alg, MESSAGE, &[0; 64]);
         assert!(
-            matches!(got, Err(Error::IllegalParameter(_))),
+            matches!(
+                got,
+                Err(Error::IllegalParameter(
+                    IllegalParameterReason::SignatureAlgorithmUnfit
+                ))
+            ),
             "{alg:?}: {got:?}"
         );
     }
@@ -323,7 +352,10 @@ fn signatures_made_by_openssl_verify() {
             verify(&public, alg, &message, &sig).unwrap_or_else(|e| panic!("{name}.{suffix}: {e}"));
             let tampered = verify(&public, alg, &flip_bit(&message, 0), &sig);
             assert!(
-                matches!(tampered, Err(Error::DecryptError(_))),
+                matches!(
+                    tampered,
+                    Err(Error::DecryptError(DecryptErrorReason::BadSignature))
+                ),
                 "{name}.{suffix}: {tampered:?}"
             );
         }
@@ -490,7 +522,13 @@ fn rfc8448_certificate_verify_signatures_verify() {
             &flip_bit(&content, 70),
             &sig,
         );
-        assert!(matches!(bad, Err(Error::DecryptError(_))), "{section}");
+        assert!(
+            matches!(
+                bad,
+                Err(Error::DecryptError(DecryptErrorReason::BadSignature))
+            ),
+            "{section}"
+        );
     }
     let section = "RawPublicKey_With_Client_Authentication";
     let client = PublicKey::EcdsaP256(key_file("rfc8448-client-p256.pub.bin"));
@@ -516,7 +554,13 @@ fn rfc8448_rsa_1024_key_is_below_the_accepted_size() {
         &rfc8448_value(section, "Server_MessageToSign"),
         &rfc8448_value(section, "Server_MessageSignature"),
     );
-    assert!(matches!(got, Err(Error::IllegalParameter(_))), "{got:?}");
+    assert!(
+        matches!(
+            got,
+            Err(Error::IllegalParameter(IllegalParameterReason::RsaKeySize))
+        ),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -565,7 +609,7 @@ fn malformed_private_keys_are_errors_not_panics() {
     unknown_curve[at + 4] = 0x23;
     assert!(matches!(
         SigningKey::from_pkcs8_der(&unknown_curve),
-        Err(Error::Crypto(_))
+        Err(Error::Crypto(CryptoReason::Pkcs8Curve))
     ));
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use ferrotls::error::DecryptErrorReason;
 use std::sync::Arc;
 
 use common::*;
@@ -41,7 +42,10 @@ fn a_forged_finished_still_fails() {
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::DecryptError(_)));
+    assert!(matches!(
+        err,
+        Error::DecryptError(DecryptErrorReason::FinishedMismatch)
+    ));
     assert_eq!(
         transfer(&mut s, &mut c).1,
         Err(Error::AlertReceived(AlertDescription::DecryptError))

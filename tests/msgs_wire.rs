@@ -11,6 +11,7 @@ mod common;
 use common::rfc8448::{hex_value, transcripts};
 
 use ferrotls::codec::Codec;
+use ferrotls::error::{DecodeReason, IllegalParameterReason};
 use ferrotls::msgs::ccs::ChangeCipherSpec;
 use ferrotls::msgs::certificate::{
     CertificateEntry, CertificateRequestTls12, CertificateRequestTls13, CertificateTls12,
@@ -580,7 +581,8 @@ fn every_truncation_is_a_decode_error() {
         for len in 0..body.len() {
             let decoded = HandshakeMessage::decode(typ, &body[..len], &cx);
             assert!(
-                matches!(decoded, Err(Error::Decode(_))) || is_hello_without_extensions(&decoded),
+                matches!(decoded, Err(Error::Decode(DecodeReason::Truncated)))
+                    || is_hello_without_extensions(&decoded),
                 "{label}: truncated to {len}: {decoded:?}"
             );
             // The framed form with a truncated body never decodes.
@@ -588,7 +590,7 @@ fn every_truncation_is_a_decode_error() {
             framed.extend_from_slice(&body[..len]);
             assert!(matches!(
                 HandshakeMessage::decode_message(&framed, &cx),
-                Err(Error::Decode(_))
+                Err(Error::Decode(DecodeReason::Truncated))
             ));
         }
     }
@@ -666,7 +668,7 @@ fn over_long_length_prefixes_are_decode_errors() {
     grow_length(&mut bad, 49, 2, 1);
     assert!(matches!(
         HandshakeMessage::decode(HandshakeType::ClientHello, &bad, &TLS13),
-        Err(Error::Decode(_))
+        Err(Error::Decode(DecodeReason::TrailingBytes))
     ));
 
     // Certificate: context length (u8) at 0, certificate_list length (u24)
@@ -678,7 +680,7 @@ fn over_long_length_prefixes_are_decode_errors() {
         assert!(
             matches!(
                 HandshakeMessage::decode(HandshakeType::Certificate, &bad, &TLS13),
-                Err(Error::Decode(_))
+                Err(Error::Decode(DecodeReason::Truncated))
             ),
             "certificate field at {at}"
         );
@@ -690,7 +692,7 @@ fn over_long_length_prefixes_are_decode_errors() {
         grow_length(&mut bytes, 1, 3, 1);
         assert!(matches!(
             HandshakeMessage::decode_message(&bytes, &cx),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::Truncated))
         ));
     }
 }
@@ -744,7 +746,7 @@ fn session_id_of_33_bytes_is_refused_both_ways() {
         assert!(
             matches!(
                 HandshakeMessage::decode_message(&with_33_byte_session_id(&bytes), &TLS13),
-                Err(Error::Decode("vector length out of bounds"))
+                Err(Error::Decode(DecodeReason::VectorLength))
             ),
             "{name}"
         );
@@ -784,7 +786,9 @@ fn duplicate_extensions_are_illegal_parameter() {
         let bad = message.to_bytes().unwrap();
         assert_eq!(
             HandshakeMessage::decode_message(&bad, &TLS13),
-            Err(Error::IllegalParameter("duplicate extension")),
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension
+            )),
             "{section}/{key}"
         );
     }
@@ -808,7 +812,7 @@ fn pre_shared_key_not_last_is_illegal_parameter() {
     let bad = HandshakeMessage::ClientHello(ch).to_bytes().unwrap();
     assert_eq!(
         HandshakeMessage::decode_message(&bad, &TLS13),
-        Err(Error::IllegalParameter("pre_shared_key is not last"))
+        Err(Error::IllegalParameter(IllegalParameterReason::PskNotLast))
     );
 }
 

@@ -2,6 +2,9 @@
 
 mod record_support;
 
+use ferrotls::error::{
+    DecodeReason, IllegalParameterReason, LimitExceededReason, UnexpectedMessageReason,
+};
 use ferrotls::msgs::enums::{ContentType, HandshakeType};
 use ferrotls::record::deframer::RECEIVE_BUFFER_LEN;
 use ferrotls::record::joiner::{DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN};
@@ -87,13 +90,20 @@ fn unknown_content_types_are_unexpected_message() {
     for t in [0u8, 19, 24, 25, 0x80, 0xff] {
         let r = record(t, 0x0303, b"x");
         assert!(
-            matches!(deframe(&[&r]), Err(Error::UnexpectedMessage(_))),
+            matches!(
+                deframe(&[&r]),
+                Err(Error::UnexpectedMessage(
+                    UnexpectedMessageReason::UnknownContentType
+                ))
+            ),
             "type {t}"
         );
         // Refused as soon as the header is in.
         assert!(matches!(
             deframe(&[&r[..HEADER_LEN]]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::UnknownContentType
+            ))
         ));
     }
 }
@@ -105,7 +115,10 @@ fn record_versions_need_major_3_only() {
     }
     for v in [0x0002, 0x0203, 0x0403, 0xfeff] {
         assert!(
-            matches!(deframe(&[&record(22, v, b"x")]), Err(Error::Decode(_))),
+            matches!(
+                deframe(&[&record(22, v, b"x")]),
+                Err(Error::Decode(DecodeReason::RecordVersionMajor))
+            ),
             "{v:#x}"
         );
     }
@@ -154,7 +167,12 @@ fn empty_handshake_alert_and_ccs_records_are_unexpected_message() {
         let mut layer = RecordLayer::new();
         layer.push_received(&record(t, 0x0303, b""));
         assert!(
-            matches!(layer.next_record(), Err(Error::UnexpectedMessage(_))),
+            matches!(
+                layer.next_record(),
+                Err(Error::UnexpectedMessage(
+                    UnexpectedMessageReason::EmptyRecord
+                ))
+            ),
             "type {t}"
         );
     }
@@ -246,7 +264,9 @@ fn joiner_refuses_oversize_messages() {
     let len = DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE + 1;
     assert!(matches!(
         j.push(&[11, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
-        Err(Error::LimitExceeded(_))
+        Err(Error::LimitExceeded(
+            LimitExceededReason::CertificateMessageSize
+        ))
     ));
     // Exactly at the bound is fine.
     let mut j = HandshakeJoiner::new();
@@ -262,7 +282,9 @@ fn joiner_refuses_oversize_messages() {
     let mut j = HandshakeJoiner::with_max_certificate_len(100);
     assert!(matches!(
         j.push(&message(13, 101)),
-        Err(Error::LimitExceeded(_))
+        Err(Error::LimitExceeded(
+            LimitExceededReason::CertificateMessageSize
+        ))
     ));
     // A ClientHello of the largest legal length is joined; one byte more
     // cannot decode.
@@ -278,13 +300,15 @@ fn joiner_refuses_oversize_messages() {
     let mut j = HandshakeJoiner::new();
     assert!(matches!(
         j.push(&message(1, MAX_CLIENT_HELLO_LEN + 1)[..4]),
-        Err(Error::Decode(_))
+        Err(Error::Decode(DecodeReason::MessageTooLong))
     ));
     // Types no peer sends are refused from the header.
     let mut j = HandshakeJoiner::new();
     assert!(matches!(
         j.push(&message(254, 0)),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::UnknownHandshakeType
+        ))
     ));
 }
 
@@ -305,6 +329,8 @@ fn fragmenter_splits_at_the_limit() {
     assert_eq!(f.max_fragment_len(), MAX_PLAINTEXT_LEN);
     assert!(matches!(
         f.set_record_size_limit(63, true),
-        Err(Error::IllegalParameter(_))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::RecordSizeLimitTooSmall
+        ))
     ));
 }

@@ -5,6 +5,7 @@ mod common;
 mod record_support;
 
 use ferrotls::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
+use ferrotls::error::{IllegalParameterReason, UnexpectedMessageReason};
 use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
 use ferrotls::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
@@ -581,7 +582,9 @@ fn tls13_all_padding_record_is_unexpected_message() {
     let mut opener = Kind::Tls13(AeadAlgorithm::Aes128Gcm).build();
     assert!(matches!(
         opener.open(0, &mut record),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::NoInnerContentType
+        ))
     ));
 }
 
@@ -615,7 +618,9 @@ fn tls13_padding_is_stripped_and_overlong_inner_plaintext_overflows() {
     // A protected change_cipher_spec is not allowed in TLS 1.3.
     assert!(matches!(
         opener.open(0, &mut seal(b"\x01\x14")),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::InnerContentType
+        ))
     ));
 }
 
@@ -670,7 +675,9 @@ fn record_size_limit_shrinks_fragments() {
     assert_eq!(sizes, [99, 99, 52]);
     assert_eq!(
         sender.set_peer_record_size_limit(63, false),
-        Err(Error::IllegalParameter("record_size_limit below 64"))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::RecordSizeLimitTooSmall
+        ))
     );
 
     // Our own announced limit bounds what we accept.

@@ -11,6 +11,7 @@
 mod common;
 mod interop_support;
 
+use ferrotls::error::InvalidRequestReason;
 use std::sync::Arc;
 
 use common::*;
@@ -477,7 +478,7 @@ fn bad_session_data_is_a_clear_error_at_import() {
     let off = client_builder(KEY).session_store(None).build().unwrap();
     assert!(matches!(
         ClientConnection::resume(off, server_name(KEY), &good),
-        Err(Error::InvalidRequest(_))
+        Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff))
     ));
     assert!(import(&good).is_ok());
 }

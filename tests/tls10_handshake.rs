@@ -7,6 +7,7 @@
 
 mod common;
 
+use ferrotls::error::HandshakeFailureReason;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -132,7 +133,15 @@ fn an_ed25519_only_server_cannot_serve_tls10() {
         .unwrap();
     let (mut c, mut s) = pair(client, server, server_name("ed25519"));
     let (_, r) = transfer(&mut c, &mut s);
-    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::NoSuiteAndCertificate
+            ))
+        ),
+        "{r:?}"
+    );
     let mut out = Vec::new();
     s.write_tls(&mut out).unwrap();
     assert_eq!(
@@ -190,7 +199,15 @@ fn a_required_client_certificate_the_client_lacks_is_refused() {
     transfer(&mut c, &mut s).1.unwrap();
     transfer(&mut s, &mut c).1.unwrap();
     let (_, r) = transfer(&mut c, &mut s);
-    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ClientCertificateRequired
+            ))
+        ),
+        "{r:?}"
+    );
 }
 
 /// The application-data records `from` writes for `data`.

@@ -7,6 +7,7 @@
 
 mod common;
 
+use ferrotls::error::{IllegalParameterReason, ProtocolVersionReason};
 use std::sync::Arc;
 
 use common::*;
@@ -106,7 +107,13 @@ fn a_server_refuses_versions_below_its_minimum_with_protocol_version() {
             client(client_versions).build().unwrap(),
             server(server_versions),
         );
-        assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::ProtocolVersion(ProtocolVersionReason::NoCommonVersion)
+            ),
+            "{err:?}"
+        );
         assert_eq!(alert, Some(AlertDescription::ProtocolVersion.into()));
     }
 }
@@ -175,7 +182,13 @@ fn a_default_client_refuses_a_tls10_server_and_says_how_to_opt_in() {
     });
     let (r, alert) = server_answer_to_client(&mut c, server(&[V10]), &hello);
     let err = r.unwrap_err();
-    assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::ProtocolVersion(ProtocolVersionReason::VersionNotEnabled)
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("off by default"), "{err}");
     assert_eq!(alert, Some(AlertDescription::ProtocolVersion.into()));
 }
@@ -234,7 +247,9 @@ fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses
     let (r, alert) = server_answer_to_client(&mut c, server, &hello);
     assert_eq!(
         r,
-        Err(Error::IllegalParameter("downgrade sentinel in ServerHello"))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::DowngradeSentinel
+        ))
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }

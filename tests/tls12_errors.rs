@@ -4,6 +4,10 @@
 
 mod common;
 
+use ferrotls::error::{
+    DecodeReason, DecryptErrorReason, IllegalParameterReason, LimitExceededReason,
+    UnexpectedMessageReason,
+};
 use std::sync::Arc;
 
 use common::*;
@@ -261,7 +265,13 @@ fn missing_certificate_is_unexpected_message() {
     let (err, a) = client_refuses(|m| {
         m.remove(CERT);
     });
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedCertificate)
+        ),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
 }
 
@@ -270,7 +280,13 @@ fn missing_server_key_exchange_is_unexpected_message() {
     let (err, a) = client_refuses(|m| {
         m.remove(SKE);
     });
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedServerKeyExchange)
+        ),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
 }
 
@@ -282,7 +298,10 @@ fn server_hello_with_trailing_bytes_is_decode_error() {
         let len = (sh.len() - 4) as u32;
         sh[1..4].copy_from_slice(&len.to_be_bytes()[1..]);
     });
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::TrailingBytes)),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::DecodeError));
 }
 
@@ -292,7 +311,13 @@ fn server_hello_with_a_suite_not_offered_is_illegal_parameter() {
         // Suite after header (4), version (2), random (32), ID (1 + 32).
         m[SH][71..73].copy_from_slice(&[0xc0, 0x30]);
     });
-    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::SuiteNotOffered)
+        ),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::IllegalParameter));
 }
 
@@ -302,14 +327,23 @@ fn server_key_exchange_with_a_bad_signature_is_decrypt_error() {
         let last = m[SKE].len() - 1;
         m[SKE][last] ^= 1;
     });
-    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::DecryptError(DecryptErrorReason::BadSignature)),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::DecryptError));
 }
 
 #[test]
 fn server_key_exchange_with_explicit_curve_is_illegal_parameter() {
     let (err, a) = client_refuses(|m| m[SKE][4] = 1);
-    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::CurveTypeNotNamed)
+        ),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::IllegalParameter));
 }
 
@@ -320,7 +354,13 @@ fn finished_without_change_cipher_spec_is_unexpected_message() {
         assert_eq!(recs[1][0], 20);
         recs.remove(1);
     });
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedFinished)
+        ),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
 }
 
@@ -330,7 +370,13 @@ fn change_cipher_spec_before_the_key_exchange_is_unexpected_message() {
         let ccs = recs[1].clone();
         recs.insert(0, ccs);
     });
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::CcsNotAllowed)
+        ),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::UnexpectedMessage));
 }
 
@@ -351,7 +397,10 @@ fn client_key_exchange_with_a_bad_length_is_decode_error() {
         // then the point's length byte.
         recs[0][9] -= 1;
     });
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::TrailingBytes)),
+        "{err:?}"
+    );
     assert_eq!(a, alert(AlertDescription::DecodeError));
 }
 
@@ -361,7 +410,13 @@ fn application_data_before_the_handshake_completes_is_unexpected_message() {
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer(&mut c, &mut s).1.unwrap();
     let err = deliver(&mut s, &[23, 3, 3, 0, 1, 0]).unwrap_err();
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::DataBeforeHandshake)
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         plaintext_alert(&written(&mut s)),
         alert(AlertDescription::UnexpectedMessage)
@@ -443,5 +498,11 @@ fn renegotiation_attempts_are_bounded() {
     }
     let hello_request = t.sealed(false, limit + 1, 22, &[0, 0, 0, 0]);
     let err = deliver(&mut t.c, &hello_request).unwrap_err();
-    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::LimitExceeded(LimitExceededReason::Renegotiations)
+        ),
+        "{err:?}"
+    );
 }

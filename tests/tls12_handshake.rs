@@ -6,6 +6,7 @@
 
 mod common;
 
+use ferrotls::error::{HandshakeFailureReason, IllegalParameterReason};
 use std::sync::Arc;
 
 use common::*;
@@ -148,7 +149,15 @@ fn client_requiring_ems_refuses_a_server_without_it() {
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer(&mut c, &mut s).1.unwrap();
     let (_, r) = transfer(&mut s, &mut c);
-    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ServerWithoutEms
+            ))
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -167,7 +176,13 @@ fn server_requiring_ems_refuses_a_client_hello_without_it() {
         })
     });
     let (err, alert) = deliver(server, &hello);
-    assert!(matches!(err, Error::HandshakeFailure(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::HandshakeFailure(HandshakeFailureReason::ClientWithoutEms)
+        ),
+        "{err:?}"
+    );
     assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
 }
 
@@ -253,7 +268,15 @@ fn client_without_a_certificate_sends_an_empty_one() {
     transfer(&mut s, &mut c).1.unwrap();
     let (bytes, r) = transfer(&mut c, &mut s);
     assert!(bytes > 0);
-    assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ClientCertificateRequired
+            ))
+        ),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -407,7 +430,9 @@ fn a_client_offering_tls13_refuses_the_sentinel_from_a_real_server() {
     let (_, r) = transfer(&mut s, &mut c);
     assert_eq!(
         r,
-        Err(Error::IllegalParameter("downgrade sentinel in ServerHello"))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::DowngradeSentinel
+        ))
     );
     let mut out = Vec::new();
     c.write_tls(&mut out).unwrap();

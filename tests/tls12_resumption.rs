@@ -6,6 +6,7 @@
 
 mod common;
 
+use ferrotls::error::IllegalParameterReason;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -315,7 +316,15 @@ fn server_hello_echoing_the_id_with_another_suite_is_illegal_parameter() {
         assert_eq!(bytes[43], 32);
         bytes[76..78].copy_from_slice(&[0xc0, 0x2c]);
     });
-    assert!(matches!(r, Err(Error::IllegalParameter(_))), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::ResumedParametersChanged
+            ))
+        ),
+        "{r:?}"
+    );
     let mut out = Vec::new();
     c.write_tls(&mut out).unwrap();
     assert_eq!(

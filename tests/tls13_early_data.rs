@@ -4,6 +4,7 @@
 
 mod common;
 
+use ferrotls::error::{InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -197,7 +198,9 @@ fn more_early_data_than_allowed_is_unexpected() {
     let mut s = ServerConnection::new(server);
     assert!(matches!(
         transfer(&mut c, &mut s).1,
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::TooMuchEarlyData
+        ))
     ));
 }
 
@@ -211,7 +214,7 @@ fn early_data_needs_a_ticket_that_allows_it() {
     assert_eq!(c.early_data_status(), EarlyDataStatus::NotOffered);
     assert!(matches!(
         c.write_early_data(b"x"),
-        Err(Error::InvalidRequest(_))
+        Err(Error::InvalidRequest(InvalidRequestReason::EarlyDataNotNow))
     ));
 }
 
@@ -295,7 +298,13 @@ fn rfc8446_4_2_10_skipped_empty_early_records_count_against_the_empty_record_lim
     // Records with room for nothing but the content type and the tag.
     let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
     let (_, _, result) = rejected_early_data(client.clone(), setup.server(0), 10, &empties);
-    assert!(matches!(result, Err(Error::LimitExceeded(_))), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords))
+        ),
+        "{result:?}"
+    );
     // At the limit, the handshake goes on (with the second ticket of the
     // full handshake).
     let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS, 1 + 16);
@@ -309,6 +318,12 @@ fn rfc8446_4_2_10_empty_early_records_after_hello_retry_request_count_against_th
     let (client, server) = Setup::new().retrying_pair();
     let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
     let (_, s, result) = rejected_early_data(client, server, 10, &empties);
-    assert!(matches!(result, Err(Error::LimitExceeded(_))), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords))
+        ),
+        "{result:?}"
+    );
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
 }

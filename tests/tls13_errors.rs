@@ -5,6 +5,11 @@
 
 mod common;
 
+use ferrotls::error::{
+    DecodeReason, DecryptErrorReason, HandshakeFailureReason, IllegalParameterReason,
+    MissingExtensionReason, ProtocolVersionReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
+};
 use std::sync::Arc;
 
 use common::*;
@@ -82,7 +87,10 @@ fn truncated_client_hello_is_decode_error() {
     let len = (short.len() - 4) as u32;
     short[1..4].copy_from_slice(&len.to_be_bytes()[1..]);
     let (err, alert) = deliver_to_server(&handshake_record(&short));
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::Truncated)),
+        "{err:?}"
+    );
     assert_eq!(alert, Some(AlertDescription::DecodeError.into()));
 }
 
@@ -90,19 +98,28 @@ fn truncated_client_hello_is_decode_error() {
 fn compression_other_than_null_is_illegal() {
     let (err, alert) =
         server_refuses(|h| h.compression_methods = vec![Compression::Null, Compression::Deflate]);
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::Tls13Compression)
+    ));
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
 
 #[test]
 fn missing_key_share_groups_or_signature_algorithms() {
-    for typ in [
-        ExtensionType::KeyShare,
-        ExtensionType::SupportedGroups,
-        ExtensionType::SignatureAlgorithms,
+    for (typ, reason) in [
+        (ExtensionType::KeyShare, MissingExtensionReason::KeyShare),
+        (
+            ExtensionType::SupportedGroups,
+            MissingExtensionReason::SupportedGroups,
+        ),
+        (
+            ExtensionType::SignatureAlgorithms,
+            MissingExtensionReason::SignatureAlgorithms,
+        ),
     ] {
         let (err, alert) = server_refuses(|h| remove_extension(h, typ));
-        assert!(matches!(err, Error::MissingExtension(_)), "{typ:?}");
+        assert_eq!(err, Error::MissingExtension(reason), "{typ:?}");
         assert_eq!(alert, Some(AlertDescription::MissingExtension.into()));
     }
 }
@@ -116,7 +133,10 @@ fn key_share_outside_supported_groups_is_illegal() {
             }
         }
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareGroupNotSupported)
+    ));
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
 
@@ -124,7 +144,10 @@ fn key_share_outside_supported_groups_is_illegal() {
 fn no_common_suite_is_handshake_failure() {
     let (err, alert) =
         server_refuses(|h| h.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA]);
-    assert!(matches!(err, Error::HandshakeFailure(_)));
+    assert!(matches!(
+        err,
+        Error::HandshakeFailure(HandshakeFailureReason::NoCommonSuite)
+    ));
     assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
 }
 
@@ -137,7 +160,10 @@ fn no_common_version_is_protocol_version() {
             }
         }
     });
-    assert!(matches!(err, Error::ProtocolVersion(_)));
+    assert!(matches!(
+        err,
+        Error::ProtocolVersion(ProtocolVersionReason::NoCommonVersion)
+    ));
     assert_eq!(alert, Some(AlertDescription::ProtocolVersion.into()));
 }
 
@@ -155,27 +181,39 @@ fn psk_without_key_exchange_modes_is_missing_extension() {
                 binders: vec![vec![0; 32]],
             }));
     });
-    assert!(matches!(err, Error::MissingExtension(_)));
+    assert!(matches!(
+        err,
+        Error::MissingExtension(MissingExtensionReason::PskKeyExchangeModes)
+    ));
 }
 
 #[test]
 fn first_message_not_client_hello_is_unexpected() {
     let finished = HandshakeMessage::Finished(vec![0; 32]).to_bytes().unwrap();
     let (err, alert) = deliver_to_server(&handshake_record(&finished));
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedClientHello)
+    ));
     assert_eq!(alert, Some(AlertDescription::UnexpectedMessage.into()));
 }
 
 #[test]
 fn application_data_before_the_handshake_is_unexpected() {
     let (err, _) = deliver_to_server(&[23, 3, 3, 0, 2, 1, 2]);
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::DataBeforeHandshake)
+    ));
 }
 
 #[test]
 fn heartbeat_records_are_unexpected() {
     let (err, _) = deliver_to_server(&[24, 3, 3, 0, 1, 1]);
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::UnknownContentType)
+    ));
 }
 
 // ---- the client reading an altered ServerHello ----
@@ -214,7 +252,10 @@ fn default_client() -> Arc<ferrotls::config::ClientConfig> {
 #[test]
 fn server_hello_session_id_echo_must_match() {
     let (err, alert) = client_refuses(default_client(), |h| h.session_id[0] ^= 1);
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::SessionIdEchoMismatch)
+    ));
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
 
@@ -227,7 +268,10 @@ fn server_hello_suite_must_have_been_offered() {
     let (err, _) = client_refuses(client, |h| {
         h.cipher_suite = CipherSuite::TLS_AES_256_GCM_SHA384
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::SuiteNotOffered)
+    ));
 }
 
 #[test]
@@ -235,7 +279,10 @@ fn server_hello_compression_must_be_null() {
     let (err, _) = client_refuses(default_client(), |h| {
         h.compression_method = Compression::Deflate
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::CompressionNotNull)
+    ));
 }
 
 #[test]
@@ -246,7 +293,10 @@ fn server_hello_without_key_share_is_missing_extension() {
             .unwrap()
             .retain(|e| e.ext_type() != ExtensionType::KeyShare)
     });
-    assert!(matches!(err, Error::MissingExtension(_)));
+    assert!(matches!(
+        err,
+        Error::MissingExtension(MissingExtensionReason::ServerHelloKeyShare)
+    ));
     assert_eq!(alert, Some(AlertDescription::MissingExtension.into()));
 }
 
@@ -262,7 +312,10 @@ fn server_hello_key_share_for_another_group_is_illegal() {
             }
         }
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareGroupNotOffered)
+    ));
 }
 
 #[test]
@@ -273,14 +326,20 @@ fn server_hello_extensions_not_allowed_or_not_offered() {
             .unwrap()
             .push(Extension::Alpn(vec![b"h2".to_vec()]))
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::ExtensionNotAllowed)
+    ));
     let (err, alert) = client_refuses(default_client(), |h| {
         h.extensions.as_mut().unwrap().push(Extension::Unknown {
             typ: ExtensionType::Unknown(0x7777),
             data: vec![],
         })
     });
-    assert!(matches!(err, Error::UnsupportedExtension(_)));
+    assert!(matches!(
+        err,
+        Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered)
+    ));
     assert_eq!(alert, Some(AlertDescription::UnsupportedExtension.into()));
 }
 
@@ -293,7 +352,10 @@ fn server_hello_selecting_an_unoffered_version_is_illegal() {
             }
         }
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::VersionNotOffered)
+    ));
 }
 
 /// A TLS 1.2 ServerHello: legacy_version 1.2 and no supported_versions.
@@ -317,12 +379,12 @@ fn downgrade_sentinel_is_refused_when_tls13_was_offered() {
     });
     assert_eq!(
         err,
-        Error::IllegalParameter("downgrade sentinel in ServerHello")
+        Error::IllegalParameter(IllegalParameterReason::DowngradeSentinel)
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
     // Without the sentinel the client goes on to TLS 1.2, which fails
     // later on this TLS 1.3 ServerHello, for another reason.
-    let sentinel = Error::IllegalParameter("downgrade sentinel in ServerHello");
+    let sentinel = Error::IllegalParameter(IllegalParameterReason::DowngradeSentinel);
     let (err, _) = client_refuses(client, as_tls12);
     assert_ne!(err, sentinel);
 }
@@ -334,7 +396,10 @@ fn tls12_server_hello_to_a_tls13_only_client_is_protocol_version() {
         .build()
         .unwrap();
     let (err, alert) = client_refuses(client, as_tls12);
-    assert!(matches!(err, Error::ProtocolVersion(_)));
+    assert!(matches!(
+        err,
+        Error::ProtocolVersion(ProtocolVersionReason::VersionNotEnabled)
+    ));
     assert_eq!(alert, Some(AlertDescription::ProtocolVersion.into()));
 }
 
@@ -408,7 +473,10 @@ fn missing_certificate_verify_is_unexpected() {
     let (err, received) = client_refuses_flight(false, |m| {
         m.retain(|m| message_type(m) != CERTIFICATE_VERIFY)
     });
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedCertificateVerify)
+    ));
     assert_eq!(
         received,
         Error::AlertReceived(AlertDescription::UnexpectedMessage)
@@ -418,7 +486,10 @@ fn missing_certificate_verify_is_unexpected() {
 #[test]
 fn certificate_before_encrypted_extensions_is_unexpected() {
     let (err, _) = client_refuses_flight(false, |m| m.swap(0, 1));
-    assert!(matches!(err, Error::UnexpectedMessage(_)));
+    assert!(matches!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedEncryptedExtensions)
+    ));
 }
 
 #[test]
@@ -428,7 +499,10 @@ fn altered_finished_is_decrypt_error() {
         let last = finished.len() - 1;
         finished[last] ^= 1;
     });
-    assert!(matches!(err, Error::DecryptError(_)));
+    assert!(matches!(
+        err,
+        Error::DecryptError(DecryptErrorReason::FinishedMismatch)
+    ));
     assert_eq!(
         received,
         Error::AlertReceived(AlertDescription::DecryptError)
@@ -442,7 +516,7 @@ fn short_finished_is_decode_error() {
         finished.pop();
         finished[3] -= 1;
     });
-    assert!(matches!(err, Error::Decode(_)));
+    assert!(matches!(err, Error::Decode(DecodeReason::Truncated)));
     assert_eq!(
         received,
         Error::AlertReceived(AlertDescription::DecodeError)
@@ -456,7 +530,10 @@ fn altered_certificate_verify_signature_is_decrypt_error() {
         let last = cv.len() - 1;
         cv[last] ^= 1;
     });
-    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::DecryptError(DecryptErrorReason::BadSignature)),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -465,7 +542,13 @@ fn certificate_verify_with_pkcs1_is_illegal() {
         let cv = find(m, CERTIFICATE_VERIFY);
         cv[4..6].copy_from_slice(&[0x04, 0x01]);
     });
-    assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::CertificateVerifySchemeNotOffered)
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         received,
         Error::AlertReceived(AlertDescription::IllegalParameter)
@@ -480,7 +563,10 @@ fn encrypted_extensions_with_unoffered_alpn_is_unsupported_extension() {
                 .to_bytes()
                 .unwrap();
     });
-    assert!(matches!(err, Error::UnsupportedExtension(_)));
+    assert!(matches!(
+        err,
+        Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered)
+    ));
     assert_eq!(
         received,
         Error::AlertReceived(AlertDescription::UnsupportedExtension)
@@ -497,7 +583,10 @@ fn empty_server_certificate_is_decode_error() {
         .to_bytes()
         .unwrap();
     });
-    assert!(matches!(err, Error::Decode(_)));
+    assert!(matches!(
+        err,
+        Error::Decode(DecodeReason::NoServerCertificate)
+    ));
 }
 
 #[test]
@@ -512,7 +601,10 @@ fn server_certificate_with_a_context_is_illegal() {
         c.context = vec![1];
         *cert = HandshakeMessage::CertificateTls13(c).to_bytes().unwrap();
     });
-    assert!(matches!(err, Error::IllegalParameter(_)));
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::ServerCertificateContext)
+    ));
 }
 
 #[test]
@@ -527,7 +619,10 @@ fn certificate_request_without_signature_algorithms_is_missing_extension() {
         .to_bytes()
         .unwrap();
     });
-    assert!(matches!(err, Error::MissingExtension(_)));
+    assert!(matches!(
+        err,
+        Error::MissingExtension(MissingExtensionReason::CertificateRequestSignatureAlgorithms)
+    ));
 }
 
 #[test]
@@ -537,7 +632,13 @@ fn handshake_data_after_finished_in_the_same_record_is_unexpected() {
         let finished = find(m, FINISHED).clone();
         m.push(finished);
     });
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::HandshakeAcrossKeyChange)
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -582,7 +683,10 @@ fn altered_client_finished_is_decrypt_error() {
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::DecryptError(_)));
+    assert!(matches!(
+        err,
+        Error::DecryptError(DecryptErrorReason::FinishedMismatch)
+    ));
     assert_eq!(
         transfer(&mut s, &mut c).1,
         Err(Error::AlertReceived(AlertDescription::DecryptError))
@@ -618,7 +722,10 @@ fn altered_client_certificate_verify_is_decrypt_error() {
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::DecryptError(DecryptErrorReason::BadSignature)),
+        "{err:?}"
+    );
 }
 
 // ---- post-handshake messages from the server ----
@@ -668,7 +775,9 @@ fn ticket_lifetime_over_seven_days_is_illegal() {
     assert_eq!(server_post_handshake(&ticket(604_800)), Ok(()));
     assert!(matches!(
         server_post_handshake(&ticket(604_801)),
-        Err(Error::IllegalParameter(_))
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::TicketLifetime
+        ))
     ));
 }
 
@@ -683,7 +792,9 @@ fn certificate_request_after_the_handshake_is_unexpected() {
     );
     assert!(matches!(
         server_post_handshake(&request),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::UnexpectedPostHandshake
+        ))
     ));
 }
 

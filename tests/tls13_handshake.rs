@@ -4,6 +4,7 @@
 
 mod common;
 
+use ferrotls::error::{IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason};
 use std::sync::Arc;
 
 use common::*;
@@ -71,7 +72,9 @@ fn exporters_agree_and_need_a_finished_handshake() {
     let mut out = [0u8; 32];
     assert!(matches!(
         c.export_keying_material(&mut out, b"label", None),
-        Err(Error::InvalidRequest(_))
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::ExporterBeforeHandshake
+        ))
     ));
     handshake(&mut c, &mut s);
     let (mut a, mut b, mut d) = ([0u8; 32], [0u8; 32], [0u8; 32]);
@@ -212,7 +215,7 @@ fn rfc8446_4_1_2_second_client_hello_with_reordered_extensions_is_illegal_parame
         assert_eq!(
             result,
             Err(Error::IllegalParameter(
-                "extensions added, removed or reordered after retry"
+                IllegalParameterReason::ExtensionsChangedAfterRetry
             ))
         );
     }
@@ -245,7 +248,9 @@ fn client_rejects_a_second_hello_retry_request() {
     c.read_tls(&mut hrr.as_slice()).unwrap();
     assert!(matches!(
         c.process_new_packets(),
-        Err(Error::UnexpectedMessage(_))
+        Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::SecondRetry
+        ))
     ));
 }
 

@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use ferrotls::conn::{ClientConnection, ServerConnection};
+use ferrotls::error::IllegalParameterReason;
 use ferrotls::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
 use ferrotls::msgs::extensions::{Extension, KeyShareEntry, MAX_KEY_SHARES};
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
@@ -85,7 +86,7 @@ fn deliver(hello: ClientHello) -> (ServerConnection, Result<(), Error>, Vec<u8>)
 
 /// Delivers `hello` and asserts the server refuses it with
 /// `illegal_parameter` for `reason`.
-fn assert_illegal_parameter(hello: ClientHello, reason: &'static str) {
+fn assert_illegal_parameter(hello: ClientHello, reason: IllegalParameterReason) {
     let (_, result, out) = deliver(hello);
     assert_eq!(result, Err(Error::IllegalParameter(reason)));
     assert_eq!(
@@ -110,7 +111,7 @@ fn rfc8446_4_2_8_more_key_shares_than_the_bound_is_illegal_parameter() {
     let shares = MAX_KEY_SHARES;
     assert_illegal_parameter(
         client_hello(shares, shares),
-        "more key shares than MAX_KEY_SHARES",
+        IllegalParameterReason::TooManyKeyShares,
     );
 }
 
@@ -118,7 +119,7 @@ fn rfc8446_4_2_8_more_key_shares_than_the_bound_is_illegal_parameter() {
 fn rfc8446_4_2_8_two_key_shares_for_one_group_is_illegal_parameter() {
     assert_illegal_parameter(
         with_repeated_share(client_hello(1, 1), 0),
-        "two key shares for one group",
+        IllegalParameterReason::DuplicateKeyShareGroup,
     );
 }
 
@@ -128,7 +129,7 @@ fn rfc8446_4_2_8_a_repeated_group_far_down_a_long_share_list_is_illegal_paramete
     // repeat of an early group at the end of a long list is still found.
     assert_illegal_parameter(
         with_repeated_share(client_hello(200, 200), 3),
-        "two key shares for one group",
+        IllegalParameterReason::DuplicateKeyShareGroup,
     );
 }
 
@@ -137,7 +138,7 @@ fn rfc8446_4_2_8_key_share_for_an_unlisted_group_is_illegal_parameter() {
     // The last extra share's group is left out of supported_groups.
     assert_illegal_parameter(
         client_hello(4, 3),
-        "key share for a group not in supported_groups",
+        IllegalParameterReason::KeyShareGroupNotSupported,
     );
 }
 

@@ -5,6 +5,7 @@
 
 mod common;
 
+use ferrotls::error::{DecryptErrorReason, InvalidRequestReason};
 use std::sync::{Arc, Mutex};
 
 use common::*;
@@ -310,14 +311,19 @@ fn altered_binder_is_decrypt_error() {
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::DecryptError(DecryptErrorReason::BinderMismatch)),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn zero_rtt_needs_a_session_store() {
     assert!(matches!(
         server_builder("p256").max_early_data_size(1024).build(),
-        Err(Error::InvalidRequest(_))
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::EarlyDataNeedsStore
+        ))
     ));
 }
 
@@ -377,7 +383,10 @@ fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_t
     })
     .1
     .unwrap_err();
-    assert!(matches!(err, Error::DecryptError(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::DecryptError(DecryptErrorReason::BinderMismatch)),
+        "{err:?}"
+    );
     let mut out = Vec::new();
     s.write_tls(&mut out).unwrap();
     assert_eq!(

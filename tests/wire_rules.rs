@@ -7,6 +7,10 @@
 
 mod common;
 
+use ferrotls::error::{
+    DecodeReason, IllegalParameterReason, LimitExceededReason, ProtocolVersionReason,
+    UnexpectedMessageReason,
+};
 use std::sync::Arc;
 
 use common::*;
@@ -129,7 +133,10 @@ fn header_only(typ: u8, len: usize) -> Vec<u8> {
 #[test]
 fn rfc8446_4_1_2_client_hello_one_byte_over_its_syntax_is_decode_error() {
     let (err, sent) = server_refuses_bytes(TLS13, &header_only(1, MAX_CLIENT_HELLO_LEN + 1));
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::MessageTooLong)),
+        "{err:?}"
+    );
     assert_eq!(sent, alert(AlertDescription::DecodeError));
 }
 
@@ -137,7 +144,10 @@ fn rfc8446_4_1_2_client_hello_one_byte_over_its_syntax_is_decode_error() {
 fn rfc8446_4_client_hello_announcing_16_mib_fails_at_its_header() {
     // Only the four header bytes arrive: the refusal needs no body.
     let (err, sent) = server_refuses_bytes(TLS13, &header_only(1, (1 << 24) - 1));
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::MessageTooLong)),
+        "{err:?}"
+    );
     assert_eq!(sent, alert(AlertDescription::DecodeError));
 }
 
@@ -154,7 +164,13 @@ fn rfc8446_4_4_2_certificate_announcing_16_mib_fails_at_its_header() {
     let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
     bytes.extend(header_only(11, (1 << 24) - 1));
     let err = deliver(&mut c, &bytes).unwrap_err();
-    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::LimitExceeded(LimitExceededReason::CertificateMessageSize)
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         plaintext_alert(&written(&mut c)),
         alert(AlertDescription::IllegalParameter)
@@ -200,7 +216,13 @@ fn rfc8446_4_4_2_certificate_one_byte_over_the_configured_limit_is_illegal_param
     assert!(len < DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE);
     tls12_handshake_with_certificate_limit(len).unwrap();
     let err = tls12_handshake_with_certificate_limit(len - 1).unwrap_err();
-    assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::LimitExceeded(LimitExceededReason::CertificateMessageSize)
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
 }
 
@@ -217,7 +239,10 @@ fn rfc8446_4_4_4_finished_over_48_bytes_is_decode_error() {
     let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
     bytes.extend(header_only(20, 49));
     let err = deliver(&mut c, &bytes).unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::MessageTooLong)),
+        "{err:?}"
+    );
 }
 
 // ---- item 2: legacy_version and record versions ----
@@ -262,7 +287,13 @@ fn rfc8446_d5_legacy_version_ssl3_with_supported_versions_is_protocol_version() 
         for legacy in [0x0300, 0x0200] {
             let (err, sent) =
                 server_refuses_bytes(versions, &client_hello_with_legacy_version(legacy));
-            assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+            assert!(
+                matches!(
+                    err,
+                    Error::ProtocolVersion(ProtocolVersionReason::Ssl3OrBelow)
+                ),
+                "{err:?}"
+            );
             assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
         }
     }
@@ -273,7 +304,10 @@ fn rfc9846_4_1_2_tls13_client_hello_legacy_version_other_than_0303_is_protocol_v
     for legacy in [0x0301, 0x0302, 0x0304] {
         let (err, sent) = server_refuses_bytes(TLS13, &client_hello_with_legacy_version(legacy));
         assert!(
-            matches!(err, Error::ProtocolVersion(_)),
+            matches!(
+                err,
+                Error::ProtocolVersion(ProtocolVersionReason::ClientHelloLegacyVersion)
+            ),
             "{legacy:x}: {err:?}"
         );
         assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
@@ -308,7 +342,10 @@ fn rfc8446_d5_tls13_server_hello_legacy_version_ssl3_is_protocol_version() {
     for legacy in [0x0300, 0x0301, 0x0302] {
         let (err, sent) = client_refuses_server_hello_version(legacy);
         assert!(
-            matches!(err, Error::ProtocolVersion(_)),
+            matches!(
+                err,
+                Error::ProtocolVersion(ProtocolVersionReason::ServerHelloLegacyVersion)
+            ),
             "{legacy:x}: {err:?}"
         );
         assert_eq!(sent, alert(AlertDescription::ProtocolVersion));
@@ -359,7 +396,13 @@ fn rfc5246_6_2_1_tls12_record_with_another_version_is_protocol_version() {
     for wrong in [0x0301, 0x0302, 0x0304] {
         let (err, sent) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_2, wrong);
         let err = err.unwrap_err();
-        assert!(matches!(err, Error::ProtocolVersion(_)), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::ProtocolVersion(ProtocolVersionReason::RecordVersionMismatch)
+            ),
+            "{err:?}"
+        );
         assert_eq!(
             plaintext_alert(&sent),
             alert(AlertDescription::ProtocolVersion)
@@ -386,7 +429,13 @@ fn rfc5246_e_1_unprotected_alert_of_another_version_is_read() {
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer(&mut c, &mut s).1.unwrap();
     let refused = transfer(&mut s, &mut c).1.unwrap_err();
-    assert!(matches!(refused, Error::ProtocolVersion(_)), "{refused:?}");
+    assert!(
+        matches!(
+            refused,
+            Error::ProtocolVersion(ProtocolVersionReason::VersionNotEnabled)
+        ),
+        "{refused:?}"
+    );
     let sent = written(&mut c);
     assert_eq!(
         plaintext_alert(&sent),
@@ -407,7 +456,15 @@ fn rfc2246_6_2_1_tls10_records_carry_0301_and_another_version_is_protocol_versio
     let (ok, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0301);
     ok.unwrap();
     let (err, _) = tls12_server_sees_client_records(ProtocolVersion::TLSv1_0, 0x0303);
-    assert!(matches!(err, Err(Error::ProtocolVersion(_))), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Err(Error::ProtocolVersion(
+                ProtocolVersionReason::RecordVersionMismatch
+            ))
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -441,7 +498,10 @@ fn rfc9846_5_2_tls13_protected_record_not_0303_is_decode_error() {
         })
         .collect();
     let err = deliver(&mut s, &rewritten).unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::Tls13RecordVersion)),
+        "{err:?}"
+    );
     assert_eq!(
         plaintext_alert(&written(&mut s)),
         None,
@@ -535,7 +595,13 @@ fn rfc5246_7_1_tls12_ccs_at_the_wrong_time_is_unexpected_message() {
     let client = client_builder("p256").versions(TLS12).build().unwrap();
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     let err = deliver(&mut c, &record(20, 0x0303, &[1])).unwrap_err();
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::CcsNotAllowed)
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         plaintext_alert(&written(&mut c)),
         alert(AlertDescription::UnexpectedMessage)
@@ -655,7 +721,13 @@ fn rfc8446_6_server_reads_a_plaintext_alert_until_the_client_protects_a_record()
     let finished = written(&mut c);
     deliver(&mut s, &finished).unwrap();
     let err = deliver(&mut s, &unknown_ca).unwrap_err();
-    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ProtectedRecordType)
+        ),
+        "{err:?}"
+    );
 }
 
 /// A ClientHello (as a record) whose server_name list is `names`.
@@ -695,7 +767,13 @@ fn rfc6066_3_two_host_names_are_illegal_parameter() {
     let hello = client_hello_with_server_names(&[b"leaf.p256.test", b"www.leaf.p256.test"]);
     for versions in [TLS13, TLS12] {
         let (err, sent) = server_refuses_bytes(versions, &hello);
-        assert!(matches!(err, Error::IllegalParameter(_)), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::IllegalParameter(IllegalParameterReason::SeveralHostNames)
+            ),
+            "{err:?}"
+        );
         assert_eq!(sent, alert(AlertDescription::IllegalParameter));
     }
 }
@@ -714,7 +792,10 @@ fn rfc6066_3_host_name_with_control_or_non_ascii_bytes_is_illegal_parameter() {
             let (err, sent) =
                 server_refuses_bytes(versions, &client_hello_with_server_names(&[name]));
             assert!(
-                matches!(err, Error::IllegalParameter(_)),
+                matches!(
+                    err,
+                    Error::IllegalParameter(IllegalParameterReason::ServerNameNotAscii)
+                ),
                 "{name:?}: {err:?}"
             );
             assert_eq!(sent, alert(AlertDescription::IllegalParameter));
@@ -758,7 +839,10 @@ fn rfc5246_7_2_2_tls12_warning_alerts_are_counted_not_fatal() {
             transfer(&mut s, &mut c).1.unwrap();
             assert!(!s.is_handshaking() && !c.is_handshaking());
         } else {
-            assert_eq!(result, Err(Error::LimitExceeded("warning alerts")));
+            assert_eq!(
+                result,
+                Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts))
+            );
             assert_eq!(
                 plaintext_alert(&written(&mut s)),
                 alert(AlertDescription::IllegalParameter)

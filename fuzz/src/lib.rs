@@ -455,12 +455,14 @@ impl Endpoint {
         if !self.outgoing.is_empty() {
             if let Err(e) = conn.writer().write_all(&self.outgoing) {
                 if !answered {
-                    return Err(conn.error().cloned().unwrap_or(Error::InvalidRequest(
-                        match e.kind() {
-                            std::io::ErrorKind::WriteZero => "write refused",
-                            _ => "write failed",
+                    // The writer carries the connection's refusal; without
+                    // one, its buffer is full.
+                    let refusal = e.into_inner().and_then(|e| e.downcast::<Error>().ok());
+                    return Err(conn.error().cloned().or(refusal.map(|e| *e)).unwrap_or(
+                        Error::BufferTooSmall {
+                            needed: self.outgoing.len(),
                         },
-                    )));
+                    ));
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use super::{CommonState, EarlyData, EarlyDataStatus, Tls13Traffic};
 use crate::crypto::aead::AeadAlgorithm;
-use crate::error::Error;
+use crate::error::{Error, UnexpectedMessageReason};
 use crate::keyschedule::tls13::TrafficSecret;
 use crate::msgs::enums::ProtocolVersion;
 use crate::record::{RecordProtection, Tls13AeadProtection};
@@ -54,7 +54,7 @@ impl CommonState {
     ) -> Result<(), Error> {
         if self.joiner.has_partial_message() {
             return Err(Error::UnexpectedMessage(
-                "handshake data across a key change",
+                UnexpectedMessageReason::HandshakeAcrossKeyChange,
             ));
         }
         self.record.set_read_protection(Box::new(protection));

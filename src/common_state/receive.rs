@@ -9,7 +9,7 @@ use super::{
 };
 use crate::codec::Codec;
 use crate::crypto::aead::TAG_LEN;
-use crate::error::Error;
+use crate::error::{Error, LimitExceededReason, UnexpectedMessageReason};
 use crate::msgs::alert::Alert;
 use crate::msgs::ccs::ChangeCipherSpec;
 use crate::msgs::enums::{
@@ -91,7 +91,7 @@ impl CommonState {
         }
         self.empty_records += 1;
         if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
-            return Err(Error::LimitExceeded("consecutive empty records"));
+            return Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords));
         }
         Ok(())
     }
@@ -118,7 +118,7 @@ impl CommonState {
                     // handshake message may not span it.
                     if self.joiner.has_partial_message() {
                         return Err(Error::UnexpectedMessage(
-                            "handshake data across ChangeCipherSpec",
+                            UnexpectedMessageReason::HandshakeAcrossCcs,
                         ));
                     }
                     self.record.set_read_protection(protection);
@@ -126,7 +126,7 @@ impl CommonState {
                 }
                 if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
                     return Err(Error::UnexpectedMessage(
-                        "ChangeCipherSpec not allowed here",
+                        UnexpectedMessageReason::CcsNotAllowed,
                     ));
                 }
                 self.ccs_received += 1;
@@ -140,9 +140,9 @@ impl CommonState {
                     let len = record.plaintext.len();
                     match &mut self.early_data {
                         EarlyData::Accepting { remaining } => {
-                            *remaining = remaining
-                                .checked_sub(len)
-                                .ok_or(Error::UnexpectedMessage("more early data than allowed"))?;
+                            *remaining = remaining.checked_sub(len).ok_or(
+                                Error::UnexpectedMessage(UnexpectedMessageReason::TooMuchEarlyData),
+                            )?;
                             self.record.keep_plaintext()?;
                             return Ok(true);
                         }
@@ -152,20 +152,20 @@ impl CommonState {
                         EarlyData::Skipping { .. } if !record.protected => {
                             self.skip_early_data(
                                 early_data_capacity(len),
-                                Error::UnexpectedMessage("more early data than allowed"),
+                                Error::UnexpectedMessage(UnexpectedMessageReason::TooMuchEarlyData),
                             )?;
                             return Ok(true);
                         }
                         _ => {
                             return Err(Error::UnexpectedMessage(
-                                "application data before the handshake completed",
+                                UnexpectedMessageReason::DataBeforeHandshake,
                             ))
                         }
                     }
                 }
                 if self.joiner.has_partial_message() {
                     return Err(Error::UnexpectedMessage(
-                        "application data inside a fragmented handshake message",
+                        UnexpectedMessageReason::DataInsideHandshake,
                     ));
                 }
                 let empty = record.plaintext.is_empty();
@@ -178,7 +178,7 @@ impl CommonState {
             }
             _ => {
                 return Err(Error::UnexpectedMessage(
-                    "record of an unknown content type",
+                    UnexpectedMessageReason::UnknownContentType,
                 ))
             }
         }
@@ -238,7 +238,7 @@ impl CommonState {
     pub(super) fn count_warning_alert(&mut self) -> Result<(), Error> {
         self.warning_alerts += 1;
         if self.warning_alerts > MAX_WARNING_ALERTS {
-            return Err(Error::LimitExceeded("warning alerts"));
+            return Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts));
         }
         Ok(())
     }
@@ -279,10 +279,12 @@ impl CommonState {
     pub(crate) fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
         self.key_updates_without_data += 1;
         if self.key_updates_without_data > MAX_KEY_UPDATES_WITHOUT_DATA {
-            return Err(Error::LimitExceeded("KeyUpdates without application data"));
+            return Err(Error::LimitExceeded(
+                LimitExceededReason::KeyUpdatesWithoutData,
+            ));
         }
         let traffic = self.tls13_traffic.as_mut().ok_or(Error::UnexpectedMessage(
-            "KeyUpdate before the handshake completed",
+            UnexpectedMessageReason::KeyUpdateBeforeHandshake,
         ))?;
         let next = traffic.read.next()?;
         let aead = traffic.aead;

@@ -6,7 +6,7 @@ use super::{
     WRITE_KEY_RESERVED_RECORDS,
 };
 use crate::codec::{Codec, LengthPrefix, Writer};
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use crate::msgs::ccs::ChangeCipherSpec;
 use crate::msgs::enums::{
     AlertDescription, AlertLevel, ContentType, KeyUpdateRequest, ProtocolVersion,
@@ -97,7 +97,7 @@ impl CommonState {
             return Err(error.clone());
         }
         let EarlyData::Writing { remaining } = &mut self.early_data else {
-            return Err(Error::InvalidRequest("0-RTT data cannot be sent now"));
+            return Err(Error::InvalidRequest(InvalidRequestReason::EarlyDataNotNow));
         };
         let taken = data.get(..data.len().min(*remaining)).unwrap_or_default();
         *remaining -= taken.len();
@@ -119,12 +119,11 @@ impl CommonState {
         }
         if self.peer_closed && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
             return Err(Error::InvalidRequest(
-                "the peer closed the connection with close_notify: TLS 1.2 and below \
-                 send nothing after it (RFC 5246 §7.2.1)",
+                InvalidRequestReason::WriteAfterPeerClose,
             ));
         }
         if self.close_sent {
-            return Err(Error::InvalidRequest("write after close_notify"));
+            return Err(Error::InvalidRequest(InvalidRequestReason::WriteAfterClose));
         }
         if self.traffic {
             let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
@@ -240,7 +239,7 @@ impl CommonState {
     pub(crate) fn send_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
         let Some(traffic) = self.tls13_traffic.as_ref() else {
             return Err(Error::InvalidRequest(
-                "KeyUpdate needs a completed TLS 1.3 handshake",
+                InvalidRequestReason::KeyUpdateBeforeHandshake,
             ));
         };
         let next = traffic.write.next()?;

@@ -27,7 +27,7 @@ pub use crate::common_state::{
 };
 
 use crate::config::{ClientConfig, ServerConfig};
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
 use crate::msgs::enums::{CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion};
 use crate::pki::ServerName;
@@ -102,10 +102,9 @@ impl Connection {
     fn process(&mut self) -> Result<(), Error> {
         while self.common.process_one_record()? {
             while let Some(message) = self.common.next_handshake_message()? {
-                let state = self
-                    .state
-                    .take()
-                    .ok_or(Error::InvalidRequest("connection has failed"))?;
+                let state = self.state.take().ok_or(Error::InvalidRequest(
+                    InvalidRequestReason::ConnectionFailed,
+                ))?;
                 self.state = Some(state.handle(&mut self.common, &message)?);
                 self.common.recycle_message(message);
             }
@@ -293,7 +292,7 @@ impl Connection {
     ) -> Result<(), Error> {
         if !self.common.is_traffic() {
             return Err(Error::InvalidRequest(
-                "exporter before the handshake completed",
+                InvalidRequestReason::ExporterBeforeHandshake,
             ));
         }
         if let Some(exporter) = &self.common.tls12_exporter {
@@ -303,7 +302,7 @@ impl Connection {
             .common
             .exporter
             .as_ref()
-            .ok_or(Error::InvalidRequest("no exporter on this connection"))?;
+            .ok_or(Error::InvalidRequest(InvalidRequestReason::NoExporter))?;
         exporter.export(label, context.unwrap_or_default(), out)
     }
 }
@@ -380,9 +379,7 @@ impl ClientConnection {
         session: &[u8],
     ) -> Result<Self, Error> {
         if config.session_store.is_none() {
-            return Err(Error::InvalidRequest(
-                "resumption is off in this configuration",
-            ));
+            return Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff));
         }
         let data = ClientSessionData::from_bytes(session, config.common.clock.now())?;
         Self::start(config, server_name, Some(data))

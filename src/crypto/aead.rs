@@ -6,7 +6,7 @@
 //! key bytes are never stored: ring expands them into its own key schedule
 //! when the key is built, and the caller's copy is the caller's to wipe.
 
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 use ring::aead;
 
 /// The nonce length of every AEAD here (RFC 5116 §5.1, RFC 8439 §2.8).
@@ -82,7 +82,7 @@ impl AeadKey {
     /// [`AeadAlgorithm::key_len`] bytes long.
     pub fn new(algorithm: AeadAlgorithm, key: &[u8]) -> Result<Self, Error> {
         let unbound = aead::UnboundKey::new(algorithm.ring_algorithm(), key)
-            .map_err(|_| Error::Crypto("AEAD key has the wrong length"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::AeadKeyLength))?;
         Ok(Self {
             algorithm,
             key: aead::LessSafeKey::new(unbound),
@@ -120,7 +120,7 @@ impl AeadKey {
                 aead::Aad::from(aad),
                 in_out,
             )
-            .map_err(|_| Error::Crypto("AEAD input too long"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::AeadInputTooLong))?;
         let mut out = [0u8; TAG_LEN];
         out.copy_from_slice(tag.as_ref());
         Ok(out)

@@ -15,7 +15,7 @@
 #[cfg(feature = "legacy")]
 use crate::crypto::cbc_mac::{self, Chain};
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 #[cfg(feature = "legacy")]
 use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use ring::digest;
@@ -69,7 +69,7 @@ impl SystemIvSource {
 impl IvSource for SystemIvSource {
     fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error> {
         ring::rand::SecureRandom::fill(&self.0, iv)
-            .map_err(|_| Error::Crypto("the OS random generator failed"))
+            .map_err(|_| Error::Crypto(CryptoReason::CbcIvRngFailed))
     }
 }
 
@@ -92,11 +92,11 @@ impl AesCbc {
     ///
     /// Fails with [`Error::Crypto`] for any other key length.
     pub fn new(key: &[u8]) -> Result<Self, Error> {
-        let bad = |_| Error::Crypto("AES key has the wrong length");
+        let bad = |_| Error::Crypto(CryptoReason::AesKeyLength);
         let key = match key.len() {
             16 => AesKey::Aes128(aes::Aes128::new_from_slice(key).map_err(bad)?),
             32 => AesKey::Aes256(aes::Aes256::new_from_slice(key).map_err(bad)?),
-            _ => return Err(Error::Crypto("AES key has the wrong length")),
+            _ => return Err(Error::Crypto(CryptoReason::AesKeyLength)),
         };
         Ok(Self { key })
     }
@@ -129,14 +129,14 @@ impl AesCbc {
             .rchunks_exact(BLOCK_LEN)
             .next()
             .and_then(|last| last.try_into().ok())
-            .ok_or(Error::Crypto("CBC input is not whole blocks"));
+            .ok_or(Error::Crypto(CryptoReason::CbcInputNotBlocks));
         let mut chain = *iv;
         for chunk in data.chunks_exact_mut(BLOCK_LEN) {
             for (byte, prev) in chunk.iter_mut().zip(chain.iter()) {
                 *byte ^= prev;
             }
             let block = <&mut Array<u8, _>>::try_from(chunk)
-                .map_err(|_| Error::Crypto("AES block of the wrong length"))?;
+                .map_err(|_| Error::Crypto(CryptoReason::AesBlockLength))?;
             match &self.key {
                 AesKey::Aes128(k) => k.encrypt_block(block),
                 AesKey::Aes256(k) => k.encrypt_block(block),
@@ -162,7 +162,7 @@ impl AesCbc {
             let mut this_ciphertext = [0u8; BLOCK_LEN];
             this_ciphertext.copy_from_slice(chunk);
             let block = <&mut Array<u8, _>>::try_from(&mut *chunk)
-                .map_err(|_| Error::Crypto("AES block of the wrong length"))?;
+                .map_err(|_| Error::Crypto(CryptoReason::AesBlockLength))?;
             match &self.key {
                 AesKey::Aes128(k) => k.decrypt_block(block),
                 AesKey::Aes256(k) => k.decrypt_block(block),
@@ -179,7 +179,7 @@ impl AesCbc {
 #[cfg(feature = "legacy")]
 fn whole_blocks(data: &[u8]) -> Result<(), Error> {
     if data.is_empty() || !data.len().is_multiple_of(BLOCK_LEN) {
-        return Err(Error::Crypto("CBC input is not a whole number of blocks"));
+        return Err(Error::Crypto(CryptoReason::CbcPartialBlock));
     }
     Ok(())
 }
@@ -241,19 +241,19 @@ impl RecordMac {
             }
             _ => None,
         }
-        .ok_or(Error::Crypto("no TLS record MAC over this hash"))?;
+        .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?;
         let block_len = algorithm.block_len();
         let mut padded = Zeroizing::new(vec![0u8; block_len]);
         if key.len() > block_len {
             let hashed = algorithm.hash(key);
             padded
                 .get_mut(..hashed.as_ref().len())
-                .ok_or(Error::Crypto("digest longer than a block"))?
+                .ok_or(Error::Crypto(CryptoReason::DigestLongerThanBlock))?
                 .copy_from_slice(hashed.as_ref());
         } else {
             padded
                 .get_mut(..key.len())
-                .ok_or(Error::Crypto("key longer than a block"))?
+                .ok_or(Error::Crypto(CryptoReason::KeyLongerThanBlock))?
                 .copy_from_slice(key);
         }
         let mut inner = digest::Context::new(ring_alg);
@@ -265,7 +265,7 @@ impl RecordMac {
         inner.update(&pad);
         #[cfg(feature = "legacy")]
         let keyed = Chain::after_key_block(algorithm, &pad)
-            .ok_or(Error::Crypto("no TLS record MAC over this hash"))?;
+            .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?;
         for (p, k) in pad.iter_mut().zip(padded.iter()) {
             *p = k ^ 0x5c;
         }

@@ -9,7 +9,7 @@
 use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
 use crate::crypto::hmac::{HmacKey, Tag};
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 
 /// HKDF-Expand produces at most 255 blocks of the hash output
 /// (RFC 5869 §2.3, `L <= 255*HashLen`).
@@ -143,7 +143,7 @@ impl Prk {
     /// `255 * HashLen` (`out` is then left unchanged).
     pub fn expand_into(&self, info: &[u8], out: &mut [u8]) -> Result<(), Error> {
         if out.len() > MAX_EXPAND_BLOCKS * self.hash.output_len() {
-            return Err(Error::Crypto("HKDF-Expand output too long"));
+            return Err(Error::Crypto(CryptoReason::HkdfOutputTooLong));
         }
         let mut previous: Option<Tag> = None;
         for (counter, chunk) in (1u8..=u8::MAX).zip(out.chunks_mut(self.hash.output_len())) {
@@ -172,11 +172,11 @@ impl Prk {
         out: &mut [u8],
     ) -> Result<(), Error> {
         let full_label_len = u8::try_from(LABEL_PREFIX.len() + label.len())
-            .map_err(|_| Error::Crypto("HKDF-Expand-Label label too long"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::HkdfLabelTooLong))?;
         let context_len = u8::try_from(context.len())
-            .map_err(|_| Error::Crypto("HKDF-Expand-Label context too long"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::HkdfContextTooLong))?;
         let out_len =
-            u16::try_from(out.len()).map_err(|_| Error::Crypto("HKDF-Expand-Label length"))?;
+            u16::try_from(out.len()).map_err(|_| Error::Crypto(CryptoReason::HkdfLabelLength))?;
         let encoded = out_len
             .to_be_bytes()
             .into_iter()
@@ -206,6 +206,7 @@ impl Prk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CryptoReason;
 
     fn unhex(s: &str) -> Vec<u8> {
         hex::decode(s).unwrap()
@@ -220,7 +221,7 @@ mod tests {
         assert!(expand(HashAlgorithm::Sha256, &prk, b"", 255 * 32).is_ok());
         assert!(matches!(
             expand(HashAlgorithm::Sha256, &prk, b"", 255 * 32 + 1),
-            Err(Error::Crypto(_))
+            Err(Error::Crypto(CryptoReason::HkdfOutputTooLong))
         ));
     }
 

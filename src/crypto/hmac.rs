@@ -90,7 +90,9 @@ impl HmacKey {
             HashAlgorithm::Sha384 => hmac::HMAC_SHA384,
             HashAlgorithm::Sha512 => hmac::HMAC_SHA512,
             #[cfg(feature = "legacy")]
-            HashAlgorithm::Md5Sha1 => return Err(Error::Crypto("HMAC over MD5||SHA-1")),
+            HashAlgorithm::Md5Sha1 => {
+                return Err(Error::Crypto(crate::error::CryptoReason::HmacMd5Sha1))
+            }
         };
         Ok(Self {
             algorithm: MacAlgorithm::Hash(hash),
@@ -360,7 +362,7 @@ mod tests {
     fn md5_sha1_has_no_hmac() {
         assert!(matches!(
             HmacKey::new(HashAlgorithm::Md5Sha1, b"k"),
-            Err(Error::Crypto(_))
+            Err(Error::Crypto(crate::error::CryptoReason::HmacMd5Sha1))
         ));
     }
 

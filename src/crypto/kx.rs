@@ -15,7 +15,7 @@
 
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::{P256_POINT_LEN, P384_POINT_LEN};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error, IllegalParameterReason};
 use crate::msgs::enums::NamedGroup;
 use ring::agreement;
 use ring::rand::SystemRandom;
@@ -54,7 +54,9 @@ fn ring_algorithm(group: NamedGroup) -> Result<&'static agreement::Algorithm, Er
         NamedGroup::X25519 => Ok(&agreement::X25519),
         NamedGroup::secp256r1 => Ok(&agreement::ECDH_P256),
         NamedGroup::secp384r1 => Ok(&agreement::ECDH_P384),
-        _ => Err(Error::IllegalParameter("unsupported key exchange group")),
+        _ => Err(Error::IllegalParameter(
+            IllegalParameterReason::UnsupportedKxGroup,
+        )),
     }
 }
 
@@ -109,7 +111,9 @@ impl KeyShare {
         if !rng.is_deterministic() {
             return Self::generate(group);
         }
-        let len = private_key_len(group).ok_or(Error::IllegalParameter("unsupported group"))?;
+        let len = private_key_len(group).ok_or(Error::IllegalParameter(
+            IllegalParameterReason::UnsupportedGroup,
+        ))?;
         let mut private = Zeroizing::new(vec![0u8; len]);
         rng.fill(&mut private)?;
         // ring's generators are sealed; its fixed-slice test generator is
@@ -125,10 +129,10 @@ impl KeyShare {
     ) -> Result<Self, Error> {
         let alg = ring_algorithm(group)?;
         let private = agreement::EphemeralPrivateKey::generate(alg, rng)
-            .map_err(|_| Error::Crypto("key share generation failed"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::KeyShareGeneration))?;
         let public = private
             .compute_public_key()
-            .map_err(|_| Error::Crypto("key share generation failed"))?
+            .map_err(|_| Error::Crypto(CryptoReason::KeyShareGeneration))?
             .as_ref()
             .to_vec();
         Ok(Self {
@@ -159,14 +163,13 @@ impl KeyShare {
     pub fn complete(self, peer_public_key: &[u8]) -> Result<Secret, Error> {
         if Some(peer_public_key.len()) != public_key_len(self.group) {
             return Err(Error::IllegalParameter(
-                "peer key share has the wrong length",
+                IllegalParameterReason::KeyShareLength,
             ));
         }
         let alg = ring_algorithm(self.group)?;
         let peer = agreement::UnparsedPublicKey::new(alg, peer_public_key);
-        agreement::agree_ephemeral(self.private, &peer, Secret::from_slice).map_err(|_| {
-            Error::IllegalParameter("peer key share is invalid or gives a zero secret")
-        })
+        agreement::agree_ephemeral(self.private, &peer, Secret::from_slice)
+            .map_err(|_| Error::IllegalParameter(IllegalParameterReason::KeyShareInvalid))
     }
 }
 
@@ -174,6 +177,7 @@ impl KeyShare {
 mod tests {
     use super::*;
     use crate::crypto::rng::{FixedBytes, OsRng};
+    use crate::error::IllegalParameterReason;
 
     // RFC 7748 §6.1: Alice's private key and the public key it gives.
     #[test]
@@ -214,7 +218,9 @@ mod tests {
         ] {
             assert!(matches!(
                 KeyShare::generate(group),
-                Err(Error::IllegalParameter(_))
+                Err(Error::IllegalParameter(
+                    IllegalParameterReason::UnsupportedKxGroup
+                ))
             ));
         }
     }

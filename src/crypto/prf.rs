@@ -13,7 +13,7 @@
 
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::hmac::{HmacKey, Tag};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 
 /// Fills `out` with `PRF(secret, label, seed)` for the PRF that goes with
 /// the transcript hash `hash` (see the module docs). `seed` is given as
@@ -52,7 +52,7 @@ impl PrfKey {
     /// TLS PRF uses on its own.
     pub fn new(hash: HashAlgorithm, secret: &[u8]) -> Result<Self, Error> {
         match hash {
-            HashAlgorithm::Sha1 => Err(Error::Crypto("no TLS PRF uses SHA-1 alone")),
+            HashAlgorithm::Sha1 => Err(Error::Crypto(CryptoReason::PrfSha1)),
             HashAlgorithm::Sha256 | HashAlgorithm::Sha384 | HashAlgorithm::Sha512 => Ok(Self {
                 first: HmacKey::new(hash, secret)?,
                 second: None,
@@ -113,13 +113,14 @@ fn p_hash_xor(key: &HmacKey, label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CryptoReason;
 
     #[test]
     fn sha1_alone_is_refused() {
         let mut out = [0u8; 12];
         assert!(matches!(
             prf(HashAlgorithm::Sha1, b"s", b"l", &[b"x"], &mut out),
-            Err(Error::Crypto(_))
+            Err(Error::Crypto(CryptoReason::PrfSha1))
         ));
     }
 

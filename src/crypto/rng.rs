@@ -13,7 +13,7 @@
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::hkdf;
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 use std::sync::Mutex;
 
 /// A source of cryptographically secure random bytes, shareable between
@@ -75,7 +75,7 @@ impl SecureRandom for OsRng {
             return Ok(());
         }
         ring::rand::SecureRandom::fill(&self.inner, dest)
-            .map_err(|_| Error::Crypto("operating system random generator failed"))
+            .map_err(|_| Error::Crypto(CryptoReason::OsRngFailed))
     }
 }
 
@@ -119,7 +119,7 @@ impl SecureRandom for SeededRng {
         let mut counter = self
             .counter
             .lock()
-            .map_err(|_| Error::Crypto("seeded random generator poisoned"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::SeededRngPoisoned))?;
         for chunk in dest.chunks_mut(SEEDED_RNG_CHUNK) {
             let block = hkdf::expand(
                 HashAlgorithm::Sha256,
@@ -130,7 +130,7 @@ impl SecureRandom for SeededRng {
             chunk.copy_from_slice(block.as_bytes());
             *counter = counter
                 .checked_add(1)
-                .ok_or(Error::Crypto("seeded random generator exhausted"))?;
+                .ok_or(Error::Crypto(CryptoReason::SeededRngExhausted))?;
         }
         Ok(())
     }
@@ -177,15 +177,15 @@ impl SecureRandom for FixedBytes {
         let mut position = self
             .position
             .lock()
-            .map_err(|_| Error::Crypto("fixed random pool poisoned"))?;
+            .map_err(|_| Error::Crypto(CryptoReason::FixedPoolPoisoned))?;
         let end = position
             .checked_add(dest.len())
-            .ok_or(Error::Crypto("fixed random pool exhausted"))?;
+            .ok_or(Error::Crypto(CryptoReason::FixedPoolExhausted))?;
         let bytes = self
             .pool
             .as_bytes()
             .get(*position..end)
-            .ok_or(Error::Crypto("fixed random pool exhausted"))?;
+            .ok_or(Error::Crypto(CryptoReason::FixedPoolExhausted))?;
         dest.copy_from_slice(bytes);
         *position = end;
         Ok(())
@@ -224,6 +224,7 @@ impl rand_core::TryCryptoRng for RandCore<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CryptoReason;
     use rand_core::TryRng;
 
     #[test]
@@ -269,7 +270,7 @@ mod tests {
         let mut four = [0u8; 4];
         assert_eq!(
             rng.fill(&mut four),
-            Err(Error::Crypto("fixed random pool exhausted"))
+            Err(Error::Crypto(CryptoReason::FixedPoolExhausted))
         );
         assert_eq!(rng.remaining(), 3, "a failed request consumes nothing");
         let mut three = [0u8; 3];
@@ -283,7 +284,10 @@ mod tests {
         let pool = FixedBytes::new(&[1, 0, 0, 0, 9]);
         let mut adapter = RandCore(&pool);
         assert_eq!(adapter.try_next_u32().unwrap(), 1);
-        assert!(matches!(adapter.try_next_u64(), Err(Error::Crypto(_))));
+        assert!(matches!(
+            adapter.try_next_u64(),
+            Err(Error::Crypto(CryptoReason::FixedPoolExhausted))
+        ));
         let mut one = [0u8; 1];
         adapter.try_fill_bytes(&mut one).unwrap();
         assert_eq!(one, [9]);

@@ -24,7 +24,7 @@ use crate::crypto::rng::RandCore;
 use crate::crypto::rng::{random_array, SecureRandom};
 use crate::crypto::secret::Secret;
 use crate::crypto::sign::SigningKey;
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 use crate::msgs::enums::ProtocolVersion;
 
 /// The premaster secret's length: two version bytes and 46 random ones
@@ -47,7 +47,7 @@ pub fn client_premaster(
 
 /// The error of the RSA operations without feature `legacy`.
 #[cfg(not(feature = "legacy"))]
-const NEEDS_LEGACY: Error = Error::Crypto("RSA key exchange needs feature legacy");
+const NEEDS_LEGACY: Error = Error::Crypto(CryptoReason::RsaKxNeedsLegacy);
 
 /// Encrypts `premaster` to the server's RSA public key (`der`: a PKCS#1
 /// `RSAPublicKey`, as taken from its certificate) with RSAES-PKCS1-v1_5
@@ -60,14 +60,15 @@ pub fn encrypt_premaster(
     rng: &dyn SecureRandom,
 ) -> Result<Vec<u8>, Error> {
     use rsa::pkcs1::DecodeRsaPublicKey;
-    let key = rsa::PublicKey::from_pkcs1_der(der)
-        .map_err(|_| Error::IllegalParameter("malformed RSA public key"))?;
+    let key = rsa::PublicKey::from_pkcs1_der(der).map_err(|_| {
+        Error::IllegalParameter(crate::error::IllegalParameterReason::MalformedRsaKey)
+    })?;
     key.encrypt(
         &mut RandCore(rng),
         rsa::Pkcs1v15Encrypt,
         premaster.as_bytes(),
     )
-    .map_err(|_| Error::Crypto("RSA encryption failed"))
+    .map_err(|_| Error::Crypto(CryptoReason::RsaEncryptionFailed))
 }
 
 /// Without feature `legacy`: always [`Error::Crypto`].
@@ -100,7 +101,7 @@ pub fn decrypt_premaster(
 ) -> Result<Secret, Error> {
     let private = key
         .rsa_private_key()
-        .ok_or(Error::Crypto("RSA key exchange needs an RSA key"))?;
+        .ok_or(Error::Crypto(CryptoReason::RsaKxNeedsRsaKey))?;
     let random = Secret::new(random_array::<PREMASTER_LEN>(rng)?.to_vec());
     let decrypted = zeroize::Zeroizing::new(
         private

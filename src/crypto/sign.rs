@@ -24,7 +24,7 @@
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::verify::{algorithm_for_scheme, key_fits_scheme, PublicKey, SignatureAlgorithm};
 use crate::der::{bit_length, tag, Der};
-use crate::error::Error;
+use crate::error::{CryptoReason, DecodeReason, Error};
 use crate::msgs::enums::SignatureScheme;
 use ring::rand::SystemRandom;
 use ring::signature::{self as ring_sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
@@ -101,7 +101,7 @@ impl core::fmt::Debug for SigningKey {
     }
 }
 
-fn bad_key(why: &'static str) -> impl Fn(Error) -> Error {
+fn bad_key(why: CryptoReason) -> impl Fn(Error) -> Error {
     move |_| Error::Crypto(why)
 }
 
@@ -114,20 +114,20 @@ impl SigningKey {
     /// key (RSA sizes: [`MIN_RSA_SIGNING_BITS`] to [`MAX_RSA_SIGNING_BITS`];
     /// EC keys must carry their public key, as ring requires).
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
-        let parts = pkcs8_parts(der).map_err(bad_key("malformed PKCS#8 private key"))?;
+        let parts = pkcs8_parts(der).map_err(bad_key(CryptoReason::MalformedPkcs8Key))?;
         match parts.algorithm {
             OID_RSA_ENCRYPTION => Self::from_pkcs1_der(parts.private_key),
             OID_EC_PUBLIC_KEY => {
                 let curve = parts
                     .parameters
                     .and_then(curve_for_oid)
-                    .ok_or(Error::Crypto("unsupported or missing EC curve in PKCS#8"))?;
+                    .ok_or(Error::Crypto(CryptoReason::Pkcs8Curve))?;
                 Self::from_sec1(parts.private_key, Some(curve))
             }
             OID_ED25519 => Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
                 .map(|k| Self::with_kind(KeyKind::Ed25519(k)))
-                .map_err(|_| Error::Crypto("invalid Ed25519 private key")),
-            _ => Err(Error::Crypto("unsupported private key algorithm")),
+                .map_err(|_| Error::Crypto(CryptoReason::InvalidEd25519Key)),
+            _ => Err(Error::Crypto(CryptoReason::Pkcs8Algorithm)),
         }
     }
 
@@ -138,14 +138,17 @@ impl SigningKey {
     /// [`MAX_RING_RSA_SIGNING_BITS`] ([`MAX_RSA_SIGNING_BITS`] with feature
     /// `legacy`).
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
-        let bits = pkcs1_modulus_bits(der).map_err(bad_key("malformed RSA private key"))?;
+        let bits = pkcs1_modulus_bits(der).map_err(bad_key(CryptoReason::MalformedRsaKey))?;
         if !(MIN_RSA_SIGNING_BITS..=MAX_RSA_SIGNING_BITS).contains(&bits) {
-            return Err(Error::Crypto("RSA signing key size outside 2048-8192 bits"));
+            return Err(Error::Crypto(CryptoReason::RsaSigningKeySize));
         }
         #[cfg(feature = "legacy")]
         let legacy = legacy::rsa_key(der)?;
         let ring = if bits <= MAX_RING_RSA_SIGNING_BITS {
-            Some(RsaKeyPair::from_der(der).map_err(|_| Error::Crypto("invalid RSA private key"))?)
+            Some(
+                RsaKeyPair::from_der(der)
+                    .map_err(|_| Error::Crypto(CryptoReason::InvalidRsaKey))?,
+            )
         } else {
             None
         };
@@ -154,11 +157,7 @@ impl SigningKey {
             #[cfg(feature = "legacy")]
             None => legacy::rsa_public_der(&legacy)?,
             #[cfg(not(feature = "legacy"))]
-            None => {
-                return Err(Error::Crypto(
-                    "RSA signing keys above 4096 bits need feature legacy",
-                ))
-            }
+            None => return Err(Error::Crypto(CryptoReason::RsaSigningKeyNeedsLegacy)),
         };
         Ok(Self::with_kind(KeyKind::Rsa(RsaSigner {
             ring,
@@ -180,21 +179,21 @@ impl SigningKey {
     }
 
     fn from_sec1(der: &[u8], expected: Option<Curve>) -> Result<Self, Error> {
-        let parts = sec1_parts(der).map_err(bad_key("malformed EC private key"))?;
+        let parts = sec1_parts(der).map_err(bad_key(CryptoReason::MalformedEcKey))?;
         let curve = match (parts.curve, expected) {
             (Some(named), Some(wanted)) if named != wanted => {
-                return Err(Error::Crypto("EC private key names another curve"))
+                return Err(Error::Crypto(CryptoReason::EcKeyCurveMismatch))
             }
             (Some(c), _) | (None, Some(c)) => c,
             (None, None) => match parts.scalar.len() {
                 32 => Curve::P256,
                 48 => Curve::P384,
-                _ => return Err(Error::Crypto("EC private key of unknown curve")),
+                _ => return Err(Error::Crypto(CryptoReason::EcKeyUnknownCurve)),
             },
         };
         let public = parts
             .public
-            .ok_or(Error::Crypto("EC private key without its public key"))?;
+            .ok_or(Error::Crypto(CryptoReason::EcKeyWithoutPublic))?;
         let alg = match curve {
             Curve::P256 => &ring_sig::ECDSA_P256_SHA256_ASN1_SIGNING,
             Curve::P384 => &ring_sig::ECDSA_P384_SHA384_ASN1_SIGNING,
@@ -205,7 +204,7 @@ impl SigningKey {
             public,
             &SystemRandom::new(),
         )
-        .map_err(|_| Error::Crypto("invalid EC private key"))?;
+        .map_err(|_| Error::Crypto(CryptoReason::InvalidEcKey))?;
         Ok(Self::with_kind(KeyKind::Ecdsa(EcdsaSigner {
             curve,
             ring,
@@ -280,7 +279,7 @@ impl SigningKey {
         use HashAlgorithm as H;
         use SignatureAlgorithm as A;
         let rng = SystemRandom::new();
-        let failed = |_| Error::Crypto("signing failed");
+        let failed = |_| Error::Crypto(CryptoReason::SigningFailed);
         match (&self.kind, algorithm) {
             (KeyKind::Rsa(rsa), _) => {
                 let padding: Option<&'static dyn ring_sig::RsaEncoding> = match algorithm {
@@ -343,7 +342,7 @@ impl SigningKey {
 }
 
 /// The error for a signing request the key cannot serve.
-const UNFIT: Error = Error::Crypto("signing key cannot sign with this algorithm");
+const UNFIT: Error = Error::Crypto(CryptoReason::KeyCannotSignAlgorithm);
 
 /// The fields of a PKCS#8 `PrivateKeyInfo` this crate reads.
 struct Pkcs8Parts<'a> {
@@ -358,7 +357,7 @@ struct Pkcs8Parts<'a> {
 fn pkcs8_parts(input: &[u8]) -> Result<Pkcs8Parts<'_>, Error> {
     let mut info = Der::whole(input, tag::SEQUENCE)?;
     if !matches!(info.small_unsigned()?, 0 | 1) {
-        return Err(Error::Decode("unsupported PKCS#8 version"));
+        return Err(Error::Decode(DecodeReason::Pkcs8Version));
     }
     let mut alg_id = info.nested(tag::SEQUENCE)?;
     let algorithm = alg_id.oid()?;
@@ -387,7 +386,7 @@ fn curve_for_oid(oid: &[u8]) -> Option<Curve> {
 fn pkcs1_modulus_bits(input: &[u8]) -> Result<usize, Error> {
     let mut key = Der::whole(input, tag::SEQUENCE)?;
     if key.small_unsigned()? != 0 {
-        return Err(Error::Decode("unsupported RSAPrivateKey version"));
+        return Err(Error::Decode(DecodeReason::RsaKeyVersion));
     }
     Ok(bit_length(key.positive_integer()?))
 }
@@ -403,7 +402,7 @@ struct Sec1Parts<'a> {
 fn sec1_parts(input: &[u8]) -> Result<Sec1Parts<'_>, Error> {
     let mut key = Der::whole(input, tag::SEQUENCE)?;
     if key.small_unsigned()? != 1 {
-        return Err(Error::Decode("unsupported ECPrivateKey version"));
+        return Err(Error::Decode(DecodeReason::EcKeyVersion));
     }
     let scalar = key.read(tag::OCTET_STRING)?;
     let curve = match key.optional(tag::context_constructed(0))? {
@@ -411,7 +410,7 @@ fn sec1_parts(input: &[u8]) -> Result<Sec1Parts<'_>, Error> {
             let mut params = Der::new(params);
             let oid = params.oid()?;
             params.finish()?;
-            Some(curve_for_oid(oid).ok_or(Error::Decode("unsupported EC curve"))?)
+            Some(curve_for_oid(oid).ok_or(Error::Decode(DecodeReason::EcKeyCurve))?)
         }
         None => None,
     };
@@ -439,7 +438,7 @@ mod legacy {
     use super::{Curve, UNFIT};
     use crate::crypto::hash::HashAlgorithm;
     use crate::crypto::verify::SignatureAlgorithm;
-    use crate::error::Error;
+    use crate::error::{CryptoReason, Error};
     use p256::ecdsa::signature::hazmat::PrehashSigner;
 
     /// The DER DigestInfo prefix for SHA-1 (RFC 8017 §9.2, note 1).
@@ -449,7 +448,7 @@ mod legacy {
 
     pub(super) fn rsa_key(der: &[u8]) -> Result<rsa::PrivateKey, Error> {
         use rsa::pkcs1::DecodeRsaPrivateKey;
-        rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::Crypto("invalid RSA private key"))
+        rsa::PrivateKey::from_pkcs1_der(der).map_err(|_| Error::Crypto(CryptoReason::InvalidRsaKey))
     }
 
     pub(super) fn rsa_public_der(key: &rsa::PrivateKey) -> Result<Vec<u8>, Error> {
@@ -457,7 +456,7 @@ mod legacy {
         key.as_public_key()
             .to_pkcs1_der()
             .map(|doc| doc.as_bytes().to_vec())
-            .map_err(|_| Error::Crypto("cannot encode RSA public key"))
+            .map_err(|_| Error::Crypto(CryptoReason::RsaPublicKeyEncoding))
     }
 
     /// RSA signing for what ring lacks: SHA-1, MD5‖SHA-1 without DigestInfo
@@ -498,7 +497,7 @@ mod legacy {
             A::RsaPss(H::Sha512) => key.sign(rsa::Pss::<Sha512>::new(), digest(H::Sha512).as_ref()),
             _ => return Err(UNFIT),
         };
-        result.map_err(|_| Error::Crypto("signing failed"))
+        result.map_err(|_| Error::Crypto(CryptoReason::SigningFailed))
     }
 
     /// The EC private scalar in the RustCrypto form, for SHA-1 signing.
@@ -509,7 +508,7 @@ mod legacy {
 
     impl EcdsaKey {
         pub(super) fn new(curve: Curve, scalar: &[u8]) -> Result<Self, Error> {
-            let bad = |_| Error::Crypto("invalid EC private key");
+            let bad = |_| Error::Crypto(CryptoReason::InvalidEcKey);
             Ok(match curve {
                 Curve::P256 => {
                     Self::P256(p256::ecdsa::SigningKey::from_slice(scalar).map_err(bad)?)
@@ -524,7 +523,7 @@ mod legacy {
         /// per RFC 6979.
         pub(super) fn sign_sha1(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
             let digest = HashAlgorithm::Sha1.hash(message);
-            let failed = |_| Error::Crypto("signing failed");
+            let failed = |_| Error::Crypto(CryptoReason::SigningFailed);
             Ok(match self {
                 Self::P256(k) => {
                     let sig: p256::ecdsa::DerSignature =

@@ -18,7 +18,7 @@
 
 use crate::crypto::hash::HashAlgorithm;
 use crate::der::{bit_length, tag, Der, DerError};
-use crate::error::Error;
+use crate::error::{DecryptErrorReason, Error, IllegalParameterReason};
 use crate::msgs::enums::SignatureScheme;
 use ring::signature as ring_sig;
 
@@ -187,7 +187,7 @@ pub fn verify(
     check_key_form(key, algorithm)?;
     #[cfg(fuzzing)]
     return Ok(());
-    let mismatch = |_| Error::DecryptError("signature does not verify");
+    let mismatch = |_| Error::DecryptError(DecryptErrorReason::BadSignature);
     match verifier {
         Verifier::Ring(alg) => ring_sig::UnparsedPublicKey::new(alg, key.as_bytes())
             .verify(message, signature)
@@ -210,11 +210,12 @@ pub fn verify_scheme(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    let algorithm = algorithm_for_scheme(scheme)
-        .ok_or(Error::IllegalParameter("unsupported signature scheme"))?;
+    let algorithm = algorithm_for_scheme(scheme).ok_or(Error::IllegalParameter(
+        IllegalParameterReason::UnsupportedScheme,
+    ))?;
     if !key_fits_scheme(key, scheme) {
         return Err(Error::IllegalParameter(
-            "signature scheme does not fit the public key",
+            IllegalParameterReason::SchemeUnfitForKey,
         ));
     }
     verify(key, algorithm, message, signature)
@@ -259,7 +260,7 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
         (K::Ed25519(_), A::Ed25519) => &ring_sig::ED25519,
         _ => {
             return Err(Error::IllegalParameter(
-                "signature algorithm unsupported or does not fit the public key",
+                IllegalParameterReason::SignatureAlgorithmUnfit,
             ))
         }
     }))
@@ -268,7 +269,7 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
 /// Rejects keys whose form is wrong before any signature arithmetic, so a
 /// broken key is told apart from a bad signature.
 fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), Error> {
-    let point = |bytes: &[u8], len: usize, why: &'static str| {
+    let point = |bytes: &[u8], len: usize, why: IllegalParameterReason| {
         if bytes.len() == len && bytes.first() == Some(&0x04) {
             Ok(())
         } else {
@@ -284,16 +285,20 @@ fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), 
                 MIN_RSA_VERIFY_BITS
             };
             if bits < min || bits > MAX_RSA_VERIFY_BITS {
-                return Err(Error::IllegalParameter(
-                    "RSA key size outside the accepted range",
-                ));
+                return Err(Error::IllegalParameter(IllegalParameterReason::RsaKeySize));
             }
             Ok(())
         }
-        PublicKey::EcdsaP256(p) => point(p, P256_POINT_LEN, "malformed P-256 public key"),
-        PublicKey::EcdsaP384(p) => point(p, P384_POINT_LEN, "malformed P-384 public key"),
+        PublicKey::EcdsaP256(p) => {
+            point(p, P256_POINT_LEN, IllegalParameterReason::MalformedP256Key)
+        }
+        PublicKey::EcdsaP384(p) => {
+            point(p, P384_POINT_LEN, IllegalParameterReason::MalformedP384Key)
+        }
         PublicKey::Ed25519(k) if k.len() == ED25519_PUBLIC_KEY_LEN => Ok(()),
-        PublicKey::Ed25519(_) => Err(Error::IllegalParameter("malformed Ed25519 public key")),
+        PublicKey::Ed25519(_) => Err(Error::IllegalParameter(
+            IllegalParameterReason::MalformedEd25519Key,
+        )),
     }
 }
 
@@ -307,7 +312,7 @@ fn rsa_modulus_bits(key: &[u8]) -> Result<usize, Error> {
         seq.finish()?;
         Ok(bit_length(modulus))
     };
-    parse().map_err(|_| Error::IllegalParameter("malformed RSA public key"))
+    parse().map_err(|_| Error::IllegalParameter(IllegalParameterReason::MalformedRsaKey))
 }
 
 #[cfg(feature = "legacy")]
@@ -316,10 +321,10 @@ mod legacy {
 
     use super::PublicKey;
     use crate::crypto::hash::HashAlgorithm;
-    use crate::error::Error;
+    use crate::error::{DecryptErrorReason, Error, IllegalParameterReason};
     use p256::ecdsa::signature::hazmat::PrehashVerifier;
 
-    const MISMATCH: Error = Error::DecryptError("signature does not verify");
+    const MISMATCH: Error = Error::DecryptError(DecryptErrorReason::BadSignature);
 
     /// RSA PKCS#1 v1.5 over MD5‖SHA-1 without DigestInfo (RFC 2246 §7.4.3).
     pub(super) fn verify_rsa_md5_sha1(
@@ -329,7 +334,7 @@ mod legacy {
     ) -> Result<(), Error> {
         use rsa::pkcs1::DecodeRsaPublicKey;
         let key = rsa::PublicKey::from_pkcs1_der(der)
-            .map_err(|_| Error::IllegalParameter("malformed RSA public key"))?;
+            .map_err(|_| Error::IllegalParameter(IllegalParameterReason::MalformedRsaKey))?;
         let digest = HashAlgorithm::Md5Sha1.hash(message);
         key.verify(
             rsa::Pkcs1v15Sign::new_unprefixed(),
@@ -346,7 +351,7 @@ mod legacy {
         signature: &[u8],
     ) -> Result<(), Error> {
         let digest = HashAlgorithm::Sha1.hash(message);
-        let bad_key = |_| Error::IllegalParameter("malformed EC public key");
+        let bad_key = |_| Error::IllegalParameter(IllegalParameterReason::MalformedEcKey);
         match key {
             PublicKey::EcdsaP256(point) => {
                 let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(bad_key)?;
@@ -361,7 +366,7 @@ mod legacy {
                     .map_err(|_| MISMATCH)
             }
             _ => Err(Error::IllegalParameter(
-                "ECDSA signature needs an EC public key",
+                IllegalParameterReason::EcdsaNeedsEcKey,
             )),
         }
     }

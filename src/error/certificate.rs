@@ -5,6 +5,7 @@
 //! the TLS alert RFC 8446 §6.2 assigns it ([`CertificateError::alert`]).
 
 use super::AlertDescription;
+use super::DerError;
 use core::fmt;
 
 /// A certificate or path-validation failure.
@@ -133,6 +134,14 @@ impl fmt::Display for CertificateError {
             Some(detail) if !detail.is_empty() => write!(f, "{}: {detail}", self.reason()),
             _ => f.write_str(self.reason()),
         }
+    }
+}
+
+impl From<DerError> for CertificateError {
+    /// Bytes that are not DER are [`CertificateError::BadEncoding`], with
+    /// the broken rule as the detail.
+    fn from(e: DerError) -> Self {
+        Self::BadEncoding(e.reason())
     }
 }
 

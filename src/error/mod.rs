@@ -4,11 +4,19 @@
 
 mod alert;
 mod certificate;
+mod der;
+mod reasons;
 mod session_data;
 
 pub use alert::{AlertDescription, AlertLevel};
 pub use certificate::CertificateError;
 use core::fmt;
+pub use der::DerError;
+pub use reasons::{
+    CryptoReason, DecodeReason, DecryptErrorReason, HandshakeFailureReason, IllegalParameterReason,
+    InvalidRequestReason, LimitExceededReason, MissingExtensionReason, ProtocolVersionReason,
+    UnexpectedMessageReason, UnsupportedExtensionReason,
+};
 pub use session_data::SessionDataError;
 
 /// Everything that can go wrong in ferrotls.
@@ -16,13 +24,13 @@ pub use session_data::SessionDataError;
 #[non_exhaustive]
 pub enum Error {
     /// The peer's bytes do not parse: `decode_error`.
-    Decode(&'static str),
+    Decode(DecodeReason),
     /// The peer's bytes parse but carry a value that is not allowed here:
     /// `illegal_parameter`.
-    IllegalParameter(&'static str),
+    IllegalParameter(IllegalParameterReason),
     /// A record or message arrived where the protocol allows none of its
     /// kind: `unexpected_message`.
-    UnexpectedMessage(&'static str),
+    UnexpectedMessage(UnexpectedMessageReason),
     /// A protected record failed its integrity or padding check:
     /// `bad_record_mac`. Deliberately carries no detail (RFC 5246 §6.2.3.2).
     BadRecordMac,
@@ -30,21 +38,21 @@ pub enum Error {
     /// `record_overflow`.
     RecordOverflow,
     /// A signature, Finished or PSK binder did not verify: `decrypt_error`.
-    DecryptError(&'static str),
+    DecryptError(DecryptErrorReason),
     /// The peer offered nothing acceptable: `handshake_failure`.
-    HandshakeFailure(&'static str),
+    HandshakeFailure(HandshakeFailureReason),
     /// The peer's protocol version is not supported: `protocol_version`.
-    ProtocolVersion(&'static str),
+    ProtocolVersion(ProtocolVersionReason),
     /// A mandatory extension is absent: `missing_extension`.
-    MissingExtension(&'static str),
+    MissingExtension(MissingExtensionReason),
     /// The peer sent an extension it may not send here:
     /// `unsupported_extension`.
-    UnsupportedExtension(&'static str),
+    UnsupportedExtension(UnsupportedExtensionReason),
     /// A peer message exceeds one of this crate's bounded limits (handshake
     /// message size, buffered plaintext, consecutive empty records, ...):
     /// `illegal_parameter`, as OpenSSL and BoringSSL answer an excessive
     /// message size.
-    LimitExceeded(&'static str),
+    LimitExceeded(LimitExceededReason),
     /// The peer sent this alert; no alert is sent back.
     AlertReceived(AlertDescription),
     /// The caller's buffer is too short; `needed` bytes are required and
@@ -64,7 +72,7 @@ pub enum Error {
     KeyUsageLimitReached,
     /// A cryptographic operation failed for a local reason (bad key
     /// material, random generator failure): `internal_error`.
-    Crypto(&'static str),
+    Crypto(CryptoReason),
     /// A peer's certificate chain was refused; the certificate error names
     /// the reason and its alert (bad_certificate, certificate_expired,
     /// unknown_ca, unsupported_certificate, ...).
@@ -83,7 +91,7 @@ pub enum Error {
     /// connection's state does not allow (an invalid configuration, data
     /// written after close, an exporter before the handshake completed).
     /// Local: no alert.
-    InvalidRequest(&'static str),
+    InvalidRequest(InvalidRequestReason),
     /// A ClientHello carrying TLS_FALLBACK_SCSV offered a highest version
     /// below ours: `inappropriate_fallback` (RFC 7507 §3).
     InappropriateFallback,
@@ -161,6 +169,13 @@ impl From<CertificateError> for Error {
     }
 }
 
+impl From<DerError> for Error {
+    /// Bytes that are not DER are a decode error (`decode_error`).
+    fn from(e: DerError) -> Self {
+        Self::Decode(DecodeReason::Der(e))
+    }
+}
+
 impl From<SessionDataError> for Error {
     fn from(e: SessionDataError) -> Self {
         Self::SessionData(e)
@@ -176,7 +191,7 @@ mod tests {
     #[test]
     fn peer_errors_name_their_alerts() {
         assert_eq!(
-            Error::Decode("x").alert(),
+            Error::Decode(DecodeReason::TrailingBytes).alert(),
             Some(AlertDescription::DecodeError)
         );
         assert_eq!(
@@ -184,7 +199,7 @@ mod tests {
             Some(AlertDescription::BadRecordMac)
         );
         assert_eq!(
-            Error::IllegalParameter("x").alert(),
+            Error::IllegalParameter(IllegalParameterReason::DuplicateExtension).alert(),
             Some(AlertDescription::IllegalParameter)
         );
         assert_eq!(

@@ -9,7 +9,7 @@
 use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{algorithm_for_scheme, verify, verify_scheme, PublicKey};
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, IllegalParameterReason, InvalidRequestReason};
 use crate::handshake::tls12::{legacy_algorithm, signed_params, Params};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::keyschedule::tls13::{BinderKey, FinishedKey};
@@ -57,9 +57,9 @@ fn with_signed_content<T>(
     let hash = transcript_hash.as_ref();
     let len = PREFIX_SPACES + context.len() + 1 + hash.len();
     let mut content = [0u8; MAX_SIGNED_CONTENT_LEN];
-    let content = content
-        .get_mut(..len)
-        .ok_or(Error::InvalidRequest("CertificateVerify context too long"))?;
+    let content = content.get_mut(..len).ok_or(Error::InvalidRequest(
+        InvalidRequestReason::CertificateVerifyContext,
+    ))?;
     let bytes = core::iter::repeat_n(0x20, PREFIX_SPACES)
         .chain(context.iter().copied())
         .chain([0])
@@ -115,10 +115,10 @@ pub(crate) fn verify_certificate_verify(
 ) -> Result<SignatureVerified, Error> {
     let scheme = signed
         .scheme
-        .ok_or(Error::Decode("CertificateVerify without a scheme"))?;
+        .ok_or(Error::Decode(DecodeReason::CertificateVerifyNoScheme))?;
     if !offered.contains(&scheme) || !tls13_handshake_scheme(scheme) {
         return Err(Error::IllegalParameter(
-            "CertificateVerify with a scheme that was not offered",
+            IllegalParameterReason::CertificateVerifySchemeNotOffered,
         ));
     }
     with_signed_content(context, transcript_hash, |content| {
@@ -167,14 +167,15 @@ pub(crate) fn verify_signed(
         Some(scheme) => {
             if !offered.contains(&scheme) {
                 return Err(Error::IllegalParameter(
-                    "signature scheme that was not offered",
+                    IllegalParameterReason::SchemeNotOffered,
                 ));
             }
-            algorithm_for_scheme(scheme)
-                .ok_or(Error::IllegalParameter("unsupported signature scheme"))?
+            algorithm_for_scheme(scheme).ok_or(Error::IllegalParameter(
+                IllegalParameterReason::UnsupportedScheme,
+            ))?
         }
         None => legacy_algorithm(key).ok_or(Error::IllegalParameter(
-            "key type cannot sign in TLS 1.0/1.1",
+            IllegalParameterReason::KeyTypeCannotSignLegacy,
         ))?,
     };
     verify(key, algorithm, content, &signed.signature)?;

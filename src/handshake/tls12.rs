@@ -16,7 +16,7 @@ use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error, LimitExceededReason};
 use crate::keyschedule::tls12::{KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
     AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
@@ -361,7 +361,7 @@ impl Params {
         _rng: &Arc<dyn SecureRandom>,
     ) -> Result<Box<dyn RecordProtection>, Error> {
         Err(Error::HandshakeFailure(
-            "CBC suites need the legacy feature",
+            crate::error::HandshakeFailureReason::CbcNeedsLegacy,
         ))
     }
 }
@@ -497,7 +497,7 @@ pub(crate) fn sign(
         Some(scheme) => key.sign_scheme(scheme, content)?,
         None => {
             let algorithm = legacy_algorithm(key.public())
-                .ok_or(Error::Crypto("key cannot sign in TLS 1.0/1.1"))?;
+                .ok_or(Error::Crypto(CryptoReason::KeyCannotSignLegacy))?;
             key.sign(algorithm, content)?
         }
     };
@@ -572,7 +572,7 @@ pub(crate) fn refuse_renegotiation(
 ) -> Result<usize, Error> {
     let refused = refused + 1;
     if refused > MAX_REFUSED_RENEGOTIATIONS {
-        return Err(Error::LimitExceeded("renegotiation attempts"));
+        return Err(Error::LimitExceeded(LimitExceededReason::Renegotiations));
     }
     common.send_warning(AlertDescription::NoRenegotiation)?;
     Ok(refused)

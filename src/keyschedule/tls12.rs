@@ -13,7 +13,7 @@
 use crate::crypto::hash::{Digest, HashAlgorithm};
 use crate::crypto::prf::{prf, PrfKey};
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{CryptoReason, DecryptErrorReason, Error};
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -158,7 +158,7 @@ impl MasterSecret {
     /// [`Error::Crypto`] unless it is [`MASTER_SECRET_LEN`] bytes.
     pub fn from_bytes(hash: HashAlgorithm, master_secret: &[u8]) -> Result<Self, Error> {
         if master_secret.len() != MASTER_SECRET_LEN {
-            return Err(Error::Crypto("master secret must be 48 bytes"));
+            return Err(Error::Crypto(CryptoReason::MasterSecretLength));
         }
         Self::new(hash, Secret::from_slice(master_secret))
     }
@@ -238,11 +238,11 @@ impl MasterSecret {
         let total = sizes
             .iter()
             .try_fold(0usize, |acc, n| acc.checked_add(*n))
-            .ok_or(Error::Crypto("key block too long"))?;
+            .ok_or(Error::Crypto(CryptoReason::KeyBlockTooLong))?;
         let mut buf = Zeroizing::new([0u8; MAX_KEY_BLOCK_LEN]);
         let block = buf
             .get_mut(..total)
-            .ok_or(Error::Crypto("key block too long"))?;
+            .ok_or(Error::Crypto(CryptoReason::KeyBlockTooLong))?;
         self.prf
             .fill(b"key expansion", &[server_random, client_random], block);
         // The block is exactly `total` bytes, so every cut succeeds; the
@@ -299,7 +299,7 @@ impl MasterSecret {
         if bool::from(expected.as_slice().ct_eq(received)) {
             Ok(())
         } else {
-            Err(Error::DecryptError("Finished verify_data mismatch"))
+            Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         }
     }
 
@@ -318,14 +318,14 @@ impl MasterSecret {
         out: &mut [u8],
     ) -> Result<(), Error> {
         if RESERVED_EXPORTER_LABELS.contains(&label) {
-            return Err(Error::Crypto("exporter label reserved by TLS"));
+            return Err(Error::Crypto(CryptoReason::ExporterLabelReserved));
         }
         let seed: [&[u8]; 2] = [client_random, server_random];
         match context {
             None => self.prf.fill(label, &seed, out),
             Some(context) => {
                 let len = u16::try_from(context.len())
-                    .map_err(|_| Error::Crypto("exporter context too long"))?
+                    .map_err(|_| Error::Crypto(CryptoReason::ExporterContextTooLong))?
                     .to_be_bytes();
                 self.prf
                     .fill(label, &[client_random, server_random, &len, context], out);

@@ -25,7 +25,7 @@ use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
 use crate::crypto::hkdf::{self, Prk};
 use crate::crypto::hmac::{HmacKey, Tag};
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{CryptoReason, DecryptErrorReason, Error};
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
 use crate::msgs::enums::HandshakeType;
 use zeroize::Zeroizing;
@@ -54,7 +54,7 @@ pub enum PskKind {
 fn check_hash(hash: HashAlgorithm) -> Result<(), Error> {
     match hash {
         HashAlgorithm::Sha256 | HashAlgorithm::Sha384 => Ok(()),
-        _ => Err(Error::Crypto("TLS 1.3 uses SHA-256 or SHA-384 only")),
+        _ => Err(Error::Crypto(CryptoReason::Tls13Hash)),
     }
 }
 
@@ -70,7 +70,7 @@ fn with_expanded<T>(
     let mut buf = Zeroizing::new([0u8; MAX_HASH_LEN]);
     let out = buf
         .get_mut(..prk.hash().output_len())
-        .ok_or(Error::Crypto("hash longer than MAX_HASH_LEN"))?;
+        .ok_or(Error::Crypto(CryptoReason::HashTooLong))?;
     prk.expand_label_into(label, context, out)?;
     use_bytes(out)
 }
@@ -447,7 +447,7 @@ impl TrafficSecret {
         let mut key_buf = Zeroizing::new([0u8; MAX_AEAD_KEY_LEN]);
         let key = key_buf
             .get_mut(..key_len)
-            .ok_or(Error::Crypto("AEAD key longer than any TLS 1.3 suite's"))?;
+            .ok_or(Error::Crypto(CryptoReason::AeadKeyTooLong))?;
         let mut iv = Zeroizing::new([0u8; AEAD_IV_LEN]);
         let prk = Prk::new(self.hash, self.secret.as_bytes())?;
         prk.expand_label_into(b"key", b"", key)?;
@@ -517,7 +517,7 @@ impl FinishedKey {
         if self.matches(transcript_hash, received)? {
             Ok(())
         } else {
-            Err(Error::DecryptError("Finished verify_data mismatch"))
+            Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         }
     }
 }
@@ -548,7 +548,7 @@ impl BinderKey {
         if self.finished.matches(truncated_transcript_hash, received)? {
             Ok(())
         } else {
-            Err(Error::DecryptError("PSK binder mismatch"))
+            Err(Error::DecryptError(DecryptErrorReason::BinderMismatch))
         }
     }
 }
@@ -615,6 +615,7 @@ opaque_debug!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecryptErrorReason;
 
     #[test]
     fn message_hash_has_the_synthetic_header() {
@@ -646,12 +647,12 @@ mod tests {
         assert_eq!(key.verify(&th, &good), Ok(()));
         assert!(matches!(
             key.verify(&th, &good[..31]),
-            Err(Error::DecryptError(_))
+            Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         ));
         good[0] ^= 0x80;
         assert!(matches!(
             key.verify(&th, &good),
-            Err(Error::DecryptError(_))
+            Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         ));
     }
 

@@ -30,6 +30,7 @@ impl Codec for Alert {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     #[test]
     fn alert_is_exactly_two_bytes() {
@@ -37,10 +38,13 @@ mod tests {
         assert_eq!(alert.level, AlertLevel::Fatal);
         assert_eq!(alert.description, AlertDescription::HandshakeFailure);
         assert_eq!(alert.to_bytes().unwrap(), [2, 40]);
-        assert!(matches!(Alert::decode_exact(&[2]), Err(Error::Decode(_))));
+        assert!(matches!(
+            Alert::decode_exact(&[2]),
+            Err(Error::Decode(DecodeReason::Truncated))
+        ));
         assert!(matches!(
             Alert::decode_exact(&[1, 0, 0]),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::TrailingBytes))
         ));
     }
 }

@@ -2,7 +2,7 @@
 //! middlebox compatibility).
 
 use crate::codec::{Codec, Reader, Writer};
-use crate::error::Error;
+use crate::error::{Error, UnexpectedMessageReason};
 
 /// The single value a ChangeCipherSpec body may hold (RFC 5246 §7.1).
 pub const CHANGE_CIPHER_SPEC_VALUE: u8 = 1;
@@ -20,7 +20,7 @@ impl Codec for ChangeCipherSpec {
     /// but 0x01 is [`Error::UnexpectedMessage`] (RFC 8446 §5).
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
         if r.u8()? != CHANGE_CIPHER_SPEC_VALUE {
-            return Err(Error::UnexpectedMessage("ChangeCipherSpec value is not 1"));
+            return Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsValue));
         }
         Ok(Self)
     }
@@ -32,9 +32,7 @@ impl Codec for ChangeCipherSpec {
     fn decode_exact(bytes: &[u8]) -> Result<Self, Error> {
         match bytes {
             [CHANGE_CIPHER_SPEC_VALUE] => Ok(Self),
-            _ => Err(Error::UnexpectedMessage(
-                "ChangeCipherSpec body is not the single byte 1",
-            )),
+            _ => Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody)),
         }
     }
 }
@@ -42,6 +40,7 @@ impl Codec for ChangeCipherSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::UnexpectedMessageReason;
 
     #[test]
     fn only_the_single_byte_one_decodes() {
@@ -49,15 +48,15 @@ mod tests {
         assert_eq!(ChangeCipherSpec.to_bytes().unwrap(), [1]);
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody))
         ));
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[1, 1]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody))
         ));
         assert!(matches!(
             ChangeCipherSpec::decode_exact(&[2]),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(UnexpectedMessageReason::CcsBody))
         ));
     }
 }

@@ -182,6 +182,7 @@ impl Codec for CertificateRequestTls13 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     #[test]
     fn tls12_certificate_request_with_and_without_schemes() {
@@ -217,7 +218,7 @@ mod tests {
         let bytes = [0, 0, 3, 0, 0, 0];
         assert!(matches!(
             CertificateTls12::decode_exact(&bytes),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 }

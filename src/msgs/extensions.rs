@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, IllegalParameterReason};
 use crate::msgs::enums::{
     CertificateStatusType, EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion,
     PskKeyExchangeMode, ServerNameType, SignatureScheme,
@@ -359,7 +359,7 @@ impl Extension {
             (T::StatusRequest, C::ServerHello | C::CertificateRequest) => Self::StatusRequestAck,
             (T::StatusRequest, C::CertificateEntry) => match CertificateStatusType::decode(r)? {
                 CertificateStatusType::Ocsp => Self::OcspResponse(OCSP_RESPONSE.read_vec(r)?),
-                _ => return Err(Error::Decode("unknown certificate status type")),
+                _ => return Err(Error::Decode(DecodeReason::CertificateStatusType)),
             },
             (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
                 Self::SupportedGroups(NAMED_GROUP_LIST.read_list(r)?)
@@ -384,7 +384,9 @@ impl Extension {
             (T::RecordSizeLimit, C::ClientHello | C::ServerHello | C::EncryptedExtensions) => {
                 let limit = r.u16()?;
                 if limit < MIN_RECORD_SIZE_LIMIT {
-                    return Err(Error::IllegalParameter("record_size_limit below 64"));
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::RecordSizeLimitTooSmall,
+                    ));
                 }
                 Self::RecordSizeLimit(limit)
             }
@@ -433,7 +435,7 @@ impl Extension {
                 _,
             ) => {
                 return Err(Error::IllegalParameter(
-                    "extension not allowed in this message",
+                    IllegalParameterReason::ExtensionNotAllowed,
                 ))
             }
             (typ, _) => Self::Unknown {
@@ -498,12 +500,14 @@ fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error>
     while !list.is_empty() {
         if shares.len() == MAX_KEY_SHARES {
             return Err(Error::IllegalParameter(
-                "more key shares than MAX_KEY_SHARES",
+                IllegalParameterReason::TooManyKeyShares,
             ));
         }
         let share = KeyShareEntry::decode(&mut list)?;
         if groups.repeated(u16::from(share.group)) {
-            return Err(Error::IllegalParameter("two key shares for one group"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateKeyShareGroup,
+            ));
         }
         shares.push(share);
     }
@@ -577,11 +581,13 @@ pub fn decode_extensions(
             .last()
             .is_some_and(|e| matches!(e, Extension::PreSharedKeyOffer(_)))
         {
-            return Err(Error::IllegalParameter("pre_shared_key is not last"));
+            return Err(Error::IllegalParameter(IllegalParameterReason::PskNotLast));
         }
         let ext = Extension::decode(&mut block, cx)?;
         if types.repeated(u16::from(ext.ext_type())) {
-            return Err(Error::IllegalParameter("duplicate extension"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension,
+            ));
         }
         extensions.push(ext);
     }
@@ -602,6 +608,7 @@ pub fn find_extension(extensions: &[Extension], typ: ExtensionType) -> Option<&E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason};
 
     fn decode_one(bytes: &[u8], cx: ExtensionContext) -> Result<Extension, Error> {
         let mut r = Reader::new(bytes);
@@ -627,12 +634,14 @@ mod tests {
         // The same bytes are a truncated KeyShareEntry in a ServerHello.
         assert!(matches!(
             decode_one(&hrr, ExtensionContext::ServerHello),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::Truncated))
         ));
         // And not allowed at all in EncryptedExtensions.
         assert!(matches!(
             decode_one(&hrr, ExtensionContext::EncryptedExtensions),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::ExtensionNotAllowed
+            ))
         ));
     }
 
@@ -665,7 +674,9 @@ mod tests {
             assert!(
                 matches!(
                     decode_one(&bytes, ExtensionContext::NewSessionTicket),
-                    Err(Error::IllegalParameter(_))
+                    Err(Error::IllegalParameter(
+                        IllegalParameterReason::ExtensionNotAllowed
+                    ))
                 ),
                 "{typ:?}"
             );
@@ -819,7 +830,9 @@ mod tests {
         let bytes = [0x00, 0x1c, 0x00, 0x02, 0x00, 0x3f];
         assert!(matches!(
             decode_one(&bytes, ExtensionContext::ClientHello),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::RecordSizeLimitTooSmall
+            ))
         ));
     }
 
@@ -832,7 +845,9 @@ mod tests {
         let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry]));
         assert!(matches!(
             decode_one(&bytes, ExtensionContext::ClientHello),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateKeyShareGroup
+            ))
         ));
     }
 
@@ -867,13 +882,15 @@ mod tests {
         ];
         assert_eq!(
             decode(&encode(&dup)),
-            Err(Error::IllegalParameter("duplicate extension"))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension
+            ))
         );
 
         let not_last = [psk, Extension::ExtendedMasterSecret];
         assert_eq!(
             decode(&encode(&not_last)),
-            Err(Error::IllegalParameter("pre_shared_key is not last"))
+            Err(Error::IllegalParameter(IllegalParameterReason::PskNotLast))
         );
     }
 
@@ -902,7 +919,9 @@ mod tests {
         exts.push(unknown(1));
         assert_eq!(
             decode(&exts),
-            Err(Error::IllegalParameter("duplicate extension"))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DuplicateExtension
+            ))
         );
     }
 }

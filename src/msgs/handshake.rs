@@ -6,7 +6,7 @@
 //! [`DecodeContext`] carries what the wire does not say.
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
-use crate::error::Error;
+use crate::error::{Error, IllegalParameterReason, UnexpectedMessageReason};
 use crate::msgs::certificate::{
     CertificateRequestTls12, CertificateRequestTls13, CertificateTls12, CertificateTls13,
 };
@@ -199,7 +199,7 @@ impl HandshakeMessage {
                 )?),
                 KeyExchangeAlgorithm::Rsa => {
                     return Err(Error::UnexpectedMessage(
-                        "ServerKeyExchange with RSA key exchange",
+                        UnexpectedMessageReason::ServerKeyExchangeWithRsa,
                     ))
                 }
             },
@@ -219,7 +219,9 @@ impl HandshakeMessage {
             T::Finished => Self::Finished(r.take(cx.finished_len)?.to_vec()),
             T::KeyUpdate => match KeyUpdateRequest::decode(r)? {
                 KeyUpdateRequest::Unknown(_) => {
-                    return Err(Error::IllegalParameter("KeyUpdate request is not 0 or 1"))
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::KeyUpdateRequest,
+                    ))
                 }
                 request => Self::KeyUpdate(request),
             },
@@ -280,6 +282,7 @@ impl HandshakeMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason, UnexpectedMessageReason};
 
     const TLS12_ECDHE: DecodeContext = DecodeContext {
         version: ProtocolVersion::TLSv1_2,
@@ -322,7 +325,9 @@ mod tests {
         );
         assert!(matches!(
             HandshakeMessage::decode(HandshakeType::KeyUpdate, &[2], &TLS12_ECDHE),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::KeyUpdateRequest
+            ))
         ));
     }
 
@@ -337,7 +342,7 @@ mod tests {
             assert_eq!(msg.to_bytes().unwrap(), [u8::from(typ), 0, 0, 0]);
             assert!(matches!(
                 HandshakeMessage::decode(typ, &[0], &TLS12_ECDHE),
-                Err(Error::Decode(_))
+                Err(Error::Decode(DecodeReason::TrailingBytes))
             ));
         }
     }
@@ -350,7 +355,9 @@ mod tests {
         };
         assert!(matches!(
             HandshakeMessage::decode(HandshakeType::ServerKeyExchange, &[], &cx),
-            Err(Error::UnexpectedMessage(_))
+            Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ServerKeyExchangeWithRsa
+            ))
         ));
     }
 
@@ -360,11 +367,11 @@ mod tests {
         bytes.push(0);
         assert!(matches!(
             HandshakeMessage::decode_message(&bytes, &TLS12_ECDHE),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::TrailingBytes))
         ));
         assert!(matches!(
             HandshakeMessage::decode_message(&[14, 0, 0, 1], &TLS12_ECDHE),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::Truncated))
         ));
     }
 }

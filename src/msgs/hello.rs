@@ -222,6 +222,7 @@ fn decode_optional_extensions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     fn client_hello(extensions: Option<Vec<Extension>>) -> ClientHello {
         ClientHello {
@@ -275,7 +276,7 @@ mod tests {
         let bytes = raw_client_hello(&[0; 33], &[0x00, 0x2f], &[0]);
         assert!(matches!(
             ClientHello::decode_exact(&bytes),
-            Err(Error::Decode("vector length out of bounds"))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 
@@ -286,14 +287,14 @@ mod tests {
         assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         assert!(matches!(
             ClientHello::decode_exact(&raw_client_hello(&[1; 32], &[], &[0])),
-            Err(Error::Decode("vector length out of bounds"))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
         let mut hello = client_hello(None);
         hello.compression_methods = vec![];
         assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         assert!(matches!(
             ClientHello::decode_exact(&raw_client_hello(&[1; 32], &[0x00, 0x2f], &[])),
-            Err(Error::Decode("vector length out of bounds"))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 

@@ -3,7 +3,7 @@
 //! (RFC 5246 §7.4.7.1).
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
-use crate::error::Error;
+use crate::error::{Error, IllegalParameterReason};
 use crate::msgs::enums::{EcCurveType, NamedGroup};
 use crate::msgs::signature::DigitallySigned;
 use crate::msgs::syntax::VectorSpec;
@@ -47,7 +47,9 @@ impl Codec for ServerEcdhParams {
     /// RFC 8422 §5.4); a bad point length is [`Error::Decode`].
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
         if EcCurveType::decode(r)? != EcCurveType::NamedCurve {
-            return Err(Error::IllegalParameter("EC curve type is not named_curve"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::CurveTypeNotNamed,
+            ));
         }
         Ok(Self {
             group: NamedGroup::decode(r)?,
@@ -113,6 +115,7 @@ impl ClientKeyExchange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason};
     use crate::msgs::enums::SignatureScheme;
 
     #[test]
@@ -120,7 +123,9 @@ mod tests {
         let bytes = [1, 0, 0x17, 1, 4];
         assert!(matches!(
             ServerEcdhParams::decode_exact(&bytes),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::CurveTypeNotNamed
+            ))
         ));
     }
 
@@ -170,7 +175,7 @@ mod tests {
         }
         assert!(matches!(
             ClientKeyExchange::decode(&mut Reader::new(&[0]), KeyExchangeAlgorithm::Ecdhe),
-            Err(Error::Decode(_))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 }

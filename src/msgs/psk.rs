@@ -3,7 +3,7 @@
 //! the encoded ClientHello (the "truncated ClientHello" of §4.2.11.2).
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
-use crate::error::Error;
+use crate::error::{Error, IllegalParameterReason};
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
 
 /// `opaque identity<1..2^16-1>` of a PskIdentity (RFC 8446 §4.2.11).
@@ -83,9 +83,7 @@ impl Codec for PskOffer {
         let identities = PSK_IDENTITIES.read_list(r)?;
         let binders = read_opaque_list(PSK_BINDERS, PSK_BINDER, r)?;
         if identities.len() != binders.len() {
-            return Err(Error::IllegalParameter(
-                "PSK binder count differs from identity count",
-            ));
+            return Err(Error::IllegalParameter(IllegalParameterReason::BinderCount));
         }
         Ok(Self {
             identities,
@@ -97,6 +95,7 @@ impl Codec for PskOffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{DecodeReason, IllegalParameterReason};
 
     fn offer(binders: usize) -> PskOffer {
         PskOffer {
@@ -123,7 +122,7 @@ mod tests {
         let bytes = offer(2).to_bytes().unwrap();
         assert!(matches!(
             PskOffer::decode_exact(&bytes),
-            Err(Error::IllegalParameter(_))
+            Err(Error::IllegalParameter(IllegalParameterReason::BinderCount))
         ));
     }
 
@@ -142,7 +141,7 @@ mod tests {
         let bytes = w.finish().unwrap();
         assert!(matches!(
             PskOffer::decode_exact(&bytes),
-            Err(Error::Decode("vector length out of bounds"))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 }

@@ -83,6 +83,7 @@ impl Codec for NewSessionTicketTls13 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     #[test]
     fn empty_tls13_ticket_is_refused_both_ways() {
@@ -105,7 +106,7 @@ mod tests {
         let bytes = w.finish().unwrap();
         assert!(matches!(
             NewSessionTicketTls13::decode_exact(&bytes),
-            Err(Error::Decode("vector length out of bounds"))
+            Err(Error::Decode(DecodeReason::VectorLength))
         ));
     }
 

@@ -3,8 +3,8 @@
 //! matching and RFC 5280 name constraints for DNS names and IP addresses.
 
 use crate::der::{tag, Der, Element};
-use crate::error::CertificateError;
 use crate::error::Error;
+use crate::error::{CertificateError, IllegalParameterReason};
 use std::net::IpAddr;
 
 /// The longest DNS name in presentation form without the trailing dot
@@ -45,14 +45,18 @@ impl ServerName {
         }
         let name = name.strip_suffix('.').unwrap_or(name);
         if check_dns_syntax(name.as_bytes(), false).is_err() {
-            return Err(Error::IllegalParameter("invalid server name"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::InvalidServerName,
+            ));
         }
         if name
             .rsplit('.')
             .next()
             .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(Error::IllegalParameter("invalid server name"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::InvalidServerName,
+            ));
         }
         Ok(Self::Dns(name.to_ascii_lowercase()))
     }

@@ -5,7 +5,7 @@
 
 use super::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12, MAX_PLAINTEXT_LEN};
 use crate::codec::Reader;
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, InvalidRequestReason, UnexpectedMessageReason};
 use crate::msgs::enums::{ContentType, ProtocolVersion};
 use std::io;
 use std::ops::Range;
@@ -159,11 +159,11 @@ impl Deframer {
                 | ContentType::ApplicationData
         ) {
             return Err(Error::UnexpectedMessage(
-                "record of an unknown content type",
+                UnexpectedMessageReason::UnknownContentType,
             ));
         }
         if version >> 8 != 0x03 {
-            return Err(Error::Decode("record version major is not 3"));
+            return Err(Error::Decode(DecodeReason::RecordVersionMajor));
         }
         let len = usize::from(len);
         if len > self.max_fragment_len {
@@ -177,7 +177,7 @@ impl Deframer {
         let bytes = self
             .buf
             .get_mut(offset..record_end)
-            .ok_or(Error::Decode("record beyond the receive buffer"))?;
+            .ok_or(Error::Decode(DecodeReason::RecordBeyondBuffer))?;
         self.start = record_end;
         Ok(Some(InboundRecord {
             content_type,
@@ -208,7 +208,7 @@ impl Deframer {
         }
         if from.start < self.plaintext.end || from.end > self.start {
             return Err(Error::InvalidRequest(
-                "plaintext outside the records handed out",
+                InvalidRequestReason::PlaintextOutsideRecords,
             ));
         }
         if self.plaintext.is_empty() {

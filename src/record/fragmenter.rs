@@ -3,7 +3,7 @@
 //! allows (RFC 8449 §4).
 
 use super::{MAX_PLAINTEXT_LEN, MIN_RECORD_SIZE_LIMIT};
-use crate::error::Error;
+use crate::error::{Error, IllegalParameterReason};
 
 /// Splits outgoing plaintext into fragments of at most
 /// [`Fragmenter::max_fragment_len`] bytes.
@@ -54,7 +54,9 @@ impl Fragmenter {
 pub fn fragment_len_for_record_size_limit(limit: u16, tls13: bool) -> Result<usize, Error> {
     let limit = usize::from(limit);
     if limit < MIN_RECORD_SIZE_LIMIT {
-        return Err(Error::IllegalParameter("record_size_limit below 64"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::RecordSizeLimitTooSmall,
+        ));
     }
     let content = if tls13 { limit - 1 } else { limit };
     Ok(content.min(MAX_PLAINTEXT_LEN))

@@ -15,7 +15,7 @@
 
 use super::MAX_PLAINTEXT_LEN;
 use crate::codec::Reader;
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, LimitExceededReason, UnexpectedMessageReason};
 use crate::msgs::enums::HandshakeType;
 
 /// The default bound on a Certificate, CertificateRequest or
@@ -102,7 +102,9 @@ fn limit(typ: HandshakeType, max_certificate_len: usize) -> Result<Limit, Error>
             Limit::Configured(max_certificate_len)
         }
         T::MessageHash | T::Unknown(_) => {
-            return Err(Error::UnexpectedMessage("unknown handshake message type"))
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::UnknownHandshakeType,
+            ))
         }
     })
 }
@@ -121,12 +123,10 @@ impl Limit {
     /// Accepts `len`, or fails as the variant documentation says.
     fn check(self, len: usize) -> Result<(), Error> {
         match self {
-            Self::Syntax(max) if len > max => Err(Error::Decode(
-                "handshake message longer than its syntax allows",
+            Self::Syntax(max) if len > max => Err(Error::Decode(DecodeReason::MessageTooLong)),
+            Self::Configured(max) if len > max => Err(Error::LimitExceeded(
+                LimitExceededReason::CertificateMessageSize,
             )),
-            Self::Configured(max) if len > max => {
-                Err(Error::LimitExceeded("certificate message size"))
-            }
             _ => Ok(()),
         }
     }
@@ -188,7 +188,7 @@ impl HandshakeJoiner {
         self.start = 0;
         let largest = MAX_SERVER_KEY_EXCHANGE_LEN.max(self.max_certificate_len);
         if self.buf.len() + payload.len() > largest + HANDSHAKE_HEADER_LEN + MAX_PLAINTEXT_LEN {
-            return Err(Error::LimitExceeded("buffered handshake data"));
+            return Err(Error::LimitExceeded(LimitExceededReason::BufferedHandshake));
         }
         self.buf.extend_from_slice(payload);
         self.check_next_len().map(|_| ())

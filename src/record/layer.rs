@@ -6,7 +6,7 @@ use super::deframer::Deframer;
 use super::fragmenter::{fragment_len_for_record_size_limit, Fragmenter};
 use super::protection::{NullProtection, RecordProtection};
 use super::{HEADER_LEN, MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT};
-use crate::error::Error;
+use crate::error::{DecodeReason, Error, ProtocolVersionReason, UnexpectedMessageReason};
 use crate::msgs::enums::{ContentType, ProtocolVersion};
 use std::io;
 use std::ops::Range;
@@ -259,7 +259,7 @@ impl RecordLayer {
                         || self.read.protection.is_protected()) =>
             {
                 return Err(Error::ProtocolVersion(
-                    "record version differs from the negotiated version",
+                    ProtocolVersionReason::RecordVersionMismatch,
                 ));
             }
             ReceivedVersion::Tls13Ciphertext
@@ -267,7 +267,7 @@ impl RecordLayer {
                     && self.read.protection.is_protected()
                     && record.version != ProtocolVersion::TLSv1_2 =>
             {
-                return Err(Error::Decode("TLS 1.3 record version is not 0x0303"));
+                return Err(Error::Decode(DecodeReason::Tls13RecordVersion));
             }
             _ => {}
         }
@@ -291,7 +291,7 @@ impl RecordLayer {
             )
         {
             return Err(Error::UnexpectedMessage(
-                "empty handshake, alert or CCS record",
+                UnexpectedMessageReason::EmptyRecord,
             ));
         }
         Ok(Some(PlaintextRecord {

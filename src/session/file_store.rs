@@ -31,7 +31,7 @@ use std::time::Duration;
 use super::lru::LruMap;
 use super::state::{ServerSessionState, DEFAULT_LIFETIME_SECS, MAX_LIFETIME_SECS};
 use super::store::{ServerSessionStore, DEFAULT_SERVER_STORE_CAPACITY};
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use crate::time::{Clock, UnixTime};
 use zeroize::Zeroizing;
 
@@ -137,10 +137,10 @@ impl FileServerStore {
     ) -> Result<Self, Error> {
         let dir = dir.into();
         fs::create_dir_all(&dir)
-            .map_err(|_| Error::InvalidRequest("session directory cannot be created"))?;
+            .map_err(|_| Error::InvalidRequest(InvalidRequestReason::SessionDirCreate))?;
         if !dir.is_dir() {
             return Err(Error::InvalidRequest(
-                "session directory is not a directory",
+                InvalidRequestReason::SessionDirNotDir,
             ));
         }
         let store = Self {

@@ -33,7 +33,7 @@
 use crate::codec::{LengthPrefix, Reader, Writer};
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -275,7 +275,9 @@ impl<'u> FieldWriter<'u> {
     pub(crate) fn finish(mut self) -> Result<Zeroizing<Vec<u8>>, Error> {
         self.unknown_before(None);
         if self.misordered {
-            return Err(Error::InvalidRequest("session fields out of tag order"));
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::SessionFieldOrder,
+            ));
         }
         let mut out = Zeroizing::new(self.out.finish()?);
         let fields_len = out.len() - self.fields_len_at - LengthPrefix::U24.size();
@@ -431,6 +433,7 @@ impl<'a> FieldReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::InvalidRequestReason;
 
     /// Kept unknown fields go back in tag order among the known ones
     /// (one between them, one after), which the reader's order check
@@ -464,6 +467,11 @@ mod tests {
         let mut f = FieldWriter::new(Kind::ClientTls12, &none, 0);
         f.field(tag::SESSION_ID, |w| w.bytes(b"id"));
         f.field(tag::VERSION, |w| w.u16(0x0303));
-        assert!(matches!(f.finish(), Err(Error::InvalidRequest(_))));
+        assert!(matches!(
+            f.finish(),
+            Err(Error::InvalidRequest(
+                InvalidRequestReason::SessionFieldOrder
+            ))
+        ));
     }
 }

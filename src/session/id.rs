@@ -8,7 +8,7 @@
 //! this type only holds one, bounded by construction.
 
 use crate::crypto::rng::SecureRandom;
-use crate::error::Error;
+use crate::error::{DecodeReason, Error};
 use crate::msgs::hello::MAX_SESSION_ID_SIZE;
 use subtle::ConstantTimeEq;
 
@@ -51,7 +51,7 @@ impl SessionId {
         let slot = id
             .bytes
             .get_mut(..bytes.len())
-            .ok_or(Error::Decode("session ID longer than 32 bytes"))?;
+            .ok_or(Error::Decode(DecodeReason::SessionIdTooLong))?;
         slot.copy_from_slice(bytes);
         // bytes.len() <= MAX_SESSION_ID_SIZE = 32 here, so it fits a u8.
         id.len = bytes.len() as u8;
@@ -144,7 +144,7 @@ mod tests {
         }
         assert_eq!(
             SessionId::from_peer(&[0; 33]),
-            Err(Error::Decode("session ID longer than 32 bytes"))
+            Err(Error::Decode(DecodeReason::SessionIdTooLong))
         );
         assert_eq!(
             SessionId::from_peer(&[0; 33]).unwrap_err().alert(),

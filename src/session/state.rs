@@ -47,7 +47,7 @@
 use crate::codec::{Codec, Reader, Writer};
 use crate::crypto::hash::MAX_HASH_LEN;
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{DecodeReason, Error};
 use crate::msgs::certificate::{CERTIFICATE_LIST, CERT_DATA};
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};
 use crate::msgs::extensions::{HOST_NAME, PROTOCOL_NAME};
@@ -382,7 +382,7 @@ impl ClientSessionTls12 {
             @ (ProtocolVersion::TLSv1_0 | ProtocolVersion::TLSv1_1 | ProtocolVersion::TLSv1_2) => {
                 Ok(v)
             }
-            _ => Err(Error::Decode("not a TLS 1.0-1.2 version")),
+            _ => Err(Error::Decode(DecodeReason::SessionVersion)),
         })?;
         let cipher_suite = f.required(tag::CIPHER_SUITE, CipherSuite::decode)?;
         let master_secret = f.required(tag::SECRET, read_secret)?;
@@ -575,7 +575,7 @@ impl ClientSessionData {
 fn read_bounded(r: &mut Reader<'_>, spec: VectorSpec) -> Result<Vec<u8>, Error> {
     let body = r.rest();
     if body.len() < spec.min || body.len() > spec.max {
-        return Err(Error::Decode("field length out of bounds"));
+        return Err(Error::Decode(DecodeReason::SessionFieldLength));
     }
     Ok(body.to_vec())
 }
@@ -583,14 +583,14 @@ fn read_bounded(r: &mut Reader<'_>, spec: VectorSpec) -> Result<Vec<u8>, Error> 
 fn read_secret(r: &mut Reader<'_>) -> Result<Secret, Error> {
     let body = r.rest();
     if body.is_empty() || body.len() > MAX_SECRET_LEN {
-        return Err(Error::Decode("secret length out of bounds"));
+        return Err(Error::Decode(DecodeReason::SessionSecretLength));
     }
     Ok(Secret::from_slice(body))
 }
 
 fn read_server_name(r: &mut Reader<'_>) -> Result<String, Error> {
     String::from_utf8(read_bounded(r, HOST_NAME)?)
-        .map_err(|_| Error::Decode("server name not UTF-8"))
+        .map_err(|_| Error::Decode(DecodeReason::SessionServerName))
 }
 
 fn read_session_id(r: &mut Reader<'_>) -> Result<SessionId, Error> {
@@ -601,7 +601,7 @@ fn read_bool(r: &mut Reader<'_>) -> Result<bool, Error> {
     match r.u8()? {
         0 => Ok(false),
         1 => Ok(true),
-        _ => Err(Error::Decode("boolean neither 0 nor 1")),
+        _ => Err(Error::Decode(DecodeReason::SessionBool)),
     }
 }
 

@@ -25,7 +25,7 @@ use crate::codec::{LengthPrefix, Reader, Writer};
 use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
 use crate::crypto::rng::{random_array, SecureRandom};
 use crate::crypto::secret::Secret;
-use crate::error::Error;
+use crate::error::{DecodeReason, Error};
 use crate::session::format::{
     tag, FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields,
 };
@@ -161,7 +161,7 @@ fn aead_from_id(id: u16) -> Result<AeadAlgorithm, Error> {
         1 => Ok(AeadAlgorithm::Aes128Gcm),
         2 => Ok(AeadAlgorithm::Aes256Gcm),
         29 => Ok(AeadAlgorithm::ChaCha20Poly1305),
-        _ => Err(Error::Decode("unknown AEAD")),
+        _ => Err(Error::Decode(DecodeReason::TicketAead)),
     }
 }
 

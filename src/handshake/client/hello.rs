@@ -9,7 +9,10 @@ use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
-use crate::error::Error;
+use crate::error::{
+    CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
+    UnexpectedMessageReason,
+};
 use crate::handshake::{key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
@@ -143,7 +146,7 @@ pub(super) fn start(
         .common
         .groups
         .first()
-        .ok_or(Error::InvalidRequest("no key-exchange group"))?;
+        .ok_or(Error::InvalidRequest(InvalidRequestReason::NoKxGroup))?;
     let key_share = offers_tls13(&config)
         .then(|| KeyShare::generate_with(group, &*config.common.rng))
         .transpose()?;
@@ -254,7 +257,7 @@ pub(super) fn send_client_hello(
     if let (Some(resuming), Some(binders_len)) = (resuming, binders_len) {
         let (truncated, binders) = sent
             .split_at_mut_checked(sent.len().saturating_sub(binders_len))
-            .ok_or(Error::Crypto("ClientHello shorter than its binders"))?;
+            .ok_or(Error::Crypto(CryptoReason::HelloShorterThanBinders))?;
         let digest = match prior {
             Some(transcript) => transcript.current_with(truncated),
             None => Transcript::new(resuming.suite.hash, &[truncated]).current(),
@@ -268,7 +271,7 @@ pub(super) fn send_client_hello(
         let placeholder = binders
             .get_mut(2 + 1..)
             .filter(|value| value.len() == binder.as_bytes().len())
-            .ok_or(Error::Crypto("placeholder binder of the wrong length"))?;
+            .ok_or(Error::Crypto(CryptoReason::PlaceholderBinderLength))?;
         placeholder.copy_from_slice(binder.as_bytes());
     }
     Ok(sent.to_vec())
@@ -402,12 +405,16 @@ impl ExpectServerHello {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ServerHello {
-            return Err(Error::UnexpectedMessage("expected ServerHello"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedServerHello,
+            ));
         }
         let HandshakeMessage::ServerHello(server_hello) =
             HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
         else {
-            return Err(Error::UnexpectedMessage("expected ServerHello"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedServerHello,
+            ));
         };
         let version = self.selected_version(&server_hello)?;
         if version != ProtocolVersion::TLSv1_3 {
@@ -415,7 +422,9 @@ impl ExpectServerHello {
         }
         if server_hello.is_hello_retry_request() {
             if self.retry.is_some() {
-                return Err(Error::UnexpectedMessage("second HelloRetryRequest"));
+                return Err(Error::UnexpectedMessage(
+                    UnexpectedMessageReason::SecondRetry,
+                ));
             }
             return tls13::handle_retry(self, common, &server_hello, &message.raw)
                 .map(State::ExpectServerHello);
@@ -438,12 +447,12 @@ impl ExpectServerHello {
             Some(Extension::SupportedVersionsSelected(version)) => {
                 if *version != ProtocolVersion::TLSv1_3 || !enabled.contains(version) {
                     return Err(Error::IllegalParameter(
-                        "server selected a version that was not offered",
+                        IllegalParameterReason::VersionNotOffered,
                     ));
                 }
                 if hello.legacy_version != ProtocolVersion::TLSv1_2 {
                     return Err(Error::ProtocolVersion(
-                        "TLS 1.3 ServerHello legacy_version is not 0x0303",
+                        ProtocolVersionReason::ServerHelloLegacyVersion,
                     ));
                 }
                 Ok(*version)
@@ -452,10 +461,7 @@ impl ExpectServerHello {
                 let version = hello.legacy_version;
                 if !enabled.contains(&version) || version == ProtocolVersion::TLSv1_3 {
                     return Err(Error::ProtocolVersion(
-                        "server chose a version not enabled; TLS 1.0 and 1.1 are off by \
-                         default (RFC 8996): a client that must reach such a server lists \
-                         them in ClientConfig::builder(..).versions(..) with a TLS 1.0/1.1 \
-                         suite",
+                        ProtocolVersionReason::VersionNotEnabled,
                     ));
                 }
                 // RFC 8446 §4.1.3: a 1.3 client refuses either sentinel, a
@@ -470,7 +476,9 @@ impl ExpectServerHello {
                     None => false,
                 };
                 if downgraded {
-                    return Err(Error::IllegalParameter("downgrade sentinel in ServerHello"));
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::DowngradeSentinel,
+                    ));
                 }
                 Ok(version)
             }

@@ -19,7 +19,10 @@ use crate::crypto::kx::KeyShare;
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
-use crate::error::Error;
+use crate::error::{
+    DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
+};
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
     tls12_suite, Authentication, HandshakeLog, Params,
@@ -69,7 +72,7 @@ impl State {
     ) -> Result<Self, Error> {
         if message.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
             if !message.body().is_empty() {
-                return Err(Error::Decode("HelloRequest with a body"));
+                return Err(Error::Decode(DecodeReason::HelloRequestBody));
             }
             return Ok(self);
         }
@@ -110,17 +113,19 @@ pub(super) fn handle_server_hello(
 ) -> Result<super::State, Error> {
     if state.retry.is_some() {
         return Err(Error::IllegalParameter(
-            "TLS 1.2 ServerHello after a HelloRetryRequest",
+            IllegalParameterReason::Tls12AfterRetry,
         ));
     }
     if hello.compression_method != Compression::Null {
-        return Err(Error::IllegalParameter("compression method is not null"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::CompressionNotNull,
+        ));
     }
     let config = &state.config;
     let suite = tls12_suite(hello.cipher_suite)
         .filter(|s| config.common.cipher_suites.contains(&s.suite) && s.usable_with(version))
         .ok_or(Error::IllegalParameter(
-            "server chose a cipher suite that was not offered",
+            IllegalParameterReason::SuiteNotOffered,
         ))?;
     let mut extended_master_secret = false;
     let mut encrypt_then_mac = false;
@@ -130,26 +135,28 @@ pub(super) fn handle_server_hello(
             Extension::RenegotiationInfo(data) => {
                 // RFC 5746 §3.4: empty on an initial handshake.
                 if !data.is_empty() {
-                    return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
+                    return Err(Error::HandshakeFailure(
+                        HandshakeFailureReason::RenegotiationInfoNotEmpty,
+                    ));
                 }
             }
             Extension::ExtendedMasterSecret => extended_master_secret = true,
             Extension::EncryptThenMac if suite.is_cbc() => encrypt_then_mac = true,
             Extension::EncryptThenMac => {
                 return Err(Error::IllegalParameter(
-                    "encrypt_then_mac with a non-CBC suite",
+                    IllegalParameterReason::EtmWithoutCbc,
                 ))
             }
             Extension::SessionTicket(ticket) if config.enable_tickets => {
                 if !ticket.is_empty() {
-                    return Err(Error::Decode("ServerHello session_ticket is not empty"));
+                    return Err(Error::Decode(DecodeReason::TicketAckNotEmpty));
                 }
                 ticket_expected = true;
             }
             Extension::EcPointFormats(formats) => {
                 if !formats.contains(&EcPointFormat::Uncompressed) {
                     return Err(Error::IllegalParameter(
-                        "server does not accept uncompressed points",
+                        IllegalParameterReason::ServerPointFormats,
                     ));
                 }
             }
@@ -160,19 +167,23 @@ pub(super) fn handle_server_hello(
                     }
                     _ => {
                         return Err(Error::IllegalParameter(
-                            "ALPN answer is not one offered protocol",
+                            IllegalParameterReason::AlpnNotOffered,
                         ))
                     }
                 }
             }
             Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
             // RFC 5246 §7.4.1.4: anything we did not ask for.
-            _ => return Err(Error::UnsupportedExtension("extension was not offered")),
+            _ => {
+                return Err(Error::UnsupportedExtension(
+                    UnsupportedExtensionReason::NotOffered,
+                ))
+            }
         }
     }
     if config.require_extended_master_secret && !extended_master_secret {
         return Err(Error::HandshakeFailure(
-            "server does not use the extended master secret",
+            HandshakeFailureReason::ServerWithoutEms,
         ));
     }
     let resumed = match state.tls12_session {
@@ -188,7 +199,7 @@ pub(super) fn handle_server_hello(
         }
         _ if !hello.session_id.is_empty() && hello.session_id == state.session_id => {
             return Err(Error::IllegalParameter(
-                "server resumed a session that was not offered",
+                IllegalParameterReason::SessionNotOffered,
             ))
         }
         _ => None,
@@ -250,17 +261,17 @@ fn check_resumed(
 ) -> Result<(), Error> {
     if session.version != version || session.cipher_suite != hello.cipher_suite {
         return Err(Error::IllegalParameter(
-            "resumed session with another version or cipher suite",
+            IllegalParameterReason::ResumedParametersChanged,
         ));
     }
     if session.extended_master_secret != extended_master_secret {
         return Err(Error::HandshakeFailure(
-            "resumption changes the extended master secret use",
+            HandshakeFailureReason::ResumptionChangesEms,
         ));
     }
     if session.encrypt_then_mac && !encrypt_then_mac {
         return Err(Error::HandshakeFailure(
-            "resumption turns encrypt-then-MAC off",
+            HandshakeFailureReason::ResumptionDropsEtm,
         ));
     }
     Ok(())
@@ -281,12 +292,14 @@ impl ExpectCertificate {
     ) -> Result<State, Error> {
         let mut hs = self.0;
         let HandshakeMessage::CertificateTls12(certificate) = decode(message, &hs.params)? else {
-            return Err(Error::UnexpectedMessage("expected Certificate"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedCertificate,
+            ));
         };
         let chain = certificate.certificates;
         let (end_entity, intermediates) = chain
             .split_first()
-            .ok_or(Error::Decode("server sent no certificate"))?;
+            .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
         let verified = hs.config.verifier.verify_server_cert(
             end_entity,
@@ -297,7 +310,7 @@ impl ExpectCertificate {
         let public_key = end_entity_key(end_entity)?;
         if !hs.params.suite.authentication.fits(&public_key) {
             return Err(Error::IllegalParameter(
-                "certificate key does not fit the cipher suite",
+                IllegalParameterReason::KeyDoesNotFitSuite,
             ));
         }
         common.report(HandshakeEvent::PeerCertificates(chain));
@@ -333,11 +346,13 @@ impl ExpectServerKeyExchange {
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::ServerKeyExchange(ske) = decode(message, &hs.params)? else {
-            return Err(Error::UnexpectedMessage("expected ServerKeyExchange"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedServerKeyExchange,
+            ));
         };
         if !hs.config.common.groups.contains(&ske.params.group) {
             return Err(Error::IllegalParameter(
-                "ServerKeyExchange group was not offered",
+                IllegalParameterReason::KxGroupNotOffered,
             ));
         }
         let signed = verify_params(
@@ -374,7 +389,7 @@ fn rsa_key_exchange(
 ) -> Result<State, Error> {
     let PublicKey::Rsa(der) = public_key else {
         return Err(Error::IllegalParameter(
-            "certificate key does not fit the cipher suite",
+            IllegalParameterReason::KeyDoesNotFitSuite,
         ));
     };
     let rng = &*hs.config.common.rng;
@@ -417,7 +432,7 @@ impl ExpectServerHelloDone {
             }
             HandshakeMessage::ServerHelloDone => self.send_flight(common, message),
             _ => Err(Error::UnexpectedMessage(
-                "expected CertificateRequest or ServerHelloDone",
+                UnexpectedMessageReason::ExpectedCertificateRequestOrServerHelloDone,
             )),
         }
     }
@@ -430,7 +445,9 @@ impl ExpectServerHelloDone {
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
             HandshakeMessage::ServerHelloDone => self.send_flight(common, message),
-            _ => Err(Error::UnexpectedMessage("expected ServerHelloDone")),
+            _ => Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedServerHelloDone,
+            )),
         }
     }
 
@@ -572,10 +589,14 @@ impl ExpectFinished {
             }
             HandshakeMessage::Finished(verify_data) => {
                 if common.ccs_pending() {
-                    return Err(Error::UnexpectedMessage("Finished before ChangeCipherSpec"));
+                    return Err(Error::UnexpectedMessage(
+                        UnexpectedMessageReason::FinishedBeforeCcs,
+                    ));
                 }
                 if self.hs.ticket_expected && self.ticket.is_none() {
-                    return Err(Error::UnexpectedMessage("expected NewSessionTicket"));
+                    return Err(Error::UnexpectedMessage(
+                        UnexpectedMessageReason::ExpectedNewSessionTicket,
+                    ));
                 }
                 let mut hs = self.hs;
                 let finished = verify_tls12_finished(
@@ -601,7 +622,9 @@ impl ExpectFinished {
                     refused: 0,
                 }))
             }
-            _ => Err(Error::UnexpectedMessage("expected Finished")),
+            _ => Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedFinished,
+            )),
         }
     }
 }
@@ -689,7 +712,7 @@ impl Traffic {
     ) -> Result<Self, Error> {
         if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {
             return Err(Error::UnexpectedMessage(
-                "handshake message after the handshake",
+                UnexpectedMessageReason::HandshakeAfterHandshake,
             ));
         }
         self.refused = refuse_renegotiation(common, self.refused)?;

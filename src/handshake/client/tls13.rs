@@ -9,7 +9,10 @@ use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::verify::PublicKey;
-use crate::error::Error;
+use crate::error::{
+    DecodeReason, Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
+};
 use crate::handshake::key_logger;
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
@@ -38,7 +41,7 @@ fn offered_suite(config: &ClientConfig, suite: CipherSuite) -> Result<Tls13Suite
     tls13_suite(suite)
         .filter(|_| config.common.cipher_suites.contains(&suite))
         .ok_or(Error::IllegalParameter(
-            "server chose a cipher suite that was not offered",
+            IllegalParameterReason::SuiteNotOffered,
         ))
 }
 
@@ -47,8 +50,10 @@ fn offered_suite(config: &ClientConfig, suite: CipherSuite) -> Result<Tls13Suite
 /// `illegal_parameter` (RFC 8446 §4.2).
 fn refused_extension(extension: &Extension) -> Error {
     match extension {
-        Extension::Unknown { .. } => Error::UnsupportedExtension("extension was not offered"),
-        _ => Error::IllegalParameter("extension not allowed in this message"),
+        Extension::Unknown { .. } => {
+            Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered)
+        }
+        _ => Error::IllegalParameter(IllegalParameterReason::ExtensionNotAllowed),
     }
 }
 
@@ -58,11 +63,13 @@ fn refused_extension(extension: &Extension) -> Error {
 fn check_hello_fields(state: &ExpectServerHello, hello: &ServerHello) -> Result<Tls13Suite, Error> {
     if hello.session_id != state.session_id {
         return Err(Error::IllegalParameter(
-            "legacy_session_id_echo differs from the session ID sent",
+            IllegalParameterReason::SessionIdEchoMismatch,
         ));
     }
     if hello.compression_method != Compression::Null {
-        return Err(Error::IllegalParameter("compression method is not null"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::CompressionNotNull,
+        ));
     }
     offered_suite(&state.config, hello.cipher_suite)
 }
@@ -93,12 +100,14 @@ pub(super) fn handle_retry(
             || state.key_share.as_ref().map(KeyShare::group) == Some(group)
         {
             return Err(Error::IllegalParameter(
-                "HelloRetryRequest asks for an unusable group",
+                IllegalParameterReason::RetryGroupUnusable,
             ));
         }
         state.key_share = Some(KeyShare::generate_with(group, &*state.config.common.rng)?);
     } else if cookie.is_none() {
-        return Err(Error::IllegalParameter("HelloRetryRequest changes nothing"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::RetryChangesNothing,
+        ));
     }
     let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -145,7 +154,7 @@ pub(super) fn handle_server_hello(
     if let Some(retry) = &state.retry {
         if retry.cipher_suite != suite.suite {
             return Err(Error::IllegalParameter(
-                "ServerHello suite differs from the HelloRetryRequest's",
+                IllegalParameterReason::RetrySuiteChanged,
             ));
         }
     }
@@ -167,7 +176,7 @@ pub(super) fn handle_server_hello(
         (Some(0), Some(resuming)) if resuming.suite.hash == suite.hash => Some(resuming),
         _ => {
             return Err(Error::IllegalParameter(
-                "server selected a PSK that was not offered",
+                IllegalParameterReason::PskNotOffered,
             ))
         }
     };
@@ -177,11 +186,15 @@ pub(super) fn handle_server_hello(
         }
         (Some(_), _) => {
             return Err(Error::IllegalParameter(
-                "ServerHello key share is not for the group offered",
+                IllegalParameterReason::KeyShareGroupNotOffered,
             ))
         }
         (None, _) if resumed.is_some() && psk_ke_offered => None,
-        (None, _) => return Err(Error::MissingExtension("ServerHello without key_share")),
+        (None, _) => {
+            return Err(Error::MissingExtension(
+                MissingExtensionReason::ServerHelloKeyShare,
+            ))
+        }
     };
     let group = share.map(|s| s.group);
     let mut transcript = match state.retry {
@@ -291,7 +304,9 @@ impl ExpectEncryptedExtensions {
     ) -> Result<State, Error> {
         let mut hs = self.0;
         let HandshakeMessage::EncryptedExtensions(extensions) = hs.decode(message)? else {
-            return Err(Error::UnexpectedMessage("expected EncryptedExtensions"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedEncryptedExtensions,
+            ));
         };
         for extension in &extensions {
             match extension {
@@ -307,7 +322,7 @@ impl ExpectEncryptedExtensions {
                         }
                         _ => {
                             return Err(Error::IllegalParameter(
-                                "ALPN answer is not one offered protocol",
+                                IllegalParameterReason::AlpnNotOffered,
                             ))
                         }
                     }
@@ -316,7 +331,9 @@ impl ExpectEncryptedExtensions {
                 | Extension::Alpn(_)
                 | Extension::EarlyData
                 | Extension::RecordSizeLimit(_) => {
-                    return Err(Error::UnsupportedExtension("extension was not offered"))
+                    return Err(Error::UnsupportedExtension(
+                        UnsupportedExtensionReason::NotOffered,
+                    ))
                 }
                 other => return Err(refused_extension(other)),
             }
@@ -327,7 +344,7 @@ impl ExpectEncryptedExtensions {
                 != Some(common.negotiated().alpn())
         {
             return Err(Error::IllegalParameter(
-                "0-RTT accepted with another ALPN protocol than the ticket's",
+                IllegalParameterReason::EarlyDataAlpnChanged,
             ));
         }
         if hs.early_data == EarlyDataAnswer::Pending {
@@ -364,7 +381,7 @@ impl ExpectCertificateOrRequest {
             HandshakeMessage::CertificateRequestTls13(request) => {
                 if !request.context.is_empty() {
                     return Err(Error::IllegalParameter(
-                        "handshake CertificateRequest with a context",
+                        IllegalParameterReason::HandshakeRequestContext,
                     ));
                 }
                 if !request
@@ -373,7 +390,7 @@ impl ExpectCertificateOrRequest {
                     .any(|e| matches!(e, Extension::SignatureAlgorithms(_)))
                 {
                     return Err(Error::MissingExtension(
-                        "CertificateRequest without signature_algorithms",
+                        MissingExtensionReason::CertificateRequestSignatureAlgorithms,
                     ));
                 }
                 hs.transcript.add(&message.raw);
@@ -384,7 +401,7 @@ impl ExpectCertificateOrRequest {
                 ExpectCertificate::read_certificate(hs, common, certificate, message)
             }
             _ => Err(Error::UnexpectedMessage(
-                "expected CertificateRequest or Certificate",
+                UnexpectedMessageReason::ExpectedCertificateRequestOrCertificate,
             )),
         }
     }
@@ -405,7 +422,9 @@ impl ExpectCertificate {
             HandshakeMessage::CertificateTls13(certificate) => {
                 Self::read_certificate(hs, common, certificate, message)
             }
-            _ => Err(Error::UnexpectedMessage("expected Certificate")),
+            _ => Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedCertificate,
+            )),
         }
     }
 
@@ -422,12 +441,12 @@ impl ExpectCertificate {
     ) -> Result<State, Error> {
         if !certificate.context.is_empty() {
             return Err(Error::IllegalParameter(
-                "server Certificate with a request context",
+                IllegalParameterReason::ServerCertificateContext,
             ));
         }
         if certificate.entries.iter().any(|e| !e.extensions.is_empty()) {
             return Err(Error::UnsupportedExtension(
-                "certificate extension that was not requested",
+                UnsupportedExtensionReason::CertificateExtensionNotRequested,
             ));
         }
         let chain: Vec<Vec<u8>> = certificate
@@ -437,7 +456,7 @@ impl ExpectCertificate {
             .collect();
         let (end_entity, intermediates) = chain
             .split_first()
-            .ok_or(Error::Decode("server sent no certificate"))?;
+            .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
         let verified = hs.config.verifier.verify_server_cert(
             end_entity,
@@ -473,7 +492,9 @@ impl ExpectCertificateVerify {
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::CertificateVerify(signed) = hs.decode(message)? else {
-            return Err(Error::UnexpectedMessage("expected CertificateVerify"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedCertificateVerify,
+            ));
         };
         let signature = verify_certificate_verify(
             &self.public_key,
@@ -517,7 +538,9 @@ impl ExpectFinished {
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::Finished(verify_data) = hs.decode(message)? else {
-            return Err(Error::UnexpectedMessage("expected Finished"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedFinished,
+            ));
         };
         let finished = verify_finished(
             &hs.server_traffic.finished_key()?,
@@ -640,7 +663,7 @@ impl Traffic {
             HandshakeMessage::NewSessionTicketTls13(ticket) => self.keep_ticket(common, ticket)?,
             _ => {
                 return Err(Error::UnexpectedMessage(
-                    "unexpected post-handshake message",
+                    UnexpectedMessageReason::UnexpectedPostHandshake,
                 ))
             }
         }
@@ -656,7 +679,9 @@ impl Traffic {
         message: NewSessionTicketTls13,
     ) -> Result<(), Error> {
         if message.lifetime > MAX_TICKET_LIFETIME {
-            return Err(Error::IllegalParameter("ticket lifetime over 7 days"));
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::TicketLifetime,
+            ));
         }
         let Some(store) = &common.client_sessions else {
             return Ok(());

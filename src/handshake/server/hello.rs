@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{tls12, tls13, State};
 use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::{ServerConfig, ALL_VERSIONS};
-use crate::error::Error;
+use crate::error::{Error, IllegalParameterReason, ProtocolVersionReason, UnexpectedMessageReason};
 use crate::msgs::enums::ServerNameType;
 use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
 use crate::msgs::extensions::{Extension, ServerName};
@@ -48,12 +48,16 @@ impl ExpectClientHello {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         if message.typ != HandshakeType::ClientHello {
-            return Err(Error::UnexpectedMessage("expected ClientHello"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedClientHello,
+            ));
         }
         let HandshakeMessage::ClientHello(hello) =
             HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
         else {
-            return Err(Error::UnexpectedMessage("expected ClientHello"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedClientHello,
+            ));
         };
         common.ccs_allowed = true;
         let version = self.choose_version(&hello)?;
@@ -63,7 +67,7 @@ impl ExpectClientHello {
                 tls13::handle_client_hello(self, common, &hello, &message.raw)
             }
             _ if self.retry.is_some() => Err(Error::IllegalParameter(
-                "second ClientHello does not offer TLS 1.3",
+                IllegalParameterReason::RetryWithoutTls13,
             )),
             version => tls12::handle_client_hello(self, common, &hello, &message.raw, version),
         }
@@ -109,9 +113,7 @@ impl ExpectClientHello {
             _ => None,
         };
         if supported.is_some() && u16::from(hello.legacy_version) <= SSL3_VERSION {
-            return Err(Error::ProtocolVersion(
-                "ClientHello legacy_version is SSL 3.0 or below",
-            ));
+            return Err(Error::ProtocolVersion(ProtocolVersionReason::Ssl3OrBelow));
         }
         let offered = |v: &ProtocolVersion| match supported {
             Some(versions) => versions.contains(v),
@@ -124,13 +126,11 @@ impl ExpectClientHello {
             .copied()
             .find(|v| enabled.contains(v) && offered(v))
             .ok_or(Error::ProtocolVersion(
-                "no protocol version in common; TLS 1.0 and 1.1 are off by default \
-                 (RFC 8996): a server that must accept them lists them in \
-                 ServerConfig::builder(..).versions(..) with a TLS 1.0/1.1 suite",
+                ProtocolVersionReason::NoCommonVersion,
             ))?;
         if version == ProtocolVersion::TLSv1_3 && hello.legacy_version != ProtocolVersion::TLSv1_2 {
             return Err(Error::ProtocolVersion(
-                "TLS 1.3 ClientHello legacy_version is not 0x0303",
+                ProtocolVersionReason::ClientHelloLegacyVersion,
             ));
         }
         Ok(version)
@@ -153,7 +153,7 @@ pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
     };
     if host_names.next().is_some() {
         return Err(Error::IllegalParameter(
-            "more than one host_name in server_name",
+            IllegalParameterReason::SeveralHostNames,
         ));
     }
     if !name
@@ -162,10 +162,10 @@ pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
     {
         return Err(Error::IllegalParameter(
-            "server name is not an ASCII host name",
+            IllegalParameterReason::ServerNameNotAscii,
         ));
     }
     String::from_utf8(name.name.clone())
         .map(Some)
-        .map_err(|_| Error::IllegalParameter("server name is not an ASCII host name"))
+        .map_err(|_| Error::IllegalParameter(IllegalParameterReason::ServerNameNotAscii))
 }

@@ -25,7 +25,9 @@ use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::rsa_kx::decrypt_premaster;
 use crate::crypto::verify::PublicKey;
-use crate::error::Error;
+use crate::error::{
+    CryptoReason, Error, HandshakeFailureReason, IllegalParameterReason, UnexpectedMessageReason,
+};
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
     sign_params, tls12_suite, HandshakeLog, Params, Tls12Suite, DEFAULT_TLS12_SCHEMES,
@@ -128,7 +130,7 @@ impl<'a> Offer<'a> {
                 Extension::EcPointFormats(formats) => {
                     if !formats.contains(&EcPointFormat::Uncompressed) {
                         return Err(Error::IllegalParameter(
-                            "client does not accept uncompressed points",
+                            IllegalParameterReason::ClientPointFormats,
                         ));
                     }
                     offer.point_formats = true;
@@ -141,7 +143,9 @@ impl<'a> Offer<'a> {
                 }
                 Extension::RenegotiationInfo(data) => {
                     if !data.is_empty() {
-                        return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
+                        return Err(Error::HandshakeFailure(
+                            HandshakeFailureReason::RenegotiationInfoNotEmpty,
+                        ));
                     }
                     offer.secure_renegotiation = true;
                 }
@@ -172,13 +176,13 @@ pub(super) fn handle_client_hello(
     let config = state.config;
     if !hello.compression_methods.contains(&Compression::Null) {
         return Err(Error::IllegalParameter(
-            "ClientHello does not offer null compression",
+            IllegalParameterReason::NullCompressionMissing,
         ));
     }
     let offer = Offer::read(hello, &config)?;
     if config.require_extended_master_secret && !offer.extended_master_secret {
         return Err(Error::HandshakeFailure(
-            "client does not offer the extended master secret",
+            HandshakeFailureReason::ClientWithoutEms,
         ));
     }
     common.ccs_allowed = false;
@@ -199,7 +203,7 @@ pub(super) fn handle_client_hello(
 
     if let Some(session) = resumed {
         let suite = tls12_suite(session.cipher_suite)
-            .ok_or(Error::Crypto("cached session with an unknown suite"))?;
+            .ok_or(Error::Crypto(CryptoReason::CachedSuiteUnknown))?;
         let params = Params {
             version,
             client_version: hello.legacy_version,
@@ -414,7 +418,7 @@ fn find_session(
             if config.enable_extended_master_secret =>
         {
             Err(Error::HandshakeFailure(
-                "resumption of an extended master secret session without the extension",
+                HandshakeFailureReason::ResumptionWithoutEms,
             ))
         }
         Err(_) => Ok(None),
@@ -452,7 +456,7 @@ fn choose_suite(
             })
         })
         .ok_or(Error::HandshakeFailure(
-            "no cipher suite and certificate in common",
+            HandshakeFailureReason::NoSuiteAndCertificate,
         ))
 }
 
@@ -471,7 +475,9 @@ fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, 
             .find(|g| *g == NamedGroup::secp256r1)
             .or_else(|| ours.first().copied()),
     }
-    .ok_or(Error::HandshakeFailure("no key-exchange group in common"))
+    .ok_or(Error::HandshakeFailure(
+        HandshakeFailureReason::NoCommonGroup,
+    ))
 }
 
 /// The ServerHello extensions: each answers one the client sent.
@@ -586,15 +592,17 @@ impl ExpectCertificate {
         let mut flight = self.0;
         let HandshakeMessage::CertificateTls12(certificate) = decode(message, &flight.params)?
         else {
-            return Err(Error::UnexpectedMessage("expected client Certificate"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedClientCertificate,
+            ));
         };
         flight.log.add(&message.raw);
         let chain = certificate.certificates;
         let Some((end_entity, intermediates)) = chain.split_first() else {
             return match &flight.config.client_auth {
-                ClientAuth::Required(_) => {
-                    Err(Error::HandshakeFailure("client certificate required"))
-                }
+                ClientAuth::Required(_) => Err(Error::HandshakeFailure(
+                    HandshakeFailureReason::ClientCertificateRequired,
+                )),
                 _ => Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
                     flight,
                     client: ClientCertificate::Absent(ClientIdentity::NotProvided),
@@ -605,7 +613,9 @@ impl ExpectCertificate {
             .config
             .client_auth
             .verifier()
-            .ok_or(Error::UnexpectedMessage("client Certificate not requested"))?;
+            .ok_or(Error::UnexpectedMessage(
+                UnexpectedMessageReason::CertificateNotRequested,
+            ))?;
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
         let verified = verifier.verify_client_cert(
             end_entity,
@@ -639,7 +649,9 @@ impl ExpectClientKeyExchange {
     ) -> Result<State, Error> {
         let mut flight = self.flight;
         let HandshakeMessage::ClientKeyExchange(exchange) = decode(message, &flight.params)? else {
-            return Err(Error::UnexpectedMessage("expected ClientKeyExchange"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedClientKeyExchange,
+            ));
         };
         let premaster = match (flight.agreement, exchange) {
             (KeyAgreement::Ecdhe(share), ClientKeyExchange::Ecdhe(point)) => {
@@ -653,7 +665,11 @@ impl ExpectClientKeyExchange {
                     &*flight.config.common.rng,
                 )?
             }
-            _ => return Err(Error::UnexpectedMessage("expected ClientKeyExchange")),
+            _ => {
+                return Err(Error::UnexpectedMessage(
+                    UnexpectedMessageReason::ExpectedClientKeyExchange,
+                ))
+            }
         };
         flight.log.add(&message.raw);
         let master = master_secret(
@@ -719,7 +735,9 @@ impl ExpectCertificateVerify {
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::CertificateVerify(signed) = decode(message, &hs.params)? else {
-            return Err(Error::UnexpectedMessage("expected CertificateVerify"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedCertificateVerify,
+            ));
         };
         let signature = verify_signed(
             &self.public_key,
@@ -834,10 +852,14 @@ impl ExpectFinished {
     ) -> Result<State, Error> {
         let mut hs = self.hs;
         let HandshakeMessage::Finished(verify_data) = decode(message, &hs.params)? else {
-            return Err(Error::UnexpectedMessage("expected Finished"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedFinished,
+            ));
         };
         if common.ccs_pending() {
-            return Err(Error::UnexpectedMessage("Finished before ChangeCipherSpec"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::FinishedBeforeCcs,
+            ));
         }
         let finished = verify_tls12_finished(
             &hs.master,
@@ -893,7 +915,7 @@ impl Traffic {
     ) -> Result<Self, Error> {
         if message.typ != HandshakeType::ClientHello {
             return Err(Error::UnexpectedMessage(
-                "handshake message after the handshake",
+                UnexpectedMessageReason::HandshakeAfterHandshake,
             ));
         }
         self.refused = refuse_renegotiation(common, self.refused)?;

@@ -13,7 +13,10 @@ use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::verify::PublicKey;
-use crate::error::Error;
+use crate::error::{
+    DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
+    MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
+};
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
     tls13_handshake_scheme, tls13_suite, verify_binder, verify_certificate_verify, verify_finished,
@@ -137,7 +140,7 @@ impl<'a> Offer<'a> {
         }
         if offer.psk.is_some() && offer.psk_modes.is_none() {
             return Err(Error::MissingExtension(
-                "pre_shared_key without psk_key_exchange_modes",
+                MissingExtensionReason::PskKeyExchangeModes,
             ));
         }
         Ok(offer)
@@ -196,7 +199,7 @@ pub(super) fn handle_client_hello(
     let config = state.config;
     if hello.compression_methods != [Compression::Null] {
         return Err(Error::IllegalParameter(
-            "TLS 1.3 ClientHello must offer only null compression",
+            IllegalParameterReason::Tls13Compression,
         ));
     }
     let offer = Offer::read(hello)?;
@@ -206,15 +209,19 @@ pub(super) fn handle_client_hello(
     let (groups, key_shares) = match (offer.groups, offer.key_shares, offer.psk) {
         (Some(groups), Some(shares), _) => (groups, shares),
         (None, None, Some(_)) => (&[][..], &[][..]),
-        (None, _, _) => return Err(Error::MissingExtension("no supported_groups")),
-        (_, None, _) => return Err(Error::MissingExtension("no key_share")),
+        (None, _, _) => {
+            return Err(Error::MissingExtension(
+                MissingExtensionReason::SupportedGroups,
+            ))
+        }
+        (_, None, _) => return Err(Error::MissingExtension(MissingExtensionReason::KeyShare)),
     };
     // One pass over each list: the groups become a set, then each share
     // (at most MAX_KEY_SHARES, one per group) is looked up in it.
     let groups = GroupSet::new(groups);
     if key_shares.iter().any(|s| !groups.contains(s.group)) {
         return Err(Error::IllegalParameter(
-            "key share for a group not in supported_groups",
+            IllegalParameterReason::KeyShareGroupNotSupported,
         ));
     }
     let suite = config
@@ -223,7 +230,9 @@ pub(super) fn handle_client_hello(
         .iter()
         .filter(|s| hello.cipher_suites.contains(s))
         .find_map(|s| tls13_suite(*s))
-        .ok_or(Error::HandshakeFailure("no cipher suite in common"))?;
+        .ok_or(Error::HandshakeFailure(
+            HandshakeFailureReason::NoCommonSuite,
+        ))?;
     if let Some(retry) = &state.retry {
         check_retried_hello(retry, hello, &offer, suite)?;
     }
@@ -252,9 +261,13 @@ pub(super) fn handle_client_hello(
                 .iter()
                 .copied()
                 .find(|g| groups.contains(*g))
-                .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
+                .ok_or(Error::HandshakeFailure(
+                    HandshakeFailureReason::NoCommonGroup,
+                ))?;
             if state.retry.is_some() {
-                return Err(Error::IllegalParameter("no key share after a retry"));
+                return Err(Error::IllegalParameter(
+                    IllegalParameterReason::NoKeyShareAfterRetry,
+                ));
             }
             return send_retry(config, common, hello, raw, suite, group)
                 .map(State::ExpectClientHello);
@@ -282,12 +295,12 @@ pub(super) fn handle_client_hello(
     let certificate = match &resumption {
         Some(_) => None,
         None => {
-            let client_schemes = offer
-                .signature_schemes
-                .ok_or(Error::MissingExtension("no signature_algorithms"))?;
+            let client_schemes = offer.signature_schemes.ok_or(Error::MissingExtension(
+                MissingExtensionReason::SignatureAlgorithms,
+            ))?;
             let (certificate, scheme) = choose_certificate(&config.certificates, client_schemes)
                 .ok_or(Error::HandshakeFailure(
-                    "no certificate fits the client's signature_algorithms",
+                    HandshakeFailureReason::NoFittingCertificate,
                 ))?;
             Some((certificate.clone(), scheme))
         }
@@ -556,7 +569,7 @@ fn try_resume(
     };
     if psk.identities.len() != psk.binders.len() {
         return Err(Error::IllegalParameter(
-            "PSK identities and binders differ in number",
+            IllegalParameterReason::PskIdentitiesBinders,
         ));
     }
     let (Some(identity), Some(binder)) = (psk.identities.first(), psk.binders.first()) else {
@@ -613,7 +626,7 @@ fn try_resume(
     )?;
     let truncated = hello
         .truncated_for_binders(raw)
-        .ok_or(Error::Decode("ClientHello shorter than its binders"))?;
+        .ok_or(Error::Decode(DecodeReason::HelloShorterThanBinders))?;
     let digest = match prior {
         Some(transcript) => transcript.current_with(truncated),
         None => Transcript::new(suite.hash, &[truncated]).current(),
@@ -649,33 +662,47 @@ fn check_retried_hello(
     suite: Tls13Suite,
 ) -> Result<(), Error> {
     if hello.session_id != retry.session_id {
-        return Err(Error::IllegalParameter("session ID changed after retry"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::SessionIdChangedAfterRetry,
+        ));
     }
     if suite.suite != retry.cipher_suite {
-        return Err(Error::IllegalParameter("cipher suite changed after retry"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::SuiteChangedAfterRetry,
+        ));
     }
     match offer.key_shares {
         Some([share]) if share.group == retry.group => {}
         _ => {
             return Err(Error::IllegalParameter(
-                "second ClientHello lacks the key share asked for",
+                IllegalParameterReason::RetryKeyShareMissing,
             ))
         }
     }
     match (&retry.cookie, offer.cookie) {
         (None, None) => {}
         (Some(sent), Some(echoed)) if sent.as_slice() == echoed => {}
-        (Some(_), None) => return Err(Error::MissingExtension("cookie not echoed")),
-        _ => return Err(Error::IllegalParameter("cookie differs from the one sent")),
+        (Some(_), None) => {
+            return Err(Error::MissingExtension(
+                MissingExtensionReason::CookieNotEchoed,
+            ))
+        }
+        _ => {
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::CookieMismatch,
+            ))
+        }
     }
     if offer.early_data {
-        return Err(Error::IllegalParameter("early_data after a retry"));
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::EarlyDataAfterRetry,
+        ));
     }
     // RFC 8446 §4.1.2: the same ClientHello "without modification", but
     // for the listed extensions; the others keep their place.
     if !kept_extension_types(hello).eq(retry.extension_types.iter().copied()) {
         return Err(Error::IllegalParameter(
-            "extensions added, removed or reordered after retry",
+            IllegalParameterReason::ExtensionsChangedAfterRetry,
         ));
     }
     Ok(())
@@ -807,16 +834,18 @@ impl ExpectCertificate {
         let HandshakeMessage::CertificateTls13(certificate) =
             decode_tls13(message, flight.suite.hash)?
         else {
-            return Err(Error::UnexpectedMessage("expected client Certificate"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedClientCertificate,
+            ));
         };
         if !certificate.context.is_empty() {
             return Err(Error::IllegalParameter(
-                "client Certificate context differs from the request's",
+                IllegalParameterReason::CertificateContextMismatch,
             ));
         }
         if certificate.entries.iter().any(|e| !e.extensions.is_empty()) {
             return Err(Error::UnsupportedExtension(
-                "certificate extension that was not requested",
+                UnsupportedExtensionReason::CertificateExtensionNotRequested,
             ));
         }
         flight.transcript.add(&message.raw);
@@ -838,7 +867,9 @@ impl ExpectCertificate {
             .config
             .client_auth
             .verifier()
-            .ok_or(Error::UnexpectedMessage("client Certificate not requested"))?;
+            .ok_or(Error::UnexpectedMessage(
+                UnexpectedMessageReason::CertificateNotRequested,
+            ))?;
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
         let verified = verifier.verify_client_cert(
             end_entity,
@@ -873,7 +904,9 @@ impl ExpectCertificateVerify {
         let mut flight = self.flight;
         let HandshakeMessage::CertificateVerify(signed) = decode_tls13(message, flight.suite.hash)?
         else {
-            return Err(Error::UnexpectedMessage("expected CertificateVerify"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedCertificateVerify,
+            ));
         };
         let signature = verify_certificate_verify(
             &self.public_key,
@@ -907,7 +940,9 @@ impl ExpectFinished {
         let mut flight = self.flight;
         let HandshakeMessage::Finished(verify_data) = decode_tls13(message, flight.suite.hash)?
         else {
-            return Err(Error::UnexpectedMessage("expected Finished"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedFinished,
+            ));
         };
         let finished = verify_finished(
             &flight.client_handshake_traffic.finished_key()?,
@@ -961,7 +996,9 @@ impl ExpectEndOfEarlyData {
         let mut next = self.0;
         let HandshakeMessage::EndOfEarlyData = decode_tls13(message, next.flight.suite.hash)?
         else {
-            return Err(Error::UnexpectedMessage("expected EndOfEarlyData"));
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::ExpectedEndOfEarlyData,
+            ));
         };
         next.flight.transcript.add(&message.raw);
         common.end_early_data(true);
@@ -992,7 +1029,7 @@ impl Traffic {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
             _ => {
                 return Err(Error::UnexpectedMessage(
-                    "unexpected post-handshake message",
+                    UnexpectedMessageReason::UnexpectedPostHandshake,
                 ))
             }
         }
@@ -1024,7 +1061,7 @@ fn send_ticket(
     }
     let rng = &*config.common.rng;
     let nonce = u8::try_from(index)
-        .map_err(|_| Error::InvalidRequest("too many tickets"))?
+        .map_err(|_| Error::InvalidRequest(InvalidRequestReason::TooManyTickets))?
         .to_be_bytes()
         .to_vec();
     let age_add = u32::from_be_bytes(random_array::<4>(rng)?);

@@ -9,7 +9,7 @@ use crate::crypto::cbc::{
     BLOCK_LEN,
 };
 use crate::crypto::hash::HashAlgorithm;
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 use crate::record::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12};
 use zeroize::Zeroizing;
 
@@ -31,7 +31,7 @@ impl CbcIv {
     pub fn chained(iv: &[u8]) -> Result<Self, Error> {
         let mut fixed = Zeroizing::new([0u8; BLOCK_LEN]);
         if iv.len() != BLOCK_LEN {
-            return Err(Error::Crypto("CBC IV must be 16 bytes"));
+            return Err(Error::Crypto(CryptoReason::CbcIvLength));
         }
         fixed.copy_from_slice(iv);
         Ok(Self::Chained(fixed))
@@ -171,7 +171,7 @@ impl RecordProtection for CbcHmacProtection {
         let encrypted_start = body_start + explicit_len;
         let plaintext_len = fragment_len(out, record_start)?
             .checked_sub(explicit_len)
-            .ok_or(Error::Crypto("no room reserved for the explicit IV"))?;
+            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
         let (content_type, version) = header_fields(out.get(record_start..).unwrap_or_default())?;
         let (content_type, version) = (u8::from(content_type), u16::from(version));
         let too_long = |_| Error::EncodeOverflow;
@@ -193,10 +193,10 @@ impl RecordProtection for CbcHmacProtection {
 
         let body = out
             .get_mut(body_start..)
-            .ok_or(Error::Crypto("record buffer shorter than its header"))?;
+            .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
         let (explicit, blocks) = body
             .split_at_mut_checked(explicit_len)
-            .ok_or(Error::Crypto("no room reserved for the explicit IV"))?;
+            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
         let iv = self.seal_iv(explicit)?;
         self.encrypt(&iv, blocks)?;
 

@@ -22,7 +22,7 @@ pub use tls12_aead::Tls12AeadProtection;
 pub use tls13::Tls13AeadProtection;
 
 use super::{HEADER_LEN, MAX_PLAINTEXT_LEN};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 use crate::msgs::enums::{ContentType, ProtocolVersion};
 use core::ops::Range;
 
@@ -140,13 +140,13 @@ pub(crate) fn header_fields(record: &[u8]) -> Result<(ContentType, ProtocolVersi
 fn fragment_len(out: &[u8], record_start: usize) -> Result<usize, Error> {
     out.len()
         .checked_sub(record_start + HEADER_LEN)
-        .ok_or(Error::Crypto("record buffer shorter than its header"))
+        .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))
 }
 
 /// The mutable header of the record at `record_start`.
 fn header_mut(out: &mut [u8], record_start: usize) -> Result<&mut [u8], Error> {
     out.get_mut(record_start..record_start + HEADER_LEN)
-        .ok_or(Error::Crypto("record buffer shorter than its header"))
+        .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))
 }
 
 /// Writes `len` into the length field of the header at `record_start`.

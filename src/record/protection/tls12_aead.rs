@@ -4,7 +4,7 @@
 use super::{fragment_len, header_fields, set_length, xor_nonce, Opened, RecordProtection};
 use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
 use crate::crypto::cbc::mac_header;
-use crate::error::Error;
+use crate::error::{CryptoReason, Error};
 use crate::record::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12};
 use zeroize::Zeroizing;
 
@@ -44,7 +44,7 @@ impl Tls12AeadProtection {
             AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => {
                 let mut salt = Zeroizing::new([0u8; GCM_SALT_LEN]);
                 if iv.len() != GCM_SALT_LEN {
-                    return Err(Error::Crypto("TLS 1.2 GCM salt must be 4 bytes"));
+                    return Err(Error::Crypto(CryptoReason::GcmSaltLength));
                 }
                 salt.copy_from_slice(iv);
                 NonceMode::GcmExplicit(salt)
@@ -52,7 +52,7 @@ impl Tls12AeadProtection {
             AeadAlgorithm::ChaCha20Poly1305 => {
                 let mut fixed = Zeroizing::new([0u8; NONCE_LEN]);
                 if iv.len() != NONCE_LEN {
-                    return Err(Error::Crypto("TLS 1.2 ChaCha20 IV must be 12 bytes"));
+                    return Err(Error::Crypto(CryptoReason::ChaChaIvLength));
                 }
                 fixed.copy_from_slice(iv);
                 NonceMode::XorIv(fixed)
@@ -110,7 +110,7 @@ impl RecordProtection for Tls12AeadProtection {
         let explicit_len = self.explicit_nonce_len();
         let plaintext_len = fragment_len(out, record_start)?
             .checked_sub(explicit_len)
-            .ok_or(Error::Crypto("no room reserved for the explicit nonce"))?;
+            .ok_or(Error::Crypto(CryptoReason::NoRoomForNonce))?;
         let (content_type, version) = header_fields(out.get(record_start..).unwrap_or_default())?;
         let aad = mac_header(
             seq,
@@ -120,10 +120,10 @@ impl RecordProtection for Tls12AeadProtection {
         );
         let body = out
             .get_mut(record_start + HEADER_LEN..)
-            .ok_or(Error::Crypto("record buffer shorter than its header"))?;
+            .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
         let (explicit, plaintext) = body
             .split_at_mut_checked(explicit_len)
-            .ok_or(Error::Crypto("no room reserved for the explicit nonce"))?;
+            .ok_or(Error::Crypto(CryptoReason::NoRoomForNonce))?;
         let seq_bytes = seq.to_be_bytes();
         for (e, s) in explicit.iter_mut().zip(seq_bytes) {
             *e = s;

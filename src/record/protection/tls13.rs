@@ -3,7 +3,7 @@
 use super::{fragment_len, fragment_mut, header_fields, header_mut, xor_nonce, Opened};
 use super::{set_length, RecordProtection};
 use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
-use crate::error::Error;
+use crate::error::{CryptoReason, Error, UnexpectedMessageReason};
 use crate::msgs::enums::ContentType;
 use crate::record::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS13, MAX_INNER_PLAINTEXT_LEN_TLS13};
 use zeroize::Zeroizing;
@@ -39,7 +39,7 @@ impl Tls13AeadProtection {
     pub fn new(algorithm: AeadAlgorithm, key: &[u8], iv: &[u8]) -> Result<Self, Error> {
         let mut fixed = Zeroizing::new([0u8; NONCE_LEN]);
         if iv.len() != NONCE_LEN {
-            return Err(Error::Crypto("TLS 1.3 IV must be 12 bytes"));
+            return Err(Error::Crypto(CryptoReason::Tls13IvLength));
         }
         fixed.copy_from_slice(iv);
         Ok(Self {
@@ -94,7 +94,7 @@ impl RecordProtection for Tls13AeadProtection {
         aad.copy_from_slice(header_mut(out, record_start)?);
         let body = out
             .get_mut(record_start + HEADER_LEN..)
-            .ok_or(Error::Crypto("record buffer shorter than its header"))?;
+            .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
         let tag = self
             .key
             .seal_in_place(xor_nonce(&self.iv, seq), &aad, body)?;
@@ -112,7 +112,7 @@ impl RecordProtection for Tls13AeadProtection {
             }
             _ => {
                 return Err(Error::UnexpectedMessage(
-                    "TLS 1.3 protected record of a type other than application_data",
+                    UnexpectedMessageReason::ProtectedRecordType,
                 ))
             }
         }
@@ -128,7 +128,7 @@ impl RecordProtection for Tls13AeadProtection {
             .iter()
             .rposition(|&b| b != 0)
             .ok_or(Error::UnexpectedMessage(
-                "TLS 1.3 record with no content type (all padding)",
+                UnexpectedMessageReason::NoInnerContentType,
             ))?;
         let content_type = inner
             .get(type_at)
@@ -138,7 +138,7 @@ impl RecordProtection for Tls13AeadProtection {
             ContentType::Handshake | ContentType::Alert | ContentType::ApplicationData => {}
             _ => {
                 return Err(Error::UnexpectedMessage(
-                    "TLS 1.3 inner content type not allowed in a protected record",
+                    UnexpectedMessageReason::InnerContentType,
                 ))
             }
         }

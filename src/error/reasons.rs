@@ -1,0 +1,375 @@
+//! The reason each [`Error`](super::Error) variant that names an alert carries: one
+//! `#[non_exhaustive]` enum per variant, one enum variant per check, so a
+//! test can pin the exact check that failed. Each reason's text, in one
+//! table per enum, is what `Display` prints after the alert's name.
+
+use super::DerError;
+use core::fmt;
+
+/// Defines a reason enum from its table: each variant with its text (also
+/// its doc line), `text()` returning it and `Display` printing it. A
+/// variant carrying a detail of its own may follow the table, with the
+/// method that gives its text.
+macro_rules! reasons {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )*
+        }
+        $( $(#[$cmeta:meta])* $carrier:ident($inner:ty) => $detail:ident, )?
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( #[doc = $text] $(#[$vmeta])* $variant, )*
+            $( $(#[$cmeta])* $carrier($inner), )?
+        }
+
+        impl $name {
+            /// The text [`Error`](super::Error)'s `Display` prints for this
+            /// reason.
+            pub fn text(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $text, )*
+                    $( Self::$carrier(inner) => inner.$detail(), )?
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.text())
+            }
+        }
+    };
+}
+
+reasons! {
+    /// Why the peer's bytes did not parse:
+    /// [`Error::Decode`](super::Error::Decode).
+    pub enum DecodeReason {
+        CertificateStatusType => "unknown certificate status type",
+        CertificateVerifyNoScheme => "CertificateVerify without a scheme",
+        EcKeyCurve => "unsupported EC curve",
+        EcKeyVersion => "unsupported ECPrivateKey version",
+        HelloRequestBody => "HelloRequest with a body",
+        HelloShorterThanBinders => "ClientHello shorter than its binders",
+        MessageTooLong => "handshake message longer than its syntax allows",
+        NoServerCertificate => "server sent no certificate",
+        Pkcs8Version => "unsupported PKCS#8 version",
+        RecordBeyondBuffer => "record beyond the receive buffer",
+        RecordVersionMajor => "record version major is not 3",
+        RsaKeyVersion => "unsupported RSAPrivateKey version",
+        SessionBool => "boolean neither 0 nor 1",
+        SessionFieldLength => "field length out of bounds",
+        SessionIdTooLong => "session ID longer than 32 bytes",
+        SessionSecretLength => "secret length out of bounds",
+        SessionServerName => "server name not UTF-8",
+        SessionVersion => "not a TLS 1.0-1.2 version",
+        TicketAckNotEmpty => "ServerHello session_ticket is not empty",
+        TicketAead => "unknown AEAD",
+        Tls13RecordVersion => "TLS 1.3 record version is not 0x0303",
+        TrailingBytes => "trailing bytes",
+        Truncated => "message truncated",
+        VectorLength => "vector length out of bounds",
+    }
+    /// Bytes that are not DER (X.690 §10); the [`DerError`] names the
+    /// broken rule.
+    Der(DerError) => reason,
+}
+
+reasons! {
+    /// Which value the peer sent that is not allowed there:
+    /// [`Error::IllegalParameter`](super::Error::IllegalParameter).
+    pub enum IllegalParameterReason {
+        AlpnNotOffered => "ALPN answer is not one offered protocol",
+        BinderCount => "PSK binder count differs from identity count",
+        CertificateContextMismatch => "client Certificate context differs from the request's",
+        CertificateVerifySchemeNotOffered => "CertificateVerify with a scheme that was not offered",
+        ClientPointFormats => "client does not accept uncompressed points",
+        CompressionNotNull => "compression method is not null",
+        CookieMismatch => "cookie differs from the one sent",
+        CurveTypeNotNamed => "EC curve type is not named_curve",
+        DowngradeSentinel => "downgrade sentinel in ServerHello",
+        DuplicateExtension => "duplicate extension",
+        DuplicateKeyShareGroup => "two key shares for one group",
+        EarlyDataAfterRetry => "early_data after a retry",
+        EarlyDataAlpnChanged => "0-RTT accepted with another ALPN protocol than the ticket's",
+        EcdsaNeedsEcKey => "ECDSA signature needs an EC public key",
+        EtmWithoutCbc => "encrypt_then_mac with a non-CBC suite",
+        ExtensionNotAllowed => "extension not allowed in this message",
+        ExtensionsChangedAfterRetry => "extensions added, removed or reordered after retry",
+        HandshakeRequestContext => "handshake CertificateRequest with a context",
+        InvalidServerName => "invalid server name",
+        KeyDoesNotFitSuite => "certificate key does not fit the cipher suite",
+        KeyShareGroupNotOffered => "ServerHello key share is not for the group offered",
+        KeyShareGroupNotSupported => "key share for a group not in supported_groups",
+        KeyShareInvalid => "peer key share is invalid or gives a zero secret",
+        KeyShareLength => "peer key share has the wrong length",
+        KeyTypeCannotSignLegacy => "key type cannot sign in TLS 1.0/1.1",
+        KeyUpdateRequest => "KeyUpdate request is not 0 or 1",
+        KxGroupNotOffered => "ServerKeyExchange group was not offered",
+        MalformedEcKey => "malformed EC public key",
+        MalformedEd25519Key => "malformed Ed25519 public key",
+        MalformedP256Key => "malformed P-256 public key",
+        MalformedP384Key => "malformed P-384 public key",
+        MalformedRsaKey => "malformed RSA public key",
+        NoKeyShareAfterRetry => "no key share after a retry",
+        NullCompressionMissing => "ClientHello does not offer null compression",
+        PskIdentitiesBinders => "PSK identities and binders differ in number",
+        PskNotLast => "pre_shared_key is not last",
+        PskNotOffered => "server selected a PSK that was not offered",
+        RecordSizeLimitTooSmall => "record_size_limit below 64",
+        ResumedParametersChanged => "resumed session with another version or cipher suite",
+        RetryChangesNothing => "HelloRetryRequest changes nothing",
+        RetryGroupUnusable => "HelloRetryRequest asks for an unusable group",
+        RetryKeyShareMissing => "second ClientHello lacks the key share asked for",
+        RetrySuiteChanged => "ServerHello suite differs from the HelloRetryRequest's",
+        RetryWithoutTls13 => "second ClientHello does not offer TLS 1.3",
+        RsaKeySize => "RSA key size outside the accepted range",
+        SchemeNotOffered => "signature scheme that was not offered",
+        SchemeUnfitForKey => "signature scheme does not fit the public key",
+        ServerCertificateContext => "server Certificate with a request context",
+        ServerNameNotAscii => "server name is not an ASCII host name",
+        ServerPointFormats => "server does not accept uncompressed points",
+        SessionIdChangedAfterRetry => "session ID changed after retry",
+        SessionIdEchoMismatch => "legacy_session_id_echo differs from the session ID sent",
+        SessionNotOffered => "server resumed a session that was not offered",
+        SeveralHostNames => "more than one host_name in server_name",
+        SignatureAlgorithmUnfit => "signature algorithm unsupported or does not fit the public key",
+        SuiteChangedAfterRetry => "cipher suite changed after retry",
+        SuiteNotOffered => "server chose a cipher suite that was not offered",
+        TicketLifetime => "ticket lifetime over 7 days",
+        Tls12AfterRetry => "TLS 1.2 ServerHello after a HelloRetryRequest",
+        Tls13Compression => "TLS 1.3 ClientHello must offer only null compression",
+        TooManyKeyShares => "more key shares than MAX_KEY_SHARES",
+        UnsupportedGroup => "unsupported group",
+        UnsupportedKxGroup => "unsupported key exchange group",
+        UnsupportedScheme => "unsupported signature scheme",
+        VersionNotOffered => "server selected a version that was not offered",
+    }
+}
+
+reasons! {
+    /// Which record or message arrived where none of its kind may:
+    /// [`Error::UnexpectedMessage`](super::Error::UnexpectedMessage).
+    pub enum UnexpectedMessageReason {
+        CcsBody => "ChangeCipherSpec body is not the single byte 1",
+        CcsNotAllowed => "ChangeCipherSpec not allowed here",
+        CcsValue => "ChangeCipherSpec value is not 1",
+        CertificateNotRequested => "client Certificate not requested",
+        DataBeforeHandshake => "application data before the handshake completed",
+        DataInsideHandshake => "application data inside a fragmented handshake message",
+        EmptyRecord => "empty handshake, alert or CCS record",
+        ExpectedCertificate => "expected Certificate",
+        ExpectedCertificateRequestOrCertificate => "expected CertificateRequest or Certificate",
+        ExpectedCertificateRequestOrServerHelloDone => "expected CertificateRequest or \
+            ServerHelloDone",
+        ExpectedCertificateVerify => "expected CertificateVerify",
+        ExpectedClientCertificate => "expected client Certificate",
+        ExpectedClientHello => "expected ClientHello",
+        ExpectedClientKeyExchange => "expected ClientKeyExchange",
+        ExpectedEncryptedExtensions => "expected EncryptedExtensions",
+        ExpectedEndOfEarlyData => "expected EndOfEarlyData",
+        ExpectedFinished => "expected Finished",
+        ExpectedNewSessionTicket => "expected NewSessionTicket",
+        ExpectedServerHello => "expected ServerHello",
+        ExpectedServerHelloDone => "expected ServerHelloDone",
+        ExpectedServerKeyExchange => "expected ServerKeyExchange",
+        FinishedBeforeCcs => "Finished before ChangeCipherSpec",
+        HandshakeAcrossCcs => "handshake data across ChangeCipherSpec",
+        HandshakeAcrossKeyChange => "handshake data across a key change",
+        HandshakeAfterHandshake => "handshake message after the handshake",
+        InnerContentType => "TLS 1.3 inner content type not allowed in a protected record",
+        KeyUpdateBeforeHandshake => "KeyUpdate before the handshake completed",
+        NoInnerContentType => "TLS 1.3 record with no content type (all padding)",
+        ProtectedRecordType => "TLS 1.3 protected record of a type other than application_data",
+        SecondRetry => "second HelloRetryRequest",
+        ServerKeyExchangeWithRsa => "ServerKeyExchange with RSA key exchange",
+        TooMuchEarlyData => "more early data than allowed",
+        UnexpectedPostHandshake => "unexpected post-handshake message",
+        UnknownContentType => "record of an unknown content type",
+        UnknownHandshakeType => "unknown handshake message type",
+    }
+}
+
+reasons! {
+    /// Which signature, Finished or binder did not verify:
+    /// [`Error::DecryptError`](super::Error::DecryptError).
+    pub enum DecryptErrorReason {
+        BadSignature => "signature does not verify",
+        BinderMismatch => "PSK binder mismatch",
+        FinishedMismatch => "Finished verify_data mismatch",
+    }
+}
+
+reasons! {
+    /// What the peer offered nothing acceptable for:
+    /// [`Error::HandshakeFailure`](super::Error::HandshakeFailure).
+    pub enum HandshakeFailureReason {
+        CbcNeedsLegacy => "CBC suites need the legacy feature",
+        ClientCertificateRequired => "client certificate required",
+        ClientWithoutEms => "client does not offer the extended master secret",
+        NoCommonGroup => "no key-exchange group in common",
+        NoCommonSuite => "no cipher suite in common",
+        NoFittingCertificate => "no certificate fits the client's signature_algorithms",
+        NoSuiteAndCertificate => "no cipher suite and certificate in common",
+        RenegotiationInfoNotEmpty => "renegotiation_info is not empty",
+        ResumptionChangesEms => "resumption changes the extended master secret use",
+        ResumptionDropsEtm => "resumption turns encrypt-then-MAC off",
+        ResumptionWithoutEms => "resumption of an extended master secret session \
+            without the extension",
+        ServerWithoutEms => "server does not use the extended master secret",
+    }
+}
+
+reasons! {
+    /// Which version check refused the peer:
+    /// [`Error::ProtocolVersion`](super::Error::ProtocolVersion).
+    pub enum ProtocolVersionReason {
+        ClientHelloLegacyVersion => "TLS 1.3 ClientHello legacy_version is not 0x0303",
+        NoCommonVersion => "no protocol version in common; TLS 1.0 and 1.1 are off by default \
+            (RFC 8996): a server that must accept them lists them in \
+            ServerConfig::builder(..).versions(..) with a TLS 1.0/1.1 suite",
+        RecordVersionMismatch => "record version differs from the negotiated version",
+        ServerHelloLegacyVersion => "TLS 1.3 ServerHello legacy_version is not 0x0303",
+        Ssl3OrBelow => "ClientHello legacy_version is SSL 3.0 or below",
+        VersionNotEnabled => "server chose a version not enabled; TLS 1.0 and 1.1 are off by \
+            default (RFC 8996): a client that must reach such a server lists \
+            them in ClientConfig::builder(..).versions(..) with a TLS 1.0/1.1 \
+            suite",
+    }
+}
+
+reasons! {
+    /// Which mandatory extension is absent:
+    /// [`Error::MissingExtension`](super::Error::MissingExtension).
+    pub enum MissingExtensionReason {
+        CertificateRequestSignatureAlgorithms => "CertificateRequest without signature_algorithms",
+        CookieNotEchoed => "cookie not echoed",
+        KeyShare => "no key_share",
+        PskKeyExchangeModes => "pre_shared_key without psk_key_exchange_modes",
+        ServerHelloKeyShare => "ServerHello without key_share",
+        SignatureAlgorithms => "no signature_algorithms",
+        SupportedGroups => "no supported_groups",
+    }
+}
+
+reasons! {
+    /// Which extension the peer may not send:
+    /// [`Error::UnsupportedExtension`](super::Error::UnsupportedExtension).
+    pub enum UnsupportedExtensionReason {
+        CertificateExtensionNotRequested => "certificate extension that was not requested",
+        NotOffered => "extension was not offered",
+    }
+}
+
+reasons! {
+    /// Which of this crate's bounded limits a peer exceeded:
+    /// [`Error::LimitExceeded`](super::Error::LimitExceeded).
+    pub enum LimitExceededReason {
+        BufferedHandshake => "buffered handshake data",
+        CertificateMessageSize => "certificate message size",
+        EmptyRecords => "consecutive empty records",
+        KeyUpdatesWithoutData => "KeyUpdates without application data",
+        Renegotiations => "renegotiation attempts",
+        WarningAlerts => "warning alerts",
+    }
+}
+
+reasons! {
+    /// Which local cryptographic operation failed:
+    /// [`Error::Crypto`](super::Error::Crypto).
+    pub enum CryptoReason {
+        AeadInputTooLong => "AEAD input too long",
+        AeadKeyLength => "AEAD key has the wrong length",
+        AeadKeyTooLong => "AEAD key longer than any TLS 1.3 suite's",
+        AesBlockLength => "AES block of the wrong length",
+        AesKeyLength => "AES key has the wrong length",
+        CachedSuiteUnknown => "cached session with an unknown suite",
+        CbcInputNotBlocks => "CBC input is not whole blocks",
+        CbcIvLength => "CBC IV must be 16 bytes",
+        CbcIvRngFailed => "the OS random generator failed",
+        CbcPartialBlock => "CBC input is not a whole number of blocks",
+        ChaChaIvLength => "TLS 1.2 ChaCha20 IV must be 12 bytes",
+        DigestLongerThanBlock => "digest longer than a block",
+        EcKeyCurveMismatch => "EC private key names another curve",
+        EcKeyUnknownCurve => "EC private key of unknown curve",
+        EcKeyWithoutPublic => "EC private key without its public key",
+        ExporterContextTooLong => "exporter context too long",
+        ExporterLabelReserved => "exporter label reserved by TLS",
+        FixedPoolExhausted => "fixed random pool exhausted",
+        FixedPoolPoisoned => "fixed random pool poisoned",
+        GcmSaltLength => "TLS 1.2 GCM salt must be 4 bytes",
+        HashTooLong => "hash longer than MAX_HASH_LEN",
+        HelloShorterThanBinders => "ClientHello shorter than its binders",
+        HkdfContextTooLong => "HKDF-Expand-Label context too long",
+        HkdfLabelLength => "HKDF-Expand-Label length",
+        HkdfLabelTooLong => "HKDF-Expand-Label label too long",
+        HkdfOutputTooLong => "HKDF-Expand output too long",
+        HmacMd5Sha1 => "HMAC over MD5||SHA-1",
+        InvalidEcKey => "invalid EC private key",
+        InvalidEd25519Key => "invalid Ed25519 private key",
+        InvalidRsaKey => "invalid RSA private key",
+        KeyBlockTooLong => "key block too long",
+        KeyCannotSignAlgorithm => "signing key cannot sign with this algorithm",
+        KeyCannotSignLegacy => "key cannot sign in TLS 1.0/1.1",
+        KeyLongerThanBlock => "key longer than a block",
+        KeyShareGeneration => "key share generation failed",
+        MalformedEcKey => "malformed EC private key",
+        MalformedPkcs8Key => "malformed PKCS#8 private key",
+        MalformedRsaKey => "malformed RSA private key",
+        MasterSecretLength => "master secret must be 48 bytes",
+        NoRoomForIv => "no room reserved for the explicit IV",
+        NoRoomForNonce => "no room reserved for the explicit nonce",
+        OsRngFailed => "operating system random generator failed",
+        Pkcs8Algorithm => "unsupported private key algorithm",
+        Pkcs8Curve => "unsupported or missing EC curve in PKCS#8",
+        PlaceholderBinderLength => "placeholder binder of the wrong length",
+        PrfSha1 => "no TLS PRF uses SHA-1 alone",
+        RecordBufferTooShort => "record buffer shorter than its header",
+        RecordMacHash => "no TLS record MAC over this hash",
+        RsaEncryptionFailed => "RSA encryption failed",
+        RsaKxNeedsLegacy => "RSA key exchange needs feature legacy",
+        RsaKxNeedsRsaKey => "RSA key exchange needs an RSA key",
+        RsaPublicKeyEncoding => "cannot encode RSA public key",
+        RsaSigningKeyNeedsLegacy => "RSA signing keys above 4096 bits need feature legacy",
+        RsaSigningKeySize => "RSA signing key size outside 2048-8192 bits",
+        SeededRngExhausted => "seeded random generator exhausted",
+        SeededRngPoisoned => "seeded random generator poisoned",
+        SigningFailed => "signing failed",
+        Tls13Hash => "TLS 1.3 uses SHA-256 or SHA-384 only",
+        Tls13IvLength => "TLS 1.3 IV must be 12 bytes",
+    }
+}
+
+reasons! {
+    /// What the caller asked for that is not allowed:
+    /// [`Error::InvalidRequest`](super::Error::InvalidRequest).
+    pub enum InvalidRequestReason {
+        AlpnNameLength => "ALPN names are 1 to 255 bytes",
+        CertificateVerifyContext => "CertificateVerify context too long",
+        ConnectionFailed => "connection has failed",
+        EarlyDataNeedsStore => "0-RTT needs single-use tickets: set a session store",
+        EarlyDataNotNow => "0-RTT data cannot be sent now",
+        ExporterBeforeHandshake => "exporter before the handshake completed",
+        KeyUpdateBeforeHandshake => "KeyUpdate needs a completed TLS 1.3 handshake",
+        NoExporter => "no exporter on this connection",
+        NoGroups => "groups must be supported and not empty",
+        NoKxGroup => "no key-exchange group",
+        NoSignatureScheme => "no signature scheme",
+        PlaintextOutsideRecords => "plaintext outside the records handed out",
+        ResumptionOff => "resumption is off in this configuration",
+        SessionDirCreate => "session directory cannot be created",
+        SessionDirNotDir => "session directory is not a directory",
+        SessionFieldOrder => "session fields out of tag order",
+        Tls13WithoutSuite => "TLS 1.3 enabled without a 1.3 suite",
+        TooManyTickets => "too many tickets",
+        UnsupportedVersions => "versions must be among ALL_VERSIONS \
+            (TLS 1.0 and 1.1 need the legacy feature)",
+        WriteAfterClose => "write after close_notify",
+        WriteAfterPeerClose => "the peer closed the connection with close_notify: \
+            TLS 1.2 and below send nothing after it (RFC 5246 §7.2.1)",
+    }
+}
