@@ -61,7 +61,9 @@ pub enum Error {
         /// The size the buffer must have.
         needed: usize,
     },
-    /// A value was too long for the length prefix it must be encoded with.
+    /// A value we were about to send is too long for its length prefix, or
+    /// outside the bounds its RFC syntax gives it (so our own decoder would
+    /// refuse it): nothing was written. Local: `internal_error`.
     EncodeOverflow,
     /// The record sequence number would wrap; the connection must end
     /// (RFC 8446 §5.3, RFC 5246 §6.1).
@@ -147,7 +149,7 @@ impl fmt::Display for Error {
             Self::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
-            Self::EncodeOverflow => f.write_str("value too long for its length prefix"),
+            Self::EncodeOverflow => f.write_str("value too long for its length prefix or outside its bounds"),
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::KeyUsageLimitReached => {
                 f.write_str("write key usage limit reached; the connection was closed")
