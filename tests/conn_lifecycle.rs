@@ -262,11 +262,11 @@ fn handshake_message_after_the_handshake_is_unexpected() {
     let server = server_builder("p256").build().unwrap();
     let (_c, mut s) = handshaken(client, server, server_name("p256"));
     // A Finished sealed under the client's first application key.
-    use ferrotls::record::RecordProtection;
     let mut sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
-    let mut record = vec![22, 3, 3, 0, 0, 20, 0, 0, 32];
-    record.extend_from_slice(&[0; 32]);
-    sealer.seal(0, &mut record, 0).unwrap();
+    let mut finished = vec![20, 0, 0, 32];
+    finished.extend_from_slice(&[0; 32]);
+    let mut record = Vec::new();
+    seal_handshake_record(&mut sealer, 0, &finished, &mut record);
     s.read_tls(&mut record.as_slice()).unwrap();
     assert!(matches!(
         s.process_new_packets(),

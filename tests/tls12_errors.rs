@@ -222,32 +222,32 @@ fn edit_plaintext_flight(bytes: &mut Vec<u8>, edit: impl FnOnce(&mut Vec<Vec<u8>
 /// the client's error and the alert it sent.
 fn client_refuses(edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> (Error, Option<u8>) {
     let (client, server) = configs(Arc::new(CapturedSecrets::default()));
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    let (_, r) = transfer_altered(&mut s, &mut c, |b| edit_plaintext_flight(b, edit));
-    let err = r.unwrap_err();
-    assert_eq!(
-        c.process_new_packets().unwrap_err(),
-        err,
-        "errors are sticky"
-    );
-    (err, plaintext_alert(&written(&mut c)))
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |b| edit_plaintext_flight(b, edit),
+    )
 }
 
 /// Runs the client's second flight, altered by `edit` at record level,
 /// into the server; returns the server's error and alert.
 fn server_refuses(edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> (Error, Option<u8>) {
     let (client, server) = configs(Arc::new(CapturedSecrets::default()));
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    transfer(&mut s, &mut c).1.unwrap();
-    let (_, r) = transfer_altered(&mut c, &mut s, |b| {
-        let mut recs = records(b);
-        edit(&mut recs);
-        *b = recs.concat();
-    });
-    let err = r.unwrap_err();
-    (err, plaintext_alert(&written(&mut s)))
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        2,
+        |b| {
+            let mut recs = records(b);
+            edit(&mut recs);
+            *b = recs.concat();
+        },
+    )
 }
 
 /// Server flight message indexes: ServerHello, Certificate,

@@ -39,17 +39,23 @@ const CX: DecodeContext = DecodeContext {
 /// returns the server's error and the alert it wrote.
 fn server_refuses(edit: impl FnOnce(&mut ClientHello)) -> (Error, Option<u8>) {
     let client = client_builder("p256").build().unwrap();
-    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
-    let mut bytes = Vec::new();
-    c.write_tls(&mut bytes).unwrap();
-    let HandshakeMessage::ClientHello(mut hello) =
-        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
-    else {
-        panic!()
-    };
-    edit(&mut hello);
-    let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
-    deliver_to_server(&handshake_record(&message))
+    let server = server_builder("p256").build().unwrap();
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        1,
+        |bytes| {
+            let HandshakeMessage::ClientHello(mut hello) =
+                HandshakeMessage::decode_message(&records(bytes)[0][5..], &CX).unwrap()
+            else {
+                panic!()
+            };
+            edit(&mut hello);
+            *bytes = handshake_record(&HandshakeMessage::ClientHello(hello).to_bytes().unwrap());
+        },
+    )
 }
 
 fn deliver_to_server(bytes: &[u8]) -> (Error, Option<u8>) {
@@ -226,23 +232,24 @@ fn client_refuses(
     edit: impl FnOnce(&mut ServerHello),
 ) -> (Error, Option<u8>) {
     let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    let (_, result) = transfer_altered(&mut s, &mut c, |bytes| {
-        let mut recs = records(bytes);
-        let HandshakeMessage::ServerHello(mut hello) =
-            HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
-        else {
-            panic!()
-        };
-        edit(&mut hello);
-        recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
-        *bytes = recs.concat();
-    });
-    let err = result.unwrap_err();
-    let mut out = Vec::new();
-    c.write_tls(&mut out).unwrap();
-    (err, plaintext_alert(&out))
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |bytes| {
+            let mut recs = records(bytes);
+            let HandshakeMessage::ServerHello(mut hello) =
+                HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
+            else {
+                panic!()
+            };
+            edit(&mut hello);
+            recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
+            *bytes = recs.concat();
+        },
+    )
 }
 
 fn default_client() -> Arc<ferrotls::config::ClientConfig> {
@@ -750,12 +757,10 @@ fn connected_quiet() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets
 /// Seals `message` as the server's first application-key handshake
 /// record and hands it to the client.
 fn server_post_handshake(message: &HandshakeMessage) -> Result<(), Error> {
-    use ferrotls::record::RecordProtection;
     let (mut c, _s, secrets) = connected_quiet();
     let mut sealer = aes128_protection(&secrets.get("SERVER_TRAFFIC_SECRET_0"));
-    let mut record = vec![22, 3, 3, 0, 0];
-    record.extend_from_slice(&message.to_bytes().unwrap());
-    sealer.seal(0, &mut record, 0).unwrap();
+    let mut record = Vec::new();
+    seal_handshake_record(&mut sealer, 0, &message.to_bytes().unwrap(), &mut record);
     c.read_tls(&mut record.as_slice()).unwrap();
     c.process_new_packets().map(|_| ())
 }

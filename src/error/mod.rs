@@ -149,7 +149,9 @@ impl fmt::Display for Error {
             Self::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
-            Self::EncodeOverflow => f.write_str("value too long for its length prefix or outside its bounds"),
+            Self::EncodeOverflow => {
+                f.write_str("value too long for its length prefix or outside its bounds")
+            }
             Self::SequenceNumberExhausted => f.write_str("record sequence number exhausted"),
             Self::KeyUsageLimitReached => {
                 f.write_str("write key usage limit reached; the connection was closed")

@@ -89,3 +89,73 @@ pub fn handshaken(
     handshake(&mut c, &mut s);
     (c, s)
 }
+
+/// The side of a pair that is to refuse an edited flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refuser {
+    /// The client refuses a flight from the server.
+    Client,
+    /// The server refuses a flight from the client.
+    Server,
+}
+
+/// The most flights each way a handshake in these tests takes.
+const MAX_FLIGHTS: usize = 10;
+
+/// Runs a handshake between fresh connections of these configurations;
+/// the `flight`-th non-empty flight (from 1) sent to `refuser` is first
+/// passed through `edit`. Returns the error `refuser` reported and the
+/// plaintext alert it sent, if any; panics if the other side fails first
+/// or the handshake completes. Also checks the error is sticky: the
+/// refusing side reports it again on its next call.
+pub fn refuses(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    name: ServerName,
+    refuser: Refuser,
+    flight: usize,
+    edit: impl FnOnce(&mut Vec<u8>),
+) -> (Error, Option<u8>) {
+    let (mut c, mut s) = pair(client, server, name);
+    let mut edit = Some(edit);
+    let mut flights_to_refuser = 0;
+    for _ in 0..MAX_FLIGHTS {
+        for to in [Refuser::Server, Refuser::Client] {
+            let (from, receiver): (&mut Connection, &mut Connection) = match to {
+                Refuser::Server => (&mut c, &mut s),
+                Refuser::Client => (&mut s, &mut c),
+            };
+            if !from.wants_write() {
+                continue;
+            }
+            let edit_now = if to == refuser {
+                flights_to_refuser += 1;
+                if flights_to_refuser == flight {
+                    edit.take()
+                } else {
+                    None
+                }
+            } else {
+                None
+            };
+            let (_, result) = match edit_now {
+                Some(edit) => transfer_altered(from, receiver, edit),
+                None => transfer(from, receiver),
+            };
+            if let Err(error) = result {
+                assert_eq!(to, refuser, "the other side failed first: {error:?}");
+                assert_eq!(
+                    receiver.process_new_packets(),
+                    Err(error.clone()),
+                    "errors are sticky"
+                );
+                let mut out = Vec::new();
+                while receiver.wants_write() {
+                    receiver.write_tls(&mut out).unwrap();
+                }
+                return (error, super::records::plaintext_alert(&out));
+            }
+        }
+    }
+    panic!("{refuser:?} accepted flight {flight}");
+}

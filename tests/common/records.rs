@@ -97,10 +97,7 @@ pub fn edit_encrypted_flight(
     let mut messages = split_messages(&payload);
     edit(&mut messages);
     let mut sealer = aes128_protection(secret);
-    let start = kept.len();
-    kept.extend_from_slice(&[22, 3, 3, 0, 0]);
-    kept.extend_from_slice(&messages.concat());
-    sealer.seal(0, &mut kept, start).unwrap();
+    seal_handshake_record(&mut sealer, 0, &messages.concat(), &mut kept);
     *flight = kept;
 }
 
@@ -131,4 +128,18 @@ pub fn record(content_type: u8, version: [u8; 2], body: &[u8]) -> Vec<u8> {
 /// A plaintext handshake record of version {3, 3} around `body`.
 pub fn handshake_record(body: &[u8]) -> Vec<u8> {
     record(HANDSHAKE, [3, 3], body)
+}
+
+/// Appends `messages` to `out` as one TLS 1.3 handshake record protected
+/// by `sealer` under sequence number `seq` (RFC 8446 §5.2).
+pub fn seal_handshake_record(
+    sealer: &mut ferrotls::record::Tls13AeadProtection,
+    seq: u64,
+    messages: &[u8],
+    out: &mut Vec<u8>,
+) {
+    use ferrotls::record::RecordProtection;
+    let start = out.len();
+    out.extend_from_slice(&handshake_record(messages));
+    sealer.seal(seq, out, start).unwrap();
 }
