@@ -109,78 +109,93 @@ impl CommonState {
                     // The client's next flight: no more early data.
                     self.early_data = EarlyData::Off;
                 }
-                self.joiner.push(record.plaintext)?
+                self.joiner.push(record.plaintext)?;
+                Ok(true)
             }
             ContentType::ChangeCipherSpec => {
                 ChangeCipherSpec::decode_exact(record.plaintext)?;
-                if let Some(protection) = self.pending_read.take() {
-                    // RFC 5246 §7.1: the new read state starts here; a
-                    // handshake message may not span it.
-                    if self.joiner.has_partial_message() {
-                        return Err(Error::UnexpectedMessage(
-                            UnexpectedMessageReason::HandshakeAcrossCcs,
-                        ));
-                    }
-                    self.record.set_read_protection(protection);
-                    return Ok(true);
-                }
-                if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
-                    return Err(Error::UnexpectedMessage(
-                        UnexpectedMessageReason::CcsNotAllowed,
-                    ));
-                }
-                self.ccs_received += 1;
+                self.on_change_cipher_spec()
             }
             ContentType::Alert => {
                 let alert = Alert::decode_exact(record.plaintext)?;
                 self.on_alert(alert)?;
+                Ok(true)
             }
             ContentType::ApplicationData => {
-                if !self.traffic {
-                    let len = record.plaintext.len();
-                    match &mut self.early_data {
-                        EarlyData::Accepting { remaining } => {
-                            *remaining = remaining.checked_sub(len).ok_or(
-                                Error::UnexpectedMessage(UnexpectedMessageReason::TooMuchEarlyData),
-                            )?;
-                            self.record.keep_plaintext()?;
-                            return Ok(true);
-                        }
-                        // After a HelloRetryRequest no key opens the
-                        // client's 0-RTT records: they arrive as
-                        // unprotected application data.
-                        EarlyData::Skipping { .. } if !record.protected => {
-                            self.skip_early_data(
-                                early_data_capacity(len),
-                                Error::UnexpectedMessage(UnexpectedMessageReason::TooMuchEarlyData),
-                            )?;
-                            return Ok(true);
-                        }
-                        _ => {
-                            return Err(Error::UnexpectedMessage(
-                                UnexpectedMessageReason::DataBeforeHandshake,
-                            ))
-                        }
-                    }
-                }
-                if self.joiner.has_partial_message() {
-                    return Err(Error::UnexpectedMessage(
-                        UnexpectedMessageReason::DataInsideHandshake,
-                    ));
-                }
-                let empty = record.plaintext.is_empty();
-                self.count_empty_record(empty)?;
-                if empty {
+                let (len, protected) = (record.plaintext.len(), record.protected);
+                self.on_application_data(len, protected)
+            }
+            _ => Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::UnknownContentType,
+            )),
+        }
+    }
+
+    /// A ChangeCipherSpec: in TLS ≤1.2 it installs the pending read
+    /// protection (RFC 5246 §7.1), which no handshake message may span; in
+    /// TLS 1.3 it is the one compatibility record allowed around the
+    /// handshake (RFC 8446 §5, D.4), dropped.
+    fn on_change_cipher_spec(&mut self) -> Result<bool, Error> {
+        if let Some(protection) = self.pending_read.take() {
+            if self.joiner.has_partial_message() {
+                return Err(Error::UnexpectedMessage(
+                    UnexpectedMessageReason::HandshakeAcrossCcs,
+                ));
+            }
+            self.record.set_read_protection(protection);
+            return Ok(true);
+        }
+        if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::CcsNotAllowed,
+            ));
+        }
+        self.ccs_received += 1;
+        Ok(true)
+    }
+
+    /// An application-data record of `len` plaintext bytes, just opened
+    /// (`protected`) or not: before traffic only accepted 0-RTT data (kept
+    /// against its budget) or rejected 0-RTT data (skipped, RFC 8446
+    /// §4.2.10) may arrive; in traffic it may not interrupt a handshake
+    /// message (RFC 8446 §5.1), empty records are counted, and the
+    /// plaintext is kept for the reader.
+    fn on_application_data(&mut self, len: usize, protected: bool) -> Result<bool, Error> {
+        if !self.traffic {
+            match &mut self.early_data {
+                EarlyData::Accepting { remaining } => {
+                    *remaining = remaining.checked_sub(len).ok_or(Error::UnexpectedMessage(
+                        UnexpectedMessageReason::TooMuchEarlyData,
+                    ))?;
+                    self.record.keep_plaintext()?;
                     return Ok(true);
                 }
-                self.key_updates_without_data = 0;
-                self.record.keep_plaintext()?;
+                // After a HelloRetryRequest no key opens the client's
+                // 0-RTT records: they arrive as unprotected application
+                // data.
+                EarlyData::Skipping { .. } if !protected => {
+                    self.skip_early_data(
+                        early_data_capacity(len),
+                        Error::UnexpectedMessage(UnexpectedMessageReason::TooMuchEarlyData),
+                    )?;
+                    return Ok(true);
+                }
+                _ => {
+                    return Err(Error::UnexpectedMessage(
+                        UnexpectedMessageReason::DataBeforeHandshake,
+                    ))
+                }
             }
-            _ => {
-                return Err(Error::UnexpectedMessage(
-                    UnexpectedMessageReason::UnknownContentType,
-                ))
-            }
+        }
+        if self.joiner.has_partial_message() {
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::DataInsideHandshake,
+            ));
+        }
+        self.count_empty_record(len == 0)?;
+        if len > 0 {
+            self.key_updates_without_data = 0;
+            self.record.keep_plaintext()?;
         }
         Ok(true)
     }
