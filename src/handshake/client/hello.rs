@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use super::{tls12, tls13, State};
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
@@ -101,6 +100,17 @@ impl Resuming {
             early,
         }))
     }
+}
+
+/// The server's answer to a ClientHello, its version settled
+/// (RFC 8446 §4.1.1): what the version's state machine reads next.
+pub(super) enum ServerAnswer {
+    /// A ServerHello choosing TLS 1.0–1.2, and the version it chose.
+    Tls12(ServerHello, ProtocolVersion),
+    /// A HelloRetryRequest (RFC 8446 §4.1.4).
+    HelloRetryRequest(ServerHello),
+    /// A ServerHello choosing TLS 1.3.
+    Tls13(ServerHello),
 }
 
 /// What a HelloRetryRequest fixed (RFC 8446 §4.1.4).
@@ -394,13 +404,13 @@ impl ExpectServerHello {
         }
     }
 
-    /// Reads a ServerHello or HelloRetryRequest, settles the version and
-    /// hands over.
-    pub(super) fn expect_server_hello(
-        self,
-        common: &mut CommonState,
+    /// Reads a ServerHello or HelloRetryRequest and settles the version
+    /// (RFC 8446 §4.1.3, §4.2.1): what the caller hands to the version's
+    /// state machine.
+    pub(super) fn read_server_hello(
+        &self,
         message: &ReceivedHandshake,
-    ) -> Result<State, Error> {
+    ) -> Result<ServerAnswer, Error> {
         if message.typ != HandshakeType::ServerHello {
             return Err(Error::UnexpectedMessage("expected ServerHello"));
         }
@@ -410,18 +420,13 @@ impl ExpectServerHello {
             return Err(Error::UnexpectedMessage("expected ServerHello"));
         };
         let version = self.selected_version(&server_hello)?;
-        if version != ProtocolVersion::TLSv1_3 {
-            return tls12::handle_server_hello(self, common, &server_hello, &message.raw, version);
-        }
-        if server_hello.is_hello_retry_request() {
-            if self.retry.is_some() {
-                return Err(Error::UnexpectedMessage("second HelloRetryRequest"));
-            }
-            return tls13::handle_retry(self, common, &server_hello, &message.raw)
-                .map(State::ExpectServerHello);
-        }
-        tls13::handle_server_hello(self, common, &server_hello, &message.raw)
-            .map(State::ExpectEncryptedExtensions)
+        Ok(if version != ProtocolVersion::TLSv1_3 {
+            ServerAnswer::Tls12(server_hello, version)
+        } else if server_hello.is_hello_retry_request() {
+            ServerAnswer::HelloRetryRequest(server_hello)
+        } else {
+            ServerAnswer::Tls13(server_hello)
+        })
     }
 
     /// The version the server chose (RFC 8446 §4.2.1): supported_versions

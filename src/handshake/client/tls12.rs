@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use super::hello::ExpectServerHello;
+use super::hello::{announced_version, ExpectServerHello};
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
@@ -107,7 +107,7 @@ pub(super) fn handle_server_hello(
     hello: &ServerHello,
     raw: &[u8],
     version: ProtocolVersion,
-) -> Result<super::State, Error> {
+) -> Result<State, Error> {
     if state.retry.is_some() {
         return Err(Error::IllegalParameter(
             "TLS 1.2 ServerHello after a HelloRetryRequest",
@@ -195,7 +195,7 @@ pub(super) fn handle_server_hello(
     };
     let params = Params {
         version,
-        client_version: super::hello::announced_version(config),
+        client_version: announced_version(config),
         suite,
         client_random: state.random,
         server_random: hello.random,
@@ -216,9 +216,7 @@ pub(super) fn handle_server_hello(
         resumed,
     };
     let Some(session) = &hs.resumed else {
-        return Ok(super::State::Tls12(State::ExpectCertificate(
-            ExpectCertificate(hs),
-        )));
+        return Ok(State::ExpectCertificate(ExpectCertificate(hs)));
     };
     let master =
         resumed_master_secret(&params, session.master_secret.as_bytes(), &hs.config.common)?;
@@ -228,13 +226,13 @@ pub(super) fn handle_server_hello(
     common.report(HandshakeEvent::PeerCertificates(
         session.server_certificates.clone(),
     ));
-    Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
+    Ok(State::ExpectFinished(ExpectFinished {
         hs,
         master,
         client_write: Some(client_write),
         ticket: None,
         _server: ServerAuthenticated::Resumption,
-    })))
+    }))
 }
 
 /// A ServerHello that echoes our offered session ID resumes it: it must
