@@ -38,10 +38,9 @@ pub(crate) struct ExpectServerHello {
     /// The key share offered, when TLS 1.3 is (none otherwise: a
     /// TLS ≤1.2 ClientHello has no use for one).
     pub(super) key_share: Option<KeyShare>,
-    /// The encoded first ClientHello (or, after a retry, the second).
+    /// The encoded first ClientHello (after a retry, the transcript of
+    /// `tls13::Retry` holds both).
     pub(super) hello_bytes: Vec<u8>,
-    /// Set once a HelloRetryRequest has been answered.
-    pub(super) retry: Option<Retry>,
     pub(super) ccs_sent: bool,
     /// The ticket offered as a PSK, if any.
     pub(super) resuming: Option<Resuming>,
@@ -113,14 +112,6 @@ pub(super) enum ServerAnswer {
     Tls13(ServerHello),
 }
 
-/// What a HelloRetryRequest fixed (RFC 8446 §4.1.4).
-pub(super) struct Retry {
-    /// message_hash(ClientHello1), HelloRetryRequest, ClientHello2.
-    pub(super) transcript: Transcript,
-    /// The suite the HelloRetryRequest chose; the ServerHello must agree.
-    pub(super) cipher_suite: CipherSuite,
-}
-
 /// Builds and queues the first ClientHello: fresh random, a fresh
 /// 32-byte legacy_session_id in middlebox compatibility mode (design §3:
 /// L, never reused across connections), and, when TLS 1.3 is offered,
@@ -175,7 +166,6 @@ pub(super) fn start(
         session_id,
         key_share,
         hello_bytes: Vec::new(),
-        retry: None,
         ccs_sent: false,
         resuming,
         early_data: early_data.is_some(),

@@ -1,10 +1,11 @@
 //! The client's handshake: `State` and its transitions.
 //!
 //! ```text
-//! start ── ClientHello ──> ExpectServerHello ──HRR──> ExpectServerHello (retried)
-//!                                 │ ServerHello (1.3)
-//!                                 v
-//!                  ExpectEncryptedExtensions
+//! start ── ClientHello ──> ExpectServerHello ── HRR: ClientHello ──┐
+//!                                 │ ServerHello (1.3)              v
+//!                                 │                  ExpectServerHelloAfterRetry
+//!                                 v                                │ ServerHello (1.3)
+//!                  ExpectEncryptedExtensions <─────────────────────┘
 //!                                 v
 //!           ExpectCertificateOrRequest ── CertificateRequest ──> ExpectCertificate
 //!                                 │ Certificate (ServerCertVerified)      │
@@ -18,7 +19,10 @@
 //! server's answer; this facade hands the answer to the version's
 //! machine, so the files import one way: `tls12.rs` and `tls13.rs` use
 //! `hello.rs`, never the reverse. A ServerHello choosing TLS 1.0–1.2 hands
-//! over to `tls12.rs`, whose states live in `State::Tls12`.
+//! over to `tls12.rs`, whose states live in `State::Tls12`. After a
+//! HelloRetryRequest only a TLS 1.3 ServerHello is accepted: the state
+//! that waits for it refuses a second HelloRetryRequest and a TLS 1.0–1.2
+//! ServerHello by its type, not by a flag (RFC 8446 §4.1.4).
 //!
 //! Resuming (a ticket accepted in the ServerHello), EncryptedExtensions
 //! leads straight to `ExpectFinished`. With 0-RTT, early data goes out
@@ -42,13 +46,15 @@ use hello::ServerAnswer;
 pub use tls13::MAX_TICKET_LIFETIME;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateOrRequest, ExpectCertificateVerify,
-    ExpectEncryptedExtensions, ExpectFinished, Traffic,
+    ExpectEncryptedExtensions, ExpectFinished, ExpectServerHelloAfterRetry, Traffic,
 };
 
 /// The client's handshake states; each consumes itself on a message.
 pub(crate) enum State {
     /// ClientHello sent; waiting for ServerHello or HelloRetryRequest.
     ExpectServerHello(ExpectServerHello),
+    /// HelloRetryRequest answered; waiting for the TLS 1.3 ServerHello.
+    ExpectServerHelloAfterRetry(ExpectServerHelloAfterRetry),
     /// Handshake keys in place; waiting for EncryptedExtensions.
     ExpectEncryptedExtensions(ExpectEncryptedExtensions),
     /// Waiting for CertificateRequest or Certificate.
@@ -83,6 +89,9 @@ impl State {
     ) -> Result<Self, Error> {
         match self {
             Self::ExpectServerHello(s) => expect_server_hello(s, common, message),
+            Self::ExpectServerHelloAfterRetry(s) => s
+                .expect_server_hello(common, message)
+                .map(Self::ExpectEncryptedExtensions),
             Self::ExpectEncryptedExtensions(s) => s.expect_encrypted_extensions(common, message),
             Self::ExpectCertificateOrRequest(s) => s.expect_certificate_or_request(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
@@ -107,14 +116,12 @@ fn expect_server_hello(
             tls12::handle_server_hello(state, common, &hello, &message.raw, version)
                 .map(State::Tls12)
         }
-        ServerAnswer::HelloRetryRequest(_) if state.retry.is_some() => {
-            Err(Error::UnexpectedMessage("second HelloRetryRequest"))
-        }
         ServerAnswer::HelloRetryRequest(retry) => {
-            tls13::handle_retry(state, common, &retry, &message.raw).map(State::ExpectServerHello)
+            tls13::handle_retry(state, common, &retry, &message.raw)
+                .map(State::ExpectServerHelloAfterRetry)
         }
         ServerAnswer::Tls13(hello) => {
-            tls13::handle_server_hello(state, common, &hello, &message.raw)
+            tls13::handle_server_hello(state, None, common, &hello, &message.raw)
                 .map(State::ExpectEncryptedExtensions)
         }
     }

@@ -108,11 +108,6 @@ pub(super) fn handle_server_hello(
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<State, Error> {
-    if state.retry.is_some() {
-        return Err(Error::IllegalParameter(
-            "TLS 1.2 ServerHello after a HelloRetryRequest",
-        ));
-    }
     if hello.compression_method != Compression::Null {
         return Err(Error::IllegalParameter("compression method is not null"));
     }

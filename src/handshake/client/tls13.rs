@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::hello::{send_client_hello, ExpectServerHello, Resuming, Retry};
+use super::hello::{send_client_hello, ExpectServerHello, Resuming, ServerAnswer};
 use super::State;
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
@@ -67,6 +67,43 @@ fn check_hello_fields(state: &ExpectServerHello, hello: &ServerHello) -> Result<
     offered_suite(&state.config, hello.cipher_suite)
 }
 
+/// What a HelloRetryRequest fixed (RFC 8446 §4.1.4).
+pub(super) struct Retry {
+    /// message_hash(ClientHello1), HelloRetryRequest, ClientHello2.
+    transcript: Transcript,
+    /// The suite the HelloRetryRequest chose; the ServerHello must agree.
+    cipher_suite: CipherSuite,
+}
+
+/// The second ClientHello sent; the ServerHello comes next, and nothing
+/// else: a second HelloRetryRequest is `unexpected_message`, a TLS 1.0–1.2
+/// ServerHello `illegal_parameter` (RFC 8446 §4.1.4).
+pub(crate) struct ExpectServerHelloAfterRetry {
+    hello: ExpectServerHello,
+    retry: Retry,
+}
+
+impl ExpectServerHelloAfterRetry {
+    /// Reads the ServerHello that follows our second ClientHello.
+    pub(super) fn expect_server_hello(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<ExpectEncryptedExtensions, Error> {
+        match self.hello.read_server_hello(message)? {
+            ServerAnswer::Tls12(..) => Err(Error::IllegalParameter(
+                "TLS 1.2 ServerHello after a HelloRetryRequest",
+            )),
+            ServerAnswer::HelloRetryRequest(_) => {
+                Err(Error::UnexpectedMessage("second HelloRetryRequest"))
+            }
+            ServerAnswer::Tls13(hello) => {
+                handle_server_hello(self.hello, Some(self.retry), common, &hello, &message.raw)
+            }
+        }
+    }
+}
+
 /// Answers a HelloRetryRequest with a second ClientHello (RFC 8446
 /// §4.1.4): same random and session ID, a key share for the group asked
 /// for, the cookie echoed. A request that would change nothing, or asks
@@ -76,7 +113,7 @@ pub(super) fn handle_retry(
     common: &mut CommonState,
     retry: &ServerHello,
     raw: &[u8],
-) -> Result<ExpectServerHello, Error> {
+) -> Result<ExpectServerHelloAfterRetry, Error> {
     let suite = check_hello_fields(&state, retry)?;
     let mut group = None;
     let mut cookie = None;
@@ -125,24 +162,27 @@ pub(super) fn handle_retry(
     let hello = state.client_hello(cookie);
     let bytes = send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
     transcript.add(&bytes);
-    state.hello_bytes = bytes;
-    state.retry = Some(Retry {
-        transcript,
-        cipher_suite: suite.suite,
-    });
-    Ok(state)
+    Ok(ExpectServerHelloAfterRetry {
+        hello: state,
+        retry: Retry {
+            transcript,
+            cipher_suite: suite.suite,
+        },
+    })
 }
 
-/// Reads a TLS 1.3 ServerHello (RFC 8446 §4.1.3): completes the key
-/// exchange, starts the key schedule and switches to the handshake keys.
+/// Reads a TLS 1.3 ServerHello (RFC 8446 §4.1.3), after `retry` when
+/// it answers our second ClientHello: completes the key exchange, starts
+/// the key schedule and switches to the handshake keys.
 pub(super) fn handle_server_hello(
     state: ExpectServerHello,
+    retry: Option<Retry>,
     common: &mut CommonState,
     hello: &ServerHello,
     raw: &[u8],
 ) -> Result<ExpectEncryptedExtensions, Error> {
     let suite = check_hello_fields(&state, hello)?;
-    if let Some(retry) = &state.retry {
+    if let Some(retry) = &retry {
         if retry.cipher_suite != suite.suite {
             return Err(Error::IllegalParameter(
                 "ServerHello suite differs from the HelloRetryRequest's",
@@ -184,7 +224,7 @@ pub(super) fn handle_server_hello(
         (None, _) => return Err(Error::MissingExtension("ServerHello without key_share")),
     };
     let group = share.map(|s| s.group);
-    let mut transcript = match state.retry {
+    let mut transcript = match retry {
         Some(retry) => retry.transcript,
         None => Transcript::new(suite.hash, &[&state.hello_bytes]),
     };
