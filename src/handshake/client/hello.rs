@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use super::{tls12, tls13, State};
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
@@ -31,6 +30,7 @@ use crate::msgs::psk::{PskIdentity, PskOffer};
 use crate::pki::ServerName;
 use crate::session::ClientSessionStore;
 use crate::session::{ClientSessionTls12, ClientTicketTls13};
+use crate::time::UnixTime;
 
 /// ClientHello sent; a ServerHello or HelloRetryRequest comes next.
 pub(crate) struct ExpectServerHello {
@@ -42,10 +42,9 @@ pub(crate) struct ExpectServerHello {
     /// The key share offered, when TLS 1.3 is (none otherwise: a
     /// TLS ≤1.2 ClientHello has no use for one).
     pub(super) key_share: Option<KeyShare>,
-    /// The encoded first ClientHello (or, after a retry, the second).
+    /// The encoded first ClientHello (after a retry, the transcript of
+    /// `tls13::Retry` holds both).
     pub(super) hello_bytes: Vec<u8>,
-    /// Set once a HelloRetryRequest has been answered.
-    pub(super) retry: Option<Retry>,
     pub(super) ccs_sent: bool,
     /// The ticket offered as a PSK, if any.
     pub(super) resuming: Option<Resuming>,
@@ -72,6 +71,19 @@ impl Resuming {
         let max = usize::try_from(self.ticket.max_early_data_size).ok()?;
         let alpn_fits = self.ticket.alpn_protocol.as_ref() == config.common.alpn_protocols.first();
         (config.enable_early_data && max > 0 && alpn_fits).then_some(max)
+    }
+
+    /// The pre_shared_key offer (RFC 8446 §4.2.11): the ticket with its
+    /// obfuscated age at `now`, and a placeholder binder of the right
+    /// length that [`send_client_hello`] overwrites.
+    fn psk_offer(&self, now: UnixTime) -> PskOffer {
+        PskOffer {
+            identities: vec![PskIdentity {
+                identity: self.ticket.ticket.clone(),
+                obfuscated_ticket_age: self.ticket.obfuscated_age(now),
+            }],
+            binders: vec![vec![0; self.suite.hash.output_len()]],
+        }
     }
 
     /// Takes the newest ticket for `server_name` from the store, when its
@@ -106,12 +118,30 @@ impl Resuming {
     }
 }
 
-/// What a HelloRetryRequest fixed (RFC 8446 §4.1.4).
-pub(super) struct Retry {
-    /// message_hash(ClientHello1), HelloRetryRequest, ClientHello2.
-    pub(super) transcript: Transcript,
-    /// The suite the HelloRetryRequest chose; the ServerHello must agree.
-    pub(super) cipher_suite: CipherSuite,
+/// The server's answer to a ClientHello, its version settled
+/// (RFC 8446 §4.1.1): what the version's state machine reads next.
+pub(super) enum ServerAnswer {
+    /// A ServerHello choosing TLS 1.0–1.2, and the version it chose.
+    Tls12(ServerHello, ProtocolVersion),
+    /// A HelloRetryRequest (RFC 8446 §4.1.4).
+    HelloRetryRequest(ServerHello),
+    /// A ServerHello choosing TLS 1.3.
+    Tls13(ServerHello),
+}
+
+/// The protocol an ALPN answer names (RFC 7301 §3.1): exactly one, and
+/// one we offered; anything else is `illegal_parameter`. Read from the
+/// ServerHello in TLS 1.0–1.2, from EncryptedExtensions in TLS 1.3.
+pub(super) fn chosen_alpn<'a>(
+    config: &ClientConfig,
+    answer: &'a [Vec<u8>],
+) -> Result<&'a Vec<u8>, Error> {
+    match answer {
+        [chosen] if config.common.alpn_protocols.contains(chosen) => Ok(chosen),
+        _ => Err(Error::IllegalParameter(
+            IllegalParameterReason::AlpnNotOffered,
+        )),
+    }
 }
 
 /// Builds and queues the first ClientHello: fresh random, a fresh
@@ -123,33 +153,11 @@ pub(super) fn start(
     server_name: ServerName,
     common: &mut CommonState,
 ) -> Result<ExpectServerHello, Error> {
-    let rng = &*config.common.rng;
-    let random = random_array::<RANDOM_LEN>(rng)?;
+    let random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
     let store = common.client_sessions.clone();
     let tls12_session = tls12_session_from_store(&config, store.as_deref(), &server_name);
-    // Design §3: a ≤1.2 session is offered by its ID S, or by its ticket
-    // with a fresh ID C; otherwise TLS 1.3's fresh L.
-    let session_id = match &tls12_session {
-        Some(session)
-            if (config.enable_tickets && session.ticket.is_some())
-                || session.session_id.is_empty() =>
-        {
-            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
-        }
-        Some(session) => session.session_id.as_bytes().to_vec(),
-        None if config.middlebox_compat && offers_tls13(&config) => {
-            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
-        }
-        None => Vec::new(),
-    };
-    let group = *config
-        .common
-        .groups
-        .first()
-        .ok_or(Error::InvalidRequest(InvalidRequestReason::NoKxGroup))?;
-    let key_share = offers_tls13(&config)
-        .then(|| KeyShare::generate_with(group, &*config.common.rng))
-        .transpose()?;
+    let session_id = legacy_session_id(&config, tls12_session.as_deref())?;
+    let key_share = first_key_share(&config)?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.report(HandshakeEvent::ServerName(name.clone()));
     }
@@ -168,35 +176,54 @@ pub(super) fn start(
         session_id,
         key_share,
         hello_bytes: Vec::new(),
-        retry: None,
         ccs_sent: false,
         resuming,
         early_data: early_data.is_some(),
         tls12_session,
     };
-    let hello = state.client_hello(None);
-    // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
-    common.set_record_version(ProtocolVersion::TLSv1_0);
-    state.hello_bytes = send_client_hello(common, hello, state.resuming.as_ref(), None)?;
-    common.flush_handshake()?;
-    common.set_record_version(ProtocolVersion::TLSv1_2);
-    // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
-    // now on; a client offering only TLS ≤ 1.2 takes none before the
-    // server's Finished (RFC 5246 §7.1).
-    common.ccs_allowed = offers_tls13(&state.config);
-    if let (Some(max), Some(resuming)) = (early_data, &state.resuming) {
-        // RFC 8446 §4.2.10, §D.4: the dummy CCS, then 0-RTT data under
-        // client_early_traffic_secret.
-        let hello_hash = Transcript::new(resuming.suite.hash, &[&state.hello_bytes]).current();
-        let secret = resuming.early.client_early_traffic_secret(&hello_hash)?;
-        if state.config.middlebox_compat {
-            common.send_dummy_ccs()?;
-            state.ccs_sent = true;
-        }
-        common.set_tls13_write_key(resuming.suite.aead, &secret)?;
-        common.start_early_data_writes(max);
+    state.send_first_hello(common)?;
+    if let Some(max) = early_data {
+        state.start_early_data(common, max)?;
     }
     Ok(state)
+}
+
+/// The ClientHello's legacy_session_id (design §3): a ≤1.2 session is
+/// offered by its ID S, or by its ticket with a fresh ID C; otherwise
+/// TLS 1.3's fresh L in middlebox compatibility mode (RFC 8446 §D.4), or
+/// none.
+fn legacy_session_id(
+    config: &ClientConfig,
+    tls12_session: Option<&ClientSessionTls12>,
+) -> Result<Vec<u8>, Error> {
+    let rng = &*config.common.rng;
+    Ok(match tls12_session {
+        Some(session)
+            if (config.enable_tickets && session.ticket.is_some())
+                || session.session_id.is_empty() =>
+        {
+            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
+        }
+        Some(session) => session.session_id.as_bytes().to_vec(),
+        None if config.middlebox_compat && offers_tls13(config) => {
+            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
+        }
+        None => Vec::new(),
+    })
+}
+
+/// The one key share of the first ClientHello (RFC 8446 §4.2.8): for the
+/// most preferred group, when TLS 1.3 is offered. A configuration without
+/// groups is refused.
+fn first_key_share(config: &ClientConfig) -> Result<Option<KeyShare>, Error> {
+    let group = *config
+        .common
+        .groups
+        .first()
+        .ok_or(Error::InvalidRequest(InvalidRequestReason::NoKxGroup))?;
+    offers_tls13(config)
+        .then(|| KeyShare::generate_with(group, &*config.common.rng))
+        .transpose()
 }
 
 /// Whether the configuration offers TLS 1.3.
@@ -226,6 +253,33 @@ pub(super) fn announced_version(config: &ClientConfig) -> ProtocolVersion {
     } else {
         highest_legacy_version(config).unwrap_or(ProtocolVersion::TLSv1_2)
     }
+}
+
+/// The cipher suites the ClientHello offers (RFC 8446 §4.1.2, RFC 5246
+/// §7.4.1.2): the enabled ones of each version family offered, then
+/// TLS_FALLBACK_SCSV on a fallback retry (RFC 7507 §4).
+fn offered_cipher_suites(config: &ClientConfig) -> Vec<CipherSuite> {
+    let common = &config.common;
+    let (tls13, legacy) = (
+        offers_tls13(config),
+        highest_legacy_version(config).is_some(),
+    );
+    // One more for TLS_FALLBACK_SCSV, so the list is allocated once.
+    let mut cipher_suites = Vec::with_capacity(common.cipher_suites.len() + 1);
+    cipher_suites.extend(
+        common
+            .cipher_suites
+            .iter()
+            .copied()
+            .filter(|s| match tls13_suite(*s) {
+                Some(_) => tls13,
+                None => legacy,
+            }),
+    );
+    if config.fallback_retry {
+        cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
+    }
+    cipher_suites
 }
 
 /// The TLS ≤1.2 session kept for `server_name`, when its version and
@@ -278,7 +332,7 @@ pub(super) fn send_client_hello(
 }
 
 /// Room reserved for the ClientHello's extension list: every extension
-/// [`ExpectServerHello::client_hello`] may add (server_name,
+/// [`ExpectServerHello::client_hello_extensions`] may add (server_name,
 /// supported_groups, five TLS ≤1.2 ones, signature_algorithms, ALPN,
 /// key_share, supported_versions, cookie, early_data,
 /// psk_key_exchange_modes, pre_shared_key), so the list is allocated once.
@@ -293,35 +347,84 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
 };
 
 impl ExpectServerHello {
+    /// Queues the first ClientHello, keeping its encoding for the
+    /// transcript, and sends it at once.
+    fn send_first_hello(&mut self, common: &mut CommonState) -> Result<(), Error> {
+        let hello = self.client_hello(None);
+        // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
+        common.set_record_version(ProtocolVersion::TLSv1_0);
+        self.hello_bytes = send_client_hello(common, hello, self.resuming.as_ref(), None)?;
+        common.flush_handshake()?;
+        common.set_record_version(ProtocolVersion::TLSv1_2);
+        // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
+        // now on; a client offering only TLS ≤ 1.2 takes none before the
+        // server's Finished (RFC 5246 §7.1).
+        common.ccs_allowed = offers_tls13(&self.config);
+        Ok(())
+    }
+
+    /// Starts sending up to `max` bytes of 0-RTT data after the first
+    /// ClientHello (RFC 8446 §4.2.10, §D.4): the dummy CCS, then 0-RTT
+    /// data under client_early_traffic_secret.
+    fn start_early_data(&mut self, common: &mut CommonState, max: usize) -> Result<(), Error> {
+        let Some(resuming) = &self.resuming else {
+            return Ok(());
+        };
+        let hello_hash = Transcript::new(resuming.suite.hash, &[&self.hello_bytes]).current();
+        let secret = resuming.early.client_early_traffic_secret(&hello_hash)?;
+        if self.config.middlebox_compat {
+            common.send_dummy_ccs()?;
+            self.ccs_sent = true;
+        }
+        common.set_tls13_write_key(resuming.suite.aead, &secret)?;
+        common.start_early_data_writes(max);
+        Ok(())
+    }
+
     /// The ClientHello offering what `config` enables, one key share, the
     /// cookie of a HelloRetryRequest when answering one, a ticket when
     /// resuming (with a placeholder binder of the right length), and the
     /// early_data extension when 0-RTT data follows.
     pub(super) fn client_hello(&self, cookie: Option<&[u8]>) -> ClientHello {
-        let (config, server_name, key_share) = (&*self.config, &self.server_name, &self.key_share);
+        let config = &*self.config;
+        ClientHello {
+            legacy_version: announced_version(config),
+            random: self.random,
+            session_id: self.session_id.clone(),
+            cipher_suites: offered_cipher_suites(config),
+            compression_methods: vec![Compression::Null],
+            extensions: Some(self.client_hello_extensions(cookie)),
+        }
+    }
+
+    /// The ClientHello's extensions (RFC 8446 §4.2, RFC 5246 §7.4.1.4):
+    /// server_name, supported_groups, the TLS ≤1.2 ones when such a
+    /// version is offered, signature_algorithms, ALPN, the TLS 1.3 ones
+    /// when TLS 1.3 is, the cookie, early_data, and the PSK offer last
+    /// (RFC 8446 §4.2.11).
+    fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
+        let config = &*self.config;
         let common = &config.common;
         let mut extensions = Vec::with_capacity(CLIENT_HELLO_EXTENSIONS_CAPACITY);
-        if let (true, ServerName::Dns(name)) = (config.enable_sni, server_name) {
+        if let (true, ServerName::Dns(name)) = (config.enable_sni, &self.server_name) {
             extensions.push(Extension::ServerName(vec![SniEntry {
                 typ: ServerNameType::HostName,
                 name: name.as_bytes().to_vec(),
             }]));
         }
         extensions.push(Extension::SupportedGroups(common.groups.clone()));
-        let legacy = highest_legacy_version(config);
-        if legacy.is_some() {
+        if highest_legacy_version(config).is_some() {
             self.push_tls12_extensions(&mut extensions);
         }
-        let tls13 = offers_tls13(config);
         extensions.push(Extension::SignatureAlgorithms(
             common.signature_schemes.clone(),
         ));
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
         }
-        if tls13 {
+        if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(
-                key_share
+                self.key_share
                     .iter()
                     .map(|share| KeyShareEntry {
                         group: share.group(),
@@ -339,33 +442,11 @@ impl ExpectServerHello {
         }
         if let Some(resuming) = &self.resuming {
             extensions.push(Extension::PskKeyExchangeModes(common.psk_modes.clone()));
-            extensions.push(Extension::PreSharedKeyOffer(PskOffer {
-                identities: vec![PskIdentity {
-                    identity: resuming.ticket.ticket.clone(),
-                    obfuscated_ticket_age: resuming.ticket.obfuscated_age(common.clock.now()),
-                }],
-                binders: vec![vec![0; resuming.suite.hash.output_len()]],
-            }));
+            extensions.push(Extension::PreSharedKeyOffer(
+                resuming.psk_offer(common.clock.now()),
+            ));
         }
-        // One more for TLS_FALLBACK_SCSV, so the list is allocated once.
-        let mut cipher_suites = Vec::with_capacity(common.cipher_suites.len() + 1);
-        cipher_suites.extend(common.cipher_suites.iter().copied().filter(|s| {
-            match tls13_suite(*s) {
-                Some(_) => tls13,
-                None => legacy.is_some(),
-            }
-        }));
-        if config.fallback_retry {
-            cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
-        }
-        ClientHello {
-            legacy_version: announced_version(config),
-            random: self.random,
-            session_id: self.session_id.clone(),
-            cipher_suites,
-            compression_methods: vec![Compression::Null],
-            extensions: Some(extensions),
-        }
+        extensions
     }
 
     /// The TLS ≤1.2 extensions: ec_point_formats (RFC 8422 §5.1.2),
@@ -397,13 +478,13 @@ impl ExpectServerHello {
         }
     }
 
-    /// Reads a ServerHello or HelloRetryRequest, settles the version and
-    /// hands over.
-    pub(super) fn expect_server_hello(
-        self,
-        common: &mut CommonState,
+    /// Reads a ServerHello or HelloRetryRequest and settles the version
+    /// (RFC 8446 §4.1.3, §4.2.1): what the caller hands to the version's
+    /// state machine.
+    pub(super) fn read_server_hello(
+        &self,
         message: &ReceivedHandshake,
-    ) -> Result<State, Error> {
+    ) -> Result<ServerAnswer, Error> {
         if message.typ != HandshakeType::ServerHello {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::ExpectedServerHello,
@@ -417,20 +498,13 @@ impl ExpectServerHello {
             ));
         };
         let version = self.selected_version(&server_hello)?;
-        if version != ProtocolVersion::TLSv1_3 {
-            return tls12::handle_server_hello(self, common, &server_hello, &message.raw, version);
-        }
-        if server_hello.is_hello_retry_request() {
-            if self.retry.is_some() {
-                return Err(Error::UnexpectedMessage(
-                    UnexpectedMessageReason::SecondRetry,
-                ));
-            }
-            return tls13::handle_retry(self, common, &server_hello, &message.raw)
-                .map(State::ExpectServerHello);
-        }
-        tls13::handle_server_hello(self, common, &server_hello, &message.raw)
-            .map(State::ExpectEncryptedExtensions)
+        Ok(if version != ProtocolVersion::TLSv1_3 {
+            ServerAnswer::Tls12(server_hello, version)
+        } else if server_hello.is_hello_retry_request() {
+            ServerAnswer::HelloRetryRequest(server_hello)
+        } else {
+            ServerAnswer::Tls13(server_hello)
+        })
     }
 
     /// The version the server chose (RFC 8446 §4.2.1): supported_versions

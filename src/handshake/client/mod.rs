@@ -1,10 +1,11 @@
 //! The client's handshake: `State` and its transitions.
 //!
 //! ```text
-//! start ── ClientHello ──> ExpectServerHello ──HRR──> ExpectServerHello (retried)
-//!                                 │ ServerHello (1.3)
-//!                                 v
-//!                  ExpectEncryptedExtensions
+//! start ── ClientHello ──> ExpectServerHello ── HRR: ClientHello ──┐
+//!                                 │ ServerHello (1.3)              v
+//!                                 │                  ExpectServerHelloAfterRetry
+//!                                 v                                │ ServerHello (1.3)
+//!                  ExpectEncryptedExtensions <─────────────────────┘
 //!                                 v
 //!           ExpectCertificateOrRequest ── CertificateRequest ──> ExpectCertificate
 //!                                 │ Certificate (ServerCertVerified)      │
@@ -14,8 +15,14 @@
 //!                  ExpectFinished (FinishedVerified) ── our flight ──> Traffic
 //! ```
 //!
-//! A ServerHello choosing TLS 1.0–1.2 hands over to `tls12.rs`, whose
-//! states live in `State::Tls12`.
+//! `hello.rs` builds the ClientHello and settles the version of the
+//! server's answer; this facade hands the answer to the version's
+//! machine, so the files import one way: `tls12.rs` and `tls13.rs` use
+//! `hello.rs`, never the reverse. A ServerHello choosing TLS 1.0–1.2 hands
+//! over to `tls12.rs`, whose states live in `State::Tls12`. After a
+//! HelloRetryRequest only a TLS 1.3 ServerHello is accepted: the state
+//! that waits for it refuses a second HelloRetryRequest and a TLS 1.0–1.2
+//! ServerHello by its type, not by a flag (RFC 8446 §4.1.4).
 //!
 //! Resuming (a ticket accepted in the ServerHello), EncryptedExtensions
 //! leads straight to `ExpectFinished`. With 0-RTT, early data goes out
@@ -35,16 +42,19 @@ use crate::error::Error;
 use crate::pki::ServerName;
 
 pub(crate) use hello::ExpectServerHello;
+use hello::ServerAnswer;
 pub use tls13::MAX_TICKET_LIFETIME;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateOrRequest, ExpectCertificateVerify,
-    ExpectEncryptedExtensions, ExpectFinished, Traffic,
+    ExpectEncryptedExtensions, ExpectFinished, ExpectServerHelloAfterRetry, Traffic,
 };
 
 /// The client's handshake states; each consumes itself on a message.
 pub(crate) enum State {
     /// ClientHello sent; waiting for ServerHello or HelloRetryRequest.
     ExpectServerHello(ExpectServerHello),
+    /// HelloRetryRequest answered; waiting for the TLS 1.3 ServerHello.
+    ExpectServerHelloAfterRetry(ExpectServerHelloAfterRetry),
     /// Handshake keys in place; waiting for EncryptedExtensions.
     ExpectEncryptedExtensions(ExpectEncryptedExtensions),
     /// Waiting for CertificateRequest or Certificate.
@@ -78,7 +88,10 @@ impl State {
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match self {
-            Self::ExpectServerHello(s) => s.expect_server_hello(common, message),
+            Self::ExpectServerHello(s) => expect_server_hello(s, common, message),
+            Self::ExpectServerHelloAfterRetry(s) => s
+                .expect_server_hello(common, message)
+                .map(Self::ExpectEncryptedExtensions),
             Self::ExpectEncryptedExtensions(s) => s.expect_encrypted_extensions(common, message),
             Self::ExpectCertificateOrRequest(s) => s.expect_certificate_or_request(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
@@ -86,6 +99,30 @@ impl State {
             Self::ExpectFinished(s) => s.expect_finished(common, message),
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
             Self::Tls12(s) => s.handle(common, message).map(Self::Tls12),
+        }
+    }
+}
+
+/// Reads the server's answer to a ClientHello and hands it to the
+/// machine of the version it settled: `tls12.rs` for TLS 1.0–1.2,
+/// `tls13.rs` for a HelloRetryRequest or a TLS 1.3 ServerHello.
+fn expect_server_hello(
+    state: ExpectServerHello,
+    common: &mut CommonState,
+    message: &ReceivedHandshake,
+) -> Result<State, Error> {
+    match state.read_server_hello(message)? {
+        ServerAnswer::Tls12(hello, version) => {
+            tls12::handle_server_hello(state, common, &hello, &message.raw, version)
+                .map(State::Tls12)
+        }
+        ServerAnswer::HelloRetryRequest(retry) => {
+            tls13::handle_retry(state, common, &retry, &message.raw)
+                .map(State::ExpectServerHelloAfterRetry)
+        }
+        ServerAnswer::Tls13(hello) => {
+            tls13::handle_server_hello(state, None, common, &hello, &message.raw)
+                .map(State::ExpectEncryptedExtensions)
         }
     }
 }

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use super::hello::ExpectServerHello;
+use super::hello::{announced_version, chosen_alpn, ExpectServerHello};
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
@@ -25,7 +25,7 @@ use crate::error::{
 };
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
-    tls12_suite, Authentication, HandshakeLog, Params,
+    tls12_suite, Authentication, HandshakeLog, Params, Tls12Suite,
 };
 use crate::handshake::{
     end_entity_key, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
@@ -101,7 +101,7 @@ pub(crate) struct Handshake {
     resumed: Option<Box<ClientSessionTls12>>,
 }
 
-/// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.4.1.3): checks the
+/// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.3, §7.4.1.3): checks the
 /// suite and every extension against what we offered, decides whether
 /// the server resumed our session and hands over.
 pub(super) fn handle_server_hello(
@@ -110,108 +110,24 @@ pub(super) fn handle_server_hello(
     hello: &ServerHello,
     raw: &[u8],
     version: ProtocolVersion,
-) -> Result<super::State, Error> {
-    if state.retry.is_some() {
-        return Err(Error::IllegalParameter(
-            IllegalParameterReason::Tls12AfterRetry,
-        ));
-    }
-    if hello.compression_method != Compression::Null {
-        return Err(Error::IllegalParameter(
-            IllegalParameterReason::CompressionNotNull,
-        ));
-    }
-    let config = &state.config;
-    let suite = tls12_suite(hello.cipher_suite)
-        .filter(|s| config.common.cipher_suites.contains(&s.suite) && s.usable_with(version))
-        .ok_or(Error::IllegalParameter(
-            IllegalParameterReason::SuiteNotOffered,
-        ))?;
-    let mut extended_master_secret = false;
-    let mut encrypt_then_mac = false;
-    let mut ticket_expected = false;
-    for extension in hello.extensions() {
-        match extension {
-            Extension::RenegotiationInfo(data) => {
-                // RFC 5746 §3.4: empty on an initial handshake.
-                if !data.is_empty() {
-                    return Err(Error::HandshakeFailure(
-                        HandshakeFailureReason::RenegotiationInfoNotEmpty,
-                    ));
-                }
-            }
-            Extension::ExtendedMasterSecret => extended_master_secret = true,
-            Extension::EncryptThenMac if suite.is_cbc() => encrypt_then_mac = true,
-            Extension::EncryptThenMac => {
-                return Err(Error::IllegalParameter(
-                    IllegalParameterReason::EtmWithoutCbc,
-                ))
-            }
-            Extension::SessionTicket(ticket) if config.enable_tickets => {
-                if !ticket.is_empty() {
-                    return Err(Error::Decode(DecodeReason::TicketAckNotEmpty));
-                }
-                ticket_expected = true;
-            }
-            Extension::EcPointFormats(formats) => {
-                if !formats.contains(&EcPointFormat::Uncompressed) {
-                    return Err(Error::IllegalParameter(
-                        IllegalParameterReason::ServerPointFormats,
-                    ));
-                }
-            }
-            Extension::Alpn(protocols) if !config.common.alpn_protocols.is_empty() => {
-                match protocols.as_slice() {
-                    [chosen] if config.common.alpn_protocols.contains(chosen) => {
-                        common.report(HandshakeEvent::Alpn(chosen.clone()));
-                    }
-                    _ => {
-                        return Err(Error::IllegalParameter(
-                            IllegalParameterReason::AlpnNotOffered,
-                        ))
-                    }
-                }
-            }
-            Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
-            // RFC 5246 §7.4.1.4: anything we did not ask for.
-            _ => {
-                return Err(Error::UnsupportedExtension(
-                    UnsupportedExtensionReason::NotOffered,
-                ))
-            }
-        }
-    }
-    if config.require_extended_master_secret && !extended_master_secret {
-        return Err(Error::HandshakeFailure(
-            HandshakeFailureReason::ServerWithoutEms,
-        ));
-    }
-    let resumed = match state.tls12_session {
-        Some(session) if !hello.session_id.is_empty() && hello.session_id == state.session_id => {
-            check_resumed(
-                &session,
-                hello,
-                version,
-                extended_master_secret,
-                encrypt_then_mac,
-            )?;
-            Some(session)
-        }
-        _ if !hello.session_id.is_empty() && hello.session_id == state.session_id => {
-            return Err(Error::IllegalParameter(
-                IllegalParameterReason::SessionNotOffered,
-            ))
-        }
-        _ => None,
-    };
+) -> Result<State, Error> {
+    let suite = offered_suite(&state.config, hello, version)?;
+    let extensions = ServerHelloExtensions::read(&state.config, common, hello, suite)?;
+    let resumed = resumed_session(
+        state.tls12_session,
+        &state.session_id,
+        hello,
+        version,
+        &extensions,
+    )?;
     let params = Params {
         version,
-        client_version: super::hello::announced_version(config),
+        client_version: announced_version(&state.config),
         suite,
         client_random: state.random,
         server_random: hello.random,
-        extended_master_secret,
-        encrypt_then_mac,
+        extended_master_secret: extensions.extended_master_secret,
+        encrypt_then_mac: extensions.encrypt_then_mac,
     };
     common.set_negotiated_record_version(version);
     common.ccs_allowed = false;
@@ -223,14 +139,152 @@ pub(super) fn handle_server_hello(
         server_name: state.server_name,
         params,
         log: HandshakeLog::new(&[&state.hello_bytes, raw]),
-        ticket_expected,
+        ticket_expected: extensions.ticket_expected,
         resumed,
     };
+    after_server_hello(hs, common)
+}
+
+/// The suite the server chose (RFC 5246 §7.4.1.3): with null
+/// compression, one we offered that works with `version`; otherwise
+/// `illegal_parameter`.
+fn offered_suite(
+    config: &ClientConfig,
+    hello: &ServerHello,
+    version: ProtocolVersion,
+) -> Result<Tls12Suite, Error> {
+    if hello.compression_method != Compression::Null {
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::CompressionNotNull,
+        ));
+    }
+    tls12_suite(hello.cipher_suite)
+        .filter(|s| config.common.cipher_suites.contains(&s.suite) && s.usable_with(version))
+        .ok_or(Error::IllegalParameter(
+            IllegalParameterReason::SuiteNotOffered,
+        ))
+}
+
+/// What the ServerHello's extensions settled.
+struct ServerHelloExtensions {
+    /// RFC 7627.
+    extended_master_secret: bool,
+    /// RFC 7366.
+    encrypt_then_mac: bool,
+    /// The server promised a NewSessionTicket (RFC 5077 §3.2).
+    ticket_expected: bool,
+}
+
+impl ServerHelloExtensions {
+    /// Reads the ServerHello's extensions (RFC 5246 §7.4.1.4): each must
+    /// answer one we offered (RFC 5746 §3.4, RFC 7627 §5.1, RFC 7366 §3,
+    /// RFC 5077 §3.2, RFC 8422 §5.2, RFC 7301 §3.1), or it is
+    /// `unsupported_extension`. Reports the ALPN protocol chosen, and
+    /// refuses a server without the extended master secret when the
+    /// configuration requires it.
+    fn read(
+        config: &ClientConfig,
+        common: &mut CommonState,
+        hello: &ServerHello,
+        suite: Tls12Suite,
+    ) -> Result<Self, Error> {
+        let mut settled = Self {
+            extended_master_secret: false,
+            encrypt_then_mac: false,
+            ticket_expected: false,
+        };
+        for extension in hello.extensions() {
+            match extension {
+                Extension::RenegotiationInfo(data) => {
+                    // RFC 5746 §3.4: empty on an initial handshake.
+                    if !data.is_empty() {
+                        return Err(Error::HandshakeFailure(
+                            HandshakeFailureReason::RenegotiationInfoNotEmpty,
+                        ));
+                    }
+                }
+                Extension::ExtendedMasterSecret => settled.extended_master_secret = true,
+                Extension::EncryptThenMac if suite.is_cbc() => settled.encrypt_then_mac = true,
+                Extension::EncryptThenMac => {
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::EtmWithoutCbc,
+                    ))
+                }
+                Extension::SessionTicket(ticket) if config.enable_tickets => {
+                    if !ticket.is_empty() {
+                        return Err(Error::Decode(DecodeReason::TicketAckNotEmpty));
+                    }
+                    settled.ticket_expected = true;
+                }
+                Extension::EcPointFormats(formats) => {
+                    if !formats.contains(&EcPointFormat::Uncompressed) {
+                        return Err(Error::IllegalParameter(
+                            IllegalParameterReason::ServerPointFormats,
+                        ));
+                    }
+                }
+                Extension::Alpn(protocols) if !config.common.alpn_protocols.is_empty() => {
+                    common.report(HandshakeEvent::Alpn(
+                        chosen_alpn(config, protocols)?.clone(),
+                    ));
+                }
+                Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
+                // RFC 5246 §7.4.1.4: anything we did not ask for.
+                _ => {
+                    return Err(Error::UnsupportedExtension(
+                        UnsupportedExtensionReason::NotOffered,
+                    ))
+                }
+            }
+        }
+        if config.require_extended_master_secret && !settled.extended_master_secret {
+            return Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ServerWithoutEms,
+            ));
+        }
+        Ok(settled)
+    }
+}
+
+/// The session the server resumes, if any (RFC 5246 §7.4.1.3): a
+/// non-empty session ID echoing ours resumes the session offered, which
+/// [`check_resumed`] holds to its parameters; echoing it when we offered
+/// no session is `illegal_parameter`.
+fn resumed_session(
+    offered: Option<Box<ClientSessionTls12>>,
+    session_id: &[u8],
+    hello: &ServerHello,
+    version: ProtocolVersion,
+    extensions: &ServerHelloExtensions,
+) -> Result<Option<Box<ClientSessionTls12>>, Error> {
+    let echoed = !hello.session_id.is_empty() && hello.session_id == session_id;
+    match offered {
+        Some(session) if echoed => {
+            check_resumed(
+                &session,
+                hello,
+                version,
+                extensions.extended_master_secret,
+                extensions.encrypt_then_mac,
+            )?;
+            Ok(Some(session))
+        }
+        _ if echoed => Err(Error::IllegalParameter(
+            IllegalParameterReason::SessionNotOffered,
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// Where the handshake goes after the ServerHello (RFC 5246 §7.3): in a
+/// full handshake the server's Certificate comes next; resuming
+/// (Figure 2), the master secret is the session's, and the server's
+/// ChangeCipherSpec and Finished come next, ours following them.
+fn after_server_hello(hs: Handshake, common: &mut CommonState) -> Result<State, Error> {
     let Some(session) = &hs.resumed else {
-        return Ok(super::State::Tls12(State::ExpectCertificate(
-            ExpectCertificate(hs),
-        )));
+        return Ok(State::ExpectCertificate(ExpectCertificate(hs)));
     };
+    let params = hs.params;
     let master =
         resumed_master_secret(&params, session.master_secret.as_bytes(), &hs.config.common)?;
     let (client_write, server_write) = params.protections(&master, &hs.config.common.rng)?;
@@ -239,13 +293,13 @@ pub(super) fn handle_server_hello(
     common.report(HandshakeEvent::PeerCertificates(
         session.server_certificates.clone(),
     ));
-    Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
+    Ok(State::ExpectFinished(ExpectFinished {
         hs,
         master,
         client_write: Some(client_write),
         ticket: None,
         _server: ServerAuthenticated::Resumption,
-    })))
+    }))
 }
 
 /// A ServerHello that echoes our offered session ID resumes it: it must

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use super::hello::{send_client_hello, ExpectServerHello, Resuming, Retry};
+use super::hello::{chosen_alpn, send_client_hello, ExpectServerHello, Resuming, ServerAnswer};
 use super::State;
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
+use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::{
     DecodeReason, Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
@@ -23,10 +24,10 @@ use crate::keyschedule::tls13::{
     EarlySecret, HandshakeSecret, ResumptionMasterSecret, TrafficSecret,
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
-use crate::msgs::enums::{CipherSuite, Compression, SignatureScheme};
-use crate::msgs::extensions::Extension;
+use crate::msgs::enums::{CipherSuite, Compression, NamedGroup, ProtocolVersion, SignatureScheme};
+use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
-use crate::msgs::hello::ServerHello;
+use crate::msgs::hello::{ServerHello, RANDOM_LEN};
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::{ServerCertVerified, ServerName};
 use crate::session::{ClientTicketTls13, Validity};
@@ -74,17 +75,79 @@ fn check_hello_fields(state: &ExpectServerHello, hello: &ServerHello) -> Result<
     offered_suite(&state.config, hello.cipher_suite)
 }
 
+/// What a HelloRetryRequest fixed (RFC 8446 §4.1.4).
+pub(super) struct Retry {
+    /// message_hash(ClientHello1), HelloRetryRequest, ClientHello2.
+    transcript: Transcript,
+    /// The suite the HelloRetryRequest chose; the ServerHello must agree.
+    cipher_suite: CipherSuite,
+}
+
+/// The second ClientHello sent; the ServerHello comes next, and nothing
+/// else: a second HelloRetryRequest is `unexpected_message`, a TLS 1.0–1.2
+/// ServerHello `illegal_parameter` (RFC 8446 §4.1.4).
+pub(crate) struct ExpectServerHelloAfterRetry {
+    hello: ExpectServerHello,
+    retry: Retry,
+}
+
+impl ExpectServerHelloAfterRetry {
+    /// Reads the ServerHello that follows our second ClientHello.
+    pub(super) fn expect_server_hello(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<ExpectEncryptedExtensions, Error> {
+        match self.hello.read_server_hello(message)? {
+            ServerAnswer::Tls12(..) => Err(Error::IllegalParameter(
+                IllegalParameterReason::Tls12AfterRetry,
+            )),
+            ServerAnswer::HelloRetryRequest(_) => Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::SecondRetry,
+            )),
+            ServerAnswer::Tls13(hello) => {
+                handle_server_hello(self.hello, Some(self.retry), common, &hello, &message.raw)
+            }
+        }
+    }
+}
+
 /// Answers a HelloRetryRequest with a second ClientHello (RFC 8446
 /// §4.1.4): same random and session ID, a key share for the group asked
-/// for, the cookie echoed. A request that would change nothing, or asks
-/// for a group not enabled or already offered, is `illegal_parameter`.
+/// for, the cookie echoed.
 pub(super) fn handle_retry(
     mut state: ExpectServerHello,
     common: &mut CommonState,
     retry: &ServerHello,
     raw: &[u8],
-) -> Result<ExpectServerHello, Error> {
+) -> Result<ExpectServerHelloAfterRetry, Error> {
     let suite = check_hello_fields(&state, retry)?;
+    let (group, cookie) = read_retry_request(&state, retry)?;
+    if let Some(group) = group {
+        state.key_share = Some(KeyShare::generate_with(group, &*state.config.common.rng)?);
+    }
+    let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    prepare_second_hello(&mut state, common, suite)?;
+    let hello = state.client_hello(cookie);
+    let bytes = send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
+    transcript.add(&bytes);
+    Ok(ExpectServerHelloAfterRetry {
+        hello: state,
+        retry: Retry {
+            transcript,
+            cipher_suite: suite.suite,
+        },
+    })
+}
+
+/// The group and cookie a HelloRetryRequest asks for (RFC 8446 §4.1.4,
+/// §4.2.2, §4.2.8). A request that would change nothing, or asks for a
+/// group not enabled or already offered, is `illegal_parameter`.
+fn read_retry_request<'a>(
+    state: &ExpectServerHello,
+    retry: &'a ServerHello,
+) -> Result<(Option<NamedGroup>, Option<&'a [u8]>), Error> {
     let mut group = None;
     let mut cookie = None;
     for extension in retry.extensions() {
@@ -103,17 +166,25 @@ pub(super) fn handle_retry(
                 IllegalParameterReason::RetryGroupUnusable,
             ));
         }
-        state.key_share = Some(KeyShare::generate_with(group, &*state.config.common.rng)?);
     } else if cookie.is_none() {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::RetryChangesNothing,
         ));
     }
-    let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
-    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    Ok((group, cookie))
+}
+
+/// What changes before the second ClientHello (RFC 8446 §4.1.4): 0-RTT
+/// is over, so it goes out unprotected; the dummy ChangeCipherSpec
+/// precedes it in middlebox compatibility mode (RFC 8446 §D.4) unless
+/// already sent; a ticket whose hash differs from the suite chosen is no
+/// longer offered.
+fn prepare_second_hello(
+    state: &mut ExpectServerHello,
+    common: &mut CommonState,
+    suite: Tls13Suite,
+) -> Result<(), Error> {
     if state.early_data {
-        // RFC 8446 §4.1.4: 0-RTT is over; the second ClientHello goes out
-        // unprotected.
         common.end_early_data(false);
         common.set_plaintext_write()?;
         state.early_data = false;
@@ -122,8 +193,6 @@ pub(super) fn handle_retry(
         common.send_dummy_ccs()?;
         state.ccs_sent = true;
     }
-    // A ticket whose hash differs from the suite chosen cannot be offered
-    // again (RFC 8446 §4.1.4).
     if state
         .resuming
         .as_ref()
@@ -131,33 +200,84 @@ pub(super) fn handle_retry(
     {
         state.resuming = None;
     }
-    let hello = state.client_hello(cookie);
-    let bytes = send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
-    transcript.add(&bytes);
-    state.hello_bytes = bytes;
-    state.retry = Some(Retry {
-        transcript,
-        cipher_suite: suite.suite,
-    });
-    Ok(state)
+    Ok(())
 }
 
-/// Reads a TLS 1.3 ServerHello (RFC 8446 §4.1.3): completes the key
-/// exchange, starts the key schedule and switches to the handshake keys.
+/// Reads a TLS 1.3 ServerHello (RFC 8446 §2, §4.1.3), after `retry` when
+/// it answers our second ClientHello: checks it against what we offered,
+/// completes the key exchange, starts the key schedule and switches to
+/// the handshake keys.
 pub(super) fn handle_server_hello(
     state: ExpectServerHello,
+    retry: Option<Retry>,
     common: &mut CommonState,
     hello: &ServerHello,
     raw: &[u8],
 ) -> Result<ExpectEncryptedExtensions, Error> {
-    let suite = check_hello_fields(&state, hello)?;
-    if let Some(retry) = &state.retry {
+    let suite = check_suite(&state, retry.as_ref(), hello)?;
+    let (share, selected_psk) = read_server_hello_extensions(hello)?;
+    let psk_ke_offered = state.offered_psk_ke();
+    let resumed = accepted_psk(selected_psk, state.resuming, suite)?;
+    let shared_secret =
+        complete_key_exchange(share, state.key_share, resumed.is_some() && psk_ke_offered)?;
+    let mut transcript = match retry {
+        Some(retry) => retry.transcript,
+        None => Transcript::new(suite.hash, &[&state.hello_bytes]),
+    };
+    transcript.add(raw);
+    let (early, ticket) = early_secret(resumed, suite, &state.config, state.random)?;
+    let keys = HandshakeKeys::derive(early, shared_secret.as_ref(), &transcript)?;
+    common.set_tls13_read_key(suite.aead, &keys.server_traffic)?;
+    if !state.early_data {
+        // With 0-RTT the early key stays until EncryptedExtensions says
+        // what became of the early data.
+        common.set_tls13_write_key(suite.aead, &keys.client_traffic)?;
+    }
+    report_server_hello(common, suite, share, hello, ticket.as_ref());
+    Ok(ExpectEncryptedExtensions(Handshake {
+        config: state.config,
+        server_name: state.server_name,
+        suite,
+        transcript,
+        secret: keys.secret,
+        client_traffic: keys.client_traffic,
+        server_traffic: keys.server_traffic,
+        ccs_sent: state.ccs_sent,
+        certificate_request: None,
+        resumed: ticket,
+        early_data: if state.early_data {
+            EarlyDataAnswer::Pending
+        } else {
+            EarlyDataAnswer::NotOffered
+        },
+    }))
+}
+
+/// The suite of a ServerHello (RFC 8446 §4.1.3): the fields it shares
+/// with a HelloRetryRequest checked, and, after one, the suite it chose
+/// (RFC 8446 §4.1.4: `illegal_parameter` when they differ).
+fn check_suite(
+    state: &ExpectServerHello,
+    retry: Option<&Retry>,
+    hello: &ServerHello,
+) -> Result<Tls13Suite, Error> {
+    let suite = check_hello_fields(state, hello)?;
+    if let Some(retry) = retry {
         if retry.cipher_suite != suite.suite {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::RetrySuiteChanged,
             ));
         }
     }
+    Ok(suite)
+}
+
+/// The ServerHello's key share and selected PSK identity (RFC 8446
+/// §4.1.3, §4.2): besides supported_versions, these are the only
+/// extensions it may carry.
+fn read_server_hello_extensions(
+    hello: &ServerHello,
+) -> Result<(Option<&KeyShareEntry>, Option<u16>), Error> {
     let mut share = None;
     let mut selected_psk = None;
     for extension in hello.extensions() {
@@ -168,92 +288,116 @@ pub(super) fn handle_server_hello(
             other => return Err(refused_extension(other)),
         }
     }
-    let psk_ke_offered = state.offered_psk_ke();
-    // RFC 8446 §4.2.11: the server selects an offered identity (we offer
-    // one) of a suite with the same hash, or none.
-    let resumed: Option<Resuming> = match (selected_psk, state.resuming) {
-        (None, _) => None,
-        (Some(0), Some(resuming)) if resuming.suite.hash == suite.hash => Some(resuming),
-        _ => {
-            return Err(Error::IllegalParameter(
-                IllegalParameterReason::PskNotOffered,
-            ))
-        }
-    };
-    let shared_secret = match (share, state.key_share) {
+    Ok((share, selected_psk))
+}
+
+/// The ticket the server resumes, if any (RFC 8446 §4.2.11): it selects
+/// an offered identity (we offer one) of a suite with the same hash, or
+/// none; anything else is `illegal_parameter`.
+fn accepted_psk(
+    selected_psk: Option<u16>,
+    resuming: Option<Resuming>,
+    suite: Tls13Suite,
+) -> Result<Option<Resuming>, Error> {
+    match (selected_psk, resuming) {
+        (None, _) => Ok(None),
+        (Some(0), Some(resuming)) if resuming.suite.hash == suite.hash => Ok(Some(resuming)),
+        _ => Err(Error::IllegalParameter(
+            IllegalParameterReason::PskNotOffered,
+        )),
+    }
+}
+
+/// The (EC)DHE shared secret (RFC 8446 §4.2.8): the server's share must be
+/// for the group we offered (`illegal_parameter`); without one, only a
+/// resumption in psk_ke mode goes on (RFC 8446 §4.2.9), otherwise it is
+/// `missing_extension`.
+fn complete_key_exchange(
+    share: Option<&KeyShareEntry>,
+    key_share: Option<KeyShare>,
+    psk_only: bool,
+) -> Result<Option<Secret>, Error> {
+    match (share, key_share) {
         (Some(share), Some(key_share)) if share.group == key_share.group() => {
-            Some(key_share.complete(&share.key_exchange)?)
+            Ok(Some(key_share.complete(&share.key_exchange)?))
         }
-        (Some(_), _) => {
-            return Err(Error::IllegalParameter(
-                IllegalParameterReason::KeyShareGroupNotOffered,
-            ))
-        }
-        (None, _) if resumed.is_some() && psk_ke_offered => None,
-        (None, _) => {
-            return Err(Error::MissingExtension(
-                MissingExtensionReason::ServerHelloKeyShare,
-            ))
-        }
-    };
-    let group = share.map(|s| s.group);
-    let mut transcript = match state.retry {
-        Some(retry) => retry.transcript,
-        None => Transcript::new(suite.hash, &[&state.hello_bytes]),
-    };
-    transcript.add(raw);
-    let (early, ticket) = match resumed {
+        (Some(_), _) => Err(Error::IllegalParameter(
+            IllegalParameterReason::KeyShareGroupNotOffered,
+        )),
+        (None, _) if psk_only => Ok(None),
+        (None, _) => Err(Error::MissingExtension(
+            MissingExtensionReason::ServerHelloKeyShare,
+        )),
+    }
+}
+
+/// The early secret the key schedule starts from (RFC 8446 §7.1): the
+/// resumed ticket's, with the ticket, or one without a PSK.
+fn early_secret(
+    resumed: Option<Resuming>,
+    suite: Tls13Suite,
+    config: &ClientConfig,
+    random: [u8; RANDOM_LEN],
+) -> Result<(EarlySecret, Option<ClientTicketTls13>), Error> {
+    Ok(match resumed {
         Some(resuming) => (resuming.early, Some(resuming.ticket)),
         None => (
-            EarlySecret::new(
-                suite.hash,
-                None,
-                key_logger(&state.config.common, state.random),
-            )?,
+            EarlySecret::new(suite.hash, None, key_logger(&config.common, random))?,
             None,
         ),
-    };
-    let secret = early.into_handshake(shared_secret.as_ref().map(|s| s.as_bytes()))?;
-    let hello_hash = transcript.current();
-    let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
-    let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
-    common.set_tls13_read_key(suite.aead, &server_traffic)?;
-    if !state.early_data {
-        // With 0-RTT the early key stays until EncryptedExtensions says
-        // what became of the early data.
-        common.set_tls13_write_key(suite.aead, &client_traffic)?;
+    })
+}
+
+/// The handshake secret and the two handshake traffic secrets derived
+/// over ClientHello…ServerHello (RFC 8446 §7.1).
+struct HandshakeKeys {
+    secret: HandshakeSecret,
+    client_traffic: TrafficSecret,
+    server_traffic: TrafficSecret,
+}
+
+impl HandshakeKeys {
+    /// Mixes the (EC)DHE shared secret, when there is one, into `early`
+    /// and derives the traffic secrets from the transcript so far.
+    fn derive(
+        early: EarlySecret,
+        shared_secret: Option<&Secret>,
+        transcript: &Transcript,
+    ) -> Result<Self, Error> {
+        let secret = early.into_handshake(shared_secret.map(|s| s.as_bytes()))?;
+        let hello_hash = transcript.current();
+        let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
+        let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
+        Ok(Self {
+            secret,
+            client_traffic,
+            server_traffic,
+        })
     }
-    common.report(HandshakeEvent::Version(
-        crate::msgs::enums::ProtocolVersion::TLSv1_3,
-    ));
+}
+
+/// Reports what the ServerHello settled (RFC 8446 §4.1.3): the version,
+/// suite, group and session ID echo, and, when resuming, the ticket's
+/// server certificates.
+fn report_server_hello(
+    common: &mut CommonState,
+    suite: Tls13Suite,
+    share: Option<&KeyShareEntry>,
+    hello: &ServerHello,
+    ticket: Option<&ClientTicketTls13>,
+) {
+    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
-    if let Some(value) = group {
+    if let Some(value) = share.map(|s| s.group) {
         common.report(HandshakeEvent::Group(value));
     }
     common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
-    if let Some(ticket) = &ticket {
+    if let Some(ticket) = ticket {
         common.report(HandshakeEvent::Resumed);
         common.report(HandshakeEvent::PeerCertificates(
             ticket.server_certificates.clone(),
         ));
     }
-    Ok(ExpectEncryptedExtensions(Handshake {
-        config: state.config,
-        server_name: state.server_name,
-        suite,
-        transcript,
-        secret,
-        client_traffic,
-        server_traffic,
-        ccs_sent: state.ccs_sent,
-        certificate_request: None,
-        resumed: ticket,
-        early_data: if state.early_data {
-            EarlyDataAnswer::Pending
-        } else {
-            EarlyDataAnswer::NotOffered
-        },
-    }))
 }
 
 /// What every state between ServerHello and the server Finished carries.
@@ -316,16 +460,9 @@ impl ExpectEncryptedExtensions {
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
                 Extension::SupportedGroups(_) => {}
                 Extension::Alpn(protocols) if !hs.config.common.alpn_protocols.is_empty() => {
-                    match protocols.as_slice() {
-                        [chosen] if hs.config.common.alpn_protocols.contains(chosen) => {
-                            common.report(HandshakeEvent::Alpn(chosen.clone()));
-                        }
-                        _ => {
-                            return Err(Error::IllegalParameter(
-                                IllegalParameterReason::AlpnNotOffered,
-                            ))
-                        }
-                    }
+                    common.report(HandshakeEvent::Alpn(
+                        chosen_alpn(&hs.config, protocols)?.clone(),
+                    ));
                 }
                 Extension::ServerNameAck
                 | Extension::Alpn(_)
