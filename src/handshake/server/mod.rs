@@ -14,6 +14,10 @@
 //!
 //! A ClientHello that chooses TLS 1.0–1.2 hands over to `tls12.rs`,
 //! whose states live in `State::Tls12`.
+//!
+//! The files import one way: `hello.rs` reads the ClientHello and makes
+//! the choices both versions share; `tls12.rs` and `tls13.rs` import it;
+//! this facade holds the first state and dispatches on the version.
 
 mod hello;
 mod tls12;
@@ -24,8 +28,8 @@ use std::sync::Arc;
 use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ServerConfig;
 use crate::error::Error;
+use crate::msgs::enums::ProtocolVersion;
 
-pub(crate) use hello::ExpectClientHello;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished, Traffic,
 };
@@ -52,6 +56,43 @@ pub(crate) enum State {
 /// The state of a server that has seen nothing yet.
 pub(crate) fn start(config: Arc<ServerConfig>) -> State {
     State::ExpectClientHello(ExpectClientHello::new(config))
+}
+
+/// Waiting for a ClientHello.
+pub(crate) struct ExpectClientHello {
+    config: Arc<ServerConfig>,
+    /// Set after a HelloRetryRequest was sent.
+    retry: Option<tls13::Retry>,
+}
+
+impl ExpectClientHello {
+    fn new(config: Arc<ServerConfig>) -> Self {
+        Self {
+            config,
+            retry: None,
+        }
+    }
+
+    /// Reads a ClientHello, chooses the version (`hello.rs`) and hands
+    /// over to that version's state machine.
+    fn expect_client_hello(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
+        let (hello, version) = hello::read_client_hello(&self.config, common, message)?;
+        match version {
+            ProtocolVersion::TLSv1_3 => {
+                tls13::handle_client_hello(self.config, self.retry, common, &hello, &message.raw)
+            }
+            _ if self.retry.is_some() => Err(Error::IllegalParameter(
+                "second ClientHello does not offer TLS 1.3",
+            )),
+            version => {
+                tls12::handle_client_hello(self.config, common, &hello, &message.raw, version)
+            }
+        }
+    }
 }
 
 impl State {

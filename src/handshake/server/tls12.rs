@@ -16,9 +16,7 @@
 
 use std::sync::Arc;
 
-use super::hello::host_name;
-use super::hello::ExpectClientHello;
-use super::tls13::choose_alpn;
+use super::hello::{choose_alpn, host_name};
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::kx::KeyShare;
@@ -163,13 +161,12 @@ impl<'a> Offer<'a> {
 /// session (ticket first, then session ID) or runs the full handshake
 /// with a fresh session ID (design §3).
 pub(super) fn handle_client_hello(
-    state: ExpectClientHello,
+    config: Arc<ServerConfig>,
     common: &mut CommonState,
     hello: &ClientHello,
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<super::State, Error> {
-    let config = state.config;
     if !hello.compression_methods.contains(&Compression::Null) {
         return Err(Error::IllegalParameter(
             "ClientHello does not offer null compression",

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use super::hello::host_name;
-use super::hello::ExpectClientHello;
-use super::State;
+use super::hello::{choose_alpn, host_name};
+use super::{ExpectClientHello, State};
 use crate::common_state::{
     CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
@@ -188,12 +187,12 @@ struct Resumption {
 /// psk_ke), otherwise with the whole server flight, abbreviated when a
 /// ticket resumes the session.
 pub(super) fn handle_client_hello(
-    state: ExpectClientHello,
+    config: Arc<ServerConfig>,
+    retry: Option<Retry>,
     common: &mut CommonState,
     hello: &ClientHello,
     raw: &[u8],
 ) -> Result<State, Error> {
-    let config = state.config;
     if hello.compression_methods != [Compression::Null] {
         return Err(Error::IllegalParameter(
             "TLS 1.3 ClientHello must offer only null compression",
@@ -224,7 +223,7 @@ pub(super) fn handle_client_hello(
         .filter(|s| hello.cipher_suites.contains(s))
         .find_map(|s| tls13_suite(*s))
         .ok_or(Error::HandshakeFailure("no cipher suite in common"))?;
-    if let Some(retry) = &state.retry {
+    if let Some(retry) = &retry {
         check_retried_hello(retry, hello, &offer, suite)?;
     }
     // Our few configured groups against at most MAX_KEY_SHARES shares.
@@ -237,7 +236,7 @@ pub(super) fn handle_client_hello(
     // Without a usable share, retry before looking at a ticket, so that a
     // single-use ticket survives for the second ClientHello.
     let resumption = if share.is_some() || psk_mode == Some(PskKeyExchangeMode::PskKe) {
-        let prior = state.retry.as_ref().map(|r| &r.transcript);
+        let prior = retry.as_ref().map(|r| &r.transcript);
         try_resume(&config, common, hello, raw, &offer, suite, prior)?
     } else {
         None
@@ -253,7 +252,7 @@ pub(super) fn handle_client_hello(
                 .copied()
                 .find(|g| groups.contains(*g))
                 .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
-            if state.retry.is_some() {
+            if retry.is_some() {
                 return Err(Error::IllegalParameter("no key share after a retry"));
             }
             return send_retry(config, common, hello, raw, suite, group)
@@ -275,7 +274,7 @@ pub(super) fn handle_client_hello(
             |t| wire_len(t.max_early_data_size),
         );
     let accept_early_data = offer.early_data
-        && state.retry.is_none()
+        && retry.is_none()
         && resumption
             .as_ref()
             .is_some_and(|r| early_data_fits(&config, r, suite, &alpn));
@@ -320,7 +319,7 @@ pub(super) fn handle_client_hello(
         None => random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec(),
     };
 
-    let (mut transcript, ccs_sent) = match state.retry {
+    let (mut transcript, ccs_sent) = match retry {
         Some(retry) => (retry.transcript, !hello.session_id.is_empty()),
         None => (Transcript::new(suite.hash, &[]), false),
     };
@@ -738,26 +737,6 @@ fn send_retry(
             extension_types: kept_extension_types(hello).collect(),
         }),
     })
-}
-
-/// The ALPN protocol (RFC 7301 §3.2): our most preferred one the client
-/// offered; none in common is `no_application_protocol`. Without ALPN on
-/// either side, none.
-pub(super) fn choose_alpn(
-    config: &ServerConfig,
-    offered: Option<&[Vec<u8>]>,
-) -> Result<Option<Vec<u8>>, Error> {
-    match offered {
-        Some(offered) if !config.common.alpn_protocols.is_empty() => config
-            .common
-            .alpn_protocols
-            .iter()
-            .find(|p| offered.contains(p))
-            .cloned()
-            .map(Some)
-            .ok_or(Error::NoApplicationProtocol),
-        _ => Ok(None),
-    }
 }
 
 /// What the states after the server flight carry.
