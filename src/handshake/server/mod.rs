@@ -1,8 +1,9 @@
 //! The server's handshake: `State` and its transitions.
 //!
 //! ```text
-//! ExpectClientHello ──(no usable key share)── HelloRetryRequest ──> ExpectClientHello (retried)
-//!        │ ClientHello: ServerHello … Finished sent
+//! ExpectClientHello ──(no usable key share: HelloRetryRequest)──> ExpectRetriedClientHello
+//!        │ ClientHello: ServerHello … Finished sent         (its one share fits) │
+//!        │<───────────────────────────────────────────────────────────────────┘
 //!        ├──(0-RTT accepted)──> ExpectEndOfEarlyData ──> ExpectFinished
 //!        ├──(client auth)──> ExpectCertificate ──> ExpectCertificateVerify ─┐
 //!        v                         │ (empty, optional)                      │
@@ -31,14 +32,17 @@ use crate::error::Error;
 use crate::msgs::enums::ProtocolVersion;
 
 pub(crate) use tls13::{
-    ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished, Traffic,
+    ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
+    ExpectRetriedClientHello, Traffic,
 };
 pub use tls13::{COOKIE_LEN, MAX_EARLY_DATA_AGE_SKEW_MS, TICKET_IDENTITY_LEN};
 
 /// The server's handshake states; each consumes itself on a message.
 pub(crate) enum State {
-    /// Waiting for a ClientHello (the first, or the answer to a retry).
+    /// Waiting for the first ClientHello.
     ExpectClientHello(ExpectClientHello),
+    /// HelloRetryRequest sent: waiting for the second ClientHello.
+    ExpectRetriedClientHello(ExpectRetriedClientHello),
     /// CertificateRequest sent; waiting for the client's Certificate.
     ExpectCertificate(ExpectCertificate),
     /// Client chain accepted; waiting for its CertificateVerify.
@@ -58,19 +62,14 @@ pub(crate) fn start(config: Arc<ServerConfig>) -> State {
     State::ExpectClientHello(ExpectClientHello::new(config))
 }
 
-/// Waiting for a ClientHello.
+/// Waiting for the first ClientHello.
 pub(crate) struct ExpectClientHello {
     config: Arc<ServerConfig>,
-    /// Set after a HelloRetryRequest was sent.
-    retry: Option<tls13::Retry>,
 }
 
 impl ExpectClientHello {
     fn new(config: Arc<ServerConfig>) -> Self {
-        Self {
-            config,
-            retry: None,
-        }
+        Self { config }
     }
 
     /// Reads a ClientHello, chooses the version (`hello.rs`) and hands
@@ -83,11 +82,8 @@ impl ExpectClientHello {
         let (hello, version) = hello::read_client_hello(&self.config, common, message)?;
         match version {
             ProtocolVersion::TLSv1_3 => {
-                tls13::handle_client_hello(self.config, self.retry, common, &hello, &message.raw)
+                tls13::handle_client_hello(self.config, common, &hello, &message.raw)
             }
-            _ if self.retry.is_some() => Err(Error::IllegalParameter(
-                "second ClientHello does not offer TLS 1.3",
-            )),
             version => {
                 tls12::handle_client_hello(self.config, common, &hello, &message.raw, version)
             }
@@ -104,6 +100,7 @@ impl State {
     ) -> Result<Self, Error> {
         match self {
             Self::ExpectClientHello(s) => s.expect_client_hello(common, message),
+            Self::ExpectRetriedClientHello(s) => s.expect_client_hello(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
             Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
             Self::ExpectEndOfEarlyData(s) => s.expect_end_of_early_data(common, message),

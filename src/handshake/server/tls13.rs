@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::hello::{choose_alpn, host_name};
-use super::{ExpectClientHello, State};
+use super::hello::{choose_alpn, host_name, read_client_hello};
+use super::State;
 use crate::common_state::{
     CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
@@ -182,26 +182,49 @@ struct Resumption {
     binder: BinderVerified,
 }
 
-/// Handles a ClientHello that chose TLS 1.3: answers with a
-/// HelloRetryRequest when no key share is usable (and none is needed for
-/// psk_ke), otherwise with the whole server flight, abbreviated when a
-/// ticket resumes the session.
-pub(super) fn handle_client_hello(
+/// HelloRetryRequest sent: the second ClientHello comes next (RFC 8446
+/// §4.1.4), which must fit what the first and the retry fixed.
+pub(crate) struct ExpectRetriedClientHello {
     config: Arc<ServerConfig>,
-    retry: Option<Retry>,
-    common: &mut CommonState,
-    hello: &ClientHello,
-    raw: &[u8],
-) -> Result<State, Error> {
+    retry: Retry,
+}
+
+impl ExpectRetriedClientHello {
+    /// Reads the second ClientHello: one that does not choose TLS 1.3 is
+    /// `illegal_parameter` (RFC 8446 §4.1.4).
+    pub(super) fn expect_client_hello(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
+        let (hello, version) = read_client_hello(&self.config, common, message)?;
+        if version != ProtocolVersion::TLSv1_3 {
+            return Err(Error::IllegalParameter(
+                "second ClientHello does not offer TLS 1.3",
+            ));
+        }
+        handle_retried_client_hello(self.config, self.retry, common, &hello, &message.raw)
+    }
+}
+
+/// The key-exchange offer of a ClientHello once RFC 8446 §9.2's rules
+/// hold: the groups as a set, and key shares only for groups in it.
+struct KeyExchangeOffer<'a> {
+    groups: GroupSet,
+    key_shares: &'a [KeyShareEntry],
+}
+
+/// Reads a TLS 1.3 ClientHello's offer (RFC 8446 §4.1.2, §4.2.7,
+/// §4.2.8, §9.2): only null compression; without a PSK, supported_groups
+/// and key_share are mandatory (signature_algorithms is checked when a
+/// certificate is chosen); each key share for a group the client lists.
+fn read_offer(hello: &ClientHello) -> Result<(Offer<'_>, KeyExchangeOffer<'_>), Error> {
     if hello.compression_methods != [Compression::Null] {
         return Err(Error::IllegalParameter(
             "TLS 1.3 ClientHello must offer only null compression",
         ));
     }
     let offer = Offer::read(hello)?;
-    // RFC 8446 §9.2: without a PSK, supported_groups and key_share are
-    // mandatory (signature_algorithms is checked when a certificate is
-    // chosen).
     let (groups, key_shares) = match (offer.groups, offer.key_shares, offer.psk) {
         (Some(groups), Some(shares), _) => (groups, shares),
         (None, None, Some(_)) => (&[][..], &[][..]),
@@ -216,28 +239,44 @@ pub(super) fn handle_client_hello(
             "key share for a group not in supported_groups",
         ));
     }
-    let suite = config
+    Ok((offer, KeyExchangeOffer { groups, key_shares }))
+}
+
+/// Our most preferred TLS 1.3 suite the client offers (RFC 8446 §4.1.1);
+/// none is `handshake_failure`.
+fn choose_suite(config: &ServerConfig, hello: &ClientHello) -> Result<Tls13Suite, Error> {
+    config
         .common
         .cipher_suites
         .iter()
         .filter(|s| hello.cipher_suites.contains(s))
         .find_map(|s| tls13_suite(*s))
-        .ok_or(Error::HandshakeFailure("no cipher suite in common"))?;
-    if let Some(retry) = &retry {
-        check_retried_hello(retry, hello, &offer, suite)?;
-    }
+        .ok_or(Error::HandshakeFailure("no cipher suite in common"))
+}
+
+/// Handles the first ClientHello that chose TLS 1.3 (RFC 8446 §2):
+/// answers with a HelloRetryRequest when no key share is usable (and
+/// none is needed for psk_ke), otherwise with the whole server flight,
+/// abbreviated when a ticket resumes the session.
+pub(super) fn handle_client_hello(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+) -> Result<State, Error> {
+    let (offer, key_exchange) = read_offer(hello)?;
+    let suite = choose_suite(&config, hello)?;
     // Our few configured groups against at most MAX_KEY_SHARES shares.
     let share = config
         .common
         .groups
         .iter()
-        .find_map(|g| key_shares.iter().find(|s| s.group == *g));
+        .find_map(|g| key_exchange.key_shares.iter().find(|s| s.group == *g));
     let psk_mode = offer.psk_mode(&config);
     // Without a usable share, retry before looking at a ticket, so that a
     // single-use ticket survives for the second ClientHello.
     let resumption = if share.is_some() || psk_mode == Some(PskKeyExchangeMode::PskKe) {
-        let prior = retry.as_ref().map(|r| &r.transcript);
-        try_resume(&config, common, hello, raw, &offer, suite, prior)?
+        try_resume(&config, common, hello, raw, &offer, suite, None)?
     } else {
         None
     };
@@ -250,15 +289,77 @@ pub(super) fn handle_client_hello(
                 .groups
                 .iter()
                 .copied()
-                .find(|g| groups.contains(*g))
+                .find(|g| key_exchange.groups.contains(*g))
                 .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
-            if retry.is_some() {
-                return Err(Error::IllegalParameter("no key share after a retry"));
-            }
             return send_retry(config, common, hello, raw, suite, group)
-                .map(State::ExpectClientHello);
+                .map(State::ExpectRetriedClientHello);
         }
     };
+    let transcript = Transcript::new(suite.hash, &[]);
+    send_flight(
+        config, common, hello, raw, offer, suite, share, resumption, transcript, false,
+    )
+}
+
+/// Handles the second ClientHello (RFC 8446 §4.1.2, §4.1.4): once it fits
+/// the retry, its one key share is the group asked for, so the server
+/// flight follows (no second retry), without 0-RTT.
+fn handle_retried_client_hello(
+    config: Arc<ServerConfig>,
+    retry: Retry,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+) -> Result<State, Error> {
+    let (offer, _) = read_offer(hello)?;
+    let suite = choose_suite(&config, hello)?;
+    let share = check_retried_hello(&retry, hello, &offer, suite)?;
+    let resumption = try_resume(
+        &config,
+        common,
+        hello,
+        raw,
+        &offer,
+        suite,
+        Some(&retry.transcript),
+    )?;
+    let share = match &resumption {
+        Some(r) if !r.with_key_exchange => None,
+        _ => Some(share),
+    };
+    // The dummy ChangeCipherSpec went out with the HelloRetryRequest.
+    let ccs_sent = !hello.session_id.is_empty();
+    send_flight(
+        config,
+        common,
+        hello,
+        raw,
+        offer,
+        suite,
+        share,
+        resumption,
+        retry.transcript,
+        ccs_sent,
+    )
+}
+
+/// Sends the server flight of RFC 8446 §2 — ServerHello, then under the
+/// handshake keys EncryptedExtensions, [CertificateRequest, Certificate,
+/// CertificateVerify], Finished — with `share` (none for psk_ke) and the
+/// ticket accepted, if any, continuing `transcript`.
+#[allow(clippy::too_many_arguments)]
+fn send_flight(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+    offer: Offer<'_>,
+    suite: Tls13Suite,
+    share: Option<&KeyShareEntry>,
+    resumption: Option<Resumption>,
+    mut transcript: Transcript,
+    ccs_sent: bool,
+) -> Result<State, Error> {
     let alpn = choose_alpn(&config, offer.alpn)?;
     // The session's authentication, carried over from the ticket on
     // resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a full
@@ -273,8 +374,9 @@ pub(super) fn handle_client_hello(
             || rejected_early_data_skip(&config),
             |t| wire_len(t.max_early_data_size),
         );
+    // A second ClientHello never gets here with early_data
+    // ([`check_retried_hello`]).
     let accept_early_data = offer.early_data
-        && retry.is_none()
         && resumption
             .as_ref()
             .is_some_and(|r| early_data_fits(&config, r, suite, &alpn));
@@ -319,10 +421,6 @@ pub(super) fn handle_client_hello(
         None => random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec(),
     };
 
-    let (mut transcript, ccs_sent) = match retry {
-        Some(retry) => (retry.transcript, !hello.session_id.is_empty()),
-        None => (Transcript::new(suite.hash, &[]), false),
-    };
     transcript.add(raw);
     let client_hello_hash = transcript.current();
     let server_hello = ServerHello {
@@ -640,27 +738,28 @@ fn try_resume(
 /// HelloRetryRequest fixed (RFC 8446 §4.1.2, §4.1.4): the session ID, the
 /// suite, exactly one key share for the group asked for, the cookie, and
 /// no early_data. A difference is `illegal_parameter`; a cookie left out
-/// is `missing_extension`.
-fn check_retried_hello(
+/// is `missing_extension`. Returns that key share: the group asked for is
+/// one of ours, so the second ClientHello always has a usable share.
+fn check_retried_hello<'a>(
     retry: &Retry,
     hello: &ClientHello,
-    offer: &Offer<'_>,
+    offer: &Offer<'a>,
     suite: Tls13Suite,
-) -> Result<(), Error> {
+) -> Result<&'a KeyShareEntry, Error> {
     if hello.session_id != retry.session_id {
         return Err(Error::IllegalParameter("session ID changed after retry"));
     }
     if suite.suite != retry.cipher_suite {
         return Err(Error::IllegalParameter("cipher suite changed after retry"));
     }
-    match offer.key_shares {
-        Some([share]) if share.group == retry.group => {}
+    let share = match offer.key_shares {
+        Some([share]) if share.group == retry.group => share,
         _ => {
             return Err(Error::IllegalParameter(
                 "second ClientHello lacks the key share asked for",
             ))
         }
-    }
+    };
     match (&retry.cookie, offer.cookie) {
         (None, None) => {}
         (Some(sent), Some(echoed)) if sent.as_slice() == echoed => {}
@@ -677,7 +776,7 @@ fn check_retried_hello(
             "extensions added, removed or reordered after retry",
         ));
     }
-    Ok(())
+    Ok(share)
 }
 
 /// Sends a HelloRetryRequest for `group` (RFC 8446 §4.1.4), with a
@@ -690,7 +789,7 @@ fn send_retry(
     raw: &[u8],
     suite: Tls13Suite,
     group: NamedGroup,
-) -> Result<ExpectClientHello, Error> {
+) -> Result<ExpectRetriedClientHello, Error> {
     let cookie = if config.send_cookie {
         Some(random_array::<COOKIE_LEN>(&*config.common.rng)?.to_vec())
     } else {
@@ -726,16 +825,16 @@ fn send_retry(
         common.skip_rejected_early_data(rejected_early_data_skip(&config));
     }
     common.report(HandshakeEvent::CipherSuite(suite.suite));
-    Ok(ExpectClientHello {
+    Ok(ExpectRetriedClientHello {
         config,
-        retry: Some(Retry {
+        retry: Retry {
             transcript: Transcript::after_retry(suite.hash, raw, &bytes),
             cipher_suite: suite.suite,
             group,
             cookie,
             session_id: hello.session_id.clone(),
             extension_types: kept_extension_types(hello).collect(),
-        }),
+        },
     })
 }
 
