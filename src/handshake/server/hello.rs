@@ -7,9 +7,9 @@
 use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::{ServerConfig, ALL_VERSIONS};
 use crate::error::Error;
-use crate::msgs::enums::ServerNameType;
-use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
-use crate::msgs::extensions::{Extension, ServerName};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
+use crate::msgs::enums::{CipherSuite, HandshakeType, ProtocolVersion, ServerNameType};
+use crate::msgs::extensions::ServerName;
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
@@ -25,13 +25,12 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
     finished_len: TLS12_VERIFY_DATA_LEN,
 };
 
-/// Reads a ClientHello and chooses the version (RFC 8446 §4.1.2,
-/// §4.2.1); the caller hands over to that version's state machine.
+/// Reads a ClientHello (RFC 8446 §4.1.2); from here on a
+/// ChangeCipherSpec may arrive (RFC 8446 §D.4).
 pub(super) fn read_client_hello(
-    config: &ServerConfig,
     common: &mut CommonState,
     message: &ReceivedHandshake,
-) -> Result<(ClientHello, ProtocolVersion), Error> {
+) -> Result<ClientHello, Error> {
     if message.typ != HandshakeType::ClientHello {
         return Err(Error::UnexpectedMessage("expected ClientHello"));
     }
@@ -41,9 +40,20 @@ pub(super) fn read_client_hello(
         return Err(Error::UnexpectedMessage("expected ClientHello"));
     };
     common.ccs_allowed = true;
-    let version = choose_version(config, &hello)?;
-    check_fallback(config, &hello, version)?;
-    Ok((hello, version))
+    Ok(hello)
+}
+
+/// Chooses the version of a ClientHello (RFC 8446 §4.2.1) and refuses an
+/// inappropriate fallback to it (RFC 7507 §3); the caller hands over to
+/// that version's state machine.
+pub(super) fn choose_version(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    extensions: &ClientHelloExtensions<'_>,
+) -> Result<ProtocolVersion, Error> {
+    let version = highest_common_version(config, hello, extensions)?;
+    check_fallback(config, hello, version)?;
+    Ok(version)
 }
 
 /// RFC 7507 §3: a ClientHello with TLS_FALLBACK_SCSV whose highest
@@ -82,12 +92,13 @@ fn check_fallback(
 /// offers (RFC 8446 Appendix D.5), and a TLS 1.3 ClientHello must
 /// carry exactly 0x0303, otherwise `protocol_version` too
 /// (RFC 9846 §4.1.2, which obsoletes RFC 8446).
-fn choose_version(config: &ServerConfig, hello: &ClientHello) -> Result<ProtocolVersion, Error> {
+fn highest_common_version(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    extensions: &ClientHelloExtensions<'_>,
+) -> Result<ProtocolVersion, Error> {
     let enabled = &config.common.versions;
-    let supported = match hello.find_extension(ExtensionType::SupportedVersions) {
-        Some(Extension::SupportedVersionsOffer(versions)) => Some(versions),
-        _ => None,
-    };
+    let supported = extensions.supported_versions;
     if supported.is_some() && u16::from(hello.legacy_version) <= SSL3_VERSION {
         return Err(Error::ProtocolVersion(
             "ClientHello legacy_version is SSL 3.0 or below",
@@ -115,7 +126,8 @@ fn choose_version(config: &ServerConfig, hello: &ClientHello) -> Result<Protocol
 }
 
 /// The host name of a ClientHello's server_name list (RFC 6066 §3: the
-/// only name type is host_name), or `None` without one.
+/// only name type is host_name), or `None` without one (or without the
+/// extension).
 ///
 /// RFC 6066 §3: the list "MUST NOT contain more than one name of the same
 /// name_type", and a HostName is a DNS name in ASCII. A second host_name,
@@ -123,8 +135,11 @@ fn choose_version(config: &ServerConfig, hello: &ClientHello) -> Result<Protocol
 /// as NUL or ESC, a space, a non-ASCII byte: internationalised names
 /// travel as A-labels), is `illegal_parameter`. Letters, digits, `-`, `.`
 /// and `_` (found in real service names) are accepted.
-pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
-    let mut host_names = names.iter().filter(|n| n.typ == ServerNameType::HostName);
+pub(super) fn host_name(names: Option<&[ServerName]>) -> Result<Option<String>, Error> {
+    let mut host_names = names
+        .unwrap_or_default()
+        .iter()
+        .filter(|n| n.typ == ServerNameType::HostName);
     let Some(name) = host_names.next() else {
         return Ok(None);
     };

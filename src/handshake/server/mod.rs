@@ -29,6 +29,7 @@ use std::sync::Arc;
 use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ServerConfig;
 use crate::error::Error;
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::ProtocolVersion;
 
 pub(crate) use tls13::{
@@ -79,13 +80,15 @@ impl ExpectClientHello {
         common: &mut CommonState,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
-        let (hello, version) = hello::read_client_hello(&self.config, common, message)?;
-        match version {
+        let hello = hello::read_client_hello(common, message)?;
+        let extensions = ClientHelloExtensions::of(&hello);
+        let raw = &message.raw;
+        match hello::choose_version(&self.config, &hello, &extensions)? {
             ProtocolVersion::TLSv1_3 => {
-                tls13::handle_client_hello(self.config, common, &hello, &message.raw)
+                tls13::handle_client_hello(self.config, common, &hello, extensions, raw)
             }
             version => {
-                tls12::handle_client_hello(self.config, common, &hello, &message.raw, version)
+                tls12::handle_client_hello(self.config, common, &hello, extensions, raw, version)
             }
         }
     }

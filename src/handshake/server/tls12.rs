@@ -34,6 +34,7 @@ use crate::handshake::{
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
     CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
     ProtocolVersion, SignatureScheme,
@@ -90,70 +91,60 @@ impl State {
 }
 
 /// What the server takes from a ClientHello's extensions (RFC 5246
-/// §7.4.1.4).
-#[derive(Default)]
+/// §7.4.1.4): the extensions, and what it decided on them.
 struct Offer<'a> {
+    extensions: ClientHelloExtensions<'a>,
     server_name: Option<String>,
-    groups: Option<&'a [NamedGroup]>,
-    signature_schemes: Option<&'a [SignatureScheme]>,
-    alpn: Option<&'a [Vec<u8>]>,
     point_formats: bool,
     extended_master_secret: bool,
     encrypt_then_mac: bool,
     secure_renegotiation: bool,
-    ticket: Option<&'a [u8]>,
 }
 
 impl<'a> Offer<'a> {
-    /// Collects the extensions. A non-empty renegotiation_info on an
+    /// Checks the extensions. A non-empty renegotiation_info on an
     /// initial handshake is `handshake_failure` (RFC 5746 §3.6); point
     /// formats without the uncompressed one are `illegal_parameter`
     /// (RFC 8422 §5.1.2).
     /// Extensions the configuration turns off count as not offered.
-    fn read(hello: &'a ClientHello, config: &ServerConfig) -> Result<Self, Error> {
-        let mut offer = Self {
-            secure_renegotiation: hello
-                .cipher_suites
-                .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
-            ..Self::default()
-        };
-        for extension in hello.extensions() {
-            match extension {
-                Extension::ServerName(names) => offer.server_name = host_name(names)?,
-                Extension::SupportedGroups(groups) => offer.groups = Some(groups),
-                Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
-                Extension::Alpn(protocols) => offer.alpn = Some(protocols),
-                Extension::EcPointFormats(formats) => {
-                    if !formats.contains(&EcPointFormat::Uncompressed) {
-                        return Err(Error::IllegalParameter(
-                            "client does not accept uncompressed points",
-                        ));
-                    }
-                    offer.point_formats = true;
-                }
-                Extension::ExtendedMasterSecret => {
-                    offer.extended_master_secret = config.enable_extended_master_secret
-                }
-                Extension::EncryptThenMac => {
-                    offer.encrypt_then_mac = config.enable_encrypt_then_mac
-                }
-                Extension::RenegotiationInfo(data) => {
-                    if !data.is_empty() {
-                        return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
-                    }
-                    offer.secure_renegotiation = true;
-                }
-                Extension::SessionTicket(ticket) => offer.ticket = Some(ticket),
-                _ => {}
+    fn read(
+        hello: &ClientHello,
+        extensions: ClientHelloExtensions<'a>,
+        config: &ServerConfig,
+    ) -> Result<Self, Error> {
+        let server_name = host_name(extensions.server_name)?;
+        if let Some(formats) = extensions.ec_point_formats {
+            if !formats.contains(&EcPointFormat::Uncompressed) {
+                return Err(Error::IllegalParameter(
+                    "client does not accept uncompressed points",
+                ));
             }
         }
-        Ok(offer)
+        if let Some(data) = extensions.renegotiation_info {
+            if !data.is_empty() {
+                return Err(Error::HandshakeFailure("renegotiation_info is not empty"));
+            }
+        }
+        Ok(Self {
+            server_name,
+            point_formats: extensions.ec_point_formats.is_some(),
+            extended_master_secret: extensions.extended_master_secret
+                && config.enable_extended_master_secret,
+            encrypt_then_mac: extensions.encrypt_then_mac && config.enable_encrypt_then_mac,
+            secure_renegotiation: extensions.renegotiation_info.is_some()
+                || hello
+                    .cipher_suites
+                    .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+            extensions,
+        })
     }
 
     /// The schemes the client accepts: its signature_algorithms, or the
     /// RFC 5246 §7.4.1.4.1 default.
     fn schemes(&self) -> &[SignatureScheme] {
-        self.signature_schemes.unwrap_or(DEFAULT_TLS12_SCHEMES)
+        self.extensions
+            .signature_algorithms
+            .unwrap_or(DEFAULT_TLS12_SCHEMES)
     }
 }
 
@@ -164,6 +155,7 @@ pub(super) fn handle_client_hello(
     config: Arc<ServerConfig>,
     common: &mut CommonState,
     hello: &ClientHello,
+    extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<super::State, Error> {
@@ -172,7 +164,7 @@ pub(super) fn handle_client_hello(
             "ClientHello does not offer null compression",
         ));
     }
-    let offer = Offer::read(hello, &config)?;
+    let offer = Offer::read(hello, extensions, &config)?;
     if config.require_extended_master_secret && !offer.extended_master_secret {
         return Err(Error::HandshakeFailure(
             "client does not offer the extended master secret",
@@ -180,7 +172,7 @@ pub(super) fn handle_client_hello(
     }
     common.ccs_allowed = false;
     common.set_negotiated_record_version(version);
-    let alpn = choose_alpn(&config, offer.alpn)?;
+    let alpn = choose_alpn(&config, offer.extensions.alpn)?;
     let resumed = find_session(&config, common, hello, &offer, version)?;
     let mut log = HandshakeLog::new(&[raw]);
     let rng = &*config.common.rng;
@@ -206,7 +198,8 @@ pub(super) fn handle_client_hello(
             extended_master_secret: session.extended_master_secret,
             encrypt_then_mac: session.encrypt_then_mac && suite.is_cbc(),
         };
-        let send_ticket = offer.ticket.is_some() && config.tickets_after_resumption > 0;
+        let send_ticket =
+            offer.extensions.session_ticket.is_some() && config.tickets_after_resumption > 0;
         let extensions = server_hello_extensions(&offer, &params, send_ticket, false, common);
         // Design §3: the echo is S (by ID) or the client's C (ticket).
         let bytes = send_server_hello(common, &params, hello.session_id.clone(), extensions)?;
@@ -252,7 +245,8 @@ pub(super) fn handle_client_hello(
         extended_master_secret: offer.extended_master_secret,
         encrypt_then_mac: offer.encrypt_then_mac && suite.is_cbc(),
     };
-    let send_ticket = offer.ticket.is_some() && config.tickets_after_full_handshake > 0;
+    let send_ticket =
+        offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
     let session_id = random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec();
     let extensions = server_hello_extensions(&offer, &params, send_ticket, true, common);
     log.add(send_server_hello(
@@ -366,7 +360,11 @@ fn find_session(
     let now = config.common.clock.now();
     let tickets_on = config.tickets_after_full_handshake > 0;
     let mut found = None;
-    if let Some(ticket) = offer.ticket.filter(|t| tickets_on && !t.is_empty()) {
+    if let Some(ticket) = offer
+        .extensions
+        .session_ticket
+        .filter(|t| tickets_on && !t.is_empty())
+    {
         match unseal_state(&*config.ticketer, ticket, now) {
             Ok(state) => found = Some(state),
             Err(TicketRejection::Expired) => common.report(HandshakeEvent::ResumptionRequested),
@@ -460,7 +458,7 @@ fn choose_suite(
 /// OpenSSL does), else our first group.
 fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, Error> {
     let ours = &config.common.groups;
-    match offer.groups {
+    match offer.extensions.supported_groups {
         Some(offered) => ours.iter().copied().find(|g| offered.contains(g)),
         None => ours
             .iter()

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::hello::{choose_alpn, host_name, read_client_hello};
+use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
 use super::State;
 use crate::common_state::{
     CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
@@ -23,6 +23,7 @@ use crate::keyschedule::tls13::{
     EarlySecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
     SignatureScheme,
@@ -32,7 +33,6 @@ use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{
     ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM, MAX_SESSION_ID_SIZE, RANDOM_LEN,
 };
-use crate::msgs::psk::PskOffer;
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
@@ -87,26 +87,19 @@ fn kept_extension_types(hello: &ClientHello) -> impl Iterator<Item = ExtensionTy
         })
 }
 
-/// What the server takes from a ClientHello's extensions.
-#[derive(Default)]
+/// What the TLS 1.3 server takes from a ClientHello's extensions: the
+/// extensions, and the host name of server_name once checked.
 struct Offer<'a> {
+    extensions: ClientHelloExtensions<'a>,
     server_name: Option<String>,
-    groups: Option<&'a [NamedGroup]>,
-    key_shares: Option<&'a [KeyShareEntry]>,
-    signature_schemes: Option<&'a [SignatureScheme]>,
-    alpn: Option<&'a [Vec<u8>]>,
-    cookie: Option<&'a [u8]>,
-    early_data: bool,
-    psk: Option<&'a PskOffer>,
-    psk_modes: Option<&'a [PskKeyExchangeMode]>,
 }
 
 impl<'a> Offer<'a> {
     /// Our most preferred PSK mode the client also offers, when it offers
     /// a PSK.
     fn psk_mode(&self, config: &ServerConfig) -> Option<PskKeyExchangeMode> {
-        let offered = self.psk_modes?;
-        self.psk?;
+        let offered = self.extensions.psk_key_exchange_modes?;
+        self.extensions.pre_shared_key?;
         config
             .common
             .psk_modes
@@ -115,31 +108,20 @@ impl<'a> Offer<'a> {
             .find(|m| offered.contains(m))
     }
 
-    /// Collects the extensions the TLS 1.3 server uses. A pre_shared_key
+    /// Checks the extensions the TLS 1.3 server uses. A pre_shared_key
     /// without psk_key_exchange_modes is `missing_extension` (RFC 8446
     /// §4.2.9).
-    fn read(hello: &'a ClientHello) -> Result<Self, Error> {
-        let mut offer = Self::default();
-        for extension in hello.extensions() {
-            match extension {
-                Extension::ServerName(names) => offer.server_name = host_name(names)?,
-                Extension::SupportedGroups(groups) => offer.groups = Some(groups),
-                Extension::KeyShareOffer(shares) => offer.key_shares = Some(shares),
-                Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
-                Extension::Alpn(protocols) => offer.alpn = Some(protocols),
-                Extension::Cookie(cookie) => offer.cookie = Some(cookie),
-                Extension::EarlyData => offer.early_data = true,
-                Extension::PreSharedKeyOffer(psk) => offer.psk = Some(psk),
-                Extension::PskKeyExchangeModes(modes) => offer.psk_modes = Some(modes),
-                _ => {}
-            }
-        }
-        if offer.psk.is_some() && offer.psk_modes.is_none() {
+    fn read(extensions: ClientHelloExtensions<'a>) -> Result<Self, Error> {
+        let server_name = host_name(extensions.server_name)?;
+        if extensions.pre_shared_key.is_some() && extensions.psk_key_exchange_modes.is_none() {
             return Err(Error::MissingExtension(
                 "pre_shared_key without psk_key_exchange_modes",
             ));
         }
-        Ok(offer)
+        Ok(Self {
+            extensions,
+            server_name,
+        })
     }
 }
 
@@ -197,13 +179,15 @@ impl ExpectRetriedClientHello {
         common: &mut CommonState,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
-        let (hello, version) = read_client_hello(&self.config, common, message)?;
-        if version != ProtocolVersion::TLSv1_3 {
+        let hello = read_client_hello(common, message)?;
+        let extensions = ClientHelloExtensions::of(&hello);
+        if choose_version(&self.config, &hello, &extensions)? != ProtocolVersion::TLSv1_3 {
             return Err(Error::IllegalParameter(
                 "second ClientHello does not offer TLS 1.3",
             ));
         }
-        handle_retried_client_hello(self.config, self.retry, common, &hello, &message.raw)
+        let raw = &message.raw;
+        handle_retried_client_hello(self.config, self.retry, common, &hello, extensions, raw)
     }
 }
 
@@ -218,14 +202,21 @@ struct KeyExchangeOffer<'a> {
 /// §4.2.8, §9.2): only null compression; without a PSK, supported_groups
 /// and key_share are mandatory (signature_algorithms is checked when a
 /// certificate is chosen); each key share for a group the client lists.
-fn read_offer(hello: &ClientHello) -> Result<(Offer<'_>, KeyExchangeOffer<'_>), Error> {
+fn read_offer<'a>(
+    hello: &ClientHello,
+    extensions: ClientHelloExtensions<'a>,
+) -> Result<(Offer<'a>, KeyExchangeOffer<'a>), Error> {
     if hello.compression_methods != [Compression::Null] {
         return Err(Error::IllegalParameter(
             "TLS 1.3 ClientHello must offer only null compression",
         ));
     }
-    let offer = Offer::read(hello)?;
-    let (groups, key_shares) = match (offer.groups, offer.key_shares, offer.psk) {
+    let offer = Offer::read(extensions)?;
+    let (groups, key_shares) = match (
+        offer.extensions.supported_groups,
+        offer.extensions.key_shares,
+        offer.extensions.pre_shared_key,
+    ) {
         (Some(groups), Some(shares), _) => (groups, shares),
         (None, None, Some(_)) => (&[][..], &[][..]),
         (None, _, _) => return Err(Error::MissingExtension("no supported_groups")),
@@ -262,9 +253,10 @@ pub(super) fn handle_client_hello(
     config: Arc<ServerConfig>,
     common: &mut CommonState,
     hello: &ClientHello,
+    extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
 ) -> Result<State, Error> {
-    let (offer, key_exchange) = read_offer(hello)?;
+    let (offer, key_exchange) = read_offer(hello, extensions)?;
     let suite = choose_suite(&config, hello)?;
     // Our few configured groups against at most MAX_KEY_SHARES shares.
     let share = config
@@ -291,7 +283,7 @@ pub(super) fn handle_client_hello(
                 .copied()
                 .find(|g| key_exchange.groups.contains(*g))
                 .ok_or(Error::HandshakeFailure("no key-exchange group in common"))?;
-            return send_retry(config, common, hello, raw, suite, group)
+            return send_retry(config, common, hello, &offer, raw, suite, group)
                 .map(State::ExpectRetriedClientHello);
         }
     };
@@ -309,9 +301,10 @@ fn handle_retried_client_hello(
     retry: Retry,
     common: &mut CommonState,
     hello: &ClientHello,
+    extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
 ) -> Result<State, Error> {
-    let (offer, _) = read_offer(hello)?;
+    let (offer, _) = read_offer(hello, extensions)?;
     let suite = choose_suite(&config, hello)?;
     let share = check_retried_hello(&retry, hello, &offer, suite)?;
     let resumption = try_resume(
@@ -360,7 +353,7 @@ fn send_flight(
     mut transcript: Transcript,
     ccs_sent: bool,
 ) -> Result<State, Error> {
-    let alpn = choose_alpn(&config, offer.alpn)?;
+    let alpn = choose_alpn(&config, offer.extensions.alpn)?;
     // The session's authentication, carried over from the ticket on
     // resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a full
     // handshake, whose tickets are authenticated as they are made.
@@ -376,7 +369,7 @@ fn send_flight(
         );
     // A second ClientHello never gets here with early_data
     // ([`check_retried_hello`]).
-    let accept_early_data = offer.early_data
+    let accept_early_data = offer.extensions.early_data
         && resumption
             .as_ref()
             .is_some_and(|r| early_data_fits(&config, r, suite, &alpn));
@@ -384,7 +377,8 @@ fn send_flight(
         Some(_) => None,
         None => {
             let client_schemes = offer
-                .signature_schemes
+                .extensions
+                .signature_algorithms
                 .ok_or(Error::MissingExtension("no signature_algorithms"))?;
             let (certificate, scheme) = choose_certificate(&config.certificates, client_schemes)
                 .ok_or(Error::HandshakeFailure(
@@ -465,7 +459,7 @@ fn send_flight(
         }
         None => {
             common.set_tls13_first_read_key(suite.aead, &client_traffic)?;
-            if offer.early_data {
+            if offer.extensions.early_data {
                 common.skip_rejected_early_data(early_data_budget);
             }
         }
@@ -648,7 +642,7 @@ fn try_resume(
     suite: Tls13Suite,
     prior: Option<&Transcript>,
 ) -> Result<Option<Resumption>, Error> {
-    let (Some(psk), Some(mode)) = (offer.psk, offer.psk_mode(config)) else {
+    let (Some(psk), Some(mode)) = (offer.extensions.pre_shared_key, offer.psk_mode(config)) else {
         return Ok(None);
     };
     if psk.identities.len() != psk.binders.len() {
@@ -752,7 +746,7 @@ fn check_retried_hello<'a>(
     if suite.suite != retry.cipher_suite {
         return Err(Error::IllegalParameter("cipher suite changed after retry"));
     }
-    let share = match offer.key_shares {
+    let share = match offer.extensions.key_shares {
         Some([share]) if share.group == retry.group => share,
         _ => {
             return Err(Error::IllegalParameter(
@@ -760,13 +754,13 @@ fn check_retried_hello<'a>(
             ))
         }
     };
-    match (&retry.cookie, offer.cookie) {
+    match (&retry.cookie, offer.extensions.cookie) {
         (None, None) => {}
         (Some(sent), Some(echoed)) if sent.as_slice() == echoed => {}
         (Some(_), None) => return Err(Error::MissingExtension("cookie not echoed")),
         _ => return Err(Error::IllegalParameter("cookie differs from the one sent")),
     }
-    if offer.early_data {
+    if offer.extensions.early_data {
         return Err(Error::IllegalParameter("early_data after a retry"));
     }
     // RFC 8446 §4.1.2: the same ClientHello "without modification", but
@@ -786,6 +780,7 @@ fn send_retry(
     config: Arc<ServerConfig>,
     common: &mut CommonState,
     hello: &ClientHello,
+    offer: &Offer<'_>,
     raw: &[u8],
     suite: Tls13Suite,
     group: NamedGroup,
@@ -816,10 +811,7 @@ fn send_retry(
     if !hello.session_id.is_empty() {
         common.send_dummy_ccs()?;
     }
-    if hello
-        .find_extension(crate::msgs::enums::ExtensionType::EarlyData)
-        .is_some()
-    {
+    if offer.extensions.early_data {
         // RFC 8446 §4.2.10: the 0-RTT data that follows the first
         // ClientHello is skipped.
         common.skip_rejected_early_data(rejected_early_data_skip(&config));
