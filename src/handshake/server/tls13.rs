@@ -9,8 +9,10 @@ use crate::common_state::{
     CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
+use crate::crypto::hash::Digest;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
+use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::Error;
 use crate::handshake::{
@@ -20,7 +22,7 @@ use crate::handshake::{
     CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
-    EarlySecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
+    EarlySecret, HandshakeSecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
@@ -339,7 +341,8 @@ fn handle_retried_client_hello(
 /// Sends the server flight of RFC 8446 §2 — ServerHello, then under the
 /// handshake keys EncryptedExtensions, [CertificateRequest, Certificate,
 /// CertificateVerify], Finished — with `share` (none for psk_ke) and the
-/// ticket accepted, if any, continuing `transcript`.
+/// ticket accepted, if any, continuing `transcript`; then waits for the
+/// client's second flight.
 #[allow(clippy::too_many_arguments)]
 fn send_flight(
     config: Arc<ServerConfig>,
@@ -353,27 +356,124 @@ fn send_flight(
     mut transcript: Transcript,
     ccs_sent: bool,
 ) -> Result<State, Error> {
-    let alpn = choose_alpn(&config, offer.extensions.alpn)?;
-    // The session's authentication, carried over from the ticket on
-    // resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a full
-    // handshake, whose tickets are authenticated as they are made.
-    let authenticated = resumption.as_ref().map(|r| r.state.authenticated_at());
+    let choices = choose_flight(&config, &offer, suite, resumption.as_ref())?;
+    let resumed = resumption.is_some();
+    let (client_hello_hash, shared_secret) = send_server_hello(
+        &config,
+        common,
+        hello,
+        raw,
+        suite,
+        share,
+        resumed,
+        &mut transcript,
+        ccs_sent,
+    )?;
+    // Design §3: the persistent server session ID T, never on the wire:
+    // made now for a full handshake, restored from the ticket otherwise.
+    let session_id_t = match &resumption {
+        Some(r) => r.state.session_id.as_bytes().to_vec(),
+        None => random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec(),
+    };
+    let (early, client) = early_secret(&config, common, hello, suite, resumption)?;
+    let keys = install_handshake_keys(
+        &config,
+        common,
+        suite,
+        early,
+        &client_hello_hash,
+        shared_secret,
+        &transcript,
+        &choices,
+        offer.extensions.early_data,
+    )?;
+    send_encrypted_extensions(
+        common,
+        &mut transcript,
+        &choices,
+        offer.server_name.is_some(),
+    )?;
+    let requested_schemes = match &choices.certificate {
+        Some(_) => request_client_certificate(&config, common, &mut transcript)?,
+        None => None,
+    };
+    if let Some((certificate, scheme)) = &choices.certificate {
+        send_certificate(common, &mut transcript, certificate, *scheme)?;
+    }
+    let application = send_finished(common, &mut transcript, suite, keys)?;
+    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    if let Some(value) = share.map(|s| s.group) {
+        common.report(HandshakeEvent::Group(value));
+    }
+    if let Some(value) = choices.alpn {
+        common.report(HandshakeEvent::Alpn(value));
+    }
+    if let Some(value) = offer.server_name {
+        common.report(HandshakeEvent::ServerName(value));
+    }
+    common.report(HandshakeEvent::SessionId(session_id_t));
+
+    let request_certificate = requested_schemes.is_some();
+    let flight = ClientFlight {
+        config,
+        suite,
+        transcript,
+        client_handshake_traffic: application.client_handshake_traffic,
+        client_application_traffic: application.client_application_traffic,
+        server_application_traffic: application.server_application_traffic,
+        resumption: application.resumption,
+        requested_schemes: requested_schemes.unwrap_or_default(),
+        authenticated: choices.authenticated,
+    };
+    Ok(if request_certificate {
+        State::ExpectCertificate(ExpectCertificate(flight))
+    } else if choices.accept_early_data {
+        State::ExpectEndOfEarlyData(ExpectEndOfEarlyData(ExpectFinished { flight, client }))
+    } else {
+        State::ExpectFinished(ExpectFinished { flight, client })
+    })
+}
+
+/// What the server settles before sending its flight.
+struct FlightChoices {
+    /// The ALPN protocol (RFC 7301 §3.2).
+    alpn: Option<Vec<u8>>,
+    /// The session's authentication, carried over from the ticket on
+    /// resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a
+    /// full handshake, whose tickets are authenticated as they are made.
+    authenticated: Option<UnixTime>,
+    /// How much rejected 0-RTT data to skip (RFC 8446 §4.2.10).
+    early_data_budget: usize,
+    /// Whether the client's 0-RTT data is accepted (RFC 8446 §4.2.10).
+    accept_early_data: bool,
+    /// For a full handshake, our certificate and the scheme it signs
+    /// with (RFC 8446 §4.4.2.2); `None` when a ticket resumes.
+    certificate: Option<(Arc<CertifiedKey>, SignatureScheme)>,
+}
+
+/// Settles the ALPN protocol (RFC 7301 §3.2), 0-RTT (RFC 8446 §4.2.10)
+/// and, for a full handshake, the certificate (RFC 8446 §4.4.2.2): a
+/// client without signature_algorithms is `missing_extension`, one whose
+/// schemes fit none of ours `handshake_failure`.
+fn choose_flight(
+    config: &ServerConfig,
+    offer: &Offer<'_>,
+    suite: Tls13Suite,
+    resumption: Option<&Resumption>,
+) -> Result<FlightChoices, Error> {
+    let alpn = choose_alpn(config, offer.extensions.alpn)?;
     // Rejected 0-RTT is skipped up to what the ticket allowed, or when it
     // did not unseal, up to what a ticket of ours could allow.
-    let early_data_budget = resumption
-        .as_ref()
-        .and_then(|r| r.state.tls13.as_ref())
-        .map_or_else(
-            || rejected_early_data_skip(&config),
-            |t| wire_len(t.max_early_data_size),
-        );
+    let early_data_budget = resumption.and_then(|r| r.state.tls13.as_ref()).map_or_else(
+        || rejected_early_data_skip(config),
+        |t| wire_len(t.max_early_data_size),
+    );
     // A second ClientHello never gets here with early_data
     // ([`check_retried_hello`]).
     let accept_early_data = offer.extensions.early_data
-        && resumption
-            .as_ref()
-            .is_some_and(|r| early_data_fits(&config, r, suite, &alpn));
-    let certificate = match &resumption {
+        && resumption.is_some_and(|r| early_data_fits(config, r, suite, &alpn));
+    let certificate = match resumption {
         Some(_) => None,
         None => {
             let client_schemes = offer
@@ -387,11 +487,37 @@ fn send_flight(
             Some((certificate.clone(), scheme))
         }
     };
+    Ok(FlightChoices {
+        alpn,
+        authenticated: resumption.map(|r| r.state.authenticated_at()),
+        early_data_budget,
+        accept_early_data,
+        certificate,
+    })
+}
 
+/// Sends the ServerHello (RFC 8446 §4.1.3): the PSK selected when
+/// resuming, our key share for `share`'s group, TLS 1.3 selected; then a
+/// dummy ChangeCipherSpec in middlebox compatibility mode unless the
+/// retry sent it (RFC 8446 §D.4). Adds the ClientHello and ServerHello
+/// to `transcript`; returns the ClientHello's transcript hash (for 0-RTT
+/// keys) and the (EC)DHE shared secret.
+#[allow(clippy::too_many_arguments)]
+fn send_server_hello(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+    suite: Tls13Suite,
+    share: Option<&KeyShareEntry>,
+    resumed: bool,
+    transcript: &mut Transcript,
+    ccs_sent: bool,
+) -> Result<(Digest, Option<Secret>), Error> {
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
     let mut extensions = Vec::new();
-    if resumption.is_some() {
+    if resumed {
         extensions.push(Extension::PreSharedKeySelected(0));
     }
     let shared_secret = match share {
@@ -408,13 +534,6 @@ fn send_flight(
     extensions.push(Extension::SupportedVersionsSelected(
         ProtocolVersion::TLSv1_3,
     ));
-    // Design §3: the persistent server session ID T, never on the wire:
-    // made now for a full handshake, restored from the ticket otherwise.
-    let session_id_t = match &resumption {
-        Some(r) => r.state.session_id.as_bytes().to_vec(),
-        None => random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec(),
-    };
-
     transcript.add(raw);
     let client_hello_hash = transcript.current();
     let server_hello = ServerHello {
@@ -430,8 +549,19 @@ fn send_flight(
     if !hello.session_id.is_empty() && !ccs_sent {
         common.send_dummy_ccs()?;
     }
+    Ok((client_hello_hash, shared_secret))
+}
 
-    let (early, client) = match resumption {
+/// The early secret (RFC 8446 §7.1): the resumed ticket's, whose binder
+/// proved the client (reported as a resumption), or the one of no PSK.
+fn early_secret(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    suite: Tls13Suite,
+    resumption: Option<Resumption>,
+) -> Result<(EarlySecret, ClientIdentity), Error> {
+    Ok(match resumption {
         Some(r) => {
             common.report(HandshakeEvent::Resumed);
             common.report(HandshakeEvent::PeerCertificates(r.state.peer_certificates));
@@ -441,109 +571,148 @@ fn send_flight(
             EarlySecret::new(suite.hash, None, key_logger(&config.common, hello.random))?,
             ClientIdentity::NotRequested,
         ),
-    };
-    let early_traffic = if accept_early_data {
-        Some(early.client_early_traffic_secret(&client_hello_hash)?)
+    })
+}
+
+/// The handshake secret and its traffic secrets (RFC 8446 §7.1).
+struct HandshakeKeys {
+    secret: HandshakeSecret,
+    client: TrafficSecret,
+    server: TrafficSecret,
+}
+
+/// Derives the handshake keys and installs them (RFC 8446 §7.1, §7.3):
+/// ours for writing; for reading the client's 0-RTT key when its early
+/// data is accepted, otherwise its handshake key, skipping the rejected
+/// 0-RTT data it may send first (RFC 8446 §4.2.10).
+#[allow(clippy::too_many_arguments)]
+fn install_handshake_keys(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    suite: Tls13Suite,
+    early: EarlySecret,
+    client_hello_hash: &Digest,
+    shared_secret: Option<Secret>,
+    transcript: &Transcript,
+    choices: &FlightChoices,
+    early_data_offered: bool,
+) -> Result<HandshakeKeys, Error> {
+    let early_traffic = if choices.accept_early_data {
+        Some(early.client_early_traffic_secret(client_hello_hash)?)
     } else {
         None
     };
     let secret = early.into_handshake(shared_secret.as_ref().map(|s| s.as_bytes()))?;
     let hello_hash = transcript.current();
-    let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
-    let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
-    common.set_tls13_write_key(suite.aead, &server_traffic)?;
+    let client = secret.client_handshake_traffic_secret(&hello_hash)?;
+    let server = secret.server_handshake_traffic_secret(&hello_hash)?;
+    common.set_tls13_write_key(suite.aead, &server)?;
     match &early_traffic {
         Some(early_traffic) => {
             common.set_tls13_read_key(suite.aead, early_traffic)?;
             common.accept_early_data(wire_len(config.max_early_data_size));
         }
         None => {
-            common.set_tls13_first_read_key(suite.aead, &client_traffic)?;
-            if offer.extensions.early_data {
-                common.skip_rejected_early_data(early_data_budget);
+            common.set_tls13_first_read_key(suite.aead, &client)?;
+            if early_data_offered {
+                common.skip_rejected_early_data(choices.early_data_budget);
             }
         }
     }
+    Ok(HandshakeKeys {
+        secret,
+        client,
+        server,
+    })
+}
 
+/// Sends EncryptedExtensions (RFC 8446 §4.3.1): early_data when 0-RTT is
+/// accepted, the server_name acknowledgement (RFC 6066 §3) and the ALPN
+/// protocol.
+fn send_encrypted_extensions(
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+    choices: &FlightChoices,
+    server_name: bool,
+) -> Result<(), Error> {
     let mut extensions = Vec::new();
-    if accept_early_data {
+    if choices.accept_early_data {
         extensions.push(Extension::EarlyData);
     }
-    if offer.server_name.is_some() {
+    if server_name {
         extensions.push(Extension::ServerNameAck);
     }
-    if let Some(protocol) = &alpn {
+    if let Some(protocol) = &choices.alpn {
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
+    Ok(())
+}
 
-    let request_certificate = certificate.is_some() && config.client_auth.verifier().is_some();
-    // Only a requested client certificate is checked against these.
-    let requested_schemes: Vec<SignatureScheme> = if request_certificate {
-        config
-            .common
-            .signature_schemes
-            .iter()
-            .copied()
-            .filter(|s| tls13_handshake_scheme(*s))
-            .collect()
-    } else {
-        Vec::new()
+/// Sends a CertificateRequest (RFC 8446 §4.3.2) when a client verifier is
+/// configured, listing our TLS 1.3 handshake schemes; returns them, the
+/// only ones the client's CertificateVerify may use, or `None` when no
+/// certificate is asked for.
+fn request_client_certificate(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+) -> Result<Option<Vec<SignatureScheme>>, Error> {
+    if config.client_auth.verifier().is_none() {
+        return Ok(None);
+    }
+    let requested_schemes: Vec<SignatureScheme> = config
+        .common
+        .signature_schemes
+        .iter()
+        .copied()
+        .filter(|s| tls13_handshake_scheme(*s))
+        .collect();
+    let request = CertificateRequestTls13 {
+        context: Vec::new(),
+        extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
     };
-    if request_certificate {
-        let request = CertificateRequestTls13 {
-            context: Vec::new(),
-            extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
-        };
-        let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
-        transcript.add(bytes);
-    }
-    if let Some((certificate, scheme)) = certificate {
-        send_certificate(common, &mut transcript, &certificate, scheme)?;
-    }
-    let verify_data = server_traffic
+    let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
+    transcript.add(bytes);
+    Ok(Some(requested_schemes))
+}
+
+/// What the server's Finished leaves for the client's second flight.
+struct AfterServerFinished {
+    client_handshake_traffic: TrafficSecret,
+    client_application_traffic: TrafficSecret,
+    server_application_traffic: TrafficSecret,
+    resumption: PendingResumption,
+}
+
+/// Sends our Finished (RFC 8446 §4.4.4), then derives the application
+/// secrets over the transcript through it and writes under ours (RFC 8446
+/// §7.1); the exporter secret is kept for the connection (RFC 8446 §7.5).
+fn send_finished(
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+    suite: Tls13Suite,
+    keys: HandshakeKeys,
+) -> Result<AfterServerFinished, Error> {
+    let verify_data = keys
+        .server
         .finished_key()?
         .verify_data(&transcript.current())?;
     let bytes =
         common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
     transcript.add(bytes);
-
-    let application = secret
+    let application = keys
+        .secret
         .into_master()?
         .into_application(&transcript.current())?;
     common.set_tls13_write_key(suite.aead, &application.server)?;
     common.exporter = Some(application.exporter);
-    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
-    common.report(HandshakeEvent::CipherSuite(suite.suite));
-    if let Some(value) = share.map(|s| s.group) {
-        common.report(HandshakeEvent::Group(value));
-    }
-    if let Some(value) = alpn {
-        common.report(HandshakeEvent::Alpn(value));
-    }
-    if let Some(value) = offer.server_name {
-        common.report(HandshakeEvent::ServerName(value));
-    }
-    common.report(HandshakeEvent::SessionId(session_id_t));
-
-    let flight = ClientFlight {
-        config,
-        suite,
-        transcript,
-        client_handshake_traffic: client_traffic,
+    Ok(AfterServerFinished {
+        client_handshake_traffic: keys.client,
         client_application_traffic: application.client,
         server_application_traffic: application.server,
         resumption: application.resumption,
-        requested_schemes,
-        authenticated,
-    };
-    Ok(if request_certificate {
-        State::ExpectCertificate(ExpectCertificate(flight))
-    } else if accept_early_data {
-        State::ExpectEndOfEarlyData(ExpectEndOfEarlyData(ExpectFinished { flight, client }))
-    } else {
-        State::ExpectFinished(ExpectFinished { flight, client })
     })
 }
 
