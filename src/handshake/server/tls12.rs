@@ -148,9 +148,9 @@ impl<'a> Offer<'a> {
     }
 }
 
-/// Handles a ClientHello that chose TLS 1.0–1.2: resumes a fitting
-/// session (ticket first, then session ID) or runs the full handshake
-/// with a fresh session ID (design §3).
+/// Handles a ClientHello that chose TLS 1.0–1.2 (RFC 5246 §7.3): resumes
+/// a fitting session (ticket first, then session ID) or runs the full
+/// handshake with a fresh session ID (design §3).
 pub(super) fn handle_client_hello(
     config: Arc<ServerConfig>,
     common: &mut CommonState,
@@ -159,24 +159,13 @@ pub(super) fn handle_client_hello(
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<super::State, Error> {
-    if !hello.compression_methods.contains(&Compression::Null) {
-        return Err(Error::IllegalParameter(
-            "ClientHello does not offer null compression",
-        ));
-    }
-    let offer = Offer::read(hello, extensions, &config)?;
-    if config.require_extended_master_secret && !offer.extended_master_secret {
-        return Err(Error::HandshakeFailure(
-            "client does not offer the extended master secret",
-        ));
-    }
+    let offer = read_offer(hello, extensions, &config)?;
     common.ccs_allowed = false;
     common.set_negotiated_record_version(version);
     let alpn = choose_alpn(&config, offer.extensions.alpn)?;
     let resumed = find_session(&config, common, hello, &offer, version)?;
-    let mut log = HandshakeLog::new(&[raw]);
-    let rng = &*config.common.rng;
-    let mut random = random_array::<RANDOM_LEN>(rng)?;
+    let log = HandshakeLog::new(&[raw]);
+    let mut random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
     set_downgrade_sentinel(&config, version, &mut random);
     common.report(HandshakeEvent::Version(version));
     if let Some(value) = alpn {
@@ -185,70 +174,144 @@ pub(super) fn handle_client_hello(
     if let Some(value) = offer.server_name.clone() {
         common.report(HandshakeEvent::ServerName(value));
     }
-
-    if let Some(session) = resumed {
-        let suite = tls12_suite(session.cipher_suite)
-            .ok_or(Error::Crypto("cached session with an unknown suite"))?;
-        let params = Params {
-            version,
-            client_version: hello.legacy_version,
-            suite,
-            client_random: hello.random,
-            server_random: random,
-            extended_master_secret: session.extended_master_secret,
-            encrypt_then_mac: session.encrypt_then_mac && suite.is_cbc(),
-        };
-        let send_ticket =
-            offer.extensions.session_ticket.is_some() && config.tickets_after_resumption > 0;
-        let extensions = server_hello_extensions(&offer, &params, send_ticket, false, common);
-        // Design §3: the echo is S (by ID) or the client's C (ticket).
-        let bytes = send_server_hello(common, &params, hello.session_id.clone(), extensions)?;
-        log.add(bytes);
-        common.report(HandshakeEvent::CipherSuite(suite.suite));
-        common.report(HandshakeEvent::SessionId(
-            session.session_id.as_bytes().to_vec(),
-        ));
-        common.report(HandshakeEvent::Resumed);
-        common.report(HandshakeEvent::PeerCertificates(
-            session.peer_certificates.clone(),
-        ));
-        let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
-        let mut hs = Handshake {
-            config,
-            params,
-            log,
-            master,
-            send_ticket,
-            authenticated: Some(session.authenticated_at()),
-        };
-        let (client_write, server_write) =
-            hs.params.protections(&hs.master, &hs.config.common.rng)?;
-        if hs.send_ticket {
-            send_new_ticket(&mut hs, common)?;
-        }
-        send_finished(&mut hs, common, server_write)?;
-        common.expect_ccs(client_write);
-        return Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
-            hs,
-            server_write: None,
-            client: ClientIdentity::Resumed,
-        })));
-    }
-
-    let (suite, certificate, scheme) = choose_suite(&config, hello, &offer, version)?;
-    let params = Params {
+    let hello = Hello {
+        hello,
+        offer: &offer,
         version,
-        client_version: hello.legacy_version,
-        suite,
-        client_random: hello.random,
-        server_random: random,
-        extended_master_secret: offer.extended_master_secret,
-        encrypt_then_mac: offer.encrypt_then_mac && suite.is_cbc(),
+        random,
+        log,
     };
+    match resumed {
+        Some(session) => resume_session(config, common, hello, session),
+        None => start_full_handshake(config, common, hello),
+    }
+    .map(super::State::Tls12)
+}
+
+/// Checks the ClientHello's fixed fields and extensions (RFC 5246
+/// §7.4.1.2): null compression must be offered; a client without the
+/// extended master secret is `handshake_failure` when we require it
+/// (RFC 7627 §5.2).
+fn read_offer<'a>(
+    hello: &ClientHello,
+    extensions: ClientHelloExtensions<'a>,
+    config: &ServerConfig,
+) -> Result<Offer<'a>, Error> {
+    if !hello.compression_methods.contains(&Compression::Null) {
+        return Err(Error::IllegalParameter(
+            "ClientHello does not offer null compression",
+        ));
+    }
+    let offer = Offer::read(hello, extensions, config)?;
+    if config.require_extended_master_secret && !offer.extended_master_secret {
+        return Err(Error::HandshakeFailure(
+            "client does not offer the extended master secret",
+        ));
+    }
+    Ok(offer)
+}
+
+/// What the ServerHello is built from: the ClientHello, what the server
+/// took from it, the version and our random, and the messages so far.
+struct Hello<'h> {
+    hello: &'h ClientHello,
+    offer: &'h Offer<'h>,
+    version: ProtocolVersion,
+    random: [u8; RANDOM_LEN],
+    log: HandshakeLog,
+}
+
+impl Hello<'_> {
+    /// The connection's parameters with `suite` and the extended master
+    /// secret and encrypt-then-MAC settings given.
+    fn params(&self, suite: Tls12Suite, ems: bool, etm: bool) -> Params {
+        Params {
+            version: self.version,
+            client_version: self.hello.legacy_version,
+            suite,
+            client_random: self.hello.random,
+            server_random: self.random,
+            extended_master_secret: ems,
+            encrypt_then_mac: etm && suite.is_cbc(),
+        }
+    }
+}
+
+/// The abbreviated handshake (RFC 5246 §7.3, RFC 5077 §3.1): ServerHello
+/// echoing the client's session ID, [NewSessionTicket], then our
+/// ChangeCipherSpec and Finished under the resumed master secret; the
+/// client's ChangeCipherSpec and Finished come next.
+fn resume_session(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: Hello<'_>,
+    session: ServerSessionState,
+) -> Result<State, Error> {
+    let suite = tls12_suite(session.cipher_suite)
+        .ok_or(Error::Crypto("cached session with an unknown suite"))?;
+    let params = hello.params(
+        suite,
+        session.extended_master_secret,
+        session.encrypt_then_mac,
+    );
+    let send_ticket =
+        hello.offer.extensions.session_ticket.is_some() && config.tickets_after_resumption > 0;
+    let extensions = server_hello_extensions(hello.offer, &params, send_ticket, false, common);
+    // Design §3: the echo is S (by ID) or the client's C (ticket).
+    let mut log = hello.log;
+    log.add(send_server_hello(
+        common,
+        &params,
+        hello.hello.session_id.clone(),
+        extensions,
+    )?);
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    common.report(HandshakeEvent::SessionId(
+        session.session_id.as_bytes().to_vec(),
+    ));
+    common.report(HandshakeEvent::Resumed);
+    common.report(HandshakeEvent::PeerCertificates(
+        session.peer_certificates.clone(),
+    ));
+    let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
+    let mut hs = Handshake {
+        config,
+        params,
+        log,
+        master,
+        send_ticket,
+        authenticated: Some(session.authenticated_at()),
+    };
+    let (client_write, server_write) = hs.params.protections(&hs.master, &hs.config.common.rng)?;
+    if hs.send_ticket {
+        send_new_ticket(&mut hs, common)?;
+    }
+    send_finished(&mut hs, common, server_write)?;
+    common.expect_ccs(client_write);
+    Ok(State::ExpectFinished(ExpectFinished {
+        hs,
+        server_write: None,
+        client: ClientIdentity::Resumed,
+    }))
+}
+
+/// The server's flight of a full handshake (RFC 5246 §7.3): ServerHello
+/// with a fresh session ID S (design §3), Certificate, ServerKeyExchange
+/// (ECDHE), [CertificateRequest], ServerHelloDone; the client's
+/// [Certificate] and ClientKeyExchange come next.
+fn start_full_handshake(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: Hello<'_>,
+) -> Result<State, Error> {
+    let offer = hello.offer;
+    let (suite, certificate, scheme) = choose_suite(&config, hello.hello, offer, hello.version)?;
+    let params = hello.params(suite, offer.extended_master_secret, offer.encrypt_then_mac);
     let send_ticket =
         offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
-    let session_id = random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec();
-    let extensions = server_hello_extensions(&offer, &params, send_ticket, true, common);
+    let session_id = random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec();
+    let extensions = server_hello_extensions(offer, &params, send_ticket, true, common);
+    let mut log = hello.log;
     log.add(send_server_hello(
         common,
         &params,
@@ -261,41 +324,21 @@ pub(super) fn handle_client_hello(
         }))?,
     );
     let agreement = match suite.key_exchange {
-        KeyExchangeAlgorithm::Ecdhe => {
-            let group = choose_group(&config, &offer)?;
-            let share = KeyShare::generate_with(group, rng)?;
-            let ecdh = ServerEcdhParams {
-                group,
-                public: share.public_key().to_vec(),
-            };
-            let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
-            log.add(common.send_handshake(&HandshakeMessage::ServerKeyExchange(
-                ServerKeyExchange {
-                    params: ecdh,
-                    signature,
-                },
-            ))?);
-            common.report(HandshakeEvent::Group(group));
-            KeyAgreement::Ecdhe(share)
-        }
+        KeyExchangeAlgorithm::Ecdhe => KeyAgreement::Ecdhe(send_server_key_exchange(
+            &config,
+            common,
+            &mut log,
+            offer,
+            &params,
+            &certificate,
+            scheme,
+        )?),
         // RFC 5246 §7.4.3: no ServerKeyExchange; the client encrypts to
         // the certificate's key.
         KeyExchangeAlgorithm::Rsa => KeyAgreement::Rsa(certificate),
     };
     let requested_schemes = config.common.signature_schemes.clone();
-    let verifier = config.client_auth.verifier().cloned();
-    if let Some(verifier) = &verifier {
-        let request = CertificateRequestTls12 {
-            certificate_types: vec![
-                ClientCertificateType::RsaSign,
-                ClientCertificateType::EcdsaSign,
-            ],
-            signature_schemes: (version == ProtocolVersion::TLSv1_2)
-                .then(|| requested_schemes.clone()),
-            certificate_authorities: verifier.root_subjects(),
-        };
-        log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
-    }
+    let request = request_client_certificate(&config, common, &mut log, &params)?;
     log.add(common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     common.report(HandshakeEvent::SessionId(session_id));
@@ -308,14 +351,68 @@ pub(super) fn handle_client_hello(
         send_ticket,
         requested_schemes,
     };
-    Ok(super::State::Tls12(if verifier.is_some() {
+    Ok(if request {
         State::ExpectCertificate(ExpectCertificate(flight))
     } else {
         State::ExpectClientKeyExchange(ExpectClientKeyExchange {
             flight,
             client: ClientCertificate::Absent(ClientIdentity::NotRequested),
         })
-    }))
+    })
+}
+
+/// Sends the ServerKeyExchange of ECDHE (RFC 8422 §5.4): our ephemeral
+/// key for the chosen group, signed by the certificate's key with
+/// `scheme`; returns the key for the client's share.
+fn send_server_key_exchange(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    log: &mut HandshakeLog,
+    offer: &Offer<'_>,
+    params: &Params,
+    certificate: &CertifiedKey,
+    scheme: Option<SignatureScheme>,
+) -> Result<KeyShare, Error> {
+    let group = choose_group(config, offer)?;
+    let share = KeyShare::generate_with(group, &*config.common.rng)?;
+    let ecdh = ServerEcdhParams {
+        group,
+        public: share.public_key().to_vec(),
+    };
+    let signature = sign_params(certificate, scheme, params, &ecdh)?;
+    log.add(
+        common.send_handshake(&HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
+            params: ecdh,
+            signature,
+        }))?,
+    );
+    common.report(HandshakeEvent::Group(group));
+    Ok(share)
+}
+
+/// Sends a CertificateRequest (RFC 5246 §7.4.4) when a client verifier is
+/// configured: RSA and ECDSA certificates, our signature schemes (TLS 1.2
+/// only) and the verifier's root names. Returns whether it was sent.
+fn request_client_certificate(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    log: &mut HandshakeLog,
+    params: &Params,
+) -> Result<bool, Error> {
+    let Some(verifier) = config.client_auth.verifier() else {
+        return Ok(false);
+    };
+    let request = CertificateRequestTls12 {
+        certificate_types: vec![
+            ClientCertificateType::RsaSign,
+            ClientCertificateType::EcdsaSign,
+        ],
+        signature_schemes: (params.version == ProtocolVersion::TLSv1_2)
+            .then(|| config.common.signature_schemes.clone()),
+        certificate_authorities: verifier.root_subjects(),
+    };
+    log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
+    Ok(true)
 }
 
 /// RFC 8446 §4.1.3: a server that supports TLS 1.3 (or 1.2) ends its
