@@ -40,8 +40,8 @@ use crate::pki::CertifiedKey;
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
-    check_resumption, store_key, ResumptionOffer, ServerSessionState, SessionId, StoreKeyKind,
-    Validity, MAX_INLINE_STORE_ID_LEN,
+    check_resumption, store_key, ResumptionOffer, ServerSessionState, ServerSessionStore,
+    SessionId, StoreKey, StoreKeyKind, Validity, MAX_INLINE_STORE_ID_LEN,
 };
 use crate::time::UnixTime;
 
@@ -401,17 +401,8 @@ fn send_flight(
         send_certificate(common, &mut transcript, certificate, *scheme)?;
     }
     let application = send_finished(common, &mut transcript, suite, keys)?;
-    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
-    common.report(HandshakeEvent::CipherSuite(suite.suite));
-    if let Some(value) = share.map(|s| s.group) {
-        common.report(HandshakeEvent::Group(value));
-    }
-    if let Some(value) = choices.alpn {
-        common.report(HandshakeEvent::Alpn(value));
-    }
-    if let Some(value) = offer.server_name {
-        common.report(HandshakeEvent::ServerName(value));
-    }
+    let group = share.map(|s| s.group);
+    report_negotiated(common, suite, group, choices.alpn, offer.server_name);
     common.report(HandshakeEvent::SessionId(session_id_t));
 
     let request_certificate = requested_schemes.is_some();
@@ -433,6 +424,28 @@ fn send_flight(
     } else {
         State::ExpectFinished(ExpectFinished { flight, client })
     })
+}
+
+/// Reports what the handshake settled (RFC 8446 §4.1.3, §4.2.7; RFC 7301
+/// §3.2; RFC 6066 §3).
+fn report_negotiated(
+    common: &mut CommonState,
+    suite: Tls13Suite,
+    group: Option<NamedGroup>,
+    alpn: Option<Vec<u8>>,
+    server_name: Option<String>,
+) {
+    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    if let Some(value) = group {
+        common.report(HandshakeEvent::Group(value));
+    }
+    if let Some(value) = alpn {
+        common.report(HandshakeEvent::Alpn(value));
+    }
+    if let Some(value) = server_name {
+        common.report(HandshakeEvent::ServerName(value));
+    }
 }
 
 /// What the server settles before sending its flight.
@@ -823,26 +836,11 @@ fn try_resume(
         return Ok(None);
     };
     let now = config.common.clock.now();
-    // Design §3: resumption was requested when the ticket unsealed (or
-    // was found), even if it then turns out expired or unfit.
     let stateful = config.session_store.as_ref().and_then(|store| {
         store_key(StoreKeyKind::Tls13Ticket, &identity.identity).map(|key| (store, key))
     });
-    let state = match &stateful {
-        // Looked up, not taken: a binder that does not verify must not
-        // burn a ticket seen on the wire.
-        Some((store, key)) => store.get(key),
-        None if config.session_store.is_some() => None,
-        None => match unseal_state(&*config.ticketer, &identity.identity, now) {
-            Ok(state) => Some(state),
-            Err(TicketRejection::Expired) => {
-                common.report(HandshakeEvent::ResumptionRequested);
-                None
-            }
-            Err(_) => None,
-        },
-    };
-    let Some(state) = state else {
+    let Some(state) = look_up_ticket(config, common, &identity.identity, stateful.as_ref(), now)
+    else {
         return Ok(None);
     };
     common.report(HandshakeEvent::ResumptionRequested);
@@ -895,6 +893,33 @@ fn try_resume(
         with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
         binder,
     }))
+}
+
+/// The session state of a ticket (RFC 8446 §4.6.1): looked up in the
+/// session store under `stateful` when tickets are stateful — looked up,
+/// not taken: a binder that does not verify must not burn a ticket seen
+/// on the wire — or else unsealed by the ticketer. Design §3: resumption
+/// was requested when the ticket unsealed (or was found), even if it
+/// then turns out expired or unfit.
+fn look_up_ticket(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    ticket: &[u8],
+    stateful: Option<&(&Arc<dyn ServerSessionStore>, StoreKey)>,
+    now: UnixTime,
+) -> Option<ServerSessionState> {
+    match stateful {
+        Some((store, key)) => store.get(key),
+        None if config.session_store.is_some() => None,
+        None => match unseal_state(&*config.ticketer, ticket, now) {
+            Ok(state) => Some(state),
+            Err(TicketRejection::Expired) => {
+                common.report(HandshakeEvent::ResumptionRequested);
+                None
+            }
+            Err(_) => None,
+        },
+    }
 }
 
 /// The second ClientHello must keep what the first and the
