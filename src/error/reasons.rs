@@ -115,7 +115,6 @@ reasons! {
         MalformedP256Key => "malformed P-256 public key",
         MalformedP384Key => "malformed P-384 public key",
         MalformedRsaKey => "malformed RSA public key",
-        NoKeyShareAfterRetry => "no key share after a retry",
         NullCompressionMissing => "ClientHello does not offer null compression",
         PskIdentitiesBinders => "PSK identities and binders differ in number",
         PskNotLast => "pre_shared_key is not last",

@@ -1,26 +1,18 @@
 //! The server's hello: reading the ClientHello (RFC 8446 §4.1.2) and
-//! choosing the version (RFC 8446 §4.2.1) before handing over to the
-//! version's state machine.
+//! choosing the version (RFC 8446 §4.2.1), and the choices both
+//! versions make alike (server name, ALPN). The facade (`mod.rs`) hands
+//! over to the version's state machine, which imports this file, never
+//! the other way.
 
-use std::sync::Arc;
-
-use super::{tls12, tls13, State};
 use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::{ServerConfig, ALL_VERSIONS};
 use crate::error::{Error, IllegalParameterReason, ProtocolVersionReason, UnexpectedMessageReason};
-use crate::msgs::enums::ServerNameType;
-use crate::msgs::enums::{CipherSuite, ExtensionType, HandshakeType, ProtocolVersion};
-use crate::msgs::extensions::{Extension, ServerName};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
+use crate::msgs::enums::{CipherSuite, HandshakeType, ProtocolVersion, ServerNameType};
+use crate::msgs::extensions::ServerName;
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
-
-/// Waiting for a ClientHello.
-pub(crate) struct ExpectClientHello {
-    pub(super) config: Arc<ServerConfig>,
-    /// Set after a HelloRetryRequest was sent.
-    pub(super) retry: Option<tls13::Retry>,
-}
 
 /// The SSL 3.0 version number (RFC 6101): a hello announcing it or
 /// anything lower is refused (RFC 8446 Appendix D.5, RFC 7568).
@@ -33,112 +25,109 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
     finished_len: TLS12_VERIFY_DATA_LEN,
 };
 
-impl ExpectClientHello {
-    pub(super) fn new(config: Arc<ServerConfig>) -> Self {
-        Self {
-            config,
-            retry: None,
-        }
+/// Reads a ClientHello (RFC 8446 §4.1.2); from here on a
+/// ChangeCipherSpec may arrive (RFC 8446 §D.4).
+pub(super) fn read_client_hello(
+    common: &mut CommonState,
+    message: &ReceivedHandshake,
+) -> Result<ClientHello, Error> {
+    if message.typ != HandshakeType::ClientHello {
+        return Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::ExpectedClientHello,
+        ));
     }
+    let HandshakeMessage::ClientHello(hello) =
+        HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
+    else {
+        return Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::ExpectedClientHello,
+        ));
+    };
+    common.ccs_allowed = true;
+    Ok(hello)
+}
 
-    /// Reads a ClientHello, chooses the version and hands over.
-    pub(super) fn expect_client_hello(
-        self,
-        common: &mut CommonState,
-        message: &ReceivedHandshake,
-    ) -> Result<State, Error> {
-        if message.typ != HandshakeType::ClientHello {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::ExpectedClientHello,
-            ));
-        }
-        let HandshakeMessage::ClientHello(hello) =
-            HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
-        else {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::ExpectedClientHello,
-            ));
-        };
-        common.ccs_allowed = true;
-        let version = self.choose_version(&hello)?;
-        self.check_fallback(&hello, version)?;
-        match version {
-            ProtocolVersion::TLSv1_3 => {
-                tls13::handle_client_hello(self, common, &hello, &message.raw)
-            }
-            _ if self.retry.is_some() => Err(Error::IllegalParameter(
-                IllegalParameterReason::RetryWithoutTls13,
-            )),
-            version => tls12::handle_client_hello(self, common, &hello, &message.raw, version),
-        }
-    }
+/// Chooses the version of a ClientHello (RFC 8446 §4.2.1) and refuses an
+/// inappropriate fallback to it (RFC 7507 §3); the caller hands over to
+/// that version's state machine.
+pub(super) fn choose_version(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    extensions: &ClientHelloExtensions<'_>,
+) -> Result<ProtocolVersion, Error> {
+    let version = highest_common_version(config, hello, extensions)?;
+    check_fallback(config, hello, version)?;
+    Ok(version)
+}
 
-    /// RFC 7507 §3: a ClientHello with TLS_FALLBACK_SCSV whose highest
-    /// version is below ours (so the version chosen is below ours) is
-    /// `inappropriate_fallback`.
-    fn check_fallback(&self, hello: &ClientHello, version: ProtocolVersion) -> Result<(), Error> {
-        let highest = self
-            .config
-            .common
-            .versions
-            .iter()
-            .map(|v| u16::from(*v))
-            .max()
-            .unwrap_or_default();
-        if hello
-            .cipher_suites
-            .contains(&CipherSuite::TLS_FALLBACK_SCSV)
-            && u16::from(version) < highest
-        {
-            return Err(Error::InappropriateFallback);
-        }
-        Ok(())
+/// RFC 7507 §3: a ClientHello with TLS_FALLBACK_SCSV whose highest
+/// version is below ours (so the version chosen is below ours) is
+/// `inappropriate_fallback`.
+fn check_fallback(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    version: ProtocolVersion,
+) -> Result<(), Error> {
+    let highest = config
+        .common
+        .versions
+        .iter()
+        .map(|v| u16::from(*v))
+        .max()
+        .unwrap_or_default();
+    if hello
+        .cipher_suites
+        .contains(&CipherSuite::TLS_FALLBACK_SCSV)
+        && u16::from(version) < highest
+    {
+        return Err(Error::InappropriateFallback);
     }
+    Ok(())
+}
 
-    /// The highest version both sides enable (RFC 8446 §4.2.1): from
-    /// supported_versions when the client sent it, otherwise every
-    /// version up to legacy_version (RFC 5246 §E.1: a client announces
-    /// its highest version and accepts any lower one). None in common —
-    /// a client below our minimum included — is `protocol_version`.
-    ///
-    /// With supported_versions, legacy_version is still checked: 0x0300
-    /// (SSL 3.0) or below is `protocol_version` whatever the extension
-    /// offers (RFC 8446 Appendix D.5), and a TLS 1.3 ClientHello must
-    /// carry exactly 0x0303, otherwise `protocol_version` too
-    /// (RFC 9846 §4.1.2, which obsoletes RFC 8446).
-    fn choose_version(&self, hello: &ClientHello) -> Result<ProtocolVersion, Error> {
-        let enabled = &self.config.common.versions;
-        let supported = match hello.find_extension(ExtensionType::SupportedVersions) {
-            Some(Extension::SupportedVersionsOffer(versions)) => Some(versions),
-            _ => None,
-        };
-        if supported.is_some() && u16::from(hello.legacy_version) <= SSL3_VERSION {
-            return Err(Error::ProtocolVersion(ProtocolVersionReason::Ssl3OrBelow));
-        }
-        let offered = |v: &ProtocolVersion| match supported {
-            Some(versions) => versions.contains(v),
-            None => {
-                *v != ProtocolVersion::TLSv1_3 && u16::from(*v) <= u16::from(hello.legacy_version)
-            }
-        };
-        let version = ALL_VERSIONS
-            .iter()
-            .copied()
-            .find(|v| enabled.contains(v) && offered(v))
-            .ok_or(Error::ProtocolVersion(
-                ProtocolVersionReason::NoCommonVersion,
-            ))?;
-        if version == ProtocolVersion::TLSv1_3 && hello.legacy_version != ProtocolVersion::TLSv1_2 {
-            return Err(Error::ProtocolVersion(
-                ProtocolVersionReason::ClientHelloLegacyVersion,
-            ));
-        }
-        Ok(version)
+/// The highest version both sides enable (RFC 8446 §4.2.1): from
+/// supported_versions when the client sent it, otherwise every
+/// version up to legacy_version (RFC 5246 §E.1: a client announces
+/// its highest version and accepts any lower one). None in common —
+/// a client below our minimum included — is `protocol_version`.
+///
+/// With supported_versions, legacy_version is still checked: 0x0300
+/// (SSL 3.0) or below is `protocol_version` whatever the extension
+/// offers (RFC 8446 Appendix D.5), and a TLS 1.3 ClientHello must
+/// carry exactly 0x0303, otherwise `protocol_version` too
+/// (RFC 9846 §4.1.2, which obsoletes RFC 8446).
+fn highest_common_version(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    extensions: &ClientHelloExtensions<'_>,
+) -> Result<ProtocolVersion, Error> {
+    let enabled = &config.common.versions;
+    let supported = extensions.supported_versions;
+    if supported.is_some() && u16::from(hello.legacy_version) <= SSL3_VERSION {
+        return Err(Error::ProtocolVersion(ProtocolVersionReason::Ssl3OrBelow));
     }
+    let offered = |v: &ProtocolVersion| match supported {
+        Some(versions) => versions.contains(v),
+        None => *v != ProtocolVersion::TLSv1_3 && u16::from(*v) <= u16::from(hello.legacy_version),
+    };
+    let version = ALL_VERSIONS
+        .iter()
+        .copied()
+        .find(|v| enabled.contains(v) && offered(v))
+        .ok_or(Error::ProtocolVersion(
+            ProtocolVersionReason::NoCommonVersion,
+        ))?;
+    if version == ProtocolVersion::TLSv1_3 && hello.legacy_version != ProtocolVersion::TLSv1_2 {
+        return Err(Error::ProtocolVersion(
+            ProtocolVersionReason::ClientHelloLegacyVersion,
+        ));
+    }
+    Ok(version)
 }
 
 /// The host name of a ClientHello's server_name list (RFC 6066 §3: the
-/// only name type is host_name), or `None` without one.
+/// only name type is host_name), or `None` without one (or without the
+/// extension).
 ///
 /// RFC 6066 §3: the list "MUST NOT contain more than one name of the same
 /// name_type", and a HostName is a DNS name in ASCII. A second host_name,
@@ -146,8 +135,11 @@ impl ExpectClientHello {
 /// as NUL or ESC, a space, a non-ASCII byte: internationalised names
 /// travel as A-labels), is `illegal_parameter`. Letters, digits, `-`, `.`
 /// and `_` (found in real service names) are accepted.
-pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
-    let mut host_names = names.iter().filter(|n| n.typ == ServerNameType::HostName);
+pub(super) fn host_name(names: Option<&[ServerName]>) -> Result<Option<String>, Error> {
+    let mut host_names = names
+        .unwrap_or_default()
+        .iter()
+        .filter(|n| n.typ == ServerNameType::HostName);
     let Some(name) = host_names.next() else {
         return Ok(None);
     };
@@ -168,4 +160,24 @@ pub(super) fn host_name(names: &[ServerName]) -> Result<Option<String>, Error> {
     String::from_utf8(name.name.clone())
         .map(Some)
         .map_err(|_| Error::IllegalParameter(IllegalParameterReason::ServerNameNotAscii))
+}
+
+/// The ALPN protocol (RFC 7301 §3.2): our most preferred one the client
+/// offered; none in common is `no_application_protocol`. Without ALPN on
+/// either side, none.
+pub(super) fn choose_alpn(
+    config: &ServerConfig,
+    offered: Option<&[Vec<u8>]>,
+) -> Result<Option<Vec<u8>>, Error> {
+    match offered {
+        Some(offered) if !config.common.alpn_protocols.is_empty() => config
+            .common
+            .alpn_protocols
+            .iter()
+            .find(|p| offered.contains(p))
+            .cloned()
+            .map(Some)
+            .ok_or(Error::NoApplicationProtocol),
+        _ => Ok(None),
+    }
 }

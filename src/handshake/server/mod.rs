@@ -1,8 +1,9 @@
 //! The server's handshake: `State` and its transitions.
 //!
 //! ```text
-//! ExpectClientHello ──(no usable key share)── HelloRetryRequest ──> ExpectClientHello (retried)
-//!        │ ClientHello: ServerHello … Finished sent
+//! ExpectClientHello ──(no usable key share: HelloRetryRequest)──> ExpectRetriedClientHello
+//!        │ ClientHello: ServerHello … Finished sent         (its one share fits) │
+//!        │<───────────────────────────────────────────────────────────────────┘
 //!        ├──(0-RTT accepted)──> ExpectEndOfEarlyData ──> ExpectFinished
 //!        ├──(client auth)──> ExpectCertificate ──> ExpectCertificateVerify ─┐
 //!        v                         │ (empty, optional)                      │
@@ -14,6 +15,10 @@
 //!
 //! A ClientHello that chooses TLS 1.0–1.2 hands over to `tls12.rs`,
 //! whose states live in `State::Tls12`.
+//!
+//! The files import one way: `hello.rs` reads the ClientHello and makes
+//! the choices both versions share; `tls12.rs` and `tls13.rs` import it;
+//! this facade holds the first state and dispatches on the version.
 
 mod hello;
 mod tls12;
@@ -24,17 +29,21 @@ use std::sync::Arc;
 use crate::common_state::{CommonState, ReceivedHandshake};
 use crate::config::ServerConfig;
 use crate::error::Error;
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
+use crate::msgs::enums::ProtocolVersion;
 
-pub(crate) use hello::ExpectClientHello;
 pub(crate) use tls13::{
-    ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished, Traffic,
+    ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
+    ExpectRetriedClientHello, Traffic,
 };
 pub use tls13::{COOKIE_LEN, MAX_EARLY_DATA_AGE_SKEW_MS, TICKET_IDENTITY_LEN};
 
 /// The server's handshake states; each consumes itself on a message.
 pub(crate) enum State {
-    /// Waiting for a ClientHello (the first, or the answer to a retry).
+    /// Waiting for the first ClientHello.
     ExpectClientHello(ExpectClientHello),
+    /// HelloRetryRequest sent: waiting for the second ClientHello.
+    ExpectRetriedClientHello(ExpectRetriedClientHello),
     /// CertificateRequest sent; waiting for the client's Certificate.
     ExpectCertificate(ExpectCertificate),
     /// Client chain accepted; waiting for its CertificateVerify.
@@ -54,6 +63,37 @@ pub(crate) fn start(config: Arc<ServerConfig>) -> State {
     State::ExpectClientHello(ExpectClientHello::new(config))
 }
 
+/// Waiting for the first ClientHello.
+pub(crate) struct ExpectClientHello {
+    config: Arc<ServerConfig>,
+}
+
+impl ExpectClientHello {
+    fn new(config: Arc<ServerConfig>) -> Self {
+        Self { config }
+    }
+
+    /// Reads a ClientHello, chooses the version (`hello.rs`) and hands
+    /// over to that version's state machine.
+    fn expect_client_hello(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
+        let hello = hello::read_client_hello(common, message)?;
+        let extensions = ClientHelloExtensions::of(&hello);
+        let raw = &message.raw;
+        match hello::choose_version(&self.config, &hello, &extensions)? {
+            ProtocolVersion::TLSv1_3 => {
+                tls13::handle_client_hello(self.config, common, &hello, extensions, raw)
+            }
+            version => {
+                tls12::handle_client_hello(self.config, common, &hello, extensions, raw, version)
+            }
+        }
+    }
+}
+
 impl State {
     /// Feeds one message to the current state.
     pub(crate) fn handle(
@@ -63,6 +103,7 @@ impl State {
     ) -> Result<Self, Error> {
         match self {
             Self::ExpectClientHello(s) => s.expect_client_hello(common, message),
+            Self::ExpectRetriedClientHello(s) => s.expect_client_hello(common, message),
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
             Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
             Self::ExpectEndOfEarlyData(s) => s.expect_end_of_early_data(common, message),

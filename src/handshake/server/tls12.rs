@@ -16,9 +16,7 @@
 
 use std::sync::Arc;
 
-use super::hello::host_name;
-use super::hello::ExpectClientHello;
-use super::tls13::choose_alpn;
+use super::hello::{choose_alpn, host_name};
 use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::kx::KeyShare;
@@ -38,6 +36,7 @@ use crate::handshake::{
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
     CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
     ProtocolVersion, SignatureScheme,
@@ -94,104 +93,83 @@ impl State {
 }
 
 /// What the server takes from a ClientHello's extensions (RFC 5246
-/// §7.4.1.4).
-#[derive(Default)]
+/// §7.4.1.4): the extensions, and what it decided on them.
 struct Offer<'a> {
+    extensions: ClientHelloExtensions<'a>,
     server_name: Option<String>,
-    groups: Option<&'a [NamedGroup]>,
-    signature_schemes: Option<&'a [SignatureScheme]>,
-    alpn: Option<&'a [Vec<u8>]>,
     point_formats: bool,
     extended_master_secret: bool,
     encrypt_then_mac: bool,
     secure_renegotiation: bool,
-    ticket: Option<&'a [u8]>,
 }
 
 impl<'a> Offer<'a> {
-    /// Collects the extensions. A non-empty renegotiation_info on an
+    /// Checks the extensions. A non-empty renegotiation_info on an
     /// initial handshake is `handshake_failure` (RFC 5746 §3.6); point
     /// formats without the uncompressed one are `illegal_parameter`
     /// (RFC 8422 §5.1.2).
     /// Extensions the configuration turns off count as not offered.
-    fn read(hello: &'a ClientHello, config: &ServerConfig) -> Result<Self, Error> {
-        let mut offer = Self {
-            secure_renegotiation: hello
-                .cipher_suites
-                .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
-            ..Self::default()
-        };
-        for extension in hello.extensions() {
-            match extension {
-                Extension::ServerName(names) => offer.server_name = host_name(names)?,
-                Extension::SupportedGroups(groups) => offer.groups = Some(groups),
-                Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
-                Extension::Alpn(protocols) => offer.alpn = Some(protocols),
-                Extension::EcPointFormats(formats) => {
-                    if !formats.contains(&EcPointFormat::Uncompressed) {
-                        return Err(Error::IllegalParameter(
-                            IllegalParameterReason::ClientPointFormats,
-                        ));
-                    }
-                    offer.point_formats = true;
-                }
-                Extension::ExtendedMasterSecret => {
-                    offer.extended_master_secret = config.enable_extended_master_secret
-                }
-                Extension::EncryptThenMac => {
-                    offer.encrypt_then_mac = config.enable_encrypt_then_mac
-                }
-                Extension::RenegotiationInfo(data) => {
-                    if !data.is_empty() {
-                        return Err(Error::HandshakeFailure(
-                            HandshakeFailureReason::RenegotiationInfoNotEmpty,
-                        ));
-                    }
-                    offer.secure_renegotiation = true;
-                }
-                Extension::SessionTicket(ticket) => offer.ticket = Some(ticket),
-                _ => {}
+    fn read(
+        hello: &ClientHello,
+        extensions: ClientHelloExtensions<'a>,
+        config: &ServerConfig,
+    ) -> Result<Self, Error> {
+        let server_name = host_name(extensions.server_name)?;
+        if let Some(formats) = extensions.ec_point_formats {
+            if !formats.contains(&EcPointFormat::Uncompressed) {
+                return Err(Error::IllegalParameter(
+                    IllegalParameterReason::ClientPointFormats,
+                ));
             }
         }
-        Ok(offer)
+        if let Some(data) = extensions.renegotiation_info {
+            if !data.is_empty() {
+                return Err(Error::HandshakeFailure(
+                    HandshakeFailureReason::RenegotiationInfoNotEmpty,
+                ));
+            }
+        }
+        Ok(Self {
+            server_name,
+            point_formats: extensions.ec_point_formats.is_some(),
+            extended_master_secret: extensions.extended_master_secret
+                && config.enable_extended_master_secret,
+            encrypt_then_mac: extensions.encrypt_then_mac && config.enable_encrypt_then_mac,
+            secure_renegotiation: extensions.renegotiation_info.is_some()
+                || hello
+                    .cipher_suites
+                    .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+            extensions,
+        })
     }
 
     /// The schemes the client accepts: its signature_algorithms, or the
     /// RFC 5246 §7.4.1.4.1 default.
     fn schemes(&self) -> &[SignatureScheme] {
-        self.signature_schemes.unwrap_or(DEFAULT_TLS12_SCHEMES)
+        self.extensions
+            .signature_algorithms
+            .unwrap_or(DEFAULT_TLS12_SCHEMES)
     }
 }
 
-/// Handles a ClientHello that chose TLS 1.0–1.2: resumes a fitting
-/// session (ticket first, then session ID) or runs the full handshake
-/// with a fresh session ID (design §3).
+/// Handles a ClientHello that chose TLS 1.0–1.2 (RFC 5246 §7.3): resumes
+/// a fitting session (ticket first, then session ID) or runs the full
+/// handshake with a fresh session ID (design §3).
 pub(super) fn handle_client_hello(
-    state: ExpectClientHello,
+    config: Arc<ServerConfig>,
     common: &mut CommonState,
     hello: &ClientHello,
+    extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<super::State, Error> {
-    let config = state.config;
-    if !hello.compression_methods.contains(&Compression::Null) {
-        return Err(Error::IllegalParameter(
-            IllegalParameterReason::NullCompressionMissing,
-        ));
-    }
-    let offer = Offer::read(hello, &config)?;
-    if config.require_extended_master_secret && !offer.extended_master_secret {
-        return Err(Error::HandshakeFailure(
-            HandshakeFailureReason::ClientWithoutEms,
-        ));
-    }
+    let offer = read_offer(hello, extensions, &config)?;
     common.ccs_allowed = false;
     common.set_negotiated_record_version(version);
-    let alpn = choose_alpn(&config, offer.alpn)?;
+    let alpn = choose_alpn(&config, offer.extensions.alpn)?;
     let resumed = find_session(&config, common, hello, &offer, version)?;
-    let mut log = HandshakeLog::new(&[raw]);
-    let rng = &*config.common.rng;
-    let mut random = random_array::<RANDOM_LEN>(rng)?;
+    let log = HandshakeLog::new(&[raw]);
+    let mut random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
     set_downgrade_sentinel(&config, version, &mut random);
     common.report(HandshakeEvent::Version(version));
     if let Some(value) = alpn {
@@ -200,68 +178,144 @@ pub(super) fn handle_client_hello(
     if let Some(value) = offer.server_name.clone() {
         common.report(HandshakeEvent::ServerName(value));
     }
-
-    if let Some(session) = resumed {
-        let suite = tls12_suite(session.cipher_suite)
-            .ok_or(Error::Crypto(CryptoReason::CachedSuiteUnknown))?;
-        let params = Params {
-            version,
-            client_version: hello.legacy_version,
-            suite,
-            client_random: hello.random,
-            server_random: random,
-            extended_master_secret: session.extended_master_secret,
-            encrypt_then_mac: session.encrypt_then_mac && suite.is_cbc(),
-        };
-        let send_ticket = offer.ticket.is_some() && config.tickets_after_resumption > 0;
-        let extensions = server_hello_extensions(&offer, &params, send_ticket, false, common);
-        // Design §3: the echo is S (by ID) or the client's C (ticket).
-        let bytes = send_server_hello(common, &params, hello.session_id.clone(), extensions)?;
-        log.add(bytes);
-        common.report(HandshakeEvent::CipherSuite(suite.suite));
-        common.report(HandshakeEvent::SessionId(
-            session.session_id.as_bytes().to_vec(),
-        ));
-        common.report(HandshakeEvent::Resumed);
-        common.report(HandshakeEvent::PeerCertificates(
-            session.peer_certificates.clone(),
-        ));
-        let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
-        let mut hs = Handshake {
-            config,
-            params,
-            log,
-            master,
-            send_ticket,
-            authenticated: Some(session.authenticated_at()),
-        };
-        let (client_write, server_write) =
-            hs.params.protections(&hs.master, &hs.config.common.rng)?;
-        if hs.send_ticket {
-            send_new_ticket(&mut hs, common)?;
-        }
-        send_finished(&mut hs, common, server_write)?;
-        common.expect_ccs(client_write);
-        return Ok(super::State::Tls12(State::ExpectFinished(ExpectFinished {
-            hs,
-            server_write: None,
-            client: ClientIdentity::Resumed,
-        })));
-    }
-
-    let (suite, certificate, scheme) = choose_suite(&config, hello, &offer, version)?;
-    let params = Params {
+    let hello = Hello {
+        hello,
+        offer: &offer,
         version,
-        client_version: hello.legacy_version,
-        suite,
-        client_random: hello.random,
-        server_random: random,
-        extended_master_secret: offer.extended_master_secret,
-        encrypt_then_mac: offer.encrypt_then_mac && suite.is_cbc(),
+        random,
+        log,
     };
-    let send_ticket = offer.ticket.is_some() && config.tickets_after_full_handshake > 0;
-    let session_id = random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec();
-    let extensions = server_hello_extensions(&offer, &params, send_ticket, true, common);
+    match resumed {
+        Some(session) => resume_session(config, common, hello, session),
+        None => start_full_handshake(config, common, hello),
+    }
+    .map(super::State::Tls12)
+}
+
+/// Checks the ClientHello's fixed fields and extensions (RFC 5246
+/// §7.4.1.2): null compression must be offered; a client without the
+/// extended master secret is `handshake_failure` when we require it
+/// (RFC 7627 §5.2).
+fn read_offer<'a>(
+    hello: &ClientHello,
+    extensions: ClientHelloExtensions<'a>,
+    config: &ServerConfig,
+) -> Result<Offer<'a>, Error> {
+    if !hello.compression_methods.contains(&Compression::Null) {
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::NullCompressionMissing,
+        ));
+    }
+    let offer = Offer::read(hello, extensions, config)?;
+    if config.require_extended_master_secret && !offer.extended_master_secret {
+        return Err(Error::HandshakeFailure(
+            HandshakeFailureReason::ClientWithoutEms,
+        ));
+    }
+    Ok(offer)
+}
+
+/// What the ServerHello is built from: the ClientHello, what the server
+/// took from it, the version and our random, and the messages so far.
+struct Hello<'h> {
+    hello: &'h ClientHello,
+    offer: &'h Offer<'h>,
+    version: ProtocolVersion,
+    random: [u8; RANDOM_LEN],
+    log: HandshakeLog,
+}
+
+impl Hello<'_> {
+    /// The connection's parameters with `suite` and the extended master
+    /// secret and encrypt-then-MAC settings given.
+    fn params(&self, suite: Tls12Suite, ems: bool, etm: bool) -> Params {
+        Params {
+            version: self.version,
+            client_version: self.hello.legacy_version,
+            suite,
+            client_random: self.hello.random,
+            server_random: self.random,
+            extended_master_secret: ems,
+            encrypt_then_mac: etm && suite.is_cbc(),
+        }
+    }
+}
+
+/// The abbreviated handshake (RFC 5246 §7.3, RFC 5077 §3.1): ServerHello
+/// echoing the client's session ID, [NewSessionTicket], then our
+/// ChangeCipherSpec and Finished under the resumed master secret; the
+/// client's ChangeCipherSpec and Finished come next.
+fn resume_session(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: Hello<'_>,
+    session: ServerSessionState,
+) -> Result<State, Error> {
+    let suite =
+        tls12_suite(session.cipher_suite).ok_or(Error::Crypto(CryptoReason::CachedSuiteUnknown))?;
+    let params = hello.params(
+        suite,
+        session.extended_master_secret,
+        session.encrypt_then_mac,
+    );
+    let send_ticket =
+        hello.offer.extensions.session_ticket.is_some() && config.tickets_after_resumption > 0;
+    let extensions = server_hello_extensions(hello.offer, &params, send_ticket, false, common);
+    // Design §3: the echo is S (by ID) or the client's C (ticket).
+    let mut log = hello.log;
+    log.add(send_server_hello(
+        common,
+        &params,
+        hello.hello.session_id.clone(),
+        extensions,
+    )?);
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    common.report(HandshakeEvent::SessionId(
+        session.session_id.as_bytes().to_vec(),
+    ));
+    common.report(HandshakeEvent::Resumed);
+    common.report(HandshakeEvent::PeerCertificates(
+        session.peer_certificates.clone(),
+    ));
+    let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
+    let mut hs = Handshake {
+        config,
+        params,
+        log,
+        master,
+        send_ticket,
+        authenticated: Some(session.authenticated_at()),
+    };
+    let (client_write, server_write) = hs.params.protections(&hs.master, &hs.config.common.rng)?;
+    if hs.send_ticket {
+        send_new_ticket(&mut hs, common)?;
+    }
+    send_finished(&mut hs, common, server_write)?;
+    common.expect_ccs(client_write);
+    Ok(State::ExpectFinished(ExpectFinished {
+        hs,
+        server_write: None,
+        client: ClientIdentity::Resumed,
+    }))
+}
+
+/// The server's flight of a full handshake (RFC 5246 §7.3): ServerHello
+/// with a fresh session ID S (design §3), Certificate, ServerKeyExchange
+/// (ECDHE), [CertificateRequest], ServerHelloDone; the client's
+/// [Certificate] and ClientKeyExchange come next.
+fn start_full_handshake(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: Hello<'_>,
+) -> Result<State, Error> {
+    let offer = hello.offer;
+    let (suite, certificate, scheme) = choose_suite(&config, hello.hello, offer, hello.version)?;
+    let params = hello.params(suite, offer.extended_master_secret, offer.encrypt_then_mac);
+    let send_ticket =
+        offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
+    let session_id = random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec();
+    let extensions = server_hello_extensions(offer, &params, send_ticket, true, common);
+    let mut log = hello.log;
     log.add(send_server_hello(
         common,
         &params,
@@ -274,41 +328,21 @@ pub(super) fn handle_client_hello(
         }))?,
     );
     let agreement = match suite.key_exchange {
-        KeyExchangeAlgorithm::Ecdhe => {
-            let group = choose_group(&config, &offer)?;
-            let share = KeyShare::generate_with(group, rng)?;
-            let ecdh = ServerEcdhParams {
-                group,
-                public: share.public_key().to_vec(),
-            };
-            let signature = sign_params(&certificate, scheme, &params, &ecdh)?;
-            log.add(common.send_handshake(&HandshakeMessage::ServerKeyExchange(
-                ServerKeyExchange {
-                    params: ecdh,
-                    signature,
-                },
-            ))?);
-            common.report(HandshakeEvent::Group(group));
-            KeyAgreement::Ecdhe(share)
-        }
+        KeyExchangeAlgorithm::Ecdhe => KeyAgreement::Ecdhe(send_server_key_exchange(
+            &config,
+            common,
+            &mut log,
+            offer,
+            &params,
+            &certificate,
+            scheme,
+        )?),
         // RFC 5246 §7.4.3: no ServerKeyExchange; the client encrypts to
         // the certificate's key.
         KeyExchangeAlgorithm::Rsa => KeyAgreement::Rsa(certificate),
     };
     let requested_schemes = config.common.signature_schemes.clone();
-    let verifier = config.client_auth.verifier().cloned();
-    if let Some(verifier) = &verifier {
-        let request = CertificateRequestTls12 {
-            certificate_types: vec![
-                ClientCertificateType::RsaSign,
-                ClientCertificateType::EcdsaSign,
-            ],
-            signature_schemes: (version == ProtocolVersion::TLSv1_2)
-                .then(|| requested_schemes.clone()),
-            certificate_authorities: verifier.root_subjects(),
-        };
-        log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
-    }
+    let request = request_client_certificate(&config, common, &mut log, &params)?;
     log.add(common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     common.report(HandshakeEvent::SessionId(session_id));
@@ -321,14 +355,68 @@ pub(super) fn handle_client_hello(
         send_ticket,
         requested_schemes,
     };
-    Ok(super::State::Tls12(if verifier.is_some() {
+    Ok(if request {
         State::ExpectCertificate(ExpectCertificate(flight))
     } else {
         State::ExpectClientKeyExchange(ExpectClientKeyExchange {
             flight,
             client: ClientCertificate::Absent(ClientIdentity::NotRequested),
         })
-    }))
+    })
+}
+
+/// Sends the ServerKeyExchange of ECDHE (RFC 8422 §5.4): our ephemeral
+/// key for the chosen group, signed by the certificate's key with
+/// `scheme`; returns the key for the client's share.
+fn send_server_key_exchange(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    log: &mut HandshakeLog,
+    offer: &Offer<'_>,
+    params: &Params,
+    certificate: &CertifiedKey,
+    scheme: Option<SignatureScheme>,
+) -> Result<KeyShare, Error> {
+    let group = choose_group(config, offer)?;
+    let share = KeyShare::generate_with(group, &*config.common.rng)?;
+    let ecdh = ServerEcdhParams {
+        group,
+        public: share.public_key().to_vec(),
+    };
+    let signature = sign_params(certificate, scheme, params, &ecdh)?;
+    log.add(
+        common.send_handshake(&HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
+            params: ecdh,
+            signature,
+        }))?,
+    );
+    common.report(HandshakeEvent::Group(group));
+    Ok(share)
+}
+
+/// Sends a CertificateRequest (RFC 5246 §7.4.4) when a client verifier is
+/// configured: RSA and ECDSA certificates, our signature schemes (TLS 1.2
+/// only) and the verifier's root names. Returns whether it was sent.
+fn request_client_certificate(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    log: &mut HandshakeLog,
+    params: &Params,
+) -> Result<bool, Error> {
+    let Some(verifier) = config.client_auth.verifier() else {
+        return Ok(false);
+    };
+    let request = CertificateRequestTls12 {
+        certificate_types: vec![
+            ClientCertificateType::RsaSign,
+            ClientCertificateType::EcdsaSign,
+        ],
+        signature_schemes: (params.version == ProtocolVersion::TLSv1_2)
+            .then(|| config.common.signature_schemes.clone()),
+        certificate_authorities: verifier.root_subjects(),
+    };
+    log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
+    Ok(true)
 }
 
 /// RFC 8446 §4.1.3: a server that supports TLS 1.3 (or 1.2) ends its
@@ -373,7 +461,11 @@ fn find_session(
     let now = config.common.clock.now();
     let tickets_on = config.tickets_after_full_handshake > 0;
     let mut found = None;
-    if let Some(ticket) = offer.ticket.filter(|t| tickets_on && !t.is_empty()) {
+    if let Some(ticket) = offer
+        .extensions
+        .session_ticket
+        .filter(|t| tickets_on && !t.is_empty())
+    {
         match unseal_state(&*config.ticketer, ticket, now) {
             Ok(state) => found = Some(state),
             Err(TicketRejection::Expired) => common.report(HandshakeEvent::ResumptionRequested),
@@ -467,7 +559,7 @@ fn choose_suite(
 /// OpenSSL does), else our first group.
 fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, Error> {
     let ours = &config.common.groups;
-    match offer.groups {
+    match offer.extensions.supported_groups {
         Some(offered) => ours.iter().copied().find(|g| offered.contains(g)),
         None => ours
             .iter()

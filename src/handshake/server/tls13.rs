@@ -3,15 +3,16 @@
 
 use std::sync::Arc;
 
-use super::hello::host_name;
-use super::hello::ExpectClientHello;
+use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
 use super::State;
 use crate::common_state::{
     CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
+use crate::crypto::hash::Digest;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
+use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
@@ -24,9 +25,10 @@ use crate::handshake::{
     CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
-    EarlySecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
+    EarlySecret, HandshakeSecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
     SignatureScheme,
@@ -36,14 +38,13 @@ use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{
     ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM, MAX_SESSION_ID_SIZE, RANDOM_LEN,
 };
-use crate::msgs::psk::PskOffer;
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
-    check_resumption, store_key, ResumptionOffer, ServerSessionState, SessionId, StoreKeyKind,
-    Validity, MAX_INLINE_STORE_ID_LEN,
+    check_resumption, store_key, ResumptionOffer, ServerSessionState, ServerSessionStore,
+    SessionId, StoreKey, StoreKeyKind, Validity, MAX_INLINE_STORE_ID_LEN,
 };
 use crate::time::UnixTime;
 
@@ -91,26 +92,19 @@ fn kept_extension_types(hello: &ClientHello) -> impl Iterator<Item = ExtensionTy
         })
 }
 
-/// What the server takes from a ClientHello's extensions.
-#[derive(Default)]
+/// What the TLS 1.3 server takes from a ClientHello's extensions: the
+/// extensions, and the host name of server_name once checked.
 struct Offer<'a> {
+    extensions: ClientHelloExtensions<'a>,
     server_name: Option<String>,
-    groups: Option<&'a [NamedGroup]>,
-    key_shares: Option<&'a [KeyShareEntry]>,
-    signature_schemes: Option<&'a [SignatureScheme]>,
-    alpn: Option<&'a [Vec<u8>]>,
-    cookie: Option<&'a [u8]>,
-    early_data: bool,
-    psk: Option<&'a PskOffer>,
-    psk_modes: Option<&'a [PskKeyExchangeMode]>,
 }
 
 impl<'a> Offer<'a> {
     /// Our most preferred PSK mode the client also offers, when it offers
     /// a PSK.
     fn psk_mode(&self, config: &ServerConfig) -> Option<PskKeyExchangeMode> {
-        let offered = self.psk_modes?;
-        self.psk?;
+        let offered = self.extensions.psk_key_exchange_modes?;
+        self.extensions.pre_shared_key?;
         config
             .common
             .psk_modes
@@ -119,31 +113,20 @@ impl<'a> Offer<'a> {
             .find(|m| offered.contains(m))
     }
 
-    /// Collects the extensions the TLS 1.3 server uses. A pre_shared_key
+    /// Checks the extensions the TLS 1.3 server uses. A pre_shared_key
     /// without psk_key_exchange_modes is `missing_extension` (RFC 8446
     /// §4.2.9).
-    fn read(hello: &'a ClientHello) -> Result<Self, Error> {
-        let mut offer = Self::default();
-        for extension in hello.extensions() {
-            match extension {
-                Extension::ServerName(names) => offer.server_name = host_name(names)?,
-                Extension::SupportedGroups(groups) => offer.groups = Some(groups),
-                Extension::KeyShareOffer(shares) => offer.key_shares = Some(shares),
-                Extension::SignatureAlgorithms(schemes) => offer.signature_schemes = Some(schemes),
-                Extension::Alpn(protocols) => offer.alpn = Some(protocols),
-                Extension::Cookie(cookie) => offer.cookie = Some(cookie),
-                Extension::EarlyData => offer.early_data = true,
-                Extension::PreSharedKeyOffer(psk) => offer.psk = Some(psk),
-                Extension::PskKeyExchangeModes(modes) => offer.psk_modes = Some(modes),
-                _ => {}
-            }
-        }
-        if offer.psk.is_some() && offer.psk_modes.is_none() {
+    fn read(extensions: ClientHelloExtensions<'a>) -> Result<Self, Error> {
+        let server_name = host_name(extensions.server_name)?;
+        if extensions.pre_shared_key.is_some() && extensions.psk_key_exchange_modes.is_none() {
             return Err(Error::MissingExtension(
                 MissingExtensionReason::PskKeyExchangeModes,
             ));
         }
-        Ok(offer)
+        Ok(Self {
+            extensions,
+            server_name,
+        })
     }
 }
 
@@ -186,27 +169,59 @@ struct Resumption {
     binder: BinderVerified,
 }
 
-/// Handles a ClientHello that chose TLS 1.3: answers with a
-/// HelloRetryRequest when no key share is usable (and none is needed for
-/// psk_ke), otherwise with the whole server flight, abbreviated when a
-/// ticket resumes the session.
-pub(super) fn handle_client_hello(
-    state: ExpectClientHello,
-    common: &mut CommonState,
+/// HelloRetryRequest sent: the second ClientHello comes next (RFC 8446
+/// §4.1.4), which must fit what the first and the retry fixed.
+pub(crate) struct ExpectRetriedClientHello {
+    config: Arc<ServerConfig>,
+    retry: Retry,
+}
+
+impl ExpectRetriedClientHello {
+    /// Reads the second ClientHello: one that does not choose TLS 1.3 is
+    /// `illegal_parameter` (RFC 8446 §4.1.4).
+    pub(super) fn expect_client_hello(
+        self,
+        common: &mut CommonState,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
+        let hello = read_client_hello(common, message)?;
+        let extensions = ClientHelloExtensions::of(&hello);
+        if choose_version(&self.config, &hello, &extensions)? != ProtocolVersion::TLSv1_3 {
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::RetryWithoutTls13,
+            ));
+        }
+        let raw = &message.raw;
+        handle_retried_client_hello(self.config, self.retry, common, &hello, extensions, raw)
+    }
+}
+
+/// The key-exchange offer of a ClientHello once RFC 8446 §9.2's rules
+/// hold: the groups as a set, and key shares only for groups in it.
+struct KeyExchangeOffer<'a> {
+    groups: GroupSet,
+    key_shares: &'a [KeyShareEntry],
+}
+
+/// Reads a TLS 1.3 ClientHello's offer (RFC 8446 §4.1.2, §4.2.7,
+/// §4.2.8, §9.2): only null compression; without a PSK, supported_groups
+/// and key_share are mandatory (signature_algorithms is checked when a
+/// certificate is chosen); each key share for a group the client lists.
+fn read_offer<'a>(
     hello: &ClientHello,
-    raw: &[u8],
-) -> Result<State, Error> {
-    let config = state.config;
+    extensions: ClientHelloExtensions<'a>,
+) -> Result<(Offer<'a>, KeyExchangeOffer<'a>), Error> {
     if hello.compression_methods != [Compression::Null] {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::Tls13Compression,
         ));
     }
-    let offer = Offer::read(hello)?;
-    // RFC 8446 §9.2: without a PSK, supported_groups and key_share are
-    // mandatory (signature_algorithms is checked when a certificate is
-    // chosen).
-    let (groups, key_shares) = match (offer.groups, offer.key_shares, offer.psk) {
+    let offer = Offer::read(extensions)?;
+    let (groups, key_shares) = match (
+        offer.extensions.supported_groups,
+        offer.extensions.key_shares,
+        offer.extensions.pre_shared_key,
+    ) {
         (Some(groups), Some(shares), _) => (groups, shares),
         (None, None, Some(_)) => (&[][..], &[][..]),
         (None, _, _) => {
@@ -224,7 +239,13 @@ pub(super) fn handle_client_hello(
             IllegalParameterReason::KeyShareGroupNotSupported,
         ));
     }
-    let suite = config
+    Ok((offer, KeyExchangeOffer { groups, key_shares }))
+}
+
+/// Our most preferred TLS 1.3 suite the client offers (RFC 8446 §4.1.1);
+/// none is `handshake_failure`.
+fn choose_suite(config: &ServerConfig, hello: &ClientHello) -> Result<Tls13Suite, Error> {
+    config
         .common
         .cipher_suites
         .iter()
@@ -232,22 +253,33 @@ pub(super) fn handle_client_hello(
         .find_map(|s| tls13_suite(*s))
         .ok_or(Error::HandshakeFailure(
             HandshakeFailureReason::NoCommonSuite,
-        ))?;
-    if let Some(retry) = &state.retry {
-        check_retried_hello(retry, hello, &offer, suite)?;
-    }
+        ))
+}
+
+/// Handles the first ClientHello that chose TLS 1.3 (RFC 8446 §2):
+/// answers with a HelloRetryRequest when no key share is usable (and
+/// none is needed for psk_ke), otherwise with the whole server flight,
+/// abbreviated when a ticket resumes the session.
+pub(super) fn handle_client_hello(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    extensions: ClientHelloExtensions<'_>,
+    raw: &[u8],
+) -> Result<State, Error> {
+    let (offer, key_exchange) = read_offer(hello, extensions)?;
+    let suite = choose_suite(&config, hello)?;
     // Our few configured groups against at most MAX_KEY_SHARES shares.
     let share = config
         .common
         .groups
         .iter()
-        .find_map(|g| key_shares.iter().find(|s| s.group == *g));
+        .find_map(|g| key_exchange.key_shares.iter().find(|s| s.group == *g));
     let psk_mode = offer.psk_mode(&config);
     // Without a usable share, retry before looking at a ticket, so that a
     // single-use ticket survives for the second ClientHello.
     let resumption = if share.is_some() || psk_mode == Some(PskKeyExchangeMode::PskKe) {
-        let prior = state.retry.as_ref().map(|r| &r.transcript);
-        try_resume(&config, common, hello, raw, &offer, suite, prior)?
+        try_resume(&config, common, hello, raw, &offer, suite, None)?
     } else {
         None
     };
@@ -260,44 +292,221 @@ pub(super) fn handle_client_hello(
                 .groups
                 .iter()
                 .copied()
-                .find(|g| groups.contains(*g))
+                .find(|g| key_exchange.groups.contains(*g))
                 .ok_or(Error::HandshakeFailure(
                     HandshakeFailureReason::NoCommonGroup,
                 ))?;
-            if state.retry.is_some() {
-                return Err(Error::IllegalParameter(
-                    IllegalParameterReason::NoKeyShareAfterRetry,
-                ));
-            }
-            return send_retry(config, common, hello, raw, suite, group)
-                .map(State::ExpectClientHello);
+            return send_retry(config, common, hello, &offer, raw, suite, group)
+                .map(State::ExpectRetriedClientHello);
         }
     };
-    let alpn = choose_alpn(&config, offer.alpn)?;
-    // The session's authentication, carried over from the ticket on
-    // resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a full
-    // handshake, whose tickets are authenticated as they are made.
-    let authenticated = resumption.as_ref().map(|r| r.state.authenticated_at());
+    let transcript = Transcript::new(suite.hash, &[]);
+    send_flight(
+        config, common, hello, raw, offer, suite, share, resumption, transcript, false,
+    )
+}
+
+/// Handles the second ClientHello (RFC 8446 §4.1.2, §4.1.4): once it fits
+/// the retry, its one key share is the group asked for, so the server
+/// flight follows (no second retry), without 0-RTT.
+fn handle_retried_client_hello(
+    config: Arc<ServerConfig>,
+    retry: Retry,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    extensions: ClientHelloExtensions<'_>,
+    raw: &[u8],
+) -> Result<State, Error> {
+    let (offer, _) = read_offer(hello, extensions)?;
+    let suite = choose_suite(&config, hello)?;
+    let share = check_retried_hello(&retry, hello, &offer, suite)?;
+    let resumption = try_resume(
+        &config,
+        common,
+        hello,
+        raw,
+        &offer,
+        suite,
+        Some(&retry.transcript),
+    )?;
+    let share = match &resumption {
+        Some(r) if !r.with_key_exchange => None,
+        _ => Some(share),
+    };
+    // The dummy ChangeCipherSpec went out with the HelloRetryRequest.
+    let ccs_sent = !hello.session_id.is_empty();
+    send_flight(
+        config,
+        common,
+        hello,
+        raw,
+        offer,
+        suite,
+        share,
+        resumption,
+        retry.transcript,
+        ccs_sent,
+    )
+}
+
+/// Sends the server flight of RFC 8446 §2 — ServerHello, then under the
+/// handshake keys EncryptedExtensions, [CertificateRequest, Certificate,
+/// CertificateVerify], Finished — with `share` (none for psk_ke) and the
+/// ticket accepted, if any, continuing `transcript`; then waits for the
+/// client's second flight.
+#[allow(clippy::too_many_arguments)]
+fn send_flight(
+    config: Arc<ServerConfig>,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+    offer: Offer<'_>,
+    suite: Tls13Suite,
+    share: Option<&KeyShareEntry>,
+    resumption: Option<Resumption>,
+    mut transcript: Transcript,
+    ccs_sent: bool,
+) -> Result<State, Error> {
+    let choices = choose_flight(&config, &offer, suite, resumption.as_ref())?;
+    let resumed = resumption.is_some();
+    let (client_hello_hash, shared_secret) = send_server_hello(
+        &config,
+        common,
+        hello,
+        raw,
+        suite,
+        share,
+        resumed,
+        &mut transcript,
+        ccs_sent,
+    )?;
+    // Design §3: the persistent server session ID T, never on the wire:
+    // made now for a full handshake, restored from the ticket otherwise.
+    let session_id_t = match &resumption {
+        Some(r) => r.state.session_id.as_bytes().to_vec(),
+        None => random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec(),
+    };
+    let (early, client) = early_secret(&config, common, hello, suite, resumption)?;
+    let keys = install_handshake_keys(
+        &config,
+        common,
+        suite,
+        early,
+        &client_hello_hash,
+        shared_secret,
+        &transcript,
+        &choices,
+        offer.extensions.early_data,
+    )?;
+    send_encrypted_extensions(
+        common,
+        &mut transcript,
+        &choices,
+        offer.server_name.is_some(),
+    )?;
+    let requested_schemes = match &choices.certificate {
+        Some(_) => request_client_certificate(&config, common, &mut transcript)?,
+        None => None,
+    };
+    if let Some((certificate, scheme)) = &choices.certificate {
+        send_certificate(common, &mut transcript, certificate, *scheme)?;
+    }
+    let application = send_finished(common, &mut transcript, suite, keys)?;
+    let group = share.map(|s| s.group);
+    report_negotiated(common, suite, group, choices.alpn, offer.server_name);
+    common.report(HandshakeEvent::SessionId(session_id_t));
+
+    let request_certificate = requested_schemes.is_some();
+    let flight = ClientFlight {
+        config,
+        suite,
+        transcript,
+        client_handshake_traffic: application.client_handshake_traffic,
+        client_application_traffic: application.client_application_traffic,
+        server_application_traffic: application.server_application_traffic,
+        resumption: application.resumption,
+        requested_schemes: requested_schemes.unwrap_or_default(),
+        authenticated: choices.authenticated,
+    };
+    Ok(if request_certificate {
+        State::ExpectCertificate(ExpectCertificate(flight))
+    } else if choices.accept_early_data {
+        State::ExpectEndOfEarlyData(ExpectEndOfEarlyData(ExpectFinished { flight, client }))
+    } else {
+        State::ExpectFinished(ExpectFinished { flight, client })
+    })
+}
+
+/// Reports what the handshake settled (RFC 8446 §4.1.3, §4.2.7; RFC 7301
+/// §3.2; RFC 6066 §3).
+fn report_negotiated(
+    common: &mut CommonState,
+    suite: Tls13Suite,
+    group: Option<NamedGroup>,
+    alpn: Option<Vec<u8>>,
+    server_name: Option<String>,
+) {
+    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
+    common.report(HandshakeEvent::CipherSuite(suite.suite));
+    if let Some(value) = group {
+        common.report(HandshakeEvent::Group(value));
+    }
+    if let Some(value) = alpn {
+        common.report(HandshakeEvent::Alpn(value));
+    }
+    if let Some(value) = server_name {
+        common.report(HandshakeEvent::ServerName(value));
+    }
+}
+
+/// What the server settles before sending its flight.
+struct FlightChoices {
+    /// The ALPN protocol (RFC 7301 §3.2).
+    alpn: Option<Vec<u8>>,
+    /// The session's authentication, carried over from the ticket on
+    /// resumption (RFC 8446 §4.6.1 caps tickets from it); `None` for a
+    /// full handshake, whose tickets are authenticated as they are made.
+    authenticated: Option<UnixTime>,
+    /// How much rejected 0-RTT data to skip (RFC 8446 §4.2.10).
+    early_data_budget: usize,
+    /// Whether the client's 0-RTT data is accepted (RFC 8446 §4.2.10).
+    accept_early_data: bool,
+    /// For a full handshake, our certificate and the scheme it signs
+    /// with (RFC 8446 §4.4.2.2); `None` when a ticket resumes.
+    certificate: Option<(Arc<CertifiedKey>, SignatureScheme)>,
+}
+
+/// Settles the ALPN protocol (RFC 7301 §3.2), 0-RTT (RFC 8446 §4.2.10)
+/// and, for a full handshake, the certificate (RFC 8446 §4.4.2.2): a
+/// client without signature_algorithms is `missing_extension`, one whose
+/// schemes fit none of ours `handshake_failure`.
+fn choose_flight(
+    config: &ServerConfig,
+    offer: &Offer<'_>,
+    suite: Tls13Suite,
+    resumption: Option<&Resumption>,
+) -> Result<FlightChoices, Error> {
+    let alpn = choose_alpn(config, offer.extensions.alpn)?;
     // Rejected 0-RTT is skipped up to what the ticket allowed, or when it
     // did not unseal, up to what a ticket of ours could allow.
-    let early_data_budget = resumption
-        .as_ref()
-        .and_then(|r| r.state.tls13.as_ref())
-        .map_or_else(
-            || rejected_early_data_skip(&config),
-            |t| wire_len(t.max_early_data_size),
-        );
-    let accept_early_data = offer.early_data
-        && state.retry.is_none()
-        && resumption
-            .as_ref()
-            .is_some_and(|r| early_data_fits(&config, r, suite, &alpn));
-    let certificate = match &resumption {
+    let early_data_budget = resumption.and_then(|r| r.state.tls13.as_ref()).map_or_else(
+        || rejected_early_data_skip(config),
+        |t| wire_len(t.max_early_data_size),
+    );
+    // A second ClientHello never gets here with early_data
+    // ([`check_retried_hello`]).
+    let accept_early_data = offer.extensions.early_data
+        && resumption.is_some_and(|r| early_data_fits(config, r, suite, &alpn));
+    let certificate = match resumption {
         Some(_) => None,
         None => {
-            let client_schemes = offer.signature_schemes.ok_or(Error::MissingExtension(
-                MissingExtensionReason::SignatureAlgorithms,
-            ))?;
+            let client_schemes =
+                offer
+                    .extensions
+                    .signature_algorithms
+                    .ok_or(Error::MissingExtension(
+                        MissingExtensionReason::SignatureAlgorithms,
+                    ))?;
             let (certificate, scheme) = choose_certificate(&config.certificates, client_schemes)
                 .ok_or(Error::HandshakeFailure(
                     HandshakeFailureReason::NoFittingCertificate,
@@ -305,11 +514,37 @@ pub(super) fn handle_client_hello(
             Some((certificate.clone(), scheme))
         }
     };
+    Ok(FlightChoices {
+        alpn,
+        authenticated: resumption.map(|r| r.state.authenticated_at()),
+        early_data_budget,
+        accept_early_data,
+        certificate,
+    })
+}
 
+/// Sends the ServerHello (RFC 8446 §4.1.3): the PSK selected when
+/// resuming, our key share for `share`'s group, TLS 1.3 selected; then a
+/// dummy ChangeCipherSpec in middlebox compatibility mode unless the
+/// retry sent it (RFC 8446 §D.4). Adds the ClientHello and ServerHello
+/// to `transcript`; returns the ClientHello's transcript hash (for 0-RTT
+/// keys) and the (EC)DHE shared secret.
+#[allow(clippy::too_many_arguments)]
+fn send_server_hello(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    raw: &[u8],
+    suite: Tls13Suite,
+    share: Option<&KeyShareEntry>,
+    resumed: bool,
+    transcript: &mut Transcript,
+    ccs_sent: bool,
+) -> Result<(Digest, Option<Secret>), Error> {
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
     let mut extensions = Vec::new();
-    if resumption.is_some() {
+    if resumed {
         extensions.push(Extension::PreSharedKeySelected(0));
     }
     let shared_secret = match share {
@@ -326,17 +561,6 @@ pub(super) fn handle_client_hello(
     extensions.push(Extension::SupportedVersionsSelected(
         ProtocolVersion::TLSv1_3,
     ));
-    // Design §3: the persistent server session ID T, never on the wire:
-    // made now for a full handshake, restored from the ticket otherwise.
-    let session_id_t = match &resumption {
-        Some(r) => r.state.session_id.as_bytes().to_vec(),
-        None => random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec(),
-    };
-
-    let (mut transcript, ccs_sent) = match state.retry {
-        Some(retry) => (retry.transcript, !hello.session_id.is_empty()),
-        None => (Transcript::new(suite.hash, &[]), false),
-    };
     transcript.add(raw);
     let client_hello_hash = transcript.current();
     let server_hello = ServerHello {
@@ -352,8 +576,19 @@ pub(super) fn handle_client_hello(
     if !hello.session_id.is_empty() && !ccs_sent {
         common.send_dummy_ccs()?;
     }
+    Ok((client_hello_hash, shared_secret))
+}
 
-    let (early, client) = match resumption {
+/// The early secret (RFC 8446 §7.1): the resumed ticket's, whose binder
+/// proved the client (reported as a resumption), or the one of no PSK.
+fn early_secret(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    suite: Tls13Suite,
+    resumption: Option<Resumption>,
+) -> Result<(EarlySecret, ClientIdentity), Error> {
+    Ok(match resumption {
         Some(r) => {
             common.report(HandshakeEvent::Resumed);
             common.report(HandshakeEvent::PeerCertificates(r.state.peer_certificates));
@@ -363,109 +598,148 @@ pub(super) fn handle_client_hello(
             EarlySecret::new(suite.hash, None, key_logger(&config.common, hello.random))?,
             ClientIdentity::NotRequested,
         ),
-    };
-    let early_traffic = if accept_early_data {
-        Some(early.client_early_traffic_secret(&client_hello_hash)?)
+    })
+}
+
+/// The handshake secret and its traffic secrets (RFC 8446 §7.1).
+struct HandshakeKeys {
+    secret: HandshakeSecret,
+    client: TrafficSecret,
+    server: TrafficSecret,
+}
+
+/// Derives the handshake keys and installs them (RFC 8446 §7.1, §7.3):
+/// ours for writing; for reading the client's 0-RTT key when its early
+/// data is accepted, otherwise its handshake key, skipping the rejected
+/// 0-RTT data it may send first (RFC 8446 §4.2.10).
+#[allow(clippy::too_many_arguments)]
+fn install_handshake_keys(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    suite: Tls13Suite,
+    early: EarlySecret,
+    client_hello_hash: &Digest,
+    shared_secret: Option<Secret>,
+    transcript: &Transcript,
+    choices: &FlightChoices,
+    early_data_offered: bool,
+) -> Result<HandshakeKeys, Error> {
+    let early_traffic = if choices.accept_early_data {
+        Some(early.client_early_traffic_secret(client_hello_hash)?)
     } else {
         None
     };
     let secret = early.into_handshake(shared_secret.as_ref().map(|s| s.as_bytes()))?;
     let hello_hash = transcript.current();
-    let client_traffic = secret.client_handshake_traffic_secret(&hello_hash)?;
-    let server_traffic = secret.server_handshake_traffic_secret(&hello_hash)?;
-    common.set_tls13_write_key(suite.aead, &server_traffic)?;
+    let client = secret.client_handshake_traffic_secret(&hello_hash)?;
+    let server = secret.server_handshake_traffic_secret(&hello_hash)?;
+    common.set_tls13_write_key(suite.aead, &server)?;
     match &early_traffic {
         Some(early_traffic) => {
             common.set_tls13_read_key(suite.aead, early_traffic)?;
             common.accept_early_data(wire_len(config.max_early_data_size));
         }
         None => {
-            common.set_tls13_first_read_key(suite.aead, &client_traffic)?;
-            if offer.early_data {
-                common.skip_rejected_early_data(early_data_budget);
+            common.set_tls13_first_read_key(suite.aead, &client)?;
+            if early_data_offered {
+                common.skip_rejected_early_data(choices.early_data_budget);
             }
         }
     }
+    Ok(HandshakeKeys {
+        secret,
+        client,
+        server,
+    })
+}
 
+/// Sends EncryptedExtensions (RFC 8446 §4.3.1): early_data when 0-RTT is
+/// accepted, the server_name acknowledgement (RFC 6066 §3) and the ALPN
+/// protocol.
+fn send_encrypted_extensions(
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+    choices: &FlightChoices,
+    server_name: bool,
+) -> Result<(), Error> {
     let mut extensions = Vec::new();
-    if accept_early_data {
+    if choices.accept_early_data {
         extensions.push(Extension::EarlyData);
     }
-    if offer.server_name.is_some() {
+    if server_name {
         extensions.push(Extension::ServerNameAck);
     }
-    if let Some(protocol) = &alpn {
+    if let Some(protocol) = &choices.alpn {
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
+    Ok(())
+}
 
-    let request_certificate = certificate.is_some() && config.client_auth.verifier().is_some();
-    // Only a requested client certificate is checked against these.
-    let requested_schemes: Vec<SignatureScheme> = if request_certificate {
-        config
-            .common
-            .signature_schemes
-            .iter()
-            .copied()
-            .filter(|s| tls13_handshake_scheme(*s))
-            .collect()
-    } else {
-        Vec::new()
+/// Sends a CertificateRequest (RFC 8446 §4.3.2) when a client verifier is
+/// configured, listing our TLS 1.3 handshake schemes; returns them, the
+/// only ones the client's CertificateVerify may use, or `None` when no
+/// certificate is asked for.
+fn request_client_certificate(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+) -> Result<Option<Vec<SignatureScheme>>, Error> {
+    if config.client_auth.verifier().is_none() {
+        return Ok(None);
+    }
+    let requested_schemes: Vec<SignatureScheme> = config
+        .common
+        .signature_schemes
+        .iter()
+        .copied()
+        .filter(|s| tls13_handshake_scheme(*s))
+        .collect();
+    let request = CertificateRequestTls13 {
+        context: Vec::new(),
+        extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
     };
-    if request_certificate {
-        let request = CertificateRequestTls13 {
-            context: Vec::new(),
-            extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
-        };
-        let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
-        transcript.add(bytes);
-    }
-    if let Some((certificate, scheme)) = certificate {
-        send_certificate(common, &mut transcript, &certificate, scheme)?;
-    }
-    let verify_data = server_traffic
+    let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
+    transcript.add(bytes);
+    Ok(Some(requested_schemes))
+}
+
+/// What the server's Finished leaves for the client's second flight.
+struct AfterServerFinished {
+    client_handshake_traffic: TrafficSecret,
+    client_application_traffic: TrafficSecret,
+    server_application_traffic: TrafficSecret,
+    resumption: PendingResumption,
+}
+
+/// Sends our Finished (RFC 8446 §4.4.4), then derives the application
+/// secrets over the transcript through it and writes under ours (RFC 8446
+/// §7.1); the exporter secret is kept for the connection (RFC 8446 §7.5).
+fn send_finished(
+    common: &mut CommonState,
+    transcript: &mut Transcript,
+    suite: Tls13Suite,
+    keys: HandshakeKeys,
+) -> Result<AfterServerFinished, Error> {
+    let verify_data = keys
+        .server
         .finished_key()?
         .verify_data(&transcript.current())?;
     let bytes =
         common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
     transcript.add(bytes);
-
-    let application = secret
+    let application = keys
+        .secret
         .into_master()?
         .into_application(&transcript.current())?;
     common.set_tls13_write_key(suite.aead, &application.server)?;
     common.exporter = Some(application.exporter);
-    common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
-    common.report(HandshakeEvent::CipherSuite(suite.suite));
-    if let Some(value) = share.map(|s| s.group) {
-        common.report(HandshakeEvent::Group(value));
-    }
-    if let Some(value) = alpn {
-        common.report(HandshakeEvent::Alpn(value));
-    }
-    if let Some(value) = offer.server_name {
-        common.report(HandshakeEvent::ServerName(value));
-    }
-    common.report(HandshakeEvent::SessionId(session_id_t));
-
-    let flight = ClientFlight {
-        config,
-        suite,
-        transcript,
-        client_handshake_traffic: client_traffic,
+    Ok(AfterServerFinished {
+        client_handshake_traffic: keys.client,
         client_application_traffic: application.client,
         server_application_traffic: application.server,
         resumption: application.resumption,
-        requested_schemes,
-        authenticated,
-    };
-    Ok(if request_certificate {
-        State::ExpectCertificate(ExpectCertificate(flight))
-    } else if accept_early_data {
-        State::ExpectEndOfEarlyData(ExpectEndOfEarlyData(ExpectFinished { flight, client }))
-    } else {
-        State::ExpectFinished(ExpectFinished { flight, client })
     })
 }
 
@@ -564,7 +838,7 @@ fn try_resume(
     suite: Tls13Suite,
     prior: Option<&Transcript>,
 ) -> Result<Option<Resumption>, Error> {
-    let (Some(psk), Some(mode)) = (offer.psk, offer.psk_mode(config)) else {
+    let (Some(psk), Some(mode)) = (offer.extensions.pre_shared_key, offer.psk_mode(config)) else {
         return Ok(None);
     };
     if psk.identities.len() != psk.binders.len() {
@@ -576,26 +850,11 @@ fn try_resume(
         return Ok(None);
     };
     let now = config.common.clock.now();
-    // Design §3: resumption was requested when the ticket unsealed (or
-    // was found), even if it then turns out expired or unfit.
     let stateful = config.session_store.as_ref().and_then(|store| {
         store_key(StoreKeyKind::Tls13Ticket, &identity.identity).map(|key| (store, key))
     });
-    let state = match &stateful {
-        // Looked up, not taken: a binder that does not verify must not
-        // burn a ticket seen on the wire.
-        Some((store, key)) => store.get(key),
-        None if config.session_store.is_some() => None,
-        None => match unseal_state(&*config.ticketer, &identity.identity, now) {
-            Ok(state) => Some(state),
-            Err(TicketRejection::Expired) => {
-                common.report(HandshakeEvent::ResumptionRequested);
-                None
-            }
-            Err(_) => None,
-        },
-    };
-    let Some(state) = state else {
+    let Some(state) = look_up_ticket(config, common, &identity.identity, stateful.as_ref(), now)
+    else {
         return Ok(None);
     };
     common.report(HandshakeEvent::ResumptionRequested);
@@ -650,17 +909,45 @@ fn try_resume(
     }))
 }
 
+/// The session state of a ticket (RFC 8446 §4.6.1): looked up in the
+/// session store under `stateful` when tickets are stateful — looked up,
+/// not taken: a binder that does not verify must not burn a ticket seen
+/// on the wire — or else unsealed by the ticketer. Design §3: resumption
+/// was requested when the ticket unsealed (or was found), even if it
+/// then turns out expired or unfit.
+fn look_up_ticket(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    ticket: &[u8],
+    stateful: Option<&(&Arc<dyn ServerSessionStore>, StoreKey)>,
+    now: UnixTime,
+) -> Option<ServerSessionState> {
+    match stateful {
+        Some((store, key)) => store.get(key),
+        None if config.session_store.is_some() => None,
+        None => match unseal_state(&*config.ticketer, ticket, now) {
+            Ok(state) => Some(state),
+            Err(TicketRejection::Expired) => {
+                common.report(HandshakeEvent::ResumptionRequested);
+                None
+            }
+            Err(_) => None,
+        },
+    }
+}
+
 /// The second ClientHello must keep what the first and the
 /// HelloRetryRequest fixed (RFC 8446 §4.1.2, §4.1.4): the session ID, the
 /// suite, exactly one key share for the group asked for, the cookie, and
 /// no early_data. A difference is `illegal_parameter`; a cookie left out
-/// is `missing_extension`.
-fn check_retried_hello(
+/// is `missing_extension`. Returns that key share: the group asked for is
+/// one of ours, so the second ClientHello always has a usable share.
+fn check_retried_hello<'a>(
     retry: &Retry,
     hello: &ClientHello,
-    offer: &Offer<'_>,
+    offer: &Offer<'a>,
     suite: Tls13Suite,
-) -> Result<(), Error> {
+) -> Result<&'a KeyShareEntry, Error> {
     if hello.session_id != retry.session_id {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::SessionIdChangedAfterRetry,
@@ -671,15 +958,15 @@ fn check_retried_hello(
             IllegalParameterReason::SuiteChangedAfterRetry,
         ));
     }
-    match offer.key_shares {
-        Some([share]) if share.group == retry.group => {}
+    let share = match offer.extensions.key_shares {
+        Some([share]) if share.group == retry.group => share,
         _ => {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::RetryKeyShareMissing,
             ))
         }
-    }
-    match (&retry.cookie, offer.cookie) {
+    };
+    match (&retry.cookie, offer.extensions.cookie) {
         (None, None) => {}
         (Some(sent), Some(echoed)) if sent.as_slice() == echoed => {}
         (Some(_), None) => {
@@ -693,7 +980,7 @@ fn check_retried_hello(
             ))
         }
     }
-    if offer.early_data {
+    if offer.extensions.early_data {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::EarlyDataAfterRetry,
         ));
@@ -705,7 +992,7 @@ fn check_retried_hello(
             IllegalParameterReason::ExtensionsChangedAfterRetry,
         ));
     }
-    Ok(())
+    Ok(share)
 }
 
 /// Sends a HelloRetryRequest for `group` (RFC 8446 §4.1.4), with a
@@ -715,10 +1002,11 @@ fn send_retry(
     config: Arc<ServerConfig>,
     common: &mut CommonState,
     hello: &ClientHello,
+    offer: &Offer<'_>,
     raw: &[u8],
     suite: Tls13Suite,
     group: NamedGroup,
-) -> Result<ExpectClientHello, Error> {
+) -> Result<ExpectRetriedClientHello, Error> {
     let cookie = if config.send_cookie {
         Some(random_array::<COOKIE_LEN>(&*config.common.rng)?.to_vec())
     } else {
@@ -745,46 +1033,23 @@ fn send_retry(
     if !hello.session_id.is_empty() {
         common.send_dummy_ccs()?;
     }
-    if hello
-        .find_extension(crate::msgs::enums::ExtensionType::EarlyData)
-        .is_some()
-    {
+    if offer.extensions.early_data {
         // RFC 8446 §4.2.10: the 0-RTT data that follows the first
         // ClientHello is skipped.
         common.skip_rejected_early_data(rejected_early_data_skip(&config));
     }
     common.report(HandshakeEvent::CipherSuite(suite.suite));
-    Ok(ExpectClientHello {
+    Ok(ExpectRetriedClientHello {
         config,
-        retry: Some(Retry {
+        retry: Retry {
             transcript: Transcript::after_retry(suite.hash, raw, &bytes),
             cipher_suite: suite.suite,
             group,
             cookie,
             session_id: hello.session_id.clone(),
             extension_types: kept_extension_types(hello).collect(),
-        }),
+        },
     })
-}
-
-/// The ALPN protocol (RFC 7301 §3.2): our most preferred one the client
-/// offered; none in common is `no_application_protocol`. Without ALPN on
-/// either side, none.
-pub(super) fn choose_alpn(
-    config: &ServerConfig,
-    offered: Option<&[Vec<u8>]>,
-) -> Result<Option<Vec<u8>>, Error> {
-    match offered {
-        Some(offered) if !config.common.alpn_protocols.is_empty() => config
-            .common
-            .alpn_protocols
-            .iter()
-            .find(|p| offered.contains(p))
-            .cloned()
-            .map(Some)
-            .ok_or(Error::NoApplicationProtocol),
-        _ => Ok(None),
-    }
 }
 
 /// What the states after the server flight carry.

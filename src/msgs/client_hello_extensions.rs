@@ -1,0 +1,148 @@
+//! A ClientHello's extensions as one typed view, each looked up once
+//! (RFC 8446 §4.2; RFC 5246 §7.4.1.4 for TLS 1.0–1.2).
+//!
+//! The decoder has already enforced the syntax (RFC 8446 §4.2: no
+//! duplicate type, pre_shared_key last, only ClientHello forms), so each
+//! field holds the one extension of its type, or nothing. A server reads
+//! the hello through this view, whatever version it then chooses, instead
+//! of scanning the list for each extension it needs. Protocol decisions
+//! on the values (a valid host name, a mode to go with a PSK) belong to
+//! the handshake layer.
+
+use crate::msgs::enums::{
+    EcPointFormat, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+};
+use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName};
+use crate::msgs::hello::ClientHello;
+use crate::msgs::psk::PskOffer;
+
+/// The extensions of one ClientHello, by type; `None` (or `false` for
+/// the empty ones) when the client did not send it. Types not listed here
+/// are not used by a server and are left in the hello's list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientHelloExtensions<'a> {
+    /// server_name (RFC 6066 §3).
+    pub server_name: Option<&'a [ServerName]>,
+    /// supported_versions (RFC 8446 §4.2.1).
+    pub supported_versions: Option<&'a [ProtocolVersion]>,
+    /// supported_groups (RFC 8446 §4.2.7, RFC 8422 §5.1.1).
+    pub supported_groups: Option<&'a [NamedGroup]>,
+    /// ec_point_formats (RFC 8422 §5.1.2).
+    pub ec_point_formats: Option<&'a [EcPointFormat]>,
+    /// signature_algorithms (RFC 8446 §4.2.3, RFC 5246 §7.4.1.4.1).
+    pub signature_algorithms: Option<&'a [SignatureScheme]>,
+    /// application_layer_protocol_negotiation (RFC 7301 §3.1).
+    pub alpn: Option<&'a [Vec<u8>]>,
+    /// extended_master_secret (RFC 7627 §5.1).
+    pub extended_master_secret: bool,
+    /// encrypt_then_mac (RFC 7366 §2).
+    pub encrypt_then_mac: bool,
+    /// renegotiation_info's `renegotiated_connection` (RFC 5746 §3.2).
+    pub renegotiation_info: Option<&'a [u8]>,
+    /// SessionTicket: the ticket, or empty to ask for one (RFC 5077 §3.2).
+    pub session_ticket: Option<&'a [u8]>,
+    /// key_share `client_shares` (RFC 8446 §4.2.8).
+    pub key_shares: Option<&'a [KeyShareEntry]>,
+    /// cookie (RFC 8446 §4.2.2).
+    pub cookie: Option<&'a [u8]>,
+    /// early_data (RFC 8446 §4.2.10).
+    pub early_data: bool,
+    /// psk_key_exchange_modes (RFC 8446 §4.2.9).
+    pub psk_key_exchange_modes: Option<&'a [PskKeyExchangeMode]>,
+    /// pre_shared_key (RFC 8446 §4.2.11).
+    pub pre_shared_key: Option<&'a PskOffer>,
+}
+
+impl<'a> ClientHelloExtensions<'a> {
+    /// The extensions of `hello`, in one pass over its list.
+    pub fn of(hello: &'a ClientHello) -> Self {
+        let mut view = Self::default();
+        for extension in hello.extensions() {
+            match extension {
+                Extension::ServerName(names) => view.server_name = Some(names),
+                Extension::SupportedVersionsOffer(versions) => {
+                    view.supported_versions = Some(versions)
+                }
+                Extension::SupportedGroups(groups) => view.supported_groups = Some(groups),
+                Extension::EcPointFormats(formats) => view.ec_point_formats = Some(formats),
+                Extension::SignatureAlgorithms(schemes) => {
+                    view.signature_algorithms = Some(schemes)
+                }
+                Extension::Alpn(protocols) => view.alpn = Some(protocols),
+                Extension::ExtendedMasterSecret => view.extended_master_secret = true,
+                Extension::EncryptThenMac => view.encrypt_then_mac = true,
+                Extension::RenegotiationInfo(data) => view.renegotiation_info = Some(data),
+                Extension::SessionTicket(ticket) => view.session_ticket = Some(ticket),
+                Extension::KeyShareOffer(shares) => view.key_shares = Some(shares),
+                Extension::Cookie(cookie) => view.cookie = Some(cookie),
+                Extension::EarlyData => view.early_data = true,
+                Extension::PskKeyExchangeModes(modes) => view.psk_key_exchange_modes = Some(modes),
+                Extension::PreSharedKeyOffer(offer) => view.pre_shared_key = Some(offer),
+                _ => {}
+            }
+        }
+        view
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::msgs::enums::{CipherSuite, Compression, ExtensionType};
+
+    fn hello(extensions: Option<Vec<Extension>>) -> ClientHello {
+        ClientHello {
+            legacy_version: ProtocolVersion::TLSv1_2,
+            random: [0; 32],
+            session_id: Vec::new(),
+            cipher_suites: vec![CipherSuite::TLS_AES_128_GCM_SHA256],
+            compression_methods: vec![Compression::Null],
+            extensions,
+        }
+    }
+
+    #[test]
+    fn each_extension_lands_in_its_field() {
+        let hello = hello(Some(vec![
+            Extension::SupportedVersionsOffer(vec![ProtocolVersion::TLSv1_3]),
+            Extension::SupportedGroups(vec![NamedGroup::X25519]),
+            Extension::KeyShareOffer(vec![KeyShareEntry {
+                group: NamedGroup::X25519,
+                key_exchange: vec![9; 32],
+            }]),
+            Extension::ExtendedMasterSecret,
+            Extension::EarlyData,
+            Extension::SessionTicket(vec![1, 2]),
+            Extension::Unknown {
+                typ: ExtensionType::from(0xfafa),
+                data: Vec::new(),
+            },
+        ]));
+        let view = ClientHelloExtensions::of(&hello);
+        assert_eq!(
+            view.supported_versions,
+            Some(&[ProtocolVersion::TLSv1_3][..])
+        );
+        assert_eq!(view.supported_groups, Some(&[NamedGroup::X25519][..]));
+        assert_eq!(view.key_shares.map(<[_]>::len), Some(1));
+        assert!(view.extended_master_secret && view.early_data);
+        assert!(!view.encrypt_then_mac);
+        assert_eq!(view.session_ticket, Some(&[1, 2][..]));
+        assert_eq!(view.server_name, None);
+        assert_eq!(view.pre_shared_key, None);
+    }
+
+    #[test]
+    fn a_hello_without_an_extension_block_has_none() {
+        let absent = hello(None);
+        let empty = hello(Some(Vec::new()));
+        assert_eq!(
+            ClientHelloExtensions::of(&absent),
+            ClientHelloExtensions::default()
+        );
+        assert_eq!(
+            ClientHelloExtensions::of(&empty),
+            ClientHelloExtensions::default()
+        );
+    }
+}
