@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use ferrotls::config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
+use ferrotls::msgs::enums::{CipherSuite, NamedGroup};
 use ferrotls::pki::{
     CertifiedKey, ClientAuth, RootStore, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
 };
@@ -78,4 +79,24 @@ pub fn client_auth_server_builder(
         ClientAuth::Optional(verifier)
     };
     server_builder(key_type).client_auth(mode)
+}
+
+/// A client and server configuration whose groups force a
+/// HelloRetryRequest (RFC 8446 §4.1.4): the client's first share is P-384,
+/// the server takes X25519 only; the server prefers AES-128-GCM, then
+/// ChaCha20-Poly1305. Both serve or trust the `p256` hierarchy.
+pub fn retrying_configs() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .cipher_suites(&[
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+        ])
+        .build()
+        .unwrap();
+    (client, server)
 }
