@@ -101,7 +101,7 @@ impl<'a> Der<'a> {
         if self.rest.is_empty() {
             Ok(())
         } else {
-            Err(DerError::new("trailing data"))
+            Err(DerError::TrailingData)
         }
     }
 
@@ -109,16 +109,13 @@ impl<'a> Der<'a> {
         let (head, tail) = self
             .rest
             .split_at_checked(n)
-            .ok_or(DerError::new("element truncated"))?;
+            .ok_or(DerError::ElementTruncated)?;
         self.rest = tail;
         Ok(head)
     }
 
     fn byte(&mut self) -> Result<u8, DerError> {
-        let (&first, tail) = self
-            .rest
-            .split_first()
-            .ok_or(DerError::new("element truncated"))?;
+        let (&first, tail) = self.rest.split_first().ok_or(DerError::ElementTruncated)?;
         self.rest = tail;
         Ok(first)
     }
@@ -129,34 +126,34 @@ impl<'a> Der<'a> {
         let start = self.rest;
         let tag = self.byte()?;
         if tag & 0x1f == 0x1f {
-            return Err(DerError::new("high tag numbers are not supported"));
+            return Err(DerError::HighTagNumber);
         }
         let first = self.byte()?;
         let len = if first < 0x80 {
             usize::from(first)
         } else if first == 0x80 {
-            return Err(DerError::new("indefinite length"));
+            return Err(DerError::IndefiniteLength);
         } else {
             let count = usize::from(first & 0x7f);
             if count > MAX_LENGTH_OCTETS {
-                return Err(DerError::new("length too large"));
+                return Err(DerError::LengthTooLarge);
             }
             let octets = self.take(count)?;
             if octets.first() == Some(&0) {
-                return Err(DerError::new("length not minimally encoded"));
+                return Err(DerError::LengthNotMinimal);
             }
             let len = octets
                 .iter()
                 .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
             if len < 0x80 {
-                return Err(DerError::new("length not minimally encoded"));
+                return Err(DerError::LengthNotMinimal);
             }
             len
         };
         let value = self.take(len)?;
         let raw = start
             .get(..start.len() - self.rest.len())
-            .ok_or(DerError::new("element truncated"))?;
+            .ok_or(DerError::ElementTruncated)?;
         Ok(Element { tag, value, raw })
     }
 
@@ -164,8 +161,8 @@ impl<'a> Der<'a> {
     pub fn expect_tag(&mut self, tag: u8) -> Result<Element<'a>, DerError> {
         match self.peek_tag() {
             Some(t) if t == tag => self.element(),
-            Some(_) => Err(DerError::new("unexpected tag")),
-            None => Err(DerError::new("element missing")),
+            Some(_) => Err(DerError::UnexpectedTag),
+            None => Err(DerError::ElementMissing),
         }
     }
 
@@ -215,7 +212,7 @@ impl<'a> Der<'a> {
         match self.read(tag::BOOLEAN)? {
             [0x00] => Ok(false),
             [0xff] => Ok(true),
-            _ => Err(DerError::new("BOOLEAN not 0x00 or 0xFF")),
+            _ => Err(DerError::BooleanValue),
         }
     }
 
@@ -223,7 +220,7 @@ impl<'a> Der<'a> {
     pub fn null(&mut self) -> Result<(), DerError> {
         match self.read(tag::NULL)? {
             [] => Ok(()),
-            _ => Err(DerError::new("NULL with contents")),
+            _ => Err(DerError::NullWithContents),
         }
     }
 
@@ -239,7 +236,7 @@ impl<'a> Der<'a> {
     /// without the octet that only clears the sign bit (empty for zero).
     pub fn unsigned_integer(&mut self) -> Result<&'a [u8], DerError> {
         match self.integer()? {
-            [first, ..] if first & 0x80 != 0 => Err(DerError::new("negative INTEGER")),
+            [first, ..] if first & 0x80 != 0 => Err(DerError::NegativeInteger),
             [0, rest @ ..] => Ok(rest),
             other => Ok(other),
         }
@@ -250,7 +247,7 @@ impl<'a> Der<'a> {
     /// [`Der::unsigned_integer`].
     pub fn positive_integer(&mut self) -> Result<&'a [u8], DerError> {
         match self.unsigned_integer()? {
-            [] => Err(DerError::new("INTEGER not positive")),
+            [] => Err(DerError::IntegerNotPositive),
             magnitude => Ok(magnitude),
         }
     }
@@ -259,7 +256,7 @@ impl<'a> Der<'a> {
     pub fn small_unsigned(&mut self) -> Result<u64, DerError> {
         let digits = self.unsigned_integer()?;
         if digits.len() > 8 {
-            return Err(DerError::new("INTEGER too large"));
+            return Err(DerError::IntegerTooLarge);
         }
         Ok(digits
             .iter()
@@ -278,12 +275,12 @@ impl<'a> Der<'a> {
         let mut at_start = true;
         for &b in value {
             if at_start && b == 0x80 {
-                return Err(DerError::new("OID sub-identifier not minimal"));
+                return Err(DerError::OidNotMinimal);
             }
             at_start = b & 0x80 == 0;
         }
         if value.is_empty() || !at_start {
-            return Err(DerError::new("OID truncated"));
+            return Err(DerError::OidTruncated);
         }
         Ok(value)
     }
@@ -307,9 +304,9 @@ pub fn bit_length(unsigned: &[u8]) -> usize {
 /// Checks an INTEGER's contents: non-empty and minimally encoded.
 fn check_integer(value: &[u8]) -> Result<(), DerError> {
     match value {
-        [] => Err(DerError::new("empty INTEGER")),
-        [0x00, next, ..] if next & 0x80 == 0 => Err(DerError::new("INTEGER not minimally encoded")),
-        [0xff, next, ..] if next & 0x80 != 0 => Err(DerError::new("INTEGER not minimally encoded")),
+        [] => Err(DerError::EmptyInteger),
+        [0x00, next, ..] if next & 0x80 == 0 => Err(DerError::IntegerNotMinimal),
+        [0xff, next, ..] if next & 0x80 != 0 => Err(DerError::IntegerNotMinimal),
         _ => Ok(()),
     }
 }
@@ -327,16 +324,14 @@ pub struct BitString<'a> {
 
 impl<'a> BitString<'a> {
     fn parse(value: &'a [u8]) -> Result<Self, DerError> {
-        let (&unused_bits, bytes) = value
-            .split_first()
-            .ok_or(DerError::new("empty BIT STRING"))?;
+        let (&unused_bits, bytes) = value.split_first().ok_or(DerError::EmptyBitString)?;
         if unused_bits > 7 || (bytes.is_empty() && unused_bits != 0) {
-            return Err(DerError::new("BIT STRING unused-bit count invalid"));
+            return Err(DerError::BitStringUnusedBits);
         }
         if let Some(last) = bytes.last() {
             let mask = (1u8 << unused_bits) - 1;
             if last & mask != 0 {
-                return Err(DerError::new("BIT STRING padding bits not zero"));
+                return Err(DerError::BitStringPadding);
             }
         }
         Ok(Self { bytes, unused_bits })
@@ -348,7 +343,7 @@ impl<'a> BitString<'a> {
         if self.unused_bits == 0 {
             Ok(self.bytes)
         } else {
-            Err(DerError::new("BIT STRING is not octet-aligned"))
+            Err(DerError::BitStringNotOctetAligned)
         }
     }
 
@@ -365,7 +360,7 @@ impl<'a> BitString<'a> {
     pub fn check_named_bits(&self) -> Result<(), DerError> {
         match self.bytes.last() {
             Some(last) if last & (1u8 << self.unused_bits) == 0 => {
-                Err(DerError::new("named BIT STRING has trailing zero bits"))
+                Err(DerError::NamedBitStringTrailingZeros)
             }
             _ => Ok(()),
         }
@@ -400,11 +395,11 @@ mod tests {
     fn tags_must_match() {
         assert_eq!(
             Der::new(&[0x04, 0x00]).read(tag::INTEGER),
-            Err(DerError::new("unexpected tag"))
+            Err(DerError::UnexpectedTag)
         );
         assert_eq!(
             Der::new(&[]).read(tag::INTEGER),
-            Err(DerError::new("element missing"))
+            Err(DerError::ElementMissing)
         );
         assert_eq!(Der::new(&[0x04, 0x00]).optional(tag::INTEGER), Ok(None));
     }
@@ -423,7 +418,7 @@ mod tests {
         struct Mine(&'static str);
         impl From<DerError> for Mine {
             fn from(e: DerError) -> Self {
-                Mine(e.reason())
+                Mine(e.text())
             }
         }
         let two = [0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02];
@@ -483,9 +478,6 @@ mod tests {
         assert!(bits.check_named_bits().is_ok());
         let padded = Der::new(&[0x03, 0x02, 0x01, 0x84]).bit_string().unwrap();
         assert!(padded.check_named_bits().is_err());
-        assert_eq!(
-            padded.octets(),
-            Err(DerError::new("BIT STRING is not octet-aligned"))
-        );
+        assert_eq!(padded.octets(), Err(DerError::BitStringNotOctetAligned));
     }
 }

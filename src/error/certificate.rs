@@ -141,7 +141,7 @@ impl From<DerError> for CertificateError {
     /// Bytes that are not DER are [`CertificateError::BadEncoding`], with
     /// the broken rule as the detail.
     fn from(e: DerError) -> Self {
-        Self::BadEncoding(e.reason())
+        Self::BadEncoding(e.text())
     }
 }
 

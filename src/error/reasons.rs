@@ -3,7 +3,6 @@
 //! test can pin the exact check that failed. Each reason's text, in one
 //! table per enum, is what `Display` prints after the alert's name.
 
-use super::DerError;
 use core::fmt;
 
 /// Defines a reason enum from its table: each variant with its text (also
@@ -76,7 +75,7 @@ reasons! {
     }
     /// Bytes that are not DER (X.690 §10); the [`DerError`] names the
     /// broken rule.
-    Der(DerError) => reason,
+    Der(DerError) => text,
 }
 
 reasons! {
@@ -372,3 +371,35 @@ reasons! {
             TLS 1.2 and below send nothing after it (RFC 5246 §7.2.1)",
     }
 }
+
+reasons! {
+    /// Why bytes are not DER for what was expected (X.690 §8, §10): the
+    /// broken rule. The DER reader, `crate::der`, makes these; the
+    /// certificate and key errors carry them.
+    pub enum DerError {
+        BitStringNotOctetAligned => "BIT STRING is not octet-aligned",
+        BitStringPadding => "BIT STRING padding bits not zero",
+        BitStringUnusedBits => "BIT STRING unused-bit count invalid",
+        BooleanValue => "BOOLEAN not 0x00 or 0xFF",
+        ElementMissing => "element missing",
+        ElementTruncated => "element truncated",
+        EmptyBitString => "empty BIT STRING",
+        EmptyInteger => "empty INTEGER",
+        HighTagNumber => "high tag numbers are not supported",
+        IndefiniteLength => "indefinite length",
+        IntegerNotMinimal => "INTEGER not minimally encoded",
+        IntegerNotPositive => "INTEGER not positive",
+        IntegerTooLarge => "INTEGER too large",
+        LengthNotMinimal => "length not minimally encoded",
+        LengthTooLarge => "length too large",
+        NamedBitStringTrailingZeros => "named BIT STRING has trailing zero bits",
+        NegativeInteger => "negative INTEGER",
+        NullWithContents => "NULL with contents",
+        OidNotMinimal => "OID sub-identifier not minimal",
+        OidTruncated => "OID truncated",
+        TrailingData => "trailing data",
+        UnexpectedTag => "unexpected tag",
+    }
+}
+
+impl std::error::Error for DerError {}
