@@ -300,10 +300,14 @@ pub(super) fn handle_client_hello(
                 .map(State::ExpectRetriedClientHello);
         }
     };
-    let transcript = Transcript::new(suite.hash, &[]);
-    send_flight(
-        config, common, hello, raw, offer, suite, share, resumption, transcript, false,
-    )
+    let agreed = Agreed {
+        suite,
+        share,
+        resumption,
+        transcript: Transcript::new(suite.hash, &[]),
+        ccs_sent: false,
+    };
+    send_flight(config, common, Answering { hello, raw, offer }, agreed)
 }
 
 /// Handles the second ClientHello (RFC 8446 §4.1.2, §4.1.4): once it fits
@@ -333,67 +337,70 @@ fn handle_retried_client_hello(
         Some(r) if !r.with_key_exchange => None,
         _ => Some(share),
     };
-    // The dummy ChangeCipherSpec went out with the HelloRetryRequest.
-    let ccs_sent = !hello.session_id.is_empty();
-    send_flight(
-        config,
-        common,
-        hello,
-        raw,
-        offer,
+    let agreed = Agreed {
         suite,
         share,
         resumption,
-        retry.transcript,
-        ccs_sent,
-    )
+        transcript: retry.transcript,
+        // The dummy ChangeCipherSpec went out with the HelloRetryRequest.
+        ccs_sent: !hello.session_id.is_empty(),
+    };
+    send_flight(config, common, Answering { hello, raw, offer }, agreed)
+}
+
+/// The ClientHello a server flight answers: the message, its encoding
+/// (the transcript's first entry) and what it offers.
+struct Answering<'h, 'a> {
+    hello: &'h ClientHello,
+    raw: &'h [u8],
+    offer: Offer<'a>,
+}
+
+/// What the ClientHello settled before the flight: the suite, the client
+/// share to answer (none for psk_ke), the ticket accepted, the
+/// transcript so far (empty, or through a HelloRetryRequest) and whether
+/// the dummy ChangeCipherSpec already went out.
+struct Agreed<'a> {
+    suite: Tls13Suite,
+    share: Option<&'a KeyShareEntry>,
+    resumption: Option<Resumption>,
+    transcript: Transcript,
+    ccs_sent: bool,
 }
 
 /// Sends the server flight of RFC 8446 §2 — ServerHello, then under the
 /// handshake keys EncryptedExtensions, [CertificateRequest, Certificate,
-/// CertificateVerify], Finished — with `share` (none for psk_ke) and the
-/// ticket accepted, if any, continuing `transcript`; then waits for the
-/// client's second flight.
-#[allow(clippy::too_many_arguments)]
+/// CertificateVerify], Finished — then waits for the client's second
+/// flight.
 fn send_flight(
     config: Arc<ServerConfig>,
     common: &mut CommonState,
-    hello: &ClientHello,
-    raw: &[u8],
-    offer: Offer<'_>,
-    suite: Tls13Suite,
-    share: Option<&KeyShareEntry>,
-    resumption: Option<Resumption>,
-    mut transcript: Transcript,
-    ccs_sent: bool,
+    answering: Answering<'_, '_>,
+    mut agreed: Agreed<'_>,
 ) -> Result<State, Error> {
-    let choices = choose_flight(&config, &offer, suite, resumption.as_ref())?;
-    let resumed = resumption.is_some();
-    let (client_hello_hash, shared_secret) = send_server_hello(
-        &config,
-        common,
-        hello,
-        raw,
-        suite,
+    let Answering { hello, raw, offer } = answering;
+    let suite = agreed.suite;
+    let choices = choose_flight(&config, &offer, suite, agreed.resumption.as_ref())?;
+    let (client_hello_hash, shared_secret) =
+        send_server_hello(&config, common, (hello, raw), &mut agreed)?;
+    let Agreed {
         share,
-        resumed,
-        &mut transcript,
-        ccs_sent,
-    )?;
-    // Design §3: the persistent server session ID T, never on the wire:
-    // made now for a full handshake, restored from the ticket otherwise.
-    let session_id_t = match &resumption {
-        Some(r) => r.state.session_id.as_bytes().to_vec(),
-        None => random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec(),
-    };
+        resumption,
+        mut transcript,
+        ..
+    } = agreed;
+    let session_id_t = persistent_session_id(&config, resumption.as_ref())?;
     let (early, client) = early_secret(&config, common, hello, suite, resumption)?;
+    let inputs = KeyInputs {
+        early,
+        client_hello_hash,
+        shared_secret,
+    };
     let keys = install_handshake_keys(
         &config,
         common,
         suite,
-        early,
-        &client_hello_hash,
-        shared_secret,
+        inputs,
         &transcript,
         &choices,
         offer.extensions.early_data,
@@ -405,18 +412,19 @@ fn send_flight(
         offer.server_name.is_some(),
     )?;
     let requested_schemes = match &choices.certificate {
-        Some(_) => request_client_certificate(&config, common, &mut transcript)?,
+        Some((certificate, scheme)) => {
+            let requested = request_client_certificate(&config, common, &mut transcript)?;
+            send_certificate(common, &mut transcript, certificate, *scheme)?;
+            requested
+        }
         None => None,
     };
-    if let Some((certificate, scheme)) = &choices.certificate {
-        send_certificate(common, &mut transcript, certificate, *scheme)?;
-    }
     let application = send_finished(common, &mut transcript, suite, keys)?;
     let group = share.map(|s| s.group);
     report_negotiated(common, suite, group, choices.alpn, offer.server_name);
     common.report(HandshakeEvent::SessionId(session_id_t));
-
     let request_certificate = requested_schemes.is_some();
+    let accept_early_data = choices.accept_early_data;
     let flight = ClientFlight {
         config,
         suite,
@@ -428,12 +436,41 @@ fn send_flight(
         requested_schemes: requested_schemes.unwrap_or_default(),
         authenticated: choices.authenticated,
     };
-    Ok(if request_certificate {
+    Ok(expect_client_flight(
+        flight,
+        request_certificate,
+        accept_early_data,
+        client,
+    ))
+}
+
+/// The state that waits for the client's second flight (RFC 8446 §2):
+/// its Certificate when one was asked for, its EndOfEarlyData when 0-RTT
+/// was accepted (RFC 8446 §4.5), otherwise its Finished.
+fn expect_client_flight(
+    flight: ClientFlight,
+    request_certificate: bool,
+    accept_early_data: bool,
+    client: ClientIdentity,
+) -> State {
+    if request_certificate {
         State::ExpectCertificate(ExpectCertificate(flight))
-    } else if choices.accept_early_data {
+    } else if accept_early_data {
         State::ExpectEndOfEarlyData(ExpectEndOfEarlyData(ExpectFinished { flight, client }))
     } else {
         State::ExpectFinished(ExpectFinished { flight, client })
+    }
+}
+
+/// The persistent server session ID T of design §3, never on the wire:
+/// made now for a full handshake, restored from the ticket when resuming.
+fn persistent_session_id(
+    config: &ServerConfig,
+    resumption: Option<&Resumption>,
+) -> Result<Vec<u8>, Error> {
+    Ok(match resumption {
+        Some(r) => r.state.session_id.as_bytes().to_vec(),
+        None => random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec(),
     })
 }
 
@@ -524,23 +561,26 @@ fn choose_flight(
 }
 
 /// Sends the ServerHello (RFC 8446 §4.1.3): the PSK selected when
-/// resuming, our key share for `share`'s group, TLS 1.3 selected; then a
-/// dummy ChangeCipherSpec in middlebox compatibility mode unless the
-/// retry sent it (RFC 8446 §D.4). Adds the ClientHello and ServerHello
-/// to `transcript`; returns the ClientHello's transcript hash (for 0-RTT
-/// keys) and the (EC)DHE shared secret.
-#[allow(clippy::too_many_arguments)]
+/// resuming, our key share for the client share's group, TLS 1.3
+/// selected; then a dummy ChangeCipherSpec in middlebox compatibility
+/// mode unless the retry sent it (RFC 8446 §D.4). Adds the ClientHello
+/// (`hello` with its encoding) and the ServerHello to the transcript;
+/// returns the ClientHello's transcript hash (for 0-RTT keys) and the
+/// (EC)DHE shared secret.
 fn send_server_hello(
     config: &ServerConfig,
     common: &mut CommonState,
-    hello: &ClientHello,
-    raw: &[u8],
-    suite: Tls13Suite,
-    share: Option<&KeyShareEntry>,
-    resumed: bool,
-    transcript: &mut Transcript,
-    ccs_sent: bool,
+    (hello, raw): (&ClientHello, &[u8]),
+    agreed: &mut Agreed<'_>,
 ) -> Result<(Digest, Option<Secret>), Error> {
+    let Agreed {
+        suite,
+        share,
+        ref resumption,
+        ref mut transcript,
+        ccs_sent,
+    } = *agreed;
+    let resumed = resumption.is_some();
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
     let mut extensions = Vec::new();
@@ -608,24 +648,35 @@ struct HandshakeKeys {
     server: TrafficSecret,
 }
 
+/// What the handshake secret is made from (RFC 8446 §7.1): the early
+/// secret, the ClientHello's transcript hash (for the 0-RTT key) and the
+/// (EC)DHE shared secret, none for psk_ke.
+struct KeyInputs {
+    early: EarlySecret,
+    client_hello_hash: Digest,
+    shared_secret: Option<Secret>,
+}
+
 /// Derives the handshake keys and installs them (RFC 8446 §7.1, §7.3):
 /// ours for writing; for reading the client's 0-RTT key when its early
 /// data is accepted, otherwise its handshake key, skipping the rejected
 /// 0-RTT data it may send first (RFC 8446 §4.2.10).
-#[allow(clippy::too_many_arguments)]
 fn install_handshake_keys(
     config: &ServerConfig,
     common: &mut CommonState,
     suite: Tls13Suite,
-    early: EarlySecret,
-    client_hello_hash: &Digest,
-    shared_secret: Option<Secret>,
+    inputs: KeyInputs,
     transcript: &Transcript,
     choices: &FlightChoices,
     early_data_offered: bool,
 ) -> Result<HandshakeKeys, Error> {
+    let KeyInputs {
+        early,
+        client_hello_hash,
+        shared_secret,
+    } = inputs;
     let early_traffic = if choices.accept_early_data {
-        Some(early.client_early_traffic_secret(client_hello_hash)?)
+        Some(early.client_early_traffic_secret(&client_hello_hash)?)
     } else {
         None
     };
