@@ -909,39 +909,10 @@ fn try_resume(
         return Ok(None);
     };
     common.report(HandshakeEvent::ResumptionRequested);
-    let same_hash: Vec<CipherSuite> = TLS13_CIPHER_SUITES
-        .iter()
-        .copied()
-        .filter(|s| tls13_suite(*s).is_some_and(|t| t.hash == suite.hash))
-        .collect();
-    let fits = check_resumption(
-        &state,
-        &ResumptionOffer {
-            version: ProtocolVersion::TLSv1_3,
-            acceptable_suites: &same_hash,
-            extended_master_secret: false,
-            encrypt_then_mac: false,
-            server_name: offer.server_name.as_deref().map(str::as_bytes),
-            client_auth: &config.client_auth,
-            now,
-        },
-    );
-    if fits.is_err() {
+    if !ticket_fits(config, &state, offer, suite, now) {
         return Ok(None);
     }
-    let early = EarlySecret::new(
-        suite.hash,
-        Some(state.secret.as_bytes()),
-        key_logger(&config.common, hello.random),
-    )?;
-    let truncated = hello
-        .truncated_for_binders(raw)
-        .ok_or(Error::Decode(DecodeReason::HelloShorterThanBinders))?;
-    let digest = match prior {
-        Some(transcript) => transcript.current_with(truncated),
-        None => Transcript::new(suite.hash, &[truncated]).current(),
-    };
-    let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
+    let (early, binder) = verify_ticket_binder(config, hello, raw, suite, prior, &state, binder)?;
     // The binder proved the client holds the PSK: only now is a stateful
     // ticket used up (single use, RFC 8446 §8.1). A take that finds
     // nothing lost a race with another connection: no resumption.
@@ -958,6 +929,67 @@ fn try_resume(
         with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
         binder,
     }))
+}
+
+/// Whether the ticket's session may resume this connection
+/// (`session::check_resumption`): TLS 1.3, a suite of the chosen suite's
+/// hash (RFC 8446 §4.2.11), the same server name and client
+/// authentication, within its lifetime. One that does not fit means a
+/// full handshake.
+fn ticket_fits(
+    config: &ServerConfig,
+    state: &ServerSessionState,
+    offer: &Offer<'_>,
+    suite: Tls13Suite,
+    now: UnixTime,
+) -> bool {
+    let same_hash: Vec<CipherSuite> = TLS13_CIPHER_SUITES
+        .iter()
+        .copied()
+        .filter(|s| tls13_suite(*s).is_some_and(|t| t.hash == suite.hash))
+        .collect();
+    check_resumption(
+        state,
+        &ResumptionOffer {
+            version: ProtocolVersion::TLSv1_3,
+            acceptable_suites: &same_hash,
+            extended_master_secret: false,
+            encrypt_then_mac: false,
+            server_name: offer.server_name.as_deref().map(str::as_bytes),
+            client_auth: &config.client_auth,
+            now,
+        },
+    )
+    .is_ok()
+}
+
+/// The early secret of the ticket's PSK and the proof that the client's
+/// binder for it verifies over the ClientHello up to the binders,
+/// continuing the retry's transcript when there was one (RFC 8446
+/// §4.2.11.2); a binder that does not verify is `decrypt_error`.
+fn verify_ticket_binder(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    raw: &[u8],
+    suite: Tls13Suite,
+    prior: Option<&Transcript>,
+    state: &ServerSessionState,
+    binder: &[u8],
+) -> Result<(EarlySecret, BinderVerified), Error> {
+    let early = EarlySecret::new(
+        suite.hash,
+        Some(state.secret.as_bytes()),
+        key_logger(&config.common, hello.random),
+    )?;
+    let truncated = hello
+        .truncated_for_binders(raw)
+        .ok_or(Error::Decode(DecodeReason::HelloShorterThanBinders))?;
+    let digest = match prior {
+        Some(transcript) => transcript.current_with(truncated),
+        None => Transcript::new(suite.hash, &[truncated]).current(),
+    };
+    let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
+    Ok((early, binder))
 }
 
 /// The session state of a ticket (RFC 8446 §4.6.1): looked up in the
@@ -1353,6 +1385,42 @@ impl Traffic {
     }
 }
 
+/// A NewSessionTicket's `ticket` and `ticket_nonce` (RFC 8446 §4.6.1).
+struct IssuedTicket {
+    ticket: Vec<u8>,
+    nonce: Vec<u8>,
+}
+
+/// Makes the ticket that carries `state` (RFC 8446 §4.6.1): with a
+/// session store, a random identity under which the state is stored
+/// (single use, which 0-RTT needs); otherwise the state sealed by the
+/// ticketer. Returns what to send, or `None` when it
+/// cannot be stored or sealed: then no ticket is sent.
+fn issue_ticket(
+    config: &ServerConfig,
+    state: ServerSessionState,
+) -> Result<Option<IssuedTicket>, Error> {
+    let nonce = state
+        .tls13
+        .as_ref()
+        .map(|p| p.nonce.clone())
+        .unwrap_or_default();
+    Ok(match &config.session_store {
+        Some(store) => {
+            let identity = random_array::<TICKET_IDENTITY_LEN>(&*config.common.rng)?.to_vec();
+            let stored = store_key(StoreKeyKind::Tls13Ticket, &identity)
+                .is_some_and(|key| store.put(&key, state));
+            stored.then_some(IssuedTicket {
+                ticket: identity,
+                nonce,
+            })
+        }
+        None => seal_state(&*config.ticketer, &state)
+            .ok()
+            .map(|ticket| IssuedTicket { ticket, nonce }),
+    })
+}
+
 /// Issues one NewSessionTicket (RFC 8446 §4.6.1) carrying the session
 /// state: the ticket's PSK, the persistent session ID T (design §3), the
 /// server name, ALPN protocol, client certificates and authentication
@@ -1401,27 +1469,8 @@ fn send_ticket(
         authenticated,
         unknown_fields: Default::default(),
     };
-    let (ticket, nonce) = match &config.session_store {
-        Some(store) => {
-            let identity = random_array::<TICKET_IDENTITY_LEN>(rng)?.to_vec();
-            let nonce = state
-                .tls13
-                .as_ref()
-                .map(|p| p.nonce.clone())
-                .unwrap_or_default();
-            let Some(key) = store_key(StoreKeyKind::Tls13Ticket, &identity) else {
-                return Ok(());
-            };
-            if !store.put(&key, state) {
-                return Ok(());
-            }
-            (identity, nonce)
-        }
-        None => match seal_state(&*config.ticketer, &state) {
-            // The sealed state is done with: its nonce goes on the wire.
-            Ok(ticket) => (ticket, state.tls13.map(|p| p.nonce).unwrap_or_default()),
-            Err(_) => return Ok(()),
-        },
+    let Some(IssuedTicket { ticket, nonce }) = issue_ticket(config, state)? else {
+        return Ok(());
     };
     let mut extensions = Vec::new();
     if config.max_early_data_size > 0 {
