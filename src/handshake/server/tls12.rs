@@ -443,22 +443,18 @@ fn set_downgrade_sentinel(
     }
 }
 
-/// Looks for a session to resume (design §3): the offered ticket,
-/// unsealed by the ticketer when tickets are on, or else the offered
-/// session ID in the cache. Sets `resumption_requested` when the client
-/// offered a session ID or a ticket that unsealed. A session that does
-/// not fit ([`check_resumption`]) means a full handshake, except that a
-/// session made with the extended master secret offered by a ClientHello
-/// without it is `handshake_failure` (RFC 7627 §5.3) — unless this server
-/// has the extension turned off, when it cannot tell and runs in full.
-fn find_session(
+/// The session the client offers (RFC 5077 §3.1, RFC 5246 §7.4.1.2): its
+/// ticket unsealed by the ticketer when tickets are on, or else its
+/// session ID found in the cache. Reports `resumption_requested` when
+/// the client offered a session ID or a ticket that unsealed, even
+/// expired.
+fn offered_session(
     config: &ServerConfig,
     common: &mut CommonState,
     hello: &ClientHello,
     offer: &Offer<'_>,
-    version: ProtocolVersion,
-) -> Result<Option<ServerSessionState>, Error> {
-    let now = config.common.clock.now();
+    now: UnixTime,
+) -> Option<ServerSessionState> {
     let tickets_on = config.tickets_after_full_handshake > 0;
     let mut found = None;
     if let Some(ticket) = offer
@@ -480,7 +476,26 @@ fn find_session(
             });
         }
     }
-    let Some(state) = found else {
+    found
+}
+
+/// Looks for a session to resume (design §3): the offered ticket,
+/// unsealed by the ticketer when tickets are on, or else the offered
+/// session ID in the cache. Sets `resumption_requested` when the client
+/// offered a session ID or a ticket that unsealed. A session that does
+/// not fit ([`check_resumption`]) means a full handshake, except that a
+/// session made with the extended master secret offered by a ClientHello
+/// without it is `handshake_failure` (RFC 7627 §5.3) — unless this server
+/// has the extension turned off, when it cannot tell and runs in full.
+fn find_session(
+    config: &ServerConfig,
+    common: &mut CommonState,
+    hello: &ClientHello,
+    offer: &Offer<'_>,
+    version: ProtocolVersion,
+) -> Result<Option<ServerSessionState>, Error> {
+    let now = config.common.clock.now();
+    let Some(state) = offered_session(config, common, hello, offer, now) else {
         return Ok(None);
     };
     common.report(HandshakeEvent::ResumptionRequested);
