@@ -1400,13 +1400,13 @@ fn issue_ticket(
     config: &ServerConfig,
     state: ServerSessionState,
 ) -> Result<Option<IssuedTicket>, Error> {
-    let nonce = state
-        .tls13
-        .as_ref()
-        .map(|p| p.nonce.clone())
-        .unwrap_or_default();
     Ok(match &config.session_store {
         Some(store) => {
+            let nonce = state
+                .tls13
+                .as_ref()
+                .map(|p| p.nonce.clone())
+                .unwrap_or_default();
             let identity = random_array::<TICKET_IDENTITY_LEN>(&*config.common.rng)?.to_vec();
             let stored = store_key(StoreKeyKind::Tls13Ticket, &identity)
                 .is_some_and(|key| store.put(&key, state));
@@ -1415,9 +1415,13 @@ fn issue_ticket(
                 nonce,
             })
         }
+        // The sealed state is done with: its nonce goes on the wire.
         None => seal_state(&*config.ticketer, &state)
             .ok()
-            .map(|ticket| IssuedTicket { ticket, nonce }),
+            .map(|ticket| IssuedTicket {
+                ticket,
+                nonce: state.tls13.map(|p| p.nonce).unwrap_or_default(),
+            }),
     })
 }
 
