@@ -1,7 +1,8 @@
 //! The state both roles share: the record layer with its joiner and
 //! buffers, the negotiated parameters, alerts, close_notify and TLS 1.3
-//! KeyUpdate. The handshake state machines drive it through the
-//! `pub(crate)` methods here; it never decides protocol questions.
+//! KeyUpdate. The handshake state machines drive it through one trait,
+//! [`HandshakeIo`] (`handshake_io.rs`); it never decides protocol
+//! questions.
 //!
 //! It sits below the handshake and above the record layer: `receive.rs`
 //! opens and dispatches records, `send.rs` protects and queues them,
@@ -18,8 +19,11 @@ use crate::session::ClientSessionStore;
 use std::sync::Arc;
 
 mod epochs;
+mod handshake_io;
 mod receive;
 mod send;
+
+pub(crate) use handshake_io::HandshakeIo;
 
 /// The most KeyUpdate messages accepted in a row without application data
 /// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
@@ -109,7 +113,7 @@ pub(crate) struct Negotiated {
 }
 
 /// One fact a handshake settled, reported to the connection with
-/// [`CommonState::report`]. A later report of the same kind replaces the
+/// [`HandshakeIo::report`]. A later report of the same kind replaces the
 /// earlier (a HelloRetryRequest names the suite before the ServerHello
 /// does, RFC 8446 §4.1.4).
 #[derive(Debug)]
@@ -188,7 +192,8 @@ impl Negotiated {
         self.early_data
     }
 
-    fn apply(&mut self, event: HandshakeEvent) {
+    /// Records `event`: what [`HandshakeIo::report`] does.
+    pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
             HandshakeEvent::Version(v) => self.version = Some(v),
             HandshakeEvent::CipherSuite(s) => self.cipher_suite = Some(s),
@@ -333,16 +338,6 @@ impl CommonState {
             client_sessions: None,
             negotiated: Negotiated::default(),
         }
-    }
-
-    /// Records a fact the handshake settled.
-    pub(crate) fn report(&mut self, event: HandshakeEvent) {
-        self.negotiated.apply(event);
-    }
-
-    /// What the handshake has settled so far.
-    pub(crate) fn negotiated(&self) -> &Negotiated {
-        &self.negotiated
     }
 
     // ---- errors ----

@@ -20,7 +20,10 @@ pub mod server;
 pub(crate) mod tls12;
 mod transcript;
 
-use crate::common_state::{CommonState, ReceivedHandshake};
+#[cfg(test)]
+mod tests;
+
+use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::hash::HashAlgorithm;
 use crate::error::Error;
@@ -45,7 +48,7 @@ impl State {
     /// Feeds one received handshake message to the state machine.
     pub(crate) fn handle(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         Ok(match self {

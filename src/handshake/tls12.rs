@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::common_state::CommonState;
+use crate::common_state::HandshakeIo;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::cbc::BLOCK_LEN;
 use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
@@ -257,7 +257,7 @@ impl Params {
     /// predictable to whoever saw the last record (BEAST, CVE-2011-3389).
     pub(crate) fn change_write_cipher(
         &self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         protection: Box<dyn RecordProtection>,
     ) -> Result<(), Error> {
         common.send_ccs(protection)?;
@@ -567,7 +567,7 @@ pub const MAX_REFUSED_RENEGOTIATIONS: usize = 4;
 /// 5246 §7.2.2) and returns the new count of refusals, or
 /// [`Error::LimitExceeded`] past [`MAX_REFUSED_RENEGOTIATIONS`].
 pub(crate) fn refuse_renegotiation(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     refused: usize,
 ) -> Result<usize, Error> {
     let refused = refused + 1;

@@ -14,7 +14,7 @@
 //!
 //! Each store keeps an index of its files, built by one scan of the
 //! directory when it is opened and kept under a lock: the least recently
-//! used map of the in-memory stores ([`LruMap`]), so an insert evicts
+//! used map of the in-memory stores (`LruMap`), so an insert evicts
 //! (deletes) the least recently used file without listing the directory,
 //! in O(1), and the index never holds more than `capacity` files,
 //! whatever the number of threads inserting. Expired files go when they

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
+use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
@@ -151,10 +151,10 @@ pub(super) fn chosen_alpn<'a>(
 pub(super) fn start(
     config: Arc<ClientConfig>,
     server_name: ServerName,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
 ) -> Result<ExpectServerHello, Error> {
     let random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
-    let store = common.client_sessions.clone();
+    let store = common.client_sessions();
     let tls12_session = tls12_session_from_store(&config, store.as_deref(), &server_name);
     let session_id = legacy_session_id(&config, tls12_session.as_deref())?;
     let key_share = first_key_share(&config)?;
@@ -301,7 +301,7 @@ fn tls12_session_from_store(
 /// §4.2.11.2), and written over the placeholder binder in the queued
 /// encoding. Returns the message as sent.
 pub(super) fn send_client_hello(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: ClientHello,
     resuming: Option<&Resuming>,
     prior: Option<&Transcript>,
@@ -349,7 +349,7 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
 impl ExpectServerHello {
     /// Queues the first ClientHello, keeping its encoding for the
     /// transcript, and sends it at once.
-    fn send_first_hello(&mut self, common: &mut CommonState) -> Result<(), Error> {
+    fn send_first_hello(&mut self, common: &mut dyn HandshakeIo) -> Result<(), Error> {
         let hello = self.client_hello(None);
         // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
         common.set_record_version(ProtocolVersion::TLSv1_0);
@@ -359,14 +359,14 @@ impl ExpectServerHello {
         // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
         // now on; a client offering only TLS ≤ 1.2 takes none before the
         // server's Finished (RFC 5246 §7.1).
-        common.ccs_allowed = offers_tls13(&self.config);
+        common.allow_ccs(offers_tls13(&self.config));
         Ok(())
     }
 
     /// Starts sending up to `max` bytes of 0-RTT data after the first
     /// ClientHello (RFC 8446 §4.2.10, §D.4): the dummy CCS, then 0-RTT
     /// data under client_early_traffic_secret.
-    fn start_early_data(&mut self, common: &mut CommonState, max: usize) -> Result<(), Error> {
+    fn start_early_data(&mut self, common: &mut dyn HandshakeIo, max: usize) -> Result<(), Error> {
         let Some(resuming) = &self.resuming else {
             return Ok(());
         };

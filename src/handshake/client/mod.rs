@@ -36,7 +36,7 @@ mod tls13;
 
 use std::sync::Arc;
 
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::pki::ServerName;
@@ -75,7 +75,7 @@ pub(crate) enum State {
 pub(crate) fn start(
     config: Arc<ClientConfig>,
     server_name: ServerName,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
 ) -> Result<State, Error> {
     hello::start(config, server_name, common).map(State::ExpectServerHello)
 }
@@ -84,7 +84,7 @@ impl State {
     /// Feeds one message to the current state.
     pub(crate) fn handle(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match self {
@@ -108,7 +108,7 @@ impl State {
 /// `tls13.rs` for a HelloRetryRequest or a TLS 1.3 ServerHello.
 fn expect_server_hello(
     state: ExpectServerHello,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     message: &ReceivedHandshake,
 ) -> Result<State, Error> {
     match state.read_server_hello(message)? {

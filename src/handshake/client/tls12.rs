@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use super::hello::{announced_version, chosen_alpn, ExpectServerHello};
-use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
+use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
@@ -67,7 +67,7 @@ impl State {
     /// handshake is ignored (RFC 5246 §7.4.1.1).
     pub(crate) fn handle(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         if message.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
@@ -106,7 +106,7 @@ pub(crate) struct Handshake {
 /// the server resumed our session and hands over.
 pub(super) fn handle_server_hello(
     state: ExpectServerHello,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ServerHello,
     raw: &[u8],
     version: ProtocolVersion,
@@ -130,7 +130,7 @@ pub(super) fn handle_server_hello(
         encrypt_then_mac: extensions.encrypt_then_mac,
     };
     common.set_negotiated_record_version(version);
-    common.ccs_allowed = false;
+    common.allow_ccs(false);
     common.report(HandshakeEvent::Version(version));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
@@ -184,7 +184,7 @@ impl ServerHelloExtensions {
     /// configuration requires it.
     fn read(
         config: &ClientConfig,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         hello: &ServerHello,
         suite: Tls12Suite,
     ) -> Result<Self, Error> {
@@ -280,7 +280,7 @@ fn resumed_session(
 /// full handshake the server's Certificate comes next; resuming
 /// (Figure 2), the master secret is the session's, and the server's
 /// ChangeCipherSpec and Finished come next, ours following them.
-fn after_server_hello(hs: Handshake, common: &mut CommonState) -> Result<State, Error> {
+fn after_server_hello(hs: Handshake, common: &mut dyn HandshakeIo) -> Result<State, Error> {
     let Some(session) = &hs.resumed else {
         return Ok(State::ExpectCertificate(ExpectCertificate(hs)));
     };
@@ -341,7 +341,7 @@ impl ExpectCertificate {
     /// alert.
     fn expect_certificate(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
@@ -395,7 +395,7 @@ impl ExpectServerKeyExchange {
     /// then completes our half of the key exchange and records the group.
     fn expect_server_key_exchange(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
@@ -475,7 +475,7 @@ impl ExpectServerHelloDone {
     /// Reads CertificateRequest (RFC 5246 §7.4.4) or ServerHelloDone.
     fn expect_certificate_request_or_done(
         mut self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
@@ -494,7 +494,7 @@ impl ExpectServerHelloDone {
     /// Reads ServerHelloDone (RFC 5246 §7.4.5).
     fn expect_server_hello_done(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
@@ -510,7 +510,7 @@ impl ExpectServerHelloDone {
     /// a certificate, ChangeCipherSpec, Finished.
     fn send_flight(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let Self {
@@ -585,7 +585,7 @@ fn choose_client_certificate(
 /// Sends ChangeCipherSpec, switches writing to `client_write` and sends
 /// our Finished over the messages so far (RFC 5246 §7.4.9).
 fn send_finished(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hs: &mut Handshake,
     master: &MasterSecret,
     client_write: Box<dyn RecordProtection>,
@@ -630,7 +630,7 @@ impl ExpectFinished {
     /// follow. The session is then stored for resumption.
     fn expect_finished(
         mut self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         match decode(message, &self.hs.params)? {
@@ -664,7 +664,7 @@ impl ExpectFinished {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
                 store_session(&hs, common, &self.master, self.ticket)?;
-                common.tls12_exporter = Some(Tls12Exporter::new(
+                common.set_tls12_exporter(Tls12Exporter::new(
                     &self.master,
                     hs.params.client_random,
                     hs.params.server_random,
@@ -689,11 +689,11 @@ impl ExpectFinished {
 /// A session with neither ID nor ticket cannot be resumed and is not kept.
 fn store_session(
     hs: &Handshake,
-    common: &CommonState,
+    common: &dyn HandshakeIo,
     master: &MasterSecret,
     ticket: Option<NewSessionTicketTls12>,
 ) -> Result<(), Error> {
-    let Some(store) = &common.client_sessions else {
+    let Some(store) = common.client_sessions() else {
         return Ok(());
     };
     let now = hs.config.common.clock.now();
@@ -761,7 +761,7 @@ impl Traffic {
     /// message is `unexpected_message`.
     fn expect_traffic(
         mut self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::hello::{chosen_alpn, send_client_hello, ExpectServerHello, Resuming, ServerAnswer};
 use super::State;
-use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
+use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::secret::Secret;
@@ -95,7 +95,7 @@ impl ExpectServerHelloAfterRetry {
     /// Reads the ServerHello that follows our second ClientHello.
     pub(super) fn expect_server_hello(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<ExpectEncryptedExtensions, Error> {
         match self.hello.read_server_hello(message)? {
@@ -117,7 +117,7 @@ impl ExpectServerHelloAfterRetry {
 /// for, the cookie echoed.
 pub(super) fn handle_retry(
     mut state: ExpectServerHello,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     retry: &ServerHello,
     raw: &[u8],
 ) -> Result<ExpectServerHelloAfterRetry, Error> {
@@ -181,7 +181,7 @@ fn read_retry_request<'a>(
 /// longer offered.
 fn prepare_second_hello(
     state: &mut ExpectServerHello,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
 ) -> Result<(), Error> {
     if state.early_data {
@@ -210,7 +210,7 @@ fn prepare_second_hello(
 pub(super) fn handle_server_hello(
     state: ExpectServerHello,
     retry: Option<Retry>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ServerHello,
     raw: &[u8],
 ) -> Result<ExpectEncryptedExtensions, Error> {
@@ -380,7 +380,7 @@ impl HandshakeKeys {
 /// suite, group and session ID echo, and, when resuming, the ticket's
 /// server certificates.
 fn report_server_hello(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
     share: Option<&KeyShareEntry>,
     hello: &ServerHello,
@@ -443,7 +443,7 @@ impl ExpectEncryptedExtensions {
     /// an SNI sent; anything not offered is refused.
     pub(super) fn expect_encrypted_extensions(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
@@ -510,7 +510,7 @@ impl ExpectCertificateOrRequest {
     /// Reads CertificateRequest (RFC 8446 §4.3.2) or Certificate.
     pub(super) fn expect_certificate_or_request(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
@@ -551,7 +551,7 @@ impl ExpectCertificate {
     /// Reads the server's Certificate.
     pub(super) fn expect_certificate(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let hs = self.0;
@@ -572,7 +572,7 @@ impl ExpectCertificate {
     /// alert.
     fn read_certificate(
         mut hs: Handshake,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         certificate: CertificateTls13,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
@@ -624,7 +624,7 @@ impl ExpectCertificateVerify {
     /// §4.4.3).
     pub(super) fn expect_certificate_verify(
         self,
-        _common: &mut CommonState,
+        _common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
@@ -670,7 +670,7 @@ impl ExpectFinished {
     /// CertificateVerify when asked, Finished) and starts traffic.
     pub(super) fn expect_finished(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
@@ -715,7 +715,7 @@ impl ExpectFinished {
         let resumption = application
             .resumption
             .resumption_master_secret(&hs.transcript.current())?;
-        common.exporter = Some(application.exporter);
+        common.set_exporter(application.exporter);
         common.start_tls13_traffic(hs.suite.aead, application.server, application.client)?;
         Ok(State::Traffic(Traffic {
             config: hs.config,
@@ -736,7 +736,7 @@ fn send_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls13,
     transcript: &mut Transcript,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
 ) -> Result<(), Error> {
     let accepted: &[SignatureScheme] = request
         .extensions
@@ -792,7 +792,7 @@ impl Traffic {
     /// is `unexpected_message`.
     pub(super) fn expect_traffic(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match decode_tls13(message, self.suite.hash)? {
@@ -812,7 +812,7 @@ impl Traffic {
     /// the ticket must not be used.
     fn keep_ticket(
         &self,
-        common: &CommonState,
+        common: &dyn HandshakeIo,
         message: NewSessionTicketTls13,
     ) -> Result<(), Error> {
         if message.lifetime > MAX_TICKET_LIFETIME {
@@ -820,7 +820,7 @@ impl Traffic {
                 IllegalParameterReason::TicketLifetime,
             ));
         }
-        let Some(store) = &common.client_sessions else {
+        let Some(store) = common.client_sessions() else {
             return Ok(());
         };
         if message.lifetime == 0 {

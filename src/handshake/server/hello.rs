@@ -4,7 +4,7 @@
 //! over to the version's state machine, which imports this file, never
 //! the other way.
 
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::{ServerConfig, ALL_VERSIONS};
 use crate::error::{Error, IllegalParameterReason, ProtocolVersionReason, UnexpectedMessageReason};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
@@ -28,7 +28,7 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
 /// Reads a ClientHello (RFC 8446 §4.1.2); from here on a
 /// ChangeCipherSpec may arrive (RFC 8446 §D.4).
 pub(super) fn read_client_hello(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     message: &ReceivedHandshake,
 ) -> Result<ClientHello, Error> {
     if message.typ != HandshakeType::ClientHello {
@@ -43,7 +43,7 @@ pub(super) fn read_client_hello(
             UnexpectedMessageReason::ExpectedClientHello,
         ));
     };
-    common.ccs_allowed = true;
+    common.allow_ccs(true);
     Ok(hello)
 }
 

@@ -26,7 +26,7 @@ mod tls13;
 
 use std::sync::Arc;
 
-use crate::common_state::{CommonState, ReceivedHandshake};
+use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::ServerConfig;
 use crate::error::Error;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
@@ -77,7 +77,7 @@ impl ExpectClientHello {
     /// over to that version's state machine.
     fn expect_client_hello(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let hello = hello::read_client_hello(common, message)?;
@@ -98,7 +98,7 @@ impl State {
     /// Feeds one message to the current state.
     pub(crate) fn handle(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match self {

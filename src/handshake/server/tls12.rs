@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use super::hello::{choose_alpn, host_name};
-use crate::common_state::{CommonState, HandshakeEvent, ReceivedHandshake};
+use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
@@ -79,7 +79,7 @@ impl State {
     /// Feeds one message to the current state.
     pub(crate) fn handle(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match self {
@@ -157,14 +157,14 @@ impl<'a> Offer<'a> {
 /// handshake with a fresh session ID (design §3).
 pub(super) fn handle_client_hello(
     config: Arc<ServerConfig>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<super::State, Error> {
     let offer = read_offer(hello, extensions, &config)?;
-    common.ccs_allowed = false;
+    common.allow_ccs(false);
     common.set_negotiated_record_version(version);
     let alpn = choose_alpn(&config, offer.extensions.alpn)?;
     let resumed = find_session(&config, common, hello, &offer, version)?;
@@ -247,7 +247,7 @@ impl Hello<'_> {
 /// client's ChangeCipherSpec and Finished come next.
 fn resume_session(
     config: Arc<ServerConfig>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: Hello<'_>,
     session: ServerSessionState,
 ) -> Result<State, Error> {
@@ -305,7 +305,7 @@ fn resume_session(
 /// [Certificate] and ClientKeyExchange come next.
 fn start_full_handshake(
     config: Arc<ServerConfig>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: Hello<'_>,
 ) -> Result<State, Error> {
     let offer = hello.offer;
@@ -370,7 +370,7 @@ fn start_full_handshake(
 /// `scheme`; returns the key for the client's share.
 fn send_server_key_exchange(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     log: &mut HandshakeLog,
     offer: &Offer<'_>,
     params: &Params,
@@ -399,7 +399,7 @@ fn send_server_key_exchange(
 /// only) and the verifier's root names. Returns whether it was sent.
 fn request_client_certificate(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     log: &mut HandshakeLog,
     params: &Params,
 ) -> Result<bool, Error> {
@@ -450,7 +450,7 @@ fn set_downgrade_sentinel(
 /// expired.
 fn offered_session(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     offer: &Offer<'_>,
     now: UnixTime,
@@ -489,7 +489,7 @@ fn offered_session(
 /// has the extension turned off, when it cannot tell and runs in full.
 fn find_session(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     offer: &Offer<'_>,
     version: ProtocolVersion,
@@ -593,7 +593,7 @@ fn server_hello_extensions(
     params: &Params,
     send_ticket: bool,
     full: bool,
-    common: &CommonState,
+    common: &dyn HandshakeIo,
 ) -> Vec<Extension> {
     let mut extensions = Vec::new();
     if offer.secure_renegotiation {
@@ -623,7 +623,7 @@ fn server_hello_extensions(
 
 /// Queues the ServerHello and returns its encoding.
 fn send_server_hello<'c>(
-    common: &'c mut CommonState,
+    common: &'c mut dyn HandshakeIo,
     params: &Params,
     session_id: Vec<u8>,
     extensions: Vec<Extension>,
@@ -693,7 +693,7 @@ impl ExpectCertificate {
     /// chain is judged by the client verifier.
     fn expect_certificate(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.0;
@@ -751,7 +751,7 @@ impl ExpectClientKeyExchange {
     /// defence of `crypto::rsa_kx`) — and derives the master secret.
     fn expect_client_key_exchange(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
@@ -811,7 +811,7 @@ impl ExpectClientKeyExchange {
 /// waits for its Finished.
 fn expect_ccs(
     hs: Handshake,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     client: ClientIdentity,
 ) -> Result<State, Error> {
     let (client_write, server_write) = hs.params.protections(&hs.master, &hs.config.common.rng)?;
@@ -837,7 +837,7 @@ impl ExpectCertificateVerify {
     /// signature `decrypt_error`.
     fn expect_certificate_verify(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
@@ -879,7 +879,7 @@ pub(crate) struct Handshake {
 /// lifetime. A session that cannot be sealed, or whose lifetime is over
 /// (a hint of 0 would mean "unspecified"), gets an empty ticket, which the
 /// client does not keep.
-fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), Error> {
+fn send_new_ticket(hs: &mut Handshake, common: &mut dyn HandshakeIo) -> Result<(), Error> {
     let state = session_state(hs, common)?;
     let lifetime_hint = state.validity.lifetime_secs();
     let ticket = match lifetime_hint {
@@ -899,7 +899,7 @@ fn send_new_ticket(hs: &mut Handshake, common: &mut CommonState) -> Result<(), E
 /// The session as the cache and tickets keep it, valid from now for the
 /// configured lifetime but never beyond 7 days after its authentication
 /// (RFC 8446 §4.6.1, applied to every version).
-fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionState, Error> {
+fn session_state(hs: &Handshake, common: &dyn HandshakeIo) -> Result<ServerSessionState, Error> {
     let negotiated = common.negotiated();
     let now = hs.config.common.clock.now();
     let authenticated = hs.authenticated.unwrap_or(now);
@@ -925,7 +925,7 @@ fn session_state(hs: &Handshake, common: &CommonState) -> Result<ServerSessionSt
 /// our Finished over the messages so far (RFC 5246 §7.4.9).
 fn send_finished(
     hs: &mut Handshake,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     server_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
     hs.params.change_write_cipher(common, server_write)?;
@@ -954,7 +954,7 @@ impl ExpectFinished {
     /// under S.
     fn expect_finished(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
@@ -988,7 +988,7 @@ impl ExpectFinished {
                 cache.put(&key, session_state(&hs, common)?);
             }
         }
-        common.tls12_exporter = Some(Tls12Exporter::new(
+        common.set_tls12_exporter(Tls12Exporter::new(
             &hs.master,
             hs.params.client_random,
             hs.params.server_random,
@@ -1017,7 +1017,7 @@ impl Traffic {
     /// any other handshake message is `unexpected_message`.
     fn expect_traffic(
         mut self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         if message.typ != HandshakeType::ClientHello {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
 use super::State;
 use crate::common_state::{
-    CommonState, HandshakeEvent, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
+    HandshakeEvent, HandshakeIo, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::crypto::hash::Digest;
@@ -181,7 +181,7 @@ impl ExpectRetriedClientHello {
     /// `illegal_parameter` (RFC 8446 §4.1.4).
     pub(super) fn expect_client_hello(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let hello = read_client_hello(common, message)?;
@@ -262,7 +262,7 @@ fn choose_suite(config: &ServerConfig, hello: &ClientHello) -> Result<Tls13Suite
 /// abbreviated when a ticket resumes the session.
 pub(super) fn handle_client_hello(
     config: Arc<ServerConfig>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
@@ -316,7 +316,7 @@ pub(super) fn handle_client_hello(
 fn handle_retried_client_hello(
     config: Arc<ServerConfig>,
     retry: Retry,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     extensions: ClientHelloExtensions<'_>,
     raw: &[u8],
@@ -374,7 +374,7 @@ struct Agreed<'a> {
 /// flight.
 fn send_flight(
     config: Arc<ServerConfig>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     answering: Answering<'_, '_>,
     mut agreed: Agreed<'_>,
 ) -> Result<State, Error> {
@@ -477,7 +477,7 @@ fn persistent_session_id(
 /// Reports what the handshake settled (RFC 8446 §4.1.3, §4.2.7; RFC 7301
 /// §3.2; RFC 6066 §3).
 fn report_negotiated(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
     group: Option<NamedGroup>,
     alpn: Option<Vec<u8>>,
@@ -569,7 +569,7 @@ fn choose_flight(
 /// (EC)DHE shared secret.
 fn send_server_hello(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     (hello, raw): (&ClientHello, &[u8]),
     agreed: &mut Agreed<'_>,
 ) -> Result<(Digest, Option<Secret>), Error> {
@@ -623,7 +623,7 @@ fn send_server_hello(
 /// proved the client (reported as a resumption), or the one of no PSK.
 fn early_secret(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     suite: Tls13Suite,
     resumption: Option<Resumption>,
@@ -663,7 +663,7 @@ struct KeyInputs {
 /// 0-RTT data it may send first (RFC 8446 §4.2.10).
 fn install_handshake_keys(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
     inputs: KeyInputs,
     transcript: &Transcript,
@@ -708,7 +708,7 @@ fn install_handshake_keys(
 /// accepted, the server_name acknowledgement (RFC 6066 §3) and the ALPN
 /// protocol.
 fn send_encrypted_extensions(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     choices: &FlightChoices,
     server_name: bool,
@@ -734,7 +734,7 @@ fn send_encrypted_extensions(
 /// certificate is asked for.
 fn request_client_certificate(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
 ) -> Result<Option<Vec<SignatureScheme>>, Error> {
     if config.client_auth.verifier().is_none() {
@@ -768,7 +768,7 @@ struct AfterServerFinished {
 /// secrets over the transcript through it and writes under ours (RFC 8446
 /// §7.1); the exporter secret is kept for the connection (RFC 8446 §7.5).
 fn send_finished(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     suite: Tls13Suite,
     keys: HandshakeKeys,
@@ -785,7 +785,7 @@ fn send_finished(
         .into_master()?
         .into_application(&transcript.current())?;
     common.set_tls13_write_key(suite.aead, &application.server)?;
-    common.exporter = Some(application.exporter);
+    common.set_exporter(application.exporter);
     Ok(AfterServerFinished {
         client_handshake_traffic: keys.client,
         client_application_traffic: application.client,
@@ -844,7 +844,7 @@ fn early_data_fits(
 /// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
 /// §4.4.3).
 fn send_certificate(
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     certificate: &CertifiedKey,
     scheme: SignatureScheme,
@@ -882,7 +882,7 @@ fn send_certificate(
 /// a ticket was recognised.
 fn try_resume(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     raw: &[u8],
     offer: &Offer<'_>,
@@ -1000,7 +1000,7 @@ fn verify_ticket_binder(
 /// then turns out expired or unfit.
 fn look_up_ticket(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     ticket: &[u8],
     stateful: Option<&(&Arc<dyn ServerSessionStore>, StoreKey)>,
     now: UnixTime,
@@ -1083,7 +1083,7 @@ fn check_retried_hello<'a>(
 /// is in middlebox compatibility mode (RFC 8446 §D.4).
 fn send_retry(
     config: Arc<ServerConfig>,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     offer: &Offer<'_>,
     raw: &[u8],
@@ -1175,7 +1175,7 @@ impl ExpectCertificate {
     /// chain is judged by the client verifier.
     pub(super) fn expect_certificate(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.0;
@@ -1246,7 +1246,7 @@ impl ExpectCertificateVerify {
     /// §4.4.3) with the schemes our CertificateRequest listed.
     pub(super) fn expect_certificate_verify(
         self,
-        _common: &mut CommonState,
+        _common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
@@ -1282,7 +1282,7 @@ impl ExpectFinished {
     /// client's application key for reading and starts traffic.
     pub(super) fn expect_finished(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
@@ -1338,7 +1338,7 @@ impl ExpectEndOfEarlyData {
     /// handshake key.
     pub(super) fn expect_end_of_early_data(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut next = self.0;
@@ -1370,7 +1370,7 @@ impl Traffic {
     /// anything else is `unexpected_message`.
     pub(super) fn expect_traffic(
         self,
-        common: &mut CommonState,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match decode_tls13(message, self.suite.hash)? {
@@ -1436,7 +1436,7 @@ fn issue_ticket(
 /// not sent.
 fn send_ticket(
     config: &ServerConfig,
-    common: &mut CommonState,
+    common: &mut dyn HandshakeIo,
     resumption: &ResumptionMasterSecret,
     suite: Tls13Suite,
     authenticated: Option<UnixTime>,

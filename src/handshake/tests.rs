@@ -1,0 +1,255 @@
+//! The state machines driven through a fake connection
+//! ([`HandshakeIo`]): no record layer, no bytes on a wire; each side's
+//! messages go straight to the other side's state, and the fake records
+//! what a state sent, which keys it installed and what it reported.
+
+use std::sync::Arc;
+
+use super::{client, server, State};
+use crate::common_state::{HandshakeEvent, HandshakeIo, Negotiated, ReceivedHandshake};
+use crate::config::{ClientConfig, ServerConfig};
+use crate::crypto::aead::AeadAlgorithm;
+use crate::error::Error;
+use crate::keyschedule::tls12::Tls12Exporter;
+use crate::keyschedule::tls13::{Exporter, TrafficSecret};
+use crate::msgs::enums::{
+    AlertDescription, HandshakeType, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+};
+use crate::msgs::extensions::Extension;
+use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
+use crate::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
+use crate::msgs::key_exchange::KeyExchangeAlgorithm;
+use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+use crate::record::RecordProtection;
+use crate::session::ClientSessionStore;
+use crate::time::{ManualClock, UnixTime};
+
+/// 2030-01-01, inside the test certificates' validity.
+const NOW: u64 = 1_893_456_000;
+
+/// The most messages a handshake here exchanges each way.
+const MAX_ROUNDS: usize = 8;
+
+/// A connection that records instead of doing: every handshake message
+/// sent (encoded), every record-layer change by name, and the events.
+#[derive(Default)]
+struct FakeIo {
+    negotiated: Negotiated,
+    sent: Vec<Vec<u8>>,
+    calls: Vec<&'static str>,
+}
+
+impl FakeIo {
+    /// The messages sent since the last call, as the peer receives them.
+    fn take_sent(&mut self) -> Vec<ReceivedHandshake> {
+        self.sent
+            .drain(..)
+            .map(|raw| ReceivedHandshake {
+                typ: HandshakeType::from(raw[0]),
+                raw,
+            })
+            .collect()
+    }
+}
+
+impl HandshakeIo for FakeIo {
+    fn report(&mut self, event: HandshakeEvent) {
+        self.negotiated.apply(event);
+    }
+    fn negotiated(&self) -> &Negotiated {
+        &self.negotiated
+    }
+    fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>> {
+        None
+    }
+    fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
+        self.send_handshake_mut(message).map(|sent| &*sent)
+    }
+    fn send_handshake_mut(&mut self, message: &HandshakeMessage) -> Result<&mut [u8], Error> {
+        self.sent.push(message.to_bytes()?);
+        Ok(self
+            .sent
+            .last_mut()
+            .map(Vec::as_mut_slice)
+            .unwrap_or_default())
+    }
+    fn flush_handshake(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+    fn send_dummy_ccs(&mut self) -> Result<(), Error> {
+        self.calls.push("dummy ccs");
+        Ok(())
+    }
+    fn send_ccs(&mut self, _: Box<dyn RecordProtection>) -> Result<(), Error> {
+        self.calls.push("ccs");
+        Ok(())
+    }
+    fn send_warning(&mut self, _: AlertDescription) -> Result<(), Error> {
+        self.calls.push("warning");
+        Ok(())
+    }
+    fn allow_ccs(&mut self, _: bool) {}
+    fn expect_ccs(&mut self, _: Box<dyn RecordProtection>) {
+        self.calls.push("expect ccs");
+    }
+    fn ccs_pending(&self) -> bool {
+        false
+    }
+    fn set_record_version(&mut self, _: ProtocolVersion) {}
+    fn set_negotiated_record_version(&mut self, _: ProtocolVersion) {}
+    fn set_tls13_read_key(&mut self, _: AeadAlgorithm, _: &TrafficSecret) -> Result<(), Error> {
+        self.calls.push("read key");
+        Ok(())
+    }
+    fn set_tls13_first_read_key(
+        &mut self,
+        _: AeadAlgorithm,
+        _: &TrafficSecret,
+    ) -> Result<(), Error> {
+        self.calls.push("first read key");
+        Ok(())
+    }
+    fn set_tls13_write_key(&mut self, _: AeadAlgorithm, _: &TrafficSecret) -> Result<(), Error> {
+        self.calls.push("write key");
+        Ok(())
+    }
+    fn set_plaintext_write(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+    fn start_early_data_writes(&mut self, _: usize) {}
+    fn accept_early_data(&mut self, _: usize) {}
+    fn skip_rejected_early_data(&mut self, _: usize) {}
+    fn end_early_data(&mut self, _: bool) {}
+    fn start_tls13_traffic(
+        &mut self,
+        _: AeadAlgorithm,
+        _: TrafficSecret,
+        _: TrafficSecret,
+    ) -> Result<(), Error> {
+        self.calls.push("traffic");
+        Ok(())
+    }
+    fn start_tls12_traffic(&mut self) -> Result<(), Error> {
+        self.calls.push("traffic");
+        Ok(())
+    }
+    fn split_application_data(&mut self) {}
+    fn receive_key_update(&mut self, _: KeyUpdateRequest) -> Result<(), Error> {
+        Ok(())
+    }
+    fn set_exporter(&mut self, _: Exporter) {}
+    fn set_tls12_exporter(&mut self, _: Tls12Exporter) {}
+}
+
+fn vector(name: &str) -> String {
+    let path = format!("{}/vectors/pki/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A P-256 client and server at [`NOW`] with these groups (the client
+/// sends a share for its first).
+fn configs(client_groups: &[NamedGroup]) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let mut roots = RootStore::new();
+    roots.add_pem(&vector("p256-root.pem")).unwrap();
+    let client = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
+        .clock(clock.clone())
+        .groups(client_groups)
+        .build()
+        .unwrap();
+    let key = CertifiedKey::from_pem(&vector("p256-chain.pem"), &vector("p256-leaf.key")).unwrap();
+    let server = ServerConfig::builder(Arc::new(key))
+        .clock(clock)
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    (client, server)
+}
+
+fn start_client(config: Arc<ClientConfig>, io: &mut FakeIo) -> State {
+    let name = ServerName::parse("leaf.p256.test").unwrap();
+    State::Client(client::start(config, name, io).unwrap())
+}
+
+/// Feeds each message to `state` in turn.
+fn deliver(mut state: State, io: &mut FakeIo, messages: Vec<ReceivedHandshake>) -> State {
+    for message in &messages {
+        state = state.handle(io, message).unwrap();
+    }
+    state
+}
+
+#[test]
+fn a_server_state_answers_a_hello_without_a_usable_share_with_a_retry_and_settles_nothing() {
+    let (client, server) = configs(&[NamedGroup::secp384r1, NamedGroup::X25519]);
+    let (mut client_io, mut server_io) = (FakeIo::default(), FakeIo::default());
+    start_client(client, &mut client_io);
+    let state = deliver(
+        State::Server(server::start(server)),
+        &mut server_io,
+        client_io.take_sent(),
+    );
+    assert!(matches!(
+        state,
+        State::Server(server::State::ExpectRetriedClientHello(_))
+    ));
+    let sent = server_io.take_sent();
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_3,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 32,
+    };
+    let [hrr] = &sent[..] else {
+        panic!("one message expected, got {}", sent.len())
+    };
+    let Ok(HandshakeMessage::ServerHello(hrr)) = HandshakeMessage::decode(hrr.typ, hrr.body(), &cx)
+    else {
+        panic!("not a ServerHello")
+    };
+    assert_eq!(hrr.random, HELLO_RETRY_REQUEST_RANDOM);
+    assert!(hrr
+        .extensions()
+        .contains(&Extension::KeyShareRetry(NamedGroup::X25519)));
+    // RFC 8446 §D.4: the dummy ChangeCipherSpec follows the first server
+    // flight; no key is installed and nothing is settled yet.
+    assert_eq!(server_io.calls, ["dummy ccs"]);
+    assert_eq!(server_io.negotiated().version(), None);
+    assert_eq!(server_io.negotiated().group(), None);
+}
+
+#[test]
+fn client_and_server_states_complete_a_tls13_handshake_over_fakes() {
+    let (client, server) = configs(&[NamedGroup::X25519]);
+    let (mut client_io, mut server_io) = (FakeIo::default(), FakeIo::default());
+    let mut client = start_client(client, &mut client_io);
+    let mut server = State::Server(server::start(server));
+    for _ in 0..MAX_ROUNDS {
+        server = deliver(server, &mut server_io, client_io.take_sent());
+        client = deliver(client, &mut client_io, server_io.take_sent());
+        if client_io.sent.is_empty() && server_io.sent.is_empty() {
+            break;
+        }
+    }
+    assert!(matches!(client, State::Client(client::State::Traffic(_))));
+    assert!(matches!(server, State::Server(server::State::Traffic(_))));
+    for io in [&client_io, &server_io] {
+        let negotiated = io.negotiated();
+        assert_eq!(negotiated.version(), Some(ProtocolVersion::TLSv1_3));
+        assert_eq!(negotiated.group(), Some(NamedGroup::X25519));
+        assert!(!negotiated.resumed());
+    }
+    // Design §3: the server's persistent ID T is its own, 32 bytes.
+    assert_eq!(server_io.negotiated().session_id().len(), 32);
+    assert_ne!(
+        server_io.negotiated().session_id(),
+        client_io.negotiated().session_id()
+    );
+    // RFC 8446 §7.3: the server writes under its handshake key before it
+    // reads under the client's, and both sides end in traffic.
+    assert_eq!(
+        &server_io.calls[..3],
+        ["dummy ccs", "write key", "first read key"]
+    );
+    assert_eq!(client_io.calls.last(), Some(&"traffic"));
+    assert_eq!(server_io.calls.last(), Some(&"traffic"));
+}
