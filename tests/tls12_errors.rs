@@ -427,10 +427,12 @@ fn application_data_before_the_handshake_completes_is_unexpected_message() {
 type Edit = Box<dyn Fn(&mut ferrotls::msgs::hello::ClientHello)>;
 
 #[test]
-fn client_hello_refusals_carry_their_alerts() {
+fn client_hello_refusals_carry_their_reasons_and_alerts() {
+    use ferrotls::error::HandshakeFailureReason;
     use ferrotls::msgs::enums::{Compression, EcPointFormat};
     use ferrotls::msgs::extensions::Extension;
-    let cases: Vec<(Edit, AlertDescription)> = vec![
+    // RFC 5746 §3.6, RFC 5246 §7.4.1.2, RFC 8422 §5.1.2, RFC 5246 §7.4.1.2.
+    let cases: Vec<(Edit, Error)> = vec![
         (
             Box::new(|h| {
                 for e in h.extensions.as_mut().unwrap() {
@@ -439,11 +441,11 @@ fn client_hello_refusals_carry_their_alerts() {
                     }
                 }
             }),
-            AlertDescription::HandshakeFailure,
+            Error::HandshakeFailure(HandshakeFailureReason::RenegotiationInfoNotEmpty),
         ),
         (
             Box::new(|h| h.compression_methods = vec![Compression::Unknown(1)]),
-            AlertDescription::IllegalParameter,
+            Error::IllegalParameter(IllegalParameterReason::NullCompressionMissing),
         ),
         (
             Box::new(|h| {
@@ -453,13 +455,13 @@ fn client_hello_refusals_carry_their_alerts() {
                     }
                 }
             }),
-            AlertDescription::IllegalParameter,
+            Error::IllegalParameter(IllegalParameterReason::ClientPointFormats),
         ),
         (
             Box::new(|h| {
                 h.cipher_suites = vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
             }),
-            AlertDescription::HandshakeFailure,
+            Error::HandshakeFailure(HandshakeFailureReason::NoSuiteAndCertificate),
         ),
     ];
     for (edit, expected) in cases {
@@ -483,8 +485,67 @@ fn client_hello_refusals_carry_their_alerts() {
         });
         let mut s = ServerConnection::new(server);
         let err = deliver(&mut s, &bytes).unwrap_err();
-        assert_eq!(err.alert(), Some(expected), "{err:?}");
-        assert_eq!(plaintext_alert(&written(&mut s)), Some(expected.into()));
+        assert_eq!(err, expected);
+        let alert = expected.alert().unwrap();
+        assert_eq!(plaintext_alert(&written(&mut s)), Some(alert.into()));
+    }
+}
+
+/// A change to a ServerHello.
+type ServerHelloEdit = fn(&mut ferrotls::msgs::hello::ServerHello);
+
+#[test]
+fn server_hello_refusals_carry_their_reasons_and_alerts() {
+    use ferrotls::error::HandshakeFailureReason;
+    use ferrotls::msgs::extensions::Extension;
+    use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+    // RFC 5746 §3.4, RFC 7366 §3 (an AEAD suite), RFC 5077 §3.2.
+    let cases: [(ServerHelloEdit, Error); 3] = [
+        (
+            |h| {
+                for e in h.extensions.as_mut().unwrap() {
+                    if let Extension::RenegotiationInfo(data) = e {
+                        *data = vec![1; 24];
+                    }
+                }
+            },
+            Error::HandshakeFailure(HandshakeFailureReason::RenegotiationInfoNotEmpty),
+        ),
+        (
+            |h| {
+                h.extensions
+                    .as_mut()
+                    .unwrap()
+                    .push(Extension::EncryptThenMac)
+            },
+            Error::IllegalParameter(IllegalParameterReason::EtmWithoutCbc),
+        ),
+        (
+            |h| {
+                let extensions = h.extensions.as_mut().unwrap();
+                extensions.retain(|e| !matches!(e, Extension::SessionTicket(_)));
+                extensions.push(Extension::SessionTicket(vec![1]));
+            },
+            Error::Decode(DecodeReason::TicketAckNotEmpty),
+        ),
+    ];
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    for (edit, expected) in cases {
+        let (err, a) = client_refuses(|m| {
+            let HandshakeMessage::ServerHello(mut hello) =
+                HandshakeMessage::decode_message(&m[SH], &cx).unwrap()
+            else {
+                panic!("not a ServerHello")
+            };
+            edit(&mut hello);
+            m[SH] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
+        });
+        assert_eq!(err, expected);
+        assert_eq!(a, expected.alert().map(u8::from));
     }
 }
 
