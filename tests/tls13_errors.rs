@@ -325,6 +325,57 @@ fn server_hello_key_share_for_another_group_is_illegal() {
     ));
 }
 
+/// The ServerHello's key share replaced by `key_exchange` for the group
+/// the client offered (X25519 by default).
+fn x25519_share_refused(key_exchange: Vec<u8>) -> (Error, Option<u8>) {
+    client_refuses(default_client(), move |h| {
+        for e in h.extensions.as_mut().unwrap() {
+            if let Extension::KeyShareSelected(share) = e {
+                share.key_exchange = key_exchange.clone();
+            }
+        }
+    })
+}
+
+#[test]
+fn rfc8446_4_2_8_server_share_of_the_wrong_length_is_illegal_parameter() {
+    for len in [1, 31, 33] {
+        let (err, alert) = x25519_share_refused(vec![9; len]);
+        assert_eq!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::KeyShareLength)
+        );
+        assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+    }
+}
+
+#[test]
+fn rfc8446_7_4_2_server_share_giving_an_all_zero_x25519_secret_is_illegal_parameter() {
+    // The all-zero point is of small order: the shared secret is all
+    // zeros, which RFC 7748 §6.1 and RFC 8446 §7.4.2 say to refuse.
+    let (err, alert) = x25519_share_refused(vec![0; 32]);
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareInvalid)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn rfc8446_4_2_11_server_selecting_a_psk_never_offered_is_illegal_parameter() {
+    let (err, alert) = client_refuses(default_client(), |h| {
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .push(Extension::PreSharedKeySelected(0))
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::PskNotOffered)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
 #[test]
 fn server_hello_extensions_not_allowed_or_not_offered() {
     let (err, _) = client_refuses(default_client(), |h| {
