@@ -720,69 +720,118 @@ fn a_flipped_bit_in_an_encrypted_record_is_bad_record_mac() {
 
 // ---- the server reading an altered client flight ----
 
-#[test]
-fn altered_client_finished_is_decrypt_error() {
+/// A server (asking for a client certificate when `client_auth`) and a
+/// client (sending its P-256 chain then) handshake; the client's
+/// encrypted second flight is edited on the way. Returns the server's
+/// error and what the client then reads (the server's alert).
+fn server_refuses_client_flight(
+    client_auth: bool,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+) -> (Error, Result<(), Error>) {
     let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
+    let mut client = client_builder("p256")
         .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
+        .key_log(secrets.clone());
+    let mut server = server_builder("p256");
+    if client_auth {
+        client = client.client_certificate(certified_key("p256"));
+        server = server.client_auth(ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
+            roots("p256"),
+            true,
+        ))));
+    }
+    let (mut c, mut s) = pair(
+        client.build().unwrap(),
+        server.build().unwrap(),
+        server_name("p256"),
+    );
     transfer(&mut c, &mut s).1.unwrap();
     transfer(&mut s, &mut c).1.unwrap();
     let secret = secrets.get("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
     let err = transfer_altered(&mut c, &mut s, |flight| {
-        edit_encrypted_flight(flight, &secret, |m| {
-            let finished = find(m, FINISHED);
-            finished[10] ^= 1;
-        })
+        edit_encrypted_flight(flight, &secret, edit)
     })
     .1
     .unwrap_err();
-    assert!(matches!(
+    (err, transfer(&mut s, &mut c).1)
+}
+
+#[test]
+fn altered_client_finished_is_decrypt_error() {
+    let (err, received) = server_refuses_client_flight(false, |m| {
+        let finished = find(m, FINISHED);
+        finished[10] ^= 1;
+    });
+    assert_eq!(
         err,
         Error::DecryptError(DecryptErrorReason::FinishedMismatch)
-    ));
+    );
     assert_eq!(
-        transfer(&mut s, &mut c).1,
+        received,
         Err(Error::AlertReceived(AlertDescription::DecryptError))
     );
 }
 
 #[test]
 fn altered_client_certificate_verify_is_decrypt_error() {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .client_certificate(certified_key("p256"))
-        .key_log(secrets.clone())
-        .build()
+    let (err, received) = server_refuses_client_flight(true, |m| {
+        let cv = find(m, CERTIFICATE_VERIFY);
+        let last = cv.len() - 1;
+        cv[last] ^= 1;
+    });
+    assert_eq!(err, Error::DecryptError(DecryptErrorReason::BadSignature));
+    assert_eq!(
+        received,
+        Err(Error::AlertReceived(AlertDescription::DecryptError))
+    );
+}
+
+/// The client's Certificate message, edited by `edit`.
+fn edit_client_certificate(m: &mut [Vec<u8>], edit: impl FnOnce(&mut CertificateTls13)) {
+    let cert = find(m, CERTIFICATE);
+    let HandshakeMessage::CertificateTls13(mut certificate) =
+        HandshakeMessage::decode_message(cert, &CX).unwrap()
+    else {
+        panic!("not a Certificate")
+    };
+    edit(&mut certificate);
+    *cert = HandshakeMessage::CertificateTls13(certificate)
+        .to_bytes()
         .unwrap();
-    let server = server_builder("p256")
-        .client_auth(ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
-            roots("p256"),
-            true,
-        ))))
-        .build()
-        .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    transfer(&mut s, &mut c).1.unwrap();
-    let secret = secrets.get("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
-    let err = transfer_altered(&mut c, &mut s, |flight| {
-        edit_encrypted_flight(flight, &secret, |m| {
-            let cv = find(m, CERTIFICATE_VERIFY);
-            let last = cv.len() - 1;
-            cv[last] ^= 1;
+}
+
+#[test]
+fn rfc8446_4_4_2_client_certificate_with_another_context_is_illegal_parameter() {
+    let (err, received) = server_refuses_client_flight(true, |m| {
+        edit_client_certificate(m, |c| c.context = vec![7])
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::CertificateContextMismatch)
+    );
+    assert_eq!(
+        received,
+        Err(Error::AlertReceived(AlertDescription::IllegalParameter))
+    );
+}
+
+#[test]
+fn rfc8446_4_4_2_client_certificate_entry_extension_not_requested_is_unsupported_extension() {
+    // The server's CertificateRequest asked for no status or SCT.
+    let (err, received) = server_refuses_client_flight(true, |m| {
+        edit_client_certificate(m, |c| {
+            c.entries[0]
+                .extensions
+                .push(Extension::OcspResponse(vec![1, 2, 3]))
         })
-    })
-    .1
-    .unwrap_err();
-    assert!(
-        matches!(err, Error::DecryptError(DecryptErrorReason::BadSignature)),
-        "{err:?}"
+    });
+    assert_eq!(
+        err,
+        Error::UnsupportedExtension(UnsupportedExtensionReason::CertificateExtensionNotRequested)
+    );
+    assert_eq!(
+        received,
+        Err(Error::AlertReceived(AlertDescription::UnsupportedExtension))
     );
 }
 
