@@ -1,5 +1,6 @@
-//! Cryptographic primitives: the only module that names `ring` or a
-//! RustCrypto crate. Everything above it works with ferrotls types.
+//! Cryptographic primitives: the only module that names `ring`,
+//! `libcrux-ml-kem` or a RustCrypto crate. Everything above it works with
+//! ferrotls types.
 
 pub mod aead;
 pub mod cbc;
@@ -9,6 +10,7 @@ pub mod hash;
 pub mod hkdf;
 pub mod hmac;
 pub mod kx;
+pub mod mlkem;
 pub mod prf;
 pub mod rng;
 pub mod rsa_kx;
