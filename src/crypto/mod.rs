@@ -9,6 +9,7 @@ mod cbc_mac;
 pub mod hash;
 pub mod hkdf;
 pub mod hmac;
+pub mod hybrid;
 pub mod kx;
 pub mod mlkem;
 pub mod prf;

@@ -133,6 +133,12 @@ wire_enum! {
         X448 = 0x001e,
         ffdhe2048 = 0x0100,
         ffdhe3072 = 0x0101,
+        /// P-256 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).
+        SecP256r1MLKEM768 = 0x11eb,
+        /// X25519 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).
+        X25519MLKEM768 = 0x11ec,
+        /// P-384 with ML-KEM-1024 (draft-ietf-tls-ecdhe-mlkem).
+        SecP384r1MLKEM1024 = 0x11ed,
     }
 }
 

@@ -1,0 +1,179 @@
+//! The hybrid key-exchange groups (draft-ietf-tls-ecdhe-mlkem) through the
+//! crypto wrapper (`crypto::hybrid`): known answers computed by independent
+//! implementations (kyber-py for ML-KEM, pyca/cryptography for X25519 and
+//! P-256; `vectors/hybrid/make.py`), round trips in every hybrid group, and
+//! each malformed share refused with its reason.
+
+use std::collections::BTreeMap;
+
+use ferrotls::crypto::hybrid::{
+    client_share_len, is_hybrid, respond, server_share_len, HybridShare,
+};
+use ferrotls::crypto::rng::{FixedBytes, OsRng};
+use ferrotls::error::IllegalParameterReason;
+use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::Error;
+
+const HYBRIDS: [NamedGroup; 3] = [
+    NamedGroup::X25519MLKEM768,
+    NamedGroup::SecP256r1MLKEM768,
+    NamedGroup::SecP384r1MLKEM1024,
+];
+
+/// `vectors/hybrid/vectors.txt`: section → key → bytes.
+fn vectors() -> BTreeMap<String, BTreeMap<String, Vec<u8>>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/hybrid/vectors.txt");
+    let mut sections = BTreeMap::new();
+    let mut current = String::new();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.to_string();
+        } else if let Some((key, value)) = line.split_once(" = ") {
+            sections
+                .entry(current.clone())
+                .or_insert_with(BTreeMap::new)
+                .insert(key.to_string(), hex::decode(value).unwrap());
+        }
+    }
+    sections
+}
+
+#[test]
+fn known_answers_from_independent_implementations() {
+    let vectors = vectors();
+    for (name, group) in [
+        ("X25519MLKEM768", NamedGroup::X25519MLKEM768),
+        ("SecP256r1MLKEM768", NamedGroup::SecP256r1MLKEM768),
+    ] {
+        let v = &vectors[name];
+        let client_pool = FixedBytes::new(&v["client_random"]);
+        let client = HybridShare::generate(group, &client_pool).unwrap();
+        assert_eq!(client_pool.remaining(), 0, "{name}: client draws");
+        assert_eq!(client.public_key(), v["client_share"].as_slice(), "{name}");
+        let server_pool = FixedBytes::new(&v["server_random"]);
+        let (server_share, server_secret) =
+            respond(group, client.public_key(), &server_pool).unwrap();
+        assert_eq!(server_pool.remaining(), 0, "{name}: server draws");
+        assert_eq!(server_share, v["server_share"], "{name}");
+        assert_eq!(server_secret.as_bytes(), v["shared_secret"].as_slice());
+        let client_secret = client.complete(&server_share).unwrap();
+        assert_eq!(client_secret.as_bytes(), v["shared_secret"].as_slice());
+    }
+}
+
+#[test]
+fn every_hybrid_group_agrees_and_has_the_drafts_lengths() {
+    // draft-ietf-tls-ecdhe-mlkem §4: client and server share lengths.
+    for (group, client_len, server_len, secret_len) in [
+        (NamedGroup::X25519MLKEM768, 1184 + 32, 1088 + 32, 32 + 32),
+        (NamedGroup::SecP256r1MLKEM768, 65 + 1184, 65 + 1088, 32 + 32),
+        (
+            NamedGroup::SecP384r1MLKEM1024,
+            97 + 1568,
+            97 + 1568,
+            48 + 32,
+        ),
+    ] {
+        assert!(is_hybrid(group));
+        assert_eq!(client_share_len(group), Some(client_len));
+        assert_eq!(server_share_len(group), Some(server_len));
+        let client = HybridShare::generate(group, &OsRng::new()).unwrap();
+        assert_eq!(client.public_key().len(), client_len);
+        let (share, server_secret) = respond(group, client.public_key(), &OsRng::new()).unwrap();
+        assert_eq!(share.len(), server_len);
+        let client_secret = client.complete(&share).unwrap();
+        assert_eq!(client_secret.as_bytes(), server_secret.as_bytes());
+        assert_eq!(client_secret.len(), secret_len);
+    }
+    assert!(!is_hybrid(NamedGroup::X25519));
+    assert_eq!(client_share_len(NamedGroup::secp256r1), None);
+}
+
+fn illegal(reason: IllegalParameterReason) -> Error {
+    Error::IllegalParameter(reason)
+}
+
+#[test]
+fn shares_of_the_wrong_length_are_illegal_parameter() {
+    for group in HYBRIDS {
+        let client = HybridShare::generate(group, &OsRng::new()).unwrap();
+        let mut long = client.public_key().to_vec();
+        long.push(0);
+        let short = &client.public_key()[1..];
+        for share in [&long[..], short, &[][..]] {
+            assert_eq!(
+                respond(group, share, &OsRng::new()).unwrap_err(),
+                illegal(IllegalParameterReason::KeyShareLength),
+                "{group:?}"
+            );
+        }
+        let (server_share, _) = respond(group, client.public_key(), &OsRng::new()).unwrap();
+        assert_eq!(
+            client.complete(&server_share[1..]).unwrap_err(),
+            illegal(IllegalParameterReason::KeyShareLength)
+        );
+    }
+}
+
+#[test]
+fn an_encapsulation_key_failing_the_modulus_check_is_illegal_parameter() {
+    // FIPS 203 §7.2: every 12-bit coefficient of the key must be below
+    // q = 3329; 0xfff is not. X25519MLKEM768 puts the key first.
+    let client = HybridShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
+    let mut share = client.public_key().to_vec();
+    share[0] = 0xff;
+    share[1] |= 0x0f;
+    assert_eq!(
+        respond(NamedGroup::X25519MLKEM768, &share, &OsRng::new()).unwrap_err(),
+        illegal(IllegalParameterReason::MlKemEncapsulationKeyModulus)
+    );
+}
+
+#[test]
+fn a_bad_curve_half_is_refused_as_the_curve_refuses_it() {
+    // The X25519 half all zeros gives the all-zero secret (RFC 7748 §6.1);
+    // the P-256 half not an uncompressed point on the curve.
+    let client = HybridShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
+    let mut share = client.public_key().to_vec();
+    let len = share.len();
+    share[len - 32..].fill(0);
+    assert_eq!(
+        respond(NamedGroup::X25519MLKEM768, &share, &OsRng::new()).unwrap_err(),
+        illegal(IllegalParameterReason::KeyShareInvalid)
+    );
+    let client = HybridShare::generate(NamedGroup::SecP256r1MLKEM768, &OsRng::new()).unwrap();
+    let mut share = client.public_key().to_vec();
+    share[0] = 0x02;
+    assert_eq!(
+        respond(NamedGroup::SecP256r1MLKEM768, &share, &OsRng::new()).unwrap_err(),
+        illegal(IllegalParameterReason::KeyShareInvalid)
+    );
+}
+
+#[test]
+fn a_corrupted_ciphertext_gives_another_secret_not_an_error() {
+    // FIPS 203 §6.3 implicit rejection: the handshake then fails at
+    // Finished, never at the key exchange.
+    let client = HybridShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
+    let (mut share, server_secret) = respond(
+        NamedGroup::X25519MLKEM768,
+        client.public_key(),
+        &OsRng::new(),
+    )
+    .unwrap();
+    share[0] ^= 1;
+    let client_secret = client.complete(&share).unwrap();
+    assert_ne!(client_secret.as_bytes(), server_secret.as_bytes());
+}
+
+#[test]
+fn groups_that_are_not_hybrid_are_refused() {
+    assert_eq!(
+        HybridShare::generate(NamedGroup::X25519, &OsRng::new()).unwrap_err(),
+        illegal(IllegalParameterReason::UnsupportedKxGroup)
+    );
+    assert_eq!(
+        respond(NamedGroup::secp256r1, &[4; 65], &OsRng::new()).unwrap_err(),
+        illegal(IllegalParameterReason::UnsupportedKxGroup)
+    );
+}
