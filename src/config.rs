@@ -240,7 +240,7 @@ impl CommonConfig {
             || self
                 .groups
                 .iter()
-                .any(|g| !crate::crypto::kx::supported_groups().contains(g))
+                .any(|g| !crate::crypto::groups::is_supported(*g))
         {
             return Err(Error::InvalidRequest(InvalidRequestReason::NoGroups));
         }

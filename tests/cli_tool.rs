@@ -33,6 +33,7 @@ fn every_subcommand_has_a_help_listing_its_options() {
                 "--echo",
                 "--min-version",
                 "--max-version",
+                "--groups",
                 "--tickets",
                 "--no-session-cache",
                 "--early-data",
@@ -118,6 +119,26 @@ fn echo_server_and_client_report_one_json_line_each() {
     // Design §3: the server's T never goes on the wire, so it is not
     // the ID the client saw.
     assert_ne!(client.get("session_id"), server.get("session_id"));
+}
+
+#[test]
+fn both_sides_report_a_hybrid_group_by_its_name() {
+    let (server, port) = ferrotls_server(&[
+        "--echo",
+        "--max-connections",
+        "1",
+        "--groups",
+        "X25519MLKEM768,x25519",
+    ]);
+    let (status, out) = ferrotls_client(
+        port,
+        &["--groups", "X25519MLKEM768,x25519", "--request", "pq\\n"],
+    );
+    assert_eq!(code(status), 0, "{out}");
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    assert_eq!(json_lines(&out)[0].get("group"), "X25519MLKEM768");
+    assert_eq!(json_lines(&log)[0].get("group"), "X25519MLKEM768");
 }
 
 #[test]

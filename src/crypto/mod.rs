@@ -6,6 +6,7 @@ pub mod aead;
 pub mod cbc;
 #[cfg(feature = "legacy")]
 mod cbc_mac;
+pub mod groups;
 pub mod hash;
 pub mod hkdf;
 pub mod hmac;

@@ -138,6 +138,10 @@ const GROUP_NAMES: &[(NamedGroup, &str, &[&str])] = &[
     (NamedGroup::X448, "x448", &[]),
     (NamedGroup::ffdhe2048, "ffdhe2048", &[]),
     (NamedGroup::ffdhe3072, "ffdhe3072", &[]),
+    // draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.5 and GnuTLS spell them so too.
+    (NamedGroup::X25519MLKEM768, "X25519MLKEM768", &[]),
+    (NamedGroup::SecP256r1MLKEM768, "SecP256r1MLKEM768", &[]),
+    (NamedGroup::SecP384r1MLKEM1024, "SecP384r1MLKEM1024", &[]),
 ];
 
 /// The versions this crate can name: value, short form (`1.3`) and report

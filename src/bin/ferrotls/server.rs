@@ -22,7 +22,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
-    [--min-version V] [--max-version V] [--ciphers LIST] [--tickets N] [--no-session-cache] \
+    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
+    [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
     [--max-connections N] [--json]";
@@ -46,6 +47,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("min-version", "V", "lowest version accepted"),
     value("max-version", "V", "highest version accepted"),
     value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
+    value("groups", "LIST", "key-exchange groups accepted, most preferred first (e.g. X25519MLKEM768,x25519)"),
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
     value("session-dir", "DIR", "keep the session cache in DIR, one file per session, so resumption by ID survives a restart"),
@@ -180,6 +182,9 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     let mut builder = ServerConfig::builder(key).versions(&versions);
     if let Some(suites) = settings::suites(options, &versions)? {
         builder = builder.cipher_suites(&suites);
+    }
+    if let Some(list) = options.get("groups") {
+        builder = builder.groups(&settings::groups(list)?);
     }
     if let Some(list) = options.get("alpn") {
         let protocols = settings::alpn(list);

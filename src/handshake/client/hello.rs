@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::crypto::kx::KeyShare;
+use crate::crypto::groups::{usable_in_tls12, ClientShare};
 use crate::crypto::rng::random_array;
 use crate::error::{
     CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
@@ -39,9 +39,9 @@ pub(crate) struct ExpectServerHello {
     pub(super) random: [u8; RANDOM_LEN],
     /// The legacy_session_id L of design §3, kept across a retry.
     pub(super) session_id: Vec<u8>,
-    /// The key share offered, when TLS 1.3 is (none otherwise: a
+    /// The key shares offered, when TLS 1.3 is (none otherwise: a
     /// TLS ≤1.2 ClientHello has no use for one).
-    pub(super) key_share: Option<KeyShare>,
+    pub(super) key_shares: Vec<ClientShare>,
     /// The encoded first ClientHello (after a retry, the transcript of
     /// `tls13::Retry` holds both).
     pub(super) hello_bytes: Vec<u8>,
@@ -157,7 +157,7 @@ pub(super) fn start(
     let store = common.client_sessions();
     let tls12_session = tls12_session_from_store(&config, store.as_deref(), &server_name);
     let session_id = legacy_session_id(&config, tls12_session.as_deref())?;
-    let key_share = first_key_share(&config)?;
+    let key_shares = first_key_shares(&config)?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.report(HandshakeEvent::ServerName(name.clone()));
     }
@@ -174,7 +174,7 @@ pub(super) fn start(
         server_name,
         random,
         session_id,
-        key_share,
+        key_shares,
         hello_bytes: Vec::new(),
         ccs_sent: false,
         resuming,
@@ -212,18 +212,40 @@ fn legacy_session_id(
     })
 }
 
-/// The one key share of the first ClientHello (RFC 8446 §4.2.8): for the
-/// most preferred group, when TLS 1.3 is offered. A configuration without
+/// The key shares of the first ClientHello (RFC 8446 §4.2.8), when TLS
+/// 1.3 is offered: one for the most preferred group and, when that is a
+/// hybrid group, one more for the first classical group after it, so a
+/// server without the hybrid needs no HelloRetryRequest (as OpenSSL and
+/// Chromium send X25519MLKEM768 with X25519). A configuration without
 /// groups is refused.
-fn first_key_share(config: &ClientConfig) -> Result<Option<KeyShare>, Error> {
-    let group = *config
-        .common
-        .groups
+fn first_key_shares(config: &ClientConfig) -> Result<Vec<ClientShare>, Error> {
+    let groups = &config.common.groups;
+    let first = *groups
         .first()
         .ok_or(Error::InvalidRequest(InvalidRequestReason::NoKxGroup))?;
-    offers_tls13(config)
-        .then(|| KeyShare::generate_with(group, &*config.common.rng))
-        .transpose()
+    if !offers_tls13(config) {
+        return Ok(Vec::new());
+    }
+    let rng = &*config.common.rng;
+    let mut shares = vec![ClientShare::generate(first, rng)?];
+    if !usable_in_tls12(first) {
+        if let Some(classical) = groups.iter().copied().find(|g| usable_in_tls12(*g)) {
+            shares.push(ClientShare::generate(classical, rng)?);
+        }
+    }
+    Ok(shares)
+}
+
+/// The supported_groups to send (RFC 8446 §4.2.7, RFC 8422 §5.1.1): the
+/// configured groups, without the hybrid ones when TLS 1.3 is not offered
+/// (they are TLS 1.3 only, draft-ietf-tls-ecdhe-mlkem §3).
+fn offered_groups(config: &ClientConfig) -> Vec<NamedGroup> {
+    let groups = config.common.groups.iter().copied();
+    if offers_tls13(config) {
+        groups.collect()
+    } else {
+        groups.filter(|g| usable_in_tls12(*g)).collect()
+    }
 }
 
 /// Whether the configuration offers TLS 1.3.
@@ -412,7 +434,7 @@ impl ExpectServerHello {
                 name: name.as_bytes().to_vec(),
             }]));
         }
-        extensions.push(Extension::SupportedGroups(common.groups.clone()));
+        extensions.push(Extension::SupportedGroups(offered_groups(config)));
         if highest_legacy_version(config).is_some() {
             self.push_tls12_extensions(&mut extensions);
         }
@@ -424,7 +446,7 @@ impl ExpectServerHello {
         }
         if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(
-                self.key_share
+                self.key_shares
                     .iter()
                     .map(|share| KeyShareEntry {
                         group: share.group(),

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use super::hello::{announced_version, chosen_alpn, ExpectServerHello};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
+use crate::crypto::groups::usable_in_tls12;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
@@ -404,7 +405,8 @@ impl ExpectServerKeyExchange {
                 UnexpectedMessageReason::ExpectedServerKeyExchange,
             ));
         };
-        if !hs.config.common.groups.contains(&ske.params.group) {
+        let group = ske.params.group;
+        if !hs.config.common.groups.contains(&group) || !usable_in_tls12(group) {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::KxGroupNotOffered,
             ));

@@ -7,7 +7,7 @@ use super::hello::{chosen_alpn, send_client_hello, ExpectServerHello, Resuming, 
 use super::State;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::crypto::kx::KeyShare;
+use crate::crypto::groups::ClientShare;
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::{
@@ -124,7 +124,7 @@ pub(super) fn handle_retry(
     let suite = check_hello_fields(&state, retry)?;
     let (group, cookie) = read_retry_request(&state, retry)?;
     if let Some(group) = group {
-        state.key_share = Some(KeyShare::generate_with(group, &*state.config.common.rng)?);
+        state.key_shares = vec![ClientShare::generate(group, &*state.config.common.rng)?];
     }
     let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -159,9 +159,7 @@ fn read_retry_request<'a>(
         }
     }
     if let Some(group) = group {
-        if !state.group_enabled(group)
-            || state.key_share.as_ref().map(KeyShare::group) == Some(group)
-        {
+        if !state.group_enabled(group) || state.key_shares.iter().any(|s| s.group() == group) {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::RetryGroupUnusable,
             ));
@@ -219,7 +217,7 @@ pub(super) fn handle_server_hello(
     let psk_ke_offered = state.offered_psk_ke();
     let resumed = accepted_psk(selected_psk, state.resuming, suite)?;
     let shared_secret =
-        complete_key_exchange(share, state.key_share, resumed.is_some() && psk_ke_offered)?;
+        complete_key_exchange(share, state.key_shares, resumed.is_some() && psk_ke_offered)?;
     let mut transcript = match retry {
         Some(retry) => retry.transcript,
         None => Transcript::new(suite.hash, &[&state.hello_bytes]),
@@ -314,18 +312,17 @@ fn accepted_psk(
 /// `missing_extension`.
 fn complete_key_exchange(
     share: Option<&KeyShareEntry>,
-    key_share: Option<KeyShare>,
+    key_shares: Vec<ClientShare>,
     psk_only: bool,
 ) -> Result<Option<Secret>, Error> {
-    match (share, key_share) {
-        (Some(share), Some(key_share)) if share.group == key_share.group() => {
-            Ok(Some(key_share.complete(&share.key_exchange)?))
-        }
-        (Some(_), _) => Err(Error::IllegalParameter(
+    let ours = |share: &KeyShareEntry| key_shares.into_iter().find(|s| s.group() == share.group);
+    match share.map(|share| (share, ours(share))) {
+        Some((share, Some(key_share))) => Ok(Some(key_share.complete(&share.key_exchange)?)),
+        Some((_, None)) => Err(Error::IllegalParameter(
             IllegalParameterReason::KeyShareGroupNotOffered,
         )),
-        (None, _) if psk_only => Ok(None),
-        (None, _) => Err(Error::MissingExtension(
+        None if psk_only => Ok(None),
+        None => Err(Error::MissingExtension(
             MissingExtensionReason::ServerHelloKeyShare,
         )),
     }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use super::hello::{choose_alpn, host_name};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
+use crate::crypto::groups::usable_in_tls12;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::rsa_kx::decrypt_premaster;
@@ -567,20 +568,25 @@ fn choose_suite(
         ))
 }
 
-/// Our most preferred group the client lists (RFC 8422 §5.1.1); none is
+/// Our most preferred group the client lists (RFC 8422 §5.1.1), leaving
+/// out the hybrid groups, which are TLS 1.3 only; none is
 /// `handshake_failure`. A client without supported_groups leaves the
 /// curve to us (RFC 8422 §5.1) but predates X25519: it gets secp256r1, the
 /// curve every such client has (RFC 4492 §5.1.1), when we enable it (as
 /// OpenSSL does), else our first group.
 fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, Error> {
-    let ours = &config.common.groups;
+    let mut ours = config
+        .common
+        .groups
+        .iter()
+        .copied()
+        .filter(|g| usable_in_tls12(*g));
     match offer.extensions.supported_groups {
-        Some(offered) => ours.iter().copied().find(|g| offered.contains(g)),
-        None => ours
-            .iter()
-            .copied()
-            .find(|g| *g == NamedGroup::secp256r1)
-            .or_else(|| ours.first().copied()),
+        Some(offered) => ours.find(|g| offered.contains(g)),
+        None => {
+            let first = ours.clone().next();
+            ours.find(|g| *g == NamedGroup::secp256r1).or(first)
+        }
     }
     .ok_or(Error::HandshakeFailure(
         HandshakeFailureReason::NoCommonGroup,

@@ -9,8 +9,8 @@ use crate::common_state::{
     HandshakeEvent, HandshakeIo, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
+use crate::crypto::groups::server_share;
 use crate::crypto::hash::Digest;
-use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
@@ -589,12 +589,12 @@ fn send_server_hello(
     }
     let shared_secret = match share {
         Some(share) => {
-            let key_share = KeyShare::generate_with(share.group, rng)?;
+            let (key_exchange, secret) = server_share(share.group, &share.key_exchange, rng)?;
             extensions.push(Extension::KeyShareSelected(KeyShareEntry {
                 group: share.group,
-                key_exchange: key_share.public_key().to_vec(),
+                key_exchange,
             }));
-            Some(key_share.complete(&share.key_exchange)?)
+            Some(secret)
         }
         None => None,
     };

@@ -1,0 +1,330 @@
+//! The hybrid key-exchange groups (draft-ietf-tls-ecdhe-mlkem) in
+//! handshakes: negotiated in TLS 1.3 in every hybrid group, offered beside
+//! a classical share so a server without them needs no HelloRetryRequest,
+//! reached by a HelloRetryRequest, never used in TLS 1.2, and malformed
+//! shares refused with their alerts.
+
+mod common;
+
+use common::*;
+use ferrotls::error::IllegalParameterReason;
+use ferrotls::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
+use ferrotls::msgs::extensions::Extension;
+use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
+use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::Error;
+
+const HYBRIDS: [NamedGroup; 3] = [
+    NamedGroup::X25519MLKEM768,
+    NamedGroup::SecP256r1MLKEM768,
+    NamedGroup::SecP384r1MLKEM1024,
+];
+
+const TLS13: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
+const TLS12: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_2,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 12,
+};
+
+/// The ClientHello of a client with these groups, as sent.
+fn client_hello(groups: &[NamedGroup]) -> ClientHello {
+    let client = client_builder("p256").groups(groups).build().unwrap();
+    let mut c = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    match HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS13).unwrap() {
+        HandshakeMessage::ClientHello(hello) => hello,
+        other => panic!("not a ClientHello: {other:?}"),
+    }
+}
+
+fn share_groups(hello: &ClientHello) -> Vec<NamedGroup> {
+    hello
+        .extensions()
+        .iter()
+        .find_map(|e| match e {
+            Extension::KeyShareOffer(shares) => Some(shares.iter().map(|s| s.group).collect()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_hybrid_group_completes_a_tls13_handshake() {
+    for group in HYBRIDS {
+        let client = client_builder("p256").groups(&[group]).build().unwrap();
+        let server = server_builder("p256").groups(&[group]).build().unwrap();
+        let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+        assert_eq!(c.negotiated_group(), Some(group));
+        assert_eq!(s.negotiated_group(), Some(group));
+        assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+        send_and_check(&mut c, &mut s, b"post-quantum");
+        send_and_check(&mut s, &mut c, b"hybrid");
+    }
+}
+
+#[test]
+fn a_hybrid_first_group_is_offered_with_a_classical_share_beside_it() {
+    let hello = client_hello(&[
+        NamedGroup::X25519MLKEM768,
+        NamedGroup::X25519,
+        NamedGroup::secp256r1,
+    ]);
+    assert_eq!(
+        share_groups(&hello),
+        [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
+    );
+    // A classical first group is offered alone, as before.
+    let hello = client_hello(&[NamedGroup::X25519, NamedGroup::X25519MLKEM768]);
+    assert_eq!(share_groups(&hello), [NamedGroup::X25519]);
+}
+
+#[test]
+fn a_server_without_the_hybrid_takes_the_classical_share_without_a_retry() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut flight = Vec::new();
+    transfer_altered(&mut s, &mut c, |b| flight = b.clone())
+        .1
+        .unwrap();
+    let HandshakeMessage::ServerHello(hello) =
+        HandshakeMessage::decode_message(&records(&flight)[0][5..], &TLS13).unwrap()
+    else {
+        panic!("not a ServerHello")
+    };
+    assert_ne!(hello.random, HELLO_RETRY_REQUEST_RANDOM);
+    handshake(&mut c, &mut s);
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
+}
+
+#[test]
+fn a_server_preferring_the_hybrid_takes_it_over_the_classical_share() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
+    assert_eq!(s.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
+}
+
+#[test]
+fn a_hello_retry_request_can_ask_for_the_hybrid() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519, NamedGroup::SecP256r1MLKEM768])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::SecP256r1MLKEM768])
+        .build()
+        .unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::SecP256r1MLKEM768));
+    assert_eq!(s.negotiated_group(), Some(NamedGroup::SecP256r1MLKEM768));
+}
+
+#[test]
+fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
+    // A TLS 1.2-only client does not list them in supported_groups.
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let mut c = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let HandshakeMessage::ClientHello(hello) =
+        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS12).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    assert!(hello
+        .extensions()
+        .contains(&Extension::SupportedGroups(vec![NamedGroup::X25519])));
+    // A TLS 1.2 server skips them even when the client lists them first.
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
+}
+
+#[test]
+fn draft_ecdhe_mlkem_3_a_tls12_server_key_exchange_in_a_hybrid_group_is_illegal_parameter() {
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let (err, alert) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |b| {
+            let mut messages = Vec::new();
+            for record in records(b) {
+                messages.extend(split_messages(&record[5..]));
+            }
+            for message in &mut messages {
+                if message_type(message) == 12 {
+                    let HandshakeMessage::ServerKeyExchange(mut ske) =
+                        HandshakeMessage::decode_message(message, &TLS12).unwrap()
+                    else {
+                        panic!("not a ServerKeyExchange")
+                    };
+                    ske.params.group = NamedGroup::X25519MLKEM768;
+                    *message = HandshakeMessage::ServerKeyExchange(ske).to_bytes().unwrap();
+                }
+            }
+            *b = handshake_record(&messages.concat());
+        },
+    );
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KxGroupNotOffered)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+/// The server's answer to a ClientHello whose first key share is edited.
+fn server_refuses_share(edit: impl FnOnce(&mut Vec<u8>)) -> (Error, Option<u8>) {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768])
+        .build()
+        .unwrap();
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        1,
+        |b| {
+            let HandshakeMessage::ClientHello(mut hello) =
+                HandshakeMessage::decode_message(&records(b)[0][5..], &TLS13).unwrap()
+            else {
+                panic!("not a ClientHello")
+            };
+            let shares = hello
+                .extensions
+                .as_mut()
+                .unwrap()
+                .iter_mut()
+                .find_map(|e| match e {
+                    Extension::KeyShareOffer(shares) => Some(shares),
+                    _ => None,
+                })
+                .unwrap();
+            edit(&mut shares[0].key_exchange);
+            *b = handshake_record(&HandshakeMessage::ClientHello(hello).to_bytes().unwrap());
+        },
+    )
+}
+
+#[test]
+fn truncated_oversized_and_invalid_hybrid_client_shares_are_illegal_parameter() {
+    for (edit, reason) in [
+        (
+            (|k: &mut Vec<u8>| k.truncate(1000)) as fn(&mut Vec<u8>),
+            IllegalParameterReason::KeyShareLength,
+        ),
+        (|k| k.push(0), IllegalParameterReason::KeyShareLength),
+        // FIPS 203 §7.2: a coefficient of the encapsulation key ≥ q.
+        (
+            |k| {
+                k[0] = 0xff;
+                k[1] |= 0x0f;
+            },
+            IllegalParameterReason::MlKemEncapsulationKeyModulus,
+        ),
+        // The X25519 half all zeros: the all-zero secret (RFC 7748 §6.1).
+        (
+            |k| {
+                let len = k.len();
+                k[len - 32..].fill(0);
+            },
+            IllegalParameterReason::KeyShareInvalid,
+        ),
+    ] {
+        let (err, alert) = server_refuses_share(edit);
+        assert_eq!(err, Error::IllegalParameter(reason));
+        assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+    }
+}
+
+#[test]
+fn a_corrupted_server_ciphertext_fails_the_handshake_at_the_first_protected_record() {
+    // FIPS 203 §6.3: decapsulation yields another secret, not an error,
+    // so the client cannot open the server's encrypted flight.
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768])
+        .build()
+        .unwrap();
+    let (err, alert) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |b| {
+            let mut recs = records(b);
+            let HandshakeMessage::ServerHello(mut hello) =
+                HandshakeMessage::decode_message(&recs[0][5..], &TLS13).unwrap()
+            else {
+                panic!("not a ServerHello")
+            };
+            for e in hello.extensions.as_mut().unwrap() {
+                if let Extension::KeyShareSelected(share) = e {
+                    share.key_exchange[0] ^= 1;
+                }
+            }
+            recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
+            *b = recs.concat();
+        },
+    );
+    assert_eq!(err, Error::BadRecordMac);
+    assert_eq!(err.alert(), Some(AlertDescription::BadRecordMac));
+    // The alert goes out under the client's handshake key (RFC 8446 §6),
+    // so it is not a plaintext record.
+    assert_eq!(alert, None);
+}
