@@ -85,8 +85,12 @@ pub const TLS12_RSA_KX_CIPHER_SUITES: &[CipherSuite] = &[
 ];
 
 /// The key-exchange groups, most preferred first (RFC 8446 §4.2.7,
-/// design §4).
+/// design §4): the hybrid X25519MLKEM768 first, as OpenSSL 3.5, Chromium
+/// and Firefox offer it (draft-ietf-tls-ecdhe-mlkem), so a client sends
+/// its share and an X25519 share, and a server takes it whenever the
+/// client sent one; TLS 1.2 skips it.
 pub const DEFAULT_GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519MLKEM768,
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,

@@ -76,6 +76,9 @@ fn chromium_gets_our_page_over_tls13_and_resumes_in_a_second_frame() {
     let served = json.iter().find(|j| page_of(j)).expect("waited for");
     assert_eq!(served.get("version"), "TLSv1.3", "{log}");
     assert_eq!(served.get("server_name"), "localhost", "{log}");
+    // Chromium offers the hybrid with an X25519 share; our server, which
+    // prefers it by default, takes it (draft-ietf-tls-ecdhe-mlkem).
+    assert_eq!(served.get("group"), "X25519MLKEM768", "{log}");
     assert!(out.contains("version: TLSv1.3\n"), "{out}");
     assert!(
         !log.contains("ferrotls server:"),

@@ -325,10 +325,14 @@ fn server_hello_key_share_for_another_group_is_illegal() {
     ));
 }
 
-/// The ServerHello's key share replaced by `key_exchange` for the group
-/// the client offered (X25519 by default).
+/// The ServerHello's key share replaced by `key_exchange`, answering a
+/// client that offers X25519 alone.
 fn x25519_share_refused(key_exchange: Vec<u8>) -> (Error, Option<u8>) {
-    client_refuses(default_client(), move |h| {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
+    client_refuses(client, move |h| {
         for e in h.extensions.as_mut().unwrap() {
             if let Extension::KeyShareSelected(share) = e {
                 share.key_exchange = key_exchange.clone();

@@ -24,16 +24,21 @@ const CX: DecodeContext = DecodeContext {
 /// The largest plaintext fragment (RFC 8446 §5.1).
 const MAX_FRAGMENT: usize = 16384;
 
-/// Groups no implementation defines, for padding the lists.
+/// Groups no implementation defines, for padding the lists: from 0x2000,
+/// a range of the registry nothing is assigned in (0x11EC, the hybrid the
+/// client offers, sits inside 0x1000–0x1fff).
 fn unknown_group(i: usize) -> NamedGroup {
-    NamedGroup::from(0x1000 + i as u16)
+    NamedGroup::from(0x2000 + i as u16)
 }
 
-/// Our client's ClientHello, with `extra_shares` key shares for unknown
-/// groups after its X25519 one and `extra_groups` unknown groups (which
+/// Our client's ClientHello (X25519 alone, so it sends one share), with
+/// `extra_shares` key shares for unknown groups after its X25519 one and `extra_groups` unknown groups (which
 /// include those of the extra shares) after its supported_groups.
 fn client_hello(extra_shares: usize, extra_groups: usize) -> ClientHello {
-    let client = client_builder("p256").build().unwrap();
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519])
+        .build()
+        .unwrap();
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
@@ -66,9 +71,7 @@ fn deliver(hello: ClientHello) -> (ServerConnection, Result<(), Error>, Vec<u8>)
     let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
     let mut bytes = Vec::new();
     for fragment in message.chunks(MAX_FRAGMENT) {
-        bytes.extend_from_slice(&[22, 3, 3]);
-        bytes.extend_from_slice(&(fragment.len() as u16).to_be_bytes());
-        bytes.extend_from_slice(fragment);
+        bytes.extend_from_slice(&handshake_record(fragment));
     }
     let mut server = ServerConnection::new(server_builder("p256").build().unwrap());
     let mut offset = 0;

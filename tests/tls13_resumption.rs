@@ -77,7 +77,8 @@ fn second_connection_resumes_and_keeps_the_server_id() {
     assert_ne!(c2.session_id(), c1.session_id());
     // The resumed client still knows the server's certificates.
     assert_eq!(c2.peer_certificates(), c1.peer_certificates());
-    assert_eq!(c2.negotiated_group(), Some(NamedGroup::X25519));
+    // psk_dhe_ke: a fresh exchange in the default group.
+    assert_eq!(c2.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn psk_dhe_ke_is_preferred_when_both_are_allowed() {
     connect(&client, &server);
     let (c, _) = connect(&client, &server);
     assert!(c.is_resumed());
-    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
 }
 
 fn send_after(mut c: ClientConnection, mut s: ServerConnection) {

@@ -876,7 +876,8 @@ fn rfc8446_6_tls13_warning_level_alert_is_still_an_error() {
 #[test]
 fn rfc8422_5_1_tls12_client_without_supported_groups_gets_secp256r1() {
     // Such a client predates X25519 (RFC 4492): the server, which prefers
-    // X25519, answers it with secp256r1.
+    // X25519 in TLS 1.2 (after the TLS 1.3-only hybrid), answers it with
+    // secp256r1.
     use ferrotls::msgs::enums::NamedGroup;
     use ferrotls::msgs::extensions::Extension;
     let client = client_builder("p256").versions(TLS12).build().unwrap();
@@ -897,7 +898,10 @@ fn rfc8422_5_1_tls12_client_without_supported_groups_gets_secp256r1() {
         &HandshakeMessage::ClientHello(hello).to_bytes().unwrap(),
     );
     let server = server_builder("p256").versions(TLS12).build().unwrap();
-    assert_eq!(server.common.groups.first(), Some(&NamedGroup::X25519));
+    assert_eq!(
+        server.common.groups[..2],
+        [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
+    );
     let mut s = ServerConnection::new(server);
     deliver(&mut s, &bytes).unwrap();
     assert_eq!(s.negotiated_group(), Some(NamedGroup::secp256r1));
