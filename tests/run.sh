@@ -6,7 +6,8 @@
 # Environment:
 #   FUZZ_SECONDS   seconds per fuzz target (default 30; 0 skips fuzzing)
 #   FERROTLS_PEERS where peers from PyPI go (default ~/.cache/ferrotls-peers;
-#                  sslyze in a virtual environment there, reused when present)
+#                  sslyze and tlslite-ng in virtual environments there,
+#                  reused when present)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,12 +44,21 @@ if [ ! -x "$FERROTLS_PEERS/sslyze/bin/sslyze" ]; then
     python3 -m venv "$FERROTLS_PEERS/sslyze"
     "$FERROTLS_PEERS/sslyze/bin/pip" install -q sslyze
 fi
+# tlslite-ng (pre-release, for the hybrid ML-KEM groups) with kyber-py, in
+# its own virtual environment; tests/interop_tlslite.rs runs its python.
+if ! "$FERROTLS_PEERS/tlslite/bin/python3" -c 'import tlslite, kyber_py' 2>/dev/null; then
+    rm -rf "$FERROTLS_PEERS/tlslite"
+    mkdir -p "$FERROTLS_PEERS"
+    python3 -m venv "$FERROTLS_PEERS/tlslite"
+    "$FERROTLS_PEERS/tlslite/bin/pip" install -q --pre tlslite-ng kyber-py
+fi
 openssl version
 gnutls-serv --version | head -n 1
 tshark --version | head -n 1
 dpkg-query -W -f='NSS tools ${Version}\n' libnss3-tools 2>/dev/null || command -v tstclnt
 chromium --version 2>/dev/null
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
+"$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -28,25 +28,9 @@ const SCAN_LIMIT: Duration = Duration::from_secs(120);
 const RESUMPTION_ATTEMPTS: &str = "20";
 
 /// The sslyze program: `$SSLYZE`, else the virtual environment
-/// `tests/run.sh` makes (`$FERROTLS_PEERS`, default
-/// `~/.cache/ferrotls-peers`, then `sslyze/bin/sslyze`), else `sslyze` on
-/// the PATH.
+/// `tests/run.sh` makes, else `sslyze` on the PATH.
 fn sslyze() -> String {
-    if let Some(path) = std::env::var_os("SSLYZE") {
-        return path.to_string_lossy().into_owned();
-    }
-    let peers = std::env::var_os("FERROTLS_PEERS")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cache/ferrotls-peers"))
-        });
-    if let Some(venv) = peers.map(|p| p.join("sslyze/bin/sslyze")) {
-        if venv.is_file() {
-            return venv.to_string_lossy().into_owned();
-        }
-    }
-    require("sslyze");
-    "sslyze".to_owned()
+    venv_program("SSLYZE", "sslyze", "sslyze")
 }
 
 /// The raw value of the one `"key": value` of sslyze's JSON output

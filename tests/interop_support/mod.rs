@@ -595,3 +595,26 @@ pub fn our_server(config: Arc<ServerConfig>, connections: usize) -> (u16, Receiv
     });
     (port, rx)
 }
+
+/// A program that `tests/run.sh` installs into a Python virtual
+/// environment: `$OVERRIDE` when set, else `venv/bin/program` under
+/// `$FERROTLS_PEERS` (default `~/.cache/ferrotls-peers`) when it exists,
+/// else `program` on the PATH, which must exist (a missing peer fails the
+/// test, never skips it).
+pub fn venv_program(override_var: &str, venv: &str, program: &str) -> String {
+    if let Some(path) = std::env::var_os(override_var) {
+        return path.to_string_lossy().into_owned();
+    }
+    let peers = std::env::var_os("FERROTLS_PEERS")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cache/ferrotls-peers"))
+        });
+    if let Some(path) = peers.map(|p| p.join(venv).join("bin").join(program)) {
+        if path.is_file() {
+            return path.to_string_lossy().into_owned();
+        }
+    }
+    require(program);
+    program.to_owned()
+}
