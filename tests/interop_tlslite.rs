@@ -12,10 +12,11 @@ mod interop_support;
 
 use interop_support::*;
 
-/// The hybrid groups tlslite-ng 0.9 speaks: (its name, ours).
-const GROUPS: [(&str, &str); 2] = [
+/// The hybrid groups, as tlslite-ng 0.9 and ferrotls name them.
+const GROUPS: [(&str, &str); 3] = [
     ("x25519mlkem768", "X25519MLKEM768"),
     ("secp256r1mlkem768", "SecP256r1MLKEM768"),
+    ("secp384r1mlkem1024", "SecP384r1MLKEM1024"),
 ];
 
 fn peer_script() -> String {
