@@ -90,6 +90,7 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
+    NamedGroup::secp521r1,
 ];
 
 /// The signature schemes offered and accepted by default (RFC 8446

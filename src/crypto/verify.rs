@@ -47,6 +47,9 @@ pub const P256_POINT_LEN: usize = 65;
 /// The length of an uncompressed SEC1 point on P-384 (48-byte coordinates).
 pub const P384_POINT_LEN: usize = 97;
 
+/// The length of an uncompressed SEC1 point on P-521 (66-byte coordinates).
+pub const P521_POINT_LEN: usize = 133;
+
 /// The length of an Ed25519 public key (RFC 8032 §5.1.5).
 pub const ED25519_PUBLIC_KEY_LEN: usize = 32;
 
