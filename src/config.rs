@@ -99,6 +99,7 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[
 pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ecdsa_secp256r1_sha256,
     SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512,
     SignatureScheme::ed25519,
     SignatureScheme::rsa_pss_rsae_sha256,
     SignatureScheme::rsa_pss_rsae_sha384,

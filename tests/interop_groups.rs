@@ -3,8 +3,9 @@
 //! our client against `openssl s_server` (OpenSSL 3.0) and `gnutls-serv`
 //! (GnuTLS 3.7) that accept only the group, and `openssl s_client` and
 //! `gnutls-cli` that offer only the group against `ferrotls server`. Each
-//! test checks the group both sides report. A missing peer binary fails
-//! the test (see `tests/run.sh`).
+//! test checks the group both sides report. The same runs with the P-521
+//! chain check `ecdsa_secp521r1_sha512` and P-521 certificates. A missing
+//! peer binary fails the test (see `tests/run.sh`).
 //!
 //! The TLS 1.2 runs use the RSA chain: an ECDSA certificate's curve must
 //! itself be among the client's groups in TLS 1.2 (RFC 8422 §5.1), and
@@ -35,6 +36,7 @@ const GROUPS: &[Group] = &[Group {
 }];
 
 /// A protocol version under the names each tool gives it.
+#[derive(Clone, Copy)]
 struct Version {
     /// Our JSON report's name.
     report: &'static str,
@@ -115,9 +117,18 @@ fn check_our_server(server: Peer, group: &Group, version: &Version) {
     assert_eq!(json[0].get("group"), group.iana, "{log}");
 }
 
+/// [`VERSIONS`], then both again with the P-521 chain.
+fn versions_and_chains() -> Vec<Version> {
+    let p521 = VERSIONS.iter().map(|v| Version {
+        key_type: "p521",
+        ..*v
+    });
+    VERSIONS.iter().copied().chain(p521).collect()
+}
+
 #[test]
 fn our_client_against_openssl_in_each_group() {
-    for version in VERSIONS {
+    for version in &versions_and_chains() {
         for group in GROUPS {
             let (_server, port) = openssl_server(
                 version.key_type,
@@ -132,7 +143,7 @@ fn our_client_against_openssl_in_each_group() {
 
 #[test]
 fn openssl_s_client_against_our_server_in_each_group() {
-    for version in VERSIONS {
+    for version in &versions_and_chains() {
         for group in GROUPS {
             let (server, port) =
                 ferrotls_server_with(version.key_type, &["--max-connections", "1"]);
@@ -164,6 +175,10 @@ fn openssl_s_client_against_our_server_in_each_group() {
                 version.report
             );
             assert!(out.contains("ferrotls server"), "{out}");
+            assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
+            if version.key_type == "p521" {
+                assert!(out.contains("Peer signing digest: SHA512"), "{out}");
+            }
             check_our_server(server, group, version);
         }
     }
@@ -171,7 +186,7 @@ fn openssl_s_client_against_our_server_in_each_group() {
 
 #[test]
 fn our_client_against_gnutls_serv_in_each_group() {
-    for version in VERSIONS {
+    for version in &versions_and_chains() {
         for group in GROUPS {
             let priority = gnutls_priority(group, version);
             let (_server, port) = gnutls_server(version.key_type, &["--priority", &priority]);
@@ -182,7 +197,7 @@ fn our_client_against_gnutls_serv_in_each_group() {
 
 #[test]
 fn gnutls_cli_against_our_server_in_each_group() {
-    for version in VERSIONS {
+    for version in &versions_and_chains() {
         for group in GROUPS {
             let (server, port) =
                 ferrotls_server_with(version.key_type, &["--max-connections", "1"]);
@@ -216,6 +231,11 @@ fn gnutls_cli_against_our_server_in_each_group() {
                 group.iana,
                 version.report
             );
+            // The signature: "(ECDSA-SECP521R1-SHA512)" in TLS 1.3,
+            // "(ECDSA-SHA512)" in TLS 1.2.
+            if version.key_type == "p521" {
+                assert!(out.contains("-SHA512)-("), "{out}");
+            }
             check_our_server(server, group, version);
         }
     }

@@ -113,6 +113,7 @@ reasons! {
         MalformedEd25519Key => "malformed Ed25519 public key",
         MalformedP256Key => "malformed P-256 public key",
         MalformedP384Key => "malformed P-384 public key",
+        MalformedP521Key => "malformed P-521 public key",
         MalformedRsaKey => "malformed RSA public key",
         NullCompressionMissing => "ClientHello does not offer null compression",
         PskIdentitiesBinders => "PSK identities and binders differ in number",
