@@ -91,6 +91,7 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
     NamedGroup::secp521r1,
+    NamedGroup::X448,
 ];
 
 /// The signature schemes offered and accepted by default (RFC 8446

@@ -20,6 +20,7 @@ const GROUPS: &[NamedGroup] = &[
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
     NamedGroup::secp521r1,
+    NamedGroup::X448,
 ];
 
 #[test]

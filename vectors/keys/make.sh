@@ -13,8 +13,9 @@
 #   NAME.pub.der     RSA only: the RSAPublicKey DER (PublicKey::Rsa form)
 #   NAME.pub.bin     EC/Ed25519 only: the raw public key (PublicKey form:
 #                    uncompressed SEC1 point, or 32 bytes)
-# x25519.pk8.der / x25519.spki.der / x25519.pub.bin: an X25519 peer for the
-# ECDHE cross-check (the EC keys double as P-256/P-384/P-521 ECDH peers).
+# x25519.pk8.der / x25519.spki.der / x25519.pub.bin, and the same for x448:
+# X25519 and X448 peers for the ECDHE cross-check (the EC keys double as
+# P-256/P-384/P-521 ECDH peers).
 #
 # rfc8448-*.pub.*: public keys of the RFC 8448 example keys (end of file).
 #
@@ -60,10 +61,12 @@ tail -c 65 p256.spki.der > p256.pub.bin
 tail -c 97 p384.spki.der > p384.pub.bin
 tail -c 133 p521.spki.der > p521.pub.bin
 
-for k in ed25519 x25519; do
+for k in ed25519 x25519 x448; do
     openssl genpkey -algorithm $(echo $k | tr a-z A-Z) | to_pkcs8 $k
     openssl pkey -inform DER -in $k.pk8.der -pubout -outform DER -out $k.spki.der
-    tail -c 32 $k.spki.der > $k.pub.bin
+    len=32
+    [ $k = x448 ] && len=56
+    tail -c $len $k.spki.der > $k.pub.bin
 done
 
 dgst_sign() { # key hash out [extra options]

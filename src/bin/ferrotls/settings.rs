@@ -209,6 +209,10 @@ mod tests {
             [NamedGroup::secp384r1, NamedGroup::X25519]
         );
         assert!(groups("x9").is_err());
+        assert_eq!(
+            groups("P-521,X448").unwrap(),
+            [NamedGroup::secp521r1, NamedGroup::X448]
+        );
         assert_eq!(alpn("h2,,http/1.1"), [b"h2".to_vec(), b"http/1.1".to_vec()]);
     }
 }
