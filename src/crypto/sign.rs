@@ -252,7 +252,7 @@ impl SigningKey {
             KeyKind::Rsa(r) => PublicKey::Rsa(r.public.clone()),
             KeyKind::Ecdsa(e) => e.curve.public_key(e.ring.public_key().as_ref().to_vec()),
             KeyKind::EcdsaP521(k) => {
-                PublicKey::EcdsaP521(k.verifying_key().to_sec1_point(false).as_bytes().to_vec())
+                Curve::P521.public_key(k.verifying_key().to_sec1_point(false).as_bytes().to_vec())
             }
             KeyKind::Ed25519(k) => PublicKey::Ed25519(k.public_key().as_ref().to_vec()),
         };
