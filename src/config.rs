@@ -94,6 +94,8 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
+    NamedGroup::secp521r1,
+    NamedGroup::X448,
 ];
 
 /// The signature schemes offered and accepted by default (RFC 8446
@@ -102,6 +104,7 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[
 pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ecdsa_secp256r1_sha256,
     SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512,
     SignatureScheme::ed25519,
     SignatureScheme::rsa_pss_rsae_sha256,
     SignatureScheme::rsa_pss_rsae_sha384,

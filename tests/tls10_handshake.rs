@@ -100,6 +100,8 @@ fn ecdhe_groups_all_work_under_tls10() {
         NamedGroup::X25519,
         NamedGroup::secp256r1,
         NamedGroup::secp384r1,
+        NamedGroup::secp521r1,
+        NamedGroup::X448,
     ] {
         let client = client_builder("p256")
             .versions(&LEGACY)

@@ -16,7 +16,7 @@ use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::crypto::aead::AeadAlgorithm;
 use ferrotls::crypto::hash::HashAlgorithm;
 use ferrotls::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::record::{RecordProtection, Tls12AeadProtection};
 use ferrotls::Error;
 
@@ -388,6 +388,65 @@ fn altered_finished_record_is_bad_record_mac() {
     });
     assert_eq!(err, Error::BadRecordMac);
     assert_eq!(a, alert(AlertDescription::BadRecordMac));
+}
+
+/// The server's error and alert when the client offers only `group` and
+/// `edit` alters the public key in its ClientKeyExchange (the bytes after
+/// the record header (5), the handshake header (4) and the ECPoint length
+/// byte).
+fn server_refuses_client_point(
+    group: NamedGroup,
+    edit: impl FnOnce(&mut [u8]),
+) -> (Error, Option<u8>) {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .cipher_suites(&[SUITE])
+        .groups(&[group])
+        .build()
+        .unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        2,
+        |b| {
+            let mut recs = records(b);
+            let len = usize::from(recs[0][9]);
+            edit(&mut recs[0][10..10 + len]);
+            *b = recs.concat();
+        },
+    )
+}
+
+#[test]
+fn client_key_exchange_with_a_p521_point_off_the_curve_is_illegal_parameter() {
+    // RFC 8422 §5.4.1: the point must be on the curve; flipping y's last
+    // bit moves it off.
+    let (err, a) = server_refuses_client_point(NamedGroup::secp521r1, |point| {
+        assert_eq!(point.len(), 133);
+        point[132] ^= 1;
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareInvalid)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn client_key_exchange_with_an_x448_zero_point_is_illegal_parameter() {
+    // u = 0 gives the all-zero X448 output (RFC 7748 §6.2, RFC 8422 §5.11).
+    let (err, a) = server_refuses_client_point(NamedGroup::X448, |point| {
+        assert_eq!(point.len(), 56);
+        point.fill(0);
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareInvalid)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
 }
 
 #[test]

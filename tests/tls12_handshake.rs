@@ -20,10 +20,12 @@ use ferrotls::session::ClientSessionTls12;
 use ferrotls::Error;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
-const GROUPS: [NamedGroup; 3] = [
+const GROUPS: [NamedGroup; 5] = [
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
+    NamedGroup::secp521r1,
+    NamedGroup::X448,
 ];
 const CX: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_2,

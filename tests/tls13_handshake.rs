@@ -19,6 +19,8 @@ const GROUPS: &[NamedGroup] = &[
     NamedGroup::X25519,
     NamedGroup::secp256r1,
     NamedGroup::secp384r1,
+    NamedGroup::secp521r1,
+    NamedGroup::X448,
 ];
 
 #[test]

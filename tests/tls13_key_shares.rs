@@ -1,7 +1,8 @@
 //! The server's checks over a ClientHello's key_share and supported_groups
 //! (RFC 8446 §4.2.7, §4.2.8): a bounded number of shares, one share per
-//! group, every share's group listed in supported_groups, and a hello at
-//! the bound with a long supported_groups list still negotiated.
+//! group, every share's group listed in supported_groups, a hello at the
+//! bound with a long supported_groups list still negotiated, and invalid
+//! P-521 and X448 shares refused like X25519's (§4.2.8.2, §7.4.2).
 
 mod common;
 
@@ -161,4 +162,63 @@ fn rfc8446_4_2_8_the_most_key_shares_and_a_long_group_list_are_negotiated() {
     assert!(server_hello.extensions().iter().any(
         |e| matches!(e, Extension::KeyShareSelected(share) if share.group == NamedGroup::X25519)
     ));
+}
+
+/// `hello` offering `group` alone, with `key_exchange` as its one share.
+fn with_only_share(
+    mut hello: ClientHello,
+    group: NamedGroup,
+    key_exchange: Vec<u8>,
+) -> ClientHello {
+    for extension in hello.extensions.as_mut().unwrap() {
+        match extension {
+            Extension::KeyShareOffer(shares) => {
+                *shares = vec![KeyShareEntry {
+                    group,
+                    key_exchange: key_exchange.clone(),
+                }]
+            }
+            Extension::SupportedGroups(groups) => *groups = vec![group],
+            _ => {}
+        }
+    }
+    hello
+}
+
+#[test]
+fn rfc8446_4_2_8_2_a_p521_share_off_the_curve_is_illegal_parameter() {
+    // 0x04 ‖ x ‖ y with x = y = 1: uncompressed form and length right,
+    // not on P-521.
+    let mut point = vec![0u8; 133];
+    point[0] = 0x04;
+    point[66] = 1;
+    point[132] = 1;
+    assert_illegal_parameter(
+        with_only_share(client_hello(0, 0), NamedGroup::secp521r1, point),
+        IllegalParameterReason::KeyShareInvalid,
+    );
+}
+
+#[test]
+fn rfc8446_7_4_2_an_x448_share_giving_the_zero_secret_is_illegal_parameter() {
+    // u = 0 has small order: the X448 output is all zero (RFC 7748 §6.2),
+    // refused with the reason X25519's zero output has.
+    assert_illegal_parameter(
+        with_only_share(client_hello(0, 0), NamedGroup::X448, vec![0; 56]),
+        IllegalParameterReason::KeyShareInvalid,
+    );
+    assert_illegal_parameter(
+        with_only_share(client_hello(0, 0), NamedGroup::X25519, vec![0; 32]),
+        IllegalParameterReason::KeyShareInvalid,
+    );
+}
+
+#[test]
+fn rfc8446_4_2_8_new_group_shares_of_the_wrong_length_are_illegal_parameter() {
+    for (group, len) in [(NamedGroup::secp521r1, 132), (NamedGroup::X448, 57)] {
+        assert_illegal_parameter(
+            with_only_share(client_hello(0, 0), group, vec![4; len]),
+            IllegalParameterReason::KeyShareLength,
+        );
+    }
 }

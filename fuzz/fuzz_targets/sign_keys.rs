@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
         PublicKey::Rsa(key.to_vec()),
         PublicKey::EcdsaP256(key.to_vec()),
         PublicKey::EcdsaP384(key.to_vec()),
+        PublicKey::EcdsaP521(key.to_vec()),
         PublicKey::Ed25519(key.to_vec()),
     ];
     let mut algorithms = vec![A::Ed25519];

@@ -6,6 +6,8 @@
 //! (moduli of 2048–4096 bits), ECDSA P-256/SHA-256 and P-384/SHA-384, and
 //! Ed25519. ring's random generator is sealed, so ring's RSA-PSS and ECDSA
 //! signatures draw on ring's own `SystemRandom`, not on an injected RNG.
+//! `p521` signs ECDSA on P-521, which ring lacks, with deterministic nonces
+//! (RFC 6979), so it needs no generator.
 //! Behind the `legacy` feature the `rsa` crate signs what ring cannot
 //! (PKCS#1 v1.5 with SHA-1, the TLS 1.0/1.1 MD5‖SHA-1 signature without
 //! DigestInfo, and every RSA algorithm for moduli of 4097–8192 bits, with
@@ -13,8 +15,8 @@
 //! SHA-1 (deterministic nonces, RFC 6979).
 //!
 //! Key material is zeroized on drop where the crate holding it allows:
-//! the `rsa` crate's and `p256`/`p384`'s keys are; ring's key pairs offer
-//! no zeroization.
+//! the `rsa` crate's and `p256`/`p384`/`p521`'s keys are; ring's key
+//! pairs offer no zeroization.
 //!
 //! Errors: key bytes that do not parse, or a key type, curve or size this
 //! crate does not sign with, is [`Error::Crypto`] (a local problem, sent as
@@ -22,6 +24,7 @@
 //! algorithm or scheme it cannot sign with.
 
 use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::kx::P521_SCALAR_LEN;
 use crate::crypto::verify::{algorithm_for_scheme, key_fits_scheme, PublicKey, SignatureAlgorithm};
 use crate::der::{bit_length, tag, Der};
 use crate::error::{CryptoReason, DecodeReason, Error};
@@ -50,6 +53,8 @@ const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_SECP256R1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 /// DER contents of secp384r1 1.3.132.0.34 (RFC 5480 §2.1.1.1).
 const OID_SECP384R1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+/// DER contents of secp521r1 1.3.132.0.35 (RFC 5480 §2.1.1.1).
+const OID_SECP521R1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 /// DER contents of id-Ed25519 1.3.101.112 (RFC 8410 §3).
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 
@@ -64,6 +69,7 @@ pub struct SigningKey {
 enum KeyKind {
     Rsa(RsaSigner),
     Ecdsa(EcdsaSigner),
+    EcdsaP521(p521::ecdsa::SigningKey),
     Ed25519(Ed25519KeyPair),
 }
 
@@ -79,8 +85,21 @@ struct RsaSigner {
 enum Curve {
     P256,
     P384,
+    P521,
 }
 
+impl Curve {
+    /// The [`PublicKey`] of this curve with the uncompressed `point`.
+    fn public_key(self, point: Vec<u8>) -> PublicKey {
+        match self {
+            Self::P256 => PublicKey::EcdsaP256(point),
+            Self::P384 => PublicKey::EcdsaP384(point),
+            Self::P521 => PublicKey::EcdsaP521(point),
+        }
+    }
+}
+
+/// An ECDSA key on a curve ring signs with (P-256, P-384).
 struct EcdsaSigner {
     curve: Curve,
     ring: EcdsaKeyPair,
@@ -95,6 +114,7 @@ impl core::fmt::Debug for SigningKey {
             KeyKind::Rsa(_) => "RSA",
             KeyKind::Ecdsa(e) if e.curve == Curve::P256 => "ECDSA P-256",
             KeyKind::Ecdsa(_) => "ECDSA P-384",
+            KeyKind::EcdsaP521(_) => "ECDSA P-521",
             KeyKind::Ed25519(_) => "Ed25519",
         };
         write!(f, "SigningKey({kind})")
@@ -107,7 +127,7 @@ fn bad_key(why: CryptoReason) -> impl Fn(Error) -> Error {
 
 impl SigningKey {
     /// Loads a PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (RFC 5208 §5,
-    /// RFC 5958 §2) holding an RSA, EC P-256/P-384 or Ed25519 key.
+    /// RFC 5958 §2) holding an RSA, EC P-256/P-384/P-521 or Ed25519 key.
     ///
     /// Fails with [`Error::Crypto`] when the bytes do not parse, name
     /// another algorithm or curve, or hold an inconsistent or unsupported
@@ -168,12 +188,13 @@ impl SigningKey {
     }
 
     /// Loads an RFC 5915 `ECPrivateKey` (the "SEC1" form OpenSSL writes as
-    /// `EC PRIVATE KEY`) on P-256 or P-384.
+    /// `EC PRIVATE KEY`) on P-256, P-384 or P-521.
     ///
     /// The curve comes from the `parameters` field, or from the private
     /// key's length when that is absent. Fails with [`Error::Crypto`] when
     /// the key does not parse, is on another curve, lacks the optional
-    /// `publicKey` field (ring needs it), or does not match it.
+    /// `publicKey` field (ring needs it; P-521 keys are held to the same
+    /// rule), or does not match it.
     pub fn from_sec1_der(der: &[u8]) -> Result<Self, Error> {
         Self::from_sec1(der, None)
     }
@@ -188,6 +209,7 @@ impl SigningKey {
             (None, None) => match parts.scalar.len() {
                 32 => Curve::P256,
                 48 => Curve::P384,
+                P521_SCALAR_LEN => Curve::P521,
                 _ => return Err(Error::Crypto(CryptoReason::EcKeyUnknownCurve)),
             },
         };
@@ -197,6 +219,7 @@ impl SigningKey {
         let alg = match curve {
             Curve::P256 => &ring_sig::ECDSA_P256_SHA256_ASN1_SIGNING,
             Curve::P384 => &ring_sig::ECDSA_P384_SHA384_ASN1_SIGNING,
+            Curve::P521 => return Self::from_p521_scalar(parts.scalar, public),
         };
         let ring = EcdsaKeyPair::from_private_key_and_public_key(
             alg,
@@ -213,15 +236,23 @@ impl SigningKey {
         })))
     }
 
+    /// A P-521 key from its RFC 5915 scalar, checked against the public
+    /// point the key file carries.
+    fn from_p521_scalar(scalar: &[u8], public: &[u8]) -> Result<Self, Error> {
+        let invalid = || Error::Crypto(CryptoReason::InvalidEcKey);
+        let key = p521::ecdsa::SigningKey::from_slice(scalar).map_err(|_| invalid())?;
+        if key.verifying_key().to_sec1_point(false).as_bytes() != public {
+            return Err(invalid());
+        }
+        Ok(Self::with_kind(KeyKind::EcdsaP521(key)))
+    }
+
     fn with_kind(kind: KeyKind) -> Self {
         let public = match &kind {
             KeyKind::Rsa(r) => PublicKey::Rsa(r.public.clone()),
-            KeyKind::Ecdsa(e) => {
-                let point = e.ring.public_key().as_ref().to_vec();
-                match e.curve {
-                    Curve::P256 => PublicKey::EcdsaP256(point),
-                    Curve::P384 => PublicKey::EcdsaP384(point),
-                }
+            KeyKind::Ecdsa(e) => e.curve.public_key(e.ring.public_key().as_ref().to_vec()),
+            KeyKind::EcdsaP521(k) => {
+                Curve::P521.public_key(k.verifying_key().to_sec1_point(false).as_bytes().to_vec())
             }
             KeyKind::Ed25519(k) => PublicKey::Ed25519(k.public_key().as_ref().to_vec()),
         };
@@ -258,6 +289,7 @@ impl SigningKey {
                 S::ecdsa_secp384r1_sha384,
                 S::ecdsa_sha1,
             ],
+            KeyKind::EcdsaP521(_) => &[S::ecdsa_secp521r1_sha512],
             KeyKind::Ed25519(_) => &[S::ed25519],
         };
         candidates
@@ -272,9 +304,10 @@ impl SigningKey {
     /// Returns the signature in the encoding TLS and X.509 carry (RSA: the
     /// modulus-length integer; ECDSA: DER `Ecdsa-Sig-Value`; Ed25519: 64
     /// bytes). Fails with [`Error::Crypto`] when this key cannot sign with
-    /// `algorithm` (another key type, ECDSA with a hash other than the
-    /// curve's own or SHA-1, SHA-1 without feature `legacy`) or the
-    /// primitive fails.
+    /// `algorithm` (another key type, ECDSA on P-256/P-384 with a hash
+    /// other than the curve's own or SHA-1, SHA-1 without feature `legacy`
+    /// or on P-521) or the primitive fails. P-521 signs over SHA-256,
+    /// SHA-384 or SHA-512.
     pub fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>, Error> {
         use HashAlgorithm as H;
         use SignatureAlgorithm as A;
@@ -314,6 +347,13 @@ impl SigningKey {
                 (_, H::Sha1) => ec.legacy.sign_sha1(message),
                 _ => Err(UNFIT),
             },
+            (KeyKind::EcdsaP521(k), A::Ecdsa(hash @ (H::Sha256 | H::Sha384 | H::Sha512))) => {
+                use p521::ecdsa::signature::hazmat::PrehashSigner;
+                let signature: p521::ecdsa::DerSignature = k
+                    .sign_prehash(hash.hash(message).as_ref())
+                    .map_err(|_| Error::Crypto(CryptoReason::SigningFailed))?;
+                Ok(signature.as_bytes().to_vec())
+            }
             (KeyKind::Ed25519(k), A::Ed25519) => Ok(k.sign(message).as_ref().to_vec()),
             _ => Err(UNFIT),
         }
@@ -378,6 +418,7 @@ fn curve_for_oid(oid: &[u8]) -> Option<Curve> {
     match oid {
         OID_SECP256R1 => Some(Curve::P256),
         OID_SECP384R1 => Some(Curve::P384),
+        OID_SECP521R1 => Some(Curve::P521),
         _ => None,
     }
 }
@@ -516,6 +557,9 @@ mod legacy {
                 Curve::P384 => {
                     Self::P384(p384::ecdsa::SigningKey::from_slice(scalar).map_err(bad)?)
                 }
+                // P-521 keys are `KeyKind::EcdsaP521`, which `p521` signs
+                // alone; ECDSA over SHA-1 is not offered with them.
+                Curve::P521 => return Err(UNFIT),
             })
         }
 

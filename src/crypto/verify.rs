@@ -4,10 +4,11 @@
 //!
 //! ring verifies everything it can: RSA PKCS#1 v1.5 with SHA-2 (and SHA-1
 //! under `legacy`), RSASSA-PSS, ECDSA with SHA-256/384 on P-256 and P-384,
-//! and Ed25519. Behind the `legacy` feature the `rsa` crate verifies the TLS
-//! 1.0/1.1 RSA signature over MD5‖SHA-1 without DigestInfo (RFC 2246
-//! §7.4.3, RFC 4346 §7.4.3), and `p256`/`p384` verify ECDSA over SHA-1,
-//! which ring does not offer.
+//! and Ed25519. `p521` verifies ECDSA on P-521 (with SHA-256/384/512),
+//! which ring lacks. Behind the `legacy` feature the `rsa` crate verifies
+//! the TLS 1.0/1.1 RSA signature over MD5‖SHA-1 without DigestInfo (RFC
+//! 2246 §7.4.3, RFC 4346 §7.4.3), and `p256`/`p384` verify ECDSA over
+//! SHA-1, which ring does not offer.
 //!
 //! Errors: a signature that does not verify is [`Error::DecryptError`]
 //! (RFC 8446 §4.4.3 names `decrypt_error`). A key and algorithm that cannot
@@ -47,6 +48,9 @@ pub const P256_POINT_LEN: usize = 65;
 /// The length of an uncompressed SEC1 point on P-384 (48-byte coordinates).
 pub const P384_POINT_LEN: usize = 97;
 
+/// The length of an uncompressed SEC1 point on P-521 (66-byte coordinates).
+pub const P521_POINT_LEN: usize = 133;
+
 /// The length of an Ed25519 public key (RFC 8032 §5.1.5).
 pub const ED25519_PUBLIC_KEY_LEN: usize = 32;
 
@@ -60,6 +64,8 @@ pub enum PublicKey {
     EcdsaP256(Vec<u8>),
     /// ECDSA on P-384: the uncompressed SEC1 point.
     EcdsaP384(Vec<u8>),
+    /// ECDSA on P-521: the uncompressed SEC1 point.
+    EcdsaP521(Vec<u8>),
     /// Ed25519: the 32-byte key (RFC 8410 §4).
     Ed25519(Vec<u8>),
 }
@@ -68,7 +74,11 @@ impl PublicKey {
     /// The key bytes in the form the variant documents.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Self::Rsa(b) | Self::EcdsaP256(b) | Self::EcdsaP384(b) | Self::Ed25519(b) => b,
+            Self::Rsa(b)
+            | Self::EcdsaP256(b)
+            | Self::EcdsaP384(b)
+            | Self::EcdsaP521(b)
+            | Self::Ed25519(b) => b,
         }
     }
 
@@ -120,8 +130,8 @@ impl SignatureAlgorithm {
 
 /// TLS: the algorithm a [`SignatureScheme`] means (RFC 8446 §4.2.3, and
 /// RFC 5246 §7.4.1.4.1 for the SHA-1 pairs), `None` for schemes this crate
-/// does not support (`rsa_pss_pss_*`, Ed448, P-521, unknown values, and the
-/// SHA-1 schemes without feature `legacy`).
+/// does not support (`rsa_pss_pss_*`, Ed448, unknown values, and the SHA-1
+/// schemes without feature `legacy`).
 ///
 /// The result does not bind the ECDSA curve: that is right for TLS 1.2,
 /// where `ecdsa_secp256r1_sha256` only means "ECDSA with SHA-256"; TLS 1.3
@@ -143,6 +153,7 @@ pub fn algorithm_for_scheme(scheme: SignatureScheme) -> Option<SignatureAlgorith
         S::rsa_pss_rsae_sha512 => A::RsaPss(H::Sha512),
         S::ecdsa_secp256r1_sha256 => A::Ecdsa(H::Sha256),
         S::ecdsa_secp384r1_sha384 => A::Ecdsa(H::Sha384),
+        S::ecdsa_secp521r1_sha512 => A::Ecdsa(H::Sha512),
         S::ed25519 => A::Ed25519,
         _ => return None,
     })
@@ -150,14 +161,16 @@ pub fn algorithm_for_scheme(scheme: SignatureScheme) -> Option<SignatureAlgorith
 
 /// Whether `key` may be used with `scheme` under the scheme's own key-type
 /// and curve binding (RFC 8446 §4.2.3: `ecdsa_secp256r1_sha256` needs a
-/// P-256 key, `ecdsa_secp384r1_sha384` a P-384 key, `rsa_pss_rsae_*` and
+/// P-256 key, `ecdsa_secp384r1_sha384` a P-384 key,
+/// `ecdsa_secp521r1_sha512` a P-521 key, `rsa_pss_rsae_*` and
 /// `rsa_pkcs1_*` an RSA key, `ed25519` an Ed25519 key). `ecdsa_sha1`, a
-/// TLS 1.2 code point, fits either curve.
+/// TLS 1.2 code point, fits P-256 and P-384.
 pub fn key_fits_scheme(key: &PublicKey, scheme: SignatureScheme) -> bool {
     use SignatureScheme as S;
     match scheme {
         S::ecdsa_secp256r1_sha256 => matches!(key, PublicKey::EcdsaP256(_)),
         S::ecdsa_secp384r1_sha384 => matches!(key, PublicKey::EcdsaP384(_)),
+        S::ecdsa_secp521r1_sha512 => matches!(key, PublicKey::EcdsaP521(_)),
         _ => algorithm_for_scheme(scheme).is_some_and(|alg| key_fits_algorithm(key, alg)),
     }
 }
@@ -192,6 +205,7 @@ pub fn verify(
         Verifier::Ring(alg) => ring_sig::UnparsedPublicKey::new(alg, key.as_bytes())
             .verify(message, signature)
             .map_err(mismatch),
+        Verifier::EcdsaP521(hash) => verify_p521(key.as_bytes(), hash, message, signature),
         #[cfg(feature = "legacy")]
         Verifier::RsaMd5Sha1 => legacy::verify_rsa_md5_sha1(key.as_bytes(), message, signature),
         #[cfg(feature = "legacy")]
@@ -224,6 +238,8 @@ pub fn verify_scheme(
 /// Which implementation checks a key/algorithm pair.
 enum Verifier {
     Ring(&'static dyn ring_sig::VerificationAlgorithm),
+    /// ECDSA on P-521 over this hash, with `p521`.
+    EcdsaP521(HashAlgorithm),
     #[cfg(feature = "legacy")]
     RsaMd5Sha1,
     #[cfg(feature = "legacy")]
@@ -255,6 +271,9 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
         (K::EcdsaP256(_), A::Ecdsa(H::Sha384)) => &ring_sig::ECDSA_P256_SHA384_ASN1,
         (K::EcdsaP384(_), A::Ecdsa(H::Sha256)) => &ring_sig::ECDSA_P384_SHA256_ASN1,
         (K::EcdsaP384(_), A::Ecdsa(H::Sha384)) => &ring_sig::ECDSA_P384_SHA384_ASN1,
+        (K::EcdsaP521(_), A::Ecdsa(hash @ (H::Sha256 | H::Sha384 | H::Sha512))) => {
+            return Ok(Verifier::EcdsaP521(hash))
+        }
         #[cfg(feature = "legacy")]
         (K::EcdsaP256(_) | K::EcdsaP384(_), A::Ecdsa(H::Sha1)) => return Ok(Verifier::EcdsaSha1),
         (K::Ed25519(_), A::Ed25519) => &ring_sig::ED25519,
@@ -295,11 +314,34 @@ fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), 
         PublicKey::EcdsaP384(p) => {
             point(p, P384_POINT_LEN, IllegalParameterReason::MalformedP384Key)
         }
+        PublicKey::EcdsaP521(p) => {
+            point(p, P521_POINT_LEN, IllegalParameterReason::MalformedP521Key)
+        }
         PublicKey::Ed25519(k) if k.len() == ED25519_PUBLIC_KEY_LEN => Ok(()),
         PublicKey::Ed25519(_) => Err(Error::IllegalParameter(
             IllegalParameterReason::MalformedEd25519Key,
         )),
     }
+}
+
+/// ECDSA on P-521 (FIPS 186-5 §6.4.2) over `hash` of `message`, with a
+/// DER `Ecdsa-Sig-Value` signature (RFC 5480 §2.2, RFC 8422 §5.4). A
+/// point that is not on the curve is [`Error::IllegalParameter`]; a
+/// signature that does not parse or does not verify is
+/// [`Error::DecryptError`].
+fn verify_p521(
+    point: &[u8],
+    hash: HashAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    use p521::ecdsa::signature::hazmat::PrehashVerifier;
+    let mismatch = |_| Error::DecryptError(DecryptErrorReason::BadSignature);
+    let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(point)
+        .map_err(|_| Error::IllegalParameter(IllegalParameterReason::MalformedP521Key))?;
+    let signature = p521::ecdsa::DerSignature::from_bytes(signature).map_err(mismatch)?;
+    key.verify_prehash(hash.hash(message).as_ref(), &signature)
+        .map_err(mismatch)
 }
 
 /// The bit length of the modulus of a DER `RSAPublicKey` (RFC 8017 §A.1.1):
@@ -382,12 +424,16 @@ mod tests {
             PublicKey::Rsa(vec![0x30, 0x00]),
             PublicKey::EcdsaP256(vec![0x04; 64]),
             PublicKey::EcdsaP384(vec![0x02; P384_POINT_LEN]),
+            PublicKey::EcdsaP521(vec![0x04; P521_POINT_LEN - 1]),
+            PublicKey::EcdsaP521(vec![0x04; P521_POINT_LEN]),
             PublicKey::Ed25519(vec![0; 31]),
         ];
         let algs = [
             SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256),
             SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256),
             SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384),
+            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha512),
+            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha512),
             SignatureAlgorithm::Ed25519,
         ];
         for (key, alg) in cases.iter().zip(algs) {
@@ -399,6 +445,18 @@ mod tests {
                 "{key:?}"
             );
         }
+    }
+
+    #[test]
+    fn p521_points_that_are_not_on_the_curve_are_malformed_keys() {
+        // Right length and form byte, but (4…4, 4…4) is not on P-521.
+        let key = PublicKey::EcdsaP521(vec![0x04; P521_POINT_LEN]);
+        assert_eq!(
+            verify_scheme(&key, SignatureScheme::ecdsa_secp521r1_sha512, b"m", b"s"),
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::MalformedP521Key
+            ))
+        );
     }
 
     #[test]

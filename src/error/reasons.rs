@@ -113,6 +113,7 @@ reasons! {
         MalformedEd25519Key => "malformed Ed25519 public key",
         MalformedP256Key => "malformed P-256 public key",
         MalformedP384Key => "malformed P-384 public key",
+        MalformedP521Key => "malformed P-521 public key",
         MalformedRsaKey => "malformed RSA public key",
         MlKemCiphertextLength => "ML-KEM ciphertext has the wrong length (FIPS 203 §7.3)",
         MlKemEncapsulationKeyLength => "ML-KEM encapsulation key has the wrong length (FIPS 203 §7.2)",

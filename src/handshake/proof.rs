@@ -78,6 +78,7 @@ pub(crate) fn tls13_handshake_scheme(scheme: SignatureScheme) -> bool {
         scheme,
         S::ecdsa_secp256r1_sha256
             | S::ecdsa_secp384r1_sha384
+            | S::ecdsa_secp521r1_sha512
             | S::ed25519
             | S::rsa_pss_rsae_sha256
             | S::rsa_pss_rsae_sha384

@@ -48,7 +48,10 @@ impl Authentication {
         match self {
             Self::Ecdsa => matches!(
                 key,
-                PublicKey::EcdsaP256(_) | PublicKey::EcdsaP384(_) | PublicKey::Ed25519(_)
+                PublicKey::EcdsaP256(_)
+                    | PublicKey::EcdsaP384(_)
+                    | PublicKey::EcdsaP521(_)
+                    | PublicKey::Ed25519(_)
             ),
             Self::Rsa => matches!(key, PublicKey::Rsa(_)),
         }

@@ -24,6 +24,8 @@ pub const MAX_RSA_MODULUS_BITS: usize = 8192;
 const P256_POINT_LEN: usize = 65;
 /// The bytes of an uncompressed P-384 point.
 const P384_POINT_LEN: usize = 97;
+/// The bytes of an uncompressed P-521 point.
+const P521_POINT_LEN: usize = 133;
 /// The bytes of an Ed25519 public key (RFC 8032 §5.1.5).
 const ED25519_KEY_LEN: usize = 32;
 
@@ -49,17 +51,21 @@ pub fn signature_algorithm(algorithm_id: &[u8]) -> Result<SignatureAlgorithm, Ce
             oid::SHA384_RSA => rsa_pkcs1(seq, HashAlgorithm::Sha384),
             oid::SHA512_RSA => rsa_pkcs1(seq, HashAlgorithm::Sha512),
             oid::RSASSA_PSS => pss_parameters(seq).map(SignatureAlgorithm::RsaPss),
-            oid::ECDSA_SHA256 | oid::ECDSA_SHA384 | oid::ED25519 if !seq.is_empty() => Err(
-                CertificateError::BadEncoding("ECDSA/Ed25519 AlgorithmIdentifier with parameters"),
-            ),
+            oid::ECDSA_SHA256 | oid::ECDSA_SHA384 | oid::ECDSA_SHA512 | oid::ED25519
+                if !seq.is_empty() =>
+            {
+                Err(CertificateError::BadEncoding(
+                    "ECDSA/Ed25519 AlgorithmIdentifier with parameters",
+                ))
+            }
             oid::ECDSA_SHA256 => Ok(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256)),
             oid::ECDSA_SHA384 => Ok(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384)),
+            oid::ECDSA_SHA512 => Ok(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha512)),
             oid::ED25519 => Ok(SignatureAlgorithm::Ed25519),
             oid::SHA1_RSA | oid::ECDSA_SHA1 | oid::DSA_SHA1 => {
                 Err(refused("SHA-1 signatures are refused"))
             }
             oid::MD5_RSA | oid::MD2_RSA => Err(refused("MD5 and MD2 signatures are refused")),
-            oid::ECDSA_SHA512 => Err(refused("ecdsa-with-SHA512 is not supported")),
             _ => Err(refused("unknown signature algorithm")),
         }
     })
@@ -137,7 +143,7 @@ fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> 
 
 /// Parses a SubjectPublicKeyInfo (the whole DER SEQUENCE, RFC 5280
 /// §4.1.2.7) into a [`PublicKey`]: RSA (RFC 3279 §2.3.1, 2048–8192 bits),
-/// EC on P-256 or P-384 with an uncompressed point (RFC 5480), Ed25519
+/// EC on P-256, P-384 or P-521 with an uncompressed point (RFC 5480), Ed25519
 /// (RFC 8410 §4). Anything else is [`CertificateError::UnsupportedKey`].
 pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
     Der::new(spki).sequence(|seq| {
@@ -169,9 +175,10 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
                 let (len, make): (usize, fn(Vec<u8>) -> PublicKey) = match curve {
                     oid::P256 => (P256_POINT_LEN, PublicKey::EcdsaP256),
                     oid::P384 => (P384_POINT_LEN, PublicKey::EcdsaP384),
+                    oid::P521 => (P521_POINT_LEN, PublicKey::EcdsaP521),
                     _ => {
                         return Err(CertificateError::UnsupportedKey(
-                            "EC curve not P-256 or P-384",
+                            "EC curve not P-256, P-384 or P-521",
                         ))
                     }
                 };

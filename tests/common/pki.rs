@@ -16,7 +16,7 @@ pub const NOW: u64 = 1_893_456_000;
 
 /// The key types with a CA → intermediate → leaf hierarchy in
 /// `vectors/pki`.
-pub const KEY_TYPES: &[&str] = &["rsa2048", "p256", "p384", "ed25519"];
+pub const KEY_TYPES: &[&str] = &["rsa2048", "p256", "p384", "p521", "ed25519"];
 /// The directory of the test PKI, `vectors/pki`.
 pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors/pki")

@@ -5,7 +5,7 @@
 # Run from anywhere: sh vectors/keys/make.sh. Keys are random, so a re-run
 # replaces every file; commit the script and its output together.
 #
-# Per signing key NAME (rsa2048, rsa4096, rsa8192, p256, p384, ed25519):
+# Per signing key NAME (rsa2048, rsa4096, rsa8192, p256, p384, p521, ed25519):
 #   NAME.pk8.der     private key, PKCS#8 DER
 #   NAME.pkcs1.der   private key, PKCS#1 RSAPrivateKey DER (RSA only)
 #   NAME.sec1.der    private key, RFC 5915 ECPrivateKey DER (EC only)
@@ -13,8 +13,9 @@
 #   NAME.pub.der     RSA only: the RSAPublicKey DER (PublicKey::Rsa form)
 #   NAME.pub.bin     EC/Ed25519 only: the raw public key (PublicKey form:
 #                    uncompressed SEC1 point, or 32 bytes)
-# x25519.pk8.der / x25519.spki.der / x25519.pub.bin: an X25519 peer for the
-# ECDHE cross-check (the EC keys double as P-256/P-384 ECDH peers).
+# x25519.pk8.der / x25519.spki.der / x25519.pub.bin, and the same for x448:
+# X25519 and X448 peers for the ECDHE cross-check (the EC keys double as
+# P-256/P-384/P-521 ECDH peers).
 #
 # rfc8448-*.pub.*: public keys of the RFC 8448 example keys (end of file).
 #
@@ -26,6 +27,7 @@
 #   md5sha1                 pkeyutl -sign over md5sha1.bin, no digest:
 #                           PKCS#1 v1.5 without DigestInfo
 #   ecdsa-sha1/256/384      dgst -sign (DER Ecdsa-Sig-Value)
+#   ecdsa-sha512            the same, P-521 only
 #   ed25519                 pkeyutl -sign -rawin
 set -eu
 cd "$(dirname "$0")"
@@ -47,7 +49,7 @@ for bits in 2048 4096 8192; do
     openssl rsa -inform DER -in $k.pk8.der -RSAPublicKey_out -outform DER -out $k.pub.der
 done
 
-for curve in 256 384; do
+for curve in 256 384 521; do
     k=p$curve
     openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-$curve \
         -pkeyopt ec_param_enc:named_curve | to_pkcs8 $k
@@ -57,11 +59,14 @@ done
 # The SPKI ends with the BIT STRING holding the uncompressed point.
 tail -c 65 p256.spki.der > p256.pub.bin
 tail -c 97 p384.spki.der > p384.pub.bin
+tail -c 133 p521.spki.der > p521.pub.bin
 
-for k in ed25519 x25519; do
+for k in ed25519 x25519 x448; do
     openssl genpkey -algorithm $(echo $k | tr a-z A-Z) | to_pkcs8 $k
     openssl pkey -inform DER -in $k.pk8.der -pubout -outform DER -out $k.spki.der
-    tail -c 32 $k.spki.der > $k.pub.bin
+    len=32
+    [ $k = x448 ] && len=56
+    tail -c $len $k.spki.der > $k.pub.bin
 done
 
 dgst_sign() { # key hash out [extra options]
@@ -87,6 +92,7 @@ for k in p256 p384; do
         dgst_sign $k.pk8.der $h $k.ecdsa-$h.sig
     done
 done
+dgst_sign p521.pk8.der sha512 p521.ecdsa-sha512.sig
 
 openssl pkeyutl -sign -rawin -inkey ed25519.pk8.der -keyform DER -in message.bin -out ed25519.ed25519.sig
 

@@ -196,6 +196,7 @@ newkey() {
     rsa2048) openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" ;;
     p256) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" ;;
     p384) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1.key" ;;
+    p521) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$1.key" ;;
     ed25519) openssl genpkey -quiet -algorithm ED25519 -out "$1.key" ;;
     esac
 }
@@ -222,9 +223,10 @@ issue() {
 }
 
 # One CA -> intermediate -> leaf hierarchy per key type.
-for alg in rsa2048 p256 p384 ed25519; do
+for alg in rsa2048 p256 p384 p521 ed25519; do
     md=
     [ $alg = p384 ] && md="-md sha384"
+    [ $alg = p521 ] && md="-md sha512"
     newkey $alg-root $alg
     newkey $alg-int $alg
     newkey $alg-leaf $alg
@@ -241,6 +243,7 @@ done
 openssl pkey -in rsa2048-leaf.key -traditional -out rsa2048-leaf.pkcs1.key
 openssl pkey -in p256-leaf.key -traditional -out p256-leaf.sec1.key
 openssl pkey -in p384-leaf.key -traditional -out p384-leaf.sec1.key
+openssl pkey -in p521-leaf.key -traditional -out p521-leaf.sec1.key
 
 # leafcase NAME EXT SAN [START END [options]]: a P-256 leaf under p256-int,
 # with its chain NAME-chain.pem.

@@ -210,6 +210,10 @@ mod tests {
         );
         assert!(groups("x9").is_err());
         assert_eq!(
+            groups("P-521,X448").unwrap(),
+            [NamedGroup::secp521r1, NamedGroup::X448]
+        );
+        assert_eq!(
             groups("x25519mlkem768,X25519").unwrap(),
             [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
         );

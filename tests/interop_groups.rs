@@ -1,0 +1,254 @@
+//! Interop in the key-exchange groups ring lacks (issue 15 item 5), both
+//! ways, in TLS 1.3 (RFC 8446 §4.2.7) and TLS 1.2 ECDHE (RFC 8422 §5.1):
+//! our client against `openssl s_server` (OpenSSL 3.0) and `gnutls-serv`
+//! (GnuTLS 3.7) that accept only the group, and `openssl s_client` and
+//! `gnutls-cli` that offer only the group against `ferrotls server`. Each
+//! test checks the group both sides report. The same runs with the P-521
+//! chain check `ecdsa_secp521r1_sha512` and P-521 certificates. A missing
+//! peer binary fails the test (see `tests/run.sh`).
+//!
+//! The TLS 1.2 runs use the RSA chain: an ECDSA certificate's curve must
+//! itself be among the client's groups in TLS 1.2 (RFC 8422 §5.1), and
+//! these peers offer one group only.
+
+mod interop_support;
+
+use interop_support::*;
+
+/// A group under the names each implementation gives it.
+struct Group {
+    /// IANA name, as our JSON report prints it.
+    iana: &'static str,
+    /// `openssl -groups` name.
+    openssl: &'static str,
+    /// What `openssl s_client` prints after "Server Temp Key: ".
+    openssl_temp_key: &'static str,
+    /// GnuTLS priority-string group (`+GROUP-...`), also its name in the
+    /// session description.
+    gnutls: &'static str,
+}
+
+const GROUPS: &[Group] = &[
+    Group {
+        iana: "secp521r1",
+        openssl: "P-521",
+        openssl_temp_key: "ECDH, secp521r1, 521 bits",
+        gnutls: "SECP521R1",
+    },
+    Group {
+        iana: "x448",
+        openssl: "X448",
+        openssl_temp_key: "X448, 448 bits",
+        gnutls: "X448",
+    },
+];
+
+/// A protocol version under the names each tool gives it.
+#[derive(Clone, Copy)]
+struct Version {
+    /// Our JSON report's name.
+    report: &'static str,
+    /// `ferrotls client --max-version`.
+    ours: &'static str,
+    /// `openssl s_server`/`s_client` option.
+    openssl: &'static str,
+    /// GnuTLS priority-string version.
+    gnutls: &'static str,
+    /// The test chain: P-256 for TLS 1.3, RSA for TLS 1.2 (module doc).
+    key_type: &'static str,
+}
+
+const VERSIONS: &[Version] = &[
+    Version {
+        report: "TLSv1.3",
+        ours: "1.3",
+        openssl: "-tls1_3",
+        gnutls: "VERS-TLS1.3",
+        key_type: "p256",
+    },
+    Version {
+        report: "TLSv1.2",
+        ours: "1.2",
+        openssl: "-tls1_2",
+        gnutls: "VERS-TLS1.2",
+        key_type: "rsa2048",
+    },
+];
+
+/// The GnuTLS priority string that allows `group` and `version` only.
+fn gnutls_priority(group: &Group, version: &Version) -> String {
+    format!(
+        "NORMAL:-GROUP-ALL:+GROUP-{}:-VERS-ALL:+{}",
+        group.gnutls, version.gnutls
+    )
+}
+
+/// Runs `ferrotls client` against 127.0.0.1:`port` offering only `group`,
+/// at most `version`, trusting `version`'s test chain; checks the one
+/// handshake it reports and returns its output.
+fn our_client(port: u16, group: &Group, version: &Version) -> String {
+    let addr = format!("127.0.0.1:{port}");
+    let root = vector(&format!("{}-root.pem", version.key_type));
+    let name = format!("leaf.{}.test", version.key_type);
+    let (status, out) = run(
+        ferrotls_bin(),
+        &[
+            "client",
+            &addr,
+            "--servername",
+            &name,
+            "--cafile",
+            &root,
+            "--json",
+            "--groups",
+            group.iana,
+            "--max-version",
+            version.ours,
+        ],
+        b"",
+    );
+    assert!(status.success(), "{} {}: {out}", group.iana, version.report);
+    let json = json_lines(&out);
+    assert_eq!(json.len(), 1, "{out}");
+    assert_eq!(json[0].get("version"), version.report, "{out}");
+    assert_eq!(json[0].get("group"), group.iana, "{out}");
+    out
+}
+
+/// Checks the one handshake `ferrotls server` reported on exit.
+fn check_our_server(server: Peer, group: &Group, version: &Version) {
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    assert_eq!(json.len(), 1, "{log}");
+    assert_eq!(json[0].get("version"), version.report, "{log}");
+    assert_eq!(json[0].get("group"), group.iana, "{log}");
+}
+
+/// Every version with every group, then the same with the P-521 chain,
+/// except that TLS 1.2 with the P-521 chain runs in secp521r1 only (the
+/// certificate's curve must be offered, module doc).
+fn runs() -> Vec<(Version, &'static Group)> {
+    let p521 = VERSIONS.iter().map(|v| Version {
+        key_type: "p521",
+        ..*v
+    });
+    VERSIONS
+        .iter()
+        .copied()
+        .chain(p521)
+        .flat_map(|version| {
+            GROUPS
+                .iter()
+                .filter(move |g| {
+                    version.key_type != "p521" || version.ours == "1.3" || g.iana == "secp521r1"
+                })
+                .map(move |group| (version, group))
+        })
+        .collect()
+}
+
+#[test]
+fn our_client_against_openssl_in_each_group() {
+    for (version, group) in &runs() {
+        let (_server, port) = openssl_server(
+            version.key_type,
+            &[version.openssl],
+            &["-www", "-groups", group.openssl],
+        );
+        let out = our_client(port, group, version);
+        assert!(out.contains("New, TLSv1."), "{out}");
+    }
+}
+
+#[test]
+fn openssl_s_client_against_our_server_in_each_group() {
+    for (version, group) in &runs() {
+        let (server, port) = ferrotls_server_with(version.key_type, &["--max-connections", "1"]);
+        let connect = format!("127.0.0.1:{port}");
+        let root = vector(&format!("{}-root.pem", version.key_type));
+        let name = format!("leaf.{}.test", version.key_type);
+        let (_, out) = run(
+            "openssl",
+            &[
+                "s_client",
+                version.openssl,
+                "-groups",
+                group.openssl,
+                "-connect",
+                &connect,
+                "-servername",
+                &name,
+                "-CAfile",
+                &root,
+                "-verify_return_error",
+                "-ign_eof",
+            ],
+            b"GET / HTTP/1.0\r\n\r\n",
+        );
+        assert!(
+            out.contains(&format!("Server Temp Key: {}", group.openssl_temp_key)),
+            "{} {}: {out}",
+            group.iana,
+            version.report
+        );
+        assert!(out.contains("ferrotls server"), "{out}");
+        assert!(out.contains("Verify return code: 0 (ok)"), "{out}");
+        if version.key_type == "p521" {
+            assert!(out.contains("Peer signing digest: SHA512"), "{out}");
+        }
+        check_our_server(server, group, version);
+    }
+}
+
+#[test]
+fn our_client_against_gnutls_serv_in_each_group() {
+    for (version, group) in &runs() {
+        let priority = gnutls_priority(group, version);
+        let (_server, port) = gnutls_server(version.key_type, &["--priority", &priority]);
+        our_client(port, group, version);
+    }
+}
+
+#[test]
+fn gnutls_cli_against_our_server_in_each_group() {
+    for (version, group) in &runs() {
+        let (server, port) = ferrotls_server_with(version.key_type, &["--max-connections", "1"]);
+        let root = vector(&format!("{}-root.pem", version.key_type));
+        let name = format!("leaf.{}.test", version.key_type);
+        let port_text = port.to_string();
+        let priority = gnutls_priority(group, version);
+        let (_, out) = run_until(
+            "gnutls-cli",
+            &[
+                "-p",
+                &port_text,
+                "--x509cafile",
+                &root,
+                "--sni-hostname",
+                &name,
+                "--verify-hostname",
+                &name,
+                "--priority",
+                &priority,
+                "127.0.0.1",
+            ],
+            b"GET / HTTP/1.0\r\n\r\n",
+            "peer_certificates",
+        );
+        // The session description names the group, e.g.
+        // "(TLS1.3-X.509)-(ECDHE-SECP521R1)-(ECDSA-SECP256R1-SHA256)-...".
+        assert!(
+            out.contains(&format!("(ECDHE-{})", group.gnutls)),
+            "{} {}: {out}",
+            group.iana,
+            version.report
+        );
+        // The signature: "(ECDSA-SECP521R1-SHA512)" in TLS 1.3,
+        // "(ECDSA-SHA512)" in TLS 1.2.
+        if version.key_type == "p521" {
+            assert!(out.contains("-SHA512)-("), "{out}");
+        }
+        check_our_server(server, group, version);
+    }
+}
