@@ -41,7 +41,7 @@ pub(crate) struct ExpectServerHello {
     pub(super) session_id: Vec<u8>,
     /// The key shares offered, when TLS 1.3 is (none otherwise: a
     /// TLS ≤1.2 ClientHello has no use for one).
-    pub(super) key_shares: Vec<ClientShare>,
+    pub(super) key_shares: KeyShares,
     /// The encoded first ClientHello (after a retry, the transcript of
     /// `tls13::Retry` holds both).
     pub(super) hello_bytes: Vec<u8>,
@@ -218,22 +218,54 @@ fn legacy_session_id(
 /// server without the hybrid needs no HelloRetryRequest (as OpenSSL and
 /// Chromium send X25519MLKEM768 with X25519). A configuration without
 /// groups is refused.
-fn first_key_shares(config: &ClientConfig) -> Result<Vec<ClientShare>, Error> {
+fn first_key_shares(config: &ClientConfig) -> Result<KeyShares, Error> {
     let groups = &config.common.groups;
     let first = *groups
         .first()
         .ok_or(Error::InvalidRequest(InvalidRequestReason::NoKxGroup))?;
     if !offers_tls13(config) {
-        return Ok(Vec::new());
+        return Ok(KeyShares::default());
     }
     let rng = &*config.common.rng;
-    let mut shares = vec![ClientShare::generate(first, rng)?];
+    let mut shares = KeyShares::one(ClientShare::generate(first, rng)?);
     if !usable_in_tls12(first) {
         if let Some(classical) = groups.iter().copied().find(|g| usable_in_tls12(*g)) {
-            shares.push(ClientShare::generate(classical, rng)?);
+            shares.beside = Some(Box::new(ClientShare::generate(classical, rng)?));
         }
     }
     Ok(shares)
+}
+
+/// The key shares of our ClientHello (RFC 8446 §4.2.8): one, and a second
+/// beside a hybrid one. The second is boxed so that a client of classical
+/// groups, the common case, allocates nothing for the list.
+#[derive(Debug, Default)]
+pub(super) struct KeyShares {
+    first: Option<ClientShare>,
+    beside: Option<Box<ClientShare>>,
+}
+
+impl KeyShares {
+    /// Just `share`.
+    pub(super) fn one(share: ClientShare) -> Self {
+        Self {
+            first: Some(share),
+            beside: None,
+        }
+    }
+
+    /// The shares, in the order they are sent.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &ClientShare> {
+        self.first.iter().chain(self.beside.as_deref())
+    }
+
+    /// The share for `group`, if we sent one.
+    pub(super) fn take(self, group: NamedGroup) -> Option<ClientShare> {
+        self.first
+            .into_iter()
+            .chain(self.beside.map(|b| *b))
+            .find(|s| s.group() == group)
+    }
 }
 
 /// The supported_groups to send (RFC 8446 §4.2.7, RFC 8422 §5.1.1): the

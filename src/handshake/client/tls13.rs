@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use super::hello::{chosen_alpn, send_client_hello, ExpectServerHello, Resuming, ServerAnswer};
+use super::hello::{
+    chosen_alpn, send_client_hello, ExpectServerHello, KeyShares, Resuming, ServerAnswer,
+};
 use super::State;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
@@ -124,7 +126,7 @@ pub(super) fn handle_retry(
     let suite = check_hello_fields(&state, retry)?;
     let (group, cookie) = read_retry_request(&state, retry)?;
     if let Some(group) = group {
-        state.key_shares = vec![ClientShare::generate(group, &*state.config.common.rng)?];
+        state.key_shares = KeyShares::one(ClientShare::generate(group, &*state.config.common.rng)?);
     }
     let mut transcript = Transcript::after_retry(suite.hash, &state.hello_bytes, raw);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -312,10 +314,10 @@ fn accepted_psk(
 /// `missing_extension`.
 fn complete_key_exchange(
     share: Option<&KeyShareEntry>,
-    key_shares: Vec<ClientShare>,
+    key_shares: KeyShares,
     psk_only: bool,
 ) -> Result<Option<Secret>, Error> {
-    let ours = |share: &KeyShareEntry| key_shares.into_iter().find(|s| s.group() == share.group);
+    let ours = |share: &KeyShareEntry| key_shares.take(share.group);
     match share.map(|share| (share, ours(share))) {
         Some((share, Some(key_share))) => Ok(Some(key_share.complete(&share.key_exchange)?)),
         Some((_, None)) => Err(Error::IllegalParameter(
