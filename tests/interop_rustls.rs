@@ -1,0 +1,171 @@
+//! X25519MLKEM768 against rustls with its aws-lc-rs provider (AWS-LC's
+//! ML-KEM and X25519, not ring's or libcrux's), in memory, both ways: our
+//! client with a rustls server, a rustls client with our server. rustls is
+//! a dev-dependency; nothing here needs a network.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::msgs::enums::{NamedGroup, ProtocolVersion};
+use rustls::crypto::aws_lc_rs::{default_provider, kx_group};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+
+/// aws-lc-rs offering X25519MLKEM768 alone, so a handshake succeeds only
+/// if the hybrid exchange does.
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(CryptoProvider {
+        kx_groups: vec![kx_group::X25519MLKEM768],
+        ..default_provider()
+    })
+}
+
+fn rustls_server() -> Arc<rustls::ServerConfig> {
+    let chain = CertificateDer::pem_slice_iter(read_vector("p256-chain.pem").as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(read_vector("p256-leaf.key").as_bytes()).unwrap();
+    Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider())
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap(),
+    )
+}
+
+fn rustls_client() -> Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(read_vector("p256-root.pem").as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider())
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+/// Moves every byte `from` wants to write into `to` and lets `to` process
+/// them.
+fn pump(from: &mut dyn Peerish, to: &mut dyn Peerish) {
+    let mut bytes = Vec::new();
+    while from.wants_write() {
+        from.write_to(&mut bytes);
+    }
+    to.read_from(&bytes);
+}
+
+/// The little both engines' connections need to face each other.
+trait Peerish {
+    fn wants_write(&self) -> bool;
+    fn write_to(&mut self, out: &mut Vec<u8>);
+    fn read_from(&mut self, bytes: &[u8]);
+    fn is_handshaking(&self) -> bool;
+}
+
+impl Peerish for ferrotls::conn::Connection {
+    fn wants_write(&self) -> bool {
+        ferrotls::conn::Connection::wants_write(self)
+    }
+    fn write_to(&mut self, out: &mut Vec<u8>) {
+        self.write_tls(out).unwrap();
+    }
+    fn read_from(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let n = self.read_tls(&mut bytes).unwrap();
+            assert!(n > 0);
+            self.process_new_packets().unwrap();
+        }
+    }
+    fn is_handshaking(&self) -> bool {
+        ferrotls::conn::Connection::is_handshaking(self)
+    }
+}
+
+impl<T> Peerish for rustls::ConnectionCommon<T> {
+    fn wants_write(&self) -> bool {
+        let common: &rustls::CommonState = self;
+        common.wants_write()
+    }
+    fn write_to(&mut self, out: &mut Vec<u8>) {
+        self.write_tls(out).unwrap();
+    }
+    fn read_from(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            self.read_tls(&mut bytes).unwrap();
+            self.process_new_packets().unwrap();
+        }
+    }
+    fn is_handshaking(&self) -> bool {
+        let common: &rustls::CommonState = self;
+        common.is_handshaking()
+    }
+}
+
+/// Runs the handshake between `client` and `server`, then sends a line
+/// each way.
+fn handshake_and_talk(client: &mut dyn Peerish, server: &mut dyn Peerish) {
+    for _ in 0..MAX_FLIGHTS {
+        pump(client, server);
+        pump(server, client);
+        if !client.is_handshaking() && !server.is_handshaking() {
+            return;
+        }
+    }
+    panic!("the handshake did not complete");
+}
+
+/// Flights each way a TLS 1.3 handshake takes here, with room to spare.
+const MAX_FLIGHTS: usize = 6;
+
+#[test]
+fn our_client_and_a_rustls_aws_lc_server_agree_on_x25519mlkem768() {
+    let client = client_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768])
+        .build()
+        .unwrap();
+    let mut ours = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut theirs = rustls::ServerConnection::new(rustls_server()).unwrap();
+    handshake_and_talk(&mut *ours, &mut *theirs);
+    assert_eq!(ours.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
+    assert_eq!(ours.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    assert_eq!(
+        theirs.negotiated_key_exchange_group().map(|g| g.name()),
+        Some(rustls::NamedGroup::X25519MLKEM768)
+    );
+    ours.writer().write_all(b"from ferrotls").unwrap();
+    pump(&mut *ours, &mut *theirs);
+    let mut got = [0; 13];
+    theirs.reader().read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"from ferrotls");
+}
+
+#[test]
+fn a_rustls_aws_lc_client_and_our_server_agree_on_x25519mlkem768() {
+    let server = server_builder("p256")
+        .groups(&[NamedGroup::X25519MLKEM768])
+        .build()
+        .unwrap();
+    let mut ours = ferrotls::conn::ServerConnection::new(server);
+    let name = ServerName::try_from("leaf.p256.test").unwrap();
+    let mut theirs = rustls::ClientConnection::new(rustls_client(), name).unwrap();
+    handshake_and_talk(&mut *theirs, &mut *ours);
+    assert_eq!(ours.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
+    assert_eq!(
+        theirs.negotiated_key_exchange_group().map(|g| g.name()),
+        Some(rustls::NamedGroup::X25519MLKEM768)
+    );
+    theirs.writer().write_all(b"from rustls").unwrap();
+    pump(&mut *theirs, &mut *ours);
+    let mut got = [0; 11];
+    ours.reader().read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"from rustls");
+}
