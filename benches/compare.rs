@@ -333,6 +333,9 @@ struct Setup {
     /// Otherwise one configuration serves every client, as in an
     /// application, and the cache remembers the chain's signatures.
     cold_verifier: bool,
+    /// X25519MLKEM768 instead of X25519; rustls then runs on its aws-lc-rs
+    /// provider (ring has no ML-KEM).
+    hybrid: bool,
 }
 
 /// The bytes of `vectors/pki/<name>`.
@@ -400,11 +403,16 @@ impl Ferrotls {
         };
         let roots = Arc::new(roots);
         let resumption = setup.resumption;
+        let group = if setup.hybrid {
+            NamedGroup::X25519MLKEM768
+        } else {
+            NamedGroup::X25519
+        };
         let fresh_client = move || {
             let client = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots.clone())))
                 .versions(&[version])
                 .cipher_suites(&[suite])
-                .groups(&[NamedGroup::X25519]);
+                .groups(&[group]);
             // TLS 1.2 sessions go to the server's session-ID cache (on by
             // default) unless the client asks for a ticket.
             match resumption {
@@ -418,7 +426,7 @@ impl Ferrotls {
         let mut server = ServerConfig::builder(Arc::new(key))
             .versions(&[version])
             .cipher_suites(&[suite])
-            .groups(&[NamedGroup::X25519]);
+            .groups(&[group]);
         if setup.resumption == Resumption::Ticket {
             server = server.tickets(1);
         }
@@ -490,10 +498,22 @@ impl Rustls {
             ),
             _ => return Err("rustls has no CBC suites".into()),
         };
-        let provider = Arc::new(rustls::crypto::CryptoProvider {
-            cipher_suites: vec![suite],
-            kx_groups: vec![kx_group::X25519],
-            ..default_provider()
+        let provider = Arc::new(if setup.hybrid {
+            use rustls::crypto::aws_lc_rs;
+            if (setup.version, setup.cipher) != (Version::Tls13, Cipher::Aes128Gcm) {
+                return Err("hybrid rows are TLS 1.3 AES-128-GCM only".into());
+            }
+            rustls::crypto::CryptoProvider {
+                cipher_suites: vec![aws_lc_rs::cipher_suite::TLS13_AES_128_GCM_SHA256],
+                kx_groups: vec![aws_lc_rs::kx_group::X25519MLKEM768],
+                ..aws_lc_rs::default_provider()
+            }
+        } else {
+            rustls::crypto::CryptoProvider {
+                cipher_suites: vec![suite],
+                kx_groups: vec![kx_group::X25519],
+                ..default_provider()
+            }
         });
         let mut roots = rustls::RootCertStore::empty();
         for cert in CertificateDer::pem_slice_iter(&vector(&format!("{}-root.pem", setup.key_type)))
@@ -1078,6 +1098,7 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
         cipher: Cipher::Aes128CbcSha,
         resumption: Resumption::Off,
         cold_verifier: false,
+        hybrid: false,
     };
     let ours = match Ferrotls::new(setup) {
         Ok(f) => f,
@@ -1220,6 +1241,7 @@ fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
         cipher: Cipher::Aes128Gcm,
         resumption,
         cold_verifier: false,
+        hybrid: false,
     };
     let factory: Box<dyn Factory> = match engine {
         "ferrotls" => Box::new(Ferrotls::new(setup)?),
@@ -1275,6 +1297,7 @@ fn main() {
         cipher: Cipher::Aes128Gcm,
         resumption: Resumption::Off,
         cold_verifier: false,
+        hybrid: false,
     };
     let resumed = |version, resumption| Setup {
         version,
@@ -1282,6 +1305,7 @@ fn main() {
         cipher: Cipher::Aes128Gcm,
         resumption,
         cold_verifier: false,
+        hybrid: false,
     };
     // `cargo bench` passes `--bench`; any other word is a filter.
     let mut report = Report {
@@ -1289,7 +1313,7 @@ fn main() {
         filter: args.iter().find(|a| !a.starts_with("--")).cloned(),
     };
     println!(
-        "ferrotls vs rustls 0.23 (ring), medians of {} rounds ({} for bulk) after {} warm-up rounds{}",
+        "ferrotls vs rustls 0.23 (ring; aws-lc-rs for the mlkem rows), medians of {} rounds ({} for bulk) after {} warm-up rounds{}",
         rounds.handshakes,
         rounds.bulk,
         rounds.warmup,
@@ -1325,6 +1349,22 @@ fn main() {
         &rounds,
         "resumed13-ticket",
         resumed(Tls13, Resumption::Ticket),
+    );
+    let hybrid = |setup| Setup {
+        hybrid: true,
+        ..setup
+    };
+    handshakes(
+        &mut report,
+        &rounds,
+        "full13-mlkem",
+        hybrid(full(Tls13, "p256")),
+    );
+    handshakes(
+        &mut report,
+        &rounds,
+        "resumed13-mlkem",
+        hybrid(resumed(Tls13, Resumption::Ticket)),
     );
     handshakes(&mut report, &rounds, "full12-p256", full(Tls12, "p256"));
     handshakes(

@@ -12,8 +12,14 @@
 //! two certificate signatures (leaf by intermediate, intermediate by root,
 //! from `vectors/pki`), as a client with nothing remembered does. A
 //! resumed TLS 1.3 handshake (psk_dhe_ke) is X25519 alone; a resumed TLS
-//! 1.2 handshake has no public-key operation, so no floor.
+//! 1.2 handshake has no public-key operation, so no floor. In the hybrid
+//! (X25519MLKEM768) scenarios each side adds its ML-KEM-768 operations:
+//! the client generates a key pair and decapsulates, the server
+//! encapsulates (through `crypto::mlkem`, libcrux, the fastest of the
+//! implementations compared in docs/architecture.md).
 
+use ferrotls::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
+use ferrotls::crypto::rng::OsRng;
 use ferrotls::crypto::verify::PublicKey;
 use ferrotls::pki::{certificate_blocks_from_pem, pem, Certificate};
 use ring::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519};
@@ -48,11 +54,19 @@ impl Check {
     }
 }
 
+/// A peer's ML-KEM-768 encapsulation key and a ciphertext, for the
+/// hybrid scenarios' floor.
+struct KemPeer {
+    encapsulation_key: Vec<u8>,
+    ciphertext: Vec<u8>,
+}
+
 /// The public-key operations of each side of one handshake of a setup.
 pub(super) struct Floor {
     signer: Option<Signer>,
     checks: Vec<Check>,
     peer_share: Vec<u8>,
+    kem: Option<KemPeer>,
     rng: SystemRandom,
 }
 
@@ -67,10 +81,23 @@ impl Floor {
             .map_err(|e| e.to_string())?
             .as_ref()
             .to_vec();
+        let kem = if setup.hybrid {
+            let (_, encapsulation_key) = DecapsulationKey::generate(MlKem::Mlkem768, &OsRng::new())
+                .map_err(|e| e.to_string())?;
+            let (ciphertext, _) = encapsulate(MlKem::Mlkem768, &encapsulation_key, &OsRng::new())
+                .map_err(|e| e.to_string())?;
+            Some(KemPeer {
+                encapsulation_key,
+                ciphertext,
+            })
+        } else {
+            None
+        };
         let mut floor = Self {
             signer: None,
             checks: Vec::new(),
             peer_share,
+            kem,
             rng,
         };
         match (setup.version, setup.resumption) {
@@ -177,9 +204,35 @@ impl Floor {
         Ok(())
     }
 
+    /// The client's ML-KEM operations in a hybrid scenario: a key pair,
+    /// then decapsulation.
+    fn kem_client(&self) -> Result<(), String> {
+        if let Some(kem) = &self.kem {
+            let (key, _) = DecapsulationKey::generate(MlKem::Mlkem768, &OsRng::new())
+                .map_err(|e| e.to_string())?;
+            std::hint::black_box(
+                key.decapsulate(&kem.ciphertext)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        Ok(())
+    }
+
+    /// The server's ML-KEM operation in a hybrid scenario: encapsulation.
+    fn kem_server(&self) -> Result<(), String> {
+        if let Some(kem) = &self.kem {
+            std::hint::black_box(
+                encapsulate(MlKem::Mlkem768, &kem.encapsulation_key, &OsRng::new())
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        Ok(())
+    }
+
     /// The client's operations.
     pub(super) fn client(&self) -> Result<(), String> {
         self.key_exchange()?;
+        self.kem_client()?;
         if !self.checks.iter().all(Check::run) {
             return Err("a floor signature check failed".into());
         }
@@ -189,6 +242,7 @@ impl Floor {
     /// The server's operations.
     pub(super) fn server(&self) -> Result<(), String> {
         self.key_exchange()?;
+        self.kem_server()?;
         std::hint::black_box(self.sign(&[0x20; SIGNED_LEN])?);
         Ok(())
     }
