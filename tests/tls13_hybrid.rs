@@ -33,6 +33,21 @@ const TLS12: DecodeContext = DecodeContext {
     finished_len: 12,
 };
 
+/// A P-256 client and server with these groups (the client sends shares
+/// for its first, and for its first classical one when that is hybrid).
+fn configs(
+    client: &[NamedGroup],
+    server: &[NamedGroup],
+) -> (
+    std::sync::Arc<ferrotls::config::ClientConfig>,
+    std::sync::Arc<ferrotls::config::ServerConfig>,
+) {
+    (
+        client_builder("p256").groups(client).build().unwrap(),
+        server_builder("p256").groups(server).build().unwrap(),
+    )
+}
+
 /// The ClientHello of a client with these groups, as sent.
 fn client_hello(groups: &[NamedGroup]) -> ClientHello {
     let client = client_builder("p256").groups(groups).build().unwrap();
@@ -59,8 +74,7 @@ fn share_groups(hello: &ClientHello) -> Vec<NamedGroup> {
 #[test]
 fn every_hybrid_group_completes_a_tls13_handshake() {
     for group in HYBRIDS {
-        let client = client_builder("p256").groups(&[group]).build().unwrap();
-        let server = server_builder("p256").groups(&[group]).build().unwrap();
+        let (client, server) = configs(&[group], &[group]);
         let (mut c, mut s) = handshaken(client, server, server_name("p256"));
         assert_eq!(c.negotiated_group(), Some(group));
         assert_eq!(s.negotiated_group(), Some(group));
@@ -88,14 +102,10 @@ fn a_hybrid_first_group_is_offered_with_a_classical_share_beside_it() {
 
 #[test]
 fn a_server_without_the_hybrid_takes_the_classical_share_without_a_retry() {
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::X25519])
-        .build()
-        .unwrap();
+    let (client, server) = configs(
+        &[NamedGroup::X25519MLKEM768, NamedGroup::X25519],
+        &[NamedGroup::X25519],
+    );
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer(&mut c, &mut s).1.unwrap();
     let mut flight = Vec::new();
@@ -114,14 +124,10 @@ fn a_server_without_the_hybrid_takes_the_classical_share_without_a_retry() {
 
 #[test]
 fn a_server_preferring_the_hybrid_takes_it_over_the_classical_share() {
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
-        .build()
-        .unwrap();
+    let (client, server) = configs(
+        &[NamedGroup::X25519MLKEM768, NamedGroup::X25519],
+        &[NamedGroup::X25519MLKEM768, NamedGroup::X25519],
+    );
     let (c, s) = handshaken(client, server, server_name("p256"));
     assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
     assert_eq!(s.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
@@ -129,14 +135,10 @@ fn a_server_preferring_the_hybrid_takes_it_over_the_classical_share() {
 
 #[test]
 fn a_hello_retry_request_can_ask_for_the_hybrid() {
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519, NamedGroup::SecP256r1MLKEM768])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::SecP256r1MLKEM768])
-        .build()
-        .unwrap();
+    let (client, server) = configs(
+        &[NamedGroup::X25519, NamedGroup::SecP256r1MLKEM768],
+        &[NamedGroup::SecP256r1MLKEM768],
+    );
     let (c, s) = handshaken(client, server, server_name("p256"));
     assert_eq!(c.negotiated_group(), Some(NamedGroup::SecP256r1MLKEM768));
     assert_eq!(s.negotiated_group(), Some(NamedGroup::SecP256r1MLKEM768));
@@ -221,14 +223,7 @@ fn draft_ecdhe_mlkem_3_a_tls12_server_key_exchange_in_a_hybrid_group_is_illegal_
 
 /// The server's answer to a ClientHello whose first key share is edited.
 fn server_refuses_share(edit: impl FnOnce(&mut Vec<u8>)) -> (Error, Option<u8>) {
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768])
-        .build()
-        .unwrap();
+    let (client, server) = configs(&[NamedGroup::X25519MLKEM768], &[NamedGroup::X25519MLKEM768]);
     refuses(
         client,
         server,
@@ -292,14 +287,7 @@ fn truncated_oversized_and_invalid_hybrid_client_shares_are_illegal_parameter() 
 fn a_corrupted_server_ciphertext_fails_the_handshake_at_the_first_protected_record() {
     // FIPS 203 §6.3: decapsulation yields another secret, not an error,
     // so the client cannot open the server's encrypted flight.
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768])
-        .build()
-        .unwrap();
+    let (client, server) = configs(&[NamedGroup::X25519MLKEM768], &[NamedGroup::X25519MLKEM768]);
     let (err, alert) = refuses(
         client,
         server,
