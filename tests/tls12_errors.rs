@@ -558,8 +558,9 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
     use ferrotls::error::HandshakeFailureReason;
     use ferrotls::msgs::extensions::Extension;
     use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-    // RFC 5746 §3.4, RFC 7366 §3 (an AEAD suite), RFC 5077 §3.2.
-    let cases: [(ServerHelloEdit, Error); 3] = [
+    // RFC 5746 §3.4, RFC 7366 §3 (an AEAD suite), RFC 5077 §3.2, RFC 8422
+    // §5.2 (the uncompressed form is mandatory).
+    let cases: [(ServerHelloEdit, Error); 4] = [
         (
             |h| {
                 for e in h.extensions.as_mut().unwrap() {
@@ -586,6 +587,16 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
                 extensions.push(Extension::SessionTicket(vec![1]));
             },
             Error::Decode(DecodeReason::TicketAckNotEmpty),
+        ),
+        (
+            |h| {
+                let extensions = h.extensions.as_mut().unwrap();
+                extensions.retain(|e| !matches!(e, Extension::EcPointFormats(_)));
+                extensions.push(Extension::EcPointFormats(vec![
+                    ferrotls::msgs::enums::EcPointFormat::AnsiX962CompressedPrime,
+                ]));
+            },
+            Error::IllegalParameter(IllegalParameterReason::ServerPointFormats),
         ),
     ];
     let cx = DecodeContext {
