@@ -144,14 +144,19 @@ fn a_hello_retry_request_can_ask_for_the_hybrid() {
     assert_eq!(s.negotiated_group(), Some(NamedGroup::SecP256r1MLKEM768));
 }
 
-#[test]
-fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
-    // A TLS 1.2-only client does not list them in supported_groups.
-    let client = client_builder("p256")
+/// A TLS 1.2-only client configured with X25519MLKEM768 first.
+fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::config::ClientConfig> {
+    client_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
         .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
+    // A TLS 1.2-only client does not list them in supported_groups.
+    let client = tls12_client_listing_the_hybrid();
     let mut c = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
@@ -180,11 +185,7 @@ fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
 
 #[test]
 fn draft_ecdhe_mlkem_3_a_tls12_server_key_exchange_in_a_hybrid_group_is_illegal_parameter() {
-    let client = client_builder("p256")
-        .versions(&[ProtocolVersion::TLSv1_2])
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
-        .build()
-        .unwrap();
+    let client = tls12_client_listing_the_hybrid();
     let server = server_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
         .build()

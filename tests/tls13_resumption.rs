@@ -254,18 +254,24 @@ impl ClientSessionStore for ReplayingStore {
     }
 }
 
-#[test]
-fn stateful_tickets_resume_once() {
+/// A client whose store hands out its one ticket again and again, and a
+/// server with stateful (single-use) tickets in a store.
+fn replaying_client_and_stateful_server() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
-    let store = Arc::new(ReplayingStore::default());
     let client = client_builder("p256")
-        .session_store(Some(store))
+        .session_store(Some(Arc::new(ReplayingStore::default())))
         .build()
         .unwrap();
     let server = server_builder("p256")
         .session_store(Arc::new(InMemoryServerStore::new(clock)))
         .build()
         .unwrap();
+    (client, server)
+}
+
+#[test]
+fn stateful_tickets_resume_once() {
+    let (client, server) = replaying_client_and_stateful_server();
     connect(&client, &server);
     let (c, s) = connect(&client, &server);
     assert!(c.is_resumed() && s.is_resumed());
@@ -363,16 +369,7 @@ fn a_ticket_exported_as_bytes_resumes_from_a_new_store() {
 
 #[test]
 fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_ticket() {
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
-    let store = Arc::new(ReplayingStore::default());
-    let client = client_builder("p256")
-        .session_store(Some(store))
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .session_store(Arc::new(InMemoryServerStore::new(clock)))
-        .build()
-        .unwrap();
+    let (client, server) = replaying_client_and_stateful_server();
     connect(&client, &server);
     // An attacker replays the ticket identity it saw on the wire with a
     // binder it cannot compute.
