@@ -84,6 +84,20 @@ pub const TLS12_RSA_KX_CIPHER_SUITES: &[CipherSuite] = &[
     CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
 ];
 
+/// The opt-in finite-field DHE suites for TLS 1.2 (RFC 5288 §3, RFC 7905
+/// §2; design §4), with the groups of RFC 7919: a peer's own group is
+/// accepted from 2048 bits up (RFC 7919 §3), and a server signs one of
+/// the RFC 7919 groups it lists in its groups. Each side's exponentiations
+/// take from about a millisecond (ffdhe2048) to tens of milliseconds
+/// (ffdhe8192) against tens of microseconds for X25519
+/// (`docs/performance.md`), so never on by default; they need feature
+/// `legacy`.
+pub const TLS12_DHE_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+];
+
 /// The key-exchange groups, most preferred first (RFC 8446 §4.2.7,
 /// design §4): the hybrid X25519MLKEM768 first, as OpenSSL 3.5, Chromium
 /// and Firefox offer it (draft-ietf-tls-ecdhe-mlkem), so a client sends

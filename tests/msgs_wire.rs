@@ -28,7 +28,8 @@ use ferrotls::msgs::handshake::{
 };
 use ferrotls::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::msgs::key_exchange::{
-    ClientKeyExchange, KeyExchangeAlgorithm, ServerEcdhParams, ServerKeyExchange,
+    ClientKeyExchange, KeyExchangeAlgorithm, ServerDhParams, ServerEcdhParams, ServerKeyExchange,
+    ServerKxParams,
 };
 use ferrotls::msgs::signature::DigitallySigned;
 use ferrotls::msgs::ticket::{NewSessionTicketTls12, NewSessionTicketTls13};
@@ -49,6 +50,11 @@ const TLS12_ECDHE: DecodeContext = DecodeContext {
 
 const TLS12_RSA: DecodeContext = DecodeContext {
     key_exchange: KeyExchangeAlgorithm::Rsa,
+    ..TLS12_ECDHE
+};
+
+const TLS12_DHE: DecodeContext = DecodeContext {
+    key_exchange: KeyExchangeAlgorithm::Dhe,
     ..TLS12_ECDHE
 };
 
@@ -434,13 +440,21 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
     };
     let ske = |signature: DigitallySigned| {
         HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
-            params: ServerEcdhParams {
+            params: ServerKxParams::Ecdh(ServerEcdhParams {
                 group: NamedGroup::secp256r1,
                 public: vec![4; 65],
-            },
+            }),
             signature,
         })
     };
+    let dhe_ske = HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
+        params: ServerKxParams::Dh(ServerDhParams {
+            prime: vec![0xff; 256],
+            generator: vec![2],
+            public: vec![9; 256],
+        }),
+        signature: signed12.clone(),
+    });
     let cr12 = CertificateRequestTls12 {
         certificate_types: vec![
             ClientCertificateType::RsaSign,
@@ -496,6 +510,7 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
         ),
         (ske(signed12.clone()), TLS12_ECDHE),
         (ske(signed10.clone()), TLS10_ECDHE),
+        (dhe_ske, TLS12_DHE),
         (
             HandshakeMessage::CertificateRequestTls12(cr12.clone()),
             TLS12_ECDHE,
@@ -526,6 +541,10 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
         (
             HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Rsa(vec![7; 256])),
             TLS12_RSA,
+        ),
+        (
+            HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Dhe(vec![7; 256])),
+            TLS12_DHE,
         ),
         (HandshakeMessage::Finished(vec![8; 12]), TLS12_ECDHE),
         (

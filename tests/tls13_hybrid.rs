@@ -12,7 +12,7 @@ use ferrotls::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
 use ferrotls::msgs::extensions::Extension;
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
 use ferrotls::Error;
 
 const HYBRIDS: [NamedGroup; 3] = [
@@ -208,7 +208,10 @@ fn draft_ecdhe_mlkem_3_a_tls12_server_key_exchange_in_a_hybrid_group_is_illegal_
                     else {
                         panic!("not a ServerKeyExchange")
                     };
-                    ske.params.group = NamedGroup::X25519MLKEM768;
+                    let ServerKxParams::Ecdh(ecdh) = &mut ske.params else {
+                        panic!("not ECDHE")
+                    };
+                    ecdh.group = NamedGroup::X25519MLKEM768;
                     *message = HandshakeMessage::ServerKeyExchange(ske).to_bytes().unwrap();
                 }
             }

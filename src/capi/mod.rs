@@ -133,6 +133,7 @@ impl Code {
             | Error::SequenceNumberExhausted
             | Error::KeyUsageLimitReached => Code::Protocol,
             Error::HandshakeFailure(_)
+            | Error::InsufficientSecurity(_)
             | Error::ProtocolVersion(_)
             | Error::NoApplicationProtocol
             | Error::CertificateRequired

@@ -1,10 +1,12 @@
 //! A TLS 1.3 key exchange in any group this crate speaks (RFC 8446
-//! §4.2.8): (EC)DHE in [`crate::crypto::kx`], or a hybrid of ML-KEM and a
-//! curve in [`crate::crypto::hybrid`]. The client generates a share per
+//! §4.2.8): ECDHE in [`crate::crypto::kx`], finite-field DHE in
+//! [`crate::crypto::ffdhe`], or a hybrid of ML-KEM and a curve in
+//! [`crate::crypto::hybrid`]. The client generates a share per
 //! group it offers and completes the one the server picks; the server
 //! answers a client share in one step, since a KEM's answer (a ciphertext)
 //! depends on the client's share.
 
+use crate::crypto::ffdhe::{self, DhGroup, DhKeyPair};
 use crate::crypto::hybrid::{self, HybridShare};
 use crate::crypto::kx::{self, KeyShare};
 use crate::crypto::rng::SecureRandom;
@@ -14,30 +16,42 @@ use crate::msgs::enums::NamedGroup;
 
 /// Whether `group` is one this crate can exchange keys in.
 pub fn is_supported(group: NamedGroup) -> bool {
-    kx::supported_groups().contains(&group) || hybrid::is_hybrid(group)
+    is_ecdhe(group) || ffdhe::is_ffdhe(group) || hybrid::is_hybrid(group)
 }
 
-/// Whether `group` may be used in TLS 1.0–1.2 ECDHE: not a hybrid group,
-/// which is TLS 1.3 only (draft-ietf-tls-ecdhe-mlkem §3).
+/// Whether `group` may be listed in a TLS 1.0–1.2 ClientHello: not a
+/// hybrid group, which is TLS 1.3 only (draft-ietf-tls-ecdhe-mlkem §3).
+/// The RFC 7919 groups are listed for DHE suites (RFC 7919 §3).
 pub fn usable_in_tls12(group: NamedGroup) -> bool {
     !hybrid::is_hybrid(group)
+}
+
+/// Whether `group` is a curve of TLS 1.0–1.2 ECDHE (RFC 8422 §5.1.1).
+pub fn is_ecdhe(group: NamedGroup) -> bool {
+    kx::supported_groups().contains(&group)
 }
 
 /// A client's key share in one group.
 #[derive(Debug)]
 pub enum ClientShare {
-    /// An (EC)DHE key pair.
+    /// An ECDHE key pair.
     Dh(KeyShare),
+    /// A finite-field DHE key pair in an RFC 7919 group (RFC 8446
+    /// §4.2.8.1).
+    Ffdhe(NamedGroup, DhKeyPair),
     /// A hybrid ML-KEM and curve share.
     Hybrid(HybridShare),
 }
 
 impl ClientShare {
     /// Generates the client's share in `group`; fails as
-    /// [`KeyShare::generate_with`] or [`HybridShare::generate`].
+    /// [`KeyShare::generate_with`], [`DhKeyPair::generate`] or
+    /// [`HybridShare::generate`].
     pub fn generate(group: NamedGroup, rng: &dyn SecureRandom) -> Result<Self, Error> {
         Ok(if hybrid::is_hybrid(group) {
             Self::Hybrid(HybridShare::generate(group, rng)?)
+        } else if let Some(ff) = DhGroup::named(group) {
+            Self::Ffdhe(group, DhKeyPair::generate(ff, rng)?)
         } else {
             Self::Dh(KeyShare::generate_with(group, rng)?)
         })
@@ -47,6 +61,7 @@ impl ClientShare {
     pub fn group(&self) -> NamedGroup {
         match self {
             Self::Dh(share) => share.group(),
+            Self::Ffdhe(group, _) => *group,
             Self::Hybrid(share) => share.group(),
         }
     }
@@ -55,15 +70,18 @@ impl ClientShare {
     pub fn public_key(&self) -> &[u8] {
         match self {
             Self::Dh(share) => share.public_key(),
+            Self::Ffdhe(_, pair) => pair.public_key(),
             Self::Hybrid(share) => share.public_key(),
         }
     }
 
     /// Completes the exchange with the server's share; fails as
-    /// [`KeyShare::complete`] or [`HybridShare::complete`].
+    /// [`KeyShare::complete`], [`DhKeyPair::complete`] or
+    /// [`HybridShare::complete`].
     pub fn complete(self, server_share: &[u8]) -> Result<Secret, Error> {
         match self {
             Self::Dh(share) => share.complete(server_share),
+            Self::Ffdhe(_, pair) => pair.complete(server_share),
             Self::Hybrid(share) => share.complete(server_share),
         }
     }
@@ -79,6 +97,11 @@ pub fn server_share(
 ) -> Result<(Vec<u8>, Secret), Error> {
     if hybrid::is_hybrid(group) {
         return hybrid::respond(group, client_share, rng);
+    }
+    if let Some(ff) = DhGroup::named(group) {
+        let pair = DhKeyPair::generate(ff, rng)?;
+        let public = pair.public_key().to_vec();
+        return Ok((public, pair.complete(client_share)?));
     }
     let share = KeyShare::generate_with(group, rng)?;
     let public = share.public_key().to_vec();

@@ -1,11 +1,12 @@
 //! Cryptographic primitives: the only module that names `ring`,
-//! `libcrux-ml-kem` or a RustCrypto crate. Everything above it works with
+//! `libcrux-ml-kem`, `crypto-bigint` or a RustCrypto crate. Everything above it works with
 //! ferrotls types.
 
 pub mod aead;
 pub mod cbc;
 #[cfg(feature = "legacy")]
 mod cbc_mac;
+pub mod ffdhe;
 pub mod groups;
 pub mod hash;
 pub mod hkdf;

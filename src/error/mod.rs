@@ -12,8 +12,9 @@ pub use certificate::CertificateError;
 use core::fmt;
 pub use reasons::{
     CryptoReason, DecodeReason, DecryptErrorReason, DerError, HandshakeFailureReason,
-    IllegalParameterReason, InvalidRequestReason, LimitExceededReason, MissingExtensionReason,
-    ProtocolVersionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
+    IllegalParameterReason, InsufficientSecurityReason, InvalidRequestReason, LimitExceededReason,
+    MissingExtensionReason, ProtocolVersionReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
 };
 pub use session_data::SessionDataError;
 
@@ -39,6 +40,9 @@ pub enum Error {
     DecryptError(DecryptErrorReason),
     /// The peer offered nothing acceptable: `handshake_failure`.
     HandshakeFailure(HandshakeFailureReason),
+    /// The peer offered only parameters weaker than we accept:
+    /// `insufficient_security`.
+    InsufficientSecurity(InsufficientSecurityReason),
     /// The peer's protocol version is not supported: `protocol_version`.
     ProtocolVersion(ProtocolVersionReason),
     /// A mandatory extension is absent: `missing_extension`.
@@ -119,6 +123,7 @@ impl Error {
             Self::RecordOverflow => A::RecordOverflow,
             Self::DecryptError(_) => A::DecryptError,
             Self::HandshakeFailure(_) => A::HandshakeFailure,
+            Self::InsufficientSecurity(_) => A::InsufficientSecurity,
             Self::ProtocolVersion(_) => A::ProtocolVersion,
             Self::MissingExtension(_) => A::MissingExtension,
             Self::UnsupportedExtension(_) => A::UnsupportedExtension,
@@ -148,6 +153,7 @@ impl fmt::Display for Error {
             Self::RecordOverflow => f.write_str("record overflow"),
             Self::DecryptError(why) => write!(f, "decrypt error: {why}"),
             Self::HandshakeFailure(why) => write!(f, "handshake failure: {why}"),
+            Self::InsufficientSecurity(why) => write!(f, "insufficient security: {why}"),
             Self::ProtocolVersion(why) => write!(f, "protocol version: {why}"),
             Self::MissingExtension(why) => write!(f, "missing extension: {why}"),
             Self::UnsupportedExtension(why) => write!(f, "unsupported extension: {why}"),

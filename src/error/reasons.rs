@@ -90,6 +90,8 @@ reasons! {
         CompressionNotNull => "compression method is not null",
         CookieMismatch => "cookie differs from the one sent",
         CurveTypeNotNamed => "EC curve type is not named_curve",
+        DhModulusTooLarge => "DH modulus larger than MAX_DHE_MODULUS_BITS",
+        DhParameters => "DH modulus is even or generator outside 1 < g < p - 1",
         DowngradeSentinel => "downgrade sentinel in ServerHello",
         DuplicateExtension => "duplicate extension",
         DuplicateKeyShareGroup => "two key shares for one group",
@@ -211,6 +213,7 @@ reasons! {
     /// [`Error::HandshakeFailure`](super::Error::HandshakeFailure).
     pub enum HandshakeFailureReason {
         CbcNeedsLegacy => "CBC suites need the legacy feature",
+        DhPublicOutOfRange => "DH public value outside 1 < Y < p - 1",
         ClientCertificateRequired => "client certificate required",
         ClientWithoutEms => "client does not offer the extended master secret",
         NoCommonGroup => "no key-exchange group in common",
@@ -223,6 +226,15 @@ reasons! {
         ResumptionWithoutEms => "resumption of an extended master secret session \
             without the extension",
         ServerWithoutEms => "server does not use the extended master secret",
+    }
+}
+
+reasons! {
+    /// What the peer offered that is weaker than we accept:
+    /// [`Error::InsufficientSecurity`](super::Error::InsufficientSecurity).
+    pub enum InsufficientSecurityReason {
+        DhModulusTooSmall => "DH modulus smaller than MIN_DHE_MODULUS_BITS",
+        NoAcceptableFfdheGroup => "client lists FFDHE groups, none acceptable, and no other suite fits",
     }
 }
 

@@ -14,7 +14,7 @@ use crate::handshake::tls12::{legacy_algorithm, signed_params, Params};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
 use crate::keyschedule::tls13::{BinderKey, FinishedKey};
 use crate::msgs::enums::SignatureScheme;
-use crate::msgs::key_exchange::ServerEcdhParams;
+use crate::msgs::key_exchange::ServerKxParams;
 use crate::msgs::signature::DigitallySigned;
 
 /// The context string of a server's CertificateVerify (RFC 8446 §4.4.3).
@@ -183,16 +183,16 @@ pub(crate) fn verify_signed(
     Ok(SignatureVerified(()))
 }
 
-/// Checks the server's signature over its ECDH parameters
+/// Checks the server's signature over its ECDH or DH parameters
 /// (ServerKeyExchange, RFC 8422 §5.4, RFC 5246 §7.4.3).
 pub(crate) fn verify_params(
     key: &PublicKey,
     signed: &DigitallySigned,
     offered: &[SignatureScheme],
     params: &Params,
-    ecdh: &ServerEcdhParams,
+    kx: &ServerKxParams,
 ) -> Result<SignatureVerified, Error> {
-    verify_signed(key, signed, offered, &signed_params(params, ecdh)?)
+    verify_signed(key, signed, offered, &signed_params(params, kx)?)
 }
 
 /// Checks a received PSK binder in constant time; a mismatch is

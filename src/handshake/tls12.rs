@@ -22,7 +22,7 @@ use crate::msgs::enums::{
     AlertDescription, CipherSuite, ClientCertificateType, ProtocolVersion, SignatureScheme,
 };
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
-use crate::msgs::key_exchange::{KeyExchangeAlgorithm, ServerEcdhParams};
+use crate::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
 use crate::msgs::signature::DigitallySigned;
 use crate::pki::CertifiedKey;
 #[cfg(feature = "legacy")]
@@ -168,6 +168,8 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
     let cbc = |key_len, mac| BulkCipher::Cbc { key_len, mac };
     let key_exchange = if RSA_KEY_EXCHANGE_SUITES.contains(&suite) {
         KeyExchangeAlgorithm::Rsa
+    } else if crate::config::TLS12_DHE_CIPHER_SUITES.contains(&suite) {
+        KeyExchangeAlgorithm::Dhe
     } else {
         KeyExchangeAlgorithm::Ecdhe
     };
@@ -204,11 +206,17 @@ pub(crate) fn tls12_suite(suite: CipherSuite) -> Option<Tls12Suite> {
         S::TLS_RSA_WITH_AES_256_CBC_SHA256 => (Rsa, H::Sha256, cbc(32, H::Sha256)),
         S::TLS_RSA_WITH_AES_128_GCM_SHA256 => (Rsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm)),
         S::TLS_RSA_WITH_AES_256_GCM_SHA384 => (Rsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm)),
+        S::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 => (Rsa, H::Sha256, BulkCipher::Aead(A::Aes128Gcm)),
+        S::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 => (Rsa, H::Sha384, BulkCipher::Aead(A::Aes256Gcm)),
+        S::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 => {
+            (Rsa, H::Sha256, BulkCipher::Aead(A::ChaCha20Poly1305))
+        }
         _ => return None,
     };
-    // AES-CBC and RSA decryption come with the `legacy` feature (design §5).
+    // AES-CBC, RSA decryption and the DHE suites come with the `legacy`
+    // feature (design §5; the DHE suites are a legacy of TLS 1.2).
     if cfg!(not(feature = "legacy"))
-        && (key_exchange == KeyExchangeAlgorithm::Rsa || matches!(bulk, BulkCipher::Cbc { .. }))
+        && (key_exchange != KeyExchangeAlgorithm::Ecdhe || matches!(bulk, BulkCipher::Cbc { .. }))
     {
         return None;
     }
@@ -428,15 +436,14 @@ impl HandshakeLog {
 }
 
 /// The content a ServerKeyExchange signature covers: `client_random +
-/// server_random + ServerECDHParams` (RFC 8422 §5.4).
-pub(crate) fn signed_params(params: &Params, ecdh: &ServerEcdhParams) -> Result<Vec<u8>, Error> {
-    use crate::codec::{Codec, Writer};
-    // curve_type (1), named_curve (2), the point with its 1-byte length.
-    let ecdh_len = 1 + 2 + 1 + ecdh.public.len();
-    let mut content = Writer::with_buffer(Vec::with_capacity(2 * RANDOM_LEN + ecdh_len));
+/// server_random + ServerECDHParams` (RFC 8422 §5.4) or
+/// `ServerDHParams` (RFC 5246 §7.4.3).
+pub(crate) fn signed_params(params: &Params, kx: &ServerKxParams) -> Result<Vec<u8>, Error> {
+    use crate::codec::Writer;
+    let mut content = Writer::with_buffer(Vec::with_capacity(2 * RANDOM_LEN + kx.encoded_len()));
     content.bytes(&params.client_random);
     content.bytes(&params.server_random);
-    ecdh.encode(&mut content);
+    kx.encode(&mut content);
     content.finish()
 }
 
@@ -507,14 +514,14 @@ pub(crate) fn sign(
     Ok(DigitallySigned { scheme, signature })
 }
 
-/// Signs the server's ECDH parameters.
+/// Signs the server's ECDH or DH parameters.
 pub(crate) fn sign_params(
     certificate: &CertifiedKey,
     scheme: Option<SignatureScheme>,
     params: &Params,
-    ecdh: &ServerEcdhParams,
+    kx: &ServerKxParams,
 ) -> Result<DigitallySigned, Error> {
-    sign(certificate.key(), scheme, &signed_params(params, ecdh)?)
+    sign(certificate.key(), scheme, &signed_params(params, kx)?)
 }
 
 /// The master secret of a full handshake: extended (over the session hash

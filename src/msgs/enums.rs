@@ -116,6 +116,9 @@ wire_enum! {
         TLS_RSA_WITH_AES_256_CBC_SHA256 = 0x003d,
         TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009c,
         TLS_RSA_WITH_AES_256_GCM_SHA384 = 0x009d,
+        TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 = 0x009e,
+        TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 = 0x009f,
+        TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xccaa,
         /// Secure renegotiation signalling value (RFC 5746 §3.3).
         TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff,
         /// Downgrade signalling value (RFC 7507 §2).
@@ -133,6 +136,9 @@ wire_enum! {
         X448 = 0x001e,
         ffdhe2048 = 0x0100,
         ffdhe3072 = 0x0101,
+        ffdhe4096 = 0x0102,
+        ffdhe6144 = 0x0103,
+        ffdhe8192 = 0x0104,
         /// P-256 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).
         SecP256r1MLKEM768 = 0x11eb,
         /// X25519 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).

@@ -103,7 +103,7 @@ pub enum HandshakeMessage {
     CertificateTls12(CertificateTls12),
     /// TLS 1.3 Certificate (RFC 8446 §4.4.2).
     CertificateTls13(CertificateTls13),
-    /// ECDHE ServerKeyExchange (RFC 8422 §5.4).
+    /// ECDHE or DHE ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3).
     ServerKeyExchange(ServerKeyExchange),
     /// TLS 1.0–1.2 CertificateRequest (RFC 5246 §7.4.4).
     CertificateRequestTls12(CertificateRequestTls12),
@@ -192,17 +192,11 @@ impl HandshakeMessage {
             )?),
             T::Certificate if cx.is_tls13() => Self::CertificateTls13(CertificateTls13::decode(r)?),
             T::Certificate => Self::CertificateTls12(CertificateTls12::decode(r)?),
-            T::ServerKeyExchange => match cx.key_exchange {
-                KeyExchangeAlgorithm::Ecdhe => Self::ServerKeyExchange(ServerKeyExchange::decode(
-                    r,
-                    cx.with_signature_scheme(),
-                )?),
-                KeyExchangeAlgorithm::Rsa => {
-                    return Err(Error::UnexpectedMessage(
-                        UnexpectedMessageReason::ServerKeyExchangeWithRsa,
-                    ))
-                }
-            },
+            T::ServerKeyExchange => Self::ServerKeyExchange(
+                ServerKeyExchange::decode(r, cx.key_exchange, cx.with_signature_scheme())?.ok_or(
+                    Error::UnexpectedMessage(UnexpectedMessageReason::ServerKeyExchangeWithRsa),
+                )?,
+            ),
             T::CertificateRequest if cx.is_tls13() => {
                 Self::CertificateRequestTls13(CertificateRequestTls13::decode(r)?)
             }

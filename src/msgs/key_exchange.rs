@@ -1,6 +1,7 @@
 //! The TLS 1.0–1.2 key exchange messages: ServerKeyExchange for ECDHE
-//! (RFC 8422 §5.4) and ClientKeyExchange for ECDHE (RFC 8422 §5.7) and RSA
-//! (RFC 5246 §7.4.7.1).
+//! (RFC 8422 §5.4) and DHE (RFC 5246 §7.4.3), and ClientKeyExchange for
+//! ECDHE (RFC 8422 §5.7), DHE (RFC 5246 §7.4.7.2) and RSA (RFC 5246
+//! §7.4.7.1).
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::{Error, IllegalParameterReason};
@@ -10,6 +11,10 @@ use crate::msgs::syntax::VectorSpec;
 
 /// `opaque point<1..2^8-1>` of an ECPoint (RFC 8422 §5.4, §5.7).
 pub const EC_POINT: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
+
+/// `opaque dh_p<1..2^16-1>`, and so `dh_g`, `dh_Ys` and `dh_Yc`: the
+/// DHE parameters and public values (RFC 5246 §7.4.3, §7.4.7.2).
+pub const DH_VALUE: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
 
 /// `opaque EncryptedPreMasterSecret<0..2^16-1>` as TLS 1.0–1.2 write it
 /// (RFC 5246 §7.4.7.1; RFC 2246 §7.4.7.1).
@@ -21,6 +26,8 @@ pub const ENCRYPTED_PRE_MASTER_SECRET: VectorSpec = VectorSpec::new(LengthPrefix
 pub enum KeyExchangeAlgorithm {
     /// Ephemeral elliptic-curve Diffie-Hellman (RFC 8422).
     Ecdhe,
+    /// Ephemeral finite-field Diffie-Hellman (RFC 5246 §7.4.3, RFC 7919).
+    Dhe,
     /// RSA key transport (RFC 5246 §7.4.7.1); no ServerKeyExchange.
     Rsa,
 }
@@ -58,11 +65,71 @@ impl Codec for ServerEcdhParams {
     }
 }
 
-/// An ECDHE ServerKeyExchange (RFC 8422 §5.4).
+/// `ServerDHParams` (RFC 5246 §7.4.3): the group and the server's public
+/// value, as the signature covers them after the two randoms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerDhParams {
+    /// The prime modulus, big-endian.
+    pub prime: Vec<u8>,
+    /// The generator, big-endian.
+    pub generator: Vec<u8>,
+    /// The server's public value g^X mod p, big-endian.
+    pub public: Vec<u8>,
+}
+
+impl Codec for ServerDhParams {
+    fn encode(&self, w: &mut Writer) {
+        DH_VALUE.write(w, &self.prime);
+        DH_VALUE.write(w, &self.generator);
+        DH_VALUE.write(w, &self.public);
+    }
+
+    /// Reads the parameters; an empty or truncated value is
+    /// [`Error::Decode`].
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            prime: DH_VALUE.read_vec(r)?,
+            generator: DH_VALUE.read_vec(r)?,
+            public: DH_VALUE.read_vec(r)?,
+        })
+    }
+}
+
+/// The signed parameters of a ServerKeyExchange, by key exchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerKxParams {
+    /// ECDHE (RFC 8422 §5.4).
+    Ecdh(ServerEcdhParams),
+    /// DHE (RFC 5246 §7.4.3).
+    Dh(ServerDhParams),
+}
+
+impl ServerKxParams {
+    /// Appends the parameters.
+    pub fn encode(&self, w: &mut Writer) {
+        match self {
+            Self::Ecdh(params) => params.encode(w),
+            Self::Dh(params) => params.encode(w),
+        }
+    }
+
+    /// The length of the encoding.
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            // curve_type (1), named_curve (2), the point with its length.
+            Self::Ecdh(params) => 1 + 2 + 1 + params.public.len(),
+            Self::Dh(params) => {
+                2 + params.prime.len() + 2 + params.generator.len() + 2 + params.public.len()
+            }
+        }
+    }
+}
+
+/// A ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerKeyExchange {
     /// The signed parameters.
-    pub params: ServerEcdhParams,
+    pub params: ServerKxParams,
     /// The signature over client_random ‖ server_random ‖ params.
     pub signature: DigitallySigned,
 }
@@ -74,13 +141,24 @@ impl ServerKeyExchange {
         self.signature.encode(w);
     }
 
-    /// Reads the message body; `with_scheme` is true for TLS 1.2. Errors
-    /// as [`ServerEcdhParams::decode`] and [`DigitallySigned::decode`].
-    pub fn decode(r: &mut Reader<'_>, with_scheme: bool) -> Result<Self, Error> {
-        Ok(Self {
-            params: ServerEcdhParams::decode(r)?,
+    /// Reads the message body in the form `algorithm` gives it (`None` for
+    /// RSA key exchange, which has no ServerKeyExchange); `with_scheme` is
+    /// true for TLS 1.2. Errors as [`ServerEcdhParams::decode`],
+    /// [`ServerDhParams::decode`] and [`DigitallySigned::decode`].
+    pub fn decode(
+        r: &mut Reader<'_>,
+        algorithm: KeyExchangeAlgorithm,
+        with_scheme: bool,
+    ) -> Result<Option<Self>, Error> {
+        let params = match algorithm {
+            KeyExchangeAlgorithm::Ecdhe => ServerKxParams::Ecdh(ServerEcdhParams::decode(r)?),
+            KeyExchangeAlgorithm::Dhe => ServerKxParams::Dh(ServerDhParams::decode(r)?),
+            KeyExchangeAlgorithm::Rsa => return Ok(None),
+        };
+        Ok(Some(Self {
+            params,
             signature: DigitallySigned::decode(r, with_scheme)?,
-        })
+        }))
     }
 }
 
@@ -89,6 +167,9 @@ impl ServerKeyExchange {
 pub enum ClientKeyExchange {
     /// The client's ephemeral public point (`ClientECDiffieHellmanPublic`).
     Ecdhe(Vec<u8>),
+    /// The client's public value `dh_Yc` (`ClientDiffieHellmanPublic`,
+    /// explicit: RFC 5246 §7.4.7.2).
+    Dhe(Vec<u8>),
     /// The RSA-encrypted premaster secret.
     Rsa(Vec<u8>),
 }
@@ -98,6 +179,7 @@ impl ClientKeyExchange {
     pub fn encode(&self, w: &mut Writer) {
         match self {
             Self::Ecdhe(point) => EC_POINT.write(w, point),
+            Self::Dhe(public) => DH_VALUE.write(w, public),
             Self::Rsa(encrypted) => ENCRYPTED_PRE_MASTER_SECRET.write(w, encrypted),
         }
     }
@@ -107,6 +189,7 @@ impl ClientKeyExchange {
     pub fn decode(r: &mut Reader<'_>, algorithm: KeyExchangeAlgorithm) -> Result<Self, Error> {
         Ok(match algorithm {
             KeyExchangeAlgorithm::Ecdhe => Self::Ecdhe(EC_POINT.read_vec(r)?),
+            KeyExchangeAlgorithm::Dhe => Self::Dhe(DH_VALUE.read_vec(r)?),
             KeyExchangeAlgorithm::Rsa => Self::Rsa(ENCRYPTED_PRE_MASTER_SECRET.read_vec(r)?),
         })
     }
@@ -132,10 +215,10 @@ mod tests {
     #[test]
     fn server_key_exchange_params_encode_as_rfc_8422_says() {
         let ske = ServerKeyExchange {
-            params: ServerEcdhParams {
+            params: ServerKxParams::Ecdh(ServerEcdhParams {
                 group: NamedGroup::X25519,
                 public: vec![0xaa; 32],
-            },
+            }),
             signature: DigitallySigned {
                 scheme: Some(SignatureScheme::rsa_pss_rsae_sha256),
                 signature: vec![0xbb; 4],
@@ -146,9 +229,49 @@ mod tests {
         let bytes = w.finish().unwrap();
         // curve_type 3, group 0x001d, point length 32 (RFC 8422 §5.4).
         assert_eq!(bytes.get(..4).unwrap(), [3, 0x00, 0x1d, 32]);
+        assert_eq!(ske.params.encoded_len() + 2 + 2 + 4, bytes.len());
         let mut r = Reader::new(&bytes);
-        assert_eq!(ServerKeyExchange::decode(&mut r, true).unwrap(), ske);
+        let decoded = ServerKeyExchange::decode(&mut r, KeyExchangeAlgorithm::Ecdhe, true);
+        assert_eq!(decoded.unwrap(), Some(ske));
         r.finish().unwrap();
+    }
+
+    #[test]
+    fn dhe_server_key_exchange_encodes_as_rfc_5246_7_4_3_says() {
+        let ske = ServerKeyExchange {
+            params: ServerKxParams::Dh(ServerDhParams {
+                prime: vec![0xcc; 3],
+                generator: vec![2],
+                public: vec![0xaa; 2],
+            }),
+            signature: DigitallySigned {
+                scheme: None,
+                signature: vec![0xbb; 4],
+            },
+        };
+        let mut w = Writer::new();
+        ske.encode(&mut w);
+        let bytes = w.finish().unwrap();
+        // dh_p, dh_g, dh_Ys each with a two-byte length, then the
+        // signature without a scheme (TLS 1.0/1.1).
+        assert_eq!(
+            bytes,
+            [0, 3, 0xcc, 0xcc, 0xcc, 0, 1, 2, 0, 2, 0xaa, 0xaa, 0, 4, 0xbb, 0xbb, 0xbb, 0xbb]
+        );
+        assert_eq!(ske.params.encoded_len() + 2 + 4, bytes.len());
+        let mut r = Reader::new(&bytes);
+        let decoded = ServerKeyExchange::decode(&mut r, KeyExchangeAlgorithm::Dhe, false);
+        assert_eq!(decoded.unwrap(), Some(ske));
+        // An empty dh_g is not a value (RFC 5246 §7.4.3: <1..2^16-1>).
+        let empty_g = [0, 1, 0xcc, 0, 0, 0, 1, 2, 0, 0];
+        assert!(matches!(
+            ServerKeyExchange::decode(&mut Reader::new(&empty_g), KeyExchangeAlgorithm::Dhe, false),
+            Err(Error::Decode(DecodeReason::VectorLength))
+        ));
+        // RSA key exchange has no ServerKeyExchange.
+        let decoded =
+            ServerKeyExchange::decode(&mut Reader::new(&bytes), KeyExchangeAlgorithm::Rsa, true);
+        assert_eq!(decoded.unwrap(), None);
     }
 
     #[test]
@@ -164,6 +287,11 @@ mod tests {
                 KeyExchangeAlgorithm::Rsa,
                 vec![1, 0],
             ),
+            (
+                ClientKeyExchange::Dhe(vec![7; 256]),
+                KeyExchangeAlgorithm::Dhe,
+                vec![1, 0, 7],
+            ),
         ] {
             let mut w = Writer::new();
             cke.encode(&mut w);
@@ -173,9 +301,11 @@ mod tests {
             assert_eq!(ClientKeyExchange::decode(&mut r, algorithm).unwrap(), cke);
             r.finish().unwrap();
         }
-        assert!(matches!(
-            ClientKeyExchange::decode(&mut Reader::new(&[0]), KeyExchangeAlgorithm::Ecdhe),
-            Err(Error::Decode(DecodeReason::VectorLength))
-        ));
+        for algorithm in [KeyExchangeAlgorithm::Ecdhe, KeyExchangeAlgorithm::Dhe] {
+            assert!(matches!(
+                ClientKeyExchange::decode(&mut Reader::new(&[0, 0]), algorithm),
+                Err(Error::Decode(DecodeReason::VectorLength))
+            ));
+        }
     }
 }

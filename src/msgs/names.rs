@@ -126,6 +126,21 @@ const CIPHER_SUITE_NAMES: &[(CipherSuite, &str, &str)] = &[
         "TLS_RSA_WITH_AES_256_GCM_SHA384",
         "AES256-GCM-SHA384",
     ),
+    (
+        CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+        "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+        "DHE-RSA-AES128-GCM-SHA256",
+    ),
+    (
+        CipherSuite::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        "DHE-RSA-AES256-GCM-SHA384",
+    ),
+    (
+        CipherSuite::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "DHE-RSA-CHACHA20-POLY1305",
+    ),
 ];
 
 /// The groups this crate can name: value, IANA name (IANA TLS Supported
@@ -138,6 +153,9 @@ const GROUP_NAMES: &[(NamedGroup, &str, &[&str])] = &[
     (NamedGroup::X448, "x448", &[]),
     (NamedGroup::ffdhe2048, "ffdhe2048", &[]),
     (NamedGroup::ffdhe3072, "ffdhe3072", &[]),
+    (NamedGroup::ffdhe4096, "ffdhe4096", &[]),
+    (NamedGroup::ffdhe6144, "ffdhe6144", &[]),
+    (NamedGroup::ffdhe8192, "ffdhe8192", &[]),
     // draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.5 and GnuTLS spell them so too.
     (NamedGroup::X25519MLKEM768, "X25519MLKEM768", &[]),
     (NamedGroup::SecP256r1MLKEM768, "SecP256r1MLKEM768", &[]),

@@ -1,7 +1,8 @@
 //! The one harness of the integration tests: test certificates and
 //! configurations ([`pki`]), an in-memory client–server pair ([`pair`]),
 //! records on the wire ([`records`]), the RFC 8448 trace reader
-//! ([`rfc8448`]) and scratch directories ([`scratch`]).
+//! ([`rfc8448`]), scratch directories ([`scratch`]) and the vector-file
+//! reader ([`sections`]).
 #![allow(dead_code, unused_imports)]
 
 pub mod pair;
@@ -9,6 +10,7 @@ pub mod pki;
 pub mod records;
 pub mod rfc8448;
 pub mod scratch;
+pub mod sections;
 
 pub use pair::*;
 pub use pki::*;

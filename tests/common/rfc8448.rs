@@ -1,33 +1,13 @@
 //! The reader of the RFC 8448 trace file `vectors/rfc8448/transcripts.vec`
 //! (see `vectors/README.md`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-/// Every section of the trace file: section name → key → raw value text.
-pub type Sections = BTreeMap<String, BTreeMap<String, String>>;
+pub use super::sections::Sections;
 
-/// Parses `transcripts.vec`: `[Section]` headers and `Key = value` lines.
-/// Whitespace inside a value is dropped (one hex value in the file, the
-/// middlebox trace's CertificateVerify, has a space between two bytes).
+/// Parses `transcripts.vec` (see [`super::sections::read_sections`]).
 pub fn transcripts() -> Sections {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/vectors/rfc8448/transcripts.vec"
-    );
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut sections = Sections::new();
-    let mut current = String::new();
-    for line in text.lines().map(str::trim) {
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = name.to_string();
-        } else if let Some((key, value)) = line.split_once('=') {
-            sections
-                .entry(current.clone())
-                .or_default()
-                .insert(key.trim().to_string(), value.split_whitespace().collect());
-        }
-    }
-    sections
+    super::sections::read_sections("rfc8448/transcripts.vec")
 }
 
 /// One hex value of the parsed file.

@@ -15,7 +15,8 @@ use std::sync::Arc;
 use super::hello::{announced_version, chosen_alpn, ExpectServerHello};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::crypto::groups::usable_in_tls12;
+use crate::crypto::ffdhe::{DhGroup, DhKeyPair};
+use crate::crypto::groups::is_ecdhe;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rsa_kx::{client_premaster, encrypt_premaster};
 use crate::crypto::secret::Secret;
@@ -40,7 +41,9 @@ use crate::msgs::enums::{
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::ServerHello;
-use crate::msgs::key_exchange::{ClientKeyExchange, KeyExchangeAlgorithm};
+use crate::msgs::key_exchange::{
+    ClientKeyExchange, KeyExchangeAlgorithm, ServerKeyExchange, ServerKxParams,
+};
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{ServerCertVerified, ServerName};
 use crate::record::RecordProtection;
@@ -371,7 +374,7 @@ impl ExpectCertificate {
         common.report(HandshakeEvent::PeerCertificates(chain));
         hs.log.add(&message.raw);
         match hs.params.suite.key_exchange {
-            KeyExchangeAlgorithm::Ecdhe => {
+            KeyExchangeAlgorithm::Ecdhe | KeyExchangeAlgorithm::Dhe => {
                 Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
                     hs,
                     verified,
@@ -391,9 +394,11 @@ pub(crate) struct ExpectServerKeyExchange {
 }
 
 impl ExpectServerKeyExchange {
-    /// Checks the signed ECDH parameters (RFC 8422 §5.4): a group we did
-    /// not offer is `illegal_parameter`, a bad signature `decrypt_error`;
-    /// then completes our half of the key exchange and records the group.
+    /// Checks the signed parameters — an ECDHE curve we did not offer is
+    /// `illegal_parameter` (RFC 8422 §5.4), a DHE group under 2048 bits
+    /// `insufficient_security` (RFC 7919 §3) — and their signature (bad:
+    /// `decrypt_error`); then completes our half of the key exchange and
+    /// records the group.
     fn expect_server_key_exchange(
         self,
         common: &mut dyn HandshakeIo,
@@ -405,23 +410,33 @@ impl ExpectServerKeyExchange {
                 UnexpectedMessageReason::ExpectedServerKeyExchange,
             ));
         };
-        let group = ske.params.group;
-        if !hs.config.common.groups.contains(&group) || !usable_in_tls12(group) {
-            return Err(Error::IllegalParameter(
-                IllegalParameterReason::KxGroupNotOffered,
-            ));
+        let rng = &*hs.config.common.rng;
+        let (exchange, signed, premaster, group) = match &ske.params {
+            ServerKxParams::Ecdh(ecdh) => {
+                if !hs.config.common.groups.contains(&ecdh.group) || !is_ecdhe(ecdh.group) {
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::KxGroupNotOffered,
+                    ));
+                }
+                let signed = verify_ske(&self.public_key, &hs, &ske)?;
+                let share = KeyShare::generate_with(ecdh.group, rng)?;
+                let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
+                let premaster = share.complete(&ecdh.public)?;
+                (exchange, signed, premaster, Some(ecdh.group))
+            }
+            ServerKxParams::Dh(dh) => {
+                let group = DhGroup::from_params(&dh.prime, &dh.generator)?;
+                let signed = verify_ske(&self.public_key, &hs, &ske)?;
+                let named = group.named_group();
+                let pair = DhKeyPair::generate(group, rng)?;
+                let exchange = ClientKeyExchange::Dhe(pair.public_key().to_vec());
+                let premaster = pair.complete_tls12(&dh.public)?;
+                (exchange, signed, premaster, named)
+            }
+        };
+        if let Some(group) = group {
+            common.report(HandshakeEvent::Group(group));
         }
-        let signed = verify_params(
-            &self.public_key,
-            &ske.signature,
-            &hs.config.common.signature_schemes,
-            &hs.params,
-            &ske.params,
-        )?;
-        let share = KeyShare::generate_with(ske.params.group, &*hs.config.common.rng)?;
-        let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
-        let premaster = share.complete(&ske.params.public)?;
-        common.report(HandshakeEvent::Group(ske.params.group));
         hs.log.add(&message.raw);
         Ok(State::ExpectCertificateRequestOrDone(
             ExpectServerHelloDone {
@@ -433,6 +448,21 @@ impl ExpectServerKeyExchange {
             },
         ))
     }
+}
+
+/// Checks the ServerKeyExchange signature with the server's key.
+fn verify_ske(
+    key: &PublicKey,
+    hs: &Handshake,
+    ske: &ServerKeyExchange,
+) -> Result<SignatureVerified, Error> {
+    verify_params(
+        key,
+        &ske.signature,
+        &hs.config.common.signature_schemes,
+        &hs.params,
+        &ske.params,
+    )
 }
 
 /// RSA key exchange (RFC 5246 §7.4.7.1): no ServerKeyExchange comes; our

@@ -19,13 +19,15 @@ use std::sync::Arc;
 use super::hello::{choose_alpn, host_name};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
-use crate::crypto::groups::usable_in_tls12;
+use crate::crypto::ffdhe::{is_ffdhe, DhGroup, DhKeyPair};
+use crate::crypto::groups::is_ecdhe;
 use crate::crypto::kx::KeyShare;
 use crate::crypto::rng::random_array;
 use crate::crypto::rsa_kx::decrypt_premaster;
 use crate::crypto::verify::PublicKey;
 use crate::error::{
-    CryptoReason, Error, HandshakeFailureReason, IllegalParameterReason, UnexpectedMessageReason,
+    CryptoReason, Error, HandshakeFailureReason, IllegalParameterReason,
+    InsufficientSecurityReason, UnexpectedMessageReason,
 };
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
@@ -49,7 +51,8 @@ use crate::msgs::hello::{
     MAX_SESSION_ID_SIZE, RANDOM_LEN,
 };
 use crate::msgs::key_exchange::{
-    ClientKeyExchange, KeyExchangeAlgorithm, ServerEcdhParams, ServerKeyExchange,
+    ClientKeyExchange, KeyExchangeAlgorithm, ServerDhParams, ServerEcdhParams, ServerKeyExchange,
+    ServerKxParams,
 };
 use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{CertifiedKey, ClientCertVerified};
@@ -310,7 +313,12 @@ fn start_full_handshake(
     hello: Hello<'_>,
 ) -> Result<State, Error> {
     let offer = hello.offer;
-    let (suite, certificate, scheme) = choose_suite(&config, hello.hello, offer, hello.version)?;
+    let Choice {
+        suite,
+        certificate,
+        scheme,
+        group,
+    } = choose_suite(&config, hello.hello, offer, hello.version)?;
     let params = hello.params(suite, offer.extended_master_secret, offer.encrypt_then_mac);
     let send_ticket =
         offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
@@ -328,19 +336,19 @@ fn start_full_handshake(
             certificates: certificate.chain().to_vec(),
         }))?,
     );
-    let agreement = match suite.key_exchange {
-        KeyExchangeAlgorithm::Ecdhe => KeyAgreement::Ecdhe(send_server_key_exchange(
+    let agreement = match group {
+        Some(group) => send_server_key_exchange(
             &config,
             common,
             &mut log,
-            offer,
             &params,
             &certificate,
             scheme,
-        )?),
+            group,
+        )?,
         // RFC 5246 §7.4.3: no ServerKeyExchange; the client encrypts to
         // the certificate's key.
-        KeyExchangeAlgorithm::Rsa => KeyAgreement::Rsa(certificate),
+        None => KeyAgreement::Rsa(certificate),
     };
     let requested_schemes = config.common.signature_schemes.clone();
     let request = request_client_certificate(&config, common, &mut log, &params)?;
@@ -366,33 +374,47 @@ fn start_full_handshake(
     })
 }
 
-/// Sends the ServerKeyExchange of ECDHE (RFC 8422 §5.4): our ephemeral
-/// key for the chosen group, signed by the certificate's key with
-/// `scheme`; returns the key for the client's share.
+/// Sends the ServerKeyExchange (RFC 8422 §5.4 for ECDHE, RFC 5246 §7.4.3
+/// for DHE): our ephemeral key in `group`, signed by the certificate's key
+/// with `scheme`; returns the key for the client's public value.
 fn send_server_key_exchange(
     config: &ServerConfig,
     common: &mut dyn HandshakeIo,
     log: &mut HandshakeLog,
-    offer: &Offer<'_>,
     params: &Params,
     certificate: &CertifiedKey,
     scheme: Option<SignatureScheme>,
-) -> Result<KeyShare, Error> {
-    let group = choose_group(config, offer)?;
-    let share = KeyShare::generate_with(group, &*config.common.rng)?;
-    let ecdh = ServerEcdhParams {
-        group,
-        public: share.public_key().to_vec(),
+    group: NamedGroup,
+) -> Result<KeyAgreement, Error> {
+    let rng = &*config.common.rng;
+    let (agreement, kx) = match DhGroup::named(group) {
+        Some(dh) => {
+            let pair = DhKeyPair::generate(dh, rng)?;
+            let kx = ServerKxParams::Dh(ServerDhParams {
+                prime: pair.group().prime().to_vec(),
+                generator: pair.group().generator().to_vec(),
+                public: pair.public_key().to_vec(),
+            });
+            (KeyAgreement::Dhe(pair), kx)
+        }
+        None => {
+            let share = KeyShare::generate_with(group, rng)?;
+            let kx = ServerKxParams::Ecdh(ServerEcdhParams {
+                group,
+                public: share.public_key().to_vec(),
+            });
+            (KeyAgreement::Ecdhe(share), kx)
+        }
     };
-    let signature = sign_params(certificate, scheme, params, &ecdh)?;
+    let signature = sign_params(certificate, scheme, params, &kx)?;
     log.add(
         common.send_handshake(&HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
-            params: ecdh,
+            params: kx,
             signature,
         }))?,
     );
     common.report(HandshakeEvent::Group(group));
-    Ok(share)
+    Ok(agreement)
 }
 
 /// Sends a CertificateRequest (RFC 5246 §7.4.4) when a client verifier is
@@ -533,54 +555,105 @@ fn find_session(
     }
 }
 
-/// Our most preferred suite the client offers that runs under `version`
-/// and that one of our certificates can authenticate with a scheme the
-/// client accepts; none is `handshake_failure`.
+/// What the server chose for a full handshake.
+struct Choice {
+    suite: Tls12Suite,
+    certificate: Arc<CertifiedKey>,
+    /// The scheme of our ServerKeyExchange signature (`None` in TLS
+    /// 1.0/1.1, or with RSA key exchange).
+    scheme: Option<SignatureScheme>,
+    /// The ECDHE curve or RFC 7919 group; `None` with RSA key exchange.
+    group: Option<NamedGroup>,
+}
+
+/// The RFC 7919 §2 code points of finite-field groups, 256 to 511: a
+/// client listing any of them, even ones unknown to us, speaks RFC 7919
+/// (RFC 7919 §4).
+const FFDHE_CODE_POINTS: core::ops::RangeInclusive<u16> = 0x0100..=0x01ff;
+
+/// Our most preferred suite the client offers that the version allows,
+/// whose key exchange has a group (below) and for which a certificate can
+/// sign with a scheme the client accepts (RFC 5246 §7.4.1.2). Without one:
+/// `insufficient_security` when a DHE suite lacked a group only because
+/// none of the client's RFC 7919 groups is ours (RFC 7919 §4), else
+/// `handshake_failure`.
 fn choose_suite(
     config: &ServerConfig,
     hello: &ClientHello,
     offer: &Offer<'_>,
     version: ProtocolVersion,
-) -> Result<(Tls12Suite, Arc<CertifiedKey>, Option<SignatureScheme>), Error> {
-    config
+) -> Result<Choice, Error> {
+    let ecdhe = choose_ecdhe_group(config, offer);
+    let ffdhe = choose_ffdhe_group(config, offer);
+    let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
+    let mut ffdhe_refused = false;
+    let suites = config
         .common
         .cipher_suites
         .iter()
         .filter(|s| hello.cipher_suites.contains(s))
         .filter_map(|s| tls12_suite(*s))
-        .filter(|s| s.usable_with(version))
-        .find_map(|suite| {
-            config.certificates.iter().find_map(|certificate| {
-                let key = certificate.key();
-                if !suite.authentication.fits(key.public()) {
-                    return None;
-                }
-                if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
-                    // Nothing is signed: the key decrypts instead.
-                    return Some((suite, certificate.clone(), None));
-                }
-                choose_signature(key, version, offer.schemes())
-                    .map(|scheme| (suite, certificate.clone(), scheme))
-            })
-        })
-        .ok_or(Error::HandshakeFailure(
-            HandshakeFailureReason::NoSuiteAndCertificate,
-        ))
+        .filter(|s| s.usable_with(version));
+    for suite in suites {
+        let group = match suite.key_exchange {
+            KeyExchangeAlgorithm::Ecdhe => ecdhe,
+            KeyExchangeAlgorithm::Dhe => ffdhe,
+            KeyExchangeAlgorithm::Rsa => None,
+        };
+        if group.is_none() && suite.key_exchange != KeyExchangeAlgorithm::Rsa {
+            refusal = HandshakeFailureReason::NoCommonGroup;
+            ffdhe_refused |= suite.key_exchange == KeyExchangeAlgorithm::Dhe;
+            continue;
+        }
+        let chosen = config.certificates.iter().find_map(|certificate| {
+            let key = certificate.key();
+            if !suite.authentication.fits(key.public()) {
+                return None;
+            }
+            if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
+                // Nothing is signed: the key decrypts instead.
+                return Some((certificate.clone(), None));
+            }
+            choose_signature(key, version, offer.schemes())
+                .map(|scheme| (certificate.clone(), scheme))
+        });
+        if let Some((certificate, scheme)) = chosen {
+            return Ok(Choice {
+                suite,
+                certificate,
+                scheme,
+                group,
+            });
+        }
+    }
+    Err(if ffdhe_refused && lists_ffdhe(offer) {
+        Error::InsufficientSecurity(InsufficientSecurityReason::NoAcceptableFfdheGroup)
+    } else {
+        Error::HandshakeFailure(refusal)
+    })
 }
 
-/// Our most preferred group the client lists (RFC 8422 §5.1.1), leaving
-/// out the hybrid groups, which are TLS 1.3 only; none is
-/// `handshake_failure`. A client without supported_groups leaves the
-/// curve to us (RFC 8422 §5.1) but predates X25519: it gets secp256r1, the
-/// curve every such client has (RFC 4492 §5.1.1), when we enable it (as
-/// OpenSSL does), else our first group.
-fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, Error> {
+/// Whether the client's supported_groups lists any finite-field group.
+fn lists_ffdhe(offer: &Offer<'_>) -> bool {
+    offer.extensions.supported_groups.is_some_and(|groups| {
+        groups
+            .iter()
+            .any(|g| FFDHE_CODE_POINTS.contains(&u16::from(*g)))
+    })
+}
+
+/// Our most preferred ECDHE curve the client lists (RFC 8422 §5.1.1). A
+/// client without supported_groups leaves the curve to us (RFC 8422
+/// §5.1) but predates X25519: it gets secp256r1, the curve every such
+/// client has (RFC 4492 §5.1.1), when we enable it (as OpenSSL does),
+/// else our first curve.
+fn choose_ecdhe_group(config: &ServerConfig, offer: &Offer<'_>) -> Option<NamedGroup> {
     let mut ours = config
         .common
         .groups
         .iter()
         .copied()
-        .filter(|g| usable_in_tls12(*g));
+        .filter(|g| is_ecdhe(*g));
     match offer.extensions.supported_groups {
         Some(offered) => ours.find(|g| offered.contains(g)),
         None => {
@@ -588,9 +661,23 @@ fn choose_group(config: &ServerConfig, offer: &Offer<'_>) -> Result<NamedGroup, 
             ours.find(|g| *g == NamedGroup::secp256r1).or(first)
         }
     }
-    .ok_or(Error::HandshakeFailure(
-        HandshakeFailureReason::NoCommonGroup,
-    ))
+}
+
+/// Our most preferred RFC 7919 group for DHE: one the client lists when
+/// it lists any finite-field group (RFC 7919 §4), else our first — a
+/// client that predates RFC 7919 takes the server's group (RFC 5246
+/// §7.4.3).
+fn choose_ffdhe_group(config: &ServerConfig, offer: &Offer<'_>) -> Option<NamedGroup> {
+    let mut ours = config
+        .common
+        .groups
+        .iter()
+        .copied()
+        .filter(|g| is_ffdhe(*g));
+    match offer.extensions.supported_groups {
+        Some(offered) if lists_ffdhe(offer) => ours.find(|g| offered.contains(g)),
+        _ => ours.next(),
+    }
 }
 
 /// The ServerHello extensions: each answers one the client sent.
@@ -649,6 +736,8 @@ fn send_server_hello<'c>(
 enum KeyAgreement {
     /// Our ephemeral ECDH key (RFC 8422 §5.4).
     Ecdhe(KeyShare),
+    /// Our ephemeral DH key (RFC 5246 §7.4.3).
+    Dhe(DhKeyPair),
     /// The certificate whose RSA key decrypts the premaster secret (RFC
     /// 5246 §7.4.7.1).
     Rsa(Arc<CertifiedKey>),
@@ -769,6 +858,9 @@ impl ExpectClientKeyExchange {
         let premaster = match (flight.agreement, exchange) {
             (KeyAgreement::Ecdhe(share), ClientKeyExchange::Ecdhe(point)) => {
                 share.complete(&point)?
+            }
+            (KeyAgreement::Dhe(pair), ClientKeyExchange::Dhe(public)) => {
+                pair.complete_tls12(&public)?
             }
             (KeyAgreement::Rsa(certificate), ClientKeyExchange::Rsa(encrypted)) => {
                 decrypt_premaster(
