@@ -6,7 +6,9 @@
 //! message kind and extension block), `deframer` (record streams),
 //! `session_data` (exported sessions, server states, tickets, ticket
 //! keys), and writes `sign_keys` seeds from `vectors/keys`; each in its
-//! target's input format (see the target's header).
+//! target's input format (see the target's header). It also cuts, by
+//! editing one message of a recording, `client` and `server` seeds that
+//! reach each refusal of the hybrid groups ([`refusals`]).
 //! Run from `fuzz/`:
 //!
 //! ```sh
@@ -16,9 +18,11 @@
 //! Each seed is one scenario's recording and nothing else, so the files
 //! are as small as the handshakes themselves. Every complete recording is
 //! replayed through the `client` and `server` harness and must complete
-//! there too. Exits non-zero when a scenario does not complete or replay
-//! (an incomplete recording is still written: it seeds as far as the
-//! engine goes), which also checks fuzzing mode end to end.
+//! there too, and every hybrid refusal seed must end in its error and
+//! alert. Exits non-zero when a scenario does not complete or replay, or
+//! a refusal seed misses its refusal (such a seed is still written: it
+//! seeds as far as the engine goes), which also checks fuzzing mode end
+//! to end.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -30,16 +34,19 @@ use ferrotls::conn::EarlyDataStatus;
 use ferrotls::crypto::aead::{NONCE_LEN, TAG_LEN};
 use ferrotls::crypto::kx::{supported_groups, KeyShare};
 use ferrotls::crypto::rng::SeededRng;
+use ferrotls::error::{HandshakeFailureReason, IllegalParameterReason};
 use ferrotls::msgs::alert::Alert;
-use ferrotls::msgs::enums::{AlertDescription, AlertLevel, ProtocolVersion};
-use ferrotls::msgs::extensions::{encode_extensions, Extension, EXTENSIONS};
+use ferrotls::msgs::enums::{AlertDescription, AlertLevel, NamedGroup, ProtocolVersion};
+use ferrotls::msgs::extensions::{encode_extensions, Extension, KeyShareEntry, EXTENSIONS};
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::record::MAX_PLAINTEXT_LEN;
 use ferrotls::session::format::CHECKSUM_LEN;
 use ferrotls::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
 use ferrotls::session::{ClientSessionData, RotatingTicketer, ServerSessionState, Ticketer};
 use ferrotls::time::{ManualClock, UnixTime};
-use ferrotls_fuzz::{encode_input, record, Recording, Scenario};
+use ferrotls::Error;
+use ferrotls_fuzz::{encode_input, record, Ending, Recording, Scenario};
 
 /// The recorded scenarios: every version, and full handshakes, HRR (with
 /// and without cookie), resumption by ticket/PSK and by session ID, 0-RTT,
@@ -321,8 +328,8 @@ fn main() -> ExitCode {
             // handshake of its configuration.
             eprintln!("{name}: {missed}");
             failed = true;
-        } else if !ferrotls_fuzz::run_client(&client_input)
-            || !ferrotls_fuzz::run_server(&server_input)
+        } else if !matches!(ferrotls_fuzz::run_client(&client_input), Ending::Completed)
+            || !matches!(ferrotls_fuzz::run_server(&server_input), Ending::Completed)
         {
             eprintln!("{name}: the recording does not replay");
             failed = true;
@@ -344,12 +351,19 @@ fn main() -> ExitCode {
             server_input.len(),
             client_input.len()
         );
-        recordings.push((name, recording));
+        recordings.push((name, scenario, recording));
     }
     let parsed: Vec<Parsed> = recordings
         .iter()
-        .map(|(name, r)| Parsed::new(name, r))
+        .map(|(name, scenario, r)| Parsed::new(name, *scenario, r))
         .collect();
+    match refusal_seeds(&seeds, &parsed) {
+        Ok(all_refused) => failed |= !all_refused,
+        Err(e) => {
+            eprintln!("refusal seeds: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = msgs_seeds(&seeds.join("msgs"), &parsed)
         .and_then(|()| deframer_seeds(&seeds.join("deframer"), &parsed))
         .and_then(|()| session_data_seeds(&seeds.join("session_data"), &parsed))
@@ -392,6 +406,7 @@ fn main() -> ExitCode {
 
 /// The record content types the recordings hold (RFC 8446 §5.1).
 const CHANGE_CIPHER_SPEC: u8 = 20;
+const ALERT: u8 = 21;
 const HANDSHAKE: u8 = 22;
 const APPLICATION_DATA: u8 = 23;
 
@@ -504,6 +519,7 @@ fn messages(mut stream: &[u8]) -> Vec<&[u8]> {
 /// A recording cut into what the other seed kinds need.
 struct Parsed<'a> {
     name: &'a str,
+    scenario: Scenario,
     recording: &'a Recording,
     tls13: bool,
     /// The `msgs` version index (0–3 for TLS 1.0–1.3).
@@ -515,7 +531,7 @@ struct Parsed<'a> {
 }
 
 impl<'a> Parsed<'a> {
-    fn new(name: &'a str, recording: &'a Recording) -> Self {
+    fn new(name: &'a str, scenario: Scenario, recording: &'a Recording) -> Self {
         // The ServerHello decodes the same in every context.
         let any = context(3, false, 1);
         let stream = handshake_stream(&recording.server_flights, false);
@@ -554,6 +570,7 @@ impl<'a> Parsed<'a> {
         let rsa_kx = !tls13 && has(&client_messages, 16) && !has(&server_messages, 12);
         Self {
             name,
+            scenario,
             recording,
             tls13,
             version,
@@ -954,4 +971,247 @@ fn sign_keys_seeds(dir: &Path) -> std::io::Result<()> {
         write(dir, &format!("key-share-{group:?}"), share.public_key())?;
     }
     Ok(())
+}
+
+/// A `client` or `server` seed that reaches one refusal of the hybrid
+/// groups (draft-ietf-tls-ecdhe-mlkem): the first flight of a recording
+/// with one handshake message edited ([`edited_flight`]), and the error
+/// that must end the side reading it.
+struct Refusal {
+    /// The seed's file name.
+    name: &'static str,
+    /// The recording whose first flight is edited.
+    from: &'static str,
+    /// Whether the seed is the `client` target's (the server's flight
+    /// edited) rather than the `server` target's.
+    client: bool,
+    /// Edits the message it is for and returns true; false for any other.
+    edit: fn(&mut HandshakeMessage) -> bool,
+    /// The error that must end the reading side, whose alert must be the
+    /// last record it sends.
+    error: Error,
+}
+
+/// The hybrid refusals, each with its error: the client's X25519MLKEM768
+/// share one byte short or long, or its encapsulation key failing the
+/// modulus check (FIPS 203 §7.2); a TLS 1.2 ClientHello whose only group
+/// is X25519MLKEM768, which a TLS 1.2 server never selects (the draft's
+/// §3), so no group is left; the server's X25519MLKEM768 share one byte
+/// short or long; a TLS 1.2 ServerKeyExchange in X25519MLKEM768, which a
+/// TLS 1.2 client never offers.
+fn refusals() -> Vec<Refusal> {
+    use IllegalParameterReason::{KeyShareLength, KxGroupNotOffered, MlKemEncapsulationKeyModulus};
+    let refusal = |name, from, client, edit, error| Refusal {
+        name,
+        from,
+        client,
+        edit,
+        error,
+    };
+    // Each side's share one byte short and one byte long.
+    let mut out = Vec::new();
+    for client in [false, true] {
+        out.extend([
+            refusal(
+                "tls13-hybrid-share-truncated",
+                "tls13-full-ed25519",
+                client,
+                |m| edit_hybrid_share(m, |k| k.truncate(k.len().saturating_sub(1))),
+                Error::IllegalParameter(KeyShareLength),
+            ),
+            refusal(
+                "tls13-hybrid-share-oversized",
+                "tls13-full-ed25519",
+                client,
+                |m| edit_hybrid_share(m, |k| k.push(0)),
+                Error::IllegalParameter(KeyShareLength),
+            ),
+        ]);
+    }
+    out.extend([
+        refusal(
+            "tls13-hybrid-encapsulation-key-modulus",
+            "tls13-full-ed25519",
+            false,
+            // X25519MLKEM768 puts the key first: its first 12-bit
+            // coefficient becomes 0xfff, not below q = 3329.
+            |m| {
+                edit_hybrid_share(m, |k| {
+                    if let Some([first, second, ..]) = k.get_mut(..2) {
+                        *first = 0xff;
+                        *second |= 0x0f;
+                    }
+                })
+            },
+            Error::IllegalParameter(MlKemEncapsulationKeyModulus),
+        ),
+        refusal(
+            "tls12-hybrid-only-group",
+            "tls12-full-ed25519",
+            false,
+            |m| match m {
+                HandshakeMessage::ClientHello(hello) => {
+                    hello.extensions.iter_mut().flatten().any(|e| match e {
+                        Extension::SupportedGroups(groups) => {
+                            *groups = vec![NamedGroup::X25519MLKEM768];
+                            true
+                        }
+                        _ => false,
+                    })
+                }
+                _ => false,
+            },
+            Error::HandshakeFailure(HandshakeFailureReason::NoCommonGroup),
+        ),
+        refusal(
+            "tls12-hybrid-server-key-exchange",
+            "tls12-full-ed25519",
+            true,
+            |m| match m {
+                HandshakeMessage::ServerKeyExchange(ske) => {
+                    ske.params.group = NamedGroup::X25519MLKEM768;
+                    true
+                }
+                _ => false,
+            },
+            Error::IllegalParameter(KxGroupNotOffered),
+        ),
+    ]);
+    out
+}
+
+/// Applies `edit` to the X25519MLKEM768 key share of a ClientHello or
+/// ServerHello and returns true; false for any other message.
+fn edit_hybrid_share(message: &mut HandshakeMessage, edit: impl FnOnce(&mut Vec<u8>)) -> bool {
+    let extensions = match message {
+        HandshakeMessage::ClientHello(hello) => hello.extensions.as_mut(),
+        HandshakeMessage::ServerHello(hello) => hello.extensions.as_mut(),
+        _ => None,
+    };
+    let hybrid = |share: &&mut KeyShareEntry| share.group == NamedGroup::X25519MLKEM768;
+    let share = extensions.into_iter().flatten().find_map(|e| match e {
+        Extension::KeyShareOffer(shares) => shares.iter_mut().find(hybrid),
+        Extension::KeyShareSelected(share) => Some(share).filter(hybrid),
+        _ => None,
+    });
+    share.map(|share| edit(&mut share.key_exchange)).is_some()
+}
+
+/// The first of `flights` with the first of its leading plaintext
+/// handshake messages that `edit` takes re-encoded: those messages are
+/// framed again in records of the first one's type and version, as large
+/// as the record layer allows (RFC 8446 §5.1), and the records after them
+/// (ChangeCipherSpec, protected records) kept as they are. `None` when no
+/// message takes the edit.
+fn edited_flight(
+    flights: &[Vec<u8>],
+    cx: &DecodeContext,
+    edit: fn(&mut HandshakeMessage) -> bool,
+) -> Option<Vec<u8>> {
+    let all = records(flights.get(..1)?, false);
+    let plain = all
+        .iter()
+        .take_while(|(protected, r)| !protected && r.typ == HANDSHAKE)
+        .count();
+    let (handshake, rest) = all.split_at(plain);
+    let header = handshake.first()?.1.bytes.get(..3)?;
+    let stream: Vec<u8> = handshake
+        .iter()
+        .flat_map(|(_, r)| r.fragment.iter().copied())
+        .collect();
+    let mut edited = false;
+    let mut messages_out = Vec::new();
+    for message in messages(&stream) {
+        if !edited {
+            if let Ok(mut m) = HandshakeMessage::decode_message(message, cx) {
+                if edit(&mut m) {
+                    messages_out.extend_from_slice(&m.to_bytes().ok()?);
+                    edited = true;
+                    continue;
+                }
+            }
+        }
+        messages_out.extend_from_slice(message);
+    }
+    if !edited {
+        return None;
+    }
+    let mut out = Vec::new();
+    for fragment in messages_out.chunks(MAX_PLAINTEXT_LEN) {
+        out.extend_from_slice(header);
+        out.extend_from_slice(&u16::try_from(fragment.len()).ok()?.to_be_bytes());
+        out.extend_from_slice(fragment);
+    }
+    for (_, r) in rest {
+        out.extend_from_slice(r.bytes);
+    }
+    Some(out)
+}
+
+/// Writes each of [`refusals`] into `seeds/client` or `seeds/server` and
+/// replays it through that target's harness; returns whether every one
+/// ended in its error with its fatal alert as the last record sent.
+fn refusal_seeds(seeds: &Path, parsed: &[Parsed]) -> std::io::Result<bool> {
+    let mut all_refused = true;
+    for refusal in refusals() {
+        let target = if refusal.client { "client" } else { "server" };
+        let Some(p) = parsed.iter().find(|p| p.name == refusal.from) else {
+            eprintln!("{target}/{}: no recording {}", refusal.name, refusal.from);
+            all_refused = false;
+            continue;
+        };
+        let (flights, run): (_, fn(&[u8]) -> Ending) = if refusal.client {
+            (&p.recording.server_flights, ferrotls_fuzz::run_client)
+        } else {
+            (&p.recording.client_flights, ferrotls_fuzz::run_server)
+        };
+        let cx = context(p.version, p.rsa_kx, u8::from(p.tls13));
+        let Some(flight) = edited_flight(flights, &cx, refusal.edit) else {
+            eprintln!("{target}/{}: nothing to edit in {}", refusal.name, p.name);
+            all_refused = false;
+            continue;
+        };
+        let input = encode_input(p.scenario, &[flight]);
+        write(&seeds.join(target), refusal.name, &input)?;
+        let missed = match run(&input) {
+            Ending::Failed { error, .. } if error != refusal.error => {
+                Some(format!("failed with {error:?}"))
+            }
+            Ending::Failed { error, sent } => (!ends_in_alert(std::slice::from_ref(&sent), &error))
+                .then(|| "its last record is not its fatal alert".to_string()),
+            Ending::Completed => Some("completed".into()),
+            Ending::Unfinished => Some("did not finish".into()),
+        };
+        if let Some(missed) = missed {
+            eprintln!(
+                "{target}/{}: {missed}, not refused with {:?}",
+                refusal.name, refusal.error
+            );
+            all_refused = false;
+        } else {
+            println!(
+                "{target}/{}: refused with {:?}",
+                refusal.name, refusal.error
+            );
+        }
+    }
+    Ok(all_refused)
+}
+
+/// Whether the last record of the flights `sent` is the unprotected
+/// fatal alert of `error` (RFC 8446 §6).
+fn ends_in_alert(sent: &[Vec<u8>], error: &Error) -> bool {
+    let alert = error.alert().and_then(|description| {
+        Alert {
+            level: AlertLevel::Fatal,
+            description,
+        }
+        .to_bytes()
+        .ok()
+    });
+    let last = records(sent, false).pop();
+    match (alert, last) {
+        (Some(alert), Some((_, record))) => record.typ == ALERT && record.fragment == alert,
+        _ => false,
+    }
 }

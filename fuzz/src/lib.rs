@@ -741,48 +741,68 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
     Ok(rec)
 }
 
+/// How a `client` or `server` run ended (what the recorder checks of a
+/// seed it replays).
+#[derive(Debug)]
+pub enum Ending {
+    /// The handshake completed and the peer's data arrived.
+    Completed,
+    /// The connection failed with `error`; `sent` is what it sent in that
+    /// turn, which holds its alert when the alert goes out unprotected.
+    Failed {
+        /// The error that ended the connection.
+        error: Error,
+        /// The connection's bytes of its last turn.
+        sent: Vec<u8>,
+    },
+    /// Neither: the input ended first, or held no scenario.
+    Unfinished,
+}
+
 /// The `client` target: a client of the input's scenario reads the
-/// input's flights as the server's bytes. Returns whether its handshake
-/// completed and the server's data arrived (how the recorder checks that
-/// a seed replays).
-pub fn run_client(input: &[u8]) -> bool {
+/// input's flights as the server's bytes.
+pub fn run_client(input: &[u8]) -> Ending {
     let Some((&[a, b], rest)) = input.split_first_chunk::<2>() else {
-        return false;
+        return Ending::Unfinished;
     };
     let scenario = Scenario::from_bytes(a, b);
     let (Ok(cc), Ok(sc)) = (client_config(scenario), server_config(scenario)) else {
-        return false;
+        return Ending::Unfinished;
     };
     if scenario.resume {
         prime(&cc, &sc, scenario);
     }
     let Ok(mut c) = new_client(cc, scenario) else {
-        return false;
+        return Ending::Unfinished;
     };
     let mut endpoint = Endpoint::client(PING, scenario);
     drain(&mut c);
     for flight in flights(rest) {
-        if endpoint.turn(&mut c, flight).1.is_err() {
-            return false;
+        if let (sent, Err(error)) = endpoint.turn(&mut c, flight) {
+            return Ending::Failed { error, sent };
         }
     }
     c.send_close_notify();
     drain(&mut c);
-    !c.is_handshaking()
+    let completed = !c.is_handshaking()
         && c.error().is_none()
-        && endpoint.received == server_data(scenario, c.protocol_version())
+        && endpoint.received == server_data(scenario, c.protocol_version());
+    if completed {
+        Ending::Completed
+    } else {
+        Ending::Unfinished
+    }
 }
 
 /// The `server` target: a server of the input's scenario reads the
-/// input's flights as the client's bytes. Returns whether its handshake
-/// completed and the client's data arrived.
-pub fn run_server(input: &[u8]) -> bool {
+/// input's flights as the client's bytes.
+pub fn run_server(input: &[u8]) -> Ending {
     let Some((&[a, b], rest)) = input.split_first_chunk::<2>() else {
-        return false;
+        return Ending::Unfinished;
     };
     let scenario = Scenario::from_bytes(a, b);
     let (Ok(cc), Ok(sc)) = (client_config(scenario), server_config(scenario)) else {
-        return false;
+        return Ending::Unfinished;
     };
     if scenario.resume {
         prime(&cc, &sc, scenario);
@@ -790,11 +810,15 @@ pub fn run_server(input: &[u8]) -> bool {
     let mut s = ServerConnection::new(sc);
     let mut endpoint = Endpoint::server(PING, scenario);
     for flight in flights(rest) {
-        if endpoint.turn(&mut s, flight).1.is_err() {
-            return false;
+        if let (sent, Err(error)) = endpoint.turn(&mut s, flight) {
+            return Ending::Failed { error, sent };
         }
     }
     s.send_close_notify();
     drain(&mut s);
-    !s.is_handshaking() && s.error().is_none() && endpoint.received.ends_with(PING)
+    if !s.is_handshaking() && s.error().is_none() && endpoint.received.ends_with(PING) {
+        Ending::Completed
+    } else {
+        Ending::Unfinished
+    }
 }
