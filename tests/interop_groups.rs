@@ -1,5 +1,6 @@
-//! Interop in the key-exchange groups ring lacks (issue 15 item 5), both
-//! ways, in TLS 1.3 (RFC 8446 §4.2.7) and TLS 1.2 ECDHE (RFC 8422 §5.1):
+//! Interop in the key-exchange groups ring lacks, both ways, in TLS 1.3
+//! (RFC 8446 §4.2.7) and TLS 1.2: ECDHE (RFC 8422 §5.1) in secp521r1 and
+//! X448, DHE_RSA (RFC 5246 §7.4.3, RFC 7919) in ffdhe2048 and ffdhe3072:
 //! our client against `openssl s_server` (OpenSSL 3.0) and `gnutls-serv`
 //! (GnuTLS 3.7) that accept only the group, and `openssl s_client` and
 //! `gnutls-cli` that offer only the group against `ferrotls server`. Each
@@ -9,7 +10,9 @@
 //!
 //! The TLS 1.2 runs use the RSA chain: an ECDSA certificate's curve must
 //! itself be among the client's groups in TLS 1.2 (RFC 8422 §5.1), and
-//! these peers offer one group only.
+//! these peers offer one group only; the finite-field groups run in TLS
+//! 1.2 with TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, which every side enables
+//! for them (it is opt-in here).
 
 mod interop_support;
 
@@ -26,7 +29,32 @@ struct Group {
     /// GnuTLS priority-string group (`+GROUP-...`), also its name in the
     /// session description.
     gnutls: &'static str,
+    /// Whether the group is finite-field: TLS 1.2 then needs a DHE suite.
+    ffdhe: bool,
 }
+
+impl Group {
+    /// How GnuTLS's session description names the key exchange, e.g.
+    /// `(ECDHE-SECP521R1)` or `(DHE-FFDHE2048)`.
+    fn gnutls_description(&self) -> String {
+        let kx = if self.ffdhe { "DHE" } else { "ECDHE" };
+        format!("({kx}-{})", self.gnutls)
+    }
+
+    /// The suites a side enables for this group in `version`: `None` for
+    /// the defaults, the DHE suite (beside a TLS 1.3 suite, which a server
+    /// of every version needs) for a finite-field group.
+    fn ciphers(&self, version: &Version) -> Option<&'static str> {
+        match (self.ffdhe, version.ours) {
+            (false, _) => None,
+            (true, "1.2") => Some(DHE_SUITE),
+            (true, _) => Some("TLS_AES_128_GCM_SHA256"),
+        }
+    }
+}
+
+/// The TLS 1.2 suite the finite-field runs use, OpenSSL's name.
+const DHE_SUITE: &str = "DHE-RSA-AES128-GCM-SHA256";
 
 const GROUPS: &[Group] = &[
     Group {
@@ -34,12 +62,28 @@ const GROUPS: &[Group] = &[
         openssl: "P-521",
         openssl_temp_key: "ECDH, secp521r1, 521 bits",
         gnutls: "SECP521R1",
+        ffdhe: false,
     },
     Group {
         iana: "x448",
         openssl: "X448",
         openssl_temp_key: "X448, 448 bits",
         gnutls: "X448",
+        ffdhe: false,
+    },
+    Group {
+        iana: "ffdhe2048",
+        openssl: "ffdhe2048",
+        openssl_temp_key: "DH, 2048 bits",
+        gnutls: "FFDHE2048",
+        ffdhe: true,
+    },
+    Group {
+        iana: "ffdhe3072",
+        openssl: "ffdhe3072",
+        openssl_temp_key: "DH, 3072 bits",
+        gnutls: "FFDHE3072",
+        ffdhe: true,
     },
 ];
 
@@ -75,43 +119,68 @@ const VERSIONS: &[Version] = &[
     },
 ];
 
-/// The GnuTLS priority string that allows `group` and `version` only.
+/// The GnuTLS priority string that allows `group` and `version` only
+/// (and DHE key exchange for a finite-field group in TLS 1.2).
 fn gnutls_priority(group: &Group, version: &Version) -> String {
+    let kx = if group.ffdhe && version.ours == "1.2" {
+        ":-KX-ALL:+DHE-RSA"
+    } else {
+        ""
+    };
     format!(
-        "NORMAL:-GROUP-ALL:+GROUP-{}:-VERS-ALL:+{}",
+        "NORMAL:-GROUP-ALL:+GROUP-{}:-VERS-ALL:+{}{kx}",
         group.gnutls, version.gnutls
     )
 }
 
+/// `ferrotls server` for one connection in `group` (finite-field groups
+/// and their TLS 1.2 suite are opt-in).
+fn our_server(group: &Group, version: &Version) -> (Peer, u16) {
+    let mut args = vec!["--max-connections", "1", "--groups", group.iana];
+    if let Some(ciphers) = group.ciphers(version) {
+        args.extend(["--ciphers", ciphers]);
+        if version.ours == "1.2" {
+            args.extend(["--max-version", "1.2"]);
+        }
+    }
+    ferrotls_server_with(version.key_type, &args)
+}
+
 /// Runs `ferrotls client` against 127.0.0.1:`port` offering only `group`,
 /// at most `version`, trusting `version`'s test chain; checks the one
-/// handshake it reports and returns its output.
+/// handshake it reports, in `group`, and returns its output.
 fn our_client(port: u16, group: &Group, version: &Version) -> String {
+    our_client_reporting(port, group, version, group.iana)
+}
+
+/// [`our_client`], with the group the report must name (`null` for a
+/// TLS 1.2 server's own DHE group).
+fn our_client_reporting(port: u16, group: &Group, version: &Version, reported: &str) -> String {
     let addr = format!("127.0.0.1:{port}");
     let root = vector(&format!("{}-root.pem", version.key_type));
     let name = format!("leaf.{}.test", version.key_type);
-    let (status, out) = run(
-        ferrotls_bin(),
-        &[
-            "client",
-            &addr,
-            "--servername",
-            &name,
-            "--cafile",
-            &root,
-            "--json",
-            "--groups",
-            group.iana,
-            "--max-version",
-            version.ours,
-        ],
-        b"",
-    );
+    let mut args = vec![
+        "client",
+        &addr,
+        "--servername",
+        &name,
+        "--cafile",
+        &root,
+        "--json",
+        "--groups",
+        group.iana,
+        "--max-version",
+        version.ours,
+    ];
+    if let Some(ciphers) = group.ciphers(version) {
+        args.extend(["--ciphers", ciphers]);
+    }
+    let (status, out) = run(ferrotls_bin(), &args, b"");
     assert!(status.success(), "{} {}: {out}", group.iana, version.report);
     let json = json_lines(&out);
     assert_eq!(json.len(), 1, "{out}");
     assert_eq!(json[0].get("version"), version.report, "{out}");
-    assert_eq!(json[0].get("group"), group.iana, "{out}");
+    assert_eq!(json[0].get("group"), reported, "{out}");
     out
 }
 
@@ -143,49 +212,87 @@ fn runs() -> Vec<(Version, &'static Group)> {
                 .filter(move |g| {
                     version.key_type != "p521" || version.ours == "1.3" || g.iana == "secp521r1"
                 })
+                // DHE_RSA needs the RSA chain; ffdhe in TLS 1.3 runs with
+                // the P-256 one.
+                .filter(move |g| !g.ffdhe || version.key_type != "p521")
                 .map(move |group| (version, group))
         })
         .collect()
 }
 
+/// OpenSSL 3.0 does not negotiate RFC 7919 groups in TLS 1.2 (it signs
+/// its `-dhparam` group, whatever the client lists): the runs there give
+/// it the group's own parameters, written by `openssl genpkey`, so that
+/// our client must recognise a signed RFC 7919 group as one (RFC 7919 §3).
 #[test]
 fn our_client_against_openssl_in_each_group() {
+    let scratch = Scratch::new("groups-openssl");
     for (version, group) in &runs() {
-        let (_server, port) = openssl_server(
-            version.key_type,
-            &[version.openssl],
-            &["-www", "-groups", group.openssl],
-        );
+        let mut extra = vec!["-www", "-groups", group.openssl];
+        let dhparam = scratch.file(&format!("{}.pem", group.openssl));
+        if group.ffdhe && version.ours == "1.2" {
+            let param = format!("group:{}", group.openssl);
+            let (status, out) = run(
+                "openssl",
+                &[
+                    "genpkey",
+                    "-genparam",
+                    "-algorithm",
+                    "DH",
+                    "-pkeyopt",
+                    &param,
+                    "-out",
+                    &dhparam,
+                ],
+                b"",
+            );
+            assert!(status.success(), "{out}");
+            extra.extend(["-dhparam", &dhparam]);
+        }
+        let (_server, port) = openssl_server(version.key_type, &[version.openssl], &extra);
         let out = our_client(port, group, version);
         assert!(out.contains("New, TLSv1."), "{out}");
     }
 }
 
+/// OpenSSL 3.0's own TLS 1.2 DHE group (its automatic choice for the
+/// certificate's key size) is not an RFC 7919 group: our client accepts
+/// it (RFC 7919 §3: 2048 bits and more) and reports no named group.
+#[test]
+fn our_client_takes_openssl_s_servers_own_dhe_group() {
+    let group = GROUPS.iter().find(|g| g.iana == "ffdhe2048").unwrap();
+    let version = VERSIONS.iter().find(|v| v.ours == "1.2").unwrap();
+    let (_server, port) = openssl_server(version.key_type, &[version.openssl], &["-www"]);
+    let out = our_client_reporting(port, group, version, "null");
+    assert!(out.contains("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"), "{out}");
+    assert!(out.contains("Cipher is DHE-RSA-AES128-GCM-SHA256"), "{out}");
+}
+
 #[test]
 fn openssl_s_client_against_our_server_in_each_group() {
     for (version, group) in &runs() {
-        let (server, port) = ferrotls_server_with(version.key_type, &["--max-connections", "1"]);
+        let (server, port) = our_server(group, version);
         let connect = format!("127.0.0.1:{port}");
         let root = vector(&format!("{}-root.pem", version.key_type));
         let name = format!("leaf.{}.test", version.key_type);
-        let (_, out) = run(
-            "openssl",
-            &[
-                "s_client",
-                version.openssl,
-                "-groups",
-                group.openssl,
-                "-connect",
-                &connect,
-                "-servername",
-                &name,
-                "-CAfile",
-                &root,
-                "-verify_return_error",
-                "-ign_eof",
-            ],
-            b"GET / HTTP/1.0\r\n\r\n",
-        );
+        let mut args = vec![
+            "s_client",
+            version.openssl,
+            "-groups",
+            group.openssl,
+            "-connect",
+            &connect,
+            "-servername",
+            &name,
+            "-CAfile",
+            &root,
+            "-verify_return_error",
+            "-ign_eof",
+        ];
+        if group.ffdhe && version.ours == "1.2" {
+            args.extend(["-cipher", DHE_SUITE]);
+        }
+        let (_, out) = run("openssl", &args, b"GET / HTTP/1.0\r\n\r\n");
         assert!(
             out.contains(&format!("Server Temp Key: {}", group.openssl_temp_key)),
             "{} {}: {out}",
@@ -213,7 +320,7 @@ fn our_client_against_gnutls_serv_in_each_group() {
 #[test]
 fn gnutls_cli_against_our_server_in_each_group() {
     for (version, group) in &runs() {
-        let (server, port) = ferrotls_server_with(version.key_type, &["--max-connections", "1"]);
+        let (server, port) = our_server(group, version);
         let root = vector(&format!("{}-root.pem", version.key_type));
         let name = format!("leaf.{}.test", version.key_type);
         let port_text = port.to_string();
@@ -239,7 +346,7 @@ fn gnutls_cli_against_our_server_in_each_group() {
         // The session description names the group, e.g.
         // "(TLS1.3-X.509)-(ECDHE-SECP521R1)-(ECDSA-SECP256R1-SHA256)-...".
         assert!(
-            out.contains(&format!("(ECDHE-{})", group.gnutls)),
+            out.contains(&group.gnutls_description()),
             "{} {}: {out}",
             group.iana,
             version.report
