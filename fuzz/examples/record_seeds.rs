@@ -39,7 +39,7 @@ use ferrotls::msgs::alert::Alert;
 use ferrotls::msgs::enums::{AlertDescription, AlertLevel, NamedGroup, ProtocolVersion};
 use ferrotls::msgs::extensions::{encode_extensions, Extension, KeyShareEntry, EXTENSIONS};
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKeyExchange, ServerKxParams};
 use ferrotls::record::MAX_PLAINTEXT_LEN;
 use ferrotls::session::format::CHECKSUM_LEN;
 use ferrotls::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
@@ -695,6 +695,7 @@ fn msgs_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
             &[&[(((1 << 3) | 3) << 2) | MODE_HANDSHAKE], eoed.as_slice()].concat(),
         )?;
     }
+    dhe_seeds(dir)?;
     let alert = Alert {
         level: AlertLevel::Fatal,
         description: AlertDescription::HandshakeFailure,
@@ -715,6 +716,48 @@ fn msgs_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
         .concat(),
     )?;
     write(dir, "ccs", &[&[MODE_CCS], ccs.as_slice()].concat())
+}
+
+/// The `msgs` choice bit that selects DHE key exchange (with bit 2 set
+/// or not; the target's `KEY_EXCHANGES`).
+const MSGS_DHE_BIT: u8 = 1 << 5;
+
+/// `msgs`: a TLS 1.2 DHE ServerKeyExchange and ClientKeyExchange. The
+/// recordings run ECDHE and RSA only (the DHE suites are opt-in), so these
+/// are the engine's encodings of real ffdhe2048 values, under a signature
+/// of the right length for the RSA-2048 key.
+fn dhe_seeds(dir: &Path) -> std::io::Result<()> {
+    use ferrotls::crypto::ffdhe::{DhGroup, DhKeyPair};
+    use ferrotls::msgs::enums::SignatureScheme;
+    use ferrotls::msgs::key_exchange::{ClientKeyExchange, ServerDhParams};
+    use ferrotls::msgs::signature::DigitallySigned;
+    const RSA2048_SIGNATURE_LEN: usize = 256;
+    let rng = SeededRng::new(b"dhe seeds").map_err(std::io::Error::other)?;
+    let group = DhGroup::named(NamedGroup::ffdhe2048).ok_or(std::io::ErrorKind::Other)?;
+    let pair = |rng| DhKeyPair::generate(group.clone(), rng).map_err(std::io::Error::other);
+    let (server, client) = (pair(&rng)?, pair(&rng)?);
+    let ske = HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
+        params: ServerKxParams::Dh(ServerDhParams {
+            prime: group.prime().to_vec(),
+            generator: group.generator().to_vec(),
+            public: server.public_key().to_vec(),
+        }),
+        signature: DigitallySigned {
+            scheme: Some(SignatureScheme::rsa_pss_rsae_sha256),
+            signature: vec![0x5a; RSA2048_SIGNATURE_LEN],
+        },
+    });
+    let cke =
+        HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Dhe(client.public_key().to_vec()));
+    let selector = ((MSGS_DHE_BIT | 2) << 2) | MODE_HANDSHAKE;
+    for (name, message) in [
+        ("ServerKeyExchange-tls12-dhe", ske),
+        ("ClientKeyExchange-tls12-dhe", cke),
+    ] {
+        let bytes = message.to_bytes().map_err(std::io::Error::other)?;
+        write(dir, name, &[&[selector], bytes.as_slice()].concat())?;
+    }
+    Ok(())
 }
 
 /// The `msgs` target's extension contexts, by index.
@@ -1068,8 +1111,11 @@ fn refusals() -> Vec<Refusal> {
             "tls12-full-ed25519",
             true,
             |m| match m {
-                HandshakeMessage::ServerKeyExchange(ske) => {
-                    ske.params.group = NamedGroup::X25519MLKEM768;
+                HandshakeMessage::ServerKeyExchange(ServerKeyExchange {
+                    params: ServerKxParams::Ecdh(ecdh),
+                    ..
+                }) => {
+                    ecdh.group = NamedGroup::X25519MLKEM768;
                     true
                 }
                 _ => false,

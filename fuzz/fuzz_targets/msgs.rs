@@ -24,6 +24,14 @@ const VERSIONS: [ProtocolVersion; 4] = [
 
 const FINISHED_LENS: [usize; 4] = [12, 32, 48, 0];
 
+/// The TLS 1.0–1.2 key exchanges, by choice bits 2 and 5.
+const KEY_EXCHANGES: [KeyExchangeAlgorithm; 4] = [
+    KeyExchangeAlgorithm::Ecdhe,
+    KeyExchangeAlgorithm::Rsa,
+    KeyExchangeAlgorithm::Dhe,
+    KeyExchangeAlgorithm::Dhe,
+];
+
 const EXTENSION_CONTEXTS: [ExtensionContext; 8] = [
     ExtensionContext::ClientHello,
     ExtensionContext::ServerHello,
@@ -50,11 +58,7 @@ fuzz_target!(|data: &[u8]| {
         0 => {
             let cx = DecodeContext {
                 version: VERSIONS[choice & 3],
-                key_exchange: if choice & 4 == 0 {
-                    KeyExchangeAlgorithm::Ecdhe
-                } else {
-                    KeyExchangeAlgorithm::Rsa
-                },
+                key_exchange: KEY_EXCHANGES[((choice >> 2) & 1) | ((choice >> 4) & 2)],
                 finished_len: FINISHED_LENS[(choice >> 3) & 3],
             };
             if let Ok(message) = HandshakeMessage::decode_message(input, &cx) {
