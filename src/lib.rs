@@ -33,4 +33,27 @@ pub mod session;
 pub mod stream;
 pub mod time;
 
-pub use error::Error;
+// What an embedder uses, at the crate root.
+pub use config::{
+    ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder, DEFAULT_GROUPS,
+    TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
+    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+};
+pub use conn::{
+    ClientConnection, Connection, ConnectionReader, ConnectionWriter, EarlyDataStatus, IoState,
+    ServerConnection, Side,
+};
+pub use error::{AlertDescription, CertificateError, Error};
+pub use keylog::{KeyLog, KeyLogFile};
+pub use msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
+pub use pki::{
+    certificates_from_pem, private_key_from_pem, CertifiedKey, ClientAuth, ClientCertVerifier,
+    LoadError, RootStore, ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier,
+    WebPkiServerVerifier,
+};
+pub use session::{
+    ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,
+    InMemoryServerStore, RotatingTicketer, ServerSessionStore, SessionId, Ticketer,
+};
+pub use stream::{Stream, StreamOwned};
+pub use time::{Clock, ManualClock, SystemClock, UnixTime};
