@@ -56,12 +56,12 @@ impl KeyLogFile {
     /// that already exists is the user's and is left as it is.
     ///
     /// Fails with the I/O error of opening the file.
-    pub fn open(path: &Path) -> std::io::Result<Self> {
+    pub fn open(path: impl AsRef<Path>) -> std::io::Result<Self> {
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, KEY_LOG_FILE_MODE);
-        let file = options.open(path)?;
+        let file = options.open(path.as_ref())?;
         Ok(Self {
             file: Some(Mutex::new(file)),
         })

@@ -47,9 +47,9 @@ pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use pki::{
-    certificates_from_pem, private_key_from_pem, CertifiedKey, ClientAuth, ClientCertVerifier,
-    LoadError, RootStore, ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier,
-    WebPkiServerVerifier,
+    certificates_from_pem, private_key_from_pem, private_key_from_pem_file, CertifiedKey,
+    ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore, ServerCertVerifier,
+    ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use session::{
     ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,

@@ -159,14 +159,14 @@ fn signature_algorithm_must_match_the_inner_one() {
 
 #[test]
 fn root_stores_load_bundles_and_refuse_empty_files() {
-    let store = RootStore::from_pem_file(&vectors_dir().join("all-roots.pem")).unwrap();
+    let store = RootStore::from_pem_file(vectors_dir().join("all-roots.pem")).unwrap();
     assert_eq!(store.len(), 4);
     assert!(matches!(
-        RootStore::from_pem_file(&vectors_dir().join("make.sh")),
+        RootStore::from_pem_file(vectors_dir().join("make.sh")),
         Err(LoadError::NoCertificates)
     ));
     assert!(matches!(
-        RootStore::from_pem_file(&vectors_dir().join("absent.pem")),
+        RootStore::from_pem_file(vectors_dir().join("absent.pem")),
         Err(LoadError::Io(_))
     ));
 }

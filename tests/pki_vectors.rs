@@ -75,7 +75,7 @@ fn certificates(file: &str) -> Vec<Vec<u8>> {
 
 /// The library's verdict, through `signatures` when given.
 fn library_verdict(case: &Case, signatures: Option<&SignatureCache>) -> String {
-    let roots = RootStore::from_pem_file(&vectors_dir().join(&case.roots)).expect("roots");
+    let roots = RootStore::from_pem_file(vectors_dir().join(&case.roots)).expect("roots");
     let chain = certificates(&case.chain);
     let mut intermediates: Vec<Vec<u8>> = chain[1..].to_vec();
     if let Some(extra) = &case.untrusted {
@@ -290,7 +290,7 @@ fn cli_exit_status_2_for_unreadable_input_and_bad_usage() {
 /// signature-check bound, quickly.
 #[test]
 fn pathological_inputs_end_quickly() {
-    let roots = RootStore::from_pem_file(&vectors_dir().join("p256-root.pem")).unwrap();
+    let roots = RootStore::from_pem_file(vectors_dir().join("p256-root.pem")).unwrap();
     let chain = certificates("mesh-chain.pem");
     let mut candidates: Vec<&[u8]> = Vec::new();
     for _ in 0..3 {

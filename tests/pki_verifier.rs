@@ -25,7 +25,7 @@ fn chain(file: &str) -> Vec<Vec<u8>> {
 }
 
 fn roots(file: &str) -> Arc<RootStore> {
-    Arc::new(RootStore::from_pem_file(&vectors_dir().join(file)).expect(file))
+    Arc::new(RootStore::from_pem_file(vectors_dir().join(file)).expect(file))
 }
 
 fn server_check(roots_file: &str, chain_file: &str, name: &str) -> Result<(), Error> {

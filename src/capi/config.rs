@@ -171,7 +171,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let path = unsafe { str_arg(path) }?;
-        let roots = RootStore::from_pem_file(std::path::Path::new(path)).map_err(|_| Code::File)?;
+        let roots = RootStore::from_pem_file(path).map_err(|_| Code::File)?;
         if roots.is_empty() {
             return Err(Code::File);
         }

@@ -143,6 +143,7 @@ impl Code {
             Error::BufferTooSmall { .. } => Code::ShortMemoryBuffer,
             Error::SessionData(_) => Code::InvalidSessionData,
             Error::InvalidRequest(_) => Code::InvalidRequest,
+            Error::Load(_) => Code::File,
             Error::EncodeOverflow | Error::Crypto(_) => Code::Internal,
         }
     }

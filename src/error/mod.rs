@@ -4,12 +4,14 @@
 
 mod alert;
 mod certificate;
+mod load;
 mod reasons;
 mod session_data;
 
 pub use alert::{AlertDescription, AlertLevel};
 pub use certificate::CertificateError;
 use core::fmt;
+pub use load::{LoadError, PemError};
 pub use reasons::{
     CryptoReason, DecodeReason, DecryptErrorReason, DerError, HandshakeFailureReason,
     IllegalParameterReason, InsufficientSecurityReason, InvalidRequestReason, LimitExceededReason,
@@ -99,6 +101,9 @@ pub enum Error {
     /// A ClientHello carrying TLS_FALLBACK_SCSV offered a highest version
     /// below ours: `inappropriate_fallback` (RFC 7507 §3).
     InappropriateFallback,
+    /// Certificates, a key or trust anchors did not load (shared, so the
+    /// error stays small and cloneable). Local: no alert.
+    Load(std::sync::Arc<LoadError>),
 }
 
 /// The most words an [`Error`] may take: it rides in the `Result` of every
@@ -138,6 +143,7 @@ impl Error {
             | Self::BufferTooSmall { .. }
             | Self::SessionData(_)
             | Self::InvalidRequest(_)
+            | Self::Load(_)
             | Self::KeyUsageLimitReached => return None,
         })
     }
@@ -158,7 +164,7 @@ impl fmt::Display for Error {
             Self::MissingExtension(why) => write!(f, "missing extension: {why}"),
             Self::UnsupportedExtension(why) => write!(f, "unsupported extension: {why}"),
             Self::LimitExceeded(what) => write!(f, "limit exceeded: {what}"),
-            Self::AlertReceived(alert) => write!(f, "peer sent alert {alert:?}"),
+            Self::AlertReceived(alert) => write!(f, "received alert {alert}"),
             Self::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
@@ -176,6 +182,7 @@ impl fmt::Display for Error {
             Self::CertificateRequired => f.write_str("client certificate required"),
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             Self::InappropriateFallback => f.write_str("inappropriate fallback"),
+            Self::Load(e) => write!(f, "cannot load: {e}"),
         }
     }
 }
@@ -190,6 +197,12 @@ impl From<DerError> for Error {
     /// Bytes that are not DER are a decode error (`decode_error`).
     fn from(e: DerError) -> Self {
         Self::Decode(DecodeReason::Der(e))
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Self {
+        Self::Load(std::sync::Arc::new(e))
     }
 }
 

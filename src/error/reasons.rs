@@ -368,6 +368,7 @@ reasons! {
         EarlyDataNeedsStore => "0-RTT needs single-use tickets: set a session store",
         EarlyDataNotNow => "0-RTT data cannot be sent now",
         ExporterBeforeHandshake => "exporter before the handshake completed",
+        InvalidServerName => "invalid server name: neither an IP address nor a DNS host name",
         KeyUpdateBeforeHandshake => "KeyUpdate needs a completed TLS 1.3 handshake",
         NoExporter => "no exporter on this connection",
         NoGroups => "groups must be supported and not empty",

@@ -6,7 +6,7 @@
 //! Parsing is case-insensitive; a name that is not known is `None`, never
 //! a guess.
 
-use crate::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 
 /// The cipher suites this crate can name: value, IANA name (IANA TLS
 /// Cipher Suites registry) and OpenSSL name (`openssl ciphers -V`).
@@ -238,51 +238,6 @@ impl ProtocolVersion {
     }
 }
 
-impl AlertDescription {
-    /// The alert's name as RFC 8446 §6 and RFC 5246 §7.2 spell it
-    /// (`handshake_failure`), or `None` for an unknown value.
-    pub fn rfc_name(self) -> Option<&'static str> {
-        use AlertDescription as A;
-        Some(match self {
-            A::CloseNotify => "close_notify",
-            A::UnexpectedMessage => "unexpected_message",
-            A::BadRecordMac => "bad_record_mac",
-            A::DecryptionFailed => "decryption_failed_RESERVED",
-            A::RecordOverflow => "record_overflow",
-            A::DecompressionFailure => "decompression_failure_RESERVED",
-            A::HandshakeFailure => "handshake_failure",
-            A::NoCertificate => "no_certificate_RESERVED",
-            A::BadCertificate => "bad_certificate",
-            A::UnsupportedCertificate => "unsupported_certificate",
-            A::CertificateRevoked => "certificate_revoked",
-            A::CertificateExpired => "certificate_expired",
-            A::CertificateUnknown => "certificate_unknown",
-            A::IllegalParameter => "illegal_parameter",
-            A::UnknownCa => "unknown_ca",
-            A::AccessDenied => "access_denied",
-            A::DecodeError => "decode_error",
-            A::DecryptError => "decrypt_error",
-            A::ExportRestriction => "export_restriction_RESERVED",
-            A::ProtocolVersion => "protocol_version",
-            A::InsufficientSecurity => "insufficient_security",
-            A::InternalError => "internal_error",
-            A::InappropriateFallback => "inappropriate_fallback",
-            A::UserCanceled => "user_canceled",
-            A::NoRenegotiation => "no_renegotiation_RESERVED",
-            A::MissingExtension => "missing_extension",
-            A::UnsupportedExtension => "unsupported_extension",
-            A::CertificateUnobtainable => "certificate_unobtainable_RESERVED",
-            A::UnrecognizedName => "unrecognized_name",
-            A::BadCertificateStatusResponse => "bad_certificate_status_response",
-            A::BadCertificateHashValue => "bad_certificate_hash_value_RESERVED",
-            A::UnknownPskIdentity => "unknown_psk_identity",
-            A::CertificateRequired => "certificate_required",
-            A::NoApplicationProtocol => "no_application_protocol",
-            A::Unknown(_) => return None,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,18 +301,5 @@ mod tests {
         assert_eq!(ProtocolVersion::TLSv1_3.report_name(), Some("TLSv1.3"));
         assert_eq!(ProtocolVersion::TLSv1_0.report_name(), Some("TLSv1"));
         assert_eq!(ProtocolVersion::Unknown(0x7f1c).report_name(), None);
-    }
-
-    #[test]
-    fn alerts_have_their_rfc_names() {
-        assert_eq!(
-            AlertDescription::HandshakeFailure.rfc_name(),
-            Some("handshake_failure")
-        );
-        assert_eq!(
-            AlertDescription::from(116u8).rfc_name(),
-            Some("certificate_required")
-        );
-        assert_eq!(AlertDescription::Unknown(255).rfc_name(), None);
     }
 }

@@ -2,57 +2,13 @@
 //! with its key so that a mismatch is a configuration error rather than a
 //! handshake failure.
 
-use super::pem::{self, PemError};
+use super::pem;
 use super::x509::Certificate;
 use crate::crypto::sign::SigningKey;
 use crate::error::CertificateError;
-use crate::error::Error;
+pub use crate::error::LoadError;
 use core::fmt;
-
-/// Why certificates, keys or trust anchors could not be loaded.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum LoadError {
-    /// The file could not be read.
-    Io(std::io::Error),
-    /// The text is not valid PEM.
-    Pem(PemError),
-    /// A certificate does not parse, or does not fit its key.
-    Certificate(CertificateError),
-    /// The key did not load into a signing key.
-    Key(Error),
-    /// No certificate was found.
-    NoCertificates,
-    /// No supported private key block was found, or an encrypted one.
-    NoPrivateKey,
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(e) => write!(f, "cannot read: {e}"),
-            Self::Pem(e) => write!(f, "{e}"),
-            Self::Certificate(e) => write!(f, "{e}"),
-            Self::Key(e) => write!(f, "bad private key: {e}"),
-            Self::NoCertificates => f.write_str("no certificate found"),
-            Self::NoPrivateKey => f.write_str("no unencrypted private key found"),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
-
-impl From<PemError> for LoadError {
-    fn from(e: PemError) -> Self {
-        Self::Pem(e)
-    }
-}
-
-impl From<CertificateError> for LoadError {
-    fn from(e: CertificateError) -> Self {
-        Self::Certificate(e)
-    }
-}
+use std::path::Path;
 
 /// Every CERTIFICATE block of PEM text as DER, in order, unparsed (a
 /// validator parses them and reports their faults as certificate errors).
@@ -96,6 +52,13 @@ pub fn private_key_from_pem(text: &str) -> Result<SigningKey, LoadError> {
     Err(LoadError::NoPrivateKey)
 }
 
+/// [`private_key_from_pem`] on the text of the file at `path`; fails with
+/// [`LoadError::Io`] when it cannot be read. The text is wiped after use.
+pub fn private_key_from_pem_file(path: impl AsRef<Path>) -> Result<SigningKey, LoadError> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path)?);
+    private_key_from_pem(&text)
+}
+
 /// A certificate chain (end entity first) with the private key of its end
 /// entity; constructing one proves that the two belong together.
 pub struct CertifiedKey {
@@ -121,6 +84,19 @@ impl CertifiedKey {
         Self::new(
             certificates_from_pem(chain_pem)?,
             private_key_from_pem(key_pem)?,
+        )
+    }
+
+    /// Loads the chain and the key from PEM files (they may be one file)
+    /// and pairs them; fails as [`Self::from_pem`], or with
+    /// [`LoadError::Io`] when a file cannot be read.
+    pub fn from_pem_files(
+        chain: impl AsRef<Path>,
+        key: impl AsRef<Path>,
+    ) -> Result<Self, LoadError> {
+        Self::new(
+            certificates_from_pem(&std::fs::read_to_string(chain)?)?,
+            private_key_from_pem_file(key)?,
         )
     }
 

@@ -30,10 +30,10 @@ pub mod x509;
 
 pub use crate::error::CertificateError;
 pub use keys::{
-    certificate_blocks_from_pem, certificates_from_pem, private_key_from_pem, CertifiedKey,
-    LoadError,
+    certificate_blocks_from_pem, certificates_from_pem, private_key_from_pem,
+    private_key_from_pem_file, CertifiedKey, LoadError,
 };
-pub use names::ServerName;
+pub use names::{InvalidServerName, ServerName};
 pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};

@@ -4,7 +4,7 @@
 
 use crate::der::{tag, Der, Element};
 use crate::error::Error;
-use crate::error::{CertificateError, IllegalParameterReason};
+use crate::error::{CertificateError, IllegalParameterReason, InvalidRequestReason};
 use std::net::IpAddr;
 
 /// The longest DNS name in presentation form without the trailing dot
@@ -59,6 +59,58 @@ impl ServerName {
             ));
         }
         Ok(Self::Dns(name.to_ascii_lowercase()))
+    }
+}
+
+/// A string that is neither an IP literal nor a DNS host name, with the
+/// string itself, for [`ServerName`]'s `FromStr` and `TryFrom<&str>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidServerName(pub String);
+
+impl core::fmt::Display for InvalidServerName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "invalid server name {:?}: neither an IP address nor a DNS host name",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidServerName {}
+
+impl From<InvalidServerName> for Error {
+    /// A caller's bad name is a local error, without the text (see
+    /// [`InvalidServerName`] for it).
+    fn from(_: InvalidServerName) -> Self {
+        Error::InvalidRequest(InvalidRequestReason::InvalidServerName)
+    }
+}
+
+impl core::str::FromStr for ServerName {
+    type Err = InvalidServerName;
+
+    /// [`ServerName::parse`], with an error that names the input.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::parse(name).map_err(|_| InvalidServerName(name.to_owned()))
+    }
+}
+
+impl TryFrom<&str> for ServerName {
+    type Error = InvalidServerName;
+
+    /// [`ServerName::parse`], with an error that names the input.
+    fn try_from(name: &str) -> Result<Self, Self::Error> {
+        name.parse()
+    }
+}
+
+impl TryFrom<String> for ServerName {
+    type Error = InvalidServerName;
+
+    /// [`ServerName::parse`], with an error that names the input.
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        name.as_str().parse()
     }
 }
 
@@ -484,6 +536,29 @@ pub fn check_names_against_constraints(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_names_parse_from_strings_and_name_the_bad_input() {
+        let name: ServerName = "Example.COM.".parse().unwrap();
+        assert_eq!(name, ServerName::Dns("example.com".into()));
+        assert_eq!(
+            ServerName::try_from("::1"),
+            Ok(ServerName::Ip("::1".parse().unwrap()))
+        );
+        assert_eq!(
+            ServerName::try_from(String::from("a.test"))
+                .unwrap()
+                .to_string(),
+            "a.test"
+        );
+        let bad = ServerName::try_from("not a host").unwrap_err();
+        assert_eq!(bad, InvalidServerName("not a host".into()));
+        assert!(bad.to_string().contains("\"not a host\""));
+        assert_eq!(
+            Error::from(bad),
+            Error::InvalidRequest(InvalidRequestReason::InvalidServerName)
+        );
+    }
 
     #[test]
     fn strings_follow_their_type() {

@@ -7,6 +7,7 @@
 //! (RFC 1421 headers) are refused. Decoded bytes live in
 //! [`zeroize::Zeroizing`] since they may be private keys.
 
+pub use crate::error::PemError;
 use zeroize::Zeroizing;
 
 /// The longest label accepted, in bytes (the longest RFC 7468 §4 label,
@@ -21,18 +22,6 @@ pub struct PemBlock {
     /// The decoded contents.
     pub der: Zeroizing<Vec<u8>>,
 }
-
-/// Why PEM text did not decode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PemError(pub &'static str);
-
-impl core::fmt::Display for PemError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "bad PEM: {}", self.0)
-    }
-}
-
-impl std::error::Error for PemError {}
 
 fn label_of<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
     line.trim_end()

@@ -82,8 +82,8 @@ impl RootStore {
 
     /// Reads a PEM file of trusted certificates; fails when the file
     /// cannot be read, is not PEM, or holds no usable certificate.
-    pub fn from_pem_file(path: &Path) -> Result<Self, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(LoadError::Io)?;
+    pub fn from_pem_file(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let text = std::fs::read_to_string(path)?;
         let mut store = Self::new();
         if store.add_pem(&text)?.0 == 0 {
             return Err(LoadError::NoCertificates);
@@ -96,7 +96,7 @@ impl RootStore {
     pub fn system() -> Result<Self, LoadError> {
         SYSTEM_BUNDLE_PATHS
             .iter()
-            .find_map(|path| Self::from_pem_file(Path::new(path)).ok())
+            .find_map(|path| Self::from_pem_file(path).ok())
             .ok_or(LoadError::NoCertificates)
     }
 

@@ -164,8 +164,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         .map_err(|e| format!("cannot resolve {addr}: {e}"))?
         .collect();
     let name = options.get("servername").unwrap_or_else(|| host_of(addr));
-    let server_name =
-        ServerName::parse(name).map_err(|_| format!("invalid server name {name:?}"))?;
+    let server_name = name.parse::<ServerName>().map_err(|e| e.to_string())?;
     let verifier: Arc<dyn ServerCertVerifier> =
         match (options.get("cafile"), options.has("insecure")) {
             (Some(_), true) => return Err("--cafile and --insecure exclude each other".into()),

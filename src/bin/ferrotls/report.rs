@@ -3,7 +3,6 @@
 //! row), and a failure naming the alert sent or received.
 
 use ferrotls::conn::{Connection, EarlyDataStatus};
-use ferrotls::msgs::enums::AlertDescription;
 use ferrotls::Error;
 use std::fmt::Write;
 use std::io;
@@ -123,23 +122,14 @@ fn json_option(value: Option<&str>) -> String {
     value.map_or_else(|| "null".to_owned(), json_string)
 }
 
-/// The RFC name of `alert` (`handshake_failure`), or its number.
-fn alert_name(alert: AlertDescription) -> String {
-    alert
-        .rfc_name()
-        .map_or_else(|| u8::from(alert).to_string(), str::to_owned)
-}
-
 /// Why a connection failed, naming the alert received from the peer or
 /// sent to it; `io_error` is what the blocking stream returned, used when
 /// the connection itself recorded no error (a transport failure).
 pub fn describe_failure(conn: &Connection, io_error: &io::Error) -> String {
     match conn.error() {
-        Some(Error::AlertReceived(alert)) => {
-            format!("received alert {}", alert_name(*alert))
-        }
+        Some(error @ Error::AlertReceived(_)) => error.to_string(),
         Some(error) => match error.alert() {
-            Some(alert) => format!("{error}; sent alert {}", alert_name(alert)),
+            Some(alert) => format!("{error}; sent alert {alert}"),
             None => error.to_string(),
         },
         None => format!("transport: {io_error}"),

@@ -9,7 +9,6 @@ use ferrotls::config::{
 use ferrotls::keylog::{KeyLog, KeyLogFile};
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::pki::{CertifiedKey, RootStore};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -126,7 +125,7 @@ pub fn alpn(list: &str) -> Vec<Vec<u8>> {
 /// neither is set.
 pub fn key_log(options: &Options) -> Result<Option<Arc<dyn KeyLog>>, String> {
     if let Some(path) = options.get("keylog") {
-        let log = KeyLogFile::open(Path::new(path)).map_err(|e| format!("{path}: {e}"))?;
+        let log = KeyLogFile::open(path).map_err(|e| format!("{path}: {e}"))?;
         return Ok(Some(Arc::new(log)));
     }
     let log = KeyLogFile::from_env();
@@ -147,7 +146,7 @@ pub fn certified_key(cert: &str, key: &str) -> Result<Arc<CertifiedKey>, String>
 
 /// Trust anchors from a PEM file.
 pub fn roots(path: &str) -> Result<Arc<RootStore>, String> {
-    RootStore::from_pem_file(Path::new(path))
+    RootStore::from_pem_file(path)
         .map(Arc::new)
         .map_err(|e| format!("{path}: {e}"))
 }

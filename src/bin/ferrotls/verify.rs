@@ -6,7 +6,6 @@ use ferrotls::pki::{
     certificate_blocks_from_pem, verify_chain, LoadError, Purpose, RootStore, ServerName,
     Validation,
 };
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -44,7 +43,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         return Err(format!("unexpected argument {extra:?}").into());
     }
     let roots_path = options.required("roots")?;
-    let roots = RootStore::from_pem_file(Path::new(roots_path)).map_err(|e| match e {
+    let roots = RootStore::from_pem_file(roots_path).map_err(|e| match e {
         LoadError::NoCertificates => format!("{roots_path}: no usable certificate"),
         other => format!("{roots_path}: {other}"),
     })?;
@@ -55,7 +54,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     }
     let name = options
         .get("name")
-        .map(|n| ServerName::parse(n).map_err(|_| format!("invalid --name {n:?}")))
+        .map(|n| n.parse::<ServerName>().map_err(|e| format!("--name: {e}")))
         .transpose()?;
     let time = match options.number::<u64>("time")? {
         Some(t) => t,
