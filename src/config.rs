@@ -407,7 +407,27 @@ pub struct ClientConfigBuilder {
     fallback_retry: bool,
 }
 
+/// The door to client settings that give up security, so that a reader
+/// of the calling code sees the word: [`ClientConfig::dangerous`].
+#[derive(Debug)]
+pub struct DangerousClientConfig(());
+
+impl DangerousClientConfig {
+    /// INSECURE: a builder whose client accepts every server certificate
+    /// without looking at it, so any active attacker can read and change
+    /// its connections. For tests against peers with throw-away
+    /// certificates only.
+    pub fn builder_accepting_any_server_certificate(self) -> ClientConfigBuilder {
+        ClientConfig::builder(Arc::new(crate::pki::AcceptAnyServerCertificate))
+    }
+}
+
 impl ClientConfig {
+    /// The settings that give up security ([`DangerousClientConfig`]).
+    pub fn dangerous() -> DangerousClientConfig {
+        DangerousClientConfig(())
+    }
+
     /// Starts a configuration that judges servers with `verifier`.
     pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
         ClientConfigBuilder {

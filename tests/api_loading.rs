@@ -30,7 +30,10 @@ fn files_load_from_any_path_type_and_errors_convert_with_question_mark() {
         panic!("not a loading error: {err:?}")
     };
     assert!(matches!(&**load, LoadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound));
-    assert!(err.to_string().starts_with("cannot load: cannot read:"), "{err}");
+    assert!(
+        err.to_string().starts_with("cannot load: cannot read:"),
+        "{err}"
+    );
     assert_eq!(err.alert(), None, "a local error sends no alert");
 }
 

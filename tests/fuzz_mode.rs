@@ -98,7 +98,7 @@ fn certificate_checks_are_not_skipped() {
     assert!(verifier
         .verify_server_cert(&chain[0], &intermediates, &server_name("p256"), NOW)
         .is_err());
-    let verifier = WebPkiClientVerifier::new(Arc::new(RootStore::new()), true);
+    let verifier = WebPkiClientVerifier::new(Arc::new(RootStore::new()));
     assert!(verifier
         .verify_client_cert(&chain[0], &intermediates, NOW)
         .is_err());

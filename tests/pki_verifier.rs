@@ -1,17 +1,16 @@
 //! The verifier traits the handshake calls: the built-in verifiers accept
 //! good chains, refuse bad ones with `Error::InvalidCertificate` whose
-//! alert is the one RFC 8446 §6.2 names, and the insecure verifier
-//! accepts anything. Certificates from `vectors/pki/make.sh`.
+//! alert is the one RFC 8446 §6.2 names, and only the dangerous door
+//! gives a client that accepts anything. Certificates from `vectors/pki/make.sh`.
 
 mod common;
 
-use common::vectors_dir;
+use common::{handshaken, pair, server_builder, transfer, vectors_dir};
 
 use ferrotls::msgs::enums::AlertDescription;
 use ferrotls::pki::{
-    certificate_blocks_from_pem, Certificate, CertificateError, ClientCertVerifier,
-    InsecureAcceptAnyServerCertForTests, RootStore, ServerCertVerifier, ServerName,
-    WebPkiClientVerifier, WebPkiServerVerifier,
+    certificate_blocks_from_pem, Certificate, CertificateError, ClientCertVerifier, RootStore,
+    ServerCertVerifier, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 use ferrotls::Error;
 use std::sync::Arc;
@@ -96,10 +95,9 @@ fn server_verifier_accepts_and_refuses_with_the_right_alert() {
 }
 
 #[test]
-fn client_verifier_wants_client_auth_and_names_its_roots() {
+fn client_verifier_accepts_client_chains_and_names_its_roots() {
     let roots = roots("all-roots.pem");
-    let verifier = WebPkiClientVerifier::new(roots.clone(), true);
-    assert!(verifier.client_auth_mandatory());
+    let verifier = WebPkiClientVerifier::new(roots.clone());
     let subjects = verifier.root_subjects();
     assert_eq!(subjects.len(), 4);
     let p256_root = chain("p256-root.pem").remove(0);
@@ -124,15 +122,32 @@ fn client_verifier_wants_client_auth_and_names_its_roots() {
     assert!(verifier
         .verify_client_cert(&under[0], &intermediates, NOW)
         .is_ok());
-    assert!(!WebPkiClientVerifier::new(roots, false).client_auth_mandatory());
 }
 
 #[test]
-fn the_insecure_verifier_accepts_anything() {
+fn only_the_dangerous_door_accepts_any_server_certificate() {
+    // The server's chain is not under the client's (absent) roots, and
+    // the name is not the certificate's.
     let name = ServerName::parse("anything.test").unwrap();
-    assert!(InsecureAcceptAnyServerCertForTests
-        .verify_server_cert(b"not a certificate", &[], &name, 0)
-        .is_ok());
+    let server = server_builder("p256").build().unwrap();
+    let client = ferrotls::ClientConfig::dangerous()
+        .builder_accepting_any_server_certificate()
+        .build()
+        .unwrap();
+    let (c, _) = handshaken(client, server.clone(), name.clone());
+    assert!(!c.peer_certificates().is_empty());
+    let verified = ferrotls::ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(
+        RootStore::new(),
+    ))))
+    .build()
+    .unwrap();
+    let (mut c, mut s) = pair(verified, server, name);
+    let (_, result) = transfer(&mut c, &mut s);
+    result.unwrap();
+    assert!(matches!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::InvalidCertificate(_))
+    ));
 }
 
 /// The server verifier's signature cache saves work without changing any

@@ -92,7 +92,7 @@ fn client(mode: Mode) -> Arc<ClientConfig> {
 }
 
 fn verifier(root: &str) -> Arc<WebPkiClientVerifier> {
-    Arc::new(WebPkiClientVerifier::new(roots(root), true))
+    Arc::new(WebPkiClientVerifier::new(roots(root)))
 }
 
 /// Connects, completes the handshake and delivers TLS 1.3 tickets.

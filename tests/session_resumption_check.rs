@@ -167,7 +167,6 @@ fn p384_verifier() -> std::sync::Arc<ferrotls::pki::WebPkiClientVerifier> {
     roots.add_pem(&pem).unwrap();
     std::sync::Arc::new(ferrotls::pki::WebPkiClientVerifier::new(
         std::sync::Arc::new(roots),
-        true,
     ))
 }
 

@@ -482,7 +482,6 @@ fn client_refuses_flight(
     if client_auth {
         server = server.client_auth(ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
             roots("p256"),
-            false,
         ))));
     }
     let (mut c, mut s) = pair(client, server.build().unwrap(), server_name("p256"));
@@ -741,7 +740,6 @@ fn server_refuses_client_flight(
         client = client.client_certificate(certified_key("p256"));
         server = server.client_auth(ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
             roots("p256"),
-            true,
         ))));
     }
     let (mut c, mut s) = pair(

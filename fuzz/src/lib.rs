@@ -29,9 +29,7 @@ use ferrotls::conn::{ClientConnection, Connection, EarlyDataStatus, ServerConnec
 use ferrotls::crypto::aead::TAG_LEN;
 use ferrotls::crypto::rng::SeededRng;
 use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::pki::{
-    CertifiedKey, InsecureAcceptAnyServerCertForTests, RootStore, ServerName, WebPkiClientVerifier,
-};
+use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiClientVerifier};
 use ferrotls::session::InMemoryServerStore;
 use ferrotls::time::{ManualClock, UnixTime};
 use ferrotls::Error;
@@ -300,7 +298,8 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         protocols.extend(filler_protocols);
     }
     let protocols: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
-    let mut builder = ClientConfig::builder(Arc::new(InsecureAcceptAnyServerCertForTests))
+    let mut builder = ClientConfig::dangerous()
+        .builder_accepting_any_server_certificate()
         .versions(scenario.versions())
         .cipher_suites(&suites)
         .groups(DEFAULT_GROUPS)
@@ -353,7 +352,6 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
         let roots = RootStore::new();
         builder = builder.client_auth(ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
             Arc::new(roots),
-            false,
         ))));
     }
     builder.build()

@@ -37,8 +37,9 @@ pub use names::{InvalidServerName, ServerName};
 pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
+pub(crate) use verifier::AcceptAnyServerCertificate;
 pub use verifier::{
-    ClientAuth, ClientCertVerified, ClientCertVerifier, InsecureAcceptAnyServerCertForTests,
-    ServerCertVerified, ServerCertVerifier, WebPkiClientVerifier, WebPkiServerVerifier,
+    ClientAuth, ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
+    WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use x509::Certificate;

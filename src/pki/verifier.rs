@@ -2,7 +2,7 @@
 //! [`ServerCertVerifier`] and [`ClientCertVerifier`], the built-in
 //! validator behind both ([`WebPkiServerVerifier`],
 //! [`WebPkiClientVerifier`]), and one explicitly insecure verifier for
-//! tests ([`InsecureAcceptAnyServerCertForTests`]).
+//! tests, reachable only through `ClientConfig::dangerous()`.
 //!
 //! A successful check returns a proof value ([`ServerCertVerified`],
 //! [`ClientCertVerified`]) that the handshake needs to go on, so a skipped
@@ -87,11 +87,6 @@ pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
     /// certificate_authorities extension (RFC 8446 §4.2.4) or the TLS 1.2
     /// CertificateRequest (RFC 5246 §7.4.4).
     fn root_subjects(&self) -> Vec<Vec<u8>>;
-
-    /// Whether a client without a certificate is refused.
-    fn client_auth_mandatory(&self) -> bool {
-        true
-    }
 }
 
 /// The built-in server validator: path validation against a root store,
@@ -147,17 +142,16 @@ impl ServerCertVerifier for WebPkiServerVerifier {
 #[derive(Clone, Debug)]
 pub struct WebPkiClientVerifier {
     roots: Arc<RootStore>,
-    mandatory: bool,
     signatures: Arc<SignatureCache>,
 }
 
 impl WebPkiClientVerifier {
-    /// A verifier trusting `roots`; `mandatory` says whether a client must
-    /// present a certificate.
-    pub fn new(roots: Arc<RootStore>, mandatory: bool) -> Self {
+    /// A verifier trusting `roots`. Whether a client must present a
+    /// certificate is the server's [`ClientAuth`] setting, not the
+    /// verifier's.
+    pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
             roots,
-            mandatory,
             signatures: Arc::default(),
         }
     }
@@ -192,19 +186,16 @@ impl ClientCertVerifier for WebPkiClientVerifier {
             .map(|a| a.subject().to_vec())
             .collect()
     }
-
-    fn client_auth_mandatory(&self) -> bool {
-        self.mandatory
-    }
 }
 
 /// INSECURE: accepts every server certificate without looking at it. For
 /// tests against peers with throw-away certificates only; a connection
-/// using it is open to any active attacker.
+/// using it is open to any active attacker. Reachable only through
+/// `ClientConfig::dangerous()`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct InsecureAcceptAnyServerCertForTests;
+pub(crate) struct AcceptAnyServerCertificate;
 
-impl ServerCertVerifier for InsecureAcceptAnyServerCertForTests {
+impl ServerCertVerifier for AcceptAnyServerCertificate {
     fn verify_server_cert(
         &self,
         _end_entity: &[u8],
@@ -216,7 +207,8 @@ impl ServerCertVerifier for InsecureAcceptAnyServerCertForTests {
     }
 }
 
-/// What a server asks of its clients' certificates (RFC 8446 §4.3.2).
+/// What a server asks of its clients' certificates (RFC 8446 §4.3.2): the
+/// one place that says whether a certificate is mandatory.
 #[derive(Clone, Debug, Default)]
 pub enum ClientAuth {
     /// No CertificateRequest is sent.

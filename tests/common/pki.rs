@@ -72,7 +72,7 @@ pub fn client_auth_server_builder(
     client_roots: &str,
     required: bool,
 ) -> ServerConfigBuilder {
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots(client_roots), required));
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots(client_roots)));
     let mode = if required {
         ClientAuth::Required(verifier)
     } else {

@@ -7,10 +7,7 @@ use crate::settings::{self, IO_TIMEOUT};
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::config::ClientConfig;
 use ferrotls::conn::{ClientConnection, EarlyDataStatus};
-use ferrotls::pki::{
-    InsecureAcceptAnyServerCertForTests, RootStore, ServerCertVerifier, ServerName,
-    WebPkiServerVerifier,
-};
+use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
 use ferrotls::session::ClientSessionData;
 use ferrotls::stream::StreamOwned;
 use ferrotls::time::{Clock, SystemClock};
@@ -165,20 +162,19 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         .collect();
     let name = options.get("servername").unwrap_or_else(|| host_of(addr));
     let server_name = name.parse::<ServerName>().map_err(|e| e.to_string())?;
-    let verifier: Arc<dyn ServerCertVerifier> =
-        match (options.get("cafile"), options.has("insecure")) {
-            (Some(_), true) => return Err("--cafile and --insecure exclude each other".into()),
-            (Some(ca), false) => Arc::new(WebPkiServerVerifier::new(settings::roots(ca)?)),
-            (None, true) => Arc::new(InsecureAcceptAnyServerCertForTests),
-            (None, false) => Arc::new(WebPkiServerVerifier::new(Arc::new(
-                RootStore::system().map_err(|e| format!("system trust anchors: {e}"))?,
-            ))),
-        };
+    let builder = match (options.get("cafile"), options.has("insecure")) {
+        (Some(_), true) => return Err("--cafile and --insecure exclude each other".into()),
+        (Some(ca), false) => {
+            ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(settings::roots(ca)?)))
+        }
+        (None, true) => ClientConfig::dangerous().builder_accepting_any_server_certificate(),
+        (None, false) => ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(
+            RootStore::system().map_err(|e| format!("system trust anchors: {e}"))?,
+        )))),
+    };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let versions = settings::versions(options)?;
-    let mut builder = ClientConfig::builder(verifier)
-        .clock(clock.clone())
-        .versions(&versions);
+    let mut builder = builder.clock(clock.clone()).versions(&versions);
     if let Some(suites) = settings::suites(options, &versions)? {
         builder = builder.cipher_suites(&suites);
     }

@@ -224,14 +224,12 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
                     "--request-client-cert and --require-client-cert exclude each other".into(),
                 )
             }
-            (Some(ca), None) => ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
-                settings::roots(ca)?,
-                false,
-            ))),
-            (None, Some(ca)) => ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
-                settings::roots(ca)?,
-                true,
-            ))),
+            (Some(ca), None) => {
+                ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(settings::roots(ca)?)))
+            }
+            (None, Some(ca)) => {
+                ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(settings::roots(ca)?)))
+            }
             (None, None) => ClientAuth::None,
         },
     );
