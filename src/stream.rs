@@ -30,37 +30,12 @@ where
         Self { conn, sock }
     }
 
-    /// Sends everything queued.
-    fn flush_tls(&mut self) -> io::Result<()> {
-        while self.conn.wants_write() {
-            self.conn.write_tls(self.sock)?;
-        }
-        self.sock.flush()
-    }
-
-    /// Reads once from the transport and processes what arrived. Returns
-    /// false at end of stream.
-    fn read_some_tls(&mut self) -> io::Result<bool> {
-        let n = self.conn.read_tls(self.sock)?;
-        let processed = self.conn.process_new_packets();
-        // The alert the failure queued goes out before the error does.
-        self.flush_tls()?;
-        processed.map_err(io::Error::other)?;
-        Ok(n > 0)
-    }
-
     /// Drives the handshake until it completes (or fails).
     pub fn complete_handshake(&mut self) -> io::Result<()> {
-        while self.conn.is_handshaking() {
-            self.flush_tls()?;
-            if !self.read_some_tls()? {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "transport closed during the handshake",
-                ));
-            }
+        if self.conn.is_handshaking() || self.conn.wants_write() {
+            self.conn.complete_io(self.sock)?;
         }
-        self.flush_tls()
+        Ok(())
     }
 }
 
@@ -74,7 +49,7 @@ where
         loop {
             match self.conn.reader().read(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if !self.read_some_tls()? {
+                    if self.conn.complete_io(self.sock)?.0 == 0 {
                         // Give the reader its say: close_notify or EOF.
                         return self.conn.reader().read(buf);
                     }
@@ -93,12 +68,17 @@ where
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.complete_handshake()?;
         let n = self.conn.writer().write(buf)?;
-        self.flush_tls()?;
+        self.flush()?;
         Ok(n)
     }
 
+    /// Sends what is queued; never reads (`complete_io` reads only when
+    /// nothing is queued).
     fn flush(&mut self) -> io::Result<()> {
-        self.flush_tls()
+        if self.conn.wants_write() {
+            self.conn.complete_io(self.sock)?;
+        }
+        self.sock.flush()
     }
 }
 

@@ -145,6 +145,55 @@ impl Connection {
         !self.common.is_traffic() && self.common.error().is_none()
     }
 
+    /// Moves TLS bytes between the connection and a blocking transport
+    /// until there is nothing left to do for now: while the handshake
+    /// runs, until it completes; then until everything queued is sent,
+    /// reading once first if nothing was queued and the connection wants
+    /// to read. Returns the bytes read and written.
+    ///
+    /// A failure queues its alert, which is sent before the error is
+    /// returned (as an `io::Error` wrapping [`Error`]); a transport that
+    /// ends during the handshake is `UnexpectedEof`.
+    pub fn complete_io<T: io::Read + io::Write>(
+        &mut self,
+        io: &mut T,
+    ) -> io::Result<(usize, usize)> {
+        let (mut read, mut written) = (0, 0);
+        loop {
+            written += self.flush_tls(io)?;
+            let handshaking = self.is_handshaking();
+            if !handshaking && (written > 0 || read > 0 || !self.wants_read()) {
+                return Ok((read, written));
+            }
+            let n = self.read_tls(io)?;
+            read += n;
+            let processed = self.process_new_packets();
+            // The alert a failure queued goes out before the error does.
+            written += self.flush_tls(io)?;
+            processed.map_err(io::Error::other)?;
+            if n == 0 {
+                if handshaking {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "transport closed during the handshake",
+                    ));
+                }
+                return Ok((read, written));
+            }
+        }
+    }
+
+    /// Sends everything queued to `io` and flushes it; returns the bytes
+    /// written.
+    fn flush_tls(&mut self, io: &mut dyn io::Write) -> io::Result<usize> {
+        let mut written = 0;
+        while self.wants_write() {
+            written += self.write_tls(io)?;
+        }
+        io.flush()?;
+        Ok(written)
+    }
+
     /// Received application data, as `std::io::Read`: `Ok(0)` only after
     /// the peer's close_notify, `WouldBlock` while nothing is buffered,
     /// `UnexpectedEof` when the transport ended without close_notify.
