@@ -1,8 +1,9 @@
 #!/bin/sh
 # Instruction counts of one handshake (P-256, X25519, AES-128-GCM) per
-# version: TLS 1.3 full and resumed with a ticket, TLS 1.2 full and
-# resumed by session ID and by ticket; client and server apart, for
-# ferrotls and rustls (issue 9 item 2). Instruction counts do not
+# version: TLS 1.3 full and resumed with a ticket, also with
+# X25519MLKEM768 (rustls on aws-lc-rs), TLS 1.2 full and resumed by
+# session ID and by ticket; client and server apart, for ferrotls and
+# rustls (issue 9 item 2, issue 15). Instruction counts do not
 # depend on machine load, so a regression shows as a changed number.
 #
 # Builds the `compare` bench, then runs it under callgrind once per
@@ -13,7 +14,8 @@
 # parsing, and for a resumed kind the full handshake that leaves the
 # session) is not counted.
 #
-# Usage: benches/callgrind.sh   (from anywhere in the repository)
+# Usage: benches/callgrind.sh [KIND...]   (from anywhere in the repository;
+# every kind when none is named)
 # Prints one `CALLGRIND <engine> <kind> <side> <instructions>` line each,
 # then a table with ratios.
 set -eu
@@ -30,7 +32,9 @@ count() { # engine kind side
         "$bin" --callgrind "$1" "$2" >/dev/null 2>"$out/log"
     sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$out/log"
 }
-for kind in full13 resumed13 full12 resumed12-id resumed12-ticket; do
+[ $# -gt 0 ] || set -- full13 resumed13 full13-mlkem resumed13-mlkem \
+    full12 resumed12-id resumed12-ticket
+for kind in "$@"; do
     for side in client server; do
         for engine in ferrotls rustls; do
             echo "CALLGRIND $engine $kind $side $(count $engine $kind $side)"

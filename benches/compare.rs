@@ -45,8 +45,8 @@
 //! - `cargo bench --bench compare -- bulk13` — only the scenarios whose
 //!   name contains the word (with or without `--quick`);
 //! - `compare --callgrind <ferrotls|rustls> <kind>` — exactly one
-//!   handshake, `full13`, `resumed13`, `full12`, `resumed12-id` or
-//!   `resumed12-ticket` (a resumed one after an unmeasured full one that
+//!   handshake, `full13`, `resumed13`, `full13-mlkem`, `resumed13-mlkem`,
+//!   `full12`, `resumed12-id` or `resumed12-ticket` (a resumed one after an unmeasured full one that
 //!   leaves the session), client calls inside `callgrind_client` and
 //!   server calls inside `callgrind_server`; see `benches/callgrind.sh`.
 
@@ -1219,20 +1219,25 @@ fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     }
 }
 
-/// The handshakes `--callgrind` can measure (P-256, X25519, AES-128-GCM).
-const CALLGRIND_KINDS: &str = "full13, resumed13, full12, resumed12-id, resumed12-ticket";
+/// The handshakes `--callgrind` can measure (P-256, X25519, AES-128-GCM;
+/// the `-mlkem` ones with X25519MLKEM768 in place of X25519, rustls on
+/// aws-lc-rs as in the `*-mlkem` rows).
+const CALLGRIND_KINDS: &str =
+    "full13, resumed13, full13-mlkem, resumed13-mlkem, full12, resumed12-id, resumed12-ticket";
 
 /// `--callgrind <engine> <kind>`: one measured handshake of
 /// [`CALLGRIND_KINDS`], its client and server calls inside
 /// [`callgrind_client`] and [`callgrind_server`]; a resumed kind first
 /// runs an unmeasured full handshake that leaves the session behind.
 fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
-    let (version, resumption) = match kind {
-        "full13" => (Version::Tls13, Resumption::Off),
-        "resumed13" => (Version::Tls13, Resumption::Ticket),
-        "full12" => (Version::Tls12, Resumption::Off),
-        "resumed12-id" => (Version::Tls12, Resumption::SessionId),
-        "resumed12-ticket" => (Version::Tls12, Resumption::Ticket),
+    let (version, resumption, hybrid) = match kind {
+        "full13" => (Version::Tls13, Resumption::Off, false),
+        "resumed13" => (Version::Tls13, Resumption::Ticket, false),
+        "full13-mlkem" => (Version::Tls13, Resumption::Off, true),
+        "resumed13-mlkem" => (Version::Tls13, Resumption::Ticket, true),
+        "full12" => (Version::Tls12, Resumption::Off, false),
+        "resumed12-id" => (Version::Tls12, Resumption::SessionId, false),
+        "resumed12-ticket" => (Version::Tls12, Resumption::Ticket, false),
         _ => return Err(format!("{kind}: expected one of {CALLGRIND_KINDS}")),
     };
     let setup = Setup {
@@ -1241,7 +1246,7 @@ fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
         cipher: Cipher::Aes128Gcm,
         resumption,
         cold_verifier: false,
-        hybrid: false,
+        hybrid,
     };
     let factory: Box<dyn Factory> = match engine {
         "ferrotls" => Box::new(Ferrotls::new(setup)?),

@@ -26,7 +26,6 @@ use crate::crypto::rng::SecureRandom;
 use crate::crypto::secret::Secret;
 use crate::error::{Error, IllegalParameterReason};
 use crate::msgs::enums::NamedGroup;
-use zeroize::Zeroizing;
 
 /// What a hybrid group is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,16 +56,18 @@ impl Hybrid {
     }
 
     /// `kem_part` and `curve_part` in this group's order.
-    fn join(self, kem_part: &[u8], curve_part: &[u8]) -> Zeroizing<Vec<u8>> {
-        let (first, second) = if self.kem_first {
-            (kem_part, curve_part)
+    fn order<'a>(self, kem_part: &'a [u8], curve_part: &'a [u8]) -> [&'a [u8]; 2] {
+        if self.kem_first {
+            [kem_part, curve_part]
         } else {
-            (curve_part, kem_part)
-        };
-        let mut joined = Zeroizing::new(Vec::with_capacity(first.len() + second.len()));
-        joined.extend_from_slice(first);
-        joined.extend_from_slice(second);
-        joined
+            [curve_part, kem_part]
+        }
+    }
+
+    /// A share: the public `kem_part` and `curve_part` in this group's
+    /// order, nothing secret, so in a plain buffer.
+    fn share(self, kem_part: &[u8], curve_part: &[u8]) -> Vec<u8> {
+        self.order(kem_part, curve_part).concat()
     }
 
     /// Splits a share into its ML-KEM part of `kem_len` bytes and its curve
@@ -89,9 +90,13 @@ impl Hybrid {
         })
     }
 
-    /// The hybrid shared secret: both halves, in this group's order.
+    /// The hybrid shared secret: both halves, in this group's order; the
+    /// buffer they are joined in becomes the secret's own, wiped on drop.
     fn secret(self, kem_secret: &Secret, curve_secret: &Secret) -> Secret {
-        Secret::from_slice(&self.join(kem_secret.as_bytes(), curve_secret.as_bytes()))
+        Secret::new(
+            self.order(kem_secret.as_bytes(), curve_secret.as_bytes())
+                .concat(),
+        )
     }
 }
 
@@ -138,7 +143,7 @@ impl HybridShare {
         ))?;
         let (kem, encapsulation_key) = DecapsulationKey::generate(hybrid.kem, rng)?;
         let curve = KeyShare::generate_with(hybrid.curve, rng)?;
-        let public = hybrid.join(&encapsulation_key, curve.public_key()).to_vec();
+        let public = hybrid.share(&encapsulation_key, curve.public_key());
         Ok(Self {
             group,
             hybrid,
@@ -187,7 +192,7 @@ pub fn respond(
         hybrid.split(client_share, hybrid.kem.encapsulation_key_len())?;
     let (ciphertext, kem_secret) = mlkem::encapsulate(hybrid.kem, encapsulation_key, rng)?;
     let curve = KeyShare::generate_with(hybrid.curve, rng)?;
-    let share = hybrid.join(&ciphertext, curve.public_key()).to_vec();
+    let share = hybrid.share(&ciphertext, curve.public_key());
     let curve_secret = curve.complete(client_curve_key)?;
     Ok((share, hybrid.secret(&kem_secret, &curve_secret)))
 }

@@ -39,12 +39,8 @@ impl Transcript {
         self.context.current()
     }
 
-    /// The hash of everything so far followed by `more`, without keeping
-    /// `more`: the transcript a PSK binder covers, ending in the truncated
-    /// ClientHello (RFC 8446 §4.2.11.2).
-    pub(crate) fn current_with(&self, more: &[u8]) -> Digest {
-        let mut fork = self.context.clone();
-        fork.update(more);
-        fork.finish()
+    /// The hash function of this transcript.
+    pub(crate) fn hash(&self) -> HashAlgorithm {
+        self.context.algorithm()
     }
 }

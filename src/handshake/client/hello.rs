@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::groups::{usable_in_tls12, ClientShare};
+use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::rng::random_array;
 use crate::error::{
     CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
@@ -45,6 +46,9 @@ pub(crate) struct ExpectServerHello {
     /// The encoded first ClientHello (after a retry, the transcript of
     /// `tls13::Retry` holds both).
     pub(super) hello_bytes: Vec<u8>,
+    /// The transcript through `hello_bytes` in the offered ticket's hash,
+    /// hashed along with its binder; none without a ticket.
+    pub(super) hello_transcript: Option<Transcript>,
     pub(super) ccs_sent: bool,
     /// The ticket offered as a PSK, if any.
     pub(super) resuming: Option<Resuming>,
@@ -176,6 +180,7 @@ pub(super) fn start(
         session_id,
         key_shares,
         hello_bytes: Vec::new(),
+        hello_transcript: None,
         ccs_sent: false,
         resuming,
         early_data: early_data.is_some(),
@@ -353,27 +358,31 @@ fn tls12_session_from_store(
 /// truncated message, after `prior` (the first ClientHello's
 /// `message_hash` and the HelloRetryRequest) when retrying (RFC 8446
 /// §4.2.11.2), and written over the placeholder binder in the queued
-/// encoding. Returns the message as sent.
+/// encoding. Returns the message as sent and, with a ticket, the
+/// transcript through it (`prior`'s, or a new one in the ticket's hash),
+/// so that the message is hashed once for binder and transcript.
 pub(super) fn send_client_hello(
     common: &mut dyn HandshakeIo,
     hello: ClientHello,
     resuming: Option<&Resuming>,
     prior: Option<&Transcript>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<(Vec<u8>, Option<Transcript>), Error> {
     let binders_len = hello.psk_offer().map(PskOffer::binders_len);
     let sent = common.send_handshake_mut(&HandshakeMessage::ClientHello(hello))?;
+    let mut hello_transcript = None;
     if let (Some(resuming), Some(binders_len)) = (resuming, binders_len) {
         let (truncated, binders) = sent
             .split_at_mut_checked(sent.len().saturating_sub(binders_len))
             .ok_or(Error::Crypto(CryptoReason::HelloShorterThanBinders))?;
-        let digest = match prior {
-            Some(transcript) => transcript.current_with(truncated),
-            None => Transcript::new(resuming.suite.hash, &[truncated]).current(),
+        let mut transcript = match prior {
+            Some(transcript) => transcript.clone(),
+            None => Transcript::new(resuming.suite.hash, &[]),
         };
+        transcript.add(truncated);
         let binder = resuming
             .early
             .binder_key(PskKind::Resumption)?
-            .binder(&digest)?;
+            .binder(&transcript.current())?;
         // The one placeholder binder is the last field of the message:
         // `binders<33..2^16-1>` holding one `PskBinderEntry<32..255>`.
         let placeholder = binders
@@ -381,8 +390,10 @@ pub(super) fn send_client_hello(
             .filter(|value| value.len() == binder.as_bytes().len())
             .ok_or(Error::Crypto(CryptoReason::PlaceholderBinderLength))?;
         placeholder.copy_from_slice(binder.as_bytes());
+        transcript.add(binders);
+        hello_transcript = Some(transcript);
     }
-    Ok(sent.to_vec())
+    Ok((sent.to_vec(), hello_transcript))
 }
 
 /// Room reserved for the ClientHello's extension list: every extension
@@ -407,7 +418,8 @@ impl ExpectServerHello {
         let hello = self.client_hello(None);
         // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
         common.set_record_version(ProtocolVersion::TLSv1_0);
-        self.hello_bytes = send_client_hello(common, hello, self.resuming.as_ref(), None)?;
+        (self.hello_bytes, self.hello_transcript) =
+            send_client_hello(common, hello, self.resuming.as_ref(), None)?;
         common.flush_handshake()?;
         common.set_record_version(ProtocolVersion::TLSv1_2);
         // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
@@ -417,6 +429,15 @@ impl ExpectServerHello {
         Ok(())
     }
 
+    /// The transcript through the first ClientHello in `hash`: the one
+    /// hashed with the binder when it is in `hash`, else hashed now.
+    pub(super) fn hello_transcript(&self, hash: HashAlgorithm) -> Transcript {
+        match &self.hello_transcript {
+            Some(transcript) if transcript.hash() == hash => transcript.clone(),
+            _ => Transcript::new(hash, &[&self.hello_bytes]),
+        }
+    }
+
     /// Starts sending up to `max` bytes of 0-RTT data after the first
     /// ClientHello (RFC 8446 §4.2.10, §D.4): the dummy CCS, then 0-RTT
     /// data under client_early_traffic_secret.
@@ -424,7 +445,7 @@ impl ExpectServerHello {
         let Some(resuming) = &self.resuming else {
             return Ok(());
         };
-        let hello_hash = Transcript::new(resuming.suite.hash, &[&self.hello_bytes]).current();
+        let hello_hash = self.hello_transcript(resuming.suite.hash).current();
         let secret = resuming.early.client_early_traffic_secret(&hello_hash)?;
         if self.config.middlebox_compat {
             common.send_dummy_ccs()?;

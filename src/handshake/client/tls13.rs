@@ -89,7 +89,9 @@ pub(super) struct Retry {
 /// else: a second HelloRetryRequest is `unexpected_message`, a TLS 1.0–1.2
 /// ServerHello `illegal_parameter` (RFC 8446 §4.1.4).
 pub(crate) struct ExpectServerHelloAfterRetry {
-    hello: ExpectServerHello,
+    /// Boxed: the state of the first ClientHello is this rare state's
+    /// bulk, and every client state is as large as the largest.
+    hello: Box<ExpectServerHello>,
     retry: Retry,
 }
 
@@ -108,7 +110,7 @@ impl ExpectServerHelloAfterRetry {
                 UnexpectedMessageReason::SecondRetry,
             )),
             ServerAnswer::Tls13(hello) => {
-                handle_server_hello(self.hello, Some(self.retry), common, &hello, &message.raw)
+                handle_server_hello(*self.hello, Some(self.retry), common, &hello, &message.raw)
             }
         }
     }
@@ -132,10 +134,17 @@ pub(super) fn handle_retry(
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     prepare_second_hello(&mut state, common, suite)?;
     let hello = state.client_hello(cookie);
-    let bytes = send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
-    transcript.add(&bytes);
+    let (bytes, hello_transcript) =
+        send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
+    let transcript = match hello_transcript {
+        Some(hello_transcript) => hello_transcript,
+        None => {
+            transcript.add(&bytes);
+            transcript
+        }
+    };
     Ok(ExpectServerHelloAfterRetry {
-        hello: state,
+        hello: Box::new(state),
         retry: Retry {
             transcript,
             cipher_suite: suite.suite,
@@ -217,13 +226,13 @@ pub(super) fn handle_server_hello(
     let suite = check_suite(&state, retry.as_ref(), hello)?;
     let (share, selected_psk) = read_server_hello_extensions(hello)?;
     let psk_ke_offered = state.offered_psk_ke();
+    let mut transcript = match retry {
+        Some(retry) => retry.transcript,
+        None => state.hello_transcript(suite.hash),
+    };
     let resumed = accepted_psk(selected_psk, state.resuming, suite)?;
     let shared_secret =
         complete_key_exchange(share, state.key_shares, resumed.is_some() && psk_ke_offered)?;
-    let mut transcript = match retry {
-        Some(retry) => retry.transcript,
-        None => Transcript::new(suite.hash, &[&state.hello_bytes]),
-    };
     transcript.add(raw);
     let (early, ticket) = early_secret(resumed, suite, &state.config, state.random)?;
     let keys = HandshakeKeys::derive(early, shared_secret.as_ref(), &transcript)?;

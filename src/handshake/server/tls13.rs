@@ -167,6 +167,10 @@ struct Resumption {
     /// psk_dhe_ke (true) or psk_ke (false), RFC 8446 §4.2.9.
     with_key_exchange: bool,
     binder: BinderVerified,
+    /// The transcript through the whole ClientHello, continued from the
+    /// binder's, which covers it up to the binders (RFC 8446 §4.2.11.2):
+    /// the message is hashed once for both.
+    hello_transcript: Transcript,
 }
 
 /// HelloRetryRequest sent: the second ClientHello comes next (RFC 8446
@@ -300,14 +304,18 @@ pub(super) fn handle_client_hello(
                 .map(State::ExpectRetriedClientHello);
         }
     };
+    let transcript = match &resumption {
+        Some(r) => r.hello_transcript.clone(),
+        None => Transcript::new(suite.hash, &[raw]),
+    };
     let agreed = Agreed {
         suite,
         share,
         resumption,
-        transcript: Transcript::new(suite.hash, &[]),
+        transcript,
         ccs_sent: false,
     };
-    send_flight(config, common, Answering { hello, raw, offer }, agreed)
+    send_flight(config, common, Answering { hello, offer }, agreed)
 }
 
 /// Handles the second ClientHello (RFC 8446 §4.1.2, §4.1.4): once it fits
@@ -337,29 +345,36 @@ fn handle_retried_client_hello(
         Some(r) if !r.with_key_exchange => None,
         _ => Some(share),
     };
+    let transcript = match &resumption {
+        Some(r) => r.hello_transcript.clone(),
+        None => {
+            let mut transcript = retry.transcript;
+            transcript.add(raw);
+            transcript
+        }
+    };
     let agreed = Agreed {
         suite,
         share,
         resumption,
-        transcript: retry.transcript,
+        transcript,
         // The dummy ChangeCipherSpec went out with the HelloRetryRequest.
         ccs_sent: !hello.session_id.is_empty(),
     };
-    send_flight(config, common, Answering { hello, raw, offer }, agreed)
+    send_flight(config, common, Answering { hello, offer }, agreed)
 }
 
-/// The ClientHello a server flight answers: the message, its encoding
-/// (the transcript's first entry) and what it offers.
+/// The ClientHello a server flight answers: the message and what it
+/// offers (its encoding is in the transcript already).
 struct Answering<'h, 'a> {
     hello: &'h ClientHello,
-    raw: &'h [u8],
     offer: Offer<'a>,
 }
 
 /// What the ClientHello settled before the flight: the suite, the client
 /// share to answer (none for psk_ke), the ticket accepted, the
-/// transcript so far (empty, or through a HelloRetryRequest) and whether
-/// the dummy ChangeCipherSpec already went out.
+/// transcript through the ClientHello (after a HelloRetryRequest's, if
+/// one was sent) and whether the dummy ChangeCipherSpec already went out.
 struct Agreed<'a> {
     suite: Tls13Suite,
     share: Option<&'a KeyShareEntry>,
@@ -378,11 +393,11 @@ fn send_flight(
     answering: Answering<'_, '_>,
     mut agreed: Agreed<'_>,
 ) -> Result<State, Error> {
-    let Answering { hello, raw, offer } = answering;
+    let Answering { hello, offer } = answering;
     let suite = agreed.suite;
     let choices = choose_flight(&config, &offer, suite, agreed.resumption.as_ref())?;
     let (client_hello_hash, shared_secret) =
-        send_server_hello(&config, common, (hello, raw), &mut agreed)?;
+        send_server_hello(&config, common, hello, &mut agreed)?;
     let Agreed {
         share,
         resumption,
@@ -563,14 +578,14 @@ fn choose_flight(
 /// Sends the ServerHello (RFC 8446 §4.1.3): the PSK selected when
 /// resuming, our key share for the client share's group, TLS 1.3
 /// selected; then a dummy ChangeCipherSpec in middlebox compatibility
-/// mode unless the retry sent it (RFC 8446 §D.4). Adds the ClientHello
-/// (`hello` with its encoding) and the ServerHello to the transcript;
-/// returns the ClientHello's transcript hash (for 0-RTT keys) and the
-/// (EC)DHE shared secret.
+/// mode unless the retry sent it (RFC 8446 §D.4). Adds the ServerHello to
+/// the transcript, which holds the ClientHello already; returns the
+/// ClientHello's transcript hash (for 0-RTT keys) and the (EC)DHE shared
+/// secret.
 fn send_server_hello(
     config: &ServerConfig,
     common: &mut dyn HandshakeIo,
-    (hello, raw): (&ClientHello, &[u8]),
+    hello: &ClientHello,
     agreed: &mut Agreed<'_>,
 ) -> Result<(Digest, Option<Secret>), Error> {
     let Agreed {
@@ -601,7 +616,6 @@ fn send_server_hello(
     extensions.push(Extension::SupportedVersionsSelected(
         ProtocolVersion::TLSv1_3,
     ));
-    transcript.add(raw);
     let client_hello_hash = transcript.current();
     let server_hello = ServerHello {
         legacy_version: ProtocolVersion::TLSv1_2,
@@ -912,7 +926,8 @@ fn try_resume(
     if !ticket_fits(config, &state, offer, suite, now) {
         return Ok(None);
     }
-    let (early, binder) = verify_ticket_binder(config, hello, raw, suite, prior, &state, binder)?;
+    let (early, binder, hello_transcript) =
+        verify_ticket_binder(config, hello, raw, suite, prior, &state, binder)?;
     // The binder proved the client holds the PSK: only now is a stateful
     // ticket used up (single use, RFC 8446 §8.1). A take that finds
     // nothing lost a race with another connection: no resumption.
@@ -928,6 +943,7 @@ fn try_resume(
         early,
         with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
         binder,
+        hello_transcript,
     }))
 }
 
@@ -963,10 +979,11 @@ fn ticket_fits(
     .is_ok()
 }
 
-/// The early secret of the ticket's PSK and the proof that the client's
+/// The early secret of the ticket's PSK, the proof that the client's
 /// binder for it verifies over the ClientHello up to the binders,
 /// continuing the retry's transcript when there was one (RFC 8446
-/// §4.2.11.2); a binder that does not verify is `decrypt_error`.
+/// §4.2.11.2), and that transcript continued through the whole
+/// ClientHello; a binder that does not verify is `decrypt_error`.
 fn verify_ticket_binder(
     config: &ServerConfig,
     hello: &ClientHello,
@@ -975,21 +992,28 @@ fn verify_ticket_binder(
     prior: Option<&Transcript>,
     state: &ServerSessionState,
     binder: &[u8],
-) -> Result<(EarlySecret, BinderVerified), Error> {
+) -> Result<(EarlySecret, BinderVerified, Transcript), Error> {
     let early = EarlySecret::new(
         suite.hash,
         Some(state.secret.as_bytes()),
         key_logger(&config.common, hello.random),
     )?;
-    let truncated = hello
+    let (truncated, binders) = hello
         .truncated_for_binders(raw)
+        .and_then(|truncated| raw.split_at_checked(truncated.len()))
         .ok_or(Error::Decode(DecodeReason::HelloShorterThanBinders))?;
-    let digest = match prior {
-        Some(transcript) => transcript.current_with(truncated),
-        None => Transcript::new(suite.hash, &[truncated]).current(),
+    let mut transcript = match prior {
+        Some(transcript) => transcript.clone(),
+        None => Transcript::new(suite.hash, &[]),
     };
-    let binder = verify_binder(&early.binder_key(PskKind::Resumption)?, &digest, binder)?;
-    Ok((early, binder))
+    transcript.add(truncated);
+    let binder = verify_binder(
+        &early.binder_key(PskKind::Resumption)?,
+        &transcript.current(),
+        binder,
+    )?;
+    transcript.add(binders);
+    Ok((early, binder, transcript))
 }
 
 /// The session state of a ticket (RFC 8446 §4.6.1): looked up in the
