@@ -49,9 +49,9 @@ pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::{
-    certificates_from_pem, private_key_from_pem, CertifiedKey, ClientAuth, ClientCertVerifier,
-    LoadError, RootStore, ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier,
-    WebPkiServerVerifier,
+    certificates_from_pem, certificates_to_pem, private_key_from_pem, CertifiedKey, ClientAuth,
+    ClientCertVerifier, LoadError, RootStore, ServerCertVerifier, ServerName, TrustAnchor,
+    WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use session::{
     ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,

@@ -30,8 +30,8 @@ pub mod x509;
 
 pub use crate::error::CertificateError;
 pub use keys::{
-    certificate_blocks_from_pem, certificates_from_pem, private_key_from_pem, CertifiedKey,
-    LoadError,
+    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
+    CertifiedKey, LoadError,
 };
 pub use names::ServerName;
 pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
