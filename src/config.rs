@@ -18,6 +18,7 @@ use crate::keylog::KeyLog;
 use crate::msgs::enums::{
     CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
+use crate::observer::MessageObserver;
 pub use crate::pki::ClientAuth;
 use crate::pki::{CertifiedKey, ServerCertVerifier};
 use crate::session::state::DEFAULT_LIFETIME_SECS;
@@ -193,6 +194,9 @@ pub struct CommonConfig {
     pub clock: Arc<dyn Clock>,
     /// Where secrets are logged for debugging, if anywhere.
     pub key_log: Option<Arc<dyn KeyLog>>,
+    /// What sees each handshake message sent or received, if anything
+    /// (see [`MessageObserver`]).
+    pub message_observer: Option<Arc<dyn MessageObserver>>,
     /// TLS 1.3 PSK key-exchange modes: offered by a client, accepted by a
     /// server, most preferred first ([`DEFAULT_PSK_MODES`]).
     pub psk_modes: Vec<PskKeyExchangeMode>,
@@ -228,6 +232,7 @@ impl Default for CommonConfig {
             rng: Arc::new(OsRng::new()),
             clock: Arc::new(SystemClock),
             key_log: None,
+            message_observer: None,
             psk_modes: DEFAULT_PSK_MODES.to_vec(),
             max_received_plaintext: DEFAULT_MAX_RECEIVED_PLAINTEXT,
             max_pending_plaintext: DEFAULT_MAX_PENDING_PLAINTEXT,
@@ -330,6 +335,13 @@ macro_rules! common_builder_methods {
         /// Logs secrets to `key_log` (see [`crate::keylog`]).
         pub fn key_log(mut self, key_log: Arc<dyn KeyLog>) -> Self {
             self.common.key_log = Some(key_log);
+            self
+        }
+
+        /// Reports each handshake message sent or received to `observer`
+        /// (see [`MessageObserver`]).
+        pub fn message_observer(mut self, observer: Arc<dyn MessageObserver>) -> Self {
+            self.common.message_observer = Some(observer);
             self
         }
 

@@ -27,6 +27,7 @@ pub mod handshake;
 pub mod keylog;
 pub mod keyschedule;
 pub mod msgs;
+mod observer;
 pub mod pki;
 pub mod record;
 pub mod session;
@@ -45,11 +46,12 @@ pub use conn::{
 };
 pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
-pub use msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
+pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
+pub use observer::{MessageDirection, MessageObserver};
 pub use pki::{
-    certificates_from_pem, private_key_from_pem, private_key_from_pem_file, CertifiedKey,
-    ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore, ServerCertVerifier,
-    ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
+    certificates_from_pem, certificates_to_pem, private_key_from_pem, private_key_from_pem_file,
+    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
+    ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use session::{
     ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,

@@ -3,7 +3,10 @@
 //! `--echo`, failures that name the alert with a non-zero exit status,
 //! version bounds, client authentication, and the demo's table; and
 //! `--www` and `--echo` behaving like `openssl
-//! s_server`, seen record by record by a library client.
+//! s_server`, seen record by record by a library client; and s_client
+//! habits: OpenSSL's spellings, `--showcerts`, `--trace`, `--json` with
+//! the received data kept off stdout, `--timeout` for a silent server,
+//! and a closed stdout.
 
 mod common;
 mod interop_support;
@@ -13,8 +16,9 @@ use interop_support::*;
 use ferrotls::conn::ClientConnection;
 use ferrotls::msgs::enums::ProtocolVersion;
 use ferrotls::stream::StreamOwned;
-use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
 
 fn code(status: std::process::ExitStatus) -> i32 {
     status.code().expect("exited normally")
@@ -66,6 +70,11 @@ fn every_subcommand_has_a_help_listing_its_options() {
                 "--keylog",
                 "--request",
                 "--json",
+                "--connect",
+                "--timeout",
+                "--out",
+                "--showcerts",
+                "--trace",
             ][..],
         ),
         ("demo", &[][..]),
@@ -78,6 +87,10 @@ fn every_subcommand_has_a_help_listing_its_options() {
             "{out}"
         );
         let described = out.split("options:").nth(1).expect("an options section");
+        let described = described
+            .split("OpenSSL spellings")
+            .next()
+            .unwrap_or_default();
         for option in options {
             assert!(
                 described.contains(&format!("  {option} ")),
@@ -499,4 +512,296 @@ fn a_client_leaving_after_its_handshake_is_not_a_failure() {
         assert!(!log.contains("ferrotls server:"), "{mode}: {log}");
         assert_eq!(json_lines(&log).len(), 4, "{mode}: {log}");
     }
+}
+
+/// Runs `ferrotls client` against 127.0.0.1:`port` trusting the P-256
+/// test root, with `extra` options; returns the exit status, stdout and
+/// stderr, apart.
+fn client_apart(port: u16, extra: &[&str]) -> (i32, String, String) {
+    let output = Command::new(ferrotls_bin())
+        .args([
+            "client",
+            &format!("127.0.0.1:{port}"),
+            "--servername",
+            "leaf.p256.test",
+            "--cafile",
+            &vector("p256-root.pem"),
+        ])
+        .args(extra)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ferrotls client");
+    (
+        code(output.status),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_lists_the_openssl_spellings_each_command_takes() {
+    let (_, client) = run(ferrotls_bin(), &["client", "--help"], b"");
+    let spellings = client.split("OpenSSL spellings").nth(1).expect("a section");
+    for alias in [
+        "-connect",
+        "-servername",
+        "-CAfile",
+        "-cert",
+        "-key",
+        "-alpn",
+        "-tls1_2",
+        "-tls1_3",
+        "-reconnect",
+        "-sess_out",
+        "-sess_in",
+        "-showcerts",
+        "-msg",
+        "-quiet",
+    ] {
+        assert!(
+            spellings.contains(&format!("\n  {alias} ")),
+            "client --help lacks {alias}:\n{client}"
+        );
+    }
+    let (_, server) = run(ferrotls_bin(), &["server", "--help"], b"");
+    let spellings = server.split("OpenSSL spellings").nth(1).expect("a section");
+    assert!(spellings.contains("\n  -cert "), "{server}");
+    assert!(!spellings.contains("-connect"), "{server}");
+}
+
+#[test]
+fn openssl_spellings_connect_pin_the_version_and_resume() {
+    let dir = Scratch::new("cli-aliases");
+    let sess = dir.file("s.bin");
+    let root = vector("p256-root.pem");
+    let (cert, key) = (vector("p256-chain.pem"), vector("p256-leaf.key"));
+    let (server, port) = ferrotls_server(&[
+        "--alpn",
+        "h2,http/1.1",
+        "--request-client-cert",
+        &root,
+        "--max-connections",
+        "9",
+    ]);
+    let addr = format!("127.0.0.1:{port}");
+    let client = |extra: &[&str]| {
+        let mut args = vec![
+            "client",
+            "-connect",
+            &addr,
+            "-servername",
+            "leaf.p256.test",
+            "-CAfile",
+            &root,
+            "-quiet",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let (status, out) = run(ferrotls_bin(), &args, b"");
+        assert_eq!(code(status), 0, "{out}");
+        json_lines(&out)
+    };
+    let first = client(&[
+        "-tls1_2",
+        "-alpn",
+        "http/1.1",
+        "-cert",
+        &cert,
+        "-key",
+        &key,
+        "-sess_out",
+        &sess,
+    ]);
+    assert_eq!(first[0].get("version"), "TLSv1.2");
+    assert_eq!(first[0].get("alpn"), "http/1.1");
+    let second = client(&["-tls1_2", "-sess_in", &sess]);
+    assert_eq!(second[0].get("resumed"), "true");
+    // -reconnect: one full handshake, then five resumed ones (s_client's).
+    let resumed: Vec<String> = client(&["-tls1_3"])
+        .iter()
+        .chain(&client(&["-tls1_3", "-reconnect"]))
+        .map(|j| format!("{} {}", j.get("version"), j.get("resumed")))
+        .collect();
+    assert_eq!(
+        resumed,
+        [
+            "TLSv1.3 false",
+            "TLSv1.3 false",
+            "TLSv1.3 true",
+            "TLSv1.3 true",
+            "TLSv1.3 true",
+            "TLSv1.3 true",
+            "TLSv1.3 true"
+        ]
+    );
+    let (_, log) = server.wait_exit();
+    // The client certificate went with -cert/-key.
+    assert_eq!(json_lines(&log)[0].get("peer_certificates"), "2", "{log}");
+    // An alias counts as the options it stands for.
+    let (status, out) = run(
+        ferrotls_bin(),
+        &["client", &addr, "-tls1_3", "--max-version", "1.2"],
+        b"",
+    );
+    assert_eq!(code(status), 2, "{out}");
+}
+
+#[test]
+fn json_keeps_the_received_data_off_stdout() {
+    let dir = Scratch::new("cli-out");
+    let received = dir.file("received");
+    let (_server, port) = ferrotls_server(&["--echo"]);
+    let (status, stdout, stderr) = client_apart(port, &["--json", "--request", "ping\\n"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("{\"role\":\"client\""), "{stdout}");
+    let (status, stdout, stderr) = client_apart(
+        port,
+        &["--json", "--request", "pong\\n", "--out", &received],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(std::fs::read_to_string(&received).unwrap(), "pong\n");
+    // Without --json the data goes to stdout as before.
+    let (status, stdout, _) = client_apart(port, &["--request", "plain\\n"]);
+    assert_eq!(status, 0);
+    assert_eq!(stdout, "plain\n");
+}
+
+#[test]
+fn showcerts_prints_the_servers_chain_as_pem() {
+    let chain = std::fs::read_to_string(vector("p256-chain.pem")).unwrap();
+    let (_server, port) = ferrotls_server(&["--echo"]);
+    let (status, stdout, stderr) = client_apart(port, &["-showcerts", "--request", "x\\n"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout, format!("{chain}x\n"));
+    // With --json, on stderr.
+    let (status, stdout, stderr) = client_apart(port, &["--showcerts", "--json"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(stderr, chain);
+}
+
+#[test]
+fn trace_prints_each_handshake_message_with_its_direction() {
+    let (_server, port) = ferrotls_server(&["--echo"]);
+    let (status, stdout, stderr) = client_apart(port, &["-msg", "--request", "x\\n"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        ">>> ClientHello\n<<< ServerHello\n<<< EncryptedExtensions\n<<< Certificate\n\
+         <<< CertificateVerify\n<<< Finished\n>>> Finished\n<<< NewSessionTicket\n\
+         <<< NewSessionTicket\nx\n"
+    );
+    let (status, stdout, stderr) = client_apart(port, &["--trace", "--json", "-tls1_2"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let trace: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        trace.first().zip(trace.last()),
+        Some((&">>> ClientHello", &"<<< Finished")),
+        "{stderr}"
+    );
+    assert!(trace.contains(&"<<< ServerKeyExchange"), "{stderr}");
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_failure_within_the_timeout() {
+    // Accepts the connection, reads nothing, sends nothing.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (status, _, stderr) = client_apart(port, &["--timeout", "1"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("did not finish the handshake within 1 s"),
+        "{stderr}"
+    );
+    drop(listener);
+    // s_server without -www completes the handshake, then answers
+    // nothing until told on its stdin (held open here).
+    let (_server, port) = openssl_server("p256", &["-tls1_3"], &[]);
+    let (status, stdout, stderr) = client_apart(port, &["--timeout", "1", "--json"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("sent no answer within 1 s"), "{stderr}");
+    assert_eq!(
+        json_lines(&stdout).len(),
+        1,
+        "the handshake completed: {stdout}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_client_and_server_quietly() {
+    let (server, port) = ferrotls_server(&["--echo"]);
+    // The reader of the client's stdout is gone before it prints.
+    let mut child = Command::new(ferrotls_bin())
+        .args([
+            "client",
+            &format!("127.0.0.1:{port}"),
+            "--servername",
+            "leaf.p256.test",
+            "--cafile",
+            &vector("p256-root.pem"),
+            "--json",
+            "--connections",
+            "3",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(code(child.wait().unwrap()), 0, "{stderr}");
+    assert_eq!(stderr, "");
+    // It stopped at the first line it could not print: one handshake.
+    let log = server
+        .wait_until(|o| !json_lines(o).is_empty())
+        .expect("the server reports the handshake");
+    assert_eq!(json_lines(&log).len(), 1, "{log}");
+
+    // The server, its stdout closed, ends at its first --json line.
+    let mut server = Command::new(ferrotls_bin())
+        .args([
+            "server",
+            "--cert",
+            &vector("p256-chain.pem"),
+            "--key",
+            &vector("p256-leaf.key"),
+            "--listen",
+            "127.0.0.1:0",
+            "--json",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(server.stdout.take());
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let listening = lines.next().unwrap().unwrap();
+    let port: u16 = listening.rsplit(':').next().unwrap().parse().unwrap();
+    let _ = client_apart(port, &[]);
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > WAIT {
+            let _ = server.kill();
+            let _ = server.wait();
+            panic!("the server kept running with its stdout closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(code(status), 0, "{rest:?}");
+    assert!(rest.is_empty(), "{rest:?}");
 }

@@ -175,7 +175,7 @@ fn our_client_reporting(port: u16, group: &Group, version: &Version, reported: &
     if let Some(ciphers) = group.ciphers(version) {
         args.extend(["--ciphers", ciphers]);
     }
-    let (status, out) = run(ferrotls_bin(), &args, b"");
+    let (status, out) = run_client(&args);
     assert!(status.success(), "{} {}: {out}", group.iana, version.report);
     let json = json_lines(&out);
     assert_eq!(json.len(), 1, "{out}");

@@ -157,25 +157,21 @@ fn our_client_resumes_with_selfserv_in_tls13_and_tls12() {
             let server = Peer::spawn("selfserv", &args);
             server.wait_for("About to call accept");
             let addr = format!("127.0.0.1:{port}");
-            let (status, out) = run(
-                ferrotls_bin(),
-                &[
-                    "client",
-                    &addr,
-                    "--servername",
-                    &format!("leaf.{key_type}.test"),
-                    "--cafile",
-                    &vector(&format!("{key_type}-root.pem")),
-                    "--min-version",
-                    version,
-                    "--max-version",
-                    version,
-                    "--connections",
-                    "2",
-                    "--json",
-                ],
-                b"",
-            );
+            let (status, out) = run_client(&[
+                "client",
+                &addr,
+                "--servername",
+                &format!("leaf.{key_type}.test"),
+                "--cafile",
+                &vector(&format!("{key_type}-root.pem")),
+                "--min-version",
+                version,
+                "--max-version",
+                version,
+                "--connections",
+                "2",
+                "--json",
+            ]);
             assert!(status.success(), "{what}: {out}");
             // selfserv's page echoes the request.
             assert_eq!(

@@ -111,3 +111,19 @@ fn files_without_a_usable_key_are_refused() {
         Err(LoadError::NoCertificates)
     ));
 }
+
+#[test]
+fn certificates_written_as_pem_are_what_openssl_wrote() {
+    // The chain files are OpenSSL's own PEM (`vectors/pki/make.sh`):
+    // blocks only, 64 characters a line.
+    for chain in ["p256-chain.pem", "rsa2048-chain.pem", "ed25519-chain.pem"] {
+        let text = read(chain);
+        let certificates = certificates_from_pem(&text).unwrap();
+        assert_eq!(certificates.len(), 2, "{chain}");
+        assert_eq!(
+            ferrotls::certificates_to_pem(&certificates),
+            text,
+            "{chain}"
+        );
+    }
+}

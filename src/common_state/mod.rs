@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::enums::{AlertLevel, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion};
+use crate::observer::{MessageDirection, MessageObserver};
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
 use crate::session::ClientSessionStore;
 use std::sync::Arc;
@@ -304,6 +305,9 @@ pub(crate) struct CommonState {
     /// client handshake reads sessions from and keeps new ones in; `None`
     /// on a server or when resumption is off.
     pub(crate) client_sessions: Option<Arc<dyn ClientSessionStore>>,
+    /// The configuration's [`MessageObserver`], told of each handshake
+    /// message sent or received.
+    message_observer: Option<Arc<dyn MessageObserver>>,
 }
 
 impl CommonState {
@@ -337,6 +341,14 @@ impl CommonState {
             pending_read: None,
             client_sessions: None,
             negotiated: Negotiated::default(),
+            message_observer: config.message_observer.clone(),
+        }
+    }
+
+    /// Tells the message observer, if any, of one handshake message.
+    fn observe(&self, direction: MessageDirection, typ: HandshakeType) {
+        if let Some(observer) = &self.message_observer {
+            observer.handshake_message(direction, typ);
         }
     }
 

@@ -15,6 +15,7 @@ use crate::msgs::ccs::ChangeCipherSpec;
 use crate::msgs::enums::{
     AlertDescription, AlertLevel, ContentType, KeyUpdateRequest, ProtocolVersion,
 };
+use crate::observer::MessageDirection;
 
 impl CommonState {
     // ---- input ----
@@ -277,7 +278,9 @@ impl CommonState {
             raw.reserve(m.raw.len().max(RECEIVED_MESSAGE_INITIAL_CAPACITY));
         }
         raw.extend_from_slice(m.raw);
-        Ok(Some(ReceivedHandshake { typ: m.typ, raw }))
+        let typ = m.typ;
+        self.observe(MessageDirection::Received, typ);
+        Ok(Some(ReceivedHandshake { typ, raw }))
     }
 
     /// Takes back the buffer of a handled message for the next one.

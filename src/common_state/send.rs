@@ -12,6 +12,7 @@ use crate::msgs::enums::{
     AlertDescription, AlertLevel, ContentType, KeyUpdateRequest, ProtocolVersion,
 };
 use crate::msgs::handshake::HandshakeMessage;
+use crate::observer::MessageDirection;
 use crate::record::RecordProtection;
 
 impl CommonState {
@@ -52,6 +53,7 @@ impl CommonState {
         let mut w = Writer::with_buffer(std::mem::take(&mut self.handshake_out));
         message.encode(&mut w);
         self.handshake_out = w.finish()?;
+        self.observe(MessageDirection::Sent, message.handshake_type());
         Ok(self.handshake_out.get_mut(start..).unwrap_or_default())
     }
 

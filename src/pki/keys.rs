@@ -35,6 +35,16 @@ pub fn certificates_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
     Ok(blocks)
 }
 
+/// Certificates (DER, such as [`crate::Connection::peer_certificates`])
+/// as PEM text, one CERTIFICATE block each, in order: what
+/// [`certificates_from_pem`] reads back.
+pub fn certificates_to_pem(chain: &[Vec<u8>]) -> String {
+    chain
+        .iter()
+        .map(|der| pem::encode("CERTIFICATE", der))
+        .collect()
+}
+
 /// The first private key of PEM text: `PRIVATE KEY` (PKCS#8, RFC 5958),
 /// `RSA PRIVATE KEY` (PKCS#1, RFC 8017 §A.1.2) or `EC PRIVATE KEY` (SEC1,
 /// RFC 5915). `ENCRYPTED PRIVATE KEY` and other labels are skipped, so a

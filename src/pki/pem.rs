@@ -1,5 +1,6 @@
 //! PEM (RFC 7468): `-----BEGIN LABEL-----` blocks of base64 between any
-//! amount of surrounding text, several per file.
+//! amount of surrounding text, several per file; read with [`parse`],
+//! written with [`encode`].
 //!
 //! The decoder is strict about what matters: matching BEGIN/END labels,
 //! the base64 alphabet, padding only at the end, zero padding bits. Text
@@ -65,6 +66,52 @@ pub fn parse(text: &str) -> Result<Vec<PemBlock>, PemError> {
         });
     }
     Ok(blocks)
+}
+
+/// Characters of base64 per line of an encoded block (RFC 7468 §2:
+/// generators wrap at exactly 64).
+pub const PEM_LINE_LEN: usize = 64;
+
+/// The standard base64 alphabet (RFC 4648 §4, Table 1).
+const BASE64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// `der` as one PEM block labelled `label` (`CERTIFICATE`), lines of
+/// [`PEM_LINE_LEN`] characters, ending in a newline: the strict form of
+/// RFC 7468 §3, which [`parse`] reads back.
+pub fn encode(label: &str, der: &[u8]) -> String {
+    let base64 = encode_base64(der);
+    let mut text = format!("-----BEGIN {label}-----\n");
+    for line in base64.as_bytes().chunks(PEM_LINE_LEN) {
+        text.push_str(&String::from_utf8_lossy(line));
+        text.push('\n');
+    }
+    text.push_str(&format!("-----END {label}-----\n"));
+    text
+}
+
+/// Standard base64 (RFC 4648 §4) with padding.
+fn encode_base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let mut triple = [0u8; 3];
+        triple
+            .iter_mut()
+            .zip(chunk)
+            .for_each(|(slot, byte)| *slot = *byte);
+        let [b0, b1, b2] = triple;
+        let acc = u32::from_be_bytes([0, b0, b1, b2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                // Six bits: always inside the 64-entry alphabet.
+                let sextet = ((acc >> (18 - 6 * i)) & 0x3f) as usize;
+                out.push(char::from(BASE64_ALPHABET[sextet]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn sextet(c: u8) -> Option<u32> {
@@ -144,6 +191,33 @@ mod tests {
         assert!(decode_base64(b"Zg==Zg==").is_err());
         assert!(decode_base64(b"Zm9").is_err());
         assert!(decode_base64(b"Zm9*").is_err());
+        for (enc, dec) in [
+            ("", ""),
+            ("Zg==", "f"),
+            ("Zm8=", "fo"),
+            ("Zm9vYmFy", "foobar"),
+        ] {
+            assert_eq!(encode_base64(dec.as_bytes()), enc);
+        }
+    }
+
+    #[test]
+    fn encoded_blocks_wrap_at_64_and_parse_back() {
+        let der: Vec<u8> = (0..=255u8).collect();
+        let text = encode("CERTIFICATE", &der);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.first(), Some(&"-----BEGIN CERTIFICATE-----"));
+        assert_eq!(lines.last(), Some(&"-----END CERTIFICATE-----"));
+        // 256 bytes are 344 characters: five full lines and one of 24.
+        let body = &lines[1..lines.len() - 1];
+        assert_eq!(
+            body.iter().map(|l| l.len()).collect::<Vec<_>>(),
+            [64, 64, 64, 64, 64, 24]
+        );
+        let blocks = parse(&text).unwrap();
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].label, "CERTIFICATE");
+        assert_eq!(blocks[0].der.as_slice(), der.as_slice());
     }
 
     #[test]

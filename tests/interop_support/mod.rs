@@ -421,7 +421,8 @@ pub fn ferrotls_server_with(key_type: &str, extra: &[&str]) -> (Peer, u16) {
 }
 
 /// Runs `ferrotls client` against 127.0.0.1:`port` trusting the P-256
-/// test root, with `extra` options; returns the exit status and output.
+/// test root, with `--json` and `extra` options; returns the exit status
+/// and output, as [`run_client`] does.
 pub fn ferrotls_client(port: u16, extra: &[&str]) -> (std::process::ExitStatus, String) {
     let addr = format!("127.0.0.1:{port}");
     let root = vector("p256-root.pem");
@@ -435,7 +436,23 @@ pub fn ferrotls_client(port: u16, extra: &[&str]) -> (std::process::ExitStatus, 
         "--json",
     ];
     args.extend_from_slice(extra);
-    run(ferrotls_bin(), &args, b"")
+    run_client(&args)
+}
+
+/// Runs `ferrotls ARGS --out FILE` (ARGS starting with `client`); returns
+/// the exit status and the output (stdout and stderr), followed by the
+/// data the client received, which `--out` keeps apart from its `--json`
+/// lines.
+pub fn run_client(args: &[&str]) -> (std::process::ExitStatus, String) {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = Scratch::new(&format!("client-{call}"));
+    let received = scratch.file("received");
+    let mut args = args.to_vec();
+    args.extend(["--out", received.as_str()]);
+    let (status, mut out) = run(ferrotls_bin(), &args, b"");
+    out.push_str(&std::fs::read_to_string(&received).unwrap_or_default());
+    (status, out)
 }
 
 /// `openssl s_server -accept 0` serving `key_type`'s leaf (`-cert`) and

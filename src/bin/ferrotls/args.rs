@@ -1,5 +1,8 @@
 //! Command-line options: `--name VALUE` options, `--name` flags and
-//! positional arguments, each subcommand declaring its own table.
+//! positional arguments, each subcommand declaring its own table; and the
+//! one table of OpenSSL `s_client`/`s_server` spellings ([`ALIASES`]),
+//! each standing for options of ours, so `-connect host:443 -CAfile
+//! ca.pem` works as it does with `openssl`.
 
 use std::collections::HashMap;
 
@@ -32,6 +35,103 @@ pub const fn flag(name: &'static str, help: &'static str) -> OptionSpec {
         name,
         value: None,
         help,
+    }
+}
+
+/// What an OpenSSL spelling stands for.
+pub enum Meaning {
+    /// The option of ours of this name, with the same value if it takes
+    /// one.
+    Same(&'static str),
+    /// These options of ours with these values.
+    Fixed(&'static [(&'static str, &'static str)]),
+    /// Nothing: what the OpenSSL option asks for is already the tool's
+    /// behaviour.
+    Nothing,
+}
+
+/// An OpenSSL spelling accepted in place of options of ours.
+pub struct Alias {
+    /// The OpenSSL option, without its single leading `-`.
+    pub openssl: &'static str,
+    /// What it stands for.
+    pub meaning: Meaning,
+}
+
+/// OpenSSL's `s_client`/`s_server` spellings. Each applies to a
+/// subcommand that has the options it stands for; [`Meaning::Nothing`]
+/// applies wherever another alias does.
+pub const ALIASES: &[Alias] = &[
+    Alias {
+        openssl: "connect",
+        meaning: Meaning::Same("connect"),
+    },
+    Alias {
+        openssl: "servername",
+        meaning: Meaning::Same("servername"),
+    },
+    Alias {
+        openssl: "CAfile",
+        meaning: Meaning::Same("cafile"),
+    },
+    Alias {
+        openssl: "cert",
+        meaning: Meaning::Same("cert"),
+    },
+    Alias {
+        openssl: "key",
+        meaning: Meaning::Same("key"),
+    },
+    Alias {
+        openssl: "alpn",
+        meaning: Meaning::Same("alpn"),
+    },
+    Alias {
+        openssl: "tls1_2",
+        meaning: Meaning::Fixed(&[("min-version", "1.2"), ("max-version", "1.2")]),
+    },
+    Alias {
+        openssl: "tls1_3",
+        meaning: Meaning::Fixed(&[("min-version", "1.3"), ("max-version", "1.3")]),
+    },
+    // s_client -reconnect connects once, then 5 more times resuming.
+    Alias {
+        openssl: "reconnect",
+        meaning: Meaning::Fixed(&[("connections", "6")]),
+    },
+    Alias {
+        openssl: "sess_out",
+        meaning: Meaning::Same("sess-out"),
+    },
+    Alias {
+        openssl: "sess_in",
+        meaning: Meaning::Same("sess-in"),
+    },
+    Alias {
+        openssl: "showcerts",
+        meaning: Meaning::Same("showcerts"),
+    },
+    Alias {
+        openssl: "msg",
+        meaning: Meaning::Same("trace"),
+    },
+    // s_client/s_server -quiet leaves out session and certificate
+    // details, which the tool prints only when asked.
+    Alias {
+        openssl: "quiet",
+        meaning: Meaning::Nothing,
+    },
+];
+
+/// Whether `alias` applies to a subcommand with the options `specs`.
+fn applies(alias: &Alias, specs: &[OptionSpec]) -> bool {
+    let has = |name: &str| specs.iter().any(|s| s.name == name);
+    match alias.meaning {
+        Meaning::Same(name) => has(name),
+        Meaning::Fixed(pairs) => pairs.iter().all(|(name, _)| has(name)),
+        Meaning::Nothing => ALIASES
+            .iter()
+            .any(|a| !matches!(a.meaning, Meaning::Nothing) && applies(a, specs)),
     }
 }
 
@@ -69,6 +169,25 @@ impl Options {
     pub fn positionals(&self) -> &[String] {
         &self.positionals
     }
+
+    /// Records `--name value`, given as `arg`; each option at most once,
+    /// however spelt.
+    fn set(
+        &mut self,
+        arg: &str,
+        name: &str,
+        value: String,
+        specs: &[OptionSpec],
+    ) -> Result<(), String> {
+        let spec = specs
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| format!("unknown option {arg:?}"))?;
+        match self.values.insert(spec.name, value) {
+            Some(_) => Err(format!("option {arg} repeats --{name}")),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Parses `args` against `specs`: each option at most once, values
@@ -77,9 +196,30 @@ pub fn parse(args: &[String], specs: &[OptionSpec]) -> Result<Options, String> {
     let mut options = Options::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let Some(name) = arg.strip_prefix("--") else {
-            options.positionals.push(arg.clone());
-            continue;
+        let name = match arg.strip_prefix("--") {
+            Some(name) => name,
+            None => match arg.strip_prefix('-').filter(|a| !a.is_empty()) {
+                Some(openssl) => {
+                    let alias = ALIASES
+                        .iter()
+                        .find(|a| a.openssl == openssl && applies(a, specs))
+                        .ok_or_else(|| format!("unknown option {arg:?}"))?;
+                    match alias.meaning {
+                        Meaning::Same(name) => name,
+                        Meaning::Fixed(pairs) => {
+                            for (name, value) in pairs {
+                                options.set(arg, name, (*value).to_owned(), specs)?;
+                            }
+                            continue;
+                        }
+                        Meaning::Nothing => continue,
+                    }
+                }
+                None => {
+                    options.positionals.push(arg.clone());
+                    continue;
+                }
+            },
         };
         let spec = specs
             .iter()
@@ -92,9 +232,7 @@ pub fn parse(args: &[String], specs: &[OptionSpec]) -> Result<Options, String> {
                 .clone(),
             None => String::new(),
         };
-        if options.values.insert(spec.name, value).is_some() {
-            return Err(format!("option {arg} given twice"));
-        }
+        options.set(arg, name, value, specs)?;
     }
     Ok(options)
 }
@@ -114,14 +252,57 @@ pub fn describe(specs: &[OptionSpec]) -> String {
         text.push_str(&format!("  {head:width$}  {}\n", spec.help));
     }
     text.push_str(&format!("  {:width$}  {}", "--help", "print this text"));
+    let aliases: Vec<(String, String)> = ALIASES
+        .iter()
+        .filter(|a| applies(a, specs))
+        .map(|a| (format!("-{}", a.openssl), alias_meaning(a, specs)))
+        .collect();
+    if !aliases.is_empty() {
+        let width = aliases
+            .iter()
+            .map(|(head, _)| head.len())
+            .max()
+            .unwrap_or(0);
+        text.push_str("\n\nOpenSSL spellings (s_client/s_server):");
+        for (head, meaning) in aliases {
+            text.push_str(&format!("\n  {head:width$}  {meaning}"));
+        }
+    }
     text
+}
+
+/// What `alias` stands for, as `--help` says it.
+fn alias_meaning(alias: &Alias, specs: &[OptionSpec]) -> String {
+    match alias.meaning {
+        Meaning::Same(name) => {
+            let placeholder = specs
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.value)
+                .map_or_else(String::new, |v| format!(" {v}"));
+            format!("--{name}{placeholder}")
+        }
+        Meaning::Fixed(pairs) => pairs
+            .iter()
+            .map(|(name, value)| format!("--{name} {value}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Meaning::Nothing => {
+            "accepted; changes nothing (details are printed only when asked)".to_owned()
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SPECS: &[OptionSpec] = &[value("cert", "FILE", "a file"), flag("json", "json")];
+    const SPECS: &[OptionSpec] = &[
+        value("cert", "FILE", "a file"),
+        flag("json", "json"),
+        value("min-version", "V", "lowest"),
+        value("max-version", "V", "highest"),
+    ];
 
     fn strings(args: &[&str]) -> Vec<String> {
         args.iter().map(|a| a.to_string()).collect()
@@ -146,8 +327,42 @@ mod tests {
     #[test]
     fn help_lists_every_option() {
         let text = describe(SPECS);
-        assert!(text.contains("--cert FILE  a file"));
+        assert!(text
+            .lines()
+            .any(|l| l.starts_with("  --cert FILE  ") && l.ends_with("  a file")));
         assert!(text.contains("--json"));
         assert!(text.contains("--help"));
+    }
+
+    #[test]
+    fn openssl_spellings_stand_for_our_options() {
+        let options = parse(
+            &strings(&["-cert", "c.pem", "-tls1_3", "-quiet", "host:1"]),
+            SPECS,
+        )
+        .unwrap();
+        assert_eq!(options.get("cert"), Some("c.pem"));
+        assert_eq!(options.get("min-version"), Some("1.3"));
+        assert_eq!(options.get("max-version"), Some("1.3"));
+        assert_eq!(options.positionals(), ["host:1"]);
+        // An alias counts as the options it stands for.
+        assert!(parse(&strings(&["-tls1_2", "--max-version", "1.3"]), SPECS).is_err());
+        assert!(parse(&strings(&["-cert", "a", "--cert", "b"]), SPECS).is_err());
+        // Only where this command has what they stand for.
+        assert!(parse(&strings(&["-CAfile", "ca.pem"]), SPECS).is_err());
+        assert!(parse(&strings(&["-nope"]), SPECS).is_err());
+    }
+
+    #[test]
+    fn help_lists_the_aliases_that_apply() {
+        let text = describe(SPECS);
+        assert!(text.contains("\n  -cert    --cert FILE\n"), "{text}");
+        assert!(
+            text.contains("\n  -tls1_2  --min-version 1.2 --max-version 1.2\n"),
+            "{text}"
+        );
+        assert!(text.contains("-quiet"), "{text}");
+        assert!(!text.contains("-CAfile"), "{text}");
+        assert!(!describe(&[flag("x", "")]).contains("-quiet"));
     }
 }

@@ -1,9 +1,16 @@
 //! `ferrotls client`: connects to a server one or more times, resuming
 //! whenever it can, sends a request and prints the answer.
+//!
+//! Where output goes: `--json` lines on stdout; the handshake trace
+//! (`--trace`) and the peer's chain (`--showcerts`) on stdout too, or on
+//! stderr with `--json`, so stdout stays one JSON line per handshake; the
+//! received data in the `--out` file, else on stdout without `--json`,
+//! else nowhere.
 
 use crate::args::{flag, value, OptionSpec, Options};
 use crate::report::{describe_failure, Report};
-use crate::settings::{self, IO_TIMEOUT};
+use crate::settings;
+use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::config::ClientConfig;
 use ferrotls::conn::{ClientConnection, EarlyDataStatus};
@@ -11,23 +18,37 @@ use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
 use ferrotls::session::ClientSessionData;
 use ferrotls::stream::StreamOwned;
 use ferrotls::time::{Clock, SystemClock};
+use ferrotls::{certificates_to_pem, HandshakeType, MessageDirection, MessageObserver};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-pub const SYNOPSIS: &str = "client ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
+pub const SYNOPSIS: &str =
+    "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--json]";
+    [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
+    [--out FILE] [--showcerts] [--trace]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
 server closes or, once it has answered, falls silent for half a second. A failed \
-connection is reported on stderr with the alert sent or received, and the exit status is 1. \
-V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated IANA or OpenSSL-style names.";
+connection is reported on stderr with the alert sent or received, and the exit status is 1; \
+so is a server that does not connect, finish the handshake or start answering within \
+--timeout. With --json, stdout carries only the JSON lines: the received data goes to \
+--out FILE or nowhere, and --showcerts and --trace print on stderr. A closed stdout ends \
+the client quietly with status 0. V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated \
+IANA or OpenSSL-style names; OpenSSL's s_client spellings are accepted (below).";
 
 pub const OPTIONS: &[OptionSpec] = &[
+    value(
+        "connect",
+        "ADDR:PORT",
+        "the server to connect to, instead of the ADDR:PORT argument",
+    ),
     value(
         "servername",
         "NAME",
@@ -89,11 +110,35 @@ pub const OPTIONS: &[OptionSpec] = &[
         "TEXT",
         "what to send (default \"GET / HTTP/1.0\\r\\n\\r\\n\"; \\r and \\n are unescaped)",
     ),
+    value(
+        "timeout",
+        "SECS",
+        "give up when connecting, the handshake or the start of the answer takes longer \
+         (default 10)",
+    ),
     flag(
         "json",
-        "print one JSON object per completed handshake on stdout",
+        "print one JSON object per completed handshake on stdout, and nothing else there",
+    ),
+    value(
+        "out",
+        "FILE",
+        "write the received data to FILE (default: stdout, or nowhere with --json)",
+    ),
+    flag(
+        "showcerts",
+        "print the server's certificate chain as PEM (on stderr with --json)",
+    ),
+    flag(
+        "trace",
+        "print each handshake message sent (>>>) or received (<<<) (on stderr with --json)",
     ),
 ];
+
+/// Seconds `--timeout` allows by default: how long a connect, a whole
+/// handshake, or the wait for the answer to start may take before the
+/// client gives up with status 1.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
 /// The request sent when neither `--request` nor `--early-data` is given.
 const DEFAULT_REQUEST: &str = "GET / HTTP/1.0\r\n\r\n";
@@ -117,6 +162,42 @@ struct Plan {
     early: bool,
     sess_out: Option<String>,
     json: bool,
+    timeout: Duration,
+    /// Where the received data goes: `--out`, else stdout unless `--json`.
+    out: Sink,
+    showcerts: bool,
+}
+
+/// Where the received data goes.
+enum Sink {
+    Stdout,
+    File(File),
+    Nowhere,
+}
+
+/// Prints details (`--trace`, `--showcerts`): on stdout, or on stderr
+/// when stdout is for `--json` lines.
+fn print_detail(json: bool, text: &str) {
+    if json {
+        eprint!("{text}");
+    } else {
+        stdout::write(text.as_bytes());
+    }
+}
+
+/// `--trace`: one line per handshake message, as it is sent or received.
+struct Trace {
+    json: bool,
+}
+
+impl MessageObserver for Trace {
+    fn handshake_message(&self, direction: MessageDirection, typ: HandshakeType) {
+        let arrow = match direction {
+            MessageDirection::Sent => ">>>",
+            MessageDirection::Received => "<<<",
+        };
+        print_detail(self.json, &format!("{arrow} {typ:?}\n"));
+    }
 }
 
 pub fn run(options: Options) -> Result<ExitCode, Failure> {
@@ -153,8 +234,10 @@ fn unescape(text: &str) -> String {
 }
 
 fn plan(options: &Options) -> Result<Plan, Failure> {
-    let [addr] = options.positionals() else {
-        return Err("expected exactly one ADDR:PORT".into());
+    let addr = match (options.positionals(), options.get("connect")) {
+        ([addr], None) => addr.as_str(),
+        ([], Some(addr)) => addr,
+        _ => return Err("expected exactly one ADDR:PORT (or --connect ADDR:PORT)".into()),
     };
     let addrs: Vec<SocketAddr> = addr
         .to_socket_addrs()
@@ -196,6 +279,21 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
+    let json = options.has("json");
+    if options.has("trace") {
+        builder = builder.message_observer(Arc::new(Trace { json }));
+    }
+    let timeout = match options.number::<u64>("timeout")? {
+        Some(0) => return Err("--timeout must be at least 1".into()),
+        secs => Duration::from_secs(secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+    };
+    let out = match options.get("out") {
+        Some(path) => {
+            Sink::File(File::create(path).map_err(|e| format!("{path}: cannot write: {e}"))?)
+        }
+        None if json => Sink::Nowhere,
+        None => Sink::Stdout,
+    };
     let mut sess_in = None;
     if options.has("no-tickets") {
         if options.has("sess-in") || options.has("sess-out") {
@@ -230,23 +328,31 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         request,
         early,
         sess_out: options.get("sess-out").map(str::to_owned),
-        json: options.has("json"),
+        json,
+        timeout,
+        out,
+        showcerts: options.has("showcerts"),
     })
 }
 
 /// One connection: handshake (with 0-RTT when planned and possible),
-/// request, response to stdout, close_notify, session export. The `first`
-/// connection offers the `--sess-in` session; later ones resume from the
-/// configuration's store.
+/// request, response to its sink, close_notify, session export. The
+/// `first` connection offers the `--sess-in` session; later ones resume
+/// from the configuration's store.
 fn connect(plan: &Plan, first: bool) -> Result<(), String> {
+    let mut last_error = None;
     let sock = plan
         .addrs
         .iter()
-        .find_map(|a| TcpStream::connect_timeout(a, IO_TIMEOUT).ok())
-        .ok_or("cannot connect")?;
-    sock.set_read_timeout(Some(IO_TIMEOUT))
-        .and_then(|()| sock.set_write_timeout(Some(IO_TIMEOUT)))
-        .map_err(|e| format!("transport: {e}"))?;
+        .find_map(|a| {
+            TcpStream::connect_timeout(a, plan.timeout)
+                .map_err(|e| last_error = Some(e))
+                .ok()
+        })
+        .ok_or_else(|| match last_error {
+            Some(e) => format!("cannot connect: {e}"),
+            None => "cannot connect: no address".to_owned(),
+        })?;
     let mut conn = match plan.sess_in.as_deref().filter(|_| first) {
         Some(bytes) => {
             ClientConnection::resume(plan.config.clone(), plan.server_name.clone(), bytes)
@@ -261,35 +367,125 @@ fn connect(plan: &Plan, first: bool) -> Result<(), String> {
     } else {
         0
     };
+    let sock = DeadlineSocket {
+        sock,
+        deadline: Instant::now() + plan.timeout,
+    };
     let mut tls = StreamOwned::new(conn, sock);
-    let response =
-        exchange(&mut tls, plan, sent_early).map_err(|e| describe_failure(&tls.conn, &e))?;
-    let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(&response)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("stdout: {e}"))?;
+    let response = exchange(&mut tls, plan, sent_early).map_err(|e| match e {
+        Stalled::Handshake => format!(
+            "the server did not finish the handshake within {} s",
+            plan.timeout.as_secs()
+        ),
+        Stalled::Answer => format!(
+            "the server sent no answer within {} s",
+            plan.timeout.as_secs()
+        ),
+        Stalled::Failed(e) => describe_failure(&tls.conn, &e),
+    })?;
+    match &plan.out {
+        Sink::Stdout => stdout::write(&response),
+        Sink::File(file) => {
+            let mut file = file;
+            file.write_all(&response)
+                .map_err(|e| format!("--out: cannot write: {e}"))?;
+        }
+        Sink::Nowhere => {}
+    }
     if let Some(path) = &plan.sess_out {
         export_session(&tls.conn, path)?;
     }
     Ok(())
 }
 
+/// A TCP socket whose reads and writes fail with `TimedOut` once its
+/// deadline has passed, however the time was spent (a server trickling
+/// bytes cannot stretch a handshake past it).
+struct DeadlineSocket {
+    sock: TcpStream,
+    deadline: Instant,
+}
+
+impl DeadlineSocket {
+    /// The time left, or `TimedOut` when none is.
+    fn time_left(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        Ok(left)
+    }
+}
+
+/// A socket timeout shows as `WouldBlock` on unix; both are `TimedOut`
+/// here.
+fn timed_out(e: io::Error) -> io::Error {
+    match e.kind() {
+        io::ErrorKind::WouldBlock => io::ErrorKind::TimedOut.into(),
+        _ => e,
+    }
+}
+
+impl Read for DeadlineSocket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.sock.set_read_timeout(Some(self.time_left()?))?;
+        self.sock.read(buf).map_err(timed_out)
+    }
+}
+
+impl Write for DeadlineSocket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.sock.set_write_timeout(Some(self.time_left()?))?;
+        self.sock.write(buf).map_err(timed_out)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.sock.flush()
+    }
+}
+
+/// Why an exchange ended early.
+enum Stalled {
+    /// The deadline passed before the handshake completed.
+    Handshake,
+    /// The deadline passed before the first byte of the answer.
+    Answer,
+    /// The connection or its transport failed.
+    Failed(io::Error),
+}
+
+/// Whether `e` is the transport's timeout, not a TLS error.
+fn is_timeout(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::TimedOut
+        && e.get_ref()
+            .is_none_or(|inner| !inner.is::<ferrotls::Error>())
+}
+
 fn exchange(
-    tls: &mut StreamOwned<ClientConnection, TcpStream>,
+    tls: &mut StreamOwned<ClientConnection, DeadlineSocket>,
     plan: &Plan,
     sent_early: usize,
-) -> io::Result<Vec<u8>> {
-    tls.complete_handshake()?;
+) -> Result<Vec<u8>, Stalled> {
+    tls.complete_handshake().map_err(|e| match e {
+        e if is_timeout(&e) => Stalled::Handshake,
+        e => Stalled::Failed(e),
+    })?;
     let report = Report::of(&tls.conn, "client");
     if plan.json {
-        println!("{}", report.to_json());
+        stdout::line(&report.to_json());
+    }
+    if plan.showcerts {
+        print_detail(
+            plan.json,
+            &certificates_to_pem(tls.conn.peer_certificates()),
+        );
     }
     let unsent = match tls.conn.early_data_status() {
         EarlyDataStatus::Accepted => plan.request.get(sent_early..).unwrap_or_default(),
         _ => &plan.request,
     };
-    tls.write_all(unsent)?;
+    tls.sock.deadline = Instant::now() + plan.timeout;
+    tls.write_all(unsent).map_err(Stalled::Failed)?;
     let response = read_response(tls)?;
     tls.conn.send_close_notify();
     // The server may already be gone; its answer arrived in full.
@@ -300,25 +496,26 @@ fn exchange(
 /// Reads until the server's close_notify or the end of the transport,
 /// keeping at most [`MAX_RESPONSE`] bytes. Once the answer has started, a
 /// pause of [`RESPONSE_IDLE`] also ends it (an echo server keeps the
-/// connection open); before that, the wait is [`IO_TIMEOUT`].
-fn read_response(tls: &mut StreamOwned<ClientConnection, TcpStream>) -> io::Result<Vec<u8>> {
+/// connection open); before that, the socket's deadline (`--timeout`
+/// after the request) is [`Stalled::Answer`].
+fn read_response(
+    tls: &mut StreamOwned<ClientConnection, DeadlineSocket>,
+) -> Result<Vec<u8>, Stalled> {
     let mut response = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
         match tls.read(&mut buf) {
             Ok(0) => return Ok(response),
             Ok(n) => {
-                if response.is_empty() {
-                    tls.sock.set_read_timeout(Some(RESPONSE_IDLE))?;
-                }
+                tls.sock.deadline = Instant::now() + RESPONSE_IDLE;
                 let room = MAX_RESPONSE.saturating_sub(response.len());
                 response.extend_from_slice(buf.get(..n.min(room)).unwrap_or_default());
             }
+            Err(e) if is_timeout(&e) && response.is_empty() => return Err(Stalled::Answer),
             Err(e)
                 if matches!(
                     e.kind(),
                     io::ErrorKind::UnexpectedEof
-                        | io::ErrorKind::WouldBlock
                         | io::ErrorKind::TimedOut
                         | io::ErrorKind::ConnectionReset
                 ) && e
@@ -327,7 +524,7 @@ fn read_response(tls: &mut StreamOwned<ClientConnection, TcpStream>) -> io::Resu
             {
                 return Ok(response)
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(Stalled::Failed(e)),
         }
     }
 }

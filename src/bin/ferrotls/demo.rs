@@ -7,6 +7,7 @@ use crate::report::{describe_failure, Report};
 use crate::server::{self, Event, Mode, Service};
 use crate::settings::with_legacy_suites;
 use crate::settings::IO_TIMEOUT;
+use crate::stdout;
 use crate::Failure;
 use ferrotls::config::{ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_VERSIONS};
 use ferrotls::conn::ClientConnection;
@@ -90,7 +91,9 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
     // The server thread ends with the process.
     std::thread::spawn(move || server::serve(&listener, &service, None));
 
-    println!("ferrotls demo: server on {addr}, certificate for {SERVER_NAME} (ECDSA P-256)\n");
+    stdout::line(&format!(
+        "ferrotls demo: server on {addr}, certificate for {SERVER_NAME} (ECDSA P-256)\n"
+    ));
     let header = [
         "version",
         "cipher suite",
@@ -124,7 +127,7 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
     }
     print_table(&table);
     if failed {
-        println!("\n(error rows: versions this build cannot negotiate yet)");
+        stdout::line("\n(error rows: versions this build cannot negotiate yet)");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -147,10 +150,10 @@ fn print_table(rows: &[Vec<String>]) {
         for (cell, width) in row.iter().zip(&widths) {
             line.push_str(&format!("{cell:width$}  "));
         }
-        println!("{}", line.trim_end());
+        stdout::line(line.trim_end());
         if i == 0 {
             let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-            println!("{}", rule.join("  "));
+            stdout::line(&rule.join("  "));
         }
     }
 }

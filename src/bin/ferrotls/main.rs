@@ -5,7 +5,8 @@
 //! prints what the library reports.
 //!
 //! Exit status: 0 success, 1 a failed connection or a negative verdict,
-//! 2 bad usage or unreadable input.
+//! 2 bad usage or unreadable input. A closed standard output ends the
+//! program quietly with status 0 (`stdout.rs`).
 
 mod args;
 mod client;
@@ -13,6 +14,7 @@ mod demo;
 mod report;
 mod server;
 mod settings;
+mod stdout;
 mod verify;
 
 use args::OptionSpec;
@@ -97,7 +99,7 @@ fn main() -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     };
     if matches!(name.as_str(), "-h" | "--help" | "help") {
-        println!("{}", usage());
+        stdout::line(&usage());
         return ExitCode::SUCCESS;
     }
     let Some(command) = COMMANDS.iter().find(|c| c.name == name) else {
@@ -105,12 +107,12 @@ fn main() -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     };
     if rest.iter().any(|a| a == "-h" || a == "--help") {
-        println!(
+        stdout::line(&format!(
             "usage: ferrotls {}\n\n{}\n\noptions:\n{}",
             command.synopsis,
             command.about,
             args::describe(command.options)
-        );
+        ));
         return ExitCode::SUCCESS;
     }
     let result = args::parse(rest, command.options)

@@ -5,6 +5,7 @@
 use crate::args::{flag, value, OptionSpec, Options};
 use crate::report::{describe_failure, Report};
 use crate::settings::{self, IO_TIMEOUT};
+use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::config::{ClientAuth, ServerConfig};
 use ferrotls::conn::ServerConnection;
@@ -135,7 +136,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         config,
         mode,
         events: Box::new(move |event| match event {
-            Event::Handshake(report) if json => println!("{}", report.to_json()),
+            Event::Handshake(report) if json => stdout::line(&report.to_json()),
             Event::Handshake(_) => {}
             Event::Failed(why) => eprintln!("ferrotls server: {why}"),
         }),

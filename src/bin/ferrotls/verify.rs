@@ -1,6 +1,7 @@
 //! `ferrotls verify`: validates a certificate chain against trust anchors.
 
 use crate::args::{value, OptionSpec, Options};
+use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::pki::{
     certificate_blocks_from_pem, verify_chain, LoadError, Purpose, RootStore, ServerName,
@@ -78,11 +79,11 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     };
     match verify_chain(end_entity, &borrowed, &validation) {
         Ok(_) => {
-            println!("OK");
+            stdout::line("OK");
             Ok(ExitCode::SUCCESS)
         }
         Err(reason) => {
-            println!("{reason}");
+            stdout::line(&reason.to_string());
             Ok(ExitCode::from(EXIT_FAILED))
         }
     }
