@@ -539,8 +539,11 @@ impl ClientConfigBuilder {
 pub struct ServerConfig {
     /// The settings shared with clients.
     pub common: CommonConfig,
-    /// The server's certificates; the first whose key can sign with one
-    /// of the client's signature_algorithms is used (RFC 8446 §4.4.2.2).
+    /// The server's certificates. Those whose subjectAltName covers the
+    /// client's server_name come first (RFC 6066 §3), then the others (the
+    /// defaults); of these, the first whose key can sign with one of the
+    /// client's signature_algorithms is used (RFC 8446 §4.4.2.2), or in
+    /// TLS 1.2 the first that fits the suite.
     pub certificates: Vec<Arc<CertifiedKey>>,
     /// What is asked of clients' certificates.
     pub client_auth: ClientAuth,
@@ -619,7 +622,9 @@ impl ServerConfig {
 impl ServerConfigBuilder {
     common_builder_methods!();
 
-    /// Adds another certificate (say, ECDSA beside RSA).
+    /// Adds another certificate: ECDSA beside RSA, or one for another name
+    /// (chosen by the client's server_name, see
+    /// [`ServerConfig::certificates`]).
     pub fn certificate(mut self, key: Arc<CertifiedKey>) -> Self {
         self.certificates.push(key);
         self

@@ -111,7 +111,7 @@ use std::sync::Arc;
 
 use crate::crypto::verify::PublicKey;
 use crate::msgs::enums::SignatureScheme;
-use crate::pki::CertifiedKey;
+use crate::pki::{CertifiedKey, ServerName};
 pub(crate) use proof::tls13_handshake_scheme;
 
 /// The public key of an end-entity certificate; one that does not parse
@@ -122,13 +122,15 @@ pub(crate) fn end_entity_key(der: &[u8]) -> Result<PublicKey, Error> {
         .map_err(Error::InvalidCertificate)
 }
 
-/// The first certificate whose key can sign with a TLS 1.3 handshake
-/// scheme in `accepted`, with that scheme (the key's preference first).
+/// The first certificate, in [`by_server_name`]'s order for
+/// `server_name`, whose key can sign with a TLS 1.3 handshake scheme in
+/// `accepted`, with that scheme (the key's preference first).
 pub(crate) fn choose_certificate<'a>(
     certificates: &'a [Arc<CertifiedKey>],
+    server_name: Option<&str>,
     accepted: &[SignatureScheme],
 ) -> Option<(&'a Arc<CertifiedKey>, SignatureScheme)> {
-    certificates.iter().find_map(|certified| {
+    by_server_name(certificates, server_name).find_map(|certified| {
         certified
             .key()
             .schemes()
@@ -136,6 +138,27 @@ pub(crate) fn choose_certificate<'a>(
             .find(|s| tls13_handshake_scheme(*s) && accepted.contains(s))
             .map(|scheme| (certified, scheme))
     })
+}
+
+/// A server's certificates in the order it tries them for a client that
+/// asked for `server_name` (RFC 6066 §3): those whose subjectAltName
+/// covers the name first, then the others (the default ones, for a
+/// client that named no server or a name none covers). With one
+/// certificate there is nothing to choose and no name is compared.
+pub(crate) fn by_server_name<'a>(
+    certificates: &'a [Arc<CertifiedKey>],
+    server_name: Option<&str>,
+) -> impl Iterator<Item = &'a Arc<CertifiedKey>> {
+    let name = server_name
+        .filter(|_| certificates.len() > 1)
+        .and_then(|name| ServerName::parse(name).ok());
+    let covers = move |certified: &&Arc<CertifiedKey>| {
+        name.as_ref()
+            .is_some_and(|name| certified.covers_name(name))
+    };
+    let first = certificates.iter().filter(covers.clone());
+    let rest = certificates.iter().filter(move |c| !covers(c));
+    first.chain(rest)
 }
 
 pub(crate) use proof::{

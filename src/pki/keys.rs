@@ -2,6 +2,7 @@
 //! with its key so that a mismatch is a configuration error rather than a
 //! handshake failure.
 
+use super::names::{san_matches, ServerName};
 use super::pem;
 use super::x509::Certificate;
 use crate::crypto::sign::SigningKey;
@@ -74,6 +75,10 @@ pub fn private_key_from_pem_file(path: impl AsRef<Path>) -> Result<SigningKey, L
 pub struct CertifiedKey {
     chain: Vec<Vec<u8>>,
     key: SigningKey,
+    /// The end entity's subjectAltName value, kept so that a server with
+    /// several certificates can choose by the client's server_name
+    /// without parsing the certificate on every handshake.
+    subject_alt_name: Option<Vec<u8>>,
 }
 
 impl CertifiedKey {
@@ -83,10 +88,24 @@ impl CertifiedKey {
     /// chain.
     pub fn new(chain: Vec<Vec<u8>>, key: SigningKey) -> Result<Self, LoadError> {
         let end_entity = chain.first().ok_or(LoadError::NoCertificates)?;
-        if Certificate::parse(end_entity)?.public_key != key.public_key() {
+        let parsed = Certificate::parse(end_entity)?;
+        if parsed.public_key != key.public_key() {
             return Err(CertificateError::KeyMismatch.into());
         }
-        Ok(Self { chain, key })
+        let subject_alt_name = parsed.subject_alt_name.map(|san| san.value.to_vec());
+        Ok(Self {
+            chain,
+            key,
+            subject_alt_name,
+        })
+    }
+
+    /// Whether the end entity's subjectAltName covers `name` (RFC 6125
+    /// §6, as a client checks it).
+    pub fn covers_name(&self, name: &ServerName) -> bool {
+        self.subject_alt_name
+            .as_deref()
+            .is_some_and(|san| san_matches(san, name).unwrap_or(false))
     }
 
     /// Loads the chain and the key from PEM text and pairs them.

@@ -754,7 +754,7 @@ fn send_client_certificate(
             _ => None,
         })
         .unwrap_or_default();
-    let chosen = choose_certificate(&config.client_certificates, accepted);
+    let chosen = choose_certificate(&config.client_certificates, None, accepted);
     let entries = chosen
         .map(|(key, _)| {
             key.chain()

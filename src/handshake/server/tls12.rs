@@ -34,8 +34,8 @@ use crate::handshake::tls12::{
     sign_params, tls12_suite, HandshakeLog, Params, Tls12Suite, DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
-    end_entity_key, key_logger, verify_signed, verify_tls12_finished, FinishedVerified,
-    SignatureVerified,
+    by_server_name, end_entity_key, key_logger, verify_signed, verify_tls12_finished,
+    FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
@@ -605,18 +605,20 @@ fn choose_suite(
             ffdhe_refused |= suite.key_exchange == KeyExchangeAlgorithm::Dhe;
             continue;
         }
-        let chosen = config.certificates.iter().find_map(|certificate| {
-            let key = certificate.key();
-            if !suite.authentication.fits(key.public()) {
-                return None;
-            }
-            if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
-                // Nothing is signed: the key decrypts instead.
-                return Some((certificate.clone(), None));
-            }
-            choose_signature(key, version, offer.schemes())
-                .map(|scheme| (certificate.clone(), scheme))
-        });
+        let chosen = by_server_name(&config.certificates, offer.server_name.as_deref()).find_map(
+            |certificate| {
+                let key = certificate.key();
+                if !suite.authentication.fits(key.public()) {
+                    return None;
+                }
+                if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
+                    // Nothing is signed: the key decrypts instead.
+                    return Some((certificate.clone(), None));
+                }
+                choose_signature(key, version, offer.schemes())
+                    .map(|scheme| (certificate.clone(), scheme))
+            },
+        );
         if let Some((certificate, scheme)) = chosen {
             return Ok(Choice {
                 suite,

@@ -559,10 +559,14 @@ fn choose_flight(
                     .ok_or(Error::MissingExtension(
                         MissingExtensionReason::SignatureAlgorithms,
                     ))?;
-            let (certificate, scheme) = choose_certificate(&config.certificates, client_schemes)
-                .ok_or(Error::HandshakeFailure(
-                    HandshakeFailureReason::NoFittingCertificate,
-                ))?;
+            let (certificate, scheme) = choose_certificate(
+                &config.certificates,
+                offer.server_name.as_deref(),
+                client_schemes,
+            )
+            .ok_or(Error::HandshakeFailure(
+                HandshakeFailureReason::NoFittingCertificate,
+            ))?;
             Some((certificate.clone(), scheme))
         }
     };
