@@ -174,6 +174,73 @@ pub const DEFAULT_MAX_RECEIVED_PLAINTEXT: usize = 64 * 1024;
 /// partly.
 pub const DEFAULT_MAX_PENDING_PLAINTEXT: usize = 64 * 1024;
 
+/// The most KeyUpdate messages accepted in a row without application data
+/// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
+/// number, this one stops a peer from making us rekey forever). One more
+/// is [`Error::LimitExceeded`].
+pub const DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
+
+/// The most empty application-data records accepted in a row (design §2,
+/// "bounded everything"; RFC 8446 §5.4 allows them one at a time, and the
+/// bound, like OpenSSL's, stops a peer from keeping us busy with nothing).
+/// One more is [`Error::LimitExceeded`].
+pub const DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
+
+/// The most warning alerts (user_canceled, the only one TLS 1.3 does not
+/// treat as fatal, RFC 8446 §6.1, and any warning-level alert of TLS ≤1.2,
+/// RFC 5246 §7.2.2) accepted per connection (design §2; OpenSSL likewise
+/// stops at its fifth, against CVE-2016-8610).
+/// One more is [`Error::LimitExceeded`].
+pub const DEFAULT_MAX_WARNING_ALERTS: usize = 4;
+
+/// The most renegotiation attempts (HelloRequest to a client, ClientHello
+/// to a server) refused with a no_renegotiation warning per connection
+/// (design §2, "bounded everything"; RFC 5746 §4.4–§4.5 allow refusing).
+/// One more is [`Error::LimitExceeded`].
+pub const DEFAULT_MAX_REFUSED_RENEGOTIATIONS: usize = 4;
+
+/// The bounds a connection keeps on what its peer can make it hold or do
+/// (design §2, "bounded everything"). Each defaults to the constant its
+/// field names; every one has a setter on both configuration builders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Received plaintext buffered for the application before records
+    /// stop being decrypted: [`DEFAULT_MAX_RECEIVED_PLAINTEXT`].
+    pub max_received_plaintext: usize,
+    /// Application data buffered while the handshake runs:
+    /// [`DEFAULT_MAX_PENDING_PLAINTEXT`].
+    pub max_pending_plaintext: usize,
+    /// A received Certificate, CertificateRequest or CertificateStatus
+    /// body: [`crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
+    pub max_certificate_message_size: usize,
+    /// KeyUpdates in a row without application data:
+    /// [`DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA`].
+    pub max_key_updates_without_data: usize,
+    /// Empty application-data records in a row:
+    /// [`DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS`].
+    pub max_consecutive_empty_records: usize,
+    /// Warning alerts per connection: [`DEFAULT_MAX_WARNING_ALERTS`].
+    pub max_warning_alerts: usize,
+    /// Refused renegotiation attempts per connection:
+    /// [`DEFAULT_MAX_REFUSED_RENEGOTIATIONS`].
+    pub max_refused_renegotiations: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_received_plaintext: DEFAULT_MAX_RECEIVED_PLAINTEXT,
+            max_pending_plaintext: DEFAULT_MAX_PENDING_PLAINTEXT,
+            max_certificate_message_size:
+                crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
+            max_key_updates_without_data: DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA,
+            max_consecutive_empty_records: DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+            max_warning_alerts: DEFAULT_MAX_WARNING_ALERTS,
+            max_refused_renegotiations: DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
+        }
+    }
+}
+
 /// The settings both roles share.
 #[derive(Clone)]
 pub struct CommonConfig {
@@ -200,14 +267,8 @@ pub struct CommonConfig {
     /// TLS 1.3 PSK key-exchange modes: offered by a client, accepted by a
     /// server, most preferred first ([`DEFAULT_PSK_MODES`]).
     pub psk_modes: Vec<PskKeyExchangeMode>,
-    /// The received-plaintext bound, [`DEFAULT_MAX_RECEIVED_PLAINTEXT`].
-    pub max_received_plaintext: usize,
-    /// The pending-plaintext bound, [`DEFAULT_MAX_PENDING_PLAINTEXT`].
-    pub max_pending_plaintext: usize,
-    /// The bound on a received Certificate, CertificateRequest or
-    /// CertificateStatus body,
-    /// [`crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
-    pub max_certificate_message_size: usize,
+    /// The bounds on what the peer may make a connection hold or do.
+    pub limits: Limits,
 }
 
 impl core::fmt::Debug for CommonConfig {
@@ -234,10 +295,7 @@ impl Default for CommonConfig {
             key_log: None,
             message_observer: None,
             psk_modes: DEFAULT_PSK_MODES.to_vec(),
-            max_received_plaintext: DEFAULT_MAX_RECEIVED_PLAINTEXT,
-            max_pending_plaintext: DEFAULT_MAX_PENDING_PLAINTEXT,
-            max_certificate_message_size:
-                crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
+            limits: Limits::default(),
         }
     }
 }
@@ -352,19 +410,61 @@ macro_rules! common_builder_methods {
             self
         }
 
-        /// Bounds the received plaintext waiting for the application.
+        /// Sets every bound at once ([`Limits`]).
+        pub fn limits(mut self, limits: Limits) -> Self {
+            self.common.limits = limits;
+            self
+        }
+
+        /// Bounds the received plaintext waiting for the application
+        /// ([`Limits::max_received_plaintext`]).
         pub fn max_received_plaintext(mut self, bytes: usize) -> Self {
-            self.common.max_received_plaintext = bytes;
+            self.common.limits.max_received_plaintext = bytes;
+            self
+        }
+
+        /// Bounds the application data buffered while the handshake runs
+        /// ([`Limits::max_pending_plaintext`]).
+        pub fn max_pending_plaintext(mut self, bytes: usize) -> Self {
+            self.common.limits.max_pending_plaintext = bytes;
             self
         }
 
         /// Bounds a received Certificate, CertificateRequest or
         /// CertificateStatus body (their syntax allows 2^24 − 1 bytes,
         /// RFC 8446 §4.4.2); a longer one is refused with
-        /// `illegal_parameter` as soon as its header arrives. The default
-        /// is [`crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
+        /// `illegal_parameter` as soon as its header arrives
+        /// ([`Limits::max_certificate_message_size`]).
         pub fn max_certificate_message_size(mut self, bytes: usize) -> Self {
-            self.common.max_certificate_message_size = bytes;
+            self.common.limits.max_certificate_message_size = bytes;
+            self
+        }
+
+        /// Bounds the KeyUpdates accepted in a row without application
+        /// data ([`Limits::max_key_updates_without_data`]).
+        pub fn max_key_updates_without_data(mut self, n: usize) -> Self {
+            self.common.limits.max_key_updates_without_data = n;
+            self
+        }
+
+        /// Bounds the empty application-data records accepted in a row
+        /// ([`Limits::max_consecutive_empty_records`]).
+        pub fn max_consecutive_empty_records(mut self, n: usize) -> Self {
+            self.common.limits.max_consecutive_empty_records = n;
+            self
+        }
+
+        /// Bounds the warning alerts accepted per connection
+        /// ([`Limits::max_warning_alerts`]).
+        pub fn max_warning_alerts(mut self, n: usize) -> Self {
+            self.common.limits.max_warning_alerts = n;
+            self
+        }
+
+        /// Bounds the renegotiation attempts refused per connection
+        /// ([`Limits::max_refused_renegotiations`]).
+        pub fn max_refused_renegotiations(mut self, n: usize) -> Self {
+            self.common.limits.max_refused_renegotiations = n;
             self
         }
     };

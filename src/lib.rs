@@ -36,9 +36,9 @@ pub mod time;
 
 // What an embedder uses, at the crate root.
 pub use config::{
-    ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder, DEFAULT_GROUPS,
-    TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ClientConfig, ClientConfigBuilder, DangerousClientConfig, Limits, ServerConfig,
+    ServerConfigBuilder, DEFAULT_GROUPS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
     ClientConnection, Connection, ConnectionReader, ConnectionWriter, EarlyDataStatus, IoState,

@@ -10,7 +10,8 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::conn::{ClientConnection, ServerConnection, MAX_KEY_UPDATES_WITHOUT_DATA};
+use ferrotls::config::DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA;
+use ferrotls::conn::{ClientConnection, ServerConnection};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite};
 use ferrotls::Error;
 
@@ -54,23 +55,30 @@ fn key_update_requested_is_answered_once() {
 }
 
 #[test]
-fn too_many_key_updates_without_data_are_refused() {
-    let (mut c, mut s) = connected();
-    for _ in 0..MAX_KEY_UPDATES_WITHOUT_DATA {
+fn key_updates_without_data_are_bounded_by_the_configured_limit() {
+    for limit in [DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA, 3] {
+        let client = client_builder("p256").build().unwrap();
+        let server = server_builder("p256")
+            .max_key_updates_without_data(limit)
+            .build()
+            .unwrap();
+        let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+        for _ in 0..limit {
+            c.refresh_traffic_keys(false).unwrap();
+        }
+        transfer(&mut c, &mut s).1.unwrap();
         c.refresh_traffic_keys(false).unwrap();
+        assert!(matches!(
+            transfer(&mut c, &mut s).1,
+            Err(Error::LimitExceeded(
+                LimitExceededReason::KeyUpdatesWithoutData
+            ))
+        ));
+        assert_eq!(
+            transfer(&mut s, &mut c).1,
+            Err(Error::AlertReceived(AlertDescription::IllegalParameter))
+        );
     }
-    transfer(&mut c, &mut s).1.unwrap();
-    c.refresh_traffic_keys(false).unwrap();
-    assert!(matches!(
-        transfer(&mut c, &mut s).1,
-        Err(Error::LimitExceeded(
-            LimitExceededReason::KeyUpdatesWithoutData
-        ))
-    ));
-    assert_eq!(
-        transfer(&mut s, &mut c).1,
-        Err(Error::AlertReceived(AlertDescription::IllegalParameter))
-    );
 }
 
 #[test]
@@ -151,18 +159,20 @@ fn data_written_during_the_handshake_is_sent_when_it_completes() {
 }
 
 #[test]
-fn pending_plaintext_is_bounded() {
-    let client = client_builder("p256").build().unwrap();
-    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
-    let big = vec![0u8; ferrotls::config::DEFAULT_MAX_PENDING_PLAINTEXT + 10];
-    assert_eq!(
-        c.writer().write(&big).unwrap(),
-        ferrotls::config::DEFAULT_MAX_PENDING_PLAINTEXT
-    );
-    assert_eq!(
-        c.writer().write(b"x").unwrap_err().kind(),
-        std::io::ErrorKind::WouldBlock
-    );
+fn pending_plaintext_is_bounded_by_the_configured_limit() {
+    for limit in [ferrotls::config::DEFAULT_MAX_PENDING_PLAINTEXT, 1000] {
+        let client = client_builder("p256")
+            .max_pending_plaintext(limit)
+            .build()
+            .unwrap();
+        let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+        let big = vec![0u8; limit + 10];
+        assert_eq!(c.writer().write(&big).unwrap(), limit);
+        assert_eq!(
+            c.writer().write(b"x").unwrap_err().kind(),
+            std::io::ErrorKind::WouldBlock
+        );
+    }
 }
 
 #[test]
@@ -322,7 +332,9 @@ fn stream_over_a_socket_pair() {
 
 /// A connected pair and the client's first application write key as a
 /// sealer, for records the client would not send by itself.
-fn connected_with_client_sealer() -> (
+fn connected_with_client_sealer(
+    server_limits: ferrotls::config::Limits,
+) -> (
     ClientConnection,
     ServerConnection,
     ferrotls::record::Tls13AeadProtection,
@@ -333,7 +345,10 @@ fn connected_with_client_sealer() -> (
         .key_log(secrets.clone())
         .build()
         .unwrap();
-    let server = server_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .limits(server_limits)
+        .build()
+        .unwrap();
     let (c, s) = handshaken(client, server, server_name("p256"));
     let sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
     (c, s, sealer)
@@ -353,48 +368,58 @@ fn sealed(
 }
 
 #[test]
-fn consecutive_empty_records_are_bounded() {
-    use ferrotls::conn::MAX_CONSECUTIVE_EMPTY_RECORDS;
-    let (_c, mut s, mut sealer) = connected_with_client_sealer();
-    let mut seq = 0;
-    let mut wire = Vec::new();
-    for _ in 0..MAX_CONSECUTIVE_EMPTY_RECORDS {
-        wire.extend(sealed(&mut sealer, seq, 23, b""));
+fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
+    use ferrotls::config::{Limits, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS};
+    for limit in [DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, 2] {
+        let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
+            max_consecutive_empty_records: limit,
+            ..Limits::default()
+        });
+        let mut seq = 0;
+        let mut wire = Vec::new();
+        for _ in 0..limit {
+            wire.extend(sealed(&mut sealer, seq, 23, b""));
+            seq += 1;
+        }
+        // Data in between resets the count.
+        wire.extend(sealed(&mut sealer, seq, 23, b"x"));
         seq += 1;
+        for _ in 0..limit {
+            wire.extend(sealed(&mut sealer, seq, 23, b""));
+            seq += 1;
+        }
+        s.read_tls(&mut wire.as_slice()).unwrap();
+        assert_eq!(s.process_new_packets().unwrap().plaintext_bytes_to_read, 1);
+        s.read_tls(&mut sealed(&mut sealer, seq, 23, b"").as_slice())
+            .unwrap();
+        assert!(matches!(
+            s.process_new_packets(),
+            Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords))
+        ));
     }
-    // Data in between resets the count.
-    wire.extend(sealed(&mut sealer, seq, 23, b"x"));
-    seq += 1;
-    for _ in 0..MAX_CONSECUTIVE_EMPTY_RECORDS {
-        wire.extend(sealed(&mut sealer, seq, 23, b""));
-        seq += 1;
-    }
-    s.read_tls(&mut wire.as_slice()).unwrap();
-    assert_eq!(s.process_new_packets().unwrap().plaintext_bytes_to_read, 1);
-    s.read_tls(&mut sealed(&mut sealer, seq, 23, b"").as_slice())
-        .unwrap();
-    assert!(matches!(
-        s.process_new_packets(),
-        Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords))
-    ));
 }
 
 #[test]
-fn warning_alerts_are_bounded() {
-    use ferrotls::conn::MAX_WARNING_ALERTS;
-    let (_c, mut s, mut sealer) = connected_with_client_sealer();
-    for seq in 0..=MAX_WARNING_ALERTS as u64 {
-        // user_canceled, warning level.
-        s.read_tls(&mut sealed(&mut sealer, seq, 21, &[1, 90]).as_slice())
-            .unwrap();
-        let result = s.process_new_packets();
-        if seq < MAX_WARNING_ALERTS as u64 {
-            result.unwrap();
-        } else {
-            assert!(matches!(
-                result,
-                Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts))
-            ));
+fn warning_alerts_are_bounded_by_the_configured_limit() {
+    use ferrotls::config::{Limits, DEFAULT_MAX_WARNING_ALERTS};
+    for limit in [DEFAULT_MAX_WARNING_ALERTS, 1] {
+        let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
+            max_warning_alerts: limit,
+            ..Limits::default()
+        });
+        for seq in 0..=limit as u64 {
+            // user_canceled, warning level.
+            s.read_tls(&mut sealed(&mut sealer, seq, 21, &[1, 90]).as_slice())
+                .unwrap();
+            let result = s.process_new_packets();
+            if seq < limit as u64 {
+                result.unwrap();
+            } else {
+                assert!(matches!(
+                    result,
+                    Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts))
+                ));
+            }
         }
     }
 }

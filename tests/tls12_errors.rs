@@ -24,11 +24,20 @@ const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
 
 fn configs(keys: Arc<CapturedSecrets>) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    configs_with(keys, ferrotls::config::Limits::default())
+}
+
+/// [`configs`], with the client's `limits`.
+fn configs_with(
+    keys: Arc<CapturedSecrets>,
+    limits: ferrotls::config::Limits,
+) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     (
         client_builder("p256")
             .versions(TLS12)
             .cipher_suites(&[SUITE])
             .key_log(keys)
+            .limits(limits)
             .build()
             .unwrap(),
         server_builder("p256").versions(TLS12).build().unwrap(),
@@ -76,8 +85,12 @@ struct Session {
 
 impl Session {
     fn new() -> Self {
+        Self::with_client_limits(ferrotls::config::Limits::default())
+    }
+
+    fn with_client_limits(limits: ferrotls::config::Limits) -> Self {
         let keys = Arc::new(CapturedSecrets::default());
-        let (client, server) = configs(keys.clone());
+        let (client, server) = configs_with(keys.clone(), limits);
         let (mut c, mut s) = pair(client, server, server_name("p256"));
         let mut client_random = Vec::new();
         let mut server_random = Vec::new();
@@ -620,20 +633,25 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
 }
 
 #[test]
-fn renegotiation_attempts_are_bounded() {
-    let mut t = Session::new();
-    let limit = ferrotls::handshake::MAX_REFUSED_RENEGOTIATIONS as u64;
-    for seq in 1..=limit {
-        let hello_request = t.sealed(false, seq, 22, &[0, 0, 0, 0]);
-        deliver(&mut t.c, &hello_request).unwrap();
+fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
+    for limit in [ferrotls::config::DEFAULT_MAX_REFUSED_RENEGOTIATIONS, 1] {
+        let mut t = Session::with_client_limits(ferrotls::config::Limits {
+            max_refused_renegotiations: limit,
+            ..Default::default()
+        });
+        let limit = limit as u64;
+        for seq in 1..=limit {
+            let hello_request = t.sealed(false, seq, 22, &[0, 0, 0, 0]);
+            deliver(&mut t.c, &hello_request).unwrap();
+        }
+        let hello_request = t.sealed(false, limit + 1, 22, &[0, 0, 0, 0]);
+        let err = deliver(&mut t.c, &hello_request).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::LimitExceeded(LimitExceededReason::Renegotiations)
+            ),
+            "{err:?}"
+        );
     }
-    let hello_request = t.sealed(false, limit + 1, 22, &[0, 0, 0, 0]);
-    let err = deliver(&mut t.c, &hello_request).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::LimitExceeded(LimitExceededReason::Renegotiations)
-        ),
-        "{err:?}"
-    );
 }

@@ -9,10 +9,8 @@ use std::io::Read;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{
-    ClientConnection, EarlyDataStatus, ServerConnection, MAX_CONSECUTIVE_EMPTY_RECORDS,
-};
+use ferrotls::config::{ClientConfig, ServerConfig, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS};
+use ferrotls::conn::{ClientConnection, EarlyDataStatus, ServerConnection};
 use ferrotls::crypto::rng::OsRng;
 use ferrotls::msgs::enums::NamedGroup;
 use ferrotls::session::{InMemoryServerStore, RotatingTicketer, ServerSessionStore, Ticketer};
@@ -296,7 +294,7 @@ fn rfc8446_4_2_10_skipped_empty_early_records_count_against_the_empty_record_lim
     let client = setup.client();
     prime(&client, &setup.server(MAX_EARLY));
     // Records with room for nothing but the content type and the tag.
-    let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
+    let empties = undecryptable_records(DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
     let (_, _, result) = rejected_early_data(client.clone(), setup.server(0), 10, &empties);
     assert!(
         matches!(
@@ -307,7 +305,7 @@ fn rfc8446_4_2_10_skipped_empty_early_records_count_against_the_empty_record_lim
     );
     // At the limit, the handshake goes on (with the second ticket of the
     // full handshake).
-    let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS, 1 + 16);
+    let empties = undecryptable_records(DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, 1 + 16);
     let (mut c, mut s, result) = rejected_early_data(client, setup.server(0), 10, &empties);
     result.unwrap();
     handshake(&mut c, &mut s);
@@ -316,7 +314,7 @@ fn rfc8446_4_2_10_skipped_empty_early_records_count_against_the_empty_record_lim
 #[test]
 fn rfc8446_4_2_10_empty_early_records_after_hello_retry_request_count_against_the_limit() {
     let (client, server) = Setup::new().retrying_pair();
-    let empties = undecryptable_records(MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
+    let empties = undecryptable_records(DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS + 1, 1 + 16);
     let (_, s, result) = rejected_early_data(client, server, 10, &empties);
     assert!(
         matches!(

@@ -14,8 +14,9 @@ use ferrotls::error::{
 use std::sync::Arc;
 
 use common::*;
+use ferrotls::config::DEFAULT_MAX_WARNING_ALERTS;
 use ferrotls::config::{ClientConfig, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection, MAX_WARNING_ALERTS};
+use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
 use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
@@ -825,7 +826,10 @@ fn rfc5246_7_2_2_tls12_warning_alerts_are_counted_not_fatal() {
         0x0303,
         &[1, AlertDescription::UnsupportedCertificate.into()],
     );
-    for (alerts, ok) in [(MAX_WARNING_ALERTS, true), (MAX_WARNING_ALERTS + 1, false)] {
+    for (alerts, ok) in [
+        (DEFAULT_MAX_WARNING_ALERTS, true),
+        (DEFAULT_MAX_WARNING_ALERTS + 1, false),
+    ] {
         let client = client_builder("p256").versions(TLS12).build().unwrap();
         let server = server_builder("p256").versions(TLS12).build().unwrap();
         let (mut c, mut s) = pair(client, server, server_name("p256"));

@@ -8,7 +8,7 @@
 //! opens and dispatches records, `send.rs` protects and queues them,
 //! `epochs.rs` switches keys and versions when the handshake says so.
 
-use crate::config::CommonConfig;
+use crate::config::{CommonConfig, Limits};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
@@ -25,25 +25,6 @@ mod receive;
 mod send;
 
 pub(crate) use handshake_io::HandshakeIo;
-
-/// The most KeyUpdate messages accepted in a row without application data
-/// between them (design §2, "bounded everything"; RFC 8446 §4.6.3 sets no
-/// number, this one stops a peer from making us rekey forever). One more
-/// is [`Error::LimitExceeded`].
-pub const MAX_KEY_UPDATES_WITHOUT_DATA: usize = 32;
-
-/// The most empty application-data records accepted in a row (design §2,
-/// "bounded everything"; RFC 8446 §5.4 allows them one at a time, and the
-/// bound, like OpenSSL's, stops a peer from keeping us busy with nothing).
-/// One more is [`Error::LimitExceeded`].
-pub const MAX_CONSECUTIVE_EMPTY_RECORDS: usize = 32;
-
-/// The most warning alerts (user_canceled, the only one TLS 1.3 does not
-/// treat as fatal, RFC 8446 §6.1, and any warning-level alert of TLS ≤1.2,
-/// RFC 5246 §7.2.2) accepted per connection (design §2; OpenSSL likewise
-/// stops at its fifth, against CVE-2016-8610).
-/// One more is [`Error::LimitExceeded`].
-pub const MAX_WARNING_ALERTS: usize = 4;
 
 /// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
 /// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
@@ -273,8 +254,8 @@ pub(crate) struct CommonState {
     message_buf: Vec<u8>,
     sendable_tls: Vec<u8>,
     pending_plaintext: Vec<u8>,
-    max_received_plaintext: usize,
-    max_pending_plaintext: usize,
+    /// The configuration's bounds on what the peer may make us hold or do.
+    limits: Limits,
     error: Option<Error>,
     /// Application data may flow both ways (the handshake is complete).
     traffic: bool,
@@ -315,13 +296,14 @@ impl CommonState {
         Self {
             side,
             record: RecordLayer::new(),
-            joiner: HandshakeJoiner::with_max_certificate_len(config.max_certificate_message_size),
+            joiner: HandshakeJoiner::with_max_certificate_len(
+                config.limits.max_certificate_message_size,
+            ),
             handshake_out: Vec::new(),
             message_buf: Vec::new(),
             sendable_tls: Vec::new(),
             pending_plaintext: Vec::new(),
-            max_received_plaintext: config.max_received_plaintext,
-            max_pending_plaintext: config.max_pending_plaintext,
+            limits: config.limits,
             error: None,
             traffic: false,
             peer_closed: false,
@@ -391,7 +373,7 @@ impl CommonState {
         self.error.is_none()
             && !self.peer_closed
             && !self.eof_seen
-            && self.record.plaintext_len() < self.max_received_plaintext
+            && self.record.plaintext_len() < self.limits.max_received_plaintext
     }
 
     pub(crate) fn received_plaintext_len(&self) -> usize {

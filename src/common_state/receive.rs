@@ -3,8 +3,7 @@
 //! received plaintext out.
 
 use super::{
-    CommonState, EarlyData, ReceivedHandshake, MAX_CONSECUTIVE_EMPTY_RECORDS,
-    MAX_KEY_UPDATES_WITHOUT_DATA, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
+    CommonState, EarlyData, ReceivedHandshake, MAX_TLS13_CCS_RECORDS,
     RECEIVED_MESSAGE_INITIAL_CAPACITY,
 };
 use crate::codec::Codec;
@@ -22,7 +21,7 @@ impl CommonState {
 
     /// Copies received bytes into the receive buffer.
     pub(crate) fn read_tls(&mut self, rd: &mut dyn std::io::Read) -> std::io::Result<usize> {
-        if self.record.plaintext_len() >= self.max_received_plaintext {
+        if self.record.plaintext_len() >= self.limits.max_received_plaintext {
             return Err(std::io::Error::other(
                 "received plaintext buffer full: read it first",
             ));
@@ -52,7 +51,7 @@ impl CommonState {
     /// application data stays in the receive buffer for the reader
     /// ([`RecordLayer::keep_plaintext`]). Returns false when no whole
     /// record is buffered, the peer has closed, or the unread plaintext
-    /// reached `max_received_plaintext`.
+    /// reached `Limits::max_received_plaintext`.
     pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {
         match self.process_record() {
             Err(Error::BadRecordMac) if matches!(self.early_data, EarlyData::Skipping { .. }) => {
@@ -66,7 +65,7 @@ impl CommonState {
 
     /// Skips a rejected 0-RTT record that could carry `capacity` bytes of
     /// plaintext (RFC 8446 §4.2.10), counting them against the budget and
-    /// an empty one against [`MAX_CONSECUTIVE_EMPTY_RECORDS`]. Fails with
+    /// an empty one against [`Limits::max_consecutive_empty_records`](crate::config::Limits). Fails with
     /// `over_budget` when not skipping or when the budget is spent.
     pub(super) fn skip_early_data(
         &mut self,
@@ -83,7 +82,7 @@ impl CommonState {
     }
 
     /// Counts a record with no content (`empty`) against
-    /// [`MAX_CONSECUTIVE_EMPTY_RECORDS`]; one with content resets the
+    /// [`Limits::max_consecutive_empty_records`](crate::config::Limits); one with content resets the
     /// count.
     pub(super) fn count_empty_record(&mut self, empty: bool) -> Result<(), Error> {
         if !empty {
@@ -91,14 +90,14 @@ impl CommonState {
             return Ok(());
         }
         self.empty_records += 1;
-        if self.empty_records > MAX_CONSECUTIVE_EMPTY_RECORDS {
+        if self.empty_records > self.limits.max_consecutive_empty_records {
             return Err(Error::LimitExceeded(LimitExceededReason::EmptyRecords));
         }
         Ok(())
     }
 
     pub(super) fn process_record(&mut self) -> Result<bool, Error> {
-        if self.peer_closed || self.record.plaintext_len() >= self.max_received_plaintext {
+        if self.peer_closed || self.record.plaintext_len() >= self.limits.max_received_plaintext {
             return Ok(false);
         }
         let Some(record) = self.record.next_record()? else {
@@ -250,10 +249,10 @@ impl CommonState {
         self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
     }
 
-    /// Counts an ignored warning alert against [`MAX_WARNING_ALERTS`].
+    /// Counts an ignored warning alert against [`Limits::max_warning_alerts`](crate::config::Limits).
     pub(super) fn count_warning_alert(&mut self) -> Result<(), Error> {
         self.warning_alerts += 1;
-        if self.warning_alerts > MAX_WARNING_ALERTS {
+        if self.warning_alerts > self.limits.max_warning_alerts {
             return Err(Error::LimitExceeded(LimitExceededReason::WarningAlerts));
         }
         Ok(())
@@ -296,7 +295,7 @@ impl CommonState {
     /// side answers several requests once).
     pub(crate) fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
         self.key_updates_without_data += 1;
-        if self.key_updates_without_data > MAX_KEY_UPDATES_WITHOUT_DATA {
+        if self.key_updates_without_data > self.limits.max_key_updates_without_data {
             return Err(Error::LimitExceeded(
                 LimitExceededReason::KeyUpdatesWithoutData,
             ));

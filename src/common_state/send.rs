@@ -137,6 +137,7 @@ impl CommonState {
             return Ok(sent);
         }
         let room = self
+            .limits
             .max_pending_plaintext
             .saturating_sub(self.pending_plaintext.len());
         let taken = data.get(..room.min(data.len())).unwrap_or_default();

@@ -21,9 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::common_state::{CommonState, HandshakeIo};
 pub use crate::common_state::{
-    EarlyDataStatus, Side, DEFAULT_REJECTED_EARLY_DATA_SKIP, MAX_CONSECUTIVE_EMPTY_RECORDS,
-    MAX_KEY_UPDATES_WITHOUT_DATA, MAX_SENDABLE_TLS, MAX_TLS13_CCS_RECORDS, MAX_WARNING_ALERTS,
-    WRITE_KEY_RESERVED_RECORDS,
+    EarlyDataStatus, Side, DEFAULT_REJECTED_EARLY_DATA_SKIP, MAX_SENDABLE_TLS,
+    MAX_TLS13_CCS_RECORDS, WRITE_KEY_RESERVED_RECORDS,
 };
 
 use crate::config::{ClientConfig, ServerConfig};

@@ -166,5 +166,4 @@ pub(crate) use proof::{
     verify_params, verify_signed, verify_tls12_finished, BinderVerified, FinishedVerified,
     SignatureVerified, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
-pub use tls12::MAX_REFUSED_RENEGOTIATIONS;
 pub(crate) use transcript::Transcript;

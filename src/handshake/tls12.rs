@@ -567,25 +567,33 @@ pub(crate) fn resumed_master_secret(
     Ok(master)
 }
 
-/// The most renegotiation attempts (HelloRequest to a client, ClientHello
-/// to a server) refused with a no_renegotiation warning per connection
-/// (design §2, "bounded everything"; RFC 5746 §4.4–§4.5 allow refusing).
-/// One more is [`Error::LimitExceeded`].
-pub const MAX_REFUSED_RENEGOTIATIONS: usize = 4;
-
-/// Refuses a renegotiation attempt with a no_renegotiation warning (RFC
-/// 5246 §7.2.2) and returns the new count of refusals, or
-/// [`Error::LimitExceeded`] past [`MAX_REFUSED_RENEGOTIATIONS`].
-pub(crate) fn refuse_renegotiation(
-    common: &mut dyn HandshakeIo,
+/// The renegotiation attempts a TLS 1.2 connection in traffic has
+/// refused (RFC 5746 §4.4–§4.5 allow refusing), against the
+/// configuration's bound.
+pub(crate) struct RefusedRenegotiations {
     refused: usize,
-) -> Result<usize, Error> {
-    let refused = refused + 1;
-    if refused > MAX_REFUSED_RENEGOTIATIONS {
-        return Err(Error::LimitExceeded(LimitExceededReason::Renegotiations));
+    max: usize,
+}
+
+impl RefusedRenegotiations {
+    /// None refused yet, at most `limits.max_refused_renegotiations`.
+    pub(crate) fn new(limits: &crate::config::Limits) -> Self {
+        Self {
+            refused: 0,
+            max: limits.max_refused_renegotiations,
+        }
     }
-    common.send_warning(AlertDescription::NoRenegotiation)?;
-    Ok(refused)
+
+    /// Refuses one more attempt with a no_renegotiation warning (RFC
+    /// 5246 §7.2.2), or fails with [`Error::LimitExceeded`] past the
+    /// bound.
+    pub(crate) fn refuse(&mut self, common: &mut dyn HandshakeIo) -> Result<(), Error> {
+        self.refused += 1;
+        if self.refused > self.max {
+            return Err(Error::LimitExceeded(LimitExceededReason::Renegotiations));
+        }
+        common.send_warning(AlertDescription::NoRenegotiation)
+    }
 }
 
 /// Decodes a message under the negotiated version's syntax.

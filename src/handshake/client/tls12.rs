@@ -26,8 +26,8 @@ use crate::error::{
     UnsupportedExtensionReason,
 };
 use crate::handshake::tls12::{
-    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret, sign,
-    tls12_suite, Authentication, HandshakeLog, Params, Tls12Suite,
+    choose_signature, decode, master_secret, resumed_master_secret, sign, tls12_suite,
+    Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
 };
 use crate::handshake::{
     end_entity_key, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
@@ -705,7 +705,7 @@ impl ExpectFinished {
                 Ok(State::Traffic(Traffic {
                     _server: self._server,
                     _finished: finished,
-                    refused: 0,
+                    renegotiations: RefusedRenegotiations::new(&hs.config.common.limits),
                 }))
             }
             _ => Err(Error::UnexpectedMessage(
@@ -782,14 +782,14 @@ fn store_session(
 pub(crate) struct Traffic {
     _server: ServerAuthenticated,
     _finished: FinishedVerified,
-    /// HelloRequests refused so far.
-    refused: usize,
+    /// Renegotiation attempts refused so far.
+    renegotiations: RefusedRenegotiations,
 }
 
 impl Traffic {
     /// A HelloRequest is refused with a no_renegotiation warning and the
     /// connection carries on (RFC 5746 §4.5 allows refusing), at
-    /// most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times; any other handshake
+    /// most `Limits::max_refused_renegotiations` times; any other handshake
     /// message is `unexpected_message`.
     fn expect_traffic(
         mut self,
@@ -801,7 +801,7 @@ impl Traffic {
                 UnexpectedMessageReason::HandshakeAfterHandshake,
             ));
         }
-        self.refused = refuse_renegotiation(common, self.refused)?;
+        self.renegotiations.refuse(common)?;
         Ok(self)
     }
 }

@@ -30,8 +30,8 @@ use crate::error::{
     InsufficientSecurityReason, UnexpectedMessageReason,
 };
 use crate::handshake::tls12::{
-    choose_signature, decode, master_secret, refuse_renegotiation, resumed_master_secret,
-    sign_params, tls12_suite, HandshakeLog, Params, Tls12Suite, DEFAULT_TLS12_SCHEMES,
+    choose_signature, decode, master_secret, resumed_master_secret, sign_params, tls12_suite,
+    HandshakeLog, Params, RefusedRenegotiations, Tls12Suite, DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
     by_server_name, end_entity_key, key_logger, verify_signed, verify_tls12_finished,
@@ -1097,7 +1097,7 @@ impl ExpectFinished {
         Ok(State::Traffic(Traffic {
             _client: self.client,
             _finished: finished,
-            refused: 0,
+            renegotiations: RefusedRenegotiations::new(&hs.config.common.limits),
         }))
     }
 }
@@ -1106,14 +1106,14 @@ impl ExpectFinished {
 pub(crate) struct Traffic {
     _client: ClientIdentity,
     _finished: FinishedVerified,
-    /// Renegotiating ClientHellos refused so far.
-    refused: usize,
+    /// Renegotiation attempts refused so far.
+    renegotiations: RefusedRenegotiations,
 }
 
 impl Traffic {
     /// A ClientHello (renegotiation) is refused with a no_renegotiation
     /// warning and the connection carries on (RFC 5746 §4.4 allows
-    /// refusing), at most [`crate::handshake::MAX_REFUSED_RENEGOTIATIONS`] times;
+    /// refusing), at most `Limits::max_refused_renegotiations` times;
     /// any other handshake message is `unexpected_message`.
     fn expect_traffic(
         mut self,
@@ -1125,7 +1125,7 @@ impl Traffic {
                 UnexpectedMessageReason::HandshakeAfterHandshake,
             ));
         }
-        self.refused = refuse_renegotiation(common, self.refused)?;
+        self.renegotiations.refuse(common)?;
         Ok(self)
     }
 }
