@@ -40,8 +40,8 @@ pub use config::{
     TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
-    ClientConnection, Connection, ConnectionReader, ConnectionWriter, EarlyDataStatus, IoState,
-    ServerConnection, Side,
+    Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
+    EarlyDataStatus, IoState, ServerConnection, Side,
 };
 pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
