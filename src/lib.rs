@@ -32,6 +32,11 @@ pub mod record;
 pub mod session;
 pub mod stream;
 pub mod time;
+// Public only to be re-exported as `tokio` (a module of that name would
+// shadow the tokio crate inside this one).
+#[cfg(feature = "tokio")]
+#[doc(hidden)]
+pub mod tokio_io;
 
 // What an embedder uses, at the crate root.
 pub use config::{
@@ -57,3 +62,8 @@ pub use session::{
 };
 pub use stream::{Stream, StreamOwned};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};
+/// The tokio adapter (feature `tokio`): async connector, acceptors and
+/// streams.
+#[cfg(feature = "tokio")]
+#[doc(inline)]
+pub use tokio_io as tokio;

@@ -34,6 +34,7 @@ command -v gnutls-serv >/dev/null || install_apt gnutls-bin
 command -v tshark >/dev/null || install_apt tshark
 command -v tstclnt >/dev/null || install_apt libnss3-tools
 command -v chromium >/dev/null || install_apt chromium
+command -v curl >/dev/null || install_apt curl
 # sslyze (PyPI) in its own virtual environment; tests/scan_sslyze.rs finds
 # it there (or through $SSLYZE).
 FERROTLS_PEERS=${FERROTLS_PEERS:-$HOME/.cache/ferrotls-peers}
@@ -57,6 +58,7 @@ gnutls-serv --version | head -n 1
 tshark --version | head -n 1
 dpkg-query -W -f='NSS tools ${Version}\n' libnss3-tools 2>/dev/null || command -v tstclnt
 chromium --version 2>/dev/null
+curl --version | head -n 1
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
 
@@ -68,6 +70,7 @@ step "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --all-targets --features capi -- -D warnings
+cargo clippy --all-targets --features tokio -- -D warnings
 
 step "layer check (the order in docs/architecture.md)"
 cargo test --test layers
@@ -77,6 +80,10 @@ cargo test
 
 step "tests (without the legacy feature)"
 cargo test --no-default-features --lib --bins
+
+step "tokio adapter (feature tokio: streams, and the examples with curl)"
+cargo build --features tokio --examples
+cargo test --features tokio --test tokio_stream --test tokio_examples
 
 step "C API (feature capi: header in sync, C test program)"
 cargo test --features capi --test capi
