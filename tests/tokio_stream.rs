@@ -15,6 +15,7 @@ use common::{client_builder, server_builder, server_name};
 use ferrotls::tokio::{client, server, LazyConfigAcceptor, TlsAcceptor, TlsConnector};
 use ferrotls::{
     AlertDescription, CertificateError, ClientConfig, Error, ProtocolVersion, ServerConfig,
+    ServerConnection,
 };
 use tokio::io::{duplex, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -228,6 +229,24 @@ async fn a_handshake_failure_is_the_error_and_its_alert_reaches_the_peer() {
             tls_error(&server_error),
             Error::AlertReceived(AlertDescription::UnknownCa)
         );
+    })
+    .await
+}
+
+#[tokio::test]
+async fn complete_handshake_keeps_the_connection_after_a_failure() {
+    within(async {
+        let client_config = client_builder("rsa2048").build().unwrap();
+        let (_, server_config) = configs(&[ProtocolVersion::TLSv1_3]);
+        let (a, b) = duplex(64 * 1024);
+        let client =
+            tokio::spawn(TlsConnector::from(client_config).connect(server_name("p256"), a));
+        let mut server = server::TlsStream::new(b, ServerConnection::new(server_config));
+        let error = server.complete_handshake().await.unwrap_err();
+        let expected = Error::AlertReceived(AlertDescription::UnknownCa);
+        assert_eq!(tls_error(&error), expected);
+        assert_eq!(server.get_ref().1.error(), Some(&expected));
+        assert!(client.await.unwrap().is_err());
     })
     .await
 }

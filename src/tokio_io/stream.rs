@@ -42,9 +42,18 @@ where
     IO: AsyncRead + AsyncWrite + Unpin,
     C: DerefMut<Target = Connection> + Unpin,
 {
-    /// Pairs `conn` with `io`; the handshake runs on first use.
-    pub(super) fn new(io: IO, conn: C) -> Self {
+    /// Pairs `conn` with `io`; the handshake runs on first use, or with
+    /// [`Self::complete_handshake`].
+    pub fn new(io: IO, conn: C) -> Self {
         Self { io, conn }
+    }
+
+    /// Drives the handshake until it completes (or fails), keeping the
+    /// stream either way: unlike [`super::TlsAcceptor::accept`]'s future,
+    /// a failure leaves the connection at hand, to ask what went wrong.
+    /// Cancellation-safe: a later call goes on where this one stopped.
+    pub async fn complete_handshake(&mut self) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.poll_handshake(cx)).await
     }
 
     /// The transport and the connection (for its queries: version, suite,
