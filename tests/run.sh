@@ -71,11 +71,15 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --all-targets --no-default-features --features cli -- -D warnings
 cargo clippy --all-targets --features capi -- -D warnings
-cargo clippy --all-targets --features tokio -- -D warnings
+# The adapter alone, with tokio's I/O traits and no runtime.
+cargo clippy --lib --no-default-features --features tokio -- -D warnings
 
 step "layer check (the order in docs/architecture.md)"
 cargo test --test layers
 
+# The defaults include `cli`, hence the tokio adapter: its tests run here,
+# and tests/tokio_examples.rs runs the examples (built by `cargo test`)
+# with curl and Chromium.
 step "tests (default features)"
 # tests/cli_server_stall.rs holds 1,000 sockets open at once, on both ends.
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096
@@ -83,10 +87,6 @@ cargo test
 
 step "tests (without the legacy feature)"
 cargo test --no-default-features --features cli --lib --bins
-
-step "tokio adapter (feature tokio: streams, and the examples with curl)"
-cargo build --features tokio --examples
-cargo test --features tokio --test tokio_stream --test tokio_examples
 
 step "C API (feature capi: header in sync, C test program)"
 cargo test --features capi --test capi

@@ -1,11 +1,14 @@
 //! The tokio examples, run: `tokio_client` against `tokio_server` (SNI
 //! chooses the certificate, echo, close_notify both ways), and curl
 //! (Debian `curl`, with nghttp2) against `hyper_server` over HTTP/2 and
-//! HTTP/1.1, each chosen by ALPN.
+//! HTTP/1.1, each chosen by ALPN, and headless Chromium (Debian
+//! `chromium`) over HTTP/2.
 //!
-//! The examples must be built first (`cargo build --features tokio
-//! --examples`, as tests/run.sh does): a test fails when one is missing,
-//! as it does when curl is.
+//! The examples must be built first (`cargo test` builds them; `cargo
+//! test --test tokio_examples` alone does not): a test fails when one is
+//! missing, as it does when curl or Chromium is.
+
+mod interop_support;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -21,7 +24,7 @@ fn example(name: &str) -> PathBuf {
         .unwrap();
     assert!(
         path.exists(),
-        "{} is missing: run `cargo build --features tokio --examples` first",
+        "{} is missing: run `cargo build --examples` first",
         path.display()
     );
     path
@@ -136,5 +139,41 @@ fn curl_gets_the_hyper_page_over_http2_and_http11() {
     assert!(
         page.starts_with("hello from ferrotls: HTTP/1.1 /page over Some(TLSv1_3)"),
         "{page}"
+    );
+}
+
+/// How long one Chromium run may take (about a second here).
+const BROWSER_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[test]
+fn chromium_gets_the_hyper_page_over_http2() {
+    let server = Server::start("hyper_server");
+    let profile =
+        std::env::temp_dir().join(format!("ferrotls-hyper-chromium-{}", std::process::id()));
+    let (status, out) = interop_support::Peer::spawn(
+        "chromium",
+        &[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            // The certificate is for leaf.p256.test, the URL says localhost.
+            "--ignore-certificate-errors",
+            &format!("--user-data-dir={}", profile.display()),
+            "--dump-dom",
+            &format!("https://localhost:{}/page", server.port()),
+        ],
+    )
+    .wait_exit_within(BROWSER_LIMIT);
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(status.success(), "chromium failed:\n{out}");
+    // Chromium offers h2 first: the page says HTTP/2 over TLS 1.3.
+    assert!(
+        out.contains("hello from ferrotls: HTTP/2.0 /page over Some(TLSv1_3)"),
+        "{out}"
     );
 }
