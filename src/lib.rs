@@ -33,6 +33,11 @@ pub mod record;
 pub mod session;
 pub mod stream;
 pub mod time;
+// Public only to be re-exported as `tokio` (a module of that name would
+// shadow the tokio crate inside this one).
+#[cfg(feature = "tokio")]
+#[doc(hidden)]
+pub mod tokio_io;
 
 // What an embedder uses, at the crate root.
 pub use config::{
@@ -41,8 +46,8 @@ pub use config::{
     TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
-    ClientConnection, Connection, ConnectionReader, ConnectionWriter, EarlyDataStatus, IoState,
-    ServerConnection, Side,
+    Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
+    EarlyDataStatus, IoState, ServerConnection, Side,
 };
 pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
@@ -59,3 +64,8 @@ pub use session::{
 };
 pub use stream::{Stream, StreamOwned};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};
+/// The tokio adapter (feature `tokio`): async connector, acceptors and
+/// streams.
+#[cfg(feature = "tokio")]
+#[doc(inline)]
+pub use tokio_io as tokio;

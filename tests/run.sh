@@ -34,6 +34,7 @@ command -v gnutls-serv >/dev/null || install_apt gnutls-bin
 command -v tshark >/dev/null || install_apt tshark
 command -v tstclnt >/dev/null || install_apt libnss3-tools
 command -v chromium >/dev/null || install_apt chromium
+command -v curl >/dev/null || install_apt curl
 # sslyze (PyPI) in its own virtual environment; tests/scan_sslyze.rs finds
 # it there (or through $SSLYZE).
 FERROTLS_PEERS=${FERROTLS_PEERS:-$HOME/.cache/ferrotls-peers}
@@ -57,6 +58,7 @@ gnutls-serv --version | head -n 1
 tshark --version | head -n 1
 dpkg-query -W -f='NSS tools ${Version}\n' libnss3-tools 2>/dev/null || command -v tstclnt
 chromium --version 2>/dev/null
+curl --version | head -n 1
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
 
@@ -67,16 +69,24 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --no-default-features -- -D warnings
+cargo clippy --all-targets --no-default-features --features cli -- -D warnings
 cargo clippy --all-targets --features capi -- -D warnings
+# The adapter alone, with tokio's I/O traits and no runtime.
+cargo clippy --lib --no-default-features --features tokio -- -D warnings
 
 step "layer check (the order in docs/architecture.md)"
 cargo test --test layers
 
+# The defaults include `cli`, hence the tokio adapter: its tests run here,
+# and tests/tokio_examples.rs runs the examples (built by `cargo test`)
+# with curl and Chromium.
 step "tests (default features)"
+# tests/cli_server_stall.rs holds 1,000 sockets open at once, on both ends.
+[ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096
 cargo test
 
 step "tests (without the legacy feature)"
-cargo test --no-default-features --lib --bins
+cargo test --no-default-features --features cli --lib --bins
 
 step "C API (feature capi: header in sync, C test program)"
 cargo test --features capi --test capi

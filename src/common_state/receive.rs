@@ -33,6 +33,12 @@ impl CommonState {
         Ok(n)
     }
 
+    /// How many more bytes complete the record being received (see
+    /// [`crate::record::Deframer::missing_len`]).
+    pub(crate) fn missing_record_len(&self) -> usize {
+        self.record.missing_len()
+    }
+
     /// Once the handshake is complete, frees the record layer's receive
     /// buffer and the joiner's buffer when no received bytes wait in them,
     /// so an idle connection holds none (the next `read_tls` or handshake

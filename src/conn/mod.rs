@@ -13,8 +13,11 @@
 //! is queued for [`Connection::write_tls`] once, and every later call
 //! returns the same error.
 
+mod acceptor;
 #[cfg(test)]
 mod tests;
+
+pub use acceptor::{Accepted, Acceptor};
 
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -364,6 +364,7 @@ reasons! {
     pub enum InvalidRequestReason {
         AlpnNameLength => "ALPN names are 1 to 255 bytes",
         CertificateVerifyContext => "CertificateVerify context too long",
+        ClientHelloComplete => "the acceptor's ClientHello is complete: accept it",
         ConnectionFailed => "connection has failed",
         EarlyDataNeedsStore => "0-RTT needs single-use tickets: set a session store",
         EarlyDataNotNow => "0-RTT data cannot be sent now",

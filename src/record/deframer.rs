@@ -244,6 +244,21 @@ impl Deframer {
         self.start < self.end
     }
 
+    /// How many more bytes complete the record being received: the rest
+    /// of its 5-byte header, or, once the header is in, the rest of its
+    /// fragment (0 when a whole record waits). A reader that takes no
+    /// more than this never consumes bytes past the record.
+    pub fn missing_len(&self) -> usize {
+        let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+        let mut r = Reader::new(pending);
+        match (r.u8(), r.u16(), r.u16()) {
+            (Ok(_), Ok(_), Ok(len)) => {
+                (HEADER_LEN + usize::from(len)).saturating_sub(pending.len())
+            }
+            _ => HEADER_LEN.saturating_sub(pending.len()),
+        }
+    }
+
     /// Frees the receive buffer when every received byte has been handed
     /// out, all kept plaintext read, and the last read did not fill it (a
     /// full read means the peer is streaming: the buffer is kept rather
@@ -354,6 +369,21 @@ mod tests {
             .flatten()
             .map(|r| r.bytes.to_vec());
         assert_eq!(taken.as_deref(), Some(second.as_slice()));
+    }
+
+    #[test]
+    fn missing_len_counts_to_the_end_of_the_header_then_of_the_record() {
+        let mut deframer = Deframer::new();
+        assert_eq!(deframer.missing_len(), HEADER_LEN);
+        let whole = record(b"hello");
+        assert_eq!(deframer.push(&whole[..2]), 2);
+        assert_eq!(deframer.missing_len(), HEADER_LEN - 2);
+        assert_eq!(deframer.push(&whole[2..HEADER_LEN + 1]), HEADER_LEN - 1);
+        assert_eq!(deframer.missing_len(), 4);
+        assert_eq!(deframer.push(&whole[HEADER_LEN + 1..]), 4);
+        assert_eq!(deframer.missing_len(), 0);
+        assert!(deframer.next_record().ok().flatten().is_some());
+        assert_eq!(deframer.missing_len(), HEADER_LEN);
     }
 
     #[test]

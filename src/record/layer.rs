@@ -198,6 +198,12 @@ impl RecordLayer {
         self.deframer.has_partial_record()
     }
 
+    /// How many more bytes complete the record being received (see
+    /// [`Deframer::missing_len`]).
+    pub fn missing_len(&self) -> usize {
+        self.deframer.missing_len()
+    }
+
     /// Keeps the plaintext of the record [`Self::next_record`] just
     /// returned in the receive buffer, to be read with
     /// [`Self::read_plaintext`] (see [`Deframer::keep_plaintext`]).

@@ -81,6 +81,8 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
             .build()
             .map_err(|e| format!("server configuration: {e}"))?,
         mode: Mode::Www,
+        handshake_timeout: server::DEFAULT_HANDSHAKE_TIMEOUT,
+        idle_timeout: server::DEFAULT_IDLE_TIMEOUT,
         events: Box::new(move |event| {
             if let Ok(sender) = events.lock() {
                 // The demo may have stopped listening; nothing to do then.
@@ -89,7 +91,7 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
         }),
     });
     // The server thread ends with the process.
-    std::thread::spawn(move || server::serve(&listener, &service, None));
+    std::thread::spawn(move || server::serve(listener, &service, None));
 
     stdout::line(&format!(
         "ferrotls demo: server on {addr}, certificate for {SERVER_NAME} (ECDSA P-256)\n"

@@ -1,6 +1,8 @@
-//! `ferrotls server`: accepts TCP connections, one thread each, and
-//! answers every TLS connection with a page describing it (`--www`) or
-//! by echoing what it receives (`--echo`).
+//! `ferrotls server`: accepts TCP connections on a tokio runtime, one
+//! task each over the library's tokio adapter, and answers every TLS
+//! connection with a page describing it (`--www`) or by echoing what it
+//! receives (`--echo`). A whole-handshake deadline and an idle timeout
+//! bound what a slow client can hold; accepting never waits for one.
 
 use crate::args::{flag, value, OptionSpec, Options};
 use crate::report::{describe_failure, Report};
@@ -12,26 +14,30 @@ use ferrotls::conn::ServerConnection;
 use ferrotls::crypto::rng::OsRng;
 use ferrotls::pki::WebPkiClientVerifier;
 use ferrotls::session::{FileServerStore, InMemoryServerStore, RotatingTicketer};
-use ferrotls::stream::StreamOwned;
 use ferrotls::time::SystemClock;
-use std::collections::VecDeque;
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use ferrotls::tokio::server::TlsStream;
+use std::future::Future;
+use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+use tokio::time::{timeout, Instant};
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
-    [--max-connections N] [--json]";
+    [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
 done. Prints `listening on ADDR:PORT` to stderr once it accepts (the real port when port 0 \
-was asked). Each connection runs in its own thread. A failed connection is reported on \
+was asked). Each connection runs in its own task; accepting never waits for one. A \
+handshake not done within --handshake-timeout, or a connection with nothing read or \
+written for --idle-timeout after it, is closed and reported as failed. A failed connection is reported on \
 stderr with the alert sent or received; the exit status is 1 when any failed. A client that \
 leaves after its handshake (with or without close_notify) is not a failure. --www answers the \
 request line (LF or CRLF) at once, in one write, and a client that closes without one with \
@@ -58,6 +64,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
+    value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
+    value("idle-timeout", "SECS", "close a connection that reads and writes nothing for this long after its handshake (default 10)"),
     value("max-connections", "N", "exit after N connections"),
     flag("json", "print one JSON object per completed handshake on stdout"),
 ];
@@ -65,9 +73,25 @@ pub const OPTIONS: &[OptionSpec] = &[
 /// The listen address when `--listen` is not given.
 const DEFAULT_LISTEN: &str = "127.0.0.1:4433";
 
-/// The most connections served at the same time; the accept loop waits
-/// for the oldest to finish beyond it (design §2, bounded everything).
-pub const MAX_CONCURRENT_CONNECTIONS: usize = 64;
+/// The most connections served at the same time (design §2, bounded
+/// everything); one more is closed as soon as it is accepted, so accepting
+/// never waits. With [`DEFAULT_HANDSHAKE_TIMEOUT`] a client that never
+/// finishes its handshake holds a place for at most that long, so this
+/// many such clients cannot keep others out for longer.
+pub const MAX_CONCURRENT_CONNECTIONS: usize = 4096;
+
+/// How long the whole handshake may take when `--handshake-timeout` is not
+/// given, from accept to the last flight sent: the tool's I/O timeout. A
+/// client trickling its ClientHello byte by byte is closed then.
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = IO_TIMEOUT;
+
+/// How long a connection may read and write nothing after its handshake
+/// when `--idle-timeout` is not given: the tool's I/O timeout.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = IO_TIMEOUT;
+
+/// The pause after a failed accept (out of file descriptors, say) before
+/// the next, so a persistent failure does not spin.
+pub const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 /// The longest request line (RFC 1945 §5.1, `Request-Line`) `--www`
 /// reads before answering anyway: the size of the buffer `openssl
@@ -104,12 +128,16 @@ pub enum Event {
     Failed(String),
 }
 
-/// Everything a connection thread needs.
+/// Everything a connection task needs.
 pub struct Service {
     pub config: Arc<ServerConfig>,
     pub mode: Mode,
+    /// The whole handshake's deadline.
+    pub handshake_timeout: Duration,
+    /// The longest wait for a read or write after the handshake.
+    pub idle_timeout: Duration,
     /// Told about every handshake and failure, from the connection's
-    /// thread.
+    /// task.
     pub events: Box<dyn Fn(Event) + Send + Sync>,
 }
 
@@ -125,9 +153,12 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     let config = config(&options)?;
     let max_connections = options.number::<usize>("max-connections")?;
     let json = options.has("json");
+    let handshake_timeout =
+        seconds(&options, "handshake-timeout")?.unwrap_or(DEFAULT_HANDSHAKE_TIMEOUT);
+    let idle_timeout = seconds(&options, "idle-timeout")?.unwrap_or(DEFAULT_IDLE_TIMEOUT);
     let listen = options.get("listen").unwrap_or(DEFAULT_LISTEN);
-    let listener =
-        TcpListener::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener = std::net::TcpListener::bind(listen)
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -135,18 +166,28 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     let service = Arc::new(Service {
         config,
         mode,
+        handshake_timeout,
+        idle_timeout,
         events: Box::new(move |event| match event {
             Event::Handshake(report) if json => stdout::line(&report.to_json()),
             Event::Handshake(_) => {}
             Event::Failed(why) => eprintln!("ferrotls server: {why}"),
         }),
     });
-    let failures = serve(&listener, &service, max_connections);
+    let failures = serve(listener, &service, max_connections)?;
     Ok(if failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FAILED)
     })
+}
+
+/// The option `name` as a whole number of seconds, if given (at least 1).
+fn seconds(options: &Options, name: &str) -> Result<Option<Duration>, Failure> {
+    match options.number::<u64>(name)? {
+        Some(0) => Err(format!("--{name} must be at least 1 second").into()),
+        secs => Ok(secs.map(Duration::from_secs)),
+    }
 }
 
 /// A ticketer with the key set in `path`, or with a fresh one saved
@@ -240,82 +281,122 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     builder.build().map_err(|e| e.to_string().into())
 }
 
-/// Accepts connections on `listener`, each in its own thread (at most
-/// [`MAX_CONCURRENT_CONNECTIONS`] at once), until `max_connections` have
-/// been accepted (forever when `None`); waits for them and returns how
-/// many failed.
+/// Accepts connections on `listener` until `max_connections` have been
+/// accepted (forever when `None`), each in its own task on a tokio
+/// runtime (at most [`MAX_CONCURRENT_CONNECTIONS`] at once); waits for
+/// them and returns how many failed. Fails only when the runtime cannot
+/// start or `listener` cannot join it.
 pub fn serve(
-    listener: &TcpListener,
+    listener: std::net::TcpListener,
     service: &Arc<Service>,
     max_connections: Option<usize>,
+) -> Result<usize, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("listener: {e}"))?;
+    runtime.block_on(async {
+        let listener = TcpListener::from_std(listener).map_err(|e| format!("listener: {e}"))?;
+        Ok(accept_loop(listener, Arc::clone(service), max_connections).await)
+    })
+}
+
+/// [`serve`]'s loop: accepting never waits for a connection.
+async fn accept_loop(
+    listener: TcpListener,
+    service: Arc<Service>,
+    max_connections: Option<usize>,
 ) -> usize {
-    let mut running: VecDeque<JoinHandle<bool>> = VecDeque::new();
+    let mut running = JoinSet::new();
     let mut failures = 0;
     let mut accepted = 0;
     while max_connections.is_none_or(|max| accepted < max) {
-        let sock = match listener.accept() {
-            Ok((sock, _)) => sock,
+        while let Some(done) = running.try_join_next() {
+            failures += usize::from(!done.unwrap_or(false));
+        }
+        let (sock, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(e) => {
                 (service.events)(Event::Failed(format!("accept: {e}")));
                 failures += 1;
+                tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
                 continue;
             }
         };
         accepted += 1;
-        let (done, alive): (VecDeque<_>, VecDeque<_>) =
-            running.drain(..).partition(JoinHandle::is_finished);
-        running = alive;
-        failures += done.into_iter().map(join).filter(|ok| !ok).count();
         if running.len() >= MAX_CONCURRENT_CONNECTIONS {
-            failures += running.pop_front().map_or(0, |t| usize::from(!join(t)));
+            (service.events)(Event::Failed(format!(
+                "{peer}: closed: {MAX_CONCURRENT_CONNECTIONS} connections are running"
+            )));
+            failures += 1;
+            continue;
         }
-        let service = Arc::clone(service);
-        running.push_back(std::thread::spawn(move || {
-            let peer = sock
-                .peer_addr()
-                .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-            match connection(sock, &service) {
+        let service = Arc::clone(&service);
+        running.spawn(async move {
+            match connection(sock, &service).await {
                 Ok(()) => true,
                 Err(why) => {
                     (service.events)(Event::Failed(format!("{peer}: {why}")));
                     false
                 }
             }
-        }));
+        });
     }
-    failures + running.into_iter().map(join).filter(|ok| !ok).count()
+    while let Some(done) = running.join_next().await {
+        failures += usize::from(!done.unwrap_or(false));
+    }
+    failures
 }
 
-/// Waits for a connection thread; a thread that panicked counts as a
-/// failure.
-fn join(thread: JoinHandle<bool>) -> bool {
-    thread.join().unwrap_or(false)
+/// `io` bounded by `limit`: past it, a `TimedOut` error saying `what`.
+async fn within<T>(
+    limit: Duration,
+    what: &str,
+    io: impl Future<Output = io::Result<T>>,
+) -> io::Result<T> {
+    timeout(limit, io).await.unwrap_or_else(|_| {
+        Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("{what} took longer than {} s", limit.as_secs()),
+        ))
+    })
 }
 
-/// Runs one connection: handshake, report, then the mode's exchange. A
-/// client that goes away once the handshake is done is not a failure
-/// (see [`went_away`]), as with `openssl s_server`.
-fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
-    sock.set_read_timeout(Some(IO_TIMEOUT))
-        .and_then(|()| sock.set_write_timeout(Some(IO_TIMEOUT)))
-        .map_err(|e| format!("transport: {e}"))?;
-    let mut tls = StreamOwned::new(ServerConnection::new(Arc::clone(&service.config)), sock);
-    let handshake = tls.complete_handshake();
-    let result = if tls.conn.is_handshaking() || tls.conn.error().is_some() {
+/// Runs one connection: handshake (within the handshake deadline),
+/// report, then the mode's exchange (each read and write within the idle
+/// timeout). A client that goes away once the handshake is done is not a
+/// failure (see [`went_away`]), as with `openssl s_server`.
+async fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
+    let mut tls = TlsStream::new(sock, ServerConnection::new(Arc::clone(&service.config)));
+    let handshake = within(
+        service.handshake_timeout,
+        "the handshake",
+        tls.complete_handshake(),
+    )
+    .await;
+    let conn = tls.get_ref().1;
+    let result = if conn.is_handshaking() || conn.error().is_some() {
         handshake
     } else {
         // Reported even when sending the last handshake bytes (TLS 1.3
         // tickets) failed: the handshake itself completed.
-        let report = Report::of(&tls.conn, "server");
+        let report = Report::of(conn, "server");
         let page = report.to_text();
         (service.events)(Event::Handshake(report));
-        handshake.and_then(|()| exchange(&mut tls, service.mode, &page))
+        match handshake {
+            Ok(()) => exchange(&mut tls, service, &page).await,
+            Err(e) => Err(e),
+        }
     };
     // Whatever is still queued (an alert after a failure) goes out first.
-    let _ = tls.flush();
-    linger(&tls.sock);
+    let _ = within(service.idle_timeout, "sending", tls.flush()).await;
+    let (sock, conn) = tls.into_inner();
+    linger(sock).await;
     match result {
-        Err(e) if !went_away(&tls.conn, &e) => Err(describe_failure(&tls.conn, &e)),
+        Err(e) if !went_away(&conn, &e) => Err(describe_failure(&conn, &e)),
         _ => Ok(()),
     }
 }
@@ -323,21 +404,17 @@ fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
 /// Half-closes `sock` and reads it dry, for at most [`LINGER`] and
 /// [`MAX_LINGER_BYTES`], so the client reads all we sent before the
 /// socket closes.
-fn linger(mut sock: &TcpStream) {
-    if sock.shutdown(Shutdown::Write).is_err() {
+async fn linger(mut sock: TcpStream) {
+    if sock.shutdown().await.is_err() {
         return;
     }
     let deadline = Instant::now() + LINGER;
     let mut sink = [0u8; 4096];
     let mut dropped = 0;
     while dropped < MAX_LINGER_BYTES {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || sock.set_read_timeout(Some(left)).is_err() {
-            return;
-        }
-        match sock.read(&mut sink) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => dropped += n,
+        match tokio::time::timeout_at(deadline, sock.read(&mut sink)).await {
+            Ok(Ok(n)) if n > 0 => dropped += n,
+            _ => return,
         }
     }
 }
@@ -360,46 +437,49 @@ fn went_away(conn: &ServerConnection, error: &io::Error) -> bool {
 /// The exchange after the handshake, then close_notify. `--www` answers
 /// a request line with `page` in one write, and a client that closes
 /// without a request with close_notify alone; `--echo` sends back each
-/// read as soon as it returns.
-fn exchange(
-    tls: &mut StreamOwned<ServerConnection, TcpStream>,
-    mode: Mode,
-    page: &str,
-) -> io::Result<()> {
-    match mode {
+/// read as soon as it returns. Each read and write waits at most the idle
+/// timeout.
+async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str) -> io::Result<()> {
+    let idle = service.idle_timeout;
+    match service.mode {
         Mode::Www => {
-            if read_request_line(tls)? {
+            if read_request_line(tls, idle).await? {
                 let response = format!(
                     "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
                      ferrotls server\n{page}"
                 );
-                tls.write_all(response.as_bytes())?;
+                within(idle, "sending", tls.write_all(response.as_bytes())).await?;
             }
         }
         Mode::Echo => {
             let mut buf = [0u8; 4096];
             loop {
-                let n = tls.read(&mut buf)?;
+                let n = within(idle, "waiting for data", tls.read(&mut buf)).await?;
                 if n == 0 {
                     break;
                 }
-                tls.write_all(buf.get(..n).unwrap_or_default())?;
+                within(
+                    idle,
+                    "sending",
+                    tls.write_all(buf.get(..n).unwrap_or_default()),
+                )
+                .await?;
             }
         }
     }
-    tls.conn.send_close_notify();
-    tls.flush()
+    tls.get_mut().1.send_close_notify();
+    within(idle, "sending", tls.flush()).await
 }
 
 /// Reads until the request line is complete (its `\n`, whether the line
 /// ends in LF or CRLF) or [`MAX_REQUEST_LINE`] bytes arrived, like
 /// `openssl s_server -www`, which answers the first line without waiting
 /// for the rest of the head. Returns false when the client closed first.
-fn read_request_line(tls: &mut impl Read) -> io::Result<bool> {
+async fn read_request_line(tls: &mut (impl AsyncRead + Unpin), idle: Duration) -> io::Result<bool> {
     let mut received = 0;
     let mut buf = [0u8; 1024];
     while received < MAX_REQUEST_LINE {
-        let n = tls.read(&mut buf)?;
+        let n = within(idle, "waiting for the request", tls.read(&mut buf)).await?;
         if n == 0 {
             return Ok(false);
         }

@@ -27,7 +27,7 @@ const HELLO_CONTEXT: DecodeContext = DecodeContext {
 
 /// Reads a ClientHello (RFC 8446 §4.1.2); from here on a
 /// ChangeCipherSpec may arrive (RFC 8446 §D.4).
-pub(super) fn read_client_hello(
+pub(crate) fn read_client_hello(
     common: &mut dyn HandshakeIo,
     message: &ReceivedHandshake,
 ) -> Result<ClientHello, Error> {
@@ -135,7 +135,7 @@ fn highest_common_version(
 /// as NUL or ESC, a space, a non-ASCII byte: internationalised names
 /// travel as A-labels), is `illegal_parameter`. Letters, digits, `-`, `.`
 /// and `_` (found in real service names) are accepted.
-pub(super) fn host_name(names: Option<&[ServerName]>) -> Result<Option<String>, Error> {
+pub(crate) fn host_name(names: Option<&[ServerName]>) -> Result<Option<String>, Error> {
     let mut host_names = names
         .unwrap_or_default()
         .iter()

@@ -32,6 +32,7 @@ use crate::error::Error;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::ProtocolVersion;
 
+pub(crate) use hello::{host_name, read_client_hello};
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
     ExpectRetriedClientHello, Traffic,

@@ -1,0 +1,179 @@
+//! The tokio examples, run: `tokio_client` against `tokio_server` (SNI
+//! chooses the certificate, echo, close_notify both ways), and curl
+//! (Debian `curl`, with nghttp2) against `hyper_server` over HTTP/2 and
+//! HTTP/1.1, each chosen by ALPN, and headless Chromium (Debian
+//! `chromium`) over HTTP/2.
+//!
+//! The examples must be built first (`cargo test` builds them; `cargo
+//! test --test tokio_examples` alone does not): a test fails when one is
+//! missing, as it does when curl or Chromium is.
+
+mod interop_support;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// An example binary next to this test's (`target/<profile>/examples`).
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("examples").join(name))
+        .unwrap();
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --examples` first",
+        path.display()
+    );
+    path
+}
+
+/// A server example on a free port; killed when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    /// Starts example `name` on 127.0.0.1:0 and reads the address it
+    /// prints first.
+    fn start(name: &str) -> Self {
+        let mut child = Command::new(example(name))
+            .arg("127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        // The rest of its output is read (and dropped) so that printing
+        // never fails on a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let address = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("{name} printed {line:?}"))
+            .trim()
+            .to_owned();
+        Self { child, address }
+    }
+
+    fn port(&self) -> &str {
+        self.address.rsplit(':').next().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `program` with `args`; returns its stdout, failing on a non-zero
+/// exit (with its stderr).
+fn run(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} (install it: tests/run.sh does): {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_tokio_client_gets_its_echo_from_the_tokio_server_for_each_name() {
+    let server = Server::start("tokio_server");
+    let client = example("tokio_client");
+    let client = client.to_str().unwrap();
+    for name in ["leaf.p256.test", "leaf.rsa2048.test"] {
+        // The client checks the chain against `name`'s root only: the
+        // server must have chosen the certificate by SNI.
+        let out = run(client, &[&server.address, name]);
+        assert!(out.contains("connected: Some(TLSv1_3)"), "{out}");
+        assert!(out.ends_with("echo: hello over ferrotls\n"), "{out}");
+    }
+}
+
+/// curl's page from `hyper_server` with `protocol_flag`, then the HTTP
+/// version curl used.
+fn curl(server: &Server, protocol_flag: &str) -> (String, String) {
+    let cacert = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/pki/p256-root.pem");
+    let resolve = format!("leaf.p256.test:{}:127.0.0.1", server.port());
+    let url = format!("https://leaf.p256.test:{}/page", server.port());
+    let out = run(
+        "curl",
+        &[
+            "--silent",
+            "--show-error",
+            protocol_flag,
+            "--cacert",
+            cacert,
+            "--resolve",
+            &resolve,
+            "--write-out",
+            "%{http_version}",
+            &url,
+        ],
+    );
+    let (page, version) = out.rsplit_once('\n').unwrap();
+    (page.to_owned(), version.to_owned())
+}
+
+#[test]
+fn curl_gets_the_hyper_page_over_http2_and_http11() {
+    let server = Server::start("hyper_server");
+    let (page, version) = curl(&server, "--http2");
+    assert_eq!(version, "2");
+    assert!(
+        page.starts_with("hello from ferrotls: HTTP/2.0 /page over Some(TLSv1_3)"),
+        "{page}"
+    );
+    let (page, version) = curl(&server, "--http1.1");
+    assert_eq!(version, "1.1");
+    assert!(
+        page.starts_with("hello from ferrotls: HTTP/1.1 /page over Some(TLSv1_3)"),
+        "{page}"
+    );
+}
+
+/// How long one Chromium run may take (about a second here).
+const BROWSER_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+#[test]
+fn chromium_gets_the_hyper_page_over_http2() {
+    let server = Server::start("hyper_server");
+    let profile =
+        std::env::temp_dir().join(format!("ferrotls-hyper-chromium-{}", std::process::id()));
+    let (status, out) = interop_support::Peer::spawn(
+        "chromium",
+        &[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            // The certificate is for leaf.p256.test, the URL says localhost.
+            "--ignore-certificate-errors",
+            &format!("--user-data-dir={}", profile.display()),
+            "--dump-dom",
+            &format!("https://localhost:{}/page", server.port()),
+        ],
+    )
+    .wait_exit_within(BROWSER_LIMIT);
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(status.success(), "chromium failed:\n{out}");
+    // Chromium offers h2 first: the page says HTTP/2 over TLS 1.3.
+    assert!(
+        out.contains("hello from ferrotls: HTTP/2.0 /page over Some(TLSv1_3)"),
+        "{out}"
+    );
+}
