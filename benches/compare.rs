@@ -57,7 +57,7 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Instant;
 
-use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use floor::Floor;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
 use rustls::pki_types::pem::PemObject;
@@ -199,7 +199,7 @@ macro_rules! ferrotls_endpoint {
     ($t:ty) => {
         impl Endpoint for $t {
             fn read_tls(&mut self, rd: &mut &[u8]) -> io::Result<usize> {
-                ferrotls::conn::Connection::read_tls(self, rd)
+                ferrotls::internal::conn::Connection::read_tls(self, rd)
             }
             fn process(&mut self) -> Result<(), String> {
                 self.process_new_packets()
@@ -207,16 +207,16 @@ macro_rules! ferrotls_endpoint {
                     .map_err(|e| e.to_string())
             }
             fn write_tls(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
-                ferrotls::conn::Connection::write_tls(self, out)
+                ferrotls::internal::conn::Connection::write_tls(self, out)
             }
             fn wants_write(&self) -> bool {
-                ferrotls::conn::Connection::wants_write(self)
+                ferrotls::internal::conn::Connection::wants_write(self)
             }
             fn is_handshaking(&self) -> bool {
-                ferrotls::conn::Connection::is_handshaking(self)
+                ferrotls::internal::conn::Connection::is_handshaking(self)
             }
             fn is_resumed(&self) -> bool {
-                ferrotls::conn::Connection::is_resumed(self)
+                ferrotls::internal::conn::Connection::is_resumed(self)
             }
             fn write_plaintext(&mut self, data: &[u8]) -> io::Result<usize> {
                 self.writer().write(data)
@@ -228,8 +228,8 @@ macro_rules! ferrotls_endpoint {
     };
 }
 
-ferrotls_endpoint!(ferrotls::conn::ClientConnection);
-ferrotls_endpoint!(ferrotls::conn::ServerConnection);
+ferrotls_endpoint!(ferrotls::internal::conn::ClientConnection);
+ferrotls_endpoint!(ferrotls::internal::conn::ServerConnection);
 
 macro_rules! rustls_endpoint {
     ($t:ty) => {
@@ -352,18 +352,18 @@ trait Factory {
 
 /// ferrotls configurations for one [`Setup`].
 struct Ferrotls {
-    client: Arc<ferrotls::config::ClientConfig>,
+    client: Arc<ferrotls::internal::config::ClientConfig>,
     /// Builds a client configuration like `client`, with a new verifier.
-    fresh_client: Box<dyn Fn() -> Result<Arc<ferrotls::config::ClientConfig>, String>>,
+    fresh_client: Box<dyn Fn() -> Result<Arc<ferrotls::internal::config::ClientConfig>, String>>,
     cold_verifier: bool,
-    server: Arc<ferrotls::config::ServerConfig>,
-    name: ferrotls::pki::ServerName,
+    server: Arc<ferrotls::internal::config::ServerConfig>,
+    name: ferrotls::internal::pki::ServerName,
 }
 
 impl Ferrotls {
     fn new(setup: Setup) -> Result<Self, String> {
-        use ferrotls::config::{ClientConfig, ServerConfig};
-        use ferrotls::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+        use ferrotls::internal::config::{ClientConfig, ServerConfig};
+        use ferrotls::internal::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
         let text = |name: &str| String::from_utf8(vector(name)).map_err(|e| e.to_string());
         let key = CertifiedKey::from_pem(
             &text(&format!("{}-chain.pem", setup.key_type))?,
@@ -449,7 +449,7 @@ impl Factory for Ferrotls {
             self.client.clone()
         };
         let conn = metered(meter, || {
-            ferrotls::conn::ClientConnection::new(config, self.name.clone())
+            ferrotls::internal::conn::ClientConnection::new(config, self.name.clone())
         })
         .map_err(|e| e.to_string())?;
         Ok(Box::new(conn))
@@ -457,7 +457,7 @@ impl Factory for Ferrotls {
 
     fn server(&self, meter: &mut Meter) -> Result<Conn, String> {
         let conn = metered(meter, || {
-            ferrotls::conn::ServerConnection::new(self.server.clone())
+            ferrotls::internal::conn::ServerConnection::new(self.server.clone())
         });
         Ok(Box::new(conn))
     }
@@ -1112,7 +1112,7 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
         Ok(pair) => pair,
         Err(why) => return report.skip(name, setup.version, why),
     };
-    let aes = ferrotls::crypto::cbc::AesCbc::new(&[0x24; 16]).unwrap();
+    let aes = ferrotls::internal::crypto::cbc::AesCbc::new(&[0x24; 16]).unwrap();
     let mac = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &[0x11; 20]);
     // One record as TLS 1.2 CBC protects it: explicit IV, plaintext,
     // HMAC-SHA1 (20 bytes), padding to the block (RFC 5246 §6.2.3.2).

@@ -9,10 +9,10 @@
 //! Run with `cargo bench --bench key_exchange`; prints the median µs per
 //! operation over `ROUNDS` batches of `BATCH`.
 
-use ferrotls::crypto::ffdhe::{DhGroup, DhKeyPair};
-use ferrotls::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
-use ferrotls::crypto::rng::OsRng;
-use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::internal::crypto::ffdhe::{DhGroup, DhKeyPair};
+use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
+use ferrotls::internal::crypto::rng::OsRng;
+use ferrotls::internal::msgs::enums::NamedGroup;
 use std::hint::black_box;
 use std::time::Instant;
 

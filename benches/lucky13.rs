@@ -22,8 +22,10 @@
 //! `RESULT lucky13-<hash>-<class>-vs-<reference> t=<t> samples=<n>` line
 //! per comparison.
 
-use ferrotls::crypto::cbc::{mac_header, open_mac_then_encrypt, RecordMac, MAX_PADDING_LEN};
-use ferrotls::crypto::hash::HashAlgorithm;
+use ferrotls::internal::crypto::cbc::{
+    mac_header, open_mac_then_encrypt, RecordMac, MAX_PADDING_LEN,
+};
+use ferrotls::internal::crypto::hash::HashAlgorithm;
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -14,9 +14,9 @@
 //!
 //! Run with `cargo bench --bench record`; prints MB/s and ours/ring.
 
-use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::msgs::enums::ContentType;
-use ferrotls::record::{RecordLayer, Tls13AeadProtection};
+use ferrotls::internal::crypto::aead::AeadAlgorithm;
+use ferrotls::internal::msgs::enums::ContentType;
+use ferrotls::internal::record::{RecordLayer, Tls13AeadProtection};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
 use std::hint::black_box;
 use std::time::Instant;

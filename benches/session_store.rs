@@ -6,13 +6,13 @@
 //! The directory is made under the system temporary directory and removed
 //! afterwards.
 
-use ferrotls::crypto::secret::Secret;
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::session::{
+use ferrotls::internal::crypto::secret::Secret;
+use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::internal::session::{
     FileServerStore, InMemoryServerStore, ServerSessionState, ServerSessionStore, SessionId,
     Validity,
 };
-use ferrotls::time::{Clock, SystemClock};
+use ferrotls::internal::time::{Clock, SystemClock};
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -390,7 +390,7 @@ macro_rules! common_builder_methods {
             self
         }
 
-        /// Logs secrets to `key_log` (see [`crate::keylog`]).
+        /// Logs secrets to `key_log` (see [`crate::KeyLog`]).
         pub fn key_log(mut self, key_log: Arc<dyn KeyLog>) -> Self {
             self.common.key_log = Some(key_log);
             self

@@ -1,10 +1,12 @@
 //! ferrotls: a TLS 1.0–1.3 engine written from scratch, client and server,
 //! with exact, documented session-identifier semantics.
 //!
-//! Layers, bottom up (see `docs/architecture.md`): [`codec`] reads and
-//! writes the wire syntax, [`msgs`] types every message, [`crypto`] wraps
-//! the primitive crates, [`record`] frames and protects records, and
-//! [`keyschedule`] derives every secret of TLS 1.0–1.3.
+//! Layers, bottom up (see `docs/architecture.md`): `codec` reads and
+//! writes the wire syntax, `msgs` types every message, `crypto` wraps the
+//! primitive crates, `record` frames and protects records, `keyschedule`
+//! derives every secret of TLS 1.0–1.3, and the handshake state machines
+//! drive [`Connection`]. Everything an embedder uses is at the crate root;
+//! the layers themselves are private.
 // `deny`, not `forbid`: `forbid` cannot be lifted for `capi`, the one
 // module allowed `unsafe` (for the C ABI); everywhere else it is an error.
 #![deny(unsafe_code)]
@@ -16,23 +18,23 @@ mod macros;
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]
 pub mod capi;
-pub mod codec;
+mod codec;
 mod common_state;
-pub mod config;
-pub mod conn;
-pub mod crypto;
-pub mod der;
-pub mod error;
-pub mod handshake;
-pub mod keylog;
-pub mod keyschedule;
-pub mod msgs;
+mod config;
+mod conn;
+mod crypto;
+mod der;
+mod error;
+mod handshake;
+mod keylog;
+mod keyschedule;
+mod msgs;
 mod observer;
-pub mod pki;
-pub mod record;
-pub mod session;
-pub mod stream;
-pub mod time;
+mod pki;
+mod record;
+mod session;
+mod stream;
+mod time;
 // Public only to be re-exported as `tokio` (a module of that name would
 // shadow the tokio crate inside this one).
 #[cfg(feature = "tokio")]
@@ -69,3 +71,70 @@ pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 #[cfg(feature = "tokio")]
 #[doc(inline)]
 pub use tokio_io as tokio;
+
+/// Not part of the API: the layers under the embedder's types, for this
+/// crate's fuzz targets, benchmarks, tests and tool. Anything here may
+/// change in any release.
+#[doc(hidden)]
+pub mod internal {
+    /// The wire syntax reader and writer.
+    pub mod codec {
+        pub use crate::codec::*;
+    }
+    /// Settings.
+    pub mod config {
+        pub use crate::config::*;
+    }
+    /// Connections.
+    pub mod conn {
+        pub use crate::conn::*;
+    }
+    /// The primitives.
+    pub mod crypto {
+        pub use crate::crypto::*;
+    }
+    /// DER.
+    pub mod der {
+        pub use crate::der::*;
+    }
+    /// Errors and their reasons.
+    pub mod error {
+        pub use crate::error::*;
+    }
+    /// The handshake state machines.
+    pub mod handshake {
+        pub use crate::handshake::*;
+    }
+    /// Key logging.
+    pub mod keylog {
+        pub use crate::keylog::*;
+    }
+    /// The key schedules.
+    pub mod keyschedule {
+        pub use crate::keyschedule::*;
+    }
+    /// The messages.
+    pub mod msgs {
+        pub use crate::msgs::*;
+    }
+    /// Certificates and trust.
+    pub mod pki {
+        pub use crate::pki::*;
+    }
+    /// The record layer.
+    pub mod record {
+        pub use crate::record::*;
+    }
+    /// Sessions, tickets and stores.
+    pub mod session {
+        pub use crate::session::*;
+    }
+    /// Blocking streams.
+    pub mod stream {
+        pub use crate::stream::*;
+    }
+    /// Time.
+    pub mod time {
+        pub use crate::time::*;
+    }
+}

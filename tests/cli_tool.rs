@@ -13,9 +13,9 @@ mod interop_support;
 
 use interop_support::*;
 
-use ferrotls::conn::ClientConnection;
-use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::stream::StreamOwned;
+use ferrotls::internal::conn::ClientConnection;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
+use ferrotls::internal::stream::StreamOwned;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};

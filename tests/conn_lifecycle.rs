@@ -5,14 +5,16 @@
 
 mod common;
 
-use ferrotls::error::{InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason};
+use ferrotls::internal::error::{
+    InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason,
+};
 use std::io::{Read, Write};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA;
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite};
+use ferrotls::internal::config::DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA;
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite};
 use ferrotls::Error;
 
 fn connected() -> (ClientConnection, ServerConnection) {
@@ -160,7 +162,10 @@ fn data_written_during_the_handshake_is_sent_when_it_completes() {
 
 #[test]
 fn pending_plaintext_is_bounded_by_the_configured_limit() {
-    for limit in [ferrotls::config::DEFAULT_MAX_PENDING_PLAINTEXT, 1000] {
+    for limit in [
+        ferrotls::internal::config::DEFAULT_MAX_PENDING_PLAINTEXT,
+        1000,
+    ] {
         let client = client_builder("p256")
             .max_pending_plaintext(limit)
             .build()
@@ -305,7 +310,7 @@ fn peer_alert_ends_the_connection_without_an_answer() {
 
 #[test]
 fn stream_over_a_socket_pair() {
-    use ferrotls::stream::{Stream, StreamOwned};
+    use ferrotls::internal::stream::{Stream, StreamOwned};
     use std::os::unix::net::UnixStream;
     let (client_sock, server_sock) = UnixStream::pair().unwrap();
     let server_config = server_builder("ed25519").build().unwrap();
@@ -333,11 +338,11 @@ fn stream_over_a_socket_pair() {
 /// A connected pair and the client's first application write key as a
 /// sealer, for records the client would not send by itself.
 fn connected_with_client_sealer(
-    server_limits: ferrotls::config::Limits,
+    server_limits: ferrotls::internal::config::Limits,
 ) -> (
     ClientConnection,
     ServerConnection,
-    ferrotls::record::Tls13AeadProtection,
+    ferrotls::internal::record::Tls13AeadProtection,
 ) {
     let secrets = Arc::new(CapturedSecrets::default());
     let client = client_builder("p256")
@@ -355,12 +360,12 @@ fn connected_with_client_sealer(
 }
 
 fn sealed(
-    sealer: &mut ferrotls::record::Tls13AeadProtection,
+    sealer: &mut ferrotls::internal::record::Tls13AeadProtection,
     seq: u64,
     typ: u8,
     body: &[u8],
 ) -> Vec<u8> {
-    use ferrotls::record::RecordProtection;
+    use ferrotls::internal::record::RecordProtection;
     let mut record = vec![typ, 3, 3, 0, 0];
     record.extend_from_slice(body);
     sealer.seal(seq, &mut record, 0).unwrap();
@@ -369,7 +374,7 @@ fn sealed(
 
 #[test]
 fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
-    use ferrotls::config::{Limits, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS};
+    use ferrotls::internal::config::{Limits, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS};
     for limit in [DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, 2] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
             max_consecutive_empty_records: limit,
@@ -401,7 +406,7 @@ fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
 
 #[test]
 fn warning_alerts_are_bounded_by_the_configured_limit() {
-    use ferrotls::config::{Limits, DEFAULT_MAX_WARNING_ALERTS};
+    use ferrotls::internal::config::{Limits, DEFAULT_MAX_WARNING_ALERTS};
     for limit in [DEFAULT_MAX_WARNING_ALERTS, 1] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
             max_warning_alerts: limit,

@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 
 use common::*;
-use ferrotls::conn::{ClientConnection, ServerConnection, MAX_SENDABLE_TLS};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection, MAX_SENDABLE_TLS};
 
 fn connected_pair() -> (ClientConnection, ServerConnection) {
     let client = client_builder("p256").build().unwrap();

@@ -9,12 +9,14 @@ mod common;
 use std::sync::Arc;
 
 use common::sections::hex_sections;
-use ferrotls::crypto::ffdhe::{
+use ferrotls::internal::crypto::ffdhe::{
     public_key_len, DhGroup, DhKeyPair, MAX_DHE_MODULUS_BITS, MIN_DHE_MODULUS_BITS,
 };
-use ferrotls::crypto::rng::{FixedBytes, OsRng};
-use ferrotls::error::{HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason};
-use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::internal::crypto::rng::{FixedBytes, OsRng};
+use ferrotls::internal::error::{
+    HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason,
+};
+use ferrotls::internal::msgs::enums::NamedGroup;
 use ferrotls::Error;
 
 const NAMED: [(&str, NamedGroup); 5] = [
@@ -107,7 +109,7 @@ fn rfc7919_3_groups_under_2048_bits_are_insufficient_security() {
         );
         assert_eq!(
             e.alert(),
-            Some(ferrotls::error::AlertDescription::InsufficientSecurity)
+            Some(ferrotls::internal::error::AlertDescription::InsufficientSecurity)
         );
     }
     assert!(DhGroup::from_params(&ones(MIN_DHE_MODULUS_BITS), &[2]).is_ok());

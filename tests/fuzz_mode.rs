@@ -3,18 +3,18 @@
 
 mod common;
 
-use ferrotls::error::DecryptErrorReason;
+use ferrotls::internal::error::DecryptErrorReason;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::crypto::aead::{AeadAlgorithm, AeadKey, TAG_LEN};
-use ferrotls::crypto::rng::{OsRng, SecureRandom};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite};
-use ferrotls::pki::{
+use ferrotls::internal::crypto::aead::{AeadAlgorithm, AeadKey, TAG_LEN};
+use ferrotls::internal::crypto::rng::{OsRng, SecureRandom};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite};
+use ferrotls::internal::pki::{
     certificates_from_pem, ClientCertVerifier, RootStore, ServerCertVerifier, WebPkiClientVerifier,
     WebPkiServerVerifier,
 };
-use ferrotls::time::{Clock, SystemClock};
+use ferrotls::internal::time::{Clock, SystemClock};
 use ferrotls::Error;
 
 const FINISHED: u8 = 20;

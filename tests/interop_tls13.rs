@@ -198,10 +198,10 @@ fn our_client_and_openssl_agree_on_alpn() {
 
 #[test]
 fn key_update_typed_into_openssl_both_ways() {
-    use ferrotls::config::ClientConfig;
-    use ferrotls::conn::ClientConnection;
-    use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
-    use ferrotls::stream::StreamOwned;
+    use ferrotls::internal::config::ClientConfig;
+    use ferrotls::internal::conn::ClientConnection;
+    use ferrotls::internal::pki::{RootStore, ServerName, WebPkiServerVerifier};
+    use ferrotls::internal::stream::StreamOwned;
 
     let (mut server, port) = openssl_server("p256", OPENSSL_TLS13, &[]);
     let mut roots = RootStore::new();

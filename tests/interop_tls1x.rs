@@ -14,11 +14,11 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use common::{certified_key, roots};
-use ferrotls::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
-use ferrotls::conn::ClientConnection;
-use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::pki::{ServerName, WebPkiServerVerifier};
-use ferrotls::stream::StreamOwned;
+use ferrotls::internal::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
+use ferrotls::internal::conn::ClientConnection;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
+use ferrotls::internal::pki::{ServerName, WebPkiServerVerifier};
+use ferrotls::internal::stream::StreamOwned;
 use interop_support::*;
 
 /// Each legacy version with its openssl flag and gnutls priority.
@@ -317,7 +317,7 @@ fn a_default_client_refuses_openssl_tls1_with_protocol_version() {
             error,
             Some(ferrotls::Error::ProtocolVersion(_))
                 | Some(ferrotls::Error::AlertReceived(
-                    ferrotls::msgs::enums::AlertDescription::ProtocolVersion
+                    ferrotls::internal::msgs::enums::AlertDescription::ProtocolVersion
                 ))
         ),
         "{err} / {error:?}"

@@ -1,8 +1,8 @@
 //! HKDF against RFC 5869 Appendix A, test cases 1–3 (SHA-256). The
 //! expected PRK and OKM values are the RFC's.
 
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::crypto::hkdf::{expand, extract};
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::crypto::hkdf::{expand, extract};
 
 fn unhex(s: &str) -> Vec<u8> {
     hex::decode(s).unwrap()

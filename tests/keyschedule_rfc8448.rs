@@ -15,14 +15,14 @@ mod common;
 use common::rfc8448::{
     client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace,
 };
-use ferrotls::msgs::enums::NamedGroup;
+use ferrotls::internal::msgs::enums::NamedGroup;
 use std::sync::{Arc, Mutex};
 
-use ferrotls::codec::{LengthPrefix, Reader};
-use ferrotls::crypto::hash::{Digest, HashAlgorithm, HashContext};
-use ferrotls::crypto::rng::{FixedBytes, SecureRandom};
-use ferrotls::keyschedule::tls13::{EarlySecret, PskKind, TrafficSecret};
-use ferrotls::keyschedule::{KeyLogger, SecretKind, SecretLog};
+use ferrotls::internal::codec::{LengthPrefix, Reader};
+use ferrotls::internal::crypto::hash::{Digest, HashAlgorithm, HashContext};
+use ferrotls::internal::crypto::rng::{FixedBytes, SecureRandom};
+use ferrotls::internal::keyschedule::tls13::{EarlySecret, PskKind, TrafficSecret};
+use ferrotls::internal::keyschedule::{KeyLogger, SecretKind, SecretLog};
 
 const SHA256: HashAlgorithm = HashAlgorithm::Sha256;
 /// TLS_AES_128_GCM_SHA256 (the suite of every trace used here) has a
@@ -95,7 +95,7 @@ fn finished_body(message: &[u8]) -> &[u8] {
     body
 }
 
-fn hexs(secret: &ferrotls::crypto::Secret) -> String {
+fn hexs(secret: &ferrotls::internal::crypto::Secret) -> String {
     hex::encode(secret.as_bytes())
 }
 
@@ -396,7 +396,7 @@ fn rfc8448_section4_resumed_0rtt() {
 #[cfg(feature = "legacy")]
 #[test]
 fn rfc8448_section5_hello_retry_request() {
-    use ferrotls::keyschedule::tls13::message_hash;
+    use ferrotls::internal::keyschedule::tls13::message_hash;
     use p256::elliptic_curve::point::AffineCoordinates;
 
     let t = trace("HelloRetryRequest_Handshake");

@@ -21,9 +21,9 @@
 //!   SEED = client_random ‖ server_random [‖ 0003 ‖ "ctx"], LEN 20
 //!   (RFC 5705 §4).
 
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::keyschedule::tls12::{KeyBlockLengths, MasterSecret, Sender};
-use ferrotls::keyschedule::{KeyLogger, SecretKind, SecretLog};
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::keyschedule::tls12::{KeyBlockLengths, MasterSecret, Sender};
+use ferrotls::internal::keyschedule::{KeyLogger, SecretKind, SecretLog};
 use std::sync::{Arc, Mutex};
 
 fn client_random() -> [u8; 32] {

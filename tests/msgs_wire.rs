@@ -10,29 +10,29 @@ mod common;
 
 use common::rfc8448::{hex_value, transcripts};
 
-use ferrotls::codec::Codec;
-use ferrotls::error::{DecodeReason, IllegalParameterReason};
-use ferrotls::msgs::ccs::ChangeCipherSpec;
-use ferrotls::msgs::certificate::{
+use ferrotls::internal::codec::Codec;
+use ferrotls::internal::error::{DecodeReason, IllegalParameterReason};
+use ferrotls::internal::msgs::ccs::ChangeCipherSpec;
+use ferrotls::internal::msgs::certificate::{
     CertificateEntry, CertificateRequestTls12, CertificateRequestTls13, CertificateTls12,
     CertificateTls13,
 };
-use ferrotls::msgs::enums::{
+use ferrotls::internal::msgs::enums::{
     CipherSuite, ClientCertificateType, Compression, ExtensionType, HandshakeType,
     KeyUpdateRequest, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
     SignatureScheme,
 };
-use ferrotls::msgs::extensions::{Extension, KeyShareEntry, ServerName};
-use ferrotls::msgs::handshake::{
+use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry, ServerName};
+use ferrotls::internal::msgs::handshake::{
     DecodeContext, HandshakeMessage, HANDSHAKE_HEADER_LEN, TLS12_VERIFY_DATA_LEN,
 };
-use ferrotls::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
-use ferrotls::msgs::key_exchange::{
+use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
+use ferrotls::internal::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerDhParams, ServerEcdhParams, ServerKeyExchange,
     ServerKxParams,
 };
-use ferrotls::msgs::signature::DigitallySigned;
-use ferrotls::msgs::ticket::{NewSessionTicketTls12, NewSessionTicketTls13};
+use ferrotls::internal::msgs::signature::DigitallySigned;
+use ferrotls::internal::msgs::ticket::{NewSessionTicketTls12, NewSessionTicketTls13};
 use ferrotls::Error;
 
 /// The TLS 1.3 context of the RFC 8448 traces (SHA-256 suites).
@@ -425,7 +425,9 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
         extensions: Some(vec![
             Extension::RenegotiationInfo(vec![]),
             Extension::ExtendedMasterSecret,
-            Extension::EcPointFormats(vec![ferrotls::msgs::enums::EcPointFormat::Uncompressed]),
+            Extension::EcPointFormats(vec![
+                ferrotls::internal::msgs::enums::EcPointFormat::Uncompressed,
+            ]),
             Extension::SessionTicket(vec![]),
             Extension::Alpn(vec![b"h2".to_vec()]),
         ]),

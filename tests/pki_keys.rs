@@ -7,9 +7,9 @@ mod common;
 
 use common::vectors_dir;
 
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::crypto::verify::{verify, SignatureAlgorithm};
-use ferrotls::pki::{
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::crypto::verify::{verify, SignatureAlgorithm};
+use ferrotls::internal::pki::{
     certificates_from_pem, private_key_from_pem, Certificate, CertificateError, CertifiedKey,
     LoadError,
 };

@@ -7,8 +7,10 @@ mod common;
 
 use common::vectors_dir;
 
-use ferrotls::crypto::verify::PublicKey;
-use ferrotls::pki::{certificates_from_pem, Certificate, CertificateError, LoadError, RootStore};
+use ferrotls::internal::crypto::verify::PublicKey;
+use ferrotls::internal::pki::{
+    certificates_from_pem, Certificate, CertificateError, LoadError, RootStore,
+};
 use std::path::Path;
 
 fn der(file: &str) -> Vec<u8> {
@@ -30,7 +32,7 @@ fn every_generated_certificate_parses() {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("read");
-        let blocks = ferrotls::pki::certificate_blocks_from_pem(&text).expect("pem");
+        let blocks = ferrotls::internal::pki::certificate_blocks_from_pem(&text).expect("pem");
         for block in blocks {
             count += 1;
             let file = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -176,7 +178,7 @@ fn root_stores_load_bundles_and_refuse_empty_files() {
 /// compared with the number of PEM blocks `grep` would find).
 #[test]
 fn system_bundle_loads_where_present() {
-    let present: Vec<&str> = ferrotls::pki::trust::SYSTEM_BUNDLE_PATHS
+    let present: Vec<&str> = ferrotls::internal::pki::trust::SYSTEM_BUNDLE_PATHS
         .iter()
         .copied()
         .filter(|p| Path::new(p).exists())

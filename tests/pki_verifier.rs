@@ -7,8 +7,8 @@ mod common;
 
 use common::{handshaken, pair, server_builder, transfer, vectors_dir};
 
-use ferrotls::msgs::enums::AlertDescription;
-use ferrotls::pki::{
+use ferrotls::internal::msgs::enums::AlertDescription;
+use ferrotls::internal::pki::{
     certificate_blocks_from_pem, Certificate, CertificateError, ClientCertVerifier, RootStore,
     ServerCertVerifier, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
 };

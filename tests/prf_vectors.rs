@@ -7,8 +7,8 @@
 //!  -kdfopt seed:"test label" -kdfopt hexseed:<"oracle seed" hex> TLS1-PRF`
 //! with D = SHA256, SHA384 or MD5-SHA1.
 
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::crypto::prf::prf;
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::crypto::prf::prf;
 
 /// One `[Section]` of the vector file with its `Key = value` records.
 struct Section {

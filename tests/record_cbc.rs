@@ -6,12 +6,12 @@
 
 mod record_support;
 
-use ferrotls::crypto::cbc::{
+use ferrotls::internal::crypto::cbc::{
     mac_header, open_mac_then_encrypt, AesCbc, HashWork, RecordMac, BLOCK_LEN, MAX_PADDING_LEN,
 };
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::record::{MacOrder, RecordProtection};
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
+use ferrotls::internal::record::{MacOrder, RecordProtection};
 use ferrotls::Error;
 use record_support::Kind;
 
@@ -60,7 +60,7 @@ fn record_with_tail(
 
 /// The protection the records above open under (same keys as
 /// `record_support`, which `kind` builds).
-fn opener(mac_alg: HashAlgorithm) -> ferrotls::record::CbcHmacProtection {
+fn opener(mac_alg: HashAlgorithm) -> ferrotls::internal::record::CbcHmacProtection {
     assert_eq!(CIPHER_KEY, [0x66; 16]);
     assert_eq!(MAC_KEY, [0x77; 48]);
     kind(mac_alg).build_cbc()

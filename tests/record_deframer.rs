@@ -2,13 +2,15 @@
 
 mod record_support;
 
-use ferrotls::error::{
+use ferrotls::internal::error::{
     DecodeReason, IllegalParameterReason, LimitExceededReason, UnexpectedMessageReason,
 };
-use ferrotls::msgs::enums::{ContentType, HandshakeType};
-use ferrotls::record::deframer::RECEIVE_BUFFER_LEN;
-use ferrotls::record::joiner::{DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN};
-use ferrotls::record::{
+use ferrotls::internal::msgs::enums::{ContentType, HandshakeType};
+use ferrotls::internal::record::deframer::RECEIVE_BUFFER_LEN;
+use ferrotls::internal::record::joiner::{
+    DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN,
+};
+use ferrotls::internal::record::{
     Deframer, Fragmenter, HandshakeJoiner, RecordLayer, HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12,
     MAX_CIPHERTEXT_LEN_TLS13, MAX_PLAINTEXT_LEN,
 };
@@ -153,7 +155,7 @@ fn oversize_records_are_record_overflow() {
 
     // The record layer sets the limit from the read protection.
     let (_, mut receiver) = layer_pair(Kind::Tls13(
-        ferrotls::crypto::aead::AeadAlgorithm::Aes128Gcm,
+        ferrotls::internal::crypto::aead::AeadAlgorithm::Aes128Gcm,
     ));
     let mut header = vec![23, 3, 3];
     header.extend_from_slice(&((MAX_CIPHERTEXT_LEN_TLS13 + 1) as u16).to_be_bytes());

@@ -4,18 +4,18 @@
 mod common;
 mod record_support;
 
-use ferrotls::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
-use ferrotls::error::{IllegalParameterReason, UnexpectedMessageReason};
-use ferrotls::msgs::enums::{ContentType, ProtocolVersion};
-use ferrotls::record::{
+use ferrotls::internal::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
+use ferrotls::internal::error::{IllegalParameterReason, UnexpectedMessageReason};
+use ferrotls::internal::msgs::enums::{ContentType, ProtocolVersion};
+use ferrotls::internal::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
     MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT,
 };
 use ferrotls::Error;
 #[cfg(feature = "legacy")]
 use ferrotls::{
-    crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
-    record::{CbcHmacProtection, CbcIv, MacOrder},
+    internal::crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
+    internal::record::{CbcHmacProtection, CbcIv, MacOrder},
 };
 use record_support::{all_kinds, layer_pair, unhex, Kind};
 
@@ -297,7 +297,7 @@ fn check_known_record(
 }
 
 fn sealer_take(p: &mut Box<dyn RecordProtection>) -> Box<dyn RecordProtection> {
-    std::mem::replace(p, Box::new(ferrotls::record::NullProtection))
+    std::mem::replace(p, Box::new(ferrotls::internal::record::NullProtection))
 }
 
 // TLS 1.2 AEAD records computed independently with pyca/cryptography
@@ -572,7 +572,8 @@ fn rfc8446_5_5_aes_gcm_key_seals_no_more_than_its_usage_limit() {
 #[test]
 fn tls13_all_padding_record_is_unexpected_message() {
     // Seal a TLSInnerPlaintext that is only zero padding, by hand.
-    let key = ferrotls::crypto::aead::AeadKey::new(AeadAlgorithm::Aes128Gcm, &[0x11; 16]).unwrap();
+    let key = ferrotls::internal::crypto::aead::AeadKey::new(AeadAlgorithm::Aes128Gcm, &[0x11; 16])
+        .unwrap();
     let mut body = vec![0u8; 10];
     let header = [23, 3, 3, 0, 26];
     let tag = key.seal_in_place([0x22; 12], &header, &mut body).unwrap();
@@ -590,7 +591,8 @@ fn tls13_all_padding_record_is_unexpected_message() {
 
 #[test]
 fn tls13_padding_is_stripped_and_overlong_inner_plaintext_overflows() {
-    let key = ferrotls::crypto::aead::AeadKey::new(AeadAlgorithm::Aes128Gcm, &[0x11; 16]).unwrap();
+    let key = ferrotls::internal::crypto::aead::AeadKey::new(AeadAlgorithm::Aes128Gcm, &[0x11; 16])
+        .unwrap();
     let seal = |inner: &[u8]| {
         let len = (inner.len() + 16) as u16;
         let header = [23, 3, 3, (len >> 8) as u8, len as u8];

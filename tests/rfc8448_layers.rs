@@ -15,20 +15,20 @@ use common::rfc8448::{
     client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace,
     TLS13_SHA256 as TLS13,
 };
-use ferrotls::codec::Codec;
-use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::crypto::hash::{HashAlgorithm, HashContext};
-use ferrotls::crypto::rng::{FixedBytes, SecureRandom};
-use ferrotls::keyschedule::tls13::{EarlySecret, TrafficSecret};
-use ferrotls::msgs::alert::Alert;
-use ferrotls::msgs::enums::{
+use ferrotls::internal::codec::Codec;
+use ferrotls::internal::crypto::aead::AeadAlgorithm;
+use ferrotls::internal::crypto::hash::{HashAlgorithm, HashContext};
+use ferrotls::internal::crypto::rng::{FixedBytes, SecureRandom};
+use ferrotls::internal::keyschedule::tls13::{EarlySecret, TrafficSecret};
+use ferrotls::internal::msgs::alert::Alert;
+use ferrotls::internal::msgs::enums::{
     AlertDescription, AlertLevel, CipherSuite, ContentType, ExtensionType, HandshakeType,
     NamedGroup, ProtocolVersion,
 };
-use ferrotls::msgs::extensions::Extension;
-use ferrotls::msgs::handshake::HandshakeMessage;
-use ferrotls::record::joiner::HandshakeJoiner;
-use ferrotls::record::{RecordLayer, Tls13AeadProtection};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
+use ferrotls::internal::record::joiner::HandshakeJoiner;
+use ferrotls::internal::record::{RecordLayer, Tls13AeadProtection};
 use ferrotls::Error;
 
 /// TLS_AES_128_GCM_SHA256, the suite of the trace.

@@ -14,7 +14,7 @@
 
 mod interop_support;
 
-use ferrotls::config::{
+use ferrotls::internal::config::{
     TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use interop_support::*;

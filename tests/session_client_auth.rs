@@ -12,13 +12,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use ferrotls::config::{ClientAuth, ClientConfig, ServerConfig, ServerConfigBuilder};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::crypto::rng::OsRng;
-use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::pki::WebPkiClientVerifier;
-use ferrotls::session::{InMemoryServerStore, RotatingTicketer, ServerSessionStore};
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::config::{ClientAuth, ClientConfig, ServerConfig, ServerConfigBuilder};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::crypto::rng::OsRng;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
+use ferrotls::internal::pki::WebPkiClientVerifier;
+use ferrotls::internal::session::{InMemoryServerStore, RotatingTicketer, ServerSessionStore};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 
 /// How a session is resumed.
 #[derive(Clone, Copy, Debug)]

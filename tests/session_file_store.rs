@@ -11,9 +11,11 @@ use common::scratch_dir;
 mod session_support;
 
 use core::time::Duration;
-use ferrotls::session::file_store::{FILE_SUFFIX, MAX_FILE_STORE_KEY_LEN};
-use ferrotls::session::{FileServerStore, ServerSessionState, ServerSessionStore, Validity};
-use ferrotls::time::ManualClock;
+use ferrotls::internal::session::file_store::{FILE_SUFFIX, MAX_FILE_STORE_KEY_LEN};
+use ferrotls::internal::session::{
+    FileServerStore, ServerSessionState, ServerSessionStore, Validity,
+};
+use ferrotls::internal::time::ManualClock;
 use session_support::*;
 use std::path::PathBuf;
 use std::sync::Arc;

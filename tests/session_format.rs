@@ -4,9 +4,11 @@
 
 mod session_support;
 
-use ferrotls::session::format::{FORMAT_VERSION, MAGIC};
-use ferrotls::session::{ClientSessionData, ServerSessionState, SessionDataError, Validity};
-use ferrotls::time::UnixTime;
+use ferrotls::internal::session::format::{FORMAT_VERSION, MAGIC};
+use ferrotls::internal::session::{
+    ClientSessionData, ServerSessionState, SessionDataError, Validity,
+};
+use ferrotls::internal::time::UnixTime;
 use ferrotls::Error;
 use session_support::*;
 
@@ -360,12 +362,12 @@ fn obfuscated_age_adds_age_add_modulo_2_32() {
 }
 
 /// Draws values for the randomized round trips from a seeded generator.
-struct Draw(ferrotls::crypto::rng::SeededRng);
+struct Draw(ferrotls::internal::crypto::rng::SeededRng);
 
 impl Draw {
     fn bytes(&self, n: usize) -> Vec<u8> {
         let mut v = vec![0u8; n];
-        ferrotls::crypto::rng::SecureRandom::fill(&self.0, &mut v).unwrap();
+        ferrotls::internal::crypto::rng::SecureRandom::fill(&self.0, &mut v).unwrap();
         v
     }
     fn u32(&self) -> u32 {
@@ -397,12 +399,12 @@ impl Draw {
 
 #[test]
 fn randomized_states_round_trip() {
-    use ferrotls::crypto::Secret;
-    use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-    use ferrotls::session::state::{Tls12Ticket, Tls13TicketParams};
-    use ferrotls::session::SessionId;
+    use ferrotls::internal::crypto::Secret;
+    use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
+    use ferrotls::internal::session::SessionId;
 
-    let d = Draw(ferrotls::crypto::rng::SeededRng::new(b"round trips").unwrap());
+    let d = Draw(ferrotls::internal::crypto::rng::SeededRng::new(b"round trips").unwrap());
     for _ in 0..200 {
         let server = ServerSessionState {
             version: ProtocolVersion::from(0x0301 + (d.below(4) as u16)),
@@ -426,7 +428,7 @@ fn randomized_states_round_trip() {
         let bytes = server.to_bytes().unwrap();
         assert_eq!(ServerSessionState::from_bytes(&bytes).unwrap(), server);
 
-        let tls12 = ClientSessionData::Tls12(ferrotls::session::ClientSessionTls12 {
+        let tls12 = ClientSessionData::Tls12(ferrotls::internal::session::ClientSessionTls12 {
             version: ProtocolVersion::from(0x0301 + (d.below(3) as u16)),
             cipher_suite: CipherSuite::from(d.u32() as u16),
             session_id: SessionId::from_peer(&d.bytes(d.below(33))).unwrap(),
@@ -442,7 +444,7 @@ fn randomized_states_round_trip() {
             validity: d.validity(),
             unknown_fields: Default::default(),
         });
-        let tls13 = ClientSessionData::Tls13(ferrotls::session::ClientTicketTls13 {
+        let tls13 = ClientSessionData::Tls13(ferrotls::internal::session::ClientTicketTls13 {
             ticket: d.bytes(1 + d.below(2000)),
             psk: Secret::new(d.bytes(32 + 16 * d.below(2))),
             cipher_suite: CipherSuite::from(d.u32() as u16),
@@ -480,7 +482,7 @@ fn debug_output_never_shows_secrets() {
 
 #[test]
 fn field_count_is_bounded() {
-    use ferrotls::session::format::MAX_FIELDS;
+    use ferrotls::internal::session::format::MAX_FIELDS;
     let bytes = server_tls12().to_bytes().unwrap();
     let padded_to = |count: usize| {
         reframe(&bytes, |fields| {

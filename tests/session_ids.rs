@@ -11,17 +11,19 @@
 mod common;
 mod interop_support;
 
-use ferrotls::error::InvalidRequestReason;
+use ferrotls::internal::error::InvalidRequestReason;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig, ServerConfigBuilder, TLS10_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::crypto::rng::{OsRng, SeededRng};
-use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::hello::MAX_SESSION_ID_SIZE;
-use ferrotls::session::{FileServerStore, RotatingTicketer, SessionId};
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::config::{
+    ClientConfig, ServerConfig, ServerConfigBuilder, TLS10_CIPHER_SUITES,
+};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::crypto::rng::{OsRng, SeededRng};
+use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::hello::MAX_SESSION_ID_SIZE;
+use ferrotls::internal::session::{FileServerStore, RotatingTicketer, SessionId};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 use ferrotls::Error;
 
 const KEY: &str = "p256";
@@ -40,7 +42,7 @@ fn is_legacy(v: ProtocolVersion) -> bool {
 }
 
 /// A client of version `v`; `tickets` asks for RFC 5077 tickets (≤1.2).
-fn client(v: ProtocolVersion, tickets: bool) -> ferrotls::config::ClientConfigBuilder {
+fn client(v: ProtocolVersion, tickets: bool) -> ferrotls::internal::config::ClientConfigBuilder {
     let b = client_builder(KEY).versions(&[v]).enable_tickets(tickets);
     if is_legacy(v) {
         b.cipher_suites(&[LEGACY_SUITE])
@@ -239,9 +241,11 @@ fn tls12_family_full_with_ticket_then_a_chain_of_ticket_resumptions() {
 fn tls13_full_then_a_chain_of_ticket_resumptions_stateless_and_stateful() {
     let stateless = server(TLS13).build().unwrap();
     let stateful = server(TLS13)
-        .session_store(Arc::new(ferrotls::session::InMemoryServerStore::new(
-            Arc::new(ManualClock::new(UnixTime::from_secs(NOW))),
-        )))
+        .session_store(Arc::new(
+            ferrotls::internal::session::InMemoryServerStore::new(Arc::new(ManualClock::new(
+                UnixTime::from_secs(NOW),
+            ))),
+        ))
         .build()
         .unwrap();
     for s in [stateless, stateful] {
@@ -471,7 +475,7 @@ fn bad_session_data_is_a_clear_error_at_import() {
     assert!(matches!(
         ClientConnection::resume(later, server_name(KEY), &good),
         Err(Error::SessionData(
-            ferrotls::session::SessionDataError::Expired
+            ferrotls::internal::session::SessionDataError::Expired
         ))
     ));
     // With resumption off there is nowhere to import to.

@@ -3,9 +3,9 @@
 mod session_support;
 
 use core::time::Duration;
-use ferrotls::config::ClientAuth;
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::session::{check_resumption, ResumptionOffer, ResumptionRefusal};
+use ferrotls::internal::config::ClientAuth;
+use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::internal::session::{check_resumption, ResumptionOffer, ResumptionRefusal};
 use session_support::*;
 
 const SUITES: &[CipherSuite] = &[
@@ -157,15 +157,15 @@ fn tls13_ignores_ems_and_etm() {
 }
 
 /// A client verifier trusting the p384 test root (`vectors/pki`).
-fn p384_verifier() -> std::sync::Arc<ferrotls::pki::WebPkiClientVerifier> {
+fn p384_verifier() -> std::sync::Arc<ferrotls::internal::pki::WebPkiClientVerifier> {
     let pem = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/vectors/pki/p384-root.pem"
     ))
     .unwrap();
-    let mut roots = ferrotls::pki::RootStore::new();
+    let mut roots = ferrotls::internal::pki::RootStore::new();
     roots.add_pem(&pem).unwrap();
-    std::sync::Arc::new(ferrotls::pki::WebPkiClientVerifier::new(
+    std::sync::Arc::new(ferrotls::internal::pki::WebPkiClientVerifier::new(
         std::sync::Arc::new(roots),
     ))
 }
@@ -209,8 +209,8 @@ fn client_auth_required_needs_a_chain_the_verifier_accepts_now() {
 
 #[test]
 fn rfc8446_s4_6_1_a_session_authenticated_7_days_ago_is_expired_whatever_its_lifetime() {
-    use ferrotls::session::state::MAX_LIFETIME_SECS;
-    use ferrotls::session::Validity;
+    use ferrotls::internal::session::state::MAX_LIFETIME_SECS;
+    use ferrotls::internal::session::Validity;
     let cap = Duration::from_secs(u64::from(MAX_LIFETIME_SECS));
     let at_cap = ResumptionOffer {
         now: CREATED.saturating_add(cap),

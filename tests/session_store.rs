@@ -5,12 +5,12 @@
 mod session_support;
 
 use core::time::Duration;
-use ferrotls::session::store::{DEFAULT_SERVER_STORE_CAPACITY, MAX_TICKETS_PER_SERVER};
-use ferrotls::session::{
+use ferrotls::internal::session::store::{DEFAULT_SERVER_STORE_CAPACITY, MAX_TICKETS_PER_SERVER};
+use ferrotls::internal::session::{
     ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionState,
     ServerSessionStore, Validity,
 };
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 use session_support::*;
 use std::sync::Arc;
 

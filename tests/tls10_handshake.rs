@@ -7,14 +7,14 @@
 
 mod common;
 
-use ferrotls::error::HandshakeFailureReason;
+use ferrotls::internal::error::HandshakeFailureReason;
 use std::io::Write;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::internal::config::{ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES};
+use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
 use ferrotls::Error;
 
 const LEGACY: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_0, ProtocolVersion::TLSv1_1];
@@ -95,7 +95,7 @@ fn rsa_key_exchange_suites_run_under_tls12_when_enabled() {
 
 #[test]
 fn ecdhe_groups_all_work_under_tls10() {
-    use ferrotls::msgs::enums::NamedGroup;
+    use ferrotls::internal::msgs::enums::NamedGroup;
     for group in [
         NamedGroup::X25519,
         NamedGroup::secp256r1,

@@ -7,17 +7,19 @@
 
 mod common;
 
-use ferrotls::error::{IllegalParameterReason, ProtocolVersionReason};
+use ferrotls::internal::error::{IllegalParameterReason, ProtocolVersionReason};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ClientConfigBuilder, ServerConfig, TLS10_CIPHER_SUITES};
-use ferrotls::config::{TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::{ClientHello, DOWNGRADE_SENTINEL_TLS11};
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::internal::config::{
+    ClientConfig, ClientConfigBuilder, ServerConfig, TLS10_CIPHER_SUITES,
+};
+use ferrotls::internal::config::{TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::{ClientHello, DOWNGRADE_SENTINEL_TLS11};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::Error;
 
 use ProtocolVersion::{TLSv1_0 as V10, TLSv1_1 as V11, TLSv1_2 as V12, TLSv1_3 as V13};
@@ -175,7 +177,7 @@ fn a_default_client_refuses_a_tls10_server_and_says_how_to_opt_in() {
         h.extensions.as_mut().unwrap().retain(|e| {
             !matches!(
                 e,
-                ferrotls::msgs::extensions::Extension::SupportedVersionsOffer(_)
+                ferrotls::internal::msgs::extensions::Extension::SupportedVersionsOffer(_)
             )
         });
         h.cipher_suites.extend_from_slice(TLS10_CIPHER_SUITES);

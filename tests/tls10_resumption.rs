@@ -9,10 +9,10 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::session::ClientSessionTls12;
+use ferrotls::internal::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::internal::session::ClientSessionTls12;
 
 const LEGACY: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_0, ProtocolVersion::TLSv1_1];
 
@@ -36,7 +36,10 @@ fn client(
         .unwrap()
 }
 
-fn server(key_type: &str, versions: &[ProtocolVersion]) -> ferrotls::config::ServerConfigBuilder {
+fn server(
+    key_type: &str,
+    versions: &[ProtocolVersion],
+) -> ferrotls::internal::config::ServerConfigBuilder {
     server_builder(key_type)
         .versions(versions)
         .cipher_suites(TLS10_CIPHER_SUITES)
@@ -139,10 +142,12 @@ fn a_session_of_one_version_is_not_resumed_under_another() {
         .enable_tickets(false)
         .build()
         .unwrap();
-    let cache: Arc<dyn ferrotls::session::ServerSessionStore> =
-        Arc::new(ferrotls::session::InMemoryServerStore::new(Arc::new(
-            ferrotls::time::ManualClock::new(ferrotls::time::UnixTime::from_secs(NOW)),
-        )));
+    let cache: Arc<dyn ferrotls::internal::session::ServerSessionStore> =
+        Arc::new(ferrotls::internal::session::InMemoryServerStore::new(
+            Arc::new(ferrotls::internal::time::ManualClock::new(
+                ferrotls::internal::time::UnixTime::from_secs(NOW),
+            )),
+        ));
     let v10 = server(key_type, &[ProtocolVersion::TLSv1_0])
         .session_cache(Some(cache.clone()))
         .build()

@@ -4,33 +4,33 @@
 
 mod common;
 
-use ferrotls::error::{
+use ferrotls::internal::error::{
     DecodeReason, DecryptErrorReason, IllegalParameterReason, LimitExceededReason,
     UnexpectedMessageReason,
 };
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::record::{RecordProtection, Tls12AeadProtection};
+use ferrotls::internal::config::{ClientConfig, ServerConfig};
+use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::internal::crypto::aead::AeadAlgorithm;
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::record::{RecordProtection, Tls12AeadProtection};
 use ferrotls::Error;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
 
 fn configs(keys: Arc<CapturedSecrets>) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
-    configs_with(keys, ferrotls::config::Limits::default())
+    configs_with(keys, ferrotls::internal::config::Limits::default())
 }
 
 /// [`configs`], with the client's `limits`.
 fn configs_with(
     keys: Arc<CapturedSecrets>,
-    limits: ferrotls::config::Limits,
+    limits: ferrotls::internal::config::Limits,
 ) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     (
         client_builder("p256")
@@ -85,10 +85,10 @@ struct Session {
 
 impl Session {
     fn new() -> Self {
-        Self::with_client_limits(ferrotls::config::Limits::default())
+        Self::with_client_limits(ferrotls::internal::config::Limits::default())
     }
 
-    fn with_client_limits(limits: ferrotls::config::Limits) -> Self {
+    fn with_client_limits(limits: ferrotls::internal::config::Limits) -> Self {
         let keys = Arc::new(CapturedSecrets::default());
         let (client, server) = configs_with(keys.clone(), limits);
         let (mut c, mut s) = pair(client, server, server_name("p256"));
@@ -496,13 +496,13 @@ fn application_data_before_the_handshake_completes_is_unexpected_message() {
 }
 
 /// A change to a ClientHello.
-type Edit = Box<dyn Fn(&mut ferrotls::msgs::hello::ClientHello)>;
+type Edit = Box<dyn Fn(&mut ferrotls::internal::msgs::hello::ClientHello)>;
 
 #[test]
 fn client_hello_refusals_carry_their_reasons_and_alerts() {
-    use ferrotls::error::HandshakeFailureReason;
-    use ferrotls::msgs::enums::{Compression, EcPointFormat};
-    use ferrotls::msgs::extensions::Extension;
+    use ferrotls::internal::error::HandshakeFailureReason;
+    use ferrotls::internal::msgs::enums::{Compression, EcPointFormat};
+    use ferrotls::internal::msgs::extensions::Extension;
     // RFC 5746 §3.6, RFC 5246 §7.4.1.2, RFC 8422 §5.1.2, RFC 5246 §7.4.1.2.
     let cases: Vec<(Edit, Error)> = vec![
         (
@@ -541,10 +541,10 @@ fn client_hello_refusals_carry_their_reasons_and_alerts() {
         let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
         let mut bytes = written(&mut c);
         edit_plaintext_flight(&mut bytes, |m| {
-            use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+            use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
             let cx = DecodeContext {
                 version: ProtocolVersion::TLSv1_2,
-                key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+                key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
                 finished_len: 12,
             };
             let HandshakeMessage::ClientHello(mut hello) =
@@ -564,13 +564,13 @@ fn client_hello_refusals_carry_their_reasons_and_alerts() {
 }
 
 /// A change to a ServerHello.
-type ServerHelloEdit = fn(&mut ferrotls::msgs::hello::ServerHello);
+type ServerHelloEdit = fn(&mut ferrotls::internal::msgs::hello::ServerHello);
 
 #[test]
 fn server_hello_refusals_carry_their_reasons_and_alerts() {
-    use ferrotls::error::HandshakeFailureReason;
-    use ferrotls::msgs::extensions::Extension;
-    use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+    use ferrotls::internal::error::HandshakeFailureReason;
+    use ferrotls::internal::msgs::extensions::Extension;
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
     // RFC 5746 §3.4, RFC 7366 §3 (an AEAD suite), RFC 5077 §3.2, RFC 8422
     // §5.2 (the uncompressed form is mandatory).
     let cases: [(ServerHelloEdit, Error); 4] = [
@@ -606,7 +606,7 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
                 let extensions = h.extensions.as_mut().unwrap();
                 extensions.retain(|e| !matches!(e, Extension::EcPointFormats(_)));
                 extensions.push(Extension::EcPointFormats(vec![
-                    ferrotls::msgs::enums::EcPointFormat::AnsiX962CompressedPrime,
+                    ferrotls::internal::msgs::enums::EcPointFormat::AnsiX962CompressedPrime,
                 ]));
             },
             Error::IllegalParameter(IllegalParameterReason::ServerPointFormats),
@@ -614,7 +614,7 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
     ];
     let cx = DecodeContext {
         version: ProtocolVersion::TLSv1_2,
-        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
         finished_len: 12,
     };
     for (edit, expected) in cases {
@@ -634,8 +634,11 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
 
 #[test]
 fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
-    for limit in [ferrotls::config::DEFAULT_MAX_REFUSED_RENEGOTIATIONS, 1] {
-        let mut t = Session::with_client_limits(ferrotls::config::Limits {
+    for limit in [
+        ferrotls::internal::config::DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
+        1,
+    ] {
+        let mut t = Session::with_client_limits(ferrotls::internal::config::Limits {
             max_refused_renegotiations: limit,
             ..Default::default()
         });

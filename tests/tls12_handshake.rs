@@ -6,17 +6,19 @@
 
 mod common;
 
-use ferrotls::error::{HandshakeFailureReason, IllegalParameterReason};
+use ferrotls::internal::error::{HandshakeFailureReason, IllegalParameterReason};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::DOWNGRADE_SENTINEL_TLS12;
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::session::ClientSessionTls12;
+use ferrotls::internal::config::{
+    ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::DOWNGRADE_SENTINEL_TLS12;
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::internal::session::ClientSessionTls12;
 use ferrotls::Error;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
@@ -173,7 +175,7 @@ fn server_requiring_ems_refuses_a_client_hello_without_it() {
         h.extensions.as_mut().unwrap().retain(|e| {
             !matches!(
                 e,
-                ferrotls::msgs::extensions::Extension::ExtendedMasterSecret
+                ferrotls::internal::msgs::extensions::Extension::ExtendedMasterSecret
             )
         })
     });
@@ -192,7 +194,7 @@ fn server_requiring_ems_refuses_a_client_hello_without_it() {
 /// plaintext record.
 pub fn edited_client_hello(
     client: Arc<ClientConfig>,
-    edit: impl FnOnce(&mut ferrotls::msgs::hello::ClientHello),
+    edit: impl FnOnce(&mut ferrotls::internal::msgs::hello::ClientHello),
 ) -> Vec<u8> {
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
@@ -311,12 +313,13 @@ fn exporter_distinguishes_labels_and_contexts() {
         .export_keying_material(&mut early, b"EXPORTER-x", None)
         .is_err());
     handshake(&mut c, &mut s);
-    let export = |conn: &ferrotls::conn::Connection, label: &[u8], context: Option<&[u8]>| {
-        let mut out = [0u8; 16];
-        conn.export_keying_material(&mut out, label, context)
-            .unwrap();
-        out
-    };
+    let export =
+        |conn: &ferrotls::internal::conn::Connection, label: &[u8], context: Option<&[u8]>| {
+            let mut out = [0u8; 16];
+            conn.export_keying_material(&mut out, label, context)
+                .unwrap();
+            out
+        };
     assert_eq!(
         export(&c, b"EXPORTER-x", None),
         export(&s, b"EXPORTER-x", None)
@@ -419,7 +422,7 @@ fn a_client_offering_tls13_refuses_the_sentinel_from_a_real_server() {
     hello.extensions.as_mut().unwrap().retain(|e| {
         !matches!(
             e,
-            ferrotls::msgs::extensions::Extension::SupportedVersionsOffer(_)
+            ferrotls::internal::msgs::extensions::Extension::SupportedVersionsOffer(_)
         )
     });
     let message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
@@ -462,8 +465,8 @@ fn fallback_scsv_below_our_highest_version_is_inappropriate_fallback() {
 
 #[test]
 fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
-    use ferrotls::msgs::enums::SignatureScheme;
-    use ferrotls::msgs::extensions::Extension;
+    use ferrotls::internal::msgs::enums::SignatureScheme;
+    use ferrotls::internal::msgs::extensions::Extension;
     for (key_type, expected) in [
         ("rsa2048", SignatureScheme::rsa_pkcs1_sha1),
         ("p256", SignatureScheme::ecdsa_sha1),

@@ -6,19 +6,19 @@
 
 mod common;
 
-use ferrotls::error::IllegalParameterReason;
+use ferrotls::internal::error::IllegalParameterReason;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::crypto::rng::OsRng;
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
-use ferrotls::session::{
+use ferrotls::internal::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::crypto::rng::OsRng;
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
+use ferrotls::internal::session::{
     ClientSessionTls12, InMemoryServerStore, RotatingTicketer, ServerSessionStore,
 };
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 use ferrotls::Error;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
@@ -357,12 +357,12 @@ fn sessions_are_kept_apart_by_version() {
 /// at the start of `bytes` (a plaintext handshake record), re-encoding it.
 fn edit_hello(
     bytes: &mut Vec<u8>,
-    edit: impl FnOnce(&mut Vec<ferrotls::msgs::extensions::Extension>),
+    edit: impl FnOnce(&mut Vec<ferrotls::internal::msgs::extensions::Extension>),
 ) {
-    use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
     let cx = DecodeContext {
         version: ProtocolVersion::TLSv1_2,
-        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
         finished_len: 12,
     };
     let mut recs = records(bytes);
@@ -384,20 +384,23 @@ fn edit_hello(
 
 /// Removes the extensions `drop` selects from the hello at the start of
 /// `bytes`.
-fn strip_hello(bytes: &mut Vec<u8>, drop: fn(&ferrotls::msgs::extensions::Extension) -> bool) {
+fn strip_hello(
+    bytes: &mut Vec<u8>,
+    drop: fn(&ferrotls::internal::msgs::extensions::Extension) -> bool,
+) {
     edit_hello(bytes, |extensions| extensions.retain(|e| !drop(e)));
 }
 
-fn is_ems(e: &ferrotls::msgs::extensions::Extension) -> bool {
+fn is_ems(e: &ferrotls::internal::msgs::extensions::Extension) -> bool {
     matches!(
         e,
-        ferrotls::msgs::extensions::Extension::ExtendedMasterSecret
+        ferrotls::internal::msgs::extensions::Extension::ExtendedMasterSecret
     )
 }
 
 /// Asserts that `r` is `handshake_failure` and that `conn` sent that
 /// alert.
-fn assert_handshake_failure(conn: &mut ferrotls::conn::Connection, r: Result<(), Error>) {
+fn assert_handshake_failure(conn: &mut ferrotls::internal::conn::Connection, r: Result<(), Error>) {
     assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
     let mut out = Vec::new();
     conn.write_tls(&mut out).unwrap();
@@ -453,7 +456,7 @@ fn rfc7627_s5_3_client_aborts_when_the_resuming_server_hello_adds_ems() {
     assert!(s.is_resumed());
     let (_, r) = transfer_altered(&mut s, &mut c, |b| {
         edit_hello(b, |e| {
-            e.push(ferrotls::msgs::extensions::Extension::ExtendedMasterSecret)
+            e.push(ferrotls::internal::msgs::extensions::Extension::ExtendedMasterSecret)
         })
     });
     assert_handshake_failure(&mut c, r);
@@ -461,7 +464,7 @@ fn rfc7627_s5_3_client_aborts_when_the_resuming_server_hello_adds_ems() {
 
 #[test]
 fn client_refuses_a_resumption_that_drops_etm_or_ems() {
-    use ferrotls::msgs::extensions::Extension;
+    use ferrotls::internal::msgs::extensions::Extension;
     let drops: [fn(&Extension) -> bool; 2] = [
         |e| matches!(e, Extension::EncryptThenMac),
         |e| matches!(e, Extension::ExtendedMasterSecret),

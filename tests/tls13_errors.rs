@@ -5,7 +5,7 @@
 
 mod common;
 
-use ferrotls::error::{
+use ferrotls::internal::error::{
     DecodeReason, DecryptErrorReason, HandshakeFailureReason, IllegalParameterReason,
     MissingExtensionReason, ProtocolVersionReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
@@ -13,18 +13,18 @@ use ferrotls::error::{
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::ClientAuth;
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::certificate::CertificateTls13;
-use ferrotls::msgs::enums::{
+use ferrotls::internal::config::ClientAuth;
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::certificate::CertificateTls13;
+use ferrotls::internal::msgs::enums::{
     AlertDescription, CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion,
 };
-use ferrotls::msgs::extensions::{Extension, KeyShareEntry};
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS12};
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::msgs::psk::{PskIdentity, PskOffer};
-use ferrotls::pki::WebPkiClientVerifier;
+use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS12};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::internal::msgs::psk::{PskIdentity, PskOffer};
+use ferrotls::internal::pki::WebPkiClientVerifier;
 use ferrotls::Error;
 
 const CX: DecodeContext = DecodeContext {
@@ -228,7 +228,7 @@ fn heartbeat_records_are_unexpected() {
 /// (the first record of the server's flight); returns the client's error
 /// and the plaintext alert it wrote.
 fn client_refuses(
-    client: Arc<ferrotls::config::ClientConfig>,
+    client: Arc<ferrotls::internal::config::ClientConfig>,
     edit: impl FnOnce(&mut ServerHello),
 ) -> (Error, Option<u8>) {
     let server = server_builder("p256").build().unwrap();
@@ -252,7 +252,7 @@ fn client_refuses(
     )
 }
 
-fn default_client() -> Arc<ferrotls::config::ClientConfig> {
+fn default_client() -> Arc<ferrotls::internal::config::ClientConfig> {
     client_builder("p256").build().unwrap()
 }
 
@@ -672,7 +672,7 @@ fn server_certificate_with_a_context_is_illegal() {
 fn certificate_request_without_signature_algorithms_is_missing_extension() {
     let (err, _) = client_refuses_flight(true, |m| {
         *find(m, CERTIFICATE_REQUEST) = HandshakeMessage::CertificateRequestTls13(
-            ferrotls::msgs::certificate::CertificateRequestTls13 {
+            ferrotls::internal::msgs::certificate::CertificateRequestTls13 {
                 context: vec![],
                 extensions: vec![],
             },
@@ -868,13 +868,15 @@ fn server_post_handshake(message: &HandshakeMessage) -> Result<(), Error> {
 }
 
 fn ticket(lifetime: u32) -> HandshakeMessage {
-    HandshakeMessage::NewSessionTicketTls13(ferrotls::msgs::ticket::NewSessionTicketTls13 {
-        lifetime,
-        age_add: 1,
-        nonce: vec![0],
-        ticket: vec![1; 16],
-        extensions: vec![],
-    })
+    HandshakeMessage::NewSessionTicketTls13(
+        ferrotls::internal::msgs::ticket::NewSessionTicketTls13 {
+            lifetime,
+            age_add: 1,
+            nonce: vec![0],
+            ticket: vec![1; 16],
+            extensions: vec![],
+        },
+    )
 }
 
 #[test]
@@ -892,7 +894,7 @@ fn ticket_lifetime_over_seven_days_is_illegal() {
 fn certificate_request_after_the_handshake_is_unexpected() {
     // Post-handshake authentication was not offered (RFC 8446 §4.6.2).
     let request = HandshakeMessage::CertificateRequestTls13(
-        ferrotls::msgs::certificate::CertificateRequestTls13 {
+        ferrotls::internal::msgs::certificate::CertificateRequestTls13 {
             context: vec![1],
             extensions: vec![],
         },

@@ -4,15 +4,15 @@
 
 mod common;
 
-use ferrotls::error::InvalidRequestReason;
+use ferrotls::internal::error::InvalidRequestReason;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::config::TLS13_CIPHER_SUITES;
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::extensions::Extension;
-use ferrotls::msgs::handshake::HandshakeMessage;
-use ferrotls::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
+use ferrotls::internal::config::TLS13_CIPHER_SUITES;
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
+use ferrotls::internal::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
 use ferrotls::Error;
 
 const GROUPS: &[NamedGroup] = &[
@@ -91,7 +91,7 @@ fn exporters_agree_and_need_a_finished_handshake() {
 }
 
 /// The ClientHello in the first record of a client's output.
-fn first_client_hello(bytes: &[u8]) -> ferrotls::msgs::hello::ClientHello {
+fn first_client_hello(bytes: &[u8]) -> ferrotls::internal::msgs::hello::ClientHello {
     let record = &records(bytes)[0];
     match HandshakeMessage::decode_message(&record[5..], &decode_cx()).unwrap() {
         HandshakeMessage::ClientHello(hello) => hello,
@@ -99,10 +99,10 @@ fn first_client_hello(bytes: &[u8]) -> ferrotls::msgs::hello::ClientHello {
     }
 }
 
-fn decode_cx() -> ferrotls::msgs::handshake::DecodeContext {
-    ferrotls::msgs::handshake::DecodeContext {
+fn decode_cx() -> ferrotls::internal::msgs::handshake::DecodeContext {
+    ferrotls::internal::msgs::handshake::DecodeContext {
         version: ProtocolVersion::TLSv1_3,
-        key_exchange: ferrotls::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
         finished_len: 32,
     }
 }
@@ -301,7 +301,7 @@ fn alpn_picks_the_servers_preference_or_fails() {
     );
 }
 
-fn client_auth_server(required: bool) -> Arc<ferrotls::config::ServerConfig> {
+fn client_auth_server(required: bool) -> Arc<ferrotls::internal::config::ServerConfig> {
     client_auth_server_builder("p256", "p384", required)
         .build()
         .unwrap()
@@ -324,8 +324,8 @@ fn client_certificate_is_chosen_by_the_servers_signature_algorithms() {
     // Ed25519 and a P-384 certificate and must pick the second.
     let server = client_auth_server_builder("p256", "p384", true)
         .signature_schemes(&[
-            ferrotls::msgs::enums::SignatureScheme::ecdsa_secp384r1_sha384,
-            ferrotls::msgs::enums::SignatureScheme::ecdsa_secp256r1_sha256,
+            ferrotls::internal::msgs::enums::SignatureScheme::ecdsa_secp384r1_sha384,
+            ferrotls::internal::msgs::enums::SignatureScheme::ecdsa_secp256r1_sha256,
         ])
         .build()
         .unwrap();
@@ -396,7 +396,7 @@ fn server_certificate_from_an_unknown_ca_is_refused() {
 fn server_certificate_for_another_name_is_refused() {
     let client = client_builder("p256").build().unwrap();
     let server = server_builder("p256").build().unwrap();
-    let other = ferrotls::pki::ServerName::parse("other.test").unwrap();
+    let other = ferrotls::internal::pki::ServerName::parse("other.test").unwrap();
     let (mut c, mut s) = pair(client, server, other);
     transfer(&mut c, &mut s).1.unwrap();
     assert!(matches!(

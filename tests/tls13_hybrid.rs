@@ -7,12 +7,12 @@
 mod common;
 
 use common::*;
-use ferrotls::error::IllegalParameterReason;
-use ferrotls::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::extensions::Extension;
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
-use ferrotls::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
+use ferrotls::internal::error::IllegalParameterReason;
+use ferrotls::internal::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
+use ferrotls::internal::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
 use ferrotls::Error;
 
 const HYBRIDS: [NamedGroup; 3] = [
@@ -39,8 +39,8 @@ fn configs(
     client: &[NamedGroup],
     server: &[NamedGroup],
 ) -> (
-    std::sync::Arc<ferrotls::config::ClientConfig>,
-    std::sync::Arc<ferrotls::config::ServerConfig>,
+    std::sync::Arc<ferrotls::internal::config::ClientConfig>,
+    std::sync::Arc<ferrotls::internal::config::ServerConfig>,
 ) {
     (
         client_builder("p256").groups(client).build().unwrap(),
@@ -51,7 +51,8 @@ fn configs(
 /// The ClientHello of a client with these groups, as sent.
 fn client_hello(groups: &[NamedGroup]) -> ClientHello {
     let client = client_builder("p256").groups(groups).build().unwrap();
-    let mut c = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut c =
+        ferrotls::internal::conn::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
     match HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS13).unwrap() {
@@ -145,7 +146,7 @@ fn a_hello_retry_request_can_ask_for_the_hybrid() {
 }
 
 /// A TLS 1.2-only client configured with X25519MLKEM768 first.
-fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::config::ClientConfig> {
+fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::internal::config::ClientConfig> {
     client_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
         .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
@@ -157,7 +158,8 @@ fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::config::ClientC
 fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
     // A TLS 1.2-only client does not list them in supported_groups.
     let client = tls12_client_listing_the_hybrid();
-    let mut c = ferrotls::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut c =
+        ferrotls::internal::conn::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
     let HandshakeMessage::ClientHello(hello) =

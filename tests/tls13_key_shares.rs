@@ -7,13 +7,13 @@
 mod common;
 
 use common::*;
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::error::IllegalParameterReason;
-use ferrotls::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::extensions::{Extension, KeyShareEntry, MAX_KEY_SHARES};
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::ClientHello;
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::error::IllegalParameterReason;
+use ferrotls::internal::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry, MAX_KEY_SHARES};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::ClientHello;
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::Error;
 
 const CX: DecodeContext = DecodeContext {

@@ -5,17 +5,17 @@
 
 mod common;
 
-use ferrotls::error::{DecryptErrorReason, InvalidRequestReason};
+use ferrotls::internal::error::{DecryptErrorReason, InvalidRequestReason};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{NamedGroup, PskKeyExchangeMode};
-use ferrotls::session::{
+use ferrotls::internal::config::{ClientConfig, ServerConfig};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::enums::{NamedGroup, PskKeyExchangeMode};
+use ferrotls::internal::session::{
     ClientSessionStore, ClientSessionTls12, ClientTicketTls13, InMemoryServerStore,
 };
-use ferrotls::time::{Clock, ManualClock, UnixTime};
+use ferrotls::internal::time::{Clock, ManualClock, UnixTime};
 use ferrotls::Error;
 
 /// Connects once, completes the handshake and delivers the tickets the
@@ -38,7 +38,7 @@ fn handshake_counting_tickets(
     s: &mut ServerConnection,
     secrets: &CapturedSecrets,
 ) -> usize {
-    use ferrotls::record::RecordProtection;
+    use ferrotls::internal::record::RecordProtection;
     transfer(c, s).1.unwrap();
     transfer(s, c).1.unwrap();
     transfer(c, s).1.unwrap();
@@ -338,7 +338,7 @@ fn zero_rtt_needs_a_session_store() {
 fn a_ticket_exported_as_bytes_resumes_from_a_new_store() {
     // What `ferrotls client --sess-out/--sess-in` does: take the ticket out
     // of one store, keep its bytes, put it into a fresh store later.
-    use ferrotls::session::{ClientSessionData, InMemoryClientStore};
+    use ferrotls::internal::session::{ClientSessionData, InMemoryClientStore};
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
     let first_store = Arc::new(InMemoryClientStore::new(clock.clone()));
     let client = client_builder("p256")
@@ -389,7 +389,7 @@ fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_t
     s.write_tls(&mut out).unwrap();
     assert_eq!(
         plaintext_alert(&out),
-        Some(ferrotls::msgs::enums::AlertDescription::DecryptError.into())
+        Some(ferrotls::internal::msgs::enums::AlertDescription::DecryptError.into())
     );
     // The legitimate client still resumes with that ticket, once.
     let (c, s) = connect(&client, &server);
@@ -400,8 +400,8 @@ fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_t
 
 #[test]
 fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_session() {
-    use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-    use ferrotls::session::{ServerSessionStore, Validity};
+    use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::internal::session::{ServerSessionStore, Validity};
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
     // One store for the TLS 1.2 session-ID cache and TLS 1.3 tickets.
     let store: Arc<dyn ServerSessionStore> = Arc::new(InMemoryServerStore::new(clock.clone()));
@@ -416,7 +416,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
     // A TLS 1.3 client offers the session ID, seen in clear, as a ticket.
     let forged = ClientTicketTls13 {
         ticket: session_id.clone(),
-        psk: ferrotls::crypto::secret::Secret::from_slice(&[7; 32]),
+        psk: ferrotls::internal::crypto::secret::Secret::from_slice(&[7; 32]),
         cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
         age_add: 0,
         validity: Validity::new(clock.now(), 3600),

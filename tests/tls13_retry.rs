@@ -8,12 +8,14 @@
 mod common;
 
 use common::*;
-use ferrotls::error::{IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason};
-use ferrotls::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::msgs::extensions::Extension;
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::internal::error::{
+    IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
+};
+use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::Error;
 
 const CX: DecodeContext = DecodeContext {

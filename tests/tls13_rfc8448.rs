@@ -30,15 +30,15 @@ mod common;
 
 use std::sync::Arc;
 
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 
 use common::rfc8448::{client_hello, key_share, trace};
 use common::*;
-use ferrotls::config::ServerConfig;
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::crypto::rng::{FixedBytes, OsRng};
-use ferrotls::msgs::enums::NamedGroup;
-use ferrotls::session::RotatingTicketer;
+use ferrotls::internal::config::ServerConfig;
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::crypto::rng::{FixedBytes, OsRng};
+use ferrotls::internal::msgs::enums::NamedGroup;
+use ferrotls::internal::session::RotatingTicketer;
 
 /// RFC 8448 §3, "{server} derive secret "tls13 c hs traffic"": expanded.
 const S3_C_HS: &str = "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21";
@@ -73,7 +73,7 @@ fn replay_server(section: &str) -> (ServerConnection, Arc<CapturedSecrets>) {
     (server, secrets)
 }
 
-fn written(conn: &mut ferrotls::conn::Connection) -> Vec<u8> {
+fn written(conn: &mut ferrotls::internal::conn::Connection) -> Vec<u8> {
     let mut out = Vec::new();
     while conn.wants_write() {
         conn.write_tls(&mut out).unwrap();
@@ -111,12 +111,12 @@ fn server_reproduces_section7_server_hello_and_ccs() {
     assert_eq!(recs[1], t["Record_ServerHandshakeMessages"][..6]);
 }
 
-fn replay_client(section: &str, middlebox: bool) -> ferrotls::msgs::hello::ClientHello {
+fn replay_client(section: &str, middlebox: bool) -> ferrotls::internal::msgs::hello::ClientHello {
     let t = trace(section);
     let config = client_builder("p256")
         .rng(Arc::new(FixedBytes::new(&t["Client_RNG_Pool"])))
         .groups(&[NamedGroup::X25519])
-        .versions(&[ferrotls::msgs::enums::ProtocolVersion::TLSv1_3])
+        .versions(&[ferrotls::internal::msgs::enums::ProtocolVersion::TLSv1_3])
         .middlebox_compat(middlebox)
         .build()
         .unwrap();
@@ -194,45 +194,45 @@ const S4_C_E: &str = "3fbbe6a60deb66c30a32795aba0eff7eaa10105586e7be5c09678d63b6
 
 /// The NewSessionTicket of §3, opened with the RFC's server application
 /// key (it is the server's first application record).
-fn section3_ticket() -> ferrotls::msgs::ticket::NewSessionTicketTls13 {
-    use ferrotls::record::RecordProtection;
+fn section3_ticket() -> ferrotls::internal::msgs::ticket::NewSessionTicketTls13 {
+    use ferrotls::internal::record::RecordProtection;
     let t = trace("Simple_1RTT_Handshake");
     let mut record = t["Record_NewSessionTicket"].clone();
     let mut opener = aes128_protection(&hex::decode(S3_S_AP).unwrap());
     let opened = opener.open(0, &mut record).unwrap();
-    match ferrotls::msgs::handshake::HandshakeMessage::decode_message(
+    match ferrotls::internal::msgs::handshake::HandshakeMessage::decode_message(
         &record[opened.plaintext],
         &common::rfc8448::TLS13_SHA256,
     )
     .unwrap()
     {
-        ferrotls::msgs::handshake::HandshakeMessage::NewSessionTicketTls13(nst) => nst,
+        ferrotls::internal::msgs::handshake::HandshakeMessage::NewSessionTicketTls13(nst) => nst,
         other => panic!("not a NewSessionTicket: {other:?}"),
     }
 }
 
 /// A store that knows the one §3 ticket, as the RFC's server would, under
 /// the key the server makes for a ticket identity.
-struct TraceStore(std::sync::Mutex<Option<ferrotls::session::ServerSessionState>>);
+struct TraceStore(std::sync::Mutex<Option<ferrotls::internal::session::ServerSessionState>>);
 
 impl TraceStore {
     fn is_ticket(key: &[u8]) -> bool {
-        use ferrotls::session::{store_key, StoreKeyKind};
+        use ferrotls::internal::session::{store_key, StoreKeyKind};
         let ticket = trace("Resumed_0RTT_Handshake")["SessionTicket"].clone();
         store_key(StoreKeyKind::Tls13Ticket, &ticket).as_deref() == Some(key)
     }
 }
 
-impl ferrotls::session::ServerSessionStore for TraceStore {
-    fn put(&self, _: &[u8], _: ferrotls::session::ServerSessionState) -> bool {
+impl ferrotls::internal::session::ServerSessionStore for TraceStore {
+    fn put(&self, _: &[u8], _: ferrotls::internal::session::ServerSessionState) -> bool {
         false
     }
-    fn get(&self, key: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
+    fn get(&self, key: &[u8]) -> Option<ferrotls::internal::session::ServerSessionState> {
         Self::is_ticket(key)
             .then(|| self.0.lock().unwrap().clone())
             .flatten()
     }
-    fn take(&self, key: &[u8]) -> Option<ferrotls::session::ServerSessionState> {
+    fn take(&self, key: &[u8]) -> Option<ferrotls::internal::session::ServerSessionState> {
         Self::is_ticket(key)
             .then(|| self.0.lock().unwrap().take())
             .flatten()
@@ -241,10 +241,10 @@ impl ferrotls::session::ServerSessionStore for TraceStore {
 
 #[test]
 fn server_accepts_section4_psk_and_early_data() {
-    use ferrotls::crypto::secret::Secret;
-    use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-    use ferrotls::session::state::Tls13TicketParams;
-    use ferrotls::session::{ServerSessionState, SessionId, Validity};
+    use ferrotls::internal::crypto::secret::Secret;
+    use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::internal::session::state::Tls13TicketParams;
+    use ferrotls::internal::session::{ServerSessionState, SessionId, Validity};
     use std::io::Read;
 
     let t = trace("Resumed_0RTT_Handshake");
@@ -296,7 +296,7 @@ fn server_accepts_section4_psk_and_early_data() {
     assert_eq!(server.session_id(), [0x77; 32]);
     assert_eq!(
         server.early_data_status(),
-        ferrotls::conn::EarlyDataStatus::Accepted
+        ferrotls::internal::conn::EarlyDataStatus::Accepted
     );
     assert_eq!(
         hex::encode(secrets.get("CLIENT_EARLY_TRAFFIC_SECRET")),

@@ -18,10 +18,10 @@
 //! encapsulates (through `crypto::mlkem`, libcrux, the fastest of the
 //! implementations compared in docs/architecture.md).
 
-use ferrotls::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
-use ferrotls::crypto::rng::OsRng;
-use ferrotls::crypto::verify::PublicKey;
-use ferrotls::pki::{certificate_blocks_from_pem, pem, Certificate};
+use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
+use ferrotls::internal::crypto::rng::OsRng;
+use ferrotls::internal::crypto::verify::PublicKey;
+use ferrotls::internal::pki::{certificate_blocks_from_pem, pem, Certificate};
 use ring::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, KeyPair, RsaKeyPair, VerificationAlgorithm};

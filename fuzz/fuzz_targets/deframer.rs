@@ -5,10 +5,10 @@
 //! interleave with new records.
 #![no_main]
 
-use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::msgs::enums::ContentType;
-use ferrotls::record::{
+use ferrotls::internal::crypto::aead::AeadAlgorithm;
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::msgs::enums::ContentType;
+use ferrotls::internal::record::{
     CbcHmacProtection, CbcIv, HandshakeJoiner, MacOrder, NullProtection, RecordLayer,
     RecordProtection, Tls12AeadProtection, Tls13AeadProtection,
 };

@@ -4,15 +4,15 @@
 //! ChangeCipherSpec); whatever decodes must re-encode to the same bytes.
 #![no_main]
 
-use ferrotls::codec::{Codec, Reader, Writer};
-use ferrotls::msgs::alert::Alert;
-use ferrotls::msgs::ccs::ChangeCipherSpec;
-use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::msgs::extensions::{
+use ferrotls::internal::codec::{Codec, Reader, Writer};
+use ferrotls::internal::msgs::alert::Alert;
+use ferrotls::internal::msgs::ccs::ChangeCipherSpec;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
+use ferrotls::internal::msgs::extensions::{
     decode_extensions, encode_extensions, ExtensionContext, EXTENSIONS,
 };
-use ferrotls::msgs::handshake::{DecodeContext, HandshakeMessage};
-use ferrotls::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use libfuzzer_sys::fuzz_target;
 
 const VERSIONS: [ProtocolVersion; 4] = [

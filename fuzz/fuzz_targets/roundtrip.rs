@@ -11,8 +11,8 @@
 //! desync and a crash.
 #![no_main]
 
-use ferrotls::conn::ServerConnection;
-use ferrotls::msgs::enums::ProtocolVersion;
+use ferrotls::internal::conn::ServerConnection;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
 use ferrotls::Error;
 use ferrotls_fuzz::{
     client_config, drain, new_client, prime, server_config, Endpoint, Scenario, EARLY, MAX_TURNS,

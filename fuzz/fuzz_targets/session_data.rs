@@ -12,12 +12,14 @@
 //!   never unseals.
 #![no_main]
 
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::crypto::rng::SeededRng;
-use ferrotls::session::format::CHECKSUM_LEN;
-use ferrotls::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
-use ferrotls::session::{ClientSessionData, RotatingTicketer, ServerSessionState, Ticketer};
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::crypto::rng::SeededRng;
+use ferrotls::internal::session::format::CHECKSUM_LEN;
+use ferrotls::internal::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
+use ferrotls::internal::session::{
+    ClientSessionData, RotatingTicketer, ServerSessionState, Ticketer,
+};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 

@@ -4,10 +4,10 @@
 //! panic.
 #![no_main]
 
-use ferrotls::crypto::hash::HashAlgorithm as H;
-use ferrotls::crypto::kx::{supported_groups, KeyShare};
-use ferrotls::crypto::sign::SigningKey;
-use ferrotls::crypto::verify::{verify, PublicKey, SignatureAlgorithm as A};
+use ferrotls::internal::crypto::hash::HashAlgorithm as H;
+use ferrotls::internal::crypto::kx::{supported_groups, KeyShare};
+use ferrotls::internal::crypto::sign::SigningKey;
+use ferrotls::internal::crypto::verify::{verify, PublicKey, SignatureAlgorithm as A};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,6 @@
 //! Time (RFC 5280 §4.1.2.5): UTCTime and GeneralizedTime in the `Z` forms
 //! RFC 5280 requires, read as UNIX seconds for the validity period. The
-//! DER reader itself is [`crate::der`].
+//! DER reader itself is `crate::der`.
 
 use crate::der::{tag, Der};
 use crate::error::CertificateError;

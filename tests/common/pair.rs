@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::pki::ServerName;
+use ferrotls::internal::config::{ClientConfig, ServerConfig};
+use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
+use ferrotls::internal::pki::ServerName;
 use ferrotls::Error;
 
 /// Moves every queued TLS byte from `from` to `to` and lets `to` process

@@ -4,12 +4,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ferrotls::config::{ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder};
-use ferrotls::msgs::enums::{CipherSuite, NamedGroup};
-use ferrotls::pki::{
+use ferrotls::internal::config::{
+    ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder,
+};
+use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup};
+use ferrotls::internal::pki::{
     CertifiedKey, ClientAuth, RootStore, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
 };
-use ferrotls::time::{ManualClock, UnixTime};
+use ferrotls::internal::time::{ManualClock, UnixTime};
 
 /// 2030-01-01T00:00:00Z, inside every test certificate's validity.
 pub const NOW: u64 = 1_893_456_000;

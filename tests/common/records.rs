@@ -19,7 +19,7 @@ pub fn records(bytes: &[u8]) -> Vec<Vec<u8>> {
 #[derive(Default)]
 pub struct CapturedSecrets(pub std::sync::Mutex<Vec<(String, Vec<u8>)>>);
 
-impl ferrotls::keylog::KeyLog for CapturedSecrets {
+impl ferrotls::internal::keylog::KeyLog for CapturedSecrets {
     fn log(&self, label: &str, _client_random: &[u8], secret: &[u8]) {
         self.0
             .lock()
@@ -44,13 +44,13 @@ impl CapturedSecrets {
 
 /// TLS 1.3 record protection for TLS_AES_128_GCM_SHA256 from a traffic
 /// secret (RFC 8446 §7.3), built from the public HKDF functions.
-pub fn aes128_protection(secret: &[u8]) -> ferrotls::record::Tls13AeadProtection {
-    use ferrotls::crypto::aead::AeadAlgorithm;
-    use ferrotls::crypto::hash::HashAlgorithm;
-    use ferrotls::crypto::hkdf::expand_label;
+pub fn aes128_protection(secret: &[u8]) -> ferrotls::internal::record::Tls13AeadProtection {
+    use ferrotls::internal::crypto::aead::AeadAlgorithm;
+    use ferrotls::internal::crypto::hash::HashAlgorithm;
+    use ferrotls::internal::crypto::hkdf::expand_label;
     let key = expand_label(HashAlgorithm::Sha256, secret, b"key", b"", 16).unwrap();
     let iv = expand_label(HashAlgorithm::Sha256, secret, b"iv", b"", 12).unwrap();
-    ferrotls::record::Tls13AeadProtection::new(
+    ferrotls::internal::record::Tls13AeadProtection::new(
         AeadAlgorithm::Aes128Gcm,
         key.as_bytes(),
         iv.as_bytes(),
@@ -80,7 +80,7 @@ pub fn edit_encrypted_flight(
     secret: &[u8],
     edit: impl FnOnce(&mut Vec<Vec<u8>>),
 ) {
-    use ferrotls::record::RecordProtection;
+    use ferrotls::internal::record::RecordProtection;
     let mut opener = aes128_protection(secret);
     let mut kept = Vec::new();
     let mut payload = Vec::new();
@@ -133,12 +133,12 @@ pub fn handshake_record(body: &[u8]) -> Vec<u8> {
 /// Appends `messages` to `out` as one TLS 1.3 handshake record protected
 /// by `sealer` under sequence number `seq` (RFC 8446 §5.2).
 pub fn seal_handshake_record(
-    sealer: &mut ferrotls::record::Tls13AeadProtection,
+    sealer: &mut ferrotls::internal::record::Tls13AeadProtection,
     seq: u64,
     messages: &[u8],
     out: &mut Vec<u8>,
 ) {
-    use ferrotls::record::RecordProtection;
+    use ferrotls::internal::record::RecordProtection;
     let start = out.len();
     out.extend_from_slice(&handshake_record(messages));
     sealer.seal(seq, out, start).unwrap();

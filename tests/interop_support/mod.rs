@@ -20,11 +20,11 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ferrotls::config::{ClientConfig, ServerConfig};
-use ferrotls::conn::{ClientConnection, ServerConnection};
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::pki::{RootStore, ServerName, WebPkiServerVerifier};
-use ferrotls::stream::StreamOwned;
+use ferrotls::internal::config::{ClientConfig, ServerConfig};
+use ferrotls::internal::conn::{ClientConnection, ServerConnection};
+use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::internal::pki::{RootStore, ServerName, WebPkiServerVerifier};
+use ferrotls::internal::stream::StreamOwned;
 
 /// How long any single wait of the harness may last.
 pub const WAIT: Duration = Duration::from_secs(10);

@@ -2,13 +2,15 @@
 //! from the same fixed keys (one to seal, one to open).
 #![allow(dead_code)]
 
-use ferrotls::crypto::aead::AeadAlgorithm;
-use ferrotls::msgs::enums::ProtocolVersion;
-use ferrotls::record::{RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection};
+use ferrotls::internal::crypto::aead::AeadAlgorithm;
+use ferrotls::internal::msgs::enums::ProtocolVersion;
+use ferrotls::internal::record::{
+    RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection,
+};
 #[cfg(feature = "legacy")]
 use ferrotls::{
-    crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
-    record::{CbcHmacProtection, CbcIv, MacOrder},
+    internal::crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
+    internal::record::{CbcHmacProtection, CbcIv, MacOrder},
     Error,
 };
 

@@ -2,14 +2,14 @@
 //! the `session_*` tests.
 #![allow(dead_code)]
 
-use ferrotls::crypto::hash::HashAlgorithm;
-use ferrotls::crypto::Secret;
-use ferrotls::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::session::state::{Tls12Ticket, Tls13TicketParams};
-use ferrotls::session::{
+use ferrotls::internal::crypto::hash::HashAlgorithm;
+use ferrotls::internal::crypto::Secret;
+use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
+use ferrotls::internal::session::{
     ClientSessionTls12, ClientTicketTls13, ServerSessionState, SessionId, Validity,
 };
-use ferrotls::time::UnixTime;
+use ferrotls::internal::time::UnixTime;
 
 /// 2023-11-14T22:13:20Z, the creation time of every sample.
 pub const CREATED: UnixTime = UnixTime::from_secs(1_700_000_000);

@@ -3,12 +3,12 @@
 //! PEM files.
 
 use crate::args::Options;
-use ferrotls::config::{
+use ferrotls::internal::config::{
     ALL_VERSIONS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
-use ferrotls::keylog::{KeyLog, KeyLogFile};
-use ferrotls::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::pki::{CertifiedKey, RootStore};
+use ferrotls::internal::keylog::{KeyLog, KeyLogFile};
+use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::pki::{CertifiedKey, RootStore};
 use std::sync::Arc;
 use std::time::Duration;
 

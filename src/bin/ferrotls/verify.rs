@@ -3,7 +3,7 @@
 use crate::args::{value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
-use ferrotls::pki::{
+use ferrotls::internal::pki::{
     certificate_blocks_from_pem, verify_chain, LoadError, Purpose, RootStore, ServerName,
     Validation,
 };
