@@ -5,17 +5,14 @@
 //! writes the wire syntax, [`msgs`] types every message, [`crypto`] wraps
 //! the primitive crates, [`record`] frames and protects records, and
 //! [`keyschedule`] derives every secret of TLS 1.0–1.3.
-// `deny`, not `forbid`: `forbid` cannot be lifted for `capi`, the one
-// module allowed `unsafe` (for the C ABI); everywhere else it is an error.
-#![deny(unsafe_code)]
+// No `unsafe` anywhere in the library: the C ABI, which needs it, is a
+// crate of its own (`capi/`, package `ferrotls-capi`).
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 #[macro_use]
 mod macros;
 
-#[cfg(feature = "capi")]
-#[allow(unsafe_code)]
-pub mod capi;
 pub mod codec;
 mod common_state;
 pub mod config;
@@ -36,14 +33,15 @@ pub mod time;
 
 // What an embedder uses, at the crate root.
 pub use config::{
-    ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder, DEFAULT_GROUPS,
-    TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder, ALL_VERSIONS,
+    DEFAULT_GROUPS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
     ClientConnection, Connection, ConnectionReader, ConnectionWriter, EarlyDataStatus, IoState,
     ServerConnection, Side,
 };
+pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};

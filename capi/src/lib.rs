@@ -1,8 +1,10 @@
-//! The C ABI (feature `capi`; design §1): a thin layer that lets a C
+//! The C library of ferrotls (design §1): a thin layer that lets a C
 //! program be a TLS client or server over a socket file descriptor or over
 //! read/write callbacks, and read the session identifier exactly as design
-//! §3 and GnuTLS's `gnutls_session_get_id` define it. Its header is
-//! `src/capi/ferrotls.h`; `tests/capi.rs` keeps the two in sync.
+//! §3 and GnuTLS's `gnutls_session_get_id` define it. It is built as
+//! `libferrotls.so` and `libferrotls.a`; its header is
+//! `include/ferrotls.h`, which the tests keep in sync with the functions
+//! here, and `install.sh` installs both with a pkg-config file.
 //!
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
@@ -11,23 +13,29 @@
 //!   and import.
 //!
 //! Each imports only those listed before it (`session` → `conn` →
-//! `config`), so the layer has no import cycle.
+//! `config`), so the layer has no import cycle. Everything comes from the
+//! public API of the `ferrotls` crate; no protocol logic lives here.
 //!
-//! This is the only module with `unsafe` code: each block turns a pointer
-//! from C into a Rust reference or slice and says why that is sound. Every
-//! entry point checks its pointers for NULL and runs inside
-//! [`catch_unwind`], so no panic crosses into C; no protocol logic lives
-//! here.
+//! This is the only crate of ferrotls with `unsafe` code, which is why it
+//! is a crate of its own: every entry point takes pointers from C. Each
+//! `unsafe` block turns one into a Rust reference or slice and says why
+//! that is sound (a clippy lint keeps the `// SAFETY:` comments there).
+//! Every entry point checks its pointers for NULL and runs inside
+//! [`catch_unwind`], so no panic crosses into C.
+#![deny(missing_docs, unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod config;
 pub mod conn;
 pub mod session;
+#[cfg(test)]
+mod tests;
 
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::Error;
+use ferrotls::Error;
 
 /// The result codes of the C functions: 0 for success, negative for
 /// errors. `InvalidRequest` (-50) and `ShortMemoryBuffer` (-51) have the
@@ -145,6 +153,9 @@ impl Code {
             Error::InvalidRequest(_) => Code::InvalidRequest,
             Error::Load(_) => Code::File,
             Error::EncodeOverflow | Error::Crypto(_) => Code::Internal,
+            // `Error` is non-exhaustive: a variant newer than this table
+            // is reported as ours until it is given its own code.
+            _ => Code::Internal,
         }
     }
 

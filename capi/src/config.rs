@@ -7,20 +7,13 @@
 use core::ffi::{c_char, c_int};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{free_handle, guard, handle, put_out, str_arg, Code};
-use crate::config::{ClientConfig, ServerConfig, ALL_VERSIONS};
-use crate::crypto::rng::{OsRng, SecureRandom};
-use crate::msgs::enums::ProtocolVersion;
-use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
-use crate::session::{InMemoryClientStore, RotatingTicketer, Ticketer};
-use crate::time::{Clock, SystemClock};
+use ferrotls::{
+    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, OsRng, ProtocolVersion, RootStore,
+    RotatingTicketer, SecureRandom, ServerConfig, ServerName, SystemClock, Ticketer,
+    WebPkiServerVerifier, ALL_VERSIONS,
+};
 
-/// One client connection's view of its configuration's session store: the
-/// same recorder [`crate::conn::ClientConnection::session_data`] and
-/// [`crate::conn::ClientConnection::resume`] use. It lives with the
-/// configuration that owns the store, so the connection and session
-/// functions above it import it from here.
-pub(crate) use crate::conn::SessionRecorder as ConnSessionStore;
+use super::{free_handle, guard, handle, put_out, str_arg, Code};
 
 /// The smallest version number C may name: TLS 1.0 (RFC 2246).
 pub const MIN_VERSION: u16 = 0x0301;
@@ -67,8 +60,9 @@ pub(super) struct ClientSnapshot {
     pub config: Arc<ClientConfig>,
     /// The server to connect to.
     pub server_name: ServerName,
-    /// The connection's view of the session store, when tickets are on.
-    pub session: Option<Arc<ConnSessionStore>>,
+    /// Whether resumption is on: the configuration then has the handle's
+    /// session store.
+    pub resumption: bool,
 }
 
 impl CClientConfig {
@@ -78,18 +72,17 @@ impl CClientConfig {
         let settings = lock(&self.settings);
         let roots = settings.roots.clone().ok_or(Code::InvalidRequest)?;
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
-        let session = settings
-            .tickets
-            .then(|| Arc::new(ConnSessionStore::new(self.store.clone())));
-        let mut builder = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots)))
-            .session_store(session.clone().map(|s| s as _));
+        let resumption = settings.tickets;
+        let store = resumption.then(|| self.store.clone() as _);
+        let mut builder =
+            ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots))).session_store(store);
         if let Some(versions) = &settings.versions {
             builder = builder.versions(versions);
         }
         Ok(ClientSnapshot {
             config: builder.build()?,
             server_name,
-            session,
+            resumption,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Connections for C: a sans-IO [`Connection`] of either role, a transport
 //! (a borrowed file descriptor or two callbacks), and the blocking calls
-//! of [`crate::stream::Stream`] over them.
+//! of [`Stream`] over them.
 //!
 //! A client connection is started (its ClientHello built) at the first
 //! handshake, send or receive, so that `ferrotls_session_set_data` can
@@ -11,12 +11,12 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
-use std::sync::Arc;
 
-use super::config::{CClientConfig, CServerConfig, ClientSnapshot, ConnSessionStore};
+use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
+use zeroize::Zeroizing;
+
+use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
 use super::{free_handle, guard, guard_count, handle, handle_mut, put_out, Code};
-use crate::conn::{ClientConnection, Connection, ServerConnection};
-use crate::stream::Stream;
 
 /// `ferrotls_pull_fn`: reads up to `len` bytes into `buf`; returns how
 /// many (0 at the end of the stream) or a negative value on failure. It
@@ -100,6 +100,9 @@ enum Role {
     /// A client, started at its first use.
     Client {
         snapshot: ClientSnapshot,
+        /// The session to offer first, exported by another connection
+        /// (`ferrotls_session_set_data`); it holds the session's secret.
+        import: Option<Zeroizing<Vec<u8>>>,
         conn: Option<ClientConnection>,
     },
     /// A server, waiting for its ClientHello.
@@ -121,12 +124,30 @@ impl CConn {
         }
     }
 
-    /// The client's view of its session store: `Ok(None)` for a client
-    /// with tickets off, [`Code::InvalidRequest`] for a server.
-    pub(super) fn client_session(&self) -> Result<Option<&Arc<ConnSessionStore>>, Code> {
+    /// The client connection, `None` before it starts;
+    /// [`Code::InvalidRequest`] for a server or a client with resumption
+    /// off (the callers handle sessions).
+    pub(super) fn resuming_client(&self) -> Result<Option<&ClientConnection>, Code> {
         match &self.role {
-            Role::Client { snapshot, .. } => Ok(snapshot.session.as_ref()),
-            Role::Server(_) => Err(Code::InvalidRequest),
+            Role::Client { snapshot, conn, .. } if snapshot.resumption => Ok(conn.as_ref()),
+            _ => Err(Code::InvalidRequest),
+        }
+    }
+
+    /// Offers `session` (exported bytes that parsed) when the client
+    /// starts; [`Code::InvalidRequest`] unless this is a client with
+    /// resumption on that has not started yet.
+    pub(super) fn import_session(&mut self, session: Zeroizing<Vec<u8>>) -> Result<(), Code> {
+        match &mut self.role {
+            Role::Client {
+                snapshot,
+                import,
+                conn: None,
+            } if snapshot.resumption => {
+                *import = Some(session);
+                Ok(())
+            }
+            _ => Err(Code::InvalidRequest),
         }
     }
 
@@ -138,12 +159,19 @@ impl CConn {
     ) -> Result<R, Code> {
         let transport = self.transport.as_mut().ok_or(Code::InvalidRequest)?;
         let mut conn: &mut Connection = match &mut self.role {
-            Role::Client { snapshot, conn } => match conn {
+            Role::Client {
+                snapshot,
+                import,
+                conn,
+            } => match conn {
                 Some(conn) => conn,
-                None => conn.insert(ClientConnection::new(
-                    snapshot.config.clone(),
-                    snapshot.server_name.clone(),
-                )?),
+                None => {
+                    let (config, name) = (snapshot.config.clone(), snapshot.server_name.clone());
+                    conn.insert(match import.take() {
+                        Some(session) => ClientConnection::resume(config, name, &session)?,
+                        None => ClientConnection::new(config, name)?,
+                    })
+                }
             },
             Role::Server(conn) => conn,
         };
@@ -168,6 +196,7 @@ pub unsafe extern "C" fn ferrotls_conn_new_client(
         let conn = CConn {
             role: Role::Client {
                 snapshot,
+                import: None,
                 conn: None,
             },
             transport: None,

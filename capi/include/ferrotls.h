@@ -1,10 +1,12 @@
 /*
  * ferrotls.h: the C interface of ferrotls, a TLS 1.0-1.3 engine with exact
- * session-identifier semantics (built with the cargo feature `capi`;
- * link with libferrotls.so or libferrotls.a).
+ * session-identifier semantics. Link with libferrotls.so (SONAME
+ * libferrotls.so.0) or libferrotls.a; `capi/install.sh --prefix DIR`
+ * installs both with this header and a pkg-config file, so
+ * `pkg-config --cflags --libs ferrotls` gives the flags.
  *
- * Hand-written; tests/capi.rs checks that every prototype and error code
- * here matches the extern "C" functions of src/capi/.
+ * Hand-written; the tests of the capi crate check that every prototype
+ * and error code here matches the extern "C" functions of capi/src/.
  *
  * Conventions:
  *  - Functions returning int return FERROTLS_SUCCESS (0) or a negative
