@@ -38,6 +38,8 @@ command -v chromium >/dev/null || install_apt chromium
 command -v cc >/dev/null || install_apt gcc
 command -v pkg-config >/dev/null || install_apt pkg-config
 command -v readelf >/dev/null || install_apt binutils
+# ... and loads the system's trust roots.
+[ -s /etc/ssl/certs/ca-certificates.crt ] || install_apt ca-certificates
 # sslyze (PyPI) in its own virtual environment; tests/scan_sslyze.rs finds
 # it there (or through $SSLYZE).
 FERROTLS_PEERS=${FERROTLS_PEERS:-$HOME/.cache/ferrotls-peers}

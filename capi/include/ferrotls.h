@@ -73,6 +73,10 @@ extern "C" {
 /* A static description of `code`; never NULL. */
 const char *ferrotls_strerror(int code);
 
+/* The library's version, "MAJOR.MINOR.PATCH" (pkg-config's Version);
+ * static, never NULL. */
+const char *ferrotls_version(void);
+
 /* ---- Protocol versions (wire values) ------------------------------- */
 
 #define FERROTLS_TLS1_0 0x0301
@@ -94,11 +98,21 @@ int ferrotls_client_config_new(ferrotls_client_config **config);
 int ferrotls_client_config_set_ca_file(ferrotls_client_config *config,
                                        const char *path);
 /* The server to connect to: sent as SNI, checked against its certificate. */
+/* Trusts the operating system's CA bundle (the first of the usual
+ * locations, such as /etc/ssl/certs/ca-certificates.crt, that holds
+ * certificates) instead of a CA file. FERROTLS_E_FILE if none is found. */
+int ferrotls_client_config_use_system_roots(ferrotls_client_config *config);
 int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
                                            const char *name);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_client_config_set_versions(ferrotls_client_config *config,
                                         uint16_t min, uint16_t max);
+/* Offers the ALPN protocols (RFC 7301) of the len bytes at protocols, in
+ * the wire format: each name preceded by its one-byte length, most
+ * preferred first, e.g. "\x02h2\x08http/1.1" (len 12); len 0 for none.
+ * An empty or cut-short name gives FERROTLS_E_INVALID_REQUEST. */
+int ferrotls_client_config_set_alpn(ferrotls_client_config *config,
+                                    const void *protocols, size_t len);
 /* Resumption (session tickets and IDs) on (non-zero) or off (0). */
 int ferrotls_client_config_set_tickets(ferrotls_client_config *config,
                                        int enabled);
@@ -114,6 +128,11 @@ int ferrotls_server_config_new(ferrotls_server_config **config,
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_server_config_set_versions(ferrotls_server_config *config,
                                         uint16_t min, uint16_t max);
+/* Accepts the ALPN protocols of the len bytes at protocols (format as for
+ * ferrotls_client_config_set_alpn); the first of these the client offers
+ * is chosen. A client that offers only others is refused. */
+int ferrotls_server_config_set_alpn(ferrotls_server_config *config,
+                                    const void *protocols, size_t len);
 /* Session tickets on (non-zero) or off (0). */
 int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
                                        int enabled);
@@ -161,6 +180,37 @@ ssize_t ferrotls_conn_recv(ferrotls_conn *conn, void *buf, size_t len);
 int ferrotls_conn_close(ferrotls_conn *conn);
 /* Frees the connection without sending anything. */
 void ferrotls_conn_free(ferrotls_conn *conn);
+
+/* ---- What a connection negotiated, and why it failed ---------------- */
+
+/* The protocol version, a FERROTLS_TLS1_* value; 0 until the ServerHello
+ * settles it. */
+int ferrotls_conn_protocol_version(const ferrotls_conn *conn);
+/* The cipher suite's IANA name ("TLS_AES_128_GCM_SHA256"); static. NULL
+ * until the ServerHello settles it, or for a NULL conn. */
+const char *ferrotls_conn_cipher_suite(const ferrotls_conn *conn);
+/* The key-exchange group's IANA name ("x25519", "X25519MLKEM768");
+ * static. NULL when none was used (TLS 1.2 resumption, RSA key exchange),
+ * until the handshake settles it, or for a NULL conn. */
+const char *ferrotls_conn_group(const ferrotls_conn *conn);
+/* The negotiated ALPN protocol (size convention above); its size is 0
+ * when none was negotiated. */
+int ferrotls_conn_get_alpn(const ferrotls_conn *conn, void *protocol,
+                           size_t *size);
+/* How many certificates the peer sent (its chain, leaf first): 0 before
+ * its Certificate message or when it sent none. */
+int ferrotls_conn_peer_certificate_count(const ferrotls_conn *conn);
+/* The peer's certificate number index (0 is the leaf), DER (size
+ * convention above); FERROTLS_E_INVALID_REQUEST past the chain. */
+int ferrotls_conn_get_peer_certificate(const ferrotls_conn *conn,
+                                       size_t index, void *der,
+                                       size_t *size);
+/* Why the connection failed, one line naming the check: "invalid
+ * certificate: unknown issuer", "invalid certificate: name mismatch",
+ * "received alert bad_certificate"... Valid until the connection is
+ * freed. NULL while it has not failed, when only its transport failed
+ * (the call's code says so), or for a NULL conn. */
+const char *ferrotls_conn_error_string(const ferrotls_conn *conn);
 
 /* ---- Sessions (named after GnuTLS where the meaning is the same) ---- */
 

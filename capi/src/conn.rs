@@ -6,11 +6,13 @@
 //! handshake, send or receive, so that `ferrotls_session_set_data` can
 //! still choose the session it resumes.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_int, c_void, CStr};
+use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
+use std::sync::OnceLock;
 
 use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
 use zeroize::Zeroizing;
@@ -113,6 +115,8 @@ enum Role {
 pub struct CConn {
     role: Role,
     transport: Option<Transport>,
+    /// The text of the connection's error, made when C first asks.
+    error_text: OnceLock<CString>,
 }
 
 impl CConn {
@@ -122,6 +126,18 @@ impl CConn {
             Role::Client { conn, .. } => conn.as_deref(),
             Role::Server(conn) => Some(conn),
         }
+    }
+
+    /// The text of the error that ended the connection (its `Display`,
+    /// which names the reason), NUL-terminated; kept with the connection,
+    /// whose first error stays its only one.
+    pub(super) fn error_text(&self) -> Option<&CStr> {
+        let error = self.connection()?.error()?;
+        let text = self.error_text.get_or_init(|| {
+            // Text from peer data could hold a NUL; shown, not cut at.
+            CString::new(error.to_string().replace('\0', "\\0")).unwrap_or_default()
+        });
+        Some(text)
     }
 
     /// The client connection, `None` before it starts;
@@ -200,6 +216,7 @@ pub unsafe extern "C" fn ferrotls_conn_new_client(
                 conn: None,
             },
             transport: None,
+            error_text: OnceLock::new(),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, conn) }
@@ -222,6 +239,7 @@ pub unsafe extern "C" fn ferrotls_conn_new_server(
         let conn = CConn {
             role: Role::Server(ServerConnection::new(config)),
             transport: None,
+            error_text: OnceLock::new(),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, conn) }

@@ -9,11 +9,13 @@
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
 //!   close;
+//! - [`negotiated`]: what a connection negotiated (version, cipher suite,
+//!   group, ALPN, the peer's certificates) and the reason it failed;
 //! - [`session`]: session identifiers, resumption flags, session export
 //!   and import.
 //!
-//! Each imports only those listed before it (`session` → `conn` →
-//! `config`), so the layer has no import cycle. Everything comes from the
+//! Each imports only those listed before it (`session` and `negotiated`
+//! → `conn` → `config`), so the layer has no import cycle. Everything comes from the
 //! public API of the `ferrotls` crate; no protocol logic lives here.
 //!
 //! This is the only crate of ferrotls with `unsafe` code, which is why it
@@ -27,6 +29,7 @@
 
 pub mod config;
 pub mod conn;
+pub mod negotiated;
 pub mod session;
 #[cfg(test)]
 mod tests;
@@ -194,6 +197,25 @@ fn guard(body: impl FnOnce() -> Result<(), Code>) -> c_int {
     }
 }
 
+/// Like [`guard`] for entry points that return a number (not negative)
+/// on success.
+fn guard_int(body: impl FnOnce() -> Result<c_int, Code>) -> c_int {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(n)) => n,
+        Ok(Err(code)) => code.value(),
+        Err(_) => Code::Internal.value(),
+    }
+}
+
+/// Like [`guard`] for entry points that return a string: NULL when
+/// there is none, on an error (a NULL handle) and on a panic.
+fn guard_str(body: impl FnOnce() -> Result<Option<*const c_char>, Code>) -> *const c_char {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(Some(s))) => s,
+        _ => core::ptr::null(),
+    }
+}
+
 /// Like [`guard`] for entry points that return a count on success.
 fn guard_count(body: impl FnOnce() -> Result<usize, Code>) -> isize {
     match catch_unwind(AssertUnwindSafe(body)) {
@@ -290,6 +312,21 @@ unsafe fn str_arg<'a>(s: *const c_char) -> Result<&'a str, Code> {
     // SAFETY: not NULL, and NUL-terminated and valid per the caller.
     let s = unsafe { CStr::from_ptr(s) };
     s.to_str().map_err(|_| Code::InvalidRequest)
+}
+
+/// This library's version (`MAJOR.MINOR.PATCH`, the version of the
+/// packages), NUL-terminated for C.
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(version) => version,
+        Err(_) => panic!("the package version holds a NUL"),
+    };
+
+/// The library's version, `MAJOR.MINOR.PATCH`: a static string, never
+/// NULL.
+#[no_mangle]
+pub extern "C" fn ferrotls_version() -> *const c_char {
+    VERSION.as_ptr()
 }
 
 /// The description of `code`, a static NUL-terminated string; an unknown

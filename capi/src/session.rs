@@ -13,7 +13,7 @@ use ferrotls::{ClientSessionData, Clock, Connection, SystemClock};
 use zeroize::Zeroizing;
 
 use super::conn::CConn;
-use super::{copy_out, guard, handle, handle_mut, Code};
+use super::{copy_out, guard, guard_int, handle, handle_mut, Code};
 
 /// Copies the session identifier of design §3 (on a client, the one in
 /// this connection's ServerHello; on a server, the one that persists
@@ -71,17 +71,11 @@ pub unsafe extern "C" fn ferrotls_session_resumption_requested(conn: *const CCon
 /// # Safety
 /// `conn` must be NULL or live.
 unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) -> c_int {
-    let mut answer = false;
-    let code = guard(|| {
+    guard_int(|| {
         // SAFETY: a live handle or NULL, per the caller.
-        answer = unsafe { handle(conn) }?.connection().is_some_and(query);
-        Ok(())
-    });
-    if code == Code::Success.value() {
-        c_int::from(answer)
-    } else {
-        code
-    }
+        let c = unsafe { handle(conn) }?;
+        Ok(c_int::from(c.connection().is_some_and(query)))
+    })
 }
 
 /// Client only: copies the newest resumable session this connection

@@ -144,8 +144,10 @@ fn header_prototypes() -> BTreeMap<String, Prototype> {
         let name = head.pop().unwrap();
         assert!(name.starts_with("ferrotls_"), "unexpected: {statement}");
         let close = statement.rfind(')').unwrap();
+        // `(void)`: no parameters.
         let params = statement[open + 1..close]
             .split(',')
+            .filter(|p| p.trim() != "void")
             .map(|p| {
                 let mut tokens = c_tokens(p);
                 // Drop the parameter's name.

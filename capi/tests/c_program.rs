@@ -1,10 +1,11 @@
 //! The installed C library: `install.sh` puts the shared and static
 //! libraries, the header and the pkg-config file under a fresh prefix;
-//! the C program `tests/c/session_test.c`, compiled with the flags
-//! `pkg-config` gives for that prefix and run with `LD_LIBRARY_PATH`, runs
-//! full handshakes and resumptions between a ferrotls client and server
-//! over a socketpair, in TLS 1.2 and in TLS 1.3, and passes every check of
-//! the C functions.
+//! the C programs of `tests/c/`, compiled with the flags `pkg-config`
+//! gives for that prefix and run with `LD_LIBRARY_PATH`, run handshakes
+//! between a ferrotls client and server in one process, in TLS 1.2 and in
+//! TLS 1.3, and pass every check of the C functions: `session_test.c`
+//! sessions (IDs, resumption, export and import), `conn_test.c` the
+//! rest.
 //!
 //! Needs `cc`, `pkg-config` and `readelf` (tests/run.sh installs them).
 
@@ -13,17 +14,46 @@ use std::process::Command;
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The checks the C program prints, each once, when it passes them.
-const C_PROGRAM_CHECKS: &[&str] = &[
-    "configs and NULL arguments: ok",
-    "get_id: NULL args, size query, exact size, too small: ok",
-    "get_data: before and after the ticket, size query, too small: ok",
-    "A full handshake: not resumed, 32-byte IDs: ok",
-    "B resumed from the store: server ID kept, client ID fresh: ok",
-    "C resumed from set_data: server ID kept through A, B, C: ok",
-    "D corrupted set_data: refused, full handshake, new server ID: ok",
-    "ALL OK",
-];
+/// A C test program of `tests/c/`.
+struct CProgram {
+    /// Its name: the source is `tests/c/NAME.c`.
+    name: &'static str,
+    /// Its arguments after the PKI directory and the TLS version.
+    args: &'static [&'static str],
+    /// The lines it prints when it passes its checks.
+    checks: &'static [&'static str],
+}
+
+/// Sessions: IDs, resumption, export and import.
+const SESSION_TEST: CProgram = CProgram {
+    name: "session_test",
+    args: &[],
+    checks: &[
+        "configs and NULL arguments: ok",
+        "get_id: NULL args, size query, exact size, too small: ok",
+        "get_data: before and after the ticket, size query, too small: ok",
+        "A full handshake: not resumed, 32-byte IDs: ok",
+        "B resumed from the store: server ID kept, client ID fresh: ok",
+        "C resumed from set_data: server ID kept through A, B, C: ok",
+        "D corrupted set_data: refused, full handshake, new server ID: ok",
+        "ALL OK",
+    ],
+};
+
+/// Connections: the version string, what was negotiated, error strings,
+/// system roots.
+const CONN_TEST: CProgram = CProgram {
+    name: "conn_test",
+    args: &[env!("CARGO_PKG_VERSION")],
+    checks: &[
+        "version string: ok",
+        "negotiated: version, cipher suite, group, ALPN: ok",
+        "peer certificates: count, DER by index, size query, too small: ok",
+        "error strings: unknown issuer, name mismatch, alert received: ok",
+        "system roots: loaded, test CA not trusted: ok",
+        "ALL OK",
+    ],
+};
 
 /// `program` with the variables cargo sets for this test removed: they
 /// describe this package, and build scripts that watch them (ring's does)
@@ -74,14 +104,14 @@ fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
         .collect()
 }
 
-/// Compiles the C test program with `flags` into `exe`.
-fn compile(exe: &Path, flags: &[String]) {
+/// Compiles `program` with `flags` into `exe`.
+fn compile(program: &CProgram, exe: &Path, flags: &[String]) {
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     run(
         "cc",
         Command::new(cc)
             .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
-            .arg(format!("{MANIFEST_DIR}/tests/c/session_test.c"))
+            .arg(format!("{MANIFEST_DIR}/tests/c/{}.c", program.name))
             .arg("-o")
             .arg(exe)
             .args(flags)
@@ -89,19 +119,21 @@ fn compile(exe: &Path, flags: &[String]) {
     );
 }
 
-/// Runs the compiled C program for TLS `version` and checks that it
-/// passed every check.
-fn run_c_program(exe: &Path, version: &str, env: &[(&str, &Path)]) {
+/// Runs `program`, compiled as `exe`, for TLS `version` and checks that
+/// it passed every check.
+fn run_c_program(program: &CProgram, exe: &Path, version: &str, env: &[(&str, &Path)]) {
     let mut command = Command::new(exe);
     command
         .arg(format!("{MANIFEST_DIR}/../vectors/pki"))
         .arg(version)
+        .args(program.args)
         .envs(env.iter().copied());
-    let stdout = run(&format!("the C program (TLS {version})"), &mut command);
-    for line in C_PROGRAM_CHECKS {
+    let name = program.name;
+    let stdout = run(&format!("{name} (TLS {version})"), &mut command);
+    for line in program.checks {
         assert!(
             stdout.lines().any(|l| l == *line),
-            "TLS {version}: missing {line:?} in:\n{stdout}"
+            "{name}, TLS {version}: missing {line:?} in:\n{stdout}"
         );
     }
 }
@@ -175,14 +207,16 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
         "{flags:?}"
     );
 
-    // Linked against the shared library: it records the SONAME, and runs
-    // from the prefix through LD_LIBRARY_PATH alone.
-    let exe = tmp.join("capi_session_test");
-    compile(&exe, &flags);
-    let needed = dynamic_entries(&exe, "NEEDED");
-    assert!(needed.contains(&soname), "{needed:?}");
-    for version in ["1.2", "1.3"] {
-        run_c_program(&exe, version, &[("LD_LIBRARY_PATH", &lib)]);
+    // Linked against the shared library: each program records the
+    // SONAME, and runs from the prefix through LD_LIBRARY_PATH alone.
+    for program in [&SESSION_TEST, &CONN_TEST] {
+        let exe = tmp.join(format!("capi_{}", program.name));
+        compile(program, &exe, &flags);
+        let needed = dynamic_entries(&exe, "NEEDED");
+        assert!(needed.contains(&soname), "{needed:?}");
+        for version in ["1.2", "1.3"] {
+            run_c_program(program, &exe, version, &[("LD_LIBRARY_PATH", &lib)]);
+        }
     }
 
     // Linked against the static library with the system libraries the
@@ -196,13 +230,13 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
             .filter(|f| f != "-lferrotls"),
     );
     let exe = tmp.join("capi_session_test_static");
-    compile(&exe, &flags);
+    compile(&SESSION_TEST, &exe, &flags);
     let needed = dynamic_entries(&exe, "NEEDED");
     assert!(
         !needed.iter().any(|n| n.starts_with("libferrotls")),
         "{needed:?}"
     );
-    run_c_program(&exe, "1.3", &[]);
+    run_c_program(&SESSION_TEST, &exe, "1.3", &[]);
 
     std::fs::remove_dir_all(&prefix).unwrap();
 }
