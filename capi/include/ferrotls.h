@@ -14,8 +14,15 @@
  *  - Every pointer argument is checked: NULL gives
  *    FERROTLS_E_INVALID_REQUEST (a NULL handle to a *_free function is
  *    ignored).
- *  - Calls block as the transport blocks. A connection must not be used
- *    by two threads at once; configurations may be shared.
+ *  - Calls block as the transport blocks. On a transport that would block
+ *    instead (a descriptor set O_NONBLOCK, or callbacks that fail with
+ *    errno EAGAIN or EWOULDBLOCK), the handshake, send, receive, flush and
+ *    close calls return FERROTLS_E_AGAIN, keeping everything read or
+ *    queued: wait until the transport is ready (for writing if
+ *    ferrotls_conn_wants_write says 1, else for reading) and make the same
+ *    call again.
+ *  - A connection must not be used by two threads at once; configurations
+ *    may be shared.
  *  - Sizes follow gnutls_session_get_id: *size holds the buffer's capacity
  *    on entry and the data's length on return; a NULL buffer only asks for
  *    the length; a buffer too small gives FERROTLS_E_SHORT_MEMORY_BUFFER,
@@ -58,6 +65,9 @@ extern "C" {
  * required client certificate is missing, or a fallback was refused
  * (RFC 7507). An alert was sent. */
 #define FERROTLS_E_HANDSHAKE_FAILURE (-8)
+/* The transport would block (see Conventions): call again when it is
+ * ready; nothing was lost (same value and meaning as GNUTLS_E_AGAIN). */
+#define FERROTLS_E_AGAIN (-28)
 /* A NULL pointer, a value out of range, or a call the object's state does
  * not allow (same value and meaning as GNUTLS_E_INVALID_REQUEST). */
 #define FERROTLS_E_INVALID_REQUEST (-50)
@@ -144,10 +154,13 @@ void ferrotls_server_config_free(ferrotls_server_config *config);
 typedef struct ferrotls_conn ferrotls_conn;
 
 /* Reads up to len bytes into buf; returns how many, 0 at the end of the
- * stream, negative on failure. May block. */
+ * stream, or -1 on failure with errno set: EAGAIN or EWOULDBLOCK when it
+ * would block (the call then returns FERROTLS_E_AGAIN), EINTR to be called
+ * again at once, anything else a transport failure (FERROTLS_E_IO). It
+ * may block instead. As read(2) on a socket behaves. */
 typedef ssize_t (*ferrotls_pull_fn)(void *user, void *buf, size_t len);
-/* Writes up to len bytes from buf; returns how many (at least 1), or
- * negative on failure. May block. */
+/* Writes up to len bytes from buf; returns how many (at least 1), or -1
+ * on failure with errno as for ferrotls_pull_fn. As write(2) behaves. */
 typedef ssize_t (*ferrotls_push_fn)(void *user, const void *buf, size_t len);
 
 /* A client connection with the settings config has now. The ClientHello
@@ -161,16 +174,20 @@ int ferrotls_conn_new_server(ferrotls_conn **conn,
 /* Carries the connection over fd (a connected stream socket). The caller
  * keeps owning fd and keeps it open until the connection is freed;
  * ferrotls never closes it. Writes use write(2): a program that must
- * survive a vanished peer ignores SIGPIPE. */
+ * survive a vanished peer ignores SIGPIPE. On a descriptor set O_NONBLOCK,
+ * calls return FERROTLS_E_AGAIN where they would block. */
 int ferrotls_conn_set_fd(ferrotls_conn *conn, int fd);
 /* Carries the connection over two callbacks, each given user. */
 int ferrotls_conn_set_callbacks(ferrotls_conn *conn, ferrotls_pull_fn pull,
                                 ferrotls_push_fn push, void *user);
-/* Runs the handshake to its end. On failure the alert due has been sent
- * and every later call fails the same way. */
+/* Runs the handshake to its end (or returns FERROTLS_E_AGAIN: call it
+ * again). On failure the alert due has been sent and every later call
+ * fails the same way. */
 int ferrotls_conn_handshake(ferrotls_conn *conn);
 /* Sends data (finishing the handshake first if needed); returns how many
- * bytes were taken (at least 1 if len > 0) or a negative code. */
+ * bytes were taken (at least 1 if len > 0) or a negative code;
+ * FERROTLS_E_AGAIN means none was taken. Taken bytes the transport would
+ * not take yet are sent by the next call (or ferrotls_conn_flush). */
 ssize_t ferrotls_conn_send(ferrotls_conn *conn, const void *data, size_t len);
 /* Receives data into buf, blocking until some arrives; returns how many
  * bytes, 0 once the peer sent close_notify, or a negative code. A TLS 1.3
@@ -178,6 +195,11 @@ ssize_t ferrotls_conn_send(ferrotls_conn *conn, const void *data, size_t len);
 ssize_t ferrotls_conn_recv(ferrotls_conn *conn, void *buf, size_t len);
 /* Sends close_notify; receiving stays possible. */
 int ferrotls_conn_close(ferrotls_conn *conn);
+/* Sends what is queued: 0 once all is sent, or FERROTLS_E_AGAIN. */
+int ferrotls_conn_flush(ferrotls_conn *conn);
+/* 1 if records wait to be sent, else 0: after FERROTLS_E_AGAIN, wait for
+ * the transport to be writable (1) or readable (0). */
+int ferrotls_conn_wants_write(const ferrotls_conn *conn);
 /* Frees the connection without sending anything. */
 void ferrotls_conn_free(ferrotls_conn *conn);
 

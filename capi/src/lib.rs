@@ -41,10 +41,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use ferrotls::Error;
 
 /// The result codes of the C functions: 0 for success, negative for
-/// errors. `InvalidRequest` (-50) and `ShortMemoryBuffer` (-51) have the
-/// values and meanings of GnuTLS's `GNUTLS_E_INVALID_REQUEST` and
-/// `GNUTLS_E_SHORT_MEMORY_BUFFER` (design §3); the others are ferrotls's
-/// own. In C each is `FERROTLS_E_` followed by the name in upper snake
+/// errors. `Again` (-28), `InvalidRequest` (-50) and `ShortMemoryBuffer`
+/// (-51) have the values and meanings of GnuTLS's `GNUTLS_E_AGAIN`,
+/// `GNUTLS_E_INVALID_REQUEST` and `GNUTLS_E_SHORT_MEMORY_BUFFER` (design
+/// §3); the others are ferrotls's own. In C each is `FERROTLS_E_` followed by the name in upper snake
 /// case (`FERROTLS_SUCCESS` for 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(i32)]
@@ -75,6 +75,11 @@ pub enum Code {
     /// group, application protocol, or a required client certificate is
     /// missing; or a fallback was refused (RFC 7507). An alert was sent.
     HandshakeFailure = -8,
+    /// The transport would block: a callback failed with `EAGAIN` or
+    /// `EWOULDBLOCK`, or a non-blocking descriptor had nothing to read or
+    /// no room to write. The call may be made again when it is ready;
+    /// nothing was lost.
+    Again = -28,
     /// A NULL pointer, a value out of range, or a call the object's state
     /// does not allow.
     InvalidRequest = -50,
@@ -99,6 +104,7 @@ impl Code {
         Code::Protocol,
         Code::AlertReceived,
         Code::HandshakeFailure,
+        Code::Again,
         Code::InvalidRequest,
         Code::ShortMemoryBuffer,
         Code::InvalidSessionData,
@@ -122,6 +128,7 @@ impl Code {
             Code::Protocol => c"the peer broke the TLS protocol",
             Code::AlertReceived => c"the peer sent a fatal alert",
             Code::HandshakeFailure => c"the peers have no parameters in common",
+            Code::Again => c"the transport would block; call again when it is ready",
             Code::InvalidRequest => c"invalid request (NULL argument, bad value or wrong state)",
             Code::ShortMemoryBuffer => c"the buffer is too small",
             Code::InvalidSessionData => c"the session data does not parse or has expired",
@@ -162,13 +169,15 @@ impl Code {
         }
     }
 
-    /// The code for an I/O error from the blocking layer: a ferrotls error
-    /// it carries, a transport that ended early, or a transport failure.
+    /// The code for an I/O error from the stream layer: a ferrotls error
+    /// it carries, a transport that would block, a transport that ended
+    /// early, or a transport failure.
     pub fn of_io_error(error: &io::Error) -> Code {
         if let Some(inner) = error.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
             return Code::of_error(inner);
         }
         match error.kind() {
+            io::ErrorKind::WouldBlock => Code::Again,
             io::ErrorKind::UnexpectedEof => Code::PrematureEof,
             _ => Code::Io,
         }

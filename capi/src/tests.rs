@@ -228,6 +228,7 @@ fn header_error_codes_are_the_rust_codes() {
         .collect();
     assert_eq!(codes, expected);
     // The values shared with GnuTLS.
+    assert_eq!(codes["FERROTLS_E_AGAIN"], -28);
     assert_eq!(codes["FERROTLS_E_INVALID_REQUEST"], -50);
     assert_eq!(codes["FERROTLS_E_SHORT_MEMORY_BUFFER"], -51);
     // Versions: the range the setters accept.

@@ -41,7 +41,7 @@ const SESSION_TEST: CProgram = CProgram {
 };
 
 /// Connections: the version string, what was negotiated, error strings,
-/// system roots.
+/// system roots, non-blocking I/O.
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -51,6 +51,9 @@ const CONN_TEST: CProgram = CProgram {
         "peer certificates: count, DER by index, size query, too small: ok",
         "error strings: unknown issuer, name mismatch, alert received: ok",
         "system roots: loaded, test CA not trusted: ok",
+        "non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok",
+        "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
+        "non-blocking close, and a callback failing otherwise: ok",
         "ALL OK",
     ],
 };

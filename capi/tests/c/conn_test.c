@@ -9,7 +9,11 @@
  *    after the handshake;
  *  - error strings naming the reason a certificate was refused (unknown
  *    issuer, name mismatch) on both sides;
- *  - the system trust roots: they load, and they do not trust the test CA.
+ *  - the system trust roots: they load, and they do not trust the test CA;
+ *  - non-blocking I/O: both sides in this one thread over a socketpair set
+ *    O_NONBLOCK (the client through push/pull callbacks, the server on the
+ *    descriptor), driven by a poll loop through the handshake, 1 MiB of
+ *    data and the close; and a callback failing with another errno.
  *
  * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION (the package version
  * ferrotls_version must report). Prints one line per check group and
@@ -17,6 +21,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +280,185 @@ static void check_refused(ferrotls_client_config *config,
     ferrotls_client_config_free(config);
 }
 
+/* Callbacks over a non-blocking descriptor: read(2) and write(2) fail with
+ * EAGAIN on their own; how often is counted (errno is left as it is). */
+struct nb_transport {
+    int fd;
+    int would_block;
+};
+
+static ssize_t nb_pull(void *user, void *buf, size_t len)
+{
+    struct nb_transport *t = user;
+    ssize_t n = read(t->fd, buf, len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        t->would_block++;
+    return n;
+}
+
+static ssize_t nb_push(void *user, const void *buf, size_t len)
+{
+    struct nb_transport *t = user;
+    ssize_t n = write(t->fd, buf, len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        t->would_block++;
+    return n;
+}
+
+/* A transport that is gone: reads fail with ECONNRESET, writes vanish. */
+static ssize_t reset_pull(void *user, void *buf, size_t len)
+{
+    (void)user, (void)buf, (void)len;
+    errno = ECONNRESET;
+    return -1;
+}
+
+static ssize_t sink_push(void *user, const void *buf, size_t len)
+{
+    (void)user, (void)buf;
+    return (ssize_t)len;
+}
+
+static void set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    CHECK(flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0);
+}
+
+/* Waits until one of the two transports is ready for what its connection
+ * wants (writing if records wait, else reading). The generous limit only
+ * turns a stuck loop into a failure. */
+static void wait_ready(ferrotls_conn *client, int client_fd,
+                       ferrotls_conn *server, int server_fd)
+{
+    struct pollfd fds[2];
+
+    fds[0].fd = client_fd;
+    fds[0].events = ferrotls_conn_wants_write(client) == 1 ? POLLOUT : POLLIN;
+    fds[1].fd = server_fd;
+    fds[1].events = ferrotls_conn_wants_write(server) == 1 ? POLLOUT : POLLIN;
+    fds[0].revents = fds[1].revents = 0;
+    CHECK(poll(fds, 2, 30000) > 0);
+}
+
+#define BULK (1 << 20)
+static unsigned char bulk_out[BULK], bulk_in[BULK];
+
+static void check_nonblocking(ferrotls_server_config *server_config)
+{
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct nb_transport transport;
+    ferrotls_conn *client = NULL, *server = NULL;
+    unsigned char buf[64];
+    size_t sent = 0, got = 0, i;
+    ssize_t n;
+    int sv[2], crc, src, client_again = 0, server_again = 0, rounds;
+
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    set_nonblocking(sv[0]);
+    set_nonblocking(sv[1]);
+    transport.fd = sv[0];
+    transport.would_block = 0;
+    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(client, nb_pull, nb_push, &transport), 0);
+    CHECK_RC(ferrotls_conn_new_server(&server, server_config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(server, sv[1]), 0);
+    CHECK_RC(ferrotls_conn_wants_write(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_flush(NULL), FERROTLS_E_INVALID_REQUEST);
+
+    /* The handshake, a step at a time: each side returns FERROTLS_E_AGAIN
+     * until the other has answered. */
+    crc = src = FERROTLS_E_AGAIN;
+    for (rounds = 0; crc == FERROTLS_E_AGAIN || src == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        if (crc == FERROTLS_E_AGAIN && (crc = ferrotls_conn_handshake(client)) == FERROTLS_E_AGAIN)
+            client_again++;
+        if (src == FERROTLS_E_AGAIN && (src = ferrotls_conn_handshake(server)) == FERROTLS_E_AGAIN)
+            server_again++;
+        if (crc == FERROTLS_E_AGAIN || src == FERROTLS_E_AGAIN)
+            wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK_RC(crc, 0);
+    CHECK_RC(src, 0);
+    /* The client's first call sent its ClientHello and found no answer;
+     * the server's first found no Finished yet. */
+    CHECK(client_again >= 1 && server_again >= 1);
+    CHECK(transport.would_block >= 1);
+    CHECK_RC(ferrotls_conn_protocol_version(client), version);
+    printf("non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok\n");
+
+    /* Nothing sent yet: the server's receive would block. */
+    CHECK_RC(ferrotls_conn_recv(server, buf, sizeof buf), FERROTLS_E_AGAIN);
+
+    /* 1 MiB, more than the socket and the send queue hold: with the server
+     * not reading, sending comes to FERROTLS_E_AGAIN before the end. */
+    for (i = 0; i < BULK; i++)
+        bulk_out[i] = (unsigned char)(i % 251);
+    while ((n = ferrotls_conn_send(client, bulk_out + sent, BULK - sent)) > 0)
+        sent += (size_t)n;
+    CHECK_RC(n, FERROTLS_E_AGAIN);
+    CHECK(sent > 0 && sent < BULK);
+    CHECK_RC(ferrotls_conn_wants_write(client), 1);
+
+    /* Then both, until every byte has arrived, in order. */
+    for (rounds = 0; got < BULK; rounds++) {
+        int progress = 0;
+
+        CHECK(rounds < 100000);
+        if (sent < BULK) {
+            n = ferrotls_conn_send(client, bulk_out + sent, BULK - sent);
+            if (n != FERROTLS_E_AGAIN) {
+                CHECK(n > 0);
+                sent += (size_t)n;
+                progress = 1;
+            }
+        } else {
+            int rc = ferrotls_conn_flush(client);
+            CHECK(rc == 0 || rc == FERROTLS_E_AGAIN);
+        }
+        n = ferrotls_conn_recv(server, bulk_in + got, BULK - got);
+        if (n != FERROTLS_E_AGAIN) {
+            CHECK(n > 0);
+            got += (size_t)n;
+            progress = 1;
+        }
+        if (!progress)
+            wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK(memcmp(bulk_in, bulk_out, BULK) == 0);
+    CHECK_RC(ferrotls_conn_flush(client), 0);
+    CHECK_RC(ferrotls_conn_wants_write(client), 0);
+    printf("non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok\n");
+
+    /* The close: close_notify each way. */
+    CHECK_RC(ferrotls_conn_close(client), 0);
+    for (rounds = 0; (n = ferrotls_conn_recv(server, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK_RC(n, 0);
+    CHECK_RC(ferrotls_conn_close(server), 0);
+    for (rounds = 0; (n = ferrotls_conn_recv(client, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK_RC(n, 0);
+    ferrotls_conn_free(client);
+    ferrotls_conn_free(server);
+    close(sv[0]);
+    close(sv[1]);
+
+    /* A callback failing with another errno is a transport failure, not
+     * a TLS one: no error string. */
+    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(client, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_handshake(client), FERROTLS_E_IO);
+    CHECK(ferrotls_conn_error_string(client) == NULL);
+    ferrotls_conn_free(client);
+    ferrotls_client_config_free(config);
+    printf("non-blocking close, and a callback failing otherwise: ok\n");
+}
+
 int main(int argc, char **argv)
 {
     ferrotls_server_config *server = NULL;
@@ -309,6 +495,8 @@ int main(int argc, char **argv)
     CHECK_RC(ferrotls_client_config_use_system_roots(NULL), FERROTLS_E_INVALID_REQUEST);
     check_refused(client_config(NULL, "leaf.p256.test"), server, "unknown issuer");
     printf("system roots: loaded, test CA not trusted: ok\n");
+
+    check_nonblocking(server);
 
     ferrotls_server_config_free(server);
     printf("ALL OK\n");
