@@ -18,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '14,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '13,17p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
