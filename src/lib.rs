@@ -7,17 +7,14 @@
 //! derives every secret of TLS 1.0–1.3, and the handshake state machines
 //! drive [`Connection`]. Everything an embedder uses is at the crate root;
 //! the layers themselves are private.
-// `deny`, not `forbid`: `forbid` cannot be lifted for `capi`, the one
-// module allowed `unsafe` (for the C ABI); everywhere else it is an error.
-#![deny(unsafe_code)]
+// No `unsafe` anywhere in the library: the C ABI, which needs it, is a
+// crate of its own (`capi/`, package `ferrotls-capi`).
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 #[macro_use]
 mod macros;
 
-#[cfg(feature = "capi")]
-#[allow(unsafe_code)]
-pub mod capi;
 mod codec;
 mod common_state;
 mod config;
@@ -44,13 +41,15 @@ pub mod tokio_io;
 // What an embedder uses, at the crate root.
 pub use config::{
     ClientConfig, ClientConfigBuilder, DangerousClientConfig, Limits, ServerConfig,
-    ServerConfigBuilder, DEFAULT_GROUPS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
+    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
+    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
     EarlyDataStatus, IoState, ServerConnection, Side,
 };
+pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};

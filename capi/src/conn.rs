@@ -1,30 +1,36 @@
 //! Connections for C: a sans-IO [`Connection`] of either role, a transport
-//! (a borrowed file descriptor or two callbacks), and the blocking calls
-//! of [`crate::stream::Stream`] over them.
+//! (a borrowed file descriptor or two callbacks), and the calls of
+//! [`Stream`] over them. They block as the transport blocks; a transport
+//! that would block (a non-blocking descriptor, or a callback failing
+//! with `EAGAIN`) makes them return `FERROTLS_E_AGAIN`, with everything
+//! the connection had read or queued kept for the next call.
 //!
 //! A client connection is started (its ClientHello built) at the first
 //! handshake, send or receive, so that `ferrotls_session_set_data` can
 //! still choose the session it resumes.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_int, c_void, CStr};
+use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
-use std::sync::Arc;
+use std::sync::OnceLock;
 
-use super::config::{CClientConfig, CServerConfig, ClientSnapshot, ConnSessionStore};
-use super::{free_handle, guard, guard_count, handle, handle_mut, put_out, Code};
-use crate::conn::{ClientConnection, Connection, ServerConnection};
-use crate::stream::Stream;
+use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
+use zeroize::Zeroizing;
+
+use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
+use super::{free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out, Code};
 
 /// `ferrotls_pull_fn`: reads up to `len` bytes into `buf`; returns how
-/// many (0 at the end of the stream) or a negative value on failure. It
-/// may block.
+/// many (0 at the end of the stream) or a negative value on failure, with
+/// `errno` `EAGAIN` or `EWOULDBLOCK` when it would block. It may block.
 pub type PullFn = unsafe extern "C" fn(user: *mut c_void, buf: *mut c_void, len: usize) -> isize;
 
 /// `ferrotls_push_fn`: writes up to `len` bytes from `buf`; returns how
-/// many (at least 1) or a negative value on failure. It may block.
+/// many (at least 1) or a negative value on failure, with `errno` as for
+/// [`PullFn`]. It may block.
 pub type PushFn = unsafe extern "C" fn(user: *mut c_void, buf: *const c_void, len: usize) -> isize;
 
 /// Where a connection's TLS bytes go.
@@ -39,32 +45,47 @@ enum Transport {
     },
 }
 
-/// The count a callback returned, or an error if it failed or claims more
-/// than it was given.
+/// The count a callback returned; for a negative value, the error in
+/// `errno` (which the callback set just before returning), so `EAGAIN`
+/// and `EWOULDBLOCK` become `WouldBlock` and `EINTR` `Interrupted`; an
+/// error too if it claims more than it was given.
 fn callback_count(n: isize, len: usize) -> io::Result<usize> {
+    if n < 0 {
+        let errno = io::Error::last_os_error();
+        return match errno.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Err(errno),
+            _ => Err(io::Error::other("transport callback failed")),
+        };
+    }
     usize::try_from(n)
         .ok()
         .filter(|&n| n <= len)
-        .ok_or_else(|| io::Error::other("transport callback failed"))
+        .ok_or_else(|| io::Error::other("transport callback claimed more than its buffer"))
+}
+
+/// Calls `op` again while it is interrupted (`EINTR`): a signal is not a
+/// reason to give up or to return to C.
+fn retry_interrupted(mut op: impl FnMut() -> io::Result<usize>) -> io::Result<usize> {
+    loop {
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
 }
 
 impl Read for Transport {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            Transport::Fd(file) => loop {
-                match file.read(buf) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    other => return other,
-                }
-            },
-            Transport::Callbacks { pull, user, .. } => {
+            Transport::Fd(file) => retry_interrupted(|| file.read(buf)),
+            Transport::Callbacks { pull, user, .. } => retry_interrupted(|| {
                 // SAFETY: the caller of `ferrotls_conn_set_callbacks`
                 // guarantees `pull` may be called with its `user` pointer
                 // and a buffer valid for `len` bytes of writes, which `buf`
                 // is.
                 let n = unsafe { pull(*user, buf.as_mut_ptr().cast(), buf.len()) };
                 callback_count(n, buf.len())
-            }
+            }),
         }
     }
 }
@@ -72,13 +93,8 @@ impl Read for Transport {
 impl Write for Transport {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Transport::Fd(file) => loop {
-                match file.write(buf) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    other => return other,
-                }
-            },
-            Transport::Callbacks { push, user, .. } => {
+            Transport::Fd(file) => retry_interrupted(|| file.write(buf)),
+            Transport::Callbacks { push, user, .. } => retry_interrupted(|| {
                 // SAFETY: as for `pull`; `buf` is valid for `len` bytes of
                 // reads.
                 let n = unsafe { push(*user, buf.as_ptr().cast(), buf.len()) };
@@ -86,7 +102,7 @@ impl Write for Transport {
                     0 if !buf.is_empty() => Err(io::ErrorKind::WriteZero.into()),
                     n => Ok(n),
                 }
-            }
+            }),
         }
     }
 
@@ -100,6 +116,9 @@ enum Role {
     /// A client, started at its first use.
     Client {
         snapshot: ClientSnapshot,
+        /// The session to offer first, exported by another connection
+        /// (`ferrotls_session_set_data`); it holds the session's secret.
+        import: Option<Zeroizing<Vec<u8>>>,
         conn: Option<ClientConnection>,
     },
     /// A server, waiting for its ClientHello.
@@ -110,6 +129,8 @@ enum Role {
 pub struct CConn {
     role: Role,
     transport: Option<Transport>,
+    /// The text of the connection's error, made when C first asks.
+    error_text: OnceLock<CString>,
 }
 
 impl CConn {
@@ -121,33 +142,78 @@ impl CConn {
         }
     }
 
-    /// The client's view of its session store: `Ok(None)` for a client
-    /// with tickets off, [`Code::InvalidRequest`] for a server.
-    pub(super) fn client_session(&self) -> Result<Option<&Arc<ConnSessionStore>>, Code> {
+    /// The text of the error that ended the connection (its `Display`,
+    /// which names the reason), NUL-terminated; kept with the connection,
+    /// whose first error stays its only one.
+    pub(super) fn error_text(&self) -> Option<&CStr> {
+        let error = self.connection()?.error()?;
+        let text = self.error_text.get_or_init(|| {
+            // Text from peer data could hold a NUL; shown, not cut at.
+            CString::new(error.to_string().replace('\0', "\\0")).unwrap_or_default()
+        });
+        Some(text)
+    }
+
+    /// The client connection, `None` before it starts;
+    /// [`Code::InvalidRequest`] for a server or a client with resumption
+    /// off (the callers handle sessions).
+    pub(super) fn resuming_client(&self) -> Result<Option<&ClientConnection>, Code> {
         match &self.role {
-            Role::Client { snapshot, .. } => Ok(snapshot.session.as_ref()),
-            Role::Server(_) => Err(Code::InvalidRequest),
+            Role::Client { snapshot, conn, .. } if snapshot.resumption => Ok(conn.as_ref()),
+            _ => Err(Code::InvalidRequest),
+        }
+    }
+
+    /// Offers `session` (exported bytes that parsed) when the client
+    /// starts; [`Code::InvalidRequest`] unless this is a client with
+    /// resumption on that has not started yet.
+    pub(super) fn import_session(&mut self, session: Zeroizing<Vec<u8>>) -> Result<(), Code> {
+        match &mut self.role {
+            Role::Client {
+                snapshot,
+                import,
+                conn: None,
+            } if snapshot.resumption => {
+                *import = Some(session);
+                Ok(())
+            }
+            _ => Err(Code::InvalidRequest),
         }
     }
 
     /// Runs `f` over the connection (started now if it is a client that
-    /// was not) and its transport, blocking as the transport does.
+    /// was not) and its transport, blocking as the transport does. A
+    /// connection that has failed fails `f` with its error even when `f`
+    /// found nothing left to do: the alert a failure queued may have gone
+    /// out only on this call, after an earlier one returned
+    /// [`Code::Again`].
     fn drive<R>(
         &mut self,
         f: impl FnOnce(&mut Stream<'_, &mut Connection, Transport>) -> io::Result<R>,
     ) -> Result<R, Code> {
         let transport = self.transport.as_mut().ok_or(Code::InvalidRequest)?;
         let mut conn: &mut Connection = match &mut self.role {
-            Role::Client { snapshot, conn } => match conn {
+            Role::Client {
+                snapshot,
+                import,
+                conn,
+            } => match conn {
                 Some(conn) => conn,
-                None => conn.insert(ClientConnection::new(
-                    snapshot.config.clone(),
-                    snapshot.server_name.clone(),
-                )?),
+                None => {
+                    let (config, name) = (snapshot.config.clone(), snapshot.server_name.clone());
+                    conn.insert(match import.take() {
+                        Some(session) => ClientConnection::resume(config, name, &session)?,
+                        None => ClientConnection::new(config, name)?,
+                    })
+                }
             },
             Role::Server(conn) => conn,
         };
-        f(&mut Stream::new(&mut conn, transport)).map_err(Code::from)
+        let result = f(&mut Stream::new(&mut conn, transport)).map_err(Code::from)?;
+        match conn.error() {
+            Some(error) => Err(Code::of_error(error)),
+            None => Ok(result),
+        }
     }
 }
 
@@ -168,9 +234,11 @@ pub unsafe extern "C" fn ferrotls_conn_new_client(
         let conn = CConn {
             role: Role::Client {
                 snapshot,
+                import: None,
                 conn: None,
             },
             transport: None,
+            error_text: OnceLock::new(),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, conn) }
@@ -193,6 +261,7 @@ pub unsafe extern "C" fn ferrotls_conn_new_server(
         let conn = CConn {
             role: Role::Server(ServerConnection::new(config)),
             transport: None,
+            error_text: OnceLock::new(),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, conn) }
@@ -203,7 +272,8 @@ pub unsafe extern "C" fn ferrotls_conn_new_server(
 /// socket or pipe). The caller keeps owning `fd` and must keep it open
 /// until the connection is freed or given another transport; ferrotls
 /// never closes it. Writes use `write(2)`: a program that must survive a
-/// vanished peer ignores `SIGPIPE`.
+/// vanished peer ignores `SIGPIPE`. On a non-blocking descriptor
+/// (`O_NONBLOCK`), calls return `FERROTLS_E_AGAIN` where they would block.
 ///
 /// # Safety
 /// `conn` must be NULL or live; `fd` must stay open as said above.
@@ -248,9 +318,10 @@ pub unsafe extern "C" fn ferrotls_conn_set_callbacks(
     })
 }
 
-/// Runs the handshake to its end, blocking on the transport. On failure
-/// the alert due to the peer has been sent, and every later call fails
-/// the same way.
+/// Runs the handshake to its end, blocking on the transport
+/// (`FERROTLS_E_AGAIN` if it would block: call again when it is ready).
+/// On failure the alert due to the peer has been sent, and every later
+/// call fails the same way.
 ///
 /// # Safety
 /// `conn` must be NULL or live, and not used by another thread meanwhile.
@@ -265,7 +336,9 @@ pub unsafe extern "C" fn ferrotls_conn_handshake(conn: *mut CConn) -> c_int {
 
 /// Sends application data, finishing the handshake first if needed.
 /// Returns how many of the `len` bytes were taken (at least 1 when `len`
-/// is not 0), or a negative error code.
+/// is not 0), or a negative error code: `FERROTLS_E_AGAIN` when the
+/// transport would block with nothing taken. Taken bytes whose records
+/// the transport would not take yet go at the next call.
 ///
 /// # Safety
 /// `conn` must be NULL or live; `data` NULL or valid for `len` bytes of
@@ -285,12 +358,33 @@ pub unsafe extern "C" fn ferrotls_conn_send(
         let data = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) };
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
-        unsafe { handle_mut(conn) }?.drive(|s| s.write(data))
+        unsafe { handle_mut(conn) }?.drive(|s| {
+            s.complete_handshake()?;
+            // What is queued goes first, as far as the transport takes it;
+            // the writer then refuses `data` (`WouldBlock`) only if the
+            // queue is still full, and nothing of `data` was taken.
+            unless_would_block(s.flush())?;
+            let n = s.conn.writer().write(data)?;
+            // `data` was taken: its records go now, or, if the transport
+            // would block, at the next call.
+            unless_would_block(s.flush())?;
+            Ok(n)
+        })
     })
 }
 
+/// `result`, with `WouldBlock` counted as success: for a flush whose
+/// records may wait for the next call.
+fn unless_would_block(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+        other => other,
+    }
+}
+
 /// Receives application data into `buf`, finishing the handshake first if
-/// needed, blocking until some arrives. Returns how many bytes were
+/// needed, blocking until some arrives (`FERROTLS_E_AGAIN` if the
+/// transport would block first). Returns how many bytes were
 /// written (0 once the peer has sent close_notify), or a negative error
 /// code.
 ///
@@ -338,6 +432,42 @@ pub unsafe extern "C" fn ferrotls_conn_close(conn: *mut CConn) -> c_int {
             s.conn.send_close_notify();
             s.flush()
         })
+    })
+}
+
+/// Sends the records queued for the peer: 0 once all are sent,
+/// `FERROTLS_E_AGAIN` if the transport would block first. Nothing is
+/// queued on a client not yet started.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_flush(conn: *mut CConn) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let c = unsafe { handle_mut(conn) }?;
+        if c.connection().is_none() {
+            return Ok(());
+        }
+        c.drive(|s| s.flush())
+    })
+}
+
+/// 1 if records wait to be sent (after `FERROTLS_E_AGAIN`, wait until the
+/// transport can be written), 0 if not (wait until it can be read),
+/// `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_wants_write(conn: *const CConn) -> c_int {
+    guard_int(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        Ok(c_int::from(
+            c.connection().is_some_and(Connection::wants_write),
+        ))
     })
 }
 

@@ -3,17 +3,17 @@
 //! session export/import in the versioned format of `docs/session-format.md`.
 //!
 //! A C client keeps its sessions in the store of its configuration handle.
-//! Each connection sees that store through a `ConnSessionStore` (the
-//! recorder behind `ClientConnection::session_data`), which also remembers
-//! the newest session this connection received (for
-//! `ferrotls_session_get_data`) and offers an imported one first (from
-//! `ferrotls_session_set_data`).
+//! A connection exports the newest session it received with
+//! `ClientConnection::session_data`, and starts with
+//! `ClientConnection::resume` when one was imported.
+
+use core::ffi::{c_int, c_void};
+
+use ferrotls::{ClientSessionData, Clock, Connection, SystemClock};
+use zeroize::Zeroizing;
 
 use super::conn::CConn;
-use super::{copy_out, guard, handle, Code};
-use crate::session::ClientSessionData;
-use crate::time::{Clock, SystemClock};
-use core::ffi::{c_int, c_void};
+use super::{copy_out, guard, guard_int, handle, handle_mut, Code};
 
 /// Copies the session identifier of design §3 (on a client, the one in
 /// this connection's ServerHello; on a server, the one that persists
@@ -70,18 +70,12 @@ pub unsafe extern "C" fn ferrotls_session_resumption_requested(conn: *const CCon
 ///
 /// # Safety
 /// `conn` must be NULL or live.
-unsafe fn flag(conn: *const CConn, query: fn(&crate::conn::Connection) -> bool) -> c_int {
-    let mut answer = false;
-    let code = guard(|| {
+unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) -> c_int {
+    guard_int(|| {
         // SAFETY: a live handle or NULL, per the caller.
-        answer = unsafe { handle(conn) }?.connection().is_some_and(query);
-        Ok(())
-    });
-    if code == Code::Success.value() {
-        c_int::from(answer)
-    } else {
-        code
-    }
+        let c = unsafe { handle(conn) }?;
+        Ok(c_int::from(c.connection().is_some_and(query)))
+    })
 }
 
 /// Client only: copies the newest resumable session this connection
@@ -106,8 +100,8 @@ pub unsafe extern "C" fn ferrotls_session_get_data(
         if data_size.is_null() {
             return Err(Code::InvalidRequest);
         }
-        let store = c.client_session()?.ok_or(Code::InvalidRequest)?;
-        let bytes = store.received().ok_or(Code::NoSessionData)?.to_bytes()?;
+        let conn = c.resuming_client()?.ok_or(Code::NoSessionData)?;
+        let bytes = Zeroizing::new(conn.session_data()?.ok_or(Code::NoSessionData)?);
         // SAFETY: the size and buffer pointers are as `copy_out` needs,
         // per the caller.
         unsafe { copy_out(&bytes, data, data_size) }
@@ -138,14 +132,13 @@ pub unsafe extern "C" fn ferrotls_session_set_data(
         // SAFETY: not NULL, and valid for `size` bytes of reads per the
         // caller.
         let bytes = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), data_size) };
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(conn) }?;
-        let store = c.client_session()?.ok_or(Code::InvalidRequest)?;
-        if c.connection().is_some() {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let c = unsafe { handle_mut(conn) }?;
+        if !matches!(c.resuming_client(), Ok(None)) {
             return Err(Code::InvalidRequest);
         }
-        let session = ClientSessionData::from_bytes(bytes, SystemClock.now())?;
-        store.import(session);
-        Ok(())
+        ClientSessionData::from_bytes(bytes, SystemClock.now())?;
+        c.import_session(Zeroizing::new(bytes.to_vec()))
     })
 }

@@ -4,23 +4,52 @@
 //! client's session store and the server's ticketer, so connections made
 //! from one handle resume each other's sessions.
 
-use core::ffi::{c_char, c_int};
+use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{free_handle, guard, handle, put_out, str_arg, Code};
-use crate::config::{ClientConfig, ServerConfig, ALL_VERSIONS};
-use crate::crypto::rng::{OsRng, SecureRandom};
-use crate::msgs::enums::ProtocolVersion;
-use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
-use crate::session::{InMemoryClientStore, RotatingTicketer, Ticketer};
-use crate::time::{Clock, SystemClock};
+use ferrotls::{
+    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, OsRng, ProtocolVersion, RootStore,
+    RotatingTicketer, SecureRandom, ServerConfig, ServerName, SystemClock, Ticketer,
+    WebPkiServerVerifier, ALL_VERSIONS,
+};
 
-/// One client connection's view of its configuration's session store: the
-/// same recorder [`crate::conn::ClientConnection::session_data`] and
-/// [`crate::conn::ClientConnection::resume`] use. It lives with the
-/// configuration that owns the store, so the connection and session
-/// functions above it import it from here.
-pub(crate) use crate::conn::SessionRecorder as ConnSessionStore;
+use super::{free_handle, guard, handle, put_out, str_arg, Code};
+
+/// The ALPN protocol names C passes as `len` bytes at `data`, in the wire
+/// format of RFC 7301 §3.1 (each name preceded by its one-byte length),
+/// most preferred first; none when `len` is 0. [`Code::InvalidRequest`]
+/// for NULL data with a length, an empty name, or a name cut short
+/// (RFC 7301 §3.1: names are 1 to 255 bytes).
+///
+/// # Safety
+/// `data` must be NULL or valid for `len` bytes of reads.
+unsafe fn alpn_arg(data: *const c_void, len: usize) -> Result<Vec<Vec<u8>>, Code> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if data.is_null() {
+        return Err(Code::InvalidRequest);
+    }
+    // SAFETY: not NULL, and valid for `len` bytes of reads per the caller;
+    // C does not change it during the call.
+    let mut rest = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) };
+    let mut protocols = Vec::new();
+    while let Some((&name_len, tail)) = rest.split_first() {
+        let name_len = usize::from(name_len);
+        if name_len == 0 || tail.len() < name_len {
+            return Err(Code::InvalidRequest);
+        }
+        let (name, tail) = tail.split_at(name_len);
+        protocols.push(name.to_vec());
+        rest = tail;
+    }
+    Ok(protocols)
+}
+
+/// The borrowed form the builders take.
+fn alpn_refs(protocols: &[Vec<u8>]) -> Vec<&[u8]> {
+    protocols.iter().map(Vec::as_slice).collect()
+}
 
 /// The smallest version number C may name: TLS 1.0 (RFC 2246).
 pub const MIN_VERSION: u16 = 0x0301;
@@ -40,6 +69,7 @@ struct ClientSettings {
     versions: Option<Vec<ProtocolVersion>>,
     tickets: bool,
     server_name: Option<ServerName>,
+    alpn: Vec<Vec<u8>>,
 }
 
 /// `ferrotls_server_config`: what a C server sets before accepting.
@@ -53,6 +83,7 @@ struct ServerSettings {
     key: Arc<CertifiedKey>,
     versions: Option<Vec<ProtocolVersion>>,
     tickets: bool,
+    alpn: Vec<Vec<u8>>,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -67,8 +98,9 @@ pub(super) struct ClientSnapshot {
     pub config: Arc<ClientConfig>,
     /// The server to connect to.
     pub server_name: ServerName,
-    /// The connection's view of the session store, when tickets are on.
-    pub session: Option<Arc<ConnSessionStore>>,
+    /// Whether resumption is on: the configuration then has the handle's
+    /// session store.
+    pub resumption: bool,
 }
 
 impl CClientConfig {
@@ -78,18 +110,18 @@ impl CClientConfig {
         let settings = lock(&self.settings);
         let roots = settings.roots.clone().ok_or(Code::InvalidRequest)?;
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
-        let session = settings
-            .tickets
-            .then(|| Arc::new(ConnSessionStore::new(self.store.clone())));
+        let resumption = settings.tickets;
+        let store = resumption.then(|| self.store.clone() as _);
         let mut builder = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots)))
-            .session_store(session.clone().map(|s| s as _));
+            .session_store(store)
+            .alpn_protocols(&alpn_refs(&settings.alpn));
         if let Some(versions) = &settings.versions {
             builder = builder.versions(versions);
         }
         Ok(ClientSnapshot {
             config: builder.build()?,
             server_name,
-            session,
+            resumption,
         })
     }
 }
@@ -98,8 +130,9 @@ impl CServerConfig {
     /// The configuration for one new connection.
     pub(super) fn snapshot(&self) -> Result<Arc<ServerConfig>, Code> {
         let settings = lock(&self.settings);
-        let mut builder =
-            ServerConfig::builder(settings.key.clone()).ticketer(self.ticketer.clone());
+        let mut builder = ServerConfig::builder(settings.key.clone())
+            .ticketer(self.ticketer.clone())
+            .alpn_protocols(&alpn_refs(&settings.alpn));
         if let Some(versions) = &settings.versions {
             builder = builder.versions(versions);
         }
@@ -149,6 +182,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 versions: None,
                 tickets: true,
                 server_name: None,
+                alpn: Vec::new(),
             }),
             store: Arc::new(InMemoryClientStore::new(clock)),
         };
@@ -175,6 +209,24 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
         if roots.is_empty() {
             return Err(Code::File);
         }
+        lock(&c.settings).roots = Some(Arc::new(roots));
+        Ok(())
+    })
+}
+
+/// Trusts the operating system's CA bundle (the first of the usual
+/// locations that holds certificates, `RootStore::system`).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_use_system_roots(
+    config: *mut CClientConfig,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        let roots = RootStore::system().map_err(|_| Code::File)?;
         lock(&c.settings).roots = Some(Arc::new(roots));
         Ok(())
     })
@@ -215,6 +267,28 @@ pub unsafe extern "C" fn ferrotls_client_config_set_versions(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         lock(&c.settings).versions = Some(version_range(min, max)?);
+        Ok(())
+    })
+}
+
+/// Offers the ALPN protocols of `protocols` (`len` bytes in the wire
+/// format of RFC 7301 §3.1, most preferred first; `len` 0 for none).
+///
+/// # Safety
+/// `config` must be NULL or live; `protocols` NULL or valid for `len`
+/// bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_alpn(
+    config: *mut CClientConfig,
+    protocols: *const c_void,
+    len: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or valid for `len` bytes, per the caller.
+        let alpn = unsafe { alpn_arg(protocols, len) }?;
+        lock(&c.settings).alpn = alpn;
         Ok(())
     })
 }
@@ -269,6 +343,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 key: Arc::new(key),
                 versions: None,
                 tickets: true,
+                alpn: Vec::new(),
             }),
             ticketer: Arc::new(RotatingTicketer::new(rng, Arc::new(SystemClock))?),
         };
@@ -291,6 +366,28 @@ pub unsafe extern "C" fn ferrotls_server_config_set_versions(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         lock(&c.settings).versions = Some(version_range(min, max)?);
+        Ok(())
+    })
+}
+
+/// Accepts the ALPN protocols of `protocols` (as for
+/// [`ferrotls_client_config_set_alpn`]; the server's order decides).
+///
+/// # Safety
+/// `config` must be NULL or live; `protocols` NULL or valid for `len`
+/// bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_alpn(
+    config: *mut CServerConfig,
+    protocols: *const c_void,
+    len: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or valid for `len` bytes, per the caller.
+        let alpn = unsafe { alpn_arg(protocols, len) }?;
+        lock(&c.settings).alpn = alpn;
         Ok(())
     })
 }

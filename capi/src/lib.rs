@@ -1,39 +1,50 @@
-//! The C ABI (feature `capi`; design §1): a thin layer that lets a C
+//! The C library of ferrotls (design §1): a thin layer that lets a C
 //! program be a TLS client or server over a socket file descriptor or over
 //! read/write callbacks, and read the session identifier exactly as design
-//! §3 and GnuTLS's `gnutls_session_get_id` define it. Its header is
-//! `src/capi/ferrotls.h`; `tests/capi.rs` keeps the two in sync.
+//! §3 and GnuTLS's `gnutls_session_get_id` define it. It is built as
+//! `libferrotls.so` and `libferrotls.a`; its header is
+//! `include/ferrotls.h`, which the tests keep in sync with the functions
+//! here, and `install.sh` installs both with a pkg-config file.
 //!
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
 //!   close;
+//! - [`negotiated`]: what a connection negotiated (version, cipher suite,
+//!   group, ALPN, the peer's certificates) and the reason it failed;
 //! - [`session`]: session identifiers, resumption flags, session export
 //!   and import.
 //!
-//! Each imports only those listed before it (`session` → `conn` →
-//! `config`), so the layer has no import cycle.
+//! Each imports only those listed before it (`session` and `negotiated`
+//! → `conn` → `config`), so the layer has no import cycle. Everything comes from the
+//! public API of the `ferrotls` crate; no protocol logic lives here.
 //!
-//! This is the only module with `unsafe` code: each block turns a pointer
-//! from C into a Rust reference or slice and says why that is sound. Every
-//! entry point checks its pointers for NULL and runs inside
-//! [`catch_unwind`], so no panic crosses into C; no protocol logic lives
-//! here.
+//! This is the only crate of ferrotls with `unsafe` code, which is why it
+//! is a crate of its own: every entry point takes pointers from C. Each
+//! `unsafe` block turns one into a Rust reference or slice and says why
+//! that is sound (a clippy lint keeps the `// SAFETY:` comments there).
+//! Every entry point checks its pointers for NULL and runs inside
+//! [`catch_unwind`], so no panic crosses into C.
+#![deny(missing_docs, unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod config;
 pub mod conn;
+pub mod negotiated;
 pub mod session;
+#[cfg(test)]
+mod tests;
 
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::Error;
+use ferrotls::Error;
 
 /// The result codes of the C functions: 0 for success, negative for
-/// errors. `InvalidRequest` (-50) and `ShortMemoryBuffer` (-51) have the
-/// values and meanings of GnuTLS's `GNUTLS_E_INVALID_REQUEST` and
-/// `GNUTLS_E_SHORT_MEMORY_BUFFER` (design §3); the others are ferrotls's
-/// own. In C each is `FERROTLS_E_` followed by the name in upper snake
+/// errors. `Again` (-28), `InvalidRequest` (-50) and `ShortMemoryBuffer`
+/// (-51) have the values and meanings of GnuTLS's `GNUTLS_E_AGAIN`,
+/// `GNUTLS_E_INVALID_REQUEST` and `GNUTLS_E_SHORT_MEMORY_BUFFER` (design
+/// §3); the others are ferrotls's own. In C each is `FERROTLS_E_` followed by the name in upper snake
 /// case (`FERROTLS_SUCCESS` for 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(i32)]
@@ -64,6 +75,11 @@ pub enum Code {
     /// group, application protocol, or a required client certificate is
     /// missing; or a fallback was refused (RFC 7507). An alert was sent.
     HandshakeFailure = -8,
+    /// The transport would block: a callback failed with `EAGAIN` or
+    /// `EWOULDBLOCK`, or a non-blocking descriptor had nothing to read or
+    /// no room to write. The call may be made again when it is ready;
+    /// nothing was lost.
+    Again = -28,
     /// A NULL pointer, a value out of range, or a call the object's state
     /// does not allow.
     InvalidRequest = -50,
@@ -88,6 +104,7 @@ impl Code {
         Code::Protocol,
         Code::AlertReceived,
         Code::HandshakeFailure,
+        Code::Again,
         Code::InvalidRequest,
         Code::ShortMemoryBuffer,
         Code::InvalidSessionData,
@@ -111,6 +128,7 @@ impl Code {
             Code::Protocol => c"the peer broke the TLS protocol",
             Code::AlertReceived => c"the peer sent a fatal alert",
             Code::HandshakeFailure => c"the peers have no parameters in common",
+            Code::Again => c"the transport would block; call again when it is ready",
             Code::InvalidRequest => c"invalid request (NULL argument, bad value or wrong state)",
             Code::ShortMemoryBuffer => c"the buffer is too small",
             Code::InvalidSessionData => c"the session data does not parse or has expired",
@@ -145,16 +163,21 @@ impl Code {
             Error::InvalidRequest(_) => Code::InvalidRequest,
             Error::Load(_) => Code::File,
             Error::EncodeOverflow | Error::Crypto(_) => Code::Internal,
+            // `Error` is non-exhaustive: a variant newer than this table
+            // is reported as ours until it is given its own code.
+            _ => Code::Internal,
         }
     }
 
-    /// The code for an I/O error from the blocking layer: a ferrotls error
-    /// it carries, a transport that ended early, or a transport failure.
+    /// The code for an I/O error from the stream layer: a ferrotls error
+    /// it carries, a transport that would block, a transport that ended
+    /// early, or a transport failure.
     pub fn of_io_error(error: &io::Error) -> Code {
         if let Some(inner) = error.get_ref().and_then(|e| e.downcast_ref::<Error>()) {
             return Code::of_error(inner);
         }
         match error.kind() {
+            io::ErrorKind::WouldBlock => Code::Again,
             io::ErrorKind::UnexpectedEof => Code::PrematureEof,
             _ => Code::Io,
         }
@@ -180,6 +203,25 @@ fn guard(body: impl FnOnce() -> Result<(), Code>) -> c_int {
         Ok(Ok(())) => Code::Success.value(),
         Ok(Err(code)) => code.value(),
         Err(_) => Code::Internal.value(),
+    }
+}
+
+/// Like [`guard`] for entry points that return a number (not negative)
+/// on success.
+fn guard_int(body: impl FnOnce() -> Result<c_int, Code>) -> c_int {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(n)) => n,
+        Ok(Err(code)) => code.value(),
+        Err(_) => Code::Internal.value(),
+    }
+}
+
+/// Like [`guard`] for entry points that return a string: NULL when
+/// there is none, on an error (a NULL handle) and on a panic.
+fn guard_str(body: impl FnOnce() -> Result<Option<*const c_char>, Code>) -> *const c_char {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(Some(s))) => s,
+        _ => core::ptr::null(),
     }
 }
 
@@ -279,6 +321,21 @@ unsafe fn str_arg<'a>(s: *const c_char) -> Result<&'a str, Code> {
     // SAFETY: not NULL, and NUL-terminated and valid per the caller.
     let s = unsafe { CStr::from_ptr(s) };
     s.to_str().map_err(|_| Code::InvalidRequest)
+}
+
+/// This library's version (`MAJOR.MINOR.PATCH`, the version of the
+/// packages), NUL-terminated for C.
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(version) => version,
+        Err(_) => panic!("the package version holds a NUL"),
+    };
+
+/// The library's version, `MAJOR.MINOR.PATCH`: a static string, never
+/// NULL.
+#[no_mangle]
+pub extern "C" fn ferrotls_version() -> *const c_char {
+    VERSION.as_ptr()
 }
 
 /// The description of `code`, a static NUL-terminated string; an unknown

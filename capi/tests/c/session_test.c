@@ -1,5 +1,5 @@
 /*
- * The C API end to end (issue 6): client and server are both ferrotls,
+ * The C API end to end: client and server are both ferrotls,
  * through ferrotls.h only, over a socketpair. The server runs in a thread
  * over the file descriptor; the client runs over read/write callbacks.
  *

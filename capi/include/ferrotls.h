@@ -1,10 +1,12 @@
 /*
  * ferrotls.h: the C interface of ferrotls, a TLS 1.0-1.3 engine with exact
- * session-identifier semantics (built with the cargo feature `capi`;
- * link with libferrotls.so or libferrotls.a).
+ * session-identifier semantics. Link with libferrotls.so (SONAME
+ * libferrotls.so.0) or libferrotls.a; `capi/install.sh --prefix DIR`
+ * installs both with this header and a pkg-config file, so
+ * `pkg-config --cflags --libs ferrotls` gives the flags.
  *
- * Hand-written; tests/capi.rs checks that every prototype and error code
- * here matches the extern "C" functions of src/capi/.
+ * Hand-written; the tests of the capi crate check that every prototype
+ * and error code here matches the extern "C" functions of capi/src/.
  *
  * Conventions:
  *  - Functions returning int return FERROTLS_SUCCESS (0) or a negative
@@ -12,8 +14,15 @@
  *  - Every pointer argument is checked: NULL gives
  *    FERROTLS_E_INVALID_REQUEST (a NULL handle to a *_free function is
  *    ignored).
- *  - Calls block as the transport blocks. A connection must not be used
- *    by two threads at once; configurations may be shared.
+ *  - Calls block as the transport blocks. On a transport that would block
+ *    instead (a descriptor set O_NONBLOCK, or callbacks that fail with
+ *    errno EAGAIN or EWOULDBLOCK), the handshake, send, receive, flush and
+ *    close calls return FERROTLS_E_AGAIN, keeping everything read or
+ *    queued: wait until the transport is ready (for writing if
+ *    ferrotls_conn_wants_write says 1, else for reading) and make the same
+ *    call again.
+ *  - A connection must not be used by two threads at once; configurations
+ *    may be shared.
  *  - Sizes follow gnutls_session_get_id: *size holds the buffer's capacity
  *    on entry and the data's length on return; a NULL buffer only asks for
  *    the length; a buffer too small gives FERROTLS_E_SHORT_MEMORY_BUFFER,
@@ -56,6 +65,9 @@ extern "C" {
  * required client certificate is missing, or a fallback was refused
  * (RFC 7507). An alert was sent. */
 #define FERROTLS_E_HANDSHAKE_FAILURE (-8)
+/* The transport would block (see Conventions): call again when it is
+ * ready; nothing was lost (same value and meaning as GNUTLS_E_AGAIN). */
+#define FERROTLS_E_AGAIN (-28)
 /* A NULL pointer, a value out of range, or a call the object's state does
  * not allow (same value and meaning as GNUTLS_E_INVALID_REQUEST). */
 #define FERROTLS_E_INVALID_REQUEST (-50)
@@ -70,6 +82,10 @@ extern "C" {
 
 /* A static description of `code`; never NULL. */
 const char *ferrotls_strerror(int code);
+
+/* The library's version, "MAJOR.MINOR.PATCH" (pkg-config's Version);
+ * static, never NULL. */
+const char *ferrotls_version(void);
 
 /* ---- Protocol versions (wire values) ------------------------------- */
 
@@ -92,11 +108,21 @@ int ferrotls_client_config_new(ferrotls_client_config **config);
 int ferrotls_client_config_set_ca_file(ferrotls_client_config *config,
                                        const char *path);
 /* The server to connect to: sent as SNI, checked against its certificate. */
+/* Trusts the operating system's CA bundle (the first of the usual
+ * locations, such as /etc/ssl/certs/ca-certificates.crt, that holds
+ * certificates) instead of a CA file. FERROTLS_E_FILE if none is found. */
+int ferrotls_client_config_use_system_roots(ferrotls_client_config *config);
 int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
                                            const char *name);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_client_config_set_versions(ferrotls_client_config *config,
                                         uint16_t min, uint16_t max);
+/* Offers the ALPN protocols (RFC 7301) of the len bytes at protocols, in
+ * the wire format: each name preceded by its one-byte length, most
+ * preferred first, e.g. "\x02h2\x08http/1.1" (len 12); len 0 for none.
+ * An empty or cut-short name gives FERROTLS_E_INVALID_REQUEST. */
+int ferrotls_client_config_set_alpn(ferrotls_client_config *config,
+                                    const void *protocols, size_t len);
 /* Resumption (session tickets and IDs) on (non-zero) or off (0). */
 int ferrotls_client_config_set_tickets(ferrotls_client_config *config,
                                        int enabled);
@@ -112,6 +138,11 @@ int ferrotls_server_config_new(ferrotls_server_config **config,
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_server_config_set_versions(ferrotls_server_config *config,
                                         uint16_t min, uint16_t max);
+/* Accepts the ALPN protocols of the len bytes at protocols (format as for
+ * ferrotls_client_config_set_alpn); the first of these the client offers
+ * is chosen. A client that offers only others is refused. */
+int ferrotls_server_config_set_alpn(ferrotls_server_config *config,
+                                    const void *protocols, size_t len);
 /* Session tickets on (non-zero) or off (0). */
 int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
                                        int enabled);
@@ -123,10 +154,13 @@ void ferrotls_server_config_free(ferrotls_server_config *config);
 typedef struct ferrotls_conn ferrotls_conn;
 
 /* Reads up to len bytes into buf; returns how many, 0 at the end of the
- * stream, negative on failure. May block. */
+ * stream, or -1 on failure with errno set: EAGAIN or EWOULDBLOCK when it
+ * would block (the call then returns FERROTLS_E_AGAIN), EINTR to be called
+ * again at once, anything else a transport failure (FERROTLS_E_IO). It
+ * may block instead. As read(2) on a socket behaves. */
 typedef ssize_t (*ferrotls_pull_fn)(void *user, void *buf, size_t len);
-/* Writes up to len bytes from buf; returns how many (at least 1), or
- * negative on failure. May block. */
+/* Writes up to len bytes from buf; returns how many (at least 1), or -1
+ * on failure with errno as for ferrotls_pull_fn. As write(2) behaves. */
 typedef ssize_t (*ferrotls_push_fn)(void *user, const void *buf, size_t len);
 
 /* A client connection with the settings config has now. The ClientHello
@@ -140,16 +174,20 @@ int ferrotls_conn_new_server(ferrotls_conn **conn,
 /* Carries the connection over fd (a connected stream socket). The caller
  * keeps owning fd and keeps it open until the connection is freed;
  * ferrotls never closes it. Writes use write(2): a program that must
- * survive a vanished peer ignores SIGPIPE. */
+ * survive a vanished peer ignores SIGPIPE. On a descriptor set O_NONBLOCK,
+ * calls return FERROTLS_E_AGAIN where they would block. */
 int ferrotls_conn_set_fd(ferrotls_conn *conn, int fd);
 /* Carries the connection over two callbacks, each given user. */
 int ferrotls_conn_set_callbacks(ferrotls_conn *conn, ferrotls_pull_fn pull,
                                 ferrotls_push_fn push, void *user);
-/* Runs the handshake to its end. On failure the alert due has been sent
- * and every later call fails the same way. */
+/* Runs the handshake to its end (or returns FERROTLS_E_AGAIN: call it
+ * again). On failure the alert due has been sent and every later call
+ * fails the same way. */
 int ferrotls_conn_handshake(ferrotls_conn *conn);
 /* Sends data (finishing the handshake first if needed); returns how many
- * bytes were taken (at least 1 if len > 0) or a negative code. */
+ * bytes were taken (at least 1 if len > 0) or a negative code;
+ * FERROTLS_E_AGAIN means none was taken. Taken bytes the transport would
+ * not take yet are sent by the next call (or ferrotls_conn_flush). */
 ssize_t ferrotls_conn_send(ferrotls_conn *conn, const void *data, size_t len);
 /* Receives data into buf, blocking until some arrives; returns how many
  * bytes, 0 once the peer sent close_notify, or a negative code. A TLS 1.3
@@ -157,8 +195,44 @@ ssize_t ferrotls_conn_send(ferrotls_conn *conn, const void *data, size_t len);
 ssize_t ferrotls_conn_recv(ferrotls_conn *conn, void *buf, size_t len);
 /* Sends close_notify; receiving stays possible. */
 int ferrotls_conn_close(ferrotls_conn *conn);
+/* Sends what is queued: 0 once all is sent, or FERROTLS_E_AGAIN. */
+int ferrotls_conn_flush(ferrotls_conn *conn);
+/* 1 if records wait to be sent, else 0: after FERROTLS_E_AGAIN, wait for
+ * the transport to be writable (1) or readable (0). */
+int ferrotls_conn_wants_write(const ferrotls_conn *conn);
 /* Frees the connection without sending anything. */
 void ferrotls_conn_free(ferrotls_conn *conn);
+
+/* ---- What a connection negotiated, and why it failed ---------------- */
+
+/* The protocol version, a FERROTLS_TLS1_* value; 0 until the ServerHello
+ * settles it. */
+int ferrotls_conn_protocol_version(const ferrotls_conn *conn);
+/* The cipher suite's IANA name ("TLS_AES_128_GCM_SHA256"); static. NULL
+ * until the ServerHello settles it, or for a NULL conn. */
+const char *ferrotls_conn_cipher_suite(const ferrotls_conn *conn);
+/* The key-exchange group's IANA name ("x25519", "X25519MLKEM768");
+ * static. NULL when none was used (TLS 1.2 resumption, RSA key exchange),
+ * until the handshake settles it, or for a NULL conn. */
+const char *ferrotls_conn_group(const ferrotls_conn *conn);
+/* The negotiated ALPN protocol (size convention above); its size is 0
+ * when none was negotiated. */
+int ferrotls_conn_get_alpn(const ferrotls_conn *conn, void *protocol,
+                           size_t *size);
+/* How many certificates the peer sent (its chain, leaf first): 0 before
+ * its Certificate message or when it sent none. */
+int ferrotls_conn_peer_certificate_count(const ferrotls_conn *conn);
+/* The peer's certificate number index (0 is the leaf), DER (size
+ * convention above); FERROTLS_E_INVALID_REQUEST past the chain. */
+int ferrotls_conn_get_peer_certificate(const ferrotls_conn *conn,
+                                       size_t index, void *der,
+                                       size_t *size);
+/* Why the connection failed, one line naming the check: "invalid
+ * certificate: unknown issuer", "invalid certificate: name mismatch",
+ * "received alert bad_certificate"... Valid until the connection is
+ * freed. NULL while it has not failed, when only its transport failed
+ * (the call's code says so), or for a NULL conn. */
+const char *ferrotls_conn_error_string(const ferrotls_conn *conn);
 
 /* ---- Sessions (named after GnuTLS where the meaning is the same) ---- */
 

@@ -1,0 +1,166 @@
+//! What a connection negotiated, for C: the protocol version, the cipher
+//! suite and group by their IANA names, the ALPN protocol, the peer's
+//! certificate chain, and the text of the error that ended it. Each is
+//! read from the library's [`Connection`] queries; before the handshake
+//! settles one, it reads as absent.
+
+use core::ffi::{c_char, c_int, c_void, CStr};
+use std::collections::BTreeMap;
+use std::ffi::CString;
+use std::sync::{Mutex, PoisonError};
+
+use ferrotls::Connection;
+
+use super::conn::CConn;
+use super::{copy_out, guard, guard_int, guard_str, handle, Code};
+
+/// `name` NUL-terminated, for the life of the process: made once per
+/// name. The names are those of the IANA registries this library knows,
+/// so the copies are few and bounded.
+fn static_name(name: &'static str) -> &'static CStr {
+    static NAMES: Mutex<BTreeMap<&'static str, &'static CStr>> = Mutex::new(BTreeMap::new());
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    names
+        .entry(name)
+        .or_insert_with(|| Box::leak(CString::new(name).unwrap_or_default().into_boxed_c_str()))
+}
+
+/// Runs `query` over the started connection behind `conn`: `Ok(None)`
+/// before a client starts.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+unsafe fn query<R>(
+    conn: *const CConn,
+    query: impl FnOnce(&Connection) -> Option<R>,
+) -> Result<Option<R>, Code> {
+    // SAFETY: a live handle or NULL, per the caller.
+    let c = unsafe { handle(conn) }?;
+    Ok(c.connection().and_then(query))
+}
+
+/// The negotiated protocol version as its wire value
+/// (`FERROTLS_TLS1_3` is 0x0304), 0 before the ServerHello settles it,
+/// `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_protocol_version(conn: *const CConn) -> c_int {
+    guard_int(|| {
+        // SAFETY: forwarded from the caller.
+        let version = unsafe { query(conn, Connection::protocol_version) }?;
+        Ok(version.map_or(0, |v| c_int::from(u16::from(v))))
+    })
+}
+
+/// The negotiated cipher suite's IANA name (`TLS_AES_128_GCM_SHA256`), a
+/// static string; NULL before the ServerHello settles it, or for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_cipher_suite(conn: *const CConn) -> *const c_char {
+    guard_str(|| {
+        // SAFETY: forwarded from the caller.
+        let name = unsafe { query(conn, |c| c.cipher_suite()?.iana_name()) }?;
+        Ok(name.map(|n| static_name(n).as_ptr()))
+    })
+}
+
+/// The key-exchange group's IANA name (`x25519`, `X25519MLKEM768`), a
+/// static string; NULL when none was used (a TLS 1.2 resumption, RSA key
+/// exchange), before the handshake settles it, or for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_group(conn: *const CConn) -> *const c_char {
+    guard_str(|| {
+        // SAFETY: forwarded from the caller.
+        let name = unsafe { query(conn, |c| c.negotiated_group()?.iana_name()) }?;
+        Ok(name.map(|n| static_name(n).as_ptr()))
+    })
+}
+
+/// Copies the negotiated ALPN protocol (RFC 7301) to `protocol`, under
+/// the size convention of `ferrotls_session_get_id`; its length is 0 when
+/// none was negotiated (a protocol name is never empty).
+///
+/// # Safety
+/// `conn` must be NULL or live; `size` NULL or valid for reads and
+/// writes; `protocol` NULL or valid for `*size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_get_alpn(
+    conn: *const CConn,
+    protocol: *mut c_void,
+    size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let alpn = c.connection().and_then(Connection::alpn_protocol);
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(alpn.unwrap_or_default(), protocol, size) }
+    })
+}
+
+/// How many certificates the peer sent (its chain, leaf first; 0 before
+/// its Certificate message, or when it sent none),
+/// `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_peer_certificate_count(conn: *const CConn) -> c_int {
+    guard_int(|| {
+        // SAFETY: forwarded from the caller.
+        let count = unsafe { query(conn, |c| Some(c.peer_certificates().len())) }?;
+        c_int::try_from(count.unwrap_or(0)).map_err(|_| Code::Internal)
+    })
+}
+
+/// Copies the peer's certificate number `index` (0 is the leaf), DER, to
+/// `der`, under the size convention of `ferrotls_session_get_id`;
+/// `FERROTLS_E_INVALID_REQUEST` for an index past the chain.
+///
+/// # Safety
+/// `conn` must be NULL or live; `size` NULL or valid for reads and
+/// writes; `der` NULL or valid for `*size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_get_peer_certificate(
+    conn: *const CConn,
+    index: usize,
+    der: *mut c_void,
+    size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let chain = c.connection().map(Connection::peer_certificates);
+        let cert = chain
+            .and_then(|chain| chain.get(index))
+            .ok_or(Code::InvalidRequest)?;
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(cert, der, size) }
+    })
+}
+
+/// The reason the connection failed, as one line naming the check that
+/// failed (`invalid certificate: unknown issuer`, `... name mismatch`,
+/// `received alert bad_certificate`); valid until the connection is
+/// freed. NULL while it has not failed, when only its transport failed
+/// (see the call's code and `ferrotls_strerror`), or for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_error_string(conn: *const CConn) -> *const c_char {
+    guard_str(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        Ok(c.error_text().map(CStr::as_ptr))
+    })
+}

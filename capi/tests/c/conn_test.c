@@ -1,0 +1,504 @@
+/*
+ * The C library's connection functions, through ferrotls.h only: a
+ * ferrotls client and server in one process over a socketpair (the server
+ * in a thread, both on the descriptors).
+ *
+ *  - the library's version string;
+ *  - what a handshake negotiated: version, cipher suite, group, ALPN, the
+ *    peer's chain (DER, by index, with the size convention), before and
+ *    after the handshake;
+ *  - error strings naming the reason a certificate was refused (unknown
+ *    issuer, name mismatch) on both sides;
+ *  - the system trust roots: they load, and they do not trust the test CA;
+ *  - non-blocking I/O: both sides in this one thread over a socketpair set
+ *    O_NONBLOCK (the client through push/pull callbacks, the server on the
+ *    descriptor), driven by a poll loop through the handshake, 1 MiB of
+ *    data and the close; and a callback failing with another errno.
+ *
+ * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION (the package version
+ * ferrotls_version must report). Prints one line per check group and
+ * "ALL OK" at the end; exits 1 on the first failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ferrotls.h"
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+#define CHECK_RC(expr, want)                                                 \
+    do {                                                                     \
+        long rc_ = (long)(expr);                                             \
+        if (rc_ != (long)(want)) {                                           \
+            fprintf(stderr, "FAIL %s:%d: %s = %ld (%s), want %ld\n",         \
+                    __FILE__, __LINE__, #expr, rc_,                          \
+                    ferrotls_strerror((int)rc_), (long)(want));              \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+/* s is not NULL and holds `part`. */
+#define CHECK_HAS(s, part)                                                   \
+    do {                                                                     \
+        const char *s_ = (s);                                                \
+        if (s_ == NULL || strstr(s_, (part)) == NULL) {                      \
+            fprintf(stderr, "FAIL %s:%d: %s = \"%s\", want \"%s\" in it\n",  \
+                    __FILE__, __LINE__, #s, s_ ? s_ : "(null)", (part));     \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+/* The one version every configuration enables. */
+static uint16_t version;
+static const char *pki;
+
+/* Client offers h2 after http/1.1; the server prefers h2. */
+static const char client_alpn[] = "\x08http/1.1\x02h2";
+static const char server_alpn[] = "\x02h2";
+
+static void pki_path(char *out, size_t size, const char *file)
+{
+    snprintf(out, size, "%s/%s", pki, file);
+}
+
+/* The server side of one connection: its handshake's code, and the
+ * connection, kept for the caller's checks. */
+struct server_run {
+    ferrotls_server_config *config;
+    int fd;
+    int rc;
+    ferrotls_conn *conn;
+};
+
+static void *serve(void *arg)
+{
+    struct server_run *run = arg;
+
+    CHECK_RC(ferrotls_conn_new_server(&run->conn, run->config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(run->conn, run->fd), 0);
+    run->rc = ferrotls_conn_handshake(run->conn);
+    return NULL;
+}
+
+/* One handshake between `client` (a fresh connection of `config`) and a
+ * server of `server_config`, each on its end of a socketpair. Returns the
+ * client's code; *conn and srv hold both connections for the checks. */
+static int handshake_pair(ferrotls_client_config *config,
+                          ferrotls_server_config *server_config,
+                          ferrotls_conn **conn, struct server_run *srv,
+                          int sv[2])
+{
+    pthread_t thread;
+    int rc;
+
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    memset(srv, 0, sizeof *srv);
+    srv->config = server_config;
+    srv->fd = sv[1];
+    CHECK(pthread_create(&thread, NULL, serve, srv) == 0);
+    CHECK_RC(ferrotls_conn_new_client(conn, config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(*conn, sv[0]), 0);
+    rc = ferrotls_conn_handshake(*conn);
+    if (rc != 0)
+        /* The server waits for more: closing our end ends its wait. */
+        shutdown(sv[0], SHUT_RDWR);
+    CHECK(pthread_join(thread, NULL) == 0);
+    return rc;
+}
+
+static void close_pair(ferrotls_conn *conn, struct server_run *srv, int sv[2])
+{
+    ferrotls_conn_free(conn);
+    ferrotls_conn_free(srv->conn);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static ferrotls_client_config *client_config(const char *ca, const char *name)
+{
+    ferrotls_client_config *config = NULL;
+    char path[4096];
+
+    CHECK_RC(ferrotls_client_config_new(&config), 0);
+    if (ca != NULL) {
+        pki_path(path, sizeof path, ca);
+        CHECK_RC(ferrotls_client_config_set_ca_file(config, path), 0);
+    } else {
+        CHECK_RC(ferrotls_client_config_use_system_roots(config), 0);
+    }
+    CHECK_RC(ferrotls_client_config_set_server_name(config, name), 0);
+    CHECK_RC(ferrotls_client_config_set_versions(config, version, version), 0);
+    return config;
+}
+
+/* The DER length of a certificate from its SEQUENCE header (30 82 hi lo:
+ * every test certificate is between 256 and 65535 bytes long). */
+static size_t der_length(const unsigned char *der)
+{
+    CHECK(der[0] == 0x30 && der[1] == 0x82);
+    return 4 + ((size_t)der[2] << 8 | der[3]);
+}
+
+static void check_negotiated(ferrotls_server_config *server)
+{
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    unsigned char buf[8192], small[4];
+    size_t size;
+    int sv[2], count, i;
+
+    CHECK_RC(ferrotls_client_config_set_alpn(config, client_alpn,
+                                             sizeof client_alpn - 1), 0);
+    /* An empty name, a name cut short, NULL with a length. */
+    CHECK_RC(ferrotls_client_config_set_alpn(config, "\x00", 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_alpn(config, "\x03h2", 3),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_alpn(config, NULL, 3),
+             FERROTLS_E_INVALID_REQUEST);
+
+    /* Before the handshake: nothing negotiated, no error. */
+    CHECK_RC(ferrotls_conn_new_client(&conn, config), 0);
+    CHECK_RC(ferrotls_conn_protocol_version(conn), 0);
+    CHECK(ferrotls_conn_cipher_suite(conn) == NULL);
+    CHECK(ferrotls_conn_group(conn) == NULL);
+    size = sizeof buf;
+    CHECK_RC(ferrotls_conn_get_alpn(conn, buf, &size), 0);
+    CHECK(size == 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(conn), 0);
+    size = sizeof buf;
+    CHECK_RC(ferrotls_conn_get_peer_certificate(conn, 0, buf, &size),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK(ferrotls_conn_error_string(conn) == NULL);
+    ferrotls_conn_free(conn);
+    conn = NULL;
+    /* NULL connections. */
+    CHECK_RC(ferrotls_conn_protocol_version(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK(ferrotls_conn_cipher_suite(NULL) == NULL);
+    CHECK(ferrotls_conn_group(NULL) == NULL);
+    CHECK(ferrotls_conn_error_string(NULL) == NULL);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_get_alpn(NULL, buf, &size), FERROTLS_E_INVALID_REQUEST);
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+
+    /* Both sides agree on version, suite, group and ALPN. */
+    CHECK_RC(ferrotls_conn_protocol_version(conn), version);
+    CHECK_RC(ferrotls_conn_protocol_version(srv.conn), version);
+    if (version == FERROTLS_TLS1_3) {
+        CHECK(strcmp(ferrotls_conn_cipher_suite(conn), "TLS_AES_128_GCM_SHA256") == 0);
+        CHECK(strcmp(ferrotls_conn_group(conn), "X25519MLKEM768") == 0);
+    } else {
+        CHECK(strcmp(ferrotls_conn_cipher_suite(conn),
+                     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256") == 0);
+        CHECK(strcmp(ferrotls_conn_group(conn), "x25519") == 0);
+    }
+    CHECK(strcmp(ferrotls_conn_cipher_suite(conn),
+                 ferrotls_conn_cipher_suite(srv.conn)) == 0);
+    CHECK(strcmp(ferrotls_conn_group(conn), ferrotls_conn_group(srv.conn)) == 0);
+    size = 0;
+    CHECK_RC(ferrotls_conn_get_alpn(conn, NULL, &size), 0);
+    CHECK(size == 2);
+    size = 1;
+    CHECK_RC(ferrotls_conn_get_alpn(conn, buf, &size),
+             FERROTLS_E_SHORT_MEMORY_BUFFER);
+    CHECK(size == 2);
+    CHECK_RC(ferrotls_conn_get_alpn(conn, buf, &size), 0);
+    CHECK(size == 2 && memcmp(buf, "h2", 2) == 0);
+    size = sizeof buf;
+    CHECK_RC(ferrotls_conn_get_alpn(srv.conn, buf, &size), 0);
+    CHECK(size == 2 && memcmp(buf, "h2", 2) == 0);
+    printf("negotiated: version, cipher suite, group, ALPN: ok\n");
+
+    /* The server's chain (leaf and intermediate of p256-chain.pem), each a
+     * whole DER certificate; the client sent none. */
+    count = ferrotls_conn_peer_certificate_count(conn);
+    CHECK_RC(count, 2);
+    for (i = 0; i < count; i++) {
+        size = 0;
+        CHECK_RC(ferrotls_conn_get_peer_certificate(conn, (size_t)i, NULL, &size), 0);
+        CHECK(size > 4 && size <= sizeof buf);
+        memset(small, 0xAA, sizeof small);
+        size = sizeof small;
+        CHECK_RC(ferrotls_conn_get_peer_certificate(conn, (size_t)i, small, &size),
+                 FERROTLS_E_SHORT_MEMORY_BUFFER);
+        CHECK(small[0] == 0xAA);
+        size = sizeof buf;
+        CHECK_RC(ferrotls_conn_get_peer_certificate(conn, (size_t)i, buf, &size), 0);
+        CHECK(der_length(buf) == size);
+    }
+    size = sizeof buf;
+    CHECK_RC(ferrotls_conn_get_peer_certificate(conn, 2, buf, &size),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_get_peer_certificate(conn, 0, buf, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    CHECK(ferrotls_conn_error_string(conn) == NULL);
+    CHECK(ferrotls_conn_error_string(srv.conn) == NULL);
+    printf("peer certificates: count, DER by index, size query, too small: ok\n");
+
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(config);
+}
+
+/* A client of `config` is refused by its own check of the server's chain:
+ * both sides say why. */
+static void check_refused(ferrotls_client_config *config,
+                          ferrotls_server_config *server, const char *reason)
+{
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    const char *text;
+    int sv[2];
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv),
+             FERROTLS_E_CERTIFICATE_REFUSED);
+    CHECK_HAS(ferrotls_conn_error_string(conn), reason);
+    /* The same pointer each time: the text stays with the connection. */
+    text = ferrotls_conn_error_string(conn);
+    CHECK(text == ferrotls_conn_error_string(conn));
+    CHECK_RC(srv.rc, FERROTLS_E_ALERT_RECEIVED);
+    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "received alert");
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(config);
+}
+
+/* Callbacks over a non-blocking descriptor: read(2) and write(2) fail with
+ * EAGAIN on their own; how often is counted (errno is left as it is). */
+struct nb_transport {
+    int fd;
+    int would_block;
+};
+
+static ssize_t nb_pull(void *user, void *buf, size_t len)
+{
+    struct nb_transport *t = user;
+    ssize_t n = read(t->fd, buf, len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        t->would_block++;
+    return n;
+}
+
+static ssize_t nb_push(void *user, const void *buf, size_t len)
+{
+    struct nb_transport *t = user;
+    ssize_t n = write(t->fd, buf, len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        t->would_block++;
+    return n;
+}
+
+/* A transport that is gone: reads fail with ECONNRESET, writes vanish. */
+static ssize_t reset_pull(void *user, void *buf, size_t len)
+{
+    (void)user, (void)buf, (void)len;
+    errno = ECONNRESET;
+    return -1;
+}
+
+static ssize_t sink_push(void *user, const void *buf, size_t len)
+{
+    (void)user, (void)buf;
+    return (ssize_t)len;
+}
+
+static void set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    CHECK(flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0);
+}
+
+/* Waits until one of the two transports is ready for what its connection
+ * wants (writing if records wait, else reading). The generous limit only
+ * turns a stuck loop into a failure. */
+static void wait_ready(ferrotls_conn *client, int client_fd,
+                       ferrotls_conn *server, int server_fd)
+{
+    struct pollfd fds[2];
+
+    fds[0].fd = client_fd;
+    fds[0].events = ferrotls_conn_wants_write(client) == 1 ? POLLOUT : POLLIN;
+    fds[1].fd = server_fd;
+    fds[1].events = ferrotls_conn_wants_write(server) == 1 ? POLLOUT : POLLIN;
+    fds[0].revents = fds[1].revents = 0;
+    CHECK(poll(fds, 2, 30000) > 0);
+}
+
+#define BULK (1 << 20)
+static unsigned char bulk_out[BULK], bulk_in[BULK];
+
+static void check_nonblocking(ferrotls_server_config *server_config)
+{
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct nb_transport transport;
+    ferrotls_conn *client = NULL, *server = NULL;
+    unsigned char buf[64];
+    size_t sent = 0, got = 0, i;
+    ssize_t n;
+    int sv[2], crc, src, client_again = 0, server_again = 0, rounds;
+
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    set_nonblocking(sv[0]);
+    set_nonblocking(sv[1]);
+    transport.fd = sv[0];
+    transport.would_block = 0;
+    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(client, nb_pull, nb_push, &transport), 0);
+    CHECK_RC(ferrotls_conn_new_server(&server, server_config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(server, sv[1]), 0);
+    CHECK_RC(ferrotls_conn_wants_write(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_flush(NULL), FERROTLS_E_INVALID_REQUEST);
+
+    /* The handshake, a step at a time: each side returns FERROTLS_E_AGAIN
+     * until the other has answered. */
+    crc = src = FERROTLS_E_AGAIN;
+    for (rounds = 0; crc == FERROTLS_E_AGAIN || src == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        if (crc == FERROTLS_E_AGAIN && (crc = ferrotls_conn_handshake(client)) == FERROTLS_E_AGAIN)
+            client_again++;
+        if (src == FERROTLS_E_AGAIN && (src = ferrotls_conn_handshake(server)) == FERROTLS_E_AGAIN)
+            server_again++;
+        if (crc == FERROTLS_E_AGAIN || src == FERROTLS_E_AGAIN)
+            wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK_RC(crc, 0);
+    CHECK_RC(src, 0);
+    /* The client's first call sent its ClientHello and found no answer;
+     * the server's first found no Finished yet. */
+    CHECK(client_again >= 1 && server_again >= 1);
+    CHECK(transport.would_block >= 1);
+    CHECK_RC(ferrotls_conn_protocol_version(client), version);
+    printf("non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok\n");
+
+    /* Nothing sent yet: the server's receive would block. */
+    CHECK_RC(ferrotls_conn_recv(server, buf, sizeof buf), FERROTLS_E_AGAIN);
+
+    /* 1 MiB, more than the socket and the send queue hold: with the server
+     * not reading, sending comes to FERROTLS_E_AGAIN before the end. */
+    for (i = 0; i < BULK; i++)
+        bulk_out[i] = (unsigned char)(i % 251);
+    while ((n = ferrotls_conn_send(client, bulk_out + sent, BULK - sent)) > 0)
+        sent += (size_t)n;
+    CHECK_RC(n, FERROTLS_E_AGAIN);
+    CHECK(sent > 0 && sent < BULK);
+    CHECK_RC(ferrotls_conn_wants_write(client), 1);
+
+    /* Then both, until every byte has arrived, in order. */
+    for (rounds = 0; got < BULK; rounds++) {
+        int progress = 0;
+
+        CHECK(rounds < 100000);
+        if (sent < BULK) {
+            n = ferrotls_conn_send(client, bulk_out + sent, BULK - sent);
+            if (n != FERROTLS_E_AGAIN) {
+                CHECK(n > 0);
+                sent += (size_t)n;
+                progress = 1;
+            }
+        } else {
+            int rc = ferrotls_conn_flush(client);
+            CHECK(rc == 0 || rc == FERROTLS_E_AGAIN);
+        }
+        n = ferrotls_conn_recv(server, bulk_in + got, BULK - got);
+        if (n != FERROTLS_E_AGAIN) {
+            CHECK(n > 0);
+            got += (size_t)n;
+            progress = 1;
+        }
+        if (!progress)
+            wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK(memcmp(bulk_in, bulk_out, BULK) == 0);
+    CHECK_RC(ferrotls_conn_flush(client), 0);
+    CHECK_RC(ferrotls_conn_wants_write(client), 0);
+    printf("non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok\n");
+
+    /* The close: close_notify each way. */
+    CHECK_RC(ferrotls_conn_close(client), 0);
+    for (rounds = 0; (n = ferrotls_conn_recv(server, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK_RC(n, 0);
+    CHECK_RC(ferrotls_conn_close(server), 0);
+    for (rounds = 0; (n = ferrotls_conn_recv(client, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        wait_ready(client, sv[0], server, sv[1]);
+    }
+    CHECK_RC(n, 0);
+    ferrotls_conn_free(client);
+    ferrotls_conn_free(server);
+    close(sv[0]);
+    close(sv[1]);
+
+    /* A callback failing with another errno is a transport failure, not
+     * a TLS one: no error string. */
+    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(client, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_handshake(client), FERROTLS_E_IO);
+    CHECK(ferrotls_conn_error_string(client) == NULL);
+    ferrotls_conn_free(client);
+    ferrotls_client_config_free(config);
+    printf("non-blocking close, and a callback failing otherwise: ok\n");
+}
+
+int main(int argc, char **argv)
+{
+    ferrotls_server_config *server = NULL;
+    char cert[4096], key[4096];
+
+    if (argc != 4 || (strcmp(argv[2], "1.2") != 0 && strcmp(argv[2], "1.3") != 0)) {
+        fprintf(stderr, "usage: %s VECTORS_PKI_DIR 1.2|1.3 VERSION\n", argv[0]);
+        return 2;
+    }
+    pki = argv[1];
+    version = strcmp(argv[2], "1.3") == 0 ? FERROTLS_TLS1_3 : FERROTLS_TLS1_2;
+
+    CHECK(strcmp(ferrotls_version(), argv[3]) == 0);
+    printf("version string: ok\n");
+
+    pki_path(cert, sizeof cert, "p256-chain.pem");
+    pki_path(key, sizeof key, "p256-leaf.key");
+    CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
+    CHECK_RC(ferrotls_server_config_set_alpn(server, server_alpn,
+                                             sizeof server_alpn - 1), 0);
+    CHECK_RC(ferrotls_server_config_set_alpn(NULL, server_alpn, 1),
+             FERROTLS_E_INVALID_REQUEST);
+
+    check_negotiated(server);
+
+    check_refused(client_config("rsa2048-root.pem", "leaf.p256.test"), server,
+                  "unknown issuer");
+    check_refused(client_config("p256-root.pem", "other.p256.test"), server,
+                  "name mismatch");
+    printf("error strings: unknown issuer, name mismatch, alert received: ok\n");
+
+    /* The system's roots load, and the test CA is not among them. */
+    CHECK_RC(ferrotls_client_config_use_system_roots(NULL), FERROTLS_E_INVALID_REQUEST);
+    check_refused(client_config(NULL, "leaf.p256.test"), server, "unknown issuer");
+    printf("system roots: loaded, test CA not trusted: ok\n");
+
+    check_nonblocking(server);
+
+    ferrotls_server_config_free(server);
+    printf("ALL OK\n");
+    return 0;
+}

@@ -1,0 +1,245 @@
+//! The installed C library: `install.sh` puts the shared and static
+//! libraries, the header and the pkg-config file under a fresh prefix;
+//! the C programs of `tests/c/`, compiled with the flags `pkg-config`
+//! gives for that prefix and run with `LD_LIBRARY_PATH`, run handshakes
+//! between a ferrotls client and server in one process, in TLS 1.2 and in
+//! TLS 1.3, and pass every check of the C functions: `session_test.c`
+//! sessions (IDs, resumption, export and import), `conn_test.c` the
+//! rest.
+//!
+//! Needs `cc`, `pkg-config` and `readelf` (tests/run.sh installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A C test program of `tests/c/`.
+struct CProgram {
+    /// Its name: the source is `tests/c/NAME.c`.
+    name: &'static str,
+    /// Its arguments after the PKI directory and the TLS version.
+    args: &'static [&'static str],
+    /// The lines it prints when it passes its checks.
+    checks: &'static [&'static str],
+}
+
+/// Sessions: IDs, resumption, export and import.
+const SESSION_TEST: CProgram = CProgram {
+    name: "session_test",
+    args: &[],
+    checks: &[
+        "configs and NULL arguments: ok",
+        "get_id: NULL args, size query, exact size, too small: ok",
+        "get_data: before and after the ticket, size query, too small: ok",
+        "A full handshake: not resumed, 32-byte IDs: ok",
+        "B resumed from the store: server ID kept, client ID fresh: ok",
+        "C resumed from set_data: server ID kept through A, B, C: ok",
+        "D corrupted set_data: refused, full handshake, new server ID: ok",
+        "ALL OK",
+    ],
+};
+
+/// Connections: the version string, what was negotiated, error strings,
+/// system roots, non-blocking I/O.
+const CONN_TEST: CProgram = CProgram {
+    name: "conn_test",
+    args: &[env!("CARGO_PKG_VERSION")],
+    checks: &[
+        "version string: ok",
+        "negotiated: version, cipher suite, group, ALPN: ok",
+        "peer certificates: count, DER by index, size query, too small: ok",
+        "error strings: unknown issuer, name mismatch, alert received: ok",
+        "system roots: loaded, test CA not trusted: ok",
+        "non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok",
+        "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
+        "non-blocking close, and a callback failing otherwise: ok",
+        "ALL OK",
+    ],
+};
+
+/// `program` with the variables cargo sets for this test removed: they
+/// describe this package, and build scripts that watch them (ring's does)
+/// would rerun, so the library would be rebuilt on every run.
+fn command(program: &str) -> Command {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_BIN_EXE_",
+            "CARGO_CRATE_",
+            "CARGO_PRIMARY_PACKAGE",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        {
+            command.env_remove(&*name);
+        }
+    }
+    command
+}
+
+/// Runs `command` and returns its stdout; fails the test, with its
+/// output, if it cannot start or does not succeed.
+fn run(what: &str, command: &mut Command) -> String {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{what} could not start ({e}); tests/run.sh installs it"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{stdout}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The dynamic-section entries of `tag` (`NEEDED`, `SONAME`) of an ELF
+/// file, as `readelf -d` prints them: the names in brackets.
+fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
+    run("readelf", Command::new("readelf").arg("-d").arg(file))
+        .lines()
+        .filter(|l| l.contains(&format!("({tag})")))
+        .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_owned()))
+        .collect()
+}
+
+/// Compiles `program` with `flags` into `exe`.
+fn compile(program: &CProgram, exe: &Path, flags: &[String]) {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    run(
+        "cc",
+        Command::new(cc)
+            .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+            .arg(format!("{MANIFEST_DIR}/tests/c/{}.c", program.name))
+            .arg("-o")
+            .arg(exe)
+            .args(flags)
+            .arg("-lpthread"),
+    );
+}
+
+/// Runs `program`, compiled as `exe`, for TLS `version` and checks that
+/// it passed every check.
+fn run_c_program(program: &CProgram, exe: &Path, version: &str, env: &[(&str, &Path)]) {
+    let mut command = Command::new(exe);
+    command
+        .arg(format!("{MANIFEST_DIR}/../vectors/pki"))
+        .arg(version)
+        .args(program.args)
+        .envs(env.iter().copied());
+    let name = program.name;
+    let stdout = run(&format!("{name} (TLS {version})"), &mut command);
+    for line in program.checks {
+        assert!(
+            stdout.lines().any(|l| l == *line),
+            "{name}, TLS {version}: missing {line:?} in:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
+    let version = env!("CARGO_PKG_VERSION");
+    let major = env!("CARGO_PKG_VERSION_MAJOR");
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let prefix = tmp.join("capi-prefix");
+    if prefix.exists() {
+        std::fs::remove_dir_all(&prefix).unwrap();
+    }
+    // The profile of this test, so the library is built once per profile.
+    let profile = if cfg!(debug_assertions) {
+        "dev"
+    } else {
+        "release"
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run(
+        "install.sh",
+        command(&format!("{MANIFEST_DIR}/install.sh"))
+            .env("CARGO", cargo)
+            .arg("--prefix")
+            .arg(&prefix)
+            .args(["--profile", profile]),
+    );
+
+    // The layout: the versioned file, its two links, the archive, the
+    // header as in the source tree, and the pkg-config file.
+    let lib = prefix.join("lib");
+    let file = format!("libferrotls.so.{version}");
+    assert!(lib.join(&file).symlink_metadata().unwrap().is_file());
+    for link in [
+        format!("libferrotls.so.{major}"),
+        "libferrotls.so".to_owned(),
+    ] {
+        assert_eq!(
+            std::fs::read_link(lib.join(&link)).unwrap(),
+            PathBuf::from(&file)
+        );
+    }
+    assert!(lib.join("libferrotls.a").is_file());
+    assert_eq!(
+        std::fs::read(prefix.join("include/ferrotls.h")).unwrap(),
+        std::fs::read(format!("{MANIFEST_DIR}/include/ferrotls.h")).unwrap()
+    );
+    let soname = format!("libferrotls.so.{major}");
+    assert_eq!(
+        dynamic_entries(&lib.join(&file), "SONAME"),
+        [soname.as_str()]
+    );
+
+    // pkg-config finds the prefix through PKG_CONFIG_PATH.
+    let pkg_config = |args: &[&str]| {
+        let mut command = Command::new("pkg-config");
+        command
+            .env("PKG_CONFIG_PATH", lib.join("pkgconfig"))
+            .args(args)
+            .arg("ferrotls");
+        run("pkg-config", &mut command)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pkg_config(&["--modversion"]), [version]);
+    let flags = pkg_config(&["--cflags", "--libs"]);
+    assert!(
+        flags.contains(&format!("-I{}", prefix.join("include").display())),
+        "{flags:?}"
+    );
+
+    // Linked against the shared library: each program records the
+    // SONAME, and runs from the prefix through LD_LIBRARY_PATH alone.
+    for program in [&SESSION_TEST, &CONN_TEST] {
+        let exe = tmp.join(format!("capi_{}", program.name));
+        compile(program, &exe, &flags);
+        let needed = dynamic_entries(&exe, "NEEDED");
+        assert!(needed.contains(&soname), "{needed:?}");
+        for version in ["1.2", "1.3"] {
+            run_c_program(program, &exe, version, &[("LD_LIBRARY_PATH", &lib)]);
+        }
+    }
+
+    // Linked against the static library with the system libraries the
+    // pkg-config file lists for it: no ferrotls library is needed at run
+    // time.
+    let mut flags = pkg_config(&["--cflags"]);
+    flags.push(lib.join("libferrotls.a").display().to_string());
+    flags.extend(
+        pkg_config(&["--static", "--libs-only-l"])
+            .into_iter()
+            .filter(|f| f != "-lferrotls"),
+    );
+    let exe = tmp.join("capi_session_test_static");
+    compile(&SESSION_TEST, &exe, &flags);
+    let needed = dynamic_entries(&exe, "NEEDED");
+    assert!(
+        !needed.iter().any(|n| n.starts_with("libferrotls")),
+        "{needed:?}"
+    );
+    run_c_program(&SESSION_TEST, &exe, "1.3", &[]);
+
+    std::fs::remove_dir_all(&prefix).unwrap();
+}
