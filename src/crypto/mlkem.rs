@@ -24,7 +24,7 @@
 //! H(ek) and z): decapsulation then skips re-deriving Â from ρ and
 //! decoding the key, about half its cost. That form does not zeroize, so
 //! it lives in a box that is overwritten with the empty key on drop
-//! ([`Unpacked`]). Every seed lives in a zeroizing buffer; the crate's
+//! (`Unpacked`). Every seed lives in a zeroizing buffer; the crate's
 //! shared-secret arrays are wrapped as soon as they are returned.
 
 use crate::crypto::rng::SecureRandom;
