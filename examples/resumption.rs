@@ -31,8 +31,13 @@ use ferrotls::{ServerConfig, ServerConnection, ServerName, StreamOwned, WebPkiSe
 type ServerView = (Vec<u8>, bool);
 
 /// Serves every connection of `listener` in turn: reads a line, answers
-/// it, closes, and sends its view of the connection to `views`.
-fn serve(listener: TcpListener, config: Arc<ServerConfig>, views: Sender<ServerView>) {
+/// it, closes, and sends its view of the connection (or why it failed) to
+/// `views`.
+fn serve(
+    listener: TcpListener,
+    config: Arc<ServerConfig>,
+    views: Sender<Result<ServerView, String>>,
+) {
     for tcp in listener.incoming() {
         let served = tcp.map_err(Box::<dyn Error>::from).and_then(|tcp| {
             let mut tls = StreamOwned::new(ServerConnection::new(config.clone()), tcp);
@@ -43,14 +48,12 @@ fn serve(listener: TcpListener, config: Arc<ServerConfig>, views: Sender<ServerV
             tls.flush()?;
             Ok((tls.conn.session_id().to_vec(), tls.conn.is_resumed()))
         });
-        match served {
-            Ok(view) => {
-                if views.send(view).is_err() {
-                    // Nobody is listening any more.
-                    return;
-                }
-            }
-            Err(e) => eprintln!("server: {e}"),
+        if views
+            .send(served.map_err(|e| format!("server: {e}")))
+            .is_err()
+        {
+            // Nobody is listening any more.
+            return;
         }
     }
 }
@@ -78,41 +81,41 @@ struct Row {
 }
 
 /// A full handshake, a resumption from its exported bytes in a new
-/// configuration, and one from that configuration's store.
+/// configuration, and one from that configuration's store; each with what
+/// the server saw of it.
 fn three_connections(
-    config: impl Fn() -> Result<Arc<ClientConfig>, Box<dyn Error>>,
+    kind: Kind,
+    verifier: &Arc<WebPkiServerVerifier>,
     name: &ServerName,
     address: SocketAddr,
-    views: &Receiver<ServerView>,
+    views: &Receiver<Result<ServerView, String>>,
 ) -> Result<Vec<Row>, Box<dyn Error>> {
     let mut rows = Vec::new();
-    let first = connect(ClientConnection::new(config()?, name.clone())?, address)?;
+    let mut row = |how, client| -> Result<(), Box<dyn Error>> {
+        rows.push(Row {
+            how,
+            client,
+            server: views.recv()??,
+        });
+        Ok(())
+    };
+    let first = connect(
+        ClientConnection::new(kind.config(verifier)?, name.clone())?,
+        address,
+    )?;
     let saved = first
         .session_data()?
         .ok_or("the first connection left no session")?;
-    rows.push(Row {
-        how: "new",
-        client: first,
-        server: views.recv()?,
-    });
+    row("new", first)?;
     // A new configuration, as in another process: only the bytes carry
     // the session.
-    let other = config()?;
-    let second = connect(
-        ClientConnection::resume(other.clone(), name.clone(), &saved)?,
-        address,
+    let other = kind.config(verifier)?;
+    let resumed = ClientConnection::resume(other.clone(), name.clone(), &saved)?;
+    row("resume(bytes)", connect(resumed, address)?)?;
+    row(
+        "new (store)",
+        connect(ClientConnection::new(other, name.clone())?, address)?,
     )?;
-    rows.push(Row {
-        how: "resume(bytes)",
-        client: second,
-        server: views.recv()?,
-    });
-    let third = connect(ClientConnection::new(other, name.clone())?, address)?;
-    rows.push(Row {
-        how: "new (store)",
-        client: third,
-        server: views.recv()?,
-    });
     Ok(rows)
 }
 
@@ -225,8 +228,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "", "connection", "resumed", "client session_id()"
     );
     for kind in Kind::ALL {
-        let config = || kind.config(&verifier);
-        let rows = three_connections(config, &name, address, &received)?;
+        let rows = three_connections(kind, &verifier, &name, address, &received)?;
         for row in &rows {
             println!(
                 "{:<16} {:<14} {:<8} {:<64} {}",
