@@ -40,13 +40,14 @@
 //!
 //! # The session-ID contract
 //!
-//! `session_id()` on a connection follows GnuTLS's `gnutls_session_get_id`
-//! (`docs/session-ids.md` has every rule and the tests proving them): the
-//! client sees the ID the server sent in this connection's ServerHello; the
-//! server sees an ID that persists across every resumption of the session,
-//! in every version, by session ID, by ticket or by TLS 1.3 PSK. At most 32
-//! bytes, empty before the ServerHello. Whether a connection resumed is
-//! `is_resumed()`, never a comparison of IDs.
+//! [`session_id()`](Connection::session_id) on a connection follows
+//! GnuTLS's `gnutls_session_get_id` (`docs/session-ids.md` has every rule
+//! and the tests proving them): the client sees the ID the server sent in
+//! this connection's ServerHello; the server sees an ID that persists
+//! across every resumption of the session, in every version, by session
+//! ID, by ticket or by TLS 1.3 PSK. At most 32 bytes, empty before the
+//! ServerHello. Whether a connection resumed is
+//! [`is_resumed()`](Connection::is_resumed), never a comparison of IDs.
 //!
 //! | handshake | client `session_id()` | server `session_id()` |
 //! |---|---|---|
