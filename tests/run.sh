@@ -80,6 +80,25 @@ cargo clippy --all-targets --no-default-features --features cli -- -D warnings
 cargo clippy --lib --no-default-features --features tokio -- -D warnings
 cargo clippy -p ferrotls-capi --all-targets -- -D warnings
 
+step "examples and rustdoc"
+# Every example, in each feature set it builds in (the tokio ones need
+# `tokio`, on by default through `cli`); tests/examples.rs and
+# tests/tokio_examples.rs (under `cargo test` below) run them with peers.
+cargo build --examples
+cargo build --examples --no-default-features
+# The self-contained ones as the README gives them: each exits 0 only if
+# what it demonstrates held.
+for example in resumption sans_io client_auth; do
+    cargo run -q --example "$example" >/dev/null
+done
+# The crate docs (the guide in src/lib.rs) without a warning: no broken or
+# private intra-doc link, in every feature set. Their examples run as doc
+# tests under `cargo test`.
+for features in "" "--no-default-features" "--no-default-features --features tokio"; do
+    # shellcheck disable=SC2086 # the feature flags are separate words
+    RUSTDOCFLAGS='-D warnings' cargo doc --no-deps -q $features
+done
+
 step "layer check (the order in docs/architecture.md)"
 cargo test --test layers
 

@@ -1,7 +1,7 @@
 //! AES-CBC and HMAC for the TLS 1.0–1.2 CBC cipher suites, with the
 //! constant-time pieces their record decryption needs.
 //!
-//! - [`AesCbc`]: AES-128/256 (the `aes` crate, feature `legacy`) in CBC
+//! - `AesCbc`: AES-128/256 (the `aes` crate, feature `legacy`) in CBC
 //!   mode (NIST SP 800-38A §6.2), chained here over the block cipher.
 //! - [`RecordMac`]: HMAC (RFC 2104) over SHA-1, SHA-256 or SHA-384, built
 //!   here rather than taken from an HMAC API because the Lucky Thirteen
@@ -9,7 +9,7 @@
 //!   function: ring's digest for tags over public lengths (sealing,
 //!   encrypt-then-MAC), the masked construction of `crypto::cbc_mac` for
 //!   the secret content length of a MAC-then-encrypt opening.
-//! - [`check_padding`] and [`open_mac_then_encrypt`]: the constant-time
+//! - [`check_padding`] and `open_mac_then_encrypt`: the constant-time
 //!   checks of RFC 5246 §6.2.3.2 padding and MAC.
 
 #[cfg(feature = "legacy")]

@@ -2,7 +2,7 @@
 //!
 //! SHA-256/384/512 and SHA-1 come from ring; MD5 (TLS 1.0/1.1 PRF, Finished
 //! and signatures only) comes from the `md-5` crate behind the `legacy`
-//! feature. [`HashAlgorithm::Md5Sha1`] is the 36-byte MD5‖SHA-1
+//! feature. `HashAlgorithm::Md5Sha1` is the 36-byte MD5‖SHA-1
 //! concatenation TLS 1.0 and 1.1 use for their handshake transcript
 //! (RFC 2246 §7.4.9, RFC 4346 §7.4.9).
 

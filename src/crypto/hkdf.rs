@@ -28,7 +28,7 @@ pub const MAX_CONTEXT_LEN: usize = 255;
 
 /// HKDF-Extract (RFC 5869 §2.2): `PRK = HMAC-Hash(salt, IKM)`. An empty
 /// `salt` means `HashLen` zero bytes, as the RFC says. Fails only for a
-/// hash without HMAC ([`HashAlgorithm::Md5Sha1`]).
+/// hash without HMAC (`HashAlgorithm::Md5Sha1`).
 pub fn extract(hash: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Result<Secret, Error> {
     let zeros = [0u8; MAX_HASH_LEN];
     let salt = if salt.is_empty() {

@@ -81,7 +81,7 @@ impl HmacKey {
     /// An HMAC key over `hash` with the given key bytes (any length: keys
     /// longer than the hash block are hashed first, RFC 2104 §2).
     ///
-    /// Fails with [`Error::Crypto`] for [`HashAlgorithm::Md5Sha1`], which is
+    /// Fails with [`Error::Crypto`] for `HashAlgorithm::Md5Sha1`, which is
     /// a transcript hash and has no HMAC.
     pub fn new(hash: HashAlgorithm, key: &[u8]) -> Result<Self, Error> {
         let ring_alg = match hash {

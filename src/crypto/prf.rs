@@ -8,7 +8,7 @@
 //!   with the cipher suite's hash, SHA-256 unless the suite says otherwise.
 //!
 //! The PRF is selected by the handshake's transcript hash:
-//! [`HashAlgorithm::Md5Sha1`] means the TLS 1.0/1.1 PRF, any SHA-2 hash the
+//! `HashAlgorithm::Md5Sha1` means the TLS 1.0/1.1 PRF, any SHA-2 hash the
 //! TLS 1.2 PRF over that hash. Both are one `P_hash` function.
 
 use crate::crypto::hash::HashAlgorithm;

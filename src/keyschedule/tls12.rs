@@ -2,7 +2,7 @@
 //!
 //! Everything is the TLS PRF ([`crate::crypto::prf::prf`]) under a label;
 //! the PRF is chosen by the handshake's transcript hash:
-//! [`HashAlgorithm::Md5Sha1`] for TLS 1.0/1.1, the cipher suite's hash for
+//! `HashAlgorithm::Md5Sha1` for TLS 1.0/1.1, the cipher suite's hash for
 //! TLS 1.2.
 //!
 //! - master secret (RFC 5246 §8.1) and extended master secret (RFC 7627 §4),
