@@ -33,6 +33,7 @@
 //! | `legacy` | on | the primitives ring lacks: CBC suites, TLS 1.0/1.1, RSA key exchange, SHA-1 signatures |
 //! | `cli` | on | what the `ferrotls` tool needs (it turns on `tokio` and a tokio runtime) |
 //! | `tokio` | with `cli` | `ferrotls::tokio`: async connector, acceptors and streams, over tokio's I/O traits only |
+//! | `pki-types` | off | `ferrotls::pki_types` (`rustls-pki-types`): `CertifiedKey::from_der`, `RootStore::add_certificate`, conversions of `ServerName` and `UnixTime` |
 //!
 //! An embedder that wants neither the tool nor a runtime takes
 //! `default-features = false` and adds `legacy` or `tokio` as needed.
@@ -524,6 +525,10 @@ pub use pki::{
     CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
     ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
 };
+/// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
+/// configuration types convert from.
+#[cfg(feature = "pki-types")]
+pub use rustls_pki_types as pki_types;
 pub use session::{
     ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,
     InMemoryServerStore, RotatingTicketer, ServerSessionStore, SessionId, Ticketer,

@@ -78,6 +78,8 @@ cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --all-targets --no-default-features --features cli -- -D warnings
 # The adapter alone, with tokio's I/O traits and no runtime.
 cargo clippy --lib --no-default-features --features tokio -- -D warnings
+# The conversions from the ecosystem's shared types.
+cargo clippy --all-targets --features pki-types -- -D warnings
 cargo clippy -p ferrotls-capi --all-targets -- -D warnings
 
 step "examples and rustdoc"
@@ -109,6 +111,7 @@ step "tests (default features)"
 # tests/cli_server_stall.rs holds 1,000 sockets open at once, on both ends.
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096
 cargo test
+cargo test --features pki-types --test api_pki_types
 
 step "tests (without the legacy feature)"
 cargo test --no-default-features --features cli --lib --bins

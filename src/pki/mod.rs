@@ -22,6 +22,8 @@ pub mod oid;
 pub mod path;
 pub mod pem;
 pub mod profile;
+#[cfg(feature = "pki-types")]
+mod shared_types;
 pub mod sigcache;
 pub mod time;
 pub mod trust;
