@@ -72,6 +72,17 @@ fn tls12(
     )
 }
 
+/// A TLS 1.2 client and server with the DHE suites, both in ffdhe2048.
+fn dhe_in_ffdhe2048() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    let groups = [NamedGroup::ffdhe2048];
+    tls12(
+        TLS12_DHE_CIPHER_SUITES,
+        &groups,
+        TLS12_DHE_CIPHER_SUITES,
+        &groups,
+    )
+}
+
 fn negotiated(client: Arc<ClientConfig>, server: Arc<ServerConfig>) -> (CipherSuite, NamedGroup) {
     let (c, s) = handshaken(client, server, server_name("rsa2048"));
     assert_eq!(c.negotiated_group(), s.negotiated_group());
@@ -236,12 +247,7 @@ fn resigned_server_key_exchange(
 fn client_reads_signed_values(
     edit: impl FnOnce(&mut ferrotls::internal::msgs::key_exchange::ServerDhParams),
 ) -> Result<(), (Error, Option<u8>)> {
-    let (client, server) = tls12(
-        TLS12_DHE_CIPHER_SUITES,
-        &[NamedGroup::ffdhe2048],
-        TLS12_DHE_CIPHER_SUITES,
-        &[NamedGroup::ffdhe2048],
-    );
+    let (client, server) = dhe_in_ffdhe2048();
     let (mut c, mut s) = pair(client, server, server_name("rsa2048"));
     let mut hello = Vec::new();
     c.write_tls(&mut hello).unwrap();
@@ -323,12 +329,7 @@ fn a_signed_generator_out_of_range_is_illegal_parameter() {
 #[test]
 fn rfc7919_4_a_dh_yc_out_of_range_is_handshake_failure() {
     for value in [vec![0], vec![1], vec![0xff; 256], vec![1; 257]] {
-        let (client, server) = tls12(
-            TLS12_DHE_CIPHER_SUITES,
-            &[NamedGroup::ffdhe2048],
-            TLS12_DHE_CIPHER_SUITES,
-            &[NamedGroup::ffdhe2048],
-        );
+        let (client, server) = dhe_in_ffdhe2048();
         let (err, alert) = refuses(
             client,
             server,
