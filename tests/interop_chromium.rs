@@ -15,36 +15,6 @@
 mod interop_support;
 
 use interop_support::*;
-use std::time::Duration;
-
-/// How long one Chromium run may take (under a second here).
-const BROWSER_LIMIT: Duration = Duration::from_secs(60);
-
-/// Runs headless Chromium with a fresh profile in `scratch` on `url`;
-/// returns what it printed (the DOM, then its log).
-fn dump_dom(scratch: &Scratch, url: &str) -> String {
-    let profile = format!("--user-data-dir={}", scratch.file("profile"));
-    let (status, out) = Peer::spawn(
-        "chromium",
-        &[
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--ignore-certificate-errors",
-            &profile,
-            "--dump-dom",
-            url,
-        ],
-    )
-    .wait_exit_within(BROWSER_LIMIT);
-    assert!(status.success(), "chromium failed:\n{out}");
-    out
-}
 
 /// `log` up to its last newline: a line still arriving is left out.
 fn complete_lines(log: &str) -> &str {

@@ -69,35 +69,14 @@ fn curl_gets_the_hyper_page_over_http2_and_http11() {
     );
 }
 
-/// How long one Chromium run may take (about a second here).
-const BROWSER_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
-
 #[test]
 fn chromium_gets_the_hyper_page_over_http2() {
     let server = Server::start("hyper_server");
-    let profile =
-        std::env::temp_dir().join(format!("ferrotls-hyper-chromium-{}", std::process::id()));
-    let (status, out) = interop_support::Peer::spawn(
-        "chromium",
-        &[
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            // The certificate is for leaf.p256.test, the URL says localhost.
-            "--ignore-certificate-errors",
-            &format!("--user-data-dir={}", profile.display()),
-            "--dump-dom",
-            &format!("https://localhost:{}/page", server.port()),
-        ],
-    )
-    .wait_exit_within(BROWSER_LIMIT);
-    let _ = std::fs::remove_dir_all(&profile);
-    assert!(status.success(), "chromium failed:\n{out}");
+    let scratch = interop_support::Scratch::new("hyper-chromium");
+    let out = interop_support::dump_dom(
+        &scratch,
+        &format!("https://localhost:{}/page", server.port()),
+    );
     // Chromium offers h2 first: the page says HTTP/2 over TLS 1.3.
     assert!(
         out.contains("hello from ferrotls: HTTP/2.0 /page over Some(TLSv1_3)"),

@@ -635,3 +635,32 @@ pub fn venv_program(override_var: &str, venv: &str, program: &str) -> String {
     require(program);
     program.to_owned()
 }
+
+/// How long one Chromium run may take (under a second here).
+pub const BROWSER_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs headless Chromium with a fresh profile in `scratch` on `url`;
+/// returns what it printed (the DOM, then its log).
+pub fn dump_dom(scratch: &Scratch, url: &str) -> String {
+    let profile = format!("--user-data-dir={}", scratch.file("profile"));
+    let (status, out) = Peer::spawn(
+        "chromium",
+        &[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--ignore-certificate-errors",
+            &profile,
+            "--dump-dom",
+            url,
+        ],
+    )
+    .wait_exit_within(BROWSER_LIMIT);
+    assert!(status.success(), "chromium failed:\n{out}");
+    out
+}
