@@ -64,6 +64,23 @@ where
     (client, server.await.unwrap().unwrap())
 }
 
+/// A client and server of `version` connected over TCP on 127.0.0.1.
+async fn connect_over_tcp(
+    version: ProtocolVersion,
+) -> (client::TlsStream<TcpStream>, server::TlsStream<TcpStream>) {
+    let (client_config, server_config) = configs(&[version]);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (client_io, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
+    connect(
+        client_config,
+        server_config,
+        client_io.unwrap(),
+        accepted.unwrap().0,
+    )
+    .await
+}
+
 /// The ferrotls error inside an I/O error from the adapter.
 fn tls_error(e: &io::Error) -> Error {
     e.get_ref()
@@ -112,17 +129,7 @@ async fn handshake_and_data_both_ways_over_duplex_in_tls13_and_tls12() {
 #[tokio::test]
 async fn handshake_and_data_both_ways_over_tcp() {
     within(async {
-        let (client_config, server_config) = configs(&[ProtocolVersion::TLSv1_3]);
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (client_io, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
-        let (mut client, mut server) = connect(
-            client_config,
-            server_config,
-            client_io.unwrap(),
-            accepted.unwrap().0,
-        )
-        .await;
+        let (mut client, mut server) = connect_over_tcp(ProtocolVersion::TLSv1_3).await;
         exchange(&mut client, &mut server).await;
         assert_eq!(server.get_ref().1.server_name(), Some("leaf.p256.test"));
     })
@@ -133,17 +140,7 @@ async fn handshake_and_data_both_ways_over_tcp() {
 async fn shutdown_sends_close_notify_and_half_closes_in_tls13_and_tls12() {
     within(async {
         for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
-            let (client_config, server_config) = configs(&[version]);
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let (client_io, accepted) = tokio::join!(TcpStream::connect(addr), listener.accept());
-            let (mut client, mut server) = connect(
-                client_config,
-                server_config,
-                client_io.unwrap(),
-                accepted.unwrap().0,
-            )
-            .await;
+            let (mut client, mut server) = connect_over_tcp(version).await;
             client.write_all(b"request").await.unwrap();
             client.shutdown().await.unwrap();
             // A second shutdown sends nothing more.
