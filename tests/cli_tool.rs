@@ -730,28 +730,35 @@ fn a_server_that_never_answers_is_a_failure_within_the_timeout() {
     );
 }
 
-#[test]
-fn a_closed_stdout_ends_client_and_server_quietly() {
-    let (server, port) = ferrotls_server(&["--echo"]);
-    // The reader of the client's stdout is gone before it prints.
+/// `ferrotls ARGS` with its stdout closed on our side (no reader is left)
+/// and its stderr piped.
+fn spawn_with_stdout_closed(args: &[&str]) -> std::process::Child {
     let mut child = Command::new(ferrotls_bin())
-        .args([
-            "client",
-            &format!("127.0.0.1:{port}"),
-            "--servername",
-            "leaf.p256.test",
-            "--cafile",
-            &vector("p256-root.pem"),
-            "--json",
-            "--connections",
-            "3",
-        ])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
+    child
+}
+
+#[test]
+fn a_closed_stdout_ends_client_and_server_quietly() {
+    let (server, port) = ferrotls_server(&["--echo"]);
+    // The reader of the client's stdout is gone before it prints.
+    let mut child = spawn_with_stdout_closed(&[
+        "client",
+        &format!("127.0.0.1:{port}"),
+        "--servername",
+        "leaf.p256.test",
+        "--cafile",
+        &vector("p256-root.pem"),
+        "--json",
+        "--connections",
+        "3",
+    ]);
     let mut stderr = String::new();
     child
         .stderr
@@ -768,23 +775,16 @@ fn a_closed_stdout_ends_client_and_server_quietly() {
     assert_eq!(json_lines(&log).len(), 1, "{log}");
 
     // The server, its stdout closed, ends at its first --json line.
-    let mut server = Command::new(ferrotls_bin())
-        .args([
-            "server",
-            "--cert",
-            &vector("p256-chain.pem"),
-            "--key",
-            &vector("p256-leaf.key"),
-            "--listen",
-            "127.0.0.1:0",
-            "--json",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(server.stdout.take());
+    let mut server = spawn_with_stdout_closed(&[
+        "server",
+        "--cert",
+        &vector("p256-chain.pem"),
+        "--key",
+        &vector("p256-leaf.key"),
+        "--listen",
+        "127.0.0.1:0",
+        "--json",
+    ]);
     let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
     let listening = lines.next().unwrap().unwrap();
     let port: u16 = listening.rsplit(':').next().unwrap().parse().unwrap();
