@@ -33,35 +33,7 @@
 
 #include "ferrotls.h"
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
-
-#define CHECK_RC(expr, want)                                                 \
-    do {                                                                     \
-        long rc_ = (long)(expr);                                             \
-        if (rc_ != (long)(want)) {                                           \
-            fprintf(stderr, "FAIL %s:%d: %s = %ld (%s), want %ld\n",         \
-                    __FILE__, __LINE__, #expr, rc_,                          \
-                    ferrotls_strerror((int)rc_), (long)(want));              \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
-
-/* s is not NULL and holds `part`. */
-#define CHECK_HAS(s, part)                                                   \
-    do {                                                                     \
-        const char *s_ = (s);                                                \
-        if (s_ == NULL || strstr(s_, (part)) == NULL) {                      \
-            fprintf(stderr, "FAIL %s:%d: %s = \"%s\", want \"%s\" in it\n",  \
-                    __FILE__, __LINE__, #s, s_ ? s_ : "(null)", (part));     \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 /* The one version every configuration enables. */
 static uint16_t version;

@@ -33,24 +33,7 @@
 /* The one version every configuration enables. */
 static uint16_t version;
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
-
-#define CHECK_RC(expr, want)                                                 \
-    do {                                                                     \
-        long rc_ = (long)(expr);                                             \
-        if (rc_ != (long)(want)) {                                           \
-            fprintf(stderr, "FAIL %s:%d: %s = %ld (%s), want %ld\n",         \
-                    __FILE__, __LINE__, #expr, rc_,                          \
-                    ferrotls_strerror((int)rc_), (long)(want));              \
-            exit(1);                                                         \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 /* What the server thread saw of one connection. */
 struct server_run {
