@@ -6,10 +6,20 @@
 //! through `crypto::ffdhe` in each RFC 7919 group (key generation, and
 //! completing with a peer's value, its range check included).
 //!
+//! The last table puts the operations of an X25519MLKEM768 handshake
+//! side by side in this crate's providers (X25519 in ring through
+//! `crypto::kx`, ML-KEM-768 in libcrux through `crypto::mlkem`) and in
+//! AWS-LC through `aws-lc-rs`, the provider rustls uses by default: the
+//! part of the `*-mlkem-*` rows of `benches/compare.rs` that is the
+//! primitives' and not the engines'.
+//!
 //! Run with `cargo bench --bench key_exchange`; prints the median µs per
 //! operation over `ROUNDS` batches of `BATCH`.
 
+use aws_lc_rs::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey, X25519};
+use aws_lc_rs::kem::{self, ML_KEM_768};
 use ferrotls::internal::crypto::ffdhe::{DhGroup, DhKeyPair};
+use ferrotls::internal::crypto::kx::KeyShare;
 use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
 use ferrotls::internal::crypto::rng::OsRng;
 use ferrotls::internal::msgs::enums::NamedGroup;
@@ -42,6 +52,12 @@ fn median_us(calls: u32, mut op: impl FnMut()) -> f64 {
 }
 
 fn main() {
+    mlkem_table();
+    ffdhe_table();
+    providers_table();
+}
+
+fn mlkem_table() {
     let rng = OsRng::new();
     println!(
         "{:<12} {:>10} {:>10} {:>10}",
@@ -64,6 +80,10 @@ fn main() {
             format!("{kem:?}")
         );
     }
+}
+
+fn ffdhe_table() {
+    let rng = OsRng::new();
     println!("\n{:<12} {:>10} {:>10}", "µs/op", "keygen", "complete");
     for group in [
         NamedGroup::ffdhe2048,
@@ -89,4 +109,77 @@ fn main() {
             both - keygen
         );
     }
+}
+
+/// X25519 key generation (with the public value) and agreement, and
+/// ML-KEM-768 key generation (with the encapsulation key's bytes),
+/// encapsulation (parsing and checking the peer's key) and decapsulation,
+/// in this crate's providers and in AWS-LC.
+fn providers_table() {
+    println!(
+        "\n{:<24} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "µs/op", "x25519 kg", "x25519 dh", "mlkem kg", "encaps", "decaps"
+    );
+    let peer = KeyShare::generate(NamedGroup::X25519).unwrap();
+    let x_keygen = median_us(MLKEM_BATCH, || {
+        black_box(KeyShare::generate(NamedGroup::X25519).unwrap());
+    });
+    let x_both = median_us(MLKEM_BATCH, || {
+        let share = KeyShare::generate(NamedGroup::X25519).unwrap();
+        black_box(share.complete(black_box(peer.public_key())).unwrap());
+    });
+    let rng = OsRng::new();
+    let (key, ek) = DecapsulationKey::generate(MlKem::Mlkem768, &rng).unwrap();
+    let (ct, _) = encapsulate(MlKem::Mlkem768, &ek, &rng).unwrap();
+    let m_keygen = median_us(MLKEM_BATCH, || {
+        black_box(DecapsulationKey::generate(MlKem::Mlkem768, &rng).unwrap());
+    });
+    let m_encaps = median_us(MLKEM_BATCH, || {
+        black_box(encapsulate(MlKem::Mlkem768, black_box(&ek), &rng).unwrap());
+    });
+    let m_decaps = median_us(MLKEM_BATCH, || {
+        black_box(key.decapsulate(black_box(&ct)).unwrap());
+    });
+    println!(
+        "{:<24} {x_keygen:>10.1} {:>10.1} {m_keygen:>10.1} {m_encaps:>10.1} {m_decaps:>10.1}",
+        "ring + libcrux (ours)",
+        x_both - x_keygen
+    );
+
+    let aws_rng = aws_lc_rs::rand::SystemRandom::new();
+    let x_keygen = median_us(MLKEM_BATCH, || {
+        let private = EphemeralPrivateKey::generate(&X25519, &aws_rng).unwrap();
+        black_box(private.compute_public_key().unwrap());
+    });
+    let x_both = median_us(MLKEM_BATCH, || {
+        let private = EphemeralPrivateKey::generate(&X25519, &aws_rng).unwrap();
+        black_box(private.compute_public_key().unwrap());
+        let peer = UnparsedPublicKey::new(&X25519, black_box(peer.public_key()));
+        agreement::agree_ephemeral(private, peer, (), |secret| {
+            black_box(secret.len());
+            Ok(())
+        })
+        .unwrap();
+    });
+    let key = kem::DecapsulationKey::generate(&ML_KEM_768).unwrap();
+    let ek = key.encapsulation_key().unwrap().key_bytes().unwrap();
+    let ek = ek.as_ref().to_vec();
+    let (ct, _) = key.encapsulation_key().unwrap().encapsulate().unwrap();
+    let ct = ct.as_ref().to_vec();
+    let m_keygen = median_us(MLKEM_BATCH, || {
+        let key = kem::DecapsulationKey::generate(&ML_KEM_768).unwrap();
+        black_box(key.encapsulation_key().unwrap().key_bytes().unwrap());
+    });
+    let m_encaps = median_us(MLKEM_BATCH, || {
+        let peer = kem::EncapsulationKey::new(&ML_KEM_768, black_box(&ek)).unwrap();
+        black_box(peer.encapsulate().unwrap());
+    });
+    let m_decaps = median_us(MLKEM_BATCH, || {
+        black_box(key.decapsulate(black_box(ct.as_slice()).into()).unwrap());
+    });
+    println!(
+        "{:<24} {x_keygen:>10.1} {:>10.1} {m_keygen:>10.1} {m_encaps:>10.1} {m_decaps:>10.1}",
+        "aws-lc-rs",
+        x_both - x_keygen
+    );
 }
