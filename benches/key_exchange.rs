@@ -9,7 +9,8 @@
 //! The last table puts the operations of an X25519MLKEM768 handshake
 //! side by side in this crate's providers (X25519 in ring through
 //! `crypto::kx`, ML-KEM-768 in libcrux through `crypto::mlkem`) and in
-//! AWS-LC through `aws-lc-rs`, the provider rustls uses by default: the
+//! AWS-LC through `aws-lc-rs`, the provider rustls uses by default (and
+//! X25519 in curve25519-dalek, the other maintained Rust X25519): the
 //! part of the `*-mlkem-*` rows of `benches/compare.rs` that is the
 //! primitives' and not the engines'.
 //!
@@ -21,7 +22,7 @@ use aws_lc_rs::kem::{self, ML_KEM_768};
 use ferrotls::internal::crypto::ffdhe::{DhGroup, DhKeyPair};
 use ferrotls::internal::crypto::kx::KeyShare;
 use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
-use ferrotls::internal::crypto::rng::OsRng;
+use ferrotls::internal::crypto::rng::{OsRng, SecureRandom};
 use ferrotls::internal::msgs::enums::NamedGroup;
 use std::hint::black_box;
 use std::time::Instant;
@@ -143,6 +144,29 @@ fn providers_table() {
     println!(
         "{:<24} {x_keygen:>10.1} {:>10.1} {m_keygen:>10.1} {m_encaps:>10.1} {m_decaps:>10.1}",
         "ring + libcrux (ours)",
+        x_both - x_keygen
+    );
+
+    // curve25519-dalek, the other maintained X25519 in Rust (a
+    // dev-dependency for the RFC 8448 traces), for X25519 alone.
+    let seed = || {
+        let mut scalar = [0u8; 32];
+        rng.fill(&mut scalar).unwrap();
+        x25519_dalek::StaticSecret::from(scalar)
+    };
+    let peer_point: [u8; 32] = peer.public_key().try_into().unwrap();
+    let peer_point = x25519_dalek::PublicKey::from(peer_point);
+    let x_keygen = median_us(MLKEM_BATCH, || {
+        black_box(x25519_dalek::PublicKey::from(&seed()));
+    });
+    let x_both = median_us(MLKEM_BATCH, || {
+        let secret = seed();
+        black_box(x25519_dalek::PublicKey::from(&secret));
+        black_box(secret.diffie_hellman(black_box(&peer_point)));
+    });
+    println!(
+        "{:<24} {x_keygen:>10.1} {:>10.1}",
+        "x25519-dalek",
         x_both - x_keygen
     );
 
