@@ -235,11 +235,7 @@ impl<'a> Der<'a> {
     /// Reads a non-negative INTEGER and returns its magnitude: big-endian,
     /// without the octet that only clears the sign bit (empty for zero).
     pub fn unsigned_integer(&mut self) -> Result<&'a [u8], DerError> {
-        match self.integer()? {
-            [first, ..] if first & 0x80 != 0 => Err(DerError::NegativeInteger),
-            [0, rest @ ..] => Ok(rest),
-            other => Ok(other),
-        }
+        magnitude(self.read(tag::INTEGER)?)
     }
 
     /// Reads an INTEGER greater than zero (an RSA modulus or exponent,
@@ -254,13 +250,14 @@ impl<'a> Der<'a> {
 
     /// Reads a non-negative INTEGER that fits in a `u64`.
     pub fn small_unsigned(&mut self) -> Result<u64, DerError> {
-        let digits = self.unsigned_integer()?;
-        if digits.len() > 8 {
-            return Err(DerError::IntegerTooLarge);
-        }
-        Ok(digits
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+        let value = self.read(tag::INTEGER)?;
+        small_unsigned(value)
+    }
+
+    /// Reads a non-negative INTEGER that fits in a `u64` and is encoded
+    /// with the IMPLICIT tag `implicit` (X.680 §31.2.7), if one is next.
+    pub fn optional_small_unsigned(&mut self, implicit: u8) -> Result<Option<u64>, DerError> {
+        self.optional(implicit)?.map(small_unsigned).transpose()
     }
 
     /// Reads a BIT STRING (X.690 §8.6, §11.2).
@@ -302,6 +299,28 @@ pub fn bit_length(unsigned: &[u8]) -> usize {
 }
 
 /// Checks an INTEGER's contents: non-empty and minimally encoded.
+/// The magnitude of a non-negative INTEGER's contents: big-endian, without
+/// the octet that only clears the sign bit (empty for zero).
+fn magnitude(value: &[u8]) -> Result<&[u8], DerError> {
+    check_integer(value)?;
+    match value {
+        [first, ..] if first & 0x80 != 0 => Err(DerError::NegativeInteger),
+        [0, rest @ ..] => Ok(rest),
+        other => Ok(other),
+    }
+}
+
+/// A non-negative INTEGER's contents as a `u64`, when it fits.
+fn small_unsigned(value: &[u8]) -> Result<u64, DerError> {
+    let digits = magnitude(value)?;
+    if digits.len() > 8 {
+        return Err(DerError::IntegerTooLarge);
+    }
+    Ok(digits
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+}
+
 fn check_integer(value: &[u8]) -> Result<(), DerError> {
     match value {
         [] => Err(DerError::EmptyInteger),

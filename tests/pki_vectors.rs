@@ -86,16 +86,13 @@ fn library_verdict(case: &Case, signatures: Option<&SignatureCache>) -> String {
         .reference
         .as_deref()
         .map(|n| ServerName::parse(n).expect("reference name"));
-    let validation = Validation {
-        roots: &roots,
-        purpose: match case.purpose.as_str() {
-            "server" => Purpose::ServerAuth,
-            "client" => Purpose::ClientAuth,
-            other => panic!("purpose {other}"),
-        },
-        name: name.as_ref(),
-        time: case.time,
+    let purpose = match case.purpose.as_str() {
+        "server" => Purpose::ServerAuth,
+        "client" => Purpose::ClientAuth,
+        other => panic!("purpose {other}"),
     };
+    let mut validation = Validation::new(&roots, purpose, case.time);
+    validation.name = name.as_ref();
     let outcome = match signatures {
         Some(cache) => verify_chain_cached(&chain[0], &borrowed, &validation, cache),
         None => verify_chain(&chain[0], &borrowed, &validation),
@@ -191,11 +188,7 @@ fn cli_gives_each_case_its_verdict_and_exit_status() {
 /// really do, so the documented reason stays true.
 #[test]
 fn openssl_reaches_the_same_verdicts() {
-    let version = Command::new("openssl").arg("version").output();
-    assert!(
-        version.is_ok_and(|o| o.status.success()),
-        "the openssl CLI is required for this cross-check and is missing"
-    );
+    common::require_openssl();
     let mut failures = Vec::new();
     for case in cases() {
         let mut cmd = Command::new("openssl");
@@ -297,12 +290,7 @@ fn pathological_inputs_end_quickly() {
         candidates.extend(chain[1..].iter().map(Vec::as_slice));
     }
     assert!(candidates.len() >= 600);
-    let validation = Validation {
-        roots: &roots,
-        purpose: Purpose::ServerAuth,
-        name: None,
-        time: 1_893_456_000,
-    };
+    let validation = Validation::new(&roots, Purpose::ServerAuth, 1_893_456_000);
     let start = Instant::now();
     let result = verify_chain(&chain[0], &candidates, &validation);
     assert_eq!(

@@ -39,12 +39,8 @@ fn fixed() -> &'static Fixed {
 fuzz_target!(|data: &[u8]| {
     let fixed = fixed();
     let _ = Certificate::parse(data);
-    let validation = Validation {
-        roots: &fixed.roots,
-        purpose: Purpose::ServerAuth,
-        name: Some(&fixed.name),
-        time: 1_893_456_000,
-    };
+    let validation =
+        Validation::new(&fixed.roots, Purpose::ServerAuth, 1_893_456_000).with_name(&fixed.name);
     let _ = verify_chain(data, &[fixed.intermediate.as_slice(), data], &validation);
     let _ = verify_chain(&fixed.leaf, &[data], &validation);
 });

@@ -68,6 +68,14 @@ pub enum CertificateError {
     /// A private key does not belong to the certificate it is configured
     /// with.
     KeyMismatch,
+    /// The path is not valid for any acceptable certificate policy while
+    /// explicit policy is required (RFC 5280 §6.1.3 (f), §6.1.5 (g)).
+    NoAcceptablePolicy,
+    /// Policy processing would take more than
+    /// [`crate::pki::policy::MAX_POLICY_GRAPH_WORK`] steps, or an
+    /// extension lists more than
+    /// [`crate::pki::policy::MAX_POLICIES_PER_EXTENSION`] policies.
+    TooComplexPolicies,
 }
 
 impl CertificateError {
@@ -95,6 +103,8 @@ impl CertificateError {
             Self::UnsupportedCriticalExtension(_) => "unsupported critical extension",
             Self::TooManySignatureChecks => "too many signature checks",
             Self::KeyMismatch => "key does not match certificate",
+            Self::NoAcceptablePolicy => "no acceptable certificate policy",
+            Self::TooComplexPolicies => "too complex certificate policies",
         }
     }
 

@@ -7,7 +7,8 @@
 //!   signature algorithms and public keys they name.
 //! - [`names`]: reference names, RFC 6125 matching, name constraints.
 //! - [`profile`]: the mis-issuance rules; [`path`]: path building and
-//!   validation (RFC 5280 §6).
+//!   validation (RFC 5280 §6); [`policy`]: certificate policies along a
+//!   path (RFC 5280 §6.1, RFC 9618).
 //! - [`sigcache`]: remembered signature checks shared by a verifier's
 //!   connections; [`trust`]: trust anchors; [`keys`]: certificate and private-key
 //!   loading; [`verifier`]: the traits the handshake calls.
@@ -21,6 +22,7 @@ pub mod names;
 pub mod oid;
 pub mod path;
 pub mod pem;
+pub mod policy;
 pub mod profile;
 #[cfg(feature = "pki-types")]
 mod shared_types;
@@ -37,6 +39,7 @@ pub use keys::{
 };
 pub use names::{InvalidServerName, ServerName};
 pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
+pub use policy::PolicyInputs;
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;

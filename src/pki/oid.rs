@@ -59,6 +59,8 @@ pub const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 pub const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
 /// id-ce-certificatePolicies, 2.5.29.32 (RFC 5280 §4.2.1.4).
 pub const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
+/// anyPolicy, 2.5.29.32.0 (RFC 5280 §4.2.1.4): stands for every policy.
+pub const ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x20, 0x00];
 /// id-ce-policyMappings, 2.5.29.33 (RFC 5280 §4.2.1.5).
 pub const POLICY_MAPPINGS: &[u8] = &[0x55, 0x1d, 0x21];
 /// id-ce-authorityKeyIdentifier, 2.5.29.35 (RFC 5280 §4.2.1.1).
@@ -73,3 +75,63 @@ pub const INHIBIT_ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x36];
 pub const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
 /// id-kp-clientAuth, 1.3.6.1.5.5.7.3.2.
 pub const CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+
+/// The contents octets of the OBJECT IDENTIFIER written in dotted decimal
+/// (`2.23.140.1.2.1`), as X.690 §8.19 encodes it; `None` when the text
+/// is not one (fewer than two arcs, a first arc above 2, a second arc
+/// above 39 under 0 or 1, or an arc that is not a decimal number).
+pub fn from_dotted(text: &str) -> Option<Vec<u8>> {
+    let mut arcs = text.split('.').map(|arc| {
+        if arc.is_empty() || !arc.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        arc.parse::<u64>().ok()
+    });
+    let first = arcs.next()??;
+    let second = arcs.next()??;
+    if first > 2 || (first < 2 && second > 39) {
+        return None;
+    }
+    let mut out = Vec::new();
+    push_base128(&mut out, first.checked_mul(40)?.checked_add(second)?);
+    for arc in arcs {
+        push_base128(&mut out, arc?);
+    }
+    Some(out)
+}
+
+/// One subidentifier in base 128, most significant group first, every
+/// octet but the last with its top bit set (X.690 §8.19.2).
+fn push_base128(out: &mut Vec<u8>, value: u64) {
+    let groups = (1..10)
+        .rev()
+        .filter(|&i| value >> (7 * i) != 0)
+        .max()
+        .unwrap_or(0);
+    for i in (1..=groups).rev() {
+        out.push(0x80 | ((value >> (7 * i)) & 0x7f) as u8);
+    }
+    out.push((value & 0x7f) as u8);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_oids_encode_as_der_contents() {
+        assert_eq!(from_dotted("2.5.29.32.0").as_deref(), Some(ANY_POLICY));
+        assert_eq!(
+            from_dotted("1.3.6.1.5.5.7.3.1").as_deref(),
+            Some(SERVER_AUTH)
+        );
+        // 2.23.140.1.2.1: BR domain-validated; 140 takes two octets.
+        assert_eq!(
+            from_dotted("2.23.140.1.2.1"),
+            Some(vec![0x67, 0x81, 0x0c, 0x01, 0x02, 0x01])
+        );
+        for bad in ["", "1", "3.1", "1.40", "1..2", "1.2.x", "1.2.-3", " 1.2"] {
+            assert_eq!(from_dotted(bad), None, "{bad:?}");
+        }
+    }
+}

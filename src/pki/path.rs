@@ -10,13 +10,16 @@
 //! initialization (§6.1.2), basic certificate processing (§6.1.3) of the
 //! end entity and of each certificate an issuer is placed above,
 //! preparation for the next certificate (§6.1.4) at each intermediate,
-//! and wrap-up (§6.1.5) with the end entity's purpose and name. The
+//! and wrap-up (§6.1.5) with the end entity's purpose and name;
+//! certificate policies ([`policy`]) over each path that reaches an
+//! anchor. The
 //! end entity's steps run first: they need no issuer and give the most
 //! specific reason.
 
 use super::algorithm;
 use super::names::{self, ServerName};
 use super::oid;
+use super::policy::{self, PolicyInputs};
 use super::profile;
 use super::sigcache::SignatureCache;
 use super::trust::RootStore;
@@ -72,6 +75,44 @@ pub struct Validation<'a> {
     pub name: Option<&'a ServerName>,
     /// The validation time in UNIX seconds.
     pub time: u64,
+    /// The inputs to certificate-policy processing (RFC 5280 §6.1.1).
+    pub policy: &'a PolicyInputs,
+}
+
+/// What a TLS peer asks of policies: any policy, no initial restriction
+/// (the default of RFC 5280 §6.1.1 (c), (e)–(g)).
+static ANY_POLICY_INPUTS: PolicyInputs = PolicyInputs {
+    acceptable: Vec::new(),
+    require_explicit_policy: false,
+    inhibit_policy_mapping: false,
+    inhibit_any_policy: false,
+};
+
+impl<'a> Validation<'a> {
+    /// A validation against `roots` for `purpose` at `time` (UNIX
+    /// seconds), with no name to match and the default policy inputs.
+    pub fn new(roots: &'a RootStore, purpose: Purpose, time: u64) -> Self {
+        Self {
+            roots,
+            purpose,
+            name: None,
+            time,
+            policy: &ANY_POLICY_INPUTS,
+        }
+    }
+
+    /// The same, requiring the end entity to hold `name`.
+    pub fn with_name(self, name: &'a ServerName) -> Self {
+        Self {
+            name: Some(name),
+            ..self
+        }
+    }
+
+    /// The same, with these certificate-policy inputs.
+    pub fn with_policy(self, policy: &'a PolicyInputs) -> Self {
+        Self { policy, ..self }
+    }
 }
 
 /// Validates `end_entity` (DER) with the help of `intermediates` (DER, in
@@ -394,7 +435,8 @@ impl<'v, 'c> Search<'v, 'c> {
             let outcome = check_validity(&root, self.time)
                 .and_then(|()| self.check_anchor_usage(&root))
                 .and_then(|()| Self::check_ca_constraints(path, &root))
-                .and_then(|()| self.check_signature(child, &root));
+                .and_then(|()| self.check_signature(child, &root))
+                .and_then(|()| self.check_policies(path));
             if self.passed(outcome)? {
                 return Ok(Some(anchor.der().to_vec()));
             }
@@ -437,6 +479,13 @@ impl<'v, 'c> Search<'v, 'c> {
             }
         }
         Err(CertificateError::UnknownIssuer)
+    }
+
+    /// Certificate policies along `path` (end entity first), which has
+    /// reached a trust anchor (RFC 5280 §6.1, [`policy::check`]).
+    fn check_policies(&self, path: &[Certificate<'_>]) -> Result<(), CertificateError> {
+        let from_anchor: Vec<&Certificate<'_>> = path.iter().rev().collect();
+        policy::check(&from_anchor, self.validation.policy)
     }
 
     /// A trust anchor that carries extKeyUsage constrains the path like an

@@ -125,12 +125,8 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         server_name: &ServerName,
         now: u64,
     ) -> Result<ServerCertVerified, Error> {
-        let validation = Validation {
-            roots: &self.roots,
-            purpose: Purpose::ServerAuth,
-            name: Some(server_name),
-            time: now,
-        };
+        let validation =
+            Validation::new(&self.roots, Purpose::ServerAuth, now).with_name(server_name);
         check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
         Ok(ServerCertVerified::assertion())
     }
@@ -169,12 +165,7 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         intermediates: &[&[u8]],
         now: u64,
     ) -> Result<ClientCertVerified, Error> {
-        let validation = Validation {
-            roots: &self.roots,
-            purpose: Purpose::ClientAuth,
-            name: None,
-            time: now,
-        };
+        let validation = Validation::new(&self.roots, Purpose::ClientAuth, now);
         check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
         Ok(ClientCertVerified::assertion())
     }

@@ -10,6 +10,7 @@
 use super::algorithm;
 use super::names;
 use super::oid;
+use super::policy::{self, PolicyConstraints};
 use super::time;
 use crate::crypto::verify::PublicKey;
 use crate::der::{tag, BitString, Der};
@@ -91,6 +92,15 @@ pub struct Certificate<'a> {
     /// authorityKeyIdentifier: the keyIdentifier if present, and the
     /// critical flag.
     pub authority_key_id: Option<(Option<&'a [u8]>, bool)>,
+    /// certificatePolicies: the contents of its SEQUENCE OF
+    /// PolicyInformation.
+    pub certificate_policies: Option<Extension<'a>>,
+    /// policyMappings: the contents of its SEQUENCE.
+    pub policy_mappings: Option<Extension<'a>>,
+    /// policyConstraints, if present.
+    pub policy_constraints: Option<PolicyConstraints>,
+    /// inhibitAnyPolicy: its SkipCerts, if present.
+    pub inhibit_any_policy: Option<u64>,
 }
 
 impl<'a> Certificate<'a> {
@@ -183,6 +193,10 @@ fn parse_tbs<'a>(
         name_constraints: None,
         subject_key_id: None,
         authority_key_id: None,
+        certificate_policies: None,
+        policy_mappings: None,
+        policy_constraints: None,
+        inhibit_any_policy: None,
     };
     if let Some(extensions) = seq.optional(tag::context_constructed(3))? {
         read_extensions(&mut cert, extensions)?;
@@ -310,10 +324,23 @@ fn apply_extension<'a>(
         oid::AUTHORITY_KEY_IDENTIFIER => {
             cert.authority_key_id = Some((whole(ext.value, authority_key_identifier)?, critical));
         }
-        oid::CERTIFICATE_POLICIES
-        | oid::POLICY_MAPPINGS
-        | oid::POLICY_CONSTRAINTS
-        | oid::INHIBIT_ANY_POLICY => check_policy_extension(critical)?,
+        oid::CERTIFICATE_POLICIES => {
+            cert.certificate_policies = Some(flagged(whole(
+                ext.value,
+                policy::read_certificate_policies,
+            )?));
+        }
+        oid::POLICY_MAPPINGS => {
+            cert.policy_mappings = Some(flagged(whole(ext.value, policy::read_policy_mappings)?));
+        }
+        oid::POLICY_CONSTRAINTS => {
+            cert.policy_constraints = Some(whole(ext.value, |d| {
+                policy::read_policy_constraints(d, critical)
+            })?);
+        }
+        oid::INHIBIT_ANY_POLICY => {
+            cert.inhibit_any_policy = Some(whole(ext.value, policy::read_inhibit_any_policy)?);
+        }
         _ if critical => return Err(CertificateError::UnsupportedCriticalExtension("")),
         _ => {}
     }
@@ -412,20 +439,6 @@ fn authority_key_identifier<'a>(d: &mut Der<'a>) -> Result<Option<&'a [u8]>, Cer
     })
 }
 
-/// certificatePolicies, policyMappings, policyConstraints and
-/// inhibitAnyPolicy (RFC 5280 §4.2.1.4, §4.2.1.5, §4.2.1.11, §4.2.1.14):
-/// ignored when non-critical, refused when critical, since policy
-/// processing (RFC 5280 §6.1.3 (d)-(f)) is not implemented.
-fn check_policy_extension(critical: bool) -> Result<(), CertificateError> {
-    if critical {
-        Err(CertificateError::UnsupportedCriticalExtension(
-            "certificate policy processing is not supported",
-        ))
-    } else {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,7 +476,7 @@ mod tests {
         let der = leaf();
         let mut cert = Certificate::parse(&der).unwrap_or_else(|e| panic!("{e}"));
         let bad = CertificateError::BadEncoding;
-        let cases: [Case; 13] = [
+        let cases: [Case; 17] = [
             (
                 oid::BASIC_CONSTRAINTS,
                 &[0x30, 3, 1, 1, 0],
@@ -508,13 +521,37 @@ mod tests {
             ),
             (
                 oid::CERTIFICATE_POLICIES,
-                &[],
+                &[0x30, 0],
                 true,
-                Err(CertificateError::UnsupportedCriticalExtension(
-                    "certificate policy processing is not supported",
+                Err(bad("empty certificatePolicies")),
+            ),
+            (
+                oid::CERTIFICATE_POLICIES,
+                &[0x30, 10, 0x30, 3, 6, 1, 0x2a, 0x30, 3, 6, 1, 0x2a],
+                false,
+                Err(CertificateError::MisIssued("duplicate certificate policy")),
+            ),
+            (
+                oid::POLICY_MAPPINGS,
+                &[0x30, 11, 0x30, 9, 6, 4, 0x55, 0x1d, 0x20, 0, 6, 1, 0x2a],
+                true,
+                Err(CertificateError::MisIssued(
+                    "policy mapped to or from anyPolicy",
                 )),
             ),
-            (oid::INHIBIT_ANY_POLICY, &[], false, Ok(())),
+            (
+                oid::POLICY_CONSTRAINTS,
+                &[0x30, 0],
+                true,
+                Err(CertificateError::MisIssued("empty policyConstraints")),
+            ),
+            (oid::INHIBIT_ANY_POLICY, &[2, 1, 0], true, Ok(())),
+            (
+                oid::INHIBIT_ANY_POLICY,
+                &[2, 1, 0xff],
+                true,
+                Err(bad("negative INTEGER")),
+            ),
             (
                 &[0x2a, 3],
                 &[],

@@ -102,3 +102,15 @@ pub fn retrying_configs() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
         .unwrap();
     (client, server)
 }
+
+/// Fails the test, saying so, when the openssl CLI (the independent
+/// oracle of the certificate cross-checks) cannot run.
+pub fn require_openssl() {
+    let version = std::process::Command::new("openssl")
+        .arg("version")
+        .output();
+    assert!(
+        version.is_ok_and(|o| o.status.success()),
+        "the openssl CLI is required for this cross-check and is missing"
+    );
+}

@@ -23,23 +23,7 @@ export SAN
 START=20250101000000Z
 END=21000101000000Z
 
-cat >"$WORK/ca.cnf" <<EOF
-[ ca ]
-default_ca = dflt
-[ dflt ]
-database = $WORK/index.txt
-new_certs_dir = $WORK
-serial = $WORK/serial
-rand_serial = yes
-default_md = default
-policy = any
-unique_subject = no
-copy_extensions = none
-email_in_dn = no
-[ any ]
-commonName = optional
-organizationName = optional
-EOF
+. ./ca.sh
 
 cat >"$WORK/ext.cnf" <<'EOF'
 [ root ]
@@ -188,7 +172,6 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 subjectAltName = ${ENV::SAN}
 EOF
-: >"$WORK/index.txt"
 
 # newkey NAME ALG: a fresh private key in PKCS#8 PEM.
 newkey() {
@@ -442,3 +425,6 @@ openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:8192 -out rsa8192
 } >all-roots.pem
 
 rm -f ./*.csr
+
+# Certificate-policy chains, in their own directory.
+sh policy/make.sh

@@ -115,6 +115,27 @@ pub const ALIASES: &[Alias] = &[
         openssl: "msg",
         meaning: Meaning::Same("trace"),
     },
+    // `openssl verify`'s policy options.
+    Alias {
+        openssl: "policy",
+        meaning: Meaning::Same("policy"),
+    },
+    Alias {
+        openssl: "explicit_policy",
+        meaning: Meaning::Same("explicit-policy"),
+    },
+    Alias {
+        openssl: "inhibit_map",
+        meaning: Meaning::Same("inhibit-policy-mapping"),
+    },
+    Alias {
+        openssl: "inhibit_any",
+        meaning: Meaning::Same("inhibit-any-policy"),
+    },
+    Alias {
+        openssl: "attime",
+        meaning: Meaning::Same("time"),
+    },
     // s_client/s_server -quiet leaves out session and certificate
     // details, which the tool prints only when asked.
     Alias {
@@ -263,7 +284,7 @@ pub fn describe(specs: &[OptionSpec]) -> String {
             .map(|(head, _)| head.len())
             .max()
             .unwrap_or(0);
-        text.push_str("\n\nOpenSSL spellings (s_client/s_server):");
+        text.push_str("\n\nOpenSSL spellings (s_client, s_server, verify):");
         for (head, meaning) in aliases {
             text.push_str(&format!("\n  {head:width$}  {meaning}"));
         }

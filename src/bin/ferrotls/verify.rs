@@ -1,17 +1,18 @@
 //! `ferrotls verify`: validates a certificate chain against trust anchors.
 
-use crate::args::{value, OptionSpec, Options};
+use crate::args::{flag, value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::internal::pki::{
-    certificate_blocks_from_pem, verify_chain, LoadError, Purpose, RootStore, ServerName,
-    Validation,
+    certificate_blocks_from_pem, oid, verify_chain, LoadError, PolicyInputs, Purpose, RootStore,
+    ServerName, Validation,
 };
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const SYNOPSIS: &str = "verify --roots FILE --chain FILE [--untrusted FILE] \
-    [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client]";
+    [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] [--policy OIDS] \
+    [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]";
 
 pub const ABOUT: &str = "Validates the first certificate of --chain against the trust anchors \
 of --roots (RFC 5280 §6), helped by the chain's other certificates and --untrusted. \
@@ -32,7 +33,45 @@ pub const OPTIONS: &[OptionSpec] = &[
         "server|client",
         "the extended key usage required (default: server)",
     ),
+    value(
+        "policy",
+        "OID[,OID...]",
+        "acceptable certificate policies (RFC 5280 user-initial-policy-set; default: any)",
+    ),
+    flag(
+        "explicit-policy",
+        "the path must be valid for an acceptable policy",
+    ),
+    flag(
+        "inhibit-policy-mapping",
+        "policy mappings are not permitted",
+    ),
+    flag(
+        "inhibit-any-policy",
+        "anyPolicy in a certificate is not processed",
+    ),
 ];
+
+/// The certificate-policy inputs (RFC 5280 §6.1.1 (c), (e)–(g)) the
+/// options ask for.
+fn policy_inputs(options: &Options) -> Result<PolicyInputs, Failure> {
+    let acceptable = match options.get("policy") {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|text| {
+                oid::from_dotted(text.trim())
+                    .ok_or_else(|| format!("--policy: {text:?} is not a dotted OID"))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(PolicyInputs {
+        acceptable,
+        require_explicit_policy: options.has("explicit-policy"),
+        inhibit_policy_mapping: options.has("inhibit-policy-mapping"),
+        inhibit_any_policy: options.has("inhibit-any-policy"),
+    })
+}
 
 fn read_certificates(path: &str) -> Result<Vec<Vec<u8>>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
@@ -71,12 +110,9 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     };
     let end_entity = chain.first().ok_or("empty chain")?;
     let borrowed: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-    let validation = Validation {
-        roots: &roots,
-        purpose,
-        name: name.as_ref(),
-        time,
-    };
+    let policy = policy_inputs(&options)?;
+    let mut validation = Validation::new(&roots, purpose, time).with_policy(&policy);
+    validation.name = name.as_ref();
     match verify_chain(end_entity, &borrowed, &validation) {
         Ok(_) => {
             stdout::line("OK");
