@@ -40,6 +40,7 @@ pub use keys::{
 pub use names::{InvalidServerName, ServerName};
 pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
 pub use policy::PolicyInputs;
+pub use profile::{Profile, UnknownProfile};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;

@@ -200,6 +200,12 @@ impl<'a> GeneralName<'a> {
     }
 }
 
+/// Checks that `e` is a GeneralName (RFC 5280 §4.2.1.6): one of the
+/// CHOICE's tags, in its form.
+pub fn check_general_name(e: Element<'_>) -> Result<(), CertificateError> {
+    GeneralName::from_element(e).map(|_| ())
+}
+
 /// Iterates over the GeneralNames in `value` (the contents of a
 /// GeneralNames SEQUENCE); DER errors end the iteration with an error.
 fn general_names(value: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {

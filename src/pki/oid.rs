@@ -71,6 +71,10 @@ pub const POLICY_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x24];
 pub const EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
 /// id-ce-inhibitAnyPolicy, 2.5.29.54 (RFC 5280 §4.2.1.14).
 pub const INHIBIT_ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x36];
+/// anyExtendedKeyUsage, 2.5.29.37.0 (RFC 5280 §4.2.1.12).
+pub const ANY_EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
+/// id-pe-authorityInfoAccess, 1.3.6.1.5.5.7.1.1 (RFC 5280 §4.2.2.1).
+pub const AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
 /// id-kp-serverAuth, 1.3.6.1.5.5.7.3.1 (RFC 5280 §4.2.1.12).
 pub const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
 /// id-kp-clientAuth, 1.3.6.1.5.5.7.3.2.

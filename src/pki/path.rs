@@ -20,7 +20,7 @@ use super::algorithm;
 use super::names::{self, ServerName};
 use super::oid;
 use super::policy::{self, PolicyInputs};
-use super::profile;
+use super::profile::{self, Profile};
 use super::sigcache::SignatureCache;
 use super::trust::RootStore;
 use super::x509::{
@@ -77,6 +77,8 @@ pub struct Validation<'a> {
     pub time: u64,
     /// The inputs to certificate-policy processing (RFC 5280 §6.1.1).
     pub policy: &'a PolicyInputs,
+    /// The rules applied (default: [`Profile::WebPki`]).
+    pub profile: Profile,
 }
 
 /// What a TLS peer asks of policies: any policy, no initial restriction
@@ -98,7 +100,13 @@ impl<'a> Validation<'a> {
             name: None,
             time,
             policy: &ANY_POLICY_INPUTS,
+            profile: Profile::WebPki,
         }
+    }
+
+    /// The same, applying `profile`'s rules.
+    pub fn with_profile(self, profile: Profile) -> Self {
+        Self { profile, ..self }
     }
 
     /// The same, requiring the end entity to hold `name`.
@@ -151,7 +159,7 @@ fn validate(
 ) -> Result<VerifiedPath, CertificateError> {
     let time = i64::try_from(validation.time).unwrap_or(i64::MAX);
     let ee = Certificate::parse(end_entity)?;
-    process_end_entity(&ee, time)?;
+    process_end_entity(&ee, time, validation.profile)?;
     wrap_up(&ee, validation)?;
     if validation
         .roots
@@ -171,20 +179,26 @@ fn validate(
 }
 
 /// Basic certificate processing of the end entity (RFC 5280 §6.1.3) for
-/// what needs no issuer: the profile of [`profile::check_end_entity`],
-/// not a CA, and within its validity period (§6.1.3 (a)(2)).
-fn process_end_entity(ee: &Certificate<'_>, time: i64) -> Result<(), CertificateError> {
-    profile::check_end_entity(ee)?;
-    if ee.is_ca() {
+/// what needs no issuer: the rules of [`profile::check_end_entity`],
+/// within its validity period (§6.1.3 (a)(2)), and, in the web PKI, not
+/// a CA (BR §7.1.2.7.8: cA is false in subscriber certificates; RFC 5280
+/// puts no such condition on the target certificate).
+fn process_end_entity(
+    ee: &Certificate<'_>,
+    time: i64,
+    profile: Profile,
+) -> Result<(), CertificateError> {
+    if profile == Profile::WebPki && ee.is_ca() {
         return Err(CertificateError::CaUsedAsEndEntity);
     }
+    profile::check_end_entity(ee, profile)?;
     check_validity(ee, time)
 }
 
 /// Wrap-up (RFC 5280 §6.1.5): the application's requirements on the end
 /// entity, namely its purpose and its name.
 fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), CertificateError> {
-    check_purpose(ee, validation.purpose)?;
+    check_purpose(ee, validation.purpose, validation.profile)?;
     match validation.name {
         Some(name) => check_name(ee, name),
         None => Ok(()),
@@ -194,8 +208,12 @@ fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), Cert
 /// extKeyUsage must list the purpose (RFC 5280 §4.2.1.12), and a TLS
 /// server's keyUsage must allow one of the uses its key has in a
 /// handshake (RFC 5280 §4.2.1.3).
-fn check_purpose(ee: &Certificate<'_>, purpose: Purpose) -> Result<(), CertificateError> {
-    if !ee.extended_key_usage_allows(purpose.oid())? {
+fn check_purpose(
+    ee: &Certificate<'_>,
+    purpose: Purpose,
+    profile: Profile,
+) -> Result<(), CertificateError> {
+    if !ee.extended_key_usage_allows(purpose.oid(), profile == Profile::Rfc5280)? {
         return Err(CertificateError::InvalidPurpose);
     }
     if purpose == Purpose::ServerAuth
@@ -402,9 +420,7 @@ impl<'v, 'c> Search<'v, 'c> {
             return Err(CertificateError::KeyUsageForbids);
         }
         check_validity(ca, self.time)?;
-        if !ca.extended_key_usage_allows(self.validation.purpose.oid())? {
-            return Err(CertificateError::InvalidPurpose);
-        }
+        self.check_ca_purpose(ca)?;
         Self::check_ca_constraints(path, ca)
     }
 
@@ -491,7 +507,18 @@ impl<'v, 'c> Search<'v, 'c> {
     /// A trust anchor that carries extKeyUsage constrains the path like an
     /// intermediate does.
     fn check_anchor_usage(&self, root: &Certificate<'_>) -> Result<(), CertificateError> {
-        if root.extended_key_usage_allows(self.validation.purpose.oid())? {
+        self.check_ca_purpose(root)
+    }
+
+    /// In the web PKI a CA's extKeyUsage, when present, constrains every
+    /// certificate below it to the purposes it lists (BR §7.1.2.10.6, as
+    /// browsers apply it); RFC 5280 gives a CA's extKeyUsage no meaning
+    /// for the path (§4.2.1.12: it is for the certified key's own use).
+    fn check_ca_purpose(&self, ca: &Certificate<'_>) -> Result<(), CertificateError> {
+        let purpose = self.validation.purpose.oid();
+        if self.validation.profile == Profile::Rfc5280
+            || ca.extended_key_usage_allows(purpose, false)?
+        {
             Ok(())
         } else {
             Err(CertificateError::InvalidPurpose)

@@ -1,7 +1,7 @@
 //! Profile rules: what RFC 5280 and the CA/Browser Forum baseline
 //! requirements say a CA must never issue. A certificate breaking one is
 //! refused as [`CertificateError::MisIssued`] naming the rule; each rule
-//! is listed in `docs/pki.md`.
+//! is listed in `docs/pki.md` with the [`Profile`] that applies it.
 //!
 //! Trust anchors are exempt: they are trusted as configured (only their
 //! validity and constraints are checked, in [`super::path`]).
@@ -11,6 +11,53 @@ use crate::error::CertificateError;
 
 /// The longest serialNumber, in octets (RFC 5280 §4.1.2.2).
 pub const MAX_SERIAL_LEN: usize = 20;
+
+/// Which rules a validation applies.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Profile {
+    /// RFC 5280 as written: its path validation (§6.1) and the MUSTs of
+    /// its certificate profile (§4).
+    Rfc5280,
+    /// RFC 5280 plus the CA/Browser Forum Baseline Requirements for TLS
+    /// server and client certificates, as browsers apply them; what the
+    /// TLS verifiers use.
+    #[default]
+    WebPki,
+}
+
+impl Profile {
+    /// The profile's name as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rfc5280 => "rfc5280",
+            Self::WebPki => "webpki",
+        }
+    }
+}
+
+impl core::str::FromStr for Profile {
+    type Err = UnknownProfile;
+
+    /// `rfc5280` or `webpki`.
+    fn from_str(name: &str) -> Result<Self, UnknownProfile> {
+        [Self::Rfc5280, Self::WebPki]
+            .into_iter()
+            .find(|p| p.name() == name)
+            .ok_or(UnknownProfile)
+    }
+}
+
+/// A profile name other than `rfc5280` and `webpki`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownProfile;
+
+impl core::fmt::Display for UnknownProfile {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("unknown profile (expected rfc5280 or webpki)")
+    }
+}
+
+impl std::error::Error for UnknownProfile {}
 
 fn mis_issued(rule: &'static str) -> CertificateError {
     CertificateError::MisIssued(rule)
@@ -75,8 +122,23 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
 }
 
 /// Rules for an end-entity certificate.
-pub fn check_end_entity(cert: &Certificate<'_>) -> Result<(), CertificateError> {
-    check_common(cert)
+pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
+    check_common(cert)?;
+    if profile == Profile::WebPki {
+        // BR §7.1.2.7.10: a subscriber certificate lists its purposes.
+        if cert.extended_key_usage.is_none() {
+            return Err(mis_issued("end entity without extKeyUsage"));
+        }
+        // BR §7.1.2.7.12: subjectAltName is critical exactly when the
+        // subject is empty (RFC 5280 §4.2.1.6 only says SHOULD for the
+        // non-empty case).
+        if !cert.subject_is_empty && cert.subject_alt_name.is_some_and(|san| san.critical) {
+            return Err(mis_issued(
+                "subjectAltName critical with a non-empty subject",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Rules for a CA certificate presented as an intermediate (after the

@@ -10,6 +10,7 @@
 
 use super::names::ServerName;
 use super::path::{verify_chain_cached, Purpose, Validation};
+use super::profile::Profile;
 use super::sigcache::SignatureCache;
 use super::trust::RootStore;
 use crate::error::Error;
@@ -100,6 +101,7 @@ pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
 pub struct WebPkiServerVerifier {
     roots: Arc<RootStore>,
     signatures: Arc<SignatureCache>,
+    profile: Profile,
 }
 
 impl WebPkiServerVerifier {
@@ -108,7 +110,14 @@ impl WebPkiServerVerifier {
         Self {
             roots,
             signatures: Arc::default(),
+            profile: Profile::WebPki,
         }
+    }
+
+    /// The same verifier applying `profile`'s rules instead of the
+    /// default [`Profile::WebPki`].
+    pub fn with_profile(self, profile: Profile) -> Self {
+        Self { profile, ..self }
     }
 
     /// The signature cache this verifier's connections share.
@@ -125,8 +134,9 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         server_name: &ServerName,
         now: u64,
     ) -> Result<ServerCertVerified, Error> {
-        let validation =
-            Validation::new(&self.roots, Purpose::ServerAuth, now).with_name(server_name);
+        let validation = Validation::new(&self.roots, Purpose::ServerAuth, now)
+            .with_name(server_name)
+            .with_profile(self.profile);
         check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
         Ok(ServerCertVerified::assertion())
     }
@@ -139,6 +149,7 @@ impl ServerCertVerifier for WebPkiServerVerifier {
 pub struct WebPkiClientVerifier {
     roots: Arc<RootStore>,
     signatures: Arc<SignatureCache>,
+    profile: Profile,
 }
 
 impl WebPkiClientVerifier {
@@ -149,7 +160,14 @@ impl WebPkiClientVerifier {
         Self {
             roots,
             signatures: Arc::default(),
+            profile: Profile::WebPki,
         }
+    }
+
+    /// The same verifier applying `profile`'s rules instead of the
+    /// default [`Profile::WebPki`].
+    pub fn with_profile(self, profile: Profile) -> Self {
+        Self { profile, ..self }
     }
 
     /// The signature cache this verifier's connections share.
@@ -165,7 +183,8 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         intermediates: &[&[u8]],
         now: u64,
     ) -> Result<ClientCertVerified, Error> {
-        let validation = Validation::new(&self.roots, Purpose::ClientAuth, now);
+        let validation =
+            Validation::new(&self.roots, Purpose::ClientAuth, now).with_profile(self.profile);
         check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
         Ok(ClientCertVerified::assertion())
     }

@@ -137,16 +137,23 @@ impl<'a> Certificate<'a> {
         self.key_usage.is_none_or(|(bits, _)| bits.bit(n))
     }
 
-    /// Whether extKeyUsage is absent or lists `purpose` (an OID's contents).
-    /// anyExtendedKeyUsage does not count (CA/Browser Forum baseline
-    /// requirements §7.1.2.7.10 forbid it in TLS certificates).
-    pub fn extended_key_usage_allows(&self, purpose: &[u8]) -> Result<bool, CertificateError> {
+    /// Whether extKeyUsage is absent or lists `purpose` (an OID's
+    /// contents), or lists anyExtendedKeyUsage when `any_counts`: RFC
+    /// 5280 §4.2.1.12 lets it stand for every purpose, the CA/Browser
+    /// Forum baseline requirements (§7.1.2.7.10) forbid it in TLS
+    /// certificates.
+    pub fn extended_key_usage_allows(
+        &self,
+        purpose: &[u8],
+        any_counts: bool,
+    ) -> Result<bool, CertificateError> {
         let Some(eku) = self.extended_key_usage else {
             return Ok(true);
         };
         let mut list = Der::new(eku.value);
         while !list.is_empty() {
-            if list.oid()? == purpose {
+            let listed = list.oid()?;
+            if listed == purpose || (any_counts && listed == oid::ANY_EXTENDED_KEY_USAGE) {
                 return Ok(true);
             }
         }
@@ -324,6 +331,7 @@ fn apply_extension<'a>(
         oid::AUTHORITY_KEY_IDENTIFIER => {
             cert.authority_key_id = Some((whole(ext.value, authority_key_identifier)?, critical));
         }
+        oid::AUTHORITY_INFO_ACCESS => whole(ext.value, |d| authority_info_access(d, critical))?,
         oid::CERTIFICATE_POLICIES => {
             cert.certificate_policies = Some(flagged(whole(
                 ext.value,
@@ -427,6 +435,31 @@ fn subject_key_identifier<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateEr
     Ok(d.read(tag::OCTET_STRING)?)
 }
 
+/// authorityInfoAccess (RFC 5280 §4.2.2.1): `SEQUENCE SIZE (1..MAX) OF
+/// AccessDescription`, each an accessMethod and an accessLocation
+/// GeneralName; "conforming CAs MUST mark this extension as
+/// non-critical". Nothing here uses the locations (no network is ever
+/// touched), but a malformed one refuses the certificate.
+fn authority_info_access(d: &mut Der<'_>, critical: bool) -> Result<(), CertificateError> {
+    if critical {
+        return Err(CertificateError::MisIssued(
+            "authorityInfoAccess marked critical",
+        ));
+    }
+    let value = d.read(tag::SEQUENCE)?;
+    if value.is_empty() {
+        return Err(CertificateError::BadEncoding("empty authorityInfoAccess"));
+    }
+    let mut list = Der::new(value);
+    while !list.is_empty() {
+        list.sequence(|access| -> Result<_, CertificateError> {
+            access.oid()?;
+            names::check_general_name(access.element()?)
+        })?;
+    }
+    Ok(())
+}
+
 /// authorityKeyIdentifier (RFC 5280 §4.2.1.1): keyIdentifier `[0]`,
 /// authorityCertIssuer `[1]` and authorityCertSerialNumber `[2]`, all
 /// optional; returns the keyIdentifier, the only one path building uses.
@@ -476,7 +509,7 @@ mod tests {
         let der = leaf();
         let mut cert = Certificate::parse(&der).unwrap_or_else(|e| panic!("{e}"));
         let bad = CertificateError::BadEncoding;
-        let cases: [Case; 17] = [
+        let cases: [Case; 21] = [
             (
                 oid::BASIC_CONSTRAINTS,
                 &[0x30, 3, 1, 1, 0],
@@ -546,6 +579,32 @@ mod tests {
                 Err(CertificateError::MisIssued("empty policyConstraints")),
             ),
             (oid::INHIBIT_ANY_POLICY, &[2, 1, 0], true, Ok(())),
+            (
+                oid::AUTHORITY_INFO_ACCESS,
+                &[0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x86, 4, b'h', b't', b't', b'p'],
+                false,
+                Ok(()),
+            ),
+            (
+                oid::AUTHORITY_INFO_ACCESS,
+                &[0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x86, 4, b'h', b't', b't', b'p'],
+                true,
+                Err(CertificateError::MisIssued(
+                    "authorityInfoAccess marked critical",
+                )),
+            ),
+            (
+                oid::AUTHORITY_INFO_ACCESS,
+                &[0x30, 0],
+                false,
+                Err(bad("empty authorityInfoAccess")),
+            ),
+            (
+                oid::AUTHORITY_INFO_ACCESS,
+                &[0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x16, 4, b'h', b't', b't', b'p'],
+                false,
+                Err(bad("not a GeneralName tag")),
+            ),
             (
                 oid::INHIBIT_ANY_POLICY,
                 &[2, 1, 0xff],

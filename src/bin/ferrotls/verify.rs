@@ -4,14 +4,15 @@ use crate::args::{flag, value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::internal::pki::{
-    certificate_blocks_from_pem, oid, verify_chain, LoadError, PolicyInputs, Purpose, RootStore,
-    ServerName, Validation,
+    certificate_blocks_from_pem, oid, verify_chain, LoadError, PolicyInputs, Profile, Purpose,
+    RootStore, ServerName, Validation,
 };
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const SYNOPSIS: &str = "verify --roots FILE --chain FILE [--untrusted FILE] \
-    [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] [--policy OIDS] \
+    [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] \
+    [--profile rfc5280|webpki] [--policy OIDS] \
     [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]";
 
 pub const ABOUT: &str = "Validates the first certificate of --chain against the trust anchors \
@@ -32,6 +33,11 @@ pub const OPTIONS: &[OptionSpec] = &[
         "purpose",
         "server|client",
         "the extended key usage required (default: server)",
+    ),
+    value(
+        "profile",
+        "rfc5280|webpki",
+        "the rules applied: RFC 5280 alone, or with the CA/Browser Forum baseline requirements (default: webpki)",
     ),
     value(
         "policy",
@@ -111,7 +117,15 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     let end_entity = chain.first().ok_or("empty chain")?;
     let borrowed: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
     let policy = policy_inputs(&options)?;
-    let mut validation = Validation::new(&roots, purpose, time).with_policy(&policy);
+    let profile = match options.get("profile") {
+        None => Profile::WebPki,
+        Some(name) => name
+            .parse::<Profile>()
+            .map_err(|e| format!("--profile {name:?}: {e}"))?,
+    };
+    let mut validation = Validation::new(&roots, purpose, time)
+        .with_policy(&policy)
+        .with_profile(profile);
     validation.name = name.as_ref();
     match verify_chain(end_entity, &borrowed, &validation) {
         Ok(_) => {
