@@ -525,6 +525,9 @@ pub use pki::{
     CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
     ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
 };
+pub use pki::{
+    verify_chain, verify_chain_cached, Purpose, SignatureCache, Validation, VerifiedPath,
+};
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]
