@@ -107,10 +107,9 @@ impl TrustAnchor {
         &self.spki
     }
 
-    /// The contents of a bare anchor's NameConstraints SEQUENCE (what
-    /// [`crate::pki::names::check_names_against_constraints`] takes);
-    /// `None` without constraints and for a certificate anchor, whose
-    /// constraints are its certificate's.
+    /// The contents of a bare anchor's NameConstraints SEQUENCE (without
+    /// its tag and length); `None` without constraints and for a
+    /// certificate anchor, whose constraints are its certificate's.
     pub fn name_constraints(&self) -> Option<&[u8]> {
         self.name_constraints.as_deref()
     }
