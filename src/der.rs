@@ -73,6 +73,27 @@ pub struct Element<'a> {
     pub raw: &'a [u8],
 }
 
+/// Encodes one element: `tag`, the length of `contents` in its shortest
+/// definite form (X.690 §8.1.3, §10.1), then `contents`. What
+/// [`Der::element`] reads back.
+pub fn encode(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let len = contents.len();
+    let mut out = Vec::with_capacity(contents.len() + 2 + MAX_LENGTH_OCTETS);
+    out.push(tag);
+    match u8::try_from(len) {
+        Ok(short) if short < 0x80 => out.push(short),
+        _ => {
+            let octets = len.to_be_bytes();
+            let first = octets.iter().position(|&b| b != 0).unwrap_or(0);
+            let significant = octets.get(first..).unwrap_or_default();
+            out.push(0x80 | u8::try_from(significant.len()).unwrap_or(0x7f));
+            out.extend_from_slice(significant);
+        }
+    }
+    out.extend_from_slice(contents);
+    out
+}
+
 /// A cursor over DER bytes. Every accessor checks the DER rules for the
 /// type it reads and fails with [`DerError`].
 #[derive(Clone, Debug)]
@@ -408,6 +429,21 @@ mod tests {
         let mut long = vec![0x04, 0x81, 0x80];
         long.extend([7u8; 0x80]);
         assert_eq!(Der::new(&long).element().map(|e| e.value.len()), Ok(0x80));
+    }
+
+    #[test]
+    fn encoded_elements_read_back() {
+        for len in [0, 1, 0x7f, 0x80, 0xff, 0x100, 0x1_0000] {
+            let contents = vec![0xa5; len];
+            let der = encode(tag::SEQUENCE, &contents);
+            assert_eq!(Der::whole(&der, tag::SEQUENCE).map(|_| ()), Ok(()), "{len}");
+            assert_eq!(Der::new(&der).read(tag::SEQUENCE), Ok(&contents[..]));
+        }
+        assert_eq!(encode(tag::NULL, &[]), [0x05, 0x00]);
+        assert_eq!(
+            encode(tag::OCTET_STRING, &[0; 0x80])[..3],
+            [0x04, 0x81, 0x80]
+        );
     }
 
     #[test]

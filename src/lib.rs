@@ -33,7 +33,7 @@
 //! | `legacy` | on | the primitives ring lacks: CBC suites, TLS 1.0/1.1, RSA key exchange, SHA-1 signatures |
 //! | `cli` | on | what the `ferrotls` tool needs (it turns on `tokio` and a tokio runtime) |
 //! | `tokio` | with `cli` | `ferrotls::tokio`: async connector, acceptors and streams, over tokio's I/O traits only |
-//! | `pki-types` | off | `ferrotls::pki_types` (`rustls-pki-types`): `CertifiedKey::from_der`, `RootStore::add_certificate`, conversions of `ServerName` and `UnixTime` |
+//! | `pki-types` | off | `ferrotls::pki_types` (`rustls-pki-types`): `CertifiedKey::from_der`, `RootStore::add_certificate`, a `RootStore` from `TrustAnchor`s (`webpki-roots`), conversions of `ServerName` and `UnixTime` |
 //!
 //! An embedder that wants neither the tool nor a runtime takes
 //! `default-features = false` and adds `legacy` or `tokio` as needed.
@@ -520,11 +520,13 @@ pub use error::{AlertDescription, CertificateError, Error};
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use observer::{MessageDirection, MessageObserver};
+pub use pki::SignatureCache;
 pub use pki::{
     certificates_from_pem, certificates_to_pem, private_key_from_pem, private_key_from_pem_file,
     CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
     ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
 };
+pub use pki::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]

@@ -100,10 +100,15 @@ fn library_verdict(case: &Case, signatures: Option<&SignatureCache>) -> String {
     match outcome {
         Ok(path) => {
             assert_eq!(path.chain.first(), chain.first(), "{}", case.name);
-            let top = path.chain.last().map(Vec::as_slice);
             assert!(
-                roots.anchors().iter().any(|a| Some(a.der()) == top),
+                roots.anchors().contains(&path.anchor),
                 "{}: path does not end at a trust anchor",
+                case.name
+            );
+            assert_eq!(
+                path.chain.last().map(Vec::as_slice),
+                path.anchor.certificate(),
+                "{}: the chain ends at the anchor's certificate",
                 case.name
             );
             "OK".to_owned()

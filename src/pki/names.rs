@@ -478,7 +478,7 @@ fn ip_within(address: &[u8], constraint: &[u8]) -> bool {
             .all(|((a, n), m)| a & m == n & m)
 }
 
-/// Applies nameConstraints contents `constraints` to the end entity's
+/// Applies nameConstraints contents `constraints` to a certificate's
 /// subjectAltName contents `san` (RFC 5280 §6.1.3 (b)-(c), DNS and IP
 /// forms). A DNS or IP name must fall within some permitted subtree of
 /// its form, when any exists, and within no excluded subtree; a wildcard

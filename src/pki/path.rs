@@ -22,11 +22,11 @@ use super::oid;
 use super::policy::{self, PolicyInputs};
 use super::profile::{self, Profile};
 use super::sigcache::SignatureCache;
-use super::trust::RootStore;
+use super::trust::{RootStore, TrustAnchor};
 use super::x509::{
     Certificate, KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, KU_KEY_CERT_SIGN, KU_KEY_ENCIPHERMENT,
 };
-use crate::crypto::verify;
+use crate::crypto::verify::{self, PublicKey};
 use crate::error::CertificateError;
 
 /// The most intermediates a path may hold (webpki and the Chromium
@@ -55,13 +55,18 @@ impl Purpose {
     }
 }
 
-/// A validated path: the certificates from the end entity to the trust
-/// anchor, as DER.
+/// A validated path: the certificates from the end entity up, and the
+/// trust anchor they end at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedPath {
-    /// End entity first, trust anchor last (the anchor appears once even
-    /// when the end entity is itself an anchor).
+    /// The certificates as DER, end entity first, then the intermediates
+    /// placed above it, then the anchor's certificate when the anchor is
+    /// one (it appears once even when the end entity is itself an
+    /// anchor). A path to a bare anchor ends at the certificate that
+    /// anchor's key signed.
     pub chain: Vec<Vec<u8>>,
+    /// The trust anchor the path ends at.
+    pub anchor: TrustAnchor,
 }
 
 /// What one validation is checked against.
@@ -161,14 +166,15 @@ fn validate(
     let ee = Certificate::parse(end_entity)?;
     process_end_entity(&ee, time, validation.profile)?;
     wrap_up(&ee, validation)?;
-    if validation
+    if let Some(anchor) = validation
         .roots
         .anchors()
         .iter()
-        .any(|a| a.der() == end_entity)
+        .find(|a| a.certificate() == Some(end_entity))
     {
         return Ok(VerifiedPath {
             chain: vec![end_entity.to_vec()],
+            anchor: anchor.clone(),
         });
     }
     let (candidates, parse_error) = parse_candidates(intermediates);
@@ -277,6 +283,25 @@ fn check_validity(cert: &Certificate<'_>, time: i64) -> Result<(), CertificateEr
     }
 }
 
+/// Applies nameConstraints contents `constraints` of a CA or trust anchor
+/// to every certificate below it on `path` (RFC 5280 §6.1.3 (b), (c)):
+/// the end entity, and each intermediate that is not self-issued.
+fn check_name_constraints(
+    path: &[Certificate<'_>],
+    constraints: &[u8],
+) -> Result<(), CertificateError> {
+    for (i, cert) in path.iter().enumerate() {
+        if i > 0 && cert.is_self_issued() {
+            continue;
+        }
+        names::check_names_against_constraints(
+            cert.subject_alt_name.map(|san| san.value),
+            constraints,
+        )?;
+    }
+    Ok(())
+}
+
 /// Path building (RFC 4158) from the end entity up. RFC 5280 §6.1 walks a
 /// given path from the anchor down; here each issuer is checked when it
 /// is placed above the path: basic certificate processing of the
@@ -330,13 +355,15 @@ impl<'v, 'c> Search<'v, 'c> {
         }
     }
 
-    /// Checks that `issuer` signed `child` (RFC 5280 §6.1.3 (a)(1)),
-    /// counting the check; a signature the cache (if any) has seen verify
-    /// is not checked again.
+    /// Checks that the key `issuer_key` (whose SubjectPublicKeyInfo is
+    /// `issuer_spki`) signed `child` (RFC 5280 §6.1.3 (a)(1)), counting
+    /// the check; a signature the cache (if any) has seen verify under
+    /// that SubjectPublicKeyInfo is not checked again.
     fn check_signature(
         &mut self,
         child: &Certificate<'_>,
-        issuer: &Certificate<'_>,
+        issuer_spki: &[u8],
+        issuer_key: &PublicKey,
     ) -> Result<(), CertificateError> {
         if self.signature_checks >= MAX_SIGNATURE_CHECKS {
             return Err(CertificateError::TooManySignatureChecks);
@@ -345,7 +372,7 @@ impl<'v, 'c> Search<'v, 'c> {
         let algorithm = algorithm::signature_algorithm(child.signature_algorithm)?;
         let cached = self.signatures.map(|cache| {
             let key = SignatureCache::key(
-                issuer.spki,
+                issuer_spki,
                 child.signature_algorithm,
                 child.tbs,
                 child.signature,
@@ -355,7 +382,7 @@ impl<'v, 'c> Search<'v, 'c> {
         if cached.is_some_and(|(cache, key)| cache.contains(&key)) {
             return Ok(());
         }
-        verify::verify(&issuer.public_key, algorithm, child.tbs, child.signature)
+        verify::verify(issuer_key, algorithm, child.tbs, child.signature)
             .map_err(|_| CertificateError::BadSignature)?;
         if let Some((cache, key)) = cached {
             cache.insert(key);
@@ -377,8 +404,8 @@ impl<'v, 'c> Search<'v, 'c> {
     }
 
     /// Checks the chain-wide constraints of a CA about to be placed above
-    /// `path`: pathLenConstraint (RFC 5280 §6.1.4 (l), (m)) and
-    /// nameConstraints on the end entity (§6.1.3 (b), (c)).
+    /// `path`: pathLenConstraint (RFC 5280 §6.1.4 (l), (m)) and its
+    /// nameConstraints (see [`check_name_constraints`]).
     fn check_ca_constraints(
         path: &[Certificate<'_>],
         ca: &Certificate<'_>,
@@ -390,14 +417,10 @@ impl<'v, 'c> Search<'v, 'c> {
                 return Err(CertificateError::PathLengthExceeded);
             }
         }
-        if let Some(nc) = ca.name_constraints {
-            let ee = path.first().ok_or(CertificateError::UnknownIssuer)?;
-            names::check_names_against_constraints(
-                ee.subject_alt_name.map(|san| san.value),
-                nc.value,
-            )?;
+        match ca.name_constraints {
+            Some(nc) => check_name_constraints(path, nc.value),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Preparation for the next certificate (RFC 5280 §6.1.4) with an
@@ -425,8 +448,11 @@ impl<'v, 'c> Search<'v, 'c> {
     }
 
     /// Extends `path` (end entity first) up to a trust anchor; returns the
-    /// anchor's DER. On failure `path` is as it was.
-    fn extend(&mut self, path: &mut Vec<Certificate<'c>>) -> Result<Vec<u8>, CertificateError> {
+    /// anchor. On failure `path` is as it was.
+    fn extend(
+        &mut self,
+        path: &mut Vec<Certificate<'c>>,
+    ) -> Result<&'v TrustAnchor, CertificateError> {
         let child = path.last().ok_or(CertificateError::UnknownIssuer)?.clone();
         if let Some(anchor) = self.try_anchors(path, &child)? {
             return Ok(anchor);
@@ -434,40 +460,80 @@ impl<'v, 'c> Search<'v, 'c> {
         self.try_intermediates(path, &child)
     }
 
-    /// Tries each trust anchor named as `child`'s issuer; returns the DER
-    /// of the first that passes, or `None` when none does.
+    /// Tries each trust anchor named as `child`'s issuer; returns the
+    /// first that passes, or `None` when none does.
     fn try_anchors(
         &mut self,
         path: &[Certificate<'c>],
         child: &Certificate<'c>,
-    ) -> Result<Option<Vec<u8>>, CertificateError> {
-        for anchor in self.validation.roots.anchors_named(child.issuer) {
-            let Ok(root) = Certificate::parse(anchor.der()) else {
-                continue;
+    ) -> Result<Option<&'v TrustAnchor>, CertificateError> {
+        let roots: &'v RootStore = self.validation.roots;
+        for anchor in roots.anchors_named(child.issuer) {
+            let outcome = match anchor.certificate() {
+                Some(der) => {
+                    let Ok(root) = Certificate::parse(der) else {
+                        continue;
+                    };
+                    if !Self::names_issuer(child, &root) {
+                        continue;
+                    }
+                    self.check_certificate_anchor(path, child, &root)
+                }
+                None => {
+                    let Ok(key) = algorithm::public_key(anchor.spki()) else {
+                        continue;
+                    };
+                    self.check_bare_anchor(path, child, anchor, &key)
+                }
             };
-            if !Self::names_issuer(child, &root) {
-                continue;
-            }
-            let outcome = check_validity(&root, self.time)
-                .and_then(|()| self.check_anchor_usage(&root))
-                .and_then(|()| Self::check_ca_constraints(path, &root))
-                .and_then(|()| self.check_signature(child, &root))
-                .and_then(|()| self.check_policies(path));
+            let outcome = outcome.and_then(|()| self.check_policies(path));
             if self.passed(outcome)? {
-                return Ok(Some(anchor.der().to_vec()));
+                return Ok(Some(anchor));
             }
         }
         Ok(None)
     }
 
+    /// A certificate anchor above `path`: within its validity period,
+    /// allowing the purpose, its chain-wide constraints, and its key's
+    /// signature on `child`.
+    fn check_certificate_anchor(
+        &mut self,
+        path: &[Certificate<'_>],
+        child: &Certificate<'_>,
+        root: &Certificate<'_>,
+    ) -> Result<(), CertificateError> {
+        check_validity(root, self.time)?;
+        self.check_anchor_usage(root)?;
+        Self::check_ca_constraints(path, root)?;
+        self.check_signature(child, root.spki, &root.public_key)
+    }
+
+    /// A bare anchor above `path`: only what RFC 5280 §6.1.1 (d) makes
+    /// trust anchor information applies, its name constraints and its
+    /// key's signature on `child` (no validity period, basicConstraints or
+    /// extKeyUsage exist to check).
+    fn check_bare_anchor(
+        &mut self,
+        path: &[Certificate<'_>],
+        child: &Certificate<'_>,
+        anchor: &TrustAnchor,
+        key: &PublicKey,
+    ) -> Result<(), CertificateError> {
+        if let Some(nc) = anchor.name_constraints() {
+            check_name_constraints(path, nc)?;
+        }
+        self.check_signature(child, anchor.spki(), key)
+    }
+
     /// Tries each presented intermediate that may have issued `child` and
     /// is not on the path already, placing it and searching on from it;
-    /// returns the anchor's DER of the first path that ends at one.
+    /// returns the anchor of the first path that ends at one.
     fn try_intermediates(
         &mut self,
         path: &mut Vec<Certificate<'c>>,
         child: &Certificate<'c>,
-    ) -> Result<Vec<u8>, CertificateError> {
+    ) -> Result<&'v TrustAnchor, CertificateError> {
         let candidates = self.candidates;
         for ca in candidates {
             if !Self::names_issuer(child, ca)
@@ -479,7 +545,7 @@ impl<'v, 'c> Search<'v, 'c> {
             }
             let outcome = self
                 .check_intermediate(path, ca)
-                .and_then(|()| self.check_signature(child, ca));
+                .and_then(|()| self.check_signature(child, ca.spki, &ca.public_key));
             if !self.passed(outcome)? {
                 continue;
             }
@@ -529,15 +595,18 @@ impl<'v, 'c> Search<'v, 'c> {
     /// anchor last, or the most specific reason met on any path tried.
     fn conclude(
         self,
-        found: Result<Vec<u8>, CertificateError>,
+        found: Result<&TrustAnchor, CertificateError>,
         path: &[Certificate<'_>],
         parse_error: Option<CertificateError>,
     ) -> Result<VerifiedPath, CertificateError> {
         match found {
             Ok(anchor) => {
                 let mut chain: Vec<Vec<u8>> = path.iter().map(|c| c.der.to_vec()).collect();
-                chain.push(anchor);
-                Ok(VerifiedPath { chain })
+                chain.extend(anchor.certificate().map(<[u8]>::to_vec));
+                Ok(VerifiedPath {
+                    chain,
+                    anchor: anchor.clone(),
+                })
             }
             Err(CertificateError::TooManySignatureChecks) => {
                 Err(CertificateError::TooManySignatureChecks)
@@ -551,5 +620,49 @@ impl<'v, 'c> Search<'v, 'c> {
                 (None, None) => CertificateError::UnknownIssuer,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first certificate of `file` in `vectors/pki`, as DER.
+    fn vector(file: &str) -> Vec<u8> {
+        let path = format!("{}/vectors/pki/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        crate::pki::certificates_from_pem(&text)
+            .unwrap_or_default()
+            .remove(0)
+    }
+
+    // RFC 5280 §6.1.3 (b), (c): a CA's or anchor's constraints reach every
+    // certificate below it except a self-issued intermediate.
+    #[test]
+    fn name_constraints_bind_each_certificate_below_but_self_issued_intermediates() {
+        let mut permit_example_com = vec![0xa0, 0x0f, 0x30, 0x0d, 0x82, 0x0b];
+        permit_example_com.extend(b"example.com");
+        let (inside, outside, int) = (
+            vector("bare-nc-inside.pem"),
+            vector("bare-nc-outside.pem"),
+            vector("p256-int.pem"),
+        );
+        let parse = |der| Certificate::parse(der).unwrap_or_else(|e| panic!("{e}"));
+        let ee = parse(&inside);
+        let mut ca = parse(&int);
+        ca.subject_alt_name = parse(&outside).subject_alt_name;
+        assert_eq!(
+            check_name_constraints(core::slice::from_ref(&ee), &permit_example_com),
+            Ok(())
+        );
+        assert_eq!(
+            check_name_constraints(&[ee.clone(), ca.clone()], &permit_example_com),
+            Err(CertificateError::NameConstraintsViolated)
+        );
+        ca.issuer = ca.subject;
+        assert_eq!(
+            check_name_constraints(&[ee, ca], &permit_example_com),
+            Ok(())
+        );
     }
 }

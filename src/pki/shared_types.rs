@@ -1,18 +1,17 @@
 //! Conversions from `rustls-pki-types`, the types the Rust TLS ecosystem
 //! shares (feature `pki-types`): certificates and private keys as
-//! `rustls-pemfile` and `rustls-native-certs` give them, server names and
-//! times. Each goes through the same checks as this crate's own loaders.
-//!
-//! Trust anchors given as a bare subject and public key (`TrustAnchor`,
-//! as `webpki-roots` has them) are not accepted yet: path validation here
-//! takes an anchor's validity, constraints and key from its certificate.
+//! `rustls-pemfile` and `rustls-native-certs` give them, trust anchors as
+//! `webpki-roots` gives them (bare subject, key and name constraints),
+//! server names and times. Each goes through the same checks as this
+//! crate's own loaders.
 
 use rustls_pki_types as shared;
 
 use super::keys::{CertifiedKey, LoadError};
 use super::names::{InvalidServerName, ServerName};
-use super::trust::RootStore;
+use super::trust::{RootStore, TrustAnchor};
 use crate::crypto::sign::SigningKey;
+use crate::der::{self, tag};
 use crate::error::CertificateError;
 use crate::time::UnixTime;
 
@@ -69,6 +68,51 @@ impl RootStore {
                     Err(_) => (added, skipped + 1),
                 }
             })
+    }
+}
+
+impl TryFrom<&shared::TrustAnchor<'_>> for TrustAnchor {
+    type Error = CertificateError;
+
+    /// The same anchor, checked as [`TrustAnchor::from_subject_spki`]
+    /// checks one. rustls-pki-types holds the subject, the
+    /// SubjectPublicKeyInfo and the NameConstraints as the contents of
+    /// their SEQUENCEs, without tag and length; they are put back here.
+    fn try_from(anchor: &shared::TrustAnchor<'_>) -> Result<Self, CertificateError> {
+        let name_constraints = anchor
+            .name_constraints
+            .as_ref()
+            .map(|nc| der::encode(tag::SEQUENCE, nc));
+        TrustAnchor::from_subject_spki(
+            &der::encode(tag::SEQUENCE, &anchor.subject),
+            &der::encode(tag::SEQUENCE, &anchor.subject_public_key_info),
+            name_constraints.as_deref(),
+        )
+    }
+}
+
+impl<'a> Extend<shared::TrustAnchor<'a>> for RootStore {
+    /// Adds each anchor that converts (see `TryFrom<&TrustAnchor>`);
+    /// one whose key this crate cannot verify with, or that does not
+    /// parse, is left out, as [`RootStore::add_pem`] leaves out such
+    /// certificates. Compare [`RootStore::len`] to see whether any was.
+    fn extend<I: IntoIterator<Item = shared::TrustAnchor<'a>>>(&mut self, anchors: I) {
+        for anchor in anchors {
+            if let Ok(anchor) = TrustAnchor::try_from(&anchor) {
+                self.add(anchor);
+            }
+        }
+    }
+}
+
+impl<'a> FromIterator<shared::TrustAnchor<'a>> for RootStore {
+    /// A store of the anchors that convert, as [`Extend`] adds them; so
+    /// `webpki_roots::TLS_SERVER_ROOTS.iter().cloned().collect()` gives
+    /// a store of the Mozilla roots.
+    fn from_iter<I: IntoIterator<Item = shared::TrustAnchor<'a>>>(anchors: I) -> Self {
+        let mut store = Self::new();
+        store.extend(anchors);
+        store
     }
 }
 

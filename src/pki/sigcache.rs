@@ -9,7 +9,9 @@
 //! issuer's key, the algorithm, the signed bytes and the signature, so
 //! its success can be remembered: the cache holds the SHA-256 of exactly
 //! those four inputs (each length-prefixed, so no two distinct inputs
-//! share an encoding). Only signature checks are remembered; validity
+//! share an encoding). The issuer's key is its whole
+//! SubjectPublicKeyInfo, whether it comes from a certificate or from a
+//! bare trust anchor. Only signature checks are remembered; validity
 //! periods, names, usages, constraints and the path itself are checked on
 //! every validation, and failures are never remembered.
 

@@ -1,8 +1,12 @@
-//! Trust anchors: the certificates a validator trusts without a path,
-//! loaded from PEM or DER, or from the operating system's bundle.
+//! Trust anchors: the names and keys a validator trusts without a path,
+//! as certificates loaded from PEM or DER or from the operating system's
+//! bundle, or as bare subject, key and name constraints.
 
+use super::algorithm;
 use super::keys::{certificate_blocks_from_pem, LoadError};
+use super::names;
 use super::x509::Certificate;
+use crate::der::{tag, Der};
 use crate::error::CertificateError;
 use std::path::Path;
 
@@ -17,28 +21,97 @@ pub const SYSTEM_BUNDLE_PATHS: &[&str] = &[
     "/etc/ssl/cert.pem",
 ];
 
-/// One trusted certificate, stored as DER with its subject for lookup.
+/// One trust anchor (RFC 5280 §6.1.1 (d)): a subject name and public key
+/// that path validation trusts without a path, with what constrains it.
+///
+/// Either a whole certificate, whose validity period, basicConstraints,
+/// nameConstraints and extKeyUsage then constrain every path through it
+/// (as most trust stores hold anchors), or a bare anchor: the subject,
+/// the SubjectPublicKeyInfo and optional name constraints, exactly the
+/// trust anchor information of RFC 5280 §6.1.1 (d), which has no validity
+/// period and no basicConstraints (as `webpki-roots` holds anchors).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustAnchor {
-    der: Vec<u8>,
+    /// The whole DER Name.
     subject: Vec<u8>,
+    /// The whole DER SubjectPublicKeyInfo.
+    spki: Vec<u8>,
+    /// The contents of the NameConstraints SEQUENCE of a bare anchor (a
+    /// certificate's own constraints are read from the certificate).
+    name_constraints: Option<Vec<u8>>,
+    /// The certificate, when the anchor is one.
+    certificate: Option<Vec<u8>>,
 }
 
 impl TrustAnchor {
     /// Accepts `der` as a trust anchor if it parses as a certificate.
     pub fn from_der(der: Vec<u8>) -> Result<Self, CertificateError> {
-        let subject = Certificate::parse(&der)?.subject.to_vec();
-        Ok(Self { der, subject })
+        let cert = Certificate::parse(&der)?;
+        Ok(Self {
+            subject: cert.subject.to_vec(),
+            spki: cert.spki.to_vec(),
+            name_constraints: None,
+            certificate: Some(der),
+        })
     }
 
-    /// The certificate's DER.
-    pub fn der(&self) -> &[u8] {
-        &self.der
+    /// A bare anchor from its subject (a whole DER Name, RFC 5280
+    /// §4.1.2.6), its public key (a whole DER SubjectPublicKeyInfo,
+    /// §4.1.2.7) and optional name constraints (a whole DER
+    /// NameConstraints, §4.2.1.10: the value of the extension). Fails
+    /// when the subject is not a Name, the key is not one this crate
+    /// verifies with ([`CertificateError::UnsupportedKey`]) or the
+    /// constraints do not parse; each must be exactly one element.
+    pub fn from_subject_spki(
+        subject: &[u8],
+        spki: &[u8],
+        name_constraints: Option<&[u8]>,
+    ) -> Result<Self, CertificateError> {
+        let mut name = Der::new(subject);
+        names::check_name(&mut name)?;
+        name.finish()?;
+        let mut key = Der::new(spki);
+        algorithm::public_key(key.expect_tag(tag::SEQUENCE)?.raw)?;
+        key.finish()?;
+        let name_constraints = match name_constraints {
+            Some(nc) => {
+                let mut outer = Der::new(nc);
+                let contents = outer.read(tag::SEQUENCE)?;
+                outer.finish()?;
+                names::check_name_constraints(contents)?;
+                Some(contents.to_vec())
+            }
+            None => None,
+        };
+        Ok(Self {
+            subject: subject.to_vec(),
+            spki: spki.to_vec(),
+            name_constraints,
+            certificate: None,
+        })
     }
 
-    /// The DER of the certificate's subject Name.
+    /// The certificate's DER, when the anchor is a certificate; `None`
+    /// for a bare anchor.
+    pub fn certificate(&self) -> Option<&[u8]> {
+        self.certificate.as_deref()
+    }
+
+    /// The DER of the anchor's subject Name.
     pub fn subject(&self) -> &[u8] {
         &self.subject
+    }
+
+    /// The DER of the anchor's SubjectPublicKeyInfo.
+    pub fn spki(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// The contents of a bare anchor's NameConstraints SEQUENCE (without
+    /// its tag and length); `None` without constraints and for a
+    /// certificate anchor, whose constraints are its certificate's.
+    pub fn name_constraints(&self) -> Option<&[u8]> {
+        self.name_constraints.as_deref()
     }
 }
 
@@ -57,11 +130,33 @@ impl RootStore {
     /// Adds one DER certificate; fails if it does not parse. Adding a
     /// certificate already present does nothing.
     pub fn add_der(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
-        let anchor = TrustAnchor::from_der(der)?;
+        self.add(TrustAnchor::from_der(der)?);
+        Ok(())
+    }
+
+    /// Adds a bare anchor: a subject Name, a SubjectPublicKeyInfo and
+    /// optional NameConstraints, each whole DER; fails as
+    /// [`TrustAnchor::from_subject_spki`]. Adding one already present does
+    /// nothing.
+    pub fn add_anchor(
+        &mut self,
+        subject: &[u8],
+        spki: &[u8],
+        name_constraints: Option<&[u8]>,
+    ) -> Result<(), CertificateError> {
+        self.add(TrustAnchor::from_subject_spki(
+            subject,
+            spki,
+            name_constraints,
+        )?);
+        Ok(())
+    }
+
+    /// Adds `anchor` unless it is present already.
+    pub fn add(&mut self, anchor: TrustAnchor) {
         if !self.anchors.contains(&anchor) {
             self.anchors.push(anchor);
         }
-        Ok(())
     }
 
     /// Adds every CERTIFICATE block of PEM text. Returns how many were
@@ -106,7 +201,10 @@ impl RootStore {
     }
 
     /// The anchors whose subject is `name` (a DER Name).
-    pub fn anchors_named<'s>(&'s self, name: &'s [u8]) -> impl Iterator<Item = &'s TrustAnchor> {
+    pub fn anchors_named<'s, 'n>(
+        &'s self,
+        name: &'n [u8],
+    ) -> impl Iterator<Item = &'s TrustAnchor> + use<'s, 'n> {
         self.anchors.iter().filter(move |a| a.subject == name)
     }
 

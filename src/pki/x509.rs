@@ -581,13 +581,17 @@ mod tests {
             (oid::INHIBIT_ANY_POLICY, &[2, 1, 0], true, Ok(())),
             (
                 oid::AUTHORITY_INFO_ACCESS,
-                &[0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x86, 4, b'h', b't', b't', b'p'],
+                &[
+                    0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x86, 4, b'h', b't', b't', b'p',
+                ],
                 false,
                 Ok(()),
             ),
             (
                 oid::AUTHORITY_INFO_ACCESS,
-                &[0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x86, 4, b'h', b't', b't', b'p'],
+                &[
+                    0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x86, 4, b'h', b't', b't', b'p',
+                ],
                 true,
                 Err(CertificateError::MisIssued(
                     "authorityInfoAccess marked critical",
@@ -601,7 +605,9 @@ mod tests {
             ),
             (
                 oid::AUTHORITY_INFO_ACCESS,
-                &[0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x16, 4, b'h', b't', b't', b'p'],
+                &[
+                    0x30, 0x0d, 0x30, 0x0b, 6, 3, 0x2b, 6, 1, 0x16, 4, b'h', b't', b't', b'p',
+                ],
                 false,
                 Err(bad("not a GeneralName tag")),
             ),

@@ -343,6 +343,11 @@ for c in "nc-ip-ok IP:10.1.2.3" "nc-ip-outside IP:192.168.1.1"; do
     cat $1.pem nc-ip.pem >$1-chain.pem
 done
 
+# Leaves for a bare trust anchor (subject and key of p256-root, with
+# name constraints permitting example.com, made by the tests).
+leafcase bare-nc-inside leaf DNS:a.example.com
+leafcase bare-nc-outside leaf DNS:a.example.org
+
 # Longer path delivered out of order, plus an unrelated extra
 # intermediate: root -> deep1 -> deep2 -> deep3 -> leaf, sent as
 # leaf, deep1, rsa2048-int, deep3, deep2.
