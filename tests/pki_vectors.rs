@@ -8,7 +8,8 @@ mod common;
 use common::vectors_dir;
 
 use ferrotls::internal::pki::{
-    certificate_blocks_from_pem, verify_chain, verify_chain_cached, Purpose, RootStore, ServerName,
+    certificate_blocks_from_pem, verify_chain, verify_chain_cached, Profile, Purpose, RootStore,
+    ServerName,
     SignatureCache, Validation,
 };
 use std::process::Command;
@@ -26,6 +27,9 @@ struct Case {
     expected: String,
     /// None when OpenSSL must agree; the reason when it must differ.
     openssl_differs: Option<String>,
+    /// The profile validated under (an optional last field; default
+    /// webpki).
+    profile: String,
 }
 
 impl Case {
@@ -41,7 +45,10 @@ fn cases() -> Vec<Case> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|line| {
             let f: Vec<&str> = line.split('|').map(str::trim).collect();
-            assert_eq!(f.len(), 9, "malformed case line {line:?}");
+            assert!(
+                f.len() == 9 || f.len() == 10,
+                "malformed case line {line:?}"
+            );
             let optional = |s: &str| (s != "-").then(|| s.to_owned());
             Case {
                 name: f[0].to_owned(),
@@ -61,6 +68,7 @@ fn cases() -> Vec<Case> {
                             .to_owned(),
                     ),
                 },
+                profile: f.get(9).unwrap_or(&"webpki").to_string(),
             }
         })
         .collect();
@@ -91,7 +99,8 @@ fn library_verdict(case: &Case, signatures: Option<&SignatureCache>) -> String {
         "client" => Purpose::ClientAuth,
         other => panic!("purpose {other}"),
     };
-    let mut validation = Validation::new(&roots, purpose, case.time);
+    let profile: Profile = case.profile.parse().expect("profile");
+    let mut validation = Validation::new(&roots, purpose, case.time).with_profile(profile);
     validation.name = name.as_ref();
     let outcome = match signatures {
         Some(cache) => verify_chain_cached(&chain[0], &borrowed, &validation, cache),
@@ -162,7 +171,8 @@ fn cli_gives_each_case_its_verdict_and_exit_status() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferrotls"));
         cmd.current_dir(vectors_dir())
             .args(["verify", "--roots", &case.roots, "--chain", &case.chain])
-            .args(["--purpose", &case.purpose, "--time", &case.time.to_string()]);
+            .args(["--purpose", &case.purpose, "--time", &case.time.to_string()])
+            .args(["--profile", &case.profile]);
         if let Some(untrusted) = &case.untrusted {
             cmd.args(["--untrusted", untrusted]);
         }

@@ -433,3 +433,6 @@ rm -f ./*.csr
 
 # Certificate-policy chains, in their own directory.
 sh policy/make.sh
+
+# Profile cases, issued by p256-int above, in their own directory.
+sh profile/make.sh
