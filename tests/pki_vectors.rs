@@ -9,8 +9,7 @@ use common::vectors_dir;
 
 use ferrotls::internal::pki::{
     certificate_blocks_from_pem, verify_chain, verify_chain_cached, Profile, Purpose, RootStore,
-    ServerName,
-    SignatureCache, Validation,
+    ServerName, SignatureCache, Validation,
 };
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -206,7 +206,9 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
 }
 
 /// Checks an RSAPublicKey (RFC 8017 §A.1.1): two positive minimal
-/// INTEGERs, a modulus of 2048–8192 bits.
+/// INTEGERs, a modulus of 2048–8192 bits in whole octets (Mozilla Root
+/// Store Policy §5.1: "RSA keys whose modulus size in bits is divisible
+/// by 8").
 fn check_rsa_key(key: &[u8]) -> Result<(), CertificateError> {
     // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER },
     // both positive (RFC 8017 §A.1.1), filling the BIT STRING exactly.
@@ -217,6 +219,11 @@ fn check_rsa_key(key: &[u8]) -> Result<(), CertificateError> {
     if !(MIN_RSA_MODULUS_BITS..=MAX_RSA_MODULUS_BITS).contains(&bit_length(modulus)) {
         return Err(CertificateError::UnsupportedKey(
             "RSA modulus outside 2048-8192 bits",
+        ));
+    }
+    if !bit_length(modulus).is_multiple_of(8) {
+        return Err(CertificateError::UnsupportedKey(
+            "RSA modulus not a whole number of octets",
         ));
     }
     Ok(())

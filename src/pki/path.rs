@@ -397,8 +397,11 @@ impl<'v, 'c> Search<'v, 'c> {
         if child.issuer != issuer.subject {
             return false;
         }
-        match (child.authority_key_id, issuer.subject_key_id) {
-            (Some((Some(aki), _)), Some(ski)) => aki == ski.value,
+        match (
+            child.authority_key_id.and_then(|aki| aki.key_id),
+            issuer.subject_key_id,
+        ) {
+            (Some(aki), Some(ski)) => aki == ski.value,
             _ => true,
         }
     }
@@ -470,15 +473,13 @@ impl<'v, 'c> Search<'v, 'c> {
         let roots: &'v RootStore = self.validation.roots;
         for anchor in roots.anchors_named(child.issuer) {
             let outcome = match anchor.certificate() {
-                Some(der) => {
-                    let Ok(root) = Certificate::parse(der) else {
-                        continue;
-                    };
-                    if !Self::names_issuer(child, &root) {
-                        continue;
-                    }
-                    self.check_certificate_anchor(path, child, &root)
-                }
+                Some(der) => match Certificate::parse(der) {
+                    Ok(root) if !Self::names_issuer(child, &root) => continue,
+                    Ok(root) => self.check_certificate_anchor(path, child, &root),
+                    // Held for what it says (TrustAnchor::from_der): its
+                    // reason is the path's.
+                    Err(reason) => Err(reason),
+                },
                 None => {
                     let Ok(key) = algorithm::public_key(anchor.spki()) else {
                         continue;
@@ -503,6 +504,7 @@ impl<'v, 'c> Search<'v, 'c> {
         child: &Certificate<'_>,
         root: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
+        profile::check_anchor(root, self.validation.profile)?;
         check_validity(root, self.time)?;
         self.check_anchor_usage(root)?;
         Self::check_ca_constraints(path, root)?;

@@ -3,8 +3,8 @@
 //! refused as [`CertificateError::MisIssued`] naming the rule; each rule
 //! is listed in `docs/pki.md` with the [`Profile`] that applies it.
 //!
-//! Trust anchors are exempt: they are trusted as configured (only their
-//! validity and constraints are checked, in [`super::path`]).
+//! A certificate held as a trust anchor is checked by [`check_anchor`]
+//! when a path reaches it.
 
 use super::x509::{Certificate, KU_KEY_CERT_SIGN};
 use crate::error::CertificateError;
@@ -77,7 +77,9 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     // RFC 5280 §4.2.1.1: present except in self-signed certificates,
     // never critical.
     match cert.authority_key_id {
-        Some((_, true)) => return Err(mis_issued("authorityKeyIdentifier marked critical")),
+        Some(aki) if aki.critical => {
+            return Err(mis_issued("authorityKeyIdentifier marked critical"))
+        }
         None if !cert.is_self_issued() => {
             return Err(mis_issued("authorityKeyIdentifier missing"));
         }
@@ -158,4 +160,54 @@ pub fn check_intermediate(cert: &Certificate<'_>) -> Result<(), CertificateError
         return Err(mis_issued("basicConstraints of a CA not critical"));
     }
     Ok(())
+}
+
+/// Rules for a certificate held as a trust anchor, checked when a path
+/// reaches it. RFC 5280 §6.1.1 (d) takes only a name and a key from an
+/// anchor; both profiles ask more of a certificate trusted to issue (its
+/// key is judged when it is read, [`super::algorithm::public_key`], and so
+/// are unknown critical extensions):
+/// - both: it is a CA (basicConstraints cA, RFC 5280 §4.2.1.9), and a
+///   root's authorityKeyIdentifier, if any, names its own key (§4.2.1.1);
+/// - webpki, what browsers enforce on a root store: no extKeyUsage on a
+///   root (BR §7.1.2.1.2);
+/// - rfc5280, the strict profile: the MUSTs of RFC 5280 §4 for every CA
+///   certificate ([`check_intermediate`]: positive serial, critical
+///   basicConstraints, subjectKeyIdentifier, …) and the baseline
+///   requirements' root rule against an authorityKeyIdentifier naming an
+///   issuer and serial (BR §7.1.2.1.3). Roots in Mozilla's store break
+///   each of these (docs/pki.md), so the web PKI profile does not apply
+///   them.
+pub fn check_anchor(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
+    if !cert.is_ca() {
+        return Err(CertificateError::IssuerNotCa);
+    }
+    let root = cert.is_self_issued();
+    if let Some(aki) = cert.authority_key_id.filter(|_| root) {
+        let own = cert.subject_key_id.map(|ski| ski.value);
+        if aki.key_id.is_some_and(|id| Some(id) != own) {
+            return Err(mis_issued(
+                "root authorityKeyIdentifier differs from its subjectKeyIdentifier",
+            ));
+        }
+    }
+    match profile {
+        Profile::WebPki if root && cert.extended_key_usage.is_some() => {
+            Err(mis_issued("root certificate with extKeyUsage"))
+        }
+        Profile::WebPki => Ok(()),
+        Profile::Rfc5280 => {
+            check_intermediate(cert)?;
+            if root
+                && cert
+                    .authority_key_id
+                    .is_some_and(|aki| aki.names_issuer_and_serial)
+            {
+                return Err(mis_issued(
+                    "root authorityKeyIdentifier with issuer and serial",
+                ));
+            }
+            Ok(())
+        }
+    }
 }

@@ -44,12 +44,25 @@ pub struct TrustAnchor {
 }
 
 impl TrustAnchor {
-    /// Accepts `der` as a trust anchor if it parses as a certificate.
+    /// Accepts `der` as a trust anchor if it is a certificate in DER.
+    /// One refused for what it holds rather than how it is encoded (a
+    /// weak or unsupported key, an unknown critical extension, a
+    /// mis-issuance) is still held: a path that reaches it fails with that
+    /// reason instead of not finding an issuer.
     pub fn from_der(der: Vec<u8>) -> Result<Self, CertificateError> {
-        let cert = Certificate::parse(&der)?;
+        let (subject, spki) = match Certificate::parse(&der) {
+            Ok(cert) => (cert.subject.to_vec(), cert.spki.to_vec()),
+            Err(CertificateError::BadEncoding(why)) => {
+                return Err(CertificateError::BadEncoding(why))
+            }
+            Err(_) => {
+                let (subject, spki) = Certificate::subject_and_key(&der)?;
+                (subject.to_vec(), spki.to_vec())
+            }
+        };
         Ok(Self {
-            subject: cert.subject.to_vec(),
-            spki: cert.spki.to_vec(),
+            subject,
+            spki,
             name_constraints: None,
             certificate: Some(der),
         })
@@ -160,8 +173,9 @@ impl RootStore {
     }
 
     /// Adds every CERTIFICATE block of PEM text. Returns how many were
-    /// added and how many were skipped because they did not parse (system
-    /// bundles hold a few certificates this crate cannot use). Fails when
+    /// added and how many were skipped because they are not DER
+    /// certificates (system bundles hold a few; one refused for its key or
+    /// an extension is added, see [`TrustAnchor::from_der`]). Fails when
     /// the PEM itself is broken or holds no certificate.
     pub fn add_pem(&mut self, text: &str) -> Result<(usize, usize), LoadError> {
         let mut added = 0;

@@ -50,6 +50,17 @@ pub struct BasicConstraints {
     pub critical: bool,
 }
 
+/// authorityKeyIdentifier (RFC 5280 §4.2.1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthorityKeyId<'a> {
+    /// keyIdentifier, if present.
+    pub key_id: Option<&'a [u8]>,
+    /// Whether authorityCertIssuer or authorityCertSerialNumber is present.
+    pub names_issuer_and_serial: bool,
+    /// Whether the extension is critical.
+    pub critical: bool,
+}
+
 /// A parsed X.509 v3 certificate borrowing its DER.
 #[derive(Clone, Debug)]
 pub struct Certificate<'a> {
@@ -89,9 +100,8 @@ pub struct Certificate<'a> {
     pub name_constraints: Option<Extension<'a>>,
     /// subjectKeyIdentifier: the key identifier and the critical flag.
     pub subject_key_id: Option<Extension<'a>>,
-    /// authorityKeyIdentifier: the keyIdentifier if present, and the
-    /// critical flag.
-    pub authority_key_id: Option<(Option<&'a [u8]>, bool)>,
+    /// authorityKeyIdentifier, if present.
+    pub authority_key_id: Option<AuthorityKeyId<'a>>,
     /// certificatePolicies: the contents of its SEQUENCE OF
     /// PolicyInformation.
     pub certificate_policies: Option<Extension<'a>>,
@@ -119,6 +129,26 @@ impl<'a> Certificate<'a> {
         })?;
         outer.finish()?;
         Ok(cert)
+    }
+
+    /// The subject Name and SubjectPublicKeyInfo elements of a certificate
+    /// whose tbsCertificate is DER as far as its subjectPublicKeyInfo,
+    /// without judging the key or anything after it: enough to hold a
+    /// trust anchor that [`Certificate::parse`] refuses for its key or its
+    /// extensions, so that a path through it fails with that reason.
+    pub fn subject_and_key(der: &'a [u8]) -> Result<(&'a [u8], &'a [u8]), CertificateError> {
+        let mut outer = Der::new(der);
+        let mut cert = outer.nested(tag::SEQUENCE)?;
+        outer.finish()?;
+        let mut seq = cert.nested(tag::SEQUENCE)?;
+        read_version(&mut seq)?;
+        seq.integer()?;
+        seq.expect_tag(tag::SEQUENCE)?;
+        names::check_name(&mut seq)?;
+        read_validity(&mut seq)?;
+        let (subject, _) = names::check_name(&mut seq)?;
+        let spki = seq.expect_tag(tag::SEQUENCE)?.raw;
+        Ok((subject, spki))
     }
 
     /// Whether issuer and subject are the same name (RFC 5280 §3.2
@@ -329,7 +359,8 @@ fn apply_extension<'a>(
             cert.subject_key_id = Some(flagged(whole(ext.value, subject_key_identifier)?));
         }
         oid::AUTHORITY_KEY_IDENTIFIER => {
-            cert.authority_key_id = Some((whole(ext.value, authority_key_identifier)?, critical));
+            cert.authority_key_id =
+                Some(whole(ext.value, |d| authority_key_identifier(d, critical))?);
         }
         oid::AUTHORITY_INFO_ACCESS => whole(ext.value, |d| authority_info_access(d, critical))?,
         oid::CERTIFICATE_POLICIES => {
@@ -462,13 +493,20 @@ fn authority_info_access(d: &mut Der<'_>, critical: bool) -> Result<(), Certific
 
 /// authorityKeyIdentifier (RFC 5280 §4.2.1.1): keyIdentifier `[0]`,
 /// authorityCertIssuer `[1]` and authorityCertSerialNumber `[2]`, all
-/// optional; returns the keyIdentifier, the only one path building uses.
-fn authority_key_identifier<'a>(d: &mut Der<'a>) -> Result<Option<&'a [u8]>, CertificateError> {
+/// optional.
+fn authority_key_identifier<'a>(
+    d: &mut Der<'a>,
+    critical: bool,
+) -> Result<AuthorityKeyId<'a>, CertificateError> {
     d.sequence(|aki| -> Result<_, CertificateError> {
         let key_id = aki.optional(tag::context_primitive(0))?;
-        aki.optional(tag::context_constructed(1))?;
-        aki.optional(tag::context_primitive(2))?;
-        Ok(key_id)
+        let issuer = aki.optional(tag::context_constructed(1))?;
+        let serial = aki.optional(tag::context_primitive(2))?;
+        Ok(AuthorityKeyId {
+            key_id,
+            names_issuer_and_serial: issuer.is_some() || serial.is_some(),
+            critical,
+        })
     })
 }
 
@@ -687,7 +725,14 @@ mod tests {
                 critical: true
             })
         );
-        assert_eq!(cert.authority_key_id, Some((Some(&[9][..]), true)));
+        assert_eq!(
+            cert.authority_key_id,
+            Some(AuthorityKeyId {
+                key_id: Some(&[9][..]),
+                names_issuer_and_serial: false,
+                critical: true
+            })
+        );
         assert_eq!(
             cert.name_constraints,
             Some(Extension {

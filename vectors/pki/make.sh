@@ -436,3 +436,6 @@ sh policy/make.sh
 
 # Profile cases, issued by p256-int above, in their own directory.
 sh profile/make.sh
+
+# Trust-anchor cases, each root in its own files.
+sh anchors/make.sh
