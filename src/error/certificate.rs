@@ -68,6 +68,11 @@ pub enum CertificateError {
     /// A private key does not belong to the certificate it is configured
     /// with.
     KeyMismatch,
+    /// Checking names against name constraints would take more
+    /// comparisons than
+    /// [`crate::pki::name_constraints::MAX_NAME_CONSTRAINT_CHECKS`] (a
+    /// constraint bomb).
+    TooManyNameConstraintChecks,
 }
 
 impl CertificateError {
@@ -95,6 +100,7 @@ impl CertificateError {
             Self::UnsupportedCriticalExtension(_) => "unsupported critical extension",
             Self::TooManySignatureChecks => "too many signature checks",
             Self::KeyMismatch => "key does not match certificate",
+            Self::TooManyNameConstraintChecks => "too many name constraint checks",
         }
     }
 

@@ -4,7 +4,9 @@
 //! presented intermediates (any order, extras, duplicates, cross-signed
 //! alternatives, loops) and the trust anchors; when a candidate fails, the
 //! next one is tried. Every signature check counts against
-//! [`MAX_SIGNATURE_CHECKS`], so pathological inputs end quickly.
+//! [`MAX_SIGNATURE_CHECKS`] and every name-constraint comparison against
+//! [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`], so pathological
+//! inputs end quickly.
 //!
 //! The checks are the steps of RFC 5280 §6.1, named after them:
 //! initialization (§6.1.2), basic certificate processing (§6.1.3) of the
@@ -15,6 +17,7 @@
 //! specific reason.
 
 use super::algorithm;
+use super::name_constraints::{self, ConstrainedNames};
 use super::names::{self, ServerName};
 use super::oid;
 use super::profile;
@@ -229,12 +232,22 @@ struct Search<'v, 'c> {
     candidates: &'c [Certificate<'c>],
     signatures: Option<&'v SignatureCache>,
     signature_checks: usize,
+    name_constraint_checks: usize,
     best_error: Option<CertificateError>,
 }
 
+/// Whether `e` ends the whole search rather than one candidate: a work
+/// bound was reached.
+fn ends_search(e: &CertificateError) -> bool {
+    matches!(
+        e,
+        CertificateError::TooManySignatureChecks | CertificateError::TooManyNameConstraintChecks
+    )
+}
+
 impl<'v, 'c> Search<'v, 'c> {
-    /// Initialization (RFC 5280 §6.1.2): the inputs, no signature checked
-    /// yet and no reason met yet.
+    /// Initialization (RFC 5280 §6.1.2): the inputs, no signature or name
+    /// checked yet and no reason met yet.
     fn initialize(
         validation: &'v Validation<'v>,
         time: i64,
@@ -247,6 +260,7 @@ impl<'v, 'c> Search<'v, 'c> {
             candidates,
             signatures,
             signature_checks: 0,
+            name_constraint_checks: 0,
             best_error: None,
         }
     }
@@ -261,9 +275,7 @@ impl<'v, 'c> Search<'v, 'c> {
     fn passed(&mut self, outcome: Result<(), CertificateError>) -> Result<bool, CertificateError> {
         match outcome {
             Ok(()) => Ok(true),
-            Err(CertificateError::TooManySignatureChecks) => {
-                Err(CertificateError::TooManySignatureChecks)
-            }
+            Err(e) if ends_search(&e) => Err(e),
             Err(e) => {
                 self.note(e);
                 Ok(false)
@@ -319,8 +331,11 @@ impl<'v, 'c> Search<'v, 'c> {
 
     /// Checks the chain-wide constraints of a CA about to be placed above
     /// `path`: pathLenConstraint (RFC 5280 §6.1.4 (l), (m)) and
-    /// nameConstraints on the end entity (§6.1.3 (b), (c)).
+    /// nameConstraints on every certificate below it except self-issued
+    /// intermediates (§6.1.3 (b), (c)), the work counted against
+    /// [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`].
     fn check_ca_constraints(
+        &mut self,
         path: &[Certificate<'_>],
         ca: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
@@ -332,11 +347,21 @@ impl<'v, 'c> Search<'v, 'c> {
             }
         }
         if let Some(nc) = ca.name_constraints {
-            let ee = path.first().ok_or(CertificateError::UnknownIssuer)?;
-            names::check_names_against_constraints(
-                ee.subject_alt_name.map(|san| san.value),
-                nc.value,
-            )?;
+            for (i, cert) in path.iter().enumerate() {
+                if i > 0 && cert.is_self_issued() {
+                    continue;
+                }
+                let names = ConstrainedNames {
+                    subject: cert.subject,
+                    subject_alt_name: cert.subject_alt_name.map(|san| san.value),
+                    end_entity: i == 0,
+                };
+                name_constraints::check_names_against_constraints(
+                    &names,
+                    nc.value,
+                    &mut self.name_constraint_checks,
+                )?;
+            }
         }
         Ok(())
     }
@@ -346,7 +371,7 @@ impl<'v, 'c> Search<'v, 'c> {
     /// (k), the intermediate profile, keyCertSign (n), valid now (§6.1.3
     /// (a)(2)), allowing the purpose, and the chain-wide constraints.
     fn check_intermediate(
-        &self,
+        &mut self,
         path: &[Certificate<'_>],
         ca: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
@@ -364,7 +389,7 @@ impl<'v, 'c> Search<'v, 'c> {
         if !ca.extended_key_usage_allows(self.validation.purpose.oid())? {
             return Err(CertificateError::InvalidPurpose);
         }
-        Self::check_ca_constraints(path, ca)
+        self.check_ca_constraints(path, ca)
     }
 
     /// Extends `path` (end entity first) up to a trust anchor; returns the
@@ -393,7 +418,7 @@ impl<'v, 'c> Search<'v, 'c> {
             }
             let outcome = check_validity(&root, self.time)
                 .and_then(|()| self.check_anchor_usage(&root))
-                .and_then(|()| Self::check_ca_constraints(path, &root))
+                .and_then(|()| self.check_ca_constraints(path, &root))
                 .and_then(|()| self.check_signature(child, &root));
             if self.passed(outcome)? {
                 return Ok(Some(anchor.der().to_vec()));
@@ -428,9 +453,7 @@ impl<'v, 'c> Search<'v, 'c> {
             path.push(ca.clone());
             match self.extend(path) {
                 Ok(anchor) => return Ok(anchor),
-                Err(CertificateError::TooManySignatureChecks) => {
-                    return Err(CertificateError::TooManySignatureChecks)
-                }
+                Err(e) if ends_search(&e) => return Err(e),
                 Err(_) => {
                     path.pop();
                 }
@@ -463,9 +486,7 @@ impl<'v, 'c> Search<'v, 'c> {
                 chain.push(anchor);
                 Ok(VerifiedPath { chain })
             }
-            Err(CertificateError::TooManySignatureChecks) => {
-                Err(CertificateError::TooManySignatureChecks)
-            }
+            Err(e) if ends_search(&e) => Err(e),
             Err(_) => Err(match (self.best_error, parse_error) {
                 (Some(e), _) => e,
                 (None, Some(e)) => e,
