@@ -442,3 +442,4 @@ openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:8192 -out rsa8192
 } >all-roots.pem
 
 rm -f ./*.csr
+sh names/make.sh
