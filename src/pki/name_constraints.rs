@@ -24,13 +24,13 @@ use crate::error::CertificateError;
 
 /// The most (name, constraint subtree) comparisons one validation may
 /// make, over every CA and every certificate below it on every path
-/// tried. A constraint bomb (a CA with thousands of subtrees over leaves
-/// with thousands of names) would otherwise cost their product in each
-/// of many candidate paths; real certificates stay far below: a leaf with
-/// 500 names under a CA with 100 subtrees, six levels deep, is 300,000
-/// at most only if every CA carries them all. RFC 5280 sets no bound;
-/// this is a denial-of-service guard, like RFC 4158 §5's for path
-/// building.
+/// tried. A constraint bomb (a CA with hundreds of subtrees over leaves
+/// with hundreds of names, presented in many candidate paths) would
+/// otherwise cost their product again and again. Real chains stay far
+/// below: constrained CAs carry tens of subtrees and large leaves a few
+/// hundred names (200 names under 100 subtrees is 20,000). RFC 5280 sets
+/// no bound; this is a denial-of-service guard, like the one RFC 4158 §5
+/// recommends for path building.
 pub const MAX_NAME_CONSTRAINT_CHECKS: usize = 250_000;
 
 /// The names of one certificate that the name constraints of the CAs
