@@ -811,5 +811,11 @@ mod tests {
             check_names_against_constraints(&names, &nc, &mut checks),
             Err(CertificateError::TooManyNameConstraintChecks)
         );
+        let bound = CertificateError::TooManyNameConstraintChecks;
+        assert_eq!(bound.to_string(), "too many name constraint checks");
+        assert_eq!(
+            bound.alert(),
+            crate::error::AlertDescription::BadCertificate
+        );
     }
 }
