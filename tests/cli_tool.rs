@@ -177,6 +177,41 @@ fn a_refused_certificate_names_the_alert_on_both_sides() {
     assert!(log.contains("received alert bad_certificate"), "{log}");
 }
 
+/// Host names with underscores exist: `--servername` takes one, sends it
+/// as SNI, and the server reports it; with the test root the certificate
+/// (for leaf.p256.test) is then refused for the name, not the option.
+#[test]
+fn an_underscored_servername_is_sent_and_checked() {
+    let (server, port) = ferrotls_server(&["--max-connections", "1"]);
+    let addr = format!("127.0.0.1:{port}");
+    let (status, out) = run_client(&[
+        "client",
+        &addr,
+        "--servername",
+        "foo_bar.p256.test",
+        "--insecure",
+        "--json",
+    ]);
+    assert_eq!(code(status), 0, "{out}");
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    assert_eq!(json_lines(&log)[0].get("server_name"), "foo_bar.p256.test");
+
+    let (server, port) = ferrotls_server(&["--max-connections", "1"]);
+    let addr = format!("127.0.0.1:{port}");
+    let (status, out) = run_client(&[
+        "client",
+        &addr,
+        "--servername",
+        "foo_bar.p256.test",
+        "--cafile",
+        &vector("p256-root.pem"),
+    ]);
+    assert_eq!(code(status), 1, "{out}");
+    assert!(out.contains("name mismatch"), "{out}");
+    server.wait_exit();
+}
+
 #[test]
 fn alpn_without_overlap_is_no_application_protocol() {
     let (server, port) = ferrotls_server(&["--alpn", "h2", "--max-connections", "1"]);

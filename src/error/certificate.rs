@@ -76,6 +76,11 @@ pub enum CertificateError {
     /// extension lists more than
     /// [`crate::pki::policy::MAX_POLICIES_PER_EXTENSION`] policies.
     TooComplexPolicies,
+    /// Checking names against name constraints would take more
+    /// comparisons than
+    /// [`crate::pki::name_constraints::MAX_NAME_CONSTRAINT_CHECKS`] (a
+    /// constraint bomb).
+    TooManyNameConstraintChecks,
 }
 
 impl CertificateError {
@@ -105,6 +110,7 @@ impl CertificateError {
             Self::KeyMismatch => "key does not match certificate",
             Self::NoAcceptablePolicy => "no acceptable certificate policy",
             Self::TooComplexPolicies => "too complex certificate policies",
+            Self::TooManyNameConstraintChecks => "too many name constraint checks",
         }
     }
 

@@ -5,7 +5,8 @@
 //!   ([`crate::der`]); [`pem`]: RFC 7468 text encoding.
 //! - [`x509`]: X.509 v3 certificates (RFC 5280 §4); [`algorithm`]: the
 //!   signature algorithms and public keys they name.
-//! - [`names`]: reference names, RFC 6125 matching, name constraints.
+//! - [`names`]: reference names, RFC 6125 matching, public suffixes;
+//!   [`name_constraints`]: RFC 5280 name constraints.
 //! - [`profile`]: the mis-issuance rules; [`path`]: path building and
 //!   validation (RFC 5280 §6); [`policy`]: certificate policies along a
 //!   path (RFC 5280 §6.1, RFC 9618).
@@ -18,6 +19,7 @@
 
 pub mod algorithm;
 pub mod keys;
+pub mod name_constraints;
 pub mod names;
 pub mod oid;
 pub mod path;

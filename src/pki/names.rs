@@ -1,10 +1,12 @@
 //! Names: distinguished-name structure and its character strings (X.680
 //! §41), subjectAltName entries, reference names ([`ServerName`]), RFC 6125
-//! matching and RFC 5280 name constraints for DNS names and IP addresses.
+//! matching and the public-suffix rule for wildcards. Name constraints
+//! are in [`super::name_constraints`].
 
 use crate::der::{tag, Der, Element};
 use crate::error::Error;
 use crate::error::{CertificateError, IllegalParameterReason, InvalidRequestReason};
+use psl::Psl;
 use std::net::IpAddr;
 
 /// The longest DNS name in presentation form without the trailing dot
@@ -14,14 +16,14 @@ pub const MAX_DNS_NAME_LEN: usize = 253;
 /// The longest DNS label (RFC 1035 §2.3.4).
 pub const MAX_DNS_LABEL_LEN: usize = 63;
 
-/// The fewest labels that must follow a wildcard (`*.example.com`, not
-/// `*.com`): a wildcard never covers a top-level domain (RFC 6125 §7.2;
-/// multi-label public suffixes such as `co.uk` are not detected, see
-/// `docs/pki.md`).
-pub const MIN_LABELS_AFTER_WILDCARD: usize = 2;
-
-/// GeneralName tag of dNSName `[2] IA5String` (RFC 5280 §4.2.1.6).
+/// GeneralName tag of rfc822Name `[1] IA5String` (RFC 5280 §4.2.1.6).
+const RFC822_NAME: u8 = tag::context_primitive(1);
+/// GeneralName tag of dNSName `[2] IA5String`.
 const DNS_NAME: u8 = tag::context_primitive(2);
+/// GeneralName tag of directoryName `[4] Name`.
+const DIRECTORY_NAME: u8 = tag::context_constructed(4);
+/// GeneralName tag of uniformResourceIdentifier `[6] IA5String`.
+const URI: u8 = tag::context_primitive(6);
 /// GeneralName tag of iPAddress `[7] OCTET STRING`.
 const IP_ADDRESS: u8 = tag::context_primitive(7);
 
@@ -36,15 +38,19 @@ pub enum ServerName {
 }
 
 impl ServerName {
-    /// Parses an IP literal or a DNS host name (letters, digits and
-    /// hyphens in labels of 1–63 octets, RFC 1123 §2.1; one trailing dot
-    /// allowed). Anything else is [`Error::IllegalParameter`].
+    /// Parses an IP literal or a DNS host name (letters, digits,
+    /// hyphens and underscores in labels of 1–63 octets, RFC 1123 §2.1;
+    /// one trailing dot allowed). Underscores are accepted because real
+    /// host names carry them (`foo_bar.example.com`, RFC 2181 §11 allows
+    /// any octet in a DNS label) even though certificates may no longer
+    /// name them (baseline requirements §7.1.4.2.1). Anything else is
+    /// [`Error::IllegalParameter`].
     pub fn parse(name: &str) -> Result<Self, Error> {
         if let Ok(ip) = name.parse::<IpAddr>() {
             return Ok(Self::Ip(ip));
         }
         let name = name.strip_suffix('.').unwrap_or(name);
-        if check_dns_syntax(name.as_bytes(), false).is_err() {
+        if check_dns_syntax(name.as_bytes(), DnsForm::Reference).is_err() {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::InvalidServerName,
             ));
@@ -178,7 +184,16 @@ pub enum GeneralName<'a> {
     /// iPAddress: 4 or 16 octets in a SAN, 8 or 32 (address and mask) in a
     /// name constraint.
     Ip(&'a [u8]),
-    /// Any other form; the tag says which.
+    /// rfc822Name: a mailbox `local@host` in a SAN; a mailbox, a host or
+    /// a `.domain` in a name constraint.
+    Email(&'a [u8]),
+    /// uniformResourceIdentifier: a URI in a SAN; a host or a `.domain`
+    /// in a name constraint.
+    Uri(&'a [u8]),
+    /// directoryName: a whole Name element (the `[4]` tag is explicit).
+    Directory(&'a [u8]),
+    /// Any other form (otherName, x400Address, ediPartyName,
+    /// registeredID); the tag says which.
     Other(u8),
 }
 
@@ -188,12 +203,15 @@ pub enum GeneralName<'a> {
 const GENERAL_NAME_TAGS: [u8; 9] = [0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88];
 
 impl<'a> GeneralName<'a> {
-    fn from_element(e: Element<'a>) -> Result<Self, CertificateError> {
+    pub(crate) fn from_element(e: Element<'a>) -> Result<Self, CertificateError> {
         if !GENERAL_NAME_TAGS.contains(&e.tag) {
             return Err(CertificateError::BadEncoding("not a GeneralName tag"));
         }
         Ok(match e.tag {
+            RFC822_NAME => Self::Email(e.value),
             DNS_NAME => Self::Dns(e.value),
+            DIRECTORY_NAME => Self::Directory(e.value),
+            URI => Self::Uri(e.value),
             IP_ADDRESS => Self::Ip(e.value),
             other => Self::Other(other),
         })
@@ -208,7 +226,9 @@ pub fn check_general_name(e: Element<'_>) -> Result<(), CertificateError> {
 
 /// Iterates over the GeneralNames in `value` (the contents of a
 /// GeneralNames SEQUENCE); DER errors end the iteration with an error.
-fn general_names(value: &[u8]) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
+pub(crate) fn general_names(
+    value: &[u8],
+) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
     let mut der = Der::new(value);
     core::iter::from_fn(move || {
         if der.is_empty() {
@@ -236,7 +256,7 @@ pub fn check_subject_alt_names(value: &[u8]) -> Result<(), CertificateError> {
     }
     for name in general_names(value) {
         match name? {
-            GeneralName::Dns(dns) => check_dns_syntax(dns, true)?,
+            GeneralName::Dns(dns) => check_dns_syntax(dns, DnsForm::Presented)?,
             GeneralName::Ip(ip) if ip.len() != 4 && ip.len() != 16 => {
                 return Err(CertificateError::BadEncoding(
                     "iPAddress not 4 or 16 octets",
@@ -248,10 +268,23 @@ pub fn check_subject_alt_names(value: &[u8]) -> Result<(), CertificateError> {
     Ok(())
 }
 
-/// Checks a DNS name's syntax: ASCII letters, digits and hyphens in
-/// labels of 1–63 octets, no label starting or ending with a hyphen, at
-/// most 253 octets; with `wildcard`, the left-most label may hold `*`.
-fn check_dns_syntax(name: &[u8], wildcard: bool) -> Result<(), CertificateError> {
+/// Where a DNS name comes from, which decides the characters it may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DnsForm {
+    /// A reference name: underscores allowed, no wildcard.
+    Reference,
+    /// A dNSName in a certificate: no underscore, a wildcard allowed in
+    /// the left-most label.
+    Presented,
+    /// A dNSName constraint: no underscore, no wildcard.
+    Constraint,
+}
+
+/// Checks a DNS name's syntax: ASCII letters, digits and hyphens (and
+/// underscores in a [`DnsForm::Reference`]) in labels of 1–63 octets, no
+/// label starting or ending with a hyphen, at most 253 octets; in a
+/// [`DnsForm::Presented`] name the left-most label may hold `*`.
+pub(crate) fn check_dns_syntax(name: &[u8], form: DnsForm) -> Result<(), CertificateError> {
     if name.is_empty() || name.len() > MAX_DNS_NAME_LEN {
         return Err(CertificateError::MisIssued("DNS name empty or too long"));
     }
@@ -259,7 +292,7 @@ fn check_dns_syntax(name: &[u8], wildcard: bool) -> Result<(), CertificateError>
         // A `*` is presented syntax only in the left-most label; only the
         // whole label `*` is a wildcard when matching, so a partial one
         // (`f*`) never matches anything.
-        if wildcard
+        if form == DnsForm::Presented
             && i == 0
             && label.contains(&b'*')
             && label
@@ -273,12 +306,12 @@ fn check_dns_syntax(name: &[u8], wildcard: bool) -> Result<(), CertificateError>
                 "DNS name with an empty or long label",
             ));
         }
-        if label.contains(&b'_') {
+        if label.contains(&b'_') && form != DnsForm::Reference {
             return Err(CertificateError::MisIssued("DNS name with an underscore"));
         }
         if !label
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
             || label.first() == Some(&b'-')
             || label.last() == Some(&b'-')
         {
@@ -290,15 +323,26 @@ fn check_dns_syntax(name: &[u8], wildcard: bool) -> Result<(), CertificateError>
     Ok(())
 }
 
+/// Whether `name` (ASCII, any case) is itself a public suffix: an ICANN
+/// or private entry of the Public Suffix List (`com`, `co.uk`,
+/// `github.io`), a name a wildcard rule of the list covers (`*.ck`), or a
+/// single label (the list's implicit `*` rule).
+pub fn is_public_suffix(name: &[u8]) -> bool {
+    let name = name.to_ascii_lowercase();
+    psl::List.find(name.rsplit(|&b| b == b'.')).len == name.len()
+}
+
 /// Whether a presented dNSName matches a reference DNS name (RFC 6125
 /// §6.4): equal ignoring ASCII case, or a wildcard `*` as the whole
-/// left-most label standing for exactly one non-empty label, with at least
-/// [`MIN_LABELS_AFTER_WILDCARD`] labels after it.
+/// left-most label standing for exactly one non-empty label. A wildcard
+/// whose base is a public suffix ([`is_public_suffix`]: `*.com`,
+/// `*.co.uk`, `*.github.io`) matches nothing: it would cover names of
+/// unrelated owners (RFC 6125 §7.2, baseline requirements §3.2.2.6).
 pub fn dns_name_matches(presented: &[u8], reference: &str) -> bool {
     let reference = reference.as_bytes();
     match presented.strip_prefix(b"*.") {
         Some(base) => {
-            if base.split(|&b| b == b'.').count() < MIN_LABELS_AFTER_WILDCARD {
+            if is_public_suffix(base) {
                 return false;
             }
             match reference.iter().position(|&b| b == b'.') {
@@ -340,203 +384,6 @@ pub fn san_matches(san: &[u8], name: &ServerName) -> Result<bool, CertificateErr
         }
     }
     Ok(false)
-}
-
-/// Checks nameConstraints contents (RFC 5280 §4.2.1.10): at least one of
-/// permittedSubtrees `[0]` and excludedSubtrees `[1]`, each non-empty,
-/// every GeneralSubtree without minimum and maximum, DNS constraints with
-/// a valid syntax (an optional leading dot), IP constraints an address and
-/// a contiguous mask of 8 or 32 octets.
-pub fn check_name_constraints(value: &[u8]) -> Result<(), CertificateError> {
-    let mut der = Der::new(value);
-    let permitted = der.optional(tag::context_constructed(0))?;
-    let excluded = der.optional(tag::context_constructed(1))?;
-    der.finish()?;
-    if permitted.is_none() && excluded.is_none() {
-        return Err(CertificateError::MisIssued("empty nameConstraints"));
-    }
-    for subtrees in [permitted, excluded].into_iter().flatten() {
-        if subtrees.is_empty() {
-            return Err(CertificateError::BadEncoding("empty GeneralSubtrees"));
-        }
-        for base in subtree_bases(subtrees) {
-            match base? {
-                GeneralName::Dns(dns) => {
-                    let dns = dns.strip_prefix(b".").unwrap_or(dns);
-                    if !dns.is_empty() {
-                        check_dns_syntax(dns, false)?;
-                    }
-                }
-                GeneralName::Ip(ip) => {
-                    ip_constraint(ip)?;
-                }
-                GeneralName::Other(_) => {}
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Iterates over the base names of GeneralSubtrees, refusing a minimum or
-/// maximum (RFC 5280 §4.2.1.10: minimum MUST be zero, maximum MUST be
-/// absent; a zero minimum is the DEFAULT and so never encoded in DER).
-fn subtree_bases(
-    subtrees: &[u8],
-) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
-    let mut der = Der::new(subtrees);
-    core::iter::from_fn(move || {
-        if der.is_empty() {
-            return None;
-        }
-        let item = der.sequence(|subtree| {
-            let base = GeneralName::from_element(subtree.element()?)?;
-            if !subtree.is_empty() {
-                return Err(CertificateError::MisIssued(
-                    "GeneralSubtree with minimum or maximum",
-                ));
-            }
-            Ok(base)
-        });
-        if item.is_err() {
-            der = Der::new(&[]);
-        }
-        Some(item)
-    })
-}
-
-/// Splits an iPAddress constraint into address and mask, checking the
-/// length (8 or 32) and that the mask is a contiguous prefix.
-fn ip_constraint(value: &[u8]) -> Result<(&[u8], &[u8]), CertificateError> {
-    if value.len() != 8 && value.len() != 32 {
-        return Err(CertificateError::BadEncoding(
-            "iPAddress constraint not 8 or 32 octets",
-        ));
-    }
-    let (address, mask) = value.split_at(value.len() / 2);
-    let mut ones_ended = false;
-    for byte in mask {
-        for bit in (0..8).rev() {
-            let one = byte & (1 << bit) != 0;
-            if one && ones_ended {
-                return Err(CertificateError::MisIssued(
-                    "iPAddress constraint mask not contiguous",
-                ));
-            }
-            ones_ended |= !one;
-        }
-    }
-    Ok((address, mask))
-}
-
-/// Whether DNS name `name` (possibly a wildcard) lies within DNS
-/// constraint `constraint` (RFC 5280 §4.2.1.10): `example.com` covers
-/// itself and its subdomains, `.example.com` only its subdomains, the
-/// empty constraint everything. Comparison ignores ASCII case.
-fn dns_within(name: &[u8], constraint: &[u8]) -> bool {
-    if constraint.is_empty() {
-        return true;
-    }
-    let (subdomains_only, base) = match constraint.strip_prefix(b".") {
-        Some(base) => (true, base),
-        None => (false, constraint),
-    };
-    if name.len() == base.len() {
-        return !subdomains_only && name.eq_ignore_ascii_case(base);
-    }
-    name.len() > base.len()
-        && name
-            .get(name.len() - base.len()..)
-            .is_some_and(|tail| tail.eq_ignore_ascii_case(base))
-        && name.get(name.len() - base.len() - 1) == Some(&b'.')
-}
-
-/// Whether a wildcard name could stand for a name inside `constraint`
-/// (the wildcard label replaced by the constraint's first label), which an
-/// excluded subtree must also refuse.
-fn wildcard_reaches(name: &[u8], constraint: &[u8]) -> bool {
-    let Some(base) = name.strip_prefix(b"*.") else {
-        return false;
-    };
-    let constraint = constraint.strip_prefix(b".").unwrap_or(constraint);
-    match constraint.iter().position(|&b| b == b'.') {
-        Some(dot) => constraint
-            .get(dot + 1..)
-            .is_some_and(|rest| rest.eq_ignore_ascii_case(base)),
-        None => false,
-    }
-}
-
-fn ip_within(address: &[u8], constraint: &[u8]) -> bool {
-    let Ok((network, mask)) = ip_constraint(constraint) else {
-        return false;
-    };
-    address.len() == network.len()
-        && address
-            .iter()
-            .zip(network)
-            .zip(mask)
-            .all(|((a, n), m)| a & m == n & m)
-}
-
-/// Applies nameConstraints contents `constraints` to a certificate's
-/// subjectAltName contents `san` (RFC 5280 §6.1.3 (b)-(c), DNS and IP
-/// forms). A DNS or IP name must fall within some permitted subtree of
-/// its form, when any exists, and within no excluded subtree; a wildcard
-/// that could reach an excluded name is a violation. Constraints of other
-/// forms are [`CertificateError::UnsupportedNameConstraint`].
-pub fn check_names_against_constraints(
-    san: Option<&[u8]>,
-    constraints: &[u8],
-) -> Result<(), CertificateError> {
-    let mut der = Der::new(constraints);
-    let permitted = der
-        .optional(tag::context_constructed(0))?
-        .unwrap_or_default();
-    let excluded = der
-        .optional(tag::context_constructed(1))?
-        .unwrap_or_default();
-    for base in subtree_bases(permitted).chain(subtree_bases(excluded)) {
-        if let GeneralName::Other(_) = base? {
-            return Err(CertificateError::UnsupportedNameConstraint);
-        }
-    }
-    let Some(san) = san else {
-        return Ok(());
-    };
-    for name in general_names(san) {
-        let name = name?;
-        let mut has_permitted_form = false;
-        let mut permitted_hit = false;
-        for base in subtree_bases(permitted) {
-            match (name, base?) {
-                (GeneralName::Dns(n), GeneralName::Dns(c)) => {
-                    has_permitted_form = true;
-                    permitted_hit |= dns_within(n, c);
-                }
-                (GeneralName::Ip(n), GeneralName::Ip(c)) => {
-                    has_permitted_form = true;
-                    permitted_hit |= ip_within(n, c);
-                }
-                _ => {}
-            }
-        }
-        if has_permitted_form && !permitted_hit {
-            return Err(CertificateError::NameConstraintsViolated);
-        }
-        for base in subtree_bases(excluded) {
-            let hit = match (name, base?) {
-                (GeneralName::Dns(n), GeneralName::Dns(c)) => {
-                    dns_within(n, c) || wildcard_reaches(n, c)
-                }
-                (GeneralName::Ip(n), GeneralName::Ip(c)) => ip_within(n, c),
-                _ => false,
-            };
-            if hit {
-                return Err(CertificateError::NameConstraintsViolated);
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -591,13 +438,20 @@ mod tests {
 
     #[test]
     fn presented_names_are_checked() {
-        assert!(check_dns_syntax(b"*.example.com", true).is_ok());
-        assert!(check_dns_syntax(b"*.example.com", false).is_err());
-        assert!(check_dns_syntax(b"a_b.example.com", true).is_err());
-        assert!(check_dns_syntax(b"a..example.com", true).is_err());
-        assert!(check_dns_syntax(b"-a.example.com", true).is_err());
-        assert!(check_dns_syntax(b"a.*.example.com", true).is_err());
-        assert!(check_dns_syntax(b"f*.example.com", true).is_ok());
+        let presented = |name: &[u8]| check_dns_syntax(name, DnsForm::Presented);
+        assert!(presented(b"*.example.com").is_ok());
+        assert!(check_dns_syntax(b"*.example.com", DnsForm::Constraint).is_err());
+        assert!(check_dns_syntax(b"*.example.com", DnsForm::Reference).is_err());
+        assert_eq!(
+            presented(b"a_b.example.com"),
+            Err(CertificateError::MisIssued("DNS name with an underscore"))
+        );
+        assert!(check_dns_syntax(b"a_b.example.com", DnsForm::Constraint).is_err());
+        assert!(check_dns_syntax(b"a_b.example.com", DnsForm::Reference).is_ok());
+        assert!(presented(b"a..example.com").is_err());
+        assert!(presented(b"-a.example.com").is_err());
+        assert!(presented(b"a.*.example.com").is_err());
+        assert!(presented(b"f*.example.com").is_ok());
     }
 
     #[test]
@@ -610,26 +464,54 @@ mod tests {
         assert!(ServerName::parse("1.2.3.04").is_err());
         assert!(ServerName::parse("*.example.com").is_err());
         assert!(ServerName::parse("").is_err());
+        assert_eq!(
+            ServerName::parse("Foo_Bar.example.com"),
+            Ok(ServerName::Dns("foo_bar.example.com".into()))
+        );
+        assert_eq!(
+            ServerName::parse("_acme-challenge.example.com"),
+            Ok(ServerName::Dns("_acme-challenge.example.com".into()))
+        );
+        assert!(ServerName::parse("a_b..example.com").is_err());
+        assert!(ServerName::parse("a b.example.com").is_err());
     }
 
     #[test]
-    fn dns_constraints_follow_rfc5280() {
-        assert!(dns_within(b"example.com", b"example.com"));
-        assert!(dns_within(b"www.example.com", b"example.com"));
-        assert!(!dns_within(b"wwwexample.com", b"example.com"));
-        assert!(!dns_within(b"example.com", b".example.com"));
-        assert!(dns_within(b"a.example.com", b".example.com"));
-        assert!(dns_within(b"anything", b""));
-        assert!(wildcard_reaches(b"*.example.com", b"secret.example.com"));
-        assert!(!wildcard_reaches(b"*.example.com", b"a.b.example.com"));
+    fn wildcards_never_cover_a_public_suffix() {
+        assert!(is_public_suffix(b"com"));
+        assert!(is_public_suffix(b"co.uk"));
+        assert!(is_public_suffix(b"CO.UK"));
+        assert!(is_public_suffix(b"github.io"));
+        assert!(is_public_suffix(b"anything.ck"));
+        assert!(is_public_suffix(b"test"));
+        assert!(!is_public_suffix(b"www.ck"));
+        assert!(!is_public_suffix(b"example.co.uk"));
+        assert!(!is_public_suffix(b"user.github.io"));
+        assert!(!dns_name_matches(b"*.co.uk", "example.co.uk"));
+        assert!(!dns_name_matches(b"*.github.io", "user.github.io"));
+        assert!(!dns_name_matches(b"*.Github.IO", "user.github.io"));
+        assert!(!dns_name_matches(b"*.test", "x.test"));
+        assert!(dns_name_matches(b"*.example.co.uk", "www.example.co.uk"));
+        assert!(dns_name_matches(b"*.user.github.io", "a.user.github.io"));
+        assert!(dns_name_matches(b"example.co.uk", "example.co.uk"));
     }
 
     #[test]
-    fn ip_constraints_mask_the_address() {
-        let net = [10, 0, 0, 0, 255, 0, 0, 0];
-        assert!(ip_within(&[10, 1, 2, 3], &net));
-        assert!(!ip_within(&[11, 1, 2, 3], &net));
-        assert!(!ip_within(&[0u8; 16], &net));
-        assert!(ip_constraint(&[10, 0, 0, 0, 255, 0, 255, 0]).is_err());
+    fn underscored_reference_names_match() {
+        let name = ServerName::parse("foo_bar.example.com").unwrap();
+        let ServerName::Dns(reference) = &name else {
+            panic!("{name:?}");
+        };
+        assert!(dns_name_matches(b"*.example.com", reference));
+        assert!(dns_name_matches(b"FOO_BAR.example.com", reference));
+        assert!(!dns_name_matches(b"foo-bar.example.com", reference));
+        // One dNSName [2] "*.example.com".
+        let mut san = vec![0x82, 13];
+        san.extend_from_slice(b"*.example.com");
+        assert_eq!(san_matches(&san, &name), Ok(true));
+        assert_eq!(
+            san_matches(&san, &ServerName::parse("a.b.example.com").unwrap()),
+            Ok(false)
+        );
     }
 }

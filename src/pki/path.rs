@@ -4,7 +4,9 @@
 //! presented intermediates (any order, extras, duplicates, cross-signed
 //! alternatives, loops) and the trust anchors; when a candidate fails, the
 //! next one is tried. Every signature check counts against
-//! [`MAX_SIGNATURE_CHECKS`], so pathological inputs end quickly.
+//! [`MAX_SIGNATURE_CHECKS`] and every name-constraint comparison against
+//! [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`], so pathological
+//! inputs end quickly.
 //!
 //! The checks are the steps of RFC 5280 §6.1, named after them:
 //! initialization (§6.1.2), basic certificate processing (§6.1.3) of the
@@ -17,6 +19,7 @@
 //! specific reason.
 
 use super::algorithm;
+use super::name_constraints::{self, ConstrainedNames};
 use super::names::{self, ServerName};
 use super::oid;
 use super::policy::{self, PolicyInputs};
@@ -285,19 +288,24 @@ fn check_validity(cert: &Certificate<'_>, time: i64) -> Result<(), CertificateEr
 
 /// Applies nameConstraints contents `constraints` of a CA or trust anchor
 /// to every certificate below it on `path` (RFC 5280 §6.1.3 (b), (c)):
-/// the end entity, and each intermediate that is not self-issued.
+/// the end entity, and each intermediate that is not self-issued; the
+/// comparisons are counted in `checks` against
+/// [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`].
 fn check_name_constraints(
     path: &[Certificate<'_>],
     constraints: &[u8],
+    checks: &mut usize,
 ) -> Result<(), CertificateError> {
     for (i, cert) in path.iter().enumerate() {
         if i > 0 && cert.is_self_issued() {
             continue;
         }
-        names::check_names_against_constraints(
-            cert.subject_alt_name.map(|san| san.value),
-            constraints,
-        )?;
+        let names = ConstrainedNames {
+            subject: cert.subject,
+            subject_alt_name: cert.subject_alt_name.map(|san| san.value),
+            end_entity: i == 0,
+        };
+        name_constraints::check_names_against_constraints(&names, constraints, checks)?;
     }
     Ok(())
 }
@@ -313,12 +321,22 @@ struct Search<'v, 'c> {
     candidates: &'c [Certificate<'c>],
     signatures: Option<&'v SignatureCache>,
     signature_checks: usize,
+    name_constraint_checks: usize,
     best_error: Option<CertificateError>,
 }
 
+/// Whether `e` ends the whole search rather than one candidate: a work
+/// bound was reached.
+fn ends_search(e: &CertificateError) -> bool {
+    matches!(
+        e,
+        CertificateError::TooManySignatureChecks | CertificateError::TooManyNameConstraintChecks
+    )
+}
+
 impl<'v, 'c> Search<'v, 'c> {
-    /// Initialization (RFC 5280 §6.1.2): the inputs, no signature checked
-    /// yet and no reason met yet.
+    /// Initialization (RFC 5280 §6.1.2): the inputs, no signature or name
+    /// checked yet and no reason met yet.
     fn initialize(
         validation: &'v Validation<'v>,
         time: i64,
@@ -331,6 +349,7 @@ impl<'v, 'c> Search<'v, 'c> {
             candidates,
             signatures,
             signature_checks: 0,
+            name_constraint_checks: 0,
             best_error: None,
         }
     }
@@ -345,9 +364,7 @@ impl<'v, 'c> Search<'v, 'c> {
     fn passed(&mut self, outcome: Result<(), CertificateError>) -> Result<bool, CertificateError> {
         match outcome {
             Ok(()) => Ok(true),
-            Err(CertificateError::TooManySignatureChecks) => {
-                Err(CertificateError::TooManySignatureChecks)
-            }
+            Err(e) if ends_search(&e) => Err(e),
             Err(e) => {
                 self.note(e);
                 Ok(false)
@@ -407,9 +424,12 @@ impl<'v, 'c> Search<'v, 'c> {
     }
 
     /// Checks the chain-wide constraints of a CA about to be placed above
-    /// `path`: pathLenConstraint (RFC 5280 §6.1.4 (l), (m)) and its
-    /// nameConstraints (see [`check_name_constraints`]).
+    /// `path`: pathLenConstraint (RFC 5280 §6.1.4 (l), (m)) and
+    /// nameConstraints on every certificate below it except self-issued
+    /// intermediates (§6.1.3 (b), (c)), the work counted against
+    /// [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`].
     fn check_ca_constraints(
+        &mut self,
         path: &[Certificate<'_>],
         ca: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
@@ -421,7 +441,7 @@ impl<'v, 'c> Search<'v, 'c> {
             }
         }
         match ca.name_constraints {
-            Some(nc) => check_name_constraints(path, nc.value),
+            Some(nc) => check_name_constraints(path, nc.value, &mut self.name_constraint_checks),
             None => Ok(()),
         }
     }
@@ -431,7 +451,7 @@ impl<'v, 'c> Search<'v, 'c> {
     /// (k), the intermediate profile, keyCertSign (n), valid now (§6.1.3
     /// (a)(2)), allowing the purpose, and the chain-wide constraints.
     fn check_intermediate(
-        &self,
+        &mut self,
         path: &[Certificate<'_>],
         ca: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
@@ -447,7 +467,7 @@ impl<'v, 'c> Search<'v, 'c> {
         }
         check_validity(ca, self.time)?;
         self.check_ca_purpose(ca)?;
-        Self::check_ca_constraints(path, ca)
+        self.check_ca_constraints(path, ca)
     }
 
     /// Extends `path` (end entity first) up to a trust anchor; returns the
@@ -507,7 +527,7 @@ impl<'v, 'c> Search<'v, 'c> {
         profile::check_anchor(root, self.validation.profile)?;
         check_validity(root, self.time)?;
         self.check_anchor_usage(root)?;
-        Self::check_ca_constraints(path, root)?;
+        self.check_ca_constraints(path, root)?;
         self.check_signature(child, root.spki, &root.public_key)
     }
 
@@ -523,7 +543,7 @@ impl<'v, 'c> Search<'v, 'c> {
         key: &PublicKey,
     ) -> Result<(), CertificateError> {
         if let Some(nc) = anchor.name_constraints() {
-            check_name_constraints(path, nc)?;
+            check_name_constraints(path, nc, &mut self.name_constraint_checks)?;
         }
         self.check_signature(child, anchor.spki(), key)
     }
@@ -554,9 +574,7 @@ impl<'v, 'c> Search<'v, 'c> {
             path.push(ca.clone());
             match self.extend(path) {
                 Ok(anchor) => return Ok(anchor),
-                Err(CertificateError::TooManySignatureChecks) => {
-                    return Err(CertificateError::TooManySignatureChecks)
-                }
+                Err(e) if ends_search(&e) => return Err(e),
                 Err(_) => {
                     path.pop();
                 }
@@ -610,9 +628,7 @@ impl<'v, 'c> Search<'v, 'c> {
                     anchor: anchor.clone(),
                 })
             }
-            Err(CertificateError::TooManySignatureChecks) => {
-                Err(CertificateError::TooManySignatureChecks)
-            }
+            Err(e) if ends_search(&e) => Err(e),
             Err(_) => Err(match (self.best_error, parse_error) {
                 (Some(e), _) => e,
                 (None, Some(e)) => e,
@@ -654,16 +670,16 @@ mod tests {
         let mut ca = parse(&int);
         ca.subject_alt_name = parse(&outside).subject_alt_name;
         assert_eq!(
-            check_name_constraints(core::slice::from_ref(&ee), &permit_example_com),
+            check_name_constraints(core::slice::from_ref(&ee), &permit_example_com, &mut 0),
             Ok(())
         );
         assert_eq!(
-            check_name_constraints(&[ee.clone(), ca.clone()], &permit_example_com),
+            check_name_constraints(&[ee.clone(), ca.clone()], &permit_example_com, &mut 0),
             Err(CertificateError::NameConstraintsViolated)
         );
         ca.issuer = ca.subject;
         assert_eq!(
-            check_name_constraints(&[ee, ca], &permit_example_com),
+            check_name_constraints(&[ee, ca], &permit_example_com, &mut 0),
             Ok(())
         );
     }

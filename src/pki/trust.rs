@@ -4,6 +4,7 @@
 
 use super::algorithm;
 use super::keys::{certificate_blocks_from_pem, LoadError};
+use super::name_constraints;
 use super::names;
 use super::x509::Certificate;
 use crate::der::{tag, Der};
@@ -91,7 +92,7 @@ impl TrustAnchor {
                 let mut outer = Der::new(nc);
                 let contents = outer.read(tag::SEQUENCE)?;
                 outer.finish()?;
-                names::check_name_constraints(contents)?;
+                name_constraints::check_name_constraints(contents)?;
                 Some(contents.to_vec())
             }
             None => None,

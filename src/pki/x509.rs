@@ -453,10 +453,10 @@ fn subject_alt_name<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
 }
 
 /// nameConstraints (RFC 5280 §4.2.1.10), checked by
-/// [`names::check_name_constraints`]; returns the contents.
+/// [`name_constraints::check_name_constraints`]; returns the contents.
 fn name_constraints<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
     let value = d.read(tag::SEQUENCE)?;
-    names::check_name_constraints(value)?;
+    super::name_constraints::check_name_constraints(value)?;
     Ok(value)
 }
 

@@ -439,3 +439,6 @@ sh profile/make.sh
 
 # Trust-anchor cases, each root in its own files.
 sh anchors/make.sh
+
+# Name-constraint and wildcard cases, in their own directory.
+sh names/make.sh
