@@ -442,3 +442,6 @@ openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:8192 -out rsa8192
 } >all-roots.pem
 
 rm -f ./*.csr
+
+# The revocation vectors (CRLs, OCSP responses) have their own hierarchy.
+sh revocation/make.sh
