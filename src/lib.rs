@@ -516,14 +516,15 @@ pub use conn::{
     EarlyDataStatus, IoState, ServerConnection, Side,
 };
 pub use crypto::rng::{OsRng, SecureRandom};
-pub use error::{AlertDescription, CertificateError, Error};
+pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::{
     certificates_from_pem, certificates_to_pem, private_key_from_pem, private_key_from_pem_file,
-    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
-    ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
+    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, Revocation,
+    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier,
+    WebPkiServerVerifier,
 };
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.

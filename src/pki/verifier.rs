@@ -10,6 +10,7 @@
 
 use super::names::ServerName;
 use super::path::{verify_chain_cached, Purpose, Validation};
+use super::revocation::Revocation;
 use super::sigcache::SignatureCache;
 use super::trust::RootStore;
 use crate::error::Error;
@@ -17,7 +18,9 @@ use std::sync::Arc;
 
 /// Validates a peer's chain for the built-in verifiers: the one place
 /// the handshake's certificate check lives, with the verifier's
-/// signature cache. Errors as [`verify_chain`](super::path::verify_chain).
+/// signature cache, then checks the validated path's revocation when the
+/// verifier has sources ([`Revocation::check`]). Errors as
+/// [`verify_chain`](super::path::verify_chain) and [`Revocation::check`].
 ///
 /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
 /// `docs/fuzzing.md`): every chain is accepted, so a fuzzer is not stopped
@@ -29,10 +32,14 @@ fn check_peer_chain(
     intermediates: &[&[u8]],
     validation: &Validation<'_>,
     signatures: &SignatureCache,
+    revocation: Option<&Revocation>,
 ) -> Result<(), Error> {
     #[cfg(fuzzing)]
     return Ok(());
-    verify_chain_cached(end_entity, intermediates, validation, signatures)?;
+    let path = verify_chain_cached(end_entity, intermediates, validation, signatures)?;
+    if let Some(revocation) = revocation {
+        revocation.check(&path.chain, validation.time, None)?;
+    }
     Ok(())
 }
 
@@ -100,15 +107,25 @@ pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
 pub struct WebPkiServerVerifier {
     roots: Arc<RootStore>,
     signatures: Arc<SignatureCache>,
+    revocation: Option<Arc<Revocation>>,
 }
 
 impl WebPkiServerVerifier {
-    /// A verifier trusting `roots`, with an empty signature cache.
+    /// A verifier trusting `roots`, with an empty signature cache and no
+    /// revocation checking.
     pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
             roots,
             signatures: Arc::default(),
+            revocation: None,
         }
+    }
+
+    /// The same verifier, also checking every validated path against
+    /// `revocation`'s CRLs and OCSP responses under its policy.
+    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.revocation = Some(Arc::new(revocation));
+        self
     }
 
     /// The signature cache this verifier's connections share.
@@ -131,7 +148,13 @@ impl ServerCertVerifier for WebPkiServerVerifier {
             name: Some(server_name),
             time: now,
         };
-        check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
+        check_peer_chain(
+            end_entity,
+            intermediates,
+            &validation,
+            &self.signatures,
+            self.revocation.as_deref(),
+        )?;
         Ok(ServerCertVerified::assertion())
     }
 }
@@ -143,17 +166,26 @@ impl ServerCertVerifier for WebPkiServerVerifier {
 pub struct WebPkiClientVerifier {
     roots: Arc<RootStore>,
     signatures: Arc<SignatureCache>,
+    revocation: Option<Arc<Revocation>>,
 }
 
 impl WebPkiClientVerifier {
-    /// A verifier trusting `roots`. Whether a client must present a
-    /// certificate is the server's [`ClientAuth`] setting, not the
-    /// verifier's.
+    /// A verifier trusting `roots`, without revocation checking. Whether
+    /// a client must present a certificate is the server's [`ClientAuth`]
+    /// setting, not the verifier's.
     pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
             roots,
             signatures: Arc::default(),
+            revocation: None,
         }
+    }
+
+    /// The same verifier, also checking every validated path against
+    /// `revocation`'s CRLs and OCSP responses under its policy.
+    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.revocation = Some(Arc::new(revocation));
+        self
     }
 
     /// The signature cache this verifier's connections share.
@@ -175,7 +207,13 @@ impl ClientCertVerifier for WebPkiClientVerifier {
             name: None,
             time: now,
         };
-        check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
+        check_peer_chain(
+            end_entity,
+            intermediates,
+            &validation,
+            &self.signatures,
+            self.revocation.as_deref(),
+        )?;
         Ok(ClientCertVerified::assertion())
     }
 
