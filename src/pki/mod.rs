@@ -9,8 +9,9 @@
 //! - [`profile`]: the mis-issuance rules; [`path`]: path building and
 //!   validation (RFC 5280 §6).
 //! - [`crl`]: certificate revocation lists (RFC 5280 §5); [`ocsp`]: OCSP
-//!   responses (RFC 6960); [`revocation`]: the check of a validated path
-//!   against them.
+//!   responses (RFC 6960); [`status`]: what either says about a
+//!   certificate; [`revocation`]: the check of a validated path against
+//!   them.
 //! - [`sigcache`]: remembered signature checks shared by a verifier's
 //!   connections; [`trust`]: trust anchors; [`keys`]: certificate and private-key
 //!   loading; [`verifier`]: the traits the handshake calls.
@@ -31,6 +32,7 @@ pub mod revocation;
 #[cfg(feature = "pki-types")]
 mod shared_types;
 pub mod sigcache;
+pub mod status;
 pub mod time;
 pub mod trust;
 pub mod verifier;

@@ -12,7 +12,7 @@
 use super::algorithm;
 use super::names;
 use super::oid;
-use super::revocation::Answer;
+use super::status::Answer;
 use super::time;
 use super::x509::{self, Certificate, Extension};
 use crate::crypto::hash::HashAlgorithm;

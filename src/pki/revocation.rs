@@ -11,19 +11,9 @@
 use super::crl::{self, Crl};
 use super::ocsp;
 use super::pem;
+use super::status::Answer;
 use super::x509::Certificate;
 use crate::error::{CertificateError, LoadError, PemError, RevocationReason};
-
-/// What one usable source says about one certificate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Answer {
-    /// Not revoked (a CRL that does not list it, OCSP `good`).
-    Good,
-    /// Revoked, for this reason.
-    Revoked(RevocationReason),
-    /// The OCSP responder does not know the certificate (RFC 6960 §2.2).
-    Unknown,
-}
 
 /// What happens to a certificate about which no source gives a fresh,
 /// verified answer.
