@@ -20,6 +20,8 @@ pub use crate::error::DerError;
 /// Universal and context-specific tags used by X.509 and the key formats
 /// (X.680 §8.6, RFC 5280 §4.1).
 pub mod tag {
+    /// ENUMERATED (CRLReason, OCSPResponseStatus).
+    pub const ENUMERATED: u8 = 0x0a;
     /// UTF8String.
     pub const UTF8_STRING: u8 = 0x0c;
     /// PrintableString.
@@ -279,6 +281,18 @@ impl<'a> Der<'a> {
     /// with the IMPLICIT tag `implicit` (X.680 §31.2.7), if one is next.
     pub fn optional_small_unsigned(&mut self, implicit: u8) -> Result<Option<u64>, DerError> {
         self.optional(implicit)?.map(small_unsigned).transpose()
+    }
+
+    /// Reads an ENUMERATED whose value fits in one octet (CRLReason,
+    /// OCSPResponseStatus), encoded like an INTEGER (X.690 §8.4).
+    pub fn small_enumerated(&mut self) -> Result<u8, DerError> {
+        let value = self.read(tag::ENUMERATED)?;
+        check_integer(value)?;
+        match value {
+            [v] if v & 0x80 == 0 => Ok(*v),
+            [_] => Err(DerError::NegativeInteger),
+            _ => Err(DerError::IntegerTooLarge),
+        }
     }
 
     /// Reads a BIT STRING (X.690 §8.6, §11.2).

@@ -516,15 +516,16 @@ pub use conn::{
     EarlyDataStatus, IoState, ServerConnection, Side,
 };
 pub use crypto::rng::{OsRng, SecureRandom};
-pub use error::{AlertDescription, CertificateError, Error};
+pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
 pub use pki::{
     certificates_from_pem, certificates_to_pem, private_key_from_pem, private_key_from_pem_file,
-    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
-    ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
+    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, Revocation,
+    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier,
+    WebPkiServerVerifier,
 };
 pub use pki::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the

@@ -1,10 +1,14 @@
 //! Parses arbitrary bytes as an X.509 certificate and validates them
 //! against a fixed root (the P-256 test hierarchy of `vectors/pki`), as an
-//! end entity and as an intermediate. Nothing may panic.
+//! end entity and as an intermediate; then as a CRL and as an OCSP
+//! response checked under hard-fail on the good chain of
+//! `vectors/pki/revocation`, whose CRLs and responses are seeds. Nothing
+//! may panic.
 #![no_main]
 
 use ferrotls::internal::pki::{
-    verify_chain, Certificate, Purpose, RootStore, ServerName, Validation,
+    verify_chain, Certificate, Purpose, Revocation, RevocationPolicy, RootStore, ServerName,
+    Validation,
 };
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -12,12 +16,20 @@ use std::sync::OnceLock;
 const ROOT: &str = include_str!("../../vectors/pki/p256-root.pem");
 const INTERMEDIATE: &str = include_str!("../../vectors/pki/p256-int.pem");
 const LEAF: &str = include_str!("../../vectors/pki/p256-leaf.pem");
+const REVOCATION_PATH: [&str; 3] = [
+    include_str!("../../vectors/pki/revocation/good.pem"),
+    include_str!("../../vectors/pki/revocation/int.pem"),
+    include_str!("../../vectors/pki/revocation/root.pem"),
+];
 
 struct Fixed {
     roots: RootStore,
     intermediate: Vec<u8>,
     leaf: Vec<u8>,
     name: ServerName,
+    /// Leaf, intermediate, root of `vectors/pki/revocation`: the path
+    /// revocation is checked on.
+    path: Vec<Vec<u8>>,
 }
 
 fn fixed() -> &'static Fixed {
@@ -32,6 +44,7 @@ fn fixed() -> &'static Fixed {
             intermediate: one(INTERMEDIATE),
             leaf: one(LEAF),
             name: ServerName::parse("leaf.p256.test").expect("name"),
+            path: REVOCATION_PATH.into_iter().map(one).collect(),
         }
     })
 }
@@ -43,4 +56,9 @@ fuzz_target!(|data: &[u8]| {
         Validation::new(&fixed.roots, Purpose::ServerAuth, 1_893_456_000).with_name(&fixed.name);
     let _ = verify_chain(data, &[fixed.intermediate.as_slice(), data], &validation);
     let _ = verify_chain(&fixed.leaf, &[data], &validation);
+    let mut revocation = Revocation::new(RevocationPolicy::HardFail);
+    let _ = revocation.check(&fixed.path, validation.time, Some(data));
+    if revocation.add_crl_der(data.to_vec()).is_ok() {
+        let _ = revocation.check(&fixed.path, validation.time, None);
+    }
 });

@@ -81,6 +81,78 @@ pub enum CertificateError {
     /// [`crate::pki::name_constraints::MAX_NAME_CONSTRAINT_CHECKS`] (a
     /// constraint bomb).
     TooManyNameConstraintChecks,
+    /// A CRL (RFC 5280 §5.3.1) or an OCSP response (RFC 6960 §2.2) lists a
+    /// certificate of the path as revoked, for this reason.
+    Revoked(RevocationReason),
+    /// Hard-fail revocation checking found no usable CRL or OCSP answer for
+    /// a certificate of the path; the text says what was missing.
+    RevocationUnknown(&'static str),
+    /// The only revocation information for a certificate is not current at
+    /// the validation time (thisUpdate later, nextUpdate passed); the text
+    /// says which source.
+    RevocationStale(&'static str),
+    /// A CRL or OCSP response fails its checks (encoding, scope, signer,
+    /// signature); the text says which.
+    BadRevocationInfo(&'static str),
+}
+
+/// Why a certificate was revoked: CRLReason (RFC 5280 §5.3.1), also used
+/// by OCSP (RFC 6960 §4.2.1). Value 7 is unassigned and removeFromCRL (8)
+/// only appears in delta CRLs, so neither is a reason here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevocationReason {
+    /// unspecified (0), also the reason when none is given.
+    Unspecified,
+    /// keyCompromise (1).
+    KeyCompromise,
+    /// cACompromise (2).
+    CaCompromise,
+    /// affiliationChanged (3).
+    AffiliationChanged,
+    /// superseded (4).
+    Superseded,
+    /// cessationOfOperation (5).
+    CessationOfOperation,
+    /// certificateHold (6): a suspension that may be lifted.
+    CertificateHold,
+    /// privilegeWithdrawn (9).
+    PrivilegeWithdrawn,
+    /// aACompromise (10).
+    AaCompromise,
+}
+
+impl RevocationReason {
+    /// The reason for a CRLReason value, if it is one a complete CRL or an
+    /// OCSP response may carry.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Some(match code {
+            0 => Self::Unspecified,
+            1 => Self::KeyCompromise,
+            2 => Self::CaCompromise,
+            3 => Self::AffiliationChanged,
+            4 => Self::Superseded,
+            5 => Self::CessationOfOperation,
+            6 => Self::CertificateHold,
+            9 => Self::PrivilegeWithdrawn,
+            10 => Self::AaCompromise,
+            _ => return None,
+        })
+    }
+
+    /// The reason as `ferrotls verify` prints it after `revoked: `.
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::KeyCompromise => "key compromise",
+            Self::CaCompromise => "ca compromise",
+            Self::AffiliationChanged => "affiliation changed",
+            Self::Superseded => "superseded",
+            Self::CessationOfOperation => "cessation of operation",
+            Self::CertificateHold => "certificate hold",
+            Self::PrivilegeWithdrawn => "privilege withdrawn",
+            Self::AaCompromise => "aa compromise",
+        }
+    }
 }
 
 impl CertificateError {
@@ -111,6 +183,10 @@ impl CertificateError {
             Self::NoAcceptablePolicy => "no acceptable certificate policy",
             Self::TooComplexPolicies => "too complex certificate policies",
             Self::TooManyNameConstraintChecks => "too many name constraint checks",
+            Self::Revoked(_) => "revoked",
+            Self::RevocationUnknown(_) => "revocation unknown",
+            Self::RevocationStale(_) => "revocation stale",
+            Self::BadRevocationInfo(_) => "bad revocation info",
         }
     }
 
@@ -121,12 +197,22 @@ impl CertificateError {
             | Self::MisIssued(why)
             | Self::UnsupportedSignatureAlgorithm(why)
             | Self::UnsupportedKey(why)
-            | Self::UnsupportedCriticalExtension(why) => Some(why),
+            | Self::UnsupportedCriticalExtension(why)
+            | Self::RevocationUnknown(why)
+            | Self::RevocationStale(why)
+            | Self::BadRevocationInfo(why) => Some(why),
+            Self::Revoked(reason) => Some(reason.text()),
             _ => None,
         }
     }
 
-    /// The alert a TLS peer receives for this failure (RFC 8446 §6.2).
+    /// The alert a TLS peer receives for this failure (RFC 8446 §6.2): a
+    /// revoked certificate is `certificate_revoked`; revocation
+    /// information that is stale or fails its checks is
+    /// `bad_certificate_status_response` (RFC 6066 §8, RFC 8446 §6.2: "an
+    /// invalid or unacceptable OCSP response"); no information under
+    /// hard-fail is `certificate_unknown` ("some other (unspecified)
+    /// issue").
     pub fn alert(&self) -> AlertDescription {
         use AlertDescription as A;
         match self {
@@ -139,6 +225,11 @@ impl CertificateError {
             | Self::InvalidPurpose
             | Self::KeyUsageForbids => A::UnsupportedCertificate,
             Self::KeyMismatch => A::InternalError,
+            Self::Revoked(_) => A::CertificateRevoked,
+            Self::RevocationStale(_) | Self::BadRevocationInfo(_) => {
+                A::BadCertificateStatusResponse
+            }
+            Self::RevocationUnknown(_) => A::CertificateUnknown,
             _ => A::BadCertificate,
         }
     }

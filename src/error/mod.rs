@@ -9,7 +9,7 @@ mod reasons;
 mod session_data;
 
 pub use alert::{AlertDescription, AlertLevel};
-pub use certificate::CertificateError;
+pub use certificate::{CertificateError, RevocationReason};
 use core::fmt;
 pub use load::{LoadError, PemError};
 pub use reasons::{

@@ -10,6 +10,10 @@
 //! - [`profile`]: the mis-issuance rules; [`path`]: path building and
 //!   validation (RFC 5280 §6); [`policy`]: certificate policies along a
 //!   path (RFC 5280 §6.1, RFC 9618).
+//! - [`crl`]: certificate revocation lists (RFC 5280 §5); [`ocsp`]: OCSP
+//!   responses (RFC 6960); [`status`]: what either says about a
+//!   certificate; [`revocation`]: the check of a validated path against
+//!   them.
 //! - [`sigcache`]: remembered signature checks shared by a verifier's
 //!   connections; [`trust`]: trust anchors; [`keys`]: certificate and private-key
 //!   loading; [`verifier`]: the traits the handshake calls.
@@ -18,23 +22,27 @@
 //! here reads the clock: every validation takes the time as an argument.
 
 pub mod algorithm;
+pub mod crl;
 pub mod keys;
 pub mod name_constraints;
 pub mod names;
+pub mod ocsp;
 pub mod oid;
 pub mod path;
 pub mod pem;
 pub mod policy;
 pub mod profile;
+pub mod revocation;
 #[cfg(feature = "pki-types")]
 mod shared_types;
 pub mod sigcache;
+pub mod status;
 pub mod time;
 pub mod trust;
 pub mod verifier;
 pub mod x509;
 
-pub use crate::error::CertificateError;
+pub use crate::error::{CertificateError, RevocationReason};
 pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, CertifiedKey, LoadError,
@@ -43,6 +51,7 @@ pub use names::{InvalidServerName, ServerName};
 pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
 pub use policy::PolicyInputs;
 pub use profile::{Profile, UnknownProfile};
+pub use revocation::{Revocation, RevocationPolicy};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;

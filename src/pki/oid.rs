@@ -123,6 +123,23 @@ fn push_base128(out: &mut Vec<u8>, value: u64) {
     out.push((value & 0x7f) as u8);
 }
 
+/// id-kp-OCSPSigning, 1.3.6.1.5.5.7.3.9 (RFC 6960 §4.2.2.2).
+pub const OCSP_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09];
+/// id-ce-cRLNumber, 2.5.29.20 (RFC 5280 §5.2.3).
+pub const CRL_NUMBER: &[u8] = &[0x55, 0x1d, 0x14];
+/// id-ce-cRLReasons, 2.5.29.21 (RFC 5280 §5.3.1).
+pub const CRL_REASON: &[u8] = &[0x55, 0x1d, 0x15];
+/// id-ce-invalidityDate, 2.5.29.24 (RFC 5280 §5.3.2).
+pub const INVALIDITY_DATE: &[u8] = &[0x55, 0x1d, 0x18];
+/// id-ce-deltaCRLIndicator, 2.5.29.27 (RFC 5280 §5.2.4).
+pub const DELTA_CRL_INDICATOR: &[u8] = &[0x55, 0x1d, 0x1b];
+/// id-ce-issuingDistributionPoint, 2.5.29.28 (RFC 5280 §5.2.5).
+pub const ISSUING_DISTRIBUTION_POINT: &[u8] = &[0x55, 0x1d, 0x1c];
+/// id-ce-certificateIssuer, 2.5.29.29 (RFC 5280 §5.3.3).
+pub const CERTIFICATE_ISSUER: &[u8] = &[0x55, 0x1d, 0x1d];
+/// id-pkix-ocsp-basic, 1.3.6.1.5.5.7.48.1.1 (RFC 6960 §4.2.1).
+pub const OCSP_BASIC: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 use super::names::ServerName;
 use super::path::{verify_chain_cached, Purpose, Validation};
 use super::profile::Profile;
+use super::revocation::Revocation;
 use super::sigcache::SignatureCache;
 use super::trust::RootStore;
 use crate::error::Error;
@@ -18,7 +19,9 @@ use std::sync::Arc;
 
 /// Validates a peer's chain for the built-in verifiers: the one place
 /// the handshake's certificate check lives, with the verifier's
-/// signature cache. Errors as [`verify_chain`](super::path::verify_chain).
+/// signature cache, then checks the validated path's revocation when the
+/// verifier has sources ([`Revocation::check`]). Errors as
+/// [`verify_chain`](super::path::verify_chain) and [`Revocation::check`].
 ///
 /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
 /// `docs/fuzzing.md`): every chain is accepted, so a fuzzer is not stopped
@@ -30,10 +33,14 @@ fn check_peer_chain(
     intermediates: &[&[u8]],
     validation: &Validation<'_>,
     signatures: &SignatureCache,
+    revocation: Option<&Revocation>,
 ) -> Result<(), Error> {
     #[cfg(fuzzing)]
     return Ok(());
-    verify_chain_cached(end_entity, intermediates, validation, signatures)?;
+    let path = verify_chain_cached(end_entity, intermediates, validation, signatures)?;
+    if let Some(revocation) = revocation {
+        revocation.check(&path, validation.time, None)?;
+    }
     Ok(())
 }
 
@@ -102,15 +109,18 @@ pub struct WebPkiServerVerifier {
     roots: Arc<RootStore>,
     signatures: Arc<SignatureCache>,
     profile: Profile,
+    revocation: Option<Arc<Revocation>>,
 }
 
 impl WebPkiServerVerifier {
-    /// A verifier trusting `roots`, with an empty signature cache.
+    /// A verifier trusting `roots`, with an empty signature cache and no
+    /// revocation checking.
     pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
             roots,
             signatures: Arc::default(),
             profile: Profile::WebPki,
+            revocation: None,
         }
     }
 
@@ -118,6 +128,13 @@ impl WebPkiServerVerifier {
     /// default [`Profile::WebPki`].
     pub fn with_profile(self, profile: Profile) -> Self {
         Self { profile, ..self }
+    }
+
+    /// The same verifier, also checking every validated path against
+    /// `revocation`'s CRLs and OCSP responses under its policy.
+    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.revocation = Some(Arc::new(revocation));
+        self
     }
 
     /// The signature cache this verifier's connections share.
@@ -137,7 +154,13 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         let validation = Validation::new(&self.roots, Purpose::ServerAuth, now)
             .with_name(server_name)
             .with_profile(self.profile);
-        check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
+        check_peer_chain(
+            end_entity,
+            intermediates,
+            &validation,
+            &self.signatures,
+            self.revocation.as_deref(),
+        )?;
         Ok(ServerCertVerified::assertion())
     }
 }
@@ -150,17 +173,19 @@ pub struct WebPkiClientVerifier {
     roots: Arc<RootStore>,
     signatures: Arc<SignatureCache>,
     profile: Profile,
+    revocation: Option<Arc<Revocation>>,
 }
 
 impl WebPkiClientVerifier {
-    /// A verifier trusting `roots`. Whether a client must present a
-    /// certificate is the server's [`ClientAuth`] setting, not the
-    /// verifier's.
+    /// A verifier trusting `roots`, without revocation checking. Whether
+    /// a client must present a certificate is the server's [`ClientAuth`]
+    /// setting, not the verifier's.
     pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
             roots,
             signatures: Arc::default(),
             profile: Profile::WebPki,
+            revocation: None,
         }
     }
 
@@ -168,6 +193,13 @@ impl WebPkiClientVerifier {
     /// default [`Profile::WebPki`].
     pub fn with_profile(self, profile: Profile) -> Self {
         Self { profile, ..self }
+    }
+
+    /// The same verifier, also checking every validated path against
+    /// `revocation`'s CRLs and OCSP responses under its policy.
+    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.revocation = Some(Arc::new(revocation));
+        self
     }
 
     /// The signature cache this verifier's connections share.
@@ -185,7 +217,13 @@ impl ClientCertVerifier for WebPkiClientVerifier {
     ) -> Result<ClientCertVerified, Error> {
         let validation =
             Validation::new(&self.roots, Purpose::ClientAuth, now).with_profile(self.profile);
-        check_peer_chain(end_entity, intermediates, &validation, &self.signatures)?;
+        check_peer_chain(
+            end_entity,
+            intermediates,
+            &validation,
+            &self.signatures,
+            self.revocation.as_deref(),
+        )?;
         Ok(ClientCertVerified::assertion())
     }
 

@@ -28,6 +28,9 @@ pub const KU_KEY_ENCIPHERMENT: usize = 2;
 pub const KU_KEY_AGREEMENT: usize = 4;
 /// keyUsage bit keyCertSign.
 pub const KU_KEY_CERT_SIGN: usize = 5;
+/// keyUsage bit cRLSign (RFC 5280 §4.2.1.3, checked for CRL issuers by
+/// §6.3.3 (f)).
+pub const KU_CRL_SIGN: usize = 6;
 
 /// An extension's value and its critical flag (RFC 5280 §4.1.2.9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -290,8 +293,18 @@ fn read_extensions<'a>(
     extensions: &'a [u8],
 ) -> Result<(), CertificateError> {
     let mut wrapper = Der::new(extensions);
-    let mut list = wrapper.nested(tag::SEQUENCE)?;
+    let list = wrapper.nested(tag::SEQUENCE)?;
     wrapper.finish()?;
+    for_each_extension(list, |id, ext| apply_extension(cert, id, ext))
+}
+
+/// Reads the contents of an Extensions SEQUENCE (RFC 5280 §4.1, also the
+/// CRL's and OCSP's, RFC 5280 §5.1, RFC 6960 §4.2.1): at least one
+/// extension, none twice, each handed to `apply` with its id.
+pub(super) fn for_each_extension<'a>(
+    mut list: Der<'a>,
+    mut apply: impl FnMut(&'a [u8], Extension<'a>) -> Result<(), CertificateError>,
+) -> Result<(), CertificateError> {
     if list.is_empty() {
         return Err(CertificateError::BadEncoding("empty extensions"));
     }
@@ -302,7 +315,7 @@ fn read_extensions<'a>(
             return Err(CertificateError::MisIssued("duplicate extension"));
         }
         seen.push(id);
-        apply_extension(cert, id, ext)?;
+        apply(id, ext)?;
     }
     Ok(())
 }
@@ -319,7 +332,10 @@ fn read_extension<'a>(e: &mut Der<'a>) -> Result<(&'a [u8], Extension<'a>), Cert
 /// An optional `BOOLEAN DEFAULT FALSE`: absent is false, and an encoded
 /// FALSE is refused with `why`, since DER omits a value equal to its
 /// DEFAULT (X.690 §11.5).
-fn default_false_boolean(d: &mut Der<'_>, why: &'static str) -> Result<bool, CertificateError> {
+pub(super) fn default_false_boolean(
+    d: &mut Der<'_>,
+    why: &'static str,
+) -> Result<bool, CertificateError> {
     if d.peek_tag() != Some(tag::BOOLEAN) {
         return Ok(false);
     }
@@ -388,7 +404,7 @@ fn apply_extension<'a>(
 
 /// Reads an extnValue with `read`, which must consume all of it: extnValue
 /// holds exactly the DER of the extension's own type (RFC 5280 §4.1).
-fn whole<'a, T>(
+pub(super) fn whole<'a, T>(
     value: &'a [u8],
     read: impl FnOnce(&mut Der<'a>) -> Result<T, CertificateError>,
 ) -> Result<T, CertificateError> {
@@ -494,7 +510,7 @@ fn authority_info_access(d: &mut Der<'_>, critical: bool) -> Result<(), Certific
 /// authorityKeyIdentifier (RFC 5280 §4.2.1.1): keyIdentifier `[0]`,
 /// authorityCertIssuer `[1]` and authorityCertSerialNumber `[2]`, all
 /// optional.
-fn authority_key_identifier<'a>(
+pub(super) fn authority_key_identifier<'a>(
     d: &mut Der<'a>,
     critical: bool,
 ) -> Result<AuthorityKeyId<'a>, CertificateError> {

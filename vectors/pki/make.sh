@@ -442,3 +442,6 @@ sh anchors/make.sh
 
 # Name-constraint and wildcard cases, in their own directory.
 sh names/make.sh
+
+# The revocation vectors (CRLs, OCSP responses) have their own hierarchy.
+sh revocation/make.sh

@@ -14,6 +14,8 @@ pub struct OptionSpec {
     pub value: Option<&'static str>,
     /// One line saying what it does.
     pub help: &'static str,
+    /// Whether it may be given more than once (each value kept).
+    pub repeatable: bool,
 }
 
 /// Shorthand for an [`OptionSpec`] that takes a value.
@@ -26,6 +28,20 @@ pub const fn value(
         name,
         value: Some(placeholder),
         help,
+        repeatable: false,
+    }
+}
+
+/// Shorthand for an [`OptionSpec`] that takes a value and may be given
+/// more than once.
+pub const fn repeated(
+    name: &'static str,
+    placeholder: &'static str,
+    help: &'static str,
+) -> OptionSpec {
+    OptionSpec {
+        repeatable: true,
+        ..value(name, placeholder, help)
     }
 }
 
@@ -35,6 +51,7 @@ pub const fn flag(name: &'static str, help: &'static str) -> OptionSpec {
         name,
         value: None,
         help,
+        repeatable: false,
     }
 }
 
@@ -159,14 +176,22 @@ fn applies(alias: &Alias, specs: &[OptionSpec]) -> bool {
 /// Parsed arguments.
 #[derive(Debug, Default)]
 pub struct Options {
-    values: HashMap<&'static str, String>,
+    values: HashMap<&'static str, Vec<String>>,
     positionals: Vec<String>,
 }
 
 impl Options {
     /// The value of `--name`, if given.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
+        self.values
+            .get(name)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+
+    /// Every value of the repeatable `--name`, in order (none if absent).
+    pub fn all(&self, name: &str) -> &[String] {
+        self.values.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Whether the flag (or option) `--name` was given.
@@ -192,7 +217,7 @@ impl Options {
     }
 
     /// Records `--name value`, given as `arg`; each option at most once,
-    /// however spelt.
+    /// however spelt, unless it is repeatable.
     fn set(
         &mut self,
         arg: &str,
@@ -204,14 +229,17 @@ impl Options {
             .iter()
             .find(|s| s.name == name)
             .ok_or_else(|| format!("unknown option {arg:?}"))?;
-        match self.values.insert(spec.name, value) {
-            Some(_) => Err(format!("option {arg} repeats --{name}")),
-            None => Ok(()),
+        let values = self.values.entry(spec.name).or_default();
+        if !values.is_empty() && !spec.repeatable {
+            return Err(format!("option {arg} repeats --{name}"));
         }
+        values.push(value);
+        Ok(())
     }
 }
 
-/// Parses `args` against `specs`: each option at most once, values
+/// Parses `args` against `specs`: each option at most once (unless
+/// repeatable), values
 /// required where the table says so, anything else positional.
 pub fn parse(args: &[String], specs: &[OptionSpec]) -> Result<Options, String> {
     let mut options = Options::default();
@@ -323,6 +351,7 @@ mod tests {
         flag("json", "json"),
         value("min-version", "V", "lowest"),
         value("max-version", "V", "highest"),
+        repeated("crl", "FILE", "many files"),
     ];
 
     fn strings(args: &[&str]) -> Vec<String> {
@@ -343,6 +372,19 @@ mod tests {
         assert!(parse(&strings(&["--nope"]), SPECS).is_err());
         assert!(parse(&strings(&["--json", "--json"]), SPECS).is_err());
         assert!(parse(&strings(&["--cert"]), SPECS).is_err());
+    }
+
+    #[test]
+    fn repeatable_options_keep_every_value() {
+        let options = parse(
+            &strings(&["--crl", "a", "--cert", "c", "--crl", "b"]),
+            SPECS,
+        )
+        .unwrap();
+        assert_eq!(options.all("crl"), ["a", "b"]);
+        assert_eq!(options.get("crl"), Some("a"));
+        assert_eq!(options.all("cert"), ["c"]);
+        assert!(options.all("json").is_empty());
     }
 
     #[test]

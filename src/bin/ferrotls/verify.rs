@@ -1,11 +1,11 @@
 //! `ferrotls verify`: validates a certificate chain against trust anchors.
 
-use crate::args::{flag, value, OptionSpec, Options};
+use crate::args::{flag, repeated, value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::internal::pki::{
     certificate_blocks_from_pem, oid, verify_chain, LoadError, PolicyInputs, Profile, Purpose,
-    RootStore, ServerName, Validation,
+    Revocation, RevocationPolicy, RootStore, ServerName, Validation,
 };
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,10 +13,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const SYNOPSIS: &str = "verify --roots FILE --chain FILE [--untrusted FILE] \
     [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] \
     [--profile rfc5280|webpki] [--policy OIDS] \
-    [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy]";
+    [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] \
+    [--crl FILE]... [--ocsp FILE]... [--revocation soft|hard]";
 
 pub const ABOUT: &str = "Validates the first certificate of --chain against the trust anchors \
-of --roots (RFC 5280 §6), helped by the chain's other certificates and --untrusted. \
+of --roots (RFC 5280 §6), helped by the chain's other certificates and --untrusted, \
+then checks the path's revocation against --crl and --ocsp (RFC 5280 §6.3, RFC 6960). \
 Prints OK (exit 0) or the reason (exit 1).";
 
 pub const OPTIONS: &[OptionSpec] = &[
@@ -56,6 +58,13 @@ pub const OPTIONS: &[OptionSpec] = &[
         "inhibit-any-policy",
         "anyPolicy in a certificate is not processed",
     ),
+    repeated("crl", "FILE", "CRL, PEM or DER (repeatable)"),
+    repeated("ocsp", "FILE", "OCSP response, DER or PEM (repeatable)"),
+    value(
+        "revocation",
+        "soft|hard",
+        "without a fresh answer: accept (soft, the default) or refuse (hard)",
+    ),
 ];
 
 /// The certificate-policy inputs (RFC 5280 §6.1.1 (c), (e)–(g)) the
@@ -82,6 +91,30 @@ fn policy_inputs(options: &Options) -> Result<PolicyInputs, Failure> {
 fn read_certificates(path: &str) -> Result<Vec<Vec<u8>>, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
     certificate_blocks_from_pem(&text).map_err(|e| format!("{path}: {e}").into())
+}
+
+/// The revocation sources and policy of `--crl`, `--ocsp` and
+/// `--revocation`; `None` when none of them is given (nothing to check).
+fn read_revocation(options: &Options) -> Result<Option<Revocation>, Failure> {
+    let policy = match options.get("revocation") {
+        None if options.all("crl").is_empty() && options.all("ocsp").is_empty() => return Ok(None),
+        None | Some("soft") => RevocationPolicy::SoftFail,
+        Some("hard") => RevocationPolicy::HardFail,
+        Some(other) => return Err(format!("invalid --revocation {other:?}").into()),
+    };
+    let mut revocation = Revocation::new(policy);
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"));
+    for path in options.all("crl") {
+        revocation
+            .add_crls(&read(path)?)
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    for path in options.all("ocsp") {
+        revocation
+            .add_ocsp_responses(&read(path)?)
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(Some(revocation))
 }
 
 pub fn run(options: Options) -> Result<ExitCode, Failure> {
@@ -114,6 +147,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         Some("client") => Purpose::ClientAuth,
         Some(other) => return Err(format!("invalid --purpose {other:?}").into()),
     };
+    let revocation = read_revocation(&options)?;
     let end_entity = chain.first().ok_or("empty chain")?;
     let borrowed: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
     let policy = policy_inputs(&options)?;
@@ -127,8 +161,13 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         .with_policy(&policy)
         .with_profile(profile);
     validation.name = name.as_ref();
-    match verify_chain(end_entity, &borrowed, &validation) {
-        Ok(_) => {
+    let verdict = verify_chain(end_entity, &borrowed, &validation).and_then(|path| {
+        revocation
+            .as_ref()
+            .map_or(Ok(()), |r| r.check(&path, time, None))
+    });
+    match verdict {
+        Ok(()) => {
             stdout::line("OK");
             Ok(ExitCode::SUCCESS)
         }

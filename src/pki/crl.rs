@@ -1,0 +1,584 @@
+//! Certificate revocation lists (RFC 5280 §5): parsing into a borrowed
+//! [`Crl`], and the checks of RFC 5280 §6.3.3 that make one answer for a
+//! certificate.
+//!
+//! Parsing enforces the encoding as [`super::x509`] does (strict DER,
+//! version 2, outer and inner signature algorithms identical, no duplicate
+//! extensions) and refuses, with a reason, what is not implemented: delta
+//! CRLs, indirect CRLs (and so certificateIssuer entries), CRLs partitioned
+//! by reasons or by distribution point name, attribute-certificate CRLs,
+//! and any unknown critical extension. Freshness is judged by
+//! [`super::revocation`], which holds the validation time.
+
+use super::algorithm;
+use super::names;
+use super::oid;
+use super::status::{Answer, Issuer};
+use super::time;
+use super::x509::{self, Certificate, Extension};
+use crate::crypto::verify;
+use crate::der::{tag, Der};
+use crate::error::{CertificateError, RevocationReason};
+
+/// The version number of v2 CRLs (RFC 5280 §5.1.2.1: the INTEGER 1).
+pub const VERSION_2: u64 = 1;
+
+/// The most entries a CRL may list. Every lookup reads the list again, so
+/// this bounds the work one certificate's check can cost; large CAs
+/// partition their CRLs well below it.
+pub const MAX_CRL_ENTRIES: usize = 1_000_000;
+
+/// The PEM label of a CRL (RFC 7468 §6).
+pub const PEM_LABEL: &str = "X509 CRL";
+
+fn bad(why: &'static str) -> CertificateError {
+    CertificateError::BadRevocationInfo(why)
+}
+
+fn unsupported(why: &'static str) -> CertificateError {
+    CertificateError::UnsupportedCriticalExtension(why)
+}
+
+/// Which certificates a CRL covers: the onlyContainsUserCerts and
+/// onlyContainsCACerts flags of issuingDistributionPoint (RFC 5280
+/// §5.2.5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every certificate of the issuer (no issuingDistributionPoint, or
+    /// one without a scope flag).
+    #[default]
+    All,
+    /// End-entity certificates only (onlyContainsUserCerts).
+    UserCerts,
+    /// CA certificates only (onlyContainsCACerts).
+    CaCerts,
+}
+
+impl Scope {
+    /// Whether a certificate that is (or is not) a CA is within the scope.
+    fn covers(self, is_ca: bool) -> bool {
+        match self {
+            Self::All => true,
+            Self::UserCerts => !is_ca,
+            Self::CaCerts => is_ca,
+        }
+    }
+}
+
+/// A parsed v2 CRL borrowing its DER.
+#[derive(Clone, Debug)]
+pub struct Crl<'a> {
+    /// The tbsCertList element: the bytes the issuer signed.
+    pub tbs: &'a [u8],
+    /// The signatureAlgorithm AlgorithmIdentifier (whole DER element).
+    pub signature_algorithm: &'a [u8],
+    /// The signatureValue octets.
+    pub signature: &'a [u8],
+    /// issuer Name, whole DER element (compared byte for byte with a
+    /// certificate's issuer).
+    pub issuer: &'a [u8],
+    /// thisUpdate in UNIX seconds.
+    pub this_update: i64,
+    /// nextUpdate in UNIX seconds, if present.
+    pub next_update: Option<i64>,
+    /// cRLNumber contents, if present (RFC 5280 §5.2.3).
+    pub number: Option<&'a [u8]>,
+    /// The authorityKeyIdentifier's keyIdentifier, if present.
+    pub authority_key_id: Option<&'a [u8]>,
+    /// The certificates the CRL covers.
+    pub scope: Scope,
+    /// The contents of revokedCertificates (empty when absent), every
+    /// entry checked by [`Crl::parse`].
+    entries: &'a [u8],
+}
+
+impl<'a> Crl<'a> {
+    /// Parses one DER CertificateList (RFC 5280 §5.1). Failure names the
+    /// broken rule or the unsupported feature.
+    pub fn parse(der: &'a [u8]) -> Result<Self, CertificateError> {
+        let mut outer = Der::new(der);
+        let crl = outer.sequence(|seq| {
+            let tbs = seq.expect_tag(tag::SEQUENCE)?;
+            let signature_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
+            let signature = seq.bit_string()?.octets()?;
+            parse_tbs(tbs.raw, tbs.value, signature_algorithm, signature)
+        })?;
+        outer.finish()?;
+        Ok(crl)
+    }
+
+    /// What this CRL says about `cert`, issued by `issuer`: `None` when
+    /// the CRL does not cover it (another issuer name, RFC 5280 §6.3.3
+    /// (b)(1), or outside its scope, (b)(2)); otherwise, once `issuer`'s
+    /// key is shown to have signed it with cRLSign allowed (§6.3.3 (f),
+    /// (g)), whether the serial is listed (§6.3.3 (i)). Freshness is the
+    /// caller's.
+    pub fn answer_for(
+        &self,
+        cert: &Certificate<'_>,
+        issuer: &Issuer<'_>,
+    ) -> Result<Option<Answer>, CertificateError> {
+        if self.issuer != cert.issuer || !self.scope.covers(cert.is_ca()) {
+            return Ok(None);
+        }
+        if !issuer.crl_sign_allowed {
+            return Err(bad("the CRL issuer's keyUsage lacks cRLSign"));
+        }
+        let algorithm = algorithm::signature_algorithm(self.signature_algorithm)?;
+        verify::verify(&issuer.public_key, algorithm, self.tbs, self.signature)
+            .map_err(|_| bad("CRL signature does not verify"))?;
+        let mut entries = Der::new(self.entries);
+        while !entries.is_empty() {
+            let (serial, reason) = entries.sequence(read_entry)?;
+            if serial == cert.serial {
+                return Ok(Some(Answer::Revoked(
+                    reason.unwrap_or(RevocationReason::Unspecified),
+                )));
+            }
+        }
+        Ok(Some(Answer::Good))
+    }
+}
+
+/// Reads tbsCertList (RFC 5280 §5.1.2) field by field, in the order of its
+/// ASN.1 definition.
+fn parse_tbs<'a>(
+    tbs_raw: &'a [u8],
+    tbs: &'a [u8],
+    signature_algorithm: &'a [u8],
+    signature: &'a [u8],
+) -> Result<Crl<'a>, CertificateError> {
+    let mut seq = Der::new(tbs);
+    // RFC 5280 §5.1.2.1: version "MUST be v2" when extensions are used,
+    // and a conforming CRL carries authorityKeyIdentifier and cRLNumber.
+    if seq.peek_tag() != Some(tag::INTEGER) || seq.small_unsigned()? != VERSION_2 {
+        return Err(CertificateError::BadEncoding("not a version 2 CRL"));
+    }
+    // RFC 5280 §5.1.2.2: the same algorithm as signatureAlgorithm.
+    if seq.expect_tag(tag::SEQUENCE)?.raw != signature_algorithm {
+        return Err(CertificateError::BadEncoding(
+            "signatureAlgorithm differs from the signature field of tbsCertList",
+        ));
+    }
+    let issuer = names::check_name(&mut seq)?.0;
+    let this_update = time::read(&mut seq)?;
+    let next_update = match seq.peek_tag() {
+        Some(tag::UTC_TIME | tag::GENERALIZED_TIME) => Some(time::read(&mut seq)?),
+        _ => None,
+    };
+    // RFC 5280 §5.1.2.6: an empty list "MUST be absent".
+    let entries = match seq.optional(tag::SEQUENCE)? {
+        Some([]) => {
+            return Err(CertificateError::BadEncoding(
+                "empty revokedCertificates (it must be absent)",
+            ))
+        }
+        entries => entries.unwrap_or_default(),
+    };
+    check_entries(entries)?;
+    let mut crl = Crl {
+        tbs: tbs_raw,
+        signature_algorithm,
+        signature,
+        issuer,
+        this_update,
+        next_update,
+        number: None,
+        authority_key_id: None,
+        scope: Scope::All,
+        entries,
+    };
+    if let Some(extensions) = seq.optional(tag::context_constructed(0))? {
+        let mut wrapper = Der::new(extensions);
+        let list = wrapper.nested(tag::SEQUENCE)?;
+        wrapper.finish()?;
+        x509::for_each_extension(list, |id, ext| apply_crl_extension(&mut crl, id, ext))?;
+    }
+    seq.finish()?;
+    Ok(crl)
+}
+
+/// Checks every revokedCertificates entry, at most [`MAX_CRL_ENTRIES`].
+fn check_entries(entries: &[u8]) -> Result<(), CertificateError> {
+    let mut list = Der::new(entries);
+    let mut count = 0usize;
+    while !list.is_empty() {
+        count += 1;
+        if count > MAX_CRL_ENTRIES {
+            return Err(bad("CRL lists more entries than MAX_CRL_ENTRIES"));
+        }
+        list.sequence(read_entry)?;
+    }
+    Ok(())
+}
+
+/// One revokedCertificates entry (RFC 5280 §5.1.2.6): userCertificate,
+/// revocationDate, crlEntryExtensions; returns the serial and the
+/// reasonCode if present.
+fn read_entry<'a>(
+    entry: &mut Der<'a>,
+) -> Result<(&'a [u8], Option<RevocationReason>), CertificateError> {
+    let serial = entry.integer()?;
+    time::read(entry)?;
+    let mut reason = None;
+    if let Some(list) = entry.optional(tag::SEQUENCE)? {
+        x509::for_each_extension(Der::new(list), |id, ext| {
+            apply_entry_extension(&mut reason, id, ext)
+        })?;
+    }
+    Ok((serial, reason))
+}
+
+/// One CRL entry extension (RFC 5280 §5.3): reasonCode and
+/// invalidityDate are read; certificateIssuer belongs to indirect CRLs,
+/// which are refused; any other critical extension is refused.
+fn apply_entry_extension(
+    reason: &mut Option<RevocationReason>,
+    id: &[u8],
+    ext: Extension<'_>,
+) -> Result<(), CertificateError> {
+    match id {
+        oid::CRL_REASON => {
+            let code = x509::whole(ext.value, |d| Ok(d.small_enumerated()?))?;
+            *reason = Some(
+                RevocationReason::from_code(code)
+                    .ok_or(CertificateError::BadEncoding("unknown CRL reason code"))?,
+            );
+        }
+        oid::INVALIDITY_DATE => {
+            x509::whole(ext.value, |d| {
+                if d.peek_tag() != Some(tag::GENERALIZED_TIME) {
+                    return Err(CertificateError::BadEncoding(
+                        "invalidityDate is not a GeneralizedTime",
+                    ));
+                }
+                time::read(d)
+            })?;
+        }
+        oid::CERTIFICATE_ISSUER => {
+            return Err(unsupported(
+                "certificateIssuer entries (indirect CRLs) are not supported",
+            ))
+        }
+        _ if ext.critical => return Err(unsupported("unknown critical CRL entry extension")),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// One CRL extension (RFC 5280 §5.2) applied to `crl`.
+fn apply_crl_extension<'a>(
+    crl: &mut Crl<'a>,
+    id: &[u8],
+    ext: Extension<'a>,
+) -> Result<(), CertificateError> {
+    match id {
+        oid::AUTHORITY_KEY_IDENTIFIER => {
+            crl.authority_key_id = x509::whole(ext.value, |d| {
+                x509::authority_key_identifier(d, ext.critical)
+            })?
+            .key_id;
+        }
+        oid::CRL_NUMBER => {
+            // RFC 5280 §5.2.3: a non-negative INTEGER of at most 20 octets.
+            let number = x509::whole(ext.value, |d| Ok(d.unsigned_integer()?))?;
+            if number.len() > 20 {
+                return Err(CertificateError::BadEncoding(
+                    "cRLNumber longer than 20 octets",
+                ));
+            }
+            crl.number = Some(number);
+        }
+        oid::DELTA_CRL_INDICATOR => return Err(unsupported("delta CRLs are not supported")),
+        oid::ISSUING_DISTRIBUTION_POINT => {
+            crl.scope = x509::whole(ext.value, issuing_distribution_point)?;
+        }
+        _ if ext.critical => return Err(unsupported("unknown critical CRL extension")),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// issuingDistributionPoint (RFC 5280 §5.2.5): the scope flags are
+/// honoured; a distributionPoint name (partitioned CRLs, which need the
+/// certificate's cRLDistributionPoints matched), onlySomeReasons,
+/// indirectCRL and onlyContainsAttributeCerts are refused.
+fn issuing_distribution_point(d: &mut Der<'_>) -> Result<Scope, CertificateError> {
+    d.sequence(|idp| {
+        if idp.optional(tag::context_constructed(0))?.is_some() {
+            return Err(unsupported(
+                "CRLs scoped to a distribution point name are not supported",
+            ));
+        }
+        let user = implicit_default_false(idp, 1)?;
+        let ca = implicit_default_false(idp, 2)?;
+        if idp.optional(tag::context_primitive(3))?.is_some() {
+            return Err(unsupported("CRLs partitioned by reasons are not supported"));
+        }
+        if implicit_default_false(idp, 4)? {
+            return Err(unsupported("indirect CRLs are not supported"));
+        }
+        if implicit_default_false(idp, 5)? {
+            return Err(unsupported(
+                "CRLs of attribute certificates are not supported",
+            ));
+        }
+        match (user, ca) {
+            (false, false) => Ok(Scope::All),
+            (true, false) => Ok(Scope::UserCerts),
+            (false, true) => Ok(Scope::CaCerts),
+            (true, true) => Err(CertificateError::BadEncoding(
+                "issuingDistributionPoint limited to both user and CA certificates",
+            )),
+        }
+    })
+}
+
+/// An `[n] IMPLICIT BOOLEAN DEFAULT FALSE`: absent is false; encoded, it
+/// must be TRUE (DER omits a DEFAULT value, X.690 §11.5).
+fn implicit_default_false(d: &mut Der<'_>, n: u8) -> Result<bool, CertificateError> {
+    match d.optional(tag::context_primitive(n))? {
+        None => Ok(false),
+        Some([0xff]) => Ok(true),
+        Some([0x00]) => Err(CertificateError::BadEncoding(
+            "FALSE encoded although DEFAULT",
+        )),
+        Some(_) => Err(CertificateError::BadEncoding("BOOLEAN not 0x00 or 0xFF")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A DER element of `tag` around `value`, short or long form length.
+    fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        match value.len() {
+            n @ 0..=0x7f => out.push(n as u8),
+            n @ 0x80..=0xff => out.extend([0x81, n as u8]),
+            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        out.extend_from_slice(value);
+        out
+    }
+
+    const ECDSA_SHA256_ID: &[u8] = &[
+        0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
+    ];
+    const NAME: &[u8] = &[
+        0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, b'c', b'a',
+    ];
+    const THIS_UPDATE: &[u8] = b"\x17\x0d291201000000Z";
+    const NEXT_UPDATE: &[u8] = b"\x17\x0d300201000000Z";
+
+    /// A CRL with the given revokedCertificates contents (absent when
+    /// `None`) and crlExtensions contents (absent when `None`).
+    fn crl(entries: Option<&[u8]>, extensions: Option<&[u8]>) -> Vec<u8> {
+        let mut tbs = vec![2, 1, 1];
+        tbs.extend_from_slice(ECDSA_SHA256_ID);
+        tbs.extend_from_slice(NAME);
+        tbs.extend_from_slice(THIS_UPDATE);
+        tbs.extend_from_slice(NEXT_UPDATE);
+        if let Some(entries) = entries {
+            tbs.extend(tlv(0x30, entries));
+        }
+        if let Some(extensions) = extensions {
+            tbs.extend(tlv(0xa0, &tlv(0x30, extensions)));
+        }
+        let mut body = tlv(0x30, &tbs);
+        body.extend_from_slice(ECDSA_SHA256_ID);
+        body.extend(tlv(0x03, &[0, 1, 2, 3]));
+        tlv(0x30, &body)
+    }
+
+    /// One entry: serial, a revocationDate, optional extensions contents.
+    fn entry(serial: &[u8], extensions: Option<&[u8]>) -> Vec<u8> {
+        let mut e = tlv(0x02, serial);
+        e.extend_from_slice(THIS_UPDATE);
+        if let Some(x) = extensions {
+            e.extend(tlv(0x30, x));
+        }
+        tlv(0x30, &e)
+    }
+
+    /// One extension: id, critical flag, value.
+    fn ext(id: &[u8], critical: bool, value: &[u8]) -> Vec<u8> {
+        let mut e = tlv(0x06, id);
+        if critical {
+            e.extend([1, 1, 0xff]);
+        }
+        e.extend(tlv(0x04, value));
+        tlv(0x30, &e)
+    }
+
+    fn parse(der: &[u8]) -> Result<Crl<'_>, CertificateError> {
+        Crl::parse(der)
+    }
+
+    #[test]
+    fn a_minimal_crl_parses_with_its_fields() {
+        let listed = entry(
+            &[0x7f; 30],
+            Some(&ext(oid::CRL_REASON, false, &[0x0a, 1, 1])),
+        );
+        let der = crl(Some(&listed), None);
+        let parsed = parse(&der).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parsed.issuer, NAME);
+        assert_eq!(parsed.this_update, 1_890_777_600);
+        assert_eq!(parsed.next_update, Some(1_896_134_400));
+        assert_eq!(parsed.scope, Scope::All);
+        let mut entries = Der::new(parsed.entries);
+        assert_eq!(
+            entries.sequence(read_entry),
+            Ok((&[0x7f; 30][..], Some(RevocationReason::KeyCompromise)))
+        );
+    }
+
+    #[test]
+    fn broken_encodings_give_their_reason() {
+        let good = crl(None, None);
+        for cut in 0..good.len() {
+            assert!(parse(&good[..cut]).is_err(), "truncated at {cut}");
+        }
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert_eq!(
+            parse(&trailing).map(|_| ()),
+            Err(CertificateError::BadEncoding("trailing data"))
+        );
+        let mut v1 = good.clone();
+        // Drop the version INTEGER: a v1 CRL (lengths shrink by 3).
+        v1.drain(4..7);
+        v1[1] -= 3;
+        v1[3] -= 3;
+        assert_eq!(
+            parse(&v1).map(|_| ()),
+            Err(CertificateError::BadEncoding("not a version 2 CRL"))
+        );
+        assert_eq!(
+            parse(&crl(Some(&[]), None)).map(|_| ()),
+            Err(CertificateError::BadEncoding(
+                "empty revokedCertificates (it must be absent)"
+            ))
+        );
+        let bad_reason = entry(&[1], Some(&ext(oid::CRL_REASON, false, &[0x0a, 1, 7])));
+        assert_eq!(
+            parse(&crl(Some(&bad_reason), None)).map(|_| ()),
+            Err(CertificateError::BadEncoding("unknown CRL reason code"))
+        );
+        let negative = entry(&[0x80], None);
+        assert!(
+            parse(&crl(Some(&negative), None)).is_ok(),
+            "serials compare as bytes"
+        );
+    }
+
+    #[test]
+    fn unsupported_features_are_refused_by_name() {
+        let critical_unknown = ext(&[0x2a, 3], true, &[5, 0]);
+        let cases: [(Vec<u8>, &str); 7] = [
+            (
+                crl(None, Some(&critical_unknown)),
+                "unknown critical CRL extension",
+            ),
+            (
+                crl(Some(&entry(&[1], Some(&critical_unknown))), None),
+                "unknown critical CRL entry extension",
+            ),
+            (
+                crl(None, Some(&ext(oid::DELTA_CRL_INDICATOR, true, &[2, 1, 1]))),
+                "delta CRLs are not supported",
+            ),
+            (
+                crl(
+                    None,
+                    Some(&ext(
+                        oid::ISSUING_DISTRIBUTION_POINT,
+                        true,
+                        &[0x30, 3, 0x84, 1, 0xff],
+                    )),
+                ),
+                "indirect CRLs are not supported",
+            ),
+            (
+                crl(
+                    None,
+                    Some(&ext(
+                        oid::ISSUING_DISTRIBUTION_POINT,
+                        true,
+                        &[0x30, 4, 0x83, 2, 7, 0x80],
+                    )),
+                ),
+                "CRLs partitioned by reasons are not supported",
+            ),
+            (
+                crl(
+                    None,
+                    Some(&ext(
+                        oid::ISSUING_DISTRIBUTION_POINT,
+                        true,
+                        &[0x30, 2, 0xa0, 0],
+                    )),
+                ),
+                "CRLs scoped to a distribution point name are not supported",
+            ),
+            (
+                crl(
+                    Some(&entry(
+                        &[1],
+                        Some(&ext(oid::CERTIFICATE_ISSUER, true, &[0x30, 0])),
+                    )),
+                    None,
+                ),
+                "certificateIssuer entries (indirect CRLs) are not supported",
+            ),
+        ];
+        for (der, why) in cases {
+            assert_eq!(
+                parse(&der).map(|_| ()),
+                Err(CertificateError::UnsupportedCriticalExtension(why))
+            );
+        }
+    }
+
+    #[test]
+    fn scope_flags_are_read_strictly() {
+        let idp = |value: &[u8]| {
+            crl(
+                None,
+                Some(&ext(oid::ISSUING_DISTRIBUTION_POINT, true, value)),
+            )
+        };
+        let scope = |value: &[u8]| parse(&idp(value)).map(|c| c.scope);
+        assert_eq!(scope(&[0x30, 3, 0x81, 1, 0xff]), Ok(Scope::UserCerts));
+        assert_eq!(scope(&[0x30, 3, 0x82, 1, 0xff]), Ok(Scope::CaCerts));
+        assert_eq!(scope(&[0x30, 0]), Ok(Scope::All));
+        assert_eq!(
+            scope(&[0x30, 3, 0x82, 1, 0x00]),
+            Err(CertificateError::BadEncoding(
+                "FALSE encoded although DEFAULT"
+            ))
+        );
+        assert_eq!(
+            scope(&[0x30, 6, 0x81, 1, 0xff, 0x82, 1, 0xff]),
+            Err(CertificateError::BadEncoding(
+                "issuingDistributionPoint limited to both user and CA certificates"
+            ))
+        );
+        assert!(Scope::CaCerts.covers(true) && !Scope::CaCerts.covers(false));
+        assert!(Scope::UserCerts.covers(false) && !Scope::UserCerts.covers(true));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let good = crl(Some(&entry(&[1], None)), None);
+        for i in 0..good.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= flip;
+                let _ = parse(&bad);
+            }
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Revocation checking of a validated path (RFC 5280 §6.3, RFC 6960):
+//! the sources an embedder hands over ([`Revocation`]: CRLs and OCSP
+//! responses), the policy when they say nothing ([`RevocationPolicy`]),
+//! and the check of every certificate of the path but the trust anchor,
+//! each with its issuer, the next certificate of the path.
+//!
+//! Nothing here fetches anything: CRLs and responses are given (or, for
+//! the end entity, stapled in the handshake: [`Revocation::check`] takes
+//! that response as an argument for when the handshake carries one).
+
+use super::crl::{self, Crl};
+use super::ocsp;
+use super::path::VerifiedPath;
+use super::pem;
+use super::status::{Answer, Issuer};
+use super::x509::Certificate;
+use crate::error::{CertificateError, LoadError, PemError, RevocationReason};
+
+/// What happens to a certificate about which no source gives a fresh,
+/// verified answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RevocationPolicy {
+    /// Accepted: revocation is checked where information exists. A
+    /// certificate a source lists as revoked is still refused.
+    #[default]
+    SoftFail,
+    /// Refused, with the reason the sources at hand were not enough
+    /// ([`CertificateError::RevocationUnknown`],
+    /// [`CertificateError::RevocationStale`] or
+    /// [`CertificateError::BadRevocationInfo`]).
+    HardFail,
+}
+
+/// The texts that say why a source is not current.
+struct Freshness {
+    /// thisUpdate is after the validation time.
+    not_yet: &'static str,
+    /// nextUpdate has passed.
+    passed: &'static str,
+    /// No nextUpdate: nothing says until when the answer holds.
+    open: &'static str,
+}
+
+const CRL_FRESHNESS: Freshness = Freshness {
+    not_yet: "CRL thisUpdate is after the validation time",
+    passed: "CRL nextUpdate has passed",
+    open: "CRL without nextUpdate",
+};
+
+const OCSP_FRESHNESS: Freshness = Freshness {
+    not_yet: "OCSP thisUpdate is after the validation time",
+    passed: "OCSP nextUpdate has passed",
+    open: "OCSP response without nextUpdate",
+};
+
+/// A source's verified answer with the period it holds for.
+type Dated = (Answer, i64, Option<i64>);
+
+/// The revocation sources and policy a verifier applies after path
+/// validation. Each CRL and OCSP response is checked to parse when added,
+/// so an unsupported one is a configuration error with its reason.
+#[derive(Clone, Debug, Default)]
+pub struct Revocation {
+    crls: Vec<Vec<u8>>,
+    ocsp_responses: Vec<Vec<u8>>,
+    policy: RevocationPolicy,
+    grace: u64,
+}
+
+impl Revocation {
+    /// No sources yet, with `policy` for certificates they do not cover.
+    pub fn new(policy: RevocationPolicy) -> Self {
+        Self {
+            policy,
+            ..Self::default()
+        }
+    }
+
+    /// Tolerates `seconds` of clock difference: a CRL or response is
+    /// still current that long after its nextUpdate, and already current
+    /// that long before its thisUpdate (default 0).
+    pub fn with_grace(mut self, seconds: u64) -> Self {
+        self.grace = seconds;
+        self
+    }
+
+    /// The policy for certificates no source covers.
+    pub fn policy(&self) -> RevocationPolicy {
+        self.policy
+    }
+
+    /// Adds one DER CRL (RFC 5280 §5.1), refused with its reason when it
+    /// does not parse or uses what is not implemented (delta and
+    /// indirect CRLs, partitioned CRLs, unknown critical extensions).
+    pub fn add_crl_der(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
+        Crl::parse(&der)?;
+        self.crls.push(der);
+        Ok(())
+    }
+
+    /// Adds the CRLs of a file's contents: one DER CRL, or PEM text with
+    /// any number of `X509 CRL` blocks (RFC 7468 §6). Returns how many.
+    pub fn add_crls(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+        let ders = der_or_pem(bytes, crl::PEM_LABEL)?;
+        for der in &ders {
+            self.add_crl_der(der.clone())?;
+        }
+        Ok(ders.len())
+    }
+
+    /// Adds one DER OCSPResponse (RFC 6960 §4.2.1), refused with its
+    /// reason when it does not parse or is not a successful basic
+    /// response.
+    pub fn add_ocsp_response(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
+        ocsp::Response::parse(&der)?;
+        self.ocsp_responses.push(der);
+        Ok(())
+    }
+
+    /// Adds the OCSP responses of a file's contents: one DER response (as
+    /// `openssl ocsp -respout` writes it), or PEM text with `OCSP
+    /// RESPONSE` blocks. Returns how many.
+    pub fn add_ocsp_responses(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+        let ders = der_or_pem(bytes, ocsp::PEM_LABEL)?;
+        for der in &ders {
+            self.add_ocsp_response(der.clone())?;
+        }
+        Ok(ders.len())
+    }
+
+    /// Checks every certificate of a validated `path` except its trust
+    /// anchor, each against its issuer (the next certificate, or the
+    /// anchor, a bare one included), at `time` (UNIX seconds).
+    /// `stapled_ocsp` is an OCSP response for the end entity received in
+    /// the handshake (RFC 6066 §8, RFC 8446 §4.4.2.1), checked like the
+    /// configured ones.
+    ///
+    /// A certificate listed as revoked by any verified source is refused
+    /// ([`CertificateError::Revoked`]); one about which no source gives a
+    /// fresh, verified answer is refused under
+    /// [`RevocationPolicy::HardFail`] only.
+    pub fn check(
+        &self,
+        path: &VerifiedPath,
+        time: u64,
+        stapled_ocsp: Option<&[u8]>,
+    ) -> Result<(), CertificateError> {
+        let time = i64::try_from(time).unwrap_or(i64::MAX);
+        let certs = path
+            .chain
+            .iter()
+            .map(|der| Certificate::parse(der))
+            .collect::<Result<Vec<_>, _>>()?;
+        let bare_anchor = match path.anchor.certificate() {
+            Some(_) => None,
+            None => Some(Issuer::anchor(&path.anchor)?),
+        };
+        let mut stapled = stapled_ocsp;
+        for (i, cert) in certs.iter().enumerate() {
+            let issuer = match certs.get(i + 1) {
+                Some(next) => Issuer::certificate(next)?,
+                None => match &bare_anchor {
+                    Some(anchor) => anchor.clone(),
+                    // The anchor's own certificate: trusted, not checked.
+                    None => break,
+                },
+            };
+            self.check_one(cert, &issuer, time, stapled.take())?;
+        }
+        Ok(())
+    }
+
+    /// RFC 5280 §6.3.3 and RFC 6960 §3.2 for one certificate: every
+    /// source that covers it is weighed; revoked wins, then good; else
+    /// the policy decides, with the first reason a source was unusable.
+    fn check_one(
+        &self,
+        cert: &Certificate<'_>,
+        issuer: &Issuer<'_>,
+        time: i64,
+        stapled: Option<&[u8]>,
+    ) -> Result<(), CertificateError> {
+        let mut verdict = Verdict::default();
+        let responses = stapled
+            .into_iter()
+            .chain(self.ocsp_responses.iter().map(Vec::as_slice));
+        for der in responses {
+            let answer = ocsp::Response::parse(der)
+                .and_then(|r| r.answer_for(cert, issuer, time))
+                .map(|single| single.map(|s| (s.status, s.this_update, s.next_update)));
+            verdict.weigh(answer, &OCSP_FRESHNESS, time, self.grace)?;
+        }
+        for der in &self.crls {
+            let answer = Crl::parse(der).and_then(|crl| {
+                let answer = crl.answer_for(cert, issuer)?;
+                Ok(answer.map(|a| (a, crl.this_update, crl.next_update)))
+            });
+            verdict.weigh(answer, &CRL_FRESHNESS, time, self.grace)?;
+        }
+        match (verdict.good, self.policy) {
+            (true, _) | (false, RevocationPolicy::SoftFail) => Ok(()),
+            (false, RevocationPolicy::HardFail) => {
+                Err(verdict
+                    .problem
+                    .unwrap_or(CertificateError::RevocationUnknown(
+                        "no CRL or OCSP response covers the certificate",
+                    )))
+            }
+        }
+    }
+}
+
+/// A file's contents as DER elements: the bytes themselves when they
+/// start like a DER SEQUENCE, else the PEM blocks labelled `label`.
+fn der_or_pem(bytes: &[u8], label: &str) -> Result<Vec<Vec<u8>>, LoadError> {
+    if bytes.first() == Some(&0x30) {
+        return Ok(vec![bytes.to_vec()]);
+    }
+    let text = core::str::from_utf8(bytes).map_err(|_| PemError("neither DER nor PEM"))?;
+    let ders: Vec<Vec<u8>> = pem::parse(text)?
+        .into_iter()
+        .filter(|block| block.label == label)
+        .map(|block| block.der.to_vec())
+        .collect();
+    if ders.is_empty() {
+        return Err(PemError("no block with the expected label").into());
+    }
+    Ok(ders)
+}
+
+/// The sources' answers about one certificate so far.
+#[derive(Default)]
+struct Verdict {
+    /// Some source gave a fresh, verified `good`.
+    good: bool,
+    /// The first reason a covering source could not be used.
+    problem: Option<CertificateError>,
+}
+
+impl Verdict {
+    /// Takes one source's outcome into account; a revocation ends the
+    /// check at once. Revocation is final (RFC 5280 §5.3.1) except a
+    /// certificateHold, so a verified source that lists the certificate
+    /// revokes it even when it is no longer current.
+    fn weigh(
+        &mut self,
+        outcome: Result<Option<Dated>, CertificateError>,
+        freshness: &Freshness,
+        time: i64,
+        grace: u64,
+    ) -> Result<(), CertificateError> {
+        let (answer, this_update, next_update) = match outcome {
+            Ok(Some(dated)) => dated,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                self.problem.get_or_insert(e);
+                return Ok(());
+            }
+        };
+        match answer {
+            Answer::Revoked(reason) if reason != RevocationReason::CertificateHold => {
+                return Err(CertificateError::Revoked(reason));
+            }
+            _ => {}
+        }
+        if let Err(e) = check_fresh(freshness, this_update, next_update, time, grace) {
+            self.problem.get_or_insert(e);
+            return Ok(());
+        }
+        match answer {
+            Answer::Good => self.good = true,
+            Answer::Revoked(reason) => return Err(CertificateError::Revoked(reason)),
+            Answer::Unknown => {
+                self.problem
+                    .get_or_insert(CertificateError::RevocationUnknown(
+                        "the OCSP responder does not know the certificate",
+                    ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// thisUpdate ≤ time ≤ nextUpdate, each side widened by `grace` (RFC 5280
+/// §6.3.3 (a): a CRL past its nextUpdate is not current; RFC 6960 §3.2
+/// (4), (5)). A source without nextUpdate never is.
+fn check_fresh(
+    texts: &Freshness,
+    this_update: i64,
+    next_update: Option<i64>,
+    time: i64,
+    grace: u64,
+) -> Result<(), CertificateError> {
+    let grace = i64::try_from(grace).unwrap_or(i64::MAX);
+    let next_update = next_update.ok_or(CertificateError::RevocationStale(texts.open))?;
+    if this_update > time.saturating_add(grace) {
+        return Err(CertificateError::RevocationStale(texts.not_yet));
+    }
+    if time > next_update.saturating_add(grace) {
+        return Err(CertificateError::RevocationStale(texts.passed));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freshness_bounds_are_inclusive_and_widened_by_grace() {
+        let fresh = |time, grace| check_fresh(&CRL_FRESHNESS, 100, Some(200), time, grace);
+        assert_eq!(fresh(100, 0), Ok(()));
+        assert_eq!(fresh(200, 0), Ok(()));
+        assert_eq!(
+            fresh(99, 0),
+            Err(CertificateError::RevocationStale(CRL_FRESHNESS.not_yet))
+        );
+        assert_eq!(
+            fresh(201, 0),
+            Err(CertificateError::RevocationStale(CRL_FRESHNESS.passed))
+        );
+        assert_eq!(fresh(90, 10), Ok(()));
+        assert_eq!(fresh(210, 10), Ok(()));
+        assert_eq!(fresh(i64::MAX, u64::MAX), Ok(()));
+        assert_eq!(
+            check_fresh(&OCSP_FRESHNESS, 100, None, 150, 0),
+            Err(CertificateError::RevocationStale(OCSP_FRESHNESS.open))
+        );
+    }
+
+    #[test]
+    fn a_hold_in_a_stale_source_is_not_final() {
+        let mut verdict = Verdict::default();
+        let hold = Answer::Revoked(RevocationReason::CertificateHold);
+        assert_eq!(
+            verdict.weigh(Ok(Some((hold, 0, Some(10)))), &CRL_FRESHNESS, 20, 0),
+            Ok(())
+        );
+        assert_eq!(
+            verdict.problem,
+            Some(CertificateError::RevocationStale(CRL_FRESHNESS.passed))
+        );
+        let compromise = Answer::Revoked(RevocationReason::KeyCompromise);
+        assert_eq!(
+            verdict.weigh(Ok(Some((compromise, 0, Some(10)))), &CRL_FRESHNESS, 20, 0),
+            Err(CertificateError::Revoked(RevocationReason::KeyCompromise))
+        );
+    }
+
+    #[test]
+    fn loading_refuses_what_is_not_a_crl() {
+        let mut revocation = Revocation::default();
+        assert_eq!(
+            revocation.add_crls(b"no blocks here"),
+            Err(LoadError::Pem(PemError("no block with the expected label")))
+        );
+        assert_eq!(
+            revocation.add_crls(&[0xff, 0xfe]),
+            Err(LoadError::Pem(PemError("neither DER nor PEM")))
+        );
+        assert!(matches!(
+            revocation.add_crls(&[0x30, 0x00]),
+            Err(LoadError::Certificate(CertificateError::BadEncoding(_)))
+        ));
+        assert!(revocation.add_ocsp_response(vec![0x30]).is_err());
+    }
+}

@@ -1,0 +1,175 @@
+#!/bin/sh
+# Generates the revocation test vectors (CRLs, OCSP responses) with the
+# openssl CLI (3.0+), over a hierarchy of their own:
+#
+#   sh vectors/pki/revocation/make.sh
+#
+# root -> int -> good, revoked (keyCompromise) and the responders;
+# root -> int2 (revoked by root, cACompromise) -> under-int2.
+# Output (committed): *.pem certificates and chains, *.crl.pem / *.crl.der
+# CRLs, *.ocsp.der OCSP responses (the keys are deleted). tests/pki_revocation.rs says what each
+# yields. Certificates run from 2025-01-01 to 2100-01-01 and CRLs carry
+# fixed thisUpdate/nextUpdate; the tests validate at 2030-01-01T00:00:00Z
+# (UNIX 1893456000). `openssl ocsp` stamps a response with the time it is
+# made (it has no option to set thisUpdate), so this script must run
+# before 2029-12-31: the fresh responses last 100 years, the stale one
+# 1 day. Keys are random: rerunning changes every file, and the tests
+# still pass.
+set -eu
+cd "$(dirname "$0")"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+START=20250101000000Z
+END=21000101000000Z
+# The CRLs' thisUpdate and nextUpdate around the test time (2030-01-01).
+CRL_THIS=20291201000000Z
+CRL_NEXT=20300201000000Z
+# A CRL whose nextUpdate has passed by the test time.
+STALE_NEXT=20291215000000Z
+
+# ca DB: an `openssl ca` configuration over the index file DB.
+ca() {
+    touch "$WORK/$1.index"
+    [ -f "$WORK/$1.crlnumber" ] || echo 1000 >"$WORK/$1.crlnumber"
+    cat >"$WORK/$1.cnf" <<EOF
+[ ca ]
+default_ca = dflt
+[ dflt ]
+database = $WORK/$1.index
+crlnumber = $WORK/$1.crlnumber
+new_certs_dir = $WORK
+serial = $WORK/serial
+rand_serial = yes
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+crl_extensions = crl_ext
+[ any ]
+commonName = optional
+[ crl_ext ]
+authorityKeyIdentifier = keyid:always
+[ crl_ca_only ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical, @idp_ca_only
+[ idp_ca_only ]
+onlyCA = TRUE
+EOF
+    echo "$WORK/$1.cnf"
+}
+
+cat >"$WORK/ext.cnf" <<'EOF'
+[ root ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[ int ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ leaf ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:revocation.test
+[ responder ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = OCSPSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ responder_no_eku ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+EOF
+
+# issue OUT SUBJECT ISSUER EXT DB: a new P-256 key OUT.key and
+# certificate OUT.pem signed by ISSUER (or self-signed when ISSUER is
+# "self"), recorded in ISSUER's index DB.
+issue() {
+    openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key"
+    openssl req -new -key "$1.key" -subj "$2" -out "$WORK/req.csr"
+    if [ "$3" = self ]; then
+        signer="-selfsign -keyfile $1.key"
+    else
+        signer="-cert $3.pem -keyfile $3.key"
+    fi
+    # shellcheck disable=SC2086
+    openssl ca -batch -config "$(ca "$5")" -notext -preserveDN $signer \
+        -in "$WORK/req.csr" -out "$1.pem" -startdate $START -enddate $END \
+        -extfile "$WORK/ext.cnf" -extensions "$4" 2>/dev/null
+}
+
+# gencrl OUT ISSUER DB NEXT [openssl ca options...]: a CRL by ISSUER over
+# the index DB, thisUpdate CRL_THIS, nextUpdate NEXT.
+gencrl() {
+    out=$1 issuer=$2 db=$3 next=$4
+    shift 4
+    openssl ca -batch -config "$(ca "$db")" -gencrl -cert "$issuer.pem" -keyfile "$issuer.key" \
+        -crl_lastupdate $CRL_THIS -crl_nextupdate "$next" -out "$out" "$@" 2>/dev/null
+}
+
+# ocsp OUT CERT DB SIGNER DAYS [openssl ocsp options...]: a response for
+# CERT (issued by int) from the index DB, signed by SIGNER.
+ocsp() {
+    out=$1 cert=$2 db=$3 signer=$4 days=$5
+    shift 5
+    openssl ocsp "$@" -issuer int.pem -cert "$cert.pem" -no_nonce -reqout "$WORK/req.der"
+    openssl ocsp -index "$WORK/$db.index" -CA int.pem -rsigner "$signer.pem" -rkey "$signer.key" \
+        -reqin "$WORK/req.der" -respout "$out" -ndays "$days" >/dev/null 2>&1
+}
+
+issue root "/CN=revocation root" self root root
+issue int "/CN=revocation int" root int root
+issue int2 "/CN=revocation int2" root int root
+issue good "/CN=good.revocation.test" int leaf int
+issue revoked "/CN=revoked.revocation.test" int leaf int
+issue under-int2 "/CN=under-int2.revocation.test" int2 leaf int2
+issue responder "/CN=revocation responder" int responder int
+issue responder-no-eku "/CN=revocation responder without EKU" int responder_no_eku int
+# A CA named like int with another key: its CRLs do not verify with int's.
+issue impostor "/CN=revocation int" root int other
+
+cat good.pem int.pem >good-chain.pem
+cat revoked.pem int.pem >revoked-chain.pem
+cat under-int2.pem int2.pem >under-int2-chain.pem
+
+openssl ca -config "$(ca int)" -cert int.pem -keyfile int.key -revoke revoked.pem \
+    -crl_reason keyCompromise 2>/dev/null
+openssl ca -config "$(ca root)" -cert root.pem -keyfile root.key -revoke int2.pem \
+    -crl_reason CACompromise 2>/dev/null
+# The impostor's index lists revoked.pem too (it cannot sign for int).
+cp "$WORK/int.index" "$WORK/other.index"
+
+# CRLs: int's (revoked listed), root's (int2 listed), int's past its
+# nextUpdate, one named int but signed by the impostor, and one by int
+# scoped to CA certificates (issuingDistributionPoint onlyContainsCACerts)
+# that lists revoked.pem, which is therefore outside its scope.
+gencrl int.crl.pem int int $CRL_NEXT
+openssl crl -in int.crl.pem -outform DER -out int.crl.der
+gencrl root.crl.pem root root $CRL_NEXT
+gencrl int-stale.crl.pem int int $STALE_NEXT
+gencrl impostor.crl.pem impostor other $CRL_NEXT
+gencrl int-ca-only.crl.pem int int $CRL_NEXT -crlexts crl_ca_only
+
+# OCSP responses: good (SHA-1 CertID, the default) and good with a
+# SHA-256 CertID, revoked, unknown (int's responder knows nothing in
+# an empty index), by a delegated responder with and without
+# id-kp-OCSPSigning, and past its nextUpdate.
+touch "$WORK/empty.index"
+ocsp good.ocsp.der good int int 36500
+ocsp good-sha256.ocsp.der good int int 36500 -sha256
+ocsp revoked.ocsp.der revoked int int 36500
+ocsp unknown.ocsp.der good empty int 36500
+ocsp delegated.ocsp.der good int responder 36500
+ocsp delegated-no-eku.ocsp.der good int responder-no-eku 36500
+ocsp stale.ocsp.der good int int 1
+
+# The keys served only to sign.
+rm -f ./*.key
