@@ -507,7 +507,7 @@ pub mod tokio_io;
 // What an embedder uses, at the crate root.
 pub use config::{
     ClientConfig, ClientConfigBuilder, DangerousClientConfig, Limits, ServerConfig,
-    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
+    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES,
     TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
     TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
@@ -521,9 +521,10 @@ pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::{
-    certificates_from_pem, certificates_to_pem, private_key_from_pem, private_key_from_pem_file,
-    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, RootStore,
-    ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier,
+    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
+    private_key_from_pem_file, verify_chain, CertifiedKey, ClientAuth, ClientCertVerifier,
+    InvalidServerName, LoadError, Purpose, RootStore, ServerCertVerifier, ServerName, TrustAnchor,
+    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.

@@ -3,7 +3,7 @@
 use crate::args::{value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
-use ferrotls::internal::pki::{
+use ferrotls::{
     certificate_blocks_from_pem, verify_chain, LoadError, Purpose, RootStore, ServerName,
     Validation,
 };
