@@ -11,8 +11,7 @@
 
 use ferrotls::internal::crypto::ffdhe::{DhGroup, DhKeyPair};
 use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
-use ferrotls::internal::crypto::rng::OsRng;
-use ferrotls::internal::msgs::enums::NamedGroup;
+use ferrotls::{NamedGroup, OsRng};
 use std::hint::black_box;
 use std::time::Instant;
 

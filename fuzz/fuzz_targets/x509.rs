@@ -3,9 +3,8 @@
 //! end entity and as an intermediate. Nothing may panic.
 #![no_main]
 
-use ferrotls::internal::pki::{
-    verify_chain, Certificate, Purpose, RootStore, ServerName, Validation,
-};
+use ferrotls::internal::pki::Certificate;
+use ferrotls::{verify_chain, Purpose, RootStore, ServerName, Validation};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -25,8 +24,7 @@ fn fixed() -> &'static Fixed {
     FIXED.get_or_init(|| {
         let mut roots = RootStore::new();
         roots.add_pem(ROOT).expect("root");
-        let one =
-            |pem| ferrotls::internal::pki::certificates_from_pem(pem).expect("pem")[0].clone();
+        let one = |pem| ferrotls::certificates_from_pem(pem).expect("pem")[0].clone();
         Fixed {
             roots,
             intermediate: one(INTERMEDIATE),
