@@ -6,7 +6,7 @@
 //! The directory is made under the system temporary directory and removed
 //! afterwards.
 
-use ferrotls::internal::crypto::secret::Secret;
+use ferrotls::internal::crypto::Secret;
 use ferrotls::internal::session::{ServerSessionState, Validity};
 use ferrotls::{
     CipherSuite, Clock, FileServerStore, InMemoryServerStore, ProtocolVersion, ServerSessionStore,

@@ -542,69 +542,7 @@ pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 #[doc(inline)]
 pub use tokio_io as tokio;
 
-/// Not part of the API: the layers under the embedder's types, for this
-/// crate's fuzz targets, benchmarks, tests and tool. Anything here may
-/// change in any release.
+/// Not part of the API: named items of the layers, for this crate's fuzz
+/// targets, benchmarks and tests. Anything here may change in any release.
 #[doc(hidden)]
-pub mod internal {
-    /// The wire syntax reader and writer.
-    pub mod codec {
-        pub use crate::codec::*;
-    }
-    /// Settings.
-    pub mod config {
-        pub use crate::config::*;
-    }
-    /// Connections.
-    pub mod conn {
-        pub use crate::conn::*;
-    }
-    /// The primitives.
-    pub mod crypto {
-        pub use crate::crypto::*;
-    }
-    /// DER.
-    pub mod der {
-        pub use crate::der::*;
-    }
-    /// Errors and their reasons.
-    pub mod error {
-        pub use crate::error::*;
-    }
-    /// The handshake state machines.
-    pub mod handshake {
-        pub use crate::handshake::*;
-    }
-    /// Key logging.
-    pub mod keylog {
-        pub use crate::keylog::*;
-    }
-    /// The key schedules.
-    pub mod keyschedule {
-        pub use crate::keyschedule::*;
-    }
-    /// The messages.
-    pub mod msgs {
-        pub use crate::msgs::*;
-    }
-    /// Certificates and trust.
-    pub mod pki {
-        pub use crate::pki::*;
-    }
-    /// The record layer.
-    pub mod record {
-        pub use crate::record::*;
-    }
-    /// Sessions, tickets and stores.
-    pub mod session {
-        pub use crate::session::*;
-    }
-    /// Blocking streams.
-    pub mod stream {
-        pub use crate::stream::*;
-    }
-    /// Time.
-    pub mod time {
-        pub use crate::time::*;
-    }
-}
+pub mod internal;

@@ -24,7 +24,7 @@ use ferrotls::internal::msgs::alert::Alert;
 use ferrotls::internal::msgs::enums::{AlertLevel, ContentType, ExtensionType};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::HandshakeMessage;
-use ferrotls::internal::record::joiner::HandshakeJoiner;
+use ferrotls::internal::record::HandshakeJoiner;
 use ferrotls::internal::record::{RecordLayer, Tls13AeadProtection};
 use ferrotls::{
     AlertDescription, CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersion, SecureRandom,

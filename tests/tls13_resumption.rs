@@ -415,7 +415,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
     // A TLS 1.3 client offers the session ID, seen in clear, as a ticket.
     let forged = ClientTicketTls13 {
         ticket: session_id.clone(),
-        psk: ferrotls::internal::crypto::secret::Secret::from_slice(&[7; 32]),
+        psk: ferrotls::internal::crypto::Secret::from_slice(&[7; 32]),
         cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
         age_add: 0,
         validity: Validity::new(clock.now(), 3600),

@@ -240,7 +240,7 @@ impl ferrotls::ServerSessionStore for TraceStore {
 
 #[test]
 fn server_accepts_section4_psk_and_early_data() {
-    use ferrotls::internal::crypto::secret::Secret;
+    use ferrotls::internal::crypto::Secret;
     use ferrotls::internal::session::state::Tls13TicketParams;
     use ferrotls::internal::session::{ServerSessionState, Validity};
     use ferrotls::SessionId;

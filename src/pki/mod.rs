@@ -30,7 +30,6 @@ pub mod trust;
 pub mod verifier;
 pub mod x509;
 
-pub use crate::error::CertificateError;
 pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, CertifiedKey, LoadError,
