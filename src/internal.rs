@@ -10,14 +10,6 @@
 pub mod codec {
     pub use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 }
-/// Connection configuration.
-pub mod config {
-    pub use crate::config::{
-        DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA,
-        DEFAULT_MAX_PENDING_PLAINTEXT, DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
-        DEFAULT_MAX_WARNING_ALERTS,
-    };
-}
 /// The sans-IO connection (design §1 `conn`).
 pub mod conn {
     pub use crate::conn::MAX_SENDABLE_TLS;
@@ -205,9 +197,7 @@ pub mod record {
     }
     /// The handshake joiner.
     pub mod joiner {
-        pub use crate::record::joiner::{
-            DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN,
-        };
+        pub use crate::record::joiner::MAX_CLIENT_HELLO_LEN;
     }
 }
 /// Sessions and their identifiers (design §3).

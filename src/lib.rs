@@ -507,9 +507,11 @@ pub mod tokio_io;
 // What an embedder uses, at the crate root.
 pub use config::{
     ClientConfig, ClientConfigBuilder, DangerousClientConfig, Limits, ServerConfig,
-    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES,
-    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+    DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA, DEFAULT_MAX_PENDING_PLAINTEXT,
+    DEFAULT_MAX_RECEIVED_PLAINTEXT, DEFAULT_MAX_REFUSED_RENEGOTIATIONS, DEFAULT_MAX_WARNING_ALERTS,
+    DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
@@ -524,8 +526,10 @@ pub use pki::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, verify_chain, CertifiedKey, ClientAuth, ClientCertVerifier,
     InvalidServerName, LoadError, Purpose, RootStore, ServerCertVerifier, ServerName, TrustAnchor,
-    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier,
+    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
+    MAX_SIGNATURE_CHECKS,
 };
+pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]
@@ -533,6 +537,7 @@ pub use rustls_pki_types as pki_types;
 pub use session::{
     ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,
     InMemoryServerStore, RotatingTicketer, ServerSessionStore, SessionId, Ticketer,
+    DEFAULT_CLIENT_STORE_SERVERS, DEFAULT_LIFETIME_SECS,
 };
 pub use stream::{Stream, StreamOwned};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};

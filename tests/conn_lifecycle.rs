@@ -12,8 +12,10 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA;
-use ferrotls::{AlertDescription, CipherSuite, ClientConnection, Error, ServerConnection};
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConnection, Error, ServerConnection,
+    DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA,
+};
 
 fn connected() -> (ClientConnection, ServerConnection) {
     let client = client_builder("p256").build().unwrap();
@@ -160,10 +162,7 @@ fn data_written_during_the_handshake_is_sent_when_it_completes() {
 
 #[test]
 fn pending_plaintext_is_bounded_by_the_configured_limit() {
-    for limit in [
-        ferrotls::internal::config::DEFAULT_MAX_PENDING_PLAINTEXT,
-        1000,
-    ] {
+    for limit in [ferrotls::DEFAULT_MAX_PENDING_PLAINTEXT, 1000] {
         let client = client_builder("p256")
             .max_pending_plaintext(limit)
             .build()
@@ -372,8 +371,8 @@ fn sealed(
 
 #[test]
 fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
-    use ferrotls::internal::config::DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS;
     use ferrotls::Limits;
+    use ferrotls::DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS;
     for limit in [DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, 2] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
             max_consecutive_empty_records: limit,
@@ -405,8 +404,8 @@ fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
 
 #[test]
 fn warning_alerts_are_bounded_by_the_configured_limit() {
-    use ferrotls::internal::config::DEFAULT_MAX_WARNING_ALERTS;
     use ferrotls::Limits;
+    use ferrotls::DEFAULT_MAX_WARNING_ALERTS;
     for limit in [DEFAULT_MAX_WARNING_ALERTS, 1] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
             max_warning_alerts: limit,

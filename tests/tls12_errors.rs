@@ -634,10 +634,7 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
 
 #[test]
 fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
-    for limit in [
-        ferrotls::internal::config::DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
-        1,
-    ] {
+    for limit in [ferrotls::DEFAULT_MAX_REFUSED_RENEGOTIATIONS, 1] {
         let mut t = Session::with_client_limits(ferrotls::Limits {
             max_refused_renegotiations: limit,
             ..Default::default()

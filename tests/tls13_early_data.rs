@@ -11,11 +11,10 @@ use std::io::Read;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS;
 use ferrotls::{
     ClientConfig, ClientConnection, Clock, EarlyDataStatus, Error, InMemoryServerStore,
     ManualClock, NamedGroup, OsRng, RotatingTicketer, ServerConfig, ServerConnection,
-    ServerSessionStore, Ticketer, UnixTime,
+    ServerSessionStore, Ticketer, UnixTime, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
 };
 
 const MAX_EARLY: u32 = 1024;

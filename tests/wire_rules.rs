@@ -14,15 +14,13 @@ use ferrotls::internal::error::{
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::DEFAULT_MAX_WARNING_ALERTS;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::internal::record::joiner::{
-    DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN,
-};
+use ferrotls::internal::record::joiner::MAX_CLIENT_HELLO_LEN;
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, Connection, Error,
-    ProtocolVersion, ServerConnection, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ProtocolVersion, ServerConnection, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
+    DEFAULT_MAX_WARNING_ALERTS, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];

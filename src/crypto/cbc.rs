@@ -405,7 +405,7 @@ pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, u
 ///
 /// The defence (AlFardan & Paterson, "Lucky Thirteen: Breaking the TLS and
 /// DTLS Record Protocols", IEEE S&P 2013, the countermeasures section):
-/// the padding is checked in constant time ([`check_padding`]); a bad
+/// the padding is checked in constant time (`check_padding`); a bad
 /// padding is treated as none, so the MAC is still computed; the inner
 /// hash over the secret-length content runs the same compression-function
 /// calls on the same block positions for every padding, building the

@@ -73,7 +73,7 @@ reasons! {
         Truncated => "message truncated",
         VectorLength => "vector length out of bounds",
     }
-    /// Bytes that are not DER (X.690 §10); the [`DerError`] names the
+    /// Bytes that are not DER (X.690 §10); the `DerError` names the
     /// broken rule.
     Der(DerError) => text,
 }

@@ -35,7 +35,10 @@ pub use keys::{
     private_key_from_pem_file, CertifiedKey, LoadError,
 };
 pub use names::{InvalidServerName, ServerName};
-pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
+pub use path::{
+    verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath, MAX_INTERMEDIATES,
+    MAX_SIGNATURE_CHECKS,
+};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;
