@@ -23,7 +23,8 @@ pub mod crypto {
             AeadAlgorithm, AeadKey, AES_GCM_CONFIDENTIALITY_LIMIT, NONCE_LEN, TAG_LEN,
         };
     }
-    /// AES-CBC and HMAC for the TLS 1.0–1.2 CBC cipher suites, with the constant-time pieces their record decryption needs.
+    /// AES-CBC and HMAC for the TLS 1.0–1.2 CBC cipher suites, with the
+    /// constant-time pieces their record decryption needs.
     pub mod cbc {
         pub use crate::crypto::cbc::{mac_header, HashWork, RecordMac, BLOCK_LEN, MAX_PADDING_LEN};
         #[cfg(feature = "legacy")]
@@ -39,7 +40,8 @@ pub mod crypto {
     pub mod hash {
         pub use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
     }
-    /// HKDF (RFC 5869) and the TLS 1.3 wrappers HKDF-Expand-Label and Derive-Secret (RFC 8446 §7.1).
+    /// HKDF (RFC 5869) and the TLS 1.3 wrappers HKDF-Expand-Label and
+    /// Derive-Secret (RFC 8446 §7.1).
     pub mod hkdf {
         pub use crate::crypto::hkdf::{expand, expand_label, extract};
     }
@@ -49,13 +51,16 @@ pub mod crypto {
             client_share_len, is_hybrid, respond, server_share_len, HybridShare,
         };
     }
-    /// Ephemeral elliptic-curve Diffie-Hellman for the `key_share` extension (RFC 8446 §4.2.8) and the TLS 1.0–1.2 ECDHE key exchange (RFC 8422).
+    /// Ephemeral elliptic-curve Diffie-Hellman for the `key_share`
+    /// extension (RFC 8446 §4.2.8) and the TLS 1.0–1.2 ECDHE key exchange
+    /// (RFC 8422).
     pub mod kx {
         pub use crate::crypto::kx::{
             public_key_len, supported_groups, KeyShare, P521_SCALAR_LEN, X448_LEN,
         };
     }
-    /// ML-KEM (FIPS 203), the post-quantum half of the hybrid key-exchange groups (draft-ietf-tls-ecdhe-mlkem).
+    /// ML-KEM (FIPS 203), the post-quantum half of the hybrid key-exchange
+    /// groups (draft-ietf-tls-ecdhe-mlkem).
     pub mod mlkem {
         pub use crate::crypto::mlkem::{
             encapsulate, DecapsulationKey, MlKem, ENCAPSULATION_SEED_LEN, KEY_GENERATION_SEED_LEN,
@@ -70,7 +75,8 @@ pub mod crypto {
     pub mod rng {
         pub use crate::crypto::rng::{FixedBytes, SeededRng};
     }
-    /// RSA key exchange (RFC 5246 §7.4.7.1, RFC 4346 §7.4.7.1, RFC 2246 §7.4.7.1).
+    /// RSA key exchange (RFC 5246 §7.4.7.1, RFC 4346 §7.4.7.1, RFC 2246
+    /// §7.4.7.1).
     pub mod rsa_kx {
         pub use crate::crypto::rsa_kx::{decrypt_premaster, PREMASTER_LEN};
     }
@@ -85,7 +91,7 @@ pub mod crypto {
         };
     }
 }
-/// The one error type of the crate.
+/// The reasons the error variants carry, one per failed check.
 pub mod error {
     pub use crate::error::{
         CryptoReason, DecodeReason, DecryptErrorReason, HandshakeFailureReason,
@@ -112,11 +118,14 @@ pub mod msgs {
     pub mod alert {
         pub use crate::msgs::alert::Alert;
     }
-    /// The ChangeCipherSpec message (RFC 5246 §7.1; RFC 8446 §5 keeps it for middlebox compatibility).
+    /// The ChangeCipherSpec message (RFC 5246 §7.1; RFC 8446 §5 keeps it
+    /// for middlebox compatibility).
     pub mod ccs {
         pub use crate::msgs::ccs::ChangeCipherSpec;
     }
-    /// Certificate and CertificateRequest in their TLS 1.0–1.2 forms (RFC 5246 §7.4.2, §7.4.4; RFC 4346 §7.4.4 for 1.0/1.1) and TLS 1.3 forms (RFC 8446 §4.4.2, §4.3.2).
+    /// Certificate and CertificateRequest in their TLS 1.0–1.2 forms (RFC
+    /// 5246 §7.4.2, §7.4.4; RFC 4346 §7.4.4 for 1.0/1.1) and TLS 1.3 forms
+    /// (RFC 8446 §4.4.2, §4.3.2).
     pub mod certificate {
         pub use crate::msgs::certificate::{
             CertificateEntry, CertificateRequestTls12, CertificateRequestTls13, CertificateTls12,
@@ -130,7 +139,8 @@ pub mod msgs {
             ExtensionType, KeyUpdateRequest, PskKeyExchangeMode, ServerNameType,
         };
     }
-    /// Extensions (RFC 8446 §4.2 and the RFCs that define each one), typed per the message they sit in.
+    /// Extensions (RFC 8446 §4.2 and the RFCs that define each one), typed
+    /// per the message they sit in.
     pub mod extensions {
         pub use crate::msgs::extensions::{
             decode_extensions, encode_extensions, Extension, ExtensionContext, KeyShareEntry,
@@ -143,7 +153,9 @@ pub mod msgs {
             DecodeContext, HandshakeMessage, HANDSHAKE_HEADER_LEN, TLS12_VERIFY_DATA_LEN,
         };
     }
-    /// ClientHello, ServerHello and HelloRetryRequest (RFC 8446 §4.1.2–§4.1.4, RFC 5246 §7.4.1.2–§7.4.1.3), plus the special random values of RFC 8446 §4.1.3.
+    /// ClientHello, ServerHello and HelloRetryRequest (RFC 8446
+    /// §4.1.2–§4.1.4, RFC 5246 §7.4.1.2–§7.4.1.3), plus the special random
+    /// values of RFC 8446 §4.1.3.
     pub mod hello {
         pub use crate::msgs::hello::{
             ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12,
@@ -165,7 +177,8 @@ pub mod msgs {
     pub mod signature {
         pub use crate::msgs::signature::DigitallySigned;
     }
-    /// NewSessionTicket in its RFC 5077 form (TLS 1.0–1.2, §3.3) and its TLS 1.3 form (RFC 8446 §4.6.1).
+    /// NewSessionTicket in its RFC 5077 form (TLS 1.0–1.2, §3.3) and its
+    /// TLS 1.3 form (RFC 8446 §4.6.1).
     pub mod ticket {
         pub use crate::msgs::ticket::{NewSessionTicketTls12, NewSessionTicketTls13};
     }
@@ -206,7 +219,8 @@ pub mod session {
         check_resumption, store_key, ClientSessionTls12, ClientTicketTls13, ResumptionOffer,
         ResumptionRefusal, ServerSessionState, SessionDataError, StoreKeyKind, Validity,
     };
-    /// A server session store kept in a directory of files, one per session (design §3 "server store").
+    /// A server session store kept in a directory of files, one per session
+    /// (design §3 "server store").
     pub mod file_store {
         pub use crate::session::file_store::{FILE_SUFFIX, MAX_FILE_STORE_KEY_LEN};
     }
@@ -214,7 +228,8 @@ pub mod session {
     pub mod format {
         pub use crate::session::format::{CHECKSUM_LEN, FORMAT_VERSION, MAGIC, MAX_FIELDS};
     }
-    /// The resumable-session values and their binary encoding (design §3, "export/import"; schema in `docs/session-format.md`).
+    /// The resumable-session values and their binary encoding (design §3,
+    /// "export/import"; schema in `docs/session-format.md`).
     pub mod state {
         pub use crate::session::state::{Tls12Ticket, Tls13TicketParams, MAX_LIFETIME_SECS};
     }

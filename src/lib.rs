@@ -547,7 +547,6 @@ pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 #[doc(inline)]
 pub use tokio_io as tokio;
 
-/// Not part of the API: named items of the layers, for this crate's fuzz
-/// targets, benchmarks and tests. Anything here may change in any release.
+// Not part of the API (its own doc says what it is for).
 #[doc(hidden)]
 pub mod internal;
