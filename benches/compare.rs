@@ -57,7 +57,7 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Instant;
 
-use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::{CipherSuite, NamedGroup, ProtocolVersion};
 use floor::Floor;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
 use rustls::pki_types::pem::PemObject;
@@ -199,7 +199,7 @@ macro_rules! ferrotls_endpoint {
     ($t:ty) => {
         impl Endpoint for $t {
             fn read_tls(&mut self, rd: &mut &[u8]) -> io::Result<usize> {
-                ferrotls::internal::conn::Connection::read_tls(self, rd)
+                ferrotls::Connection::read_tls(self, rd)
             }
             fn process(&mut self) -> Result<(), String> {
                 self.process_new_packets()
@@ -207,16 +207,16 @@ macro_rules! ferrotls_endpoint {
                     .map_err(|e| e.to_string())
             }
             fn write_tls(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
-                ferrotls::internal::conn::Connection::write_tls(self, out)
+                ferrotls::Connection::write_tls(self, out)
             }
             fn wants_write(&self) -> bool {
-                ferrotls::internal::conn::Connection::wants_write(self)
+                ferrotls::Connection::wants_write(self)
             }
             fn is_handshaking(&self) -> bool {
-                ferrotls::internal::conn::Connection::is_handshaking(self)
+                ferrotls::Connection::is_handshaking(self)
             }
             fn is_resumed(&self) -> bool {
-                ferrotls::internal::conn::Connection::is_resumed(self)
+                ferrotls::Connection::is_resumed(self)
             }
             fn write_plaintext(&mut self, data: &[u8]) -> io::Result<usize> {
                 self.writer().write(data)
@@ -228,8 +228,8 @@ macro_rules! ferrotls_endpoint {
     };
 }
 
-ferrotls_endpoint!(ferrotls::internal::conn::ClientConnection);
-ferrotls_endpoint!(ferrotls::internal::conn::ServerConnection);
+ferrotls_endpoint!(ferrotls::ClientConnection);
+ferrotls_endpoint!(ferrotls::ServerConnection);
 
 macro_rules! rustls_endpoint {
     ($t:ty) => {
@@ -352,18 +352,18 @@ trait Factory {
 
 /// ferrotls configurations for one [`Setup`].
 struct Ferrotls {
-    client: Arc<ferrotls::internal::config::ClientConfig>,
+    client: Arc<ferrotls::ClientConfig>,
     /// Builds a client configuration like `client`, with a new verifier.
-    fresh_client: Box<dyn Fn() -> Result<Arc<ferrotls::internal::config::ClientConfig>, String>>,
+    fresh_client: Box<dyn Fn() -> Result<Arc<ferrotls::ClientConfig>, String>>,
     cold_verifier: bool,
-    server: Arc<ferrotls::internal::config::ServerConfig>,
-    name: ferrotls::internal::pki::ServerName,
+    server: Arc<ferrotls::ServerConfig>,
+    name: ferrotls::ServerName,
 }
 
 impl Ferrotls {
     fn new(setup: Setup) -> Result<Self, String> {
-        use ferrotls::internal::config::{ClientConfig, ServerConfig};
-        use ferrotls::internal::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+        use ferrotls::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
+        use ferrotls::{ClientConfig, ServerConfig};
         let text = |name: &str| String::from_utf8(vector(name)).map_err(|e| e.to_string());
         let key = CertifiedKey::from_pem(
             &text(&format!("{}-chain.pem", setup.key_type))?,
@@ -449,7 +449,7 @@ impl Factory for Ferrotls {
             self.client.clone()
         };
         let conn = metered(meter, || {
-            ferrotls::internal::conn::ClientConnection::new(config, self.name.clone())
+            ferrotls::ClientConnection::new(config, self.name.clone())
         })
         .map_err(|e| e.to_string())?;
         Ok(Box::new(conn))
@@ -457,7 +457,7 @@ impl Factory for Ferrotls {
 
     fn server(&self, meter: &mut Meter) -> Result<Conn, String> {
         let conn = metered(meter, || {
-            ferrotls::internal::conn::ServerConnection::new(self.server.clone())
+            ferrotls::ServerConnection::new(self.server.clone())
         });
         Ok(Box::new(conn))
     }

@@ -22,8 +22,7 @@ use aws_lc_rs::kem::{self, ML_KEM_768};
 use ferrotls::internal::crypto::ffdhe::{DhGroup, DhKeyPair};
 use ferrotls::internal::crypto::kx::KeyShare;
 use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
-use ferrotls::internal::crypto::rng::{OsRng, SecureRandom};
-use ferrotls::internal::msgs::enums::NamedGroup;
+use ferrotls::{NamedGroup, OsRng, SecureRandom};
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -6,13 +6,12 @@
 //! The directory is made under the system temporary directory and removed
 //! afterwards.
 
-use ferrotls::internal::crypto::secret::Secret;
-use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::internal::session::{
-    FileServerStore, InMemoryServerStore, ServerSessionState, ServerSessionStore, SessionId,
-    Validity,
+use ferrotls::internal::crypto::Secret;
+use ferrotls::internal::session::{ServerSessionState, Validity};
+use ferrotls::{
+    CipherSuite, Clock, FileServerStore, InMemoryServerStore, ProtocolVersion, ServerSessionStore,
+    SessionId, SystemClock,
 };
-use ferrotls::internal::time::{Clock, SystemClock};
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -211,7 +211,7 @@ pub struct Limits {
     /// [`DEFAULT_MAX_PENDING_PLAINTEXT`].
     pub max_pending_plaintext: usize,
     /// A received Certificate, CertificateRequest or CertificateStatus
-    /// body: [`crate::record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`].
+    /// body: [`DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`](crate::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE).
     pub max_certificate_message_size: usize,
     /// KeyUpdates in a row without application data:
     /// [`DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA`].

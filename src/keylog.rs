@@ -51,9 +51,9 @@ impl KeyLogFile {
     }
 
     /// A logger appending to `path`, created if missing. On unix a new
-    /// file is created with [`KEY_LOG_FILE_MODE`], readable by its owner
-    /// only, since every line decrypts a connection; the mode of a file
-    /// that already exists is the user's and is left as it is.
+    /// file is created with mode `0o600` (`KEY_LOG_FILE_MODE`), readable
+    /// by its owner only, since every line decrypts a connection; the mode
+    /// of a file that already exists is the user's and is left as it is.
     ///
     /// Fails with the I/O error of opening the file.
     pub fn open(path: impl AsRef<Path>) -> std::io::Result<Self> {

@@ -507,9 +507,11 @@ pub mod tokio_io;
 // What an embedder uses, at the crate root.
 pub use config::{
     ClientConfig, ClientConfigBuilder, DangerousClientConfig, Limits, ServerConfig,
-    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
-    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+    DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA, DEFAULT_MAX_PENDING_PLAINTEXT,
+    DEFAULT_MAX_RECEIVED_PLAINTEXT, DEFAULT_MAX_REFUSED_RENEGOTIATIONS, DEFAULT_MAX_WARNING_ALERTS,
+    DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
@@ -522,12 +524,14 @@ pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, S
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
 pub use pki::{
-    certificates_from_pem, certificates_to_pem, private_key_from_pem, private_key_from_pem_file,
-    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, Revocation,
-    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, WebPkiClientVerifier,
-    WebPkiServerVerifier,
+    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
+    private_key_from_pem_file, verify_chain, verify_chain_cached, CertifiedKey, ClientAuth,
+    ClientCertVerifier, InvalidServerName, LoadError, PolicyInputs, Profile, Purpose, Revocation,
+    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownProfile,
+    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
+    MAX_SIGNATURE_CHECKS,
 };
-pub use pki::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
+pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]
@@ -535,6 +539,7 @@ pub use rustls_pki_types as pki_types;
 pub use session::{
     ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,
     InMemoryServerStore, RotatingTicketer, ServerSessionStore, SessionId, Ticketer,
+    DEFAULT_CLIENT_STORE_SERVERS, DEFAULT_LIFETIME_SECS,
 };
 pub use stream::{Stream, StreamOwned};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};
@@ -544,69 +549,6 @@ pub use time::{Clock, ManualClock, SystemClock, UnixTime};
 #[doc(inline)]
 pub use tokio_io as tokio;
 
-/// Not part of the API: the layers under the embedder's types, for this
-/// crate's fuzz targets, benchmarks, tests and tool. Anything here may
-/// change in any release.
+// Not part of the API (its own doc says what it is for).
 #[doc(hidden)]
-pub mod internal {
-    /// The wire syntax reader and writer.
-    pub mod codec {
-        pub use crate::codec::*;
-    }
-    /// Settings.
-    pub mod config {
-        pub use crate::config::*;
-    }
-    /// Connections.
-    pub mod conn {
-        pub use crate::conn::*;
-    }
-    /// The primitives.
-    pub mod crypto {
-        pub use crate::crypto::*;
-    }
-    /// DER.
-    pub mod der {
-        pub use crate::der::*;
-    }
-    /// Errors and their reasons.
-    pub mod error {
-        pub use crate::error::*;
-    }
-    /// The handshake state machines.
-    pub mod handshake {
-        pub use crate::handshake::*;
-    }
-    /// Key logging.
-    pub mod keylog {
-        pub use crate::keylog::*;
-    }
-    /// The key schedules.
-    pub mod keyschedule {
-        pub use crate::keyschedule::*;
-    }
-    /// The messages.
-    pub mod msgs {
-        pub use crate::msgs::*;
-    }
-    /// Certificates and trust.
-    pub mod pki {
-        pub use crate::pki::*;
-    }
-    /// The record layer.
-    pub mod record {
-        pub use crate::record::*;
-    }
-    /// Sessions, tickets and stores.
-    pub mod session {
-        pub use crate::session::*;
-    }
-    /// Blocking streams.
-    pub mod stream {
-        pub use crate::stream::*;
-    }
-    /// Time.
-    pub mod time {
-        pub use crate::time::*;
-    }
-}
+pub mod internal;

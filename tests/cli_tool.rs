@@ -13,9 +13,7 @@ mod interop_support;
 
 use interop_support::*;
 
-use ferrotls::internal::conn::ClientConnection;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
-use ferrotls::internal::stream::StreamOwned;
+use ferrotls::{ClientConnection, ProtocolVersion, StreamOwned};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};

@@ -12,10 +12,10 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA;
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite};
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConnection, Error, ServerConnection,
+    DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA,
+};
 
 fn connected() -> (ClientConnection, ServerConnection) {
     let client = client_builder("p256").build().unwrap();
@@ -162,10 +162,7 @@ fn data_written_during_the_handshake_is_sent_when_it_completes() {
 
 #[test]
 fn pending_plaintext_is_bounded_by_the_configured_limit() {
-    for limit in [
-        ferrotls::internal::config::DEFAULT_MAX_PENDING_PLAINTEXT,
-        1000,
-    ] {
+    for limit in [ferrotls::DEFAULT_MAX_PENDING_PLAINTEXT, 1000] {
         let client = client_builder("p256")
             .max_pending_plaintext(limit)
             .build()
@@ -310,7 +307,7 @@ fn peer_alert_ends_the_connection_without_an_answer() {
 
 #[test]
 fn stream_over_a_socket_pair() {
-    use ferrotls::internal::stream::{Stream, StreamOwned};
+    use ferrotls::{Stream, StreamOwned};
     use std::os::unix::net::UnixStream;
     let (client_sock, server_sock) = UnixStream::pair().unwrap();
     let server_config = server_builder("ed25519").build().unwrap();
@@ -338,7 +335,7 @@ fn stream_over_a_socket_pair() {
 /// A connected pair and the client's first application write key as a
 /// sealer, for records the client would not send by itself.
 fn connected_with_client_sealer(
-    server_limits: ferrotls::internal::config::Limits,
+    server_limits: ferrotls::Limits,
 ) -> (
     ClientConnection,
     ServerConnection,
@@ -374,7 +371,8 @@ fn sealed(
 
 #[test]
 fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
-    use ferrotls::internal::config::{Limits, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS};
+    use ferrotls::Limits;
+    use ferrotls::DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS;
     for limit in [DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, 2] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
             max_consecutive_empty_records: limit,
@@ -406,7 +404,8 @@ fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
 
 #[test]
 fn warning_alerts_are_bounded_by_the_configured_limit() {
-    use ferrotls::internal::config::{Limits, DEFAULT_MAX_WARNING_ALERTS};
+    use ferrotls::Limits;
+    use ferrotls::DEFAULT_MAX_WARNING_ALERTS;
     for limit in [DEFAULT_MAX_WARNING_ALERTS, 1] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
             max_warning_alerts: limit,

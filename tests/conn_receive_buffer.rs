@@ -13,8 +13,7 @@ mod common;
 use std::io::{ErrorKind, Read, Write};
 
 use common::*;
-use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+use ferrotls::{CipherSuite, ClientConnection, Connection, ProtocolVersion, ServerConnection};
 
 /// The largest plaintext of one record, 2^14 (RFC 8446 §5.1).
 const FULL_RECORD: usize = 1 << 14;
@@ -284,10 +283,10 @@ fn tls12_and_tls10_records_are_kept_until_read() {
 
 #[test]
 fn accepted_early_data_stays_unread_through_the_handshake() {
-    use ferrotls::internal::conn::EarlyDataStatus;
-    use ferrotls::internal::crypto::rng::OsRng;
-    use ferrotls::internal::session::{InMemoryServerStore, RotatingTicketer};
-    use ferrotls::internal::time::{Clock, ManualClock, UnixTime};
+    use ferrotls::EarlyDataStatus;
+    use ferrotls::OsRng;
+    use ferrotls::{Clock, ManualClock, UnixTime};
+    use ferrotls::{InMemoryServerStore, RotatingTicketer};
     use std::sync::Arc;
 
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));

@@ -5,7 +5,8 @@ mod common;
 use std::io::Write;
 
 use common::*;
-use ferrotls::internal::conn::{ClientConnection, ServerConnection, MAX_SENDABLE_TLS};
+use ferrotls::internal::conn::MAX_SENDABLE_TLS;
+use ferrotls::{ClientConnection, ServerConnection};
 
 fn connected_pair() -> (ClientConnection, ServerConnection) {
     let client = client_builder("p256").build().unwrap();

@@ -12,12 +12,11 @@ use common::sections::hex_sections;
 use ferrotls::internal::crypto::ffdhe::{
     public_key_len, DhGroup, DhKeyPair, MAX_DHE_MODULUS_BITS, MIN_DHE_MODULUS_BITS,
 };
-use ferrotls::internal::crypto::rng::{FixedBytes, OsRng};
+use ferrotls::internal::crypto::rng::FixedBytes;
 use ferrotls::internal::error::{
     HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason,
 };
-use ferrotls::internal::msgs::enums::NamedGroup;
-use ferrotls::Error;
+use ferrotls::{Error, NamedGroup, OsRng};
 
 const NAMED: [(&str, NamedGroup); 5] = [
     ("ffdhe2048", NamedGroup::ffdhe2048),
@@ -109,7 +108,7 @@ fn rfc7919_3_groups_under_2048_bits_are_insufficient_security() {
         );
         assert_eq!(
             e.alert(),
-            Some(ferrotls::internal::error::AlertDescription::InsufficientSecurity)
+            Some(ferrotls::AlertDescription::InsufficientSecurity)
         );
     }
     assert!(DhGroup::from_params(&ones(MIN_DHE_MODULUS_BITS), &[2]).is_ok());

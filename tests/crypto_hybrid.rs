@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use ferrotls::internal::crypto::hybrid::{
     client_share_len, is_hybrid, respond, server_share_len, HybridShare,
 };
-use ferrotls::internal::crypto::rng::{FixedBytes, OsRng};
+use ferrotls::internal::crypto::rng::FixedBytes;
 use ferrotls::internal::error::IllegalParameterReason;
-use ferrotls::internal::msgs::enums::NamedGroup;
-use ferrotls::Error;
+use ferrotls::{Error, NamedGroup, OsRng};
 
 const HYBRIDS: [NamedGroup; 3] = [
     NamedGroup::X25519MLKEM768,

@@ -11,8 +11,7 @@ use ferrotls::internal::crypto::kx::{
 };
 use ferrotls::internal::crypto::rng::FixedBytes;
 use ferrotls::internal::error::IllegalParameterReason;
-use ferrotls::internal::msgs::enums::NamedGroup;
-use ferrotls::Error;
+use ferrotls::{Error, NamedGroup};
 
 #[test]
 fn the_supported_groups_are_the_design_ones() {

@@ -243,7 +243,7 @@ fn an_encapsulation_key_with_a_coefficient_of_q_fails_the_modulus_check() {
 
 #[test]
 fn the_refusals_are_illegal_parameter_alerts() {
-    use ferrotls::internal::error::AlertDescription;
+    use ferrotls::AlertDescription;
     for reason in [
         IllegalParameterReason::MlKemEncapsulationKeyLength,
         IllegalParameterReason::MlKemEncapsulationKeyModulus,

@@ -16,8 +16,7 @@ use ferrotls::internal::crypto::verify::{
     algorithm_for_scheme, verify, verify_scheme, PublicKey, SignatureAlgorithm as A,
 };
 use ferrotls::internal::error::{CryptoReason, DecryptErrorReason, IllegalParameterReason};
-use ferrotls::internal::msgs::enums::SignatureScheme as S;
-use ferrotls::Error;
+use ferrotls::{Error, SignatureScheme as S};
 
 /// The signing keys `make.sh` generates for the brief's key types; the
 /// RSA-8192 key has its own test below.

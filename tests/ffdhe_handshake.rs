@@ -9,19 +9,18 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{
-    ClientConfig, ServerConfig, TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
-};
 use ferrotls::internal::error::{
-    AlertDescription, HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason,
+    HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason,
 };
-use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::ServerHello;
 use ferrotls::internal::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerKxParams,
 };
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConfig, Error, NamedGroup, ProtocolVersion, ServerConfig,
+    TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
+};
 
 const FFDHE: [NamedGroup; 5] = [
     NamedGroup::ffdhe2048,

@@ -8,14 +8,11 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::internal::crypto::aead::{AeadAlgorithm, AeadKey, TAG_LEN};
-use ferrotls::internal::crypto::rng::{OsRng, SecureRandom};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite};
-use ferrotls::internal::pki::{
-    certificates_from_pem, ClientCertVerifier, RootStore, ServerCertVerifier, WebPkiClientVerifier,
+use ferrotls::{
+    certificates_from_pem, AlertDescription, CipherSuite, ClientCertVerifier, Clock, Error, OsRng,
+    RootStore, SecureRandom, ServerCertVerifier, SystemClock, WebPkiClientVerifier,
     WebPkiServerVerifier,
 };
-use ferrotls::internal::time::{Clock, SystemClock};
-use ferrotls::Error;
 
 const FINISHED: u8 = 20;
 

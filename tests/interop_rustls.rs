@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::msgs::enums::{NamedGroup, ProtocolVersion};
+use ferrotls::{NamedGroup, ProtocolVersion};
 use rustls::crypto::aws_lc_rs::{default_provider, kx_group};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
@@ -71,9 +71,9 @@ trait Peerish {
     fn is_handshaking(&self) -> bool;
 }
 
-impl Peerish for ferrotls::internal::conn::Connection {
+impl Peerish for ferrotls::Connection {
     fn wants_write(&self) -> bool {
-        ferrotls::internal::conn::Connection::wants_write(self)
+        ferrotls::Connection::wants_write(self)
     }
     fn write_to(&mut self, out: &mut Vec<u8>) {
         self.write_tls(out).unwrap();
@@ -86,7 +86,7 @@ impl Peerish for ferrotls::internal::conn::Connection {
         }
     }
     fn is_handshaking(&self) -> bool {
-        ferrotls::internal::conn::Connection::is_handshaking(self)
+        ferrotls::Connection::is_handshaking(self)
     }
 }
 
@@ -132,8 +132,7 @@ fn our_client_and_a_rustls_aws_lc_server_agree_on_x25519mlkem768() {
         .groups(&[NamedGroup::X25519MLKEM768])
         .build()
         .unwrap();
-    let mut ours =
-        ferrotls::internal::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut ours = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut theirs = rustls::ServerConnection::new(rustls_server()).unwrap();
     handshake_and_talk(&mut *ours, &mut *theirs);
     assert_eq!(ours.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
@@ -155,7 +154,7 @@ fn a_rustls_aws_lc_client_and_our_server_agree_on_x25519mlkem768() {
         .groups(&[NamedGroup::X25519MLKEM768])
         .build()
         .unwrap();
-    let mut ours = ferrotls::internal::conn::ServerConnection::new(server);
+    let mut ours = ferrotls::ServerConnection::new(server);
     let name = ServerName::try_from("leaf.p256.test").unwrap();
     let mut theirs = rustls::ClientConnection::new(rustls_client(), name).unwrap();
     handshake_and_talk(&mut *theirs, &mut *ours);

@@ -12,13 +12,10 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use common::{certified_key, roots};
-use ferrotls::internal::config::{
-    ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+use ferrotls::{
+    ClientConfig, ClientConnection, ProtocolVersion, ServerConfig, ServerName, StreamOwned,
+    WebPkiServerVerifier, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
 };
-use ferrotls::internal::conn::ClientConnection;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
-use ferrotls::internal::pki::{ServerName, WebPkiServerVerifier};
-use ferrotls::internal::stream::StreamOwned;
 use interop_support::*;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
@@ -300,7 +297,7 @@ fn our_client_refuses_openssl_renegotiation_request_with_a_warning() {
     assert_eq!(
         conn.error(),
         Some(&ferrotls::Error::AlertReceived(
-            ferrotls::internal::msgs::enums::AlertDescription::HandshakeFailure
+            ferrotls::AlertDescription::HandshakeFailure
         ))
     );
 }

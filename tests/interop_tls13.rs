@@ -198,10 +198,10 @@ fn our_client_and_openssl_agree_on_alpn() {
 
 #[test]
 fn key_update_typed_into_openssl_both_ways() {
-    use ferrotls::internal::config::ClientConfig;
-    use ferrotls::internal::conn::ClientConnection;
-    use ferrotls::internal::pki::{RootStore, ServerName, WebPkiServerVerifier};
-    use ferrotls::internal::stream::StreamOwned;
+    use ferrotls::ClientConfig;
+    use ferrotls::ClientConnection;
+    use ferrotls::StreamOwned;
+    use ferrotls::{RootStore, ServerName, WebPkiServerVerifier};
 
     let (mut server, port) = openssl_server("p256", OPENSSL_TLS13, &[]);
     let mut roots = RootStore::new();

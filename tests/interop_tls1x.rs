@@ -14,11 +14,10 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use common::{certified_key, roots};
-use ferrotls::internal::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
-use ferrotls::internal::conn::ClientConnection;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
-use ferrotls::internal::pki::{ServerName, WebPkiServerVerifier};
-use ferrotls::internal::stream::StreamOwned;
+use ferrotls::{
+    ClientConfig, ClientConnection, ProtocolVersion, ServerConfig, ServerName, StreamOwned,
+    WebPkiServerVerifier, TLS10_CIPHER_SUITES,
+};
 use interop_support::*;
 
 /// Each legacy version with its openssl flag and gnutls priority.
@@ -317,7 +316,7 @@ fn a_default_client_refuses_openssl_tls1_with_protocol_version() {
             error,
             Some(ferrotls::Error::ProtocolVersion(_))
                 | Some(ferrotls::Error::AlertReceived(
-                    ferrotls::internal::msgs::enums::AlertDescription::ProtocolVersion
+                    ferrotls::AlertDescription::ProtocolVersion
                 ))
         ),
         "{err} / {error:?}"

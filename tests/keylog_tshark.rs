@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::conn::Connection;
-use ferrotls::internal::keylog::KeyLogFile;
+use ferrotls::{Connection, KeyLogFile};
 
 const REQUEST: &[u8] = b"GET /keylog-check HTTP/1.0\r\nHost: leaf.p256.test\r\n\r\n";
 const RESPONSE: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 12\r\n\r\nkeylog works";

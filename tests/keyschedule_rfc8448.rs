@@ -15,12 +15,12 @@ mod common;
 use common::rfc8448::{
     client_hello as client_hello_of, key_share, server_hello as server_hello_of, trace,
 };
-use ferrotls::internal::msgs::enums::NamedGroup;
+use ferrotls::{NamedGroup, SecureRandom};
 use std::sync::{Arc, Mutex};
 
 use ferrotls::internal::codec::{LengthPrefix, Reader};
 use ferrotls::internal::crypto::hash::{Digest, HashAlgorithm, HashContext};
-use ferrotls::internal::crypto::rng::{FixedBytes, SecureRandom};
+use ferrotls::internal::crypto::rng::FixedBytes;
 use ferrotls::internal::keyschedule::tls13::{EarlySecret, PskKind, TrafficSecret};
 use ferrotls::internal::keyschedule::{KeyLogger, SecretKind, SecretLog};
 

@@ -18,9 +18,8 @@ use ferrotls::internal::msgs::certificate::{
     CertificateTls13,
 };
 use ferrotls::internal::msgs::enums::{
-    CipherSuite, ClientCertificateType, Compression, ExtensionType, HandshakeType,
-    KeyUpdateRequest, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
-    SignatureScheme,
+    ClientCertificateType, Compression, ExtensionType, KeyUpdateRequest, PskKeyExchangeMode,
+    ServerNameType,
 };
 use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry, ServerName};
 use ferrotls::internal::msgs::handshake::{
@@ -33,7 +32,7 @@ use ferrotls::internal::msgs::key_exchange::{
 };
 use ferrotls::internal::msgs::signature::DigitallySigned;
 use ferrotls::internal::msgs::ticket::{NewSessionTicketTls12, NewSessionTicketTls13};
-use ferrotls::Error;
+use ferrotls::{CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 
 /// The TLS 1.3 context of the RFC 8448 traces (SHA-256 suites).
 const TLS13: DecodeContext = DecodeContext {

@@ -9,9 +9,9 @@ use common::vectors_dir;
 
 use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::crypto::verify::{verify, SignatureAlgorithm};
-use ferrotls::internal::pki::{
-    certificates_from_pem, private_key_from_pem, Certificate, CertificateError, CertifiedKey,
-    LoadError,
+use ferrotls::internal::pki::Certificate;
+use ferrotls::{
+    certificates_from_pem, private_key_from_pem, CertificateError, CertifiedKey, LoadError,
 };
 
 fn read(file: &str) -> String {

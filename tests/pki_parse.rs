@@ -8,9 +8,8 @@ mod common;
 use common::vectors_dir;
 
 use ferrotls::internal::crypto::verify::PublicKey;
-use ferrotls::internal::pki::{
-    certificates_from_pem, Certificate, CertificateError, LoadError, RootStore,
-};
+use ferrotls::internal::pki::Certificate;
+use ferrotls::{certificates_from_pem, CertificateError, LoadError, RootStore};
 use std::path::Path;
 
 fn der(file: &str) -> Vec<u8> {
@@ -32,7 +31,7 @@ fn every_generated_certificate_parses() {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("read");
-        let blocks = ferrotls::internal::pki::certificate_blocks_from_pem(&text).expect("pem");
+        let blocks = ferrotls::certificate_blocks_from_pem(&text).expect("pem");
         for block in blocks {
             count += 1;
             let file = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -9,9 +9,9 @@ mod common;
 
 use common::vectors_dir;
 
-use ferrotls::internal::pki::{
-    certificate_blocks_from_pem, oid, verify_chain, CertificateError, PolicyInputs, Purpose,
-    RootStore, Validation,
+use ferrotls::{
+    certificate_blocks_from_pem, verify_chain, CertificateError, PolicyInputs, Purpose, RootStore,
+    Validation,
 };
 use std::path::PathBuf;
 use std::process::Command;
@@ -45,7 +45,11 @@ const COLUMNS: [Inputs; 6] = [
 
 impl Inputs {
     fn library(self) -> PolicyInputs {
-        let oids = |list: &[&str]| list.iter().map(|o| oid::from_dotted(o).unwrap()).collect();
+        let oids = |list: &[&str]| {
+            list.iter()
+                .map(|o| PolicyInputs::policy_from_dotted(o).unwrap())
+                .collect()
+        };
         let (acceptable, explicit) = match self {
             Inputs::ExplicitP1 => (oids(&[P1]), true),
             Inputs::ExplicitP2 => (oids(&[P2]), true),

@@ -7,12 +7,11 @@ mod common;
 
 use common::{handshaken, pair, server_builder, transfer, vectors_dir};
 
-use ferrotls::internal::msgs::enums::AlertDescription;
-use ferrotls::internal::pki::{
-    certificate_blocks_from_pem, Certificate, CertificateError, ClientCertVerifier, RootStore,
-    ServerCertVerifier, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
+use ferrotls::internal::pki::Certificate;
+use ferrotls::{
+    certificate_blocks_from_pem, AlertDescription, CertificateError, ClientCertVerifier, Error,
+    RootStore, ServerCertVerifier, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
 };
-use ferrotls::Error;
 use std::sync::Arc;
 
 /// 2030-01-01T00:00:00Z, inside every ordinary certificate's window.

@@ -10,9 +10,8 @@ use ferrotls::internal::crypto::cbc::{
     mac_header, open_mac_then_encrypt, AesCbc, HashWork, RecordMac, BLOCK_LEN, MAX_PADDING_LEN,
 };
 use ferrotls::internal::crypto::hash::HashAlgorithm;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
 use ferrotls::internal::record::{MacOrder, RecordProtection};
-use ferrotls::Error;
+use ferrotls::{Error, ProtocolVersion};
 use record_support::Kind;
 
 const CIPHER_KEY: [u8; 16] = [0x66; 16];

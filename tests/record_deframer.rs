@@ -5,16 +5,14 @@ mod record_support;
 use ferrotls::internal::error::{
     DecodeReason, IllegalParameterReason, LimitExceededReason, UnexpectedMessageReason,
 };
-use ferrotls::internal::msgs::enums::{ContentType, HandshakeType};
+use ferrotls::internal::msgs::enums::ContentType;
 use ferrotls::internal::record::deframer::RECEIVE_BUFFER_LEN;
-use ferrotls::internal::record::joiner::{
-    DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN,
-};
+use ferrotls::internal::record::joiner::MAX_CLIENT_HELLO_LEN;
 use ferrotls::internal::record::{
     Deframer, Fragmenter, HandshakeJoiner, RecordLayer, HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12,
     MAX_CIPHERTEXT_LEN_TLS13, MAX_PLAINTEXT_LEN,
 };
-use ferrotls::Error;
+use ferrotls::{Error, HandshakeType, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE};
 use record_support::{layer_pair, Kind};
 
 fn record(content_type: u8, version: u16, payload: &[u8]) -> Vec<u8> {

@@ -6,17 +6,17 @@ mod record_support;
 
 use ferrotls::internal::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
 use ferrotls::internal::error::{IllegalParameterReason, UnexpectedMessageReason};
-use ferrotls::internal::msgs::enums::{ContentType, ProtocolVersion};
+use ferrotls::internal::msgs::enums::ContentType;
 use ferrotls::internal::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection, HEADER_LEN,
     MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT,
 };
-use ferrotls::Error;
 #[cfg(feature = "legacy")]
 use ferrotls::{
     internal::crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},
     internal::record::{CbcHmacProtection, CbcIv, MacOrder},
 };
+use ferrotls::{Error, ProtocolVersion};
 use record_support::{all_kinds, layer_pair, unhex, Kind};
 
 /// Seals `data` on `sender`, delivers the bytes to `receiver` and returns

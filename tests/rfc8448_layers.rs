@@ -18,18 +18,17 @@ use common::rfc8448::{
 use ferrotls::internal::codec::Codec;
 use ferrotls::internal::crypto::aead::AeadAlgorithm;
 use ferrotls::internal::crypto::hash::{HashAlgorithm, HashContext};
-use ferrotls::internal::crypto::rng::{FixedBytes, SecureRandom};
+use ferrotls::internal::crypto::rng::FixedBytes;
 use ferrotls::internal::keyschedule::tls13::{EarlySecret, TrafficSecret};
 use ferrotls::internal::msgs::alert::Alert;
-use ferrotls::internal::msgs::enums::{
-    AlertDescription, AlertLevel, CipherSuite, ContentType, ExtensionType, HandshakeType,
-    NamedGroup, ProtocolVersion,
-};
+use ferrotls::internal::msgs::enums::{AlertLevel, ContentType, ExtensionType};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::HandshakeMessage;
-use ferrotls::internal::record::joiner::HandshakeJoiner;
+use ferrotls::internal::record::HandshakeJoiner;
 use ferrotls::internal::record::{RecordLayer, Tls13AeadProtection};
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, Error, HandshakeType, NamedGroup, ProtocolVersion, SecureRandom,
+};
 
 /// TLS_AES_128_GCM_SHA256, the suite of the trace.
 const AEAD: AeadAlgorithm = AeadAlgorithm::Aes128Gcm;

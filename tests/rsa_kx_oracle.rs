@@ -21,8 +21,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
-use ferrotls::Error;
+use ferrotls::{AlertDescription, CipherSuite, Error, ProtocolVersion};
 
 /// The modulus length of the rsa2048 test key, in bytes.
 const K: usize = 256;
@@ -296,8 +295,8 @@ fn a_server_never_answers_client_key_exchange_with_an_alert() {
 
 #[test]
 fn decrypt_premaster_returns_the_plaintext_only_when_every_check_passes() {
-    use ferrotls::internal::crypto::rng::OsRng;
     use ferrotls::internal::crypto::rsa_kx::{decrypt_premaster, PREMASTER_LEN};
+    use ferrotls::OsRng;
     let dir = scratch("direct");
     let key = certified_key("rsa2048");
     let rng = OsRng::new();

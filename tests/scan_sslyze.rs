@@ -14,7 +14,7 @@
 
 mod interop_support;
 
-use ferrotls::internal::config::{
+use ferrotls::{
     TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use interop_support::*;

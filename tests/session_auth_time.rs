@@ -10,14 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use ferrotls::internal::config::{ClientConfig, ServerConfig};
-use ferrotls::internal::conn::ClientConnection;
 use ferrotls::internal::crypto::aead::AeadAlgorithm;
-use ferrotls::internal::crypto::rng::OsRng;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
 use ferrotls::internal::session::state::MAX_LIFETIME_SECS;
-use ferrotls::internal::session::{ClientSessionData, InMemoryServerStore, RotatingTicketer};
-use ferrotls::internal::time::{Clock, ManualClock, UnixTime};
+use ferrotls::{
+    ClientConfig, ClientConnection, ClientSessionData, Clock, InMemoryServerStore, ManualClock,
+    OsRng, ProtocolVersion, RotatingTicketer, ServerConfig, UnixTime,
+};
 
 const DAY: u64 = 86_400;
 

@@ -12,13 +12,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use ferrotls::internal::config::{ClientAuth, ClientConfig, ServerConfig, ServerConfigBuilder};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::crypto::rng::OsRng;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
-use ferrotls::internal::pki::WebPkiClientVerifier;
-use ferrotls::internal::session::{InMemoryServerStore, RotatingTicketer, ServerSessionStore};
-use ferrotls::internal::time::{ManualClock, UnixTime};
+use ferrotls::{
+    ClientAuth, ClientConfig, ClientConnection, InMemoryServerStore, ManualClock, OsRng,
+    ProtocolVersion, RotatingTicketer, ServerConfig, ServerConfigBuilder, ServerConnection,
+    ServerSessionStore, UnixTime, WebPkiClientVerifier,
+};
 
 /// How a session is resumed.
 #[derive(Clone, Copy, Debug)]

@@ -12,10 +12,8 @@ mod session_support;
 
 use core::time::Duration;
 use ferrotls::internal::session::file_store::{FILE_SUFFIX, MAX_FILE_STORE_KEY_LEN};
-use ferrotls::internal::session::{
-    FileServerStore, ServerSessionState, ServerSessionStore, Validity,
-};
-use ferrotls::internal::time::ManualClock;
+use ferrotls::internal::session::{ServerSessionState, Validity};
+use ferrotls::{FileServerStore, ManualClock, ServerSessionStore};
 use session_support::*;
 use std::path::PathBuf;
 use std::sync::Arc;

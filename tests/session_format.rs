@@ -5,11 +5,8 @@
 mod session_support;
 
 use ferrotls::internal::session::format::{FORMAT_VERSION, MAGIC};
-use ferrotls::internal::session::{
-    ClientSessionData, ServerSessionState, SessionDataError, Validity,
-};
-use ferrotls::internal::time::UnixTime;
-use ferrotls::Error;
+use ferrotls::internal::session::{ServerSessionState, SessionDataError, Validity};
+use ferrotls::{ClientSessionData, Error, UnixTime};
 use session_support::*;
 
 const NOW: UnixTime = UnixTime::from_secs(1_700_000_100);
@@ -367,7 +364,7 @@ struct Draw(ferrotls::internal::crypto::rng::SeededRng);
 impl Draw {
     fn bytes(&self, n: usize) -> Vec<u8> {
         let mut v = vec![0u8; n];
-        ferrotls::internal::crypto::rng::SecureRandom::fill(&self.0, &mut v).unwrap();
+        ferrotls::SecureRandom::fill(&self.0, &mut v).unwrap();
         v
     }
     fn u32(&self) -> u32 {
@@ -400,9 +397,9 @@ impl Draw {
 #[test]
 fn randomized_states_round_trip() {
     use ferrotls::internal::crypto::Secret;
-    use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
     use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
-    use ferrotls::internal::session::SessionId;
+    use ferrotls::SessionId;
+    use ferrotls::{CipherSuite, ProtocolVersion};
 
     let d = Draw(ferrotls::internal::crypto::rng::SeededRng::new(b"round trips").unwrap());
     for _ in 0..200 {

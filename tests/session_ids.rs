@@ -15,16 +15,13 @@ use ferrotls::internal::error::InvalidRequestReason;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{
-    ClientConfig, ServerConfig, ServerConfigBuilder, TLS10_CIPHER_SUITES,
-};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::crypto::rng::{OsRng, SeededRng};
-use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::internal::msgs::hello::MAX_SESSION_ID_SIZE;
-use ferrotls::internal::session::{FileServerStore, RotatingTicketer, SessionId};
-use ferrotls::internal::time::{ManualClock, UnixTime};
-use ferrotls::Error;
+use ferrotls::{
+    CipherSuite, ClientConfig, ClientConnection, Error, FileServerStore, ManualClock, NamedGroup,
+    OsRng, ProtocolVersion, RotatingTicketer, ServerConfig, ServerConfigBuilder, ServerConnection,
+    SessionId, UnixTime, TLS10_CIPHER_SUITES,
+};
 
 const KEY: &str = "p256";
 const LEGACY_SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
@@ -42,7 +39,7 @@ fn is_legacy(v: ProtocolVersion) -> bool {
 }
 
 /// A client of version `v`; `tickets` asks for RFC 5077 tickets (≤1.2).
-fn client(v: ProtocolVersion, tickets: bool) -> ferrotls::internal::config::ClientConfigBuilder {
+fn client(v: ProtocolVersion, tickets: bool) -> ferrotls::ClientConfigBuilder {
     let b = client_builder(KEY).versions(&[v]).enable_tickets(tickets);
     if is_legacy(v) {
         b.cipher_suites(&[LEGACY_SUITE])
@@ -241,11 +238,9 @@ fn tls12_family_full_with_ticket_then_a_chain_of_ticket_resumptions() {
 fn tls13_full_then_a_chain_of_ticket_resumptions_stateless_and_stateful() {
     let stateless = server(TLS13).build().unwrap();
     let stateful = server(TLS13)
-        .session_store(Arc::new(
-            ferrotls::internal::session::InMemoryServerStore::new(Arc::new(ManualClock::new(
-                UnixTime::from_secs(NOW),
-            ))),
-        ))
+        .session_store(Arc::new(ferrotls::InMemoryServerStore::new(Arc::new(
+            ManualClock::new(UnixTime::from_secs(NOW)),
+        ))))
         .build()
         .unwrap();
     for s in [stateless, stateful] {

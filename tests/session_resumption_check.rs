@@ -3,9 +3,8 @@
 mod session_support;
 
 use core::time::Duration;
-use ferrotls::internal::config::ClientAuth;
-use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
 use ferrotls::internal::session::{check_resumption, ResumptionOffer, ResumptionRefusal};
+use ferrotls::{CipherSuite, ClientAuth, ProtocolVersion};
 use session_support::*;
 
 const SUITES: &[CipherSuite] = &[
@@ -157,17 +156,17 @@ fn tls13_ignores_ems_and_etm() {
 }
 
 /// A client verifier trusting the p384 test root (`vectors/pki`).
-fn p384_verifier() -> std::sync::Arc<ferrotls::internal::pki::WebPkiClientVerifier> {
+fn p384_verifier() -> std::sync::Arc<ferrotls::WebPkiClientVerifier> {
     let pem = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/vectors/pki/p384-root.pem"
     ))
     .unwrap();
-    let mut roots = ferrotls::internal::pki::RootStore::new();
+    let mut roots = ferrotls::RootStore::new();
     roots.add_pem(&pem).unwrap();
-    std::sync::Arc::new(ferrotls::internal::pki::WebPkiClientVerifier::new(
-        std::sync::Arc::new(roots),
-    ))
+    std::sync::Arc::new(ferrotls::WebPkiClientVerifier::new(std::sync::Arc::new(
+        roots,
+    )))
 }
 
 #[test]

@@ -6,11 +6,11 @@ mod session_support;
 
 use core::time::Duration;
 use ferrotls::internal::session::store::{DEFAULT_SERVER_STORE_CAPACITY, MAX_TICKETS_PER_SERVER};
-use ferrotls::internal::session::{
-    ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionState,
-    ServerSessionStore, Validity,
+use ferrotls::internal::session::{ServerSessionState, Validity};
+use ferrotls::{
+    ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ManualClock, ServerSessionStore,
+    UnixTime,
 };
-use ferrotls::internal::time::{ManualClock, UnixTime};
 use session_support::*;
 use std::sync::Arc;
 

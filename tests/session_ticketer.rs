@@ -6,13 +6,13 @@ mod session_support;
 
 use core::time::Duration;
 use ferrotls::internal::crypto::aead::AeadAlgorithm;
-use ferrotls::internal::crypto::rng::{FixedBytes, SecureRandom, SeededRng};
+use ferrotls::internal::crypto::rng::{FixedBytes, SeededRng};
 use ferrotls::internal::session::ticketer::{
     seal_state, unseal_state, TicketRejection, MAX_TICKET_SIZE, TICKET_KEY_ROTATION_PERIOD,
     TICKET_OVERHEAD,
 };
-use ferrotls::internal::session::{RotatingTicketer, SessionDataError, Ticketer, Validity};
-use ferrotls::internal::time::ManualClock;
+use ferrotls::internal::session::{SessionDataError, Validity};
+use ferrotls::{ManualClock, RotatingTicketer, SecureRandom, Ticketer};
 use session_support::*;
 use std::sync::Arc;
 
@@ -240,7 +240,7 @@ fn bad_key_sets_are_refused_and_change_nothing() {
         t.import_keys(&damaged),
         Err(ferrotls::Error::SessionData(SessionDataError::Corrupted))
     );
-    let session = ferrotls::internal::session::ClientSessionData::Tls13(client_tls13(0))
+    let session = ferrotls::ClientSessionData::Tls13(client_tls13(0))
         .to_bytes()
         .unwrap();
     assert_eq!(

@@ -12,10 +12,10 @@ use std::io::Write;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{ServerConfig, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES};
-use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConnection, Connection, Error, ProtocolVersion,
+    ServerConfig, ServerConnection, TLS10_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
+};
 
 const LEGACY: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_0, ProtocolVersion::TLSv1_1];
 
@@ -95,7 +95,7 @@ fn rsa_key_exchange_suites_run_under_tls12_when_enabled() {
 
 #[test]
 fn ecdhe_groups_all_work_under_tls10() {
-    use ferrotls::internal::msgs::enums::NamedGroup;
+    use ferrotls::NamedGroup;
     for group in [
         NamedGroup::X25519,
         NamedGroup::secp256r1,

@@ -11,16 +11,14 @@ use ferrotls::internal::error::{IllegalParameterReason, ProtocolVersionReason};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{
-    ClientConfig, ClientConfigBuilder, ServerConfig, TLS10_CIPHER_SUITES,
-};
-use ferrotls::internal::config::{TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, DOWNGRADE_SENTINEL_TLS11};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConfig, ClientConfigBuilder, ClientConnection, Error,
+    ProtocolVersion, ServerConfig, ServerConnection, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS13_CIPHER_SUITES,
+};
 
 use ProtocolVersion::{TLSv1_0 as V10, TLSv1_1 as V11, TLSv1_2 as V12, TLSv1_3 as V13};
 

@@ -9,10 +9,11 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{ClientConfig, ServerConfig, TLS10_CIPHER_SUITES};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
 use ferrotls::internal::session::ClientSessionTls12;
+use ferrotls::{
+    CipherSuite, ClientConfig, ClientConnection, ProtocolVersion, ServerConfig, ServerConnection,
+    TLS10_CIPHER_SUITES,
+};
 
 const LEGACY: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_0, ProtocolVersion::TLSv1_1];
 
@@ -36,10 +37,7 @@ fn client(
         .unwrap()
 }
 
-fn server(
-    key_type: &str,
-    versions: &[ProtocolVersion],
-) -> ferrotls::internal::config::ServerConfigBuilder {
+fn server(key_type: &str, versions: &[ProtocolVersion]) -> ferrotls::ServerConfigBuilder {
     server_builder(key_type)
         .versions(versions)
         .cipher_suites(TLS10_CIPHER_SUITES)
@@ -142,12 +140,10 @@ fn a_session_of_one_version_is_not_resumed_under_another() {
         .enable_tickets(false)
         .build()
         .unwrap();
-    let cache: Arc<dyn ferrotls::internal::session::ServerSessionStore> =
-        Arc::new(ferrotls::internal::session::InMemoryServerStore::new(
-            Arc::new(ferrotls::internal::time::ManualClock::new(
-                ferrotls::internal::time::UnixTime::from_secs(NOW),
-            )),
-        ));
+    let cache: Arc<dyn ferrotls::ServerSessionStore> =
+        Arc::new(ferrotls::InMemoryServerStore::new(Arc::new(
+            ferrotls::ManualClock::new(ferrotls::UnixTime::from_secs(NOW)),
+        )));
     let v10 = server(key_type, &[ProtocolVersion::TLSv1_0])
         .session_cache(Some(cache.clone()))
         .build()

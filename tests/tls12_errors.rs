@@ -11,26 +11,26 @@ use ferrotls::internal::error::{
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{ClientConfig, ServerConfig};
-use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
 use ferrotls::internal::crypto::aead::AeadAlgorithm;
 use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::internal::record::{RecordProtection, Tls12AeadProtection};
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Connection, Error, NamedGroup,
+    ProtocolVersion, ServerConfig, ServerConnection,
+};
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
 
 fn configs(keys: Arc<CapturedSecrets>) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
-    configs_with(keys, ferrotls::internal::config::Limits::default())
+    configs_with(keys, ferrotls::Limits::default())
 }
 
 /// [`configs`], with the client's `limits`.
 fn configs_with(
     keys: Arc<CapturedSecrets>,
-    limits: ferrotls::internal::config::Limits,
+    limits: ferrotls::Limits,
 ) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     (
         client_builder("p256")
@@ -85,10 +85,10 @@ struct Session {
 
 impl Session {
     fn new() -> Self {
-        Self::with_client_limits(ferrotls::internal::config::Limits::default())
+        Self::with_client_limits(ferrotls::Limits::default())
     }
 
-    fn with_client_limits(limits: ferrotls::internal::config::Limits) -> Self {
+    fn with_client_limits(limits: ferrotls::Limits) -> Self {
         let keys = Arc::new(CapturedSecrets::default());
         let (client, server) = configs_with(keys.clone(), limits);
         let (mut c, mut s) = pair(client, server, server_name("p256"));
@@ -634,11 +634,8 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
 
 #[test]
 fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
-    for limit in [
-        ferrotls::internal::config::DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
-        1,
-    ] {
-        let mut t = Session::with_client_limits(ferrotls::internal::config::Limits {
+    for limit in [ferrotls::DEFAULT_MAX_REFUSED_RENEGOTIATIONS, 1] {
+        let mut t = Session::with_client_limits(ferrotls::Limits {
             max_refused_renegotiations: limit,
             ..Default::default()
         });

@@ -10,16 +10,14 @@ use ferrotls::internal::error::{HandshakeFailureReason, IllegalParameterReason};
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{
-    ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::DOWNGRADE_SENTINEL_TLS12;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::session::ClientSessionTls12;
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Error, NamedGroup,
+    ProtocolVersion, ServerConfig, ServerConnection, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+};
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const GROUPS: [NamedGroup; 5] = [
@@ -313,13 +311,12 @@ fn exporter_distinguishes_labels_and_contexts() {
         .export_keying_material(&mut early, b"EXPORTER-x", None)
         .is_err());
     handshake(&mut c, &mut s);
-    let export =
-        |conn: &ferrotls::internal::conn::Connection, label: &[u8], context: Option<&[u8]>| {
-            let mut out = [0u8; 16];
-            conn.export_keying_material(&mut out, label, context)
-                .unwrap();
-            out
-        };
+    let export = |conn: &ferrotls::Connection, label: &[u8], context: Option<&[u8]>| {
+        let mut out = [0u8; 16];
+        conn.export_keying_material(&mut out, label, context)
+            .unwrap();
+        out
+    };
     assert_eq!(
         export(&c, b"EXPORTER-x", None),
         export(&s, b"EXPORTER-x", None)
@@ -465,8 +462,8 @@ fn fallback_scsv_below_our_highest_version_is_inappropriate_fallback() {
 
 #[test]
 fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
-    use ferrotls::internal::msgs::enums::SignatureScheme;
     use ferrotls::internal::msgs::extensions::Extension;
+    use ferrotls::SignatureScheme;
     for (key_type, expected) in [
         ("rsa2048", SignatureScheme::rsa_pkcs1_sha1),
         ("p256", SignatureScheme::ecdsa_sha1),

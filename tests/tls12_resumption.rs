@@ -11,15 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use ferrotls::internal::config::{ClientConfig, ServerConfig, TLS12_CBC_CIPHER_SUITES};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::crypto::rng::OsRng;
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
-use ferrotls::internal::session::{
-    ClientSessionTls12, InMemoryServerStore, RotatingTicketer, ServerSessionStore,
+use ferrotls::internal::session::ClientSessionTls12;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Error, InMemoryServerStore,
+    ManualClock, OsRng, ProtocolVersion, RotatingTicketer, ServerConfig, ServerConnection,
+    ServerSessionStore, UnixTime, TLS12_CBC_CIPHER_SUITES,
 };
-use ferrotls::internal::time::{ManualClock, UnixTime};
-use ferrotls::Error;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 
@@ -400,7 +397,7 @@ fn is_ems(e: &ferrotls::internal::msgs::extensions::Extension) -> bool {
 
 /// Asserts that `r` is `handshake_failure` and that `conn` sent that
 /// alert.
-fn assert_handshake_failure(conn: &mut ferrotls::internal::conn::Connection, r: Result<(), Error>) {
+fn assert_handshake_failure(conn: &mut ferrotls::Connection, r: Result<(), Error>) {
     assert!(matches!(r, Err(Error::HandshakeFailure(_))), "{r:?}");
     let mut out = Vec::new();
     conn.write_tls(&mut out).unwrap();

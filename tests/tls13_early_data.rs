@@ -11,17 +11,11 @@ use std::io::Read;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::{
-    ClientConfig, ServerConfig, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+use ferrotls::{
+    ClientConfig, ClientConnection, Clock, EarlyDataStatus, Error, InMemoryServerStore,
+    ManualClock, NamedGroup, OsRng, RotatingTicketer, ServerConfig, ServerConnection,
+    ServerSessionStore, Ticketer, UnixTime, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
 };
-use ferrotls::internal::conn::{ClientConnection, EarlyDataStatus, ServerConnection};
-use ferrotls::internal::crypto::rng::OsRng;
-use ferrotls::internal::msgs::enums::NamedGroup;
-use ferrotls::internal::session::{
-    InMemoryServerStore, RotatingTicketer, ServerSessionStore, Ticketer,
-};
-use ferrotls::internal::time::{Clock, ManualClock, UnixTime};
-use ferrotls::Error;
 
 const MAX_EARLY: u32 = 1024;
 
@@ -91,7 +85,7 @@ fn prime(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>) {
     assert_eq!(c.early_data_status(), EarlyDataStatus::NotOffered);
 }
 
-fn read_all(conn: &mut ferrotls::internal::conn::Connection) -> Vec<u8> {
+fn read_all(conn: &mut ferrotls::Connection) -> Vec<u8> {
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     while let Ok(n) = conn.reader().read(&mut buf) {

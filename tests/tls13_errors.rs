@@ -13,19 +13,17 @@ use ferrotls::internal::error::{
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::ClientAuth;
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
 use ferrotls::internal::msgs::certificate::CertificateTls13;
-use ferrotls::internal::msgs::enums::{
-    AlertDescription, CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion,
-};
+use ferrotls::internal::msgs::enums::{Compression, ExtensionType};
 use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS12};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::msgs::psk::{PskIdentity, PskOffer};
-use ferrotls::internal::pki::WebPkiClientVerifier;
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientAuth, ClientConnection, Error, NamedGroup,
+    ProtocolVersion, ServerConnection, WebPkiClientVerifier,
+};
 
 const CX: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_3,
@@ -228,7 +226,7 @@ fn heartbeat_records_are_unexpected() {
 /// (the first record of the server's flight); returns the client's error
 /// and the plaintext alert it wrote.
 fn client_refuses(
-    client: Arc<ferrotls::internal::config::ClientConfig>,
+    client: Arc<ferrotls::ClientConfig>,
     edit: impl FnOnce(&mut ServerHello),
 ) -> (Error, Option<u8>) {
     let server = server_builder("p256").build().unwrap();
@@ -252,7 +250,7 @@ fn client_refuses(
     )
 }
 
-fn default_client() -> Arc<ferrotls::internal::config::ClientConfig> {
+fn default_client() -> Arc<ferrotls::ClientConfig> {
     client_builder("p256").build().unwrap()
 }
 

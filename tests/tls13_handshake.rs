@@ -8,12 +8,12 @@ use ferrotls::internal::error::InvalidRequestReason;
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::TLS13_CIPHER_SUITES;
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::HandshakeMessage;
 use ferrotls::internal::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, CipherSuite, Error, NamedGroup, ProtocolVersion, TLS13_CIPHER_SUITES,
+};
 
 const GROUPS: &[NamedGroup] = &[
     NamedGroup::X25519,
@@ -301,7 +301,7 @@ fn alpn_picks_the_servers_preference_or_fails() {
     );
 }
 
-fn client_auth_server(required: bool) -> Arc<ferrotls::internal::config::ServerConfig> {
+fn client_auth_server(required: bool) -> Arc<ferrotls::ServerConfig> {
     client_auth_server_builder("p256", "p384", required)
         .build()
         .unwrap()
@@ -324,8 +324,8 @@ fn client_certificate_is_chosen_by_the_servers_signature_algorithms() {
     // Ed25519 and a P-384 certificate and must pick the second.
     let server = client_auth_server_builder("p256", "p384", true)
         .signature_schemes(&[
-            ferrotls::internal::msgs::enums::SignatureScheme::ecdsa_secp384r1_sha384,
-            ferrotls::internal::msgs::enums::SignatureScheme::ecdsa_secp256r1_sha256,
+            ferrotls::SignatureScheme::ecdsa_secp384r1_sha384,
+            ferrotls::SignatureScheme::ecdsa_secp256r1_sha256,
         ])
         .build()
         .unwrap();
@@ -396,7 +396,7 @@ fn server_certificate_from_an_unknown_ca_is_refused() {
 fn server_certificate_for_another_name_is_refused() {
     let client = client_builder("p256").build().unwrap();
     let server = server_builder("p256").build().unwrap();
-    let other = ferrotls::internal::pki::ServerName::parse("other.test").unwrap();
+    let other = ferrotls::ServerName::parse("other.test").unwrap();
     let (mut c, mut s) = pair(client, server, other);
     transfer(&mut c, &mut s).1.unwrap();
     assert!(matches!(

@@ -8,12 +8,11 @@ mod common;
 
 use common::*;
 use ferrotls::internal::error::IllegalParameterReason;
-use ferrotls::internal::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::internal::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
-use ferrotls::Error;
+use ferrotls::{AlertDescription, Error, NamedGroup, ProtocolVersion};
 
 const HYBRIDS: [NamedGroup; 3] = [
     NamedGroup::X25519MLKEM768,
@@ -39,8 +38,8 @@ fn configs(
     client: &[NamedGroup],
     server: &[NamedGroup],
 ) -> (
-    std::sync::Arc<ferrotls::internal::config::ClientConfig>,
-    std::sync::Arc<ferrotls::internal::config::ServerConfig>,
+    std::sync::Arc<ferrotls::ClientConfig>,
+    std::sync::Arc<ferrotls::ServerConfig>,
 ) {
     (
         client_builder("p256").groups(client).build().unwrap(),
@@ -51,8 +50,7 @@ fn configs(
 /// The ClientHello of a client with these groups, as sent.
 fn client_hello(groups: &[NamedGroup]) -> ClientHello {
     let client = client_builder("p256").groups(groups).build().unwrap();
-    let mut c =
-        ferrotls::internal::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut c = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
     match HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS13).unwrap() {
@@ -146,7 +144,7 @@ fn a_hello_retry_request_can_ask_for_the_hybrid() {
 }
 
 /// A TLS 1.2-only client configured with X25519MLKEM768 first.
-fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::internal::config::ClientConfig> {
+fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::ClientConfig> {
     client_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
         .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
@@ -158,8 +156,7 @@ fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::internal::confi
 fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
     // A TLS 1.2-only client does not list them in supported_groups.
     let client = tls12_client_listing_the_hybrid();
-    let mut c =
-        ferrotls::internal::conn::ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut c = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
     let HandshakeMessage::ClientHello(hello) =

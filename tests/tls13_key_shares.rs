@@ -7,14 +7,14 @@
 mod common;
 
 use common::*;
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
 use ferrotls::internal::error::IllegalParameterReason;
-use ferrotls::internal::msgs::enums::{AlertDescription, NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry, MAX_KEY_SHARES};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::ClientHello;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::Error;
+use ferrotls::{
+    AlertDescription, ClientConnection, Error, NamedGroup, ProtocolVersion, ServerConnection,
+};
 
 const CX: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_3,

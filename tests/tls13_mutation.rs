@@ -90,9 +90,9 @@ fn damaged_flights_fail_cleanly() {
 
 #[test]
 fn damaged_resumptions_with_early_data_fail_cleanly() {
-    use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-    use ferrotls::internal::session::InMemoryServerStore;
-    use ferrotls::internal::time::{Clock, ManualClock, UnixTime};
+    use ferrotls::InMemoryServerStore;
+    use ferrotls::{ClientConnection, ServerConnection};
+    use ferrotls::{Clock, ManualClock, UnixTime};
     use std::sync::Arc;
 
     let mut rng = XorShift(0x2545_f491_4f6c_dd1d);

@@ -9,14 +9,12 @@ use ferrotls::internal::error::{DecryptErrorReason, InvalidRequestReason};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use ferrotls::internal::config::{ClientConfig, ServerConfig};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::msgs::enums::{NamedGroup, PskKeyExchangeMode};
-use ferrotls::internal::session::{
-    ClientSessionStore, ClientSessionTls12, ClientTicketTls13, InMemoryServerStore,
+use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
+use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
+use ferrotls::{
+    ClientConfig, ClientConnection, ClientSessionStore, Clock, Error, InMemoryServerStore,
+    ManualClock, NamedGroup, ServerConfig, ServerConnection, UnixTime,
 };
-use ferrotls::internal::time::{Clock, ManualClock, UnixTime};
-use ferrotls::Error;
 
 /// Connects once, completes the handshake and delivers the tickets the
 /// server sends after it; returns both ends.
@@ -338,7 +336,7 @@ fn zero_rtt_needs_a_session_store() {
 fn a_ticket_exported_as_bytes_resumes_from_a_new_store() {
     // What `ferrotls client --sess-out/--sess-in` does: take the ticket out
     // of one store, keep its bytes, put it into a fresh store later.
-    use ferrotls::internal::session::{ClientSessionData, InMemoryClientStore};
+    use ferrotls::{ClientSessionData, InMemoryClientStore};
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
     let first_store = Arc::new(InMemoryClientStore::new(clock.clone()));
     let client = client_builder("p256")
@@ -389,7 +387,7 @@ fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_t
     s.write_tls(&mut out).unwrap();
     assert_eq!(
         plaintext_alert(&out),
-        Some(ferrotls::internal::msgs::enums::AlertDescription::DecryptError.into())
+        Some(ferrotls::AlertDescription::DecryptError.into())
     );
     // The legitimate client still resumes with that ticket, once.
     let (c, s) = connect(&client, &server);
@@ -400,8 +398,9 @@ fn rfc8446_s4_2_11_forged_binder_is_decrypt_error_and_does_not_burn_a_stateful_t
 
 #[test]
 fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_session() {
-    use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
-    use ferrotls::internal::session::{ServerSessionStore, Validity};
+    use ferrotls::internal::session::Validity;
+    use ferrotls::ServerSessionStore;
+    use ferrotls::{CipherSuite, ProtocolVersion};
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
     // One store for the TLS 1.2 session-ID cache and TLS 1.3 tickets.
     let store: Arc<dyn ServerSessionStore> = Arc::new(InMemoryServerStore::new(clock.clone()));
@@ -416,7 +415,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
     // A TLS 1.3 client offers the session ID, seen in clear, as a ticket.
     let forged = ClientTicketTls13 {
         ticket: session_id.clone(),
-        psk: ferrotls::internal::crypto::secret::Secret::from_slice(&[7; 32]),
+        psk: ferrotls::internal::crypto::Secret::from_slice(&[7; 32]),
         cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
         age_add: 0,
         validity: Validity::new(clock.now(), 3600),

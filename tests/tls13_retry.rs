@@ -11,12 +11,11 @@ use common::*;
 use ferrotls::internal::error::{
     IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
 };
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::Error;
+use ferrotls::{AlertDescription, CipherSuite, Error, NamedGroup, ProtocolVersion};
 
 const CX: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_3,

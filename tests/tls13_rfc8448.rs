@@ -30,15 +30,14 @@ mod common;
 
 use std::sync::Arc;
 
-use ferrotls::internal::time::{ManualClock, UnixTime};
+use ferrotls::{
+    ClientConnection, ManualClock, NamedGroup, OsRng, RotatingTicketer, ServerConfig,
+    ServerConnection, UnixTime,
+};
 
 use common::rfc8448::{client_hello, key_share, trace};
 use common::*;
-use ferrotls::internal::config::ServerConfig;
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::crypto::rng::{FixedBytes, OsRng};
-use ferrotls::internal::msgs::enums::NamedGroup;
-use ferrotls::internal::session::RotatingTicketer;
+use ferrotls::internal::crypto::rng::FixedBytes;
 
 /// RFC 8448 §3, "{server} derive secret "tls13 c hs traffic"": expanded.
 const S3_C_HS: &str = "b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21";
@@ -73,7 +72,7 @@ fn replay_server(section: &str) -> (ServerConnection, Arc<CapturedSecrets>) {
     (server, secrets)
 }
 
-fn written(conn: &mut ferrotls::internal::conn::Connection) -> Vec<u8> {
+fn written(conn: &mut ferrotls::Connection) -> Vec<u8> {
     let mut out = Vec::new();
     while conn.wants_write() {
         conn.write_tls(&mut out).unwrap();
@@ -116,7 +115,7 @@ fn replay_client(section: &str, middlebox: bool) -> ferrotls::internal::msgs::he
     let config = client_builder("p256")
         .rng(Arc::new(FixedBytes::new(&t["Client_RNG_Pool"])))
         .groups(&[NamedGroup::X25519])
-        .versions(&[ferrotls::internal::msgs::enums::ProtocolVersion::TLSv1_3])
+        .versions(&[ferrotls::ProtocolVersion::TLSv1_3])
         .middlebox_compat(middlebox)
         .build()
         .unwrap();
@@ -223,7 +222,7 @@ impl TraceStore {
     }
 }
 
-impl ferrotls::internal::session::ServerSessionStore for TraceStore {
+impl ferrotls::ServerSessionStore for TraceStore {
     fn put(&self, _: &[u8], _: ferrotls::internal::session::ServerSessionState) -> bool {
         false
     }
@@ -241,10 +240,11 @@ impl ferrotls::internal::session::ServerSessionStore for TraceStore {
 
 #[test]
 fn server_accepts_section4_psk_and_early_data() {
-    use ferrotls::internal::crypto::secret::Secret;
-    use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
+    use ferrotls::internal::crypto::Secret;
     use ferrotls::internal::session::state::Tls13TicketParams;
-    use ferrotls::internal::session::{ServerSessionState, SessionId, Validity};
+    use ferrotls::internal::session::{ServerSessionState, Validity};
+    use ferrotls::SessionId;
+    use ferrotls::{CipherSuite, ProtocolVersion};
     use std::io::Read;
 
     let t = trace("Resumed_0RTT_Handshake");
@@ -296,7 +296,7 @@ fn server_accepts_section4_psk_and_early_data() {
     assert_eq!(server.session_id(), [0x77; 32]);
     assert_eq!(
         server.early_data_status(),
-        ferrotls::internal::conn::EarlyDataStatus::Accepted
+        ferrotls::EarlyDataStatus::Accepted
     );
     assert_eq!(
         hex::encode(secrets.get("CLIENT_EARLY_TRAFFIC_SECRET")),

@@ -14,16 +14,14 @@ use ferrotls::internal::error::{
 use std::sync::Arc;
 
 use common::*;
-use ferrotls::internal::config::DEFAULT_MAX_WARNING_ALERTS;
-use ferrotls::internal::config::{ClientConfig, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
-use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::internal::msgs::enums::{AlertDescription, CipherSuite, ProtocolVersion};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::internal::record::joiner::{
-    DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE, MAX_CLIENT_HELLO_LEN,
+use ferrotls::internal::record::joiner::MAX_CLIENT_HELLO_LEN;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Connection, Error,
+    ProtocolVersion, ServerConnection, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
+    DEFAULT_MAX_WARNING_ALERTS, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
-use ferrotls::Error;
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const TLS13: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3];
@@ -376,24 +374,12 @@ fn tls12_server_sees_client_records(
     let versions = [version];
     let client = client_builder("p256")
         .versions(&versions)
-        .cipher_suites(
-            &[
-                TLS12_CIPHER_SUITES,
-                ferrotls::internal::config::TLS10_CIPHER_SUITES,
-            ]
-            .concat(),
-        )
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::TLS10_CIPHER_SUITES].concat())
         .build()
         .unwrap();
     let server = server_builder("p256")
         .versions(&versions)
-        .cipher_suites(
-            &[
-                TLS12_CIPHER_SUITES,
-                ferrotls::internal::config::TLS10_CIPHER_SUITES,
-            ]
-            .concat(),
-        )
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::TLS10_CIPHER_SUITES].concat())
         .build()
         .unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
@@ -433,18 +419,12 @@ fn rfc5246_e_1_unprotected_alert_of_another_version_is_read() {
     // alert although its record carries another version.
     let client = client_builder("p256")
         .versions(TLS12)
-        .cipher_suites(
-            &[
-                TLS12_CIPHER_SUITES,
-                ferrotls::internal::config::TLS10_CIPHER_SUITES,
-            ]
-            .concat(),
-        )
+        .cipher_suites(&[TLS12_CIPHER_SUITES, ferrotls::TLS10_CIPHER_SUITES].concat())
         .build()
         .unwrap();
     let server = server_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_1])
-        .cipher_suites(ferrotls::internal::config::TLS10_CIPHER_SUITES)
+        .cipher_suites(ferrotls::TLS10_CIPHER_SUITES)
         .build()
         .unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
@@ -902,8 +882,8 @@ fn rfc8422_5_1_tls12_client_without_supported_groups_gets_secp256r1() {
     // Such a client predates X25519 (RFC 4492): the server, which prefers
     // X25519 in TLS 1.2 (after the TLS 1.3-only hybrid), answers it with
     // secp256r1.
-    use ferrotls::internal::msgs::enums::NamedGroup;
     use ferrotls::internal::msgs::extensions::Extension;
+    use ferrotls::NamedGroup;
     let client = client_builder("p256").versions(TLS12).build().unwrap();
     let message = client_hello_message(client);
     let HandshakeMessage::ClientHello(mut hello) =

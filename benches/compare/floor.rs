@@ -19,9 +19,9 @@
 //! implementations compared in docs/architecture.md).
 
 use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
-use ferrotls::internal::crypto::rng::OsRng;
 use ferrotls::internal::crypto::verify::PublicKey;
-use ferrotls::internal::pki::{certificate_blocks_from_pem, pem, Certificate};
+use ferrotls::internal::pki::{pem, Certificate};
+use ferrotls::{certificate_blocks_from_pem, OsRng};
 use ring::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, KeyPair, RsaKeyPair, VerificationAlgorithm};

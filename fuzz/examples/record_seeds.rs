@@ -30,13 +30,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ferrotls::internal::codec::{Codec, Writer};
-use ferrotls::internal::conn::EarlyDataStatus;
 use ferrotls::internal::crypto::aead::{NONCE_LEN, TAG_LEN};
 use ferrotls::internal::crypto::kx::{supported_groups, KeyShare};
 use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::internal::error::{HandshakeFailureReason, IllegalParameterReason};
 use ferrotls::internal::msgs::alert::Alert;
-use ferrotls::internal::msgs::enums::{AlertDescription, AlertLevel, NamedGroup, ProtocolVersion};
+use ferrotls::internal::msgs::enums::AlertLevel;
 use ferrotls::internal::msgs::extensions::{
     encode_extensions, Extension, KeyShareEntry, EXTENSIONS,
 };
@@ -47,11 +46,11 @@ use ferrotls::internal::msgs::key_exchange::{
 use ferrotls::internal::record::MAX_PLAINTEXT_LEN;
 use ferrotls::internal::session::format::CHECKSUM_LEN;
 use ferrotls::internal::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
-use ferrotls::internal::session::{
-    ClientSessionData, RotatingTicketer, ServerSessionState, Ticketer,
+use ferrotls::internal::session::ServerSessionState;
+use ferrotls::{
+    AlertDescription, ClientSessionData, EarlyDataStatus, Error, ManualClock, NamedGroup,
+    ProtocolVersion, RotatingTicketer, Ticketer, UnixTime,
 };
-use ferrotls::internal::time::{ManualClock, UnixTime};
-use ferrotls::Error;
 use ferrotls_fuzz::{encode_input, record, Ending, Recording, Scenario};
 
 /// The recorded scenarios: every version, and full handshakes, HRR (with
@@ -381,7 +380,7 @@ fn main() -> ExitCode {
     for key_type in ferrotls_fuzz::KEY_TYPES {
         let chain = ferrotls_fuzz::pem(&format!("{key_type}-chain.pem"));
         let key = ferrotls_fuzz::pem(&format!("{key_type}-leaf.key"));
-        let ders = ferrotls::internal::pki::certificates_from_pem(chain).unwrap_or_default();
+        let ders = ferrotls::certificates_from_pem(chain).unwrap_or_default();
         let mut result = write(
             &seeds.join("pem"),
             &format!("{key_type}-chain"),
@@ -734,9 +733,9 @@ const MSGS_DHE_BIT: u8 = 1 << 5;
 /// of the right length for the RSA-2048 key.
 fn dhe_seeds(dir: &Path) -> std::io::Result<()> {
     use ferrotls::internal::crypto::ffdhe::{DhGroup, DhKeyPair};
-    use ferrotls::internal::msgs::enums::SignatureScheme;
     use ferrotls::internal::msgs::key_exchange::{ClientKeyExchange, ServerDhParams};
     use ferrotls::internal::msgs::signature::DigitallySigned;
+    use ferrotls::SignatureScheme;
     const RSA2048_SIGNATURE_LEN: usize = 256;
     let rng = SeededRng::new(b"dhe seeds").map_err(std::io::Error::other)?;
     let group = DhGroup::named(NamedGroup::ffdhe2048).ok_or(std::io::ErrorKind::Other)?;

@@ -7,12 +7,12 @@
 use ferrotls::internal::codec::{Codec, Reader, Writer};
 use ferrotls::internal::msgs::alert::Alert;
 use ferrotls::internal::msgs::ccs::ChangeCipherSpec;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
 use ferrotls::internal::msgs::extensions::{
     decode_extensions, encode_extensions, ExtensionContext, EXTENSIONS,
 };
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::ProtocolVersion;
 use libfuzzer_sys::fuzz_target;
 
 const VERSIONS: [ProtocolVersion; 4] = [

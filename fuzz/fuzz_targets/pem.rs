@@ -2,7 +2,8 @@
 //! and as a private key. Nothing may panic.
 #![no_main]
 
-use ferrotls::internal::pki::{certificates_from_pem, pem, private_key_from_pem, RootStore};
+use ferrotls::internal::pki::pem;
+use ferrotls::{certificates_from_pem, private_key_from_pem, RootStore};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

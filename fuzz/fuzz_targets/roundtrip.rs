@@ -11,9 +11,7 @@
 //! desync and a crash.
 #![no_main]
 
-use ferrotls::internal::conn::ServerConnection;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
-use ferrotls::Error;
+use ferrotls::{Error, ProtocolVersion, ServerConnection};
 use ferrotls_fuzz::{
     client_config, drain, new_client, prime, server_config, Endpoint, Scenario, EARLY, MAX_TURNS,
 };

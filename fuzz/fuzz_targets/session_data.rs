@@ -16,10 +16,8 @@ use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::internal::session::format::CHECKSUM_LEN;
 use ferrotls::internal::session::ticketer::{unseal_state, TICKET_KEY_NAME_LEN};
-use ferrotls::internal::session::{
-    ClientSessionData, RotatingTicketer, ServerSessionState, Ticketer,
-};
-use ferrotls::internal::time::{ManualClock, UnixTime};
+use ferrotls::internal::session::ServerSessionState;
+use ferrotls::{ClientSessionData, ManualClock, RotatingTicketer, Ticketer, UnixTime};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 

@@ -6,9 +6,9 @@
 //! may panic.
 #![no_main]
 
-use ferrotls::internal::pki::{
-    verify_chain, Certificate, Purpose, Revocation, RevocationPolicy, RootStore, ServerName,
-    Validation,
+use ferrotls::internal::pki::Certificate;
+use ferrotls::{
+    verify_chain, Purpose, Revocation, RevocationPolicy, RootStore, ServerName, Validation,
 };
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -37,8 +37,7 @@ fn fixed() -> &'static Fixed {
     FIXED.get_or_init(|| {
         let mut roots = RootStore::new();
         roots.add_pem(ROOT).expect("root");
-        let one =
-            |pem| ferrotls::internal::pki::certificates_from_pem(pem).expect("pem")[0].clone();
+        let one = |pem| ferrotls::certificates_from_pem(pem).expect("pem")[0].clone();
         Fixed {
             roots,
             intermediate: one(INTERMEDIATE),

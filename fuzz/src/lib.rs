@@ -21,18 +21,15 @@
 use std::io::{Read, Write};
 use std::sync::{Arc, OnceLock};
 
-use ferrotls::internal::config::{
-    ClientAuth, ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
-    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
-};
-use ferrotls::internal::conn::{ClientConnection, Connection, EarlyDataStatus, ServerConnection};
 use ferrotls::internal::crypto::aead::TAG_LEN;
 use ferrotls::internal::crypto::rng::SeededRng;
-use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::internal::pki::{CertifiedKey, RootStore, ServerName, WebPkiClientVerifier};
-use ferrotls::internal::session::InMemoryServerStore;
-use ferrotls::internal::time::{ManualClock, UnixTime};
-use ferrotls::Error;
+use ferrotls::{
+    CertifiedKey, CipherSuite, ClientAuth, ClientConfig, ClientConnection, Connection,
+    EarlyDataStatus, Error, InMemoryServerStore, ManualClock, NamedGroup, ProtocolVersion,
+    RootStore, ServerConfig, ServerConnection, ServerName, UnixTime, WebPkiClientVerifier,
+    ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+};
 
 /// 2030-01-01T00:00:00Z, inside the test certificates' validity.
 pub const NOW: u64 = 1_893_456_000;

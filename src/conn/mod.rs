@@ -23,10 +23,7 @@ use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::common_state::{CommonState, HandshakeIo};
-pub use crate::common_state::{
-    EarlyDataStatus, Side, DEFAULT_REJECTED_EARLY_DATA_SKIP, MAX_SENDABLE_TLS,
-    MAX_TLS13_CCS_RECORDS, WRITE_KEY_RESERVED_RECORDS,
-};
+pub use crate::common_state::{EarlyDataStatus, Side, MAX_SENDABLE_TLS};
 
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{Error, InvalidRequestReason};

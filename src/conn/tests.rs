@@ -6,7 +6,8 @@
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-use super::{ClientConnection, Connection, ServerConnection, WRITE_KEY_RESERVED_RECORDS};
+use super::{ClientConnection, Connection, ServerConnection};
+use crate::common_state::WRITE_KEY_RESERVED_RECORDS;
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::Error;
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};

@@ -19,7 +19,9 @@ use crate::error::{CryptoReason, Error};
 #[cfg(feature = "legacy")]
 use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use ring::digest;
-use subtle::{ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
+use subtle::ConstantTimeEq;
+#[cfg(feature = "legacy")]
+use subtle::{ConditionallySelectable, ConstantTimeLess};
 use zeroize::Zeroizing;
 
 /// The AES block length, which is also the CBC IV length (FIPS 197 §3).
@@ -31,45 +33,23 @@ pub const MAX_PADDING_LEN: usize = 255;
 
 /// Where CBC records get their per-record explicit IVs (TLS 1.1/1.2,
 /// RFC 4346 §6.2.3.2: "The IV SHOULD be chosen at random, and MUST be
-/// unpredictable"). The OS-backed [`SystemIvSource`] is for real use; a
-/// deterministic source makes records reproducible in tests.
+/// unpredictable"). The handshake draws them from the configuration's
+/// random generator; a deterministic source makes records reproducible in
+/// tests.
+#[cfg(feature = "legacy")]
 pub trait IvSource: Send {
     /// Fills `iv` with a fresh, unpredictable IV, or fails with
     /// [`Error::Crypto`] when no randomness is available.
     fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error>;
 }
 
+#[cfg(feature = "legacy")]
 impl<F> IvSource for F
 where
     F: FnMut(&mut [u8; BLOCK_LEN]) -> Result<(), Error> + Send,
 {
     fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error> {
         self(iv)
-    }
-}
-
-/// An [`IvSource`] reading the operating system's random generator
-/// (through ring).
-#[derive(Debug)]
-pub struct SystemIvSource(ring::rand::SystemRandom);
-
-impl Default for SystemIvSource {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SystemIvSource {
-    /// A source over the OS generator.
-    pub fn new() -> Self {
-        Self(ring::rand::SystemRandom::new())
-    }
-}
-
-impl IvSource for SystemIvSource {
-    fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error> {
-        ring::rand::SecureRandom::fill(&self.0, iv)
-            .map_err(|_| Error::Crypto(CryptoReason::CbcIvRngFailed))
     }
 }
 
@@ -399,6 +379,7 @@ impl AsRef<[u8]> for MacTag {
 /// caller's MAC check over the rest still runs on every path). Every
 /// byte position a padding can cover is examined whatever the claimed
 /// length, so the time taken does not depend on it.
+#[cfg(feature = "legacy")]
 pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, usize) {
     let n = plaintext.len();
     let pad = usize::from(plaintext.last().copied().unwrap_or(0));
@@ -424,7 +405,7 @@ pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, u
 ///
 /// The defence (AlFardan & Paterson, "Lucky Thirteen: Breaking the TLS and
 /// DTLS Record Protocols", IEEE S&P 2013, the countermeasures section):
-/// the padding is checked in constant time ([`check_padding`]); a bad
+/// the padding is checked in constant time (`check_padding`); a bad
 /// padding is treated as none, so the MAC is still computed; the inner
 /// hash over the secret-length content runs the same compression-function
 /// calls on the same block positions for every padding, building the
@@ -570,6 +551,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "legacy")]
     #[test]
     fn padding_check_accepts_only_consistent_padding() {
         let (good, strip) = check_padding(&[9, 9, 2, 2, 2], 0);

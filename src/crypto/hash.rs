@@ -70,7 +70,7 @@ impl HashAlgorithm {
     }
 }
 
-/// A digest value of up to [`MAX_HASH_LEN`] bytes.
+/// A digest value of up to `MAX_HASH_LEN` bytes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Digest {
     bytes: [u8; MAX_HASH_LEN],

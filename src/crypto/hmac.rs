@@ -5,7 +5,7 @@
 //! the RFC 2104 construction over the `md-5` crate (feature `legacy`) and
 //! is not reachable from outside the crate.
 //!
-//! Tags are compared in constant time ([`HmacKey::verify`], [`Tag::ct_eq`]).
+//! Tags are compared in constant time ([`Tag::ct_eq`]).
 
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use crate::error::Error;
@@ -118,16 +118,6 @@ impl HmacKey {
         }
     }
 
-    /// The hash this key runs over, or `None` for the crate-internal
-    /// HMAC-MD5.
-    pub fn hash(&self) -> Option<HashAlgorithm> {
-        match self.algorithm {
-            MacAlgorithm::Hash(h) => Some(h),
-            #[cfg(feature = "legacy")]
-            MacAlgorithm::Md5 => None,
-        }
-    }
-
     /// Starts a streaming computation.
     pub fn start(&self) -> HmacContext {
         HmacContext {
@@ -151,12 +141,6 @@ impl HmacKey {
             ctx.update(part);
         }
         ctx.finish()
-    }
-
-    /// Whether `expected` is the tag of `data`, compared in constant time.
-    /// `true` means the tag verifies.
-    pub fn verify(&self, data: &[u8], expected: &[u8]) -> bool {
-        self.sign(data).ct_eq(expected)
     }
 }
 
@@ -342,19 +326,6 @@ mod tests {
             key.sign_parts(&[b"hello", b" ", b"world"]).as_bytes(),
             key.sign(b"hello world").as_bytes()
         );
-    }
-
-    #[test]
-    fn verify_accepts_only_the_right_tag() {
-        let key = HmacKey::new(HashAlgorithm::Sha256, b"k").unwrap();
-        let mut tag = key.sign(b"msg").as_bytes().to_vec();
-        assert!(key.verify(b"msg", &tag));
-        assert!(!key.verify(b"msh", &tag));
-        assert!(!key.verify(b"msg", &tag[..31]));
-        if let Some(b) = tag.last_mut() {
-            *b ^= 1;
-        }
-        assert!(!key.verify(b"msg", &tag));
     }
 
     #[cfg(feature = "legacy")]

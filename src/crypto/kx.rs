@@ -67,7 +67,7 @@ pub fn supported_groups() -> &'static [NamedGroup] {
 }
 
 /// The length of a public key of `group` in TLS wire form, `None` for an
-/// unsupported group: [`X25519_LEN`] and [`X448_LEN`], and the uncompressed
+/// unsupported group: `X25519_LEN` and `X448_LEN`, and the uncompressed
 /// P-256, P-384 and P-521 points (RFC 8446 §4.2.8.2) for the NIST curves.
 pub fn public_key_len(group: NamedGroup) -> Option<usize> {
     match group {

@@ -14,7 +14,7 @@ pub const INLINE_SECRET_LEN: usize = 32;
 
 /// A secret byte string, wiped from memory when dropped.
 ///
-/// Up to [`INLINE_SECRET_LEN`] bytes live inside the value itself, longer
+/// Up to `INLINE_SECRET_LEN` bytes live inside the value itself, longer
 /// ones on the heap. Like any inline key, an inline secret is copied when
 /// the value is moved, and the place it was moved from is not wiped; only
 /// the final place is, on drop.

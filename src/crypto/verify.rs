@@ -181,8 +181,8 @@ pub fn key_fits_scheme(key: &PublicKey, scheme: SignatureScheme) -> bool {
 /// `Ok(())` means the signature is valid. A mismatch, or a signature that
 /// does not parse, is [`Error::DecryptError`]. An algorithm the key cannot
 /// use or this crate does not support, a malformed key, or an RSA key
-/// outside [`MIN_RSA_VERIFY_BITS`] (legacy algorithms:
-/// [`MIN_LEGACY_RSA_VERIFY_BITS`]) to [`MAX_RSA_VERIFY_BITS`] is
+/// outside `MIN_RSA_VERIFY_BITS` (legacy algorithms:
+/// `MIN_LEGACY_RSA_VERIFY_BITS`) to `MAX_RSA_VERIFY_BITS` is
 /// [`Error::IllegalParameter`].
 ///
 /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
@@ -214,7 +214,7 @@ pub fn verify(
 }
 
 /// TLS: verifies under a [`SignatureScheme`], enforcing the scheme's
-/// key-type and curve binding ([`key_fits_scheme`], RFC 8446 §4.2.3).
+/// key-type and curve binding (`key_fits_scheme`, RFC 8446 §4.2.3).
 ///
 /// Errors as [`verify`]; an unsupported scheme or one the key does not fit
 /// is [`Error::IllegalParameter`].

@@ -43,7 +43,7 @@ pub enum CertificateError {
     InvalidPurpose,
     /// A pathLenConstraint is exceeded (RFC 5280 §6.1.4 (l)-(m)).
     PathLengthExceeded,
-    /// The path is longer than [`crate::pki::path::MAX_INTERMEDIATES`]
+    /// The path is longer than [`MAX_INTERMEDIATES`](crate::MAX_INTERMEDIATES)
     /// intermediates.
     PathTooLong,
     /// A name of the end entity is outside the name constraints of a CA in
@@ -63,7 +63,7 @@ pub enum CertificateError {
     /// §4.2); the text names it when known.
     UnsupportedCriticalExtension(&'static str),
     /// Path building would need more signature checks than
-    /// [`crate::pki::path::MAX_SIGNATURE_CHECKS`].
+    /// [`MAX_SIGNATURE_CHECKS`](crate::MAX_SIGNATURE_CHECKS).
     TooManySignatureChecks,
     /// A private key does not belong to the certificate it is configured
     /// with.

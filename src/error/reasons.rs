@@ -73,7 +73,7 @@ reasons! {
         Truncated => "message truncated",
         VectorLength => "vector length out of bounds",
     }
-    /// Bytes that are not DER (X.690 §10); the [`DerError`] names the
+    /// Bytes that are not DER (X.690 §10); the `DerError` names the
     /// broken rule.
     Der(DerError) => text,
 }
@@ -304,7 +304,6 @@ reasons! {
         CachedSuiteUnknown => "cached session with an unknown suite",
         CbcInputNotBlocks => "CBC input is not whole blocks",
         CbcIvLength => "CBC IV must be 16 bytes",
-        CbcIvRngFailed => "the OS random generator failed",
         CbcPartialBlock => "CBC input is not a whole number of blocks",
         ChaChaIvLength => "TLS 1.2 ChaCha20 IV must be 12 bytes",
         DigestLongerThanBlock => "digest longer than a block",

@@ -28,7 +28,8 @@ pub enum SessionDataError {
     /// A tag is not greater than the one before it (out of order or
     /// repeated).
     FieldOutOfOrder(u16),
-    /// A critical field this code does not know (see [`CRITICAL_TAG_BIT`](crate::session::format::CRITICAL_TAG_BIT)).
+    /// A critical field this code does not know: its tag has the
+    /// critical bit (`0x8000`) set.
     UnknownCriticalField(u16),
     /// A field this kind of session requires is absent.
     MissingField(u16),

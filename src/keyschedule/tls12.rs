@@ -29,10 +29,6 @@ pub const VERIFY_DATA_LEN: usize = 12;
 /// The length of a Hello random (RFC 5246 §7.4.1.2).
 pub const RANDOM_LEN: usize = 32;
 
-/// The longest exporter context: its length is sent as a `uint16`
-/// (RFC 5705 §4).
-pub const MAX_EXPORTER_CONTEXT_LEN: usize = u16::MAX as usize;
-
 /// PRF labels TLS itself uses, which an exporter label must not repeat
 /// (RFC 5705 §4: labels must not collide with existing PRF labels).
 const RESERVED_EXPORTER_LABELS: [&[u8]; 5] = [
@@ -308,7 +304,8 @@ impl MasterSecret {
     /// `None` and `Some(&[])` differ, as the RFC says (§4).
     ///
     /// Fails with [`Error::Crypto`] when `label` is one TLS itself uses or
-    /// the context is longer than [`MAX_EXPORTER_CONTEXT_LEN`].
+    /// the context is longer than its `uint16` length field can say
+    /// (RFC 5705 §4).
     pub fn export(
         &self,
         label: &[u8],

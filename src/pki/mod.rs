@@ -42,13 +42,15 @@ pub mod trust;
 pub mod verifier;
 pub mod x509;
 
-pub use crate::error::{CertificateError, RevocationReason};
 pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, CertifiedKey, LoadError,
 };
 pub use names::{InvalidServerName, ServerName};
-pub use path::{verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath};
+pub use path::{
+    verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath, MAX_INTERMEDIATES,
+    MAX_SIGNATURE_CHECKS,
+};
 pub use policy::PolicyInputs;
 pub use profile::{Profile, UnknownProfile};
 pub use revocation::{Revocation, RevocationPolicy};

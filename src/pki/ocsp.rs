@@ -61,8 +61,6 @@ pub struct Response<'a> {
     pub signature: &'a [u8],
     /// Who signed.
     pub responder: ResponderId<'a>,
-    /// producedAt in UNIX seconds.
-    pub produced_at: i64,
     /// The contents of `responses`, every SingleResponse checked by
     /// [`Response::parse`].
     responses: &'a [u8],
@@ -270,7 +268,9 @@ fn parse_response_data<'a>(
             ))
         }
     };
-    let produced_at = generalized_time(&mut seq)?;
+    // producedAt: when the responder signed; freshness is thisUpdate's
+    // and nextUpdate's (RFC 6960 §4.2.2.1), so it is only checked.
+    generalized_time(&mut seq)?;
     let responses = seq.read(tag::SEQUENCE)?;
     let mut list = Der::new(responses);
     let mut count = 0usize;
@@ -295,7 +295,6 @@ fn parse_response_data<'a>(
         signature_algorithm,
         signature,
         responder,
-        produced_at,
         responses,
         certs,
     })

@@ -56,6 +56,15 @@ pub struct PolicyInputs {
     pub inhibit_any_policy: bool,
 }
 
+impl PolicyInputs {
+    /// The contents octets of a policy written in dotted decimal
+    /// (`2.23.140.1.2.1`), as [`PolicyInputs::acceptable`] holds them;
+    /// `None` when the text is not an OBJECT IDENTIFIER.
+    pub fn policy_from_dotted(text: &str) -> Option<Vec<u8>> {
+        oid::from_dotted(text)
+    }
+}
+
 /// policyConstraints (RFC 5280 §4.2.1.11): each SkipCerts value, if
 /// present.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -18,17 +18,15 @@ pub mod joiner;
 pub mod layer;
 pub mod protection;
 
-pub use deframer::{Deframer, InboundRecord};
+pub use deframer::Deframer;
 pub use fragmenter::Fragmenter;
-pub use joiner::{HandshakeJoiner, JoinedHandshake};
+pub use joiner::HandshakeJoiner;
 #[cfg(test)]
 pub(crate) use layer::lower_usage_limit_in_this_thread;
-pub use layer::{PlaintextRecord, RecordLayer};
+pub use layer::RecordLayer;
 #[cfg(feature = "legacy")]
 pub use protection::{CbcHmacProtection, CbcIv, MacOrder};
-pub use protection::{
-    NullProtection, Opened, RecordProtection, Tls12AeadProtection, Tls13AeadProtection,
-};
+pub use protection::{NullProtection, RecordProtection, Tls12AeadProtection, Tls13AeadProtection};
 
 /// The record header length: type (1), version (2), length (2)
 /// (RFC 8446 §5.1, RFC 5246 §6.2.1).

@@ -27,9 +27,10 @@ pub use id::SessionId;
 pub use resumption_check::{check_resumption, ResumptionOffer, ResumptionRefusal};
 pub use state::{
     ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
+    DEFAULT_LIFETIME_SECS,
 };
 pub use store::{
     store_key, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore,
-    StoreKey, StoreKeyKind, MAX_INLINE_STORE_ID_LEN,
+    StoreKey, StoreKeyKind, DEFAULT_CLIENT_STORE_SERVERS, MAX_INLINE_STORE_ID_LEN,
 };
 pub use ticketer::{RotatingTicketer, Ticketer};

@@ -178,7 +178,7 @@ pub struct RotatingTicketer {
 }
 
 impl RotatingTicketer {
-    /// A ticketer sealing with [`DEFAULT_TICKET_AEAD`] and rotating every
+    /// A ticketer sealing with AES-256-GCM (`DEFAULT_TICKET_AEAD`) and rotating every
     /// [`TICKET_KEY_ROTATION_PERIOD`]. Fails with [`Error::Crypto`] when
     /// `rng` cannot provide the first key.
     pub fn new(rng: Arc<dyn SecureRandom>, clock: Arc<dyn Clock>) -> Result<Self, Error> {

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use ferrotls::internal::config::{ClientConfig, ServerConfig};
-use ferrotls::internal::conn::{ClientConnection, Connection, ServerConnection};
-use ferrotls::internal::pki::ServerName;
-use ferrotls::Error;
+use ferrotls::{
+    ClientConfig, ClientConnection, Connection, Error, ServerConfig, ServerConnection, ServerName,
+};
 
 /// Moves every queued TLS byte from `from` to `to` and lets `to` process
 /// it; returns the bytes moved and `to`'s result.

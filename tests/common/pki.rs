@@ -4,14 +4,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ferrotls::internal::config::{
-    ClientConfig, ClientConfigBuilder, ServerConfig, ServerConfigBuilder,
+use ferrotls::{
+    CertifiedKey, CipherSuite, ClientAuth, ClientConfig, ClientConfigBuilder, ManualClock,
+    NamedGroup, RootStore, ServerConfig, ServerConfigBuilder, ServerName, UnixTime,
+    WebPkiClientVerifier, WebPkiServerVerifier,
 };
-use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup};
-use ferrotls::internal::pki::{
-    CertifiedKey, ClientAuth, RootStore, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
-};
-use ferrotls::internal::time::{ManualClock, UnixTime};
 
 /// 2030-01-01T00:00:00Z, inside every test certificate's validity.
 pub const NOW: u64 = 1_893_456_000;

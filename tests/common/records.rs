@@ -19,7 +19,7 @@ pub fn records(bytes: &[u8]) -> Vec<Vec<u8>> {
 #[derive(Default)]
 pub struct CapturedSecrets(pub std::sync::Mutex<Vec<(String, Vec<u8>)>>);
 
-impl ferrotls::internal::keylog::KeyLog for CapturedSecrets {
+impl ferrotls::KeyLog for CapturedSecrets {
     fn log(&self, label: &str, _client_random: &[u8], secret: &[u8]) {
         self.0
             .lock()

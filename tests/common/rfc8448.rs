@@ -28,11 +28,11 @@ pub fn trace(section: &str) -> HashMap<String, Vec<u8>> {
         .collect()
 }
 
-use ferrotls::internal::msgs::enums::{NamedGroup, ProtocolVersion};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, ServerHello};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::{NamedGroup, ProtocolVersion};
 
 /// The decode context of the RFC 8448 traces: TLS 1.3 with SHA-256.
 pub const TLS13_SHA256: DecodeContext = DecodeContext {

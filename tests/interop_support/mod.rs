@@ -20,11 +20,10 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ferrotls::internal::config::{ClientConfig, ServerConfig};
-use ferrotls::internal::conn::{ClientConnection, ServerConnection};
-use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
-use ferrotls::internal::pki::{RootStore, ServerName, WebPkiServerVerifier};
-use ferrotls::internal::stream::StreamOwned;
+use ferrotls::{
+    CipherSuite, ClientConfig, ClientConnection, ProtocolVersion, RootStore, ServerConfig,
+    ServerConnection, ServerName, StreamOwned, WebPkiServerVerifier,
+};
 
 /// How long any single wait of the harness may last.
 pub const WAIT: Duration = Duration::from_secs(10);

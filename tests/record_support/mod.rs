@@ -3,10 +3,10 @@
 #![allow(dead_code)]
 
 use ferrotls::internal::crypto::aead::AeadAlgorithm;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
 use ferrotls::internal::record::{
     RecordLayer, RecordProtection, Tls12AeadProtection, Tls13AeadProtection,
 };
+use ferrotls::ProtocolVersion;
 #[cfg(feature = "legacy")]
 use ferrotls::{
     internal::crypto::{cbc::BLOCK_LEN, hash::HashAlgorithm},

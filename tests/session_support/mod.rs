@@ -4,12 +4,11 @@
 
 use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::crypto::Secret;
-use ferrotls::internal::msgs::enums::{CipherSuite, ProtocolVersion};
 use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
 use ferrotls::internal::session::{
-    ClientSessionTls12, ClientTicketTls13, ServerSessionState, SessionId, Validity,
+    ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
 };
-use ferrotls::internal::time::UnixTime;
+use ferrotls::{CipherSuite, ProtocolVersion, SessionId, UnixTime};
 
 /// 2023-11-14T22:13:20Z, the creation time of every sample.
 pub const CREATED: UnixTime = UnixTime::from_secs(1_700_000_000);

@@ -12,13 +12,11 @@ use crate::report::{describe_failure, Report};
 use crate::settings;
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
-use ferrotls::internal::config::ClientConfig;
-use ferrotls::internal::conn::{ClientConnection, EarlyDataStatus};
-use ferrotls::internal::pki::{RootStore, ServerName, WebPkiServerVerifier};
-use ferrotls::internal::session::ClientSessionData;
-use ferrotls::internal::stream::StreamOwned;
-use ferrotls::internal::time::{Clock, SystemClock};
-use ferrotls::{certificates_to_pem, HandshakeType, MessageDirection, MessageObserver};
+use ferrotls::{
+    certificates_to_pem, ClientConfig, ClientConnection, ClientSessionData, Clock, EarlyDataStatus,
+    HandshakeType, MessageDirection, MessageObserver, RootStore, ServerName, StreamOwned,
+    SystemClock, WebPkiServerVerifier,
+};
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};

@@ -9,13 +9,11 @@ use crate::settings::with_legacy_suites;
 use crate::settings::IO_TIMEOUT;
 use crate::stdout;
 use crate::Failure;
-use ferrotls::internal::config::{ClientConfig, ServerConfig, ALL_VERSIONS, DEFAULT_VERSIONS};
-use ferrotls::internal::conn::ClientConnection;
-use ferrotls::internal::msgs::enums::ProtocolVersion;
-use ferrotls::internal::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
-use ferrotls::internal::session::InMemoryServerStore;
-use ferrotls::internal::stream::StreamOwned;
-use ferrotls::internal::time::SystemClock;
+use ferrotls::{
+    CertifiedKey, ClientConfig, ClientConnection, InMemoryServerStore, ProtocolVersion, RootStore,
+    ServerConfig, ServerName, StreamOwned, SystemClock, WebPkiServerVerifier, ALL_VERSIONS,
+    DEFAULT_VERSIONS,
+};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;

@@ -2,8 +2,7 @@
 //! a completed handshake (as one JSON line, `key: value` lines or a table
 //! row), and a failure naming the alert sent or received.
 
-use ferrotls::internal::conn::{Connection, EarlyDataStatus};
-use ferrotls::Error;
+use ferrotls::{Connection, EarlyDataStatus, Error};
 use std::fmt::Write;
 use std::io;
 

@@ -9,13 +9,11 @@ use crate::report::{describe_failure, Report};
 use crate::settings::{self, IO_TIMEOUT};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
-use ferrotls::internal::config::{ClientAuth, ServerConfig};
-use ferrotls::internal::conn::ServerConnection;
-use ferrotls::internal::crypto::rng::OsRng;
-use ferrotls::internal::pki::WebPkiClientVerifier;
-use ferrotls::internal::session::{FileServerStore, InMemoryServerStore, RotatingTicketer};
-use ferrotls::internal::time::SystemClock;
 use ferrotls::tokio::server::TlsStream;
+use ferrotls::{
+    ClientAuth, FileServerStore, InMemoryServerStore, OsRng, RotatingTicketer, ServerConfig,
+    ServerConnection, SystemClock, WebPkiClientVerifier,
+};
 use std::future::Future;
 use std::io::{self, Write};
 use std::process::ExitCode;

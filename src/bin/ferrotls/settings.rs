@@ -3,12 +3,10 @@
 //! PEM files.
 
 use crate::args::Options;
-use ferrotls::internal::config::{
+use ferrotls::{
+    CertifiedKey, CipherSuite, KeyLog, KeyLogFile, NamedGroup, ProtocolVersion, RootStore,
     ALL_VERSIONS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
-use ferrotls::internal::keylog::{KeyLog, KeyLogFile};
-use ferrotls::internal::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
-use ferrotls::internal::pki::{CertifiedKey, RootStore};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 use crate::args::{flag, repeated, value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
-use ferrotls::internal::pki::{
-    certificate_blocks_from_pem, oid, verify_chain, LoadError, PolicyInputs, Profile, Purpose,
+use ferrotls::{
+    certificate_blocks_from_pem, verify_chain, LoadError, PolicyInputs, Profile, Purpose,
     Revocation, RevocationPolicy, RootStore, ServerName, Validation,
 };
 use std::process::ExitCode;
@@ -75,7 +75,7 @@ fn policy_inputs(options: &Options) -> Result<PolicyInputs, Failure> {
         Some(list) => list
             .split(',')
             .map(|text| {
-                oid::from_dotted(text.trim())
+                PolicyInputs::policy_from_dotted(text.trim())
                     .ok_or_else(|| format!("--policy: {text:?} is not a dotted OID"))
             })
             .collect::<Result<_, _>>()?,

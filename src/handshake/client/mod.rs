@@ -43,7 +43,6 @@ use crate::pki::ServerName;
 
 pub(crate) use hello::ExpectServerHello;
 use hello::ServerAnswer;
-pub use tls13::MAX_TICKET_LIFETIME;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateOrRequest, ExpectCertificateVerify,
     ExpectEncryptedExtensions, ExpectFinished, ExpectServerHelloAfterRetry, Traffic,

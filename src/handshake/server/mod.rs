@@ -37,7 +37,6 @@ pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
     ExpectRetriedClientHello, Traffic,
 };
-pub use tls13::{COOKIE_LEN, MAX_EARLY_DATA_AGE_SKEW_MS, TICKET_IDENTITY_LEN};
 
 /// The server's handshake states; each consumes itself on a message.
 pub(crate) enum State {

@@ -45,7 +45,7 @@ pub struct Opened {
 /// A record protection scheme for one direction of one epoch.
 ///
 /// The record layer hands it sequence numbers; the scheme never keeps its
-/// own count, so the limits live in one place ([`super::layer`]).
+/// own count, so the limits live in one place (the record layer).
 pub trait RecordProtection: Send {
     /// The bytes sealing puts between the header and the plaintext (an
     /// explicit nonce or IV); the caller reserves them.
