@@ -529,6 +529,7 @@ pub use pki::{
     ClientCertVerifier, InvalidServerName, LoadError, PolicyInputs, Profile, Purpose, Revocation,
     RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownProfile,
     Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
+    MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK,
     MAX_SIGNATURE_CHECKS,
 };
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;

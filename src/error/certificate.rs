@@ -72,13 +72,13 @@ pub enum CertificateError {
     /// explicit policy is required (RFC 5280 §6.1.3 (f), §6.1.5 (g)).
     NoAcceptablePolicy,
     /// Policy processing would take more than
-    /// [`crate::pki::policy::MAX_POLICY_GRAPH_WORK`] steps, or an
+    /// [`crate::MAX_POLICY_GRAPH_WORK`] steps, or an
     /// extension lists more than
-    /// [`crate::pki::policy::MAX_POLICIES_PER_EXTENSION`] policies.
+    /// [`crate::MAX_POLICIES_PER_EXTENSION`] policies.
     TooComplexPolicies,
     /// Checking names against name constraints would take more
     /// comparisons than
-    /// [`crate::pki::name_constraints::MAX_NAME_CONSTRAINT_CHECKS`] (a
+    /// [`crate::MAX_NAME_CONSTRAINT_CHECKS`] (a
     /// constraint bomb).
     TooManyNameConstraintChecks,
     /// A CRL (RFC 5280 §5.3.1) or an OCSP response (RFC 6960 §2.2) lists a

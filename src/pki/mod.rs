@@ -46,12 +46,13 @@ pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, CertifiedKey, LoadError,
 };
+pub use name_constraints::MAX_NAME_CONSTRAINT_CHECKS;
 pub use names::{InvalidServerName, ServerName};
 pub use path::{
     verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath, MAX_INTERMEDIATES,
     MAX_SIGNATURE_CHECKS,
 };
-pub use policy::PolicyInputs;
+pub use policy::{PolicyInputs, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK};
 pub use profile::{Profile, UnknownProfile};
 pub use revocation::{Revocation, RevocationPolicy};
 pub use sigcache::SignatureCache;

@@ -58,25 +58,17 @@ impl<'a> ConstrainedNames<'a> {
         }
         let common_name_counts =
             self.end_entity && !out.iter().any(|n| matches!(n, GeneralName::Dns(_)));
-        let mut rdns = Der::whole(self.subject, tag::SEQUENCE)?;
-        if !rdns.is_empty() {
+        if !Der::whole(self.subject, tag::SEQUENCE)?.is_empty() {
             out.push(GeneralName::Directory(self.subject));
         }
-        while !rdns.is_empty() {
-            let mut set = rdns.nested(tag::SET)?;
-            while !set.is_empty() {
-                let (id, value) =
-                    set.sequence(|atv| Ok::<_, CertificateError>((atv.oid()?, atv.element()?)))?;
-                if id == oid::EMAIL_ADDRESS {
-                    out.push(GeneralName::Email(value.value));
-                } else if id == oid::COMMON_NAME
-                    && common_name_counts
-                    && looks_like_host(value.value)
-                {
-                    out.push(GeneralName::Dns(value.value));
-                }
+        names::for_each_attribute(self.subject, |id, value| {
+            if id == oid::EMAIL_ADDRESS {
+                out.push(GeneralName::Email(value.value));
+            } else if id == oid::COMMON_NAME && common_name_counts && looks_like_host(value.value) {
+                out.push(GeneralName::Dns(value.value));
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -6,6 +6,8 @@
 //! A certificate held as a trust anchor is checked by [`check_anchor`]
 //! when a path reaches it.
 
+use super::names;
+use super::oid;
 use super::x509::{Certificate, KU_KEY_CERT_SIGN};
 use crate::error::CertificateError;
 
@@ -131,6 +133,7 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
         if cert.extended_key_usage.is_none() {
             return Err(mis_issued("end entity without extKeyUsage"));
         }
+        check_common_name(cert)?;
         // BR §7.1.2.7.12: subjectAltName is critical exactly when the
         // subject is empty (RFC 5280 §4.2.1.6 only says SHOULD for the
         // non-empty case).
@@ -141,6 +144,26 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// BR §7.1.4.3: a subscriber certificate's common name, if present, is
+/// one attribute, and a copy of one of its subjectAltName entries.
+fn check_common_name(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+    let mut seen = 0;
+    names::for_each_attribute(cert.subject, |id, value| {
+        if id != oid::COMMON_NAME {
+            return Ok(());
+        }
+        seen += 1;
+        let san = cert.subject_alt_name.map_or(&[][..], |san| san.value);
+        if seen > 1 {
+            Err(mis_issued("more than one common name"))
+        } else if names::common_name_in_san(value.value, san)? {
+            Ok(())
+        } else {
+            Err(mis_issued("common name not in subjectAltName"))
+        }
+    })
 }
 
 /// Rules for a CA certificate presented as an intermediate (after the

@@ -31,6 +31,14 @@ subjectAltName = DNS:any-eku.test
 $BASE
 extendedKeyUsage = serverAuth
 subjectAltName = critical,DNS:san-critical.test
+[ cn_ip6 ]
+$BASE
+extendedKeyUsage = serverAuth
+subjectAltName = IP:2001:db8::1
+[ cn_copy ]
+$BASE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:cn-case.test
 [ aia ]
 $BASE
 extendedKeyUsage = serverAuth
@@ -57,4 +65,17 @@ for ext in no_eku any_eku san_critical aia aia_critical aia_malformed; do
         -out "$WORK/$name.pem" -startdate 20250101000000Z -enddate 21000101000000Z \
         -extfile "$WORK/ext.cnf" -extensions "$ext" 2>/dev/null
     cat "$WORK/$name.pem" ../p256-int.pem >"$name-chain.pem"
+done
+
+# Common names against the subjectAltName (BR §7.1.4.3): an IPv6 address
+# in its RFC 5952 text and in another, a name in another case, two names.
+for c in "cn-ip6 cn_ip6 /CN=2001:db8::1" "cn-ip6-long cn_ip6 /CN=2001:0db8:0:0:0:0:0:1" \
+    "cn-case cn_copy /CN=CN-Case.test" "cn-two cn_copy /CN=cn-case.test/CN=cn-case.test"; do
+    set -- $c
+    openssl req -new -key "$WORK/leaf.key" -subj "$3" -out "$WORK/req.csr"
+    openssl ca -batch -config "$WORK/ca.cnf" -notext -preserveDN \
+        -cert ../p256-int.pem -keyfile ../p256-int.key -in "$WORK/req.csr" \
+        -out "$WORK/$1.pem" -startdate 20250101000000Z -enddate 21000101000000Z \
+        -extfile "$WORK/ext.cnf" -extensions "$2" 2>/dev/null
+    cat "$WORK/$1.pem" ../p256-int.pem >"$1-chain.pem"
 done
