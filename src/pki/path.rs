@@ -586,7 +586,8 @@ impl<'v, 'c> Search<'v, 'c> {
     /// Certificate policies along `path` (end entity first), which has
     /// reached a trust anchor (RFC 5280 §6.1, [`policy::check`]).
     fn check_policies(&self, path: &[Certificate<'_>]) -> Result<(), CertificateError> {
-        let from_anchor: Vec<&Certificate<'_>> = path.iter().rev().collect();
+        let from_anchor: Vec<policy::Step<'_>> =
+            path.iter().rev().map(Certificate::policies).collect();
         policy::check(&from_anchor, self.validation.policy)
     }
 

@@ -22,7 +22,6 @@
 //! [`MAX_POLICY_GRAPH_WORK`].
 
 use super::oid;
-use super::x509::Certificate;
 use crate::der::{tag, Der};
 use crate::error::CertificateError;
 
@@ -497,28 +496,20 @@ fn positions(level: &[Node<'_>], pred: impl Fn(&Node<'_>) -> bool) -> Vec<usize>
         .collect()
 }
 
-/// What policy processing reads of one certificate of the path.
+/// What policy processing reads of one certificate of the path
+/// ([`super::x509::Certificate::policies`]).
 #[derive(Clone, Copy, Debug, Default)]
-struct Step<'a> {
+pub struct Step<'a> {
     /// certificatePolicies contents, if present.
-    policies: Option<&'a [u8]>,
+    pub policies: Option<&'a [u8]>,
     /// policyMappings contents, if present.
-    mappings: Option<&'a [u8]>,
-    constraints: PolicyConstraints,
-    inhibit_any_policy: Option<u64>,
-    self_issued: bool,
-}
-
-impl<'a> From<&Certificate<'a>> for Step<'a> {
-    fn from(cert: &Certificate<'a>) -> Self {
-        Self {
-            policies: cert.certificate_policies.map(|e| e.value),
-            mappings: cert.policy_mappings.map(|e| e.value),
-            constraints: cert.policy_constraints.unwrap_or_default(),
-            inhibit_any_policy: cert.inhibit_any_policy,
-            self_issued: cert.is_self_issued(),
-        }
-    }
+    pub mappings: Option<&'a [u8]>,
+    /// policyConstraints (empty when absent).
+    pub constraints: PolicyConstraints,
+    /// inhibitAnyPolicy's SkipCerts, if present.
+    pub inhibit_any_policy: Option<u64>,
+    /// Whether the certificate is self-issued (RFC 5280 §3.2).
+    pub self_issued: bool,
 }
 
 /// RFC 5280 §6.1 policy processing over `path`, trust anchor side first
@@ -526,12 +517,7 @@ impl<'a> From<&Certificate<'a>> for Step<'a> {
 /// [`CertificateError::NoAcceptablePolicy`] when explicit policy is
 /// required, by the inputs or by a certificate's policyConstraints, and no
 /// acceptable policy is valid for the whole path.
-pub fn check(path: &[&Certificate<'_>], inputs: &PolicyInputs) -> Result<(), CertificateError> {
-    let steps: Vec<Step<'_>> = path.iter().map(|c| Step::from(*c)).collect();
-    process(&steps, inputs)
-}
-
-fn process(path: &[Step<'_>], inputs: &PolicyInputs) -> Result<(), CertificateError> {
+pub fn check(path: &[Step<'_>], inputs: &PolicyInputs) -> Result<(), CertificateError> {
     let n = path.len() as u64;
     let initial = |inhibit: bool| if inhibit { 0 } else { n + 1 };
     // §6.1.2 (d)–(f).
@@ -652,28 +638,28 @@ mod tests {
     #[test]
     fn without_explicit_policy_anything_goes() {
         let none = [step(None), step(None)];
-        assert_eq!(process(&none, &PolicyInputs::default()), Ok(()));
+        assert_eq!(check(&none, &PolicyInputs::default()), Ok(()));
         let p1 = policies(&[P1]);
         let p2 = policies(&[P2]);
         let disjoint = [step(Some(&p1)), step(Some(&p2))];
-        assert_eq!(process(&disjoint, &PolicyInputs::default()), Ok(()));
+        assert_eq!(check(&disjoint, &PolicyInputs::default()), Ok(()));
         // RFC 5280 §6.1.3 (f): the same path once the user requires an
         // explicit policy.
-        assert_eq!(process(&disjoint, &inputs(&[], true)), REFUSED);
-        assert_eq!(process(&none, &inputs(&[], true)), REFUSED);
+        assert_eq!(check(&disjoint, &inputs(&[], true)), REFUSED);
+        assert_eq!(check(&none, &inputs(&[], true)), REFUSED);
     }
 
     #[test]
     fn the_user_policy_set_is_intersected() {
         let p1 = policies(&[P1]);
         let path = [step(Some(&p1)), step(Some(&p1))];
-        assert_eq!(process(&path, &inputs(&[], true)), Ok(()));
-        assert_eq!(process(&path, &inputs(&[P1], true)), Ok(()));
-        assert_eq!(process(&path, &inputs(&[P2], true)), REFUSED);
-        assert_eq!(process(&path, &inputs(&[P2, P1], true)), Ok(()));
+        assert_eq!(check(&path, &inputs(&[], true)), Ok(()));
+        assert_eq!(check(&path, &inputs(&[P1], true)), Ok(()));
+        assert_eq!(check(&path, &inputs(&[P2], true)), REFUSED);
+        assert_eq!(check(&path, &inputs(&[P2, P1], true)), Ok(()));
         // Without explicit policy an empty intersection is still a valid
         // path (§6.1.5 (g)–(h): explicit_policy stays above zero).
-        assert_eq!(process(&path, &inputs(&[P2], false)), Ok(()));
+        assert_eq!(check(&path, &inputs(&[P2], false)), Ok(()));
     }
 
     #[test]
@@ -685,17 +671,14 @@ mod tests {
             ..step(Some(&p1))
         };
         assert_eq!(
-            process(&[ca, step(Some(&p1))], &PolicyInputs::default()),
+            check(&[ca, step(Some(&p1))], &PolicyInputs::default()),
             Ok(())
         );
         assert_eq!(
-            process(&[ca, step(Some(&p2))], &PolicyInputs::default()),
+            check(&[ca, step(Some(&p2))], &PolicyInputs::default()),
             REFUSED
         );
-        assert_eq!(
-            process(&[ca, step(None)], &PolicyInputs::default()),
-            REFUSED
-        );
+        assert_eq!(check(&[ca, step(None)], &PolicyInputs::default()), REFUSED);
         // SkipCerts counts the certificates below the CA, the end entity
         // included (§6.1.4 (i), §6.1.5 (a)): 2 lets one more through.
         let ca_skip = Step {
@@ -706,8 +689,8 @@ mod tests {
             ..step(Some(&p1))
         };
         let path = [ca_skip, step(None), step(None)];
-        assert_eq!(process(&path, &PolicyInputs::default()), REFUSED);
-        assert_eq!(process(&path[..2], &PolicyInputs::default()), Ok(()));
+        assert_eq!(check(&path, &PolicyInputs::default()), REFUSED);
+        assert_eq!(check(&path[..2], &PolicyInputs::default()), Ok(()));
     }
 
     #[test]
@@ -719,7 +702,7 @@ mod tests {
             ..step(Some(&any))
         };
         assert_eq!(
-            process(&[ca, step(Some(&p2))], &PolicyInputs::default()),
+            check(&[ca, step(Some(&p2))], &PolicyInputs::default()),
             Ok(())
         );
         // §6.1.2 (e) initial-any-policy-inhibit: the CA's anyPolicy is not
@@ -728,7 +711,7 @@ mod tests {
             inhibit_any_policy: true,
             ..PolicyInputs::default()
         };
-        assert_eq!(process(&[ca, step(Some(&p2))], &inhibited), REFUSED);
+        assert_eq!(check(&[ca, step(Some(&p2))], &inhibited), REFUSED);
         // §6.1.4 (j) inhibitAnyPolicy 0 in the CA: a leaf listing only
         // anyPolicy is no longer valid for any policy.
         let ca_inhibit = Step {
@@ -736,18 +719,18 @@ mod tests {
             ..ca
         };
         assert_eq!(
-            process(&[ca_inhibit, step(Some(&any))], &PolicyInputs::default()),
+            check(&[ca_inhibit, step(Some(&any))], &PolicyInputs::default()),
             REFUSED
         );
         assert_eq!(
-            process(&[ca_inhibit, step(Some(&p2))], &PolicyInputs::default()),
+            check(&[ca_inhibit, step(Some(&p2))], &PolicyInputs::default()),
             Ok(())
         );
         // An anyPolicy leaf under a P1 CA stands for P1 (§6.1.3 (d)(2)).
         let p1 = policies(&[P1]);
         let path = [step(Some(&p1)), step(Some(&any))];
-        assert_eq!(process(&path, &inputs(&[P1], true)), Ok(()));
-        assert_eq!(process(&path, &inputs(&[P2], true)), REFUSED);
+        assert_eq!(check(&path, &inputs(&[P1], true)), Ok(()));
+        assert_eq!(check(&path, &inputs(&[P2], true)), REFUSED);
     }
 
     #[test]
@@ -763,26 +746,20 @@ mod tests {
         // P1 in the CA's domain is P2 (or P3) below it; the user names
         // policies in the trust anchor's domain (§6.1.5 (g)).
         assert_eq!(
-            process(&[ca, step(Some(&p2))], &PolicyInputs::default()),
+            check(&[ca, step(Some(&p2))], &PolicyInputs::default()),
             Ok(())
         );
+        assert_eq!(check(&[ca, step(Some(&p2))], &inputs(&[P1], true)), Ok(()));
+        assert_eq!(check(&[ca, step(Some(&p2))], &inputs(&[P2], true)), REFUSED);
         assert_eq!(
-            process(&[ca, step(Some(&p2))], &inputs(&[P1], true)),
-            Ok(())
-        );
-        assert_eq!(
-            process(&[ca, step(Some(&p2))], &inputs(&[P2], true)),
-            REFUSED
-        );
-        assert_eq!(
-            process(&[ca, step(Some(&p1))], &PolicyInputs::default()),
+            check(&[ca, step(Some(&p1))], &PolicyInputs::default()),
             REFUSED
         );
         let no_mapping = PolicyInputs {
             inhibit_policy_mapping: true,
             ..PolicyInputs::default()
         };
-        assert_eq!(process(&[ca, step(Some(&p2))], &no_mapping), REFUSED);
+        assert_eq!(check(&[ca, step(Some(&p2))], &no_mapping), REFUSED);
         // A mapping of a policy the CA only has through anyPolicy makes
         // its node beside the anyPolicy node (§6.1.4 (b)(1)).
         let any = policies(&[oid::ANY_POLICY]);
@@ -791,11 +768,11 @@ mod tests {
             ..ca
         };
         assert_eq!(
-            process(&[any_ca, step(Some(&p2))], &inputs(&[P1], true)),
+            check(&[any_ca, step(Some(&p2))], &inputs(&[P1], true)),
             Ok(())
         );
         assert_eq!(
-            process(&[any_ca, step(Some(&p2))], &inputs(&[P3], true)),
+            check(&[any_ca, step(Some(&p2))], &inputs(&[P3], true)),
             REFUSED
         );
     }
@@ -820,7 +797,7 @@ mod tests {
         };
         let path = vec![ca; 7];
         assert_eq!(
-            process(&path, &PolicyInputs::default()),
+            check(&path, &PolicyInputs::default()),
             Err(CertificateError::TooComplexPolicies)
         );
     }

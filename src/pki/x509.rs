@@ -154,6 +154,17 @@ impl<'a> Certificate<'a> {
         Ok((subject, spki))
     }
 
+    /// What certificate-policy processing reads of this certificate.
+    pub fn policies(&self) -> policy::Step<'a> {
+        policy::Step {
+            policies: self.certificate_policies.map(|e| e.value),
+            mappings: self.policy_mappings.map(|e| e.value),
+            constraints: self.policy_constraints.unwrap_or_default(),
+            inhibit_any_policy: self.inhibit_any_policy,
+            self_issued: self.is_self_issued(),
+        }
+    }
+
     /// Whether issuer and subject are the same name (RFC 5280 §3.2
     /// "self-issued").
     pub fn is_self_issued(&self) -> bool {

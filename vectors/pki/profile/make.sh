@@ -39,6 +39,10 @@ subjectAltName = IP:2001:db8::1
 $BASE
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:cn-case.test
+[ under_pathlen0 ]
+$BASE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:under-pathlen0.test
 [ aia ]
 $BASE
 extendedKeyUsage = serverAuth
@@ -79,3 +83,13 @@ for c in "cn-ip6 cn_ip6 /CN=2001:db8::1" "cn-ip6-long cn_ip6 /CN=2001:0db8:0:0:0
         -extfile "$WORK/ext.cnf" -extensions "$2" 2>/dev/null
     cat "$WORK/$1.pem" ../p256-int.pem >"$1-chain.pem"
 done
+
+# A leaf issued directly by ../pathlen0.pem (pathLenConstraint 0): the
+# constraint counts intermediates below the CA, never the leaf (RFC 5280
+# §4.2.1.9, §6.1.4 (m)).
+openssl req -new -key "$WORK/leaf.key" -subj "/CN=under-pathlen0.test" -out "$WORK/req.csr"
+openssl ca -batch -config "$WORK/ca.cnf" -notext -preserveDN \
+    -cert ../pathlen0.pem -keyfile ../pathlen0.key -in "$WORK/req.csr" \
+    -out "$WORK/under-pathlen0.pem" -startdate 20250101000000Z -enddate 21000101000000Z \
+    -extfile "$WORK/ext.cnf" -extensions under_pathlen0 2>/dev/null
+cat "$WORK/under-pathlen0.pem" ../pathlen0.pem >under-pathlen0-chain.pem
