@@ -345,8 +345,10 @@ done
 
 # Leaves for a bare trust anchor (subject and key of p256-root, with
 # name constraints permitting example.com, made by the tests).
-leafcase bare-nc-inside leaf DNS:a.example.com
-leafcase bare-nc-outside leaf DNS:a.example.org
+for name in inside:a.example.com outside:a.example.org; do
+    SAN=DNS:${name#*:} issue bare-nc-${name%%:*} p256-leaf "/CN=${name#*:}" p256-int leaf
+    cat bare-nc-${name%%:*}.pem p256-int.pem >bare-nc-${name%%:*}-chain.pem
+done
 
 # Longer path delivered out of order, plus an unrelated extra
 # intermediate: root -> deep1 -> deep2 -> deep3 -> leaf, sent as
