@@ -208,6 +208,9 @@ fn process_end_entity(
 /// entity, namely its purpose and its name.
 fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), CertificateError> {
     check_purpose(ee, validation.purpose, validation.profile)?;
+    if validation.purpose == Purpose::ServerAuth && validation.profile == Profile::WebPki {
+        profile::check_server_common_name(ee)?;
+    }
     match validation.name {
         Some(name) => check_name(ee, name),
         None => Ok(()),

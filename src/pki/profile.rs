@@ -133,7 +133,6 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
         if cert.extended_key_usage.is_none() {
             return Err(mis_issued("end entity without extKeyUsage"));
         }
-        check_common_name(cert)?;
         // BR §7.1.2.7.12: subjectAltName is critical exactly when the
         // subject is empty (RFC 5280 §4.2.1.6 only says SHOULD for the
         // non-empty case).
@@ -146,9 +145,12 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
     Ok(())
 }
 
-/// BR §7.1.4.3: a subscriber certificate's common name, if present, is
-/// one attribute, and a copy of one of its subjectAltName entries.
-fn check_common_name(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+/// BR §7.1.4.3, for a TLS server certificate in the webpki profile (the
+/// baseline requirements govern server certificates; a client
+/// certificate's common name names a person or a device): the common
+/// name, if present, is one attribute, and a copy of one of the
+/// subjectAltName entries.
+pub fn check_server_common_name(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     let mut seen = 0;
     names::for_each_attribute(cert.subject, |id, value| {
         if id != oid::COMMON_NAME {

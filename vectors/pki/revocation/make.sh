@@ -128,9 +128,9 @@ ocsp() {
 issue root "/CN=revocation root" self root root
 issue int "/CN=revocation int" root int root
 issue int2 "/CN=revocation int2" root int root
-issue good "/CN=good.revocation.test" int leaf int
-issue revoked "/CN=revoked.revocation.test" int leaf int
-issue under-int2 "/CN=under-int2.revocation.test" int2 leaf int2
+issue good "/CN=revocation.test" int leaf int
+issue revoked "/CN=revocation.test" int leaf int
+issue under-int2 "/CN=revocation.test" int2 leaf int2
 issue responder "/CN=revocation responder" int responder int
 issue responder-no-eku "/CN=revocation responder without EKU" int responder_no_eku int
 # A CA named like int with another key: its CRLs do not verify with int's.
