@@ -135,6 +135,40 @@ fn each_case_gets_its_exact_reason() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// A CRL signed by a key the CA delegated CRL signing to (RFC 5280
+/// §6.3.3 (f)) counts once that key's certificate is given, and only
+/// when the certificate was issued by the CA, under its name, with
+/// cRLSign.
+#[test]
+fn a_delegated_crl_signer_is_believed_only_with_its_certificate() {
+    let refused = |file: &str, signers: &[&str]| {
+        let mut revocation = revocation(&[file, ROOT_CRL], &[], HardFail);
+        for signer in signers {
+            assert_eq!(revocation.add_crl_signers(&read(signer)), Ok(1), "{signer}");
+        }
+        server_verdict("revoked-chain.pem", revocation)
+    };
+    assert_eq!(
+        refused("int-delegated.crl.pem", &["crl-signer.pem"]),
+        Err(Error::InvalidCertificate(Revoked(
+            RevocationReason::KeyCompromise
+        )))
+    );
+    let unverified = Err(Error::InvalidCertificate(BadRevocationInfo(
+        "CRL signature does not verify",
+    )));
+    assert_eq!(refused("int-delegated.crl.pem", &[]), unverified);
+    assert_eq!(
+        refused(
+            "int-delegated-no-crl-sign.crl.pem",
+            &["crl-signer-no-crl-sign.pem"]
+        ),
+        unverified
+    );
+    // The signer vouches for no CRL but the ones its key signed.
+    assert_eq!(refused("impostor.crl.pem", &["crl-signer.pem"]), unverified);
+}
+
 #[test]
 fn grace_tolerates_a_recently_stale_crl() {
     // int-stale.crl.pem's nextUpdate is 2029-12-15, 17 days before NOW.

@@ -15,7 +15,7 @@ use super::names;
 use super::oid;
 use super::status::{Answer, Issuer};
 use super::time;
-use super::x509::{self, Certificate, Extension};
+use super::x509::{self, Certificate, Extension, KU_CRL_SIGN};
 use crate::crypto::verify;
 use crate::der::{tag, Der};
 use crate::error::{CertificateError, RevocationReason};
@@ -109,24 +109,32 @@ impl<'a> Crl<'a> {
 
     /// What this CRL says about `cert`, issued by `issuer`: `None` when
     /// the CRL does not cover it (another issuer name, RFC 5280 §6.3.3
-    /// (b)(1), or outside its scope, (b)(2)); otherwise, once `issuer`'s
-    /// key is shown to have signed it with cRLSign allowed (§6.3.3 (f),
-    /// (g)), whether the serial is listed (§6.3.3 (i)). Freshness is the
-    /// caller's.
+    /// (b)(1), or outside its scope, (b)(2)); otherwise, once it is shown
+    /// to be signed by `issuer`'s key with cRLSign allowed, or by one of
+    /// `signers` to which `issuer` delegated CRL signing (§6.3.3 (f),
+    /// (g); see [`Crl::delegated_to`]), whether the serial is listed
+    /// (§6.3.3 (i)). Freshness is the caller's.
     pub fn answer_for(
         &self,
         cert: &Certificate<'_>,
         issuer: &Issuer<'_>,
+        signers: &[Certificate<'_>],
+        time: i64,
     ) -> Result<Option<Answer>, CertificateError> {
         if self.issuer != cert.issuer || !self.scope.covers(cert.is_ca()) {
             return Ok(None);
         }
-        if !issuer.crl_sign_allowed {
-            return Err(bad("the CRL issuer's keyUsage lacks cRLSign"));
-        }
         let algorithm = algorithm::signature_algorithm(self.signature_algorithm)?;
-        verify::verify(&issuer.public_key, algorithm, self.tbs, self.signature)
-            .map_err(|_| bad("CRL signature does not verify"))?;
+        if verify::verify(&issuer.public_key, algorithm, self.tbs, self.signature).is_ok() {
+            if !issuer.crl_sign_allowed {
+                return Err(bad("the CRL issuer's keyUsage lacks cRLSign"));
+            }
+        } else if !signers
+            .iter()
+            .any(|signer| self.delegated_to(signer, issuer, time))
+        {
+            return Err(bad("CRL signature does not verify"));
+        }
         let mut entries = Der::new(self.entries);
         while !entries.is_empty() {
             let (serial, reason) = entries.sequence(read_entry)?;
@@ -137,6 +145,29 @@ impl<'a> Crl<'a> {
             }
         }
         Ok(Some(Answer::Good))
+    }
+
+    /// Whether `signer` signed this CRL for `issuer` (RFC 5280 §6.3.3
+    /// (f): a CRL issuer other than the CA's own key, whose certification
+    /// path ends at the same trust anchor): `signer` bears the CRL's
+    /// issuer name (a direct CRL, so the CA's name, §5.1.2.3), was issued
+    /// and signed by `issuer`, which is on the validated path, is valid at
+    /// `time`, asserts cRLSign in a keyUsage it must carry (§4.2.1.3), and
+    /// its key verifies the CRL.
+    fn delegated_to(&self, signer: &Certificate<'_>, issuer: &Issuer<'_>, time: i64) -> bool {
+        let issued = signer.subject == self.issuer
+            && signer.issuer == issuer.subject
+            && signer.key_usage.is_some()
+            && signer.key_usage_allows(KU_CRL_SIGN)
+            && signer.not_before <= time
+            && time <= signer.not_after
+            && algorithm::signature_algorithm(signer.signature_algorithm).is_ok_and(|a| {
+                verify::verify(&issuer.public_key, a, signer.tbs, signer.signature).is_ok()
+            });
+        issued
+            && algorithm::signature_algorithm(self.signature_algorithm).is_ok_and(|a| {
+                verify::verify(&signer.public_key, a, self.tbs, self.signature).is_ok()
+            })
     }
 }
 

@@ -17,7 +17,7 @@ use std::path::Path;
 pub fn certificate_blocks_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
     let blocks: Vec<Vec<u8>> = pem::parse(text)?
         .into_iter()
-        .filter(|b| b.label == "CERTIFICATE")
+        .filter(|b| b.label == pem::CERTIFICATE_LABEL)
         .map(|b| b.der.to_vec())
         .collect();
     if blocks.is_empty() {
@@ -42,7 +42,7 @@ pub fn certificates_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
 pub fn certificates_to_pem(chain: &[Vec<u8>]) -> String {
     chain
         .iter()
-        .map(|der| pem::encode("CERTIFICATE", der))
+        .map(|der| pem::encode(pem::CERTIFICATE_LABEL, der))
         .collect()
 }
 

@@ -31,6 +31,9 @@ fn label_of<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
         .strip_suffix("-----")
 }
 
+/// The label of a certificate's PEM block (RFC 7468 §5.1).
+pub const CERTIFICATE_LABEL: &str = "CERTIFICATE";
+
 /// Decodes every block of `text`, in order. Fails on an unterminated
 /// block, a mismatched END label, encapsulated headers, or bad base64.
 pub fn parse(text: &str) -> Result<Vec<PemBlock>, PemError> {

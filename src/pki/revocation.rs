@@ -62,6 +62,7 @@ type Dated = (Answer, i64, Option<i64>);
 #[derive(Clone, Debug, Default)]
 pub struct Revocation {
     crls: Vec<Vec<u8>>,
+    crl_signers: Vec<Vec<u8>>,
     ocsp_responses: Vec<Vec<u8>>,
     policy: RevocationPolicy,
     grace: u64,
@@ -104,6 +105,26 @@ impl Revocation {
         let ders = der_or_pem(bytes, crl::PEM_LABEL)?;
         for der in &ders {
             self.add_crl_der(der.clone())?;
+        }
+        Ok(ders.len())
+    }
+
+    /// Adds the certificate of a delegated CRL signer (DER): a key its CA
+    /// certified, under the CA's own name, to sign the CA's CRLs (RFC 5280
+    /// §6.3.3 (f); see docs/pki.md). Refused when it does not parse.
+    pub fn add_crl_signer_der(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
+        Certificate::parse(&der)?;
+        self.crl_signers.push(der);
+        Ok(())
+    }
+
+    /// Adds the delegated CRL signers of a file's contents: one DER
+    /// certificate, or PEM text with `CERTIFICATE` blocks. Returns how
+    /// many.
+    pub fn add_crl_signers(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+        let ders = der_or_pem(bytes, pem::CERTIFICATE_LABEL)?;
+        for der in &ders {
+            self.add_crl_signer_der(der.clone())?;
         }
         Ok(ders.len())
     }
@@ -190,9 +211,14 @@ impl Revocation {
                 .map(|single| single.map(|s| (s.status, s.this_update, s.next_update)));
             verdict.weigh(answer, &OCSP_FRESHNESS, time, self.grace)?;
         }
+        let signers: Vec<Certificate<'_>> = self
+            .crl_signers
+            .iter()
+            .filter_map(|der| Certificate::parse(der).ok())
+            .collect();
         for der in &self.crls {
             let answer = Crl::parse(der).and_then(|crl| {
-                let answer = crl.answer_for(cert, issuer)?;
+                let answer = crl.answer_for(cert, issuer, &signers, time)?;
                 Ok(answer.map(|a| (a, crl.this_update, crl.next_update)))
             });
             verdict.weigh(answer, &CRL_FRESHNESS, time, self.grace)?;

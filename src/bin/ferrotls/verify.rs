@@ -14,7 +14,7 @@ pub const SYNOPSIS: &str = "verify --roots FILE --chain FILE [--untrusted FILE] 
     [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] \
     [--profile rfc5280|webpki] [--policy OIDS] \
     [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] \
-    [--crl FILE]... [--ocsp FILE]... [--revocation soft|hard]";
+    [--crl FILE]... [--crl-signer FILE]... [--ocsp FILE]... [--revocation soft|hard]";
 
 pub const ABOUT: &str = "Validates the first certificate of --chain against the trust anchors \
 of --roots (RFC 5280 §6), helped by the chain's other certificates and --untrusted, \
@@ -60,6 +60,11 @@ pub const OPTIONS: &[OptionSpec] = &[
     ),
     repeated("crl", "FILE", "CRL, PEM or DER (repeatable)"),
     repeated("ocsp", "FILE", "OCSP response, DER or PEM (repeatable)"),
+    repeated(
+        "crl-signer",
+        "FILE",
+        "certificate of a key the CA delegated CRL signing to, PEM or DER (repeatable)",
+    ),
     value(
         "revocation",
         "soft|hard",
@@ -112,6 +117,11 @@ fn read_revocation(options: &Options) -> Result<Option<Revocation>, Failure> {
     for path in options.all("ocsp") {
         revocation
             .add_ocsp_responses(&read(path)?)
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    for path in options.all("crl-signer") {
+        revocation
+            .add_crl_signers(&read(path)?)
             .map_err(|e| format!("{path}: {e}"))?;
     }
     Ok(Some(revocation))

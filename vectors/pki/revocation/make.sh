@@ -87,6 +87,16 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+[ crl_signer ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ crl_signer_no_crl_sign ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
 EOF
 
 # issue OUT SUBJECT ISSUER EXT DB: a new P-256 key OUT.key and
@@ -135,6 +145,10 @@ issue responder "/CN=revocation responder" int responder int
 issue responder-no-eku "/CN=revocation responder without EKU" int responder_no_eku int
 # A CA named like int with another key: its CRLs do not verify with int's.
 issue impostor "/CN=revocation int" root int other
+# Keys int delegated CRL signing to, under int's own name (RFC 5280
+# §6.3.3 (f)), one with cRLSign and one without.
+issue crl-signer "/CN=revocation int" int crl_signer int
+issue crl-signer-no-crl-sign "/CN=revocation int" int crl_signer_no_crl_sign int
 
 cat good.pem int.pem >good-chain.pem
 cat revoked.pem int.pem >revoked-chain.pem
@@ -157,6 +171,9 @@ gencrl root.crl.pem root root $CRL_NEXT
 gencrl int-stale.crl.pem int int $STALE_NEXT
 gencrl impostor.crl.pem impostor other $CRL_NEXT
 gencrl int-ca-only.crl.pem int int $CRL_NEXT -crlexts crl_ca_only
+# int's CRL signed by its delegated signers instead of int's key.
+gencrl int-delegated.crl.pem crl-signer int $CRL_NEXT
+gencrl int-delegated-no-crl-sign.crl.pem crl-signer-no-crl-sign int $CRL_NEXT
 
 # OCSP responses: good (SHA-1 CertID, the default) and good with a
 # SHA-256 CertID, revoked, unknown (int's responder knows nothing in
