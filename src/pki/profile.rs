@@ -191,22 +191,19 @@ pub fn check_intermediate(cert: &Certificate<'_>) -> Result<(), CertificateError
 /// reaches it. RFC 5280 §6.1.1 (d) takes only a name and a key from an
 /// anchor; both profiles ask more of a certificate trusted to issue (its
 /// key is judged when it is read, [`super::algorithm::public_key`], and so
-/// are unknown critical extensions):
-/// - both: it is a CA (basicConstraints cA, RFC 5280 §4.2.1.9), and a
-///   root's authorityKeyIdentifier, if any, names its own key (§4.2.1.1);
-/// - webpki, what browsers enforce on a root store: no extKeyUsage on a
-///   root (BR §7.1.2.1.2);
-/// - rfc5280, the strict profile: the MUSTs of RFC 5280 §4 for every CA
-///   certificate ([`check_intermediate`]: positive serial, critical
-///   basicConstraints, subjectKeyIdentifier, …) and the baseline
-///   requirements' root rule against an authorityKeyIdentifier naming an
-///   issuer and serial (BR §7.1.2.1.3). Roots in Mozilla's store break
-///   each of these (docs/pki.md), so the web PKI profile does not apply
-///   them.
+/// are unknown critical extensions): that it is a CA (§4.2.1.9), the
+/// MUSTs of §4 that bind every CA certificate ([`check_intermediate`]:
+/// positive serial, critical basicConstraints, a subjectKeyIdentifier,
+/// …), and a root's authorityKeyIdentifier, if any, naming its own key
+/// (§4.2.1.1). The webpki profile adds the baseline requirements' root
+/// rules (BR §7.1.2.1): no extKeyUsage, and no issuer and serial in the
+/// authorityKeyIdentifier. Roots in Mozilla's store break some of these
+/// (docs/pki.md lists which).
 pub fn check_anchor(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
     if !cert.is_ca() {
         return Err(CertificateError::IssuerNotCa);
     }
+    check_intermediate(cert)?;
     let root = cert.is_self_issued();
     if let Some(aki) = cert.authority_key_id.filter(|_| root) {
         let own = cert.subject_key_id.map(|ski| ski.value);
@@ -215,24 +212,14 @@ pub fn check_anchor(cert: &Certificate<'_>, profile: Profile) -> Result<(), Cert
                 "root authorityKeyIdentifier differs from its subjectKeyIdentifier",
             ));
         }
-    }
-    match profile {
-        Profile::WebPki if root && cert.extended_key_usage.is_some() => {
-            Err(mis_issued("root certificate with extKeyUsage"))
-        }
-        Profile::WebPki => Ok(()),
-        Profile::Rfc5280 => {
-            check_intermediate(cert)?;
-            if root
-                && cert
-                    .authority_key_id
-                    .is_some_and(|aki| aki.names_issuer_and_serial)
-            {
-                return Err(mis_issued(
-                    "root authorityKeyIdentifier with issuer and serial",
-                ));
-            }
-            Ok(())
+        if profile == Profile::WebPki && aki.names_issuer_and_serial {
+            return Err(mis_issued(
+                "root authorityKeyIdentifier with issuer and serial",
+            ));
         }
     }
+    if profile == Profile::WebPki && root && cert.extended_key_usage.is_some() {
+        return Err(mis_issued("root certificate with extKeyUsage"));
+    }
+    Ok(())
 }
