@@ -8,7 +8,8 @@
 
 use ferrotls::internal::pki::Certificate;
 use ferrotls::{
-    verify_chain, Purpose, Revocation, RevocationPolicy, RootStore, ServerName, Validation,
+    verify_chain, Purpose, Revocation, RevocationPolicy, RootStore, ServerName, TrustAnchor,
+    Validation, VerifiedPath,
 };
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -29,7 +30,7 @@ struct Fixed {
     name: ServerName,
     /// Leaf, intermediate, root of `vectors/pki/revocation`: the path
     /// revocation is checked on.
-    path: Vec<Vec<u8>>,
+    path: VerifiedPath,
 }
 
 fn fixed() -> &'static Fixed {
@@ -43,7 +44,10 @@ fn fixed() -> &'static Fixed {
             intermediate: one(INTERMEDIATE),
             leaf: one(LEAF),
             name: ServerName::parse("leaf.p256.test").expect("name"),
-            path: REVOCATION_PATH.into_iter().map(one).collect(),
+            path: VerifiedPath {
+                chain: REVOCATION_PATH.into_iter().map(one).collect(),
+                anchor: TrustAnchor::from_der(one(REVOCATION_PATH[2])).expect("root"),
+            },
         }
     })
 }
