@@ -77,8 +77,9 @@ pub struct Element<'a> {
 
 /// Encodes one element: `tag`, the length of `contents` in its shortest
 /// definite form (X.690 §8.1.3, §10.1), then `contents`. What
-/// [`Der::element`] reads back.
-#[cfg(feature = "pki-types")]
+/// [`Der::element`] reads back. Used to rebuild `rustls-pki-types`'
+/// anchors and by unit tests that build DER.
+#[cfg(any(test, feature = "pki-types"))]
 pub fn encode(tag: u8, contents: &[u8]) -> Vec<u8> {
     let len = contents.len();
     let mut out = Vec::with_capacity(contents.len() + 2 + MAX_LENGTH_OCTETS);
@@ -446,7 +447,6 @@ mod tests {
         assert_eq!(Der::new(&long).element().map(|e| e.value.len()), Ok(0x80));
     }
 
-    #[cfg(feature = "pki-types")]
     #[test]
     fn encoded_elements_read_back() {
         for len in [0, 1, 0x7f, 0x80, 0xff, 0x100, 0x1_0000] {

@@ -381,18 +381,7 @@ fn implicit_default_false(d: &mut Der<'_>, n: u8) -> Result<bool, CertificateErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A DER element of `tag` around `value`, short or long form length.
-    fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        match value.len() {
-            n @ 0..=0x7f => out.push(n as u8),
-            n @ 0x80..=0xff => out.extend([0x81, n as u8]),
-            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
-        }
-        out.extend_from_slice(value);
-        out
-    }
+    use crate::der::encode as tlv;
 
     const ECDSA_SHA256_ID: &[u8] = &[
         0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,

@@ -410,17 +410,7 @@ fn read_cert_status(d: &mut Der<'_>) -> Result<Answer, CertificateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        match value.len() {
-            n @ 0..=0x7f => out.push(n as u8),
-            n @ 0x80..=0xff => out.extend([0x81, n as u8]),
-            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
-        }
-        out.extend_from_slice(value);
-        out
-    }
+    use crate::der::encode as tlv;
 
     const TIME: &[u8] = b"\x18\x0f20291201000000Z";
     const SHA1_ID: &[u8] = &[

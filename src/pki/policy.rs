@@ -580,16 +580,11 @@ pub fn check(path: &[Step<'_>], inputs: &PolicyInputs) -> Result<(), Certificate
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::der::encode as tlv;
 
     const P1: &[u8] = &[0x2a, 1];
     const P2: &[u8] = &[0x2a, 2];
     const P3: &[u8] = &[0x2a, 3];
-
-    fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag, contents.len() as u8];
-        out.extend_from_slice(contents);
-        out
-    }
 
     /// certificatePolicies contents listing `ids`.
     fn policies(ids: &[&[u8]]) -> Vec<u8> {
