@@ -17,31 +17,57 @@ use super::trust::RootStore;
 use crate::error::Error;
 use std::sync::Arc;
 
-/// Validates a peer's chain for the built-in verifiers: the one place
-/// the handshake's certificate check lives, with the verifier's
-/// signature cache, then checks the validated path's revocation when the
-/// verifier has sources ([`Revocation::check`]). Errors as
-/// [`verify_chain`](super::path::verify_chain) and [`Revocation::check`].
-///
-/// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
-/// `docs/fuzzing.md`): every chain is accepted, so a fuzzer is not stopped
-/// by names, dates or issuers (the handshake still parses the end entity
-/// for its key; the `x509` target fuzzes path validation itself).
-#[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
-fn check_peer_chain(
-    end_entity: &[u8],
-    intermediates: &[&[u8]],
-    validation: &Validation<'_>,
-    signatures: &SignatureCache,
-    revocation: Option<&Revocation>,
-) -> Result<(), Error> {
-    #[cfg(fuzzing)]
-    return Ok(());
-    let path = verify_chain_cached(end_entity, intermediates, validation, signatures)?;
-    if let Some(revocation) = revocation {
-        revocation.check(&path, validation.time, None)?;
+/// What both built-in verifiers hold: the anchors, the signature cache
+/// their clones share, the profile, and the revocation sources if any.
+#[derive(Clone, Debug)]
+struct PeerChecks {
+    roots: Arc<RootStore>,
+    signatures: Arc<SignatureCache>,
+    profile: Profile,
+    revocation: Option<Arc<Revocation>>,
+}
+
+impl PeerChecks {
+    fn new(roots: Arc<RootStore>) -> Self {
+        Self {
+            roots,
+            signatures: Arc::default(),
+            profile: Profile::WebPki,
+            revocation: None,
+        }
     }
-    Ok(())
+
+    /// Validates a peer's chain for `purpose` (and `name`, when given) at
+    /// `now`: the one place the handshake's certificate check lives, with
+    /// the verifier's signature cache, then the validated path's
+    /// revocation when there are sources ([`Revocation::check`]). Errors
+    /// as [`verify_chain`](super::path::verify_chain) and
+    /// [`Revocation::check`].
+    ///
+    /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
+    /// `docs/fuzzing.md`): every chain is accepted, so a fuzzer is not
+    /// stopped by names, dates or issuers (the handshake still parses the
+    /// end entity for its key; the `x509` target fuzzes path validation
+    /// itself).
+    #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
+    fn check_peer_chain(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        purpose: Purpose,
+        name: Option<&ServerName>,
+        now: u64,
+    ) -> Result<(), Error> {
+        #[cfg(fuzzing)]
+        return Ok(());
+        let mut validation = Validation::new(&self.roots, purpose, now).with_profile(self.profile);
+        validation.name = name;
+        let path = verify_chain_cached(end_entity, intermediates, &validation, &self.signatures)?;
+        if let Some(revocation) = &self.revocation {
+            revocation.check(&path, now, None)?;
+        }
+        Ok(())
+    }
 }
 
 /// Proof that a server's certificate chain was accepted.
@@ -106,10 +132,7 @@ pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
 /// what can change: dates, names, usages, the path.
 #[derive(Clone, Debug)]
 pub struct WebPkiServerVerifier {
-    roots: Arc<RootStore>,
-    signatures: Arc<SignatureCache>,
-    profile: Profile,
-    revocation: Option<Arc<Revocation>>,
+    checks: PeerChecks,
 }
 
 impl WebPkiServerVerifier {
@@ -117,29 +140,27 @@ impl WebPkiServerVerifier {
     /// revocation checking.
     pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
-            roots,
-            signatures: Arc::default(),
-            profile: Profile::WebPki,
-            revocation: None,
+            checks: PeerChecks::new(roots),
         }
     }
 
     /// The same verifier applying `profile`'s rules instead of the
     /// default [`Profile::WebPki`].
-    pub fn with_profile(self, profile: Profile) -> Self {
-        Self { profile, ..self }
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.checks.profile = profile;
+        self
     }
 
     /// The same verifier, also checking every validated path against
     /// `revocation`'s CRLs and OCSP responses under its policy.
     pub fn with_revocation(mut self, revocation: Revocation) -> Self {
-        self.revocation = Some(Arc::new(revocation));
+        self.checks.revocation = Some(Arc::new(revocation));
         self
     }
 
     /// The signature cache this verifier's connections share.
     pub fn signature_cache(&self) -> &SignatureCache {
-        &self.signatures
+        &self.checks.signatures
     }
 }
 
@@ -151,15 +172,12 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         server_name: &ServerName,
         now: u64,
     ) -> Result<ServerCertVerified, Error> {
-        let validation = Validation::new(&self.roots, Purpose::ServerAuth, now)
-            .with_name(server_name)
-            .with_profile(self.profile);
-        check_peer_chain(
+        self.checks.check_peer_chain(
             end_entity,
             intermediates,
-            &validation,
-            &self.signatures,
-            self.revocation.as_deref(),
+            Purpose::ServerAuth,
+            Some(server_name),
+            now,
         )?;
         Ok(ServerCertVerified::assertion())
     }
@@ -170,10 +188,7 @@ impl ServerCertVerifier for WebPkiServerVerifier {
 /// remembered as by [`WebPkiServerVerifier`].
 #[derive(Clone, Debug)]
 pub struct WebPkiClientVerifier {
-    roots: Arc<RootStore>,
-    signatures: Arc<SignatureCache>,
-    profile: Profile,
-    revocation: Option<Arc<Revocation>>,
+    checks: PeerChecks,
 }
 
 impl WebPkiClientVerifier {
@@ -182,29 +197,27 @@ impl WebPkiClientVerifier {
     /// setting, not the verifier's.
     pub fn new(roots: Arc<RootStore>) -> Self {
         Self {
-            roots,
-            signatures: Arc::default(),
-            profile: Profile::WebPki,
-            revocation: None,
+            checks: PeerChecks::new(roots),
         }
     }
 
     /// The same verifier applying `profile`'s rules instead of the
     /// default [`Profile::WebPki`].
-    pub fn with_profile(self, profile: Profile) -> Self {
-        Self { profile, ..self }
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.checks.profile = profile;
+        self
     }
 
     /// The same verifier, also checking every validated path against
     /// `revocation`'s CRLs and OCSP responses under its policy.
     pub fn with_revocation(mut self, revocation: Revocation) -> Self {
-        self.revocation = Some(Arc::new(revocation));
+        self.checks.revocation = Some(Arc::new(revocation));
         self
     }
 
     /// The signature cache this verifier's connections share.
     pub fn signature_cache(&self) -> &SignatureCache {
-        &self.signatures
+        &self.checks.signatures
     }
 }
 
@@ -215,20 +228,14 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         intermediates: &[&[u8]],
         now: u64,
     ) -> Result<ClientCertVerified, Error> {
-        let validation =
-            Validation::new(&self.roots, Purpose::ClientAuth, now).with_profile(self.profile);
-        check_peer_chain(
-            end_entity,
-            intermediates,
-            &validation,
-            &self.signatures,
-            self.revocation.as_deref(),
-        )?;
+        self.checks
+            .check_peer_chain(end_entity, intermediates, Purpose::ClientAuth, None, now)?;
         Ok(ClientCertVerified::assertion())
     }
 
     fn root_subjects(&self) -> Vec<Vec<u8>> {
-        self.roots
+        self.checks
+            .roots
             .anchors()
             .iter()
             .map(|a| a.subject().to_vec())
