@@ -199,6 +199,16 @@ pub const DEFAULT_MAX_WARNING_ALERTS: usize = 4;
 /// One more is [`Error::LimitExceeded`].
 pub const DEFAULT_MAX_REFUSED_RENEGOTIATIONS: usize = 4;
 
+/// The `record_size_limit` announced by default (RFC 8449 §4): the
+/// protocol's own maximum, 2^14 + 1 ([`crate::MAX_RECORD_SIZE_LIMIT_TLS13`]),
+/// as Firefox (NSS) and GnuTLS announce it when they offer TLS 1.3. RFC
+/// 8449 §4 asks endpoints to announce the extension even without a need
+/// for smaller records, so that a peer that has one can say so; a TLS 1.2
+/// handshake counts it as 2^14. Smaller values make the peer send smaller
+/// records (constrained receivers); the bound below is
+/// [`crate::MIN_RECORD_SIZE_LIMIT`].
+pub const DEFAULT_RECORD_SIZE_LIMIT: u16 = crate::record::MAX_RECORD_SIZE_LIMIT_TLS13;
+
 /// The bounds a connection keeps on what its peer can make it hold or do
 /// (design §2, "bounded everything"). Each defaults to the constant its
 /// field names; every one has a setter on both configuration builders.
@@ -269,6 +279,17 @@ pub struct CommonConfig {
     pub psk_modes: Vec<PskKeyExchangeMode>,
     /// The bounds on what the peer may make a connection hold or do.
     pub limits: Limits,
+    /// The `record_size_limit` announced (RFC 8449): the largest protected
+    /// record the peer may send us, capped at the negotiated version's
+    /// maximum; [`DEFAULT_RECORD_SIZE_LIMIT`] by default, `None` announces
+    /// none (then the peer's announcement is not answered either).
+    pub record_size_limit: Option<u16>,
+    /// TLS 1.3 certificate compression (RFC 8879), most preferred first:
+    /// the algorithms we decompress (announced in the ClientHello or the
+    /// CertificateRequest) and may compress our own certificate with;
+    /// [`crate::DEFAULT_CERTIFICATE_COMPRESSION`] by default, empty turns
+    /// compression off.
+    pub certificate_compression: Vec<crate::CertificateCompressionAlgorithm>,
 }
 
 impl core::fmt::Debug for CommonConfig {
@@ -296,6 +317,8 @@ impl Default for CommonConfig {
             message_observer: None,
             psk_modes: DEFAULT_PSK_MODES.to_vec(),
             limits: Limits::default(),
+            record_size_limit: Some(DEFAULT_RECORD_SIZE_LIMIT),
+            certificate_compression: crate::compression::DEFAULT_CERTIFICATE_COMPRESSION.to_vec(),
         }
     }
 }
@@ -339,6 +362,23 @@ impl CommonConfig {
             .any(|p| p.is_empty() || p.len() > 255)
         {
             return Err(Error::InvalidRequest(InvalidRequestReason::AlpnNameLength));
+        }
+        if self
+            .record_size_limit
+            .is_some_and(|limit| usize::from(limit) < crate::record::MIN_RECORD_SIZE_LIMIT)
+        {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::RecordSizeLimitTooSmall,
+            ));
+        }
+        if !self
+            .certificate_compression
+            .iter()
+            .all(|a| crate::compression::is_supported(*a))
+        {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::UnsupportedCompression,
+            ));
         }
         Ok(())
     }
@@ -458,6 +498,25 @@ macro_rules! common_builder_methods {
         /// ([`Limits::max_warning_alerts`]).
         pub fn max_warning_alerts(mut self, n: usize) -> Self {
             self.common.limits.max_warning_alerts = n;
+            self
+        }
+
+        /// Announces `limit` as our `record_size_limit` (RFC 8449), or
+        /// none; building fails below 64
+        /// ([`CommonConfig::record_size_limit`]).
+        pub fn record_size_limit(mut self, limit: Option<u16>) -> Self {
+            self.common.record_size_limit = limit;
+            self
+        }
+
+        /// Sets the certificate compression algorithms, most preferred
+        /// first; empty turns compression off
+        /// ([`CommonConfig::certificate_compression`]).
+        pub fn certificate_compression(
+            mut self,
+            algorithms: &[crate::CertificateCompressionAlgorithm],
+        ) -> Self {
+            self.common.certificate_compression = algorithms.to_vec();
             self
         }
 

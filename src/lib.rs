@@ -483,6 +483,7 @@ mod macros;
 
 mod codec;
 mod common_state;
+mod compression;
 mod config;
 mod conn;
 mod crypto;
@@ -505,13 +506,14 @@ mod time;
 pub mod tokio_io;
 
 // What an embedder uses, at the crate root.
+pub use compression::DEFAULT_CERTIFICATE_COMPRESSION;
 pub use config::{
     ClientConfig, ClientConfigBuilder, DangerousClientConfig, Limits, ServerConfig,
     ServerConfigBuilder, ALL_VERSIONS, DEFAULT_GROUPS, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
     DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA, DEFAULT_MAX_PENDING_PLAINTEXT,
     DEFAULT_MAX_RECEIVED_PLAINTEXT, DEFAULT_MAX_REFUSED_RENEGOTIATIONS, DEFAULT_MAX_WARNING_ALERTS,
-    DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-    TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    DEFAULT_RECORD_SIZE_LIMIT, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
@@ -520,7 +522,10 @@ pub use conn::{
 pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
 pub use keylog::{KeyLog, KeyLogFile};
-pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
+pub use msgs::enums::{
+    CertificateCompressionAlgorithm, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion,
+    SignatureScheme,
+};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
 pub use pki::{
@@ -533,6 +538,7 @@ pub use pki::{
     MAX_SIGNATURE_CHECKS,
 };
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
+pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_RECORD_SIZE_LIMIT};
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]

@@ -49,6 +49,13 @@ fn chromium_gets_our_page_over_tls13_and_resumes_in_a_second_frame() {
     // Chromium offers the hybrid with an X25519 share; our server, which
     // prefers it by default, takes it (draft-ietf-tls-ecdhe-mlkem).
     assert_eq!(served.get("group"), "X25519MLKEM768", "{log}");
+    // Chromium offers brotli certificate compression (RFC 8879), the
+    // first of our defaults: our server's chain went compressed with it.
+    assert_eq!(
+        served.get("sent_certificate_compression"),
+        "brotli",
+        "{log}"
+    );
     assert!(out.contains("version: TLSv1.3\n"), "{out}");
     assert!(
         !log.contains("ferrotls server:"),

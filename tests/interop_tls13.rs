@@ -69,7 +69,10 @@ fn json_report_has_exactly_the_issue_keys() {
             "alpn",
             "server_name",
             "early_data",
-            "peer_certificates"
+            "peer_certificates",
+            "record_size_limit",
+            "certificate_compression",
+            "sent_certificate_compression"
         ]
     );
     assert_eq!(json[0].get("role"), "client");

@@ -50,6 +50,10 @@ pub(crate) trait HandshakeIo {
     fn set_record_version(&mut self, version: ProtocolVersion);
     /// Fixes the version of records both ways once negotiated.
     fn set_negotiated_record_version(&mut self, version: ProtocolVersion);
+    /// Sends records within the peer's record_size_limit.
+    fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error>;
+    /// Refuses protected records over our own record_size_limit.
+    fn set_own_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error>;
     /// Reads under a TLS 1.3 traffic secret.
     fn set_tls13_read_key(
         &mut self,
@@ -139,6 +143,12 @@ impl HandshakeIo for CommonState {
     }
     fn set_negotiated_record_version(&mut self, version: ProtocolVersion) {
         CommonState::set_negotiated_record_version(self, version)
+    }
+    fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
+        self.record.set_peer_record_size_limit(limit, tls13)
+    }
+    fn set_own_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
+        self.record.set_own_record_size_limit(limit, tls13)
     }
     fn set_tls13_read_key(
         &mut self,

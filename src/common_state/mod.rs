@@ -13,7 +13,10 @@ use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
-use crate::msgs::enums::{AlertLevel, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{
+    AlertLevel, CertificateCompressionAlgorithm, CipherSuite, HandshakeType, NamedGroup,
+    ProtocolVersion,
+};
 use crate::observer::{MessageDirection, MessageObserver};
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
 use crate::session::ClientSessionStore;
@@ -92,6 +95,9 @@ pub(crate) struct Negotiated {
     resumed: bool,
     resumption_requested: bool,
     early_data: EarlyDataStatus,
+    peer_record_size_limit: Option<u16>,
+    peer_certificate_compression: Option<CertificateCompressionAlgorithm>,
+    sent_certificate_compression: Option<CertificateCompressionAlgorithm>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -121,6 +127,14 @@ pub(crate) enum HandshakeEvent {
     /// Server: the client asked to resume (design §3), whether or not it
     /// did.
     ResumptionRequested,
+    /// The peer's record_size_limit, once both sides announced one (RFC
+    /// 8449 §4).
+    PeerRecordSizeLimit(u16),
+    /// The algorithm the peer's Certificate came compressed with (RFC
+    /// 8879 §4).
+    PeerCertificateCompression(CertificateCompressionAlgorithm),
+    /// The algorithm our Certificate went compressed with.
+    SentCertificateCompression(CertificateCompressionAlgorithm),
 }
 
 impl Negotiated {
@@ -174,6 +188,22 @@ impl Negotiated {
         self.early_data
     }
 
+    /// The peer's record_size_limit, when negotiated.
+    pub(crate) fn peer_record_size_limit(&self) -> Option<u16> {
+        self.peer_record_size_limit
+    }
+
+    /// The algorithm the peer's certificate came compressed with, if it
+    /// came compressed.
+    pub(crate) fn peer_certificate_compression(&self) -> Option<CertificateCompressionAlgorithm> {
+        self.peer_certificate_compression
+    }
+
+    /// The algorithm our certificate went compressed with, if it did.
+    pub(crate) fn sent_certificate_compression(&self) -> Option<CertificateCompressionAlgorithm> {
+        self.sent_certificate_compression
+    }
+
     /// Records `event`: what [`HandshakeIo::report`] does.
     pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
@@ -186,6 +216,13 @@ impl Negotiated {
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
             HandshakeEvent::ResumptionRequested => self.resumption_requested = true,
+            HandshakeEvent::PeerRecordSizeLimit(l) => self.peer_record_size_limit = Some(l),
+            HandshakeEvent::PeerCertificateCompression(a) => {
+                self.peer_certificate_compression = Some(a)
+            }
+            HandshakeEvent::SentCertificateCompression(a) => {
+                self.sent_certificate_compression = Some(a)
+            }
         }
     }
 }

@@ -278,6 +278,25 @@ impl Connection {
         self.common.negotiated().alpn()
     }
 
+    /// The peer's record_size_limit (RFC 8449), when both sides announced
+    /// one: the largest protected record we send it (in TLS 1.3 counting
+    /// the content type byte); `None` when none was negotiated.
+    pub fn peer_record_size_limit(&self) -> Option<u16> {
+        self.common.negotiated().peer_record_size_limit()
+    }
+
+    /// The algorithm the peer's certificate came compressed with (RFC
+    /// 8879, TLS 1.3), or `None` when it came uncompressed or not at all.
+    pub fn peer_certificate_compression(&self) -> Option<crate::CertificateCompressionAlgorithm> {
+        self.common.negotiated().peer_certificate_compression()
+    }
+
+    /// The algorithm our certificate went compressed with (RFC 8879, TLS
+    /// 1.3), or `None` when it went uncompressed or not at all.
+    pub fn sent_certificate_compression(&self) -> Option<crate::CertificateCompressionAlgorithm> {
+        self.common.negotiated().sent_certificate_compression()
+    }
+
     /// The server name: the one the client asked for (server side), or
     /// the one it sent (client side), if any (RFC 6066 §3).
     pub fn server_name(&self) -> Option<&str> {

@@ -15,6 +15,10 @@ pub enum CertificateError {
     /// The bytes are not valid DER for the structure expected (X.690 §10);
     /// the text says which rule was broken.
     BadEncoding(&'static str),
+    /// A CompressedCertificate that does not decompress, or not to exactly
+    /// the length it announces (RFC 8879 §4: `bad_certificate`); the text
+    /// says which.
+    BadCompressedCertificate(&'static str),
     /// The certificate is well-formed but RFC 5280 or the CA/Browser Forum
     /// baseline requirements say it must not have been issued this way.
     MisIssued(&'static str),
@@ -160,6 +164,7 @@ impl CertificateError {
     pub fn reason(&self) -> &'static str {
         match self {
             Self::BadEncoding(_) => "bad encoding",
+            Self::BadCompressedCertificate(_) => "bad compressed certificate",
             Self::MisIssued(_) => "mis-issued",
             Self::Expired => "expired",
             Self::NotYetValid => "not yet valid",
@@ -194,6 +199,7 @@ impl CertificateError {
     pub fn detail(&self) -> Option<&'static str> {
         match self {
             Self::BadEncoding(why)
+            | Self::BadCompressedCertificate(why)
             | Self::MisIssued(why)
             | Self::UnsupportedSignatureAlgorithm(why)
             | Self::UnsupportedKey(why)

@@ -14,8 +14,10 @@
 //!   protection and signing; the checks of the peer's signatures and
 //!   Finished are in `proof`, with TLS 1.3's.
 
+mod certificate_compression;
 pub mod client;
 mod proof;
+mod record_size_limit;
 pub mod server;
 pub(crate) mod tls12;
 mod transcript;

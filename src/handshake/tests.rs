@@ -97,6 +97,14 @@ impl HandshakeIo for FakeIo {
     }
     fn set_record_version(&mut self, _: ProtocolVersion) {}
     fn set_negotiated_record_version(&mut self, _: ProtocolVersion) {}
+    fn set_peer_record_size_limit(&mut self, _: u16, _: bool) -> Result<(), Error> {
+        self.calls.push("set_peer_record_size_limit");
+        Ok(())
+    }
+    fn set_own_record_size_limit(&mut self, _: u16, _: bool) -> Result<(), Error> {
+        self.calls.push("set_own_record_size_limit");
+        Ok(())
+    }
     fn set_tls13_read_key(&mut self, _: AeadAlgorithm, _: &TrafficSecret) -> Result<(), Error> {
         self.calls.push("read key");
         Ok(())

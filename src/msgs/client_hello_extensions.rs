@@ -10,7 +10,8 @@
 //! the handshake layer.
 
 use crate::msgs::enums::{
-    EcPointFormat, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+    CertificateCompressionAlgorithm, EcPointFormat, NamedGroup, ProtocolVersion,
+    PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName};
 use crate::msgs::hello::ClientHello;
@@ -51,6 +52,10 @@ pub struct ClientHelloExtensions<'a> {
     pub psk_key_exchange_modes: Option<&'a [PskKeyExchangeMode]>,
     /// pre_shared_key (RFC 8446 §4.2.11).
     pub pre_shared_key: Option<&'a PskOffer>,
+    /// record_size_limit (RFC 8449 §4).
+    pub record_size_limit: Option<u16>,
+    /// compress_certificate (RFC 8879 §3).
+    pub compress_certificate: Option<&'a [CertificateCompressionAlgorithm]>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -78,6 +83,10 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::EarlyData => view.early_data = true,
                 Extension::PskKeyExchangeModes(modes) => view.psk_key_exchange_modes = Some(modes),
                 Extension::PreSharedKeyOffer(offer) => view.pre_shared_key = Some(offer),
+                Extension::RecordSizeLimit(limit) => view.record_size_limit = Some(*limit),
+                Extension::CompressCertificate(algorithms) => {
+                    view.compress_certificate = Some(algorithms)
+                }
                 _ => {}
             }
         }

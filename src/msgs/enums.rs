@@ -79,6 +79,7 @@ wire_enum! {
         Finished = 20,
         CertificateStatus = 22,
         KeyUpdate = 24,
+        CompressedCertificate = 25,
         /// The synthetic message that replaces ClientHello1 in the transcript
         /// after a HelloRetryRequest (RFC 8446 §4.4.1).
         MessageHash = 254,
@@ -184,6 +185,7 @@ wire_enum! {
         Padding = 21,
         EncryptThenMac = 22,
         ExtendedMasterSecret = 23,
+        CompressCertificate = 27,
         RecordSizeLimit = 28,
         SessionTicket = 35,
         PreSharedKey = 41,
@@ -294,5 +296,15 @@ mod tests {
         assert_eq!(v, NamedGroup::Unknown(0xfefe));
         assert_eq!(v.to_bytes().unwrap(), bytes);
         assert_eq!(AlertDescription::from(255), AlertDescription::Unknown(255));
+    }
+}
+
+wire_enum! {
+    /// Certificate compression algorithms (RFC 8879 §3, IANA TLS
+    /// Certificate Compression Algorithm IDs).
+    pub enum CertificateCompressionAlgorithm: u16 {
+        Zlib = 1,
+        Brotli = 2,
+        Zstd = 3,
     }
 }

@@ -16,9 +16,10 @@ use std::collections::HashSet;
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::{DecodeReason, Error, IllegalParameterReason};
+use crate::msgs::compressed_certificate::CERTIFICATE_COMPRESSION_ALGORITHMS;
 use crate::msgs::enums::{
-    CertificateStatusType, EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion,
-    PskKeyExchangeMode, ServerNameType, SignatureScheme,
+    CertificateCompressionAlgorithm, CertificateStatusType, EcPointFormat, ExtensionType,
+    NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType, SignatureScheme,
 };
 use crate::msgs::psk::PskOffer;
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec, PRESIZED_LIST_ITEMS};
@@ -255,6 +256,9 @@ pub enum Extension {
     /// record_size_limit (RFC 8449 §4); ClientHello, ServerHello,
     /// EncryptedExtensions.
     RecordSizeLimit(u16),
+    /// compress_certificate: the algorithms the sender can decompress
+    /// (RFC 8879 §3); ClientHello, CertificateRequest.
+    CompressCertificate(Vec<CertificateCompressionAlgorithm>),
     /// SessionTicket, the raw ticket or empty (RFC 5077 §3.2); ClientHello,
     /// ServerHello.
     SessionTicket(Vec<u8>),
@@ -312,6 +316,7 @@ impl Extension {
             Self::EncryptThenMac => T::EncryptThenMac,
             Self::ExtendedMasterSecret => T::ExtendedMasterSecret,
             Self::RecordSizeLimit(_) => T::RecordSizeLimit,
+            Self::CompressCertificate(_) => T::CompressCertificate,
             Self::SessionTicket(_) => T::SessionTicket,
             Self::PreSharedKeyOffer(_) | Self::PreSharedKeySelected(_) => T::PreSharedKey,
             Self::EarlyData | Self::MaxEarlyDataSize(_) => T::EarlyData,
@@ -393,6 +398,9 @@ impl Extension {
             (T::SessionTicket, C::ClientHello | C::ServerHello) => {
                 Self::SessionTicket(r.rest().to_vec())
             }
+            (T::CompressCertificate, C::ClientHello | C::CertificateRequest) => {
+                Self::CompressCertificate(CERTIFICATE_COMPRESSION_ALGORITHMS.read_list(r)?)
+            }
             (T::PreSharedKey, C::ClientHello) => Self::PreSharedKeyOffer(PskOffer::decode(r)?),
             (T::PreSharedKey, C::ServerHello) => Self::PreSharedKeySelected(r.u16()?),
             (T::EarlyData, C::ClientHello | C::EncryptedExtensions) => Self::EarlyData,
@@ -424,6 +432,7 @@ impl Extension {
                 | T::EncryptThenMac
                 | T::ExtendedMasterSecret
                 | T::RecordSizeLimit
+                | T::CompressCertificate
                 | T::SessionTicket
                 | T::PreSharedKey
                 | T::EarlyData
@@ -471,6 +480,9 @@ impl Extension {
             }
             Self::Alpn(names) => write_opaque_list(PROTOCOL_NAME_LIST, PROTOCOL_NAME, w, names),
             Self::RecordSizeLimit(limit) => w.u16(*limit),
+            Self::CompressCertificate(algorithms) => {
+                CERTIFICATE_COMPRESSION_ALGORITHMS.write_list(w, algorithms)
+            }
             Self::SessionTicket(data) | Self::Unknown { data, .. } => w.bytes(data),
             Self::PreSharedKeyOffer(offer) => offer.encode(w),
             Self::PreSharedKeySelected(index) => w.u16(*index),

@@ -10,6 +10,7 @@ use crate::error::{Error, IllegalParameterReason, UnexpectedMessageReason};
 use crate::msgs::certificate::{
     CertificateRequestTls12, CertificateRequestTls13, CertificateTls12, CertificateTls13,
 };
+use crate::msgs::compressed_certificate::CompressedCertificate;
 use crate::msgs::enums::{HandshakeType, KeyUpdateRequest, ProtocolVersion};
 use crate::msgs::extensions::{
     decode_extensions, encode_extensions, Extension, ExtensionContext, EXTENSIONS,
@@ -119,6 +120,8 @@ pub enum HandshakeMessage {
     Finished(Vec<u8>),
     /// KeyUpdate (RFC 8446 §4.6.3).
     KeyUpdate(KeyUpdateRequest),
+    /// TLS 1.3 CompressedCertificate (RFC 8879 §4).
+    CompressedCertificate(CompressedCertificate),
     /// A message type this crate does not parse (e.g. CertificateStatus),
     /// kept as sent; the handshake layer treats it as unexpected.
     Unknown {
@@ -150,6 +153,7 @@ impl HandshakeMessage {
             Self::ClientKeyExchange(_) => T::ClientKeyExchange,
             Self::Finished(_) => T::Finished,
             Self::KeyUpdate(_) => T::KeyUpdate,
+            Self::CompressedCertificate(_) => T::CompressedCertificate,
             Self::Unknown { typ, .. } => *typ,
         }
     }
@@ -219,6 +223,9 @@ impl HandshakeMessage {
                 }
                 request => Self::KeyUpdate(request),
             },
+            T::CompressedCertificate if cx.is_tls13() => {
+                Self::CompressedCertificate(CompressedCertificate::decode(r)?)
+            }
             typ => Self::Unknown {
                 typ,
                 body: r.rest().to_vec(),
@@ -268,6 +275,7 @@ impl HandshakeMessage {
             Self::ClientKeyExchange(m) => m.encode(w),
             Self::Finished(verify_data) => w.bytes(verify_data),
             Self::KeyUpdate(request) => request.encode(w),
+            Self::CompressedCertificate(m) => m.encode(w),
             Self::Unknown { body, .. } => w.bytes(body),
         }
     }

@@ -13,6 +13,7 @@ pub mod alert;
 pub mod ccs;
 pub mod certificate;
 pub mod client_hello_extensions;
+pub mod compressed_certificate;
 pub mod enums;
 pub mod extensions;
 pub mod handshake;

@@ -7,8 +7,9 @@
 //! the fixed bounds below are the largest body the type's syntax allows
 //! (RFC 8446 §4, RFC 5246 §7.4), so a longer one cannot decode and is
 //! `decode_error` (RFC 8446 §6.2: "the length of the message was
-//! incorrect"); Certificate, CertificateRequest and CertificateStatus,
-//! whose syntax allows up to 2^24 − 1 bytes, are bounded by the
+//! incorrect"); Certificate, CertificateRequest, CertificateStatus and
+//! CompressedCertificate (RFC 8879 §4), whose syntax allows up to
+//! 2^24 − 1 bytes, are bounded by the
 //! configured [`DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`], and longer is a
 //! policy refusal, [`Error::LimitExceeded`] (`illegal_parameter`, as
 //! OpenSSL answers its `max_cert_list`).
@@ -98,9 +99,10 @@ fn limit(typ: HandshakeType, max_certificate_len: usize) -> Result<Limit, Error>
         T::CertificateVerify => Limit::Syntax(MAX_CERTIFICATE_VERIFY_LEN),
         T::Finished => Limit::Syntax(MAX_FINISHED_LEN),
         T::KeyUpdate => Limit::Syntax(MAX_KEY_UPDATE_LEN),
-        T::Certificate | T::CertificateRequest | T::CertificateStatus => {
-            Limit::Configured(max_certificate_len)
-        }
+        T::Certificate
+        | T::CertificateRequest
+        | T::CertificateStatus
+        | T::CompressedCertificate => Limit::Configured(max_certificate_len),
         T::MessageHash | T::Unknown(_) => {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::UnknownHandshakeType,

@@ -3,10 +3,15 @@
 //! [`Fragmenter`] for outgoing data.
 
 use super::deframer::Deframer;
-use super::fragmenter::{fragment_len_for_record_size_limit, Fragmenter};
+use super::fragmenter::Fragmenter;
 use super::protection::{NullProtection, RecordProtection};
-use super::{HEADER_LEN, MAX_PLAINTEXT_LEN, SEQUENCE_NUMBER_LIMIT};
-use crate::error::{DecodeReason, Error, ProtocolVersionReason, UnexpectedMessageReason};
+use super::{
+    HEADER_LEN, MAX_INNER_PLAINTEXT_LEN_TLS13, MAX_PLAINTEXT_LEN, MIN_RECORD_SIZE_LIMIT,
+    SEQUENCE_NUMBER_LIMIT,
+};
+use crate::error::{
+    DecodeReason, Error, IllegalParameterReason, ProtocolVersionReason, UnexpectedMessageReason,
+};
 use crate::msgs::enums::{ContentType, ProtocolVersion};
 use std::io;
 use std::ops::Range;
@@ -118,7 +123,11 @@ pub struct RecordLayer {
     fragmenter: Fragmenter,
     write_version: ProtocolVersion,
     received_version: ReceivedVersion,
-    max_received_plaintext: usize,
+    /// The `record_size_limit` we announced and the peer agreed to, as
+    /// the most bytes RFC 8449 §4 lets one protected record carry
+    /// (plaintext, and in TLS 1.3 its content type and padding); `None`
+    /// when none was negotiated.
+    own_record_size_limit: Option<usize>,
     last_record_len: usize,
     /// Where in the receive buffer the plaintext of the record
     /// [`RecordLayer::next_record`] last opened lies (empty when it did
@@ -147,7 +156,7 @@ impl RecordLayer {
             fragmenter: Fragmenter::new(),
             write_version: ProtocolVersion::TLSv1_2,
             received_version: ReceivedVersion::Unchecked,
-            max_received_plaintext: MAX_PLAINTEXT_LEN,
+            own_record_size_limit: None,
             last_record_len: 0,
             last_plaintext: 0..0,
             split_application_data: false,
@@ -245,7 +254,9 @@ impl RecordLayer {
     /// reached its limit; with the protection's errors (a record that does
     /// not open is skipped and takes no sequence number, so a TLS 1.3
     /// server can skip rejected early data, RFC 8446 §4.2.10); with
-    /// [`Error::RecordOverflow`] for plaintext over the receive limit; and
+    /// [`Error::RecordOverflow`] for plaintext over 2^14 bytes or a
+    /// protected record over our own `record_size_limit`
+    /// ([`Self::set_own_record_size_limit`]); and
     /// with [`Error::UnexpectedMessage`] for an empty handshake, alert or
     /// change_cipher_spec record (RFC 8446 §5.1, RFC 5246 §6.2.1).
     pub fn next_record(&mut self) -> Result<Option<PlaintextRecord<'_>>, Error> {
@@ -287,7 +298,13 @@ impl RecordLayer {
             .ok_or(Error::BadRecordMac)?;
         self.last_plaintext =
             record.offset + opened.plaintext.start..record.offset + opened.plaintext.end;
-        if plaintext.len() > self.max_received_plaintext {
+        let limited_len = plaintext.len() + opened.inner_overhead;
+        if plaintext.len() > MAX_PLAINTEXT_LEN
+            || (opened.protected
+                && self
+                    .own_record_size_limit
+                    .is_some_and(|limit| limited_len > limit))
+        {
             return Err(Error::RecordOverflow);
         }
         if plaintext.is_empty()
@@ -389,11 +406,25 @@ impl RecordLayer {
         self.fragmenter.set_record_size_limit(limit, tls13)
     }
 
-    /// Applies the `record_size_limit` we announced to received records:
-    /// longer plaintext is `record_size_limit` (RFC 8449 §4). Fails with
+    /// Applies the `record_size_limit` we announced to the protected
+    /// records received from now on (RFC 8449 §4: unprotected ones are
+    /// not subject to it): a record whose plaintext, with TLS 1.3's
+    /// content type and padding, is longer is `record_overflow`. A limit
+    /// over the protocol's own counts as the protocol's. Fails with
     /// [`Error::IllegalParameter`] below 64.
     pub fn set_own_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
-        self.max_received_plaintext = fragment_len_for_record_size_limit(limit, tls13)?;
+        let limit = usize::from(limit);
+        if limit < MIN_RECORD_SIZE_LIMIT {
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::RecordSizeLimitTooSmall,
+            ));
+        }
+        let protocol_max = if tls13 {
+            MAX_INNER_PLAINTEXT_LEN_TLS13
+        } else {
+            MAX_PLAINTEXT_LEN
+        };
+        self.own_record_size_limit = Some(limit.min(protocol_max));
         Ok(())
     }
 
@@ -462,5 +493,153 @@ impl RecordLayer {
             self.write.advance(protected);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::aead::AeadAlgorithm;
+    use crate::record::Tls13AeadProtection;
+
+    const KEY: [u8; 16] = [7; 16];
+    const IV: [u8; 12] = [9; 12];
+
+    fn tls13() -> Box<dyn RecordProtection> {
+        Box::new(Tls13AeadProtection::new(AeadAlgorithm::Aes128Gcm, &KEY, &IV).unwrap())
+    }
+
+    /// A writer and a reader under the same TLS 1.3 key.
+    fn pair() -> (RecordLayer, RecordLayer) {
+        let mut writer = RecordLayer::new();
+        writer.set_write_protection(tls13());
+        let mut reader = RecordLayer::new();
+        reader.set_read_protection(tls13());
+        (writer, reader)
+    }
+
+    fn receive(reader: &mut RecordLayer, wire: &[u8]) -> Result<usize, Error> {
+        assert_eq!(reader.push_received(wire), wire.len());
+        let mut total = 0;
+        while let Some(record) = reader.next_record()? {
+            total += record.plaintext.len();
+        }
+        Ok(total)
+    }
+
+    #[test]
+    fn tls13_limit_counts_the_content_type_byte() {
+        // A limit of 100 admits 99 bytes of content plus the type byte.
+        let (mut writer, mut reader) = pair();
+        reader.set_own_record_size_limit(100, true).unwrap();
+        let mut wire = Vec::new();
+        writer
+            .seal(ContentType::ApplicationData, &[1; 99], &mut wire)
+            .unwrap();
+        assert_eq!(receive(&mut reader, &wire), Ok(99));
+        let mut wire = Vec::new();
+        writer
+            .seal(ContentType::ApplicationData, &[1; 100], &mut wire)
+            .unwrap();
+        assert_eq!(receive(&mut reader, &wire), Err(Error::RecordOverflow));
+    }
+
+    /// A TLS 1.3 record (sequence number 0) of application data
+    /// `content` followed by `padding` zero bytes (RFC 8446 §5.4), sealed
+    /// by hand: the record layer itself never pads.
+    fn seal_padded(content: &[u8], padding: usize) -> Vec<u8> {
+        let mut inner = content.to_vec();
+        inner.push(ContentType::ApplicationData.into());
+        inner.resize(inner.len() + padding, 0);
+        let len = u16::try_from(inner.len() + crate::crypto::aead::TAG_LEN).unwrap();
+        let header = [
+            ContentType::ApplicationData.into(),
+            3,
+            3,
+            len.to_be_bytes()[0],
+            len.to_be_bytes()[1],
+        ];
+        let key = crate::crypto::aead::AeadKey::new(AeadAlgorithm::Aes128Gcm, &KEY).unwrap();
+        let tag = key.seal_in_place(IV, &header, &mut inner).unwrap();
+        [&header[..], &inner, &tag].concat()
+    }
+
+    #[test]
+    fn tls13_limit_counts_padding() {
+        // 90 bytes of content, the type byte and 19 bytes of padding are a
+        // 110-byte TLSInnerPlaintext: within a limit of 110; one more byte
+        // of padding is over it (RFC 8449 §4), though the content is not.
+        for (padding, expected) in [(19, Ok(90)), (20, Err(Error::RecordOverflow))] {
+            let mut reader = RecordLayer::new();
+            reader.set_read_protection(tls13());
+            reader.set_own_record_size_limit(110, true).unwrap();
+            assert_eq!(
+                receive(&mut reader, &seal_padded(&[1; 90], padding)),
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn unprotected_records_are_not_limited() {
+        // RFC 8449 §4: only protected records are subject to the limit.
+        let mut writer = RecordLayer::new();
+        let mut reader = RecordLayer::new();
+        reader.set_own_record_size_limit(64, false).unwrap();
+        let mut wire = Vec::new();
+        writer
+            .seal(ContentType::Handshake, &[1; 1000], &mut wire)
+            .unwrap();
+        assert_eq!(receive(&mut reader, &wire), Ok(1000));
+    }
+
+    #[test]
+    fn without_a_negotiated_limit_the_protocol_limit_holds() {
+        let (mut writer, mut reader) = pair();
+        let mut wire = Vec::new();
+        writer
+            .seal(
+                ContentType::ApplicationData,
+                &[1; MAX_PLAINTEXT_LEN],
+                &mut wire,
+            )
+            .unwrap();
+        assert_eq!(receive(&mut reader, &wire), Ok(MAX_PLAINTEXT_LEN));
+    }
+
+    #[test]
+    fn own_limit_below_64_is_illegal_parameter() {
+        let mut layer = RecordLayer::new();
+        assert_eq!(
+            layer.set_own_record_size_limit(63, true),
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::RecordSizeLimitTooSmall
+            ))
+        );
+        assert!(layer.set_own_record_size_limit(64, true).is_ok());
+    }
+
+    #[test]
+    fn peer_limit_sizes_outgoing_records() {
+        // TLS 1.3: a peer limit of 64 means 63 bytes of content per
+        // record; TLS 1.2: 64.
+        for (tls13, per_record) in [(true, 63), (false, 64)] {
+            let mut writer = RecordLayer::new();
+            writer.set_peer_record_size_limit(64, tls13).unwrap();
+            let mut wire = Vec::new();
+            writer
+                .seal(ContentType::Handshake, &[1; 200], &mut wire)
+                .unwrap();
+            let mut reader = RecordLayer::new();
+            reader.push_received(&wire);
+            let mut lens = Vec::new();
+            while let Some(record) = reader.next_record().unwrap() {
+                lens.push(record.plaintext.len());
+            }
+            assert_eq!(
+                lens,
+                [per_record, per_record, per_record, 200 - 3 * per_record]
+            );
+        }
     }
 }

@@ -59,3 +59,13 @@ pub const SEQUENCE_NUMBER_LIMIT: u64 = u64::MAX;
 /// The smallest `record_size_limit` a peer may announce (RFC 8449 §4);
 /// smaller is `illegal_parameter`.
 pub const MIN_RECORD_SIZE_LIMIT: usize = 64;
+
+/// The largest `record_size_limit` that means anything in TLS ≤ 1.2: a
+/// record's whole plaintext, 2^14 (RFC 8449 §4); a larger announced value
+/// counts as this one.
+pub const MAX_RECORD_SIZE_LIMIT_TLS12: u16 = 1 << 14;
+
+/// The largest `record_size_limit` that means anything in TLS 1.3: the
+/// whole `TLSInnerPlaintext`, 2^14 + 1 (RFC 8449 §4); a larger announced
+/// value counts as this one.
+pub const MAX_RECORD_SIZE_LIMIT_TLS13: u16 = (1 << 14) + 1;

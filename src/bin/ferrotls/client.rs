@@ -28,7 +28,7 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
+    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
     [--out FILE] [--showcerts] [--trace]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
@@ -91,6 +91,16 @@ pub const OPTIONS: &[OptionSpec] = &[
         "alpn",
         "LIST",
         "ALPN protocols offered, most preferred first",
+    ),
+    value(
+        "record-size-limit",
+        "N",
+        "announce N (64-16385) as our record_size_limit (RFC 8449): the peer sends protected records no larger; 0 announces none (default 16385)",
+    ),
+    value(
+        "compress-cert",
+        "LIST",
+        "TLS 1.3 certificate compression (RFC 8879) accepted and used, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)",
     ),
     value(
         "cert",
@@ -266,6 +276,12 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         let protocols = settings::alpn(list);
         let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&borrowed);
+    }
+    if let Some(limit) = settings::record_size_limit(options)? {
+        builder = builder.record_size_limit(limit);
+    }
+    if let Some(list) = options.get("compress-cert") {
+        builder = builder.certificate_compression(&settings::compress_cert(list)?);
     }
     match (options.get("cert"), options.get("key")) {
         (Some(cert), Some(key)) => {

@@ -20,6 +20,9 @@ pub struct Report {
     pub server_name: Option<String>,
     pub early_data: &'static str,
     pub peer_certificates: usize,
+    pub record_size_limit: Option<u16>,
+    pub certificate_compression: Option<&'static str>,
+    pub sent_certificate_compression: Option<&'static str>,
 }
 
 impl Report {
@@ -53,6 +56,13 @@ impl Report {
                 EarlyDataStatus::NotOffered => "not_offered",
             },
             peer_certificates: conn.peer_certificates().len(),
+            record_size_limit: conn.peer_record_size_limit(),
+            certificate_compression: conn
+                .peer_certificate_compression()
+                .map(crate::settings::compression_name),
+            sent_certificate_compression: conn
+                .sent_certificate_compression()
+                .map(crate::settings::compression_name),
         }
     }
 
@@ -61,7 +71,7 @@ impl Report {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
              \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{}}}",
+             \"peer_certificates\":{},\"record_size_limit\":{},\"certificate_compression\":{},\"sent_certificate_compression\":{}}}",
             json_string(self.role),
             json_option(self.version.as_deref()),
             json_option(self.cipher_suite.as_deref()),
@@ -72,6 +82,10 @@ impl Report {
             json_option(self.server_name.as_deref()),
             json_string(self.early_data),
             self.peer_certificates,
+            self.record_size_limit
+                .map_or_else(|| "null".to_owned(), |l| l.to_string()),
+            json_option(self.certificate_compression),
+            json_option(self.sent_certificate_compression),
         )
     }
 
@@ -81,7 +95,7 @@ impl Report {
         format!(
             "role: {}\nversion: {}\ncipher_suite: {}\ngroup: {}\nresumed: {}\n\
              session_id: {}\nalpn: {}\nserver_name: {}\nearly_data: {}\n\
-             peer_certificates: {}\n",
+             peer_certificates: {}\nrecord_size_limit: {}\ncertificate_compression: {}\nsent_certificate_compression: {}\n",
             self.role,
             dash(&self.version),
             dash(&self.cipher_suite),
@@ -92,6 +106,10 @@ impl Report {
             dash(&self.server_name),
             self.early_data,
             self.peer_certificates,
+            self.record_size_limit
+                .map_or_else(|| "-".to_owned(), |l| l.to_string()),
+            self.certificate_compression.unwrap_or("-"),
+            self.sent_certificate_compression.unwrap_or("-"),
         )
     }
 }

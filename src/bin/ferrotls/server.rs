@@ -28,6 +28,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
+    [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
@@ -59,6 +60,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("ticket-keys", "FILE", "seal tickets with the key set in FILE, created there if missing, so tickets survive a restart and can be shared between servers (TLS 1.3 tickets are sealed only with --no-session-cache; otherwise they are kept in the session cache, e.g. --session-dir)"),
     value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache)"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
+    value("record-size-limit", "N", "answer a client's record_size_limit (RFC 8449) with N (64-16385): the client sends protected records no larger; 0 answers none (default 16385)"),
+    value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
@@ -230,6 +233,12 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         let protocols = settings::alpn(list);
         let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&borrowed);
+    }
+    if let Some(limit) = settings::record_size_limit(options)? {
+        builder = builder.record_size_limit(limit);
+    }
+    if let Some(list) = options.get("compress-cert") {
+        builder = builder.certificate_compression(&settings::compress_cert(list)?);
     }
     if let Some(n) = options.number::<usize>("tickets")? {
         builder = builder.tickets(n);

@@ -4,8 +4,9 @@
 
 use crate::args::Options;
 use ferrotls::{
-    CertifiedKey, CipherSuite, KeyLog, KeyLogFile, NamedGroup, ProtocolVersion, RootStore,
-    ALL_VERSIONS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, KeyLog, KeyLogFile, NamedGroup,
+    ProtocolVersion, RootStore, ALL_VERSIONS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -117,6 +118,56 @@ pub fn groups(list: &str) -> Result<Vec<NamedGroup>, String> {
 /// `--alpn LIST`: protocol names as bytes.
 pub fn alpn(list: &str) -> Vec<Vec<u8>> {
     items(list).map(|p| p.as_bytes().to_vec()).collect()
+}
+
+/// `--record-size-limit N`: the record_size_limit announced (RFC 8449),
+/// 64 or more (larger than the protocol's maximum counts as it); 0
+/// announces none. `None` when the option is absent (the default
+/// announcement stands).
+pub fn record_size_limit(options: &Options) -> Result<Option<Option<u16>>, String> {
+    Ok(match options.number::<u16>("record-size-limit")? {
+        None => None,
+        Some(0) => Some(None),
+        Some(n) if usize::from(n) < ferrotls::MIN_RECORD_SIZE_LIMIT => {
+            return Err(format!(
+                "--record-size-limit {n}: below {}",
+                ferrotls::MIN_RECORD_SIZE_LIMIT
+            ))
+        }
+        Some(n) => Some(Some(n)),
+    })
+}
+
+/// `--compress-cert LIST`: certificate compression algorithms (RFC
+/// 8879) by name, `zlib`, `brotli`, `zstd`, most preferred first;
+/// `none` alone turns compression off.
+pub fn compress_cert(list: &str) -> Result<Vec<CertificateCompressionAlgorithm>, String> {
+    if list == "none" {
+        return Ok(Vec::new());
+    }
+    items(list)
+        .map(|name| {
+            [
+                CertificateCompressionAlgorithm::Zlib,
+                CertificateCompressionAlgorithm::Brotli,
+                CertificateCompressionAlgorithm::Zstd,
+            ]
+            .into_iter()
+            .find(|a| compression_name(*a) == name)
+            .ok_or_else(|| format!("unknown certificate compression {name:?}"))
+        })
+        .collect()
+}
+
+/// The name of a certificate compression algorithm, as `--compress-cert`
+/// takes it and the report prints it (RFC 8879 §3).
+pub fn compression_name(algorithm: CertificateCompressionAlgorithm) -> &'static str {
+    match algorithm {
+        CertificateCompressionAlgorithm::Zlib => "zlib",
+        CertificateCompressionAlgorithm::Brotli => "brotli",
+        CertificateCompressionAlgorithm::Zstd => "zstd",
+        CertificateCompressionAlgorithm::Unknown(_) => "unknown",
+    }
 }
 
 /// `--keylog FILE`, or the file `SSLKEYLOGFILE` names; `None` when

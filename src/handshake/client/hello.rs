@@ -497,6 +497,10 @@ impl ExpectServerHello {
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
         }
+        extensions.extend(crate::handshake::record_size_limit::client_offer(
+            common,
+            offers_tls13(config),
+        ));
         if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(
                 self.key_shares
@@ -508,6 +512,7 @@ impl ExpectServerHello {
                     .collect(),
             ));
             extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
+            extensions.extend(crate::handshake::certificate_compression::offer(common));
         }
         if let Some(cookie) = cookie {
             extensions.push(Extension::Cookie(cookie.to_vec()));

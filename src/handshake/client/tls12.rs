@@ -25,6 +25,7 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
+use crate::handshake::record_size_limit;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, resumed_master_secret, sign, tls12_suite,
     Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
@@ -233,6 +234,9 @@ impl ServerHelloExtensions {
                     ));
                 }
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
+                Extension::RecordSizeLimit(limit) if record_size_limit::offered(&config.common) => {
+                    record_size_limit::client_accept(&config.common, common, *limit, false)?;
+                }
                 // RFC 5246 §7.4.1.4: anything we did not ask for.
                 _ => {
                     return Err(Error::UnsupportedExtension(

@@ -17,6 +17,7 @@ use crate::error::{
     UnsupportedExtensionReason,
 };
 use crate::handshake::key_logger;
+use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
     verify_certificate_verify, verify_finished, FinishedVerified, SignatureVerified, Tls13Suite,
@@ -472,6 +473,11 @@ impl ExpectEncryptedExtensions {
                         chosen_alpn(&hs.config, protocols)?.clone(),
                     ));
                 }
+                Extension::RecordSizeLimit(limit)
+                    if record_size_limit::offered(&hs.config.common) =>
+                {
+                    record_size_limit::client_accept(&hs.config.common, common, *limit, true)?;
+                }
                 Extension::ServerNameAck
                 | Extension::Alpn(_)
                 | Extension::EarlyData
@@ -522,7 +528,8 @@ impl ExpectCertificateOrRequest {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
-        match hs.decode(message)? {
+        let decoded = hs.decode(message)?;
+        match certificate_compression::expand(decoded, &hs.config.common, common)? {
             HandshakeMessage::CertificateRequestTls13(request) => {
                 if !request.context.is_empty() {
                     return Err(Error::IllegalParameter(
@@ -563,7 +570,8 @@ impl ExpectCertificate {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let hs = self.0;
-        match hs.decode(message)? {
+        let decoded = hs.decode(message)?;
+        match certificate_compression::expand(decoded, &hs.config.common, common)? {
             HandshakeMessage::CertificateTls13(certificate) => {
                 Self::read_certificate(hs, common, certificate, message)
             }
@@ -766,10 +774,18 @@ fn send_client_certificate(
                 .collect()
         })
         .unwrap_or_default();
-    let bytes = common.send_handshake(&HandshakeMessage::CertificateTls13(CertificateTls13 {
-        context: request.context.clone(),
-        entries,
-    }))?;
+    let compression = certificate_compression::choose(
+        &config.common,
+        certificate_compression::requested(&request.extensions),
+    );
+    let bytes = certificate_compression::send(
+        common,
+        CertificateTls13 {
+            context: request.context.clone(),
+            entries,
+        },
+        compression,
+    )?;
     transcript.add(bytes);
     if let Some((key, scheme)) = chosen {
         let signed = sign_certificate_verify(

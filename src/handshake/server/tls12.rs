@@ -29,6 +29,7 @@ use crate::error::{
     CryptoReason, Error, HandshakeFailureReason, IllegalParameterReason,
     InsufficientSecurityReason, UnexpectedMessageReason,
 };
+use crate::handshake::record_size_limit;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, resumed_master_secret, sign_params, tls12_suite,
     HandshakeLog, Params, RefusedRenegotiations, Tls12Suite, DEFAULT_TLS12_SCHEMES,
@@ -105,6 +106,7 @@ struct Offer<'a> {
     extended_master_secret: bool,
     encrypt_then_mac: bool,
     secure_renegotiation: bool,
+    record_size_limit: Option<record_size_limit::Agreed>,
 }
 
 impl<'a> Offer<'a> {
@@ -143,6 +145,11 @@ impl<'a> Offer<'a> {
                 || hello
                     .cipher_suites
                     .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+            record_size_limit: record_size_limit::server_agreement(
+                &config.common,
+                extensions.record_size_limit,
+                false,
+            ),
             extensions,
         })
     }
@@ -170,6 +177,11 @@ pub(super) fn handle_client_hello(
     let offer = read_offer(hello, extensions, &config)?;
     common.allow_ccs(false);
     common.set_negotiated_record_version(version);
+    if let Some(agreed) = &offer.record_size_limit {
+        // Every protected record of TLS ≤ 1.2 comes after the hellos.
+        agreed.apply_peer(common)?;
+        agreed.apply_own(common)?;
+    }
     let alpn = choose_alpn(&config, offer.extensions.alpn)?;
     let resumed = find_session(&config, common, hello, &offer, version)?;
     let log = HandshakeLog::new(&[raw]);
@@ -713,6 +725,7 @@ fn server_hello_extensions(
     if let Some(protocol) = common.negotiated().alpn() {
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
+    extensions.extend(offer.record_size_limit.as_ref().map(|a| a.extension()));
     extensions
 }
 

@@ -18,6 +18,7 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
     MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
 };
+use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
     tls13_handshake_scheme, tls13_suite, verify_binder, verify_certificate_verify, verify_finished,
@@ -30,8 +31,8 @@ use crate::keyschedule::tls13::{
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
-    CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
-    SignatureScheme,
+    CertificateCompressionAlgorithm, CipherSuite, Compression, ExtensionType, NamedGroup,
+    ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
@@ -429,7 +430,8 @@ fn send_flight(
     let requested_schemes = match &choices.certificate {
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
-            send_certificate(common, &mut transcript, certificate, *scheme)?;
+            let compression = choices.certificate_compression;
+            send_certificate(common, &mut transcript, certificate, *scheme, compression)?;
             requested
         }
         None => None,
@@ -450,6 +452,7 @@ fn send_flight(
         resumption: application.resumption,
         requested_schemes: requested_schemes.unwrap_or_default(),
         authenticated: choices.authenticated,
+        record_size_limit: choices.record_size_limit,
     };
     Ok(expect_client_flight(
         flight,
@@ -526,6 +529,11 @@ struct FlightChoices {
     /// For a full handshake, our certificate and the scheme it signs
     /// with (RFC 8446 §4.4.2.2); `None` when a ticket resumes.
     certificate: Option<(Arc<CertifiedKey>, SignatureScheme)>,
+    /// Both record_size_limits, when the client announced one and so do
+    /// we (RFC 8449 §4).
+    record_size_limit: Option<record_size_limit::Agreed>,
+    /// The algorithm our Certificate is compressed with (RFC 8879 §4).
+    certificate_compression: Option<CertificateCompressionAlgorithm>,
 }
 
 /// Settles the ALPN protocol (RFC 7301 §3.2), 0-RTT (RFC 8446 §4.2.10)
@@ -576,6 +584,15 @@ fn choose_flight(
         early_data_budget,
         accept_early_data,
         certificate,
+        record_size_limit: record_size_limit::server_agreement(
+            &config.common,
+            offer.extensions.record_size_limit,
+            true,
+        ),
+        certificate_compression: certificate_compression::choose(
+            &config.common,
+            offer.extensions.compress_certificate,
+        ),
     })
 }
 
@@ -710,6 +727,9 @@ fn install_handshake_keys(
         }
         None => {
             common.set_tls13_first_read_key(suite.aead, &client)?;
+            if let Some(agreed) = &choices.record_size_limit {
+                agreed.apply_own(common)?;
+            }
             if early_data_offered {
                 common.skip_rejected_early_data(choices.early_data_budget);
             }
@@ -741,6 +761,10 @@ fn send_encrypted_extensions(
     if let Some(protocol) = &choices.alpn {
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
+    if let Some(agreed) = &choices.record_size_limit {
+        extensions.push(agreed.extension());
+        agreed.apply_peer(common)?;
+    }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
     Ok(())
@@ -767,7 +791,10 @@ fn request_client_certificate(
         .collect();
     let request = CertificateRequestTls13 {
         context: Vec::new(),
-        extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
+        extensions: [Extension::SignatureAlgorithms(requested_schemes.clone())]
+            .into_iter()
+            .chain(certificate_compression::offer(&config.common))
+            .collect(),
     };
     let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
     transcript.add(bytes);
@@ -866,6 +893,7 @@ fn send_certificate(
     transcript: &mut Transcript,
     certificate: &CertifiedKey,
     scheme: SignatureScheme,
+    compression: Option<CertificateCompressionAlgorithm>,
 ) -> Result<(), Error> {
     let entries = certificate
         .chain()
@@ -875,10 +903,14 @@ fn send_certificate(
             extensions: Vec::new(),
         })
         .collect();
-    let bytes = common.send_handshake(&HandshakeMessage::CertificateTls13(CertificateTls13 {
-        context: Vec::new(),
-        entries,
-    }))?;
+    let bytes = certificate_compression::send(
+        common,
+        CertificateTls13 {
+            context: Vec::new(),
+            entries,
+        },
+        compression,
+    )?;
     transcript.add(bytes);
     let signed = sign_certificate_verify(
         certificate.key(),
@@ -1179,6 +1211,8 @@ pub(crate) struct ClientFlight {
     /// When the session was authenticated by a full handshake; `None` for
     /// this one.
     authenticated: Option<UnixTime>,
+    /// Both record_size_limits, ours applied once 0-RTT data ends.
+    record_size_limit: Option<record_size_limit::Agreed>,
 }
 
 /// How the client was authenticated, as proof values.
@@ -1207,8 +1241,11 @@ impl ExpectCertificate {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.0;
-        let HandshakeMessage::CertificateTls13(certificate) =
-            decode_tls13(message, flight.suite.hash)?
+        let HandshakeMessage::CertificateTls13(certificate) = certificate_compression::expand(
+            decode_tls13(message, flight.suite.hash)?,
+            &flight.config.common,
+            common,
+        )?
         else {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::ExpectedClientCertificate,
@@ -1382,6 +1419,9 @@ impl ExpectEndOfEarlyData {
             next.flight.suite.aead,
             &next.flight.client_handshake_traffic,
         )?;
+        if let Some(agreed) = &next.flight.record_size_limit {
+            agreed.apply_own(common)?;
+        }
         Ok(State::ExpectFinished(next))
     }
 }

@@ -278,6 +278,7 @@ impl RecordProtection for CbcHmacProtection {
             content_type,
             plaintext: start..start + content_len,
             protected: true,
+            inner_overhead: 0,
         })
     }
 }

@@ -40,6 +40,11 @@ pub struct Opened {
     /// null scheme and for the unprotected `change_cipher_spec` records
     /// TLS 1.3 lets pass, RFC 8446 §5).
     pub protected: bool,
+    /// The bytes the sender added after the plaintext that count against
+    /// a `record_size_limit`: TLS 1.3's inner content type and zero
+    /// padding (RFC 8449 §4 limits the whole `TLSInnerPlaintext`); 0 for
+    /// TLS ≤ 1.2, whose limit covers the plaintext alone.
+    pub inner_overhead: usize,
 }
 
 /// A record protection scheme for one direction of one epoch.
@@ -124,6 +129,7 @@ impl RecordProtection for NullProtection {
             content_type,
             plaintext: HEADER_LEN..record.len(),
             protected: false,
+            inner_overhead: 0,
         })
     }
 }

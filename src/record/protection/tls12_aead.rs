@@ -160,6 +160,7 @@ impl RecordProtection for Tls12AeadProtection {
             content_type,
             plaintext: start..start + plaintext_len,
             protected: true,
+            inner_overhead: 0,
         })
     }
 }

@@ -149,6 +149,7 @@ impl RecordProtection for Tls13AeadProtection {
             content_type,
             plaintext: HEADER_LEN..HEADER_LEN + type_at,
             protected: true,
+            inner_overhead: inner.len() - type_at,
         })
     }
 }
@@ -160,5 +161,6 @@ fn unprotected(content_type: ContentType, record: &[u8]) -> Opened {
         content_type,
         plaintext: HEADER_LEN..record.len(),
         protected: false,
+        inner_overhead: 0,
     }
 }

@@ -1,0 +1,114 @@
+//! The record_size_limit extension (RFC 8449) as the handshakes of both
+//! roles and both protocol families negotiate it: what a client offers,
+//! what a server answers, and when each limit takes effect.
+//!
+//! Each endpoint announces the largest protected record it is willing to
+//! receive: the client in its ClientHello, the server in its ServerHello
+//! (TLS ≤ 1.2) or EncryptedExtensions (TLS 1.3), only when the client
+//! announced one (RFC 8449 §4). Once both have, each sends records no
+//! larger than the other's limit (the record layer's fragmenter) and
+//! refuses a protected record over its own with `record_overflow` (the
+//! record layer's receive check). A value under 64 is `illegal_parameter`
+//! (the extension decoder); one over the protocol's maximum counts as the
+//! maximum (2^14 in TLS ≤ 1.2, 2^14 + 1 in TLS 1.3, whose limit also
+//! covers the inner content type and padding).
+
+use crate::common_state::{HandshakeEvent, HandshakeIo};
+use crate::config::CommonConfig;
+use crate::error::Error;
+use crate::msgs::extensions::Extension;
+use crate::record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13};
+
+/// Our configured limit capped at the protocol's maximum, which is what
+/// we announce (RFC 8449 §4: larger values are not sent); `None` when
+/// the configuration announces none.
+fn announced(common: &CommonConfig, tls13: bool) -> Option<u16> {
+    let max = if tls13 {
+        MAX_RECORD_SIZE_LIMIT_TLS13
+    } else {
+        MAX_RECORD_SIZE_LIMIT_TLS12
+    };
+    common.record_size_limit.map(|limit| limit.min(max))
+}
+
+/// The client's record_size_limit extension: the TLS 1.3 maximum when
+/// TLS 1.3 is offered (a TLS 1.2 server then counts it as 2^14, RFC 8449
+/// §4), the TLS 1.2 one otherwise.
+pub(crate) fn client_offer(common: &CommonConfig, offers_tls13: bool) -> Option<Extension> {
+    announced(common, offers_tls13).map(Extension::RecordSizeLimit)
+}
+
+/// Both limits, once a server has agreed to a client's announcement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Agreed {
+    /// The client's limit, on what we send.
+    pub(crate) peer: u16,
+    /// Ours, sent back in the ServerHello or EncryptedExtensions.
+    pub(crate) own: u16,
+    tls13: bool,
+}
+
+impl Agreed {
+    /// Our answer to the record_size_limit extension.
+    pub(crate) fn extension(&self) -> Extension {
+        Extension::RecordSizeLimit(self.own)
+    }
+
+    /// The client's limit applies to everything we send from now on
+    /// (records before our first protected one may be smaller than they
+    /// need be, which RFC 8449 §4 allows), and is reported.
+    pub(crate) fn apply_peer(&self, io: &mut dyn HandshakeIo) -> Result<(), Error> {
+        io.set_peer_record_size_limit(self.peer, self.tls13)?;
+        io.report(HandshakeEvent::PeerRecordSizeLimit(self.peer));
+        Ok(())
+    }
+
+    /// Ours applies to the protected records received from now on: the
+    /// caller calls this before the first record the client protects
+    /// under this handshake's keys (TLS 1.3 0-RTT data, under the keys
+    /// of an earlier handshake, is not held to it).
+    pub(crate) fn apply_own(&self, io: &mut dyn HandshakeIo) -> Result<(), Error> {
+        io.set_own_record_size_limit(self.own, self.tls13)
+    }
+}
+
+/// The server's agreement to a client that announced `offered`, when we
+/// announce a limit too (RFC 8449 §4: a server answers only an
+/// announcement).
+pub(crate) fn server_agreement(
+    common: &CommonConfig,
+    offered: Option<u16>,
+    tls13: bool,
+) -> Option<Agreed> {
+    Some(Agreed {
+        peer: offered?,
+        own: announced(common, tls13)?,
+        tls13,
+    })
+}
+
+/// The client reads the server's answer `answered` (the caller has
+/// checked that we offered one): the server's limit applies to what we
+/// send from now on, ours to the protected records we receive from now
+/// on (in TLS 1.3 the records after EncryptedExtensions; in TLS ≤ 1.2
+/// all protected ones, which come after the ServerHello).
+pub(crate) fn client_accept(
+    common: &CommonConfig,
+    io: &mut dyn HandshakeIo,
+    answered: u16,
+    tls13: bool,
+) -> Result<(), Error> {
+    io.set_peer_record_size_limit(answered, tls13)?;
+    io.report(HandshakeEvent::PeerRecordSizeLimit(answered));
+    if let Some(own) = announced(common, tls13) {
+        io.set_own_record_size_limit(own, tls13)?;
+    }
+    Ok(())
+}
+
+/// Whether the configuration announces a limit, so that a server's
+/// answer is one we asked for (RFC 8449 §4; otherwise it is
+/// `unsupported_extension`, RFC 8446 §4.2).
+pub(crate) fn offered(common: &CommonConfig) -> bool {
+    common.record_size_limit.is_some()
+}

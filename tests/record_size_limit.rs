@@ -1,0 +1,266 @@
+//! record_size_limit (RFC 8449) negotiated in memory, TLS 1.3 and 1.2:
+//! what each side announces, the records each then sends (read off the
+//! wire), and the record_overflow a side answers a record over its own
+//! limit with.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::internal::record::RecordProtection;
+use ferrotls::{
+    AlertDescription, ClientConfig, ClientConnection, Connection, Error, ProtocolVersion,
+    ServerConfig, ServerConnection, DEFAULT_RECORD_SIZE_LIMIT,
+};
+
+/// The AEAD tag every suite here adds to a record (AES-GCM).
+const TAG_LEN: usize = 16;
+
+/// The explicit nonce of a TLS 1.2 AES-GCM record (RFC 5288 §3).
+const TLS12_GCM_NONCE_LEN: usize = 8;
+
+const RECORD_HEADER_LEN: usize = 5;
+const APPLICATION_DATA: u8 = 23;
+const CHANGE_CIPHER_SPEC: u8 = 20;
+
+fn configs(
+    version: ProtocolVersion,
+    client_limit: Option<u16>,
+    server_limit: Option<u16>,
+) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    let client = client_builder("p256")
+        .versions(&[version])
+        .record_size_limit(client_limit)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[version])
+        .record_size_limit(server_limit)
+        .build()
+        .unwrap();
+    (client, server)
+}
+
+/// Everything `from` has queued, moved to `to` and processed; returns the
+/// bytes as they went over the wire.
+fn carry(from: &mut Connection, to: &mut Connection) -> Vec<u8> {
+    let mut wire = Vec::new();
+    transfer_altered(from, to, |bytes| wire = bytes.clone())
+        .1
+        .unwrap();
+    wire
+}
+
+/// The largest plaintext (TLS 1.3: with its content type, since we never
+/// pad) that a protected record of `wire` carried: every record after
+/// the sender's first protected one, TLS 1.3 application_data records, or
+/// in TLS 1.2 the records after its ChangeCipherSpec.
+fn protected_plaintext_lens(wire: &[u8], tls13: bool) -> Vec<usize> {
+    let mut protected = false;
+    let mut lens = Vec::new();
+    for record in records(wire) {
+        let fragment = record.len() - RECORD_HEADER_LEN;
+        if tls13 {
+            if record[0] == APPLICATION_DATA {
+                lens.push(fragment - TAG_LEN);
+            }
+        } else if protected {
+            lens.push(fragment - TLS12_GCM_NONCE_LEN - TAG_LEN);
+        } else if record[0] == CHANGE_CIPHER_SPEC {
+            protected = true;
+        }
+    }
+    lens
+}
+
+/// Runs the handshake and sends 5000 bytes each way, keeping what each
+/// side put on the wire.
+fn run(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+) -> (ClientConnection, ServerConnection, Vec<u8>, Vec<u8>) {
+    use std::io::{Read, Write};
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let (mut from_client, mut from_server) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        from_client.extend(carry(&mut c, &mut s));
+        from_server.extend(carry(&mut s, &mut c));
+    }
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+    let data = vec![7u8; 5000];
+    c.writer().write_all(&data).unwrap();
+    s.writer().write_all(&data).unwrap();
+    from_client.extend(carry(&mut c, &mut s));
+    from_server.extend(carry(&mut s, &mut c));
+    let mut got = vec![0; data.len()];
+    s.reader().read_exact(&mut got).unwrap();
+    c.reader().read_exact(&mut got).unwrap();
+    (c, s, from_client, from_server)
+}
+
+#[test]
+fn tls13_records_stay_within_each_peers_limit() {
+    // The client takes records of at most 256 bytes, the server 512; in
+    // TLS 1.3 the limit counts the content type byte (RFC 8449 §4).
+    let (client, server) = configs(ProtocolVersion::TLSv1_3, Some(256), Some(512));
+    let (c, s, from_client, from_server) = run(client, server);
+    assert_eq!(c.peer_record_size_limit(), Some(512));
+    assert_eq!(s.peer_record_size_limit(), Some(256));
+    let to_client = protected_plaintext_lens(&from_server, true);
+    let to_server = protected_plaintext_lens(&from_client, true);
+    // The server's flight (EncryptedExtensions on) and its data: 5000
+    // bytes need at least 20 records of 255.
+    assert!(to_client.len() >= 20 + 4, "{to_client:?}");
+    assert!(to_client.iter().all(|&len| len <= 256), "{to_client:?}");
+    assert!(to_client.contains(&256));
+    assert!(to_server.len() >= 10, "{to_server:?}");
+    assert!(to_server.iter().all(|&len| len <= 512), "{to_server:?}");
+    assert!(to_server.contains(&512));
+}
+
+#[test]
+fn tls12_records_stay_within_each_peers_limit() {
+    // TLS 1.2 counts the plaintext alone (RFC 8449 §4).
+    let (client, server) = configs(ProtocolVersion::TLSv1_2, Some(300), Some(100));
+    let (c, s, from_client, from_server) = run(client, server);
+    assert_eq!(c.peer_record_size_limit(), Some(100));
+    assert_eq!(s.peer_record_size_limit(), Some(300));
+    let to_client = protected_plaintext_lens(&from_server, false);
+    let to_server = protected_plaintext_lens(&from_client, false);
+    assert!(to_client.len() >= 17, "{to_client:?}");
+    assert!(to_client.iter().all(|&len| len <= 300), "{to_client:?}");
+    assert!(to_client.contains(&300));
+    assert!(to_server.len() >= 50, "{to_server:?}");
+    assert!(to_server.iter().all(|&len| len <= 100), "{to_server:?}");
+    assert!(to_server.contains(&100));
+}
+
+#[test]
+fn defaults_negotiate_the_protocol_maximum() {
+    for (version, expected) in [
+        (ProtocolVersion::TLSv1_3, DEFAULT_RECORD_SIZE_LIMIT),
+        // A client offering TLS 1.2 only announces 2^14.
+        (ProtocolVersion::TLSv1_2, 1 << 14),
+    ] {
+        let client = client_builder("p256").versions(&[version]).build().unwrap();
+        let server = server_builder("p256").build().unwrap();
+        let (c, s) = handshaken(client, server, server_name("p256"));
+        assert_eq!(s.peer_record_size_limit(), Some(expected), "{version:?}");
+        assert_eq!(c.peer_record_size_limit(), Some(expected), "{version:?}");
+    }
+    assert_eq!(DEFAULT_RECORD_SIZE_LIMIT, (1 << 14) + 1);
+}
+
+#[test]
+fn without_both_announcements_nothing_is_negotiated() {
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        for (client_limit, server_limit) in [(None, Some(100)), (Some(100), None)] {
+            let (client, server) = configs(version, client_limit, server_limit);
+            // Full-size records both ways: nobody is held to 100 bytes.
+            let (c, s, from_client, from_server) = run(client, server);
+            assert_eq!(c.peer_record_size_limit(), None);
+            assert_eq!(s.peer_record_size_limit(), None);
+            let tls13 = version == ProtocolVersion::TLSv1_3;
+            for wire in [from_client, from_server] {
+                let lens = protected_plaintext_lens(&wire, tls13);
+                assert!(lens.iter().any(|&len| len >= 5000), "{version:?} {lens:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_limit_below_64_is_refused_by_the_builders() {
+    let client = client_builder("p256").record_size_limit(Some(63)).build();
+    assert!(matches!(client, Err(Error::InvalidRequest(_))));
+    let server = server_builder("p256").record_size_limit(Some(63)).build();
+    assert!(matches!(server, Err(Error::InvalidRequest(_))));
+    assert!(client_builder("p256")
+        .record_size_limit(Some(64))
+        .build()
+        .is_ok());
+}
+
+/// The client's record_size_limit extension with value `limit`: type 28,
+/// length 2 (RFC 8449 §4).
+fn extension(limit: u16) -> [u8; 6] {
+    let [hi, lo] = limit.to_be_bytes();
+    [0, 28, 0, 2, hi, lo]
+}
+
+fn replace(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("pattern on the wire");
+    bytes[at..at + to.len()].copy_from_slice(to);
+}
+
+#[test]
+fn a_client_limit_below_64_is_illegal_parameter() {
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let (client, server) = configs(version, Some(1000), Some(1000));
+        let (error, alert) = refuses(
+            client,
+            server,
+            server_name("p256"),
+            Refuser::Server,
+            1,
+            |hello| replace(hello, &extension(1000), &extension(63)),
+        );
+        assert!(matches!(error, Error::IllegalParameter(_)), "{error:?}");
+        assert_eq!(alert, Some(u8::from(AlertDescription::IllegalParameter)));
+    }
+}
+
+/// `data` as one TLS 1.3 application_data record sealed under the
+/// traffic secret `secret` as record number `seq` (RFC 8446 §5.2).
+fn sealed_application_data(secret: &[u8], seq: u64, data: &[u8]) -> Vec<u8> {
+    let mut out = record(APPLICATION_DATA, [3, 3], data);
+    aes128_protection(secret).seal(seq, &mut out, 0).unwrap();
+    out
+}
+
+#[test]
+fn a_record_over_our_own_limit_is_record_overflow() {
+    // Each side announced 300: a peer that sends a protected record of
+    // 300 bytes of data (301 with its content type) is refused, whichever
+    // side it is; 299 bytes (300 in all) pass. The oversize record is
+    // sealed by hand under the peer's logged traffic secret, as a
+    // misbehaving peer would send it.
+    for (sender_label, receiver_is_server) in [
+        ("CLIENT_TRAFFIC_SECRET_0", true),
+        ("SERVER_TRAFFIC_SECRET_0", false),
+    ] {
+        let secrets = Arc::new(CapturedSecrets::default());
+        let client = client_builder("p256")
+            .versions(&[ProtocolVersion::TLSv1_3])
+            .record_size_limit(Some(300))
+            .key_log(secrets.clone())
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .record_size_limit(Some(300))
+            .tickets(0)
+            .build()
+            .unwrap();
+        let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+        let receiver: &mut Connection = if receiver_is_server { &mut s } else { &mut c };
+        let secret = secrets.get(sender_label);
+        let fits = sealed_application_data(&secret, 0, &[1; 299]);
+        receiver.read_tls(&mut &fits[..]).unwrap();
+        receiver.process_new_packets().unwrap();
+        let over = sealed_application_data(&secret, 1, &[1; 300]);
+        receiver.read_tls(&mut &over[..]).unwrap();
+        assert_eq!(
+            receiver.process_new_packets(),
+            Err(Error::RecordOverflow),
+            "{sender_label}"
+        );
+        assert_eq!(
+            Error::RecordOverflow.alert(),
+            Some(AlertDescription::RecordOverflow)
+        );
+    }
+}
