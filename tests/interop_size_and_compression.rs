@@ -1,0 +1,128 @@
+//! record_size_limit (RFC 8449) against GnuTLS 3.7.9, both roles and
+//! both TLS 1.3 and 1.2, through `ferrotls client`/`server` and their
+//! JSON reports; certificate compression (RFC 8879) with a GnuTLS build
+//! that has none.
+//!
+//! What the peers here have (checked with their `--help` and debug
+//! output): GnuTLS announces record_size_limit by default (2^14 + 1 when
+//! it offers TLS 1.3), answers ours (2^14 + 1 in TLS 1.3, 2^14 in 1.2;
+//! `--recordsize N`: N + 1 and N), and ignores a peer's limit under 512
+//! unless its priority says `%ALLOW_SMALL_RECORDS`, so the limits here
+//! are 512 and up. Its `--compress-cert` exists, but Debian's 3.7.9 is
+//! built without zlib, brotli and zstd (`Unknown compression method`),
+//! so the compressed-certificate peer is Chromium
+//! (`tests/interop_chromium.rs`). OpenSSL 3.0 has neither extension, NSS
+//! 3.87's `tstclnt`/`selfserv` no switch for either.
+
+mod interop_support;
+
+use interop_support::*;
+
+const GNUTLS_TLS13: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+const GNUTLS_TLS12: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+
+/// An HTTP request of over 3000 bytes (a padding header), so that our
+/// client must split it to the server's limit.
+fn long_request() -> String {
+    format!("GET / HTTP/1.0\\r\\nX-Pad: {}\\r\\n\\r\\n", "a".repeat(3000))
+}
+
+#[test]
+fn gnutls_serv_and_our_client_keep_to_each_others_record_size_limit() {
+    // Our client takes records of at most 512 bytes; gnutls-serv's page
+    // (about 750 bytes in 1.3, 900 in 1.2) must arrive in records within
+    // that, or our client fails with record_overflow. gnutls-serv with
+    // `--recordsize 1024` takes at most 1024 (1025 in TLS 1.3 with the
+    // content type); our 3000-byte request is split to fit.
+    require("gnutls-serv");
+    let request = long_request();
+    for (priority, version, default_limit, set_limit) in [
+        (GNUTLS_TLS13, "TLSv1.3", "16385", "1025"),
+        (GNUTLS_TLS12, "TLSv1.2", "16384", "1024"),
+    ] {
+        for (extra, expected) in [
+            (&[][..], default_limit),
+            (&["--recordsize", "1024"][..], set_limit),
+        ] {
+            let mut args = vec!["--priority", priority];
+            args.extend_from_slice(extra);
+            let (_server, port) = gnutls_server("p256", &args);
+            let (status, out) = ferrotls_client(
+                port,
+                &["--record-size-limit", "512", "--request", &request],
+            );
+            assert!(status.success(), "{priority} {extra:?}: {out}");
+            let json = json_lines(&out);
+            assert_eq!(json[0].get("version"), version, "{out}");
+            assert_eq!(json[0].get("record_size_limit"), expected, "{out}");
+            assert!(out.contains("HTTP/1.0 200 OK"), "{out}");
+            assert!(out.contains("</HTML>"), "the whole page arrived: {out}");
+        }
+    }
+}
+
+#[test]
+fn gnutls_cli_and_our_server_negotiate_record_size_limit() {
+    // gnutls-cli `--recordsize 512` announces 513 in TLS 1.3 and 512 in
+    // 1.2; our server, announcing 512 itself, reports it and serves the
+    // page within it.
+    require("gnutls-cli");
+    let root = vector("p256-root.pem");
+    for (priority, version, expected) in [
+        (GNUTLS_TLS13, "TLSv1.3", "513"),
+        (GNUTLS_TLS12, "TLSv1.2", "512"),
+    ] {
+        let (server, port) = ferrotls_server(&[
+            "--www",
+            "--record-size-limit",
+            "512",
+            "--max-connections",
+            "1",
+        ]);
+        let port_text = port.to_string();
+        let (_, out) = run_until(
+            "gnutls-cli",
+            &[
+                "--recordsize",
+                "512",
+                "--priority",
+                priority,
+                "-p",
+                &port_text,
+                "--x509cafile",
+                &root,
+                "--sni-hostname",
+                "leaf.p256.test",
+                "--verify-hostname",
+                "leaf.p256.test",
+                "127.0.0.1",
+            ],
+            b"GET / HTTP/1.0\r\n\r\n",
+            "record_size_limit",
+        );
+        assert!(out.contains("HTTP/1.0 200 OK"), "{out}");
+        assert!(
+            out.contains(&format!("record_size_limit: {expected}\n")),
+            "{out}"
+        );
+        let (_, log) = server.wait_exit();
+        let json = json_lines(&log);
+        assert_eq!(json[0].get("version"), version, "{log}");
+        assert_eq!(json[0].get("record_size_limit"), expected, "{log}");
+    }
+}
+
+#[test]
+fn gnutls_without_compression_ignores_our_compress_certificate() {
+    // Both of our roles offer compress_certificate by default; GnuTLS
+    // (built without compressors) parses it and sends its certificate
+    // plain, and takes ours plain: nothing is compressed either way.
+    require("gnutls-serv");
+    let (_server, port) = gnutls_server("p256", &["--priority", GNUTLS_TLS13]);
+    let (status, out) = ferrotls_client(port, &[]);
+    assert!(status.success(), "{out}");
+    let json = json_lines(&out);
+    assert_eq!(json[0].get("version"), "TLSv1.3", "{out}");
+    assert_eq!(json[0].get("certificate_compression"), "null", "{out}");
+    assert_eq!(json[0].get("peer_certificates"), "2", "{out}");
+}
