@@ -24,7 +24,10 @@ const GNUTLS_TLS12: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
 /// An HTTP request of over 3000 bytes (a padding header), so that our
 /// client must split it to the server's limit.
 fn long_request() -> String {
-    format!("GET / HTTP/1.0\\r\\nX-Pad: {}\\r\\n\\r\\n", "a".repeat(3000))
+    format!(
+        "GET / HTTP/1.0\\r\\nX-Pad: {}\\r\\n\\r\\n",
+        "a".repeat(3000)
+    )
 }
 
 #[test]
@@ -47,10 +50,8 @@ fn gnutls_serv_and_our_client_keep_to_each_others_record_size_limit() {
             let mut args = vec!["--priority", priority];
             args.extend_from_slice(extra);
             let (_server, port) = gnutls_server("p256", &args);
-            let (status, out) = ferrotls_client(
-                port,
-                &["--record-size-limit", "512", "--request", &request],
-            );
+            let (status, out) =
+                ferrotls_client(port, &["--record-size-limit", "512", "--request", &request]);
             assert!(status.success(), "{priority} {extra:?}: {out}");
             let json = json_lines(&out);
             assert_eq!(json[0].get("version"), version, "{out}");

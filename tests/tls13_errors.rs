@@ -472,8 +472,11 @@ fn client_refuses_flight(
     edit: impl FnOnce(&mut Vec<Vec<u8>>),
 ) -> (Error, Error) {
     let secrets = Arc::new(CapturedSecrets::default());
+    // Without certificate compression, so that the edits reach a plain
+    // Certificate (tests/certificate_compression.rs edits compressed ones).
     let client = client_builder("p256")
         .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .certificate_compression(&[])
         .build()
         .unwrap();
     let mut server = server_builder("p256").key_log(secrets.clone());
@@ -733,7 +736,9 @@ fn server_refuses_client_flight(
     let mut client = client_builder("p256")
         .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
         .key_log(secrets.clone());
-    let mut server = server_builder("p256");
+    // Without certificate compression: the edits reach a plain
+    // Certificate.
+    let mut server = server_builder("p256").certificate_compression(&[]);
     if client_auth {
         client = client.client_certificate(certified_key("p256"));
         server = server.client_auth(ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(
