@@ -69,7 +69,9 @@ fn json_report_has_exactly_the_issue_keys() {
             "alpn",
             "server_name",
             "early_data",
-            "peer_certificates"
+            "peer_certificates",
+            "ocsp_stapled",
+            "sct_stapled"
         ]
     );
     assert_eq!(json[0].get("role"), "client");

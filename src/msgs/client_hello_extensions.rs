@@ -12,7 +12,7 @@
 use crate::msgs::enums::{
     EcPointFormat, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
-use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName};
+use crate::msgs::extensions::{CertificateStatusRequest, Extension, KeyShareEntry, ServerName};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::psk::PskOffer;
 
@@ -51,6 +51,12 @@ pub struct ClientHelloExtensions<'a> {
     pub psk_key_exchange_modes: Option<&'a [PskKeyExchangeMode]>,
     /// pre_shared_key (RFC 8446 §4.2.11).
     pub pre_shared_key: Option<&'a PskOffer>,
+    /// status_request of the OCSP type (RFC 6066 §8).
+    pub status_request: bool,
+    /// signed_certificate_timestamp (RFC 6962 §3.3.1).
+    pub signed_certificate_timestamp: bool,
+    /// certificate_authorities (RFC 8446 §4.2.4).
+    pub certificate_authorities: Option<&'a [Vec<u8>]>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -78,6 +84,13 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::EarlyData => view.early_data = true,
                 Extension::PskKeyExchangeModes(modes) => view.psk_key_exchange_modes = Some(modes),
                 Extension::PreSharedKeyOffer(offer) => view.pre_shared_key = Some(offer),
+                Extension::StatusRequest(CertificateStatusRequest::Ocsp { .. }) => {
+                    view.status_request = true
+                }
+                Extension::SctRequest => view.signed_certificate_timestamp = true,
+                Extension::CertificateAuthorities(names) => {
+                    view.certificate_authorities = Some(names)
+                }
                 _ => {}
             }
         }

@@ -20,6 +20,10 @@ pub struct Report {
     pub server_name: Option<String>,
     pub early_data: &'static str,
     pub peer_certificates: usize,
+    /// An OCSP response was stapled (received, or sent).
+    pub ocsp_stapled: bool,
+    /// SCTs were stapled (received, or sent).
+    pub sct_stapled: bool,
 }
 
 impl Report {
@@ -53,6 +57,8 @@ impl Report {
                 EarlyDataStatus::NotOffered => "not_offered",
             },
             peer_certificates: conn.peer_certificates().len(),
+            ocsp_stapled: conn.stapled_ocsp_response().is_some(),
+            sct_stapled: !conn.stapled_scts().is_empty(),
         }
     }
 
@@ -61,7 +67,7 @@ impl Report {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
              \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{}}}",
+             \"peer_certificates\":{},\"ocsp_stapled\":{},\"sct_stapled\":{}}}",
             json_string(self.role),
             json_option(self.version.as_deref()),
             json_option(self.cipher_suite.as_deref()),
@@ -72,6 +78,8 @@ impl Report {
             json_option(self.server_name.as_deref()),
             json_string(self.early_data),
             self.peer_certificates,
+            self.ocsp_stapled,
+            self.sct_stapled,
         )
     }
 
@@ -81,7 +89,7 @@ impl Report {
         format!(
             "role: {}\nversion: {}\ncipher_suite: {}\ngroup: {}\nresumed: {}\n\
              session_id: {}\nalpn: {}\nserver_name: {}\nearly_data: {}\n\
-             peer_certificates: {}\n",
+             peer_certificates: {}\nocsp_stapled: {}\nsct_stapled: {}\n",
             self.role,
             dash(&self.version),
             dash(&self.cipher_suite),
@@ -92,6 +100,8 @@ impl Report {
             dash(&self.server_name),
             self.early_data,
             self.peer_certificates,
+            self.ocsp_stapled,
+            self.sct_stapled,
         )
     }
 }
