@@ -9,6 +9,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+use ferrotls::internal::error::UnexpectedMessageReason;
 use ferrotls::{
     AlertDescription, CertificateError, CertifiedKey, ClientConfig, Error, ManualClock,
     ProtocolVersion, RevocationReason, RootStore, ServerConfig, ServerName, UnixTime,
@@ -237,4 +238,41 @@ fn a_tls12_status_acknowledgement_nobody_asked_for_is_unsupported_extension() {
 fn a_configured_response_must_be_a_successful_ocsp_response() {
     let key = CertifiedKey::from_pem(&text("good-chain.pem"), &text("good.key")).unwrap();
     assert!(key.with_ocsp_response(vec![0x30, 0x00]).is_err());
+}
+
+#[test]
+fn a_tls12_certificate_status_without_an_acknowledgement_is_unexpected_message() {
+    // RFC 6066 §8: a server sends CertificateStatus only after
+    // acknowledging status_request in its ServerHello. One is slipped in
+    // after the Certificate of a server that did not acknowledge: the
+    // client did not ask, or asked a server with nothing to staple.
+    let version = ProtocolVersion::TLSv1_2;
+    let mut status = vec![22];
+    let ocsp = file("good.ocsp.der");
+    let body_len = 1 + 3 + ocsp.len();
+    status.extend_from_slice(&(body_len as u32).to_be_bytes()[1..]);
+    status.push(1);
+    status.extend_from_slice(&(ocsp.len() as u32).to_be_bytes()[1..]);
+    status.extend_from_slice(&ocsp);
+    for (asks, staple) in [(false, Some("good.ocsp.der")), (true, None)] {
+        let (error, alert) = refuses(
+            client(version, asks, false, false),
+            server(version, "good", staple, &[]),
+            name(),
+            Refuser::Client,
+            1,
+            |flight| {
+                edit_plaintext_flight(flight, |messages| {
+                    // ServerHello, Certificate, then the CertificateStatus.
+                    messages.insert(2, status.clone());
+                })
+            },
+        );
+        assert_eq!(
+            error,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedServerKeyExchange),
+            "client asking: {asks}"
+        );
+        assert_eq!(alert, Some(AlertDescription::UnexpectedMessage.into()));
+    }
 }
