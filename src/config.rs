@@ -562,6 +562,18 @@ pub struct ClientConfig {
     /// server that supports a higher version refuses with
     /// inappropriate_fallback (RFC 7507 §4). Off by default.
     pub fallback_retry: bool,
+    /// Ask for a stapled OCSP response (status_request, RFC 6066 §8), which
+    /// the verifier then checks. Also asked for when the verifier wants
+    /// it ([`ServerCertVerifier::wants_ocsp_staple`]). Off by default.
+    pub request_ocsp_staple: bool,
+    /// Refuse a server that staples no OCSP response
+    /// (`bad_certificate_status_response`, RFC 6066 §8); implies asking.
+    /// Off by default.
+    pub require_ocsp_staple: bool,
+    /// Ask for signed certificate timestamps (RFC 6962 §3.3.1), handed to
+    /// the verifier and kept for [`crate::Connection::stapled_scts`]. Off
+    /// by default.
+    pub request_scts: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -576,6 +588,9 @@ pub struct ClientConfigBuilder {
     require_extended_master_secret: bool,
     enable_tickets: bool,
     fallback_retry: bool,
+    request_ocsp_staple: bool,
+    require_ocsp_staple: bool,
+    request_scts: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -594,6 +609,12 @@ impl DangerousClientConfig {
 }
 
 impl ClientConfig {
+    /// Whether the ClientHello carries status_request: asked for, required,
+    /// or wanted by the verifier.
+    pub(crate) fn asks_for_ocsp_staple(&self) -> bool {
+        self.request_ocsp_staple || self.require_ocsp_staple || self.verifier.wants_ocsp_staple()
+    }
+
     /// The settings that give up security ([`DangerousClientConfig`]).
     pub fn dangerous() -> DangerousClientConfig {
         DangerousClientConfig(())
@@ -612,6 +633,9 @@ impl ClientConfig {
             require_extended_master_secret: false,
             enable_tickets: true,
             fallback_retry: false,
+            request_ocsp_staple: false,
+            require_ocsp_staple: false,
+            request_scts: false,
         }
     }
 }
@@ -671,6 +695,26 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Asks servers for a stapled OCSP response ([`ClientConfig::request_ocsp_staple`]).
+    pub fn request_ocsp_staple(mut self, on: bool) -> Self {
+        self.request_ocsp_staple = on;
+        self
+    }
+
+    /// Refuses servers that staple no OCSP response
+    /// ([`ClientConfig::require_ocsp_staple`]).
+    pub fn require_ocsp_staple(mut self, on: bool) -> Self {
+        self.require_ocsp_staple = on;
+        self
+    }
+
+    /// Asks servers for signed certificate timestamps
+    /// ([`ClientConfig::request_scts`]).
+    pub fn request_scts(mut self, on: bool) -> Self {
+        self.request_scts = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -684,6 +728,9 @@ impl ClientConfigBuilder {
             require_extended_master_secret: self.require_extended_master_secret,
             enable_tickets: self.enable_tickets,
             fallback_retry: self.fallback_retry,
+            request_ocsp_staple: self.request_ocsp_staple,
+            require_ocsp_staple: self.require_ocsp_staple,
+            request_scts: self.request_scts,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

@@ -521,6 +521,7 @@ pub use conn::{
 };
 pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
+pub use handshake::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{
     CertificateCompressionAlgorithm, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion,
@@ -528,6 +529,7 @@ pub use msgs::enums::{
 };
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
+pub use pki::StapledStatus;
 pub use pki::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, verify_chain, verify_chain_cached, CertifiedKey, ClientAuth,

@@ -448,7 +448,7 @@ fn assert_one_page(answer: &Answer, version: &str) {
     assert!(
         page.lines()
             .last()
-            .is_some_and(|l| l.starts_with("sent_certificate_compression: ")),
+            .is_some_and(|l| l.starts_with("sct_stapled: ")),
         "{page}"
     );
     assert!(answer.close_notify, "the page ends with close_notify");

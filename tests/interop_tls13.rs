@@ -72,7 +72,9 @@ fn json_report_has_exactly_the_issue_keys() {
             "peer_certificates",
             "record_size_limit",
             "certificate_compression",
-            "sent_certificate_compression"
+            "sent_certificate_compression",
+            "ocsp_stapled",
+            "sct_stapled"
         ]
     );
     assert_eq!(json[0].get("role"), "client");

@@ -91,6 +91,8 @@ pub(crate) struct Negotiated {
     alpn: Option<Vec<u8>>,
     server_name: Option<String>,
     peer_certificates: Vec<Vec<u8>>,
+    stapled_ocsp_response: Option<Vec<u8>>,
+    stapled_scts: Vec<Vec<u8>>,
     session_id: Vec<u8>,
     resumed: bool,
     resumption_requested: bool,
@@ -120,6 +122,14 @@ pub(crate) enum HandshakeEvent {
     /// The peer's certificate chain, DER, end entity first: received, or
     /// restored with the resumed session.
     PeerCertificates(Vec<Vec<u8>>),
+    /// What was stapled to the server's end entity (RFC 6066 §8, RFC 6962
+    /// §3.3): received (client), or sent (server).
+    Stapled {
+        /// The DER OCSP response.
+        ocsp_response: Option<Vec<u8>>,
+        /// The SerializedSCTs.
+        scts: Vec<Vec<u8>>,
+    },
     /// The session identifier of the session-ID contract (design §3).
     SessionId(Vec<u8>),
     /// The handshake resumed a session.
@@ -168,6 +178,16 @@ impl Negotiated {
         &self.peer_certificates
     }
 
+    /// The OCSP response stapled to the server's end entity, if any.
+    pub(crate) fn stapled_ocsp_response(&self) -> Option<&[u8]> {
+        self.stapled_ocsp_response.as_deref()
+    }
+
+    /// The SCTs stapled to the server's end entity.
+    pub(crate) fn stapled_scts(&self) -> &[Vec<u8>] {
+        &self.stapled_scts
+    }
+
     /// The session identifier (empty before the ServerHello).
     pub(crate) fn session_id(&self) -> &[u8] {
         &self.session_id
@@ -213,6 +233,13 @@ impl Negotiated {
             HandshakeEvent::Alpn(p) => self.alpn = Some(p),
             HandshakeEvent::ServerName(n) => self.server_name = Some(n),
             HandshakeEvent::PeerCertificates(c) => self.peer_certificates = c,
+            HandshakeEvent::Stapled {
+                ocsp_response,
+                scts,
+            } => {
+                self.stapled_ocsp_response = ocsp_response;
+                self.stapled_scts = scts;
+            }
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
             HandshakeEvent::ResumptionRequested => self.resumption_requested = true,

@@ -309,6 +309,21 @@ impl Connection {
         self.common.negotiated().peer_certificates()
     }
 
+    /// The DER OCSP response stapled to the server's certificate in this
+    /// handshake (RFC 6066 §8, RFC 8446 §4.4.2.1): on a client the one
+    /// received (and accepted by the verifier), on a server the one sent.
+    /// `None` when none was asked for or stapled, and on resumption.
+    pub fn stapled_ocsp_response(&self) -> Option<&[u8]> {
+        self.common.negotiated().stapled_ocsp_response()
+    }
+
+    /// The signed certificate timestamps (each a SerializedSCT, RFC 6962
+    /// §3.3) stapled to the server's certificate in this handshake:
+    /// received on a client, sent on a server; empty when none.
+    pub fn stapled_scts(&self) -> &[Vec<u8>] {
+        self.common.negotiated().stapled_scts()
+    }
+
     /// The session identifier of design §3: on a client, the ID in this
     /// connection's ServerHello; on a server, the persistent ID made at
     /// the full handshake (TLS ≤1.2: the S sent then; TLS 1.3: T, never

@@ -8,17 +8,23 @@
 //! - `transcript`: the running transcript hash (RFC 8446 §4.4.1).
 //! - `proof`: the values only a passed check can create (signature,
 //!   Finished); the traffic states cannot be built without them.
+//! - `authorities`: certificate_authorities, the CA names a server sends
+//!   and a client picks its certificate by.
+//! - `stapling`: the OCSP response and SCTs stapled to the server's
+//!   certificate, asked for, sent, accepted and verified.
 //!
 //! - `tls12`: what the TLS 1.0–1.2 state machines (`tls12.rs` on each
 //!   side) share: the suite table, the message log, key block to record
 //!   protection and signing; the checks of the peer's signatures and
 //!   Finished are in `proof`, with TLS 1.3's.
 
+mod authorities;
 mod certificate_compression;
 pub mod client;
 mod proof;
 mod record_size_limit;
 pub mod server;
+mod stapling;
 pub(crate) mod tls12;
 mod transcript;
 
@@ -114,6 +120,7 @@ use std::sync::Arc;
 use crate::crypto::verify::PublicKey;
 use crate::msgs::enums::SignatureScheme;
 use crate::pki::{CertifiedKey, ServerName};
+pub use authorities::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub(crate) use proof::tls13_handshake_scheme;
 
 /// The public key of an end-entity certificate; one that does not parse

@@ -13,7 +13,7 @@ use crate::msgs::enums::{
     CertificateCompressionAlgorithm, EcPointFormat, NamedGroup, ProtocolVersion,
     PskKeyExchangeMode, SignatureScheme,
 };
-use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName};
+use crate::msgs::extensions::{CertificateStatusRequest, Extension, KeyShareEntry, ServerName};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::psk::PskOffer;
 
@@ -56,6 +56,12 @@ pub struct ClientHelloExtensions<'a> {
     pub record_size_limit: Option<u16>,
     /// compress_certificate (RFC 8879 §3).
     pub compress_certificate: Option<&'a [CertificateCompressionAlgorithm]>,
+    /// status_request of the OCSP type (RFC 6066 §8).
+    pub status_request: bool,
+    /// signed_certificate_timestamp (RFC 6962 §3.3.1).
+    pub signed_certificate_timestamp: bool,
+    /// certificate_authorities (RFC 8446 §4.2.4).
+    pub certificate_authorities: Option<&'a [Vec<u8>]>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -86,6 +92,13 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::RecordSizeLimit(limit) => view.record_size_limit = Some(*limit),
                 Extension::CompressCertificate(algorithms) => {
                     view.compress_certificate = Some(algorithms)
+                }
+                Extension::StatusRequest(CertificateStatusRequest::Ocsp { .. }) => {
+                    view.status_request = true
+                }
+                Extension::SctRequest => view.signed_certificate_timestamp = true,
+                Extension::CertificateAuthorities(names) => {
+                    view.certificate_authorities = Some(names)
                 }
                 _ => {}
             }

@@ -48,6 +48,20 @@ pub const OCSP_REQUEST_FIELD: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0,
 /// `opaque OCSPResponse<1..2^24-1>` (RFC 6066 §8, RFC 8446 §4.4.2.1).
 pub const OCSP_RESPONSE: VectorSpec = VectorSpec::new(LengthPrefix::U24, 1, 0x00ff_ffff);
 
+/// `SerializedSCT sct_list<1..2^16-1>` of a SignedCertificateTimestampList
+/// (RFC 6962 §3.3).
+pub const SCT_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `opaque SerializedSCT<1..2^16-1>` (RFC 6962 §3.3).
+pub const SERIALIZED_SCT: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `DistinguishedName authorities<3..2^16-1>` of certificate_authorities
+/// (RFC 8446 §4.2.4).
+pub const AUTHORITIES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 3, 0xffff);
+
+/// `opaque DistinguishedName<1..2^16-1>` (RFC 8446 §4.2.4).
+pub const DISTINGUISHED_NAME: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
 /// `NamedGroup named_group_list<2..2^16-1>` (RFC 8446 §4.2.7).
 pub const NAMED_GROUP_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
 
@@ -234,6 +248,16 @@ pub enum Extension {
     /// An OCSP response in a CertificateStatus body (RFC 8446 §4.4.2.1);
     /// CertificateEntry.
     OcspResponse(Vec<u8>),
+    /// Empty signed_certificate_timestamp: a request for SCTs (RFC 6962
+    /// §3.3.1); ClientHello, CertificateRequest.
+    SctRequest,
+    /// signed_certificate_timestamp with a SignedCertificateTimestampList,
+    /// each SerializedSCT as sent (RFC 6962 §3.3); ServerHello (TLS ≤1.2),
+    /// CertificateEntry (RFC 8446 §4.4.2).
+    SctList(Vec<Vec<u8>>),
+    /// certificate_authorities, the DER DistinguishedNames of the CAs the
+    /// sender accepts (RFC 8446 §4.2.4); ClientHello, CertificateRequest.
+    CertificateAuthorities(Vec<Vec<u8>>),
     /// supported_groups (RFC 8446 §4.2.7, RFC 8422 §5.1.1); ClientHello,
     /// EncryptedExtensions.
     SupportedGroups(Vec<NamedGroup>),
@@ -308,6 +332,8 @@ impl Extension {
             Self::StatusRequest(_) | Self::StatusRequestAck | Self::OcspResponse(_) => {
                 T::StatusRequest
             }
+            Self::SctRequest | Self::SctList(_) => T::SignedCertificateTimestamp,
+            Self::CertificateAuthorities(_) => T::CertificateAuthorities,
             Self::SupportedGroups(_) => T::SupportedGroups,
             Self::EcPointFormats(_) => T::EcPointFormats,
             Self::SignatureAlgorithms(_) => T::SignatureAlgorithms,
@@ -366,6 +392,15 @@ impl Extension {
                 CertificateStatusType::Ocsp => Self::OcspResponse(OCSP_RESPONSE.read_vec(r)?),
                 _ => return Err(Error::Decode(DecodeReason::CertificateStatusType)),
             },
+            (T::SignedCertificateTimestamp, C::ClientHello | C::CertificateRequest) => {
+                Self::SctRequest
+            }
+            (T::SignedCertificateTimestamp, C::ServerHello | C::CertificateEntry) => {
+                Self::SctList(read_opaque_list(SCT_LIST, SERIALIZED_SCT, r)?)
+            }
+            (T::CertificateAuthorities, C::ClientHello | C::CertificateRequest) => {
+                Self::CertificateAuthorities(read_opaque_list(AUTHORITIES, DISTINGUISHED_NAME, r)?)
+            }
             (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
                 Self::SupportedGroups(NAMED_GROUP_LIST.read_list(r)?)
             }
@@ -424,6 +459,8 @@ impl Extension {
             (
                 T::ServerName
                 | T::StatusRequest
+                | T::SignedCertificateTimestamp
+                | T::CertificateAuthorities
                 | T::SupportedGroups
                 | T::EcPointFormats
                 | T::SignatureAlgorithms
@@ -465,6 +502,7 @@ impl Extension {
             Self::ServerName(names) => SERVER_NAME_LIST.write_list(w, names),
             Self::ServerNameAck
             | Self::StatusRequestAck
+            | Self::SctRequest
             | Self::EncryptThenMac
             | Self::ExtendedMasterSecret
             | Self::EarlyData => {}
@@ -472,6 +510,10 @@ impl Extension {
             Self::OcspResponse(response) => {
                 CertificateStatusType::Ocsp.encode(w);
                 OCSP_RESPONSE.write(w, response);
+            }
+            Self::SctList(scts) => write_opaque_list(SCT_LIST, SERIALIZED_SCT, w, scts),
+            Self::CertificateAuthorities(names) => {
+                write_opaque_list(AUTHORITIES, DISTINGUISHED_NAME, w, names)
             }
             Self::SupportedGroups(groups) => NAMED_GROUP_LIST.write_list(w, groups),
             Self::EcPointFormats(formats) => EC_POINT_FORMAT_LIST.write_list(w, formats),
@@ -935,5 +977,59 @@ mod tests {
                 IllegalParameterReason::DuplicateExtension
             ))
         );
+    }
+
+    #[test]
+    fn sct_and_certificate_authorities_forms_round_trip_and_bounds_hold() {
+        use ExtensionContext as C;
+        let cases = [
+            (
+                Extension::SctRequest,
+                C::ClientHello,
+                vec![0x00, 0x12, 0x00, 0x00],
+            ),
+            (
+                Extension::SctList(vec![vec![0xaa], vec![0xbb, 0xcc]]),
+                C::CertificateEntry,
+                vec![
+                    0x00, 0x12, 0x00, 0x09, 0x00, 0x07, 0, 1, 0xaa, 0, 2, 0xbb, 0xcc,
+                ],
+            ),
+            (
+                Extension::CertificateAuthorities(vec![vec![0x30, 0x00]]),
+                C::CertificateRequest,
+                vec![0x00, 0x2f, 0x00, 0x06, 0x00, 0x04, 0, 2, 0x30, 0x00],
+            ),
+        ];
+        for (ext, cx, bytes) in cases {
+            assert_eq!(encode_one(&ext), bytes, "{ext:?}");
+            assert_eq!(decode_one(&bytes, cx).unwrap(), ext);
+        }
+        // An empty SCT list or SCT, and an empty authorities list, are
+        // below their RFC bounds.
+        for (bytes, cx) in [
+            (&[0x00, 0x12, 0x00, 0x02, 0x00, 0x00][..], C::ServerHello),
+            (
+                &[0x00, 0x12, 0x00, 0x04, 0x00, 0x02, 0x00, 0x00],
+                C::ServerHello,
+            ),
+            (&[0x00, 0x2f, 0x00, 0x02, 0x00, 0x00], C::ClientHello),
+        ] {
+            assert!(
+                matches!(decode_one(bytes, cx), Err(Error::Decode(_))),
+                "{bytes:?}"
+            );
+        }
+        for (bytes, cx) in [
+            (&[0x00, 0x12, 0x00, 0x00][..], C::EncryptedExtensions),
+            (&[0x00, 0x2f, 0x00, 0x00], C::ServerHello),
+        ] {
+            assert_eq!(
+                decode_one(bytes, cx),
+                Err(Error::IllegalParameter(
+                    IllegalParameterReason::ExtensionNotAllowed
+                ))
+            );
+        }
     }
 }

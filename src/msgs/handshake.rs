@@ -10,6 +10,7 @@ use crate::error::{Error, IllegalParameterReason, UnexpectedMessageReason};
 use crate::msgs::certificate::{
     CertificateRequestTls12, CertificateRequestTls13, CertificateTls12, CertificateTls13,
 };
+use crate::msgs::certificate_status::CertificateStatus;
 use crate::msgs::compressed_certificate::CompressedCertificate;
 use crate::msgs::enums::{HandshakeType, KeyUpdateRequest, ProtocolVersion};
 use crate::msgs::extensions::{
@@ -110,6 +111,8 @@ pub enum HandshakeMessage {
     CertificateRequestTls12(CertificateRequestTls12),
     /// TLS 1.3 CertificateRequest (RFC 8446 §4.3.2).
     CertificateRequestTls13(CertificateRequestTls13),
+    /// TLS 1.0–1.2 CertificateStatus, a stapled OCSP response (RFC 6066 §8).
+    CertificateStatus(CertificateStatus),
     /// ServerHelloDone, empty (RFC 5246 §7.4.5).
     ServerHelloDone,
     /// CertificateVerify (RFC 8446 §4.4.3, RFC 5246 §7.4.8).
@@ -122,7 +125,7 @@ pub enum HandshakeMessage {
     KeyUpdate(KeyUpdateRequest),
     /// TLS 1.3 CompressedCertificate (RFC 8879 §4).
     CompressedCertificate(CompressedCertificate),
-    /// A message type this crate does not parse (e.g. CertificateStatus),
+    /// A message type this crate does not parse (e.g. CertificateURL),
     /// kept as sent; the handshake layer treats it as unexpected.
     Unknown {
         /// The message type.
@@ -148,6 +151,7 @@ impl HandshakeMessage {
             Self::CertificateRequestTls12(_) | Self::CertificateRequestTls13(_) => {
                 T::CertificateRequest
             }
+            Self::CertificateStatus(_) => T::CertificateStatus,
             Self::ServerHelloDone => T::ServerHelloDone,
             Self::CertificateVerify(_) => T::CertificateVerify,
             Self::ClientKeyExchange(_) => T::ClientKeyExchange,
@@ -207,6 +211,9 @@ impl HandshakeMessage {
             T::CertificateRequest => Self::CertificateRequestTls12(
                 CertificateRequestTls12::decode(r, cx.with_signature_scheme())?,
             ),
+            T::CertificateStatus if !cx.is_tls13() => {
+                Self::CertificateStatus(CertificateStatus::decode(r)?)
+            }
             T::ServerHelloDone => Self::ServerHelloDone,
             T::CertificateVerify => {
                 Self::CertificateVerify(DigitallySigned::decode(r, cx.with_signature_scheme())?)
@@ -271,6 +278,7 @@ impl HandshakeMessage {
             Self::ServerKeyExchange(m) => m.encode(w),
             Self::CertificateRequestTls12(m) => m.encode(w),
             Self::CertificateRequestTls13(m) => m.encode(w),
+            Self::CertificateStatus(m) => m.encode(w),
             Self::CertificateVerify(m) => m.encode(w),
             Self::ClientKeyExchange(m) => m.encode(w),
             Self::Finished(verify_data) => w.bytes(verify_data),

@@ -12,6 +12,7 @@
 pub mod alert;
 pub mod ccs;
 pub mod certificate;
+pub mod certificate_status;
 pub mod client_hello_extensions;
 pub mod compressed_certificate;
 pub mod enums;

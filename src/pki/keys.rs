@@ -79,6 +79,12 @@ pub struct CertifiedKey {
     /// several certificates can choose by the client's server_name
     /// without parsing the certificate on every handshake.
     subject_alt_name: Option<Vec<u8>>,
+    /// The DER OCSP response stapled for the end entity when a client
+    /// asks (RFC 6066 §8, RFC 8446 §4.4.2.1).
+    ocsp_response: Option<Vec<u8>>,
+    /// The SerializedSCTs sent for the end entity when a client asks
+    /// (RFC 6962 §3.3).
+    scts: Vec<Vec<u8>>,
 }
 
 impl CertifiedKey {
@@ -97,7 +103,40 @@ impl CertifiedKey {
             chain,
             key,
             subject_alt_name,
+            ocsp_response: None,
+            scts: Vec::new(),
         })
+    }
+
+    /// The same certificate, stapling the DER OCSP response `der` (as
+    /// `openssl ocsp -respout` writes it) for clients that send
+    /// status_request (RFC 6066 §8, RFC 8446 §4.4.2.1). Refused with its
+    /// reason when it is not a successful basic OCSP response (RFC 6960
+    /// §4.2.1); which certificate it is about and whether it is current
+    /// is the client's to judge.
+    pub fn with_ocsp_response(mut self, der: Vec<u8>) -> Result<Self, CertificateError> {
+        super::ocsp::Response::parse(&der)?;
+        self.ocsp_response = Some(der);
+        Ok(self)
+    }
+
+    /// The same certificate, sending `scts` (each a SerializedSCT, RFC
+    /// 6962 §3.3, passed through as given) to clients that send
+    /// signed_certificate_timestamp. An empty or over-long SCT would not
+    /// encode ([`Error::EncodeOverflow`](crate::Error) at the handshake).
+    pub fn with_scts(mut self, scts: Vec<Vec<u8>>) -> Self {
+        self.scts = scts;
+        self
+    }
+
+    /// The OCSP response stapled for the end entity, if any.
+    pub fn ocsp_response(&self) -> Option<&[u8]> {
+        self.ocsp_response.as_deref()
+    }
+
+    /// The SCTs sent for the end entity; empty when none.
+    pub fn scts(&self) -> &[Vec<u8>] {
+        &self.scts
     }
 
     /// Whether the end entity's subjectAltName covers `name` (RFC 6125

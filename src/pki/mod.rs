@@ -60,6 +60,6 @@ pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;
 pub use verifier::{
     ClientAuth, ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
-    WebPkiClientVerifier, WebPkiServerVerifier,
+    StapledStatus, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use x509::Certificate;

@@ -202,14 +202,16 @@ impl Revocation {
         stapled: Option<&[u8]>,
     ) -> Result<(), CertificateError> {
         let mut verdict = Verdict::default();
-        let responses = stapled
-            .into_iter()
-            .chain(self.ocsp_responses.iter().map(Vec::as_slice));
-        for der in responses {
-            let answer = ocsp::Response::parse(der)
-                .and_then(|r| r.answer_for(cert, issuer, time))
-                .map(|single| single.map(|s| (s.status, s.this_update, s.next_update)));
-            verdict.weigh(answer, &OCSP_FRESHNESS, time, self.grace)?;
+        if let Some(der) = stapled {
+            verdict.good = check_stapled(der, cert, issuer, time, self.grace)?;
+        }
+        for der in &self.ocsp_responses {
+            verdict.weigh(
+                ocsp_answer(der, cert, issuer, time),
+                &OCSP_FRESHNESS,
+                time,
+                self.grace,
+            )?;
         }
         let signers: Vec<Certificate<'_>> = self
             .crl_signers
@@ -233,6 +235,56 @@ impl Revocation {
                     )))
             }
         }
+    }
+}
+
+/// What an OCSP response `der` says about `cert`, with the period it
+/// holds for; `None` when it is about another certificate.
+fn ocsp_answer(
+    der: &[u8],
+    cert: &Certificate<'_>,
+    issuer: &Issuer<'_>,
+    time: i64,
+) -> Result<Option<Dated>, CertificateError> {
+    ocsp::Response::parse(der)
+        .and_then(|r| r.answer_for(cert, issuer, time))
+        .map(|single| single.map(|s| (s.status, s.this_update, s.next_update)))
+}
+
+/// A response the server stapled for its end entity (RFC 6066 §8, RFC
+/// 8446 §4.4.2.1) must be satisfactory whatever the policy: RFC 6066 §8
+/// has the client abort with `bad_certificate_status_response` when it is
+/// not. So a staple that does not parse, verify or cover the certificate,
+/// that is not current, or that answers unknown is
+/// [`CertificateError::BadRevocationInfo`] (or
+/// [`CertificateError::RevocationStale`]); one that revokes is
+/// [`CertificateError::Revoked`]. Returns true: the staple says good.
+fn check_stapled(
+    der: &[u8],
+    cert: &Certificate<'_>,
+    issuer: &Issuer<'_>,
+    time: i64,
+    grace: u64,
+) -> Result<bool, CertificateError> {
+    let mut verdict = Verdict::default();
+    verdict.weigh(
+        ocsp_answer(der, cert, issuer, time),
+        &OCSP_FRESHNESS,
+        time,
+        grace,
+    )?;
+    match verdict.problem {
+        None if verdict.good => Ok(true),
+        None => Err(CertificateError::BadRevocationInfo(
+            "the stapled OCSP response is about another certificate",
+        )),
+        Some(CertificateError::RevocationStale(why)) => Err(CertificateError::RevocationStale(why)),
+        Some(CertificateError::BadRevocationInfo(why))
+        | Some(CertificateError::RevocationUnknown(why))
+        | Some(CertificateError::BadEncoding(why)) => Err(CertificateError::BadRevocationInfo(why)),
+        Some(_) => Err(CertificateError::BadRevocationInfo(
+            "the stapled OCSP response fails its checks",
+        )),
     }
 }
 

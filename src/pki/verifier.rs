@@ -40,8 +40,10 @@ impl PeerChecks {
     /// Validates a peer's chain for `purpose` (and `name`, when given) at
     /// `now`: the one place the handshake's certificate check lives, with
     /// the verifier's signature cache, then the validated path's
-    /// revocation when there are sources ([`Revocation::check`]). Errors
-    /// as [`verify_chain`](super::path::verify_chain) and
+    /// revocation ([`Revocation::check`]) when there are sources or a
+    /// `stapled` OCSP response, which must be satisfactory either way
+    /// (RFC 6066 §8; without sources, under the default soft-fail
+    /// policy). Errors as [`verify_chain`](super::path::verify_chain) and
     /// [`Revocation::check`].
     ///
     /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
@@ -56,6 +58,7 @@ impl PeerChecks {
         intermediates: &[&[u8]],
         purpose: Purpose,
         name: Option<&ServerName>,
+        stapled: Option<&[u8]>,
         now: u64,
     ) -> Result<(), Error> {
         #[cfg(fuzzing)]
@@ -63,8 +66,10 @@ impl PeerChecks {
         let mut validation = Validation::new(&self.roots, purpose, now).with_profile(self.profile);
         validation.name = name;
         let path = verify_chain_cached(end_entity, intermediates, &validation, &self.signatures)?;
-        if let Some(revocation) = &self.revocation {
-            revocation.check(&path, now, None)?;
+        match (&self.revocation, stapled) {
+            (Some(revocation), _) => revocation.check(&path, now, stapled)?,
+            (None, Some(_)) => Revocation::default().check(&path, now, stapled)?,
+            (None, None) => {}
         }
         Ok(())
     }
@@ -92,6 +97,18 @@ impl ClientCertVerified {
     }
 }
 
+/// What a server sent beside its end-entity certificate in the
+/// handshake: a stapled OCSP response (RFC 6066 §8; RFC 8446 §4.4.2.1)
+/// and signed certificate timestamps (RFC 6962 §3.3). Each is there only
+/// when the client asked for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StapledStatus<'a> {
+    /// The DER OCSPResponse for the end entity.
+    pub ocsp_response: Option<&'a [u8]>,
+    /// The SerializedSCTs, as sent; empty when none.
+    pub scts: &'a [Vec<u8>],
+}
+
 /// Decides whether a server's certificate chain is acceptable.
 pub trait ServerCertVerifier: core::fmt::Debug + Send + Sync {
     /// Checks `end_entity` (DER) with the presented `intermediates` (DER,
@@ -104,6 +121,29 @@ pub trait ServerCertVerifier: core::fmt::Debug + Send + Sync {
         server_name: &ServerName,
         now: u64,
     ) -> Result<ServerCertVerified, Error>;
+
+    /// Checks the chain as [`Self::verify_server_cert`], with what the
+    /// server `stapled` to it; the handshake calls this one. The default
+    /// ignores the staples, so a verifier written before them keeps
+    /// working.
+    fn verify_server_cert_stapled(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &ServerName,
+        stapled: StapledStatus<'_>,
+        now: u64,
+    ) -> Result<ServerCertVerified, Error> {
+        let _ = stapled;
+        self.verify_server_cert(end_entity, intermediates, server_name, now)
+    }
+
+    /// Whether the client should ask the server for a stapled OCSP
+    /// response (status_request, RFC 6066 §8) for this verifier. Off by
+    /// default.
+    fn wants_ocsp_staple(&self) -> bool {
+        false
+    }
 }
 
 /// Decides whether a client's certificate chain is acceptable.
@@ -172,14 +212,43 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         server_name: &ServerName,
         now: u64,
     ) -> Result<ServerCertVerified, Error> {
+        self.verify_server_cert_stapled(
+            end_entity,
+            intermediates,
+            server_name,
+            StapledStatus::default(),
+            now,
+        )
+    }
+
+    /// Validates the chain; a stapled OCSP response is checked with the
+    /// revocation sources (a good one satisfies a hard-fail policy for
+    /// the end entity, a revoked one is `certificate_revoked`, an
+    /// unusable one `bad_certificate_status_response`). SCTs are not
+    /// judged: there is no log list to check them against.
+    fn verify_server_cert_stapled(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &ServerName,
+        stapled: StapledStatus<'_>,
+        now: u64,
+    ) -> Result<ServerCertVerified, Error> {
         self.checks.check_peer_chain(
             end_entity,
             intermediates,
             Purpose::ServerAuth,
             Some(server_name),
+            stapled.ocsp_response,
             now,
         )?;
         Ok(ServerCertVerified::assertion())
+    }
+
+    /// On when revocation sources are configured: a staple is then the
+    /// freshest source for the end entity.
+    fn wants_ocsp_staple(&self) -> bool {
+        self.checks.revocation.is_some()
     }
 }
 
@@ -228,8 +297,14 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         intermediates: &[&[u8]],
         now: u64,
     ) -> Result<ClientCertVerified, Error> {
-        self.checks
-            .check_peer_chain(end_entity, intermediates, Purpose::ClientAuth, None, now)?;
+        self.checks.check_peer_chain(
+            end_entity,
+            intermediates,
+            Purpose::ClientAuth,
+            None,
+            None,
+            now,
+        )?;
         Ok(ClientCertVerified::assertion())
     }
 

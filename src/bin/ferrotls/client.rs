@@ -28,8 +28,9 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
-    [--out FILE] [--showcerts] [--trace]";
+    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE] [--keylog FILE] \
+    [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
+    [--ocsp | --require-ocsp] [--sct]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -140,6 +141,18 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag(
         "trace",
         "print each handshake message sent (>>>) or received (<<<) (on stderr with --json)",
+    ),
+    flag(
+        "ocsp",
+        "ask for a stapled OCSP response (status_request); one received must be good",
+    ),
+    flag(
+        "require-ocsp",
+        "as --ocsp, and refuse a server that staples none (bad_certificate_status_response)",
+    ),
+    flag(
+        "sct",
+        "ask for signed certificate timestamps (signed_certificate_timestamp)",
     ),
 ];
 
@@ -293,6 +306,10 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
+    builder = builder
+        .request_ocsp_staple(options.has("ocsp"))
+        .require_ocsp_staple(options.has("require-ocsp"))
+        .request_scts(options.has("sct"));
     let json = options.has("json");
     if options.has("trace") {
         builder = builder.message_observer(Arc::new(Trace { json }));

@@ -78,6 +78,7 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
         config: server_config
             .build()
             .map_err(|e| format!("server configuration: {e}"))?,
+        ocsp: None,
         mode: Mode::Www,
         handshake_timeout: server::DEFAULT_HANDSHAKE_TIMEOUT,
         idle_timeout: server::DEFAULT_IDLE_TIMEOUT,

@@ -11,6 +11,7 @@
 mod args;
 mod client;
 mod demo;
+mod ocsp_file;
 mod report;
 mod server;
 mod settings;

@@ -23,6 +23,10 @@ pub struct Report {
     pub record_size_limit: Option<u16>,
     pub certificate_compression: Option<&'static str>,
     pub sent_certificate_compression: Option<&'static str>,
+    /// An OCSP response was stapled (received, or sent).
+    pub ocsp_stapled: bool,
+    /// SCTs were stapled (received, or sent).
+    pub sct_stapled: bool,
 }
 
 impl Report {
@@ -63,6 +67,8 @@ impl Report {
             sent_certificate_compression: conn
                 .sent_certificate_compression()
                 .map(crate::settings::compression_name),
+            ocsp_stapled: conn.stapled_ocsp_response().is_some(),
+            sct_stapled: !conn.stapled_scts().is_empty(),
         }
     }
 
@@ -71,7 +77,8 @@ impl Report {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
              \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{},\"record_size_limit\":{},\"certificate_compression\":{},\"sent_certificate_compression\":{}}}",
+             \"peer_certificates\":{},\"record_size_limit\":{},\"certificate_compression\":{},\
+             \"sent_certificate_compression\":{},\"ocsp_stapled\":{},\"sct_stapled\":{}}}",
             json_string(self.role),
             json_option(self.version.as_deref()),
             json_option(self.cipher_suite.as_deref()),
@@ -86,6 +93,8 @@ impl Report {
                 .map_or_else(|| "null".to_owned(), |l| l.to_string()),
             json_option(self.certificate_compression),
             json_option(self.sent_certificate_compression),
+            self.ocsp_stapled,
+            self.sct_stapled,
         )
     }
 
@@ -95,7 +104,8 @@ impl Report {
         format!(
             "role: {}\nversion: {}\ncipher_suite: {}\ngroup: {}\nresumed: {}\n\
              session_id: {}\nalpn: {}\nserver_name: {}\nearly_data: {}\n\
-             peer_certificates: {}\nrecord_size_limit: {}\ncertificate_compression: {}\nsent_certificate_compression: {}\n",
+             peer_certificates: {}\nrecord_size_limit: {}\ncertificate_compression: {}\n\
+             sent_certificate_compression: {}\nocsp_stapled: {}\nsct_stapled: {}\n",
             self.role,
             dash(&self.version),
             dash(&self.cipher_suite),
@@ -110,6 +120,8 @@ impl Report {
                 .map_or_else(|| "-".to_owned(), |l| l.to_string()),
             self.certificate_compression.unwrap_or("-"),
             self.sent_certificate_compression.unwrap_or("-"),
+            self.ocsp_stapled,
+            self.sct_stapled,
         )
     }
 }

@@ -5,6 +5,7 @@
 //! bound what a slow client can hold; accepting never waits for one.
 
 use crate::args::{flag, value, OptionSpec, Options};
+use crate::ocsp_file::OcspFile;
 use crate::report::{describe_failure, Report};
 use crate::settings::{self, IO_TIMEOUT};
 use crate::stdout;
@@ -30,7 +31,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
     [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
-    [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
+    [--ocsp FILE] [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
 done. Prints `listening on ADDR:PORT` to stderr once it accepts (the real port when port 0 \
@@ -65,6 +66,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
+    value("ocsp", "FILE", "staple the DER OCSP response in FILE for clients that ask (status_request); re-read when it changes, no staple while it is missing or bad"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
     value("idle-timeout", "SECS", "close a connection that reads and writes nothing for this long after its handshake (default 10)"),
     value("max-connections", "N", "exit after N connections"),
@@ -132,6 +134,9 @@ pub enum Event {
 /// Everything a connection task needs.
 pub struct Service {
     pub config: Arc<ServerConfig>,
+    /// `--ocsp`: the configuration stapling the file's response, used
+    /// instead of `config`.
+    pub ocsp: Option<OcspFile>,
     pub mode: Mode,
     /// The whole handshake's deadline.
     pub handshake_timeout: Duration,
@@ -152,6 +157,12 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         _ => Mode::Www,
     };
     let config = config(&options)?;
+    let ocsp = options.get("ocsp").map(|path| {
+        // config() has read both.
+        let cert = options.get("cert").unwrap_or_default();
+        let key = options.get("key").unwrap_or_default();
+        OcspFile::new(path, cert, key, Arc::clone(&config))
+    });
     let max_connections = options.number::<usize>("max-connections")?;
     let json = options.has("json");
     let handshake_timeout =
@@ -166,6 +177,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     eprintln!("listening on {local}");
     let service = Arc::new(Service {
         config,
+        ocsp,
         mode,
         handshake_timeout,
         idle_timeout,
@@ -377,7 +389,11 @@ async fn within<T>(
 /// timeout). A client that goes away once the handshake is done is not a
 /// failure (see [`went_away`]), as with `openssl s_server`.
 async fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
-    let mut tls = TlsStream::new(sock, ServerConnection::new(Arc::clone(&service.config)));
+    let config = match &service.ocsp {
+        Some(file) => file.config(),
+        None => Arc::clone(&service.config),
+    };
+    let mut tls = TlsStream::new(sock, ServerConnection::new(config));
     let handshake = within(
         service.handshake_timeout,
         "the handshake",

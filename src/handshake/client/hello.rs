@@ -474,7 +474,8 @@ impl ExpectServerHello {
 
     /// The ClientHello's extensions (RFC 8446 §4.2, RFC 5246 §7.4.1.4):
     /// server_name, supported_groups, the TLS ≤1.2 ones when such a
-    /// version is offered, signature_algorithms, ALPN, the TLS 1.3 ones
+    /// version is offered, signature_algorithms, ALPN, status_request and
+    /// signed_certificate_timestamp when asked for, the TLS 1.3 ones
     /// when TLS 1.3 is, the cookie, early_data, and the PSK offer last
     /// (RFC 8446 §4.2.11).
     fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
@@ -501,6 +502,7 @@ impl ExpectServerHello {
             common,
             offers_tls13(config),
         ));
+        extensions.extend(crate::handshake::stapling::request_extensions(config));
         if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(
                 self.key_shares

@@ -25,7 +25,9 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
+use crate::handshake::authorities::preferred;
 use crate::handshake::record_size_limit;
+use crate::handshake::stapling::{verify_server_chain, Staples};
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, resumed_master_secret, sign, tls12_suite,
     Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
@@ -55,6 +57,9 @@ use crate::session::{ClientSessionTls12, SessionId, Validity};
 pub(crate) enum State {
     /// Full handshake: the server's Certificate comes next.
     ExpectCertificate(ExpectCertificate),
+    /// The server acknowledged status_request: a CertificateStatus may
+    /// come next.
+    ExpectCertificateStatus(ExpectCertificateStatus),
     /// Server chain accepted: its ServerKeyExchange comes next.
     ExpectServerKeyExchange(ExpectServerKeyExchange),
     /// A CertificateRequest or ServerHelloDone comes next.
@@ -83,6 +88,7 @@ impl State {
         }
         match self {
             Self::ExpectCertificate(s) => s.expect_certificate(common, message),
+            Self::ExpectCertificateStatus(s) => s.expect_certificate_status(common, message),
             Self::ExpectServerKeyExchange(s) => s.expect_server_key_exchange(common, message),
             Self::ExpectCertificateRequestOrDone(s) => {
                 s.expect_certificate_request_or_done(common, message)
@@ -104,6 +110,11 @@ pub(crate) struct Handshake {
     ticket_expected: bool,
     /// The session offered and accepted, when resuming.
     resumed: Option<Box<ClientSessionTls12>>,
+    /// The server acknowledged status_request: a CertificateStatus may
+    /// follow its Certificate (RFC 6066 §8).
+    status_acked: bool,
+    /// The SCTs of the ServerHello (RFC 6962 §3.3.1).
+    scts: Vec<Vec<u8>>,
 }
 
 /// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.3, §7.4.1.3): checks the
@@ -146,6 +157,8 @@ pub(super) fn handle_server_hello(
         log: HandshakeLog::new(&[&state.hello_bytes, raw]),
         ticket_expected: extensions.ticket_expected,
         resumed,
+        status_acked: extensions.status_acked,
+        scts: extensions.scts,
     };
     after_server_hello(hs, common)
 }
@@ -178,12 +191,17 @@ struct ServerHelloExtensions {
     encrypt_then_mac: bool,
     /// The server promised a NewSessionTicket (RFC 5077 §3.2).
     ticket_expected: bool,
+    /// RFC 6066 §8: a CertificateStatus may follow the Certificate.
+    status_acked: bool,
+    /// RFC 6962 §3.3.1: the SCTs for the server's certificate.
+    scts: Vec<Vec<u8>>,
 }
 
 impl ServerHelloExtensions {
     /// Reads the ServerHello's extensions (RFC 5246 §7.4.1.4): each must
     /// answer one we offered (RFC 5746 §3.4, RFC 7627 §5.1, RFC 7366 §3,
-    /// RFC 5077 §3.2, RFC 8422 §5.2, RFC 7301 §3.1), or it is
+    /// RFC 5077 §3.2, RFC 8422 §5.2, RFC 7301 §3.1, RFC 6066 §8, RFC 6962
+    /// §3.3.1), or it is
     /// `unsupported_extension`. Reports the ALPN protocol chosen, and
     /// refuses a server without the extended master secret when the
     /// configuration requires it.
@@ -197,6 +215,8 @@ impl ServerHelloExtensions {
             extended_master_secret: false,
             encrypt_then_mac: false,
             ticket_expected: false,
+            status_acked: false,
+            scts: Vec::new(),
         };
         for extension in hello.extensions() {
             match extension {
@@ -237,6 +257,10 @@ impl ServerHelloExtensions {
                 Extension::RecordSizeLimit(limit) if record_size_limit::offered(&config.common) => {
                     record_size_limit::client_accept(&config.common, common, *limit, false)?;
                 }
+                Extension::StatusRequestAck if config.asks_for_ocsp_staple() => {
+                    settled.status_acked = true;
+                }
+                Extension::SctList(scts) if config.request_scts => settled.scts = scts.clone(),
                 // RFC 5246 §7.4.1.4: anything we did not ask for.
                 _ => {
                     return Err(Error::UnsupportedExtension(
@@ -343,10 +367,10 @@ fn check_resumed(
 pub(crate) struct ExpectCertificate(Handshake);
 
 impl ExpectCertificate {
-    /// Checks the server's chain with the verifier (RFC 5246 §7.4.2): an
-    /// empty chain is `decode_error`; a key that cannot authenticate the
-    /// suite is `illegal_parameter`; a refused chain takes the verifier's
-    /// alert.
+    /// Reads the server's chain (RFC 5246 §7.4.2): an empty chain is
+    /// `decode_error`. When the server acknowledged status_request, the
+    /// chain waits for a CertificateStatus (RFC 6066 §8); otherwise it
+    /// is checked at once ([`check_server_chain`]).
     fn expect_certificate(
         self,
         common: &mut dyn HandshakeIo,
@@ -359,34 +383,83 @@ impl ExpectCertificate {
             ));
         };
         let chain = certificate.certificates;
-        let (end_entity, intermediates) = chain
-            .split_first()
-            .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = hs.config.verifier.verify_server_cert(
-            end_entity,
-            &intermediates,
-            &hs.server_name,
-            hs.config.common.clock.now().as_secs(),
-        )?;
-        let public_key = end_entity_key(end_entity)?;
-        if !hs.params.suite.authentication.fits(&public_key) {
-            return Err(Error::IllegalParameter(
-                IllegalParameterReason::KeyDoesNotFitSuite,
-            ));
+        if chain.is_empty() {
+            return Err(Error::Decode(DecodeReason::NoServerCertificate));
         }
-        common.report(HandshakeEvent::PeerCertificates(chain));
         hs.log.add(&message.raw);
-        match hs.params.suite.key_exchange {
-            KeyExchangeAlgorithm::Ecdhe | KeyExchangeAlgorithm::Dhe => {
-                Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
-                    hs,
-                    verified,
-                    public_key,
-                }))
-            }
-            KeyExchangeAlgorithm::Rsa => rsa_key_exchange(hs, verified, &public_key),
+        if hs.status_acked {
+            return Ok(State::ExpectCertificateStatus(ExpectCertificateStatus {
+                hs,
+                chain,
+            }));
         }
+        check_server_chain(hs, common, chain, None)
+    }
+}
+
+/// The server acknowledged status_request and sent its chain; its
+/// CertificateStatus may come next.
+pub(crate) struct ExpectCertificateStatus {
+    hs: Handshake,
+    chain: Vec<Vec<u8>>,
+}
+
+impl ExpectCertificateStatus {
+    /// Reads CertificateStatus (RFC 6066 §8) and checks the chain with
+    /// the stapled response. RFC 6066 §8 lets a server that acknowledged
+    /// status_request send no CertificateStatus after all: any other
+    /// message checks the chain without a staple and goes to the next
+    /// state.
+    fn expect_certificate_status(
+        self,
+        common: &mut dyn HandshakeIo,
+        message: &ReceivedHandshake,
+    ) -> Result<State, Error> {
+        let Self { mut hs, chain } = self;
+        match decode(message, &hs.params)? {
+            HandshakeMessage::CertificateStatus(status) => {
+                hs.log.add(&message.raw);
+                check_server_chain(hs, common, chain, Some(status.ocsp_response))
+            }
+            _ => check_server_chain(hs, common, chain, None)?.handle(common, message),
+        }
+    }
+}
+
+/// Checks the server's chain with the verifier, the staples handed over
+/// (RFC 5246 §7.4.2, RFC 6066 §8): a key that cannot authenticate the
+/// suite is `illegal_parameter`; a refused chain or staple takes the
+/// verifier's alert. The key exchange comes next.
+fn check_server_chain(
+    mut hs: Handshake,
+    common: &mut dyn HandshakeIo,
+    chain: Vec<Vec<u8>>,
+    ocsp_response: Option<Vec<u8>>,
+) -> Result<State, Error> {
+    let staples = Staples {
+        ocsp_response,
+        scts: core::mem::take(&mut hs.scts),
+    };
+    let verified = verify_server_chain(&hs.config, common, &hs.server_name, &chain, staples)?;
+    let end_entity = chain
+        .first()
+        .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
+    let public_key = end_entity_key(end_entity)?;
+    if !hs.params.suite.authentication.fits(&public_key) {
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::KeyDoesNotFitSuite,
+        ));
+    }
+    common.report(HandshakeEvent::PeerCertificates(chain));
+    match hs.params.suite.key_exchange {
+        KeyExchangeAlgorithm::Ecdhe | KeyExchangeAlgorithm::Dhe => {
+            Ok(State::ExpectServerKeyExchange(ExpectServerKeyExchange {
+                hs,
+                verified,
+                public_key,
+            }))
+        }
+        KeyExchangeAlgorithm::Rsa => rsa_key_exchange(hs, verified, &public_key),
     }
 }
 
@@ -598,7 +671,8 @@ impl ExpectServerHelloDone {
 }
 
 /// The first client certificate whose key type the request lists and
-/// that can sign: in TLS 1.2 with a scheme the request accepts (RFC 5246
+/// that can sign, those under a CA the request names first (RFC 5246
+/// §7.4.4): in TLS 1.2 with a scheme the request accepts (RFC 5246
 /// §7.4.4), in TLS 1.0/1.1 (no scheme list, RFC 4346 §7.4.4) with its
 /// type's legacy algorithm. `None` when none fits (an empty Certificate
 /// is sent).
@@ -608,13 +682,16 @@ fn choose_client_certificate(
     version: ProtocolVersion,
 ) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
-    config.client_certificates.iter().find_map(|certified| {
+    let candidates = preferred(
+        &config.client_certificates,
+        &request.certificate_authorities,
+    );
+    candidates.into_iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
         if !request.certificate_types.contains(&kind.certificate_type()) {
             return None;
         }
-        choose_signature(certified.key(), version, accepted)
-            .map(|scheme| (certified.clone(), scheme))
+        choose_signature(certified.key(), version, accepted).map(|scheme| (certified, scheme))
     })
 }
 

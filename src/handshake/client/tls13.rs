@@ -16,7 +16,9 @@ use crate::error::{
     DecodeReason, Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
+use crate::handshake::authorities::preferred;
 use crate::handshake::key_logger;
+use crate::handshake::stapling::{verify_server_chain, Staples};
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
@@ -584,8 +586,8 @@ impl ExpectCertificate {
     /// Checks the server's chain with the verifier (RFC 8446 §4.4.2.4): an
     /// empty one is `decode_error`, a context is `illegal_parameter`,
     /// certificate extensions we never asked for are
-    /// `unsupported_extension`, a refused chain takes the verifier's
-    /// alert.
+    /// `unsupported_extension`, a refused chain (or stapled OCSP
+    /// response, RFC 8446 §4.4.2.1) takes the verifier's alert.
     fn read_certificate(
         mut hs: Handshake,
         common: &mut dyn HandshakeIo,
@@ -597,26 +599,16 @@ impl ExpectCertificate {
                 IllegalParameterReason::ServerCertificateContext,
             ));
         }
-        if certificate.entries.iter().any(|e| !e.extensions.is_empty()) {
-            return Err(Error::UnsupportedExtension(
-                UnsupportedExtensionReason::CertificateExtensionNotRequested,
-            ));
-        }
+        let staples = Staples::received_in(&hs.config, &certificate.entries)?;
         let chain: Vec<Vec<u8>> = certificate
             .entries
             .into_iter()
             .map(|e| e.cert_data)
             .collect();
-        let (end_entity, intermediates) = chain
-            .split_first()
+        let verified = verify_server_chain(&hs.config, common, &hs.server_name, &chain, staples)?;
+        let end_entity = chain
+            .first()
             .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = hs.config.verifier.verify_server_cert(
-            end_entity,
-            &intermediates,
-            &hs.server_name,
-            hs.config.common.clock.now().as_secs(),
-        )?;
         let public_key = end_entity_key(end_entity)?;
         common.report(HandshakeEvent::PeerCertificates(chain));
         hs.transcript.add(&message.raw);
@@ -746,8 +738,9 @@ impl ExpectFinished {
 
 /// Sends our Certificate and, when we have one that fits, CertificateVerify
 /// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate whose key
-/// signs with a scheme the server listed; an empty Certificate when none
-/// does.
+/// signs with a scheme the server listed, those under a CA the server
+/// named (certificate_authorities, RFC 8446 §4.2.4) first; an empty
+/// Certificate when none fits.
 fn send_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls13,
@@ -762,7 +755,16 @@ fn send_client_certificate(
             _ => None,
         })
         .unwrap_or_default();
-    let chosen = choose_certificate(&config.client_certificates, None, accepted);
+    let authorities: &[Vec<u8>] = request
+        .extensions
+        .iter()
+        .find_map(|e| match e {
+            Extension::CertificateAuthorities(names) => Some(names.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let candidates = preferred(&config.client_certificates, authorities);
+    let chosen = choose_certificate(&candidates, None, accepted);
     let entries = chosen
         .map(|(key, _)| {
             key.chain()

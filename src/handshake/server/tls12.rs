@@ -29,7 +29,9 @@ use crate::error::{
     CryptoReason, Error, HandshakeFailureReason, IllegalParameterReason,
     InsufficientSecurityReason, UnexpectedMessageReason,
 };
+use crate::handshake::authorities::advertised;
 use crate::handshake::record_size_limit;
+use crate::handshake::stapling::Staples;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, resumed_master_secret, sign_params, tls12_suite,
     HandshakeLog, Params, RefusedRenegotiations, Tls12Suite, DEFAULT_TLS12_SCHEMES,
@@ -40,6 +42,7 @@ use crate::handshake::{
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::certificate_status::CertificateStatus;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
     CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
@@ -316,7 +319,8 @@ fn resume_session(
 }
 
 /// The server's flight of a full handshake (RFC 5246 §7.3): ServerHello
-/// with a fresh session ID S (design §3), Certificate, ServerKeyExchange
+/// with a fresh session ID S (design §3), Certificate, [CertificateStatus]
+/// (RFC 6066 §8, when the client asked and we staple), ServerKeyExchange
 /// (ECDHE), [CertificateRequest], ServerHelloDone; the client's
 /// [Certificate] and ClientKeyExchange come next.
 fn start_full_handshake(
@@ -335,7 +339,9 @@ fn start_full_handshake(
     let send_ticket =
         offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
     let session_id = random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec();
-    let extensions = server_hello_extensions(offer, &params, send_ticket, true, common);
+    let staples = Staples::to_send(&offer.extensions, &certificate);
+    let mut extensions = server_hello_extensions(offer, &params, send_ticket, true, common);
+    extensions.extend(staples.server_hello_extensions());
     let mut log = hello.log;
     log.add(send_server_hello(
         common,
@@ -348,6 +354,15 @@ fn start_full_handshake(
             certificates: certificate.chain().to_vec(),
         }))?,
     );
+    if let Some(der) = &staples.ocsp_response {
+        // RFC 6066 §8: CertificateStatus right after the Certificate.
+        log.add(common.send_handshake(&HandshakeMessage::CertificateStatus(
+            CertificateStatus {
+                ocsp_response: der.clone(),
+            },
+        ))?);
+    }
+    staples.report(common);
     let agreement = match group {
         Some(group) => send_server_key_exchange(
             &config,
@@ -448,7 +463,7 @@ fn request_client_certificate(
         ],
         signature_schemes: (params.version == ProtocolVersion::TLSv1_2)
             .then(|| config.common.signature_schemes.clone()),
-        certificate_authorities: verifier.root_subjects(),
+        certificate_authorities: advertised(verifier.root_subjects()),
     };
     log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
     Ok(true)

@@ -18,6 +18,8 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
     MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
 };
+use crate::handshake::authorities::advertised;
+use crate::handshake::stapling::Staples;
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
@@ -431,7 +433,16 @@ fn send_flight(
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
             let compression = choices.certificate_compression;
-            send_certificate(common, &mut transcript, certificate, *scheme, compression)?;
+            let staples = Staples::to_send(&offer.extensions, certificate);
+            send_certificate(
+                common,
+                &mut transcript,
+                certificate,
+                *scheme,
+                compression,
+                &staples,
+            )?;
+            staples.report(common);
             requested
         }
         None => None,
@@ -771,7 +782,10 @@ fn send_encrypted_extensions(
 }
 
 /// Sends a CertificateRequest (RFC 8446 §4.3.2) when a client verifier is
-/// configured, listing our TLS 1.3 handshake schemes; returns them, the
+/// configured, listing our TLS 1.3 handshake schemes and the verifier's
+/// root names (certificate_authorities, RFC 8446 §4.2.4, bounded by
+/// [`MAX_CERTIFICATE_AUTHORITIES_BYTES`](crate::MAX_CERTIFICATE_AUTHORITIES_BYTES));
+/// returns the schemes, the
 /// only ones the client's CertificateVerify may use, or `None` when no
 /// certificate is asked for.
 fn request_client_certificate(
@@ -779,9 +793,9 @@ fn request_client_certificate(
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
 ) -> Result<Option<Vec<SignatureScheme>>, Error> {
-    if config.client_auth.verifier().is_none() {
+    let Some(verifier) = config.client_auth.verifier() else {
         return Ok(None);
-    }
+    };
     let requested_schemes: Vec<SignatureScheme> = config
         .common
         .signature_schemes
@@ -789,12 +803,15 @@ fn request_client_certificate(
         .copied()
         .filter(|s| tls13_handshake_scheme(*s))
         .collect();
+    let mut extensions = vec![Extension::SignatureAlgorithms(requested_schemes.clone())];
+    let authorities = advertised(verifier.root_subjects());
+    if !authorities.is_empty() {
+        extensions.push(Extension::CertificateAuthorities(authorities));
+    }
+    extensions.extend(certificate_compression::offer(&config.common));
     let request = CertificateRequestTls13 {
         context: Vec::new(),
-        extensions: [Extension::SignatureAlgorithms(requested_schemes.clone())]
-            .into_iter()
-            .chain(certificate_compression::offer(&config.common))
-            .collect(),
+        extensions,
     };
     let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
     transcript.add(bytes);
@@ -887,20 +904,27 @@ fn early_data_fits(
 }
 
 /// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
-/// §4.4.3).
+/// §4.4.3), with the `staples` in the end entity's entry (RFC 8446
+/// §4.4.2.1).
 fn send_certificate(
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     certificate: &CertifiedKey,
     scheme: SignatureScheme,
     compression: Option<CertificateCompressionAlgorithm>,
+    staples: &Staples,
 ) -> Result<(), Error> {
     let entries = certificate
         .chain()
         .iter()
-        .map(|der| CertificateEntry {
+        .enumerate()
+        .map(|(i, der)| CertificateEntry {
             cert_data: der.clone(),
-            extensions: Vec::new(),
+            extensions: if i == 0 {
+                staples.entry_extensions()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     let bytes = certificate_compression::send(

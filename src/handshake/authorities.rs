@@ -1,0 +1,76 @@
+//! certificate_authorities (RFC 8446 §4.2.4; in TLS 1.2 the
+//! CertificateRequest's `certificate_authorities` field, RFC 5246
+//! §7.4.4): the server names the CAs of its client-authentication
+//! anchors, bounded; a client with several certificates offers first one
+//! issued under a named CA.
+
+use std::sync::Arc;
+
+use crate::pki::{Certificate, CertifiedKey};
+
+/// The most bytes of DistinguishedNames (each with its 2-byte length) a
+/// CertificateRequest lists. The syntax allows 2^16 − 1 (RFC 8446 §4.2.4,
+/// RFC 5246 §7.4.4), which a server trusting a public root store (about
+/// 150 roots, some 100 bytes each) nearly fills in every handshake that
+/// asks for a certificate; 8 KiB names some 80 CAs, far more than a
+/// client-authentication setup has, and keeps the request in one record.
+/// The names past it are left out: a client then falls back to its first
+/// certificate that fits.
+pub const MAX_CERTIFICATE_AUTHORITIES_BYTES: usize = 8 * 1024;
+
+/// The leading `names` whose encoding fits
+/// [`MAX_CERTIFICATE_AUTHORITIES_BYTES`].
+pub(crate) fn advertised(names: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut total = 0;
+    names
+        .into_iter()
+        .take_while(|name| {
+            total += name.len() + 2;
+            total <= MAX_CERTIFICATE_AUTHORITIES_BYTES
+        })
+        .collect()
+}
+
+/// The client's certificates in the order it tries them for a request
+/// naming `authorities`: first those with a certificate of their chain
+/// issued by, or itself being, a named CA, then the others, each group in
+/// configured order. With no names, the configured order.
+pub(crate) fn preferred(
+    certificates: &[Arc<CertifiedKey>],
+    authorities: &[Vec<u8>],
+) -> Vec<Arc<CertifiedKey>> {
+    let (mut named, others): (Vec<_>, Vec<_>) = certificates
+        .iter()
+        .cloned()
+        .partition(|c| names_any(c, authorities));
+    named.extend(others);
+    named
+}
+
+/// Whether a certificate of `certified`'s chain was issued by, or is, one
+/// of `authorities` (names compared as DER, RFC 5280 §7.1 leaves
+/// byte-equal names equal).
+fn names_any(certified: &CertifiedKey, authorities: &[Vec<u8>]) -> bool {
+    !authorities.is_empty()
+        && certified.chain().iter().any(|der| {
+            Certificate::parse(der).is_ok_and(|cert| {
+                authorities
+                    .iter()
+                    .any(|name| name.as_slice() == cert.issuer || name.as_slice() == cert.subject)
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_cut_at_the_bound() {
+        let name = vec![0x30; 998];
+        let names = vec![name; 20];
+        let kept = advertised(names);
+        assert_eq!(kept.len(), MAX_CERTIFICATE_AUTHORITIES_BYTES / 1000);
+        assert!(advertised(vec![vec![1; 10], vec![2; 20]]).len() == 2);
+    }
+}

@@ -1,0 +1,234 @@
+//! What a server staples to its end-entity certificate when the client
+//! asks, in both roles: an OCSP response (status_request, RFC 6066 §8;
+//! RFC 8446 §4.4.2.1) and signed certificate timestamps
+//! (signed_certificate_timestamp, RFC 6962 §3.3).
+//!
+//! Where they travel depends on the version: TLS 1.3 puts both in the end
+//! entity's CertificateEntry; TLS 1.0–1.2 acknowledges status_request in
+//! the ServerHello and sends the response in a CertificateStatus message
+//! after the Certificate, and puts the SCT list in the ServerHello. The
+//! state machines move the bytes; this module decides what is asked for,
+//! what may be sent, what a client accepts, and hands the staples to the
+//! verifier.
+
+use crate::common_state::{HandshakeEvent, HandshakeIo};
+use crate::config::ClientConfig;
+use crate::error::{CertificateError, Error, UnsupportedExtensionReason};
+use crate::msgs::certificate::CertificateEntry;
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
+use crate::msgs::extensions::{CertificateStatusRequest, Extension};
+use crate::pki::{CertifiedKey, ServerCertVerified, ServerName, StapledStatus};
+
+/// Client: the ClientHello extensions that ask for staples: an
+/// OCSPStatusRequest without responder IDs or request extensions (RFC
+/// 6066 §8: the server knows its responders) and an empty
+/// signed_certificate_timestamp (RFC 6962 §3.3.1).
+pub(crate) fn request_extensions(config: &ClientConfig) -> impl Iterator<Item = Extension> {
+    let ocsp = config
+        .asks_for_ocsp_staple()
+        .then_some(Extension::StatusRequest(CertificateStatusRequest::Ocsp {
+            responder_id_list: Vec::new(),
+            request_extensions: Vec::new(),
+        }));
+    let scts = config.request_scts.then_some(Extension::SctRequest);
+    ocsp.into_iter().chain(scts)
+}
+
+/// What the server staples to the end entity: received by a client, or
+/// chosen by a server for this handshake.
+#[derive(Debug, Default)]
+pub(crate) struct Staples {
+    /// The DER OCSP response.
+    pub(crate) ocsp_response: Option<Vec<u8>>,
+    /// The SerializedSCTs.
+    pub(crate) scts: Vec<Vec<u8>>,
+}
+
+impl Staples {
+    /// Server: what `certificate` has of what the client asked for in
+    /// `hello`. An OCSP response is sent only for an OCSP status_request
+    /// (RFC 6066 §8), SCTs only for signed_certificate_timestamp (RFC 6962
+    /// §3.3.1).
+    pub(crate) fn to_send(hello: &ClientHelloExtensions<'_>, certificate: &CertifiedKey) -> Self {
+        Self {
+            ocsp_response: certificate
+                .ocsp_response()
+                .filter(|_| hello.status_request)
+                .map(<[u8]>::to_vec),
+            scts: if hello.signed_certificate_timestamp {
+                certificate.scts().to_vec()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Server, TLS 1.3: the extensions of the end entity's
+    /// CertificateEntry (RFC 8446 §4.4.2, §4.4.2.1).
+    pub(crate) fn entry_extensions(&self) -> Vec<Extension> {
+        let ocsp = self.ocsp_response.clone().map(Extension::OcspResponse);
+        let scts = (!self.scts.is_empty()).then(|| Extension::SctList(self.scts.clone()));
+        ocsp.into_iter().chain(scts).collect()
+    }
+
+    /// Server, TLS 1.0–1.2: the ServerHello extensions that announce the
+    /// staples: an empty status_request for the CertificateStatus to come
+    /// (RFC 6066 §8), the SCT list itself (RFC 6962 §3.3.1).
+    pub(crate) fn server_hello_extensions(&self) -> impl Iterator<Item = Extension> {
+        let ocsp = self
+            .ocsp_response
+            .is_some()
+            .then_some(Extension::StatusRequestAck);
+        let scts = (!self.scts.is_empty()).then(|| Extension::SctList(self.scts.clone()));
+        ocsp.into_iter().chain(scts)
+    }
+
+    /// Client, TLS 1.3: the staples of the server's CertificateEntries.
+    /// RFC 8446 §4.4.2: an extension the client did not ask for is
+    /// `unsupported_extension`, so is any other type; the status of a
+    /// certificate other than the end entity is accepted and not used.
+    pub(crate) fn received_in(
+        config: &ClientConfig,
+        entries: &[CertificateEntry],
+    ) -> Result<Self, Error> {
+        let mut staples = Self::default();
+        for (i, entry) in entries.iter().enumerate() {
+            for extension in &entry.extensions {
+                match extension {
+                    Extension::OcspResponse(der) if config.asks_for_ocsp_staple() => {
+                        if i == 0 {
+                            staples.ocsp_response = Some(der.clone());
+                        }
+                    }
+                    Extension::SctList(scts) if config.request_scts => {
+                        if i == 0 {
+                            staples.scts = scts.clone();
+                        }
+                    }
+                    _ => {
+                        return Err(Error::UnsupportedExtension(
+                            UnsupportedExtensionReason::CertificateExtensionNotRequested,
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(staples)
+    }
+
+    /// Records the staples as the connection's
+    /// ([`crate::Connection::stapled_ocsp_response`],
+    /// [`crate::Connection::stapled_scts`]).
+    pub(crate) fn report(self, common: &mut dyn HandshakeIo) {
+        common.report(HandshakeEvent::Stapled {
+            ocsp_response: self.ocsp_response,
+            scts: self.scts,
+        });
+    }
+}
+
+/// Client: checks the server's chain with the verifier, handing it the
+/// staples, then records them. A configuration that requires an OCSP
+/// staple refuses a server without one with
+/// `bad_certificate_status_response`: RFC 6066 §8 names that alert for a
+/// response that is not satisfactory, and none at all is not (RFC 8446
+/// §4.4.2.1 leaves what a client requires to it).
+pub(crate) fn verify_server_chain(
+    config: &ClientConfig,
+    common: &mut dyn HandshakeIo,
+    server_name: &ServerName,
+    chain: &[Vec<u8>],
+    staples: Staples,
+) -> Result<ServerCertVerified, Error> {
+    let (end_entity, intermediates) = chain.split_first().ok_or(Error::Decode(
+        crate::error::DecodeReason::NoServerCertificate,
+    ))?;
+    if config.require_ocsp_staple && staples.ocsp_response.is_none() {
+        return Err(Error::InvalidCertificate(
+            CertificateError::BadRevocationInfo("no OCSP response stapled"),
+        ));
+    }
+    let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+    let verified = config.verifier.verify_server_cert_stapled(
+        end_entity,
+        &intermediates,
+        server_name,
+        StapledStatus {
+            ocsp_response: staples.ocsp_response.as_deref(),
+            scts: &staples.scts,
+        },
+        config.common.clock.now().as_secs(),
+    )?;
+    staples.report(common);
+    Ok(verified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(ocsp: bool, scts: bool) -> ClientConfig {
+        let config = ClientConfig::dangerous()
+            .builder_accepting_any_server_certificate()
+            .request_ocsp_staple(ocsp)
+            .request_scts(scts)
+            .build()
+            .unwrap();
+        ClientConfig::clone(&config)
+    }
+
+    /// A leaf entry with `extensions`, then an intermediate with an OCSP
+    /// response of its own.
+    fn entries(extensions: Vec<Extension>) -> Vec<CertificateEntry> {
+        vec![
+            CertificateEntry {
+                cert_data: vec![1],
+                extensions,
+            },
+            CertificateEntry {
+                cert_data: vec![2],
+                extensions: vec![Extension::OcspResponse(vec![9])],
+            },
+        ]
+    }
+
+    #[test]
+    fn the_hello_asks_for_what_is_configured() {
+        let asked = |ocsp, scts| request_extensions(&config(ocsp, scts)).collect::<Vec<_>>();
+        assert!(asked(false, false).is_empty());
+        assert!(matches!(
+            asked(true, false).as_slice(),
+            [Extension::StatusRequest(
+                CertificateStatusRequest::Ocsp { .. }
+            )]
+        ));
+        assert_eq!(asked(false, true), [Extension::SctRequest]);
+        assert_eq!(asked(true, true).len(), 2);
+    }
+
+    #[test]
+    fn tls13_entries_carry_only_what_was_asked_for_and_the_leaf_counts() {
+        let stapled = vec![
+            Extension::OcspResponse(vec![7]),
+            Extension::SctList(vec![vec![8]]),
+        ];
+        let got = Staples::received_in(&config(true, true), &entries(stapled.clone())).unwrap();
+        assert_eq!(got.ocsp_response, Some(vec![7]));
+        assert_eq!(got.scts, [vec![8]]);
+        let refused = Err(Error::UnsupportedExtension(
+            UnsupportedExtensionReason::CertificateExtensionNotRequested,
+        ));
+        for (ocsp, scts) in [(false, false), (true, false), (false, true)] {
+            assert_eq!(
+                Staples::received_in(&config(ocsp, scts), &entries(stapled.clone())).map(|_| ()),
+                refused,
+                "{ocsp} {scts}"
+            );
+        }
+        let unknown = vec![Extension::SctRequest];
+        assert_eq!(
+            Staples::received_in(&config(true, true), &entries(unknown)).map(|_| ()),
+            refused
+        );
+    }
+}
