@@ -443,7 +443,7 @@ fn assert_one_page(answer: &Answer, version: &str) {
     let page = String::from_utf8_lossy(&answer.pieces[0]);
     assert!(page.starts_with("HTTP/1.0 200 OK\r\n"), "{page}");
     assert!(page.contains(&format!("version: {version}\n")), "{page}");
-    assert!(page.ends_with("peer_certificates: 0\n"), "{page}");
+    assert!(page.ends_with("peer_certificates: 0\npsk: -\n"), "{page}");
     assert!(answer.close_notify, "the page ends with close_notify");
 }
 

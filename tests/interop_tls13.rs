@@ -69,7 +69,8 @@ fn json_report_has_exactly_the_issue_keys() {
             "alpn",
             "server_name",
             "early_data",
-            "peer_certificates"
+            "peer_certificates",
+            "psk"
         ]
     );
     assert_eq!(json[0].get("role"), "client");

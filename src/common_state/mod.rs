@@ -92,6 +92,7 @@ pub(crate) struct Negotiated {
     resumed: bool,
     resumption_requested: bool,
     early_data: EarlyDataStatus,
+    external_psk: Option<Vec<u8>>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -121,6 +122,9 @@ pub(crate) enum HandshakeEvent {
     /// Server: the client asked to resume (design §3), whether or not it
     /// did.
     ResumptionRequested,
+    /// The handshake was authenticated by the external PSK of this
+    /// identity (RFC 8446 §2.2).
+    ExternalPsk(Vec<u8>),
 }
 
 impl Negotiated {
@@ -174,6 +178,12 @@ impl Negotiated {
         self.early_data
     }
 
+    /// The identity of the external PSK that authenticated the
+    /// handshake, if one did.
+    pub(crate) fn external_psk(&self) -> Option<&[u8]> {
+        self.external_psk.as_deref()
+    }
+
     /// Records `event`: what [`HandshakeIo::report`] does.
     pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
@@ -186,6 +196,7 @@ impl Negotiated {
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
             HandshakeEvent::ResumptionRequested => self.resumption_requested = true,
+            HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
         }
     }
 }

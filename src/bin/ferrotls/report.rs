@@ -20,6 +20,8 @@ pub struct Report {
     pub server_name: Option<String>,
     pub early_data: &'static str,
     pub peer_certificates: usize,
+    /// "external" when an external PSK authenticated the peer.
+    pub psk: Option<&'static str>,
 }
 
 impl Report {
@@ -53,6 +55,7 @@ impl Report {
                 EarlyDataStatus::NotOffered => "not_offered",
             },
             peer_certificates: conn.peer_certificates().len(),
+            psk: conn.external_psk_identity().map(|_| "external"),
         }
     }
 
@@ -61,7 +64,7 @@ impl Report {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
              \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{}}}",
+             \"peer_certificates\":{},\"psk\":{}}}",
             json_string(self.role),
             json_option(self.version.as_deref()),
             json_option(self.cipher_suite.as_deref()),
@@ -72,6 +75,7 @@ impl Report {
             json_option(self.server_name.as_deref()),
             json_string(self.early_data),
             self.peer_certificates,
+            json_option(self.psk),
         )
     }
 
@@ -81,7 +85,7 @@ impl Report {
         format!(
             "role: {}\nversion: {}\ncipher_suite: {}\ngroup: {}\nresumed: {}\n\
              session_id: {}\nalpn: {}\nserver_name: {}\nearly_data: {}\n\
-             peer_certificates: {}\n",
+             peer_certificates: {}\npsk: {}\n",
             self.role,
             dash(&self.version),
             dash(&self.cipher_suite),
@@ -92,6 +96,7 @@ impl Report {
             dash(&self.server_name),
             self.early_data,
             self.peer_certificates,
+            self.psk.unwrap_or("-"),
         )
     }
 }
