@@ -6,14 +6,19 @@
 mod common;
 
 use ferrotls::internal::error::{DecryptErrorReason, IllegalParameterReason};
+use ferrotls::internal::keyschedule::tls13::{EarlySecret, PskKind};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
+use ferrotls::internal::msgs::psk::PskIdentity;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
 use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
 use ferrotls::{
-    AlertDescription, ClientConfig, ClientConfigBuilder, Error, ExternalPsk, ExternalPsks,
-    HashAlgorithm, ManualClock, ServerConfig, ServerConfigBuilder, UnixTime,
+    AlertDescription, ClientConfig, ClientConfigBuilder, ClientConnection, Error, ExternalPsk,
+    ExternalPsks, HashAlgorithm, ManualClock, ServerConfig, ServerConfigBuilder, ServerConnection,
+    UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
 };
 
 const IDENTITY: &[u8] = b"Client_identity";
@@ -240,4 +245,72 @@ fn a_psk_of_another_hash_than_the_chosen_suite_is_not_used() {
     let (c, s) = connect(&client, &server);
     assert_eq!(s.external_psk_identity(), None);
     assert_eq!(c.peer_certificates().len(), 2);
+}
+
+/// The first flight of our client offering only the external PSK, edited
+/// to offer `unknown` identities the server does not know before it,
+/// with the PSK's binder computed anew over the edited ClientHello (RFC
+/// 8446 §4.2.11.2) and placeholders for the others.
+fn hello_with_unknown_identities_first(unknown: usize) -> Vec<u8> {
+    let client = client_with_psk(client_builder("p256").session_store(None));
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    while c.wants_write() {
+        c.write_tls(&mut bytes).unwrap();
+    }
+    let mut hello = common::rfc8448::client_hello(&records(&bytes)[0][5..]);
+    let Some(Extension::PreSharedKeyOffer(offer)) =
+        hello.extensions.as_mut().and_then(|e| e.last_mut())
+    else {
+        panic!("pre_shared_key is not last");
+    };
+    let ours = offer.identities[0].clone();
+    offer.identities = (0..unknown)
+        .map(|i| PskIdentity {
+            identity: format!("unknown-{i}").into_bytes(),
+            obfuscated_ticket_age: 0,
+        })
+        .chain([ours])
+        .collect();
+    offer.binders = vec![vec![0; 32]; unknown + 1];
+    let binders_len = offer.binders_len();
+    let mut message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+    let truncated = HashAlgorithm::Sha256.hash(&message[..message.len() - binders_len]);
+    let binder = EarlySecret::new(HashAlgorithm::Sha256, Some(&KEY), None)
+        .unwrap()
+        .binder_key(PskKind::External)
+        .unwrap()
+        .binder(&truncated)
+        .unwrap();
+    let end = message.len();
+    message[end - 32..].copy_from_slice(binder.as_bytes());
+    handshake_record(&message)
+}
+
+/// What the server made of `record`: the external PSK's identity if it
+/// took it.
+fn server_takes(record: &[u8]) -> Option<Vec<u8>> {
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let mut s = ServerConnection::new(server);
+    s.read_tls(&mut &record[..]).unwrap();
+    s.process_new_packets().unwrap();
+    assert!(s.wants_write(), "the server answers");
+    s.external_psk_identity().map(<[u8]>::to_vec)
+}
+
+#[test]
+fn the_last_identity_within_the_bound_is_used_and_later_ones_are_ignored() {
+    let last_considered = MAX_PSK_IDENTITIES_CONSIDERED - 1;
+    assert_eq!(
+        server_takes(&hello_with_unknown_identities_first(last_considered)),
+        Some(IDENTITY.to_vec())
+    );
+    // One more unknown identity first: ours is past the bound, and the
+    // handshake goes on without a PSK.
+    assert_eq!(
+        server_takes(&hello_with_unknown_identities_first(
+            MAX_PSK_IDENTITIES_CONSIDERED
+        )),
+        None
+    );
 }
