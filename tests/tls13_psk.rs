@@ -17,8 +17,8 @@ use common::*;
 use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
 use ferrotls::{
     AlertDescription, ClientConfig, ClientConfigBuilder, ClientConnection, Error, ExternalPsk,
-    ExternalPsks, HashAlgorithm, ManualClock, ServerConfig, ServerConfigBuilder, ServerConnection,
-    UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
+    ExternalPsks, HashAlgorithm, ManualClock, NamedGroup, ServerConfig, ServerConfigBuilder,
+    ServerConnection, UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
 };
 
 const IDENTITY: &[u8] = b"Client_identity";
@@ -72,6 +72,22 @@ fn external_psk_without_key_exchange() {
     let (c, s) = connect(&client, &server);
     assert_eq!(s.external_psk_identity(), Some(IDENTITY));
     assert!(c.negotiated_group().is_none() && s.negotiated_group().is_none());
+    assert!(c.peer_certificates().is_empty());
+}
+
+#[test]
+fn external_psk_after_a_hello_retry_request() {
+    // The client's first share is P-384; the server takes X25519 only.
+    let client = client_with_psk(
+        client_builder("p256").groups(&[NamedGroup::secp384r1, NamedGroup::X25519]),
+    );
+    let server = with_psk(server_builder("p256").groups(&[NamedGroup::X25519]))
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
+    assert_eq!(c.external_psk_identity(), Some(IDENTITY));
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
     assert!(c.peer_certificates().is_empty());
 }
 
