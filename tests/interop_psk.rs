@@ -103,10 +103,11 @@ fn our_client_with_an_external_psk_against_openssl_s_server_nocert() {
 #[test]
 fn gnutls_cli_with_an_external_psk_against_our_server() {
     require("gnutls-cli");
+    // OpenSSL's spellings of our options.
     let (server, port) = ferrotls_server(&[
-        "--psk-identity",
+        "-psk_identity",
         IDENTITY,
-        "--psk",
+        "-psk",
         KEY,
         "--max-connections",
         "1",
@@ -146,7 +147,8 @@ fn our_client_with_an_external_psk_against_gnutls_serv() {
         "p256",
         &["--pskpasswd", &passwd, "--priority", GNUTLS_PSK_PRIORITY],
     );
-    let (status, out) = ferrotls_client(port, &["--psk-identity", IDENTITY, "--psk", KEY]);
+    // OpenSSL's spellings of our options.
+    let (status, out) = ferrotls_client(port, &["-psk_identity", IDENTITY, "-psk", KEY]);
     assert!(status.success(), "{out}");
     let json = json_lines(&out);
     assert_eq!(json.len(), 1, "{out}");
