@@ -23,8 +23,8 @@ pub use crate::pki::ClientAuth;
 use crate::pki::{CertifiedKey, ServerCertVerifier};
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::{
-    ClientSessionStore, InMemoryClientStore, InMemoryServerStore, RotatingTicketer,
-    ServerSessionStore, Ticketer,
+    AntiReplay, ClientSessionStore, ExternalPsk, ExternalPskStore, InMemoryClientStore,
+    InMemoryServerStore, RotatingTicketer, ServerSessionStore, Ticketer,
 };
 use crate::time::{Clock, SystemClock};
 
@@ -574,6 +574,9 @@ pub struct ClientConfig {
     /// the verifier and kept for [`crate::Connection::stapled_scts`]. Off
     /// by default.
     pub request_scts: bool,
+    /// A TLS 1.3 external PSK offered after the ticket, if any (RFC 8446
+    /// §2.2, §4.2.11); a server that selects it sends no certificate.
+    pub external_psk: Option<ExternalPsk>,
 }
 
 /// Builds a [`ClientConfig`].
@@ -591,6 +594,7 @@ pub struct ClientConfigBuilder {
     request_ocsp_staple: bool,
     require_ocsp_staple: bool,
     request_scts: bool,
+    external_psk: Option<ExternalPsk>,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -636,6 +640,7 @@ impl ClientConfig {
             request_ocsp_staple: false,
             require_ocsp_staple: false,
             request_scts: false,
+            external_psk: None,
         }
     }
 }
@@ -715,6 +720,13 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Offers `psk` in TLS 1.3 (RFC 8446 §2.2), after a ticket when one
+    /// is kept for the server.
+    pub fn external_psk(mut self, psk: ExternalPsk) -> Self {
+        self.external_psk = Some(psk);
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -731,6 +743,7 @@ impl ClientConfigBuilder {
             request_ocsp_staple: self.request_ocsp_staple,
             require_ocsp_staple: self.require_ocsp_staple,
             request_scts: self.request_scts,
+            external_psk: self.external_psk,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -785,6 +798,13 @@ pub struct ServerConfig {
     /// TLS ≤1.2: agree to encrypt-then-MAC when offered with a CBC suite
     /// (RFC 7366); off only to behave like a legacy server.
     pub enable_encrypt_then_mac: bool,
+    /// TLS 1.3 external PSKs by identity (RFC 8446 §2.2); a handshake on
+    /// one sends no certificate. `None`: only tickets are PSKs.
+    pub external_psks: Option<Arc<dyn ExternalPskStore>>,
+    /// Records ClientHellos whose 0-RTT is accepted, so each is accepted
+    /// once (RFC 8446 §8.2); with it, 0-RTT also goes with stateless
+    /// tickets.
+    pub anti_replay: Option<Arc<dyn AntiReplay>>,
 }
 
 /// Builds a [`ServerConfig`].
@@ -802,6 +822,8 @@ pub struct ServerConfigBuilder {
     require_extended_master_secret: bool,
     enable_extended_master_secret: bool,
     enable_encrypt_then_mac: bool,
+    external_psks: Option<Arc<dyn ExternalPskStore>>,
+    anti_replay: Option<Arc<dyn AntiReplay>>,
 }
 
 impl ServerConfig {
@@ -821,6 +843,8 @@ impl ServerConfig {
             require_extended_master_secret: false,
             enable_extended_master_secret: true,
             enable_encrypt_then_mac: true,
+            external_psks: None,
+            anti_replay: None,
         }
     }
 }
@@ -874,7 +898,8 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// Accepts up to `bytes` of 0-RTT data (needs a session store).
+    /// Accepts up to `bytes` of 0-RTT data (needs a session store or an
+    /// anti-replay filter).
     pub fn max_early_data_size(mut self, bytes: u32) -> Self {
         self.max_early_data_size = bytes;
         self
@@ -908,12 +933,29 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Accepts the TLS 1.3 external PSKs `psks` finds (RFC 8446 §2.2).
+    pub fn external_psks(mut self, psks: Arc<dyn ExternalPskStore>) -> Self {
+        self.external_psks = Some(psks);
+        self
+    }
+
+    /// Accepts 0-RTT only from ClientHellos `filter` has not seen (RFC
+    /// 8446 §8.2), which lets it go with stateless tickets.
+    pub fn anti_replay(mut self, filter: Arc<dyn AntiReplay>) -> Self {
+        self.anti_replay = Some(filter);
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
-    /// cannot work, 0-RTT is enabled without a session store (tickets
-    /// would be replayable), or the ticketer cannot get its first key.
+    /// cannot work, 0-RTT is enabled without a session store or an
+    /// anti-replay filter (its data would be replayable), or the ticketer
+    /// cannot get its first key.
     pub fn build(self) -> Result<Arc<ServerConfig>, Error> {
         self.common.check()?;
-        if self.max_early_data_size > 0 && self.session_store.is_none() {
+        if self.max_early_data_size > 0
+            && self.session_store.is_none()
+            && self.anti_replay.is_none()
+        {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::EarlyDataNeedsStore,
             ));
@@ -936,6 +978,8 @@ impl ServerConfigBuilder {
             require_extended_master_secret: self.require_extended_master_secret,
             enable_extended_master_secret: self.enable_extended_master_secret,
             enable_encrypt_then_mac: self.enable_encrypt_then_mac,
+            external_psks: self.external_psks,
+            anti_replay: self.anti_replay,
             ticketer,
             session_store: self.session_store,
             ticket_lifetime: self

@@ -519,8 +519,10 @@ pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
     EarlyDataStatus, IoState, ServerConnection, Side,
 };
+pub use crypto::hash::HashAlgorithm;
 pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
+pub use handshake::server::MAX_PSK_IDENTITIES_CONSIDERED;
 pub use handshake::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{
@@ -546,9 +548,10 @@ pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_R
 #[cfg(feature = "pki-types")]
 pub use rustls_pki_types as pki_types;
 pub use session::{
-    ClientSessionData, ClientSessionStore, FileServerStore, InMemoryClientStore,
-    InMemoryServerStore, RotatingTicketer, ServerSessionStore, SessionId, Ticketer,
-    DEFAULT_CLIENT_STORE_SERVERS, DEFAULT_LIFETIME_SECS,
+    AntiReplay, ClientSessionData, ClientSessionStore, ExternalPsk, ExternalPskStore, ExternalPsks,
+    FileServerStore, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, ReplayCheck,
+    RotatingTicketer, ServerSessionStore, SessionId, Ticketer, DEFAULT_ANTI_REPLAY_CAPACITY,
+    DEFAULT_ANTI_REPLAY_WINDOW_MS, DEFAULT_CLIENT_STORE_SERVERS, DEFAULT_LIFETIME_SECS,
 };
 pub use stream::{Stream, StreamOwned};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};

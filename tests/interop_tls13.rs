@@ -74,7 +74,8 @@ fn json_report_has_exactly_the_issue_keys() {
             "certificate_compression",
             "sent_certificate_compression",
             "ocsp_stapled",
-            "sct_stapled"
+            "sct_stapled",
+            "psk"
         ]
     );
     assert_eq!(json[0].get("role"), "client");

@@ -18,9 +18,9 @@ use common::*;
 use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::internal::msgs::hello::MAX_SESSION_ID_SIZE;
 use ferrotls::{
-    CipherSuite, ClientConfig, ClientConnection, Error, FileServerStore, ManualClock, NamedGroup,
-    OsRng, ProtocolVersion, RotatingTicketer, ServerConfig, ServerConfigBuilder, ServerConnection,
-    SessionId, UnixTime, TLS10_CIPHER_SUITES,
+    CipherSuite, ClientConfig, ClientConnection, Error, ExternalPsk, ExternalPsks, FileServerStore,
+    HashAlgorithm, ManualClock, NamedGroup, OsRng, ProtocolVersion, RotatingTicketer, ServerConfig,
+    ServerConfigBuilder, ServerConnection, SessionId, UnixTime, TLS10_CIPHER_SUITES,
 };
 
 const KEY: &str = "p256";
@@ -290,6 +290,26 @@ fn tls13_after_hello_retry_request_the_second_client_hello_keeps_l() {
         let seen = connect(&c, &s);
         assert_eq!(seen.client_hellos.len(), 2, "a retry happened");
         seen_l.push(assert_tls13_resumed(&seen, &t, &seen_l));
+    }
+}
+
+#[test]
+fn tls13_external_psk_starts_a_session_whose_t_its_tickets_keep() {
+    let psk = || ExternalPsk::new(b"matrix", &[0x42; 32], HashAlgorithm::Sha256).unwrap();
+    let mut psks = ExternalPsks::new();
+    psks.insert(psk());
+    let c = client(TLS13, true).external_psk(psk()).build().unwrap();
+    let s = server(TLS13).external_psks(Arc::new(psks)).build().unwrap();
+    // Row "1.3, external PSK": like a full handshake, fresh L and T.
+    let first = connect(&c, &s);
+    assert_eq!(first.s.external_psk_identity(), Some(&b"matrix"[..]));
+    let (l, t) = assert_tls13_full(&first);
+    let mut seen = vec![l];
+    for _ in 0..CHAIN {
+        let resumed = connect(&c, &s);
+        assert_eq!(resumed.s.external_psk_identity(), None);
+        let l = assert_tls13_resumed(&resumed, &t, &seen);
+        seen.push(l);
     }
 }
 

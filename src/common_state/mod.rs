@@ -100,6 +100,7 @@ pub(crate) struct Negotiated {
     peer_record_size_limit: Option<u16>,
     peer_certificate_compression: Option<CertificateCompressionAlgorithm>,
     sent_certificate_compression: Option<CertificateCompressionAlgorithm>,
+    external_psk: Option<Vec<u8>>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -145,6 +146,9 @@ pub(crate) enum HandshakeEvent {
     PeerCertificateCompression(CertificateCompressionAlgorithm),
     /// The algorithm our Certificate went compressed with.
     SentCertificateCompression(CertificateCompressionAlgorithm),
+    /// The handshake was authenticated by the external PSK of this
+    /// identity (RFC 8446 §2.2).
+    ExternalPsk(Vec<u8>),
 }
 
 impl Negotiated {
@@ -224,6 +228,12 @@ impl Negotiated {
         self.sent_certificate_compression
     }
 
+    /// The identity of the external PSK that authenticated the
+    /// handshake, if one did.
+    pub(crate) fn external_psk(&self) -> Option<&[u8]> {
+        self.external_psk.as_deref()
+    }
+
     /// Records `event`: what [`HandshakeIo::report`] does.
     pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
@@ -250,6 +260,7 @@ impl Negotiated {
             HandshakeEvent::SentCertificateCompression(a) => {
                 self.sent_certificate_compression = Some(a)
             }
+            HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
         }
     }
 }

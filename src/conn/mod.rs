@@ -361,6 +361,12 @@ impl Connection {
         self.common.negotiated().early_data()
     }
 
+    /// The identity of the TLS 1.3 external PSK that authenticated the
+    /// peer (RFC 8446 §2.2), if one did: then there are no certificates.
+    pub fn external_psk_identity(&self) -> Option<&[u8]> {
+        self.common.negotiated().external_psk()
+    }
+
     /// Fills `out` with keying material exported under `label` and
     /// `context` (RFC 8446 §7.5; RFC 5705 §4 for the meaning).
     ///

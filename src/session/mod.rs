@@ -10,8 +10,13 @@
 //!   the client store (by server name), traits plus bounded LRU defaults;
 //! - [`resumption_check`]: whether a cached session may resume a new
 //!   connection;
-//! - [`ticketer`]: sealing server state into tickets under rotating keys.
+//! - [`ticketer`]: sealing server state into tickets under rotating keys;
+//! - [`external_psk`]: TLS 1.3 PSKs agreed outside TLS, by identity;
+//! - [`anti_replay`]: the ClientHello-recording filter that lets 0-RTT
+//!   go with tickets that resume more than once.
 
+pub mod anti_replay;
+pub mod external_psk;
 pub mod file_store;
 pub mod format;
 pub mod id;
@@ -21,6 +26,11 @@ pub mod state;
 pub mod store;
 pub mod ticketer;
 
+pub use anti_replay::{
+    AntiReplay, InMemoryAntiReplay, ReplayCheck, DEFAULT_ANTI_REPLAY_CAPACITY,
+    DEFAULT_ANTI_REPLAY_WINDOW_MS,
+};
+pub use external_psk::{ExternalPsk, ExternalPskStore, ExternalPsks};
 pub use file_store::FileServerStore;
 pub use format::SessionDataError;
 pub use id::SessionId;

@@ -132,6 +132,14 @@ pub const ALIASES: &[Alias] = &[
         openssl: "msg",
         meaning: Meaning::Same("trace"),
     },
+    Alias {
+        openssl: "psk_identity",
+        meaning: Meaning::Same("psk-identity"),
+    },
+    Alias {
+        openssl: "psk",
+        meaning: Meaning::Same("psk"),
+    },
     // `openssl verify`'s policy options.
     Alias {
         openssl: "policy",

@@ -28,9 +28,9 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE] [--keylog FILE] \
-    [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
-    [--ocsp | --require-ocsp] [--sct]";
+    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE] \
+    [--psk-identity ID --psk HEX] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
+    [--out FILE] [--showcerts] [--trace] [--ocsp | --require-ocsp] [--sct]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -109,6 +109,16 @@ pub const OPTIONS: &[OptionSpec] = &[
         "PEM client certificate chain, offered when the server asks",
     ),
     value("key", "FILE", "PEM private key of --cert"),
+    value(
+        "psk-identity",
+        "ID",
+        "the identity of the TLS 1.3 external PSK --psk (default Client_identity)",
+    ),
+    value(
+        "psk",
+        "HEX",
+        "offer this TLS 1.3 external PSK (SHA-256 suites); a server that takes it sends no certificate",
+    ),
     value(
         "keylog",
         "FILE",
@@ -302,6 +312,9 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         }
         (None, None) => {}
         _ => return Err("--cert and --key go together".into()),
+    }
+    if let Some(psk) = settings::external_psk(options)? {
+        builder = builder.external_psk(psk);
     }
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);

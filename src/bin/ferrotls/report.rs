@@ -27,6 +27,8 @@ pub struct Report {
     pub ocsp_stapled: bool,
     /// SCTs were stapled (received, or sent).
     pub sct_stapled: bool,
+    /// "external" when an external PSK authenticated the peer.
+    pub psk: Option<&'static str>,
 }
 
 impl Report {
@@ -69,61 +71,83 @@ impl Report {
                 .map(crate::settings::compression_name),
             ocsp_stapled: conn.stapled_ocsp_response().is_some(),
             sct_stapled: !conn.stapled_scts().is_empty(),
+            psk: conn.external_psk_identity().map(|_| "external"),
         }
+    }
+
+    /// The printed fields in order: each key with its value, a string
+    /// (`None` when absent) or a number or boolean. One list serves both
+    /// the JSON line and the `key: value` lines.
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        let text = |v: Option<&str>| Value::Text(v.map(str::to_owned));
+        let literal = |v: &dyn ToString| Value::Literal(v.to_string());
+        vec![
+            ("role", text(Some(self.role))),
+            ("version", text(self.version.as_deref())),
+            ("cipher_suite", text(self.cipher_suite.as_deref())),
+            ("group", text(self.group.as_deref())),
+            ("resumed", literal(&self.resumed)),
+            ("session_id", text(Some(&self.session_id))),
+            ("alpn", text(self.alpn.as_deref())),
+            ("server_name", text(self.server_name.as_deref())),
+            ("early_data", text(Some(self.early_data))),
+            ("peer_certificates", literal(&self.peer_certificates)),
+            (
+                "record_size_limit",
+                self.record_size_limit
+                    .map_or(Value::Text(None), |l| literal(&l)),
+            ),
+            (
+                "certificate_compression",
+                text(self.certificate_compression),
+            ),
+            (
+                "sent_certificate_compression",
+                text(self.sent_certificate_compression),
+            ),
+            ("ocsp_stapled", literal(&self.ocsp_stapled)),
+            ("sct_stapled", literal(&self.sct_stapled)),
+            ("psk", text(self.psk)),
+        ]
     }
 
     /// One JSON object on one line, with the keys the README lists.
     pub fn to_json(&self) -> String {
-        format!(
-            "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
-             \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{},\"record_size_limit\":{},\"certificate_compression\":{},\
-             \"sent_certificate_compression\":{},\"ocsp_stapled\":{},\"sct_stapled\":{}}}",
-            json_string(self.role),
-            json_option(self.version.as_deref()),
-            json_option(self.cipher_suite.as_deref()),
-            json_option(self.group.as_deref()),
-            self.resumed,
-            json_string(&self.session_id),
-            json_option(self.alpn.as_deref()),
-            json_option(self.server_name.as_deref()),
-            json_string(self.early_data),
-            self.peer_certificates,
-            self.record_size_limit
-                .map_or_else(|| "null".to_owned(), |l| l.to_string()),
-            json_option(self.certificate_compression),
-            json_option(self.sent_certificate_compression),
-            self.ocsp_stapled,
-            self.sct_stapled,
-        )
+        let members: Vec<String> = self
+            .fields()
+            .into_iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    Value::Text(text) => json_option(text.as_deref()),
+                    Value::Literal(literal) => literal,
+                };
+                format!("{}:{value}", json_string(key))
+            })
+            .collect();
+        format!("{{{}}}", members.join(","))
     }
 
-    /// `key: value` lines, for the `--www` page and summaries.
+    /// `key: value` lines, for the `--www` page and summaries; an absent
+    /// value is `-`.
     pub fn to_text(&self) -> String {
-        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
-        format!(
-            "role: {}\nversion: {}\ncipher_suite: {}\ngroup: {}\nresumed: {}\n\
-             session_id: {}\nalpn: {}\nserver_name: {}\nearly_data: {}\n\
-             peer_certificates: {}\nrecord_size_limit: {}\ncertificate_compression: {}\n\
-             sent_certificate_compression: {}\nocsp_stapled: {}\nsct_stapled: {}\n",
-            self.role,
-            dash(&self.version),
-            dash(&self.cipher_suite),
-            dash(&self.group),
-            self.resumed,
-            self.session_id,
-            dash(&self.alpn),
-            dash(&self.server_name),
-            self.early_data,
-            self.peer_certificates,
-            self.record_size_limit
-                .map_or_else(|| "-".to_owned(), |l| l.to_string()),
-            self.certificate_compression.unwrap_or("-"),
-            self.sent_certificate_compression.unwrap_or("-"),
-            self.ocsp_stapled,
-            self.sct_stapled,
-        )
+        self.fields()
+            .into_iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    Value::Text(text) => text.unwrap_or_else(|| "-".to_owned()),
+                    Value::Literal(literal) => literal,
+                };
+                format!("{key}: {value}\n")
+            })
+            .collect()
     }
+}
+
+/// A printed value of [`Report`]: a string, absent when `None`, or a
+/// number or boolean printed as it is.
+enum Value {
+    Text(Option<String>),
+    Literal(String),
 }
 
 /// `value` as a JSON string literal (RFC 8259 §7).

@@ -12,8 +12,8 @@ use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::tokio::server::TlsStream;
 use ferrotls::{
-    ClientAuth, FileServerStore, InMemoryServerStore, OsRng, RotatingTicketer, ServerConfig,
-    ServerConnection, SystemClock, WebPkiClientVerifier,
+    ClientAuth, ExternalPsks, FileServerStore, InMemoryAntiReplay, InMemoryServerStore, OsRng,
+    RotatingTicketer, ServerConfig, ServerConnection, SystemClock, WebPkiClientVerifier,
 };
 use std::future::Future;
 use std::io::{self, Write};
@@ -28,8 +28,8 @@ use tokio::time::{timeout, Instant};
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
     [--no-session-cache] \
-    [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
-    [--record-size-limit N] [--compress-cert LIST] \
+    [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
+    [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
     [--ocsp FILE] [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
@@ -59,7 +59,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
     value("session-dir", "DIR", "keep the session cache in DIR, one file per session, so resumption by ID survives a restart"),
     value("ticket-keys", "FILE", "seal tickets with the key set in FILE, created there if missing, so tickets survive a restart and can be shared between servers (TLS 1.3 tickets are sealed only with --no-session-cache; otherwise they are kept in the session cache, e.g. --session-dir)"),
-    value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache)"),
+    value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache or --anti-replay)"),
+    flag("anti-replay", "accept each ClientHello's 0-RTT data once, recording ClientHellos for the freshness window, so 0-RTT also goes with --no-session-cache"),
+    value("psk-identity", "ID", "the identity of the TLS 1.3 external PSK --psk (default Client_identity)"),
+    value("psk", "HEX", "accept this TLS 1.3 external PSK (SHA-256 suites); a handshake on it sends no certificate"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("record-size-limit", "N", "answer a client's record_size_limit (RFC 8449) with N (64-16385): the client sends protected records no larger; 0 answers none (default 16385)"),
     value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
@@ -274,6 +277,14 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     }
     if let Some(max) = options.number::<u32>("early-data")? {
         builder = builder.max_early_data_size(max);
+    }
+    if options.has("anti-replay") {
+        builder = builder.anti_replay(Arc::new(InMemoryAntiReplay::new()));
+    }
+    if let Some(psk) = settings::external_psk(options)? {
+        let mut psks = ExternalPsks::new();
+        psks.insert(psk);
+        builder = builder.external_psks(Arc::new(psks));
     }
     builder = builder.client_auth(
         match (

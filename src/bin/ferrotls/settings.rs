@@ -4,12 +4,33 @@
 
 use crate::args::Options;
 use ferrotls::{
-    CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, KeyLog, KeyLogFile, NamedGroup,
-    ProtocolVersion, RootStore, ALL_VERSIONS, DEFAULT_VERSIONS, TLS10_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, ExternalPsk, HashAlgorithm, KeyLog,
+    KeyLogFile, NamedGroup, ProtocolVersion, RootStore, ALL_VERSIONS, DEFAULT_VERSIONS,
+    TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The identity `--psk` goes by when `--psk-identity` is not given:
+/// `openssl s_client`'s default, so the two agree without it.
+pub const DEFAULT_PSK_IDENTITY: &str = "Client_identity";
+
+/// The TLS 1.3 external PSK of `--psk HEX` and `--psk-identity ID`, for
+/// SHA-256 suites (what OpenSSL and GnuTLS use for one without a
+/// hash of its own).
+pub fn external_psk(options: &Options) -> Result<Option<ExternalPsk>, String> {
+    let Some(key) = options.get("psk") else {
+        return match options.get("psk-identity") {
+            Some(_) => Err("--psk-identity needs --psk".into()),
+            None => Ok(None),
+        };
+    };
+    let key = hex::decode(key).map_err(|e| format!("--psk: not hex: {e}"))?;
+    let identity = options.get("psk-identity").unwrap_or(DEFAULT_PSK_IDENTITY);
+    ExternalPsk::new(identity.as_bytes(), &key, HashAlgorithm::Sha256)
+        .map(Some)
+        .map_err(|e| format!("--psk: {e}"))
+}
 
 /// How long a socket read or write may block before the connection is
 /// given up: bounds every wait of the tool.

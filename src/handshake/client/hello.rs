@@ -27,9 +27,9 @@ use crate::msgs::hello::{
     ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, MAX_SESSION_ID_SIZE, RANDOM_LEN,
 };
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
-use crate::msgs::psk::{PskIdentity, PskOffer};
+use crate::msgs::psk::{PskIdentity, PskOffer, PSK_BINDERS};
 use crate::pki::ServerName;
-use crate::session::ClientSessionStore;
+use crate::session::{ClientSessionStore, ExternalPsk};
 use crate::session::{ClientSessionTls12, ClientTicketTls13};
 use crate::time::UnixTime;
 
@@ -46,12 +46,15 @@ pub(crate) struct ExpectServerHello {
     /// The encoded first ClientHello (after a retry, the transcript of
     /// `tls13::Retry` holds both).
     pub(super) hello_bytes: Vec<u8>,
-    /// The transcript through `hello_bytes` in the offered ticket's hash,
-    /// hashed along with its binder; none without a ticket.
+    /// The transcript through `hello_bytes` in the first offered PSK's
+    /// hash, hashed along with its binder; none without a PSK.
     pub(super) hello_transcript: Option<Transcript>,
     pub(super) ccs_sent: bool,
     /// The ticket offered as a PSK, if any.
     pub(super) resuming: Option<Resuming>,
+    /// The external PSK offered after the ticket, if any (boxed: most
+    /// clients have none).
+    pub(super) external: Option<Box<OfferedExternal>>,
     /// Whether 0-RTT data is being sent with this ClientHello.
     pub(super) early_data: bool,
     /// The TLS ≤1.2 session offered for resumption, by ID or ticket.
@@ -75,19 +78,6 @@ impl Resuming {
         let max = usize::try_from(self.ticket.max_early_data_size).ok()?;
         let alpn_fits = self.ticket.alpn_protocol.as_ref() == config.common.alpn_protocols.first();
         (config.enable_early_data && max > 0 && alpn_fits).then_some(max)
-    }
-
-    /// The pre_shared_key offer (RFC 8446 §4.2.11): the ticket with its
-    /// obfuscated age at `now`, and a placeholder binder of the right
-    /// length that [`send_client_hello`] overwrites.
-    fn psk_offer(&self, now: UnixTime) -> PskOffer {
-        PskOffer {
-            identities: vec![PskIdentity {
-                identity: self.ticket.ticket.clone(),
-                obfuscated_ticket_age: self.ticket.obfuscated_age(now),
-            }],
-            binders: vec![vec![0; self.suite.hash.output_len()]],
-        }
     }
 
     /// Takes the newest ticket for `server_name` from the store, when its
@@ -120,6 +110,52 @@ impl Resuming {
             early,
         }))
     }
+}
+
+/// A TLS 1.3 external PSK offered (RFC 8446 §2.2), with the early
+/// secret its key starts.
+pub(super) struct OfferedExternal {
+    pub(super) psk: ExternalPsk,
+    pub(super) early: EarlySecret,
+}
+
+impl OfferedExternal {
+    /// The configured external PSK, when TLS 1.3 is offered with a suite
+    /// of its hash.
+    fn from_config(
+        config: &ClientConfig,
+        random: [u8; RANDOM_LEN],
+    ) -> Result<Option<Box<Self>>, Error> {
+        let Some(psk) = &config.external_psk else {
+            return Ok(None);
+        };
+        let usable = offers_tls13(config)
+            && config
+                .common
+                .cipher_suites
+                .iter()
+                .any(|s| tls13_suite(*s).is_some_and(|t| t.hash == psk.hash()));
+        if !usable {
+            return Ok(None);
+        }
+        let early = EarlySecret::new(
+            psk.hash(),
+            Some(psk.key().as_bytes()),
+            key_logger(&config.common, random),
+        )?;
+        Ok(Some(Box::new(Self {
+            psk: psk.clone(),
+            early,
+        })))
+    }
+}
+
+/// One PSK of the offer, as its binder needs it (RFC 8446 §4.2.11.2):
+/// its early secret, binder label and hash.
+pub(super) struct BinderInput<'a> {
+    early: &'a EarlySecret,
+    kind: PskKind,
+    hash: HashAlgorithm,
 }
 
 /// The server's answer to a ClientHello, its version settled
@@ -170,6 +206,7 @@ pub(super) fn start(
     } else {
         None
     };
+    let external = OfferedExternal::from_config(&config, random)?;
     let early_data = resuming
         .as_ref()
         .and_then(|r| r.early_data_allowance(&config));
@@ -183,6 +220,7 @@ pub(super) fn start(
         hello_transcript: None,
         ccs_sent: false,
         resuming,
+        external,
         early_data: early_data.is_some(),
         tls12_session,
     };
@@ -354,45 +392,57 @@ fn tls12_session_from_store(
     enabled.then(|| Box::new(session))
 }
 
-/// Queues `hello`; when it offers a ticket, the binder is computed over the
-/// truncated message, after `prior` (the first ClientHello's
+/// Queues `hello`; when it offers PSKs, their binders are computed over
+/// the truncated message, after `prior` (the first ClientHello's
 /// `message_hash` and the HelloRetryRequest) when retrying (RFC 8446
-/// §4.2.11.2), and written over the placeholder binder in the queued
-/// encoding. Returns the message as sent and, with a ticket, the
-/// transcript through it (`prior`'s, or a new one in the ticket's hash),
-/// so that the message is hashed once for binder and transcript.
+/// §4.2.11.2), and written over the placeholder binders in the queued
+/// encoding. Returns the message as sent and, with a PSK, the transcript
+/// through it in the first PSK's hash (`prior`'s, or a new one), so that
+/// the message is hashed once for binder and transcript.
 pub(super) fn send_client_hello(
     common: &mut dyn HandshakeIo,
     hello: ClientHello,
-    resuming: Option<&Resuming>,
+    psks: &[BinderInput<'_>],
     prior: Option<&Transcript>,
 ) -> Result<(Vec<u8>, Option<Transcript>), Error> {
     let binders_len = hello.psk_offer().map(PskOffer::binders_len);
     let sent = common.send_handshake_mut(&HandshakeMessage::ClientHello(hello))?;
-    let mut hello_transcript = None;
-    if let (Some(resuming), Some(binders_len)) = (resuming, binders_len) {
-        let (truncated, binders) = sent
-            .split_at_mut_checked(sent.len().saturating_sub(binders_len))
-            .ok_or(Error::Crypto(CryptoReason::HelloShorterThanBinders))?;
+    let Some(binders_len) = binders_len.filter(|_| !psks.is_empty()) else {
+        return Ok((sent.to_vec(), None));
+    };
+    let (truncated, binders) = sent
+        .split_at_mut_checked(sent.len().saturating_sub(binders_len))
+        .ok_or(Error::Crypto(CryptoReason::HelloShorterThanBinders))?;
+    let mut first = None;
+    // `binders<33..2^16-1>`, each a `PskBinderEntry<32..255>` in the
+    // order of the identities: the last field of the message.
+    let mut rest = binders
+        .get_mut(PSK_BINDERS.prefix.size()..)
+        .ok_or(Error::Crypto(CryptoReason::PlaceholderBinderLength))?;
+    for psk in psks {
         let mut transcript = match prior {
             Some(transcript) => transcript.clone(),
-            None => Transcript::new(resuming.suite.hash, &[]),
+            None => Transcript::new(psk.hash, &[]),
         };
         transcript.add(truncated);
-        let binder = resuming
+        let binder = psk
             .early
-            .binder_key(PskKind::Resumption)?
+            .binder_key(psk.kind)?
             .binder(&transcript.current())?;
-        // The one placeholder binder is the last field of the message:
-        // `binders<33..2^16-1>` holding one `PskBinderEntry<32..255>`.
-        let placeholder = binders
-            .get_mut(2 + 1..)
-            .filter(|value| value.len() == binder.as_bytes().len())
+        let value = binder.as_bytes();
+        let (placeholder, after) = std::mem::take(&mut rest)
+            .split_first_mut()
+            .filter(|(len, _)| usize::from(**len) == value.len())
+            .and_then(|(_, after)| after.split_at_mut_checked(value.len()))
             .ok_or(Error::Crypto(CryptoReason::PlaceholderBinderLength))?;
-        placeholder.copy_from_slice(binder.as_bytes());
-        transcript.add(binders);
-        hello_transcript = Some(transcript);
+        placeholder.copy_from_slice(value);
+        rest = after;
+        first.get_or_insert(transcript);
     }
+    let hello_transcript = first.map(|mut transcript| {
+        transcript.add(binders);
+        transcript
+    });
     Ok((sent.to_vec(), hello_transcript))
 }
 
@@ -419,7 +469,7 @@ impl ExpectServerHello {
         // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
         common.set_record_version(ProtocolVersion::TLSv1_0);
         (self.hello_bytes, self.hello_transcript) =
-            send_client_hello(common, hello, self.resuming.as_ref(), None)?;
+            send_client_hello(common, hello, &self.binder_inputs(), None)?;
         common.flush_handshake()?;
         common.set_record_version(ProtocolVersion::TLSv1_2);
         // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
@@ -427,6 +477,52 @@ impl ExpectServerHello {
         // server's Finished (RFC 5246 §7.1).
         common.allow_ccs(offers_tls13(&self.config));
         Ok(())
+    }
+
+    /// The PSKs offered, in the order of the identities: the ticket, then
+    /// the external PSK.
+    pub(super) fn binder_inputs(&self) -> Vec<BinderInput<'_>> {
+        let ticket = self.resuming.as_ref().map(|r| BinderInput {
+            early: &r.early,
+            kind: PskKind::Resumption,
+            hash: r.suite.hash,
+        });
+        let external = self.external.as_ref().map(|e| BinderInput {
+            early: &e.early,
+            kind: PskKind::External,
+            hash: e.psk.hash(),
+        });
+        ticket.into_iter().chain(external).collect()
+    }
+
+    /// The pre_shared_key offer (RFC 8446 §4.2.11): the ticket with its
+    /// obfuscated age at `now`, then the external PSK (age 0), each with
+    /// a placeholder binder of its hash's length that
+    /// [`send_client_hello`] overwrites; none without a PSK.
+    fn psk_offer(&self, now: UnixTime) -> Option<PskOffer> {
+        let ticket = self.resuming.as_ref().map(|r| {
+            let identity = PskIdentity {
+                identity: r.ticket.ticket.clone(),
+                obfuscated_ticket_age: r.ticket.obfuscated_age(now),
+            };
+            (identity, r.suite.hash)
+        });
+        let external = self.external.as_ref().map(|e| {
+            let identity = PskIdentity {
+                identity: e.psk.identity().to_vec(),
+                obfuscated_ticket_age: 0,
+            };
+            (identity, e.psk.hash())
+        });
+        let (identities, binders): (Vec<_>, Vec<_>) = ticket
+            .into_iter()
+            .chain(external)
+            .map(|(identity, hash)| (identity, vec![0; hash.output_len()]))
+            .unzip();
+        (!identities.is_empty()).then_some(PskOffer {
+            identities,
+            binders,
+        })
     }
 
     /// The transcript through the first ClientHello in `hash`: the one
@@ -522,11 +618,9 @@ impl ExpectServerHello {
         if self.early_data {
             extensions.push(Extension::EarlyData);
         }
-        if let Some(resuming) = &self.resuming {
+        if let Some(offer) = self.psk_offer(common.clock.now()) {
             extensions.push(Extension::PskKeyExchangeModes(common.psk_modes.clone()));
-            extensions.push(Extension::PreSharedKeyOffer(
-                resuming.psk_offer(common.clock.now()),
-            ));
+            extensions.push(Extension::PreSharedKeyOffer(offer));
         }
         extensions
     }
@@ -646,9 +740,9 @@ impl ExpectServerHello {
         self.config.common.groups.contains(&group)
     }
 
-    /// Whether we offered resumption without (EC)DHE (RFC 8446 §4.2.9).
+    /// Whether we offered a PSK without (EC)DHE (RFC 8446 §4.2.9).
     pub(super) fn offered_psk_ke(&self) -> bool {
-        self.resuming.is_some()
+        (self.resuming.is_some() || self.external.is_some())
             && self
                 .config
                 .common

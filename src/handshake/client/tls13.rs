@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use super::hello::{
-    chosen_alpn, send_client_hello, ExpectServerHello, KeyShares, Resuming, ServerAnswer,
+    chosen_alpn, send_client_hello, ExpectServerHello, KeyShares, OfferedExternal, Resuming,
+    ServerAnswer,
 };
 use super::State;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
@@ -138,7 +139,7 @@ pub(super) fn handle_retry(
     prepare_second_hello(&mut state, common, suite)?;
     let hello = state.client_hello(cookie);
     let (bytes, hello_transcript) =
-        send_client_hello(common, hello, state.resuming.as_ref(), Some(&transcript))?;
+        send_client_hello(common, hello, &state.binder_inputs(), Some(&transcript))?;
     let transcript = match hello_transcript {
         Some(hello_transcript) => hello_transcript,
         None => {
@@ -189,8 +190,8 @@ fn read_retry_request<'a>(
 /// What changes before the second ClientHello (RFC 8446 §4.1.4): 0-RTT
 /// is over, so it goes out unprotected; the dummy ChangeCipherSpec
 /// precedes it in middlebox compatibility mode (RFC 8446 §D.4) unless
-/// already sent; a ticket whose hash differs from the suite chosen is no
-/// longer offered.
+/// already sent; a ticket or external PSK whose hash differs from the
+/// suite chosen is no longer offered.
 fn prepare_second_hello(
     state: &mut ExpectServerHello,
     common: &mut dyn HandshakeIo,
@@ -211,6 +212,13 @@ fn prepare_second_hello(
         .is_some_and(|r| r.suite.hash != suite.hash)
     {
         state.resuming = None;
+    }
+    if state
+        .external
+        .as_ref()
+        .is_some_and(|e| e.psk.hash() != suite.hash)
+    {
+        state.external = None;
     }
     Ok(())
 }
@@ -233,11 +241,15 @@ pub(super) fn handle_server_hello(
         Some(retry) => retry.transcript,
         None => state.hello_transcript(suite.hash),
     };
-    let resumed = accepted_psk(selected_psk, state.resuming, suite)?;
-    let shared_secret =
-        complete_key_exchange(share, state.key_shares, resumed.is_some() && psk_ke_offered)?;
+    let accepted = accepted_psk(selected_psk, state.resuming, state.external, suite)?;
+    let shared_secret = complete_key_exchange(
+        share,
+        state.key_shares,
+        accepted.is_some() && psk_ke_offered,
+    )?;
     transcript.add(raw);
-    let (early, ticket) = early_secret(resumed, suite, &state.config, state.random)?;
+    let external_psk = matches!(accepted, Some(AcceptedPsk::External(_)));
+    let (early, ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
     let keys = HandshakeKeys::derive(early, shared_secret.as_ref(), &transcript)?;
     common.set_tls13_read_key(suite.aead, &keys.server_traffic)?;
     if !state.early_data {
@@ -257,6 +269,7 @@ pub(super) fn handle_server_hello(
         ccs_sent: state.ccs_sent,
         certificate_request: None,
         resumed: ticket,
+        external_psk,
         early_data: if state.early_data {
             EarlyDataAnswer::Pending
         } else {
@@ -303,21 +316,43 @@ fn read_server_hello_extensions(
     Ok((share, selected_psk))
 }
 
-/// The ticket the server resumes, if any (RFC 8446 §4.2.11): it selects
-/// an offered identity (we offer one) of a suite with the same hash, or
-/// none; anything else is `illegal_parameter`.
+/// The PSK the server selected (RFC 8446 §4.2.11).
+enum AcceptedPsk {
+    /// Our ticket: the session resumes.
+    Ticket(Resuming),
+    /// Our external PSK.
+    External(OfferedExternal),
+}
+
+/// The PSK the server selected, if any (RFC 8446 §4.2.11): the index of
+/// an identity we offered (the ticket, then the external PSK) whose hash
+/// is the suite's, or none; anything else is `illegal_parameter`.
 fn accepted_psk(
     selected_psk: Option<u16>,
     resuming: Option<Resuming>,
+    external: Option<Box<OfferedExternal>>,
     suite: Tls13Suite,
-) -> Result<Option<Resuming>, Error> {
-    match (selected_psk, resuming) {
-        (None, _) => Ok(None),
-        (Some(0), Some(resuming)) if resuming.suite.hash == suite.hash => Ok(Some(resuming)),
-        _ => Err(Error::IllegalParameter(
+) -> Result<Option<AcceptedPsk>, Error> {
+    let Some(index) = selected_psk else {
+        return Ok(None);
+    };
+    let offered = resuming
+        .map(AcceptedPsk::Ticket)
+        .into_iter()
+        .chain(external.map(|e| AcceptedPsk::External(*e)));
+    let hash = |psk: &AcceptedPsk| match psk {
+        AcceptedPsk::Ticket(resuming) => resuming.suite.hash,
+        AcceptedPsk::External(external) => external.psk.hash(),
+    };
+    offered
+        .zip(0u16..)
+        .find(|(_, i)| *i == index)
+        .map(|(psk, _)| psk)
+        .filter(|psk| hash(psk) == suite.hash)
+        .map(Some)
+        .ok_or(Error::IllegalParameter(
             IllegalParameterReason::PskNotOffered,
-        )),
-    }
+        ))
 }
 
 /// The (EC)DHE shared secret (RFC 8446 §4.2.8): the server's share must be
@@ -343,15 +378,23 @@ fn complete_key_exchange(
 }
 
 /// The early secret the key schedule starts from (RFC 8446 §7.1): the
-/// resumed ticket's, with the ticket, or one without a PSK.
+/// resumed ticket's, with the ticket; the external PSK's, reported by
+/// its identity; or one without a PSK.
 fn early_secret(
-    resumed: Option<Resuming>,
+    accepted: Option<AcceptedPsk>,
     suite: Tls13Suite,
     config: &ClientConfig,
     random: [u8; RANDOM_LEN],
+    common: &mut dyn HandshakeIo,
 ) -> Result<(EarlySecret, Option<ClientTicketTls13>), Error> {
-    Ok(match resumed {
-        Some(resuming) => (resuming.early, Some(resuming.ticket)),
+    Ok(match accepted {
+        Some(AcceptedPsk::Ticket(resuming)) => (resuming.early, Some(resuming.ticket)),
+        Some(AcceptedPsk::External(external)) => {
+            common.report(HandshakeEvent::ExternalPsk(
+                external.psk.identity().to_vec(),
+            ));
+            (external.early, None)
+        }
         None => (
             EarlySecret::new(suite.hash, None, key_logger(&config.common, random))?,
             None,
@@ -424,6 +467,8 @@ pub(crate) struct Handshake {
     certificate_request: Option<CertificateRequestTls13>,
     /// The ticket the server accepted, when resuming.
     resumed: Option<ClientTicketTls13>,
+    /// Whether the server selected our external PSK.
+    external_psk: bool,
     early_data: EarlyDataAnswer,
 }
 
@@ -506,11 +551,17 @@ impl ExpectEncryptedExtensions {
             common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
             hs.early_data = EarlyDataAnswer::NotOffered;
         }
+        // RFC 8446 §2.2: a PSK handshake has no certificates.
         if hs.resumed.is_some() {
-            // RFC 8446 §2.2: a PSK handshake has no certificates.
             return Ok(State::ExpectFinished(ExpectFinished {
                 hs,
                 server: ServerAuthenticated::Resumption,
+            }));
+        }
+        if hs.external_psk {
+            return Ok(State::ExpectFinished(ExpectFinished {
+                hs,
+                server: ServerAuthenticated::ExternalPsk,
             }));
         }
         Ok(State::ExpectCertificateOrRequest(
@@ -663,6 +714,9 @@ pub(crate) enum ServerAuthenticated {
     /// It accepted our ticket: its Finished, keyed from the ticket's PSK,
     /// proves it holds the session (RFC 8446 §2.2).
     Resumption,
+    /// It selected our external PSK: its Finished, keyed from that PSK,
+    /// proves it holds the key (RFC 8446 §2.2).
+    ExternalPsk,
 }
 
 /// Server authenticated; its Finished comes next.

@@ -33,6 +33,7 @@ use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::ProtocolVersion;
 
 pub(crate) use hello::{host_name, read_client_hello};
+pub use tls13::MAX_PSK_IDENTITIES_CONSIDERED;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
     ExpectRetriedClientHello, Traffic,

@@ -46,8 +46,8 @@ use crate::pki::CertifiedKey;
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
-    check_resumption, store_key, ResumptionOffer, ServerSessionState, ServerSessionStore,
-    SessionId, StoreKey, StoreKeyKind, Validity, MAX_INLINE_STORE_ID_LEN,
+    check_resumption, store_key, ExternalPsk, ReplayCheck, ResumptionOffer, ServerSessionState,
+    ServerSessionStore, SessionId, StoreKey, StoreKeyKind, Validity, MAX_INLINE_STORE_ID_LEN,
 };
 use crate::time::UnixTime;
 
@@ -161,15 +161,37 @@ impl GroupSet {
     }
 }
 
-/// A ticket accepted for resumption (RFC 8446 §2.2).
+/// The most offered PSK identities the server looks at, in order (RFC
+/// 8446 §4.2.11 lets it choose any, or none): each may cost a ticket
+/// unsealing or a store lookup, and a client has one or two PSKs for a
+/// server (its newest ticket, an external PSK), so later ones are
+/// ignored, as a PSK the server does not know is, rather than refused.
+pub const MAX_PSK_IDENTITIES_CONSIDERED: usize = 8;
+
+/// What an accepted PSK is (RFC 8446 §2.2).
+enum AcceptedPsk {
+    /// A ticket of ours: the session it resumes.
+    Ticket(Box<ServerSessionState>),
+    /// An external PSK, by identity: a new session, without certificates.
+    External(Vec<u8>),
+}
+
+/// A PSK accepted for this handshake (RFC 8446 §2.2): a ticket that
+/// resumes a session, or an external PSK.
 struct Resumption {
-    state: ServerSessionState,
+    psk: AcceptedPsk,
+    /// The index of its identity in the ClientHello, the ServerHello's
+    /// selected_identity (RFC 8446 §4.2.11).
+    index: u16,
     /// The client's view of the ticket's age (RFC 8446 §4.2.11.1), ms.
     client_ticket_age: u32,
     early: EarlySecret,
     /// psk_dhe_ke (true) or psk_ke (false), RFC 8446 §4.2.9.
     with_key_exchange: bool,
     binder: BinderVerified,
+    /// The binder's bytes: unique to this ClientHello, the key the
+    /// anti-replay filter records (RFC 8446 §8.2).
+    replay_key: Vec<u8>,
     /// The transcript through the whole ClientHello, continued from the
     /// binder's, which covers it up to the binders (RFC 8446 §4.2.11.2):
     /// the message is hashed once for both.
@@ -492,14 +514,17 @@ fn expect_client_flight(
 }
 
 /// The persistent server session ID T of design §3, never on the wire:
-/// made now for a full handshake, restored from the ticket when resuming.
+/// made now for a full handshake and for an external PSK's (a new
+/// session), restored from the ticket when resuming.
 fn persistent_session_id(
     config: &ServerConfig,
     resumption: Option<&Resumption>,
 ) -> Result<Vec<u8>, Error> {
-    Ok(match resumption {
-        Some(r) => r.state.session_id.as_bytes().to_vec(),
-        None => random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec(),
+    Ok(match resumption.map(|r| &r.psk) {
+        Some(AcceptedPsk::Ticket(state)) => state.session_id.as_bytes().to_vec(),
+        Some(AcceptedPsk::External(_)) | None => {
+            random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec()
+        }
     })
 }
 
@@ -560,7 +585,11 @@ fn choose_flight(
     let alpn = choose_alpn(config, offer.extensions.alpn)?;
     // Rejected 0-RTT is skipped up to what the ticket allowed, or when it
     // did not unseal, up to what a ticket of ours could allow.
-    let early_data_budget = resumption.and_then(|r| r.state.tls13.as_ref()).map_or_else(
+    let ticket = resumption.and_then(|r| match &r.psk {
+        AcceptedPsk::Ticket(state) => Some(&**state),
+        AcceptedPsk::External(_) => None,
+    });
+    let early_data_budget = ticket.and_then(|t| t.tls13.as_ref()).map_or_else(
         || rejected_early_data_skip(config),
         |t| wire_len(t.max_early_data_size),
     );
@@ -568,6 +597,9 @@ fn choose_flight(
     // ([`check_retried_hello`]).
     let accept_early_data = offer.extensions.early_data
         && resumption.is_some_and(|r| early_data_fits(config, r, suite, &alpn));
+    // A ticket restores when the session was authenticated; an external
+    // PSK starts a session authenticated now, as a full handshake does.
+    let authenticated = ticket.map(ServerSessionState::authenticated_at);
     let certificate = match resumption {
         Some(_) => None,
         None => {
@@ -591,7 +623,7 @@ fn choose_flight(
     };
     Ok(FlightChoices {
         alpn,
-        authenticated: resumption.map(|r| r.state.authenticated_at()),
+        authenticated,
         early_data_budget,
         accept_early_data,
         certificate,
@@ -627,12 +659,11 @@ fn send_server_hello(
         ref mut transcript,
         ccs_sent,
     } = *agreed;
-    let resumed = resumption.is_some();
     let rng = &*config.common.rng;
     let random = random_array::<RANDOM_LEN>(rng)?;
     let mut extensions = Vec::new();
-    if resumed {
-        extensions.push(Extension::PreSharedKeySelected(0));
+    if let Some(r) = resumption {
+        extensions.push(Extension::PreSharedKeySelected(r.index));
     }
     let shared_secret = match share {
         Some(share) => {
@@ -665,8 +696,9 @@ fn send_server_hello(
     Ok((client_hello_hash, shared_secret))
 }
 
-/// The early secret (RFC 8446 §7.1): the resumed ticket's, whose binder
-/// proved the client (reported as a resumption), or the one of no PSK.
+/// The early secret (RFC 8446 §7.1): the accepted PSK's, whose binder
+/// proved the client (a ticket's reported as a resumption, an external
+/// PSK's by its identity), or the one of no PSK.
 fn early_secret(
     config: &ServerConfig,
     common: &mut dyn HandshakeIo,
@@ -676,8 +708,15 @@ fn early_secret(
 ) -> Result<(EarlySecret, ClientIdentity), Error> {
     Ok(match resumption {
         Some(r) => {
-            common.report(HandshakeEvent::Resumed);
-            common.report(HandshakeEvent::PeerCertificates(r.state.peer_certificates));
+            match r.psk {
+                AcceptedPsk::Ticket(state) => {
+                    common.report(HandshakeEvent::Resumed);
+                    common.report(HandshakeEvent::PeerCertificates(state.peer_certificates));
+                }
+                AcceptedPsk::External(identity) => {
+                    common.report(HandshakeEvent::ExternalPsk(identity));
+                }
+            }
             (r.early, ClientIdentity::Resumed(r.binder))
         }
         None => (
@@ -874,16 +913,25 @@ fn rejected_early_data_skip(config: &ServerConfig) -> usize {
 pub const MAX_EARLY_DATA_AGE_SKEW_MS: u64 = 10_000;
 
 /// Whether 0-RTT may be accepted with this resumption (RFC 8446
-/// §4.2.10): 0-RTT enabled, tickets single-use (a session store), the
-/// ticket allowing early data, the same suite and ALPN protocol as the
-/// session's, and a ticket age close to ours (RFC 8446 §8.3).
+/// §4.2.10): 0-RTT enabled, the first identity a ticket (not an external
+/// PSK) allowing
+/// early data, the same suite and ALPN protocol as the session's, a
+/// ticket age close to ours (RFC 8446 §8.3: within the anti-replay
+/// filter's window, or [`MAX_EARLY_DATA_AGE_SKEW_MS`]), and a
+/// ClientHello that cannot be replayed: tickets single-use (a session
+/// store), or else the filter seeing this ClientHello for the first time
+/// (RFC 8446 §8.2), asked last so that only ClientHellos whose 0-RTT is
+/// accepted are recorded.
 fn early_data_fits(
     config: &ServerConfig,
     resumption: &Resumption,
     suite: Tls13Suite,
     alpn: &Option<Vec<u8>>,
 ) -> bool {
-    let state = &resumption.state;
+    // RFC 8446 §4.2.10: 0-RTT is under the first identity's PSK only.
+    let (AcceptedPsk::Ticket(state), 0) = (&resumption.psk, resumption.index) else {
+        return false;
+    };
     let ticket_allows = state
         .tls13
         .as_ref()
@@ -895,12 +943,23 @@ fn early_data_fits(
         .saturating_since(state.validity.created())
         .as_millis();
     let skew = our_age.abs_diff(u128::from(resumption.client_ticket_age));
-    config.max_early_data_size > 0
-        && config.session_store.is_some()
+    let window = config
+        .anti_replay
+        .as_ref()
+        .map_or(MAX_EARLY_DATA_AGE_SKEW_MS, |f| f.window_ms());
+    let fits = config.max_early_data_size > 0
         && ticket_allows
         && state.cipher_suite == suite.suite
         && state.alpn_protocol == *alpn
-        && skew <= u128::from(MAX_EARLY_DATA_AGE_SKEW_MS)
+        && skew <= u128::from(window);
+    fits && match (&config.anti_replay, &config.session_store) {
+        (Some(filter), _) => {
+            let now = config.common.clock.now();
+            filter.check_and_record(&resumption.replay_key, now) == ReplayCheck::Fresh
+        }
+        (None, Some(_)) => true,
+        (None, None) => false,
+    }
 }
 
 /// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
@@ -947,13 +1006,15 @@ fn send_certificate(
     Ok(())
 }
 
-/// Looks up the first offered ticket (RFC 8446 §4.2.11): unsealed by the
-/// ticketer, or found in the session store when tickets are stateful
-/// (and taken out of it only once its binder verified). A ticket that is
-/// unknown, expired, for another suite hash or another server name means
-/// a full handshake; a ticket that fits but whose binder does not verify
-/// is `decrypt_error` and stays usable. Sets `resumption_requested` when
-/// a ticket was recognised.
+/// Walks the offered PSK identities in order (RFC 8446 §4.2.11), at most
+/// [`MAX_PSK_IDENTITIES_CONSIDERED`], and takes the first the server can
+/// use: an external PSK of the chosen suite's hash, or a ticket unsealed
+/// by the ticketer or found in the session store (and taken out of it
+/// only once its binder verified) whose session fits. Only that
+/// identity's binder is checked (RFC 8446 §4.2.11.2); one that does not
+/// verify is `decrypt_error` and leaves a stateful ticket usable. No
+/// usable identity means a full handshake. Sets `resumption_requested`
+/// when a ticket was recognised.
 fn try_resume(
     config: &ServerConfig,
     common: &mut dyn HandshakeIo,
@@ -971,40 +1032,98 @@ fn try_resume(
             IllegalParameterReason::PskIdentitiesBinders,
         ));
     }
-    let (Some(identity), Some(binder)) = (psk.identities.first(), psk.binders.first()) else {
-        return Ok(None);
-    };
     let now = config.common.clock.now();
-    let stateful = config.session_store.as_ref().and_then(|store| {
-        store_key(StoreKeyKind::Tls13Ticket, &identity.identity).map(|key| (store, key))
-    });
-    let Some(state) = look_up_ticket(config, common, &identity.identity, stateful.as_ref(), now)
-    else {
-        return Ok(None);
-    };
-    common.report(HandshakeEvent::ResumptionRequested);
-    if !ticket_fits(config, &state, offer, suite, now) {
-        return Ok(None);
+    let offered = psk.identities.iter().zip(&psk.binders);
+    for (index, (identity, binder)) in offered.take(MAX_PSK_IDENTITIES_CONSIDERED).enumerate() {
+        let Some(candidate) = usable_psk(config, common, &identity.identity, offer, suite, now)
+        else {
+            continue;
+        };
+        let (early, verified, hello_transcript) =
+            verify_psk_binder(config, hello, raw, suite, prior, &candidate, binder)?;
+        let (psk, age_add) = match candidate {
+            PskCandidate::External(external) => {
+                (AcceptedPsk::External(external.identity().to_vec()), 0)
+            }
+            PskCandidate::Ticket { state, stateful } => {
+                // The binder proved the client holds the PSK: only now is
+                // a stateful ticket used up (single use, RFC 8446 §8.1). A
+                // take that finds nothing lost a race with another
+                // connection: that identity is not usable after all.
+                if let Some((store, key)) = &stateful {
+                    if store.take(key).is_none() {
+                        continue;
+                    }
+                }
+                let age_add = state.tls13.as_ref().map_or(0, |t| t.age_add);
+                (AcceptedPsk::Ticket(state), age_add)
+            }
+        };
+        return Ok(Some(Resumption {
+            psk,
+            // At most MAX_PSK_IDENTITIES_CONSIDERED.
+            index: u16::try_from(index).unwrap_or(u16::MAX),
+            client_ticket_age: identity.obfuscated_ticket_age.wrapping_sub(age_add),
+            early,
+            with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
+            binder: verified,
+            replay_key: binder.clone(),
+            hello_transcript,
+        }));
     }
-    let (early, binder, hello_transcript) =
-        verify_ticket_binder(config, hello, raw, suite, prior, &state, binder)?;
-    // The binder proved the client holds the PSK: only now is a stateful
-    // ticket used up (single use, RFC 8446 §8.1). A take that finds
-    // nothing lost a race with another connection: no resumption.
-    if let Some((store, key)) = &stateful {
-        if store.take(key).is_none() {
-            return Ok(None);
+    Ok(None)
+}
+
+/// An offered identity the server can use, before its binder is checked.
+enum PskCandidate<'s> {
+    /// An external PSK of ours.
+    External(ExternalPsk),
+    /// A ticket's session, and where a stateful ticket is kept.
+    Ticket {
+        state: Box<ServerSessionState>,
+        stateful: Option<(&'s Arc<dyn ServerSessionStore>, StoreKey)>,
+    },
+}
+
+impl PskCandidate<'_> {
+    /// The PSK and which binder label it takes (RFC 8446 §7.1).
+    fn secret(&self) -> (&[u8], PskKind) {
+        match self {
+            Self::External(external) => (external.key().as_bytes(), PskKind::External),
+            Self::Ticket { state, .. } => (state.secret.as_bytes(), PskKind::Resumption),
         }
     }
-    let age_add = state.tls13.as_ref().map_or(0, |t| t.age_add);
-    Ok(Some(Resumption {
-        client_ticket_age: identity.obfuscated_ticket_age.wrapping_sub(age_add),
-        state,
-        early,
-        with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
-        binder,
-        hello_transcript,
-    }))
+}
+
+/// What `identity` names, when the server can use it with `suite`: an
+/// external PSK of the suite's hash (RFC 8446 §4.2.11), looked up first
+/// as a map lookup is cheaper than an unsealing; else a ticket whose
+/// session fits ([`ticket_fits`]).
+fn usable_psk<'s>(
+    config: &'s ServerConfig,
+    common: &mut dyn HandshakeIo,
+    identity: &[u8],
+    offer: &Offer<'_>,
+    suite: Tls13Suite,
+    now: UnixTime,
+) -> Option<PskCandidate<'s>> {
+    if let Some(external) = config.external_psks.as_ref().and_then(|p| p.find(identity)) {
+        return (external.hash() == suite.hash).then_some(PskCandidate::External(external));
+    }
+    let stateful = config
+        .session_store
+        .as_ref()
+        .and_then(|store| store_key(StoreKeyKind::Tls13Ticket, identity).map(|key| (store, key)));
+    let state = Box::new(look_up_ticket(
+        config,
+        common,
+        identity,
+        stateful.as_ref(),
+        now,
+    )?);
+    common.report(HandshakeEvent::ResumptionRequested);
+    ticket_fits(config, &state, offer, suite, now)
+        .then_some(PskCandidate::Ticket { state, stateful })
 }
 
 /// Whether the ticket's session may resume this connection
@@ -1039,23 +1158,24 @@ fn ticket_fits(
     .is_ok()
 }
 
-/// The early secret of the ticket's PSK, the proof that the client's
+/// The early secret of the candidate's PSK, the proof that the client's
 /// binder for it verifies over the ClientHello up to the binders,
 /// continuing the retry's transcript when there was one (RFC 8446
 /// §4.2.11.2), and that transcript continued through the whole
 /// ClientHello; a binder that does not verify is `decrypt_error`.
-fn verify_ticket_binder(
+fn verify_psk_binder(
     config: &ServerConfig,
     hello: &ClientHello,
     raw: &[u8],
     suite: Tls13Suite,
     prior: Option<&Transcript>,
-    state: &ServerSessionState,
+    candidate: &PskCandidate<'_>,
     binder: &[u8],
 ) -> Result<(EarlySecret, BinderVerified, Transcript), Error> {
+    let (psk, kind) = candidate.secret();
     let early = EarlySecret::new(
         suite.hash,
-        Some(state.secret.as_bytes()),
+        Some(psk),
         key_logger(&config.common, hello.random),
     )?;
     let (truncated, binders) = hello
@@ -1067,11 +1187,7 @@ fn verify_ticket_binder(
         None => Transcript::new(suite.hash, &[]),
     };
     transcript.add(truncated);
-    let binder = verify_binder(
-        &early.binder_key(PskKind::Resumption)?,
-        &transcript.current(),
-        binder,
-    )?;
+    let binder = verify_binder(&early.binder_key(kind)?, &transcript.current(), binder)?;
     transcript.add(binders);
     Ok((early, binder, transcript))
 }
@@ -1247,7 +1363,8 @@ pub(crate) enum ClientIdentity {
     NotProvided,
     /// A chain the verifier accepted and a signature by its key.
     Authenticated(crate::pki::ClientCertVerified, SignatureVerified),
-    /// The client proved it holds the resumed session's PSK.
+    /// The client proved it holds the PSK: the resumed session's, or an
+    /// external one.
     Resumed(BinderVerified),
 }
 

@@ -1,0 +1,332 @@
+//! TLS 1.3 PSK identities in memory (RFC 8446 §2.2, §4.2.11): the server
+//! walks the offered identities and takes the first it can use, checks
+//! only that identity's binder, and accepts external PSKs in psk_dhe_ke
+//! and psk_ke modes without sending a certificate.
+
+mod common;
+
+use ferrotls::internal::error::{DecryptErrorReason, IllegalParameterReason};
+use ferrotls::internal::keyschedule::tls13::{EarlySecret, PskKind};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
+use ferrotls::internal::msgs::psk::PskIdentity;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
+use ferrotls::{
+    AlertDescription, ClientConfig, ClientConfigBuilder, ClientConnection, Error, ExternalPsk,
+    ExternalPsks, HashAlgorithm, ManualClock, NamedGroup, ServerConfig, ServerConfigBuilder,
+    ServerConnection, UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
+};
+
+const IDENTITY: &[u8] = b"Client_identity";
+const KEY: [u8; 32] = [0x5a; 32];
+
+fn psk() -> ExternalPsk {
+    ExternalPsk::new(IDENTITY, &KEY, HashAlgorithm::Sha256).unwrap()
+}
+
+fn with_psk(builder: ServerConfigBuilder) -> ServerConfigBuilder {
+    let mut psks = ExternalPsks::new();
+    psks.insert(psk());
+    builder.external_psks(Arc::new(psks))
+}
+
+fn client_with_psk(builder: ClientConfigBuilder) -> Arc<ClientConfig> {
+    builder.external_psk(psk()).build().unwrap()
+}
+
+/// Completes a handshake and delivers the tickets sent after it.
+fn connect(
+    client: &Arc<ClientConfig>,
+    server: &Arc<ServerConfig>,
+) -> (ferrotls::ClientConnection, ferrotls::ServerConnection) {
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+    send_and_check(&mut c, &mut s, b"ping");
+    send_and_check(&mut s, &mut c, b"pong");
+    (c, s)
+}
+
+#[test]
+fn external_psk_with_key_exchange_sends_no_certificate() {
+    let client = client_with_psk(client_builder("p256"));
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(c.external_psk_identity(), Some(IDENTITY));
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(c.peer_certificates().is_empty());
+    assert!(c.negotiated_group().is_some());
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert_eq!(s.session_id().len(), 32);
+}
+
+#[test]
+fn external_psk_without_key_exchange() {
+    let modes = [PskKeyExchangeMode::PskKe];
+    let client = client_with_psk(client_builder("p256").psk_modes(&modes));
+    let server = with_psk(server_builder("p256").psk_modes(&modes))
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(c.negotiated_group().is_none() && s.negotiated_group().is_none());
+    assert!(c.peer_certificates().is_empty());
+}
+
+#[test]
+fn external_psk_after_a_hello_retry_request() {
+    // The client's first share is P-384; the server takes X25519 only.
+    let client = client_with_psk(
+        client_builder("p256").groups(&[NamedGroup::secp384r1, NamedGroup::X25519]),
+    );
+    let server = with_psk(server_builder("p256").groups(&[NamedGroup::X25519]))
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
+    assert_eq!(c.external_psk_identity(), Some(IDENTITY));
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(c.peer_certificates().is_empty());
+}
+
+#[test]
+fn unknown_external_psk_means_a_certificate_handshake() {
+    let client = client_with_psk(client_builder("p256"));
+    let server = server_builder("p256").build().unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(c.external_psk_identity(), None);
+    assert_eq!(s.external_psk_identity(), None);
+    assert_eq!(c.peer_certificates().len(), 2);
+}
+
+#[test]
+fn an_external_psk_session_resumes_by_ticket_and_keeps_its_server_id() {
+    let client = client_with_psk(client_builder("p256"));
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (_, s1) = connect(&client, &server);
+    // The ticket is offered first and taken; the external PSK is second.
+    let (c2, s2) = connect(&client, &server);
+    assert!(c2.is_resumed() && s2.is_resumed());
+    assert_eq!(s2.external_psk_identity(), None);
+    assert_eq!(s2.session_id(), s1.session_id());
+}
+
+#[test]
+fn server_picks_the_second_identity_when_the_first_is_an_unknown_ticket() {
+    let client = client_with_psk(client_builder("p256"));
+    // A ticket from another server (another ticketer) is in the store.
+    connect(&client, &server_builder("p256").build().unwrap());
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(c.external_psk_identity(), Some(IDENTITY));
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(!s.resumption_requested() && !c.is_resumed());
+}
+
+#[test]
+fn server_picks_the_second_identity_when_the_first_is_an_expired_ticket() {
+    let server_clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let client = client_with_psk(client_builder("p256"));
+    let server = with_psk(server_builder("p256"))
+        .clock(server_clock.clone())
+        .ticket_lifetime(10)
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    server_clock.advance(Duration::from_secs(11));
+    let (c, s) = connect(&client, &server);
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(s.resumption_requested() && !s.is_resumed() && !c.is_resumed());
+}
+
+#[test]
+fn bad_binder_on_the_chosen_identity_is_decrypt_error() {
+    let client = client_with_psk(client_builder("p256"));
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (err, alert) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        1,
+        |b| {
+            // The external PSK's binder ends the ClientHello record.
+            let last = b.len() - 1;
+            b[last] ^= 1;
+        },
+    );
+    assert!(
+        matches!(err, Error::DecryptError(DecryptErrorReason::BinderMismatch)),
+        "{err:?}"
+    );
+    assert_eq!(alert, Some(AlertDescription::DecryptError.into()));
+}
+
+#[test]
+fn the_binder_of_an_identity_not_chosen_is_not_checked() {
+    let client = client_with_psk(client_builder("p256"));
+    connect(&client, &server_builder("p256").build().unwrap());
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let (_, result) = transfer_altered(&mut c, &mut s, |b| {
+        // The ticket's binder ends 33 bytes before the record: the
+        // external PSK's entry (length byte and 32 bytes) follows it.
+        let last_of_ticket_binder = b.len() - 1 - 33;
+        b[last_of_ticket_binder] ^= 1;
+    });
+    result.unwrap();
+    assert!(s.wants_write(), "the server answers the ClientHello");
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+}
+
+/// Drops the last PSK binder of the ClientHello that is the only message
+/// of `record`, fixing every length around it, so that the offer has one
+/// binder fewer than identities.
+fn drop_last_binder(record: &mut Vec<u8>, binder_len: usize) {
+    let cut = 1 + binder_len;
+    let sub = |bytes: &mut [u8], at: usize, width: usize| {
+        let mut value = bytes[at..at + width]
+            .iter()
+            .fold(0usize, |v, b| v << 8 | usize::from(*b));
+        value -= cut;
+        for i in (0..width).rev() {
+            bytes[at + i] = value as u8;
+            value >>= 8;
+        }
+    };
+    // Record header (5), handshake header (4), then the ClientHello body.
+    sub(record, 3, 2);
+    sub(record, 6, 3);
+    let mut at = 9 + 2 + 32;
+    at += 1 + usize::from(record[at]);
+    at += 2 + (usize::from(record[at]) << 8 | usize::from(record[at + 1]));
+    at += 1 + usize::from(record[at]);
+    sub(record, at, 2);
+    at += 2;
+    // pre_shared_key (41) is the last extension (RFC 8446 §4.2.11).
+    loop {
+        let typ = u16::from(record[at]) << 8 | u16::from(record[at + 1]);
+        let len = usize::from(record[at + 2]) << 8 | usize::from(record[at + 3]);
+        if typ == 41 {
+            sub(record, at + 2, 2);
+            let identities = usize::from(record[at + 4]) << 8 | usize::from(record[at + 5]);
+            sub(record, at + 4 + 2 + identities, 2);
+            break;
+        }
+        at += 4 + len;
+    }
+    record.truncate(record.len() - cut);
+}
+
+#[test]
+fn fewer_binders_than_identities_is_illegal_parameter() {
+    let client = client_with_psk(client_builder("p256"));
+    connect(&client, &server_builder("p256").build().unwrap());
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (err, alert) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        1,
+        |b| drop_last_binder(b, 32),
+    );
+    assert!(
+        matches!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::BinderCount)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn a_psk_of_another_hash_than_the_chosen_suite_is_not_used() {
+    let sha384 = || ExternalPsk::new(IDENTITY, &KEY, HashAlgorithm::Sha384).unwrap();
+    let client = client_builder("p256")
+        .external_psk(sha384())
+        .build()
+        .unwrap();
+    // The server prefers TLS_AES_128_GCM_SHA256, whose hash is not the
+    // PSK's (RFC 8446 §4.2.11).
+    let mut psks = ExternalPsks::new();
+    psks.insert(sha384());
+    let server = server_builder("p256")
+        .external_psks(Arc::new(psks))
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &server);
+    assert_eq!(s.external_psk_identity(), None);
+    assert_eq!(c.peer_certificates().len(), 2);
+}
+
+/// The first flight of our client offering only the external PSK, edited
+/// to offer `unknown` identities the server does not know before it,
+/// with the PSK's binder computed anew over the edited ClientHello (RFC
+/// 8446 §4.2.11.2) and placeholders for the others.
+fn hello_with_unknown_identities_first(unknown: usize) -> Vec<u8> {
+    let client = client_with_psk(client_builder("p256").session_store(None));
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    while c.wants_write() {
+        c.write_tls(&mut bytes).unwrap();
+    }
+    let mut hello = common::rfc8448::client_hello(&records(&bytes)[0][5..]);
+    let Some(Extension::PreSharedKeyOffer(offer)) =
+        hello.extensions.as_mut().and_then(|e| e.last_mut())
+    else {
+        panic!("pre_shared_key is not last");
+    };
+    let ours = offer.identities[0].clone();
+    offer.identities = (0..unknown)
+        .map(|i| PskIdentity {
+            identity: format!("unknown-{i}").into_bytes(),
+            obfuscated_ticket_age: 0,
+        })
+        .chain([ours])
+        .collect();
+    offer.binders = vec![vec![0; 32]; unknown + 1];
+    let binders_len = offer.binders_len();
+    let mut message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+    let truncated = HashAlgorithm::Sha256.hash(&message[..message.len() - binders_len]);
+    let binder = EarlySecret::new(HashAlgorithm::Sha256, Some(&KEY), None)
+        .unwrap()
+        .binder_key(PskKind::External)
+        .unwrap()
+        .binder(&truncated)
+        .unwrap();
+    let end = message.len();
+    message[end - 32..].copy_from_slice(binder.as_bytes());
+    handshake_record(&message)
+}
+
+/// What the server made of `record`: the external PSK's identity if it
+/// took it.
+fn server_takes(record: &[u8]) -> Option<Vec<u8>> {
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let mut s = ServerConnection::new(server);
+    s.read_tls(&mut &record[..]).unwrap();
+    s.process_new_packets().unwrap();
+    assert!(s.wants_write(), "the server answers");
+    s.external_psk_identity().map(<[u8]>::to_vec)
+}
+
+#[test]
+fn the_last_identity_within_the_bound_is_used_and_later_ones_are_ignored() {
+    let last_considered = MAX_PSK_IDENTITIES_CONSIDERED - 1;
+    assert_eq!(
+        server_takes(&hello_with_unknown_identities_first(last_considered)),
+        Some(IDENTITY.to_vec())
+    );
+    // One more unknown identity first: ours is past the bound, and the
+    // handshake goes on without a PSK.
+    assert_eq!(
+        server_takes(&hello_with_unknown_identities_first(
+            MAX_PSK_IDENTITIES_CONSIDERED
+        )),
+        None
+    );
+}
