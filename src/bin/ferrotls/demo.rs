@@ -223,7 +223,7 @@ fn connect(
         (Err(why), _) => return Err(format!("client: {why}")),
     };
     match server {
-        Ok(Event::Handshake(server)) => Ok((client, server)),
+        Ok(Event::Handshake(server)) => Ok((client, *server)),
         Ok(Event::Failed(why)) => Err(format!("server: {why}")),
         Err(_) => Err("server: no report".to_owned()),
     }

@@ -129,7 +129,7 @@ pub enum Mode {
 /// What happened to one connection.
 pub enum Event {
     /// The handshake completed with these parameters.
-    Handshake(Report),
+    Handshake(Box<Report>),
     /// The connection failed; the text names the alert.
     Failed(String),
 }
@@ -419,7 +419,7 @@ async fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
         // tickets) failed: the handshake itself completed.
         let report = Report::of(conn, "server");
         let page = report.to_text();
-        (service.events)(Event::Handshake(report));
+        (service.events)(Event::Handshake(Box::new(report)));
         match handshake {
             Ok(()) => exchange(&mut tls, service, &page).await,
             Err(e) => Err(e),
