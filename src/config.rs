@@ -503,6 +503,14 @@ pub struct ClientConfig {
     /// server that supports a higher version refuses with
     /// inappropriate_fallback (RFC 7507 §4). Off by default.
     pub fallback_retry: bool,
+    /// TLS 1.3: whether the ClientHello offers post_handshake_auth
+    /// (RFC 8446 §4.2.6) when [`Self::client_certificates`] is not empty,
+    /// so a server may ask for a certificate after the handshake
+    /// (§4.6.2). On by default: a client with a certificate means to
+    /// authenticate, and servers such as OpenSSL's and Apache's ask for it
+    /// only once they see which resource is wanted. Without a certificate
+    /// it is never offered.
+    pub post_handshake_auth: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -517,6 +525,7 @@ pub struct ClientConfigBuilder {
     require_extended_master_secret: bool,
     enable_tickets: bool,
     fallback_retry: bool,
+    post_handshake_auth: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -553,6 +562,7 @@ impl ClientConfig {
             require_extended_master_secret: false,
             enable_tickets: true,
             fallback_retry: false,
+            post_handshake_auth: true,
         }
     }
 }
@@ -612,6 +622,14 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS 1.3: offers post-handshake authentication when a client
+    /// certificate is configured (on by default; see
+    /// [`ClientConfig::post_handshake_auth`]).
+    pub fn post_handshake_auth(mut self, on: bool) -> Self {
+        self.post_handshake_auth = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -625,6 +643,7 @@ impl ClientConfigBuilder {
             require_extended_master_secret: self.require_extended_master_secret,
             enable_tickets: self.enable_tickets,
             fallback_retry: self.fallback_retry,
+            post_handshake_auth: self.post_handshake_auth,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -647,6 +666,13 @@ pub struct ServerConfig {
     pub certificates: Vec<Arc<CertifiedKey>>,
     /// What is asked of clients' certificates.
     pub client_auth: ClientAuth,
+    /// TLS 1.3: what is asked of the certificates that
+    /// `ServerConnection::request_client_certificate` requests after the
+    /// handshake (RFC 8446 §4.6.2); [`ClientAuth::None`] (the default)
+    /// refuses such requests. Independent of [`Self::client_auth`], so a
+    /// server can leave the handshake unauthenticated and ask only for
+    /// some resources.
+    pub post_handshake_client_auth: ClientAuth,
     /// TLS 1.3 NewSessionTickets sent after a full handshake (0: none).
     pub tickets_after_full_handshake: usize,
     /// TLS 1.3 NewSessionTickets sent after a resumption (0: none).
@@ -686,6 +712,7 @@ pub struct ServerConfigBuilder {
     common: CommonConfig,
     certificates: Vec<Arc<CertifiedKey>>,
     client_auth: ClientAuth,
+    post_handshake_client_auth: ClientAuth,
     tickets: Option<usize>,
     send_cookie: bool,
     ticketer: Option<Arc<dyn Ticketer>>,
@@ -705,6 +732,7 @@ impl ServerConfig {
             common: CommonConfig::default(),
             certificates: vec![certificate],
             client_auth: ClientAuth::None,
+            post_handshake_client_auth: ClientAuth::None,
             tickets: None,
             send_cookie: true,
             ticketer: None,
@@ -733,6 +761,13 @@ impl ServerConfigBuilder {
     /// Sets the client-authentication mode.
     pub fn client_auth(mut self, mode: ClientAuth) -> Self {
         self.client_auth = mode;
+        self
+    }
+
+    /// TLS 1.3: sets what post-handshake certificate requests ask for
+    /// ([`ServerConfig::post_handshake_client_auth`]).
+    pub fn post_handshake_client_auth(mut self, mode: ClientAuth) -> Self {
+        self.post_handshake_client_auth = mode;
         self
     }
 
@@ -839,6 +874,7 @@ impl ServerConfigBuilder {
             common: self.common,
             certificates: self.certificates,
             client_auth: self.client_auth,
+            post_handshake_client_auth: self.post_handshake_client_auth,
             tickets_after_full_handshake: self
                 .tickets
                 .unwrap_or(DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE),

@@ -51,6 +51,8 @@ pub struct ClientHelloExtensions<'a> {
     pub psk_key_exchange_modes: Option<&'a [PskKeyExchangeMode]>,
     /// pre_shared_key (RFC 8446 §4.2.11).
     pub pre_shared_key: Option<&'a PskOffer>,
+    /// post_handshake_auth (RFC 8446 §4.2.6).
+    pub post_handshake_auth: bool,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -78,6 +80,7 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::EarlyData => view.early_data = true,
                 Extension::PskKeyExchangeModes(modes) => view.psk_key_exchange_modes = Some(modes),
                 Extension::PreSharedKeyOffer(offer) => view.pre_shared_key = Some(offer),
+                Extension::PostHandshakeAuth => view.post_handshake_auth = true,
                 _ => {}
             }
         }
@@ -112,6 +115,7 @@ mod tests {
             }]),
             Extension::ExtendedMasterSecret,
             Extension::EarlyData,
+            Extension::PostHandshakeAuth,
             Extension::SessionTicket(vec![1, 2]),
             Extension::Unknown {
                 typ: ExtensionType::from(0xfafa),
@@ -125,7 +129,7 @@ mod tests {
         );
         assert_eq!(view.supported_groups, Some(&[NamedGroup::X25519][..]));
         assert_eq!(view.key_shares.map(<[_]>::len), Some(1));
-        assert!(view.extended_master_secret && view.early_data);
+        assert!(view.extended_master_secret && view.early_data && view.post_handshake_auth);
         assert!(!view.encrypt_then_mac);
         assert_eq!(view.session_ticket, Some(&[1, 2][..]));
         assert_eq!(view.server_name, None);

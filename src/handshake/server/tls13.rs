@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
+use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
 use crate::common_state::{
     HandshakeEvent, HandshakeIo, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
@@ -19,9 +20,9 @@ use crate::error::{
     MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
 };
 use crate::handshake::{
-    choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
-    tls13_handshake_scheme, tls13_suite, verify_binder, verify_certificate_verify, verify_finished,
-    BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
+    choose_certificate, client_auth_schemes, decode_tls13, end_entity_key, key_logger,
+    sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
+    verify_finished, BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
     CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
@@ -450,6 +451,7 @@ fn send_flight(
         resumption: application.resumption,
         requested_schemes: requested_schemes.unwrap_or_default(),
         authenticated: choices.authenticated,
+        post_handshake_auth: offer.extensions.post_handshake_auth,
     };
     Ok(expect_client_flight(
         flight,
@@ -758,13 +760,7 @@ fn request_client_certificate(
     if config.client_auth.verifier().is_none() {
         return Ok(None);
     }
-    let requested_schemes: Vec<SignatureScheme> = config
-        .common
-        .signature_schemes
-        .iter()
-        .copied()
-        .filter(|s| tls13_handshake_scheme(*s))
-        .collect();
+    let requested_schemes = client_auth_schemes(&config.common.signature_schemes);
     let request = CertificateRequestTls13 {
         context: Vec::new(),
         extensions: vec![Extension::SignatureAlgorithms(requested_schemes.clone())],
@@ -1179,6 +1175,8 @@ pub(crate) struct ClientFlight {
     /// When the session was authenticated by a full handshake; `None` for
     /// this one.
     authenticated: Option<UnixTime>,
+    /// The client offered post_handshake_auth (RFC 8446 §4.2.6).
+    post_handshake_auth: bool,
 }
 
 /// How the client was authenticated, as proof values.
@@ -1352,6 +1350,11 @@ impl ExpectFinished {
         }
         Ok(State::Traffic(Traffic {
             suite: flight.suite,
+            post_handshake_auth: PostHandshakeAuth::new(
+                flight.config,
+                flight.post_handshake_auth,
+                flight.transcript,
+            ),
             _client: self.client,
             _finished: finished,
         }))
@@ -1386,28 +1389,30 @@ impl ExpectEndOfEarlyData {
     }
 }
 
-/// Handshake complete: only KeyUpdate may arrive.
+/// Handshake complete: KeyUpdate may arrive, and the answers to
+/// post-handshake CertificateRequests.
 pub(crate) struct Traffic {
     suite: Tls13Suite,
+    pub(super) post_handshake_auth: PostHandshakeAuth,
     _client: ClientIdentity,
     _finished: FinishedVerified,
 }
 
 impl Traffic {
-    /// Handles a post-handshake message: KeyUpdate (RFC 8446 §4.6.3);
-    /// anything else is `unexpected_message`.
+    /// Handles a post-handshake message: KeyUpdate (RFC 8446 §4.6.3)
+    /// between answers, the messages of an answer to a post-handshake
+    /// CertificateRequest (RFC 8446 §4.6.2); anything else is
+    /// `unexpected_message`.
     pub(super) fn expect_traffic(
-        self,
+        mut self,
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match decode_tls13(message, self.suite.hash)? {
-            HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
-            _ => {
-                return Err(Error::UnexpectedMessage(
-                    UnexpectedMessageReason::UnexpectedPostHandshake,
-                ))
+            HandshakeMessage::KeyUpdate(request) if !self.post_handshake_auth.answering() => {
+                common.receive_key_update(request)?
             }
+            other => self.post_handshake_auth.receive(common, other, message)?,
         }
         Ok(self)
     }
