@@ -47,7 +47,7 @@ pub use keys::{
     private_key_from_pem_file, CertifiedKey, LoadError,
 };
 pub use name_constraints::MAX_NAME_CONSTRAINT_CHECKS;
-pub use names::{subject_common_name, InvalidServerName, ServerName};
+pub use names::{InvalidServerName, ServerName};
 pub use path::{
     verify_chain, verify_chain_cached, Purpose, Validation, VerifiedPath, MAX_INTERMEDIATES,
     MAX_SIGNATURE_CHECKS,
@@ -62,4 +62,4 @@ pub use verifier::{
     ClientAuth, ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
     WebPkiClientVerifier, WebPkiServerVerifier,
 };
-pub use x509::Certificate;
+pub use x509::{subject_common_name, Certificate};

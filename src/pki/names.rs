@@ -237,23 +237,6 @@ pub(crate) fn for_each_attribute<'a>(
     Ok(())
 }
 
-/// The commonName (X.520, OID 2.5.4.3) of a certificate's subject, for
-/// showing who a peer is, such as the client a server authenticated
-/// (`ferrotls server --require-cert-path`); the last one when the subject
-/// has several, `None` when it has none. Its string type is not judged:
-/// bytes that are not UTF-8 are shown with replacement characters.
-pub fn subject_common_name(certificate_der: &[u8]) -> Result<Option<String>, CertificateError> {
-    let (subject, _) = super::x509::Certificate::subject_and_key(certificate_der)?;
-    let mut common_name = None;
-    for_each_attribute(subject, |id, value| {
-        if id == super::oid::COMMON_NAME {
-            common_name = Some(String::from_utf8_lossy(value.value).into_owned());
-        }
-        Ok(())
-    })?;
-    Ok(common_name)
-}
-
 /// Whether `common_name` is a copy of an entry of the subjectAltName
 /// contents `san`, as the CA/Browser Forum baseline requirements
 /// (§7.1.4.3) want it: a dNSName character for character, or an
@@ -457,25 +440,6 @@ pub fn san_matches(san: &[u8], name: &ServerName) -> Result<bool, CertificateErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn first_certificate(vector: &str) -> Vec<u8> {
-        let path = format!("{}/vectors/pki/{vector}", env!("CARGO_MANIFEST_DIR"));
-        let pem = std::fs::read_to_string(path).unwrap();
-        crate::pki::certificates_from_pem(&pem).unwrap().remove(0)
-    }
-
-    #[test]
-    fn subject_common_name_is_read_or_absent() {
-        assert_eq!(
-            subject_common_name(&first_certificate("p384-chain.pem")),
-            Ok(Some("leaf.p384.test".into()))
-        );
-        assert_eq!(
-            subject_common_name(&first_certificate("empty-subject.pem")),
-            Ok(None)
-        );
-        assert!(subject_common_name(b"not DER").is_err());
-    }
 
     #[test]
     fn server_names_parse_from_strings_and_name_the_bad_input() {
