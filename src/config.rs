@@ -577,6 +577,14 @@ pub struct ClientConfig {
     /// A TLS 1.3 external PSK offered after the ticket, if any (RFC 8446
     /// §2.2, §4.2.11); a server that selects it sends no certificate.
     pub external_psk: Option<ExternalPsk>,
+    /// TLS 1.3: whether the ClientHello offers post_handshake_auth
+    /// (RFC 8446 §4.2.6) when [`Self::client_certificates`] is not empty,
+    /// so a server may ask for a certificate after the handshake
+    /// (§4.6.2). On by default: a client with a certificate means to
+    /// authenticate, and servers such as OpenSSL's and Apache's ask for it
+    /// only once they see which resource is wanted. Without a certificate
+    /// it is never offered.
+    pub post_handshake_auth: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -595,6 +603,7 @@ pub struct ClientConfigBuilder {
     require_ocsp_staple: bool,
     request_scts: bool,
     external_psk: Option<ExternalPsk>,
+    post_handshake_auth: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -641,6 +650,7 @@ impl ClientConfig {
             require_ocsp_staple: false,
             request_scts: false,
             external_psk: None,
+            post_handshake_auth: true,
         }
     }
 }
@@ -727,6 +737,14 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS 1.3: offers post-handshake authentication when a client
+    /// certificate is configured (on by default; see
+    /// [`ClientConfig::post_handshake_auth`]).
+    pub fn post_handshake_auth(mut self, on: bool) -> Self {
+        self.post_handshake_auth = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -744,6 +762,7 @@ impl ClientConfigBuilder {
             require_ocsp_staple: self.require_ocsp_staple,
             request_scts: self.request_scts,
             external_psk: self.external_psk,
+            post_handshake_auth: self.post_handshake_auth,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -766,6 +785,13 @@ pub struct ServerConfig {
     pub certificates: Vec<Arc<CertifiedKey>>,
     /// What is asked of clients' certificates.
     pub client_auth: ClientAuth,
+    /// TLS 1.3: what is asked of the certificates that
+    /// `ServerConnection::request_client_certificate` requests after the
+    /// handshake (RFC 8446 §4.6.2); [`ClientAuth::None`] (the default)
+    /// refuses such requests. Independent of [`Self::client_auth`], so a
+    /// server can leave the handshake unauthenticated and ask only for
+    /// some resources.
+    pub post_handshake_client_auth: ClientAuth,
     /// TLS 1.3 NewSessionTickets sent after a full handshake (0: none).
     pub tickets_after_full_handshake: usize,
     /// TLS 1.3 NewSessionTickets sent after a resumption (0: none).
@@ -812,6 +838,7 @@ pub struct ServerConfigBuilder {
     common: CommonConfig,
     certificates: Vec<Arc<CertifiedKey>>,
     client_auth: ClientAuth,
+    post_handshake_client_auth: ClientAuth,
     tickets: Option<usize>,
     send_cookie: bool,
     ticketer: Option<Arc<dyn Ticketer>>,
@@ -833,6 +860,7 @@ impl ServerConfig {
             common: CommonConfig::default(),
             certificates: vec![certificate],
             client_auth: ClientAuth::None,
+            post_handshake_client_auth: ClientAuth::None,
             tickets: None,
             send_cookie: true,
             ticketer: None,
@@ -863,6 +891,13 @@ impl ServerConfigBuilder {
     /// Sets the client-authentication mode.
     pub fn client_auth(mut self, mode: ClientAuth) -> Self {
         self.client_auth = mode;
+        self
+    }
+
+    /// TLS 1.3: sets what post-handshake certificate requests ask for
+    /// ([`ServerConfig::post_handshake_client_auth`]).
+    pub fn post_handshake_client_auth(mut self, mode: ClientAuth) -> Self {
+        self.post_handshake_client_auth = mode;
         self
     }
 
@@ -989,6 +1024,7 @@ impl ServerConfigBuilder {
             common: self.common,
             certificates: self.certificates,
             client_auth: self.client_auth,
+            post_handshake_client_auth: self.post_handshake_client_auth,
             tickets_after_full_handshake: self
                 .tickets
                 .unwrap_or(DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE),

@@ -522,6 +522,7 @@ pub use conn::{
 pub use crypto::hash::HashAlgorithm;
 pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
+pub use handshake::server::MAX_OUTSTANDING_CERTIFICATE_REQUESTS;
 pub use handshake::server::MAX_PSK_IDENTITIES_CONSIDERED;
 pub use handshake::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub use keylog::{KeyLog, KeyLogFile};
@@ -534,12 +535,12 @@ pub use pki::SignatureCache;
 pub use pki::StapledStatus;
 pub use pki::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
-    private_key_from_pem_file, verify_chain, verify_chain_cached, CertifiedKey, ClientAuth,
-    ClientCertVerifier, InvalidServerName, LoadError, PolicyInputs, Profile, Purpose, Revocation,
-    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownProfile,
-    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
-    MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK,
-    MAX_SIGNATURE_CHECKS,
+    private_key_from_pem_file, subject_common_name, verify_chain, verify_chain_cached,
+    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, PolicyInputs,
+    Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerCertVerifier, ServerName,
+    TrustAnchor, UnknownProfile, Validation, VerifiedPath, WebPkiClientVerifier,
+    WebPkiServerVerifier, MAX_INTERMEDIATES, MAX_NAME_CONSTRAINT_CHECKS,
+    MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS,
 };
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_RECORD_SIZE_LIMIT};

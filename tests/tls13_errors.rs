@@ -905,7 +905,7 @@ fn certificate_request_after_the_handshake_is_unexpected() {
     assert!(matches!(
         server_post_handshake(&request),
         Err(Error::UnexpectedMessage(
-            UnexpectedMessageReason::UnexpectedPostHandshake
+            UnexpectedMessageReason::CertificateRequestNotOffered
         ))
     ));
 }

@@ -2,10 +2,10 @@
 //! data's budgets, the TLS 1.0–1.2 ChangeCipherSpec switch and the start
 //! of application traffic.
 
-use super::{CommonState, EarlyData, EarlyDataStatus, Tls13Traffic};
+use super::{CommonState, EarlyData, EarlyDataStatus, Side, Tls13Traffic};
 use crate::crypto::aead::AeadAlgorithm;
-use crate::error::{Error, UnexpectedMessageReason};
-use crate::keyschedule::tls13::TrafficSecret;
+use crate::error::{Error, InvalidRequestReason, UnexpectedMessageReason};
+use crate::keyschedule::tls13::{FinishedKey, TrafficSecret};
 use crate::msgs::enums::ProtocolVersion;
 use crate::record::{RecordProtection, Tls13AeadProtection};
 
@@ -131,6 +131,21 @@ impl CommonState {
     ) -> Result<(), Error> {
         self.tls13_traffic = Some(Tls13Traffic { aead, read, write });
         self.start_traffic()
+    }
+
+    /// The Finished key of a post-handshake authentication exchange: from
+    /// the client's current application traffic secret (RFC 8446 §4.4:
+    /// `client_application_traffic_secret_N`), which is the write secret
+    /// on a client and the read secret on a server; it moves with each
+    /// KeyUpdate.
+    pub(crate) fn post_handshake_finished_key(&self) -> Result<FinishedKey, Error> {
+        let traffic = self.tls13_traffic.as_ref().ok_or(Error::InvalidRequest(
+            InvalidRequestReason::PostHandshakeAuthNotNow,
+        ))?;
+        match self.side {
+            Side::Client => traffic.write.finished_key(),
+            Side::Server => traffic.read.finished_key(),
+        }
     }
 
     pub(super) fn start_traffic(&mut self) -> Result<(), Error> {

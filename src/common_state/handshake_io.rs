@@ -10,7 +10,7 @@ use super::{CommonState, HandshakeEvent, Negotiated};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
-use crate::keyschedule::tls13::{Exporter, TrafficSecret};
+use crate::keyschedule::tls13::{Exporter, FinishedKey, TrafficSecret};
 use crate::msgs::enums::{AlertDescription, KeyUpdateRequest, ProtocolVersion};
 use crate::msgs::handshake::HandshakeMessage;
 use crate::record::RecordProtection;
@@ -95,6 +95,8 @@ pub(crate) trait HandshakeIo {
     fn split_application_data(&mut self);
     /// Takes a received KeyUpdate.
     fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error>;
+    /// The Finished key of post-handshake authentication.
+    fn post_handshake_finished_key(&self) -> Result<FinishedKey, Error>;
     /// Keeps the TLS 1.3 exporter of the connection.
     fn set_exporter(&mut self, exporter: Exporter);
     /// Keeps the TLS 1.0–1.2 exporter of the connection.
@@ -202,6 +204,9 @@ impl HandshakeIo for CommonState {
     }
     fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
         CommonState::receive_key_update(self, request)
+    }
+    fn post_handshake_finished_key(&self) -> Result<FinishedKey, Error> {
+        CommonState::post_handshake_finished_key(self)
     }
     fn set_exporter(&mut self, exporter: Exporter) {
         self.exporter = Some(exporter);

@@ -14,6 +14,7 @@
 //! returns the same error.
 
 mod acceptor;
+mod post_handshake_auth;
 #[cfg(test)]
 mod tests;
 

@@ -11,7 +11,7 @@ use crate::config::{ClientConfig, ServerConfig};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
-use crate::keyschedule::tls13::{Exporter, TrafficSecret};
+use crate::keyschedule::tls13::{Exporter, FinishedKey, TrafficSecret};
 use crate::msgs::enums::{
     AlertDescription, HandshakeType, KeyUpdateRequest, NamedGroup, ProtocolVersion,
 };
@@ -144,6 +144,11 @@ impl HandshakeIo for FakeIo {
     fn split_application_data(&mut self) {}
     fn receive_key_update(&mut self, _: KeyUpdateRequest) -> Result<(), Error> {
         Ok(())
+    }
+    fn post_handshake_finished_key(&self) -> Result<FinishedKey, Error> {
+        Err(Error::InvalidRequest(
+            crate::error::InvalidRequestReason::PostHandshakeAuthNotNow,
+        ))
     }
     fn set_exporter(&mut self, _: Exporter) {}
     fn set_tls12_exporter(&mut self, _: Tls12Exporter) {}

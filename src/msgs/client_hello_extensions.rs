@@ -62,6 +62,8 @@ pub struct ClientHelloExtensions<'a> {
     pub signed_certificate_timestamp: bool,
     /// certificate_authorities (RFC 8446 §4.2.4).
     pub certificate_authorities: Option<&'a [Vec<u8>]>,
+    /// post_handshake_auth (RFC 8446 §4.2.6).
+    pub post_handshake_auth: bool,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -100,6 +102,7 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::CertificateAuthorities(names) => {
                     view.certificate_authorities = Some(names)
                 }
+                Extension::PostHandshakeAuth => view.post_handshake_auth = true,
                 _ => {}
             }
         }
@@ -134,6 +137,7 @@ mod tests {
             }]),
             Extension::ExtendedMasterSecret,
             Extension::EarlyData,
+            Extension::PostHandshakeAuth,
             Extension::SessionTicket(vec![1, 2]),
             Extension::Unknown {
                 typ: ExtensionType::from(0xfafa),
@@ -147,7 +151,7 @@ mod tests {
         );
         assert_eq!(view.supported_groups, Some(&[NamedGroup::X25519][..]));
         assert_eq!(view.key_shares.map(<[_]>::len), Some(1));
-        assert!(view.extended_master_secret && view.early_data);
+        assert!(view.extended_master_secret && view.early_data && view.post_handshake_auth);
         assert!(!view.encrypt_then_mac);
         assert_eq!(view.session_ticket, Some(&[1, 2][..]));
         assert_eq!(view.server_name, None);

@@ -314,6 +314,8 @@ pub enum Extension {
     KeyShareRetry(NamedGroup),
     /// renegotiation_info (RFC 5746 §3.2); ClientHello, ServerHello.
     RenegotiationInfo(Vec<u8>),
+    /// post_handshake_auth, empty (RFC 8446 §4.2.6); ClientHello.
+    PostHandshakeAuth,
     /// Any extension type this crate does not parse, kept as sent.
     Unknown {
         /// The extension type.
@@ -355,6 +357,7 @@ impl Extension {
                 T::KeyShare
             }
             Self::RenegotiationInfo(_) => T::RenegotiationInfo,
+            Self::PostHandshakeAuth => T::PostHandshakeAuth,
             Self::Unknown { typ, .. } => *typ,
         }
     }
@@ -456,6 +459,7 @@ impl Extension {
             (T::RenegotiationInfo, C::ClientHello | C::ServerHello) => {
                 Self::RenegotiationInfo(RENEGOTIATED_CONNECTION.read_vec(r)?)
             }
+            (T::PostHandshakeAuth, C::ClientHello) => Self::PostHandshakeAuth,
             (
                 T::ServerName
                 | T::StatusRequest
@@ -477,7 +481,8 @@ impl Extension {
                 | T::Cookie
                 | T::PskKeyExchangeModes
                 | T::KeyShare
-                | T::RenegotiationInfo,
+                | T::RenegotiationInfo
+                | T::PostHandshakeAuth,
                 _,
             ) => {
                 return Err(Error::IllegalParameter(
@@ -505,7 +510,8 @@ impl Extension {
             | Self::SctRequest
             | Self::EncryptThenMac
             | Self::ExtendedMasterSecret
-            | Self::EarlyData => {}
+            | Self::EarlyData
+            | Self::PostHandshakeAuth => {}
             Self::StatusRequest(request) => request.encode(w),
             Self::OcspResponse(response) => {
                 CertificateStatusType::Ocsp.encode(w);
@@ -719,6 +725,7 @@ mod tests {
             ExtensionType::PskKeyExchangeModes,
             ExtensionType::KeyShare,
             ExtensionType::RenegotiationInfo,
+            ExtensionType::PostHandshakeAuth,
         ];
         for typ in all {
             let mut w = Writer::new();
@@ -846,6 +853,7 @@ mod tests {
                 C::ServerHello,
             ),
             (Extension::RenegotiationInfo(vec![]), C::ClientHello),
+            (Extension::PostHandshakeAuth, C::ClientHello),
             (Extension::RenegotiationInfo(vec![5; 24]), C::ServerHello),
         ];
         for (ext, cx) in cases {
@@ -857,7 +865,7 @@ mod tests {
     #[test]
     fn body_bounds_and_trailing_bytes_are_decode_errors() {
         use ExtensionContext as C;
-        let cases: [(&[u8], C); 6] = [
+        let cases: [(&[u8], C); 7] = [
             // supported_versions list of one byte (bound is 2..254).
             (&[0x00, 0x2b, 0x00, 0x02, 0x01, 0x03], C::ClientHello),
             // empty cookie.
@@ -870,6 +878,8 @@ mod tests {
             (&[0x00, 0x10, 0x00, 0x03, 0x00, 0x01, 0x00], C::ClientHello),
             // non-empty server_name in EncryptedExtensions.
             (&[0x00, 0x00, 0x00, 0x01, 0x00], C::EncryptedExtensions),
+            // post_handshake_auth with a body (RFC 8446 §4.2.6: empty).
+            (&[0x00, 0x31, 0x00, 0x01, 0x00], C::ClientHello),
         ];
         for (bytes, cx) in cases {
             assert!(

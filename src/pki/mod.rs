@@ -62,4 +62,4 @@ pub use verifier::{
     ClientAuth, ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
     StapledStatus, WebPkiClientVerifier, WebPkiServerVerifier,
 };
-pub use x509::Certificate;
+pub use x509::{subject_common_name, Certificate};

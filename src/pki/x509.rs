@@ -537,9 +537,45 @@ pub(super) fn authority_key_identifier<'a>(
     })
 }
 
+/// The commonName (X.520, OID 2.5.4.3) of a certificate's subject, for
+/// showing who a peer is, such as the client a server authenticated
+/// (`ferrotls server --require-cert-path`); the last one when the subject
+/// has several, `None` when it has none. Its string type is not judged:
+/// bytes that are not UTF-8 are shown with replacement characters.
+pub fn subject_common_name(certificate_der: &[u8]) -> Result<Option<String>, CertificateError> {
+    let (subject, _) = Certificate::subject_and_key(certificate_der)?;
+    let mut common_name = None;
+    names::for_each_attribute(subject, |id, value| {
+        if id == oid::COMMON_NAME {
+            common_name = Some(String::from_utf8_lossy(value.value).into_owned());
+        }
+        Ok(())
+    })?;
+    Ok(common_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn first_certificate(vector: &str) -> Vec<u8> {
+        let path = format!("{}/vectors/pki/{vector}", env!("CARGO_MANIFEST_DIR"));
+        let pem = std::fs::read_to_string(path).unwrap();
+        crate::pki::certificates_from_pem(&pem).unwrap().remove(0)
+    }
+
+    #[test]
+    fn subject_common_name_is_read_or_absent() {
+        assert_eq!(
+            subject_common_name(&first_certificate("p384-chain.pem")),
+            Ok(Some("leaf.p384.test".into()))
+        );
+        assert_eq!(
+            subject_common_name(&first_certificate("empty-subject.pem")),
+            Ok(None)
+        );
+        assert!(subject_common_name(b"not DER").is_err());
+    }
 
     fn leaf() -> Vec<u8> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/pki/p256-leaf.pem");

@@ -9,6 +9,7 @@
 //! program quietly with status 0 (`stdout.rs`).
 
 mod args;
+mod cert_path;
 mod client;
 mod demo;
 mod ocsp_file;

@@ -5,6 +5,7 @@
 //! bound what a slow client can hold; accepting never waits for one.
 
 use crate::args::{flag, value, OptionSpec, Options};
+use crate::cert_path;
 use crate::ocsp_file::OcspFile;
 use crate::report::{describe_failure, Report};
 use crate::settings::{self, IO_TIMEOUT};
@@ -31,7 +32,8 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
     [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
-    [--ocsp FILE] [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
+    [--require-cert-path PATH --post-handshake-ca CAFILE] [--ocsp FILE] \
+    [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
 done. Prints `listening on ADDR:PORT` to stderr once it accepts (the real port when port 0 \
@@ -68,6 +70,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
+    value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication) and is answered with the client's subject, or 403 without one"),
+    value("post-handshake-ca", "CAFILE", "the CA of the certificates --require-cert-path accepts"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("ocsp", "FILE", "staple the DER OCSP response in FILE for clients that ask (status_request); re-read when it changes, no staple while it is missing or bad"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
@@ -145,6 +149,9 @@ pub struct Service {
     pub handshake_timeout: Duration,
     /// The longest wait for a read or write after the handshake.
     pub idle_timeout: Duration,
+    /// `--www`: the path whose requests need a client certificate, asked
+    /// for after the handshake.
+    pub require_cert_path: Option<String>,
     /// Told about every handshake and failure, from the connection's
     /// task.
     pub events: Box<dyn Fn(Event) + Send + Sync>,
@@ -184,6 +191,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         mode,
         handshake_timeout,
         idle_timeout,
+        require_cert_path: options.get("require-cert-path").map(str::to_string),
         events: Box::new(move |event| match event {
             Event::Handshake(report) if json => stdout::line(&report.to_json()),
             Event::Handshake(_) => {}
@@ -305,6 +313,18 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
             (None, None) => ClientAuth::None,
         },
     );
+    match (
+        options.get("require-cert-path"),
+        options.get("post-handshake-ca"),
+    ) {
+        (Some(_), Some(ca)) => {
+            builder = builder.post_handshake_client_auth(ClientAuth::Optional(Arc::new(
+                WebPkiClientVerifier::new(settings::roots(ca)?),
+            )))
+        }
+        (None, None) => {}
+        _ => return Err("--require-cert-path and --post-handshake-ca go together".into()),
+    }
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
@@ -382,7 +402,7 @@ async fn accept_loop(
 }
 
 /// `io` bounded by `limit`: past it, a `TimedOut` error saying `what`.
-async fn within<T>(
+pub async fn within<T>(
     limit: Duration,
     what: &str,
     io: impl Future<Output = io::Result<T>>,
@@ -477,11 +497,16 @@ async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str)
     let idle = service.idle_timeout;
     match service.mode {
         Mode::Www => {
-            if read_request_line(tls, idle).await? {
-                let response = format!(
-                    "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
-                     ferrotls server\n{page}"
-                );
+            if let Some(line) = read_request_line(tls, idle).await? {
+                let response = match &service.require_cert_path {
+                    Some(path) if cert_path::asks_for(&line, path) => {
+                        cert_path::respond(tls, idle, page).await?
+                    }
+                    _ => format!(
+                        "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
+                         ferrotls server\n{page}"
+                    ),
+                };
                 within(idle, "sending", tls.write_all(response.as_bytes())).await?;
             }
         }
@@ -508,19 +533,24 @@ async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str)
 /// Reads until the request line is complete (its `\n`, whether the line
 /// ends in LF or CRLF) or [`MAX_REQUEST_LINE`] bytes arrived, like
 /// `openssl s_server -www`, which answers the first line without waiting
-/// for the rest of the head. Returns false when the client closed first.
-async fn read_request_line(tls: &mut (impl AsyncRead + Unpin), idle: Duration) -> io::Result<bool> {
-    let mut received = 0;
+/// for the rest of the head. Returns what was read (the line first), or
+/// `None` when the client closed first.
+async fn read_request_line(
+    tls: &mut (impl AsyncRead + Unpin),
+    idle: Duration,
+) -> io::Result<Option<Vec<u8>>> {
+    let mut received = Vec::new();
     let mut buf = [0u8; 1024];
-    while received < MAX_REQUEST_LINE {
+    while received.len() < MAX_REQUEST_LINE {
         let n = within(idle, "waiting for the request", tls.read(&mut buf)).await?;
         if n == 0 {
-            return Ok(false);
+            return Ok(None);
         }
-        if buf.get(..n).unwrap_or_default().contains(&b'\n') {
-            return Ok(true);
+        let read = buf.get(..n).unwrap_or_default();
+        received.extend_from_slice(read);
+        if read.contains(&b'\n') {
+            break;
         }
-        received += n;
     }
-    Ok(true)
+    Ok(Some(received))
 }

@@ -328,6 +328,12 @@ fn offers_tls13(config: &ClientConfig) -> bool {
     config.common.versions.contains(&ProtocolVersion::TLSv1_3)
 }
 
+/// Whether the ClientHello offers post_handshake_auth (RFC 8446 §4.2.6):
+/// TLS 1.3 offered, the switch on, and a certificate to answer with.
+pub(super) fn offers_post_handshake_auth(config: &ClientConfig) -> bool {
+    offers_tls13(config) && config.post_handshake_auth && !config.client_certificates.is_empty()
+}
+
 /// The highest TLS ≤1.2 version the configuration enables, if any: the
 /// ClientHello's legacy_version when TLS 1.3 is not offered (RFC 5246
 /// §7.4.1.2).
@@ -449,10 +455,10 @@ pub(super) fn send_client_hello(
 /// Room reserved for the ClientHello's extension list: every extension
 /// [`ExpectServerHello::client_hello_extensions`] may add (server_name,
 /// supported_groups, five TLS ≤1.2 ones, signature_algorithms, ALPN,
-/// key_share, supported_versions, cookie, early_data,
-/// psk_key_exchange_modes, pre_shared_key), so the list is allocated once.
-/// A sizing choice, not a limit.
-const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 15;
+/// key_share, supported_versions, post_handshake_auth, cookie,
+/// early_data, psk_key_exchange_modes, pre_shared_key), so the list is
+/// allocated once. A sizing choice, not a limit.
+const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 16;
 
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
@@ -572,8 +578,8 @@ impl ExpectServerHello {
     /// server_name, supported_groups, the TLS ≤1.2 ones when such a
     /// version is offered, signature_algorithms, ALPN, status_request and
     /// signed_certificate_timestamp when asked for, the TLS 1.3 ones
-    /// when TLS 1.3 is, the cookie, early_data, and the PSK offer last
-    /// (RFC 8446 §4.2.11).
+    /// when TLS 1.3 is, post_handshake_auth, the cookie, early_data, and
+    /// the PSK offer last (RFC 8446 §4.2.11).
     fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
         let config = &*self.config;
         let common = &config.common;
@@ -611,6 +617,9 @@ impl ExpectServerHello {
             ));
             extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
             extensions.extend(crate::handshake::certificate_compression::offer(common));
+        }
+        if offers_post_handshake_auth(config) {
+            extensions.push(Extension::PostHandshakeAuth);
         }
         if let Some(cookie) = cookie {
             extensions.push(Extension::Cookie(cookie.to_vec()));

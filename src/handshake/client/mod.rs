@@ -31,6 +31,7 @@
 //! resumption master secret to turn NewSessionTickets into stored tickets.
 
 mod hello;
+mod post_handshake_auth;
 mod tls12;
 mod tls13;
 

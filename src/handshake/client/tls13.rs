@@ -7,6 +7,7 @@ use super::hello::{
     chosen_alpn, send_client_hello, ExpectServerHello, KeyShares, OfferedExternal, Resuming,
     ServerAnswer,
 };
+use super::post_handshake_auth;
 use super::State;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
@@ -570,6 +571,21 @@ impl ExpectEncryptedExtensions {
     }
 }
 
+/// A CertificateRequest, during the handshake or after it, must carry
+/// signature_algorithms (RFC 8446 §4.3.2): `missing_extension` otherwise.
+fn check_certificate_request(request: &CertificateRequestTls13) -> Result<(), Error> {
+    if !request
+        .extensions
+        .iter()
+        .any(|e| matches!(e, Extension::SignatureAlgorithms(_)))
+    {
+        return Err(Error::MissingExtension(
+            MissingExtensionReason::CertificateRequestSignatureAlgorithms,
+        ));
+    }
+    Ok(())
+}
+
 /// A CertificateRequest or the server's Certificate comes next.
 pub(crate) struct ExpectCertificateOrRequest(Handshake);
 
@@ -589,15 +605,7 @@ impl ExpectCertificateOrRequest {
                         IllegalParameterReason::HandshakeRequestContext,
                     ));
                 }
-                if !request
-                    .extensions
-                    .iter()
-                    .any(|e| matches!(e, Extension::SignatureAlgorithms(_)))
-                {
-                    return Err(Error::MissingExtension(
-                        MissingExtensionReason::CertificateRequestSignatureAlgorithms,
-                    ));
-                }
+                check_certificate_request(&request)?;
                 hs.transcript.add(&message.raw);
                 hs.certificate_request = Some(request);
                 Ok(State::ExpectCertificate(ExpectCertificate(hs)))
@@ -784,6 +792,7 @@ impl ExpectFinished {
             server_name: hs.server_name,
             suite: hs.suite,
             resumption,
+            transcript: hs.transcript,
             _server: self.server,
             _finished: finished,
         }))
@@ -856,20 +865,25 @@ fn send_client_certificate(
     Ok(())
 }
 
-/// Handshake complete: KeyUpdate and NewSessionTicket may arrive.
+/// Handshake complete: KeyUpdate, NewSessionTicket and post-handshake
+/// CertificateRequests may arrive.
 pub(crate) struct Traffic {
     config: Arc<ClientConfig>,
     server_name: ServerName,
     suite: Tls13Suite,
     resumption: ResumptionMasterSecret,
+    /// The transcript through our Finished, where every post-handshake
+    /// authentication's transcript starts (RFC 8446 §4.4).
+    transcript: Transcript,
     _server: ServerAuthenticated,
     _finished: FinishedVerified,
 }
 
 impl Traffic {
-    /// Handles a post-handshake message (RFC 8446 §4.6): KeyUpdate, and
-    /// NewSessionTicket, which is kept in the session store. Anything else
-    /// is `unexpected_message`.
+    /// Handles a post-handshake message (RFC 8446 §4.6): KeyUpdate,
+    /// NewSessionTicket, which is kept in the session store, and
+    /// CertificateRequest, answered at once (`post_handshake_auth.rs`).
+    /// Anything else is `unexpected_message`.
     pub(super) fn expect_traffic(
         self,
         common: &mut dyn HandshakeIo,
@@ -878,6 +892,17 @@ impl Traffic {
         match decode_tls13(message, self.suite.hash)? {
             HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
             HandshakeMessage::NewSessionTicketTls13(ticket) => self.keep_ticket(common, ticket)?,
+            HandshakeMessage::CertificateRequestTls13(request) => {
+                let mut transcript = post_handshake_auth::start_answer(
+                    &self.config,
+                    &self.transcript,
+                    &request,
+                    message,
+                )?;
+                check_certificate_request(&request)?;
+                send_client_certificate(&self.config, &request, &mut transcript, common)?;
+                post_handshake_auth::finish_answer(&transcript, common)?
+            }
             _ => {
                 return Err(Error::UnexpectedMessage(
                     UnexpectedMessageReason::UnexpectedPostHandshake,

@@ -10,7 +10,8 @@
 //!   ExpectFinished <───────────────┴────────────────────────────────────────┘
 //!        │ (FinishedVerified)
 //!        v
-//!     Traffic
+//!     Traffic ──(request_client_certificate)──> CertificateRequest sent;
+//!               its answer (`post_handshake_auth.rs`) arrives in Traffic
 //! ```
 //!
 //! A ClientHello that chooses TLS 1.0–1.2 hands over to `tls12.rs`,
@@ -21,6 +22,7 @@
 //! this facade holds the first state and dispatches on the version.
 
 mod hello;
+mod post_handshake_auth;
 mod tls12;
 mod tls13;
 
@@ -28,11 +30,12 @@ use std::sync::Arc;
 
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::ServerConfig;
-use crate::error::Error;
+use crate::error::{Error, InvalidRequestReason};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::ProtocolVersion;
 
 pub(crate) use hello::{host_name, read_client_hello};
+pub use post_handshake_auth::MAX_OUTSTANDING_CERTIFICATE_REQUESTS;
 pub use tls13::MAX_PSK_IDENTITIES_CONSIDERED;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
@@ -57,6 +60,28 @@ pub(crate) enum State {
     Traffic(Traffic),
     /// TLS 1.0–1.2, after the ClientHello.
     Tls12(tls12::State),
+}
+
+/// Sends a post-handshake CertificateRequest (RFC 8446 §4.6.2), which
+/// needs a completed TLS 1.3 handshake.
+pub(crate) fn request_client_certificate(
+    state: &mut State,
+    common: &mut dyn HandshakeIo,
+) -> Result<(), Error> {
+    match state {
+        State::Traffic(traffic) => traffic.post_handshake_auth.request(common),
+        _ => Err(Error::InvalidRequest(
+            InvalidRequestReason::PostHandshakeAuthNotNow,
+        )),
+    }
+}
+
+/// The post-handshake CertificateRequests not yet answered in full.
+pub(crate) fn pending_certificate_requests(state: &State) -> usize {
+    match state {
+        State::Traffic(traffic) => traffic.post_handshake_auth.pending(),
+        _ => 0,
+    }
 }
 
 /// The state of a server that has seen nothing yet.

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
+use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
 use crate::common_state::{
     HandshakeEvent, HandshakeIo, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
@@ -22,9 +23,9 @@ use crate::handshake::authorities::advertised;
 use crate::handshake::stapling::Staples;
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
-    choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
-    tls13_handshake_scheme, tls13_suite, verify_binder, verify_certificate_verify, verify_finished,
-    BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
+    choose_certificate, client_auth_schemes, decode_tls13, end_entity_key, key_logger,
+    sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
+    verify_finished, BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
     CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
@@ -486,6 +487,7 @@ fn send_flight(
         requested_schemes: requested_schemes.unwrap_or_default(),
         authenticated: choices.authenticated,
         record_size_limit: choices.record_size_limit,
+        post_handshake_auth: offer.extensions.post_handshake_auth,
     };
     Ok(expect_client_flight(
         flight,
@@ -835,13 +837,7 @@ fn request_client_certificate(
     let Some(verifier) = config.client_auth.verifier() else {
         return Ok(None);
     };
-    let requested_schemes: Vec<SignatureScheme> = config
-        .common
-        .signature_schemes
-        .iter()
-        .copied()
-        .filter(|s| tls13_handshake_scheme(*s))
-        .collect();
+    let requested_schemes = client_auth_schemes(&config.common.signature_schemes);
     let mut extensions = vec![Extension::SignatureAlgorithms(requested_schemes.clone())];
     let authorities = advertised(verifier.root_subjects());
     if !authorities.is_empty() {
@@ -1353,6 +1349,8 @@ pub(crate) struct ClientFlight {
     authenticated: Option<UnixTime>,
     /// Both record_size_limits, ours applied once 0-RTT data ends.
     record_size_limit: Option<record_size_limit::Agreed>,
+    /// The client offered post_handshake_auth (RFC 8446 §4.2.6).
+    post_handshake_auth: bool,
 }
 
 /// How the client was authenticated, as proof values.
@@ -1530,6 +1528,11 @@ impl ExpectFinished {
         }
         Ok(State::Traffic(Traffic {
             suite: flight.suite,
+            post_handshake_auth: PostHandshakeAuth::new(
+                flight.config,
+                flight.post_handshake_auth,
+                flight.transcript,
+            ),
             _client: self.client,
             _finished: finished,
         }))
@@ -1567,28 +1570,30 @@ impl ExpectEndOfEarlyData {
     }
 }
 
-/// Handshake complete: only KeyUpdate may arrive.
+/// Handshake complete: KeyUpdate may arrive, and the answers to
+/// post-handshake CertificateRequests.
 pub(crate) struct Traffic {
     suite: Tls13Suite,
+    pub(super) post_handshake_auth: PostHandshakeAuth,
     _client: ClientIdentity,
     _finished: FinishedVerified,
 }
 
 impl Traffic {
-    /// Handles a post-handshake message: KeyUpdate (RFC 8446 §4.6.3);
-    /// anything else is `unexpected_message`.
+    /// Handles a post-handshake message: KeyUpdate (RFC 8446 §4.6.3)
+    /// between answers, the messages of an answer to a post-handshake
+    /// CertificateRequest (RFC 8446 §4.6.2); anything else is
+    /// `unexpected_message`.
     pub(super) fn expect_traffic(
-        self,
+        mut self,
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match decode_tls13(message, self.suite.hash)? {
-            HandshakeMessage::KeyUpdate(request) => common.receive_key_update(request)?,
-            _ => {
-                return Err(Error::UnexpectedMessage(
-                    UnexpectedMessageReason::UnexpectedPostHandshake,
-                ))
+            HandshakeMessage::KeyUpdate(request) if !self.post_handshake_auth.answering() => {
+                common.receive_key_update(request)?
             }
+            other => self.post_handshake_auth.receive(common, other, message)?,
         }
         Ok(self)
     }

@@ -1,0 +1,84 @@
+//! `ferrotls server --www --require-cert-path PATH`: a request for PATH
+//! asks the client for a certificate after the handshake (TLS 1.3
+//! post-handshake authentication, RFC 8446 §4.6.2), under the CA of
+//! `--post-handshake-ca`, and is answered with the page and the client's
+//! subject, or with 403 when no certificate came (a TLS 1.2 connection, a
+//! client that did not offer post_handshake_auth, or one that sent none).
+//! A certificate the CA does not vouch for, or a bad signature, ends the
+//! connection with its alert instead.
+
+use crate::server::within;
+use ferrotls::tokio::server::TlsStream;
+use ferrotls::{subject_common_name, Error};
+use std::io;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Whether the request line `line` (`GET /path HTTP/1.0`) asks for `path`.
+pub fn asks_for(line: &[u8], path: &str) -> bool {
+    let line = String::from_utf8_lossy(line);
+    let mut parts = line.split_whitespace();
+    parts.next() == Some("GET") && parts.next() == Some(path)
+}
+
+/// The response to a request for the protected path: asks for a client
+/// certificate, waits (each read within `idle`) until the answer has been
+/// checked, and returns 200 with the client's subject and `page`, or 403.
+pub async fn respond(
+    tls: &mut TlsStream<TcpStream>,
+    idle: Duration,
+    page: &str,
+) -> io::Result<String> {
+    match authenticate(tls, idle).await? {
+        Ok(subject) => Ok(format!(
+            "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
+             ferrotls server\nclient certificate subject: CN={subject}\n{page}"
+        )),
+        Err(why) => Ok(format!(
+            "HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
+             ferrotls server\nno client certificate: {why}\n"
+        )),
+    }
+}
+
+/// Sends a post-handshake CertificateRequest and reads records until its
+/// answer is checked. The client's common name when it authenticated;
+/// otherwise why not.
+async fn authenticate(
+    tls: &mut TlsStream<TcpStream>,
+    idle: Duration,
+) -> io::Result<Result<String, String>> {
+    if let Err(e) = tls.get_mut().1.request_client_certificate() {
+        return Ok(Err(e.to_string()));
+    }
+    within(idle, "sending", tls.flush()).await?;
+    let mut buf = vec![0u8; 16 * 1024];
+    while tls.get_ref().1.pending_certificate_requests() > 0 {
+        let (sock, conn) = tls.get_mut();
+        let n = within(
+            idle,
+            "waiting for the client certificate",
+            sock.read(&mut buf),
+        )
+        .await?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let mut received = buf.get(..n).unwrap_or_default();
+        while !received.is_empty() {
+            conn.read_tls(&mut received)?;
+            conn.process_new_packets().map_err(io::Error::other)?;
+        }
+        // A KeyUpdate's answer, say, goes out now.
+        within(idle, "sending", tls.flush()).await?;
+    }
+    let conn = tls.get_ref().1;
+    Ok(match conn.peer_certificates().first() {
+        None => Err("the client sent none".to_string()),
+        Some(end_entity) => match subject_common_name(end_entity) {
+            Ok(common_name) => Ok(common_name.unwrap_or_default()),
+            Err(e) => Err(Error::InvalidCertificate(e).to_string()),
+        },
+    })
+}

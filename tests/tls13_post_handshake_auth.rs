@@ -1,0 +1,478 @@
+//! TLS 1.3 post-handshake client authentication (RFC 8446 §4.6.2)
+//! between a ferrotls client and server in memory: the client offers
+//! post_handshake_auth when it has a certificate, the server asks after
+//! the handshake with `ServerConnection::request_client_certificate`, and
+//! the verified chain lands in `peer_certificates()`. The bad cases end
+//! with the alert RFC 8446 names for them.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::internal::error::{
+    DecryptErrorReason, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason,
+};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+use ferrotls::{
+    AlertDescription, CipherSuite, ClientAuth, ClientConfig, Error, ProtocolVersion, ServerConfig,
+    SignatureScheme, WebPkiClientVerifier, MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
+};
+
+const CERTIFICATE: u8 = 11;
+const CERTIFICATE_REQUEST: u8 = 13;
+const CERTIFICATE_VERIFY: u8 = 15;
+const FINISHED: u8 = 20;
+
+/// How post-handshake messages decode (TLS 1.3, SHA-256 Finished).
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
+/// A client with the P-384 certificate (so it offers post_handshake_auth)
+/// logging its secrets into `secrets`, on TLS_AES_128_GCM_SHA256.
+fn client_with_certificate(secrets: &Arc<CapturedSecrets>) -> Arc<ClientConfig> {
+    client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .client_certificate(certified_key("p384"))
+        .key_log(secrets.clone())
+        .build()
+        .unwrap()
+}
+
+/// A server that sends no tickets (so its first application record is the
+/// request) and asks for certificates under the P-384 root after the
+/// handshake, `required` or optional; none during it.
+fn server(required: bool) -> Arc<ServerConfig> {
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
+    let mode = if required {
+        ClientAuth::Required(verifier)
+    } else {
+        ClientAuth::Optional(verifier)
+    };
+    server_builder("p256")
+        .tickets(0)
+        .post_handshake_client_auth(mode)
+        .build()
+        .unwrap()
+}
+
+fn find(messages: &mut [Vec<u8>], typ: u8) -> &mut Vec<u8> {
+    messages.iter_mut().find(|m| m[0] == typ).unwrap()
+}
+
+/// The records of `side` sent since the handshake, all under its first
+/// application traffic secret (`label`), edited message by message.
+fn edit_answer(
+    flight: &mut Vec<u8>,
+    secrets: &CapturedSecrets,
+    label: &str,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+) {
+    edit_encrypted_flight(flight, &secrets.get(label), edit)
+}
+
+#[test]
+fn a_requested_certificate_becomes_the_peer_certificate() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    assert!(
+        s.peer_certificates().is_empty(),
+        "none asked in the handshake"
+    );
+    assert_eq!(s.pending_certificate_requests(), 0);
+    s.request_client_certificate().unwrap();
+    assert_eq!(s.pending_certificate_requests(), 1);
+    transfer(&mut s, &mut c).1.unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.pending_certificate_requests(), 0);
+    assert_eq!(s.peer_certificates(), certified_key("p384").chain());
+    // Traffic goes on both ways, and a second request works too.
+    send_and_check(&mut c, &mut s, b"after");
+    send_and_check(&mut s, &mut c, b"and back");
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.pending_certificate_requests(), 0);
+    assert_eq!(s.peer_certificates(), certified_key("p384").chain());
+}
+
+#[test]
+fn the_client_offers_the_extension_only_with_a_certificate_and_the_switch_on() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let cases = [
+        (client_with_certificate(&secrets), true),
+        (client_builder("p256").build().unwrap(), false),
+        (
+            client_builder("p256")
+                .client_certificate(certified_key("p384"))
+                .post_handshake_auth(false)
+                .build()
+                .unwrap(),
+            false,
+        ),
+    ];
+    for (client, offered) in cases {
+        let (_, mut s) = handshaken(client, server(true), server_name("p256"));
+        let result = s.request_client_certificate();
+        if offered {
+            result.unwrap();
+        } else {
+            assert_eq!(
+                result,
+                Err(Error::InvalidRequest(
+                    InvalidRequestReason::PostHandshakeAuthNotOffered
+                ))
+            );
+            assert!(
+                s.error().is_none(),
+                "an API refusal does not end the connection"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_suitable_certificate_is_an_empty_answer() {
+    // The server asks only for Ed25519 signatures; the client's key is
+    // P-384, so it answers with an empty Certificate and its Finished.
+    let secrets = Arc::new(CapturedSecrets::default());
+    for required in [false, true] {
+        let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
+        let mode = if required {
+            ClientAuth::Required(verifier)
+        } else {
+            ClientAuth::Optional(verifier)
+        };
+        let config = server_builder("p256")
+            .signature_schemes(&[
+                SignatureScheme::ecdsa_secp256r1_sha256,
+                SignatureScheme::ed25519,
+            ])
+            .post_handshake_client_auth(mode)
+            .build()
+            .unwrap();
+        let client = client_builder("p256")
+            .client_certificate(certified_key("p384"))
+            .key_log(secrets.clone())
+            .build()
+            .unwrap();
+        let (mut c, mut s) = handshaken(client, config, server_name("p256"));
+        s.request_client_certificate().unwrap();
+        transfer(&mut s, &mut c).1.unwrap();
+        let (_, result) = transfer(&mut c, &mut s);
+        if required {
+            assert_eq!(result, Err(Error::CertificateRequired));
+            assert_eq!(
+                transfer(&mut s, &mut c).1,
+                Err(Error::AlertReceived(AlertDescription::CertificateRequired))
+            );
+        } else {
+            result.unwrap();
+            assert_eq!(s.pending_certificate_requests(), 0);
+            assert!(s.peer_certificates().is_empty());
+            send_and_check(&mut c, &mut s, b"still open");
+        }
+    }
+}
+
+#[test]
+fn a_chain_the_verifier_refuses_ends_the_connection() {
+    // The verifier trusts only the Ed25519 root, not the client's P-384 one.
+    let config = server_builder("p256")
+        .post_handshake_client_auth(ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
+            roots("ed25519"),
+        ))))
+        .build()
+        .unwrap();
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        config,
+        server_name("p256"),
+    );
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let error = transfer(&mut c, &mut s).1.unwrap_err();
+    assert_eq!(error.alert(), Some(AlertDescription::UnknownCa), "{error}");
+    assert!(s.peer_certificates().is_empty());
+}
+
+#[test]
+fn a_bad_signature_is_decrypt_error() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let error = transfer_altered(&mut c, &mut s, |flight| {
+        edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
+            let cv = find(m, CERTIFICATE_VERIFY);
+            let last = cv.len() - 1;
+            cv[last] ^= 1;
+        })
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(error, Error::DecryptError(DecryptErrorReason::BadSignature));
+    assert!(s.peer_certificates().is_empty());
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::AlertReceived(AlertDescription::DecryptError))
+    );
+}
+
+#[test]
+fn a_bad_finished_is_decrypt_error_and_reports_no_certificate() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let error = transfer_altered(&mut c, &mut s, |flight| {
+        edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
+            find(m, FINISHED)[10] ^= 1;
+        })
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(
+        error,
+        Error::DecryptError(DecryptErrorReason::FinishedMismatch)
+    );
+    assert!(
+        s.peer_certificates().is_empty(),
+        "reported only after Finished"
+    );
+}
+
+/// The client's Certificate with its context changed by `edit`.
+fn edit_context(messages: &mut [Vec<u8>], edit: impl FnOnce(&mut Vec<u8>)) {
+    let cert = find(messages, CERTIFICATE);
+    let HandshakeMessage::CertificateTls13(mut certificate) =
+        HandshakeMessage::decode_message(cert, &CX).unwrap()
+    else {
+        panic!("not a Certificate")
+    };
+    edit(&mut certificate.context);
+    *cert = HandshakeMessage::CertificateTls13(certificate)
+        .to_bytes()
+        .unwrap();
+}
+
+#[test]
+fn an_answer_with_another_context_is_illegal_parameter() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let error = transfer_altered(&mut c, &mut s, |flight| {
+        edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
+            edit_context(m, |context| context[0] ^= 1)
+        })
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(
+        error,
+        Error::IllegalParameter(IllegalParameterReason::CertificateContextMismatch)
+    );
+}
+
+#[test]
+fn a_request_with_an_empty_context_is_illegal_parameter() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_with_certificate(&secrets);
+    let (mut c, mut s) = handshaken(client, server(true), server_name("p256"));
+    s.request_client_certificate().unwrap();
+    let error = transfer_altered(&mut s, &mut c, |flight| {
+        edit_answer(flight, &secrets, "SERVER_TRAFFIC_SECRET_0", |m| {
+            let request = find(m, CERTIFICATE_REQUEST);
+            let HandshakeMessage::CertificateRequestTls13(mut parsed) =
+                HandshakeMessage::decode_message(request, &CX).unwrap()
+            else {
+                panic!("not a CertificateRequest")
+            };
+            parsed.context.clear();
+            *request = HandshakeMessage::CertificateRequestTls13(parsed)
+                .to_bytes()
+                .unwrap();
+        })
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(
+        error,
+        Error::IllegalParameter(IllegalParameterReason::PostHandshakeRequestContext)
+    );
+}
+
+#[test]
+fn a_request_to_a_client_that_did_not_offer_is_unexpected_message() {
+    // The client offers nothing (no certificate); a server that sends a
+    // CertificateRequest anyway is refused. The request is the one a
+    // server sends to an offering client, re-sealed for this connection.
+    let secrets = Arc::new(CapturedSecrets::default());
+    let offering = client_with_certificate(&secrets);
+    let (mut c, mut s) = handshaken(offering, server(true), server_name("p256"));
+    s.request_client_certificate().unwrap();
+    let mut request = Vec::new();
+    transfer_altered(&mut s, &mut c, |flight| {
+        edit_answer(flight, &secrets, "SERVER_TRAFFIC_SECRET_0", |m| {
+            request = find(m, CERTIFICATE_REQUEST).clone();
+        })
+    })
+    .1
+    .unwrap();
+
+    let quiet_secrets = Arc::new(CapturedSecrets::default());
+    let quiet = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(quiet_secrets.clone())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = handshaken(quiet, server(true), server_name("p256"));
+    // Any application record of the server carries the request instead.
+    s.writer().write_all(b"x").unwrap();
+    let error = transfer_altered(&mut s, &mut c, |flight| {
+        let mut sealed = Vec::new();
+        let mut sealer = aes128_protection(&quiet_secrets.get("SERVER_TRAFFIC_SECRET_0"));
+        seal_handshake_record(&mut sealer, 0, &request, &mut sealed);
+        *flight = sealed;
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(
+        error,
+        Error::UnexpectedMessage(UnexpectedMessageReason::CertificateRequestNotOffered)
+    );
+}
+
+#[test]
+fn tls12_has_no_post_handshake_request() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .client_certificate(certified_key("p384"))
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (mut c, mut s) = handshaken(client, server(true), server_name("p256"));
+    assert_eq!(
+        s.request_client_certificate(),
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::PostHandshakeAuthNotNow
+        ))
+    );
+    send_and_check(&mut c, &mut s, b"the connection is untouched");
+}
+
+#[test]
+fn a_request_before_the_handshake_completes_is_refused() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = pair(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    let not_now = Err(Error::InvalidRequest(
+        InvalidRequestReason::PostHandshakeAuthNotNow,
+    ));
+    assert_eq!(s.request_client_certificate(), not_now);
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.request_client_certificate(), not_now);
+}
+
+#[test]
+fn without_a_post_handshake_verifier_requests_are_refused() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let config = server_builder("p256").build().unwrap();
+    let (_, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        config,
+        server_name("p256"),
+    );
+    assert_eq!(
+        s.request_client_certificate(),
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::PostHandshakeAuthNoVerifier
+        ))
+    );
+}
+
+#[test]
+fn outstanding_requests_are_bounded_and_answers_may_come_later() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    for _ in 0..MAX_OUTSTANDING_CERTIFICATE_REQUESTS {
+        s.request_client_certificate().unwrap();
+    }
+    assert_eq!(
+        s.request_client_certificate(),
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::TooManyCertificateRequests
+        ))
+    );
+    assert_eq!(
+        s.pending_certificate_requests(),
+        MAX_OUTSTANDING_CERTIFICATE_REQUESTS
+    );
+    // Application data before, between and after the answers.
+    s.writer().write_all(b"page part 1").unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    c.writer().write_all(b"request body").unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.pending_certificate_requests(), 0);
+    let mut got = vec![0; 12];
+    s.reader().read_exact(&mut got).unwrap();
+    assert_eq!(got, b"request body");
+    let mut got = vec![0; 11];
+    c.reader().read_exact(&mut got).unwrap();
+    assert_eq!(got, b"page part 1");
+    assert_eq!(s.peer_certificates(), certified_key("p384").chain());
+    s.request_client_certificate().unwrap();
+}
+
+#[test]
+fn key_updates_interleave_with_requests() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    // The client updates its key first: its answer's Finished key comes
+    // from the next client application traffic secret on both sides.
+    c.refresh_traffic_keys(true).unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.pending_certificate_requests(), 0);
+    assert_eq!(s.peer_certificates(), certified_key("p384").chain());
+    s.refresh_traffic_keys(false).unwrap();
+    send_and_check(&mut s, &mut c, b"after both");
+    send_and_check(&mut c, &mut s, b"and back");
+}
