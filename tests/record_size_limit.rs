@@ -10,8 +10,9 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::internal::record::RecordProtection;
 use ferrotls::{
-    AlertDescription, ClientConfig, ClientConnection, Connection, Error, ProtocolVersion,
-    ServerConfig, ServerConnection, DEFAULT_RECORD_SIZE_LIMIT,
+    AlertDescription, ClientConfig, ClientConnection, Clock, Connection, EarlyDataStatus, Error,
+    InMemoryServerStore, ManualClock, ProtocolVersion, ServerConfig, ServerConnection, UnixTime,
+    DEFAULT_RECORD_SIZE_LIMIT,
 };
 
 /// The AEAD tag every suite here adds to a record (AES-GCM).
@@ -263,4 +264,43 @@ fn a_record_over_our_own_limit_is_record_overflow() {
             Some(AlertDescription::RecordOverflow)
         );
     }
+}
+
+#[test]
+fn accepted_early_data_is_not_held_to_the_servers_limit() {
+    // 0-RTT leaves before the client has seen the server's limit, under
+    // the keys of an earlier session: the server holds only the records
+    // under this handshake's keys to its 512 bytes. 3000 bytes of early
+    // data in one record are accepted; after the handshake the client
+    // keeps to 512.
+    use std::io::{Read, Write};
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let server = server_builder("p256")
+        .clock(clock.clone())
+        .session_store(Arc::new(InMemoryServerStore::new(clock.clone())))
+        .max_early_data_size(4096)
+        .record_size_limit(Some(512))
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .clock(clock)
+        .enable_early_data(true)
+        .build()
+        .unwrap();
+    handshaken(client.clone(), server.clone(), server_name("p256"));
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert_eq!(c.write_early_data(&[5; 3000]).unwrap(), 3000);
+    let mut s = ServerConnection::new(server);
+    let early = carry(&mut c, &mut s);
+    let longest = records(&early).iter().map(Vec::len).max().unwrap();
+    assert!(longest > 3000, "the early data went in one record");
+    handshake(&mut c, &mut s);
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Accepted);
+    let mut got = vec![0; 3000];
+    s.reader().read_exact(&mut got).unwrap();
+    assert_eq!(got, [5; 3000]);
+    c.writer().write_all(&[6; 2000]).unwrap();
+    let wire = carry(&mut c, &mut s);
+    let lens = protected_plaintext_lens(&wire, true);
+    assert!(lens.len() >= 4 && lens.iter().all(|&len| len <= 512), "{lens:?}");
 }
