@@ -302,7 +302,10 @@ fn accepted_early_data_is_not_held_to_the_servers_limit() {
     c.writer().write_all(&[6; 2000]).unwrap();
     let wire = carry(&mut c, &mut s);
     let lens = protected_plaintext_lens(&wire, true);
-    assert!(lens.len() >= 4 && lens.iter().all(|&len| len <= 512), "{lens:?}");
+    assert!(
+        lens.len() >= 4 && lens.iter().all(|&len| len <= 512),
+        "{lens:?}"
+    );
 }
 
 /// `message` (a handshake message, header included, whose body ends with

@@ -431,7 +431,14 @@ fn send_flight(
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
             let compression = choices.certificate_compression;
-            send_certificate(common, &mut transcript, certificate, *scheme, compression)?;
+            send_certificate(
+                &config,
+                common,
+                &mut transcript,
+                certificate,
+                *scheme,
+                compression,
+            )?;
             requested
         }
         None => None,
@@ -889,6 +896,7 @@ fn early_data_fits(
 /// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
 /// §4.4.3).
 fn send_certificate(
+    config: &ServerConfig,
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     certificate: &CertifiedKey,
@@ -905,6 +913,7 @@ fn send_certificate(
         .collect();
     let bytes = certificate_compression::send(
         common,
+        &config.common,
         CertificateTls13 {
             context: Vec::new(),
             entries,
