@@ -10,7 +10,9 @@
 //! and the decompressed data must fill it exactly: one byte more or less
 //! is `bad_certificate` (RFC 8879 §4).
 
+use std::collections::VecDeque;
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{CertificateError, Error, LimitExceededReason};
 use crate::msgs::enums::CertificateCompressionAlgorithm;
@@ -49,6 +51,67 @@ pub const MIN_ZSTD_WINDOW_ACCEPTED: usize = 128 * 1024;
 /// The algorithms this build can use: all three of RFC 8879 §3.
 pub fn is_supported(algorithm: CertificateCompressionAlgorithm) -> bool {
     DEFAULT_CERTIFICATE_COMPRESSION.contains(&algorithm)
+}
+
+/// How many compressed Certificate bodies a [`CompressionCache`] keeps:
+/// a server sends the same chain to every client, one per configured
+/// certificate and algorithm (ECDSA beside RSA, each of the three
+/// algorithms), so a few entries save nearly every compression; the
+/// bound keeps a configuration with many certificates from holding them
+/// all (least recently used first out).
+pub const COMPRESSION_CACHE_ENTRIES: usize = 8;
+
+/// The compressed forms of the Certificate bodies sent last, each keyed
+/// by its algorithm and the whole uncompressed body, so that a chain is
+/// compressed once rather than once per handshake (brotli at its densest
+/// takes milliseconds for a typical chain). Keyed by the body, not the
+/// certificate, so that anything in the message that changes (a request
+/// context, per-entry extensions) is a different entry. Shared by every
+/// connection of one configuration.
+#[derive(Default)]
+pub struct CompressionCache {
+    entries: Mutex<VecDeque<CachedCompression>>,
+}
+
+/// One compressed Certificate body.
+struct CachedCompression {
+    algorithm: CertificateCompressionAlgorithm,
+    body: Vec<u8>,
+    compressed: Arc<[u8]>,
+}
+
+impl CompressionCache {
+    /// `body` compressed with `algorithm`, from the cache when it was
+    /// compressed before (then it moves to the front), otherwise
+    /// compressed now and kept; `None` for an algorithm this build does
+    /// not have. Compressing happens outside the lock; a poisoned lock
+    /// only means no caching.
+    pub(crate) fn compress(
+        &self,
+        algorithm: CertificateCompressionAlgorithm,
+        body: &[u8],
+    ) -> Option<Arc<[u8]>> {
+        if let Ok(mut entries) = self.entries.lock() {
+            let hit = entries
+                .iter()
+                .position(|e| e.algorithm == algorithm && e.body == body);
+            if let Some(entry) = hit.and_then(|at| entries.remove(at)) {
+                let compressed = entry.compressed.clone();
+                entries.push_front(entry);
+                return Some(compressed);
+            }
+        }
+        let compressed: Arc<[u8]> = compress(algorithm, body)?.into();
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.push_front(CachedCompression {
+                algorithm,
+                body: body.to_vec(),
+                compressed: compressed.clone(),
+            });
+            entries.truncate(COMPRESSION_CACHE_ENTRIES);
+        }
+        Some(compressed)
+    }
 }
 
 /// `data` compressed with `algorithm`; `None` for an algorithm this
@@ -295,6 +358,37 @@ mod tests {
             decompress(A::Zstd, &frame, 100, MAX),
             bad_certificate("zstd frame header")
         );
+    }
+
+    #[test]
+    fn the_cache_compresses_each_body_once_and_keeps_the_latest() {
+        let cache = CompressionCache::default();
+        let body = sample(2000);
+        let first = cache.compress(A::Brotli, &body).unwrap();
+        let again = cache.compress(A::Brotli, &body).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "served from the cache");
+        assert_eq!(
+            decompress(A::Brotli, &first, body.len(), MAX).unwrap(),
+            body
+        );
+        // Another algorithm or another body is another entry.
+        let zlib = cache.compress(A::Zlib, &body).unwrap();
+        assert!(!Arc::ptr_eq(&first, &zlib));
+        let mut other = body.clone();
+        other[0] ^= 1;
+        assert!(!Arc::ptr_eq(
+            &first,
+            &cache.compress(A::Brotli, &other).unwrap()
+        ));
+        // Past the bound the least recently used goes: brotli of `body`
+        // was used before the others, so fresh bodies push it out.
+        for i in 0..COMPRESSION_CACHE_ENTRIES {
+            cache.compress(A::Zstd, &sample(100 + i)).unwrap();
+        }
+        let recompressed = cache.compress(A::Brotli, &body).unwrap();
+        assert!(!Arc::ptr_eq(&first, &recompressed));
+        assert_eq!(*first, *recompressed, "compression is deterministic");
+        assert_eq!(cache.compress(A::Unknown(9), &body), None);
     }
 
     #[test]

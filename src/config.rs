@@ -290,6 +290,10 @@ pub struct CommonConfig {
     /// [`crate::DEFAULT_CERTIFICATE_COMPRESSION`] by default, empty turns
     /// compression off.
     pub certificate_compression: Vec<crate::CertificateCompressionAlgorithm>,
+    /// Our Certificate bodies compressed lately, shared by the
+    /// connections of this configuration so that a chain is compressed
+    /// once ([`crate::compression::CompressionCache`]).
+    pub(crate) certificate_compression_cache: Arc<crate::compression::CompressionCache>,
 }
 
 impl core::fmt::Debug for CommonConfig {
@@ -319,6 +323,7 @@ impl Default for CommonConfig {
             limits: Limits::default(),
             record_size_limit: Some(DEFAULT_RECORD_SIZE_LIMIT),
             certificate_compression: crate::compression::DEFAULT_CERTIFICATE_COMPRESSION.to_vec(),
+            certificate_compression_cache: Arc::default(),
         }
     }
 }

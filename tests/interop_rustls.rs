@@ -1,7 +1,9 @@
 //! X25519MLKEM768 against rustls with its aws-lc-rs provider (AWS-LC's
 //! ML-KEM and X25519, not ring's or libcrux's), in memory, both ways: our
 //! client with a rustls server, a rustls client with our server. rustls is
-//! a dev-dependency; nothing here needs a network.
+//! a dev-dependency; nothing here needs a network. rustls's own zlib and
+//! brotli certificate compression (RFC 8879) is checked the same way,
+//! both certificates, both directions.
 
 mod common;
 
@@ -168,4 +170,106 @@ fn a_rustls_aws_lc_client_and_our_server_agree_on_x25519mlkem768() {
     let mut got = [0; 11];
     ours.reader().read_exact(&mut got).unwrap();
     assert_eq!(&got, b"from rustls");
+}
+
+// ---- certificate compression (RFC 8879) against rustls's own zlib
+// (zlib-rs) and brotli, both certificates, both directions ----
+
+/// rustls's compressors and decompressors, with the algorithm each is.
+fn rustls_codecs() -> [(
+    ferrotls::CertificateCompressionAlgorithm,
+    &'static dyn rustls::compress::CertCompressor,
+    &'static dyn rustls::compress::CertDecompressor,
+); 2] {
+    use ferrotls::CertificateCompressionAlgorithm as A;
+    use rustls::compress::{
+        BROTLI_COMPRESSOR, BROTLI_DECOMPRESSOR, ZLIB_COMPRESSOR, ZLIB_DECOMPRESSOR,
+    };
+    [
+        (A::Zlib, ZLIB_COMPRESSOR, ZLIB_DECOMPRESSOR),
+        (A::Brotli, BROTLI_COMPRESSOR, BROTLI_DECOMPRESSOR),
+    ]
+}
+
+/// The P-384 test chain and key, as rustls takes them.
+fn rustls_p384_identity() -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+    let chain = CertificateDer::pem_slice_iter(read_vector("p384-chain.pem").as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(read_vector("p384-leaf.key").as_bytes()).unwrap();
+    (chain, key)
+}
+
+#[test]
+fn rustls_and_our_client_compress_certificates_for_each_other() {
+    // A rustls server compressing its chain with one algorithm and
+    // requiring a client certificate it can decompress with the same:
+    // our client decompresses the server's chain and compresses its own.
+    for (algorithm, compressor, decompressor) in rustls_codecs() {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(read_vector("p384-root.pem").as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            Arc::new(roots),
+            Arc::new(default_provider()),
+        )
+        .build()
+        .unwrap();
+        let chain = CertificateDer::pem_slice_iter(read_vector("p256-chain.pem").as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        let key = PrivateKeyDer::from_pem_slice(read_vector("p256-leaf.key").as_bytes()).unwrap();
+        let mut server = rustls::ServerConfig::builder_with_provider(Arc::new(default_provider()))
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .unwrap()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(chain, key)
+            .unwrap();
+        server.cert_compressors = vec![compressor];
+        server.cert_decompressors = vec![decompressor];
+        let client = client_builder("p256")
+            .client_certificate(certified_key("p384"))
+            .build()
+            .unwrap();
+        let mut ours = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut theirs = rustls::ServerConnection::new(Arc::new(server)).unwrap();
+        handshake_and_talk(&mut *ours, &mut *theirs);
+        assert_eq!(ours.peer_certificate_compression(), Some(algorithm));
+        assert_eq!(ours.sent_certificate_compression(), Some(algorithm));
+        assert_eq!(ours.peer_certificates().len(), 2);
+        assert_eq!(theirs.peer_certificates().map(<[_]>::len), Some(2));
+    }
+}
+
+#[test]
+fn rustls_client_and_our_server_compress_certificates_for_each_other() {
+    // A rustls client decompressing with one algorithm only and sending
+    // its certificate compressed with it: our server compresses its chain
+    // for it and decompresses the client's.
+    for (algorithm, compressor, decompressor) in rustls_codecs() {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(read_vector("p256-root.pem").as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let (chain, key) = rustls_p384_identity();
+        let mut client = rustls::ClientConfig::builder_with_provider(Arc::new(default_provider()))
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_client_auth_cert(chain, key)
+            .unwrap();
+        client.cert_compressors = vec![compressor];
+        client.cert_decompressors = vec![decompressor];
+        let server = client_auth_server_builder("p256", "p384", true)
+            .build()
+            .unwrap();
+        let name = ServerName::try_from("leaf.p256.test").unwrap();
+        let mut theirs = rustls::ClientConnection::new(Arc::new(client), name).unwrap();
+        let mut ours = ferrotls::ServerConnection::new(server);
+        handshake_and_talk(&mut *theirs, &mut *ours);
+        assert_eq!(ours.sent_certificate_compression(), Some(algorithm));
+        assert_eq!(ours.peer_certificate_compression(), Some(algorithm));
+        assert_eq!(ours.peer_certificates().len(), 2);
+    }
 }

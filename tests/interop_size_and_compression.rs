@@ -10,8 +10,9 @@
 //! unless its priority says `%ALLOW_SMALL_RECORDS`, so the limits here
 //! are 512 and up. Its `--compress-cert` exists, but Debian's 3.7.9 is
 //! built without zlib, brotli and zstd (`Unknown compression method`),
-//! so the compressed-certificate peer is Chromium
-//! (`tests/interop_chromium.rs`). OpenSSL 3.0 has neither extension, NSS
+//! so the compressed-certificate peers are Chromium
+//! (`tests/interop_chromium.rs`) and rustls (`tests/interop_rustls.rs`).
+//! OpenSSL 3.0 has neither extension, NSS
 //! 3.87's `tstclnt`/`selfserv` no switch for either.
 
 mod interop_support;

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::internal::record::RecordProtection;
 use ferrotls::{
-    AlertDescription, ClientConfig, ClientConnection, Connection, Error, ProtocolVersion,
-    ServerConfig, ServerConnection, DEFAULT_RECORD_SIZE_LIMIT,
+    AlertDescription, ClientConfig, ClientConnection, Clock, Connection, EarlyDataStatus, Error,
+    InMemoryServerStore, ManualClock, ProtocolVersion, ServerConfig, ServerConnection, UnixTime,
+    DEFAULT_RECORD_SIZE_LIMIT,
 };
 
 /// The AEAD tag every suite here adds to a record (AES-GCM).
@@ -263,4 +264,126 @@ fn a_record_over_our_own_limit_is_record_overflow() {
             Some(AlertDescription::RecordOverflow)
         );
     }
+}
+
+#[test]
+fn accepted_early_data_is_not_held_to_the_servers_limit() {
+    // 0-RTT leaves before the client has seen the server's limit, under
+    // the keys of an earlier session: the server holds only the records
+    // under this handshake's keys to its 512 bytes. 3000 bytes of early
+    // data in one record are accepted; after the handshake the client
+    // keeps to 512.
+    use std::io::{Read, Write};
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let server = server_builder("p256")
+        .clock(clock.clone())
+        .session_store(Arc::new(InMemoryServerStore::new(clock.clone())))
+        .max_early_data_size(4096)
+        .record_size_limit(Some(512))
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .clock(clock)
+        .enable_early_data(true)
+        .build()
+        .unwrap();
+    handshaken(client.clone(), server.clone(), server_name("p256"));
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert_eq!(c.write_early_data(&[5; 3000]).unwrap(), 3000);
+    let mut s = ServerConnection::new(server);
+    let early = carry(&mut c, &mut s);
+    let longest = records(&early).iter().map(Vec::len).max().unwrap();
+    assert!(longest > 3000, "the early data went in one record");
+    handshake(&mut c, &mut s);
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Accepted);
+    let mut got = vec![0; 3000];
+    s.reader().read_exact(&mut got).unwrap();
+    assert_eq!(got, [5; 3000]);
+    c.writer().write_all(&[6; 2000]).unwrap();
+    let wire = carry(&mut c, &mut s);
+    let lens = protected_plaintext_lens(&wire, true);
+    assert!(
+        lens.len() >= 4 && lens.iter().all(|&len| len <= 512),
+        "{lens:?}"
+    );
+}
+
+/// `message` (a handshake message, header included, whose body ends with
+/// its extension block) with `extension` appended to that block, both
+/// lengths fixed.
+fn with_extension(message: &[u8], extension: &[u8]) -> Vec<u8> {
+    let mut out = message.to_vec();
+    out.extend_from_slice(extension);
+    let body_len = out.len() - 4;
+    out[1..4].copy_from_slice(&(body_len as u32).to_be_bytes()[1..]);
+    out
+}
+
+/// Adds `extension` to the end of a message whose body ends with an
+/// extension block starting at `block_at` (the block's 2-byte length).
+fn add_extension(message: &mut Vec<u8>, block_at: usize, extension: &[u8]) {
+    let block_len = u16::from_be_bytes([message[block_at], message[block_at + 1]]);
+    let grown = block_len + extension.len() as u16;
+    *message = with_extension(message, extension);
+    message[block_at..block_at + 2].copy_from_slice(&grown.to_be_bytes());
+}
+
+#[test]
+fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
+    // TLS 1.3: the server's EncryptedExtensions gains a record_size_limit
+    // our client (announcing none) never asked for (RFC 8446 §4.2).
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_3])
+        .record_size_limit(None)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (error, _) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |flight| {
+            let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+            edit_encrypted_flight(flight, &secret, |messages| {
+                let ee = messages
+                    .iter_mut()
+                    .find(|m| message_type(m) == 8)
+                    .expect("EncryptedExtensions");
+                add_extension(ee, 4, &extension(16385));
+            });
+        },
+    );
+    assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
+
+    // TLS 1.2: the same in the (plaintext) ServerHello.
+    let (client, server) = configs(ProtocolVersion::TLSv1_2, None, Some(1000));
+    let (error, _) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |flight| {
+            let mut payload = Vec::new();
+            for record in records(flight) {
+                assert_eq!(record[0], HANDSHAKE, "a plaintext flight");
+                payload.extend_from_slice(&record[RECORD_HEADER_LEN..]);
+            }
+            let mut messages = split_messages(&payload);
+            let hello = &mut messages[0];
+            assert_eq!(message_type(hello), 2, "ServerHello first");
+            // legacy_version 2, random 32, session_id 1+n, suite 2,
+            // compression 1, then the extension block.
+            let block_at = 4 + 2 + 32 + 1 + usize::from(hello[4 + 2 + 32]) + 2 + 1;
+            add_extension(hello, block_at, &extension(16384));
+            *flight = handshake_record(&messages.concat());
+        },
+    );
+    assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
 }

@@ -49,14 +49,15 @@ pub(crate) fn requested(extensions: &[Extension]) -> Option<&[CertificateCompres
 /// Queues `certificate` as a Certificate message, or as a
 /// CompressedCertificate when `algorithm` is set (RFC 8879 §4), which is
 /// reported; returns the encoding sent, for the transcript.
-pub(crate) fn send(
-    io: &mut dyn HandshakeIo,
+pub(crate) fn send<'a>(
+    io: &'a mut dyn HandshakeIo,
+    common: &CommonConfig,
     certificate: CertificateTls13,
     algorithm: Option<CertificateCompressionAlgorithm>,
-) -> Result<&[u8], Error> {
+) -> Result<&'a [u8], Error> {
     let message = HandshakeMessage::CertificateTls13(certificate);
     let compressed = match algorithm {
-        Some(algorithm) => compressed_message(&message, algorithm)?,
+        Some(algorithm) => compressed_message(common, &message, algorithm)?,
         None => None,
     };
     if let (Some(_), Some(algorithm)) = (&compressed, algorithm) {
@@ -65,22 +66,27 @@ pub(crate) fn send(
     io.send_handshake(compressed.as_ref().unwrap_or(&message))
 }
 
-/// `message` (a Certificate) as a CompressedCertificate, or `None` when
-/// this build cannot compress with `algorithm`.
+/// `message` (a Certificate) as a CompressedCertificate, compressed
+/// through the configuration's cache, or `None` when this build cannot
+/// compress with `algorithm`.
 fn compressed_message(
+    common: &CommonConfig,
     message: &HandshakeMessage,
     algorithm: CertificateCompressionAlgorithm,
 ) -> Result<Option<HandshakeMessage>, Error> {
     let encoded = message.to_bytes()?;
     let body = encoded.get(HANDSHAKE_HEADER_LEN..).unwrap_or_default();
     let uncompressed_length = u32::try_from(body.len()).map_err(|_| Error::EncodeOverflow)?;
-    Ok(compression::compress(algorithm, body).map(|compressed| {
-        HandshakeMessage::CompressedCertificate(CompressedCertificate {
-            algorithm,
-            uncompressed_length,
-            compressed,
-        })
-    }))
+    Ok(common
+        .certificate_compression_cache
+        .compress(algorithm, body)
+        .map(|compressed| {
+            HandshakeMessage::CompressedCertificate(CompressedCertificate {
+                algorithm,
+                uncompressed_length,
+                compressed: compressed.to_vec(),
+            })
+        }))
 }
 
 /// The TLS 1.3 decoding context of a decompressed Certificate body.

@@ -845,6 +845,7 @@ fn send_client_certificate(
     );
     let bytes = certificate_compression::send(
         common,
+        &config.common,
         CertificateTls13 {
             context: request.context.clone(),
             entries,

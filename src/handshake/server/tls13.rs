@@ -458,6 +458,7 @@ fn send_flight(
             let compression = choices.certificate_compression;
             let staples = Staples::to_send(&offer.extensions, certificate);
             send_certificate(
+                &config,
                 common,
                 &mut transcript,
                 certificate,
@@ -962,6 +963,7 @@ fn early_data_fits(
 /// §4.4.3), with the `staples` in the end entity's entry (RFC 8446
 /// §4.4.2.1).
 fn send_certificate(
+    config: &ServerConfig,
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     certificate: &CertifiedKey,
@@ -984,6 +986,7 @@ fn send_certificate(
         .collect();
     let bytes = certificate_compression::send(
         common,
+        &config.common,
         CertificateTls13 {
             context: Vec::new(),
             entries,
