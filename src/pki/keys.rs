@@ -80,8 +80,9 @@ pub struct CertifiedKey {
     /// without parsing the certificate on every handshake.
     subject_alt_name: Option<Vec<u8>>,
     /// The DER OCSP response stapled for the end entity when a client
-    /// asks (RFC 6066 §8, RFC 8446 §4.4.2.1).
-    ocsp_response: Option<Vec<u8>>,
+    /// asks (RFC 6066 §8, RFC 8446 §4.4.2.1); set by
+    /// `with_ocsp_response`, beside the OCSP parser in `ocsp.rs`.
+    pub(super) ocsp_response: Option<Vec<u8>>,
     /// The SerializedSCTs sent for the end entity when a client asks
     /// (RFC 6962 §3.3).
     scts: Vec<Vec<u8>>,
@@ -106,18 +107,6 @@ impl CertifiedKey {
             ocsp_response: None,
             scts: Vec::new(),
         })
-    }
-
-    /// The same certificate, stapling the DER OCSP response `der` (as
-    /// `openssl ocsp -respout` writes it) for clients that send
-    /// status_request (RFC 6066 §8, RFC 8446 §4.4.2.1). Refused with its
-    /// reason when it is not a successful basic OCSP response (RFC 6960
-    /// §4.2.1); which certificate it is about and whether it is current
-    /// is the client's to judge.
-    pub fn with_ocsp_response(mut self, der: Vec<u8>) -> Result<Self, CertificateError> {
-        super::ocsp::Response::parse(&der)?;
-        self.ocsp_response = Some(der);
-        Ok(self)
     }
 
     /// The same certificate, sending `scts` (each a SerializedSCT, RFC

@@ -10,6 +10,7 @@
 //! requested here). Freshness is judged by [`super::revocation`].
 
 use super::algorithm;
+use super::keys::CertifiedKey;
 use super::names;
 use super::oid;
 use super::status::{key_bits, Answer, Issuer};
@@ -86,6 +87,21 @@ pub struct SingleResponse<'a> {
     pub this_update: i64,
     /// nextUpdate in UNIX seconds, if present.
     pub next_update: Option<i64>,
+}
+
+impl CertifiedKey {
+    /// The same certificate, stapling the DER OCSP response `der` (as
+    /// `openssl ocsp -respout` writes it) for clients that send
+    /// status_request (RFC 6066 §8, RFC 8446 §4.4.2.1). Refused with its
+    /// reason when it is not a successful basic OCSP response (RFC 6960
+    /// §4.2.1); which certificate it is about and whether it is current
+    /// is the client's to judge. It lives here, beside the parser, so
+    /// that `keys` does not import the revocation modules that import it.
+    pub fn with_ocsp_response(mut self, der: Vec<u8>) -> Result<Self, CertificateError> {
+        Response::parse(&der)?;
+        self.ocsp_response = Some(der);
+        Ok(self)
+    }
 }
 
 impl<'a> Response<'a> {
