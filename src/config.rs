@@ -515,6 +515,15 @@ pub struct ClientConfig {
     /// the verifier and kept for [`crate::Connection::stapled_scts`]. Off
     /// by default.
     pub request_scts: bool,
+    /// Send the subject names of the verifier's trust anchors
+    /// ([`ServerCertVerifier::root_subjects`]) in a certificate_authorities
+    /// extension (RFC 8446 §4.2.4), so a server with several certificates
+    /// can pick one this client can validate; bounded by
+    /// [`crate::MAX_CERTIFICATE_AUTHORITIES_BYTES`]. Sent only when TLS 1.3
+    /// is offered: TLS 1.2 defines no such ClientHello extension. Off by
+    /// default: the names add bytes to every ClientHello and tell a
+    /// passive observer which anchors the client trusts.
+    pub send_certificate_authorities: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -532,6 +541,7 @@ pub struct ClientConfigBuilder {
     request_ocsp_staple: bool,
     require_ocsp_staple: bool,
     request_scts: bool,
+    send_certificate_authorities: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -577,6 +587,7 @@ impl ClientConfig {
             request_ocsp_staple: false,
             require_ocsp_staple: false,
             request_scts: false,
+            send_certificate_authorities: false,
         }
     }
 }
@@ -656,6 +667,13 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Sends the anchors' names in ClientHello
+    /// ([`ClientConfig::send_certificate_authorities`]).
+    pub fn send_certificate_authorities(mut self, on: bool) -> Self {
+        self.send_certificate_authorities = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -672,6 +690,7 @@ impl ClientConfigBuilder {
             request_ocsp_staple: self.request_ocsp_staple,
             require_ocsp_staple: self.require_ocsp_staple,
             request_scts: self.request_scts,
+            send_certificate_authorities: self.send_certificate_authorities,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

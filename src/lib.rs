@@ -523,6 +523,7 @@ pub use handshake::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
 pub use observer::{MessageDirection, MessageObserver};
+pub use pki::ServerCertVerified;
 pub use pki::SignatureCache;
 pub use pki::StapledStatus;
 pub use pki::{

@@ -510,6 +510,9 @@ impl ExpectServerHello {
                     .collect(),
             ));
             extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
+            extensions.extend(crate::handshake::authorities::client_hello_extension(
+                config,
+            ));
         }
         if let Some(cookie) = cookie {
             extensions.push(Extension::Cookie(cookie.to_vec()));
