@@ -3,8 +3,9 @@
 //! --save-ocsp` against `ferrotls server --ocsp FILE`, our client with
 //! `--require-ocsp` against `openssl s_server -status_file FILE` and
 //! `gnutls-serv --ocsp-response FILE`, and the CA names our server sends
-//! in its CertificateRequest as `openssl s_client` prints them. A missing
-//! peer binary fails the test (see `tests/run.sh`).
+//! in its CertificateRequest as `openssl s_client` prints them, and the
+//! certificate our client picks by the names `openssl s_server` sends. A
+//! missing peer binary fails the test (see `tests/run.sh`).
 
 mod interop_support;
 
@@ -296,6 +297,55 @@ fn our_client_requires_and_checks_gnutls_serv_ocsp_response_in_tls13_and_tls12()
                 assert!(!exit.success(), "{version}: {out}");
                 assert!(out.contains("certificate_revoked"), "{version}: {out}");
             }
+        }
+    }
+}
+
+#[test]
+fn our_client_with_two_certificates_offers_the_one_under_openssl_s_server_ca() {
+    // s_server names the CAs of -CAfile in its CertificateRequest; our
+    // client holds the P-256 certificate first and the P-384 one second.
+    let p256_cert = vector("p256-chain.pem");
+    let p256_key = vector("p256-leaf.key");
+    let p384_cert = vector("p384-chain.pem");
+    let p384_key = vector("p384-leaf.key");
+    // Each --cert needs its --key.
+    let (exit, out) = ferrotls_client(
+        1,
+        &[
+            "--cert", &p256_cert, "--key", &p256_key, "--cert", &p384_cert,
+        ],
+    );
+    assert_eq!(exit.code(), Some(2), "{out}");
+    assert!(out.contains("one --key per --cert"), "{out}");
+    for version in ["-tls1_3", "-tls1_2"] {
+        for ca in ["p384", "p256"] {
+            let ca_file = vector(&format!("{ca}-root.pem"));
+            let (server, port) = openssl_server(
+                "p256",
+                &[version],
+                &[
+                    "-Verify",
+                    "1",
+                    "-CAfile",
+                    &ca_file,
+                    "-verify_return_error",
+                    "-www",
+                ],
+            );
+            let (exit, out) = ferrotls_client(
+                port,
+                &[
+                    "--cert", &p256_cert, "--key", &p256_key, "--cert", &p384_cert, "--key",
+                    &p384_key,
+                ],
+            );
+            assert!(exit.success(), "{version}, CA {ca}: {out}");
+            let log = server.wait_for("depth=0 ");
+            assert!(
+                log.contains(&format!("depth=0 CN = leaf.{ca}.test")),
+                "{version}, CA {ca}: {log}"
+            );
         }
     }
 }

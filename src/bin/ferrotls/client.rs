@@ -7,7 +7,7 @@
 //! received data in the `--out` file, else on stdout without `--json`,
 //! else nowhere.
 
-use crate::args::{flag, value, OptionSpec, Options};
+use crate::args::{flag, repeated, value, OptionSpec, Options};
 use crate::report::{describe_failure, Report};
 use crate::settings;
 use crate::stdout;
@@ -28,7 +28,7 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
+    [--cert FILE --key FILE]... [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
     [--out FILE] [--showcerts] [--trace] [--ocsp | --require-ocsp] [--sct]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
@@ -92,12 +92,17 @@ pub const OPTIONS: &[OptionSpec] = &[
         "LIST",
         "ALPN protocols offered, most preferred first",
     ),
-    value(
+    repeated(
         "cert",
         "FILE",
-        "PEM client certificate chain, offered when the server asks",
+        "PEM client certificate chain, offered when the server asks (repeatable: the one \
+         under a CA the server names, else the first that fits)",
     ),
-    value("key", "FILE", "PEM private key of --cert"),
+    repeated(
+        "key",
+        "FILE",
+        "PEM private key of the --cert in the same place",
+    ),
     value(
         "keylog",
         "FILE",
@@ -279,12 +284,12 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&borrowed);
     }
-    match (options.get("cert"), options.get("key")) {
-        (Some(cert), Some(key)) => {
-            builder = builder.client_certificate(settings::certified_key(cert, key)?);
-        }
-        (None, None) => {}
-        _ => return Err("--cert and --key go together".into()),
+    let (certs, keys) = (options.all("cert"), options.all("key"));
+    if certs.len() != keys.len() {
+        return Err("--cert and --key go together, one --key per --cert".into());
+    }
+    for (cert, key) in certs.iter().zip(keys) {
+        builder = builder.client_certificate(settings::certified_key(cert, key)?);
     }
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
