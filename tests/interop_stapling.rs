@@ -3,10 +3,13 @@
 //! --save-ocsp` against `ferrotls server --ocsp FILE`, our client with
 //! `--require-ocsp` against `openssl s_server -status_file FILE` and
 //! `gnutls-serv --ocsp-response FILE`, and the CA names our server sends
-//! in its CertificateRequest as `openssl s_client` prints them, and the
-//! certificate our client picks by the names `openssl s_server` sends. A
-//! missing peer binary fails the test (see `tests/run.sh`).
+//! in its CertificateRequest as `openssl s_client` prints them; the
+//! certificate our client picks by the names `openssl s_server` sends,
+//! and the one our TLS 1.3 server picks by the names `openssl s_client
+//! -requestCAfile` sends. A missing peer binary fails the test (see
+//! `tests/run.sh`).
 
+mod common;
 mod interop_support;
 
 use interop_support::*;
@@ -347,5 +350,42 @@ fn our_client_with_two_certificates_offers_the_one_under_openssl_s_server_ca() {
                 "{version}, CA {ca}: {log}"
             );
         }
+    }
+}
+
+#[test]
+fn our_tls13_server_picks_the_certificate_under_the_ca_openssl_s_client_names() {
+    // `s_client -requestCAfile` sends certificate_authorities in its
+    // ClientHello (RFC 8446 §4.2.4). Connecting to 127.0.0.1 it sends no
+    // server_name, so both of our certificates are defaults, P-256 first.
+    require("openssl");
+    for (request, expected) in [
+        (Some("p384"), "p384"),
+        (Some("p256"), "p256"),
+        (None, "p256"),
+    ] {
+        let config = common::server_builder("p256")
+            .certificate(common::certified_key("p384"))
+            .versions(&[ferrotls::ProtocolVersion::TLSv1_3])
+            .build()
+            .unwrap();
+        let (port, seen) = our_server(config, 1);
+        let connect = format!("127.0.0.1:{port}");
+        let ca_file = request.map(|ca| vector(&format!("{ca}-root.pem")));
+        let mut args = vec!["s_client", "-tls1_3", "-connect", &connect];
+        if let Some(file) = &ca_file {
+            args.extend(["-requestCAfile", file.as_str()]);
+        }
+        let (_, out) = run_until("openssl", &args, b"ping\n", "hello from ferrotls");
+        assert!(
+            out.contains(&format!("subject=CN = leaf.{expected}.test")),
+            "naming {request:?}: {out}"
+        );
+        let seen = seen.recv().unwrap();
+        assert_eq!(
+            seen.version,
+            Some(ferrotls::ProtocolVersion::TLSv1_3),
+            "{out}"
+        );
     }
 }
