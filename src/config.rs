@@ -590,6 +590,15 @@ pub struct ClientConfig {
     /// only once they see which resource is wanted. Without a certificate
     /// it is never offered.
     pub post_handshake_auth: bool,
+    /// Send the subject names of the verifier's trust anchors
+    /// ([`ServerCertVerifier::root_subjects`]) in a certificate_authorities
+    /// extension (RFC 8446 §4.2.4), so a server with several certificates
+    /// can pick one this client can validate; bounded by
+    /// [`crate::MAX_CERTIFICATE_AUTHORITIES_BYTES`]. Sent only when TLS 1.3
+    /// is offered: TLS 1.2 defines no such ClientHello extension. Off by
+    /// default: the names add bytes to every ClientHello and tell a
+    /// passive observer which anchors the client trusts.
+    pub send_certificate_authorities: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -609,6 +618,7 @@ pub struct ClientConfigBuilder {
     request_scts: bool,
     external_psk: Option<ExternalPsk>,
     post_handshake_auth: bool,
+    send_certificate_authorities: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -656,6 +666,7 @@ impl ClientConfig {
             request_scts: false,
             external_psk: None,
             post_handshake_auth: true,
+            send_certificate_authorities: false,
         }
     }
 }
@@ -750,6 +761,13 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Sends the anchors' names in ClientHello
+    /// ([`ClientConfig::send_certificate_authorities`]).
+    pub fn send_certificate_authorities(mut self, on: bool) -> Self {
+        self.send_certificate_authorities = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -768,6 +786,7 @@ impl ClientConfigBuilder {
             request_scts: self.request_scts,
             external_psk: self.external_psk,
             post_handshake_auth: self.post_handshake_auth,
+            send_certificate_authorities: self.send_certificate_authorities,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

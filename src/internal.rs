@@ -132,6 +132,10 @@ pub mod msgs {
             CertificateTls13,
         };
     }
+    /// The TLS 1.0–1.2 CertificateStatus message (RFC 6066 §8).
+    pub mod certificate_status {
+        pub use crate::msgs::certificate_status::CertificateStatus;
+    }
     /// Typed wire enums.
     pub mod enums {
         pub use crate::msgs::enums::{
@@ -142,6 +146,7 @@ pub mod msgs {
     /// Extensions (RFC 8446 §4.2 and the RFCs that define each one), typed
     /// per the message they sit in.
     pub mod extensions {
+        pub use crate::msgs::extensions::CertificateStatusRequest;
         pub use crate::msgs::extensions::{
             decode_extensions, encode_extensions, Extension, ExtensionContext, KeyShareEntry,
             ServerName, EXTENSIONS, MAX_KEY_SHARES,

@@ -531,6 +531,7 @@ pub use msgs::enums::{
     SignatureScheme,
 };
 pub use observer::{MessageDirection, MessageObserver};
+pub use pki::ServerCertVerified;
 pub use pki::SignatureCache;
 pub use pki::StapledStatus;
 pub use pki::{

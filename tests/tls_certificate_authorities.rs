@@ -1,17 +1,26 @@
 //! certificate_authorities (RFC 8446 §4.2.4; RFC 5246 §7.4.4 in TLS
 //! 1.2): the server names its client-authentication roots, and a client
 //! holding certificates from several CAs offers the one issued under a
-//! named CA, not merely the first that can sign.
+//! named CA, not merely the first that can sign. In TLS 1.3 the other
+//! way too, opt-in: the client names its anchors in ClientHello and a
+//! server with several certificates prefers one under a named CA, after
+//! the server name.
 
 mod common;
 
+use std::sync::Arc;
+
+use common::rfc8448::client_hello;
 use common::*;
-use ferrotls::ProtocolVersion;
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::{
+    ProtocolVersion, ServerCertVerified, ServerCertVerifier, ServerName, WebPkiServerVerifier,
+};
 
 const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
 /// A client holding the P-384 certificate first, then the P-256 one.
-fn two_certificate_client(version: ProtocolVersion) -> std::sync::Arc<ferrotls::ClientConfig> {
+fn two_certificate_client(version: ProtocolVersion) -> Arc<ferrotls::ClientConfig> {
     client_builder("p256")
         .versions(&[version])
         .client_certificate(certified_key("p384"))
@@ -62,4 +71,176 @@ fn a_client_whose_certificates_no_named_ca_issued_offers_the_first_that_fits() {
             "{version:?}"
         );
     }
+}
+
+// ---- the client names its anchors (RFC 8446 §4.2.4, TLS 1.3) ----
+
+/// Accepts any chain, and names the anchors of `names_of` as its own: a
+/// client whose CA names can differ from what the server name selects.
+#[derive(Debug)]
+struct NamesOnly(Vec<Vec<u8>>);
+
+impl NamesOnly {
+    fn of(key_type: &str) -> Arc<Self> {
+        Arc::new(Self(
+            WebPkiServerVerifier::new(roots(key_type)).root_subjects(),
+        ))
+    }
+}
+
+impl ServerCertVerifier for NamesOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _server_name: &ServerName,
+        _now: u64,
+    ) -> Result<ServerCertVerified, ferrotls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        self.0.clone()
+    }
+}
+
+/// A server holding the P-256 certificate first, then the P-384 one.
+fn two_certificate_server(version: ProtocolVersion) -> Arc<ferrotls::ServerConfig> {
+    server_builder("p256")
+        .versions(&[version])
+        .certificate(certified_key("p384"))
+        .build()
+        .unwrap()
+}
+
+/// The certificate_authorities names in the ClientHello of `client`, if
+/// it sends any.
+fn client_hello_names(client: Arc<ferrotls::ClientConfig>) -> Option<Vec<Vec<u8>>> {
+    let (mut c, _) = pair(
+        client,
+        two_certificate_server(ProtocolVersion::TLSv1_3),
+        server_name("p384"),
+    );
+    let mut flight = Vec::new();
+    c.write_tls(&mut flight).unwrap();
+    let record = records(&flight).remove(0);
+    let hello = client_hello(&record[5..]);
+    hello.extensions().iter().find_map(|e| match e {
+        Extension::CertificateAuthorities(names) => Some(names.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_client_sends_its_anchors_names_only_when_told_and_offering_tls13() {
+    let p384_names = WebPkiServerVerifier::new(roots("p384")).root_subjects();
+    assert_eq!(p384_names.len(), 1);
+    let offering = |versions: &[ProtocolVersion], on: bool| {
+        client_hello_names(
+            client_builder("p384")
+                .versions(versions)
+                .send_certificate_authorities(on)
+                .build()
+                .unwrap(),
+        )
+    };
+    let both = [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
+    assert_eq!(offering(&both, true), Some(p384_names.clone()));
+    assert_eq!(
+        offering(&[ProtocolVersion::TLSv1_3], true),
+        Some(p384_names)
+    );
+    // TLS 1.2 defines no certificate_authorities in ClientHello.
+    assert_eq!(offering(&[ProtocolVersion::TLSv1_2], true), None);
+    // Off by default.
+    assert_eq!(offering(&both, false), None);
+    // A verifier without anchors has nothing to name.
+    let anchorless = ferrotls::ClientConfig::dangerous()
+        .builder_accepting_any_server_certificate()
+        .send_certificate_authorities(true)
+        .build()
+        .unwrap();
+    assert_eq!(client_hello_names(anchorless), None);
+}
+
+#[test]
+fn a_tls13_server_prefers_the_certificate_under_a_ca_the_client_names() {
+    // Without server_name both certificates are defaults, P-256 first;
+    // the client trusts only the P-384 root.
+    let client = |on: bool| {
+        client_builder("p384")
+            .versions(&[ProtocolVersion::TLSv1_3])
+            .enable_sni(false)
+            .send_certificate_authorities(on)
+            .build()
+            .unwrap()
+    };
+    let (c, _) = handshaken(
+        client(true),
+        two_certificate_server(ProtocolVersion::TLSv1_3),
+        server_name("p384"),
+    );
+    assert_eq!(c.peer_certificates(), certified_key("p384").chain());
+    // Without the names the server sends its first certificate, which the
+    // client cannot validate.
+    let (mut c, mut s) = pair(
+        client(false),
+        two_certificate_server(ProtocolVersion::TLSv1_3),
+        server_name("p384"),
+    );
+    let (_, r) = transfer(&mut c, &mut s);
+    r.unwrap();
+    let (_, r) = transfer(&mut s, &mut c);
+    assert!(
+        matches!(r, Err(ferrotls::Error::InvalidCertificate(_))),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn the_server_name_chooses_before_the_ca_names() {
+    for (name, names_of, expected) in [
+        // The name covers the P-256 leaf: the P-384 CA named does not
+        // override it.
+        ("leaf.p256.test", "p384", "p256"),
+        ("leaf.p384.test", "p256", "p384"),
+        // A name neither covers: both are defaults, ordered by the names.
+        ("elsewhere.test", "p384", "p384"),
+        ("elsewhere.test", "p256", "p256"),
+        // Names neither chain has: the configured order.
+        ("elsewhere.test", "ed25519", "p256"),
+    ] {
+        let client = ferrotls::ClientConfig::builder(NamesOnly::of(names_of))
+            .versions(&[ProtocolVersion::TLSv1_3])
+            .send_certificate_authorities(true)
+            .build()
+            .unwrap();
+        let (c, _) = handshaken(
+            client,
+            two_certificate_server(ProtocolVersion::TLSv1_3),
+            ServerName::parse(name).unwrap(),
+        );
+        assert_eq!(
+            c.peer_certificates(),
+            certified_key(expected).chain(),
+            "{name}, naming the {names_of} root"
+        );
+    }
+}
+
+#[test]
+fn a_tls12_server_ignores_names_sent_for_tls13() {
+    // The client offers both versions and names the P-384 root; a server
+    // that speaks only TLS 1.2 keeps its configured order.
+    let client = ferrotls::ClientConfig::builder(NamesOnly::of("p384"))
+        .send_certificate_authorities(true)
+        .build()
+        .unwrap();
+    let (c, _) = handshaken(
+        client,
+        two_certificate_server(ProtocolVersion::TLSv1_2),
+        ServerName::parse("elsewhere.test").unwrap(),
+    );
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert_eq!(c.peer_certificates(), certified_key("p256").chain());
 }

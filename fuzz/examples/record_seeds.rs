@@ -29,7 +29,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ferrotls::internal::codec::{Codec, Writer};
+use ferrotls::internal::codec::{Codec, Reader, Writer};
 use ferrotls::internal::crypto::aead::{NONCE_LEN, TAG_LEN};
 use ferrotls::internal::crypto::kx::{supported_groups, KeyShare};
 use ferrotls::internal::crypto::rng::SeededRng;
@@ -37,7 +37,7 @@ use ferrotls::internal::error::{HandshakeFailureReason, IllegalParameterReason};
 use ferrotls::internal::msgs::alert::Alert;
 use ferrotls::internal::msgs::enums::AlertLevel;
 use ferrotls::internal::msgs::extensions::{
-    encode_extensions, Extension, KeyShareEntry, EXTENSIONS,
+    decode_extensions, encode_extensions, Extension, ExtensionContext, KeyShareEntry, EXTENSIONS,
 };
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::{
@@ -701,6 +701,7 @@ fn msgs_seeds(dir: &Path, parsed: &[Parsed]) -> std::io::Result<()> {
         )?;
     }
     dhe_seeds(dir)?;
+    stapling_seeds(dir)?;
     let alert = Alert {
         level: AlertLevel::Fatal,
         description: AlertDescription::HandshakeFailure,
@@ -765,7 +766,130 @@ fn dhe_seeds(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The `msgs` selector of a TLS 1.2 ECDHE handshake message (version
+/// index 2, no choice bits).
+const MSGS_TLS12_ECDHE: u8 = (2 << 2) | MODE_HANDSHAKE;
+
+/// `msgs`: what OCSP stapling and certificate_authorities put on the
+/// wire, which no recording holds (the harness asks for no staple and
+/// names no CA): the TLS 1.2 CertificateStatus (RFC 6066 §8) and a
+/// CertificateRequest naming a CA (RFC 5246 §7.4.4); status_request,
+/// signed_certificate_timestamp and certificate_authorities in ClientHello,
+/// the TLS 1.2 ServerHello's acknowledgement and SCT list, a TLS 1.3
+/// CertificateEntry's OCSP response and SCTs (RFC 8446 §4.4.2.1, RFC 6962
+/// §3.3), and a TLS 1.3 CertificateRequest's CA names (RFC 8446 §4.2.4).
+/// The response and the CA name are the stapling vectors' (made by
+/// `vectors/pki/stapling/make.sh`); the SCT is shaped as RFC 6962 §3.2
+/// lays it out, with fixed bytes (the engine passes SCTs through).
+fn stapling_seeds(dir: &Path) -> std::io::Result<()> {
+    use ferrotls::internal::msgs::certificate::CertificateRequestTls12;
+    use ferrotls::internal::msgs::certificate_status::CertificateStatus;
+    use ferrotls::internal::msgs::enums::ClientCertificateType;
+    use ferrotls::internal::msgs::extensions::CertificateStatusRequest;
+    use ferrotls::{RootStore, ServerCertVerifier, SignatureScheme, WebPkiServerVerifier};
+    let ocsp = include_bytes!("../../vectors/pki/stapling/good.ocsp.der").to_vec();
+    let mut roots = RootStore::new();
+    roots
+        .add_pem(include_str!("../../vectors/pki/stapling/root.pem"))
+        .map_err(std::io::Error::other)?;
+    let names = WebPkiServerVerifier::new(Arc::new(roots)).root_subjects();
+    // SignedCertificateTimestamp: v1, a 32-byte log ID, a timestamp, no
+    // extensions, then an ecdsa/sha256 digitally-signed of 70 bytes.
+    let sct = [
+        &[0u8][..],
+        &[0xa5; 32],
+        &1_700_000_000_000u64.to_be_bytes(),
+        &[0, 0],
+        &[4, 3, 0, 70],
+        &[0x5c; 70],
+    ]
+    .concat();
+    let status = HandshakeMessage::CertificateStatus(CertificateStatus {
+        ocsp_response: ocsp.clone(),
+    });
+    let request = HandshakeMessage::CertificateRequestTls12(CertificateRequestTls12 {
+        certificate_types: vec![ClientCertificateType::EcdsaSign],
+        signature_schemes: Some(vec![SignatureScheme::ecdsa_secp256r1_sha256]),
+        certificate_authorities: names.clone(),
+    });
+    for (name, message) in [
+        ("CertificateStatus-tls12-ecdhe", status),
+        ("CertificateRequest-tls12-ecdhe-authorities", request),
+    ] {
+        let bytes = message.to_bytes().map_err(std::io::Error::other)?;
+        let decoded = HandshakeMessage::decode_message(&bytes, &context(2, false, 0));
+        if decoded.ok().as_ref() != Some(&message) {
+            return Err(std::io::Error::other(format!("{name} does not round-trip")));
+        }
+        write(dir, name, &[&[MSGS_TLS12_ECDHE], bytes.as_slice()].concat())?;
+    }
+    let blocks = [
+        (
+            0,
+            "stapling-authorities",
+            vec![
+                Extension::StatusRequest(CertificateStatusRequest::Ocsp {
+                    responder_id_list: Vec::new(),
+                    request_extensions: Vec::new(),
+                }),
+                Extension::SctRequest,
+                Extension::CertificateAuthorities(names.clone()),
+            ],
+        ),
+        (
+            1,
+            "stapling",
+            vec![
+                Extension::StatusRequestAck,
+                Extension::SctList(vec![sct.clone()]),
+            ],
+        ),
+        (
+            4,
+            "stapling",
+            vec![Extension::OcspResponse(ocsp), Extension::SctList(vec![sct])],
+        ),
+        (
+            5,
+            "authorities",
+            vec![
+                Extension::SignatureAlgorithms(vec![SignatureScheme::ecdsa_secp256r1_sha256]),
+                Extension::CertificateAuthorities(names),
+            ],
+        ),
+    ];
+    for (cx, what, extensions) in blocks {
+        let block = extension_block(&extensions).ok_or(std::io::ErrorKind::InvalidData)?;
+        let name = format!("ext-{}-{what}", EXTENSION_CONTEXT_NAMES[usize::from(cx)]);
+        let decoded = decode_extensions(
+            EXTENSIONS,
+            &mut Reader::new(&block),
+            EXTENSION_CONTEXTS[usize::from(cx)],
+        );
+        if decoded.ok().as_ref() != Some(&extensions) {
+            return Err(std::io::Error::other(format!("{name} does not round-trip")));
+        }
+        write(
+            dir,
+            &name,
+            &[&[(cx << 2) | MODE_EXTENSIONS], block.as_slice()].concat(),
+        )?;
+    }
+    Ok(())
+}
+
 /// The `msgs` target's extension contexts, by index.
+const EXTENSION_CONTEXTS: [ExtensionContext; 7] = [
+    ExtensionContext::ClientHello,
+    ExtensionContext::ServerHello,
+    ExtensionContext::HelloRetryRequest,
+    ExtensionContext::EncryptedExtensions,
+    ExtensionContext::CertificateEntry,
+    ExtensionContext::CertificateRequest,
+    ExtensionContext::NewSessionTicket,
+];
+
+/// The names of [`EXTENSION_CONTEXTS`].
 const EXTENSION_CONTEXT_NAMES: [&str; 7] = [
     "client_hello",
     "server_hello",

@@ -2,10 +2,14 @@
 //! CertificateRequest's `certificate_authorities` field, RFC 5246
 //! §7.4.4): the server names the CAs of its client-authentication
 //! anchors, bounded; a client with several certificates offers first one
-//! issued under a named CA.
+//! issued under a named CA. The other way, opt-in, a TLS 1.3 client names
+//! its anchors in ClientHello and a server with several certificates
+//! prefers one issued under a named CA.
 
 use std::sync::Arc;
 
+use crate::config::ClientConfig;
+use crate::msgs::extensions::Extension;
 use crate::pki::{Certificate, CertifiedKey};
 
 /// The most bytes of DistinguishedNames (each with its 2-byte length) a
@@ -31,10 +35,28 @@ pub(crate) fn advertised(names: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The client's certificates in the order it tries them for a request
-/// naming `authorities`: first those with a certificate of their chain
-/// issued by, or itself being, a named CA, then the others, each group in
-/// configured order. With no names, the configured order.
+/// Client: the certificate_authorities extension of a ClientHello that
+/// offers TLS 1.3, when configured
+/// ([`ClientConfig::send_certificate_authorities`]) and the verifier has
+/// anchor names: as many as fit [`MAX_CERTIFICATE_AUTHORITIES_BYTES`].
+/// RFC 8446 §4.2 defines the extension for the ClientHello of TLS 1.3
+/// only; a TLS 1.2 server ignores it like any extension it does not
+/// know, and so does ours (RFC 5246 §7.4.1.4).
+pub(crate) fn client_hello_extension(config: &ClientConfig) -> Option<Extension> {
+    if !config.send_certificate_authorities {
+        return None;
+    }
+    let names = advertised(config.verifier.root_subjects());
+    (!names.is_empty()).then_some(Extension::CertificateAuthorities(names))
+}
+
+/// Certificates in the order to try them for a peer naming
+/// `authorities`: first those with a certificate of their chain issued
+/// by, or itself being, a named CA, then the others, each group in
+/// configured order. With no names, the configured order. A client
+/// orders its certificates so for a CertificateRequest; a TLS 1.3 server
+/// orders its own so before choosing by server name, which thus comes
+/// first and the CA names second.
 pub(crate) fn preferred(
     certificates: &[Arc<CertifiedKey>],
     authorities: &[Vec<u8>],

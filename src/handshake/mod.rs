@@ -9,7 +9,7 @@
 //! - `proof`: the values only a passed check can create (signature,
 //!   Finished); the traffic states cannot be built without them.
 //! - `authorities`: certificate_authorities, the CA names a server sends
-//!   and a client picks its certificate by.
+//!   and a client picks its certificate by, and the other way round.
 //! - `stapling`: the OCSP response and SCTs stapled to the server's
 //!   certificate, asked for, sent, accepted and verified.
 //!

@@ -37,6 +37,15 @@ impl PeerChecks {
         }
     }
 
+    /// The DER subject names of the anchors, in store order.
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        self.roots
+            .anchors()
+            .iter()
+            .map(|a| a.subject().to_vec())
+            .collect()
+    }
+
     /// Validates a peer's chain for `purpose` (and `name`, when given) at
     /// `now`: the one place the handshake's certificate check lives, with
     /// the verifier's signature cache, then the validated path's
@@ -144,6 +153,14 @@ pub trait ServerCertVerifier: core::fmt::Debug + Send + Sync {
     fn wants_ocsp_staple(&self) -> bool {
         false
     }
+
+    /// The DER subject names of the accepted roots, which a client may
+    /// send in its certificate_authorities extension (RFC 8446 §4.2.4).
+    /// None by default: a verifier that does not judge by anchors has no
+    /// names to give.
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
 }
 
 /// Decides whether a client's certificate chain is acceptable.
@@ -250,6 +267,10 @@ impl ServerCertVerifier for WebPkiServerVerifier {
     fn wants_ocsp_staple(&self) -> bool {
         self.checks.revocation.is_some()
     }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        self.checks.root_subjects()
+    }
 }
 
 /// The built-in client validator: path validation against a root store,
@@ -309,12 +330,7 @@ impl ClientCertVerifier for WebPkiClientVerifier {
     }
 
     fn root_subjects(&self) -> Vec<Vec<u8>> {
-        self.checks
-            .roots
-            .anchors()
-            .iter()
-            .map(|a| a.subject().to_vec())
-            .collect()
+        self.checks.root_subjects()
     }
 }
 

@@ -7,7 +7,7 @@
 //! received data in the `--out` file, else on stdout without `--json`,
 //! else nowhere.
 
-use crate::args::{flag, value, OptionSpec, Options};
+use crate::args::{flag, repeated, value, OptionSpec, Options};
 use crate::report::{describe_failure, Report};
 use crate::settings;
 use crate::stdout;
@@ -28,7 +28,7 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE] \
+    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE]... \
     [--psk-identity ID --psk HEX] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
     [--out FILE] [--showcerts] [--trace] [--ocsp | --require-ocsp] [--sct]";
 
@@ -103,12 +103,17 @@ pub const OPTIONS: &[OptionSpec] = &[
         "LIST",
         "TLS 1.3 certificate compression (RFC 8879) accepted and used, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)",
     ),
-    value(
+    repeated(
         "cert",
         "FILE",
-        "PEM client certificate chain, offered when the server asks",
+        "PEM client certificate chain, offered when the server asks (repeatable: the one \
+         under a CA the server names, else the first that fits)",
     ),
-    value("key", "FILE", "PEM private key of --cert"),
+    repeated(
+        "key",
+        "FILE",
+        "PEM private key of the --cert in the same place",
+    ),
     value(
         "psk-identity",
         "ID",
@@ -306,12 +311,12 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     if let Some(list) = options.get("compress-cert") {
         builder = builder.certificate_compression(&settings::compress_cert(list)?);
     }
-    match (options.get("cert"), options.get("key")) {
-        (Some(cert), Some(key)) => {
-            builder = builder.client_certificate(settings::certified_key(cert, key)?);
-        }
-        (None, None) => {}
-        _ => return Err("--cert and --key go together".into()),
+    let (certs, keys) = (options.all("cert"), options.all("key"));
+    if certs.len() != keys.len() {
+        return Err("--cert and --key go together, one --key per --cert".into());
+    }
+    for (cert, key) in certs.iter().zip(keys) {
+        builder = builder.client_certificate(settings::certified_key(cert, key)?);
     }
     if let Some(psk) = settings::external_psk(options)? {
         builder = builder.external_psk(psk);

@@ -617,6 +617,9 @@ impl ExpectServerHello {
             ));
             extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
             extensions.extend(crate::handshake::certificate_compression::offer(common));
+            extensions.extend(crate::handshake::authorities::client_hello_extension(
+                config,
+            ));
         }
         if offers_post_handshake_auth(config) {
             extensions.push(Extension::PostHandshakeAuth);

@@ -19,7 +19,7 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
     MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
 };
-use crate::handshake::authorities::advertised;
+use crate::handshake::authorities::{advertised, preferred};
 use crate::handshake::stapling::Staples;
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
@@ -576,7 +576,8 @@ struct FlightChoices {
 }
 
 /// Settles the ALPN protocol (RFC 7301 §3.2), 0-RTT (RFC 8446 §4.2.10)
-/// and, for a full handshake, the certificate (RFC 8446 §4.4.2.2): a
+/// and, for a full handshake, the certificate (RFC 8446 §4.4.2.2; by
+/// server name, then by the client's certificate_authorities, §4.2.4): a
 /// client without signature_algorithms is `missing_extension`, one whose
 /// schemes fit none of ours `handshake_failure`.
 fn choose_flight(
@@ -613,14 +614,15 @@ fn choose_flight(
                     .ok_or(Error::MissingExtension(
                         MissingExtensionReason::SignatureAlgorithms,
                     ))?;
-            let (certificate, scheme) = choose_certificate(
+            let candidates = preferred(
                 &config.certificates,
-                offer.server_name.as_deref(),
-                client_schemes,
-            )
-            .ok_or(Error::HandshakeFailure(
-                HandshakeFailureReason::NoFittingCertificate,
-            ))?;
+                offer.extensions.certificate_authorities.unwrap_or_default(),
+            );
+            let (certificate, scheme) =
+                choose_certificate(&candidates, offer.server_name.as_deref(), client_schemes)
+                    .ok_or(Error::HandshakeFailure(
+                        HandshakeFailureReason::NoFittingCertificate,
+                    ))?;
             Some((certificate.clone(), scheme))
         }
     };
