@@ -211,26 +211,6 @@ fn server_refuses_a_renegotiating_client_hello_with_a_warning_and_carries_on() {
 
 // ---- malformed and out-of-order messages ----
 
-/// Rewrites the handshake messages of a plaintext flight (one or more
-/// handshake records) as one record, after `edit`.
-fn edit_plaintext_flight(bytes: &mut Vec<u8>, edit: impl FnOnce(&mut Vec<Vec<u8>>)) {
-    let mut payload = Vec::new();
-    let mut rest = Vec::new();
-    for record in records(bytes) {
-        if record[0] == 22 && rest.is_empty() {
-            payload.extend_from_slice(&record[5..]);
-        } else {
-            rest.extend_from_slice(&record);
-        }
-    }
-    let mut messages = split_messages(&payload);
-    edit(&mut messages);
-    let body = messages.concat();
-    let mut out = handshake_record(&body);
-    out.extend_from_slice(&rest);
-    *bytes = out;
-}
-
 /// Runs the server's first flight, altered, into a fresh client; returns
 /// the client's error and the alert it sent.
 fn client_refuses(edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> (Error, Option<u8>) {

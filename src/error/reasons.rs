@@ -346,6 +346,7 @@ reasons! {
         RsaEncryptionFailed => "RSA encryption failed",
         RsaKxNeedsLegacy => "RSA key exchange needs feature legacy",
         RsaKxNeedsRsaKey => "RSA key exchange needs an RSA key",
+        RsaPssKeyParameters => "unsupported RSASSA-PSS key parameters",
         RsaPublicKeyEncoding => "cannot encode RSA public key",
         RsaSigningKeyNeedsLegacy => "RSA signing keys above 4096 bits need feature legacy",
         RsaSigningKeySize => "RSA signing key size outside 2048-8192 bits",

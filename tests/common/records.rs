@@ -70,6 +70,26 @@ pub fn split_messages(mut payload: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// Rewrites the handshake messages of a plaintext flight (one or more
+/// handshake records) as one record, after `edit`.
+pub fn edit_plaintext_flight(bytes: &mut Vec<u8>, edit: impl FnOnce(&mut Vec<Vec<u8>>)) {
+    let mut payload = Vec::new();
+    let mut rest = Vec::new();
+    for record in records(bytes) {
+        if record[0] == 22 && rest.is_empty() {
+            payload.extend_from_slice(&record[5..]);
+        } else {
+            rest.extend_from_slice(&record);
+        }
+    }
+    let mut messages = split_messages(&payload);
+    edit(&mut messages);
+    let body = messages.concat();
+    let mut out = handshake_record(&body);
+    out.extend_from_slice(&rest);
+    *bytes = out;
+}
+
 /// Rewrites the encrypted handshake messages in `flight` (the records of
 /// one side's flight): every record protected under `secret` is opened
 /// (sequence numbers from 0), `edit` changes the list of handshake

@@ -612,8 +612,10 @@ fn choose_suite(
                     return None;
                 }
                 if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
-                    // Nothing is signed: the key decrypts instead.
-                    return Some((certificate.clone(), None));
+                    // Nothing is signed: the key decrypts instead, which
+                    // an id-RSASSA-PSS key may not (RFC 4055 §3.1).
+                    return matches!(key.public(), PublicKey::Rsa(_))
+                        .then(|| (certificate.clone(), None));
                 }
                 choose_signature(key, version, offer.schemes())
                     .map(|scheme| (certificate.clone(), scheme))
