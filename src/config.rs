@@ -657,6 +657,11 @@ pub struct ServerConfig {
     /// Whether a HelloRetryRequest carries a cookie the client must echo
     /// (RFC 8446 §4.2.2). On by default.
     pub send_cookie: bool,
+    /// Whether the server sends its certificate's key alone, as a raw
+    /// public key, to a client that lists that type first (RFC 7250).
+    /// Off by default; a certificate made from a key alone
+    /// ([`CertifiedKey::from_key`]) is only ever sent that way.
+    pub raw_public_key: bool,
     /// Seals session state into stateless tickets (a rotating ticketer by
     /// default); unused when [`Self::session_store`] is set.
     pub ticketer: Arc<dyn Ticketer>,
@@ -699,6 +704,7 @@ pub struct ServerConfigBuilder {
     require_extended_master_secret: bool,
     enable_extended_master_secret: bool,
     enable_encrypt_then_mac: bool,
+    raw_public_key: bool,
 }
 
 impl ServerConfig {
@@ -718,6 +724,7 @@ impl ServerConfig {
             require_extended_master_secret: false,
             enable_extended_master_secret: true,
             enable_encrypt_then_mac: true,
+            raw_public_key: false,
         }
     }
 }
@@ -805,6 +812,13 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Offers each certificate's key as a raw public key (RFC 7250) to
+    /// clients that ask for one; see [`ServerConfig::raw_public_key`].
+    pub fn raw_public_key(mut self, on: bool) -> Self {
+        self.raw_public_key = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store (tickets
     /// would be replayable), or the ticketer cannot get its first key.
@@ -847,6 +861,7 @@ impl ServerConfigBuilder {
                 .unwrap_or(DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE),
             tickets_after_resumption: self.tickets.unwrap_or(DEFAULT_TICKETS_AFTER_RESUMPTION),
             send_cookie: self.send_cookie,
+            raw_public_key: self.raw_public_key,
         }))
     }
 }

@@ -520,17 +520,19 @@ pub use conn::{
 pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
 pub use keylog::{KeyLog, KeyLogFile};
-pub use msgs::enums::{CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme};
+pub use msgs::enums::{
+    CertificateType, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme,
+};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
 pub use pki::{
-    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
-    private_key_from_pem_file, verify_chain, verify_chain_cached, CertifiedKey, ClientAuth,
-    ClientCertVerifier, InvalidServerName, LoadError, PolicyInputs, Profile, Purpose, Revocation,
-    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownProfile,
-    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
-    MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK,
-    MAX_SIGNATURE_CHECKS,
+    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, pin_of,
+    private_key_from_pem, private_key_from_pem_file, verify_chain, verify_chain_cached,
+    CertifiedKey, ClientAuth, ClientCertVerifier, InvalidServerName, LoadError, PinnedKeys,
+    PolicyInputs, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerCertVerifier,
+    ServerName, TrustAnchor, UnknownProfile, Validation, VerifiedPath, WebPkiClientVerifier,
+    WebPkiServerVerifier, MAX_INTERMEDIATES, MAX_NAME_CONSTRAINT_CHECKS,
+    MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
 };
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the

@@ -13,7 +13,9 @@ use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
-use crate::msgs::enums::{AlertLevel, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{
+    AlertLevel, CertificateType, CipherSuite, HandshakeType, NamedGroup, ProtocolVersion,
+};
 use crate::observer::{MessageDirection, MessageObserver};
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
 use crate::session::ClientSessionStore;
@@ -92,6 +94,8 @@ pub(crate) struct Negotiated {
     resumed: bool,
     resumption_requested: bool,
     early_data: EarlyDataStatus,
+    server_certificate_type: Option<CertificateType>,
+    client_certificate_type: Option<CertificateType>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -121,6 +125,10 @@ pub(crate) enum HandshakeEvent {
     /// Server: the client asked to resume (design §3), whether or not it
     /// did.
     ResumptionRequested,
+    /// What the server's Certificate carried (RFC 7250): sent or received.
+    ServerCertificateType(CertificateType),
+    /// What the client's Certificate carried (RFC 7250): sent or received.
+    ClientCertificateType(CertificateType),
 }
 
 impl Negotiated {
@@ -174,6 +182,16 @@ impl Negotiated {
         self.early_data
     }
 
+    /// The type of the server's Certificate, once one was sent.
+    pub(crate) fn server_certificate_type(&self) -> Option<CertificateType> {
+        self.server_certificate_type
+    }
+
+    /// The type of the client's Certificate, once one was sent.
+    pub(crate) fn client_certificate_type(&self) -> Option<CertificateType> {
+        self.client_certificate_type
+    }
+
     /// Records `event`: what [`HandshakeIo::report`] does.
     pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
@@ -186,6 +204,8 @@ impl Negotiated {
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
             HandshakeEvent::ResumptionRequested => self.resumption_requested = true,
+            HandshakeEvent::ServerCertificateType(t) => self.server_certificate_type = Some(t),
+            HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
         }
     }
 }

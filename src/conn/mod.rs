@@ -28,7 +28,9 @@ pub use crate::common_state::{EarlyDataStatus, Side, MAX_SENDABLE_TLS};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
-use crate::msgs::enums::{CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{
+    CertificateType, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+};
 use crate::pki::ServerName;
 use crate::session::{
     ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
@@ -288,6 +290,20 @@ impl Connection {
     /// it sent none or it was not asked for.
     pub fn peer_certificates(&self) -> &[Vec<u8>] {
         self.common.negotiated().peer_certificates()
+    }
+
+    /// What the server's Certificate carried (RFC 7250): X.509, or a raw
+    /// public key (then [`Self::peer_certificates`] on a client holds the
+    /// one DER SubjectPublicKeyInfo). `None` when no Certificate was sent
+    /// (a resumption).
+    pub fn server_certificate_type(&self) -> Option<CertificateType> {
+        self.common.negotiated().server_certificate_type()
+    }
+
+    /// What the client's Certificate carried (RFC 7250), `None` when the
+    /// client sent none.
+    pub fn client_certificate_type(&self) -> Option<CertificateType> {
+        self.common.negotiated().client_certificate_type()
     }
 
     /// The session identifier of design §3: on a client, the ID in this

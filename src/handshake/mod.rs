@@ -6,6 +6,8 @@
 //! - [`server`]: `hello.rs` reads the ClientHello and picks the version,
 //!   `tls13.rs` runs the TLS 1.3 handshake.
 //! - `transcript`: the running transcript hash (RFC 8446 §4.4.1).
+//! - `certificate_types`: what each side's Certificate carries, X.509 or
+//!   a raw public key (RFC 7250), for both versions.
 //! - `proof`: the values only a passed check can create (signature,
 //!   Finished); the traffic states cannot be built without them.
 //!
@@ -14,6 +16,7 @@
 //!   protection and signing; the checks of the peer's signatures and
 //!   Finished are in `proof`, with TLS 1.3's.
 
+mod certificate_types;
 pub mod client;
 mod proof;
 pub mod server;

@@ -10,7 +10,8 @@
 //! the handshake layer.
 
 use crate::msgs::enums::{
-    EcPointFormat, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+    CertificateType, EcPointFormat, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
+    SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName};
 use crate::msgs::hello::ClientHello;
@@ -51,6 +52,10 @@ pub struct ClientHelloExtensions<'a> {
     pub psk_key_exchange_modes: Option<&'a [PskKeyExchangeMode]>,
     /// pre_shared_key (RFC 8446 §4.2.11).
     pub pre_shared_key: Option<&'a PskOffer>,
+    /// client_certificate_type (RFC 7250 §4.1).
+    pub client_certificate_types: Option<&'a [CertificateType]>,
+    /// server_certificate_type (RFC 7250 §4.1).
+    pub server_certificate_types: Option<&'a [CertificateType]>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -78,6 +83,12 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::EarlyData => view.early_data = true,
                 Extension::PskKeyExchangeModes(modes) => view.psk_key_exchange_modes = Some(modes),
                 Extension::PreSharedKeyOffer(offer) => view.pre_shared_key = Some(offer),
+                Extension::ClientCertificateTypes(types) => {
+                    view.client_certificate_types = Some(types)
+                }
+                Extension::ServerCertificateTypes(types) => {
+                    view.server_certificate_types = Some(types)
+                }
                 _ => {}
             }
         }

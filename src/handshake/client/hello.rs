@@ -13,7 +13,7 @@ use crate::error::{
     CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
     UnexpectedMessageReason,
 };
-use crate::handshake::{key_logger, tls13_suite, Tls13Suite, Transcript};
+use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
 use crate::msgs::enums::PskKeyExchangeMode;
@@ -474,7 +474,8 @@ impl ExpectServerHello {
 
     /// The ClientHello's extensions (RFC 8446 §4.2, RFC 5246 §7.4.1.4):
     /// server_name, supported_groups, the TLS ≤1.2 ones when such a
-    /// version is offered, signature_algorithms, ALPN, the TLS 1.3 ones
+    /// version is offered, signature_algorithms, ALPN, the certificate
+    /// types beyond X.509 (RFC 7250 §4.1), the TLS 1.3 ones
     /// when TLS 1.3 is, the cookie, early_data, and the PSK offer last
     /// (RFC 8446 §4.2.11).
     fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
@@ -496,6 +497,14 @@ impl ExpectServerHello {
         ));
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
+        }
+        let server_types = certificate_types::server_offer(config.verifier.certificate_types());
+        if !server_types.is_empty() {
+            extensions.push(Extension::ServerCertificateTypes(server_types));
+        }
+        let client_types = certificate_types::client_offer(&config.client_certificates);
+        if !client_types.is_empty() {
+            extensions.push(Extension::ClientCertificateTypes(client_types));
         }
         if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(

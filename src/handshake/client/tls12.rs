@@ -30,13 +30,13 @@ use crate::handshake::tls12::{
     Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
 };
 use crate::handshake::{
-    end_entity_key, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
-    SignatureVerified,
+    certificate_types, end_entity_key, key_logger, verify_params, verify_tls12_finished,
+    FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
-use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::certificate::CertificateRequestTls12;
 use crate::msgs::enums::{
-    Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
+    CertificateType, Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
 };
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
@@ -103,6 +103,10 @@ pub(crate) struct Handshake {
     ticket_expected: bool,
     /// The session offered and accepted, when resuming.
     resumed: Option<Box<ClientSessionTls12>>,
+    /// What the server's Certificate carries (RFC 7250 §4.2).
+    server_certificate_type: CertificateType,
+    /// What ours carries, if the server asks for one.
+    client_certificate_type: CertificateType,
 }
 
 /// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.3, §7.4.1.3): checks the
@@ -145,6 +149,8 @@ pub(super) fn handle_server_hello(
         log: HandshakeLog::new(&[&state.hello_bytes, raw]),
         ticket_expected: extensions.ticket_expected,
         resumed,
+        server_certificate_type: extensions.server_certificate_type,
+        client_certificate_type: extensions.client_certificate_type,
     };
     after_server_hello(hs, common)
 }
@@ -177,6 +183,10 @@ struct ServerHelloExtensions {
     encrypt_then_mac: bool,
     /// The server promised a NewSessionTicket (RFC 5077 §3.2).
     ticket_expected: bool,
+    /// The server's certificate type (RFC 7250 §4.2).
+    server_certificate_type: CertificateType,
+    /// Ours.
+    client_certificate_type: CertificateType,
 }
 
 impl ServerHelloExtensions {
@@ -196,6 +206,8 @@ impl ServerHelloExtensions {
             extended_master_secret: false,
             encrypt_then_mac: false,
             ticket_expected: false,
+            server_certificate_type: CertificateType::X509,
+            client_certificate_type: CertificateType::X509,
         };
         for extension in hello.extensions() {
             match extension {
@@ -233,6 +245,18 @@ impl ServerHelloExtensions {
                     ));
                 }
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
+                Extension::ServerCertificateTypeSelected(typ) => {
+                    settled.server_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::server_offer(config.verifier.certificate_types()),
+                        Some(*typ),
+                    )?;
+                }
+                Extension::ClientCertificateTypeSelected(typ) => {
+                    settled.client_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::client_offer(&config.client_certificates),
+                        Some(*typ),
+                    )?;
+                }
                 // RFC 5246 §7.4.1.4: anything we did not ask for.
                 _ => {
                     return Err(Error::UnsupportedExtension(
@@ -349,23 +373,37 @@ impl ExpectCertificate {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
-        let HandshakeMessage::CertificateTls12(certificate) = decode(message, &hs.params)? else {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::ExpectedCertificate,
-            ));
-        };
-        let chain = certificate.certificates;
-        let (end_entity, intermediates) = chain
-            .split_first()
-            .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = hs.config.verifier.verify_server_cert(
-            end_entity,
-            &intermediates,
-            &hs.server_name,
-            hs.config.common.clock.now().as_secs(),
+        let chain = certificate_types::tls12_received(
+            message,
+            hs.server_certificate_type,
+            || decode(message, &hs.params),
+            UnexpectedMessageReason::ExpectedCertificate,
         )?;
-        let public_key = end_entity_key(end_entity)?;
+        let now = hs.config.common.clock.now().as_secs();
+        let (verified, public_key) = if hs.server_certificate_type == CertificateType::RawPublicKey
+        {
+            let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
+            let verified =
+                hs.config
+                    .verifier
+                    .verify_server_raw_public_key(spki, &hs.server_name, now)?;
+            (verified, public_key)
+        } else {
+            let (end_entity, intermediates) = chain
+                .split_first()
+                .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
+            let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+            let verified = hs.config.verifier.verify_server_cert(
+                end_entity,
+                &intermediates,
+                &hs.server_name,
+                now,
+            )?;
+            (verified, end_entity_key(end_entity)?)
+        };
+        common.report(HandshakeEvent::ServerCertificateType(
+            hs.server_certificate_type,
+        ));
         if !hs.params.suite.authentication.fits(&public_key) {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::KeyDoesNotFitSuite,
@@ -553,19 +591,17 @@ impl ExpectServerHelloDone {
             request,
         } = self;
         hs.log.add(&message.raw);
+        let typ = hs.client_certificate_type;
         let chosen = request
             .as_ref()
-            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version));
+            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version, typ));
         if let Some(chosen) = &chosen {
-            let certificates = chosen
-                .as_ref()
-                .map(|(key, _)| key.chain().to_vec())
-                .unwrap_or_default();
-            let bytes =
-                common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
-                    certificates,
-                }))?;
+            let key = chosen.as_ref().map(|(key, _)| &**key);
+            let bytes = common.send_handshake(&certificate_types::tls12_message(key, typ))?;
             hs.log.add(bytes);
+            if key.is_some() {
+                common.report(HandshakeEvent::ClientCertificateType(typ));
+            }
         }
         let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(exchange))?;
         hs.log.add(bytes);
@@ -593,24 +629,25 @@ impl ExpectServerHelloDone {
     }
 }
 
-/// The first client certificate whose key type the request lists and
-/// that can sign: in TLS 1.2 with a scheme the request accepts (RFC 5246
-/// §7.4.4), in TLS 1.0/1.1 (no scheme list, RFC 4346 §7.4.4) with its
-/// type's legacy algorithm. `None` when none fits (an empty Certificate
-/// is sent).
+/// The first client certificate that can be sent as `typ` (RFC 7250),
+/// whose key type the request lists and that can sign: in TLS 1.2 with a
+/// scheme the request accepts (RFC 5246 §7.4.4), in TLS 1.0/1.1 (no
+/// scheme list, RFC 4346 §7.4.4) with its type's legacy algorithm. `None`
+/// when none fits (an empty Certificate is sent).
 fn choose_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls12,
     version: ProtocolVersion,
+    typ: CertificateType,
 ) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
-    config.client_certificates.iter().find_map(|certified| {
+    let candidates = certificate_types::client_candidates(&config.client_certificates, typ);
+    candidates.into_iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
         if !request.certificate_types.contains(&kind.certificate_type()) {
             return None;
         }
-        choose_signature(certified.key(), version, accepted)
-            .map(|scheme| (certified.clone(), scheme))
+        choose_signature(certified.key(), version, accepted).map(|scheme| (certified, scheme))
     })
 }
 

@@ -16,6 +16,7 @@ use crate::error::{
     DecodeReason, Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
+use crate::handshake::certificate_types;
 use crate::handshake::key_logger;
 use crate::handshake::{
     choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
@@ -26,7 +27,9 @@ use crate::keyschedule::tls13::{
     EarlySecret, HandshakeSecret, ResumptionMasterSecret, TrafficSecret,
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
-use crate::msgs::enums::{CipherSuite, Compression, NamedGroup, ProtocolVersion, SignatureScheme};
+use crate::msgs::enums::{
+    CertificateType, CipherSuite, Compression, NamedGroup, ProtocolVersion, SignatureScheme,
+};
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{ServerHello, RANDOM_LEN};
@@ -259,6 +262,8 @@ pub(super) fn handle_server_hello(
         } else {
             EarlyDataAnswer::NotOffered
         },
+        server_certificate_type: CertificateType::X509,
+        client_certificate_type: CertificateType::X509,
     }))
 }
 
@@ -422,6 +427,10 @@ pub(crate) struct Handshake {
     /// The ticket the server accepted, when resuming.
     resumed: Option<ClientTicketTls13>,
     early_data: EarlyDataAnswer,
+    /// What the server's Certificate carries (RFC 7250 §4.2).
+    server_certificate_type: CertificateType,
+    /// What ours carries, if the server asks for one.
+    client_certificate_type: CertificateType,
 }
 
 /// What became of our 0-RTT data.
@@ -448,7 +457,8 @@ pub(crate) struct ExpectEncryptedExtensions(Handshake);
 impl ExpectEncryptedExtensions {
     /// Reads EncryptedExtensions (RFC 8446 §4.3.1): an ALPN answer must
     /// name one protocol we offered; a server_name acknowledgement needs
-    /// an SNI sent; anything not offered is refused.
+    /// an SNI sent; a certificate type must be one we offered (RFC 7250
+    /// §4.2); anything not offered is refused.
     pub(super) fn expect_encrypted_extensions(
         self,
         common: &mut dyn HandshakeIo,
@@ -467,6 +477,18 @@ impl ExpectEncryptedExtensions {
                 }
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
                 Extension::SupportedGroups(_) => {}
+                Extension::ServerCertificateTypeSelected(typ) => {
+                    hs.server_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::server_offer(hs.config.verifier.certificate_types()),
+                        Some(*typ),
+                    )?;
+                }
+                Extension::ClientCertificateTypeSelected(typ) => {
+                    hs.client_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::client_offer(&hs.config.client_certificates),
+                        Some(*typ),
+                    )?;
+                }
                 Extension::Alpn(protocols) if !hs.config.common.alpn_protocols.is_empty() => {
                     common.report(HandshakeEvent::Alpn(
                         chosen_alpn(&hs.config, protocols)?.clone(),
@@ -599,17 +621,31 @@ impl ExpectCertificate {
             .into_iter()
             .map(|e| e.cert_data)
             .collect();
-        let (end_entity, intermediates) = chain
-            .split_first()
-            .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = hs.config.verifier.verify_server_cert(
-            end_entity,
-            &intermediates,
-            &hs.server_name,
-            hs.config.common.clock.now().as_secs(),
-        )?;
-        let public_key = end_entity_key(end_entity)?;
+        let now = hs.config.common.clock.now().as_secs();
+        let (verified, public_key) = if hs.server_certificate_type == CertificateType::RawPublicKey
+        {
+            let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
+            let verified =
+                hs.config
+                    .verifier
+                    .verify_server_raw_public_key(spki, &hs.server_name, now)?;
+            (verified, public_key)
+        } else {
+            let (end_entity, intermediates) = chain
+                .split_first()
+                .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
+            let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+            let verified = hs.config.verifier.verify_server_cert(
+                end_entity,
+                &intermediates,
+                &hs.server_name,
+                now,
+            )?;
+            (verified, end_entity_key(end_entity)?)
+        };
+        common.report(HandshakeEvent::ServerCertificateType(
+            hs.server_certificate_type,
+        ));
         common.report(HandshakeEvent::PeerCertificates(chain));
         hs.transcript.add(&message.raw);
         Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
@@ -710,7 +746,13 @@ impl ExpectFinished {
             common.send_dummy_ccs()?;
         }
         if let Some(request) = &hs.certificate_request {
-            send_client_certificate(&hs.config, request, &mut hs.transcript, common)?;
+            send_client_certificate(
+                &hs.config,
+                request,
+                hs.client_certificate_type,
+                &mut hs.transcript,
+                common,
+            )?;
         }
         let verify_data = hs
             .client_traffic
@@ -737,12 +779,13 @@ impl ExpectFinished {
 }
 
 /// Sends our Certificate and, when we have one that fits, CertificateVerify
-/// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate whose key
-/// signs with a scheme the server listed; an empty Certificate when none
-/// does.
+/// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate that can be
+/// sent as `typ` (RFC 7250) and whose key signs with a scheme the server
+/// listed; an empty Certificate when none does.
 fn send_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls13,
+    typ: CertificateType,
     transcript: &mut Transcript,
     common: &mut dyn HandshakeIo,
 ) -> Result<(), Error> {
@@ -754,13 +797,14 @@ fn send_client_certificate(
             _ => None,
         })
         .unwrap_or_default();
-    let chosen = choose_certificate(&config.client_certificates, None, accepted);
+    let candidates = certificate_types::client_candidates(&config.client_certificates, typ);
+    let chosen = choose_certificate(&candidates, None, accepted);
     let entries = chosen
         .map(|(key, _)| {
-            key.chain()
-                .iter()
-                .map(|der| CertificateEntry {
-                    cert_data: der.clone(),
+            certificate_types::certificate_contents(key, typ)
+                .into_iter()
+                .map(|cert_data| CertificateEntry {
+                    cert_data,
                     extensions: Vec::new(),
                 })
                 .collect()
@@ -772,6 +816,7 @@ fn send_client_certificate(
     }))?;
     transcript.add(bytes);
     if let Some((key, scheme)) = chosen {
+        common.report(HandshakeEvent::ClientCertificateType(typ));
         let signed = sign_certificate_verify(
             key.key(),
             scheme,

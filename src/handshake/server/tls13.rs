@@ -19,10 +19,11 @@ use crate::error::{
     MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
 };
 use crate::handshake::{
-    choose_certificate, decode_tls13, end_entity_key, key_logger, sign_certificate_verify,
-    tls13_handshake_scheme, tls13_suite, verify_binder, verify_certificate_verify, verify_finished,
-    BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
-    CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
+    certificate_types, choose_certificate, decode_tls13, end_entity_key, key_logger,
+    sign_certificate_verify, tls13_handshake_scheme, tls13_suite, verify_binder,
+    verify_certificate_verify, verify_finished, BinderVerified, FinishedVerified,
+    SignatureVerified, Tls13Suite, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
+    SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
     EarlySecret, HandshakeSecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
@@ -30,8 +31,8 @@ use crate::keyschedule::tls13::{
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
-    CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
-    SignatureScheme,
+    CertificateType, CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion,
+    PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
@@ -429,7 +430,8 @@ fn send_flight(
     let requested_schemes = match &choices.certificate {
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
-            send_certificate(common, &mut transcript, certificate, *scheme)?;
+            let typ = choices.server_certificate_type.typ;
+            send_certificate(common, &mut transcript, certificate, typ, *scheme)?;
             requested
         }
         None => None,
@@ -450,6 +452,7 @@ fn send_flight(
         resumption: application.resumption,
         requested_schemes: requested_schemes.unwrap_or_default(),
         authenticated: choices.authenticated,
+        client_certificate_type: choices.client_certificate_type.typ,
     };
     Ok(expect_client_flight(
         flight,
@@ -526,6 +529,10 @@ struct FlightChoices {
     /// For a full handshake, our certificate and the scheme it signs
     /// with (RFC 8446 §4.4.2.2); `None` when a ticket resumes.
     certificate: Option<(Arc<CertifiedKey>, SignatureScheme)>,
+    /// What our Certificate carries (RFC 7250 §4.2).
+    server_certificate_type: certificate_types::Negotiated,
+    /// What the client's Certificate is to carry, when one is asked for.
+    client_certificate_type: certificate_types::Negotiated,
 }
 
 /// Settles the ALPN protocol (RFC 7301 §3.2), 0-RTT (RFC 8446 §4.2.10)
@@ -570,13 +577,34 @@ fn choose_flight(
             Some((certificate.clone(), scheme))
         }
     };
+    let (server_certificate_type, client_certificate_type) =
+        negotiate_certificate_types(config, offer, certificate.as_ref().map(|c| &*c.0))?;
     Ok(FlightChoices {
         alpn,
         authenticated: resumption.map(|r| r.state.authenticated_at()),
         early_data_budget,
         accept_early_data,
         certificate,
+        server_certificate_type,
+        client_certificate_type,
     })
+}
+
+/// The certificate types of a full handshake
+/// ([`certificate_types::negotiate_for_server`]); nothing to negotiate
+/// when a ticket resumes.
+fn negotiate_certificate_types(
+    config: &ServerConfig,
+    offer: &Offer<'_>,
+    certificate: Option<&CertifiedKey>,
+) -> Result<(certificate_types::Negotiated, certificate_types::Negotiated), Error> {
+    let implied = certificate_types::Negotiated::IMPLIED_X509;
+    match certificate {
+        Some(certificate) => {
+            certificate_types::negotiate_for_server(config, &offer.extensions, certificate)
+        }
+        None => Ok((implied, implied)),
+    }
 }
 
 /// Sends the ServerHello (RFC 8446 §4.1.3): the PSK selected when
@@ -723,8 +751,9 @@ fn install_handshake_keys(
 }
 
 /// Sends EncryptedExtensions (RFC 8446 §4.3.1): early_data when 0-RTT is
-/// accepted, the server_name acknowledgement (RFC 6066 §3) and the ALPN
-/// protocol.
+/// accepted, the server_name acknowledgement (RFC 6066 §3), the ALPN
+/// protocol, and the certificate types the client asked about (RFC 7250
+/// §4.2).
 fn send_encrypted_extensions(
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
@@ -740,6 +769,16 @@ fn send_encrypted_extensions(
     }
     if let Some(protocol) = &choices.alpn {
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
+    }
+    if choices.server_certificate_type.answer {
+        extensions.push(Extension::ServerCertificateTypeSelected(
+            choices.server_certificate_type.typ,
+        ));
+    }
+    if choices.client_certificate_type.answer {
+        extensions.push(Extension::ClientCertificateTypeSelected(
+            choices.client_certificate_type.typ,
+        ));
     }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
@@ -859,22 +898,23 @@ fn early_data_fits(
         && skew <= u128::from(MAX_EARLY_DATA_AGE_SKEW_MS)
 }
 
-/// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
-/// §4.4.3).
+/// Sends the server's Certificate, of type `typ` (RFC 7250 §3), and
+/// CertificateVerify (RFC 8446 §4.4.2, §4.4.3).
 fn send_certificate(
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     certificate: &CertifiedKey,
+    typ: CertificateType,
     scheme: SignatureScheme,
 ) -> Result<(), Error> {
-    let entries = certificate
-        .chain()
-        .iter()
-        .map(|der| CertificateEntry {
-            cert_data: der.clone(),
+    let entries = certificate_types::certificate_contents(certificate, typ)
+        .into_iter()
+        .map(|cert_data| CertificateEntry {
+            cert_data,
             extensions: Vec::new(),
         })
         .collect();
+    common.report(HandshakeEvent::ServerCertificateType(typ));
     let bytes = common.send_handshake(&HandshakeMessage::CertificateTls13(CertificateTls13 {
         context: Vec::new(),
         entries,
@@ -1179,6 +1219,8 @@ pub(crate) struct ClientFlight {
     /// When the session was authenticated by a full handshake; `None` for
     /// this one.
     authenticated: Option<UnixTime>,
+    /// What the client's Certificate carries (RFC 7250 §4.2).
+    client_certificate_type: CertificateType,
 }
 
 /// How the client was authenticated, as proof values.
@@ -1246,13 +1288,22 @@ impl ExpectCertificate {
             .ok_or(Error::UnexpectedMessage(
                 UnexpectedMessageReason::CertificateNotRequested,
             ))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = verifier.verify_client_cert(
-            end_entity,
-            &intermediates,
-            flight.config.common.clock.now().as_secs(),
-        )?;
-        let public_key = end_entity_key(end_entity)?;
+        let now = flight.config.common.clock.now().as_secs();
+        let (verified, public_key) =
+            if flight.client_certificate_type == CertificateType::RawPublicKey {
+                let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
+                (
+                    verifier.verify_client_raw_public_key(spki, now)?,
+                    public_key,
+                )
+            } else {
+                let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+                let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
+                (verified, end_entity_key(end_entity)?)
+            };
+        common.report(HandshakeEvent::ClientCertificateType(
+            flight.client_certificate_type,
+        ));
         common.report(HandshakeEvent::PeerCertificates(chain));
         Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
             flight,
