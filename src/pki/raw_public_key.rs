@@ -11,18 +11,23 @@
 //! that pins keys also talks to a peer that ignores RFC 7250 and sends a
 //! certificate (RFC 7250 §4.2, the peer without the extensions).
 
+use super::algorithm::public_key;
 use super::names::ServerName;
+use super::pem;
 use super::verifier::{
     ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
 };
 use super::x509::Certificate;
 use crate::crypto::hash::HashAlgorithm;
-use crate::error::{CertificateError, Error};
+use crate::error::{CertificateError, Error, LoadError};
 use crate::msgs::enums::CertificateType;
 use subtle::ConstantTimeEq;
 
 /// The length of a pin: a SHA-256 digest of a DER SubjectPublicKeyInfo.
 pub const PIN_LEN: usize = 32;
+
+/// The PEM label of a SubjectPublicKeyInfo (RFC 7468 §13).
+const PUBLIC_KEY_LABEL: &str = "PUBLIC KEY";
 
 /// A verifier for both roles that accepts a peer whose public key is one
 /// of a fixed set (RFC 7250 §6: the binding between key and peer is
@@ -46,6 +51,26 @@ impl PinnedKeys {
         K: AsRef<[u8]>,
     {
         Self::from_sha256(spkis.into_iter().map(|spki| pin_of(spki.as_ref())))
+    }
+
+    /// Pins every PUBLIC KEY block of PEM text (RFC 7468 §13, as
+    /// `openssl pkey -pubout` writes it). Each must be a
+    /// SubjectPublicKeyInfo this crate can use
+    /// ([`LoadError::Certificate`] otherwise); none at all is
+    /// [`LoadError::NoPublicKey`].
+    pub fn from_pem(text: &str) -> Result<Self, LoadError> {
+        let spkis: Vec<Vec<u8>> = pem::parse(text)?
+            .into_iter()
+            .filter(|b| b.label == PUBLIC_KEY_LABEL)
+            .map(|b| b.der.to_vec())
+            .collect();
+        if spkis.is_empty() {
+            return Err(LoadError::NoPublicKey);
+        }
+        for spki in &spkis {
+            public_key(spki)?;
+        }
+        Ok(Self::new(spkis))
     }
 
     /// Pins keys by the SHA-256 of their DER SubjectPublicKeyInfo.

@@ -28,7 +28,7 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
+    [--pin-spki SPEC] [--cert FILE --key FILE | --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
     [--out FILE] [--showcerts] [--trace]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
@@ -97,7 +97,17 @@ pub const OPTIONS: &[OptionSpec] = &[
         "FILE",
         "PEM client certificate chain, offered when the server asks",
     ),
-    value("key", "FILE", "PEM private key of --cert"),
+    value(
+        "key",
+        "FILE",
+        "PEM private key of --cert; alone, sent as a raw public key (RFC 7250)",
+    ),
+    value(
+        "pin-spki",
+        "SPEC",
+        "accept only the server key SPEC pins, sent raw (RFC 7250) or in a certificate: \
+         sha256:HEX of its DER SubjectPublicKeyInfo, or a file with it (PEM or DER)",
+    ),
     value(
         "keylog",
         "FILE",
@@ -243,15 +253,20 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         .collect();
     let name = options.get("servername").unwrap_or_else(|| host_of(addr));
     let server_name = name.parse::<ServerName>().map_err(|e| e.to_string())?;
-    let builder = match (options.get("cafile"), options.has("insecure")) {
-        (Some(_), true) => return Err("--cafile and --insecure exclude each other".into()),
-        (Some(ca), false) => {
+    let builder = match (
+        options.get("cafile"),
+        options.has("insecure"),
+        options.get("pin-spki"),
+    ) {
+        (Some(ca), false, None) => {
             ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(settings::roots(ca)?)))
         }
-        (None, true) => ClientConfig::dangerous().builder_accepting_any_server_certificate(),
-        (None, false) => ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(
-            RootStore::system().map_err(|e| format!("system trust anchors: {e}"))?,
-        )))),
+        (None, true, None) => ClientConfig::dangerous().builder_accepting_any_server_certificate(),
+        (None, false, Some(spec)) => ClientConfig::builder(Arc::new(settings::pinned_keys(spec)?)),
+        (None, false, None) => ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(
+            Arc::new(RootStore::system().map_err(|e| format!("system trust anchors: {e}"))?),
+        ))),
+        _ => return Err("--cafile, --insecure and --pin-spki exclude each other".into()),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let versions = settings::versions(options)?;
@@ -271,8 +286,9 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         (Some(cert), Some(key)) => {
             builder = builder.client_certificate(settings::certified_key(cert, key)?);
         }
+        (None, Some(key)) => builder = builder.client_certificate(settings::raw_key(key)?),
         (None, None) => {}
-        _ => return Err("--cert and --key go together".into()),
+        (Some(_), None) => return Err("--cert needs --key".into()),
     }
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);

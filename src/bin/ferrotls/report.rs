@@ -2,7 +2,7 @@
 //! a completed handshake (as one JSON line, `key: value` lines or a table
 //! row), and a failure naming the alert sent or received.
 
-use ferrotls::{Connection, EarlyDataStatus, Error};
+use ferrotls::{CertificateType, Connection, EarlyDataStatus, Error};
 use std::fmt::Write;
 use std::io;
 
@@ -19,6 +19,7 @@ pub struct Report {
     pub alpn: Option<String>,
     pub server_name: Option<String>,
     pub early_data: &'static str,
+    pub certificate_type: Option<&'static str>,
     pub peer_certificates: usize,
 }
 
@@ -52,6 +53,10 @@ impl Report {
                 EarlyDataStatus::Rejected | EarlyDataStatus::Offered => "rejected",
                 EarlyDataStatus::NotOffered => "not_offered",
             },
+            certificate_type: conn.server_certificate_type().map(|t| match t {
+                CertificateType::RawPublicKey => "RawPublicKey",
+                _ => "X.509",
+            }),
             peer_certificates: conn.peer_certificates().len(),
         }
     }
@@ -61,7 +66,7 @@ impl Report {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
              \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{}}}",
+             \"certificate_type\":{},\"peer_certificates\":{}}}",
             json_string(self.role),
             json_option(self.version.as_deref()),
             json_option(self.cipher_suite.as_deref()),
@@ -71,6 +76,7 @@ impl Report {
             json_option(self.alpn.as_deref()),
             json_option(self.server_name.as_deref()),
             json_string(self.early_data),
+            json_option(self.certificate_type),
             self.peer_certificates,
         )
     }
@@ -81,7 +87,7 @@ impl Report {
         format!(
             "role: {}\nversion: {}\ncipher_suite: {}\ngroup: {}\nresumed: {}\n\
              session_id: {}\nalpn: {}\nserver_name: {}\nearly_data: {}\n\
-             peer_certificates: {}\n",
+             certificate_type: {}\npeer_certificates: {}\n",
             self.role,
             dash(&self.version),
             dash(&self.cipher_suite),
@@ -91,6 +97,7 @@ impl Report {
             dash(&self.alpn),
             dash(&self.server_name),
             self.early_data,
+            self.certificate_type.unwrap_or("-"),
             self.peer_certificates,
         )
     }

@@ -28,7 +28,8 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
-    [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
+    [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
+    [--rawpk] [--keylog FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
@@ -61,6 +62,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
+    value("pin-client-spki", "SPEC", "require a client key pinned by SPEC, sent raw (RFC 7250) or in a certificate: sha256:HEX of its DER SubjectPublicKeyInfo, or a file with it (PEM or DER, openssl pkey -pubout)"),
+    flag("rawpk", "send the key of --key alone, as a raw public key (RFC 7250), to clients that ask for one"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
     value("idle-timeout", "SECS", "close a connection that reads and writes nothing for this long after its handshake (default 10)"),
@@ -254,23 +257,30 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     if let Some(max) = options.number::<u32>("early-data")? {
         builder = builder.max_early_data_size(max);
     }
+    builder = builder.raw_public_key(options.has("rawpk"));
     builder = builder.client_auth(
         match (
             options.get("request-client-cert"),
             options.get("require-client-cert"),
+            options.get("pin-client-spki"),
         ) {
-            (Some(_), Some(_)) => {
-                return Err(
-                    "--request-client-cert and --require-client-cert exclude each other".into(),
-                )
-            }
-            (Some(ca), None) => {
+            (Some(ca), None, None) => {
                 ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(settings::roots(ca)?)))
             }
-            (None, Some(ca)) => {
+            (None, Some(ca), None) => {
                 ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(settings::roots(ca)?)))
             }
-            (None, None) => ClientAuth::None,
+            (None, None, Some(spec)) => {
+                ClientAuth::Required(Arc::new(settings::pinned_keys(spec)?))
+            }
+            (None, None, None) => ClientAuth::None,
+            _ => {
+                return Err(
+                    "--request-client-cert, --require-client-cert and --pin-client-spki \
+                            exclude each other"
+                        .into(),
+                )
+            }
         },
     );
     if let Some(log) = settings::key_log(options)? {
