@@ -242,3 +242,71 @@ fn a_pss_signature_labelled_rsae_is_illegal_parameter_in_tls12() {
     );
     assert_eq!(alert, Some(u8::from(AlertDescription::IllegalParameter)));
 }
+
+/// The CertificateVerify among TLS 1.3 handshake `messages`, its scheme
+/// relabelled from rsa_pss_pss_sha256 to rsa_pss_rsae_sha256.
+fn relabel_certificate_verify(messages: &mut [Vec<u8>]) {
+    const CERTIFICATE_VERIFY: u8 = 15;
+    let verify = messages
+        .iter_mut()
+        .find(|m| m[0] == CERTIFICATE_VERIFY)
+        .expect("a CertificateVerify");
+    relabel_as_rsae(verify, 4);
+}
+
+#[test]
+fn a_pss_signature_labelled_rsae_is_illegal_parameter_in_tls13() {
+    let version = ProtocolVersion::TLSv1_3;
+    let aes128 = [ferrotls::CipherSuite::TLS_AES_128_GCM_SHA256];
+    let schemes = [S::rsa_pss_pss_sha256, S::rsa_pss_rsae_sha256];
+    let unfit = Error::IllegalParameter(IllegalParameterReason::SchemeUnfitForKey);
+    // The server's CertificateVerify, read by the client.
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = pair(
+        client(version)
+            .cipher_suites(&aes128)
+            .signature_schemes(&schemes)
+            .build()
+            .unwrap(),
+        server(version, pss_key("chain.pem", "leaf.key"))
+            .key_log(secrets.clone())
+            .build()
+            .unwrap(),
+        name(),
+    );
+    transfer(&mut c, &mut s).1.unwrap();
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut s, &mut c, |flight| {
+        edit_encrypted_flight(flight, &secret, |m| relabel_certificate_verify(m))
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(err, unfit);
+    assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
+    // The client's CertificateVerify, read by the server.
+    let secrets = Arc::new(CapturedSecrets::default());
+    let verifier = Arc::new(WebPkiClientVerifier::new(pss_roots()));
+    let (mut c, mut s) = pair(
+        client(version)
+            .cipher_suites(&aes128)
+            .client_certificate(pss_key("chain.pem", "leaf.key"))
+            .key_log(secrets.clone())
+            .build()
+            .unwrap(),
+        server(version, pss_key("chain.pem", "leaf.key"))
+            .client_auth(ClientAuth::Required(verifier))
+            .signature_schemes(&schemes)
+            .build()
+            .unwrap(),
+        name(),
+    );
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let secret = secrets.get("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut c, &mut s, |flight| {
+        edit_encrypted_flight(flight, &secret, |m| relabel_certificate_verify(m))
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(err, unfit);
+}
