@@ -25,6 +25,7 @@
 
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::kx::P521_SCALAR_LEN;
+use crate::crypto::rsa_pss;
 use crate::crypto::verify::{
     algorithm_for_scheme, key_fits_algorithm, key_fits_scheme, PublicKey, SignatureAlgorithm,
 };
@@ -148,7 +149,7 @@ impl SigningKey {
         match parts.algorithm {
             OID_RSA_ENCRYPTION => Self::from_pkcs1_der(parts.private_key),
             OID_RSASSA_PSS => {
-                let hash = crate::pki::algorithm::rsa_pss_key_hash(parts.pss_parameters)
+                let hash = rsa_pss::key_hash(parts.pss_parameters)
                     .map_err(|_| Error::Crypto(CryptoReason::RsaPssKeyParameters))?;
                 let mut key = Self::from_pkcs1_der(parts.private_key)?;
                 key.public = PublicKey::RsaPss {

@@ -8,6 +8,7 @@
 
 use super::oid;
 use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::rsa_pss::{self, PssParamsError};
 use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
 use crate::der::{bit_length, encode, tag, Der};
 use crate::error::CertificateError;
@@ -71,116 +72,26 @@ pub fn signature_algorithm(algorithm_id: &[u8]) -> Result<SignatureAlgorithm, Ce
     })
 }
 
-/// Reads a hash AlgorithmIdentifier (parameters NULL or absent, RFC 4055
-/// §2.1) and returns the hash, refusing all but SHA-256/384/512.
-fn hash_algorithm(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> {
-    seq.sequence(|alg| {
-        let id = alg.oid()?;
-        if !alg.is_empty() {
-            alg.null()?;
-        }
-        match id {
-            oid::SHA256 => Ok(HashAlgorithm::Sha256),
-            oid::SHA384 => Ok(HashAlgorithm::Sha384),
-            oid::SHA512 => Ok(HashAlgorithm::Sha512),
-            oid::SHA1 => Err(refused("RSASSA-PSS with SHA-1 is refused")),
-            _ => Err(refused("RSASSA-PSS with an unknown hash")),
-        }
-    })
-}
-
-/// RSASSA-PSS-params of a signature AlgorithmIdentifier (RFC 4055 §3.1):
-/// [`pss_fields`], with the salt exactly as long as the hash (RFC 8446
-/// §4.2.3 signs with that salt, and the Web PKI uses no other).
+/// RSASSA-PSS-params of a signature AlgorithmIdentifier (RFC 4055 §3.1,
+/// [`rsa_pss::parse`]), with the salt exactly as long as the hash (RFC
+/// 8446 §4.2.3 signs with that salt, and the Web PKI uses no other).
 fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> {
-    seq.sequence(|params| {
-        let (hash, salt_len) = pss_fields(params)?;
-        if salt_len != hash.output_len() {
-            return Err(refused(
-                "RSASSA-PSS salt length differs from the hash length",
-            ));
-        }
-        Ok(hash)
-    })
-}
-
-/// The fields of RSASSA-PSS-params (RFC 4055 §3.1), from the contents of
-/// the SEQUENCE: the hash, which must be SHA-256/384/512; the mask
-/// generation, which must be MGF1 over the same hash; and the salt length.
-/// The trailer field must be the default. The SHA-1 defaults of absent
-/// fields are refused.
-fn pss_fields(params: &mut Der<'_>) -> Result<(HashAlgorithm, usize), CertificateError> {
-    let hash = match params.optional(tag::context_constructed(0))? {
-        Some(inner) => {
-            let mut inner = Der::new(inner);
-            let hash = hash_algorithm(&mut inner)?;
-            inner.finish()?;
-            hash
-        }
-        None => return Err(refused("RSASSA-PSS with the default SHA-1 hash is refused")),
-    };
-    let mgf = params
-        .optional(tag::context_constructed(1))?
-        .ok_or(refused("RSASSA-PSS with the default MGF1-SHA-1 is refused"))?;
-    let mut mgf = Der::new(mgf);
-    mgf.sequence(|mgf| {
-        if mgf.oid()? != oid::MGF1 {
-            return Err(refused("RSASSA-PSS with a mask generation other than MGF1"));
-        }
-        if hash_algorithm(mgf)? != hash {
-            return Err(refused(
-                "RSASSA-PSS with an MGF1 hash unlike the message hash",
-            ));
-        }
-        Ok(())
+    let params = rsa_pss::parse(seq.read(tag::SEQUENCE)?).map_err(|e| match e {
+        PssParamsError::Malformed(why) => CertificateError::BadEncoding(why),
+        PssParamsError::Refused(why) => refused(why),
     })?;
-    mgf.finish()?;
-    let salt = params
-        .optional(tag::context_constructed(2))?
-        .ok_or(refused(
-            "RSASSA-PSS with the default 20-byte salt is refused",
-        ))?;
-    let mut salt = Der::new(salt);
-    let salt_len = salt.small_unsigned()?;
-    salt.finish()?;
-    if params.peek_tag() == Some(tag::context_constructed(3)) {
-        return Err(CertificateError::BadEncoding(
-            "RSASSA-PSS trailerField encoded although DEFAULT",
+    if params.salt_len != params.hash.output_len() {
+        return Err(refused(
+            "RSASSA-PSS salt length differs from the hash length",
         ));
     }
-    let salt_len = usize::try_from(salt_len).map_err(|_| refused("RSASSA-PSS salt too long"))?;
-    Ok((hash, salt_len))
-}
-
-/// The hash the parameters of an id-RSASSA-PSS public key bind it to
-/// (RFC 4055 §3.1), given the contents of the parameters SEQUENCE as an
-/// SPKI or a PKCS#8 key carries it: `None` without parameters (the key
-/// signs with any PSS hash). With parameters, every signature by the key
-/// must use their hash and MGF1 over it, with a salt at least as long as
-/// theirs (RFC 4055 §3.3); TLS signs with a salt of the hash length (RFC
-/// 8446 §4.2.3), so a larger minimum salt is refused as a key nothing
-/// here can sign or verify with.
-pub(crate) fn rsa_pss_key_hash(
-    params: Option<&[u8]>,
-) -> Result<Option<HashAlgorithm>, CertificateError> {
-    let Some(params) = params else {
-        return Ok(None);
-    };
-    let mut params = Der::new(params);
-    let (hash, min_salt) = pss_fields(&mut params)?;
-    params.finish()?;
-    if min_salt > hash.output_len() {
-        return Err(CertificateError::UnsupportedKey(
-            "RSASSA-PSS key whose minimum salt exceeds the hash length",
-        ));
-    }
-    Ok(Some(hash))
+    Ok(params.hash)
 }
 
 /// Parses a SubjectPublicKeyInfo (the whole DER SEQUENCE, RFC 5280
 /// §4.1.2.7) into a [`PublicKey`]: RSA (RFC 3279 §2.3.1, 2048–8192 bits),
 /// RSA with the id-RSASSA-PSS OID and optional parameters (RFC 4055 §3.1,
-/// see [`rsa_pss_key_hash`]),
+/// see [`rsa_pss::key_hash`]),
 /// EC on P-256, P-384 or P-521 with an uncompressed point (RFC 5480), Ed25519
 /// (RFC 8410 §4). Anything else is [`CertificateError::UnsupportedKey`].
 pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
@@ -211,7 +122,10 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
                     }
                     None => None,
                 };
-                let hash = rsa_pss_key_hash(params)?;
+                let hash = rsa_pss::key_hash(params).map_err(|e| match e {
+                    PssParamsError::Malformed(why) => CertificateError::BadEncoding(why),
+                    PssParamsError::Refused(why) => CertificateError::UnsupportedKey(why),
+                })?;
                 check_rsa_key(key)?;
                 Ok(PublicKey::RsaPss {
                     key: key.to_vec(),
@@ -356,50 +270,6 @@ mod tests {
         der.extend((body.len() as u16).to_be_bytes());
         der.extend(body);
         der
-    }
-
-    /// The contents of RSASSA-PSS-params naming `hash` (SHA-256/384/512
-    /// by its last OID octet 1/2/3), MGF1 over `mgf_hash` and `salt`.
-    fn pss_params(hash: u8, mgf_hash: u8, salt: u8) -> Vec<u8> {
-        let sha = |n: u8| {
-            vec![
-                0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, n, 0x05,
-                0x00,
-            ]
-        };
-        let mut out = vec![0xa0, 0x0f];
-        out.extend(sha(hash));
-        out.extend([0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09]);
-        out.extend(oid::MGF1);
-        out.extend(sha(mgf_hash));
-        out.extend([0xa2, 0x03, 0x02, 0x01, salt]);
-        out
-    }
-
-    #[test]
-    fn pss_key_parameters_bind_the_hash_and_allow_salts_up_to_its_length() {
-        assert_eq!(rsa_pss_key_hash(None), Ok(None));
-        assert_eq!(
-            rsa_pss_key_hash(Some(&pss_params(1, 1, 32))),
-            Ok(Some(HashAlgorithm::Sha256))
-        );
-        assert_eq!(
-            rsa_pss_key_hash(Some(&pss_params(2, 2, 20))),
-            Ok(Some(HashAlgorithm::Sha384)),
-            "a smaller minimum salt still allows the hash-length salt"
-        );
-        assert!(matches!(
-            rsa_pss_key_hash(Some(&pss_params(2, 2, 49))),
-            Err(CertificateError::UnsupportedKey(_))
-        ));
-        assert!(matches!(
-            rsa_pss_key_hash(Some(&pss_params(2, 1, 48))),
-            Err(CertificateError::UnsupportedSignatureAlgorithm(_))
-        ));
-        assert!(
-            rsa_pss_key_hash(Some(&[])).is_err(),
-            "empty parameters are the SHA-1 defaults"
-        );
     }
 
     #[test]
