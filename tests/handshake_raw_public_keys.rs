@@ -350,3 +350,41 @@ fn a_webpki_verifier_refuses_a_raw_key_it_never_asked_for() {
         Some(u8::from(AlertDescription::UnsupportedExtension))
     );
 }
+
+#[test]
+fn a_session_authenticated_by_raw_keys_resumes_or_starts_afresh_never_fails() {
+    for version in VERSIONS {
+        let client = pinning_client(version, "p256").build().unwrap();
+        let server = p256_server(version, true).build().unwrap();
+        let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+        // TLS 1.3 tickets arrive after the handshake.
+        send_and_check(&mut s, &mut c, b"ticket");
+        let (c, _) = handshaken(client, server, server_name("p256"));
+        assert!(c.is_resumed(), "{version:?}");
+        assert_eq!(c.peer_certificates(), [certified_key("p256").spki()]);
+        assert_eq!(c.server_certificate_type(), None, "{version:?}");
+    }
+}
+
+#[test]
+fn a_session_with_a_pinned_raw_client_key_resumes() {
+    for version in VERSIONS {
+        let client_key = ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap();
+        let client_key = Arc::new(CertifiedKey::from_key(client_key));
+        let client = client_builder("p256")
+            .versions(&[version])
+            .client_certificate(client_key.clone())
+            .build()
+            .unwrap();
+        let pinned = PinnedKeys::new([client_key.spki()]);
+        let server = p256_server(version, false)
+            .client_auth(ClientAuth::Required(Arc::new(pinned)))
+            .build()
+            .unwrap();
+        let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+        send_and_check(&mut s, &mut c, b"ticket");
+        let (c, s) = handshaken(client, server, server_name("p256"));
+        assert!(c.is_resumed(), "{version:?}");
+        assert_eq!(s.peer_certificates(), [client_key.spki()], "{version:?}");
+    }
+}
