@@ -114,8 +114,11 @@ impl PinnedKeys {
 
 /// The SHA-256 of a DER SubjectPublicKeyInfo: what [`PinnedKeys`] keeps.
 pub fn pin_of(spki: &[u8]) -> [u8; PIN_LEN] {
+    let digest = HashAlgorithm::Sha256.hash(spki);
     let mut pin = [0; PIN_LEN];
-    pin.copy_from_slice(HashAlgorithm::Sha256.hash(spki).as_ref());
+    for (out, byte) in pin.iter_mut().zip(digest.as_ref()) {
+        *out = *byte;
+    }
     pin
 }
 
