@@ -124,6 +124,9 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::rsa_pss_rsae_sha256,
     SignatureScheme::rsa_pss_rsae_sha384,
     SignatureScheme::rsa_pss_rsae_sha512,
+    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,
+    SignatureScheme::rsa_pss_pss_sha512,
     SignatureScheme::rsa_pkcs1_sha256,
     SignatureScheme::rsa_pkcs1_sha384,
     SignatureScheme::rsa_pkcs1_sha512,
@@ -823,6 +826,11 @@ pub struct ServerConfig {
     /// Whether a HelloRetryRequest carries a cookie the client must echo
     /// (RFC 8446 §4.2.2). On by default.
     pub send_cookie: bool,
+    /// Whether the server sends its certificate's key alone, as a raw
+    /// public key, to a client that lists that type first (RFC 7250).
+    /// Off by default; a certificate made from a key alone
+    /// ([`CertifiedKey::from_key`]) is only ever sent that way.
+    pub raw_public_key: bool,
     /// Seals session state into stateless tickets (a rotating ticketer by
     /// default); unused when [`Self::session_store`] is set.
     pub ticketer: Arc<dyn Ticketer>,
@@ -875,6 +883,7 @@ pub struct ServerConfigBuilder {
     enable_encrypt_then_mac: bool,
     external_psks: Option<Arc<dyn ExternalPskStore>>,
     anti_replay: Option<Arc<dyn AntiReplay>>,
+    raw_public_key: bool,
 }
 
 impl ServerConfig {
@@ -897,6 +906,7 @@ impl ServerConfig {
             enable_encrypt_then_mac: true,
             external_psks: None,
             anti_replay: None,
+            raw_public_key: false,
         }
     }
 }
@@ -1005,6 +1015,13 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Offers each certificate's key as a raw public key (RFC 7250) to
+    /// clients that ask for one; see [`ServerConfig::raw_public_key`].
+    pub fn raw_public_key(mut self, on: bool) -> Self {
+        self.raw_public_key = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store or an
     /// anti-replay filter (its data would be replayable), or the ticketer
@@ -1054,6 +1071,7 @@ impl ServerConfigBuilder {
                 .unwrap_or(DEFAULT_TICKETS_AFTER_FULL_HANDSHAKE),
             tickets_after_resumption: self.tickets.unwrap_or(DEFAULT_TICKETS_AFTER_RESUMPTION),
             send_cookie: self.send_cookie,
+            raw_public_key: self.raw_public_key,
         }))
     }
 }

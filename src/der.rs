@@ -77,9 +77,8 @@ pub struct Element<'a> {
 
 /// Encodes one element: `tag`, the length of `contents` in its shortest
 /// definite form (X.690 §8.1.3, §10.1), then `contents`. What
-/// [`Der::element`] reads back. Used to rebuild `rustls-pki-types`'
-/// anchors and by unit tests that build DER.
-#[cfg(any(test, feature = "pki-types"))]
+/// [`Der::element`] reads back. Used to write SubjectPublicKeyInfos, to
+/// rebuild `rustls-pki-types`' anchors, and by unit tests that build DER.
 pub fn encode(tag: u8, contents: &[u8]) -> Vec<u8> {
     let len = contents.len();
     let mut out = Vec::with_capacity(contents.len() + 2 + MAX_LENGTH_OCTETS);

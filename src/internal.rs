@@ -129,7 +129,7 @@ pub mod msgs {
     pub mod certificate {
         pub use crate::msgs::certificate::{
             CertificateEntry, CertificateRequestTls12, CertificateRequestTls13, CertificateTls12,
-            CertificateTls13,
+            CertificateTls13, RawPublicKeyTls12,
         };
     }
     /// The TLS 1.0–1.2 CertificateStatus message (RFC 6066 §8).

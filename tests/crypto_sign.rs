@@ -389,6 +389,10 @@ fn same_type(key: &PublicKey, bytes: Vec<u8>) -> PublicKey {
         PublicKey::EcdsaP384(_) => PublicKey::EcdsaP384(bytes),
         PublicKey::EcdsaP521(_) => PublicKey::EcdsaP521(bytes),
         PublicKey::Ed25519(_) => PublicKey::Ed25519(bytes),
+        PublicKey::RsaPss { hash, .. } => PublicKey::RsaPss {
+            key: bytes,
+            hash: *hash,
+        },
     }
 }
 

@@ -69,6 +69,7 @@ fn json_report_has_exactly_the_issue_keys() {
             "alpn",
             "server_name",
             "early_data",
+            "certificate_type",
             "peer_certificates",
             "record_size_limit",
             "certificate_compression",

@@ -87,6 +87,7 @@ fn fields_are_what_the_script_asked_for() {
             PublicKey::EcdsaP384(_) => "p384",
             PublicKey::EcdsaP521(_) => "p521",
             PublicKey::Ed25519(_) => "ed25519",
+            PublicKey::RsaPss { .. } => "rsa-pss",
         };
         assert_eq!(got, want, "{file}");
     }

@@ -22,6 +22,14 @@ fuzz_target!(|data: &[u8]| {
         PublicKey::EcdsaP384(key.to_vec()),
         PublicKey::EcdsaP521(key.to_vec()),
         PublicKey::Ed25519(key.to_vec()),
+        PublicKey::RsaPss {
+            key: key.to_vec(),
+            hash: None,
+        },
+        PublicKey::RsaPss {
+            key: key.to_vec(),
+            hash: Some(H::Sha384),
+        },
     ];
     let mut algorithms = vec![A::Ed25519];
     for hash in [H::Sha1, H::Sha256, H::Sha384, H::Sha512] {

@@ -14,8 +14,8 @@ use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::enums::{
-    AlertLevel, CertificateCompressionAlgorithm, CipherSuite, HandshakeType, NamedGroup,
-    ProtocolVersion,
+    AlertLevel, CertificateCompressionAlgorithm, CertificateType, CipherSuite, HandshakeType,
+    NamedGroup, ProtocolVersion,
 };
 use crate::observer::{MessageDirection, MessageObserver};
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
@@ -101,6 +101,8 @@ pub(crate) struct Negotiated {
     peer_certificate_compression: Option<CertificateCompressionAlgorithm>,
     sent_certificate_compression: Option<CertificateCompressionAlgorithm>,
     external_psk: Option<Vec<u8>>,
+    server_certificate_type: Option<CertificateType>,
+    client_certificate_type: Option<CertificateType>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -149,6 +151,10 @@ pub(crate) enum HandshakeEvent {
     /// The handshake was authenticated by the external PSK of this
     /// identity (RFC 8446 §2.2).
     ExternalPsk(Vec<u8>),
+    /// What the server's Certificate carried (RFC 7250): sent or received.
+    ServerCertificateType(CertificateType),
+    /// What the client's Certificate carried (RFC 7250): sent or received.
+    ClientCertificateType(CertificateType),
 }
 
 impl Negotiated {
@@ -234,6 +240,16 @@ impl Negotiated {
         self.external_psk.as_deref()
     }
 
+    /// The type of the server's Certificate, once one was sent.
+    pub(crate) fn server_certificate_type(&self) -> Option<CertificateType> {
+        self.server_certificate_type
+    }
+
+    /// The type of the client's Certificate, once one was sent.
+    pub(crate) fn client_certificate_type(&self) -> Option<CertificateType> {
+        self.client_certificate_type
+    }
+
     /// Records `event`: what [`HandshakeIo::report`] does.
     pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
@@ -261,6 +277,8 @@ impl Negotiated {
                 self.sent_certificate_compression = Some(a)
             }
             HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
+            HandshakeEvent::ServerCertificateType(t) => self.server_certificate_type = Some(t),
+            HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
         }
     }
 }

@@ -29,7 +29,9 @@ pub use crate::common_state::{EarlyDataStatus, Side, MAX_SENDABLE_TLS};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
-use crate::msgs::enums::{CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{
+    CertificateType, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+};
 use crate::pki::ServerName;
 use crate::session::{
     ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
@@ -323,6 +325,20 @@ impl Connection {
     /// received on a client, sent on a server; empty when none.
     pub fn stapled_scts(&self) -> &[Vec<u8>] {
         self.common.negotiated().stapled_scts()
+    }
+
+    /// What the server's Certificate carried (RFC 7250): X.509, or a raw
+    /// public key (then [`Self::peer_certificates`] on a client holds the
+    /// one DER SubjectPublicKeyInfo). `None` when no Certificate was sent
+    /// (a resumption).
+    pub fn server_certificate_type(&self) -> Option<CertificateType> {
+        self.common.negotiated().server_certificate_type()
+    }
+
+    /// What the client's Certificate carried (RFC 7250), `None` when the
+    /// client sent none.
+    pub fn client_certificate_type(&self) -> Option<CertificateType> {
+        self.common.negotiated().client_certificate_type()
     }
 
     /// The session identifier of design §3: on a client, the ID in this

@@ -17,6 +17,7 @@ pub mod mlkem;
 pub mod prf;
 pub mod rng;
 pub mod rsa_kx;
+pub mod rsa_pss;
 pub mod secret;
 pub mod sign;
 pub mod verify;

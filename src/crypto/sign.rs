@@ -25,7 +25,10 @@
 
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::kx::P521_SCALAR_LEN;
-use crate::crypto::verify::{algorithm_for_scheme, key_fits_scheme, PublicKey, SignatureAlgorithm};
+use crate::crypto::rsa_pss;
+use crate::crypto::verify::{
+    algorithm_for_scheme, key_fits_algorithm, key_fits_scheme, PublicKey, SignatureAlgorithm,
+};
 use crate::der::{bit_length, tag, Der};
 use crate::error::{CryptoReason, DecodeReason, Error};
 use crate::msgs::enums::SignatureScheme;
@@ -47,6 +50,9 @@ pub const MAX_RSA_SIGNING_BITS: usize = 8192;
 /// DER contents of the rsaEncryption OID 1.2.840.113549.1.1.1 (RFC 8017
 /// Appendix C).
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// DER contents of id-RSASSA-PSS 1.2.840.113549.1.1.10 (RFC 4055 §3.1),
+/// the OID of RSA keys that only sign with RSASSA-PSS.
+const OID_RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
 /// DER contents of id-ecPublicKey 1.2.840.10045.2.1 (RFC 5480 §2.1.1).
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 /// DER contents of secp256r1 1.2.840.10045.3.1.7 (RFC 5480 §2.1.1.1).
@@ -111,6 +117,7 @@ impl core::fmt::Debug for SigningKey {
     /// Names the key type only; never prints key material.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let kind = match &self.kind {
+            KeyKind::Rsa(_) if matches!(self.public, PublicKey::RsaPss { .. }) => "RSA-PSS",
             KeyKind::Rsa(_) => "RSA",
             KeyKind::Ecdsa(e) if e.curve == Curve::P256 => "ECDSA P-256",
             KeyKind::Ecdsa(_) => "ECDSA P-384",
@@ -128,6 +135,10 @@ fn bad_key(why: CryptoReason) -> impl Fn(Error) -> Error {
 impl SigningKey {
     /// Loads a PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (RFC 5208 §5,
     /// RFC 5958 §2) holding an RSA, EC P-256/P-384/P-521 or Ed25519 key.
+    /// An RSA key under the id-RSASSA-PSS OID (as `openssl genpkey
+    /// -algorithm RSA-PSS` writes it) signs with RSASSA-PSS only, and with
+    /// its parameters' hash only if it has parameters (RFC 4055 §3.1):
+    /// `rsa_pss_pss_*` in TLS (RFC 8446 §4.2.3).
     ///
     /// Fails with [`Error::Crypto`] when the bytes do not parse, name
     /// another algorithm or curve, or hold an inconsistent or unsupported
@@ -137,6 +148,16 @@ impl SigningKey {
         let parts = pkcs8_parts(der).map_err(bad_key(CryptoReason::MalformedPkcs8Key))?;
         match parts.algorithm {
             OID_RSA_ENCRYPTION => Self::from_pkcs1_der(parts.private_key),
+            OID_RSASSA_PSS => {
+                let hash = rsa_pss::key_hash(parts.pss_parameters)
+                    .map_err(|_| Error::Crypto(CryptoReason::RsaPssKeyParameters))?;
+                let mut key = Self::from_pkcs1_der(parts.private_key)?;
+                key.public = PublicKey::RsaPss {
+                    key: key.public.as_bytes().to_vec(),
+                    hash,
+                };
+                Ok(key)
+            }
             OID_EC_PUBLIC_KEY => {
                 let curve = parts
                     .parameters
@@ -276,6 +297,9 @@ impl SigningKey {
         use SignatureScheme as S;
         let candidates: &[SignatureScheme] = match &self.kind {
             KeyKind::Rsa(_) => &[
+                S::rsa_pss_pss_sha256,
+                S::rsa_pss_pss_sha384,
+                S::rsa_pss_pss_sha512,
                 S::rsa_pss_rsae_sha256,
                 S::rsa_pss_rsae_sha384,
                 S::rsa_pss_rsae_sha512,
@@ -307,14 +331,15 @@ impl SigningKey {
     /// `algorithm` (another key type, ECDSA on P-256/P-384 with a hash
     /// other than the curve's own or SHA-1, SHA-1 without feature `legacy`
     /// or on P-521) or the primitive fails. P-521 signs over SHA-256,
-    /// SHA-384 or SHA-512.
+    /// SHA-384 or SHA-512. An id-RSASSA-PSS key signs with RSASSA-PSS
+    /// only, under its parameters' hash if it has them.
     pub fn sign(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>, Error> {
         use HashAlgorithm as H;
         use SignatureAlgorithm as A;
         let rng = SystemRandom::new();
         let failed = |_| Error::Crypto(CryptoReason::SigningFailed);
         match (&self.kind, algorithm) {
-            (KeyKind::Rsa(rsa), _) => {
+            (KeyKind::Rsa(rsa), _) if key_fits_algorithm(&self.public, algorithm) => {
                 let padding: Option<&'static dyn ring_sig::RsaEncoding> = match algorithm {
                     A::RsaPkcs1(H::Sha256) => Some(&ring_sig::RSA_PKCS1_SHA256),
                     A::RsaPkcs1(H::Sha384) => Some(&ring_sig::RSA_PKCS1_SHA384),
@@ -360,11 +385,12 @@ impl SigningKey {
     }
 
     /// The RSA private key, for RSA key exchange
-    /// ([`crate::crypto::rsa_kx`]); `None` for other key types.
+    /// ([`crate::crypto::rsa_kx`]); `None` for other key types and for
+    /// id-RSASSA-PSS keys, which only sign (RFC 4055 §3.1).
     #[cfg(feature = "legacy")]
     pub(crate) fn rsa_private_key(&self) -> Option<&rsa::PrivateKey> {
         match &self.kind {
-            KeyKind::Rsa(rsa) => Some(&rsa.legacy),
+            KeyKind::Rsa(rsa) if matches!(self.public, PublicKey::Rsa(_)) => Some(&rsa.legacy),
             _ => None,
         }
     }
@@ -390,6 +416,9 @@ struct Pkcs8Parts<'a> {
     algorithm: &'a [u8],
     /// The OID in the algorithm parameters, when the parameters are one.
     parameters: Option<&'a [u8]>,
+    /// The contents of the algorithm parameters when they are a SEQUENCE
+    /// (an id-RSASSA-PSS key's RSASSA-PSS-params, RFC 4055 §3.1).
+    pss_parameters: Option<&'a [u8]>,
     /// The algorithm-specific private key inside the OCTET STRING.
     private_key: &'a [u8],
 }
@@ -404,12 +433,14 @@ fn pkcs8_parts(input: &[u8]) -> Result<Pkcs8Parts<'_>, Error> {
     // EC keys name their curve here (RFC 5480 §2.1.1); RSA has NULL and
     // Ed25519 nothing, which the loaders do not need.
     let parameters = alg_id.optional(tag::OID)?;
+    let pss_parameters = alg_id.optional(tag::SEQUENCE)?;
     let private_key = info.read(tag::OCTET_STRING)?;
     // Optional attributes and, in v2, the public key may follow; the
     // loaders check the key pair themselves.
     Ok(Pkcs8Parts {
         algorithm,
         parameters,
+        pss_parameters,
         private_key,
     })
 }

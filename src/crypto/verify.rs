@@ -4,7 +4,9 @@
 //!
 //! ring verifies everything it can: RSA PKCS#1 v1.5 with SHA-2 (and SHA-1
 //! under `legacy`), RSASSA-PSS, ECDSA with SHA-256/384 on P-256 and P-384,
-//! and Ed25519. `p521` verifies ECDSA on P-521 (with SHA-256/384/512),
+//! and Ed25519. RSA keys under the id-RSASSA-PSS OID (RFC 4055 §3.1) are
+//! verified by ring's RSASSA-PSS verifiers from their RSAPublicKey, within
+//! the hash their parameters bind. `p521` verifies ECDSA on P-521 (with SHA-256/384/512),
 //! which ring lacks. Behind the `legacy` feature the `rsa` crate verifies
 //! the TLS 1.0/1.1 RSA signature over MD5‖SHA-1 without DigestInfo (RFC
 //! 2246 §7.4.3, RFC 4346 §7.4.3), and `p256`/`p384` verify ECDSA over
@@ -68,6 +70,16 @@ pub enum PublicKey {
     EcdsaP521(Vec<u8>),
     /// Ed25519: the 32-byte key (RFC 8410 §4).
     Ed25519(Vec<u8>),
+    /// RSA under the id-RSASSA-PSS OID (RFC 4055 §3.1): a key that only
+    /// makes RSASSA-PSS signatures, `rsa_pss_pss_*` in TLS (RFC 8446
+    /// §4.2.3), never PKCS#1 v1.5 ones or `rsa_pss_rsae_*`.
+    RsaPss {
+        /// The DER RSAPublicKey (RFC 8017 §A.1.1).
+        key: Vec<u8>,
+        /// The hash the key's parameters bind it to; `None` when the key
+        /// has no parameters and signs with any hash.
+        hash: Option<HashAlgorithm>,
+    },
 }
 
 impl PublicKey {
@@ -78,7 +90,8 @@ impl PublicKey {
             | Self::EcdsaP256(b)
             | Self::EcdsaP384(b)
             | Self::EcdsaP521(b)
-            | Self::Ed25519(b) => b,
+            | Self::Ed25519(b)
+            | Self::RsaPss { key: b, .. } => b,
         }
     }
 
@@ -88,7 +101,7 @@ impl PublicKey {
     /// `RSAPublicKey` of two positive INTEGERs.
     pub fn rsa_modulus_bits(&self) -> Result<Option<usize>, Error> {
         match self {
-            Self::Rsa(der) => rsa_modulus_bits(der).map(Some),
+            Self::Rsa(der) | Self::RsaPss { key: der, .. } => rsa_modulus_bits(der).map(Some),
             _ => Ok(None),
         }
     }
@@ -130,8 +143,9 @@ impl SignatureAlgorithm {
 
 /// TLS: the algorithm a [`SignatureScheme`] means (RFC 8446 §4.2.3, and
 /// RFC 5246 §7.4.1.4.1 for the SHA-1 pairs), `None` for schemes this crate
-/// does not support (`rsa_pss_pss_*`, Ed448, unknown values, and the SHA-1
-/// schemes without feature `legacy`).
+/// does not support (Ed448, unknown values, and the SHA-1 schemes without
+/// feature `legacy`). `rsa_pss_rsae_*` and `rsa_pss_pss_*` are the same
+/// algorithm; they differ in the key they need ([`key_fits_scheme`]).
 ///
 /// The result does not bind the ECDSA curve: that is right for TLS 1.2,
 /// where `ecdsa_secp256r1_sha256` only means "ECDSA with SHA-256"; TLS 1.3
@@ -151,6 +165,9 @@ pub fn algorithm_for_scheme(scheme: SignatureScheme) -> Option<SignatureAlgorith
         S::rsa_pss_rsae_sha256 => A::RsaPss(H::Sha256),
         S::rsa_pss_rsae_sha384 => A::RsaPss(H::Sha384),
         S::rsa_pss_rsae_sha512 => A::RsaPss(H::Sha512),
+        S::rsa_pss_pss_sha256 => A::RsaPss(H::Sha256),
+        S::rsa_pss_pss_sha384 => A::RsaPss(H::Sha384),
+        S::rsa_pss_pss_sha512 => A::RsaPss(H::Sha512),
         S::ecdsa_secp256r1_sha256 => A::Ecdsa(H::Sha256),
         S::ecdsa_secp384r1_sha384 => A::Ecdsa(H::Sha384),
         S::ecdsa_secp521r1_sha512 => A::Ecdsa(H::Sha512),
@@ -163,15 +180,44 @@ pub fn algorithm_for_scheme(scheme: SignatureScheme) -> Option<SignatureAlgorith
 /// and curve binding (RFC 8446 §4.2.3: `ecdsa_secp256r1_sha256` needs a
 /// P-256 key, `ecdsa_secp384r1_sha384` a P-384 key,
 /// `ecdsa_secp521r1_sha512` a P-521 key, `rsa_pss_rsae_*` and
-/// `rsa_pkcs1_*` an RSA key, `ed25519` an Ed25519 key). `ecdsa_sha1`, a
+/// `rsa_pkcs1_*` an rsaEncryption key, `rsa_pss_pss_*` an id-RSASSA-PSS
+/// key whose parameters, if any, name the scheme's hash, `ed25519` an
+/// Ed25519 key). The two RSA-PSS families are not interchangeable (RFC
+/// 8446 §4.2.3), although their signatures are alike. `ecdsa_sha1`, a
 /// TLS 1.2 code point, fits P-256 and P-384.
 pub fn key_fits_scheme(key: &PublicKey, scheme: SignatureScheme) -> bool {
     use SignatureScheme as S;
     match scheme {
+        S::rsa_pss_rsae_sha256 | S::rsa_pss_rsae_sha384 | S::rsa_pss_rsae_sha512 => {
+            matches!(key, PublicKey::Rsa(_))
+        }
+        S::rsa_pss_pss_sha256 | S::rsa_pss_pss_sha384 | S::rsa_pss_pss_sha512 => {
+            matches!(key, PublicKey::RsaPss { .. })
+                && algorithm_for_scheme(scheme).is_some_and(|alg| key_fits_algorithm(key, alg))
+        }
         S::ecdsa_secp256r1_sha256 => matches!(key, PublicKey::EcdsaP256(_)),
         S::ecdsa_secp384r1_sha384 => matches!(key, PublicKey::EcdsaP384(_)),
         S::ecdsa_secp521r1_sha512 => matches!(key, PublicKey::EcdsaP521(_)),
         _ => algorithm_for_scheme(scheme).is_some_and(|alg| key_fits_algorithm(key, alg)),
+    }
+}
+
+/// TLS 1.2: whether `key` may carry `scheme` under the one binding RFC
+/// 8446 §4.2.3 extends to TLS 1.2 implementations that support RSASSA-PSS:
+/// `rsa_pss_rsae_*` needs an rsaEncryption key and `rsa_pss_pss_*` an
+/// id-RSASSA-PSS key (with its parameters' hash). Other TLS 1.2 schemes
+/// name only an algorithm (an ECDSA scheme binds no curve), so they are
+/// left to [`verify`]'s key and algorithm check.
+pub fn rsa_pss_family_fits(key: &PublicKey, scheme: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    match scheme {
+        S::rsa_pss_rsae_sha256
+        | S::rsa_pss_rsae_sha384
+        | S::rsa_pss_rsae_sha512
+        | S::rsa_pss_pss_sha256
+        | S::rsa_pss_pss_sha384
+        | S::rsa_pss_pss_sha512 => key_fits_scheme(key, scheme),
+        _ => true,
     }
 }
 
@@ -246,7 +292,10 @@ enum Verifier {
     EcdsaSha1,
 }
 
-fn key_fits_algorithm(key: &PublicKey, algorithm: SignatureAlgorithm) -> bool {
+/// Whether `key` can make or check signatures under `algorithm` (an
+/// id-RSASSA-PSS key: only RSASSA-PSS, with its parameters' hash if it
+/// has them, RFC 4055 §3.1).
+pub(crate) fn key_fits_algorithm(key: &PublicKey, algorithm: SignatureAlgorithm) -> bool {
     verifier_for(key, algorithm).is_ok()
 }
 
@@ -264,9 +313,10 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
         }
         #[cfg(feature = "legacy")]
         (K::Rsa(_), A::RsaPkcs1Md5Sha1) => return Ok(Verifier::RsaMd5Sha1),
-        (K::Rsa(_), A::RsaPss(H::Sha256)) => &ring_sig::RSA_PSS_2048_8192_SHA256,
-        (K::Rsa(_), A::RsaPss(H::Sha384)) => &ring_sig::RSA_PSS_2048_8192_SHA384,
-        (K::Rsa(_), A::RsaPss(H::Sha512)) => &ring_sig::RSA_PSS_2048_8192_SHA512,
+        (K::Rsa(_), A::RsaPss(hash)) => ring_pss(hash)?,
+        (K::RsaPss { hash: bound, .. }, A::RsaPss(hash)) if bound.is_none_or(|b| b == hash) => {
+            ring_pss(hash)?
+        }
         (K::EcdsaP256(_), A::Ecdsa(H::Sha256)) => &ring_sig::ECDSA_P256_SHA256_ASN1,
         (K::EcdsaP256(_), A::Ecdsa(H::Sha384)) => &ring_sig::ECDSA_P256_SHA384_ASN1,
         (K::EcdsaP384(_), A::Ecdsa(H::Sha256)) => &ring_sig::ECDSA_P384_SHA256_ASN1,
@@ -285,6 +335,19 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
     }))
 }
 
+/// ring's RSASSA-PSS verifier for `hash` (MGF1 over the same hash, salt
+/// of the hash length, RFC 8446 §4.2.3).
+fn ring_pss(hash: HashAlgorithm) -> Result<&'static dyn ring_sig::VerificationAlgorithm, Error> {
+    match hash {
+        HashAlgorithm::Sha256 => Ok(&ring_sig::RSA_PSS_2048_8192_SHA256),
+        HashAlgorithm::Sha384 => Ok(&ring_sig::RSA_PSS_2048_8192_SHA384),
+        HashAlgorithm::Sha512 => Ok(&ring_sig::RSA_PSS_2048_8192_SHA512),
+        _ => Err(Error::IllegalParameter(
+            IllegalParameterReason::SignatureAlgorithmUnfit,
+        )),
+    }
+}
+
 /// Rejects keys whose form is wrong before any signature arithmetic, so a
 /// broken key is told apart from a bad signature.
 fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), Error> {
@@ -296,7 +359,7 @@ fn check_key_form(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<(), 
         }
     };
     match key {
-        PublicKey::Rsa(der) => {
+        PublicKey::Rsa(der) | PublicKey::RsaPss { key: der, .. } => {
             let bits = rsa_modulus_bits(der)?;
             let min = if algorithm.is_legacy_rsa() {
                 MIN_LEGACY_RSA_VERIFY_BITS
@@ -476,10 +539,35 @@ mod tests {
             SignatureScheme::ecdsa_secp256r1_sha256
         ));
         assert!(!key_fits_scheme(&p384, SignatureScheme::ed25519));
-        assert_eq!(
-            algorithm_for_scheme(SignatureScheme::rsa_pss_pss_sha256),
-            None
-        );
+        assert_eq!(algorithm_for_scheme(SignatureScheme::ed448), None);
         assert_eq!(algorithm_for_scheme(SignatureScheme::Unknown(0x1234)), None);
+    }
+
+    #[test]
+    fn the_two_rsa_pss_families_bind_their_key_types() {
+        let rsae = PublicKey::Rsa(vec![0x30]);
+        let pss = |hash| PublicKey::RsaPss {
+            key: vec![0x30],
+            hash,
+        };
+        use SignatureScheme as S;
+        assert!(key_fits_scheme(&rsae, S::rsa_pss_rsae_sha256));
+        assert!(!key_fits_scheme(&rsae, S::rsa_pss_pss_sha256));
+        assert!(key_fits_scheme(&pss(None), S::rsa_pss_pss_sha512));
+        assert!(!key_fits_scheme(&pss(None), S::rsa_pss_rsae_sha256));
+        assert!(!key_fits_scheme(&pss(None), S::rsa_pkcs1_sha256));
+        assert!(key_fits_scheme(
+            &pss(Some(HashAlgorithm::Sha384)),
+            S::rsa_pss_pss_sha384
+        ));
+        assert!(!key_fits_scheme(
+            &pss(Some(HashAlgorithm::Sha384)),
+            S::rsa_pss_pss_sha256
+        ));
+        // TLS 1.2 keeps the families apart too, but not the ECDSA curves.
+        assert!(!rsa_pss_family_fits(&pss(None), S::rsa_pss_rsae_sha256));
+        assert!(!rsa_pss_family_fits(&rsae, S::rsa_pss_pss_sha256));
+        let p256 = PublicKey::EcdsaP256(vec![4; P256_POINT_LEN]);
+        assert!(rsa_pss_family_fits(&p256, S::ecdsa_secp384r1_sha384));
     }
 }

@@ -98,6 +98,13 @@ pub enum CertificateError {
     /// A CRL or OCSP response fails its checks (encoding, scope, signer,
     /// signature); the text says which.
     BadRevocationInfo(&'static str),
+    /// A raw public key (RFC 7250), or the key of an end entity, that is
+    /// not among the keys a pinning verifier holds.
+    KeyNotPinned,
+    /// The peer sent, or could only send, a certificate type (RFC 7250
+    /// §3) this side does not take: no type in common, or a raw public key
+    /// for a verifier that checks X.509 only.
+    UnsupportedCertificateType,
 }
 
 /// Why a certificate was revoked: CRLReason (RFC 5280 §5.3.1), also used
@@ -192,6 +199,8 @@ impl CertificateError {
             Self::RevocationUnknown(_) => "revocation unknown",
             Self::RevocationStale(_) => "revocation stale",
             Self::BadRevocationInfo(_) => "bad revocation info",
+            Self::KeyNotPinned => "key not pinned",
+            Self::UnsupportedCertificateType => "unsupported certificate type",
         }
     }
 
@@ -229,7 +238,8 @@ impl CertificateError {
             | Self::UnsupportedCriticalExtension(_)
             | Self::UnsupportedNameConstraint
             | Self::InvalidPurpose
-            | Self::KeyUsageForbids => A::UnsupportedCertificate,
+            | Self::KeyUsageForbids
+            | Self::UnsupportedCertificateType => A::UnsupportedCertificate,
             Self::KeyMismatch => A::InternalError,
             Self::Revoked(_) => A::CertificateRevoked,
             Self::RevocationStale(_) | Self::BadRevocationInfo(_) => {

@@ -34,6 +34,9 @@ pub enum LoadError {
     NoCertificates,
     /// No supported private key block was found, or an encrypted one.
     NoPrivateKey,
+    /// No PUBLIC KEY block (a SubjectPublicKeyInfo, RFC 7468 §13) was
+    /// found.
+    NoPublicKey,
 }
 
 impl fmt::Display for LoadError {
@@ -45,6 +48,7 @@ impl fmt::Display for LoadError {
             Self::Key(e) => write!(f, "bad private key: {e}"),
             Self::NoCertificates => f.write_str("no certificate found"),
             Self::NoPrivateKey => f.write_str("no unencrypted private key found"),
+            Self::NoPublicKey => f.write_str("no public key found"),
         }
     }
 }
@@ -61,7 +65,8 @@ impl PartialEq for LoadError {
             (Self::Certificate(a), Self::Certificate(b)) => a == b,
             (Self::Key(a), Self::Key(b)) => a == b,
             (Self::NoCertificates, Self::NoCertificates)
-            | (Self::NoPrivateKey, Self::NoPrivateKey) => true,
+            | (Self::NoPrivateKey, Self::NoPrivateKey)
+            | (Self::NoPublicKey, Self::NoPublicKey) => true,
             _ => false,
         }
     }

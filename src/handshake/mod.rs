@@ -6,6 +6,8 @@
 //! - [`server`]: `hello.rs` reads the ClientHello and picks the version,
 //!   `tls13.rs` runs the TLS 1.3 handshake.
 //! - `transcript`: the running transcript hash (RFC 8446 §4.4.1).
+//! - `certificate_types`: what each side's Certificate carries, X.509 or
+//!   a raw public key (RFC 7250), for both versions.
 //! - `proof`: the values only a passed check can create (signature,
 //!   Finished); the traffic states cannot be built without them.
 //! - `authorities`: certificate_authorities, the CA names a server sends
@@ -20,6 +22,7 @@
 
 mod authorities;
 mod certificate_compression;
+mod certificate_types;
 pub mod client;
 mod proof;
 mod record_size_limit;

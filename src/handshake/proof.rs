@@ -8,7 +8,9 @@
 
 use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
-use crate::crypto::verify::{algorithm_for_scheme, verify, verify_scheme, PublicKey};
+use crate::crypto::verify::{
+    algorithm_for_scheme, rsa_pss_family_fits, verify, verify_scheme, PublicKey,
+};
 use crate::error::{DecodeReason, Error, IllegalParameterReason, InvalidRequestReason};
 use crate::handshake::tls12::{legacy_algorithm, signed_params, Params};
 use crate::keyschedule::tls12::{MasterSecret, Sender};
@@ -83,6 +85,9 @@ pub(crate) fn tls13_handshake_scheme(scheme: SignatureScheme) -> bool {
             | S::rsa_pss_rsae_sha256
             | S::rsa_pss_rsae_sha384
             | S::rsa_pss_rsae_sha512
+            | S::rsa_pss_pss_sha256
+            | S::rsa_pss_pss_sha384
+            | S::rsa_pss_pss_sha512
     )
 }
 
@@ -155,7 +160,8 @@ pub(crate) fn verify_tls12_finished(
 /// Checks a TLS 1.0–1.2 signature by the peer's `key` over `content`
 /// (CertificateVerify, RFC 5246 §7.4.8). TLS 1.2: the
 /// scheme must be one we offered (`illegal_parameter`, RFC 5246
-/// §7.4.1.4.1). TLS 1.0/1.1 (no scheme field): the key's
+/// §7.4.1.4.1), and an RSA-PSS scheme of the key's own family (RFC 8446
+/// §4.2.3, `illegal_parameter`). TLS 1.0/1.1 (no scheme field): the key's
 /// [`legacy_algorithm`], a key without one is `illegal_parameter`. A
 /// signature that does not verify is `decrypt_error`.
 pub(crate) fn verify_signed(
@@ -169,6 +175,11 @@ pub(crate) fn verify_signed(
             if !offered.contains(&scheme) {
                 return Err(Error::IllegalParameter(
                     IllegalParameterReason::SchemeNotOffered,
+                ));
+            }
+            if !rsa_pss_family_fits(key, scheme) {
+                return Err(Error::IllegalParameter(
+                    IllegalParameterReason::SchemeUnfitForKey,
                 ));
             }
             algorithm_for_scheme(scheme).ok_or(Error::IllegalParameter(

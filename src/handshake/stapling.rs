@@ -13,9 +13,12 @@
 
 use crate::common_state::{HandshakeEvent, HandshakeIo};
 use crate::config::ClientConfig;
+use crate::crypto::verify::PublicKey;
 use crate::error::{CertificateError, Error, UnsupportedExtensionReason};
+use crate::handshake::{certificate_types, end_entity_key};
 use crate::msgs::certificate::CertificateEntry;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
+use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::{CertificateStatusRequest, Extension};
 use crate::pki::{CertifiedKey, ServerCertVerified, ServerName, StapledStatus};
 
@@ -127,9 +130,13 @@ impl Staples {
     }
 }
 
-/// Client: checks the server's chain with the verifier, handing it the
-/// staples, then records them. A configuration that requires an OCSP
-/// staple refuses a server without one with
+/// Client, both versions: checks what the server's Certificate carried,
+/// of type `typ`, and returns the verifier's verdict with the key that
+/// must sign the handshake. A raw public key (RFC 7250 §3) goes to the
+/// verifier's raw-key check; there is no certificate for a staple to be
+/// about, so staples play no part. An X.509 chain goes to the verifier
+/// with the staples, which are then recorded. A configuration that
+/// requires an OCSP staple refuses a chain without one with
 /// `bad_certificate_status_response`: RFC 6066 §8 names that alert for a
 /// response that is not satisfactory, and none at all is not (RFC 8446
 /// §4.4.2.1 leaves what a client requires to it).
@@ -137,9 +144,19 @@ pub(crate) fn verify_server_chain(
     config: &ClientConfig,
     common: &mut dyn HandshakeIo,
     server_name: &ServerName,
+    typ: CertificateType,
     chain: &[Vec<u8>],
     staples: Staples,
-) -> Result<ServerCertVerified, Error> {
+) -> Result<(ServerCertVerified, PublicKey), Error> {
+    common.report(HandshakeEvent::ServerCertificateType(typ));
+    let now = config.common.clock.now().as_secs();
+    if typ == CertificateType::RawPublicKey {
+        let (spki, public_key) = certificate_types::raw_public_key(chain)?;
+        let verified = config
+            .verifier
+            .verify_server_raw_public_key(spki, server_name, now)?;
+        return Ok((verified, public_key));
+    }
     let (end_entity, intermediates) = chain.split_first().ok_or(Error::Decode(
         crate::error::DecodeReason::NoServerCertificate,
     ))?;
@@ -157,10 +174,11 @@ pub(crate) fn verify_server_chain(
             ocsp_response: staples.ocsp_response.as_deref(),
             scts: &staples.scts,
         },
-        config.common.clock.now().as_secs(),
+        now,
     )?;
+    let public_key = end_entity_key(end_entity)?;
     staples.report(common);
-    Ok(verified)
+    Ok((verified, public_key))
 }
 
 #[cfg(test)]

@@ -38,7 +38,8 @@ const GCM_FIXED_IV_LEN: usize = 4;
 pub(crate) enum Authentication {
     /// ECDHE_ECDSA: an ECDSA or Ed25519 key (RFC 8422 §2, §5.1).
     Ecdsa,
-    /// ECDHE_RSA: an RSA key (RFC 8422 §2.2).
+    /// ECDHE_RSA: an RSA key (RFC 8422 §2.2), or an id-RSASSA-PSS key
+    /// signing with `rsa_pss_pss_*` (RFC 8446 §4.2.3).
     Rsa,
 }
 
@@ -53,7 +54,7 @@ impl Authentication {
                     | PublicKey::EcdsaP521(_)
                     | PublicKey::Ed25519(_)
             ),
-            Self::Rsa => matches!(key, PublicKey::Rsa(_)),
+            Self::Rsa => matches!(key, PublicKey::Rsa(_) | PublicKey::RsaPss { .. }),
         }
     }
 
@@ -69,7 +70,7 @@ impl Authentication {
     /// The kind of a public key.
     pub(crate) fn of(key: &PublicKey) -> Self {
         match key {
-            PublicKey::Rsa(_) => Self::Rsa,
+            PublicKey::Rsa(_) | PublicKey::RsaPss { .. } => Self::Rsa,
             _ => Self::Ecdsa,
         }
     }

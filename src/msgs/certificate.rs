@@ -53,6 +53,30 @@ impl Codec for CertificateTls12 {
     }
 }
 
+/// A TLS 1.2 Certificate carrying a raw public key (RFC 7250 §3):
+/// `opaque ASN.1_subjectPublicKeyInfo<1..2^24-1>` in place of the chain.
+/// A client with no key to send sends it empty (zero length), as the
+/// X.509 form's empty list would be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawPublicKeyTls12 {
+    /// The DER SubjectPublicKeyInfo; empty when a client sends none.
+    pub spki: Vec<u8>,
+}
+
+impl Codec for RawPublicKeyTls12 {
+    fn encode(&self, w: &mut Writer) {
+        CERTIFICATE_LIST.write(w, &self.spki);
+    }
+
+    /// Decodes the one key; a length that does not match is
+    /// [`Error::Decode`].
+    fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(Self {
+            spki: CERTIFICATE_LIST.read_vec(r)?,
+        })
+    }
+}
+
 /// One certificate of a TLS 1.3 Certificate message with its extensions
 /// (RFC 8446 §4.4.2).
 #[derive(Clone, Debug, PartialEq, Eq)]

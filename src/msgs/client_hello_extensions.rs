@@ -10,7 +10,7 @@
 //! the handshake layer.
 
 use crate::msgs::enums::{
-    CertificateCompressionAlgorithm, EcPointFormat, NamedGroup, ProtocolVersion,
+    CertificateCompressionAlgorithm, CertificateType, EcPointFormat, NamedGroup, ProtocolVersion,
     PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::{CertificateStatusRequest, Extension, KeyShareEntry, ServerName};
@@ -64,6 +64,10 @@ pub struct ClientHelloExtensions<'a> {
     pub certificate_authorities: Option<&'a [Vec<u8>]>,
     /// post_handshake_auth (RFC 8446 §4.2.6).
     pub post_handshake_auth: bool,
+    /// client_certificate_type (RFC 7250 §4.1).
+    pub client_certificate_types: Option<&'a [CertificateType]>,
+    /// server_certificate_type (RFC 7250 §4.1).
+    pub server_certificate_types: Option<&'a [CertificateType]>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -103,6 +107,12 @@ impl<'a> ClientHelloExtensions<'a> {
                     view.certificate_authorities = Some(names)
                 }
                 Extension::PostHandshakeAuth => view.post_handshake_auth = true,
+                Extension::ClientCertificateTypes(types) => {
+                    view.client_certificate_types = Some(types)
+                }
+                Extension::ServerCertificateTypes(types) => {
+                    view.server_certificate_types = Some(types)
+                }
                 _ => {}
             }
         }

@@ -182,6 +182,8 @@ wire_enum! {
         SignatureAlgorithms = 13,
         ApplicationLayerProtocolNegotiation = 16,
         SignedCertificateTimestamp = 18,
+        ClientCertificateType = 19,
+        ServerCertificateType = 20,
         Padding = 21,
         EncryptThenMac = 22,
         ExtendedMasterSecret = 23,
@@ -240,6 +242,16 @@ wire_enum! {
         RsaSign = 1,
         DssSign = 2,
         EcdsaSign = 64,
+    }
+}
+
+wire_enum! {
+    /// Certificate types of the client_certificate_type and
+    /// server_certificate_type extensions (RFC 7250 §3; the IANA TLS
+    /// Certificate Types registry): what a Certificate message carries.
+    pub enum CertificateType: u8 {
+        X509 = 0,
+        RawPublicKey = 2,
     }
 }
 

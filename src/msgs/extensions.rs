@@ -18,8 +18,9 @@ use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::{DecodeReason, Error, IllegalParameterReason};
 use crate::msgs::compressed_certificate::CERTIFICATE_COMPRESSION_ALGORITHMS;
 use crate::msgs::enums::{
-    CertificateCompressionAlgorithm, CertificateStatusType, EcPointFormat, ExtensionType,
-    NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType, SignatureScheme,
+    CertificateCompressionAlgorithm, CertificateStatusType, CertificateType, EcPointFormat,
+    ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
+    SignatureScheme,
 };
 use crate::msgs::psk::PskOffer;
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec, PRESIZED_LIST_ITEMS};
@@ -107,6 +108,10 @@ pub const PSK_KE_MODES: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 255);
 
 /// `opaque renegotiated_connection<0..255>` (RFC 5746 §3.2).
 pub const RENEGOTIATED_CONNECTION: VectorSpec = VectorSpec::new(LengthPrefix::U8, 0, 255);
+
+/// `CertificateType client_certificate_types<1..2^8-1>` and
+/// `server_certificate_types<1..2^8-1>` of a ClientHello (RFC 7250 §3).
+pub const CERTIFICATE_TYPE_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
 
 /// The smallest record_size_limit a peer may announce; a smaller value is
 /// `illegal_parameter` (RFC 8449 §4).
@@ -316,6 +321,18 @@ pub enum Extension {
     RenegotiationInfo(Vec<u8>),
     /// post_handshake_auth, empty (RFC 8446 §4.2.6); ClientHello.
     PostHandshakeAuth,
+    /// client_certificate_type: the types the client can send, most
+    /// preferred first (RFC 7250 §3, §4.1); ClientHello.
+    ClientCertificateTypes(Vec<CertificateType>),
+    /// client_certificate_type: the type the server asks the client for
+    /// (RFC 7250 §4.2); ServerHello (TLS 1.2), EncryptedExtensions.
+    ClientCertificateTypeSelected(CertificateType),
+    /// server_certificate_type: the types the client can check, most
+    /// preferred first (RFC 7250 §3, §4.1); ClientHello.
+    ServerCertificateTypes(Vec<CertificateType>),
+    /// server_certificate_type: the type of the server's Certificate
+    /// (RFC 7250 §4.2); ServerHello (TLS 1.2), EncryptedExtensions.
+    ServerCertificateTypeSelected(CertificateType),
     /// Any extension type this crate does not parse, kept as sent.
     Unknown {
         /// The extension type.
@@ -358,6 +375,12 @@ impl Extension {
             }
             Self::RenegotiationInfo(_) => T::RenegotiationInfo,
             Self::PostHandshakeAuth => T::PostHandshakeAuth,
+            Self::ClientCertificateTypes(_) | Self::ClientCertificateTypeSelected(_) => {
+                T::ClientCertificateType
+            }
+            Self::ServerCertificateTypes(_) | Self::ServerCertificateTypeSelected(_) => {
+                T::ServerCertificateType
+            }
             Self::Unknown { typ, .. } => *typ,
         }
     }
@@ -460,6 +483,18 @@ impl Extension {
                 Self::RenegotiationInfo(RENEGOTIATED_CONNECTION.read_vec(r)?)
             }
             (T::PostHandshakeAuth, C::ClientHello) => Self::PostHandshakeAuth,
+            (T::ClientCertificateType, C::ClientHello) => {
+                Self::ClientCertificateTypes(CERTIFICATE_TYPE_LIST.read_list(r)?)
+            }
+            (T::ClientCertificateType, C::ServerHello | C::EncryptedExtensions) => {
+                Self::ClientCertificateTypeSelected(CertificateType::decode(r)?)
+            }
+            (T::ServerCertificateType, C::ClientHello) => {
+                Self::ServerCertificateTypes(CERTIFICATE_TYPE_LIST.read_list(r)?)
+            }
+            (T::ServerCertificateType, C::ServerHello | C::EncryptedExtensions) => {
+                Self::ServerCertificateTypeSelected(CertificateType::decode(r)?)
+            }
             (
                 T::ServerName
                 | T::StatusRequest
@@ -482,7 +517,9 @@ impl Extension {
                 | T::PskKeyExchangeModes
                 | T::KeyShare
                 | T::RenegotiationInfo
-                | T::PostHandshakeAuth,
+                | T::PostHandshakeAuth
+                | T::ClientCertificateType
+                | T::ServerCertificateType,
                 _,
             ) => {
                 return Err(Error::IllegalParameter(
@@ -545,6 +582,12 @@ impl Extension {
             Self::KeyShareSelected(share) => share.encode(w),
             Self::KeyShareRetry(group) => group.encode(w),
             Self::RenegotiationInfo(info) => RENEGOTIATED_CONNECTION.write(w, info),
+            Self::ClientCertificateTypes(types) | Self::ServerCertificateTypes(types) => {
+                CERTIFICATE_TYPE_LIST.write_list(w, types)
+            }
+            Self::ClientCertificateTypeSelected(typ) | Self::ServerCertificateTypeSelected(typ) => {
+                typ.encode(w)
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::{Error, IllegalParameterReason, UnexpectedMessageReason};
 use crate::msgs::certificate::{
     CertificateRequestTls12, CertificateRequestTls13, CertificateTls12, CertificateTls13,
+    RawPublicKeyTls12,
 };
 use crate::msgs::certificate_status::CertificateStatus;
 use crate::msgs::compressed_certificate::CompressedCertificate;
@@ -105,6 +106,10 @@ pub enum HandshakeMessage {
     CertificateTls12(CertificateTls12),
     /// TLS 1.3 Certificate (RFC 8446 §4.4.2).
     CertificateTls13(CertificateTls13),
+    /// TLS 1.2 Certificate carrying a raw public key (RFC 7250 §3). Only
+    /// the handshake knows that type was negotiated, so decoding goes
+    /// through [`RawPublicKeyTls12`] there; this variant is for sending.
+    RawPublicKeyCertificateTls12(RawPublicKeyTls12),
     /// ECDHE or DHE ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3).
     ServerKeyExchange(ServerKeyExchange),
     /// TLS 1.0–1.2 CertificateRequest (RFC 5246 §7.4.4).
@@ -146,7 +151,9 @@ impl HandshakeMessage {
             Self::NewSessionTicketTls12(_) | Self::NewSessionTicketTls13(_) => T::NewSessionTicket,
             Self::EndOfEarlyData => T::EndOfEarlyData,
             Self::EncryptedExtensions(_) => T::EncryptedExtensions,
-            Self::CertificateTls12(_) | Self::CertificateTls13(_) => T::Certificate,
+            Self::CertificateTls12(_)
+            | Self::CertificateTls13(_)
+            | Self::RawPublicKeyCertificateTls12(_) => T::Certificate,
             Self::ServerKeyExchange(_) => T::ServerKeyExchange,
             Self::CertificateRequestTls12(_) | Self::CertificateRequestTls13(_) => {
                 T::CertificateRequest
@@ -275,6 +282,7 @@ impl HandshakeMessage {
             Self::EncryptedExtensions(extensions) => encode_extensions(EXTENSIONS, w, extensions),
             Self::CertificateTls12(m) => m.encode(w),
             Self::CertificateTls13(m) => m.encode(w),
+            Self::RawPublicKeyCertificateTls12(m) => m.encode(w),
             Self::ServerKeyExchange(m) => m.encode(w),
             Self::CertificateRequestTls12(m) => m.encode(w),
             Self::CertificateRequestTls13(m) => m.encode(w),

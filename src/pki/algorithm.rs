@@ -8,8 +8,9 @@
 
 use super::oid;
 use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::rsa_pss::{self, PssParamsError};
 use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
-use crate::der::{bit_length, tag, Der};
+use crate::der::{bit_length, encode, tag, Der};
 use crate::error::CertificateError;
 
 /// The smallest RSA modulus accepted in a certificate, in bits (CA/Browser
@@ -71,78 +72,26 @@ pub fn signature_algorithm(algorithm_id: &[u8]) -> Result<SignatureAlgorithm, Ce
     })
 }
 
-/// Reads a hash AlgorithmIdentifier (parameters NULL or absent, RFC 4055
-/// §2.1) and returns the hash, refusing all but SHA-256/384/512.
-fn hash_algorithm(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> {
-    seq.sequence(|alg| {
-        let id = alg.oid()?;
-        if !alg.is_empty() {
-            alg.null()?;
-        }
-        match id {
-            oid::SHA256 => Ok(HashAlgorithm::Sha256),
-            oid::SHA384 => Ok(HashAlgorithm::Sha384),
-            oid::SHA512 => Ok(HashAlgorithm::Sha512),
-            oid::SHA1 => Err(refused("RSASSA-PSS with SHA-1 is refused")),
-            _ => Err(refused("RSASSA-PSS with an unknown hash")),
-        }
-    })
-}
-
-/// RSASSA-PSS-params (RFC 4055 §3.1): the hash must be SHA-256/384/512,
-/// the mask generation MGF1 over the same hash, the salt as long as the
-/// hash, and the trailer field the default. Defaults (SHA-1) are refused.
+/// RSASSA-PSS-params of a signature AlgorithmIdentifier (RFC 4055 §3.1,
+/// [`rsa_pss::parse`]), with the salt exactly as long as the hash (RFC
+/// 8446 §4.2.3 signs with that salt, and the Web PKI uses no other).
 fn pss_parameters(seq: &mut Der<'_>) -> Result<HashAlgorithm, CertificateError> {
-    seq.sequence(|params| {
-        let hash = match params.optional(tag::context_constructed(0))? {
-            Some(inner) => {
-                let mut inner = Der::new(inner);
-                let hash = hash_algorithm(&mut inner)?;
-                inner.finish()?;
-                hash
-            }
-            None => return Err(refused("RSASSA-PSS with the default SHA-1 hash is refused")),
-        };
-        let mgf = params
-            .optional(tag::context_constructed(1))?
-            .ok_or(refused("RSASSA-PSS with the default MGF1-SHA-1 is refused"))?;
-        let mut mgf = Der::new(mgf);
-        mgf.sequence(|mgf| {
-            if mgf.oid()? != oid::MGF1 {
-                return Err(refused("RSASSA-PSS with a mask generation other than MGF1"));
-            }
-            if hash_algorithm(mgf)? != hash {
-                return Err(refused(
-                    "RSASSA-PSS with an MGF1 hash unlike the message hash",
-                ));
-            }
-            Ok(())
-        })?;
-        mgf.finish()?;
-        let salt = params
-            .optional(tag::context_constructed(2))?
-            .ok_or(refused(
-                "RSASSA-PSS with the default 20-byte salt is refused",
-            ))?;
-        let mut salt = Der::new(salt);
-        let salt_len = salt.small_unsigned()?;
-        salt.finish()?;
-        if usize::try_from(salt_len).ok() != Some(hash.output_len()) {
-            return Err(refused(
-                "RSASSA-PSS salt length differs from the hash length",
-            ));
-        }
-        if params.peek_tag() == Some(tag::context_constructed(3)) {
-            return Err(CertificateError::BadEncoding(
-                "RSASSA-PSS trailerField encoded although DEFAULT",
-            ));
-        }
-        Ok(hash)
-    })
+    let params = rsa_pss::parse(seq.read(tag::SEQUENCE)?).map_err(|e| match e {
+        PssParamsError::Malformed(why) => CertificateError::BadEncoding(why),
+        PssParamsError::Refused(why) => refused(why),
+    })?;
+    if params.salt_len != params.hash.output_len() {
+        return Err(refused(
+            "RSASSA-PSS salt length differs from the hash length",
+        ));
+    }
+    Ok(params.hash)
 }
 
 /// Parses a SubjectPublicKeyInfo (the whole DER SEQUENCE, RFC 5280
 /// §4.1.2.7) into a [`PublicKey`]: RSA (RFC 3279 §2.3.1, 2048–8192 bits),
+/// RSA with the id-RSASSA-PSS OID and optional parameters (RFC 4055 §3.1,
+/// see [`rsa_pss::key_hash`]),
 /// EC on P-256, P-384 or P-521 with an uncompressed point (RFC 5480), Ed25519
 /// (RFC 8410 §4). Anything else is [`CertificateError::UnsupportedKey`].
 pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
@@ -162,6 +111,26 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
                 }
                 check_rsa_key(key)?;
                 Ok(PublicKey::Rsa(key.to_vec()))
+            }
+            oid::RSASSA_PSS => {
+                let params = match params.take() {
+                    Some(p) if p.tag == tag::SEQUENCE => Some(p.value),
+                    Some(_) => {
+                        return Err(CertificateError::BadEncoding(
+                            "RSASSA-PSS key parameters not a SEQUENCE",
+                        ))
+                    }
+                    None => None,
+                };
+                let hash = rsa_pss::key_hash(params).map_err(|e| match e {
+                    PssParamsError::Malformed(why) => CertificateError::BadEncoding(why),
+                    PssParamsError::Refused(why) => CertificateError::UnsupportedKey(why),
+                })?;
+                check_rsa_key(key)?;
+                Ok(PublicKey::RsaPss {
+                    key: key.to_vec(),
+                    hash,
+                })
             }
             oid::EC_PUBLIC_KEY => {
                 let curve = match params.take() {
@@ -203,6 +172,61 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
             )),
         }
     })
+}
+
+/// The DER SubjectPublicKeyInfo of `key` (RFC 5280 §4.1.2.7): the
+/// inverse of [`public_key`], and what `openssl pkey -pubout` writes for
+/// the same key. A raw public key (RFC 7250 §3) is sent in this form. An
+/// id-RSASSA-PSS key bound to a hash gets the parameters RFC 4055 §3.1
+/// defines for it: that hash, MGF1 over it, a salt of its length.
+pub fn subject_public_key_info(key: &PublicKey) -> Vec<u8> {
+    let oid_of = |oid: &[u8]| encode(tag::OID, oid);
+    let algorithm: Vec<u8> = match key {
+        PublicKey::Rsa(_) => [oid_of(oid::RSA_ENCRYPTION), encode(tag::NULL, &[])].concat(),
+        PublicKey::RsaPss { hash: None, .. } => oid_of(oid::RSASSA_PSS),
+        PublicKey::RsaPss {
+            hash: Some(hash), ..
+        } => {
+            let hash_id = encode(
+                tag::SEQUENCE,
+                &[oid_of(hash_oid(*hash)), encode(tag::NULL, &[])].concat(),
+            );
+            let mgf = encode(
+                tag::SEQUENCE,
+                &[oid_of(oid::MGF1), hash_id.clone()].concat(),
+            );
+            let salt = u8::try_from(hash.output_len()).unwrap_or(u8::MAX);
+            let params = [
+                encode(tag::context_constructed(0), &hash_id),
+                encode(tag::context_constructed(1), &mgf),
+                encode(tag::context_constructed(2), &encode(tag::INTEGER, &[salt])),
+            ]
+            .concat();
+            [oid_of(oid::RSASSA_PSS), encode(tag::SEQUENCE, &params)].concat()
+        }
+        PublicKey::EcdsaP256(_) => [oid_of(oid::EC_PUBLIC_KEY), oid_of(oid::P256)].concat(),
+        PublicKey::EcdsaP384(_) => [oid_of(oid::EC_PUBLIC_KEY), oid_of(oid::P384)].concat(),
+        PublicKey::EcdsaP521(_) => [oid_of(oid::EC_PUBLIC_KEY), oid_of(oid::P521)].concat(),
+        PublicKey::Ed25519(_) => oid_of(oid::ED25519),
+    };
+    let bits = [&[0u8][..], key.as_bytes()].concat();
+    encode(
+        tag::SEQUENCE,
+        &[
+            encode(tag::SEQUENCE, &algorithm),
+            encode(tag::BIT_STRING, &bits),
+        ]
+        .concat(),
+    )
+}
+
+/// The OID of a hash RSASSA-PSS parameters may name.
+fn hash_oid(hash: HashAlgorithm) -> &'static [u8] {
+    match hash {
+        HashAlgorithm::Sha384 => oid::SHA384,
+        HashAlgorithm::Sha512 => oid::SHA512,
+        _ => oid::SHA256,
+    }
 }
 
 /// Checks an RSAPublicKey (RFC 8017 §A.1.1): two positive minimal

@@ -71,10 +71,15 @@ pub fn private_key_from_pem_file(path: impl AsRef<Path>) -> Result<SigningKey, L
 }
 
 /// A certificate chain (end entity first) with the private key of its end
-/// entity; constructing one proves that the two belong together.
+/// entity; constructing one proves that the two belong together. Made
+/// from a key alone ([`CertifiedKey::from_key`]) it has no chain and
+/// authenticates with a raw public key only (RFC 7250).
 pub struct CertifiedKey {
     chain: Vec<Vec<u8>>,
     key: SigningKey,
+    /// The DER SubjectPublicKeyInfo of the key: the end entity's, or
+    /// encoded from the key; sent as the raw public key (RFC 7250 §3).
+    spki: Vec<u8>,
     /// The end entity's subjectAltName value, kept so that a server with
     /// several certificates can choose by the client's server_name
     /// without parsing the certificate on every handshake.
@@ -101,6 +106,7 @@ impl CertifiedKey {
         }
         let subject_alt_name = parsed.subject_alt_name.map(|san| san.value.to_vec());
         Ok(Self {
+            spki: parsed.spki.to_vec(),
             chain,
             key,
             subject_alt_name,
@@ -126,6 +132,21 @@ impl CertifiedKey {
     /// The SCTs sent for the end entity; empty when none.
     pub fn scts(&self) -> &[Vec<u8>] {
         &self.scts
+    }
+
+    /// A key without a certificate, to authenticate with its raw public
+    /// key (RFC 7250): its SubjectPublicKeyInfo is encoded from the key
+    /// ([`super::algorithm::subject_public_key_info`]). It covers no name
+    /// and can only be used where the peer accepts a raw public key.
+    pub fn from_key(key: SigningKey) -> Self {
+        Self {
+            spki: super::algorithm::subject_public_key_info(key.public()),
+            chain: Vec::new(),
+            key,
+            subject_alt_name: None,
+            ocsp_response: None,
+            scts: Vec::new(),
+        }
     }
 
     /// Whether the end entity's subjectAltName covers `name` (RFC 6125
@@ -157,9 +178,22 @@ impl CertifiedKey {
         )
     }
 
-    /// The chain, end entity first.
+    /// The chain, end entity first; empty for a key made with
+    /// [`Self::from_key`].
     pub fn chain(&self) -> &[Vec<u8>] {
         &self.chain
+    }
+
+    /// The DER SubjectPublicKeyInfo of the key, what a raw public key
+    /// Certificate carries (RFC 7250 §3).
+    pub fn spki(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// Whether there is an X.509 chain to send (not so for a key made
+    /// with [`Self::from_key`]).
+    pub fn has_certificate(&self) -> bool {
+        !self.chain.is_empty()
     }
 
     /// The end entity's signing key.

@@ -16,7 +16,8 @@
 //!   them.
 //! - [`sigcache`]: remembered signature checks shared by a verifier's
 //!   connections; [`trust`]: trust anchors; [`keys`]: certificate and private-key
-//!   loading; [`verifier`]: the traits the handshake calls.
+//!   loading; [`verifier`]: the traits the handshake calls;
+//!   [`raw_public_key`]: the verifier that pins raw public keys (RFC 7250).
 //!
 //! What is checked and what is refused is listed in `docs/pki.md`. Nothing
 //! here reads the clock: every validation takes the time as an argument.
@@ -32,6 +33,7 @@ pub mod path;
 pub mod pem;
 pub mod policy;
 pub mod profile;
+pub mod raw_public_key;
 pub mod revocation;
 #[cfg(feature = "pki-types")]
 mod shared_types;
@@ -54,6 +56,7 @@ pub use path::{
 };
 pub use policy::{PolicyInputs, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK};
 pub use profile::{Profile, UnknownProfile};
+pub use raw_public_key::{pin_of, PinnedKeys, PIN_LEN};
 pub use revocation::{Revocation, RevocationPolicy};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};

@@ -14,7 +14,8 @@ use super::profile::Profile;
 use super::revocation::Revocation;
 use super::sigcache::SignatureCache;
 use super::trust::RootStore;
-use crate::error::Error;
+use crate::error::{CertificateError, Error};
+use crate::msgs::enums::CertificateType;
 use std::sync::Arc;
 
 /// What both built-in verifiers hold: the anchors, the signature cache
@@ -161,6 +162,29 @@ pub trait ServerCertVerifier: core::fmt::Debug + Send + Sync {
     fn root_subjects(&self) -> Vec<Vec<u8>> {
         Vec::new()
     }
+
+    /// The certificate types this verifier checks, most preferred first
+    /// (RFC 7250 §4.1). Unless it is X.509 alone, the client offers the
+    /// list in server_certificate_type.
+    fn certificate_types(&self) -> &[CertificateType] {
+        &[CertificateType::X509]
+    }
+
+    /// Checks a raw public key the server presented (a DER
+    /// SubjectPublicKeyInfo, RFC 7250 §3) for `server_name` at `now`.
+    /// Verifiers that do not list [`CertificateType::RawPublicKey`] keep
+    /// the default, which refuses it (`unsupported_certificate`).
+    fn verify_server_raw_public_key(
+        &self,
+        spki: &[u8],
+        server_name: &ServerName,
+        now: u64,
+    ) -> Result<ServerCertVerified, Error> {
+        let _ = (spki, server_name, now);
+        Err(Error::InvalidCertificate(
+            CertificateError::UnsupportedCertificateType,
+        ))
+    }
 }
 
 /// Decides whether a client's certificate chain is acceptable.
@@ -178,6 +202,28 @@ pub trait ClientCertVerifier: core::fmt::Debug + Send + Sync {
     /// certificate_authorities extension (RFC 8446 §4.2.4) or the TLS 1.2
     /// CertificateRequest (RFC 5246 §7.4.4).
     fn root_subjects(&self) -> Vec<Vec<u8>>;
+
+    /// The certificate types this verifier checks, most preferred first
+    /// (RFC 7250 §4.2: the server picks from the client's
+    /// client_certificate_type list by them).
+    fn certificate_types(&self) -> &[CertificateType] {
+        &[CertificateType::X509]
+    }
+
+    /// Checks a raw public key the client presented (a DER
+    /// SubjectPublicKeyInfo, RFC 7250 §3) at `now`. Verifiers that do not
+    /// list [`CertificateType::RawPublicKey`] keep the default, which
+    /// refuses it (`unsupported_certificate`).
+    fn verify_client_raw_public_key(
+        &self,
+        spki: &[u8],
+        now: u64,
+    ) -> Result<ClientCertVerified, Error> {
+        let _ = (spki, now);
+        Err(Error::InvalidCertificate(
+            CertificateError::UnsupportedCertificateType,
+        ))
+    }
 }
 
 /// The built-in server validator: path validation against a root store,

@@ -3,7 +3,8 @@
 //! when ..."). A pure function of the cached state and the new
 //! ClientHello's parameters, so every refusal can be tested alone.
 
-use crate::msgs::enums::{CipherSuite, ProtocolVersion};
+use crate::msgs::enums::{CertificateType, CipherSuite, ProtocolVersion};
+use crate::pki::algorithm::public_key;
 use crate::pki::ClientAuth;
 use crate::session::state::ServerSessionState;
 use crate::time::UnixTime;
@@ -118,8 +119,10 @@ pub fn check_resumption(
 /// Whether a session with client chain `chain` (leaf first; empty without
 /// client authentication) satisfies `client_auth` at `offer.now`: without
 /// client authentication any session does; a recorded chain must pass the
-/// current verifier again, validity time included; no chain is enough only
-/// when the certificate is optional.
+/// current verifier again, validity time included, and a recorded raw
+/// public key (RFC 7250: one SubjectPublicKeyInfo, which no certificate
+/// parses as) its raw-key check, when the verifier takes raw keys; no
+/// chain is enough only when the certificate is optional.
 fn client_auth_fits(
     chain: &[Vec<u8>],
     client_auth: &ClientAuth,
@@ -128,11 +131,22 @@ fn client_auth_fits(
     let Some(verifier) = client_auth.verifier() else {
         return true;
     };
-    let Some((end_entity, intermediates)) = chain.split_first() else {
-        return !matches!(client_auth, ClientAuth::Required(_));
-    };
-    let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-    verifier
-        .verify_client_cert(end_entity, &intermediates, offer.now.as_secs())
-        .is_ok()
+    let now = offer.now.as_secs();
+    match chain {
+        [] => !matches!(client_auth, ClientAuth::Required(_)),
+        [spki]
+            if verifier
+                .certificate_types()
+                .contains(&CertificateType::RawPublicKey)
+                && public_key(spki).is_ok() =>
+        {
+            verifier.verify_client_raw_public_key(spki, now).is_ok()
+        }
+        [end_entity, intermediates @ ..] => {
+            let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+            verifier
+                .verify_client_cert(end_entity, &intermediates, now)
+                .is_ok()
+        }
+    }
 }

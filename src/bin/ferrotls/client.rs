@@ -28,9 +28,10 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--record-size-limit N] [--compress-cert LIST] [--cert FILE --key FILE]... \
-    [--psk-identity ID --psk HEX] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
-    [--out FILE] [--showcerts] [--trace] [--ocsp | --require-ocsp] [--sct]";
+    [--record-size-limit N] [--compress-cert LIST] [--pin-spki SPEC] \
+    [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX] [--keylog FILE] \
+    [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
+    [--ocsp | --require-ocsp] [--sct]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -112,7 +113,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     repeated(
         "key",
         "FILE",
-        "PEM private key of the --cert in the same place",
+        "PEM private key of the --cert in the same place; one alone is sent as a raw public \
+         key (RFC 7250)",
     ),
     value(
         "psk-identity",
@@ -123,6 +125,12 @@ pub const OPTIONS: &[OptionSpec] = &[
         "psk",
         "HEX",
         "offer this TLS 1.3 external PSK (SHA-256 suites); a server that takes it sends no certificate",
+    ),
+    value(
+        "pin-spki",
+        "SPEC",
+        "accept only the server key SPEC pins, sent raw (RFC 7250) or in a certificate: \
+         sha256:HEX of its DER SubjectPublicKeyInfo, or a file with it (PEM or DER)",
     ),
     value(
         "keylog",
@@ -281,15 +289,20 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         .collect();
     let name = options.get("servername").unwrap_or_else(|| host_of(addr));
     let server_name = name.parse::<ServerName>().map_err(|e| e.to_string())?;
-    let builder = match (options.get("cafile"), options.has("insecure")) {
-        (Some(_), true) => return Err("--cafile and --insecure exclude each other".into()),
-        (Some(ca), false) => {
+    let builder = match (
+        options.get("cafile"),
+        options.has("insecure"),
+        options.get("pin-spki"),
+    ) {
+        (Some(ca), false, None) => {
             ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(settings::roots(ca)?)))
         }
-        (None, true) => ClientConfig::dangerous().builder_accepting_any_server_certificate(),
-        (None, false) => ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(
-            RootStore::system().map_err(|e| format!("system trust anchors: {e}"))?,
-        )))),
+        (None, true, None) => ClientConfig::dangerous().builder_accepting_any_server_certificate(),
+        (None, false, Some(spec)) => ClientConfig::builder(Arc::new(settings::pinned_keys(spec)?)),
+        (None, false, None) => ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(
+            Arc::new(RootStore::system().map_err(|e| format!("system trust anchors: {e}"))?),
+        ))),
+        _ => return Err("--cafile, --insecure and --pin-spki exclude each other".into()),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let versions = settings::versions(options)?;
@@ -311,12 +324,18 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     if let Some(list) = options.get("compress-cert") {
         builder = builder.certificate_compression(&settings::compress_cert(list)?);
     }
-    let (certs, keys) = (options.all("cert"), options.all("key"));
-    if certs.len() != keys.len() {
-        return Err("--cert and --key go together, one --key per --cert".into());
-    }
-    for (cert, key) in certs.iter().zip(keys) {
-        builder = builder.client_certificate(settings::certified_key(cert, key)?);
+    match (options.all("cert"), options.all("key")) {
+        ([], [key]) => builder = builder.client_certificate(settings::raw_key(key)?),
+        (certs, keys) if certs.len() == keys.len() => {
+            for (cert, key) in certs.iter().zip(keys) {
+                builder = builder.client_certificate(settings::certified_key(cert, key)?);
+            }
+        }
+        _ => {
+            return Err("--cert and --key go together, one --key per --cert \
+                 (or one --key alone: a raw public key)"
+                .into())
+        }
     }
     if let Some(psk) = settings::external_psk(options)? {
         builder = builder.external_psk(psk);

@@ -2,7 +2,7 @@
 //! a completed handshake (as one JSON line, `key: value` lines or a table
 //! row), and a failure naming the alert sent or received.
 
-use ferrotls::{Connection, EarlyDataStatus, Error};
+use ferrotls::{CertificateType, Connection, EarlyDataStatus, Error};
 use std::fmt::Write;
 use std::io;
 
@@ -19,6 +19,7 @@ pub struct Report {
     pub alpn: Option<String>,
     pub server_name: Option<String>,
     pub early_data: &'static str,
+    pub certificate_type: Option<&'static str>,
     pub peer_certificates: usize,
     pub record_size_limit: Option<u16>,
     pub certificate_compression: Option<&'static str>,
@@ -61,6 +62,10 @@ impl Report {
                 EarlyDataStatus::Rejected | EarlyDataStatus::Offered => "rejected",
                 EarlyDataStatus::NotOffered => "not_offered",
             },
+            certificate_type: conn.server_certificate_type().map(|t| match t {
+                CertificateType::RawPublicKey => "RawPublicKey",
+                _ => "X.509",
+            }),
             peer_certificates: conn.peer_certificates().len(),
             record_size_limit: conn.peer_record_size_limit(),
             certificate_compression: conn
@@ -91,6 +96,7 @@ impl Report {
             ("alpn", text(self.alpn.as_deref())),
             ("server_name", text(self.server_name.as_deref())),
             ("early_data", text(Some(self.early_data))),
+            ("certificate_type", text(self.certificate_type)),
             ("peer_certificates", literal(&self.peer_certificates)),
             (
                 "record_size_limit",

@@ -31,8 +31,9 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
     [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
-    [--request-client-cert CAFILE | --require-client-cert CAFILE] [--keylog FILE] \
-    [--require-cert-path PATH --post-handshake-ca CAFILE] [--ocsp FILE] \
+    [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
+    [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
+    [--ocsp FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
@@ -72,6 +73,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
     value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication) and is answered with the client's subject, or 403 without one"),
     value("post-handshake-ca", "CAFILE", "the CA of the certificates --require-cert-path accepts"),
+    value("pin-client-spki", "SPEC", "require a client key pinned by SPEC, sent raw (RFC 7250) or in a certificate: sha256:HEX of its DER SubjectPublicKeyInfo, or a file with it (PEM or DER, openssl pkey -pubout)"),
+    flag("rawpk", "send the key of --key alone, as a raw public key (RFC 7250), to clients that ask for one"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("ocsp", "FILE", "staple the DER OCSP response in FILE for clients that ask (status_request); re-read when it changes, no staple while it is missing or bad"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
@@ -294,23 +297,30 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         psks.insert(psk);
         builder = builder.external_psks(Arc::new(psks));
     }
+    builder = builder.raw_public_key(options.has("rawpk"));
     builder = builder.client_auth(
         match (
             options.get("request-client-cert"),
             options.get("require-client-cert"),
+            options.get("pin-client-spki"),
         ) {
-            (Some(_), Some(_)) => {
-                return Err(
-                    "--request-client-cert and --require-client-cert exclude each other".into(),
-                )
-            }
-            (Some(ca), None) => {
+            (Some(ca), None, None) => {
                 ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(settings::roots(ca)?)))
             }
-            (None, Some(ca)) => {
+            (None, Some(ca), None) => {
                 ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(settings::roots(ca)?)))
             }
-            (None, None) => ClientAuth::None,
+            (None, None, Some(spec)) => {
+                ClientAuth::Required(Arc::new(settings::pinned_keys(spec)?))
+            }
+            (None, None, None) => ClientAuth::None,
+            _ => {
+                return Err(
+                    "--request-client-cert, --require-client-cert and --pin-client-spki \
+                            exclude each other"
+                        .into(),
+                )
+            }
         },
     );
     match (

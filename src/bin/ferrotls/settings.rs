@@ -4,9 +4,10 @@
 
 use crate::args::Options;
 use ferrotls::{
-    CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, ExternalPsk, HashAlgorithm, KeyLog,
-    KeyLogFile, NamedGroup, ProtocolVersion, RootStore, ALL_VERSIONS, DEFAULT_VERSIONS,
-    TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    private_key_from_pem, CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, ExternalPsk,
+    HashAlgorithm, KeyLog, KeyLogFile, NamedGroup, PinnedKeys, ProtocolVersion, RootStore,
+    ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS13_CIPHER_SUITES,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -214,6 +215,34 @@ pub fn certified_key(cert: &str, key: &str) -> Result<Arc<CertifiedKey>, String>
         .map_err(|e| format!("{cert}, {key}: {e}"))
 }
 
+/// A key without a certificate (`--key` alone), sent as a raw public key
+/// (RFC 7250).
+pub fn raw_key(key: &str) -> Result<Arc<CertifiedKey>, String> {
+    private_key_from_pem(&read_text(key)?)
+        .map(|k| Arc::new(CertifiedKey::from_key(k)))
+        .map_err(|e| format!("{key}: {e}"))
+}
+
+/// The keys a `--pin-spki` SPEC pins: `sha256:HEX` (the SHA-256 of a DER
+/// SubjectPublicKeyInfo, 64 hex digits), or a file holding PEM PUBLIC
+/// KEY blocks or one DER SubjectPublicKeyInfo (`openssl pkey -pubout`).
+pub fn pinned_keys(spec: &str) -> Result<PinnedKeys, String> {
+    if let Some(hex_pin) = spec.strip_prefix("sha256:") {
+        let pin: [u8; PIN_LEN] = hex::decode(hex_pin)
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| format!("{spec}: expected sha256: and {} hex digits", 2 * PIN_LEN))?;
+        return Ok(PinnedKeys::from_sha256([pin]));
+    }
+    let bytes = std::fs::read(spec).map_err(|e| format!("{spec}: cannot read: {e}"))?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) if text.contains("-----BEGIN") => {
+            PinnedKeys::from_pem(text).map_err(|e| format!("{spec}: {e}"))
+        }
+        _ => Ok(PinnedKeys::new([bytes])),
+    }
+}
+
 /// Trust anchors from a PEM file.
 pub fn roots(path: &str) -> Result<Arc<RootStore>, String> {
     RootStore::from_pem_file(path)
@@ -225,6 +254,33 @@ pub fn roots(path: &str) -> Result<Arc<RootStore>, String> {
 mod tests {
     use super::*;
     use crate::args::{parse, value, OptionSpec};
+
+    #[test]
+    fn pin_specs_are_a_digest_or_a_der_or_pem_key_file() {
+        use ferrotls::{pin_of, ServerCertVerifier, ServerName};
+        let vectors = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/pss");
+        let spki = std::fs::read(format!("{vectors}/leaf.spki.der")).unwrap();
+        let name = ServerName::parse("leaf.pss.test").unwrap();
+        let digest = format!("sha256:{}", hex::encode(pin_of(&spki)));
+        let der = format!("{vectors}/leaf.spki.der");
+        for spec in [digest.as_str(), der.as_str()] {
+            let pins = pinned_keys(spec).unwrap();
+            assert!(
+                pins.verify_server_raw_public_key(&spki, &name, 0).is_ok(),
+                "{spec}"
+            );
+            assert!(
+                pins.verify_server_raw_public_key(&spki[1..], &name, 0)
+                    .is_err(),
+                "{spec}"
+            );
+        }
+        assert!(pinned_keys("sha256:00").is_err());
+        assert!(
+            pinned_keys(&format!("{vectors}/leaf.pem")).is_err(),
+            "no PUBLIC KEY block"
+        );
+    }
 
     const SPECS: &[OptionSpec] = &[value("min-version", "V", ""), value("max-version", "V", "")];
 

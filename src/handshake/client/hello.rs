@@ -13,7 +13,7 @@ use crate::error::{
     CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
     UnexpectedMessageReason,
 };
-use crate::handshake::{key_logger, tls13_suite, Tls13Suite, Transcript};
+use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
 use crate::msgs::enums::PskKeyExchangeMode;
@@ -580,6 +580,10 @@ impl ExpectServerHello {
     /// signed_certificate_timestamp when asked for, the TLS 1.3 ones
     /// when TLS 1.3 is, post_handshake_auth, the cookie, early_data, and
     /// the PSK offer last (RFC 8446 §4.2.11).
+    /// version is offered, signature_algorithms, ALPN, the certificate
+    /// types beyond X.509 (RFC 7250 §4.1), the TLS 1.3 ones
+    /// when TLS 1.3 is, the cookie, early_data, and the PSK offer last
+    /// (RFC 8446 §4.2.11).
     fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
         let config = &*self.config;
         let common = &config.common;
@@ -605,6 +609,14 @@ impl ExpectServerHello {
             offers_tls13(config),
         ));
         extensions.extend(crate::handshake::stapling::request_extensions(config));
+        let server_types = certificate_types::server_offer(config.verifier.certificate_types());
+        if !server_types.is_empty() {
+            extensions.push(Extension::ServerCertificateTypes(server_types));
+        }
+        let client_types = certificate_types::client_offer(&config.client_certificates);
+        if !client_types.is_empty() {
+            extensions.push(Extension::ClientCertificateTypes(client_types));
+        }
         if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(
                 self.key_shares

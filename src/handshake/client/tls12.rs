@@ -33,13 +33,13 @@ use crate::handshake::tls12::{
     Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
 };
 use crate::handshake::{
-    end_entity_key, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
+    certificate_types, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
     SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
-use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::certificate::CertificateRequestTls12;
 use crate::msgs::enums::{
-    Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
+    CertificateType, Compression, EcPointFormat, HandshakeType, ProtocolVersion, SignatureScheme,
 };
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
@@ -115,6 +115,10 @@ pub(crate) struct Handshake {
     status_acked: bool,
     /// The SCTs of the ServerHello (RFC 6962 §3.3.1).
     scts: Vec<Vec<u8>>,
+    /// What the server's Certificate carries (RFC 7250 §4.2).
+    server_certificate_type: CertificateType,
+    /// What ours carries, if the server asks for one.
+    client_certificate_type: CertificateType,
 }
 
 /// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.3, §7.4.1.3): checks the
@@ -159,6 +163,8 @@ pub(super) fn handle_server_hello(
         resumed,
         status_acked: extensions.status_acked,
         scts: extensions.scts,
+        server_certificate_type: extensions.server_certificate_type,
+        client_certificate_type: extensions.client_certificate_type,
     };
     after_server_hello(hs, common)
 }
@@ -195,6 +201,10 @@ struct ServerHelloExtensions {
     status_acked: bool,
     /// RFC 6962 §3.3.1: the SCTs for the server's certificate.
     scts: Vec<Vec<u8>>,
+    /// The server's certificate type (RFC 7250 §4.2).
+    server_certificate_type: CertificateType,
+    /// Ours.
+    client_certificate_type: CertificateType,
 }
 
 impl ServerHelloExtensions {
@@ -217,6 +227,8 @@ impl ServerHelloExtensions {
             ticket_expected: false,
             status_acked: false,
             scts: Vec::new(),
+            server_certificate_type: CertificateType::X509,
+            client_certificate_type: CertificateType::X509,
         };
         for extension in hello.extensions() {
             match extension {
@@ -261,6 +273,18 @@ impl ServerHelloExtensions {
                     settled.status_acked = true;
                 }
                 Extension::SctList(scts) if config.request_scts => settled.scts = scts.clone(),
+                Extension::ServerCertificateTypeSelected(typ) => {
+                    settled.server_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::server_offer(config.verifier.certificate_types()),
+                        Some(*typ),
+                    )?;
+                }
+                Extension::ClientCertificateTypeSelected(typ) => {
+                    settled.client_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::client_offer(&config.client_certificates),
+                        Some(*typ),
+                    )?;
+                }
                 // RFC 5246 §7.4.1.4: anything we did not ask for.
                 _ => {
                     return Err(Error::UnsupportedExtension(
@@ -377,15 +401,12 @@ impl ExpectCertificate {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.0;
-        let HandshakeMessage::CertificateTls12(certificate) = decode(message, &hs.params)? else {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::ExpectedCertificate,
-            ));
-        };
-        let chain = certificate.certificates;
-        if chain.is_empty() {
-            return Err(Error::Decode(DecodeReason::NoServerCertificate));
-        }
+        let chain = certificate_types::tls12_received(
+            message,
+            hs.server_certificate_type,
+            || decode(message, &hs.params),
+            UnexpectedMessageReason::ExpectedCertificate,
+        )?;
         hs.log.add(&message.raw);
         if hs.status_acked {
             return Ok(State::ExpectCertificateStatus(ExpectCertificateStatus {
@@ -440,11 +461,14 @@ fn check_server_chain(
         ocsp_response,
         scts: core::mem::take(&mut hs.scts),
     };
-    let verified = verify_server_chain(&hs.config, common, &hs.server_name, &chain, staples)?;
-    let end_entity = chain
-        .first()
-        .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
-    let public_key = end_entity_key(end_entity)?;
+    let (verified, public_key) = verify_server_chain(
+        &hs.config,
+        common,
+        &hs.server_name,
+        hs.server_certificate_type,
+        &chain,
+        staples,
+    )?;
     if !hs.params.suite.authentication.fits(&public_key) {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::KeyDoesNotFitSuite,
@@ -630,19 +654,17 @@ impl ExpectServerHelloDone {
             request,
         } = self;
         hs.log.add(&message.raw);
+        let typ = hs.client_certificate_type;
         let chosen = request
             .as_ref()
-            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version));
+            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version, typ));
         if let Some(chosen) = &chosen {
-            let certificates = chosen
-                .as_ref()
-                .map(|(key, _)| key.chain().to_vec())
-                .unwrap_or_default();
-            let bytes =
-                common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
-                    certificates,
-                }))?;
+            let key = chosen.as_ref().map(|(key, _)| &**key);
+            let bytes = common.send_handshake(&certificate_types::tls12_message(key, typ))?;
             hs.log.add(bytes);
+            if key.is_some() {
+                common.report(HandshakeEvent::ClientCertificateType(typ));
+            }
         }
         let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(exchange))?;
         hs.log.add(bytes);
@@ -670,20 +692,21 @@ impl ExpectServerHelloDone {
     }
 }
 
-/// The first client certificate whose key type the request lists and
-/// that can sign, those under a CA the request names first (RFC 5246
-/// §7.4.4): in TLS 1.2 with a scheme the request accepts (RFC 5246
-/// §7.4.4), in TLS 1.0/1.1 (no scheme list, RFC 4346 §7.4.4) with its
-/// type's legacy algorithm. `None` when none fits (an empty Certificate
-/// is sent).
+/// The first client certificate that can be sent as `typ` (RFC 7250),
+/// whose key type the request lists and that can sign, those under a CA
+/// the request names first (RFC 5246 §7.4.4): in TLS 1.2 with a
+/// scheme the request accepts (RFC 5246 §7.4.4), in TLS 1.0/1.1 (no
+/// scheme list, RFC 4346 §7.4.4) with its type's legacy algorithm. `None`
+/// when none fits (an empty Certificate is sent).
 fn choose_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls12,
     version: ProtocolVersion,
+    typ: CertificateType,
 ) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
     let candidates = preferred(
-        &config.client_certificates,
+        &certificate_types::client_candidates(&config.client_certificates, typ),
         &request.certificate_authorities,
     );
     candidates.into_iter().find_map(|certified| {

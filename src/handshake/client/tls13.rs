@@ -15,15 +15,16 @@ use crate::crypto::groups::ClientShare;
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::{
-    DecodeReason, Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
+    Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
 use crate::handshake::authorities::preferred;
+use crate::handshake::certificate_types;
 use crate::handshake::key_logger;
 use crate::handshake::stapling::{verify_server_chain, Staples};
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
-    choose_certificate, decode_tls13, end_entity_key, sign_certificate_verify, tls13_suite,
+    choose_certificate, decode_tls13, sign_certificate_verify, tls13_suite,
     verify_certificate_verify, verify_finished, FinishedVerified, SignatureVerified, Tls13Suite,
     Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
@@ -31,7 +32,9 @@ use crate::keyschedule::tls13::{
     EarlySecret, HandshakeSecret, ResumptionMasterSecret, TrafficSecret,
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
-use crate::msgs::enums::{CipherSuite, Compression, NamedGroup, ProtocolVersion, SignatureScheme};
+use crate::msgs::enums::{
+    CertificateType, CipherSuite, Compression, NamedGroup, ProtocolVersion, SignatureScheme,
+};
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{ServerHello, RANDOM_LEN};
@@ -276,6 +279,8 @@ pub(super) fn handle_server_hello(
         } else {
             EarlyDataAnswer::NotOffered
         },
+        server_certificate_type: CertificateType::X509,
+        client_certificate_type: CertificateType::X509,
     }))
 }
 
@@ -471,6 +476,10 @@ pub(crate) struct Handshake {
     /// Whether the server selected our external PSK.
     external_psk: bool,
     early_data: EarlyDataAnswer,
+    /// What the server's Certificate carries (RFC 7250 §4.2).
+    server_certificate_type: CertificateType,
+    /// What ours carries, if the server asks for one.
+    client_certificate_type: CertificateType,
 }
 
 /// What became of our 0-RTT data.
@@ -497,7 +506,8 @@ pub(crate) struct ExpectEncryptedExtensions(Handshake);
 impl ExpectEncryptedExtensions {
     /// Reads EncryptedExtensions (RFC 8446 §4.3.1): an ALPN answer must
     /// name one protocol we offered; a server_name acknowledgement needs
-    /// an SNI sent; anything not offered is refused.
+    /// an SNI sent; a certificate type must be one we offered (RFC 7250
+    /// §4.2); anything not offered is refused.
     pub(super) fn expect_encrypted_extensions(
         self,
         common: &mut dyn HandshakeIo,
@@ -516,6 +526,18 @@ impl ExpectEncryptedExtensions {
                 }
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
                 Extension::SupportedGroups(_) => {}
+                Extension::ServerCertificateTypeSelected(typ) => {
+                    hs.server_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::server_offer(hs.config.verifier.certificate_types()),
+                        Some(*typ),
+                    )?;
+                }
+                Extension::ClientCertificateTypeSelected(typ) => {
+                    hs.client_certificate_type = certificate_types::accept_answer(
+                        &certificate_types::client_offer(&hs.config.client_certificates),
+                        Some(*typ),
+                    )?;
+                }
                 Extension::Alpn(protocols) if !hs.config.common.alpn_protocols.is_empty() => {
                     common.report(HandshakeEvent::Alpn(
                         chosen_alpn(&hs.config, protocols)?.clone(),
@@ -664,11 +686,14 @@ impl ExpectCertificate {
             .into_iter()
             .map(|e| e.cert_data)
             .collect();
-        let verified = verify_server_chain(&hs.config, common, &hs.server_name, &chain, staples)?;
-        let end_entity = chain
-            .first()
-            .ok_or(Error::Decode(DecodeReason::NoServerCertificate))?;
-        let public_key = end_entity_key(end_entity)?;
+        let (verified, public_key) = verify_server_chain(
+            &hs.config,
+            common,
+            &hs.server_name,
+            hs.server_certificate_type,
+            &chain,
+            staples,
+        )?;
         common.report(HandshakeEvent::PeerCertificates(chain));
         hs.transcript.add(&message.raw);
         Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
@@ -772,7 +797,13 @@ impl ExpectFinished {
             common.send_dummy_ccs()?;
         }
         if let Some(request) = &hs.certificate_request {
-            send_client_certificate(&hs.config, request, &mut hs.transcript, common)?;
+            send_client_certificate(
+                &hs.config,
+                request,
+                hs.client_certificate_type,
+                &mut hs.transcript,
+                common,
+            )?;
         }
         let verify_data = hs
             .client_traffic
@@ -793,6 +824,7 @@ impl ExpectFinished {
             suite: hs.suite,
             resumption,
             transcript: hs.transcript,
+            client_certificate_type: hs.client_certificate_type,
             _server: self.server,
             _finished: finished,
         }))
@@ -800,13 +832,14 @@ impl ExpectFinished {
 }
 
 /// Sends our Certificate and, when we have one that fits, CertificateVerify
-/// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate whose key
-/// signs with a scheme the server listed, those under a CA the server
-/// named (certificate_authorities, RFC 8446 §4.2.4) first; an empty
-/// Certificate when none fits.
+/// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate that can be
+/// sent as `typ` (RFC 7250) and whose key signs with a scheme the server
+/// listed, those under a CA the server named (certificate_authorities,
+/// RFC 8446 §4.2.4) first; an empty Certificate when none fits.
 fn send_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls13,
+    typ: CertificateType,
     transcript: &mut Transcript,
     common: &mut dyn HandshakeIo,
 ) -> Result<(), Error> {
@@ -826,14 +859,17 @@ fn send_client_certificate(
             _ => None,
         })
         .unwrap_or_default();
-    let candidates = preferred(&config.client_certificates, authorities);
+    let candidates = preferred(
+        &certificate_types::client_candidates(&config.client_certificates, typ),
+        authorities,
+    );
     let chosen = choose_certificate(&candidates, None, accepted);
     let entries = chosen
         .map(|(key, _)| {
-            key.chain()
-                .iter()
-                .map(|der| CertificateEntry {
-                    cert_data: der.clone(),
+            certificate_types::certificate_contents(key, typ)
+                .into_iter()
+                .map(|cert_data| CertificateEntry {
+                    cert_data,
                     extensions: Vec::new(),
                 })
                 .collect()
@@ -854,6 +890,7 @@ fn send_client_certificate(
     )?;
     transcript.add(bytes);
     if let Some((key, scheme)) = chosen {
+        common.report(HandshakeEvent::ClientCertificateType(typ));
         let signed = sign_certificate_verify(
             key.key(),
             scheme,
@@ -876,6 +913,9 @@ pub(crate) struct Traffic {
     /// The transcript through our Finished, where every post-handshake
     /// authentication's transcript starts (RFC 8446 §4.4).
     transcript: Transcript,
+    /// The client_certificate_type negotiated in EncryptedExtensions,
+    /// which post-handshake answers keep (RFC 8446 §4.4.2, RFC 7250).
+    client_certificate_type: CertificateType,
     _server: ServerAuthenticated,
     _finished: FinishedVerified,
 }
@@ -901,7 +941,13 @@ impl Traffic {
                     message,
                 )?;
                 check_certificate_request(&request)?;
-                send_client_certificate(&self.config, &request, &mut transcript, common)?;
+                send_client_certificate(
+                    &self.config,
+                    &request,
+                    self.client_certificate_type,
+                    &mut transcript,
+                    common,
+                )?;
                 post_handshake_auth::finish_answer(&transcript, common)?
             }
             _ => {

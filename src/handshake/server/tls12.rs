@@ -37,16 +37,16 @@ use crate::handshake::tls12::{
     HandshakeLog, Params, RefusedRenegotiations, Tls12Suite, DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
-    by_server_name, end_entity_key, key_logger, verify_signed, verify_tls12_finished,
-    FinishedVerified, SignatureVerified,
+    by_server_name, certificate_types, end_entity_key, key_logger, verify_signed,
+    verify_tls12_finished, FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
 use crate::msgs::certificate_status::CertificateStatus;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
-    CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType, NamedGroup,
-    ProtocolVersion, SignatureScheme,
+    CertificateType, CipherSuite, ClientCertificateType, Compression, EcPointFormat, HandshakeType,
+    NamedGroup, ProtocolVersion, SignatureScheme,
 };
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
@@ -279,7 +279,15 @@ fn resume_session(
     );
     let send_ticket =
         hello.offer.extensions.session_ticket.is_some() && config.tickets_after_resumption > 0;
-    let extensions = server_hello_extensions(hello.offer, &params, send_ticket, false, common);
+    let implied = certificate_types::Negotiated::IMPLIED_X509;
+    let extensions = server_hello_extensions(
+        hello.offer,
+        &params,
+        send_ticket,
+        false,
+        (implied, implied),
+        common,
+    );
     // Design §3: the echo is S (by ID) or the client's C (ticket).
     let mut log = hello.log;
     log.add(send_server_hello(
@@ -335,12 +343,13 @@ fn start_full_handshake(
         scheme,
         group,
     } = choose_suite(&config, hello.hello, offer, hello.version)?;
+    let types = certificate_types::negotiate_for_server(&config, &offer.extensions, &certificate)?;
     let params = hello.params(suite, offer.extended_master_secret, offer.encrypt_then_mac);
     let send_ticket =
         offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
     let session_id = random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec();
     let staples = Staples::to_send(&offer.extensions, &certificate);
-    let mut extensions = server_hello_extensions(offer, &params, send_ticket, true, common);
+    let mut extensions = server_hello_extensions(offer, &params, send_ticket, true, types, common);
     extensions.extend(staples.server_hello_extensions());
     let mut log = hello.log;
     log.add(send_server_hello(
@@ -363,6 +372,12 @@ fn start_full_handshake(
         ))?);
     }
     staples.report(common);
+    let (server_type, client_type) = (types.0.typ, types.1.typ);
+    log.add(common.send_handshake(&certificate_types::tls12_message(
+        Some(&certificate),
+        server_type,
+    ))?);
+    common.report(HandshakeEvent::ServerCertificateType(server_type));
     let agreement = match group {
         Some(group) => send_server_key_exchange(
             &config,
@@ -390,6 +405,7 @@ fn start_full_handshake(
         agreement,
         send_ticket,
         requested_schemes,
+        client_certificate_type: client_type,
     };
     Ok(if request {
         State::ExpectCertificate(ExpectCertificate(flight))
@@ -639,8 +655,10 @@ fn choose_suite(
                     return None;
                 }
                 if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
-                    // Nothing is signed: the key decrypts instead.
-                    return Some((certificate.clone(), None));
+                    // Nothing is signed: the key decrypts instead, which
+                    // an id-RSASSA-PSS key may not (RFC 4055 §3.1).
+                    return matches!(key.public(), PublicKey::Rsa(_))
+                        .then(|| (certificate.clone(), None));
                 }
                 choose_signature(key, version, offer.schemes())
                     .map(|scheme| (certificate.clone(), scheme))
@@ -709,12 +727,15 @@ fn choose_ffdhe_group(config: &ServerConfig, offer: &Offer<'_>) -> Option<NamedG
     }
 }
 
-/// The ServerHello extensions: each answers one the client sent.
+/// The ServerHello extensions: each answers one the client sent; the
+/// certificate types (server's, client's) when the client asked about
+/// them (RFC 7250 §4.2).
 fn server_hello_extensions(
     offer: &Offer<'_>,
     params: &Params,
     send_ticket: bool,
     full: bool,
+    types: (certificate_types::Negotiated, certificate_types::Negotiated),
     common: &dyn HandshakeIo,
 ) -> Vec<Extension> {
     let mut extensions = Vec::new();
@@ -741,6 +762,12 @@ fn server_hello_extensions(
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
     }
     extensions.extend(offer.record_size_limit.as_ref().map(|a| a.extension()));
+    if types.0.answer {
+        extensions.push(Extension::ServerCertificateTypeSelected(types.0.typ));
+    }
+    if types.1.answer {
+        extensions.push(Extension::ClientCertificateTypeSelected(types.1.typ));
+    }
     extensions
 }
 
@@ -782,6 +809,8 @@ pub(crate) struct ClientFlight {
     send_ticket: bool,
     /// The schemes our CertificateRequest listed.
     requested_schemes: Vec<SignatureScheme>,
+    /// What the client's Certificate carries (RFC 7250 §4.2).
+    client_certificate_type: CertificateType,
     /// When the session was authenticated: `None` for this full
     /// handshake, whose session is authenticated as it is created.
     authenticated: Option<UnixTime>,
@@ -822,14 +851,13 @@ impl ExpectCertificate {
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.0;
-        let HandshakeMessage::CertificateTls12(certificate) = decode(message, &flight.params)?
-        else {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::ExpectedClientCertificate,
-            ));
-        };
+        let chain = certificate_types::tls12_received(
+            message,
+            flight.client_certificate_type,
+            || decode(message, &flight.params),
+            UnexpectedMessageReason::ExpectedClientCertificate,
+        )?;
         flight.log.add(&message.raw);
-        let chain = certificate.certificates;
         let Some((end_entity, intermediates)) = chain.split_first() else {
             return match &flight.config.client_auth {
                 ClientAuth::Required(_) => Err(Error::HandshakeFailure(
@@ -848,13 +876,22 @@ impl ExpectCertificate {
             .ok_or(Error::UnexpectedMessage(
                 UnexpectedMessageReason::CertificateNotRequested,
             ))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = verifier.verify_client_cert(
-            end_entity,
-            &intermediates,
-            flight.config.common.clock.now().as_secs(),
-        )?;
-        let public_key = end_entity_key(end_entity)?;
+        let now = flight.config.common.clock.now().as_secs();
+        let (verified, public_key) =
+            if flight.client_certificate_type == CertificateType::RawPublicKey {
+                let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
+                (
+                    verifier.verify_client_raw_public_key(spki, now)?,
+                    public_key,
+                )
+            } else {
+                let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+                let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
+                (verified, end_entity_key(end_entity)?)
+            };
+        common.report(HandshakeEvent::ClientCertificateType(
+            flight.client_certificate_type,
+        ));
         common.report(HandshakeEvent::PeerCertificates(chain));
         Ok(State::ExpectClientKeyExchange(ExpectClientKeyExchange {
             flight,

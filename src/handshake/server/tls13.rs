@@ -23,8 +23,8 @@ use crate::handshake::authorities::{advertised, preferred};
 use crate::handshake::stapling::Staples;
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
-    choose_certificate, client_auth_schemes, decode_tls13, end_entity_key, key_logger,
-    sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
+    certificate_types, choose_certificate, client_auth_schemes, decode_tls13, end_entity_key,
+    key_logger, sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
     verify_finished, BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
     CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
@@ -34,8 +34,8 @@ use crate::keyschedule::tls13::{
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
-    CertificateCompressionAlgorithm, CipherSuite, Compression, ExtensionType, NamedGroup,
-    ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+    CertificateCompressionAlgorithm, CertificateType, CipherSuite, Compression, ExtensionType,
+    NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
@@ -456,15 +456,25 @@ fn send_flight(
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
             let compression = choices.certificate_compression;
-            let staples = Staples::to_send(&offer.extensions, certificate);
+            let typ = choices.server_certificate_type.typ;
+            // A raw public key (RFC 7250 §3) has no certificate for a
+            // staple to be about.
+            let staples = if typ == CertificateType::X509 {
+                Staples::to_send(&offer.extensions, certificate)
+            } else {
+                Staples::default()
+            };
             send_certificate(
                 &config,
                 common,
                 &mut transcript,
-                certificate,
-                *scheme,
-                compression,
-                &staples,
+                ServerCertificate {
+                    key: certificate,
+                    typ,
+                    scheme: *scheme,
+                    compression,
+                    staples: &staples,
+                },
             )?;
             staples.report(common);
             requested
@@ -489,6 +499,7 @@ fn send_flight(
         authenticated: choices.authenticated,
         record_size_limit: choices.record_size_limit,
         post_handshake_auth: offer.extensions.post_handshake_auth,
+        client_certificate_type: choices.client_certificate_type.typ,
     };
     Ok(expect_client_flight(
         flight,
@@ -573,6 +584,10 @@ struct FlightChoices {
     record_size_limit: Option<record_size_limit::Agreed>,
     /// The algorithm our Certificate is compressed with (RFC 8879 §4).
     certificate_compression: Option<CertificateCompressionAlgorithm>,
+    /// What our Certificate carries (RFC 7250 §4.2).
+    server_certificate_type: certificate_types::Negotiated,
+    /// What the client's Certificate is to carry, when one is asked for.
+    client_certificate_type: certificate_types::Negotiated,
 }
 
 /// Settles the ALPN protocol (RFC 7301 §3.2), 0-RTT (RFC 8446 §4.2.10)
@@ -626,6 +641,8 @@ fn choose_flight(
             Some((certificate.clone(), scheme))
         }
     };
+    let (server_certificate_type, client_certificate_type) =
+        negotiate_certificate_types(config, offer, certificate.as_ref().map(|c| &*c.0))?;
     Ok(FlightChoices {
         alpn,
         authenticated,
@@ -641,7 +658,26 @@ fn choose_flight(
             &config.common,
             offer.extensions.compress_certificate,
         ),
+        server_certificate_type,
+        client_certificate_type,
     })
+}
+
+/// The certificate types of a full handshake
+/// ([`certificate_types::negotiate_for_server`]); nothing to negotiate
+/// when a ticket resumes.
+fn negotiate_certificate_types(
+    config: &ServerConfig,
+    offer: &Offer<'_>,
+    certificate: Option<&CertifiedKey>,
+) -> Result<(certificate_types::Negotiated, certificate_types::Negotiated), Error> {
+    let implied = certificate_types::Negotiated::IMPLIED_X509;
+    match certificate {
+        Some(certificate) => {
+            certificate_types::negotiate_for_server(config, &offer.extensions, certificate)
+        }
+        None => Ok((implied, implied)),
+    }
 }
 
 /// Sends the ServerHello (RFC 8446 §4.1.3): the PSK selected when
@@ -798,8 +834,9 @@ fn install_handshake_keys(
 }
 
 /// Sends EncryptedExtensions (RFC 8446 §4.3.1): early_data when 0-RTT is
-/// accepted, the server_name acknowledgement (RFC 6066 §3) and the ALPN
-/// protocol.
+/// accepted, the server_name acknowledgement (RFC 6066 §3), the ALPN
+/// protocol, and the certificate types the client asked about (RFC 7250
+/// §4.2).
 fn send_encrypted_extensions(
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
@@ -819,6 +856,17 @@ fn send_encrypted_extensions(
     if let Some(agreed) = &choices.record_size_limit {
         extensions.push(agreed.extension());
         agreed.apply_peer(common)?;
+    }
+
+    if choices.server_certificate_type.answer {
+        extensions.push(Extension::ServerCertificateTypeSelected(
+            choices.server_certificate_type.typ,
+        ));
+    }
+    if choices.client_certificate_type.answer {
+        extensions.push(Extension::ClientCertificateTypeSelected(
+            choices.client_certificate_type.typ,
+        ));
     }
     let bytes = common.send_handshake(&HandshakeMessage::EncryptedExtensions(extensions))?;
     transcript.add(bytes);
@@ -961,31 +1009,39 @@ fn early_data_fits(
     }
 }
 
-/// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
-/// §4.4.3), with the `staples` in the end entity's entry (RFC 8446
+/// What the server's Certificate and CertificateVerify carry: the key,
+/// the certificate type (RFC 7250 §3), the CertificateVerify scheme, the
+/// compression (RFC 8879 §4) and the staples of the end entity (RFC 8446
 /// §4.4.2.1).
+struct ServerCertificate<'a> {
+    key: &'a CertifiedKey,
+    typ: CertificateType,
+    scheme: SignatureScheme,
+    compression: Option<CertificateCompressionAlgorithm>,
+    staples: &'a Staples,
+}
+
+/// Sends the server's Certificate and CertificateVerify (RFC 8446 §4.4.2,
+/// §4.4.3), the staples in the end entity's entry.
 fn send_certificate(
     config: &ServerConfig,
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
-    certificate: &CertifiedKey,
-    scheme: SignatureScheme,
-    compression: Option<CertificateCompressionAlgorithm>,
-    staples: &Staples,
+    certificate: ServerCertificate<'_>,
 ) -> Result<(), Error> {
-    let entries = certificate
-        .chain()
-        .iter()
+    let entries = certificate_types::certificate_contents(certificate.key, certificate.typ)
+        .into_iter()
         .enumerate()
-        .map(|(i, der)| CertificateEntry {
-            cert_data: der.clone(),
+        .map(|(i, cert_data)| CertificateEntry {
+            cert_data,
             extensions: if i == 0 {
-                staples.entry_extensions()
+                certificate.staples.entry_extensions()
             } else {
                 Vec::new()
             },
         })
         .collect();
+    common.report(HandshakeEvent::ServerCertificateType(certificate.typ));
     let bytes = certificate_compression::send(
         common,
         &config.common,
@@ -993,12 +1049,12 @@ fn send_certificate(
             context: Vec::new(),
             entries,
         },
-        compression,
+        certificate.compression,
     )?;
     transcript.add(bytes);
     let signed = sign_certificate_verify(
-        certificate.key(),
-        scheme,
+        certificate.key.key(),
+        certificate.scheme,
         SERVER_CERTIFICATE_VERIFY_CONTEXT,
         &transcript.current(),
     )?;
@@ -1356,6 +1412,8 @@ pub(crate) struct ClientFlight {
     record_size_limit: Option<record_size_limit::Agreed>,
     /// The client offered post_handshake_auth (RFC 8446 §4.2.6).
     post_handshake_auth: bool,
+    /// What the client's Certificate carries (RFC 7250 §4.2).
+    client_certificate_type: CertificateType,
 }
 
 /// How the client was authenticated, as proof values.
@@ -1427,13 +1485,22 @@ impl ExpectCertificate {
             .ok_or(Error::UnexpectedMessage(
                 UnexpectedMessageReason::CertificateNotRequested,
             ))?;
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = verifier.verify_client_cert(
-            end_entity,
-            &intermediates,
-            flight.config.common.clock.now().as_secs(),
-        )?;
-        let public_key = end_entity_key(end_entity)?;
+        let now = flight.config.common.clock.now().as_secs();
+        let (verified, public_key) =
+            if flight.client_certificate_type == CertificateType::RawPublicKey {
+                let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
+                (
+                    verifier.verify_client_raw_public_key(spki, now)?,
+                    public_key,
+                )
+            } else {
+                let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+                let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
+                (verified, end_entity_key(end_entity)?)
+            };
+        common.report(HandshakeEvent::ClientCertificateType(
+            flight.client_certificate_type,
+        ));
         common.report(HandshakeEvent::PeerCertificates(chain));
         Ok(State::ExpectCertificateVerify(ExpectCertificateVerify {
             flight,

@@ -1,0 +1,291 @@
+//! Certificate types (RFC 7250): which type each side's Certificate
+//! carries, as the client_certificate_type and server_certificate_type
+//! extensions negotiate it, and the raw-public-key form of the Certificate
+//! contents (one DER SubjectPublicKeyInfo, RFC 7250 §3; RFC 8446 §4.4.2).
+//!
+//! Both versions follow the same rules; TLS 1.2 answers in ServerHello,
+//! TLS 1.3 in EncryptedExtensions (RFC 8446 §4.2).
+
+use crate::codec::{Codec, Reader};
+use crate::common_state::ReceivedHandshake;
+use crate::config::ServerConfig;
+use crate::crypto::verify::PublicKey;
+use crate::error::{
+    CertificateError, DecodeReason, Error, IllegalParameterReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
+};
+use crate::msgs::certificate::{CertificateTls12, RawPublicKeyTls12};
+use crate::msgs::client_hello_extensions::ClientHelloExtensions;
+use crate::msgs::enums::{CertificateType, HandshakeType};
+use crate::msgs::handshake::HandshakeMessage;
+use crate::pki::CertifiedKey;
+use std::sync::Arc;
+
+/// A negotiated certificate type, and whether the server answers with the
+/// extension (it does when the client sent one, RFC 7250 §4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Negotiated {
+    /// The type the Certificate carries.
+    pub(crate) typ: CertificateType,
+    /// Whether the server names it in its answer.
+    pub(crate) answer: bool,
+}
+
+impl Negotiated {
+    /// X.509, implied by an absent extension (RFC 7250 §4.2).
+    pub(crate) const IMPLIED_X509: Self = Self {
+        typ: CertificateType::X509,
+        answer: false,
+    };
+}
+
+/// Server: picks the type of a Certificate from the client's list
+/// `offered` (`None`: the extension was not sent) and the types `ours`
+/// that side can send or check, in the client's order of preference
+/// (RFC 7250 §4.2). Without the extension X.509 is implied. No type in
+/// common (or X.509 implied where we have none) is `unsupported_certificate`
+/// (RFC 7250 §4.2, outcome 2).
+pub(crate) fn negotiate(
+    offered: Option<&[CertificateType]>,
+    ours: &[CertificateType],
+) -> Result<Negotiated, Error> {
+    let unsupported = || Error::InvalidCertificate(CertificateError::UnsupportedCertificateType);
+    match offered {
+        None if ours.contains(&CertificateType::X509) => Ok(Negotiated::IMPLIED_X509),
+        None => Err(unsupported()),
+        Some(list) => list
+            .iter()
+            .find(|t| ours.contains(t))
+            .map(|&typ| Negotiated { typ, answer: true })
+            .ok_or_else(unsupported),
+    }
+}
+
+/// Server: the certificate types of a full handshake (RFC 7250 §4.2),
+/// ours from what `certificate` can be sent as, the client's from what
+/// our client verifier checks (answered only when one is configured, so
+/// a CertificateRequest follows).
+pub(crate) fn negotiate_for_server(
+    config: &ServerConfig,
+    offer: &ClientHelloExtensions<'_>,
+    certificate: &CertifiedKey,
+) -> Result<(Negotiated, Negotiated), Error> {
+    let server = negotiate(
+        offer.server_certificate_types,
+        &server_types(certificate, config.raw_public_key),
+    )?;
+    let client = match (
+        config.client_auth.verifier(),
+        offer.client_certificate_types,
+    ) {
+        (Some(verifier), Some(offered)) => negotiate(Some(offered), verifier.certificate_types())?,
+        _ => Negotiated::IMPLIED_X509,
+    };
+    Ok((server, client))
+}
+
+/// The types a server's `key` can be sent as: X.509 when it has a chain,
+/// a raw public key when it has no chain or `raw` is on.
+pub(crate) fn server_types(key: &CertifiedKey, raw: bool) -> Vec<CertificateType> {
+    let mut types = Vec::with_capacity(2);
+    if raw || !key.has_certificate() {
+        types.push(CertificateType::RawPublicKey);
+    }
+    if key.has_certificate() {
+        types.push(CertificateType::X509);
+    }
+    types
+}
+
+/// The client_certificate_type list a client offers for its own
+/// certificate (RFC 7250 §4.1): a raw public key when one of its keys has
+/// no chain, then X.509 when another has one; nothing (X.509 implied)
+/// when every key has a chain.
+pub(crate) fn client_offer(keys: &[Arc<CertifiedKey>]) -> Vec<CertificateType> {
+    if keys.iter().all(|k| k.has_certificate()) {
+        return Vec::new();
+    }
+    let mut types = vec![CertificateType::RawPublicKey];
+    if keys.iter().any(|k| k.has_certificate()) {
+        types.push(CertificateType::X509);
+    }
+    types
+}
+
+/// The client keys that can answer a request for a Certificate of type
+/// `typ`: any key as a raw public key, only keys with a chain as X.509.
+pub(crate) fn client_candidates(
+    keys: &[Arc<CertifiedKey>],
+    typ: CertificateType,
+) -> Vec<Arc<CertifiedKey>> {
+    keys.iter()
+        .filter(|k| typ == CertificateType::RawPublicKey || k.has_certificate())
+        .cloned()
+        .collect()
+}
+
+/// The server_certificate_type list a client offers: its verifier's
+/// types, unless that is X.509 alone (then the extension is not sent).
+pub(crate) fn server_offer(verifier_types: &[CertificateType]) -> Vec<CertificateType> {
+    if verifier_types == [CertificateType::X509] {
+        Vec::new()
+    } else {
+        verifier_types.to_vec()
+    }
+}
+
+/// Client: the type the server chose in `answer` (`None`: no extension,
+/// so X.509, RFC 7250 §4.2), which must be one we `offered`. An answer to
+/// an extension we did not send is `unsupported_extension`; a type we did
+/// not list is `illegal_parameter`.
+pub(crate) fn accept_answer(
+    offered: &[CertificateType],
+    answer: Option<CertificateType>,
+) -> Result<CertificateType, Error> {
+    match answer {
+        None => Ok(CertificateType::X509),
+        Some(_) if offered.is_empty() => Err(Error::UnsupportedExtension(
+            UnsupportedExtensionReason::NotOffered,
+        )),
+        Some(typ) if offered.contains(&typ) => Ok(typ),
+        Some(_) => Err(Error::IllegalParameter(
+            IllegalParameterReason::CertificateTypeNotOffered,
+        )),
+    }
+}
+
+/// What a Certificate of type `typ` carries for `key`: the chain, or the
+/// one SubjectPublicKeyInfo (RFC 7250 §3).
+pub(crate) fn certificate_contents(key: &CertifiedKey, typ: CertificateType) -> Vec<Vec<u8>> {
+    if typ == CertificateType::RawPublicKey {
+        vec![key.spki().to_vec()]
+    } else {
+        key.chain().to_vec()
+    }
+}
+
+/// The TLS 1.2 Certificate message of type `typ` for `key` (`None`: a
+/// client without a certificate): the X.509 list (RFC 5246 §7.4.2) or the
+/// one SubjectPublicKeyInfo (RFC 7250 §3).
+pub(crate) fn tls12_message(key: Option<&CertifiedKey>, typ: CertificateType) -> HandshakeMessage {
+    match typ {
+        CertificateType::RawPublicKey => {
+            HandshakeMessage::RawPublicKeyCertificateTls12(RawPublicKeyTls12 {
+                spki: key.map(|k| k.spki().to_vec()).unwrap_or_default(),
+            })
+        }
+        _ => HandshakeMessage::CertificateTls12(CertificateTls12 {
+            certificates: key.map(|k| k.chain().to_vec()).unwrap_or_default(),
+        }),
+    }
+}
+
+/// The contents of a received TLS 1.2 Certificate of type `typ`: the
+/// chain, or the one raw public key (none when it is empty). `x509`
+/// decodes the X.509 form under the connection's syntax; anything but a
+/// Certificate is `unexpected`.
+pub(crate) fn tls12_received(
+    message: &ReceivedHandshake,
+    typ: CertificateType,
+    x509: impl FnOnce() -> Result<HandshakeMessage, Error>,
+    unexpected: UnexpectedMessageReason,
+) -> Result<Vec<Vec<u8>>, Error> {
+    if typ != CertificateType::RawPublicKey {
+        let HandshakeMessage::CertificateTls12(certificate) = x509()? else {
+            return Err(Error::UnexpectedMessage(unexpected));
+        };
+        return Ok(certificate.certificates);
+    }
+    if message.typ != HandshakeType::Certificate {
+        return Err(Error::UnexpectedMessage(unexpected));
+    }
+    let mut r = Reader::new(message.body());
+    let raw = RawPublicKeyTls12::decode(&mut r)?;
+    r.finish()?;
+    Ok(if raw.spki.is_empty() {
+        Vec::new()
+    } else {
+        vec![raw.spki]
+    })
+}
+
+/// The peer's raw public key from a received Certificate's contents:
+/// exactly one entry (RFC 7250 §3, RFC 8446 §4.4.2), a SubjectPublicKeyInfo
+/// this crate can use. Other counts are `decode_error`; a key that does
+/// not parse takes its certificate error's alert.
+pub(crate) fn raw_public_key(entries: &[Vec<u8>]) -> Result<(&[u8], PublicKey), Error> {
+    let [spki] = entries else {
+        return Err(Error::Decode(DecodeReason::RawPublicKeyCount));
+    };
+    let key = crate::pki::algorithm::public_key(spki)?;
+    Ok((spki, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CertificateType::{RawPublicKey as Raw, X509};
+
+    #[test]
+    fn the_server_takes_the_clients_first_type_it_has() {
+        assert_eq!(negotiate(None, &[X509]), Ok(Negotiated::IMPLIED_X509));
+        assert_eq!(
+            negotiate(Some(&[Raw, X509]), &[X509, Raw]),
+            Ok(Negotiated {
+                typ: Raw,
+                answer: true
+            })
+        );
+        assert_eq!(
+            negotiate(Some(&[Raw, X509]), &[X509]),
+            Ok(Negotiated {
+                typ: X509,
+                answer: true
+            })
+        );
+        let unsupported = Err(Error::InvalidCertificate(
+            CertificateError::UnsupportedCertificateType,
+        ));
+        assert_eq!(negotiate(Some(&[Raw]), &[X509]), unsupported);
+        assert_eq!(negotiate(None, &[Raw]), unsupported);
+        assert_eq!(
+            negotiate(Some(&[CertificateType::from(1)]), &[X509, Raw]),
+            unsupported
+        );
+    }
+
+    #[test]
+    fn the_client_accepts_only_a_type_it_offered() {
+        assert_eq!(accept_answer(&[], None), Ok(X509));
+        assert_eq!(accept_answer(&[Raw], None), Ok(X509));
+        assert_eq!(accept_answer(&[Raw, X509], Some(Raw)), Ok(Raw));
+        assert_eq!(
+            accept_answer(&[Raw], Some(X509)),
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::CertificateTypeNotOffered
+            ))
+        );
+        assert_eq!(
+            accept_answer(&[], Some(Raw)),
+            Err(Error::UnsupportedExtension(
+                UnsupportedExtensionReason::NotOffered
+            ))
+        );
+    }
+
+    #[test]
+    fn a_raw_public_key_certificate_holds_exactly_one_key() {
+        assert_eq!(
+            raw_public_key(&[]).map(|_| ()),
+            Err(Error::Decode(DecodeReason::RawPublicKeyCount))
+        );
+        assert_eq!(
+            raw_public_key(&[vec![0x30, 0], vec![0x30, 0]]).map(|_| ()),
+            Err(Error::Decode(DecodeReason::RawPublicKeyCount))
+        );
+        assert!(matches!(
+            raw_public_key(&[vec![0x30, 0]]),
+            Err(Error::InvalidCertificate(_))
+        ));
+    }
+}
