@@ -199,6 +199,14 @@ pub const DEFAULT_MAX_WARNING_ALERTS: usize = 4;
 /// One more is [`Error::LimitExceeded`].
 pub const DEFAULT_MAX_REFUSED_RENEGOTIATIONS: usize = 4;
 
+/// The most renegotiations a connection accepts when renegotiation is
+/// switched on (design §2, "bounded everything"; RFC 5746 §4.4 lets a
+/// side refuse any): each costs a full handshake, key exchange and
+/// signatures included, so a peer asking again and again is held to a
+/// few. Past the bound an attempt is refused like any other (and counts
+/// against [`DEFAULT_MAX_REFUSED_RENEGOTIATIONS`]).
+pub const DEFAULT_MAX_RENEGOTIATIONS: usize = 4;
+
 /// The bounds a connection keeps on what its peer can make it hold or do
 /// (design §2, "bounded everything"). Each defaults to the constant its
 /// field names; every one has a setter on both configuration builders.
@@ -224,6 +232,9 @@ pub struct Limits {
     /// Refused renegotiation attempts per connection:
     /// [`DEFAULT_MAX_REFUSED_RENEGOTIATIONS`].
     pub max_refused_renegotiations: usize,
+    /// Accepted renegotiations per connection:
+    /// [`DEFAULT_MAX_RENEGOTIATIONS`].
+    pub max_renegotiations: usize,
 }
 
 impl Default for Limits {
@@ -237,6 +248,7 @@ impl Default for Limits {
             max_consecutive_empty_records: DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
             max_warning_alerts: DEFAULT_MAX_WARNING_ALERTS,
             max_refused_renegotiations: DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
+            max_renegotiations: DEFAULT_MAX_RENEGOTIATIONS,
         }
     }
 }
@@ -467,6 +479,13 @@ macro_rules! common_builder_methods {
             self.common.limits.max_refused_renegotiations = n;
             self
         }
+
+        /// Bounds the renegotiations accepted per connection when
+        /// renegotiation is on ([`Limits::max_renegotiations`]).
+        pub fn max_renegotiations(mut self, n: usize) -> Self {
+            self.common.limits.max_renegotiations = n;
+            self
+        }
     };
 }
 
@@ -511,6 +530,12 @@ pub struct ClientConfig {
     /// only once they see which resource is wanted. Without a certificate
     /// it is never offered.
     pub post_handshake_auth: bool,
+    /// TLS ≤1.2: answers a server's HelloRequest with a new handshake
+    /// under the current keys, only with a server that signalled secure
+    /// renegotiation (RFC 5746 §4.2), at most
+    /// [`Limits::max_renegotiations`] times. Off by default: the
+    /// HelloRequest is refused with a no_renegotiation warning.
+    pub renegotiation: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -526,6 +551,7 @@ pub struct ClientConfigBuilder {
     enable_tickets: bool,
     fallback_retry: bool,
     post_handshake_auth: bool,
+    renegotiation: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -563,6 +589,7 @@ impl ClientConfig {
             enable_tickets: true,
             fallback_retry: false,
             post_handshake_auth: true,
+            renegotiation: false,
         }
     }
 }
@@ -630,6 +657,13 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: accepts secure renegotiation when the server asks (off
+    /// by default; see [`ClientConfig::renegotiation`]).
+    pub fn renegotiation(mut self, on: bool) -> Self {
+        self.renegotiation = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -644,6 +678,7 @@ impl ClientConfigBuilder {
             enable_tickets: self.enable_tickets,
             fallback_retry: self.fallback_retry,
             post_handshake_auth: self.post_handshake_auth,
+            renegotiation: self.renegotiation,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -705,6 +740,14 @@ pub struct ServerConfig {
     /// TLS ≤1.2: agree to encrypt-then-MAC when offered with a CBC suite
     /// (RFC 7366); off only to behave like a legacy server.
     pub enable_encrypt_then_mac: bool,
+    /// TLS ≤1.2: accepts a client's renegotiation (a ClientHello after
+    /// the handshake) and lets
+    /// [`ServerConnection::renegotiate`](crate::ServerConnection::renegotiate)
+    /// ask for one, only with a client that signalled secure
+    /// renegotiation (RFC 5746 §4.3), at most
+    /// [`Limits::max_renegotiations`] times. Off by default: a ClientHello
+    /// after the handshake is refused with a no_renegotiation warning.
+    pub renegotiation: bool,
 }
 
 /// Builds a [`ServerConfig`].
@@ -723,6 +766,7 @@ pub struct ServerConfigBuilder {
     require_extended_master_secret: bool,
     enable_extended_master_secret: bool,
     enable_encrypt_then_mac: bool,
+    renegotiation: bool,
 }
 
 impl ServerConfig {
@@ -743,6 +787,7 @@ impl ServerConfig {
             require_extended_master_secret: false,
             enable_extended_master_secret: true,
             enable_encrypt_then_mac: true,
+            renegotiation: false,
         }
     }
 }
@@ -837,6 +882,13 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: allows secure renegotiation, by either side (off by
+    /// default; see [`ServerConfig::renegotiation`]).
+    pub fn renegotiation(mut self, on: bool) -> Self {
+        self.renegotiation = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store (tickets
     /// would be replayable), or the ticketer cannot get its first key.
@@ -865,6 +917,7 @@ impl ServerConfigBuilder {
             require_extended_master_secret: self.require_extended_master_secret,
             enable_extended_master_secret: self.enable_extended_master_secret,
             enable_encrypt_then_mac: self.enable_encrypt_then_mac,
+            renegotiation: self.renegotiation,
             ticketer,
             session_store: self.session_store,
             ticket_lifetime: self

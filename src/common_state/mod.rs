@@ -22,9 +22,11 @@ use std::sync::Arc;
 mod epochs;
 mod handshake_io;
 mod receive;
+mod renegotiation;
 mod send;
 
 pub(crate) use handshake_io::HandshakeIo;
+pub(crate) use renegotiation::Renegotiation;
 
 /// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
 /// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
@@ -121,6 +123,11 @@ pub(crate) enum HandshakeEvent {
     /// Server: the client asked to resume (design §3), whether or not it
     /// did.
     ResumptionRequested,
+    /// A TLS ≤1.2 renegotiation starts (RFC 5746): the facts of the
+    /// handshake it replaces that the new one may not report again
+    /// (resumption, the peer's certificates) are forgotten; the others
+    /// are reported anew.
+    Renegotiation,
 }
 
 impl Negotiated {
@@ -186,6 +193,11 @@ impl Negotiated {
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
             HandshakeEvent::ResumptionRequested => self.resumption_requested = true,
+            HandshakeEvent::Renegotiation => {
+                self.resumed = false;
+                self.resumption_requested = false;
+                self.peer_certificates = Vec::new();
+            }
         }
     }
 }
@@ -281,6 +293,8 @@ pub(crate) struct CommonState {
     /// switches to (RFC 5246 §7.1).
     pending_read: Option<Box<dyn RecordProtection>>,
     negotiated: Negotiated,
+    /// TLS ≤1.2 secure renegotiation (RFC 5746).
+    renegotiation: Renegotiation,
     /// A client's view of its session store for this connection (the
     /// per-connection recorder over the configuration's store), which the
     /// client handshake reads sessions from and keeps new ones in; `None`
@@ -323,6 +337,7 @@ impl CommonState {
             pending_read: None,
             client_sessions: None,
             negotiated: Negotiated::default(),
+            renegotiation: Renegotiation::default(),
             message_observer: config.message_observer.clone(),
         }
     }
