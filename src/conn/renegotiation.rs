@@ -2,9 +2,20 @@
 //! the client for a new handshake, e.g. to ask for its certificate once
 //! the resource it wants is known.
 
-use super::ServerConnection;
+use super::{Connection, ServerConnection};
+use crate::common_state::HandshakeIo;
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{server, State};
+
+impl Connection {
+    /// TLS ≤1.2: whether the peer signalled secure renegotiation (RFC
+    /// 5746: the renegotiation_info extension, or a client's SCSV) in the
+    /// first handshake, without which this side never renegotiates.
+    /// False under TLS 1.3, which has no renegotiation.
+    pub fn secure_renegotiation(&self) -> bool {
+        self.common.renegotiation().is_secure()
+    }
+}
 
 impl ServerConnection {
     /// Sends the client a HelloRequest (RFC 5246 §7.4.1.1) after a TLS
@@ -38,5 +49,14 @@ impl ServerConnection {
                 InvalidRequestReason::RenegotiationNotNow,
             )),
         }
+    }
+
+    /// Whether a renegotiation is under way: a HelloRequest sent by
+    /// [`Self::renegotiate`] not yet answered (by a ClientHello, or a
+    /// no_renegotiation warning), or a renegotiated handshake not yet
+    /// complete.
+    pub fn is_renegotiating(&self) -> bool {
+        let renegotiation = self.inner.common.renegotiation();
+        renegotiation.requested() || renegotiation.in_progress()
     }
 }

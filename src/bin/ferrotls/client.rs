@@ -29,7 +29,7 @@ pub const SYNOPSIS: &str =
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
     [--cert FILE --key FILE] [--keylog FILE] [--request TEXT] [--timeout SECS] [--json] \
-    [--out FILE] [--showcerts] [--trace]";
+    [--out FILE] [--showcerts] [--trace] [--renegotiation]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -82,6 +82,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     ),
     value("sess-in", "FILE", "resume the session read from FILE"),
     flag("no-tickets", "keep no session: never resume"),
+    flag(
+        "renegotiation",
+        "TLS <=1.2: renegotiate when the server asks, with a server that signalled secure renegotiation (RFC 5746); refused otherwise",
+    ),
     value(
         "early-data",
         "FILE",
@@ -278,6 +282,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         builder = builder.key_log(log);
     }
     let json = options.has("json");
+    builder = builder.renegotiation(options.has("renegotiation"));
     if options.has("trace") {
         builder = builder.message_observer(Arc::new(Trace { json }));
     }

@@ -20,6 +20,8 @@ pub struct Report {
     pub server_name: Option<String>,
     pub early_data: &'static str,
     pub peer_certificates: usize,
+    /// TLS ≤1.2: the peer signalled secure renegotiation (RFC 5746).
+    pub secure_renegotiation: bool,
 }
 
 impl Report {
@@ -53,6 +55,7 @@ impl Report {
                 EarlyDataStatus::NotOffered => "not_offered",
             },
             peer_certificates: conn.peer_certificates().len(),
+            secure_renegotiation: conn.secure_renegotiation(),
         }
     }
 
@@ -61,7 +64,7 @@ impl Report {
         format!(
             "{{\"role\":{},\"version\":{},\"cipher_suite\":{},\"group\":{},\"resumed\":{},\
              \"session_id\":{},\"alpn\":{},\"server_name\":{},\"early_data\":{},\
-             \"peer_certificates\":{}}}",
+             \"peer_certificates\":{},\"secure_renegotiation\":{}}}",
             json_string(self.role),
             json_option(self.version.as_deref()),
             json_option(self.cipher_suite.as_deref()),
@@ -72,6 +75,7 @@ impl Report {
             json_option(self.server_name.as_deref()),
             json_string(self.early_data),
             self.peer_certificates,
+            self.secure_renegotiation,
         )
     }
 

@@ -30,7 +30,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--alpn LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE] \
-    [--require-cert-path PATH --post-handshake-ca CAFILE] [--keylog FILE] \
+    [--require-cert-path PATH --post-handshake-ca CAFILE] [--renegotiation] [--keylog FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
@@ -63,8 +63,9 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
-    value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication) and is answered with the client's subject, or 403 without one"),
+    value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication; after TLS 1.2 by renegotiating, with --renegotiation) and is answered with the client's subject, or 403 without one"),
     value("post-handshake-ca", "CAFILE", "the CA of the certificates --require-cert-path accepts"),
+    flag("renegotiation", "TLS <=1.2: accept a client's secure renegotiation (RFC 5746), and let --require-cert-path renegotiate to ask for the certificate"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
     value("idle-timeout", "SECS", "close a connection that reads and writes nothing for this long after its handshake (default 10)"),
@@ -293,6 +294,7 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         (None, None) => {}
         _ => return Err("--require-cert-path and --post-handshake-ca go together".into()),
     }
+    builder = builder.renegotiation(options.has("renegotiation"));
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
