@@ -4,7 +4,8 @@
 //! switch); `ferrotls server --www --renegotiation --require-cert-path`
 //! renegotiating to ask `s_client` for its certificate; and our client
 //! (the library, renegotiation on) against `openssl s_server`, whose `r`
-//! on stdin sends a HelloRequest. `-msg` makes OpenSSL print every
+//! on stdin sends a HelloRequest; `gnutls-cli --rehandshake` against our
+//! server, with and without safe renegotiation. `-msg` makes OpenSSL print every
 //! handshake message and alert, which is how each test sees the second
 //! handshake. A missing peer binary fails the test (see `tests/run.sh`).
 
@@ -239,4 +240,61 @@ fn the_tools_renegotiate_for_a_client_certificate_with_both_switches_on() {
 fn the_tool_client_without_its_switch_refuses_and_gets_403() {
     let output = tool_asks_for_the_path(false);
     assert!(output.contains("HTTP/1.0 403 Forbidden"), "{output}");
+}
+
+/// `gnutls-cli --rehandshake` (TLS 1.2, `priority` added) against
+/// `ferrotls server --echo --renegotiation`; returns gnutls-cli's output
+/// and our server's.
+fn gnutls_rehandshakes(priority: &str) -> (String, String) {
+    let (server, port) = ferrotls_server(&["--echo", "--renegotiation", "--max-connections", "1"]);
+    let port = port.to_string();
+    let priority = format!("NORMAL:-VERS-ALL:+VERS-TLS1.2{priority}");
+    let (_, output) = run(
+        "gnutls-cli",
+        &[
+            "--rehandshake",
+            "--insecure",
+            "--priority",
+            &priority,
+            "-p",
+            &port,
+            "127.0.0.1",
+        ],
+        b"hello\n",
+    );
+    let (_, server_output) = server.wait_exit();
+    (output, server_output)
+}
+
+#[test]
+fn gnutls_client_renegotiates_with_our_server_and_gets_a_new_session_id() {
+    let (output, server) = gnutls_rehandshakes("");
+    assert!(output.contains("safe renegotiation"), "{output}");
+    assert!(output.contains("- ReHandshake was completed"), "{output}");
+    // Design §3: gnutls_session_get_id is S on the first handshake and
+    // the new S′ after the renegotiation.
+    let ids = gnutls_session_ids(&output);
+    assert_eq!(ids.len(), 2, "{output}");
+    assert_ne!(ids[0], ids[1], "{output}");
+    assert_eq!(
+        json_lines(&server)[0].get("secure_renegotiation"),
+        "true",
+        "{server}"
+    );
+}
+
+#[test]
+fn a_gnutls_client_without_safe_renegotiation_is_refused() {
+    let (output, server) = gnutls_rehandshakes(":%DISABLE_SAFE_RENEGOTIATION");
+    // RFC 5746 §4.4: never with a client that did not signal it. GnuTLS
+    // retries after each no_renegotiation warning until our bound on
+    // refusals ends the connection.
+    assert!(output.contains("No renegotiation is allowed"), "{output}");
+    assert!(output.contains("*** ReHandshake has failed"), "{output}");
+    assert_eq!(
+        json_lines(&server)[0].get("secure_renegotiation"),
+        "false",
+        "{server}"
+    );
+    assert!(server.contains("renegotiation attempts"), "{server}");
 }
