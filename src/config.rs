@@ -706,7 +706,9 @@ pub struct ServerConfig {
     /// handshake (RFC 8446 §4.6.2); [`ClientAuth::None`] (the default)
     /// refuses such requests. Independent of [`Self::client_auth`], so a
     /// server can leave the handshake unauthenticated and ask only for
-    /// some resources.
+    /// some resources. TLS ≤1.2: what a renegotiated handshake asks for
+    /// (see [`Self::renegotiation`]), or [`Self::client_auth`] when this
+    /// is [`ClientAuth::None`].
     pub post_handshake_client_auth: ClientAuth,
     /// TLS 1.3 NewSessionTickets sent after a full handshake (0: none).
     pub tickets_after_full_handshake: usize,
@@ -809,7 +811,8 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// TLS 1.3: sets what post-handshake certificate requests ask for
+    /// TLS 1.3: sets what post-handshake certificate requests ask for,
+    /// and TLS ≤1.2 renegotiations
     /// ([`ServerConfig::post_handshake_client_auth`]).
     pub fn post_handshake_client_auth(mut self, mode: ClientAuth) -> Self {
         self.post_handshake_client_auth = mode;

@@ -1,4 +1,5 @@
-//! TLS 1.2 secure renegotiation (RFC 5746) with OpenSSL on 127.0.0.1:
+//! TLS 1.2 secure renegotiation (RFC 5746) with OpenSSL and GnuTLS on
+//! 127.0.0.1:
 //! `openssl s_client`, whose `R` on stdin renegotiates, against
 //! `ferrotls server --echo --renegotiation` (and refused without the
 //! switch); `ferrotls server --www --renegotiation --require-cert-path`
