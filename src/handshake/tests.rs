@@ -425,8 +425,11 @@ fn a_tampered_renegotiation_info_is_a_handshake_failure_on_either_side() {
     assert_eq!(err, Error::HandshakeFailure(RenegotiationInfoMismatch));
 }
 
-#[test]
-fn a_renegotiation_that_drops_the_extended_master_secret_is_a_handshake_failure() {
+/// The server's error for the client's renegotiation ClientHello after
+/// `edit`.
+fn server_refuses_edited_renegotiation(
+    edit: impl FnOnce(&mut crate::msgs::hello::ClientHello),
+) -> Error {
     let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
     client.handle(&mut client_io, &hello_request()).unwrap();
     let hello = client_io.take_sent().remove(0);
@@ -440,21 +443,55 @@ fn a_renegotiation_that_drops_the_extended_master_secret_is_a_handshake_failure(
     else {
         panic!("not a ClientHello")
     };
-    if let Some(extensions) = decoded.extensions.as_mut() {
-        extensions.retain(|e| *e != Extension::ExtendedMasterSecret);
-    }
+    edit(&mut decoded);
     let raw = HandshakeMessage::ClientHello(decoded).to_bytes().unwrap();
-    let Err(err) = server.handle(
-        &mut server_io,
-        &ReceivedHandshake {
-            typ: HandshakeType::ClientHello,
-            raw,
-        },
-    ) else {
-        panic!("a renegotiation without EMS was taken")
+    let message = ReceivedHandshake {
+        typ: HandshakeType::ClientHello,
+        raw,
     };
-    assert_eq!(
-        err,
-        Error::HandshakeFailure(crate::error::HandshakeFailureReason::RenegotiationDropsEms)
-    );
+    match server.handle(&mut server_io, &message) {
+        Err(err) => err,
+        Ok(_) => panic!("the edited renegotiation was taken"),
+    }
+}
+
+#[test]
+fn a_renegotiation_that_drops_the_extended_master_secret_or_sends_the_scsv_fails() {
+    use crate::error::HandshakeFailureReason as R;
+    let err = server_refuses_edited_renegotiation(|hello| {
+        if let Some(extensions) = hello.extensions.as_mut() {
+            extensions.retain(|e| *e != Extension::ExtendedMasterSecret);
+        }
+    });
+    assert_eq!(err, Error::HandshakeFailure(R::RenegotiationDropsEms));
+    // RFC 5746 §3.7: the SCSV in a renegotiation.
+    let err = server_refuses_edited_renegotiation(|hello| {
+        hello
+            .cipher_suites
+            .push(crate::msgs::enums::CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    });
+    assert_eq!(err, Error::HandshakeFailure(R::RenegotiationScsv));
+    assert_eq!(err.alert(), Some(AlertDescription::HandshakeFailure));
+}
+
+#[test]
+fn a_renegotiation_with_a_peer_that_did_not_signal_it_is_refused_on_both_sides() {
+    // RFC 5746 §4.2, §4.4: the switch is on, but the peer's first hello
+    // carried neither the extension nor the SCSV (a fresh state knows of
+    // none).
+    let (client, _, mut client_io, _) = tls12_handshaken(true, true);
+    client_io.renegotiation = Renegotiation::default();
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    assert!(client_io.sent.is_empty());
+    assert_eq!(client_io.calls.last(), Some(&"warning"));
+    assert!(matches!(client, State::Client(client::State::Tls12(_))));
+
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    server_io.renegotiation = Renegotiation::default();
+    let server = deliver(server, &mut server_io, client_io.take_sent());
+    assert!(server_io.sent.is_empty());
+    assert_eq!(server_io.calls.last(), Some(&"warning"));
+    assert!(!server_io.renegotiation().in_progress());
+    assert!(matches!(server, State::Server(server::State::Tls12(_))));
 }
