@@ -749,6 +749,9 @@ pub struct ServerConfig {
     /// renegotiation (RFC 5746 §4.3), at most
     /// [`Limits::max_renegotiations`] times. Off by default: a ClientHello
     /// after the handshake is refused with a no_renegotiation warning.
+    /// Once a renegotiation completes, the connection's parameters, peer
+    /// certificates and session ID are the new handshake's: an
+    /// application that decided on the old ones must look again.
     pub renegotiation: bool,
 }
 
