@@ -211,6 +211,13 @@ pub const DEFAULT_MAX_REFUSED_RENEGOTIATIONS: usize = 4;
 /// records (constrained receivers); the bound below is
 /// [`crate::MIN_RECORD_SIZE_LIMIT`].
 pub const DEFAULT_RECORD_SIZE_LIMIT: u16 = crate::record::MAX_RECORD_SIZE_LIMIT_TLS13;
+/// The most renegotiations a connection accepts when renegotiation is
+/// switched on (design §2, "bounded everything"; RFC 5746 §4.4 lets a
+/// side refuse any): each costs a full handshake, key exchange and
+/// signatures included, so a peer asking again and again is held to a
+/// few. Past the bound an attempt is refused like any other (and counts
+/// against [`DEFAULT_MAX_REFUSED_RENEGOTIATIONS`]).
+pub const DEFAULT_MAX_RENEGOTIATIONS: usize = 4;
 
 /// The bounds a connection keeps on what its peer can make it hold or do
 /// (design §2, "bounded everything"). Each defaults to the constant its
@@ -237,6 +244,9 @@ pub struct Limits {
     /// Refused renegotiation attempts per connection:
     /// [`DEFAULT_MAX_REFUSED_RENEGOTIATIONS`].
     pub max_refused_renegotiations: usize,
+    /// Accepted renegotiations per connection:
+    /// [`DEFAULT_MAX_RENEGOTIATIONS`].
+    pub max_renegotiations: usize,
 }
 
 impl Default for Limits {
@@ -250,6 +260,7 @@ impl Default for Limits {
             max_consecutive_empty_records: DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
             max_warning_alerts: DEFAULT_MAX_WARNING_ALERTS,
             max_refused_renegotiations: DEFAULT_MAX_REFUSED_RENEGOTIATIONS,
+            max_renegotiations: DEFAULT_MAX_RENEGOTIATIONS,
         }
     }
 }
@@ -534,6 +545,13 @@ macro_rules! common_builder_methods {
             self.common.limits.max_refused_renegotiations = n;
             self
         }
+
+        /// Bounds the renegotiations accepted per connection when
+        /// renegotiation is on ([`Limits::max_renegotiations`]).
+        pub fn max_renegotiations(mut self, n: usize) -> Self {
+            self.common.limits.max_renegotiations = n;
+            self
+        }
     };
 }
 
@@ -602,6 +620,12 @@ pub struct ClientConfig {
     /// default: the names add bytes to every ClientHello and tell a
     /// passive observer which anchors the client trusts.
     pub send_certificate_authorities: bool,
+    /// TLS ≤1.2: answers a server's HelloRequest with a new handshake
+    /// under the current keys, only with a server that signalled secure
+    /// renegotiation (RFC 5746 §4.2), at most
+    /// [`Limits::max_renegotiations`] times. Off by default: the
+    /// HelloRequest is refused with a no_renegotiation warning.
+    pub renegotiation: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -622,6 +646,7 @@ pub struct ClientConfigBuilder {
     external_psk: Option<ExternalPsk>,
     post_handshake_auth: bool,
     send_certificate_authorities: bool,
+    renegotiation: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -670,6 +695,7 @@ impl ClientConfig {
             external_psk: None,
             post_handshake_auth: true,
             send_certificate_authorities: false,
+            renegotiation: false,
         }
     }
 }
@@ -771,6 +797,13 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: accepts secure renegotiation when the server asks (off
+    /// by default; see [`ClientConfig::renegotiation`]).
+    pub fn renegotiation(mut self, on: bool) -> Self {
+        self.renegotiation = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
@@ -790,6 +823,7 @@ impl ClientConfigBuilder {
             external_psk: self.external_psk,
             post_handshake_auth: self.post_handshake_auth,
             send_certificate_authorities: self.send_certificate_authorities,
+            renegotiation: self.renegotiation,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -817,7 +851,9 @@ pub struct ServerConfig {
     /// handshake (RFC 8446 §4.6.2); [`ClientAuth::None`] (the default)
     /// refuses such requests. Independent of [`Self::client_auth`], so a
     /// server can leave the handshake unauthenticated and ask only for
-    /// some resources.
+    /// some resources. TLS ≤1.2: what a renegotiated handshake asks for
+    /// (see [`Self::renegotiation`]), or [`Self::client_auth`] when this
+    /// is [`ClientAuth::None`].
     pub post_handshake_client_auth: ClientAuth,
     /// TLS 1.3 NewSessionTickets sent after a full handshake (0: none).
     pub tickets_after_full_handshake: usize,
@@ -863,6 +899,17 @@ pub struct ServerConfig {
     /// once (RFC 8446 §8.2); with it, 0-RTT also goes with stateless
     /// tickets.
     pub anti_replay: Option<Arc<dyn AntiReplay>>,
+    /// TLS ≤1.2: accepts a client's renegotiation (a ClientHello after
+    /// the handshake) and lets
+    /// [`ServerConnection::renegotiate`](crate::ServerConnection::renegotiate)
+    /// ask for one, only with a client that signalled secure
+    /// renegotiation (RFC 5746 §4.3), at most
+    /// [`Limits::max_renegotiations`] times. Off by default: a ClientHello
+    /// after the handshake is refused with a no_renegotiation warning.
+    /// Once a renegotiation completes, the connection's parameters, peer
+    /// certificates and session ID are the new handshake's: an
+    /// application that decided on the old ones must look again.
+    pub renegotiation: bool,
 }
 
 /// Builds a [`ServerConfig`].
@@ -884,6 +931,7 @@ pub struct ServerConfigBuilder {
     external_psks: Option<Arc<dyn ExternalPskStore>>,
     anti_replay: Option<Arc<dyn AntiReplay>>,
     raw_public_key: bool,
+    renegotiation: bool,
 }
 
 impl ServerConfig {
@@ -907,6 +955,7 @@ impl ServerConfig {
             external_psks: None,
             anti_replay: None,
             raw_public_key: false,
+            renegotiation: false,
         }
     }
 }
@@ -928,7 +977,8 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// TLS 1.3: sets what post-handshake certificate requests ask for
+    /// TLS 1.3: sets what post-handshake certificate requests ask for,
+    /// and TLS ≤1.2 renegotiations
     /// ([`ServerConfig::post_handshake_client_auth`]).
     pub fn post_handshake_client_auth(mut self, mode: ClientAuth) -> Self {
         self.post_handshake_client_auth = mode;
@@ -1022,6 +1072,13 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// TLS ≤1.2: allows secure renegotiation, by either side (off by
+    /// default; see [`ServerConfig::renegotiation`]).
+    pub fn renegotiation(mut self, on: bool) -> Self {
+        self.renegotiation = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store or an
     /// anti-replay filter (its data would be replayable), or the ticketer
@@ -1056,6 +1113,7 @@ impl ServerConfigBuilder {
             enable_encrypt_then_mac: self.enable_encrypt_then_mac,
             external_psks: self.external_psks,
             anti_replay: self.anti_replay,
+            renegotiation: self.renegotiation,
             ticketer,
             session_store: self.session_store,
             ticket_lifetime: self

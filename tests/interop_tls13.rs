@@ -76,11 +76,14 @@ fn json_report_has_exactly_the_issue_keys() {
             "sent_certificate_compression",
             "ocsp_stapled",
             "sct_stapled",
-            "psk"
+            "psk",
+            "secure_renegotiation"
         ]
     );
     assert_eq!(json[0].get("role"), "client");
     assert_eq!(json[0].get("server_name"), "leaf.p256.test");
+    // TLS 1.3 has no renegotiation.
+    assert_eq!(json[0].get("secure_renegotiation"), "false");
 }
 
 #[test]

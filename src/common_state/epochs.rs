@@ -172,8 +172,10 @@ impl CommonState {
         self.pending_read.is_some()
     }
 
-    /// The TLS ≤1.2 handshake is complete: application data may flow.
+    /// The TLS ≤1.2 handshake (first or renegotiated) is complete:
+    /// application data may flow.
     pub(crate) fn start_tls12_traffic(&mut self) -> Result<(), Error> {
+        self.renegotiation.end();
         self.start_traffic()
     }
 }

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::{CommonState, HandshakeEvent, Negotiated};
+use super::{CommonState, HandshakeEvent, Negotiated, Renegotiation};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
@@ -26,6 +26,10 @@ pub(crate) trait HandshakeIo {
     fn negotiated(&self) -> &Negotiated;
     /// The client's session store, if any.
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>>;
+    /// The TLS ≤1.2 secure renegotiation state.
+    fn renegotiation(&self) -> &Renegotiation;
+    /// The TLS ≤1.2 secure renegotiation state, to change.
+    fn renegotiation_mut(&mut self) -> &mut Renegotiation;
 
     /// Queues a handshake message; returns its encoding.
     fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error>;
@@ -112,6 +116,12 @@ impl HandshakeIo for CommonState {
     }
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>> {
         self.client_sessions.clone()
+    }
+    fn renegotiation(&self) -> &Renegotiation {
+        &self.renegotiation
+    }
+    fn renegotiation_mut(&mut self) -> &mut Renegotiation {
+        &mut self.renegotiation
     }
     fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
         CommonState::send_handshake(self, message)

@@ -25,9 +25,11 @@ use std::sync::Arc;
 mod epochs;
 mod handshake_io;
 mod receive;
+mod renegotiation;
 mod send;
 
 pub(crate) use handshake_io::HandshakeIo;
+pub(crate) use renegotiation::Renegotiation;
 
 /// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
 /// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
@@ -155,6 +157,11 @@ pub(crate) enum HandshakeEvent {
     ServerCertificateType(CertificateType),
     /// What the client's Certificate carried (RFC 7250): sent or received.
     ClientCertificateType(CertificateType),
+    /// A TLS ≤1.2 renegotiation starts (RFC 5746): the facts of the
+    /// handshake it replaces that the new one may not report again
+    /// (resumption, the peer's certificates and staples, their type, the
+    /// record size limit) are forgotten; the others are reported anew.
+    Renegotiation,
 }
 
 impl Negotiated {
@@ -279,6 +286,16 @@ impl Negotiated {
             HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
             HandshakeEvent::ServerCertificateType(t) => self.server_certificate_type = Some(t),
             HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
+            HandshakeEvent::Renegotiation => {
+                self.resumed = false;
+                self.resumption_requested = false;
+                self.peer_certificates = Vec::new();
+                self.stapled_ocsp_response = None;
+                self.stapled_scts = Vec::new();
+                self.peer_record_size_limit = None;
+                self.server_certificate_type = None;
+                self.client_certificate_type = None;
+            }
         }
     }
 }
@@ -374,6 +391,8 @@ pub(crate) struct CommonState {
     /// switches to (RFC 5246 §7.1).
     pending_read: Option<Box<dyn RecordProtection>>,
     negotiated: Negotiated,
+    /// TLS ≤1.2 secure renegotiation (RFC 5746).
+    renegotiation: Renegotiation,
     /// A client's view of its session store for this connection (the
     /// per-connection recorder over the configuration's store), which the
     /// client handshake reads sessions from and keeps new ones in; `None`
@@ -416,6 +435,7 @@ impl CommonState {
             pending_read: None,
             client_sessions: None,
             negotiated: Negotiated::default(),
+            renegotiation: Renegotiation::default(),
             message_observer: config.message_observer.clone(),
         }
     }

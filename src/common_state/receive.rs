@@ -229,6 +229,9 @@ impl CommonState {
             _ if alert.level == AlertLevel::Warning
                 && self.negotiated.version != Some(ProtocolVersion::TLSv1_3) =>
             {
+                if alert.description == AlertDescription::NoRenegotiation {
+                    self.renegotiation.refused();
+                }
                 self.count_warning_alert()
             }
             AlertDescription::UserCanceled => self.count_warning_alert(),

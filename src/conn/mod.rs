@@ -15,6 +15,7 @@
 
 mod acceptor;
 mod post_handshake_auth;
+mod renegotiation;
 #[cfg(test)]
 mod tests;
 

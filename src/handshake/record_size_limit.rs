@@ -72,6 +72,24 @@ impl Agreed {
     }
 }
 
+/// A TLS ≤ 1.2 renegotiation (RFC 5746) agrees on limits anew while
+/// records go on flowing both ways under the old keys, and each side
+/// learns the other's answer only from a hello that may still be in
+/// flight. So when one starts, both limits go back to the protocol's
+/// 2^14 (RFC 5246 §6.2.1) before the new hellos apply theirs: the peer's
+/// limit when it announces one (sending smaller records is always
+/// allowed), ours only on the client, which reads the server's answer
+/// before the server's records under the new handshake. The server keeps
+/// to 2^14 on receive for the rest of the connection: tightening it
+/// would refuse records the client protected before it read our
+/// ServerHello, and a renegotiation that drops the extension frees the
+/// client from the old limit (RFC 8449 §4 binds the peer only to what
+/// the current handshake agreed).
+pub(crate) fn start_renegotiation(io: &mut dyn HandshakeIo) -> Result<(), Error> {
+    io.set_peer_record_size_limit(MAX_RECORD_SIZE_LIMIT_TLS12, false)?;
+    io.set_own_record_size_limit(MAX_RECORD_SIZE_LIMIT_TLS12, false)
+}
+
 /// The server's agreement to a client that announced `offered`, when we
 /// announce a limit too (RFC 8449 §4: a server answers only an
 /// announcement).

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use super::{client, server, State};
-use crate::common_state::{HandshakeEvent, HandshakeIo, Negotiated, ReceivedHandshake};
+use crate::common_state::{
+    HandshakeEvent, HandshakeIo, Negotiated, ReceivedHandshake, Renegotiation,
+};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
@@ -35,6 +37,7 @@ const MAX_ROUNDS: usize = 8;
 #[derive(Default)]
 struct FakeIo {
     negotiated: Negotiated,
+    renegotiation: Renegotiation,
     sent: Vec<Vec<u8>>,
     calls: Vec<&'static str>,
 }
@@ -61,6 +64,12 @@ impl HandshakeIo for FakeIo {
     }
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>> {
         None
+    }
+    fn renegotiation(&self) -> &Renegotiation {
+        &self.renegotiation
+    }
+    fn renegotiation_mut(&mut self) -> &mut Renegotiation {
+        &mut self.renegotiation
     }
     fn send_handshake(&mut self, message: &HandshakeMessage) -> Result<&[u8], Error> {
         self.send_handshake_mut(message).map(|sent| &*sent)
@@ -138,6 +147,7 @@ impl HandshakeIo for FakeIo {
         Ok(())
     }
     fn start_tls12_traffic(&mut self) -> Result<(), Error> {
+        self.renegotiation.end();
         self.calls.push("traffic");
         Ok(())
     }
@@ -265,4 +275,231 @@ fn client_and_server_states_complete_a_tls13_handshake_over_fakes() {
     );
     assert_eq!(client_io.calls.last(), Some(&"traffic"));
     assert_eq!(server_io.calls.last(), Some(&"traffic"));
+}
+
+/// TLS 1.2-only P-256 configurations with renegotiation switched on or
+/// off on each side, without tickets (a NewSessionTicket comes after the
+/// server's ChangeCipherSpec, which the fake does not track).
+fn tls12_configs(client_on: bool, server_on: bool) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    let (client, server) = configs(&[NamedGroup::X25519]);
+    let mut client = (*client).clone();
+    client.common.versions = vec![ProtocolVersion::TLSv1_2];
+    client.renegotiation = client_on;
+    let mut server = (*server).clone();
+    server.common.versions = vec![ProtocolVersion::TLSv1_2];
+    server.renegotiation = server_on;
+    server.tickets_after_full_handshake = 0;
+    (Arc::new(client), Arc::new(server))
+}
+
+/// Passes messages both ways until neither side has more to send.
+fn converse(
+    mut client: State,
+    mut server: State,
+    client_io: &mut FakeIo,
+    server_io: &mut FakeIo,
+) -> (State, State) {
+    for _ in 0..MAX_ROUNDS {
+        server = deliver(server, server_io, client_io.take_sent());
+        client = deliver(client, client_io, server_io.take_sent());
+        if client_io.sent.is_empty() && server_io.sent.is_empty() {
+            break;
+        }
+    }
+    (client, server)
+}
+
+/// A completed TLS 1.2 handshake over fakes.
+fn tls12_handshaken(client_on: bool, server_on: bool) -> (State, State, FakeIo, FakeIo) {
+    let (client, server) = tls12_configs(client_on, server_on);
+    let (mut client_io, mut server_io) = (FakeIo::default(), FakeIo::default());
+    let client = start_client(client, &mut client_io);
+    let server = State::Server(server::start(server));
+    let (client, server) = converse(client, server, &mut client_io, &mut server_io);
+    assert!(client_io.renegotiation().is_secure());
+    assert!(server_io.renegotiation().is_secure());
+    (client, server, client_io, server_io)
+}
+
+fn hello_request() -> ReceivedHandshake {
+    ReceivedHandshake {
+        typ: HandshakeType::HelloRequest,
+        raw: vec![0, 0, 0, 0],
+    }
+}
+
+/// Flips the last byte of the renegotiation_info data of length `len`
+/// in an encoded hello.
+fn flip_renegotiation_info(message: &mut ReceivedHandshake, len: u8) {
+    let pattern = [0xff, 0x01, 0x00, len + 1, len];
+    let at = message
+        .raw
+        .windows(pattern.len())
+        .position(|w| w == pattern)
+        .expect("renegotiation_info");
+    message.raw[at + pattern.len() + usize::from(len) - 1] ^= 1;
+}
+
+#[test]
+fn a_renegotiation_answering_a_hello_request_carries_the_verify_data_and_a_new_session_id() {
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    let first_id = server_io.negotiated().session_id().to_vec();
+    // A HelloRequest the server never sent: to the server, the
+    // ClientHello that answers it is a client-initiated renegotiation.
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    let sent = client_io.take_sent();
+    let [hello] = &sent[..] else {
+        panic!("one ClientHello expected, got {}", sent.len())
+    };
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    let Ok(HandshakeMessage::ClientHello(decoded)) =
+        HandshakeMessage::decode(hello.typ, hello.body(), &cx)
+    else {
+        panic!("not a ClientHello")
+    };
+    // RFC 5746 §3.5: our last verify_data, and no SCSV.
+    let info = client_io.renegotiation().client_hello_info();
+    assert_eq!(info.len(), 12);
+    assert!(decoded
+        .extensions()
+        .contains(&Extension::RenegotiationInfo(info)));
+    assert!(!decoded
+        .cipher_suites
+        .contains(&crate::msgs::enums::CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV));
+    assert!(!decoded
+        .extensions()
+        .iter()
+        .any(|e| matches!(e, Extension::SupportedVersionsOffer(_))));
+    client_io.sent = sent.into_iter().map(|m| m.raw).collect();
+    let (client, server) = converse(client, server, &mut client_io, &mut server_io);
+    assert!(matches!(client, State::Client(client::State::Tls12(_))));
+    assert!(matches!(server, State::Server(server::State::Tls12(_))));
+    for io in [&client_io, &server_io] {
+        assert_eq!(io.calls.iter().filter(|c| **c == "traffic").count(), 2);
+        assert!(!io.renegotiation().in_progress());
+    }
+    // Design §3 after a renegotiation: the new handshake's S′ on both
+    // sides.
+    assert_eq!(server_io.negotiated().session_id().len(), 32);
+    assert_ne!(server_io.negotiated().session_id(), &first_id[..]);
+    assert_eq!(
+        server_io.negotiated().session_id(),
+        client_io.negotiated().session_id()
+    );
+}
+
+#[test]
+fn a_renegotiation_is_refused_by_a_side_whose_switch_is_off() {
+    let (client, _, mut client_io, _) = tls12_handshaken(false, true);
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    assert!(client_io.sent.is_empty());
+    assert_eq!(client_io.calls.last(), Some(&"warning"));
+    assert!(matches!(client, State::Client(client::State::Tls12(_))));
+
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, false);
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    let server = deliver(server, &mut server_io, client_io.take_sent());
+    assert!(server_io.sent.is_empty());
+    assert_eq!(server_io.calls.last(), Some(&"warning"));
+    assert!(!server_io.renegotiation().in_progress());
+    assert!(matches!(server, State::Server(server::State::Tls12(_))));
+}
+
+#[test]
+fn a_tampered_renegotiation_info_is_a_handshake_failure_on_either_side() {
+    use crate::error::HandshakeFailureReason::RenegotiationInfoMismatch;
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    let mut hello = client_io.take_sent().remove(0);
+    flip_renegotiation_info(&mut hello, 12);
+    let Err(err) = server.handle(&mut server_io, &hello) else {
+        panic!("a tampered ClientHello was taken")
+    };
+    assert_eq!(err, Error::HandshakeFailure(RenegotiationInfoMismatch));
+    assert_eq!(err.alert(), Some(AlertDescription::HandshakeFailure));
+
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    deliver(server, &mut server_io, client_io.take_sent());
+    let mut flight = server_io.take_sent();
+    flip_renegotiation_info(&mut flight[0], 24);
+    let Err(err) = client.handle(&mut client_io, &flight[0]) else {
+        panic!("a tampered ServerHello was taken")
+    };
+    assert_eq!(err, Error::HandshakeFailure(RenegotiationInfoMismatch));
+}
+
+/// The server's error for the client's renegotiation ClientHello after
+/// `edit`.
+fn server_refuses_edited_renegotiation(
+    edit: impl FnOnce(&mut crate::msgs::hello::ClientHello),
+) -> Error {
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    let hello = client_io.take_sent().remove(0);
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    let Ok(HandshakeMessage::ClientHello(mut decoded)) =
+        HandshakeMessage::decode(hello.typ, hello.body(), &cx)
+    else {
+        panic!("not a ClientHello")
+    };
+    edit(&mut decoded);
+    let raw = HandshakeMessage::ClientHello(decoded).to_bytes().unwrap();
+    let message = ReceivedHandshake {
+        typ: HandshakeType::ClientHello,
+        raw,
+    };
+    match server.handle(&mut server_io, &message) {
+        Err(err) => err,
+        Ok(_) => panic!("the edited renegotiation was taken"),
+    }
+}
+
+#[test]
+fn a_renegotiation_that_drops_the_extended_master_secret_or_sends_the_scsv_fails() {
+    use crate::error::HandshakeFailureReason as R;
+    let err = server_refuses_edited_renegotiation(|hello| {
+        if let Some(extensions) = hello.extensions.as_mut() {
+            extensions.retain(|e| *e != Extension::ExtendedMasterSecret);
+        }
+    });
+    assert_eq!(err, Error::HandshakeFailure(R::RenegotiationDropsEms));
+    // RFC 5746 §3.7: the SCSV in a renegotiation.
+    let err = server_refuses_edited_renegotiation(|hello| {
+        hello
+            .cipher_suites
+            .push(crate::msgs::enums::CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    });
+    assert_eq!(err, Error::HandshakeFailure(R::RenegotiationScsv));
+    assert_eq!(err.alert(), Some(AlertDescription::HandshakeFailure));
+}
+
+#[test]
+fn a_renegotiation_with_a_peer_that_did_not_signal_it_is_refused_on_both_sides() {
+    // RFC 5746 §4.2, §4.4: the switch is on, but the peer's first hello
+    // carried neither the extension nor the SCSV (a fresh state knows of
+    // none).
+    let (client, _, mut client_io, _) = tls12_handshaken(true, true);
+    client_io.renegotiation = Renegotiation::default();
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    assert!(client_io.sent.is_empty());
+    assert_eq!(client_io.calls.last(), Some(&"warning"));
+    assert!(matches!(client, State::Client(client::State::Tls12(_))));
+
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    server_io.renegotiation = Renegotiation::default();
+    let server = deliver(server, &mut server_io, client_io.take_sent());
+    assert!(server_io.sent.is_empty());
+    assert_eq!(server_io.calls.last(), Some(&"warning"));
+    assert!(!server_io.renegotiation().in_progress());
+    assert!(matches!(server, State::Server(server::State::Tls12(_))));
 }

@@ -1,15 +1,17 @@
 //! `ferrotls server --www --require-cert-path PATH`: a request for PATH
 //! asks the client for a certificate after the handshake (TLS 1.3
-//! post-handshake authentication, RFC 8446 §4.6.2), under the CA of
-//! `--post-handshake-ca`, and is answered with the page and the client's
-//! subject, or with 403 when no certificate came (a TLS 1.2 connection, a
-//! client that did not offer post_handshake_auth, or one that sent none).
+//! post-handshake authentication, RFC 8446 §4.6.2; under TLS 1.0–1.2 a
+//! secure renegotiation, RFC 5746, when `--renegotiation` is on), under
+//! the CA of `--post-handshake-ca`, and is answered with the page and the
+//! client's subject, or with 403 when no certificate came (a TLS 1.2
+//! connection without `--renegotiation`, a client that did not offer
+//! post_handshake_auth or refused to renegotiate, or one that sent none).
 //! A certificate the CA does not vouch for, or a bad signature, ends the
 //! connection with its alert instead.
 
 use crate::server::within;
 use ferrotls::tokio::server::TlsStream;
-use ferrotls::{subject_common_name, Error};
+use ferrotls::{subject_common_name, Error, ProtocolVersion};
 use std::io;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -42,19 +44,30 @@ pub async fn respond(
     }
 }
 
-/// Sends a post-handshake CertificateRequest and reads records until its
-/// answer is checked. The client's common name when it authenticated;
-/// otherwise why not.
+/// Sends a post-handshake CertificateRequest (TLS 1.3) or a HelloRequest
+/// (TLS ≤1.2) and reads records until its answer is checked. The
+/// client's common name when it authenticated; otherwise why not.
 async fn authenticate(
     tls: &mut TlsStream<TcpStream>,
     idle: Duration,
 ) -> io::Result<Result<String, String>> {
-    if let Err(e) = tls.get_mut().1.request_client_certificate() {
+    let conn = tls.get_mut().1;
+    let tls13 = conn.protocol_version() == Some(ProtocolVersion::TLSv1_3);
+    let asked = if tls13 {
+        conn.request_client_certificate()
+    } else {
+        conn.renegotiate()
+    };
+    if let Err(e) = asked {
         return Ok(Err(e.to_string()));
     }
     within(idle, "sending", tls.flush()).await?;
     let mut buf = vec![0u8; 16 * 1024];
-    while tls.get_ref().1.pending_certificate_requests() > 0 {
+    let waiting = |conn: &ferrotls::ServerConnection| match tls13 {
+        true => conn.pending_certificate_requests() > 0,
+        false => conn.is_renegotiating(),
+    };
+    while waiting(tls.get_ref().1) {
         let (sock, conn) = tls.get_mut();
         let n = within(
             idle,

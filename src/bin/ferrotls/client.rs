@@ -31,7 +31,7 @@ pub const SYNOPSIS: &str =
     [--record-size-limit N] [--compress-cert LIST] [--pin-spki SPEC] \
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX] [--keylog FILE] \
     [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
-    [--ocsp | --require-ocsp] [--sct]";
+    [--ocsp | --require-ocsp] [--sct] [--renegotiation]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -84,6 +84,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     ),
     value("sess-in", "FILE", "resume the session read from FILE"),
     flag("no-tickets", "keep no session: never resume"),
+    flag(
+        "renegotiation",
+        "TLS <=1.2: renegotiate when the server asks, with a server that signalled secure renegotiation (RFC 5746); refused otherwise",
+    ),
     value(
         "early-data",
         "FILE",
@@ -348,6 +352,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         .require_ocsp_staple(options.has("require-ocsp"))
         .request_scts(options.has("sct"));
     let json = options.has("json");
+    builder = builder.renegotiation(options.has("renegotiation"));
     if options.has("trace") {
         builder = builder.message_observer(Arc::new(Trace { json }));
     }

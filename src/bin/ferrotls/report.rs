@@ -30,6 +30,8 @@ pub struct Report {
     pub sct_stapled: bool,
     /// "external" when an external PSK authenticated the peer.
     pub psk: Option<&'static str>,
+    /// TLS ≤1.2: the peer signalled secure renegotiation (RFC 5746).
+    pub secure_renegotiation: bool,
 }
 
 impl Report {
@@ -77,6 +79,7 @@ impl Report {
             ocsp_stapled: conn.stapled_ocsp_response().is_some(),
             sct_stapled: !conn.stapled_scts().is_empty(),
             psk: conn.external_psk_identity().map(|_| "external"),
+            secure_renegotiation: conn.secure_renegotiation(),
         }
     }
 
@@ -114,6 +117,7 @@ impl Report {
             ("ocsp_stapled", literal(&self.ocsp_stapled)),
             ("sct_stapled", literal(&self.sct_stapled)),
             ("psk", text(self.psk)),
+            ("secure_renegotiation", literal(&self.secure_renegotiation)),
         ]
     }
 

@@ -33,7 +33,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
-    [--ocsp FILE] \
+    [--renegotiation] [--ocsp FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
@@ -71,10 +71,11 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
-    value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication) and is answered with the client's subject, or 403 without one"),
+    value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication; after TLS 1.2 by renegotiating, with --renegotiation) and is answered with the client's subject, or 403 without one"),
     value("post-handshake-ca", "CAFILE", "the CA of the certificates --require-cert-path accepts"),
     value("pin-client-spki", "SPEC", "require a client key pinned by SPEC, sent raw (RFC 7250) or in a certificate: sha256:HEX of its DER SubjectPublicKeyInfo, or a file with it (PEM or DER, openssl pkey -pubout)"),
     flag("rawpk", "send the key of --key alone, as a raw public key (RFC 7250), to clients that ask for one"),
+    flag("renegotiation", "TLS <=1.2: accept a client's secure renegotiation (RFC 5746), and let --require-cert-path renegotiate to ask for the certificate"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("ocsp", "FILE", "staple the DER OCSP response in FILE for clients that ask (status_request); re-read when it changes, no staple while it is missing or bad"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
@@ -335,6 +336,7 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         (None, None) => {}
         _ => return Err("--require-cert-path and --post-handshake-ca go together".into()),
     }
+    builder = builder.renegotiation(options.has("renegotiation"));
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }

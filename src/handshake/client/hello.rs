@@ -59,6 +59,9 @@ pub(crate) struct ExpectServerHello {
     pub(super) early_data: bool,
     /// The TLS ≤1.2 session offered for resumption, by ID or ticket.
     pub(super) tls12_session: Option<Box<ClientSessionTls12>>,
+    /// renegotiation_info's `renegotiated_connection`: empty, or our last
+    /// verify_data when renegotiating (RFC 5746 §3.4, §3.5).
+    pub(super) renegotiated_connection: Vec<u8>,
 }
 
 /// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
@@ -223,6 +226,7 @@ pub(super) fn start(
         external,
         early_data: early_data.is_some(),
         tls12_session,
+        renegotiated_connection: common.renegotiation().client_hello_info(),
     };
     state.send_first_hello(common)?;
     if let Some(max) = early_data {
@@ -472,12 +476,18 @@ impl ExpectServerHello {
     /// transcript, and sends it at once.
     fn send_first_hello(&mut self, common: &mut dyn HandshakeIo) -> Result<(), Error> {
         let hello = self.client_hello(None);
-        // RFC 8446 §5.1: an initial ClientHello may carry record version 0x0301.
-        common.set_record_version(ProtocolVersion::TLSv1_0);
+        // RFC 8446 §5.1: an initial ClientHello may carry record version
+        // 0x0301; a renegotiation's keeps the negotiated one.
+        let renegotiating = common.renegotiation().in_progress();
+        if !renegotiating {
+            common.set_record_version(ProtocolVersion::TLSv1_0);
+        }
         (self.hello_bytes, self.hello_transcript) =
             send_client_hello(common, hello, &self.binder_inputs(), None)?;
         common.flush_handshake()?;
-        common.set_record_version(ProtocolVersion::TLSv1_2);
+        if !renegotiating {
+            common.set_record_version(ProtocolVersion::TLSv1_2);
+        }
         // RFC 8446 §5: a TLS 1.3 server may send a dummy ChangeCipherSpec from
         // now on; a client offering only TLS ≤ 1.2 takes none before the
         // server's Finished (RFC 5246 §7.1).
@@ -651,14 +661,17 @@ impl ExpectServerHello {
 
     /// The TLS ≤1.2 extensions: ec_point_formats (RFC 8422 §5.1.2),
     /// extended_master_secret (RFC 7627, always offered),
-    /// renegotiation_info (RFC 5746 §3.4, empty), encrypt_then_mac when a
+    /// renegotiation_info (RFC 5746 §3.4: empty, or §3.5: our last
+    /// verify_data when renegotiating), encrypt_then_mac when a
     /// CBC suite is offered (RFC 7366), and session_ticket (RFC 5077
     /// §3.2) carrying the stored ticket when tickets are on.
     fn push_tls12_extensions(&self, extensions: &mut Vec<Extension>) {
         let config = &*self.config;
         extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
         extensions.push(Extension::ExtendedMasterSecret);
-        extensions.push(Extension::RenegotiationInfo(Vec::new()));
+        extensions.push(Extension::RenegotiationInfo(
+            self.renegotiated_connection.clone(),
+        ));
         if config
             .common
             .cipher_suites

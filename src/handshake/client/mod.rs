@@ -19,7 +19,10 @@
 //! server's answer; this facade hands the answer to the version's
 //! machine, so the files import one way: `tls12.rs` and `tls13.rs` use
 //! `hello.rs`, never the reverse. A ServerHello choosing TLS 1.0–1.2 hands
-//! over to `tls12.rs`, whose states live in `State::Tls12`. After a
+//! over to `tls12.rs`, whose states live in `State::Tls12`; in its
+//! traffic state a HelloRequest asks to renegotiate, which
+//! `renegotiation.rs` answers with a new ClientHello (back to
+//! `ExpectServerHello`) or refuses. After a
 //! HelloRetryRequest only a TLS 1.3 ServerHello is accepted: the state
 //! that waits for it refuses a second HelloRetryRequest and a TLS 1.0–1.2
 //! ServerHello by its type, not by a flag (RFC 8446 §4.1.4).
@@ -32,6 +35,7 @@
 
 mod hello;
 mod post_handshake_auth;
+mod renegotiation;
 mod tls12;
 mod tls13;
 
@@ -88,6 +92,11 @@ impl State {
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match self {
+            Self::ExpectServerHello(s)
+                if renegotiation::is_ignored_hello_request(common, message) =>
+            {
+                Ok(Self::ExpectServerHello(s))
+            }
             Self::ExpectServerHello(s) => expect_server_hello(s, common, message),
             Self::ExpectServerHelloAfterRetry(s) => s
                 .expect_server_hello(common, message)
@@ -98,6 +107,9 @@ impl State {
             Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+            Self::Tls12(tls12::State::Traffic(s)) => {
+                renegotiation::expect_traffic(s, common, message)
+            }
             Self::Tls12(s) => s.handle(common, message).map(Self::Tls12),
         }
     }

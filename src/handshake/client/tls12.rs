@@ -230,16 +230,13 @@ impl ServerHelloExtensions {
             server_certificate_type: CertificateType::X509,
             client_certificate_type: CertificateType::X509,
         };
+        if common.renegotiation().in_progress() {
+            record_size_limit::start_renegotiation(common)?;
+        }
+        let mut renegotiation_info = None;
         for extension in hello.extensions() {
             match extension {
-                Extension::RenegotiationInfo(data) => {
-                    // RFC 5746 §3.4: empty on an initial handshake.
-                    if !data.is_empty() {
-                        return Err(Error::HandshakeFailure(
-                            HandshakeFailureReason::RenegotiationInfoNotEmpty,
-                        ));
-                    }
-                }
+                Extension::RenegotiationInfo(data) => renegotiation_info = Some(data.as_slice()),
                 Extension::ExtendedMasterSecret => settled.extended_master_secret = true,
                 Extension::EncryptThenMac if suite.is_cbc() => settled.encrypt_then_mac = true,
                 Extension::EncryptThenMac => {
@@ -293,6 +290,9 @@ impl ServerHelloExtensions {
                 }
             }
         }
+        let renegotiation = common.renegotiation_mut();
+        renegotiation.check_server_hello(renegotiation_info)?;
+        renegotiation.check_extended_master_secret(settled.extended_master_secret)?;
         if config.require_extended_master_secret && !settled.extended_master_secret {
             return Err(Error::HandshakeFailure(
                 HandshakeFailureReason::ServerWithoutEms,
@@ -728,6 +728,9 @@ fn send_finished(
 ) -> Result<(), Error> {
     hs.params.change_write_cipher(common, client_write)?;
     let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
+    common
+        .renegotiation_mut()
+        .record_finished(Sender::Client, &verify_data);
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
     hs.log.add(bytes);
     Ok(())
@@ -795,6 +798,9 @@ impl ExpectFinished {
                     &hs.log.hash(hs.params.hash()),
                     &verify_data,
                 )?;
+                common
+                    .renegotiation_mut()
+                    .record_finished(Sender::Server, &verify_data);
                 hs.log.add(&message.raw);
                 if let Some(client_write) = self.client_write {
                     send_finished(common, &mut hs, &self.master, client_write)?;
@@ -810,6 +816,8 @@ impl ExpectFinished {
                     _server: self._server,
                     _finished: finished,
                     renegotiations: RefusedRenegotiations::new(&hs.config.common.limits),
+                    config: hs.config,
+                    server_name: hs.server_name,
                 }))
             }
             _ => Err(Error::UnexpectedMessage(
@@ -888,6 +896,10 @@ pub(crate) struct Traffic {
     _finished: FinishedVerified,
     /// Renegotiation attempts refused so far.
     renegotiations: RefusedRenegotiations,
+    /// What a renegotiation's ClientHello is built from
+    /// (`renegotiation.rs`).
+    pub(super) config: Arc<ClientConfig>,
+    pub(super) server_name: ServerName,
 }
 
 impl Traffic {
@@ -895,7 +907,7 @@ impl Traffic {
     /// connection carries on (RFC 5746 §4.5 allows refusing), at
     /// most `Limits::max_refused_renegotiations` times; any other handshake
     /// message is `unexpected_message`.
-    fn expect_traffic(
+    pub(super) fn expect_traffic(
         mut self,
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,

@@ -15,7 +15,9 @@
 //! ```
 //!
 //! A ClientHello that chooses TLS 1.0–1.2 hands over to `tls12.rs`,
-//! whose states live in `State::Tls12`.
+//! whose states live in `State::Tls12`. In its traffic state a
+//! ClientHello is a renegotiation, which `renegotiation.rs` starts (again
+//! through `tls12.rs`) or refuses.
 //!
 //! The files import one way: `hello.rs` reads the ClientHello and makes
 //! the choices both versions share; `tls12.rs` and `tls13.rs` import it;
@@ -23,6 +25,7 @@
 
 mod hello;
 mod post_handshake_auth;
+mod renegotiation;
 mod tls12;
 mod tls13;
 
@@ -72,6 +75,20 @@ pub(crate) fn request_client_certificate(
         State::Traffic(traffic) => traffic.post_handshake_auth.request(common),
         _ => Err(Error::InvalidRequest(
             InvalidRequestReason::PostHandshakeAuthNotNow,
+        )),
+    }
+}
+
+/// Sends a HelloRequest to start a renegotiation (RFC 5746), which needs
+/// a completed TLS 1.0–1.2 handshake.
+pub(crate) fn request_renegotiation(
+    state: &mut State,
+    common: &mut dyn HandshakeIo,
+) -> Result<(), Error> {
+    match state {
+        State::Tls12(tls12::State::Traffic(traffic)) => renegotiation::request(traffic, common),
+        _ => Err(Error::InvalidRequest(
+            InvalidRequestReason::RenegotiationNotNow,
         )),
     }
 }
@@ -135,6 +152,9 @@ impl State {
             Self::ExpectEndOfEarlyData(s) => s.expect_end_of_early_data(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+            Self::Tls12(tls12::State::Traffic(s)) => {
+                renegotiation::expect_traffic(s, common, message)
+            }
             Self::Tls12(s) => s.handle(common, message).map(Self::Tls12),
         }
     }

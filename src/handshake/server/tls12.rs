@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use super::hello::{choose_alpn, host_name};
-use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
+use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake, Renegotiation};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::ffdhe::{is_ffdhe, DhGroup, DhKeyPair};
 use crate::crypto::groups::is_ecdhe;
@@ -41,7 +41,7 @@ use crate::handshake::{
     verify_tls12_finished, FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
-use crate::msgs::certificate::{CertificateRequestTls12, CertificateTls12};
+use crate::msgs::certificate::CertificateRequestTls12;
 use crate::msgs::certificate_status::CertificateStatus;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
@@ -113,15 +113,15 @@ struct Offer<'a> {
 }
 
 impl<'a> Offer<'a> {
-    /// Checks the extensions. A non-empty renegotiation_info on an
-    /// initial handshake is `handshake_failure` (RFC 5746 §3.6); point
-    /// formats without the uncompressed one are `illegal_parameter`
-    /// (RFC 8422 §5.1.2).
+    /// Checks the extensions. The secure renegotiation signal is checked
+    /// by `renegotiation` (RFC 5746 §3.6, §3.7); point formats without
+    /// the uncompressed one are `illegal_parameter` (RFC 8422 §5.1.2).
     /// Extensions the configuration turns off count as not offered.
     fn read(
         hello: &ClientHello,
         extensions: ClientHelloExtensions<'a>,
         config: &ServerConfig,
+        renegotiation: &mut Renegotiation,
     ) -> Result<Self, Error> {
         let server_name = host_name(extensions.server_name)?;
         if let Some(formats) = extensions.ec_point_formats {
@@ -131,28 +131,24 @@ impl<'a> Offer<'a> {
                 ));
             }
         }
-        if let Some(data) = extensions.renegotiation_info {
-            if !data.is_empty() {
-                return Err(Error::HandshakeFailure(
-                    HandshakeFailureReason::RenegotiationInfoNotEmpty,
-                ));
-            }
-        }
+        let secure_renegotiation = renegotiation.check_client_hello(
+            extensions.renegotiation_info,
+            hello
+                .cipher_suites
+                .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+        )?;
         Ok(Self {
             server_name,
             point_formats: extensions.ec_point_formats.is_some(),
             extended_master_secret: extensions.extended_master_secret
                 && config.enable_extended_master_secret,
             encrypt_then_mac: extensions.encrypt_then_mac && config.enable_encrypt_then_mac,
-            secure_renegotiation: extensions.renegotiation_info.is_some()
-                || hello
-                    .cipher_suites
-                    .contains(&CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
             record_size_limit: record_size_limit::server_agreement(
                 &config.common,
                 extensions.record_size_limit,
                 false,
             ),
+            secure_renegotiation,
             extensions,
         })
     }
@@ -177,16 +173,31 @@ pub(super) fn handle_client_hello(
     raw: &[u8],
     version: ProtocolVersion,
 ) -> Result<super::State, Error> {
-    let offer = read_offer(hello, extensions, &config)?;
+    let offer = read_offer(hello, extensions, &config, common.renegotiation_mut())?;
+    common
+        .renegotiation_mut()
+        .check_extended_master_secret(offer.extended_master_secret)?;
     common.allow_ccs(false);
     common.set_negotiated_record_version(version);
+    let renegotiating = common.renegotiation().in_progress();
+    if renegotiating {
+        record_size_limit::start_renegotiation(common)?;
+    }
     if let Some(agreed) = &offer.record_size_limit {
-        // Every protected record of TLS ≤ 1.2 comes after the hellos.
         agreed.apply_peer(common)?;
-        agreed.apply_own(common)?;
+        // Every protected record of a first TLS ≤ 1.2 handshake comes
+        // after the hellos.
+        if !renegotiating {
+            agreed.apply_own(common)?;
+        }
     }
     let alpn = choose_alpn(&config, offer.extensions.alpn)?;
-    let resumed = find_session(&config, common, hello, &offer, version)?;
+    // A renegotiation is always a full handshake, so that it
+    // authenticates afresh (a client certificate asked for now).
+    let resumed = match renegotiating {
+        true => None,
+        false => find_session(&config, common, hello, &offer, version)?,
+    };
     let log = HandshakeLog::new(&[raw]);
     let mut random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
     set_downgrade_sentinel(&config, version, &mut random);
@@ -219,13 +230,14 @@ fn read_offer<'a>(
     hello: &ClientHello,
     extensions: ClientHelloExtensions<'a>,
     config: &ServerConfig,
+    renegotiation: &mut Renegotiation,
 ) -> Result<Offer<'a>, Error> {
     if !hello.compression_methods.contains(&Compression::Null) {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::NullCompressionMissing,
         ));
     }
-    let offer = Offer::read(hello, extensions, config)?;
+    let offer = Offer::read(hello, extensions, config, renegotiation)?;
     if config.require_extended_master_secret && !offer.extended_master_secret {
         return Err(Error::HandshakeFailure(
             HandshakeFailureReason::ClientWithoutEms,
@@ -358,11 +370,12 @@ fn start_full_handshake(
         session_id.clone(),
         extensions,
     )?);
-    log.add(
-        common.send_handshake(&HandshakeMessage::CertificateTls12(CertificateTls12 {
-            certificates: certificate.chain().to_vec(),
-        }))?,
-    );
+    let (server_type, client_type) = (types.0.typ, types.1.typ);
+    log.add(common.send_handshake(&certificate_types::tls12_message(
+        Some(&certificate),
+        server_type,
+    ))?);
+    common.report(HandshakeEvent::ServerCertificateType(server_type));
     if let Some(der) = &staples.ocsp_response {
         // RFC 6066 §8: CertificateStatus right after the Certificate.
         log.add(common.send_handshake(&HandshakeMessage::CertificateStatus(
@@ -372,12 +385,6 @@ fn start_full_handshake(
         ))?);
     }
     staples.report(common);
-    let (server_type, client_type) = (types.0.typ, types.1.typ);
-    log.add(common.send_handshake(&certificate_types::tls12_message(
-        Some(&certificate),
-        server_type,
-    ))?);
-    common.report(HandshakeEvent::ServerCertificateType(server_type));
     let agreement = match group {
         Some(group) => send_server_key_exchange(
             &config,
@@ -740,7 +747,9 @@ fn server_hello_extensions(
 ) -> Vec<Extension> {
     let mut extensions = Vec::new();
     if offer.secure_renegotiation {
-        extensions.push(Extension::RenegotiationInfo(Vec::new()));
+        extensions.push(Extension::RenegotiationInfo(
+            common.renegotiation().server_hello_info(),
+        ));
     }
     if params.extended_master_secret {
         extensions.push(Extension::ExtendedMasterSecret);
@@ -1097,6 +1106,9 @@ fn send_finished(
     let verify_data = hs
         .master
         .verify_data(Sender::Server, &hs.log.hash(hs.params.hash()))?;
+    common
+        .renegotiation_mut()
+        .record_finished(Sender::Server, &verify_data);
     let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
     hs.log.add(bytes);
     Ok(())
@@ -1139,6 +1151,9 @@ impl ExpectFinished {
             &hs.log.hash(hs.params.hash()),
             &verify_data,
         )?;
+        common
+            .renegotiation_mut()
+            .record_finished(Sender::Client, &verify_data);
         hs.log.add(&message.raw);
         if let Some(server_write) = self.server_write {
             if hs.send_ticket {
@@ -1163,6 +1178,7 @@ impl ExpectFinished {
             _client: self.client,
             _finished: finished,
             renegotiations: RefusedRenegotiations::new(&hs.config.common.limits),
+            config: hs.config,
         }))
     }
 }
@@ -1173,6 +1189,8 @@ pub(crate) struct Traffic {
     _finished: FinishedVerified,
     /// Renegotiation attempts refused so far.
     renegotiations: RefusedRenegotiations,
+    /// Judges a renegotiation (`renegotiation.rs`).
+    pub(super) config: Arc<ServerConfig>,
 }
 
 impl Traffic {
@@ -1180,7 +1198,7 @@ impl Traffic {
     /// warning and the connection carries on (RFC 5746 §4.4 allows
     /// refusing), at most `Limits::max_refused_renegotiations` times;
     /// any other handshake message is `unexpected_message`.
-    fn expect_traffic(
+    pub(super) fn expect_traffic(
         mut self,
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
