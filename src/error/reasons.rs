@@ -56,6 +56,7 @@ reasons! {
         HelloShorterThanBinders => "ClientHello shorter than its binders",
         MessageTooLong => "handshake message longer than its syntax allows",
         NoServerCertificate => "server sent no certificate",
+        NoClientCertificate => "client sent no certificate",
         Pkcs8Version => "unsupported PKCS#8 version",
         RawPublicKeyCount => "raw public key Certificate with other than one key",
         RecordBeyondBuffer => "record beyond the receive buffer",

@@ -8,17 +8,18 @@
 
 use crate::codec::{Codec, Reader};
 use crate::common_state::ReceivedHandshake;
-use crate::config::ServerConfig;
+use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::verify::PublicKey;
 use crate::error::{
     CertificateError, DecodeReason, Error, IllegalParameterReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
+use crate::handshake::end_entity_key;
 use crate::msgs::certificate::{CertificateTls12, RawPublicKeyTls12};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{CertificateType, HandshakeType};
 use crate::msgs::handshake::HandshakeMessage;
-use crate::pki::CertifiedKey;
+use crate::pki::{CertifiedKey, ClientCertVerified};
 use std::sync::Arc;
 
 /// A negotiated certificate type, and whether the server answers with the
@@ -207,6 +208,37 @@ pub(crate) fn tls12_received(
     } else {
         vec![raw.spki]
     })
+}
+
+/// Server, both versions and post-handshake: checks the client's
+/// non-empty Certificate contents `chain`, of type `typ`, with the
+/// verifier of `client_auth` at `now` and returns its verdict with the
+/// key that must sign the CertificateVerify (RFC 8446 §4.4.3, RFC 5246
+/// §7.4.8). A raw public key (RFC 7250 §3) goes to the verifier's raw-key
+/// check, a chain to its certificate check. A Certificate we did not ask
+/// for (no verifier) is `unexpected_message`.
+pub(crate) fn verify_client_chain(
+    client_auth: &ClientAuth,
+    now: u64,
+    typ: CertificateType,
+    chain: &[Vec<u8>],
+) -> Result<(ClientCertVerified, PublicKey), Error> {
+    let verifier = client_auth.verifier().ok_or(Error::UnexpectedMessage(
+        UnexpectedMessageReason::CertificateNotRequested,
+    ))?;
+    if typ == CertificateType::RawPublicKey {
+        let (spki, public_key) = raw_public_key(chain)?;
+        return Ok((
+            verifier.verify_client_raw_public_key(spki, now)?,
+            public_key,
+        ));
+    }
+    let (end_entity, intermediates) = chain
+        .split_first()
+        .ok_or(Error::Decode(DecodeReason::NoClientCertificate))?;
+    let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+    let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
+    Ok((verified, end_entity_key(end_entity)?))
 }
 
 /// The peer's raw public key from a received Certificate's contents:

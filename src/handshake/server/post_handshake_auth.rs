@@ -22,10 +22,11 @@ use crate::error::{
     UnsupportedExtensionReason,
 };
 use crate::handshake::{
-    client_auth_schemes, end_entity_key, verify_certificate_verify, verify_finished,
+    certificate_types, client_auth_schemes, verify_certificate_verify, verify_finished,
     FinishedVerified, SignatureVerified, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::msgs::certificate::{CertificateRequestTls13, CertificateTls13};
+use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::pki::ClientCertVerified;
@@ -259,14 +260,7 @@ impl PostHandshakeAuth {
             .into_iter()
             .map(|e| e.cert_data)
             .collect();
-        let verifier =
-            self.config
-                .post_handshake_client_auth
-                .verifier()
-                .ok_or(Error::UnexpectedMessage(
-                    UnexpectedMessageReason::CertificateNotRequested,
-                ))?;
-        let Some((end_entity, intermediates)) = chain.split_first() else {
+        if chain.is_empty() {
             return match &self.config.post_handshake_client_auth {
                 ClientAuth::Required(_) => Err(Error::CertificateRequired),
                 _ => Ok(Answer::ExpectFinished {
@@ -274,14 +268,16 @@ impl PostHandshakeAuth {
                     identity: None,
                 }),
             };
-        };
-        let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        let verified = verifier.verify_client_cert(
-            end_entity,
-            &intermediates,
+        }
+        // Post-handshake requests here judge X.509 chains only: a client
+        // that negotiated raw public keys (RFC 7250) answers with a key
+        // this check refuses as a malformed certificate.
+        let (verified, public_key) = certificate_types::verify_client_chain(
+            &self.config.post_handshake_client_auth,
             self.config.common.clock.now().as_secs(),
+            CertificateType::X509,
+            &chain,
         )?;
-        let public_key = end_entity_key(end_entity)?;
         Ok(Answer::ExpectCertificateVerify {
             transcript,
             chain,

@@ -37,8 +37,8 @@ use crate::handshake::tls12::{
     HandshakeLog, Params, RefusedRenegotiations, Tls12Suite, DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
-    by_server_name, certificate_types, end_entity_key, key_logger, verify_signed,
-    verify_tls12_finished, FinishedVerified, SignatureVerified,
+    by_server_name, certificate_types, key_logger, verify_signed, verify_tls12_finished,
+    FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::CertificateRequestTls12;
@@ -867,7 +867,7 @@ impl ExpectCertificate {
             UnexpectedMessageReason::ExpectedClientCertificate,
         )?;
         flight.log.add(&message.raw);
-        let Some((end_entity, intermediates)) = chain.split_first() else {
+        if chain.is_empty() {
             return match &flight.config.client_auth {
                 ClientAuth::Required(_) => Err(Error::HandshakeFailure(
                     HandshakeFailureReason::ClientCertificateRequired,
@@ -877,27 +877,13 @@ impl ExpectCertificate {
                     client: ClientCertificate::Absent(ClientIdentity::NotProvided),
                 })),
             };
-        };
-        let verifier = flight
-            .config
-            .client_auth
-            .verifier()
-            .ok_or(Error::UnexpectedMessage(
-                UnexpectedMessageReason::CertificateNotRequested,
-            ))?;
-        let now = flight.config.common.clock.now().as_secs();
-        let (verified, public_key) =
-            if flight.client_certificate_type == CertificateType::RawPublicKey {
-                let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
-                (
-                    verifier.verify_client_raw_public_key(spki, now)?,
-                    public_key,
-                )
-            } else {
-                let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-                let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
-                (verified, end_entity_key(end_entity)?)
-            };
+        }
+        let (verified, public_key) = certificate_types::verify_client_chain(
+            &flight.config.client_auth,
+            flight.config.common.clock.now().as_secs(),
+            flight.client_certificate_type,
+            &chain,
+        )?;
         common.report(HandshakeEvent::ClientCertificateType(
             flight.client_certificate_type,
         ));

@@ -23,8 +23,8 @@ use crate::handshake::authorities::{advertised, preferred};
 use crate::handshake::stapling::Staples;
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
-    certificate_types, choose_certificate, client_auth_schemes, decode_tls13, end_entity_key,
-    key_logger, sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
+    certificate_types, choose_certificate, client_auth_schemes, decode_tls13, key_logger,
+    sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
     verify_finished, BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
     CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
@@ -1469,7 +1469,7 @@ impl ExpectCertificate {
             .into_iter()
             .map(|e| e.cert_data)
             .collect();
-        let Some((end_entity, intermediates)) = chain.split_first() else {
+        if chain.is_empty() {
             return match &flight.config.client_auth {
                 ClientAuth::Required(_) => Err(Error::CertificateRequired),
                 _ => Ok(State::ExpectFinished(ExpectFinished {
@@ -1477,27 +1477,13 @@ impl ExpectCertificate {
                     client: ClientIdentity::NotProvided,
                 })),
             };
-        };
-        let verifier = flight
-            .config
-            .client_auth
-            .verifier()
-            .ok_or(Error::UnexpectedMessage(
-                UnexpectedMessageReason::CertificateNotRequested,
-            ))?;
-        let now = flight.config.common.clock.now().as_secs();
-        let (verified, public_key) =
-            if flight.client_certificate_type == CertificateType::RawPublicKey {
-                let (spki, public_key) = certificate_types::raw_public_key(&chain)?;
-                (
-                    verifier.verify_client_raw_public_key(spki, now)?,
-                    public_key,
-                )
-            } else {
-                let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-                let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
-                (verified, end_entity_key(end_entity)?)
-            };
+        }
+        let (verified, public_key) = certificate_types::verify_client_chain(
+            &flight.config.client_auth,
+            flight.config.common.clock.now().as_secs(),
+            flight.client_certificate_type,
+            &chain,
+        )?;
         common.report(HandshakeEvent::ClientCertificateType(
             flight.client_certificate_type,
         ));
