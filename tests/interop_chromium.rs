@@ -99,3 +99,45 @@ fn chromium_gets_our_page_over_tls13_and_resumes_in_a_second_frame() {
         "a connection failed:\n{log}"
     );
 }
+
+/// Chromium asks for an OCSP staple (status_request, RFC 6066 §8) and our
+/// server, given one with `--ocsp FILE`, staples it to the connection
+/// that carries the page: TLS 1.3 sends it in the end entity's
+/// CertificateEntry (RFC 8446 §4.4.2.1).
+#[test]
+fn chromium_asks_for_our_ocsp_staple_and_gets_it() {
+    let scratch = Scratch::new("chromium-ocsp");
+    let (chain, key, ocsp) = (
+        vector("stapling/good-chain.pem"),
+        vector("stapling/good.key"),
+        vector("stapling/good.ocsp.der"),
+    );
+    let server = Peer::spawn(
+        ferrotls_bin(),
+        &[
+            "server",
+            "--cert",
+            &chain,
+            "--key",
+            &key,
+            "--ocsp",
+            &ocsp,
+            "--listen",
+            "127.0.0.1:0",
+            "--json",
+            "--www",
+        ],
+    );
+    let port = server.wait_for_port("listening on");
+    let out = dump_dom(&scratch, &format!("https://localhost:{port}/"));
+    assert!(out.contains("ocsp_stapled: true\n"), "{out}");
+    let page_of = |j: &Json| out.contains(&format!("session_id: {}\n", j.get("session_id")));
+    let log = server
+        .wait_until(|log| json_lines(complete_lines(log)).iter().any(page_of))
+        .unwrap_or_else(|| panic!("no handshake carried the page:\n{}", server.output()));
+    drop(server);
+    let json = json_lines(&log);
+    let served = json.iter().find(|j| page_of(j)).expect("waited for");
+    assert_eq!(served.get("version"), "TLSv1.3", "{log}");
+    assert_eq!(served.get("ocsp_stapled"), "true", "{log}");
+}

@@ -10,6 +10,10 @@
 //! PKCS#12 (`openssl pkcs12 -export`, `pk12util -i`), nicknamed by key
 //! type. `selfserv` cannot report its port: it gets a free one and the
 //! test waits for its `About to call accept` (`-v`).
+//!
+//! tstclnt also asks for our OCSP staple (`-T`, RFC 6066 §8), announces a
+//! record_size_limit (RFC 8449) by default, and answers a post-handshake
+//! CertificateRequest (`-E`, RFC 8446 §4.6.2).
 
 mod interop_support;
 
@@ -24,14 +28,32 @@ fn ok(program: &str, args: &[&str]) {
     assert!(status.success(), "{program} {}: {out}", args.join(" "));
 }
 
-/// An NSS database in `scratch` trusting the roots of [`KEY_TYPES`] and
-/// holding each leaf, its key and its intermediate under the key type's
-/// name.
+/// The client certificate tstclnt sends when asked after the handshake.
+const CLIENT_KEY_TYPE: &str = "p384";
+
+/// An NSS database in `scratch` trusting the roots of [`KEY_TYPES`],
+/// [`CLIENT_KEY_TYPE`] and the stapling vectors, and holding each leaf of
+/// the first two, its key and its intermediate under the key type's name.
 fn nss_db(scratch: &Scratch) -> String {
     let db = scratch.file("nssdb");
     std::fs::create_dir_all(&db).expect("database directory");
     ok("certutil", &["-N", "-d", &db, "--empty-password"]);
-    for key_type in KEY_TYPES {
+    let stapling_root = vector("stapling/root.pem");
+    ok(
+        "certutil",
+        &[
+            "-A",
+            "-d",
+            &db,
+            "-n",
+            "stapling-root",
+            "-t",
+            "C,,",
+            "-i",
+            &stapling_root,
+        ],
+    );
+    for key_type in KEY_TYPES.into_iter().chain([CLIENT_KEY_TYPE]) {
         let root = vector(&format!("{key_type}-root.pem"));
         let nickname = format!("{key_type}-root");
         ok(
@@ -193,5 +215,130 @@ fn our_client_resumes_with_selfserv_in_tls13_and_tls12() {
             );
             drop(server);
         }
+    }
+}
+
+/// Runs tstclnt against `port` as `name`, offering `versions`, sending
+/// the request `path` and `extra` options; returns its output.
+fn tstclnt(
+    scratch: &Scratch,
+    db: &str,
+    port: u16,
+    name: &str,
+    versions: &str,
+    path: &str,
+    extra: &[&str],
+) -> String {
+    let request = scratch.file("request");
+    std::fs::write(&request, format!("GET {path} HTTP/1.0\r\n\r\n")).expect("request file");
+    let port = port.to_string();
+    let mut args = vec![
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port,
+        "-a",
+        name,
+        "-d",
+        db,
+        "-V",
+        versions,
+        "-A",
+        &request,
+    ];
+    args.extend_from_slice(extra);
+    let (status, out) = run("tstclnt", &args, b"");
+    assert!(status.success(), "tstclnt {}: {out}", args.join(" "));
+    out
+}
+
+#[test]
+fn tstclnt_gets_our_ocsp_staple_and_agrees_on_a_record_size_limit() {
+    let scratch = Scratch::new("nss-stapling");
+    let db = nss_db(&scratch);
+    let (chain, key, ocsp) = (
+        vector("stapling/good-chain.pem"),
+        vector("stapling/good.key"),
+        vector("stapling/good.ocsp.der"),
+    );
+    // (tstclnt versions, our version, the limit NSS announces: 2^14 + 1
+    // counts the TLS 1.3 content type, RFC 8449 §4)
+    for (versions, version, limit) in [
+        ("tls1.3:tls1.3", "TLSv1.3", "16385"),
+        ("tls1.2:tls1.2", "TLSv1.2", "16384"),
+    ] {
+        let server = Peer::spawn(
+            ferrotls_bin(),
+            &[
+                "server",
+                "--cert",
+                &chain,
+                "--key",
+                &key,
+                "--ocsp",
+                &ocsp,
+                "--listen",
+                "127.0.0.1:0",
+                "--json",
+                "--www",
+                "--max-connections",
+                "1",
+            ],
+        );
+        let port = server.wait_for_port("listening on");
+        let out = tstclnt(&scratch, &db, port, "stapling.test", versions, "/", &["-T"]);
+        assert!(
+            out.contains("Received 1 Cert Status items"),
+            "{version}: {out}"
+        );
+        assert!(out.contains("ocsp_stapled: true\n"), "{version}: {out}");
+        let (status, log) = server.wait_exit();
+        assert!(status.success(), "{version}: {log}");
+        let json = json_lines(&log);
+        assert_eq!(json.len(), 1, "{version}: {log}");
+        assert_eq!(json[0].get("version"), version, "{log}");
+        assert_eq!(json[0].get("ocsp_stapled"), "true", "{log}");
+        assert_eq!(json[0].get("record_size_limit"), limit, "{log}");
+    }
+}
+
+#[test]
+fn tstclnt_answers_our_post_handshake_certificate_request_on_a_path() {
+    let scratch = Scratch::new("nss-pha");
+    let db = nss_db(&scratch);
+    let root = vector(&format!("{CLIENT_KEY_TYPE}-root.pem"));
+    let subject = format!("client certificate subject: CN=leaf.{CLIENT_KEY_TYPE}.test");
+    // With -E tstclnt offers post_handshake_auth and answers with its
+    // certificate; without, our server cannot ask (RFC 8446 §4.2.6).
+    for (extra, answered) in [
+        (&["-E", "-n", CLIENT_KEY_TYPE][..], true),
+        (&["-n", CLIENT_KEY_TYPE][..], false),
+    ] {
+        let (server, port) = ferrotls_server(&[
+            "--www",
+            "--require-cert-path",
+            "/secret",
+            "--post-handshake-ca",
+            &root,
+            "--max-connections",
+            "1",
+        ]);
+        let out = tstclnt(
+            &scratch,
+            &db,
+            port,
+            "leaf.p256.test",
+            "tls1.3:tls1.3",
+            "/secret",
+            extra,
+        );
+        assert_eq!(out.contains(&subject), answered, "{extra:?}: {out}");
+        assert_eq!(
+            out.contains("no client certificate"),
+            !answered,
+            "{extra:?}: {out}"
+        );
+        let (status, log) = server.wait_exit();
+        assert!(status.success(), "{extra:?}: {log}");
     }
 }
