@@ -521,16 +521,14 @@ macro_rules! common_builder_methods {
         }
 
         /// Announces `limit` as our `record_size_limit` (RFC 8449), or
-        /// none; building fails below 64
-        /// ([`CommonConfig::record_size_limit`]).
+        /// none; building fails below [`crate::MIN_RECORD_SIZE_LIMIT`].
         pub fn record_size_limit(mut self, limit: Option<u16>) -> Self {
             self.common.record_size_limit = limit;
             self
         }
 
-        /// Sets the certificate compression algorithms, most preferred
-        /// first; empty turns compression off
-        /// ([`CommonConfig::certificate_compression`]).
+        /// Sets the certificate compression algorithms (RFC 8879), most
+        /// preferred first; empty turns compression off.
         pub fn certificate_compression(
             mut self,
             algorithms: &[crate::CertificateCompressionAlgorithm],

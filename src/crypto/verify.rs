@@ -145,7 +145,7 @@ impl SignatureAlgorithm {
 /// RFC 5246 §7.4.1.4.1 for the SHA-1 pairs), `None` for schemes this crate
 /// does not support (Ed448, unknown values, and the SHA-1 schemes without
 /// feature `legacy`). `rsa_pss_rsae_*` and `rsa_pss_pss_*` are the same
-/// algorithm; they differ in the key they need ([`key_fits_scheme`]).
+/// algorithm; they differ in the key they need (`key_fits_scheme`).
 ///
 /// The result does not bind the ECDSA curve: that is right for TLS 1.2,
 /// where `ecdsa_secp256r1_sha256` only means "ECDSA with SHA-256"; TLS 1.3

@@ -135,8 +135,8 @@ impl CertifiedKey {
     }
 
     /// A key without a certificate, to authenticate with its raw public
-    /// key (RFC 7250): its SubjectPublicKeyInfo is encoded from the key
-    /// ([`super::algorithm::subject_public_key_info`]). It covers no name
+    /// key (RFC 7250): its SubjectPublicKeyInfo is encoded from the key.
+    /// It covers no name
     /// and can only be used where the peer accepts a raw public key.
     pub fn from_key(key: SigningKey) -> Self {
         Self {

@@ -30,7 +30,9 @@ pub use anti_replay::{
     AntiReplay, InMemoryAntiReplay, ReplayCheck, DEFAULT_ANTI_REPLAY_CAPACITY,
     DEFAULT_ANTI_REPLAY_WINDOW_MS,
 };
-pub use external_psk::{ExternalPsk, ExternalPskStore, ExternalPsks};
+pub use external_psk::{
+    ExternalPsk, ExternalPskStore, ExternalPsks, MAX_EXTERNAL_PSK_LEN, MIN_EXTERNAL_PSK_LEN,
+};
 pub use file_store::FileServerStore;
 pub use format::SessionDataError;
 pub use id::SessionId;
