@@ -1,8 +1,9 @@
 //! Client and server configurations for C: settings collected by setters,
 //! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection.
 //! What must outlive one connection lives in the handle itself: the
-//! client's session store and the server's ticketer, so connections made
-//! from one handle resume each other's sessions.
+//! client's session store and the server's ticketer (and the session
+//! cache a C program may plug in), so connections made from one handle
+//! resume each other's sessions.
 
 use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -13,6 +14,9 @@ use ferrotls::{
     WebPkiServerVerifier, ALL_VERSIONS,
 };
 
+use super::session_cache::{
+    CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
+};
 use super::{free_handle, guard, handle, put_out, str_arg, Code};
 
 /// The ALPN protocol names C passes as `len` bytes at `data`, in the wire
@@ -84,6 +88,8 @@ struct ServerSettings {
     versions: Option<Vec<ProtocolVersion>>,
     tickets: bool,
     alpn: Vec<Vec<u8>>,
+    /// The session cache C keeps, if it gave one.
+    cache: Option<Arc<CallbackCache>>,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -138,6 +144,11 @@ impl CServerConfig {
         }
         if !settings.tickets {
             builder = builder.tickets(0);
+        }
+        // Both TLS 1.3 stateful tickets and the TLS ≤1.2 session-ID cache
+        // (which defaults to the session store).
+        if let Some(cache) = &settings.cache {
+            builder = builder.session_store(cache.clone());
         }
         Ok(builder.build()?)
     }
@@ -344,6 +355,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 versions: None,
                 tickets: true,
                 alpn: Vec::new(),
+                cache: None,
             }),
             ticketer: Arc::new(RotatingTicketer::new(rng, Arc::new(SystemClock))?),
         };
@@ -405,6 +417,52 @@ pub unsafe extern "C" fn ferrotls_server_config_set_tickets(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         lock(&c.settings).tickets = enabled != 0;
+        Ok(())
+    })
+}
+
+/// Keeps the server's sessions in a cache of C's (design §3, server
+/// store): TLS ≤1.2 sessions by session ID and TLS 1.3 tickets, which
+/// become stateful and single use. `store`, `retrieve` and `remove` are
+/// required, `take` optional (an atomic retrieve-and-remove); all four
+/// NULL remove the cache. Connections made before keep what they had.
+///
+/// # Safety
+/// `config` must be NULL or live; the callbacks must be safe to call from
+/// any thread, concurrently, with `user`, for as long as `config` or a
+/// connection made from it lives.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
+    config: *mut CServerConfig,
+    store: Option<CacheStoreFn>,
+    retrieve: Option<CacheRetrieveFn>,
+    remove: Option<CacheRemoveFn>,
+    take: Option<CacheTakeFn>,
+    user: *mut c_void,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        let cache = match (store, retrieve, remove, take) {
+            (None, None, None, None) => None,
+            (Some(store), Some(retrieve), Some(remove), take) => {
+                let callbacks = CacheCallbacks {
+                    store,
+                    retrieve,
+                    remove,
+                    take,
+                    user,
+                };
+                // SAFETY: the callbacks are callable as `new` needs, per
+                // the caller, for as long as the configuration or a
+                // connection made from it (which share this value) lives.
+                Some(Arc::new(unsafe {
+                    CallbackCache::new(callbacks, Arc::new(SystemClock))
+                }))
+            }
+            _ => return Err(Code::InvalidRequest),
+        };
+        lock(&c.settings).cache = cache;
         Ok(())
     })
 }
