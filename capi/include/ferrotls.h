@@ -132,7 +132,8 @@ void ferrotls_client_config_free(ferrotls_client_config *config);
 /* A server configuration serving the certificate chain of the PEM file
  * cert_file (leaf first) with the private key of the PEM file key_file
  * (PKCS#8, SEC1 or PKCS#1); default versions, tickets on. Its connections
- * share one ticket key set, so they resume each other's sessions. */
+ * share one ticket key set and one in-memory cache of TLS <=1.2 sessions
+ * by ID, so they resume each other's sessions. */
 int ferrotls_server_config_new(ferrotls_server_config **config,
                                const char *cert_file, const char *key_file);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
@@ -153,14 +154,16 @@ void ferrotls_server_config_free(ferrotls_server_config *config);
 
 /*
  * A server keeps the sessions it may resume in a cache: by default one in
- * memory per configuration. ferrotls_server_config_set_session_cache hands
- * it to the application instead, as GnuTLS's gnutls_db_set_store_function,
- * gnutls_db_set_retrieve_function, gnutls_db_set_remove_function and
- * gnutls_db_set_ptr do, so that several processes or hosts can share one
- * (shared memory, memcached, a database). It then holds TLS <=1.2 sessions
- * by session ID and TLS 1.3 tickets, which become stateful: each ticket is
- * a random name for a value in the cache, taken out when it is used, so
- * it resumes at most once (RFC 8446 section 8.1).
+ * memory per configuration, for TLS <=1.2 sessions by ID (TLS 1.3 tickets
+ * are then sealed, stateless). ferrotls_server_config_set_session_cache
+ * hands the cache to the application instead, as GnuTLS's
+ * gnutls_db_set_store_function, gnutls_db_set_retrieve_function,
+ * gnutls_db_set_remove_function and gnutls_db_set_ptr do, so that several
+ * processes or hosts can share one (shared memory, memcached, a
+ * database). It then holds TLS <=1.2 sessions by session ID and TLS 1.3
+ * tickets, which become stateful: each ticket is a random name for a
+ * value in the cache, taken out when it is used, so it resumes at most
+ * once (RFC 8446 section 8.1).
  *
  * Keys and values. Keys are opaque bytes (33 for what ferrotls makes
  * today, at most 65536): compare them byte for byte, whole. Values are
@@ -242,12 +245,10 @@ typedef int (*ferrotls_cache_take_fn)(void *user, const void *key,
  * and every connection made from it are freed. All four NULL go back to
  * the in-memory cache; some NULL and some not give
  * FERROTLS_E_INVALID_REQUEST. Connections made before keep their cache. */
-int ferrotls_server_config_set_session_cache(ferrotls_server_config *config,
-                                             ferrotls_cache_store_fn store,
-                                             ferrotls_cache_retrieve_fn retrieve,
-                                             ferrotls_cache_remove_fn remove,
-                                             ferrotls_cache_take_fn take,
-                                             void *user);
+int ferrotls_server_config_set_session_cache(
+    ferrotls_server_config *config, ferrotls_cache_store_fn store,
+    ferrotls_cache_retrieve_fn retrieve, ferrotls_cache_remove_fn remove,
+    ferrotls_cache_take_fn take, void *user);
 
 /* ---- Connections --------------------------------------------------- */
 

@@ -1,17 +1,17 @@
 //! Client and server configurations for C: settings collected by setters,
 //! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection.
 //! What must outlive one connection lives in the handle itself: the
-//! client's session store and the server's ticketer (and the session
-//! cache a C program may plug in), so connections made from one handle
-//! resume each other's sessions.
+//! client's session store, and the server's ticketer and session-ID
+//! cache (or the session cache a C program plugs in instead), so
+//! connections made from one handle resume each other's sessions.
 
 use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, OsRng, ProtocolVersion, RootStore,
-    RotatingTicketer, SecureRandom, ServerConfig, ServerName, SystemClock, Ticketer,
-    WebPkiServerVerifier, ALL_VERSIONS,
+    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, InMemoryServerStore, OsRng,
+    ProtocolVersion, RootStore, RotatingTicketer, SecureRandom, ServerConfig, ServerName,
+    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
 };
 
 use super::session_cache::{
@@ -81,6 +81,9 @@ pub struct CServerConfig {
     settings: Mutex<ServerSettings>,
     /// Seals the tickets of every connection made from this handle.
     ticketer: Arc<dyn Ticketer>,
+    /// The TLS ≤1.2 sessions of every connection made from this handle,
+    /// by session ID, while C keeps no session cache.
+    session_ids: Arc<InMemoryServerStore>,
 }
 
 struct ServerSettings {
@@ -145,11 +148,12 @@ impl CServerConfig {
         if !settings.tickets {
             builder = builder.tickets(0);
         }
-        // Both TLS 1.3 stateful tickets and the TLS ≤1.2 session-ID cache
-        // (which defaults to the session store).
-        if let Some(cache) = &settings.cache {
-            builder = builder.session_store(cache.clone());
-        }
+        builder = match &settings.cache {
+            // Both TLS 1.3 stateful tickets and the TLS ≤1.2 session-ID
+            // cache (which defaults to the session store).
+            Some(cache) => builder.session_store(cache.clone()),
+            None => builder.session_cache(Some(self.session_ids.clone())),
+        };
         Ok(builder.build()?)
     }
 }
@@ -349,6 +353,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
         let (chain, key) = unsafe { (read_file_arg(cert_file)?, read_file_arg(key_file)?) };
         let key = CertifiedKey::from_pem(&chain, &key).map_err(|_| Code::File)?;
         let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CServerConfig {
             settings: Mutex::new(ServerSettings {
                 key: Arc::new(key),
@@ -357,7 +362,8 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 alpn: Vec::new(),
                 cache: None,
             }),
-            ticketer: Arc::new(RotatingTicketer::new(rng, Arc::new(SystemClock))?),
+            ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
+            session_ids: Arc::new(InMemoryServerStore::new(clock)),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, config) }
@@ -425,7 +431,8 @@ pub unsafe extern "C" fn ferrotls_server_config_set_tickets(
 /// store): TLS ≤1.2 sessions by session ID and TLS 1.3 tickets, which
 /// become stateful and single use. `store`, `retrieve` and `remove` are
 /// required, `take` optional (an atomic retrieve-and-remove); all four
-/// NULL remove the cache. Connections made before keep what they had.
+/// NULL go back to the configuration's in-memory session-ID cache.
+/// Connections made before keep what they had.
 ///
 /// # Safety
 /// `config` must be NULL or live; the callbacks must be safe to call from

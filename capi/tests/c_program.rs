@@ -60,6 +60,7 @@ const CACHE_TEST: CProgram = CProgram {
                 "1.2 A full handshake: the session stored in the application's cache: ok",
                 "1.2 B, C resumed by session ID from the application's cache, twice: ok",
                 "1.2 D corrupted value: full handshake, new session: ok",
+                "1.2 E, F cache removed: resumed by ID from the in-memory cache: ok",
             ],
         ),
         (

@@ -10,6 +10,8 @@
  *   B  a new client offering A's session: resumed by ID from the table,
  *      the client sees A's ID again; C, the same, resumes again
  *   D  every stored value corrupted: full handshake
+ *   E, F  the cache removed: F resumes E's session from the in-memory
+ *      cache the configuration's connections share
  * TLS 1.3 (stateful tickets: the table holds them), once with a take
  * callback and once without (retrieve then remove):
  *   A  full handshake: the tickets go into the table
@@ -357,8 +359,8 @@ static void run_tls12(void)
 {
     struct cache cache;
     ferrotls_server_config *server;
-    struct client_run a, b, c, d;
-    struct server_run sa, sb, sc, sd;
+    struct client_run a, b, c, d, e, f;
+    struct server_run sa, sb, sc, sd, se, sf;
 
     cache_init(&cache);
     server = server_config(&cache, 1);
@@ -387,6 +389,18 @@ static void run_tls12(void)
     CHECK(d.resumed == 0 && sd.resumed == 0);
     CHECK(memcmp(sd.id, sa.id, 32) != 0);
     printf("1.2 D corrupted value: full handshake, new session: ok\n");
+
+    /* Back to the in-memory cache, which the configuration's connections
+     * share: F resumes E's session by ID without the callbacks. */
+    CHECK_RC(ferrotls_server_config_set_session_cache(server, NULL, NULL, NULL,
+                                                      NULL, NULL),
+             0);
+    connect_once(server, NULL, 0, &e, &se);
+    connect_once(server, e.data, e.data_len, &f, &sf);
+    CHECK(e.resumed == 0 && f.resumed == 1 && sf.resumed == 1);
+    CHECK(memcmp(f.id, e.id, 32) == 0 && memcmp(sf.id, se.id, 32) == 0);
+    CHECK(cache.stores == 2 && cache.retrieves == 3);
+    printf("1.2 E, F cache removed: resumed by ID from the in-memory cache: ok\n");
 
     ferrotls_server_config_free(server);
     cache_free(&cache);
