@@ -165,8 +165,9 @@ void ferrotls_server_config_free(ferrotls_server_config *config);
  * value in the cache, taken out when it is used, so it resumes at most
  * once (RFC 8446 section 8.1).
  *
- * Keys and values. Keys are opaque bytes (33 for what ferrotls makes
- * today, at most 65536): compare them byte for byte, whole. Values are
+ * Keys and values. Keys are opaque bytes: ferrotls stores under keys of
+ * 33 bytes today, but looks up what clients offer, 2 to 65536 bytes, so
+ * compare them byte for byte, whole, and expect any length. Values are
  * ferrotls's versioned session format, at most
  * FERROTLS_CACHE_MAX_DATA_SIZE bytes; they hold the session's secret
  * (the master secret or resumption PSK) in clear, so keep them as such.
