@@ -45,7 +45,8 @@ const SESSION_TEST: CProgram = CProgram {
 
 /// A server session cache kept by C: TLS 1.2 resumption by session ID
 /// and TLS 1.3 single-use stateful tickets through the callbacks, with
-/// and without a take callback, and corrupted values as misses.
+/// and without a take callback (with it, also when several clients offer
+/// one ticket at once), and corrupted values as misses.
 const CACHE_TEST: CProgram = CProgram {
     name: "cache_test",
     args: &[],
@@ -70,6 +71,7 @@ const CACHE_TEST: CProgram = CProgram {
                 "1.3 with take B resumed from the application's cache, ticket taken: ok",
                 "1.3 with take C same ticket again: full handshake: ok",
                 "1.3 with take D corrupted value: full handshake: ok",
+                "1.3 with take F one ticket offered by 4 clients at once: one resumes: ok",
                 "1.3 retrieve+remove A full handshake: 2 tickets stored: ok",
                 "1.3 retrieve+remove B resumed from the application's cache, ticket taken: ok",
                 "1.3 retrieve+remove C same ticket again: full handshake: ok",

@@ -2,8 +2,9 @@
  * A server session cache kept by the application, through ferrotls.h only:
  * a tiny hash table behind the store, retrieve, remove and (optionally)
  * take callbacks of ferrotls_server_config_set_session_cache, locked by a
- * mutex since the callbacks run on the server's thread. Client and server
- * are both ferrotls, over a socketpair, the server in a thread.
+ * mutex since the callbacks run on the servers' threads, at times several
+ * at once. Client and server are both ferrotls, over a socketpair, the
+ * server in a thread.
  *
  * TLS 1.2 (server tickets off, so sessions resume by session ID):
  *   A  full handshake: the session goes into the table
@@ -17,7 +18,10 @@
  *   A  full handshake: the tickets go into the table
  *   B  a new client offering A's ticket: resumed, the ticket taken out
  *   C  the same ticket again: full handshake (single use)
- *   D  a fresh ticket whose stored value is corrupted: full handshake
+ *   D  a fresh ticket whose stored value is corrupted: full handshake;
+ *      E, with D's intact ticket, resumes
+ *   F  (with take) one ticket offered by several clients at once, each
+ *      connection on its own threads: exactly one resumes
  *
  * Usage: cache_test VECTORS_PKI_DIR 1.2|1.3. Prints one line per check
  * group and "ALL OK" at the end; exits 1 on the first failure.
@@ -310,6 +314,27 @@ static void connect_once(ferrotls_server_config *server,
     close(sv[1]);
 }
 
+/* How many clients offer one ticket at once. */
+#define RACERS 4
+
+/* One of the clients that offer one ticket at once. */
+struct racer {
+    pthread_t thread;
+    ferrotls_server_config *server;
+    const struct client_run *offer;
+    struct client_run client;
+    struct server_run srv;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+
+    connect_once(r->server, r->offer->data, r->offer->data_len, &r->client,
+                 &r->srv);
+    return NULL;
+}
+
 static ferrotls_server_config *server_config(struct cache *cache, int atomic)
 {
     ferrotls_server_config *config = NULL;
@@ -451,6 +476,29 @@ static void run_tls13(int atomic)
     connect_once(server, d.data, d.data_len, &e, &se);
     CHECK(e.resumed == 1 && se.resumed == 1 && memcmp(se.id, sd.id, 32) == 0);
     printf("1.3 %s D corrupted value: full handshake: ok\n", how);
+
+    /* With the atomic take, one ticket offered by several clients at once
+     * (each connection on its own pair of threads, so the callbacks run
+     * concurrently) resumes exactly one of them. */
+    if (atomic) {
+        struct racer racers[RACERS];
+        size_t i;
+        int resumed = 0;
+
+        for (i = 0; i < RACERS; i++) {
+            racers[i].server = server;
+            racers[i].offer = &e;
+            CHECK(pthread_create(&racers[i].thread, NULL, race, &racers[i]) == 0);
+        }
+        for (i = 0; i < RACERS; i++) {
+            CHECK(pthread_join(racers[i].thread, NULL) == 0);
+            CHECK(racers[i].client.resumed == racers[i].srv.resumed);
+            resumed += racers[i].client.resumed;
+        }
+        CHECK(resumed == 1);
+        printf("1.3 %s F one ticket offered by %d clients at once: one resumes: ok\n",
+               how, RACERS);
+    }
 
     ferrotls_server_config_free(server);
     cache_free(&cache);
