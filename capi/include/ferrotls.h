@@ -171,6 +171,10 @@ void ferrotls_server_config_free(ferrotls_server_config *config);
  * ferrotls's versioned session format, at most
  * FERROTLS_CACHE_MAX_DATA_SIZE bytes; they hold the session's secret
  * (the master secret or resumption PSK) in clear, so keep them as such.
+ * They are not authenticated (their checksum only catches damage): a
+ * value that decodes is resumed, so whoever can write to the cache can
+ * make sessions the server accepts, with any client identity. Only the
+ * servers should be able to read or write it.
  * The key and data pointers ferrotls passes are valid only during the
  * call: copy what you keep.
  *
