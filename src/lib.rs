@@ -550,6 +550,11 @@ pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_R
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]
 pub use rustls_pki_types as pki_types;
+/// The state a [`ServerSessionStore`] keeps: named here so that a store
+/// outside this crate (an external cache, the C library's callbacks) can
+/// implement the trait, and encode and decode the state with
+/// [`ServerSessionState::to_bytes`] and [`ServerSessionState::from_bytes`].
+pub use session::ServerSessionState;
 pub use session::{
     AntiReplay, ClientSessionData, ClientSessionStore, ExternalPsk, ExternalPskStore, ExternalPsks,
     FileServerStore, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, ReplayCheck,

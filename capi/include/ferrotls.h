@@ -132,7 +132,8 @@ void ferrotls_client_config_free(ferrotls_client_config *config);
 /* A server configuration serving the certificate chain of the PEM file
  * cert_file (leaf first) with the private key of the PEM file key_file
  * (PKCS#8, SEC1 or PKCS#1); default versions, tickets on. Its connections
- * share one ticket key set, so they resume each other's sessions. */
+ * share one ticket key set and one in-memory cache of TLS <=1.2 sessions
+ * by ID, so they resume each other's sessions. */
 int ferrotls_server_config_new(ferrotls_server_config **config,
                                const char *cert_file, const char *key_file);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
@@ -148,6 +149,111 @@ int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
                                        int enabled);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_server_config_free(ferrotls_server_config *config);
+
+/* ---- A server session cache kept by the application ----------------- */
+
+/*
+ * A server keeps the sessions it may resume in a cache: by default one in
+ * memory per configuration, for TLS <=1.2 sessions by ID (TLS 1.3 tickets
+ * are then sealed, stateless). ferrotls_server_config_set_session_cache
+ * hands the cache to the application instead, as GnuTLS's
+ * gnutls_db_set_store_function, gnutls_db_set_retrieve_function,
+ * gnutls_db_set_remove_function and gnutls_db_set_ptr do, so that several
+ * processes or hosts can share one (shared memory, memcached, a
+ * database). It then holds TLS <=1.2 sessions by session ID and TLS 1.3
+ * tickets, which become stateful: each ticket is a random name for a
+ * value in the cache, taken out when it is used, so it resumes at most
+ * once (RFC 8446 section 8.1).
+ *
+ * Keys and values. Keys are opaque bytes: ferrotls stores under keys of
+ * 33 bytes today, but looks up what clients offer, 2 to 65536 bytes, so
+ * compare them byte for byte, whole, and expect any length. Values are
+ * ferrotls's versioned session format, at most
+ * FERROTLS_CACHE_MAX_DATA_SIZE bytes; they hold the session's secret
+ * (the master secret or resumption PSK) in clear, so keep them as such.
+ * They are not authenticated (their checksum only catches damage): a
+ * value that decodes is resumed, so whoever can write to the cache can
+ * make sessions the server accepts, with any client identity. Only the
+ * servers should be able to read or write it.
+ * The key and data pointers ferrotls passes are valid only during the
+ * call: copy what you keep.
+ *
+ * Buffers. ferrotls owns every buffer: store reads from ferrotls's, and
+ * retrieve and take write into a buffer ferrotls lends, under this
+ * header's size convention (*data_size: capacity in, length out). Nothing
+ * is allocated by one side and freed by the other (no allocator has to be
+ * shared with the library), and ferrotls wipes the buffer after reading
+ * the secret out of it. The first buffer holds a few KiB, enough for any
+ * session without client certificates; for a longer value the callback
+ * sets *data_size to its length and returns
+ * FERROTLS_E_SHORT_MEMORY_BUFFER, and ferrotls calls once more with a
+ * buffer that large (up to FERROTLS_CACHE_MAX_DATA_SIZE).
+ *
+ * Failures are misses. A store that fails leaves the session not
+ * resumable; a retrieve that fails, or returns a value that does not
+ * decode (corrupted, truncated, another format) or has expired, means a
+ * full handshake. None of them fails a connection. Values read back are
+ * untrusted: ferrotls reads no more than it lent and checks everything.
+ *
+ * Threads. Connections run on the threads that call ferrotls_conn_*, so
+ * the callbacks may be called from any thread, concurrently: they must
+ * do their own locking. They must not block for long (a handshake waits
+ * for them) and must not call ferrotls functions on the same
+ * configuration.
+ *
+ * Single use. ferrotls uses a TLS 1.3 ticket once: it retrieves the value
+ * to check the client's binder, and only then takes it. Without a take
+ * callback, a take is a retrieve followed by a remove, and the ticket is
+ * refused (full handshake) if the remove fails; but two connections, in
+ * two threads or on two hosts, can both retrieve the value before either
+ * removes it, and both resume. A cache shared across a fleet, or used for
+ * 0-RTT, needs an atomic take callback (GETDEL in Redis, DELETE ...
+ * RETURNING in SQL, a retrieve and remove under one lock in memory).
+ */
+
+/* The longest value ferrotls stores or reads back: a session whose client
+ * certificate chain fills the 64 KiB bound on a Certificate message, plus
+ * 4 KiB for its other fields. A longer session is not stored. */
+#define FERROTLS_CACHE_MAX_DATA_SIZE 69632
+
+/* Keeps the data_size bytes at data under the key_size bytes at key,
+ * replacing any value there, until expires (seconds since the Unix
+ * epoch; after that ferrotls refuses the value, so it may be dropped,
+ * for instance as a time-to-live). Returns 0 when stored, anything else
+ * when not. */
+typedef int (*ferrotls_cache_store_fn)(void *user, const void *key,
+                                       size_t key_size, const void *data,
+                                       size_t data_size, uint64_t expires);
+/* Copies the value under key to data, whose capacity is *data_size, sets
+ * *data_size to its length and returns 0, leaving the value in the
+ * cache. A value longer than the capacity: *data_size set to its length,
+ * data untouched, FERROTLS_E_SHORT_MEMORY_BUFFER. Anything else (say -1)
+ * is a miss. */
+typedef int (*ferrotls_cache_retrieve_fn)(void *user, const void *key,
+                                          size_t key_size, void *data,
+                                          size_t *data_size);
+/* Removes the value under key. Returns 0 when no value is left under it
+ * (removed, or there was none), anything else when one may be. */
+typedef int (*ferrotls_cache_remove_fn)(void *user, const void *key,
+                                        size_t key_size);
+/* As ferrotls_cache_retrieve_fn, and removes the value it returns, in one
+ * atomic step: of two calls for one key, at most one returns the value.
+ * On FERROTLS_E_SHORT_MEMORY_BUFFER it leaves the value in place. */
+typedef int (*ferrotls_cache_take_fn)(void *user, const void *key,
+                                      size_t key_size, void *data,
+                                      size_t *data_size);
+
+/* Keeps the sessions of config's connections in the application's cache
+ * (see above). store, retrieve and remove are required and take is
+ * optional (NULL: a retrieve then a remove); user is passed to each
+ * callback and must stay valid, and the callbacks callable, until config
+ * and every connection made from it are freed. All four NULL go back to
+ * the in-memory cache; some NULL and some not give
+ * FERROTLS_E_INVALID_REQUEST. Connections made before keep their cache. */
+int ferrotls_server_config_set_session_cache(
+    ferrotls_server_config *config, ferrotls_cache_store_fn store,
+    ferrotls_cache_retrieve_fn retrieve, ferrotls_cache_remove_fn remove,
+    ferrotls_cache_take_fn take, void *user);
 
 /* ---- Connections --------------------------------------------------- */
 

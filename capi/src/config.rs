@@ -1,18 +1,22 @@
 //! Client and server configurations for C: settings collected by setters,
 //! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection.
 //! What must outlive one connection lives in the handle itself: the
-//! client's session store and the server's ticketer, so connections made
-//! from one handle resume each other's sessions.
+//! client's session store, and the server's ticketer and session-ID
+//! cache (or the session cache a C program plugs in instead), so
+//! connections made from one handle resume each other's sessions.
 
 use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, OsRng, ProtocolVersion, RootStore,
-    RotatingTicketer, SecureRandom, ServerConfig, ServerName, SystemClock, Ticketer,
-    WebPkiServerVerifier, ALL_VERSIONS,
+    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, InMemoryServerStore, OsRng,
+    ProtocolVersion, RootStore, RotatingTicketer, SecureRandom, ServerConfig, ServerName,
+    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
 };
 
+use super::session_cache::{
+    CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
+};
 use super::{free_handle, guard, handle, put_out, str_arg, Code};
 
 /// The ALPN protocol names C passes as `len` bytes at `data`, in the wire
@@ -77,6 +81,9 @@ pub struct CServerConfig {
     settings: Mutex<ServerSettings>,
     /// Seals the tickets of every connection made from this handle.
     ticketer: Arc<dyn Ticketer>,
+    /// The TLS ≤1.2 sessions of every connection made from this handle,
+    /// by session ID, while C keeps no session cache.
+    session_ids: Arc<InMemoryServerStore>,
 }
 
 struct ServerSettings {
@@ -84,6 +91,8 @@ struct ServerSettings {
     versions: Option<Vec<ProtocolVersion>>,
     tickets: bool,
     alpn: Vec<Vec<u8>>,
+    /// The session cache C keeps, if it gave one.
+    cache: Option<Arc<CallbackCache>>,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -139,6 +148,12 @@ impl CServerConfig {
         if !settings.tickets {
             builder = builder.tickets(0);
         }
+        builder = match &settings.cache {
+            // Both TLS 1.3 stateful tickets and the TLS ≤1.2 session-ID
+            // cache (which defaults to the session store).
+            Some(cache) => builder.session_store(cache.clone()),
+            None => builder.session_cache(Some(self.session_ids.clone())),
+        };
         Ok(builder.build()?)
     }
 }
@@ -338,14 +353,17 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
         let (chain, key) = unsafe { (read_file_arg(cert_file)?, read_file_arg(key_file)?) };
         let key = CertifiedKey::from_pem(&chain, &key).map_err(|_| Code::File)?;
         let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CServerConfig {
             settings: Mutex::new(ServerSettings {
                 key: Arc::new(key),
                 versions: None,
                 tickets: true,
                 alpn: Vec::new(),
+                cache: None,
             }),
-            ticketer: Arc::new(RotatingTicketer::new(rng, Arc::new(SystemClock))?),
+            ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
+            session_ids: Arc::new(InMemoryServerStore::new(clock)),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, config) }
@@ -405,6 +423,53 @@ pub unsafe extern "C" fn ferrotls_server_config_set_tickets(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         lock(&c.settings).tickets = enabled != 0;
+        Ok(())
+    })
+}
+
+/// Keeps the server's sessions in a cache of C's (design §3, server
+/// store): TLS ≤1.2 sessions by session ID and TLS 1.3 tickets, which
+/// become stateful and single use. `store`, `retrieve` and `remove` are
+/// required, `take` optional (an atomic retrieve-and-remove); all four
+/// NULL go back to the configuration's in-memory session-ID cache.
+/// Connections made before keep what they had.
+///
+/// # Safety
+/// `config` must be NULL or live; the callbacks must be safe to call from
+/// any thread, concurrently, with `user`, for as long as `config` or a
+/// connection made from it lives.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
+    config: *mut CServerConfig,
+    store: Option<CacheStoreFn>,
+    retrieve: Option<CacheRetrieveFn>,
+    remove: Option<CacheRemoveFn>,
+    take: Option<CacheTakeFn>,
+    user: *mut c_void,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        let cache = match (store, retrieve, remove, take) {
+            (None, None, None, None) => None,
+            (Some(store), Some(retrieve), Some(remove), take) => {
+                let callbacks = CacheCallbacks {
+                    store,
+                    retrieve,
+                    remove,
+                    take,
+                    user,
+                };
+                // SAFETY: the callbacks are callable as `new` needs, per
+                // the caller, for as long as the configuration or a
+                // connection made from it (which share this value) lives.
+                Some(Arc::new(unsafe {
+                    CallbackCache::new(callbacks, Arc::new(SystemClock))
+                }))
+            }
+            _ => return Err(Code::InvalidRequest),
+        };
+        lock(&c.settings).cache = cache;
         Ok(())
     })
 }

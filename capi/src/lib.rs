@@ -6,6 +6,7 @@
 //! `include/ferrotls.h`, which the tests keep in sync with the functions
 //! here, and `install.sh` installs both with a pkg-config file.
 //!
+//! - [`session_cache`]: a server session cache kept by C callbacks;
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
 //!   close;
@@ -15,7 +16,7 @@
 //!   and import.
 //!
 //! Each imports only those listed before it (`session` and `negotiated`
-//! → `conn` → `config`), so the layer has no import cycle. Everything comes from the
+//! → `conn` → `config` → `session_cache`), so the layer has no import cycle. Everything comes from the
 //! public API of the `ferrotls` crate; no protocol logic lives here.
 //!
 //! This is the only crate of ferrotls with `unsafe` code, which is why it
@@ -31,6 +32,7 @@ pub mod config;
 pub mod conn;
 pub mod negotiated;
 pub mod session;
+pub mod session_cache;
 #[cfg(test)]
 mod tests;
 

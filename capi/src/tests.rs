@@ -1,11 +1,12 @@
 //! The header `include/ferrotls.h` declares exactly the `extern "C"`
 //! functions of `src/*.rs`, with the same parameter types, and the same
-//! result codes; `ferrotls_strerror` describes each code.
+//! result codes and limits; `ferrotls_strerror` describes each code.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{MAX_VERSION, MIN_VERSION};
+use crate::session_cache::MAX_CACHE_DATA_SIZE;
 use crate::Code;
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -38,6 +39,7 @@ fn c_type_of_rust(ty: &str) -> String {
         "c_char" => "char",
         "c_void" => "void",
         "u16" => "uint16_t",
+        "u64" => "uint64_t",
         "usize" => "size_t",
         "isize" => "ssize_t",
         "CClientConfig" => "ferrotls_client_config",
@@ -45,6 +47,10 @@ fn c_type_of_rust(ty: &str) -> String {
         "CConn" => "ferrotls_conn",
         "Option<PullFn>" => "ferrotls_pull_fn",
         "Option<PushFn>" => "ferrotls_push_fn",
+        "Option<CacheStoreFn>" => "ferrotls_cache_store_fn",
+        "Option<CacheRetrieveFn>" => "ferrotls_cache_retrieve_fn",
+        "Option<CacheRemoveFn>" => "ferrotls_cache_remove_fn",
+        "Option<CacheTakeFn>" => "ferrotls_cache_take_fn",
         other => panic!("no C equivalent known for Rust type {other}"),
     }
     .to_owned()
@@ -234,6 +240,11 @@ fn header_error_codes_are_the_rust_codes() {
     // Versions: the range the setters accept.
     assert_eq!(header["FERROTLS_TLS1_0"], i64::from(MIN_VERSION));
     assert_eq!(header["FERROTLS_TLS1_3"], i64::from(MAX_VERSION));
+    // The bound on session cache values.
+    assert_eq!(
+        header["FERROTLS_CACHE_MAX_DATA_SIZE"],
+        i64::try_from(MAX_CACHE_DATA_SIZE).unwrap()
+    );
 }
 
 #[test]

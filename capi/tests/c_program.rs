@@ -4,8 +4,8 @@
 //! gives for that prefix and run with `LD_LIBRARY_PATH`, run handshakes
 //! between a ferrotls client and server in one process, in TLS 1.2 and in
 //! TLS 1.3, and pass every check of the C functions: `session_test.c`
-//! sessions (IDs, resumption, export and import), `conn_test.c` the
-//! rest.
+//! sessions (IDs, resumption, export and import), `cache_test.c` a server
+//! session cache kept by C callbacks, `conn_test.c` the rest.
 //!
 //! Needs `cc`, `pkg-config` and `readelf` (tests/run.sh installs them).
 
@@ -22,6 +22,8 @@ struct CProgram {
     args: &'static [&'static str],
     /// The lines it prints when it passes its checks.
     checks: &'static [&'static str],
+    /// The lines it prints beside those for one TLS version only.
+    version_checks: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// Sessions: IDs, resumption, export and import.
@@ -37,6 +39,47 @@ const SESSION_TEST: CProgram = CProgram {
         "C resumed from set_data: server ID kept through A, B, C: ok",
         "D corrupted set_data: refused, full handshake, new server ID: ok",
         "ALL OK",
+    ],
+    version_checks: &[],
+};
+
+/// A server session cache kept by C: TLS 1.2 resumption by session ID
+/// and TLS 1.3 single-use stateful tickets through the callbacks, with
+/// and without a take callback (with it, also when several clients offer
+/// one ticket at once), and corrupted values and failing callbacks as
+/// misses.
+const CACHE_TEST: CProgram = CProgram {
+    name: "cache_test",
+    args: &[],
+    checks: &[
+        "set_session_cache: NULL config, partial callbacks, reset: ok",
+        "failing callbacks: full handshakes, never a failed connection: ok",
+        "ALL OK",
+    ],
+    version_checks: &[
+        (
+            "1.2",
+            &[
+                "1.2 A full handshake: the session stored in the application's cache: ok",
+                "1.2 B, C resumed by session ID from the application's cache, twice: ok",
+                "1.2 D corrupted value: full handshake, new session: ok",
+                "1.2 E, F cache removed: resumed by ID from the in-memory cache: ok",
+            ],
+        ),
+        (
+            "1.3",
+            &[
+                "1.3 with take A full handshake: 2 tickets stored: ok",
+                "1.3 with take B resumed from the application's cache, ticket taken: ok",
+                "1.3 with take C same ticket again: full handshake: ok",
+                "1.3 with take D corrupted value: full handshake: ok",
+                "1.3 with take F one ticket offered by 4 clients at once: one resumes: ok",
+                "1.3 retrieve+remove A full handshake: 2 tickets stored: ok",
+                "1.3 retrieve+remove B resumed from the application's cache, ticket taken: ok",
+                "1.3 retrieve+remove C same ticket again: full handshake: ok",
+                "1.3 retrieve+remove D corrupted value: full handshake: ok",
+            ],
+        ),
     ],
 };
 
@@ -56,6 +99,7 @@ const CONN_TEST: CProgram = CProgram {
         "non-blocking close, and a callback failing otherwise: ok",
         "ALL OK",
     ],
+    version_checks: &[],
 };
 
 /// `program` with the variables cargo sets for this test removed: they
@@ -133,7 +177,12 @@ fn run_c_program(program: &CProgram, exe: &Path, version: &str, env: &[(&str, &P
         .envs(env.iter().copied());
     let name = program.name;
     let stdout = run(&format!("{name} (TLS {version})"), &mut command);
-    for line in program.checks {
+    let for_version = program
+        .version_checks
+        .iter()
+        .filter(|(v, _)| *v == version)
+        .flat_map(|(_, lines)| lines.iter());
+    for line in program.checks.iter().chain(for_version) {
         assert!(
             stdout.lines().any(|l| l == *line),
             "{name}, TLS {version}: missing {line:?} in:\n{stdout}"
@@ -212,7 +261,7 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
 
     // Linked against the shared library: each program records the
     // SONAME, and runs from the prefix through LD_LIBRARY_PATH alone.
-    for program in [&SESSION_TEST, &CONN_TEST] {
+    for program in [&SESSION_TEST, &CACHE_TEST, &CONN_TEST] {
         let exe = tmp.join(format!("capi_{}", program.name));
         compile(program, &exe, &flags);
         let needed = dynamic_entries(&exe, "NEEDED");
