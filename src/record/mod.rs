@@ -57,8 +57,10 @@ pub const MAX_CIPHERTEXT_LEN_TLS12: usize = MAX_PLAINTEXT_LEN + 2048;
 pub const SEQUENCE_NUMBER_LIMIT: u64 = u64::MAX;
 
 /// The smallest `record_size_limit` a peer may announce (RFC 8449 §4);
-/// smaller is `illegal_parameter`.
-pub const MIN_RECORD_SIZE_LIMIT: usize = 64;
+/// smaller is `illegal_parameter`. The extension's codec holds the bound
+/// (`msgs::extensions::MIN_RECORD_SIZE_LIMIT`); this is the same
+/// value as a length.
+pub const MIN_RECORD_SIZE_LIMIT: usize = crate::msgs::extensions::MIN_RECORD_SIZE_LIMIT as usize;
 
 /// The largest `record_size_limit` that means anything in TLS ≤ 1.2: a
 /// record's whole plaintext, 2^14 (RFC 8449 §4); a larger announced value
