@@ -16,9 +16,10 @@ use std::time::Duration;
 use common::*;
 use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
 use ferrotls::{
-    AlertDescription, ClientConfig, ClientConfigBuilder, ClientConnection, Error, ExternalPsk,
-    ExternalPsks, HashAlgorithm, ManualClock, NamedGroup, ServerConfig, ServerConfigBuilder,
-    ServerConnection, UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
+    AlertDescription, CipherSuite, ClientConfig, ClientConfigBuilder, ClientConnection, Error,
+    ExternalPsk, ExternalPsks, HashAlgorithm, ManualClock, NamedGroup, ServerConfig,
+    ServerConfigBuilder, ServerConnection, UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
+    TLS13_CIPHER_SUITES,
 };
 
 const IDENTITY: &[u8] = b"Client_identity";
@@ -243,23 +244,40 @@ fn fewer_binders_than_identities_is_illegal_parameter() {
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
 
-#[test]
-fn a_psk_of_another_hash_than_the_chosen_suite_is_not_used() {
+/// A SHA-384 external PSK on a server that prefers
+/// TLS_AES_128_GCM_SHA256, with a client offering `suites`.
+fn sha384_psk_handshake(
+    suites: &[CipherSuite],
+) -> (ferrotls::ClientConnection, ferrotls::ServerConnection) {
     let sha384 = || ExternalPsk::new(IDENTITY, &KEY, HashAlgorithm::Sha384).unwrap();
     let client = client_builder("p256")
+        .cipher_suites(suites)
         .external_psk(sha384())
         .build()
         .unwrap();
-    // The server prefers TLS_AES_128_GCM_SHA256, whose hash is not the
-    // PSK's (RFC 8446 §4.2.11).
     let mut psks = ExternalPsks::new();
     psks.insert(sha384());
     let server = server_builder("p256")
         .external_psks(Arc::new(psks))
         .build()
         .unwrap();
-    let (c, s) = connect(&client, &server);
+    connect(&client, &server)
+}
+
+#[test]
+fn the_server_takes_the_suite_of_an_offered_external_psk_over_its_preference() {
+    let (c, s) = sha384_psk_handshake(TLS13_CIPHER_SUITES);
+    // RFC 8446 §4.2.11: the PSK goes only with a suite of its hash.
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert_eq!(s.cipher_suite(), Some(CipherSuite::TLS_AES_256_GCM_SHA384));
+    assert!(c.peer_certificates().is_empty());
+}
+
+#[test]
+fn a_psk_of_another_hash_than_every_offered_suite_is_not_used() {
+    let (c, s) = sha384_psk_handshake(&[CipherSuite::TLS_AES_128_GCM_SHA256]);
     assert_eq!(s.external_psk_identity(), None);
+    assert_eq!(s.cipher_suite(), Some(CipherSuite::TLS_AES_128_GCM_SHA256));
     assert_eq!(c.peer_certificates().len(), 2);
 }
 

@@ -272,15 +272,41 @@ fn read_offer<'a>(
     Ok((offer, KeyExchangeOffer { groups, key_shares }))
 }
 
-/// Our most preferred TLS 1.3 suite the client offers (RFC 8446 §4.1.1);
-/// none is `handshake_failure`.
-fn choose_suite(config: &ServerConfig, hello: &ClientHello) -> Result<Tls13Suite, Error> {
-    config
-        .common
-        .cipher_suites
-        .iter()
-        .filter(|s| hello.cipher_suites.contains(s))
-        .find_map(|s| tls13_suite(*s))
+/// The TLS 1.3 suite (RFC 8446 §4.1.1): our most preferred the client
+/// offers, except when one of the identities the PSK walk considers
+/// ([`MAX_PSK_IDENTITIES_CONSIDERED`]) names an external PSK of ours and
+/// a PSK mode we accept is offered: then our most preferred offered suite
+/// of that PSK's hash, as a PSK is used only with a suite of its hash
+/// (§4.2.11) and an external PSK was set up to be used (OpenSSL's server
+/// likewise takes the suite of the PSK it finds). No suite in common is
+/// `handshake_failure`.
+fn choose_suite(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    offer: &Offer<'_>,
+) -> Result<Tls13Suite, Error> {
+    let offered = || {
+        config
+            .common
+            .cipher_suites
+            .iter()
+            .filter(|s| hello.cipher_suites.contains(s))
+            .filter_map(|s| tls13_suite(*s))
+    };
+    let external_hash = offer
+        .psk_mode(config)
+        .and(offer.extensions.pre_shared_key)
+        .zip(config.external_psks.as_ref())
+        .and_then(|(psk, psks)| {
+            psk.identities
+                .iter()
+                .take(MAX_PSK_IDENTITIES_CONSIDERED)
+                .find_map(|identity| psks.find(&identity.identity))
+        })
+        .map(|external| external.hash());
+    external_hash
+        .and_then(|hash| offered().find(|s| s.hash == hash))
+        .or_else(|| offered().next())
         .ok_or(Error::HandshakeFailure(
             HandshakeFailureReason::NoCommonSuite,
         ))
@@ -298,7 +324,7 @@ pub(super) fn handle_client_hello(
     raw: &[u8],
 ) -> Result<State, Error> {
     let (offer, key_exchange) = read_offer(hello, extensions)?;
-    let suite = choose_suite(&config, hello)?;
+    let suite = choose_suite(&config, hello, &offer)?;
     // Our few configured groups against at most MAX_KEY_SHARES shares.
     let share = config
         .common
@@ -356,7 +382,7 @@ fn handle_retried_client_hello(
     raw: &[u8],
 ) -> Result<State, Error> {
     let (offer, _) = read_offer(hello, extensions)?;
-    let suite = choose_suite(&config, hello)?;
+    let suite = choose_suite(&config, hello, &offer)?;
     let share = check_retried_hello(&retry, hello, &offer, suite)?;
     let resumption = try_resume(
         &config,
