@@ -725,6 +725,33 @@ fn showcerts_prints_the_servers_chain_as_pem() {
 }
 
 #[test]
+fn showcerts_prints_a_raw_public_key_as_a_public_key_block() {
+    // What `openssl pkey -pubout` writes for the server's key.
+    let (status, public_key) = run(
+        "openssl",
+        &["pkey", "-in", &vector("p256-leaf.key"), "-pubout"],
+        b"",
+    );
+    assert!(status.success(), "{public_key}");
+    let scratch = Scratch::new("showcerts-rawpk");
+    let pin = scratch.file("server.pub.pem");
+    std::fs::write(&pin, &public_key).unwrap();
+    let (_server, port) = ferrotls_server(&["--echo", "--rawpk"]);
+    let addr = format!("127.0.0.1:{port}");
+    let output = Command::new(ferrotls_bin())
+        .args(["client", &addr, "--pin-spki", &pin, "--showcerts"])
+        .args(["--request", "x\\n"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ferrotls client");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // RFC 7250: the key alone, so a PUBLIC KEY block (RFC 7468 §13).
+    assert_eq!(stdout, format!("{public_key}x\n"));
+}
+
+#[test]
 fn trace_prints_each_handshake_message_with_its_direction() {
     let (_server, port) = ferrotls_server(&["--echo"]);
     let (status, stdout, stderr) = client_apart(port, &["-msg", "--request", "x\\n"]);

@@ -56,7 +56,7 @@ pub use path::{
 };
 pub use policy::{PolicyInputs, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK};
 pub use profile::{Profile, UnknownProfile};
-pub use raw_public_key::{pin_of, PinnedKeys, PIN_LEN};
+pub use raw_public_key::{pin_of, public_keys_to_pem, PinnedKeys, PIN_LEN};
 pub use revocation::{Revocation, RevocationPolicy};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};

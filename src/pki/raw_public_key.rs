@@ -112,6 +112,17 @@ impl PinnedKeys {
     }
 }
 
+/// Raw public keys (DER SubjectPublicKeyInfos, RFC 7250 §3) as PEM
+/// `PUBLIC KEY` blocks (RFC 7468 §13), as `openssl pkey -pubout` writes
+/// them: the counterpart of [`crate::certificates_to_pem`] for a peer
+/// that sent its key alone.
+pub fn public_keys_to_pem(spkis: &[Vec<u8>]) -> String {
+    spkis
+        .iter()
+        .map(|der| pem::encode(PUBLIC_KEY_LABEL, der))
+        .collect()
+}
+
 /// The SHA-256 of a DER SubjectPublicKeyInfo: what [`PinnedKeys`] keeps.
 pub fn pin_of(spki: &[u8]) -> [u8; PIN_LEN] {
     let digest = HashAlgorithm::Sha256.hash(spki);

@@ -13,9 +13,9 @@ use crate::settings;
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::{
-    certificates_to_pem, ClientConfig, ClientConnection, ClientSessionData, Clock, EarlyDataStatus,
-    HandshakeType, MessageDirection, MessageObserver, RootStore, ServerName, StreamOwned,
-    SystemClock, WebPkiServerVerifier,
+    certificates_to_pem, public_keys_to_pem, CertificateType, ClientConfig, ClientConnection,
+    ClientSessionData, Clock, EarlyDataStatus, HandshakeType, MessageDirection, MessageObserver,
+    RootStore, ServerName, StreamOwned, SystemClock, WebPkiServerVerifier,
 };
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -550,7 +550,12 @@ fn exchange(
     if plan.showcerts {
         print_detail(
             plan.json,
-            &certificates_to_pem(tls.conn.peer_certificates()),
+            &match tls.conn.server_certificate_type() {
+                Some(CertificateType::RawPublicKey) => {
+                    public_keys_to_pem(tls.conn.peer_certificates())
+                }
+                _ => certificates_to_pem(tls.conn.peer_certificates()),
+            },
         );
     }
     let unsent = match tls.conn.early_data_status() {
