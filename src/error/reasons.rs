@@ -389,6 +389,8 @@ reasons! {
         PostHandshakeAuthNotNow => "post-handshake authentication needs a completed TLS 1.3 handshake",
         PostHandshakeAuthNotOffered => "the client did not offer post_handshake_auth",
         ResumptionOff => "resumption is off in this configuration",
+        RedisUrl => "not a Redis URL (redis://HOST:PORT/DB, port and database optional)",
+        FleetKeyLength => "a fleet key is 32 bytes",
         SessionDirCreate => "session directory cannot be created",
         SessionDirNotDir => "session directory is not a directory",
         SessionFieldOrder => "session fields out of tag order",
