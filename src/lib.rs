@@ -551,9 +551,14 @@ pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_R
 pub use rustls_pki_types as pki_types;
 #[cfg(feature = "redis")]
 pub use session::redis::{
-    anti_replay::RedisAntiReplay, store::RedisSessionStore, RedisConnection, RedisFailure,
-    RedisFailureCallback, DEFAULT_REDIS_BACKOFF, DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT,
-    FLEET_KEY_LEN, MAX_IDLE_REDIS_CONNECTIONS,
+    anti_replay::RedisAntiReplay,
+    store::RedisSessionStore,
+    ticket_keys::{
+        RedisTicketKeys, RedisTicketKeysSettings, CACHE_ROTATION_GRACE_REFRESHES,
+        DEFAULT_TICKET_KEY_REFRESH_INTERVAL, TICKET_KEY_LEASE,
+    },
+    RedisConnection, RedisFailure, RedisFailureCallback, DEFAULT_REDIS_BACKOFF,
+    DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, FLEET_KEY_LEN, MAX_IDLE_REDIS_CONNECTIONS,
 };
 pub use session::{
     AntiReplay, ClientSessionData, ClientSessionStore, ExternalPsk, ExternalPskStore, ExternalPsks,

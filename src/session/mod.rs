@@ -14,8 +14,8 @@
 //! - [`external_psk`]: TLS 1.3 PSKs agreed outside TLS, by identity;
 //! - [`anti_replay`]: the ClientHello-recording filter that lets 0-RTT
 //!   go with tickets that resume more than once;
-//! - `redis` (feature `redis`): the server store and the anti-replay
-//!   record shared by a fleet of servers in Redis.
+//! - `redis` (feature `redis`): the server store, the ticket keys and
+//!   the anti-replay record shared by a fleet of servers in Redis.
 
 pub mod anti_replay;
 pub mod external_psk;

@@ -1,6 +1,6 @@
 //! Fleet-wide session state on Redis (feature `redis`, design §3): the
-//! server session store ([`store`]) and the 0-RTT ClientHello record
-//! ([`anti_replay`]) shared by every
+//! server session store ([`store`]), the ticket keys ([`ticket_keys`])
+//! and the 0-RTT ClientHello record ([`anti_replay`]) shared by every
 //! server of a fleet, so a client resumes on any instance and single-use
 //! stays single-use across them. What they write is sealed under the
 //! operator's fleet key ([`sealed`]).
@@ -13,7 +13,7 @@
 //! costs one timeout per period rather than one per handshake, then
 //! tries again and recovers by itself.
 //!
-//! This module holds the part both share: [`RedisConnection`], a
+//! This module holds the part all three share: [`RedisConnection`], a
 //! small pool of synchronous connections (the `redis` crate's, no async
 //! runtime) with those timeouts, the back-off, a key prefix, a failure
 //! count and an optional failure callback.
@@ -21,6 +21,7 @@
 pub mod anti_replay;
 pub mod sealed;
 pub mod store;
+pub mod ticket_keys;
 
 pub use sealed::FLEET_KEY_LEN;
 
@@ -57,7 +58,8 @@ pub const DEFAULT_REDIS_PREFIX: &str = "ferrotls:";
 #[derive(Clone, Debug)]
 pub struct RedisFailure {
     /// What was being done: `"connect"`, the store's `"get"`, `"put"`
-    /// or `"take"`, or `"anti-replay"`.
+    /// or `"take"`, `"anti-replay"`, or the ticket keys' `"ticket-keys
+    /// get"`, `"ticket-keys lease"` or `"ticket-keys write"`.
     pub operation: &'static str,
     /// Why it failed.
     pub reason: String,
