@@ -109,3 +109,57 @@ impl FleetSeal {
         Some(Secret::from_slice(plaintext))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::rng::SeededRng;
+
+    fn sealer(fleet_key: &[u8], label: &[u8]) -> FleetSeal {
+        let rng = SeededRng::new(b"sealed tests").unwrap();
+        FleetSeal::new(fleet_key, label, Arc::new(rng)).unwrap()
+    }
+
+    #[test]
+    fn a_value_opens_only_under_its_key_label_and_redis_key() {
+        let seal = sealer(&[1; FLEET_KEY_LEN], b"store");
+        let value = seal.seal(b"p:session-id:00", b"state").unwrap();
+        assert_eq!(value.first(), Some(&SEALED_VALUE_VERSION));
+        assert_eq!(value.len(), 1 + NONCE_LEN + 5 + TAG_LEN);
+        assert!(!value.windows(5).any(|w| w == b"state"));
+        let opened = seal.open(b"p:session-id:00", &value).unwrap();
+        assert_eq!(opened.as_bytes(), b"state");
+        // Another Redis key, label or fleet key opens nothing.
+        assert!(seal.open(b"p:ticket:00", &value).is_none());
+        assert!(sealer(&[1; FLEET_KEY_LEN], b"ticket keys")
+            .open(b"p:session-id:00", &value)
+            .is_none());
+        assert!(sealer(&[2; FLEET_KEY_LEN], b"store")
+            .open(b"p:session-id:00", &value)
+            .is_none());
+    }
+
+    #[test]
+    fn altered_truncated_or_unversioned_values_do_not_open() {
+        let seal = sealer(&[1; FLEET_KEY_LEN], b"store");
+        let value = seal.seal(b"k", b"state").unwrap();
+        for at in 0..value.len() {
+            let mut altered = value.clone();
+            if let Some(byte) = altered.get_mut(at) {
+                *byte ^= 1;
+            }
+            assert!(seal.open(b"k", &altered).is_none(), "byte {at}");
+        }
+        for len in 0..value.len() {
+            assert!(seal.open(b"k", value.get(..len).unwrap()).is_none());
+        }
+    }
+
+    #[test]
+    fn a_fleet_key_is_exactly_fleet_key_len_bytes() {
+        for len in [0, 16, FLEET_KEY_LEN - 1, FLEET_KEY_LEN + 1, 64] {
+            let rng = Arc::new(SeededRng::new(b"k").unwrap());
+            assert!(FleetSeal::new(&vec![1; len], b"store", rng).is_err());
+        }
+    }
+}
