@@ -555,7 +555,7 @@ pub use session::redis::{
     store::RedisSessionStore,
     ticket_keys::{
         RedisTicketKeys, RedisTicketKeysSettings, CACHE_ROTATION_GRACE_REFRESHES,
-        DEFAULT_TICKET_KEY_REFRESH_INTERVAL, TICKET_KEY_LEASE,
+        DEFAULT_TICKET_KEY_REFRESH_INTERVAL, LEASE_TOKEN_LEN, TICKET_KEY_LEASE,
     },
     RedisConnection, RedisFailure, RedisFailureCallback, DEFAULT_REDIS_BACKOFF,
     DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, FLEET_KEY_LEN, MAX_IDLE_REDIS_CONNECTIONS,

@@ -59,6 +59,11 @@ pub const DEFAULT_TICKET_KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(60
 /// commands a rotation takes, each bounded by the connection's timeout.
 pub const TICKET_KEY_LEASE: Duration = Duration::from_secs(10);
 
+/// The length of the random token that names this instance as the lease
+/// holder: 16 bytes (128 bits), so two instances never draw the same one
+/// and none can release another's lease.
+pub const LEASE_TOKEN_LEN: usize = 16;
+
 /// How many refresh intervals past the rotation interval an instance
 /// waits for the fleet's rotation before rotating its cached keys on its
 /// own (Redis unreachable): 3, one for the lease holder to notice, one
@@ -180,7 +185,7 @@ impl RedisTicketKeys {
             keys_key: connection.key(&[TICKET_KEYS_KEY]),
             lease_key: connection.key(&[TICKET_KEYS_LEASE_KEY]),
             connection,
-            token: hex::encode(random_array::<16>(rng.as_ref())?),
+            token: hex::encode(random_array::<LEASE_TOKEN_LEN>(rng.as_ref())?),
             seal: FleetSeal::new(fleet_key, TICKET_KEYS_SEAL_LABEL, rng.clone())?,
             cache: RotatingTicketer::with_settings(
                 DEFAULT_TICKET_AEAD,
