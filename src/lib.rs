@@ -551,6 +551,17 @@ pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_R
 /// configuration types convert from.
 #[cfg(feature = "pki-types")]
 pub use rustls_pki_types as pki_types;
+#[cfg(feature = "redis")]
+pub use session::redis::{
+    anti_replay::RedisAntiReplay,
+    store::RedisSessionStore,
+    ticket_keys::{
+        RedisTicketKeys, RedisTicketKeysSettings, CACHE_ROTATION_GRACE_REFRESHES,
+        DEFAULT_TICKET_KEY_REFRESH_INTERVAL, LEASE_TOKEN_LEN, TICKET_KEY_LEASE,
+    },
+    RedisConnection, RedisFailure, RedisFailureCallback, DEFAULT_REDIS_BACKOFF,
+    DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT, FLEET_KEY_LEN, MAX_IDLE_REDIS_CONNECTIONS,
+};
 /// The state a [`ServerSessionStore`] keeps: named here so that a store
 /// outside this crate (an external cache, the C library's callbacks) can
 /// implement the trait, and encode and decode the state with

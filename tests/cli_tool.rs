@@ -45,6 +45,12 @@ fn every_subcommand_has_a_help_listing_its_options() {
                 "--keylog",
                 "--max-connections",
                 "--json",
+                "--session-redis",
+                "--fleet-key-file",
+                "--session-prefix",
+                "--redis-timeout-ms",
+                "--ticket-rotation",
+                "--ticket-refresh",
             ][..],
         ),
         (
@@ -107,6 +113,72 @@ fn bad_usage_exits_2() {
     assert_eq!(code(status), 2);
     let (status, _) = run(ferrotls_bin(), &["no-such-command"], b"");
     assert_eq!(code(status), 2);
+}
+
+#[test]
+fn fleet_options_that_do_not_fit_are_bad_usage_and_never_print_the_key() {
+    let scratch = Scratch::new("cli-fleet-key");
+    let short = scratch.file("short.key");
+    std::fs::write(&short, "0123456789abcdef\n").unwrap();
+    let good = scratch.file("good.key");
+    std::fs::write(&good, format!("{}\n", "ab".repeat(32))).unwrap();
+    let not_hex = scratch.file("not-hex.key");
+    std::fs::write(&not_hex, "secret words that are not hex\n").unwrap();
+    let cert = vector("p256-chain.pem");
+    let key = vector("p256-leaf.key");
+    // Port 1: the URL is never contacted, the options fail first.
+    let url = "redis://127.0.0.1:1/0";
+    for (options, expected) in [
+        (
+            &["--session-prefix", "p:"][..],
+            "--session-prefix goes with --session-redis",
+        ),
+        (
+            &["--session-redis", url][..],
+            "--session-redis needs --fleet-key-file",
+        ),
+        (
+            &["--session-redis", "http://x/", "--fleet-key-file", &good][..],
+            "not a Redis URL",
+        ),
+        (
+            &["--session-redis", url, "--fleet-key-file", &short][..],
+            "8 bytes, a fleet key is 32",
+        ),
+        (
+            &["--session-redis", url, "--fleet-key-file", &not_hex][..],
+            "not hex digits",
+        ),
+        (
+            &[
+                "--session-redis",
+                url,
+                "--fleet-key-file",
+                &scratch.file("none"),
+            ][..],
+            "cannot read",
+        ),
+        (
+            &[
+                "--session-redis",
+                url,
+                "--fleet-key-file",
+                &good,
+                "--session-dir",
+                "d",
+            ][..],
+            "--session-redis excludes --session-dir",
+        ),
+    ] {
+        let mut args = vec!["server", "--cert", &cert, "--key", &key];
+        args.extend_from_slice(options);
+        let (status, out) = run(ferrotls_bin(), &args, b"");
+        assert_eq!(code(status), 2, "{options:?}: {out}");
+        assert!(out.contains(expected), "{options:?}: {out}");
+        for secret in ["0123456789abcdef", "secret words", "abababab"] {
+            assert!(!out.contains(secret), "{options:?}: {out}");
+        }
+    }
 }
 
 #[test]

@@ -35,6 +35,9 @@ command -v tshark >/dev/null || install_apt tshark
 command -v tstclnt >/dev/null || install_apt libnss3-tools
 command -v chromium >/dev/null || install_apt chromium
 command -v curl >/dev/null || install_apt curl
+# The shared session store's tests (tests/redis_*.rs,
+# tests/interop_redis_fleet.rs) start their own redis-server.
+command -v redis-server >/dev/null || install_apt redis-server
 # The C library's test compiles against an installed prefix.
 command -v cc >/dev/null || install_apt gcc
 command -v pkg-config >/dev/null || install_apt pkg-config
@@ -65,6 +68,7 @@ tshark --version | head -n 1
 dpkg-query -W -f='NSS tools ${Version}\n' libnss3-tools 2>/dev/null || command -v tstclnt
 chromium --version 2>/dev/null
 curl --version | head -n 1
+redis-server --version
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
 
@@ -78,6 +82,8 @@ cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --all-targets --no-default-features --features cli -- -D warnings
 # The adapter alone, with tokio's I/O traits and no runtime.
 cargo clippy --lib --no-default-features --features tokio -- -D warnings
+# The Redis fleet modules in the library alone, without the tool.
+cargo clippy --lib --no-default-features --features redis -- -D warnings
 # The conversions from the ecosystem's shared types.
 cargo clippy --all-targets --features pki-types -- -D warnings
 cargo clippy -p ferrotls-capi --all-targets -- -D warnings
@@ -104,9 +110,10 @@ done
 step "layer check (the order in docs/architecture.md)"
 cargo test --test layers
 
-# The defaults include `cli`, hence the tokio adapter: its tests run here,
-# and tests/tokio_examples.rs runs the examples (built by `cargo test`)
-# with curl and Chromium.
+# The defaults include `cli`, hence the tokio adapter and `redis`: their
+# tests run here (tests/redis_*.rs and tests/interop_redis_fleet.rs with
+# redis-server), and tests/tokio_examples.rs runs the examples (built by
+# `cargo test`) with curl and Chromium.
 step "tests (default features)"
 # tests/cli_server_stall.rs holds 1,000 sockets open at once, on both ends.
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096

@@ -399,6 +399,8 @@ reasons! {
         PostHandshakeAuthNotOffered => "the client did not offer post_handshake_auth",
         RenegotiationNotNow => "renegotiation needs a completed TLS 1.0–1.2 handshake with secure renegotiation, switched on, under its limit, and none already asked for",
         ResumptionOff => "resumption is off in this configuration",
+        RedisUrl => "not a Redis URL (redis://HOST:PORT/DB, port and database optional)",
+        FleetKeyLength => "a fleet key is 32 bytes",
         SessionDirCreate => "session directory cannot be created",
         SessionDirNotDir => "session directory is not a directory",
         SessionFieldOrder => "session fields out of tag order",

@@ -13,7 +13,9 @@
 //! - [`ticketer`]: sealing server state into tickets under rotating keys;
 //! - [`external_psk`]: TLS 1.3 PSKs agreed outside TLS, by identity;
 //! - [`anti_replay`]: the ClientHello-recording filter that lets 0-RTT
-//!   go with tickets that resume more than once.
+//!   go with tickets that resume more than once;
+//! - `redis` (feature `redis`): the server store, the ticket keys and
+//!   the anti-replay record shared by a fleet of servers in Redis.
 
 pub mod anti_replay;
 pub mod external_psk;
@@ -21,6 +23,8 @@ pub mod file_store;
 pub mod format;
 pub mod id;
 mod lru;
+#[cfg(feature = "redis")]
+pub mod redis;
 pub mod resumption_check;
 pub mod state;
 pub mod store;

@@ -12,6 +12,7 @@ mod args;
 mod cert_path;
 mod client;
 mod demo;
+mod fleet;
 mod ocsp_file;
 mod report;
 mod server;

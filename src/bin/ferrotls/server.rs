@@ -6,6 +6,7 @@
 
 use crate::args::{flag, value, OptionSpec, Options};
 use crate::cert_path;
+use crate::fleet;
 use crate::ocsp_file::OcspFile;
 use crate::report::{describe_failure, Report};
 use crate::settings::{self, IO_TIMEOUT};
@@ -30,6 +31,8 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
+    [--session-redis URL --fleet-key-file FILE [--session-prefix P] [--redis-timeout-ms N] \
+    [--ticket-rotation SECS] [--ticket-refresh SECS]] \
     [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
@@ -64,6 +67,12 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("ticket-keys", "FILE", "seal tickets with the key set in FILE, created there if missing, so tickets survive a restart and can be shared between servers (TLS 1.3 tickets are sealed only with --no-session-cache; otherwise they are kept in the session cache, e.g. --session-dir)"),
     value("early-data", "MAX_BYTES", "accept up to MAX_BYTES of 0-RTT data (needs the session cache or --anti-replay)"),
     flag("anti-replay", "accept each ClientHello's 0-RTT data once, recording ClientHellos for the freshness window, so 0-RTT also goes with --no-session-cache"),
+    value("session-redis", "URL", "share resumption with every server on the Redis at URL (redis://HOST[:PORT][/DB]) with the same --session-prefix and --fleet-key-file: the session cache (TLS <=1.2 IDs, TLS 1.3 tickets), the ticket keys (rotated by one server, read by all) and the 0-RTT ClientHello record (as --anti-replay) live there, sealed; with --no-session-cache only the ticket keys and the record. Redis slow or down costs full handshakes, never a failed one, and is logged on stderr"),
+    value("fleet-key-file", "FILE", "the fleet key for --session-redis: 32 bytes as 64 hex digits in FILE (openssl rand -hex 32 > FILE), the same on every server; it seals what Redis holds"),
+    value("session-prefix", "P", "with --session-redis: the prefix of every Redis key, so several fleets share one Redis (default ferrotls:)"),
+    value("redis-timeout-ms", "N", "with --session-redis: how long connecting to Redis and each command may take before it counts as down (default 50)"),
+    value("ticket-rotation", "SECS", "with --session-redis: how long a shared ticket key seals before it is rotated (default 43200); it unseals for one more period"),
+    value("ticket-refresh", "SECS", "with --session-redis: how often each server reads the shared ticket keys, so a rotation reaches it within SECS (default 60)"),
     value("psk-identity", "ID", "the identity of the TLS 1.3 external PSK --psk (default Client_identity)"),
     value("psk", "HEX", "accept this TLS 1.3 external PSK (SHA-256 suites); a handshake on it sends no certificate"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
@@ -211,7 +220,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
 }
 
 /// The option `name` as a whole number of seconds, if given (at least 1).
-fn seconds(options: &Options, name: &str) -> Result<Option<Duration>, Failure> {
+pub fn seconds(options: &Options, name: &str) -> Result<Option<Duration>, Failure> {
     match options.number::<u64>(name)? {
         Some(0) => Err(format!("--{name} must be at least 1 second").into()),
         secs => Ok(secs.map(Duration::from_secs)),
@@ -270,6 +279,14 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     if let Some(n) = options.number::<usize>("tickets")? {
         builder = builder.tickets(n);
     }
+    let fleet = fleet::from_options(options)?;
+    if fleet.is_some() {
+        for excluded in ["session-dir", "ticket-keys"] {
+            if options.has(excluded) {
+                return Err(format!("--session-redis excludes --{excluded}").into());
+            }
+        }
+    }
     match (options.has("no-session-cache"), options.get("session-dir")) {
         (true, Some(_)) => return Err("--no-session-cache excludes --session-dir".into()),
         // No ID cache either: the builder's default would keep one.
@@ -279,10 +296,13 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
                 .map_err(|e| format!("--session-dir {dir}: {e}"))?;
             builder = builder.session_store(Arc::new(store));
         }
-        (false, None) => {
-            builder =
-                builder.session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))));
-        }
+        (false, None) => match &fleet {
+            Some(fleet) => builder = builder.session_store(fleet.store.clone()),
+            None => {
+                builder = builder
+                    .session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))));
+            }
+        },
     }
     if let Some(path) = options.get("ticket-keys") {
         builder = builder.ticketer(ticket_keys(path)?);
@@ -290,8 +310,16 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     if let Some(max) = options.number::<u32>("early-data")? {
         builder = builder.max_early_data_size(max);
     }
-    if options.has("anti-replay") {
-        builder = builder.anti_replay(Arc::new(InMemoryAntiReplay::new()));
+    match &fleet {
+        Some(fleet) => {
+            builder = builder
+                .ticketer(fleet.ticket_keys.clone())
+                .anti_replay(fleet.anti_replay.clone());
+        }
+        None if options.has("anti-replay") => {
+            builder = builder.anti_replay(Arc::new(InMemoryAntiReplay::new()));
+        }
+        None => {}
     }
     if let Some(psk) = settings::external_psk(options)? {
         let mut psks = ExternalPsks::new();
