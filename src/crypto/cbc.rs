@@ -2,13 +2,16 @@
 //! constant-time pieces their record decryption needs.
 //!
 //! - `AesCbc`: AES-128/256 (the `aes` crate, feature `legacy`) in CBC
-//!   mode (NIST SP 800-38A §6.2), chained here over the block cipher.
+//!   mode (NIST SP 800-38A §6.2), chained here over the block cipher: a
+//!   record is encrypted inside one call into the crate's backend, and
+//!   decrypted in batches of blocks the backend runs in parallel.
 //! - [`RecordMac`]: HMAC (RFC 2104) over SHA-1, SHA-256 or SHA-384, built
 //!   here rather than taken from an HMAC API because the Lucky Thirteen
 //!   defence must control, and count, every call of the hash's compression
-//!   function: ring's digest for tags over public lengths (sealing,
-//!   encrypt-then-MAC), the masked construction of `crypto::cbc_mac` for
-//!   the secret content length of a MAC-then-encrypt opening.
+//!   function. With `legacy` every tag runs on the compression functions
+//!   of `crypto::cbc_mac`: straight over public lengths (sealing,
+//!   encrypt-then-MAC), the masked construction for the secret content
+//!   length of a MAC-then-encrypt opening.
 //! - [`check_padding`] and `open_mac_then_encrypt`: the constant-time
 //!   checks of RFC 5246 §6.2.3.2 padding and MAC.
 
@@ -17,7 +20,11 @@ use crate::crypto::cbc_mac::{self, Chain};
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use crate::error::{CryptoReason, Error};
 #[cfg(feature = "legacy")]
-use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
+use aes::cipher::{
+    consts::U16, Array, BlockCipherDecrypt, BlockCipherEncBackend, BlockCipherEncClosure,
+    BlockCipherEncrypt, BlockSizeUser, InOutBuf, KeyInit,
+};
+#[cfg(not(feature = "legacy"))]
 use ring::digest;
 use subtle::ConstantTimeEq;
 #[cfg(feature = "legacy")]
@@ -110,20 +117,17 @@ impl AesCbc {
             .next()
             .and_then(|last| last.try_into().ok())
             .ok_or(Error::Crypto(CryptoReason::CbcInputNotBlocks));
-        let mut chain = *iv;
-        for chunk in data.chunks_exact_mut(BLOCK_LEN) {
-            for (byte, prev) in chunk.iter_mut().zip(chain.iter()) {
-                *byte ^= prev;
-            }
-            let block = <&mut Array<u8, _>>::try_from(chunk)
-                .map_err(|_| Error::Crypto(CryptoReason::AesBlockLength))?;
-            match &self.key {
-                AesKey::Aes128(k) => k.encrypt_block(block),
-                AesKey::Aes256(k) => k.encrypt_block(block),
-            }
-            chain.copy_from_slice(block);
+        let (blocks, _) = Array::slice_as_chunks_mut(data);
+        let mut chain = Array::from(*iv);
+        let pass = EncryptChain {
+            chain: &mut chain,
+            blocks,
+        };
+        match &self.key {
+            AesKey::Aes128(k) => k.encrypt_with_backend(pass),
+            AesKey::Aes256(k) => k.encrypt_with_backend(pass),
         }
-        Ok(chain)
+        Ok(chain.into())
     }
 
     /// CBC-decrypts `data` in place starting from `iv`. Fails with
@@ -137,22 +141,84 @@ impl AesCbc {
         whole_blocks(data)?;
         #[cfg(fuzzing)]
         return Ok(());
-        let mut chain = *iv;
-        for chunk in data.chunks_exact_mut(BLOCK_LEN) {
-            let mut this_ciphertext = [0u8; BLOCK_LEN];
-            this_ciphertext.copy_from_slice(chunk);
-            let block = <&mut Array<u8, _>>::try_from(&mut *chunk)
+        let (blocks, _) = Array::slice_as_chunks_mut(data);
+        let mut chain: Block = Array::from(*iv);
+        let mut ciphertext = [Block::default(); DECRYPT_BATCH_BLOCKS];
+        for batch in blocks.chunks_mut(DECRYPT_BATCH_BLOCKS) {
+            let saved = ciphertext.get_mut(..batch.len()).unwrap_or_default();
+            saved.copy_from_slice(batch);
+            let inout = InOutBuf::new(saved, batch)
                 .map_err(|_| Error::Crypto(CryptoReason::AesBlockLength))?;
             match &self.key {
-                AesKey::Aes128(k) => k.decrypt_block(block),
-                AesKey::Aes256(k) => k.decrypt_block(block),
+                AesKey::Aes128(k) => k.decrypt_blocks_inout(inout),
+                AesKey::Aes256(k) => k.decrypt_blocks_inout(inout),
             }
-            for (byte, prev) in chunk.iter_mut().zip(chain.iter()) {
-                *byte ^= prev;
+            for (block, previous) in batch
+                .iter_mut()
+                .zip(core::iter::once(&chain).chain(saved.iter()))
+            {
+                xor_block(block, previous);
             }
-            chain = this_ciphertext;
+            if let Some(last) = saved.last() {
+                chain = *last;
+            }
         }
         Ok(())
+    }
+}
+
+/// One AES block as the `aes` crate takes it.
+#[cfg(feature = "legacy")]
+type Block = Array<u8, U16>;
+
+/// The blocks CBC decryption hands the `aes` crate at once: decryption
+/// of different blocks is independent (SP 800-38A §6.2), so the crate's
+/// backends run them in parallel, up to 64 blocks with VAES and AVX-512
+/// (8 with plain AES-NI). Their ciphertext is kept on the stack (1 KiB)
+/// for the chaining XOR.
+#[cfg(feature = "legacy")]
+pub const DECRYPT_BATCH_BLOCKS: usize = 64;
+
+/// `block ^= other`; always inlined, so that inside the `aes` crate's
+/// backend the chaining XOR stays one vector instruction in the AES
+/// dependency chain.
+#[cfg(feature = "legacy")]
+#[inline(always)]
+fn xor_block(block: &mut Block, other: &Block) {
+    let mut xored = [0u8; BLOCK_LEN];
+    for (x, (a, b)) in xored.iter_mut().zip(block.0.iter().zip(other.0.iter())) {
+        *x = a ^ b;
+    }
+    block.0 = xored;
+}
+
+/// CBC encryption of `blocks` from `chain` (SP 800-38A §6.2), run as one
+/// closure inside the `aes` crate's backend: the crate picks its
+/// implementation (AES-NI, VAES) once per call, so the whole record is
+/// encrypted without choosing it again, or reloading the round keys, for
+/// every block. Encryption is serial: each block's input needs the
+/// ciphertext before it. Leaves the last ciphertext block in `chain`.
+#[cfg(feature = "legacy")]
+struct EncryptChain<'a> {
+    chain: &'a mut Block,
+    blocks: &'a mut [Block],
+}
+
+#[cfg(feature = "legacy")]
+impl BlockSizeUser for EncryptChain<'_> {
+    type BlockSize = U16;
+}
+
+#[cfg(feature = "legacy")]
+impl BlockCipherEncClosure for EncryptChain<'_> {
+    fn call<B: BlockCipherEncBackend<BlockSize = U16>>(self, backend: &B) {
+        let mut chain = *self.chain;
+        for block in self.blocks.iter_mut() {
+            xor_block(block, &chain);
+            backend.encrypt_block_inplace(block);
+            chain = *block;
+        }
+        *self.chain = chain;
     }
 }
 
@@ -187,15 +253,64 @@ pub fn mac_header(seq: u64, content_type: u8, version: u16, length: u16) -> [u8;
 /// compression-function calls it makes.
 pub struct RecordMac {
     algorithm: HashAlgorithm,
-    /// The hash state after absorbing `key ⊕ ipad`.
-    inner: digest::Context,
+    /// The hash state after absorbing `key ⊕ ipad`; with `legacy`, the
+    /// raw chaining value the constant-time inner hash of
+    /// [`open_mac_then_encrypt`] also starts from.
+    inner: KeyedHash,
     /// The hash state after absorbing `key ⊕ opad`.
-    outer: digest::Context,
-    /// The raw chaining value after `key ⊕ ipad`, for the constant-time
-    /// inner hash of [`open_mac_then_encrypt`].
-    #[cfg(feature = "legacy")]
-    keyed: Chain,
+    outer: KeyedHash,
     work: HashWork,
+}
+
+/// A hash state after one HMAC key block (RFC 2104 §2). With `legacy`
+/// (the CBC suites), the raw chaining value of RustCrypto's `sha1`/`sha2`
+/// compression functions ([`Chain`]): one implementation for every record
+/// tag, public length or secret, and the crates use the CPU's SHA
+/// extensions where it has them (ring's SHA-1 does not, and runs at about
+/// half their speed on the project machine, `docs/performance.md`).
+/// Without `legacy` there are no CBC suites and ring's digest serves.
+#[cfg(feature = "legacy")]
+type KeyedHash = Chain;
+#[cfg(not(feature = "legacy"))]
+type KeyedHash = digest::Context;
+
+/// The digest of `key block ‖ parts` from `keyed`, and the
+/// compression-function calls it took.
+#[cfg(feature = "legacy")]
+fn keyed_digest(keyed: &KeyedHash, _algorithm: HashAlgorithm, parts: &[&[u8]]) -> (MacTag, u64) {
+    let hashed = cbc_mac::hash_public(keyed, parts);
+    let tag = MacTag {
+        bytes: hashed.digest,
+        len: hashed.len,
+    };
+    (tag, hashed.compressions)
+}
+
+/// The digest of `key block ‖ parts` from `keyed`, and the
+/// compression-function calls it took: for a hash over a public length
+/// they follow from the bytes absorbed — the message, the `0x80` byte
+/// and the length field (8 bytes for SHA-1/256, 16 for SHA-384; FIPS
+/// 180-4 §5.1), rounded up to whole blocks.
+#[cfg(not(feature = "legacy"))]
+fn keyed_digest(keyed: &KeyedHash, algorithm: HashAlgorithm, parts: &[&[u8]]) -> (MacTag, u64) {
+    let mut context = keyed.clone();
+    let block_len = algorithm.block_len();
+    let mut absorbed = block_len;
+    for part in parts {
+        context.update(part);
+        absorbed += part.len();
+    }
+    let digest = context.finish();
+    let mut tag = MacTag {
+        bytes: [0; MAX_HASH_LEN],
+        len: digest.as_ref().len(),
+    };
+    for (o, d) in tag.bytes.iter_mut().zip(digest.as_ref()) {
+        *o = *d;
+    }
+    let length_field = if block_len == 128 { 16 } else { 8 };
+    let blocks = (absorbed + 1 + length_field).div_ceil(block_len);
+    (tag, blocks as u64)
 }
 
 /// The hash work a [`RecordMac`] has done since it was keyed: what the
@@ -215,13 +330,12 @@ impl RecordMac {
     ///
     /// Fails with [`Error::Crypto`] for any other hash.
     pub fn new(algorithm: HashAlgorithm, key: &[u8]) -> Result<Self, Error> {
-        let ring_alg = match algorithm {
-            HashAlgorithm::Sha1 | HashAlgorithm::Sha256 | HashAlgorithm::Sha384 => {
-                algorithm.ring_algorithm()
-            }
-            _ => None,
+        if !matches!(
+            algorithm,
+            HashAlgorithm::Sha1 | HashAlgorithm::Sha256 | HashAlgorithm::Sha384
+        ) {
+            return Err(Error::Crypto(CryptoReason::RecordMacHash));
         }
-        .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?;
         let block_len = algorithm.block_len();
         let mut padded = Zeroizing::new(vec![0u8; block_len]);
         if key.len() > block_len {
@@ -236,28 +350,37 @@ impl RecordMac {
                 .ok_or(Error::Crypto(CryptoReason::KeyLongerThanBlock))?
                 .copy_from_slice(key);
         }
-        let mut inner = digest::Context::new(ring_alg);
-        let mut outer = digest::Context::new(ring_alg);
-        let mut pad = Zeroizing::new(vec![0u8; block_len]);
-        for (p, k) in pad.iter_mut().zip(padded.iter()) {
-            *p = k ^ 0x36;
-        }
-        inner.update(&pad);
-        #[cfg(feature = "legacy")]
-        let keyed = Chain::after_key_block(algorithm, &pad)
-            .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?;
-        for (p, k) in pad.iter_mut().zip(padded.iter()) {
-            *p = k ^ 0x5c;
-        }
-        outer.update(&pad);
+        let keyed = |pad_byte: u8| {
+            let mut pad = Zeroizing::new(vec![0u8; block_len]);
+            for (p, k) in pad.iter_mut().zip(padded.iter()) {
+                *p = k ^ pad_byte;
+            }
+            Self::after_key_block(algorithm, &pad)
+        };
         Ok(Self {
             algorithm,
-            inner,
-            outer,
-            #[cfg(feature = "legacy")]
-            keyed,
+            inner: keyed(0x36)?,
+            outer: keyed(0x5c)?,
             work: HashWork::default(),
         })
+    }
+
+    /// The hash state after `key_block`.
+    #[cfg(feature = "legacy")]
+    fn after_key_block(algorithm: HashAlgorithm, key_block: &[u8]) -> Result<KeyedHash, Error> {
+        Chain::after_key_block(algorithm, key_block)
+            .ok_or(Error::Crypto(CryptoReason::RecordMacHash))
+    }
+
+    /// The hash state after `key_block`.
+    #[cfg(not(feature = "legacy"))]
+    fn after_key_block(algorithm: HashAlgorithm, key_block: &[u8]) -> Result<KeyedHash, Error> {
+        let ring_alg = algorithm
+            .ring_algorithm()
+            .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?;
+        let mut context = digest::Context::new(ring_alg);
+        context.update(key_block);
+        Ok(context)
     }
 
     /// The tag length in bytes (the hash's output length).
@@ -278,14 +401,9 @@ impl RecordMac {
 
     /// The tag over the concatenation of `parts`.
     pub fn sign(&mut self, parts: &[&[u8]]) -> MacTag {
-        let mut inner = self.inner.clone();
-        let mut len = 0;
-        for part in parts {
-            inner.update(part);
-            len += part.len();
-        }
-        self.work.compressions += self.finished_blocks(self.algorithm.block_len() + len);
-        self.outer_tag(inner.finish().as_ref())
+        let (inner, compressions) = keyed_digest(&self.inner, self.algorithm, parts);
+        self.work.compressions += compressions;
+        self.outer_tag(inner.as_ref())
     }
 
     /// Whether `tag` is the tag over the concatenation of `parts`, compared
@@ -297,31 +415,9 @@ impl RecordMac {
     /// The tag whose inner hash is `inner_digest`: runs the outer hash,
     /// over public lengths only.
     fn outer_tag(&mut self, inner_digest: &[u8]) -> MacTag {
-        let mut outer = self.outer.clone();
-        outer.update(inner_digest);
-        let tag = outer.finish();
-        self.work.compressions +=
-            self.finished_blocks(self.algorithm.block_len() + inner_digest.len());
-        let mut out = MacTag {
-            bytes: [0; MAX_HASH_LEN],
-            len: tag.as_ref().len(),
-        };
-        for (o, t) in out.bytes.iter_mut().zip(tag.as_ref()) {
-            *o = *t;
-        }
-        out
-    }
-
-    /// The compression-function calls a hash makes to finish after
-    /// absorbing `n` bytes: the message, the `0x80` byte and the length
-    /// field (8 bytes for SHA-1/256, 16 for SHA-384; FIPS 180-4 §5.1),
-    /// rounded up to whole blocks. The block length is a power of two
-    /// (64 or 128), so this is a shift: a division instruction's time can
-    /// depend on its operands, here on the secret content length.
-    fn finished_blocks(&self, n: usize) -> u64 {
-        let block_len = self.algorithm.block_len();
-        let length_field = if block_len == 128 { 16 } else { 8 };
-        ((n + 1 + length_field + block_len - 1) >> block_len.trailing_zeros()) as u64
+        let (tag, compressions) = keyed_digest(&self.outer, self.algorithm, &[inner_digest]);
+        self.work.compressions += compressions;
+        tag
     }
 
     /// The tag over `header ‖ content[..content_len]` where `content_len`
@@ -336,7 +432,7 @@ impl RecordMac {
         min_content_len: usize,
         content_len: usize,
     ) -> MacTag {
-        let inner = cbc_mac::inner_hash(&self.keyed, header, content, min_content_len, content_len);
+        let inner = cbc_mac::inner_hash(&self.inner, header, content, min_content_len, content_len);
         self.work.compressions += inner.compressions;
         self.outer_tag(inner.digest.get(..inner.len).unwrap_or(&[]))
     }
@@ -386,10 +482,18 @@ pub fn check_padding(plaintext: &[u8], min_content: usize) -> (subtle::Choice, u
     let pad_byte = plaintext.last().copied().unwrap_or(0);
     // pad + 1 + min_content <= n, i.e. !(n < pad + 1 + min_content).
     let mut good = !(n as u64).ct_lt(&((pad + 1 + min_content) as u64));
+    // Counting from the end, byte `i` is padding when `i <= pad`: the sign
+    // bit of `i - (pad + 1)` (both below 2^9, so it cannot wrap past it),
+    // spread into an all-ones mask. Mismatches are OR-ed together by plain
+    // arithmetic: no branch and no `subtle` optimisation barrier per byte
+    // (which cost about as much as decrypting the record), one comparison
+    // at the end.
+    let mut mismatch = 0u32;
     for (i, byte) in plaintext.iter().rev().take(MAX_PADDING_LEN + 1).enumerate() {
-        let in_padding = !(pad as u64).ct_lt(&(i as u64));
-        good &= !in_padding | byte.ct_eq(&pad_byte);
+        let in_padding = ((i as u32).wrapping_sub(pad as u32 + 1) >> 31).wrapping_neg();
+        mismatch |= in_padding & u32::from(byte ^ pad_byte);
     }
+    good &= mismatch.ct_eq(&0);
     let strip = u64::conditional_select(&1, &(pad as u64 + 1), good);
     (good, strip as usize)
 }

@@ -21,7 +21,9 @@
 //!
 //! The compression functions come from RustCrypto's `sha1` and `sha2`
 //! crates because ring exposes only whole hashes, whose finishing step
-//! runs a number of blocks that depends on `L`.
+//! runs a number of blocks that depends on `L`. The tags over public
+//! lengths ([`hash_public`]) use them too, so every record MAC has one
+//! implementation, and the crates use the CPU's SHA extensions.
 
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeLess};
@@ -149,6 +151,118 @@ fn words_out<const N: usize>(
         len += N;
     }
     len
+}
+
+/// A hash over a public length, fed in pieces, from the chaining value
+/// after an HMAC key block: the HMAC tags of sealing and of
+/// encrypt-then-MAC opening, and every outer hash. Whole blocks of a
+/// piece go to the compression function straight from it, in one call
+/// (the `sha1`/`sha2` crates' SHA extensions path runs them back to
+/// back); only the blocks that straddle two pieces, and the last one, are
+/// copied. [`Self::finish`] pads as FIPS 180-4 §5.1 says: `0x80`, zeros,
+/// and the bit length in the last bytes of the final block.
+pub(crate) struct PublicHash {
+    chain: Chain,
+    /// The bytes of a block not yet compressed: the first `filled`.
+    buffer: [u8; MAX_BLOCK_LEN],
+    filled: usize,
+    /// Bytes absorbed, the key block included.
+    absorbed: usize,
+    /// Compression-function calls, the key block included.
+    compressions: u64,
+}
+
+impl PublicHash {
+    /// A hash continuing from `keyed`, the chaining value after one key
+    /// block.
+    pub(crate) fn new(keyed: &Chain) -> Self {
+        Self {
+            chain: keyed.clone(),
+            buffer: [0; MAX_BLOCK_LEN],
+            filled: 0,
+            absorbed: keyed.block_len(),
+            compressions: 1,
+        }
+    }
+
+    /// Absorbs `data`.
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        let block_len = self.chain.block_len();
+        let shift = block_len.trailing_zeros();
+        self.absorbed += data.len();
+        let mut rest = data;
+        if self.filled > 0 {
+            let take = (block_len - self.filled).min(rest.len());
+            let (head, tail) = rest.split_at(take);
+            if let Some(room) = self.buffer.get_mut(self.filled..self.filled + take) {
+                room.copy_from_slice(head);
+            }
+            self.filled += take;
+            rest = tail;
+            if self.filled == block_len {
+                self.chain
+                    .compress(self.buffer.get(..block_len).unwrap_or(&[]));
+                self.compressions += 1;
+                self.filled = 0;
+            }
+        }
+        let (whole, tail) = rest.split_at((rest.len() >> shift) << shift);
+        self.chain.compress(whole);
+        self.compressions += (whole.len() >> shift) as u64;
+        if let Some(room) = self.buffer.get_mut(..tail.len()) {
+            room.copy_from_slice(tail);
+            self.filled += tail.len();
+        }
+    }
+
+    /// Pads and finishes the hash.
+    pub(crate) fn finish(mut self) -> InnerHash {
+        let block_len = self.chain.block_len();
+        let bit_len = ((self.absorbed as u64) << 3).to_be_bytes();
+        let needs_extra_block = self.filled + 1 + self.chain.length_field_len() > block_len;
+        let block = self.buffer.get_mut(..block_len).unwrap_or(&mut []);
+        if let Some(end) = block.get_mut(self.filled..) {
+            end.fill(0);
+            if let Some(first) = end.first_mut() {
+                *first = 0x80;
+            }
+        }
+        if needs_extra_block {
+            self.chain.compress(block);
+            self.compressions += 1;
+            block.fill(0);
+        }
+        if let Some(field) = block.get_mut(block_len - LENGTH_BYTES..) {
+            field.copy_from_slice(&bit_len);
+        }
+        self.chain.compress(block);
+        self.compressions += 1;
+
+        let mut digest = [0u8; MAX_HASH_LEN];
+        let len = self.chain.write_digest(&mut digest);
+        InnerHash {
+            digest,
+            len,
+            compressions: self.compressions,
+        }
+    }
+}
+
+impl Drop for PublicHash {
+    /// The buffer holds message bytes (record plaintext when sealing
+    /// MAC-then-encrypt); the chain wipes itself.
+    fn drop(&mut self) {
+        self.buffer.zeroize();
+    }
+}
+
+/// The hash of `key block ‖ parts` from `keyed` ([`PublicHash`]).
+pub(crate) fn hash_public(keyed: &Chain, parts: &[&[u8]]) -> InnerHash {
+    let mut hash = PublicHash::new(keyed);
+    for part in parts {
+        hash.update(part);
+    }
+    hash.finish()
 }
 
 /// The inner hash of a record MAC over `header ‖ content[..content_len]`.
