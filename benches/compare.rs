@@ -1145,7 +1145,24 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
     };
     let rate = |nanos: u64| BULK as f64 / (nanos as f64 / 1e9) / 1e6;
     let (mut sends, mut receives) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+    // OpenSSL's figures, taken between slices of the rounds so that both
+    // see the same machine load.
+    let (mut openssl_sends, mut openssl_receives) = (Vec::new(), Vec::new());
+    let slice = rounds.bulk.div_ceil(OPENSSL_SLICES).max(1);
+    let mut openssl_missing = None;
     for round in 0..rounds.warmup + rounds.bulk {
+        if round >= rounds.warmup
+            && (round - rounds.warmup).is_multiple_of(slice)
+            && openssl_missing.is_none()
+        {
+            match openssl_speed(false).and_then(|s| Ok((s, openssl_speed(true)?))) {
+                Ok((send, receive)) => {
+                    openssl_sends.push(send);
+                    openssl_receives.push(receive);
+                }
+                Err(why) => openssl_missing = Some(why),
+            }
+        }
         let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
         let done = send(&mut *client, &mut c, &data, &mut wire)
             .and_then(|()| receive(&mut *server, &mut s, &wire, &mut out));
@@ -1169,6 +1186,73 @@ fn cbc(report: &mut Report, rounds: &Rounds, name: &str) {
     let [r0, r1] = receives.map(median);
     report.add(format!("{name}-send-vs-limit"), s0, s1, "limit", "MB/s");
     report.add(format!("{name}-receive-vs-limit"), r0, r1, "limit", "MB/s");
+    if let Some(why) = openssl_missing {
+        let banner = format!(
+            "!!! {name}-send-vs-openssl and -receive-vs-openssl NOT MEASURED: {why} (tests/run.sh installs openssl)"
+        );
+        println!("{banner}");
+        eprintln!("{banner}");
+        return;
+    }
+    let (o_send, o_receive) = (median(openssl_sends), median(openssl_receives));
+    report.add(
+        format!("{name}-send-vs-openssl"),
+        s0,
+        o_send,
+        "openssl",
+        "MB/s",
+    );
+    report.add(
+        format!("{name}-receive-vs-openssl"),
+        r0,
+        o_receive,
+        "openssl",
+        "MB/s",
+    );
+}
+
+/// How many times the CBC scenario runs `openssl speed` for each
+/// direction, spread over its rounds.
+#[cfg(feature = "legacy")]
+const OPENSSL_SLICES: usize = 3;
+
+/// Seconds of each `openssl speed` run.
+#[cfg(feature = "legacy")]
+const OPENSSL_SECONDS: &str = "1";
+
+/// OpenSSL's AES-128-CBC + HMAC-SHA1 throughput on 16 KiB buffers, in MB/s:
+/// `openssl speed -evp aes-128-cbc-hmac-sha1 -bytes 16384` (with
+/// `-decrypt` for `decrypt`), its machine-readable `+F` line. The
+/// stitched cipher encrypts and MACs every byte (decrypts and MACs when
+/// decrypting), the work of one CBC record each way.
+#[cfg(feature = "legacy")]
+fn openssl_speed(decrypt: bool) -> Result<f64, String> {
+    let mut command = std::process::Command::new("openssl");
+    command.args([
+        "speed",
+        "-evp",
+        "aes-128-cbc-hmac-sha1",
+        "-bytes",
+        "16384",
+        "-seconds",
+        OPENSSL_SECONDS,
+        "-mr",
+    ]);
+    if decrypt {
+        command.arg("-decrypt");
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run openssl: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // +F:<type>:<cipher>:<bytes per second for each size>
+    stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("+F:"))
+        .and_then(|fields| fields.rsplit(':').next())
+        .and_then(|rate| rate.trim().parse::<f64>().ok())
+        .map(|bytes_per_second| bytes_per_second / 1e6)
+        .ok_or_else(|| format!("openssl speed printed no +F line: {stdout}"))
 }
 
 /// Bytes each side holds while idle after the handshake and 1 KiB each
