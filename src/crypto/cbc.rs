@@ -21,8 +21,9 @@ use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 use crate::error::{CryptoReason, Error};
 #[cfg(feature = "legacy")]
 use aes::cipher::{
-    consts::U16, Array, BlockCipherDecrypt, BlockCipherEncBackend, BlockCipherEncClosure,
-    BlockCipherEncrypt, BlockSizeUser, InOutBuf, KeyInit,
+    consts::U16, Array, BlockCipherDecBackend, BlockCipherDecClosure, BlockCipherDecrypt,
+    BlockCipherEncBackend, BlockCipherEncClosure, BlockCipherEncrypt, BlockSizeUser, InOutBuf,
+    KeyInit,
 };
 #[cfg(not(feature = "legacy"))]
 use ring::digest;
@@ -142,17 +143,48 @@ impl AesCbc {
         #[cfg(fuzzing)]
         return Ok(());
         let (blocks, _) = Array::slice_as_chunks_mut(data);
-        let mut chain: Block = Array::from(*iv);
+        let pass = DecryptChain {
+            iv: Array::from(*iv),
+            blocks,
+        };
+        match &self.key {
+            AesKey::Aes128(k) => k.decrypt_with_backend(pass),
+            AesKey::Aes256(k) => k.decrypt_with_backend(pass),
+        }
+        Ok(())
+    }
+}
+
+/// CBC decryption of `blocks` from `iv` (SP 800-38A §6.2), run as one
+/// closure inside the `aes` crate's backend (one choice of implementation
+/// and one load of the round keys per record). Blocks decrypt
+/// independently, so each batch of [`DECRYPT_BATCH_BLOCKS`] goes to the
+/// backend in runs as wide as it decrypts in parallel; a copy of the
+/// batch's ciphertext gives the chaining XOR its inputs.
+#[cfg(feature = "legacy")]
+struct DecryptChain<'a> {
+    iv: Block,
+    blocks: &'a mut [Block],
+}
+
+#[cfg(feature = "legacy")]
+impl BlockSizeUser for DecryptChain<'_> {
+    type BlockSize = U16;
+}
+
+#[cfg(feature = "legacy")]
+impl BlockCipherDecClosure for DecryptChain<'_> {
+    fn call<B: BlockCipherDecBackend<BlockSize = U16>>(self, backend: &B) {
+        let mut chain = self.iv;
         let mut ciphertext = [Block::default(); DECRYPT_BATCH_BLOCKS];
-        for batch in blocks.chunks_mut(DECRYPT_BATCH_BLOCKS) {
+        for batch in self.blocks.chunks_mut(DECRYPT_BATCH_BLOCKS) {
             let saved = ciphertext.get_mut(..batch.len()).unwrap_or_default();
             saved.copy_from_slice(batch);
-            let inout = InOutBuf::new(saved, batch)
-                .map_err(|_| Error::Crypto(CryptoReason::AesBlockLength))?;
-            match &self.key {
-                AesKey::Aes128(k) => k.decrypt_blocks_inout(inout),
-                AesKey::Aes256(k) => k.decrypt_blocks_inout(inout),
+            let (runs, tail) = InOutBuf::from(&mut *batch).into_chunks::<B::ParBlocksSize>();
+            for run in runs {
+                backend.decrypt_par_blocks(run);
             }
+            backend.decrypt_tail_blocks(tail);
             for (block, previous) in batch
                 .iter_mut()
                 .zip(core::iter::once(&chain).chain(saved.iter()))
@@ -163,7 +195,6 @@ impl AesCbc {
                 chain = *last;
             }
         }
-        Ok(())
     }
 }
 
@@ -171,11 +202,11 @@ impl AesCbc {
 #[cfg(feature = "legacy")]
 type Block = Array<u8, U16>;
 
-/// The blocks CBC decryption hands the `aes` crate at once: decryption
-/// of different blocks is independent (SP 800-38A §6.2), so the crate's
-/// backends run them in parallel, up to 64 blocks with VAES and AVX-512
-/// (8 with plain AES-NI). Their ciphertext is kept on the stack (1 KiB)
-/// for the chaining XOR.
+/// The blocks CBC decryption takes at a time: their ciphertext is copied
+/// aside (1 KiB on the stack) for the chaining XOR, and they go to the
+/// `aes` crate's backend in runs it decrypts in parallel (decryption of
+/// different blocks is independent, SP 800-38A §6.2): 64 blocks with VAES
+/// and AVX-512, 8 with plain AES-NI, so this is a whole number of either.
 #[cfg(feature = "legacy")]
 pub const DECRYPT_BATCH_BLOCKS: usize = 64;
 
