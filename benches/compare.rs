@@ -24,7 +24,11 @@
 //! - memory held per idle established connection (after the handshake and
 //!   1 KiB each way; the bytes freed when it is dropped) and allocations
 //!   per handshake, from the counting global allocator below;
-//! - TLS 1.2 AES-128-CBC-SHA throughput against raw AES-CBC + HMAC-SHA1;
+//! - TLS 1.2 AES-128-CBC-SHA throughput against raw AES-CBC + HMAC-SHA1
+//!   (`-vs-limit`) and against OpenSSL's stitched AES-128-CBC-HMAC-SHA1
+//!   (`-vs-openssl`: `openssl speed` run as a child between slices of the
+//!   rounds; a missing `openssl` is printed as a banner, and those two
+//!   rows are left out);
 //! - the crypto floor of each handshake scenario (`<name>-<side>-vs-crypto`:
 //!   ferrotls against the public-key operations alone, rustls against the
 //!   same floor on the line below; see `compare/floor.rs`).
@@ -35,7 +39,8 @@
 //!
 //! Output: a human table, then one line per figure,
 //! `RESULT <scenario> ferrotls=<v> rustls=<v> ratio=<f/r> unit=<u>`
-//! (`limit=<v>` in place of `rustls=` against raw crypto).
+//! (`limit=<v>` in place of `rustls=` against raw crypto, `openssl=<v>`
+//! against `openssl speed`).
 //!
 //! Usage:
 //! - `cargo bench --bench compare` — everything (well under a minute on
