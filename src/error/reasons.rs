@@ -312,7 +312,6 @@ reasons! {
         AeadInputTooLong => "AEAD input too long",
         AeadKeyLength => "AEAD key has the wrong length",
         AeadKeyTooLong => "AEAD key longer than any TLS 1.3 suite's",
-        AesBlockLength => "AES block of the wrong length",
         AesKeyLength => "AES key has the wrong length",
         CachedSuiteUnknown => "cached session with an unknown suite",
         CbcInputNotBlocks => "CBC input is not whole blocks",
