@@ -460,9 +460,11 @@ pub(super) fn send_client_hello(
 /// [`ExpectServerHello::client_hello_extensions`] may add (server_name,
 /// supported_groups, five TLS ≤1.2 ones, signature_algorithms, ALPN,
 /// key_share, supported_versions, post_handshake_auth, cookie,
-/// early_data, psk_key_exchange_modes, pre_shared_key), so the list is
-/// allocated once. A sizing choice, not a limit.
-const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 16;
+/// early_data, psk_key_exchange_modes, pre_shared_key, the two
+/// certificate types, certificate_authorities, compress_certificate,
+/// record_size_limit, status_request, signed_certificate_timestamp), so
+/// the list is allocated once. A sizing choice, not a limit.
+const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 23;
 
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
