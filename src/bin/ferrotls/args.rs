@@ -219,6 +219,15 @@ impl Options {
             .transpose()
     }
 
+    /// The option `name` as a whole number of seconds, if given (at
+    /// least 1).
+    pub fn seconds(&self, name: &str) -> Result<Option<std::time::Duration>, String> {
+        match self.number::<u64>(name)? {
+            Some(0) => Err(format!("--{name} must be at least 1 second")),
+            secs => Ok(secs.map(std::time::Duration::from_secs)),
+        }
+    }
+
     /// The arguments that are not options, in order.
     pub fn positionals(&self) -> &[String] {
         &self.positionals

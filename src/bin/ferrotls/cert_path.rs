@@ -9,7 +9,7 @@
 //! A certificate the CA does not vouch for, or a bad signature, ends the
 //! connection with its alert instead.
 
-use crate::server::within;
+use crate::deadline::within;
 use ferrotls::tokio::server::TlsStream;
 use ferrotls::{subject_common_name, Error, ProtocolVersion};
 use std::io;

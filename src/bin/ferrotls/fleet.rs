@@ -6,7 +6,6 @@
 //! connection.
 
 use crate::args::Options;
-use crate::server::seconds;
 use crate::Failure;
 use ferrotls::{
     OsRng, RedisAntiReplay, RedisConnection, RedisFailure, RedisSessionStore, RedisTicketKeys,
@@ -56,10 +55,10 @@ pub fn from_options(options: &Options) -> Result<Option<Fleet>, Failure> {
         connection = connection.with_timeout(Duration::from_millis(ms));
     }
     let mut settings = RedisTicketKeysSettings::default();
-    if let Some(secs) = seconds(options, "ticket-rotation")? {
+    if let Some(secs) = options.seconds("ticket-rotation")? {
         settings.rotation_interval = secs;
     }
-    if let Some(secs) = seconds(options, "ticket-refresh")? {
+    if let Some(secs) = options.seconds("ticket-refresh")? {
         settings.refresh_interval = secs;
     }
     let rng = Arc::new(OsRng::new());

@@ -11,6 +11,7 @@
 mod args;
 mod cert_path;
 mod client;
+mod deadline;
 mod demo;
 mod fleet;
 mod ocsp_file;

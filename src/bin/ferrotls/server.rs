@@ -6,6 +6,7 @@
 
 use crate::args::{flag, value, OptionSpec, Options};
 use crate::cert_path;
+use crate::deadline::within;
 use crate::fleet;
 use crate::ocsp_file::OcspFile;
 use crate::report::{describe_failure, Report};
@@ -17,7 +18,6 @@ use ferrotls::{
     ClientAuth, ExternalPsks, FileServerStore, InMemoryAntiReplay, InMemoryServerStore, OsRng,
     RotatingTicketer, ServerConfig, ServerConnection, SystemClock, WebPkiClientVerifier,
 };
-use std::future::Future;
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,7 +25,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
-use tokio::time::{timeout, Instant};
+use tokio::time::Instant;
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
@@ -188,9 +188,12 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     });
     let max_connections = options.number::<usize>("max-connections")?;
     let json = options.has("json");
-    let handshake_timeout =
-        seconds(&options, "handshake-timeout")?.unwrap_or(DEFAULT_HANDSHAKE_TIMEOUT);
-    let idle_timeout = seconds(&options, "idle-timeout")?.unwrap_or(DEFAULT_IDLE_TIMEOUT);
+    let handshake_timeout = options
+        .seconds("handshake-timeout")?
+        .unwrap_or(DEFAULT_HANDSHAKE_TIMEOUT);
+    let idle_timeout = options
+        .seconds("idle-timeout")?
+        .unwrap_or(DEFAULT_IDLE_TIMEOUT);
     let listen = options.get("listen").unwrap_or(DEFAULT_LISTEN);
     let listener = std::net::TcpListener::bind(listen)
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -217,14 +220,6 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(EXIT_FAILED)
     })
-}
-
-/// The option `name` as a whole number of seconds, if given (at least 1).
-pub fn seconds(options: &Options, name: &str) -> Result<Option<Duration>, Failure> {
-    match options.number::<u64>(name)? {
-        Some(0) => Err(format!("--{name} must be at least 1 second").into()),
-        secs => Ok(secs.map(Duration::from_secs)),
-    }
 }
 
 /// A ticketer with the key set in `path`, or with a fresh one saved
@@ -439,20 +434,6 @@ async fn accept_loop(
         failures += usize::from(!done.unwrap_or(false));
     }
     failures
-}
-
-/// `io` bounded by `limit`: past it, a `TimedOut` error saying `what`.
-pub async fn within<T>(
-    limit: Duration,
-    what: &str,
-    io: impl Future<Output = io::Result<T>>,
-) -> io::Result<T> {
-    timeout(limit, io).await.unwrap_or_else(|_| {
-        Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            format!("{what} took longer than {} s", limit.as_secs()),
-        ))
-    })
 }
 
 /// Runs one connection: handshake (within the handshake deadline),
