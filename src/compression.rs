@@ -332,7 +332,7 @@ mod tests {
             );
             assert_eq!(
                 result.unwrap_err().alert(),
-                Some(crate::AlertDescription::BadCertificate)
+                Some(crate::msgs::enums::AlertDescription::BadCertificate)
             );
         }
     }

@@ -303,7 +303,7 @@ pub struct CommonConfig {
     /// CertificateRequest) and may compress our own certificate with;
     /// [`crate::DEFAULT_CERTIFICATE_COMPRESSION`] by default, empty turns
     /// compression off.
-    pub certificate_compression: Vec<crate::CertificateCompressionAlgorithm>,
+    pub certificate_compression: Vec<crate::msgs::enums::CertificateCompressionAlgorithm>,
     /// Our Certificate bodies compressed lately, shared by the
     /// connections of this configuration so that a chain is compressed
     /// once ([`crate::compression::CompressionCache`]).
@@ -531,7 +531,7 @@ macro_rules! common_builder_methods {
         /// preferred first; empty turns compression off.
         pub fn certificate_compression(
             mut self,
-            algorithms: &[crate::CertificateCompressionAlgorithm],
+            algorithms: &[crate::msgs::enums::CertificateCompressionAlgorithm],
         ) -> Self {
             self.common.certificate_compression = algorithms.to_vec();
             self

@@ -291,13 +291,17 @@ impl Connection {
 
     /// The algorithm the peer's certificate came compressed with (RFC
     /// 8879, TLS 1.3), or `None` when it came uncompressed or not at all.
-    pub fn peer_certificate_compression(&self) -> Option<crate::CertificateCompressionAlgorithm> {
+    pub fn peer_certificate_compression(
+        &self,
+    ) -> Option<crate::msgs::enums::CertificateCompressionAlgorithm> {
         self.common.negotiated().peer_certificate_compression()
     }
 
     /// The algorithm our certificate went compressed with (RFC 8879, TLS
     /// 1.3), or `None` when it went uncompressed or not at all.
-    pub fn sent_certificate_compression(&self) -> Option<crate::CertificateCompressionAlgorithm> {
+    pub fn sent_certificate_compression(
+        &self,
+    ) -> Option<crate::msgs::enums::CertificateCompressionAlgorithm> {
         self.common.negotiated().sent_certificate_compression()
     }
 
