@@ -15,7 +15,7 @@ use crate::error::{
     UnsupportedExtensionReason,
 };
 use crate::handshake::end_entity_key;
-use crate::msgs::certificate::{CertificateTls12, RawPublicKeyTls12};
+use crate::msgs::certificate::{CertificateEntry, CertificateTls12, RawPublicKeyTls12};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{CertificateType, HandshakeType};
 use crate::msgs::handshake::HandshakeMessage;
@@ -208,6 +208,20 @@ pub(crate) fn tls12_received(
     } else {
         vec![raw.spki]
     })
+}
+
+/// Server, TLS 1.3 (in the handshake and after it): the certificates or
+/// keys of a client's Certificate entries. We send no CertificateRequest
+/// extension that a client's entries could answer (RFC 8446 §4.4.2: an
+/// entry's extensions must answer ones in the request), so any is
+/// `unsupported_extension`.
+pub(crate) fn tls13_client_chain(entries: Vec<CertificateEntry>) -> Result<Vec<Vec<u8>>, Error> {
+    if entries.iter().any(|e| !e.extensions.is_empty()) {
+        return Err(Error::UnsupportedExtension(
+            UnsupportedExtensionReason::CertificateExtensionNotRequested,
+        ));
+    }
+    Ok(entries.into_iter().map(|e| e.cert_data).collect())
 }
 
 /// Server, both versions and post-handshake: checks the client's

@@ -17,10 +17,7 @@ use std::sync::Arc;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::verify::PublicKey;
-use crate::error::{
-    Error, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason,
-    UnsupportedExtensionReason,
-};
+use crate::error::{Error, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason};
 use crate::handshake::{
     certificate_types, client_auth_schemes, verify_certificate_verify, verify_finished,
     FinishedVerified, SignatureVerified, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
@@ -249,17 +246,8 @@ impl PostHandshakeAuth {
                 IllegalParameterReason::CertificateContextMismatch,
             ))?;
         let mut transcript = self.outstanding.remove(index).transcript;
-        if certificate.entries.iter().any(|e| !e.extensions.is_empty()) {
-            return Err(Error::UnsupportedExtension(
-                UnsupportedExtensionReason::CertificateExtensionNotRequested,
-            ));
-        }
+        let chain = certificate_types::tls13_client_chain(certificate.entries)?;
         transcript.add(&raw.raw);
-        let chain: Vec<Vec<u8>> = certificate
-            .entries
-            .into_iter()
-            .map(|e| e.cert_data)
-            .collect();
         if chain.is_empty() {
             return match &self.config.post_handshake_client_auth {
                 ClientAuth::Required(_) => Err(Error::CertificateRequired),

@@ -17,7 +17,7 @@ use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
 use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
-    MissingExtensionReason, UnexpectedMessageReason, UnsupportedExtensionReason,
+    MissingExtensionReason, UnexpectedMessageReason,
 };
 use crate::handshake::authorities::{advertised, preferred};
 use crate::handshake::stapling::Staples;
@@ -1484,17 +1484,8 @@ impl ExpectCertificate {
                 IllegalParameterReason::CertificateContextMismatch,
             ));
         }
-        if certificate.entries.iter().any(|e| !e.extensions.is_empty()) {
-            return Err(Error::UnsupportedExtension(
-                UnsupportedExtensionReason::CertificateExtensionNotRequested,
-            ));
-        }
+        let chain = certificate_types::tls13_client_chain(certificate.entries)?;
         flight.transcript.add(&message.raw);
-        let chain: Vec<Vec<u8>> = certificate
-            .entries
-            .into_iter()
-            .map(|e| e.cert_data)
-            .collect();
         if chain.is_empty() {
             return match &flight.config.client_auth {
                 ClientAuth::Required(_) => Err(Error::CertificateRequired),
