@@ -40,6 +40,8 @@ struct FakeIo {
     renegotiation: Renegotiation,
     sent: Vec<Vec<u8>>,
     calls: Vec<&'static str>,
+    /// The record size limits set, in order: (peer's, ours).
+    record_size_limits: Vec<(Option<u16>, Option<u16>)>,
 }
 
 impl FakeIo {
@@ -106,12 +108,14 @@ impl HandshakeIo for FakeIo {
     }
     fn set_record_version(&mut self, _: ProtocolVersion) {}
     fn set_negotiated_record_version(&mut self, _: ProtocolVersion) {}
-    fn set_peer_record_size_limit(&mut self, _: u16, _: bool) -> Result<(), Error> {
+    fn set_peer_record_size_limit(&mut self, limit: u16, _: bool) -> Result<(), Error> {
         self.calls.push("set_peer_record_size_limit");
+        self.record_size_limits.push((Some(limit), None));
         Ok(())
     }
-    fn set_own_record_size_limit(&mut self, _: u16, _: bool) -> Result<(), Error> {
+    fn set_own_record_size_limit(&mut self, limit: u16, _: bool) -> Result<(), Error> {
         self.calls.push("set_own_record_size_limit");
+        self.record_size_limits.push((None, Some(limit)));
         Ok(())
     }
     fn set_tls13_read_key(&mut self, _: AeadAlgorithm, _: &TrafficSecret) -> Result<(), Error> {
@@ -312,6 +316,15 @@ fn converse(
 /// A completed TLS 1.2 handshake over fakes.
 fn tls12_handshaken(client_on: bool, server_on: bool) -> (State, State, FakeIo, FakeIo) {
     let (client, server) = tls12_configs(client_on, server_on);
+    tls12_handshaken_with(client, server)
+}
+
+/// A completed TLS 1.2 handshake over fakes between `client` and
+/// `server`, both signalling secure renegotiation.
+fn tls12_handshaken_with(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+) -> (State, State, FakeIo, FakeIo) {
     let (mut client_io, mut server_io) = (FakeIo::default(), FakeIo::default());
     let client = start_client(client, &mut client_io);
     let server = State::Server(server::start(server));
@@ -389,6 +402,40 @@ fn a_renegotiation_answering_a_hello_request_carries_the_verify_data_and_a_new_s
     assert_eq!(
         server_io.negotiated().session_id(),
         client_io.negotiated().session_id()
+    );
+}
+
+#[test]
+fn a_renegotiating_server_keeps_2_14_on_receive_and_applies_the_clients_limit_again() {
+    const CLIENT_LIMIT: u16 = 300;
+    const SERVER_LIMIT: u16 = 200;
+    let (client, server) = tls12_configs(true, true);
+    let mut client = (*client).clone();
+    client.common.record_size_limit = Some(CLIENT_LIMIT);
+    let mut server = (*server).clone();
+    server.common.record_size_limit = Some(SERVER_LIMIT);
+    let (client, server, mut client_io, mut server_io) =
+        tls12_handshaken_with(Arc::new(client), Arc::new(server));
+    assert_eq!(
+        server_io.record_size_limits,
+        [(Some(CLIENT_LIMIT), None), (None, Some(SERVER_LIMIT))]
+    );
+    server_io.record_size_limits.clear();
+    let _client = client.handle(&mut client_io, &hello_request()).unwrap();
+    let hello = client_io.take_sent();
+    deliver(server, &mut server_io, hello);
+    // RFC 8449 §4 under a renegotiation: both limits back to 2^14 while
+    // the new hellos cross; the client's (which applies to what we send)
+    // again at once; ours not tightened, as the client may still be
+    // sending records it protected before reading our ServerHello.
+    let max = crate::record::MAX_RECORD_SIZE_LIMIT_TLS12;
+    assert_eq!(
+        server_io.record_size_limits,
+        [
+            (Some(max), None),
+            (None, Some(max)),
+            (Some(CLIENT_LIMIT), None)
+        ]
     );
 }
 
