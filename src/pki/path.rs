@@ -140,7 +140,7 @@ pub fn verify_chain(
     intermediates: &[&[u8]],
     validation: &Validation<'_>,
 ) -> Result<VerifiedPath, CertificateError> {
-    validate(end_entity, intermediates, validation, None)
+    validate(end_entity, intermediates, validation, None).map(|path| path.to_verified())
 }
 
 /// [`verify_chain`], answering the signature checks that succeeded before
@@ -153,18 +153,46 @@ pub fn verify_chain_cached(
     validation: &Validation<'_>,
     signatures: &SignatureCache,
 ) -> Result<VerifiedPath, CertificateError> {
-    validate(end_entity, intermediates, validation, Some(signatures))
+    validate(end_entity, intermediates, validation, Some(signatures)).map(|path| path.to_verified())
+}
+
+/// A path found by [`validate`], borrowed from its inputs: the
+/// handshake's verifier keeps nothing of the path unless a revocation
+/// check asks for it ([`Self::to_verified`]), so its validation copies no
+/// certificate.
+pub(crate) struct FoundPath<'a> {
+    /// The certificates placed, end entity first.
+    certificates: Vec<Certificate<'a>>,
+    /// The trust anchor the path ends at.
+    anchor: &'a TrustAnchor,
+    /// Whether the end entity is the anchor's own certificate (then that
+    /// certificate is listed once).
+    end_entity_is_anchor: bool,
+}
+
+impl FoundPath<'_> {
+    /// The path as [`VerifiedPath`] holds it, certificates copied.
+    pub(crate) fn to_verified(&self) -> VerifiedPath {
+        let mut chain: Vec<Vec<u8>> = self.certificates.iter().map(|c| c.der.to_vec()).collect();
+        if !self.end_entity_is_anchor {
+            chain.extend(self.anchor.certificate().map(<[u8]>::to_vec));
+        }
+        VerifiedPath {
+            chain,
+            anchor: self.anchor.clone(),
+        }
+    }
 }
 
 /// RFC 5280 §6.1 over a path found by [`Search`]: the end entity's own
 /// steps first (they need no issuer, and give the most specific reason),
 /// then the search, which runs the per-issuer steps as it places each one.
-fn validate(
-    end_entity: &[u8],
-    intermediates: &[&[u8]],
-    validation: &Validation<'_>,
+pub(crate) fn validate<'a>(
+    end_entity: &'a [u8],
+    intermediates: &[&'a [u8]],
+    validation: &Validation<'a>,
     signatures: Option<&SignatureCache>,
-) -> Result<VerifiedPath, CertificateError> {
+) -> Result<FoundPath<'a>, CertificateError> {
     let time = i64::try_from(validation.time).unwrap_or(i64::MAX);
     let ee = Certificate::parse(end_entity)?;
     process_end_entity(&ee, time, validation.profile)?;
@@ -175,16 +203,24 @@ fn validate(
         .iter()
         .find(|a| a.certificate() == Some(end_entity))
     {
-        return Ok(VerifiedPath {
-            chain: vec![end_entity.to_vec()],
-            anchor: anchor.clone(),
+        return Ok(FoundPath {
+            certificates: vec![ee],
+            anchor,
+            end_entity_is_anchor: true,
         });
     }
     let (candidates, parse_error) = parse_candidates(intermediates);
     let mut search = Search::initialize(validation, time, &candidates, signatures);
-    let mut path = vec![ee];
+    // Room for the longest path a search builds, so that it never grows.
+    let mut path = Vec::with_capacity(MAX_INTERMEDIATES + 1);
+    path.push(ee);
     let found = search.extend(&mut path);
-    search.conclude(found, &path, parse_error)
+    let anchor = search.conclude(found, &path, parse_error)?;
+    Ok(FoundPath {
+        certificates: path,
+        anchor,
+        end_entity_is_anchor: false,
+    })
 }
 
 /// Basic certificate processing of the end entity (RFC 5280 §6.1.3) for
@@ -318,11 +354,11 @@ fn check_name_constraints(
 /// is placed above the path: basic certificate processing of the
 /// certificate below it (§6.1.3) and, for an intermediate, preparation
 /// for the next certificate (§6.1.4).
-struct Search<'v, 'c> {
-    validation: &'v Validation<'v>,
+struct Search<'s, 'a> {
+    validation: &'s Validation<'a>,
     time: i64,
-    candidates: &'c [Certificate<'c>],
-    signatures: Option<&'v SignatureCache>,
+    candidates: &'s [Certificate<'a>],
+    signatures: Option<&'s SignatureCache>,
     signature_checks: usize,
     name_constraint_checks: usize,
     best_error: Option<CertificateError>,
@@ -337,14 +373,14 @@ fn ends_search(e: &CertificateError) -> bool {
     )
 }
 
-impl<'v, 'c> Search<'v, 'c> {
+impl<'s, 'a> Search<'s, 'a> {
     /// Initialization (RFC 5280 §6.1.2): the inputs, no signature or name
     /// checked yet and no reason met yet.
     fn initialize(
-        validation: &'v Validation<'v>,
+        validation: &'s Validation<'a>,
         time: i64,
-        candidates: &'c [Certificate<'c>],
-        signatures: Option<&'v SignatureCache>,
+        candidates: &'s [Certificate<'a>],
+        signatures: Option<&'s SignatureCache>,
     ) -> Self {
         Self {
             validation,
@@ -477,8 +513,8 @@ impl<'v, 'c> Search<'v, 'c> {
     /// anchor. On failure `path` is as it was.
     fn extend(
         &mut self,
-        path: &mut Vec<Certificate<'c>>,
-    ) -> Result<&'v TrustAnchor, CertificateError> {
+        path: &mut Vec<Certificate<'a>>,
+    ) -> Result<&'a TrustAnchor, CertificateError> {
         let child = path.last().ok_or(CertificateError::UnknownIssuer)?.clone();
         if let Some(anchor) = self.try_anchors(path, &child)? {
             return Ok(anchor);
@@ -490,10 +526,10 @@ impl<'v, 'c> Search<'v, 'c> {
     /// first that passes, or `None` when none does.
     fn try_anchors(
         &mut self,
-        path: &[Certificate<'c>],
-        child: &Certificate<'c>,
-    ) -> Result<Option<&'v TrustAnchor>, CertificateError> {
-        let roots: &'v RootStore = self.validation.roots;
+        path: &[Certificate<'a>],
+        child: &Certificate<'a>,
+    ) -> Result<Option<&'a TrustAnchor>, CertificateError> {
+        let roots: &'a RootStore = self.validation.roots;
         for anchor in roots.anchors_named(child.issuer) {
             let outcome = match anchor.certificate() {
                 Some(der) => match Certificate::parse(der) {
@@ -556,9 +592,9 @@ impl<'v, 'c> Search<'v, 'c> {
     /// returns the anchor of the first path that ends at one.
     fn try_intermediates(
         &mut self,
-        path: &mut Vec<Certificate<'c>>,
-        child: &Certificate<'c>,
-    ) -> Result<&'v TrustAnchor, CertificateError> {
+        path: &mut Vec<Certificate<'a>>,
+        child: &Certificate<'a>,
+    ) -> Result<&'a TrustAnchor, CertificateError> {
         let candidates = self.candidates;
         for ca in candidates {
             if !Self::names_issuer(child, ca)
@@ -615,23 +651,16 @@ impl<'v, 'c> Search<'v, 'c> {
         }
     }
 
-    /// The outcome (RFC 5280 §6.1.6): the path found, end entity first and
-    /// anchor last, or the most specific reason met on any path tried.
+    /// The outcome (RFC 5280 §6.1.6): the anchor of the path found, or
+    /// the most specific reason met on any path tried.
     fn conclude(
         self,
-        found: Result<&TrustAnchor, CertificateError>,
+        found: Result<&'a TrustAnchor, CertificateError>,
         path: &[Certificate<'_>],
         parse_error: Option<CertificateError>,
-    ) -> Result<VerifiedPath, CertificateError> {
+    ) -> Result<&'a TrustAnchor, CertificateError> {
         match found {
-            Ok(anchor) => {
-                let mut chain: Vec<Vec<u8>> = path.iter().map(|c| c.der.to_vec()).collect();
-                chain.extend(anchor.certificate().map(<[u8]>::to_vec));
-                Ok(VerifiedPath {
-                    chain,
-                    anchor: anchor.clone(),
-                })
-            }
+            Ok(anchor) => Ok(anchor),
             Err(e) if ends_search(&e) => Err(e),
             Err(_) => Err(match (self.best_error, parse_error) {
                 (Some(e), _) => e,

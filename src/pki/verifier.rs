@@ -9,7 +9,7 @@
 //! check does not compile (design §2, "Proofs, not flags").
 
 use super::names::ServerName;
-use super::path::{verify_chain_cached, Purpose, Validation};
+use super::path::{validate, Purpose, Validation};
 use super::profile::Profile;
 use super::revocation::Revocation;
 use super::sigcache::SignatureCache;
@@ -75,10 +75,15 @@ impl PeerChecks {
         return Ok(());
         let mut validation = Validation::new(&self.roots, purpose, now).with_profile(self.profile);
         validation.name = name;
-        let path = verify_chain_cached(end_entity, intermediates, &validation, &self.signatures)?;
+        let path = validate(
+            end_entity,
+            intermediates,
+            &validation,
+            Some(&self.signatures),
+        )?;
         match (&self.revocation, stapled) {
-            (Some(revocation), _) => revocation.check(&path, now, stapled)?,
-            (None, Some(_)) => Revocation::default().check(&path, now, stapled)?,
+            (Some(revocation), _) => revocation.check(&path.to_verified(), now, stapled)?,
+            (None, Some(_)) => Revocation::default().check(&path.to_verified(), now, stapled)?,
             (None, None) => {}
         }
         Ok(())
