@@ -512,6 +512,27 @@ pub struct Step<'a> {
     pub self_issued: bool,
 }
 
+/// Whether [`check`] accepts a path of `steps` without building a policy
+/// graph: the inputs do not require an explicit policy and no step has
+/// certificatePolicies, policyMappings or requireExplicitPolicy. Then
+/// every level leaves the graph null (RFC 5280 §6.1.3 (e)), nothing is
+/// parsed, and explicit_policy, which starts at n + 1 (§6.1.2 (d)) and
+/// falls at most once per certificate (§6.1.4 (h), §6.1.5 (a)), stays
+/// above zero, so the outcome (§6.1.5 (g)) is success. Path validation
+/// asks this first, so that chains without policy extensions cost no
+/// graph.
+pub fn accepted_without_graph<'a>(
+    mut steps: impl Iterator<Item = Step<'a>>,
+    inputs: &PolicyInputs,
+) -> bool {
+    !inputs.require_explicit_policy
+        && steps.all(|s| {
+            s.policies.is_none()
+                && s.mappings.is_none()
+                && s.constraints.require_explicit_policy.is_none()
+        })
+}
+
 /// RFC 5280 §6.1 policy processing over `path`, trust anchor side first
 /// and end entity last (the anchor itself not included). Fails with
 /// [`CertificateError::NoAcceptablePolicy`] when explicit policy is
@@ -642,6 +663,47 @@ mod tests {
         // explicit policy.
         assert_eq!(check(&disjoint, &inputs(&[], true)), REFUSED);
         assert_eq!(check(&none, &inputs(&[], true)), REFUSED);
+    }
+
+    #[test]
+    fn a_path_accepted_without_graph_is_accepted_by_check() {
+        let p1 = policies(&[P1]);
+        let inhibiting = Step {
+            inhibit_any_policy: Some(0),
+            constraints: PolicyConstraints {
+                inhibit_policy_mapping: Some(0),
+                ..PolicyConstraints::default()
+            },
+            ..step(None)
+        };
+        let bare = [step(None), inhibiting, step(None)];
+        let any = PolicyInputs::default();
+        assert!(accepted_without_graph(bare.iter().copied(), &any));
+        assert_eq!(check(&bare, &any), Ok(()));
+        // Each of these needs the graph (and some are refused by it).
+        let explicit_ca = Step {
+            constraints: explicit(),
+            ..step(None)
+        };
+        for path in [
+            &[step(Some(&p1)), step(None)][..],
+            &[explicit_ca, step(None)][..],
+            &[
+                Step {
+                    mappings: Some(&p1),
+                    ..step(None)
+                },
+                step(None),
+            ][..],
+        ] {
+            assert!(!accepted_without_graph(path.iter().copied(), &any));
+        }
+        assert_eq!(check(&[explicit_ca, step(None)], &any), REFUSED);
+        assert!(!accepted_without_graph(
+            bare.iter().copied(),
+            &inputs(&[], true)
+        ));
+        assert_eq!(check(&bare, &inputs(&[], true)), REFUSED);
     }
 
     #[test]

@@ -309,6 +309,13 @@ fn read_extensions<'a>(
     for_each_extension(list, |id, ext| apply_extension(cert, id, ext))
 }
 
+/// How many extension ids the duplicate check of [`for_each_extension`]
+/// holds without allocating: a sizing choice, not a limit. Web PKI
+/// certificates carry about ten extensions (CA/Browser Forum Baseline
+/// Requirements §7.1.2), so nearly every list fits; a longer one keeps
+/// the rest on the heap.
+pub const INLINE_EXTENSION_IDS: usize = 16;
+
 /// Reads the contents of an Extensions SEQUENCE (RFC 5280 §4.1, also the
 /// CRL's and OCSP's, RFC 5280 §5.1, RFC 6960 §4.2.1): at least one
 /// extension, none twice, each handed to `apply` with its id.
@@ -319,13 +326,21 @@ pub(super) fn for_each_extension<'a>(
     if list.is_empty() {
         return Err(CertificateError::BadEncoding("empty extensions"));
     }
-    let mut seen: Vec<&[u8]> = Vec::new();
+    // The first ids in an array, any further ones on the heap.
+    let mut first: [&[u8]; INLINE_EXTENSION_IDS] = [&[]; INLINE_EXTENSION_IDS];
+    let mut more: Vec<&[u8]> = Vec::new();
+    let mut count = 0;
     while !list.is_empty() {
         let (id, ext) = list.sequence(read_extension)?;
-        if seen.contains(&id) {
+        let seen = first.get(..count).unwrap_or(&first);
+        if seen.contains(&id) || more.contains(&id) {
             return Err(CertificateError::MisIssued("duplicate extension"));
         }
-        seen.push(id);
+        match first.get_mut(count) {
+            Some(slot) => *slot = id,
+            None => more.push(id),
+        }
+        count += 1;
         apply(id, ext)?;
     }
     Ok(())
