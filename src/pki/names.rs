@@ -120,6 +120,18 @@ impl TryFrom<String> for ServerName {
     }
 }
 
+impl ServerName {
+    /// The name as [`Display`](core::fmt::Display) writes it, borrowed
+    /// when it is a DNS name: what the client session stores are keyed
+    /// by, without a copy per lookup.
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Dns(name) => std::borrow::Cow::Borrowed(name),
+            Self::Ip(ip) => std::borrow::Cow::Owned(ip.to_string()),
+        }
+    }
+}
+
 impl core::fmt::Display for ServerName {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {

@@ -94,7 +94,7 @@ impl Resuming {
         let Some(store) = store else {
             return Ok(None);
         };
-        let Some(ticket) = store.take_tls13_ticket(&server_name.to_string()) else {
+        let Some(ticket) = store.take_tls13_ticket(&server_name.as_text()) else {
             return Ok(None);
         };
         let Some(suite) = tls13_suite(ticket.cipher_suite)
@@ -396,7 +396,7 @@ fn tls12_session_from_store(
     store: Option<&dyn ClientSessionStore>,
     server_name: &ServerName,
 ) -> Option<Box<ClientSessionTls12>> {
-    let session = store?.get_tls12(&server_name.to_string())?;
+    let session = store?.get_tls12(&server_name.as_text())?;
     let enabled = config.common.versions.contains(&session.version)
         && config.common.cipher_suites.contains(&session.cipher_suite);
     enabled.then(|| Box::new(session))

@@ -805,7 +805,7 @@ impl ExpectFinished {
                 if let Some(client_write) = self.client_write {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
-                store_session(&hs, common, &self.master, self.ticket)?;
+                store_session(&mut hs, common, &self.master, self.ticket)?;
                 common.set_tls12_exporter(Tls12Exporter::new(
                     &self.master,
                     hs.params.client_random,
@@ -830,9 +830,12 @@ impl ExpectFinished {
 /// Keeps the session in the client store (design §3): the server's
 /// session ID from a full handshake (the one first cached when resuming),
 /// the newest ticket, the master secret and what resumption must keep.
-/// A session with neither ID nor ticket cannot be resumed and is not kept.
+/// A resumed session is kept with the master secret, chain and name it
+/// already holds (they are this connection's too), moved rather than
+/// copied. A session with neither ID nor ticket cannot be resumed and is
+/// not kept.
 fn store_session(
-    hs: &Handshake,
+    hs: &mut Handshake,
     common: &dyn HandshakeIo,
     master: &MasterSecret,
     ticket: Option<NewSessionTicketTls12>,
@@ -841,52 +844,48 @@ fn store_session(
         return Ok(());
     };
     let now = hs.config.common.clock.now();
-    let (session_id, old_ticket, validity) = match &hs.resumed {
-        Some(old) => (old.session_id, old.ticket.clone(), old.validity),
-        None => (
-            SessionId::from_peer(common.negotiated().session_id())?,
-            None,
-            Validity::new(now, DEFAULT_LIFETIME_SECS),
-        ),
+    let server_name = hs.server_name.as_text();
+    let params = &hs.params;
+    let mut session = match hs.resumed.take() {
+        Some(old) => ClientSessionTls12 {
+            version: params.version,
+            cipher_suite: params.suite.suite,
+            extended_master_secret: params.extended_master_secret,
+            encrypt_then_mac: params.encrypt_then_mac,
+            unknown_fields: Default::default(),
+            ..*old
+        },
+        None => ClientSessionTls12 {
+            version: params.version,
+            cipher_suite: params.suite.suite,
+            session_id: SessionId::from_peer(common.negotiated().session_id())?,
+            ticket: None,
+            master_secret: master.secret().clone(),
+            extended_master_secret: params.extended_master_secret,
+            encrypt_then_mac: params.encrypt_then_mac,
+            server_certificates: common.negotiated().peer_certificates().to_vec(),
+            server_name: server_name.clone().into_owned(),
+            validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
+            unknown_fields: Default::default(),
+        },
     };
-    let (ticket, validity) = match ticket.filter(|t| !t.ticket.is_empty()) {
-        Some(t) => {
-            let lifetime = if t.lifetime_hint == 0 {
-                DEFAULT_LIFETIME_SECS
-            } else {
-                t.lifetime_hint
-            };
-            (
-                Some(crate::session::state::Tls12Ticket {
-                    lifetime_hint: t.lifetime_hint,
-                    ticket: t.ticket,
-                }),
-                Validity::new(now, lifetime),
-            )
-        }
-        None => (old_ticket, validity),
-    };
-    let server_name = hs.server_name.to_string();
-    if session_id.is_empty() && ticket.is_none() {
+    if let Some(t) = ticket.filter(|t| !t.ticket.is_empty()) {
+        let lifetime = if t.lifetime_hint == 0 {
+            DEFAULT_LIFETIME_SECS
+        } else {
+            t.lifetime_hint
+        };
+        session.ticket = Some(crate::session::state::Tls12Ticket {
+            lifetime_hint: t.lifetime_hint,
+            ticket: t.ticket,
+        });
+        session.validity = Validity::new(now, lifetime);
+    }
+    if session.session_id.is_empty() && session.ticket.is_none() {
         store.remove_tls12(&server_name);
         return Ok(());
     }
-    store.put_tls12(
-        &server_name,
-        ClientSessionTls12 {
-            version: hs.params.version,
-            cipher_suite: hs.params.suite.suite,
-            session_id,
-            ticket,
-            master_secret: master.secret().clone(),
-            extended_master_secret: hs.params.extended_master_secret,
-            encrypt_then_mac: hs.params.encrypt_then_mac,
-            server_certificates: common.negotiated().peer_certificates().to_vec(),
-            server_name: server_name.clone(),
-            validity,
-            unknown_fields: Default::default(),
-        },
-    );
+    store.put_tls12(&server_name, session);
     Ok(())
 }
 

@@ -988,7 +988,7 @@ impl Traffic {
             .unwrap_or_default();
         let server_name = self.server_name.to_string();
         store.add_tls13_ticket(
-            &self.server_name.to_string(),
+            &self.server_name.as_text(),
             ClientTicketTls13 {
                 psk: self.resumption.ticket_psk(&message.nonce)?,
                 ticket: message.ticket,
