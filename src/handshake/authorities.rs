@@ -6,6 +6,7 @@
 //! its anchors in ClientHello and a server with several certificates
 //! prefers one issued under a named CA.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::config::ClientConfig;
@@ -56,17 +57,22 @@ pub(crate) fn client_hello_extension(config: &ClientConfig) -> Option<Extension>
 /// configured order. With no names, the configured order. A client
 /// orders its certificates so for a CertificateRequest; a TLS 1.3 server
 /// orders its own so before choosing by server name, which thus comes
-/// first and the CA names second.
-pub(crate) fn preferred(
-    certificates: &[Arc<CertifiedKey>],
+/// first and the CA names second. The configured list itself, not a
+/// copy, when there are no names (the usual case: clients do not send
+/// them by default).
+pub(crate) fn preferred<'c>(
+    certificates: &'c [Arc<CertifiedKey>],
     authorities: &[Vec<u8>],
-) -> Vec<Arc<CertifiedKey>> {
+) -> Cow<'c, [Arc<CertifiedKey>]> {
+    if authorities.is_empty() {
+        return Cow::Borrowed(certificates);
+    }
     let (mut named, others): (Vec<_>, Vec<_>) = certificates
         .iter()
         .cloned()
         .partition(|c| names_any(c, authorities));
     named.extend(others);
-    named
+    Cow::Owned(named)
 }
 
 /// Whether a certificate of `certified`'s chain was issued by, or is, one

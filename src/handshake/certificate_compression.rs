@@ -6,6 +6,7 @@
 //! place of the Certificate. The transcript holds the message as sent,
 //! compressed (RFC 8879 §4). TLS ≤ 1.2 never compresses (RFC 8879 §3).
 
+use crate::codec::Writer;
 use crate::common_state::{HandshakeEvent, HandshakeIo};
 use crate::compression;
 use crate::config::CommonConfig;
@@ -55,9 +56,10 @@ pub(crate) fn send<'a>(
     certificate: CertificateTls13,
     algorithm: Option<CertificateCompressionAlgorithm>,
 ) -> Result<&'a [u8], Error> {
+    let room = encoded_room(&certificate);
     let message = HandshakeMessage::CertificateTls13(certificate);
     let compressed = match algorithm {
-        Some(algorithm) => compressed_message(common, &message, algorithm)?,
+        Some(algorithm) => compressed_message(common, &message, room, algorithm)?,
         None => None,
     };
     if let (Some(_), Some(algorithm)) = (&compressed, algorithm) {
@@ -66,15 +68,31 @@ pub(crate) fn send<'a>(
     io.send_handshake(compressed.as_ref().unwrap_or(&message))
 }
 
+/// The room the encoding of `certificate` takes without entry extensions
+/// (RFC 8446 §4.4.2: the header, the context, each entry's data with its
+/// two length prefixes), so that the uncompressed encoding is written
+/// into one allocation; a staple in an entry's extensions grows it once.
+fn encoded_room(certificate: &CertificateTls13) -> usize {
+    let entries: usize = certificate
+        .entries
+        .iter()
+        .map(|e| 3 + e.cert_data.len() + 2)
+        .sum();
+    HANDSHAKE_HEADER_LEN + 1 + certificate.context.len() + 3 + entries
+}
+
 /// `message` (a Certificate) as a CompressedCertificate, compressed
 /// through the configuration's cache, or `None` when this build cannot
-/// compress with `algorithm`.
+/// compress with `algorithm`; `room` sizes its uncompressed encoding.
 fn compressed_message(
     common: &CommonConfig,
     message: &HandshakeMessage,
+    room: usize,
     algorithm: CertificateCompressionAlgorithm,
 ) -> Result<Option<HandshakeMessage>, Error> {
-    let encoded = message.to_bytes()?;
+    let mut w = Writer::with_buffer(Vec::with_capacity(room));
+    message.encode(&mut w);
+    let encoded = w.finish()?;
     let body = encoded.get(HANDSHAKE_HEADER_LEN..).unwrap_or_default();
     let uncompressed_length = u32::try_from(body.len()).map_err(|_| Error::EncodeOverflow)?;
     Ok(common

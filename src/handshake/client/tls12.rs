@@ -705,16 +705,15 @@ fn choose_client_certificate(
     typ: CertificateType,
 ) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
-    let candidates = preferred(
-        &certificate_types::client_candidates(&config.client_certificates, typ),
-        &request.certificate_authorities,
-    );
-    candidates.into_iter().find_map(|certified| {
+    let ours = certificate_types::client_candidates(&config.client_certificates, typ);
+    let candidates = preferred(&ours, &request.certificate_authorities);
+    candidates.iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
         if !request.certificate_types.contains(&kind.certificate_type()) {
             return None;
         }
-        choose_signature(certified.key(), version, accepted).map(|scheme| (certified, scheme))
+        choose_signature(certified.key(), version, accepted)
+            .map(|scheme| (certified.clone(), scheme))
     })
 }
 

@@ -253,7 +253,7 @@ pub(super) fn handle_server_hello(
     )?;
     transcript.add(raw);
     let external_psk = matches!(accepted, Some(AcceptedPsk::External(_)));
-    let (early, ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
+    let (early, mut ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
     let keys = HandshakeKeys::derive(early, shared_secret.as_ref(), &transcript)?;
     common.set_tls13_read_key(suite.aead, &keys.server_traffic)?;
     if !state.early_data {
@@ -261,7 +261,7 @@ pub(super) fn handle_server_hello(
         // what became of the early data.
         common.set_tls13_write_key(suite.aead, &keys.client_traffic)?;
     }
-    report_server_hello(common, suite, share, hello, ticket.as_ref());
+    report_server_hello(common, suite, share, hello, ticket.as_mut());
     Ok(ExpectEncryptedExtensions(Handshake {
         config: state.config,
         server_name: state.server_name,
@@ -438,13 +438,14 @@ impl HandshakeKeys {
 
 /// Reports what the ServerHello settled (RFC 8446 §4.1.3): the version,
 /// suite, group and session ID echo, and, when resuming, the ticket's
-/// server certificates.
+/// server certificates, moved out of it (a ticket is used once, and
+/// nothing later reads them from it).
 fn report_server_hello(
     common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
     share: Option<&KeyShareEntry>,
     hello: &ServerHello,
-    ticket: Option<&ClientTicketTls13>,
+    ticket: Option<&mut ClientTicketTls13>,
 ) {
     common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -454,9 +455,9 @@ fn report_server_hello(
     common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
     if let Some(ticket) = ticket {
         common.report(HandshakeEvent::Resumed);
-        common.report(HandshakeEvent::PeerCertificates(
-            ticket.server_certificates.clone(),
-        ));
+        common.report(HandshakeEvent::PeerCertificates(std::mem::take(
+            &mut ticket.server_certificates,
+        )));
     }
 }
 
@@ -859,10 +860,8 @@ fn send_client_certificate(
             _ => None,
         })
         .unwrap_or_default();
-    let candidates = preferred(
-        &certificate_types::client_candidates(&config.client_certificates, typ),
-        authorities,
-    );
+    let ours = certificate_types::client_candidates(&config.client_certificates, typ);
+    let candidates = preferred(&ours, authorities);
     let chosen = choose_certificate(&candidates, None, accepted);
     let entries = chosen
         .map(|(key, _)| {

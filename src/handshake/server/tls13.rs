@@ -134,15 +134,32 @@ impl<'a> Offer<'a> {
     }
 }
 
-/// The groups of a ClientHello's supported_groups as a set over the whole
-/// 16-bit code space (RFC 8446 §4.2.7), so that checking the key shares
-/// against it and choosing a group for a HelloRetryRequest take one pass
-/// over the list however long the client made it (up to 32,767 groups).
-struct GroupSet(Vec<u64>);
+/// Up to this many supported groups are looked up by scanning the
+/// client's list rather than through [`GroupSet`]'s bitmap: a sizing
+/// choice, not a limit. Clients list about ten groups, and scanning 32
+/// for each of a few key shares costs less than allocating and zeroing
+/// 8 KiB.
+pub const GROUPS_SCANNED: usize = 32;
 
-impl GroupSet {
-    /// The set of `groups`, built in one pass (an 8 KiB bitmap).
-    fn new(groups: &[NamedGroup]) -> Self {
+/// The groups of a ClientHello's supported_groups as a set (RFC 8446
+/// §4.2.7), so that checking the key shares against it and choosing a
+/// group for a HelloRetryRequest take one pass over the list however long
+/// the client made it (up to 32,767 groups): the list itself when it is
+/// short ([`GROUPS_SCANNED`]), a bitmap over the whole 16-bit code space
+/// otherwise.
+enum GroupSet<'a> {
+    /// A short list, scanned.
+    Listed(&'a [NamedGroup]),
+    /// An 8 KiB bitmap, one bit per code point.
+    Bitmap(Vec<u64>),
+}
+
+impl<'a> GroupSet<'a> {
+    /// The set of `groups`, built in one pass.
+    fn new(groups: &'a [NamedGroup]) -> Self {
+        if groups.len() <= GROUPS_SCANNED {
+            return Self::Listed(groups);
+        }
         let mut bits = vec![0u64; (usize::from(u16::MAX) + 1) / 64];
         for group in groups {
             let code = usize::from(u16::from(*group));
@@ -150,15 +167,19 @@ impl GroupSet {
                 *word |= 1 << (code % 64);
             }
         }
-        Self(bits)
+        Self::Bitmap(bits)
     }
 
     /// Whether `group` is in the set.
     fn contains(&self, group: NamedGroup) -> bool {
-        let code = usize::from(u16::from(group));
-        self.0
-            .get(code / 64)
-            .is_some_and(|word| word & (1 << (code % 64)) != 0)
+        match self {
+            Self::Listed(groups) => groups.contains(&group),
+            Self::Bitmap(bits) => {
+                let code = usize::from(u16::from(group));
+                bits.get(code / 64)
+                    .is_some_and(|word| word & (1 << (code % 64)) != 0)
+            }
+        }
     }
 }
 
@@ -229,7 +250,7 @@ impl ExpectRetriedClientHello {
 /// The key-exchange offer of a ClientHello once RFC 8446 §9.2's rules
 /// hold: the groups as a set, and key shares only for groups in it.
 struct KeyExchangeOffer<'a> {
-    groups: GroupSet,
+    groups: GroupSet<'a>,
     key_shares: &'a [KeyShareEntry],
 }
 
