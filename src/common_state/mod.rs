@@ -95,7 +95,7 @@ pub(crate) struct Negotiated {
     peer_certificates: Vec<Vec<u8>>,
     stapled_ocsp_response: Option<Vec<u8>>,
     stapled_scts: Vec<Vec<u8>>,
-    session_id: Vec<u8>,
+    session_id: crate::session::SessionId,
     resumed: bool,
     resumption_requested: bool,
     early_data: EarlyDataStatus,
@@ -136,7 +136,7 @@ pub(crate) enum HandshakeEvent {
         scts: Vec<Vec<u8>>,
     },
     /// The session identifier of the session-ID contract (design §3).
-    SessionId(Vec<u8>),
+    SessionId(crate::session::SessionId),
     /// The handshake resumed a session.
     Resumed,
     /// Server: the client asked to resume (design §3), whether or not it
@@ -207,7 +207,7 @@ impl Negotiated {
 
     /// The session identifier (empty before the ServerHello).
     pub(crate) fn session_id(&self) -> &[u8] {
-        &self.session_id
+        self.session_id.as_bytes()
     }
 
     /// Whether the handshake resumed a session.
@@ -514,7 +514,7 @@ mod tests {
             HandshakeEvent::Alpn(b"h2".to_vec()),
             HandshakeEvent::ServerName("example.test".into()),
             HandshakeEvent::PeerCertificates(vec![vec![1, 2]]),
-            HandshakeEvent::SessionId(vec![7; 32]),
+            HandshakeEvent::SessionId(crate::session::SessionId::from_peer(&[7; 32]).unwrap()),
             HandshakeEvent::Resumed,
             HandshakeEvent::ResumptionRequested,
         ] {

@@ -153,7 +153,9 @@ pub(super) fn handle_server_hello(
     common.allow_ccs(false);
     common.report(HandshakeEvent::Version(version));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
-    common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
+    common.report(HandshakeEvent::SessionId(SessionId::from_peer(
+        &hello.session_id,
+    )?));
     let hs = Handshake {
         config: state.config,
         server_name: state.server_name,

@@ -40,7 +40,7 @@ use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{ServerHello, RANDOM_LEN};
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::{ServerCertVerified, ServerName};
-use crate::session::{ClientTicketTls13, Validity};
+use crate::session::{ClientTicketTls13, SessionId, Validity};
 
 /// The longest ticket lifetime a server may announce: 7 days
 /// (RFC 8446 §4.6.1); longer is `illegal_parameter`.
@@ -261,7 +261,7 @@ pub(super) fn handle_server_hello(
         // what became of the early data.
         common.set_tls13_write_key(suite.aead, &keys.client_traffic)?;
     }
-    report_server_hello(common, suite, share, hello, ticket.as_mut());
+    report_server_hello(common, suite, share, hello, ticket.as_mut())?;
     Ok(ExpectEncryptedExtensions(Handshake {
         config: state.config,
         server_name: state.server_name,
@@ -446,19 +446,22 @@ fn report_server_hello(
     share: Option<&KeyShareEntry>,
     hello: &ServerHello,
     ticket: Option<&mut ClientTicketTls13>,
-) {
+) -> Result<(), Error> {
     common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     if let Some(value) = share.map(|s| s.group) {
         common.report(HandshakeEvent::Group(value));
     }
-    common.report(HandshakeEvent::SessionId(hello.session_id.clone()));
+    common.report(HandshakeEvent::SessionId(SessionId::from_peer(
+        &hello.session_id,
+    )?));
     if let Some(ticket) = ticket {
         common.report(HandshakeEvent::Resumed);
         common.report(HandshakeEvent::PeerCertificates(std::mem::take(
             &mut ticket.server_certificates,
         )));
     }
+    Ok(())
 }
 
 /// What every state between ServerHello and the server Finished carries.

@@ -51,8 +51,7 @@ use crate::msgs::enums::{
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{
-    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12,
-    MAX_SESSION_ID_SIZE, RANDOM_LEN,
+    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12, RANDOM_LEN,
 };
 use crate::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerDhParams, ServerEcdhParams, ServerKeyExchange,
@@ -309,9 +308,7 @@ fn resume_session(
         extensions,
     )?);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
-    common.report(HandshakeEvent::SessionId(
-        session.session_id.as_bytes().to_vec(),
-    ));
+    common.report(HandshakeEvent::SessionId(session.session_id));
     common.report(HandshakeEvent::Resumed);
     common.report(HandshakeEvent::PeerCertificates(
         session.peer_certificates.clone(),
@@ -359,7 +356,7 @@ fn start_full_handshake(
     let params = hello.params(suite, offer.extended_master_secret, offer.encrypt_then_mac);
     let send_ticket =
         offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
-    let session_id = random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec();
+    let session_id = SessionId::random(&*config.common.rng)?;
     let staples = Staples::to_send(&offer.extensions, &certificate);
     let mut extensions = server_hello_extensions(offer, &params, send_ticket, true, types, common);
     extensions.extend(staples.server_hello_extensions());
@@ -367,7 +364,7 @@ fn start_full_handshake(
     log.add(send_server_hello(
         common,
         &params,
-        session_id.clone(),
+        session_id.as_bytes().to_vec(),
         extensions,
     )?);
     let (server_type, client_type) = (types.0.typ, types.1.typ);

@@ -39,9 +39,7 @@ use crate::msgs::enums::{
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
-use crate::msgs::hello::{
-    ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM, MAX_SESSION_ID_SIZE, RANDOM_LEN,
-};
+use crate::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM, RANDOM_LEN};
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
@@ -580,12 +578,10 @@ fn expect_client_flight(
 fn persistent_session_id(
     config: &ServerConfig,
     resumption: Option<&Resumption>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<SessionId, Error> {
     Ok(match resumption.map(|r| &r.psk) {
-        Some(AcceptedPsk::Ticket(state)) => state.session_id.as_bytes().to_vec(),
-        Some(AcceptedPsk::External(_)) | None => {
-            random_array::<MAX_SESSION_ID_SIZE>(&*config.common.rng)?.to_vec()
-        }
+        Some(AcceptedPsk::Ticket(state)) => state.session_id,
+        Some(AcceptedPsk::External(_)) | None => SessionId::random(&*config.common.rng)?,
     })
 }
 
