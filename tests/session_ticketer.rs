@@ -43,6 +43,34 @@ fn server_state_round_trips_through_a_ticket() {
     }
 }
 
+/// A ticketer that implements only `seal` and `unseal`, as one written
+/// before `seal_in_place` existed: `seal_state` goes through the default.
+struct SealOnly(RotatingTicketer);
+
+impl Ticketer for SealOnly {
+    fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, ferrotls::Error> {
+        self.0.seal(plaintext)
+    }
+
+    fn unseal(&self, ticket: &[u8]) -> Option<ferrotls::internal::crypto::Secret> {
+        self.0.unseal(ticket)
+    }
+}
+
+#[test]
+fn state_sealed_in_place_or_through_seal_is_the_same_ticket() {
+    for state in [server_tls12(), server_tls13()] {
+        // Same seed, so both draw the same keys and nonce.
+        let in_place = seal_state(&ticketer(b"d").0, &state).unwrap();
+        let through_seal = seal_state(&SealOnly(ticketer(b"d").0), &state).unwrap();
+        assert_eq!(in_place, through_seal);
+        assert_eq!(
+            unseal_state(&ticketer(b"d").0, &in_place, CREATED),
+            Ok(state)
+        );
+    }
+}
+
 #[test]
 fn chacha20_poly1305_ticketer_works_too() {
     let clock = Arc::new(ManualClock::new(CREATED));

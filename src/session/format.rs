@@ -184,6 +184,8 @@ const FIXED_VALUES_BOUND: usize = tag::KNOWN.len() * (FIELD_HEADER_LEN + 8 + 8);
 /// in the unknown fields kept from a decode, in ascending tag order.
 pub(crate) struct FieldWriter<'u> {
     out: Writer,
+    /// Where the encoding starts in `out` (after the caller's room).
+    start: usize,
     /// Where the 3-byte length of the field list goes.
     fields_len_at: usize,
     /// Unknown fields not written yet, in ascending tag order.
@@ -200,18 +202,35 @@ impl<'u> FieldWriter<'u> {
     /// not outgrow, so no copy of the secrets in it is left behind by a
     /// reallocation, and one allocation serves the whole encoding.
     pub(crate) fn new(kind: Kind, unknown: &'u UnknownFields, variable_len: usize) -> Self {
+        Self::with_room(kind, unknown, variable_len, (0, 0))
+    }
+
+    /// [`Self::new`], with `room.0` zero bytes before the encoding and
+    /// capacity for `room.1` more after it, which the caller fills in the
+    /// same buffer (a ticketer's key name and nonce before, its tag
+    /// after: [`super::ticketer::seal_state`]).
+    pub(crate) fn with_room(
+        kind: Kind,
+        unknown: &'u UnknownFields,
+        variable_len: usize,
+        room: (usize, usize),
+    ) -> Self {
         let unknown_len: usize = unknown
             .0
             .iter()
             .map(|u| FIELD_HEADER_LEN + u.value.len())
             .sum();
-        let capacity = HEADER_LEN
+        let capacity = room.0
+            + HEADER_LEN
             + LengthPrefix::U24.size()
             + FIXED_VALUES_BOUND
             + variable_len
             + unknown_len
-            + CHECKSUM_LEN;
-        let mut out = Writer::with_buffer(Vec::with_capacity(capacity));
+            + CHECKSUM_LEN
+            + room.1;
+        let mut buffer = Vec::with_capacity(capacity);
+        buffer.resize(room.0, 0);
+        let mut out = Writer::with_buffer(buffer);
         out.bytes(&MAGIC);
         out.u8(FORMAT_VERSION);
         out.u8(kind as u8);
@@ -219,6 +238,7 @@ impl<'u> FieldWriter<'u> {
         out.u24(0);
         Self {
             out,
+            start: room.0,
             fields_len_at,
             unknown: &unknown.0,
             last_tag: None,
@@ -290,7 +310,7 @@ impl<'u> FieldWriter<'u> {
         if let Some(len) = out.get_mut(self.fields_len_at..self.fields_len_at + 3) {
             len.copy_from_slice(&[a, b, c]);
         }
-        let checksum = checksum(&out);
+        let checksum = checksum(out.get(self.start..).unwrap_or_default());
         out.extend_from_slice(&checksum);
         Ok(out)
     }

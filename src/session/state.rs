@@ -214,13 +214,25 @@ impl ServerSessionState {
     /// [`Error::EncodeOverflow`] only if a field is longer than its syntax
     /// allows.
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        self.to_bytes_with_room((0, 0))
+    }
+
+    /// [`Self::to_bytes`] after `room.0` zero bytes, in a buffer with
+    /// capacity for `room.1` more bytes after the encoding: a ticket is
+    /// sealed in the buffer the state is encoded in
+    /// ([`super::ticketer::seal_state`]).
+    pub(crate) fn to_bytes_with_room(
+        &self,
+        room: (usize, usize),
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
         let variable_len = self.secret.len()
             + self.server_name.as_ref().map_or(0, Vec::len)
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
             + certificates_len(&self.peer_certificates)
             + self.session_id.as_bytes().len()
             + self.tls13.as_ref().map_or(0, |p| p.nonce.len());
-        let mut f = FieldWriter::new(Kind::ServerState, &self.unknown_fields, variable_len);
+        let mut f =
+            FieldWriter::with_room(Kind::ServerState, &self.unknown_fields, variable_len, room);
         f.field(tag::VERSION, |w| self.version.encode(w));
         f.field(tag::CIPHER_SUITE, |w| self.cipher_suite.encode(w));
         f.field(tag::SECRET, |w| w.bytes(self.secret.as_bytes()));

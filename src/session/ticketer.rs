@@ -65,6 +65,26 @@ pub trait Ticketer: Send + Sync {
     /// bytes. An error means "issue no ticket"; the handshake goes on.
     fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, Error>;
 
+    /// The bytes [`Self::seal_in_place`] writes before the plaintext and
+    /// appends after it, so that a caller can encode the plaintext where
+    /// the ticket will be. `(0, 0)` by default.
+    fn seal_room(&self) -> (usize, usize) {
+        (0, 0)
+    }
+
+    /// Seals the plaintext that follows the first `seal_room().0` bytes of
+    /// `buffer`, turning `buffer` into the ticket, as [`Self::seal`] would
+    /// make it. By default through [`Self::seal`], the plaintext buffer
+    /// wiped and replaced; a ticketer that seals in place saves that
+    /// allocation.
+    fn seal_in_place(&self, buffer: &mut Zeroizing<Vec<u8>>) -> Result<(), Error> {
+        let plaintext = buffer.get(self.seal_room().0..).unwrap_or_default();
+        let ticket = self.seal(plaintext)?;
+        // The plaintext is wiped as the old buffer drops.
+        drop(Zeroizing::new(std::mem::replace(&mut **buffer, ticket)));
+        Ok(())
+    }
+
     /// The plaintext sealed in `ticket`, or `None` when this ticketer does
     /// not accept it (unknown or retired key, altered or malformed
     /// ticket). Must never panic, whatever the bytes.
@@ -87,9 +107,11 @@ pub enum TicketRejection {
 /// Seals `state` into a ticket with `ticketer`. Errors as
 /// [`Ticketer::seal`] or [`ServerSessionState::to_bytes`].
 pub fn seal_state(ticketer: &dyn Ticketer, state: &ServerSessionState) -> Result<Vec<u8>, Error> {
-    // Wiped on drop, like the unsealed plaintext (a `Secret`).
-    let plaintext = state.to_bytes()?;
-    ticketer.seal(&plaintext)
+    // Wiped on drop, like the unsealed plaintext (a `Secret`); encoded
+    // with room for the ticket around it, and sealed there.
+    let mut buffer = state.to_bytes_with_room(ticketer.seal_room())?;
+    ticketer.seal_in_place(&mut buffer)?;
+    Ok(std::mem::take(&mut *buffer))
 }
 
 /// The state sealed in `ticket`, if `ticketer` accepts it and it is still
@@ -301,26 +323,39 @@ fn new_key(
 
 impl Ticketer for RotatingTicketer {
     fn seal(&self, plaintext: &[u8]) -> Result<Vec<u8>, Error> {
-        if plaintext.len() > MAX_TICKET_SIZE.saturating_sub(TICKET_OVERHEAD) {
+        // Sealed in place in the ticket itself: the plaintext copy is
+        // overwritten by its ciphertext (or, if sealing fails, wiped).
+        let mut ticket = Zeroizing::new(Vec::with_capacity(plaintext.len() + TICKET_OVERHEAD));
+        ticket.resize(TICKET_KEY_NAME_LEN + NONCE_LEN, 0);
+        ticket.extend_from_slice(plaintext);
+        self.seal_in_place(&mut ticket)?;
+        Ok(std::mem::take(&mut *ticket))
+    }
+
+    fn seal_room(&self) -> (usize, usize) {
+        (TICKET_KEY_NAME_LEN + NONCE_LEN, TAG_LEN)
+    }
+
+    fn seal_in_place(&self, buffer: &mut Zeroizing<Vec<u8>>) -> Result<(), Error> {
+        if buffer.len() > MAX_TICKET_SIZE.saturating_sub(TAG_LEN) {
             return Err(Error::EncodeOverflow);
         }
         let keys = self.current_keys()?;
         let nonce: [u8; NONCE_LEN] = random_array(self.rng.as_ref())?;
-        // Sealed in place in the ticket itself: the plaintext copy is
-        // overwritten by its ciphertext (or, if sealing fails, wiped).
-        let mut ticket = Zeroizing::new(Vec::with_capacity(plaintext.len() + TICKET_OVERHEAD));
-        ticket.extend_from_slice(&keys.current.name);
-        ticket.extend_from_slice(&nonce);
-        ticket.extend_from_slice(plaintext);
-        let body = ticket
-            .get_mut(TICKET_KEY_NAME_LEN + NONCE_LEN..)
-            .unwrap_or_default();
+        let (header, body) = buffer
+            .split_at_mut_checked(TICKET_KEY_NAME_LEN + NONCE_LEN)
+            .ok_or(Error::EncodeOverflow)?;
+        let (name, nonce_slot) = header
+            .split_at_mut_checked(TICKET_KEY_NAME_LEN)
+            .ok_or(Error::EncodeOverflow)?;
+        name.copy_from_slice(&keys.current.name);
+        nonce_slot.copy_from_slice(&nonce);
         let tag = keys
             .current
             .key
             .seal_in_place(nonce, &keys.current.name, body)?;
-        ticket.extend_from_slice(&tag);
-        Ok(std::mem::take(&mut *ticket))
+        buffer.extend_from_slice(&tag);
+        Ok(())
     }
 
     fn unseal(&self, ticket: &[u8]) -> Option<Secret> {
