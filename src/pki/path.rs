@@ -140,7 +140,9 @@ pub fn verify_chain(
     intermediates: &[&[u8]],
     validation: &Validation<'_>,
 ) -> Result<VerifiedPath, CertificateError> {
-    validate(end_entity, intermediates, validation, None).map(|path| path.to_verified())
+    validate(end_entity, intermediates, validation, None, |path| {
+        path.to_verified()
+    })
 }
 
 /// [`verify_chain`], answering the signature checks that succeeded before
@@ -153,16 +155,22 @@ pub fn verify_chain_cached(
     validation: &Validation<'_>,
     signatures: &SignatureCache,
 ) -> Result<VerifiedPath, CertificateError> {
-    validate(end_entity, intermediates, validation, Some(signatures)).map(|path| path.to_verified())
+    validate(
+        end_entity,
+        intermediates,
+        validation,
+        Some(signatures),
+        |path| path.to_verified(),
+    )
 }
 
-/// A path found by [`validate`], borrowed from its inputs: the
-/// handshake's verifier keeps nothing of the path unless a revocation
-/// check asks for it ([`Self::to_verified`]), so its validation copies no
-/// certificate.
-pub(crate) struct FoundPath<'a> {
+/// A path found by [`validate`], borrowed from the validation's own
+/// parse of its inputs: the handshake's verifier keeps nothing of the
+/// path unless a revocation check asks for it ([`Self::to_verified`]), so
+/// a validation copies no certificate.
+pub(crate) struct FoundPath<'p, 'a> {
     /// The certificates placed, end entity first.
-    certificates: Vec<Certificate<'a>>,
+    certificates: &'p [&'p Certificate<'a>],
     /// The trust anchor the path ends at.
     anchor: &'a TrustAnchor,
     /// Whether the end entity is the anchor's own certificate (then that
@@ -170,7 +178,7 @@ pub(crate) struct FoundPath<'a> {
     end_entity_is_anchor: bool,
 }
 
-impl FoundPath<'_> {
+impl FoundPath<'_, '_> {
     /// The path as [`VerifiedPath`] holds it, certificates copied.
     pub(crate) fn to_verified(&self) -> VerifiedPath {
         let mut chain: Vec<Vec<u8>> = self.certificates.iter().map(|c| c.der.to_vec()).collect();
@@ -187,12 +195,15 @@ impl FoundPath<'_> {
 /// RFC 5280 §6.1 over a path found by [`Search`]: the end entity's own
 /// steps first (they need no issuer, and give the most specific reason),
 /// then the search, which runs the per-issuer steps as it places each one.
-pub(crate) fn validate<'a>(
+/// On success, what `then` makes of the path found (which lives only as
+/// long as the call: the path holds the certificates parsed here).
+pub(crate) fn validate<'a, T>(
     end_entity: &'a [u8],
     intermediates: &[&'a [u8]],
     validation: &Validation<'a>,
     signatures: Option<&SignatureCache>,
-) -> Result<FoundPath<'a>, CertificateError> {
+    then: impl FnOnce(&FoundPath<'_, 'a>) -> T,
+) -> Result<T, CertificateError> {
     let time = i64::try_from(validation.time).unwrap_or(i64::MAX);
     let ee = Certificate::parse(end_entity)?;
     process_end_entity(&ee, time, validation.profile)?;
@@ -203,24 +214,24 @@ pub(crate) fn validate<'a>(
         .iter()
         .find(|a| a.certificate() == Some(end_entity))
     {
-        return Ok(FoundPath {
-            certificates: vec![ee],
+        return Ok(then(&FoundPath {
+            certificates: &[&ee],
             anchor,
             end_entity_is_anchor: true,
-        });
+        }));
     }
     let (candidates, parse_error) = parse_candidates(intermediates);
     let mut search = Search::initialize(validation, time, &candidates, signatures);
     // Room for the longest path a search builds, so that it never grows.
     let mut path = Vec::with_capacity(MAX_INTERMEDIATES + 1);
-    path.push(ee);
+    path.push(&ee);
     let found = search.extend(&mut path);
     let anchor = search.conclude(found, &path, parse_error)?;
-    Ok(FoundPath {
-        certificates: path,
+    Ok(then(&FoundPath {
+        certificates: &path,
         anchor,
         end_entity_is_anchor: false,
-    })
+    }))
 }
 
 /// Basic certificate processing of the end entity (RFC 5280 §6.1.3) for
@@ -331,7 +342,7 @@ fn check_validity(cert: &Certificate<'_>, time: i64) -> Result<(), CertificateEr
 /// comparisons are counted in `checks` against
 /// [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`].
 fn check_name_constraints(
-    path: &[Certificate<'_>],
+    path: &[&Certificate<'_>],
     constraints: &[u8],
     checks: &mut usize,
 ) -> Result<(), CertificateError> {
@@ -469,7 +480,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// [`name_constraints::MAX_NAME_CONSTRAINT_CHECKS`].
     fn check_ca_constraints(
         &mut self,
-        path: &[Certificate<'_>],
+        path: &[&Certificate<'_>],
         ca: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
         if let Some(max) = ca.basic_constraints.and_then(|bc| bc.path_len) {
@@ -491,7 +502,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// (a)(2)), allowing the purpose, and the chain-wide constraints.
     fn check_intermediate(
         &mut self,
-        path: &[Certificate<'_>],
+        path: &[&Certificate<'_>],
         ca: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
         if path.len() > MAX_INTERMEDIATES {
@@ -513,20 +524,20 @@ impl<'s, 'a> Search<'s, 'a> {
     /// anchor. On failure `path` is as it was.
     fn extend(
         &mut self,
-        path: &mut Vec<Certificate<'a>>,
+        path: &mut Vec<&'s Certificate<'a>>,
     ) -> Result<&'a TrustAnchor, CertificateError> {
-        let child = path.last().ok_or(CertificateError::UnknownIssuer)?.clone();
-        if let Some(anchor) = self.try_anchors(path, &child)? {
+        let child = *path.last().ok_or(CertificateError::UnknownIssuer)?;
+        if let Some(anchor) = self.try_anchors(path, child)? {
             return Ok(anchor);
         }
-        self.try_intermediates(path, &child)
+        self.try_intermediates(path, child)
     }
 
     /// Tries each trust anchor named as `child`'s issuer; returns the
     /// first that passes, or `None` when none does.
     fn try_anchors(
         &mut self,
-        path: &[Certificate<'a>],
+        path: &[&'s Certificate<'a>],
         child: &Certificate<'a>,
     ) -> Result<Option<&'a TrustAnchor>, CertificateError> {
         let roots: &'a RootStore = self.validation.roots;
@@ -559,7 +570,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// signature on `child`.
     fn check_certificate_anchor(
         &mut self,
-        path: &[Certificate<'_>],
+        path: &[&Certificate<'_>],
         child: &Certificate<'_>,
         root: &Certificate<'_>,
     ) -> Result<(), CertificateError> {
@@ -576,7 +587,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// extKeyUsage exist to check).
     fn check_bare_anchor(
         &mut self,
-        path: &[Certificate<'_>],
+        path: &[&Certificate<'_>],
         child: &Certificate<'_>,
         anchor: &TrustAnchor,
         key: &PublicKey,
@@ -592,7 +603,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// returns the anchor of the first path that ends at one.
     fn try_intermediates(
         &mut self,
-        path: &mut Vec<Certificate<'a>>,
+        path: &mut Vec<&'s Certificate<'a>>,
         child: &Certificate<'a>,
     ) -> Result<&'a TrustAnchor, CertificateError> {
         let candidates = self.candidates;
@@ -610,7 +621,7 @@ impl<'s, 'a> Search<'s, 'a> {
             if !self.passed(outcome)? {
                 continue;
             }
-            path.push(ca.clone());
+            path.push(ca);
             match self.extend(path) {
                 Ok(anchor) => return Ok(anchor),
                 Err(e) if ends_search(&e) => return Err(e),
@@ -624,13 +635,12 @@ impl<'s, 'a> Search<'s, 'a> {
 
     /// Certificate policies along `path` (end entity first), which has
     /// reached a trust anchor (RFC 5280 §6.1, [`policy::check`]).
-    fn check_policies(&self, path: &[Certificate<'_>]) -> Result<(), CertificateError> {
-        let steps = path.iter().map(Certificate::policies);
+    fn check_policies(&self, path: &[&Certificate<'_>]) -> Result<(), CertificateError> {
+        let steps = path.iter().map(|c| c.policies());
         if policy::accepted_without_graph(steps, self.validation.policy) {
             return Ok(());
         }
-        let from_anchor: Vec<policy::Step<'_>> =
-            path.iter().rev().map(Certificate::policies).collect();
+        let from_anchor: Vec<policy::Step<'_>> = path.iter().rev().map(|c| c.policies()).collect();
         policy::check(&from_anchor, self.validation.policy)
     }
 
@@ -660,7 +670,7 @@ impl<'s, 'a> Search<'s, 'a> {
     fn conclude(
         self,
         found: Result<&'a TrustAnchor, CertificateError>,
-        path: &[Certificate<'_>],
+        path: &[&Certificate<'_>],
         parse_error: Option<CertificateError>,
     ) -> Result<&'a TrustAnchor, CertificateError> {
         match found {
@@ -707,16 +717,16 @@ mod tests {
         let mut ca = parse(&int);
         ca.subject_alt_name = parse(&outside).subject_alt_name;
         assert_eq!(
-            check_name_constraints(core::slice::from_ref(&ee), &permit_example_com, &mut 0),
+            check_name_constraints(&[&ee], &permit_example_com, &mut 0),
             Ok(())
         );
         assert_eq!(
-            check_name_constraints(&[ee.clone(), ca.clone()], &permit_example_com, &mut 0),
+            check_name_constraints(&[&ee, &ca], &permit_example_com, &mut 0),
             Err(CertificateError::NameConstraintsViolated)
         );
         ca.issuer = ca.subject;
         assert_eq!(
-            check_name_constraints(&[ee, ca], &permit_example_com, &mut 0),
+            check_name_constraints(&[&ee, &ca], &permit_example_com, &mut 0),
             Ok(())
         );
     }

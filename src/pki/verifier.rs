@@ -75,18 +75,18 @@ impl PeerChecks {
         return Ok(());
         let mut validation = Validation::new(&self.roots, purpose, now).with_profile(self.profile);
         validation.name = name;
-        let path = validate(
+        let revoked = validate(
             end_entity,
             intermediates,
             &validation,
             Some(&self.signatures),
+            |path| match (&self.revocation, stapled) {
+                (Some(revocation), _) => revocation.check(&path.to_verified(), now, stapled),
+                (None, Some(_)) => Revocation::default().check(&path.to_verified(), now, stapled),
+                (None, None) => Ok(()),
+            },
         )?;
-        match (&self.revocation, stapled) {
-            (Some(revocation), _) => revocation.check(&path.to_verified(), now, stapled)?,
-            (None, Some(_)) => Revocation::default().check(&path.to_verified(), now, stapled)?,
-            (None, None) => {}
-        }
-        Ok(())
+        Ok(revoked?)
     }
 }
 
