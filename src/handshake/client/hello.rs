@@ -23,13 +23,11 @@ use crate::msgs::enums::{
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName as SniEntry};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
-use crate::msgs::hello::{
-    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, MAX_SESSION_ID_SIZE, RANDOM_LEN,
-};
+use crate::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, RANDOM_LEN};
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer, PSK_BINDERS};
 use crate::pki::ServerName;
-use crate::session::{ClientSessionStore, ExternalPsk};
+use crate::session::{ClientSessionStore, ExternalPsk, SessionId};
 use crate::session::{ClientSessionTls12, ClientTicketTls13};
 use crate::time::UnixTime;
 
@@ -39,7 +37,7 @@ pub(crate) struct ExpectServerHello {
     pub(super) server_name: ServerName,
     pub(super) random: [u8; RANDOM_LEN],
     /// The legacy_session_id L of design §3, kept across a retry.
-    pub(super) session_id: Vec<u8>,
+    pub(super) session_id: SessionId,
     /// The key shares offered, when TLS 1.3 is (none otherwise: a
     /// TLS ≤1.2 ClientHello has no use for one).
     pub(super) key_shares: KeyShares,
@@ -242,20 +240,18 @@ pub(super) fn start(
 fn legacy_session_id(
     config: &ClientConfig,
     tls12_session: Option<&ClientSessionTls12>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<SessionId, Error> {
     let rng = &*config.common.rng;
     Ok(match tls12_session {
         Some(session)
             if (config.enable_tickets && session.ticket.is_some())
                 || session.session_id.is_empty() =>
         {
-            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
+            SessionId::random(rng)?
         }
-        Some(session) => session.session_id.as_bytes().to_vec(),
-        None if config.middlebox_compat && offers_tls13(config) => {
-            random_array::<MAX_SESSION_ID_SIZE>(rng)?.to_vec()
-        }
-        None => Vec::new(),
+        Some(session) => session.session_id,
+        None if config.middlebox_compat && offers_tls13(config) => SessionId::random(rng)?,
+        None => SessionId::empty(),
     })
 }
 
@@ -579,7 +575,7 @@ impl ExpectServerHello {
         ClientHello {
             legacy_version: announced_version(config),
             random: self.random,
-            session_id: self.session_id.clone(),
+            session_id: self.session_id.as_bytes().to_vec(),
             cipher_suites: offered_cipher_suites(config),
             compression_methods: vec![Compression::Null],
             extensions: Some(self.client_hello_extensions(cookie)),

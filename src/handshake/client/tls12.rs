@@ -135,7 +135,7 @@ pub(super) fn handle_server_hello(
     let extensions = ServerHelloExtensions::read(&state.config, common, hello, suite)?;
     let resumed = resumed_session(
         state.tls12_session,
-        &state.session_id,
+        state.session_id.as_bytes(),
         hello,
         version,
         &extensions,

@@ -72,7 +72,7 @@ fn refused_extension(extension: &Extension) -> Error {
 /// (RFC 8446 §4.1.3–§4.1.4): the session ID echo (design §3:
 /// `illegal_parameter`), the null compression and an offered suite.
 fn check_hello_fields(state: &ExpectServerHello, hello: &ServerHello) -> Result<Tls13Suite, Error> {
-    if hello.session_id != state.session_id {
+    if hello.session_id != state.session_id.as_bytes() {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::SessionIdEchoMismatch,
         ));
