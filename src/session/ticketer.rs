@@ -372,11 +372,15 @@ impl Ticketer for RotatingTicketer {
             .into_iter()
             .flatten()
             .find(|k| k.name.as_slice() == name)?;
-        let mut buffer = Secret::from_slice(sealed);
-        let plaintext = key
+        // Opened in place and cut to the plaintext, which becomes the
+        // Secret: one buffer (wiped on drop, also when opening fails).
+        let mut buffer = Zeroizing::new(sealed.to_vec());
+        let plaintext_len = key
             .key
-            .open_in_place(nonce, &key.name, buffer.as_mut_bytes())
-            .ok()?;
-        Some(Secret::from_slice(plaintext))
+            .open_in_place(nonce, &key.name, &mut buffer)
+            .ok()?
+            .len();
+        buffer.truncate(plaintext_len);
+        Some(Secret::new(std::mem::take(&mut *buffer)))
     }
 }
