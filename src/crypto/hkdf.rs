@@ -36,8 +36,13 @@ pub fn extract(hash: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Result<Secret, E
     } else {
         salt
     };
-    let prk = HmacKey::new(hash, salt)?.sign(ikm);
-    Ok(Secret::from_slice(prk.as_bytes()))
+    Ok(extract_with(&HmacKey::new(hash, salt)?, ikm))
+}
+
+/// HKDF-Extract (RFC 5869 §2.2) with the salt's HMAC key already set up:
+/// `PRK = HMAC-Hash(salt, IKM)`, for a salt used more than once.
+pub fn extract_with(salt: &HmacKey, ikm: &[u8]) -> Secret {
+    Secret::from_slice(salt.sign(ikm).as_bytes())
 }
 
 /// HKDF-Expand (RFC 5869 §2.3): `len` bytes of output keying material from
