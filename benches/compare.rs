@@ -24,6 +24,9 @@
 //! - memory held per idle established connection (after the handshake and
 //!   1 KiB each way; the bytes freed when it is dropped) and allocations
 //!   per handshake, from the counting global allocator below;
+//! - memory under load: 10,000 such idle connection pairs of one engine
+//!   held at once, heap bytes per client and per server connection, and
+//!   the resident-set growth per pair (see `compare/load.rs`);
 //! - TLS 1.2 AES-128-CBC-SHA throughput against raw AES-CBC + HMAC-SHA1
 //!   (`-vs-limit`) and against OpenSSL's stitched AES-128-CBC-HMAC-SHA1
 //!   (`-vs-openssl`: `openssl speed` run as a child between slices of the
@@ -78,6 +81,8 @@ use rustls::pki_types::pem::PemObject;
 
 #[path = "compare/floor.rs"]
 mod floor;
+#[path = "compare/load.rs"]
+mod load;
 
 // ---------------------------------------------------------------------
 // Counting allocator (bench-only).
@@ -1308,6 +1313,22 @@ fn openssl_speed(decrypt: bool) -> Result<f64, String> {
         .ok_or_else(|| format!("openssl speed printed no +F line: {stdout}"))
 }
 
+/// Plaintext each side of an [`idle_pair`] sends once.
+const IDLE_EXCHANGE: [u8; 1024] = [0x42; 1024];
+
+/// A connection pair as the memory scenarios hold it: a whole handshake,
+/// then [`IDLE_EXCHANGE`] from the client to the server and back.
+fn idle_pair(factory: &dyn Factory, wire: &mut Vec<u8>) -> Result<(Conn, Conn), String> {
+    let mut out = [0u8; IDLE_EXCHANGE.len()];
+    let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
+    let (mut client, mut server) = handshake(factory, &mut c, &mut s, wire)?;
+    send(&mut *client, &mut c, &IDLE_EXCHANGE, wire)?;
+    receive(&mut *server, &mut s, wire, &mut out)?;
+    send(&mut *server, &mut s, &IDLE_EXCHANGE, wire)?;
+    receive(&mut *client, &mut c, wire, &mut out)?;
+    Ok((client, server))
+}
+
 /// Bytes each side holds while idle after the handshake and 1 KiB each
 /// way: what dropping the connection frees.
 fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
@@ -1318,24 +1339,14 @@ fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
         Ok(f) => f,
         Err(why) => return report.skip(name, setup.version, why),
     };
-    let kib = vec![0x42u8; 1024];
-    let mut out = vec![0u8; 1024];
     let mut wire = Vec::with_capacity(1 << 16);
     let mut held = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
     for _ in 0..rounds.memory {
         for (engine, factory) in [&ours as &dyn Factory, &theirs].into_iter().enumerate() {
-            let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
-            let (mut client, mut server) = match handshake(factory, &mut c, &mut s, &mut wire) {
+            let (client, server) = match idle_pair(factory, &mut wire) {
                 Ok(pair) => pair,
                 Err(why) => return report.skip(name, setup.version, why),
             };
-            let exchanged = send(&mut *client, &mut c, &kib, &mut wire)
-                .and_then(|()| receive(&mut *server, &mut s, &wire, &mut out))
-                .and_then(|()| send(&mut *server, &mut s, &kib, &mut wire))
-                .and_then(|()| receive(&mut *client, &mut c, &wire, &mut out));
-            if let Err(why) = exchanged {
-                return report.skip(name, setup.version, why);
-            }
             let before = LIVE_BYTES.load(Relaxed);
             drop(client);
             let after_client = LIVE_BYTES.load(Relaxed);
@@ -1455,6 +1466,16 @@ fn main() {
         cold_verifier: false,
         hybrid: false,
     };
+    let load_setup = full(Version::Tls13, "p256");
+    if let Some(i) = args.iter().position(|a| a == load::CHILD_FLAG) {
+        let engine = args.get(i + 1).map_or("", String::as_str);
+        let n = args.get(i + 2).map_or("", String::as_str);
+        if let Err(e) = load::child(engine, n, load_setup) {
+            eprintln!("{} mode: {e}", load::CHILD_FLAG);
+            std::process::exit(1);
+        }
+        return;
+    }
     // `cargo bench` passes `--bench`; any other word is a filter.
     let mut report = Report {
         rows: Vec::new(),
@@ -1564,5 +1585,15 @@ fn main() {
     #[cfg(feature = "legacy")]
     cbc(&mut report, &rounds, "bulk12-aes128cbc-sha");
     memory(&mut report, &rounds, "idle13-memory", full(Tls13, "p256"));
+    load::idle_connections(
+        &mut report,
+        if quick {
+            load::QUICK_CONNECTIONS
+        } else {
+            load::CONNECTIONS
+        },
+        "load13-10k-memory",
+        load_setup,
+    );
     report.print_results();
 }
