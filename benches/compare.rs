@@ -65,7 +65,10 @@
 //!   after an unmeasured full one (which leaves the session, and the
 //!   servers' compressed certificate chain in their caches), client calls
 //!   inside `callgrind_client` and server calls inside
-//!   `callgrind_server`; see `benches/callgrind.sh`.
+//!   `callgrind_server`; see `benches/callgrind.sh`;
+//! - `compare --load-child <ferrotls|rustls> <n>` — the child process the
+//!   memory-under-load scenario starts for each engine: holds `n` idle
+//!   pairs and prints its figures on one line (`compare/load.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
