@@ -69,7 +69,7 @@ pub struct InboundRecord<'a> {
 /// free space. The room it keeps after the unread plaintext is
 /// [`INITIAL_RECEIVE_BUFFER_LEN`] at first and [`RECEIVE_BUFFER_LEN`]
 /// once a record, a push or a filling read needed more (see
-/// [`Self::room`]). Reclaiming space moves the received bytes down behind
+/// `Deframer::room`). Reclaiming space moves the received bytes down behind
 /// the unread plaintext; the plaintext itself moves only when the buffer
 /// would otherwise lack that room after it, and the buffer grows only
 /// when even that is not enough, to the unread plaintext plus the room.
@@ -382,6 +382,15 @@ mod tests {
         bytes
     }
 
+    /// The next whole record's bytes, header included.
+    fn next_bytes(deframer: &mut Deframer) -> Option<Vec<u8>> {
+        deframer
+            .next_record()
+            .ok()
+            .flatten()
+            .map(|r| r.bytes.to_vec())
+    }
+
     #[test]
     fn buffer_is_allocated_on_demand_and_released_when_empty() {
         let mut deframer = Deframer::new();
@@ -389,22 +398,15 @@ mod tests {
         let first = record(b"one");
         assert_eq!(deframer.push(&first), first.len());
         assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(first.as_slice()));
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(first.as_slice()));
         deframer.release_if_empty();
         assert_eq!(deframer.allocated_len(), 0);
         let second = record(b"two");
         assert_eq!(deframer.push(&second), second.len());
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(second.as_slice()));
+        assert_eq!(
+            next_bytes(&mut deframer).as_deref(),
+            Some(second.as_slice())
+        );
     }
 
     #[test]
@@ -438,12 +440,7 @@ mod tests {
             Some(whole.len() - INITIAL_RECEIVE_BUFFER_LEN)
         );
         assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(whole.as_slice()));
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(whole.as_slice()));
     }
 
     #[test]
@@ -488,12 +485,7 @@ mod tests {
         deframer.release_if_empty();
         assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
         assert_eq!(deframer.push(tail), tail.len());
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(whole.as_slice()));
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(whole.as_slice()));
     }
 
     /// Takes the next record and keeps its body (everything after the
