@@ -24,6 +24,9 @@
 //! - memory held per idle established connection (after the handshake and
 //!   1 KiB each way; the bytes freed when it is dropped) and allocations
 //!   per handshake, from the counting global allocator below;
+//! - memory under load: 10,000 such idle connection pairs of one engine
+//!   held at once, heap bytes per client and per server connection, and
+//!   the resident-set growth per pair (see `compare/load.rs`);
 //! - TLS 1.2 AES-128-CBC-SHA throughput against raw AES-CBC + HMAC-SHA1
 //!   (`-vs-limit`) and against OpenSSL's stitched AES-128-CBC-HMAC-SHA1
 //!   (`-vs-openssl`: `openssl speed` run as a child between slices of the
@@ -31,7 +34,14 @@
 //!   rows are left out);
 //! - the crypto floor of each handshake scenario (`<name>-<side>-vs-crypto`:
 //!   ferrotls against the public-key operations alone, rustls against the
-//!   same floor on the line below; see `compare/floor.rs`).
+//!   same floor on the line below; see `compare/floor.rs`);
+//! - each engine's own cost above its floor (`overhead-<name>-<side>`:
+//!   median time less the median of the public-key operations that
+//!   engine's side performs, from the same rounds: a ferrotls client
+//!   sharing its configuration checks only the handshake signature once
+//!   its verifier has met the chain, and rustls's floor in the hybrid
+//!   scenarios is AWS-LC's, its provider there; a resumed TLS 1.2
+//!   handshake has a floor of 0).
 //!
 //! Each scenario is probed with one handshake per engine first. A TLS 1.2
 //! scenario ferrotls cannot run yet is reported in the table with the
@@ -50,10 +60,15 @@
 //! - `cargo bench --bench compare -- bulk13` — only the scenarios whose
 //!   name contains the word (with or without `--quick`);
 //! - `compare --callgrind <ferrotls|rustls> <kind>` — exactly one
-//!   handshake, `full13`, `resumed13`, `full13-mlkem`, `resumed13-mlkem`,
-//!   `full12`, `resumed12-id` or `resumed12-ticket` (a resumed one after an unmeasured full one that
-//!   leaves the session), client calls inside `callgrind_client` and
-//!   server calls inside `callgrind_server`; see `benches/callgrind.sh`.
+//!   measured handshake, `full13`, `resumed13`, `full13-mlkem`,
+//!   `resumed13-mlkem`, `full12`, `resumed12-id` or `resumed12-ticket`,
+//!   after an unmeasured full one (which leaves the session, and the
+//!   servers' compressed certificate chain in their caches), client calls
+//!   inside `callgrind_client` and server calls inside
+//!   `callgrind_server`; see `benches/callgrind.sh`;
+//! - `compare --load-child <ferrotls|rustls> <n>` — the child process the
+//!   memory-under-load scenario starts for each engine: holds `n` idle
+//!   pairs and prints its figures on one line (`compare/load.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -63,12 +78,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use ferrotls::{CipherSuite, NamedGroup, ProtocolVersion};
-use floor::Floor;
+use floor::{Engine, Floor, Ops};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey};
 use rustls::pki_types::pem::PemObject;
 
 #[path = "compare/floor.rs"]
 mod floor;
+#[path = "compare/load.rs"]
+mod load;
 
 // ---------------------------------------------------------------------
 // Counting allocator (bench-only).
@@ -832,8 +849,23 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     let mut wire = Vec::with_capacity(1 << 16);
     // [engine][side] -> per-round values
     let mut times = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
-    // [side] -> per-round floor values
-    let mut floors = [Vec::new(), Vec::new()];
+    // The floors each engine's side stands on (`Floor::ops`), and the
+    // ring ones of the `-vs-crypto` rows, each measured once per round.
+    let wanted = [
+        Floor::ops(setup, Engine::Ferrotls, Side::Client),
+        Floor::ops(setup, Engine::Ferrotls, Side::Server),
+        Floor::ops(setup, Engine::Rustls, Side::Client),
+        Floor::ops(setup, Engine::Rustls, Side::Server),
+        Floor::limit(Side::Client),
+        Floor::limit(Side::Server),
+    ];
+    let mut kinds: Vec<Ops> = Vec::new();
+    for ops in wanted {
+        if !kinds.contains(&ops) {
+            kinds.push(ops);
+        }
+    }
+    let mut floors = vec![Vec::new(); kinds.len()];
     let mut allocations = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
     for round in 0..rounds.warmup + rounds.handshakes {
         for (engine, factory) in [&ours as &dyn Factory, &theirs].into_iter().enumerate() {
@@ -859,13 +891,13 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             }
         }
         if let Some(floor) = &floor {
-            for (side, ops) in [Floor::client, Floor::server].into_iter().enumerate() {
+            for (i, &ops) in kinds.iter().enumerate() {
                 let start = Instant::now();
-                if let Err(why) = ops(floor) {
+                if let Err(why) = floor.run(ops) {
                     return report.skip(name, setup.version, why);
                 }
                 if round >= rounds.warmup {
-                    floors[side].push(start.elapsed().as_nanos() as f64 / 1e3);
+                    floors[i].push(start.elapsed().as_nanos() as f64 / 1e3);
                 }
             }
         }
@@ -879,9 +911,21 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             "us",
         );
     }
+    // The median of each floor, by what it measures (none in a resumed
+    // TLS 1.2 handshake: 0).
+    let floors: Vec<f64> = floors.into_iter().map(median).collect();
+    let floor_of = |ops: Ops| {
+        kinds
+            .iter()
+            .position(|&k| k == ops)
+            .and_then(|i| floors.get(i).copied())
+            .filter(|_| floor.is_some())
+            .unwrap_or(0.0)
+    };
+    let sides = [Side::Client, Side::Server];
     if floor.is_some() {
         for (side, label) in ["client", "server"].into_iter().enumerate() {
-            let limit = median(floors[side].clone());
+            let limit = floor_of(Floor::limit(sides[side]));
             report.add(
                 format!("{name}-{label}-vs-crypto"),
                 median(times[0][side].clone()),
@@ -897,6 +941,18 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
                 median(times[1][side].clone()) / limit
             );
         }
+    }
+    // What each engine adds above the public-key operations it performs.
+    for (side, label) in ["client", "server"].into_iter().enumerate() {
+        report.add(
+            format!("overhead-{name}-{label}"),
+            median(times[0][side].clone())
+                - floor_of(Floor::ops(setup, Engine::Ferrotls, sides[side])),
+            median(times[1][side].clone())
+                - floor_of(Floor::ops(setup, Engine::Rustls, sides[side])),
+            "rustls",
+            "us",
+        );
     }
     for (side, label) in ["client", "server"].into_iter().enumerate() {
         report.add(
@@ -1260,6 +1316,22 @@ fn openssl_speed(decrypt: bool) -> Result<f64, String> {
         .ok_or_else(|| format!("openssl speed printed no +F line: {stdout}"))
 }
 
+/// Plaintext each side of an [`idle_pair`] sends once.
+const IDLE_EXCHANGE: [u8; 1024] = [0x42; 1024];
+
+/// A connection pair as the memory scenarios hold it: a whole handshake,
+/// then [`IDLE_EXCHANGE`] from the client to the server and back.
+fn idle_pair(factory: &dyn Factory, wire: &mut Vec<u8>) -> Result<(Conn, Conn), String> {
+    let mut out = [0u8; IDLE_EXCHANGE.len()];
+    let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
+    let (mut client, mut server) = handshake(factory, &mut c, &mut s, wire)?;
+    send(&mut *client, &mut c, &IDLE_EXCHANGE, wire)?;
+    receive(&mut *server, &mut s, wire, &mut out)?;
+    send(&mut *server, &mut s, &IDLE_EXCHANGE, wire)?;
+    receive(&mut *client, &mut c, wire, &mut out)?;
+    Ok((client, server))
+}
+
 /// Bytes each side holds while idle after the handshake and 1 KiB each
 /// way: what dropping the connection frees.
 fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
@@ -1270,24 +1342,14 @@ fn memory(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
         Ok(f) => f,
         Err(why) => return report.skip(name, setup.version, why),
     };
-    let kib = vec![0x42u8; 1024];
-    let mut out = vec![0u8; 1024];
     let mut wire = Vec::with_capacity(1 << 16);
     let mut held = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
     for _ in 0..rounds.memory {
         for (engine, factory) in [&ours as &dyn Factory, &theirs].into_iter().enumerate() {
-            let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
-            let (mut client, mut server) = match handshake(factory, &mut c, &mut s, &mut wire) {
+            let (client, server) = match idle_pair(factory, &mut wire) {
                 Ok(pair) => pair,
                 Err(why) => return report.skip(name, setup.version, why),
             };
-            let exchanged = send(&mut *client, &mut c, &kib, &mut wire)
-                .and_then(|()| receive(&mut *server, &mut s, &wire, &mut out))
-                .and_then(|()| send(&mut *server, &mut s, &kib, &mut wire))
-                .and_then(|()| receive(&mut *client, &mut c, &wire, &mut out));
-            if let Err(why) = exchanged {
-                return report.skip(name, setup.version, why);
-            }
             let before = LIVE_BYTES.load(Relaxed);
             drop(client);
             let after_client = LIVE_BYTES.load(Relaxed);
@@ -1316,8 +1378,11 @@ const CALLGRIND_KINDS: &str =
 
 /// `--callgrind <engine> <kind>`: one measured handshake of
 /// [`CALLGRIND_KINDS`], its client and server calls inside
-/// [`callgrind_client`] and [`callgrind_server`]; a resumed kind first
-/// runs an unmeasured full handshake that leaves the session behind.
+/// [`callgrind_client`] and [`callgrind_server`], after an unmeasured
+/// one: a resumed kind's full handshake that leaves the session behind,
+/// and for every kind the servers' certificate compression into their
+/// caches. The measured full handshake's ferrotls client has a
+/// configuration of its own, so its verifier remembers nothing.
 fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
     let (version, resumption, hybrid) = match kind {
         "full13" => (Version::Tls13, Resumption::Off, false),
@@ -1329,12 +1394,14 @@ fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
         "resumed12-ticket" => (Version::Tls12, Resumption::Ticket, false),
         _ => return Err(format!("{kind}: expected one of {CALLGRIND_KINDS}")),
     };
+    // Each ferrotls client of a full kind gets a configuration of its
+    // own, so the measured one checks all three signatures.
     let setup = Setup {
         version,
         key_type: "p256",
         cipher: Cipher::Aes128Gcm,
         resumption,
-        cold_verifier: false,
+        cold_verifier: resumption == Resumption::Off,
         hybrid,
     };
     let factory: Box<dyn Factory> = match engine {
@@ -1344,9 +1411,10 @@ fn callgrind(engine: &str, kind: &str) -> Result<(), String> {
     };
     let mut wire = Vec::with_capacity(1 << 16);
     let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
-    if setup.resumption != Resumption::Off {
-        handshake(&*factory, &mut c, &mut s, &mut wire)?;
-    }
+    // Unmeasured: leaves the session of a resumed kind, and has both
+    // servers compress their certificate chain into their caches as the
+    // timed scenarios' warm-up does.
+    handshake(&*factory, &mut c, &mut s, &mut wire)?;
     CALLGRIND_ARMED.store(true, Relaxed);
     let (client, server) = handshake(&*factory, &mut c, &mut s, &mut wire)?;
     CALLGRIND_ARMED.store(false, Relaxed);
@@ -1401,6 +1469,16 @@ fn main() {
         cold_verifier: false,
         hybrid: false,
     };
+    let load_setup = full(Version::Tls13, "p256");
+    if let Some(i) = args.iter().position(|a| a == load::CHILD_FLAG) {
+        let engine = args.get(i + 1).map_or("", String::as_str);
+        let n = args.get(i + 2).map_or("", String::as_str);
+        if let Err(e) = load::child(engine, n, load_setup) {
+            eprintln!("{} mode: {e}", load::CHILD_FLAG);
+            std::process::exit(1);
+        }
+        return;
+    }
     // `cargo bench` passes `--bench`; any other word is a filter.
     let mut report = Report {
         rows: Vec::new(),
@@ -1510,5 +1588,15 @@ fn main() {
     #[cfg(feature = "legacy")]
     cbc(&mut report, &rounds, "bulk12-aes128cbc-sha");
     memory(&mut report, &rounds, "idle13-memory", full(Tls13, "p256"));
+    load::idle_connections(
+        &mut report,
+        if quick {
+            load::QUICK_CONNECTIONS
+        } else {
+            load::CONNECTIONS
+        },
+        "load13-10k-memory",
+        load_setup,
+    );
     report.print_results();
 }

@@ -211,7 +211,7 @@ pub mod record {
     };
     /// The deframer.
     pub mod deframer {
-        pub use crate::record::deframer::RECEIVE_BUFFER_LEN;
+        pub use crate::record::deframer::{INITIAL_RECEIVE_BUFFER_LEN, RECEIVE_BUFFER_LEN};
     }
     /// The handshake joiner.
     pub mod joiner {

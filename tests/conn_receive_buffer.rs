@@ -166,7 +166,7 @@ fn back_pressure_stops_opening_at_the_limit_and_reading_releases_it() {
 }
 
 #[test]
-fn plaintext_then_close_notify_in_one_read_is_read_before_the_end() {
+fn plaintext_then_close_notify_received_together_is_read_before_the_end() {
     let (mut c, mut s) = connected(64 * 1024);
     let data = pattern(5000, 5);
     let mut wire = seal(&mut c, &data);
@@ -174,8 +174,13 @@ fn plaintext_then_close_notify_in_one_read_is_read_before_the_end() {
     while c.wants_write() {
         c.write_tls(&mut wire).unwrap();
     }
-    assert!(wire.len() < 16_000, "all of it fits in one read_tls");
-    assert_eq!(s.read_tls(&mut wire.as_slice()).unwrap(), wire.len());
+    assert!(wire.len() < 16_000, "all of it fits in the receive buffer");
+    // Everything is received before anything is processed (the buffer,
+    // released while idle, starts small and grows on the second read).
+    let mut rest = wire.as_slice();
+    while !rest.is_empty() {
+        assert!(s.read_tls(&mut rest).unwrap() > 0);
+    }
     let state = s.process_new_packets().unwrap();
     assert!(state.peer_has_closed);
     assert_eq!(state.plaintext_bytes_to_read, data.len());

@@ -17,6 +17,12 @@
 //! the client generates a key pair and decapsulates, the server
 //! encapsulates (through `crypto::mlkem`, libcrux, the fastest of the
 //! implementations compared in docs/architecture.md).
+//!
+//! Each engine's overhead is taken above the operations it performs
+//! ([`Floor::ops`]): a ferrotls client whose verifier remembers the
+//! chain checks the handshake signature alone, and rustls's hybrid
+//! scenarios run on AWS-LC, so its floor there is AWS-LC's X25519,
+//! ML-KEM-768 and ECDSA.
 
 use ferrotls::internal::crypto::mlkem::{encapsulate, DecapsulationKey, MlKem};
 use ferrotls::internal::crypto::verify::PublicKey;
@@ -26,11 +32,15 @@ use ring::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, KeyPair, RsaKeyPair, VerificationAlgorithm};
 
-use super::{vector, Resumption, Setup, Version};
+use super::{vector, Resumption, Setup, Side, Version};
 
 /// The bytes a handshake signature covers, at a typical size (64 spaces,
 /// the context string and a SHA-256 transcript hash make 130 in TLS 1.3).
 const SIGNED_LEN: usize = 130;
+
+/// How many of [`Floor`]'s client checks come first and cover the
+/// handshake signature rather than the chain.
+const HANDSHAKE_SIGNATURE_CHECKS: usize = 1;
 
 /// A private key that signs the server's handshake signature.
 enum Signer {
@@ -68,6 +78,131 @@ pub(super) struct Floor {
     peer_share: Vec<u8>,
     kem: Option<KemPeer>,
     rng: SystemRandom,
+    /// The same operations on AWS-LC, rustls's provider in the hybrid
+    /// scenarios.
+    aws_lc: Option<AwsLcFloor>,
+}
+
+/// Which engine's floor: they differ in what ferrotls remembers and in
+/// rustls's provider.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Engine {
+    Ferrotls,
+    Rustls,
+}
+
+/// The operations of one side's floor.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) struct Ops {
+    crypto: Crypto,
+    side: Side,
+    /// The client's verifier has met the chain before: only the
+    /// handshake signature is checked.
+    chain_remembered: bool,
+}
+
+/// Whose primitives a floor is measured on.
+#[derive(Clone, Copy, PartialEq)]
+enum Crypto {
+    /// ring, and libcrux for ML-KEM: what ferrotls uses, and rustls's
+    /// provider outside the hybrid scenarios.
+    Ring,
+    /// AWS-LC (aws-lc-rs): rustls's provider in the hybrid scenarios.
+    AwsLc,
+}
+
+/// A hybrid scenario's operations on AWS-LC, so that rustls's cost there
+/// is taken above its own primitives' (AWS-LC's X25519 and ML-KEM are
+/// faster than ring's and libcrux's, docs/performance.md).
+struct AwsLcFloor {
+    signer: Option<aws_lc_rs::signature::EcdsaKeyPair>,
+    peer_share: Vec<u8>,
+    encapsulation_key: Vec<u8>,
+    ciphertext: Vec<u8>,
+    rng: aws_lc_rs::rand::SystemRandom,
+}
+
+impl AwsLcFloor {
+    /// The operations for a peer whose X25519 share is `peer_share`,
+    /// signing with the PKCS#8 P-256 `key` in a full handshake.
+    fn new(peer_share: &[u8], key: Option<&[u8]>) -> Result<Self, String> {
+        use aws_lc_rs::kem::{DecapsulationKey, ML_KEM_768};
+        use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING};
+        let err = |e: aws_lc_rs::error::Unspecified| e.to_string();
+        let peer = DecapsulationKey::generate(&ML_KEM_768).map_err(err)?;
+        let encapsulation_key = peer.encapsulation_key().map_err(err)?;
+        let (ciphertext, _) = encapsulation_key.encapsulate().map_err(err)?;
+        let signer = key
+            .map(|key| EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, key))
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            signer,
+            peer_share: peer_share.to_vec(),
+            encapsulation_key: encapsulation_key
+                .key_bytes()
+                .map_err(err)?
+                .as_ref()
+                .to_vec(),
+            ciphertext: ciphertext.as_ref().to_vec(),
+            rng: aws_lc_rs::rand::SystemRandom::new(),
+        })
+    }
+
+    fn key_exchange(&self) -> Result<(), String> {
+        use aws_lc_rs::agreement::{
+            agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519,
+        };
+        let err = |e: aws_lc_rs::error::Unspecified| e.to_string();
+        let ours = EphemeralPrivateKey::generate(&X25519, &self.rng).map_err(err)?;
+        std::hint::black_box(ours.compute_public_key().map_err(err)?);
+        agree_ephemeral(
+            ours,
+            UnparsedPublicKey::new(&X25519, &self.peer_share),
+            aws_lc_rs::error::Unspecified,
+            |k| Ok(std::hint::black_box(k.len())),
+        )
+        .map_err(err)?;
+        Ok(())
+    }
+
+    /// A key pair, decapsulation and the chain's checks (P-256 only).
+    fn client(&self, checks: &[Check]) -> Result<(), String> {
+        use aws_lc_rs::kem::{DecapsulationKey, ML_KEM_768};
+        use aws_lc_rs::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_ASN1};
+        let err = |e: aws_lc_rs::error::Unspecified| e.to_string();
+        self.key_exchange()?;
+        let key = DecapsulationKey::generate(&ML_KEM_768).map_err(err)?;
+        std::hint::black_box(key.encapsulation_key().map_err(err)?);
+        std::hint::black_box(
+            key.decapsulate(self.ciphertext.as_slice().into())
+                .map_err(err)?,
+        );
+        let verified = checks.iter().all(|check| {
+            UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, &check.key)
+                .verify(&check.message, &check.signature)
+                .is_ok()
+        });
+        if !verified {
+            return Err("an AWS-LC floor signature check failed".into());
+        }
+        Ok(())
+    }
+
+    /// Encapsulation to the peer's key (parsed, as a server receives it)
+    /// and the handshake signature.
+    fn server(&self) -> Result<(), String> {
+        use aws_lc_rs::kem::{EncapsulationKey, ML_KEM_768};
+        let err = |e: aws_lc_rs::error::Unspecified| e.to_string();
+        self.key_exchange()?;
+        let key = EncapsulationKey::new(&ML_KEM_768, &self.encapsulation_key)
+            .map_err(|e| e.to_string())?;
+        std::hint::black_box(key.encapsulate().map_err(err)?);
+        if let Some(signer) = &self.signer {
+            std::hint::black_box(signer.sign(&self.rng, &[0x20; SIGNED_LEN]).map_err(err)?);
+        }
+        Ok(())
+    }
 }
 
 impl Floor {
@@ -99,10 +234,16 @@ impl Floor {
             peer_share,
             kem,
             rng,
+            aws_lc: None,
         };
         match (setup.version, setup.resumption) {
             (Version::Tls12, Resumption::Off) | (Version::Tls13, Resumption::Off) => {}
-            (Version::Tls13, _) => return Ok(Some(floor)),
+            (Version::Tls13, _) => {
+                if setup.hybrid {
+                    floor.aws_lc = Some(AwsLcFloor::new(&floor.peer_share, None)?);
+                }
+                return Ok(Some(floor));
+            }
             (Version::Tls12, _) => return Ok(None),
         }
         let text = |name: &str| String::from_utf8(vector(name)).map_err(|e| e.to_string());
@@ -173,6 +314,12 @@ impl Floor {
         if floor.checks.len() != 3 || !floor.checks.iter().all(Check::run) {
             return Err("the floor's signature checks do not verify".into());
         }
+        if setup.hybrid {
+            if setup.key_type != "p256" {
+                return Err("hybrid floors are for P-256 leaves only".into());
+            }
+            floor.aws_lc = Some(AwsLcFloor::new(&floor.peer_share, Some(&key))?);
+        }
         Ok(Some(floor))
     }
 
@@ -229,21 +376,80 @@ impl Floor {
         Ok(())
     }
 
-    /// The client's operations.
-    pub(super) fn client(&self) -> Result<(), String> {
+    /// What `engine`'s `side` cannot avoid in `setup`'s handshakes. A
+    /// ferrotls client sharing one configuration checks the chain's
+    /// signatures once per process (`pki::SignatureCache`); rustls runs
+    /// the hybrid scenarios on AWS-LC.
+    pub(super) fn ops(setup: Setup, engine: Engine, side: Side) -> Ops {
+        let crypto = if engine == Engine::Rustls && setup.hybrid {
+            Crypto::AwsLc
+        } else {
+            Crypto::Ring
+        };
+        Ops {
+            crypto,
+            side,
+            chain_remembered: engine == Engine::Ferrotls
+                && side == Side::Client
+                && !setup.cold_verifier
+                && setup.resumption == Resumption::Off,
+        }
+    }
+
+    /// The floor of the `-vs-crypto` rows: ring's primitives, every
+    /// signature check, as a client with nothing remembered.
+    pub(super) fn limit(side: Side) -> Ops {
+        Ops {
+            crypto: Crypto::Ring,
+            side,
+            chain_remembered: false,
+        }
+    }
+
+    /// Runs one side's operations.
+    pub(super) fn run(&self, ops: Ops) -> Result<(), String> {
+        match ops.side {
+            Side::Client => self.client(ops.crypto, ops.chain_remembered),
+            Side::Server => self.server(ops.crypto),
+        }
+    }
+
+    /// The client's operations; with `chain_remembered`, those of a
+    /// client whose verifier has met the chain before (ferrotls's
+    /// `pki::SignatureCache`): the handshake signature is new every time,
+    /// the chain's two certificate signatures are not checked again.
+    fn client(&self, crypto: Crypto, chain_remembered: bool) -> Result<(), String> {
+        let checks = if chain_remembered {
+            HANDSHAKE_SIGNATURE_CHECKS
+        } else {
+            self.checks.len()
+        };
+        let checks = self.checks.get(..checks).unwrap_or(&self.checks);
+        if crypto == Crypto::AwsLc {
+            return self.aws_lc()?.client(checks);
+        }
         self.key_exchange()?;
         self.kem_client()?;
-        if !self.checks.iter().all(Check::run) {
+        if !checks.iter().all(Check::run) {
             return Err("a floor signature check failed".into());
         }
         Ok(())
     }
 
     /// The server's operations.
-    pub(super) fn server(&self) -> Result<(), String> {
+    fn server(&self, crypto: Crypto) -> Result<(), String> {
+        if crypto == Crypto::AwsLc {
+            return self.aws_lc()?.server();
+        }
         self.key_exchange()?;
         self.kem_server()?;
         std::hint::black_box(self.sign(&[0x20; SIGNED_LEN])?);
         Ok(())
+    }
+
+    fn aws_lc(&self) -> Result<&AwsLcFloor, String> {
+        self.aws_lc
+            .as_ref()
+            .ok_or_else(|| "an AWS-LC floor exists in the hybrid scenarios only".into())
     }
 }

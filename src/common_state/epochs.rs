@@ -154,7 +154,11 @@ impl CommonState {
         self.traffic = true;
         self.ccs_allowed = false;
         let pending = core::mem::take(&mut self.pending_plaintext);
-        self.send_application_data(&pending).map(drop)
+        self.send_application_data(&pending)?;
+        // A client's TLS ≤1.2 handshake ends on the server's Finished,
+        // with its own last flight already written.
+        self.release_send_queue_if_empty();
+        Ok(())
     }
 
     // ---- TLS 1.0–1.2 (RFC 5246 §7.1) ----

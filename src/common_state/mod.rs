@@ -362,7 +362,16 @@ pub(crate) struct CommonState {
     /// The allocation of the last received handshake message, given back
     /// by [`Self::recycle_message`] for the next one.
     message_buf: Vec<u8>,
+    /// Sealed records waiting for `write_tls`. Once the handshake is
+    /// complete its allocation is freed whenever `write_tls` empties it,
+    /// unless [`Self::writer_streaming`]: an idle connection holds none.
     sendable_tls: Vec<u8>,
+    /// The last write of application data was taken only in part because
+    /// [`MAX_SENDABLE_TLS`] bytes were queued: the application is
+    /// streaming and writes again as soon as `write_tls` makes room, so
+    /// the queue keeps its allocation rather than freeing it and
+    /// allocating it again per write.
+    writer_streaming: bool,
     pending_plaintext: Vec<u8>,
     /// The configuration's bounds on what the peer may make us hold or do.
     limits: Limits,
@@ -414,6 +423,7 @@ impl CommonState {
             handshake_out: Vec::new(),
             message_buf: Vec::new(),
             sendable_tls: Vec::new(),
+            writer_streaming: false,
             pending_plaintext: Vec::new(),
             limits: config.limits,
             error: None,
@@ -495,6 +505,12 @@ impl CommonState {
 
     pub(crate) fn sendable_tls_len(&self) -> usize {
         self.sendable_tls.len()
+    }
+
+    /// The bytes allocated for sealed records waiting for `write_tls`.
+    #[cfg(test)]
+    pub(crate) fn sendable_tls_capacity(&self) -> usize {
+        self.sendable_tls.capacity()
     }
 }
 

@@ -131,6 +131,7 @@ impl CommonState {
             let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
             let taken = data.get(..room.min(data.len())).unwrap_or_default();
             let sent = self.send_application_data(taken)?;
+            self.writer_streaming = sent < data.len();
             if sent == 0 && self.write_key_used_up {
                 return Err(Error::KeyUsageLimitReached);
             }
@@ -256,13 +257,27 @@ impl CommonState {
         Ok(())
     }
 
-    /// Writes buffered records to `wr` and drops what was written.
+    /// Writes buffered records to `wr` and drops what was written; the
+    /// queue's allocation goes with the last byte written once the
+    /// handshake is complete ([`Self::release_send_queue_if_empty`]).
+    /// During the handshake it is kept for the next flight.
     pub(crate) fn write_tls(&mut self, wr: &mut dyn std::io::Write) -> std::io::Result<usize> {
         if self.sendable_tls.is_empty() {
             return Ok(0);
         }
         let n = wr.write(&self.sendable_tls)?;
         self.sendable_tls.drain(..n.min(self.sendable_tls.len()));
+        self.release_send_queue_if_empty();
         Ok(n)
+    }
+
+    /// Once the handshake is complete, frees the sealed-record queue's
+    /// allocation when it holds nothing and the application is not
+    /// streaming ([`CommonState::writer_streaming`]), so an idle
+    /// connection holds none; the next record sealed allocates again.
+    pub(super) fn release_send_queue_if_empty(&mut self) {
+        if self.sendable_tls.is_empty() && self.traffic && !self.writer_streaming {
+            self.sendable_tls = Vec::new();
+        }
     }
 }

@@ -14,6 +14,8 @@
 //! returns the same error.
 
 mod acceptor;
+#[cfg(test)]
+mod idle_tests;
 mod post_handshake_auth;
 mod renegotiation;
 #[cfg(test)]

@@ -30,7 +30,7 @@ fn vector(name: &str) -> String {
 }
 
 /// A connected P-256 pair restricted to `version` and `suite`.
-fn pair(version: ProtocolVersion, suite: CipherSuite) -> (Connection, Connection) {
+pub(super) fn pair(version: ProtocolVersion, suite: CipherSuite) -> (Connection, Connection) {
     let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
     let mut roots = RootStore::new();
     roots.add_pem(&vector("p256-root.pem")).unwrap();
@@ -60,7 +60,7 @@ fn pair(version: ProtocolVersion, suite: CipherSuite) -> (Connection, Connection
 
 /// Moves all queued bytes from `from` to `to`, has `to` process them and
 /// returns how many records went over.
-fn transfer(from: &mut Connection, to: &mut Connection) -> usize {
+pub(super) fn transfer(from: &mut Connection, to: &mut Connection) -> usize {
     let mut bytes = Vec::new();
     while from.wants_write() {
         from.write_tls(&mut bytes).unwrap();

@@ -36,8 +36,13 @@ pub fn extract(hash: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Result<Secret, E
     } else {
         salt
     };
-    let prk = HmacKey::new(hash, salt)?.sign(ikm);
-    Ok(Secret::from_slice(prk.as_bytes()))
+    Ok(extract_with(&HmacKey::new(hash, salt)?, ikm))
+}
+
+/// HKDF-Extract (RFC 5869 §2.2) with the salt's HMAC key already set up:
+/// `PRK = HMAC-Hash(salt, IKM)`, for a salt used more than once.
+pub fn extract_with(salt: &HmacKey, ikm: &[u8]) -> Secret {
+    Secret::from_slice(salt.sign(ikm).as_bytes())
 }
 
 /// HKDF-Expand (RFC 5869 §2.3): `len` bytes of output keying material from
@@ -177,19 +182,21 @@ impl Prk {
             .map_err(|_| Error::Crypto(CryptoReason::HkdfContextTooLong))?;
         let out_len =
             u16::try_from(out.len()).map_err(|_| Error::Crypto(CryptoReason::HkdfLabelLength))?;
-        let encoded = out_len
-            .to_be_bytes()
-            .into_iter()
-            .chain([full_label_len])
-            .chain(LABEL_PREFIX.iter().copied())
-            .chain(label.iter().copied())
-            .chain([context_len])
-            .chain(context.iter().copied());
         let mut info = [0u8; MAX_HKDF_LABEL_LEN];
         let mut info_len = 0;
-        for (dst, src) in info.iter_mut().zip(encoded) {
-            *dst = src;
-            info_len += 1;
+        for part in [
+            &out_len.to_be_bytes()[..],
+            &[full_label_len],
+            LABEL_PREFIX,
+            label,
+            &[context_len],
+            context,
+        ] {
+            let end = info_len + part.len();
+            info.get_mut(info_len..end)
+                .ok_or(Error::Crypto(CryptoReason::HkdfLabelTooLong))?
+                .copy_from_slice(part);
+            info_len = end;
         }
         self.expand_into(info.get(..info_len).unwrap_or_default(), out)
     }

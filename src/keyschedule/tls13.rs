@@ -28,6 +28,7 @@ use crate::crypto::secret::Secret;
 use crate::error::{CryptoReason, DecryptErrorReason, Error};
 use crate::keyschedule::secret_log::{log_to, KeyLogger, SecretKind};
 use crate::msgs::enums::HandshakeType;
+use std::sync::OnceLock;
 use zeroize::Zeroizing;
 
 /// The per-record nonce length of every TLS 1.3 AEAD: `iv_length` is
@@ -79,11 +80,79 @@ fn with_expanded<T>(
 /// secret of the chain (RFC 8446 §7.1).
 fn extract_next(prk: &Prk, ikm: &[u8]) -> Result<Keyed, Error> {
     let hash = prk.hash();
-    let empty_hash = hash.hash(b"");
-    let secret = with_expanded(prk, b"derived", empty_hash.as_ref(), |salt| {
+    let secret = with_expanded(prk, b"derived", empty_hash(hash)?.as_ref(), |salt| {
         hkdf::extract(hash, salt, ikm)
     })?;
     Keyed::new(hash, secret)
+}
+
+/// `Hash("")`, the context of every `Derive-Secret(., label, "")` (RFC
+/// 8446 §7.1): the same for every handshake, so hashed once per process.
+fn empty_hash(hash: HashAlgorithm) -> Result<&'static Digest, Error> {
+    static SHA256: OnceLock<Digest> = OnceLock::new();
+    static SHA384: OnceLock<Digest> = OnceLock::new();
+    let cell = match hash {
+        HashAlgorithm::Sha256 => &SHA256,
+        HashAlgorithm::Sha384 => &SHA384,
+        _ => return Err(Error::Crypto(CryptoReason::Tls13Hash)),
+    };
+    Ok(cell.get_or_init(|| hash.hash(b"")))
+}
+
+/// The start of the schedule without a PSK (RFC 8446 §7.1: the PSK input
+/// is `Hash.length` zeros): the early secret `HKDF-Extract(0, 0)` and the
+/// salt of the handshake secret's extraction, `Derive-Secret(early,
+/// "derived", "")`, with its HMAC key set up. Both depend on the hash
+/// alone (RFC 8448 §3 prints the SHA-256 values), so a process computes
+/// them once per hash instead of once per full handshake. They are public
+/// values, not secrets.
+struct NoPskStart {
+    early: Keyed,
+    derived_salt: HmacKey,
+}
+
+impl NoPskStart {
+    /// The start for `hash` (SHA-256 or SHA-384), computed on first use.
+    fn get(hash: HashAlgorithm) -> Result<&'static Self, Error> {
+        static SHA256: OnceLock<Option<NoPskStart>> = OnceLock::new();
+        static SHA384: OnceLock<Option<NoPskStart>> = OnceLock::new();
+        let cell = match hash {
+            HashAlgorithm::Sha256 => &SHA256,
+            HashAlgorithm::Sha384 => &SHA384,
+            _ => return Err(Error::Crypto(CryptoReason::Tls13Hash)),
+        };
+        cell.get_or_init(|| Self::compute(hash).ok())
+            .as_ref()
+            .ok_or(Error::Crypto(CryptoReason::Tls13Hash))
+    }
+
+    fn compute(hash: HashAlgorithm) -> Result<Self, Error> {
+        let early = Keyed::new(hash, hkdf::extract(hash, b"", zeros(hash))?)?;
+        let derived_salt =
+            with_expanded(&early.prk, b"derived", empty_hash(hash)?.as_ref(), |salt| {
+                HmacKey::new(hash, salt)
+            })?;
+        Ok(Self {
+            early,
+            derived_salt,
+        })
+    }
+}
+
+/// The early secret a schedule starts from: derived from a PSK, or the
+/// shared [`NoPskStart`].
+enum Early {
+    Psk(Keyed),
+    NoPsk(&'static NoPskStart),
+}
+
+impl Early {
+    fn keyed(&self) -> &Keyed {
+        match self {
+            Self::Psk(keyed) => keyed,
+            Self::NoPsk(start) => &start.early,
+        }
+    }
 }
 
 /// A secret of the schedule with its HKDF key set up once, since each is
@@ -130,7 +199,7 @@ pub fn message_hash(client_hello1_hash: &Digest) -> Vec<u8> {
 /// The Early Secret (RFC 8446 §7.1): `HKDF-Extract(0, PSK)`.
 pub struct EarlySecret {
     hash: HashAlgorithm,
-    secret: Keyed,
+    secret: Early,
     log: Option<KeyLogger>,
 }
 
@@ -146,12 +215,11 @@ impl EarlySecret {
         log: Option<KeyLogger>,
     ) -> Result<Self, Error> {
         check_hash(hash)?;
-        let ikm = psk.unwrap_or(zeros(hash));
-        Ok(Self {
-            hash,
-            secret: Keyed::new(hash, hkdf::extract(hash, b"", ikm)?)?,
-            log,
-        })
+        let secret = match psk {
+            Some(psk) => Early::Psk(Keyed::new(hash, hkdf::extract(hash, b"", psk)?)?),
+            None => Early::NoPsk(NoPskStart::get(hash)?),
+        };
+        Ok(Self { hash, secret, log })
     }
 
     /// The suite hash.
@@ -161,7 +229,7 @@ impl EarlySecret {
 
     /// The early secret itself.
     pub fn secret(&self) -> &Secret {
-        &self.secret.secret
+        &self.secret.keyed().secret
     }
 
     /// The binder key, `Derive-Secret(., "ext binder" | "res binder", "")`
@@ -171,7 +239,11 @@ impl EarlySecret {
             PskKind::External => b"ext binder",
             PskKind::Resumption => b"res binder",
         };
-        let secret = self.secret.prk.derive_secret(label, &self.hash.hash(b""))?;
+        let secret = self
+            .secret
+            .keyed()
+            .prk
+            .derive_secret(label, empty_hash(self.hash)?)?;
         Ok(BinderKey {
             finished: FinishedKey::from_base(&Prk::new(self.hash, secret.as_bytes())?)?,
             secret,
@@ -208,15 +280,24 @@ impl EarlySecret {
         ecdhe_shared_secret: Option<&[u8]>,
     ) -> Result<HandshakeSecret, Error> {
         let ikm = ecdhe_shared_secret.unwrap_or(zeros(self.hash));
+        let secret = match &self.secret {
+            Early::Psk(keyed) => extract_next(&keyed.prk, ikm)?,
+            Early::NoPsk(start) => {
+                Keyed::new(self.hash, hkdf::extract_with(&start.derived_salt, ikm))?
+            }
+        };
         Ok(HandshakeSecret {
             hash: self.hash,
-            secret: extract_next(&self.secret.prk, ikm)?,
+            secret,
             log: self.log,
         })
     }
 
     fn derive(&self, label: &[u8], transcript_hash: &Digest) -> Result<Secret, Error> {
-        self.secret.prk.derive_secret(label, transcript_hash)
+        self.secret
+            .keyed()
+            .prk
+            .derive_secret(label, transcript_hash)
     }
 }
 
@@ -574,8 +655,12 @@ impl Exporter {
     /// HKDF-Expand-Label allows or `out` is longer than `u16::MAX` or
     /// `255 * Hash.length` bytes.
     pub fn export(&self, label: &[u8], context: &[u8], out: &mut [u8]) -> Result<(), Error> {
-        let empty = self.hash.hash(b"");
-        let secret = hkdf::derive_secret(self.hash, self.secret.as_bytes(), label, &empty)?;
+        let secret = hkdf::derive_secret(
+            self.hash,
+            self.secret.as_bytes(),
+            label,
+            empty_hash(self.hash)?,
+        )?;
         let keying = hkdf::expand_label(
             self.hash,
             secret.as_bytes(),

@@ -14,8 +14,19 @@ use std::ops::Range;
 /// one header and the largest fragment of any version (RFC 5246 §6.2.3).
 /// A partial record always fits, so reading never stalls while whole
 /// records are taken out as they complete. The buffer is this long unless
-/// unread plaintext is kept in it (see [`Deframer::keep_plaintext`]).
+/// unread plaintext is kept in it (see [`Deframer::keep_plaintext`]) or it
+/// has not yet needed to grow ([`INITIAL_RECEIVE_BUFFER_LEN`]).
 pub const RECEIVE_BUFFER_LEN: usize = HEADER_LEN + MAX_CIPHERTEXT_LEN_TLS12;
+
+/// The room the receive buffer starts with: enough for the records of
+/// most handshakes (a ClientHello, hybrid post-quantum key share
+/// included, is about 1.5–2 KB; a server's flight often fits too), so a
+/// connection allocates and zeroes 4 KiB instead of
+/// [`RECEIVE_BUFFER_LEN`] until a record announces more, a push brings
+/// more, or a read fills it (a streaming peer); the buffer then grows to
+/// [`RECEIVE_BUFFER_LEN`] of room, once, and keeps it until it is
+/// released.
+pub const INITIAL_RECEIVE_BUFFER_LEN: usize = 4096;
 
 /// One whole record, still in the receive buffer.
 #[derive(Debug)]
@@ -55,15 +66,18 @@ pub struct InboundRecord<'a> {
 /// The buffer holds, in order: unread plaintext (one contiguous run, the
 /// plaintext of the records kept with [`Self::keep_plaintext`]), space of
 /// records already handed out, received bytes not yet handed out, and
-/// free space. Reclaiming space moves the received bytes down behind the
-/// unread plaintext; the plaintext itself moves only when the buffer
-/// would otherwise lack [`RECEIVE_BUFFER_LEN`] bytes after it, and the
-/// buffer grows only when even that is not enough, to the unread
-/// plaintext plus [`RECEIVE_BUFFER_LEN`]. The connection refuses to read
-/// while its plaintext limit is reached, which bounds that growth.
+/// free space. The room it keeps after the unread plaintext is
+/// [`INITIAL_RECEIVE_BUFFER_LEN`] at first and [`RECEIVE_BUFFER_LEN`]
+/// once a record, a push or a filling read needed more (see
+/// `Deframer::room`). Reclaiming space moves the received bytes down behind
+/// the unread plaintext; the plaintext itself moves only when the buffer
+/// would otherwise lack that room after it, and the buffer grows only
+/// when even that is not enough, to the unread plaintext plus the room.
+/// The connection refuses to read while its plaintext limit is reached,
+/// which bounds that growth.
 pub struct Deframer {
-    /// The receive buffer: at least [`RECEIVE_BUFFER_LEN`] bytes while in
-    /// use, empty (unallocated) before the first read and after
+    /// The receive buffer: at least [`INITIAL_RECEIVE_BUFFER_LEN`] bytes
+    /// while in use, empty (unallocated) before the first read and after
     /// [`Self::release_if_empty`].
     buf: Box<[u8]>,
     /// The unread plaintext (empty when `start == end` of this range).
@@ -111,7 +125,7 @@ impl Deframer {
     /// Fails with the reader's error, or with `io::ErrorKind::Other` when
     /// the buffer is full because whole records were left unprocessed.
     pub fn read_tls(&mut self, rd: &mut dyn io::Read) -> io::Result<usize> {
-        let spare = self.spare();
+        let spare = self.spare(0);
         let room = spare.len();
         if room == 0 {
             return Err(io::Error::other(
@@ -127,7 +141,7 @@ impl Deframer {
     /// Copies as much of `data` as fits into the receive buffer and
     /// returns how much that was (0 when full, see [`Self::read_tls`]).
     pub fn push(&mut self, data: &[u8]) -> usize {
-        let spare = self.spare();
+        let spare = self.spare(data.len());
         let n = spare.len().min(data.len());
         let full = n == spare.len();
         if let (Some(dst), Some(src)) = (spare.get_mut(..n), data.get(..n)) {
@@ -274,42 +288,64 @@ impl Deframer {
     }
 
     /// The bytes the receive buffer holds allocated: 0, or at least
-    /// [`RECEIVE_BUFFER_LEN`] (more while unread plaintext needs it).
+    /// [`INITIAL_RECEIVE_BUFFER_LEN`] ([`RECEIVE_BUFFER_LEN`] once it has
+    /// grown, more while unread plaintext needs it).
     pub fn allocated_len(&self) -> usize {
         self.buf.len()
     }
 
+    /// The room the buffer keeps after the unread plaintext, for received
+    /// bytes not yet handed out and `incoming` more:
+    /// [`RECEIVE_BUFFER_LEN`] once the buffer has that much, when the last
+    /// read filled it, or when the record being received (its header is
+    /// in) or the bytes pending and incoming need more than
+    /// [`INITIAL_RECEIVE_BUFFER_LEN`]; that otherwise.
+    fn room(&self, incoming: usize) -> usize {
+        let pending = self.end - self.start;
+        let wanted = (pending + self.missing_len()).max(pending.saturating_add(incoming));
+        if self.buf.len() >= RECEIVE_BUFFER_LEN
+            || self.last_fill_was_full
+            || wanted > INITIAL_RECEIVE_BUFFER_LEN
+        {
+            RECEIVE_BUFFER_LEN
+        } else {
+            INITIAL_RECEIVE_BUFFER_LEN
+        }
+    }
+
     /// Allocates the buffer if it is not, reclaims the space of records
-    /// already handed out (see the type documentation), and returns the
-    /// free tail of the buffer.
-    fn spare(&mut self) -> &mut [u8] {
+    /// already handed out and makes [`Self::room`] for `incoming` bytes
+    /// (see the type documentation), and returns the free tail of the
+    /// buffer.
+    fn spare(&mut self, incoming: usize) -> &mut [u8] {
+        let room = self.room(incoming);
         if self.buf.is_empty() {
-            self.buf = vec![0u8; RECEIVE_BUFFER_LEN].into_boxed_slice();
+            self.buf = vec![0u8; room].into_boxed_slice();
         }
         if self.plaintext.is_empty() {
             self.plaintext = 0..0;
         }
-        if self.buf.len() - self.start < RECEIVE_BUFFER_LEN || self.plaintext.is_empty() {
+        if self.buf.len() - self.start < room || self.plaintext.is_empty() {
             // Move the received bytes down behind the unread plaintext,
             // and the plaintext to the front if that leaves too little.
-            let to = if self.buf.len() - self.plaintext.end >= RECEIVE_BUFFER_LEN {
+            let to = if self.buf.len() - self.plaintext.end >= room {
                 self.plaintext.start
             } else {
                 0
             };
-            self.relocate(to);
+            self.relocate(to, room);
         }
         self.buf.get_mut(self.end..).unwrap_or_default()
     }
 
     /// Moves the unread plaintext to `to` and the received bytes right
-    /// behind it, growing the buffer when fewer than
-    /// [`RECEIVE_BUFFER_LEN`] bytes would follow the plaintext.
-    fn relocate(&mut self, to: usize) {
+    /// behind it, growing the buffer when fewer than `room` bytes would
+    /// follow the plaintext.
+    fn relocate(&mut self, to: usize, room: usize) {
         let plaintext_len = self.plaintext.len();
         let pending = self.start..self.end;
         let new_start = to + plaintext_len;
-        let needed = new_start + RECEIVE_BUFFER_LEN;
+        let needed = new_start + room;
         if needed > self.buf.len() {
             let mut grown = vec![0u8; needed].into_boxed_slice();
             for (from, at) in [(self.plaintext.clone(), to), (pending.clone(), new_start)] {
@@ -346,29 +382,31 @@ mod tests {
         bytes
     }
 
+    /// The next whole record's bytes, header included.
+    fn next_bytes(deframer: &mut Deframer) -> Option<Vec<u8>> {
+        deframer
+            .next_record()
+            .ok()
+            .flatten()
+            .map(|r| r.bytes.to_vec())
+    }
+
     #[test]
     fn buffer_is_allocated_on_demand_and_released_when_empty() {
         let mut deframer = Deframer::new();
         assert_eq!(deframer.allocated_len(), 0);
         let first = record(b"one");
         assert_eq!(deframer.push(&first), first.len());
-        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(first.as_slice()));
+        assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(first.as_slice()));
         deframer.release_if_empty();
         assert_eq!(deframer.allocated_len(), 0);
         let second = record(b"two");
         assert_eq!(deframer.push(&second), second.len());
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(second.as_slice()));
+        assert_eq!(
+            next_bytes(&mut deframer).as_deref(),
+            Some(second.as_slice())
+        );
     }
 
     #[test]
@@ -387,13 +425,50 @@ mod tests {
     }
 
     #[test]
+    fn the_buffer_starts_small_and_grows_once_a_record_announces_more() {
+        let mut deframer = Deframer::new();
+        let whole = record(&[7u8; 10_000]);
+        let mut source: &[u8] = &whole;
+        assert_eq!(
+            deframer.read_tls(&mut source).ok(),
+            Some(INITIAL_RECEIVE_BUFFER_LEN)
+        );
+        assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
+        assert!(matches!(deframer.next_record(), Ok(None)));
+        assert_eq!(
+            deframer.read_tls(&mut source).ok(),
+            Some(whole.len() - INITIAL_RECEIVE_BUFFER_LEN)
+        );
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(whole.as_slice()));
+    }
+
+    #[test]
+    fn a_push_makes_room_for_what_it_brings() {
+        let mut deframer = Deframer::new();
+        let whole = record(&[7u8; 10_000]);
+        assert_eq!(deframer.push(&whole), whole.len());
+        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        let taken = deframer.next_record().ok().flatten().map(|r| r.bytes.len());
+        assert_eq!(taken, Some(whole.len()));
+    }
+
+    #[test]
     fn a_read_that_fills_the_buffer_keeps_it() {
         let mut deframer = Deframer::new();
         deframer.set_max_fragment_len(MAX_CIPHERTEXT_LEN_TLS12);
         let body = vec![0u8; MAX_CIPHERTEXT_LEN_TLS12];
         let whole = record(&body);
         let mut source: &[u8] = &whole;
-        assert_eq!(deframer.read_tls(&mut source).ok(), Some(whole.len()));
+        // The first read fills the initial room, the second the grown one.
+        assert_eq!(
+            deframer.read_tls(&mut source).ok(),
+            Some(INITIAL_RECEIVE_BUFFER_LEN)
+        );
+        assert_eq!(
+            deframer.read_tls(&mut source).ok(),
+            Some(whole.len() - INITIAL_RECEIVE_BUFFER_LEN)
+        );
         let taken = deframer.next_record().ok().flatten().map(|r| r.bytes.len());
         assert_eq!(taken, Some(whole.len()));
         deframer.release_if_empty();
@@ -408,14 +483,9 @@ mod tests {
         assert_eq!(deframer.push(head), head.len());
         assert!(matches!(deframer.next_record(), Ok(None)));
         deframer.release_if_empty();
-        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
         assert_eq!(deframer.push(tail), tail.len());
-        let taken = deframer
-            .next_record()
-            .ok()
-            .flatten()
-            .map(|r| r.bytes.to_vec());
-        assert_eq!(taken.as_deref(), Some(whole.as_slice()));
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(whole.as_slice()));
     }
 
     /// Takes the next record and keeps its body (everything after the
@@ -485,7 +555,7 @@ mod tests {
         assert_eq!(deframer.push(&record(b"unread")), 11);
         assert_eq!(keep_body(&mut deframer), 6);
         deframer.release_if_empty();
-        assert_eq!(deframer.allocated_len(), RECEIVE_BUFFER_LEN);
+        assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
         let mut out = [0u8; 6];
         assert_eq!(deframer.read_plaintext(&mut out), 6);
         deframer.release_if_empty();
