@@ -11,8 +11,8 @@
 # does one measured handshake whose client calls all go through
 # `callgrind_client` and server calls through `callgrind_server`, and
 # `--toggle-collect` counts only inside one of them. Setup (certificate
-# parsing, and for a resumed kind the full handshake that leaves the
-# session) is not counted.
+# parsing, and an unmeasured handshake first: a resumed kind's session,
+# the servers' compressed certificate chain) is not counted.
 #
 # Usage: benches/callgrind.sh [KIND...]   (from anywhere in the repository;
 # every kind when none is named)
