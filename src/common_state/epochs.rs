@@ -57,7 +57,7 @@ impl CommonState {
                 UnexpectedMessageReason::HandshakeAcrossKeyChange,
             ));
         }
-        self.record.set_read_protection(Box::new(protection));
+        self.record.set_tls13_read_protection(protection);
         self.record.set_negotiated_version(ProtocolVersion::TLSv1_3);
         Ok(())
     }
@@ -71,7 +71,7 @@ impl CommonState {
     ) -> Result<(), Error> {
         self.flush_handshake()?;
         self.record
-            .set_write_protection(Box::new(tls13_protection(aead, secret)?));
+            .set_tls13_write_protection(tls13_protection(aead, secret)?);
         Ok(())
     }
 

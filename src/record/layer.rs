@@ -4,7 +4,7 @@
 
 use super::deframer::Deframer;
 use super::fragmenter::Fragmenter;
-use super::protection::{NullProtection, RecordProtection};
+use super::protection::{NullProtection, RecordProtection, Tls13AeadProtection};
 use super::{
     HEADER_LEN, MAX_INNER_PLAINTEXT_LEN_TLS13, MAX_PLAINTEXT_LEN, MIN_RECORD_SIZE_LIMIT,
     SEQUENCE_NUMBER_LIMIT,
@@ -65,6 +65,13 @@ impl Epoch {
             next_seq,
             limit,
         }
+    }
+
+    /// Restarts the epoch after its protection's keys were replaced in
+    /// place: sequence numbers from 0 and the new key's usage limit.
+    fn rekeyed(&mut self) {
+        self.next_seq = 0;
+        self.limit = usage_limit(&*self.protection);
     }
 
     /// The sequence number for the next protected record, refused once
@@ -354,6 +361,33 @@ impl RecordLayer {
         self.resume_write_protection(protection, 0);
     }
 
+    /// Installs TLS 1.3 read protection for a new epoch, replacing the
+    /// current one's keys in place when it is TLS 1.3 protection too (the
+    /// handshake-to-application change and KeyUpdate, RFC 8446 §7.2,
+    /// §4.6.3), so a key change allocates nothing.
+    pub fn set_tls13_read_protection(&mut self, protection: Tls13AeadProtection) {
+        match self.read.protection.as_tls13_mut() {
+            Some(current) => {
+                *current = protection;
+                self.deframer
+                    .set_max_fragment_len(self.read.protection.max_fragment_len());
+                self.read.rekeyed();
+            }
+            None => self.set_read_protection(Box::new(protection)),
+        }
+    }
+
+    /// [`Self::set_tls13_read_protection`] for writing.
+    pub fn set_tls13_write_protection(&mut self, protection: Tls13AeadProtection) {
+        match self.write.protection.as_tls13_mut() {
+            Some(current) => {
+                *current = protection;
+                self.write.rekeyed();
+            }
+            None => self.set_write_protection(Box::new(protection)),
+        }
+    }
+
     /// Installs write protection whose next sequence number is `next_seq`
     /// (see [`Self::resume_read_protection`]).
     pub fn resume_write_protection(
@@ -516,6 +550,44 @@ mod tests {
         let mut reader = RecordLayer::new();
         reader.set_read_protection(tls13());
         (writer, reader)
+    }
+
+    #[test]
+    fn a_tls13_key_change_replaces_the_keys_in_place_and_restarts_the_sequence() {
+        let (mut writer, mut reader) = pair();
+        let mut wire = Vec::new();
+        for _ in 0..3 {
+            writer
+                .seal(ContentType::ApplicationData, b"old key", &mut wire)
+                .unwrap();
+        }
+        assert_eq!(receive(&mut reader, &wire), Ok(21));
+        let address = |p: &dyn RecordProtection| p as *const dyn RecordProtection as *const u8;
+        let (write_at, read_at) = (
+            address(&*writer.write.protection),
+            address(&*reader.read.protection),
+        );
+        let next = || Tls13AeadProtection::new(AeadAlgorithm::Aes128Gcm, &[8; 16], &IV).unwrap();
+        writer.set_tls13_write_protection(next());
+        reader.set_tls13_read_protection(next());
+        assert_eq!(address(&*writer.write.protection), write_at);
+        assert_eq!(address(&*reader.read.protection), read_at);
+        // Both restart at sequence number 0 under the new key: each
+        // interoperates with a layer given the new key afresh.
+        let mut fresh_reader = RecordLayer::new();
+        fresh_reader.set_read_protection(Box::new(next()));
+        let mut fresh_writer = RecordLayer::new();
+        fresh_writer.set_write_protection(Box::new(next()));
+        wire.clear();
+        writer
+            .seal(ContentType::ApplicationData, b"new key", &mut wire)
+            .unwrap();
+        assert_eq!(receive(&mut fresh_reader, &wire), Ok(7));
+        wire.clear();
+        fresh_writer
+            .seal(ContentType::ApplicationData, b"new key", &mut wire)
+            .unwrap();
+        assert_eq!(receive(&mut reader, &wire), Ok(7));
     }
 
     fn receive(reader: &mut RecordLayer, wire: &[u8]) -> Result<usize, Error> {

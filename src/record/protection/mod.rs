@@ -67,6 +67,14 @@ pub trait RecordProtection: Send {
     /// Whether records under this scheme are protected.
     fn is_protected(&self) -> bool;
 
+    /// This scheme as TLS 1.3 AEAD protection, whose keys a TLS 1.3 key
+    /// change can then replace in place
+    /// ([`super::RecordLayer::set_tls13_write_protection`]); `None` for
+    /// every other scheme.
+    fn as_tls13_mut(&mut self) -> Option<&mut Tls13AeadProtection> {
+        None
+    }
+
     /// How many records one key of this scheme may seal: the AEAD's
     /// confidentiality limit (RFC 8446 §5.5, RFC 9147 §4.5.3). Schemes
     /// the RFCs set no such limit for (none, CBC) keep the default, the

@@ -75,6 +75,10 @@ impl RecordProtection for Tls13AeadProtection {
         MAX_CIPHERTEXT_LEN_TLS13
     }
 
+    fn as_tls13_mut(&mut self) -> Option<&mut Tls13AeadProtection> {
+        Some(self)
+    }
+
     fn is_protected(&self) -> bool {
         true
     }
