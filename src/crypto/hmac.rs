@@ -22,7 +22,9 @@ pub struct Tag {
 }
 
 impl Tag {
-    fn from_slice(v: &[u8]) -> Self {
+    /// The first [`MAX_HASH_LEN`] bytes of `v` as a tag (a received or
+    /// stored HMAC value kept inline).
+    pub(crate) fn from_slice(v: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_HASH_LEN];
         let len = v.len().min(MAX_HASH_LEN);
         for (dst, src) in bytes.iter_mut().zip(v) {

@@ -12,6 +12,7 @@ use crate::common_state::{
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::crypto::groups::server_share;
 use crate::crypto::hash::Digest;
+use crate::crypto::hmac::Tag;
 use crate::crypto::rng::random_array;
 use crate::crypto::secret::Secret;
 use crate::crypto::verify::PublicKey;
@@ -210,8 +211,9 @@ struct Resumption {
     with_key_exchange: bool,
     binder: BinderVerified,
     /// The binder's bytes: unique to this ClientHello, the key the
-    /// anti-replay filter records (RFC 8446 §8.2).
-    replay_key: Vec<u8>,
+    /// anti-replay filter records (RFC 8446 §8.2). A binder that verified
+    /// is an HMAC output, so it is kept inline as one.
+    replay_key: Tag,
     /// The transcript through the whole ClientHello, continued from the
     /// binder's, which covers it up to the binders (RFC 8446 §4.2.11.2):
     /// the message is hashed once for both.
@@ -1045,7 +1047,7 @@ fn early_data_fits(
     fits && match (&config.anti_replay, &config.session_store) {
         (Some(filter), _) => {
             let now = config.common.clock.now();
-            filter.check_and_record(&resumption.replay_key, now) == ReplayCheck::Fresh
+            filter.check_and_record(resumption.replay_key.as_bytes(), now) == ReplayCheck::Fresh
         }
         (None, Some(_)) => true,
         (None, None) => false,
@@ -1167,7 +1169,7 @@ fn try_resume(
             early,
             with_key_exchange: mode == PskKeyExchangeMode::PskDheKe,
             binder: verified,
-            replay_key: binder.clone(),
+            replay_key: Tag::from_slice(binder),
             hello_transcript,
         }));
     }
