@@ -520,7 +520,8 @@ mod tests {
     use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 
     #[test]
-    fn events_set_the_negotiated_facts_and_a_later_one_replaces_an_earlier() {
+    fn events_set_the_negotiated_facts_and_a_later_one_replaces_an_earlier(
+    ) -> Result<(), crate::error::Error> {
         let mut negotiated = Negotiated::default();
         for event in [
             HandshakeEvent::CipherSuite(CipherSuite::TLS_AES_128_GCM_SHA256),
@@ -530,7 +531,7 @@ mod tests {
             HandshakeEvent::Alpn(b"h2".to_vec()),
             HandshakeEvent::ServerName("example.test".into()),
             HandshakeEvent::PeerCertificates(vec![vec![1, 2]]),
-            HandshakeEvent::SessionId(crate::session::SessionId::from_peer(&[7; 32]).unwrap()),
+            HandshakeEvent::SessionId(crate::session::SessionId::from_peer(&[7; 32])?),
             HandshakeEvent::Resumed,
             HandshakeEvent::ResumptionRequested,
         ] {
@@ -547,6 +548,7 @@ mod tests {
         assert_eq!(negotiated.peer_certificates(), [vec![1, 2]]);
         assert_eq!(negotiated.session_id(), [7; 32]);
         assert!(negotiated.resumed() && negotiated.resumption_requested());
+        Ok(())
     }
 
     #[test]

@@ -89,14 +89,28 @@ fn extract_next(prk: &Prk, ikm: &[u8]) -> Result<Keyed, Error> {
 /// `Hash("")`, the context of every `Derive-Secret(., label, "")` (RFC
 /// 8446 §7.1): the same for every handshake, so hashed once per process.
 fn empty_hash(hash: HashAlgorithm) -> Result<&'static Digest, Error> {
-    static SHA256: OnceLock<Digest> = OnceLock::new();
-    static SHA384: OnceLock<Digest> = OnceLock::new();
-    let cell = match hash {
-        HashAlgorithm::Sha256 => &SHA256,
-        HashAlgorithm::Sha384 => &SHA384,
+    static EMPTY: PerHash<Digest> = [OnceLock::new(), OnceLock::new()];
+    Ok(once_per_hash(&EMPTY, hash)?.get_or_init(|| hash.hash(b"")))
+}
+
+/// One value per TLS 1.3 hash (SHA-256, SHA-384), computed once per
+/// process.
+type PerHash<T> = [OnceLock<T>; 2];
+
+/// The cell of `hash` among `cells`; any hash but the two of RFC 8446
+/// §B.4 is refused.
+fn once_per_hash<T>(
+    cells: &'static PerHash<T>,
+    hash: HashAlgorithm,
+) -> Result<&'static OnceLock<T>, Error> {
+    let index = match hash {
+        HashAlgorithm::Sha256 => 0,
+        HashAlgorithm::Sha384 => 1,
         _ => return Err(Error::Crypto(CryptoReason::Tls13Hash)),
     };
-    Ok(cell.get_or_init(|| hash.hash(b"")))
+    cells
+        .get(index)
+        .ok_or(Error::Crypto(CryptoReason::Tls13Hash))
 }
 
 /// The start of the schedule without a PSK (RFC 8446 §7.1: the PSK input
@@ -114,14 +128,9 @@ struct NoPskStart {
 impl NoPskStart {
     /// The start for `hash` (SHA-256 or SHA-384), computed on first use.
     fn get(hash: HashAlgorithm) -> Result<&'static Self, Error> {
-        static SHA256: OnceLock<Option<NoPskStart>> = OnceLock::new();
-        static SHA384: OnceLock<Option<NoPskStart>> = OnceLock::new();
-        let cell = match hash {
-            HashAlgorithm::Sha256 => &SHA256,
-            HashAlgorithm::Sha384 => &SHA384,
-            _ => return Err(Error::Crypto(CryptoReason::Tls13Hash)),
-        };
-        cell.get_or_init(|| Self::compute(hash).ok())
+        static STARTS: PerHash<Option<NoPskStart>> = [OnceLock::new(), OnceLock::new()];
+        once_per_hash(&STARTS, hash)?
+            .get_or_init(|| Self::compute(hash).ok())
             .as_ref()
             .ok_or(Error::Crypto(CryptoReason::Tls13Hash))
     }

@@ -67,11 +67,18 @@ impl Epoch {
         }
     }
 
-    /// Restarts the epoch after its protection's keys were replaced in
-    /// place: sequence numbers from 0 and the new key's usage limit.
-    fn rekeyed(&mut self) {
+    /// A new epoch under `protection` in this one's place, when this one
+    /// is TLS 1.3 protection too: its keys are replaced in place, its
+    /// sequence numbers restart from 0 with the new key's usage limit.
+    /// Hands `protection` back when this epoch is of another kind.
+    fn rekey_tls13(&mut self, protection: Tls13AeadProtection) -> Option<Tls13AeadProtection> {
+        let Some(current) = self.protection.as_tls13_mut() else {
+            return Some(protection);
+        };
+        *current = protection;
         self.next_seq = 0;
         self.limit = usage_limit(&*self.protection);
+        None
     }
 
     /// The sequence number for the next protected record, refused once
@@ -366,25 +373,17 @@ impl RecordLayer {
     /// handshake-to-application change and KeyUpdate, RFC 8446 §7.2,
     /// §4.6.3), so a key change allocates nothing.
     pub fn set_tls13_read_protection(&mut self, protection: Tls13AeadProtection) {
-        match self.read.protection.as_tls13_mut() {
-            Some(current) => {
-                *current = protection;
-                self.deframer
-                    .set_max_fragment_len(self.read.protection.max_fragment_len());
-                self.read.rekeyed();
-            }
-            None => self.set_read_protection(Box::new(protection)),
+        if let Some(protection) = self.read.rekey_tls13(protection) {
+            self.read = Epoch::new(Box::new(protection), 0);
         }
+        self.deframer
+            .set_max_fragment_len(self.read.protection.max_fragment_len());
     }
 
     /// [`Self::set_tls13_read_protection`] for writing.
     pub fn set_tls13_write_protection(&mut self, protection: Tls13AeadProtection) {
-        match self.write.protection.as_tls13_mut() {
-            Some(current) => {
-                *current = protection;
-                self.write.rekeyed();
-            }
-            None => self.set_write_protection(Box::new(protection)),
+        if let Some(protection) = self.write.rekey_tls13(protection) {
+            self.write = Epoch::new(Box::new(protection), 0);
         }
     }
 
