@@ -444,6 +444,19 @@ mod tests {
     }
 
     #[test]
+    fn a_record_header_makes_room_for_its_whole_record() {
+        let mut deframer = Deframer::new();
+        let whole = record(&[7u8; 10_000]);
+        let (head, rest) = whole.split_at(100);
+        assert_eq!(deframer.read_tls(&mut &head[..]).ok(), Some(100));
+        assert_eq!(deframer.allocated_len(), INITIAL_RECEIVE_BUFFER_LEN);
+        // The buffer did not fill, but the header announced more than the
+        // initial room: the rest of the record fits in one read.
+        assert_eq!(deframer.read_tls(&mut &rest[..]).ok(), Some(rest.len()));
+        assert_eq!(next_bytes(&mut deframer).as_deref(), Some(whole.as_slice()));
+    }
+
+    #[test]
     fn a_push_makes_room_for_what_it_brings() {
         let mut deframer = Deframer::new();
         let whole = record(&[7u8; 10_000]);
