@@ -139,9 +139,9 @@ fn rfc8448_simple_client_hello_fields() {
     );
     assert_eq!(
         ch.find_extension(ExtensionType::SupportedVersions),
-        Some(&Extension::SupportedVersionsOffer(vec![
-            ProtocolVersion::TLSv1_3
-        ]))
+        Some(&Extension::SupportedVersionsOffer(
+            [ProtocolVersion::TLSv1_3].into()
+        ))
     );
     let Some(Extension::KeyShareOffer(shares)) = ch.find_extension(ExtensionType::KeyShare) else {
         panic!("no key_share")
@@ -151,9 +151,9 @@ fn rfc8448_simple_client_hello_fields() {
     assert_eq!(shares[0].key_exchange.len(), 32);
     assert_eq!(
         ch.find_extension(ExtensionType::PskKeyExchangeModes),
-        Some(&Extension::PskKeyExchangeModes(vec![
-            PskKeyExchangeMode::PskDheKe
-        ]))
+        Some(&Extension::PskKeyExchangeModes(
+            [PskKeyExchangeMode::PskDheKe].into()
+        ))
     );
     assert_eq!(
         ch.find_extension(ExtensionType::RecordSizeLimit),
@@ -407,26 +407,27 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
     let tls12_hello = ClientHello {
         legacy_version: ProtocolVersion::TLSv1_2,
         random: [1; 32],
-        session_id: vec![2; 32],
-        cipher_suites: vec![
+        session_id: [2; 32].into(),
+        cipher_suites: [
             CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
-        ],
-        compression_methods: vec![Compression::Null],
+        ]
+        .into(),
+        compression_methods: [Compression::Null].into(),
         extensions: None,
     };
     let server_hello = ServerHello {
         legacy_version: ProtocolVersion::TLSv1_2,
         random: [3; 32],
-        session_id: vec![4; 32],
+        session_id: [4; 32].into(),
         cipher_suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         compression_method: Compression::Null,
         extensions: Some(vec![
             Extension::RenegotiationInfo(vec![]),
             Extension::ExtendedMasterSecret,
-            Extension::EcPointFormats(vec![
-                ferrotls::internal::msgs::enums::EcPointFormat::Uncompressed,
-            ]),
+            Extension::EcPointFormats(
+                [ferrotls::internal::msgs::enums::EcPointFormat::Uncompressed].into(),
+            ),
             Extension::SessionTicket(vec![]),
             Extension::Alpn(vec![b"h2".to_vec()]),
         ]),
@@ -526,9 +527,9 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
         (
             HandshakeMessage::CertificateRequestTls13(CertificateRequestTls13 {
                 context: vec![],
-                extensions: vec![Extension::SignatureAlgorithms(vec![
-                    SignatureScheme::ed25519,
-                ])],
+                extensions: vec![Extension::SignatureAlgorithms(
+                    [SignatureScheme::ed25519].into(),
+                )],
             }),
             TLS13,
         ),

@@ -100,8 +100,9 @@ fn truncated_client_hello_is_decode_error() {
 
 #[test]
 fn compression_other_than_null_is_illegal() {
-    let (err, alert) =
-        server_refuses(|h| h.compression_methods = vec![Compression::Null, Compression::Deflate]);
+    let (err, alert) = server_refuses(|h| {
+        h.compression_methods = [Compression::Null, Compression::Deflate].into()
+    });
     assert!(matches!(
         err,
         Error::IllegalParameter(IllegalParameterReason::Tls13Compression)
@@ -133,7 +134,7 @@ fn key_share_outside_supported_groups_is_illegal() {
     let (err, alert) = server_refuses(|h| {
         for e in h.extensions.as_mut().unwrap() {
             if let Extension::SupportedGroups(groups) = e {
-                *groups = vec![NamedGroup::secp256r1];
+                *groups = [NamedGroup::secp256r1].into();
             }
         }
     });
@@ -147,7 +148,7 @@ fn key_share_outside_supported_groups_is_illegal() {
 #[test]
 fn no_common_suite_is_handshake_failure() {
     let (err, alert) =
-        server_refuses(|h| h.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA]);
+        server_refuses(|h| h.cipher_suites = [CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA].into());
     assert!(matches!(
         err,
         Error::HandshakeFailure(HandshakeFailureReason::NoCommonSuite)
@@ -160,7 +161,7 @@ fn no_common_version_is_protocol_version() {
     let (err, alert) = server_refuses(|h| {
         for e in h.extensions.as_mut().unwrap() {
             if let Extension::SupportedVersionsOffer(v) = e {
-                *v = vec![ProtocolVersion::TLSv1_1];
+                *v = [ProtocolVersion::TLSv1_1].into();
             }
         }
     });

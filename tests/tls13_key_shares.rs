@@ -178,7 +178,7 @@ fn with_only_share(
                     key_exchange: key_exchange.clone(),
                 }]
             }
-            Extension::SupportedGroups(groups) => *groups = vec![group],
+            Extension::SupportedGroups(groups) => *groups = [group].into(),
             _ => {}
         }
     }

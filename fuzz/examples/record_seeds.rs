@@ -853,7 +853,7 @@ fn stapling_seeds(dir: &Path) -> std::io::Result<()> {
             5,
             "authorities",
             vec![
-                Extension::SignatureAlgorithms(vec![SignatureScheme::ecdsa_secp256r1_sha256]),
+                Extension::SignatureAlgorithms([SignatureScheme::ecdsa_secp256r1_sha256].into()),
                 Extension::CertificateAuthorities(names),
             ],
         ),

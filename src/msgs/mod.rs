@@ -19,6 +19,7 @@ pub mod enums;
 pub mod extensions;
 pub mod handshake;
 pub mod hello;
+pub mod inline_list;
 pub mod key_exchange;
 pub mod names;
 pub mod psk;

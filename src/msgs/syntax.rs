@@ -4,6 +4,7 @@
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::Error;
+use crate::msgs::inline_list::InlineList;
 
 /// The most items [`VectorSpec::read_list`] reserves room for before
 /// decoding them: enough for the lists of a usual hello (cipher suites,
@@ -47,6 +48,22 @@ impl VectorSpec {
     /// The list is presized as [`read_opaque_list`]'s is.
     pub fn read_list<T: Codec>(&self, r: &mut Reader<'_>) -> Result<Vec<T>, Error> {
         read_items(self.read(r)?, T::decode)
+    }
+
+    /// Reads the vector as a list of `Copy` items that must fill it
+    /// exactly, kept in place up to `N` items ([`InlineList`]: no
+    /// allocation for a usual hello's lists); failures as
+    /// [`VectorSpec::read_list`]. Longer lists decode too, on the heap.
+    pub fn read_inline_list<T: Codec + Copy, const N: usize>(
+        &self,
+        r: &mut Reader<'_>,
+    ) -> Result<InlineList<T, N>, Error> {
+        let mut list = Reader::new(self.read(r)?);
+        let mut items = InlineList::new();
+        while !list.is_empty() {
+            items.push(T::decode(&mut list)?);
+        }
+        Ok(items)
     }
 
     /// Writes `body` with this vector's length prefix. Encoding is as
@@ -116,6 +133,7 @@ pub fn write_opaque_list(outer: VectorSpec, inner: VectorSpec, w: &mut Writer, i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
 
     const SPEC: VectorSpec = VectorSpec::new(LengthPrefix::U8, 2, 4);
 
@@ -174,6 +192,36 @@ mod tests {
         let mut w = Writer::new();
         list.write_list(&mut w, &items);
         assert_eq!(w.finish().unwrap(), vec![0, 4, 0, 1, 0, 2]);
+    }
+
+    /// The inline capacity is a sizing choice: the bounds and the
+    /// whole-items rule hold exactly as for [`VectorSpec::read_list`], and
+    /// a list longer than the capacity still decodes, spilled.
+    #[test]
+    fn inline_lists_keep_the_bounds_and_decode_past_their_capacity() {
+        let list = VectorSpec::new(LengthPrefix::U8, 2, 12);
+        let read = |bytes: &[u8]| list.read_inline_list::<u16, 2>(&mut Reader::new(bytes));
+        assert!(matches!(
+            read(&[0]),
+            Err(Error::Decode(DecodeReason::VectorLength))
+        ));
+        assert!(matches!(
+            read(&[14, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7]),
+            Err(Error::Decode(DecodeReason::VectorLength))
+        ));
+        assert!(read(&[3, 0, 1, 0]).is_err());
+        let two = read(&[4, 0, 1, 0, 2]).unwrap();
+        assert_eq!(*two, [1, 2]);
+        assert!(!two.is_spilled());
+        let six = read(&[12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6]).unwrap();
+        assert_eq!(*six, [1, 2, 3, 4, 5, 6]);
+        assert!(six.is_spilled());
+        let mut w = Writer::new();
+        list.write_list(&mut w, &six);
+        assert_eq!(
+            w.finish().unwrap(),
+            [12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6]
+        );
     }
 
     #[test]

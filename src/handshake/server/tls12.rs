@@ -51,8 +51,10 @@ use crate::msgs::enums::{
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{
-    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12, RANDOM_LEN,
+    ClientHello, HelloSessionId, ServerHello, CIPHER_SUITES_INLINE, DOWNGRADE_SENTINEL_TLS11,
+    DOWNGRADE_SENTINEL_TLS12, RANDOM_LEN,
 };
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerDhParams, ServerEcdhParams, ServerKeyExchange,
     ServerKxParams,
@@ -364,7 +366,7 @@ fn start_full_handshake(
     log.add(send_server_hello(
         common,
         &params,
-        session_id.as_bytes().to_vec(),
+        session_id.as_bytes().into(),
         extensions,
     )?);
     let (server_type, client_type) = (types.0.typ, types.1.typ);
@@ -569,7 +571,7 @@ fn find_session(
         return Ok(None);
     };
     common.report(HandshakeEvent::ResumptionRequested);
-    let acceptable: Vec<CipherSuite> = config
+    let acceptable: InlineList<CipherSuite, CIPHER_SUITES_INLINE> = config
         .common
         .cipher_suites
         .iter()
@@ -758,7 +760,9 @@ fn server_hello_extensions(
         extensions.push(Extension::SessionTicket(Vec::new()));
     }
     if full && offer.point_formats {
-        extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+        extensions.push(Extension::EcPointFormats(
+            [EcPointFormat::Uncompressed].into(),
+        ));
     }
     // RFC 6066 §3: no server_name acknowledgement when resuming.
     if full && offer.server_name.is_some() {
@@ -781,7 +785,7 @@ fn server_hello_extensions(
 fn send_server_hello<'c>(
     common: &'c mut dyn HandshakeIo,
     params: &Params,
-    session_id: Vec<u8>,
+    session_id: HelloSessionId,
     extensions: Vec<Extension>,
 ) -> Result<&'c [u8], Error> {
     common.send_handshake(&HandshakeMessage::ServerHello(ServerHello {
