@@ -1225,7 +1225,7 @@ fn refusals() -> Vec<Refusal> {
                 HandshakeMessage::ClientHello(hello) => {
                     hello.extensions.iter_mut().flatten().any(|e| match e {
                         Extension::SupportedGroups(groups) => {
-                            *groups = vec![NamedGroup::X25519MLKEM768];
+                            *groups = [NamedGroup::X25519MLKEM768].into();
                             true
                         }
                         _ => false,
