@@ -183,7 +183,7 @@ fn psk_without_key_exchange_modes_is_missing_extension() {
                     identity: vec![1; 16],
                     obfuscated_ticket_age: 0,
                 }],
-                binders: vec![vec![0; 32]],
+                binders: vec![[0; 32].into()],
             }));
     });
     assert!(matches!(

@@ -1019,7 +1019,7 @@ mod tests {
                 identity: vec![1; 16],
                 obfuscated_ticket_age: 7,
             }],
-            binders: vec![vec![2; 32]],
+            binders: vec![[2; 32].into()],
         });
         let encode = |exts: &[Extension]| {
             let mut w = Writer::new();

@@ -154,8 +154,14 @@ impl OfferedExternal {
     }
 }
 
+/// How many PSKs a ClientHello's binder inputs hold in place: we offer
+/// at most the stored ticket and the configured external PSK. A sizing
+/// choice, not a limit.
+const OFFERED_PSKS_INLINE: usize = 2;
+
 /// One PSK of the offer, as its binder needs it (RFC 8446 §4.2.11.2):
 /// its early secret, binder label and hash.
+#[derive(Clone, Copy)]
 pub(super) struct BinderInput<'a> {
     early: &'a EarlySecret,
     kind: PskKind,
@@ -495,7 +501,7 @@ impl ExpectServerHello {
 
     /// The PSKs offered, in the order of the identities: the ticket, then
     /// the external PSK.
-    pub(super) fn binder_inputs(&self) -> Vec<BinderInput<'_>> {
+    pub(super) fn binder_inputs(&self) -> InlineList<BinderInput<'_>, OFFERED_PSKS_INLINE> {
         let ticket = self.resuming.as_ref().map(|r| BinderInput {
             early: &r.early,
             kind: PskKind::Resumption,
@@ -531,7 +537,10 @@ impl ExpectServerHello {
         let (identities, binders): (Vec<_>, Vec<_>) = ticket
             .into_iter()
             .chain(external)
-            .map(|(identity, hash)| (identity, vec![0; hash.output_len()]))
+            .map(|(identity, hash)| {
+                let placeholder = std::iter::repeat_n(0, hash.output_len()).collect();
+                (identity, placeholder)
+            })
             .unzip();
         (!identities.is_empty()).then_some(PskOffer {
             identities,
