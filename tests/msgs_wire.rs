@@ -296,7 +296,7 @@ fn rfc8448_server_flight_fields() {
     let finished = hex_value(&s, "Simple_1RTT_Handshake", "Message_Server_Finished");
     assert_eq!(
         decode(&finished),
-        HandshakeMessage::Finished(finished[HANDSHAKE_HEADER_LEN..].to_vec())
+        HandshakeMessage::Finished(finished[HANDSHAKE_HEADER_LEN..].into())
     );
 }
 
@@ -548,7 +548,7 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
             HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Dhe(vec![7; 256])),
             TLS12_DHE,
         ),
-        (HandshakeMessage::Finished(vec![8; 12]), TLS12_ECDHE),
+        (HandshakeMessage::Finished([8; 12].into()), TLS12_ECDHE),
         (
             HandshakeMessage::KeyUpdate(KeyUpdateRequest::UpdateNotRequested),
             TLS13,

@@ -194,7 +194,9 @@ fn psk_without_key_exchange_modes_is_missing_extension() {
 
 #[test]
 fn first_message_not_client_hello_is_unexpected() {
-    let finished = HandshakeMessage::Finished(vec![0; 32]).to_bytes().unwrap();
+    let finished = HandshakeMessage::Finished([0; 32].into())
+        .to_bytes()
+        .unwrap();
     let (err, alert) = deliver_to_server(&handshake_record(&finished));
     assert!(matches!(
         err,

@@ -135,6 +135,18 @@ mod tests {
         assert_eq!(tail.get(..3).unwrap(), [0, 33, 32]);
     }
 
+    /// A binder longer than [`PSK_BINDER_INLINE`] (within `PSK_BINDER`'s
+    /// 255) decodes and round-trips: the inline size is not a limit.
+    #[test]
+    fn binder_longer_than_the_inline_size_round_trips() {
+        let mut o = offer(1);
+        o.binders = vec![[0xcd; PSK_BINDER_INLINE + 16].into()];
+        let bytes = o.to_bytes().unwrap();
+        let decoded = PskOffer::decode_exact(&bytes).unwrap();
+        assert_eq!(decoded, o);
+        assert!(decoded.binders.iter().all(PskBinder::is_spilled));
+    }
+
     #[test]
     fn binder_count_must_match_identities() {
         let bytes = offer(2).to_bytes().unwrap();

@@ -975,7 +975,7 @@ fn send_finished(
         .finished_key()?
         .verify_data(&transcript.current())?;
     let bytes =
-        common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
+        common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().into()))?;
     transcript.add(bytes);
     let application = keys
         .secret
