@@ -480,7 +480,7 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
             HandshakeMessage::NewSessionTicketTls13(NewSessionTicketTls13 {
                 lifetime: 7200,
                 age_add: 0xdead_beef,
-                nonce: vec![0, 1],
+                nonce: [0, 1].into(),
                 ticket: vec![6; 100],
                 extensions: vec![Extension::MaxEarlyDataSize(16384)],
             }),

@@ -878,7 +878,7 @@ fn ticket(lifetime: u32) -> HandshakeMessage {
         ferrotls::internal::msgs::ticket::NewSessionTicketTls13 {
             lifetime,
             age_add: 1,
-            nonce: vec![0],
+            nonce: [0].into(),
             ticket: vec![1; 16],
             extensions: vec![],
         },

@@ -1796,7 +1796,7 @@ fn send_ticket(
         NewSessionTicketTls13 {
             lifetime,
             age_add,
-            nonce,
+            nonce: nonce.as_slice().into(),
             ticket,
             extensions,
         },
