@@ -132,10 +132,13 @@ fn rfc8448_simple_client_hello_fields() {
     assert_eq!(ch.compression_methods, [Compression::Null]);
     assert_eq!(
         ch.find_extension(ExtensionType::ServerName),
-        Some(&Extension::ServerName(vec![ServerName {
-            typ: ServerNameType::HostName,
-            name: b"server".to_vec()
-        }]))
+        Some(&Extension::ServerName(
+            vec![ServerName {
+                typ: ServerNameType::HostName,
+                name: b"server".to_vec()
+            }]
+            .into()
+        ))
     );
     assert_eq!(
         ch.find_extension(ExtensionType::SupportedVersions),

@@ -177,6 +177,7 @@ fn with_only_share(
                     group,
                     key_exchange: key_exchange.clone(),
                 }]
+                .into()
             }
             Extension::SupportedGroups(groups) => *groups = [group].into(),
             _ => {}

@@ -140,7 +140,7 @@ fn rfc8446_4_1_2_second_client_hello_without_the_share_asked_for_is_illegal_para
     let (err, a) = second_client_hello_refused(|h| {
         for extension in extensions(h).iter_mut() {
             if let Extension::KeyShareOffer(shares) = extension {
-                shares.clear();
+                *shares = Default::default();
             }
         }
     });

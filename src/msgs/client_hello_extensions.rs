@@ -141,10 +141,13 @@ mod tests {
         let hello = hello(Some(vec![
             Extension::SupportedVersionsOffer([ProtocolVersion::TLSv1_3].into()),
             Extension::SupportedGroups([NamedGroup::X25519].into()),
-            Extension::KeyShareOffer(vec![KeyShareEntry {
-                group: NamedGroup::X25519,
-                key_exchange: vec![9; 32],
-            }]),
+            Extension::KeyShareOffer(
+                vec![KeyShareEntry {
+                    group: NamedGroup::X25519,
+                    key_exchange: vec![9; 32],
+                }]
+                .into(),
+            ),
             Extension::ExtendedMasterSecret,
             Extension::EarlyData,
             Extension::PostHandshakeAuth,

@@ -25,6 +25,7 @@ use crate::msgs::enums::{
 };
 use crate::msgs::inline_list::InlineList;
 use crate::msgs::psk::PskOffer;
+use crate::msgs::single_list::SingleList;
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec, PRESIZED_LIST_ITEMS};
 
 /// `opaque extension_data<0..2^16-1>` of one extension (RFC 8446 §4.2).
@@ -296,7 +297,7 @@ impl Codec for CertificateStatusRequest {
 pub enum Extension {
     /// server_name list (RFC 6066 §3); ClientHello, CertificateRequest
     /// (RFC 9846 §4.2, for exported authenticators, RFC 9261).
-    ServerName(Vec<ServerName>),
+    ServerName(SingleList<ServerName>),
     /// Empty server_name: the server used the name (RFC 6066 §3);
     /// ServerHello, EncryptedExtensions.
     ServerNameAck,
@@ -367,7 +368,7 @@ pub enum Extension {
     /// psk_key_exchange_modes (RFC 8446 §4.2.9); ClientHello.
     PskKeyExchangeModes(PskKeyExchangeModeList),
     /// key_share `client_shares` (RFC 8446 §4.2.8); ClientHello.
-    KeyShareOffer(Vec<KeyShareEntry>),
+    KeyShareOffer(SingleList<KeyShareEntry>),
     /// key_share `server_share` (RFC 8446 §4.2.8); ServerHello.
     KeyShareSelected(KeyShareEntry),
     /// key_share `selected_group` (RFC 8446 §4.2.8); HelloRetryRequest.
@@ -462,7 +463,7 @@ impl Extension {
         use ExtensionType as T;
         Ok(match (typ, cx) {
             (T::ServerName, C::ClientHello | C::CertificateRequest) => {
-                Self::ServerName(SERVER_NAME_LIST.read_list(r)?)
+                Self::ServerName(SERVER_NAME_LIST.read_small_list(r)?)
             }
             (T::ServerName, C::ServerHello | C::EncryptedExtensions) => Self::ServerNameAck,
             (T::StatusRequest, C::ClientHello) => {
@@ -483,16 +484,16 @@ impl Extension {
                 Self::CertificateAuthorities(read_opaque_list(AUTHORITIES, DISTINGUISHED_NAME, r)?)
             }
             (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
-                Self::SupportedGroups(NAMED_GROUP_LIST.read_inline_list(r)?)
+                Self::SupportedGroups(NAMED_GROUP_LIST.read_small_list(r)?)
             }
             (T::EcPointFormats, C::ClientHello | C::ServerHello) => {
-                Self::EcPointFormats(EC_POINT_FORMAT_LIST.read_inline_list(r)?)
+                Self::EcPointFormats(EC_POINT_FORMAT_LIST.read_small_list(r)?)
             }
             (T::SignatureAlgorithms, C::ClientHello | C::CertificateRequest) => {
-                Self::SignatureAlgorithms(SIGNATURE_SCHEME_LIST.read_inline_list(r)?)
+                Self::SignatureAlgorithms(SIGNATURE_SCHEME_LIST.read_small_list(r)?)
             }
             (T::SignatureAlgorithmsCert, C::ClientHello | C::CertificateRequest) => {
-                Self::SignatureAlgorithmsCert(SIGNATURE_SCHEME_LIST.read_inline_list(r)?)
+                Self::SignatureAlgorithmsCert(SIGNATURE_SCHEME_LIST.read_small_list(r)?)
             }
             (
                 T::ApplicationLayerProtocolNegotiation,
@@ -515,21 +516,21 @@ impl Extension {
                 Self::SessionTicket(r.rest().to_vec())
             }
             (T::CompressCertificate, C::ClientHello | C::CertificateRequest) => {
-                Self::CompressCertificate(CERTIFICATE_COMPRESSION_ALGORITHMS.read_inline_list(r)?)
+                Self::CompressCertificate(CERTIFICATE_COMPRESSION_ALGORITHMS.read_small_list(r)?)
             }
             (T::PreSharedKey, C::ClientHello) => Self::PreSharedKeyOffer(PskOffer::decode(r)?),
             (T::PreSharedKey, C::ServerHello) => Self::PreSharedKeySelected(r.u16()?),
             (T::EarlyData, C::ClientHello | C::EncryptedExtensions) => Self::EarlyData,
             (T::EarlyData, C::NewSessionTicket) => Self::MaxEarlyDataSize(r.u32()?),
             (T::SupportedVersions, C::ClientHello) => {
-                Self::SupportedVersionsOffer(SUPPORTED_VERSIONS_LIST.read_inline_list(r)?)
+                Self::SupportedVersionsOffer(SUPPORTED_VERSIONS_LIST.read_small_list(r)?)
             }
             (T::SupportedVersions, C::ServerHello | C::HelloRetryRequest) => {
                 Self::SupportedVersionsSelected(ProtocolVersion::decode(r)?)
             }
             (T::Cookie, C::ClientHello | C::HelloRetryRequest) => Self::Cookie(COOKIE.read_vec(r)?),
             (T::PskKeyExchangeModes, C::ClientHello) => {
-                Self::PskKeyExchangeModes(PSK_KE_MODES.read_inline_list(r)?)
+                Self::PskKeyExchangeModes(PSK_KE_MODES.read_small_list(r)?)
             }
             (T::KeyShare, C::ClientHello) => Self::KeyShareOffer(decode_client_shares(r)?),
             (T::KeyShare, C::ServerHello) => Self::KeyShareSelected(KeyShareEntry::decode(r)?),
@@ -539,13 +540,13 @@ impl Extension {
             }
             (T::PostHandshakeAuth, C::ClientHello) => Self::PostHandshakeAuth,
             (T::ClientCertificateType, C::ClientHello) => {
-                Self::ClientCertificateTypes(CERTIFICATE_TYPE_LIST.read_inline_list(r)?)
+                Self::ClientCertificateTypes(CERTIFICATE_TYPE_LIST.read_small_list(r)?)
             }
             (T::ClientCertificateType, C::ServerHello | C::EncryptedExtensions) => {
                 Self::ClientCertificateTypeSelected(CertificateType::decode(r)?)
             }
             (T::ServerCertificateType, C::ClientHello) => {
-                Self::ServerCertificateTypes(CERTIFICATE_TYPE_LIST.read_inline_list(r)?)
+                Self::ServerCertificateTypes(CERTIFICATE_TYPE_LIST.read_small_list(r)?)
             }
             (T::ServerCertificateType, C::ServerHello | C::EncryptedExtensions) => {
                 Self::ServerCertificateTypeSelected(CertificateType::decode(r)?)
@@ -651,9 +652,9 @@ impl Extension {
 /// [`MAX_KEY_SHARES`]; that entry and two shares for one group are
 /// [`Error::IllegalParameter`] (RFC 8446 §4.2.8). The duplicate check is
 /// linear ([`Repeats`]).
-fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error> {
+fn decode_client_shares(r: &mut Reader<'_>) -> Result<SingleList<KeyShareEntry>, Error> {
     let mut list = Reader::new(CLIENT_SHARES.read(r)?);
-    let mut shares: Vec<KeyShareEntry> = Vec::new();
+    let mut shares = SingleList::new();
     let mut groups = Repeats::default();
     while !list.is_empty() {
         if shares.len() == MAX_KEY_SHARES {
@@ -866,17 +867,23 @@ mod tests {
         use ExtensionContext as C;
         let cases = [
             (
-                Extension::ServerName(vec![ServerName {
-                    typ: ServerNameType::HostName,
-                    name: b"example.com".to_vec(),
-                }]),
+                Extension::ServerName(
+                    vec![ServerName {
+                        typ: ServerNameType::HostName,
+                        name: b"example.com".to_vec(),
+                    }]
+                    .into(),
+                ),
                 C::ClientHello,
             ),
             (
-                Extension::ServerName(vec![ServerName {
-                    typ: ServerNameType::HostName,
-                    name: b"example.net".to_vec(),
-                }]),
+                Extension::ServerName(
+                    vec![ServerName {
+                        typ: ServerNameType::HostName,
+                        name: b"example.net".to_vec(),
+                    }]
+                    .into(),
+                ),
                 C::CertificateRequest,
             ),
             (Extension::ServerNameAck, C::EncryptedExtensions),
@@ -935,13 +942,16 @@ mod tests {
                 C::ClientHello,
             ),
             (
-                Extension::KeyShareOffer(vec![KeyShareEntry {
-                    group: NamedGroup::X25519,
-                    key_exchange: vec![9; 32],
-                }]),
+                Extension::KeyShareOffer(
+                    vec![KeyShareEntry {
+                        group: NamedGroup::X25519,
+                        key_exchange: vec![9; 32],
+                    }]
+                    .into(),
+                ),
                 C::ClientHello,
             ),
-            (Extension::KeyShareOffer(vec![]), C::ClientHello),
+            (Extension::KeyShareOffer(vec![].into()), C::ClientHello),
             (
                 Extension::KeyShareSelected(KeyShareEntry {
                     group: NamedGroup::secp256r1,
@@ -1003,7 +1013,7 @@ mod tests {
             group: NamedGroup::X25519,
             key_exchange: vec![1; 32],
         };
-        let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry]));
+        let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry].into()));
         assert!(matches!(
             decode_one(&bytes, ExtensionContext::ClientHello),
             Err(Error::IllegalParameter(

@@ -134,8 +134,8 @@ impl Codec for ClientHello {
             legacy_version: ProtocolVersion::decode(r)?,
             random: r.array()?,
             session_id: read_session_id(r)?,
-            cipher_suites: CIPHER_SUITES.read_inline_list(r)?,
-            compression_methods: COMPRESSION_METHODS.read_inline_list(r)?,
+            cipher_suites: CIPHER_SUITES.read_small_list(r)?,
+            compression_methods: COMPRESSION_METHODS.read_small_list(r)?,
             extensions: decode_optional_extensions(r, ExtensionContext::ClientHello)?,
         })
     }

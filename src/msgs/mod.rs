@@ -24,5 +24,6 @@ pub mod key_exchange;
 pub mod names;
 pub mod psk;
 pub mod signature;
+pub mod single_list;
 pub mod syntax;
 pub mod ticket;

@@ -4,7 +4,6 @@
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::Error;
-use crate::msgs::inline_list::InlineList;
 
 /// The most items [`VectorSpec::read_list`] reserves room for before
 /// decoding them: enough for the lists of a usual hello (cipher suites,
@@ -50,18 +49,20 @@ impl VectorSpec {
         read_items(self.read(r)?, T::decode)
     }
 
-    /// Reads the vector as a list of `Copy` items that must fill it
-    /// exactly, kept in place up to `N` items ([`InlineList`]: no
-    /// allocation for a usual hello's lists); failures as
+    /// Reads the vector as a list of items that must fill it exactly,
+    /// into a list type that holds the usual count in place
+    /// ([`InlineList`](crate::msgs::inline_list::InlineList),
+    /// [`SingleList`](crate::msgs::single_list::SingleList)), so a
+    /// usual hello's lists need no allocation; failures as
     /// [`VectorSpec::read_list`]. Longer lists decode too, on the heap.
-    pub fn read_inline_list<T: Codec + Copy, const N: usize>(
+    pub fn read_small_list<T: Codec, L: Default + Extend<T>>(
         &self,
         r: &mut Reader<'_>,
-    ) -> Result<InlineList<T, N>, Error> {
+    ) -> Result<L, Error> {
         let mut list = Reader::new(self.read(r)?);
-        let mut items = InlineList::new();
+        let mut items = L::default();
         while !list.is_empty() {
-            items.push(T::decode(&mut list)?);
+            items.extend(Some(T::decode(&mut list)?));
         }
         Ok(items)
     }
@@ -134,6 +135,7 @@ pub fn write_opaque_list(outer: VectorSpec, inner: VectorSpec, w: &mut Writer, i
 mod tests {
     use super::*;
     use crate::error::DecodeReason;
+    use crate::msgs::inline_list::InlineList;
 
     const SPEC: VectorSpec = VectorSpec::new(LengthPrefix::U8, 2, 4);
 
@@ -200,7 +202,8 @@ mod tests {
     #[test]
     fn inline_lists_keep_the_bounds_and_decode_past_their_capacity() {
         let list = VectorSpec::new(LengthPrefix::U8, 2, 12);
-        let read = |bytes: &[u8]| list.read_inline_list::<u16, 2>(&mut Reader::new(bytes));
+        let read =
+            |bytes: &[u8]| list.read_small_list::<u16, InlineList<u16, 2>>(&mut Reader::new(bytes));
         assert!(matches!(
             read(&[0]),
             Err(Error::Decode(DecodeReason::VectorLength))

@@ -606,10 +606,13 @@ impl ExpectServerHello {
         let common = &config.common;
         let mut extensions = Vec::with_capacity(CLIENT_HELLO_EXTENSIONS_CAPACITY);
         if let (true, ServerName::Dns(name)) = (config.enable_sni, &self.server_name) {
-            extensions.push(Extension::ServerName(vec![SniEntry {
-                typ: ServerNameType::HostName,
-                name: name.as_bytes().to_vec(),
-            }]));
+            extensions.push(Extension::ServerName(
+                std::iter::once(SniEntry {
+                    typ: ServerNameType::HostName,
+                    name: name.as_bytes().to_vec(),
+                })
+                .collect(),
+            ));
         }
         extensions.push(Extension::SupportedGroups(offered_groups(config)));
         if highest_legacy_version(config).is_some() {
