@@ -398,7 +398,6 @@ fn start_full_handshake(
         // the certificate's key.
         None => KeyAgreement::Rsa(certificate),
     };
-    let requested_schemes = config.common.signature_schemes.clone();
     let request = request_client_certificate(&config, common, &mut log, &params)?;
     log.add(common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -410,7 +409,6 @@ fn start_full_handshake(
         log,
         agreement,
         send_ticket,
-        requested_schemes,
         client_certificate_type: client_type,
     };
     Ok(if request {
@@ -733,6 +731,15 @@ fn choose_ffdhe_group(config: &ServerConfig, offer: &Offer<'_>) -> Option<NamedG
     }
 }
 
+/// Room reserved for the TLS ≤1.2 ServerHello's extension list: every
+/// extension [`server_hello_extensions`] may add (renegotiation_info,
+/// extended_master_secret, encrypt_then_mac, session_ticket,
+/// ec_point_formats, server_name, ALPN, record_size_limit, the two
+/// certificate types) and the stapling answers (status_request,
+/// signed_certificate_timestamp), so the list is allocated once. A
+/// sizing choice, not a limit.
+const SERVER_HELLO_EXTENSIONS_CAPACITY: usize = 12;
+
 /// The ServerHello extensions: each answers one the client sent; the
 /// certificate types (server's, client's) when the client asked about
 /// them (RFC 7250 §4.2).
@@ -744,7 +751,7 @@ fn server_hello_extensions(
     types: (certificate_types::Negotiated, certificate_types::Negotiated),
     common: &dyn HandshakeIo,
 ) -> Vec<Extension> {
-    let mut extensions = Vec::new();
+    let mut extensions = Vec::with_capacity(SERVER_HELLO_EXTENSIONS_CAPACITY);
     if offer.secure_renegotiation {
         extensions.push(Extension::RenegotiationInfo(
             common.renegotiation().server_hello_info(),
@@ -817,8 +824,6 @@ pub(crate) struct ClientFlight {
     log: HandshakeLog,
     agreement: KeyAgreement,
     send_ticket: bool,
-    /// The schemes our CertificateRequest listed.
-    requested_schemes: Vec<SignatureScheme>,
     /// What the client's Certificate carries (RFC 7250 §4.2).
     client_certificate_type: CertificateType,
     /// When the session was authenticated: `None` for this full
@@ -960,7 +965,6 @@ impl ExpectClientKeyExchange {
                     hs,
                     verified,
                     public_key,
-                    requested_schemes: flight.requested_schemes,
                 }))
             }
             ClientCertificate::Absent(client) => expect_ccs(hs, common, client),
@@ -989,12 +993,12 @@ pub(crate) struct ExpectCertificateVerify {
     hs: Handshake,
     verified: ClientCertVerified,
     public_key: PublicKey,
-    requested_schemes: Vec<SignatureScheme>,
 }
 
 impl ExpectCertificateVerify {
     /// Checks the client's signature over the messages so far (RFC 5246
-    /// §7.4.8): a scheme we did not list is `illegal_parameter`, a bad
+    /// §7.4.8): a scheme we did not list (our CertificateRequest lists
+    /// the configuration's schemes) is `illegal_parameter`, a bad
     /// signature `decrypt_error`.
     fn expect_certificate_verify(
         self,
@@ -1010,7 +1014,7 @@ impl ExpectCertificateVerify {
         let signature = verify_signed(
             &self.public_key,
             &signed,
-            &self.requested_schemes,
+            &hs.config.common.signature_schemes,
             hs.log.as_bytes(),
         )?;
         hs.log.add(&message.raw);
