@@ -14,8 +14,8 @@ use core::fmt;
 use core::ops::{Deref, DerefMut};
 
 /// Up to `N` items of a `Copy` type in place, more on the heap. Derefs
-/// (also mutably) to `[T]`; equality and `Debug` are those of the slice, so an inline and a
-/// spilled list of the same items are equal.
+/// (also mutably) to `[T]`; equality and `Debug` are those of the
+/// slice, so an inline and a spilled list of the same items are equal.
 ///
 /// `N` must be between 1 and 255 (the inline length is a `u8`); a larger
 /// or zero `N` fails to compile.
@@ -98,7 +98,9 @@ impl<T: Copy, const N: usize> InlineList<T, N> {
     }
 
     /// Whether the items are held on the heap (more than `N` of them, or
-    /// the list was made from a non-empty `Vec`).
+    /// the list was made from a non-empty `Vec`). Only tests ask: the
+    /// handshake reads the items alike either way.
+    #[cfg(test)]
     pub fn is_spilled(&self) -> bool {
         matches!(&self.0, Repr::Heap(list) if list.capacity() != 0)
     }
@@ -183,15 +185,6 @@ impl<T: Copy + PartialEq, const N: usize, const M: usize> PartialEq<[T; M]> for 
 impl<T: Copy + fmt::Debug, const N: usize> fmt::Debug for InlineList<T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl<'a, T: Copy, const N: usize> IntoIterator for &'a InlineList<T, N> {
-    type Item = &'a T;
-    type IntoIter = core::slice::Iter<'a, T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
     }
 }
 

@@ -47,6 +47,8 @@ impl<T> SingleList<T> {
     }
 
     /// Whether the items are held on the heap (more than one of them).
+    /// Only tests ask: the handshake reads the items alike either way.
+    #[cfg(test)]
     pub fn is_spilled(&self) -> bool {
         matches!(&self.0, Repr::Heap(list) if !list.is_empty())
     }
