@@ -109,7 +109,7 @@ pub(crate) struct Handshake {
     /// The server promised a NewSessionTicket (RFC 5077 §3.2).
     ticket_expected: bool,
     /// The session offered and accepted, when resuming.
-    resumed: Option<Box<ClientSessionTls12>>,
+    resumed: Option<Arc<ClientSessionTls12>>,
     /// The server acknowledged status_request: a CertificateStatus may
     /// follow its Certificate (RFC 6066 §8).
     status_acked: bool,
@@ -309,12 +309,12 @@ impl ServerHelloExtensions {
 /// [`check_resumed`] holds to its parameters; echoing it when we offered
 /// no session is `illegal_parameter`.
 fn resumed_session(
-    offered: Option<Box<ClientSessionTls12>>,
+    offered: Option<Arc<ClientSessionTls12>>,
     session_id: &[u8],
     hello: &ServerHello,
     version: ProtocolVersion,
     extensions: &ServerHelloExtensions,
-) -> Result<Option<Box<ClientSessionTls12>>, Error> {
+) -> Result<Option<Arc<ClientSessionTls12>>, Error> {
     let echoed = !hello.session_id.is_empty() && hello.session_id == session_id;
     match offered {
         Some(session) if echoed => {
@@ -832,8 +832,9 @@ impl ExpectFinished {
 /// session ID from a full handshake (the one first cached when resuming),
 /// the newest ticket, the master secret and what resumption must keep.
 /// A resumed session is kept with the master secret, chain and name it
-/// already holds (they are this connection's too), moved rather than
-/// copied. A session with neither ID nor ticket cannot be resumed and is
+/// already holds (they are this connection's too): the offered session
+/// itself when nothing about it changed, otherwise a copy with the
+/// changes. A session with neither ID nor ticket cannot be resumed and is
 /// not kept.
 fn store_session(
     hs: &mut Handshake,
@@ -847,41 +848,51 @@ fn store_session(
     let now = hs.config.common.clock.now();
     let server_name = hs.server_name.as_text();
     let params = &hs.params;
-    let mut session = match hs.resumed.take() {
-        Some(old) => ClientSessionTls12 {
-            version: params.version,
-            cipher_suite: params.suite.suite,
-            extended_master_secret: params.extended_master_secret,
-            encrypt_then_mac: params.encrypt_then_mac,
-            unknown_fields: Default::default(),
-            ..*old
-        },
-        None => ClientSessionTls12 {
-            version: params.version,
-            cipher_suite: params.suite.suite,
-            session_id: SessionId::from_peer(common.negotiated().session_id())?,
-            ticket: None,
-            master_secret: master.secret().clone(),
-            extended_master_secret: params.extended_master_secret,
-            encrypt_then_mac: params.encrypt_then_mac,
-            server_certificates: common.negotiated().peer_certificates().to_vec(),
-            server_name: server_name.clone().into_owned(),
-            validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
-            unknown_fields: Default::default(),
-        },
+    let ticket = ticket.filter(|t| !t.ticket.is_empty());
+    let session = match hs.resumed.take() {
+        // Resuming kept the session's version, suite and extended master
+        // secret use (`check_resumed`): with no new ticket and the same
+        // encrypt-then-MAC use, it is the very session offered.
+        Some(old) if ticket.is_none() && old.encrypt_then_mac == params.encrypt_then_mac => old,
+        resumed => {
+            let mut session = match resumed {
+                Some(old) => ClientSessionTls12 {
+                    version: params.version,
+                    cipher_suite: params.suite.suite,
+                    extended_master_secret: params.extended_master_secret,
+                    encrypt_then_mac: params.encrypt_then_mac,
+                    unknown_fields: Default::default(),
+                    ..Arc::unwrap_or_clone(old)
+                },
+                None => ClientSessionTls12 {
+                    version: params.version,
+                    cipher_suite: params.suite.suite,
+                    session_id: SessionId::from_peer(common.negotiated().session_id())?,
+                    ticket: None,
+                    master_secret: master.secret().clone(),
+                    extended_master_secret: params.extended_master_secret,
+                    encrypt_then_mac: params.encrypt_then_mac,
+                    server_certificates: common.negotiated().peer_certificates().to_vec(),
+                    server_name: server_name.clone().into_owned(),
+                    validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
+                    unknown_fields: Default::default(),
+                },
+            };
+            if let Some(t) = ticket {
+                let lifetime = if t.lifetime_hint == 0 {
+                    DEFAULT_LIFETIME_SECS
+                } else {
+                    t.lifetime_hint
+                };
+                session.ticket = Some(crate::session::state::Tls12Ticket {
+                    lifetime_hint: t.lifetime_hint,
+                    ticket: t.ticket,
+                });
+                session.validity = Validity::new(now, lifetime);
+            }
+            Arc::new(session)
+        }
     };
-    if let Some(t) = ticket.filter(|t| !t.ticket.is_empty()) {
-        let lifetime = if t.lifetime_hint == 0 {
-            DEFAULT_LIFETIME_SECS
-        } else {
-            t.lifetime_hint
-        };
-        session.ticket = Some(crate::session::state::Tls12Ticket {
-            lifetime_hint: t.lifetime_hint,
-            ticket: t.ticket,
-        });
-        session.validity = Validity::new(now, lifetime);
-    }
     if session.session_id.is_empty() && session.ticket.is_none() {
         store.remove_tls12(&server_name);
         return Ok(());
