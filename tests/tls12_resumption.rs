@@ -131,7 +131,11 @@ fn a_resumption_that_changes_nothing_keeps_the_offered_session_itself() {
     );
     assert_eq!(
         c.session_data().unwrap(),
-        Some(ferrotls::ClientSessionData::Tls12(offered).to_bytes().unwrap()),
+        Some(
+            ferrotls::ClientSessionData::Tls12(offered)
+                .to_bytes()
+                .unwrap()
+        ),
         "the connection exports the session it resumed"
     );
 }

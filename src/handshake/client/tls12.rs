@@ -793,7 +793,7 @@ impl ExpectFinished {
                     ));
                 }
                 let mut hs = self.hs;
-                let finished = verify_tls12_finished(
+                let (finished, verified) = verify_tls12_finished(
                     &self.master,
                     Sender::Server,
                     &hs.log.hash(hs.params.hash()),
@@ -801,7 +801,7 @@ impl ExpectFinished {
                 )?;
                 common
                     .renegotiation_mut()
-                    .record_finished(Sender::Server, &verify_data);
+                    .record_finished(Sender::Server, &verified);
                 hs.log.add(&message.raw);
                 if let Some(client_write) = self.client_write {
                     send_finished(common, &mut hs, &self.master, client_write)?;

@@ -1128,7 +1128,7 @@ impl ExpectFinished {
                 UnexpectedMessageReason::FinishedBeforeCcs,
             ));
         }
-        let finished = verify_tls12_finished(
+        let (finished, verified) = verify_tls12_finished(
             &hs.master,
             Sender::Client,
             &hs.log.hash(hs.params.hash()),
@@ -1136,7 +1136,7 @@ impl ExpectFinished {
         )?;
         common
             .renegotiation_mut()
-            .record_finished(Sender::Client, &verify_data);
+            .record_finished(Sender::Client, &verified);
         hs.log.add(&message.raw);
         if let Some(server_write) = self.server_write {
             if hs.send_ticket {
