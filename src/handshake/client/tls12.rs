@@ -856,14 +856,20 @@ fn store_session(
         Some(old) if ticket.is_none() && old.encrypt_then_mac == params.encrypt_then_mac => old,
         resumed => {
             let mut session = match resumed {
-                Some(old) => ClientSessionTls12 {
-                    version: params.version,
-                    cipher_suite: params.suite.suite,
-                    extended_master_secret: params.extended_master_secret,
-                    encrypt_then_mac: params.encrypt_then_mac,
-                    unknown_fields: Default::default(),
-                    ..Arc::unwrap_or_clone(old)
-                },
+                Some(old) => {
+                    // The store's copy is replaced below: dropping it first
+                    // lets the session be taken over rather than copied
+                    // when no other connection holds it.
+                    store.remove_tls12(&server_name);
+                    ClientSessionTls12 {
+                        version: params.version,
+                        cipher_suite: params.suite.suite,
+                        extended_master_secret: params.extended_master_secret,
+                        encrypt_then_mac: params.encrypt_then_mac,
+                        unknown_fields: Default::default(),
+                        ..Arc::unwrap_or_clone(old)
+                    }
+                }
                 None => ClientSessionTls12 {
                     version: params.version,
                     cipher_suite: params.suite.suite,
