@@ -345,15 +345,15 @@ pub struct Tls12Exporter {
 
 impl Tls12Exporter {
     /// The exporter of the connection whose hellos carried these randoms,
-    /// under `master`.
+    /// under `master`, which it takes over: the handshake is done with it.
     pub fn new(
-        master: &MasterSecret,
+        master: MasterSecret,
         client_random: [u8; RANDOM_LEN],
         server_random: [u8; RANDOM_LEN],
     ) -> Self {
         Self {
             hash: master.hash,
-            master: master.secret.clone(),
+            master: master.secret,
             client_random,
             server_random,
         }

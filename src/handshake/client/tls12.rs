@@ -808,7 +808,7 @@ impl ExpectFinished {
                 }
                 store_session(&mut hs, common, &self.master, self.ticket)?;
                 common.set_tls12_exporter(Tls12Exporter::new(
-                    &self.master,
+                    self.master,
                     hs.params.client_random,
                     hs.params.server_random,
                 ));

@@ -1152,7 +1152,7 @@ impl ExpectFinished {
             }
         }
         common.set_tls12_exporter(Tls12Exporter::new(
-            &hs.master,
+            hs.master,
             hs.params.client_random,
             hs.params.server_random,
         ));
