@@ -156,11 +156,18 @@ pub(super) fn handle_server_hello(
     common.report(HandshakeEvent::SessionId(SessionId::from_peer(
         &hello.session_id,
     )?));
+    // The messages are kept only when a CertificateVerify of ours may
+    // sign them: a full handshake with a certificate to offer.
+    let log = HandshakeLog::new(
+        params.hash(),
+        &[&state.hello_bytes, raw],
+        resumed.is_none() && !state.config.client_certificates.is_empty(),
+    );
     let hs = Handshake {
         config: state.config,
         server_name: state.server_name,
         params,
-        log: HandshakeLog::new(&[&state.hello_bytes, raw]),
+        log,
         ticket_expected: extensions.ticket_expected,
         resumed,
         status_acked: extensions.status_acked,
@@ -677,7 +684,7 @@ impl ExpectServerHelloDone {
             key_logger(&hs.config.common, hs.params.client_random).as_ref(),
         )?;
         if let Some(Some((key, scheme))) = &chosen {
-            let signed = sign(key.key(), *scheme, hs.log.as_bytes())?;
+            let signed = sign(key.key(), *scheme, hs.log.messages()?)?;
             let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
             hs.log.add(bytes);
         }
@@ -728,7 +735,7 @@ fn send_finished(
     client_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
     hs.params.change_write_cipher(common, client_write)?;
-    let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
+    let verify_data = master.verify_data(Sender::Client, &hs.log.hash())?;
     common
         .renegotiation_mut()
         .record_finished(Sender::Client, &verify_data);
@@ -796,7 +803,7 @@ impl ExpectFinished {
                 let (finished, verified) = verify_tls12_finished(
                     &self.master,
                     Sender::Server,
-                    &hs.log.hash(hs.params.hash()),
+                    &hs.log.hash(),
                     &verify_data,
                 )?;
                 common
