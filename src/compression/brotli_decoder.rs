@@ -48,18 +48,19 @@ pub const BROTLI_RING_BUFFER_SLACK: usize = 1024;
 pub const BROTLI_MAX_CONTEXT_MAP: usize = 256 * 64;
 
 /// Room in the byte arena beside the ring buffer, for the context maps
-/// and block type modes: a usual chain's take 69 bytes (one block type
+/// and block type modes: a usual chain's maps take 69 bytes (one block type
 /// of each kind); 1 KiB holds them for up to 15 literal block types. A
 /// sizing choice, not a limit (larger maps come from the heap).
 const BYTE_ARENA_ROOM: usize = 1024;
 
 /// Huffman table entries in the table arena. A usual chain (the
-/// `vectors/pki` chains as our compressor sends them, up to 3.3 KB)
-/// takes 2152 entries with one literal tree and 3148 with two; a
-/// meta-block with more than one block type adds the block type, block
-/// length and context map tables (3730), as an 80 KB chain takes (6949
-/// in all). A sizing choice, not a limit (more comes from the heap).
-const TABLE_ARENA_LEN: usize = 8 * 1024;
+/// `vectors/pki` chains up to 3.3 KB, compressed at quality 4 to 11 with
+/// windows of 64 KiB to 16 MiB) takes 2152 entries with one literal tree
+/// and 3148 with two. A meta-block with more than one block type adds the
+/// block type, block length and context map tables (3730), as an 80 KB
+/// chain at quality 11 does (6487 to 6949 in all), and then takes some
+/// cells from the heap. A sizing choice, not a limit.
+const TABLE_ARENA_LEN: usize = 4 * 1024;
 
 /// Table offsets in the stack arena: one per Huffman tree; the chains
 /// above take 3 to 6. A sizing choice, not a limit (more come from the
