@@ -9,7 +9,10 @@
 //! against the configured certificate message bound before anything is
 //! allocated, the output buffer is exactly that long and never grows,
 //! and the decompressed data must fill it exactly: one byte more or less
-//! is `bad_certificate` (RFC 8879 §4).
+//! is `bad_certificate` (RFC 8879 §4). The decoders' own memory is bounded
+//! too: brotli's ring buffer by the announced length
+//! ([`brotli_decoder`]), the zstd window by the certificate bound
+//! ([`MIN_ZSTD_WINDOW_ACCEPTED`]).
 
 mod brotli_decoder;
 
