@@ -83,13 +83,24 @@ pub fn largest_byte_cell(announced: usize) -> usize {
 /// Fails with `bad_certificate` (RFC 8879 §4) as
 /// [`super::decompress`] says.
 pub(super) fn decompress(compressed: &[u8], out: &mut [u8]) -> Result<(), Error> {
-    let mut bytes = vec![0u8; ring_buffer_len(out.len()).saturating_add(BYTE_ARENA_ROOM)];
-    let mut tables = vec![HuffmanCode::default(); TABLE_ARENA_LEN];
+    with_arenas(out.len(), |bytes, offsets, tables| {
+        decode(compressed, out, bytes, offsets, tables)
+    })
+}
+
+/// Runs `decoder` with the three arenas for an output of `announced`
+/// bytes: the byte buffer holds the ring buffer and the context maps,
+/// and refuses cells over [`largest_byte_cell`]; the offsets live on
+/// the stack.
+fn with_arenas<R>(
+    announced: usize,
+    decoder: impl FnOnce(&mut Arena<'_, u8>, &mut Arena<'_, u32>, &mut Arena<'_, HuffmanCode>) -> R,
+) -> R {
+    let mut bytes = vec![0u8; ring_buffer_len(announced).saturating_add(BYTE_ARENA_ROOM)];
     let mut offsets = [0u32; OFFSET_ARENA_LEN];
-    decode(
-        compressed,
-        out,
-        &mut Arena::new(&mut bytes, largest_byte_cell(out.len())),
+    let mut tables = vec![HuffmanCode::default(); TABLE_ARENA_LEN];
+    decoder(
+        &mut Arena::new(&mut bytes, largest_byte_cell(announced)),
         &mut Arena::new(&mut offsets, usize::MAX),
         &mut Arena::new(&mut tables, usize::MAX),
     )
@@ -306,23 +317,20 @@ mod tests {
         bits.bytes
     }
 
-    /// Decodes `compressed` into `announced` bytes as
-    /// [`decompress`] does, returning the result and the byte arena's
-    /// refusal and each arena's heap cells.
+    /// Decodes `compressed` into `announced` bytes as [`decompress`]
+    /// does, returning the result, whether the byte arena refused a cell
+    /// and how many cells came from the heap.
     fn decode_counting(
         compressed: &[u8],
         announced: usize,
     ) -> (Result<Vec<u8>, Error>, bool, usize) {
         let mut out = vec![0u8; announced];
-        let mut bytes = vec![0u8; ring_buffer_len(announced) + BYTE_ARENA_ROOM];
-        let mut tables = vec![HuffmanCode::default(); TABLE_ARENA_LEN];
-        let mut offsets = [0u32; OFFSET_ARENA_LEN];
-        let mut bytes = Arena::new(&mut bytes, largest_byte_cell(announced));
-        let mut offsets = Arena::new(&mut offsets, usize::MAX);
-        let mut tables = Arena::new(&mut tables, usize::MAX);
-        let result = decode(compressed, &mut out, &mut bytes, &mut offsets, &mut tables);
-        let heap_cells = bytes.heap_cells + offsets.heap_cells + tables.heap_cells;
-        (result.map(|()| out), bytes.refused, heap_cells)
+        let (result, refused, heap_cells) = with_arenas(announced, |bytes, offsets, tables| {
+            let result = decode(compressed, &mut out, bytes, offsets, tables);
+            let heap_cells = bytes.heap_cells + offsets.heap_cells + tables.heap_cells;
+            (result, bytes.refused, heap_cells)
+        });
+        (result.map(|()| out), refused, heap_cells)
     }
 
     /// A TLS 1.3 Certificate body (RFC 8446 §4.4.2) carrying the test
