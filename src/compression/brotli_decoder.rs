@@ -106,8 +106,8 @@ fn with_arenas<R>(
     )
 }
 
-/// The ring buffer the decoder allocates for a stream of `announced`
-/// bytes when the stream's window is at least that large.
+/// The most the decoder allocates for its ring buffer when the stream
+/// is `announced` bytes long (less when the stream's window is smaller).
 fn ring_buffer_len(announced: usize) -> usize {
     announced
         .checked_next_power_of_two()
@@ -170,7 +170,8 @@ fn decode(
 struct Arena<'a, T> {
     /// The part of the buffer not yet handed out.
     unused: &'a mut [T],
-    /// The largest cell handed out.
+    /// The largest cell this arena hands out, from its buffer or the
+    /// heap.
     max_cell: usize,
     /// Whether a request over `max_cell` was refused.
     refused: bool,
