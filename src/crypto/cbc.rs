@@ -279,6 +279,18 @@ impl BlockSizeUser for EncryptChains<'_, '_> {
 #[cfg(feature = "legacy")]
 impl BlockCipherEncClosure for EncryptChains<'_, '_> {
     fn call<B: BlockCipherEncBackend<BlockSize = U16>>(self, backend: &B) {
+        if let [chain] = self.chains {
+            // One chain alone: the plain serial loop, without the
+            // bookkeeping of taking turns.
+            let mut last = Array::from(chain.iv);
+            let (blocks, _) = Array::slice_as_chunks_mut(&mut *chain.data);
+            for block in blocks {
+                encrypt_next(backend, block, &mut last);
+            }
+            chain.iv = last.into();
+            return;
+        }
+        let count = self.chains.len().min(PARALLEL_CHAINS);
         let mut lasts = [Block::default(); PARALLEL_CHAINS];
         let mut blocks: [&mut [Block]; PARALLEL_CHAINS] = Default::default();
         let mut longest = 0;
@@ -288,11 +300,9 @@ impl BlockCipherEncClosure for EncryptChains<'_, '_> {
             longest = longest.max(data.len());
         }
         for i in 0..longest {
-            for (last, data) in lasts.iter_mut().zip(&mut blocks) {
+            for (last, data) in lasts.iter_mut().zip(&mut blocks).take(count) {
                 if let Some(block) = data.get_mut(i) {
-                    xor_block(block, last);
-                    backend.encrypt_block_inplace(block);
-                    *last = *block;
+                    encrypt_next(backend, block, last);
                 }
             }
         }
@@ -300,6 +310,20 @@ impl BlockCipherEncClosure for EncryptChains<'_, '_> {
             chain.iv = (*last).into();
         }
     }
+}
+
+/// One CBC step: `block` is XORed with the chain's `last` ciphertext
+/// block, encrypted, and becomes the new `last`.
+#[cfg(feature = "legacy")]
+#[inline(always)]
+fn encrypt_next<B: BlockCipherEncBackend<BlockSize = U16>>(
+    backend: &B,
+    block: &mut Block,
+    last: &mut Block,
+) {
+    xor_block(block, last);
+    backend.encrypt_block_inplace(block);
+    *last = *block;
 }
 
 #[cfg(feature = "legacy")]
