@@ -1,14 +1,20 @@
 //! Certificate compression (RFC 8879): the only module that names the
 //! compression crates — `miniz_oxide` (zlib, RFC 1950), `brotli` (RFC
-//! 7932) and `ruzstd` (zstd, RFC 8878), all pure Rust; why these:
-//! `docs/architecture.md`, Dependencies.
+//! 7932; its decoder driven from [`brotli_decoder`]) and `ruzstd` (zstd,
+//! RFC 8878), all pure Rust; why these: `docs/architecture.md`,
+//! Dependencies.
 //!
 //! Decompression is where a peer can attack: a few bytes can claim or
 //! expand to megabytes. So the announced `uncompressed_length` is checked
 //! against the configured certificate message bound before anything is
 //! allocated, the output buffer is exactly that long and never grows,
 //! and the decompressed data must fill it exactly: one byte more or less
-//! is `bad_certificate` (RFC 8879 §4).
+//! is `bad_certificate` (RFC 8879 §4). The decoders' own memory is bounded
+//! too: brotli's ring buffer by the announced length
+//! ([`brotli_decoder`]), the zstd window by the certificate bound
+//! ([`MIN_ZSTD_WINDOW_ACCEPTED`]).
+
+mod brotli_decoder;
 
 use std::collections::VecDeque;
 use std::io::Read;
@@ -164,10 +170,7 @@ pub(crate) fn decompress(
     let mut out = vec![0u8; announced];
     match algorithm {
         A::Zlib => inflate_zlib(compressed, &mut out)?,
-        A::Brotli => fill_exactly(
-            brotli::Decompressor::new(compressed, BROTLI_READ_BUFFER),
-            &mut out,
-        )?,
+        A::Brotli => brotli_decoder::decompress(compressed, &mut out)?,
         A::Zstd => {
             let window = max
                 .checked_next_power_of_two()
@@ -184,9 +187,6 @@ pub(crate) fn decompress(
     }
     Ok(out)
 }
-
-/// The input buffer of the brotli reader: a sizing choice, not a limit.
-const BROTLI_READ_BUFFER: usize = 4096;
 
 /// A `bad_certificate` failure of decompression (RFC 8879 §4).
 fn bad(why: &'static str) -> Error {

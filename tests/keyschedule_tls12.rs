@@ -199,7 +199,7 @@ fn finished_verify_data() {
         let server_bytes = hex::decode(e.server_finished).unwrap();
         assert_eq!(
             ms.verify_finished(Sender::Server, &transcript, &server_bytes),
-            Ok(())
+            Ok(server)
         );
         let mut tampered = server_bytes.clone();
         tampered[11] ^= 1;

@@ -23,7 +23,7 @@ const DAY: u64 = 86_400;
 fn lifetime(c: &ClientConnection, clock: &ManualClock) -> u32 {
     let bytes = c.session_data().unwrap().expect("a session or ticket");
     match ClientSessionData::from_bytes(&bytes, clock.now()).unwrap() {
-        ClientSessionData::Tls12(s) => s.ticket.expect("a ticket").lifetime_hint,
+        ClientSessionData::Tls12(s) => s.ticket.as_ref().expect("a ticket").lifetime_hint,
         ClientSessionData::Tls13(t) => t.validity.lifetime_secs(),
     }
 }

@@ -24,9 +24,9 @@ fn data_error(e: Error) -> SessionDataError {
 
 fn all_client_samples() -> Vec<ClientSessionData> {
     vec![
-        ClientSessionData::Tls12(client_tls12(true)),
-        ClientSessionData::Tls12(client_tls12(false)),
-        ClientSessionData::Tls13(client_tls13(1)),
+        ClientSessionData::Tls12(client_tls12(true).into()),
+        ClientSessionData::Tls12(client_tls12(false).into()),
+        ClientSessionData::Tls13(client_tls13(1).into()),
     ]
 }
 
@@ -72,13 +72,13 @@ fn encoding_starts_with_magic_version_and_kind() {
     assert_eq!(bytes[4], FORMAT_VERSION);
     assert_eq!(bytes[5], 1, "server_state(1)");
     assert_eq!(
-        ClientSessionData::Tls12(client_tls12(false))
+        ClientSessionData::Tls12(client_tls12(false).into())
             .to_bytes()
             .unwrap()[5],
         2
     );
     assert_eq!(
-        ClientSessionData::Tls13(client_tls13(0))
+        ClientSessionData::Tls13(client_tls13(0).into())
             .to_bytes()
             .unwrap()[5],
         3
@@ -166,7 +166,7 @@ fn any_flip_past_the_header_is_caught() {
 #[test]
 fn wrong_format_version_and_unknown_kind_are_named() {
     let bytes = client_tls13(0);
-    let bytes = ClientSessionData::Tls13(bytes).to_bytes().unwrap();
+    let bytes = ClientSessionData::Tls13(bytes.into()).to_bytes().unwrap();
     let mut v2 = bytes.clone();
     v2[4] = 2;
     assert_eq!(
@@ -189,7 +189,7 @@ fn kinds_are_not_interchangeable() {
         data_error(import(&server).unwrap_err()),
         SessionDataError::UnexpectedKind(1)
     );
-    let client = ClientSessionData::Tls12(client_tls12(true))
+    let client = ClientSessionData::Tls12(client_tls12(true).into())
         .to_bytes()
         .unwrap();
     assert_eq!(
@@ -209,7 +209,7 @@ fn kinds_are_not_interchangeable() {
 
 #[test]
 fn unknown_optional_field_is_skipped_and_kept() {
-    let data = ClientSessionData::Tls12(client_tls12(true));
+    let data = ClientSessionData::Tls12(client_tls12(true).into());
     let bytes = data.to_bytes().unwrap();
     // 0x0100 is not a tag this version knows and lacks the critical bit.
     let extended = reframe(&bytes, |fields| {
@@ -300,7 +300,7 @@ fn malformed_field_values_are_named() {
         );
     }
     // A ≤1.2 client session claiming TLS 1.3.
-    let client = ClientSessionData::Tls12(client_tls12(false))
+    let client = ClientSessionData::Tls12(client_tls12(false).into())
         .to_bytes()
         .unwrap();
     let wrong_version = reframe(&client, |fields| fields[0].1 = vec![3, 4]);
@@ -314,7 +314,7 @@ fn malformed_field_values_are_named() {
 fn expired_session_is_refused_at_import() {
     let mut session = client_tls12(false);
     session.validity = Validity::new(UnixTime::from_secs(1_700_000_000), 60);
-    let bytes = ClientSessionData::Tls12(session).to_bytes().unwrap();
+    let bytes = ClientSessionData::Tls12(session.into()).to_bytes().unwrap();
     assert!(ClientSessionData::from_bytes(&bytes, UnixTime::from_secs(1_700_000_059)).is_ok());
     assert_eq!(
         ClientSessionData::from_bytes(&bytes, UnixTime::from_secs(1_700_000_060)),
@@ -322,7 +322,7 @@ fn expired_session_is_refused_at_import() {
     );
     let mut ticket = client_tls13(0);
     ticket.validity = Validity::new(UnixTime::from_secs(10), 1);
-    let bytes = ClientSessionData::Tls13(ticket).to_bytes().unwrap();
+    let bytes = ClientSessionData::Tls13(ticket.into()).to_bytes().unwrap();
     assert_eq!(
         data_error(
             ClientSessionData::from_bytes(&bytes, UnixTime::from_millis(11_000)).unwrap_err()
@@ -425,34 +425,38 @@ fn randomized_states_round_trip() {
         let bytes = server.to_bytes().unwrap();
         assert_eq!(ServerSessionState::from_bytes(&bytes).unwrap(), server);
 
-        let tls12 = ClientSessionData::Tls12(ferrotls::internal::session::ClientSessionTls12 {
-            version: ProtocolVersion::from(0x0301 + (d.below(3) as u16)),
-            cipher_suite: CipherSuite::from(d.u32() as u16),
-            session_id: SessionId::from_peer(&d.bytes(d.below(33))).unwrap(),
-            ticket: d.coin().then(|| Tls12Ticket {
-                lifetime_hint: d.u32(),
+        let tls12 = ClientSessionData::Tls12(std::sync::Arc::new(
+            ferrotls::internal::session::ClientSessionTls12 {
+                version: ProtocolVersion::from(0x0301 + (d.below(3) as u16)),
+                cipher_suite: CipherSuite::from(d.u32() as u16),
+                session_id: SessionId::from_peer(&d.bytes(d.below(33))).unwrap(),
+                ticket: d.coin().then(|| Tls12Ticket {
+                    lifetime_hint: d.u32(),
+                    ticket: d.bytes(1 + d.below(2000)),
+                }),
+                master_secret: Secret::new(d.bytes(48)),
+                extended_master_secret: d.coin(),
+                encrypt_then_mac: d.coin(),
+                server_certificates: d.chain(),
+                server_name: d.text(60),
+                validity: d.validity(),
+                unknown_fields: Default::default(),
+            },
+        ));
+        let tls13 = ClientSessionData::Tls13(std::sync::Arc::new(
+            ferrotls::internal::session::ClientTicketTls13 {
                 ticket: d.bytes(1 + d.below(2000)),
-            }),
-            master_secret: Secret::new(d.bytes(48)),
-            extended_master_secret: d.coin(),
-            encrypt_then_mac: d.coin(),
-            server_certificates: d.chain(),
-            server_name: d.text(60),
-            validity: d.validity(),
-            unknown_fields: Default::default(),
-        });
-        let tls13 = ClientSessionData::Tls13(ferrotls::internal::session::ClientTicketTls13 {
-            ticket: d.bytes(1 + d.below(2000)),
-            psk: Secret::new(d.bytes(32 + 16 * d.below(2))),
-            cipher_suite: CipherSuite::from(d.u32() as u16),
-            age_add: d.u32(),
-            validity: d.validity(),
-            max_early_data_size: d.u32(),
-            alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
-            server_certificates: d.chain(),
-            server_name: d.text(60),
-            unknown_fields: Default::default(),
-        });
+                psk: Secret::new(d.bytes(32 + 16 * d.below(2))),
+                cipher_suite: CipherSuite::from(d.u32() as u16),
+                age_add: d.u32(),
+                validity: d.validity(),
+                max_early_data_size: d.u32(),
+                alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
+                server_certificates: d.chain(),
+                server_name: d.text(60),
+                unknown_fields: Default::default(),
+            },
+        ));
         for data in [tls12, tls13] {
             let bytes = data.to_bytes().unwrap();
             let import_time = data.validity().created();
@@ -472,7 +476,7 @@ fn debug_output_never_shows_secrets() {
     let shown = format!("{state:?}");
     assert!(shown.contains("Secret(48 bytes)"));
     assert!(!shown.contains("17, 17, 17"), "0x11 bytes of the secret");
-    let data = ClientSessionData::Tls13(client_tls13(0));
+    let data = ClientSessionData::Tls13(client_tls13(0).into());
     let shown = format!("{data:?}");
     assert!(!shown.contains("68, 68, 68"), "0x44 bytes of the PSK");
 }

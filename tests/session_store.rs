@@ -167,15 +167,21 @@ fn server_store_is_shared_between_threads() {
 #[test]
 fn client_store_keeps_tls12_and_tls13_apart() {
     let store = InMemoryClientStore::new(clock());
-    store.put_tls12("example.com", client_tls12(true));
+    store.put_tls12("example.com", client_tls12(true).into());
     assert_eq!(store.take_tls13_ticket("example.com"), None);
-    store.add_tls13_ticket("example.com", client_tls13(1));
-    assert_eq!(store.get_tls12("example.com"), Some(client_tls12(true)));
+    store.add_tls13_ticket("example.com", client_tls13(1).into());
+    assert_eq!(
+        store.get_tls12("example.com"),
+        Some(client_tls12(true).into())
+    );
     assert_eq!(
         store.take_tls13_ticket("example.com"),
-        Some(client_tls13(1))
+        Some(client_tls13(1).into())
     );
-    assert_eq!(store.get_tls12("example.com"), Some(client_tls12(true)));
+    assert_eq!(
+        store.get_tls12("example.com"),
+        Some(client_tls12(true).into())
+    );
     store.remove_tls12("example.com");
     assert_eq!(store.get_tls12("example.com"), None);
     assert_eq!(store.get_tls12("other.example"), None);
@@ -185,19 +191,19 @@ fn client_store_keeps_tls12_and_tls13_apart() {
 fn client_tickets_are_used_once_newest_first() {
     let store = InMemoryClientStore::new(clock());
     for b in 1..=3 {
-        store.add_tls13_ticket("example.com", client_tls13(b));
+        store.add_tls13_ticket("example.com", client_tls13(b).into());
     }
     assert_eq!(
         store.take_tls13_ticket("example.com"),
-        Some(client_tls13(3))
+        Some(client_tls13(3).into())
     );
     assert_eq!(
         store.take_tls13_ticket("example.com"),
-        Some(client_tls13(2))
+        Some(client_tls13(2).into())
     );
     assert_eq!(
         store.take_tls13_ticket("example.com"),
-        Some(client_tls13(1))
+        Some(client_tls13(1).into())
     );
     assert_eq!(store.take_tls13_ticket("example.com"), None);
 }
@@ -207,7 +213,7 @@ fn client_tickets_per_server_are_bounded() {
     let store = InMemoryClientStore::new(clock());
     let total = MAX_TICKETS_PER_SERVER as u8 + 3;
     for b in 0..total {
-        store.add_tls13_ticket("example.com", client_tls13(b));
+        store.add_tls13_ticket("example.com", client_tls13(b).into());
     }
     let mut taken = Vec::new();
     while let Some(t) = store.take_tls13_ticket("example.com") {
@@ -223,13 +229,13 @@ fn client_store_never_returns_expired_sessions() {
     let store = InMemoryClientStore::new(clock.clone());
     let mut short = client_tls13(1);
     short.validity = Validity::new(CREATED, 10);
-    store.add_tls13_ticket("example.com", client_tls13(2)); // 2 hours
-    store.add_tls13_ticket("example.com", short);
-    store.put_tls12("example.com", client_tls12(false)); // 2 hours
+    store.add_tls13_ticket("example.com", client_tls13(2).into()); // 2 hours
+    store.add_tls13_ticket("example.com", short.into());
+    store.put_tls12("example.com", client_tls12(false).into()); // 2 hours
     clock.advance(Duration::from_secs(10));
     assert_eq!(
         store.take_tls13_ticket("example.com"),
-        Some(client_tls13(2)),
+        Some(client_tls13(2).into()),
         "the expired newer ticket is skipped"
     );
     clock.advance(2 * HOUR);
@@ -239,10 +245,10 @@ fn client_store_never_returns_expired_sessions() {
 #[test]
 fn client_store_bounds_server_names() {
     let store = InMemoryClientStore::with_capacity(2, clock());
-    store.put_tls12("a.example", client_tls12(false));
-    store.put_tls12("b.example", client_tls12(false));
+    store.put_tls12("a.example", client_tls12(false).into());
+    store.put_tls12("b.example", client_tls12(false).into());
     assert!(store.get_tls12("a.example").is_some()); // b is now least recent
-    store.add_tls13_ticket("c.example", client_tls13(1));
+    store.add_tls13_ticket("c.example", client_tls13(1).into());
     assert_eq!(store.get_tls12("b.example"), None);
     assert!(store.get_tls12("a.example").is_some());
     assert!(store.take_tls13_ticket("c.example").is_some());

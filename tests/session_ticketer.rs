@@ -268,7 +268,7 @@ fn bad_key_sets_are_refused_and_change_nothing() {
         t.import_keys(&damaged),
         Err(ferrotls::Error::SessionData(SessionDataError::Corrupted))
     );
-    let session = ferrotls::ClientSessionData::Tls13(client_tls13(0))
+    let session = ferrotls::ClientSessionData::Tls13(client_tls13(0).into())
         .to_bytes()
         .unwrap();
     assert_eq!(

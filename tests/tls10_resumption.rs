@@ -58,7 +58,7 @@ fn connect(
     (c, s)
 }
 
-fn kept(client: &ClientConfig, key_type: &str) -> ClientSessionTls12 {
+fn kept(client: &ClientConfig, key_type: &str) -> Arc<ClientSessionTls12> {
     client
         .session_store
         .as_ref()

@@ -48,7 +48,7 @@ fn key_types_for(suite: CipherSuite) -> Vec<&'static str> {
 }
 
 /// The TLS 1.2 session the client kept for `key_type`'s server.
-fn kept_session(config: &ClientConfig, key_type: &str) -> ClientSessionTls12 {
+fn kept_session(config: &ClientConfig, key_type: &str) -> Arc<ClientSessionTls12> {
     config
         .session_store
         .as_ref()

@@ -32,7 +32,7 @@ fn connect(
     (c, s)
 }
 
-fn kept(client: &ClientConfig) -> ClientSessionTls12 {
+fn kept(client: &ClientConfig) -> Arc<ClientSessionTls12> {
     client
         .session_store
         .as_ref()
@@ -87,7 +87,7 @@ fn resumption_by_ticket_echoes_c_to_the_client_and_keeps_s_on_the_server() {
     let (c, s) = connect(&client, &server);
     // Row "≤1.2, full, RFC 5077 ticket issued": S, sealed into the ticket.
     let id = assert_full(&c, &s);
-    let first_ticket = kept(&client).ticket.expect("a ticket").ticket;
+    let first_ticket = kept(&client).ticket.clone().expect("a ticket").ticket;
     let mut client_ids = Vec::new();
     for _ in 0..2 {
         let (c, s) = connect(&client, &server);
@@ -102,7 +102,7 @@ fn resumption_by_ticket_echoes_c_to_the_client_and_keeps_s_on_the_server() {
     }
     assert_ne!(client_ids[0], client_ids[1], "C is fresh every time");
     // The server sent a new ticket on each resumption.
-    assert_ne!(kept(&client).ticket.unwrap().ticket, first_ticket);
+    assert_ne!(kept(&client).ticket.clone().unwrap().ticket, first_ticket);
 }
 
 #[test]
@@ -115,6 +115,29 @@ fn server_without_tickets_resumes_by_session_id() {
     let (c, s) = connect(&client, &server);
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!((c.session_id(), s.session_id()), (&id[..], &id[..]));
+}
+
+#[test]
+fn a_resumption_that_changes_nothing_keeps_the_offered_session_itself() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").tickets(0).build().unwrap();
+    connect(&client, &server);
+    let offered = kept(&client);
+    let (c, _) = connect(&client, &server);
+    assert!(c.is_resumed());
+    assert!(
+        Arc::ptr_eq(&kept(&client), &offered),
+        "the store keeps the offered session, not a copy"
+    );
+    assert_eq!(
+        c.session_data().unwrap(),
+        Some(
+            ferrotls::ClientSessionData::Tls12(offered)
+                .to_bytes()
+                .unwrap()
+        ),
+        "the connection exports the session it resumed"
+    );
 }
 
 #[test]
@@ -133,12 +156,12 @@ fn ticket_sealed_under_the_previous_key_resumes_two_rotations_old_does_not() {
     let (c, s) = connect(&client, &server);
     let id = assert_full(&c, &s);
     let session = kept(&client);
-    let offer_again = |session: &ClientSessionTls12| {
+    let offer_again = |session: &Arc<ClientSessionTls12>| {
         client
             .session_store
             .as_ref()
             .unwrap()
-            .put_tls12("leaf.p256.test", session.clone());
+            .put_tls12("leaf.p256.test", Arc::clone(session));
         connect(&client, &server)
     };
     ticketer.rotate().unwrap();

@@ -233,21 +233,21 @@ fn expired_ticket_still_counts_as_a_resumption_request() {
 /// A client store that hands out the same ticket again and again, to
 /// replay it.
 #[derive(Default)]
-struct ReplayingStore(Mutex<Option<ClientTicketTls13>>);
+struct ReplayingStore(Mutex<Option<Arc<ClientTicketTls13>>>);
 
 impl ClientSessionStore for ReplayingStore {
-    fn put_tls12(&self, _: &str, _: ClientSessionTls12) {}
-    fn get_tls12(&self, _: &str) -> Option<ClientSessionTls12> {
+    fn put_tls12(&self, _: &str, _: Arc<ClientSessionTls12>) {}
+    fn get_tls12(&self, _: &str) -> Option<Arc<ClientSessionTls12>> {
         None
     }
     fn remove_tls12(&self, _: &str) {}
-    fn add_tls13_ticket(&self, _: &str, ticket: ClientTicketTls13) {
+    fn add_tls13_ticket(&self, _: &str, ticket: Arc<ClientTicketTls13>) {
         let mut slot = self.0.lock().unwrap();
         if slot.is_none() {
             *slot = Some(ticket);
         }
     }
-    fn take_tls13_ticket(&self, _: &str) -> Option<ClientTicketTls13> {
+    fn take_tls13_ticket(&self, _: &str) -> Option<Arc<ClientTicketTls13>> {
         self.0.lock().unwrap().clone()
     }
 }
@@ -430,7 +430,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
         .session_store
         .as_ref()
         .unwrap()
-        .add_tls13_ticket(&server_name("p256").to_string(), forged);
+        .add_tls13_ticket(&server_name("p256").to_string(), forged.into());
     let (c, s) = connect(&attacker, &server);
     assert!(!c.is_resumed() && !s.is_resumed());
     assert!(!s.resumption_requested(), "no ticket has that identity");

@@ -328,6 +328,14 @@ struct Tls13Traffic {
 /// allocation instead of one per doubling. A sizing choice, not a limit.
 const HANDSHAKE_OUT_INITIAL_CAPACITY: usize = 2048;
 
+/// Bytes reserved for the queue of sealed records when a handshake flight
+/// first needs it: a typical flight as [`HANDSHAKE_OUT_INITIAL_CAPACITY`]
+/// sizes it, sealed, with a TLS 1.3 server's ServerHello, its dummy
+/// ChangeCipherSpec and its encrypted flight together, so the queue is
+/// allocated once rather than grown per flight. A sizing choice, not a
+/// limit; the queue is freed once traffic starts and it drains.
+const SENDABLE_TLS_HANDSHAKE_CAPACITY: usize = 4096;
+
 /// Bytes reserved for the received-message buffer when the first message
 /// is copied into it, so that the usual flights (a certificate chain of a
 /// few kilobytes included) fit without growing it. A sizing choice, not a

@@ -8,7 +8,7 @@
 //! §4.1.2) and never touches this.
 
 use crate::error::{Error, HandshakeFailureReason};
-use crate::keyschedule::tls12::Sender;
+use crate::keyschedule::tls12::{Sender, VERIFY_DATA_LEN};
 
 /// What a connection knows about renegotiation (RFC 5746 §3.1:
 /// `secure_renegotiation`, `client_verify_data`, `server_verify_data`).
@@ -17,10 +17,12 @@ pub(crate) struct Renegotiation {
     /// The peer signalled secure renegotiation in the first handshake
     /// (the extension, or the SCSV from a client).
     secure: bool,
-    /// The client's Finished verify_data of the latest handshake.
-    client_verify_data: Vec<u8>,
-    /// The server's Finished verify_data of the latest handshake.
-    server_verify_data: Vec<u8>,
+    /// The client's Finished verify_data of the latest handshake; read
+    /// only once a handshake has completed (`in_progress`).
+    client_verify_data: [u8; VERIFY_DATA_LEN],
+    /// The server's Finished verify_data of the latest handshake, as
+    /// `client_verify_data`.
+    server_verify_data: [u8; VERIFY_DATA_LEN],
     /// The latest handshake used the extended master secret (RFC 7627).
     extended_master_secret: bool,
     /// A renegotiation handshake runs now.
@@ -83,13 +85,12 @@ impl Renegotiation {
 
     /// Keeps the verify_data of a Finished sent or received (RFC 5746
     /// §3.4, §3.6), for the next renegotiation's hellos.
-    pub(crate) fn record_finished(&mut self, sender: Sender, verify_data: &[u8]) {
+    pub(crate) fn record_finished(&mut self, sender: Sender, verify_data: &[u8; VERIFY_DATA_LEN]) {
         let kept = match sender {
             Sender::Client => &mut self.client_verify_data,
             Sender::Server => &mut self.server_verify_data,
         };
-        kept.clear();
-        kept.extend_from_slice(verify_data);
+        *kept = *verify_data;
     }
 
     /// The `renegotiated_connection` a ClientHello carries: empty in the
@@ -97,7 +98,7 @@ impl Renegotiation {
     /// (RFC 5746 §3.4, §3.5).
     pub(crate) fn client_hello_info(&self) -> Vec<u8> {
         if self.in_progress {
-            self.client_verify_data.clone()
+            self.client_verify_data.to_vec()
         } else {
             Vec::new()
         }

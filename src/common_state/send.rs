@@ -3,11 +3,11 @@
 
 use super::{
     CommonState, EarlyData, HANDSHAKE_OUT_INITIAL_CAPACITY, MAX_SENDABLE_TLS,
-    WRITE_KEY_RESERVED_RECORDS,
+    SENDABLE_TLS_HANDSHAKE_CAPACITY, WRITE_KEY_RESERVED_RECORDS,
 };
 use crate::codec::{Codec, LengthPrefix, Writer};
 use crate::error::{Error, InvalidRequestReason};
-use crate::msgs::ccs::ChangeCipherSpec;
+use crate::msgs::ccs::{ChangeCipherSpec, CHANGE_CIPHER_SPEC_VALUE};
 use crate::msgs::enums::{
     AlertDescription, AlertLevel, ContentType, KeyUpdateRequest, ProtocolVersion,
 };
@@ -61,6 +61,9 @@ impl CommonState {
     pub(crate) fn flush_handshake(&mut self) -> Result<(), Error> {
         if self.handshake_out.is_empty() {
             return Ok(());
+        }
+        if !self.traffic && self.sendable_tls.capacity() == 0 {
+            self.sendable_tls.reserve(SENDABLE_TLS_HANDSHAKE_CAPACITY);
         }
         let sealed = self.record.seal(
             ContentType::Handshake,
@@ -222,10 +225,9 @@ impl CommonState {
     /// to `protection`.
     pub(crate) fn send_ccs(&mut self, protection: Box<dyn RecordProtection>) -> Result<(), Error> {
         self.flush_handshake()?;
-        let bytes = ChangeCipherSpec.to_bytes()?;
         self.record.seal(
             ContentType::ChangeCipherSpec,
-            &bytes,
+            &[CHANGE_CIPHER_SPEC_VALUE],
             &mut self.sendable_tls,
         )?;
         self.record.set_write_protection(protection);

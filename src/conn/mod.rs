@@ -661,16 +661,16 @@ impl SessionRecorder {
 }
 
 impl ClientSessionStore for SessionRecorder {
-    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12) {
-        *lock(&self.received) = Some(ClientSessionData::Tls12(session.clone()));
+    fn put_tls12(&self, server_name: &str, session: Arc<ClientSessionTls12>) {
+        *lock(&self.received) = Some(ClientSessionData::Tls12(Arc::clone(&session)));
         self.shared.put_tls12(server_name, session);
     }
 
-    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12> {
+    fn get_tls12(&self, server_name: &str) -> Option<Arc<ClientSessionTls12>> {
         match &*lock(&self.imported) {
             // A TLS 1.2 session may be asked for again: it stays offered.
             Some(ClientSessionData::Tls12(s)) if s.server_name == server_name => {
-                return Some(s.clone())
+                return Some(Arc::clone(s))
             }
             _ => {}
         }
@@ -682,12 +682,12 @@ impl ClientSessionStore for SessionRecorder {
         self.shared.remove_tls12(server_name);
     }
 
-    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13) {
-        *lock(&self.received) = Some(ClientSessionData::Tls13(ticket.clone()));
+    fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>) {
+        *lock(&self.received) = Some(ClientSessionData::Tls13(Arc::clone(&ticket)));
         self.shared.add_tls13_ticket(server_name, ticket);
     }
 
-    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13> {
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<Arc<ClientTicketTls13>> {
         match self.take_imported(server_name, |d| matches!(d, ClientSessionData::Tls13(_))) {
             Some(ClientSessionData::Tls13(ticket)) => Some(ticket),
             _ => self.shared.take_tls13_ticket(server_name),

@@ -327,6 +327,7 @@ reasons! {
         FixedPoolExhausted => "fixed random pool exhausted",
         FixedPoolPoisoned => "fixed random pool poisoned",
         GcmSaltLength => "TLS 1.2 GCM salt must be 4 bytes",
+        HandshakeMessagesNotKept => "handshake messages to sign were not kept",
         HashTooLong => "hash longer than MAX_HASH_LEN",
         HelloShorterThanBinders => "ClientHello shorter than its binders",
         HkdfContextTooLong => "HKDF-Expand-Label context too long",

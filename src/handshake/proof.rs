@@ -13,7 +13,7 @@ use crate::crypto::verify::{
 };
 use crate::error::{DecodeReason, Error, IllegalParameterReason, InvalidRequestReason};
 use crate::handshake::tls12::{legacy_algorithm, signed_params, Params};
-use crate::keyschedule::tls12::{MasterSecret, Sender};
+use crate::keyschedule::tls12::{MasterSecret, Sender, VERIFY_DATA_LEN};
 use crate::keyschedule::tls13::{BinderKey, FinishedKey};
 use crate::msgs::enums::SignatureScheme;
 use crate::msgs::key_exchange::ServerKxParams;
@@ -146,15 +146,16 @@ pub(crate) fn verify_finished(
 
 /// Checks a received TLS 1.0–1.2 Finished (RFC 5246 §7.4.9) from
 /// `sender` over the handshake hash, in constant time; a mismatch is
-/// `decrypt_error`.
+/// `decrypt_error`. With the proof comes the verify_data checked, which
+/// secure renegotiation keeps (RFC 5746 §3.1).
 pub(crate) fn verify_tls12_finished(
     master: &MasterSecret,
     sender: Sender,
     handshake_hash: &Digest,
     received: &[u8],
-) -> Result<FinishedVerified, Error> {
-    master.verify_finished(sender, handshake_hash, received)?;
-    Ok(FinishedVerified(()))
+) -> Result<(FinishedVerified, [u8; VERIFY_DATA_LEN]), Error> {
+    let verified = master.verify_finished(sender, handshake_hash, received)?;
+    Ok((FinishedVerified(()), verified))
 }
 
 /// Checks a TLS 1.0–1.2 signature by the peer's `key` over `content`

@@ -383,56 +383,54 @@ impl Params {
 /// messages of a typical full handshake. A sizing choice, not a limit.
 const HANDSHAKE_LOG_INITIAL_CAPACITY: usize = 4096;
 
-/// Every handshake message of the connection so far, header included, in
-/// order (RFC 5246 §7.4.9 `handshake_messages`). Kept whole because the
-/// hash is known only after the ServerHello, and a TLS 1.2
-/// CertificateVerify signs the messages themselves (RFC 5246 §7.4.8).
-#[derive(Clone, Default)]
+/// The handshake messages of the connection so far, header included, in
+/// order (RFC 5246 §7.4.9 `handshake_messages`): their running hash under
+/// the PRF hash, which the Finished messages and the extended master
+/// secret need, and the messages themselves only where this side may
+/// sign or check a CertificateVerify, which signs them whole (RFC 5246
+/// §7.4.8). It starts once the ServerHello settles the hash.
 pub(crate) struct HandshakeLog {
-    bytes: Vec<u8>,
-    /// The running hash of `bytes[..n]` and that `n`, started by the
-    /// first [`HandshakeLog::hash`] (the PRF hash is known by then), so
-    /// each later digest hashes only the messages added since.
-    running: Option<(HashContext, usize)>,
+    running: HashContext,
+    /// The messages, when kept.
+    messages: Option<Vec<u8>>,
 }
 
 impl HandshakeLog {
-    /// A log starting with `messages`, with room for a typical full
+    /// A log under `hash` starting with `messages`; it keeps the messages
+    /// themselves when `keep_messages`, with room for a typical full
     /// handshake so that it grows rarely.
-    pub(crate) fn new(messages: &[&[u8]]) -> Self {
-        let start: usize = messages.iter().map(|m| m.len()).sum();
-        let mut bytes = Vec::with_capacity(start.max(HANDSHAKE_LOG_INITIAL_CAPACITY));
-        for m in messages {
-            bytes.extend_from_slice(m);
-        }
-        Self {
-            bytes,
-            running: None,
-        }
+    pub(crate) fn new(hash: HashAlgorithm, messages: &[&[u8]], keep_messages: bool) -> Self {
+        let mut log = Self {
+            running: HashContext::new(hash),
+            messages: keep_messages.then(|| {
+                let start: usize = messages.iter().map(|m| m.len()).sum();
+                Vec::with_capacity(start.max(HANDSHAKE_LOG_INITIAL_CAPACITY))
+            }),
+        };
+        messages.iter().for_each(|m| log.add(m));
+        log
     }
 
     /// Appends one encoded message.
     pub(crate) fn add(&mut self, message: &[u8]) {
-        self.bytes.extend_from_slice(message);
+        self.running.update(message);
+        if let Some(messages) = &mut self.messages {
+            messages.extend_from_slice(message);
+        }
     }
 
     /// The hash of everything so far.
-    pub(crate) fn hash(&mut self, hash: HashAlgorithm) -> Digest {
-        let (context, hashed) = match &mut self.running {
-            Some((context, hashed)) if context.algorithm() == hash => (context, hashed),
-            running => {
-                let (context, hashed) = running.insert((HashContext::new(hash), 0));
-                (context, hashed)
-            }
-        };
-        context.update(self.bytes.get(*hashed..).unwrap_or_default());
-        *hashed = self.bytes.len();
-        context.current()
+    pub(crate) fn hash(&self) -> Digest {
+        self.running.current()
     }
 
-    /// The messages themselves.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+    /// The messages themselves, for a CertificateVerify; failing with
+    /// [`CryptoReason::HandshakeMessagesNotKept`] when the log was made
+    /// without them.
+    pub(crate) fn messages(&self) -> Result<&[u8], Error> {
+        self.messages
+            .as_deref()
+            .ok_or(Error::Crypto(CryptoReason::HandshakeMessagesNotKept))
     }
 }
 
@@ -534,12 +532,7 @@ pub(crate) fn master_secret(
     logger: Option<&crate::keyschedule::KeyLogger>,
 ) -> Result<MasterSecret, Error> {
     if params.extended_master_secret {
-        MasterSecret::from_premaster_extended(
-            params.hash(),
-            premaster,
-            &log.hash(params.hash()),
-            logger,
-        )
+        MasterSecret::from_premaster_extended(params.hash(), premaster, &log.hash(), logger)
     } else {
         MasterSecret::from_premaster(
             params.hash(),

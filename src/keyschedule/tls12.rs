@@ -277,8 +277,9 @@ impl MasterSecret {
         Ok(out)
     }
 
-    /// Checks the peer's Finished `verify_data` in constant time; a mismatch
-    /// is [`Error::DecryptError`] (RFC 5246 §7.4.9: `decrypt_error`).
+    /// Checks the peer's Finished `verify_data` in constant time and
+    /// returns it, as the array it is; a mismatch is
+    /// [`Error::DecryptError`] (RFC 5246 §7.4.9: `decrypt_error`).
     ///
     /// Fuzzing mode (compiled only under `cfg(fuzzing)`, see
     /// `docs/fuzzing.md`): every received `verify_data` matches.
@@ -288,12 +289,12 @@ impl MasterSecret {
         sender: Sender,
         handshake_hash: &Digest,
         received: &[u8],
-    ) -> Result<(), Error> {
+    ) -> Result<[u8; VERIFY_DATA_LEN], Error> {
         let expected = self.verify_data(sender, handshake_hash)?;
         #[cfg(fuzzing)]
-        return Ok(());
+        return Ok(expected);
         if bool::from(expected.as_slice().ct_eq(received)) {
-            Ok(())
+            Ok(expected)
         } else {
             Err(Error::DecryptError(DecryptErrorReason::FinishedMismatch))
         }
@@ -344,15 +345,15 @@ pub struct Tls12Exporter {
 
 impl Tls12Exporter {
     /// The exporter of the connection whose hellos carried these randoms,
-    /// under `master`.
+    /// under `master`, which it takes over: the handshake is done with it.
     pub fn new(
-        master: &MasterSecret,
+        master: MasterSecret,
         client_random: [u8; RANDOM_LEN],
         server_random: [u8; RANDOM_LEN],
     ) -> Self {
         Self {
             hash: master.hash,
-            master: master.secret.clone(),
+            master: master.secret,
             client_random,
             server_random,
         }
@@ -399,7 +400,7 @@ mod tests {
         let ms = master();
         let h = HashAlgorithm::Sha256.hash(b"msgs");
         let client = ms.verify_data(Sender::Client, &h).unwrap();
-        assert_eq!(ms.verify_finished(Sender::Client, &h, &client), Ok(()));
+        assert_eq!(ms.verify_finished(Sender::Client, &h, &client), Ok(client));
         assert!(ms.verify_finished(Sender::Server, &h, &client).is_err());
         assert!(ms
             .verify_finished(Sender::Client, &h, &client[..11])

@@ -151,7 +151,9 @@ impl NoPskStart {
 /// The early secret a schedule starts from: derived from a PSK, or the
 /// shared [`NoPskStart`].
 enum Early {
-    Psk(Keyed),
+    /// Boxed: a client holds its offered PSK's early secret in its first
+    /// state, the largest one, whose size every connection pays.
+    Psk(Box<Keyed>),
     NoPsk(&'static NoPskStart),
 }
 
@@ -170,17 +172,18 @@ impl Early {
 /// the handshake; the secrets an established connection keeps (traffic,
 /// exporter, resumption) hold their bytes alone.
 ///
-/// The key is boxed: its HMAC states are large, and the handshake states
-/// that carry these secrets share one enum with the established
-/// connection's state, which would otherwise grow by their size.
+/// The key is held inline: the handshake and master secrets are made
+/// once per handshake each, and allocating for them cost two calls per
+/// handshake. Only the PSK's early secret, which a client carries in its
+/// largest state while waiting for the ServerHello, is boxed ([`Early`]).
 struct Keyed {
     secret: Secret,
-    prk: Box<Prk>,
+    prk: Prk,
 }
 
 impl Keyed {
     fn new(hash: HashAlgorithm, secret: Secret) -> Result<Self, Error> {
-        let prk = Box::new(Prk::new(hash, secret.as_bytes())?);
+        let prk = Prk::new(hash, secret.as_bytes())?;
         Ok(Self { secret, prk })
     }
 }
@@ -225,7 +228,7 @@ impl EarlySecret {
     ) -> Result<Self, Error> {
         check_hash(hash)?;
         let secret = match psk {
-            Some(psk) => Early::Psk(Keyed::new(hash, hkdf::extract(hash, b"", psk)?)?),
+            Some(psk) => Early::Psk(Box::new(Keyed::new(hash, hkdf::extract(hash, b"", psk)?)?)),
             None => Early::NoPsk(NoPskStart::get(hash)?),
         };
         Ok(Self { hash, secret, log })

@@ -145,6 +145,14 @@ pub struct JoinedHandshake<'a> {
     pub raw: &'a [u8],
 }
 
+/// Bytes reserved when the joiner's buffer is first needed (again): a
+/// flight of typical messages (hellos, a certificate chain of a few
+/// kilobytes or its compressed form, signatures, Finished) arriving record
+/// by record, so the buffer is allocated once rather than grown per
+/// record. A sizing choice, not a limit; the buffer is freed when an
+/// established connection has no message pending.
+pub const JOINER_INITIAL_CAPACITY: usize = 4096;
+
 /// Joins handshake fragments into messages.
 #[derive(Debug)]
 pub struct HandshakeJoiner {
@@ -191,6 +199,9 @@ impl HandshakeJoiner {
         let largest = MAX_SERVER_KEY_EXCHANGE_LEN.max(self.max_certificate_len);
         if self.buf.len() + payload.len() > largest + HANDSHAKE_HEADER_LEN + MAX_PLAINTEXT_LEN {
             return Err(Error::LimitExceeded(LimitExceededReason::BufferedHandshake));
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(payload.len().max(JOINER_INITIAL_CAPACITY));
         }
         self.buf.extend_from_slice(payload);
         self.check_next_len().map(|_| ())

@@ -509,23 +509,30 @@ impl RecordLayer {
             _ => (&[][..], data),
         };
         let first = (!first.is_empty()).then_some(first);
-        for fragment in first.into_iter().chain(self.fragmenter.fragments(rest)) {
-            let seq = self.write.sequence_number()?;
-            if seq >= self.write.limit {
-                return Err(Error::KeyUsageLimitReached);
-            }
-            let start = out.len();
-            out.extend_from_slice(&[content_type.into(), version[0], version[1], 0, 0]);
-            out.resize(out.len() + explicit, 0);
-            out.extend_from_slice(fragment);
-            if let Err(e) = self.write.protection.seal(seq, out, start) {
-                out.truncate(start);
-                return Err(e);
-            }
-            let protected = self.write.protection.is_protected();
-            self.write.advance(protected);
-        }
-        Ok(())
+        let write = &mut self.write;
+        let sealed = first
+            .into_iter()
+            .chain(self.fragmenter.fragments(rest))
+            .try_for_each(|fragment| {
+                let seq = write.sequence_number()?;
+                if seq >= write.limit {
+                    return Err(Error::KeyUsageLimitReached);
+                }
+                let start = out.len();
+                out.extend_from_slice(&[content_type.into(), version[0], version[1], 0, 0]);
+                out.resize(out.len() + explicit, 0);
+                out.extend_from_slice(fragment);
+                if let Err(e) = write.protection.seal_batched(seq, out, start) {
+                    out.truncate(start);
+                    return Err(e);
+                }
+                let protected = write.protection.is_protected();
+                write.advance(protected);
+                Ok(())
+            });
+        // On every path, so that no record is left unencrypted.
+        let finished = self.write.protection.finish_sealing(out);
+        sealed.and(finished)
     }
 }
 

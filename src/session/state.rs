@@ -59,6 +59,7 @@ use crate::session::format::{
 use crate::session::id::SessionId;
 use crate::time::UnixTime;
 use core::time::Duration;
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The longest a session may be resumed: 7 days (604 800 s), the TLS 1.3
@@ -526,9 +527,9 @@ impl ClientTicketTls13 {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientSessionData {
     /// A TLS 1.0–1.2 session.
-    Tls12(ClientSessionTls12),
+    Tls12(Arc<ClientSessionTls12>),
     /// A TLS 1.3 ticket.
-    Tls13(ClientTicketTls13),
+    Tls13(Arc<ClientTicketTls13>),
 }
 
 impl ClientSessionData {
@@ -555,8 +556,8 @@ impl ClientSessionData {
     pub fn from_bytes(bytes: &[u8], now: UnixTime) -> Result<Self, Error> {
         let f = FieldReader::parse(bytes)?;
         let data = match f.kind() {
-            Kind::ClientTls12 => Self::Tls12(ClientSessionTls12::decode_fields(f)?),
-            Kind::ClientTls13 => Self::Tls13(ClientTicketTls13::decode_fields(f)?),
+            Kind::ClientTls12 => Self::Tls12(Arc::new(ClientSessionTls12::decode_fields(f)?)),
+            Kind::ClientTls13 => Self::Tls13(Arc::new(ClientTicketTls13::decode_fields(f)?)),
             other @ (Kind::ServerState | Kind::TicketKeys) => {
                 return Err(SessionDataError::UnexpectedKind(other as u8).into())
             }

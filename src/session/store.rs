@@ -230,32 +230,34 @@ impl ServerSessionStore for InMemoryServerStore {
 /// 1.3 ticket has no comparable session ID and is used once (design §3).
 ///
 /// Implementations must be safe to call from many connections at once and
-/// must never return an expired session or ticket.
+/// must never return an expired session or ticket. Sessions and tickets
+/// are immutable once made and travel as [`Arc`]s, so keeping one, handing
+/// it to a connection and recording it for export share one copy.
 pub trait ClientSessionStore: Send + Sync {
     /// Keeps `session` as the TLS ≤1.2 session for `server_name`,
     /// replacing the previous one.
-    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12);
+    fn put_tls12(&self, server_name: &str, session: Arc<ClientSessionTls12>);
 
     /// The TLS ≤1.2 session for `server_name`, left in the store.
-    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12>;
+    fn get_tls12(&self, server_name: &str) -> Option<Arc<ClientSessionTls12>>;
 
     /// Forgets the TLS ≤1.2 session for `server_name` (for example after
     /// the server refused to resume it).
     fn remove_tls12(&self, server_name: &str);
 
     /// Adds a TLS 1.3 ticket for `server_name`.
-    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13);
+    fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>);
 
     /// Removes and returns the newest unexpired TLS 1.3 ticket for
     /// `server_name`; a ticket is handed out once.
-    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13>;
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<Arc<ClientTicketTls13>>;
 }
 
 #[derive(Default)]
 struct ClientEntry {
-    tls12: Option<ClientSessionTls12>,
+    tls12: Option<Arc<ClientSessionTls12>>,
     /// Oldest first.
-    tls13: VecDeque<ClientTicketTls13>,
+    tls13: VecDeque<Arc<ClientTicketTls13>>,
 }
 
 impl ClientEntry {
@@ -309,14 +311,14 @@ impl InMemoryClientStore {
 }
 
 impl ClientSessionStore for InMemoryClientStore {
-    fn put_tls12(&self, server_name: &str, session: ClientSessionTls12) {
+    fn put_tls12(&self, server_name: &str, session: Arc<ClientSessionTls12>) {
         self.with_entry(server_name, true, |entry, _| {
             entry.tls12 = Some(session);
             Some(())
         });
     }
 
-    fn get_tls12(&self, server_name: &str) -> Option<ClientSessionTls12> {
+    fn get_tls12(&self, server_name: &str) -> Option<Arc<ClientSessionTls12>> {
         self.with_entry(server_name, false, |entry, now| {
             if entry.tls12.as_ref()?.validity.is_expired(now) {
                 entry.tls12 = None;
@@ -329,7 +331,7 @@ impl ClientSessionStore for InMemoryClientStore {
         self.with_entry(server_name, false, |entry, _| entry.tls12.take());
     }
 
-    fn add_tls13_ticket(&self, server_name: &str, ticket: ClientTicketTls13) {
+    fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>) {
         self.with_entry(server_name, true, |entry, _| {
             if entry.tls13.len() >= MAX_TICKETS_PER_SERVER {
                 entry.tls13.pop_front();
@@ -339,7 +341,7 @@ impl ClientSessionStore for InMemoryClientStore {
         });
     }
 
-    fn take_tls13_ticket(&self, server_name: &str) -> Option<ClientTicketTls13> {
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<Arc<ClientTicketTls13>> {
         self.with_entry(server_name, false, |entry, now| {
             while let Some(ticket) = entry.tls13.pop_back() {
                 if !ticket.validity.is_expired(now) {

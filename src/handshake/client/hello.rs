@@ -59,7 +59,7 @@ pub(crate) struct ExpectServerHello {
     /// Whether 0-RTT data is being sent with this ClientHello.
     pub(super) early_data: bool,
     /// The TLS ≤1.2 session offered for resumption, by ID or ticket.
-    pub(super) tls12_session: Option<Box<ClientSessionTls12>>,
+    pub(super) tls12_session: Option<Arc<ClientSessionTls12>>,
     /// renegotiation_info's `renegotiated_connection`: empty, or our last
     /// verify_data when renegotiating (RFC 5746 §3.4, §3.5).
     pub(super) renegotiated_connection: Vec<u8>,
@@ -68,7 +68,7 @@ pub(crate) struct ExpectServerHello {
 /// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
 /// secret its PSK starts.
 pub(super) struct Resuming {
-    pub(super) ticket: ClientTicketTls13,
+    pub(super) ticket: Arc<ClientTicketTls13>,
     /// The ticket's suite; only suites with its hash may resume it.
     pub(super) suite: Tls13Suite,
     pub(super) early: EarlySecret,
@@ -397,11 +397,11 @@ fn tls12_session_from_store(
     config: &ClientConfig,
     store: Option<&dyn ClientSessionStore>,
     server_name: &ServerName,
-) -> Option<Box<ClientSessionTls12>> {
+) -> Option<Arc<ClientSessionTls12>> {
     let session = store?.get_tls12(&server_name.as_text())?;
     let enabled = config.common.versions.contains(&session.version)
         && config.common.cipher_suites.contains(&session.cipher_suite);
-    enabled.then(|| Box::new(session))
+    enabled.then_some(session)
 }
 
 /// Queues `hello`; when it offers PSKs, their binders are computed over

@@ -109,7 +109,7 @@ pub(crate) struct Handshake {
     /// The server promised a NewSessionTicket (RFC 5077 §3.2).
     ticket_expected: bool,
     /// The session offered and accepted, when resuming.
-    resumed: Option<Box<ClientSessionTls12>>,
+    resumed: Option<Arc<ClientSessionTls12>>,
     /// The server acknowledged status_request: a CertificateStatus may
     /// follow its Certificate (RFC 6066 §8).
     status_acked: bool,
@@ -156,11 +156,18 @@ pub(super) fn handle_server_hello(
     common.report(HandshakeEvent::SessionId(SessionId::from_peer(
         &hello.session_id,
     )?));
+    // The messages are kept only when a CertificateVerify of ours may
+    // sign them: a full handshake with a certificate to offer.
+    let log = HandshakeLog::new(
+        params.hash(),
+        &[&state.hello_bytes, raw],
+        resumed.is_none() && !state.config.client_certificates.is_empty(),
+    );
     let hs = Handshake {
         config: state.config,
         server_name: state.server_name,
         params,
-        log: HandshakeLog::new(&[&state.hello_bytes, raw]),
+        log,
         ticket_expected: extensions.ticket_expected,
         resumed,
         status_acked: extensions.status_acked,
@@ -309,12 +316,12 @@ impl ServerHelloExtensions {
 /// [`check_resumed`] holds to its parameters; echoing it when we offered
 /// no session is `illegal_parameter`.
 fn resumed_session(
-    offered: Option<Box<ClientSessionTls12>>,
+    offered: Option<Arc<ClientSessionTls12>>,
     session_id: &[u8],
     hello: &ServerHello,
     version: ProtocolVersion,
     extensions: &ServerHelloExtensions,
-) -> Result<Option<Box<ClientSessionTls12>>, Error> {
+) -> Result<Option<Arc<ClientSessionTls12>>, Error> {
     let echoed = !hello.session_id.is_empty() && hello.session_id == session_id;
     match offered {
         Some(session) if echoed => {
@@ -677,7 +684,7 @@ impl ExpectServerHelloDone {
             key_logger(&hs.config.common, hs.params.client_random).as_ref(),
         )?;
         if let Some(Some((key, scheme))) = &chosen {
-            let signed = sign(key.key(), *scheme, hs.log.as_bytes())?;
+            let signed = sign(key.key(), *scheme, hs.log.messages()?)?;
             let bytes = common.send_handshake(&HandshakeMessage::CertificateVerify(signed))?;
             hs.log.add(bytes);
         }
@@ -728,7 +735,7 @@ fn send_finished(
     client_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
     hs.params.change_write_cipher(common, client_write)?;
-    let verify_data = master.verify_data(Sender::Client, &hs.log.hash(hs.params.hash()))?;
+    let verify_data = master.verify_data(Sender::Client, &hs.log.hash())?;
     common
         .renegotiation_mut()
         .record_finished(Sender::Client, &verify_data);
@@ -793,22 +800,22 @@ impl ExpectFinished {
                     ));
                 }
                 let mut hs = self.hs;
-                let finished = verify_tls12_finished(
+                let (finished, verified) = verify_tls12_finished(
                     &self.master,
                     Sender::Server,
-                    &hs.log.hash(hs.params.hash()),
+                    &hs.log.hash(),
                     &verify_data,
                 )?;
                 common
                     .renegotiation_mut()
-                    .record_finished(Sender::Server, &verify_data);
+                    .record_finished(Sender::Server, &verified);
                 hs.log.add(&message.raw);
                 if let Some(client_write) = self.client_write {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
                 store_session(&mut hs, common, &self.master, self.ticket)?;
                 common.set_tls12_exporter(Tls12Exporter::new(
-                    &self.master,
+                    self.master,
                     hs.params.client_random,
                     hs.params.server_random,
                 ));
@@ -832,8 +839,9 @@ impl ExpectFinished {
 /// session ID from a full handshake (the one first cached when resuming),
 /// the newest ticket, the master secret and what resumption must keep.
 /// A resumed session is kept with the master secret, chain and name it
-/// already holds (they are this connection's too), moved rather than
-/// copied. A session with neither ID nor ticket cannot be resumed and is
+/// already holds (they are this connection's too): the offered session
+/// itself when nothing about it changed, otherwise a copy with the
+/// changes. A session with neither ID nor ticket cannot be resumed and is
 /// not kept.
 fn store_session(
     hs: &mut Handshake,
@@ -847,41 +855,57 @@ fn store_session(
     let now = hs.config.common.clock.now();
     let server_name = hs.server_name.as_text();
     let params = &hs.params;
-    let mut session = match hs.resumed.take() {
-        Some(old) => ClientSessionTls12 {
-            version: params.version,
-            cipher_suite: params.suite.suite,
-            extended_master_secret: params.extended_master_secret,
-            encrypt_then_mac: params.encrypt_then_mac,
-            unknown_fields: Default::default(),
-            ..*old
-        },
-        None => ClientSessionTls12 {
-            version: params.version,
-            cipher_suite: params.suite.suite,
-            session_id: SessionId::from_peer(common.negotiated().session_id())?,
-            ticket: None,
-            master_secret: master.secret().clone(),
-            extended_master_secret: params.extended_master_secret,
-            encrypt_then_mac: params.encrypt_then_mac,
-            server_certificates: common.negotiated().peer_certificates().to_vec(),
-            server_name: server_name.clone().into_owned(),
-            validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
-            unknown_fields: Default::default(),
-        },
+    let ticket = ticket.filter(|t| !t.ticket.is_empty());
+    let session = match hs.resumed.take() {
+        // Resuming kept the session's version, suite and extended master
+        // secret use (`check_resumed`): with no new ticket and the same
+        // encrypt-then-MAC use, it is the very session offered.
+        Some(old) if ticket.is_none() && old.encrypt_then_mac == params.encrypt_then_mac => old,
+        resumed => {
+            let mut session = match resumed {
+                Some(old) => {
+                    // The store's copy is replaced below: dropping it first
+                    // lets the session be taken over rather than copied
+                    // when no other connection holds it.
+                    store.remove_tls12(&server_name);
+                    ClientSessionTls12 {
+                        version: params.version,
+                        cipher_suite: params.suite.suite,
+                        extended_master_secret: params.extended_master_secret,
+                        encrypt_then_mac: params.encrypt_then_mac,
+                        unknown_fields: Default::default(),
+                        ..Arc::unwrap_or_clone(old)
+                    }
+                }
+                None => ClientSessionTls12 {
+                    version: params.version,
+                    cipher_suite: params.suite.suite,
+                    session_id: SessionId::from_peer(common.negotiated().session_id())?,
+                    ticket: None,
+                    master_secret: master.secret().clone(),
+                    extended_master_secret: params.extended_master_secret,
+                    encrypt_then_mac: params.encrypt_then_mac,
+                    server_certificates: common.negotiated().peer_certificates().to_vec(),
+                    server_name: server_name.clone().into_owned(),
+                    validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
+                    unknown_fields: Default::default(),
+                },
+            };
+            if let Some(t) = ticket {
+                let lifetime = if t.lifetime_hint == 0 {
+                    DEFAULT_LIFETIME_SECS
+                } else {
+                    t.lifetime_hint
+                };
+                session.ticket = Some(crate::session::state::Tls12Ticket {
+                    lifetime_hint: t.lifetime_hint,
+                    ticket: t.ticket,
+                });
+                session.validity = Validity::new(now, lifetime);
+            }
+            Arc::new(session)
+        }
     };
-    if let Some(t) = ticket.filter(|t| !t.ticket.is_empty()) {
-        let lifetime = if t.lifetime_hint == 0 {
-            DEFAULT_LIFETIME_SECS
-        } else {
-            t.lifetime_hint
-        };
-        session.ticket = Some(crate::session::state::Tls12Ticket {
-            lifetime_hint: t.lifetime_hint,
-            ticket: t.ticket,
-        });
-        session.validity = Validity::new(now, lifetime);
-    }
     if session.session_id.is_empty() && session.ticket.is_none() {
         store.remove_tls12(&server_name);
         return Ok(());

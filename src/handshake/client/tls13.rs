@@ -392,7 +392,7 @@ fn early_secret(
     config: &ClientConfig,
     random: [u8; RANDOM_LEN],
     common: &mut dyn HandshakeIo,
-) -> Result<(EarlySecret, Option<ClientTicketTls13>), Error> {
+) -> Result<(EarlySecret, Option<Arc<ClientTicketTls13>>), Error> {
     Ok(match accepted {
         Some(AcceptedPsk::Ticket(resuming)) => (resuming.early, Some(resuming.ticket)),
         Some(AcceptedPsk::External(external)) => {
@@ -439,13 +439,14 @@ impl HandshakeKeys {
 /// Reports what the ServerHello settled (RFC 8446 §4.1.3): the version,
 /// suite, group and session ID echo, and, when resuming, the ticket's
 /// server certificates, moved out of it (a ticket is used once, and
-/// nothing later reads them from it).
+/// nothing later reads them from it; a ticket the store still shares is
+/// copied first).
 fn report_server_hello(
     common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
     share: Option<&KeyShareEntry>,
     hello: &ServerHello,
-    ticket: Option<&mut ClientTicketTls13>,
+    ticket: Option<&mut Arc<ClientTicketTls13>>,
 ) -> Result<(), Error> {
     common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -458,7 +459,7 @@ fn report_server_hello(
     if let Some(ticket) = ticket {
         common.report(HandshakeEvent::Resumed);
         common.report(HandshakeEvent::PeerCertificates(std::mem::take(
-            &mut ticket.server_certificates,
+            &mut Arc::make_mut(ticket).server_certificates,
         )));
     }
     Ok(())
@@ -476,7 +477,7 @@ pub(crate) struct Handshake {
     ccs_sent: bool,
     certificate_request: Option<CertificateRequestTls13>,
     /// The ticket the server accepted, when resuming.
-    resumed: Option<ClientTicketTls13>,
+    resumed: Option<Arc<ClientTicketTls13>>,
     /// Whether the server selected our external PSK.
     external_psk: bool,
     early_data: EarlyDataAnswer,
@@ -991,7 +992,7 @@ impl Traffic {
         let server_name = self.server_name.to_string();
         store.add_tls13_ticket(
             &self.server_name.as_text(),
-            ClientTicketTls13 {
+            Arc::new(ClientTicketTls13 {
                 psk: self.resumption.ticket_psk(&message.nonce)?,
                 ticket: message.ticket,
                 cipher_suite: self.suite.suite,
@@ -1002,7 +1003,7 @@ impl Traffic {
                 server_certificates: common.negotiated().peer_certificates().to_vec(),
                 server_name,
                 unknown_fields: Default::default(),
-            },
+            }),
         );
         Ok(())
     }

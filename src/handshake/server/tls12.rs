@@ -199,7 +199,6 @@ pub(super) fn handle_client_hello(
         true => None,
         false => find_session(&config, common, hello, &offer, version)?,
     };
-    let log = HandshakeLog::new(&[raw]);
     let mut random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
     set_downgrade_sentinel(&config, version, &mut random);
     common.report(HandshakeEvent::Version(version));
@@ -214,7 +213,7 @@ pub(super) fn handle_client_hello(
         offer: &offer,
         version,
         random,
-        log,
+        raw,
     };
     match resumed {
         Some(session) => resume_session(config, common, hello, session),
@@ -254,7 +253,8 @@ struct Hello<'h> {
     offer: &'h Offer<'h>,
     version: ProtocolVersion,
     random: [u8; RANDOM_LEN],
-    log: HandshakeLog,
+    /// The ClientHello as received, the first message of the log.
+    raw: &'h [u8],
 }
 
 impl Hello<'_> {
@@ -302,7 +302,8 @@ fn resume_session(
         common,
     );
     // Design §3: the echo is S (by ID) or the client's C (ticket).
-    let mut log = hello.log;
+    // No CertificateVerify in an abbreviated handshake: the hash is enough.
+    let mut log = HandshakeLog::new(params.hash(), &[hello.raw], false);
     log.add(send_server_hello(
         common,
         &params,
@@ -362,7 +363,13 @@ fn start_full_handshake(
     let staples = Staples::to_send(&offer.extensions, &certificate);
     let mut extensions = server_hello_extensions(offer, &params, send_ticket, true, types, common);
     extensions.extend(staples.server_hello_extensions());
-    let mut log = hello.log;
+    // The messages are kept when a client certificate may be asked for,
+    // for its CertificateVerify.
+    let mut log = HandshakeLog::new(
+        params.hash(),
+        &[hello.raw],
+        config.client_auth.verifier().is_some(),
+    );
     log.add(send_server_hello(
         common,
         &params,
@@ -1015,7 +1022,7 @@ impl ExpectCertificateVerify {
             &self.public_key,
             &signed,
             &hs.config.common.signature_schemes,
-            hs.log.as_bytes(),
+            hs.log.messages()?,
         )?;
         hs.log.add(&message.raw);
         expect_ccs(
@@ -1094,9 +1101,7 @@ fn send_finished(
     server_write: Box<dyn RecordProtection>,
 ) -> Result<(), Error> {
     hs.params.change_write_cipher(common, server_write)?;
-    let verify_data = hs
-        .master
-        .verify_data(Sender::Server, &hs.log.hash(hs.params.hash()))?;
+    let verify_data = hs.master.verify_data(Sender::Server, &hs.log.hash())?;
     common
         .renegotiation_mut()
         .record_finished(Sender::Server, &verify_data);
@@ -1136,15 +1141,11 @@ impl ExpectFinished {
                 UnexpectedMessageReason::FinishedBeforeCcs,
             ));
         }
-        let finished = verify_tls12_finished(
-            &hs.master,
-            Sender::Client,
-            &hs.log.hash(hs.params.hash()),
-            &verify_data,
-        )?;
+        let (finished, verified) =
+            verify_tls12_finished(&hs.master, Sender::Client, &hs.log.hash(), &verify_data)?;
         common
             .renegotiation_mut()
-            .record_finished(Sender::Client, &verify_data);
+            .record_finished(Sender::Client, &verified);
         hs.log.add(&message.raw);
         if let Some(server_write) = self.server_write {
             if hs.send_ticket {
@@ -1160,7 +1161,7 @@ impl ExpectFinished {
             }
         }
         common.set_tls12_exporter(Tls12Exporter::new(
-            &hs.master,
+            hs.master,
             hs.params.client_random,
             hs.params.server_random,
         ));

@@ -5,12 +5,13 @@
 
 use super::{fragment_len, header_fields, set_length, Opened, RecordProtection};
 use crate::crypto::cbc::{
-    check_padding, mac_header, open_mac_then_encrypt, AesCbc, HashWork, IvSource, RecordMac,
-    BLOCK_LEN,
+    check_padding, mac_header, open_mac_then_encrypt, AesCbc, CbcChain, HashWork, IvSource,
+    RecordMac, BLOCK_LEN, PARALLEL_CHAINS,
 };
 use crate::crypto::hash::HashAlgorithm;
 use crate::error::{CryptoReason, Error};
 use crate::record::{HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12};
+use core::ops::Range;
 use zeroize::Zeroizing;
 
 /// Where each record's CBC IV comes from.
@@ -67,6 +68,30 @@ pub struct CbcHmacProtection {
     mac: RecordMac,
     iv: CbcIv,
     order: MacOrder,
+    /// Records sealed but not yet encrypted, oldest first: the first
+    /// `unfinished` entries. Explicit-IV records wait here so that up to
+    /// [`PARALLEL_CHAINS`] are encrypted together (their CBC chains are
+    /// independent); a chained-IV record never waits.
+    pending: [PendingRecord; PARALLEL_CHAINS],
+    unfinished: usize,
+}
+
+/// A record laid out in the output, its encryption still to come.
+#[derive(Clone, Debug, Default)]
+struct PendingRecord {
+    /// Where the record starts in the output.
+    start: usize,
+    /// Where its IV and ciphertext lie (the bytes an encrypt-then-MAC tag
+    /// covers, RFC 7366 §3).
+    body: Range<usize>,
+    /// Where its CBC blocks lie.
+    blocks: Range<usize>,
+    /// Its IV.
+    iv: [u8; BLOCK_LEN],
+    /// The MAC header fields of an encrypt-then-MAC record.
+    seq: u64,
+    content_type: u8,
+    version: u16,
 }
 
 impl CbcHmacProtection {
@@ -86,6 +111,8 @@ impl CbcHmacProtection {
             mac: RecordMac::new(mac_hash, mac_key)?,
             iv,
             order,
+            pending: Default::default(),
+            unfinished: 0,
         })
     }
 
@@ -112,11 +139,104 @@ impl CbcHmacProtection {
         }
     }
 
-    /// Encrypts `blocks` in place and advances the chained IV.
-    fn encrypt(&mut self, iv: &[u8; BLOCK_LEN], blocks: &mut [u8]) -> Result<(), Error> {
-        let last = self.cipher.encrypt_in_place(iv, blocks)?;
-        if let CbcIv::Chained(chain) = &mut self.iv {
-            **chain = last;
+    /// Lays out the record at `record_start` for encryption: the MAC of
+    /// a MAC-then-encrypt record appended to its plaintext, the padding,
+    /// the IV (written in front when explicit), the room for an
+    /// encrypt-then-MAC tag, and the header's final length; then queues
+    /// it for [`RecordProtection::finish_sealing`].
+    fn lay_out(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
+        let explicit_len = self.explicit_nonce_len();
+        let body_start = record_start + HEADER_LEN;
+        let encrypted_start = body_start + explicit_len;
+        let plaintext_len = fragment_len(out, record_start)?
+            .checked_sub(explicit_len)
+            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
+        let (content_type, version) = header_fields(out.get(record_start..).unwrap_or_default())?;
+        let (content_type, version) = (u8::from(content_type), u16::from(version));
+        let too_long = |_| Error::EncodeOverflow;
+
+        if self.order == MacOrder::MacThenEncrypt {
+            let header = mac_header(
+                seq,
+                content_type,
+                version,
+                u16::try_from(plaintext_len).map_err(too_long)?,
+            );
+            let tag = self
+                .mac
+                .sign(&[&header, out.get(encrypted_start..).unwrap_or_default()]);
+            out.extend_from_slice(tag.as_ref());
+        }
+        let unpadded = out.len() - encrypted_start;
+        append_padding(out, unpadded);
+        let body_end = out.len();
+        let explicit = out
+            .get_mut(body_start..encrypted_start)
+            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
+        let iv = self.seal_iv(explicit)?;
+        if self.order == MacOrder::EncryptThenMac {
+            out.resize(body_end + self.mac.tag_len(), 0);
+        }
+        let total = out.len() - body_start;
+        set_length(out, record_start, total)?;
+        let slot = self
+            .pending
+            .get_mut(self.unfinished)
+            .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
+        *slot = PendingRecord {
+            start: record_start,
+            body: body_start..body_end,
+            blocks: encrypted_start..body_end,
+            iv,
+            seq,
+            content_type,
+            version,
+        };
+        self.unfinished += 1;
+        Ok(())
+    }
+
+    /// Encrypts the queued records together, advances the chained IV and
+    /// adds the encrypt-then-MAC tags.
+    fn encrypt_unfinished(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        let pending = self.pending.get(..self.unfinished).unwrap_or_default();
+        let mut chains: [CbcChain<'_>; PARALLEL_CHAINS] = Default::default();
+        let mut rest = &mut *out;
+        let mut offset = 0;
+        for (record, chain) in pending.iter().zip(&mut chains) {
+            let skip = record.blocks.start.checked_sub(offset);
+            let (_, tail) = skip
+                .and_then(|skip| rest.split_at_mut_checked(skip))
+                .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
+            let (data, tail) = tail
+                .split_at_mut_checked(record.blocks.len())
+                .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
+            *chain = CbcChain {
+                iv: record.iv,
+                data,
+            };
+            rest = tail;
+            offset = record.blocks.end;
+        }
+        let chains = chains.get_mut(..pending.len()).unwrap_or_default();
+        self.cipher.encrypt_chains_in_place(chains)?;
+        if let (CbcIv::Chained(chain), Some(last)) = (&mut self.iv, chains.last()) {
+            **chain = last.iv;
+        }
+        if self.order == MacOrder::EncryptThenMac {
+            for record in pending {
+                let body = out.get(record.body.clone()).unwrap_or_default();
+                let header = mac_header(
+                    record.seq,
+                    record.content_type,
+                    record.version,
+                    u16::try_from(body.len()).map_err(|_| Error::EncodeOverflow)?,
+                );
+                let tag = self.mac.sign(&[&header, body]);
+                out.get_mut(record.body.end..record.body.end + tag.as_ref().len())
+                    .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?
+                    .copy_from_slice(tag.as_ref());
+            }
         }
         Ok(())
     }
@@ -166,53 +286,41 @@ impl RecordProtection for CbcHmacProtection {
     }
 
     fn seal(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
-        let explicit_len = self.explicit_nonce_len();
-        let body_start = record_start + HEADER_LEN;
-        let encrypted_start = body_start + explicit_len;
-        let plaintext_len = fragment_len(out, record_start)?
-            .checked_sub(explicit_len)
-            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
-        let (content_type, version) = header_fields(out.get(record_start..).unwrap_or_default())?;
-        let (content_type, version) = (u8::from(content_type), u16::from(version));
-        let too_long = |_| Error::EncodeOverflow;
+        self.finish_sealing(out)?;
+        self.lay_out(seq, out, record_start)?;
+        self.finish_sealing(out)
+    }
 
-        if self.order == MacOrder::MacThenEncrypt {
-            let header = mac_header(
-                seq,
-                content_type,
-                version,
-                u16::try_from(plaintext_len).map_err(too_long)?,
-            );
-            let tag = self
-                .mac
-                .sign(&[&header, out.get(encrypted_start..).unwrap_or_default()]);
-            out.extend_from_slice(tag.as_ref());
+    /// Explicit-IV records wait until [`PARALLEL_CHAINS`] of them can be
+    /// encrypted together; a chained IV needs the record before encrypted
+    /// first (RFC 2246 §6.2.3.2), so those are sealed one by one.
+    fn seal_batched(
+        &mut self,
+        seq: u64,
+        out: &mut Vec<u8>,
+        record_start: usize,
+    ) -> Result<(), Error> {
+        if matches!(self.iv, CbcIv::Chained(_)) || self.unfinished == PARALLEL_CHAINS {
+            self.finish_sealing(out)?;
         }
-        let unpadded = out.len() - encrypted_start;
-        append_padding(out, unpadded);
-
-        let body = out
-            .get_mut(body_start..)
-            .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
-        let (explicit, blocks) = body
-            .split_at_mut_checked(explicit_len)
-            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
-        let iv = self.seal_iv(explicit)?;
-        self.encrypt(&iv, blocks)?;
-
-        if self.order == MacOrder::EncryptThenMac {
-            let body = out.get(body_start..).unwrap_or_default();
-            let header = mac_header(
-                seq,
-                content_type,
-                version,
-                u16::try_from(body.len()).map_err(too_long)?,
-            );
-            let tag = self.mac.sign(&[&header, body]);
-            out.extend_from_slice(tag.as_ref());
+        self.lay_out(seq, out, record_start)?;
+        if matches!(self.iv, CbcIv::Chained(_)) {
+            self.finish_sealing(out)?;
         }
-        let total = out.len() - body_start;
-        set_length(out, record_start, total)
+        Ok(())
+    }
+
+    fn finish_sealing(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        if self.unfinished == 0 {
+            return Ok(());
+        }
+        let first = self.pending.first().map_or(out.len(), |p| p.start);
+        let done = self.encrypt_unfinished(out);
+        self.unfinished = 0;
+        if done.is_err() {
+            out.truncate(first);
+        }
+        done
     }
 
     fn open(&mut self, seq: u64, record: &mut [u8]) -> Result<Opened, Error> {

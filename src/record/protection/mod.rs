@@ -94,6 +94,29 @@ pub trait RecordProtection: Send {
     /// randomness, a malformed buffer).
     fn seal(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error>;
 
+    /// Seals as [`Self::seal`] does, except that the scheme may leave the
+    /// record's encryption to [`Self::finish_sealing`] (or to a later
+    /// call of this method), so that it can encrypt several records
+    /// together. The record's length, header and place in `out` are final
+    /// on return; until the records are finished the caller only appends
+    /// to `out`, and it calls [`Self::finish_sealing`] before anything
+    /// reads them. The default seals at once.
+    fn seal_batched(
+        &mut self,
+        seq: u64,
+        out: &mut Vec<u8>,
+        record_start: usize,
+    ) -> Result<(), Error> {
+        self.seal(seq, out, record_start)
+    }
+
+    /// Completes every record [`Self::seal_batched`] left unfinished in
+    /// `out`. On failure those records are removed from `out` (it is cut
+    /// back to the first of them) and the error is returned.
+    fn finish_sealing(&mut self, _out: &mut Vec<u8>) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// Opens `record` (header and fragment) in place as record number
     /// `seq`.
     ///
