@@ -43,13 +43,13 @@ fn certificate_type_extensions_decode_in_each_context() {
     // (type 19 client / 20 server, offer and answer forms)
     let cases = [
         (
-            Extension::ClientCertificateTypes(vec![RAW, X509]),
+            Extension::ClientCertificateTypes([RAW, X509].into()),
             &[0, 19, 0, 3, 2, 2, 0][..],
             Extension::ClientCertificateTypeSelected(RAW),
             &[0, 19, 0, 1, 2][..],
         ),
         (
-            Extension::ServerCertificateTypes(vec![RAW]),
+            Extension::ServerCertificateTypes([RAW].into()),
             &[0, 20, 0, 2, 1, 2][..],
             Extension::ServerCertificateTypeSelected(X509),
             &[0, 20, 0, 1, 0][..],
@@ -89,9 +89,9 @@ fn certificate_type_extensions_decode_in_each_context() {
     ));
     assert_eq!(
         decode(&[0, 19, 0, 2, 1, 1], C::ClientHello),
-        Ok(Extension::ClientCertificateTypes(vec![
-            CertificateType::from(1)
-        ]))
+        Ok(Extension::ClientCertificateTypes(
+            [CertificateType::from(1)].into()
+        ))
     );
 }
 

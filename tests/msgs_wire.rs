@@ -132,16 +132,19 @@ fn rfc8448_simple_client_hello_fields() {
     assert_eq!(ch.compression_methods, [Compression::Null]);
     assert_eq!(
         ch.find_extension(ExtensionType::ServerName),
-        Some(&Extension::ServerName(vec![ServerName {
-            typ: ServerNameType::HostName,
-            name: b"server".to_vec()
-        }]))
+        Some(&Extension::ServerName(
+            vec![ServerName {
+                typ: ServerNameType::HostName,
+                name: b"server".to_vec()
+            }]
+            .into()
+        ))
     );
     assert_eq!(
         ch.find_extension(ExtensionType::SupportedVersions),
-        Some(&Extension::SupportedVersionsOffer(vec![
-            ProtocolVersion::TLSv1_3
-        ]))
+        Some(&Extension::SupportedVersionsOffer(
+            [ProtocolVersion::TLSv1_3].into()
+        ))
     );
     let Some(Extension::KeyShareOffer(shares)) = ch.find_extension(ExtensionType::KeyShare) else {
         panic!("no key_share")
@@ -151,9 +154,9 @@ fn rfc8448_simple_client_hello_fields() {
     assert_eq!(shares[0].key_exchange.len(), 32);
     assert_eq!(
         ch.find_extension(ExtensionType::PskKeyExchangeModes),
-        Some(&Extension::PskKeyExchangeModes(vec![
-            PskKeyExchangeMode::PskDheKe
-        ]))
+        Some(&Extension::PskKeyExchangeModes(
+            [PskKeyExchangeMode::PskDheKe].into()
+        ))
     );
     assert_eq!(
         ch.find_extension(ExtensionType::RecordSizeLimit),
@@ -296,7 +299,7 @@ fn rfc8448_server_flight_fields() {
     let finished = hex_value(&s, "Simple_1RTT_Handshake", "Message_Server_Finished");
     assert_eq!(
         decode(&finished),
-        HandshakeMessage::Finished(finished[HANDSHAKE_HEADER_LEN..].to_vec())
+        HandshakeMessage::Finished(finished[HANDSHAKE_HEADER_LEN..].into())
     );
 }
 
@@ -407,26 +410,27 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
     let tls12_hello = ClientHello {
         legacy_version: ProtocolVersion::TLSv1_2,
         random: [1; 32],
-        session_id: vec![2; 32],
-        cipher_suites: vec![
+        session_id: [2; 32].into(),
+        cipher_suites: [
             CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
-        ],
-        compression_methods: vec![Compression::Null],
+        ]
+        .into(),
+        compression_methods: [Compression::Null].into(),
         extensions: None,
     };
     let server_hello = ServerHello {
         legacy_version: ProtocolVersion::TLSv1_2,
         random: [3; 32],
-        session_id: vec![4; 32],
+        session_id: [4; 32].into(),
         cipher_suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         compression_method: Compression::Null,
         extensions: Some(vec![
             Extension::RenegotiationInfo(vec![]),
             Extension::ExtendedMasterSecret,
-            Extension::EcPointFormats(vec![
-                ferrotls::internal::msgs::enums::EcPointFormat::Uncompressed,
-            ]),
+            Extension::EcPointFormats(
+                [ferrotls::internal::msgs::enums::EcPointFormat::Uncompressed].into(),
+            ),
             Extension::SessionTicket(vec![]),
             Extension::Alpn(vec![b"h2".to_vec()]),
         ]),
@@ -479,7 +483,7 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
             HandshakeMessage::NewSessionTicketTls13(NewSessionTicketTls13 {
                 lifetime: 7200,
                 age_add: 0xdead_beef,
-                nonce: vec![0, 1],
+                nonce: [0, 1].into(),
                 ticket: vec![6; 100],
                 extensions: vec![Extension::MaxEarlyDataSize(16384)],
             }),
@@ -526,9 +530,9 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
         (
             HandshakeMessage::CertificateRequestTls13(CertificateRequestTls13 {
                 context: vec![],
-                extensions: vec![Extension::SignatureAlgorithms(vec![
-                    SignatureScheme::ed25519,
-                ])],
+                extensions: vec![Extension::SignatureAlgorithms(
+                    [SignatureScheme::ed25519].into(),
+                )],
             }),
             TLS13,
         ),
@@ -547,7 +551,7 @@ fn constructed_messages() -> Vec<(HandshakeMessage, DecodeContext)> {
             HandshakeMessage::ClientKeyExchange(ClientKeyExchange::Dhe(vec![7; 256])),
             TLS12_DHE,
         ),
-        (HandshakeMessage::Finished(vec![8; 12]), TLS12_ECDHE),
+        (HandshakeMessage::Finished([8; 12].into()), TLS12_ECDHE),
         (
             HandshakeMessage::KeyUpdate(KeyUpdateRequest::UpdateNotRequested),
             TLS13,

@@ -178,7 +178,7 @@ fn a_default_client_refuses_a_tls10_server_and_says_how_to_opt_in() {
                 ferrotls::internal::msgs::extensions::Extension::SupportedVersionsOffer(_)
             )
         });
-        h.cipher_suites.extend_from_slice(TLS10_CIPHER_SUITES);
+        h.cipher_suites.extend(TLS10_CIPHER_SUITES.iter().copied());
     });
     let (r, alert) = server_answer_to_client(&mut c, server(&[V10]), &hello);
     let err = r.unwrap_err();

@@ -496,14 +496,14 @@ fn client_hello_refusals_carry_their_reasons_and_alerts() {
             Error::HandshakeFailure(HandshakeFailureReason::RenegotiationInfoNotEmpty),
         ),
         (
-            Box::new(|h| h.compression_methods = vec![Compression::Unknown(1)]),
+            Box::new(|h| h.compression_methods = [Compression::Unknown(1)].into()),
             Error::IllegalParameter(IllegalParameterReason::NullCompressionMissing),
         ),
         (
             Box::new(|h| {
                 for e in h.extensions.as_mut().unwrap() {
                     if let Extension::EcPointFormats(f) = e {
-                        *f = vec![EcPointFormat::AnsiX962CompressedPrime];
+                        *f = [EcPointFormat::AnsiX962CompressedPrime].into();
                     }
                 }
             }),
@@ -511,7 +511,7 @@ fn client_hello_refusals_carry_their_reasons_and_alerts() {
         ),
         (
             Box::new(|h| {
-                h.cipher_suites = vec![CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
+                h.cipher_suites = [CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256].into()
             }),
             Error::HandshakeFailure(HandshakeFailureReason::NoSuiteAndCertificate),
         ),
@@ -585,9 +585,10 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
             |h| {
                 let extensions = h.extensions.as_mut().unwrap();
                 extensions.retain(|e| !matches!(e, Extension::EcPointFormats(_)));
-                extensions.push(Extension::EcPointFormats(vec![
-                    ferrotls::internal::msgs::enums::EcPointFormat::AnsiX962CompressedPrime,
-                ]));
+                extensions.push(Extension::EcPointFormats(
+                    [ferrotls::internal::msgs::enums::EcPointFormat::AnsiX962CompressedPrime]
+                        .into(),
+                ));
             },
             Error::IllegalParameter(IllegalParameterReason::ServerPointFormats),
         ),

@@ -100,8 +100,9 @@ fn truncated_client_hello_is_decode_error() {
 
 #[test]
 fn compression_other_than_null_is_illegal() {
-    let (err, alert) =
-        server_refuses(|h| h.compression_methods = vec![Compression::Null, Compression::Deflate]);
+    let (err, alert) = server_refuses(|h| {
+        h.compression_methods = [Compression::Null, Compression::Deflate].into()
+    });
     assert!(matches!(
         err,
         Error::IllegalParameter(IllegalParameterReason::Tls13Compression)
@@ -133,7 +134,7 @@ fn key_share_outside_supported_groups_is_illegal() {
     let (err, alert) = server_refuses(|h| {
         for e in h.extensions.as_mut().unwrap() {
             if let Extension::SupportedGroups(groups) = e {
-                *groups = vec![NamedGroup::secp256r1];
+                *groups = [NamedGroup::secp256r1].into();
             }
         }
     });
@@ -147,7 +148,7 @@ fn key_share_outside_supported_groups_is_illegal() {
 #[test]
 fn no_common_suite_is_handshake_failure() {
     let (err, alert) =
-        server_refuses(|h| h.cipher_suites = vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA]);
+        server_refuses(|h| h.cipher_suites = [CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA].into());
     assert!(matches!(
         err,
         Error::HandshakeFailure(HandshakeFailureReason::NoCommonSuite)
@@ -160,7 +161,7 @@ fn no_common_version_is_protocol_version() {
     let (err, alert) = server_refuses(|h| {
         for e in h.extensions.as_mut().unwrap() {
             if let Extension::SupportedVersionsOffer(v) = e {
-                *v = vec![ProtocolVersion::TLSv1_1];
+                *v = [ProtocolVersion::TLSv1_1].into();
             }
         }
     });
@@ -182,7 +183,7 @@ fn psk_without_key_exchange_modes_is_missing_extension() {
                     identity: vec![1; 16],
                     obfuscated_ticket_age: 0,
                 }],
-                binders: vec![vec![0; 32]],
+                binders: vec![[0; 32].into()],
             }));
     });
     assert!(matches!(
@@ -193,7 +194,9 @@ fn psk_without_key_exchange_modes_is_missing_extension() {
 
 #[test]
 fn first_message_not_client_hello_is_unexpected() {
-    let finished = HandshakeMessage::Finished(vec![0; 32]).to_bytes().unwrap();
+    let finished = HandshakeMessage::Finished([0; 32].into())
+        .to_bytes()
+        .unwrap();
     let (err, alert) = deliver_to_server(&handshake_record(&finished));
     assert!(matches!(
         err,
@@ -875,7 +878,7 @@ fn ticket(lifetime: u32) -> HandshakeMessage {
         ferrotls::internal::msgs::ticket::NewSessionTicketTls13 {
             lifetime,
             age_add: 1,
-            nonce: vec![0],
+            nonce: [0].into(),
             ticket: vec![1; 16],
             extensions: vec![],
         },

@@ -166,7 +166,7 @@ fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
     };
     assert!(hello
         .extensions()
-        .contains(&Extension::SupportedGroups(vec![NamedGroup::X25519])));
+        .contains(&Extension::SupportedGroups([NamedGroup::X25519].into())));
     // A TLS 1.2 server skips them even when the client lists them first.
     let client = client_builder("p256")
         .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])

@@ -177,8 +177,9 @@ fn with_only_share(
                     group,
                     key_exchange: key_exchange.clone(),
                 }]
+                .into()
             }
-            Extension::SupportedGroups(groups) => *groups = vec![group],
+            Extension::SupportedGroups(groups) => *groups = [group].into(),
             _ => {}
         }
     }

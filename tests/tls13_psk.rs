@@ -306,7 +306,7 @@ fn hello_with_unknown_identities_first(unknown: usize) -> Vec<u8> {
         })
         .chain([ours])
         .collect();
-    offer.binders = vec![vec![0; 32]; unknown + 1];
+    offer.binders = vec![[0; 32].into(); unknown + 1];
     let binders_len = offer.binders_len();
     let mut message = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
     let truncated = HashAlgorithm::Sha256.hash(&message[..message.len() - binders_len]);

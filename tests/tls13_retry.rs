@@ -126,8 +126,7 @@ fn rfc8446_4_1_2_second_client_hello_with_another_session_id_is_illegal_paramete
 #[test]
 fn rfc8446_4_1_4_second_client_hello_leading_to_another_suite_is_illegal_parameter() {
     let (err, a) = second_client_hello_refused(|h| {
-        h.cipher_suites
-            .retain(|s| *s == CipherSuite::TLS_CHACHA20_POLY1305_SHA256)
+        h.cipher_suites = [CipherSuite::TLS_CHACHA20_POLY1305_SHA256].into()
     });
     assert_eq!(
         err,
@@ -141,7 +140,7 @@ fn rfc8446_4_1_2_second_client_hello_without_the_share_asked_for_is_illegal_para
     let (err, a) = second_client_hello_refused(|h| {
         for extension in extensions(h).iter_mut() {
             if let Extension::KeyShareOffer(shares) = extension {
-                shares.clear();
+                *shares = Default::default();
             }
         }
     });
@@ -195,7 +194,11 @@ fn rfc8446_4_1_4_second_client_hello_without_tls13_is_illegal_parameter() {
     let (err, a) = second_client_hello_refused(|h| {
         for extension in extensions(h).iter_mut() {
             if let Extension::SupportedVersionsOffer(versions) = extension {
-                versions.retain(|v| *v != ProtocolVersion::TLSv1_3);
+                *versions = versions
+                    .iter()
+                    .copied()
+                    .filter(|v| *v != ProtocolVersion::TLSv1_3)
+                    .collect();
             }
         }
     });

@@ -268,7 +268,7 @@ fn server_accepts_section4_psk_and_early_data() {
         peer_certificates: Vec::new(),
         tls13: Some(Tls13TicketParams {
             age_add: nst.age_add,
-            nonce: nst.nonce.clone(),
+            nonce: nst.nonce.to_vec(),
             max_early_data_size: 1024,
         }),
         authenticated: None,

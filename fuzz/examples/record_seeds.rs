@@ -853,7 +853,7 @@ fn stapling_seeds(dir: &Path) -> std::io::Result<()> {
             5,
             "authorities",
             vec![
-                Extension::SignatureAlgorithms(vec![SignatureScheme::ecdsa_secp256r1_sha256]),
+                Extension::SignatureAlgorithms([SignatureScheme::ecdsa_secp256r1_sha256].into()),
                 Extension::CertificateAuthorities(names),
             ],
         ),
@@ -1225,7 +1225,7 @@ fn refusals() -> Vec<Refusal> {
                 HandshakeMessage::ClientHello(hello) => {
                     hello.extensions.iter_mut().flatten().any(|e| match e {
                         Extension::SupportedGroups(groups) => {
-                            *groups = vec![NamedGroup::X25519MLKEM768];
+                            *groups = [NamedGroup::X25519MLKEM768].into();
                             true
                         }
                         _ => false,

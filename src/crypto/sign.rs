@@ -294,6 +294,13 @@ impl SigningKey {
     /// first (RFC 8446 §4.2.3; the SHA-1 schemes of RFC 5246 §7.4.1.4.1
     /// last, with feature `legacy`).
     pub fn schemes(&self) -> Vec<SignatureScheme> {
+        self.scheme_preference().collect()
+    }
+
+    /// [`SigningKey::schemes`] without collecting them: what a handshake
+    /// choosing one scheme per ClientHello walks, so the choice does not
+    /// allocate.
+    pub(crate) fn scheme_preference(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
         use SignatureScheme as S;
         let candidates: &[SignatureScheme] = match &self.kind {
             KeyKind::Rsa(_) => &[
@@ -319,8 +326,7 @@ impl SigningKey {
         candidates
             .iter()
             .copied()
-            .filter(|&s| key_fits_scheme(&self.public, s))
-            .collect()
+            .filter(move |&s| key_fits_scheme(&self.public, s))
     }
 
     /// Signs `message` (the function hashes it) under `algorithm`.

@@ -22,7 +22,7 @@ use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 /// the configuration lists any algorithm.
 pub(crate) fn offer(common: &CommonConfig) -> Option<Extension> {
     (!common.certificate_compression.is_empty())
-        .then(|| Extension::CompressCertificate(common.certificate_compression.clone()))
+        .then(|| Extension::CompressCertificate(common.certificate_compression.as_slice().into()))
 }
 
 /// The algorithm to compress our Certificate with: our most preferred one

@@ -18,6 +18,7 @@ use crate::handshake::end_entity_key;
 use crate::msgs::certificate::{CertificateEntry, CertificateTls12, RawPublicKeyTls12};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{CertificateType, HandshakeType};
+use crate::msgs::extensions::CertificateTypeList;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::pki::{CertifiedKey, ClientCertVerified};
 use std::sync::Arc;
@@ -87,8 +88,8 @@ pub(crate) fn negotiate_for_server(
 
 /// The types a server's `key` can be sent as: X.509 when it has a chain,
 /// a raw public key when it has no chain or `raw` is on.
-pub(crate) fn server_types(key: &CertifiedKey, raw: bool) -> Vec<CertificateType> {
-    let mut types = Vec::with_capacity(2);
+pub(crate) fn server_types(key: &CertifiedKey, raw: bool) -> CertificateTypeList {
+    let mut types = CertificateTypeList::new();
     if raw || !key.has_certificate() {
         types.push(CertificateType::RawPublicKey);
     }
@@ -102,11 +103,11 @@ pub(crate) fn server_types(key: &CertifiedKey, raw: bool) -> Vec<CertificateType
 /// certificate (RFC 7250 §4.1): a raw public key when one of its keys has
 /// no chain, then X.509 when another has one; nothing (X.509 implied)
 /// when every key has a chain.
-pub(crate) fn client_offer(keys: &[Arc<CertifiedKey>]) -> Vec<CertificateType> {
+pub(crate) fn client_offer(keys: &[Arc<CertifiedKey>]) -> CertificateTypeList {
     if keys.iter().all(|k| k.has_certificate()) {
-        return Vec::new();
+        return CertificateTypeList::new();
     }
-    let mut types = vec![CertificateType::RawPublicKey];
+    let mut types = CertificateTypeList::from([CertificateType::RawPublicKey]);
     if keys.iter().any(|k| k.has_certificate()) {
         types.push(CertificateType::X509);
     }
@@ -127,11 +128,11 @@ pub(crate) fn client_candidates(
 
 /// The server_certificate_type list a client offers: its verifier's
 /// types, unless that is X.509 alone (then the extension is not sent).
-pub(crate) fn server_offer(verifier_types: &[CertificateType]) -> Vec<CertificateType> {
+pub(crate) fn server_offer(verifier_types: &[CertificateType]) -> CertificateTypeList {
     if verifier_types == [CertificateType::X509] {
-        Vec::new()
+        CertificateTypeList::new()
     } else {
-        verifier_types.to_vec()
+        verifier_types.into()
     }
 }
 

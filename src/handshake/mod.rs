@@ -145,8 +145,7 @@ pub(crate) fn choose_certificate<'a>(
     by_server_name(certificates, server_name).find_map(|certified| {
         certified
             .key()
-            .schemes()
-            .into_iter()
+            .scheme_preference()
             .find(|s| tls13_handshake_scheme(*s) && accepted.contains(s))
             .map(|scheme| (certified, scheme))
     })

@@ -457,7 +457,7 @@ pub(crate) fn choose_scheme(
     key: &SigningKey,
     accepted: &[SignatureScheme],
 ) -> Option<SignatureScheme> {
-    key.schemes().into_iter().find(|s| accepted.contains(s))
+    key.scheme_preference().find(|s| accepted.contains(s))
 }
 
 /// The algorithm a TLS 1.0/1.1 signature by `key` uses, which follows from

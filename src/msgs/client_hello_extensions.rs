@@ -129,9 +129,9 @@ mod tests {
         ClientHello {
             legacy_version: ProtocolVersion::TLSv1_2,
             random: [0; 32],
-            session_id: Vec::new(),
-            cipher_suites: vec![CipherSuite::TLS_AES_128_GCM_SHA256],
-            compression_methods: vec![Compression::Null],
+            session_id: Default::default(),
+            cipher_suites: [CipherSuite::TLS_AES_128_GCM_SHA256].into(),
+            compression_methods: [Compression::Null].into(),
             extensions,
         }
     }
@@ -139,12 +139,15 @@ mod tests {
     #[test]
     fn each_extension_lands_in_its_field() {
         let hello = hello(Some(vec![
-            Extension::SupportedVersionsOffer(vec![ProtocolVersion::TLSv1_3]),
-            Extension::SupportedGroups(vec![NamedGroup::X25519]),
-            Extension::KeyShareOffer(vec![KeyShareEntry {
-                group: NamedGroup::X25519,
-                key_exchange: vec![9; 32],
-            }]),
+            Extension::SupportedVersionsOffer([ProtocolVersion::TLSv1_3].into()),
+            Extension::SupportedGroups([NamedGroup::X25519].into()),
+            Extension::KeyShareOffer(
+                vec![KeyShareEntry {
+                    group: NamedGroup::X25519,
+                    key_exchange: vec![9; 32],
+                }]
+                .into(),
+            ),
             Extension::ExtendedMasterSecret,
             Extension::EarlyData,
             Extension::PostHandshakeAuth,

@@ -7,6 +7,7 @@
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::Error;
 use crate::msgs::enums::CertificateCompressionAlgorithm;
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::syntax::VectorSpec;
 
 /// `opaque compressed_certificate_message<1..2^24-1>` (RFC 8879 §4).
@@ -17,6 +18,15 @@ pub const COMPRESSED_CERTIFICATE_MESSAGE: VectorSpec =
 /// compress_certificate extension (RFC 8879 §3): one to 127 algorithms.
 pub const CERTIFICATE_COMPRESSION_ALGORITHMS: VectorSpec =
     VectorSpec::new(LengthPrefix::U8, 2, 0xfe);
+
+/// How many algorithms a compress_certificate list holds in place: three
+/// are registered (zlib, brotli, zstd; RFC 8879 §7.3), so 4 holds any
+/// real list. A sizing choice, not a limit.
+pub const CERTIFICATE_COMPRESSION_ALGORITHMS_INLINE: usize = 4;
+
+/// A compress_certificate list ([`CERTIFICATE_COMPRESSION_ALGORITHMS`]).
+pub type CertificateCompressionAlgorithmList =
+    InlineList<CertificateCompressionAlgorithm, CERTIFICATE_COMPRESSION_ALGORITHMS_INLINE>;
 
 /// A CompressedCertificate message (RFC 8879 §4).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,13 +16,16 @@ use std::collections::HashSet;
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::{DecodeReason, Error, IllegalParameterReason};
-use crate::msgs::compressed_certificate::CERTIFICATE_COMPRESSION_ALGORITHMS;
-use crate::msgs::enums::{
-    CertificateCompressionAlgorithm, CertificateStatusType, CertificateType, EcPointFormat,
-    ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode, ServerNameType,
-    SignatureScheme,
+use crate::msgs::compressed_certificate::{
+    CertificateCompressionAlgorithmList, CERTIFICATE_COMPRESSION_ALGORITHMS,
 };
+use crate::msgs::enums::{
+    CertificateStatusType, CertificateType, EcPointFormat, ExtensionType, NamedGroup,
+    ProtocolVersion, PskKeyExchangeMode, ServerNameType, SignatureScheme,
+};
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::psk::PskOffer;
+use crate::msgs::single_list::SingleList;
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec, PRESIZED_LIST_ITEMS};
 
 /// `opaque extension_data<0..2^16-1>` of one extension (RFC 8446 §4.2).
@@ -66,12 +69,39 @@ pub const DISTINGUISHED_NAME: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1,
 /// `NamedGroup named_group_list<2..2^16-1>` (RFC 8446 §4.2.7).
 pub const NAMED_GROUP_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
 
+/// How many groups a supported_groups list holds in place: ferrotls
+/// offers 8 by default, browsers 4 to 6 plus GREASE, OpenSSL about 10,
+/// so 16 keeps the usual offers off the heap. A sizing choice, not a
+/// limit: a longer list is held on the heap.
+pub const NAMED_GROUP_LIST_INLINE: usize = 16;
+
+/// A supported_groups list ([`NAMED_GROUP_LIST`]).
+pub type NamedGroupList = InlineList<NamedGroup, NAMED_GROUP_LIST_INLINE>;
+
 /// `ECPointFormat ec_point_format_list<1..2^8-1>` (RFC 8422 §5.1.2).
 pub const EC_POINT_FORMAT_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
+
+/// How many point formats an ec_point_formats list holds in place: RFC
+/// 8422 §5.1.2 defines three (and deprecates all but uncompressed), so
+/// 4 holds any real list. A sizing choice, not a limit.
+pub const EC_POINT_FORMAT_LIST_INLINE: usize = 4;
+
+/// An ec_point_formats list ([`EC_POINT_FORMAT_LIST`]).
+pub type EcPointFormatList = InlineList<EcPointFormat, EC_POINT_FORMAT_LIST_INLINE>;
 
 /// `SignatureScheme supported_signature_algorithms<2..2^16-2>`
 /// (RFC 8446 §4.2.3, RFC 5246 §7.4.1.4.1).
 pub const SIGNATURE_SCHEME_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xfffe);
+
+/// How many signature schemes a signature_algorithms list holds in
+/// place: ferrotls, rustls and browsers offer 8 to 12, so 16 keeps them
+/// off the heap (OpenSSL's list of about 25 spills); larger would grow
+/// every [`Extension`] for a rare case. A sizing choice, not a limit.
+pub const SIGNATURE_SCHEME_LIST_INLINE: usize = 16;
+
+/// A signature_algorithms or signature_algorithms_cert list
+/// ([`SIGNATURE_SCHEME_LIST`]).
+pub type SignatureSchemeList = InlineList<SignatureScheme, SIGNATURE_SCHEME_LIST_INLINE>;
 
 /// `ProtocolNameList protocol_name_list<2..2^16-1>` (RFC 7301 §3.1).
 pub const PROTOCOL_NAME_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xffff);
@@ -81,6 +111,14 @@ pub const PROTOCOL_NAME: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff)
 
 /// `ProtocolVersion versions<2..254>` in ClientHello (RFC 8446 §4.2.1).
 pub const SUPPORTED_VERSIONS_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8, 2, 254);
+
+/// How many versions a supported_versions list holds in place: TLS 1.0
+/// to 1.3 and a GREASE value or a draft version fit in 8. A sizing
+/// choice, not a limit.
+pub const SUPPORTED_VERSIONS_LIST_INLINE: usize = 8;
+
+/// A ClientHello's supported_versions list ([`SUPPORTED_VERSIONS_LIST`]).
+pub type ProtocolVersionList = InlineList<ProtocolVersion, SUPPORTED_VERSIONS_LIST_INLINE>;
 
 /// `KeyShareEntry client_shares<0..2^16-1>` (RFC 8446 §4.2.8).
 pub const CLIENT_SHARES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
@@ -106,12 +144,30 @@ pub const COOKIE: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
 /// `PskKeyExchangeMode ke_modes<1..255>` (RFC 8446 §4.2.9).
 pub const PSK_KE_MODES: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 255);
 
+/// How many modes a psk_key_exchange_modes list holds in place: RFC 8446
+/// §4.2.9 defines two, so 4 leaves room for a GREASE value. A sizing
+/// choice, not a limit.
+pub const PSK_KE_MODES_INLINE: usize = 4;
+
+/// A psk_key_exchange_modes list ([`PSK_KE_MODES`]).
+pub type PskKeyExchangeModeList = InlineList<PskKeyExchangeMode, PSK_KE_MODES_INLINE>;
+
 /// `opaque renegotiated_connection<0..255>` (RFC 5746 §3.2).
 pub const RENEGOTIATED_CONNECTION: VectorSpec = VectorSpec::new(LengthPrefix::U8, 0, 255);
 
 /// `CertificateType client_certificate_types<1..2^8-1>` and
 /// `server_certificate_types<1..2^8-1>` of a ClientHello (RFC 7250 §3).
 pub const CERTIFICATE_TYPE_LIST: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
+
+/// How many certificate types a client_certificate_type or
+/// server_certificate_type list holds in place: four types are
+/// registered (X.509, OpenPGP, raw public key, 1609Dot2; RFC 7250 §3
+/// uses the TLS Certificate Types registry), so 4 holds any list without
+/// repeats. A sizing choice, not a limit.
+pub const CERTIFICATE_TYPE_LIST_INLINE: usize = 4;
+
+/// A ClientHello's certificate type list ([`CERTIFICATE_TYPE_LIST`]).
+pub type CertificateTypeList = InlineList<CertificateType, CERTIFICATE_TYPE_LIST_INLINE>;
 
 /// The smallest record_size_limit a peer may announce; a smaller value is
 /// `illegal_parameter` (RFC 8449 §4).
@@ -241,7 +297,7 @@ impl Codec for CertificateStatusRequest {
 pub enum Extension {
     /// server_name list (RFC 6066 §3); ClientHello, CertificateRequest
     /// (RFC 9846 §4.2, for exported authenticators, RFC 9261).
-    ServerName(Vec<ServerName>),
+    ServerName(SingleList<ServerName>),
     /// Empty server_name: the server used the name (RFC 6066 §3);
     /// ServerHello, EncryptedExtensions.
     ServerNameAck,
@@ -265,15 +321,15 @@ pub enum Extension {
     CertificateAuthorities(Vec<Vec<u8>>),
     /// supported_groups (RFC 8446 §4.2.7, RFC 8422 §5.1.1); ClientHello,
     /// EncryptedExtensions.
-    SupportedGroups(Vec<NamedGroup>),
+    SupportedGroups(NamedGroupList),
     /// ec_point_formats (RFC 8422 §5.1.2); ClientHello, ServerHello.
-    EcPointFormats(Vec<EcPointFormat>),
+    EcPointFormats(EcPointFormatList),
     /// signature_algorithms (RFC 8446 §4.2.3); ClientHello,
     /// CertificateRequest.
-    SignatureAlgorithms(Vec<SignatureScheme>),
+    SignatureAlgorithms(SignatureSchemeList),
     /// signature_algorithms_cert (RFC 8446 §4.2.3); ClientHello,
     /// CertificateRequest.
-    SignatureAlgorithmsCert(Vec<SignatureScheme>),
+    SignatureAlgorithmsCert(SignatureSchemeList),
     /// application_layer_protocol_negotiation (RFC 7301 §3.1); ClientHello,
     /// ServerHello, EncryptedExtensions.
     Alpn(Vec<Vec<u8>>),
@@ -287,7 +343,7 @@ pub enum Extension {
     RecordSizeLimit(u16),
     /// compress_certificate: the algorithms the sender can decompress
     /// (RFC 8879 §3); ClientHello, CertificateRequest.
-    CompressCertificate(Vec<CertificateCompressionAlgorithm>),
+    CompressCertificate(CertificateCompressionAlgorithmList),
     /// SessionTicket, the raw ticket or empty (RFC 5077 §3.2); ClientHello,
     /// ServerHello.
     SessionTicket(Vec<u8>),
@@ -303,16 +359,16 @@ pub enum Extension {
     /// NewSessionTicket.
     MaxEarlyDataSize(u32),
     /// supported_versions list (RFC 8446 §4.2.1); ClientHello.
-    SupportedVersionsOffer(Vec<ProtocolVersion>),
+    SupportedVersionsOffer(ProtocolVersionList),
     /// supported_versions `selected_version` (RFC 8446 §4.2.1);
     /// ServerHello, HelloRetryRequest.
     SupportedVersionsSelected(ProtocolVersion),
     /// cookie (RFC 8446 §4.2.2); ClientHello, HelloRetryRequest.
     Cookie(Vec<u8>),
     /// psk_key_exchange_modes (RFC 8446 §4.2.9); ClientHello.
-    PskKeyExchangeModes(Vec<PskKeyExchangeMode>),
+    PskKeyExchangeModes(PskKeyExchangeModeList),
     /// key_share `client_shares` (RFC 8446 §4.2.8); ClientHello.
-    KeyShareOffer(Vec<KeyShareEntry>),
+    KeyShareOffer(SingleList<KeyShareEntry>),
     /// key_share `server_share` (RFC 8446 §4.2.8); ServerHello.
     KeyShareSelected(KeyShareEntry),
     /// key_share `selected_group` (RFC 8446 §4.2.8); HelloRetryRequest.
@@ -323,13 +379,13 @@ pub enum Extension {
     PostHandshakeAuth,
     /// client_certificate_type: the types the client can send, most
     /// preferred first (RFC 7250 §3, §4.1); ClientHello.
-    ClientCertificateTypes(Vec<CertificateType>),
+    ClientCertificateTypes(CertificateTypeList),
     /// client_certificate_type: the type the server asks the client for
     /// (RFC 7250 §4.2); ServerHello (TLS 1.2), EncryptedExtensions.
     ClientCertificateTypeSelected(CertificateType),
     /// server_certificate_type: the types the client can check, most
     /// preferred first (RFC 7250 §3, §4.1); ClientHello.
-    ServerCertificateTypes(Vec<CertificateType>),
+    ServerCertificateTypes(CertificateTypeList),
     /// server_certificate_type: the type of the server's Certificate
     /// (RFC 7250 §4.2); ServerHello (TLS 1.2), EncryptedExtensions.
     ServerCertificateTypeSelected(CertificateType),
@@ -407,7 +463,7 @@ impl Extension {
         use ExtensionType as T;
         Ok(match (typ, cx) {
             (T::ServerName, C::ClientHello | C::CertificateRequest) => {
-                Self::ServerName(SERVER_NAME_LIST.read_list(r)?)
+                Self::ServerName(SERVER_NAME_LIST.read_small_list(r)?)
             }
             (T::ServerName, C::ServerHello | C::EncryptedExtensions) => Self::ServerNameAck,
             (T::StatusRequest, C::ClientHello) => {
@@ -428,16 +484,16 @@ impl Extension {
                 Self::CertificateAuthorities(read_opaque_list(AUTHORITIES, DISTINGUISHED_NAME, r)?)
             }
             (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
-                Self::SupportedGroups(NAMED_GROUP_LIST.read_list(r)?)
+                Self::SupportedGroups(NAMED_GROUP_LIST.read_small_list(r)?)
             }
             (T::EcPointFormats, C::ClientHello | C::ServerHello) => {
-                Self::EcPointFormats(EC_POINT_FORMAT_LIST.read_list(r)?)
+                Self::EcPointFormats(EC_POINT_FORMAT_LIST.read_small_list(r)?)
             }
             (T::SignatureAlgorithms, C::ClientHello | C::CertificateRequest) => {
-                Self::SignatureAlgorithms(SIGNATURE_SCHEME_LIST.read_list(r)?)
+                Self::SignatureAlgorithms(SIGNATURE_SCHEME_LIST.read_small_list(r)?)
             }
             (T::SignatureAlgorithmsCert, C::ClientHello | C::CertificateRequest) => {
-                Self::SignatureAlgorithmsCert(SIGNATURE_SCHEME_LIST.read_list(r)?)
+                Self::SignatureAlgorithmsCert(SIGNATURE_SCHEME_LIST.read_small_list(r)?)
             }
             (
                 T::ApplicationLayerProtocolNegotiation,
@@ -460,21 +516,21 @@ impl Extension {
                 Self::SessionTicket(r.rest().to_vec())
             }
             (T::CompressCertificate, C::ClientHello | C::CertificateRequest) => {
-                Self::CompressCertificate(CERTIFICATE_COMPRESSION_ALGORITHMS.read_list(r)?)
+                Self::CompressCertificate(CERTIFICATE_COMPRESSION_ALGORITHMS.read_small_list(r)?)
             }
             (T::PreSharedKey, C::ClientHello) => Self::PreSharedKeyOffer(PskOffer::decode(r)?),
             (T::PreSharedKey, C::ServerHello) => Self::PreSharedKeySelected(r.u16()?),
             (T::EarlyData, C::ClientHello | C::EncryptedExtensions) => Self::EarlyData,
             (T::EarlyData, C::NewSessionTicket) => Self::MaxEarlyDataSize(r.u32()?),
             (T::SupportedVersions, C::ClientHello) => {
-                Self::SupportedVersionsOffer(SUPPORTED_VERSIONS_LIST.read_list(r)?)
+                Self::SupportedVersionsOffer(SUPPORTED_VERSIONS_LIST.read_small_list(r)?)
             }
             (T::SupportedVersions, C::ServerHello | C::HelloRetryRequest) => {
                 Self::SupportedVersionsSelected(ProtocolVersion::decode(r)?)
             }
             (T::Cookie, C::ClientHello | C::HelloRetryRequest) => Self::Cookie(COOKIE.read_vec(r)?),
             (T::PskKeyExchangeModes, C::ClientHello) => {
-                Self::PskKeyExchangeModes(PSK_KE_MODES.read_list(r)?)
+                Self::PskKeyExchangeModes(PSK_KE_MODES.read_small_list(r)?)
             }
             (T::KeyShare, C::ClientHello) => Self::KeyShareOffer(decode_client_shares(r)?),
             (T::KeyShare, C::ServerHello) => Self::KeyShareSelected(KeyShareEntry::decode(r)?),
@@ -484,13 +540,13 @@ impl Extension {
             }
             (T::PostHandshakeAuth, C::ClientHello) => Self::PostHandshakeAuth,
             (T::ClientCertificateType, C::ClientHello) => {
-                Self::ClientCertificateTypes(CERTIFICATE_TYPE_LIST.read_list(r)?)
+                Self::ClientCertificateTypes(CERTIFICATE_TYPE_LIST.read_small_list(r)?)
             }
             (T::ClientCertificateType, C::ServerHello | C::EncryptedExtensions) => {
                 Self::ClientCertificateTypeSelected(CertificateType::decode(r)?)
             }
             (T::ServerCertificateType, C::ClientHello) => {
-                Self::ServerCertificateTypes(CERTIFICATE_TYPE_LIST.read_list(r)?)
+                Self::ServerCertificateTypes(CERTIFICATE_TYPE_LIST.read_small_list(r)?)
             }
             (T::ServerCertificateType, C::ServerHello | C::EncryptedExtensions) => {
                 Self::ServerCertificateTypeSelected(CertificateType::decode(r)?)
@@ -596,9 +652,9 @@ impl Extension {
 /// [`MAX_KEY_SHARES`]; that entry and two shares for one group are
 /// [`Error::IllegalParameter`] (RFC 8446 §4.2.8). The duplicate check is
 /// linear ([`Repeats`]).
-fn decode_client_shares(r: &mut Reader<'_>) -> Result<Vec<KeyShareEntry>, Error> {
+fn decode_client_shares(r: &mut Reader<'_>) -> Result<SingleList<KeyShareEntry>, Error> {
     let mut list = Reader::new(CLIENT_SHARES.read(r)?);
-    let mut shares: Vec<KeyShareEntry> = Vec::new();
+    let mut shares = SingleList::new();
     let mut groups = Repeats::default();
     while !list.is_empty() {
         if shares.len() == MAX_KEY_SHARES {
@@ -811,17 +867,23 @@ mod tests {
         use ExtensionContext as C;
         let cases = [
             (
-                Extension::ServerName(vec![ServerName {
-                    typ: ServerNameType::HostName,
-                    name: b"example.com".to_vec(),
-                }]),
+                Extension::ServerName(
+                    vec![ServerName {
+                        typ: ServerNameType::HostName,
+                        name: b"example.com".to_vec(),
+                    }]
+                    .into(),
+                ),
                 C::ClientHello,
             ),
             (
-                Extension::ServerName(vec![ServerName {
-                    typ: ServerNameType::HostName,
-                    name: b"example.net".to_vec(),
-                }]),
+                Extension::ServerName(
+                    vec![ServerName {
+                        typ: ServerNameType::HostName,
+                        name: b"example.net".to_vec(),
+                    }]
+                    .into(),
+                ),
                 C::CertificateRequest,
             ),
             (Extension::ServerNameAck, C::EncryptedExtensions),
@@ -838,19 +900,19 @@ mod tests {
                 C::CertificateEntry,
             ),
             (
-                Extension::SupportedGroups(vec![NamedGroup::X25519, NamedGroup::secp256r1]),
+                Extension::SupportedGroups([NamedGroup::X25519, NamedGroup::secp256r1].into()),
                 C::ClientHello,
             ),
             (
-                Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]),
+                Extension::EcPointFormats([EcPointFormat::Uncompressed].into()),
                 C::ServerHello,
             ),
             (
-                Extension::SignatureAlgorithms(vec![SignatureScheme::ed25519]),
+                Extension::SignatureAlgorithms([SignatureScheme::ed25519].into()),
                 C::CertificateRequest,
             ),
             (
-                Extension::SignatureAlgorithmsCert(vec![SignatureScheme::rsa_pss_rsae_sha256]),
+                Extension::SignatureAlgorithmsCert([SignatureScheme::rsa_pss_rsae_sha256].into()),
                 C::ClientHello,
             ),
             (
@@ -865,10 +927,9 @@ mod tests {
             (Extension::PreSharedKeySelected(1), C::ServerHello),
             (Extension::EarlyData, C::EncryptedExtensions),
             (
-                Extension::SupportedVersionsOffer(vec![
-                    ProtocolVersion::TLSv1_3,
-                    ProtocolVersion::TLSv1_2,
-                ]),
+                Extension::SupportedVersionsOffer(
+                    [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2].into(),
+                ),
                 C::ClientHello,
             ),
             (
@@ -877,17 +938,20 @@ mod tests {
             ),
             (Extension::Cookie(vec![7; 40]), C::HelloRetryRequest),
             (
-                Extension::PskKeyExchangeModes(vec![PskKeyExchangeMode::PskDheKe]),
+                Extension::PskKeyExchangeModes([PskKeyExchangeMode::PskDheKe].into()),
                 C::ClientHello,
             ),
             (
-                Extension::KeyShareOffer(vec![KeyShareEntry {
-                    group: NamedGroup::X25519,
-                    key_exchange: vec![9; 32],
-                }]),
+                Extension::KeyShareOffer(
+                    vec![KeyShareEntry {
+                        group: NamedGroup::X25519,
+                        key_exchange: vec![9; 32],
+                    }]
+                    .into(),
+                ),
                 C::ClientHello,
             ),
-            (Extension::KeyShareOffer(vec![]), C::ClientHello),
+            (Extension::KeyShareOffer(vec![].into()), C::ClientHello),
             (
                 Extension::KeyShareSelected(KeyShareEntry {
                     group: NamedGroup::secp256r1,
@@ -949,7 +1013,7 @@ mod tests {
             group: NamedGroup::X25519,
             key_exchange: vec![1; 32],
         };
-        let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry]));
+        let bytes = encode_one(&Extension::KeyShareOffer(vec![entry.clone(), entry].into()));
         assert!(matches!(
             decode_one(&bytes, ExtensionContext::ClientHello),
             Err(Error::IllegalParameter(
@@ -965,7 +1029,7 @@ mod tests {
                 identity: vec![1; 16],
                 obfuscated_ticket_age: 7,
             }],
-            binders: vec![vec![2; 32]],
+            binders: vec![[2; 32].into()],
         });
         let encode = |exts: &[Extension]| {
             let mut w = Writer::new();

@@ -18,6 +18,7 @@ use crate::msgs::extensions::{
     decode_extensions, encode_extensions, Extension, ExtensionContext, EXTENSIONS,
 };
 use crate::msgs::hello::{ClientHello, ServerHello};
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::key_exchange::{ClientKeyExchange, KeyExchangeAlgorithm, ServerKeyExchange};
 use crate::msgs::signature::DigitallySigned;
 use crate::msgs::ticket::{NewSessionTicketTls12, NewSessionTicketTls13};
@@ -30,6 +31,15 @@ pub const HANDSHAKE_HEADER_LEN: usize = 4;
 /// cipher suite ferrotls knows (RFC 5246 §7.4.9, RFC 2246 §7.4.9). In
 /// TLS 1.3 it is the length of the suite's hash (RFC 8446 §4.4.4).
 pub const TLS12_VERIFY_DATA_LEN: usize = 12;
+
+/// How many bytes of a Finished's verify_data are held in place: 12 in
+/// TLS 1.0–1.2 ([`TLS12_VERIFY_DATA_LEN`]), the hash length in TLS 1.3
+/// (RFC 8446 §4.4.4), at most 48 with SHA-384. A sizing choice, not a
+/// limit: a longer one is held on the heap.
+pub const VERIFY_DATA_INLINE: usize = 48;
+
+/// A Finished message's verify_data.
+pub type VerifyData = InlineList<u8, VERIFY_DATA_INLINE>;
 
 /// The header in front of every handshake message body (RFC 8446 §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +135,7 @@ pub enum HandshakeMessage {
     /// ClientKeyExchange (RFC 5246 §7.4.7).
     ClientKeyExchange(ClientKeyExchange),
     /// Finished: the verify_data (RFC 8446 §4.4.4, RFC 5246 §7.4.9).
-    Finished(Vec<u8>),
+    Finished(VerifyData),
     /// KeyUpdate (RFC 8446 §4.6.3).
     KeyUpdate(KeyUpdateRequest),
     /// TLS 1.3 CompressedCertificate (RFC 8879 §4).
@@ -228,7 +238,7 @@ impl HandshakeMessage {
             T::ClientKeyExchange => {
                 Self::ClientKeyExchange(ClientKeyExchange::decode(r, cx.key_exchange)?)
             }
-            T::Finished => Self::Finished(r.take(cx.finished_len)?.to_vec()),
+            T::Finished => Self::Finished(r.take(cx.finished_len)?.into()),
             T::KeyUpdate => match KeyUpdateRequest::decode(r)? {
                 KeyUpdateRequest::Unknown(_) => {
                     return Err(Error::IllegalParameter(
@@ -310,11 +320,27 @@ mod tests {
 
     #[test]
     fn header_is_type_and_u24_length() {
-        let bytes = HandshakeMessage::Finished(vec![9; 12]).to_bytes().unwrap();
+        let bytes = HandshakeMessage::Finished([9; 12].into())
+            .to_bytes()
+            .unwrap();
         assert_eq!(bytes.get(..HANDSHAKE_HEADER_LEN).unwrap(), [20, 0, 0, 12]);
         assert_eq!(
             HandshakeMessage::decode_message(&bytes, &TLS12_ECDHE).unwrap(),
-            HandshakeMessage::Finished(vec![9; 12])
+            HandshakeMessage::Finished([9; 12].into())
+        );
+    }
+
+    /// A verify_data longer than [`VERIFY_DATA_INLINE`] decodes: the
+    /// inline size is not a limit.
+    #[test]
+    fn finished_longer_than_the_inline_size_decodes() {
+        let cx = DecodeContext {
+            finished_len: 64,
+            ..TLS12_ECDHE
+        };
+        assert_eq!(
+            HandshakeMessage::decode(HandshakeType::Finished, &[7; 64], &cx).unwrap(),
+            HandshakeMessage::Finished([7; 64].into())
         );
     }
 

@@ -8,6 +8,7 @@ use crate::msgs::enums::{CipherSuite, Compression, ExtensionType, ProtocolVersio
 use crate::msgs::extensions::{
     decode_extensions, encode_extensions, find_extension, Extension, ExtensionContext, EXTENSIONS,
 };
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::psk::PskOffer;
 use crate::msgs::syntax::VectorSpec;
 
@@ -22,11 +23,27 @@ pub const MAX_SESSION_ID_SIZE: usize = 32;
 /// (RFC 8446 §4.1.2–§4.1.3).
 pub const SESSION_ID: VectorSpec = VectorSpec::new(LengthPrefix::U8, 0, MAX_SESSION_ID_SIZE);
 
+/// A hello's session ID, held in place: the RFC bound
+/// ([`MAX_SESSION_ID_SIZE`]) is its capacity, so it never allocates.
+pub type HelloSessionId = InlineList<u8, MAX_SESSION_ID_SIZE>;
+
 /// `CipherSuite cipher_suites<2..2^16-2>` (RFC 8446 §4.1.2).
 pub const CIPHER_SUITES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 2, 0xfffe);
 
+/// How many offered cipher suites a ClientHello holds in place: browsers
+/// offer about 16 (GREASE included), OpenSSL's default list about 30 and
+/// ferrotls's 9, so 32 keeps the usual offers off the heap. A sizing
+/// choice, not a limit: a longer list is held on the heap.
+pub const CIPHER_SUITES_INLINE: usize = 32;
+
 /// `opaque legacy_compression_methods<1..2^8-1>` (RFC 8446 §4.1.2).
 pub const COMPRESSION_METHODS: VectorSpec = VectorSpec::new(LengthPrefix::U8, 1, 0xff);
+
+/// How many compression methods a ClientHello holds in place: TLS 1.3
+/// allows only null (RFC 8446 §4.1.2) and old clients add DEFLATE
+/// (RFC 3749), so 4 covers every offer seen. A sizing choice, not a
+/// limit.
+pub const COMPRESSION_METHODS_INLINE: usize = 4;
 
 /// The ServerHello.random that marks a HelloRetryRequest: SHA-256 of
 /// "HelloRetryRequest" (RFC 8446 §4.1.3).
@@ -51,11 +68,11 @@ pub struct ClientHello {
     /// The client's 32 random bytes.
     pub random: [u8; RANDOM_LEN],
     /// `legacy_session_id`: at most [`MAX_SESSION_ID_SIZE`] bytes.
-    pub session_id: Vec<u8>,
+    pub session_id: HelloSessionId,
     /// The offered cipher suites, most preferred first.
-    pub cipher_suites: Vec<CipherSuite>,
+    pub cipher_suites: InlineList<CipherSuite, CIPHER_SUITES_INLINE>,
     /// `legacy_compression_methods`.
-    pub compression_methods: Vec<Compression>,
+    pub compression_methods: InlineList<Compression, COMPRESSION_METHODS_INLINE>,
     /// The extension block; `None` when the message ends after the
     /// compression methods, which TLS 1.0–1.2 allow (RFC 5246 §7.4.1.2).
     /// `Some(vec![])` is an empty block and encodes as two zero bytes.
@@ -116,9 +133,9 @@ impl Codec for ClientHello {
         Ok(Self {
             legacy_version: ProtocolVersion::decode(r)?,
             random: r.array()?,
-            session_id: SESSION_ID.read_vec(r)?,
-            cipher_suites: CIPHER_SUITES.read_list(r)?,
-            compression_methods: COMPRESSION_METHODS.read_list(r)?,
+            session_id: read_session_id(r)?,
+            cipher_suites: CIPHER_SUITES.read_small_list(r)?,
+            compression_methods: COMPRESSION_METHODS.read_small_list(r)?,
             extensions: decode_optional_extensions(r, ExtensionContext::ClientHello)?,
         })
     }
@@ -134,7 +151,7 @@ pub struct ServerHello {
     /// The server's 32 random bytes, or the HelloRetryRequest marker.
     pub random: [u8; RANDOM_LEN],
     /// `session_id` (TLS 1.3: `legacy_session_id_echo`).
-    pub session_id: Vec<u8>,
+    pub session_id: HelloSessionId,
     /// The selected cipher suite.
     pub cipher_suite: CipherSuite,
     /// The selected compression method.
@@ -198,12 +215,18 @@ impl Codec for ServerHello {
         Ok(Self {
             legacy_version,
             random,
-            session_id: SESSION_ID.read_vec(r)?,
+            session_id: read_session_id(r)?,
             cipher_suite: CipherSuite::decode(r)?,
             compression_method: Compression::decode(r)?,
             extensions: decode_optional_extensions(r, cx)?,
         })
     }
+}
+
+/// Reads a hello's session ID; more than [`MAX_SESSION_ID_SIZE`] bytes is
+/// [`Error::Decode`] ([`SESSION_ID`]'s bound).
+fn read_session_id(r: &mut Reader<'_>) -> Result<HelloSessionId, Error> {
+    SESSION_ID.read(r).map(HelloSessionId::from_slice)
 }
 
 /// Reads the extension block that ends a hello, or nothing when the body
@@ -228,9 +251,9 @@ mod tests {
         ClientHello {
             legacy_version: ProtocolVersion::TLSv1_2,
             random: [7; RANDOM_LEN],
-            session_id: vec![1; 32],
-            cipher_suites: vec![CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA],
-            compression_methods: vec![Compression::Null],
+            session_id: [1; 32].into(),
+            cipher_suites: [CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA].into(),
+            compression_methods: [Compression::Null].into(),
             extensions,
         }
     }
@@ -271,7 +294,7 @@ mod tests {
     #[test]
     fn session_id_of_33_bytes_is_refused_both_ways() {
         let mut hello = client_hello(None);
-        hello.session_id = vec![0; 33];
+        hello.session_id = [0; 33].into();
         assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         let bytes = raw_client_hello(&[0; 33], &[0x00, 0x2f], &[0]);
         assert!(matches!(
@@ -283,19 +306,33 @@ mod tests {
     #[test]
     fn empty_cipher_suites_and_compression_are_refused_both_ways() {
         let mut hello = client_hello(None);
-        hello.cipher_suites = vec![];
+        hello.cipher_suites = InlineList::new();
         assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         assert!(matches!(
             ClientHello::decode_exact(&raw_client_hello(&[1; 32], &[], &[0])),
             Err(Error::Decode(DecodeReason::VectorLength))
         ));
         let mut hello = client_hello(None);
-        hello.compression_methods = vec![];
+        hello.compression_methods = InlineList::new();
         assert_eq!(hello.to_bytes(), Err(Error::EncodeOverflow));
         assert!(matches!(
             ClientHello::decode_exact(&raw_client_hello(&[1; 32], &[0x00, 0x2f], &[])),
             Err(Error::Decode(DecodeReason::VectorLength))
         ));
+    }
+
+    /// More suites than [`CIPHER_SUITES_INLINE`] decode (on the heap) and
+    /// re-encode byte for byte: the capacity is not a limit.
+    #[test]
+    fn more_cipher_suites_than_the_inline_capacity_round_trip() {
+        let suites: Vec<u8> = (0..CIPHER_SUITES_INLINE as u16 + 8)
+            .flat_map(|code| (0xc000 + code).to_be_bytes())
+            .collect();
+        let bytes = raw_client_hello(&[1; 32], &suites, &[0]);
+        let hello = ClientHello::decode_exact(&bytes).unwrap();
+        assert_eq!(hello.cipher_suites.len(), CIPHER_SUITES_INLINE + 8);
+        assert!(hello.cipher_suites.is_spilled());
+        assert_eq!(hello.to_bytes().unwrap(), bytes);
     }
 
     #[test]
@@ -304,7 +341,7 @@ mod tests {
         let hello = |random| ServerHello {
             legacy_version: ProtocolVersion::TLSv1_2,
             random,
-            session_id: vec![],
+            session_id: HelloSessionId::new(),
             cipher_suite: CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             compression_method: Compression::Null,
             extensions: None,

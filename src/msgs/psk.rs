@@ -4,7 +4,8 @@
 
 use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::error::{Error, IllegalParameterReason};
-use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
+use crate::msgs::inline_list::InlineList;
+use crate::msgs::syntax::VectorSpec;
 
 /// `opaque identity<1..2^16-1>` of a PskIdentity (RFC 8446 §4.2.11).
 pub const PSK_IDENTITY: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
@@ -14,6 +15,15 @@ pub const PSK_IDENTITIES: VectorSpec = VectorSpec::new(LengthPrefix::U16, 7, 0xf
 
 /// `opaque PskBinderEntry<32..255>` (RFC 8446 §4.2.11).
 pub const PSK_BINDER: VectorSpec = VectorSpec::new(LengthPrefix::U8, 32, 255);
+
+/// How many bytes of a binder are held in place: a binder is an HMAC
+/// output of the PSK's hash (RFC 8446 §4.2.11.2), at most 48 bytes with
+/// the TLS 1.3 suites' SHA-384. A sizing choice, not a limit: a longer
+/// binder (up to [`PSK_BINDER`]'s 255) is held on the heap.
+pub const PSK_BINDER_INLINE: usize = 48;
+
+/// One binder ([`PSK_BINDER`]).
+pub type PskBinder = InlineList<u8, PSK_BINDER_INLINE>;
 
 /// `PskBinderEntry binders<33..2^16-1>` (RFC 8446 §4.2.11).
 pub const PSK_BINDERS: VectorSpec = VectorSpec::new(LengthPrefix::U16, 33, 0xffff);
@@ -50,7 +60,7 @@ pub struct PskOffer {
     /// The offered identities, most preferred first.
     pub identities: Vec<PskIdentity>,
     /// One HMAC binder per identity (RFC 8446 §4.2.11.2).
-    pub binders: Vec<Vec<u8>>,
+    pub binders: Vec<PskBinder>,
 }
 
 impl PskOffer {
@@ -72,7 +82,11 @@ impl PskOffer {
 impl Codec for PskOffer {
     fn encode(&self, w: &mut Writer) {
         PSK_IDENTITIES.write_list(w, &self.identities);
-        write_opaque_list(PSK_BINDERS, PSK_BINDER, w, &self.binders);
+        PSK_BINDERS.write_with(w, |w| {
+            self.binders
+                .iter()
+                .for_each(|binder| PSK_BINDER.write(w, binder))
+        });
     }
 
     /// Decodes the offer. Bound violations are [`Error::Decode`]; a binder
@@ -81,7 +95,11 @@ impl Codec for PskOffer {
     /// binder).
     fn decode(r: &mut Reader<'_>) -> Result<Self, Error> {
         let identities = PSK_IDENTITIES.read_list(r)?;
-        let binders = read_opaque_list(PSK_BINDERS, PSK_BINDER, r)?;
+        let mut list = Reader::new(PSK_BINDERS.read(r)?);
+        let mut binders = Vec::new();
+        while !list.is_empty() {
+            binders.push(PskBinder::from_slice(PSK_BINDER.read(&mut list)?));
+        }
         if identities.len() != binders.len() {
             return Err(Error::IllegalParameter(IllegalParameterReason::BinderCount));
         }
@@ -103,7 +121,7 @@ mod tests {
                 identity: b"ticket".to_vec(),
                 obfuscated_ticket_age: 0x0102_0304,
             }],
-            binders: vec![vec![0xab; 32]; binders],
+            binders: vec![[0xab; 32].into(); binders],
         }
     }
 
@@ -115,6 +133,18 @@ mod tests {
         assert_eq!(o.binders_len(), 2 + 1 + 32);
         let tail = bytes.get(bytes.len() - o.binders_len()..).unwrap();
         assert_eq!(tail.get(..3).unwrap(), [0, 33, 32]);
+    }
+
+    /// A binder longer than [`PSK_BINDER_INLINE`] (within `PSK_BINDER`'s
+    /// 255) decodes and round-trips: the inline size is not a limit.
+    #[test]
+    fn binder_longer_than_the_inline_size_round_trips() {
+        let mut o = offer(1);
+        o.binders = vec![[0xcd; PSK_BINDER_INLINE + 16].into()];
+        let bytes = o.to_bytes().unwrap();
+        let decoded = PskOffer::decode_exact(&bytes).unwrap();
+        assert_eq!(decoded, o);
+        assert!(decoded.binders.iter().all(PskBinder::is_spilled));
     }
 
     #[test]
@@ -129,7 +159,7 @@ mod tests {
     #[test]
     fn short_binder_is_refused_both_ways() {
         let mut o = offer(1);
-        o.binders = vec![vec![0; 31]];
+        o.binders = vec![[0; 31].into()];
         assert_eq!(o.to_bytes(), Err(Error::EncodeOverflow));
         // The same offer written without the binder's bounds, as a faulty
         // peer could.

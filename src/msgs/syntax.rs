@@ -49,6 +49,24 @@ impl VectorSpec {
         read_items(self.read(r)?, T::decode)
     }
 
+    /// Reads the vector as a list of items that must fill it exactly,
+    /// into a list type that holds the usual count in place
+    /// ([`InlineList`](crate::msgs::inline_list::InlineList),
+    /// [`SingleList`](crate::msgs::single_list::SingleList)), so a
+    /// usual hello's lists need no allocation; failures as
+    /// [`VectorSpec::read_list`]. Longer lists decode too, on the heap.
+    pub fn read_small_list<T: Codec, L: Default + Extend<T>>(
+        &self,
+        r: &mut Reader<'_>,
+    ) -> Result<L, Error> {
+        let mut list = Reader::new(self.read(r)?);
+        let mut items = L::default();
+        while !list.is_empty() {
+            items.extend(Some(T::decode(&mut list)?));
+        }
+        Ok(items)
+    }
+
     /// Writes `body` with this vector's length prefix. Encoding is as
     /// strict as [`VectorSpec::read`]: a body whose length is outside
     /// `min..=max` makes the writer's `finish` report
@@ -116,6 +134,8 @@ pub fn write_opaque_list(outer: VectorSpec, inner: VectorSpec, w: &mut Writer, i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DecodeReason;
+    use crate::msgs::inline_list::InlineList;
 
     const SPEC: VectorSpec = VectorSpec::new(LengthPrefix::U8, 2, 4);
 
@@ -174,6 +194,37 @@ mod tests {
         let mut w = Writer::new();
         list.write_list(&mut w, &items);
         assert_eq!(w.finish().unwrap(), vec![0, 4, 0, 1, 0, 2]);
+    }
+
+    /// The inline capacity is a sizing choice: the bounds and the
+    /// whole-items rule hold exactly as for [`VectorSpec::read_list`], and
+    /// a list longer than the capacity still decodes, spilled.
+    #[test]
+    fn inline_lists_keep_the_bounds_and_decode_past_their_capacity() {
+        let list = VectorSpec::new(LengthPrefix::U8, 2, 12);
+        let read =
+            |bytes: &[u8]| list.read_small_list::<u16, InlineList<u16, 2>>(&mut Reader::new(bytes));
+        assert!(matches!(
+            read(&[0]),
+            Err(Error::Decode(DecodeReason::VectorLength))
+        ));
+        assert!(matches!(
+            read(&[14, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7]),
+            Err(Error::Decode(DecodeReason::VectorLength))
+        ));
+        assert!(read(&[3, 0, 1, 0]).is_err());
+        let two = read(&[4, 0, 1, 0, 2]).unwrap();
+        assert_eq!(*two, [1, 2]);
+        assert!(!two.is_spilled());
+        let six = read(&[12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6]).unwrap();
+        assert_eq!(*six, [1, 2, 3, 4, 5, 6]);
+        assert!(six.is_spilled());
+        let mut w = Writer::new();
+        list.write_list(&mut w, &six);
+        assert_eq!(
+            w.finish().unwrap(),
+            [12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6]
+        );
     }
 
     #[test]

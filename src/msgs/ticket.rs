@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::msgs::extensions::{
     decode_extensions, encode_extensions, Extension, ExtensionContext, EXTENSIONS,
 };
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::syntax::VectorSpec;
 
 /// `opaque ticket<0..2^16-1>` of an RFC 5077 NewSessionTicket (§3.3).
@@ -13,6 +14,15 @@ pub const TICKET_TLS12: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xfff
 
 /// `opaque ticket_nonce<0..255>` (RFC 8446 §4.6.1).
 pub const TICKET_NONCE: VectorSpec = VectorSpec::new(LengthPrefix::U8, 0, 255);
+
+/// How many bytes of a ticket nonce are held in place: servers number
+/// their tickets (ferrotls in 1 byte, OpenSSL in 8), and 32 also holds a
+/// random nonce of a hash's length. A sizing choice, not a limit: a
+/// longer nonce (up to [`TICKET_NONCE`]'s 255) is held on the heap.
+pub const TICKET_NONCE_INLINE: usize = 32;
+
+/// A NewSessionTicket's `ticket_nonce`.
+pub type TicketNonce = InlineList<u8, TICKET_NONCE_INLINE>;
 
 /// `opaque ticket<1..2^16-1>` of a TLS 1.3 NewSessionTicket
 /// (RFC 8446 §4.6.1).
@@ -51,7 +61,7 @@ pub struct NewSessionTicketTls13 {
     /// Added to the ticket age to obfuscate it.
     pub age_add: u32,
     /// Per-ticket value the PSK is derived with.
-    pub nonce: Vec<u8>,
+    pub nonce: TicketNonce,
     /// The opaque ticket, used as the PSK identity.
     pub ticket: Vec<u8>,
     /// The ticket's extensions (early_data's `max_early_data_size`).
@@ -73,7 +83,7 @@ impl Codec for NewSessionTicketTls13 {
         Ok(Self {
             lifetime: r.u32()?,
             age_add: r.u32()?,
-            nonce: TICKET_NONCE.read_vec(r)?,
+            nonce: TICKET_NONCE.read(r)?.into(),
             ticket: TICKET_TLS13.read_vec(r)?,
             extensions: decode_extensions(EXTENSIONS, r, ExtensionContext::NewSessionTicket)?,
         })
@@ -90,7 +100,7 @@ mod tests {
         let t = NewSessionTicketTls13 {
             lifetime: 7200,
             age_add: 1,
-            nonce: vec![0],
+            nonce: [0].into(),
             ticket: vec![],
             extensions: vec![],
         };

@@ -21,9 +21,12 @@ use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
     ServerNameType,
 };
-use crate::msgs::extensions::{Extension, KeyShareEntry, ServerName as SniEntry};
+use crate::msgs::extensions::{Extension, KeyShareEntry, NamedGroupList, ServerName as SniEntry};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
-use crate::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, RANDOM_LEN};
+use crate::msgs::hello::{
+    ClientHello, ServerHello, CIPHER_SUITES_INLINE, DOWNGRADE_SENTINEL_TLS11, RANDOM_LEN,
+};
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer, PSK_BINDERS};
 use crate::pki::ServerName;
@@ -151,8 +154,14 @@ impl OfferedExternal {
     }
 }
 
+/// How many PSKs a ClientHello's binder inputs hold in place: we offer
+/// at most the stored ticket and the configured external PSK. A sizing
+/// choice, not a limit.
+const OFFERED_PSKS_INLINE: usize = 2;
+
 /// One PSK of the offer, as its binder needs it (RFC 8446 §4.2.11.2):
 /// its early secret, binder label and hash.
+#[derive(Clone, Copy)]
 pub(super) struct BinderInput<'a> {
     early: &'a EarlySecret,
     kind: PskKind,
@@ -314,7 +323,7 @@ impl KeyShares {
 /// The supported_groups to send (RFC 8446 §4.2.7, RFC 8422 §5.1.1): the
 /// configured groups, without the hybrid ones when TLS 1.3 is not offered
 /// (they are TLS 1.3 only, draft-ietf-tls-ecdhe-mlkem §3).
-fn offered_groups(config: &ClientConfig) -> Vec<NamedGroup> {
+fn offered_groups(config: &ClientConfig) -> NamedGroupList {
     let groups = config.common.groups.iter().copied();
     if offers_tls13(config) {
         groups.collect()
@@ -361,24 +370,21 @@ pub(super) fn announced_version(config: &ClientConfig) -> ProtocolVersion {
 /// The cipher suites the ClientHello offers (RFC 8446 §4.1.2, RFC 5246
 /// §7.4.1.2): the enabled ones of each version family offered, then
 /// TLS_FALLBACK_SCSV on a fallback retry (RFC 7507 §4).
-fn offered_cipher_suites(config: &ClientConfig) -> Vec<CipherSuite> {
+fn offered_cipher_suites(config: &ClientConfig) -> InlineList<CipherSuite, CIPHER_SUITES_INLINE> {
     let common = &config.common;
     let (tls13, legacy) = (
         offers_tls13(config),
         highest_legacy_version(config).is_some(),
     );
-    // One more for TLS_FALLBACK_SCSV, so the list is allocated once.
-    let mut cipher_suites = Vec::with_capacity(common.cipher_suites.len() + 1);
-    cipher_suites.extend(
-        common
-            .cipher_suites
-            .iter()
-            .copied()
-            .filter(|s| match tls13_suite(*s) {
-                Some(_) => tls13,
-                None => legacy,
-            }),
-    );
+    let mut cipher_suites: InlineList<_, CIPHER_SUITES_INLINE> = common
+        .cipher_suites
+        .iter()
+        .copied()
+        .filter(|s| match tls13_suite(*s) {
+            Some(_) => tls13,
+            None => legacy,
+        })
+        .collect();
     if config.fallback_retry {
         cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
     }
@@ -495,7 +501,7 @@ impl ExpectServerHello {
 
     /// The PSKs offered, in the order of the identities: the ticket, then
     /// the external PSK.
-    pub(super) fn binder_inputs(&self) -> Vec<BinderInput<'_>> {
+    pub(super) fn binder_inputs(&self) -> InlineList<BinderInput<'_>, OFFERED_PSKS_INLINE> {
         let ticket = self.resuming.as_ref().map(|r| BinderInput {
             early: &r.early,
             kind: PskKind::Resumption,
@@ -531,7 +537,10 @@ impl ExpectServerHello {
         let (identities, binders): (Vec<_>, Vec<_>) = ticket
             .into_iter()
             .chain(external)
-            .map(|(identity, hash)| (identity, vec![0; hash.output_len()]))
+            .map(|(identity, hash)| {
+                let placeholder = std::iter::repeat_n(0, hash.output_len()).collect();
+                (identity, placeholder)
+            })
             .unzip();
         (!identities.is_empty()).then_some(PskOffer {
             identities,
@@ -575,9 +584,9 @@ impl ExpectServerHello {
         ClientHello {
             legacy_version: announced_version(config),
             random: self.random,
-            session_id: self.session_id.as_bytes().to_vec(),
+            session_id: self.session_id.as_bytes().into(),
             cipher_suites: offered_cipher_suites(config),
-            compression_methods: vec![Compression::Null],
+            compression_methods: [Compression::Null].into(),
             extensions: Some(self.client_hello_extensions(cookie)),
         }
     }
@@ -597,17 +606,20 @@ impl ExpectServerHello {
         let common = &config.common;
         let mut extensions = Vec::with_capacity(CLIENT_HELLO_EXTENSIONS_CAPACITY);
         if let (true, ServerName::Dns(name)) = (config.enable_sni, &self.server_name) {
-            extensions.push(Extension::ServerName(vec![SniEntry {
-                typ: ServerNameType::HostName,
-                name: name.as_bytes().to_vec(),
-            }]));
+            extensions.push(Extension::ServerName(
+                std::iter::once(SniEntry {
+                    typ: ServerNameType::HostName,
+                    name: name.as_bytes().to_vec(),
+                })
+                .collect(),
+            ));
         }
         extensions.push(Extension::SupportedGroups(offered_groups(config)));
         if highest_legacy_version(config).is_some() {
             self.push_tls12_extensions(&mut extensions);
         }
         extensions.push(Extension::SignatureAlgorithms(
-            common.signature_schemes.clone(),
+            common.signature_schemes.as_slice().into(),
         ));
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
@@ -635,7 +647,9 @@ impl ExpectServerHello {
                     })
                     .collect(),
             ));
-            extensions.push(Extension::SupportedVersionsOffer(common.versions.clone()));
+            extensions.push(Extension::SupportedVersionsOffer(
+                common.versions.as_slice().into(),
+            ));
             extensions.extend(crate::handshake::certificate_compression::offer(common));
             extensions.extend(crate::handshake::authorities::client_hello_extension(
                 config,
@@ -651,7 +665,9 @@ impl ExpectServerHello {
             extensions.push(Extension::EarlyData);
         }
         if let Some(offer) = self.psk_offer(common.clock.now()) {
-            extensions.push(Extension::PskKeyExchangeModes(common.psk_modes.clone()));
+            extensions.push(Extension::PskKeyExchangeModes(
+                common.psk_modes.as_slice().into(),
+            ));
             extensions.push(Extension::PreSharedKeyOffer(offer));
         }
         extensions
@@ -665,7 +681,9 @@ impl ExpectServerHello {
     /// §3.2) carrying the stored ticket when tickets are on.
     fn push_tls12_extensions(&self, extensions: &mut Vec<Extension>) {
         let config = &*self.config;
-        extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+        extensions.push(Extension::EcPointFormats(
+            [EcPointFormat::Uncompressed].into(),
+        ));
         extensions.push(Extension::ExtendedMasterSecret);
         extensions.push(Extension::RenegotiationInfo(
             self.renegotiated_connection.clone(),

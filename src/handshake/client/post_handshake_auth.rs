@@ -50,6 +50,6 @@ pub(super) fn finish_answer(
     let verify_data = common
         .post_handshake_finished_key()?
         .verify_data(&transcript.current())?;
-    common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
+    common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().into()))?;
     Ok(())
 }

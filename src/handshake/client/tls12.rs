@@ -739,7 +739,7 @@ fn send_finished(
     common
         .renegotiation_mut()
         .record_finished(Sender::Client, &verify_data);
-    let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
+    let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.into()))?;
     hs.log.add(bytes);
     Ok(())
 }

@@ -815,7 +815,7 @@ impl ExpectFinished {
             .finished_key()?
             .verify_data(&hs.transcript.current())?;
         let bytes =
-            common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
+            common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().into()))?;
         hs.transcript.add(bytes);
         common.set_tls13_write_key(hs.suite.aead, &application.client)?;
         let resumption = application

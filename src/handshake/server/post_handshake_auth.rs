@@ -129,9 +129,9 @@ impl PostHandshakeAuth {
         let context = self.sent.to_be_bytes().to_vec();
         let request = CertificateRequestTls13 {
             context: context.clone(),
-            extensions: vec![Extension::SignatureAlgorithms(client_auth_schemes(
-                &self.config.common.signature_schemes,
-            ))],
+            extensions: vec![Extension::SignatureAlgorithms(
+                client_auth_schemes(&self.config.common.signature_schemes).into(),
+            )],
         };
         let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
         let mut transcript = self.handshake.clone();

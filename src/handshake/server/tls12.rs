@@ -51,8 +51,10 @@ use crate::msgs::enums::{
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{
-    ClientHello, ServerHello, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12, RANDOM_LEN,
+    ClientHello, HelloSessionId, ServerHello, CIPHER_SUITES_INLINE, DOWNGRADE_SENTINEL_TLS11,
+    DOWNGRADE_SENTINEL_TLS12, RANDOM_LEN,
 };
+use crate::msgs::inline_list::InlineList;
 use crate::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerDhParams, ServerEcdhParams, ServerKeyExchange,
     ServerKxParams,
@@ -371,7 +373,7 @@ fn start_full_handshake(
     log.add(send_server_hello(
         common,
         &params,
-        session_id.as_bytes().to_vec(),
+        session_id.as_bytes().into(),
         extensions,
     )?);
     let (server_type, client_type) = (types.0.typ, types.1.typ);
@@ -403,7 +405,6 @@ fn start_full_handshake(
         // the certificate's key.
         None => KeyAgreement::Rsa(certificate),
     };
-    let requested_schemes = config.common.signature_schemes.clone();
     let request = request_client_certificate(&config, common, &mut log, &params)?;
     log.add(common.send_handshake(&HandshakeMessage::ServerHelloDone)?);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -415,7 +416,6 @@ fn start_full_handshake(
         log,
         agreement,
         send_ticket,
-        requested_schemes,
         client_certificate_type: client_type,
     };
     Ok(if request {
@@ -576,7 +576,7 @@ fn find_session(
         return Ok(None);
     };
     common.report(HandshakeEvent::ResumptionRequested);
-    let acceptable: Vec<CipherSuite> = config
+    let acceptable: InlineList<CipherSuite, CIPHER_SUITES_INLINE> = config
         .common
         .cipher_suites
         .iter()
@@ -738,6 +738,15 @@ fn choose_ffdhe_group(config: &ServerConfig, offer: &Offer<'_>) -> Option<NamedG
     }
 }
 
+/// Room reserved for the TLS ≤1.2 ServerHello's extension list: every
+/// extension [`server_hello_extensions`] may add (renegotiation_info,
+/// extended_master_secret, encrypt_then_mac, session_ticket,
+/// ec_point_formats, server_name, ALPN, record_size_limit, the two
+/// certificate types) and the stapling answers (status_request,
+/// signed_certificate_timestamp), so the list is allocated once. A
+/// sizing choice, not a limit.
+const SERVER_HELLO_EXTENSIONS_CAPACITY: usize = 12;
+
 /// The ServerHello extensions: each answers one the client sent; the
 /// certificate types (server's, client's) when the client asked about
 /// them (RFC 7250 §4.2).
@@ -749,7 +758,7 @@ fn server_hello_extensions(
     types: (certificate_types::Negotiated, certificate_types::Negotiated),
     common: &dyn HandshakeIo,
 ) -> Vec<Extension> {
-    let mut extensions = Vec::new();
+    let mut extensions = Vec::with_capacity(SERVER_HELLO_EXTENSIONS_CAPACITY);
     if offer.secure_renegotiation {
         extensions.push(Extension::RenegotiationInfo(
             common.renegotiation().server_hello_info(),
@@ -765,7 +774,9 @@ fn server_hello_extensions(
         extensions.push(Extension::SessionTicket(Vec::new()));
     }
     if full && offer.point_formats {
-        extensions.push(Extension::EcPointFormats(vec![EcPointFormat::Uncompressed]));
+        extensions.push(Extension::EcPointFormats(
+            [EcPointFormat::Uncompressed].into(),
+        ));
     }
     // RFC 6066 §3: no server_name acknowledgement when resuming.
     if full && offer.server_name.is_some() {
@@ -788,7 +799,7 @@ fn server_hello_extensions(
 fn send_server_hello<'c>(
     common: &'c mut dyn HandshakeIo,
     params: &Params,
-    session_id: Vec<u8>,
+    session_id: HelloSessionId,
     extensions: Vec<Extension>,
 ) -> Result<&'c [u8], Error> {
     common.send_handshake(&HandshakeMessage::ServerHello(ServerHello {
@@ -820,8 +831,6 @@ pub(crate) struct ClientFlight {
     log: HandshakeLog,
     agreement: KeyAgreement,
     send_ticket: bool,
-    /// The schemes our CertificateRequest listed.
-    requested_schemes: Vec<SignatureScheme>,
     /// What the client's Certificate carries (RFC 7250 §4.2).
     client_certificate_type: CertificateType,
     /// When the session was authenticated: `None` for this full
@@ -963,7 +972,6 @@ impl ExpectClientKeyExchange {
                     hs,
                     verified,
                     public_key,
-                    requested_schemes: flight.requested_schemes,
                 }))
             }
             ClientCertificate::Absent(client) => expect_ccs(hs, common, client),
@@ -992,12 +1000,12 @@ pub(crate) struct ExpectCertificateVerify {
     hs: Handshake,
     verified: ClientCertVerified,
     public_key: PublicKey,
-    requested_schemes: Vec<SignatureScheme>,
 }
 
 impl ExpectCertificateVerify {
     /// Checks the client's signature over the messages so far (RFC 5246
-    /// §7.4.8): a scheme we did not list is `illegal_parameter`, a bad
+    /// §7.4.8): a scheme we did not list (our CertificateRequest lists
+    /// the configuration's schemes) is `illegal_parameter`, a bad
     /// signature `decrypt_error`.
     fn expect_certificate_verify(
         self,
@@ -1013,7 +1021,7 @@ impl ExpectCertificateVerify {
         let signature = verify_signed(
             &self.public_key,
             &signed,
-            &self.requested_schemes,
+            &hs.config.common.signature_schemes,
             hs.log.messages()?,
         )?;
         hs.log.add(&message.raw);
@@ -1097,7 +1105,7 @@ fn send_finished(
     common
         .renegotiation_mut()
         .record_finished(Sender::Server, &verify_data);
-    let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.to_vec()))?;
+    let bytes = common.send_handshake(&HandshakeMessage::Finished(verify_data.into()))?;
     hs.log.add(bytes);
     Ok(())
 }

@@ -40,7 +40,9 @@ use crate::msgs::enums::{
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
-use crate::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM, RANDOM_LEN};
+use crate::msgs::hello::{
+    ClientHello, HelloSessionId, ServerHello, HELLO_RETRY_REQUEST_RANDOM, RANDOM_LEN,
+};
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::CertifiedKey;
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
@@ -68,7 +70,7 @@ pub(crate) struct Retry {
     cipher_suite: CipherSuite,
     group: NamedGroup,
     cookie: Option<Vec<u8>>,
-    session_id: Vec<u8>,
+    session_id: HelloSessionId,
     /// The first ClientHello's extension types that the second must
     /// repeat in the same order ([`kept_extension_types`]).
     extension_types: Vec<ExtensionType>,
@@ -934,7 +936,9 @@ fn request_client_certificate(
         return Ok(None);
     };
     let requested_schemes = client_auth_schemes(&config.common.signature_schemes);
-    let mut extensions = vec![Extension::SignatureAlgorithms(requested_schemes.clone())];
+    let mut extensions = vec![Extension::SignatureAlgorithms(
+        requested_schemes.as_slice().into(),
+    )];
     let authorities = advertised(verifier.root_subjects());
     if !authorities.is_empty() {
         extensions.push(Extension::CertificateAuthorities(authorities));
@@ -971,7 +975,7 @@ fn send_finished(
         .finished_key()?
         .verify_data(&transcript.current())?;
     let bytes =
-        common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().to_vec()))?;
+        common.send_handshake(&HandshakeMessage::Finished(verify_data.as_bytes().into()))?;
     transcript.add(bytes);
     let application = keys
         .secret
@@ -1792,7 +1796,7 @@ fn send_ticket(
         NewSessionTicketTls13 {
             lifetime,
             age_add,
-            nonce,
+            nonce: nonce.as_slice().into(),
             ticket,
             extensions,
         },
