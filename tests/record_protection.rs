@@ -29,8 +29,14 @@ fn transfer(
 ) -> Vec<(ContentType, Vec<u8>, bool)> {
     let mut wire = Vec::new();
     sender.seal(content_type, data, &mut wire).unwrap();
+    open_all(receiver, &wire)
+}
+
+/// Delivers `wire` to `receiver` and returns what comes out, record by
+/// record.
+fn open_all(receiver: &mut RecordLayer, wire: &[u8]) -> Vec<(ContentType, Vec<u8>, bool)> {
     let mut out = Vec::new();
-    let mut rest = &wire[..];
+    let mut rest = wire;
     while !rest.is_empty() {
         let n = receiver.push_received(rest);
         rest = &rest[n..];
@@ -118,15 +124,10 @@ fn sealing_many_records_at_once_equals_sealing_them_one_by_one() {
                 .unwrap();
         }
         assert!(wire == one_by_one, "{kind:?}: records differ");
-        let mut opened = Vec::new();
-        let mut rest = &wire[..];
-        while !rest.is_empty() {
-            let n = receiver.push_received(rest);
-            rest = &rest[n..];
-            while let Some(record) = receiver.next_record().unwrap() {
-                opened.extend_from_slice(record.plaintext);
-            }
-        }
+        let opened: Vec<u8> = open_all(&mut receiver, &wire)
+            .into_iter()
+            .flat_map(|(_, plaintext, _)| plaintext)
+            .collect();
         assert!(opened == data, "{kind:?}: plaintext differs");
     }
 }
