@@ -46,7 +46,7 @@ impl VectorSpec {
     /// failures as [`VectorSpec::read`], plus any item's own decode error.
     /// The list is presized as [`read_opaque_list`]'s is.
     pub fn read_list<T: Codec>(&self, r: &mut Reader<'_>) -> Result<Vec<T>, Error> {
-        read_items(self.read(r)?, T::decode)
+        read_items(self.read(r)?, T::decode, Vec::with_capacity)
     }
 
     /// Reads the vector as a list of items that must fill it exactly,
@@ -59,12 +59,7 @@ impl VectorSpec {
         &self,
         r: &mut Reader<'_>,
     ) -> Result<L, Error> {
-        let mut list = Reader::new(self.read(r)?);
-        let mut items = L::default();
-        while !list.is_empty() {
-            items.extend(Some(T::decode(&mut list)?));
-        }
-        Ok(items)
+        read_items(self.read(r)?, T::decode, |_| L::default())
     }
 
     /// Writes `body` with this vector's length prefix. Encoding is as
@@ -98,29 +93,35 @@ pub fn read_opaque_list(
     inner: VectorSpec,
     r: &mut Reader<'_>,
 ) -> Result<Vec<Vec<u8>>, Error> {
-    read_items(outer.read(r)?, |list| inner.read_vec(list))
+    read_items(
+        outer.read(r)?,
+        |list| inner.read_vec(list),
+        Vec::with_capacity,
+    )
 }
 
 /// Decodes `body` as items read by `read_item` until it is used up
-/// (every byte must belong to an item). The list is allocated once for
-/// as many items as the body would hold if all were as long as the first
-/// (at most [`PRESIZED_LIST_ITEMS`]), so the usual lists of equal-sized
-/// items need no reallocation.
-fn read_items<T>(
+/// (every byte must belong to an item), into the list `with_room` makes
+/// for as many items as the body would hold if all were as long as the
+/// first (at most [`PRESIZED_LIST_ITEMS`]): a `Vec` is then allocated
+/// once for the usual lists of equal-sized items, and a list that holds
+/// its items in place ignores the count.
+fn read_items<T, L: Extend<T>>(
     body: &[u8],
     mut read_item: impl FnMut(&mut Reader<'_>) -> Result<T, Error>,
-) -> Result<Vec<T>, Error> {
+    with_room: impl FnOnce(usize) -> L,
+) -> Result<L, Error> {
     let mut list = Reader::new(body);
     if list.is_empty() {
-        return Ok(Vec::new());
+        return Ok(with_room(0));
     }
     let first = read_item(&mut list)?;
     let first_len = body.len() - list.remaining();
     let estimate = body.len().checked_div(first_len).unwrap_or(1);
-    let mut items = Vec::with_capacity(estimate.clamp(1, PRESIZED_LIST_ITEMS));
-    items.push(first);
+    let mut items = with_room(estimate.clamp(1, PRESIZED_LIST_ITEMS));
+    items.extend(Some(first));
     while !list.is_empty() {
-        items.push(read_item(&mut list)?);
+        items.extend(Some(read_item(&mut list)?));
     }
     Ok(items)
 }

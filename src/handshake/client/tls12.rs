@@ -856,61 +856,60 @@ fn store_session(
     let server_name = hs.server_name.as_text();
     let params = &hs.params;
     let ticket = ticket.filter(|t| !t.ticket.is_empty());
-    let session = match hs.resumed.take() {
+    let mut session = match hs.resumed.take() {
         // Resuming kept the session's version, suite and extended master
         // secret use (`check_resumed`): with no new ticket and the same
-        // encrypt-then-MAC use, it is the very session offered.
-        Some(old) if ticket.is_none() && old.encrypt_then_mac == params.encrypt_then_mac => old,
-        resumed => {
-            let mut session = match resumed {
-                Some(old) => {
-                    // The store's copy is replaced below: dropping it first
-                    // lets the session be taken over rather than copied
-                    // when no other connection holds it.
-                    store.remove_tls12(&server_name);
-                    ClientSessionTls12 {
-                        version: params.version,
-                        cipher_suite: params.suite.suite,
-                        extended_master_secret: params.extended_master_secret,
-                        encrypt_then_mac: params.encrypt_then_mac,
-                        unknown_fields: Default::default(),
-                        ..Arc::unwrap_or_clone(old)
-                    }
-                }
-                None => ClientSessionTls12 {
-                    version: params.version,
-                    cipher_suite: params.suite.suite,
-                    session_id: SessionId::from_peer(common.negotiated().session_id())?,
-                    ticket: None,
-                    master_secret: master.secret().clone(),
-                    extended_master_secret: params.extended_master_secret,
-                    encrypt_then_mac: params.encrypt_then_mac,
-                    server_certificates: common.negotiated().peer_certificates().to_vec(),
-                    server_name: server_name.clone().into_owned(),
-                    validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
-                    unknown_fields: Default::default(),
-                },
-            };
-            if let Some(t) = ticket {
-                let lifetime = if t.lifetime_hint == 0 {
-                    DEFAULT_LIFETIME_SECS
-                } else {
-                    t.lifetime_hint
-                };
-                session.ticket = Some(crate::session::state::Tls12Ticket {
-                    lifetime_hint: t.lifetime_hint,
-                    ticket: t.ticket,
-                });
-                session.validity = Validity::new(now, lifetime);
-            }
-            Arc::new(session)
+        // encrypt-then-MAC use, it is the very session offered (which had
+        // an ID or a ticket, or it could not have been resumed).
+        Some(old) if ticket.is_none() && old.encrypt_then_mac == params.encrypt_then_mac => {
+            store.put_tls12(&server_name, old);
+            return Ok(());
         }
+        Some(old) => {
+            // The store's copy is replaced below: dropping it first lets
+            // the session be taken over rather than copied when no other
+            // connection holds it.
+            store.remove_tls12(&server_name);
+            ClientSessionTls12 {
+                version: params.version,
+                cipher_suite: params.suite.suite,
+                extended_master_secret: params.extended_master_secret,
+                encrypt_then_mac: params.encrypt_then_mac,
+                unknown_fields: Default::default(),
+                ..Arc::unwrap_or_clone(old)
+            }
+        }
+        None => ClientSessionTls12 {
+            version: params.version,
+            cipher_suite: params.suite.suite,
+            session_id: SessionId::from_peer(common.negotiated().session_id())?,
+            ticket: None,
+            master_secret: master.secret().clone(),
+            extended_master_secret: params.extended_master_secret,
+            encrypt_then_mac: params.encrypt_then_mac,
+            server_certificates: common.negotiated().peer_certificates().to_vec(),
+            server_name: server_name.clone().into_owned(),
+            validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
+            unknown_fields: Default::default(),
+        },
     };
+    if let Some(t) = ticket {
+        let lifetime = if t.lifetime_hint == 0 {
+            DEFAULT_LIFETIME_SECS
+        } else {
+            t.lifetime_hint
+        };
+        session.ticket = Some(crate::session::state::Tls12Ticket {
+            lifetime_hint: t.lifetime_hint,
+            ticket: t.ticket,
+        });
+        session.validity = Validity::new(now, lifetime);
+    }
     if session.session_id.is_empty() && session.ticket.is_none() {
         store.remove_tls12(&server_name);
         return Ok(());
     }
-    store.put_tls12(&server_name, session);
+    store.put_tls12(&server_name, Arc::new(session));
     Ok(())
 }
 

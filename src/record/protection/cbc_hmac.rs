@@ -300,14 +300,13 @@ impl RecordProtection for CbcHmacProtection {
         out: &mut Vec<u8>,
         record_start: usize,
     ) -> Result<(), Error> {
-        if matches!(self.iv, CbcIv::Chained(_)) || self.unfinished == PARALLEL_CHAINS {
-            self.finish_sealing(out)?;
-        }
-        self.lay_out(seq, out, record_start)?;
         if matches!(self.iv, CbcIv::Chained(_)) {
+            return self.seal(seq, out, record_start);
+        }
+        if self.unfinished == PARALLEL_CHAINS {
             self.finish_sealing(out)?;
         }
-        Ok(())
+        self.lay_out(seq, out, record_start)
     }
 
     fn finish_sealing(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
