@@ -46,10 +46,14 @@ pub const MAX_TLS13_CCS_RECORDS: usize = 1;
 
 /// The most sealed bytes a connection queues for `write_tls` before a
 /// write of application data is taken only partly (design §2, "bounded
-/// everything"; the TLS RFCs set no number): 64 KiB, four full records.
-/// Keeping the queue this small also keeps it in cache between sealing
-/// and `write_tls`. A write when the queue is full is `WouldBlock`.
-pub const MAX_SENDABLE_TLS: usize = 64 * 1024;
+/// everything"; the TLS RFCs set no number): 128 KiB, eight full records.
+/// Eight, because a CBC suite encrypts the records of one write as that
+/// many independent chains at once (`crypto::cbc::PARALLEL_CHAINS`). The
+/// queue still fits the processor's second-level cache between sealing
+/// and `write_tls`, and it is freed once drained unless the application
+/// is streaming. A write when the queue is full is
+/// `WouldBlock`.
+pub const MAX_SENDABLE_TLS: usize = 128 * 1024;
 
 /// The records of each write key's usage limit (RFC 8446 §5.5) that
 /// application data leaves unused: one for the KeyUpdate (TLS 1.3) or
