@@ -21,6 +21,8 @@
 //!   AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305, sending and receiving
 //!   timed apart, and raw ring sealing/opening the same records with the
 //!   same copies (plaintext in, records out; records in, plaintext out);
+//!   ferrotls also sends through `Connection::seal_into`, sealing into
+//!   the buffer the application lends (`-send-lent-vs-ring`);
 //! - memory held per idle established connection (after the handshake and
 //!   1 KiB each way; the bytes freed when it is dropped) and allocations
 //!   per handshake, from the counting global allocator below;
@@ -215,6 +217,12 @@ trait Endpoint {
     fn is_resumed(&self) -> bool;
     fn write_plaintext(&mut self, data: &[u8]) -> io::Result<usize>;
     fn read_plaintext(&mut self, buf: &mut [u8]) -> io::Result<usize>;
+    /// Seals `data` straight onto the end of `out`, behind anything
+    /// queued; `None` for an engine without such a call (rustls's
+    /// buffered connections).
+    fn seal_into(&mut self, _data: &[u8], _out: &mut Vec<u8>) -> Option<Result<usize, String>> {
+        None
+    }
 }
 
 macro_rules! ferrotls_endpoint {
@@ -245,6 +253,13 @@ macro_rules! ferrotls_endpoint {
             }
             fn read_plaintext(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                 self.reader().read(buf)
+            }
+            fn seal_into(
+                &mut self,
+                data: &[u8],
+                out: &mut Vec<u8>,
+            ) -> Option<Result<usize, String>> {
+                Some(ferrotls::Connection::seal_into(self, data, out).map_err(|e| e.to_string()))
             }
         }
     };
@@ -685,6 +700,23 @@ fn send(
     .map_err(|e| e.to_string())
 }
 
+/// [`send`] through a buffer the application lends: one `seal_into`
+/// call puts all of `data` on `wire`, with no `write_tls`.
+fn send_lent(
+    from: &mut dyn Endpoint,
+    meter: &mut Meter,
+    data: &[u8],
+    wire: &mut Vec<u8>,
+) -> Result<(), String> {
+    wire.clear();
+    match metered(meter, || from.seal_into(data, wire)) {
+        Some(Ok(n)) if n == data.len() => Ok(()),
+        Some(Ok(n)) => Err(format!("seal_into took {n} of {} bytes", data.len())),
+        Some(Err(why)) => Err(why),
+        None => Err("no seal_into".into()),
+    }
+}
+
 /// Feeds `wire` to `to` and reads the plaintext into `out`, which must
 /// be exactly the size sent.
 fn receive(
@@ -1100,9 +1132,9 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     };
     let mut buf = Vec::with_capacity(RECORD + 64);
     let rate = |nanos: u64| BULK as f64 / (nanos as f64 / 1e9) / 1e6;
-    // [ferrotls, rustls, limit] -> per-round MB/s
-    let mut sends = [Vec::new(), Vec::new(), Vec::new()];
-    let mut framed = [0usize; 3];
+    // [ferrotls, rustls, limit, ferrotls into a lent buffer] -> per-round MB/s
+    let mut sends = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let mut framed = [0usize; 4];
     let mut receives = [Vec::new(), Vec::new(), Vec::new()];
     for round in 0..rounds.warmup + rounds.bulk {
         for (engine, (client, server)) in pairs.iter_mut().enumerate() {
@@ -1120,6 +1152,19 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
                 receives[engine].push(rate(s.nanos));
             }
         }
+        if let Some((client, server)) = pairs.first_mut() {
+            let (mut c, mut s) = (Meter::new(Side::Client), Meter::new(Side::Server));
+            let done = send_lent(&mut **client, &mut c, &data, &mut wire)
+                .and_then(|()| receive(&mut **server, &mut s, &wire, &mut out));
+            if let Err(why) = done {
+                return report.skip(name, setup.version, why);
+            }
+            assert!(out == data, "received data differs (seal_into)");
+            framed[3] = wire.len();
+            if round >= rounds.warmup {
+                sends[3].push(rate(c.nanos));
+            }
+        }
         let seq = limit.seq;
         let start = Instant::now();
         limit.seal(&data, &mut wire);
@@ -1127,7 +1172,7 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
         framed[2] = wire.len();
         assert!(
             framed.iter().all(|&n| n == framed[2]),
-            "{name}: wire sizes differ (ferrotls, rustls, ring): {framed:?}"
+            "{name}: wire sizes differ (ferrotls, rustls, ring, ferrotls lent): {framed:?}"
         );
         let start = Instant::now();
         limit.open(seq, &wire, &mut buf, &mut out);
@@ -1137,12 +1182,13 @@ fn bulk(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
             receives[2].push(rate(opened));
         }
     }
-    let [s0, s1, s2] = sends.map(median);
+    let [s0, s1, s2, s3] = sends.map(median);
     let [r0, r1, r2] = receives.map(median);
     report.add(format!("{name}-send"), s0, s1, "rustls", "MB/s");
     report.add(format!("{name}-receive"), r0, r1, "rustls", "MB/s");
     report.add(format!("{name}-send-vs-ring"), s0, s2, "limit", "MB/s");
     report.add(format!("{name}-receive-vs-ring"), r0, r2, "limit", "MB/s");
+    report.add(format!("{name}-send-lent-vs-ring"), s3, s2, "limit", "MB/s");
 }
 
 /// TLS 1.2 AES-128-CBC-SHA throughput against AES-CBC + HMAC-SHA1 done

@@ -116,6 +116,50 @@ impl CommonState {
     /// the handshake runs. Returns how many bytes were taken (0 when the
     /// queue or the buffer is full).
     pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
+        self.check_writable()?;
+        if !self.traffic {
+            return Ok(self.buffer_pending_plaintext(data));
+        }
+        let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
+        let taken = data.get(..room.min(data.len())).unwrap_or_default();
+        let sent = self.seal_application_data(taken)?;
+        self.writer_streaming = sent < data.len();
+        Ok(sent)
+    }
+
+    /// [`Self::write_plaintext`] with the application's buffer as the
+    /// queue: the records waiting for `write_tls` move onto the end of
+    /// `out`, then, once the handshake is complete, all of `data` is
+    /// sealed straight behind them (a TLS ≤ 1.2 key used up stops it, as
+    /// in `write_plaintext`); before, `data` is buffered as
+    /// `write_plaintext` buffers it. Returns how much of `data` was
+    /// taken.
+    pub(crate) fn write_plaintext_into(
+        &mut self,
+        data: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<usize, Error> {
+        self.check_writable()?;
+        out.append(&mut self.sendable_tls);
+        if !self.traffic {
+            return Ok(self.buffer_pending_plaintext(data));
+        }
+        // While sealing, `out` is the queue: whatever else is sealed on
+        // the way (the KeyUpdate that retires a worn-out key, RFC 8446
+        // §5.5) lands in it in order, and no record is copied twice.
+        std::mem::swap(out, &mut self.sendable_tls);
+        let sealed = self.seal_application_data(data);
+        std::mem::swap(out, &mut self.sendable_tls);
+        self.writer_streaming = false;
+        self.release_send_queue_if_empty();
+        sealed
+    }
+
+    /// Refuses application data the connection can no longer send: after
+    /// a failure, once a TLS ≤ 1.2 write key is used up, after our
+    /// close_notify, and under TLS ≤ 1.2 after the peer's (RFC 5246
+    /// §7.2.1; a TLS 1.3 connection may go on writing, RFC 8446 §6.1).
+    fn check_writable(&self) -> Result<(), Error> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
@@ -130,23 +174,30 @@ impl CommonState {
         if self.close_sent {
             return Err(Error::InvalidRequest(InvalidRequestReason::WriteAfterClose));
         }
-        if self.traffic {
-            let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
-            let taken = data.get(..room.min(data.len())).unwrap_or_default();
-            let sent = self.send_application_data(taken)?;
-            self.writer_streaming = sent < data.len();
-            if sent == 0 && self.write_key_used_up {
-                return Err(Error::KeyUsageLimitReached);
-            }
-            return Ok(sent);
-        }
+        Ok(())
+    }
+
+    /// Buffers application data written while the handshake runs, up to
+    /// `Limits::max_pending_plaintext`; returns how much was taken.
+    fn buffer_pending_plaintext(&mut self, data: &[u8]) -> usize {
         let room = self
             .limits
             .max_pending_plaintext
             .saturating_sub(self.pending_plaintext.len());
         let taken = data.get(..room.min(data.len())).unwrap_or_default();
         self.pending_plaintext.extend_from_slice(taken);
-        Ok(taken.len())
+        taken.len()
+    }
+
+    /// [`Self::send_application_data`] for a write of the application:
+    /// a write that a used-up TLS ≤ 1.2 key left wholly unsent fails
+    /// with [`Error::KeyUsageLimitReached`].
+    fn seal_application_data(&mut self, data: &[u8]) -> Result<usize, Error> {
+        let sent = self.send_application_data(data)?;
+        if sent == 0 && self.write_key_used_up {
+            return Err(Error::KeyUsageLimitReached);
+        }
+        Ok(sent)
     }
 
     /// TLS 1.0 with a CBC suite: splits application data 1/n−1 from now

@@ -223,6 +223,31 @@ impl Connection {
         }
     }
 
+    /// Seals `plaintext` as application data straight onto the end of
+    /// `out`, a buffer the application sends from, and returns how much
+    /// of it was taken.
+    ///
+    /// The records waiting for [`Self::write_tls`] move into `out` first,
+    /// so `out` receives, in order, the bytes that [`Self::writer`]
+    /// followed by `write_tls` would produce; but the plaintext is copied
+    /// once, into the record that protects it, instead of into the
+    /// connection's queue and from there into the transport's writer.
+    /// Reusing one `out` for every call, the application sends without
+    /// allocating and the connection holds no queue.
+    ///
+    /// After the handshake all of `plaintext` is taken: `out` grows as
+    /// needed, so the application bounds what it passes. The exception is
+    /// a TLS ≤ 1.2 write key reaching its usage limit, which ends the
+    /// write with close_notify (RFC 5246 has no rekeying; a TLS 1.3 key is
+    /// updated instead, RFC 8446 §5.5). While the handshake runs,
+    /// `plaintext` is buffered as `writer` buffers it and sent when the
+    /// handshake completes, and the flight waiting to go out is moved
+    /// into `out`. Fails as `writer` does: with the connection's error,
+    /// after our close_notify, and under TLS ≤ 1.2 after the peer's.
+    pub fn seal_into(&mut self, plaintext: &[u8], out: &mut Vec<u8>) -> Result<usize, Error> {
+        self.common.write_plaintext_into(plaintext, out)
+    }
+
     /// Queues a close_notify alert (RFC 8446 §6.1); writing afterwards is
     /// refused.
     pub fn send_close_notify(&mut self) {
