@@ -177,8 +177,9 @@ impl AesCbc {
 /// closure inside the `aes` crate's backend (one choice of implementation
 /// and one load of the round keys per record). Blocks decrypt
 /// independently, so each batch of [`DECRYPT_BATCH_BLOCKS`] goes to the
-/// backend in runs as wide as it decrypts in parallel; a copy of the
-/// batch's ciphertext gives the chaining XOR its inputs.
+/// backend in runs as wide as it decrypts in parallel, out of place onto
+/// the stack; the chaining XOR then writes each plaintext block over its
+/// ciphertext, keeping that ciphertext for the next block.
 #[cfg(feature = "legacy")]
 struct DecryptChain<'a> {
     iv: Block,
@@ -194,23 +195,24 @@ impl BlockSizeUser for DecryptChain<'_> {
 impl BlockCipherDecClosure for DecryptChain<'_> {
     fn call<B: BlockCipherDecBackend<BlockSize = U16>>(self, backend: &B) {
         let mut chain = self.iv;
-        let mut ciphertext = [Block::default(); DECRYPT_BATCH_BLOCKS];
+        let mut decrypted = [Block::default(); DECRYPT_BATCH_BLOCKS];
         for batch in self.blocks.chunks_mut(DECRYPT_BATCH_BLOCKS) {
-            let saved = ciphertext.get_mut(..batch.len()).unwrap_or_default();
-            saved.copy_from_slice(batch);
-            let (runs, tail) = InOutBuf::from(&mut *batch).into_chunks::<B::ParBlocksSize>();
+            let plain = decrypted.get_mut(..batch.len()).unwrap_or_default();
+            // The lengths are equal by construction; were they not, the
+            // batch would stay ciphertext and fail its MAC.
+            let Ok(pass) = InOutBuf::new(&*batch, &mut *plain) else {
+                return;
+            };
+            let (runs, tail) = pass.into_chunks::<B::ParBlocksSize>();
             for run in runs {
                 backend.decrypt_par_blocks(run);
             }
             backend.decrypt_tail_blocks(tail);
-            for (block, previous) in batch
-                .iter_mut()
-                .zip(core::iter::once(&chain).chain(saved.iter()))
-            {
-                xor_block(block, previous);
-            }
-            if let Some(last) = saved.last() {
-                chain = *last;
+            for (block, plain) in batch.iter_mut().zip(plain.iter()) {
+                let ciphertext = *block;
+                *block = *plain;
+                xor_block(block, &chain);
+                chain = ciphertext;
             }
         }
     }
@@ -220,8 +222,8 @@ impl BlockCipherDecClosure for DecryptChain<'_> {
 #[cfg(feature = "legacy")]
 type Block = Array<u8, U16>;
 
-/// The blocks CBC decryption takes at a time: their ciphertext is copied
-/// aside (1 KiB on the stack) for the chaining XOR, and they go to the
+/// The blocks CBC decryption takes at a time: they are decrypted out of
+/// place into 1 KiB on the stack before the chaining XOR, and they go to the
 /// `aes` crate's backend in runs it decrypts in parallel (decryption of
 /// different blocks is independent, SP 800-38A §6.2): 64 blocks with VAES
 /// and AVX-512, 8 with plain AES-NI, so this is a whole number of either.
