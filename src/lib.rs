@@ -270,6 +270,11 @@
 //! [`Connection::writer`]. [`ClientConnection`] and [`ServerConnection`]
 //! dereference to [`Connection`]. This is how to drive ferrotls from an event
 //! loop, a custom transport or a test; here the "network" is a `Vec`.
+//! An application that sends from a buffer of its own (one it hands to the
+//! kernel, or that gathers several writes) can use [`Connection::seal_into`]
+//! instead of `writer` and `write_tls`: the data is sealed straight into
+//! that buffer, behind whatever was queued, and copied once instead of
+//! twice.
 //!
 //! ```rust
 //! use std::io::{Read, Write};
