@@ -262,16 +262,7 @@ fn tls12_and_tls10_records_are_kept_until_read() {
         ),
     ]);
     for (version, suite) in cases {
-        let client = client_builder("p256")
-            .versions(&[version])
-            .cipher_suites(&[suite])
-            .build()
-            .unwrap();
-        let server = server_builder("p256")
-            .versions(&[version])
-            .cipher_suites(&[suite])
-            .build()
-            .unwrap();
+        let (client, server) = configs_for(version, suite);
         let (mut c, mut s) = handshaken(client, server, server_name("p256"));
         assert_eq!(s.cipher_suite(), Some(suite));
         assert_eq!(s.protocol_version(), Some(version));

@@ -18,16 +18,7 @@ const PREFIX: &[u8] = b"bytes of the application";
 
 /// A pair after its handshake, offering only `version` and `suite`.
 fn connected(version: ProtocolVersion, suite: CipherSuite) -> (ClientConnection, ServerConnection) {
-    let client = client_builder("p256")
-        .versions(&[version])
-        .cipher_suites(&[suite])
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .versions(&[version])
-        .cipher_suites(&[suite])
-        .build()
-        .unwrap();
+    let (client, server) = configs_for(version, suite);
     let (c, s) = handshaken(client, server, server_name("p256"));
     assert_eq!(s.cipher_suite(), Some(suite));
     (c, s)

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use ferrotls::{
     CertifiedKey, CipherSuite, ClientAuth, ClientConfig, ClientConfigBuilder, ManualClock,
-    NamedGroup, RootStore, ServerConfig, ServerConfigBuilder, ServerName, UnixTime,
-    WebPkiClientVerifier, WebPkiServerVerifier,
+    NamedGroup, ProtocolVersion, RootStore, ServerConfig, ServerConfigBuilder, ServerName,
+    UnixTime, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 
 /// 2030-01-01T00:00:00Z, inside every test certificate's validity.
@@ -61,6 +61,25 @@ pub fn client_builder(key_type: &str) -> ClientConfigBuilder {
 pub fn server_builder(key_type: &str) -> ServerConfigBuilder {
     ServerConfig::builder(certified_key(key_type))
         .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
+}
+
+/// A P-256 client and server that offer and accept only `version` and
+/// `suite`.
+pub fn configs_for(
+    version: ProtocolVersion,
+    suite: CipherSuite,
+) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    let client = client_builder("p256")
+        .versions(&[version])
+        .cipher_suites(&[suite])
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[version])
+        .cipher_suites(&[suite])
+        .build()
+        .unwrap();
+    (client, server)
 }
 
 /// A server builder serving the leaf of `key_type` that asks for a client
