@@ -1,7 +1,8 @@
 //! A client and a server with fuzzer-chosen configurations talk in
 //! memory. Input: `[client scenario: 2][server scenario: 2][data]*`
 //! (scenarios as `ferrotls_fuzz::Scenario::from_bytes`); the client sends
-//! `data`, the server sends it reversed.
+//! `data` through `Connection::seal_into`, the server sends it reversed
+//! through `writer()`.
 //!
 //! Every run must end one of two ways: both handshakes complete and each
 //! side received exactly the other's data (the client none when it closed

@@ -374,6 +374,13 @@ pub enum Closing {
 pub struct Endpoint {
     /// Application data to send once the handshake is done.
     pub outgoing: Vec<u8>,
+    /// Send it with `Connection::seal_into` into a buffer of the
+    /// endpoint's (the client's way) rather than with `writer()` (the
+    /// server's), so a roundtrip runs both paths.
+    lent: bool,
+    /// What `seal_into` sealed this turn, sent ahead of what the
+    /// connection still queues.
+    sealed: Vec<u8>,
     sent: bool,
     key_update: bool,
     closing: Closing,
@@ -392,9 +399,11 @@ impl Endpoint {
         }
     }
 
-    /// The client endpoint of `scenario`, sending `outgoing`.
+    /// The client endpoint of `scenario`, sending `outgoing` through
+    /// `seal_into`.
     pub fn client(outgoing: &[u8], scenario: Scenario) -> Self {
         Self {
+            lent: true,
             closing: if scenario.close_notify {
                 Closing::First
             } else {
@@ -433,7 +442,9 @@ impl Endpoint {
             let peer_closed = conn.process_new_packets()?.peer_has_closed;
             self.send(conn, peer_closed)
         });
-        (drain(conn), result)
+        let mut bytes = std::mem::take(&mut self.sealed);
+        bytes.extend(drain(conn));
+        (bytes, result)
     }
 
     /// Sends what this endpoint sends after its handshake, once.
@@ -447,7 +458,19 @@ impl Endpoint {
         // with its own and refuses data from now on (RFC 5246 §7.2.1): a
         // refused write is then no failure.
         let answered = peer_closed && conn.protocol_version() != Some(ProtocolVersion::TLSv1_3);
-        if !self.outgoing.is_empty() {
+        if !self.outgoing.is_empty() && self.lent {
+            match conn.seal_into(&self.outgoing, &mut self.sealed) {
+                Ok(n) if n == self.outgoing.len() => {}
+                Ok(_) if answered => {}
+                Ok(n) => {
+                    return Err(conn.error().cloned().unwrap_or(Error::BufferTooSmall {
+                        needed: self.outgoing.len() - n,
+                    }))
+                }
+                Err(_) if answered => {}
+                Err(e) => return Err(e),
+            }
+        } else if !self.outgoing.is_empty() {
             if let Err(e) = conn.writer().write_all(&self.outgoing) {
                 if !answered {
                     // The writer carries the connection's refusal; without
