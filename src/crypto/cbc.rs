@@ -16,8 +16,9 @@
 //!   checks of RFC 5246 §6.2.3.2 padding and MAC.
 
 #[cfg(feature = "legacy")]
-use crate::crypto::cbc_mac::{self, Chain};
+use crate::crypto::cbc_mac;
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
+use crate::crypto::sha_blocks::{self, Chain, KeyChains};
 use crate::error::{CryptoReason, Error};
 #[cfg(feature = "legacy")]
 use aes::cipher::{
@@ -25,12 +26,9 @@ use aes::cipher::{
     BlockCipherEncBackend, BlockCipherEncClosure, BlockCipherEncrypt, BlockSizeUser, InOutBuf,
     KeyInit,
 };
-#[cfg(not(feature = "legacy"))]
-use ring::digest;
 use subtle::ConstantTimeEq;
 #[cfg(feature = "legacy")]
 use subtle::{ConditionallySelectable, ConstantTimeLess};
-use zeroize::Zeroizing;
 
 /// The AES block length, which is also the CBC IV length (FIPS 197 §3).
 pub const BLOCK_LEN: usize = 16;
@@ -359,64 +357,27 @@ pub fn mac_header(seq: u64, content_type: u8, version: u16, length: u16) -> [u8;
 /// compression-function calls it makes.
 pub struct RecordMac {
     algorithm: HashAlgorithm,
-    /// The hash state after absorbing `key ⊕ ipad`; with `legacy`, the
-    /// raw chaining value the constant-time inner hash of
-    /// [`open_mac_then_encrypt`] also starts from.
-    inner: KeyedHash,
-    /// The hash state after absorbing `key ⊕ opad`.
-    outer: KeyedHash,
+    /// The hash states after absorbing `key ⊕ ipad` and `key ⊕ opad`:
+    /// raw chaining values of RustCrypto's `sha1`/`sha2` compression
+    /// functions ([`KeyChains`]), which the constant-time inner hash of
+    /// [`open_mac_then_encrypt`] also starts from. One implementation for
+    /// every record tag, public length or secret, and the crates use the
+    /// CPU's SHA extensions where it has them (ring's SHA-1 does not, and
+    /// runs at about half their speed on the project machine,
+    /// `docs/performance.md`).
+    keys: KeyChains,
     work: HashWork,
 }
 
-/// A hash state after one HMAC key block (RFC 2104 §2). With `legacy`
-/// (the CBC suites), the raw chaining value of RustCrypto's `sha1`/`sha2`
-/// compression functions ([`Chain`]): one implementation for every record
-/// tag, public length or secret, and the crates use the CPU's SHA
-/// extensions where it has them (ring's SHA-1 does not, and runs at about
-/// half their speed on the project machine, `docs/performance.md`).
-/// Without `legacy` there are no CBC suites and ring's digest serves.
-#[cfg(feature = "legacy")]
-type KeyedHash = Chain;
-#[cfg(not(feature = "legacy"))]
-type KeyedHash = digest::Context;
-
 /// The digest of `key block ‖ parts` from `keyed`, and the
 /// compression-function calls it took.
-#[cfg(feature = "legacy")]
-fn keyed_digest(keyed: &KeyedHash, _algorithm: HashAlgorithm, parts: &[&[u8]]) -> (MacTag, u64) {
-    let hashed = cbc_mac::hash_public(keyed, parts);
+fn keyed_digest(keyed: &Chain, parts: &[&[u8]]) -> (MacTag, u64) {
+    let hashed = sha_blocks::hash_public(keyed, parts);
     let tag = MacTag {
         bytes: hashed.digest,
         len: hashed.len,
     };
     (tag, hashed.compressions)
-}
-
-/// The digest of `key block ‖ parts` from `keyed`, and the
-/// compression-function calls it took: for a hash over a public length
-/// they follow from the bytes absorbed — the message, the `0x80` byte
-/// and the length field (8 bytes for SHA-1/256, 16 for SHA-384; FIPS
-/// 180-4 §5.1), rounded up to whole blocks.
-#[cfg(not(feature = "legacy"))]
-fn keyed_digest(keyed: &KeyedHash, algorithm: HashAlgorithm, parts: &[&[u8]]) -> (MacTag, u64) {
-    let mut context = keyed.clone();
-    let block_len = algorithm.block_len();
-    let mut absorbed = block_len;
-    for part in parts {
-        context.update(part);
-        absorbed += part.len();
-    }
-    let digest = context.finish();
-    let mut tag = MacTag {
-        bytes: [0; MAX_HASH_LEN],
-        len: digest.as_ref().len(),
-    };
-    for (o, d) in tag.bytes.iter_mut().zip(digest.as_ref()) {
-        *o = *d;
-    }
-    let length_field = if block_len == 128 { 16 } else { 8 };
-    let blocks = (absorbed + 1 + length_field).div_ceil(block_len);
-    (tag, blocks as u64)
 }
 
 /// The hash work a [`RecordMac`] has done since it was keyed: what the
@@ -432,7 +393,8 @@ pub struct HashWork {
 }
 
 impl RecordMac {
-    /// Keys HMAC over `algorithm` (SHA-1, SHA-256 or SHA-384) with `key`.
+    /// Keys HMAC over `algorithm` (SHA-1, SHA-256 or SHA-384; SHA-1 only
+    /// with `legacy`) with `key`.
     ///
     /// Fails with [`Error::Crypto`] for any other hash.
     pub fn new(algorithm: HashAlgorithm, key: &[u8]) -> Result<Self, Error> {
@@ -442,51 +404,12 @@ impl RecordMac {
         ) {
             return Err(Error::Crypto(CryptoReason::RecordMacHash));
         }
-        let block_len = algorithm.block_len();
-        let mut padded = Zeroizing::new(vec![0u8; block_len]);
-        if key.len() > block_len {
-            let hashed = algorithm.hash(key);
-            padded
-                .get_mut(..hashed.as_ref().len())
-                .ok_or(Error::Crypto(CryptoReason::DigestLongerThanBlock))?
-                .copy_from_slice(hashed.as_ref());
-        } else {
-            padded
-                .get_mut(..key.len())
-                .ok_or(Error::Crypto(CryptoReason::KeyLongerThanBlock))?
-                .copy_from_slice(key);
-        }
-        let keyed = |pad_byte: u8| {
-            let mut pad = Zeroizing::new(vec![0u8; block_len]);
-            for (p, k) in pad.iter_mut().zip(padded.iter()) {
-                *p = k ^ pad_byte;
-            }
-            Self::after_key_block(algorithm, &pad)
-        };
         Ok(Self {
             algorithm,
-            inner: keyed(0x36)?,
-            outer: keyed(0x5c)?,
+            keys: KeyChains::new(algorithm, key)
+                .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?,
             work: HashWork::default(),
         })
-    }
-
-    /// The hash state after `key_block`.
-    #[cfg(feature = "legacy")]
-    fn after_key_block(algorithm: HashAlgorithm, key_block: &[u8]) -> Result<KeyedHash, Error> {
-        Chain::after_key_block(algorithm, key_block)
-            .ok_or(Error::Crypto(CryptoReason::RecordMacHash))
-    }
-
-    /// The hash state after `key_block`.
-    #[cfg(not(feature = "legacy"))]
-    fn after_key_block(algorithm: HashAlgorithm, key_block: &[u8]) -> Result<KeyedHash, Error> {
-        let ring_alg = algorithm
-            .ring_algorithm()
-            .ok_or(Error::Crypto(CryptoReason::RecordMacHash))?;
-        let mut context = digest::Context::new(ring_alg);
-        context.update(key_block);
-        Ok(context)
     }
 
     /// The tag length in bytes (the hash's output length).
@@ -507,7 +430,7 @@ impl RecordMac {
 
     /// The tag over the concatenation of `parts`.
     pub fn sign(&mut self, parts: &[&[u8]]) -> MacTag {
-        let (inner, compressions) = keyed_digest(&self.inner, self.algorithm, parts);
+        let (inner, compressions) = keyed_digest(&self.keys.inner, parts);
         self.work.compressions += compressions;
         self.outer_tag(inner.as_ref())
     }
@@ -521,7 +444,7 @@ impl RecordMac {
     /// The tag whose inner hash is `inner_digest`: runs the outer hash,
     /// over public lengths only.
     fn outer_tag(&mut self, inner_digest: &[u8]) -> MacTag {
-        let (tag, compressions) = keyed_digest(&self.outer, self.algorithm, &[inner_digest]);
+        let (tag, compressions) = keyed_digest(&self.keys.outer, &[inner_digest]);
         self.work.compressions += compressions;
         tag
     }
@@ -538,7 +461,13 @@ impl RecordMac {
         min_content_len: usize,
         content_len: usize,
     ) -> MacTag {
-        let inner = cbc_mac::inner_hash(&self.inner, header, content, min_content_len, content_len);
+        let inner = cbc_mac::inner_hash(
+            &self.keys.inner,
+            header,
+            content,
+            min_content_len,
+            content_len,
+        );
         self.work.compressions += inner.compressions;
         self.outer_tag(inner.digest.get(..inner.len).unwrap_or(&[]))
     }
@@ -728,11 +657,8 @@ mod tests {
     #[test]
     fn hmac_known_answers() {
         let msg: &[u8] = b"what do ya want for nothing?";
-        let cases = [
-            (
-                HashAlgorithm::Sha1,
-                "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
-            ),
+        #[allow(unused_mut)]
+        let mut cases = vec![
             (
                 HashAlgorithm::Sha256,
                 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
@@ -743,6 +669,13 @@ mod tests {
                  8e2240ca5e69e2c78b3239ecfab21649",
             ),
         ];
+        // SHA-1 record MACs come with `legacy` (its compression function
+        // and the suites that use it).
+        #[cfg(feature = "legacy")]
+        cases.push((
+            HashAlgorithm::Sha1,
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+        ));
         for (alg, want) in cases {
             let mut mac = RecordMac::new(alg, b"Jefe").unwrap();
             let (a, b) = msg.split_at(9);

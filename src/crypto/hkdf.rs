@@ -121,8 +121,9 @@ pub fn derive_secret(
 /// handshake and master secrets' derived secrets) pays that once instead
 /// of at every expansion. Every expansion of the module goes through it.
 ///
-/// The HMAC state lives inside ring and is not zeroized on drop; keep a
-/// `Prk` no longer than the secret it stands for.
+/// Over SHA-256 and SHA-384 the keyed HMAC states are wiped on drop
+/// ([`HmacKey`]); over SHA-512 they live inside ring, which does not wipe
+/// them, so keep a `Prk` no longer than the secret it stands for.
 pub struct Prk {
     hash: HashAlgorithm,
     key: HmacKey,

@@ -19,6 +19,7 @@ pub mod rng;
 pub mod rsa_kx;
 pub mod rsa_pss;
 pub mod secret;
+mod sha_blocks;
 pub mod sign;
 pub mod verify;
 
