@@ -38,7 +38,8 @@ pub mod crypto {
     }
     /// Hash functions and running transcript hashes.
     pub mod hash {
-        pub use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
+        pub use crate::crypto::hash::{Digest, HashAlgorithm};
+        pub use crate::crypto::hash_context::HashContext;
     }
     /// HKDF (RFC 5869) and the TLS 1.3 wrappers HKDF-Expand-Label and
     /// Derive-Secret (RFC 8446 §7.1).

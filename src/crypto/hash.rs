@@ -1,10 +1,11 @@
-//! Hash functions and running transcript hashes.
+//! The hash functions ferrotls uses ([`HashAlgorithm`]) and their
+//! digests; hashing itself, one-shot and running, is in
+//! [`crate::crypto::hash_context`].
 //!
-//! SHA-256/384/512 and SHA-1 come from ring; MD5 (TLS 1.0/1.1 PRF, Finished
-//! and signatures only) comes from the `md-5` crate behind the `legacy`
-//! feature. `HashAlgorithm::Md5Sha1` is the 36-byte MD5‖SHA-1
-//! concatenation TLS 1.0 and 1.1 use for their handshake transcript
-//! (RFC 2246 §7.4.9, RFC 4346 §7.4.9).
+//! `HashAlgorithm::Md5Sha1` is the 36-byte MD5‖SHA-1 concatenation TLS
+//! 1.0 and 1.1 use for their handshake transcript (RFC 2246 §7.4.9, RFC
+//! 4346 §7.4.9); MD5 (TLS 1.0/1.1 PRF, Finished and signatures only) comes
+//! from the `md-5` crate behind the `legacy` feature.
 
 use ring::digest;
 
@@ -51,13 +52,6 @@ impl HashAlgorithm {
         }
     }
 
-    /// Hashes `data` in one call.
-    pub fn hash(self, data: &[u8]) -> Digest {
-        let mut ctx = HashContext::new(self);
-        ctx.update(data);
-        ctx.finish()
-    }
-
     pub(crate) fn ring_algorithm(self) -> Option<&'static digest::Algorithm> {
         match self {
             Self::Sha1 => Some(&digest::SHA1_FOR_LEGACY_USE_ONLY),
@@ -78,7 +72,8 @@ pub struct Digest {
 }
 
 impl Digest {
-    fn from_slice(v: &[u8]) -> Self {
+    /// The first `v.len()` bytes (at most [`MAX_HASH_LEN`]) as a digest.
+    pub(crate) fn from_slice(v: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_HASH_LEN];
         bytes[..v.len()].copy_from_slice(v);
         Self {
@@ -102,119 +97,5 @@ impl AsRef<[u8]> for Digest {
 impl core::fmt::Debug for Digest {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Digest({})", hex::encode(self.as_ref()))
-    }
-}
-
-/// A running hash that can be forked: [`HashContext::current`] gives the
-/// digest so far and keeps the context usable (the transcript hash of
-/// RFC 8446 §4.4.1 is read at several points of one handshake).
-#[derive(Clone)]
-pub struct HashContext {
-    algorithm: HashAlgorithm,
-    inner: Inner,
-}
-
-#[derive(Clone)]
-enum Inner {
-    Ring(digest::Context),
-    #[cfg(feature = "legacy")]
-    Md5Sha1(md5::Md5, digest::Context),
-}
-
-impl HashContext {
-    /// A fresh context for `algorithm`.
-    pub fn new(algorithm: HashAlgorithm) -> Self {
-        let inner = match algorithm.ring_algorithm() {
-            Some(alg) => Inner::Ring(digest::Context::new(alg)),
-            #[cfg(feature = "legacy")]
-            None => Inner::Md5Sha1(
-                md5::Digest::new(),
-                digest::Context::new(&digest::SHA1_FOR_LEGACY_USE_ONLY),
-            ),
-            #[cfg(not(feature = "legacy"))]
-            None => unreachable!("every algorithm without the legacy feature is ring's"),
-        };
-        Self { algorithm, inner }
-    }
-
-    /// The algorithm this context computes.
-    pub fn algorithm(&self) -> HashAlgorithm {
-        self.algorithm
-    }
-
-    /// Absorbs `data`.
-    pub fn update(&mut self, data: &[u8]) {
-        match &mut self.inner {
-            Inner::Ring(ctx) => ctx.update(data),
-            #[cfg(feature = "legacy")]
-            Inner::Md5Sha1(md5, sha1) => {
-                md5::Digest::update(md5, data);
-                sha1.update(data);
-            }
-        }
-    }
-
-    /// The digest of everything absorbed so far; the context stays usable.
-    pub fn current(&self) -> Digest {
-        self.clone().finish()
-    }
-
-    /// The digest of everything absorbed.
-    pub fn finish(self) -> Digest {
-        match self.inner {
-            Inner::Ring(ctx) => Digest::from_slice(ctx.finish().as_ref()),
-            #[cfg(feature = "legacy")]
-            Inner::Md5Sha1(md5, sha1) => {
-                let mut both = [0u8; 36];
-                both[..16].copy_from_slice(&md5::Digest::finalize(md5));
-                both[16..].copy_from_slice(sha1.finish().as_ref());
-                Digest::from_slice(&both)
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // FIPS 180-2 / RFC 1321 "abc" test vectors.
-    #[test]
-    fn known_answers_for_abc() {
-        let cases = [
-            (HashAlgorithm::Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
-            (
-                HashAlgorithm::Sha256,
-                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-            ),
-            (
-                HashAlgorithm::Sha384,
-                "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7",
-            ),
-        ];
-        for (alg, want) in cases {
-            assert_eq!(hex::encode(alg.hash(b"abc")), want, "{alg:?}");
-            assert_eq!(alg.hash(b"abc").as_ref().len(), alg.output_len());
-        }
-    }
-
-    #[cfg(feature = "legacy")]
-    #[test]
-    fn md5_sha1_is_the_concatenation() {
-        let d = HashAlgorithm::Md5Sha1.hash(b"abc");
-        assert_eq!(
-            hex::encode(d),
-            "900150983cd24fb0d6963f7d28e17f72a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-    }
-
-    #[test]
-    fn current_does_not_consume_the_context() {
-        let mut ctx = HashContext::new(HashAlgorithm::Sha256);
-        ctx.update(b"ab");
-        let partial = ctx.current();
-        ctx.update(b"c");
-        assert_eq!(partial, HashAlgorithm::Sha256.hash(b"ab"));
-        assert_eq!(ctx.finish(), HashAlgorithm::Sha256.hash(b"abc"));
     }
 }

@@ -9,6 +9,7 @@ mod cbc_mac;
 pub mod ffdhe;
 pub mod groups;
 pub mod hash;
+pub mod hash_context;
 pub mod hkdf;
 pub mod hmac;
 pub mod hybrid;

@@ -65,18 +65,24 @@ impl Chain {
     /// `None` for a hash other than SHA-1/256/384 or a block of the wrong
     /// length.
     pub(crate) fn after_key_block(algorithm: HashAlgorithm, key_block: &[u8]) -> Option<Self> {
-        let mut chain = match algorithm {
-            #[cfg(feature = "legacy")]
-            HashAlgorithm::Sha1 => Self::Sha1(SHA1_IV),
-            HashAlgorithm::Sha256 => Self::Sha256(SHA256_IV),
-            HashAlgorithm::Sha384 => Self::Sha384(SHA384_IV),
-            _ => return None,
-        };
+        let mut chain = Self::initial(algorithm)?;
         if key_block.len() != chain.block_len() {
             return None;
         }
         chain.compress(key_block);
         Some(chain)
+    }
+
+    /// The initial hash value of `algorithm` (FIPS 180-4 §5.3), or `None`
+    /// for a hash other than SHA-1/256/384.
+    pub(crate) fn initial(algorithm: HashAlgorithm) -> Option<Self> {
+        match algorithm {
+            #[cfg(feature = "legacy")]
+            HashAlgorithm::Sha1 => Some(Self::Sha1(SHA1_IV)),
+            HashAlgorithm::Sha256 => Some(Self::Sha256(SHA256_IV)),
+            HashAlgorithm::Sha384 => Some(Self::Sha384(SHA384_IV)),
+            _ => None,
+        }
     }
 
     pub(crate) fn block_len(&self) -> usize {
@@ -162,6 +168,7 @@ fn words_out<const N: usize>(
 /// back); only the blocks that straddle two pieces, and the last one, are
 /// copied. [`Self::finish`] pads as FIPS 180-4 §5.1 says: `0x80`, zeros,
 /// and the bit length in the last bytes of the final block.
+#[derive(Clone)]
 pub(crate) struct PublicHash {
     chain: Chain,
     /// The bytes of a block not yet compressed: the first `filled`.
@@ -184,6 +191,19 @@ impl PublicHash {
             absorbed: keyed.block_len(),
             compressions: 1,
         }
+    }
+
+    /// A plain hash of `algorithm` from its initial value (the handshake
+    /// transcript, RFC 8446 §4.4.1), or `None` for a hash other than
+    /// SHA-1/256/384.
+    pub(crate) fn unkeyed(algorithm: HashAlgorithm) -> Option<Self> {
+        Some(Self {
+            chain: Chain::initial(algorithm)?,
+            buffer: [0; MAX_BLOCK_LEN],
+            filled: 0,
+            absorbed: 0,
+            compressions: 0,
+        })
     }
 
     /// Absorbs `data`.
@@ -313,8 +333,10 @@ impl KeyChains {
         let block_len = algorithm.block_len();
         let hashed;
         let key = if key.len() > block_len {
-            hashed = algorithm.hash(key);
-            hashed.as_ref()
+            let mut hash = PublicHash::unkeyed(algorithm)?;
+            hash.update(key);
+            hashed = hash.finish();
+            hashed.bytes()
         } else {
             key
         };

@@ -3,7 +3,8 @@
 //! HelloRetryRequest the first ClientHello is replaced by the synthetic
 //! `message_hash` message.
 
-use crate::crypto::hash::{Digest, HashAlgorithm, HashContext};
+use crate::crypto::hash::{Digest, HashAlgorithm};
+use crate::crypto::hash_context::HashContext;
 use crate::keyschedule::tls13::message_hash;
 
 /// A running transcript hash.

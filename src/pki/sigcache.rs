@@ -15,7 +15,8 @@
 //! periods, names, usages, constraints and the path itself are checked on
 //! every validation, and failures are never remembered.
 
-use crate::crypto::hash::{HashAlgorithm, HashContext};
+use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::hash_context::HashContext;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
