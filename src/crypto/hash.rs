@@ -75,16 +75,18 @@ impl Digest {
     /// The first `v.len()` bytes (at most [`MAX_HASH_LEN`]) as a digest.
     pub(crate) fn from_slice(v: &[u8]) -> Self {
         let mut bytes = [0u8; MAX_HASH_LEN];
-        bytes[..v.len()].copy_from_slice(v);
+        for (b, x) in bytes.iter_mut().zip(v) {
+            *b = *x;
+        }
         Self {
             bytes,
-            len: v.len(),
+            len: v.len().min(MAX_HASH_LEN),
         }
     }
 
     /// The digest bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
     }
 }
 
