@@ -3,8 +3,8 @@
 # version: TLS 1.3 full and resumed with a ticket, also with
 # X25519MLKEM768 (rustls on aws-lc-rs), TLS 1.2 full and resumed by
 # session ID and by ticket; client and server apart, for ferrotls and
-# rustls (issue 9 item 2, issue 15). Instruction counts do not
-# depend on machine load, so a regression shows as a changed number.
+# rustls. Instruction counts do not depend on machine load, so a
+# regression shows as a changed number.
 #
 # Builds the `compare` bench, then runs it under callgrind once per
 # engine, handshake and side: `compare --callgrind <engine> <kind>`

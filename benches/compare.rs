@@ -1,6 +1,6 @@
 //! ferrotls side by side with rustls 0.23 (ring provider, so both engines
 //! use the same crypto and the difference is the engine) and with raw
-//! ring (the crypto limit), in one process and one run (issue 9).
+//! ring (the crypto limit), in one process and one run.
 //!
 //! Every scenario runs client and server in memory over byte buffers and
 //! alternates the engines round by round, after a warm-up, so both see
@@ -997,7 +997,7 @@ fn handshakes(report: &mut Report, rounds: &Rounds, name: &str, setup: Setup) {
     }
 }
 
-/// Size of one bulk write (issue 9: 1 MiB writes).
+/// Size of one bulk write: 1 MiB.
 const BULK: usize = 1 << 20;
 /// Plaintext per record (the TLS maximum, 16 KiB).
 const RECORD: usize = 16 * 1024;

@@ -1,4 +1,4 @@
-//! The `ferrotls` binary itself (issue 4 item 6): per-command `--help`,
+//! The `ferrotls` binary itself: per-command `--help`,
 //! `listening on` with the real port, `--json` reports of both roles,
 //! `--echo`, failures that name the alert with a non-zero exit status,
 //! version bounds, client authentication, and the demo's table; and
@@ -350,7 +350,7 @@ fn no_tickets_means_no_resumption() {
 
 #[test]
 fn tls12_cbc_without_tickets_resumes_by_session_id() {
-    // Issue 5 item 8: `--tickets 0` turns RFC 5077 tickets off, leaving
+    // `--tickets 0` turns RFC 5077 tickets off, leaving
     // resumption by session ID (design §3: S on both sides, both times).
     let cbc = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
     let (server, port) = ferrotls_server(&[

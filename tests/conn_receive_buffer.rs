@@ -1,5 +1,5 @@
 //! The receive path through the public API: received application data is
-//! kept in the receive buffer until the reader takes it (issue 9), so
+//! kept in the receive buffer until the reader takes it, so
 //! these tests leave plaintext unread while more records, alerts and
 //! handshake messages arrive, and check that every byte comes out once,
 //! in order, with `IoState::plaintext_bytes_to_read` exact throughout.

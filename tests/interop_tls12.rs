@@ -1,4 +1,4 @@
-//! TLS 1.2 against real peers on 127.0.0.1 (issue 5): our client against
+//! TLS 1.2 against real peers on 127.0.0.1: our client against
 //! `openssl s_server -tls1_2` and `gnutls-serv`, and `openssl s_client`
 //! and `gnutls-cli` against our server. Each peer runs on an ephemeral
 //! port and is killed by its PID at the end; a missing peer binary makes

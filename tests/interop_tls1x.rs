@@ -1,4 +1,4 @@
-//! TLS 1.0 and 1.1 against real peers on 127.0.0.1 (issue 7, design §6):
+//! TLS 1.0 and 1.1 against real peers on 127.0.0.1 (design §6):
 //! our client against `openssl s_server -tls1 / -tls1_1 -cipher
 //! 'DEFAULT:@SECLEVEL=0'` (RSA and ECDSA certificates, ECDHE and RSA key
 //! exchange, resumption by ID and ticket) and `gnutls-serv` with a

@@ -1,5 +1,5 @@
 //! The RSA key-exchange server is not a padding oracle (Bleichenbacher
-//! 1998, ROBOT 2017; RFC 5246 §7.4.7.1; issue 7 item 5).
+//! 1998, ROBOT 2017; RFC 5246 §7.4.7.1).
 //!
 //! The client's ClientKeyExchange is replaced by ciphertexts of every
 //! malformed kind — wrong block type, nonzero leading byte, no zero

@@ -1,4 +1,4 @@
-//! The session-identifier conformance matrix (design §3, issue 6): every
+//! The session-identifier conformance matrix (design §3): every
 //! row of the table, for TLS 1.0, 1.1, 1.2 and 1.3, on both sides, with
 //! our own peer in memory. Each connection's ClientHello and ServerHello
 //! session IDs are read off the wire and compared with what the contract
@@ -31,7 +31,7 @@ const UP_TO_12: [ProtocolVersion; 3] = [
     ProtocolVersion::TLSv1_2,
 ];
 const TLS13: ProtocolVersion = ProtocolVersion::TLSv1_3;
-/// How many resumptions follow each full handshake (issue 6: at least 3).
+/// How many resumptions follow each full handshake (at least 3).
 const CHAIN: usize = 3;
 
 fn is_legacy(v: ProtocolVersion) -> bool {

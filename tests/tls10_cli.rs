@@ -1,4 +1,4 @@
-//! `ferrotls` with TLS 1.0 and 1.1 (issue 7 item 7): `demo
+//! `ferrotls` with TLS 1.0 and 1.1: `demo
 //! --all-versions` shows a full and a resumed row for each of them (and
 //! plain `demo` none), `client --min-version 1.0` reaches `openssl
 //! s_server -tls1`, `server --min-version 1.1` serves `openssl s_client

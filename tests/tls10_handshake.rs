@@ -1,4 +1,4 @@
-//! TLS 1.0 and 1.1 full handshakes in memory (issue 7): every suite ×
+//! TLS 1.0 and 1.1 full handshakes in memory: every suite ×
 //! version × certificate type, with and without encrypt-then-MAC and the
 //! extended master secret; the TLS 1.2 RSA key-exchange suites; client
 //! authentication with the legacy CertificateVerify; the record forms

@@ -1,4 +1,4 @@
-//! Version negotiation with TLS 1.0 and 1.1 enabled (issue 7): down to the
+//! Version negotiation with TLS 1.0 and 1.1 enabled: down to the
 //! lowest version both sides enable, the server's minimum enforced with
 //! protocol_version, default (1.3 + 1.2) configurations refusing 1.0-only
 //! peers in both roles with a message saying how to opt in,
