@@ -62,7 +62,7 @@ pub(crate) fn inner_hash(
     // 180-4 §5.1). Shifts, not divisions, whose time can depend on the
     // operands.
     let last_block = (message_len + field_len) >> shift;
-    let bit_len = (((block_len + message_len) as u64) << 3).to_be_bytes();
+    let bit_len = keyed.length_bytes(((block_len + message_len) as u64) << 3);
 
     let mut chain = keyed.clone();
     let mut compressions = 1;

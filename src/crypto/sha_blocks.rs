@@ -1,22 +1,27 @@
-//! SHA-1, SHA-256 and SHA-384 run block by block on the compression
-//! functions of RustCrypto's `sha1` and `sha2` crates (FIPS 180-4), from
-//! the chaining value after an HMAC key block (RFC 2104 §2): the record
-//! MACs of the CBC suites and their constant-time inner hash
-//! ([`crate::crypto::cbc_mac`]), and HMAC-SHA-256/384 for HKDF and the
-//! TLS 1.2 PRF ([`crate::crypto::hmac`]).
+//! SHA-1, SHA-256, SHA-384 and MD5 run block by block on the compression
+//! functions of RustCrypto's `sha1`, `sha2` and `md-5` crates (FIPS 180-4,
+//! RFC 1321), plain or from the chaining value after an HMAC key block
+//! (RFC 2104 §2): the record MACs of the CBC suites and their
+//! constant-time inner hash ([`crate::crypto::cbc_mac`]), every HMAC but
+//! SHA-512's ([`crate::crypto::hmac`]: HKDF, both TLS PRFs), and the
+//! transcript hashes ([`crate::crypto::hash_context`]).
 //!
 //! ring hashes only whole messages, behind contexts whose set-up and
 //! finishing weigh on the short inputs of HKDF; here a tag is the
 //! compressions and little else (an HKDF step about 10 % faster than
 //! through ring's HMAC, `docs/performance.md`), the crates use the CPU's
 //! SHA extensions, and the keyed chaining values are wiped on drop.
-//! SHA-1 is compiled only with `legacy`, which brings the `sha1` crate
-//! and the suites that use it.
+//! SHA-1 and MD5 are compiled only with `legacy`, which brings the
+//! `sha1` and `md-5` crates and the versions and suites that use them.
 
 use crate::crypto::hash::{HashAlgorithm, MAX_HASH_LEN};
 #[cfg(feature = "legacy")]
 use subtle::{Choice, ConditionallySelectable};
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// The MD5 initial value (RFC 1321 §3.3), its words little-endian.
+#[cfg(feature = "legacy")]
+const MD5_IV: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
 
 /// The SHA-1 initial hash value (FIPS 180-4 §5.3.1).
 #[cfg(feature = "legacy")]
@@ -53,6 +58,9 @@ pub(crate) const LENGTH_BYTES: usize = 8;
 /// key, so it is wiped on drop.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) enum Chain {
+    /// MD5 (RFC 1321), for HMAC-MD5 in the TLS 1.0/1.1 PRF (RFC 2246 §5).
+    #[cfg(feature = "legacy")]
+    Md5([u32; 4]),
     #[cfg(feature = "legacy")]
     Sha1([u32; 5]),
     Sha256([u32; 8]),
@@ -60,17 +68,10 @@ pub(crate) enum Chain {
 }
 
 impl Chain {
-    /// The chaining value after compressing one `key_block` (the HMAC
-    /// `K ⊕ ipad` block, RFC 2104 §2) from the initial hash value, or
-    /// `None` for a hash other than SHA-1/256/384 or a block of the wrong
-    /// length.
-    pub(crate) fn after_key_block(algorithm: HashAlgorithm, key_block: &[u8]) -> Option<Self> {
-        let mut chain = Self::initial(algorithm)?;
-        if key_block.len() != chain.block_len() {
-            return None;
-        }
-        chain.compress(key_block);
-        Some(chain)
+    /// MD5's initial value (RFC 1321 §3.3).
+    #[cfg(feature = "legacy")]
+    pub(crate) fn md5() -> Self {
+        Self::Md5(MD5_IV)
     }
 
     /// The initial hash value of `algorithm` (FIPS 180-4 §5.3), or `None`
@@ -89,25 +90,39 @@ impl Chain {
         match self {
             Self::Sha256(_) => 64,
             #[cfg(feature = "legacy")]
-            Self::Sha1(_) => 64,
+            Self::Md5(_) | Self::Sha1(_) => 64,
             Self::Sha384(_) => 128,
         }
     }
 
-    /// The length of the padding's length field: 8 bytes for SHA-1/256,
-    /// 16 for SHA-384 (FIPS 180-4 §5.1.1, §5.1.2).
+    /// The length of the padding's length field: 8 bytes for MD5 and
+    /// SHA-1/256, 16 for SHA-384 (RFC 1321 §3.2, FIPS 180-4 §5.1.1,
+    /// §5.1.2).
     pub(crate) fn length_field_len(&self) -> usize {
         match self {
             Self::Sha256(_) => 8,
             #[cfg(feature = "legacy")]
-            Self::Sha1(_) => 8,
+            Self::Md5(_) | Self::Sha1(_) => 8,
             Self::Sha384(_) => 16,
+        }
+    }
+
+    /// The last [`LENGTH_BYTES`] bytes of the padding's length field for a
+    /// message of `bits` bits: big-endian for SHA (FIPS 180-4 §5.1),
+    /// little-endian for MD5 (RFC 1321 §3.2).
+    pub(crate) fn length_bytes(&self, bits: u64) -> [u8; LENGTH_BYTES] {
+        match self {
+            #[cfg(feature = "legacy")]
+            Self::Md5(_) => bits.to_le_bytes(),
+            _ => bits.to_be_bytes(),
         }
     }
 
     /// Compresses `blocks`, whole blocks of this hash, in one call.
     pub(crate) fn compress(&mut self, blocks: &[u8]) {
         match self {
+            #[cfg(feature = "legacy")]
+            Self::Md5(state) => md5::block_api::compress(state, blocks.as_chunks().0),
             #[cfg(feature = "legacy")]
             Self::Sha1(state) => sha1::block_api::compress(state, blocks.as_chunks().0),
             Self::Sha256(state) => sha2::block_api::compress256(state, blocks.as_chunks().0),
@@ -129,10 +144,13 @@ impl Chain {
     }
 
     /// Writes the digest this value gives when it is the final one: its
-    /// words big-endian, SHA-384 keeping the first six (FIPS 180-4 §6.5).
-    /// Returns the digest length.
+    /// words big-endian, SHA-384 keeping the first six (FIPS 180-4 §6.5),
+    /// or little-endian for MD5 (RFC 1321 §3.5). Returns the digest
+    /// length.
     pub(crate) fn write_digest(&self, out: &mut [u8; MAX_HASH_LEN]) -> usize {
         match self {
+            #[cfg(feature = "legacy")]
+            Self::Md5(state) => words_out(state.iter().map(|w| w.to_le_bytes()), out),
             #[cfg(feature = "legacy")]
             Self::Sha1(state) => words_out(state.iter().map(|w| w.to_be_bytes()), out),
             Self::Sha256(state) => words_out(state.iter().map(|w| w.to_be_bytes()), out),
@@ -197,13 +215,18 @@ impl PublicHash {
     /// transcript, RFC 8446 §4.4.1), or `None` for a hash other than
     /// SHA-1/256/384.
     pub(crate) fn unkeyed(algorithm: HashAlgorithm) -> Option<Self> {
-        Some(Self {
-            chain: Chain::initial(algorithm)?,
+        Chain::initial(algorithm).map(Self::from_initial)
+    }
+
+    /// A plain hash from `initial`, a hash's initial value.
+    fn from_initial(initial: Chain) -> Self {
+        Self {
+            chain: initial,
             buffer: [0; MAX_BLOCK_LEN],
             filled: 0,
             absorbed: 0,
             compressions: 0,
-        })
+        }
     }
 
     /// Absorbs `data`.
@@ -239,7 +262,7 @@ impl PublicHash {
     /// Pads and finishes the hash.
     pub(crate) fn finish(mut self) -> Hashed {
         let block_len = self.chain.block_len();
-        let bit_len = ((self.absorbed as u64) << 3).to_be_bytes();
+        let bit_len = self.chain.length_bytes((self.absorbed as u64) << 3);
         let needs_extra_block = self.filled + 1 + self.chain.length_field_len() > block_len;
         let block = self.buffer.get_mut(..block_len).unwrap_or(&mut []);
         if let Some(end) = block.get_mut(self.filled..) {
@@ -330,10 +353,15 @@ impl KeyChains {
     /// The chains of `key` over `algorithm`; `None` for a hash this
     /// module does not run (SHA-512, and SHA-1 without `legacy`).
     pub(crate) fn new(algorithm: HashAlgorithm, key: &[u8]) -> Option<Self> {
-        let block_len = algorithm.block_len();
+        Chain::initial(algorithm).map(|initial| Self::from_initial(initial, key))
+    }
+
+    /// The chains of `key` over the hash whose initial value is `initial`.
+    pub(crate) fn from_initial(initial: Chain, key: &[u8]) -> Self {
+        let block_len = initial.block_len();
         let hashed;
         let key = if key.len() > block_len {
-            let mut hash = PublicHash::unkeyed(algorithm)?;
+            let mut hash = PublicHash::from_initial(initial.clone());
             hash.update(key);
             hashed = hash.finish();
             hashed.bytes()
@@ -345,21 +373,16 @@ impl KeyChains {
             for (b, k) in block.iter_mut().zip(key) {
                 *b = k ^ pad;
             }
-            let used = block.get_mut(..block_len)?;
-            let chain = Chain::after_key_block(algorithm, used);
+            let mut chain = initial.clone();
+            let used = block.get_mut(..block_len).unwrap_or_default();
+            chain.compress(used);
             used.zeroize();
             chain
         };
-        Some(Self {
-            inner: keyed(IPAD)?,
-            outer: keyed(OPAD)?,
-        })
-    }
-
-    /// The tag of the concatenation of `parts`: the inner hash from
-    /// `K ⊕ ipad`, then the outer one over its digest.
-    pub(crate) fn sign(&self, parts: &[&[u8]]) -> Hashed {
-        outer_hash(&self.outer, &hash_public(&self.inner, parts))
+        Self {
+            inner: keyed(IPAD),
+            outer: keyed(OPAD),
+        }
     }
 }
 
