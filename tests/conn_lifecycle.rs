@@ -5,6 +5,8 @@
 
 mod common;
 
+#[cfg(feature = "legacy")]
+use ferrotls::internal::error::CryptoReason;
 use ferrotls::internal::error::{
     InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason,
 };
@@ -426,4 +428,68 @@ fn warning_alerts_are_bounded_by_the_configured_limit() {
             }
         }
     }
+}
+
+/// A random generator that works until it is told to fail, as an
+/// operating system's can.
+#[cfg(feature = "legacy")]
+struct BreakableRng {
+    broken: std::sync::atomic::AtomicBool,
+    inner: ferrotls::OsRng,
+}
+
+#[cfg(feature = "legacy")]
+impl ferrotls::SecureRandom for BreakableRng {
+    fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
+        if self.broken.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Crypto(CryptoReason::OsRngFailed));
+        }
+        self.inner.fill(dest)
+    }
+}
+
+/// A TLS 1.2 CBC write whose explicit IVs cannot be drawn (RFC 5246
+/// §6.2.3.2) fails, leaves no record behind, and ends the connection:
+/// the records it had laid out spent their sequence numbers, so nothing
+/// later could be sent in order. Every later write fails with the same
+/// error.
+#[cfg(feature = "legacy")]
+#[test]
+fn a_write_without_randomness_for_its_ivs_ends_the_connection() {
+    use ferrotls::ProtocolVersion;
+    let suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
+    let rng = Arc::new(BreakableRng {
+        broken: false.into(),
+        inner: ferrotls::OsRng::new(),
+    });
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .cipher_suites(&[suite])
+        .rng(rng.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .cipher_suites(&[suite])
+        .build()
+        .unwrap();
+    let (mut c, _s) = handshaken(client, server, server_name("p256"));
+    assert!(!c.wants_write());
+    rng.broken.store(true, std::sync::atomic::Ordering::Relaxed);
+    let failed = Error::Crypto(CryptoReason::OsRngFailed);
+    let error = c.writer().write(&[1; 40_000]).unwrap_err();
+    assert_eq!(
+        error.into_inner().unwrap().downcast::<Error>().unwrap(),
+        Box::new(failed.clone())
+    );
+    // The alert ending it needs an IV too, so nothing at all is queued.
+    assert!(!c.wants_write());
+    assert_eq!(c.process_new_packets(), Err(failed.clone()));
+    rng.broken
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let again = c.writer().write(b"later").unwrap_err();
+    assert_eq!(
+        again.into_inner().unwrap().downcast::<Error>().unwrap(),
+        Box::new(failed)
+    );
 }

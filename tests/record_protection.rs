@@ -5,6 +5,8 @@ mod common;
 mod record_support;
 
 use ferrotls::internal::crypto::aead::{AeadAlgorithm, AES_GCM_CONFIDENTIALITY_LIMIT};
+#[cfg(feature = "legacy")]
+use ferrotls::internal::error::CryptoReason;
 use ferrotls::internal::error::{IllegalParameterReason, UnexpectedMessageReason};
 use ferrotls::internal::msgs::enums::ContentType;
 use ferrotls::internal::record::{
@@ -130,6 +132,94 @@ fn sealing_many_records_at_once_equals_sealing_them_one_by_one() {
             .collect();
         assert!(opened == data, "{kind:?}: plaintext differs");
     }
+}
+
+/// A TLS 1.2 CBC sender whose explicit IVs come from `source`, and a
+/// receiver for it.
+#[cfg(feature = "legacy")]
+fn cbc_pair_with_ivs(source: CbcIv) -> (RecordLayer, RecordLayer) {
+    let make = |iv| {
+        Box::new(
+            CbcHmacProtection::new(
+                &[1; 16],
+                HashAlgorithm::Sha256,
+                &[2; 32],
+                iv,
+                MacOrder::EncryptThenMac,
+            )
+            .unwrap(),
+        )
+    };
+    let mut sender = RecordLayer::new();
+    sender.set_write_version(ProtocolVersion::TLSv1_2);
+    sender.set_write_protection(make(source));
+    let mut receiver = RecordLayer::new();
+    // Opening takes each record's IV from the record.
+    let unused = CbcIv::Explicit(Box::new(|_: &mut [u8]| Ok::<(), Error>(())));
+    receiver.set_read_protection(make(unused));
+    (sender, receiver)
+}
+
+/// RFC 5246 §6.2.3.2: every TLS 1.2 CBC record carries its own IV in
+/// front. The records of one seal are encrypted in batches of up to
+/// `PARALLEL_CHAINS`, and each batch's IVs are asked of the source in one
+/// request: 20 records make three requests (8, 8 and 4 IVs), and every
+/// record carries the next IV the source handed out.
+#[cfg(feature = "legacy")]
+#[test]
+fn explicit_ivs_are_requested_once_per_batch_and_each_record_has_its_own() {
+    use std::sync::{Arc, Mutex};
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let log = requests.clone();
+    let mut next = 0u8;
+    let source = CbcIv::Explicit(Box::new(move |ivs: &mut [u8]| {
+        log.lock().unwrap().push(ivs.len() / BLOCK_LEN);
+        for iv in ivs.chunks_exact_mut(BLOCK_LEN) {
+            iv.fill(next);
+            next += 1;
+        }
+        Ok::<(), Error>(())
+    }));
+    let (mut sender, mut receiver) = cbc_pair_with_ivs(source);
+    let data: Vec<u8> = (0..19 * MAX_PLAINTEXT_LEN + 1000)
+        .map(|b| b as u8)
+        .collect();
+    let mut wire = Vec::new();
+    sender
+        .seal(ContentType::ApplicationData, &data, &mut wire)
+        .unwrap();
+    assert_eq!(*requests.lock().unwrap(), [8, 8, 4]);
+    let mut rest = wire.as_slice();
+    let mut record = 0u8;
+    while let Some((header, body)) = rest.split_first_chunk::<HEADER_LEN>() {
+        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        assert_eq!(body[..BLOCK_LEN], [record; BLOCK_LEN], "record {record}");
+        rest = &body[len..];
+        record += 1;
+    }
+    assert_eq!(record, 20);
+    let opened: Vec<u8> = open_all(&mut receiver, &wire)
+        .into_iter()
+        .flat_map(|(_, plaintext, _)| plaintext)
+        .collect();
+    assert!(opened == data);
+}
+
+/// When the source has no IVs to give, the seal fails and none of the
+/// records it was encrypting is left behind half-made.
+#[cfg(feature = "legacy")]
+#[test]
+fn a_failed_iv_request_leaves_no_unencrypted_record() {
+    let source = CbcIv::Explicit(Box::new(|_: &mut [u8]| {
+        Err::<(), Error>(Error::Crypto(CryptoReason::OsRngFailed))
+    }));
+    let (mut sender, _) = cbc_pair_with_ivs(source);
+    let mut wire = b"queued before".to_vec();
+    assert_eq!(
+        sender.seal(ContentType::ApplicationData, &[7; 3000], &mut wire),
+        Err(Error::Crypto(CryptoReason::OsRngFailed))
+    );
+    assert_eq!(wire, b"queued before");
 }
 
 #[test]
@@ -408,8 +498,10 @@ fn tls12_aead_known_answers_from_pyca_cryptography() {
 #[cfg(feature = "legacy")]
 fn fixed_iv(iv: &str) -> CbcIv {
     let iv: [u8; BLOCK_LEN] = unhex(iv).try_into().unwrap();
-    CbcIv::Explicit(Box::new(move |out: &mut [u8; BLOCK_LEN]| {
-        *out = iv;
+    CbcIv::Explicit(Box::new(move |ivs: &mut [u8]| {
+        for out in ivs.chunks_exact_mut(BLOCK_LEN) {
+            out.copy_from_slice(&iv);
+        }
         Ok::<(), Error>(())
     }))
 }

@@ -44,8 +44,8 @@ fn schemes() -> Vec<Box<dyn RecordProtection>> {
         let iv = if chained {
             CbcIv::chained(&[4; 16]).unwrap()
         } else {
-            CbcIv::Explicit(Box::new(|iv: &mut [u8; 16]| {
-                *iv = [5; 16];
+            CbcIv::Explicit(Box::new(|ivs: &mut [u8]| {
+                ivs.fill(5);
                 Ok::<(), ferrotls::Error>(())
             }))
         };

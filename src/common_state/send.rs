@@ -228,8 +228,17 @@ impl CommonState {
                 continue;
             }
             let chunk = rest.get(..room.min(rest.len())).unwrap_or_default();
-            self.record
-                .seal(ContentType::ApplicationData, chunk, &mut self.sendable_tls)?;
+            // A record that cannot be sealed (no randomness for an IV, a
+            // sequence number or key at its end) may leave sequence
+            // numbers spent on records that never went out: nothing more
+            // can be sent in order, so the connection ends (RFC 8446 §6.2
+            // internal_error, RFC 5246 §6.1 for sequence numbers).
+            if let Err(error) =
+                self.record
+                    .seal(ContentType::ApplicationData, chunk, &mut self.sendable_tls)
+            {
+                return Err(self.fail(error));
+            }
             sent += chunk.len();
             just_retired = false;
             self.key_update_sent_since_data = false;

@@ -41,21 +41,25 @@ pub const MAX_PADDING_LEN: usize = 255;
 /// RFC 4346 §6.2.3.2: "The IV SHOULD be chosen at random, and MUST be
 /// unpredictable"). The handshake draws them from the configuration's
 /// random generator; a deterministic source makes records reproducible in
-/// tests.
+/// tests. The IVs of all the records encrypted together (up to
+/// [`PARALLEL_CHAINS`]) are asked for in one call, so a write of several
+/// records asks the generator once, not once per record.
 #[cfg(feature = "legacy")]
 pub trait IvSource: Send {
-    /// Fills `iv` with a fresh, unpredictable IV, or fails with
-    /// [`Error::Crypto`] when no randomness is available.
-    fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error>;
+    /// Fills every IV in `ivs` with fresh, unpredictable bytes, or fails
+    /// with [`Error::Crypto`] when no randomness is available.
+    fn fill_ivs(&mut self, ivs: &mut [[u8; BLOCK_LEN]]) -> Result<(), Error>;
 }
 
+/// A closure over the IVs' bytes, one IV after the other: a random
+/// generator's `fill` serves as it is.
 #[cfg(feature = "legacy")]
 impl<F> IvSource for F
 where
-    F: FnMut(&mut [u8; BLOCK_LEN]) -> Result<(), Error> + Send,
+    F: FnMut(&mut [u8]) -> Result<(), Error> + Send,
 {
-    fn fill_iv(&mut self, iv: &mut [u8; BLOCK_LEN]) -> Result<(), Error> {
-        self(iv)
+    fn fill_ivs(&mut self, ivs: &mut [[u8; BLOCK_LEN]]) -> Result<(), Error> {
+        self(ivs.as_flattened_mut())
     }
 }
 

@@ -350,7 +350,7 @@ impl Params {
             CbcIv::chained(iv)?
         } else {
             let rng = rng.clone();
-            CbcIv::Explicit(Box::new(move |out: &mut [u8; BLOCK_LEN]| rng.fill(out)))
+            CbcIv::Explicit(Box::new(move |ivs: &mut [u8]| rng.fill(ivs)))
         };
         let order = if self.encrypt_then_mac {
             MacOrder::EncryptThenMac

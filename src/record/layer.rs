@@ -486,8 +486,11 @@ impl RecordLayer {
     /// [`Error::KeyUsageLimitReached`] before the write key would seal
     /// more records than its usage limit allows (RFC 8446 §5.5; the
     /// connection retires keys before that, see [`Self::sealable_len`]),
-    /// or with the protection's local error; the records sealed before
-    /// the failure stay in `out`, the failing one is removed.
+    /// or with the protection's local error. A failed record is removed
+    /// from `out`, and so are the records the protection was still
+    /// encrypting with it ([`RecordProtection::seal_batched`]); records
+    /// finished before stay. The removed records' sequence numbers may be
+    /// spent, so the caller sends nothing more under this key.
     pub fn seal(
         &mut self,
         content_type: ContentType,

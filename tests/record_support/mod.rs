@@ -19,12 +19,14 @@ pub fn unhex(s: &str) -> Vec<u8> {
 }
 
 #[cfg(feature = "legacy")]
-/// A deterministic explicit-IV source: 0x00.., 0x01.., ... per call.
+/// A deterministic explicit-IV source: 0x00.., 0x01.., ... per IV.
 pub fn counting_iv_source() -> CbcIv {
     let mut next = 0u8;
-    CbcIv::Explicit(Box::new(move |iv: &mut [u8; BLOCK_LEN]| {
-        *iv = [next; BLOCK_LEN];
-        next = next.wrapping_add(1);
+    CbcIv::Explicit(Box::new(move |ivs: &mut [u8]| {
+        for iv in ivs.chunks_exact_mut(BLOCK_LEN) {
+            iv.fill(next);
+            next = next.wrapping_add(1);
+        }
         Ok::<(), Error>(())
     }))
 }

@@ -86,8 +86,6 @@ struct PendingRecord {
     body: Range<usize>,
     /// Where its CBC blocks lie.
     blocks: Range<usize>,
-    /// Its IV.
-    iv: [u8; BLOCK_LEN],
     /// The MAC header fields of an encrypt-then-MAC record.
     seq: u64,
     content_type: u8,
@@ -123,27 +121,12 @@ impl CbcHmacProtection {
         self.mac.hash_work()
     }
 
-    /// The IV for the next sealed record: the chained one, or a fresh one
-    /// written into `explicit`.
-    fn seal_iv(&mut self, explicit: &mut [u8]) -> Result<[u8; BLOCK_LEN], Error> {
-        match &mut self.iv {
-            CbcIv::Chained(iv) => Ok(**iv),
-            CbcIv::Explicit(source) => {
-                let mut iv = [0u8; BLOCK_LEN];
-                source.fill_iv(&mut iv)?;
-                for (e, i) in explicit.iter_mut().zip(iv) {
-                    *e = i;
-                }
-                Ok(iv)
-            }
-        }
-    }
-
     /// Lays out the record at `record_start` for encryption: the MAC of
     /// a MAC-then-encrypt record appended to its plaintext, the padding,
-    /// the IV (written in front when explicit), the room for an
-    /// encrypt-then-MAC tag, and the header's final length; then queues
-    /// it for [`RecordProtection::finish_sealing`].
+    /// the room for the IV in front when it is explicit (filled when
+    /// the record is encrypted), the room for an encrypt-then-MAC tag,
+    /// and the header's final length; then queues it for
+    /// [`RecordProtection::finish_sealing`].
     fn lay_out(&mut self, seq: u64, out: &mut Vec<u8>, record_start: usize) -> Result<(), Error> {
         let explicit_len = self.explicit_nonce_len();
         let body_start = record_start + HEADER_LEN;
@@ -170,10 +153,6 @@ impl CbcHmacProtection {
         let unpadded = out.len() - encrypted_start;
         append_padding(out, unpadded);
         let body_end = out.len();
-        let explicit = out
-            .get_mut(body_start..encrypted_start)
-            .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?;
-        let iv = self.seal_iv(explicit)?;
         if self.order == MacOrder::EncryptThenMac {
             out.resize(body_end + self.mac.tag_len(), 0);
         }
@@ -187,7 +166,6 @@ impl CbcHmacProtection {
             start: record_start,
             body: body_start..body_end,
             blocks: encrypted_start..body_end,
-            iv,
             seq,
             content_type,
             version,
@@ -196,14 +174,39 @@ impl CbcHmacProtection {
         Ok(())
     }
 
+    /// The IVs of the queued records: the chained one (only one record
+    /// is ever queued then), or fresh ones from the source, all in one
+    /// call, each written in front of its record.
+    fn unfinished_ivs(
+        &mut self,
+        out: &mut [u8],
+    ) -> Result<[[u8; BLOCK_LEN]; PARALLEL_CHAINS], Error> {
+        let mut ivs = [[0u8; BLOCK_LEN]; PARALLEL_CHAINS];
+        let pending = self.pending.get(..self.unfinished).unwrap_or_default();
+        let used = ivs.get_mut(..pending.len()).unwrap_or_default();
+        match &mut self.iv {
+            CbcIv::Chained(chain) => used.fill(**chain),
+            CbcIv::Explicit(source) => {
+                source.fill_ivs(used)?;
+                for (record, iv) in pending.iter().zip(used.iter()) {
+                    out.get_mut(record.body.start..record.blocks.start)
+                        .ok_or(Error::Crypto(CryptoReason::NoRoomForIv))?
+                        .copy_from_slice(iv);
+                }
+            }
+        }
+        Ok(ivs)
+    }
+
     /// Encrypts the queued records together, advances the chained IV and
     /// adds the encrypt-then-MAC tags.
     fn encrypt_unfinished(&mut self, out: &mut [u8]) -> Result<(), Error> {
+        let ivs = self.unfinished_ivs(out)?;
         let pending = self.pending.get(..self.unfinished).unwrap_or_default();
         let mut chains: [CbcChain<'_>; PARALLEL_CHAINS] = Default::default();
         let mut rest = &mut *out;
         let mut offset = 0;
-        for (record, chain) in pending.iter().zip(&mut chains) {
+        for ((record, chain), iv) in pending.iter().zip(&mut chains).zip(ivs) {
             let skip = record.blocks.start.checked_sub(offset);
             let (_, tail) = skip
                 .and_then(|skip| rest.split_at_mut_checked(skip))
@@ -211,10 +214,7 @@ impl CbcHmacProtection {
             let (data, tail) = tail
                 .split_at_mut_checked(record.blocks.len())
                 .ok_or(Error::Crypto(CryptoReason::RecordBufferTooShort))?;
-            *chain = CbcChain {
-                iv: record.iv,
-                data,
-            };
+            *chain = CbcChain { iv, data };
             rest = tail;
             offset = record.blocks.end;
         }
