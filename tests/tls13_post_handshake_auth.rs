@@ -14,16 +14,20 @@ use common::*;
 use ferrotls::internal::error::{
     DecryptErrorReason, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason,
 };
+use ferrotls::internal::msgs::certificate::CertificateRequestTls13;
+use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientAuth, ClientConfig, Error, ProtocolVersion, ServerConfig,
-    SignatureScheme, WebPkiClientVerifier, MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
+    AlertDescription, CipherSuite, ClientAuth, ClientCertVerifier, ClientConfig, ClientConnection,
+    Error, ProtocolVersion, ServerConfig, ServerConfigBuilder, ServerConnection, SignatureScheme,
+    WebPkiClientVerifier, DEFAULT_CERTIFICATE_COMPRESSION, MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
 };
 
 const CERTIFICATE: u8 = 11;
 const CERTIFICATE_REQUEST: u8 = 13;
 const CERTIFICATE_VERIFY: u8 = 15;
+const COMPRESSED_CERTIFICATE: u8 = 25;
 const FINISHED: u8 = 20;
 
 /// How post-handshake messages decode (TLS 1.3, SHA-256 Finished).
@@ -48,6 +52,10 @@ fn client_with_certificate(secrets: &Arc<CapturedSecrets>) -> Arc<ClientConfig> 
 /// request) and asks for certificates under the P-384 root after the
 /// handshake, `required` or optional; none during it.
 fn server(required: bool) -> Arc<ServerConfig> {
+    server_builder_for(required).build().unwrap()
+}
+
+fn server_builder_for(required: bool) -> ServerConfigBuilder {
     let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
     let mode = if required {
         ClientAuth::Required(verifier)
@@ -57,6 +65,13 @@ fn server(required: bool) -> Arc<ServerConfig> {
     server_builder("p256")
         .tickets(0)
         .post_handshake_client_auth(mode)
+}
+
+/// [`server`] without certificate compression, so that answers come as
+/// plain Certificate messages a test can edit.
+fn uncompressed_server(required: bool) -> Arc<ServerConfig> {
+    server_builder_for(required)
+        .certificate_compression(&[])
         .build()
         .unwrap()
 }
@@ -279,7 +294,7 @@ fn an_answer_with_another_context_is_illegal_parameter() {
     let secrets = Arc::new(CapturedSecrets::default());
     let (mut c, mut s) = handshaken(
         client_with_certificate(&secrets),
-        server(true),
+        uncompressed_server(true),
         server_name("p256"),
     );
     s.request_client_certificate().unwrap();
@@ -475,4 +490,92 @@ fn key_updates_interleave_with_requests() {
     s.refresh_traffic_keys(false).unwrap();
     send_and_check(&mut s, &mut c, b"after both");
     send_and_check(&mut c, &mut s, b"and back");
+}
+
+/// The server's post-handshake CertificateRequest, read off the wire.
+fn post_handshake_request(
+    s: &mut ServerConnection,
+    c: &mut ClientConnection,
+    secrets: &CapturedSecrets,
+) -> CertificateRequestTls13 {
+    s.request_client_certificate().unwrap();
+    let mut request = None;
+    transfer_altered(s, c, |flight| {
+        edit_answer(flight, secrets, "SERVER_TRAFFIC_SECRET_0", |m| {
+            let HandshakeMessage::CertificateRequestTls13(r) =
+                HandshakeMessage::decode_message(find(m, CERTIFICATE_REQUEST), &CX).unwrap()
+            else {
+                panic!("not a CertificateRequest")
+            };
+            request = Some(r);
+        })
+    })
+    .1
+    .unwrap();
+    request.unwrap()
+}
+
+/// A post-handshake CertificateRequest carries what the handshake's
+/// does (RFC 8446 §4.3.2): signature_algorithms, the post-handshake
+/// verifier's CA names (certificate_authorities, §4.2.4), and the
+/// certificate compression the server takes (RFC 8879 §3); and a
+/// server without compression offers none.
+#[test]
+fn requests_name_the_verifiers_authorities_and_offer_compression() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let names = WebPkiClientVerifier::new(roots("p384")).root_subjects();
+    assert!(!names.is_empty());
+    for (config, compression) in [
+        (server(true), Some(DEFAULT_CERTIFICATE_COMPRESSION)),
+        (uncompressed_server(true), None),
+    ] {
+        let (mut c, mut s) = handshaken(
+            client_with_certificate(&secrets),
+            config,
+            server_name("p256"),
+        );
+        let request = post_handshake_request(&mut s, &mut c, &secrets);
+        assert!(request.extensions.iter().any(|e| matches!(
+            e,
+            Extension::SignatureAlgorithms(schemes) if !schemes.is_empty()
+        )));
+        assert!(request
+            .extensions
+            .iter()
+            .any(|e| matches!(e, Extension::CertificateAuthorities(n) if *n == names)));
+        let offered = request.extensions.iter().find_map(|e| match e {
+            Extension::CompressCertificate(algorithms) => Some(algorithms.to_vec()),
+            _ => None,
+        });
+        assert_eq!(offered.as_deref(), compression);
+    }
+}
+
+/// A client that takes up the compression offer answers with a
+/// CompressedCertificate (RFC 8879 §4), which the server decompresses and
+/// judges like a Certificate.
+#[test]
+fn a_compressed_answer_is_verified_like_a_plain_one() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(&secrets),
+        server(true),
+        server_name("p256"),
+    );
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let mut types = Vec::new();
+    transfer_altered(&mut c, &mut s, |flight| {
+        edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
+            types = m.iter().map(|message| message[0]).collect();
+        })
+    })
+    .1
+    .unwrap();
+    assert_eq!(
+        types,
+        [COMPRESSED_CERTIFICATE, CERTIFICATE_VERIFY, FINISHED]
+    );
+    assert_eq!(s.pending_certificate_requests(), 0);
+    assert_eq!(s.peer_certificates(), certified_key("p384").chain());
 }

@@ -23,6 +23,7 @@
 //! the choices both versions share; `tls12.rs` and `tls13.rs` import it;
 //! this facade holds the first state and dispatches on the version.
 
+mod certificate_request;
 mod hello;
 mod post_handshake_auth;
 mod renegotiation;

@@ -14,17 +14,18 @@
 
 use std::sync::Arc;
 
+use super::certificate_request::certificate_request;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::verify::PublicKey;
 use crate::error::{Error, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason};
 use crate::handshake::{
-    certificate_types, client_auth_schemes, verify_certificate_verify, verify_finished,
-    FinishedVerified, SignatureVerified, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
+    certificate_compression, certificate_types, client_auth_schemes, verify_certificate_verify,
+    verify_finished, FinishedVerified, SignatureVerified, Transcript,
+    CLIENT_CERTIFICATE_VERIFY_CONTEXT,
 };
-use crate::msgs::certificate::{CertificateRequestTls13, CertificateTls13};
+use crate::msgs::certificate::CertificateTls13;
 use crate::msgs::enums::CertificateType;
-use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::pki::ClientCertVerified;
 
@@ -103,7 +104,9 @@ impl PostHandshakeAuth {
     }
 
     /// Sends a CertificateRequest (RFC 8446 §4.3.2) with a fresh context
-    /// and our TLS 1.3 signature schemes. Refused unless the client
+    /// and the extensions of the handshake's ([`certificate_request`]:
+    /// our TLS 1.3 signature schemes, the post-handshake verifier's CA
+    /// names, the certificate compression we take). Refused unless the client
     /// offered post_handshake_auth, a post-handshake verifier is
     /// configured, and fewer than [`MAX_OUTSTANDING_CERTIFICATE_REQUESTS`]
     /// are pending.
@@ -113,11 +116,11 @@ impl PostHandshakeAuth {
                 InvalidRequestReason::PostHandshakeAuthNotOffered,
             ));
         }
-        if self.config.post_handshake_client_auth.verifier().is_none() {
+        let Some(verifier) = self.config.post_handshake_client_auth.verifier() else {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::PostHandshakeAuthNoVerifier,
             ));
-        }
+        };
         if self.pending() >= MAX_OUTSTANDING_CERTIFICATE_REQUESTS {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::TooManyCertificateRequests,
@@ -127,12 +130,8 @@ impl PostHandshakeAuth {
         // big-endian: never empty, never repeated (RFC 8446 §4.3.2).
         self.sent += 1;
         let context = self.sent.to_be_bytes().to_vec();
-        let request = CertificateRequestTls13 {
-            context: context.clone(),
-            extensions: vec![Extension::SignatureAlgorithms(
-                client_auth_schemes(&self.config.common.signature_schemes).into(),
-            )],
-        };
+        let (request, _) =
+            certificate_request(&self.config.common, verifier.as_ref(), context.clone());
         let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
         let mut transcript = self.handshake.clone();
         transcript.add(bytes);
@@ -150,14 +149,21 @@ impl PostHandshakeAuth {
     }
 
     /// Takes one message of an answer: Certificate when none is under
-    /// way, then CertificateVerify (after a chain) and Finished. Any other
-    /// message in the middle of an answer is `unexpected_message`.
+    /// way (or CompressedCertificate, which our requests offer when
+    /// compression is configured, RFC 8879 §3; the transcript keeps the
+    /// message as received, §4), then CertificateVerify (after a chain)
+    /// and Finished. Any other message in the middle of an answer is
+    /// `unexpected_message`.
     pub(super) fn receive(
         &mut self,
         common: &mut dyn HandshakeIo,
         message: HandshakeMessage,
         raw: &ReceivedHandshake,
     ) -> Result<(), Error> {
+        let message = match self.answer {
+            Answer::Idle => certificate_compression::expand(message, &self.config.common, common)?,
+            _ => message,
+        };
         self.answer = match (std::mem::replace(&mut self.answer, Answer::Idle), message) {
             (Answer::Idle, HandshakeMessage::CertificateTls13(certificate)) => {
                 self.expect_certificate(certificate, raw)?

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::certificate_request::certificate_request;
 use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
 use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
@@ -20,19 +21,19 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
     MissingExtensionReason, UnexpectedMessageReason,
 };
-use crate::handshake::authorities::{advertised, preferred};
+use crate::handshake::authorities::preferred;
 use crate::handshake::stapling::Staples;
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
-    certificate_types, choose_certificate, client_auth_schemes, decode_tls13, key_logger,
-    sign_certificate_verify, tls13_suite, verify_binder, verify_certificate_verify,
-    verify_finished, BinderVerified, FinishedVerified, SignatureVerified, Tls13Suite, Transcript,
-    CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
+    certificate_types, choose_certificate, decode_tls13, key_logger, sign_certificate_verify,
+    tls13_suite, verify_binder, verify_certificate_verify, verify_finished, BinderVerified,
+    FinishedVerified, SignatureVerified, Tls13Suite, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
+    SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
     EarlySecret, HandshakeSecret, PendingResumption, PskKind, ResumptionMasterSecret, TrafficSecret,
 };
-use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
+use crate::msgs::certificate::{CertificateEntry, CertificateTls13};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{
     CertificateCompressionAlgorithm, CertificateType, CipherSuite, Compression, ExtensionType,
@@ -920,13 +921,10 @@ fn send_encrypted_extensions(
     Ok(())
 }
 
-/// Sends a CertificateRequest (RFC 8446 §4.3.2) when a client verifier is
-/// configured, listing our TLS 1.3 handshake schemes and the verifier's
-/// root names (certificate_authorities, RFC 8446 §4.2.4, bounded by
-/// [`MAX_CERTIFICATE_AUTHORITIES_BYTES`](crate::MAX_CERTIFICATE_AUTHORITIES_BYTES));
-/// returns the schemes, the
-/// only ones the client's CertificateVerify may use, or `None` when no
-/// certificate is asked for.
+/// Sends a CertificateRequest (RFC 8446 §4.3.2, with an empty context)
+/// when a client verifier is configured ([`certificate_request`]);
+/// returns the schemes it lists, the only ones the client's
+/// CertificateVerify may use, or `None` when no certificate is asked for.
 fn request_client_certificate(
     config: &ServerConfig,
     common: &mut dyn HandshakeIo,
@@ -935,19 +933,8 @@ fn request_client_certificate(
     let Some(verifier) = config.client_auth.verifier() else {
         return Ok(None);
     };
-    let requested_schemes = client_auth_schemes(&config.common.signature_schemes);
-    let mut extensions = vec![Extension::SignatureAlgorithms(
-        requested_schemes.as_slice().into(),
-    )];
-    let authorities = advertised(verifier.root_subjects());
-    if !authorities.is_empty() {
-        extensions.push(Extension::CertificateAuthorities(authorities));
-    }
-    extensions.extend(certificate_compression::offer(&config.common));
-    let request = CertificateRequestTls13 {
-        context: Vec::new(),
-        extensions,
-    };
+    let (request, requested_schemes) =
+        certificate_request(&config.common, verifier.as_ref(), Vec::new());
     let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
     transcript.add(bytes);
     Ok(Some(requested_schemes))
