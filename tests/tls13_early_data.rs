@@ -325,3 +325,104 @@ fn rfc8446_4_2_10_empty_early_records_after_hello_retry_request_count_against_th
     );
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
 }
+
+/// RFC 8446 §7.5 with the early_exporter_master_secret the client logged:
+/// `HKDF-Expand-Label(Derive-Secret(secret, label, ""), "exporter",
+/// Hash(context), len)`, over SHA-256 (TLS_AES_128_GCM_SHA256).
+fn exported_from(secret: &[u8], label: &[u8], context: &[u8], len: usize) -> Vec<u8> {
+    use ferrotls::internal::crypto::hash::HashAlgorithm;
+    use ferrotls::internal::crypto::hkdf::expand_label;
+    let sha256 = HashAlgorithm::Sha256;
+    let derived = expand_label(sha256, secret, label, sha256.hash(b"").as_ref(), 32).unwrap();
+    expand_label(
+        sha256,
+        derived.as_bytes(),
+        b"exporter",
+        sha256.hash(context).as_ref(),
+        len,
+    )
+    .unwrap()
+    .as_bytes()
+    .to_vec()
+}
+
+fn export_early(conn: &ferrotls::Connection, label: &[u8]) -> Result<[u8; 40], Error> {
+    let mut out = [0u8; 40];
+    conn.export_keying_material_early(&mut out, label, Some(b"context"))
+        .map(|()| out)
+}
+
+/// RFC 8446 §7.5: the early exporter, from early_exporter_master_secret,
+/// gives a client sending 0-RTT data the keying material the server that
+/// accepts it gets, before the handshake completes and after; it is not
+/// the regular exporter's, and depends on the label.
+#[test]
+fn the_early_exporter_agrees_from_the_first_flight_on() {
+    let setup = Setup::new();
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = setup.server(MAX_EARLY);
+    prime(&client, &server);
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let at_first = export_early(&c, b"EXPERIMENTAL early").unwrap();
+    assert_eq!(
+        at_first.as_slice(),
+        exported_from(
+            &secrets.get("EARLY_EXPORTER_SECRET"),
+            b"EXPERIMENTAL early",
+            b"context",
+            40
+        )
+    );
+    assert_ne!(export_early(&c, b"EXPERIMENTAL other").unwrap(), at_first);
+    c.write_early_data(b"bound to it").unwrap();
+    let mut s = ServerConnection::new(server);
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.is_handshaking());
+    assert_eq!(export_early(&s, b"EXPERIMENTAL early").unwrap(), at_first);
+    handshake(&mut c, &mut s);
+    assert_eq!(c.early_data_status(), EarlyDataStatus::Accepted);
+    assert_eq!(export_early(&c, b"EXPERIMENTAL early").unwrap(), at_first);
+    assert_eq!(export_early(&s, b"EXPERIMENTAL early").unwrap(), at_first);
+    let mut regular = [0u8; 40];
+    c.export_keying_material(&mut regular, b"EXPERIMENTAL early", Some(b"context"))
+        .unwrap();
+    assert_ne!(regular, at_first);
+}
+
+/// Without 0-RTT data both ways there is no early exporter: not after a
+/// full handshake, not on a server that rejected 0-RTT (it never derived
+/// one), and not on a client once its 0-RTT was rejected, by the server
+/// or by a HelloRetryRequest.
+#[test]
+fn no_early_exporter_without_accepted_early_data() {
+    let none = Err(Error::InvalidRequest(InvalidRequestReason::NoEarlyExporter));
+    let setup = Setup::new();
+    let client = setup.client();
+    let (c, s) = handshaken(client.clone(), setup.server(MAX_EARLY), server_name("p256"));
+    assert_eq!(export_early(&c, b"EXPERIMENTAL"), none);
+    assert_eq!(export_early(&s, b"EXPERIMENTAL"), none);
+
+    let rejecting = setup.server(0);
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert!(export_early(&c, b"EXPERIMENTAL").is_ok(), "offered");
+    let mut s = ServerConnection::new(rejecting);
+    handshake(&mut c, &mut s);
+    assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
+    assert_eq!(export_early(&c, b"EXPERIMENTAL"), none);
+    assert_eq!(export_early(&s, b"EXPERIMENTAL"), none);
+
+    let (client, server) = Setup::new().retrying_pair();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert!(export_early(&c, b"EXPERIMENTAL").is_ok(), "offered");
+    let mut s = ServerConnection::new(server);
+    handshake(&mut c, &mut s);
+    assert!(c.is_resumed());
+    assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
+    assert_eq!(export_early(&c, b"EXPERIMENTAL"), none);
+}

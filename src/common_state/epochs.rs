@@ -5,7 +5,7 @@
 use super::{CommonState, EarlyData, EarlyDataStatus, Side, Tls13Traffic};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::{Error, InvalidRequestReason, UnexpectedMessageReason};
-use crate::keyschedule::tls13::{FinishedKey, TrafficSecret};
+use crate::keyschedule::tls13::{Exporter, FinishedKey, TrafficSecret};
 use crate::msgs::enums::ProtocolVersion;
 use crate::record::{RecordProtection, Tls13AeadProtection};
 
@@ -77,16 +77,19 @@ impl CommonState {
 
     /// Client: 0-RTT data may now be written, up to `max` bytes, under the
     /// early write key just installed.
-    pub(crate) fn start_early_data_writes(&mut self, max: usize) {
+    pub(crate) fn start_early_data_writes(&mut self, max: usize, exporter: Exporter) {
         self.early_data = EarlyData::Writing { remaining: max };
         self.negotiated.early_data = EarlyDataStatus::Offered;
+        self.early_exporter = Some(Box::new(exporter));
     }
 
     /// Server: accepted 0-RTT data, up to `max` bytes, will arrive under
-    /// the early read key just installed.
-    pub(crate) fn accept_early_data(&mut self, max: usize) {
+    /// the early read key just installed; `exporter` is the early
+    /// exporter both sides now share.
+    pub(crate) fn accept_early_data(&mut self, max: usize, exporter: Exporter) {
         self.early_data = EarlyData::Accepting { remaining: max };
         self.negotiated.early_data = EarlyDataStatus::Accepted;
+        self.early_exporter = Some(Box::new(exporter));
     }
 
     /// Server: offered 0-RTT data was rejected; up to `max` bytes of it
@@ -97,8 +100,13 @@ impl CommonState {
     }
 
     /// No more 0-RTT data: the server answered (client), or EndOfEarlyData
-    /// arrived (server). `accepted` records the outcome.
+    /// arrived (server). `accepted` records the outcome; a client whose
+    /// 0-RTT was rejected drops its early exporter, which the server
+    /// never derived.
     pub(crate) fn end_early_data(&mut self, accepted: bool) {
+        if !accepted {
+            self.early_exporter = None;
+        }
         if !matches!(self.early_data, EarlyData::Skipping { .. }) {
             self.early_data = EarlyData::Off;
         }

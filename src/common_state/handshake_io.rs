@@ -78,10 +78,12 @@ pub(crate) trait HandshakeIo {
     ) -> Result<(), Error>;
     /// Writes plaintext again (0-RTT rejected before a key).
     fn set_plaintext_write(&mut self) -> Result<(), Error>;
-    /// Client: 0-RTT data may be written, up to `max` bytes.
-    fn start_early_data_writes(&mut self, max: usize);
-    /// Server: 0-RTT data is read, up to `max` bytes.
-    fn accept_early_data(&mut self, max: usize);
+    /// Client: 0-RTT data may be written, up to `max` bytes; `exporter`
+    /// is the early exporter while 0-RTT is not rejected.
+    fn start_early_data_writes(&mut self, max: usize, exporter: Exporter);
+    /// Server: 0-RTT data is read, up to `max` bytes; `exporter` is the
+    /// connection's early exporter.
+    fn accept_early_data(&mut self, max: usize, exporter: Exporter);
     /// Server: rejected 0-RTT data is skipped, up to `max` bytes.
     fn skip_rejected_early_data(&mut self, max: usize);
     /// 0-RTT is over, accepted or not.
@@ -186,11 +188,11 @@ impl HandshakeIo for CommonState {
     fn set_plaintext_write(&mut self) -> Result<(), Error> {
         CommonState::set_plaintext_write(self)
     }
-    fn start_early_data_writes(&mut self, max: usize) {
-        CommonState::start_early_data_writes(self, max)
+    fn start_early_data_writes(&mut self, max: usize, exporter: Exporter) {
+        CommonState::start_early_data_writes(self, max, exporter)
     }
-    fn accept_early_data(&mut self, max: usize) {
-        CommonState::accept_early_data(self, max)
+    fn accept_early_data(&mut self, max: usize, exporter: Exporter) {
+        CommonState::accept_early_data(self, max, exporter)
     }
     fn skip_rejected_early_data(&mut self, max: usize) {
         CommonState::skip_rejected_early_data(self, max)

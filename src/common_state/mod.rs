@@ -406,6 +406,9 @@ pub(crate) struct CommonState {
     tls13_traffic: Option<Tls13Traffic>,
     early_data: EarlyData,
     pub(crate) exporter: Option<Exporter>,
+    /// TLS 1.3 with 0-RTT: the early exporter (RFC 8446 §7.5), boxed since
+    /// few connections have one.
+    pub(crate) early_exporter: Option<Box<Exporter>>,
     /// TLS ≤1.2: the RFC 5705 exporter.
     pub(crate) tls12_exporter: Option<Tls12Exporter>,
     /// TLS ≤1.2: the read protection the peer's next ChangeCipherSpec
@@ -453,6 +456,7 @@ impl CommonState {
             tls13_traffic: None,
             early_data: EarlyData::Off,
             exporter: None,
+            early_exporter: None,
             tls12_exporter: None,
             pending_read: None,
             client_sessions: None,

@@ -442,6 +442,32 @@ impl Connection {
             .ok_or(Error::InvalidRequest(InvalidRequestReason::NoExporter))?;
         exporter.export(label, context.unwrap_or_default(), out)
     }
+
+    /// Fills `out` with keying material exported under `label` and
+    /// `context` from the early exporter, for keying material bound to
+    /// 0-RTT data (RFC 8446 §7.5, early_exporter_master_secret; a separate
+    /// call from [`Self::export_keying_material`] as the RFC recommends,
+    /// so neither is used for the other). TLS 1.3 has no difference
+    /// between no context and an empty one.
+    ///
+    /// A client has the early exporter from when it starts sending 0-RTT
+    /// data, during the handshake, and keeps it if the server accepts that
+    /// data; a server has it once it accepts 0-RTT data. Otherwise fails
+    /// with [`Error::InvalidRequest`]; with [`Error::Crypto`] for a label
+    /// or length HKDF cannot take.
+    pub fn export_keying_material_early(
+        &self,
+        out: &mut [u8],
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> Result<(), Error> {
+        let exporter = self
+            .common
+            .early_exporter
+            .as_deref()
+            .ok_or(Error::InvalidRequest(InvalidRequestReason::NoEarlyExporter))?;
+        exporter.export(label, context.unwrap_or_default(), out)
+    }
 }
 
 /// [`Connection::reader`]'s `std::io::Read`.

@@ -386,6 +386,7 @@ reasons! {
         InvalidServerName => "invalid server name: neither an IP address nor a DNS host name",
         KeyUpdateBeforeHandshake => "KeyUpdate needs a completed TLS 1.3 handshake",
         NoExporter => "no exporter on this connection",
+        NoEarlyExporter => "no early exporter: 0-RTT data was not sent, or not accepted",
         NoGroups => "groups must be supported and not empty",
         NoKxGroup => "no key-exchange group",
         NoSignatureScheme => "no signature scheme",

@@ -137,8 +137,8 @@ impl HandshakeIo for FakeIo {
     fn set_plaintext_write(&mut self) -> Result<(), Error> {
         Ok(())
     }
-    fn start_early_data_writes(&mut self, _: usize) {}
-    fn accept_early_data(&mut self, _: usize) {}
+    fn start_early_data_writes(&mut self, _: usize, _: Exporter) {}
+    fn accept_early_data(&mut self, _: usize, _: Exporter) {}
     fn skip_rejected_early_data(&mut self, _: usize) {}
     fn end_early_data(&mut self, _: bool) {}
     fn start_tls13_traffic(

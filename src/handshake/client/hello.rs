@@ -571,7 +571,7 @@ impl ExpectServerHello {
             self.ccs_sent = true;
         }
         common.set_tls13_write_key(resuming.suite.aead, &secret)?;
-        common.start_early_data_writes(max);
+        common.start_early_data_writes(max, resuming.early.early_exporter(&hello_hash)?);
         Ok(())
     }
 

@@ -850,7 +850,10 @@ fn install_handshake_keys(
         shared_secret,
     } = inputs;
     let early_traffic = if choices.accept_early_data {
-        Some(early.client_early_traffic_secret(&client_hello_hash)?)
+        Some((
+            early.client_early_traffic_secret(&client_hello_hash)?,
+            early.early_exporter(&client_hello_hash)?,
+        ))
     } else {
         None
     };
@@ -859,10 +862,10 @@ fn install_handshake_keys(
     let client = secret.client_handshake_traffic_secret(&hello_hash)?;
     let server = secret.server_handshake_traffic_secret(&hello_hash)?;
     common.set_tls13_write_key(suite.aead, &server)?;
-    match &early_traffic {
-        Some(early_traffic) => {
-            common.set_tls13_read_key(suite.aead, early_traffic)?;
-            common.accept_early_data(wire_len(config.max_early_data_size));
+    match early_traffic {
+        Some((early_traffic, early_exporter)) => {
+            common.set_tls13_read_key(suite.aead, &early_traffic)?;
+            common.accept_early_data(wire_len(config.max_early_data_size), early_exporter);
         }
         None => {
             common.set_tls13_first_read_key(suite.aead, &client)?;
