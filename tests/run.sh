@@ -106,6 +106,9 @@ for features in "" "--no-default-features" "--no-default-features --features tok
     # shellcheck disable=SC2086 # the feature flags are separate words
     RUSTDOCFLAGS='-D warnings' cargo doc --no-deps -q $features
 done
+# The internal docs too, which contributors read: no broken link there
+# either.
+RUSTDOCFLAGS='-D warnings' cargo doc --no-deps -q --document-private-items
 
 step "layer check (the order in docs/architecture.md)"
 cargo test --test layers

@@ -55,7 +55,7 @@ impl CommonState {
     /// Opens the next record and deals with it: handshake payloads go to
     /// the joiner, alerts and ChangeCipherSpec are handled here,
     /// application data stays in the receive buffer for the reader
-    /// ([`RecordLayer::keep_plaintext`]). Returns false when no whole
+    /// ([`RecordLayer::keep_plaintext`](crate::record::RecordLayer::keep_plaintext)). Returns false when no whole
     /// record is buffered, the peer has closed, or the unread plaintext
     /// reached `Limits::max_received_plaintext`.
     pub(crate) fn process_one_record(&mut self) -> Result<bool, Error> {

@@ -202,7 +202,7 @@ impl CommonState {
 
     /// TLS 1.0 with a CBC suite: splits application data 1/n−1 from now
     /// on (BEAST defence, see
-    /// [`RecordLayer::set_split_application_data`]).
+    /// [`RecordLayer::set_split_application_data`](crate::record::RecordLayer::set_split_application_data)).
     pub(crate) fn split_application_data(&mut self) {
         self.record.set_split_application_data(true);
     }

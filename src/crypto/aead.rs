@@ -52,7 +52,7 @@ impl AeadAlgorithm {
 
     /// How many records one key of this algorithm may seal
     /// ([`AES_GCM_CONFIDENTIALITY_LIMIT`],
-    /// [`CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT`]).
+    /// `CHACHA20_POLY1305_CONFIDENTIALITY_LIMIT`).
     pub const fn confidentiality_limit(self) -> u64 {
         match self {
             Self::Aes128Gcm | Self::Aes256Gcm => AES_GCM_CONFIDENTIALITY_LIMIT,

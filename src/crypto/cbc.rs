@@ -117,7 +117,7 @@ impl AesCbc {
     /// CBC-encrypts each chain's data in place from its own IV, leaving
     /// its last ciphertext block in its `iv`. The chains are independent
     /// (each is SP 800-38A §6.2 on its own), so up to
-    /// [`PARALLEL_CHAINS`] of them go through AES interleaved, block by
+    /// `PARALLEL_CHAINS` of them go through AES interleaved, block by
     /// block: one chain's next block has to wait for its last one's AES
     /// rounds, and the others' blocks fill that wait. Fails with
     /// [`Error::Crypto`], before encrypting anything, unless every

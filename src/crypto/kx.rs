@@ -150,7 +150,7 @@ impl KeyShare {
 
     /// Generates a fresh key pair in `group`; when `rng` is deterministic
     /// ([`SecureRandom::is_deterministic`]: a test generator) the private
-    /// key is the next [`private_key_len`] bytes of `rng`, otherwise this
+    /// key is the next `private_key_len` bytes of `rng`, otherwise this
     /// is [`Self::generate`]. P-521 keys always come from `rng` (one draw,
     /// or more when a draw is out of range), and so do X448 keys (one
     /// draw). Fails as [`Self::generate`], or with `rng`'s error; a P-256

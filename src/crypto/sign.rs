@@ -80,7 +80,7 @@ enum KeyKind {
 }
 
 struct RsaSigner {
-    /// ring's key pair; `None` for moduli above [`MAX_RING_RSA_SIGNING_BITS`].
+    /// ring's key pair; `None` for moduli above `MAX_RING_RSA_SIGNING_BITS`.
     ring: Option<RsaKeyPair>,
     public: Vec<u8>,
     #[cfg(feature = "legacy")]
@@ -142,7 +142,7 @@ impl SigningKey {
     ///
     /// Fails with [`Error::Crypto`] when the bytes do not parse, name
     /// another algorithm or curve, or hold an inconsistent or unsupported
-    /// key (RSA sizes: [`MIN_RSA_SIGNING_BITS`] to [`MAX_RSA_SIGNING_BITS`];
+    /// key (RSA sizes: `MIN_RSA_SIGNING_BITS` to `MAX_RSA_SIGNING_BITS`;
     /// EC keys must carry their public key, as ring requires).
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
         let parts = pkcs8_parts(der).map_err(bad_key(CryptoReason::MalformedPkcs8Key))?;
@@ -175,8 +175,8 @@ impl SigningKey {
     /// Loads a PKCS#1 `RSAPrivateKey` (RFC 8017 §A.1.2).
     ///
     /// Fails with [`Error::Crypto`] when it does not parse, is inconsistent,
-    /// or its modulus lies outside [`MIN_RSA_SIGNING_BITS`] to
-    /// [`MAX_RING_RSA_SIGNING_BITS`] ([`MAX_RSA_SIGNING_BITS`] with feature
+    /// or its modulus lies outside `MIN_RSA_SIGNING_BITS` to
+    /// `MAX_RING_RSA_SIGNING_BITS` (`MAX_RSA_SIGNING_BITS` with feature
     /// `legacy`).
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
         let bits = pkcs1_modulus_bits(der).map_err(bad_key(CryptoReason::MalformedRsaKey))?;

@@ -1,6 +1,6 @@
 //! Why certificates, keys or trust anchors could not be loaded from
 //! files or PEM text: local errors, no alert. They convert into
-//! [`Error`](super::Error), so `?` carries them into the crate's one
+//! [`Error`], so `?` carries them into the crate's one
 //! error type.
 
 use super::{CertificateError, Error};

@@ -13,7 +13,7 @@
 //! - [`secret_log`]: the hook a key log uses to see each secret.
 //!
 //! Nothing here does I/O; transcript hashes are computed by the caller with
-//! [`crate::crypto::hash::HashContext`].
+//! [`HashContext`](crate::crypto::hash_context::HashContext).
 
 pub mod secret_log;
 pub mod tls12;

@@ -151,7 +151,7 @@ impl MasterSecret {
     }
 
     /// A master secret restored from a cached session or ticket. Fails with
-    /// [`Error::Crypto`] unless it is [`MASTER_SECRET_LEN`] bytes.
+    /// [`Error::Crypto`] unless it is `MASTER_SECRET_LEN` bytes.
     pub fn from_bytes(hash: HashAlgorithm, master_secret: &[u8]) -> Result<Self, Error> {
         if master_secret.len() != MASTER_SECRET_LEN {
             return Err(Error::Crypto(CryptoReason::MasterSecretLength));
@@ -193,7 +193,7 @@ impl MasterSecret {
     /// `key_block = PRF(master_secret, "key expansion", server_random +
     /// client_random)`, cut into MAC keys, encryption keys and IVs of the
     /// given lengths (RFC 5246 §6.3). Fails with [`Error::Crypto`] when
-    /// the lengths add up to more than [`MAX_KEY_BLOCK_LEN`].
+    /// the lengths add up to more than `MAX_KEY_BLOCK_LEN`.
     pub fn key_block(
         &self,
         lengths: KeyBlockLengths,

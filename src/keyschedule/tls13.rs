@@ -19,7 +19,7 @@
 //!
 //! Each state is consumed by the transition to the next one, so the chain
 //! can only run forwards. Transcript hashes are passed in as [`Digest`]s
-//! computed by the caller with [`crate::crypto::hash::HashContext`].
+//! computed by the caller with [`HashContext`](crate::crypto::hash_context::HashContext).
 
 use crate::crypto::hash::{Digest, HashAlgorithm, MAX_HASH_LEN};
 use crate::crypto::hkdf::{self, Prk};
@@ -530,7 +530,7 @@ impl TrafficSecret {
     /// Derives the same write key and IV as [`TrafficSecret::keys`] into
     /// zeroizing stack buffers and hands them to `use_keys` (which builds
     /// the record protection from them), so nothing is allocated. Fails
-    /// with [`Error::Crypto`] when `key_len` exceeds [`MAX_AEAD_KEY_LEN`],
+    /// with [`Error::Crypto`] when `key_len` exceeds `MAX_AEAD_KEY_LEN`,
     /// or with what `use_keys` returns.
     pub fn with_keys<T>(
         &self,

@@ -444,7 +444,7 @@ impl Extension {
     /// Decodes one extension (type, length, body) as it appears in a
     /// message of kind `cx`. A body that does not parse, or has bytes left
     /// over, is [`Error::Decode`]; a parsed type with no form in `cx`, a
-    /// record_size_limit below [`MIN_RECORD_SIZE_LIMIT`] or two key shares
+    /// record_size_limit below `MIN_RECORD_SIZE_LIMIT` or two key shares
     /// for one group (RFC 8446 §4.2.8) is [`Error::IllegalParameter`].
     pub fn decode(r: &mut Reader<'_>, cx: ExtensionContext) -> Result<Self, Error> {
         let typ = ExtensionType::decode(r)?;

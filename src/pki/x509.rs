@@ -495,7 +495,7 @@ fn subject_alt_name<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
 }
 
 /// nameConstraints (RFC 5280 §4.2.1.10), checked by
-/// [`name_constraints::check_name_constraints`]; returns the contents.
+/// [`check_name_constraints`](crate::pki::name_constraints::check_name_constraints); returns the contents.
 fn name_constraints<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
     let value = d.read(tag::SEQUENCE)?;
     super::name_constraints::check_name_constraints(value)?;

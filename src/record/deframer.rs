@@ -203,7 +203,7 @@ impl Deframer {
 
     /// Keeps `from`, buffer positions inside a record handed out since the
     /// last read (typically its opened plaintext: the record's
-    /// [`InboundRecord::offset`] plus the plaintext's range in it), as
+    /// `InboundRecord::offset` plus the plaintext's range in it), as
     /// unread plaintext after the plaintext already kept, until
     /// [`Self::read_plaintext`] copies it out. An empty range keeps
     /// nothing.

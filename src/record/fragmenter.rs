@@ -32,7 +32,7 @@ impl Fragmenter {
     }
 
     /// Applies the peer's `record_size_limit` (see
-    /// [`fragment_len_for_record_size_limit`]).
+    /// `fragment_len_for_record_size_limit`).
     pub fn set_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
         self.max_fragment_len = fragment_len_for_record_size_limit(limit, tls13)?;
         Ok(())

@@ -23,7 +23,7 @@ pub struct PlaintextRecord<'a> {
     pub content_type: ContentType,
     /// The plaintext, decrypted in place.
     pub plaintext: &'a [u8],
-    /// Whether the record was protected (see [`super::Opened::protected`]).
+    /// Whether the record was protected (see [`Opened::protected`](crate::record::protection::Opened::protected)).
     pub protected: bool,
 }
 
@@ -103,7 +103,7 @@ impl Epoch {
 /// How many records one key of `protection` may protect: its AEAD's
 /// confidentiality limit (RFC 8446 §5.5, RFC 9147 §4.5.3). The one place
 /// the record layer, and through it the connection, learns the limit;
-/// unit tests lower it with [`lower_usage_limit_in_this_thread`] so that a
+/// unit tests lower it with `lower_usage_limit_in_this_thread` so that a
 /// key runs out after a few records instead of 23 million.
 fn usage_limit(protection: &dyn RecordProtection) -> u64 {
     let limit = protection.usage_limit();

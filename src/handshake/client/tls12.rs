@@ -66,7 +66,7 @@ pub(crate) enum State {
     ExpectCertificateRequestOrDone(ExpectServerHelloDone),
     /// CertificateRequest received: ServerHelloDone comes next.
     ExpectServerHelloDone(ExpectServerHelloDone),
-    /// [NewSessionTicket], ChangeCipherSpec and the server Finished.
+    /// \[NewSessionTicket\], ChangeCipherSpec and the server Finished.
     ExpectFinished(ExpectFinished),
     /// Handshake complete.
     Traffic(Traffic),
@@ -757,7 +757,7 @@ pub(crate) enum ServerAuthenticated {
     Resumption,
 }
 
-/// [NewSessionTicket], ChangeCipherSpec and the server's Finished come
+/// \[NewSessionTicket\], ChangeCipherSpec and the server's Finished come
 /// next.
 pub(crate) struct ExpectFinished {
     hs: Handshake,

@@ -274,7 +274,7 @@ impl Hello<'_> {
 }
 
 /// The abbreviated handshake (RFC 5246 §7.3, RFC 5077 §3.1): ServerHello
-/// echoing the client's session ID, [NewSessionTicket], then our
+/// echoing the client's session ID, \[NewSessionTicket\], then our
 /// ChangeCipherSpec and Finished under the resumed master secret; the
 /// client's ChangeCipherSpec and Finished come next.
 fn resume_session(
@@ -341,8 +341,8 @@ fn resume_session(
 /// The server's flight of a full handshake (RFC 5246 §7.3): ServerHello
 /// with a fresh session ID S (design §3), Certificate, [CertificateStatus]
 /// (RFC 6066 §8, when the client asked and we staple), ServerKeyExchange
-/// (ECDHE), [CertificateRequest], ServerHelloDone; the client's
-/// [Certificate] and ClientKeyExchange come next.
+/// (ECDHE), \[CertificateRequest\], ServerHelloDone; the client's
+/// \[Certificate\] and ClientKeyExchange come next.
 fn start_full_handshake(
     config: Arc<ServerConfig>,
     common: &mut dyn HandshakeIo,
@@ -1122,7 +1122,7 @@ pub(crate) struct ExpectFinished {
 impl ExpectFinished {
     /// Checks the client's Finished (RFC 5246 §7.4.9): before its
     /// ChangeCipherSpec it is `unexpected_message`, a mismatch
-    /// `decrypt_error`. After a full handshake our [NewSessionTicket],
+    /// `decrypt_error`. After a full handshake our \[NewSessionTicket\],
     /// ChangeCipherSpec and Finished follow and the session is cached
     /// under S.
     fn expect_finished(

@@ -291,7 +291,7 @@ impl RecordProtection for CbcHmacProtection {
         self.finish_sealing(out)
     }
 
-    /// Explicit-IV records wait until [`PARALLEL_CHAINS`] of them can be
+    /// Explicit-IV records wait until `PARALLEL_CHAINS` of them can be
     /// encrypted together; a chained IV needs the record before encrypted
     /// first (RFC 2246 §6.2.3.2), so those are sealed one by one.
     fn seal_batched(
