@@ -340,6 +340,21 @@ int ferrotls_conn_get_peer_certificate(const ferrotls_conn *conn,
  * (the call's code says so), or for a NULL conn. */
 const char *ferrotls_conn_error_string(const ferrotls_conn *conn);
 
+/* ---- Keying material exporters (RFC 5705, RFC 8446 section 7.5) ----- */
+
+/* Fills the out_len bytes at out with keying material exported under
+ * label and context, as the peer exports it (the basis of channel
+ * bindings such as RFC 9266 tls-exporter). context == NULL is no context,
+ * which TLS <=1.2 tells apart from an empty one (RFC 5705); TLS 1.3 does
+ * not. FERROTLS_E_INVALID_REQUEST before the handshake completes, for a
+ * NULL conn or out, or for NULL with a length; FERROTLS_E_INTERNAL for a
+ * label or length the key derivation cannot take. */
+int ferrotls_conn_export_keying_material(const ferrotls_conn *conn,
+                                         const void *label, size_t label_len,
+                                         const void *context,
+                                         size_t context_len, void *out,
+                                         size_t out_len);
+
 /* ---- Sessions (named after GnuTLS where the meaning is the same) ---- */
 
 /* The session identifier, as gnutls_session_get_id (docs/session-ids.md):

@@ -12,11 +12,13 @@
 //!   close;
 //! - [`negotiated`]: what a connection negotiated (version, cipher suite,
 //!   group, ALPN, the peer's certificates) and the reason it failed;
+//! - [`exporter`]: keying material exported from a connection (RFC 5705,
+//!   RFC 8446 §7.5);
 //! - [`session`]: session identifiers, resumption flags, session export
 //!   and import.
 //!
-//! Each imports only those listed before it (`session` and `negotiated`
-//! → `conn` → `config` → `session_cache`), so the layer has no import cycle. Everything comes from the
+//! Each imports only those listed before it (`session`, `negotiated` and
+//! `exporter` → `conn` → `config` → `session_cache`), so the layer has no import cycle. Everything comes from the
 //! public API of the `ferrotls` crate; no protocol logic lives here.
 //!
 //! This is the only crate of ferrotls with `unsafe` code, which is why it
@@ -30,6 +32,7 @@
 
 pub mod config;
 pub mod conn;
+pub mod exporter;
 pub mod negotiated;
 pub mod session;
 pub mod session_cache;

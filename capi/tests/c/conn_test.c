@@ -126,6 +126,44 @@ static size_t der_length(const unsigned char *der)
     return 4 + ((size_t)der[2] << 8 | der[3]);
 }
 
+/* Keying material (RFC 5705, RFC 8446 section 7.5): both sides of an
+ * established connection export the same bytes; the label and the context
+ * change them; no context and an empty one differ in TLS 1.2 only. */
+static void check_exporter(ferrotls_conn *client, ferrotls_conn *server)
+{
+    unsigned char a[32], b[32], other[32];
+
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL one", 16,
+                                                  "ctx", 3, a, sizeof a), 0);
+    CHECK_RC(ferrotls_conn_export_keying_material(server, "EXPERIMENTAL one", 16,
+                                                  "ctx", 3, b, sizeof b), 0);
+    CHECK(memcmp(a, b, sizeof a) == 0);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL two", 16,
+                                                  "ctx", 3, other, sizeof other), 0);
+    CHECK(memcmp(a, other, sizeof a) != 0);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL one", 16,
+                                                  "cty", 3, other, sizeof other), 0);
+    CHECK(memcmp(a, other, sizeof a) != 0);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL one", 16,
+                                                  NULL, 0, a, sizeof a), 0);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL one", 16,
+                                                  "", 0, b, sizeof b), 0);
+    CHECK((memcmp(a, b, sizeof a) == 0) == (version == FERROTLS_TLS1_3));
+    CHECK_RC(ferrotls_conn_export_keying_material(NULL, "EXPERIMENTAL", 12, NULL, 0,
+                                                  a, sizeof a),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, NULL, 12, NULL, 0,
+                                                  a, sizeof a),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL", 12, NULL, 3,
+                                                  a, sizeof a),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL", 12, NULL, 0,
+                                                  NULL, sizeof a),
+             FERROTLS_E_INVALID_REQUEST);
+    printf("exporter: both sides agree, label and context matter, bad arguments: ok\n");
+}
+
 static void check_negotiated(ferrotls_server_config *server)
 {
     ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
@@ -158,6 +196,9 @@ static void check_negotiated(ferrotls_server_config *server)
     CHECK_RC(ferrotls_conn_get_peer_certificate(conn, 0, buf, &size),
              FERROTLS_E_INVALID_REQUEST);
     CHECK(ferrotls_conn_error_string(conn) == NULL);
+    CHECK_RC(ferrotls_conn_export_keying_material(conn, "EXPERIMENTAL", 12, NULL, 0,
+                                                  buf, 32),
+             FERROTLS_E_INVALID_REQUEST);
     ferrotls_conn_free(conn);
     conn = NULL;
     /* NULL connections. */
@@ -198,6 +239,8 @@ static void check_negotiated(ferrotls_server_config *server)
     CHECK_RC(ferrotls_conn_get_alpn(srv.conn, buf, &size), 0);
     CHECK(size == 2 && memcmp(buf, "h2", 2) == 0);
     printf("negotiated: version, cipher suite, group, ALPN: ok\n");
+
+    check_exporter(conn, srv.conn);
 
     /* The server's chain (leaf and intermediate of p256-chain.pem), each a
      * whole DER certificate; the client sent none. */

@@ -1,0 +1,72 @@
+//! Keying material exported from an established connection, for C: RFC
+//! 5705 in TLS 1.0–1.2, RFC 8446 §7.5 in TLS 1.3, through the library's
+//! [`Connection::export_keying_material`] (channel bindings such as RFC
+//! 9266's `tls-exporter` are built on it).
+
+use core::ffi::{c_int, c_void};
+
+use ferrotls::Connection;
+
+use super::conn::CConn;
+use super::{guard, handle, Code};
+
+/// `len` bytes at `data` as a slice: empty for a zero length (`data` may
+/// then be NULL); [`Code::InvalidRequest`] for NULL with a length.
+///
+/// # Safety
+/// `data` must be NULL or valid for `len` bytes of reads.
+unsafe fn bytes_arg<'a>(data: *const c_void, len: usize) -> Result<&'a [u8], Code> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if data.is_null() {
+        return Err(Code::InvalidRequest);
+    }
+    // SAFETY: not NULL, and valid for `len` bytes of reads per the caller.
+    Ok(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) })
+}
+
+/// Fills the `out_len` bytes at `out` with keying material exported under
+/// `label` and `context`. `context == NULL` is no context, which RFC 5705
+/// (TLS ≤ 1.2) tells apart from an empty one; TLS 1.3 does not (RFC 8446
+/// §7.5). `FERROTLS_E_INVALID_REQUEST` before the handshake completes,
+/// for a NULL connection or `out`, or for NULL with a length;
+/// `FERROTLS_E_INTERNAL` for a label or length the key derivation cannot
+/// take.
+///
+/// # Safety
+/// `conn` must be NULL or live; `label` NULL or valid for `label_len`
+/// bytes of reads, `context` for `context_len`; `out` NULL or valid for
+/// `out_len` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_export_keying_material(
+    conn: *const CConn,
+    label: *const c_void,
+    label_len: usize,
+    context: *const c_void,
+    context_len: usize,
+    out: *mut c_void,
+    out_len: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        // SAFETY: valid for `label_len` bytes, per the caller.
+        let label = unsafe { bytes_arg(label, label_len) }?;
+        let context = if context.is_null() && context_len == 0 {
+            None
+        } else {
+            // SAFETY: valid for `context_len` bytes, per the caller
+            // (`bytes_arg` refuses NULL with a length).
+            Some(unsafe { bytes_arg(context, context_len) }?)
+        };
+        if out.is_null() {
+            return Err(Code::InvalidRequest);
+        }
+        // SAFETY: not NULL, and valid for `out_len` bytes of writes per
+        // the caller.
+        let out = unsafe { core::slice::from_raw_parts_mut(out.cast::<u8>(), out_len) };
+        let connection = c.connection().ok_or(Code::InvalidRequest)?;
+        Connection::export_keying_material(connection, out, label, context).map_err(Code::from)
+    })
+}
