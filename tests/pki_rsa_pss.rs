@@ -247,3 +247,71 @@ fn a_bad_signature_by_a_pss_keyed_ca_is_refused() {
         "{got:?}"
     );
 }
+
+/// A key without a certificate (raw public keys, RFC 7250) is known to
+/// its peer by its SubjectPublicKeyInfo, so the one `CertifiedKey::from_key`
+/// makes must be the key's own: an id-RSASSA-PSS key keeps the
+/// parameters it was made with (RFC 4055 §3.1), here a minimum salt of 16 bytes
+/// rather than the hash length, byte for byte as `openssl pkey -pubout`
+/// writes them.
+#[test]
+fn a_pss_key_without_a_certificate_keeps_its_own_parameters() {
+    let dir = common::scratch_dir("pki_rsa_pss", "salt16");
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("key.pem");
+    let spki = dir.join("spki.der");
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "genpkey",
+        "-algorithm",
+        "RSA-PSS",
+        "-pkeyopt",
+        "rsa_keygen_bits:2048",
+        "-pkeyopt",
+        "rsa_pss_keygen_md:sha256",
+        "-pkeyopt",
+        "rsa_pss_keygen_mgf1_md:sha256",
+        "-pkeyopt",
+        "rsa_pss_keygen_saltlen:16",
+        "-out",
+        key.to_str().unwrap(),
+    ]);
+    openssl(&[
+        "pkey",
+        "-in",
+        key.to_str().unwrap(),
+        "-pubout",
+        "-outform",
+        "DER",
+        "-out",
+        spki.to_str().unwrap(),
+    ]);
+    let signing = private_key_from_pem(&std::fs::read_to_string(&key).unwrap()).unwrap();
+    let certified = CertifiedKey::from_key(signing);
+    assert_eq!(
+        hex::encode(certified.spki()),
+        hex::encode(std::fs::read(&spki).unwrap())
+    );
+    // The restriction to SHA-256 still holds.
+    assert_eq!(certified.key().schemes(), [S::rsa_pss_pss_sha256]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    // The committed keys too: no parameters, and SHA-384 with salt 48.
+    for name in ["leaf", "leaf384"] {
+        let certified = CertifiedKey::from_key(signing_key(name));
+        assert_eq!(
+            hex::encode(certified.spki()),
+            hex::encode(pss_file(&format!("{name}.spki.der"))),
+            "{name}"
+        );
+    }
+}

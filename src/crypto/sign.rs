@@ -70,6 +70,10 @@ pub struct SigningKey {
     /// The public half, derived once when the key is loaded: handshakes
     /// consult it to pick and check schemes.
     public: PublicKey,
+    /// An id-RSASSA-PSS key's RSASSA-PSS-params as loaded (the SEQUENCE's
+    /// contents, RFC 4055 §3.1), so its SubjectPublicKeyInfo names the
+    /// key as it was made ([`Self::pss_parameters`]).
+    pss_parameters: Option<Vec<u8>>,
 }
 
 enum KeyKind {
@@ -156,6 +160,7 @@ impl SigningKey {
                     key: key.public.as_bytes().to_vec(),
                     hash,
                 };
+                key.pss_parameters = parts.pss_parameters.map(<[u8]>::to_vec);
                 Ok(key)
             }
             OID_EC_PUBLIC_KEY => {
@@ -277,7 +282,19 @@ impl SigningKey {
             }
             KeyKind::Ed25519(k) => PublicKey::Ed25519(k.public_key().as_ref().to_vec()),
         };
-        Self { kind, public }
+        Self {
+            kind,
+            public,
+            pss_parameters: None,
+        }
+    }
+
+    /// The RSASSA-PSS-params of an id-RSASSA-PSS key that has them, as
+    /// loaded (the SEQUENCE's contents): the hash, the mask generation and
+    /// the minimum salt length its maker chose (RFC 4055 §3.1), which a
+    /// SubjectPublicKeyInfo of the key must repeat as they are.
+    pub fn pss_parameters(&self) -> Option<&[u8]> {
+        self.pss_parameters.as_deref()
     }
 
     /// The public half, in the form certificates carry it.

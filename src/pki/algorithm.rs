@@ -177,33 +177,20 @@ pub fn public_key(spki: &[u8]) -> Result<PublicKey, CertificateError> {
 /// The DER SubjectPublicKeyInfo of `key` (RFC 5280 §4.1.2.7): the
 /// inverse of [`public_key`], and what `openssl pkey -pubout` writes for
 /// the same key. A raw public key (RFC 7250 §3) is sent in this form. An
-/// id-RSASSA-PSS key bound to a hash gets the parameters RFC 4055 §3.1
-/// defines for it: that hash, MGF1 over it, a salt of its length.
-pub fn subject_public_key_info(key: &PublicKey) -> Vec<u8> {
+/// id-RSASSA-PSS key carries `pss_parameters` (the RSASSA-PSS-params
+/// SEQUENCE's contents, RFC 4055 §3.1) as its key was made with them, or
+/// none.
+pub fn subject_public_key_info(key: &PublicKey, pss_parameters: Option<&[u8]>) -> Vec<u8> {
     let oid_of = |oid: &[u8]| encode(tag::OID, oid);
     let algorithm: Vec<u8> = match key {
         PublicKey::Rsa(_) => [oid_of(oid::RSA_ENCRYPTION), encode(tag::NULL, &[])].concat(),
-        PublicKey::RsaPss { hash: None, .. } => oid_of(oid::RSASSA_PSS),
-        PublicKey::RsaPss {
-            hash: Some(hash), ..
-        } => {
-            let hash_id = encode(
-                tag::SEQUENCE,
-                &[oid_of(hash_oid(*hash)), encode(tag::NULL, &[])].concat(),
-            );
-            let mgf = encode(
-                tag::SEQUENCE,
-                &[oid_of(oid::MGF1), hash_id.clone()].concat(),
-            );
-            let salt = u8::try_from(hash.output_len()).unwrap_or(u8::MAX);
-            let params = [
-                encode(tag::context_constructed(0), &hash_id),
-                encode(tag::context_constructed(1), &mgf),
-                encode(tag::context_constructed(2), &encode(tag::INTEGER, &[salt])),
-            ]
-            .concat();
-            [oid_of(oid::RSASSA_PSS), encode(tag::SEQUENCE, &params)].concat()
-        }
+        PublicKey::RsaPss { .. } => [
+            oid_of(oid::RSASSA_PSS),
+            pss_parameters
+                .map(|params| encode(tag::SEQUENCE, params))
+                .unwrap_or_default(),
+        ]
+        .concat(),
         PublicKey::EcdsaP256(_) => [oid_of(oid::EC_PUBLIC_KEY), oid_of(oid::P256)].concat(),
         PublicKey::EcdsaP384(_) => [oid_of(oid::EC_PUBLIC_KEY), oid_of(oid::P384)].concat(),
         PublicKey::EcdsaP521(_) => [oid_of(oid::EC_PUBLIC_KEY), oid_of(oid::P521)].concat(),
@@ -218,15 +205,6 @@ pub fn subject_public_key_info(key: &PublicKey) -> Vec<u8> {
         ]
         .concat(),
     )
-}
-
-/// The OID of a hash RSASSA-PSS parameters may name.
-fn hash_oid(hash: HashAlgorithm) -> &'static [u8] {
-    match hash {
-        HashAlgorithm::Sha384 => oid::SHA384,
-        HashAlgorithm::Sha512 => oid::SHA512,
-        _ => oid::SHA256,
-    }
 }
 
 /// Checks an RSAPublicKey (RFC 8017 §A.1.1): two positive minimal

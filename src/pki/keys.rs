@@ -140,7 +140,7 @@ impl CertifiedKey {
     /// and can only be used where the peer accepts a raw public key.
     pub fn from_key(key: SigningKey) -> Self {
         Self {
-            spki: super::algorithm::subject_public_key_info(key.public()),
+            spki: super::algorithm::subject_public_key_info(key.public(), key.pss_parameters()),
             chain: Vec::new(),
             key,
             subject_alt_name: None,
