@@ -231,6 +231,47 @@ fn scenarios() -> Vec<(String, Scenario)> {
                 ..base
             },
         ),
+        (
+            "tls13-external-psk".into(),
+            Scenario {
+                external_psk: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls13-resume-external-psk".into(),
+            Scenario {
+                resume: true,
+                external_psk: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls12-renegotiation".into(),
+            Scenario {
+                versions: 2,
+                renegotiation: true,
+                ..base
+            },
+        ),
+        (
+            "tls12-renegotiation-client-auth".into(),
+            Scenario {
+                versions: 2,
+                renegotiation: true,
+                client_auth: true,
+                ..base
+            },
+        ),
+        (
+            "tls10-11-renegotiation".into(),
+            Scenario {
+                versions: 3,
+                key_type: 1,
+                renegotiation: true,
+                ..base
+            },
+        ),
     ]);
     out
 }
@@ -241,7 +282,9 @@ fn scenarios() -> Vec<(String, Scenario)> {
 /// read would have failed the handshake); a ClientHello over 64 KiB that
 /// spans several records; close_notify with data after it that the
 /// server did not read, answered by the server (TLS ≤ 1.2 at once, TLS
-/// 1.3 after its reply, which the completion check saw arrive).
+/// 1.3 after its reply, which the completion check saw arrive); a full
+/// handshake authenticated by the external PSK; a renegotiation the
+/// server asked for and saw through.
 fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
     let rejected = scenario.refuse_early_data || scenario.retry;
     let expected = if rejected {
@@ -279,6 +322,12 @@ fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
                 recording.peer_closed
             ));
         }
+    }
+    if scenario.external_psk && !scenario.resume && !recording.external_psk {
+        return Some("not authenticated by the external PSK".into());
+    }
+    if scenario.renegotiation && !recording.renegotiated {
+        return Some("no renegotiation".into());
     }
     if scenario.large_hello {
         let first = recording.client_flights.first()?;

@@ -1,5 +1,5 @@
 //! A client and a server with fuzzer-chosen configurations talk in
-//! memory. Input: `[client scenario: 2][server scenario: 2][data]*`
+//! memory. Input: `[client scenario: 3][server scenario: 3][data]*`
 //! (scenarios as `ferrotls_fuzz::Scenario::from_bytes`); the client sends
 //! `data` through `Connection::seal_into`, the server sends it reversed
 //! through `writer()`.
@@ -14,16 +14,20 @@
 
 use ferrotls::{Error, ProtocolVersion, ServerConnection};
 use ferrotls_fuzz::{
-    client_config, drain, new_client, prime, server_config, Endpoint, Scenario, EARLY, MAX_TURNS,
+    client_config, drain, new_client, prime, server_config, server_turn, Endpoint, Scenario, EARLY,
+    MAX_TURNS, SCENARIO_LEN,
 };
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
-    let Some((&[a, b, c, d], data)) = input.split_first_chunk::<4>() else {
+    let Some((client_scenario, rest)) = input.split_first_chunk::<SCENARIO_LEN>() else {
         return;
     };
-    let client_scenario = Scenario::from_bytes(a, b);
-    let server_scenario = Scenario::from_bytes(c, d);
+    let Some((server_scenario, data)) = rest.split_first_chunk::<SCENARIO_LEN>() else {
+        return;
+    };
+    let client_scenario = Scenario::from_bytes(*client_scenario);
+    let server_scenario = Scenario::from_bytes(*server_scenario);
     let (Ok(cc), Ok(sc)) = (
         client_config(client_scenario),
         server_config(server_scenario),
@@ -44,7 +48,7 @@ fuzz_target!(|input: &[u8]| {
     let mut to_server = drain(&mut client);
     let mut quiet = false;
     for _ in 0..MAX_TURNS {
-        let (to_client, _) = se.turn(&mut server, &to_server);
+        let (to_client, _) = server_turn(&mut se, &mut server, &to_server);
         let (next, _) = ce.turn(&mut client, &to_client);
         if to_server.is_empty() && to_client.is_empty() && next.is_empty() {
             quiet = true;

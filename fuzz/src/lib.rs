@@ -11,7 +11,7 @@
 //!
 //! ## Input format of `client` and `server`
 //!
-//! `[scenario: 2 bytes] ([length: u16 big-endian] [flight])*` — the
+//! `[scenario: 3 bytes] ([length: u16 big-endian] [flight])*` — the
 //! scenario picks the configuration ([`Scenario::from_bytes`]); each
 //! flight is the peer's bytes of one turn (a longer flight is written as
 //! several, see [`encode_input`]). A last flight shorter than its length
@@ -22,13 +22,14 @@ use std::io::{Read, Write};
 use std::sync::{Arc, OnceLock};
 
 use ferrotls::internal::crypto::aead::TAG_LEN;
+use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::{
     CertifiedKey, CipherSuite, ClientAuth, ClientConfig, ClientConnection, Connection,
-    EarlyDataStatus, Error, InMemoryServerStore, ManualClock, NamedGroup, ProtocolVersion,
-    RootStore, ServerConfig, ServerConnection, ServerName, UnixTime, WebPkiClientVerifier,
-    ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    EarlyDataStatus, Error, ExternalPsk, ExternalPsks, InMemoryServerStore, ManualClock,
+    NamedGroup, ProtocolVersion, RootStore, ServerConfig, ServerConnection, ServerName, UnixTime,
+    WebPkiClientVerifier, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
+    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 
 /// 2030-01-01T00:00:00Z, inside the test certificates' validity.
@@ -127,14 +128,37 @@ pub struct Scenario {
     /// (half-close, RFC 8446 §6.1); under TLS ≤ 1.2 the server answers
     /// with close_notify at once and refuses the reply (RFC 5246 §7.2.1).
     pub close_notify: bool,
+    /// The client offers an external PSK the server has ([`PSK_IDENTITY`],
+    /// RFC 8446 §2.2; after its ticket when it resumes), so a TLS 1.3
+    /// handshake is authenticated by the PSK, without certificates.
+    pub external_psk: bool,
+    /// Both sides allow secure renegotiation (RFC 5746), and the server
+    /// asks for one (a HelloRequest, RFC 5246 §7.4.1.1) in the turn it
+    /// first sends its data ([`server_turn`]): under TLS ≤ 1.2 the
+    /// client's second handshake runs under the first one's keys.
+    pub renegotiation: bool,
+}
+
+/// The bytes of a [`Scenario`] at the start of every input.
+pub const SCENARIO_LEN: usize = 3;
+
+/// The identity of the external PSK of `external_psk` scenarios.
+pub const PSK_IDENTITY: &[u8] = b"fuzz psk";
+
+/// The external PSK both sides of an `external_psk` scenario hold
+/// (SHA-256, the suites TLS_AES_128_GCM_SHA256 and
+/// TLS_CHACHA20_POLY1305_SHA256).
+fn external_psk() -> Result<ExternalPsk, Error> {
+    ExternalPsk::new(PSK_IDENTITY, &[0x42; 32], HashAlgorithm::Sha256)
 }
 
 impl Scenario {
-    /// The scenario two bytes name: byte 0 bits 0–1 versions, 2–3 key
+    /// The scenario three bytes name: byte 0 bits 0–1 versions, 2–3 key
     /// type, 4 client auth, 5 resume, 6 early data, 7 retry; byte 1 bits
     /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie, 5 large
-    /// hello, 6 refused 0-RTT, 7 close_notify.
-    pub fn from_bytes(a: u8, b: u8) -> Self {
+    /// hello, 6 refused 0-RTT, 7 close_notify; byte 2 bit 0 external PSK,
+    /// 1 renegotiation (the other bits are ignored).
+    pub fn from_bytes([a, b, c]: [u8; SCENARIO_LEN]) -> Self {
         Self {
             versions: a & 3,
             key_type: (a >> 2) & 3,
@@ -150,11 +174,13 @@ impl Scenario {
             large_hello: b & 0x20 != 0,
             refuse_early_data: b & 0x40 != 0,
             close_notify: b & 0x80 != 0,
+            external_psk: c & 1 != 0,
+            renegotiation: c & 2 != 0,
         }
     }
 
     /// The inverse of [`Self::from_bytes`].
-    pub fn to_bytes(self) -> [u8; 2] {
+    pub fn to_bytes(self) -> [u8; SCENARIO_LEN] {
         let bit = |on: bool, n: u8| if on { 1u8 << n } else { 0 };
         [
             (self.versions & 3)
@@ -171,6 +197,7 @@ impl Scenario {
                 | bit(self.large_hello, 5)
                 | bit(self.refuse_early_data, 6)
                 | bit(self.close_notify, 7),
+            bit(self.external_psk, 0) | bit(self.renegotiation, 1),
         ]
     }
 
@@ -304,9 +331,13 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         .rng(rng(b"fuzz client"))
         .clock(clock())
         .enable_tickets(true)
-        .enable_early_data(scenario.early_data);
+        .enable_early_data(scenario.early_data)
+        .renegotiation(scenario.renegotiation);
     if scenario.client_auth {
         builder = builder.client_certificate(certified_key(usize::from(scenario.key_type)));
+    }
+    if scenario.external_psk {
+        builder = builder.external_psk(external_psk()?);
     }
     builder.build()
 }
@@ -331,7 +362,13 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
         .rng(rng(b"fuzz server"))
         .clock(clock())
         .send_cookie(scenario.cookie)
-        .enable_encrypt_then_mac(!scenario.no_etm);
+        .enable_encrypt_then_mac(!scenario.no_etm)
+        .renegotiation(scenario.renegotiation);
+    if scenario.external_psk {
+        let mut psks = ExternalPsks::new();
+        psks.insert(external_psk()?);
+        builder = builder.external_psks(Arc::new(psks));
+    }
     if scenario.no_tickets {
         builder = builder.tickets(0);
     }
@@ -384,6 +421,10 @@ pub struct Endpoint {
     sent: bool,
     key_update: bool,
     closing: Closing,
+    /// A server that asks for a renegotiation once it has sent its data
+    /// ([`server_turn`]), and whether it did.
+    renegotiate: bool,
+    renegotiation_requested: bool,
     /// Application data received so far.
     pub received: Vec<u8>,
 }
@@ -421,6 +462,7 @@ impl Endpoint {
             } else {
                 Closing::Open
             },
+            renegotiate: scenario.renegotiation,
             ..Self::new(outgoing, scenario.key_update)
         }
     }
@@ -429,6 +471,11 @@ impl Endpoint {
     /// (sent its data, KeyUpdate and close_notify).
     pub fn has_sent(&self) -> bool {
         self.sent
+    }
+
+    /// Whether this (server) endpoint asked for a renegotiation.
+    pub fn renegotiation_requested(&self) -> bool {
+        self.renegotiation_requested
     }
 
     /// One turn: `incoming` (the peer's bytes) into `conn`, then, once the
@@ -501,6 +548,38 @@ impl Endpoint {
                 _ => break,
             }
         }
+    }
+}
+
+/// A server's turn ([`Endpoint::turn`]), after which a server of a
+/// `renegotiation` scenario asks for a renegotiation (RFC 5746) the
+/// first time it can: it has sent its data, the connection is TLS ≤ 1.2,
+/// established and not closing, and the client signalled secure
+/// renegotiation. The HelloRequest goes out in the same turn.
+pub fn server_turn(
+    endpoint: &mut Endpoint,
+    server: &mut ServerConnection,
+    incoming: &[u8],
+) -> (Vec<u8>, Result<(), Error>) {
+    let (mut bytes, result) = endpoint.turn(server, incoming);
+    let can = endpoint.renegotiate
+        && !endpoint.renegotiation_requested
+        && endpoint.has_sent()
+        && result.is_ok()
+        && !server.is_handshaking()
+        && server.protocol_version() != Some(ProtocolVersion::TLSv1_3)
+        && server.secure_renegotiation();
+    if !can {
+        return (bytes, result);
+    }
+    endpoint.renegotiation_requested = true;
+    let asked = server.renegotiate();
+    bytes.extend(drain(server));
+    // A refusal that leaves the connection as it was (it is closing, say)
+    // is no failure of the run: it goes on without renegotiating.
+    match (asked, server.error()) {
+        (Err(e), Some(_)) => (bytes, Err(e)),
+        _ => (bytes, result),
     }
 }
 
@@ -632,6 +711,11 @@ pub struct Recording {
     pub received: (Vec<u8>, Vec<u8>),
     /// Whether the client and the server received close_notify.
     pub peer_closed: (bool, bool),
+    /// Whether the client's handshake was authenticated by the external
+    /// PSK.
+    pub external_psk: bool,
+    /// Whether the server asked for a renegotiation and it is over.
+    pub renegotiated: bool,
 }
 
 /// What a client of `scenario` receives of the server's [`PING`] once the
@@ -725,7 +809,7 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
             break;
         }
         rec.client_flights.push(to_server.clone());
-        let (to_client, rs) = se.turn(&mut s, &to_server);
+        let (to_client, rs) = server_turn(&mut se, &mut s, &to_server);
         if to_client.is_empty() {
             break;
         }
@@ -755,6 +839,8 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
     rec.errors = (c.error().cloned(), s.error().cloned());
     rec.client_session = c.session_data().ok().flatten();
     rec.early_data = c.early_data_status();
+    rec.external_psk = c.external_psk_identity() == Some(PSK_IDENTITY);
+    rec.renegotiated = se.renegotiation_requested() && !s.is_renegotiating();
     rec.received = (ce.received, se.received);
     Ok(rec)
 }
@@ -780,10 +866,10 @@ pub enum Ending {
 /// The `client` target: a client of the input's scenario reads the
 /// input's flights as the server's bytes.
 pub fn run_client(input: &[u8]) -> Ending {
-    let Some((&[a, b], rest)) = input.split_first_chunk::<2>() else {
+    let Some((&scenario, rest)) = input.split_first_chunk::<SCENARIO_LEN>() else {
         return Ending::Unfinished;
     };
-    let scenario = Scenario::from_bytes(a, b);
+    let scenario = Scenario::from_bytes(scenario);
     let (Ok(cc), Ok(sc)) = (client_config(scenario), server_config(scenario)) else {
         return Ending::Unfinished;
     };
@@ -815,10 +901,10 @@ pub fn run_client(input: &[u8]) -> Ending {
 /// The `server` target: a server of the input's scenario reads the
 /// input's flights as the client's bytes.
 pub fn run_server(input: &[u8]) -> Ending {
-    let Some((&[a, b], rest)) = input.split_first_chunk::<2>() else {
+    let Some((&scenario, rest)) = input.split_first_chunk::<SCENARIO_LEN>() else {
         return Ending::Unfinished;
     };
-    let scenario = Scenario::from_bytes(a, b);
+    let scenario = Scenario::from_bytes(scenario);
     let (Ok(cc), Ok(sc)) = (client_config(scenario), server_config(scenario)) else {
         return Ending::Unfinished;
     };
@@ -828,7 +914,7 @@ pub fn run_server(input: &[u8]) -> Ending {
     let mut s = ServerConnection::new(sc);
     let mut endpoint = Endpoint::server(PING, scenario);
     for flight in flights(rest) {
-        if let (sent, Err(error)) = endpoint.turn(&mut s, flight) {
+        if let (sent, Err(error)) = server_turn(&mut endpoint, &mut s, flight) {
             return Ending::Failed { error, sent };
         }
     }
