@@ -76,6 +76,22 @@ fn uncompressed_server(required: bool) -> Arc<ServerConfig> {
         .unwrap()
 }
 
+/// A handshake between [`client_with_certificate`] and `server`, then a
+/// post-handshake CertificateRequest delivered to the client.
+fn requested(
+    secrets: &Arc<CapturedSecrets>,
+    server: Arc<ServerConfig>,
+) -> (ClientConnection, ServerConnection) {
+    let (mut c, mut s) = handshaken(
+        client_with_certificate(secrets),
+        server,
+        server_name("p256"),
+    );
+    s.request_client_certificate().unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    (c, s)
+}
+
 fn find(messages: &mut [Vec<u8>], typ: u8) -> &mut Vec<u8> {
     messages.iter_mut().find(|m| m[0] == typ).unwrap()
 }
@@ -224,13 +240,7 @@ fn a_chain_the_verifier_refuses_ends_the_connection() {
 #[test]
 fn a_bad_signature_is_decrypt_error() {
     let secrets = Arc::new(CapturedSecrets::default());
-    let (mut c, mut s) = handshaken(
-        client_with_certificate(&secrets),
-        server(true),
-        server_name("p256"),
-    );
-    s.request_client_certificate().unwrap();
-    transfer(&mut s, &mut c).1.unwrap();
+    let (mut c, mut s) = requested(&secrets, server(true));
     let error = transfer_altered(&mut c, &mut s, |flight| {
         edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
             let cv = find(m, CERTIFICATE_VERIFY);
@@ -251,13 +261,7 @@ fn a_bad_signature_is_decrypt_error() {
 #[test]
 fn a_bad_finished_is_decrypt_error_and_reports_no_certificate() {
     let secrets = Arc::new(CapturedSecrets::default());
-    let (mut c, mut s) = handshaken(
-        client_with_certificate(&secrets),
-        server(true),
-        server_name("p256"),
-    );
-    s.request_client_certificate().unwrap();
-    transfer(&mut s, &mut c).1.unwrap();
+    let (mut c, mut s) = requested(&secrets, server(true));
     let error = transfer_altered(&mut c, &mut s, |flight| {
         edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
             find(m, FINISHED)[10] ^= 1;
@@ -292,13 +296,7 @@ fn edit_context(messages: &mut [Vec<u8>], edit: impl FnOnce(&mut Vec<u8>)) {
 #[test]
 fn an_answer_with_another_context_is_illegal_parameter() {
     let secrets = Arc::new(CapturedSecrets::default());
-    let (mut c, mut s) = handshaken(
-        client_with_certificate(&secrets),
-        uncompressed_server(true),
-        server_name("p256"),
-    );
-    s.request_client_certificate().unwrap();
-    transfer(&mut s, &mut c).1.unwrap();
+    let (mut c, mut s) = requested(&secrets, uncompressed_server(true));
     let error = transfer_altered(&mut c, &mut s, |flight| {
         edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
             edit_context(m, |context| context[0] ^= 1)
@@ -557,13 +555,7 @@ fn requests_name_the_verifiers_authorities_and_offer_compression() {
 #[test]
 fn a_compressed_answer_is_verified_like_a_plain_one() {
     let secrets = Arc::new(CapturedSecrets::default());
-    let (mut c, mut s) = handshaken(
-        client_with_certificate(&secrets),
-        server(true),
-        server_name("p256"),
-    );
-    s.request_client_certificate().unwrap();
-    transfer(&mut s, &mut c).1.unwrap();
+    let (mut c, mut s) = requested(&secrets, server(true));
     let mut types = Vec::new();
     transfer_altered(&mut c, &mut s, |flight| {
         edit_answer(flight, &secrets, "CLIENT_TRAFFIC_SECRET_0", |m| {
