@@ -1,6 +1,14 @@
 //! Certificate revocation lists (RFC 5280 §5): parsing into a borrowed
-//! [`Crl`], and the checks of RFC 5280 §6.3.3 that make one answer for a
+//! [`Crl`], what a configured CRL keeps beside its DER ([`CrlIndex`]),
+//! and the checks of RFC 5280 §6.3.3 that make one answer for a
 //! certificate.
+//!
+//! A CRL is read whole once, when it is configured ([`Crl::parse`],
+//! [`CrlIndex::read`]). A check reads only what precedes and follows the
+//! revokedCertificates list ([`Crl::reparse`]), finds the serial by binary
+//! search, and verifies the signature, which hashes the whole CRL, only
+//! under a key it has not verified under before: its cost does not grow
+//! with the list.
 //!
 //! Parsing enforces the encoding as [`super::x509`] does (strict DER,
 //! version 2, outer and inner signature algorithms identical, no duplicate
@@ -16,16 +24,17 @@ use super::oid;
 use super::status::{Answer, Issuer};
 use super::time;
 use super::x509::{self, Certificate, Extension, KU_CRL_SIGN};
-use crate::crypto::verify;
+use crate::crypto::verify::{self, PublicKey};
 use crate::der::{tag, Der};
 use crate::error::{CertificateError, RevocationReason};
+use std::sync::{Arc, Mutex};
 
 /// The version number of v2 CRLs (RFC 5280 §5.1.2.1: the INTEGER 1).
 pub const VERSION_2: u64 = 1;
 
-/// The most entries a CRL may list. Every lookup reads the list again, so
-/// this bounds the work one certificate's check can cost; large CAs
-/// partition their CRLs well below it.
+/// The most entries a CRL may list: it bounds the memory and the work of
+/// reading a CRL once (a check is logarithmic in it); large CAs partition
+/// their CRLs well below it.
 pub const MAX_CRL_ENTRIES: usize = 1_000_000;
 
 /// The PEM label of a CRL (RFC 7468 §6).
@@ -92,16 +101,115 @@ pub struct Crl<'a> {
     entries: &'a [u8],
 }
 
+/// Whether parsing reads every revokedCertificates entry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entries {
+    /// Each entry is read and checked (a CRL seen for the first time).
+    Check,
+    /// The list is skipped whole: [`Crl::parse`] checked it before.
+    Skip,
+}
+
+/// What a configured CRL keeps beside its DER, so that a check need not
+/// read the whole CRL again: the serials it lists as revoked, with their
+/// reasons, sorted for binary search (their octets end to end in one
+/// buffer, each indexed by where it starts and how long it is), and the
+/// public keys its signature verified under. A signature check is a pure
+/// function of the key and the CRL's fixed bytes, so a success can be
+/// remembered; failures are not. Clones share the memory of keys.
+#[derive(Clone, Debug, Default)]
+pub struct CrlIndex {
+    octets: Vec<u8>,
+    /// (start in `octets`, length, reason), sorted by the serial's octets;
+    /// entries of equal serials keep the CRL's order.
+    index: Vec<(usize, usize, Option<RevocationReason>)>,
+    verified_by: Arc<Mutex<Vec<PublicKey>>>,
+}
+
+/// The most keys a [`CrlIndex`] remembers the CRL's signature verified
+/// under: its issuer's, and a few delegated CRL signers' (RFC 5280
+/// §6.3.3 (f)); past it, checks verify again.
+pub const MAX_CRL_VERIFYING_KEYS: usize = 4;
+
+impl CrlIndex {
+    /// Reads the revoked serials of `crl` (checked by [`Crl::parse`]).
+    pub fn read(crl: &Crl<'_>) -> Result<Self, CertificateError> {
+        let mut octets = Vec::new();
+        let mut index = Vec::new();
+        let mut entries = Der::new(crl.entries);
+        while !entries.is_empty() {
+            let (serial, reason) = entries.sequence(read_entry)?;
+            index.push((octets.len(), serial.len(), reason));
+            octets.extend_from_slice(serial);
+        }
+        let serial = |&(start, len, _): &(usize, usize, Option<RevocationReason>)| {
+            octets.get(start..start + len).unwrap_or_default()
+        };
+        index.sort_by(|a, b| serial(a).cmp(serial(b)));
+        Ok(Self {
+            octets,
+            index,
+            verified_by: Arc::default(),
+        })
+    }
+
+    /// The reason `serial` is listed with (`Some(None)`: listed without a
+    /// reasonCode), or `None` when it is not listed; with several
+    /// entries for one serial, the first in the CRL.
+    pub fn find(&self, serial: &[u8]) -> Option<Option<RevocationReason>> {
+        let octets = |&(start, len, _): &(usize, usize, Option<RevocationReason>)| {
+            self.octets.get(start..start + len).unwrap_or_default()
+        };
+        let first = self.index.partition_point(|entry| octets(entry) < serial);
+        self.index
+            .get(first)
+            .filter(|entry| octets(entry) == serial)
+            .map(|&(_, _, reason)| reason)
+    }
+
+    /// Whether `crl` (the CRL this index was read from) verifies under
+    /// `key`: remembered when it did before, else checked and, on
+    /// success, remembered. A poisoned lock only costs the memory.
+    fn verifies(&self, crl: &Crl<'_>, key: &PublicKey) -> bool {
+        let known = |keys: &Vec<PublicKey>| keys.contains(key);
+        if self.verified_by.lock().is_ok_and(|keys| known(&keys)) {
+            return true;
+        }
+        let verified = algorithm::signature_algorithm(crl.signature_algorithm)
+            .is_ok_and(|a| verify::verify(key, a, crl.tbs, crl.signature).is_ok());
+        if verified {
+            if let Ok(mut keys) = self.verified_by.lock() {
+                if !known(&keys) && keys.len() < MAX_CRL_VERIFYING_KEYS {
+                    keys.push(key.clone());
+                }
+            }
+        }
+        verified
+    }
+}
+
 impl<'a> Crl<'a> {
-    /// Parses one DER CertificateList (RFC 5280 §5.1). Failure names the
-    /// broken rule or the unsupported feature.
+    /// Parses one DER CertificateList (RFC 5280 §5.1), every entry of
+    /// revokedCertificates included. Failure names the broken rule or the
+    /// unsupported feature.
     pub fn parse(der: &'a [u8]) -> Result<Self, CertificateError> {
+        Self::parse_with(der, Entries::Check)
+    }
+
+    /// Parses a CRL that [`Crl::parse`] accepted before, without reading
+    /// its revokedCertificates again (their serials are in
+    /// [`RevokedSerials`]): the work does not grow with the list.
+    pub fn reparse(der: &'a [u8]) -> Result<Self, CertificateError> {
+        Self::parse_with(der, Entries::Skip)
+    }
+
+    fn parse_with(der: &'a [u8], entries: Entries) -> Result<Self, CertificateError> {
         let mut outer = Der::new(der);
         let crl = outer.sequence(|seq| {
             let tbs = seq.expect_tag(tag::SEQUENCE)?;
             let signature_algorithm = seq.expect_tag(tag::SEQUENCE)?.raw;
             let signature = seq.bit_string()?.octets()?;
-            parse_tbs(tbs.raw, tbs.value, signature_algorithm, signature)
+            parse_tbs(tbs.raw, tbs.value, signature_algorithm, signature, entries)
         })?;
         outer.finish()?;
         Ok(crl)
@@ -113,38 +221,34 @@ impl<'a> Crl<'a> {
     /// to be signed by `issuer`'s key with cRLSign allowed, or by one of
     /// `signers` to which `issuer` delegated CRL signing (§6.3.3 (f),
     /// (g); see [`Crl::delegated_to`]), whether the serial is listed
-    /// (§6.3.3 (i)). Freshness is the caller's.
+    /// (§6.3.3 (i)). `index` is this CRL's [`CrlIndex`]. Freshness is the
+    /// caller's.
     pub fn answer_for(
         &self,
         cert: &Certificate<'_>,
         issuer: &Issuer<'_>,
         signers: &[Certificate<'_>],
         time: i64,
+        index: &CrlIndex,
     ) -> Result<Option<Answer>, CertificateError> {
         if self.issuer != cert.issuer || !self.scope.covers(cert.is_ca()) {
             return Ok(None);
         }
-        let algorithm = algorithm::signature_algorithm(self.signature_algorithm)?;
-        if verify::verify(&issuer.public_key, algorithm, self.tbs, self.signature).is_ok() {
+        algorithm::signature_algorithm(self.signature_algorithm)?;
+        if index.verifies(self, &issuer.public_key) {
             if !issuer.crl_sign_allowed {
                 return Err(bad("the CRL issuer's keyUsage lacks cRLSign"));
             }
         } else if !signers
             .iter()
-            .any(|signer| self.delegated_to(signer, issuer, time))
+            .any(|signer| self.delegated_to(signer, issuer, time, index))
         {
             return Err(bad("CRL signature does not verify"));
         }
-        let mut entries = Der::new(self.entries);
-        while !entries.is_empty() {
-            let (serial, reason) = entries.sequence(read_entry)?;
-            if serial == cert.serial {
-                return Ok(Some(Answer::Revoked(
-                    reason.unwrap_or(RevocationReason::Unspecified),
-                )));
-            }
-        }
-        Ok(Some(Answer::Good))
+        Ok(Some(match index.find(cert.serial) {
+            Some(reason) => Answer::Revoked(reason.unwrap_or(RevocationReason::Unspecified)),
+            None => Answer::Good,
+        }))
     }
 
     /// Whether `signer` signed this CRL for `issuer` (RFC 5280 §6.3.3
@@ -154,7 +258,13 @@ impl<'a> Crl<'a> {
     /// and signed by `issuer`, which is on the validated path, is valid at
     /// `time`, asserts cRLSign in a keyUsage it must carry (§4.2.1.3), and
     /// its key verifies the CRL.
-    fn delegated_to(&self, signer: &Certificate<'_>, issuer: &Issuer<'_>, time: i64) -> bool {
+    fn delegated_to(
+        &self,
+        signer: &Certificate<'_>,
+        issuer: &Issuer<'_>,
+        time: i64,
+        index: &CrlIndex,
+    ) -> bool {
         let issued = signer.subject == self.issuer
             && signer.issuer == issuer.subject
             && signer.key_usage.is_some()
@@ -164,10 +274,7 @@ impl<'a> Crl<'a> {
             && algorithm::signature_algorithm(signer.signature_algorithm).is_ok_and(|a| {
                 verify::verify(&issuer.public_key, a, signer.tbs, signer.signature).is_ok()
             });
-        issued
-            && algorithm::signature_algorithm(self.signature_algorithm).is_ok_and(|a| {
-                verify::verify(&signer.public_key, a, self.tbs, self.signature).is_ok()
-            })
+        issued && index.verifies(self, &signer.public_key)
     }
 }
 
@@ -178,6 +285,7 @@ fn parse_tbs<'a>(
     tbs: &'a [u8],
     signature_algorithm: &'a [u8],
     signature: &'a [u8],
+    check: Entries,
 ) -> Result<Crl<'a>, CertificateError> {
     let mut seq = Der::new(tbs);
     // RFC 5280 §5.1.2.1: version "MUST be v2" when extensions are used,
@@ -206,7 +314,9 @@ fn parse_tbs<'a>(
         }
         entries => entries.unwrap_or_default(),
     };
-    check_entries(entries)?;
+    if check == Entries::Check {
+        check_entries(entries)?;
+    }
     let mut crl = Crl {
         tbs: tbs_raw,
         signature_algorithm,
@@ -434,6 +544,121 @@ mod tests {
 
     fn parse(der: &[u8]) -> Result<Crl<'_>, CertificateError> {
         Crl::parse(der)
+    }
+
+    /// A reasonCode entry extension (RFC 5280 §5.3.1) with `code`.
+    fn reason(code: u8) -> Vec<u8> {
+        ext(oid::CRL_REASON, false, &[0x0a, 1, code])
+    }
+
+    #[test]
+    fn revoked_serials_are_found_by_their_octets_whatever_the_order() {
+        let serials: [&[u8]; 5] = [&[0x30], &[0x01, 0x00], &[0x01], &[0x7f; 20], &[0x02]];
+        let mut listed = Vec::new();
+        for (i, serial) in serials.iter().enumerate() {
+            listed.extend(entry(serial, Some(&reason(i as u8 + 1))));
+        }
+        let der = crl(Some(&listed), None);
+        let revoked = CrlIndex::read(&parse(&der).unwrap()).unwrap();
+        let reasons = [
+            RevocationReason::KeyCompromise,
+            RevocationReason::CaCompromise,
+            RevocationReason::AffiliationChanged,
+            RevocationReason::Superseded,
+            RevocationReason::CessationOfOperation,
+        ];
+        for (serial, reason) in serials.iter().zip(reasons) {
+            assert_eq!(revoked.find(serial), Some(Some(reason)), "{serial:02x?}");
+        }
+        // Octets, not numbers or prefixes: none of these is listed.
+        for absent in [
+            &[][..],
+            &[0x00],
+            &[0x01, 0x00, 0x00],
+            &[0x03],
+            &[0x7f; 19],
+            &[0x31],
+        ] {
+            assert_eq!(revoked.find(absent), None, "{absent:02x?}");
+        }
+        assert_eq!(
+            CrlIndex::read(&parse(&crl(None, None)).unwrap())
+                .unwrap()
+                .find(&[1]),
+            None
+        );
+    }
+
+    /// The memory of verifying keys is per key: a success under the
+    /// issuer's key is remembered, and never stands in for another key,
+    /// before or after it.
+    #[test]
+    fn a_signature_is_remembered_only_for_the_key_it_verified_under() {
+        use crate::crypto::hash::HashAlgorithm;
+        use crate::crypto::verify::SignatureAlgorithm;
+        let signer =
+            crate::pki::private_key_from_pem(include_str!("../../vectors/pki/p256-int.key"))
+                .unwrap();
+        let other =
+            crate::pki::private_key_from_pem(include_str!("../../vectors/pki/p256-leaf.key"))
+                .unwrap();
+        let unsigned = crl(Some(&entry(&[0x05], None)), None);
+        let tbs = parse(&unsigned).unwrap().tbs.to_vec();
+        let signature = signer
+            .sign(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256), &tbs)
+            .unwrap();
+        let mut body = tbs;
+        body.extend_from_slice(ECDSA_SHA256_ID);
+        body.extend(tlv(0x03, &[&[0][..], &signature].concat()));
+        let der = tlv(0x30, &body);
+        let signed = parse(&der).unwrap();
+        let index = CrlIndex::read(&signed).unwrap();
+        let (key, wrong) = (signer.public_key(), other.public_key());
+        assert!(!index.verifies(&signed, &wrong));
+        assert!(index.verifies(&signed, &key));
+        assert!(!index.verifies(&signed, &wrong));
+        assert!(index.verifies(&signed, &key));
+        assert_eq!(*index.verified_by.lock().unwrap(), [key]);
+    }
+
+    #[test]
+    fn a_serial_listed_twice_answers_with_its_first_entry() {
+        let mut listed = entry(&[0x05], Some(&reason(1)));
+        listed.extend(entry(&[0x04], None));
+        listed.extend(entry(&[0x05], None));
+        let revoked = CrlIndex::read(&parse(&crl(Some(&listed), None)).unwrap()).unwrap();
+        assert_eq!(
+            revoked.find(&[0x05]),
+            Some(Some(RevocationReason::KeyCompromise))
+        );
+        assert_eq!(revoked.find(&[0x04]), Some(None));
+    }
+
+    /// [`Crl::reparse`] skips the list [`Crl::parse`] read: it gives the
+    /// same fields, and does not look at the entries (here one that
+    /// `parse` refuses).
+    #[test]
+    fn reparse_reads_the_fields_around_the_entries_only() {
+        let listed = entry(&[0x05], Some(&reason(1)));
+        let der = crl(Some(&listed), None);
+        let (first, again) = (parse(&der).unwrap(), Crl::reparse(&der).unwrap());
+        assert_eq!(
+            (
+                first.issuer,
+                first.this_update,
+                first.next_update,
+                first.tbs
+            ),
+            (
+                again.issuer,
+                again.this_update,
+                again.next_update,
+                again.tbs
+            )
+        );
+        let broken = crl(Some(&entry(&[0x05], Some(&reason(7)))), None);
+        assert!(parse(&broken).is_err());
+        assert!(Crl::reparse(&broken).is_ok());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! the end entity, stapled in the handshake: [`Revocation::check`] takes
 //! that response as an argument for when the handshake carries one).
 
-use super::crl::{self, Crl};
+use super::crl::{self, Crl, CrlIndex};
 use super::ocsp;
 use super::path::VerifiedPath;
 use super::pem;
@@ -61,7 +61,8 @@ type Dated = (Answer, i64, Option<i64>);
 /// so an unsupported one is a configuration error with its reason.
 #[derive(Clone, Debug, Default)]
 pub struct Revocation {
-    crls: Vec<Vec<u8>>,
+    /// Each CRL's DER with its [`CrlIndex`], read once when added.
+    crls: Vec<(Vec<u8>, CrlIndex)>,
     crl_signers: Vec<Vec<u8>>,
     ocsp_responses: Vec<Vec<u8>>,
     policy: RevocationPolicy,
@@ -94,8 +95,8 @@ impl Revocation {
     /// does not parse or uses what is not implemented (delta and
     /// indirect CRLs, partitioned CRLs, unknown critical extensions).
     pub fn add_crl_der(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
-        Crl::parse(&der)?;
-        self.crls.push(der);
+        let index = CrlIndex::read(&Crl::parse(&der)?)?;
+        self.crls.push((der, index));
         Ok(())
     }
 
@@ -218,9 +219,9 @@ impl Revocation {
             .iter()
             .filter_map(|der| Certificate::parse(der).ok())
             .collect();
-        for der in &self.crls {
-            let answer = Crl::parse(der).and_then(|crl| {
-                let answer = crl.answer_for(cert, issuer, &signers, time)?;
+        for (der, index) in &self.crls {
+            let answer = Crl::reparse(der).and_then(|crl| {
+                let answer = crl.answer_for(cert, issuer, &signers, time, index)?;
                 Ok(answer.map(|a| (a, crl.this_update, crl.next_update)))
             });
             verdict.weigh(answer, &CRL_FRESHNESS, time, self.grace)?;
