@@ -107,13 +107,21 @@ int ferrotls_client_config_new(ferrotls_client_config **config);
 /* Trusts the CA certificates of a PEM file. */
 int ferrotls_client_config_set_ca_file(ferrotls_client_config *config,
                                        const char *path);
-/* The server to connect to: sent as SNI, checked against its certificate. */
 /* Trusts the operating system's CA bundle (the first of the usual
  * locations, such as /etc/ssl/certs/ca-certificates.crt, that holds
  * certificates) instead of a CA file. FERROTLS_E_FILE if none is found. */
 int ferrotls_client_config_use_system_roots(ferrotls_client_config *config);
+/* The server to connect to: sent as SNI, checked against its certificate. */
 int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
                                            const char *name);
+/* Authenticates with the certificate chain of the PEM file cert_file
+ * (leaf first) and the private key of the PEM file key_file when a server
+ * asks: in the handshake, after it (TLS 1.3 post-handshake
+ * authentication, which the client then offers) and in a renegotiation.
+ * FERROTLS_E_FILE when a file cannot be read or they do not pair. */
+int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
+                                           const char *cert_file,
+                                           const char *key_file);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_client_config_set_versions(ferrotls_client_config *config,
                                         uint16_t min, uint16_t max);
@@ -147,6 +155,15 @@ int ferrotls_server_config_set_alpn(ferrotls_server_config *config,
 /* Session tickets on (non-zero) or off (0). */
 int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
                                        int enabled);
+/* Asks every client for a certificate chaining to the CA certificates of
+ * the PEM file path, naming those CAs in the request. With required
+ * non-zero a client that sends none is refused (FERROTLS_E_HANDSHAKE_FAILURE
+ * on the server), otherwise it goes on unauthenticated; a chain that does
+ * not verify is refused either way. Read the client's chain with
+ * ferrotls_conn_get_peer_certificate. path NULL asks for no certificate
+ * again; FERROTLS_E_FILE when the file cannot be read or holds no CA. */
+int ferrotls_server_config_set_client_ca_file(ferrotls_server_config *config,
+                                              const char *path, int required);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_server_config_free(ferrotls_server_config *config);
 

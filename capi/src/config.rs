@@ -9,9 +9,9 @@ use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    CertifiedKey, ClientConfig, Clock, InMemoryClientStore, InMemoryServerStore, OsRng,
+    CertifiedKey, ClientAuth, ClientConfig, Clock, InMemoryClientStore, InMemoryServerStore, OsRng,
     ProtocolVersion, RootStore, RotatingTicketer, SecureRandom, ServerConfig, ServerName,
-    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
+    SystemClock, Ticketer, WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS,
 };
 
 use super::session_cache::{
@@ -74,6 +74,8 @@ struct ClientSettings {
     tickets: bool,
     server_name: Option<ServerName>,
     alpn: Vec<Vec<u8>>,
+    /// The certificate to authenticate with when a server asks.
+    certificate: Option<Arc<CertifiedKey>>,
 }
 
 /// `ferrotls_server_config`: what a C server sets before accepting.
@@ -93,6 +95,9 @@ struct ServerSettings {
     alpn: Vec<Vec<u8>>,
     /// The session cache C keeps, if it gave one.
     cache: Option<Arc<CallbackCache>>,
+    /// The CAs client certificates must chain to, and whether a client
+    /// without one is refused; `None`: no certificate is asked for.
+    client_auth: Option<(Arc<RootStore>, bool)>,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -127,6 +132,9 @@ impl CClientConfig {
         if let Some(versions) = &settings.versions {
             builder = builder.versions(versions);
         }
+        if let Some(certificate) = &settings.certificate {
+            builder = builder.client_certificate(certificate.clone());
+        }
         Ok(ClientSnapshot {
             config: builder.build()?,
             server_name,
@@ -147,6 +155,14 @@ impl CServerConfig {
         }
         if !settings.tickets {
             builder = builder.tickets(0);
+        }
+        if let Some((roots, required)) = &settings.client_auth {
+            let verifier = Arc::new(WebPkiClientVerifier::new(roots.clone()));
+            builder = builder.client_auth(if *required {
+                ClientAuth::Required(verifier)
+            } else {
+                ClientAuth::Optional(verifier)
+            });
         }
         builder = match &settings.cache {
             // Both TLS 1.3 stateful tickets and the TLS ≤1.2 session-ID
@@ -198,12 +214,45 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 tickets: true,
                 server_name: None,
                 alpn: Vec::new(),
+                certificate: None,
             }),
             store: Arc::new(InMemoryClientStore::new(clock)),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, config) }
     })
+}
+
+/// The CA certificates of the PEM file `path`: [`Code::File`] when it
+/// cannot be read or holds none.
+///
+/// # Safety
+/// As [`str_arg`].
+unsafe fn ca_file_arg(path: *const c_char) -> Result<Arc<RootStore>, Code> {
+    // SAFETY: forwarded from the caller.
+    let path = unsafe { str_arg(path) }?;
+    let roots = RootStore::from_pem_file(path).map_err(|_| Code::File)?;
+    if roots.is_empty() {
+        return Err(Code::File);
+    }
+    Ok(Arc::new(roots))
+}
+
+/// The chain of the PEM file `cert_file` (leaf first) with the private
+/// key of the PEM file `key_file`: [`Code::File`] when either cannot be
+/// read or they do not pair.
+///
+/// # Safety
+/// Both paths as [`str_arg`].
+unsafe fn certified_key_arg(
+    cert_file: *const c_char,
+    key_file: *const c_char,
+) -> Result<Arc<CertifiedKey>, Code> {
+    // SAFETY: forwarded from the caller.
+    let (chain, key) = unsafe { (read_file_arg(cert_file)?, read_file_arg(key_file)?) };
+    Ok(Arc::new(
+        CertifiedKey::from_pem(&chain, &key).map_err(|_| Code::File)?,
+    ))
 }
 
 /// Trusts the CA certificates of the PEM file `path`.
@@ -219,12 +268,32 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
-        let path = unsafe { str_arg(path) }?;
-        let roots = RootStore::from_pem_file(path).map_err(|_| Code::File)?;
-        if roots.is_empty() {
-            return Err(Code::File);
-        }
-        lock(&c.settings).roots = Some(Arc::new(roots));
+        let roots = unsafe { ca_file_arg(path) }?;
+        lock(&c.settings).roots = Some(roots);
+        Ok(())
+    })
+}
+
+/// Authenticates the client with the certificate chain of the PEM file
+/// `cert_file` (leaf first) and the private key of the PEM file
+/// `key_file` when a server asks (RFC 8446 §4.4.2, RFC 5246 §7.4.6): in
+/// the handshake, after it (TLS 1.3 post-handshake authentication, which
+/// the client then offers), and in a renegotiation.
+///
+/// # Safety
+/// `config` must be NULL or live; the paths NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_certificate(
+    config: *mut CClientConfig,
+    cert_file: *const c_char,
+    key_file: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let key = unsafe { certified_key_arg(cert_file, key_file) }?;
+        lock(&c.settings).certificate = Some(key);
         Ok(())
     })
 }
@@ -350,23 +419,53 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
 ) -> c_int {
     guard(|| {
         // SAFETY: forwarded from the caller.
-        let (chain, key) = unsafe { (read_file_arg(cert_file)?, read_file_arg(key_file)?) };
-        let key = CertifiedKey::from_pem(&chain, &key).map_err(|_| Code::File)?;
+        let key = unsafe { certified_key_arg(cert_file, key_file) }?;
         let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CServerConfig {
             settings: Mutex::new(ServerSettings {
-                key: Arc::new(key),
+                key,
                 versions: None,
                 tickets: true,
                 alpn: Vec::new(),
                 cache: None,
+                client_auth: None,
             }),
             ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
             session_ids: Arc::new(InMemoryServerStore::new(clock)),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, config) }
+    })
+}
+
+/// Asks every client for a certificate chaining to the CA certificates of
+/// the PEM file `path` (RFC 8446 §4.3.2, RFC 5246 §7.4.4), naming them in
+/// the request; with `required` non-zero a client that sends none is
+/// refused (certificate_required, RFC 8446 §4.4.2.4; handshake_failure
+/// in TLS 1.2), otherwise it goes on unauthenticated. The chain a client
+/// sent is read with `ferrotls_conn_get_peer_certificate`. `path` NULL
+/// asks for no certificate again.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+    required: c_int,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        let client_auth = if path.is_null() {
+            None
+        } else {
+            // SAFETY: NUL-terminated, per the caller.
+            Some((unsafe { ca_file_arg(path) }?, required != 0))
+        };
+        lock(&c.settings).client_auth = client_auth;
+        Ok(())
     })
 }
 

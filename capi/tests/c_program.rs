@@ -95,6 +95,7 @@ const CONN_TEST: CProgram = CProgram {
         "peer certificates: count, DER by index, size query, too small: ok",
         "error strings: unknown issuer, name mismatch, alert received: ok",
         "system roots: loaded, test CA not trusted: ok",
+        "client auth: chain received, required and refused, other CA, bad arguments: ok",
         "non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok",
         "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
         "non-blocking close, and a callback failing otherwise: ok",

@@ -9,6 +9,9 @@
  *    after the handshake;
  *  - error strings naming the reason a certificate was refused (unknown
  *    issuer, name mismatch) on both sides;
+ *  - client authentication: the client's chain reaches the server, a
+ *    server that requires one refuses a client without it, and one under
+ *    another CA is refused;
  *  - the system trust roots: they load, and they do not trust the test CA;
  *  - non-blocking I/O: both sides in this one thread over a socketpair set
  *    O_NONBLOCK (the client through push/pull callbacks, the server on the
@@ -295,6 +298,80 @@ static void check_refused(ferrotls_client_config *config,
     ferrotls_client_config_free(config);
 }
 
+/* Client authentication (RFC 8446 section 4.4.2, RFC 5246 section 7.4.6):
+ * a server asking for a certificate under the P-384 root gets the client's
+ * P-384 chain; one that requires a certificate refuses a client without
+ * one; a client certificate under another CA is refused; bad arguments. */
+static void check_client_auth(void)
+{
+    ferrotls_server_config *server = NULL;
+    ferrotls_client_config *config;
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    char cert[4096], key[4096], ca[4096];
+    int sv[2];
+
+    pki_path(cert, sizeof cert, "p256-chain.pem");
+    pki_path(key, sizeof key, "p256-leaf.key");
+    CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
+    pki_path(ca, sizeof ca, "p384-root.pem");
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(server, ca, 1), 0);
+
+    config = client_config("p256-root.pem", "leaf.p256.test");
+    pki_path(cert, sizeof cert, "p384-chain.pem");
+    pki_path(key, sizeof key, "p384-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(config);
+
+    /* Required, and none sent: the server refuses the handshake. */
+    config = client_config("p256-root.pem", "leaf.p256.test");
+    handshake_pair(config, server, &conn, &srv, sv);
+    CHECK_RC(srv.rc, FERROTLS_E_HANDSHAKE_FAILURE);
+    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "client certificate required");
+    close_pair(conn, &srv, sv);
+
+    /* Optional: the same client goes on without one. */
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(server, ca, 0), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(config);
+
+    /* A chain under another CA is refused, required or not. */
+    config = client_config("p256-root.pem", "leaf.p256.test");
+    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
+    pki_path(key, sizeof key, "rsa2048-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), 0);
+    handshake_pair(config, server, &conn, &srv, sv);
+    CHECK_RC(srv.rc, FERROTLS_E_CERTIFICATE_REFUSED);
+    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "unknown issuer");
+    close_pair(conn, &srv, sv);
+
+    /* Bad arguments; NULL asks for no certificate again. */
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(NULL, ca, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(server, "/nonexistent", 1),
+             FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_certificate(NULL, cert, key),
+             FERROTLS_E_INVALID_REQUEST);
+    pki_path(key, sizeof key, "p256-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(server, NULL, 0), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("client auth: chain received, required and refused, other CA, bad arguments: ok\n");
+}
+
 /* Callbacks over a non-blocking descriptor: read(2) and write(2) fail with
  * EAGAIN on their own; how often is counted (errno is left as it is). */
 struct nb_transport {
@@ -510,6 +587,8 @@ int main(int argc, char **argv)
     CHECK_RC(ferrotls_client_config_use_system_roots(NULL), FERROTLS_E_INVALID_REQUEST);
     check_refused(client_config(NULL, "leaf.p256.test"), server, "unknown issuer");
     printf("system roots: loaded, test CA not trusted: ok\n");
+
+    check_client_auth();
 
     check_nonblocking(server);
 
