@@ -388,3 +388,48 @@ fn a_session_with_a_pinned_raw_client_key_resumes() {
         assert_eq!(s.peer_certificates(), [client_key.spki()], "{version:?}");
     }
 }
+
+/// A TLS 1.3 client that sent its key alone in the handshake answers a
+/// post-handshake CertificateRequest (RFC 8446 §4.6.2) the same way: the
+/// type EncryptedExtensions settled holds for every Certificate of the
+/// connection (RFC 8446 §4.4.2, RFC 7250 §4.2), and the server judges
+/// the key with its post-handshake verifier, which may refuse it.
+#[test]
+fn a_client_that_sent_its_key_alone_answers_post_handshake_requests_with_it() {
+    let client_key = ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap();
+    let client_key = Arc::new(CertifiedKey::from_key(client_key));
+    let pins = || Arc::new(PinnedKeys::from_sha256([pin_of(client_key.spki())]));
+    let other = Arc::new(PinnedKeys::from_sha256([pin_of(
+        certified_key("p256").spki(),
+    )]));
+    for (verifier, accepted) in [(pins(), true), (other, false)] {
+        let (mut c, mut s) = handshaken(
+            client_builder("p256")
+                .versions(&[ProtocolVersion::TLSv1_3])
+                .client_certificate(client_key.clone())
+                .build()
+                .unwrap(),
+            p256_server(ProtocolVersion::TLSv1_3, false)
+                .client_auth(ClientAuth::Optional(pins()))
+                .post_handshake_client_auth(ClientAuth::Required(verifier))
+                .build()
+                .unwrap(),
+            server_name("p256"),
+        );
+        assert_eq!(s.client_certificate_type(), Some(RAW));
+        s.request_client_certificate().unwrap();
+        transfer(&mut s, &mut c).1.unwrap();
+        let answered = transfer(&mut c, &mut s).1;
+        if accepted {
+            answered.unwrap();
+            assert_eq!(s.pending_certificate_requests(), 0);
+            assert_eq!(s.peer_certificates(), [client_key.spki()]);
+            send_and_check(&mut c, &mut s, b"still the same key");
+        } else {
+            assert_eq!(
+                answered.unwrap_err().alert(),
+                Some(AlertDescription::BadCertificate)
+            );
+        }
+    }
+}

@@ -10,7 +10,10 @@
 //! after any amount of application data, but one answer's three messages
 //! are not interleaved with other handshake messages. A verified chain
 //! becomes the connection's peer certificates; a client that sends none
-//! to an optional request leaves them as they were.
+//! to an optional request leaves them as they were. The answers carry
+//! what the handshake's EncryptedExtensions settled for the client's
+//! certificates (RFC 8446 §4.4.2): a raw public key when
+//! client_certificate_type chose one (RFC 7250 §4.2), else X.509.
 
 use std::sync::Arc;
 
@@ -78,6 +81,9 @@ pub(crate) struct PostHandshakeAuth {
     offered: bool,
     /// The transcript through the client Finished.
     handshake: Transcript,
+    /// What the client's Certificate carries, as negotiated in the
+    /// handshake (RFC 7250 §4.2; X.509 when not negotiated).
+    certificate_type: CertificateType,
     /// Requests sent so far: the next request's context.
     sent: u64,
     outstanding: Vec<Outstanding>,
@@ -86,12 +92,19 @@ pub(crate) struct PostHandshakeAuth {
 
 impl PostHandshakeAuth {
     /// The state after a handshake whose transcript through the client
-    /// Finished is `handshake`.
-    pub(super) fn new(config: Arc<ServerConfig>, offered: bool, handshake: Transcript) -> Self {
+    /// Finished is `handshake` and which settled `certificate_type` for
+    /// the client's certificates.
+    pub(super) fn new(
+        config: Arc<ServerConfig>,
+        offered: bool,
+        handshake: Transcript,
+        certificate_type: CertificateType,
+    ) -> Self {
         Self {
             config,
             offered,
             handshake,
+            certificate_type,
             sent: 0,
             outstanding: Vec::new(),
             answer: Answer::Idle,
@@ -263,13 +276,10 @@ impl PostHandshakeAuth {
                 }),
             };
         }
-        // Post-handshake requests here judge X.509 chains only: a client
-        // that negotiated raw public keys (RFC 7250) answers with a key
-        // this check refuses as a malformed certificate.
         let (verified, public_key) = certificate_types::verify_client_chain(
             &self.config.post_handshake_client_auth,
             self.config.common.clock.now().as_secs(),
-            CertificateType::X509,
+            self.certificate_type,
             &chain,
         )?;
         Ok(Answer::ExpectCertificateVerify {

@@ -1620,6 +1620,7 @@ impl ExpectFinished {
                 flight.config,
                 flight.post_handshake_auth,
                 flight.transcript,
+                flight.client_certificate_type,
             ),
             _client: self.client,
             _finished: finished,
