@@ -5,15 +5,17 @@
 //! (TLS 1.3 tickets; TLS 1.2 by session ID and by RFC 5077 ticket).
 //!
 //! NSS reads trust and keys from a database: each test makes one in its
-//! scratch directory (`certutil -N --empty-password`), trusts both roots
-//! (`-t C,,`) and imports both leaves with their intermediates as
+//! scratch directory (`certutil -N --empty-password`), trusts the roots
+//! (`-t CT,,`: for servers' and clients' certificates) and imports the
+//! leaves with their intermediates as
 //! PKCS#12 (`openssl pkcs12 -export`, `pk12util -i`), nicknamed by key
 //! type. `selfserv` cannot report its port: it gets a free one and the
 //! test waits for its `About to call accept` (`-v`).
 //!
 //! tstclnt also asks for our OCSP staple (`-T`, RFC 6066 §8), announces a
 //! record_size_limit (RFC 8449) by default, and answers a post-handshake
-//! CertificateRequest (`-E`, RFC 8446 §4.6.2).
+//! CertificateRequest (`-E`, RFC 8446 §4.6.2); selfserv renegotiates
+//! (RFC 5746) to ask our client for its certificate.
 
 mod interop_support;
 
@@ -58,7 +60,7 @@ fn nss_db(scratch: &Scratch) -> String {
         let nickname = format!("{key_type}-root");
         ok(
             "certutil",
-            &["-A", "-d", &db, "-n", &nickname, "-t", "C,,", "-i", &root],
+            &["-A", "-d", &db, "-n", &nickname, "-t", "CT,,", "-i", &root],
         );
         let p12 = scratch.file(&format!("{key_type}.p12"));
         ok(
@@ -341,4 +343,58 @@ fn tstclnt_answers_our_post_handshake_certificate_request_on_a_path() {
         let (status, log) = server.wait_exit();
         assert!(status.success(), "{extra:?}: {log}");
     }
+}
+
+/// `selfserv -r -r -r` asks for a client certificate on a second handshake
+/// only: after the first one it sends a HelloRequest (RFC 5246 §7.4.1.1).
+/// `ferrotls client --renegotiation --cert` (TLS 1.2, where the first
+/// handshake signalled secure renegotiation, RFC 5746) answers with a new
+/// handshake under the first one's keys and sends its P-384 chain there,
+/// which selfserv validates.
+#[test]
+fn our_client_renegotiates_when_selfserv_asks_for_a_certificate() {
+    let scratch = Scratch::new("nss-renegotiation");
+    let db = nss_db(&scratch);
+    let port = free_port().to_string();
+    let server = Peer::spawn(
+        "selfserv",
+        &[
+            "-n",
+            "p256",
+            "-p",
+            &port,
+            "-d",
+            &db,
+            "-V",
+            "tls1.2:tls1.2",
+            "-v",
+            "-r",
+            "-r",
+            "-r",
+        ],
+    );
+    server.wait_for("About to call accept");
+    let addr = format!("127.0.0.1:{port}");
+    let (status, out) = run_client(&[
+        "client",
+        &addr,
+        "--servername",
+        "leaf.p256.test",
+        "--cafile",
+        &vector("p256-root.pem"),
+        "--max-version",
+        "1.2",
+        "--renegotiation",
+        "--cert",
+        &vector(&format!("{CLIENT_KEY_TYPE}-chain.pem")),
+        "--key",
+        &vector(&format!("{CLIENT_KEY_TYPE}-leaf.key")),
+        "--json",
+    ]);
+    assert!(status.success(), "{out}");
+    let json = json_lines(&out);
+    assert_eq!(json.len(), 1, "{out}");
+    assert_eq!(json[0].get("secure_renegotiation"), "true", "{out}");
+    let log = server.wait_for("Certificate Validated");
+    assert!(log.contains("Subject: CN=leaf.p384.test"), "{log}");
 }
