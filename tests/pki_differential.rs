@@ -180,6 +180,37 @@ fn every_mutation_changes_the_chain() {
 /// The fuzz target's reading of its input: byte 0 the keys (root, then
 /// intermediate, then leaf, base 3), bytes 1-3 the mutation bits, the rest
 /// left over for leaf flips.
+/// A fuzz finding replays: generating a chain again gives the same
+/// leaf tbsCertificate for every key type (ECDSA signatures differ
+/// between runs, the signed bytes do not), and the fuzz target's flips
+/// land in it, the same bytes each time.
+#[test]
+fn the_leaf_a_fuzz_input_flips_is_the_same_in_every_run() {
+    let flips = [0x34, 0x12, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x80];
+    for key in KEY_TYPES {
+        let description = Description::new([key; 3], &[]);
+        let (mut a, mut b) = (
+            chains::generate(&description),
+            chains::generate(&description),
+        );
+        let (span_a, span_b) = (
+            chains::tbs_span(&a.leaf).unwrap(),
+            chains::tbs_span(&b.leaf).unwrap(),
+        );
+        assert_eq!(a.leaf[span_a.clone()], b.leaf[span_b.clone()], "{key:?}");
+        assert!(span_a.end < a.leaf.len(), "{key:?}: the signature follows");
+        let (before, signature) = (a.leaf.clone(), a.leaf[span_a.end..].to_vec());
+        assert!(a.flip_leaf_tbs(&flips) && b.flip_leaf_tbs(&flips));
+        assert_eq!(a.leaf[span_a.clone()], b.leaf[span_b], "{key:?}");
+        assert_ne!(a.leaf, before, "{key:?}");
+        assert_eq!(
+            a.leaf[span_a.end..],
+            signature[..],
+            "{key:?}: signature untouched"
+        );
+    }
+}
+
 #[test]
 fn fuzz_bytes_choose_keys_and_mutations() {
     let (description, rest) = Description::from_fuzz(&[1 + 2 * 3 + 9, 0b101, 0, 0x10, 7, 8]);

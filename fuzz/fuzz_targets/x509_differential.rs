@@ -1,9 +1,10 @@
 //! Differential fuzzing of the certificate validator: the input chooses a
 //! generated chain (`tests/common/chains.rs`, shared with
 //! `tests/pki_differential.rs`: byte 0 the key of each certificate, bytes
-//! 1–3 a set of mutations) and up to `MAX_FLIPS` byte flips of its leaf
-//! (3 bytes each: a little-endian offset, reduced modulo the leaf's
-//! length, and the XOR mask). ferrotls (webpki profile) and rustls-webpki
+//! 1–3 a set of mutations) and up to `MAX_LEAF_FLIPS` byte flips of its
+//! leaf's tbsCertificate (`Chain::flip_leaf_tbs`: 3 bytes each, a
+//! little-endian offset reduced modulo its length, and the XOR mask),
+//! which is the same in every run, so a finding replays. ferrotls (webpki profile) and rustls-webpki
 //! judge it, both believing every signature as fuzzing mode does
 //! (docs/fuzzing.md). A disagreement panics unless the table of expected
 //! differences explains it; on a flipped leaf, ferrotls refusing what
@@ -25,19 +26,10 @@ use rustls_pki_types as pki_types;
 #[path = "../../tests/common/chains.rs"]
 mod chains;
 
-/// Byte flips of the leaf an input may ask for: a few are enough to reach
-/// every field, more only re-randomise the certificate.
-const MAX_FLIPS: usize = 4;
-
 fuzz_target!(|data: &[u8]| {
     let (description, rest) = chains::Description::from_fuzz(data);
     let mut chain = chains::generate(&description);
-    let mut flipped = false;
-    for flip in rest.chunks_exact(3).take(MAX_FLIPS) {
-        let at = usize::from(u16::from_le_bytes([flip[0], flip[1]])) % chain.leaf.len();
-        chain.leaf[at] ^= flip[2];
-        flipped |= flip[2] != 0;
-    }
+    let flipped = chain.flip_leaf_tbs(rest);
     let ferrotls = chains::ferrotls_verdict(&chain);
     let webpki = chains::webpki_verdict(&chain);
     let before_1970 = || {

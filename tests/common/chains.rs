@@ -234,6 +234,56 @@ pub struct Chain {
     pub leaf: Vec<u8>,
 }
 
+/// Byte flips of the leaf a fuzz input may ask for: a few are enough to
+/// reach every field, more only re-randomise the certificate.
+pub const MAX_LEAF_FLIPS: usize = 4;
+
+/// The header of the DER element at the start of `der`: its length, and
+/// the length of its contents (definite lengths up to two octets, as
+/// every generated certificate has).
+fn der_header(der: &[u8]) -> Option<(usize, usize)> {
+    match *der.get(1..)? {
+        [len, ..] if len < 0x80 => Some((2, usize::from(len))),
+        [0x81, len, ..] => Some((3, usize::from(len))),
+        [0x82, hi, lo, ..] => Some((4, usize::from(hi) << 8 | usize::from(lo))),
+        _ => None,
+    }
+}
+
+/// Where the tbsCertificate of the certificate `der` lies (RFC 5280
+/// §4.1: the first element of the outer SEQUENCE).
+pub fn tbs_span(der: &[u8]) -> Option<std::ops::Range<usize>> {
+    let (outer, _) = der_header(der)?;
+    let (header, len) = der_header(der.get(outer..)?)?;
+    Some(outer..outer + header + len)
+}
+
+impl Chain {
+    /// Applies up to [`MAX_LEAF_FLIPS`] byte flips from `flips` (3 bytes
+    /// each: a little-endian offset, reduced modulo the length of the
+    /// leaf's tbsCertificate, and the XOR mask) to the leaf's
+    /// tbsCertificate, and returns whether any changed a byte. The
+    /// tbsCertificate is the same in every run (fixed keys, rcgen's
+    /// serials derived from them, fixed dates), unlike the ECDSA
+    /// signatures after it, so an input flips the same bytes every time
+    /// and a finding replays; the signature, believed by both judges,
+    /// is never flipped.
+    pub fn flip_leaf_tbs(&mut self, flips: &[u8]) -> bool {
+        let Some(span) = tbs_span(&self.leaf) else {
+            return false;
+        };
+        let mut flipped = false;
+        for flip in flips.chunks_exact(3).take(MAX_LEAF_FLIPS) {
+            let at = span.start + usize::from(u16::from_le_bytes([flip[0], flip[1]])) % span.len();
+            if let Some(byte) = self.leaf.get_mut(at) {
+                *byte ^= flip[2];
+                flipped |= flip[2] != 0;
+            }
+        }
+        flipped
+    }
+}
+
 /// A certificate whose subject is the common name `cn`.
 fn params(cn: &str) -> CertificateParams {
     let mut params = CertificateParams::default();
