@@ -483,8 +483,12 @@ fn answer_to(port: u16, version: ProtocolVersion, request: &[u8], close: bool) -
         .expect("read to the server's close");
     let mut pieces = Vec::new();
     for record in common::records(&bytes) {
-        conn.read_tls(&mut record.as_slice()).expect("read_tls");
-        conn.process_new_packets().expect("server records open");
+        // A record larger than the receive buffer goes in several reads.
+        let mut rest = record.as_slice();
+        while !rest.is_empty() {
+            conn.read_tls(&mut rest).expect("read_tls");
+            conn.process_new_packets().expect("server records open");
+        }
         let mut plaintext = Vec::new();
         match conn.reader().read_to_end(&mut plaintext) {
             Err(e) if e.kind() == ErrorKind::WouldBlock => {}
@@ -605,6 +609,25 @@ fn echo_sends_back_each_read_before_the_next_arrives() {
     tls.flush().expect("close_notify");
     let mut rest = Vec::new();
     assert_eq!(tls.read_to_end(&mut rest).expect("clean close"), 0);
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+}
+
+/// A record that arrives whole is echoed as one record, up to a full
+/// record's 2^14 bytes of plaintext (RFC 8446 §5.1), as `openssl s_server`
+/// echoes: the echo is as long as what was sent, not cut into smaller
+/// reads.
+#[test]
+fn echo_sends_a_whole_record_back_as_one_record() {
+    let (server, port) = ferrotls_server(&["--echo", "--max-connections", "1"]);
+    // TLS 1.3, whose half-close lets the echo follow our close_notify
+    // (RFC 8446 §6.1).
+    let record: Vec<u8> = (0..1 << 14).map(|i| (i % 251) as u8).collect();
+    let answer = answer_to(port, ProtocolVersion::TLSv1_3, &record, true);
+    let lengths: Vec<usize> = answer.pieces.iter().map(Vec::len).collect();
+    assert_eq!(lengths, [record.len()]);
+    assert!(answer.pieces[0] == record, "the echo differs");
+    assert!(answer.close_notify);
     let (status, log) = server.wait_exit();
     assert_eq!(code(status), 0, "{log}");
 }

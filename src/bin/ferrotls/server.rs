@@ -96,6 +96,12 @@ pub const OPTIONS: &[OptionSpec] = &[
 /// The listen address when `--listen` is not given.
 const DEFAULT_LISTEN: &str = "127.0.0.1:4433";
 
+/// How much `--echo` reads and sends back at a time: one record's
+/// plaintext at most (2^14 bytes, RFC 8446 §5.1, RFC 5246 §6.2.1), so a
+/// record that arrives whole is echoed as one record, as `openssl
+/// s_server` (a 16 KiB buffer) does.
+const ECHO_PIECE_LEN: usize = 1 << 14;
+
 /// The most connections served at the same time (design §2, bounded
 /// everything); one more is closed as soon as it is accepted, so accepting
 /// never waits. With [`DEFAULT_HANDSHAKE_TIMEOUT`] a client that never
@@ -532,7 +538,7 @@ async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str)
             }
         }
         Mode::Echo => {
-            let mut buf = [0u8; 4096];
+            let mut buf = vec![0u8; ECHO_PIECE_LEN];
             loop {
                 let n = within(idle, "waiting for data", tls.read(&mut buf)).await?;
                 if n == 0 {
