@@ -164,7 +164,9 @@ pub(crate) enum HandshakeEvent {
     /// A TLS ≤1.2 renegotiation starts (RFC 5746): the facts of the
     /// handshake it replaces that the new one may not report again
     /// (resumption, the peer's certificates and staples, their type, the
-    /// record size limit) are forgotten; the others are reported anew.
+    /// record size limit, the ALPN protocol, which only the new hellos
+    /// settle, RFC 7301 §3.1) are forgotten; the others are reported
+    /// anew.
     Renegotiation,
 }
 
@@ -299,6 +301,7 @@ impl Negotiated {
                 self.peer_record_size_limit = None;
                 self.server_certificate_type = None;
                 self.client_certificate_type = None;
+                self.alpn = None;
             }
         }
     }
@@ -564,6 +567,33 @@ mod tests {
         assert_eq!(negotiated.peer_certificates(), [vec![1, 2]]);
         assert_eq!(negotiated.session_id(), [7; 32]);
         assert!(negotiated.resumed() && negotiated.resumption_requested());
+        Ok(())
+    }
+
+    /// A renegotiation forgets what its hellos settle anew, the ALPN
+    /// protocol among them (RFC 7301 §3.1: a renegotiation ClientHello
+    /// without ALPN leaves none, and the server must not answer one), and
+    /// keeps what carries over (version, server name, session ID).
+    #[test]
+    fn a_renegotiation_forgets_what_its_hellos_settle() -> Result<(), crate::error::Error> {
+        let mut negotiated = Negotiated::default();
+        for event in [
+            HandshakeEvent::Version(ProtocolVersion::TLSv1_2),
+            HandshakeEvent::Alpn(b"h2".to_vec()),
+            HandshakeEvent::ServerName("example.test".into()),
+            HandshakeEvent::PeerCertificates(vec![vec![1, 2]]),
+            HandshakeEvent::SessionId(crate::session::SessionId::from_peer(&[7; 32])?),
+            HandshakeEvent::Resumed,
+            HandshakeEvent::Renegotiation,
+        ] {
+            negotiated.apply(event);
+        }
+        assert_eq!(negotiated.alpn(), None);
+        assert!(negotiated.peer_certificates().is_empty());
+        assert!(!negotiated.resumed());
+        assert_eq!(negotiated.version(), Some(ProtocolVersion::TLSv1_2));
+        assert_eq!(negotiated.server_name(), Some("example.test"));
+        assert_eq!(negotiated.session_id(), [7; 32]);
         Ok(())
     }
 
