@@ -417,6 +417,10 @@ pub(crate) struct CommonState {
     /// TLS ≤1.2: the read protection the peer's next ChangeCipherSpec
     /// switches to (RFC 5246 §7.1).
     pending_read: Option<Box<dyn RecordProtection>>,
+    /// TLS ≤1.2: a ChangeCipherSpec switched the read protection, so the
+    /// next records carry the Finished, with no application data among
+    /// them (RFC 5246 §7.4.9), until it is whole.
+    finished_due: bool,
     negotiated: Negotiated,
     /// TLS ≤1.2 secure renegotiation (RFC 5746).
     renegotiation: Renegotiation,
@@ -462,6 +466,7 @@ impl CommonState {
             early_exporter: None,
             tls12_exporter: None,
             pending_read: None,
+            finished_due: false,
             client_sessions: None,
             negotiated: Negotiated::default(),
             renegotiation: Renegotiation::default(),

@@ -149,6 +149,7 @@ impl CommonState {
                 ));
             }
             self.record.set_read_protection(protection);
+            self.finished_due = true;
             return Ok(true);
         }
         if !self.ccs_allowed || self.ccs_received >= MAX_TLS13_CCS_RECORDS {
@@ -163,9 +164,14 @@ impl CommonState {
     /// An application-data record of `len` plaintext bytes, just opened
     /// (`protected`) or not: before traffic only accepted 0-RTT data (kept
     /// against its budget) or rejected 0-RTT data (skipped, RFC 8446
-    /// §4.2.10) may arrive; in traffic it may not interrupt a handshake
-    /// message (RFC 8446 §5.1), empty records are counted, and the
-    /// plaintext is kept for the reader.
+    /// §4.2.10) may arrive. In traffic it may not come between a TLS ≤1.2
+    /// ChangeCipherSpec and its Finished (RFC 5246 §7.4.9) nor, in TLS
+    /// 1.3, interrupt a handshake message (RFC 8446 §5.1); in a TLS ≤1.2
+    /// renegotiation it may, even between the records of one handshake
+    /// message (RFC 5246 §6.2.1: "Recipients MUST receive and process
+    /// interleaved application layer traffic during handshakes subsequent
+    /// to the first one"). Empty records are counted, and the plaintext is
+    /// kept for the reader.
     fn on_application_data(&mut self, len: usize, protected: bool) -> Result<bool, Error> {
         if !self.traffic {
             match &mut self.early_data {
@@ -193,7 +199,14 @@ impl CommonState {
                 }
             }
         }
-        if self.joiner.has_partial_message() {
+        if self.finished_due {
+            return Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::DataBeforeFinished,
+            ));
+        }
+        if self.joiner.has_partial_message()
+            && self.negotiated.version == Some(ProtocolVersion::TLSv1_3)
+        {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::DataInsideHandshake,
             ));
@@ -280,6 +293,9 @@ impl CommonState {
             }
             return Ok(None);
         };
+        // The first whole message after a ChangeCipherSpec is the
+        // Finished that was due.
+        self.finished_due = false;
         let mut raw = std::mem::take(&mut self.message_buf);
         raw.clear();
         if raw.capacity() == 0 {
@@ -360,4 +376,109 @@ impl CommonState {
 /// plaintext fits it (RFC 8446 §4.2.10 counts plaintext).
 fn early_data_capacity(fragment_len: usize) -> usize {
     fragment_len.saturating_sub(TAG_LEN + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common_state::{HandshakeEvent, Side};
+    use crate::config::CommonConfig;
+    use crate::record::NullProtection;
+
+    /// A server connection in traffic under `version`, records in the
+    /// clear, as after a handshake (the tests need no keys).
+    fn in_traffic(version: ProtocolVersion) -> CommonState {
+        let mut common = CommonState::new(Side::Server, &CommonConfig::default());
+        common.negotiated.apply(HandshakeEvent::Version(version));
+        common.set_negotiated_record_version(version);
+        common.traffic = true;
+        common
+    }
+
+    /// A record of `typ` carrying `body` (TLS 1.2 record version).
+    fn record(typ: ContentType, body: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(body.len()).unwrap_or(u16::MAX).to_be_bytes();
+        [&[u8::from(typ), 3, 3, len[0], len[1]][..], body].concat()
+    }
+
+    /// Feeds `records` and processes every whole one, stopping at the
+    /// first error.
+    fn receive(common: &mut CommonState, records: &[Vec<u8>]) -> Result<(), Error> {
+        let bytes = records.concat();
+        let mut rest = bytes.as_slice();
+        while !rest.is_empty() {
+            common.read_tls(&mut rest).expect("read_tls");
+            while common.process_record()? {}
+        }
+        Ok(())
+    }
+
+    /// A TLS 1.2 Finished message (12 bytes of verify_data).
+    const MESSAGE: [u8; 16] = [20, 0, 0, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+
+    /// RFC 5246 §6.2.1: in a TLS 1.2 handshake after the first,
+    /// application data may come between the records of one handshake
+    /// message, and is kept; RFC 8446 §5.1 forbids it in TLS 1.3.
+    #[test]
+    fn data_inside_a_handshake_message_is_kept_in_tls12_only() {
+        let records = [
+            record(ContentType::Handshake, &MESSAGE[..5]),
+            record(ContentType::ApplicationData, b"between"),
+            record(ContentType::Handshake, &MESSAGE[5..]),
+        ];
+        let mut tls12 = in_traffic(ProtocolVersion::TLSv1_2);
+        receive(&mut tls12, &records).unwrap();
+        assert_eq!(tls12.record.plaintext_len(), b"between".len());
+        assert!(
+            tls12.joiner.next_message().unwrap().is_some(),
+            "whole message"
+        );
+        let mut tls13 = in_traffic(ProtocolVersion::TLSv1_3);
+        assert_eq!(
+            receive(&mut tls13, &records),
+            Err(Error::UnexpectedMessage(
+                UnexpectedMessageReason::DataInsideHandshake
+            ))
+        );
+    }
+
+    /// RFC 5246 §7.4.9: the Finished comes right after ChangeCipherSpec;
+    /// application data before it or among its records is
+    /// unexpected_message, while the Finished itself (a handshake record)
+    /// goes through, and data after it is fine again.
+    #[test]
+    fn data_between_change_cipher_spec_and_finished_is_refused() {
+        let data = record(ContentType::ApplicationData, b"early");
+        for (next, refused) in [
+            (vec![data.clone()], true),
+            (
+                vec![record(ContentType::Handshake, &MESSAGE[..5]), data],
+                true,
+            ),
+            (vec![record(ContentType::Handshake, &MESSAGE)], false),
+        ] {
+            let mut common = in_traffic(ProtocolVersion::TLSv1_2);
+            common.pending_read = Some(Box::new(NullProtection));
+            let records = [vec![record(ContentType::ChangeCipherSpec, &[1])], next].concat();
+            let result = receive(&mut common, &records);
+            if refused {
+                assert_eq!(
+                    result,
+                    Err(Error::UnexpectedMessage(
+                        UnexpectedMessageReason::DataBeforeFinished
+                    ))
+                );
+            } else {
+                result.unwrap();
+                // Once the handshake has taken the Finished, data is fine
+                // again.
+                assert!(common.next_handshake_message().unwrap().is_some());
+                receive(
+                    &mut common,
+                    &[record(ContentType::ApplicationData, b"after")],
+                )
+                .unwrap();
+            }
+        }
+    }
 }
