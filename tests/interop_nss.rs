@@ -33,6 +33,15 @@ fn ok(program: &str, args: &[&str]) {
 /// The client certificate tstclnt sends when asked after the handshake.
 const CLIENT_KEY_TYPE: &str = "p384";
 
+/// The chain (leaf first) and leaf key files of `key_type` in
+/// `vectors/pki`.
+fn leaf_files(key_type: &str) -> (String, String) {
+    (
+        vector(&format!("{key_type}-chain.pem")),
+        vector(&format!("{key_type}-leaf.key")),
+    )
+}
+
 /// An NSS database in `scratch` trusting the roots of [`KEY_TYPES`],
 /// [`CLIENT_KEY_TYPE`] and the stapling vectors, and holding each leaf of
 /// the first two, its key and its intermediate under the key type's name.
@@ -63,21 +72,12 @@ fn nss_db(scratch: &Scratch) -> String {
             &["-A", "-d", &db, "-n", &nickname, "-t", "CT,,", "-i", &root],
         );
         let p12 = scratch.file(&format!("{key_type}.p12"));
+        let (chain, key) = leaf_files(key_type);
         ok(
             "openssl",
             &[
-                "pkcs12",
-                "-export",
-                "-in",
-                &vector(&format!("{key_type}-chain.pem")),
-                "-inkey",
-                &vector(&format!("{key_type}-leaf.key")),
-                "-name",
-                key_type,
-                "-passout",
-                "pass:",
-                "-out",
-                &p12,
+                "pkcs12", "-export", "-in", &chain, "-inkey", &key, "-name", key_type, "-passout",
+                "pass:", "-out", &p12,
             ],
         );
         ok("pk12util", &["-i", &p12, "-d", &db, "-W", ""]);
@@ -375,6 +375,7 @@ fn our_client_renegotiates_when_selfserv_asks_for_a_certificate() {
     );
     server.wait_for("About to call accept");
     let addr = format!("127.0.0.1:{port}");
+    let (chain, key) = leaf_files(CLIENT_KEY_TYPE);
     let (status, out) = run_client(&[
         "client",
         &addr,
@@ -386,9 +387,9 @@ fn our_client_renegotiates_when_selfserv_asks_for_a_certificate() {
         "1.2",
         "--renegotiation",
         "--cert",
-        &vector(&format!("{CLIENT_KEY_TYPE}-chain.pem")),
+        &chain,
         "--key",
-        &vector(&format!("{CLIENT_KEY_TYPE}-leaf.key")),
+        &key,
         "--json",
     ]);
     assert!(status.success(), "{out}");

@@ -198,7 +198,7 @@ impl<'a> Crl<'a> {
 
     /// Parses a CRL that [`Crl::parse`] accepted before, without reading
     /// its revokedCertificates again (their serials are in
-    /// [`RevokedSerials`]): the work does not grow with the list.
+    /// [`CrlIndex`]): the work does not grow with the list.
     pub fn reparse(der: &'a [u8]) -> Result<Self, CertificateError> {
         Self::parse_with(der, Entries::Skip)
     }

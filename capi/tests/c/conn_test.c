@@ -302,14 +302,55 @@ static void check_refused(ferrotls_client_config *config,
  * a server asking for a certificate under the P-384 root gets the client's
  * P-384 chain; one that requires a certificate refuses a client without
  * one; a client certificate under another CA is refused; bad arguments. */
+/* A client of the P-256 test server authenticating with the chain and
+ * key files of vectors/pki named `chain` and `key`. */
+static ferrotls_client_config *client_with_certificate(const char *chain, const char *key)
+{
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    char chain_path[4096], key_path[4096];
+
+    pki_path(chain_path, sizeof chain_path, chain);
+    pki_path(key_path, sizeof key_path, key);
+    CHECK_RC(ferrotls_client_config_set_certificate(config, chain_path, key_path), 0);
+    return config;
+}
+
+/* A handshake of a client of `config` with `server` that both complete,
+ * the server having received `certs` client certificates. */
+static void check_accepted(ferrotls_client_config *config,
+                           ferrotls_server_config *server, int certs)
+{
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    int sv[2];
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), certs);
+    close_pair(conn, &srv, sv);
+}
+
+/* A handshake of a client of `config` that `server` refuses with `code`,
+ * naming `reason`. */
+static void check_server_refuses(ferrotls_client_config *config,
+                                 ferrotls_server_config *server, int code,
+                                 const char *reason)
+{
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    int sv[2];
+
+    handshake_pair(config, server, &conn, &srv, sv);
+    CHECK_RC(srv.rc, code);
+    CHECK_HAS(ferrotls_conn_error_string(srv.conn), reason);
+    close_pair(conn, &srv, sv);
+}
+
 static void check_client_auth(void)
 {
     ferrotls_server_config *server = NULL;
     ferrotls_client_config *config;
-    struct server_run srv;
-    ferrotls_conn *conn = NULL;
     char cert[4096], key[4096], ca[4096];
-    int sv[2];
 
     pki_path(cert, sizeof cert, "p256-chain.pem");
     pki_path(key, sizeof key, "p256-leaf.key");
@@ -318,55 +359,35 @@ static void check_client_auth(void)
     pki_path(ca, sizeof ca, "p384-root.pem");
     CHECK_RC(ferrotls_server_config_set_client_ca_file(server, ca, 1), 0);
 
-    config = client_config("p256-root.pem", "leaf.p256.test");
-    pki_path(cert, sizeof cert, "p384-chain.pem");
-    pki_path(key, sizeof key, "p384-leaf.key");
-    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), 0);
-    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
-    CHECK_RC(srv.rc, 0);
-    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
-    close_pair(conn, &srv, sv);
+    config = client_with_certificate("p384-chain.pem", "p384-leaf.key");
+    check_accepted(config, server, 2);
     ferrotls_client_config_free(config);
 
-    /* Required, and none sent: the server refuses the handshake. */
+    /* Required, and none sent: the server refuses the handshake; optional,
+     * the same client goes on without one. */
     config = client_config("p256-root.pem", "leaf.p256.test");
-    handshake_pair(config, server, &conn, &srv, sv);
-    CHECK_RC(srv.rc, FERROTLS_E_HANDSHAKE_FAILURE);
-    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "client certificate required");
-    close_pair(conn, &srv, sv);
-
-    /* Optional: the same client goes on without one. */
+    check_server_refuses(config, server, FERROTLS_E_HANDSHAKE_FAILURE,
+                         "client certificate required");
     CHECK_RC(ferrotls_server_config_set_client_ca_file(server, ca, 0), 0);
-    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
-    CHECK_RC(srv.rc, 0);
-    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
-    close_pair(conn, &srv, sv);
+    check_accepted(config, server, 0);
     ferrotls_client_config_free(config);
 
     /* A chain under another CA is refused, required or not. */
-    config = client_config("p256-root.pem", "leaf.p256.test");
-    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
-    pki_path(key, sizeof key, "rsa2048-leaf.key");
-    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), 0);
-    handshake_pair(config, server, &conn, &srv, sv);
-    CHECK_RC(srv.rc, FERROTLS_E_CERTIFICATE_REFUSED);
-    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "unknown issuer");
-    close_pair(conn, &srv, sv);
+    config = client_with_certificate("rsa2048-chain.pem", "rsa2048-leaf.key");
+    check_server_refuses(config, server, FERROTLS_E_CERTIFICATE_REFUSED, "unknown issuer");
 
     /* Bad arguments; NULL asks for no certificate again. */
     CHECK_RC(ferrotls_server_config_set_client_ca_file(NULL, ca, 1),
              FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_server_config_set_client_ca_file(server, "/nonexistent", 1),
              FERROTLS_E_FILE);
+    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
     CHECK_RC(ferrotls_client_config_set_certificate(NULL, cert, key),
              FERROTLS_E_INVALID_REQUEST);
     pki_path(key, sizeof key, "p256-leaf.key");
     CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), FERROTLS_E_FILE);
     CHECK_RC(ferrotls_server_config_set_client_ca_file(server, NULL, 0), 0);
-    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
-    CHECK_RC(srv.rc, 0);
-    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
-    close_pair(conn, &srv, sv);
+    check_accepted(config, server, 0);
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
     printf("client auth: chain received, required and refused, other CA, bad arguments: ok\n");
