@@ -379,3 +379,15 @@ fn cli_verify_exits_2_for_unusable_revocation_input() {
         assert_eq!(ferrotls_verify(args), (String::new(), Some(2)), "{args:?}");
     }
 }
+
+/// A `Revocation` prints what it holds as counts, not the CRLs and
+/// responses themselves (a CRL can be megabytes).
+#[test]
+fn debug_counts_the_sources() {
+    let sources = revocation(&["int.crl.pem", ROOT_CRL], &["good.ocsp.der"], SoftFail);
+    let text = format!("{sources:?}");
+    assert_eq!(
+        text,
+        "Revocation { crls: 2, crl_signers: 0, ocsp_responses: 1, policy: SoftFail, grace: 0 }"
+    );
+}

@@ -117,13 +117,22 @@ enum Entries {
 /// public keys its signature verified under. A signature check is a pure
 /// function of the key and the CRL's fixed bytes, so a success can be
 /// remembered; failures are not. Clones share the memory of keys.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CrlIndex {
     octets: Vec<u8>,
     /// (start in `octets`, length, reason), sorted by the serial's octets;
     /// entries of equal serials keep the CRL's order.
     index: Vec<(usize, usize, Option<RevocationReason>)>,
     verified_by: Arc<Mutex<Vec<PublicKey>>>,
+}
+
+/// Counts the serials instead of printing them.
+impl core::fmt::Debug for CrlIndex {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CrlIndex")
+            .field("revoked", &self.index.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The most keys a [`CrlIndex`] remembers the CRL's signature verified

@@ -59,7 +59,7 @@ type Dated = (Answer, i64, Option<i64>);
 /// The revocation sources and policy a verifier applies after path
 /// validation. Each CRL and OCSP response is checked to parse when added,
 /// so an unsupported one is a configuration error with its reason.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Revocation {
     /// Each CRL's DER with its [`CrlIndex`], read once when added.
     crls: Vec<(Vec<u8>, CrlIndex)>,
@@ -67,6 +67,19 @@ pub struct Revocation {
     ocsp_responses: Vec<Vec<u8>>,
     policy: RevocationPolicy,
     grace: u64,
+}
+
+/// Counts the sources instead of printing them: a CRL can be megabytes.
+impl core::fmt::Debug for Revocation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Revocation")
+            .field("crls", &self.crls.len())
+            .field("crl_signers", &self.crl_signers.len())
+            .field("ocsp_responses", &self.ocsp_responses.len())
+            .field("policy", &self.policy)
+            .field("grace", &self.grace)
+            .finish()
+    }
 }
 
 impl Revocation {
