@@ -59,6 +59,22 @@ fn our_client_against_openssl_cbc_without_etm() {
     }
 }
 
+/// TLS 1.2's ECDSA schemes name a hash, not a curve: a P-256 server may
+/// sign its ServerKeyExchange with ECDSA over SHA-384 or SHA-512, which
+/// our client offers (ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512),
+/// and RFC 8446 §4.2.3 has a TLS 1.2 client accept it on any curve it
+/// advertised. `s_server -sigalgs` makes OpenSSL sign so.
+#[test]
+fn our_client_accepts_ecdsa_over_any_offered_hash_from_a_p256_openssl_server() {
+    for sigalg in ["ECDSA+SHA512", "ECDSA+SHA384"] {
+        let (_peer, port) = openssl_server("p256", OPENSSL_TLS12, &["-www", "-sigalgs", sigalg]);
+        let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, true);
+        let (conn, page) = get(&config, "p256", port);
+        assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+        assert!(page.contains("200 ok"), "{sigalg}: {page}");
+    }
+}
+
 /// The `Session ID` gnutls-serv's `--http` page shows, lowercase hex.
 fn gnutls_page_session_id(page: &str) -> String {
     let after = page

@@ -235,14 +235,56 @@ pub fn rsa_pss_family_fits(key: &PublicKey, scheme: SignatureScheme) -> bool {
 /// `docs/fuzzing.md`): the key and algorithm are still checked, but every
 /// signature verifies — handshake signatures and certificate signatures
 /// alike.
-#[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
 pub fn verify(
     key: &PublicKey,
     algorithm: SignatureAlgorithm,
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    let verifier = verifier_for(key, algorithm)?;
+    verify_with(
+        verifier_for(key, algorithm)?,
+        key,
+        algorithm,
+        message,
+        signature,
+    )
+}
+
+/// TLS 1.2 handshake signatures (ServerKeyExchange, CertificateVerify):
+/// [`verify`], and also ECDSA on P-256 or P-384 over SHA-512. TLS 1.2's
+/// ECDSA schemes name a hash, not a curve, and RFC 8446 §4.2.3 has an
+/// implementation that negotiates TLS 1.2 "accept a signature that uses
+/// any curve that they advertised"; ring pairs P-256 and P-384 with
+/// SHA-256 and SHA-384 only, so SHA-512 goes to the RustCrypto crates
+/// (feature `legacy`). Certificates keep [`verify`]'s pairs.
+///
+/// Errors as [`verify`].
+pub fn verify_tls12(
+    key: &PublicKey,
+    algorithm: SignatureAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
+    let verifier = match (key, algorithm) {
+        #[cfg(feature = "legacy")]
+        (
+            PublicKey::EcdsaP256(_) | PublicKey::EcdsaP384(_),
+            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha512),
+        ) => Verifier::EcdsaPrehash(HashAlgorithm::Sha512),
+        _ => verifier_for(key, algorithm)?,
+    };
+    verify_with(verifier, key, algorithm, message, signature)
+}
+
+/// Checks `signature` with `verifier`, after the key's form.
+#[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
+fn verify_with(
+    verifier: Verifier,
+    key: &PublicKey,
+    algorithm: SignatureAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), Error> {
     check_key_form(key, algorithm)?;
     #[cfg(fuzzing)]
     return Ok(());
@@ -255,7 +297,7 @@ pub fn verify(
         #[cfg(feature = "legacy")]
         Verifier::RsaMd5Sha1 => legacy::verify_rsa_md5_sha1(key.as_bytes(), message, signature),
         #[cfg(feature = "legacy")]
-        Verifier::EcdsaSha1 => legacy::verify_ecdsa_sha1(key, message, signature),
+        Verifier::EcdsaPrehash(hash) => legacy::verify_ecdsa_prehash(key, hash, message, signature),
     }
 }
 
@@ -288,8 +330,11 @@ enum Verifier {
     EcdsaP521(HashAlgorithm),
     #[cfg(feature = "legacy")]
     RsaMd5Sha1,
+    /// ECDSA on P-256 or P-384 over a hash ring does not pair with the
+    /// curve (SHA-1; SHA-512 in TLS 1.2, [`verify_tls12`]), with the
+    /// RustCrypto crates.
     #[cfg(feature = "legacy")]
-    EcdsaSha1,
+    EcdsaPrehash(HashAlgorithm),
 }
 
 /// Whether `key` can make or check signatures under `algorithm` (an
@@ -325,7 +370,9 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
             return Ok(Verifier::EcdsaP521(hash))
         }
         #[cfg(feature = "legacy")]
-        (K::EcdsaP256(_) | K::EcdsaP384(_), A::Ecdsa(H::Sha1)) => return Ok(Verifier::EcdsaSha1),
+        (K::EcdsaP256(_) | K::EcdsaP384(_), A::Ecdsa(H::Sha1)) => {
+            return Ok(Verifier::EcdsaPrehash(H::Sha1))
+        }
         (K::Ed25519(_), A::Ed25519) => &ring_sig::ED25519,
         _ => {
             return Err(Error::IllegalParameter(
@@ -449,13 +496,16 @@ mod legacy {
         .map_err(|_| MISMATCH)
     }
 
-    /// ECDSA over SHA-1 with a DER signature (RFC 4492 §5.4, TLS 1.0–1.2).
-    pub(super) fn verify_ecdsa_sha1(
+    /// ECDSA over `hash` with a DER signature (RFC 4492 §5.4; RFC 5758
+    /// §3.2): the digest, cut to the curve's size as ECDSA does when it is
+    /// longer (FIPS 186-5 §6.4.2), is checked against the key.
+    pub(super) fn verify_ecdsa_prehash(
         key: &PublicKey,
+        hash: HashAlgorithm,
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), Error> {
-        let digest = HashAlgorithm::Sha1.hash(message);
+        let digest = hash.hash(message);
         let bad_key = |_| Error::IllegalParameter(IllegalParameterReason::MalformedEcKey);
         match key {
             PublicKey::EcdsaP256(point) => {

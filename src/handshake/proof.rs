@@ -9,7 +9,7 @@
 use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{
-    algorithm_for_scheme, rsa_pss_family_fits, verify, verify_scheme, PublicKey,
+    algorithm_for_scheme, rsa_pss_family_fits, verify_scheme, verify_tls12, PublicKey,
 };
 use crate::error::{DecodeReason, Error, IllegalParameterReason, InvalidRequestReason};
 use crate::handshake::tls12::{legacy_algorithm, signed_params, Params};
@@ -162,7 +162,8 @@ pub(crate) fn verify_tls12_finished(
 /// (CertificateVerify, RFC 5246 §7.4.8). TLS 1.2: the
 /// scheme must be one we offered (`illegal_parameter`, RFC 5246
 /// §7.4.1.4.1), and an RSA-PSS scheme of the key's own family (RFC 8446
-/// §4.2.3, `illegal_parameter`). TLS 1.0/1.1 (no scheme field): the key's
+/// §4.2.3, `illegal_parameter`); an ECDSA scheme names the hash only, on
+/// any curve ([`verify_tls12`]). TLS 1.0/1.1 (no scheme field): the key's
 /// [`legacy_algorithm`], a key without one is `illegal_parameter`. A
 /// signature that does not verify is `decrypt_error`.
 pub(crate) fn verify_signed(
@@ -191,7 +192,7 @@ pub(crate) fn verify_signed(
             IllegalParameterReason::KeyTypeCannotSignLegacy,
         ))?,
     };
-    verify(key, algorithm, content, &signed.signature)?;
+    verify_tls12(key, algorithm, content, &signed.signature)?;
     Ok(SignatureVerified(()))
 }
 
