@@ -210,50 +210,51 @@ mod tests {
         hex::decode(s).unwrap()
     }
 
-    // RFC 4231 §4.2, test case 1 (HMAC-SHA-256/384/512).
+    // RFC 4231 §4.2, test case 1 (HMAC-SHA-256/384/512, a 20-byte key),
+    // and §4.7, test case 6 (a 131-byte key, longer than either block,
+    // is hashed first).
     #[test]
-    fn rfc4231_test_case_1() {
-        let key = [0x0b; 20];
-        let data = b"Hi There";
+    fn rfc4231_test_cases_1_and_6() {
+        let short_key: &[u8] = &[0x0b; 20];
+        let long_key: &[u8] = &[0xaa; 131];
+        let hi_there: &[u8] = b"Hi There";
+        let hash_key_first: &[u8] = b"Test Using Larger Than Block-Size Key - Hash Key First";
         let cases = [
             (
+                short_key,
+                hi_there,
                 HashAlgorithm::Sha256,
                 "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
             ),
             (
+                short_key,
+                hi_there,
                 HashAlgorithm::Sha384,
                 "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6",
             ),
             (
+                short_key,
+                hi_there,
                 HashAlgorithm::Sha512,
                 "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
             ),
-        ];
-        for (hash, want) in cases {
-            let key = HmacKey::new(hash, &key).unwrap();
-            assert_eq!(key.sign(data).as_bytes(), unhex(want), "{hash:?}");
-            assert_eq!(key.output_len(), hash.output_len());
-        }
-    }
-
-    // RFC 4231 §4.7, test case 6: a 131-byte key, longer than either
-    // block, is hashed first.
-    #[test]
-    fn rfc4231_test_case_6_long_key() {
-        let data = b"Test Using Larger Than Block-Size Key - Hash Key First";
-        let cases = [
             (
+                long_key,
+                hash_key_first,
                 HashAlgorithm::Sha256,
                 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
             ),
             (
+                long_key,
+                hash_key_first,
                 HashAlgorithm::Sha384,
                 "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952",
             ),
         ];
-        for (hash, want) in cases {
-            let key = HmacKey::new(hash, &[0xaa; 131]).unwrap();
+        for (key, data, hash, want) in cases {
+            let key = HmacKey::new(hash, key).unwrap();
             assert_eq!(key.sign(data).as_bytes(), unhex(want), "{hash:?}");
+            assert_eq!(key.output_len(), hash.output_len());
         }
     }
 

@@ -241,13 +241,7 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    verify_with(
-        verifier_for(key, algorithm)?,
-        key,
-        algorithm,
-        message,
-        signature,
-    )
+    verify_paired(Pairing::CurveHash, key, algorithm, message, signature)
 }
 
 /// TLS 1.2 handshake signatures (ServerKeyExchange, CertificateVerify):
@@ -265,26 +259,30 @@ pub fn verify_tls12(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    let verifier = match (key, algorithm) {
-        #[cfg(feature = "legacy")]
-        (
-            PublicKey::EcdsaP256(_) | PublicKey::EcdsaP384(_),
-            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha512),
-        ) => Verifier::EcdsaPrehash(HashAlgorithm::Sha512),
-        _ => verifier_for(key, algorithm)?,
-    };
-    verify_with(verifier, key, algorithm, message, signature)
+    verify_paired(Pairing::AnyHash, key, algorithm, message, signature)
 }
 
-/// Checks `signature` with `verifier`, after the key's form.
+/// Which hashes an ECDSA key on P-256 or P-384 is checked with: those
+/// certificates pair with its curve (SHA-256 and SHA-384 on either, SHA-1
+/// with `legacy`), or, in a TLS 1.2 handshake, also SHA-512
+/// ([`verify_tls12`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pairing {
+    CurveHash,
+    AnyHash,
+}
+
+/// Checks `signature` with the verifier `pairing` picks for `key` and
+/// `algorithm`, after the key's form.
 #[cfg_attr(fuzzing, allow(unreachable_code, unused_variables))]
-fn verify_with(
-    verifier: Verifier,
+fn verify_paired(
+    pairing: Pairing,
     key: &PublicKey,
     algorithm: SignatureAlgorithm,
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
+    let verifier = verifier_for(key, algorithm, pairing)?;
     check_key_form(key, algorithm)?;
     #[cfg(fuzzing)]
     return Ok(());
@@ -341,10 +339,15 @@ enum Verifier {
 /// id-RSASSA-PSS key: only RSASSA-PSS, with its parameters' hash if it
 /// has them, RFC 4055 §3.1).
 pub(crate) fn key_fits_algorithm(key: &PublicKey, algorithm: SignatureAlgorithm) -> bool {
-    verifier_for(key, algorithm).is_ok()
+    verifier_for(key, algorithm, Pairing::CurveHash).is_ok()
 }
 
-fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifier, Error> {
+#[cfg_attr(not(feature = "legacy"), allow(unused_variables))]
+fn verifier_for(
+    key: &PublicKey,
+    algorithm: SignatureAlgorithm,
+    pairing: Pairing,
+) -> Result<Verifier, Error> {
     use HashAlgorithm as H;
     use PublicKey as K;
     use SignatureAlgorithm as A;
@@ -370,8 +373,10 @@ fn verifier_for(key: &PublicKey, algorithm: SignatureAlgorithm) -> Result<Verifi
             return Ok(Verifier::EcdsaP521(hash))
         }
         #[cfg(feature = "legacy")]
-        (K::EcdsaP256(_) | K::EcdsaP384(_), A::Ecdsa(H::Sha1)) => {
-            return Ok(Verifier::EcdsaPrehash(H::Sha1))
+        (K::EcdsaP256(_) | K::EcdsaP384(_), A::Ecdsa(hash @ (H::Sha1 | H::Sha512)))
+            if hash == H::Sha1 || pairing == Pairing::AnyHash =>
+        {
+            return Ok(Verifier::EcdsaPrehash(hash))
         }
         (K::Ed25519(_), A::Ed25519) => &ring_sig::ED25519,
         _ => {

@@ -120,10 +120,19 @@ enum Entries {
 #[derive(Clone, Default)]
 pub struct CrlIndex {
     octets: Vec<u8>,
-    /// (start in `octets`, length, reason), sorted by the serial's octets;
-    /// entries of equal serials keep the CRL's order.
-    index: Vec<(usize, usize, Option<RevocationReason>)>,
+    /// Sorted by the serial's octets; entries of equal serials keep the
+    /// CRL's order.
+    index: Vec<IndexEntry>,
     verified_by: Arc<Mutex<Vec<PublicKey>>>,
+}
+
+/// One revoked serial of a [`CrlIndex`]: where its octets start in the
+/// index's buffer, how many there are, and the entry's reason.
+type IndexEntry = (usize, usize, Option<RevocationReason>);
+
+/// The serial `entry` indexes in `octets`.
+fn serial_of<'o>(octets: &'o [u8], &(start, len, _): &IndexEntry) -> &'o [u8] {
+    octets.get(start..start + len).unwrap_or_default()
 }
 
 /// Counts the serials instead of printing them.
@@ -151,10 +160,7 @@ impl CrlIndex {
             index.push((octets.len(), serial.len(), reason));
             octets.extend_from_slice(serial);
         }
-        let serial = |&(start, len, _): &(usize, usize, Option<RevocationReason>)| {
-            octets.get(start..start + len).unwrap_or_default()
-        };
-        index.sort_by(|a, b| serial(a).cmp(serial(b)));
+        index.sort_by(|a, b| serial_of(&octets, a).cmp(serial_of(&octets, b)));
         Ok(Self {
             octets,
             index,
@@ -166,13 +172,12 @@ impl CrlIndex {
     /// reasonCode), or `None` when it is not listed; with several
     /// entries for one serial, the first in the CRL.
     pub fn find(&self, serial: &[u8]) -> Option<Option<RevocationReason>> {
-        let octets = |&(start, len, _): &(usize, usize, Option<RevocationReason>)| {
-            self.octets.get(start..start + len).unwrap_or_default()
-        };
-        let first = self.index.partition_point(|entry| octets(entry) < serial);
+        let first = self
+            .index
+            .partition_point(|entry| serial_of(&self.octets, entry) < serial);
         self.index
             .get(first)
-            .filter(|entry| octets(entry) == serial)
+            .filter(|entry| serial_of(&self.octets, entry) == serial)
             .map(|&(_, _, reason)| reason)
     }
 
