@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-use crate::error::{CertificateError, Error, LimitExceededReason};
+use crate::error::{CertificateError, Error};
 use crate::msgs::enums::CertificateCompressionAlgorithm;
 
 /// The algorithms offered and used by default, most preferred first:
@@ -148,13 +148,14 @@ pub(crate) fn compress(algorithm: CertificateCompressionAlgorithm, data: &[u8]) 
 /// The data `compressed` holds, which must decompress with `algorithm`
 /// to exactly `announced` bytes.
 ///
-/// Fails, before allocating, with [`Error::LimitExceeded`] when
-/// `announced` is over `max` (the configured certificate message bound,
-/// as for an uncompressed Certificate); with
-/// [`CertificateError::BadCompressedCertificate`] (`bad_certificate`,
-/// RFC 8879 §4) when the data does not decompress, decompresses to more
-/// or fewer bytes than announced, or uses an algorithm this build does
-/// not have. At most `announced` bytes of output are ever produced.
+/// Fails with [`CertificateError::BadCompressedCertificate`]
+/// (`bad_certificate`: RFC 8879 §4 says a CompressedCertificate that
+/// cannot be decompressed MUST end the connection with it) when
+/// `announced` is over `max` (the configured certificate message bound:
+/// refused before allocating, as we will not decompress that much), when
+/// the data does not decompress, decompresses to more or fewer bytes
+/// than announced, or uses an algorithm this build does not have. At
+/// most `announced` bytes of output are ever produced.
 pub(crate) fn decompress(
     algorithm: CertificateCompressionAlgorithm,
     compressed: &[u8],
@@ -163,9 +164,7 @@ pub(crate) fn decompress(
 ) -> Result<Vec<u8>, Error> {
     use CertificateCompressionAlgorithm as A;
     if announced > max {
-        return Err(Error::LimitExceeded(
-            LimitExceededReason::CertificateMessageSize,
-        ));
+        return Err(bad("announced length over the certificate message bound"));
     }
     let mut out = vec![0u8; announced];
     match algorithm {
@@ -276,9 +275,7 @@ mod tests {
         for algorithm in ALL {
             assert_eq!(
                 decompress(algorithm, &[1, 2, 3], 0x00ff_ffff, MAX),
-                Err(Error::LimitExceeded(
-                    LimitExceededReason::CertificateMessageSize
-                ))
+                bad_certificate("announced length over the certificate message bound")
             );
         }
     }

@@ -569,6 +569,33 @@ fn www_reads_the_socket_dry_so_a_client_still_sending_gets_the_whole_answer() {
 }
 
 #[test]
+fn a_client_still_sending_a_refused_message_reads_the_alert_not_a_reset() {
+    // A ClientHello announcing 2 MiB is refused from its header
+    // (decode_error); the client goes on sending 8 MiB, more than socket
+    // buffers hold, before it reads. The server reads the socket dry
+    // behind its alert, so the writes complete and the alert arrives;
+    // closing with bytes unread would reset the connection instead.
+    let (server, port) = ferrotls_server(&["--max-connections", "1"]);
+    let mut sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(WAIT)).expect("read timeout");
+    sock.set_write_timeout(Some(WAIT)).expect("write timeout");
+    sock.write_all(&[22, 3, 1, 0, 4, 1, 0x20, 0, 0])
+        .expect("ClientHello header");
+    let rest = vec![0u8; 8 << 20];
+    sock.write_all(&rest)
+        .expect("the server reads what follows the refused header");
+    sock.shutdown(std::net::Shutdown::Write)
+        .expect("half-close");
+    let mut answer = Vec::new();
+    sock.read_to_end(&mut answer)
+        .expect("the alert, then the close");
+    // One plaintext fatal decode_error alert (RFC 8446 §6).
+    assert_eq!(answer, [21, 3, 3, 0, 2, 2, 50]);
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 1, "{log}");
+}
+
+#[test]
 fn www_answers_a_request_line_ending_in_crlf_at_once_in_one_record() {
     let (server, port) = ferrotls_server(&["--www", "--max-connections", "2"]);
     for (version, name) in [

@@ -12,7 +12,9 @@ use ferrotls::internal::record::{
     Deframer, Fragmenter, HandshakeJoiner, RecordLayer, HEADER_LEN, MAX_CIPHERTEXT_LEN_TLS12,
     MAX_CIPHERTEXT_LEN_TLS13, MAX_PLAINTEXT_LEN,
 };
-use ferrotls::{Error, HandshakeType, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE};
+use ferrotls::{
+    AlertDescription, CertificateError, Error, HandshakeType, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
+};
 use record_support::{layer_pair, Kind};
 
 fn record(content_type: u8, version: u16, payload: &[u8]) -> Vec<u8> {
@@ -286,6 +288,20 @@ fn joiner_refuses_oversize_messages() {
             LimitExceededReason::CertificateMessageSize
         ))
     ));
+    // A CompressedCertificate over the bound cannot be decompressed
+    // within it: bad_certificate (RFC 8879 §4), from the header alone.
+    let mut j = HandshakeJoiner::with_max_certificate_len(100);
+    let refused = j.push(&message(25, 101)[..4]).unwrap_err();
+    assert_eq!(
+        refused,
+        Error::InvalidCertificate(CertificateError::BadCompressedCertificate(
+            "longer than the certificate message bound"
+        ))
+    );
+    assert_eq!(refused.alert(), Some(AlertDescription::BadCertificate));
+    let mut j = HandshakeJoiner::with_max_certificate_len(100);
+    j.push(&message(25, 100)).unwrap();
+    assert_eq!(j.next_message().unwrap().unwrap().body.len(), 100);
     // A ClientHello of the largest legal length is joined; one byte more
     // cannot decode.
     let mut j = HandshakeJoiner::with_max_certificate_len(100);

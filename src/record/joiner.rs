@@ -12,11 +12,16 @@
 //! 2^24 − 1 bytes, are bounded by the
 //! configured [`DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE`], and longer is a
 //! policy refusal, [`Error::LimitExceeded`] (`illegal_parameter`, as
-//! OpenSSL answers its `max_cert_list`).
+//! OpenSSL answers its `max_cert_list`), except for a
+//! CompressedCertificate: one longer than the bound is a message we will
+//! not decompress, `bad_certificate` (RFC 8879 §4: a CompressedCertificate
+//! that cannot be decompressed MUST end the connection with it).
 
 use super::MAX_PLAINTEXT_LEN;
 use crate::codec::Reader;
-use crate::error::{DecodeReason, Error, LimitExceededReason, UnexpectedMessageReason};
+use crate::error::{
+    CertificateError, DecodeReason, Error, LimitExceededReason, UnexpectedMessageReason,
+};
 use crate::msgs::enums::HandshakeType;
 
 /// The default bound on a Certificate, CertificateRequest or
@@ -99,10 +104,10 @@ fn limit(typ: HandshakeType, max_certificate_len: usize) -> Result<Limit, Error>
         T::CertificateVerify => Limit::Syntax(MAX_CERTIFICATE_VERIFY_LEN),
         T::Finished => Limit::Syntax(MAX_FINISHED_LEN),
         T::KeyUpdate => Limit::Syntax(MAX_KEY_UPDATE_LEN),
-        T::Certificate
-        | T::CertificateRequest
-        | T::CertificateStatus
-        | T::CompressedCertificate => Limit::Configured(max_certificate_len),
+        T::Certificate | T::CertificateRequest | T::CertificateStatus => {
+            Limit::Configured(max_certificate_len)
+        }
+        T::CompressedCertificate => Limit::Compressed(max_certificate_len),
         T::MessageHash | T::Unknown(_) => {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::UnknownHandshakeType,
@@ -119,6 +124,9 @@ enum Limit {
     Syntax(usize),
     /// The configured bound; longer is [`Error::LimitExceeded`].
     Configured(usize),
+    /// The configured bound on a compressed certificate message; longer
+    /// is [`CertificateError::BadCompressedCertificate`].
+    Compressed(usize),
 }
 
 impl Limit {
@@ -128,6 +136,11 @@ impl Limit {
             Self::Syntax(max) if len > max => Err(Error::Decode(DecodeReason::MessageTooLong)),
             Self::Configured(max) if len > max => Err(Error::LimitExceeded(
                 LimitExceededReason::CertificateMessageSize,
+            )),
+            Self::Compressed(max) if len > max => Err(Error::InvalidCertificate(
+                CertificateError::BadCompressedCertificate(
+                    "longer than the certificate message bound",
+                ),
             )),
             _ => Ok(()),
         }

@@ -136,8 +136,12 @@ pub const MAX_REQUEST_LINE: usize = 16 * 1024;
 /// the same reason.
 pub const LINGER: Duration = Duration::from_secs(2);
 
-/// The most bytes read and dropped while lingering ([`LINGER`]).
-pub const MAX_LINGER_BYTES: usize = 1 << 20;
+/// The most bytes read and dropped while lingering ([`LINGER`]): the
+/// rest of the longest handshake message a client can announce (2^24 − 1
+/// bytes, RFC 8446 §4) with its record headers and some slack, so a
+/// client still sending a message we refused from its header reads our
+/// alert rather than a reset.
+pub const MAX_LINGER_BYTES: usize = 17 << 20;
 
 /// What the server does with each connection once the handshake is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
