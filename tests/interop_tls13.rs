@@ -98,6 +98,65 @@ fn openssl_groups_force_a_hello_retry_request() {
 }
 
 #[test]
+fn our_server_retries_openssl_and_gnutls_clients_that_accept_the_same_hello_again() {
+    // A server that takes only P-384 asks s_client (key share X25519) and
+    // gnutls-cli (X25519, P-256) for another share (RFC 8446 §4.1.4); each
+    // sends its first ClientHello again with only the key share changed,
+    // which our check of the second ClientHello (§4.1.2) accepts.
+    let (server, port) = ferrotls_server(&["--groups", "secp384r1", "--max-connections", "2"]);
+    let connect = format!("127.0.0.1:{port}");
+    let port_text = port.to_string();
+    let root = vector("p256-root.pem");
+    let request = b"GET / HTTP/1.0\r\n\r\n";
+    let (_, out) = run(
+        "openssl",
+        &[
+            "s_client",
+            "-tls1_3",
+            "-connect",
+            &connect,
+            "-servername",
+            "leaf.p256.test",
+            "-CAfile",
+            &root,
+            "-groups",
+            "X25519:P-384",
+            "-msg",
+            "-ign_eof",
+        ],
+        request,
+    );
+    assert!(out.contains("New, TLSv1.3"), "{out}");
+    assert_eq!(out.matches("], ClientHello").count(), 2, "{out}");
+    assert!(out.contains("Server Temp Key: ECDH, secp384r1"), "{out}");
+    let (_, out) = run_until(
+        "gnutls-cli",
+        &[
+            "-p",
+            &port_text,
+            "--x509cafile",
+            &root,
+            "--sni-hostname",
+            "leaf.p256.test",
+            "--verify-hostname",
+            "leaf.p256.test",
+            "--priority",
+            "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1",
+            "127.0.0.1",
+        ],
+        request,
+        "peer_certificates",
+    );
+    // Its first ClientHello had shares for X25519 and P-256 only.
+    assert!(out.contains("(ECDHE-SECP384R1)"), "{out}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    assert_eq!(json.len(), 2, "{log}");
+    assert!(json.iter().all(|j| j.get("group") == "secp384r1"), "{log}");
+}
+
+#[test]
 fn our_client_resumes_openssl_tickets_and_keeps_fresh_session_ids() {
     let dir = Scratch::new("openssl-resume");
     let sess = &dir.file("session.bin");

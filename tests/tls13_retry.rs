@@ -221,7 +221,40 @@ fn rfc8446_4_1_2_second_client_hello_with_reordered_or_dropped_extensions_is_ill
         let (err, a) = second_client_hello_refused(|h| alter(extensions(h)));
         assert_eq!(
             err,
-            Error::IllegalParameter(IllegalParameterReason::ExtensionsChangedAfterRetry)
+            Error::IllegalParameter(IllegalParameterReason::HelloChangedAfterRetry)
+        );
+        assert_eq!(a, alert(AlertDescription::IllegalParameter));
+    }
+}
+
+#[test]
+fn rfc8446_4_1_2_second_client_hello_with_changed_contents_is_illegal_parameter() {
+    // "The same ClientHello without modification": an extension other
+    // than the five a retry may change keeps its contents too (tlsfuzzer's
+    // "modified extension in 2nd CH": a record_size_limit changed), and
+    // so do the random and the suite list.
+    for alter in [
+        (|h: &mut ClientHello| {
+            for extension in extensions(h).iter_mut() {
+                if let Extension::RecordSizeLimit(limit) = extension {
+                    *limit -= 1;
+                }
+            }
+        }) as fn(&mut ClientHello),
+        |h| {
+            for extension in extensions(h).iter_mut() {
+                if let Extension::SignatureAlgorithms(schemes) = extension {
+                    schemes.reverse();
+                }
+            }
+        },
+        |h| h.random[0] ^= 1,
+        |h| h.cipher_suites.reverse(),
+    ] {
+        let (err, a) = second_client_hello_refused(alter);
+        assert_eq!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::HelloChangedAfterRetry)
         );
         assert_eq!(a, alert(AlertDescription::IllegalParameter));
     }

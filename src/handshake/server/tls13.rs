@@ -7,12 +7,13 @@ use super::certificate_request::certificate_request;
 use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
 use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
+use crate::codec::{Codec, Writer};
 use crate::common_state::{
     HandshakeEvent, HandshakeIo, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::crypto::groups::server_share;
-use crate::crypto::hash::Digest;
+use crate::crypto::hash::{Digest, HashAlgorithm};
 use crate::crypto::hmac::Tag;
 use crate::crypto::rng::random_array;
 use crate::crypto::secret::Secret;
@@ -72,30 +73,46 @@ pub(crate) struct Retry {
     group: NamedGroup,
     cookie: Option<Vec<u8>>,
     session_id: HelloSessionId,
-    /// The first ClientHello's extension types that the second must
-    /// repeat in the same order ([`kept_extension_types`]).
-    extension_types: Vec<ExtensionType>,
+    /// What the second ClientHello must repeat ([`unchanging_part`]).
+    unchanging: Digest,
 }
 
-/// The extension types of `hello` that RFC 8446 §4.1.2 does not let the
-/// client change in its second ClientHello, in their order: all but
-/// key_share, early_data, cookie, pre_shared_key and padding, which the
-/// retry may replace, drop, add or resize.
-fn kept_extension_types(hello: &ClientHello) -> impl Iterator<Item = ExtensionType> + '_ {
+/// What RFC 8446 §4.1.2 does not let the client change in its second
+/// ClientHello ("the same ClientHello without modification, except"):
+/// legacy_version, random, the suites, the compression methods, and
+/// every extension but key_share, early_data, cookie, pre_shared_key and
+/// padding (which the retry may replace, drop, add or resize), each
+/// whole and in its place. Kept across the retry as the SHA-256 of their
+/// encodings, each list behind its count, rather than as the first
+/// ClientHello. The session ID is checked on its own.
+fn unchanging_part(hello: &ClientHello) -> Digest {
+    let kept = |e: &&Extension| {
+        !matches!(
+            e.ext_type(),
+            ExtensionType::KeyShare
+                | ExtensionType::EarlyData
+                | ExtensionType::Cookie
+                | ExtensionType::PreSharedKey
+                | ExtensionType::Padding
+        )
+    };
+    let mut w = Writer::new();
+    hello.legacy_version.encode(&mut w);
+    w.bytes(&hello.random);
+    for list_len in [hello.cipher_suites.len(), hello.compression_methods.len()] {
+        w.bytes(&list_len.to_be_bytes());
+    }
+    hello.cipher_suites.iter().for_each(|s| s.encode(&mut w));
+    hello
+        .compression_methods
+        .iter()
+        .for_each(|c| c.encode(&mut w));
     hello
         .extensions()
         .iter()
-        .map(Extension::ext_type)
-        .filter(|t| {
-            !matches!(
-                t,
-                ExtensionType::KeyShare
-                    | ExtensionType::EarlyData
-                    | ExtensionType::Cookie
-                    | ExtensionType::PreSharedKey
-                    | ExtensionType::Padding
-            )
-        })
+        .filter(kept)
+        .for_each(|e| e.encode(&mut w));
+    HashAlgorithm::Sha256.hash(w.as_slice())
 }
 
 /// What the TLS 1.3 server takes from a ClientHello's extensions: the
@@ -1364,11 +1381,9 @@ fn check_retried_hello<'a>(
             IllegalParameterReason::EarlyDataAfterRetry,
         ));
     }
-    // RFC 8446 §4.1.2: the same ClientHello "without modification", but
-    // for the listed extensions; the others keep their place.
-    if !kept_extension_types(hello).eq(retry.extension_types.iter().copied()) {
+    if unchanging_part(hello) != retry.unchanging {
         return Err(Error::IllegalParameter(
-            IllegalParameterReason::ExtensionsChangedAfterRetry,
+            IllegalParameterReason::HelloChangedAfterRetry,
         ));
     }
     Ok(share)
@@ -1426,7 +1441,7 @@ fn send_retry(
             group,
             cookie,
             session_id: hello.session_id.clone(),
-            extension_types: kept_extension_types(hello).collect(),
+            unchanging: unchanging_part(hello),
         },
     })
 }
