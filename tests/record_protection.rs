@@ -823,6 +823,39 @@ fn record_size_limit_shrinks_fragments() {
 }
 
 #[test]
+fn a_next_epoch_record_size_limit_waits_for_the_next_write_protection() {
+    // A TLS 1.2 renegotiation's limit: the current epoch's records keep
+    // the old one (RFC 8449 §4), the next epoch's take the new one.
+    let kind = Kind::Tls12Aead(AeadAlgorithm::Aes128Gcm);
+    let (mut sender, mut receiver) = layer_pair(kind);
+    sender.set_peer_record_size_limit(64, false).unwrap();
+    sender
+        .set_next_epoch_peer_record_size_limit(16384, false)
+        .unwrap();
+    assert_eq!(sender.max_plaintext_len(), 64);
+    let got = transfer(
+        &mut sender,
+        &mut receiver,
+        ContentType::Handshake,
+        &[7; 150],
+    );
+    let sizes: Vec<usize> = got.iter().map(|r| r.1.len()).collect();
+    assert_eq!(sizes, [64, 64, 22]);
+    sender.set_write_protection(kind.build());
+    assert_eq!(sender.max_plaintext_len(), 16384);
+    // Applied once: a later epoch keeps it.
+    sender.set_peer_record_size_limit(100, false).unwrap();
+    sender.set_write_protection(kind.build());
+    assert_eq!(sender.max_plaintext_len(), 100);
+    assert_eq!(
+        sender.set_next_epoch_peer_record_size_limit(63, false),
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::RecordSizeLimitTooSmall
+        ))
+    );
+}
+
+#[test]
 fn headers_carry_the_right_versions() {
     for kind in all_kinds() {
         let record = one_record(kind);

@@ -56,6 +56,13 @@ pub(crate) trait HandshakeIo {
     fn set_negotiated_record_version(&mut self, version: ProtocolVersion);
     /// Sends records within the peer's record_size_limit.
     fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error>;
+    /// Sends the records of the next write epoch and after within the
+    /// peer's record_size_limit.
+    fn set_next_epoch_peer_record_size_limit(
+        &mut self,
+        limit: u16,
+        tls13: bool,
+    ) -> Result<(), Error>;
     /// Refuses protected records over our own record_size_limit.
     fn set_own_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error>;
     /// Reads under a TLS 1.3 traffic secret.
@@ -160,6 +167,14 @@ impl HandshakeIo for CommonState {
     }
     fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
         self.record.set_peer_record_size_limit(limit, tls13)
+    }
+    fn set_next_epoch_peer_record_size_limit(
+        &mut self,
+        limit: u16,
+        tls13: bool,
+    ) -> Result<(), Error> {
+        self.record
+            .set_next_epoch_peer_record_size_limit(limit, tls13)
     }
     fn set_own_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
         self.record.set_own_record_size_limit(limit, tls13)

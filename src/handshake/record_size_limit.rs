@@ -56,9 +56,10 @@ impl Agreed {
 
     /// The client's limit applies to everything we send from now on
     /// (records before our first protected one may be smaller than they
-    /// need be, which RFC 8449 §4 allows), and is reported.
+    /// need be, which RFC 8449 §4 allows), or in a renegotiation from our
+    /// ChangeCipherSpec on ([`set_peer`]), and is reported.
     pub(crate) fn apply_peer(&self, io: &mut dyn HandshakeIo) -> Result<(), Error> {
-        io.set_peer_record_size_limit(self.peer, self.tls13)?;
+        set_peer(io, self.peer, self.tls13)?;
         io.report(HandshakeEvent::PeerRecordSizeLimit(self.peer));
         Ok(())
     }
@@ -75,19 +76,30 @@ impl Agreed {
 /// A TLS ≤ 1.2 renegotiation (RFC 5746) agrees on limits anew while
 /// records go on flowing both ways under the old keys, and each side
 /// learns the other's answer only from a hello that may still be in
-/// flight. So when one starts, both limits go back to the protocol's
-/// 2^14 (RFC 5246 §6.2.1) before the new hellos apply theirs: the peer's
-/// limit when it announces one (sending smaller records is always
-/// allowed), ours only on the client, which reads the server's answer
-/// before the server's records under the new handshake. The server keeps
-/// to 2^14 on receive for the rest of the connection: tightening it
-/// would refuse records the client protected before it read our
-/// ServerHello, and a renegotiation that drops the extension frees the
-/// client from the old limit (RFC 8449 §4 binds the peer only to what
-/// the current handshake agreed).
+/// flight. A limit binds the records of the connection state its
+/// handshake established (RFC 8449 §4): what we send under the old keys,
+/// the new hellos and the rest of our flight included, keeps to the
+/// peer's old limit, which the peer still enforces, and from our
+/// ChangeCipherSpec on the new handshake's applies, the protocol's 2^14
+/// (RFC 5246 §6.2.1) unless a new hello announces one ([`set_peer`]).
+/// Our own limit goes back to 2^14 when one starts and is tightened
+/// again only on the client, which reads the server's answer before the
+/// server's records under the new handshake; the server keeps to 2^14 on
+/// receive for the rest of the connection, since tightening it would
+/// refuse records the client protected before it read our ServerHello.
 pub(crate) fn start_renegotiation(io: &mut dyn HandshakeIo) -> Result<(), Error> {
-    io.set_peer_record_size_limit(MAX_RECORD_SIZE_LIMIT_TLS12, false)?;
+    io.set_next_epoch_peer_record_size_limit(MAX_RECORD_SIZE_LIMIT_TLS12, false)?;
     io.set_own_record_size_limit(MAX_RECORD_SIZE_LIMIT_TLS12, false)
+}
+
+/// The peer's limit on what we send: at once in a first handshake, from
+/// our next write epoch on in a renegotiation ([`start_renegotiation`]).
+fn set_peer(io: &mut dyn HandshakeIo, limit: u16, tls13: bool) -> Result<(), Error> {
+    if io.renegotiation().in_progress() {
+        io.set_next_epoch_peer_record_size_limit(limit, tls13)
+    } else {
+        io.set_peer_record_size_limit(limit, tls13)
+    }
 }
 
 /// The server's agreement to a client that announced `offered`, when we
@@ -107,16 +119,17 @@ pub(crate) fn server_agreement(
 
 /// The client reads the server's answer `answered` (the caller has
 /// checked that we offered one): the server's limit applies to what we
-/// send from now on, ours to the protected records we receive from now
-/// on (in TLS 1.3 the records after EncryptedExtensions; in TLS ≤ 1.2
-/// all protected ones, which come after the ServerHello).
+/// send from now on (in a renegotiation from our ChangeCipherSpec on,
+/// [`set_peer`]), ours to the protected records we receive from now on
+/// (in TLS 1.3 the records after EncryptedExtensions; in TLS ≤ 1.2 all
+/// protected ones, which come after the ServerHello).
 pub(crate) fn client_accept(
     common: &CommonConfig,
     io: &mut dyn HandshakeIo,
     answered: u16,
     tls13: bool,
 ) -> Result<(), Error> {
-    io.set_peer_record_size_limit(answered, tls13)?;
+    set_peer(io, answered, tls13)?;
     io.report(HandshakeEvent::PeerRecordSizeLimit(answered));
     if let Some(own) = announced(common, tls13) {
         io.set_own_record_size_limit(own, tls13)?;

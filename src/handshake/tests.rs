@@ -40,8 +40,19 @@ struct FakeIo {
     renegotiation: Renegotiation,
     sent: Vec<Vec<u8>>,
     calls: Vec<&'static str>,
-    /// The record size limits set, in order: (peer's, ours).
-    record_size_limits: Vec<(Option<u16>, Option<u16>)>,
+    /// The record size limits set, in order.
+    record_size_limits: Vec<LimitSet>,
+}
+
+/// A record size limit set through [`HandshakeIo`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LimitSet {
+    /// The peer's, on what we send from now on.
+    Peer(u16),
+    /// The peer's, on what we send from the next write epoch on.
+    NextEpochPeer(u16),
+    /// Ours, on what we receive.
+    Own(u16),
 }
 
 impl FakeIo {
@@ -110,12 +121,17 @@ impl HandshakeIo for FakeIo {
     fn set_negotiated_record_version(&mut self, _: ProtocolVersion) {}
     fn set_peer_record_size_limit(&mut self, limit: u16, _: bool) -> Result<(), Error> {
         self.calls.push("set_peer_record_size_limit");
-        self.record_size_limits.push((Some(limit), None));
+        self.record_size_limits.push(LimitSet::Peer(limit));
+        Ok(())
+    }
+    fn set_next_epoch_peer_record_size_limit(&mut self, limit: u16, _: bool) -> Result<(), Error> {
+        self.calls.push("set_next_epoch_peer_record_size_limit");
+        self.record_size_limits.push(LimitSet::NextEpochPeer(limit));
         Ok(())
     }
     fn set_own_record_size_limit(&mut self, limit: u16, _: bool) -> Result<(), Error> {
         self.calls.push("set_own_record_size_limit");
-        self.record_size_limits.push((None, Some(limit)));
+        self.record_size_limits.push(LimitSet::Own(limit));
         Ok(())
     }
     fn set_tls13_read_key(&mut self, _: AeadAlgorithm, _: &TrafficSecret) -> Result<(), Error> {
@@ -405,10 +421,10 @@ fn a_renegotiation_answering_a_hello_request_carries_the_verify_data_and_a_new_s
     );
 }
 
-#[test]
-fn a_renegotiating_server_keeps_2_14_on_receive_and_applies_the_clients_limit_again() {
-    const CLIENT_LIMIT: u16 = 300;
-    const SERVER_LIMIT: u16 = 200;
+/// A TLS 1.2 handshake whose client announces `CLIENT_LIMIT` and server
+/// `SERVER_LIMIT`, then the client's renegotiation ClientHello (not yet
+/// delivered) and the server state with its limits so far cleared.
+fn renegotiating_with_limits() -> (State, FakeIo, Vec<ReceivedHandshake>) {
     let (client, server) = tls12_configs(true, true);
     let mut client = (*client).clone();
     client.common.record_size_limit = Some(CLIENT_LIMIT);
@@ -418,24 +434,55 @@ fn a_renegotiating_server_keeps_2_14_on_receive_and_applies_the_clients_limit_ag
         tls12_handshaken_with(Arc::new(client), Arc::new(server));
     assert_eq!(
         server_io.record_size_limits,
-        [(Some(CLIENT_LIMIT), None), (None, Some(SERVER_LIMIT))]
+        [LimitSet::Peer(CLIENT_LIMIT), LimitSet::Own(SERVER_LIMIT)]
     );
     server_io.record_size_limits.clear();
-    let _client = client.handle(&mut client_io, &hello_request()).unwrap();
-    let hello = client_io.take_sent();
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    (server, server_io, client_io.take_sent())
+}
+
+const CLIENT_LIMIT: u16 = 300;
+const SERVER_LIMIT: u16 = 200;
+
+#[test]
+fn a_renegotiating_server_keeps_2_14_on_receive_and_the_clients_new_limit_from_its_next_epoch() {
+    let (server, mut server_io, hello) = renegotiating_with_limits();
     deliver(server, &mut server_io, hello);
-    // RFC 8449 §4 under a renegotiation: both limits back to 2^14 while
-    // the new hellos cross; the client's (which applies to what we send)
-    // again at once; ours not tightened, as the client may still be
+    // RFC 8449 §4 under a renegotiation: what we send under the old keys
+    // keeps the old agreement's limit; the new one's applies from our
+    // ChangeCipherSpec. Ours is not tightened, as the client may still be
     // sending records it protected before reading our ServerHello.
     let max = crate::record::MAX_RECORD_SIZE_LIMIT_TLS12;
     assert_eq!(
         server_io.record_size_limits,
         [
-            (Some(max), None),
-            (None, Some(max)),
-            (Some(CLIENT_LIMIT), None)
+            LimitSet::NextEpochPeer(max),
+            LimitSet::Own(max),
+            LimitSet::NextEpochPeer(CLIENT_LIMIT)
         ]
+    );
+}
+
+#[test]
+fn a_renegotiation_that_drops_the_limit_frees_only_the_next_epoch() {
+    // tlsfuzzer's "renegotiation with dropped extension": the client's
+    // old limit still binds the server's renegotiation flight, which
+    // goes under the old keys; 2^14 from the new epoch on.
+    let (server, mut server_io, hello) = renegotiating_with_limits();
+    let [hello] = &hello[..] else {
+        panic!("one ClientHello expected")
+    };
+    let hello = edited_client_hello(hello, |hello| {
+        let extensions = hello.extensions.as_mut().unwrap();
+        let before = extensions.len();
+        extensions.retain(|e| !matches!(e, Extension::RecordSizeLimit(_)));
+        assert_eq!(extensions.len(), before - 1);
+    });
+    deliver(server, &mut server_io, vec![hello]);
+    let max = crate::record::MAX_RECORD_SIZE_LIMIT_TLS12;
+    assert_eq!(
+        server_io.record_size_limits,
+        [LimitSet::NextEpochPeer(max), LimitSet::Own(max)]
     );
 }
 
@@ -480,14 +527,11 @@ fn a_tampered_renegotiation_info_is_a_handshake_failure_on_either_side() {
     assert_eq!(err, Error::HandshakeFailure(RenegotiationInfoMismatch));
 }
 
-/// The server's error for the client's renegotiation ClientHello after
-/// `edit`.
-fn server_refuses_edited_renegotiation(
+/// The TLS 1.2 ClientHello `hello` after `edit`.
+fn edited_client_hello(
+    hello: &ReceivedHandshake,
     edit: impl FnOnce(&mut crate::msgs::hello::ClientHello),
-) -> Error {
-    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
-    client.handle(&mut client_io, &hello_request()).unwrap();
-    let hello = client_io.take_sent().remove(0);
+) -> ReceivedHandshake {
     let cx = DecodeContext {
         version: ProtocolVersion::TLSv1_2,
         key_exchange: KeyExchangeAlgorithm::Ecdhe,
@@ -499,11 +543,20 @@ fn server_refuses_edited_renegotiation(
         panic!("not a ClientHello")
     };
     edit(&mut decoded);
-    let raw = HandshakeMessage::ClientHello(decoded).to_bytes().unwrap();
-    let message = ReceivedHandshake {
+    ReceivedHandshake {
         typ: HandshakeType::ClientHello,
-        raw,
-    };
+        raw: HandshakeMessage::ClientHello(decoded).to_bytes().unwrap(),
+    }
+}
+
+/// The server's error for the client's renegotiation ClientHello after
+/// `edit`.
+fn server_refuses_edited_renegotiation(
+    edit: impl FnOnce(&mut crate::msgs::hello::ClientHello),
+) -> Error {
+    let (client, server, mut client_io, mut server_io) = tls12_handshaken(true, true);
+    client.handle(&mut client_io, &hello_request()).unwrap();
+    let message = edited_client_hello(&client_io.take_sent()[0], edit);
     match server.handle(&mut server_io, &message) {
         Err(err) => err,
         Ok(_) => panic!("the edited renegotiation was taken"),

@@ -4,12 +4,17 @@
 
 use super::{MAX_PLAINTEXT_LEN, MIN_RECORD_SIZE_LIMIT};
 use crate::error::{Error, IllegalParameterReason};
+use core::num::NonZeroUsize;
 
 /// Splits outgoing plaintext into fragments of at most
 /// [`Fragmenter::max_fragment_len`] bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fragmenter {
     max_fragment_len: usize,
+    /// The limit from the next write epoch on, when a TLS ≤ 1.2
+    /// renegotiation has agreed one (see
+    /// [`Fragmenter::set_next_epoch_record_size_limit`]).
+    next_epoch_len: Option<NonZeroUsize>,
 }
 
 impl Default for Fragmenter {
@@ -23,6 +28,7 @@ impl Fragmenter {
     pub fn new() -> Self {
         Self {
             max_fragment_len: MAX_PLAINTEXT_LEN,
+            next_epoch_len: None,
         }
     }
 
@@ -36,6 +42,28 @@ impl Fragmenter {
     pub fn set_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
         self.max_fragment_len = fragment_len_for_record_size_limit(limit, tls13)?;
         Ok(())
+    }
+
+    /// Applies the peer's `record_size_limit` from the next write epoch
+    /// on ([`Fragmenter::start_epoch`]): a TLS ≤ 1.2 renegotiation agrees
+    /// on limits anew while records go on under the old keys, which the
+    /// peer still holds to the limit the handshake that made them agreed
+    /// (RFC 8449 §4 binds the limit to the connection state a handshake
+    /// establishes).
+    pub fn set_next_epoch_record_size_limit(
+        &mut self,
+        limit: u16,
+        tls13: bool,
+    ) -> Result<(), Error> {
+        self.next_epoch_len = NonZeroUsize::new(fragment_len_for_record_size_limit(limit, tls13)?);
+        Ok(())
+    }
+
+    /// A new write epoch begins: the limit set for it, if any, applies.
+    pub fn start_epoch(&mut self) {
+        if let Some(len) = self.next_epoch_len.take() {
+            self.max_fragment_len = len.get();
+        }
     }
 
     /// The fragments of `data`, in order; none for empty `data`.

@@ -395,6 +395,7 @@ impl RecordLayer {
         next_seq: u64,
     ) {
         self.write = Epoch::new(protection, next_seq);
+        self.fragmenter.start_epoch();
     }
 
     /// Whether received records are currently protected.
@@ -437,6 +438,19 @@ impl RecordLayer {
     /// (RFC 8449 §4). Fails with [`Error::IllegalParameter`] below 64.
     pub fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
         self.fragmenter.set_record_size_limit(limit, tls13)
+    }
+
+    /// Applies the peer's `record_size_limit` to the records of the next
+    /// write epoch (the next [`Self::resume_write_protection`]) and after;
+    /// those of the current one keep its limit (see
+    /// [`Fragmenter::set_next_epoch_record_size_limit`]).
+    pub fn set_next_epoch_peer_record_size_limit(
+        &mut self,
+        limit: u16,
+        tls13: bool,
+    ) -> Result<(), Error> {
+        self.fragmenter
+            .set_next_epoch_record_size_limit(limit, tls13)
     }
 
     /// Applies the `record_size_limit` we announced to the protected
