@@ -243,6 +243,55 @@ fn openssl_client_resumes_against_our_server() {
     );
 }
 
+/// The mirror of
+/// `our_client_accepts_ecdsa_over_any_offered_hash_from_a_p256_openssl_server`:
+/// an `openssl s_client` that offers only ECDSA with SHA-384 or SHA-512
+/// (`-sigalgs`) gets our P-256 server's ServerKeyExchange signed so, since
+/// TLS 1.2's ECDSA schemes name no curve (RFC 5246 §7.4.1.4.1), and
+/// OpenSSL verifies it. Needs feature `legacy`: ring signs P-256 with
+/// SHA-256 only.
+#[cfg(feature = "legacy")]
+#[test]
+fn openssl_client_offering_only_another_ecdsa_hash_gets_our_p256_signature() {
+    let ca = vector("p256-root.pem");
+    for (sigalg, digest) in [("ECDSA+SHA384", "SHA384"), ("ECDSA+SHA512", "SHA512")] {
+        let (port, seen) = our_server(tls12_server(), 1);
+        let connect = format!("127.0.0.1:{port}");
+        let (_, out) = run_until(
+            "openssl",
+            &[
+                "s_client",
+                "-connect",
+                &connect,
+                "-tls1_2",
+                "-sigalgs",
+                sigalg,
+                "-servername",
+                "leaf.p256.test",
+                "-CAfile",
+                &ca,
+            ],
+            b"signed\n",
+            "hello from ferrotls",
+        );
+        assert!(
+            out.contains("Verify return code: 0 (ok)"),
+            "{sigalg}: {out}"
+        );
+        assert!(
+            out.contains(&format!("Peer signing digest: {digest}")),
+            "{sigalg}: {out}"
+        );
+        assert!(
+            out.contains("Peer signature type: ECDSA"),
+            "{sigalg}: {out}"
+        );
+        let seen = seen.recv_timeout(WAIT).unwrap();
+        assert_eq!(seen.version, Some(ProtocolVersion::TLSv1_2));
+        assert_eq!(seen.received, b"signed\n", "{sigalg}");
+    }
+}
+
 #[test]
 fn gnutls_client_resumes_against_our_server_and_prints_our_session_id() {
     for priority in [

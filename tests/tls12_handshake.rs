@@ -493,3 +493,176 @@ fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
         assert_eq!(ske.signature.scheme, Some(expected), "{key_type}");
     }
 }
+
+/// The scheme a server serving `key_type` signs its ServerKeyExchange
+/// with for a TLS 1.2 ClientHello whose signature_algorithms is
+/// `offered`; `None` when it refuses the hello.
+fn ske_scheme(
+    key_type: &str,
+    offered: &[ferrotls::SignatureScheme],
+) -> Option<ferrotls::SignatureScheme> {
+    use ferrotls::internal::msgs::extensions::Extension;
+    let client = client_builder(key_type).versions(TLS12).build().unwrap();
+    let hello = edited_client_hello(client, |h| {
+        for extension in h.extensions.as_mut().unwrap() {
+            if let Extension::SignatureAlgorithms(list) = extension {
+                *list = offered.into();
+            }
+        }
+    });
+    let mut s = ServerConnection::new(server_builder(key_type).build().unwrap());
+    s.read_tls(&mut &hello[..]).unwrap();
+    s.process_new_packets().ok()?;
+    let mut out = Vec::new();
+    s.write_tls(&mut out).unwrap();
+    let payload: Vec<u8> = records(&out).iter().flat_map(|r| r[5..].to_vec()).collect();
+    let ske = split_messages(&payload)
+        .into_iter()
+        .find(|m| message_type(m) == 12)?;
+    let HandshakeMessage::ServerKeyExchange(ske) =
+        HandshakeMessage::decode_message(&ske, &CX).unwrap()
+    else {
+        panic!()
+    };
+    ske.signature.scheme
+}
+
+/// The TLS 1.2 ECDSA schemes name a hash, not a curve (RFC 5246
+/// §7.4.1.4.1): an ECDSA server signs with whichever of them it can make
+/// the client offers, its curve's own hash first, then the stronger,
+/// then the weaker, SHA-1 last. Without feature `legacy` P-256 and P-384
+/// sign with their own hash only (ring pairs them so).
+#[test]
+fn an_ecdsa_server_signs_tls12_with_any_offered_ecdsa_hash_in_its_order() {
+    use ferrotls::SignatureScheme as S;
+    let legacy = cfg!(feature = "legacy");
+    let all = [
+        S::ecdsa_sha1,
+        S::ecdsa_secp521r1_sha512,
+        S::ecdsa_secp256r1_sha256,
+        S::ecdsa_secp384r1_sha384,
+    ];
+    for (key_type, order) in [
+        (
+            "p256",
+            [
+                S::ecdsa_secp256r1_sha256,
+                S::ecdsa_secp384r1_sha384,
+                S::ecdsa_secp521r1_sha512,
+                S::ecdsa_sha1,
+            ],
+        ),
+        (
+            "p384",
+            [
+                S::ecdsa_secp384r1_sha384,
+                S::ecdsa_secp521r1_sha512,
+                S::ecdsa_secp256r1_sha256,
+                S::ecdsa_sha1,
+            ],
+        ),
+    ] {
+        let own = order[0];
+        for (i, expected) in order.iter().enumerate() {
+            // The client offers this scheme and those after it.
+            let offered: Vec<S> = all
+                .iter()
+                .copied()
+                .filter(|s| order[i..].contains(s))
+                .collect();
+            let want = if legacy {
+                Some(*expected)
+            } else {
+                offered.contains(&own).then_some(own)
+            };
+            assert_eq!(
+                ske_scheme(key_type, &offered),
+                want,
+                "{key_type} {offered:?}"
+            );
+        }
+    }
+    // P-521, which `p521` signs with any SHA-2 hash in every build.
+    assert_eq!(
+        ske_scheme(
+            "p521",
+            &[S::ecdsa_secp256r1_sha256, S::ecdsa_secp384r1_sha384]
+        ),
+        Some(S::ecdsa_secp384r1_sha384)
+    );
+}
+
+/// Whole TLS 1.2 handshakes in which our client offers one ECDSA scheme
+/// only and the server signs its ServerKeyExchange under it with a key
+/// of another curve, then the same for the client's CertificateVerify:
+/// the signatures verify ([`verify_tls12`]). TLS 1.3 keeps the curve
+/// binding (RFC 8446 §4.2.3): a P-256 server refuses a TLS 1.3 client
+/// that offers only `ecdsa_secp384r1_sha384`.
+///
+/// [`verify_tls12`]: ferrotls::internal::crypto::verify::verify_tls12
+#[test]
+fn ecdsa_signatures_over_another_curves_hash_complete_tls12_handshakes() {
+    use ferrotls::SignatureScheme as S;
+    // `p521` signs P-521 with any SHA-2 hash; the RustCrypto crates sign
+    // P-256 and P-384 with the hashes ring does not pair with them
+    // (feature `legacy`).
+    let mut cases = vec![
+        ("p521", S::ecdsa_secp256r1_sha256),
+        ("p521", S::ecdsa_secp384r1_sha384),
+    ];
+    if cfg!(feature = "legacy") {
+        cases.extend([
+            ("p256", S::ecdsa_secp384r1_sha384),
+            ("p256", S::ecdsa_secp521r1_sha512),
+            ("p384", S::ecdsa_secp256r1_sha256),
+            ("p384", S::ecdsa_secp521r1_sha512),
+        ]);
+    }
+    for (key_type, scheme) in cases {
+        let client = client_builder(key_type)
+            .versions(TLS12)
+            .signature_schemes(&[scheme])
+            .build()
+            .unwrap();
+        let (mut c, mut s) = handshaken(
+            client,
+            server_builder(key_type).build().unwrap(),
+            server_name(key_type),
+        );
+        send_and_check(&mut c, &mut s, b"server signed");
+
+        let client = client_builder("p256")
+            .versions(TLS12)
+            .client_certificate(certified_key(key_type))
+            .build()
+            .unwrap();
+        let server = client_auth_server_builder("p256", key_type, true)
+            .versions(TLS12)
+            .signature_schemes(&[scheme])
+            .build()
+            .unwrap();
+        let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+        assert_eq!(s.peer_certificates(), certified_key(key_type).chain());
+        send_and_check(&mut c, &mut s, b"client signed");
+    }
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_3])
+        .signature_schemes(&[S::ecdsa_secp384r1_sha384])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(
+        client,
+        server_builder("p256").build().unwrap(),
+        server_name("p256"),
+    );
+    let r = transfer(&mut c, &mut s).1;
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::NoFittingCertificate
+            ))
+        ),
+        "{r:?}"
+    );
+}

@@ -12,7 +12,11 @@
 //! (PKCS#1 v1.5 with SHA-1, the TLS 1.0/1.1 MD5‖SHA-1 signature without
 //! DigestInfo, and every RSA algorithm for moduli of 4097–8192 bits, with
 //! blinding from the operating system), and `p256`/`p384` sign ECDSA over
-//! SHA-1 (deterministic nonces, RFC 6979).
+//! SHA-1 and, in TLS 1.2, over the SHA-2 hashes other than the curve's own
+//! (deterministic nonces, RFC 6979; a digest longer than the curve order
+//! is cut to its length, FIPS 186-5 §6.4.1). ring signs P-256 with
+//! SHA-256 and P-384 with SHA-384 only, so without `legacy` a TLS 1.2
+//! handshake signs those curves with their own hash alone.
 //!
 //! Key material is zeroized on drop where the crate holding it allows:
 //! the `rsa` crate's and `p256`/`p384`/`p521`'s keys are; ring's key
@@ -27,7 +31,8 @@ use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::kx::P521_SCALAR_LEN;
 use crate::crypto::rsa_pss;
 use crate::crypto::verify::{
-    algorithm_for_scheme, key_fits_algorithm, key_fits_scheme, PublicKey, SignatureAlgorithm,
+    algorithm_for_scheme, key_fits_algorithm, key_fits_scheme, key_fits_tls12_scheme, PublicKey,
+    SignatureAlgorithm,
 };
 use crate::der::{bit_length, tag, Der};
 use crate::error::{CryptoReason, DecodeReason, Error};
@@ -99,6 +104,16 @@ enum Curve {
 }
 
 impl Curve {
+    /// The hash the curve pairs with in TLS 1.3 (RFC 8446 §4.2.3), which
+    /// ring signs P-256 and P-384 with.
+    fn hash(self) -> HashAlgorithm {
+        match self {
+            Self::P256 => HashAlgorithm::Sha256,
+            Self::P384 => HashAlgorithm::Sha384,
+            Self::P521 => HashAlgorithm::Sha512,
+        }
+    }
+
     /// The [`PublicKey`] of this curve with the uncompressed `point`.
     fn public_key(self, point: Vec<u8>) -> PublicKey {
         match self {
@@ -115,6 +130,31 @@ struct EcdsaSigner {
     ring: EcdsaKeyPair,
     #[cfg(feature = "legacy")]
     legacy: legacy::EcdsaKey,
+}
+
+impl EcdsaSigner {
+    /// Whether this key can make an ECDSA signature over `hash`: ring's
+    /// over the curve's own hash, the RustCrypto crates' over any other
+    /// (feature `legacy`).
+    fn signs_with(&self, hash: HashAlgorithm) -> bool {
+        hash == self.curve.hash() || cfg!(feature = "legacy")
+    }
+
+    /// ECDSA over `hash` of `message`, DER-encoded (RFC 8422 §5.4);
+    /// [`Self::signs_with`] says which hashes succeed.
+    fn sign(&self, hash: HashAlgorithm, message: &[u8]) -> Result<Vec<u8>, Error> {
+        if hash == self.curve.hash() {
+            return self
+                .ring
+                .sign(&SystemRandom::new(), message)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|_| Error::Crypto(CryptoReason::SigningFailed));
+        }
+        #[cfg(feature = "legacy")]
+        return self.legacy.sign_prehash(hash, message);
+        #[cfg(not(feature = "legacy"))]
+        Err(UNFIT)
+    }
 }
 
 impl core::fmt::Debug for SigningKey {
@@ -316,10 +356,57 @@ impl SigningKey {
 
     /// [`SigningKey::schemes`] without collecting them: what a handshake
     /// choosing one scheme per ClientHello walks, so the choice does not
-    /// allocate.
+    /// allocate. An ECDSA key keeps the scheme of its own curve (and
+    /// `ecdsa_sha1`), the binding TLS 1.3 requires (RFC 8446 §4.2.3); TLS
+    /// 1.2 walks [`Self::tls12_scheme_preference`].
     pub(crate) fn scheme_preference(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+        self.candidates()
+            .iter()
+            .copied()
+            .filter(move |&s| key_fits_scheme(&self.public, s))
+    }
+
+    /// The schemes this key signs with in TLS 1.2, most preferred first:
+    /// [`Self::scheme_preference`], except that an ECDSA key also takes
+    /// the ECDSA schemes of other curves, which in TLS 1.2 name only a
+    /// hash (RFC 5246 §7.4.1.4.1; RFC 8446 §4.2.3 binds the curve in TLS
+    /// 1.3 alone): its curve's own hash first, then the stronger SHA-2
+    /// hashes, then the weaker, SHA-1 last, each one the key can make
+    /// (without feature `legacy`, P-256 and P-384 keep their own hash)
+    /// and [`verify_tls12`](crate::crypto::verify::verify_tls12) checks.
+    pub(crate) fn tls12_scheme_preference(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+        self.candidates()
+            .iter()
+            .copied()
+            .filter(move |&s| self.signs_tls12(s).is_some())
+    }
+
+    /// The schemes a key of this type might sign with, most preferred
+    /// first; the preferences above keep those that fit.
+    fn candidates(&self) -> &'static [SignatureScheme] {
         use SignatureScheme as S;
-        let candidates: &[SignatureScheme] = match &self.kind {
+        let ecdsa = |curve| -> &'static [SignatureScheme] {
+            match curve {
+                Curve::P256 => &[
+                    S::ecdsa_secp256r1_sha256,
+                    S::ecdsa_secp384r1_sha384,
+                    S::ecdsa_secp521r1_sha512,
+                    S::ecdsa_sha1,
+                ],
+                Curve::P384 => &[
+                    S::ecdsa_secp384r1_sha384,
+                    S::ecdsa_secp521r1_sha512,
+                    S::ecdsa_secp256r1_sha256,
+                    S::ecdsa_sha1,
+                ],
+                Curve::P521 => &[
+                    S::ecdsa_secp521r1_sha512,
+                    S::ecdsa_secp384r1_sha384,
+                    S::ecdsa_secp256r1_sha256,
+                ],
+            }
+        };
+        match &self.kind {
             KeyKind::Rsa(_) => &[
                 S::rsa_pss_pss_sha256,
                 S::rsa_pss_pss_sha384,
@@ -332,18 +419,24 @@ impl SigningKey {
                 S::rsa_pkcs1_sha512,
                 S::rsa_pkcs1_sha1,
             ],
-            KeyKind::Ecdsa(_) => &[
-                S::ecdsa_secp256r1_sha256,
-                S::ecdsa_secp384r1_sha384,
-                S::ecdsa_sha1,
-            ],
-            KeyKind::EcdsaP521(_) => &[S::ecdsa_secp521r1_sha512],
+            KeyKind::Ecdsa(ec) => ecdsa(ec.curve),
+            KeyKind::EcdsaP521(_) => ecdsa(Curve::P521),
             KeyKind::Ed25519(_) => &[S::ed25519],
-        };
-        candidates
-            .iter()
-            .copied()
-            .filter(move |&s| key_fits_scheme(&self.public, s))
+        }
+    }
+
+    /// The algorithm `scheme` means when this key signs a TLS 1.2
+    /// handshake with it ([`Self::tls12_scheme_preference`]), `None` when
+    /// it cannot.
+    fn signs_tls12(&self, scheme: SignatureScheme) -> Option<SignatureAlgorithm> {
+        let algorithm =
+            algorithm_for_scheme(scheme).filter(|_| key_fits_tls12_scheme(&self.public, scheme))?;
+        match (&self.kind, algorithm) {
+            (KeyKind::Ecdsa(ec), SignatureAlgorithm::Ecdsa(hash)) => {
+                ec.signs_with(hash).then_some(algorithm)
+            }
+            _ => Some(algorithm),
+        }
     }
 
     /// Signs `message` (the function hashes it) under `algorithm`.
@@ -385,16 +478,9 @@ impl SigningKey {
                     _ => Err(UNFIT),
                 }
             }
-            (KeyKind::Ecdsa(ec), A::Ecdsa(hash)) => match (ec.curve, hash) {
-                (Curve::P256, H::Sha256) | (Curve::P384, H::Sha384) => ec
-                    .ring
-                    .sign(&rng, message)
-                    .map(|s| s.as_ref().to_vec())
-                    .map_err(failed),
-                #[cfg(feature = "legacy")]
-                (_, H::Sha1) => ec.legacy.sign_sha1(message),
-                _ => Err(UNFIT),
-            },
+            (KeyKind::Ecdsa(ec), A::Ecdsa(hash)) if hash == ec.curve.hash() || hash == H::Sha1 => {
+                ec.sign(hash, message)
+            }
             (KeyKind::EcdsaP521(k), A::Ecdsa(hash @ (H::Sha256 | H::Sha384 | H::Sha512))) => {
                 use p521::ecdsa::signature::hazmat::PrehashSigner;
                 let signature: p521::ecdsa::DerSignature = k
@@ -427,6 +513,24 @@ impl SigningKey {
             .filter(|_| key_fits_scheme(&self.public, scheme))
             .ok_or(UNFIT)?;
         self.sign(algorithm, message)
+    }
+
+    /// Signs a TLS 1.2 ServerKeyExchange or CertificateVerify (RFC 5246
+    /// §4.7) under `scheme`, which must be one of
+    /// [`Self::tls12_scheme_preference`]: an ECDSA scheme names only its
+    /// hash, so a P-256 key may sign under `ecdsa_secp384r1_sha384`.
+    /// Fails with [`Error::Crypto`] otherwise, or when the primitive
+    /// fails.
+    pub(crate) fn sign_tls12(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+    ) -> Result<Vec<u8>, Error> {
+        let algorithm = self.signs_tls12(scheme).ok_or(UNFIT)?;
+        match (&self.kind, algorithm) {
+            (KeyKind::Ecdsa(ec), SignatureAlgorithm::Ecdsa(hash)) => ec.sign(hash, message),
+            _ => self.sign(algorithm, message),
+        }
     }
 }
 
@@ -595,7 +699,8 @@ mod legacy {
         result.map_err(|_| Error::Crypto(CryptoReason::SigningFailed))
     }
 
-    /// The EC private scalar in the RustCrypto form, for SHA-1 signing.
+    /// The EC private scalar in the RustCrypto form, for the hashes ring
+    /// does not pair with the curve.
     pub(super) enum EcdsaKey {
         P256(p256::ecdsa::SigningKey),
         P384(p384::ecdsa::SigningKey),
@@ -617,10 +722,17 @@ mod legacy {
             })
         }
 
-        /// ECDSA over SHA-1 with a DER signature (RFC 4492 §5.4), nonce
-        /// per RFC 6979.
-        pub(super) fn sign_sha1(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-            let digest = HashAlgorithm::Sha1.hash(message);
+        /// ECDSA over `hash` of `message` with a DER signature (RFC 4492
+        /// §5.4, RFC 5758 §3.2), nonce per RFC 6979: SHA-1, or a SHA-2
+        /// hash other than the curve's own in TLS 1.2, whose digest the
+        /// crates cut to the curve order's length when longer (FIPS 186-5
+        /// §6.4.1).
+        pub(super) fn sign_prehash(
+            &self,
+            hash: HashAlgorithm,
+            message: &[u8],
+        ) -> Result<Vec<u8>, Error> {
+            let digest = hash.hash(message);
             let failed = |_| Error::Crypto(CryptoReason::SigningFailed);
             Ok(match self {
                 Self::P256(k) => {

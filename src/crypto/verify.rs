@@ -221,6 +221,18 @@ pub fn rsa_pss_family_fits(key: &PublicKey, scheme: SignatureScheme) -> bool {
     }
 }
 
+/// TLS 1.2: whether a signature by `key` under `scheme` is one
+/// [`verify_tls12`] checks: an RSA-PSS scheme of the key's own family
+/// ([`rsa_pss_family_fits`]), and an algorithm the key verifies with,
+/// where an ECDSA scheme names only its hash, on any curve (RFC 5246
+/// §7.4.1.4.1; RFC 8446 §4.2.3 binds the curve in TLS 1.3 only). What a
+/// TLS 1.2 signer may sign with; the signer adds what it can make.
+pub(crate) fn key_fits_tls12_scheme(key: &PublicKey, scheme: SignatureScheme) -> bool {
+    rsa_pss_family_fits(key, scheme)
+        && algorithm_for_scheme(scheme)
+            .is_some_and(|alg| verifier_for(key, alg, Pairing::AnyHash).is_ok())
+}
+
 /// Verifies `signature` over `message` (the function hashes `message`)
 /// with `key` under `algorithm`.
 ///

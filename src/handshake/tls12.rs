@@ -452,13 +452,15 @@ pub(crate) fn signed_params(params: &Params, kx: &ServerKxParams) -> Result<Vec<
 pub(crate) const DEFAULT_TLS12_SCHEMES: &[SignatureScheme] =
     &[SignatureScheme::rsa_pkcs1_sha1, SignatureScheme::ecdsa_sha1];
 
-/// The first scheme `key` signs with (its preference first) that the peer
-/// accepts.
+/// The first scheme `key` signs TLS 1.2 with (its preference first,
+/// [`SigningKey::tls12_scheme_preference`]) that the peer accepts: an
+/// ECDSA key takes any ECDSA scheme whose hash it can sign with, since
+/// TLS 1.2's ECDSA schemes name no curve (RFC 5246 §7.4.1.4.1).
 pub(crate) fn choose_scheme(
     key: &SigningKey,
     accepted: &[SignatureScheme],
 ) -> Option<SignatureScheme> {
-    key.scheme_preference().find(|s| accepted.contains(s))
+    key.tls12_scheme_preference().find(|s| accepted.contains(s))
 }
 
 /// The algorithm a TLS 1.0/1.1 signature by `key` uses, which follows from
@@ -504,7 +506,7 @@ pub(crate) fn sign(
     content: &[u8],
 ) -> Result<DigitallySigned, Error> {
     let signature = match scheme {
-        Some(scheme) => key.sign_scheme(scheme, content)?,
+        Some(scheme) => key.sign_tls12(scheme, content)?,
         None => {
             let algorithm = legacy_algorithm(key.public())
                 .ok_or(Error::Crypto(CryptoReason::KeyCannotSignLegacy))?;
