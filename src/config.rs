@@ -13,6 +13,7 @@
 use std::sync::Arc;
 
 use crate::crypto::rng::{OsRng, SecureRandom};
+use crate::crypto::verify::tls12_offerable;
 use crate::error::{Error, InvalidRequestReason};
 use crate::keylog::KeyLog;
 use crate::msgs::enums::{
@@ -274,7 +275,12 @@ pub struct CommonConfig {
     pub cipher_suites: Vec<CipherSuite>,
     /// Enabled key-exchange groups, most preferred first.
     pub groups: Vec<NamedGroup>,
-    /// Signature schemes offered and accepted, most preferred first.
+    /// Signature schemes offered and accepted, most preferred first. A
+    /// list only TLS 1.2 reads (a ClientHello without TLS 1.3, a TLS 1.2
+    /// CertificateRequest) leaves out the ECDSA schemes whose hash we
+    /// cannot check on P-256 and P-384 keys, which TLS 1.2 lets the peer
+    /// use (RFC 5246 §7.4.1.4.1): without feature `legacy`,
+    /// `ecdsa_secp521r1_sha512`.
     pub signature_schemes: Vec<SignatureScheme>,
     /// ALPN protocol names, most preferred first (RFC 7301); empty means
     /// ALPN is not used.
@@ -344,7 +350,9 @@ impl Default for CommonConfig {
 
 impl CommonConfig {
     /// Checks the lists: each non-empty, versions known, TLS 1.3 suites
-    /// present when TLS 1.3 is enabled, groups supported, ALPN names of
+    /// present when TLS 1.3 is enabled, groups supported, a signature
+    /// scheme TLS 1.2 can list when TLS 1.2 is enabled without 1.3, ALPN
+    /// names of
     /// 1–255 bytes (RFC 7301 §3.1).
     fn check(&self) -> Result<(), Error> {
         if self.versions.is_empty() || self.versions.iter().any(|v| !ALL_VERSIONS.contains(v)) {
@@ -370,7 +378,14 @@ impl CommonConfig {
         {
             return Err(Error::InvalidRequest(InvalidRequestReason::NoGroups));
         }
-        if self.signature_schemes.is_empty() {
+        // Without TLS 1.3 the list is TLS 1.2's alone, which keeps the
+        // schemes it can check (`handshake::tls12::tls12_offered_schemes`)
+        // and may not be empty (RFC 5246 §7.4.1.4.1: `<2..2^16-2>`).
+        let tls12_only = self.versions.contains(&ProtocolVersion::TLSv1_2)
+            && !self.versions.contains(&ProtocolVersion::TLSv1_3);
+        if self.signature_schemes.is_empty()
+            || (tls12_only && !self.signature_schemes.iter().any(|s| tls12_offerable(*s)))
+        {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::NoSignatureScheme,
             ));

@@ -88,7 +88,8 @@ pub mod crypto {
     /// Signature verification.
     pub mod verify {
         pub use crate::crypto::verify::{
-            algorithm_for_scheme, verify, verify_scheme, PublicKey, SignatureAlgorithm,
+            algorithm_for_scheme, verify, verify_scheme, verify_tls12, PublicKey,
+            SignatureAlgorithm,
         };
     }
 }

@@ -595,11 +595,9 @@ fn an_ecdsa_server_signs_tls12_with_any_offered_ecdsa_hash_in_its_order() {
 /// Whole TLS 1.2 handshakes in which our client offers one ECDSA scheme
 /// only and the server signs its ServerKeyExchange under it with a key
 /// of another curve, then the same for the client's CertificateVerify:
-/// the signatures verify ([`verify_tls12`]). TLS 1.3 keeps the curve
+/// the signatures verify (`verify_tls12`). TLS 1.3 keeps the curve
 /// binding (RFC 8446 §4.2.3): a P-256 server refuses a TLS 1.3 client
 /// that offers only `ecdsa_secp384r1_sha384`.
-///
-/// [`verify_tls12`]: ferrotls::internal::crypto::verify::verify_tls12
 #[test]
 fn ecdsa_signatures_over_another_curves_hash_complete_tls12_handshakes() {
     use ferrotls::SignatureScheme as S;
@@ -665,4 +663,104 @@ fn ecdsa_signatures_over_another_curves_hash_complete_tls12_handshakes() {
         ),
         "{r:?}"
     );
+}
+
+/// A signature_algorithms list only TLS 1.2 reads (a ClientHello without
+/// TLS 1.3, a TLS 1.2 CertificateRequest) carries no ECDSA scheme we
+/// cannot check on a P-256 or P-384 key, which TLS 1.2 lets the peer sign
+/// it with (RFC 5246 §7.4.1.4.1): `verify_tls12` answers a bad signature
+/// under each with decrypt_error, never illegal_parameter (an algorithm
+/// it cannot check). Without feature `legacy` that leaves out
+/// `ecdsa_secp521r1_sha512`, and a TLS 1.2-only configuration with
+/// nothing else is refused. A ClientHello that also offers TLS 1.3 keeps
+/// the configured list whole, P-521's scheme included.
+#[test]
+fn tls12_only_signature_algorithms_list_only_schemes_we_can_check() {
+    use ferrotls::internal::crypto::verify::{
+        algorithm_for_scheme, verify_tls12, SignatureAlgorithm,
+    };
+    use ferrotls::internal::error::InvalidRequestReason;
+    use ferrotls::internal::msgs::extensions::Extension;
+    use ferrotls::SignatureScheme as S;
+    let listed = |client: Arc<ClientConfig>| {
+        let mut schemes = Vec::new();
+        edited_client_hello(client, |h| {
+            for extension in h.extensions.as_ref().unwrap() {
+                if let Extension::SignatureAlgorithms(list) = extension {
+                    schemes = list.to_vec();
+                }
+            }
+        });
+        schemes
+    };
+    let hello = listed(client_builder("p256").versions(TLS12).build().unwrap());
+
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(
+        client,
+        client_auth_server("p256", true),
+        server_name("p256"),
+    );
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut flight = Vec::new();
+    s.write_tls(&mut flight).unwrap();
+    let payload: Vec<u8> = records(&flight)
+        .iter()
+        .flat_map(|r| r[5..].to_vec())
+        .collect();
+    let request = split_messages(&payload)
+        .into_iter()
+        .find(|m| message_type(m) == 13)
+        .expect("a CertificateRequest");
+    let HandshakeMessage::CertificateRequestTls12(request) =
+        HandshakeMessage::decode_message(&request, &CX).unwrap()
+    else {
+        panic!()
+    };
+    let requested = request.signature_schemes.unwrap();
+
+    let keys = [certified_key("p256"), certified_key("p384")].map(|c| c.key().public_key());
+    for (what, schemes) in [("ClientHello", &hello), ("CertificateRequest", &requested)] {
+        for &scheme in schemes {
+            let Some(alg @ SignatureAlgorithm::Ecdsa(_)) = algorithm_for_scheme(scheme) else {
+                continue;
+            };
+            for key in &keys {
+                let got = verify_tls12(key, alg, b"signed", &[0x30, 0x00]);
+                assert!(
+                    matches!(got, Err(Error::DecryptError(_))),
+                    "{what} lists {scheme:?}, which we cannot check on {key:?}: {got:?}"
+                );
+            }
+        }
+        let legacy = cfg!(feature = "legacy");
+        assert_eq!(
+            schemes.contains(&S::ecdsa_secp521r1_sha512),
+            legacy,
+            "{what}"
+        );
+    }
+
+    let default = client_builder("p256").build().unwrap();
+    assert_eq!(listed(default.clone()), default.common.signature_schemes);
+    assert!(default
+        .common
+        .signature_schemes
+        .contains(&S::ecdsa_secp521r1_sha512));
+    let only_p521 = client_builder("p521")
+        .versions(TLS12)
+        .signature_schemes(&[S::ecdsa_secp521r1_sha512])
+        .build();
+    if cfg!(feature = "legacy") {
+        assert!(only_p521.is_ok());
+    } else {
+        assert_eq!(
+            only_p521.unwrap_err(),
+            Error::InvalidRequest(InvalidRequestReason::NoSignatureScheme)
+        );
+    }
 }

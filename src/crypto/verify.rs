@@ -233,6 +233,28 @@ pub(crate) fn key_fits_tls12_scheme(key: &PublicKey, scheme: SignatureScheme) ->
             .is_some_and(|alg| verifier_for(key, alg, Pairing::AnyHash).is_ok())
 }
 
+/// TLS 1.2: whether `scheme` may stand in a signature_algorithms list
+/// only TLS 1.2 reads (a ClientHello that does not offer TLS 1.3, a TLS
+/// 1.2 CertificateRequest): whether [`verify_tls12`] checks its
+/// algorithm on P-256 and P-384 keys when it is ECDSA. A TLS 1.2 ECDSA
+/// scheme names a hash for every curve (RFC 5246 §7.4.1.4.1, RFC 8446
+/// §4.2.3), and the peer may sign with it on either curve, the ones
+/// nearly every ECDSA certificate carries. Without feature `legacy` that
+/// leaves out `ecdsa_secp521r1_sha512`: ring has no SHA-512 for those
+/// curves. A TLS 1.3 offer is not filtered: there the scheme binds
+/// P-521, which `p521` checks in every build.
+pub(crate) fn tls12_offerable(scheme: SignatureScheme) -> bool {
+    match algorithm_for_scheme(scheme) {
+        Some(alg @ SignatureAlgorithm::Ecdsa(_)) => [
+            PublicKey::EcdsaP256(Vec::new()),
+            PublicKey::EcdsaP384(Vec::new()),
+        ]
+        .iter()
+        .all(|key| verifier_for(key, alg, Pairing::AnyHash).is_ok()),
+        _ => true,
+    }
+}
+
 /// Verifies `signature` over `message` (the function hashes `message`)
 /// with `key` under `algorithm`.
 ///

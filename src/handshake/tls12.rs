@@ -16,7 +16,7 @@ use crate::crypto::hash::{Digest, HashAlgorithm};
 use crate::crypto::hash_context::HashContext;
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::sign::SigningKey;
-use crate::crypto::verify::{PublicKey, SignatureAlgorithm};
+use crate::crypto::verify::{tls12_offerable, PublicKey, SignatureAlgorithm};
 use crate::error::{CryptoReason, Error, LimitExceededReason};
 use crate::keyschedule::tls12::{KeyBlockLengths, MasterSecret, RANDOM_LEN};
 use crate::msgs::enums::{
@@ -451,6 +451,18 @@ pub(crate) fn signed_params(params: &Params, kx: &ServerKxParams) -> Result<Vec<
 /// with the key's own algorithm (RFC 5246 §7.4.1.4.1).
 pub(crate) const DEFAULT_TLS12_SCHEMES: &[SignatureScheme] =
     &[SignatureScheme::rsa_pkcs1_sha1, SignatureScheme::ecdsa_sha1];
+
+/// The schemes of `ours` a signature_algorithms list that only TLS 1.2
+/// reads carries (a ClientHello without TLS 1.3, a TLS 1.2
+/// CertificateRequest): those whose signatures we can check on the keys
+/// they may come with ([`tls12_offerable`]), so that the peer never
+/// signs with one we must then refuse.
+pub(crate) fn tls12_offered_schemes(ours: &[SignatureScheme]) -> Vec<SignatureScheme> {
+    ours.iter()
+        .copied()
+        .filter(|s| tls12_offerable(*s))
+        .collect()
+}
 
 /// The first scheme `key` signs TLS 1.2 with (its preference first,
 /// [`SigningKey::tls12_scheme_preference`]) that the peer accepts: an

@@ -2,6 +2,7 @@
 //! reading the version out of the ServerHello (RFC 8446 §4.2.1, §4.1.3),
 //! before handing over to the version's state machine.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
@@ -13,13 +14,14 @@ use crate::error::{
     CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
     UnexpectedMessageReason,
 };
+use crate::handshake::tls12::tls12_offered_schemes;
 use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
 use crate::msgs::enums::PskKeyExchangeMode;
 use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
-    ServerNameType,
+    ServerNameType, SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, NamedGroupList, ServerName as SniEntry};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
@@ -337,6 +339,21 @@ fn offers_tls13(config: &ClientConfig) -> bool {
     config.common.versions.contains(&ProtocolVersion::TLSv1_3)
 }
 
+/// The signature_algorithms our ClientHello lists, against which the
+/// server's ServerKeyExchange or CertificateVerify is checked: the
+/// configured schemes, or, when TLS 1.3 is not offered, those of them a
+/// TLS 1.2 peer may sign with that we can check on its key
+/// ([`tls12_offered_schemes`]). With TLS 1.3 offered the list is TLS
+/// 1.3's too, and stays whole.
+pub(super) fn offered_schemes(config: &ClientConfig) -> Cow<'_, [SignatureScheme]> {
+    let ours = &config.common.signature_schemes;
+    if offers_tls13(config) {
+        Cow::Borrowed(ours)
+    } else {
+        Cow::Owned(tls12_offered_schemes(ours))
+    }
+}
+
 /// Whether the ClientHello offers post_handshake_auth (RFC 8446 §4.2.6):
 /// TLS 1.3 offered, the switch on, and a certificate to answer with.
 pub(super) fn offers_post_handshake_auth(config: &ClientConfig) -> bool {
@@ -619,7 +636,7 @@ impl ExpectServerHello {
             self.push_tls12_extensions(&mut extensions);
         }
         extensions.push(Extension::SignatureAlgorithms(
-            common.signature_schemes.as_slice().into(),
+            offered_schemes(config).as_ref().into(),
         ));
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use super::hello::{announced_version, chosen_alpn, ExpectServerHello};
+use super::hello::{announced_version, chosen_alpn, offered_schemes, ExpectServerHello};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::ffdhe::{DhGroup, DhKeyPair};
@@ -569,7 +569,7 @@ fn verify_ske(
     verify_params(
         key,
         &ske.signature,
-        &hs.config.common.signature_schemes,
+        &offered_schemes(&hs.config),
         &hs.params,
         &ske.params,
     )

@@ -33,8 +33,9 @@ use crate::handshake::authorities::advertised;
 use crate::handshake::record_size_limit;
 use crate::handshake::stapling::Staples;
 use crate::handshake::tls12::{
-    choose_signature, decode, master_secret, resumed_master_secret, sign_params, tls12_suite,
-    HandshakeLog, Params, RefusedRenegotiations, Tls12Suite, DEFAULT_TLS12_SCHEMES,
+    choose_signature, decode, master_secret, resumed_master_secret, sign_params,
+    tls12_offered_schemes, tls12_suite, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
+    DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
     by_server_name, certificate_types, key_logger, verify_signed, verify_tls12_finished,
@@ -489,7 +490,7 @@ fn request_client_certificate(
             ClientCertificateType::EcdsaSign,
         ],
         signature_schemes: (params.version == ProtocolVersion::TLSv1_2)
-            .then(|| config.common.signature_schemes.clone()),
+            .then(|| tls12_offered_schemes(&config.common.signature_schemes)),
         certificate_authorities: advertised(verifier.root_subjects()),
     };
     log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
@@ -1021,7 +1022,7 @@ impl ExpectCertificateVerify {
         let signature = verify_signed(
             &self.public_key,
             &signed,
-            &hs.config.common.signature_schemes,
+            &tls12_offered_schemes(&hs.config.common.signature_schemes),
             hs.log.messages()?,
         )?;
         hs.log.add(&message.raw);
