@@ -114,6 +114,8 @@ fn every_default_suite_group_and_certificate_with_and_without_ems() {
     }
 }
 
+// The CBC suites' HMAC-SHA-1 comes with feature `legacy`.
+#[cfg(feature = "legacy")]
 #[test]
 fn every_cbc_suite_group_and_certificate_with_and_without_etm_and_ems() {
     for &suite in TLS12_CBC_CIPHER_SUITES {
@@ -460,6 +462,8 @@ fn fallback_scsv_below_our_highest_version_is_inappropriate_fallback() {
     assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
 }
 
+// The RFC 5246 default is SHA-1, which signs with feature `legacy`.
+#[cfg(feature = "legacy")]
 #[test]
 fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
     use ferrotls::internal::msgs::extensions::Extension;

@@ -7,6 +7,7 @@
 //! (RFC 2246, RFC 4346) plug in with their PRF hash, record protection and
 //! signature form without another copy of the state machines.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::common_state::HandshakeIo;
@@ -456,12 +457,19 @@ pub(crate) const DEFAULT_TLS12_SCHEMES: &[SignatureScheme] =
 /// reads carries (a ClientHello without TLS 1.3, a TLS 1.2
 /// CertificateRequest): those whose signatures we can check on the keys
 /// they may come with ([`tls12_offerable`]), so that the peer never
-/// signs with one we must then refuse.
-pub(crate) fn tls12_offered_schemes(ours: &[SignatureScheme]) -> Vec<SignatureScheme> {
-    ours.iter()
-        .copied()
-        .filter(|s| tls12_offerable(*s))
-        .collect()
+/// signs with one we must then refuse. Borrowed when all are (every
+/// build with feature `legacy`), so a handshake does not allocate for it.
+pub(crate) fn tls12_offered_schemes(ours: &[SignatureScheme]) -> Cow<'_, [SignatureScheme]> {
+    if ours.iter().all(|s| tls12_offerable(*s)) {
+        Cow::Borrowed(ours)
+    } else {
+        Cow::Owned(
+            ours.iter()
+                .copied()
+                .filter(|s| tls12_offerable(*s))
+                .collect(),
+        )
+    }
 }
 
 /// The first scheme `key` signs TLS 1.2 with (its preference first,

@@ -350,7 +350,7 @@ pub(super) fn offered_schemes(config: &ClientConfig) -> Cow<'_, [SignatureScheme
     if offers_tls13(config) {
         Cow::Borrowed(ours)
     } else {
-        Cow::Owned(tls12_offered_schemes(ours))
+        tls12_offered_schemes(ours)
     }
 }
 

@@ -490,7 +490,7 @@ fn request_client_certificate(
             ClientCertificateType::EcdsaSign,
         ],
         signature_schemes: (params.version == ProtocolVersion::TLSv1_2)
-            .then(|| tls12_offered_schemes(&config.common.signature_schemes)),
+            .then(|| tls12_offered_schemes(&config.common.signature_schemes).into_owned()),
         certificate_authorities: advertised(verifier.root_subjects()),
     };
     log.add(common.send_handshake(&HandshakeMessage::CertificateRequestTls12(request))?);
