@@ -4,17 +4,19 @@
 
 use super::{MAX_PLAINTEXT_LEN, MIN_RECORD_SIZE_LIMIT};
 use crate::error::{Error, IllegalParameterReason};
-use core::num::NonZeroUsize;
+use core::num::NonZeroU16;
 
 /// Splits outgoing plaintext into fragments of at most
 /// [`Fragmenter::max_fragment_len`] bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fragmenter {
-    max_fragment_len: usize,
+    /// At most [`MAX_PLAINTEXT_LEN`], so a `u16`: the fragmenter sits in
+    /// every connection.
+    max_fragment_len: u16,
     /// The limit from the next write epoch on, when a TLS ≤ 1.2
     /// renegotiation has agreed one (see
     /// [`Fragmenter::set_next_epoch_record_size_limit`]).
-    next_epoch_len: Option<NonZeroUsize>,
+    next_epoch_len: Option<NonZeroU16>,
 }
 
 impl Default for Fragmenter {
@@ -27,20 +29,20 @@ impl Fragmenter {
     /// A fragmenter with the protocol's limit, [`MAX_PLAINTEXT_LEN`].
     pub fn new() -> Self {
         Self {
-            max_fragment_len: MAX_PLAINTEXT_LEN,
+            max_fragment_len: FULL_FRAGMENT_LEN,
             next_epoch_len: None,
         }
     }
 
     /// The most plaintext bytes one record carries.
     pub fn max_fragment_len(&self) -> usize {
-        self.max_fragment_len
+        usize::from(self.max_fragment_len)
     }
 
     /// Applies the peer's `record_size_limit` (see
     /// `fragment_len_for_record_size_limit`).
     pub fn set_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
-        self.max_fragment_len = fragment_len_for_record_size_limit(limit, tls13)?;
+        self.max_fragment_len = fragment_len_u16(limit, tls13)?;
         Ok(())
     }
 
@@ -55,7 +57,7 @@ impl Fragmenter {
         limit: u16,
         tls13: bool,
     ) -> Result<(), Error> {
-        self.next_epoch_len = NonZeroUsize::new(fragment_len_for_record_size_limit(limit, tls13)?);
+        self.next_epoch_len = NonZeroU16::new(fragment_len_u16(limit, tls13)?);
         Ok(())
     }
 
@@ -69,8 +71,19 @@ impl Fragmenter {
     /// The fragments of `data`, in order; none for empty `data`.
     pub fn fragments<'a>(&self, data: &'a [u8]) -> core::slice::Chunks<'a, u8> {
         // max_fragment_len is never 0: at least MIN_RECORD_SIZE_LIMIT - 1.
-        data.chunks(self.max_fragment_len.max(1))
+        data.chunks(self.max_fragment_len().max(1))
     }
+}
+
+/// [`MAX_PLAINTEXT_LEN`] as the fragmenter keeps it.
+const FULL_FRAGMENT_LEN: u16 = MAX_PLAINTEXT_LEN as u16;
+const _: () = assert!(FULL_FRAGMENT_LEN as usize == MAX_PLAINTEXT_LEN);
+
+/// [`fragment_len_for_record_size_limit`] as the fragmenter keeps it: no
+/// more than [`FULL_FRAGMENT_LEN`], so it fits.
+fn fragment_len_u16(limit: u16, tls13: bool) -> Result<u16, Error> {
+    let len = fragment_len_for_record_size_limit(limit, tls13)?;
+    Ok(u16::try_from(len).unwrap_or(FULL_FRAGMENT_LEN))
 }
 
 /// The largest content per record under a peer's `record_size_limit`
