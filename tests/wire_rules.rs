@@ -261,6 +261,126 @@ fn client_hello_message(client: Arc<ClientConfig>) -> Vec<u8> {
     records[0][5..].to_vec()
 }
 
+// ---- GREASE (RFC 8701) ----
+
+/// `list` with `grease` in front, as GREASE-sending clients place it.
+fn grease_first<T: Copy, L: FromIterator<T>>(grease: T, list: &[T]) -> L {
+    std::iter::once(grease)
+        .chain(list.iter().copied())
+        .collect()
+}
+
+/// Our ClientHello with RFC 8701 GREASE values in every list a client
+/// may put them in (RFC 8701 §2): cipher suites, extensions (an empty one
+/// first, one with a byte of data last), supported_groups, key_share (a
+/// one-byte share), signature_algorithms, supported_versions,
+/// psk_key_exchange_modes and ALPN.
+fn greased_client_hello() -> Vec<u8> {
+    use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
+    use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
+    use ferrotls::{NamedGroup, SignatureScheme};
+    let client = client_builder("p256")
+        .alpn_protocols(&[b"http/1.1"])
+        .build()
+        .unwrap();
+    let message = client_hello_message(client);
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&message, &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    hello.cipher_suites = grease_first(CipherSuite::from(0x0a0a), &hello.cipher_suites);
+    let extensions = hello.extensions.as_mut().unwrap();
+    for extension in extensions.iter_mut() {
+        match extension {
+            Extension::SupportedGroups(groups) => {
+                *groups = grease_first(NamedGroup::from(0x1a1a), groups)
+            }
+            Extension::KeyShareOffer(shares) => {
+                let grease = KeyShareEntry {
+                    group: NamedGroup::from(0x1a1a),
+                    key_exchange: vec![0],
+                };
+                *shares = std::iter::once(grease)
+                    .chain(shares.iter().cloned())
+                    .collect();
+            }
+            Extension::SignatureAlgorithms(schemes) => {
+                *schemes = grease_first(SignatureScheme::from(0x2a2a), schemes)
+            }
+            Extension::SupportedVersionsOffer(versions) => {
+                *versions = grease_first(ProtocolVersion::from(0x3a3a), versions)
+            }
+            Extension::PskKeyExchangeModes(modes) => {
+                *modes = grease_first(PskKeyExchangeMode::from(0x0b), modes)
+            }
+            Extension::Alpn(protocols) => protocols.insert(0, vec![0x4a, 0x4a]),
+            _ => {}
+        }
+    }
+    extensions.insert(
+        0,
+        Extension::Unknown {
+            typ: ExtensionType::from(0x5a5a),
+            data: Vec::new(),
+        },
+    );
+    extensions.push(Extension::Unknown {
+        typ: ExtensionType::from(0x6a6a),
+        data: vec![0],
+    });
+    HandshakeMessage::ClientHello(hello).to_bytes().unwrap()
+}
+
+#[test]
+fn rfc8701_grease_in_a_client_hello_is_ignored_by_a_tls13_and_a_tls12_server() {
+    use ferrotls::internal::msgs::extensions::Extension;
+    use ferrotls::NamedGroup;
+    let hello = handshake_record(&greased_client_hello());
+    for (versions, cx) in [
+        (TLS13, CX),
+        (
+            TLS12,
+            DecodeContext {
+                version: ProtocolVersion::TLSv1_2,
+                ..CX
+            },
+        ),
+    ] {
+        let server = server_builder("p256")
+            .versions(versions)
+            .alpn_protocols(&[b"http/1.1"])
+            .build()
+            .unwrap();
+        let mut s = ServerConnection::new(server);
+        deliver(&mut s, &hello).expect("a greased ClientHello is taken");
+        let flight = records(&written(&mut s));
+        // The first message of the first record (TLS 1.2 packs the flight).
+        let messages = &flight[0][5..];
+        let len = 4 + usize::from(u16::from_be_bytes([messages[2], messages[3]]));
+        let HandshakeMessage::ServerHello(answer) =
+            HandshakeMessage::decode_message(&messages[..len], &cx).unwrap()
+        else {
+            panic!("not a ServerHello")
+        };
+        // Nothing GREASE is chosen: a real suite, version, group and
+        // protocol, and no GREASE extension echoed.
+        assert_eq!(s.protocol_version(), Some(versions[0]));
+        let suites = [TLS13_CIPHER_SUITES, TLS12_CIPHER_SUITES].concat();
+        assert!(suites.contains(&answer.cipher_suite), "{answer:?}");
+        for extension in answer.extensions.as_deref().unwrap_or_default() {
+            match extension {
+                Extension::KeyShareSelected(share) => {
+                    assert_eq!(share.group, NamedGroup::X25519MLKEM768)
+                }
+                Extension::Unknown { typ, .. } => panic!("{typ:?} echoed"),
+                _ => {}
+            }
+        }
+        assert_eq!(s.alpn_protocol(), Some(&b"http/1.1"[..]));
+    }
+}
+
 /// Our client's ClientHello with its legacy_version set to `version`, in
 /// one record.
 fn client_hello_with_legacy_version(version: u16) -> Vec<u8> {
