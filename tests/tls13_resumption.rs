@@ -5,15 +5,19 @@
 
 mod common;
 
-use ferrotls::internal::error::{DecryptErrorReason, InvalidRequestReason};
+use ferrotls::internal::error::{DecryptErrorReason, IllegalParameterReason, InvalidRequestReason};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
+use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::ServerHello;
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
 use ferrotls::{
-    ClientConfig, ClientConnection, ClientSessionStore, Clock, Error, InMemoryServerStore,
-    ManualClock, NamedGroup, ServerConfig, ServerConnection, UnixTime,
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, ClientSessionStore, Clock,
+    Error, InMemoryServerStore, ManualClock, NamedGroup, ProtocolVersion, ServerConfig,
+    ServerConnection, UnixTime,
 };
 
 /// Connects once, completes the handshake and delivers the tickets the
@@ -438,4 +442,73 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
     let (c, s) = connect(&tls12, &server);
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!(s.session_id(), session_id);
+}
+
+/// The client's error and alert when the resuming ServerHello (the first
+/// record of the server's flight, after a first connection primed the
+/// ticket) is changed by `edit`.
+fn resuming_server_hello_refused(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    edit: impl FnOnce(&mut ServerHello),
+) -> (Error, Option<u8>) {
+    const CX: DecodeContext = DecodeContext {
+        version: ProtocolVersion::TLSv1_3,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 32,
+    };
+    connect(&client, &server);
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |bytes| {
+            let mut recs = records(bytes);
+            let HandshakeMessage::ServerHello(mut hello) =
+                HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
+            else {
+                panic!("not a ServerHello")
+            };
+            edit(&mut hello);
+            recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
+            *bytes = recs.concat();
+        },
+    )
+}
+
+#[test]
+fn rfc9846_4_2_11_ticket_selected_without_the_key_share_psk_dhe_ke_needs_is_illegal_parameter() {
+    let modes = [PskKeyExchangeMode::PskDheKe];
+    let client = client_builder("p256").psk_modes(&modes).build().unwrap();
+    let server = server_builder("p256").psk_modes(&modes).build().unwrap();
+    let (err, alert) = resuming_server_hello_refused(client, server, |hello| {
+        hello
+            .extensions
+            .as_mut()
+            .unwrap()
+            .retain(|e| e.ext_type() != ExtensionType::KeyShare)
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::PskWithoutKeyShare)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn rfc8446_4_2_11_ticket_selected_with_a_suite_of_another_hash_is_illegal_parameter() {
+    // The ticket is for TLS_AES_128_GCM_SHA256; the client also offers
+    // TLS_AES_256_GCM_SHA384, whose hash is not the ticket's.
+    let (client, server) = configs();
+    let (err, alert) = resuming_server_hello_refused(client, server, |hello| {
+        assert_eq!(hello.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
+        hello.cipher_suite = CipherSuite::TLS_AES_256_GCM_SHA384;
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::PskNotOffered)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }

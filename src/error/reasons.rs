@@ -128,6 +128,7 @@ reasons! {
         PskIdentitiesBinders => "PSK identities and binders differ in number",
         PskNotLast => "pre_shared_key is not last",
         PskNotOffered => "server selected a PSK that was not offered",
+        PskWithoutKeyShare => "PSK selected without the key_share psk_dhe_ke needs",
         PostHandshakeRequestContext => "post-handshake CertificateRequest with an empty or reused context",
         RecordSizeLimitTooSmall => "record_size_limit below 64",
         ResumedParametersChanged => "resumed session with another version or cipher suite",

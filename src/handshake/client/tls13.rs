@@ -246,11 +246,8 @@ pub(super) fn handle_server_hello(
         None => state.hello_transcript(suite.hash),
     };
     let accepted = accepted_psk(selected_psk, state.resuming, state.external, suite)?;
-    let shared_secret = complete_key_exchange(
-        share,
-        state.key_shares,
-        accepted.is_some() && psk_ke_offered,
-    )?;
+    let shared_secret =
+        complete_key_exchange(share, state.key_shares, accepted.is_some(), psk_ke_offered)?;
     transcript.add(raw);
     let external_psk = matches!(accepted, Some(AcceptedPsk::External(_)));
     let (early, mut ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
@@ -362,13 +359,18 @@ fn accepted_psk(
 }
 
 /// The (EC)DHE shared secret (RFC 8446 §4.2.8): the server's share must be
-/// for the group we offered (`illegal_parameter`); without one, only a
-/// resumption in psk_ke mode goes on (RFC 8446 §4.2.9), otherwise it is
+/// for the group we offered (`illegal_parameter`). Without one, a PSK
+/// handshake goes on when we offered psk_ke (RFC 8446 §4.2.9); a PSK
+/// selected when our modes need a key_share is `illegal_parameter`
+/// (RFC 9846 §4.2.11: the client "MUST verify ... that a server
+/// "key_share" extension is present if required by the ClientHello
+/// "psk_key_exchange_modes" extension"); with no PSK it is
 /// `missing_extension`.
 fn complete_key_exchange(
     share: Option<&KeyShareEntry>,
     key_shares: KeyShares,
-    psk_only: bool,
+    psk_selected: bool,
+    psk_ke_offered: bool,
 ) -> Result<Option<Secret>, Error> {
     let ours = |share: &KeyShareEntry| key_shares.take(share.group);
     match share.map(|share| (share, ours(share))) {
@@ -376,7 +378,10 @@ fn complete_key_exchange(
         Some((_, None)) => Err(Error::IllegalParameter(
             IllegalParameterReason::KeyShareGroupNotOffered,
         )),
-        None if psk_only => Ok(None),
+        None if psk_selected && psk_ke_offered => Ok(None),
+        None if psk_selected => Err(Error::IllegalParameter(
+            IllegalParameterReason::PskWithoutKeyShare,
+        )),
         None => Err(Error::MissingExtension(
             MissingExtensionReason::ServerHelloKeyShare,
         )),
