@@ -5,16 +5,20 @@
 mod common;
 
 use ferrotls::internal::error::{
-    InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason,
+    IllegalParameterReason, InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason,
 };
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use std::io::Read;
 use std::sync::Arc;
 
 use common::*;
 use ferrotls::{
-    ClientConfig, ClientConnection, Clock, EarlyDataStatus, Error, InMemoryServerStore,
-    ManualClock, NamedGroup, OsRng, RotatingTicketer, ServerConfig, ServerConnection,
-    ServerSessionStore, Ticketer, UnixTime, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Clock, EarlyDataStatus, Error,
+    ExternalPsk, ExternalPsks, HashAlgorithm, InMemoryServerStore, ManualClock, NamedGroup, OsRng,
+    ProtocolVersion, RotatingTicketer, ServerConfig, ServerConnection, ServerSessionStore,
+    Ticketer, UnixTime, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
 };
 
 const MAX_EARLY: u32 = 1024;
@@ -425,4 +429,144 @@ fn no_early_exporter_without_accepted_early_data() {
     assert!(c.is_resumed());
     assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
     assert_eq!(export_early(&c, b"EXPERIMENTAL"), none);
+}
+
+/// Resumes `client`'s ticket with `server`, which must reject the 0-RTT
+/// data the client sends, and forges its acceptance: an early_data
+/// extension is added to the server's EncryptedExtensions (opened with
+/// the handshake secret `secrets` logged, under TLS_AES_128_GCM_SHA256).
+/// Returns the client's error, which must carry `illegal_parameter`.
+fn forged_early_data_acceptance(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    secrets: &CapturedSecrets,
+) -> Error {
+    const CX: DecodeContext = DecodeContext {
+        version: ProtocolVersion::TLSv1_3,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 32,
+    };
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    assert_eq!(c.early_data_status(), EarlyDataStatus::Offered);
+    c.write_early_data(b"early").unwrap();
+    let mut s = ServerConnection::new(server);
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut s, &mut c, |flight| {
+        edit_encrypted_flight(flight, &secret, |messages| {
+            let HandshakeMessage::EncryptedExtensions(mut extensions) =
+                HandshakeMessage::decode_message(&messages[0], &CX).unwrap()
+            else {
+                panic!("not EncryptedExtensions")
+            };
+            extensions.push(Extension::EarlyData);
+            messages[0] = HandshakeMessage::EncryptedExtensions(extensions)
+                .to_bytes()
+                .unwrap();
+        })
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
+    err
+}
+
+#[test]
+fn rfc9846_4_2_10_early_data_accepted_with_another_suite_than_the_tickets_is_illegal_parameter() {
+    // BoringSSL's client refuses this too (SSL_R_CIPHER_MISMATCH_ON_EARLY_DATA).
+    let setup = Setup::new();
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .cipher_suites(&[
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+        ])
+        .build()
+        .unwrap();
+    let server = |suite| {
+        server_builder("p256")
+            .clock(setup.clock.clone())
+            .session_store(setup.store.clone())
+            .ticketer(setup.ticketer.clone())
+            .max_early_data_size(MAX_EARLY)
+            .cipher_suites(&[suite])
+            .key_log(secrets.clone())
+            .build()
+            .unwrap()
+    };
+    // The ticket is for ChaCha20-Poly1305; the resuming server takes the
+    // PSK (same hash) under AES-128-GCM, so it may not take the 0-RTT data.
+    prime(&client, &server(CipherSuite::TLS_CHACHA20_POLY1305_SHA256));
+    let err = forged_early_data_acceptance(
+        client,
+        server(CipherSuite::TLS_AES_128_GCM_SHA256),
+        &secrets,
+    );
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::EarlyDataSuiteChanged)
+    );
+}
+
+#[test]
+fn rfc9846_4_2_11_early_data_accepted_with_another_psk_than_the_first_is_illegal_parameter() {
+    let psk = ExternalPsk::new(b"Client_identity", &[0x5a; 32], HashAlgorithm::Sha256).unwrap();
+    let setup = Setup::new();
+    let client = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .external_psk(psk.clone())
+        .build()
+        .unwrap();
+    prime(&client, &setup.server(MAX_EARLY));
+    // Another server knows the external PSK (the second identity) but
+    // cannot open the ticket (the first).
+    let secrets = Arc::new(CapturedSecrets::default());
+    let mut psks = ExternalPsks::new();
+    psks.insert(psk);
+    let server = server_builder("p256")
+        .clock(setup.clock.clone())
+        .external_psks(Arc::new(psks))
+        .session_store(Arc::new(InMemoryServerStore::new(setup.clock.clone())))
+        .max_early_data_size(MAX_EARLY)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let err = forged_early_data_acceptance(client, server, &secrets);
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::EarlyDataPskNotFirst)
+    );
+}
+
+#[test]
+fn rfc8446_4_2_10_early_data_accepted_with_another_alpn_than_the_tickets_is_illegal_parameter() {
+    let setup = Setup::new();
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .alpn_protocols(&[b"h2", b"http/1.1"])
+        .build()
+        .unwrap();
+    let server = |protocol: &[u8]| {
+        server_builder("p256")
+            .clock(setup.clock.clone())
+            .session_store(setup.store.clone())
+            .ticketer(setup.ticketer.clone())
+            .max_early_data_size(MAX_EARLY)
+            .alpn_protocols(&[protocol])
+            .key_log(secrets.clone())
+            .build()
+            .unwrap()
+    };
+    prime(&client, &server(b"h2"));
+    let err = forged_early_data_acceptance(client, server(b"http/1.1"), &secrets);
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::EarlyDataAlpnChanged)
+    );
 }

@@ -101,6 +101,8 @@ reasons! {
         DuplicateKeyShareGroup => "two key shares for one group",
         EarlyDataAfterRetry => "early_data after a retry",
         EarlyDataAlpnChanged => "0-RTT accepted with another ALPN protocol than the ticket's",
+        EarlyDataPskNotFirst => "0-RTT accepted with a PSK other than the first offered",
+        EarlyDataSuiteChanged => "0-RTT accepted with another cipher suite than the ticket's",
         EcdsaNeedsEcKey => "ECDSA signature needs an EC public key",
         EtmWithoutCbc => "encrypt_then_mac with a non-CBC suite",
         ExtensionNotAllowed => "extension not allowed in this message",

@@ -570,13 +570,8 @@ impl ExpectEncryptedExtensions {
             }
         }
         hs.transcript.add(&message.raw);
-        if hs.early_data == EarlyDataAnswer::Accepted
-            && hs.resumed.as_ref().map(|t| t.alpn_protocol.as_deref())
-                != Some(common.negotiated().alpn())
-        {
-            return Err(Error::IllegalParameter(
-                IllegalParameterReason::EarlyDataAlpnChanged,
-            ));
+        if hs.early_data == EarlyDataAnswer::Accepted {
+            check_accepted_early_data(&hs, common.negotiated().alpn())?;
         }
         if hs.early_data == EarlyDataAnswer::Pending {
             // Rejected: stop, and switch to the handshake key at once.
@@ -601,6 +596,31 @@ impl ExpectEncryptedExtensions {
             ExpectCertificateOrRequest(hs),
         ))
     }
+}
+
+/// Checks that the server could accept our 0-RTT data, all
+/// `illegal_parameter` otherwise: it selected the ticket, our first PSK
+/// identity (RFC 9846 §4.2.11: the client "MUST verify that the server's
+/// selected_identity is 0"), with the ticket's cipher suite and ALPN
+/// protocol (RFC 9846 §4.2.10 asks the server to check both; BoringSSL's
+/// client refuses either change with `illegal_parameter`, as we do).
+fn check_accepted_early_data(hs: &Handshake, alpn: Option<&[u8]>) -> Result<(), Error> {
+    let Some(ticket) = &hs.resumed else {
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::EarlyDataPskNotFirst,
+        ));
+    };
+    if ticket.cipher_suite != hs.suite.suite {
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::EarlyDataSuiteChanged,
+        ));
+    }
+    if ticket.alpn_protocol.as_deref() != alpn {
+        return Err(Error::IllegalParameter(
+            IllegalParameterReason::EarlyDataAlpnChanged,
+        ));
+    }
+    Ok(())
 }
 
 /// A CertificateRequest, during the handshake or after it, must carry
