@@ -16,30 +16,31 @@ use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
 use ferrotls::internal::record::{RecordProtection, Tls12AeadProtection};
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Connection, Error, NamedGroup,
-    ProtocolVersion, ServerConfig, ServerConnection,
+    AlertDescription, CipherSuite, ClientConfig, ClientConfigBuilder, ClientConnection, Connection,
+    Error, NamedGroup, ProtocolVersion, ServerConfig, ServerConnection,
 };
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
 
 fn configs(keys: Arc<CapturedSecrets>) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
-    configs_with(keys, ferrotls::Limits::default())
+    configs_with(keys, |b| b)
 }
 
-/// [`configs`], with the client's `limits`.
+/// [`configs`], with the client's builder passed through `client`.
 fn configs_with(
     keys: Arc<CapturedSecrets>,
-    limits: ferrotls::Limits,
+    client: impl FnOnce(ClientConfigBuilder) -> ClientConfigBuilder,
 ) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     (
-        client_builder("p256")
-            .versions(TLS12)
-            .cipher_suites(&[SUITE])
-            .key_log(keys)
-            .limits(limits)
-            .build()
-            .unwrap(),
+        client(
+            client_builder("p256")
+                .versions(TLS12)
+                .cipher_suites(&[SUITE])
+                .key_log(keys),
+        )
+        .build()
+        .unwrap(),
         server_builder("p256").versions(TLS12).build().unwrap(),
     )
 }
@@ -85,12 +86,13 @@ struct Session {
 
 impl Session {
     fn new() -> Self {
-        Self::with_client_limits(ferrotls::Limits::default())
+        Self::with_client(|b| b)
     }
 
-    fn with_client_limits(limits: ferrotls::Limits) -> Self {
+    /// A session whose client's builder is passed through `client`.
+    fn with_client(client: impl FnOnce(ClientConfigBuilder) -> ClientConfigBuilder) -> Self {
         let keys = Arc::new(CapturedSecrets::default());
-        let (client, server) = configs_with(keys.clone(), limits);
+        let (client, server) = configs_with(keys.clone(), client);
         let (mut c, mut s) = pair(client, server, server_name("p256"));
         let mut client_random = Vec::new();
         let mut server_random = Vec::new();
@@ -312,6 +314,59 @@ fn server_hello_with_a_suite_not_offered_is_illegal_parameter() {
         "{err:?}"
     );
     assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc7301_3_1_alpn_answer_naming_another_or_two_protocols_is_illegal_parameter() {
+    use ferrotls::internal::msgs::extensions::Extension;
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    let answers: [&[&[u8]]; 2] = [&[b"spdy/3"], &[b"h2", b"http/1.1"]];
+    for answer in answers {
+        let client = client_builder("p256")
+            .versions(TLS12)
+            .cipher_suites(&[SUITE])
+            .alpn_protocols(&[b"h2", b"http/1.1"])
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .versions(TLS12)
+            .alpn_protocols(&[b"h2"])
+            .build()
+            .unwrap();
+        let (err, a) = refuses(
+            client,
+            server,
+            server_name("p256"),
+            Refuser::Client,
+            1,
+            |b| {
+                edit_plaintext_flight(b, |m| {
+                    let HandshakeMessage::ServerHello(mut hello) =
+                        HandshakeMessage::decode_message(&m[SH], &cx).unwrap()
+                    else {
+                        panic!("not a ServerHello")
+                    };
+                    for e in hello.extensions.as_mut().unwrap() {
+                        if let Extension::Alpn(protocols) = e {
+                            *protocols = answer.iter().map(|p| p.to_vec()).collect();
+                        }
+                    }
+                    m[SH] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
+                })
+            },
+        );
+        assert_eq!(
+            err,
+            Error::IllegalParameter(IllegalParameterReason::AlpnNotOffered),
+            "{answer:?}"
+        );
+        assert_eq!(a, alert(AlertDescription::IllegalParameter));
+    }
 }
 
 #[test]
@@ -616,9 +671,11 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
 #[test]
 fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
     for limit in [ferrotls::DEFAULT_MAX_REFUSED_RENEGOTIATIONS, 1] {
-        let mut t = Session::with_client_limits(ferrotls::Limits {
-            max_refused_renegotiations: limit,
-            ..Default::default()
+        let mut t = Session::with_client(|b| {
+            b.limits(ferrotls::Limits {
+                max_refused_renegotiations: limit,
+                ..Default::default()
+            })
         });
         let limit = limit as u64;
         for seq in 1..=limit {
@@ -635,4 +692,37 @@ fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
             "{err:?}"
         );
     }
+}
+
+#[test]
+fn rfc9846_4_1_3_tls13_server_hello_in_a_renegotiation_is_protocol_version() {
+    use ferrotls::internal::error::ProtocolVersionReason;
+    let mut t = Session::with_client(|b| b.renegotiation(true));
+    let hello_request = t.sealed(false, 1, 22, &[0, 0, 0, 0]);
+    deliver(&mut t.c, &hello_request).unwrap();
+    let renegotiation = written(&mut t.c);
+    let (typ, hello) = t.open(true, 1, renegotiation);
+    assert_eq!((typ, hello[0]), (22, 1), "the renegotiating ClientHello");
+    // A TLS 1.3 ServerHello: legacy_version 0x0303, no session ID,
+    // TLS_AES_128_GCM_SHA256, supported_versions selecting 0x0304 and an
+    // X25519 key share.
+    let mut body = vec![3, 3];
+    body.extend_from_slice(&[0x42; 32]);
+    body.extend_from_slice(&[0, 0x13, 0x01, 0]);
+    body.extend_from_slice(&[0, 46, 0, 43, 0, 2, 3, 4, 0, 51, 0, 36, 0, 29, 0, 32]);
+    body.extend_from_slice(&[9; 32]);
+    let mut server_hello = vec![2, 0, 0, body.len() as u8];
+    server_hello.extend_from_slice(&body);
+    let server_hello = t.sealed(false, 2, 22, &server_hello);
+    let err = deliver(&mut t.c, &server_hello).unwrap_err();
+    assert_eq!(
+        err,
+        Error::ProtocolVersion(ProtocolVersionReason::Tls13InRenegotiation)
+    );
+    let alert = written(&mut t.c);
+    let (typ, alert) = t.open(true, 2, alert);
+    assert_eq!(
+        (typ, alert),
+        (21, vec![2, AlertDescription::ProtocolVersion.into()])
+    );
 }

@@ -754,7 +754,8 @@ impl ExpectServerHello {
     }
 
     /// The version the server chose (RFC 8446 §4.2.1): supported_versions
-    /// when present (it must name a version we offered, or it is
+    /// when present (TLS 1.3 in a renegotiation is `protocol_version`,
+    /// RFC 9846 §4.1.3; otherwise it must name a version we offered, or it is
     /// `illegal_parameter`; legacy_version must then be 0x0303, or it
     /// is `protocol_version`: RFC 8446 Appendix D.5 refuses 0x0300 and
     /// below, RFC 9846 §4.1.3 anything else), legacy_version otherwise,
@@ -765,6 +766,14 @@ impl ExpectServerHello {
         let enabled = &self.config.common.versions;
         match hello.find_extension(ExtensionType::SupportedVersions) {
             Some(Extension::SupportedVersionsSelected(version)) => {
+                // RFC 9846 §4.1.3: a TLS ≤1.2 renegotiation answered with
+                // TLS 1.3 is `protocol_version`.
+                if *version == ProtocolVersion::TLSv1_3 && !self.renegotiated_connection.is_empty()
+                {
+                    return Err(Error::ProtocolVersion(
+                        ProtocolVersionReason::Tls13InRenegotiation,
+                    ));
+                }
                 if *version != ProtocolVersion::TLSv1_3 || !enabled.contains(version) {
                     return Err(Error::IllegalParameter(
                         IllegalParameterReason::VersionNotOffered,
