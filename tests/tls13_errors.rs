@@ -367,7 +367,10 @@ fn rfc8446_7_4_2_server_share_giving_an_all_zero_x25519_secret_is_illegal_parame
 }
 
 #[test]
-fn rfc8446_4_2_11_server_selecting_a_psk_never_offered_is_illegal_parameter() {
+fn rfc8446_4_2_server_selecting_a_psk_when_none_was_offered_is_unsupported_extension() {
+    // No pre_shared_key in our ClientHello: the answer is to an extension
+    // we never sent (RFC 8446 §4.2). An index outside what we did offer
+    // is illegal_parameter (tls13_resumption).
     let (err, alert) = client_refuses(default_client(), |h| {
         h.extensions
             .as_mut()
@@ -376,9 +379,9 @@ fn rfc8446_4_2_11_server_selecting_a_psk_never_offered_is_illegal_parameter() {
     });
     assert_eq!(
         err,
-        Error::IllegalParameter(IllegalParameterReason::PskNotOffered)
+        Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered)
     );
-    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+    assert_eq!(alert, Some(AlertDescription::UnsupportedExtension.into()));
 }
 
 #[test]

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
 use ferrotls::internal::msgs::hello::ServerHello;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
@@ -493,6 +494,32 @@ fn rfc9846_4_2_11_ticket_selected_without_the_key_share_psk_dhe_ke_needs_is_ille
     assert_eq!(
         err,
         Error::IllegalParameter(IllegalParameterReason::PskWithoutKeyShare)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn rfc8446_4_2_9_a_key_share_when_we_offered_psk_ke_alone_is_illegal_parameter() {
+    // In psk_ke mode "the server MUST NOT supply any key_share values".
+    let modes = [PskKeyExchangeMode::PskKe];
+    let client = client_builder("p256").psk_modes(&modes).build().unwrap();
+    let server = server_builder("p256").psk_modes(&modes).build().unwrap();
+    let (err, alert) = resuming_server_hello_refused(client, server, |hello| {
+        let extensions = hello.extensions.as_mut().unwrap();
+        assert!(extensions
+            .iter()
+            .all(|e| e.ext_type() != ExtensionType::KeyShare));
+        extensions.insert(
+            0,
+            Extension::KeyShareSelected(KeyShareEntry {
+                group: NamedGroup::X25519,
+                key_exchange: vec![9; 32],
+            }),
+        );
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareInPskKeMode)
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }

@@ -112,6 +112,7 @@ reasons! {
         KeyDoesNotFitSuite => "certificate key does not fit the cipher suite",
         KeyShareGroupNotOffered => "ServerHello key share is not for the group offered",
         KeyShareGroupNotSupported => "key share for a group not in supported_groups",
+        KeyShareInPskKeMode => "server key share in psk_ke mode, which has none",
         KeyShareInvalid => "peer key share is invalid or gives a zero secret",
         KeyShareLength => "peer key share has the wrong length",
         KeyTypeCannotSignLegacy => "key type cannot sign in TLS 1.0/1.1",

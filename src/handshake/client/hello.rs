@@ -18,7 +18,6 @@ use crate::handshake::tls12::tls12_offered_schemes;
 use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
-use crate::msgs::enums::PskKeyExchangeMode;
 use crate::msgs::enums::{
     CipherSuite, Compression, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
     ServerNameType, SignatureScheme,
@@ -817,15 +816,5 @@ impl ExpectServerHello {
     /// Whether the server's group is one we enabled.
     pub(super) fn group_enabled(&self, group: NamedGroup) -> bool {
         self.config.common.groups.contains(&group)
-    }
-
-    /// Whether we offered a PSK without (EC)DHE (RFC 8446 §4.2.9).
-    pub(super) fn offered_psk_ke(&self) -> bool {
-        (self.resuming.is_some() || self.external.is_some())
-            && self
-                .config
-                .common
-                .psk_modes
-                .contains(&PskKeyExchangeMode::PskKe)
     }
 }

@@ -33,7 +33,8 @@ use crate::keyschedule::tls13::{
 };
 use crate::msgs::certificate::{CertificateEntry, CertificateRequestTls13, CertificateTls13};
 use crate::msgs::enums::{
-    CertificateType, CipherSuite, Compression, NamedGroup, ProtocolVersion, SignatureScheme,
+    CertificateType, CipherSuite, Compression, NamedGroup, ProtocolVersion, PskKeyExchangeMode,
+    SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
@@ -240,14 +241,17 @@ pub(super) fn handle_server_hello(
 ) -> Result<ExpectEncryptedExtensions, Error> {
     let suite = check_suite(&state, retry.as_ref(), hello)?;
     let (share, selected_psk) = read_server_hello_extensions(hello)?;
-    let psk_ke_offered = state.offered_psk_ke();
     let mut transcript = match retry {
         Some(retry) => retry.transcript,
         None => state.hello_transcript(suite.hash),
     };
     let accepted = accepted_psk(selected_psk, state.resuming, state.external, suite)?;
-    let shared_secret =
-        complete_key_exchange(share, state.key_shares, accepted.is_some(), psk_ke_offered)?;
+    let shared_secret = complete_key_exchange(
+        share,
+        state.key_shares,
+        accepted.is_some(),
+        &state.config.common.psk_modes,
+    )?;
     transcript.add(raw);
     let external_psk = matches!(accepted, Some(AcceptedPsk::External(_)));
     let (early, mut ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
@@ -329,7 +333,9 @@ enum AcceptedPsk {
 
 /// The PSK the server selected, if any (RFC 8446 §4.2.11): the index of
 /// an identity we offered (the ticket, then the external PSK) whose hash
-/// is the suite's, or none; anything else is `illegal_parameter`.
+/// is the suite's, or none; anything else is `illegal_parameter`. A
+/// selection when we offered no PSK answers an extension we never sent:
+/// `unsupported_extension` (RFC 8446 §4.2).
 fn accepted_psk(
     selected_psk: Option<u16>,
     resuming: Option<Resuming>,
@@ -339,6 +345,11 @@ fn accepted_psk(
     let Some(index) = selected_psk else {
         return Ok(None);
     };
+    if resuming.is_none() && external.is_none() {
+        return Err(Error::UnsupportedExtension(
+            UnsupportedExtensionReason::NotOffered,
+        ));
+    }
     let offered = resuming
         .map(AcceptedPsk::Ticket)
         .into_iter()
@@ -359,26 +370,31 @@ fn accepted_psk(
 }
 
 /// The (EC)DHE shared secret (RFC 8446 §4.2.8): the server's share must be
-/// for the group we offered (`illegal_parameter`). Without one, a PSK
-/// handshake goes on when we offered psk_ke (RFC 8446 §4.2.9); a PSK
-/// selected when our modes need a key_share is `illegal_parameter`
-/// (RFC 9846 §4.2.11: the client "MUST verify ... that a server
-/// "key_share" extension is present if required by the ClientHello
-/// "psk_key_exchange_modes" extension"); with no PSK it is
-/// `missing_extension`.
+/// for the group we offered (`illegal_parameter`). With a PSK selected,
+/// `modes` (the psk_key_exchange_modes we offered) decide (RFC 9846
+/// §4.2.11: the client "MUST verify ... that a server "key_share"
+/// extension is present if required by the ClientHello
+/// "psk_key_exchange_modes" extension"): without a share the handshake
+/// goes on when we offered psk_ke and is `illegal_parameter` otherwise;
+/// a share when we offered psk_ke alone is `illegal_parameter` too, as
+/// in that mode "the server MUST NOT supply any "key_share" values" (RFC
+/// 8446 §4.2.9). Without a PSK, a missing share is `missing_extension`.
 fn complete_key_exchange(
     share: Option<&KeyShareEntry>,
     key_shares: KeyShares,
     psk_selected: bool,
-    psk_ke_offered: bool,
+    modes: &[PskKeyExchangeMode],
 ) -> Result<Option<Secret>, Error> {
     let ours = |share: &KeyShareEntry| key_shares.take(share.group);
     match share.map(|share| (share, ours(share))) {
+        Some(_) if psk_selected && !modes.contains(&PskKeyExchangeMode::PskDheKe) => Err(
+            Error::IllegalParameter(IllegalParameterReason::KeyShareInPskKeMode),
+        ),
         Some((share, Some(key_share))) => Ok(Some(key_share.complete(&share.key_exchange)?)),
         Some((_, None)) => Err(Error::IllegalParameter(
             IllegalParameterReason::KeyShareGroupNotOffered,
         )),
-        None if psk_selected && psk_ke_offered => Ok(None),
+        None if psk_selected && modes.contains(&PskKeyExchangeMode::PskKe) => Ok(None),
         None if psk_selected => Err(Error::IllegalParameter(
             IllegalParameterReason::PskWithoutKeyShare,
         )),
