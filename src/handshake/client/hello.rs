@@ -610,12 +610,9 @@ impl ExpectServerHello {
     /// The ClientHello's extensions (RFC 8446 §4.2, RFC 5246 §7.4.1.4):
     /// server_name, supported_groups, the TLS ≤1.2 ones when such a
     /// version is offered, signature_algorithms, ALPN, status_request and
-    /// signed_certificate_timestamp when asked for, the TLS 1.3 ones
-    /// when TLS 1.3 is, post_handshake_auth, the cookie, early_data, and
-    /// the PSK offer last (RFC 8446 §4.2.11).
-    /// version is offered, signature_algorithms, ALPN, the certificate
-    /// types beyond X.509 (RFC 7250 §4.1), the TLS 1.3 ones
-    /// when TLS 1.3 is, the cookie, early_data, and the PSK offer last
+    /// signed_certificate_timestamp when asked for, the certificate types
+    /// beyond X.509 (RFC 7250 §4.1), the TLS 1.3 ones when TLS 1.3 is,
+    /// post_handshake_auth, the cookie, early_data, and the PSK offer last
     /// (RFC 8446 §4.2.11).
     fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
         let config = &*self.config;
