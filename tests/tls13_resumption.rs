@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use common::*;
 use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
-use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::ServerHello;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
