@@ -3,7 +3,8 @@
 //! protocol_version, default (1.3 + 1.2) configurations refusing 1.0-only
 //! peers in both roles with a message saying how to opt in,
 //! TLS_FALLBACK_SCSV sent on a configured fallback retry and honoured, and
-//! the RFC 8446 §4.1.3 TLS 1.1 downgrade sentinel.
+//! the RFC 8446 §4.1.3 TLS 1.1 downgrade sentinel, refused by TLS 1.2 and
+//! TLS 1.3 clients.
 
 mod common;
 
@@ -11,6 +12,7 @@ use ferrotls::internal::error::{IllegalParameterReason, ProtocolVersionReason};
 use std::sync::Arc;
 
 use common::*;
+use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, DOWNGRADE_SENTINEL_TLS11};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
@@ -172,12 +174,10 @@ fn a_default_client_refuses_a_tls10_server_and_says_how_to_opt_in() {
     let mut discard = Vec::new();
     c.write_tls(&mut discard).unwrap();
     let hello = edited_client_hello(config, |h| {
-        h.extensions.as_mut().unwrap().retain(|e| {
-            !matches!(
-                e,
-                ferrotls::internal::msgs::extensions::Extension::SupportedVersionsOffer(_)
-            )
-        });
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .retain(|e| !matches!(e, Extension::SupportedVersionsOffer(_)));
         h.cipher_suites.extend(TLS10_CIPHER_SUITES.iter().copied());
     });
     let (r, alert) = server_answer_to_client(&mut c, server(&[V10]), &hello);
@@ -221,16 +221,24 @@ fn a_fallback_retry_sends_the_scsv_and_a_better_server_refuses_it() {
     assert_eq!(negotiate(first_try, server(&[V12, V11, V10])), V11);
 }
 
-#[test]
-fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses_it() {
-    // The real client enables 1.2 and 1.1; an attacker rewrites its
-    // legacy_version to 1.1. The server, which supports 1.2, ends its
-    // random with DOWNGRD\0 (RFC 8446 §4.1.3); the client notices.
-    let config = client(&[V12, V11]).build().unwrap();
+/// A client of `client_versions` whose ClientHello an attacker rewrote to
+/// TLS 1.1 (legacy_version 1.1, no supported_versions): a server that
+/// supports 1.2 answers TLS 1.1 and ends its random with DOWNGRD\0 (RFC
+/// 8446 §4.1.3), checked here. Returns the client's result and alert.
+fn answer_downgraded_to_tls11(
+    client_versions: &[ProtocolVersion],
+) -> (Result<(), Error>, Option<u8>) {
+    let config = client(client_versions).build().unwrap();
     let mut c = ClientConnection::new(config.clone(), server_name("p256")).unwrap();
     let mut discard = Vec::new();
     c.write_tls(&mut discard).unwrap();
-    let hello = edited_client_hello(config, |h| h.legacy_version = V11);
+    let hello = edited_client_hello(config, |h| {
+        h.legacy_version = V11;
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .retain(|e| !matches!(e, Extension::SupportedVersionsOffer(_)));
+    });
     let server = server(&[V12, V11]);
     let mut s = ServerConnection::new(server.clone());
     s.read_tls(&mut &hello[..]).unwrap();
@@ -244,7 +252,13 @@ fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses
     };
     assert_eq!(sh.legacy_version, V11);
     assert_eq!(sh.random[24..], DOWNGRADE_SENTINEL_TLS11);
-    let (r, alert) = server_answer_to_client(&mut c, server, &hello);
+    server_answer_to_client(&mut c, server, &hello)
+}
+
+#[test]
+fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses_it() {
+    // The real client enables 1.2 and 1.1; the client notices.
+    let (r, alert) = answer_downgraded_to_tls11(&[V12, V11]);
     assert_eq!(
         r,
         Err(Error::IllegalParameter(
@@ -252,6 +266,24 @@ fn a_tls12_server_negotiating_tls11_sets_the_sentinel_and_a_tls12_client_refuses
         ))
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn rfc8446_4_1_3_a_client_offering_tls13_refuses_the_tls11_sentinel() {
+    // "TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or
+    // below MUST check" for either sentinel: with 1.2 enabled, and
+    // without it, where the TLS 1.2 client's rule does not apply.
+    for versions in [&[V13, V12, V11][..], &[V13, V11]] {
+        let (r, alert) = answer_downgraded_to_tls11(versions);
+        assert_eq!(
+            r,
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DowngradeSentinel
+            )),
+            "{versions:?}"
+        );
+        assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+    }
 }
 
 #[test]
