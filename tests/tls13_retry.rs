@@ -10,7 +10,9 @@ mod common;
 use common::*;
 use ferrotls::internal::error::{
     IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
 };
+use ferrotls::internal::msgs::enums::ExtensionType;
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
@@ -307,6 +309,24 @@ fn rfc8446_4_1_4_retry_that_changes_nothing_is_illegal_parameter() {
 }
 
 #[test]
+fn rfc8446_4_1_4_retry_with_an_extension_not_offered_is_unsupported_extension() {
+    // "A HelloRetryRequest MUST NOT contain any extensions that were not
+    // first offered by the client in its ClientHello, with the exception
+    // of optionally the "cookie" extension."
+    let (err, a) = server_hello_refused(1, |hrr| {
+        hrr.extensions.as_mut().unwrap().push(Extension::Unknown {
+            typ: ExtensionType::Unknown(0x7777),
+            data: vec![],
+        })
+    });
+    assert_eq!(
+        err,
+        Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered)
+    );
+    assert_eq!(a, alert(AlertDescription::UnsupportedExtension));
+}
+
+#[test]
 fn rfc8446_4_1_4_a_second_retry_is_unexpected_message() {
     let (client, server) = retrying_configs();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
@@ -332,6 +352,25 @@ fn rfc8446_4_1_4_server_hello_with_another_suite_than_the_retry_is_illegal_param
     assert_eq!(
         err,
         Error::IllegalParameter(IllegalParameterReason::RetrySuiteChanged)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc8446_4_2_8_server_hello_share_for_another_group_than_the_retry_asked_is_illegal_parameter() {
+    // The retry asked for X25519; P-384, the group of the first
+    // ClientHello's share, is no longer offered.
+    let (err, a) = server_hello_refused(2, |hello| {
+        for extension in hello.extensions.as_mut().unwrap().iter_mut() {
+            if let Extension::KeyShareSelected(share) = extension {
+                assert_eq!(share.group, NamedGroup::X25519);
+                share.group = NamedGroup::secp384r1;
+            }
+        }
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyShareGroupNotOffered)
     );
     assert_eq!(a, alert(AlertDescription::IllegalParameter));
 }
