@@ -491,16 +491,13 @@ fn client_refuses_flight(
             roots("p256"),
         ))));
     }
-    let (mut c, mut s) = pair(client, server.build().unwrap(), server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
-    let err = transfer_altered(&mut s, &mut c, |flight| {
-        edit_encrypted_flight(flight, &secret, edit)
-    })
-    .1
-    .unwrap_err();
-    let received = transfer(&mut c, &mut s).1.unwrap_err();
-    (err, received)
+    client_refuses_encrypted_flight(
+        client,
+        server.build().unwrap(),
+        server_name("p256"),
+        &secrets,
+        edit,
+    )
 }
 
 const ENCRYPTED_EXTENSIONS: u8 = 8;
@@ -691,6 +688,33 @@ fn certificate_request_without_signature_algorithms_is_missing_extension() {
         err,
         Error::MissingExtension(MissingExtensionReason::CertificateRequestSignatureAlgorithms)
     ));
+}
+
+#[test]
+fn rfc8446_4_3_2_handshake_certificate_request_with_a_context_is_illegal_parameter() {
+    // "This field SHALL be zero length unless used for the post-handshake
+    // authentication exchanges".
+    let (err, received) = client_refuses_flight(true, |m| {
+        let request = find(m, CERTIFICATE_REQUEST);
+        let HandshakeMessage::CertificateRequestTls13(mut r) =
+            HandshakeMessage::decode_message(request, &CX).unwrap()
+        else {
+            panic!("not a CertificateRequest")
+        };
+        assert!(r.context.is_empty());
+        r.context = vec![1];
+        *request = HandshakeMessage::CertificateRequestTls13(r)
+            .to_bytes()
+            .unwrap();
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::HandshakeRequestContext)
+    );
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::IllegalParameter)
+    );
 }
 
 #[test]

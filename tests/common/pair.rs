@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use super::records::{edit_encrypted_flight, CapturedSecrets};
+
 use ferrotls::{
     ClientConfig, ClientConnection, Connection, Error, ServerConfig, ServerConnection, ServerName,
 };
@@ -157,4 +159,29 @@ pub fn refuses(
         }
     }
     panic!("{refuser:?} accepted flight {flight}");
+}
+
+/// Runs a TLS 1.3 handshake between fresh connections of these
+/// configurations (TLS_AES_128_GCM_SHA256) up to the server's encrypted
+/// flight, whose handshake messages `edit` rewrites
+/// ([`edit_encrypted_flight`], under the server handshake traffic secret
+/// the server logged to `secrets`). Returns the client's error and what
+/// the server then receives: the client's alert.
+pub fn client_refuses_encrypted_flight(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    name: ServerName,
+    secrets: &CapturedSecrets,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+) -> (Error, Error) {
+    let (mut c, mut s) = pair(client, server, name);
+    transfer(&mut c, &mut s).1.unwrap();
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    let err = transfer_altered(&mut s, &mut c, |flight| {
+        edit_encrypted_flight(flight, &secret, edit)
+    })
+    .1
+    .unwrap_err();
+    let received = transfer(&mut c, &mut s).1.unwrap_err();
+    (err, received)
 }
