@@ -5,10 +5,13 @@
 
 mod common;
 
-use ferrotls::internal::error::{DecryptErrorReason, IllegalParameterReason, InvalidRequestReason};
+use ferrotls::internal::error::{
+    DecryptErrorReason, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason,
+};
 use std::sync::{Arc, Mutex};
 
 use common::*;
+use ferrotls::internal::msgs::certificate::CertificateRequestTls13;
 use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
 use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
@@ -18,7 +21,7 @@ use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, ClientSessionStore, Clock,
     Error, InMemoryServerStore, ManualClock, NamedGroup, ProtocolVersion, ServerConfig,
-    ServerConnection, UnixTime,
+    ServerConnection, SignatureScheme, UnixTime,
 };
 
 /// Connects once, completes the handshake and delivers the tickets the
@@ -538,4 +541,38 @@ fn rfc8446_4_2_11_ticket_selected_with_a_suite_of_another_hash_is_illegal_parame
         Error::IllegalParameter(IllegalParameterReason::PskNotOffered)
     );
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
+}
+
+#[test]
+fn rfc8446_4_3_2_certificate_request_in_a_resumed_handshake_is_unexpected_message() {
+    // "Servers which are authenticating with a PSK MUST NOT send the
+    // CertificateRequest message in the main handshake": after
+    // EncryptedExtensions, a resuming client reads the server Finished.
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    connect(&client, &server);
+    let (err, received) =
+        client_refuses_encrypted_flight(client, server, server_name("p256"), &secrets, |m| {
+            let types: Vec<u8> = m.iter().map(|m| message_type(m)).collect();
+            assert_eq!(types, [8, 20], "resumed: EncryptedExtensions, Finished");
+            let request = HandshakeMessage::CertificateRequestTls13(CertificateRequestTls13 {
+                context: vec![],
+                extensions: vec![Extension::SignatureAlgorithms(
+                    [SignatureScheme::ecdsa_secp256r1_sha256].into(),
+                )],
+            });
+            m.insert(1, request.to_bytes().unwrap());
+        });
+    assert_eq!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedFinished)
+    );
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::UnexpectedMessage)
+    );
 }
