@@ -5,8 +5,9 @@
 mod common;
 
 use ferrotls::internal::error::{
-    DecodeReason, DecryptErrorReason, IllegalParameterReason, LimitExceededReason,
-    UnexpectedMessageReason,
+    DecodeReason, DecryptErrorReason, HandshakeFailureReason, IllegalParameterReason,
+    LimitExceededReason, ProtocolVersionReason, UnexpectedMessageReason,
+    UnsupportedExtensionReason,
 };
 use std::sync::Arc;
 
@@ -14,14 +15,25 @@ use common::*;
 use ferrotls::internal::crypto::aead::AeadAlgorithm;
 use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::keyschedule::tls12::{KeyBlockLengths, MasterSecret};
+use ferrotls::internal::msgs::enums::{Compression, EcPointFormat};
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::ServerHello;
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::record::{RecordProtection, Tls12AeadProtection};
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConfigBuilder, ClientConnection, Connection,
-    Error, NamedGroup, ProtocolVersion, ServerConfig, ServerConnection,
+    Error, NamedGroup, ProtocolVersion, ServerConfig, ServerConnection, SignatureScheme,
 };
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+
+const CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_2,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 12,
+};
 
 fn configs(keys: Arc<CapturedSecrets>) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     configs_with(keys, |b| b)
@@ -216,7 +228,15 @@ fn server_refuses_a_renegotiating_client_hello_with_a_warning_and_carries_on() {
 /// Runs the server's first flight, altered, into a fresh client; returns
 /// the client's error and the alert it sent.
 fn client_refuses(edit: impl FnOnce(&mut Vec<Vec<u8>>)) -> (Error, Option<u8>) {
-    let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+    client_refuses_with(|b| b, edit)
+}
+
+/// [`client_refuses`], with the client's builder passed through `client`.
+fn client_refuses_with(
+    client: impl FnOnce(ClientConfigBuilder) -> ClientConfigBuilder,
+    edit: impl FnOnce(&mut Vec<Vec<u8>>),
+) -> (Error, Option<u8>) {
+    let (client, server) = configs_with(Arc::new(CapturedSecrets::default()), client);
     refuses(
         client,
         server,
@@ -253,6 +273,18 @@ const SKE: usize = 2;
 
 fn alert(description: AlertDescription) -> Option<u8> {
     Some(description.into())
+}
+
+/// Re-encodes the ServerHello of a server flight's `messages` after
+/// `edit`.
+fn edit_server_hello(messages: &mut [Vec<u8>], edit: impl FnOnce(&mut ServerHello)) {
+    let HandshakeMessage::ServerHello(mut hello) =
+        HandshakeMessage::decode_message(&messages[SH], &CX).unwrap()
+    else {
+        panic!("not a ServerHello")
+    };
+    edit(&mut hello);
+    messages[SH] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
 }
 
 #[test]
@@ -318,13 +350,6 @@ fn server_hello_with_a_suite_not_offered_is_illegal_parameter() {
 
 #[test]
 fn rfc7301_3_1_alpn_answer_naming_another_or_two_protocols_is_illegal_parameter() {
-    use ferrotls::internal::msgs::extensions::Extension;
-    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
-    let cx = DecodeContext {
-        version: ProtocolVersion::TLSv1_2,
-        key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
-        finished_len: 12,
-    };
     let answers: [&[&[u8]]; 2] = [&[b"spdy/3"], &[b"h2", b"http/1.1"]];
     for answer in answers {
         let client = client_builder("p256")
@@ -346,17 +371,13 @@ fn rfc7301_3_1_alpn_answer_naming_another_or_two_protocols_is_illegal_parameter(
             1,
             |b| {
                 edit_plaintext_flight(b, |m| {
-                    let HandshakeMessage::ServerHello(mut hello) =
-                        HandshakeMessage::decode_message(&m[SH], &cx).unwrap()
-                    else {
-                        panic!("not a ServerHello")
-                    };
-                    for e in hello.extensions.as_mut().unwrap() {
-                        if let Extension::Alpn(protocols) = e {
-                            *protocols = answer.iter().map(|p| p.to_vec()).collect();
+                    edit_server_hello(m, |hello| {
+                        for e in hello.extensions.as_mut().unwrap() {
+                            if let Extension::Alpn(protocols) = e {
+                                *protocols = answer.iter().map(|p| p.to_vec()).collect();
+                            }
                         }
-                    }
-                    m[SH] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
+                    })
                 })
             },
         );
@@ -383,6 +404,33 @@ fn server_key_exchange_with_a_bad_signature_is_decrypt_error() {
 }
 
 #[test]
+fn rfc5246_7_4_1_4_1_server_key_exchange_with_a_scheme_not_offered_is_illegal_parameter() {
+    // We offer ecdsa_secp256r1_sha256 alone; the server's signature is
+    // relabelled ecdsa_secp384r1_sha384.
+    let (err, a) = client_refuses_with(
+        |b| b.signature_schemes(&[SignatureScheme::ecdsa_secp256r1_sha256]),
+        |m| {
+            let HandshakeMessage::ServerKeyExchange(mut ske) =
+                HandshakeMessage::decode_message(&m[SKE], &CX).unwrap()
+            else {
+                panic!("not a ServerKeyExchange")
+            };
+            assert_eq!(
+                ske.signature.scheme,
+                Some(SignatureScheme::ecdsa_secp256r1_sha256)
+            );
+            ske.signature.scheme = Some(SignatureScheme::ecdsa_secp384r1_sha384);
+            m[SKE] = HandshakeMessage::ServerKeyExchange(ske).to_bytes().unwrap();
+        },
+    );
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::SchemeNotOffered)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
 fn server_key_exchange_with_explicit_curve_is_illegal_parameter() {
     let (err, a) = client_refuses(|m| m[SKE][4] = 1);
     assert!(
@@ -393,6 +441,38 @@ fn server_key_exchange_with_explicit_curve_is_illegal_parameter() {
         "{err:?}"
     );
     assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc5077_3_3_no_new_session_ticket_after_the_ticket_acknowledgement_is_unexpected_message() {
+    // The ServerHello acknowledged session_ticket, so a NewSessionTicket
+    // (empty if need be) must precede the server's ChangeCipherSpec.
+    let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    let err = transfer_altered(&mut s, &mut c, |b| {
+        let mut recs = records(b);
+        assert_eq!(
+            (recs[0][0], recs[0][5], recs[1][0]),
+            (HANDSHAKE, 4, 20),
+            "NewSessionTicket, then ChangeCipherSpec"
+        );
+        recs.remove(0);
+        *b = recs.concat();
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedNewSessionTicket)
+    );
+    // Our alert goes under the new keys, after our ChangeCipherSpec.
+    assert_eq!(
+        transfer(&mut c, &mut s).1,
+        Err(Error::AlertReceived(AlertDescription::UnexpectedMessage))
+    );
 }
 
 #[test]
@@ -535,9 +615,6 @@ type Edit = Box<dyn Fn(&mut ferrotls::internal::msgs::hello::ClientHello)>;
 
 #[test]
 fn client_hello_refusals_carry_their_reasons_and_alerts() {
-    use ferrotls::internal::error::HandshakeFailureReason;
-    use ferrotls::internal::msgs::enums::{Compression, EcPointFormat};
-    use ferrotls::internal::msgs::extensions::Extension;
     // RFC 5746 §3.6, RFC 5246 §7.4.1.2, RFC 8422 §5.1.2, RFC 5246 §7.4.1.2.
     let cases: Vec<(Edit, Error)> = vec![
         (
@@ -576,14 +653,8 @@ fn client_hello_refusals_carry_their_reasons_and_alerts() {
         let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
         let mut bytes = written(&mut c);
         edit_plaintext_flight(&mut bytes, |m| {
-            use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
-            let cx = DecodeContext {
-                version: ProtocolVersion::TLSv1_2,
-                key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
-                finished_len: 12,
-            };
             let HandshakeMessage::ClientHello(mut hello) =
-                HandshakeMessage::decode_message(&m[0], &cx).unwrap()
+                HandshakeMessage::decode_message(&m[0], &CX).unwrap()
             else {
                 panic!()
             };
@@ -599,13 +670,10 @@ fn client_hello_refusals_carry_their_reasons_and_alerts() {
 }
 
 /// A change to a ServerHello.
-type ServerHelloEdit = fn(&mut ferrotls::internal::msgs::hello::ServerHello);
+type ServerHelloEdit = fn(&mut ServerHello);
 
 #[test]
 fn server_hello_refusals_carry_their_reasons_and_alerts() {
-    use ferrotls::internal::error::HandshakeFailureReason;
-    use ferrotls::internal::msgs::extensions::Extension;
-    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
     // RFC 5746 §3.4, RFC 7366 §3 (an AEAD suite), RFC 5077 §3.2, RFC 8422
     // §5.2 (the uncompressed form is mandatory).
     let cases: [(ServerHelloEdit, Error); 4] = [
@@ -641,31 +709,86 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
                 let extensions = h.extensions.as_mut().unwrap();
                 extensions.retain(|e| !matches!(e, Extension::EcPointFormats(_)));
                 extensions.push(Extension::EcPointFormats(
-                    [ferrotls::internal::msgs::enums::EcPointFormat::AnsiX962CompressedPrime]
-                        .into(),
+                    [EcPointFormat::AnsiX962CompressedPrime].into(),
                 ));
             },
             Error::IllegalParameter(IllegalParameterReason::ServerPointFormats),
         ),
     ];
-    let cx = DecodeContext {
-        version: ProtocolVersion::TLSv1_2,
-        key_exchange: ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm::Ecdhe,
-        finished_len: 12,
-    };
     for (edit, expected) in cases {
-        let (err, a) = client_refuses(|m| {
-            let HandshakeMessage::ServerHello(mut hello) =
-                HandshakeMessage::decode_message(&m[SH], &cx).unwrap()
-            else {
-                panic!("not a ServerHello")
-            };
-            edit(&mut hello);
-            m[SH] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
-        });
+        let (err, a) = client_refuses(|m| edit_server_hello(m, edit));
         assert_eq!(err, expected);
         assert_eq!(a, expected.alert().map(u8::from));
     }
+}
+
+#[test]
+fn rfc5246_7_4_1_3_server_hello_compression_other_than_null_is_illegal_parameter() {
+    // We offer the null method alone: the server must choose it.
+    let (err, a) =
+        client_refuses(|m| edit_server_hello(m, |h| h.compression_method = Compression::Deflate));
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::CompressionNotNull)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc6066_3_server_name_acknowledged_when_we_sent_none_is_unsupported_extension() {
+    // RFC 5246 §7.4.1.4: an extension type in the ServerHello that the
+    // ClientHello did not carry.
+    let (err, a) = client_refuses_with(
+        |b| b.enable_sni(false),
+        |m| {
+            edit_server_hello(m, |h| {
+                let extensions = h.extensions.as_mut().unwrap();
+                assert!(!extensions.contains(&Extension::ServerNameAck));
+                extensions.push(Extension::ServerNameAck);
+            })
+        },
+    );
+    assert_eq!(
+        err,
+        Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered)
+    );
+    assert_eq!(a, alert(AlertDescription::UnsupportedExtension));
+}
+
+#[test]
+fn rfc5246_7_4_2_server_key_unfit_for_the_suite_is_illegal_parameter() {
+    // The RSA server chose ECDHE_RSA; the ServerHello is rewritten to
+    // ECDHE_ECDSA, which the client also offered: "The end entity
+    // certificate's public key (and associated restrictions) MUST be
+    // compatible with the selected key exchange algorithm." OpenSSL and
+    // BoringSSL answer illegal_parameter too.
+    let suites = [CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, SUITE];
+    let client = client_builder("rsa2048")
+        .versions(TLS12)
+        .cipher_suites(&suites)
+        .build()
+        .unwrap();
+    let server = server_builder("rsa2048").versions(TLS12).build().unwrap();
+    let (err, a) = refuses(
+        client,
+        server,
+        server_name("rsa2048"),
+        Refuser::Client,
+        1,
+        |b| {
+            edit_plaintext_flight(b, |m| {
+                edit_server_hello(m, |h| {
+                    assert_eq!(h.cipher_suite, suites[0]);
+                    h.cipher_suite = SUITE;
+                })
+            })
+        },
+    );
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::KeyDoesNotFitSuite)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
 }
 
 #[test]
@@ -694,15 +817,26 @@ fn renegotiation_attempts_are_bounded_by_the_configured_limit() {
     }
 }
 
-#[test]
-fn rfc9846_4_1_3_tls13_server_hello_in_a_renegotiation_is_protocol_version() {
-    use ferrotls::internal::error::ProtocolVersionReason;
+/// The server asks for a renegotiation (a HelloRequest), the client
+/// answers with its ClientHello, and `server_hello` (an encoded handshake
+/// message) comes back sealed as the server's next record. Returns the
+/// client's error and the content type and payload of the record it
+/// then sealed (the alert).
+fn renegotiation_answered_with(server_hello: &[u8]) -> (Error, (u8, Vec<u8>)) {
     let mut t = Session::with_client(|b| b.renegotiation(true));
     let hello_request = t.sealed(false, 1, 22, &[0, 0, 0, 0]);
     deliver(&mut t.c, &hello_request).unwrap();
     let renegotiation = written(&mut t.c);
     let (typ, hello) = t.open(true, 1, renegotiation);
     assert_eq!((typ, hello[0]), (22, 1), "the renegotiating ClientHello");
+    let server_hello = t.sealed(false, 2, 22, server_hello);
+    let err = deliver(&mut t.c, &server_hello).unwrap_err();
+    let alert = written(&mut t.c);
+    (err, t.open(true, 2, alert))
+}
+
+#[test]
+fn rfc9846_4_1_3_tls13_server_hello_in_a_renegotiation_is_protocol_version() {
     // A TLS 1.3 ServerHello: legacy_version 0x0303, no session ID,
     // TLS_AES_128_GCM_SHA256, supported_versions selecting 0x0304 and an
     // X25519 key share.
@@ -713,16 +847,36 @@ fn rfc9846_4_1_3_tls13_server_hello_in_a_renegotiation_is_protocol_version() {
     body.extend_from_slice(&[9; 32]);
     let mut server_hello = vec![2, 0, 0, body.len() as u8];
     server_hello.extend_from_slice(&body);
-    let server_hello = t.sealed(false, 2, 22, &server_hello);
-    let err = deliver(&mut t.c, &server_hello).unwrap_err();
+    let (err, alert) = renegotiation_answered_with(&server_hello);
     assert_eq!(
         err,
         Error::ProtocolVersion(ProtocolVersionReason::Tls13InRenegotiation)
     );
-    let alert = written(&mut t.c);
-    let (typ, alert) = t.open(true, 2, alert);
     assert_eq!(
-        (typ, alert),
+        alert,
         (21, vec![2, AlertDescription::ProtocolVersion.into()])
+    );
+}
+
+#[test]
+fn rfc5746_3_5_renegotiation_server_hello_without_renegotiation_info_is_handshake_failure() {
+    // "the client MUST verify that the "renegotiation_info" extension is
+    // present; if it is not, the client MUST abort the handshake."
+    let server_hello = HandshakeMessage::ServerHello(ServerHello {
+        legacy_version: ProtocolVersion::TLSv1_2,
+        random: [0x42; 32],
+        session_id: Default::default(),
+        cipher_suite: SUITE,
+        compression_method: Compression::Null,
+        extensions: Some(vec![Extension::ExtendedMasterSecret]),
+    });
+    let (err, alert) = renegotiation_answered_with(&server_hello.to_bytes().unwrap());
+    assert_eq!(
+        err,
+        Error::HandshakeFailure(HandshakeFailureReason::RenegotiationInfoMissing)
+    );
+    assert_eq!(
+        alert,
+        (21, vec![2, AlertDescription::HandshakeFailure.into()])
     );
 }
