@@ -354,6 +354,42 @@ fn server_hello_echoing_the_id_with_another_suite_is_illegal_parameter() {
 }
 
 #[test]
+fn rfc5246_7_4_1_3_server_hello_echoing_an_id_that_named_no_session_is_illegal_parameter() {
+    // A client offering TLS 1.3 sends a fresh 32-byte ID (RFC 8446 §D.4)
+    // with no TLS 1.2 session behind it. A TLS 1.2 ServerHello echoing it
+    // says "resumed", of a session we never offered.
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    // Both hellos: record header (5), handshake header (4), version (2),
+    // random (32), then the session ID (1 + 32).
+    let mut offered = Vec::new();
+    transfer_altered(&mut c, &mut s, |bytes| {
+        assert_eq!(bytes[43], 32);
+        offered = bytes[44..76].to_vec();
+    })
+    .1
+    .unwrap();
+    let (_, r) = transfer_altered(&mut s, &mut c, |bytes| {
+        assert_eq!(bytes[43], 32);
+        assert_ne!(bytes[44..76], offered[..], "the server chose its own ID");
+        bytes[44..76].copy_from_slice(&offered);
+    });
+    assert_eq!(
+        r,
+        Err(Error::IllegalParameter(
+            IllegalParameterReason::SessionNotOffered
+        ))
+    );
+    let mut out = Vec::new();
+    c.write_tls(&mut out).unwrap();
+    assert_eq!(
+        plaintext_alert(&out),
+        Some(AlertDescription::IllegalParameter.into())
+    );
+}
+
+#[test]
 fn sessions_are_kept_apart_by_version() {
     // A TLS 1.2 session does not stop a later TLS 1.3 connection from
     // getting and using 1.3 tickets, and the 1.2 session stays.
