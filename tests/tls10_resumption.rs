@@ -9,10 +9,11 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+use ferrotls::internal::error::IllegalParameterReason;
 use ferrotls::internal::session::ClientSessionTls12;
 use ferrotls::{
-    CipherSuite, ClientConfig, ClientConnection, ProtocolVersion, ServerConfig, ServerConnection,
-    TLS10_CIPHER_SUITES,
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Error, ProtocolVersion,
+    ServerConfig, ServerConnection, TLS10_CIPHER_SUITES,
 };
 
 const LEGACY: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_0, ProtocolVersion::TLSv1_1];
@@ -180,4 +181,38 @@ fn a_resumed_tls10_connection_keeps_etm_and_splits_client_data() {
     assert_eq!(records(&out).len(), 2, "1/n-1 split after resumption");
     s.read_tls(&mut &out[..]).unwrap();
     s.process_new_packets().unwrap();
+}
+
+#[test]
+fn rfc5246_7_4_1_3_server_hello_resuming_under_another_version_is_illegal_parameter() {
+    // A TLS 1.2 session, resumed by a ServerHello rewritten to TLS 1.1
+    // (the suite works with both): a resumption keeps the session's
+    // version (another suite: tls12_resumption).
+    let (v12, v11) = (ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_1);
+    let client = client_builder("p256")
+        .versions(&[v12, v11])
+        .cipher_suites(&[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA])
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let server = server("p256", &[v12, v11]).build().unwrap();
+    connect("p256", &client, &server, v12);
+    let (err, alert) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |bytes| {
+            // Record header (5), handshake header (4), then the version;
+            // the session ID (1 + 32) after the random (32) echoes ours.
+            assert_eq!((&bytes[9..11], bytes[43]), (&[3, 3][..], 32));
+            bytes[9..11].copy_from_slice(&[3, 2]);
+        },
+    );
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::ResumedParametersChanged)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
