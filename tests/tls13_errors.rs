@@ -232,25 +232,7 @@ fn client_refuses(
     client: Arc<ferrotls::ClientConfig>,
     edit: impl FnOnce(&mut ServerHello),
 ) -> (Error, Option<u8>) {
-    let server = server_builder("p256").build().unwrap();
-    refuses(
-        client,
-        server,
-        server_name("p256"),
-        Refuser::Client,
-        1,
-        |bytes| {
-            let mut recs = records(bytes);
-            let HandshakeMessage::ServerHello(mut hello) =
-                HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
-            else {
-                panic!()
-            };
-            edit(&mut hello);
-            recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
-            *bytes = recs.concat();
-        },
-    )
+    client_refuses_server_hello(client, server_builder("p256").build().unwrap(), edit)
 }
 
 fn default_client() -> Arc<ferrotls::ClientConfig> {

@@ -14,14 +14,13 @@ use common::*;
 use ferrotls::internal::msgs::certificate::CertificateRequestTls13;
 use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
 use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
-use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
 use ferrotls::internal::msgs::hello::ServerHello;
-use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, ClientSessionStore, Clock,
-    Error, InMemoryServerStore, ManualClock, NamedGroup, ProtocolVersion, ServerConfig,
-    ServerConnection, SignatureScheme, UnixTime,
+    Error, InMemoryServerStore, ManualClock, NamedGroup, ServerConfig, ServerConnection,
+    SignatureScheme, UnixTime,
 };
 
 /// Connects once, completes the handshake and delivers the tickets the
@@ -456,30 +455,8 @@ fn resuming_server_hello_refused(
     server: Arc<ServerConfig>,
     edit: impl FnOnce(&mut ServerHello),
 ) -> (Error, Option<u8>) {
-    const CX: DecodeContext = DecodeContext {
-        version: ProtocolVersion::TLSv1_3,
-        key_exchange: KeyExchangeAlgorithm::Ecdhe,
-        finished_len: 32,
-    };
     connect(&client, &server);
-    refuses(
-        client,
-        server,
-        server_name("p256"),
-        Refuser::Client,
-        1,
-        |bytes| {
-            let mut recs = records(bytes);
-            let HandshakeMessage::ServerHello(mut hello) =
-                HandshakeMessage::decode_message(&recs[0][5..], &CX).unwrap()
-            else {
-                panic!("not a ServerHello")
-            };
-            edit(&mut hello);
-            recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
-            *bytes = recs.concat();
-        },
-    )
+    client_refuses_server_hello(client, server, edit)
 }
 
 #[test]

@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 
-use super::records::{edit_encrypted_flight, CapturedSecrets};
+use super::pki::server_name;
+use super::records::{edit_encrypted_flight, handshake_record, records, CapturedSecrets};
+use super::rfc8448::server_hello;
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
+use ferrotls::internal::msgs::hello::ServerHello;
 
 use ferrotls::{
     ClientConfig, ClientConnection, Connection, Error, ServerConfig, ServerConnection, ServerName,
@@ -159,6 +163,30 @@ pub fn refuses(
         }
     }
     panic!("{refuser:?} accepted flight {flight}");
+}
+
+/// [`refuses`] with the client refusing a TLS 1.3 ServerHello (the first
+/// record of the server's first flight) changed by `edit`: the client's
+/// error and the plaintext alert it sent.
+pub fn client_refuses_server_hello(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    edit: impl FnOnce(&mut ServerHello),
+) -> (Error, Option<u8>) {
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |bytes| {
+            let mut recs = records(bytes);
+            let mut hello = server_hello(&recs[0][5..]);
+            edit(&mut hello);
+            recs[0] = handshake_record(&HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
+            *bytes = recs.concat();
+        },
+    )
 }
 
 /// Runs a TLS 1.3 handshake between fresh connections of these
