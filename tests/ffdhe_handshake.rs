@@ -9,17 +9,23 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+// TLS 1.2's DHE suites come with feature `legacy`; TLS 1.3's finite-field
+// groups do not need it.
+#[cfg(feature = "legacy")]
 use ferrotls::internal::error::{
     HandshakeFailureReason, IllegalParameterReason, InsufficientSecurityReason,
 };
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+#[cfg(feature = "legacy")]
 use ferrotls::internal::msgs::hello::ServerHello;
-use ferrotls::internal::msgs::key_exchange::{
-    ClientKeyExchange, KeyExchangeAlgorithm, ServerKxParams,
-};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+#[cfg(feature = "legacy")]
+use ferrotls::internal::msgs::key_exchange::{ClientKeyExchange, ServerKxParams};
+#[cfg(feature = "legacy")]
+use ferrotls::{AlertDescription, Error};
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientConfig, Error, NamedGroup, ProtocolVersion, ServerConfig,
-    TLS12_CIPHER_SUITES, TLS12_DHE_CIPHER_SUITES,
+    CipherSuite, ClientConfig, NamedGroup, ProtocolVersion, ServerConfig, TLS12_CIPHER_SUITES,
+    TLS12_DHE_CIPHER_SUITES,
 };
 
 const FFDHE: [NamedGroup; 5] = [
@@ -72,6 +78,7 @@ fn tls12(
 }
 
 /// A TLS 1.2 client and server with the DHE suites, both in ffdhe2048.
+#[cfg(feature = "legacy")]
 fn dhe_in_ffdhe2048() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     let groups = [NamedGroup::ffdhe2048];
     tls12(
@@ -121,6 +128,7 @@ fn a_tls13_server_with_only_ffdhe_asks_for_it_by_hello_retry_request() {
     assert_eq!(c.negotiated_group(), Some(NamedGroup::ffdhe3072));
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn every_dhe_suite_completes_a_tls12_handshake_in_the_group_the_client_lists() {
     for &suite in TLS12_DHE_CIPHER_SUITES {
@@ -131,6 +139,7 @@ fn every_dhe_suite_completes_a_tls12_handshake_in_the_group_the_client_lists() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc7919_4_a_client_listing_no_ffdhe_group_gets_the_servers_first() {
     let (client, server) = tls12(
@@ -156,6 +165,7 @@ fn rfc7919_4_no_common_ffdhe_group_moves_the_server_to_another_suite() {
     assert_eq!(group, NamedGroup::X25519);
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc7919_4_no_common_ffdhe_group_and_no_other_suite_is_insufficient_security() {
     let (client, server) = tls12(
@@ -192,6 +202,7 @@ fn dhe_suites_are_not_on_by_default() {
 }
 
 /// The messages of a TLS 1.2 handshake flight of plaintext records.
+#[cfg(feature = "legacy")]
 fn messages(flight: &[u8]) -> Vec<Vec<u8>> {
     records(flight)
         .iter()
@@ -202,6 +213,7 @@ fn messages(flight: &[u8]) -> Vec<Vec<u8>> {
 /// Replaces the DH values of the ServerKeyExchange in the server's first
 /// flight by `edit`'s and signs them again with the server's key, so that
 /// only the client's checks of the values can refuse them.
+#[cfg(feature = "legacy")]
 fn resigned_server_key_exchange(
     flight: &mut Vec<u8>,
     client_random: [u8; 32],
@@ -243,6 +255,7 @@ fn resigned_server_key_exchange(
 /// The client's answer to a DHE ServerKeyExchange whose values `edit`
 /// changes and the server signs again: its error and alert, if it
 /// refuses.
+#[cfg(feature = "legacy")]
 fn client_reads_signed_values(
     edit: impl FnOnce(&mut ferrotls::internal::msgs::key_exchange::ServerDhParams),
 ) -> Result<(), (Error, Option<u8>)> {
@@ -273,12 +286,14 @@ fn client_reads_signed_values(
     Err((err, plaintext_alert(&out)))
 }
 
+#[cfg(feature = "legacy")]
 fn client_refuses_signed_values(
     edit: impl FnOnce(&mut ferrotls::internal::msgs::key_exchange::ServerDhParams),
 ) -> (Error, Option<u8>) {
     client_reads_signed_values(edit).unwrap_err()
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn the_resigning_harness_keeps_a_good_server_key_exchange_good() {
     // Without this, the refusals below could come from a bad signature. A
@@ -290,6 +305,7 @@ fn the_resigning_harness_keeps_a_good_server_key_exchange_good() {
     );
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc7919_3_a_signed_dh_ys_out_of_range_is_handshake_failure() {
     for value in [vec![0], vec![1], vec![0xff; 256]] {
@@ -302,6 +318,7 @@ fn rfc7919_3_a_signed_dh_ys_out_of_range_is_handshake_failure() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc7919_3_a_signed_group_under_2048_bits_is_insufficient_security() {
     let (err, alert) = client_refuses_signed_values(|dh| {
@@ -315,6 +332,7 @@ fn rfc7919_3_a_signed_group_under_2048_bits_is_insufficient_security() {
     assert_eq!(alert, Some(AlertDescription::InsufficientSecurity.into()));
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn a_signed_generator_out_of_range_is_illegal_parameter() {
     let (err, alert) = client_refuses_signed_values(|dh| dh.generator = vec![1]);
@@ -325,6 +343,7 @@ fn a_signed_generator_out_of_range_is_illegal_parameter() {
     assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc7919_4_a_dh_yc_out_of_range_is_handshake_failure() {
     for value in [vec![0], vec![1], vec![0xff; 256], vec![1; 257]] {

@@ -12,9 +12,11 @@ use std::net::TcpStream;
 use std::sync::Arc;
 
 use common::{certified_key, roots};
+#[cfg(feature = "legacy")]
+use ferrotls::TLS12_CBC_CIPHER_SUITES;
 use ferrotls::{
     ClientConfig, ClientConnection, ProtocolVersion, ServerConfig, ServerName, StreamOwned,
-    WebPkiServerVerifier, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    WebPkiServerVerifier, TLS12_CIPHER_SUITES,
 };
 use interop_support::*;
 
@@ -23,6 +25,7 @@ const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 /// `openssl s_server`'s version option for [`openssl_server`].
 const OPENSSL_TLS12: &[&str] = &["-tls1_2"];
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_against_openssl_every_suite_rsa_and_ecdsa() {
     let all = [TLS12_CIPHER_SUITES, TLS12_CBC_CIPHER_SUITES].concat();
@@ -41,6 +44,7 @@ fn our_client_against_openssl_every_suite_rsa_and_ecdsa() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_against_openssl_cbc_without_etm() {
     let (_peer, port) = openssl_server("p256", OPENSSL_TLS12, &["-www", "-no_etm"]);
@@ -64,6 +68,7 @@ fn our_client_against_openssl_cbc_without_etm() {
 /// our client offers (ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512),
 /// and RFC 8446 §4.2.3 has a TLS 1.2 client accept it on any curve it
 /// advertised. `s_server -sigalgs` makes OpenSSL sign so.
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_accepts_ecdsa_over_any_offered_hash_from_a_p256_openssl_server() {
     for sigalg in ["ECDSA+SHA512", "ECDSA+SHA384"] {

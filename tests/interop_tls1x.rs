@@ -15,12 +15,14 @@ use std::sync::Arc;
 
 use common::{certified_key, roots};
 use ferrotls::{
-    ClientConfig, ClientConnection, ProtocolVersion, ServerConfig, ServerName, StreamOwned,
-    WebPkiServerVerifier, TLS10_CIPHER_SUITES,
+    ClientConfig, ClientConnection, ServerConfig, ServerName, StreamOwned, WebPkiServerVerifier,
 };
+#[cfg(feature = "legacy")]
+use ferrotls::{ProtocolVersion, TLS10_CIPHER_SUITES};
 use interop_support::*;
 
 /// Each legacy version with its openssl flag and gnutls priority.
+#[cfg(feature = "legacy")]
 const VERSIONS: [(ProtocolVersion, &str, &str); 2] = [
     (
         ProtocolVersion::TLSv1_0,
@@ -44,6 +46,7 @@ fn openssl_version(flag: &str) -> [&str; 3] {
 }
 
 /// How openssl's status page names a version.
+#[cfg(feature = "legacy")]
 fn openssl_name(version: ProtocolVersion) -> &'static str {
     match version {
         ProtocolVersion::TLSv1_0 => "TLSv1",
@@ -51,6 +54,7 @@ fn openssl_name(version: ProtocolVersion) -> &'static str {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_against_openssl_every_suite_version_and_certificate() {
     for (version, flag, _) in VERSIONS {
@@ -69,6 +73,7 @@ fn our_client_against_openssl_every_suite_version_and_certificate() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_against_openssl_without_etm() {
     for (version, flag, _) in VERSIONS {
@@ -92,6 +97,7 @@ fn our_client_against_openssl_without_etm() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_resumes_against_openssl_by_session_id_and_ticket() {
     for (version, flag, _) in VERSIONS {
@@ -128,6 +134,7 @@ fn our_client_resumes_against_openssl_by_session_id_and_ticket() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_against_gnutls_with_resumption() {
     for (version, _, priority) in VERSIONS {
@@ -160,6 +167,7 @@ fn our_client_against_gnutls_with_resumption() {
 
 // ---- their clients against our server ----
 
+#[cfg(feature = "legacy")]
 fn legacy_server(key_type: &str) -> Arc<ServerConfig> {
     ServerConfig::builder(certified_key(key_type))
         .versions(&[ProtocolVersion::TLSv1_1, ProtocolVersion::TLSv1_0])
@@ -168,6 +176,7 @@ fn legacy_server(key_type: &str) -> Arc<ServerConfig> {
         .unwrap()
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn openssl_client_resumes_against_our_server() {
     // ECDHE with both certificates, and RSA key exchange (AES256-SHA).
@@ -225,6 +234,7 @@ fn openssl_client_resumes_against_our_server() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn gnutls_client_resumes_against_our_server_and_prints_our_session_id() {
     for (version, _, priority) in VERSIONS {
@@ -323,6 +333,7 @@ fn a_default_client_refuses_openssl_tls1_with_protocol_version() {
     );
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn our_client_authenticates_to_openssl_with_the_legacy_certificate_verify() {
     let ca = vector("p384-root.pem");

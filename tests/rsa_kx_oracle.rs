@@ -15,6 +15,9 @@
 //! encoded messages built here, with the public key of
 //! `vectors/pki/rsa2048-leaf.key`.
 
+// TLS 1.0/1.1, RSA key exchange and CBC come with feature `legacy`.
+#![cfg(feature = "legacy")]
+
 mod common;
 
 use std::path::PathBuf;

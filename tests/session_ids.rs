@@ -19,12 +19,15 @@ use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::internal::msgs::hello::MAX_SESSION_ID_SIZE;
 use ferrotls::{
     CipherSuite, ClientConfig, ClientConnection, Error, ExternalPsk, ExternalPsks, FileServerStore,
-    HashAlgorithm, ManualClock, NamedGroup, OsRng, ProtocolVersion, RotatingTicketer, ServerConfig,
-    ServerConfigBuilder, ServerConnection, SessionId, UnixTime, TLS10_CIPHER_SUITES,
+    HashAlgorithm, ManualClock, NamedGroup, ProtocolVersion, ServerConfig, ServerConfigBuilder,
+    ServerConnection, SessionId, UnixTime, TLS10_CIPHER_SUITES,
 };
+#[cfg(feature = "legacy")]
+use ferrotls::{OsRng, RotatingTicketer};
 
 const KEY: &str = "p256";
 const LEGACY_SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
+#[cfg(feature = "legacy")]
 const UP_TO_12: [ProtocolVersion; 3] = [
     ProtocolVersion::TLSv1_0,
     ProtocolVersion::TLSv1_1,
@@ -134,6 +137,7 @@ fn connect(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>) -> Seen {
 
 /// Row "≤1.2, full": the client sends an empty ID, the server a fresh 32
 /// byte S, both sides' `session_id()` are S. Returns S.
+#[cfg(feature = "legacy")]
 fn assert_tls12_full(seen: &Seen, v: ProtocolVersion) -> Vec<u8> {
     assert_eq!(seen.c.protocol_version(), Some(v));
     assert!(!seen.c.is_resumed() && !seen.s.is_resumed());
@@ -147,6 +151,7 @@ fn assert_tls12_full(seen: &Seen, v: ProtocolVersion) -> Vec<u8> {
 }
 
 /// Row "≤1.2, resumed by session ID": S offered, S echoed, S both sides.
+#[cfg(feature = "legacy")]
 fn assert_tls12_resumed_by_id(seen: &Seen, s_id: &[u8]) {
     assert!(seen.c.is_resumed() && seen.s.is_resumed());
     assert!(seen.s.resumption_requested());
@@ -158,6 +163,7 @@ fn assert_tls12_resumed_by_id(seen: &Seen, s_id: &[u8]) {
 
 /// Row "≤1.2, resumed by ticket": a fresh C offered with the ticket and
 /// echoed; the server still reports S, the client C. Returns C.
+#[cfg(feature = "legacy")]
 fn assert_tls12_resumed_by_ticket(seen: &Seen, s_id: &[u8]) -> Vec<u8> {
     assert!(seen.c.is_resumed() && seen.s.is_resumed());
     assert!(seen.s.resumption_requested());
@@ -207,6 +213,7 @@ fn assert_tls13_resumed(seen: &Seen, t: &[u8], earlier: &[Vec<u8>]) -> Vec<u8> {
     l
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn tls12_family_full_then_a_chain_of_resumptions_by_session_id() {
     for v in UP_TO_12 {
@@ -219,6 +226,7 @@ fn tls12_family_full_then_a_chain_of_resumptions_by_session_id() {
     }
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn tls12_family_full_with_ticket_then_a_chain_of_ticket_resumptions() {
     for v in UP_TO_12 {
@@ -319,6 +327,7 @@ fn file_store(dir: &std::path::Path) -> Arc<FileServerStore> {
     )
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
     for v in UP_TO_12 {
@@ -361,6 +370,7 @@ fn tls13_stateful_tickets_survive_server_restarts_with_the_file_store() {
 }
 
 /// A ticketer holding the key set `keys` (exported by another).
+#[cfg(feature = "legacy")]
 fn sharing(keys: &[u8]) -> Arc<RotatingTicketer> {
     let t = RotatingTicketer::new(
         Arc::new(OsRng::new()),
@@ -371,6 +381,7 @@ fn sharing(keys: &[u8]) -> Arc<RotatingTicketer> {
     Arc::new(t)
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn tickets_survive_server_restarts_with_shared_ticket_keys() {
     let first = RotatingTicketer::new(
@@ -405,6 +416,7 @@ fn tickets_survive_server_restarts_with_shared_ticket_keys() {
 
 /// Exports the session `seen.c` holds and starts the next connection from
 /// it with a new client configuration (as another process would).
+#[cfg(feature = "legacy")]
 fn resume_from(seen: &Seen, v: ProtocolVersion, tickets: bool, s: &Arc<ServerConfig>) -> Seen {
     let bytes = seen.c.session_data().unwrap().expect("a resumable session");
     let fresh = client(v, tickets).build().unwrap();
@@ -414,6 +426,7 @@ fn resume_from(seen: &Seen, v: ProtocolVersion, tickets: bool, s: &Arc<ServerCon
     )
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn exported_sessions_resume_from_a_new_client_configuration_in_a_chain() {
     for v in UP_TO_12 {

@@ -5,6 +5,9 @@
 //! (TLS 1.0 chained IV with 1/n−1 splitting of application data, TLS 1.1
 //! explicit IVs) as seen in the records written.
 
+// TLS 1.0/1.1, RSA key exchange and CBC come with feature `legacy`.
+#![cfg(feature = "legacy")]
+
 mod common;
 
 use ferrotls::internal::error::HandshakeFailureReason;

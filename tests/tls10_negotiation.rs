@@ -6,6 +6,9 @@
 //! the RFC 8446 §4.1.3 TLS 1.1 downgrade sentinel, refused by TLS 1.2 and
 //! TLS 1.3 clients.
 
+// TLS 1.0 and 1.1 come with feature `legacy`.
+#![cfg(feature = "legacy")]
+
 mod common;
 
 use ferrotls::internal::error::{IllegalParameterReason, ProtocolVersionReason};

@@ -4,6 +4,9 @@
 //! ID, by RFC 5077 ticket, chains of connections, and the resumptions
 //! that must become full handshakes (another version, EtM dropped).
 
+// TLS 1.0/1.1, RSA key exchange and CBC come with feature `legacy`.
+#![cfg(feature = "legacy")]
+
 mod common;
 
 use std::sync::Arc;

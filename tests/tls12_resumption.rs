@@ -12,10 +12,12 @@ use std::time::Duration;
 
 use common::*;
 use ferrotls::internal::session::ClientSessionTls12;
+#[cfg(feature = "legacy")]
+use ferrotls::TLS12_CBC_CIPHER_SUITES;
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, Error, InMemoryServerStore,
     ManualClock, OsRng, ProtocolVersion, RotatingTicketer, ServerConfig, ServerConnection,
-    ServerSessionStore, UnixTime, TLS12_CBC_CIPHER_SUITES,
+    ServerSessionStore, UnixTime,
 };
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
@@ -237,6 +239,7 @@ fn evicted_server_cache_entry_means_a_full_handshake() {
     assert_ne!(assert_full(&c, &s), id);
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn resumption_that_would_turn_etm_off_is_a_full_handshake() {
     let suites = &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256];
@@ -518,6 +521,7 @@ fn rfc7627_s5_3_client_aborts_when_the_resuming_server_hello_adds_ems() {
     assert_handshake_failure(&mut c, r);
 }
 
+#[cfg(feature = "legacy")]
 #[test]
 fn client_refuses_a_resumption_that_drops_etm_or_ems() {
     use ferrotls::internal::msgs::extensions::Extension;
