@@ -383,9 +383,7 @@ impl CommonConfig {
         // and may not be empty (RFC 5246 §7.4.1.4.1: `<2..2^16-2>`).
         let tls12_only = self.versions.contains(&ProtocolVersion::TLSv1_2)
             && !self.versions.contains(&ProtocolVersion::TLSv1_3);
-        if self.signature_schemes.is_empty()
-            || (tls12_only && !self.signature_schemes.iter().any(|s| tls12_offerable(*s)))
-        {
+        if self.signature_schemes.is_empty() || (tls12_only && !self.lists_tls12_scheme()) {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::NoSignatureScheme,
             ));
@@ -415,6 +413,13 @@ impl CommonConfig {
             ));
         }
         Ok(())
+    }
+
+    /// Whether a list only TLS 1.2 reads (a TLS 1.2-only ClientHello, a
+    /// TLS 1.2 CertificateRequest) keeps a scheme: it may not be empty
+    /// (RFC 5246 §7.4.1.4.1 and §7.4.4: `<2..2^16-2>`).
+    fn lists_tls12_scheme(&self) -> bool {
+        self.signature_schemes.iter().any(|s| tls12_offerable(*s))
     }
 }
 
@@ -1098,6 +1103,17 @@ impl ServerConfigBuilder {
     /// cannot get its first key.
     pub fn build(self) -> Result<Arc<ServerConfig>, Error> {
         self.common.check()?;
+        // A TLS 1.2 CertificateRequest lists what TLS 1.2 can check, and
+        // that list may not be empty (RFC 5246 §7.4.4), also when TLS 1.3
+        // is enabled beside it.
+        let requests_tls12_certificate = self.common.versions.contains(&ProtocolVersion::TLSv1_2)
+            && (self.client_auth.verifier().is_some()
+                || self.post_handshake_client_auth.verifier().is_some());
+        if requests_tls12_certificate && !self.common.lists_tls12_scheme() {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::NoSignatureScheme,
+            ));
+        }
         if self.max_early_data_size > 0
             && self.session_store.is_none()
             && self.anti_replay.is_none()

@@ -676,8 +676,9 @@ fn ecdsa_signatures_over_another_curves_hash_complete_tls12_handshakes() {
 /// under each with decrypt_error, never illegal_parameter (an algorithm
 /// it cannot check). Without feature `legacy` that leaves out
 /// `ecdsa_secp521r1_sha512`, and a TLS 1.2-only configuration with
-/// nothing else is refused. A ClientHello that also offers TLS 1.3 keeps
-/// the configured list whole, P-521's scheme included.
+/// nothing else is refused, as is a server that asks for client
+/// certificates with TLS 1.2 enabled. A ClientHello that also offers TLS
+/// 1.3 keeps the configured list whole, P-521's scheme included.
 #[test]
 fn tls12_only_signature_algorithms_list_only_schemes_we_can_check() {
     use ferrotls::internal::crypto::verify::{
@@ -759,12 +760,23 @@ fn tls12_only_signature_algorithms_list_only_schemes_we_can_check() {
         .versions(TLS12)
         .signature_schemes(&[S::ecdsa_secp521r1_sha512])
         .build();
-    if cfg!(feature = "legacy") {
-        assert!(only_p521.is_ok());
-    } else {
-        assert_eq!(
-            only_p521.unwrap_err(),
-            Error::InvalidRequest(InvalidRequestReason::NoSignatureScheme)
-        );
+    // A server asking for client certificates sends TLS 1.2's list in
+    // its TLS 1.2 CertificateRequest, with TLS 1.3 enabled or not.
+    let asking_only_p521 = client_auth_server_builder("p256", "p256", true)
+        .signature_schemes(&[S::ecdsa_secp521r1_sha512])
+        .build();
+    let not_asking_only_p521 = server_builder("p256")
+        .signature_schemes(&[S::ecdsa_secp521r1_sha512])
+        .build();
+    assert!(not_asking_only_p521.is_ok());
+    for refused in [only_p521.map(|_| ()), asking_only_p521.map(|_| ())] {
+        if cfg!(feature = "legacy") {
+            assert!(refused.is_ok());
+        } else {
+            assert_eq!(
+                refused.unwrap_err(),
+                Error::InvalidRequest(InvalidRequestReason::NoSignatureScheme)
+            );
+        }
     }
 }
