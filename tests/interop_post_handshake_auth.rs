@@ -30,22 +30,10 @@ fn protected_server() -> (Peer, u16) {
 /// Runs `openssl s_client -tls1_3` against `port` with `extra` options,
 /// sending `GET path`; returns its output.
 fn s_client(port: u16, path: &str, extra: &[&str]) -> String {
-    let address = format!("127.0.0.1:{port}");
-    let root = vector("p256-root.pem");
-    let mut args = vec![
-        "s_client",
-        "-tls1_3",
-        "-connect",
-        &address,
-        "-servername",
-        "leaf.p256.test",
-        "-CAfile",
-        &root,
-        "-ign_eof",
-    ];
-    args.extend_from_slice(extra);
+    let mut options = vec!["-tls1_3"];
+    options.extend_from_slice(extra);
     let request = format!("GET {path} HTTP/1.0\r\n\r\n");
-    run("openssl", &args, request.as_bytes()).1
+    s_client_to_p256(port, &options, request.as_bytes())
 }
 
 /// s_client's options sending `key_type`'s leaf and intermediate

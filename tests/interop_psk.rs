@@ -171,27 +171,14 @@ fn openssl_0rtt_with_stateless_tickets_and_the_anti_replay_filter() {
         "--max-connections",
         "2",
     ]);
-    let connect = format!("127.0.0.1:{port}");
-    let root = vector("p256-root.pem");
-    let common = [
-        "s_client",
-        "-tls1_3",
-        "-connect",
-        &connect,
-        "-servername",
-        "leaf.p256.test",
-        "-CAfile",
-        &root,
-        "-ign_eof",
-    ];
-    let mut args = common.to_vec();
-    args.extend(["-sess_out", sess]);
-    let (_, first) = run("openssl", &args, REQUEST);
+    let first = s_client_to_p256(port, &["-tls1_3", "-sess_out", sess], REQUEST);
     assert!(first.contains("New, TLSv1.3"), "{first}");
 
-    let mut args = common.to_vec();
-    args.extend(["-sess_in", sess, "-early_data", early]);
-    let (_, second) = run("openssl", &args, b"");
+    let second = s_client_to_p256(
+        port,
+        &["-tls1_3", "-sess_in", sess, "-early_data", early],
+        b"",
+    );
     assert!(second.contains("Early data was accepted"), "{second}");
     assert!(second.contains("early_data: accepted"), "{second}");
 

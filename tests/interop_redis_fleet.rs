@@ -84,20 +84,7 @@ fn nth_report(server: &Peer, n: usize) -> Json {
 /// `openssl s_client` to 127.0.0.1:`port` with `options` (the version
 /// and session flags), asking for the page; returns its output.
 fn s_client(port: u16, options: &[&str]) -> String {
-    let connect = format!("127.0.0.1:{port}");
-    let root = vector("p256-root.pem");
-    let mut args = vec![
-        "s_client",
-        "-connect",
-        &connect,
-        "-servername",
-        "leaf.p256.test",
-        "-CAfile",
-        &root,
-        "-ign_eof",
-    ];
-    args.extend_from_slice(options);
-    run("openssl", &args, b"GET / HTTP/1.0\r\n\r\n").1
+    s_client_to_p256(port, options, b"GET / HTTP/1.0\r\n\r\n")
 }
 
 /// The first failure line `ferrotls server` printed that is not a

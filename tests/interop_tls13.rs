@@ -104,26 +104,12 @@ fn our_server_retries_openssl_and_gnutls_clients_that_accept_the_same_hello_agai
     // sends its first ClientHello again with only the key share changed,
     // which our check of the second ClientHello (§4.1.2) accepts.
     let (server, port) = ferrotls_server(&["--groups", "secp384r1", "--max-connections", "2"]);
-    let connect = format!("127.0.0.1:{port}");
     let port_text = port.to_string();
     let root = vector("p256-root.pem");
     let request = b"GET / HTTP/1.0\r\n\r\n";
-    let (_, out) = run(
-        "openssl",
-        &[
-            "s_client",
-            "-tls1_3",
-            "-connect",
-            &connect,
-            "-servername",
-            "leaf.p256.test",
-            "-CAfile",
-            &root,
-            "-groups",
-            "X25519:P-384",
-            "-msg",
-            "-ign_eof",
-        ],
+    let out = s_client_to_p256(
+        port,
+        &["-tls1_3", "-groups", "X25519:P-384", "-msg"],
         request,
     );
     assert!(out.contains("New, TLSv1.3"), "{out}");
@@ -316,6 +302,30 @@ fn key_update_typed_into_openssl_both_ways() {
     }
 }
 
+/// `ferrotls server --key-update-path`: a request for the path is
+/// answered behind a KeyUpdate that asks the client to update too (RFC
+/// 8446 §4.6.3), and s_client reads the page under the new key; other
+/// paths, and TLS 1.2, get the page alone.
+#[test]
+fn openssl_s_client_reads_the_page_behind_our_key_update() {
+    let (server, port) =
+        ferrotls_server(&["--key-update-path", "/update", "--max-connections", "3"]);
+    // `-msg` prints each handshake message s_client reads: the KeyUpdate
+    // with request_update = update_requested (1).
+    let key_update = "<<< TLS 1.3, Handshake [length 0005], KeyUpdate\n    18 00 00 01 01";
+    let updated = s_client_to_p256(port, &["-tls1_3", "-msg"], b"GET /update HTTP/1.0\r\n\r\n");
+    assert!(updated.contains(key_update), "{updated}");
+    let page = updated.split(key_update).nth(1).unwrap_or_default();
+    assert!(page.contains("HTTP/1.0 200 OK"), "{updated}");
+    let other = s_client_to_p256(port, &["-tls1_3", "-msg"], b"GET / HTTP/1.0\r\n\r\n");
+    assert!(other.contains("HTTP/1.0 200 OK"), "{other}");
+    assert!(!other.contains("KeyUpdate"), "{other}");
+    let tls12 = s_client_to_p256(port, &["-tls1_2"], b"GET /update HTTP/1.0\r\n\r\n");
+    assert!(tls12.contains("HTTP/1.0 200 OK"), "{tls12}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+}
+
 #[test]
 fn our_client_against_gnutls_serv_resumes() {
     let (server, port) = gnutls_server("p256", &[]);
@@ -357,37 +367,22 @@ fn rfc8446_4_2_10_our_server_without_early_data_skips_openssl_0rtt() {
     let sessions = &dir.file("sessions");
     let early = &dir.file("early.txt");
     std::fs::write(early, vec![b'x'; 16384]).unwrap();
-    let connect = |port: u16| format!("127.0.0.1:{port}");
-    let root = vector("p256-root.pem");
     let stateful = ["--session-dir", sessions, "--max-connections", "1"];
+    let request = b"GET / HTTP/1.0\r\n\r\n";
 
     let mut with_early = stateful.to_vec();
     with_early.extend(["--early-data", "16384"]);
     let (server, port) = ferrotls_server(&with_early);
-    let address = connect(port);
-    let common = [
-        "s_client",
-        "-tls1_3",
-        "-connect",
-        &address,
-        "-servername",
-        "leaf.p256.test",
-        "-CAfile",
-        &root,
-        "-ign_eof",
-    ];
-    let mut args = common.to_vec();
-    args.extend(["-sess_out", sess]);
-    let (_, first) = run("openssl", &args, b"GET / HTTP/1.0\r\n\r\n");
+    let first = s_client_to_p256(port, &["-tls1_3", "-sess_out", sess], request);
     assert!(first.contains("New, TLSv1.3"), "{first}");
     assert!(server.wait_exit().0.success());
 
     let (server, port) = ferrotls_server(&stateful);
-    let address = connect(port);
-    let mut args = common.to_vec();
-    args[3] = &address;
-    args.extend(["-sess_in", sess, "-early_data", early]);
-    let (_, second) = run("openssl", &args, b"GET / HTTP/1.0\r\n\r\n");
+    let second = s_client_to_p256(
+        port,
+        &["-tls1_3", "-sess_in", sess, "-early_data", early],
+        request,
+    );
     assert!(second.contains("Early data was rejected"), "{second}");
     assert!(second.contains("Reused, TLSv1.3"), "{second}");
     assert!(second.contains("ferrotls server"), "{second}");
@@ -406,38 +401,27 @@ fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
     let early = &dir.file("early.txt");
     std::fs::write(early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
     let (server, port) = ferrotls_server(&["--early-data", "16384", "--max-connections", "3"]);
-    let connect = format!("127.0.0.1:{port}");
-    let root = vector("p256-root.pem");
-    let common = [
-        "s_client",
-        "-tls1_3",
-        "-connect",
-        &connect,
-        "-servername",
-        "leaf.p256.test",
-        "-CAfile",
-        &root,
-        "-ign_eof",
-    ];
     let request = b"GET / HTTP/1.0\r\n\r\n";
-    let mut args = common.to_vec();
-    args.extend(["-sess_out", sess]);
-    let (_, first) = run("openssl", &args, request);
+    let first = s_client_to_p256(port, &["-tls1_3", "-sess_out", sess], request);
     assert!(first.contains("New, TLSv1.3"), "{first}");
     assert!(first.contains("ferrotls server"), "{first}");
 
     // Our tickets are single use (the session cache makes them so), so
     // each resumption saves the ticket the next one uses.
     let sess2 = &dir.file("sess2.pem");
-    let mut args = common.to_vec();
-    args.extend(["-sess_in", sess, "-sess_out", sess2]);
-    let (_, second) = run("openssl", &args, request);
+    let second = s_client_to_p256(
+        port,
+        &["-tls1_3", "-sess_in", sess, "-sess_out", sess2],
+        request,
+    );
     assert!(second.contains("Reused, TLSv1.3"), "{second}");
     assert!(second.contains("resumed: true"), "{second}");
 
-    let mut args = common.to_vec();
-    args.extend(["-sess_in", sess2, "-early_data", early]);
-    let (_, third) = run("openssl", &args, b"");
+    let third = s_client_to_p256(
+        port,
+        &["-tls1_3", "-sess_in", sess2, "-early_data", early],
+        b"",
+    );
     assert!(third.contains("Early data was accepted"), "{third}");
     assert!(third.contains("early_data: accepted"), "{third}");
 

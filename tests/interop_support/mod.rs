@@ -274,6 +274,28 @@ pub fn run(program: &str, args: &[&str], stdin: &[u8]) -> (std::process::ExitSta
     peer.wait_exit()
 }
 
+/// Runs `openssl s_client` against `ferrotls server` on 127.0.0.1:`port`
+/// serving its default chain ([`ferrotls_server`]: `leaf.p256.test`,
+/// trusted through the P-256 root), reading until the server closes
+/// (`-ign_eof`), with `options` (version, session files, ...) and
+/// `stdin`; returns its output.
+pub fn s_client_to_p256(port: u16, options: &[&str], stdin: &[u8]) -> String {
+    let connect = format!("127.0.0.1:{port}");
+    let root = vector("p256-root.pem");
+    let mut args = vec![
+        "s_client",
+        "-connect",
+        &connect,
+        "-servername",
+        "leaf.p256.test",
+        "-CAfile",
+        &root,
+        "-ign_eof",
+    ];
+    args.extend_from_slice(options);
+    run("openssl", &args, stdin).1
+}
+
 /// Like [`run`], but keeps stdin open until the output contains `until`
 /// (for clients that stop at end of input before the server answers).
 pub fn run_until(

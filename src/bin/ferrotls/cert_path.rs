@@ -17,13 +17,6 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Whether the request line `line` (`GET /path HTTP/1.0`) asks for `path`.
-pub fn asks_for(line: &[u8], path: &str) -> bool {
-    let line = String::from_utf8_lossy(line);
-    let mut parts = line.split_whitespace();
-    parts.next() == Some("GET") && parts.next() == Some(path)
-}
-
 /// The response to a request for the protected path: asks for a client
 /// certificate, waits (each read within `idle`) until the answer has been
 /// checked, and returns 200 with the client's subject and `page`, or 403.

@@ -83,6 +83,7 @@ pub fn run(options: crate::args::Options) -> Result<ExitCode, Failure> {
         handshake_timeout: server::DEFAULT_HANDSHAKE_TIMEOUT,
         idle_timeout: server::DEFAULT_IDLE_TIMEOUT,
         require_cert_path: None,
+        key_update_path: None,
         events: Box::new(move |event| {
             if let Ok(sender) = events.lock() {
                 // The demo may have stopped listening; nothing to do then.

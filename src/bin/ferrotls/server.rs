@@ -16,7 +16,8 @@ use crate::{Failure, EXIT_FAILED};
 use ferrotls::tokio::server::TlsStream;
 use ferrotls::{
     ClientAuth, ExternalPsks, FileServerStore, InMemoryAntiReplay, InMemoryServerStore, OsRng,
-    RotatingTicketer, ServerConfig, ServerConnection, SystemClock, WebPkiClientVerifier,
+    ProtocolVersion, RotatingTicketer, ServerConfig, ServerConnection, SystemClock,
+    WebPkiClientVerifier,
 };
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [
     [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
+    [--key-update-path PATH] \
     [--renegotiation] [--ocsp FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
@@ -82,6 +84,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
     value("require-cert-path", "PATH", "--www: a GET for PATH asks for a client certificate after a TLS 1.3 handshake (post-handshake authentication; after TLS 1.2 by renegotiating, with --renegotiation) and is answered with the client's subject, or 403 without one"),
     value("post-handshake-ca", "CAFILE", "the CA of the certificates --require-cert-path accepts"),
+    value("key-update-path", "PATH", "--www: a GET for PATH after a TLS 1.3 handshake is answered under new keys, behind a KeyUpdate that asks the client to update its own (RFC 8446 §4.6.3); after TLS 1.2 the page alone"),
     value("pin-client-spki", "SPEC", "require a client key pinned by SPEC, sent raw (RFC 7250) or in a certificate: sha256:HEX of its DER SubjectPublicKeyInfo, or a file with it (PEM or DER, openssl pkey -pubout)"),
     flag("rawpk", "send the key of --key alone, as a raw public key (RFC 7250), to clients that ask for one"),
     flag("renegotiation", "TLS <=1.2: accept a client's secure renegotiation (RFC 5746), and let --require-cert-path renegotiate to ask for the certificate"),
@@ -175,6 +178,9 @@ pub struct Service {
     /// `--www`: the path whose requests need a client certificate, asked
     /// for after the handshake.
     pub require_cert_path: Option<String>,
+    /// `--www`: the path whose requests are answered behind a KeyUpdate
+    /// that asks the client to update too (TLS 1.3).
+    pub key_update_path: Option<String>,
     /// Told about every handshake and failure, from the connection's
     /// task.
     pub events: Box<dyn Fn(Event) + Send + Sync>,
@@ -218,6 +224,7 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         handshake_timeout,
         idle_timeout,
         require_cert_path: options.get("require-cert-path").map(str::to_string),
+        key_update_path: options.get("key-update-path").map(str::to_string),
         events: Box::new(move |event| match event {
             Event::Handshake(report) if json => stdout::line(&report.to_json()),
             Event::Handshake(_) => {}
@@ -529,14 +536,23 @@ async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str)
     match service.mode {
         Mode::Www => {
             if let Some(line) = read_request_line(tls, idle).await? {
-                let response = match &service.require_cert_path {
-                    Some(path) if cert_path::asks_for(&line, path) => {
-                        cert_path::respond(tls, idle, page).await?
+                let asks_for = |path: &Option<String>| {
+                    path.as_deref()
+                        .is_some_and(|path| request_asks_for(&line, path))
+                };
+                let response = if asks_for(&service.require_cert_path) {
+                    cert_path::respond(tls, idle, page).await?
+                } else {
+                    let conn = tls.get_mut().1;
+                    if asks_for(&service.key_update_path)
+                        && conn.protocol_version() == Some(ProtocolVersion::TLSv1_3)
+                    {
+                        conn.refresh_traffic_keys(true).map_err(io::Error::other)?;
                     }
-                    _ => format!(
+                    format!(
                         "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\
                          ferrotls server\n{page}"
-                    ),
+                    )
                 };
                 within(idle, "sending", tls.write_all(response.as_bytes())).await?;
             }
@@ -559,6 +575,13 @@ async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str)
     }
     tls.get_mut().1.send_close_notify();
     within(idle, "sending", tls.flush()).await
+}
+
+/// Whether the request line `line` (`GET /path HTTP/1.0`) asks for `path`.
+fn request_asks_for(line: &[u8], path: &str) -> bool {
+    let line = String::from_utf8_lossy(line);
+    let mut parts = line.split_whitespace();
+    parts.next() == Some("GET") && parts.next() == Some(path)
 }
 
 /// Reads until the request line is complete (its `\n`, whether the line
