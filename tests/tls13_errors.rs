@@ -175,16 +175,15 @@ fn no_common_version_is_protocol_version() {
 #[test]
 fn psk_without_key_exchange_modes_is_missing_extension() {
     let (err, _) = server_refuses(|h| {
-        h.extensions
-            .as_mut()
-            .unwrap()
-            .push(Extension::PreSharedKeyOffer(PskOffer {
-                identities: vec![PskIdentity {
-                    identity: vec![1; 16],
-                    obfuscated_ticket_age: 0,
-                }],
-                binders: vec![[0; 32].into()],
-            }));
+        let extensions = h.extensions.as_mut().unwrap();
+        extensions.retain(|e| !matches!(e, Extension::PskKeyExchangeModes(_)));
+        extensions.push(Extension::PreSharedKeyOffer(PskOffer {
+            identities: vec![PskIdentity {
+                identity: vec![1; 16],
+                obfuscated_ticket_age: 0,
+            }],
+            binders: vec![[0; 32].into()],
+        }));
     });
     assert!(matches!(
         err,

@@ -131,6 +131,76 @@ fn two_tickets_after_a_full_handshake_zero_turns_them_off() {
     assert!(!c.is_resumed() && !s.is_resumed());
 }
 
+/// The PSK extensions of `client`'s first ClientHello: the
+/// psk_key_exchange_modes it lists, if any, and whether it offers a PSK.
+fn first_hello_psk_extensions(
+    client: Arc<ClientConfig>,
+) -> (Option<Vec<PskKeyExchangeMode>>, bool) {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let hello = common::rfc8448::client_hello(&records(&bytes)[0][5..]);
+    let extensions = hello.extensions.unwrap_or_default();
+    let modes = extensions.iter().find_map(|e| match e {
+        Extension::PskKeyExchangeModes(modes) => Some(modes.to_vec()),
+        _ => None,
+    });
+    let offers_psk = extensions
+        .iter()
+        .any(|e| matches!(e, Extension::PreSharedKeyOffer(_)));
+    (modes, offers_psk)
+}
+
+/// RFC 8446 §4.2.9: a server sends no tickets for modes the client did
+/// not list (Go, Java and BoringSSL servers send none to a client that
+/// lists none), so a TLS 1.3 ClientHello lists our modes before we have a
+/// ticket to offer, as BoringSSL's and rustls's do; none when no mode is
+/// configured, and none in a TLS 1.2-only ClientHello.
+#[test]
+fn rfc8446_4_2_9_the_first_client_hello_lists_our_modes_before_we_have_a_ticket() {
+    let default = client_builder("p256").build().unwrap();
+    assert_eq!(
+        first_hello_psk_extensions(default),
+        (Some(vec![PskKeyExchangeMode::PskDheKe]), false)
+    );
+    let modes = [PskKeyExchangeMode::PskKe, PskKeyExchangeMode::PskDheKe];
+    let both = client_builder("p256").psk_modes(&modes).build().unwrap();
+    assert_eq!(
+        first_hello_psk_extensions(both),
+        (Some(modes.to_vec()), false)
+    );
+    let none = client_builder("p256").psk_modes(&[]).build().unwrap();
+    assert_eq!(first_hello_psk_extensions(none), (None, false));
+    let tls12 = client_builder("p256")
+        .versions(&[ferrotls::ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    assert_eq!(first_hello_psk_extensions(tls12), (None, false));
+}
+
+/// RFC 8446 §4.2.9: our server sends tickets only to a client that lists
+/// a PSK mode it allows, since no other client can resume with them.
+#[test]
+fn rfc8446_4_2_9_no_tickets_for_a_client_without_a_mode_we_allow() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let no_modes = client_builder("p256").psk_modes(&[]).build().unwrap();
+    let (mut c, mut s) = pair(no_modes, server.clone(), server_name("p256"));
+    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 0);
+    // psk_ke alone, which the server (psk_dhe_ke by default) refuses.
+    let psk_ke = client_builder("p256")
+        .psk_modes(&[PskKeyExchangeMode::PskKe])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(psk_ke.clone(), server.clone(), server_name("p256"));
+    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 0);
+    let (c, _) = connect(&psk_ke, &server);
+    assert!(!c.is_resumed());
+}
+
 #[test]
 fn psk_ke_resumes_without_key_exchange() {
     let modes = [PskKeyExchangeMode::PskKe];

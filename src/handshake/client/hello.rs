@@ -677,10 +677,20 @@ impl ExpectServerHello {
         if self.early_data {
             extensions.push(Extension::EarlyData);
         }
-        if let Some(offer) = self.psk_offer(common.clock.now()) {
+        let psk_offer = self.psk_offer(common.clock.now());
+        // The modes go with every PSK offer (RFC 8446 §4.2.9), and with
+        // every TLS 1.3 offer before we hold a ticket: a server sends no
+        // NewSessionTicket for modes a client did not list (§4.2.9:
+        // SHOULD NOT; Go, Java and BoringSSL servers send none to a client
+        // without the extension). BoringSSL and rustls clients list them
+        // likewise.
+        let lists_modes = offers_tls13(config) && !common.psk_modes.is_empty();
+        if psk_offer.is_some() || lists_modes {
             extensions.push(Extension::PskKeyExchangeModes(
                 common.psk_modes.as_slice().into(),
             ));
+        }
+        if let Some(offer) = psk_offer {
             extensions.push(Extension::PreSharedKeyOffer(offer));
         }
         extensions

@@ -126,8 +126,14 @@ impl<'a> Offer<'a> {
     /// Our most preferred PSK mode the client also offers, when it offers
     /// a PSK.
     fn psk_mode(&self, config: &ServerConfig) -> Option<PskKeyExchangeMode> {
-        let offered = self.extensions.psk_key_exchange_modes?;
         self.extensions.pre_shared_key?;
+        self.shared_psk_mode(config)
+    }
+
+    /// Our most preferred PSK mode among those the client lists: a ticket
+    /// of ours can resume only with one (RFC 8446 §4.2.9).
+    fn shared_psk_mode(&self, config: &ServerConfig) -> Option<PskKeyExchangeMode> {
+        let offered = self.extensions.psk_key_exchange_modes?;
         config
             .common
             .psk_modes
@@ -550,6 +556,7 @@ fn send_flight(
     };
     let application = send_finished(common, &mut transcript, suite, keys)?;
     let group = share.map(|s| s.group);
+    let tickets_usable = offer.shared_psk_mode(&config).is_some();
     report_negotiated(common, suite, group, choices.alpn, offer.server_name);
     common.report(HandshakeEvent::SessionId(session_id_t));
     let request_certificate = requested_schemes.is_some();
@@ -567,6 +574,7 @@ fn send_flight(
         record_size_limit: choices.record_size_limit,
         post_handshake_auth: offer.extensions.post_handshake_auth,
         client_certificate_type: choices.client_certificate_type.typ,
+        tickets_usable,
     };
     Ok(expect_client_flight(
         flight,
@@ -1468,6 +1476,10 @@ pub(crate) struct ClientFlight {
     post_handshake_auth: bool,
     /// What the client's Certificate carries (RFC 7250 §4.2).
     client_certificate_type: CertificateType,
+    /// The client lists a PSK mode of ours, so it can resume with our
+    /// tickets; otherwise it gets none (RFC 8446 §4.2.9: a server SHOULD
+    /// NOT send tickets the advertised modes cannot use).
+    tickets_usable: bool,
 }
 
 /// How the client was authenticated, as proof values.
@@ -1614,7 +1626,9 @@ impl ExpectFinished {
             flight.client_application_traffic,
             flight.server_application_traffic,
         )?;
-        let tickets = if common.negotiated().resumed() {
+        let tickets = if !flight.tickets_usable {
+            0
+        } else if common.negotiated().resumed() {
             flight.config.tickets_after_resumption
         } else {
             flight.config.tickets_after_full_handshake
