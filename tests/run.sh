@@ -38,9 +38,10 @@ command -v curl >/dev/null || install_apt curl
 # The shared session store's tests (tests/redis_*.rs,
 # tests/interop_redis_fleet.rs) start their own redis-server.
 command -v redis-server >/dev/null || install_apt redis-server
-# Java's TLS stack (tests/interop_jsse.rs runs its peer from source, which
-# needs the JDK's compiler).
+# Java's and Go's TLS stacks (tests/interop_jsse_go.rs runs its Java peer
+# from source, which needs the JDK's compiler, and builds its Go peer).
 command -v javac >/dev/null || install_apt openjdk-17-jdk-headless
+command -v go >/dev/null || install_apt golang-go
 # The C library's test compiles against an installed prefix.
 command -v cc >/dev/null || install_apt gcc
 command -v pkg-config >/dev/null || install_apt pkg-config
@@ -73,6 +74,7 @@ chromium --version 2>/dev/null
 curl --version | head -n 1
 redis-server --version
 java -version 2>&1 | head -n 1
+go version
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
 

@@ -1,19 +1,21 @@
 // Java's own TLS stack (SunJSSE) as a peer for tests/interop_jsse.rs, run
 // from source (`java JssePeer.java ...`, JDK 11 or later):
 //
-//   client PORT ROOT_PEM PROTOCOL CONNECTIONS SERVER_NAME
+//   client PORT ROOT_PEM VERSION CONNECTIONS SERVER_NAME
 //       connects CONNECTIONS times through one SSLContext (so a session
 //       or ticket from one connection resumes the next), verifying the
-//       server's chain to ROOT_PEM and its name, sends `GET /` and prints
-//       one `JSSE <protocol> <suite> id=<hex>` line, then the page;
-//   server CHAIN_PEM KEY_PEM KEY_ALGORITHM PROTOCOLS CONNECTIONS
+//       server's chain to ROOT_PEM and its name, with VERSION (1.2 or
+//       1.3) alone; sends `GET /` and prints one
+//       `JSSE <protocol> <suite> id=<hex>` line, then the page;
+//   server CHAIN_PEM KEY_PEM VERSION CONNECTIONS
 //       listens on an ephemeral port of 127.0.0.1, prints
 //       `listening on 127.0.0.1:<port>`, then answers CONNECTIONS
 //       connections, each with one line of the request read and a page
-//       naming the protocol, suite and session ID, printing the same
-//       `JSSE ...` line for each.
+//       with the same `JSSE ...` line it prints. KEY_PEM is a PKCS#8 EC
+//       or RSA key.
 //
-// Either side prints `JSSE failed: <exception>` when a connection fails.
+// The same command line as gopeer/main.go. Either side prints
+// `JSSE failed: <exception>` when a connection fails.
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -45,14 +47,33 @@ public class JssePeer {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 6 && args[0].equals("client")) {
-            client(Integer.parseInt(args[1]), Path.of(args[2]), args[3],
+            client(Integer.parseInt(args[1]), Path.of(args[2]), protocol(args[3]),
                 Integer.parseInt(args[4]), args[5]);
-        } else if (args.length == 6 && args[0].equals("server")) {
-            server(Path.of(args[1]), Path.of(args[2]), args[3], args[4].split(","),
-                Integer.parseInt(args[5]));
+        } else if (args.length == 5 && args[0].equals("server")) {
+            server(Path.of(args[1]), Path.of(args[2]), protocol(args[3]),
+                Integer.parseInt(args[4]));
         } else {
             System.err.println("usage: see the header of JssePeer.java");
             System.exit(2);
+        }
+    }
+
+    /** JSSE's name of TLS `version` (1.2 or 1.3). */
+    private static String protocol(String version) {
+        if (!version.equals("1.2") && !version.equals("1.3")) {
+            throw new IllegalArgumentException("version 1.2 or 1.3, not " + version);
+        }
+        return "TLSv" + version;
+    }
+
+    /** The PKCS#8 key in `pem`, EC or RSA. */
+    private static PrivateKey privateKey(String pem) throws Exception {
+        byte[] der = Base64.getDecoder()
+            .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        try {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (java.security.spec.InvalidKeySpecException notEc) {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         }
     }
 
@@ -102,17 +123,14 @@ public class JssePeer {
         }
     }
 
-    private static void server(Path chainFile, Path keyFile, String keyAlgorithm,
-            String[] protocols, int connections) throws Exception {
+    private static void server(Path chainFile, Path keyFile, String protocol,
+            int connections) throws Exception {
         Certificate[] chain;
         try (InputStream in = Files.newInputStream(chainFile)) {
             chain = CertificateFactory.getInstance("X.509").generateCertificates(in)
                 .toArray(new Certificate[0]);
         }
-        String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "")
-            .replaceAll("\\s", "");
-        PrivateKey key = KeyFactory.getInstance(keyAlgorithm)
-            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        PrivateKey key = privateKey(Files.readString(keyFile));
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("leaf", key, STORE_PASSWORD, chain);
@@ -122,7 +140,7 @@ public class JssePeer {
         context.init(keyManager.getKeyManagers(), null, null);
         try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 16, InetAddress.getByName("127.0.0.1"))) {
-            listener.setEnabledProtocols(protocols);
+            listener.setEnabledProtocols(new String[] {protocol});
             System.out.println("listening on 127.0.0.1:" + listener.getLocalPort());
             System.out.flush();
             for (int i = 0; i < connections; i++) {

@@ -50,7 +50,8 @@ pub fn require(program: &str) {
         "interop peer `{program}` is not installed: run tests/run.sh as root, or install it \
          (openssl: apt-get install openssl; gnutls-serv/gnutls-cli: apt-get install gnutls-bin; \
          tshark: apt-get install tshark; certutil/pk12util/tstclnt/selfserv: apt-get install \
-         libnss3-tools; chromium: apt-get install chromium; sslyze: pip install sslyze)"
+         libnss3-tools; chromium: apt-get install chromium; java: apt-get install \
+         openjdk-17-jdk-headless; go: apt-get install golang-go; sslyze: pip install sslyze)"
     );
 }
 

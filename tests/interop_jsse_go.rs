@@ -1,0 +1,204 @@
+//! Interop with two more independent TLS stacks on 127.0.0.1, Java's
+//! SunJSSE (JDK 17) and Go's crypto/tls (Go 1.19), through peer programs
+//! that share one command line: `tests/interop_support/JssePeer.java`,
+//! run from source, and `tests/interop_support/gopeer`, built with `go
+//! build`. Each stack's client resumes with `ferrotls server`, and our
+//! client resumes with each stack's server, in TLS 1.3 and in TLS 1.2.
+//! JSSE and Go servers send no TLS 1.3 ticket to a client that lists no
+//! psk_key_exchange_modes (RFC 8446 §4.2.9), so our client's resumption
+//! with them rests on listing its modes from its first ClientHello. A
+//! missing `java` or `go` fails the test (see `tests/run.sh`).
+
+mod interop_support;
+
+use interop_support::*;
+use std::process::Command;
+
+/// A peer program: `client PORT ROOT VERSION CONNECTIONS NAME` or
+/// `server CHAIN KEY VERSION CONNECTIONS` (see either source's header).
+struct PeerProgram {
+    /// What its report lines start with (`JSSE `, `GO `).
+    prefix: &'static str,
+    /// The program and the arguments before the peer's own.
+    command: Vec<String>,
+    /// Where a built program lives, for as long as the test runs.
+    _build: Option<Scratch>,
+}
+
+impl PeerProgram {
+    fn jsse() -> Self {
+        let source = format!(
+            "{}/tests/interop_support/JssePeer.java",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        Self {
+            prefix: "JSSE ",
+            command: vec!["java".into(), source],
+            _build: None,
+        }
+    }
+
+    fn go() -> Self {
+        require("go");
+        let build = Scratch::new("gopeer");
+        let program = build.file("gopeer");
+        let status = Command::new("go")
+            .args(["build", "-o", &program, "."])
+            .current_dir(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/interop_support/gopeer"
+            ))
+            // The peer is a lone main package of the standard library.
+            .env("GO111MODULE", "off")
+            .status()
+            .expect("go build");
+        assert!(status.success(), "go build of gopeer failed");
+        Self {
+            prefix: "GO ",
+            command: vec![program],
+            _build: Some(build),
+        }
+    }
+
+    fn args<'a>(&'a self, args: &[&'a str]) -> (&'a str, Vec<&'a str>) {
+        let mut all: Vec<&str> = self.command.iter().skip(1).map(String::as_str).collect();
+        all.extend_from_slice(args);
+        (&self.command[0], all)
+    }
+
+    /// Runs the client `connections` times against our server on `port`
+    /// with TLS `version` (`1.2`, `1.3`); returns its output.
+    fn client(&self, port: u16, version: &str, connections: usize) -> String {
+        let (root, port, connections) = (
+            vector("p256-root.pem"),
+            port.to_string(),
+            connections.to_string(),
+        );
+        let (program, args) = self.args(&[
+            "client",
+            &port,
+            &root,
+            version,
+            &connections,
+            "leaf.p256.test",
+        ]);
+        let (status, out) = run(program, &args, b"");
+        assert!(status.success(), "{out}");
+        assert!(!out.contains(&format!("{}failed", self.prefix)), "{out}");
+        out
+    }
+
+    /// Starts the server with the P-256 chain for `connections`
+    /// connections with TLS `version`; returns the guard and the port.
+    fn server(&self, version: &str, connections: usize) -> (Peer, u16) {
+        let (chain, key, connections) = (
+            vector("p256-chain.pem"),
+            vector("p256-leaf.key"),
+            connections.to_string(),
+        );
+        let (program, args) = self.args(&["server", &chain, &key, version, &connections]);
+        let peer = Peer::spawn(program, &args);
+        let port = peer.wait_for_port("listening on");
+        (peer, port)
+    }
+
+    /// The peer's report lines in `output`.
+    fn lines<'a>(&self, output: &'a str) -> Vec<&'a str> {
+        output
+            .lines()
+            .filter(|l| l.starts_with(self.prefix))
+            .collect()
+    }
+}
+
+/// The value of `key=` in a report line, when the peer reports it
+/// (`resumed` from Go, `id` from JSSE).
+fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+}
+
+const VERSIONS: [(&str, &str, &str); 2] = [
+    ("1.3", "TLSv1.3", "TLS_AES_128_GCM_SHA256"),
+    ("1.2", "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+];
+
+/// The peer's client connects twice to `ferrotls server` per version and
+/// resumes the second time; our T persists across the resumption (design
+/// §3), and a TLS 1.2 ID the peer reports is T.
+fn their_client_resumes_with_our_server(peer: &PeerProgram) {
+    for (version, name, suite) in VERSIONS {
+        let (server, port) = ferrotls_server(&["--max-connections", "2"]);
+        let out = peer.client(port, version, 2);
+        let lines = peer.lines(&out);
+        assert_eq!(lines.len(), 2, "{version}: {out}");
+        let reported = format!("{}{name} {suite} ", peer.prefix);
+        assert!(lines.iter().all(|l| l.starts_with(&reported)), "{out}");
+        // Our page reports each connection's resumption.
+        assert_eq!(out.matches("resumed: false").count(), 1, "{out}");
+        assert_eq!(out.matches("resumed: true").count(), 1, "{out}");
+        let (status, log) = server.wait_exit();
+        assert!(status.success(), "{log}");
+        let json = json_lines(&log);
+        let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
+        assert_eq!(resumed, ["false", "true"], "{version}: {log}");
+        let t = json[0].get("session_id");
+        assert_eq!(json[1].get("session_id"), t, "{log}");
+        for (line, expected) in lines.iter().zip(["false", "true"]) {
+            if let Some(resumed) = field(line, "resumed") {
+                assert_eq!(resumed, expected, "{out}");
+            }
+            if let (Some(id), "1.2") = (field(line, "id"), version) {
+                assert_eq!(id, t, "TLS 1.2 resumes by our ID T: {out}");
+            }
+        }
+    }
+}
+
+/// Our client connects twice to the peer's server per version and
+/// resumes the second time; in TLS 1.2 our `session_id` is the ID the
+/// server holds, when the peer reports it (design §3, client side).
+fn our_client_resumes_with_their_server(peer: &PeerProgram) {
+    for (version, name, _) in VERSIONS {
+        let (server, port) = peer.server(version, 2);
+        let (status, out) = ferrotls_client(port, &["--connections", "2"]);
+        assert!(status.success(), "{version}: {out}");
+        let json = json_lines(&out);
+        let versions: Vec<&str> = json.iter().map(|j| j.get("version")).collect();
+        assert_eq!(versions, [name; 2], "{out}");
+        let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
+        assert_eq!(resumed, ["false", "true"], "{version}: {out}");
+        let (_, log) = server.wait_exit();
+        assert!(!log.contains(&format!("{}failed", peer.prefix)), "{log}");
+        let lines = peer.lines(&log);
+        assert_eq!(lines.len(), 2, "{version}: {log}");
+        for ((line, json), expected) in lines.iter().zip(&json).zip(["false", "true"]) {
+            if let Some(resumed) = field(line, "resumed") {
+                assert_eq!(resumed, expected, "{log}");
+            }
+            if let (Some(id), "1.2") = (field(line, "id"), version) {
+                assert_eq!(id, json.get("session_id"), "{line} / {out}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_jsse_client_resumes_with_our_server_in_tls13_and_tls12() {
+    their_client_resumes_with_our_server(&PeerProgram::jsse());
+}
+
+#[test]
+fn our_client_resumes_with_a_jsse_server_in_tls13_and_tls12() {
+    our_client_resumes_with_their_server(&PeerProgram::jsse());
+}
+
+#[test]
+fn a_go_client_resumes_with_our_server_in_tls13_and_tls12() {
+    their_client_resumes_with_our_server(&PeerProgram::go());
+}
+
+#[test]
+fn our_client_resumes_with_a_go_server_in_tls13_and_tls12() {
+    our_client_resumes_with_their_server(&PeerProgram::go());
+}
