@@ -3,7 +3,9 @@
 //! that share one command line: `tests/interop_support/JssePeer.java`,
 //! run from source, and `tests/interop_support/gopeer`, built with `go
 //! build`. Each stack's client resumes with `ferrotls server`, and our
-//! client resumes with each stack's server, in TLS 1.3 and in TLS 1.2.
+//! client resumes with each stack's server, in TLS 1.3 and in TLS 1.2;
+//! and certificates of the key types the other tests meet least (Ed25519,
+//! P-521, RSA-PSS) sign on either side and are checked on the other.
 //! JSSE and Go servers send no TLS 1.3 ticket to a client that lists no
 //! psk_key_exchange_modes (RFC 8446 §4.2.9), so our client's resumption
 //! with them rests on listing its modes from its first ClientHello. A
@@ -13,6 +15,39 @@ mod interop_support;
 
 use interop_support::*;
 use std::process::Command;
+
+/// A chain, its leaf's key, the root that vouches for it and the name it
+/// is for.
+struct Credentials {
+    chain: String,
+    key: String,
+    root: String,
+    name: String,
+}
+
+impl Credentials {
+    /// The `vectors/pki` hierarchy of `key_type` (`p256`, `ed25519`, ...).
+    fn pki(key_type: &str) -> Self {
+        Self {
+            chain: vector(&format!("{key_type}-chain.pem")),
+            key: vector(&format!("{key_type}-leaf.key")),
+            root: vector(&format!("{key_type}-root.pem")),
+            name: format!("leaf.{key_type}.test"),
+        }
+    }
+
+    /// The RSASSA-PSS hierarchy of `vectors/pss` (an id-RSASSA-PSS leaf
+    /// key, RFC 4055).
+    fn pss() -> Self {
+        let file = |name: &str| format!("{}/vectors/pss/{name}", env!("CARGO_MANIFEST_DIR"));
+        Self {
+            chain: file("chain.pem"),
+            key: file("leaf.key"),
+            root: file("root.pem"),
+            name: "leaf.pss.test".into(),
+        }
+    }
+}
 
 /// A peer program: `client PORT ROOT VERSION CONNECTIONS NAME` or
 /// `server CHAIN KEY VERSION CONNECTIONS` (see either source's header).
@@ -66,21 +101,18 @@ impl PeerProgram {
         (&self.command[0], all)
     }
 
-    /// Runs the client `connections` times against our server on `port`
-    /// with TLS `version` (`1.2`, `1.3`); returns its output.
-    fn client(&self, port: u16, version: &str, connections: usize) -> String {
-        let (root, port, connections) = (
-            vector("p256-root.pem"),
-            port.to_string(),
-            connections.to_string(),
-        );
+    /// Runs the client `connections` times against our server on `port`,
+    /// which serves `server`'s chain, with TLS `version` (`1.2`, `1.3`);
+    /// returns its output.
+    fn client(&self, port: u16, server: &Credentials, version: &str, connections: usize) -> String {
+        let (port, connections) = (port.to_string(), connections.to_string());
         let (program, args) = self.args(&[
             "client",
             &port,
-            &root,
+            &server.root,
             version,
             &connections,
-            "leaf.p256.test",
+            &server.name,
         ]);
         let (status, out) = run(program, &args, b"");
         assert!(status.success(), "{out}");
@@ -88,15 +120,12 @@ impl PeerProgram {
         out
     }
 
-    /// Starts the server with the P-256 chain for `connections`
+    /// Starts the server with `server`'s chain for `connections`
     /// connections with TLS `version`; returns the guard and the port.
-    fn server(&self, version: &str, connections: usize) -> (Peer, u16) {
-        let (chain, key, connections) = (
-            vector("p256-chain.pem"),
-            vector("p256-leaf.key"),
-            connections.to_string(),
-        );
-        let (program, args) = self.args(&["server", &chain, &key, version, &connections]);
+    fn server(&self, server: &Credentials, version: &str, connections: usize) -> (Peer, u16) {
+        let connections = connections.to_string();
+        let (program, args) =
+            self.args(&["server", &server.chain, &server.key, version, &connections]);
         let peer = Peer::spawn(program, &args);
         let port = peer.wait_for_port("listening on");
         (peer, port)
@@ -118,6 +147,45 @@ fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
         .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
 }
 
+/// `ferrotls server` with `server`'s chain and `extra` options, `--json`.
+fn our_server(server: &Credentials, extra: &[&str]) -> (Peer, u16) {
+    let mut args = vec![
+        "server",
+        "--cert",
+        &server.chain,
+        "--key",
+        &server.key,
+        "--listen",
+        "127.0.0.1:0",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let peer = Peer::spawn(ferrotls_bin(), &args);
+    let port = peer.wait_for_port("listening on");
+    (peer, port)
+}
+
+/// `ferrotls client --json` to 127.0.0.1:`port`, trusting `server`'s
+/// root and expecting its name, with `extra` options.
+fn our_client(
+    port: u16,
+    server: &Credentials,
+    extra: &[&str],
+) -> (std::process::ExitStatus, String) {
+    let address = format!("127.0.0.1:{port}");
+    let mut args = vec![
+        "client",
+        &address,
+        "--servername",
+        &server.name,
+        "--cafile",
+        &server.root,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    run_client(&args)
+}
+
 const VERSIONS: [(&str, &str, &str); 2] = [
     ("1.3", "TLSv1.3", "TLS_AES_128_GCM_SHA256"),
     ("1.2", "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
@@ -127,9 +195,10 @@ const VERSIONS: [(&str, &str, &str); 2] = [
 /// resumes the second time; our T persists across the resumption (design
 /// §3), and a TLS 1.2 ID the peer reports is T.
 fn their_client_resumes_with_our_server(peer: &PeerProgram) {
+    let p256 = Credentials::pki("p256");
     for (version, name, suite) in VERSIONS {
-        let (server, port) = ferrotls_server(&["--max-connections", "2"]);
-        let out = peer.client(port, version, 2);
+        let (server, port) = our_server(&p256, &["--max-connections", "2"]);
+        let out = peer.client(port, &p256, version, 2);
         let lines = peer.lines(&out);
         assert_eq!(lines.len(), 2, "{version}: {out}");
         let reported = format!("{}{name} {suite} ", peer.prefix);
@@ -159,9 +228,10 @@ fn their_client_resumes_with_our_server(peer: &PeerProgram) {
 /// resumes the second time; in TLS 1.2 our `session_id` is the ID the
 /// server holds, when the peer reports it (design §3, client side).
 fn our_client_resumes_with_their_server(peer: &PeerProgram) {
+    let p256 = Credentials::pki("p256");
     for (version, name, _) in VERSIONS {
-        let (server, port) = peer.server(version, 2);
-        let (status, out) = ferrotls_client(port, &["--connections", "2"]);
+        let (server, port) = peer.server(&p256, version, 2);
+        let (status, out) = our_client(port, &p256, &["--connections", "2"]);
         assert!(status.success(), "{version}: {out}");
         let json = json_lines(&out);
         let versions: Vec<&str> = json.iter().map(|j| j.get("version")).collect();
@@ -179,6 +249,36 @@ fn our_client_resumes_with_their_server(peer: &PeerProgram) {
             if let (Some(id), "1.2") = (field(line, "id"), version) {
                 assert_eq!(id, json.get("session_id"), "{line} / {out}");
             }
+        }
+    }
+}
+
+/// Each of `chains` signs for our server, TLS 1.3 and 1.2, and the
+/// peer's client checks it; then it signs for the peer's server and our
+/// client checks it.
+fn certificates_of_every_key_type_both_ways(peer: &PeerProgram, chains: &[Credentials]) {
+    for chain in chains {
+        for (version, name, _) in VERSIONS {
+            let (server, port) = our_server(chain, &["--max-connections", "1"]);
+            let out = peer.client(port, chain, version, 1);
+            let lines = peer.lines(&out);
+            assert_eq!(lines.len(), 1, "{} {version}: {out}", chain.name);
+            assert!(
+                lines[0].starts_with(&format!("{}{name} ", peer.prefix)),
+                "{out}"
+            );
+            assert!(out.contains("HTTP/1.0 200 OK"), "{out}");
+            let (status, log) = server.wait_exit();
+            assert!(status.success(), "{log}");
+
+            let (server, port) = peer.server(chain, version, 1);
+            let (status, out) = our_client(port, chain, &[]);
+            assert!(status.success(), "{} {version}: {out}", chain.name);
+            let json = json_lines(&out);
+            assert_eq!(json.len(), 1, "{out}");
+            assert_eq!(json[0].get("version"), name, "{out}");
+            let (_, log) = server.wait_exit();
+            assert_eq!(peer.lines(&log).len(), 1, "{} {version}: {log}", chain.name);
         }
     }
 }
@@ -201,4 +301,22 @@ fn a_go_client_resumes_with_our_server_in_tls13_and_tls12() {
 #[test]
 fn our_client_resumes_with_a_go_server_in_tls13_and_tls12() {
     our_client_resumes_with_their_server(&PeerProgram::go());
+}
+
+#[test]
+fn ed25519_p521_and_rsa_pss_certificates_with_jsse_both_ways() {
+    let chains = [
+        Credentials::pki("ed25519"),
+        Credentials::pki("p521"),
+        Credentials::pss(),
+    ];
+    certificates_of_every_key_type_both_ways(&PeerProgram::jsse(), &chains);
+}
+
+/// Go's crypto/tls has no RSASSA-PSS keys in certificates: it offers no
+/// rsa_pss_pss_* scheme, so a server with only such a chain refuses it.
+#[test]
+fn ed25519_and_p521_certificates_with_go_both_ways() {
+    let chains = [Credentials::pki("ed25519"), Credentials::pki("p521")];
+    certificates_of_every_key_type_both_ways(&PeerProgram::go(), &chains);
 }

@@ -11,8 +11,8 @@
 //       listens on an ephemeral port of 127.0.0.1, prints
 //       `listening on 127.0.0.1:<port>`, then answers CONNECTIONS
 //       connections, each with one line of the request read and a page
-//       with the same `JSSE ...` line it prints. KEY_PEM is a PKCS#8 EC
-//       or RSA key.
+//       with the same `JSSE ...` line it prints. KEY_PEM is a PKCS#8 EC,
+//       RSA, RSASSA-PSS or Ed25519 key.
 //
 // The same command line as gopeer/main.go. Either side prints
 // `JSSE failed: <exception>` when a connection fails.
@@ -66,15 +66,20 @@ public class JssePeer {
         return "TLSv" + version;
     }
 
-    /** The PKCS#8 key in `pem`, EC or RSA. */
+    /** The PKCS#8 key in `pem`: EC, RSA, RSASSA-PSS or Ed25519. */
     private static PrivateKey privateKey(String pem) throws Exception {
         byte[] der = Base64.getDecoder()
             .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
-        try {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (java.security.spec.InvalidKeySpecException notEc) {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+        java.security.spec.InvalidKeySpecException last = null;
+        for (String algorithm : new String[] {"EC", "RSA", "RSASSA-PSS", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm)
+                    .generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (java.security.spec.InvalidKeySpecException other) {
+                last = other;
+            }
         }
+        throw last;
     }
 
     /** One line naming what the handshake of `session` settled. */
