@@ -874,8 +874,8 @@ pub struct ServerConfig {
     /// is [`ClientAuth::None`].
     pub post_handshake_client_auth: ClientAuth,
     /// TLS 1.3 NewSessionTickets sent after a full handshake (0: none),
-    /// to a client that lists one of our PSK modes (RFC 8446 §4.2.9);
-    /// other clients could not resume with them and get none.
+    /// unless the client lists PSK modes and none of ours (RFC 8446
+    /// §4.2.9): it could not resume with them.
     pub tickets_after_full_handshake: usize,
     /// TLS 1.3 NewSessionTickets sent after a resumption (0: none).
     pub tickets_after_resumption: usize,
@@ -1005,8 +1005,8 @@ impl ServerConfigBuilder {
         self
     }
 
-    /// Sends `n` tickets after every handshake, full or resumed, to a
-    /// client that lists one of our PSK modes (0 turns tickets off).
+    /// Sends `n` tickets after every handshake, full or resumed (0 turns
+    /// tickets off), unless the client lists PSK modes and none of ours.
     pub fn tickets(mut self, n: usize) -> Self {
         self.tickets = Some(n);
         self

@@ -556,7 +556,12 @@ fn send_flight(
     };
     let application = send_finished(common, &mut transcript, suite, keys)?;
     let group = share.map(|s| s.group);
-    let tickets_usable = offer.shared_psk_mode(&config).is_some();
+    // RFC 8446 §4.2.9: no tickets the client's advertised modes cannot
+    // use. A client that advertises none still gets them, as from
+    // OpenSSL and GnuTLS (tlsfuzzer's ticket scripts expect it), though
+    // JSSE, Go and BoringSSL servers send it none.
+    let tickets_usable = offer.extensions.psk_key_exchange_modes.is_none()
+        || offer.shared_psk_mode(&config).is_some();
     report_negotiated(common, suite, group, choices.alpn, offer.server_name);
     common.report(HandshakeEvent::SessionId(session_id_t));
     let request_certificate = requested_schemes.is_some();
@@ -1476,9 +1481,10 @@ pub(crate) struct ClientFlight {
     post_handshake_auth: bool,
     /// What the client's Certificate carries (RFC 7250 §4.2).
     client_certificate_type: CertificateType,
-    /// The client lists a PSK mode of ours, so it can resume with our
-    /// tickets; otherwise it gets none (RFC 8446 §4.2.9: a server SHOULD
-    /// NOT send tickets the advertised modes cannot use).
+    /// The client lists a PSK mode of ours, or none at all; a client
+    /// whose modes are all foreign to us gets no tickets (RFC 8446
+    /// §4.2.9: a server SHOULD NOT send tickets the advertised modes
+    /// cannot use).
     tickets_usable: bool,
 }
 
