@@ -154,18 +154,7 @@ fn client_refuses(
         .build()
         .unwrap();
     let client = client(client_list).build().unwrap();
-    let (error, _) = refuses(
-        client,
-        server,
-        server_name("p256"),
-        Refuser::Client,
-        1,
-        |flight| {
-            let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
-            edit_encrypted_flight(flight, &secret, edit);
-        },
-    );
-    error
+    client_refuses_encrypted_flight(client, server, server_name("p256"), &secrets, edit).0
 }
 
 /// The flight's CompressedCertificate.

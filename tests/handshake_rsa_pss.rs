@@ -262,7 +262,7 @@ fn a_pss_signature_labelled_rsae_is_illegal_parameter_in_tls13() {
     let unfit = Error::IllegalParameter(IllegalParameterReason::SchemeUnfitForKey);
     // The server's CertificateVerify, read by the client.
     let secrets = Arc::new(CapturedSecrets::default());
-    let (mut c, mut s) = pair(
+    let (err, _) = client_refuses_encrypted_flight(
         client(version)
             .cipher_suites(&aes128)
             .signature_schemes(&schemes)
@@ -273,14 +273,9 @@ fn a_pss_signature_labelled_rsae_is_illegal_parameter_in_tls13() {
             .build()
             .unwrap(),
         name(),
+        &secrets,
+        |m| relabel_certificate_verify(m),
     );
-    transfer(&mut c, &mut s).1.unwrap();
-    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
-    let err = transfer_altered(&mut s, &mut c, |flight| {
-        edit_encrypted_flight(flight, &secret, |m| relabel_certificate_verify(m))
-    })
-    .1
-    .unwrap_err();
     assert_eq!(err, unfit);
     assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
     // The client's CertificateVerify, read by the server.

@@ -342,21 +342,17 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
         .key_log(secrets.clone())
         .build()
         .unwrap();
-    let (error, _) = refuses(
+    let (error, _) = client_refuses_encrypted_flight(
         client,
         server,
         server_name("p256"),
-        Refuser::Client,
-        1,
-        |flight| {
-            let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
-            edit_encrypted_flight(flight, &secret, |messages| {
-                let ee = messages
-                    .iter_mut()
-                    .find(|m| message_type(m) == 8)
-                    .expect("EncryptedExtensions");
-                add_extension(ee, 4, &extension(16385));
-            });
+        &secrets,
+        |messages| {
+            let ee = messages
+                .iter_mut()
+                .find(|m| message_type(m) == 8)
+                .expect("EncryptedExtensions");
+            add_extension(ee, 4, &extension(16385));
         },
     );
     assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
