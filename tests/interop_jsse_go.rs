@@ -149,20 +149,7 @@ fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 
 /// `ferrotls server` with `server`'s chain and `extra` options, `--json`.
 fn our_server(server: &Credentials, extra: &[&str]) -> (Peer, u16) {
-    let mut args = vec![
-        "server",
-        "--cert",
-        &server.chain,
-        "--key",
-        &server.key,
-        "--listen",
-        "127.0.0.1:0",
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    let peer = Peer::spawn(ferrotls_bin(), &args);
-    let port = peer.wait_for_port("listening on");
-    (peer, port)
+    ferrotls_server_serving(&server.chain, &server.key, extra)
 }
 
 /// `ferrotls client --json` to 127.0.0.1:`port`, trusting `server`'s

@@ -30,21 +30,7 @@ const VERSIONS: [(&str, &str, &str); 2] = [
 
 /// `ferrotls server` with the PSS leaf and `extra` options.
 fn our_server(extra: &[&str]) -> (Peer, u16) {
-    let (chain, key) = (pss("chain.pem"), pss("leaf.key"));
-    let mut args = vec![
-        "server",
-        "--cert",
-        &chain,
-        "--key",
-        &key,
-        "--listen",
-        "127.0.0.1:0",
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    let peer = Peer::spawn(ferrotls_bin(), &args);
-    let port = peer.wait_for_port("listening on");
-    (peer, port)
+    ferrotls_server_serving(&pss("chain.pem"), &pss("leaf.key"), extra)
 }
 
 /// `ferrotls client` to `port`, trusting the PSS root, with `extra`.

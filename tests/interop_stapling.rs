@@ -17,22 +17,11 @@ use interop_support::*;
 /// `ferrotls server` serving the stapling vectors' good leaf with
 /// `extra` options.
 fn stapling_server(extra: &[&str]) -> (Peer, u16) {
-    let cert = vector("stapling/good-chain.pem");
-    let key = vector("stapling/good.key");
-    let mut args = vec![
-        "server",
-        "--cert",
-        &cert,
-        "--key",
-        &key,
-        "--listen",
-        "127.0.0.1:0",
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    let peer = Peer::spawn(ferrotls_bin(), &args);
-    let port = peer.wait_for_port("listening on");
-    (peer, port)
+    ferrotls_server_serving(
+        &vector("stapling/good-chain.pem"),
+        &vector("stapling/good.key"),
+        extra,
+    )
 }
 
 #[test]

@@ -426,12 +426,18 @@ pub fn ferrotls_server(extra: &[&str]) -> (Peer, u16) {
 pub fn ferrotls_server_with(key_type: &str, extra: &[&str]) -> (Peer, u16) {
     let cert = vector(&format!("{key_type}-chain.pem"));
     let key = vector(&format!("{key_type}-leaf.key"));
+    ferrotls_server_serving(&cert, &key, extra)
+}
+
+/// [`ferrotls_server`] serving the chain in the PEM file `cert` with the
+/// key in `key`.
+pub fn ferrotls_server_serving(cert: &str, key: &str, extra: &[&str]) -> (Peer, u16) {
     let mut args = vec![
         "server",
         "--cert",
-        &cert,
+        cert,
         "--key",
-        &key,
+        key,
         "--listen",
         "127.0.0.1:0",
         "--json",
