@@ -123,9 +123,30 @@ impl PeerProgram {
     /// Starts the server with `server`'s chain for `connections`
     /// connections with TLS `version`; returns the guard and the port.
     fn server(&self, server: &Credentials, version: &str, connections: usize) -> (Peer, u16) {
+        self.server_renegotiating(server, None, version, connections)
+    }
+
+    /// [`Self::server`], renegotiating each connection with the chain of
+    /// `renegotiated` once the request line is read (JSSE, TLS 1.2).
+    fn server_renegotiating(
+        &self,
+        server: &Credentials,
+        renegotiated: Option<&Credentials>,
+        version: &str,
+        connections: usize,
+    ) -> (Peer, u16) {
         let connections = connections.to_string();
-        let (program, args) =
-            self.args(&["server", &server.chain, &server.key, version, &connections]);
+        let mut args = vec![
+            "server",
+            server.chain.as_str(),
+            &server.key,
+            version,
+            &connections,
+        ];
+        if let Some(second) = renegotiated {
+            args.extend([second.chain.as_str(), &second.key]);
+        }
+        let (program, args) = self.args(&args);
         let peer = Peer::spawn(program, &args);
         let port = peer.wait_for_port("listening on");
         (peer, port)
@@ -306,4 +327,38 @@ fn ed25519_p521_and_rsa_pss_certificates_with_jsse_both_ways() {
 fn ed25519_and_p521_certificates_with_go_both_ways() {
     let chains = [Credentials::pki("ed25519"), Credentials::pki("p521")];
     certificates_of_every_key_type_both_ways(&PeerProgram::go(), &chains);
+}
+
+/// A TLS 1.2 renegotiation may not change the server's certificate: the
+/// JSSE server renegotiates with the same P-256 chain, which our client
+/// accepts, then with the P-384 chain, which it refuses with
+/// illegal_parameter although it trusts that chain's root too. Our client
+/// offers no ticket (`--no-tickets`), and the server forgets the session
+/// first, so that each renegotiation is a full handshake with a
+/// Certificate.
+#[test]
+fn our_client_refuses_a_jsse_server_whose_certificate_changes_in_a_renegotiation() {
+    let peer = PeerProgram::jsse();
+    let mut p256 = Credentials::pki("p256");
+    p256.root = vector("all-roots.pem");
+    for (second, changed) in [
+        (Credentials::pki("p256"), false),
+        (Credentials::pki("p384"), true),
+    ] {
+        let (server, port) = peer.server_renegotiating(&p256, Some(&second), "1.2", 1);
+        let (status, out) = our_client(port, &p256, &["--renegotiation", "--no-tickets"]);
+        let (_, log) = server.wait_exit();
+        if changed {
+            assert!(!status.success(), "{out}");
+            assert!(
+                out.contains("the server's certificate changed in a renegotiation; sent alert illegal_parameter"),
+                "{out}"
+            );
+            assert!(log.contains("JSSE failed"), "{log}");
+        } else {
+            assert!(status.success(), "{out}\n{log}");
+            assert!(out.contains("HTTP/1.0 200 OK"), "{out}");
+            assert!(!log.contains("JSSE failed"), "{log}");
+        }
+    }
 }

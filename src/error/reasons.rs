@@ -118,6 +118,7 @@ reasons! {
         KeyTypeCannotSignLegacy => "key type cannot sign in TLS 1.0/1.1",
         KeyUpdateRequest => "KeyUpdate request is not 0 or 1",
         KxGroupNotOffered => "ServerKeyExchange group was not offered",
+        ServerCertificateChanged => "the server's certificate changed in a renegotiation",
         MalformedEcKey => "malformed EC public key",
         MalformedEd25519Key => "malformed Ed25519 public key",
         MalformedP256Key => "malformed P-256 public key",

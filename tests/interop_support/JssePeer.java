@@ -7,17 +7,20 @@
 //       server's chain to ROOT_PEM and its name, with VERSION (1.2 or
 //       1.3) alone; sends `GET /` and prints one
 //       `JSSE <protocol> <suite> id=<hex>` line, then the page;
-//   server CHAIN_PEM KEY_PEM VERSION CONNECTIONS
+//   server CHAIN_PEM KEY_PEM VERSION CONNECTIONS [CHAIN_PEM KEY_PEM]
 //       listens on an ephemeral port of 127.0.0.1, prints
 //       `listening on 127.0.0.1:<port>`, then answers CONNECTIONS
 //       connections, each with one line of the request read and a page
 //       with the same `JSSE ...` line it prints. KEY_PEM is a PKCS#8 EC,
-//       RSA, RSASSA-PSS or Ed25519 key.
+//       RSA, RSASSA-PSS or Ed25519 key. With a second chain and key (TLS
+//       1.2), the server renegotiates once the request line is read,
+//       presenting that chain, before it sends the page.
 //
-// The same command line as gopeer/main.go. Either side prints
-// `JSSE failed: <exception>` when a connection fails.
+// The same command line as gopeer/main.go (but for the renegotiation).
+// Either side prints `JSSE failed: <exception>` when a connection fails.
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -28,12 +31,16 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
+import java.net.Socket;
+import java.security.Principal;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -41,16 +48,20 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 public class JssePeer {
-    private static final char[] STORE_PASSWORD = "unused".toCharArray();
 
     public static void main(String[] args) throws Exception {
         if (args.length == 6 && args[0].equals("client")) {
             client(Integer.parseInt(args[1]), Path.of(args[2]), protocol(args[3]),
                 Integer.parseInt(args[4]), args[5]);
         } else if (args.length == 5 && args[0].equals("server")) {
-            server(Path.of(args[1]), Path.of(args[2]), protocol(args[3]),
+            Identity identity = Identity.read(Path.of(args[1]), Path.of(args[2]));
+            server(identity, null, protocol(args[3]), Integer.parseInt(args[4]));
+        } else if (args.length == 7 && args[0].equals("server")) {
+            server(Identity.read(Path.of(args[1]), Path.of(args[2])),
+                Identity.read(Path.of(args[5]), Path.of(args[6])), protocol(args[3]),
                 Integer.parseInt(args[4]));
         } else {
             System.err.println("usage: see the header of JssePeer.java");
@@ -128,21 +139,103 @@ public class JssePeer {
         }
     }
 
-    private static void server(Path chainFile, Path keyFile, String protocol,
-            int connections) throws Exception {
-        Certificate[] chain;
-        try (InputStream in = Files.newInputStream(chainFile)) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in)
-                .toArray(new Certificate[0]);
+    /** A chain and its leaf's private key. */
+    private record Identity(X509Certificate[] chain, PrivateKey key) {
+        static Identity read(Path chainFile, Path keyFile) throws Exception {
+            try (InputStream in = Files.newInputStream(chainFile)) {
+                X509Certificate[] chain = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in).toArray(new X509Certificate[0]);
+                return new Identity(chain, privateKey(Files.readString(keyFile)));
+            }
         }
-        PrivateKey key = privateKey(Files.readString(keyFile));
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("leaf", key, STORE_PASSWORD, chain);
-        KeyManagerFactory keyManager = KeyManagerFactory.getInstance("PKIX");
-        keyManager.init(keys, STORE_PASSWORD);
+    }
+
+    /**
+     * Presents `first` until `renegotiating` is set, then `second`: the
+     * handshake a server-initiated renegotiation runs gets the other chain.
+     */
+    private static final class Identities extends X509ExtendedKeyManager {
+        private final Identity first;
+        private final Identity second;
+        volatile boolean renegotiating;
+
+        Identities(Identity first, Identity second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        private Identity current() {
+            return renegotiating && second != null ? second : first;
+        }
+
+        @Override
+        public String chooseServerAlias(String type, Principal[] issuers, Socket socket) {
+            return current() == first ? "first" : "second";
+        }
+
+        @Override
+        public String[] getServerAliases(String type, Principal[] issuers) {
+            return new String[] {chooseServerAlias(type, issuers, null)};
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return (alias.equals("second") ? second : first).chain();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return (alias.equals("second") ? second : first).key();
+        }
+
+        @Override
+        public String chooseClientAlias(String[] types, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public String[] getClientAliases(String type, Principal[] issuers) {
+            return null;
+        }
+    }
+
+    /**
+     * Renegotiates (TLS 1.2) and waits until the new handshake completes:
+     * JSSE's startHandshake() only sends the HelloRequest, and the new
+     * handshake runs as records are read, so a thread reads until it
+     * completes. Throws when the client ends the connection instead.
+     */
+    private static void renegotiate(SSLSocket socket) throws Exception {
+        CountDownLatch completed = new CountDownLatch(1);
+        socket.addHandshakeCompletedListener(event -> completed.countDown());
+        // A full handshake, whose Certificate the new chain is: the client
+        // may offer this session, which must not resume.
+        socket.getSession().invalidate();
+        socket.startHandshake();
+        InputStream in = socket.getInputStream();
+        Thread reader = new Thread(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // Application data after the request line is not read.
+                }
+            } catch (IOException ended) {
+                // The socket closed: by the client's alert, or by us.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        while (!completed.await(10, TimeUnit.MILLISECONDS)) {
+            if (!reader.isAlive()) {
+                throw new IOException("the client ended the connection in the renegotiation");
+            }
+        }
+    }
+
+    private static void server(Identity identity, Identity renegotiated, String protocol,
+            int connections) throws Exception {
+        Identities identities = new Identities(identity, renegotiated);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManager.getKeyManagers(), null, null);
+        context.init(new KeyManager[] {identities}, null, null);
         try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 16, InetAddress.getByName("127.0.0.1"))) {
             listener.setEnabledProtocols(new String[] {protocol});
@@ -150,12 +243,17 @@ public class JssePeer {
             System.out.flush();
             for (int i = 0; i < connections; i++) {
                 try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                    identities.renegotiating = false;
                     socket.startHandshake();
                     String line = describe(socket.getSession());
                     BufferedReader request = new BufferedReader(
                         new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
                     String first = request.readLine();
                     System.out.println(line + " request=" + first);
+                    if (renegotiated != null) {
+                        identities.renegotiating = true;
+                        renegotiate(socket);
+                    }
                     OutputStream out = socket.getOutputStream();
                     out.write(("HTTP/1.0 200 OK\r\n\r\n" + line + "\n")
                         .getBytes(StandardCharsets.UTF_8));

@@ -64,6 +64,10 @@ pub(crate) struct ExpectServerHello {
     /// renegotiation_info's `renegotiated_connection`: empty, or our last
     /// verify_data when renegotiating (RFC 5746 §3.4, §3.5).
     pub(super) renegotiated_connection: Vec<u8>,
+    /// When renegotiating, the server's end-entity certificate (or raw
+    /// public key) of the handshake being replaced, which the new one
+    /// must present again ([`super::renegotiation::check_same_server`]).
+    pub(super) renegotiated_server: Option<Vec<u8>>,
 }
 
 /// A TLS 1.3 ticket offered as a PSK (RFC 8446 §4.2.11), with the early
@@ -235,6 +239,7 @@ pub(super) fn start(
         early_data: early_data.is_some(),
         tls12_session,
         renegotiated_connection: common.renegotiation().client_hello_info(),
+        renegotiated_server: None,
     };
     state.send_first_hello(common)?;
     if let Some(max) = early_data {

@@ -13,6 +13,7 @@
 use std::sync::Arc;
 
 use super::hello::{announced_version, chosen_alpn, offered_schemes, ExpectServerHello};
+use super::renegotiation::check_same_server;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::ffdhe::{DhGroup, DhKeyPair};
@@ -119,6 +120,9 @@ pub(crate) struct Handshake {
     server_certificate_type: CertificateType,
     /// What ours carries, if the server asks for one.
     client_certificate_type: CertificateType,
+    /// When renegotiating, the server's end entity until now, which this
+    /// handshake must present again ([`check_same_server`]).
+    renegotiated_server: Option<Vec<u8>>,
 }
 
 /// Reads a TLS 1.0–1.2 ServerHello (RFC 5246 §7.3, §7.4.1.3): checks the
@@ -174,6 +178,7 @@ pub(super) fn handle_server_hello(
         scts: extensions.scts,
         server_certificate_type: extensions.server_certificate_type,
         client_certificate_type: extensions.client_certificate_type,
+        renegotiated_server: state.renegotiated_server,
     };
     after_server_hello(hs, common)
 }
@@ -349,6 +354,10 @@ fn after_server_hello(hs: Handshake, common: &mut dyn HandshakeIo) -> Result<Sta
     let Some(session) = &hs.resumed else {
         return Ok(State::ExpectCertificate(ExpectCertificate(hs)));
     };
+    check_same_server(
+        hs.renegotiated_server.as_deref(),
+        session.server_certificates.first().map(Vec::as_slice),
+    )?;
     let params = hs.params;
     let master =
         resumed_master_secret(&params, session.master_secret.as_bytes(), &hs.config.common)?;
@@ -466,6 +475,10 @@ fn check_server_chain(
     chain: Vec<Vec<u8>>,
     ocsp_response: Option<Vec<u8>>,
 ) -> Result<State, Error> {
+    check_same_server(
+        hs.renegotiated_server.as_deref(),
+        chain.first().map(Vec::as_slice),
+    )?;
     let staples = Staples {
         ocsp_response,
         scts: core::mem::take(&mut hs.scts),
