@@ -66,7 +66,7 @@ pub(crate) struct ExpectServerHello {
     pub(super) renegotiated_connection: Vec<u8>,
     /// When renegotiating, the server's end-entity certificate (or raw
     /// public key) of the handshake being replaced, which the new one
-    /// must present again ([`super::renegotiation::check_same_server`]).
+    /// must present again (`tls12::check_same_server`).
     pub(super) renegotiated_server: Option<Vec<u8>>,
 }
 

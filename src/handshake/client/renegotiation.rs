@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use super::{hello, tls12, State};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
-use crate::error::{Error, IllegalParameterReason};
+use crate::error::Error;
 use crate::msgs::enums::HandshakeType;
 
 /// A handshake message in TLS ≤1.2 traffic: an empty HelloRequest starts
@@ -50,23 +50,6 @@ pub(super) fn expect_traffic(
     Ok(State::ExpectServerHello(hello))
 }
 
-/// A renegotiation may not change who the server is: the end-entity
-/// certificate (or raw public key) the new handshake presents, or its
-/// resumed session holds, must be `before`, the one the connection
-/// authenticated until now; otherwise `illegal_parameter`. RFC 5746
-/// leaves this open; it is the client's defence against the triple
-/// handshake attack (RFC 7627 §1) when the server has no extended master
-/// secret, and BoringSSL, Go and NSS clients refuse a changed certificate
-/// likewise. `before` is `None` outside a renegotiation.
-pub(super) fn check_same_server(before: Option<&[u8]>, now: Option<&[u8]>) -> Result<(), Error> {
-    match before {
-        Some(before) if now != Some(before) => Err(Error::IllegalParameter(
-            IllegalParameterReason::ServerCertificateChanged,
-        )),
-        _ => Ok(()),
-    }
-}
-
 /// Whether `message` is a HelloRequest that arrives while our
 /// renegotiation's ClientHello waits for its answer: ignored (RFC 5246
 /// §7.4.1.1).
@@ -75,20 +58,4 @@ pub(super) fn is_ignored_hello_request(
     message: &ReceivedHandshake,
 ) -> bool {
     message.typ == HandshakeType::HelloRequest && common.renegotiation().in_progress()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_renegotiation_must_present_the_same_end_entity() {
-        let changed = Err(Error::IllegalParameter(
-            IllegalParameterReason::ServerCertificateChanged,
-        ));
-        assert_eq!(check_same_server(None, Some(b"first")), Ok(()));
-        assert_eq!(check_same_server(Some(b"first"), Some(b"first")), Ok(()));
-        assert_eq!(check_same_server(Some(b"first"), Some(b"other")), changed);
-        assert_eq!(check_same_server(Some(b"first"), None), changed);
-    }
 }

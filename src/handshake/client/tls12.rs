@@ -13,7 +13,6 @@
 use std::sync::Arc;
 
 use super::hello::{announced_version, chosen_alpn, offered_schemes, ExpectServerHello};
-use super::renegotiation::check_same_server;
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::ffdhe::{DhGroup, DhKeyPair};
@@ -955,5 +954,38 @@ impl Traffic {
         }
         self.renegotiations.refuse(common)?;
         Ok(self)
+    }
+}
+
+/// A renegotiation may not change who the server is: the end-entity
+/// certificate (or raw public key) the new handshake presents, or its
+/// resumed session holds, must be `before`, the one the connection
+/// authenticated until now; otherwise `illegal_parameter`. RFC 5746
+/// leaves this open; it is the client's defence against the triple
+/// handshake attack (RFC 7627 §1) when the server has no extended master
+/// secret, and BoringSSL, Go and NSS clients refuse a changed certificate
+/// likewise. `before` is `None` outside a renegotiation.
+fn check_same_server(before: Option<&[u8]>, now: Option<&[u8]>) -> Result<(), Error> {
+    match before {
+        Some(before) if now != Some(before) => Err(Error::IllegalParameter(
+            IllegalParameterReason::ServerCertificateChanged,
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_renegotiation_must_present_the_same_end_entity() {
+        let changed = Err(Error::IllegalParameter(
+            IllegalParameterReason::ServerCertificateChanged,
+        ));
+        assert_eq!(check_same_server(None, Some(b"first")), Ok(()));
+        assert_eq!(check_same_server(Some(b"first"), Some(b"first")), Ok(()));
+        assert_eq!(check_same_server(Some(b"first"), Some(b"other")), changed);
+        assert_eq!(check_same_server(Some(b"first"), None), changed);
     }
 }
