@@ -622,6 +622,21 @@ fn www_answers_a_close_without_request_with_close_notify_alone() {
     assert!(!log.contains("ferrotls server:"), "{log}");
 }
 
+/// A TLS 1.2 client that sends its request and its close_notify at once
+/// has left: nothing but our close_notify may follow its (RFC 5246
+/// §7.2.1), so no page goes out, and that is no failure of the server's
+/// (a Botan client does this at the end of its input).
+#[test]
+fn www_a_tls12_request_followed_by_close_notify_gets_close_notify_and_is_no_failure() {
+    let (server, port) = ferrotls_server(&["--www", "--max-connections", "1"]);
+    let answer = answer_to(port, ProtocolVersion::TLSv1_2, b"GET / HTTP/1.0\r\n", true);
+    assert!(answer.pieces.is_empty(), "{:?}", answer.pieces);
+    assert!(answer.close_notify, "close_notify answers close_notify");
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    assert!(!log.contains("ferrotls server:"), "{log}");
+}
+
 #[test]
 fn echo_sends_back_each_read_before_the_next_arrives() {
     let (server, port) = ferrotls_server(&["--echo", "--max-connections", "1"]);

@@ -216,7 +216,9 @@ impl Connection {
     /// A write that finds the buffer or the queue full fails with
     /// `WouldBlock`: call `write_tls` and write the rest. Writes fail
     /// after our close_notify, and under TLS ≤ 1.2 after the peer's,
-    /// which the connection answers with its own (RFC 5246 §7.2.1).
+    /// which the connection answers with its own (RFC 5246 §7.2.1); that
+    /// one is `BrokenPipe`, as writing to a pipe whose reader left. Each
+    /// failure carries the [`Error`] (`io::Error::get_ref`).
     pub fn writer(&mut self) -> ConnectionWriter<'_> {
         ConnectionWriter {
             common: &mut self.common,
@@ -490,7 +492,7 @@ impl io::Write for ConnectionWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.common
             .write_plaintext(buf)
-            .map_err(io::Error::other)
+            .map_err(refused_write)
             .and_then(|n| {
                 if n == 0 && !buf.is_empty() {
                     Err(io::ErrorKind::WouldBlock.into())
@@ -503,6 +505,22 @@ impl io::Write for ConnectionWriter<'_> {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// A write the connection refused, as an `io::Error` carrying the
+/// [`Error`]. After the peer's close_notify under TLS ≤ 1.2 the peer reads
+/// nothing more (RFC 5246 §7.2.1), as after the reader of a pipe closed:
+/// `BrokenPipe`, so code that treats a peer that left as no failure of
+/// its own (a server whose client sent its request and close_notify)
+/// can tell; any other refusal is `Other`.
+fn refused_write(error: Error) -> io::Error {
+    let kind = match error {
+        Error::InvalidRequest(InvalidRequestReason::WriteAfterPeerClose) => {
+            io::ErrorKind::BrokenPipe
+        }
+        _ => io::ErrorKind::Other,
+    };
+    io::Error::new(kind, error)
 }
 
 /// A client connection: [`Connection`] started with a ClientHello.

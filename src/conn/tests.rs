@@ -150,3 +150,39 @@ fn rfc8446_5_5_tls12_closes_cleanly_before_the_usage_limit() {
     assert_eq!(got, written);
     assert!(server.common.peer_closed());
 }
+
+/// RFC 5246 §7.2.1: after the peer's close_notify a TLS 1.2 connection
+/// sends nothing more, and the refused write says so as `BrokenPipe`,
+/// carrying the reason; TLS 1.3 may go on writing (RFC 8446 §6.1).
+#[test]
+fn a_write_after_the_peers_close_notify_is_a_broken_pipe_in_tls12_only() {
+    use crate::error::InvalidRequestReason;
+    for (version, suite) in [
+        (
+            ProtocolVersion::TLSv1_2,
+            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        ),
+        (
+            ProtocolVersion::TLSv1_3,
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+        ),
+    ] {
+        let (mut client, mut server) = pair(version, suite);
+        client.send_close_notify();
+        transfer(&mut client, &mut server);
+        assert!(server.common.peer_closed());
+        let written = server.writer().write(b"page");
+        if version == ProtocolVersion::TLSv1_3 {
+            assert_eq!(written.unwrap(), 4);
+            continue;
+        }
+        let refusal = written.unwrap_err();
+        assert_eq!(refusal.kind(), std::io::ErrorKind::BrokenPipe);
+        assert_eq!(
+            refusal.into_inner().unwrap().downcast::<Error>().unwrap(),
+            Box::new(Error::InvalidRequest(
+                InvalidRequestReason::WriteAfterPeerClose
+            ))
+        );
+    }
+}
