@@ -348,6 +348,8 @@ fn no_tickets_means_no_resumption() {
     assert_eq!(resumed, ["false", "false"]);
 }
 
+/// CBC suites come with feature `legacy`.
+#[cfg(feature = "legacy")]
 #[test]
 fn tls12_cbc_without_tickets_resumes_by_session_id() {
     // `--tickets 0` turns RFC 5077 tickets off, leaving
