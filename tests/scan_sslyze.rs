@@ -14,9 +14,6 @@
 
 mod interop_support;
 
-use ferrotls::{
-    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
-};
 use interop_support::*;
 use std::time::Duration;
 
@@ -129,8 +126,14 @@ fn sslyze_flags_nothing_on_the_default_server() {
     );
 }
 
+/// TLS 1.0, 1.1, CBC and RSA key exchange come with feature `legacy`.
+#[cfg(feature = "legacy")]
 #[test]
 fn sslyze_flags_nothing_with_every_version_and_suite_enabled() {
+    use ferrotls::{
+        TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
+        TLS13_CIPHER_SUITES,
+    };
     let suites: Vec<&str> = [
         TLS13_CIPHER_SUITES,
         TLS12_CIPHER_SUITES,

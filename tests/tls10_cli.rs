@@ -2,7 +2,9 @@
 //! --all-versions` shows a full and a resumed row for each of them (and
 //! plain `demo` none), `client --min-version 1.0` reaches `openssl
 //! s_server -tls1`, `server --min-version 1.1` serves `openssl s_client
-//! -tls1_1`, and the default server refuses `s_client -tls1`.
+//! -tls1_1`, and the default server refuses `s_client -tls1`. TLS 1.0
+//! and 1.1 come with feature `legacy`.
+#![cfg(feature = "legacy")]
 
 mod interop_support;
 
