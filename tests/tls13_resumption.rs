@@ -19,8 +19,8 @@ use ferrotls::internal::msgs::hello::ServerHello;
 use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, ClientSessionStore, Clock,
-    Error, InMemoryServerStore, ManualClock, NamedGroup, ServerConfig, ServerConnection,
-    SignatureScheme, UnixTime,
+    Error, InMemoryServerStore, ManualClock, NamedGroup, ServerConfig, ServerConfigBuilder,
+    ServerConnection, SignatureScheme, UnixTime,
 };
 
 /// Connects once, completes the handshake and delivers the tickets the
@@ -59,6 +59,15 @@ fn handshake_counting_tickets(
     let messages = split_messages(&payload);
     assert!(messages.iter().all(|m| m[0] == 4), "only NewSessionTickets");
     messages.len()
+}
+
+/// How many NewSessionTickets a server built from `server` sends `client`
+/// after a full handshake ([`handshake_counting_tickets`]).
+fn tickets_sent(client: Arc<ClientConfig>, server: ServerConfigBuilder) -> usize {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let server = server.key_log(secrets.clone()).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    handshake_counting_tickets(&mut c, &mut s, &secrets)
 }
 
 fn configs() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
@@ -110,24 +119,11 @@ fn chains_of_resumptions_keep_t_and_change_l() {
 
 #[test]
 fn two_tickets_after_a_full_handshake_zero_turns_them_off() {
-    let secrets = Arc::new(CapturedSecrets::default());
     let client = client_builder("p256").build().unwrap();
-    let server = server_builder("p256")
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 2);
-
-    let client = client_builder("p256").build().unwrap();
-    let server = server_builder("p256")
-        .tickets(0)
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
-    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 0);
-    let (c, s) = connect(&client, &server);
+    assert_eq!(tickets_sent(client.clone(), server_builder("p256")), 2);
+    let none = || server_builder("p256").tickets(0);
+    assert_eq!(tickets_sent(client.clone(), none()), 0);
+    let (c, s) = connect(&client, &none().build().unwrap());
     assert!(!c.is_resumed() && !s.is_resumed());
 }
 
@@ -185,23 +181,16 @@ fn rfc8446_4_2_9_the_first_client_hello_lists_our_modes_before_we_have_a_ticket(
 /// test-tls13-count-tickets expects two).
 #[test]
 fn rfc8446_4_2_9_no_tickets_for_a_client_whose_modes_we_all_refuse() {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let server = server_builder("p256")
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
     // psk_ke alone, which the server (psk_dhe_ke by default) refuses.
     let psk_ke = client_builder("p256")
         .psk_modes(&[PskKeyExchangeMode::PskKe])
         .build()
         .unwrap();
-    let (mut c, mut s) = pair(psk_ke.clone(), server.clone(), server_name("p256"));
-    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 0);
-    let (c, _) = connect(&psk_ke, &server);
+    assert_eq!(tickets_sent(psk_ke.clone(), server_builder("p256")), 0);
+    let (c, _) = connect(&psk_ke, &server_builder("p256").build().unwrap());
     assert!(!c.is_resumed());
     let no_modes = client_builder("p256").psk_modes(&[]).build().unwrap();
-    let (mut c, mut s) = pair(no_modes, server.clone(), server_name("p256"));
-    assert_eq!(handshake_counting_tickets(&mut c, &mut s, &secrets), 2);
+    assert_eq!(tickets_sent(no_modes, server_builder("p256")), 2);
 }
 
 #[test]
