@@ -287,6 +287,25 @@ fn edit_server_hello(messages: &mut [Vec<u8>], edit: impl FnOnce(&mut ServerHell
     messages[SH] = HandshakeMessage::ServerHello(hello).to_bytes().unwrap();
 }
 
+/// A client of `client` refusing the plaintext ServerHello of a server
+/// of `server` (serving `key_type`'s chain), changed by `edit`: its
+/// error and alert.
+fn client_refuses_server_hello_of(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    key_type: &str,
+    edit: impl FnOnce(&mut ServerHello),
+) -> (Error, Option<u8>) {
+    refuses(
+        client,
+        server,
+        server_name(key_type),
+        Refuser::Client,
+        1,
+        |b| edit_plaintext_flight(b, |m| edit_server_hello(m, edit)),
+    )
+}
+
 #[test]
 fn missing_certificate_is_unexpected_message() {
     let (err, a) = client_refuses(|m| {
@@ -363,24 +382,13 @@ fn rfc7301_3_1_alpn_answer_naming_another_or_two_protocols_is_illegal_parameter(
             .alpn_protocols(&[b"h2"])
             .build()
             .unwrap();
-        let (err, a) = refuses(
-            client,
-            server,
-            server_name("p256"),
-            Refuser::Client,
-            1,
-            |b| {
-                edit_plaintext_flight(b, |m| {
-                    edit_server_hello(m, |hello| {
-                        for e in hello.extensions.as_mut().unwrap() {
-                            if let Extension::Alpn(protocols) = e {
-                                *protocols = answer.iter().map(|p| p.to_vec()).collect();
-                            }
-                        }
-                    })
-                })
-            },
-        );
+        let (err, a) = client_refuses_server_hello_of(client, server, "p256", |hello| {
+            for e in hello.extensions.as_mut().unwrap() {
+                if let Extension::Alpn(protocols) = e {
+                    *protocols = answer.iter().map(|p| p.to_vec()).collect();
+                }
+            }
+        });
         assert_eq!(
             err,
             Error::IllegalParameter(IllegalParameterReason::AlpnNotOffered),
@@ -769,21 +777,10 @@ fn rfc5246_7_4_2_server_key_unfit_for_the_suite_is_illegal_parameter() {
         .build()
         .unwrap();
     let server = server_builder("rsa2048").versions(TLS12).build().unwrap();
-    let (err, a) = refuses(
-        client,
-        server,
-        server_name("rsa2048"),
-        Refuser::Client,
-        1,
-        |b| {
-            edit_plaintext_flight(b, |m| {
-                edit_server_hello(m, |h| {
-                    assert_eq!(h.cipher_suite, suites[0]);
-                    h.cipher_suite = SUITE;
-                })
-            })
-        },
-    );
+    let (err, a) = client_refuses_server_hello_of(client, server, "rsa2048", |h| {
+        assert_eq!(h.cipher_suite, suites[0]);
+        h.cipher_suite = SUITE;
+    });
     assert_eq!(
         err,
         Error::IllegalParameter(IllegalParameterReason::KeyDoesNotFitSuite)
