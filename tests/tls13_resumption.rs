@@ -70,6 +70,17 @@ fn tickets_sent(client: Arc<ClientConfig>, server: ServerConfigBuilder) -> usize
     handshake_counting_tickets(&mut c, &mut s, &secrets)
 }
 
+/// [`configs`], the server logging its secrets to the first value.
+fn logged_configs() -> (Arc<CapturedSecrets>, Arc<ClientConfig>, Arc<ServerConfig>) {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    (secrets, client, server)
+}
+
 fn configs() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     (
         client_builder("p256").build().unwrap(),
@@ -97,12 +108,7 @@ fn second_connection_resumes_and_keeps_the_server_id() {
 
 #[test]
 fn chains_of_resumptions_keep_t_and_change_l() {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256").build().unwrap();
-    let server = server_builder("p256")
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
+    let (secrets, client, server) = logged_configs();
     let (c, s) = connect(&client, &server);
     let t = s.session_id().to_vec();
     let mut client_ids = vec![c.session_id().to_vec()];
@@ -587,12 +593,7 @@ fn rfc8446_4_3_2_certificate_request_in_a_resumed_handshake_is_unexpected_messag
     // "Servers which are authenticating with a PSK MUST NOT send the
     // CertificateRequest message in the main handshake": after
     // EncryptedExtensions, a resuming client reads the server Finished.
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256").build().unwrap();
-    let server = server_builder("p256")
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
+    let (secrets, client, server) = logged_configs();
     connect(&client, &server);
     let (err, received) =
         client_refuses_encrypted_flight(client, server, server_name("p256"), &secrets, |m| {
