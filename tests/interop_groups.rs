@@ -156,26 +156,13 @@ fn our_client(port: u16, group: &Group, version: &Version) -> String {
 /// [`our_client`], with the group the report must name (`null` for a
 /// TLS 1.2 server's own DHE group).
 fn our_client_reporting(port: u16, group: &Group, version: &Version, reported: &str) -> String {
-    let addr = format!("127.0.0.1:{port}");
     let root = vector(&format!("{}-root.pem", version.key_type));
     let name = format!("leaf.{}.test", version.key_type);
-    let mut args = vec![
-        "client",
-        &addr,
-        "--servername",
-        &name,
-        "--cafile",
-        &root,
-        "--json",
-        "--groups",
-        group.iana,
-        "--max-version",
-        version.ours,
-    ];
+    let mut extra = vec!["--groups", group.iana, "--max-version", version.ours];
     if let Some(ciphers) = group.ciphers(version) {
-        args.extend(["--ciphers", ciphers]);
+        extra.extend(["--ciphers", ciphers]);
     }
-    let (status, out) = run_client(&args);
+    let (status, out) = ferrotls_client_trusting(port, &root, &name, &extra);
     assert!(status.success(), "{} {}: {out}", group.iana, version.report);
     let json = json_lines(&out);
     assert_eq!(json.len(), 1, "{out}");

@@ -180,18 +180,7 @@ fn our_client(
     server: &Credentials,
     extra: &[&str],
 ) -> (std::process::ExitStatus, String) {
-    let address = format!("127.0.0.1:{port}");
-    let mut args = vec![
-        "client",
-        &address,
-        "--servername",
-        &server.name,
-        "--cafile",
-        &server.root,
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    run_client(&args)
+    ferrotls_client_trusting(port, &server.root, &server.name, extra)
 }
 
 const VERSIONS: [(&str, &str, &str); 2] = [

@@ -35,19 +35,7 @@ fn our_server(extra: &[&str]) -> (Peer, u16) {
 
 /// `ferrotls client` to `port`, trusting the PSS root, with `extra`.
 fn our_client(port: u16, extra: &[&str]) -> String {
-    let addr = format!("127.0.0.1:{port}");
-    let root = pss("root.pem");
-    let mut args = vec![
-        "client",
-        &addr,
-        "--servername",
-        NAME,
-        "--cafile",
-        &root,
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    let (status, out) = run_client(&args);
+    let (status, out) = ferrotls_client_trusting(port, &pss("root.pem"), NAME, extra);
     assert!(status.success(), "ferrotls client failed:\n{out}");
     out
 }

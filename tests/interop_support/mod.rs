@@ -452,15 +452,25 @@ pub fn ferrotls_server_serving(cert: &str, key: &str, extra: &[&str]) -> (Peer, 
 /// test root, with `--json` and `extra` options; returns the exit status
 /// and output, as [`run_client`] does.
 pub fn ferrotls_client(port: u16, extra: &[&str]) -> (std::process::ExitStatus, String) {
+    ferrotls_client_trusting(port, &vector("p256-root.pem"), "leaf.p256.test", extra)
+}
+
+/// [`ferrotls_client`] trusting the PEM roots in `root` and expecting the
+/// server name `name`.
+pub fn ferrotls_client_trusting(
+    port: u16,
+    root: &str,
+    name: &str,
+    extra: &[&str],
+) -> (std::process::ExitStatus, String) {
     let addr = format!("127.0.0.1:{port}");
-    let root = vector("p256-root.pem");
     let mut args = vec![
         "client",
         &addr,
         "--servername",
-        "leaf.p256.test",
+        name,
         "--cafile",
-        &root,
+        root,
         "--json",
     ];
     args.extend_from_slice(extra);
