@@ -12,6 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+# One build, never rebuilt in place: incremental caches would only take disk
+# (several GB over the suite's test binaries).
+export CARGO_INCREMENTAL=0
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -77,6 +80,8 @@ java -version 2>&1 | head -n 1
 go version
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
+# The suite's builds need several GB; a full disk shows here first.
+df -h . | tail -n 1
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -167,4 +172,5 @@ if [ "$FUZZ_SECONDS" != 0 ]; then
     done
 fi
 
+df -h . | tail -n 1
 step "all passed"
