@@ -14,7 +14,10 @@ use ferrotls::internal::error::{
 use std::sync::Arc;
 
 use common::*;
+use ferrotls::internal::msgs::enums::ExtensionType;
+use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::hello::ClientHello;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::record::joiner::MAX_CLIENT_HELLO_LEN;
 use ferrotls::{
@@ -261,6 +264,18 @@ fn client_hello_message(client: Arc<ClientConfig>) -> Vec<u8> {
     records[0][5..].to_vec()
 }
 
+/// The ClientHello message of `client`, after `edit`.
+fn edited_client_hello(client: Arc<ClientConfig>, edit: impl FnOnce(&mut ClientHello)) -> Vec<u8> {
+    let message = client_hello_message(client);
+    let HandshakeMessage::ClientHello(mut hello) =
+        HandshakeMessage::decode_message(&message, &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    edit(&mut hello);
+    HandshakeMessage::ClientHello(hello).to_bytes().unwrap()
+}
+
 // ---- GREASE (RFC 8701) ----
 
 /// `list` with `grease` in front, as GREASE-sending clients place it.
@@ -276,19 +291,18 @@ fn grease_first<T: Copy, L: FromIterator<T>>(grease: T, list: &[T]) -> L {
 /// one-byte share), signature_algorithms, supported_versions,
 /// psk_key_exchange_modes and ALPN.
 fn greased_client_hello() -> Vec<u8> {
-    use ferrotls::internal::msgs::enums::{ExtensionType, PskKeyExchangeMode};
-    use ferrotls::internal::msgs::extensions::{Extension, KeyShareEntry};
-    use ferrotls::{NamedGroup, SignatureScheme};
     let client = client_builder("p256")
         .alpn_protocols(&[b"http/1.1"])
         .build()
         .unwrap();
-    let message = client_hello_message(client);
-    let HandshakeMessage::ClientHello(mut hello) =
-        HandshakeMessage::decode_message(&message, &CX).unwrap()
-    else {
-        panic!("not a ClientHello")
-    };
+    edited_client_hello(client, grease)
+}
+
+/// Puts the GREASE values of [`greased_client_hello`] into `hello`.
+fn grease(hello: &mut ClientHello) {
+    use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
+    use ferrotls::internal::msgs::extensions::KeyShareEntry;
+    use ferrotls::{NamedGroup, SignatureScheme};
     hello.cipher_suites = grease_first(CipherSuite::from(0x0a0a), &hello.cipher_suites);
     let extensions = hello.extensions.as_mut().unwrap();
     for extension in extensions.iter_mut() {
@@ -329,12 +343,10 @@ fn greased_client_hello() -> Vec<u8> {
         typ: ExtensionType::from(0x6a6a),
         data: vec![0],
     });
-    HandshakeMessage::ClientHello(hello).to_bytes().unwrap()
 }
 
 #[test]
 fn rfc8701_grease_in_a_client_hello_is_ignored_by_a_tls13_and_a_tls12_server() {
-    use ferrotls::internal::msgs::extensions::Extension;
     use ferrotls::NamedGroup;
     let hello = handshake_record(&greased_client_hello());
     for (versions, cx) in [
@@ -384,18 +396,59 @@ fn rfc8701_grease_in_a_client_hello_is_ignored_by_a_tls13_and_a_tls12_server() {
 /// Our client's ClientHello with its legacy_version set to `version`, in
 /// one record.
 fn client_hello_with_legacy_version(version: u16) -> Vec<u8> {
-    let message = client_hello_message(client_builder("p256").build().unwrap());
-    let HandshakeMessage::ClientHello(mut hello) =
-        HandshakeMessage::decode_message(&message, &CX).unwrap()
-    else {
-        panic!("not a ClientHello")
-    };
-    hello.legacy_version = ProtocolVersion::from(version);
-    record(
-        22,
-        0x0301,
-        &HandshakeMessage::ClientHello(hello).to_bytes().unwrap(),
-    )
+    let client = client_builder("p256").build().unwrap();
+    let message = edited_client_hello(client, |hello| {
+        hello.legacy_version = ProtocolVersion::from(version)
+    });
+    record(22, 0x0301, &message)
+}
+
+// ---- extensions TLS 1.3 does not use ----
+
+/// Our ClientHello (TLS 1.2 and 1.3 offered) with its extension of type
+/// `typ` replaced by one carrying `body`, which does not parse as that
+/// type; in one record.
+fn client_hello_with_malformed(typ: ExtensionType, body: &[u8]) -> Vec<u8> {
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    handshake_record(&edited_client_hello(client, |hello| {
+        let extensions = hello.extensions.as_mut().unwrap();
+        extensions.retain(|extension| extension.ext_type() != typ);
+        extensions.insert(
+            0,
+            Extension::Unknown {
+                typ,
+                data: body.to_vec(),
+            },
+        );
+    }))
+}
+
+#[test]
+fn rfc8446_4_2_malformed_extension_used_only_before_tls13_is_ignored_in_tls13_and_refused_in_tls12()
+{
+    let malformed: [(ExtensionType, &[u8]); 4] = [
+        // Both empty by definition (RFC 7366 §2, RFC 7627 §5.1).
+        (ExtensionType::EncryptThenMac, &[0x2a, 0x7f, 0x01]),
+        (ExtensionType::ExtendedMasterSecret, &[0]),
+        // A list announcing two formats that holds one (RFC 8422 §5.1.2).
+        (ExtensionType::EcPointFormats, &[2, 0]),
+        // renegotiated_connection announcing 5 bytes, holding none (RFC 5746 §3.2).
+        (ExtensionType::RenegotiationInfo, &[5]),
+    ];
+    for (typ, body) in malformed {
+        let hello = client_hello_with_malformed(typ, body);
+        let mut s = ServerConnection::new(server_builder("p256").build().unwrap());
+        deliver(&mut s, &hello).unwrap_or_else(|e| panic!("TLS 1.3 refused {typ:?}: {e:?}"));
+        assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+        assert!(!written(&mut s).is_empty(), "no ServerHello for {typ:?}");
+
+        let (err, sent) = server_refuses_bytes(TLS12, &hello);
+        assert!(matches!(err, Error::Decode(_)), "{typ:?}: {err:?}");
+        assert_eq!(sent, alert(AlertDescription::DecodeError), "{typ:?}");
+    }
 }
 
 #[test]

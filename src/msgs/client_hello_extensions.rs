@@ -9,6 +9,7 @@
 //! on the values (a valid host name, a mode to go with a PSK) belong to
 //! the handshake layer.
 
+use crate::error::DecodeReason;
 use crate::msgs::enums::{
     CertificateCompressionAlgorithm, CertificateType, EcPointFormat, NamedGroup, ProtocolVersion,
     PskKeyExchangeMode, SignatureScheme,
@@ -68,6 +69,11 @@ pub struct ClientHelloExtensions<'a> {
     pub client_certificate_types: Option<&'a [CertificateType]>,
     /// server_certificate_type (RFC 7250 §4.1).
     pub server_certificate_types: Option<&'a [CertificateType]>,
+    /// Why the first of the extensions used only up to TLS 1.2 whose body
+    /// does not parse failed, if any ([`Extension::Tls12OnlyMalformed`]):
+    /// `decode_error` for a server that negotiates TLS 1.2 or below,
+    /// nothing for one that negotiates TLS 1.3.
+    pub tls12_only_malformed: Option<DecodeReason>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -112,6 +118,9 @@ impl<'a> ClientHelloExtensions<'a> {
                 }
                 Extension::ServerCertificateTypes(types) => {
                     view.server_certificate_types = Some(types)
+                }
+                Extension::Tls12OnlyMalformed { reason, .. } => {
+                    view.tls12_only_malformed = view.tls12_only_malformed.or(Some(*reason))
                 }
                 _ => {}
             }

@@ -389,6 +389,21 @@ pub enum Extension {
     /// server_certificate_type: the type of the server's Certificate
     /// (RFC 7250 §4.2); ServerHello (TLS 1.2), EncryptedExtensions.
     ServerCertificateTypeSelected(CertificateType),
+    /// A ClientHello extension used only up to TLS 1.2 (ec_point_formats,
+    /// encrypt_then_mac, extended_master_secret, SessionTicket,
+    /// renegotiation_info) whose body does not parse, kept as sent. A
+    /// server that negotiates TLS 1.3 has no use for these and ignores it
+    /// (RFC 8446 §4.2 lists none of them; OpenSSL does the same); one
+    /// that negotiates TLS 1.0–1.2 refuses the hello with `reason`
+    /// (`decode_error`).
+    Tls12OnlyMalformed {
+        /// The extension type.
+        typ: ExtensionType,
+        /// The extension data.
+        data: Vec<u8>,
+        /// Why the body does not parse.
+        reason: DecodeReason,
+    },
     /// Any extension type this crate does not parse, kept as sent.
     Unknown {
         /// The extension type.
@@ -437,7 +452,7 @@ impl Extension {
             Self::ServerCertificateTypes(_) | Self::ServerCertificateTypeSelected(_) => {
                 T::ServerCertificateType
             }
-            Self::Unknown { typ, .. } => *typ,
+            Self::Tls12OnlyMalformed { typ, .. } | Self::Unknown { typ, .. } => *typ,
         }
     }
 
@@ -446,12 +461,25 @@ impl Extension {
     /// over, is [`Error::Decode`]; a parsed type with no form in `cx`, a
     /// record_size_limit below `MIN_RECORD_SIZE_LIMIT` or two key shares
     /// for one group (RFC 8446 §4.2.8) is [`Error::IllegalParameter`].
+    /// A ClientHello extension used only up to TLS 1.2 whose body does not
+    /// parse is kept as [`Self::Tls12OnlyMalformed`] instead, for the
+    /// server to refuse only if it negotiates TLS 1.2 or below.
     pub fn decode(r: &mut Reader<'_>, cx: ExtensionContext) -> Result<Self, Error> {
         let typ = ExtensionType::decode(r)?;
-        let mut body = Reader::new(EXTENSION_DATA.read(r)?);
-        let ext = Self::decode_body(typ, &mut body, cx)?;
-        body.finish()?;
-        Ok(ext)
+        let data = EXTENSION_DATA.read(r)?;
+        let mut body = Reader::new(data);
+        match Self::decode_body(typ, &mut body, cx).and_then(|ext| body.finish().map(|()| ext)) {
+            Err(Error::Decode(reason))
+                if cx == ExtensionContext::ClientHello && used_only_before_tls13(typ) =>
+            {
+                Ok(Self::Tls12OnlyMalformed {
+                    typ,
+                    data: data.to_vec(),
+                    reason,
+                })
+            }
+            decoded => decoded,
+        }
     }
 
     fn decode_body(
@@ -624,7 +652,9 @@ impl Extension {
             Self::CompressCertificate(algorithms) => {
                 CERTIFICATE_COMPRESSION_ALGORITHMS.write_list(w, algorithms)
             }
-            Self::SessionTicket(data) | Self::Unknown { data, .. } => w.bytes(data),
+            Self::SessionTicket(data)
+            | Self::Tls12OnlyMalformed { data, .. }
+            | Self::Unknown { data, .. } => w.bytes(data),
             Self::PreSharedKeyOffer(offer) => offer.encode(w),
             Self::PreSharedKeySelected(index) => w.u16(*index),
             Self::MaxEarlyDataSize(size) => w.u32(*size),
@@ -646,6 +676,20 @@ impl Extension {
             }
         }
     }
+}
+
+/// Whether `typ` is an extension this crate parses that TLS 1.3 does not
+/// use (RFC 8446 §4.2 lists every extension TLS 1.3 uses).
+fn used_only_before_tls13(typ: ExtensionType) -> bool {
+    use ExtensionType as T;
+    matches!(
+        typ,
+        T::EcPointFormats
+            | T::EncryptThenMac
+            | T::ExtendedMasterSecret
+            | T::SessionTicket
+            | T::RenegotiationInfo
+    )
 }
 
 /// Reads `client_shares`, stopping at the first entry past
@@ -978,7 +1022,7 @@ mod tests {
             // empty cookie.
             (&[0x00, 0x2c, 0x00, 0x02, 0x00, 0x00], C::HelloRetryRequest),
             // extended_master_secret with a body.
-            (&[0x00, 0x17, 0x00, 0x01, 0x00], C::ClientHello),
+            (&[0x00, 0x17, 0x00, 0x01, 0x00], C::ServerHello),
             // selected_version followed by a stray byte.
             (&[0x00, 0x2b, 0x00, 0x03, 0x03, 0x04, 0x00], C::ServerHello),
             // empty ALPN protocol name.
@@ -992,6 +1036,33 @@ mod tests {
             assert!(
                 matches!(decode_one(bytes, cx), Err(Error::Decode(_))),
                 "{bytes:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_client_hello_extension_used_only_before_tls13_is_kept_with_its_reason() {
+        use ExtensionContext as C;
+        // encrypt_then_mac with a body; renegotiation_info announcing 5
+        // bytes and holding 1.
+        let cases: [(&[u8], DecodeReason); 2] = [
+            (&[0x00, 0x16, 0x00, 0x01, 0x00], DecodeReason::TrailingBytes),
+            (
+                &[0xff, 0x01, 0x00, 0x02, 0x05, 0x00],
+                DecodeReason::Truncated,
+            ),
+        ];
+        for (bytes, reason) in cases {
+            let kept = decode_one(bytes, C::ClientHello).unwrap();
+            let Extension::Tls12OnlyMalformed { reason: got, .. } = &kept else {
+                panic!("{kept:?}")
+            };
+            assert_eq!(*got, reason);
+            assert_eq!(encode_one(&kept), bytes);
+            // A server's own hello is read strictly.
+            assert_eq!(
+                decode_one(bytes, C::ServerHello),
+                Err(Error::Decode(reason))
             );
         }
     }

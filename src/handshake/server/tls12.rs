@@ -115,9 +115,11 @@ struct Offer<'a> {
 }
 
 impl<'a> Offer<'a> {
-    /// Checks the extensions. The secure renegotiation signal is checked
-    /// by `renegotiation` (RFC 5746 §3.6, §3.7); point formats without
-    /// the uncompressed one are `illegal_parameter` (RFC 8422 §5.1.2).
+    /// Checks the extensions. One used only up to TLS 1.2 whose body did
+    /// not parse is `decode_error` here, where it matters (RFC 5246
+    /// §7.4.1.4). The secure renegotiation signal is checked by
+    /// `renegotiation` (RFC 5746 §3.6, §3.7); point formats without the
+    /// uncompressed one are `illegal_parameter` (RFC 8422 §5.1.2).
     /// Extensions the configuration turns off count as not offered.
     fn read(
         hello: &ClientHello,
@@ -125,6 +127,9 @@ impl<'a> Offer<'a> {
         config: &ServerConfig,
         renegotiation: &mut Renegotiation,
     ) -> Result<Self, Error> {
+        if let Some(reason) = extensions.tls12_only_malformed {
+            return Err(Error::Decode(reason));
+        }
         let server_name = host_name(extensions.server_name)?;
         if let Some(formats) = extensions.ec_point_formats {
             if !formats.contains(&EcPointFormat::Uncompressed) {
