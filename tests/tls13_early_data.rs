@@ -23,6 +23,13 @@ use ferrotls::{
 
 const MAX_EARLY: u32 = 1024;
 
+/// How EncryptedExtensions decode under TLS_AES_128_GCM_SHA256.
+const TLS13_CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_3,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 32,
+};
+
 struct Setup {
     store: Arc<dyn ServerSessionStore>,
     ticketer: Arc<dyn Ticketer>,
@@ -441,11 +448,6 @@ fn forged_early_data_acceptance(
     server: Arc<ServerConfig>,
     secrets: &CapturedSecrets,
 ) -> Error {
-    const CX: DecodeContext = DecodeContext {
-        version: ProtocolVersion::TLSv1_3,
-        key_exchange: KeyExchangeAlgorithm::Ecdhe,
-        finished_len: 32,
-    };
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     assert_eq!(c.early_data_status(), EarlyDataStatus::Offered);
     c.write_early_data(b"early").unwrap();
@@ -456,7 +458,7 @@ fn forged_early_data_acceptance(
     let err = transfer_altered(&mut s, &mut c, |flight| {
         edit_encrypted_flight(flight, &secret, |messages| {
             let HandshakeMessage::EncryptedExtensions(mut extensions) =
-                HandshakeMessage::decode_message(&messages[0], &CX).unwrap()
+                HandshakeMessage::decode_message(&messages[0], &TLS13_CX).unwrap()
             else {
                 panic!("not EncryptedExtensions")
             };
@@ -568,5 +570,42 @@ fn rfc8446_4_2_10_early_data_accepted_with_another_alpn_than_the_tickets_is_ille
     assert_eq!(
         err,
         Error::IllegalParameter(IllegalParameterReason::EarlyDataAlpnChanged)
+    );
+}
+
+#[test]
+fn rfc8446_4_2_10_client_refusing_encrypted_extensions_that_reject_0rtt_alerts_under_the_handshake_key(
+) {
+    // The server reads only the handshake key once it rejects 0-RTT; an
+    // alert under the early key would be skipped as early data, and the
+    // server would wait on.
+    let setup = Setup::new();
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    let rejecting = server_builder("p256")
+        .clock(setup.clock.clone())
+        .session_store(setup.store.clone())
+        .ticketer(setup.ticketer.clone())
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let (err, received) =
+        client_refuses_encrypted_flight(client, rejecting, server_name("p256"), &secrets, |m| {
+            let HandshakeMessage::EncryptedExtensions(mut extensions) =
+                HandshakeMessage::decode_message(&m[0], &TLS13_CX).unwrap()
+            else {
+                panic!("not EncryptedExtensions")
+            };
+            // An ALPN answer the client never asked for.
+            extensions.push(Extension::Alpn(vec![b"h2".to_vec()]));
+            m[0] = HandshakeMessage::EncryptedExtensions(extensions)
+                .to_bytes()
+                .unwrap();
+        });
+    assert_eq!(err.alert(), Some(AlertDescription::UnsupportedExtension));
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::UnsupportedExtension)
     );
 }

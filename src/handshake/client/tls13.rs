@@ -545,6 +545,16 @@ impl ExpectEncryptedExtensions {
                 UnexpectedMessageReason::ExpectedEncryptedExtensions,
             ));
         };
+        if hs.early_data == EarlyDataAnswer::Pending
+            && !extensions.iter().any(|e| matches!(e, Extension::EarlyData))
+        {
+            // Rejected (RFC 8446 §4.2.10): the server now reads only the
+            // handshake key, so we stop and switch before checking the
+            // rest; an alert about this very message then reaches it.
+            common.end_early_data(false);
+            common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
+            hs.early_data = EarlyDataAnswer::NotOffered;
+        }
         for extension in &extensions {
             match extension {
                 Extension::EarlyData if hs.early_data == EarlyDataAnswer::Pending => {
@@ -588,12 +598,6 @@ impl ExpectEncryptedExtensions {
         hs.transcript.add(&message.raw);
         if hs.early_data == EarlyDataAnswer::Accepted {
             check_accepted_early_data(&hs, common.negotiated().alpn())?;
-        }
-        if hs.early_data == EarlyDataAnswer::Pending {
-            // Rejected: stop, and switch to the handshake key at once.
-            common.end_early_data(false);
-            common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
-            hs.early_data = EarlyDataAnswer::NotOffered;
         }
         // RFC 8446 §2.2: a PSK handshake has no certificates.
         if hs.resumed.is_some() {
