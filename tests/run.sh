@@ -16,7 +16,8 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 # (several GB over the suite's test binaries).
 export CARGO_INCREMENTAL=0
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the run has taken so far, in seconds.
+step() { printf '\n==> %s (at %ss)\n' "$*" "$SECONDS"; }
 
 install_apt() {
     # Installs Debian packages when running as root; otherwise says what is missing.
