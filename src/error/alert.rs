@@ -10,7 +10,8 @@ open_enum! {
 }
 
 open_enum! {
-    /// Alert description (RFC 8446 §6, RFC 5246 §7.2, RFC 7507, RFC 8449).
+    /// Alert description (RFC 8446 §6, RFC 9846 §6, RFC 5246 §7.2,
+    /// RFC 7507, RFC 8449).
     pub enum AlertDescription: u8 {
         CloseNotify = 0,
         UnexpectedMessage = 10,
@@ -45,12 +46,13 @@ open_enum! {
         BadCertificateHashValue = 114,
         UnknownPskIdentity = 115,
         CertificateRequired = 116,
+        GeneralError = 117,
         NoApplicationProtocol = 120,
     }
 }
 
 impl AlertDescription {
-    /// The alert's name as RFC 8446 §6 and RFC 5246 §7.2 spell it
+    /// The alert's name as RFC 9846 §6 and RFC 5246 §7.2 spell it
     /// (`handshake_failure`), or `None` for an unknown value.
     pub fn rfc_name(self) -> Option<&'static str> {
         use AlertDescription as A;
@@ -88,6 +90,7 @@ impl AlertDescription {
             A::BadCertificateHashValue => "bad_certificate_hash_value_RESERVED",
             A::UnknownPskIdentity => "unknown_psk_identity",
             A::CertificateRequired => "certificate_required",
+            A::GeneralError => "general_error",
             A::NoApplicationProtocol => "no_application_protocol",
             A::Unknown(_) => return None,
         })
@@ -120,6 +123,8 @@ mod tests {
             AlertDescription::from(116u8).to_string(),
             "certificate_required"
         );
+        // RFC 9846 §6.2 adds general_error.
+        assert_eq!(AlertDescription::from(117u8).to_string(), "general_error");
         assert_eq!(AlertDescription::Unknown(255).rfc_name(), None);
         assert_eq!(AlertDescription::Unknown(255).to_string(), "alert 255");
         assert_eq!(
