@@ -58,6 +58,61 @@ fn key_update_requested_is_answered_once() {
     send_and_check(&mut s, &mut c, b"both rekeyed");
 }
 
+/// The request_update byte of the KeyUpdate in each TLS_AES_128_GCM_SHA256
+/// record of `bytes`, the first record under `secret` and each next one
+/// under the secret after (RFC 8446 §7.2); and the secret after the last.
+fn key_update_requests(bytes: &[u8], secret: Vec<u8>) -> (Vec<u8>, Vec<u8>) {
+    use ferrotls::internal::crypto::hash::HashAlgorithm;
+    use ferrotls::internal::crypto::hkdf::expand_label;
+    use ferrotls::internal::record::RecordProtection;
+    let mut secret = secret;
+    let mut requests = Vec::new();
+    for mut record in records(bytes) {
+        let opened = aes128_protection(&secret).open(0, &mut record).unwrap();
+        let message = &record[opened.plaintext];
+        assert_eq!(message[..4], [24, 0, 0, 1], "a KeyUpdate");
+        requests.push(message[4]);
+        secret = expand_label(HashAlgorithm::Sha256, &secret, b"traffic upd", b"", 32)
+            .unwrap()
+            .as_bytes()
+            .to_vec();
+    }
+    (requests, secret)
+}
+
+#[test]
+fn rfc9846_4_6_3_no_second_update_requested_before_the_peers_key_update() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+    c.refresh_traffic_keys(true).unwrap();
+    c.refresh_traffic_keys(true).unwrap();
+    let mut sent = Vec::new();
+    transfer_altered(&mut c, &mut s, |b| sent = b.clone())
+        .1
+        .unwrap();
+    let (requests, secret) = key_update_requests(&sent, secrets.get("CLIENT_TRAFFIC_SECRET_0"));
+    assert_eq!(
+        requests,
+        [1, 0],
+        "update_requested, then update_not_requested"
+    );
+    // The server's KeyUpdate answers; the next request goes out as one.
+    transfer(&mut s, &mut c).1.unwrap();
+    c.refresh_traffic_keys(true).unwrap();
+    transfer_altered(&mut c, &mut s, |b| sent = b.clone())
+        .1
+        .unwrap();
+    assert_eq!(key_update_requests(&sent, secret).0, [1]);
+    send_and_check(&mut c, &mut s, b"client rekeyed three times");
+    send_and_check(&mut s, &mut c, b"server rekeyed once");
+}
+
 #[test]
 fn key_updates_without_data_are_bounded_by_the_configured_limit() {
     for limit in [DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA, 3] {

@@ -403,6 +403,9 @@ pub(crate) struct CommonState {
     warning_alerts: usize,
     key_updates_without_data: usize,
     key_update_sent_since_data: bool,
+    /// We sent a KeyUpdate with update_requested and have received no
+    /// KeyUpdate since: another request may not go out (RFC 9846 §4.6.3).
+    key_update_request_pending: bool,
     /// TLS ≤1.2: close_notify was sent because the write key reached its
     /// usage limit; writes fail with [`Error::KeyUsageLimitReached`].
     write_key_used_up: bool,
@@ -459,6 +462,7 @@ impl CommonState {
             warning_alerts: 0,
             key_updates_without_data: 0,
             key_update_sent_since_data: false,
+            key_update_request_pending: false,
             write_key_used_up: false,
             tls13_traffic: None,
             early_data: EarlyData::Off,

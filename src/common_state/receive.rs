@@ -334,6 +334,7 @@ impl CommonState {
         if let Some(traffic) = self.tls13_traffic.as_mut() {
             traffic.read = next;
         }
+        self.key_update_request_pending = false;
         if request == KeyUpdateRequest::UpdateRequested && !self.key_update_sent_since_data {
             self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
         }

@@ -302,6 +302,10 @@ impl CommonState {
     }
 
     /// Sends a KeyUpdate and moves the write key to the next generation.
+    /// While an earlier update_requested of ours is unanswered, a new
+    /// request goes out as update_not_requested: RFC 9846 §4.6.3 forbids
+    /// a second request before the peer's KeyUpdate, which will answer
+    /// the first.
     pub(crate) fn send_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
         let Some(traffic) = self.tls13_traffic.as_ref() else {
             return Err(Error::InvalidRequest(
@@ -310,7 +314,16 @@ impl CommonState {
         };
         let next = traffic.write.next()?;
         let aead = traffic.aead;
+        let request = match request {
+            KeyUpdateRequest::UpdateRequested if self.key_update_request_pending => {
+                KeyUpdateRequest::UpdateNotRequested
+            }
+            request => request,
+        };
         self.send_handshake(&HandshakeMessage::KeyUpdate(request))?;
+        if request == KeyUpdateRequest::UpdateRequested {
+            self.key_update_request_pending = true;
+        }
         self.set_tls13_write_key(aead, &next)?;
         if let Some(traffic) = self.tls13_traffic.as_mut() {
             traffic.write = next;

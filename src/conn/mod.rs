@@ -264,6 +264,10 @@ impl Connection {
 
     /// Sends a TLS 1.3 KeyUpdate (RFC 8446 §4.6.3) and switches to the
     /// next write key; `request_peer_update` asks the peer to do the same.
+    /// A request made while an earlier one has not been answered (no
+    /// KeyUpdate received since) is not sent again: that KeyUpdate says
+    /// update_not_requested (RFC 9846 §4.6.3), and the peer's answer to
+    /// the first covers both.
     ///
     /// Fails with [`Error::InvalidRequest`] before a TLS 1.3 handshake has
     /// completed, or with the connection's error.
