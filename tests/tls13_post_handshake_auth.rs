@@ -20,8 +20,9 @@ use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
     AlertDescription, CipherSuite, ClientAuth, ClientCertVerifier, ClientConfig, ClientConnection,
-    Error, ProtocolVersion, ServerConfig, ServerConfigBuilder, ServerConnection, SignatureScheme,
-    WebPkiClientVerifier, DEFAULT_CERTIFICATE_COMPRESSION, MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
+    Error, ExternalPsk, ExternalPsks, HashAlgorithm, ProtocolVersion, ServerConfig,
+    ServerConfigBuilder, ServerConnection, SignatureScheme, WebPkiClientVerifier,
+    DEFAULT_CERTIFICATE_COMPRESSION, MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
 };
 
 const CERTIFICATE: u8 = 11;
@@ -338,11 +339,9 @@ fn a_request_with_an_empty_context_is_illegal_parameter() {
     );
 }
 
-#[test]
-fn a_request_to_a_client_that_did_not_offer_is_unexpected_message() {
-    // The client offers nothing (no certificate); a server that sends a
-    // CertificateRequest anyway is refused. The request is the one a
-    // server sends to an offering client, re-sealed for this connection.
+/// The CertificateRequest a server sends after the handshake to a client
+/// that offered post_handshake_auth.
+fn a_post_handshake_request() -> Vec<u8> {
     let secrets = Arc::new(CapturedSecrets::default());
     let offering = client_with_certificate(&secrets);
     let (mut c, mut s) = handshaken(offering, server(true), server_name("p256"));
@@ -355,7 +354,33 @@ fn a_request_to_a_client_that_did_not_offer_is_unexpected_message() {
     })
     .1
     .unwrap();
+    request
+}
 
+/// The client's error when the server's next application record carries
+/// [`a_post_handshake_request`] instead, re-sealed under the server's first
+/// application traffic secret in `secrets`.
+fn client_refuses_request(
+    c: &mut ClientConnection,
+    s: &mut ServerConnection,
+    secrets: &CapturedSecrets,
+) -> Error {
+    let request = a_post_handshake_request();
+    s.writer().write_all(b"x").unwrap();
+    transfer_altered(s, c, |flight| {
+        let mut sealed = Vec::new();
+        let mut sealer = aes128_protection(&secrets.get("SERVER_TRAFFIC_SECRET_0"));
+        seal_handshake_record(&mut sealer, 0, &request, &mut sealed);
+        *flight = sealed;
+    })
+    .1
+    .unwrap_err()
+}
+
+#[test]
+fn a_request_to_a_client_that_did_not_offer_is_unexpected_message() {
+    // The client offers nothing (no certificate); a server that sends a
+    // CertificateRequest anyway is refused.
     let quiet_secrets = Arc::new(CapturedSecrets::default());
     let quiet = client_builder("p256")
         .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
@@ -363,18 +388,8 @@ fn a_request_to_a_client_that_did_not_offer_is_unexpected_message() {
         .build()
         .unwrap();
     let (mut c, mut s) = handshaken(quiet, server(true), server_name("p256"));
-    // Any application record of the server carries the request instead.
-    s.writer().write_all(b"x").unwrap();
-    let error = transfer_altered(&mut s, &mut c, |flight| {
-        let mut sealed = Vec::new();
-        let mut sealer = aes128_protection(&quiet_secrets.get("SERVER_TRAFFIC_SECRET_0"));
-        seal_handshake_record(&mut sealer, 0, &request, &mut sealed);
-        *flight = sealed;
-    })
-    .1
-    .unwrap_err();
     assert_eq!(
-        error,
+        client_refuses_request(&mut c, &mut s, &quiet_secrets),
         Error::UnexpectedMessage(UnexpectedMessageReason::CertificateRequestNotOffered)
     );
 }
@@ -570,4 +585,50 @@ fn a_compressed_answer_is_verified_like_a_plain_one() {
     );
     assert_eq!(s.pending_certificate_requests(), 0);
     assert_eq!(s.peer_certificates(), certified_key("p384").chain());
+}
+
+/// A client with the P-384 certificate (so it offers post_handshake_auth)
+/// and an external PSK the server below also holds, and that server:
+/// their handshake authenticates with the PSK.
+fn external_psk_pair(secrets: &Arc<CapturedSecrets>) -> (ClientConnection, ServerConnection) {
+    let psk = ExternalPsk::new(b"Client_identity", &[0x5a; 32], HashAlgorithm::Sha256).unwrap();
+    let mut psks = ExternalPsks::new();
+    psks.insert(psk.clone());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .client_certificate(certified_key("p384"))
+        .external_psk(psk)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder_for(true)
+        .external_psks(Arc::new(psks))
+        .build()
+        .unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    assert_eq!(s.external_psk_identity(), Some(&b"Client_identity"[..]));
+    (c, s)
+}
+
+#[test]
+fn rfc9846_4_4_2_a_server_authenticated_by_external_psk_sends_no_request() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (_c, mut s) = external_psk_pair(&secrets);
+    assert_eq!(
+        s.request_client_certificate(),
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::PostHandshakeAuthAfterExternalPsk
+        ))
+    );
+    assert!(!s.wants_write());
+}
+
+#[test]
+fn rfc9846_4_4_2_a_request_after_an_external_psk_handshake_is_unexpected_message() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let (mut c, mut s) = external_psk_pair(&secrets);
+    assert_eq!(
+        client_refuses_request(&mut c, &mut s, &secrets),
+        Error::UnexpectedMessage(UnexpectedMessageReason::CertificateRequestAfterExternalPsk)
+    );
 }

@@ -174,6 +174,8 @@ reasons! {
         CcsValue => "ChangeCipherSpec value is not 1",
         CertificateRequestNotOffered => "post-handshake CertificateRequest without \
             post_handshake_auth offered",
+        CertificateRequestAfterExternalPsk => "post-handshake CertificateRequest after an \
+            external PSK handshake (RFC 9846 §4.4.2)",
         CertificateNotRequested => "client Certificate not requested",
         CompressedCertificateNotOffered => "CompressedCertificate without compress_certificate offered",
         DataBeforeHandshake => "application data before the handshake completed",
@@ -403,6 +405,7 @@ reasons! {
         PostHandshakeAuthNoVerifier => "no post-handshake client verifier is configured",
         PostHandshakeAuthNotNow => "post-handshake authentication needs a completed TLS 1.3 handshake",
         PostHandshakeAuthNotOffered => "the client did not offer post_handshake_auth",
+        PostHandshakeAuthAfterExternalPsk => "the handshake authenticated with an external PSK (RFC 9846 §4.4.2)",
         RenegotiationNotNow => "renegotiation needs a completed TLS 1.0–1.2 handshake with secure renegotiation, switched on, under its limit, and none already asked for",
         ResumptionOff => "resumption is off in this configuration",
         RedisUrl => "not a Redis URL (redis://HOST:PORT/DB, port and database optional)",

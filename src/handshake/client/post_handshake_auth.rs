@@ -17,11 +17,14 @@ use crate::msgs::handshake::HandshakeMessage;
 /// Checks a post-handshake CertificateRequest and returns the transcript
 /// of its answer: the handshake's through our Finished, then the request
 /// (RFC 8446 §4.4). Without our post_handshake_auth offer the request is
-/// `unexpected_message` (RFC 8446 §4.6.2); an empty context is
-/// `illegal_parameter` (RFC 8446 §4.3.2: the context tells post-handshake
-/// requests apart).
+/// `unexpected_message` (RFC 8446 §4.6.2), and so it is after a handshake
+/// the server authenticated with an external PSK (`external_psk`; RFC
+/// 9846 §4.4.2 forbids the request, and Appendix F.1 combining external
+/// PSKs with certificates); an empty context is `illegal_parameter` (RFC
+/// 8446 §4.3.2: the context tells post-handshake requests apart).
 pub(super) fn start_answer(
     config: &ClientConfig,
+    external_psk: bool,
     handshake: &Transcript,
     request: &CertificateRequestTls13,
     message: &ReceivedHandshake,
@@ -29,6 +32,11 @@ pub(super) fn start_answer(
     if !offers_post_handshake_auth(config) {
         return Err(Error::UnexpectedMessage(
             UnexpectedMessageReason::CertificateRequestNotOffered,
+        ));
+    }
+    if external_psk {
+        return Err(Error::UnexpectedMessage(
+            UnexpectedMessageReason::CertificateRequestAfterExternalPsk,
         ));
     }
     if request.context.is_empty() {

@@ -875,7 +875,7 @@ impl ExpectFinished {
             resumption,
             transcript: hs.transcript,
             client_certificate_type: hs.client_certificate_type,
-            _server: self.server,
+            server: self.server,
             _finished: finished,
         }))
     }
@@ -964,7 +964,9 @@ pub(crate) struct Traffic {
     /// The client_certificate_type negotiated in EncryptedExtensions,
     /// which post-handshake answers keep (RFC 8446 §4.4.2, RFC 7250).
     client_certificate_type: CertificateType,
-    _server: ServerAuthenticated,
+    /// How the server proved itself; after an external PSK no
+    /// certificate of ours may be asked for.
+    server: ServerAuthenticated,
     _finished: FinishedVerified,
 }
 
@@ -984,6 +986,7 @@ impl Traffic {
             HandshakeMessage::CertificateRequestTls13(request) => {
                 let mut transcript = post_handshake_auth::start_answer(
                     &self.config,
+                    matches!(self.server, ServerAuthenticated::ExternalPsk),
                     &self.transcript,
                     &request,
                     message,

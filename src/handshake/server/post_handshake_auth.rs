@@ -77,8 +77,12 @@ struct Authenticated {
 /// connection.
 pub(crate) struct PostHandshakeAuth {
     config: Arc<ServerConfig>,
-    /// The client offered post_handshake_auth (RFC 8446 §4.2.6).
-    offered: bool,
+    /// Why no CertificateRequest may be sent on this connection, if
+    /// none may: the client did not offer post_handshake_auth (RFC 8446
+    /// §4.2.6), or the handshake authenticated with an external PSK
+    /// (RFC 9846 §4.4.2: such a server "MUST NOT ... request
+    /// post-handshake authentication").
+    refusal: Option<InvalidRequestReason>,
     /// The transcript through the client Finished.
     handshake: Transcript,
     /// What the client's Certificate carries, as negotiated in the
@@ -93,16 +97,26 @@ pub(crate) struct PostHandshakeAuth {
 impl PostHandshakeAuth {
     /// The state after a handshake whose transcript through the client
     /// Finished is `handshake` and which settled `certificate_type` for
-    /// the client's certificates.
+    /// the client's certificates; `offered` says whether the client
+    /// offered post_handshake_auth, `external_psk` whether the handshake
+    /// authenticated with an external PSK.
     pub(super) fn new(
         config: Arc<ServerConfig>,
         offered: bool,
+        external_psk: bool,
         handshake: Transcript,
         certificate_type: CertificateType,
     ) -> Self {
+        let refusal = if !offered {
+            Some(InvalidRequestReason::PostHandshakeAuthNotOffered)
+        } else if external_psk {
+            Some(InvalidRequestReason::PostHandshakeAuthAfterExternalPsk)
+        } else {
+            None
+        };
         Self {
             config,
-            offered,
+            refusal,
             handshake,
             certificate_type,
             sent: 0,
@@ -120,14 +134,12 @@ impl PostHandshakeAuth {
     /// and the extensions of the handshake's ([`certificate_request`]:
     /// our TLS 1.3 signature schemes, the post-handshake verifier's CA
     /// names, the certificate compression we take). Refused unless the client
-    /// offered post_handshake_auth, a post-handshake verifier is
-    /// configured, and fewer than [`MAX_OUTSTANDING_CERTIFICATE_REQUESTS`]
-    /// are pending.
+    /// offered post_handshake_auth, the handshake did not authenticate with
+    /// an external PSK, a post-handshake verifier is configured, and fewer
+    /// than [`MAX_OUTSTANDING_CERTIFICATE_REQUESTS`] are pending.
     pub(crate) fn request(&mut self, common: &mut dyn HandshakeIo) -> Result<(), Error> {
-        if !self.offered {
-            return Err(Error::InvalidRequest(
-                InvalidRequestReason::PostHandshakeAuthNotOffered,
-            ));
+        if let Some(reason) = self.refusal {
+            return Err(Error::InvalidRequest(reason));
         }
         let Some(verifier) = self.config.post_handshake_client_auth.verifier() else {
             return Err(Error::InvalidRequest(

@@ -504,6 +504,9 @@ fn send_flight(
         ..
     } = agreed;
     let session_id_t = persistent_session_id(&config, resumption.as_ref())?;
+    let external_psk = resumption
+        .as_ref()
+        .is_some_and(|r| matches!(r.psk, AcceptedPsk::External(_)));
     let (early, client) = early_secret(&config, common, hello, suite, resumption)?;
     let inputs = KeyInputs {
         early,
@@ -578,6 +581,7 @@ fn send_flight(
         authenticated: choices.authenticated,
         record_size_limit: choices.record_size_limit,
         post_handshake_auth: offer.extensions.post_handshake_auth,
+        external_psk,
         client_certificate_type: choices.client_certificate_type.typ,
         tickets_usable,
     };
@@ -1479,6 +1483,8 @@ pub(crate) struct ClientFlight {
     record_size_limit: Option<record_size_limit::Agreed>,
     /// The client offered post_handshake_auth (RFC 8446 §4.2.6).
     post_handshake_auth: bool,
+    /// The handshake authenticated with an external PSK.
+    external_psk: bool,
     /// What the client's Certificate carries (RFC 7250 §4.2).
     client_certificate_type: CertificateType,
     /// The client lists a PSK mode of ours, or none at all; a client
@@ -1654,6 +1660,7 @@ impl ExpectFinished {
             post_handshake_auth: PostHandshakeAuth::new(
                 flight.config,
                 flight.post_handshake_auth,
+                flight.external_psk,
                 flight.transcript,
                 flight.client_certificate_type,
             ),
