@@ -21,8 +21,8 @@ use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, DOWNGRADE_SENTIN
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::internal::msgs::psk::{PskIdentity, PskOffer};
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientAuth, ClientConnection, Error, NamedGroup,
-    ProtocolVersion, ServerConnection, WebPkiClientVerifier,
+    AlertDescription, CipherSuite, ClientAuth, ClientConfigBuilder, ClientConnection, Error,
+    NamedGroup, ProtocolVersion, ServerConnection, WebPkiClientVerifier,
 };
 
 const CX: DecodeContext = DecodeContext {
@@ -853,11 +853,14 @@ fn rfc8446_4_4_2_client_certificate_entry_extension_not_requested_is_unsupported
 
 // ---- post-handshake messages from the server ----
 
-/// A connected pair whose server sends no tickets, so its first
-/// application record number is still 0, and the server's secrets.
-fn connected_quiet() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>) {
+/// A client of `client` connected to a server that sends no tickets, so
+/// its first application record number is still 0, and the server's
+/// secrets.
+fn connected_quiet(
+    client: ClientConfigBuilder,
+) -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>) {
     let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
+    let client = client
         .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
         .build()
         .unwrap();
@@ -871,9 +874,17 @@ fn connected_quiet() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets
 }
 
 /// Seals `message` as the server's first application-key handshake
-/// record and hands it to the client.
+/// record and hands it to a default client.
 fn server_post_handshake(message: &HandshakeMessage) -> Result<(), Error> {
-    let (mut c, _s, secrets) = connected_quiet();
+    server_post_handshake_to(client_builder("p256"), message)
+}
+
+/// [`server_post_handshake`] to a client of `client`.
+fn server_post_handshake_to(
+    client: ClientConfigBuilder,
+    message: &HandshakeMessage,
+) -> Result<(), Error> {
+    let (mut c, _s, secrets) = connected_quiet(client);
     let mut sealer = aes128_protection(&secrets.get("SERVER_TRAFFIC_SECRET_0"));
     let mut record = Vec::new();
     seal_handshake_record(&mut sealer, 0, &message.to_bytes().unwrap(), &mut record);
@@ -902,6 +913,17 @@ fn ticket_lifetime_over_seven_days_is_illegal() {
             IllegalParameterReason::TicketLifetime
         ))
     ));
+}
+
+#[test]
+fn rfc9846_4_6_1_a_client_without_resumption_ignores_any_ticket() {
+    // "Clients which receive a NewSessionTicket message but do not
+    // support resumption MUST silently ignore this message."
+    let no_resumption = || client_builder("p256").session_store(None);
+    assert_eq!(
+        server_post_handshake_to(no_resumption(), &ticket(604_801)),
+        Ok(())
+    );
 }
 
 #[test]

@@ -1012,20 +1012,23 @@ impl Traffic {
 
     /// Stores a NewSessionTicket (RFC 8446 §4.6.1) with the PSK it names. A
     /// lifetime over 7 days is `illegal_parameter`; a lifetime of 0 means
-    /// the ticket must not be used.
+    /// the ticket must not be used. Without a session store (resumption
+    /// off) every ticket is ignored.
     fn keep_ticket(
         &self,
         common: &dyn HandshakeIo,
         message: NewSessionTicketTls13,
     ) -> Result<(), Error> {
+        // RFC 9846 §4.6.1: a client that does not resume "MUST silently
+        // ignore" tickets, whatever they say.
+        let Some(store) = common.client_sessions() else {
+            return Ok(());
+        };
         if message.lifetime > MAX_TICKET_LIFETIME {
             return Err(Error::IllegalParameter(
                 IllegalParameterReason::TicketLifetime,
             ));
         }
-        let Some(store) = common.client_sessions() else {
-            return Ok(());
-        };
         if message.lifetime == 0 {
             return Ok(());
         }
