@@ -3,8 +3,9 @@
 //! protocol_version, default (1.3 + 1.2) configurations refusing 1.0-only
 //! peers in both roles with a message saying how to opt in,
 //! TLS_FALLBACK_SCSV sent on a configured fallback retry and honoured, and
-//! the RFC 8446 §4.1.3 TLS 1.1 downgrade sentinel, refused by TLS 1.2 and
-//! TLS 1.3 clients.
+//! the TLS 1.1 downgrade sentinel (RFC 8446 §4.1.3, RFC 9846 §4.2.3),
+//! set by every server negotiating 1.1 or below and refused by TLS 1.2
+//! and TLS 1.3 clients.
 
 // TLS 1.0 and 1.1 come with feature `legacy`.
 #![cfg(feature = "legacy")]
@@ -69,12 +70,9 @@ fn negotiate(client: Arc<ClientConfig>, server: Arc<ServerConfig>) -> ProtocolVe
 fn peers_settle_on_the_highest_version_both_enable() {
     let cases: &[(&[ProtocolVersion], &[ProtocolVersion], ProtocolVersion)] = &[
         // A client offering 1.3 lists 1.0/1.1 in supported_versions too.
-        (&[V13, V12, V11, V10], &[V10], V10),
-        (&[V13, V12, V11, V10], &[V11, V10], V11),
         (&[V13, V12, V11, V10], &[V13, V12, V11, V10], V13),
         // Without 1.3 the ClientHello's legacy_version is the highest
         // version, and any lower one is acceptable (RFC 5246 §E.1).
-        (&[V12, V11, V10], &[V11], V11),
         (&[V11, V10], &[V13, V12, V11, V10], V11),
         (&[V10], &[V12, V11, V10], V10),
         (&[V11], &[V11, V10], V11),
@@ -86,6 +84,34 @@ fn peers_settle_on_the_highest_version_both_enable() {
         );
         assert_eq!(
             got, *expected,
+            "client {client_versions:?} server {server_versions:?}"
+        );
+    }
+}
+
+#[test]
+fn rfc9846_4_2_3_a_client_of_tls12_refuses_a_server_of_legacy_versions_only() {
+    // Such a server ends its random with the TLS 1.1 sentinel, which a
+    // client that supports TLS 1.2 takes for a downgrade (RFC 8446
+    // §4.1.3): RFC 9846 keeps TLS 1.0 and 1.1 for peers that have
+    // nothing newer.
+    let cases: &[(&[ProtocolVersion], &[ProtocolVersion])] = &[
+        (&[V13, V12, V11, V10], &[V10]),
+        (&[V13, V12, V11, V10], &[V11, V10]),
+        (&[V12, V11, V10], &[V11]),
+    ];
+    for (client_versions, server_versions) in cases {
+        let (mut c, mut s) = pair(
+            client(client_versions).build().unwrap(),
+            server(server_versions),
+            server_name("p256"),
+        );
+        transfer(&mut c, &mut s).1.unwrap();
+        assert_eq!(
+            transfer(&mut s, &mut c).1,
+            Err(Error::IllegalParameter(
+                IllegalParameterReason::DowngradeSentinel
+            )),
             "client {client_versions:?} server {server_versions:?}"
         );
     }
@@ -290,7 +316,10 @@ fn rfc8446_4_1_3_a_client_offering_tls13_refuses_the_tls11_sentinel() {
 }
 
 #[test]
-fn a_server_with_only_legacy_versions_sets_no_sentinel() {
+fn rfc9846_4_2_3_a_server_with_only_legacy_versions_sets_the_tls11_sentinel() {
+    // RFC 8446 §4.1.3 asked it only of servers that support TLS 1.2 or
+    // 1.3; RFC 9846 of every server that negotiates 1.1 or below. A
+    // client of those versions alone does not check it.
     let config = client(&[V11, V10]).build().unwrap();
     let hello = edited_client_hello(config, |_| {});
     let mut s = ServerConnection::new(server(&[V11, V10]));
@@ -303,7 +332,11 @@ fn a_server_with_only_legacy_versions_sets_no_sentinel() {
     else {
         panic!()
     };
-    assert_eq!(sh.downgrade_sentinel(), None);
+    assert_eq!(sh.downgrade_sentinel(), Some(DOWNGRADE_SENTINEL_TLS11));
+    assert_eq!(
+        negotiate(client(&[V11, V10]).build().unwrap(), server(&[V11, V10])),
+        V11
+    );
 }
 
 #[test]

@@ -502,21 +502,24 @@ fn request_client_certificate(
     Ok(true)
 }
 
-/// RFC 8446 §4.1.3: a server that supports TLS 1.3 (or 1.2) ends its
-/// random with the downgrade sentinel when it negotiates 1.2 (or below).
+/// Ends the server random with the downgrade sentinel (RFC 9846 §4.2.3):
+/// the TLS 1.2 one when a server that supports TLS 1.3 negotiates 1.2,
+/// and the TLS 1.1 one whenever any server negotiates 1.1 or below
+/// (RFC 8446 §4.1.3 asked it only of servers supporting 1.2 or 1.3; RFC
+/// 9846 of every server that still negotiates those versions).
 fn set_downgrade_sentinel(
     config: &ServerConfig,
     version: ProtocolVersion,
     random: &mut [u8; RANDOM_LEN],
 ) {
-    let enabled = &config.common.versions;
     let sentinel = if version == ProtocolVersion::TLSv1_2 {
-        enabled
+        config
+            .common
+            .versions
             .contains(&ProtocolVersion::TLSv1_3)
             .then_some(DOWNGRADE_SENTINEL_TLS12)
     } else {
-        (enabled.contains(&ProtocolVersion::TLSv1_3) || enabled.contains(&ProtocolVersion::TLSv1_2))
-            .then_some(DOWNGRADE_SENTINEL_TLS11)
+        Some(DOWNGRADE_SENTINEL_TLS11)
     };
     if let Some(sentinel) = sentinel {
         let tail = RANDOM_LEN - sentinel.len();
