@@ -527,7 +527,7 @@ fn assert_one_page(answer: &Answer, version: &str) {
     assert!(
         matches!(
             last,
-            Some("secure_renegotiation: true" | "secure_renegotiation: false")
+            Some("extended_master_secret: true" | "extended_master_secret: false")
         ),
         "{page}"
     );

@@ -197,6 +197,20 @@ fn our_client_resumes_against_gnutls_with_and_without_tickets() {
     }
 }
 
+#[test]
+fn rfc7627_our_client_reports_whether_gnutls_used_the_extended_master_secret() {
+    for (priority, ems) in [
+        ("NORMAL:-VERS-ALL:+VERS-TLS1.2", true),
+        ("NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH", false),
+    ] {
+        let (_peer, port) = gnutls_server("p256", &["--priority", priority]);
+        let config = client_config(roots("p256"), TLS12, TLS12_CIPHER_SUITES, true);
+        let (conn, page) = get(&config, "p256", port);
+        assert!(page.contains("HTTP/1.0 200"), "{page}");
+        assert_eq!(conn.extended_master_secret(), ems, "{priority}");
+    }
+}
+
 // ---- their clients against our server ----
 
 /// Our TLS 1.2-only server with the P-256 chain.

@@ -77,13 +77,16 @@ fn json_report_has_exactly_the_issue_keys() {
             "ocsp_stapled",
             "sct_stapled",
             "psk",
-            "secure_renegotiation"
+            "secure_renegotiation",
+            "extended_master_secret"
         ]
     );
     assert_eq!(json[0].get("role"), "client");
     assert_eq!(json[0].get("server_name"), "leaf.p256.test");
-    // TLS 1.3 has no renegotiation.
+    // TLS 1.3 has no renegotiation, and always binds its secrets to the
+    // handshake (RFC 9846 Appendix E).
     assert_eq!(json[0].get("secure_renegotiation"), "false");
+    assert_eq!(json[0].get("extended_master_secret"), "true");
 }
 
 #[test]

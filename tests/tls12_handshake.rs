@@ -81,6 +81,7 @@ fn full_handshake(key_type: &str, suite: CipherSuite, group: NamedGroup, ems: bo
         assert_eq!(side.protocol_version(), Some(ProtocolVersion::TLSv1_2));
         assert_eq!(side.cipher_suite(), Some(suite));
         assert!(!side.is_resumed());
+        assert_eq!(side.extended_master_secret(), ems);
     }
     assert_eq!(s.negotiated_group(), Some(group));
     assert_eq!(c.negotiated_group(), Some(group));
@@ -127,6 +128,19 @@ fn every_cbc_suite_group_and_certificate_with_and_without_etm_and_ems() {
             }
         }
     }
+}
+
+#[test]
+fn rfc9846_e_tls13_reports_the_extended_master_secret_and_no_handshake_none() {
+    let (mut c, mut s) = pair(
+        client_builder("p256").build().unwrap(),
+        server_builder("p256").build().unwrap(),
+        server_name("p256"),
+    );
+    assert!(!c.extended_master_secret() && !s.extended_master_secret());
+    handshake(&mut c, &mut s);
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    assert!(c.extended_master_secret() && s.extended_master_secret());
 }
 
 #[test]

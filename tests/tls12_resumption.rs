@@ -75,6 +75,7 @@ fn resumption_by_session_id_keeps_s_on_both_sides_through_a_chain() {
         let (c, s) = connect(&client, &server);
         // Row "≤1.2, resumed by session ID": S everywhere.
         assert!(c.is_resumed() && s.is_resumed());
+        assert!(c.extended_master_secret() && s.extended_master_secret());
         assert!(s.resumption_requested());
         assert_eq!(s.session_id(), id);
         assert_eq!(c.session_id(), id);
@@ -96,6 +97,7 @@ fn resumption_by_ticket_echoes_c_to_the_client_and_keeps_s_on_the_server() {
         // Row "≤1.2, resumed by ticket": the client sees its fresh C, the
         // server keeps S.
         assert!(c.is_resumed() && s.is_resumed());
+        assert!(c.extended_master_secret() && s.extended_master_secret());
         assert!(s.resumption_requested());
         assert_eq!(s.session_id(), id);
         assert_eq!(c.session_id().len(), 32);
@@ -285,10 +287,12 @@ fn resumption_that_changes_ems_use_is_a_full_handshake() {
     };
     let (c, s) = connect(&client, &with_ems(false));
     assert_full(&c, &s);
+    assert!(!c.extended_master_secret() && !s.extended_master_secret());
     // RFC 7627 §5.3: a session without EMS is not resumed by a
     // ClientHello offering it.
     let (c, s) = connect(&client, &with_ems(true));
     assert!(!c.is_resumed() && !s.is_resumed());
+    assert!(c.extended_master_secret() && s.extended_master_secret());
     assert!(kept(&client).extended_master_secret);
 }
 

@@ -384,6 +384,10 @@ int ferrotls_session_get_id(const ferrotls_conn *conn, void *session_id,
                             size_t *session_id_size);
 /* 1 if this connection resumed a session, 0 if not (or not yet). */
 int ferrotls_session_is_resumed(const ferrotls_conn *conn);
+/* 1 if the secrets are bound to the whole handshake: always in TLS 1.3,
+ * with the extended master secret (RFC 7627) in TLS <=1.2; 0 if not (or
+ * not yet). As gnutls_session_ext_master_secret_status. */
+int ferrotls_session_ext_master_secret_status(const ferrotls_conn *conn);
 /* Server: 1 if the client asked to resume (a TLS <=1.2 session ID, or a
  * ticket or PSK that unsealed), else 0. Always 0 on a client. */
 int ferrotls_session_resumption_requested(const ferrotls_conn *conn);

@@ -54,6 +54,20 @@ pub unsafe extern "C" fn ferrotls_session_is_resumed(conn: *const CConn) -> c_in
     unsafe { flag(conn, |c| c.is_resumed()) }
 }
 
+/// 1 if the connection's secrets are bound to its whole handshake: always
+/// under TLS 1.3, and under TLS 1.0–1.2 with the extended master secret
+/// (RFC 7627); 0 otherwise (also before the handshake);
+/// `FERROTLS_E_INVALID_REQUEST` for NULL. As GnuTLS's
+/// `gnutls_session_ext_master_secret_status`.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_ext_master_secret_status(conn: *const CConn) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { flag(conn, |c| c.extended_master_secret()) }
+}
+
 /// On a server, 1 if the client asked to resume (design §3: a non-empty
 /// TLS ≤1.2 session ID, or a ticket or PSK identity that unsealed), else
 /// 0; always 0 on a client. `FERROTLS_E_INVALID_REQUEST` for NULL.

@@ -101,6 +101,7 @@ pub(crate) struct Negotiated {
     stapled_scts: Vec<Vec<u8>>,
     session_id: crate::session::SessionId,
     resumed: bool,
+    extended_master_secret: bool,
     resumption_requested: bool,
     early_data: EarlyDataStatus,
     peer_record_size_limit: Option<u16>,
@@ -143,6 +144,9 @@ pub(crate) enum HandshakeEvent {
     SessionId(crate::session::SessionId),
     /// The handshake resumed a session.
     Resumed,
+    /// Whether this TLS ≤1.2 handshake uses the extended master secret
+    /// (RFC 7627 §4), reported by every such handshake.
+    ExtendedMasterSecret(bool),
     /// Server: the client asked to resume (design §3), whether or not it
     /// did.
     ResumptionRequested,
@@ -221,6 +225,13 @@ impl Negotiated {
         self.resumed
     }
 
+    /// Whether the keys are bound to the handshake transcript: always in
+    /// TLS 1.3, which hashes it into every secret, and in TLS ≤1.2 with
+    /// the extended master secret (RFC 7627).
+    pub(crate) fn extended_master_secret(&self) -> bool {
+        self.version == Some(ProtocolVersion::TLSv1_3) || self.extended_master_secret
+    }
+
     /// Server: whether the client asked to resume.
     pub(crate) fn resumption_requested(&self) -> bool {
         self.resumption_requested
@@ -281,6 +292,7 @@ impl Negotiated {
             }
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
+            HandshakeEvent::ExtendedMasterSecret(used) => self.extended_master_secret = used,
             HandshakeEvent::ResumptionRequested => self.resumption_requested = true,
             HandshakeEvent::PeerRecordSizeLimit(l) => self.peer_record_size_limit = Some(l),
             HandshakeEvent::PeerCertificateCompression(a) => {

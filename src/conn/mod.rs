@@ -406,6 +406,17 @@ impl Connection {
         self.common.negotiated().resumed()
     }
 
+    /// Whether the connection's secrets are bound to its whole handshake:
+    /// always under TLS 1.3, which says so as RFC 9846 Appendix E asks of
+    /// APIs, and under TLS 1.0–1.2 when the extended master secret was
+    /// negotiated (RFC 7627). Keying material exported with
+    /// [`Self::export_keying_material`] makes a channel binding only when
+    /// this is true (RFC 9266 §3 forbids tls-exporter otherwise; RFC 7627
+    /// §6 describes the attack). False until a handshake settles it.
+    pub fn extended_master_secret(&self) -> bool {
+        self.common.negotiated().extended_master_secret()
+    }
+
     /// Server side: whether the client asked to resume (design §3).
     pub fn resumption_requested(&self) -> bool {
         self.common.negotiated().resumption_requested()

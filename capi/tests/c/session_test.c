@@ -147,12 +147,15 @@ static void connect_once(ferrotls_client_config *client_config,
         size = sizeof buf;
         CHECK_RC(ferrotls_session_get_id(conn, buf, &size), 0);
         CHECK(size == 0);
-        /* Not started: nothing to close. */
+        /* Not started: nothing to close, no secrets yet. */
         CHECK_RC(ferrotls_conn_close(conn), FERROTLS_E_INVALID_REQUEST);
+        CHECK_RC(ferrotls_session_ext_master_secret_status(conn), 0);
     }
 
     CHECK_RC(ferrotls_conn_handshake(conn), 0);
     out->resumed = ferrotls_session_is_resumed(conn);
+    /* TLS 1.3, or TLS 1.2 with RFC 7627: bound to the handshake. */
+    CHECK_RC(ferrotls_session_ext_master_secret_status(conn), 1);
     CHECK_RC(ferrotls_session_resumption_requested(conn), 0);
     /* Too late to choose the session. */
     CHECK_RC(ferrotls_session_set_data(conn, buf, 1),
@@ -288,6 +291,8 @@ static void check_api_edges(const char *dir)
     CHECK_RC(ferrotls_conn_recv(NULL, path, 1), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_conn_set_fd(NULL, 0), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_session_is_resumed(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_session_ext_master_secret_status(NULL),
+             FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_session_resumption_requested(NULL),
              FERROTLS_E_INVALID_REQUEST);
     ferrotls_conn_free(NULL);

@@ -32,6 +32,9 @@ pub struct Report {
     pub psk: Option<&'static str>,
     /// TLS ≤1.2: the peer signalled secure renegotiation (RFC 5746).
     pub secure_renegotiation: bool,
+    /// The secrets are bound to the whole handshake: TLS 1.3, or the
+    /// extended master secret (RFC 7627).
+    pub extended_master_secret: bool,
 }
 
 impl Report {
@@ -80,6 +83,7 @@ impl Report {
             sct_stapled: !conn.stapled_scts().is_empty(),
             psk: conn.external_psk_identity().map(|_| "external"),
             secure_renegotiation: conn.secure_renegotiation(),
+            extended_master_secret: conn.extended_master_secret(),
         }
     }
 
@@ -118,6 +122,10 @@ impl Report {
             ("sct_stapled", literal(&self.sct_stapled)),
             ("psk", text(self.psk)),
             ("secure_renegotiation", literal(&self.secure_renegotiation)),
+            (
+                "extended_master_secret",
+                literal(&self.extended_master_secret),
+            ),
         ]
     }
 

@@ -306,6 +306,9 @@ impl ServerHelloExtensions {
         let renegotiation = common.renegotiation_mut();
         renegotiation.check_server_hello(renegotiation_info)?;
         renegotiation.check_extended_master_secret(settled.extended_master_secret)?;
+        common.report(HandshakeEvent::ExtendedMasterSecret(
+            settled.extended_master_secret,
+        ));
         if config.require_extended_master_secret && !settled.extended_master_secret {
             return Err(Error::HandshakeFailure(
                 HandshakeFailureReason::ServerWithoutEms,

@@ -184,6 +184,9 @@ pub(super) fn handle_client_hello(
     common
         .renegotiation_mut()
         .check_extended_master_secret(offer.extended_master_secret)?;
+    common.report(HandshakeEvent::ExtendedMasterSecret(
+        offer.extended_master_secret,
+    ));
     common.allow_ccs(false);
     common.set_negotiated_record_version(version);
     let renegotiating = common.renegotiation().in_progress();
