@@ -58,6 +58,21 @@ fn key_update_requested_is_answered_once() {
     send_and_check(&mut s, &mut c, b"both rekeyed");
 }
 
+/// A connected pair on TLS_AES_128_GCM_SHA256 whose client logs its
+/// secrets into the returned store.
+fn connected_logging_client_secrets() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>)
+{
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    (c, s, secrets)
+}
+
 /// The request_update byte of the KeyUpdate in each TLS_AES_128_GCM_SHA256
 /// record of `bytes`, the first record under `secret` and each next one
 /// under the secret after (RFC 8446 §7.2); and the secret after the last.
@@ -82,14 +97,7 @@ fn key_update_requests(bytes: &[u8], secret: Vec<u8>) -> (Vec<u8>, Vec<u8>) {
 
 #[test]
 fn rfc9846_4_6_3_no_second_update_requested_before_the_peers_key_update() {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let server = server_builder("p256").build().unwrap();
-    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+    let (mut c, mut s, secrets) = connected_logging_client_secrets();
     c.refresh_traffic_keys(true).unwrap();
     c.refresh_traffic_keys(true).unwrap();
     let mut sent = Vec::new();
@@ -322,14 +330,7 @@ fn ccs_after_the_handshake_is_unexpected() {
 
 #[test]
 fn handshake_message_after_the_handshake_is_unexpected() {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let server = server_builder("p256").build().unwrap();
-    let (_c, mut s) = handshaken(client, server, server_name("p256"));
+    let (_c, mut s, secrets) = connected_logging_client_secrets();
     // A Finished sealed under the client's first application key.
     let mut sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
     let mut finished = vec![20, 0, 0, 32];
