@@ -236,11 +236,13 @@ fn every_malformed_premaster_fails_at_finished_with_bad_record_mac_under_tls10()
 
 #[test]
 fn the_premaster_carries_the_client_hello_version_not_the_negotiated_one() {
-    // A client enabling 1.2 and 1.0 against a 1.0 server announces 1.2;
-    // its premaster starts 03 03 and the server checks against that.
+    // A client enabling 1.1 and 1.0 against a 1.0 server announces 1.1;
+    // its premaster starts 03 02 and the server checks against that. (A
+    // client enabling 1.2 would refuse the server's TLS 1.1 downgrade
+    // sentinel, RFC 9846 §4.2.3.)
     let suite = [CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA];
     let client = client_builder("rsa2048")
-        .versions(&[ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_0])
+        .versions(&[ProtocolVersion::TLSv1_1, ProtocolVersion::TLSv1_0])
         .cipher_suites(&suite)
         .build()
         .unwrap();
