@@ -19,6 +19,7 @@ use crate::keylog::KeyLog;
 use crate::msgs::enums::{
     CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
+use crate::msgs::extensions::any_repeated;
 use crate::observer::MessageObserver;
 pub use crate::pki::ClientAuth;
 use crate::pki::{CertifiedKey, ServerCertVerifier};
@@ -377,6 +378,18 @@ impl CommonConfig {
                 .any(|g| !crate::crypto::groups::is_supported(*g))
         {
             return Err(Error::InvalidRequest(InvalidRequestReason::NoGroups));
+        }
+        // RFC 9846 §4.2.7: a named_group_list "MUST NOT contain any
+        // duplicate entries"; in the other lists we send a repeat is as
+        // surely a mistake, so every list is held to it.
+        if any_repeated(self.groups.iter().map(|&g| u16::from(g)))
+            || any_repeated(self.versions.iter().map(|&v| u16::from(v)))
+            || any_repeated(self.cipher_suites.iter().map(|&c| u16::from(c)))
+            || any_repeated(self.signature_schemes.iter().map(|&s| u16::from(s)))
+        {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::RepeatedListEntry,
+            ));
         }
         // Without TLS 1.3 the list is TLS 1.2's alone, which keeps the
         // schemes it can check (`handshake::tls12::tls12_offered_schemes`)

@@ -223,3 +223,54 @@ fn rfc8446_4_2_8_new_group_shares_of_the_wrong_length_are_illegal_parameter() {
         );
     }
 }
+
+#[test]
+fn rfc9846_4_2_7_a_configuration_listing_a_group_twice_is_refused() {
+    // "The named_group_list MUST NOT contain any duplicate entries": a
+    // configuration that would send one is refused when built, as one
+    // repeating a version, cipher suite or signature scheme is.
+    use ferrotls::internal::error::InvalidRequestReason;
+    use ferrotls::{CipherSuite, SignatureScheme};
+    let refused = Err(Error::InvalidRequest(
+        InvalidRequestReason::RepeatedListEntry,
+    ));
+    let x25519 = NamedGroup::X25519;
+    let p256 = NamedGroup::secp256r1;
+    assert_eq!(
+        client_builder("p256")
+            .groups(&[x25519, p256, x25519])
+            .build()
+            .map(|_| ()),
+        refused
+    );
+    assert_eq!(
+        server_builder("p256")
+            .groups(&[p256, p256])
+            .build()
+            .map(|_| ()),
+        refused
+    );
+    assert!(client_builder("p256")
+        .groups(&[x25519, p256])
+        .build()
+        .is_ok());
+    let v13 = ProtocolVersion::TLSv1_3;
+    let suite = CipherSuite::TLS_AES_128_GCM_SHA256;
+    let scheme = SignatureScheme::ecdsa_secp256r1_sha256;
+    for repeated in [
+        client_builder("p256")
+            .versions(&[v13, v13])
+            .build()
+            .map(|_| ()),
+        client_builder("p256")
+            .cipher_suites(&[suite, suite])
+            .build()
+            .map(|_| ()),
+        server_builder("p256")
+            .signature_schemes(&[scheme, scheme])
+            .build()
+            .map(|_| ()),
+    ] {
+        assert_eq!(repeated, refused);
+    }
+}

@@ -397,6 +397,7 @@ reasons! {
         NoExporter => "no exporter on this connection",
         NoEarlyExporter => "no early exporter: 0-RTT data was not sent, or not accepted",
         NoGroups => "groups must be supported and not empty",
+        RepeatedListEntry => "a version, cipher suite, group or signature scheme is listed twice",
         NoKxGroup => "no key-exchange group",
         NoSignatureScheme => "no signature scheme",
         PlaintextOutsideRecords => "plaintext outside the records handed out",

@@ -717,6 +717,13 @@ fn decode_client_shares(r: &mut Reader<'_>) -> Result<SingleList<KeyShareEntry>,
     Ok(shares)
 }
 
+/// Whether `codes` holds any code twice, in time linear in their number
+/// ([`Repeats`]).
+pub(crate) fn any_repeated(codes: impl IntoIterator<Item = u16>) -> bool {
+    let mut repeats = Repeats::default();
+    codes.into_iter().any(|code| repeats.repeated(code))
+}
+
 /// Tells whether a 16-bit code point (an extension type, a key share's
 /// group) already occurred in a list read one item at a time, in time
 /// linear in the list: the first [`PRESIZED_LIST_ITEMS`] codes are kept
