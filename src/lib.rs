@@ -523,7 +523,7 @@ pub use config::{
 };
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
-    EarlyDataStatus, IoState, ServerConnection, Side,
+    EarlyDataStatus, IoState, ServerConnection, Side, MAX_KEY_UPDATES_SENT,
 };
 pub use crypto::hash::HashAlgorithm;
 pub use crypto::rng::{OsRng, SecureRandom};

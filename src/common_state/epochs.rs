@@ -137,7 +137,12 @@ impl CommonState {
         read: TrafficSecret,
         write: TrafficSecret,
     ) -> Result<(), Error> {
-        self.tls13_traffic = Some(Tls13Traffic { aead, read, write });
+        self.tls13_traffic = Some(Tls13Traffic {
+            aead,
+            read,
+            write,
+            updates_sent: 0,
+        });
         self.start_traffic()
     }
 

@@ -30,6 +30,8 @@ mod send;
 
 pub(crate) use handshake_io::HandshakeIo;
 pub(crate) use renegotiation::Renegotiation;
+#[cfg(test)]
+pub(crate) use send::lower_key_update_cap_in_this_thread;
 
 /// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
 /// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
@@ -62,6 +64,14 @@ pub const MAX_SENDABLE_TLS: usize = 128 * 1024;
 /// NewSessionTicket, an answer to a KeyUpdate, an alert). The record layer
 /// refuses any record past the limit itself.
 pub const WRITE_KEY_RESERVED_RECORDS: u64 = 4;
+
+/// The most KeyUpdates one TLS 1.3 connection sends. RFC 9846 §4.6.3: a
+/// sender "MUST NOT allow the epoch -- and hence the number of key
+/// updates -- to exceed 2^48-1" (a receiver must not enforce it, and we
+/// do not). At the cap the application's requests are refused, a peer's
+/// update_requested goes unanswered, and a write key at its usage limit
+/// is retired with close_notify as in TLS 1.2.
+pub const MAX_KEY_UPDATES_SENT: u64 = (1 << 48) - 1;
 
 /// Which side of the connection this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -339,6 +349,8 @@ struct Tls13Traffic {
     aead: AeadAlgorithm,
     read: TrafficSecret,
     write: TrafficSecret,
+    /// KeyUpdates sent so far ([`MAX_KEY_UPDATES_SENT`]).
+    updates_sent: u64,
 }
 
 /// Bytes reserved for the handshake output buffer when its first message

@@ -335,7 +335,11 @@ impl CommonState {
             traffic.read = next;
         }
         self.key_update_request_pending = false;
-        if request == KeyUpdateRequest::UpdateRequested && !self.key_update_sent_since_data {
+        // RFC 9846 §4.6.3: near the cap a sender "SHOULD ignore" requests.
+        if request == KeyUpdateRequest::UpdateRequested
+            && !self.key_update_sent_since_data
+            && self.may_send_key_update()
+        {
             self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
         }
         Ok(())

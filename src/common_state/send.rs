@@ -2,7 +2,7 @@
 //! application data, protected and queued for `write_tls`.
 
 use super::{
-    CommonState, EarlyData, HANDSHAKE_OUT_INITIAL_CAPACITY, MAX_SENDABLE_TLS,
+    CommonState, EarlyData, HANDSHAKE_OUT_INITIAL_CAPACITY, MAX_KEY_UPDATES_SENT, MAX_SENDABLE_TLS,
     SENDABLE_TLS_HANDSHAKE_CAPACITY, WRITE_KEY_RESERVED_RECORDS,
 };
 use crate::codec::{Codec, LengthPrefix, Writer};
@@ -250,10 +250,11 @@ impl CommonState {
     /// 9846 §5.5: a key update or a close before the limit is a MUST).
     /// TLS 1.3 sends a KeyUpdate (update_not_requested) and goes on under
     /// the next key; TLS ≤1.2, which has no rekeying but renegotiation
-    /// (refused here), sends close_notify and refuses further writes.
+    /// (refused here), and TLS 1.3 at [`MAX_KEY_UPDATES_SENT`], send
+    /// close_notify and refuse further writes.
     /// Returns whether writing may go on.
     pub(super) fn retire_write_key(&mut self) -> Result<bool, Error> {
-        if self.tls13_traffic.is_some() {
+        if self.may_send_key_update() {
             self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
             return Ok(true);
         }
@@ -312,6 +313,11 @@ impl CommonState {
                 InvalidRequestReason::KeyUpdateBeforeHandshake,
             ));
         };
+        if !self.may_send_key_update() {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::KeyUpdateLimitReached,
+            ));
+        }
         let next = traffic.write.next()?;
         let aead = traffic.aead;
         let request = match request {
@@ -327,9 +333,18 @@ impl CommonState {
         self.set_tls13_write_key(aead, &next)?;
         if let Some(traffic) = self.tls13_traffic.as_mut() {
             traffic.write = next;
+            traffic.updates_sent += 1;
         }
         self.key_update_sent_since_data = true;
         Ok(())
+    }
+
+    /// Whether a TLS 1.3 connection may send another KeyUpdate: it has
+    /// sent fewer than [`MAX_KEY_UPDATES_SENT`].
+    pub(super) fn may_send_key_update(&self) -> bool {
+        self.tls13_traffic
+            .as_ref()
+            .is_some_and(|t| t.updates_sent < key_update_cap())
     }
 
     /// Writes buffered records to `wr` and drops what was written; the
@@ -355,4 +370,27 @@ impl CommonState {
             self.sendable_tls = Vec::new();
         }
     }
+}
+
+/// [`MAX_KEY_UPDATES_SENT`], or what a unit test lowered it to with
+/// [`lower_key_update_cap_in_this_thread`] so that the cap is reached
+/// after a few KeyUpdates instead of 2^48.
+fn key_update_cap() -> u64 {
+    #[cfg(test)]
+    if let Some(cap) = LOWERED_KEY_UPDATE_CAP.with(std::cell::Cell::get) {
+        return cap;
+    }
+    MAX_KEY_UPDATES_SENT
+}
+
+#[cfg(test)]
+thread_local! {
+    static LOWERED_KEY_UPDATE_CAP: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Lowers the KeyUpdate cap for connections in this thread (unit tests
+/// only; each test runs in its own thread).
+#[cfg(test)]
+pub(crate) fn lower_key_update_cap_in_this_thread(cap: u64) {
+    LOWERED_KEY_UPDATE_CAP.with(|lowered| lowered.set(Some(cap)));
 }

@@ -27,7 +27,7 @@ use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::common_state::{CommonState, HandshakeIo};
-pub use crate::common_state::{EarlyDataStatus, Side, MAX_SENDABLE_TLS};
+pub use crate::common_state::{EarlyDataStatus, Side, MAX_KEY_UPDATES_SENT, MAX_SENDABLE_TLS};
 
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{Error, InvalidRequestReason};
@@ -270,7 +270,8 @@ impl Connection {
     /// the first covers both.
     ///
     /// Fails with [`Error::InvalidRequest`] before a TLS 1.3 handshake has
-    /// completed, or with the connection's error.
+    /// completed or once [`MAX_KEY_UPDATES_SENT`] KeyUpdates have gone
+    /// out, or with the connection's error.
     pub fn refresh_traffic_keys(&mut self, request_peer_update: bool) -> Result<(), Error> {
         if let Some(error) = self.common.error() {
             return Err(error.clone());

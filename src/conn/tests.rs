@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 
 use super::{ClientConnection, Connection, ServerConnection};
+use crate::common_state::lower_key_update_cap_in_this_thread;
 use crate::common_state::WRITE_KEY_RESERVED_RECORDS;
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::Error;
@@ -123,10 +124,56 @@ fn rfc8446_5_5_tls13_key_update_before_the_usage_limit() {
 #[test]
 fn rfc8446_5_5_tls12_closes_cleanly_before_the_usage_limit() {
     lower_usage_limit_in_this_thread(LIMIT);
-    let (mut client, mut server) = pair(
+    let (client, server) = pair(
         ProtocolVersion::TLSv1_2,
         CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     );
+    closes_cleanly_at_the_usage_limit(client, server);
+}
+
+#[test]
+fn rfc9846_4_6_3_tls13_at_the_key_update_cap_closes_cleanly_before_the_usage_limit() {
+    lower_usage_limit_in_this_thread(LIMIT);
+    lower_key_update_cap_in_this_thread(0);
+    let (client, server) = pair(
+        ProtocolVersion::TLSv1_3,
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+    );
+    closes_cleanly_at_the_usage_limit(client, server);
+}
+
+#[test]
+fn rfc9846_4_6_3_no_key_update_past_the_cap() {
+    use crate::error::InvalidRequestReason;
+    lower_key_update_cap_in_this_thread(2);
+    let (mut client, mut server) = pair(
+        ProtocolVersion::TLSv1_3,
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+    );
+    client.refresh_traffic_keys(false).unwrap();
+    client.refresh_traffic_keys(false).unwrap();
+    assert_eq!(
+        client.refresh_traffic_keys(false),
+        Err(Error::InvalidRequest(
+            InvalidRequestReason::KeyUpdateLimitReached
+        ))
+    );
+    assert_eq!(transfer(&mut client, &mut server), 2);
+    // At the cap a request from the peer goes unanswered, even after
+    // data (which would otherwise call for an answer).
+    exchange(&mut client, &mut server);
+    server.refresh_traffic_keys(true).unwrap();
+    transfer(&mut server, &mut client);
+    assert!(!client.wants_write());
+    // Data still flows both ways, under the last keys.
+    exchange(&mut client, &mut server);
+    exchange(&mut server, &mut client);
+}
+
+/// Writes from `client` until the usage limit refuses a write: the refusal
+/// is [`Error::KeyUsageLimitReached`] from then on, and `server` reads
+/// every byte written, then a clean close_notify.
+fn closes_cleanly_at_the_usage_limit(mut client: Connection, mut server: Connection) {
     let mut written = Vec::new();
     let refusal = loop {
         match client.writer().write(b"data") {

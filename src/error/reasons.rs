@@ -394,6 +394,7 @@ reasons! {
         ExternalPskLength => "an external PSK is 16 to 64 bytes",
         InvalidServerName => "invalid server name: neither an IP address nor a DNS host name",
         KeyUpdateBeforeHandshake => "KeyUpdate needs a completed TLS 1.3 handshake",
+        KeyUpdateLimitReached => "this connection has sent the most KeyUpdates RFC 9846 §4.6.3 allows",
         NoExporter => "no exporter on this connection",
         NoEarlyExporter => "no early exporter: 0-RTT data was not sent, or not accepted",
         NoGroups => "groups must be supported and not empty",
