@@ -373,7 +373,7 @@ impl CommonState {
 }
 
 /// [`MAX_KEY_UPDATES_SENT`], or what a unit test lowered it to with
-/// [`lower_key_update_cap_in_this_thread`] so that the cap is reached
+/// `lower_key_update_cap_in_this_thread` so that the cap is reached
 /// after a few KeyUpdates instead of 2^48.
 fn key_update_cap() -> u64 {
     #[cfg(test)]
