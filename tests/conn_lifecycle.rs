@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientConnection, Error, ServerConnection,
+    AlertDescription, CipherSuite, ClientConnection, Error, Limits, ServerConnection,
     DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA,
 };
 
@@ -59,16 +59,20 @@ fn key_update_requested_is_answered_once() {
 }
 
 /// A connected pair on TLS_AES_128_GCM_SHA256 whose client logs its
-/// secrets into the returned store.
-fn connected_logging_client_secrets() -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>)
-{
+/// secrets into the returned store, the server under `server_limits`.
+fn connected_logging_client_secrets(
+    server_limits: Limits,
+) -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>) {
     let secrets = Arc::new(CapturedSecrets::default());
     let client = client_builder("p256")
         .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
         .key_log(secrets.clone())
         .build()
         .unwrap();
-    let server = server_builder("p256").build().unwrap();
+    let server = server_builder("p256")
+        .limits(server_limits)
+        .build()
+        .unwrap();
     let (c, s) = handshaken(client, server, server_name("p256"));
     (c, s, secrets)
 }
@@ -97,7 +101,7 @@ fn key_update_requests(bytes: &[u8], secret: Vec<u8>) -> (Vec<u8>, Vec<u8>) {
 
 #[test]
 fn rfc9846_4_6_3_no_second_update_requested_before_the_peers_key_update() {
-    let (mut c, mut s, secrets) = connected_logging_client_secrets();
+    let (mut c, mut s, secrets) = connected_logging_client_secrets(Limits::default());
     c.refresh_traffic_keys(true).unwrap();
     c.refresh_traffic_keys(true).unwrap();
     let mut sent = Vec::new();
@@ -330,7 +334,7 @@ fn ccs_after_the_handshake_is_unexpected() {
 
 #[test]
 fn handshake_message_after_the_handshake_is_unexpected() {
-    let (_c, mut s, secrets) = connected_logging_client_secrets();
+    let (_c, mut s, secrets) = connected_logging_client_secrets(Limits::default());
     // A Finished sealed under the client's first application key.
     let mut sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
     let mut finished = vec![20, 0, 0, 32];
@@ -393,23 +397,13 @@ fn stream_over_a_socket_pair() {
 /// A connected pair and the client's first application write key as a
 /// sealer, for records the client would not send by itself.
 fn connected_with_client_sealer(
-    server_limits: ferrotls::Limits,
+    server_limits: Limits,
 ) -> (
     ClientConnection,
     ServerConnection,
     ferrotls::internal::record::Tls13AeadProtection,
 ) {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .limits(server_limits)
-        .build()
-        .unwrap();
-    let (c, s) = handshaken(client, server, server_name("p256"));
+    let (c, s, secrets) = connected_logging_client_secrets(server_limits);
     let sealer = aes128_protection(&secrets.get("CLIENT_TRAFFIC_SECRET_0"));
     (c, s, sealer)
 }
@@ -429,7 +423,6 @@ fn sealed(
 
 #[test]
 fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
-    use ferrotls::Limits;
     use ferrotls::DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS;
     for limit in [DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS, 2] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
@@ -462,7 +455,6 @@ fn consecutive_empty_records_are_bounded_by_the_configured_limit() {
 
 #[test]
 fn warning_alerts_are_bounded_by_the_configured_limit() {
-    use ferrotls::Limits;
     use ferrotls::DEFAULT_MAX_WARNING_ALERTS;
     for limit in [DEFAULT_MAX_WARNING_ALERTS, 1] {
         let (_c, mut s, mut sealer) = connected_with_client_sealer(Limits {
