@@ -64,11 +64,7 @@ fn connected_logging_client_secrets(
     server_limits: Limits,
 ) -> (ClientConnection, ServerConnection, Arc<CapturedSecrets>) {
     let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
+    let client = logged_aes128_client("p256", &secrets).build().unwrap();
     let server = server_builder("p256")
         .limits(server_limits)
         .build()

@@ -9,9 +9,8 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::internal::crypto::aead::{AeadAlgorithm, AeadKey, TAG_LEN};
 use ferrotls::{
-    certificates_from_pem, AlertDescription, CipherSuite, ClientCertVerifier, Clock, Error, OsRng,
-    RootStore, SecureRandom, ServerCertVerifier, SystemClock, WebPkiClientVerifier,
-    WebPkiServerVerifier,
+    certificates_from_pem, AlertDescription, ClientCertVerifier, Clock, Error, OsRng, RootStore,
+    SecureRandom, ServerCertVerifier, SystemClock, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 
 const FINISHED: u8 = 20;
@@ -21,11 +20,7 @@ const FINISHED: u8 = 20;
 #[test]
 fn a_forged_finished_still_fails() {
     let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
+    let client = logged_aes128_client("p256", &secrets).build().unwrap();
     let server = server_builder("p256").build().unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer(&mut c, &mut s).1.unwrap();

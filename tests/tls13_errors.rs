@@ -744,9 +744,7 @@ fn server_refuses_client_flight(
     edit: impl FnOnce(&mut Vec<Vec<u8>>),
 ) -> (Error, Result<(), Error>) {
     let secrets = Arc::new(CapturedSecrets::default());
-    let mut client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(secrets.clone());
+    let mut client = logged_aes128_client("p256", &secrets);
     // Without certificate compression: the edits reach a plain
     // Certificate.
     let mut server = server_builder("p256").certificate_compression(&[]);

@@ -19,10 +19,10 @@ use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientAuth, ClientCertVerifier, ClientConfig, ClientConnection,
-    Error, ExternalPsk, ExternalPsks, HashAlgorithm, ProtocolVersion, ServerConfig,
-    ServerConfigBuilder, ServerConnection, SignatureScheme, WebPkiClientVerifier,
-    DEFAULT_CERTIFICATE_COMPRESSION, MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
+    AlertDescription, ClientAuth, ClientCertVerifier, ClientConfig, ClientConnection, Error,
+    ExternalPsk, ExternalPsks, HashAlgorithm, ProtocolVersion, ServerConfig, ServerConfigBuilder,
+    ServerConnection, SignatureScheme, WebPkiClientVerifier, DEFAULT_CERTIFICATE_COMPRESSION,
+    MAX_OUTSTANDING_CERTIFICATE_REQUESTS,
 };
 
 const CERTIFICATE: u8 = 11;
@@ -41,10 +41,8 @@ const CX: DecodeContext = DecodeContext {
 /// A client with the P-384 certificate (so it offers post_handshake_auth)
 /// logging its secrets into `secrets`, on TLS_AES_128_GCM_SHA256.
 fn client_with_certificate(secrets: &Arc<CapturedSecrets>) -> Arc<ClientConfig> {
-    client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+    logged_aes128_client("p256", secrets)
         .client_certificate(certified_key("p384"))
-        .key_log(secrets.clone())
         .build()
         .unwrap()
 }
@@ -382,9 +380,7 @@ fn a_request_to_a_client_that_did_not_offer_is_unexpected_message() {
     // The client offers nothing (no certificate); a server that sends a
     // CertificateRequest anyway is refused.
     let quiet_secrets = Arc::new(CapturedSecrets::default());
-    let quiet = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
-        .key_log(quiet_secrets.clone())
+    let quiet = logged_aes128_client("p256", &quiet_secrets)
         .build()
         .unwrap();
     let (mut c, mut s) = handshaken(quiet, server(true), server_name("p256"));
@@ -594,11 +590,9 @@ fn external_psk_pair(secrets: &Arc<CapturedSecrets>) -> (ClientConnection, Serve
     let psk = ExternalPsk::new(b"Client_identity", &[0x5a; 32], HashAlgorithm::Sha256).unwrap();
     let mut psks = ExternalPsks::new();
     psks.insert(psk.clone());
-    let client = client_builder("p256")
-        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+    let client = logged_aes128_client("p256", secrets)
         .client_certificate(certified_key("p384"))
         .external_psk(psk)
-        .key_log(secrets.clone())
         .build()
         .unwrap();
     let server = server_builder_for(true)

@@ -4,23 +4,14 @@
 
 use std::io::{Read, Write};
 
-use super::tests::{pair, transfer};
+use super::tests::{pair, transfer, AES128_GCM_PER_VERSION};
 use super::Connection;
 use crate::common_state::MAX_SENDABLE_TLS;
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};
 
 #[test]
 fn a_drained_output_queue_is_released_after_the_handshake() -> std::io::Result<()> {
-    for (version, suite) in [
-        (
-            ProtocolVersion::TLSv1_3,
-            CipherSuite::TLS_AES_128_GCM_SHA256,
-        ),
-        (
-            ProtocolVersion::TLSv1_2,
-            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        ),
-    ] {
+    for (version, suite) in AES128_GCM_PER_VERSION {
         let (mut client, mut server) = pair(version, suite);
         assert_eq!(client.common.sendable_tls_capacity(), 0);
         assert_eq!(server.common.sendable_tls_capacity(), 0);

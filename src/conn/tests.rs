@@ -30,6 +30,19 @@ fn vector(name: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
+/// TLS 1.2 and TLS 1.3, each with its AES-128-GCM suite, for the tests
+/// that hold under both.
+pub(super) const AES128_GCM_PER_VERSION: [(ProtocolVersion, CipherSuite); 2] = [
+    (
+        ProtocolVersion::TLSv1_2,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    ),
+    (
+        ProtocolVersion::TLSv1_3,
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+    ),
+];
+
 /// A connected P-256 pair restricted to `version` and `suite`.
 pub(super) fn pair(version: ProtocolVersion, suite: CipherSuite) -> (Connection, Connection) {
     let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
@@ -204,16 +217,7 @@ fn closes_cleanly_at_the_usage_limit(mut client: Connection, mut server: Connect
 #[test]
 fn a_write_after_the_peers_close_notify_is_a_broken_pipe_in_tls12_only() {
     use crate::error::InvalidRequestReason;
-    for (version, suite) in [
-        (
-            ProtocolVersion::TLSv1_2,
-            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        ),
-        (
-            ProtocolVersion::TLSv1_3,
-            CipherSuite::TLS_AES_128_GCM_SHA256,
-        ),
-    ] {
+    for (version, suite) in AES128_GCM_PER_VERSION {
         let (mut client, mut server) = pair(version, suite);
         client.send_close_notify();
         transfer(&mut client, &mut server);
