@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientConnection, Error, Limits, ServerConnection,
+    AlertDescription, ClientConnection, Error, Limits, ServerConnection,
     DEFAULT_MAX_KEY_UPDATES_WITHOUT_DATA,
 };
 
@@ -500,7 +500,7 @@ impl ferrotls::SecureRandom for BreakableRng {
 #[cfg(feature = "legacy")]
 #[test]
 fn a_write_without_randomness_for_its_ivs_ends_the_connection() {
-    use ferrotls::ProtocolVersion;
+    use ferrotls::{CipherSuite, ProtocolVersion};
     let suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
     let rng = Arc::new(BreakableRng {
         broken: false.into(),
