@@ -249,6 +249,64 @@ fn rfc8446_4_4_4_finished_over_48_bytes_is_decode_error() {
     );
 }
 
+/// The message types whose syntax bounds their body to a few bytes, so a
+/// hello's body under one of them is also too long: HelloRequest,
+/// EndOfEarlyData, ServerHelloDone (empty), Finished (48) and KeyUpdate
+/// (1).
+const SHORT_TYPES: [u8; 5] = [0, 5, 14, 20, 24];
+
+#[test]
+fn rfc8446_6_2_client_hello_body_under_another_type_is_unexpected_message() {
+    // The type is judged before the length: the first message must be a
+    // ClientHello, so another type is the wrong message, whatever its
+    // length (tlsfuzzer's test-invalid-client-hello-w-record-overflow).
+    let hello = client_hello_message(client_builder("p256").build().unwrap());
+    for typ in SHORT_TYPES.into_iter().chain([2, 11, 15, 16]) {
+        let mut message = hello.clone();
+        message[0] = typ;
+        for versions in [TLS12, TLS13] {
+            let (err, sent) = server_refuses_bytes(versions, &record(22, 0x0301, &message));
+            assert!(
+                matches!(
+                    err,
+                    Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedClientHello)
+                ),
+                "type {typ}: {err:?}"
+            );
+            assert_eq!(sent, alert(AlertDescription::UnexpectedMessage));
+        }
+    }
+}
+
+#[test]
+fn rfc8446_6_2_server_hello_body_under_another_type_is_unexpected_message() {
+    let client = client_builder("p256").build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let hello = records(&written(&mut s))[0][5..].to_vec();
+    for typ in SHORT_TYPES {
+        let mut c =
+            ClientConnection::new(client_builder("p256").build().unwrap(), server_name("p256"))
+                .unwrap();
+        written(&mut c);
+        let mut message = hello.clone();
+        message[0] = typ;
+        let err = deliver(&mut c, &record(22, 0x0303, &message)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedServerHello)
+            ),
+            "type {typ}: {err:?}"
+        );
+        assert_eq!(
+            plaintext_alert(&written(&mut c)),
+            alert(AlertDescription::UnexpectedMessage)
+        );
+    }
+}
+
 // ---- item 2: legacy_version and record versions ----
 
 const CX: DecodeContext = DecodeContext {

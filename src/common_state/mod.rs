@@ -10,7 +10,7 @@
 
 use crate::config::{CommonConfig, Limits};
 use crate::crypto::aead::AeadAlgorithm;
-use crate::error::Error;
+use crate::error::{Error, UnexpectedMessageReason};
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::enums::{
@@ -463,12 +463,22 @@ pub(crate) struct CommonState {
 
 impl CommonState {
     pub(crate) fn new(side: Side, config: &CommonConfig) -> Self {
+        let mut joiner =
+            HandshakeJoiner::with_max_certificate_len(config.limits.max_certificate_message_size);
+        match side {
+            Side::Server => joiner.expect_first(
+                HandshakeType::ClientHello,
+                UnexpectedMessageReason::ExpectedClientHello,
+            ),
+            Side::Client => joiner.expect_first(
+                HandshakeType::ServerHello,
+                UnexpectedMessageReason::ExpectedServerHello,
+            ),
+        }
         Self {
             side,
             record: RecordLayer::new(),
-            joiner: HandshakeJoiner::with_max_certificate_len(
-                config.limits.max_certificate_message_size,
-            ),
+            joiner,
             handshake_out: Vec::new(),
             message_buf: Vec::new(),
             sendable_tls: Vec::new(),

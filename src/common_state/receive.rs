@@ -388,12 +388,14 @@ mod tests {
     use super::*;
     use crate::common_state::{HandshakeEvent, Side};
     use crate::config::CommonConfig;
-    use crate::record::NullProtection;
+    use crate::record::{HandshakeJoiner, NullProtection};
 
     /// A server connection in traffic under `version`, records in the
-    /// clear, as after a handshake (the tests need no keys).
+    /// clear, as after a handshake (the tests need no keys), whose joiner
+    /// has handed out the ClientHello, so any type may come next.
     fn in_traffic(version: ProtocolVersion) -> CommonState {
         let mut common = CommonState::new(Side::Server, &CommonConfig::default());
+        common.joiner = HandshakeJoiner::new();
         common.negotiated.apply(HandshakeEvent::Version(version));
         common.set_negotiated_record_version(version);
         common.traffic = true;

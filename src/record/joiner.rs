@@ -16,6 +16,14 @@
 //! CompressedCertificate: one longer than the bound is a message we will
 //! not decompress, `bad_certificate` (RFC 8879 §4: a CompressedCertificate
 //! that cannot be decompressed MUST end the connection with it).
+//!
+//! A connection's first message must be the peer's hello (RFC 8446 §2,
+//! RFC 5246 §7.3): a header of any other type is `unexpected_message`
+//! (RFC 8446 §6.2, "the wrong handshake message") before its length is
+//! judged, so a ClientHello body sent under the KeyUpdate type is the
+//! wrong message, not a KeyUpdate too long to decode. OpenSSL judges the
+//! type first as well, and tlsfuzzer's
+//! `test-invalid-client-hello-w-record-overflow` expects it.
 
 use super::MAX_PLAINTEXT_LEN;
 use crate::codec::Reader;
@@ -173,6 +181,9 @@ pub struct HandshakeJoiner {
     /// Where the bytes not yet handed out start.
     start: usize,
     max_certificate_len: usize,
+    /// The type the next message must have while no message has been
+    /// handed out ([`Self::expect_first`]), and what another type is.
+    first: Option<(HandshakeType, UnexpectedMessageReason)>,
 }
 
 impl Default for HandshakeJoiner {
@@ -196,7 +207,14 @@ impl HandshakeJoiner {
             buf: Vec::new(),
             start: 0,
             max_certificate_len,
+            first: None,
         }
+    }
+
+    /// Refuses a first message of any type but `typ` (the peer's hello)
+    /// from its header, with [`Error::UnexpectedMessage`] for `reason`.
+    pub fn expect_first(&mut self, typ: HandshakeType, reason: UnexpectedMessageReason) {
+        self.first = Some((typ, reason));
     }
 
     /// Appends the plaintext of one handshake record. Messages handed out
@@ -234,6 +252,7 @@ impl HandshakeJoiner {
         let (header, body) = raw.split_at(HANDSHAKE_HEADER_LEN);
         let typ = HandshakeType::from(header.first().copied().unwrap_or_default());
         self.start += raw.len();
+        self.first = None;
         Ok(Some(JoinedHandshake { typ, body, raw }))
     }
 
@@ -261,8 +280,14 @@ impl HandshakeJoiner {
         let (Ok(typ), Ok(len)) = (r.u8(), r.u24()) else {
             return Ok(None);
         };
+        let typ = HandshakeType::from(typ);
+        if let Some((first, reason)) = self.first {
+            if typ != first {
+                return Err(Error::UnexpectedMessage(reason));
+            }
+        }
         let len = len as usize;
-        limit(HandshakeType::from(typ), self.max_certificate_len)?.check(len)?;
+        limit(typ, self.max_certificate_len)?.check(len)?;
         Ok(Some(len))
     }
 }
