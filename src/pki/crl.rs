@@ -350,6 +350,12 @@ fn parse_tbs<'a>(
         x509::for_each_extension(list, |id, ext| apply_crl_extension(&mut crl, id, ext))?;
     }
     seq.finish()?;
+    // RFC 5280 §5.2.3: conforming CRL issuers "MUST include this
+    // extension in all CRLs": without it, CRLs of one scope cannot be
+    // ordered.
+    if crl.number.is_none() {
+        return Err(CertificateError::MisIssued("CRL without cRLNumber"));
+    }
     Ok(crl)
 }
 
@@ -435,7 +441,11 @@ fn apply_crl_extension<'a>(
             .key_id;
         }
         oid::CRL_NUMBER => {
-            // RFC 5280 §5.2.3: a non-negative INTEGER of at most 20 octets.
+            // RFC 5280 §5.2.3: non-critical, a non-negative INTEGER of at
+            // most 20 octets.
+            if ext.critical {
+                return Err(CertificateError::MisIssued("cRLNumber marked critical"));
+            }
             let number = x509::whole(ext.value, |d| Ok(d.unsigned_integer()?))?;
             if number.len() > 20 {
                 return Err(CertificateError::BadEncoding(
@@ -517,8 +527,17 @@ mod tests {
     const NEXT_UPDATE: &[u8] = b"\x17\x0d300201000000Z";
 
     /// A CRL with the given revokedCertificates contents (absent when
-    /// `None`) and crlExtensions contents (absent when `None`).
+    /// `None`) and crlExtensions: a cRLNumber of 1 (RFC 5280 §5.2.3),
+    /// then `extensions`.
     fn crl(entries: Option<&[u8]>, extensions: Option<&[u8]>) -> Vec<u8> {
+        let number = ext(oid::CRL_NUMBER, false, &[0x02, 1, 1]);
+        let extensions = [number, extensions.unwrap_or_default().to_vec()].concat();
+        bare_crl(entries, Some(&extensions))
+    }
+
+    /// [`crl`] with crlExtensions contents exactly `extensions` (absent
+    /// when `None`).
+    fn bare_crl(entries: Option<&[u8]>, extensions: Option<&[u8]>) -> Vec<u8> {
         let mut tbs = vec![2, 1, 1];
         tbs.extend_from_slice(ECDSA_SHA256_ID);
         tbs.extend_from_slice(NAME);
@@ -720,6 +739,19 @@ mod tests {
             Err(CertificateError::BadEncoding(
                 "empty revokedCertificates (it must be absent)"
             ))
+        );
+        // RFC 5280 §5.2.3: cRLNumber present, and not critical.
+        assert_eq!(
+            parse(&bare_crl(None, None)).map(|_| ()),
+            Err(CertificateError::MisIssued("CRL without cRLNumber"))
+        );
+        assert_eq!(
+            parse(&bare_crl(
+                None,
+                Some(&ext(oid::CRL_NUMBER, true, &[0x02, 1, 1]))
+            ))
+            .map(|_| ()),
+            Err(CertificateError::MisIssued("cRLNumber marked critical"))
         );
         let bad_reason = entry(&[1], Some(&ext(oid::CRL_REASON, false, &[0x0a, 1, 7])));
         assert_eq!(

@@ -257,12 +257,30 @@ fn ip_within(address: &[u8], constraint: &[u8]) -> bool {
             .all(|((a, n), m)| a & m == n & m)
 }
 
-/// Splits a mailbox `local@host` at its last `@` (a quoted local part
-/// may hold more), both parts non-empty.
+/// Splits a mailbox `local@host` at its last `@`, both parts non-empty
+/// and the local part a Dot-string or a Quoted-string (RFC 5280 §4.2.1.6
+/// takes rfc822Name as RFC 2821's Mailbox; RFC 5321 §4.1.2): only a
+/// quoted local part may hold another `@`, so `a@b@example.com` is no
+/// mailbox, and under an email constraint a name that is none is a
+/// violation.
 fn split_mailbox(mailbox: &[u8]) -> Option<(&[u8], &[u8])> {
     let at = mailbox.iter().rposition(|&b| b == b'@')?;
     let (local, host) = (mailbox.get(..at)?, mailbox.get(at + 1..)?);
-    (!local.is_empty() && !host.is_empty()).then_some((local, host))
+    (is_local_part(local) && !host.is_empty()).then_some((local, host))
+}
+
+/// RFC 5321 §4.1.2 `Local-part = Dot-string / Quoted-string`: atoms of
+/// atext (RFC 5322 §3.2.3) joined by single dots, or anything between
+/// double quotes.
+fn is_local_part(local: &[u8]) -> bool {
+    if local.len() >= 2 && local.starts_with(b"\"") && local.ends_with(b"\"") {
+        return true;
+    }
+    let atext = |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(b);
+    !local.is_empty()
+        && local
+            .split(|&b| b == b'.')
+            .all(|atom| !atom.is_empty() && atom.iter().all(atext))
 }
 
 /// Whether mailbox `name` lies within rfc822Name constraint `constraint`
@@ -502,6 +520,20 @@ mod tests {
             Some(true)
         );
         assert_eq!(email_within(b"example.com", b"example.com"), None);
+        // RFC 5321 §4.1.2: only a Quoted-string local part holds an `@`;
+        // a Dot-string has no empty atom.
+        for not_mailbox in [
+            &b"invalid@address@example.com"[..],
+            b"a..b@example.com",
+            b".a@example.com",
+            b"a b@example.com",
+        ] {
+            assert_eq!(email_within(not_mailbox, b"example.com"), None);
+        }
+        assert_eq!(
+            email_within(b"first.o'last+tag@example.com", b"example.com"),
+            Some(true)
+        );
     }
 
     #[test]

@@ -511,7 +511,7 @@ impl<'s, 'a> Search<'s, 'a> {
         if !ca.is_ca() {
             return Err(CertificateError::IssuerNotCa);
         }
-        profile::check_intermediate(ca)?;
+        profile::check_intermediate(ca, self.validation.profile)?;
         if !ca.key_usage_allows(KU_KEY_CERT_SIGN) {
             return Err(CertificateError::KeyUsageForbids);
         }

@@ -65,9 +65,13 @@ fn mis_issued(rule: &'static str) -> CertificateError {
     CertificateError::MisIssued(rule)
 }
 
-/// Rules for every presented certificate, end entity or intermediate.
-fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
-    // RFC 5280 §4.1.2.2: positive, at most 20 octets.
+/// RFC 5280 §4.1.2.2: a presented certificate's serialNumber is
+/// positive and at most 20 octets. Not asked of a trust anchor: its
+/// serial number plays no part in validation, and §4.1.2.2 asks
+/// certificate users to "gracefully handle" the non-positive ones that
+/// non-conforming CAs made, as some roots browsers trust are (serial 0:
+/// Go Daddy and Starfield Root Certificate Authority G2).
+fn check_serial(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     let positive =
         cert.serial.first().is_some_and(|b| b & 0x80 == 0) && cert.serial.iter().any(|&b| b != 0);
     if !positive {
@@ -76,6 +80,12 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     if cert.serial.len() > MAX_SERIAL_LEN {
         return Err(mis_issued("serial number longer than 20 octets"));
     }
+    Ok(())
+}
+
+/// Rules for every certificate, end entity, intermediate or anchor,
+/// besides its serial number ([`check_serial`]).
+fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
     // RFC 5280 §4.2.1.1: present except in self-signed certificates,
     // never critical.
     match cert.authority_key_id {
@@ -98,9 +108,17 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
                 "nameConstraints in a certificate that is not a CA",
             ));
         }
-        if !nc.critical {
+        // RFC 5280 §4.2.1.10 makes it critical; the baseline
+        // requirements let a CA mark it non-critical "as an explicit
+        // exception from RFC 5280", for clients that cannot process it.
+        if !nc.critical && profile == Profile::Rfc5280 {
             return Err(mis_issued("nameConstraints not critical"));
         }
+    }
+    // RFC 5280 §4.2.1.11: "Conforming CAs MUST mark this extension as
+    // critical."
+    if cert.policy_constraints.is_some_and(|pc| !pc.critical) {
+        return Err(mis_issued("policyConstraints not critical"));
     }
     // RFC 5280 §4.1.2.6 and §4.2.1.6: an empty subject needs a critical
     // subjectAltName.
@@ -127,11 +145,20 @@ fn check_common(cert: &Certificate<'_>) -> Result<(), CertificateError> {
 
 /// Rules for an end-entity certificate.
 pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
-    check_common(cert)?;
+    check_serial(cert)?;
+    check_common(cert, profile)?;
     if profile == Profile::WebPki {
-        // BR §7.1.2.7.10: a subscriber certificate lists its purposes.
-        if cert.extended_key_usage.is_none() {
+        // BR §7.1.2.7.10: a subscriber certificate lists its purposes,
+        // never anyExtendedKeyUsage; BR §7.1.2.7.6: the extension is not
+        // critical.
+        let Some(eku) = cert.extended_key_usage else {
             return Err(mis_issued("end entity without extKeyUsage"));
+        };
+        if eku.critical {
+            return Err(mis_issued("extKeyUsage of an end entity critical"));
+        }
+        if cert.extended_key_usage_lists(oid::ANY_EXTENDED_KEY_USAGE)? {
+            return Err(mis_issued("anyExtendedKeyUsage in an end entity"));
         }
         // BR §7.1.2.7.12: subjectAltName is critical exactly when the
         // subject is empty (RFC 5280 §4.2.1.6 only says SHOULD for the
@@ -170,8 +197,18 @@ pub fn check_server_common_name(cert: &Certificate<'_>) -> Result<(), Certificat
 
 /// Rules for a CA certificate presented as an intermediate (after the
 /// caller has established that it is a CA).
-pub fn check_intermediate(cert: &Certificate<'_>) -> Result<(), CertificateError> {
-    check_common(cert)?;
+pub fn check_intermediate(
+    cert: &Certificate<'_>,
+    profile: Profile,
+) -> Result<(), CertificateError> {
+    check_serial(cert)?;
+    check_ca(cert, profile)
+}
+
+/// The rules every CA certificate is held to, presented or trusted,
+/// besides its serial number.
+fn check_ca(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
+    check_common(cert, profile)?;
     // RFC 5280 §4.2.1.2: CA certificates carry a subjectKeyIdentifier.
     if cert.subject_key_id.is_none() {
         return Err(mis_issued("CA certificate without subjectKeyIdentifier"));
@@ -192,24 +229,30 @@ pub fn check_intermediate(cert: &Certificate<'_>) -> Result<(), CertificateError
 /// anchor; both profiles ask more of a certificate trusted to issue (its
 /// key is judged when it is read, [`super::algorithm::public_key`], and so
 /// are unknown critical extensions): that it is a CA (§4.2.1.9), the
-/// MUSTs of §4 that bind every CA certificate ([`check_intermediate`]:
-/// positive serial, critical basicConstraints, a subjectKeyIdentifier,
-/// …), and a root's authorityKeyIdentifier, if any, naming its own key
-/// (§4.2.1.1). The webpki profile adds the baseline requirements' root
-/// rules (BR §7.1.2.1): no extKeyUsage, and no issuer and serial in the
-/// authorityKeyIdentifier. Roots in Mozilla's store break some of these
+/// MUSTs of §4 that bind every CA certificate but the serial number's
+/// ([`check_ca`]: critical basicConstraints, a subjectKeyIdentifier, …;
+/// [`check_serial`] says why), and a root's authorityKeyIdentifier, if
+/// any, naming its own key (§4.2.1.1). The webpki profile adds the
+/// baseline requirements' root rules (BR §7.1.2.1): no extKeyUsage, and
+/// an authorityKeyIdentifier, if any, with its keyIdentifier and without
+/// issuer and serial. Roots in Mozilla's store break some of these
 /// (docs/pki.md lists which).
 pub fn check_anchor(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
     if !cert.is_ca() {
         return Err(CertificateError::IssuerNotCa);
     }
-    check_intermediate(cert)?;
+    check_ca(cert, profile)?;
     let root = cert.is_self_issued();
     if let Some(aki) = cert.authority_key_id.filter(|_| root) {
         let own = cert.subject_key_id.map(|ski| ski.value);
         if aki.key_id.is_some_and(|id| Some(id) != own) {
             return Err(mis_issued(
                 "root authorityKeyIdentifier differs from its subjectKeyIdentifier",
+            ));
+        }
+        if profile == Profile::WebPki && aki.key_id.is_none() {
+            return Err(mis_issued(
+                "root authorityKeyIdentifier without keyIdentifier",
             ));
         }
         if profile == Profile::WebPki && aki.names_issuer_and_serial {

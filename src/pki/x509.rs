@@ -191,13 +191,21 @@ impl<'a> Certificate<'a> {
         purpose: &[u8],
         any_counts: bool,
     ) -> Result<bool, CertificateError> {
-        let Some(eku) = self.extended_key_usage else {
+        if self.extended_key_usage.is_none() {
             return Ok(true);
+        }
+        Ok(self.extended_key_usage_lists(purpose)?
+            || (any_counts && self.extended_key_usage_lists(oid::ANY_EXTENDED_KEY_USAGE)?))
+    }
+
+    /// Whether extKeyUsage is present and lists `usage` (OID contents).
+    pub fn extended_key_usage_lists(&self, usage: &[u8]) -> Result<bool, CertificateError> {
+        let Some(eku) = self.extended_key_usage else {
+            return Ok(false);
         };
         let mut list = Der::new(eku.value);
         while !list.is_empty() {
-            let listed = list.oid()?;
-            if listed == purpose || (any_counts && listed == oid::ANY_EXTENDED_KEY_USAGE) {
+            if list.oid()? == usage {
                 return Ok(true);
             }
         }
