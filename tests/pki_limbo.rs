@@ -1,0 +1,246 @@
+//! x509-limbo, the path-validation conformance suite of the C2SP project
+//! (github.com/C2SP/x509-limbo, Apache-2.0): every testcase of
+//! `vectors/x509-limbo/limbo.json` judged by ferrotls's validator, and
+//! the verdict compared with the suite's expected result.
+//!
+//! Every disagreement must be one of [`EXPECTED_DIFFERENCES`], with the
+//! reason ferrotls decides as it does; every entry there must still
+//! disagree, so the table stays true. Testcases that ask for what the
+//! validation API has no input for (a maximum chain depth, a required
+//! key usage, a restricted set of signature algorithms) are skipped and
+//! counted, as the suite's own harnesses do.
+
+use ferrotls::internal::pki::pem;
+use ferrotls::{
+    verify_chain, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerName, Validation,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The suite as `python -m limbo compile` writes it (x509-limbo commit
+/// 8a2e6f4, 2026-12), without the bettertls cases, whose source data is
+/// not in the repository snapshot: 208 testcases.
+const LIMBO: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/vectors/x509-limbo/limbo.json"
+));
+
+/// The validation time of testcases that name none: any time in the
+/// certificates' validity, which the suite makes from 1970 to 2970.
+const DEFAULT_TIME: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+/// Testcases where ferrotls's verdict differs from the suite's, and why.
+const EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "cve::cve-2024-0567",
+        "the cross-signed CAs carry no authorityKeyIdentifier, which RFC 5280 \
+         §4.2.1.1 requires of every certificate but a self-signed one; the \
+         suite's rfc5280::aki::cross-signed-root-missing-aki refuses the same",
+    ),
+    (
+        "pathlen::validation-ignores-pathlen-in-leaf",
+        "the leaf is a CA certificate: the webpki profile refuses one as an end \
+         entity (BR §7.1.2.7.8, cA false in subscriber certificates), as the \
+         suite's webpki::ca-as-leaf does",
+    ),
+    (
+        "rfc5280::ca-as-leaf",
+        "a TLS server's keyUsage must allow signing, key encipherment or key \
+         agreement (RFC 5280 §4.2.1.3); this CA's allows certificate signing \
+         only",
+    ),
+    (
+        "rfc5280::nc::invalid-dnsname-leading-period",
+        "a dNSName constraint `.example.com` is read as its subdomains, as \
+         OpenSSL and Go read it and CAs issue it; RFC 5280 §4.2.1.10 gives \
+         that form to URI and rfc822Name constraints only",
+    ),
+    (
+        "webpki::nc::nc-permits-dns-san-pattern",
+        "the leaf's common name example.com is not its subjectAltName \
+         *.example.com (BR §7.1.4.3), which the suite's own \
+         webpki::cn::not-in-san refuses",
+    ),
+    (
+        "webpki::san::exact-localhost-ip-san",
+        "the leaf's common name example.com is in no subjectAltName entry \
+         (BR §7.1.4.3), which the suite's own webpki::cn::not-in-san refuses",
+    ),
+    (
+        "webpki::san::leftmost-wildcard-san",
+        "the leaf's common name example.com is not its subjectAltName \
+         *.example.com (BR §7.1.4.3: a character-for-character copy), which \
+         the suite's own webpki::cn::not-in-san refuses",
+    ),
+];
+
+/// What ferrotls makes of one testcase.
+enum Verdict {
+    Accepted,
+    Refused(String),
+    Skipped(&'static str),
+}
+
+/// The DER of every PEM block in `texts`.
+fn ders(texts: &[Value]) -> Vec<Vec<u8>> {
+    texts
+        .iter()
+        .filter_map(Value::as_str)
+        .flat_map(|text| pem::parse(text).expect("PEM in the suite"))
+        .map(|block| block.der.to_vec())
+        .collect()
+}
+
+/// Seconds since 1970 of an RFC 3339 UTC time as the suite writes it
+/// (`2024-01-01T00:00:00+00:00`).
+fn unix_time(text: &str) -> u64 {
+    let field = |range: std::ops::Range<usize>| -> i64 {
+        text.get(range)
+            .and_then(|s| s.parse().ok())
+            .expect("time field")
+    };
+    assert!(text.ends_with("+00:00") || text.ends_with('Z'), "{text}");
+    let (year, month, day) = (field(0..4), field(5..7), field(8..10));
+    let (hour, minute, second) = (field(11..13), field(14..16), field(17..19));
+    // Days from 1970-01-01 to the date (the civil-calendar formula).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hour * 3_600 + minute * 60 + second).expect("after 1970")
+}
+
+/// The profile a testcase is judged under: the suite's `rfc5280::` cases
+/// state RFC 5280 alone (some conflict with a `webpki::` twin), every
+/// other case the Web PKI's rules, which the TLS verifiers apply.
+fn profile_of(case: &Value) -> Profile {
+    match case["id"].as_str() {
+        Some(id) if id.starts_with("rfc5280::") => Profile::Rfc5280,
+        _ => Profile::WebPki,
+    }
+}
+
+/// ferrotls's verdict on `case`.
+fn judge(case: &Value) -> Verdict {
+    let list = |key: &str| case[key].as_array().cloned().unwrap_or_default();
+    let features = list("features");
+    if features.iter().any(|f| f == "max-chain-depth") || !case["max_chain_depth"].is_null() {
+        return Verdict::Skipped("a maximum chain depth is not an input of the validation");
+    }
+    if !list("key_usage").is_empty() {
+        return Verdict::Skipped("a required key usage is not an input of the validation");
+    }
+    if !list("signature_algorithms").is_empty() {
+        return Verdict::Skipped("the signature algorithms are not an input of the validation");
+    }
+    let purpose = match case["validation_kind"].as_str() {
+        Some("SERVER") => Purpose::ServerAuth,
+        Some("CLIENT") => Purpose::ClientAuth,
+        kind => panic!("validation kind {kind:?}"),
+    };
+    let name = match &case["expected_peer_name"] {
+        Value::Null => None,
+        peer => match peer["kind"].as_str() {
+            Some("DNS") | Some("IP") => Some(
+                match ServerName::parse(peer["value"].as_str().expect("name")) {
+                    Ok(name) => name,
+                    Err(e) => return Verdict::Refused(format!("peer name: {e}")),
+                },
+            ),
+            _ => return Verdict::Skipped("only DNS and IP peer names are checked"),
+        },
+    };
+    let time = case["validation_time"]
+        .as_str()
+        .map_or(DEFAULT_TIME, unix_time);
+    let mut roots = RootStore::new();
+    for der in ders(&list("trusted_certs")) {
+        if let Err(e) = roots.add_der(der) {
+            return Verdict::Refused(format!("trust anchor: {e}"));
+        }
+    }
+    let [leaf] = ders(&[case["peer_certificate"].clone()])
+        .try_into()
+        .expect("one peer certificate");
+    let intermediates = ders(&list("untrusted_intermediates"));
+    let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+    let mut validation = Validation::new(&roots, purpose, time).with_profile(profile_of(case));
+    if let Some(name) = &name {
+        validation = validation.with_name(name);
+    }
+    let path = match verify_chain(&leaf, &intermediates, &validation) {
+        Ok(path) => path,
+        Err(e) => return Verdict::Refused(e.to_string()),
+    };
+    let crls = ders(&list("crls"));
+    if crls.is_empty() {
+        return Verdict::Accepted;
+    }
+    // A suite that gives CRLs asks for them to be used: a certificate
+    // they do not vouch for is refused.
+    let mut revocation = Revocation::new(RevocationPolicy::HardFail);
+    for crl in crls {
+        if let Err(e) = revocation.add_crl_der(crl) {
+            return Verdict::Refused(format!("CRL: {e}"));
+        }
+    }
+    match revocation.check(&path, time, None) {
+        Ok(()) => Verdict::Accepted,
+        Err(e) => Verdict::Refused(e.to_string()),
+    }
+}
+
+#[test]
+fn x509_limbo_verdicts_match_the_suite_but_for_the_documented_differences() {
+    let suite: Value = serde_json::from_str(LIMBO).expect("limbo.json");
+    let cases = suite["testcases"].as_array().expect("testcases");
+    let mut agreed = 0;
+    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut differences = Vec::new();
+    for case in cases {
+        let id = case["id"].as_str().expect("id");
+        let expected_success = case["expected_result"] == "SUCCESS";
+        let (agrees, verdict) = match judge(case) {
+            Verdict::Skipped(why) => {
+                *skipped.entry(why).or_default() += 1;
+                continue;
+            }
+            Verdict::Accepted => (expected_success, "accepted".to_owned()),
+            Verdict::Refused(why) => (!expected_success, format!("refused: {why}")),
+        };
+        if agrees {
+            agreed += 1;
+        } else {
+            differences.push((id.to_owned(), verdict));
+        }
+    }
+    println!(
+        "x509-limbo: {} testcases, {agreed} agree, {} skipped, {} differ",
+        cases.len(),
+        skipped.values().sum::<usize>(),
+        differences.len()
+    );
+    for (why, count) in &skipped {
+        println!("  skipped {count}: {why}");
+    }
+    for (id, verdict) in &differences {
+        println!("  {id}: {verdict}");
+    }
+    let unexplained: Vec<_> = differences
+        .iter()
+        .filter(|(id, _)| !EXPECTED_DIFFERENCES.iter().any(|(known, _)| known == id))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "differences not in the table: {unexplained:#?}"
+    );
+    for (known, why) in EXPECTED_DIFFERENCES {
+        assert!(
+            differences.iter().any(|(id, _)| id == known),
+            "{known} now agrees with the suite; drop it from the table ({why})"
+        );
+    }
+}
