@@ -6,9 +6,9 @@
 //! Every disagreement must be one of [`EXPECTED_DIFFERENCES`], with the
 //! reason ferrotls decides as it does; every entry there must still
 //! disagree, so the table stays true. Testcases that ask for what the
-//! validation API has no input for (a maximum chain depth, a required
-//! key usage, a restricted set of signature algorithms) are skipped and
-//! counted, as the suite's own harnesses do.
+//! validation API has no input for (a required key usage, a restricted
+//! set of signature algorithms) are skipped and counted, as the suite's
+//! own harnesses do.
 
 use ferrotls::internal::pki::pem;
 use ferrotls::{
@@ -126,10 +126,6 @@ fn profile_of(case: &Value) -> Profile {
 /// ferrotls's verdict on `case`.
 fn judge(case: &Value) -> Verdict {
     let list = |key: &str| case[key].as_array().cloned().unwrap_or_default();
-    let features = list("features");
-    if features.iter().any(|f| f == "max-chain-depth") || !case["max_chain_depth"].is_null() {
-        return Verdict::Skipped("a maximum chain depth is not an input of the validation");
-    }
     if !list("key_usage").is_empty() {
         return Verdict::Skipped("a required key usage is not an input of the validation");
     }
@@ -170,6 +166,9 @@ fn judge(case: &Value) -> Verdict {
     let mut validation = Validation::new(&roots, purpose, time).with_profile(profile_of(case));
     if let Some(name) = &name {
         validation = validation.with_name(name);
+    }
+    if let Some(depth) = case["max_chain_depth"].as_u64() {
+        validation = validation.with_max_path_length(depth);
     }
     let path = match verify_chain(&leaf, &intermediates, &validation) {
         Ok(path) => path,

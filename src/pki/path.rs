@@ -87,6 +87,12 @@ pub struct Validation<'a> {
     pub policy: &'a PolicyInputs,
     /// The rules applied (default: [`Profile::WebPki`]).
     pub profile: Profile,
+    /// The most CA certificates between the end entity and the trust
+    /// anchor, self-issued ones not counted: RFC 5280 §6.1.2 (k)'s
+    /// initial max_path_length, and OpenSSL's verify depth. `None`: only
+    /// [`MAX_INTERMEDIATES`] and the certificates' pathLenConstraints
+    /// bound the path.
+    pub max_path_length: Option<u64>,
 }
 
 /// What a TLS peer asks of policies: any policy, no initial restriction
@@ -109,6 +115,7 @@ impl<'a> Validation<'a> {
             time,
             policy: &ANY_POLICY_INPUTS,
             profile: Profile::WebPki,
+            max_path_length: None,
         }
     }
 
@@ -128,6 +135,15 @@ impl<'a> Validation<'a> {
     /// The same, with these certificate-policy inputs.
     pub fn with_policy(self, policy: &'a PolicyInputs) -> Self {
         Self { policy, ..self }
+    }
+
+    /// The same, allowing at most `max` CA certificates between the end
+    /// entity and the trust anchor ([`Self::max_path_length`]).
+    pub fn with_max_path_length(self, max: u64) -> Self {
+        Self {
+            max_path_length: Some(max),
+            ..self
+        }
     }
 }
 
@@ -507,6 +523,19 @@ impl<'s, 'a> Search<'s, 'a> {
     ) -> Result<(), CertificateError> {
         if path.len() > MAX_INTERMEDIATES {
             return Err(CertificateError::PathTooLong);
+        }
+        if let Some(max) = self.validation.max_path_length {
+            // RFC 5280 §6.1.4 (l) with max_path_length starting at `max`:
+            // every intermediate that is not self-issued counts.
+            let placed = path
+                .iter()
+                .skip(1)
+                .chain([&ca])
+                .filter(|c| !c.is_self_issued())
+                .count();
+            if u64::try_from(placed).unwrap_or(u64::MAX) > max {
+                return Err(CertificateError::PathLengthExceeded);
+            }
         }
         if !ca.is_ca() {
             return Err(CertificateError::IssuerNotCa);
