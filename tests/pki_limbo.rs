@@ -52,8 +52,9 @@ const EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
     (
         "rfc5280::nc::invalid-dnsname-leading-period",
         "a dNSName constraint `.example.com` is read as its subdomains, as \
-         OpenSSL and Go read it and CAs issue it; RFC 5280 §4.2.1.10 gives \
-         that form to URI and rfc822Name constraints only",
+         rustls-webpki, NSS and Go read it and roots in Mozilla's program \
+         carry it; RFC 5280 §4.2.1.10 gives that form to URI and rfc822Name \
+         constraints only",
     ),
     (
         "webpki::nc::nc-permits-dns-san-pattern",
