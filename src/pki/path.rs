@@ -272,7 +272,7 @@ fn process_end_entity(
 fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), CertificateError> {
     check_purpose(ee, validation.purpose, validation.profile)?;
     if validation.purpose == Purpose::ServerAuth && validation.profile == Profile::WebPki {
-        profile::check_server_common_name(ee)?;
+        profile::check_server_end_entity(ee)?;
     }
     match validation.name {
         Some(name) => check_name(ee, name),

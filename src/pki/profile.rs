@@ -148,17 +148,9 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
     check_serial(cert)?;
     check_common(cert, profile)?;
     if profile == Profile::WebPki {
-        // BR §7.1.2.7.10: a subscriber certificate lists its purposes,
-        // never anyExtendedKeyUsage; BR §7.1.2.7.6: the extension is not
-        // critical.
-        let Some(eku) = cert.extended_key_usage else {
+        // BR §7.1.2.7.10: a subscriber certificate lists its purposes.
+        if cert.extended_key_usage.is_none() {
             return Err(mis_issued("end entity without extKeyUsage"));
-        };
-        if eku.critical {
-            return Err(mis_issued("extKeyUsage of an end entity critical"));
-        }
-        if cert.extended_key_usage_lists(oid::ANY_EXTENDED_KEY_USAGE)? {
-            return Err(mis_issued("anyExtendedKeyUsage in an end entity"));
         }
         // BR §7.1.2.7.12: subjectAltName is critical exactly when the
         // subject is empty (RFC 5280 §4.2.1.6 only says SHOULD for the
@@ -172,12 +164,20 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
     Ok(())
 }
 
-/// BR §7.1.4.3, for a TLS server certificate in the webpki profile (the
-/// baseline requirements govern server certificates; a client
-/// certificate's common name names a person or a device): the common
-/// name, if present, is one attribute, and a copy of one of the
-/// subjectAltName entries.
-pub fn check_server_common_name(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+/// The baseline requirements' rules for a TLS server certificate in the
+/// webpki profile (they govern server certificates; a client
+/// certificate's common name names a person or a device, and its
+/// extKeyUsage follows its own PKI): extKeyUsage not critical (BR
+/// §7.1.2.7.6) and without anyExtendedKeyUsage (BR §7.1.2.7.10); the
+/// common name, if present, one attribute and a copy of one of the
+/// subjectAltName entries (BR §7.1.4.3).
+pub fn check_server_end_entity(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+    if cert.extended_key_usage.is_some_and(|eku| eku.critical) {
+        return Err(mis_issued("extKeyUsage of an end entity critical"));
+    }
+    if cert.extended_key_usage_lists(oid::ANY_EXTENDED_KEY_USAGE)? {
+        return Err(mis_issued("anyExtendedKeyUsage in an end entity"));
+    }
     let mut seen = 0;
     names::for_each_attribute(cert.subject, |id, value| {
         if id != oid::COMMON_NAME {
