@@ -201,6 +201,10 @@ pub mod pki {
     pub mod trust {
         pub use crate::pki::trust::SYSTEM_BUNDLE_PATHS;
     }
+    /// Certificate times (RFC 5280 §4.1.2.5).
+    pub mod time {
+        pub use crate::pki::time::generalized_time;
+    }
 }
 /// The record layer (RFC 8446 §5, RFC 5246 §6).
 pub mod record {

@@ -10,7 +10,7 @@
 //! set of signature algorithms) are skipped and counted, as the suite's
 //! own harnesses do.
 
-use ferrotls::internal::pki::pem;
+use ferrotls::internal::pki::{pem, time};
 use ferrotls::{
     verify_chain, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerName, Validation,
 };
@@ -92,26 +92,20 @@ fn ders(texts: &[Value]) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Seconds since 1970 of an RFC 3339 UTC time as the suite writes it
-/// (`2024-01-01T00:00:00+00:00`).
+/// Whole seconds since 1970 of an RFC 3339 UTC time as the suite writes
+/// it (`2024-01-01T00:00:00+00:00`, with fractions of a second at times,
+/// which the validation's whole seconds leave out), read as the
+/// GeneralizedTime it spells (`20240101000000Z`).
 fn unix_time(text: &str) -> u64 {
-    let field = |range: std::ops::Range<usize>| -> i64 {
-        text.get(range)
-            .and_then(|s| s.parse().ok())
-            .expect("time field")
-    };
-    assert!(text.ends_with("+00:00") || text.ends_with('Z'), "{text}");
-    let (year, month, day) = (field(0..4), field(5..7), field(8..10));
-    let (hour, minute, second) = (field(11..13), field(14..16), field(17..19));
-    // Days from 1970-01-01 to the date (the civil-calendar formula).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + hour * 3_600 + minute * 60 + second).expect("after 1970")
+    let utc = text
+        .strip_suffix("+00:00")
+        .or_else(|| text.strip_suffix('Z'))
+        .unwrap_or_else(|| panic!("not a UTC time: {text}"));
+    let whole = utc.split('.').next().unwrap_or(utc);
+    let mut generalized: Vec<u8> = whole.bytes().filter(u8::is_ascii_digit).collect();
+    generalized.push(b'Z');
+    let seconds = time::generalized_time(&generalized).unwrap_or_else(|e| panic!("{text}: {e}"));
+    u64::try_from(seconds).expect("after 1970")
 }
 
 /// The profile a testcase is judged under: the suite's `rfc5280::` cases

@@ -21,6 +21,13 @@ pub fn read(der: &mut Der<'_>) -> Result<i64, CertificateError> {
     }
 }
 
+/// The UNIX seconds of a GeneralizedTime's contents, `YYYYMMDDHHMMSSZ`
+/// (RFC 5280 §4.1.2.5.2), for times given outside a certificate (a test
+/// suite's validation time, say).
+pub fn generalized_time(value: &[u8]) -> Result<i64, CertificateError> {
+    parse_time(value, true)
+}
+
 fn digits(bytes: &[u8]) -> Result<i64, CertificateError> {
     bytes.iter().try_fold(0i64, |acc, &b| {
         if b.is_ascii_digit() {
