@@ -204,6 +204,50 @@ fn echo_server_and_client_report_one_json_line_each() {
     assert_ne!(client.get("session_id"), server.get("session_id"));
 }
 
+/// `--cert` and `--key` repeat: the server holds an RSA and a P-256
+/// chain, and each client, naming one chain's host and trusting only
+/// that chain's root, gets that chain (RFC 6066 §3).
+#[test]
+fn a_server_with_two_chains_gives_each_client_the_one_for_its_name() {
+    let (server, port) = ferrotls_server_with(
+        "rsa2048",
+        &[
+            "--cert",
+            &vector("p256-chain.pem"),
+            "--key",
+            &vector("p256-leaf.key"),
+            "--max-connections",
+            "2",
+        ],
+    );
+    for key_type in ["p256", "rsa2048"] {
+        let (status, out) = ferrotls_client_trusting(
+            port,
+            &vector(&format!("{key_type}-root.pem")),
+            &format!("leaf.{key_type}.test"),
+            &[],
+        );
+        assert_eq!(code(status), 0, "{key_type}: {out}");
+    }
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    let (status, out) = run(
+        ferrotls_bin(),
+        &[
+            "server",
+            "--cert",
+            &vector("p256-chain.pem"),
+            "--key",
+            &vector("p256-leaf.key"),
+            "--cert",
+            &vector("rsa2048-chain.pem"),
+        ],
+        b"",
+    );
+    assert_eq!(code(status), 2, "{out}");
+    assert!(out.contains("2 --cert and 1 --key"), "{out}");
+}
+
 #[test]
 fn both_sides_report_a_hybrid_group_by_its_name() {
     let (server, port) = ferrotls_server(&[

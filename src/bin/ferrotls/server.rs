@@ -4,7 +4,7 @@
 //! receives (`--echo`). A whole-handshake deadline and an idle timeout
 //! bound what a slow client can hold; accepting never waits for one.
 
-use crate::args::{flag, value, OptionSpec, Options};
+use crate::args::{flag, repeated, value, OptionSpec, Options};
 use crate::cert_path;
 use crate::deadline::within;
 use crate::fleet;
@@ -28,7 +28,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--listen ADDR:PORT] [--www | --echo] \
+pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--cert FILE --key FILE ...] \
+    [--listen ADDR:PORT] [--www | --echo] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
@@ -54,8 +55,8 @@ the socket closes, so a client still sending gets all we sent. \
 V is one of 1.0 1.1 1.2 1.3; LIST is comma-separated.";
 
 pub const OPTIONS: &[OptionSpec] = &[
-    value("cert", "FILE", "PEM certificate chain, end entity first (required)"),
-    value("key", "FILE", "PEM private key of the end entity (required)"),
+    repeated("cert", "FILE", "PEM certificate chain, end entity first (required); repeat --cert and --key for more chains (ECDSA beside RSA, other names): a handshake takes, of the chains whose end entity holds the client's server name and then the others, in order, the first whose key signs with an algorithm the client offers; --ocsp staples the first"),
+    repeated("key", "FILE", "PEM private key of the end entity, one for each --cert, in the same order (required)"),
     value("listen", "ADDR:PORT", "where to listen (default 127.0.0.1:4433)"),
     flag("www", "answer the request line with an HTTP/1.0 page describing the connection (default)"),
     flag("echo", "send back each piece of application data as soon as it is read"),
@@ -268,9 +269,25 @@ fn ticket_keys(path: &str) -> Result<Arc<RotatingTicketer>, Failure> {
 
 /// The server configuration the options describe.
 fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
-    let key = settings::certified_key(options.required("cert")?, options.required("key")?)?;
+    let (certs, keys) = (options.all("cert"), options.all("key"));
+    if certs.len() != keys.len() {
+        return Err(format!(
+            "{} --cert and {} --key: each chain needs its key",
+            certs.len(),
+            keys.len()
+        )
+        .into());
+    }
+    let mut chains = certs
+        .iter()
+        .zip(keys)
+        .map(|(cert, key)| settings::certified_key(cert, key));
+    let first = chains.next().ok_or("missing --cert")??;
     let versions = settings::versions(options)?;
-    let mut builder = ServerConfig::builder(key).versions(&versions);
+    let mut builder = ServerConfig::builder(first).versions(&versions);
+    for chain in chains {
+        builder = builder.certificate(chain?);
+    }
     if let Some(suites) = settings::suites(options, &versions)? {
         builder = builder.cipher_suites(&suites);
     }
