@@ -4,14 +4,14 @@
 # (peer binaries, cargo-fuzz) when it can. Exits non-zero on any failure.
 #
 # Environment:
-#   FUZZ_SECONDS   seconds per fuzz target (default 30; 0 skips fuzzing)
+#   FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
 #   FERROTLS_PEERS where peers from PyPI go (default ~/.cache/ferrotls-peers;
 #                  sslyze and tlslite-ng in virtual environments there,
 #                  reused when present)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 # One build, never rebuilt in place: incremental caches would only take disk
 # (several GB over the suite's test binaries).
 export CARGO_INCREMENTAL=0
