@@ -90,7 +90,8 @@ pub struct Crl<'a> {
     pub this_update: i64,
     /// nextUpdate in UNIX seconds, if present.
     pub next_update: Option<i64>,
-    /// cRLNumber contents, if present (RFC 5280 §5.2.3).
+    /// cRLNumber contents (RFC 5280 §5.2.3); never `None` once parsed,
+    /// since [`Crl::parse`] refuses a CRL without one.
     pub number: Option<&'a [u8]>,
     /// The authorityKeyIdentifier's keyIdentifier, if present.
     pub authority_key_id: Option<&'a [u8]>,
