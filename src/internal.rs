@@ -221,7 +221,7 @@ pub mod record {
     }
     /// The handshake joiner.
     pub mod joiner {
-        pub use crate::record::joiner::MAX_CLIENT_HELLO_LEN;
+        pub use crate::record::joiner::{MAX_CLIENT_HELLO_LEN, MAX_SERVER_KEY_EXCHANGE_LEN};
     }
 }
 /// Sessions and their identifiers (design §3).

@@ -208,7 +208,7 @@ fn joiner_joins_one_message_over_many_records() {
     }
     let m = j.next_message().unwrap().unwrap();
     assert_eq!(m.typ, HandshakeType::Certificate);
-    assert_eq!(m.body, &msg[4..]);
+    assert_eq!(m.body, Ok(&msg[4..]));
     assert_eq!(m.raw, &msg[..]);
     assert!(!j.has_partial_message());
     assert!(j.next_message().unwrap().is_none());
@@ -236,7 +236,7 @@ fn joiner_yields_several_messages_from_one_record() {
     j.push(&payload).unwrap();
     let mut seen = Vec::new();
     while let Some(m) = j.next_message().unwrap() {
-        seen.push((m.typ, m.body.len()));
+        seen.push((m.typ, m.body.unwrap().len()));
     }
     assert_eq!(
         seen,
@@ -258,18 +258,33 @@ fn joiner_yields_several_messages_from_one_record() {
     assert!(j.has_partial_message());
 }
 
+/// The header of a message of type `typ` announcing `len` bytes.
+fn header(typ: u8, len: usize) -> [u8; 4] {
+    [typ, (len >> 16) as u8, (len >> 8) as u8, len as u8]
+}
+
+/// Pushes `header` into `j` and takes the message it refuses, checking
+/// that it comes out at once, as the header alone, and that the joiner
+/// then fails every call with the same error.
+fn refused_from_the_header(mut j: HandshakeJoiner, header: [u8; 4]) -> Error {
+    j.push(&header).unwrap();
+    let m = j.next_message().unwrap().unwrap();
+    assert_eq!(m.raw, &header[..]);
+    let refusal = m.body.unwrap_err();
+    assert_eq!(j.next_message().unwrap_err(), refusal);
+    assert_eq!(j.push(&[0; 8]).unwrap_err(), refusal);
+    refusal
+}
+
 #[test]
 fn joiner_refuses_oversize_messages() {
     // A certificate over the configured bound: refused from the header
     // alone, as a policy limit.
-    let mut j = HandshakeJoiner::new();
     let len = DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE + 1;
-    assert!(matches!(
-        j.push(&[11, (len >> 16) as u8, (len >> 8) as u8, len as u8]),
-        Err(Error::LimitExceeded(
-            LimitExceededReason::CertificateMessageSize
-        ))
-    ));
+    assert_eq!(
+        refused_from_the_header(HandshakeJoiner::new(), header(11, len)),
+        Error::LimitExceeded(LimitExceededReason::CertificateMessageSize)
+    );
     // Exactly at the bound is fine.
     let mut j = HandshakeJoiner::new();
     let msg = message(11, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE);
@@ -277,21 +292,23 @@ fn joiner_refuses_oversize_messages() {
         j.push(piece).unwrap();
     }
     assert_eq!(
-        j.next_message().unwrap().unwrap().body.len(),
+        j.next_message().unwrap().unwrap().body.unwrap().len(),
         DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE
     );
     // A configured lower bound.
-    let mut j = HandshakeJoiner::with_max_certificate_len(100);
-    assert!(matches!(
-        j.push(&message(13, 101)),
-        Err(Error::LimitExceeded(
-            LimitExceededReason::CertificateMessageSize
-        ))
-    ));
+    assert_eq!(
+        refused_from_the_header(
+            HandshakeJoiner::with_max_certificate_len(100),
+            header(13, 101)
+        ),
+        Error::LimitExceeded(LimitExceededReason::CertificateMessageSize)
+    );
     // A CompressedCertificate over the bound cannot be decompressed
     // within it: bad_certificate (RFC 8879 §4), from the header alone.
-    let mut j = HandshakeJoiner::with_max_certificate_len(100);
-    let refused = j.push(&message(25, 101)[..4]).unwrap_err();
+    let refused = refused_from_the_header(
+        HandshakeJoiner::with_max_certificate_len(100),
+        header(25, 101),
+    );
     assert_eq!(
         refused,
         Error::InvalidCertificate(CertificateError::BadCompressedCertificate(
@@ -301,7 +318,7 @@ fn joiner_refuses_oversize_messages() {
     assert_eq!(refused.alert(), Some(AlertDescription::BadCertificate));
     let mut j = HandshakeJoiner::with_max_certificate_len(100);
     j.push(&message(25, 100)).unwrap();
-    assert_eq!(j.next_message().unwrap().unwrap().body.len(), 100);
+    assert_eq!(j.next_message().unwrap().unwrap().body.unwrap().len(), 100);
     // A ClientHello of the largest legal length is joined; one byte more
     // cannot decode.
     let mut j = HandshakeJoiner::with_max_certificate_len(100);
@@ -310,15 +327,24 @@ fn joiner_refuses_oversize_messages() {
         j.push(piece).unwrap();
     }
     assert_eq!(
-        j.next_message().unwrap().unwrap().body.len(),
+        j.next_message().unwrap().unwrap().body.unwrap().len(),
         MAX_CLIENT_HELLO_LEN
     );
+    assert_eq!(
+        refused_from_the_header(HandshakeJoiner::new(), header(1, MAX_CLIENT_HELLO_LEN + 1)),
+        Error::Decode(DecodeReason::MessageTooLong)
+    );
+    // The refused message comes out behind the whole ones before it, even
+    // when its header shares their record.
     let mut j = HandshakeJoiner::new();
-    assert!(matches!(
-        j.push(&message(1, MAX_CLIENT_HELLO_LEN + 1)[..4]),
+    j.push(&[&message(2, 70)[..], &header(20, 49)].concat())
+        .unwrap();
+    assert_eq!(j.next_message().unwrap().unwrap().body.unwrap().len(), 70);
+    assert_eq!(
+        j.next_message().unwrap().unwrap().body,
         Err(Error::Decode(DecodeReason::MessageTooLong))
-    ));
-    // Types no peer sends are refused from the header.
+    );
+    // Types no peer sends are refused from the header, by the joiner.
     let mut j = HandshakeJoiner::new();
     assert!(matches!(
         j.push(&message(254, 0)),

@@ -570,6 +570,24 @@ fn short_finished_is_decode_error() {
 }
 
 #[test]
+fn rfc8446_6_2_key_update_over_its_bound_where_encrypted_extensions_is_due_is_unexpected() {
+    // The type is judged before the length: a two-byte KeyUpdate is too
+    // long for its syntax, but it is the wrong message first.
+    let (err, received) = client_refuses_flight(false, |m| m.insert(0, vec![24, 0, 0, 2, 1, 1]));
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedEncryptedExtensions)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        received,
+        Error::AlertReceived(AlertDescription::UnexpectedMessage)
+    );
+}
+
+#[test]
 fn altered_certificate_verify_signature_is_decrypt_error() {
     let (err, _) = client_refuses_flight(false, |m| {
         let cv = find(m, CERTIFICATE_VERIFY);
@@ -768,6 +786,42 @@ fn server_refuses_client_flight(
     .1
     .unwrap_err();
     (err, transfer(&mut s, &mut c).1)
+}
+
+#[test]
+fn rfc8446_4_4_4_client_finished_over_48_bytes_is_decode_error() {
+    // Longer than any verify_data (SHA-384): refused from the header.
+    let (err, received) = server_refuses_client_flight(false, |m| {
+        *find(m, FINISHED) = [&[FINISHED, 0, 0, 49][..], &[0; 49]].concat();
+    });
+    assert!(
+        matches!(err, Error::Decode(DecodeReason::MessageTooLong)),
+        "{err:?}"
+    );
+    assert_eq!(
+        received,
+        Err(Error::AlertReceived(AlertDescription::DecodeError))
+    );
+}
+
+#[test]
+fn rfc8446_6_2_malformed_certificate_where_the_client_finished_is_due_is_unexpected() {
+    // A Certificate whose list length runs past its end: the wrong
+    // message before a malformed one.
+    let (err, received) = server_refuses_client_flight(false, |m| {
+        m.insert(0, vec![CERTIFICATE, 0, 0, 4, 0, 0, 0, 9]);
+    });
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedFinished)
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        received,
+        Err(Error::AlertReceived(AlertDescription::UnexpectedMessage))
+    );
 }
 
 #[test]

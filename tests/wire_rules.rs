@@ -1,6 +1,7 @@
 //! Record- and message-level rules of the receive path, each checked with
 //! the exact alert: per-type handshake message bounds (RFC 8446 §4.1.2,
-//! RFC 5246 §7.4.1.2), legacy_version and record versions (RFC 8446
+//! RFC 5246 §7.4.1.2) and the type judged before them (RFC 8446 §6.2),
+//! legacy_version and record versions (RFC 8446
 //! Appendix D.5, §5.1, RFC 5246 §6.2.1), rejected 0-RTT skipping (RFC 8446
 //! §4.2.10), ChangeCipherSpec bodies (RFC 8446 §5, RFC 5246 §7.1) and
 //! close_notify (RFC 5246 §7.2.1, RFC 8446 §6.1).
@@ -19,7 +20,7 @@ use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::ClientHello;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::internal::record::joiner::MAX_CLIENT_HELLO_LEN;
+use ferrotls::internal::record::joiner::{MAX_CLIENT_HELLO_LEN, MAX_SERVER_KEY_EXCHANGE_LEN};
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, Connection, Error,
     ProtocolVersion, ServerConnection, DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE,
@@ -230,25 +231,6 @@ fn rfc8446_4_4_2_certificate_one_byte_over_the_configured_limit_is_illegal_param
     assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
 }
 
-#[test]
-fn rfc8446_4_4_4_finished_over_48_bytes_is_decode_error() {
-    // A Finished header right after a ServerHello: 49 bytes is longer
-    // than any verify_data (SHA-384), refused from the header.
-    let client = client_builder("p256").versions(TLS12).build().unwrap();
-    let server = server_builder("p256").versions(TLS12).build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    let hello = &records(&written(&mut s))[0];
-    let hello_len = 4 + u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize;
-    let mut bytes = record(22, 0x0303, &hello[5..5 + hello_len]);
-    bytes.extend(header_only(20, 49));
-    let err = deliver(&mut c, &bytes).unwrap_err();
-    assert!(
-        matches!(err, Error::Decode(DecodeReason::MessageTooLong)),
-        "{err:?}"
-    );
-}
-
 /// The message types whose syntax bounds their body to a few bytes, so a
 /// hello's body under one of them is also too long: HelloRequest,
 /// EndOfEarlyData, ServerHelloDone (empty), Finished (48) and KeyUpdate
@@ -304,6 +286,85 @@ fn rfc8446_6_2_server_hello_body_under_another_type_is_unexpected_message() {
             plaintext_alert(&written(&mut c)),
             alert(AlertDescription::UnexpectedMessage)
         );
+    }
+}
+
+/// The messages of a TLS 1.2 server's first flight (ServerHello,
+/// Certificate, ServerKeyExchange, ServerHelloDone), and a fresh client
+/// that sent the ClientHello they answer.
+fn tls12_server_flight() -> (ClientConnection, Vec<Vec<u8>>) {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").versions(TLS12).build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let payload: Vec<u8> = records(&written(&mut s))
+        .iter()
+        .flat_map(|r| r[5..].to_vec())
+        .collect();
+    let messages = split_messages(&payload);
+    let types: Vec<u8> = messages.iter().map(|m| message_type(m)).collect();
+    assert_eq!(types, [2, 11, 12, 14]);
+    (c, messages)
+}
+
+/// What a TLS 1.2 client that has read the first `read` messages of the
+/// server's flight makes of `next`: its error and alert, which must be
+/// all it sends (a refused message moves it no further).
+fn tls12_client_refuses_after(read: usize, next: &[u8]) -> (Error, Option<u8>) {
+    let (mut c, messages) = tls12_server_flight();
+    let mut bytes = record(22, 0x0303, &messages[..read].concat());
+    bytes.extend(record(22, 0x0303, next));
+    let err = deliver(&mut c, &bytes).unwrap_err();
+    let sent = written(&mut c);
+    assert_eq!(records(&sent).len(), 1, "{err:?}: more than the alert");
+    (err, plaintext_alert(&sent))
+}
+
+#[test]
+fn rfc8446_6_2_message_of_another_type_over_its_bound_is_unexpected_message() {
+    // After the ServerHello the Certificate is due: a header of another
+    // type is the wrong message, whatever its length, before that type's
+    // bound is judged (OpenSSL and BoringSSL judge the type first).
+    for (typ, len) in [(20, 49), (24, 2), (14, 1), (1, MAX_CLIENT_HELLO_LEN + 1)] {
+        let (err, sent) = tls12_client_refuses_after(1, &header_only(typ, len)[5..]);
+        assert!(
+            matches!(err, Error::UnexpectedMessage(_)),
+            "type {typ}: {err:?}"
+        );
+        assert_eq!(
+            sent,
+            alert(AlertDescription::UnexpectedMessage),
+            "type {typ}"
+        );
+    }
+}
+
+#[test]
+fn rfc8446_6_2_malformed_message_of_another_type_is_unexpected_message() {
+    // A CertificateRequest whose body does not decode, where the
+    // server's Certificate is due: the type is wrong before the body is.
+    let (err, sent) = tls12_client_refuses_after(1, &[13, 0, 0, 1, 9]);
+    assert!(matches!(err, Error::UnexpectedMessage(_)), "{err:?}");
+    assert_eq!(sent, alert(AlertDescription::UnexpectedMessage));
+}
+
+#[test]
+fn rfc5246_7_4_expected_message_over_its_bound_is_decode_error() {
+    // ServerHelloDone is due after the ServerKeyExchange, and a
+    // HelloRequest may come at any time (RFC 5246 §7.4.1.1): either
+    // announcing a body is too long for its empty syntax, refused from the
+    // header; so is a ServerKeyExchange longer than its syntax allows.
+    for (read, typ, len) in [
+        (3, 14, 1),
+        (1, 0, 3),
+        (2, 12, MAX_SERVER_KEY_EXCHANGE_LEN + 1),
+    ] {
+        let (err, sent) = tls12_client_refuses_after(read, &header_only(typ, len)[5..]);
+        assert!(
+            matches!(err, Error::Decode(DecodeReason::MessageTooLong)),
+            "type {typ}: {err:?}"
+        );
+        assert_eq!(sent, alert(AlertDescription::DecodeError), "type {typ}");
     }
 }
 

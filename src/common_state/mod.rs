@@ -10,7 +10,7 @@
 
 use crate::config::{CommonConfig, Limits};
 use crate::crypto::aead::AeadAlgorithm;
-use crate::error::{Error, UnexpectedMessageReason};
+use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::enums::{
@@ -379,14 +379,33 @@ const RECEIVED_MESSAGE_INITIAL_CAPACITY: usize = 4096;
 pub(crate) struct ReceivedHandshake {
     pub(crate) typ: HandshakeType,
     pub(crate) raw: Vec<u8>,
+    /// Why the joiner refused the body from the header (longer than the
+    /// type's bound): then `raw` is the header alone.
+    refused: Option<Error>,
 }
 
 impl ReceivedHandshake {
-    /// The body after the 4-byte header.
-    pub(crate) fn body(&self) -> &[u8] {
-        self.raw
-            .get(crate::msgs::handshake::HANDSHAKE_HEADER_LEN..)
-            .unwrap_or_default()
+    /// A whole message as the peer sent it, header first.
+    #[cfg(test)]
+    pub(crate) fn whole(raw: Vec<u8>) -> Self {
+        Self {
+            typ: HandshakeType::from(raw.first().copied().unwrap_or_default()),
+            raw,
+            refused: None,
+        }
+    }
+
+    /// The body after the 4-byte header, or the joiner's refusal of it,
+    /// which a state meets only once it has accepted the type (RFC 8446
+    /// §6.2: the wrong message is `unexpected_message` first).
+    pub(crate) fn body(&self) -> Result<&[u8], Error> {
+        match &self.refused {
+            Some(refusal) => Err(refusal.clone()),
+            None => Ok(self
+                .raw
+                .get(crate::msgs::handshake::HANDSHAKE_HEADER_LEN..)
+                .unwrap_or_default()),
+        }
     }
 }
 
@@ -463,18 +482,8 @@ pub(crate) struct CommonState {
 
 impl CommonState {
     pub(crate) fn new(side: Side, config: &CommonConfig) -> Self {
-        let mut joiner =
+        let joiner =
             HandshakeJoiner::with_max_certificate_len(config.limits.max_certificate_message_size);
-        match side {
-            Side::Server => joiner.expect_first(
-                HandshakeType::ClientHello,
-                UnexpectedMessageReason::ExpectedClientHello,
-            ),
-            Side::Client => joiner.expect_first(
-                HandshakeType::ServerHello,
-                UnexpectedMessageReason::ExpectedServerHello,
-            ),
-        }
         Self {
             side,
             record: RecordLayer::new(),

@@ -303,8 +303,9 @@ impl CommonState {
         }
         raw.extend_from_slice(m.raw);
         let typ = m.typ;
+        let refused = m.body.err();
         self.observe(MessageDirection::Received, typ);
-        Ok(Some(ReceivedHandshake { typ, raw }))
+        Ok(Some(ReceivedHandshake { typ, raw, refused }))
     }
 
     /// Takes back the buffer of a handled message for the next one.

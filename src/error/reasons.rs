@@ -52,7 +52,6 @@ reasons! {
         CertificateVerifyNoScheme => "CertificateVerify without a scheme",
         EcKeyCurve => "unsupported EC curve",
         EcKeyVersion => "unsupported ECPrivateKey version",
-        HelloRequestBody => "HelloRequest with a body",
         HelloShorterThanBinders => "ClientHello shorter than its binders",
         MessageTooLong => "handshake message longer than its syntax allows",
         NoServerCertificate => "server sent no certificate",

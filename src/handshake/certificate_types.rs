@@ -201,7 +201,7 @@ pub(crate) fn tls12_received(
     if message.typ != HandshakeType::Certificate {
         return Err(Error::UnexpectedMessage(unexpected));
     }
-    let mut r = Reader::new(message.body());
+    let mut r = Reader::new(message.body()?);
     let raw = RawPublicKeyTls12::decode(&mut r)?;
     r.finish()?;
     Ok(if raw.spki.is_empty() {

@@ -37,8 +37,8 @@ mod tests;
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::hash::HashAlgorithm;
-use crate::error::Error;
-use crate::msgs::enums::{CipherSuite, ProtocolVersion};
+use crate::error::{Error, UnexpectedMessageReason};
+use crate::msgs::enums::{CipherSuite, HandshakeType, ProtocolVersion};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 
@@ -62,10 +62,50 @@ impl State {
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
+        let expected = match &self {
+            Self::Client(state) => state.expected(&*common),
+            Self::Server(state) => state.expected(),
+        };
+        expected.check(message.typ)?;
         Ok(match self {
             Self::Client(state) => Self::Client(state.handle(common, message)?),
             Self::Server(state) => Self::Server(state.handle(common, message)?),
         })
+    }
+}
+
+/// The handshake message types a state accepts next, judged from the
+/// type alone, before the body's length or content (RFC 8446 §6.2,
+/// RFC 5246 §7.2.2: the wrong message is `unexpected_message`, whatever
+/// it holds). So a Certificate body under the KeyUpdate type, or a
+/// malformed CertificateRequest where a Certificate is due, is the wrong
+/// message, not one that fails to decode; OpenSSL orders its checks so
+/// too. A state may still refuse a listed type for what it carries or
+/// for what was negotiated (a second HelloRetryRequest, a
+/// CompressedCertificate without compress_certificate offered).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Expected {
+    types: &'static [HandshakeType],
+    otherwise: UnexpectedMessageReason,
+}
+
+impl Expected {
+    /// Accepts `types`; another type is
+    /// [`Error::UnexpectedMessage`] for `otherwise`.
+    pub(crate) const fn new(
+        types: &'static [HandshakeType],
+        otherwise: UnexpectedMessageReason,
+    ) -> Self {
+        Self { types, otherwise }
+    }
+
+    /// Accepts a message of type `typ`, or fails as [`Self::new`] says.
+    fn check(&self, typ: HandshakeType) -> Result<(), Error> {
+        if self.types.contains(&typ) {
+            Ok(())
+        } else {
+            Err(Error::UnexpectedMessage(self.otherwise))
+        }
     }
 }
 
@@ -115,7 +155,7 @@ pub(crate) fn decode_tls13(
         key_exchange: KeyExchangeAlgorithm::Ecdhe,
         finished_len: hash.output_len(),
     };
-    HandshakeMessage::decode(message.typ, message.body(), &cx)
+    HandshakeMessage::decode(message.typ, message.body()?, &cx)
 }
 
 use std::sync::Arc;

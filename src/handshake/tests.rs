@@ -14,9 +14,7 @@ use crate::crypto::aead::AeadAlgorithm;
 use crate::error::Error;
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, FinishedKey, TrafficSecret};
-use crate::msgs::enums::{
-    AlertDescription, HandshakeType, KeyUpdateRequest, NamedGroup, ProtocolVersion,
-};
+use crate::msgs::enums::{AlertDescription, KeyUpdateRequest, NamedGroup, ProtocolVersion};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
 use crate::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
@@ -58,13 +56,7 @@ enum LimitSet {
 impl FakeIo {
     /// The messages sent since the last call, as the peer receives them.
     fn take_sent(&mut self) -> Vec<ReceivedHandshake> {
-        self.sent
-            .drain(..)
-            .map(|raw| ReceivedHandshake {
-                typ: HandshakeType::from(raw[0]),
-                raw,
-            })
-            .collect()
+        self.sent.drain(..).map(ReceivedHandshake::whole).collect()
     }
 }
 
@@ -245,7 +237,8 @@ fn a_server_state_answers_a_hello_without_a_usable_share_with_a_retry_and_settle
     let [hrr] = &sent[..] else {
         panic!("one message expected, got {}", sent.len())
     };
-    let Ok(HandshakeMessage::ServerHello(hrr)) = HandshakeMessage::decode(hrr.typ, hrr.body(), &cx)
+    let Ok(HandshakeMessage::ServerHello(hrr)) =
+        HandshakeMessage::decode(hrr.typ, hrr.body().unwrap(), &cx)
     else {
         panic!("not a ServerHello")
     };
@@ -351,10 +344,7 @@ fn tls12_handshaken_with(
 }
 
 fn hello_request() -> ReceivedHandshake {
-    ReceivedHandshake {
-        typ: HandshakeType::HelloRequest,
-        raw: vec![0, 0, 0, 0],
-    }
+    ReceivedHandshake::whole(vec![0, 0, 0, 0])
 }
 
 /// Flips the last byte of the renegotiation_info data of length `len`
@@ -386,7 +376,7 @@ fn a_renegotiation_answering_a_hello_request_carries_the_verify_data_and_a_new_s
         finished_len: 12,
     };
     let Ok(HandshakeMessage::ClientHello(decoded)) =
-        HandshakeMessage::decode(hello.typ, hello.body(), &cx)
+        HandshakeMessage::decode(hello.typ, hello.body().unwrap(), &cx)
     else {
         panic!("not a ClientHello")
     };
@@ -538,15 +528,12 @@ fn edited_client_hello(
         finished_len: 12,
     };
     let Ok(HandshakeMessage::ClientHello(mut decoded)) =
-        HandshakeMessage::decode(hello.typ, hello.body(), &cx)
+        HandshakeMessage::decode(hello.typ, hello.body().unwrap(), &cx)
     else {
         panic!("not a ClientHello")
     };
     edit(&mut decoded);
-    ReceivedHandshake {
-        typ: HandshakeType::ClientHello,
-        raw: HandshakeMessage::ClientHello(decoded).to_bytes().unwrap(),
-    }
+    ReceivedHandshake::whole(HandshakeMessage::ClientHello(decoded).to_bytes().unwrap())
 }
 
 /// The server's error for the client's renegotiation ClientHello after

@@ -618,5 +618,5 @@ pub(crate) fn decode(
     message: &crate::common_state::ReceivedHandshake,
     params: &Params,
 ) -> Result<HandshakeMessage, Error> {
-    HandshakeMessage::decode(message.typ, message.body(), &params.decode_context())
+    HandshakeMessage::decode(message.typ, message.body()?, &params.decode_context())
 }

@@ -17,13 +17,17 @@
 //! not decompress, `bad_certificate` (RFC 8879 §4: a CompressedCertificate
 //! that cannot be decompressed MUST end the connection with it).
 //!
-//! A connection's first message must be the peer's hello (RFC 8446 §2,
-//! RFC 5246 §7.3): a header of any other type is `unexpected_message`
-//! (RFC 8446 §6.2, "the wrong handshake message") before its length is
-//! judged, so a ClientHello body sent under the KeyUpdate type is the
-//! wrong message, not a KeyUpdate too long to decode. OpenSSL judges the
-//! type first as well, and tlsfuzzer's
-//! `test-invalid-client-hello-w-record-overflow` expects it.
+//! A length over the bound is not an error of the joiner's own: the
+//! message is handed out with its header alone and the refusal as its
+//! body ([`JoinedHandshake::body`]), and the joiner fails every later
+//! call with the same error. The state machine judges the type first
+//! (RFC 8446 §6.2: the wrong message is `unexpected_message`, whatever
+//! its length), and only a message of a type it expects meets the
+//! refusal when it reads the body. OpenSSL orders its checks so too
+//! (the message type against its state machine, then the size); tlsfuzzer's
+//! `test-invalid-client-hello-w-record-overflow` sends a ClientHello body
+//! under KeyUpdate, one byte at most, and expects `unexpected_message`.
+//! A type no peer may send is refused from its header at once.
 
 use super::MAX_PLAINTEXT_LEN;
 use crate::codec::Reader;
@@ -155,14 +159,18 @@ impl Limit {
     }
 }
 
-/// One whole handshake message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One whole handshake message, or the header of one refused for its
+/// length.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JoinedHandshake<'a> {
     /// The message type.
     pub typ: HandshakeType,
-    /// The body, after the 4-byte header.
-    pub body: &'a [u8],
-    /// The header and body as received: what the transcript hash absorbs.
+    /// The body, after the 4-byte header; or, when the header announced
+    /// more than the type's bound, why it is refused (see the module
+    /// documentation).
+    pub body: Result<&'a [u8], Error>,
+    /// The header and body as received: what the transcript hash absorbs
+    /// (the header alone for a refused message).
     pub raw: &'a [u8],
 }
 
@@ -181,9 +189,10 @@ pub struct HandshakeJoiner {
     /// Where the bytes not yet handed out start.
     start: usize,
     max_certificate_len: usize,
-    /// The type the next message must have while no message has been
-    /// handed out ([`Self::expect_first`]), and what another type is.
-    first: Option<(HandshakeType, UnexpectedMessageReason)>,
+    /// Whether the message at `start` has been handed out refused for its
+    /// length: its header stays there, and every later call fails with
+    /// its refusal.
+    refused: bool,
 }
 
 impl Default for HandshakeJoiner {
@@ -207,24 +216,19 @@ impl HandshakeJoiner {
             buf: Vec::new(),
             start: 0,
             max_certificate_len,
-            first: None,
+            refused: false,
         }
-    }
-
-    /// Refuses a first message of any type but `typ` (the peer's hello)
-    /// from its header, with [`Error::UnexpectedMessage`] for `reason`.
-    pub fn expect_first(&mut self, typ: HandshakeType, reason: UnexpectedMessageReason) {
-        self.first = Some((typ, reason));
     }
 
     /// Appends the plaintext of one handshake record. Messages handed out
     /// before are released.
     ///
     /// Fails as soon as a message header is in whose type no peer may
-    /// send or whose length is over its bound (see the module
-    /// documentation), or with [`Error::LimitExceeded`] when more than one
-    /// largest message and one record would wait unread.
+    /// send, with [`Error::LimitExceeded`] when more than one largest
+    /// message and one record would wait unread, and once a message
+    /// refused for its length has been handed out.
     pub fn push(&mut self, payload: &[u8]) -> Result<(), Error> {
+        self.check_not_refused()?;
         self.buf.drain(..self.start);
         self.start = 0;
         let largest = MAX_SERVER_KEY_EXCHANGE_LEN.max(self.max_certificate_len);
@@ -235,25 +239,39 @@ impl HandshakeJoiner {
             self.buf.reserve(payload.len().max(JOINER_INITIAL_CAPACITY));
         }
         self.buf.extend_from_slice(payload);
-        self.check_next_len().map(|_| ())
+        self.next_header().map(|_| ())
     }
 
-    /// The next whole message, or `None` until more fragments arrive.
+    /// The next whole message, or `None` until more fragments arrive; a
+    /// message over its type's bound as soon as its header is in, with
+    /// the refusal as its body.
     ///
-    /// Fails as [`Self::push`] does for the next message's header.
+    /// Fails as [`Self::push`] does.
     pub fn next_message(&mut self) -> Result<Option<JoinedHandshake<'_>>, Error> {
-        let Some(body_len) = self.check_next_len()? else {
+        self.check_not_refused()?;
+        let Some(header) = self.next_header()? else {
             return Ok(None);
         };
         let pending = self.buf.get(self.start..).unwrap_or_default();
-        let Some(raw) = pending.get(..HANDSHAKE_HEADER_LEN + body_len) else {
+        if let Err(refusal) = header.within_bound {
+            self.refused = true;
+            let raw = pending.get(..HANDSHAKE_HEADER_LEN).unwrap_or_default();
+            return Ok(Some(JoinedHandshake {
+                typ: header.typ,
+                body: Err(refusal),
+                raw,
+            }));
+        }
+        let Some(raw) = pending.get(..HANDSHAKE_HEADER_LEN + header.len) else {
             return Ok(None);
         };
-        let (header, body) = raw.split_at(HANDSHAKE_HEADER_LEN);
-        let typ = HandshakeType::from(header.first().copied().unwrap_or_default());
+        let body = raw.get(HANDSHAKE_HEADER_LEN..).unwrap_or_default();
         self.start += raw.len();
-        self.first = None;
-        Ok(Some(JoinedHandshake { typ, body, raw }))
+        Ok(Some(JoinedHandshake {
+            typ: header.typ,
+            body: Ok(body),
+            raw,
+        }))
     }
 
     /// Whether part of a message is buffered. RFC 8446 §5.1 forbids a
@@ -273,21 +291,40 @@ impl HandshakeJoiner {
         }
     }
 
-    /// The body length the next message's header announces, once the
-    /// header is in, checked against its type's bound.
-    fn check_next_len(&self) -> Result<Option<usize>, Error> {
+    /// The refusal of the message handed out refused, if one was.
+    fn check_not_refused(&self) -> Result<(), Error> {
+        if self.refused {
+            if let Some(header) = self.next_header()? {
+                header.within_bound?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The next message's header, once it is in: a type no peer may send
+    /// fails here; a length over the type's bound is kept as the header's
+    /// verdict.
+    fn next_header(&self) -> Result<Option<Header>, Error> {
         let mut r = Reader::new(self.buf.get(self.start..).unwrap_or_default());
         let (Ok(typ), Ok(len)) = (r.u8(), r.u24()) else {
             return Ok(None);
         };
         let typ = HandshakeType::from(typ);
-        if let Some((first, reason)) = self.first {
-            if typ != first {
-                return Err(Error::UnexpectedMessage(reason));
-            }
-        }
         let len = len as usize;
-        limit(typ, self.max_certificate_len)?.check(len)?;
-        Ok(Some(len))
+        let within_bound = limit(typ, self.max_certificate_len)?.check(len);
+        Ok(Some(Header {
+            typ,
+            len,
+            within_bound,
+        }))
     }
+}
+
+/// A message header as the joiner judged it.
+struct Header {
+    typ: HandshakeType,
+    /// The body length announced.
+    len: usize,
+    /// Whether `len` is within the type's bound, and the refusal if not.
+    within_bound: Result<(), Error>,
 }

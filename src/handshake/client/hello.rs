@@ -748,7 +748,7 @@ impl ExpectServerHello {
             ));
         }
         let HandshakeMessage::ServerHello(server_hello) =
-            HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
+            HandshakeMessage::decode(message.typ, message.body()?, &HELLO_CONTEXT)?
         else {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::ExpectedServerHello,

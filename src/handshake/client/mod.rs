@@ -41,9 +41,11 @@ mod tls13;
 
 use std::sync::Arc;
 
+use super::Expected;
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::error::Error;
+use crate::error::{Error, UnexpectedMessageReason};
+use crate::msgs::enums::HandshakeType;
 use crate::pki::ServerName;
 
 pub(crate) use hello::ExpectServerHello;
@@ -85,6 +87,46 @@ pub(crate) fn start(
 }
 
 impl State {
+    /// The messages this state accepts (see [`Expected`]).
+    pub(crate) fn expected(&self, common: &dyn HandshakeIo) -> Expected {
+        use HandshakeType as T;
+        use UnexpectedMessageReason as R;
+        match self {
+            // A HelloRequest may still arrive while a renegotiation's
+            // ClientHello waits, and is ignored (RFC 5246 §7.4.1.1).
+            Self::ExpectServerHello(_) if common.renegotiation().in_progress() => {
+                Expected::new(&[T::ServerHello, T::HelloRequest], R::ExpectedServerHello)
+            }
+            Self::ExpectServerHello(_) | Self::ExpectServerHelloAfterRetry(_) => {
+                Expected::new(&[T::ServerHello], R::ExpectedServerHello)
+            }
+            Self::ExpectEncryptedExtensions(_) => {
+                Expected::new(&[T::EncryptedExtensions], R::ExpectedEncryptedExtensions)
+            }
+            Self::ExpectCertificateOrRequest(_) => Expected::new(
+                &[
+                    T::CertificateRequest,
+                    T::Certificate,
+                    T::CompressedCertificate,
+                ],
+                R::ExpectedCertificateRequestOrCertificate,
+            ),
+            Self::ExpectCertificate(_) => Expected::new(
+                &[T::Certificate, T::CompressedCertificate],
+                R::ExpectedCertificate,
+            ),
+            Self::ExpectCertificateVerify(_) => {
+                Expected::new(&[T::CertificateVerify], R::ExpectedCertificateVerify)
+            }
+            Self::ExpectFinished(_) => Expected::new(&[T::Finished], R::ExpectedFinished),
+            Self::Traffic(_) => Expected::new(
+                &[T::NewSessionTicket, T::KeyUpdate, T::CertificateRequest],
+                R::UnexpectedPostHandshake,
+            ),
+            Self::Tls12(s) => s.expected(),
+        }
+    }
+
     /// Feeds one message to the current state.
     pub(crate) fn handle(
         self,
@@ -92,12 +134,13 @@ impl State {
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
         match self {
-            Self::ExpectServerHello(s)
-                if renegotiation::is_ignored_hello_request(common, message) =>
-            {
-                Ok(Self::ExpectServerHello(s))
+            Self::ExpectServerHello(s) => {
+                if renegotiation::is_ignored_hello_request(common, message)? {
+                    Ok(Self::ExpectServerHello(s))
+                } else {
+                    expect_server_hello(s, common, message)
+                }
             }
-            Self::ExpectServerHello(s) => expect_server_hello(s, common, message),
             Self::ExpectServerHelloAfterRetry(s) => s
                 .expect_server_hello(common, message)
                 .map(Self::ExpectEncryptedExtensions),

@@ -17,7 +17,6 @@ use std::sync::Arc;
 use super::{hello, tls12, State};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::error::Error;
-use crate::msgs::enums::HandshakeType;
 
 /// A handshake message in TLS ≤1.2 traffic: an empty HelloRequest starts
 /// a renegotiation when it may (see the module's header), else `traffic`
@@ -27,8 +26,7 @@ pub(super) fn expect_traffic(
     common: &mut dyn HandshakeIo,
     message: &ReceivedHandshake,
 ) -> Result<State, Error> {
-    let starts = message.typ == HandshakeType::HelloRequest
-        && message.body().is_empty()
+    let starts = tls12::is_hello_request(message)?
         && traffic.config.renegotiation
         && common
             .renegotiation_mut()
@@ -56,6 +54,6 @@ pub(super) fn expect_traffic(
 pub(super) fn is_ignored_hello_request(
     common: &dyn HandshakeIo,
     message: &ReceivedHandshake,
-) -> bool {
-    message.typ == HandshakeType::HelloRequest && common.renegotiation().in_progress()
+) -> Result<bool, Error> {
+    Ok(tls12::is_hello_request(message)? && common.renegotiation().in_progress())
 }

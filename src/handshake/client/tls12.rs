@@ -33,8 +33,8 @@ use crate::handshake::tls12::{
     Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
 };
 use crate::handshake::{
-    certificate_types, key_logger, verify_params, verify_tls12_finished, FinishedVerified,
-    SignatureVerified,
+    certificate_types, key_logger, verify_params, verify_tls12_finished, Expected,
+    FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::CertificateRequestTls12;
@@ -73,6 +73,48 @@ pub(crate) enum State {
 }
 
 impl State {
+    /// The messages this state accepts (see [`Expected`]). A HelloRequest
+    /// is accepted in every state, and ignored during the handshake (RFC
+    /// 5246 §7.4.1.1).
+    pub(crate) fn expected(&self) -> Expected {
+        use HandshakeType as T;
+        use UnexpectedMessageReason as R;
+        match self {
+            Self::ExpectCertificate(_) => {
+                Expected::new(&[T::Certificate, T::HelloRequest], R::ExpectedCertificate)
+            }
+            // RFC 6066 §8: the server may send no CertificateStatus after
+            // all; whatever may follow the chain is accepted.
+            Self::ExpectCertificateStatus(_) => Expected::new(
+                &[
+                    T::CertificateStatus,
+                    T::ServerKeyExchange,
+                    T::CertificateRequest,
+                    T::ServerHelloDone,
+                    T::HelloRequest,
+                ],
+                R::ExpectedServerKeyExchange,
+            ),
+            Self::ExpectServerKeyExchange(_) => Expected::new(
+                &[T::ServerKeyExchange, T::HelloRequest],
+                R::ExpectedServerKeyExchange,
+            ),
+            Self::ExpectCertificateRequestOrDone(_) => Expected::new(
+                &[T::CertificateRequest, T::ServerHelloDone, T::HelloRequest],
+                R::ExpectedCertificateRequestOrServerHelloDone,
+            ),
+            Self::ExpectServerHelloDone(_) => Expected::new(
+                &[T::ServerHelloDone, T::HelloRequest],
+                R::ExpectedServerHelloDone,
+            ),
+            Self::ExpectFinished(_) => Expected::new(
+                &[T::NewSessionTicket, T::Finished, T::HelloRequest],
+                R::ExpectedFinished,
+            ),
+            Self::Traffic(_) => Expected::new(&[T::HelloRequest], R::HandshakeAfterHandshake),
+        }
+    }
+
     /// Feeds one message to the current state. A HelloRequest during the
     /// handshake is ignored (RFC 5246 §7.4.1.1).
     pub(crate) fn handle(
@@ -80,10 +122,7 @@ impl State {
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
-        if message.typ == HandshakeType::HelloRequest && !matches!(self, Self::Traffic(_)) {
-            if !message.body().is_empty() {
-                return Err(Error::Decode(DecodeReason::HelloRequestBody));
-            }
+        if !matches!(self, Self::Traffic(_)) && is_hello_request(message)? {
             return Ok(self);
         }
         match self {
@@ -98,6 +137,16 @@ impl State {
             Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
         }
     }
+}
+
+/// Whether `message` is a HelloRequest (RFC 5246 §7.4.1.1). Its syntax
+/// is empty, so one the joiner refused for a body fails here.
+pub(super) fn is_hello_request(message: &ReceivedHandshake) -> Result<bool, Error> {
+    if message.typ != HandshakeType::HelloRequest {
+        return Ok(false);
+    }
+    message.body()?;
+    Ok(true)
 }
 
 /// What every state between ServerHello and the server Finished carries.
@@ -950,7 +999,7 @@ impl Traffic {
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
-        if message.typ != HandshakeType::HelloRequest || !message.body().is_empty() {
+        if !is_hello_request(message)? {
             return Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::HandshakeAfterHandshake,
             ));

@@ -37,7 +37,7 @@ pub(crate) fn read_client_hello(
         ));
     }
     let HandshakeMessage::ClientHello(hello) =
-        HandshakeMessage::decode(message.typ, message.body(), &HELLO_CONTEXT)?
+        HandshakeMessage::decode(message.typ, message.body()?, &HELLO_CONTEXT)?
     else {
         return Err(Error::UnexpectedMessage(
             UnexpectedMessageReason::ExpectedClientHello,

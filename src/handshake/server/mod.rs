@@ -32,11 +32,12 @@ mod tls13;
 
 use std::sync::Arc;
 
+use super::Expected;
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::ServerConfig;
-use crate::error::{Error, InvalidRequestReason};
+use crate::error::{Error, InvalidRequestReason, UnexpectedMessageReason};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
-use crate::msgs::enums::ProtocolVersion;
+use crate::msgs::enums::{HandshakeType, ProtocolVersion};
 
 pub(crate) use hello::{host_name, read_client_hello};
 pub use post_handshake_auth::MAX_OUTSTANDING_CERTIFICATE_REQUESTS;
@@ -139,6 +140,41 @@ impl ExpectClientHello {
 }
 
 impl State {
+    /// The messages this state accepts (see [`Expected`]).
+    pub(crate) fn expected(&self) -> Expected {
+        use HandshakeType as T;
+        use UnexpectedMessageReason as R;
+        match self {
+            Self::ExpectClientHello(_) | Self::ExpectRetriedClientHello(_) => {
+                Expected::new(&[T::ClientHello], R::ExpectedClientHello)
+            }
+            Self::ExpectCertificate(_) => Expected::new(
+                &[T::Certificate, T::CompressedCertificate],
+                R::ExpectedClientCertificate,
+            ),
+            Self::ExpectCertificateVerify(_) => {
+                Expected::new(&[T::CertificateVerify], R::ExpectedCertificateVerify)
+            }
+            Self::ExpectEndOfEarlyData(_) => {
+                Expected::new(&[T::EndOfEarlyData], R::ExpectedEndOfEarlyData)
+            }
+            Self::ExpectFinished(_) => Expected::new(&[T::Finished], R::ExpectedFinished),
+            // KeyUpdate, and the messages answering a post-handshake
+            // CertificateRequest (RFC 8446 §4.6.2).
+            Self::Traffic(_) => Expected::new(
+                &[
+                    T::KeyUpdate,
+                    T::Certificate,
+                    T::CompressedCertificate,
+                    T::CertificateVerify,
+                    T::Finished,
+                ],
+                R::UnexpectedPostHandshake,
+            ),
+            Self::Tls12(s) => s.expected(),
+        }
+    }
+
     /// Feeds one message to the current state.
     pub(crate) fn handle(
         self,

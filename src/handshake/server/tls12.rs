@@ -38,7 +38,7 @@ use crate::handshake::tls12::{
     DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
-    by_server_name, certificate_types, key_logger, verify_signed, verify_tls12_finished,
+    by_server_name, certificate_types, key_logger, verify_signed, verify_tls12_finished, Expected,
     FinishedVerified, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
@@ -86,6 +86,26 @@ pub(crate) enum State {
 }
 
 impl State {
+    /// The messages this state accepts (see [`Expected`]); in traffic a
+    /// ClientHello is a renegotiation.
+    pub(crate) fn expected(&self) -> Expected {
+        use HandshakeType as T;
+        use UnexpectedMessageReason as R;
+        match self {
+            Self::ExpectCertificate(_) => {
+                Expected::new(&[T::Certificate], R::ExpectedClientCertificate)
+            }
+            Self::ExpectClientKeyExchange(_) => {
+                Expected::new(&[T::ClientKeyExchange], R::ExpectedClientKeyExchange)
+            }
+            Self::ExpectCertificateVerify(_) => {
+                Expected::new(&[T::CertificateVerify], R::ExpectedCertificateVerify)
+            }
+            Self::ExpectFinished(_) => Expected::new(&[T::Finished], R::ExpectedFinished),
+            Self::Traffic(_) => Expected::new(&[T::ClientHello], R::HandshakeAfterHandshake),
+        }
+    }
+
     /// Feeds one message to the current state.
     pub(crate) fn handle(
         self,
