@@ -20,7 +20,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
@@ -30,7 +29,7 @@ use ferrotls::{AlertDescription, CipherSuite, Error, ProtocolVersion};
 const K: usize = 256;
 
 /// A scratch directory for this test's files.
-fn scratch(name: &str) -> PathBuf {
+fn scratch(name: &str) -> ScratchDir {
     let dir = scratch_dir("rsa-kx", name);
     std::fs::create_dir_all(&dir).unwrap();
     dir

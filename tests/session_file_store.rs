@@ -15,7 +15,7 @@ use ferrotls::internal::session::file_store::{FILE_SUFFIX, MAX_FILE_STORE_KEY_LE
 use ferrotls::internal::session::{ServerSessionState, Validity};
 use ferrotls::{FileServerStore, ManualClock, ServerSessionStore};
 use session_support::*;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -37,7 +37,7 @@ fn key(byte: u8) -> [u8; 32] {
 }
 
 /// The names of the files in `d`, sorted.
-fn names(d: &PathBuf) -> Vec<String> {
+fn names(d: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(d)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -49,7 +49,7 @@ fn names(d: &PathBuf) -> Vec<String> {
 #[test]
 fn put_get_take_and_single_use() {
     let d = scratch_dir("file-store", "basic");
-    let store = FileServerStore::new(&d, clock()).unwrap();
+    let store = FileServerStore::new(&*d, clock()).unwrap();
     assert!(store.put(&key(1), state(1)));
     assert_eq!(store.get(&key(1)), Some(state(1)));
     assert_eq!(store.get(&key(1)), Some(state(1)), "get leaves it in place");
@@ -67,17 +67,17 @@ fn put_get_take_and_single_use() {
 #[test]
 fn sessions_survive_a_new_store_on_the_same_directory() {
     let d = scratch_dir("file-store", "restart");
-    let first = FileServerStore::new(&d, clock()).unwrap();
+    let first = FileServerStore::new(&*d, clock()).unwrap();
     assert!(first.put(&key(7), state(7)));
     drop(first);
-    let second = FileServerStore::new(&d, clock()).unwrap();
+    let second = FileServerStore::new(&*d, clock()).unwrap();
     assert_eq!(second.get(&key(7)), Some(state(7)));
 }
 
 #[test]
 fn file_name_is_hex_of_the_key_so_no_key_escapes_the_directory() {
     let d = scratch_dir("file-store", "names");
-    let store = FileServerStore::new(&d, clock()).unwrap();
+    let store = FileServerStore::new(&*d, clock()).unwrap();
     let tricky = b"../../etc/passwd\0/x";
     assert!(store.put(tricky, state(1)));
     assert_eq!(
@@ -94,7 +94,7 @@ fn file_name_is_hex_of_the_key_so_no_key_escapes_the_directory() {
 fn expired_sessions_are_not_returned() {
     let d = scratch_dir("file-store", "expiry");
     let c = clock();
-    let store = FileServerStore::with_limits(&d, 16, 2 * 3600, c.clone()).unwrap();
+    let store = FileServerStore::with_limits(&*d, 16, 2 * 3600, c.clone()).unwrap();
     assert!(store.put(&key(1), state(1)));
     c.advance(HOUR);
     assert!(store.get(&key(1)).is_some());
@@ -114,7 +114,7 @@ fn expired_sessions_are_not_returned() {
 fn capacity_is_a_bound() {
     let d = scratch_dir("file-store", "capacity");
     let c = clock();
-    let store = FileServerStore::with_limits(&d, 3, 7200, c.clone()).unwrap();
+    let store = FileServerStore::with_limits(&*d, 3, 7200, c.clone()).unwrap();
     for b in 1..=5 {
         assert!(store.put(&key(b), state(b)));
         c.advance(Duration::from_secs(1));
@@ -131,7 +131,7 @@ fn capacity_is_a_bound() {
 #[test]
 fn a_damaged_file_is_absent_not_an_error() {
     let d = scratch_dir("file-store", "damaged");
-    let store = FileServerStore::new(&d, clock()).unwrap();
+    let store = FileServerStore::new(&*d, clock()).unwrap();
     assert!(store.put(&key(1), state(1)));
     let path = d.join(format!("{}{FILE_SUFFIX}", hex::encode(key(1))));
     let mut bytes = std::fs::read(&path).unwrap();
@@ -147,7 +147,7 @@ fn a_damaged_file_is_absent_not_an_error() {
 #[test]
 fn capacity_is_exact_with_many_threads_inserting_at_once() {
     let d = scratch_dir("file-store", "threads");
-    let store = Arc::new(FileServerStore::with_limits(&d, 16, 7200, clock()).unwrap());
+    let store = Arc::new(FileServerStore::with_limits(&*d, 16, 7200, clock()).unwrap());
     let threads: Vec<_> = (0..8u8)
         .map(|t| {
             let store = store.clone();
@@ -170,7 +170,7 @@ fn capacity_is_exact_with_many_threads_inserting_at_once() {
 #[test]
 fn eviction_takes_the_least_recently_used_first() {
     let d = scratch_dir("file-store", "eviction");
-    let store = FileServerStore::with_limits(&d, 2, 7200, clock()).unwrap();
+    let store = FileServerStore::with_limits(&*d, 2, 7200, clock()).unwrap();
     assert!(store.put(&key(1), state(1)));
     assert!(store.put(&key(2), state(2)));
     // Reading key 1 makes key 2 the least recently used.
@@ -189,7 +189,7 @@ fn eviction_takes_the_least_recently_used_first() {
 fn reopening_drops_expired_files_and_evicts_the_soonest_to_expire_first() {
     let d = scratch_dir("file-store", "reopen-expiry");
     let c = clock();
-    let first = FileServerStore::with_limits(&d, 8, 7200, c.clone()).unwrap();
+    let first = FileServerStore::with_limits(&*d, 8, 7200, c.clone()).unwrap();
     let mut brief = state(1);
     brief.validity = Validity::new(CREATED, 600);
     assert!(first.put(&key(1), brief));
@@ -201,7 +201,7 @@ fn reopening_drops_expired_files_and_evicts_the_soonest_to_expire_first() {
     drop(first);
     c.advance(Duration::from_secs(601));
     // Key 1 expired; of the rest, key 2 expires soonest and goes first.
-    let second = FileServerStore::with_limits(&d, 2, 7200, c.clone()).unwrap();
+    let second = FileServerStore::with_limits(&*d, 2, 7200, c.clone()).unwrap();
     assert_eq!(second.len(), 2);
     assert_eq!(names(&d).len(), 2);
     assert_eq!(second.get(&key(1)), None);
@@ -214,13 +214,13 @@ fn reopening_drops_expired_files_and_evicts_the_soonest_to_expire_first() {
 fn reopening_keeps_entries_and_bounds_them_by_the_new_capacity() {
     let d = scratch_dir("file-store", "reopen");
     let c = clock();
-    let first = FileServerStore::with_limits(&d, 8, 7200, c.clone()).unwrap();
+    let first = FileServerStore::with_limits(&*d, 8, 7200, c.clone()).unwrap();
     for b in 1..=5 {
         assert!(first.put(&key(b), state(b)));
         c.advance(Duration::from_secs(1));
     }
     drop(first);
-    let second = FileServerStore::with_limits(&d, 3, 7200, c.clone()).unwrap();
+    let second = FileServerStore::with_limits(&*d, 3, 7200, c.clone()).unwrap();
     assert_eq!(second.len(), 3, "trimmed at open");
     assert_eq!(names(&d).len(), 3);
     assert_eq!(second.get(&key(5)), Some(state(5)));
@@ -231,8 +231,8 @@ fn reopening_keeps_entries_and_bounds_them_by_the_new_capacity() {
 #[test]
 fn several_stores_on_one_directory_hold_at_most_their_capacities_together() {
     let d = scratch_dir("file-store", "shared");
-    let a = FileServerStore::with_limits(&d, 4, 7200, clock()).unwrap();
-    let b = FileServerStore::with_limits(&d, 4, 7200, clock()).unwrap();
+    let a = FileServerStore::with_limits(&*d, 4, 7200, clock()).unwrap();
+    let b = FileServerStore::with_limits(&*d, 4, 7200, clock()).unwrap();
     for i in 0..10 {
         assert!(a.put(&[1, i], state(1)));
         assert!(b.put(&[2, i], state(2)));
