@@ -14,7 +14,7 @@ use crate::error::{
     CertificateError, DecodeReason, Error, IllegalParameterReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
-use crate::handshake::end_entity_key;
+use crate::handshake::{end_entity_key, KeyUse};
 use crate::msgs::certificate::{CertificateEntry, CertificateTls12, RawPublicKeyTls12};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{CertificateType, HandshakeType};
@@ -253,7 +253,7 @@ pub(crate) fn verify_client_chain(
         .ok_or(Error::Decode(DecodeReason::NoClientCertificate))?;
     let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
     let verified = verifier.verify_client_cert(end_entity, &intermediates, now)?;
-    Ok((verified, end_entity_key(end_entity)?))
+    Ok((verified, end_entity_key(end_entity, KeyUse::Sign)?))
 }
 
 /// The peer's raw public key from a received Certificate's contents:

@@ -37,7 +37,7 @@ mod tests;
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::hash::HashAlgorithm;
-use crate::error::{Error, UnexpectedMessageReason};
+use crate::error::{CertificateError, Error, UnexpectedMessageReason};
 use crate::msgs::enums::{CipherSuite, HandshakeType, ProtocolVersion};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
@@ -166,23 +166,67 @@ use crate::pki::{CertifiedKey, ServerName};
 pub use authorities::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub(crate) use proof::tls13_handshake_scheme;
 
-/// The public key of an end-entity certificate; one that does not parse
-/// takes its certificate error's alert.
-pub(crate) fn end_entity_key(der: &[u8]) -> Result<PublicKey, Error> {
-    crate::pki::Certificate::parse(der)
-        .map(|c| c.public_key)
-        .map_err(Error::InvalidCertificate)
+/// What the handshake does with the peer's end-entity key, which the
+/// certificate's keyUsage, when present, must allow (RFC 5280 §4.2.1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyUse {
+    /// Signs the handshake, which needs digitalSignature: a TLS 1.3
+    /// CertificateVerify of either side (RFC 8446 §4.4.2.2, §4.4.2.3), a
+    /// TLS 1.2 ServerKeyExchange (RFC 5246 §7.4.2 for DHE_RSA and
+    /// ECDHE_RSA, RFC 8422 §5.3 for ECDHE_ECDSA) or a TLS 1.2 client's
+    /// CertificateVerify (RFC 5246 §7.4.6).
+    Sign,
+    /// Encrypts the TLS 1.2 premaster secret (the RSA key exchange, RFC
+    /// 5246 §7.4.2), which needs keyEncipherment.
+    Encipher,
+}
+
+impl KeyUse {
+    /// The keyUsage bit the use needs.
+    fn bit(self) -> usize {
+        use crate::pki::x509::{KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT};
+        match self {
+            Self::Sign => KU_DIGITAL_SIGNATURE,
+            Self::Encipher => KU_KEY_ENCIPHERMENT,
+        }
+    }
+
+    /// Whether our certificate `certified` allows the use: a handshake
+    /// never picks one the peer must refuse.
+    pub(crate) fn allowed_by(self, certified: &CertifiedKey) -> bool {
+        certified.key_usage_allows(self.bit())
+    }
+}
+
+/// The public key of an end-entity certificate whose keyUsage allows
+/// `key_use`; one that does not parse takes its certificate error's
+/// alert, one whose keyUsage forbids the use is
+/// [`CertificateError::KeyUsageForbids`] (`unsupported_certificate`), as
+/// GnuTLS and BoringSSL refuse it. The verifier judged the chain for its
+/// purpose (serverAuth or clientAuth, which allow any of signing, key
+/// encipherment and key agreement); this is the use the negotiated
+/// handshake makes of the key.
+pub(crate) fn end_entity_key(der: &[u8], key_use: KeyUse) -> Result<PublicKey, Error> {
+    let certificate = crate::pki::Certificate::parse(der).map_err(Error::InvalidCertificate)?;
+    if !certificate.key_usage_allows(key_use.bit()) {
+        return Err(Error::InvalidCertificate(CertificateError::KeyUsageForbids));
+    }
+    Ok(certificate.public_key)
 }
 
 /// The first certificate, in [`by_server_name`]'s order for
-/// `server_name`, whose key can sign with a TLS 1.3 handshake scheme in
-/// `accepted`, with that scheme (the key's preference first).
+/// `server_name`, whose keyUsage allows signing and whose key can sign
+/// with a TLS 1.3 handshake scheme in `accepted`, with that scheme (the
+/// key's preference first).
 pub(crate) fn choose_certificate<'a>(
     certificates: &'a [Arc<CertifiedKey>],
     server_name: Option<&str>,
     accepted: &[SignatureScheme],
 ) -> Option<(&'a Arc<CertifiedKey>, SignatureScheme)> {
     by_server_name(certificates, server_name).find_map(|certified| {
+        if !KeyUse::Sign.allowed_by(certified) {
+            return None;
+        }
         certified
             .key()
             .scheme_preference()

@@ -15,7 +15,7 @@ use crate::common_state::{HandshakeEvent, HandshakeIo};
 use crate::config::ClientConfig;
 use crate::crypto::verify::PublicKey;
 use crate::error::{CertificateError, Error, UnsupportedExtensionReason};
-use crate::handshake::{certificate_types, end_entity_key};
+use crate::handshake::{certificate_types, end_entity_key, KeyUse};
 use crate::msgs::certificate::CertificateEntry;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::CertificateType;
@@ -132,7 +132,9 @@ impl Staples {
 
 /// Client, both versions: checks what the server's Certificate carried,
 /// of type `typ`, and returns the verifier's verdict with the key that
-/// must sign the handshake. A raw public key (RFC 7250 §3) goes to the
+/// will sign the handshake or, in a TLS 1.2 RSA key exchange, encrypt the
+/// premaster secret (`key_use`, which an X.509 end entity's keyUsage must
+/// allow: [`end_entity_key`]). A raw public key (RFC 7250 §3) goes to the
 /// verifier's raw-key check; there is no certificate for a staple to be
 /// about, so staples play no part. An X.509 chain goes to the verifier
 /// with the staples, which are then recorded. A configuration that
@@ -147,6 +149,7 @@ pub(crate) fn verify_server_chain(
     typ: CertificateType,
     chain: &[Vec<u8>],
     staples: Staples,
+    key_use: KeyUse,
 ) -> Result<(ServerCertVerified, PublicKey), Error> {
     common.report(HandshakeEvent::ServerCertificateType(typ));
     let now = config.common.clock.now().as_secs();
@@ -176,7 +179,7 @@ pub(crate) fn verify_server_chain(
         },
         now,
     )?;
-    let public_key = end_entity_key(end_entity)?;
+    let public_key = end_entity_key(end_entity, key_use)?;
     staples.report(common);
     Ok((verified, public_key))
 }

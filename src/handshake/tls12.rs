@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use super::KeyUse;
 use crate::common_state::HandshakeIo;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::cbc::BLOCK_LEN;
@@ -106,6 +107,16 @@ pub(crate) struct Tls12Suite {
 }
 
 impl Tls12Suite {
+    /// What the suite does with the server's certificate key: encrypt the
+    /// premaster secret under RSA key transport, sign the key exchange
+    /// parameters otherwise (RFC 5246 §7.4.2, RFC 8422 §5.3).
+    pub(crate) fn server_key_use(&self) -> KeyUse {
+        match self.key_exchange {
+            KeyExchangeAlgorithm::Rsa => KeyUse::Encipher,
+            KeyExchangeAlgorithm::Ecdhe | KeyExchangeAlgorithm::Dhe => KeyUse::Sign,
+        }
+    }
+
     /// Whether the suite may run under `version`: AEAD and SHA-256/384
     /// MAC suites need TLS 1.2 (RFC 5246 §1.2, RFC 5289 §4).
     pub(crate) fn usable_with(&self, version: ProtocolVersion) -> bool {

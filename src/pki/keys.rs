@@ -91,7 +91,16 @@ pub struct CertifiedKey {
     /// The SerializedSCTs sent for the end entity when a client asks
     /// (RFC 6962 §3.3).
     scts: Vec<Vec<u8>>,
+    /// The keyUsage bits the end entity allows (bit n for RFC 5280
+    /// §4.2.1.3's bit n; all when it has no keyUsage, or no certificate),
+    /// so the handshake picks a certificate whose key may be used as it
+    /// needs without parsing it again.
+    key_usage: u16,
 }
+
+/// The keyUsage bits RFC 5280 §4.2.1.3 defines: digitalSignature (0) to
+/// decipherOnly (8).
+const KEY_USAGE_BITS: usize = 9;
 
 impl CertifiedKey {
     /// Pairs `chain` with `key`. Fails with
@@ -105,6 +114,9 @@ impl CertifiedKey {
             return Err(CertificateError::KeyMismatch.into());
         }
         let subject_alt_name = parsed.subject_alt_name.map(|san| san.value.to_vec());
+        let key_usage = (0..KEY_USAGE_BITS)
+            .filter(|&bit| parsed.key_usage_allows(bit))
+            .fold(0, |bits, bit| bits | 1 << bit);
         Ok(Self {
             spki: parsed.spki.to_vec(),
             chain,
@@ -112,6 +124,7 @@ impl CertifiedKey {
             subject_alt_name,
             ocsp_response: None,
             scts: Vec::new(),
+            key_usage,
         })
     }
 
@@ -146,6 +159,7 @@ impl CertifiedKey {
             subject_alt_name: None,
             ocsp_response: None,
             scts: Vec::new(),
+            key_usage: u16::MAX,
         }
     }
 
@@ -188,6 +202,13 @@ impl CertifiedKey {
     /// Certificate carries (RFC 7250 §3).
     pub fn spki(&self) -> &[u8] {
         &self.spki
+    }
+
+    /// Whether the end entity's keyUsage allows bit `n` (RFC 5280
+    /// §4.2.1.3; true when it has none, and for a key without a
+    /// certificate).
+    pub fn key_usage_allows(&self, n: usize) -> bool {
+        self.key_usage & 1 << n != 0
     }
 
     /// Whether there is an X.509 chain to send (not so for a key made

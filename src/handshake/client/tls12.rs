@@ -34,7 +34,7 @@ use crate::handshake::tls12::{
 };
 use crate::handshake::{
     certificate_types, key_logger, verify_params, verify_tls12_finished, Expected,
-    FinishedVerified, SignatureVerified,
+    FinishedVerified, KeyUse, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::CertificateRequestTls12;
@@ -541,6 +541,7 @@ fn check_server_chain(
         hs.server_certificate_type,
         &chain,
         staples,
+        hs.params.suite.server_key_use(),
     )?;
     if !hs.params.suite.authentication.fits(&public_key) {
         return Err(Error::IllegalParameter(
@@ -766,7 +767,8 @@ impl ExpectServerHelloDone {
 }
 
 /// The first client certificate that can be sent as `typ` (RFC 7250),
-/// whose key type the request lists and that can sign, those under a CA
+/// whose key type the request lists, whose keyUsage allows signing
+/// (RFC 5246 §7.4.6) and that can sign, those under a CA
 /// the request names first (RFC 5246 §7.4.4): in TLS 1.2 with a
 /// scheme the request accepts (RFC 5246 §7.4.4), in TLS 1.0/1.1 (no
 /// scheme list, RFC 4346 §7.4.4) with its type's legacy algorithm. `None`
@@ -782,7 +784,9 @@ fn choose_client_certificate(
     let candidates = preferred(&ours, &request.certificate_authorities);
     candidates.iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
-        if !request.certificate_types.contains(&kind.certificate_type()) {
+        if !request.certificate_types.contains(&kind.certificate_type())
+            || !KeyUse::Sign.allowed_by(certified)
+        {
             return None;
         }
         choose_signature(certified.key(), version, accepted)

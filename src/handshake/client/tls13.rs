@@ -25,8 +25,8 @@ use crate::handshake::stapling::{verify_server_chain, Staples};
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
     choose_certificate, decode_tls13, sign_certificate_verify, tls13_suite,
-    verify_certificate_verify, verify_finished, FinishedVerified, SignatureVerified, Tls13Suite,
-    Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
+    verify_certificate_verify, verify_finished, FinishedVerified, KeyUse, SignatureVerified,
+    Tls13Suite, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT, SERVER_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::keyschedule::tls13::{
     EarlySecret, HandshakeSecret, ResumptionMasterSecret, TrafficSecret,
@@ -743,6 +743,7 @@ impl ExpectCertificate {
             hs.server_certificate_type,
             &chain,
             staples,
+            KeyUse::Sign,
         )?;
         common.report(HandshakeEvent::PeerCertificates(chain));
         hs.transcript.add(&message.raw);

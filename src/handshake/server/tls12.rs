@@ -694,7 +694,9 @@ fn choose_suite(
         let chosen = by_server_name(&config.certificates, offer.server_name.as_deref()).find_map(
             |certificate| {
                 let key = certificate.key();
-                if !suite.authentication.fits(key.public()) {
+                if !suite.authentication.fits(key.public())
+                    || !suite.server_key_use().allowed_by(certificate)
+                {
                     return None;
                 }
                 if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
