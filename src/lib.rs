@@ -544,7 +544,7 @@ pub use pki::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, pin_of,
     private_key_from_pem, private_key_from_pem_file, public_keys_to_pem, subject_common_name,
     verify_chain, verify_chain_cached, CertifiedKey, ClientAuth, ClientCertVerifier,
-    InvalidServerName, LoadError, PinnedKeys, PolicyInputs, Profile, Purpose, Revocation,
+    InvalidServerName, KeyUsage, LoadError, PinnedKeys, PolicyInputs, Profile, Purpose, Revocation,
     RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownProfile,
     Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
     MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK,

@@ -1,5 +1,7 @@
-//! The end entity's keyUsage against the use the negotiated handshake
-//! makes of its key (RFC 5280 §4.2.1.3): digitalSignature to sign a TLS
+//! The end entity's keyUsage (RFC 5280 §4.2.1.3): against the bits an
+//! application requires of a validation (`Validation::with_key_usage`),
+//! and against the use the negotiated handshake makes of its key:
+//! digitalSignature to sign a TLS
 //! 1.3 CertificateVerify (RFC 8446 §4.4.2.2, §4.4.2.3), a TLS 1.2
 //! ServerKeyExchange (RFC 5246 §7.4.2, RFC 8422 §5.3) or a TLS 1.2 client
 //! CertificateVerify (RFC 5246 §7.4.6); keyEncipherment to receive the
@@ -19,9 +21,9 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::{
-    AlertDescription, CertificateError, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Error,
-    ManualClock, ProtocolVersion, RootStore, ServerConfig, ServerName, UnixTime,
-    WebPkiClientVerifier, WebPkiServerVerifier,
+    verify_chain, AlertDescription, CertificateError, CertifiedKey, CipherSuite, ClientAuth,
+    ClientConfig, Error, KeyUsage, ManualClock, ProtocolVersion, Purpose, RootStore, ServerConfig,
+    ServerName, UnixTime, Validation, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -356,4 +358,28 @@ fn a_client_never_sends_a_certificate_whose_key_usage_forbids_signing() {
         handshake(&mut c, &mut s);
         assert!(s.peer_certificates().is_empty(), "{versions:?}");
     }
+}
+
+#[test]
+fn rfc5280_4_2_1_3_a_validation_requiring_key_usage_refuses_a_leaf_without_it() {
+    let pki = Hierarchy::new();
+    let roots = pki.roots();
+    let name = name();
+    let validation = Validation::new(&roots, Purpose::ServerAuth, NOW).with_name(&name);
+    let verdict = |leaf: &CertifiedKey, required: &[KeyUsage]| {
+        verify_chain(&leaf.chain()[0], &[], &validation.with_key_usage(required)).map(|_| ())
+    };
+    let signing = pki.leaf(SIGN);
+    assert_eq!(verdict(&signing, &[]), Ok(()));
+    assert_eq!(verdict(&signing, &[KeyUsage::DigitalSignature]), Ok(()));
+    assert_eq!(
+        verdict(
+            &signing,
+            &[KeyUsage::DigitalSignature, KeyUsage::KeyEncipherment]
+        ),
+        Err(CertificateError::KeyUsageForbids)
+    );
+    // Without a keyUsage extension the key's use is unrestricted.
+    let unrestricted = pki.leaf(&[]);
+    assert_eq!(verdict(&unrestricted, &KeyUsage::ALL), Ok(()));
 }

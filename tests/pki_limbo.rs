@@ -6,13 +6,13 @@
 //! Every disagreement must be one of [`EXPECTED_DIFFERENCES`], with the
 //! reason ferrotls decides as it does; every entry there must still
 //! disagree, so the table stays true. Testcases that ask for what the
-//! validation API has no input for (a required key usage, a restricted
-//! set of signature algorithms) are skipped and counted, as the suite's
-//! own harnesses do.
+//! validation API has no input for (a restricted set of signature
+//! algorithms) are skipped and counted, as the suite's own harnesses do.
 
 use ferrotls::internal::pki::{pem, time};
 use ferrotls::{
-    verify_chain, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerName, Validation,
+    verify_chain, KeyUsage, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerName,
+    Validation,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -118,12 +118,19 @@ fn profile_of(case: &Value) -> Profile {
     }
 }
 
+/// A keyUsage bit by the suite's name for it (RFC 5280 §4.2.1.3's).
+fn key_usage(name: &Value) -> KeyUsage {
+    let name = name.as_str().expect("a key usage name");
+    KeyUsage::ALL
+        .into_iter()
+        .find(|usage| format!("{usage:?}").eq_ignore_ascii_case(name))
+        .unwrap_or_else(|| panic!("key usage {name}"))
+}
+
 /// ferrotls's verdict on `case`.
 fn judge(case: &Value) -> Verdict {
     let list = |key: &str| case[key].as_array().cloned().unwrap_or_default();
-    if !list("key_usage").is_empty() {
-        return Verdict::Skipped("a required key usage is not an input of the validation");
-    }
+    let key_usage: Vec<KeyUsage> = list("key_usage").iter().map(key_usage).collect();
     if !list("signature_algorithms").is_empty() {
         return Verdict::Skipped("the signature algorithms are not an input of the validation");
     }
@@ -165,6 +172,7 @@ fn judge(case: &Value) -> Verdict {
     if let Some(depth) = case["max_chain_depth"].as_u64() {
         validation = validation.with_max_path_length(depth);
     }
+    validation = validation.with_key_usage(&key_usage);
     let path = match verify_chain(&leaf, &intermediates, &validation) {
         Ok(path) => path,
         Err(e) => return Verdict::Refused(e.to_string()),

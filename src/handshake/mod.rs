@@ -162,7 +162,7 @@ use std::sync::Arc;
 
 use crate::crypto::verify::PublicKey;
 use crate::msgs::enums::SignatureScheme;
-use crate::pki::{CertifiedKey, ServerName};
+use crate::pki::{CertifiedKey, KeyUsage, ServerName};
 pub use authorities::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub(crate) use proof::tls13_handshake_scheme;
 
@@ -183,18 +183,17 @@ pub(crate) enum KeyUse {
 
 impl KeyUse {
     /// The keyUsage bit the use needs.
-    fn bit(self) -> usize {
-        use crate::pki::x509::{KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT};
+    fn key_usage(self) -> KeyUsage {
         match self {
-            Self::Sign => KU_DIGITAL_SIGNATURE,
-            Self::Encipher => KU_KEY_ENCIPHERMENT,
+            Self::Sign => KeyUsage::DigitalSignature,
+            Self::Encipher => KeyUsage::KeyEncipherment,
         }
     }
 
     /// Whether our certificate `certified` allows the use: a handshake
     /// never picks one the peer must refuse.
     pub(crate) fn allowed_by(self, certified: &CertifiedKey) -> bool {
-        certified.key_usage_allows(self.bit())
+        certified.key_usage_allows(self.key_usage())
     }
 }
 
@@ -208,7 +207,7 @@ impl KeyUse {
 /// handshake makes of the key.
 pub(crate) fn end_entity_key(der: &[u8], key_use: KeyUse) -> Result<PublicKey, Error> {
     let certificate = crate::pki::Certificate::parse(der).map_err(Error::InvalidCertificate)?;
-    if !certificate.key_usage_allows(key_use.bit()) {
+    if !certificate.key_usage_allows(key_use.key_usage()) {
         return Err(Error::InvalidCertificate(CertificateError::KeyUsageForbids));
     }
     Ok(certificate.public_key)

@@ -23,7 +23,7 @@ use super::names;
 use super::oid;
 use super::status::{Answer, Issuer};
 use super::time;
-use super::x509::{self, Certificate, Extension, KU_CRL_SIGN};
+use super::x509::{self, Certificate, Extension, KeyUsage};
 use crate::crypto::verify::{self, PublicKey};
 use crate::der::{tag, Der};
 use crate::error::{CertificateError, RevocationReason};
@@ -283,7 +283,7 @@ impl<'a> Crl<'a> {
         let issued = signer.subject == self.issuer
             && signer.issuer == issuer.subject
             && signer.key_usage.is_some()
-            && signer.key_usage_allows(KU_CRL_SIGN)
+            && signer.key_usage_allows(KeyUsage::CrlSign)
             && signer.not_before <= time
             && time <= signer.not_after
             && algorithm::signature_algorithm(signer.signature_algorithm).is_ok_and(|a| {

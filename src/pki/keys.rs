@@ -4,7 +4,7 @@
 
 use super::names::{san_matches, ServerName};
 use super::pem;
-use super::x509::Certificate;
+use super::x509::{Certificate, KeyUsage};
 use crate::crypto::sign::SigningKey;
 use crate::error::CertificateError;
 pub use crate::error::LoadError;
@@ -98,10 +98,6 @@ pub struct CertifiedKey {
     key_usage: u16,
 }
 
-/// The keyUsage bits RFC 5280 §4.2.1.3 defines: digitalSignature (0) to
-/// decipherOnly (8).
-const KEY_USAGE_BITS: usize = 9;
-
 impl CertifiedKey {
     /// Pairs `chain` with `key`. Fails with
     /// [`CertificateError::KeyMismatch`] when the end entity's public key
@@ -114,9 +110,10 @@ impl CertifiedKey {
             return Err(CertificateError::KeyMismatch.into());
         }
         let subject_alt_name = parsed.subject_alt_name.map(|san| san.value.to_vec());
-        let key_usage = (0..KEY_USAGE_BITS)
-            .filter(|&bit| parsed.key_usage_allows(bit))
-            .fold(0, |bits, bit| bits | 1 << bit);
+        let key_usage = KeyUsage::ALL
+            .into_iter()
+            .filter(|&usage| parsed.key_usage_allows(usage))
+            .fold(0, |bits, usage| bits | 1 << usage.bit());
         Ok(Self {
             spki: parsed.spki.to_vec(),
             chain,
@@ -204,11 +201,11 @@ impl CertifiedKey {
         &self.spki
     }
 
-    /// Whether the end entity's keyUsage allows bit `n` (RFC 5280
+    /// Whether the end entity's keyUsage allows `usage` (RFC 5280
     /// §4.2.1.3; true when it has none, and for a key without a
     /// certificate).
-    pub fn key_usage_allows(&self, n: usize) -> bool {
-        self.key_usage & 1 << n != 0
+    pub fn key_usage_allows(&self, usage: KeyUsage) -> bool {
+        self.key_usage & 1 << usage.bit() != 0
     }
 
     /// Whether there is an X.509 chain to send (not so for a key made

@@ -26,9 +26,7 @@ use super::policy::{self, PolicyInputs};
 use super::profile::{self, Profile};
 use super::sigcache::SignatureCache;
 use super::trust::{RootStore, TrustAnchor};
-use super::x509::{
-    Certificate, KU_DIGITAL_SIGNATURE, KU_KEY_AGREEMENT, KU_KEY_CERT_SIGN, KU_KEY_ENCIPHERMENT,
-};
+use super::x509::{Certificate, KeyUsage};
 use crate::crypto::verify::{self, PublicKey};
 use crate::error::CertificateError;
 
@@ -93,6 +91,12 @@ pub struct Validation<'a> {
     /// [`MAX_INTERMEDIATES`] and the certificates' pathLenConstraints
     /// bound the path.
     pub max_path_length: Option<u64>,
+    /// The keyUsage bits the end entity must assert when it has a
+    /// keyUsage extension (RFC 5280 §4.2.1.3: without one, the key's use
+    /// is unrestricted), on top of what `purpose` asks. A TLS handshake
+    /// holds the end entity to its own use of the key after validation;
+    /// this is for the other uses of a chain.
+    pub key_usage: &'a [KeyUsage],
 }
 
 /// What a TLS peer asks of policies: any policy, no initial restriction
@@ -116,6 +120,7 @@ impl<'a> Validation<'a> {
             policy: &ANY_POLICY_INPUTS,
             profile: Profile::WebPki,
             max_path_length: None,
+            key_usage: &[],
         }
     }
 
@@ -135,6 +140,12 @@ impl<'a> Validation<'a> {
     /// The same, with these certificate-policy inputs.
     pub fn with_policy(self, policy: &'a PolicyInputs) -> Self {
         Self { policy, ..self }
+    }
+
+    /// The same, requiring the end entity's keyUsage, when present, to
+    /// assert every bit of `key_usage` ([`Self::key_usage`]).
+    pub fn with_key_usage(self, key_usage: &'a [KeyUsage]) -> Self {
+        Self { key_usage, ..self }
     }
 
     /// The same, allowing at most `max` CA certificates between the end
@@ -270,7 +281,12 @@ fn process_end_entity(
 /// Wrap-up (RFC 5280 §6.1.5): the application's requirements on the end
 /// entity, namely its purpose and its name.
 fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), CertificateError> {
-    check_purpose(ee, validation.purpose, validation.profile)?;
+    check_purpose(
+        ee,
+        validation.purpose,
+        validation.profile,
+        validation.key_usage,
+    )?;
     if validation.purpose == Purpose::ServerAuth && validation.profile == Profile::WebPki {
         profile::check_server_end_entity(ee)?;
     }
@@ -280,22 +296,31 @@ fn wrap_up(ee: &Certificate<'_>, validation: &Validation<'_>) -> Result<(), Cert
     }
 }
 
-/// extKeyUsage must list the purpose (RFC 5280 §4.2.1.12), and a TLS
+/// extKeyUsage must list the purpose (RFC 5280 §4.2.1.12), a TLS
 /// server's keyUsage must allow one of the uses its key has in a
-/// handshake (RFC 5280 §4.2.1.3).
+/// handshake, and the keyUsage must allow each bit the application
+/// requires (RFC 5280 §4.2.1.3).
 fn check_purpose(
     ee: &Certificate<'_>,
     purpose: Purpose,
     profile: Profile,
+    required: &[KeyUsage],
 ) -> Result<(), CertificateError> {
     if !ee.extended_key_usage_allows(purpose.oid(), profile == Profile::Rfc5280)? {
         return Err(CertificateError::InvalidPurpose);
     }
     if purpose == Purpose::ServerAuth
-        && ![KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, KU_KEY_AGREEMENT]
-            .into_iter()
-            .any(|bit| ee.key_usage_allows(bit))
+        && ![
+            KeyUsage::DigitalSignature,
+            KeyUsage::KeyEncipherment,
+            KeyUsage::KeyAgreement,
+        ]
+        .into_iter()
+        .any(|usage| ee.key_usage_allows(usage))
     {
+        return Err(CertificateError::KeyUsageForbids);
+    }
+    if !required.iter().all(|&usage| ee.key_usage_allows(usage)) {
         return Err(CertificateError::KeyUsageForbids);
     }
     Ok(())
@@ -541,7 +566,7 @@ impl<'s, 'a> Search<'s, 'a> {
             return Err(CertificateError::IssuerNotCa);
         }
         profile::check_intermediate(ca, self.validation.profile)?;
-        if !ca.key_usage_allows(KU_KEY_CERT_SIGN) {
+        if !ca.key_usage_allows(KeyUsage::KeyCertSign) {
             return Err(CertificateError::KeyUsageForbids);
         }
         check_validity(ca, self.time)?;

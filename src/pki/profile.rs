@@ -8,7 +8,7 @@
 
 use super::names;
 use super::oid;
-use super::x509::{Certificate, KU_KEY_CERT_SIGN};
+use super::x509::{Certificate, KeyUsage};
 use crate::error::CertificateError;
 
 /// The longest serialNumber, in octets (RFC 5280 §4.1.2.2).
@@ -130,7 +130,7 @@ fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), Certific
     // RFC 5280 §4.2.1.3 and §4.2.1.9: keyCertSign and pathLenConstraint
     // need cA=TRUE.
     if let Some((bits, _)) = cert.key_usage {
-        if bits.bit(KU_KEY_CERT_SIGN) && !cert.is_ca() {
+        if bits.bit(KeyUsage::KeyCertSign.bit()) && !cert.is_ca() {
             return Err(mis_issued("keyCertSign without cA"));
         }
     }

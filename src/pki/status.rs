@@ -4,7 +4,7 @@
 
 use super::algorithm;
 use super::trust::TrustAnchor;
-use super::x509::{Certificate, KU_CRL_SIGN};
+use super::x509::{Certificate, KeyUsage};
 use crate::crypto::verify::PublicKey;
 use crate::der::{tag, Der};
 use crate::error::{CertificateError, RevocationReason};
@@ -44,7 +44,7 @@ impl<'a> Issuer<'a> {
             subject: cert.subject,
             key_bits: key_bits(cert.spki)?,
             public_key: cert.public_key.clone(),
-            crl_sign_allowed: cert.key_usage_allows(KU_CRL_SIGN),
+            crl_sign_allowed: cert.key_usage_allows(KeyUsage::CrlSign),
         })
     }
 

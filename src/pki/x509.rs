@@ -20,17 +20,51 @@ use crate::error::CertificateError;
 /// INTEGER 2).
 pub const VERSION_3: u64 = 2;
 
-/// keyUsage bit digitalSignature (RFC 5280 §4.2.1.3).
-pub const KU_DIGITAL_SIGNATURE: usize = 0;
-/// keyUsage bit keyEncipherment.
-pub const KU_KEY_ENCIPHERMENT: usize = 2;
-/// keyUsage bit keyAgreement.
-pub const KU_KEY_AGREEMENT: usize = 4;
-/// keyUsage bit keyCertSign.
-pub const KU_KEY_CERT_SIGN: usize = 5;
-/// keyUsage bit cRLSign (RFC 5280 §4.2.1.3, checked for CRL issuers by
-/// §6.3.3 (f)).
-pub const KU_CRL_SIGN: usize = 6;
+/// A keyUsage bit (RFC 5280 §4.2.1.3), numbered as the KeyUsage BIT
+/// STRING numbers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyUsage {
+    /// digitalSignature (0): signatures other than on certificates and
+    /// CRLs, such as a TLS handshake's.
+    DigitalSignature = 0,
+    /// contentCommitment (1), formerly nonRepudiation.
+    ContentCommitment = 1,
+    /// keyEncipherment (2): encrypting keys, such as the TLS 1.2 RSA key
+    /// exchange's premaster secret.
+    KeyEncipherment = 2,
+    /// dataEncipherment (3).
+    DataEncipherment = 3,
+    /// keyAgreement (4).
+    KeyAgreement = 4,
+    /// keyCertSign (5): signing certificates.
+    KeyCertSign = 5,
+    /// cRLSign (6): signing CRLs (checked for CRL issuers by §6.3.3 (f)).
+    CrlSign = 6,
+    /// encipherOnly (7).
+    EncipherOnly = 7,
+    /// decipherOnly (8).
+    DecipherOnly = 8,
+}
+
+impl KeyUsage {
+    /// Every bit RFC 5280 §4.2.1.3 defines, in bit order.
+    pub const ALL: [Self; 9] = [
+        Self::DigitalSignature,
+        Self::ContentCommitment,
+        Self::KeyEncipherment,
+        Self::DataEncipherment,
+        Self::KeyAgreement,
+        Self::KeyCertSign,
+        Self::CrlSign,
+        Self::EncipherOnly,
+        Self::DecipherOnly,
+    ];
+
+    /// The bit's number in the KeyUsage BIT STRING.
+    pub fn bit(self) -> usize {
+        self as usize
+    }
+}
 
 /// An extension's value and its critical flag (RFC 5280 §4.1.2.9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,9 +210,9 @@ impl<'a> Certificate<'a> {
         self.basic_constraints.is_some_and(|bc| bc.ca)
     }
 
-    /// Whether keyUsage is absent or asserts bit `n`.
-    pub fn key_usage_allows(&self, n: usize) -> bool {
-        self.key_usage.is_none_or(|(bits, _)| bits.bit(n))
+    /// Whether keyUsage is absent or asserts `usage`.
+    pub fn key_usage_allows(&self, usage: KeyUsage) -> bool {
+        self.key_usage.is_none_or(|(bits, _)| bits.bit(usage.bit()))
     }
 
     /// Whether extKeyUsage is absent or lists `purpose` (an OID's
