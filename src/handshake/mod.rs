@@ -202,7 +202,7 @@ impl KeyUse {
 /// alert, one whose keyUsage forbids the use is
 /// [`CertificateError::KeyUsageForbids`] (`unsupported_certificate`), as
 /// GnuTLS and BoringSSL refuse it. The verifier judged the chain for its
-/// purpose (serverAuth or clientAuth, which allow any of signing, key
+/// purpose (for serverAuth, a keyUsage allowing any one of signing, key
 /// encipherment and key agreement); this is the use the negotiated
 /// handshake makes of the key.
 pub(crate) fn end_entity_key(der: &[u8], key_use: KeyUse) -> Result<PublicKey, Error> {
