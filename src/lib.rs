@@ -545,10 +545,10 @@ pub use pki::{
     private_key_from_pem, private_key_from_pem_file, public_keys_to_pem, subject_common_name,
     verify_chain, verify_chain_cached, CertifiedKey, ClientAuth, ClientCertVerifier,
     InvalidServerName, KeyUsage, LoadError, PinnedKeys, PolicyInputs, Profile, Purpose, Revocation,
-    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownProfile,
-    Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES,
-    MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK,
-    MAX_SIGNATURE_CHECKS, PIN_LEN,
+    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownKeyUsage,
+    UnknownProfile, Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier,
+    MAX_INTERMEDIATES, MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION,
+    MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
 };
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_RECORD_SIZE_LIMIT};

@@ -383,3 +383,17 @@ fn rfc5280_4_2_1_3_a_validation_requiring_key_usage_refuses_a_leaf_without_it() 
     let unrestricted = pki.leaf(&[]);
     assert_eq!(verdict(&unrestricted, &KeyUsage::ALL), Ok(()));
 }
+
+#[test]
+fn key_usage_names_are_rfc_5280_s() {
+    for usage in KeyUsage::ALL {
+        assert_eq!(usage.name().parse(), Ok(usage));
+        assert_eq!(usage.name().to_uppercase().parse(), Ok(usage));
+    }
+    assert_eq!("cRLSign".parse(), Ok(KeyUsage::CrlSign));
+    assert_eq!("nonRepudiation".parse(), Ok(KeyUsage::ContentCommitment));
+    assert_eq!(
+        "signing".parse::<KeyUsage>(),
+        Err(ferrotls::UnknownKeyUsage)
+    );
+}

@@ -121,10 +121,8 @@ fn profile_of(case: &Value) -> Profile {
 /// A keyUsage bit by the suite's name for it (RFC 5280 §4.2.1.3's).
 fn key_usage(name: &Value) -> KeyUsage {
     let name = name.as_str().expect("a key usage name");
-    KeyUsage::ALL
-        .into_iter()
-        .find(|usage| format!("{usage:?}").eq_ignore_ascii_case(name))
-        .unwrap_or_else(|| panic!("key usage {name}"))
+    name.parse()
+        .unwrap_or_else(|e| panic!("key usage {name}: {e}"))
 }
 
 /// ferrotls's verdict on `case`.

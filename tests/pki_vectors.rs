@@ -9,7 +9,8 @@ use common::vectors_dir;
 
 use ferrotls::internal::pki::{verify_chain_cached, SignatureCache};
 use ferrotls::{
-    certificate_blocks_from_pem, verify_chain, Profile, Purpose, RootStore, ServerName, Validation,
+    certificate_blocks_from_pem, verify_chain, CertificateError, Profile, Purpose, RootStore,
+    ServerName, Validation,
 };
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -288,7 +289,57 @@ fn cli_exit_status_2_for_unreadable_input_and_bad_usage() {
         run(&[&["verify"][..], &good, &["--bogus", "x"]].concat()),
         Some(2)
     );
+    assert_eq!(
+        run(&[&["verify"][..], &good, &["--key-usage", "signing"]].concat()),
+        Some(2)
+    );
+    assert_eq!(
+        run(&[&["verify"][..], &good, &["--max-path-length", "-1"]].concat()),
+        Some(2)
+    );
     assert_eq!(run(&["frobnicate"]), Some(2));
+}
+
+/// `ferrotls verify` passes `--key-usage` and `--max-path-length` (or
+/// OpenSSL's `-verify_depth`) to the validation: the P-256 leaf's
+/// keyUsage is digitalSignature and keyEncipherment, and one
+/// intermediate stands between it and the root.
+#[test]
+fn cli_key_usage_and_max_path_length_reach_the_validation() {
+    let verdict = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ferrotls"))
+            .current_dir(vectors_dir())
+            .args([
+                "verify",
+                "--roots",
+                "p256-root.pem",
+                "--chain",
+                "p256-chain.pem",
+            ])
+            .args(extra)
+            .output()
+            .expect("run ferrotls");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim_end().to_owned(),
+        )
+    };
+    let ok = (Some(0), "OK".to_owned());
+    let refused = |e: CertificateError| (Some(1), e.to_string());
+    assert_eq!(verdict(&["--key-usage", "digitalSignature"]), ok);
+    assert_eq!(
+        verdict(&["--key-usage", "digitalSignature,keyAgreement"]),
+        refused(CertificateError::KeyUsageForbids)
+    );
+    assert_eq!(verdict(&["--max-path-length", "1"]), ok);
+    assert_eq!(
+        verdict(&["--max-path-length", "0"]),
+        refused(CertificateError::PathLengthExceeded)
+    );
+    assert_eq!(
+        verdict(&["-verify_depth", "0"]),
+        refused(CertificateError::PathLengthExceeded)
+    );
 }
 
 /// 200 CA certificates that all look like issuers of one another (same

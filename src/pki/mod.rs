@@ -65,4 +65,4 @@ pub use verifier::{
     ClientAuth, ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
     StapledStatus, WebPkiClientVerifier, WebPkiServerVerifier,
 };
-pub use x509::{subject_common_name, Certificate, KeyUsage};
+pub use x509::{subject_common_name, Certificate, KeyUsage, UnknownKeyUsage};

@@ -64,7 +64,51 @@ impl KeyUsage {
     pub fn bit(self) -> usize {
         self as usize
     }
+
+    /// The bit's name in RFC 5280's ASN.1 module (§4.2.1.3), which
+    /// OpenSSL's configuration and x509-limbo use too.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::DigitalSignature => "digitalSignature",
+            Self::ContentCommitment => "contentCommitment",
+            Self::KeyEncipherment => "keyEncipherment",
+            Self::DataEncipherment => "dataEncipherment",
+            Self::KeyAgreement => "keyAgreement",
+            Self::KeyCertSign => "keyCertSign",
+            Self::CrlSign => "cRLSign",
+            Self::EncipherOnly => "encipherOnly",
+            Self::DecipherOnly => "decipherOnly",
+        }
+    }
 }
+
+impl core::str::FromStr for KeyUsage {
+    type Err = UnknownKeyUsage;
+
+    /// A bit by its [`KeyUsage::name`], in any case, or
+    /// `nonRepudiation`, contentCommitment's name before RFC 5280.
+    fn from_str(name: &str) -> Result<Self, UnknownKeyUsage> {
+        if name.eq_ignore_ascii_case("nonRepudiation") {
+            return Ok(Self::ContentCommitment);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|usage| usage.name().eq_ignore_ascii_case(name))
+            .ok_or(UnknownKeyUsage)
+    }
+}
+
+/// A name that is not one of RFC 5280's keyUsage bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownKeyUsage;
+
+impl core::fmt::Display for UnknownKeyUsage {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("unknown key usage (expected an RFC 5280 name such as digitalSignature)")
+    }
+}
+
+impl std::error::Error for UnknownKeyUsage {}
 
 /// An extension's value and its critical flag (RFC 5280 §4.1.2.9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -161,6 +161,10 @@ pub const ALIASES: &[Alias] = &[
         openssl: "attime",
         meaning: Meaning::Same("time"),
     },
+    Alias {
+        openssl: "verify_depth",
+        meaning: Meaning::Same("max-path-length"),
+    },
     // s_client/s_server -quiet leaves out session and certificate
     // details, which the tool prints only when asked.
     Alias {

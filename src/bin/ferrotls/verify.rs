@@ -4,7 +4,7 @@ use crate::args::{flag, repeated, value, OptionSpec, Options};
 use crate::stdout;
 use crate::{Failure, EXIT_FAILED};
 use ferrotls::{
-    certificate_blocks_from_pem, verify_chain, LoadError, PolicyInputs, Profile, Purpose,
+    certificate_blocks_from_pem, verify_chain, KeyUsage, LoadError, PolicyInputs, Profile, Purpose,
     Revocation, RevocationPolicy, RootStore, ServerName, Validation,
 };
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ pub const SYNOPSIS: &str = "verify --roots FILE --chain FILE [--untrusted FILE] 
     [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] \
     [--profile rfc5280|webpki] [--policy OIDS] \
     [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] \
+    [--key-usage LIST] [--max-path-length N] \
     [--crl FILE]... [--crl-signer FILE]... [--ocsp FILE]... [--revocation soft|hard]";
 
 pub const ABOUT: &str = "Validates the first certificate of --chain against the trust anchors \
@@ -57,6 +58,16 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag(
         "inhibit-any-policy",
         "anyPolicy in a certificate is not processed",
+    ),
+    value(
+        "key-usage",
+        "NAME[,NAME...]",
+        "keyUsage bits the end entity must assert when it has a keyUsage (RFC 5280 names: digitalSignature, keyEncipherment, ...)",
+    ),
+    value(
+        "max-path-length",
+        "N",
+        "at most N CA certificates between the end entity and the trust anchor, self-issued ones not counted (RFC 5280 §6.1.2 (k))",
     ),
     repeated("crl", "FILE", "CRL, PEM or DER (repeatable)"),
     repeated("ocsp", "FILE", "OCSP response, DER or PEM (repeatable)"),
@@ -167,10 +178,23 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
             .parse::<Profile>()
             .map_err(|e| format!("--profile {name:?}: {e}"))?,
     };
+    let key_usage = match options.get("key-usage") {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|name| {
+                name.trim()
+                    .parse::<KeyUsage>()
+                    .map_err(|e| format!("--key-usage {name:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let mut validation = Validation::new(&roots, purpose, time)
         .with_policy(&policy)
-        .with_profile(profile);
+        .with_profile(profile)
+        .with_key_usage(&key_usage);
     validation.name = name.as_ref();
+    validation.max_path_length = options.number::<u64>("max-path-length")?;
     let verdict = verify_chain(end_entity, &borrowed, &validation).and_then(|path| {
         revocation
             .as_ref()
