@@ -395,6 +395,17 @@ impl ReceivedHandshake {
         }
     }
 
+    /// The header of a `typ` message the joiner refused with `refusal`
+    /// for the length it announced.
+    #[cfg(test)]
+    pub(crate) fn refused(typ: HandshakeType, refusal: Error) -> Self {
+        Self {
+            typ,
+            raw: vec![u8::from(typ), 0, 0, 1],
+            refused: Some(refusal),
+        }
+    }
+
     /// The body after the 4-byte header, or the joiner's refusal of it,
     /// which a state meets only once it has accepted the type (RFC 8446
     /// §6.2: the wrong message is `unexpected_message` first).

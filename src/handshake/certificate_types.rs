@@ -17,7 +17,7 @@ use crate::error::{
 use crate::handshake::{end_entity_key, KeyUse};
 use crate::msgs::certificate::{CertificateEntry, CertificateTls12, RawPublicKeyTls12};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
-use crate::msgs::enums::{CertificateType, HandshakeType};
+use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::CertificateTypeList;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::pki::{CertifiedKey, ClientCertVerified};
@@ -197,9 +197,6 @@ pub(crate) fn tls12_received(
             return Err(Error::UnexpectedMessage(unexpected));
         };
         return Ok(certificate.certificates);
-    }
-    if message.typ != HandshakeType::Certificate {
-        return Err(Error::UnexpectedMessage(unexpected));
     }
     let mut r = Reader::new(message.body()?);
     let raw = RawPublicKeyTls12::decode(&mut r)?;

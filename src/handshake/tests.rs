@@ -11,10 +11,12 @@ use crate::common_state::{
 };
 use crate::config::{ClientConfig, ServerConfig};
 use crate::crypto::aead::AeadAlgorithm;
-use crate::error::Error;
+use crate::error::{DecodeReason, Error};
 use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, FinishedKey, TrafficSecret};
-use crate::msgs::enums::{AlertDescription, KeyUpdateRequest, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{
+    AlertDescription, HandshakeType, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+};
 use crate::msgs::extensions::Extension;
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage};
 use crate::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
@@ -491,6 +493,32 @@ fn a_renegotiation_is_refused_by_a_side_whose_switch_is_off() {
     assert_eq!(server_io.calls.last(), Some(&"warning"));
     assert!(!server_io.renegotiation().in_progress());
     assert!(matches!(server, State::Server(server::State::Tls12(_))));
+}
+
+#[test]
+fn a_hello_request_with_a_body_is_decode_error_wherever_one_is_taken() {
+    // RFC 5246 §7.4.1.1: the HelloRequest is empty; one the joiner refused
+    // for announcing a body fails where the type is expected: in traffic,
+    // with renegotiation on or off, and while our renegotiation's
+    // ClientHello waits (where an empty one is ignored).
+    let too_long = Error::Decode(DecodeReason::MessageTooLong);
+    let refused = || ReceivedHandshake::refused(HandshakeType::HelloRequest, too_long.clone());
+    for client_on in [false, true] {
+        let (client, _, mut client_io, _) = tls12_handshaken(client_on, true);
+        let Err(err) = client.handle(&mut client_io, &refused()) else {
+            panic!("a HelloRequest with a body was taken")
+        };
+        assert_eq!(err, too_long, "renegotiation {client_on}");
+        assert!(client_io.sent.is_empty());
+    }
+    let (client, _, mut client_io, _) = tls12_handshaken(true, true);
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    assert!(client_io.renegotiation().in_progress());
+    let client = client.handle(&mut client_io, &hello_request()).unwrap();
+    let Err(err) = client.handle(&mut client_io, &refused()) else {
+        panic!("a HelloRequest with a body was ignored")
+    };
+    assert_eq!(err, too_long);
 }
 
 #[test]

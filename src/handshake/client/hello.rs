@@ -19,8 +19,8 @@ use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, T
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
 use crate::msgs::enums::{
-    CipherSuite, Compression, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion,
-    ServerNameType, SignatureScheme,
+    CipherSuite, Compression, ExtensionType, NamedGroup, ProtocolVersion, ServerNameType,
+    SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, NamedGroupList, ServerName as SniEntry};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
@@ -742,11 +742,6 @@ impl ExpectServerHello {
         &self,
         message: &ReceivedHandshake,
     ) -> Result<ServerAnswer, Error> {
-        if message.typ != HandshakeType::ServerHello {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::ExpectedServerHello,
-            ));
-        }
         let HandshakeMessage::ServerHello(server_hello) =
             HandshakeMessage::decode(message.typ, message.body()?, &HELLO_CONTEXT)?
         else {

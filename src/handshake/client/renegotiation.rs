@@ -18,22 +18,24 @@ use super::{hello, tls12, State};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::error::Error;
 
-/// A handshake message in TLS ≤1.2 traffic: an empty HelloRequest starts
-/// a renegotiation when it may (see the module's header), else `traffic`
-/// refuses it as it refuses every renegotiation.
+/// A HelloRequest in TLS ≤1.2 traffic, the one message the state takes
+/// (its `Expected`): it starts a renegotiation when it may (see the
+/// module's header), else `traffic` refuses it as it refuses every
+/// renegotiation. Its syntax is empty, so one the joiner refused for a
+/// body fails first.
 pub(super) fn expect_traffic(
     traffic: tls12::Traffic,
     common: &mut dyn HandshakeIo,
     message: &ReceivedHandshake,
 ) -> Result<State, Error> {
-    let starts = tls12::is_hello_request(message)?
-        && traffic.config.renegotiation
+    message.body()?;
+    let starts = traffic.config.renegotiation
         && common
             .renegotiation_mut()
             .begin(traffic.config.common.limits.max_renegotiations);
     if !starts {
         return traffic
-            .expect_traffic(common, message)
+            .refuse_renegotiation(common)
             .map(|t| State::Tls12(tls12::State::Traffic(t)));
     }
     let version = common.negotiated().version().ok_or(Error::InvalidRequest(

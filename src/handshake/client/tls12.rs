@@ -122,7 +122,7 @@ impl State {
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
-        if !matches!(self, Self::Traffic(_)) && is_hello_request(message)? {
+        if is_hello_request(message)? && !matches!(self, Self::Traffic(_)) {
             return Ok(self);
         }
         match self {
@@ -134,7 +134,7 @@ impl State {
             }
             Self::ExpectServerHelloDone(s) => s.expect_server_hello_done(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
-            Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+            Self::Traffic(s) => s.refuse_renegotiation(common).map(Self::Traffic),
         }
     }
 }
@@ -994,20 +994,13 @@ pub(crate) struct Traffic {
 }
 
 impl Traffic {
-    /// A HelloRequest is refused with a no_renegotiation warning and the
-    /// connection carries on (RFC 5746 §4.5 allows refusing), at
-    /// most `Limits::max_refused_renegotiations` times; any other handshake
-    /// message is `unexpected_message`.
-    pub(super) fn expect_traffic(
+    /// Refuses a HelloRequest with a no_renegotiation warning, and the
+    /// connection carries on (RFC 5746 §4.5 allows refusing), at most
+    /// `Limits::max_refused_renegotiations` times.
+    pub(super) fn refuse_renegotiation(
         mut self,
         common: &mut dyn HandshakeIo,
-        message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
-        if !is_hello_request(message)? {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::HandshakeAfterHandshake,
-            ));
-        }
         self.renegotiations.refuse(common)?;
         Ok(self)
     }

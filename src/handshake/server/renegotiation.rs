@@ -43,23 +43,23 @@ pub(super) fn request(traffic: &tls12::Traffic, common: &mut dyn HandshakeIo) ->
     Ok(())
 }
 
-/// A handshake message in TLS ≤1.2 traffic: a ClientHello starts a
-/// renegotiation when it may (see the module's header), else `traffic`
-/// refuses it as it refuses every renegotiation.
+/// A ClientHello in TLS ≤1.2 traffic, the one message the state takes
+/// (its `Expected`): it starts a renegotiation when it may (see the
+/// module's header), else `traffic` refuses it as it refuses every
+/// renegotiation.
 pub(super) fn expect_traffic(
     traffic: tls12::Traffic,
     common: &mut dyn HandshakeIo,
     message: &ReceivedHandshake,
 ) -> Result<super::State, Error> {
     let config = traffic.config.clone();
-    let starts = message.typ == crate::msgs::enums::HandshakeType::ClientHello
-        && config.renegotiation
+    let starts = config.renegotiation
         && common
             .renegotiation_mut()
             .begin(config.common.limits.max_renegotiations);
     if !starts {
         return traffic
-            .expect_traffic(common, message)
+            .refuse_renegotiation(common)
             .map(|t| super::State::Tls12(tls12::State::Traffic(t)));
     }
     let hello = hello::read_client_hello(common, message)?;

@@ -117,7 +117,7 @@ impl State {
             Self::ExpectClientKeyExchange(s) => s.expect_client_key_exchange(common, message),
             Self::ExpectCertificateVerify(s) => s.expect_certificate_verify(common, message),
             Self::ExpectFinished(s) => s.expect_finished(common, message),
-            Self::Traffic(s) => s.expect_traffic(common, message).map(Self::Traffic),
+            Self::Traffic(s) => s.refuse_renegotiation(common).map(Self::Traffic),
         }
     }
 }
@@ -1220,20 +1220,13 @@ pub(crate) struct Traffic {
 }
 
 impl Traffic {
-    /// A ClientHello (renegotiation) is refused with a no_renegotiation
-    /// warning and the connection carries on (RFC 5746 §4.4 allows
-    /// refusing), at most `Limits::max_refused_renegotiations` times;
-    /// any other handshake message is `unexpected_message`.
-    pub(super) fn expect_traffic(
+    /// Refuses a ClientHello (a renegotiation) with a no_renegotiation
+    /// warning, and the connection carries on (RFC 5746 §4.4 allows
+    /// refusing), at most `Limits::max_refused_renegotiations` times.
+    pub(super) fn refuse_renegotiation(
         mut self,
         common: &mut dyn HandshakeIo,
-        message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
-        if message.typ != HandshakeType::ClientHello {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::HandshakeAfterHandshake,
-            ));
-        }
         self.renegotiations.refuse(common)?;
         Ok(self)
     }
