@@ -273,30 +273,20 @@ fn cli_exit_status_2_for_unreadable_input_and_bad_usage() {
         Some(2)
     );
     assert_eq!(run(&["verify", "--roots", "p256-root.pem"]), Some(2));
-    assert_eq!(
-        run(&[&["verify"][..], &good, &["--time", "soon"]].concat()),
-        Some(2)
-    );
-    assert_eq!(
-        run(&[&["verify"][..], &good, &["--purpose", "email"]].concat()),
-        Some(2)
-    );
-    assert_eq!(
-        run(&[&["verify"][..], &good, &["--name", "a_b..c"]].concat()),
-        Some(2)
-    );
-    assert_eq!(
-        run(&[&["verify"][..], &good, &["--bogus", "x"]].concat()),
-        Some(2)
-    );
-    assert_eq!(
-        run(&[&["verify"][..], &good, &["--key-usage", "signing"]].concat()),
-        Some(2)
-    );
-    assert_eq!(
-        run(&[&["verify"][..], &good, &["--max-path-length", "-1"]].concat()),
-        Some(2)
-    );
+    for bad in [
+        ["--time", "soon"],
+        ["--purpose", "email"],
+        ["--name", "a_b..c"],
+        ["--bogus", "x"],
+        ["--key-usage", "signing"],
+        ["--max-path-length", "-1"],
+    ] {
+        assert_eq!(
+            run(&[&["verify"][..], &good, &bad].concat()),
+            Some(2),
+            "{bad:?}"
+        );
+    }
     assert_eq!(run(&["frobnicate"]), Some(2));
 }
 

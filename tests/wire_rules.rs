@@ -184,19 +184,8 @@ fn rfc8446_4_4_2_certificate_announcing_16_mib_fails_at_its_header() {
 
 /// The body length of the server's TLS 1.2 Certificate message.
 fn tls12_certificate_len() -> usize {
-    let client = client_builder("p256").versions(TLS12).build().unwrap();
-    let server = server_builder("p256").versions(TLS12).build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    let payload: Vec<u8> = records(&written(&mut s))
-        .iter()
-        .filter(|r| r[0] == 22)
-        .flat_map(|r| r[5..].to_vec())
-        .collect();
-    let certificate = split_messages(&payload)
-        .into_iter()
-        .find(|m| message_type(m) == 11)
-        .unwrap();
+    let (_, messages) = tls12_server_flight();
+    let certificate = messages.iter().find(|m| message_type(m) == 11).unwrap();
     certificate.len() - 4
 }
 
