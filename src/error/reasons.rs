@@ -233,7 +233,8 @@ reasons! {
         ClientWithoutEms => "client does not offer the extended master secret",
         NoCommonGroup => "no key-exchange group in common",
         NoCommonSuite => "no cipher suite in common",
-        NoFittingCertificate => "no certificate fits the client's signature_algorithms",
+        NoFittingCertificate => "no certificate fits: none whose keyUsage allows signing signs with \
+            the client's signature_algorithms",
         NoSuiteAndCertificate => "no cipher suite and certificate in common",
         RenegotiationChangesVersion => "a renegotiation changes the protocol version",
         RenegotiationDropsEms => "a renegotiation drops the extended master secret",
