@@ -241,6 +241,35 @@ fn a_configured_response_must_be_a_successful_ocsp_response() {
 }
 
 #[test]
+fn a_tls12_message_out_of_place_where_a_staple_may_come_is_unexpected_message() {
+    // RFC 6066 §8: after acknowledging status_request the server may send
+    // CertificateStatus after its Certificate, or go on without one; a
+    // ClientKeyExchange there is neither, and the reason names what could
+    // have come.
+    let version = ProtocolVersion::TLSv1_2;
+    let client_key_exchange = vec![16, 0, 0, 1, 0];
+    let (error, alert) = refuses(
+        client(version, true, false, false),
+        server(version, "good", Some("good.ocsp.der"), &[]),
+        name(),
+        Refuser::Client,
+        1,
+        |flight| {
+            edit_plaintext_flight(flight, |messages| {
+                // ServerHello, Certificate, then in the staple's place.
+                assert_eq!(messages[2][0], 22, "the server staples");
+                messages[2] = client_key_exchange;
+            })
+        },
+    );
+    assert_eq!(
+        error,
+        Error::UnexpectedMessage(UnexpectedMessageReason::ExpectedCertificateStatus)
+    );
+    assert_eq!(alert, Some(AlertDescription::UnexpectedMessage.into()));
+}
+
+#[test]
 fn a_tls12_certificate_status_without_an_acknowledgement_is_unexpected_message() {
     // RFC 6066 §8: a server sends CertificateStatus only after
     // acknowledging status_request in its ServerHello. One is slipped in

@@ -185,6 +185,8 @@ reasons! {
         ExpectedCertificateRequestOrCertificate => "expected CertificateRequest or Certificate",
         ExpectedCertificateRequestOrServerHelloDone => "expected CertificateRequest or \
             ServerHelloDone",
+        ExpectedCertificateStatus => "expected CertificateStatus, ServerKeyExchange, \
+            CertificateRequest or ServerHelloDone",
         ExpectedCertificateVerify => "expected CertificateVerify",
         ExpectedClientCertificate => "expected client Certificate",
         ExpectedClientHello => "expected ClientHello",

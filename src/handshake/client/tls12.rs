@@ -93,7 +93,7 @@ impl State {
                     T::ServerHelloDone,
                     T::HelloRequest,
                 ],
-                R::ExpectedServerKeyExchange,
+                R::ExpectedCertificateStatus,
             ),
             Self::ExpectServerKeyExchange(_) => Expected::new(
                 &[T::ServerKeyExchange, T::HelloRequest],
