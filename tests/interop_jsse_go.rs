@@ -1,8 +1,8 @@
 //! Interop with two more independent TLS stacks on 127.0.0.1, Java's
 //! SunJSSE (JDK 17) and Go's crypto/tls (Go 1.19), through peer programs
 //! that share one command line: `tests/interop_support/JssePeer.java`,
-//! run from source, and `tests/interop_support/gopeer`, built with `go
-//! build`. Each stack's client resumes with `ferrotls server`, and our
+//! compiled with `javac`, and `tests/interop_support/gopeer`, built with
+//! `go build`. Each stack's client resumes with `ferrotls server`, and our
 //! client resumes with each stack's server, in TLS 1.3 and in TLS 1.2;
 //! and certificates of the key types the other tests meet least (Ed25519,
 //! P-521, RSA-PSS) sign on either side and are checked on the other.
@@ -61,15 +61,25 @@ struct PeerProgram {
 }
 
 impl PeerProgram {
+    /// Compiled once with `javac` (a JVM launched on the source would
+    /// compile it again at every start).
     fn jsse() -> Self {
-        let source = format!(
-            "{}/tests/interop_support/JssePeer.java",
-            env!("CARGO_MANIFEST_DIR")
+        require("javac");
+        let build = Scratch::new("jssepeer");
+        let classes = build.file("classes");
+        let source = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/interop_support/JssePeer.java"
         );
+        let status = Command::new("javac")
+            .args(["-d", &classes, source])
+            .status()
+            .expect("javac");
+        assert!(status.success(), "javac of JssePeer.java failed");
         Self {
             prefix: "JSSE ",
-            command: vec!["java".into(), source],
-            _build: None,
+            command: vec!["java".into(), "-cp".into(), classes, "JssePeer".into()],
+            _build: Some(build),
         }
     }
 

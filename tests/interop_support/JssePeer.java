@@ -1,5 +1,6 @@
-// Java's own TLS stack (SunJSSE) as a peer for tests/interop_jsse.rs, run
-// from source (`java JssePeer.java ...`, JDK 11 or later):
+// Java's own TLS stack (SunJSSE) as a peer for tests/interop_jsse_go.rs,
+// which compiles it with `javac` and runs `java -cp DIR JssePeer ...`
+// (`java JssePeer.java ...` runs it from source too; JDK 11 or later):
 //
 //   client PORT ROOT_PEM VERSION CONNECTIONS SERVER_NAME
 //       connects CONNECTIONS times through one SSLContext (so a session

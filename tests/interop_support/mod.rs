@@ -50,7 +50,7 @@ pub fn require(program: &str) {
         "interop peer `{program}` is not installed: run tests/run.sh as root, or install it \
          (openssl: apt-get install openssl; gnutls-serv/gnutls-cli: apt-get install gnutls-bin; \
          tshark: apt-get install tshark; certutil/pk12util/tstclnt/selfserv: apt-get install \
-         libnss3-tools; chromium: apt-get install chromium; java: apt-get install \
+         libnss3-tools; chromium: apt-get install chromium; java/javac: apt-get install \
          openjdk-17-jdk-headless; go: apt-get install golang-go; sslyze: pip install sslyze)"
     );
 }
@@ -67,11 +67,17 @@ pub fn free_port() -> u16 {
 pub struct Scratch(std::path::PathBuf);
 
 impl Scratch {
-    /// Makes the directory `ferrotls-interop-<test>-<pid>` under the
-    /// system temporary directory.
+    /// Makes the directory `ferrotls-interop-<test>-<pid>-<n>` under the
+    /// system temporary directory, `n` counting the scratch directories
+    /// of this process: tests running at once that ask for the same name
+    /// each get their own.
     pub fn new(test: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("ferrotls-interop-{test}-{}", std::process::id()));
+        static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "ferrotls-interop-{test}-{}-{n}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch directory");
         Scratch(dir)
@@ -482,9 +488,7 @@ pub fn ferrotls_client_trusting(
 /// data the client received, which `--out` keeps apart from its `--json`
 /// lines.
 pub fn run_client(args: &[&str]) -> (std::process::ExitStatus, String) {
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let scratch = Scratch::new(&format!("client-{call}"));
+    let scratch = Scratch::new("client");
     let received = scratch.file("received");
     let mut args = args.to_vec();
     args.extend(["--out", received.as_str()]);
