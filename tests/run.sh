@@ -5,6 +5,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS   seconds per fuzz target (default 20; 0 skips fuzzing)
+#   FUZZ_JOBS      fuzz targets run at once (default: the number of cores)
 #   FERROTLS_PEERS where peers from PyPI go (default ~/.cache/ferrotls-peers;
 #                  sslyze and tlslite-ng in virtual environments there,
 #                  reused when present)
@@ -43,7 +44,7 @@ command -v curl >/dev/null || install_apt curl
 # tests/interop_redis_fleet.rs) start their own redis-server.
 command -v redis-server >/dev/null || install_apt redis-server
 # Java's and Go's TLS stacks (tests/interop_jsse_go.rs runs its Java peer
-# from source, which needs the JDK's compiler, and builds its Go peer).
+# compiled with the JDK's javac, and builds its Go peer).
 command -v javac >/dev/null || install_apt openjdk-17-jdk-headless
 command -v go >/dev/null || install_apt golang-go
 # The C library's test compiles against an installed prefix.
@@ -96,8 +97,9 @@ cargo clippy --all-targets --no-default-features --features cli -- -D warnings
 cargo clippy --lib --no-default-features --features tokio -- -D warnings
 # The Redis fleet modules in the library alone, without the tool.
 cargo clippy --lib --no-default-features --features redis -- -D warnings
-# The conversions from the ecosystem's shared types.
-cargo clippy --all-targets --features pki-types -- -D warnings
+# The conversions from the ecosystem's shared types: the library and the
+# test of them, the only targets with code under the feature.
+cargo clippy --lib --test api_pki_types --features pki-types -- -D warnings
 cargo clippy -p ferrotls-capi --all-targets -- -D warnings
 
 step "examples and rustdoc"
@@ -155,22 +157,41 @@ if [ "$FUZZ_SECONDS" != 0 ]; then
     (cd fuzz && cargo fuzz build --sanitizer none)
     targets=$(cd fuzz && cargo fuzz list)
     [ -n "$targets" ] || { echo "no fuzz targets found" >&2; exit 1; }
-    log=$(mktemp)
-    trap 'rm -f "$log"' EXIT
-    for t in $targets; do
-        echo "-- fuzz target $t"
-        corpora=("corpus/$t")
+    # A libFuzzer run takes one core: FUZZ_JOBS targets run at once (the
+    # machine's cores by default), each for the full FUZZ_SECONDS, with
+    # a log of its own; their results are read once all have ended.
+    jobs_at_once=${FUZZ_JOBS:-$(nproc)}
+    logs=$(mktemp -d)
+    trap 'rm -rf "$logs"' EXIT
+    fuzz_one() {
+        local t=$1
+        local corpora=("corpus/$t")
         mkdir -p "fuzz/corpus/$t"
         [ -d "fuzz/seeds/$t" ] && corpora+=("seeds/$t")
-        if ! (cd fuzz && cargo fuzz run --sanitizer none "$t" "${corpora[@]}" -- \
-            -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048) >"$log" 2>&1; then
-            tail -n 80 "$log"
-            grep -E 'Test unit written to|artifact_prefix' "$log" || true
-            echo "fuzz target $t failed; reproducer above (fuzz/artifacts/$t/)" >&2
-            exit 1
-        fi
-        grep -E '^Done [0-9]+ runs' "$log" || tail -n 3 "$log"
+        (cd fuzz && cargo fuzz run --sanitizer none "$t" "${corpora[@]}" -- \
+            -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048) \
+            >"$logs/$t.log" 2>&1 || touch "$logs/$t.failed"
+    }
+    for t in $targets; do
+        while [ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]; do
+            wait -n || true
+        done
+        fuzz_one "$t" &
     done
+    wait
+    failed=0
+    for t in $targets; do
+        echo "-- fuzz target $t"
+        if [ -e "$logs/$t.failed" ]; then
+            tail -n 80 "$logs/$t.log"
+            grep -E 'Test unit written to|artifact_prefix' "$logs/$t.log" || true
+            echo "fuzz target $t failed; reproducer above (fuzz/artifacts/$t/)" >&2
+            failed=1
+        else
+            grep -E '^Done [0-9]+ runs' "$logs/$t.log" || tail -n 3 "$logs/$t.log"
+        fi
+    done
+    [ "$failed" = 0 ] || exit 1
 fi
 
 df -h . | tail -n 1
