@@ -74,7 +74,7 @@ fn openssl_derives_the_same_secret_from_our_public_key() {
         let mut our_spki = peer_spki[..header_len].to_vec();
         our_spki.extend_from_slice(ours.public_key());
         let our_spki = scratch.write("ours.spki.der", &our_spki);
-        let secret_path = scratch.path("secret.bin");
+        let secret_path = scratch.join("secret.bin");
         let args: Vec<std::ffi::OsString> = vec![
             "pkeyutl".into(),
             "-derive".into(),

@@ -506,7 +506,7 @@ fn our_signatures_verify_with_openssl() {
     let sig = load("p256").sign(A::Ecdsa(H::Sha256), &message).unwrap();
     let (ok, _) = openssl_accepts(&scratch, "p256", A::Ecdsa(H::Sha256), &flip_bit(&sig, 20));
     assert!(!ok, "openssl accepted a damaged signature");
-    assert!(scratch.path("sig.bin").exists());
+    assert!(scratch.join("sig.bin").exists());
 }
 
 /// `Key = hex` values of one `[section]` of the RFC 8448 vector file.

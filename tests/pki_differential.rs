@@ -104,8 +104,7 @@ fn openssl_verdict(chain: &Chain, dir: &Path) -> Result<(), String> {
 #[test]
 fn verdicts_agree_or_differ_as_documented() {
     common::require_openssl();
-    let dir = common::scratch_dir("pki-differential", "chains");
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = common::Scratch::new("pki-differential-chains");
     let mut failures = Vec::new();
     let mut shown = Vec::new();
     for description in descriptions() {
@@ -148,8 +147,7 @@ fn verdicts_agree_or_differ_as_documented() {
 #[test]
 fn the_unmutated_chain_is_valid_everywhere() {
     common::require_openssl();
-    let dir = common::scratch_dir("pki-differential", "valid");
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = common::Scratch::new("pki-differential-valid");
     for keys in [
         [KeyType::Rsa2048; 3],
         [KeyType::P256; 3],

@@ -256,8 +256,7 @@ fn a_bad_signature_by_a_pss_keyed_ca_is_refused() {
 /// writes them.
 #[test]
 fn a_pss_key_without_a_certificate_keeps_its_own_parameters() {
-    let dir = common::scratch_dir("pki_rsa_pss", "salt16");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::Scratch::new("pki_rsa_pss-salt16");
     let key = dir.join("key.pem");
     let spki = dir.join("spki.der");
     let openssl = |args: &[&str]| {

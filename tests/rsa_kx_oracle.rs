@@ -28,13 +28,6 @@ use ferrotls::{AlertDescription, CipherSuite, Error, ProtocolVersion};
 /// The modulus length of the rsa2048 test key, in bytes.
 const K: usize = 256;
 
-/// A scratch directory for this test's files.
-fn scratch(name: &str) -> ScratchDir {
-    let dir = scratch_dir("rsa-kx", name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Raw RSA (`m^e mod n`, no padding) of `block` under the rsa2048 leaf's
 /// public key, by the openssl CLI.
 fn raw_rsa_encrypt(dir: &std::path::Path, block: &[u8]) -> Vec<u8> {
@@ -194,7 +187,7 @@ fn malformed(dir: &std::path::Path, client_version: [u8; 2]) -> Vec<(&'static st
 }
 
 fn every_failure_ends_alike(version: ProtocolVersion) {
-    let dir = scratch(&format!("{version:?}"));
+    let dir = Scratch::new(&format!("rsa-kx-{version:?}"));
     let client_version = u16::from(version).to_be_bytes();
     // Control: the client's own ciphertext completes the handshake.
     let (results, alert) = run(version, None);
@@ -259,7 +252,7 @@ fn the_premaster_carries_the_client_hello_version_not_the_negotiated_one() {
 fn a_server_never_answers_client_key_exchange_with_an_alert() {
     // Whatever the ciphertext, nothing is written between the
     // ClientKeyExchange and the Finished.
-    let dir = scratch("silent");
+    let dir = Scratch::new("rsa-kx-silent");
     for (name, ciphertext) in malformed(&dir, [3, 3]) {
         let suite = [CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256];
         let client = client_builder("rsa2048")
@@ -301,7 +294,7 @@ fn a_server_never_answers_client_key_exchange_with_an_alert() {
 fn decrypt_premaster_returns_the_plaintext_only_when_every_check_passes() {
     use ferrotls::internal::crypto::rsa_kx::{decrypt_premaster, PREMASTER_LEN};
     use ferrotls::OsRng;
-    let dir = scratch("direct");
+    let dir = Scratch::new("rsa-kx-direct");
     let key = certified_key("rsa2048");
     let rng = OsRng::new();
     let good = premaster([3, 3], 48);

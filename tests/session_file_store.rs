@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::scratch_dir;
+use common::Scratch;
 
 mod session_support;
 
@@ -48,7 +48,7 @@ fn names(d: &Path) -> Vec<String> {
 
 #[test]
 fn put_get_take_and_single_use() {
-    let d = scratch_dir("file-store", "basic");
+    let d = Scratch::new("file-store-basic");
     let store = FileServerStore::new(&*d, clock()).unwrap();
     assert!(store.put(&key(1), state(1)));
     assert_eq!(store.get(&key(1)), Some(state(1)));
@@ -66,7 +66,7 @@ fn put_get_take_and_single_use() {
 
 #[test]
 fn sessions_survive_a_new_store_on_the_same_directory() {
-    let d = scratch_dir("file-store", "restart");
+    let d = Scratch::new("file-store-restart");
     let first = FileServerStore::new(&*d, clock()).unwrap();
     assert!(first.put(&key(7), state(7)));
     drop(first);
@@ -76,7 +76,7 @@ fn sessions_survive_a_new_store_on_the_same_directory() {
 
 #[test]
 fn file_name_is_hex_of_the_key_so_no_key_escapes_the_directory() {
-    let d = scratch_dir("file-store", "names");
+    let d = Scratch::new("file-store-names");
     let store = FileServerStore::new(&*d, clock()).unwrap();
     let tricky = b"../../etc/passwd\0/x";
     assert!(store.put(tricky, state(1)));
@@ -92,7 +92,7 @@ fn file_name_is_hex_of_the_key_so_no_key_escapes_the_directory() {
 
 #[test]
 fn expired_sessions_are_not_returned() {
-    let d = scratch_dir("file-store", "expiry");
+    let d = Scratch::new("file-store-expiry");
     let c = clock();
     let store = FileServerStore::with_limits(&*d, 16, 2 * 3600, c.clone()).unwrap();
     assert!(store.put(&key(1), state(1)));
@@ -112,7 +112,7 @@ fn expired_sessions_are_not_returned() {
 
 #[test]
 fn capacity_is_a_bound() {
-    let d = scratch_dir("file-store", "capacity");
+    let d = Scratch::new("file-store-capacity");
     let c = clock();
     let store = FileServerStore::with_limits(&*d, 3, 7200, c.clone()).unwrap();
     for b in 1..=5 {
@@ -130,7 +130,7 @@ fn capacity_is_a_bound() {
 
 #[test]
 fn a_damaged_file_is_absent_not_an_error() {
-    let d = scratch_dir("file-store", "damaged");
+    let d = Scratch::new("file-store-damaged");
     let store = FileServerStore::new(&*d, clock()).unwrap();
     assert!(store.put(&key(1), state(1)));
     let path = d.join(format!("{}{FILE_SUFFIX}", hex::encode(key(1))));
@@ -146,7 +146,7 @@ fn a_damaged_file_is_absent_not_an_error() {
 
 #[test]
 fn capacity_is_exact_with_many_threads_inserting_at_once() {
-    let d = scratch_dir("file-store", "threads");
+    let d = Scratch::new("file-store-threads");
     let store = Arc::new(FileServerStore::with_limits(&*d, 16, 7200, clock()).unwrap());
     let threads: Vec<_> = (0..8u8)
         .map(|t| {
@@ -169,7 +169,7 @@ fn capacity_is_exact_with_many_threads_inserting_at_once() {
 
 #[test]
 fn eviction_takes_the_least_recently_used_first() {
-    let d = scratch_dir("file-store", "eviction");
+    let d = Scratch::new("file-store-eviction");
     let store = FileServerStore::with_limits(&*d, 2, 7200, clock()).unwrap();
     assert!(store.put(&key(1), state(1)));
     assert!(store.put(&key(2), state(2)));
@@ -187,7 +187,7 @@ fn eviction_takes_the_least_recently_used_first() {
 
 #[test]
 fn reopening_drops_expired_files_and_evicts_the_soonest_to_expire_first() {
-    let d = scratch_dir("file-store", "reopen-expiry");
+    let d = Scratch::new("file-store-reopen-expiry");
     let c = clock();
     let first = FileServerStore::with_limits(&*d, 8, 7200, c.clone()).unwrap();
     let mut brief = state(1);
@@ -212,7 +212,7 @@ fn reopening_drops_expired_files_and_evicts_the_soonest_to_expire_first() {
 
 #[test]
 fn reopening_keeps_entries_and_bounds_them_by_the_new_capacity() {
-    let d = scratch_dir("file-store", "reopen");
+    let d = Scratch::new("file-store-reopen");
     let c = clock();
     let first = FileServerStore::with_limits(&*d, 8, 7200, c.clone()).unwrap();
     for b in 1..=5 {
@@ -230,7 +230,7 @@ fn reopening_keeps_entries_and_bounds_them_by_the_new_capacity() {
 
 #[test]
 fn several_stores_on_one_directory_hold_at_most_their_capacities_together() {
-    let d = scratch_dir("file-store", "shared");
+    let d = Scratch::new("file-store-shared");
     let a = FileServerStore::with_limits(&*d, 4, 7200, clock()).unwrap();
     let b = FileServerStore::with_limits(&*d, 4, 7200, clock()).unwrap();
     for i in 0..10 {

@@ -331,7 +331,7 @@ fn file_store(dir: &std::path::Path) -> Arc<FileServerStore> {
 #[test]
 fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
     for v in UP_TO_12 {
-        let dir = scratch_dir("session-ids", &format!("id-{v:?}"));
+        let dir = Scratch::new(&format!("session-ids-{v:?}"));
         let c = client(v, false).build().unwrap();
         // Each connection meets a new server: a new configuration, a new
         // store instance on the same directory, and new ticket keys.
@@ -353,7 +353,7 @@ fn resumption_by_session_id_survives_server_restarts_with_the_file_store() {
 
 #[test]
 fn tls13_stateful_tickets_survive_server_restarts_with_the_file_store() {
-    let dir = scratch_dir("session-ids", "tls13");
+    let dir = Scratch::new("session-ids-tls13");
     let c = client(TLS13, true).build().unwrap();
     let restarted = || {
         server(TLS13)

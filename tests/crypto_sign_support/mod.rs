@@ -5,6 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+// The one scratch-directory helper, of which these crates use a part; a
+// test crate that also has `mod common;` would load the file twice.
+#[path = "../common/scratch.rs"]
+#[allow(clippy::duplicate_mod, dead_code)]
+mod scratch;
+pub use scratch::Scratch;
+
 /// The bytes of `vectors/keys/<name>`.
 pub fn key_file(name: &str) -> Vec<u8> {
     let path = keys_dir().join(name);
@@ -14,36 +21,6 @@ pub fn key_file(name: &str) -> Vec<u8> {
 /// The directory `vectors/keys/make.sh` writes to.
 pub fn keys_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/keys")
-}
-
-/// A scratch directory, removed on drop.
-pub struct Scratch(PathBuf);
-
-impl Scratch {
-    /// A fresh directory named after the test.
-    pub fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("ferrotls-{test}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    /// Writes `bytes` to `name` inside the directory and returns its path.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    /// The path of `name` inside the directory.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Runs `openssl` with `args`; returns whether it exited successfully,

@@ -13,6 +13,13 @@
 //! install it (`tests/run.sh` does): interop is never skipped silently.
 #![allow(dead_code)]
 
+// The one scratch-directory helper; a test crate that also has `mod
+// common;` loads the file twice, each copy its own module.
+#[path = "../common/scratch.rs"]
+#[allow(clippy::duplicate_mod)]
+mod scratch;
+pub use scratch::Scratch;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -60,39 +67,6 @@ pub fn require(program: &str) {
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     listener.local_addr().expect("local address").port()
-}
-
-/// A fresh scratch directory for one test's files, removed when the
-/// guard drops.
-pub struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    /// Makes the directory `ferrotls-interop-<test>-<pid>-<n>` under the
-    /// system temporary directory, `n` counting the scratch directories
-    /// of this process: tests running at once that ask for the same name
-    /// each get their own.
-    pub fn new(test: &str) -> Scratch {
-        static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "ferrotls-interop-{test}-{}-{n}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch directory");
-        Scratch(dir)
-    }
-
-    /// The path of `name` inside the directory, as a string.
-    pub fn file(&self, name: &str) -> String {
-        self.0.join(name).to_str().expect("UTF-8 path").to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A running peer: its stdout and stderr are collected apart in the
