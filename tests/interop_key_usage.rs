@@ -77,24 +77,11 @@ fn encipher_only_leaf(scratch: &Scratch) -> String {
     leaf
 }
 
-/// `openssl s_server -www` serving `leaf` with the rsa2048 leaf key.
-fn s_server(leaf: &str) -> (Peer, u16) {
-    let key = vector("rsa2048-leaf.key");
-    let peer = Peer::spawn(
-        "stdbuf",
-        &[
-            "-oL", "openssl", "s_server", "-accept", "0", "-cert", leaf, "-key", &key, "-www",
-        ],
-    );
-    let port = peer.wait_for_port("ACCEPT");
-    (peer, port)
-}
-
 #[test]
 fn our_client_refuses_an_encipher_only_key_where_it_must_sign() {
     let scratch = Scratch::new("key-usage-client");
     let leaf = encipher_only_leaf(&scratch);
-    let (_server, port) = s_server(&leaf);
+    let (_server, port) = openssl_server_serving(&leaf, &vector("rsa2048-leaf.key"), &["-www"]);
     let root = vector("rsa2048-root.pem");
     for versions in [
         &["--min-version", "1.3"][..],
@@ -142,7 +129,7 @@ fn our_client_refuses_an_encipher_only_key_where_it_must_sign() {
 fn our_client_takes_an_encipher_only_key_for_the_rsa_key_exchange() {
     let scratch = Scratch::new("key-usage-rsa-kx");
     let leaf = encipher_only_leaf(&scratch);
-    let (_server, port) = s_server(&leaf);
+    let (_server, port) = openssl_server_serving(&leaf, &vector("rsa2048-leaf.key"), &["-www"]);
     let (status, out) = ferrotls_client_trusting(
         port,
         &vector("rsa2048-root.pem"),

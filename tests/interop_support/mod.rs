@@ -480,22 +480,21 @@ pub fn openssl_server(key_type: &str, version: &[&str], extra: &[&str]) -> (Peer
     let cert = vector(&format!("{key_type}-leaf.pem"));
     let chain = vector(&format!("{key_type}-int.pem"));
     let key = vector(&format!("{key_type}-leaf.key"));
+    let mut options = version.to_vec();
+    options.extend_from_slice(&["-cert_chain", &chain]);
+    options.extend_from_slice(extra);
+    openssl_server_serving(&cert, &key, &options)
+}
+
+/// [`openssl_server`] serving the certificate in the PEM file `cert`
+/// with the key in `key`, and the options `options`.
+pub fn openssl_server_serving(cert: &str, key: &str, options: &[&str]) -> (Peer, u16) {
     // s_server prints through C stdio, fully buffered on a pipe: run it
     // line-buffered so that each line can be waited for.
     require("openssl");
     let mut args = vec!["-oL", "openssl", "s_server"];
-    args.extend_from_slice(version);
-    args.extend_from_slice(&[
-        "-accept",
-        "0",
-        "-cert",
-        &cert,
-        "-cert_chain",
-        &chain,
-        "-key",
-        &key,
-    ]);
-    args.extend_from_slice(extra);
+    args.extend_from_slice(options);
+    args.extend_from_slice(&["-accept", "0", "-cert", cert, "-key", key]);
     let peer = Peer::spawn("stdbuf", &args);
     let port = peer.wait_for_port("ACCEPT");
     (peer, port)
