@@ -537,7 +537,6 @@ pub use msgs::enums::{
     ProtocolVersion, SignatureScheme,
 };
 pub use observer::{MessageDirection, MessageObserver};
-pub use pki::ServerCertVerified;
 pub use pki::SignatureCache;
 pub use pki::StapledStatus;
 pub use pki::{
@@ -550,6 +549,7 @@ pub use pki::{
     MAX_INTERMEDIATES, MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION,
     MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
 };
+pub use pki::{ClientCertVerified, ServerCertVerified};
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_RECORD_SIZE_LIMIT};
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the

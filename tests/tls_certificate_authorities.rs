@@ -14,7 +14,8 @@ use common::rfc8448::client_hello;
 use common::*;
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::{
-    ProtocolVersion, ServerCertVerified, ServerCertVerifier, ServerName, WebPkiServerVerifier,
+    ClientAuth, ClientCertVerified, ClientCertVerifier, ProtocolVersion, ServerCertVerified,
+    ServerCertVerifier, ServerName, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 
 const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
@@ -69,6 +70,78 @@ fn a_client_whose_certificates_no_named_ca_issued_offers_the_first_that_fits() {
             refused.map(|e| e.alert()),
             Some(Some(ferrotls::AlertDescription::UnknownCa)),
             "{version:?}"
+        );
+    }
+}
+
+/// A client-certificate verifier written outside the crate: it names the
+/// roots of `key_type` and takes only the end-entity certificate `only`.
+#[derive(Debug)]
+struct OnlyThisLeaf {
+    names: Vec<Vec<u8>>,
+    only: Vec<u8>,
+}
+
+impl ClientCertVerifier for OnlyThisLeaf {
+    fn verify_client_cert(
+        &self,
+        end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _now: u64,
+    ) -> Result<ClientCertVerified, ferrotls::Error> {
+        if end_entity == self.only {
+            Ok(ClientCertVerified::assertion())
+        } else {
+            Err(ferrotls::Error::InvalidCertificate(
+                ferrotls::CertificateError::UnknownIssuer,
+            ))
+        }
+    }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        self.names.clone()
+    }
+}
+
+#[test]
+fn a_client_verifier_of_the_applications_own_names_its_cas_and_decides() {
+    for version in VERSIONS {
+        for (named, expected) in [("p256", "p256"), ("p384", "p384")] {
+            let verifier = OnlyThisLeaf {
+                names: WebPkiClientVerifier::new(roots(named)).root_subjects(),
+                only: certified_key(expected).chain()[0].clone(),
+            };
+            let server = server_builder("p256")
+                .versions(&[version])
+                .client_auth(ClientAuth::Required(Arc::new(verifier)))
+                .build()
+                .unwrap();
+            let (_, s) = handshaken(two_certificate_client(version), server, server_name("p256"));
+            assert_eq!(
+                s.peer_certificates(),
+                certified_key(expected).chain(),
+                "{version:?}, naming {named}"
+            );
+        }
+        // Its refusal ends the handshake.
+        let verifier = OnlyThisLeaf {
+            names: WebPkiClientVerifier::new(roots("p256")).root_subjects(),
+            only: Vec::new(),
+        };
+        let server = server_builder("p256")
+            .versions(&[version])
+            .client_auth(ClientAuth::Required(Arc::new(verifier)))
+            .build()
+            .unwrap();
+        let (mut c, mut s) = pair(two_certificate_client(version), server, server_name("p256"));
+        let refused = (0..4).find_map(|_| {
+            let refused = transfer(&mut c, &mut s).1.err();
+            transfer(&mut s, &mut c);
+            refused
+        });
+        assert!(
+            matches!(refused, Some(ferrotls::Error::InvalidCertificate(_))),
+            "{version:?}: {refused:?}"
         );
     }
 }
