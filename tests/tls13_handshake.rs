@@ -235,6 +235,44 @@ fn middlebox_compatibility_on_sends_one_ccs_each_way() {
     );
 }
 
+/// What a client with middlebox compatibility `on` writes after refusing
+/// the server's flight, whose last record (the encrypted Finished) had a
+/// bit flipped.
+fn records_after_refusing_the_flight(on: bool) -> Vec<Vec<u8>> {
+    let client = client_builder("p256").middlebox_compat(on).build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let err = transfer_altered(&mut s, &mut c, |flight| {
+        let last = flight.len() - 1;
+        flight[last] ^= 1;
+    })
+    .1
+    .unwrap_err();
+    assert_eq!(err, Error::BadRecordMac);
+    let mut out = Vec::new();
+    while c.wants_write() {
+        c.write_tls(&mut out).unwrap();
+    }
+    records(&out)
+}
+
+#[test]
+fn rfc8446_d4_a_client_refusing_the_servers_flight_sends_its_ccs_before_the_alert() {
+    // The dummy ChangeCipherSpec precedes the client's first protected
+    // record, which here is its alert: a peer in compatibility mode
+    // (BoringSSL's test runner, a middlebox) reads the CCS, then the
+    // alert under the client's handshake key.
+    let sent = records_after_refusing_the_flight(true);
+    assert_eq!(sent.len(), 2, "{sent:02x?}");
+    assert_eq!(sent[0], [20, 3, 3, 0, 1, 1]);
+    assert_eq!(sent[1][0], 23, "the alert, protected");
+    // Without the mode, the protected alert alone.
+    let sent = records_after_refusing_the_flight(false);
+    assert_eq!(sent.len(), 1, "{sent:02x?}");
+    assert_eq!(sent[0][0], 23);
+}
+
 #[test]
 fn session_ids_are_fresh_for_every_full_handshake() {
     let client = client_builder("p256").session_store(None).build().unwrap();

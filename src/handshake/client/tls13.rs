@@ -256,6 +256,15 @@ pub(super) fn handle_server_hello(
     let external_psk = matches!(accepted, Some(AcceptedPsk::External(_)));
     let (early, mut ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
     let keys = HandshakeKeys::derive(early, shared_secret.as_ref(), &transcript)?;
+    if state.config.middlebox_compat && !state.ccs_sent {
+        // RFC 8446 §D.4: the dummy ChangeCipherSpec comes before the
+        // client's first protected record. Sent as soon as the ServerHello
+        // is accepted, it also precedes an alert this client may have to
+        // protect about the server's encrypted flight, so a peer in
+        // compatibility mode reads that alert (BoringSSL and rustls send it
+        // here too).
+        common.send_dummy_ccs()?;
+    }
     common.set_tls13_read_key(suite.aead, &keys.server_traffic)?;
     if !state.early_data {
         // With 0-RTT the early key stays until EncryptedExtensions says
@@ -271,7 +280,6 @@ pub(super) fn handle_server_hello(
         secret: keys.secret,
         client_traffic: keys.client_traffic,
         server_traffic: keys.server_traffic,
-        ccs_sent: state.ccs_sent,
         certificate_request: None,
         resumed: ticket,
         external_psk,
@@ -495,7 +503,6 @@ pub(crate) struct Handshake {
     secret: HandshakeSecret,
     client_traffic: TrafficSecret,
     server_traffic: TrafficSecret,
-    ccs_sent: bool,
     certificate_request: Option<CertificateRequestTls13>,
     /// The ticket the server accepted, when resuming.
     resumed: Option<Arc<ClientTicketTls13>>,
@@ -843,9 +850,6 @@ impl ExpectFinished {
             let bytes = common.send_handshake(&HandshakeMessage::EndOfEarlyData)?;
             hs.transcript.add(bytes);
             common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
-        }
-        if hs.config.middlebox_compat && !hs.ccs_sent {
-            common.send_dummy_ccs()?;
         }
         if let Some(request) = &hs.certificate_request {
             send_client_certificate(
