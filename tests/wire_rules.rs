@@ -515,7 +515,8 @@ fn client_hello_with_legacy_version(version: u16) -> Vec<u8> {
 
 /// Our ClientHello (TLS 1.2 and 1.3 offered) with its extension of type
 /// `typ` replaced by one carrying `body`, which does not parse as that
-/// type; in one record.
+/// type (first, or last for pre_shared_key, RFC 8446 §4.2.11); in one
+/// record.
 fn client_hello_with_malformed(typ: ExtensionType, body: &[u8]) -> Vec<u8> {
     let client = client_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2])
@@ -524,13 +525,15 @@ fn client_hello_with_malformed(typ: ExtensionType, body: &[u8]) -> Vec<u8> {
     handshake_record(&edited_client_hello(client, |hello| {
         let extensions = hello.extensions.as_mut().unwrap();
         extensions.retain(|extension| extension.ext_type() != typ);
-        extensions.insert(
-            0,
-            Extension::Unknown {
-                typ,
-                data: body.to_vec(),
-            },
-        );
+        let malformed = Extension::Unknown {
+            typ,
+            data: body.to_vec(),
+        };
+        if typ == ExtensionType::PreSharedKey {
+            extensions.push(malformed);
+        } else {
+            extensions.insert(0, malformed);
+        }
     }))
 }
 
@@ -554,6 +557,38 @@ fn rfc8446_4_2_malformed_extension_used_only_before_tls13_is_ignored_in_tls13_an
         assert!(!written(&mut s).is_empty(), "no ServerHello for {typ:?}");
 
         let (err, sent) = server_refuses_bytes(TLS12, &hello);
+        assert!(matches!(err, Error::Decode(_)), "{typ:?}: {err:?}");
+        assert_eq!(sent, alert(AlertDescription::DecodeError), "{typ:?}");
+    }
+}
+
+#[test]
+fn rfc8446_4_2_malformed_extension_used_only_in_tls13_is_ignored_in_tls12_and_refused_in_tls13() {
+    let malformed: [(ExtensionType, &[u8]); 5] = [
+        // Empty by definition (RFC 8446 §4.2.6).
+        (ExtensionType::PostHandshakeAuth, &[0]),
+        // An empty list (RFC 8446 §4.2.9: <1..255>).
+        (ExtensionType::PskKeyExchangeModes, &[0]),
+        // An empty cookie (RFC 8446 §4.2.2: <1..2^16-1>).
+        (ExtensionType::Cookie, &[0, 0]),
+        // A share list announcing 9 bytes, holding 2 (RFC 8446 §4.2.8).
+        (ExtensionType::KeyShare, &[0, 9, 0, 0x1d]),
+        // One identity and a 2-byte binder (RFC 8446 §4.2.11:
+        // PskBinderEntry<32..255>), as a client that puts its TLS 1.2
+        // ticket there too sends it.
+        (
+            ExtensionType::PreSharedKey,
+            &[0, 7, 0, 1, 0xaa, 0, 0, 0, 0, 0, 3, 2, 0xbb, 0xbb],
+        ),
+    ];
+    for (typ, body) in malformed {
+        let hello = client_hello_with_malformed(typ, body);
+        let mut s = ServerConnection::new(server_builder("p256").versions(TLS12).build().unwrap());
+        deliver(&mut s, &hello).unwrap_or_else(|e| panic!("TLS 1.2 refused {typ:?}: {e:?}"));
+        assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+        assert!(!written(&mut s).is_empty(), "no ServerHello for {typ:?}");
+
+        let (err, sent) = server_refuses_bytes(TLS13, &hello);
         assert!(matches!(err, Error::Decode(_)), "{typ:?}: {err:?}");
         assert_eq!(sent, alert(AlertDescription::DecodeError), "{typ:?}");
     }

@@ -9,12 +9,14 @@
 //! on the values (a valid host name, a mode to go with a PSK) belong to
 //! the handshake layer.
 
-use crate::error::DecodeReason;
+use crate::error::{DecodeReason, Error};
 use crate::msgs::enums::{
     CertificateCompressionAlgorithm, CertificateType, EcPointFormat, NamedGroup, ProtocolVersion,
     PskKeyExchangeMode, SignatureScheme,
 };
-use crate::msgs::extensions::{CertificateStatusRequest, Extension, KeyShareEntry, ServerName};
+use crate::msgs::extensions::{
+    version_bound, CertificateStatusRequest, Era, Extension, KeyShareEntry, ServerName,
+};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::psk::PskOffer;
 
@@ -69,11 +71,12 @@ pub struct ClientHelloExtensions<'a> {
     pub client_certificate_types: Option<&'a [CertificateType]>,
     /// server_certificate_type (RFC 7250 §4.1).
     pub server_certificate_types: Option<&'a [CertificateType]>,
-    /// Why the first of the extensions used only up to TLS 1.2 whose body
-    /// does not parse failed, if any ([`Extension::Tls12OnlyMalformed`]):
-    /// `decode_error` for a server that negotiates TLS 1.2 or below,
-    /// nothing for one that negotiates TLS 1.3.
+    /// Why the first extension used only up to TLS 1.2 whose body does not
+    /// parse failed, if any ([`Extension::VersionBoundMalformed`]).
     pub tls12_only_malformed: Option<DecodeReason>,
+    /// Why the first extension used only in TLS 1.3 whose body does not
+    /// parse failed, if any ([`Extension::VersionBoundMalformed`]).
+    pub tls13_only_malformed: Option<DecodeReason>,
 }
 
 impl<'a> ClientHelloExtensions<'a> {
@@ -119,13 +122,30 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::ServerCertificateTypes(types) => {
                     view.server_certificate_types = Some(types)
                 }
-                Extension::Tls12OnlyMalformed { reason, .. } => {
-                    view.tls12_only_malformed = view.tls12_only_malformed.or(Some(*reason))
+                Extension::VersionBoundMalformed { typ, reason, .. } => {
+                    let first = match version_bound(*typ) {
+                        Some(Era::UpToTls12) => &mut view.tls12_only_malformed,
+                        Some(Era::Tls13) => &mut view.tls13_only_malformed,
+                        None => continue,
+                    };
+                    *first = first.or(Some(*reason));
                 }
                 _ => {}
             }
         }
         view
+    }
+
+    /// Refuses the hello if an extension that `version` uses does not
+    /// parse (`decode_error`, RFC 8446 §6.2); one that only the other side
+    /// of TLS 1.3 uses is ignored ([`Extension::VersionBoundMalformed`]).
+    pub fn check_parsed_for(&self, version: ProtocolVersion) -> Result<(), Error> {
+        let malformed = if version == ProtocolVersion::TLSv1_3 {
+            self.tls13_only_malformed
+        } else {
+            self.tls12_only_malformed
+        };
+        malformed.map_or(Ok(()), |reason| Err(Error::Decode(reason)))
     }
 }
 

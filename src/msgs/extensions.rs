@@ -389,14 +389,18 @@ pub enum Extension {
     /// server_certificate_type: the type of the server's Certificate
     /// (RFC 7250 §4.2); ServerHello (TLS 1.2), EncryptedExtensions.
     ServerCertificateTypeSelected(CertificateType),
-    /// A ClientHello extension used only up to TLS 1.2 (ec_point_formats,
-    /// encrypt_then_mac, extended_master_secret, SessionTicket,
-    /// renegotiation_info) whose body does not parse, kept as sent. A
-    /// server that negotiates TLS 1.3 has no use for these and ignores it
-    /// (RFC 8446 §4.2 lists none of them; OpenSSL does the same); one
-    /// that negotiates TLS 1.0–1.2 refuses the hello with `reason`
+    /// A ClientHello extension that only one side of TLS 1.3 uses, whose
+    /// body does not parse, kept as sent: one used only up to TLS 1.2
+    /// (ec_point_formats, encrypt_then_mac, extended_master_secret,
+    /// SessionTicket, renegotiation_info) or only in TLS 1.3 (key_share,
+    /// pre_shared_key, early_data, cookie, psk_key_exchange_modes,
+    /// post_handshake_auth). A server that negotiates a version with no use
+    /// for it ignores it, as one that does not implement it would (RFC 8446
+    /// §4.2 lists none of the first kind for TLS 1.3, and the second kind
+    /// means nothing to TLS 1.2); OpenSSL and BoringSSL do the same. One
+    /// that negotiates a version using it refuses the hello with `reason`
     /// (`decode_error`).
-    Tls12OnlyMalformed {
+    VersionBoundMalformed {
         /// The extension type.
         typ: ExtensionType,
         /// The extension data.
@@ -452,7 +456,7 @@ impl Extension {
             Self::ServerCertificateTypes(_) | Self::ServerCertificateTypeSelected(_) => {
                 T::ServerCertificateType
             }
-            Self::Tls12OnlyMalformed { typ, .. } | Self::Unknown { typ, .. } => *typ,
+            Self::VersionBoundMalformed { typ, .. } | Self::Unknown { typ, .. } => *typ,
         }
     }
 
@@ -461,18 +465,18 @@ impl Extension {
     /// over, is [`Error::Decode`]; a parsed type with no form in `cx`, a
     /// record_size_limit below `MIN_RECORD_SIZE_LIMIT` or two key shares
     /// for one group (RFC 8446 §4.2.8) is [`Error::IllegalParameter`].
-    /// A ClientHello extension used only up to TLS 1.2 whose body does not
-    /// parse is kept as [`Self::Tls12OnlyMalformed`] instead, for the
-    /// server to refuse only if it negotiates TLS 1.2 or below.
+    /// A ClientHello extension used only on one side of TLS 1.3 whose body
+    /// does not parse is kept as [`Self::VersionBoundMalformed`] instead,
+    /// for the server to refuse only if it negotiates a version using it.
     pub fn decode(r: &mut Reader<'_>, cx: ExtensionContext) -> Result<Self, Error> {
         let typ = ExtensionType::decode(r)?;
         let data = EXTENSION_DATA.read(r)?;
         let mut body = Reader::new(data);
         match Self::decode_body(typ, &mut body, cx).and_then(|ext| body.finish().map(|()| ext)) {
             Err(Error::Decode(reason))
-                if cx == ExtensionContext::ClientHello && used_only_before_tls13(typ) =>
+                if cx == ExtensionContext::ClientHello && version_bound(typ).is_some() =>
             {
-                Ok(Self::Tls12OnlyMalformed {
+                Ok(Self::VersionBoundMalformed {
                     typ,
                     data: data.to_vec(),
                     reason,
@@ -653,7 +657,7 @@ impl Extension {
                 CERTIFICATE_COMPRESSION_ALGORITHMS.write_list(w, algorithms)
             }
             Self::SessionTicket(data)
-            | Self::Tls12OnlyMalformed { data, .. }
+            | Self::VersionBoundMalformed { data, .. }
             | Self::Unknown { data, .. } => w.bytes(data),
             Self::PreSharedKeyOffer(offer) => offer.encode(w),
             Self::PreSharedKeySelected(index) => w.u16(*index),
@@ -678,18 +682,34 @@ impl Extension {
     }
 }
 
-/// Whether `typ` is an extension this crate parses that TLS 1.3 does not
-/// use (RFC 8446 §4.2 lists every extension TLS 1.3 uses).
-fn used_only_before_tls13(typ: ExtensionType) -> bool {
+/// The versions that use a ClientHello extension, when only one side of
+/// TLS 1.3 does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Era {
+    /// Only TLS 1.0 to 1.2 (RFC 8446 §4.2 lists every extension TLS 1.3
+    /// uses, and these are not among them).
+    UpToTls12,
+    /// Only TLS 1.3 (RFC 8446 §4.2.6, §4.2.8–§4.2.11).
+    Tls13,
+}
+
+/// Which side of TLS 1.3 uses `typ`, if only one does ([`Era`]).
+pub(crate) fn version_bound(typ: ExtensionType) -> Option<Era> {
     use ExtensionType as T;
-    matches!(
-        typ,
+    match typ {
         T::EcPointFormats
-            | T::EncryptThenMac
-            | T::ExtendedMasterSecret
-            | T::SessionTicket
-            | T::RenegotiationInfo
-    )
+        | T::EncryptThenMac
+        | T::ExtendedMasterSecret
+        | T::SessionTicket
+        | T::RenegotiationInfo => Some(Era::UpToTls12),
+        T::KeyShare
+        | T::PreSharedKey
+        | T::EarlyData
+        | T::Cookie
+        | T::PskKeyExchangeModes
+        | T::PostHandshakeAuth => Some(Era::Tls13),
+        _ => None,
+    }
 }
 
 /// Reads `client_shares`, stopping at the first entry past
@@ -1036,8 +1056,8 @@ mod tests {
             (&[0x00, 0x10, 0x00, 0x03, 0x00, 0x01, 0x00], C::ClientHello),
             // non-empty server_name in EncryptedExtensions.
             (&[0x00, 0x00, 0x00, 0x01, 0x00], C::EncryptedExtensions),
-            // post_handshake_auth with a body (RFC 8446 §4.2.6: empty).
-            (&[0x00, 0x31, 0x00, 0x01, 0x00], C::ClientHello),
+            // empty server_name list (RFC 6066 §3: at least one name).
+            (&[0x00, 0x00, 0x00, 0x02, 0x00, 0x00], C::ClientHello),
         ];
         for (bytes, cx) in cases {
             assert!(
@@ -1048,30 +1068,56 @@ mod tests {
     }
 
     #[test]
-    fn malformed_client_hello_extension_used_only_before_tls13_is_kept_with_its_reason() {
+    fn malformed_client_hello_extension_used_on_one_side_of_tls13_is_kept_with_its_reason() {
         use ExtensionContext as C;
-        // encrypt_then_mac with a body; renegotiation_info announcing 5
-        // bytes and holding 1.
-        let cases: [(&[u8], DecodeReason); 2] = [
-            (&[0x00, 0x16, 0x00, 0x01, 0x00], DecodeReason::TrailingBytes),
+        let cases: [(&[u8], DecodeReason, Era); 4] = [
+            // encrypt_then_mac with a body.
+            (
+                &[0x00, 0x16, 0x00, 0x01, 0x00],
+                DecodeReason::TrailingBytes,
+                Era::UpToTls12,
+            ),
+            // renegotiation_info announcing 5 bytes and holding 1.
             (
                 &[0xff, 0x01, 0x00, 0x02, 0x05, 0x00],
                 DecodeReason::Truncated,
+                Era::UpToTls12,
+            ),
+            // post_handshake_auth with a body (RFC 8446 §4.2.6: empty).
+            (
+                &[0x00, 0x31, 0x00, 0x01, 0x00],
+                DecodeReason::TrailingBytes,
+                Era::Tls13,
+            ),
+            // pre_shared_key whose one binder is 2 bytes (RFC 8446
+            // §4.2.11: PskBinderEntry<32..255>), as a client sends a
+            // TLS 1.2 ticket there beside SessionTicket.
+            (
+                &[
+                    0x00, 0x29, 0x00, 0x0e, 0x00, 0x07, 0x00, 0x01, 0xaa, 0, 0, 0, 0, 0x00, 0x03,
+                    0x02, 0xbb, 0xbb,
+                ],
+                DecodeReason::VectorLength,
+                Era::Tls13,
             ),
         ];
-        for (bytes, reason) in cases {
+        for (bytes, reason, era) in cases {
             let kept = decode_one(bytes, C::ClientHello).unwrap();
-            let Extension::Tls12OnlyMalformed { reason: got, .. } = &kept else {
+            let Extension::VersionBoundMalformed {
+                typ, reason: got, ..
+            } = &kept
+            else {
                 panic!("{kept:?}")
             };
-            assert_eq!(*got, reason);
+            assert_eq!(*got, reason, "{bytes:02x?}");
+            assert_eq!(version_bound(*typ), Some(era));
             assert_eq!(encode_one(&kept), bytes);
-            // A server's own hello is read strictly.
-            assert_eq!(
-                decode_one(bytes, C::ServerHello),
-                Err(Error::Decode(reason))
-            );
         }
+        // A server's own hello is read strictly.
+        assert_eq!(
+            decode_one(&[0x00, 0x16, 0x00, 0x01, 0x00], C::ServerHello),
+            Err(Error::Decode(DecodeReason::TrailingBytes))
+        );
     }
 
     #[test]

@@ -47,9 +47,10 @@ pub(crate) fn read_client_hello(
     Ok(hello)
 }
 
-/// Chooses the version of a ClientHello (RFC 8446 §4.2.1) and refuses an
-/// inappropriate fallback to it (RFC 7507 §3); the caller hands over to
-/// that version's state machine.
+/// Chooses the version of a ClientHello (RFC 8446 §4.2.1), refuses an
+/// inappropriate fallback to it (RFC 7507 §3) and a hello whose extensions
+/// for that version do not parse, ignoring those only the other side of
+/// TLS 1.3 uses; the caller hands over to that version's state machine.
 pub(super) fn choose_version(
     config: &ServerConfig,
     hello: &ClientHello,
@@ -57,6 +58,7 @@ pub(super) fn choose_version(
 ) -> Result<ProtocolVersion, Error> {
     let version = highest_common_version(config, hello, extensions)?;
     check_fallback(config, hello, version)?;
+    extensions.check_parsed_for(version)?;
     Ok(version)
 }
 

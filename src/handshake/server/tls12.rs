@@ -147,9 +147,6 @@ impl<'a> Offer<'a> {
         config: &ServerConfig,
         renegotiation: &mut Renegotiation,
     ) -> Result<Self, Error> {
-        if let Some(reason) = extensions.tls12_only_malformed {
-            return Err(Error::Decode(reason));
-        }
         let server_name = host_name(extensions.server_name)?;
         if let Some(formats) = extensions.ec_point_formats {
             if !formats.contains(&EcPointFormat::Uncompressed) {
