@@ -348,3 +348,37 @@ fn legacy_versions_are_off_by_default() {
     assert!(!config.common.versions.contains(&V10));
     assert!(!config.common.versions.contains(&V11));
 }
+
+/// The extension types of the ClientHello a client of `versions` sends.
+fn client_hello_extension_types(versions: &[ProtocolVersion]) -> Vec<u16> {
+    let hello = edited_client_hello(client(versions).build().unwrap(), |_| {});
+    let HandshakeMessage::ClientHello(sent) =
+        HandshakeMessage::decode_message(&records(&hello)[0][5..], &CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    sent.extensions()
+        .iter()
+        .map(|e| u16::from(e.ext_type()))
+        .collect()
+}
+
+#[test]
+fn rfc5246_7_4_1_4_1_a_client_of_tls11_and_below_offers_no_signature_algorithms() {
+    const SIGNATURE_ALGORITHMS: u16 = 13;
+    // "Clients MUST NOT offer it if they are offering prior versions":
+    // it means nothing below TLS 1.2, and a TLS 1.0 or 1.1 server may
+    // refuse it.
+    for versions in [&[V11, V10][..], &[V11], &[V10]] {
+        let types = client_hello_extension_types(versions);
+        assert!(!types.contains(&SIGNATURE_ALGORITHMS), "{versions:?}");
+        assert_eq!(
+            negotiate(client(versions).build().unwrap(), server(&[V12, V11, V10])),
+            versions[0]
+        );
+    }
+    for versions in [&[V12, V11][..], &[V13, V10]] {
+        let types = client_hello_extension_types(versions);
+        assert!(types.contains(&SIGNATURE_ALGORITHMS), "{versions:?}");
+    }
+}

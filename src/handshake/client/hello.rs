@@ -377,6 +377,14 @@ fn highest_legacy_version(config: &ClientConfig) -> Option<ProtocolVersion> {
         .max_by_key(|v| u16::from(*v))
 }
 
+/// Whether the ClientHello carries signature_algorithms: only when it
+/// offers TLS 1.2 or 1.3, since "clients MUST NOT offer it if they are
+/// offering prior versions" (RFC 5246 §7.4.1.4.1), that is, when TLS 1.1
+/// or below is the highest they offer.
+fn offers_signature_algorithms(config: &ClientConfig) -> bool {
+    offers_tls13(config) || highest_legacy_version(config) == Some(ProtocolVersion::TLSv1_2)
+}
+
 /// The ClientHello's legacy_version (`client_version`): TLS 1.2 when
 /// TLS 1.3 is offered (RFC 8446 §4.1.2), the highest enabled version
 /// otherwise (RFC 5246 §7.4.1.2).
@@ -636,9 +644,11 @@ impl ExpectServerHello {
         if highest_legacy_version(config).is_some() {
             self.push_tls12_extensions(&mut extensions);
         }
-        extensions.push(Extension::SignatureAlgorithms(
-            offered_schemes(config).as_ref().into(),
-        ));
+        if offers_signature_algorithms(config) {
+            extensions.push(Extension::SignatureAlgorithms(
+                offered_schemes(config).as_ref().into(),
+            ));
+        }
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
         }
