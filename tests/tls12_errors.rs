@@ -764,6 +764,28 @@ fn rfc6066_3_server_name_acknowledged_when_we_sent_none_is_unsupported_extension
 }
 
 #[test]
+fn supported_groups_echoed_in_a_tls12_server_hello_is_ignored() {
+    // Some servers echo it; RFC 8422 §5.1 defines it for the ClientHello
+    // only and RFC 5246 §7.4.1.4 forbids only what the client did not send.
+    let (client, server) = configs(Arc::new(CapturedSecrets::default()));
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer_altered(&mut s, &mut c, |b| {
+        edit_plaintext_flight(b, |m| {
+            edit_server_hello(m, |h| {
+                h.extensions
+                    .as_mut()
+                    .unwrap()
+                    .push(Extension::SupportedGroups([NamedGroup::X25519].into()))
+            })
+        })
+    })
+    .1
+    .unwrap();
+    assert!(c.wants_write(), "the client goes on to its key exchange");
+}
+
+#[test]
 fn rfc5246_7_4_2_server_key_unfit_for_the_suite_is_illegal_parameter() {
     // The RSA server chose ECDHE_RSA; the ServerHello is rewritten to
     // ECDHE_ECDSA, which the client also offered: "The end entity

@@ -377,6 +377,17 @@ fn server_hello_extensions_not_allowed_or_not_offered() {
         err,
         Error::IllegalParameter(IllegalParameterReason::ExtensionNotAllowed)
     ));
+    // Which a TLS 1.2 client ignores there (tests/tls12_errors.rs).
+    let (err, _) = client_refuses(default_client(), |h| {
+        h.extensions
+            .as_mut()
+            .unwrap()
+            .push(Extension::SupportedGroups([NamedGroup::X25519].into()))
+    });
+    assert!(matches!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::ExtensionNotAllowed)
+    ));
     let (err, alert) = client_refuses(default_client(), |h| {
         h.extensions.as_mut().unwrap().push(Extension::Unknown {
             typ: ExtensionType::Unknown(0x7777),

@@ -515,7 +515,10 @@ impl Extension {
             (T::CertificateAuthorities, C::ClientHello | C::CertificateRequest) => {
                 Self::CertificateAuthorities(read_opaque_list(AUTHORITIES, DISTINGUISHED_NAME, r)?)
             }
-            (T::SupportedGroups, C::ClientHello | C::EncryptedExtensions) => {
+            // RFC 8422 §5.1 defines supported_groups for the ClientHello
+            // only, but some TLS 1.2 servers echo it; a TLS 1.2 client
+            // ignores it there, a TLS 1.3 one refuses it (RFC 8446 §4.2).
+            (T::SupportedGroups, C::ClientHello | C::ServerHello | C::EncryptedExtensions) => {
                 Self::SupportedGroups(NAMED_GROUP_LIST.read_small_list(r)?)
             }
             (T::EcPointFormats, C::ClientHello | C::ServerHello) => {

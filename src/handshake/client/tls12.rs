@@ -312,6 +312,10 @@ impl ServerHelloExtensions {
                     }
                     settled.ticket_expected = true;
                 }
+                // Echoed by some servers though RFC 8422 §5.1 defines it for
+                // the ClientHello alone; OpenSSL and BoringSSL clients
+                // ignore it too.
+                Extension::SupportedGroups(_) => {}
                 Extension::EcPointFormats(formats) => {
                     if !formats.contains(&EcPointFormat::Uncompressed) {
                         return Err(Error::IllegalParameter(
