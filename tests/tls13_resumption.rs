@@ -106,6 +106,56 @@ fn second_connection_resumes_and_keeps_the_server_id() {
     assert_eq!(c2.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
 }
 
+/// The extension types of the EncryptedExtensions the server sends
+/// `client` on a new connection, decrypted with the server's handshake
+/// secret from `secrets`.
+fn encrypted_extension_types(
+    client: &Arc<ClientConfig>,
+    server: &Arc<ServerConfig>,
+    secrets: &CapturedSecrets,
+) -> Vec<u16> {
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+    use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+    const CX: DecodeContext = DecodeContext {
+        version: ferrotls::ProtocolVersion::TLSv1_3,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 32,
+    };
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    let mut types = Vec::new();
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    transfer_altered(&mut s, &mut c, |flight| {
+        edit_encrypted_flight(flight, &secret, |messages| {
+            let ee = messages.iter().find(|m| m[0] == 8).unwrap();
+            let HandshakeMessage::EncryptedExtensions(extensions) =
+                HandshakeMessage::decode_message(ee, &CX).unwrap()
+            else {
+                panic!("not EncryptedExtensions")
+            };
+            types = extensions.iter().map(|e| u16::from(e.ext_type())).collect();
+        })
+    })
+    .1
+    .unwrap();
+    handshake(&mut c, &mut s);
+    transfer(&mut s, &mut c).1.unwrap();
+    types
+}
+
+#[test]
+fn rfc6066_3_a_resumed_session_gets_no_server_name_acknowledgement() {
+    const SERVER_NAME: u16 = 0;
+    let (secrets, client, server) = logged_configs();
+    // "When resuming a session, the server MUST NOT include a server_name
+    // extension": EncryptedExtensions carries what the TLS 1.2 ServerHello
+    // did, so a full handshake acknowledges the name and a resumption not.
+    let full = encrypted_extension_types(&client, &server, &secrets);
+    assert!(full.contains(&SERVER_NAME), "{full:?}");
+    let resumed = encrypted_extension_types(&client, &server, &secrets);
+    assert!(!resumed.contains(&SERVER_NAME), "{resumed:?}");
+}
+
 #[test]
 fn chains_of_resumptions_keep_t_and_change_l() {
     let (secrets, client, server) = logged_configs();

@@ -507,6 +507,10 @@ fn send_flight(
     let external_psk = resumption
         .as_ref()
         .is_some_and(|r| matches!(r.psk, AcceptedPsk::External(_)));
+    // RFC 6066 §3: no server_name acknowledgement when resuming a session
+    // (a ticket); EncryptedExtensions carries what the ServerHello did.
+    let acknowledge_server_name =
+        offer.server_name.is_some() && (resumption.is_none() || external_psk);
     let (early, client) = early_secret(&config, common, hello, suite, resumption)?;
     let inputs = KeyInputs {
         early,
@@ -522,12 +526,7 @@ fn send_flight(
         &choices,
         offer.extensions.early_data,
     )?;
-    send_encrypted_extensions(
-        common,
-        &mut transcript,
-        &choices,
-        offer.server_name.is_some(),
-    )?;
+    send_encrypted_extensions(common, &mut transcript, &choices, acknowledge_server_name)?;
     let requested_schemes = match &choices.certificate {
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
@@ -919,7 +918,8 @@ fn install_handshake_keys(
 }
 
 /// Sends EncryptedExtensions (RFC 8446 §4.3.1): early_data when 0-RTT is
-/// accepted, the server_name acknowledgement (RFC 6066 §3), the ALPN
+/// accepted, the server_name acknowledgement when `server_name` (RFC 6066
+/// §3: a server name used and no session resumed), the ALPN
 /// protocol, and the certificate types the client asked about (RFC 7250
 /// §4.2).
 fn send_encrypted_extensions(
