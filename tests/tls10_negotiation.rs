@@ -349,18 +349,50 @@ fn legacy_versions_are_off_by_default() {
     assert!(!config.common.versions.contains(&V11));
 }
 
-/// The extension types of the ClientHello a client of `versions` sends.
-fn client_hello_extension_types(versions: &[ProtocolVersion]) -> Vec<u16> {
+/// The ClientHello a client of `versions` (every suite enabled) sends.
+fn client_hello_of(versions: &[ProtocolVersion]) -> ClientHello {
     let hello = edited_client_hello(client(versions).build().unwrap(), |_| {});
     let HandshakeMessage::ClientHello(sent) =
         HandshakeMessage::decode_message(&records(&hello)[0][5..], &CX).unwrap()
     else {
         panic!("not a ClientHello")
     };
-    sent.extensions()
+    sent
+}
+
+/// The extension types of the ClientHello a client of `versions` sends.
+fn client_hello_extension_types(versions: &[ProtocolVersion]) -> Vec<u16> {
+    client_hello_of(versions)
+        .extensions()
         .iter()
         .map(|e| u16::from(e.ext_type()))
         .collect()
+}
+
+#[test]
+fn a_client_of_tls11_and_below_offers_no_suite_that_needs_tls12() {
+    // AEAD and SHA-256/384 suites "MUST NOT be negotiated in older
+    // versions of TLS" (RFC 5288 §4, RFC 5289 §4).
+    let tls12_only = [
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+    for versions in [&[V11, V10][..], &[V10]] {
+        let offered = client_hello_of(versions).cipher_suites;
+        assert!(
+            offered.contains(&CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA),
+            "{versions:?}: {offered:?}"
+        );
+        for suite in tls12_only {
+            assert!(!offered.contains(&suite), "{versions:?}: {suite:?}");
+        }
+        assert!(!offered.contains(&CipherSuite::TLS_AES_128_GCM_SHA256));
+    }
+    let offered = client_hello_of(&[V12, V11]).cipher_suites;
+    assert!(
+        tls12_only.iter().all(|s| offered.contains(s)),
+        "{offered:?}"
+    );
 }
 
 #[test]

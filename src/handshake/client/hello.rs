@@ -14,7 +14,7 @@ use crate::error::{
     CryptoReason, Error, IllegalParameterReason, InvalidRequestReason, ProtocolVersionReason,
     UnexpectedMessageReason,
 };
-use crate::handshake::tls12::tls12_offered_schemes;
+use crate::handshake::tls12::{tls12_offered_schemes, tls12_suite};
 use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, Transcript};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
@@ -397,21 +397,23 @@ pub(super) fn announced_version(config: &ClientConfig) -> ProtocolVersion {
 }
 
 /// The cipher suites the ClientHello offers (RFC 8446 §4.1.2, RFC 5246
-/// §7.4.1.2): the enabled ones of each version family offered, then
-/// TLS_FALLBACK_SCSV on a fallback retry (RFC 7507 §4).
+/// §7.4.1.2): the enabled ones of each version family offered, those of
+/// TLS 1.0–1.2 only if usable at the highest of those versions offered
+/// (AEAD and SHA-256/384 suites "MUST NOT be negotiated in older versions
+/// of TLS", RFC 5288 §4, RFC 5289 §4, so a client of TLS 1.1 at most does
+/// not offer them), then TLS_FALLBACK_SCSV on a fallback retry (RFC 7507
+/// §4).
 fn offered_cipher_suites(config: &ClientConfig) -> InlineList<CipherSuite, CIPHER_SUITES_INLINE> {
     let common = &config.common;
-    let (tls13, legacy) = (
-        offers_tls13(config),
-        highest_legacy_version(config).is_some(),
-    );
+    let (tls13, legacy) = (offers_tls13(config), highest_legacy_version(config));
     let mut cipher_suites: InlineList<_, CIPHER_SUITES_INLINE> = common
         .cipher_suites
         .iter()
         .copied()
-        .filter(|s| match tls13_suite(*s) {
-            Some(_) => tls13,
-            None => legacy,
+        .filter(|s| match (tls13_suite(*s), tls12_suite(*s)) {
+            (Some(_), _) => tls13,
+            (None, Some(suite)) => legacy.is_some_and(|v| suite.usable_with(v)),
+            (None, None) => legacy.is_some(),
         })
         .collect();
     if config.fallback_retry {
