@@ -1,0 +1,598 @@
+//! The shim BoringSSL's TLS test suite ("BoGo", `ssl/test/runner` in the
+//! BoringSSL tree) drives: the runner starts it once per test with flags
+//! that say which side to play and what to expect, it connects back to the
+//! runner, plays the handshake, checks what was negotiated, and echoes
+//! application data with every byte inverted until the runner closes.
+//!
+//! The protocol this follows, as the runner's `runner.go` and BoringSSL's
+//! `bssl_shim.cc` define it:
+//! - `-port N -shim-id ID [-ipv6]`: connect to the runner on loopback and
+//!   send `ID` as 8 little-endian bytes before any TLS byte;
+//! - `-resume-count N`: after the first connection, connect N more times,
+//!   offering (client) or accepting (server) the session of the first;
+//!   `-on-initial-FLAG` applies only to the first connection,
+//!   `-on-resume-FLAG` only to the others, a bare flag to all;
+//! - exit 0 on success with nothing on stderr, 1 with the reason on stderr
+//!   on failure, and 89 for a flag this shim does not implement, which the
+//!   runner counts as "unimplemented" rather than failed.
+//!
+//! How to run the suite with it is in `docs/interop.md`; the runner's
+//! configuration for ferrotls (tests left out, and why) is
+//! `tests/bogo/config.json`.
+
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrotls::{
+    CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig,
+    ClientConnection, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, NamedGroup,
+    OsRng, ProtocolVersion, RootStore, RotatingTicketer, ServerConfig, ServerConnection,
+    ServerName, ServerSessionStore, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
+    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
+    TLS13_CIPHER_SUITES,
+};
+
+/// The runner's code for "this shim does not implement a flag the test
+/// needs" (`runner.go`, `errUnimplemented`).
+const EXIT_UNIMPLEMENTED: u8 = 89;
+
+/// What the shim writes first under `-shim-writes-first`
+/// (`runner.go`, `shimInitialWrite`).
+const SHIM_INITIAL_WRITE: &[u8] = b"hello";
+
+/// How much one read takes: the runner's own shim reads 512 bytes at a
+/// time so that one record may take several reads (`bssl_shim.cc`).
+const READ_SIZE: usize = 512;
+
+/// How long a connection may stay silent before the shim gives up; the
+/// runner's own idle timeout is 15 s.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How long a failed connection waits for the runner to close after our
+/// alert: closing with the runner's records unread would reset the
+/// connection, and a reset can destroy the alert before the runner reads
+/// it.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// The name the client offers its session under when no `-host-name` is
+/// given; the runner's certificates are issued for it.
+const DEFAULT_SERVER_NAME: &str = "test";
+
+/// How a flag takes its value.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Present or not.
+    Switch,
+    /// One value; a later one replaces it.
+    Value,
+    /// A value each time it is given, all kept in order.
+    List,
+}
+
+/// The flags this shim implements, and how each takes its value. A flag
+/// not here makes the shim exit with [`EXIT_UNIMPLEMENTED`].
+const FLAGS: &[(&str, Kind)] = &[
+    ("server", Kind::Switch),
+    ("ipv6", Kind::Switch),
+    ("port", Kind::Value),
+    ("shim-id", Kind::Value),
+    ("resume-count", Kind::Value),
+    // The runner's own shim uses these to choose how it does I/O
+    // (non-blocking BIOs, read sizes); here I/O is blocking and whole.
+    ("async", Kind::Switch),
+    ("read-size", Kind::Value),
+    ("cert-file", Kind::Value),
+    ("key-file", Kind::Value),
+    ("trust-cert", Kind::Value),
+    ("min-version", Kind::Value),
+    ("max-version", Kind::Value),
+    ("curves", Kind::List),
+    ("host-name", Kind::Value),
+    ("advertise-alpn", Kind::Value),
+    ("select-alpn", Kind::Value),
+    ("expect-alpn", Kind::Value),
+    ("expect-no-alpn", Kind::Switch),
+    ("expect-server-name", Kind::Value),
+    ("expect-version", Kind::Value),
+    ("expect-curve-id", Kind::Value),
+    ("expect-session-miss", Kind::Switch),
+    ("shim-writes-first", Kind::Switch),
+    ("shim-shuts-down", Kind::Switch),
+    ("check-close-notify", Kind::Switch),
+    ("verify-peer", Kind::Switch),
+    ("require-any-client-certificate", Kind::Switch),
+    ("no-ticket", Kind::Switch),
+    ("renegotiate-freely", Kind::Switch),
+    ("export-keying-material", Kind::Value),
+    ("export-label", Kind::Value),
+    ("export-context", Kind::Value),
+    ("use-export-context", Kind::Switch),
+];
+
+/// The flags one connection runs with: its own and the bare ones.
+#[derive(Clone, Default)]
+struct Flags {
+    switches: Vec<&'static str>,
+    values: HashMap<&'static str, Vec<String>>,
+}
+
+impl Flags {
+    fn on(&self, name: &str) -> bool {
+        self.switches.contains(&name)
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+
+    fn list(&self, name: &str) -> &[String] {
+        self.values.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, String> {
+        self.value(name)
+            .map(|v| v.parse().map_err(|_| format!("-{name}: not a number: {v}")))
+            .transpose()
+    }
+
+    fn add(&mut self, name: &'static str, kind: Kind, value: Option<String>) {
+        match (kind, value) {
+            (Kind::Switch, _) => self.switches.push(name),
+            (_, Some(v)) => self.values.entry(name).or_default().push(v),
+            (_, None) => {}
+        }
+    }
+}
+
+/// Why the shim stops before or instead of a test.
+enum Stop {
+    Unimplemented(String),
+    Failed(String),
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        Stop::Failed(e.to_string())
+    }
+}
+
+impl From<ferrotls::Error> for Stop {
+    fn from(e: ferrotls::Error) -> Self {
+        Stop::Failed(e.to_string())
+    }
+}
+
+impl From<String> for Stop {
+    fn from(e: String) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+/// The flags of the first connection and of the resumptions.
+fn parse(args: &[String]) -> Result<(Flags, Flags), Stop> {
+    let mut initial = Flags::default();
+    let mut resume = Flags::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let bare = arg
+            .strip_prefix('-')
+            .ok_or_else(|| Stop::Failed(format!("not a flag: {arg}")))?;
+        let (name, to_initial, to_resume) = if let Some(n) = bare.strip_prefix("on-initial-") {
+            (n, true, false)
+        } else if let Some(n) = bare.strip_prefix("on-resume-") {
+            (n, false, true)
+        } else {
+            (bare, true, true)
+        };
+        let (name, kind) = FLAGS
+            .iter()
+            .copied()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| Stop::Unimplemented(format!("unimplemented flag: {arg}")))?;
+        let value = match kind {
+            Kind::Switch => None,
+            Kind::Value | Kind::List => Some(
+                args.next()
+                    .ok_or_else(|| Stop::Failed(format!("{arg} needs a value")))?
+                    .clone(),
+            ),
+        };
+        if to_initial {
+            initial.add(name, kind, value.clone());
+        }
+        if to_resume {
+            resume.add(name, kind, value);
+        }
+    }
+    Ok((initial, resume))
+}
+
+/// The versions between `-min-version` and `-max-version`, all of them
+/// when neither is given: BoringSSL, whose behaviour the tests expect,
+/// enables TLS 1.0 to 1.3 unless told otherwise.
+fn versions(flags: &Flags) -> Result<Vec<ProtocolVersion>, Stop> {
+    let min: Option<u16> = flags.number("min-version")?;
+    let max: Option<u16> = flags.number("max-version")?;
+    let chosen: Vec<_> = ALL_VERSIONS
+        .iter()
+        .copied()
+        .filter(|v| {
+            let n = u16::from(*v);
+            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
+        })
+        .collect();
+    if chosen.is_empty() {
+        return Err(Stop::Unimplemented(format!(
+            "no version between {min:?} and {max:?}"
+        )));
+    }
+    Ok(chosen)
+}
+
+/// BoringSSL's default suites, which the tests expect: the AEAD suites, the
+/// CBC ones and RSA key exchange (BoringSSL has no finite-field DHE).
+fn cipher_suites() -> Vec<CipherSuite> {
+    let mut suites: Vec<CipherSuite> = Vec::new();
+    for suite in [
+        TLS13_CIPHER_SUITES,
+        TLS12_CIPHER_SUITES,
+        TLS12_CBC_CIPHER_SUITES,
+        TLS12_RSA_KX_CIPHER_SUITES,
+    ]
+    .concat()
+    {
+        if !suites.contains(&suite) {
+            suites.push(suite);
+        }
+    }
+    suites
+}
+
+fn groups(flags: &Flags) -> Result<Option<Vec<NamedGroup>>, Stop> {
+    let ids = flags.list("curves");
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    ids.iter()
+        .map(|id| {
+            id.parse::<u16>()
+                .map(NamedGroup::from)
+                .map_err(|_| Stop::Failed(format!("-curves: not a number: {id}")))
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// The protocols of `-advertise-alpn`, given in their wire form (each
+/// prefixed with its length, RFC 7301 §3.1).
+fn alpn_list(wire: &str) -> Result<Vec<Vec<u8>>, Stop> {
+    let mut rest = wire.as_bytes();
+    let mut out = Vec::new();
+    while let Some((&len, tail)) = rest.split_first() {
+        let len = usize::from(len);
+        if tail.len() < len {
+            return Err(Stop::Failed(format!("-advertise-alpn: bad list {wire:?}")));
+        }
+        let (name, tail) = tail.split_at(len);
+        out.push(name.to_vec());
+        rest = tail;
+    }
+    Ok(out)
+}
+
+/// A client-certificate verifier that takes any certificate, as the
+/// runner's own shim does unless told to verify (`-verify-peer` with a
+/// `-trust-cert` on the server side is not implemented).
+#[derive(Debug)]
+struct AnyClientCertificate;
+
+impl ClientCertVerifier for AnyClientCertificate {
+    fn verify_client_cert(
+        &self,
+        _end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _now: u64,
+    ) -> Result<ClientCertVerified, ferrotls::Error> {
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
+}
+
+fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
+    match (flags.value("cert-file"), flags.value("key-file")) {
+        (Some(chain), Some(key)) => CertifiedKey::from_pem_files(chain, key)
+            .map(|k| Some(Arc::new(k)))
+            // The runner's credentials include kinds ferrotls does not
+            // load (ML-DSA); a test that needs one cannot run.
+            .map_err(|e| Stop::Unimplemented(format!("{chain}, {key}: {e}"))),
+        (None, None) => Ok(None),
+        _ => Err(Stop::Failed("-cert-file and -key-file go together".into())),
+    }
+}
+
+/// What every connection of one shim run shares: the client's session
+/// store, or the server's ticket keys and session cache, so that a
+/// resumption finds the first connection's session.
+struct Shared {
+    client_store: Arc<dyn ClientSessionStore>,
+    ticketer: Arc<dyn Ticketer>,
+    server_store: Arc<dyn ServerSessionStore>,
+}
+
+impl Shared {
+    fn new() -> Result<Self, Stop> {
+        let clock = Arc::new(SystemClock);
+        Ok(Self {
+            client_store: Arc::new(InMemoryClientStore::new(clock.clone())),
+            ticketer: Arc::new(RotatingTicketer::new(
+                Arc::new(OsRng::new()),
+                clock.clone(),
+            )?),
+            server_store: Arc::new(InMemoryServerStore::new(clock)),
+        })
+    }
+}
+
+fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, Stop> {
+    let builder = if flags.on("verify-peer") {
+        let root = flags
+            .value("trust-cert")
+            .ok_or_else(|| Stop::Unimplemented("-verify-peer without -trust-cert".into()))?;
+        let roots = RootStore::from_pem_file(root).map_err(|e| format!("{root}: {e}"))?;
+        ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
+    } else {
+        ClientConfig::dangerous().builder_accepting_any_server_certificate()
+    };
+    let mut builder = builder
+        .versions(&versions(flags)?)
+        .cipher_suites(&cipher_suites())
+        .session_store(Some(shared.client_store.clone()))
+        .enable_sni(flags.value("host-name").is_some())
+        .enable_tickets(!flags.on("no-ticket"))
+        .renegotiation(flags.on("renegotiate-freely"));
+    if let Some(groups) = groups(flags)? {
+        builder = builder.groups(&groups);
+    }
+    if let Some(wire) = flags.value("advertise-alpn") {
+        let list = alpn_list(wire)?;
+        let names: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
+        builder = builder.alpn_protocols(&names);
+    }
+    if let Some(key) = certified_key(flags)? {
+        builder = builder.client_certificate(key);
+    }
+    built(builder.build())
+}
+
+/// A configuration ferrotls refuses to build (a group or version it does
+/// not have) is a test this shim cannot run, not a failure of it.
+fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
+    config.map_err(|e| Stop::Unimplemented(format!("configuration refused: {e}")))
+}
+
+fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, Stop> {
+    let key = certified_key(flags)?
+        .ok_or_else(|| Stop::Unimplemented("a server without a certificate".into()))?;
+    let mut builder = ServerConfig::builder(key)
+        .versions(&versions(flags)?)
+        .cipher_suites(&cipher_suites())
+        .ticketer(shared.ticketer.clone())
+        .session_cache(Some(shared.server_store.clone()))
+        .renegotiation(flags.on("renegotiate-freely"));
+    if flags.on("no-ticket") {
+        builder = builder.tickets(0);
+    }
+    if let Some(groups) = groups(flags)? {
+        builder = builder.groups(&groups);
+    }
+    if let Some(name) = flags.value("select-alpn") {
+        builder = builder.alpn_protocols(&[name.as_bytes()]);
+    }
+    if flags.on("require-any-client-certificate") {
+        builder = builder.client_auth(ClientAuth::Required(Arc::new(AnyClientCertificate)));
+    } else if flags.on("verify-peer") {
+        builder = builder.client_auth(ClientAuth::Optional(Arc::new(AnyClientCertificate)));
+    }
+    built(builder.build())
+}
+
+/// Checks what the handshake negotiated against the `-expect-*` flags
+/// (`bssl_shim.cc`, `CheckHandshakeProperties`).
+fn check(conn: &ferrotls::Connection, flags: &Flags, is_resume: bool) -> Result<(), Stop> {
+    if let Some(want) = flags.number::<u16>("expect-version")? {
+        let got = conn.protocol_version().map(u16::from);
+        if got != Some(want) {
+            return Err(Stop::Failed(format!(
+                "want version {want:04x}, got {got:04x?}"
+            )));
+        }
+    }
+    let expect_resume = is_resume && !flags.on("expect-session-miss");
+    if conn.is_resumed() != expect_resume {
+        return Err(Stop::Failed(format!(
+            "session unexpectedly was{} reused",
+            if conn.is_resumed() { "" } else { " not" }
+        )));
+    }
+    if let Some(want) = flags.value("expect-alpn") {
+        if conn.alpn_protocol() != Some(want.as_bytes()) {
+            return Err(Stop::Failed(format!(
+                "want ALPN {want:?}, got {:?}",
+                conn.alpn_protocol().map(String::from_utf8_lossy)
+            )));
+        }
+    }
+    if flags.on("expect-no-alpn") && conn.alpn_protocol().is_some() {
+        return Err(Stop::Failed("unexpected ALPN".into()));
+    }
+    if let Some(want) = flags.value("expect-server-name") {
+        if conn.server_name() != Some(want) {
+            return Err(Stop::Failed(format!(
+                "want server name {want:?}, got {:?}",
+                conn.server_name()
+            )));
+        }
+    }
+    if let Some(want) = flags.number::<u16>("expect-curve-id")? {
+        let got = conn.negotiated_group().map(u16::from);
+        if got != Some(want) {
+            return Err(Stop::Failed(format!("want group {want}, got {got:?}")));
+        }
+    }
+    Ok(())
+}
+
+/// `-export-keying-material N`: the shim writes N bytes exported under
+/// `-export-label` (and `-export-context` when `-use-export-context`) to
+/// the peer, which compares them with its own (RFC 5705, RFC 8446 §7.5).
+fn exported(conn: &ferrotls::Connection, flags: &Flags) -> Result<Option<Vec<u8>>, Stop> {
+    let Some(len) = flags.number::<usize>("export-keying-material")? else {
+        return Ok(None);
+    };
+    let label = flags.value("export-label").unwrap_or_default();
+    let context = flags
+        .on("use-export-context")
+        .then(|| flags.value("export-context").unwrap_or_default().as_bytes());
+    let mut out = vec![0; len];
+    conn.export_keying_material(&mut out, label.as_bytes(), context)?;
+    Ok(Some(out))
+}
+
+/// One connection: handshake, checks, the echo, and the close.
+fn exchange<C>(
+    tls: &mut StreamOwned<C, TcpStream>,
+    flags: &Flags,
+    is_resume: bool,
+) -> Result<(), Stop>
+where
+    C: std::ops::DerefMut<Target = ferrotls::Connection>,
+{
+    tls.complete_handshake()?;
+    check(&tls.conn, flags, is_resume)?;
+    if let Some(material) = exported(&tls.conn, flags)? {
+        tls.write_all(&material)?;
+    }
+    if flags.on("shim-writes-first") {
+        tls.write_all(SHIM_INITIAL_WRITE)?;
+    }
+    if !flags.on("shim-shuts-down") {
+        let mut buf = [0u8; READ_SIZE];
+        loop {
+            let n = match tls.read(&mut buf) {
+                Ok(0) => break,
+                // The runner's shim stops on an unclean close too.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(e.into()),
+                Ok(n) => n,
+            };
+            let echo: Vec<u8> = buf.iter().take(n).map(|b| b ^ 0xff).collect();
+            tls.write_all(&echo)?;
+        }
+    }
+    tls.conn.send_close_notify();
+    match tls.flush() {
+        Ok(()) => {}
+        // The runner may already have closed its end.
+        Err(e) if !flags.on("check-close-notify") => drop(e),
+        Err(e) => return Err(e.into()),
+    }
+    if flags.on("shim-shuts-down") && flags.on("check-close-notify") {
+        let mut rest = Vec::new();
+        tls.read_to_end(&mut rest)?;
+    }
+    Ok(())
+}
+
+/// Runs [`exchange`]; when it fails, sends what the connection still has
+/// to say (its alert), then reads until the runner closes, at most
+/// [`LINGER`], before the socket goes.
+fn settle<C>(mut tls: StreamOwned<C, TcpStream>, flags: &Flags, is_resume: bool) -> Result<(), Stop>
+where
+    C: std::ops::DerefMut<Target = ferrotls::Connection>,
+{
+    let result = exchange(&mut tls, flags, is_resume);
+    if result.is_err() {
+        while tls.conn.wants_write() {
+            if tls.conn.write_tls(&mut tls.sock).is_err() {
+                break;
+            }
+        }
+        let _ = tls.sock.shutdown(std::net::Shutdown::Write);
+        let _ = tls.sock.set_read_timeout(Some(LINGER));
+        let _ = io::copy(&mut tls.sock, &mut io::sink());
+    }
+    result
+}
+
+fn connect(flags: &Flags) -> Result<TcpStream, Stop> {
+    let port: u16 = flags
+        .number("port")?
+        .ok_or_else(|| Stop::Failed("no -port".into()))?;
+    let id: u64 = flags
+        .number("shim-id")?
+        .ok_or_else(|| Stop::Failed("no -shim-id".into()))?;
+    let address = if flags.on("ipv6") {
+        SocketAddr::from((Ipv6Addr::LOCALHOST, port))
+    } else {
+        SocketAddr::from((Ipv4Addr::LOCALHOST, port))
+    };
+    let mut tcp = TcpStream::connect(address)?;
+    tcp.set_nodelay(true)?;
+    tcp.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    tcp.write_all(&id.to_le_bytes())?;
+    Ok(tcp)
+}
+
+fn run(args: &[String]) -> Result<(), Stop> {
+    let (initial, resume) = parse(args)?;
+    let resumptions: usize = initial.number("resume-count")?.unwrap_or(0);
+    let shared = Shared::new()?;
+    for i in 0..=resumptions {
+        let flags = if i == 0 { &initial } else { &resume };
+        let tcp = connect(flags)?;
+        if flags.on("server") {
+            let conn = ServerConnection::new(server_config(flags, &shared)?);
+            settle(StreamOwned::new(conn, tcp), flags, i > 0)?;
+        } else {
+            let name: ServerName = flags
+                .value("host-name")
+                .unwrap_or(DEFAULT_SERVER_NAME)
+                .parse()
+                .map_err(|e| format!("server name: {e}"))?;
+            let conn = ClientConnection::new(client_config(flags, &shared)?, name)?;
+            settle(StreamOwned::new(conn, tcp), flags, i > 0)?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // The runner asks once whether the shim can split a handshake between
+    // processes (BoringSSL's "handshaker"); ferrotls cannot.
+    if args.iter().any(|a| a == "-is-handshaker-supported") {
+        println!("No");
+        return ExitCode::SUCCESS;
+    }
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Stop::Unimplemented(why)) => {
+            eprintln!("{why}");
+            ExitCode::from(EXIT_UNIMPLEMENTED)
+        }
+        Err(Stop::Failed(why)) => {
+            eprintln!("{why}");
+            ExitCode::FAILURE
+        }
+    }
+}
