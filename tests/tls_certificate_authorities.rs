@@ -75,7 +75,8 @@ fn a_client_whose_certificates_no_named_ca_issued_offers_the_first_that_fits() {
 }
 
 /// A client-certificate verifier written outside the crate: it names the
-/// roots of `key_type` and takes only the end-entity certificate `only`.
+/// roots of `key_type` and takes only the end-entity certificate `only`,
+/// refusing others with a reason of its own.
 #[derive(Debug)]
 struct OnlyThisLeaf {
     names: Vec<Vec<u8>>,
@@ -93,7 +94,7 @@ impl ClientCertVerifier for OnlyThisLeaf {
             Ok(ClientCertVerified::assertion())
         } else {
             Err(ferrotls::Error::InvalidCertificate(
-                ferrotls::CertificateError::UnknownIssuer,
+                ferrotls::CertificateError::Refused("not the expected leaf"),
             ))
         }
     }
@@ -123,7 +124,9 @@ fn a_client_verifier_of_the_applications_own_names_its_cas_and_decides() {
                 "{version:?}, naming {named}"
             );
         }
-        // Its refusal ends the handshake.
+        // Its refusal ends the handshake, and the client learns of it as
+        // certificate_unknown (RFC 8446 §6.2: "some other (unspecified)
+        // issue").
         let verifier = OnlyThisLeaf {
             names: WebPkiClientVerifier::new(roots("p256")).root_subjects(),
             only: Vec::new(),
@@ -136,12 +139,25 @@ fn a_client_verifier_of_the_applications_own_names_its_cas_and_decides() {
         let (mut c, mut s) = pair(two_certificate_client(version), server, server_name("p256"));
         let refused = (0..4).find_map(|_| {
             let refused = transfer(&mut c, &mut s).1.err();
-            transfer(&mut s, &mut c);
-            refused
+            let answer = transfer(&mut s, &mut c).1;
+            refused.map(|e| (e, answer))
         });
-        assert!(
-            matches!(refused, Some(ferrotls::Error::InvalidCertificate(_))),
-            "{version:?}: {refused:?}"
+        let Some((server_error, client_result)) = refused else {
+            panic!("{version:?}: no refusal")
+        };
+        assert_eq!(
+            server_error,
+            ferrotls::Error::InvalidCertificate(ferrotls::CertificateError::Refused(
+                "not the expected leaf"
+            )),
+            "{version:?}"
+        );
+        assert_eq!(
+            client_result,
+            Err(ferrotls::Error::AlertReceived(
+                ferrotls::AlertDescription::CertificateUnknown
+            )),
+            "{version:?}"
         );
     }
 }

@@ -105,6 +105,11 @@ pub enum CertificateError {
     /// §3) this side does not take: no type in common, or a raw public key
     /// for a verifier that checks X.509 only.
     UnsupportedCertificateType,
+    /// An application's own verifier refused the certificate for a reason
+    /// of its own, which the text says; the peer gets
+    /// `certificate_unknown` (RFC 8446 §6.2: "some other (unspecified)
+    /// issue arose in processing the certificate").
+    Refused(&'static str),
 }
 
 /// Why a certificate was revoked: CRLReason (RFC 5280 §5.3.1), also used
@@ -201,6 +206,7 @@ impl CertificateError {
             Self::BadRevocationInfo(_) => "bad revocation info",
             Self::KeyNotPinned => "key not pinned",
             Self::UnsupportedCertificateType => "unsupported certificate type",
+            Self::Refused(_) => "refused",
         }
     }
 
@@ -215,7 +221,8 @@ impl CertificateError {
             | Self::UnsupportedCriticalExtension(why)
             | Self::RevocationUnknown(why)
             | Self::RevocationStale(why)
-            | Self::BadRevocationInfo(why) => Some(why),
+            | Self::BadRevocationInfo(why)
+            | Self::Refused(why) => Some(why),
             Self::Revoked(reason) => Some(reason.text()),
             _ => None,
         }
@@ -226,8 +233,8 @@ impl CertificateError {
     /// information that is stale or fails its checks is
     /// `bad_certificate_status_response` (RFC 6066 §8, RFC 8446 §6.2: "an
     /// invalid or unacceptable OCSP response"); no information under
-    /// hard-fail is `certificate_unknown` ("some other (unspecified)
-    /// issue").
+    /// hard-fail, and an application verifier's refusal, are
+    /// `certificate_unknown` ("some other (unspecified) issue").
     pub fn alert(&self) -> AlertDescription {
         use AlertDescription as A;
         match self {
@@ -245,7 +252,7 @@ impl CertificateError {
             Self::RevocationStale(_) | Self::BadRevocationInfo(_) => {
                 A::BadCertificateStatusResponse
             }
-            Self::RevocationUnknown(_) => A::CertificateUnknown,
+            Self::RevocationUnknown(_) | Self::Refused(_) => A::CertificateUnknown,
             _ => A::BadCertificate,
         }
     }
