@@ -27,13 +27,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
-    CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig,
-    ClientConnection, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, NamedGroup,
-    OsRng, ProtocolVersion, RootStore, RotatingTicketer, ServerConfig, ServerConnection,
-    ServerName, ServerSessionStore, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
-    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
-    TLS13_CIPHER_SUITES,
+    CertificateError, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified,
+    ClientCertVerifier, ClientConfig, ClientConnection, ClientSessionStore, InMemoryClientStore,
+    InMemoryServerStore, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
+    ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection, ServerName,
+    ServerSessionStore, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
+    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 
 /// The runner's code for "this shim does not implement a flag the test
@@ -107,6 +108,20 @@ const FLAGS: &[(&str, Kind)] = &[
     ("require-any-client-certificate", Kind::Switch),
     ("no-ticket", Kind::Switch),
     ("renegotiate-freely", Kind::Switch),
+    ("no-tls1", Kind::Switch),
+    ("no-tls11", Kind::Switch),
+    ("no-tls12", Kind::Switch),
+    ("no-tls13", Kind::Switch),
+    ("implicit-handshake", Kind::Switch),
+    ("expect-extended-master-secret", Kind::Switch),
+    ("verify-fail", Kind::Switch),
+    ("use-custom-verify-callback", Kind::Switch),
+    // Checked by the handshake itself: with a verifier that fails it
+    // does not complete.
+    ("expect-verify-result", Kind::Switch),
+    ("enable-ocsp-stapling", Kind::Switch),
+    ("ocsp-response", Kind::Value),
+    ("expect-ocsp-response", Kind::Value),
     ("export-keying-material", Kind::Value),
     ("export-label", Kind::Value),
     ("export-context", Kind::Value),
@@ -214,18 +229,28 @@ fn parse(args: &[String]) -> Result<(Flags, Flags), Stop> {
     Ok((initial, resume))
 }
 
-/// The versions between `-min-version` and `-max-version`, all of them
-/// when neither is given: BoringSSL, whose behaviour the tests expect,
-/// enables TLS 1.0 to 1.3 unless told otherwise.
+/// The versions between `-min-version` and `-max-version` but those a
+/// `-no-tlsN` takes away; all of them when none is given: BoringSSL, whose
+/// behaviour the tests expect, enables TLS 1.0 to 1.3 unless told
+/// otherwise.
 fn versions(flags: &Flags) -> Result<Vec<ProtocolVersion>, Stop> {
     let min: Option<u16> = flags.number("min-version")?;
     let max: Option<u16> = flags.number("max-version")?;
+    let excluded = |v: ProtocolVersion| {
+        let flag = match v {
+            ProtocolVersion::TLSv1_0 => "no-tls1",
+            ProtocolVersion::TLSv1_1 => "no-tls11",
+            ProtocolVersion::TLSv1_2 => "no-tls12",
+            _ => "no-tls13",
+        };
+        flags.on(flag)
+    };
     let chosen: Vec<_> = ALL_VERSIONS
         .iter()
         .copied()
         .filter(|v| {
             let n = u16::from(*v);
-            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
+            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m) && !excluded(*v)
         })
         .collect();
     if chosen.is_empty() {
@@ -308,16 +333,87 @@ impl ClientCertVerifier for AnyClientCertificate {
     }
 }
 
-fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
-    match (flags.value("cert-file"), flags.value("key-file")) {
-        (Some(chain), Some(key)) => CertifiedKey::from_pem_files(chain, key)
-            .map(|k| Some(Arc::new(k)))
-            // The runner's credentials include kinds ferrotls does not
-            // load (ML-DSA); a test that needs one cannot run.
-            .map_err(|e| Stop::Unimplemented(format!("{chain}, {key}: {e}"))),
-        (None, None) => Ok(None),
-        _ => Err(Stop::Failed("-cert-file and -key-file go together".into())),
+/// `-verify-fail`: a verifier of either side that refuses every
+/// certificate, as the runner's custom verify callback does when told to
+/// fail.
+#[derive(Debug)]
+struct RefuseAll;
+
+const REFUSAL: ferrotls::Error =
+    ferrotls::Error::InvalidCertificate(CertificateError::Refused("-verify-fail"));
+
+impl ClientCertVerifier for RefuseAll {
+    fn verify_client_cert(
+        &self,
+        _end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _now: u64,
+    ) -> Result<ClientCertVerified, ferrotls::Error> {
+        Err(REFUSAL)
     }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
+}
+
+impl ServerCertVerifier for RefuseAll {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _server_name: &ServerName,
+        _now: u64,
+    ) -> Result<ServerCertVerified, ferrotls::Error> {
+        Err(REFUSAL)
+    }
+}
+
+/// Whether `-verify-fail` is asked for, refused when it is asked of the
+/// runner's legacy callback, whose failure BoringSSL answers with
+/// `handshake_failure`, which no verifier here sends.
+fn verify_fails(flags: &Flags) -> Result<bool, Stop> {
+    match (
+        flags.on("verify-fail"),
+        flags.on("use-custom-verify-callback"),
+    ) {
+        (true, false) => Err(Stop::Unimplemented(
+            "-verify-fail without -use-custom-verify-callback".into(),
+        )),
+        (fail, _) => Ok(fail),
+    }
+}
+
+/// A `-flag` value in base64, as the runner passes binary values.
+fn base64_value(flags: &Flags, name: &str) -> Result<Option<Vec<u8>>, Stop> {
+    flags
+        .value(name)
+        .map(|v| {
+            decode_base64(v.as_bytes())
+                .map(|bytes| bytes.to_vec())
+                .map_err(|e| Stop::Failed(format!("-{name}: {e:?}")))
+        })
+        .transpose()
+}
+
+fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
+    let (chain, key) = match (flags.value("cert-file"), flags.value("key-file")) {
+        (Some(chain), Some(key)) => (chain, key),
+        (None, None) => return Ok(None),
+        _ => return Err(Stop::Failed("-cert-file and -key-file go together".into())),
+    };
+    // The runner's credentials include kinds ferrotls does not load
+    // (ML-DSA); a test that needs one cannot run.
+    let mut certified = CertifiedKey::from_pem_files(chain, key)
+        .map_err(|e| Stop::Unimplemented(format!("{chain}, {key}: {e}")))?;
+    if let Some(response) = base64_value(flags, "ocsp-response")? {
+        // ferrotls staples only what parses as an OCSP response; the
+        // runner's are placeholder bytes.
+        certified = certified
+            .with_ocsp_response(response)
+            .map_err(|e| Stop::Unimplemented(format!("-ocsp-response: {e}")))?;
+    }
+    Ok(Some(Arc::new(certified)))
 }
 
 /// What every connection of one shim run shares: the client's session
@@ -344,7 +440,9 @@ impl Shared {
 }
 
 fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, Stop> {
-    let builder = if flags.on("verify-peer") {
+    let builder = if verify_fails(flags)? {
+        ClientConfig::builder(Arc::new(RefuseAll))
+    } else if flags.on("verify-peer") && !flags.on("use-custom-verify-callback") {
         let root = flags
             .value("trust-cert")
             .ok_or_else(|| Stop::Unimplemented("-verify-peer without -trust-cert".into()))?;
@@ -359,7 +457,8 @@ fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, St
         .session_store(Some(shared.client_store.clone()))
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
-        .renegotiation(flags.on("renegotiate-freely"));
+        .renegotiation(flags.on("renegotiate-freely"))
+        .request_ocsp_staple(flags.on("enable-ocsp-stapling"));
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
@@ -398,10 +497,15 @@ fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, St
     if let Some(name) = flags.value("select-alpn") {
         builder = builder.alpn_protocols(&[name.as_bytes()]);
     }
+    let verifier: Arc<dyn ClientCertVerifier> = if verify_fails(flags)? {
+        Arc::new(RefuseAll)
+    } else {
+        Arc::new(AnyClientCertificate)
+    };
     if flags.on("require-any-client-certificate") {
-        builder = builder.client_auth(ClientAuth::Required(Arc::new(AnyClientCertificate)));
+        builder = builder.client_auth(ClientAuth::Required(verifier));
     } else if flags.on("verify-peer") {
-        builder = builder.client_auth(ClientAuth::Optional(Arc::new(AnyClientCertificate)));
+        builder = builder.client_auth(ClientAuth::Optional(verifier));
     }
     built(builder.build())
 }
@@ -440,6 +544,17 @@ fn check(conn: &ferrotls::Connection, flags: &Flags, is_resume: bool) -> Result<
             return Err(Stop::Failed(format!(
                 "want server name {want:?}, got {:?}",
                 conn.server_name()
+            )));
+        }
+    }
+    if flags.on("expect-extended-master-secret") && !conn.extended_master_secret() {
+        return Err(Stop::Failed("no extended master secret".into()));
+    }
+    if let Some(want) = base64_value(flags, "expect-ocsp-response")? {
+        if conn.stapled_ocsp_response() != Some(want.as_slice()) {
+            return Err(Stop::Failed(format!(
+                "want OCSP response {want:02x?}, got {:02x?}",
+                conn.stapled_ocsp_response()
             )));
         }
     }
