@@ -267,6 +267,43 @@ fn client_authentication_with_each_server_certificate() {
 }
 
 #[test]
+fn each_side_reports_the_scheme_the_peer_signed_with() {
+    use ferrotls::SignatureScheme as S;
+    // The server signs its ServerKeyExchange with its P-256 key (RFC 5246
+    // §7.4.3), the client its CertificateVerify with its P-384 one
+    // (§7.4.8); each side reports the other's scheme.
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let server = client_auth_server("p256", true);
+    let (c, s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+    assert_eq!(c.peer_signature_scheme(), Some(S::ecdsa_secp256r1_sha256));
+    assert_eq!(s.peer_signature_scheme(), Some(S::ecdsa_secp384r1_sha384));
+    // A resumption signs nothing.
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    assert!(c.is_resumed());
+    assert_eq!(
+        (c.peer_signature_scheme(), s.peer_signature_scheme()),
+        (None, None)
+    );
+    // Nor does RSA key exchange, on the server's side.
+    let client = client_builder("rsa2048")
+        .versions(TLS12)
+        .cipher_suites(&[CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let server = server_builder("rsa2048")
+        .versions(TLS12)
+        .cipher_suites(&[CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let (c, _) = handshaken(client, server, server_name("rsa2048"));
+    assert_eq!(c.peer_signature_scheme(), None);
+}
+
+#[test]
 fn client_without_a_certificate_sends_an_empty_one() {
     let client = client_builder("p256").versions(TLS12).build().unwrap();
     let (mut c, mut s) = handshaken(

@@ -377,6 +377,49 @@ fn client_certificate_is_chosen_by_the_servers_signature_algorithms() {
 }
 
 #[test]
+fn rfc8446_4_2_3_a_server_of_pkcs1_schemes_alone_still_requests_a_certificate() {
+    // Its CertificateRequest lists the configured schemes whole, as they
+    // also name the certificate signatures it takes (§4.2.3); filtered to
+    // what a TLS 1.3 CertificateVerify may use, the list was empty and the
+    // request failed to encode (internal_error). None of them can sign a
+    // CertificateVerify (§4.4.3), so the client answers without a
+    // certificate (§4.4.2) and the optional authentication goes on.
+    let server = client_auth_server_builder("p256", "p384", false)
+        .signature_schemes(&[ferrotls::SignatureScheme::rsa_pkcs1_sha256])
+        .build()
+        .unwrap();
+    let client = client_builder("p256")
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+    assert!(s.peer_certificates().is_empty());
+    send_and_check(&mut c, &mut s, b"anonymous");
+}
+
+#[test]
+fn each_side_reports_the_scheme_the_peers_certificate_verify_used() {
+    use ferrotls::SignatureScheme as S;
+    let client = client_builder("p256")
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    let server = client_auth_server(true);
+    let (c, s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+    assert_eq!(c.peer_signature_scheme(), Some(S::ecdsa_secp256r1_sha256));
+    assert_eq!(s.peer_signature_scheme(), Some(S::ecdsa_secp384r1_sha384));
+    // A resumption by ticket signs nothing (RFC 8446 §2.2).
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+    transfer(&mut s, &mut c).1.unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    assert!(c.is_resumed());
+    assert_eq!(
+        (c.peer_signature_scheme(), s.peer_signature_scheme()),
+        (None, None)
+    );
+}
+
+#[test]
 fn client_authentication_required_without_a_certificate() {
     let client = client_builder("p256").build().unwrap();
     let (mut c, mut s) = pair(client, client_auth_server(true), server_name("p256"));

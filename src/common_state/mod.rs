@@ -15,7 +15,7 @@ use crate::keyschedule::tls12::Tls12Exporter;
 use crate::keyschedule::tls13::{Exporter, TrafficSecret};
 use crate::msgs::enums::{
     AlertLevel, CertificateCompressionAlgorithm, CertificateType, CipherSuite, HandshakeType,
-    NamedGroup, ProtocolVersion,
+    NamedGroup, ProtocolVersion, SignatureScheme,
 };
 use crate::observer::{MessageDirection, MessageObserver};
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
@@ -120,6 +120,7 @@ pub(crate) struct Negotiated {
     external_psk: Option<Vec<u8>>,
     server_certificate_type: Option<CertificateType>,
     client_certificate_type: Option<CertificateType>,
+    peer_signature_scheme: Option<SignatureScheme>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -175,6 +176,10 @@ pub(crate) enum HandshakeEvent {
     ServerCertificateType(CertificateType),
     /// What the client's Certificate carried (RFC 7250): sent or received.
     ClientCertificateType(CertificateType),
+    /// The peer signed the handshake (CertificateVerify, or a TLS ≤1.2
+    /// ServerKeyExchange) under this scheme; none for a TLS 1.0/1.1
+    /// signature, whose algorithm follows from the key (RFC 4346 §7.4.3).
+    PeerSignature(Option<SignatureScheme>),
     /// A TLS ≤1.2 renegotiation starts (RFC 5746): the facts of the
     /// handshake it replaces that the new one may not report again
     /// (resumption, the peer's certificates and staples, their type, the
@@ -284,6 +289,11 @@ impl Negotiated {
         self.client_certificate_type
     }
 
+    /// The scheme of the peer's handshake signature, once verified.
+    pub(crate) fn peer_signature_scheme(&self) -> Option<SignatureScheme> {
+        self.peer_signature_scheme
+    }
+
     /// Records `event`: what [`HandshakeIo::report`] does.
     pub(crate) fn apply(&mut self, event: HandshakeEvent) {
         match event {
@@ -314,6 +324,7 @@ impl Negotiated {
             HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
             HandshakeEvent::ServerCertificateType(t) => self.server_certificate_type = Some(t),
             HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
+            HandshakeEvent::PeerSignature(scheme) => self.peer_signature_scheme = scheme,
             HandshakeEvent::Renegotiation => {
                 self.resumed = false;
                 self.resumption_requested = false;
@@ -323,6 +334,7 @@ impl Negotiated {
                 self.peer_record_size_limit = None;
                 self.server_certificate_type = None;
                 self.client_certificate_type = None;
+                self.peer_signature_scheme = None;
                 self.alpn = None;
             }
         }

@@ -33,7 +33,7 @@ use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
 use crate::msgs::enums::{
-    CertificateType, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion,
+    CertificateType, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion, SignatureScheme,
 };
 use crate::pki::ServerName;
 use crate::session::{
@@ -400,6 +400,16 @@ impl Connection {
             .ok_or(Error::BufferTooSmall { needed: id.len() })?;
         dst.copy_from_slice(id);
         Ok(id.len())
+    }
+
+    /// The signature scheme the peer signed this handshake with: its
+    /// CertificateVerify (RFC 8446 §4.4.3, RFC 5246 §7.4.8) or, from a
+    /// TLS 1.2 server, its ServerKeyExchange (RFC 5246 §7.4.3). None when
+    /// the peer signed nothing (a resumption, a PSK, RSA key exchange, a
+    /// client without a certificate) or signed under TLS 1.0/1.1, whose
+    /// signatures name no scheme.
+    pub fn peer_signature_scheme(&self) -> Option<SignatureScheme> {
+        self.common.negotiated().peer_signature_scheme()
     }
 
     /// Whether this connection resumed an earlier session.

@@ -234,17 +234,6 @@ pub(crate) fn choose_certificate<'a>(
     })
 }
 
-/// The schemes a TLS 1.3 server's CertificateRequest lists, during the
-/// handshake or after it: those of `ours` that TLS 1.3 handshakes may
-/// sign with (RFC 8446 §4.3.2), the only ones the client's
-/// CertificateVerify may then use.
-pub(crate) fn client_auth_schemes(ours: &[SignatureScheme]) -> Vec<SignatureScheme> {
-    ours.iter()
-        .copied()
-        .filter(|s| tls13_handshake_scheme(*s))
-        .collect()
-}
-
 /// A server's certificates in the order it tries them for a client that
 /// asked for `server_name` (RFC 6066 §3): those whose subjectAltName
 /// covers the name first, then the others (the default ones, for a

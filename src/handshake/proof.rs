@@ -6,6 +6,7 @@
 //! version, a Finished a [`FinishedVerified`]. The peer-certificate proofs
 //! come from [`crate::pki`] verifiers.
 
+use crate::common_state::HandshakeEvent;
 use crate::crypto::hash::{Digest, MAX_HASH_LEN};
 use crate::crypto::sign::SigningKey;
 use crate::crypto::verify::{
@@ -28,9 +29,15 @@ pub(crate) const CLIENT_CERTIFICATE_VERIFY_CONTEXT: &[u8] = b"TLS 1.3, client Ce
 /// The 64 spaces that start the signed content (RFC 8446 §4.4.3).
 const PREFIX_SPACES: usize = 64;
 
-/// Proof that the peer's CertificateVerify signature checked out.
+/// Proof that the peer's CertificateVerify or ServerKeyExchange signature
+/// checked out.
 #[derive(Debug)]
 pub(crate) struct SignatureVerified(());
+
+/// A checked signature: its proof, and what the connection reports of it
+/// ([`crate::Connection::peer_signature_scheme`]: the scheme, none for
+/// TLS 1.0/1.1).
+pub(crate) type CheckedSignature = (SignatureVerified, HandshakeEvent);
 
 /// Proof that the peer's Finished checked out.
 #[derive(Debug)]
@@ -118,7 +125,7 @@ pub(crate) fn verify_certificate_verify(
     offered: &[SignatureScheme],
     context: &[u8],
     transcript_hash: &Digest,
-) -> Result<SignatureVerified, Error> {
+) -> Result<CheckedSignature, Error> {
     let scheme = signed
         .scheme
         .ok_or(Error::Decode(DecodeReason::CertificateVerifyNoScheme))?;
@@ -130,7 +137,10 @@ pub(crate) fn verify_certificate_verify(
     with_signed_content(context, transcript_hash, |content| {
         verify_scheme(key, scheme, content, &signed.signature)
     })?;
-    Ok(SignatureVerified(()))
+    Ok((
+        SignatureVerified(()),
+        HandshakeEvent::PeerSignature(Some(scheme)),
+    ))
 }
 
 /// Checks a received Finished in constant time; a mismatch is
@@ -171,7 +181,7 @@ pub(crate) fn verify_signed(
     signed: &DigitallySigned,
     offered: &[SignatureScheme],
     content: &[u8],
-) -> Result<SignatureVerified, Error> {
+) -> Result<CheckedSignature, Error> {
     let algorithm = match signed.scheme {
         Some(scheme) => {
             if !offered.contains(&scheme) {
@@ -193,7 +203,10 @@ pub(crate) fn verify_signed(
         ))?,
     };
     verify_tls12(key, algorithm, content, &signed.signature)?;
-    Ok(SignatureVerified(()))
+    Ok((
+        SignatureVerified(()),
+        HandshakeEvent::PeerSignature(signed.scheme),
+    ))
 }
 
 /// Checks the server's signature over its ECDH or DH parameters
@@ -204,7 +217,7 @@ pub(crate) fn verify_params(
     offered: &[SignatureScheme],
     params: &Params,
     kx: &ServerKxParams,
-) -> Result<SignatureVerified, Error> {
+) -> Result<CheckedSignature, Error> {
     verify_signed(key, signed, offered, &signed_params(params, kx)?)
 }
 

@@ -597,7 +597,7 @@ impl ExpectServerKeyExchange {
                         IllegalParameterReason::KxGroupNotOffered,
                     ));
                 }
-                let signed = verify_ske(&self.public_key, &hs, &ske)?;
+                let signed = verify_ske(&self.public_key, &hs, &ske, common)?;
                 let share = KeyShare::generate_with(ecdh.group, rng)?;
                 let exchange = ClientKeyExchange::Ecdhe(share.public_key().to_vec());
                 let premaster = share.complete(&ecdh.public)?;
@@ -605,7 +605,7 @@ impl ExpectServerKeyExchange {
             }
             ServerKxParams::Dh(dh) => {
                 let group = DhGroup::from_params(&dh.prime, &dh.generator)?;
-                let signed = verify_ske(&self.public_key, &hs, &ske)?;
+                let signed = verify_ske(&self.public_key, &hs, &ske, common)?;
                 let named = group.named_group();
                 let pair = DhKeyPair::generate(group, rng)?;
                 let exchange = ClientKeyExchange::Dhe(pair.public_key().to_vec());
@@ -629,19 +629,23 @@ impl ExpectServerKeyExchange {
     }
 }
 
-/// Checks the ServerKeyExchange signature with the server's key.
+/// Checks the ServerKeyExchange signature with the server's key, and
+/// reports its scheme.
 fn verify_ske(
     key: &PublicKey,
     hs: &Handshake,
     ske: &ServerKeyExchange,
+    common: &mut dyn HandshakeIo,
 ) -> Result<SignatureVerified, Error> {
-    verify_params(
+    let (verified, scheme) = verify_params(
         key,
         &ske.signature,
         &offered_schemes(&hs.config),
         &hs.params,
         &ske.params,
-    )
+    )?;
+    common.report(scheme);
+    Ok(verified)
 }
 
 /// RSA key exchange (RFC 5246 §7.4.7.1): no ServerKeyExchange comes; our

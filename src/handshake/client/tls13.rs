@@ -774,7 +774,7 @@ impl ExpectCertificateVerify {
     /// §4.4.3).
     pub(super) fn expect_certificate_verify(
         self,
-        _common: &mut dyn HandshakeIo,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut hs = self.hs;
@@ -783,13 +783,14 @@ impl ExpectCertificateVerify {
                 UnexpectedMessageReason::ExpectedCertificateVerify,
             ));
         };
-        let signature = verify_certificate_verify(
+        let (signature, scheme) = verify_certificate_verify(
             &self.public_key,
             &signed,
             &hs.config.common.signature_schemes,
             SERVER_CERTIFICATE_VERIFY_CONTEXT,
             &hs.transcript.current(),
         )?;
+        common.report(scheme);
         hs.transcript.add(&message.raw);
         Ok(State::ExpectFinished(ExpectFinished {
             hs,

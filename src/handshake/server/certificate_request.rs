@@ -5,7 +5,7 @@
 
 use crate::config::CommonConfig;
 use crate::handshake::authorities::advertised;
-use crate::handshake::{certificate_compression, client_auth_schemes};
+use crate::handshake::certificate_compression;
 use crate::msgs::certificate::CertificateRequestTls13;
 use crate::msgs::enums::SignatureScheme;
 use crate::msgs::extensions::Extension;
@@ -14,8 +14,12 @@ use crate::pki::ClientCertVerifier;
 /// A CertificateRequest with `context` (empty in the handshake, unique
 /// after it, RFC 8446 §4.3.2), and the signature schemes it lists, the
 /// only ones the client's CertificateVerify may use. Its extensions:
-/// - signature_algorithms, our TLS 1.3 handshake schemes (required,
-///   §4.3.2);
+/// - signature_algorithms, our configured schemes whole, as our
+///   ClientHello lists them (required, §4.3.2): without
+///   signature_algorithms_cert they also name the certificate signatures
+///   we accept, PKCS#1 v1.5 ones included (§4.2.3), though the client's
+///   CertificateVerify must use one TLS 1.3 allows (§4.4.3, checked on
+///   receipt);
 /// - certificate_authorities, the names of `verifier`'s anchors, bounded
 ///   by [`MAX_CERTIFICATE_AUTHORITIES_BYTES`](crate::MAX_CERTIFICATE_AUTHORITIES_BYTES)
 ///   (§4.2.4), when it has any;
@@ -26,7 +30,7 @@ pub(super) fn certificate_request(
     verifier: &dyn ClientCertVerifier,
     context: Vec<u8>,
 ) -> (CertificateRequestTls13, Vec<SignatureScheme>) {
-    let schemes = client_auth_schemes(&common.signature_schemes);
+    let schemes = common.signature_schemes.clone();
     let mut extensions = vec![Extension::SignatureAlgorithms(schemes.as_slice().into())];
     let authorities = advertised(verifier.root_subjects());
     if !authorities.is_empty() {

@@ -23,9 +23,8 @@ use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::verify::PublicKey;
 use crate::error::{Error, IllegalParameterReason, InvalidRequestReason, UnexpectedMessageReason};
 use crate::handshake::{
-    certificate_compression, certificate_types, client_auth_schemes, verify_certificate_verify,
-    verify_finished, FinishedVerified, SignatureVerified, Transcript,
-    CLIENT_CERTIFICATE_VERIFY_CONTEXT,
+    certificate_compression, certificate_types, verify_certificate_verify, verify_finished,
+    FinishedVerified, SignatureVerified, Transcript, CLIENT_CERTIFICATE_VERIFY_CONTEXT,
 };
 use crate::msgs::certificate::CertificateTls13;
 use crate::msgs::enums::CertificateType;
@@ -202,10 +201,10 @@ impl PostHandshakeAuth {
                 },
                 HandshakeMessage::CertificateVerify(signed),
             ) => {
-                let signature = verify_certificate_verify(
+                let (signature, _) = verify_certificate_verify(
                     &public_key,
                     &signed,
-                    &client_auth_schemes(&self.config.common.signature_schemes),
+                    &self.config.common.signature_schemes,
                     CLIENT_CERTIFICATE_VERIFY_CONTEXT,
                     &transcript.current(),
                 )?;

@@ -1049,12 +1049,13 @@ impl ExpectCertificateVerify {
                 UnexpectedMessageReason::ExpectedCertificateVerify,
             ));
         };
-        let signature = verify_signed(
+        let (signature, scheme) = verify_signed(
             &self.public_key,
             &signed,
             &tls12_offered_schemes(&hs.config.common.signature_schemes),
             hs.log.messages()?,
         )?;
+        common.report(scheme);
         hs.log.add(&message.raw);
         expect_ccs(
             hs,

@@ -1577,7 +1577,7 @@ impl ExpectCertificateVerify {
     /// §4.4.3) with the schemes our CertificateRequest listed.
     pub(super) fn expect_certificate_verify(
         self,
-        _common: &mut dyn HandshakeIo,
+        common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<State, Error> {
         let mut flight = self.flight;
@@ -1587,13 +1587,14 @@ impl ExpectCertificateVerify {
                 UnexpectedMessageReason::ExpectedCertificateVerify,
             ));
         };
-        let signature = verify_certificate_verify(
+        let (signature, scheme) = verify_certificate_verify(
             &self.public_key,
             &signed,
             &flight.requested_schemes,
             CLIENT_CERTIFICATE_VERIFY_CONTEXT,
             &flight.transcript.current(),
         )?;
+        common.report(scheme);
         flight.transcript.add(&message.raw);
         Ok(State::ExpectFinished(ExpectFinished {
             flight,
