@@ -33,8 +33,9 @@ use ferrotls::{
     ClientCertVerifier, ClientConfig, ClientConnection, ClientSessionStore, InMemoryClientStore,
     InMemoryServerStore, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
     ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection, ServerName,
-    ServerSessionStore, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
-    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
+    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
+    TLS13_CIPHER_SUITES,
 };
 
 /// The runner's code for "this shim does not implement a flag the test
@@ -122,6 +123,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("enable-ocsp-stapling", Kind::Switch),
     ("ocsp-response", Kind::Value),
     ("expect-ocsp-response", Kind::Value),
+    ("verify-prefs", Kind::List),
+    ("expect-peer-signature-algorithm", Kind::Value),
     ("export-keying-material", Kind::Value),
     ("export-label", Kind::Value),
     ("export-context", Kind::Value),
@@ -278,6 +281,23 @@ fn cipher_suites() -> Vec<CipherSuite> {
         }
     }
     suites
+}
+
+/// `-verify-prefs`: the schemes this side accepts from the peer, in
+/// order; `None` keeps the defaults.
+fn verify_prefs(flags: &Flags) -> Result<Option<Vec<SignatureScheme>>, Stop> {
+    let ids = flags.list("verify-prefs");
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    ids.iter()
+        .map(|id| {
+            id.parse::<u16>()
+                .map(SignatureScheme::from)
+                .map_err(|_| Stop::Failed(format!("-verify-prefs: not a number: {id}")))
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 fn groups(flags: &Flags) -> Result<Option<Vec<NamedGroup>>, Stop> {
@@ -462,6 +482,9 @@ fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, St
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
+    if let Some(schemes) = verify_prefs(flags)? {
+        builder = builder.signature_schemes(&schemes);
+    }
     if let Some(wire) = flags.value("advertise-alpn") {
         let list = alpn_list(wire)?;
         let names: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
@@ -493,6 +516,9 @@ fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, St
     }
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
+    }
+    if let Some(schemes) = verify_prefs(flags)? {
+        builder = builder.signature_schemes(&schemes);
     }
     if let Some(name) = flags.value("select-alpn") {
         builder = builder.alpn_protocols(&[name.as_bytes()]);
@@ -555,6 +581,21 @@ fn check(conn: &ferrotls::Connection, flags: &Flags, is_resume: bool) -> Result<
             return Err(Stop::Failed(format!(
                 "want OCSP response {want:02x?}, got {:02x?}",
                 conn.stapled_ocsp_response()
+            )));
+        }
+    }
+    // ferrotls reports the signature made in this handshake, and a
+    // resumption makes none; BoringSSL reports the session's then.
+    let signed = !conn.is_resumed();
+    if let Some(want) = flags
+        .number::<u16>("expect-peer-signature-algorithm")?
+        .filter(|_| signed)
+    {
+        // The runner's 0 stands for "no scheme", a TLS 1.0/1.1 signature.
+        let got = conn.peer_signature_scheme().map_or(0, u16::from);
+        if got != want {
+            return Err(Stop::Failed(format!(
+                "want peer signature {want:04x}, got {got:04x}"
             )));
         }
     }
