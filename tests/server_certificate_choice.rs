@@ -59,3 +59,79 @@ fn a_covering_certificate_the_client_cannot_verify_gives_way_to_a_default() {
     let (c, _) = handshaken(client, two_name_server(), server_name("ed25519"));
     assert_eq!(c.peer_certificates()[0], leaf("p256"));
 }
+
+/// A server holding `key_type`'s certificate restricted to `schemes`.
+fn restricted_server(
+    key_type: &str,
+    version: ProtocolVersion,
+    schemes: &[SignatureScheme],
+) -> Arc<ServerConfig> {
+    let certified = ferrotls::CertifiedKey::from_pem(
+        &read_vector(&format!("{key_type}-chain.pem")),
+        &read_vector(&format!("{key_type}-leaf.key")),
+    )
+    .unwrap()
+    .with_signature_schemes(schemes);
+    ServerConfig::builder(Arc::new(certified))
+        .versions(&[version])
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_certificate_restricted_to_some_schemes_signs_with_the_first_the_client_takes() {
+    use SignatureScheme as S;
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let client = client_builder("rsa2048")
+            .versions(&[version])
+            .build()
+            .unwrap();
+        // Unrestricted, the key's own first choice.
+        let server = server_builder("rsa2048")
+            .versions(&[version])
+            .build()
+            .unwrap();
+        let (c, _) = handshaken(client.clone(), server, server_name("rsa2048"));
+        assert_eq!(
+            c.peer_signature_scheme(),
+            Some(S::rsa_pss_rsae_sha256),
+            "{version:?}"
+        );
+        // Restricted: the restriction's order, past what the key cannot
+        // make (an ECDSA scheme) and what the client does not take.
+        let schemes = [
+            S::ecdsa_secp256r1_sha256,
+            S::rsa_pss_rsae_sha512,
+            S::rsa_pss_rsae_sha384,
+        ];
+        let (c, _) = handshaken(
+            client.clone(),
+            restricted_server("rsa2048", version, &schemes),
+            server_name("rsa2048"),
+        );
+        assert_eq!(
+            c.peer_signature_scheme(),
+            Some(S::rsa_pss_rsae_sha512),
+            "{version:?}"
+        );
+        let client_without_sha512 = client_builder("rsa2048")
+            .versions(&[version])
+            .signature_schemes(&[S::rsa_pss_rsae_sha256, S::rsa_pss_rsae_sha384])
+            .build()
+            .unwrap();
+        let (c, _) = handshaken(
+            client_without_sha512,
+            restricted_server("rsa2048", version, &schemes),
+            server_name("rsa2048"),
+        );
+        assert_eq!(
+            c.peer_signature_scheme(),
+            Some(S::rsa_pss_rsae_sha384),
+            "{version:?}"
+        );
+        // Nothing the key can make: no signature, so no handshake.
+        let server = restricted_server("rsa2048", version, &[S::ecdsa_secp256r1_sha256]);
+        let (mut c, mut s) = pair(client, server, server_name("rsa2048"));
+        transfer(&mut c, &mut s).1.unwrap_err();
+    }
+}

@@ -359,7 +359,7 @@ impl SigningKey {
     /// allocate. An ECDSA key keeps the scheme of its own curve (and
     /// `ecdsa_sha1`), the binding TLS 1.3 requires (RFC 8446 §4.2.3); TLS
     /// 1.2 walks [`Self::tls12_scheme_preference`].
-    pub(crate) fn scheme_preference(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+    pub(crate) fn scheme_preference(&self) -> impl Iterator<Item = SignatureScheme> + Clone + '_ {
         self.candidates()
             .iter()
             .copied()
@@ -374,7 +374,9 @@ impl SigningKey {
     /// hashes, then the weaker, SHA-1 last, each one the key can make
     /// (without feature `legacy`, P-256 and P-384 keep their own hash)
     /// and [`verify_tls12`](crate::crypto::verify::verify_tls12) checks.
-    pub(crate) fn tls12_scheme_preference(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+    pub(crate) fn tls12_scheme_preference(
+        &self,
+    ) -> impl Iterator<Item = SignatureScheme> + Clone + '_ {
         self.candidates()
             .iter()
             .copied()

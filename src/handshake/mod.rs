@@ -227,8 +227,7 @@ pub(crate) fn choose_certificate<'a>(
             return None;
         }
         certified
-            .key()
-            .scheme_preference()
+            .signing_schemes()
             .find(|s| tls13_handshake_scheme(*s) && accepted.contains(s))
             .map(|scheme| (certified, scheme))
     })

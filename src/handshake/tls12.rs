@@ -483,15 +483,17 @@ pub(crate) fn tls12_offered_schemes(ours: &[SignatureScheme]) -> Cow<'_, [Signat
     }
 }
 
-/// The first scheme `key` signs TLS 1.2 with (its preference first,
-/// [`SigningKey::tls12_scheme_preference`]) that the peer accepts: an
-/// ECDSA key takes any ECDSA scheme whose hash it can sign with, since
+/// The first scheme `certified` signs TLS 1.2 with (its preference
+/// first, [`CertifiedKey::tls12_signing_schemes`]) that the peer accepts:
+/// an ECDSA key takes any ECDSA scheme whose hash it can sign with, since
 /// TLS 1.2's ECDSA schemes name no curve (RFC 5246 §7.4.1.4.1).
-pub(crate) fn choose_scheme(
-    key: &SigningKey,
+fn choose_scheme(
+    certified: &CertifiedKey,
     accepted: &[SignatureScheme],
 ) -> Option<SignatureScheme> {
-    key.tls12_scheme_preference().find(|s| accepted.contains(s))
+    certified
+        .tls12_signing_schemes()
+        .find(|s| accepted.contains(s))
 }
 
 /// The algorithm a TLS 1.0/1.1 signature by `key` uses, which follows from
@@ -516,14 +518,14 @@ pub(crate) fn legacy_algorithm(key: &PublicKey) -> Option<SignatureAlgorithm> {
 /// type implies ([`legacy_algorithm`], `None` for the scheme field). The
 /// outer `None` means the key cannot sign here.
 pub(crate) fn choose_signature(
-    key: &SigningKey,
+    certified: &CertifiedKey,
     version: ProtocolVersion,
     accepted: &[SignatureScheme],
 ) -> Option<Option<SignatureScheme>> {
     if version == ProtocolVersion::TLSv1_2 {
-        choose_scheme(key, accepted).map(Some)
+        choose_scheme(certified, accepted).map(Some)
     } else {
-        legacy_algorithm(key.public()).map(|_| None)
+        legacy_algorithm(certified.key().public()).map(|_| None)
     }
 }
 

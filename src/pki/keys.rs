@@ -8,6 +8,7 @@ use super::x509::{Certificate, KeyUsage};
 use crate::crypto::sign::SigningKey;
 use crate::error::CertificateError;
 pub use crate::error::LoadError;
+use crate::msgs::enums::SignatureScheme;
 use core::fmt;
 use std::path::Path;
 
@@ -96,6 +97,9 @@ pub struct CertifiedKey {
     /// so the handshake picks a certificate whose key may be used as it
     /// needs without parsing it again.
     key_usage: u16,
+    /// The schemes this key may sign with, in our order of preference,
+    /// when restricted ([`CertifiedKey::with_signature_schemes`]).
+    signing_schemes: Option<Vec<SignatureScheme>>,
 }
 
 impl CertifiedKey {
@@ -122,6 +126,7 @@ impl CertifiedKey {
             ocsp_response: None,
             scts: Vec::new(),
             key_usage,
+            signing_schemes: None,
         })
     }
 
@@ -137,6 +142,53 @@ impl CertifiedKey {
     /// The OCSP response stapled for the end entity, if any.
     pub fn ocsp_response(&self) -> Option<&[u8]> {
         self.ocsp_response.as_deref()
+    }
+
+    /// The same certificate, signing TLS 1.2 and 1.3 handshakes only
+    /// with those of `schemes` its key can make, in this order of
+    /// preference, instead of every scheme it can make in its own order:
+    /// for a policy such as "RSA-PSS only" or "SHA-384 first". A peer
+    /// that accepts none of them gets no signature from this key; with
+    /// one certificate, that ends the handshake (`handshake_failure`).
+    /// TLS 1.0 and 1.1 signatures name no scheme and are not restricted.
+    pub fn with_signature_schemes(mut self, schemes: &[SignatureScheme]) -> Self {
+        self.signing_schemes = Some(schemes.to_vec());
+        self
+    }
+
+    /// The schemes this key signs a TLS 1.3 handshake with, most
+    /// preferred first.
+    pub(crate) fn signing_schemes(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+        self.restricted(self.key.scheme_preference())
+    }
+
+    /// The schemes this key signs a TLS 1.2 handshake with, most
+    /// preferred first.
+    pub(crate) fn tls12_signing_schemes(&self) -> impl Iterator<Item = SignatureScheme> + '_ {
+        self.restricted(self.key.tls12_scheme_preference())
+    }
+
+    /// `own`, the key's schemes in its order, or, when the schemes are
+    /// restricted, those of the restriction among them, in its order.
+    fn restricted<'a>(
+        &'a self,
+        own: impl Iterator<Item = SignatureScheme> + Clone + 'a,
+    ) -> impl Iterator<Item = SignatureScheme> + 'a {
+        let (restricted, unrestricted) = match &self.signing_schemes {
+            Some(list) => (
+                Some(
+                    list.iter()
+                        .copied()
+                        .filter(move |s| own.clone().any(|o| o == *s)),
+                ),
+                None,
+            ),
+            None => (None, Some(own)),
+        };
+        restricted
+            .into_iter()
+            .flatten()
+            .chain(unrestricted.into_iter().flatten())
     }
 
     /// The SCTs sent for the end entity; empty when none.
@@ -157,6 +209,7 @@ impl CertifiedKey {
             ocsp_response: None,
             scts: Vec::new(),
             key_usage: u16::MAX,
+            signing_schemes: None,
         }
     }
 

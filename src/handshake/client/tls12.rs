@@ -797,8 +797,7 @@ fn choose_client_certificate(
         {
             return None;
         }
-        choose_signature(certified.key(), version, accepted)
-            .map(|scheme| (certified.clone(), scheme))
+        choose_signature(certified, version, accepted).map(|scheme| (certified.clone(), scheme))
     })
 }
 

@@ -702,7 +702,7 @@ fn choose_suite(
                     return matches!(key.public(), PublicKey::Rsa(_))
                         .then(|| (certificate.clone(), None));
                 }
-                choose_signature(key, version, offer.schemes())
+                choose_signature(certificate, version, offer.schemes())
                     .map(|scheme| (certificate.clone(), scheme))
             },
         );
