@@ -135,3 +135,39 @@ fn a_certificate_restricted_to_some_schemes_signs_with_the_first_the_client_take
         transfer(&mut c, &mut s).1.unwrap_err();
     }
 }
+
+#[test]
+fn rfc8422_5_3_a_tls12_server_chooses_an_ecdsa_certificate_on_a_curve_the_client_lists() {
+    use ferrotls::NamedGroup;
+    // "The public key in the server's certificate MUST respect the
+    // client's choice of elliptic curves."
+    let client = |groups: &[NamedGroup]| {
+        ClientConfig::dangerous()
+            .builder_accepting_any_server_certificate()
+            .versions(&[ProtocolVersion::TLSv1_2])
+            .groups(groups)
+            .build()
+            .unwrap()
+    };
+    let server = server_builder("p384")
+        .certificate(certified_key("p256"))
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let p256_only = client(&[NamedGroup::X25519, NamedGroup::secp256r1]);
+    let (c, _) = handshaken(p256_only.clone(), server.clone(), server_name("p384"));
+    assert_eq!(c.peer_certificates()[0], leaf("p256"));
+    let both = client(&[NamedGroup::secp384r1, NamedGroup::secp256r1]);
+    let (c, _) = handshaken(both, server, server_name("p384"));
+    assert_eq!(c.peer_certificates()[0], leaf("p384"));
+    // With the P-384 certificate alone there is nothing to send.
+    let server = server_builder("p384")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(p256_only, server, server_name("p384"));
+    assert!(matches!(
+        transfer(&mut c, &mut s).1,
+        Err(ferrotls::Error::HandshakeFailure(_))
+    ));
+}

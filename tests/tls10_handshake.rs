@@ -106,15 +106,23 @@ fn ecdhe_groups_all_work_under_tls10() {
         NamedGroup::secp521r1,
         NamedGroup::X448,
     ] {
+        // The client lists P-256 too, the curve of the server's
+        // certificate (RFC 8422 §5.3); the server exchanges in `group`
+        // alone.
+        let mut groups = vec![group];
+        if group != NamedGroup::secp256r1 {
+            groups.push(NamedGroup::secp256r1);
+        }
         let client = client_builder("p256")
             .versions(&LEGACY)
             .cipher_suites(TLS10_CIPHER_SUITES)
-            .groups(&[group])
+            .groups(&groups)
             .build()
             .unwrap();
         let server = server_builder("p256")
             .versions(&LEGACY)
             .cipher_suites(TLS10_CIPHER_SUITES)
+            .groups(&[group])
             .build()
             .unwrap();
         let (c, s) = handshaken(client, server, server_name("p256"));

@@ -177,6 +177,22 @@ impl<'a> Offer<'a> {
         })
     }
 
+    /// Whether an ECDSA key's curve is one the client lists: "the public
+    /// key in the server's certificate MUST respect the client's choice
+    /// of elliptic curves" (RFC 8422 §5.3). Other keys, and any curve for
+    /// a client without supported_groups (RFC 8422 §4), pass.
+    fn takes_curve_of(&self, key: &PublicKey) -> bool {
+        let curve = match key {
+            PublicKey::EcdsaP256(_) => NamedGroup::secp256r1,
+            PublicKey::EcdsaP384(_) => NamedGroup::secp384r1,
+            PublicKey::EcdsaP521(_) => NamedGroup::secp521r1,
+            _ => return true,
+        };
+        self.extensions
+            .supported_groups
+            .is_none_or(|groups| groups.contains(&curve))
+    }
+
     /// The schemes the client accepts: its signature_algorithms, or the
     /// RFC 5246 §7.4.1.4.1 default.
     fn schemes(&self) -> &[SignatureScheme] {
@@ -693,6 +709,7 @@ fn choose_suite(
                 let key = certificate.key();
                 if !suite.authentication.fits(key.public())
                     || !suite.server_key_use().allowed_by(certificate)
+                    || !offer.takes_curve_of(key.public())
                 {
                     return None;
                 }
