@@ -87,6 +87,8 @@ const FLAGS: &[(&str, Kind)] = &[
     // (non-blocking BIOs, read sizes); here I/O is blocking and whole.
     ("async", Kind::Switch),
     ("read-size", Kind::Value),
+    ("new-x509-credential", Kind::Switch),
+    ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
     ("trust-cert", Kind::Value),
@@ -131,11 +133,18 @@ const FLAGS: &[(&str, Kind)] = &[
     ("use-export-context", Kind::Switch),
 ];
 
-/// The flags one connection runs with: its own and the bare ones.
+/// The flags that describe one credential (`appendCredentialFlags` in
+/// `runner.go`): after a `-new-x509-credential` they describe that one,
+/// before any, the default credential.
+const CREDENTIAL_FLAGS: &[&str] = &["cert-file", "key-file", "ocsp-response", "signing-prefs"];
+
+/// The flags one connection runs with: its own and the bare ones, and
+/// the credentials added with `-new-x509-credential`, each with its own.
 #[derive(Clone, Default)]
 struct Flags {
     switches: Vec<&'static str>,
     values: HashMap<&'static str, Vec<String>>,
+    credentials: Vec<Flags>,
 }
 
 impl Flags {
@@ -161,6 +170,16 @@ impl Flags {
     }
 
     fn add(&mut self, name: &'static str, kind: Kind, value: Option<String>) {
+        if name == "new-x509-credential" {
+            self.credentials.push(Flags::default());
+            return;
+        }
+        if CREDENTIAL_FLAGS.contains(&name) {
+            if let Some(credential) = self.credentials.last_mut() {
+                credential.add(name, kind, value);
+                return;
+            }
+        }
         match (kind, value) {
             (Kind::Switch, _) => self.switches.push(name),
             (_, Some(v)) => self.values.entry(name).or_default().push(v),
@@ -283,10 +302,11 @@ fn cipher_suites() -> Vec<CipherSuite> {
     suites
 }
 
-/// `-verify-prefs`: the schemes this side accepts from the peer, in
-/// order; `None` keeps the defaults.
-fn verify_prefs(flags: &Flags) -> Result<Option<Vec<SignatureScheme>>, Stop> {
-    let ids = flags.list("verify-prefs");
+/// A list of schemes, `-verify-prefs` (what this side accepts from the
+/// peer) or `-signing-prefs` (what a credential signs with), in order;
+/// `None` keeps the defaults.
+fn scheme_list(flags: &Flags, name: &str) -> Result<Option<Vec<SignatureScheme>>, Stop> {
+    let ids = flags.list(name);
     if ids.is_empty() {
         return Ok(None);
     }
@@ -294,10 +314,20 @@ fn verify_prefs(flags: &Flags) -> Result<Option<Vec<SignatureScheme>>, Stop> {
         .map(|id| {
             id.parse::<u16>()
                 .map(SignatureScheme::from)
-                .map_err(|_| Stop::Failed(format!("-verify-prefs: not a number: {id}")))
+                .map_err(|_| Stop::Failed(format!("-{name}: not a number: {id}")))
         })
         .collect::<Result<_, _>>()
         .map(Some)
+}
+
+/// The credentials of a connection in the order BoringSSL tries them:
+/// those added with `-new-x509-credential`, then the default one.
+fn certified_keys(flags: &Flags) -> Result<Vec<Arc<CertifiedKey>>, Stop> {
+    let mut keys = Vec::new();
+    for credential in flags.credentials.iter().chain([flags]) {
+        keys.extend(certified_key(credential)?);
+    }
+    Ok(keys)
 }
 
 fn groups(flags: &Flags) -> Result<Option<Vec<NamedGroup>>, Stop> {
@@ -426,6 +456,9 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
     // (ML-DSA); a test that needs one cannot run.
     let mut certified = CertifiedKey::from_pem_files(chain, key)
         .map_err(|e| Stop::Unimplemented(format!("{chain}, {key}: {e}")))?;
+    if let Some(schemes) = scheme_list(flags, "signing-prefs")? {
+        certified = certified.with_signature_schemes(&schemes);
+    }
     if let Some(response) = base64_value(flags, "ocsp-response")? {
         // ferrotls staples only what parses as an OCSP response; the
         // runner's are placeholder bytes.
@@ -482,7 +515,7 @@ fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, St
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
-    if let Some(schemes) = verify_prefs(flags)? {
+    if let Some(schemes) = scheme_list(flags, "verify-prefs")? {
         builder = builder.signature_schemes(&schemes);
     }
     if let Some(wire) = flags.value("advertise-alpn") {
@@ -490,7 +523,7 @@ fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, St
         let names: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&names);
     }
-    if let Some(key) = certified_key(flags)? {
+    for key in certified_keys(flags)? {
         builder = builder.client_certificate(key);
     }
     built(builder.build())
@@ -503,9 +536,12 @@ fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
 }
 
 fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, Stop> {
-    let key = certified_key(flags)?
+    let mut keys = certified_keys(flags)?.into_iter();
+    let first = keys
+        .next()
         .ok_or_else(|| Stop::Unimplemented("a server without a certificate".into()))?;
-    let mut builder = ServerConfig::builder(key)
+    let mut builder = keys
+        .fold(ServerConfig::builder(first), |b, key| b.certificate(key))
         .versions(&versions(flags)?)
         .cipher_suites(&cipher_suites())
         .ticketer(shared.ticketer.clone())
@@ -517,7 +553,7 @@ fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, St
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
-    if let Some(schemes) = verify_prefs(flags)? {
+    if let Some(schemes) = scheme_list(flags, "verify-prefs")? {
         builder = builder.signature_schemes(&schemes);
     }
     if let Some(name) = flags.value("select-alpn") {
