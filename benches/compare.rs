@@ -445,11 +445,18 @@ impl Ferrotls {
         } else {
             NamedGroup::X25519
         };
+        // A TLS 1.2 client also lists the curve of an ECDSA certificate
+        // (RFC 8422 §5.3); the exchange stays in `group`, the server's only
+        // one.
+        let mut client_groups = vec![group];
+        if version == ProtocolVersion::TLSv1_2 && setup.key_type == "p256" {
+            client_groups.push(NamedGroup::secp256r1);
+        }
         let fresh_client = move || {
             let client = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots.clone())))
                 .versions(&[version])
                 .cipher_suites(&[suite])
-                .groups(&[group]);
+                .groups(&client_groups);
             // TLS 1.2 sessions go to the server's session-ID cache (on by
             // default) unless the client asks for a ticket.
             match resumption {

@@ -79,7 +79,9 @@ fn pair(
     let client = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
         .versions(&[version])
         .cipher_suites(&[suite])
-        .groups(&[NamedGroup::X25519])
+        // P-256 for the certificate's curve (RFC 8422 §5.3); the server
+        // exchanges in X25519 alone.
+        .groups(&[NamedGroup::X25519, NamedGroup::secp256r1])
         // TLS 1.2 by session ID: no RFC 5077 ticket.
         .enable_tickets(version == ProtocolVersion::TLSv1_3)
         .build()

@@ -109,14 +109,10 @@ fn ecdhe_groups_all_work_under_tls10() {
         // The client lists P-256 too, the curve of the server's
         // certificate (RFC 8422 §5.3); the server exchanges in `group`
         // alone.
-        let mut groups = vec![group];
-        if group != NamedGroup::secp256r1 {
-            groups.push(NamedGroup::secp256r1);
-        }
         let client = client_builder("p256")
             .versions(&LEGACY)
             .cipher_suites(TLS10_CIPHER_SUITES)
-            .groups(&groups)
+            .groups(&groups_for("p256", group))
             .build()
             .unwrap();
         let server = server_builder("p256")

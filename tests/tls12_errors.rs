@@ -537,10 +537,14 @@ fn server_refuses_client_point(
     let client = client_builder("p256")
         .versions(TLS12)
         .cipher_suites(&[SUITE])
+        .groups(&groups_for("p256", group))
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(TLS12)
         .groups(&[group])
         .build()
         .unwrap();
-    let server = server_builder("p256").versions(TLS12).build().unwrap();
     refuses(
         client,
         server,

@@ -143,11 +143,19 @@ fn a_hello_retry_request_can_ask_for_the_hybrid() {
     assert_eq!(s.negotiated_group(), Some(NamedGroup::SecP256r1MLKEM768));
 }
 
+/// The groups of the clients below: X25519MLKEM768 first, and P-256,
+/// the curve of the server's certificate (RFC 8422 §5.3).
+const HYBRID_FIRST: [NamedGroup; 3] = [
+    NamedGroup::X25519MLKEM768,
+    NamedGroup::X25519,
+    NamedGroup::secp256r1,
+];
+
 /// A TLS 1.2-only client configured with X25519MLKEM768 first.
 fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::ClientConfig> {
     client_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .groups(&HYBRID_FIRST)
         .build()
         .unwrap()
 }
@@ -164,12 +172,12 @@ fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
     else {
         panic!("not a ClientHello")
     };
-    assert!(hello
-        .extensions()
-        .contains(&Extension::SupportedGroups([NamedGroup::X25519].into())));
+    assert!(hello.extensions().contains(&Extension::SupportedGroups(
+        [NamedGroup::X25519, NamedGroup::secp256r1].into()
+    )));
     // A TLS 1.2 server skips them even when the client lists them first.
     let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .groups(&HYBRID_FIRST)
         .build()
         .unwrap();
     let server = server_builder("p256")

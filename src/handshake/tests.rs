@@ -294,9 +294,10 @@ fn client_and_server_states_complete_a_tls13_handshake_over_fakes() {
 
 /// TLS 1.2-only P-256 configurations with renegotiation switched on or
 /// off on each side, without tickets (a NewSessionTicket comes after the
-/// server's ChangeCipherSpec, which the fake does not track).
+/// server's ChangeCipherSpec, which the fake does not track). The client
+/// lists P-256, the curve of the server's certificate (RFC 8422 §5.3).
 fn tls12_configs(client_on: bool, server_on: bool) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
-    let (client, server) = configs(&[NamedGroup::X25519]);
+    let (client, server) = configs(&[NamedGroup::X25519, NamedGroup::secp256r1]);
     let mut client = (*client).clone();
     client.common.versions = vec![ProtocolVersion::TLSv1_2];
     client.renegotiation = client_on;

@@ -26,6 +26,22 @@ pub fn read_vector(name: &str) -> String {
     std::fs::read_to_string(vectors_dir().join(name)).unwrap()
 }
 
+/// `group`, then the curve of `key_type`'s certificate when it is an
+/// ECDSA one on another curve: what a TLS 1.0–1.2 client lists to be
+/// served that certificate (RFC 8422 §5.3) and exchange in `group` with a
+/// server of `group` alone.
+pub fn groups_for(key_type: &str, group: NamedGroup) -> Vec<NamedGroup> {
+    let curve = match key_type {
+        "p256" => Some(NamedGroup::secp256r1),
+        "p384" => Some(NamedGroup::secp384r1),
+        "p521" => Some(NamedGroup::secp521r1),
+        _ => None,
+    };
+    std::iter::once(group)
+        .chain(curve.filter(|c| *c != group))
+        .collect()
+}
+
 /// The leaf chain and key of `key_type` (`leaf.<key_type>.test`).
 pub fn certified_key(key_type: &str) -> Arc<CertifiedKey> {
     Arc::new(
