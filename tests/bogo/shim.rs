@@ -24,18 +24,19 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
     CertificateError, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified,
-    ClientCertVerifier, ClientConfig, ClientConnection, ClientSessionStore, InMemoryClientStore,
-    InMemoryServerStore, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
-    ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection, ServerName,
-    ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
-    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
-    TLS13_CIPHER_SUITES,
+    ClientCertVerifier, ClientConfig, ClientConnection, ClientSessionStore, HandshakeType,
+    InMemoryClientStore, InMemoryServerStore, MessageDirection, MessageObserver, NamedGroup, OsRng,
+    ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
+    ServerConfig, ServerConnection, ServerName, ServerSessionStore, SignatureScheme, StreamOwned,
+    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 
 /// The runner's code for "this shim does not implement a flag the test
@@ -125,6 +126,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("enable-ocsp-stapling", Kind::Switch),
     ("ocsp-response", Kind::Value),
     ("expect-ocsp-response", Kind::Value),
+    ("expect-hrr", Kind::Switch),
+    ("expect-no-hrr", Kind::Switch),
     ("verify-prefs", Kind::List),
     ("expect-peer-signature-algorithm", Kind::Value),
     ("export-keying-material", Kind::Value),
@@ -469,6 +472,26 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
     Ok(Some(Arc::new(certified)))
 }
 
+/// Counts the ServerHellos a connection sent or received: two mean the
+/// first was a HelloRetryRequest (RFC 8446 §4.1.4), which is a ServerHello
+/// on the wire, for `-expect-hrr` and `-expect-no-hrr`.
+#[derive(Default)]
+struct ServerHellos(AtomicUsize);
+
+impl MessageObserver for ServerHellos {
+    fn handshake_message(&self, _direction: MessageDirection, typ: HandshakeType) {
+        if typ == HandshakeType::ServerHello {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl ServerHellos {
+    fn retried(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 1
+    }
+}
+
 /// What every connection of one shim run shares: the client's session
 /// store, or the server's ticket keys and session cache, so that a
 /// resumption finds the first connection's session.
@@ -492,7 +515,11 @@ impl Shared {
     }
 }
 
-fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, Stop> {
+fn client_config(
+    flags: &Flags,
+    shared: &Shared,
+    hellos: Arc<ServerHellos>,
+) -> Result<Arc<ClientConfig>, Stop> {
     let builder = if verify_fails(flags)? {
         ClientConfig::builder(Arc::new(RefuseAll))
     } else if flags.on("verify-peer") && !flags.on("use-custom-verify-callback") {
@@ -508,6 +535,7 @@ fn client_config(flags: &Flags, shared: &Shared) -> Result<Arc<ClientConfig>, St
         .versions(&versions(flags)?)
         .cipher_suites(&cipher_suites())
         .session_store(Some(shared.client_store.clone()))
+        .message_observer(hellos)
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
         .renegotiation(flags.on("renegotiate-freely"))
@@ -535,7 +563,11 @@ fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
     config.map_err(|e| Stop::Unimplemented(format!("configuration refused: {e}")))
 }
 
-fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, Stop> {
+fn server_config(
+    flags: &Flags,
+    shared: &Shared,
+    hellos: Arc<ServerHellos>,
+) -> Result<Arc<ServerConfig>, Stop> {
     let mut keys = certified_keys(flags)?.into_iter();
     let first = keys
         .next()
@@ -546,6 +578,7 @@ fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, St
         .cipher_suites(&cipher_suites())
         .ticketer(shared.ticketer.clone())
         .session_cache(Some(shared.server_store.clone()))
+        .message_observer(hellos)
         .renegotiation(flags.on("renegotiate-freely"));
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
@@ -574,7 +607,16 @@ fn server_config(flags: &Flags, shared: &Shared) -> Result<Arc<ServerConfig>, St
 
 /// Checks what the handshake negotiated against the `-expect-*` flags
 /// (`bssl_shim.cc`, `CheckHandshakeProperties`).
-fn check(conn: &ferrotls::Connection, flags: &Flags, is_resume: bool) -> Result<(), Stop> {
+fn check(
+    conn: &ferrotls::Connection,
+    flags: &Flags,
+    is_resume: bool,
+    hellos: &ServerHellos,
+) -> Result<(), Stop> {
+    let retried = hellos.retried();
+    if (flags.on("expect-hrr") && !retried) || (flags.on("expect-no-hrr") && retried) {
+        return Err(Stop::Failed(format!("HelloRetryRequest: {retried}")));
+    }
     if let Some(want) = flags.number::<u16>("expect-version")? {
         let got = conn.protocol_version().map(u16::from);
         if got != Some(want) {
@@ -665,12 +707,13 @@ fn exchange<C>(
     tls: &mut StreamOwned<C, TcpStream>,
     flags: &Flags,
     is_resume: bool,
+    hellos: &ServerHellos,
 ) -> Result<(), Stop>
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
 {
     tls.complete_handshake()?;
-    check(&tls.conn, flags, is_resume)?;
+    check(&tls.conn, flags, is_resume, hellos)?;
     if let Some(material) = exported(&tls.conn, flags)? {
         tls.write_all(&material)?;
     }
@@ -708,11 +751,16 @@ where
 /// Runs [`exchange`]; when it fails, sends what the connection still has
 /// to say (its alert), then reads until the runner closes, at most
 /// [`LINGER`], before the socket goes.
-fn settle<C>(mut tls: StreamOwned<C, TcpStream>, flags: &Flags, is_resume: bool) -> Result<(), Stop>
+fn settle<C>(
+    mut tls: StreamOwned<C, TcpStream>,
+    flags: &Flags,
+    is_resume: bool,
+    hellos: &ServerHellos,
+) -> Result<(), Stop>
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
 {
-    let result = exchange(&mut tls, flags, is_resume);
+    let result = exchange(&mut tls, flags, is_resume, hellos);
     if result.is_err() {
         while tls.conn.wants_write() {
             if tls.conn.write_tls(&mut tls.sock).is_err() {
@@ -752,17 +800,18 @@ fn run(args: &[String]) -> Result<(), Stop> {
     for i in 0..=resumptions {
         let flags = if i == 0 { &initial } else { &resume };
         let tcp = connect(flags)?;
+        let hellos = Arc::new(ServerHellos::default());
         if flags.on("server") {
-            let conn = ServerConnection::new(server_config(flags, &shared)?);
-            settle(StreamOwned::new(conn, tcp), flags, i > 0)?;
+            let conn = ServerConnection::new(server_config(flags, &shared, hellos.clone())?);
+            settle(StreamOwned::new(conn, tcp), flags, i > 0, &hellos)?;
         } else {
             let name: ServerName = flags
                 .value("host-name")
                 .unwrap_or(DEFAULT_SERVER_NAME)
                 .parse()
                 .map_err(|e| format!("server name: {e}"))?;
-            let conn = ClientConnection::new(client_config(flags, &shared)?, name)?;
-            settle(StreamOwned::new(conn, tcp), flags, i > 0)?;
+            let conn = ClientConnection::new(client_config(flags, &shared, hellos.clone())?, name)?;
+            settle(StreamOwned::new(conn, tcp), flags, i > 0, &hellos)?;
         }
     }
     Ok(())
