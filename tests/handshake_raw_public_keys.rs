@@ -433,3 +433,54 @@ fn a_client_that_sent_its_key_alone_answers_post_handshake_requests_with_it() {
         }
     }
 }
+
+#[test]
+fn rfc7250_4_2_a_client_of_raw_keys_only_refuses_x509_from_a_server_that_did_not_answer() {
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+    use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+    const CX: DecodeContext = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    // A server without RFC 7250 never sees server_certificate_type (taken
+    // out of the ClientHello on the way) and sends its X.509 chain, which
+    // a verifier of raw public keys alone cannot check. TLS 1.2, where the
+    // Certificate comes in the clear before the edit could show.
+    let version = ProtocolVersion::TLSv1_2;
+    let client = ClientConfig::builder(Arc::new(
+        PinnedKeys::new([certified_key("p256").spki()]).raw_public_keys_only(),
+    ))
+    .clock(clock())
+    .versions(&[version])
+    .build()
+    .unwrap();
+    let (mut c, mut s) = pair(
+        client,
+        p256_server(version, false).build().unwrap(),
+        server_name("p256"),
+    );
+    transfer_altered(&mut c, &mut s, |flight| {
+        edit_plaintext_flight(flight, |messages| {
+            let HandshakeMessage::ClientHello(mut hello) =
+                HandshakeMessage::decode_message(&messages[0], &CX).unwrap()
+            else {
+                panic!("not a ClientHello")
+            };
+            hello
+                .extensions
+                .as_mut()
+                .unwrap()
+                .retain(|e| !matches!(e, Extension::ServerCertificateTypes(_)));
+            messages[0] = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
+        })
+    })
+    .1
+    .unwrap();
+    assert_eq!(
+        transfer(&mut s, &mut c).1,
+        Err(Error::InvalidCertificate(
+            CertificateError::UnsupportedCertificateType
+        ))
+    );
+}

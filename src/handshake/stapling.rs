@@ -160,6 +160,17 @@ pub(crate) fn verify_server_chain(
             .verify_server_raw_public_key(spki, server_name, now)?;
         return Ok((verified, public_key));
     }
+    // RFC 7250 §4.2: a server that did not answer our server_certificate_type
+    // sends X.509, which a verifier of raw public keys alone cannot check.
+    if !config
+        .verifier
+        .certificate_types()
+        .contains(&CertificateType::X509)
+    {
+        return Err(Error::InvalidCertificate(
+            CertificateError::UnsupportedCertificateType,
+        ));
+    }
     let (end_entity, intermediates) = chain.split_first().ok_or(Error::Decode(
         crate::error::DecodeReason::NoServerCertificate,
     ))?;
