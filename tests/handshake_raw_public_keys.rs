@@ -484,3 +484,49 @@ fn rfc7250_4_2_a_client_of_raw_keys_only_refuses_x509_from_a_server_that_did_not
         ))
     );
 }
+
+#[test]
+fn rfc7250_4_2_a_server_checking_raw_client_keys_alone_refuses_a_client_implying_x509() {
+    // The client holds an X.509 chain only, so it sends no
+    // client_certificate_type and implies X.509 (RFC 7250 §4.1), which a
+    // server whose client verifier checks raw public keys alone has no
+    // use for: unsupported_certificate, whether the certificate is
+    // required or optional.
+    for required in [true, false] {
+        for version in VERSIONS {
+            let verifier =
+                Arc::new(PinnedKeys::new([certified_key("p384").spki()]).raw_public_keys_only());
+            let auth = if required {
+                ClientAuth::Required(verifier)
+            } else {
+                ClientAuth::Optional(verifier)
+            };
+            let server = p256_server(version, false)
+                .client_auth(auth)
+                .build()
+                .unwrap();
+            let client = client_builder("p256")
+                .versions(&[version])
+                .client_certificate(certified_key("p384"))
+                .build()
+                .unwrap();
+            let (err, alert) = refuses(
+                client,
+                server,
+                server_name("p256"),
+                Refuser::Server,
+                1,
+                |_| {},
+            );
+            assert_eq!(
+                err,
+                Error::InvalidCertificate(CertificateError::UnsupportedCertificateType),
+                "{version:?}"
+            );
+            assert_eq!(
+                alert,
+                Some(u8::from(AlertDescription::UnsupportedCertificate))
+            );
+        }
+    }
+}

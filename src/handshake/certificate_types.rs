@@ -66,7 +66,9 @@ pub(crate) fn negotiate(
 /// Server: the certificate types of a full handshake (RFC 7250 §4.2),
 /// ours from what `certificate` can be sent as, the client's from what
 /// our client verifier checks (answered only when one is configured, so
-/// a CertificateRequest follows).
+/// a CertificateRequest follows; a client that sent no list implies X.509,
+/// which a verifier of raw public keys alone refuses as
+/// `unsupported_certificate`).
 pub(crate) fn negotiate_for_server(
     config: &ServerConfig,
     offer: &ClientHelloExtensions<'_>,
@@ -76,12 +78,9 @@ pub(crate) fn negotiate_for_server(
         offer.server_certificate_types,
         &server_types(certificate, config.raw_public_key),
     )?;
-    let client = match (
-        config.client_auth.verifier(),
-        offer.client_certificate_types,
-    ) {
-        (Some(verifier), Some(offered)) => negotiate(Some(offered), verifier.certificate_types())?,
-        _ => Negotiated::IMPLIED_X509,
+    let client = match config.client_auth.verifier() {
+        Some(verifier) => negotiate(offer.client_certificate_types, verifier.certificate_types())?,
+        None => Negotiated::IMPLIED_X509,
     };
     Ok((server, client))
 }
