@@ -30,14 +30,16 @@ use std::time::Duration;
 
 use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
-    CertificateError, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified,
-    ClientCertVerifier, ClientConfig, ClientConnection, ClientSessionStore, HandshakeType,
-    InMemoryClientStore, InMemoryServerStore, MessageDirection, MessageObserver, NamedGroup, OsRng,
-    ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
-    ServerConfig, ServerConnection, ServerName, ServerSessionStore, SignatureScheme, StreamOwned,
-    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    private_key_from_pem_file, CertificateError, CertificateType, CertifiedKey, CipherSuite,
+    ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig, ClientConnection,
+    ClientSessionStore, HandshakeType, InMemoryClientStore, InMemoryServerStore, LoadError,
+    MessageDirection, MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore,
+    RotatingTicketer, ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection,
+    ServerName, ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer,
+    WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
+use ring::digest;
 
 /// The runner's code for "this shim does not implement a flag the test
 /// needs" (`runner.go`, `errUnimplemented`).
@@ -89,6 +91,10 @@ const FLAGS: &[(&str, Kind)] = &[
     ("async", Kind::Switch),
     ("read-size", Kind::Value),
     ("new-x509-credential", Kind::Switch),
+    ("new-rpk-credential", Kind::Switch),
+    ("accepted-peer-cert-types", Kind::List),
+    ("expect-peer-rpk-sha256", Kind::Value),
+    ("expect-peer-certificate-type", Kind::Value),
     ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
@@ -141,6 +147,10 @@ const FLAGS: &[(&str, Kind)] = &[
 /// before any, the default credential.
 const CREDENTIAL_FLAGS: &[&str] = &["cert-file", "key-file", "ocsp-response", "signing-prefs"];
 
+/// The mark of a credential added with `-new-rpk-credential`: a key
+/// without a certificate, sent as a raw public key (RFC 7250).
+const RAW_PUBLIC_KEY: &str = "raw public key";
+
 /// The flags one connection runs with: its own and the bare ones, and
 /// the credentials added with `-new-x509-credential`, each with its own.
 #[derive(Clone, Default)]
@@ -173,8 +183,12 @@ impl Flags {
     }
 
     fn add(&mut self, name: &'static str, kind: Kind, value: Option<String>) {
-        if name == "new-x509-credential" {
-            self.credentials.push(Flags::default());
+        if name == "new-x509-credential" || name == "new-rpk-credential" {
+            let mut credential = Flags::default();
+            if name == "new-rpk-credential" {
+                credential.switches.push(RAW_PUBLIC_KEY);
+            }
+            self.credentials.push(credential);
             return;
         }
         if CREDENTIAL_FLAGS.contains(&name) {
@@ -365,52 +379,60 @@ fn alpn_list(wire: &str) -> Result<Vec<Vec<u8>>, Stop> {
     Ok(out)
 }
 
-/// A client-certificate verifier that takes any certificate, as the
-/// runner's own shim does unless told to verify (`-verify-peer` with a
-/// `-trust-cert` on the server side is not implemented).
+/// The runner's custom verify callback, for either side: it takes any
+/// X.509 chain, takes a raw public key whose SHA-256 is the one
+/// `-expect-peer-rpk-sha256` names (any, when none is named), and refuses
+/// everything under `-verify-fail`. It checks the certificate types of
+/// `-accepted-peer-cert-types`, in that order (RFC 7250 §4.1).
 #[derive(Debug)]
-struct AnyClientCertificate;
+struct Callback {
+    types: Vec<CertificateType>,
+    rpk_sha256: Option<Vec<u8>>,
+    fail: bool,
+}
 
-impl ClientCertVerifier for AnyClientCertificate {
-    fn verify_client_cert(
-        &self,
-        _end_entity: &[u8],
-        _intermediates: &[&[u8]],
-        _now: u64,
-    ) -> Result<ClientCertVerified, ferrotls::Error> {
-        Ok(ClientCertVerified::assertion())
+impl Callback {
+    fn new(flags: &Flags) -> Result<Self, Stop> {
+        let mut types = flags
+            .list("accepted-peer-cert-types")
+            .iter()
+            .map(|t| {
+                t.parse::<u8>()
+                    .map(CertificateType::from)
+                    .map_err(|_| Stop::Failed(format!("-accepted-peer-cert-types: {t}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if types.is_empty() {
+            types.push(CertificateType::X509);
+        }
+        Ok(Self {
+            types,
+            rpk_sha256: base64_value(flags, "expect-peer-rpk-sha256")?,
+            fail: verify_fails(flags)?,
+        })
     }
 
-    fn root_subjects(&self) -> Vec<Vec<u8>> {
-        Vec::new()
+    fn check(&self, raw_public_key: Option<&[u8]>) -> Result<(), ferrotls::Error> {
+        let refused = |why| {
+            Err(ferrotls::Error::InvalidCertificate(
+                CertificateError::Refused(why),
+            ))
+        };
+        if self.fail {
+            return refused("-verify-fail");
+        }
+        match (raw_public_key, &self.rpk_sha256) {
+            (Some(spki), Some(want))
+                if digest::digest(&digest::SHA256, spki).as_ref() != want.as_slice() =>
+            {
+                refused("not the raw public key of -expect-peer-rpk-sha256")
+            }
+            _ => Ok(()),
+        }
     }
 }
 
-/// `-verify-fail`: a verifier of either side that refuses every
-/// certificate, as the runner's custom verify callback does when told to
-/// fail.
-#[derive(Debug)]
-struct RefuseAll;
-
-const REFUSAL: ferrotls::Error =
-    ferrotls::Error::InvalidCertificate(CertificateError::Refused("-verify-fail"));
-
-impl ClientCertVerifier for RefuseAll {
-    fn verify_client_cert(
-        &self,
-        _end_entity: &[u8],
-        _intermediates: &[&[u8]],
-        _now: u64,
-    ) -> Result<ClientCertVerified, ferrotls::Error> {
-        Err(REFUSAL)
-    }
-
-    fn root_subjects(&self) -> Vec<Vec<u8>> {
-        Vec::new()
-    }
-}
-
-impl ServerCertVerifier for RefuseAll {
+impl ServerCertVerifier for Callback {
     fn verify_server_cert(
         &self,
         _end_entity: &[u8],
@@ -418,7 +440,49 @@ impl ServerCertVerifier for RefuseAll {
         _server_name: &ServerName,
         _now: u64,
     ) -> Result<ServerCertVerified, ferrotls::Error> {
-        Err(REFUSAL)
+        self.check(None).map(|()| ServerCertVerified::assertion())
+    }
+
+    fn certificate_types(&self) -> &[CertificateType] {
+        &self.types
+    }
+
+    fn verify_server_raw_public_key(
+        &self,
+        spki: &[u8],
+        _server_name: &ServerName,
+        _now: u64,
+    ) -> Result<ServerCertVerified, ferrotls::Error> {
+        self.check(Some(spki))
+            .map(|()| ServerCertVerified::assertion())
+    }
+}
+
+impl ClientCertVerifier for Callback {
+    fn verify_client_cert(
+        &self,
+        _end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _now: u64,
+    ) -> Result<ClientCertVerified, ferrotls::Error> {
+        self.check(None).map(|()| ClientCertVerified::assertion())
+    }
+
+    fn root_subjects(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
+
+    fn certificate_types(&self) -> &[CertificateType] {
+        &self.types
+    }
+
+    fn verify_client_raw_public_key(
+        &self,
+        spki: &[u8],
+        _now: u64,
+    ) -> Result<ClientCertVerified, ferrotls::Error> {
+        self.check(Some(spki))
+            .map(|()| ClientCertVerified::assertion())
     }
 }
 
@@ -450,15 +514,23 @@ fn base64_value(flags: &Flags, name: &str) -> Result<Option<Vec<u8>>, Stop> {
 }
 
 fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
+    let raw_public_key = flags.on(RAW_PUBLIC_KEY);
     let (chain, key) = match (flags.value("cert-file"), flags.value("key-file")) {
-        (Some(chain), Some(key)) => (chain, key),
+        (chain, Some(key)) if chain.is_some() != raw_public_key => (chain, key),
         (None, None) => return Ok(None),
-        _ => return Err(Stop::Failed("-cert-file and -key-file go together".into())),
+        _ => {
+            return Err(Stop::Failed(
+                "a credential is a -key-file, with a -cert-file unless a raw public key".into(),
+            ))
+        }
     };
     // The runner's credentials include kinds ferrotls does not load
     // (ML-DSA); a test that needs one cannot run.
-    let mut certified = CertifiedKey::from_pem_files(chain, key)
-        .map_err(|e| Stop::Unimplemented(format!("{chain}, {key}: {e}")))?;
+    let unloadable = |e: LoadError| Stop::Unimplemented(format!("{chain:?}, {key}: {e}"));
+    let mut certified = match chain {
+        Some(chain) => CertifiedKey::from_pem_files(chain, key).map_err(unloadable)?,
+        None => CertifiedKey::from_key(private_key_from_pem_file(key).map_err(unloadable)?),
+    };
     if let Some(schemes) = scheme_list(flags, "signing-prefs")? {
         certified = certified.with_signature_schemes(&schemes);
     }
@@ -520,16 +592,17 @@ fn client_config(
     shared: &Shared,
     hellos: Arc<ServerHellos>,
 ) -> Result<Arc<ClientConfig>, Stop> {
-    let builder = if verify_fails(flags)? {
-        ClientConfig::builder(Arc::new(RefuseAll))
-    } else if flags.on("verify-peer") && !flags.on("use-custom-verify-callback") {
+    let builder = if flags.on("verify-peer")
+        && !flags.on("use-custom-verify-callback")
+        && !verify_fails(flags)?
+    {
         let root = flags
             .value("trust-cert")
             .ok_or_else(|| Stop::Unimplemented("-verify-peer without -trust-cert".into()))?;
         let roots = RootStore::from_pem_file(root).map_err(|e| format!("{root}: {e}"))?;
         ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
     } else {
-        ClientConfig::dangerous().builder_accepting_any_server_certificate()
+        ClientConfig::builder(Arc::new(Callback::new(flags)?))
     };
     let mut builder = builder
         .versions(&versions(flags)?)
@@ -592,11 +665,7 @@ fn server_config(
     if let Some(name) = flags.value("select-alpn") {
         builder = builder.alpn_protocols(&[name.as_bytes()]);
     }
-    let verifier: Arc<dyn ClientCertVerifier> = if verify_fails(flags)? {
-        Arc::new(RefuseAll)
-    } else {
-        Arc::new(AnyClientCertificate)
-    };
+    let verifier = Arc::new(Callback::new(flags)?);
     if flags.on("require-any-client-certificate") {
         builder = builder.client_auth(ClientAuth::Required(verifier));
     } else if flags.on("verify-peer") {
@@ -674,6 +743,23 @@ fn check(
         if got != want {
             return Err(Stop::Failed(format!(
                 "want peer signature {want:04x}, got {got:04x}"
+            )));
+        }
+    }
+    // Like the signature, the certificate type is this handshake's, none
+    // on a resumption.
+    if let Some(want) = flags
+        .number::<u8>("expect-peer-certificate-type")?
+        .filter(|_| signed)
+    {
+        let got = if flags.on("server") {
+            conn.client_certificate_type()
+        } else {
+            conn.server_certificate_type()
+        };
+        if got != Some(CertificateType::from(want)) {
+            return Err(Stop::Failed(format!(
+                "want peer certificate type {want}, got {got:?}"
             )));
         }
     }
