@@ -32,12 +32,12 @@ use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
     private_key_from_pem_file, CertificateError, CertificateType, CertifiedKey, CipherSuite,
     ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig, ClientConnection,
-    ClientSessionStore, HandshakeType, InMemoryClientStore, InMemoryServerStore, LoadError,
-    MessageDirection, MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore,
-    RotatingTicketer, ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection,
-    ServerName, ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer,
-    WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ClientSessionStore, EarlyDataStatus, HandshakeType, InMemoryAntiReplay, InMemoryClientStore,
+    InMemoryServerStore, LoadError, MessageDirection, MessageObserver, NamedGroup, OsRng,
+    ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
+    ServerConfig, ServerConnection, ServerName, ServerSessionStore, SignatureScheme, StreamOwned,
+    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -56,6 +56,11 @@ const READ_SIZE: usize = 512;
 /// How long a connection may stay silent before the shim gives up; the
 /// runner's own idle timeout is 15 s.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The most 0-RTT data the shim's server takes, as BoringSSL's does
+/// (`kMaxEarlyDataAccepted`, 14336 since 2020; the runner only needs
+/// room for its few bytes).
+const MAX_EARLY_DATA: u32 = 14336;
 
 /// How long a failed connection waits for the runner to close after our
 /// alert: closing with the runner's records unread would reset the
@@ -132,6 +137,10 @@ const FLAGS: &[(&str, Kind)] = &[
     ("enable-ocsp-stapling", Kind::Switch),
     ("ocsp-response", Kind::Value),
     ("expect-ocsp-response", Kind::Value),
+    ("enable-early-data", Kind::Switch),
+    ("expect-ticket-supports-early-data", Kind::Switch),
+    ("expect-accept-early-data", Kind::Switch),
+    ("expect-reject-early-data", Kind::Switch),
     ("expect-hrr", Kind::Switch),
     ("expect-no-hrr", Kind::Switch),
     ("verify-prefs", Kind::List),
@@ -568,6 +577,7 @@ impl ServerHellos {
 /// store, or the server's ticket keys and session cache, so that a
 /// resumption finds the first connection's session.
 struct Shared {
+    anti_replay: Arc<InMemoryAntiReplay>,
     client_store: Arc<dyn ClientSessionStore>,
     ticketer: Arc<dyn Ticketer>,
     server_store: Arc<dyn ServerSessionStore>,
@@ -577,6 +587,7 @@ impl Shared {
     fn new() -> Result<Self, Stop> {
         let clock = Arc::new(SystemClock);
         Ok(Self {
+            anti_replay: Arc::new(InMemoryAntiReplay::new()),
             client_store: Arc::new(InMemoryClientStore::new(clock.clone())),
             ticketer: Arc::new(RotatingTicketer::new(
                 Arc::new(OsRng::new()),
@@ -612,7 +623,8 @@ fn client_config(
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
         .renegotiation(flags.on("renegotiate-freely"))
-        .request_ocsp_staple(flags.on("enable-ocsp-stapling"));
+        .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
+        .enable_early_data(flags.on("enable-early-data"));
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
@@ -655,6 +667,13 @@ fn server_config(
         .renegotiation(flags.on("renegotiate-freely"));
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
+    }
+    if flags.on("enable-early-data") {
+        // 0-RTT needs a ClientHello that cannot be replayed (RFC 8446
+        // §8): the filter of the whole run.
+        builder = builder
+            .max_early_data_size(MAX_EARLY_DATA)
+            .anti_replay(shared.anti_replay.clone());
     }
     if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
@@ -794,17 +813,33 @@ fn exchange<C>(
     flags: &Flags,
     is_resume: bool,
     hellos: &ServerHellos,
+    sent_early: usize,
 ) -> Result<(), Stop>
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
 {
+    // A server reads accepted 0-RTT data with the rest and echoes it once
+    // the handshake is complete: ferrotls sends no half-RTT data.
     tls.complete_handshake()?;
     check(&tls.conn, flags, is_resume, hellos)?;
+    let early_data = tls.conn.early_data_status();
+    if flags.on("expect-accept-early-data") && early_data != EarlyDataStatus::Accepted
+        || flags.on("expect-reject-early-data") && early_data != EarlyDataStatus::Rejected
+    {
+        return Err(Stop::Failed(format!("0-RTT: {early_data:?}")));
+    }
     if let Some(material) = exported(&tls.conn, flags)? {
         tls.write_all(&material)?;
     }
+    // A client whose first write went (in part) as accepted 0-RTT data
+    // sends the rest; rejected, it sends it all again (RFC 8446 §4.2.10).
+    let written_early = if early_data == EarlyDataStatus::Accepted {
+        sent_early
+    } else {
+        0
+    };
     if flags.on("shim-writes-first") {
-        tls.write_all(SHIM_INITIAL_WRITE)?;
+        tls.write_all(SHIM_INITIAL_WRITE.get(written_early..).unwrap_or_default())?;
     }
     if !flags.on("shim-shuts-down") {
         let mut buf = [0u8; READ_SIZE];
@@ -842,11 +877,12 @@ fn settle<C>(
     flags: &Flags,
     is_resume: bool,
     hellos: &ServerHellos,
+    sent_early: usize,
 ) -> Result<(), Stop>
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
 {
-    let result = exchange(&mut tls, flags, is_resume, hellos);
+    let result = exchange(&mut tls, flags, is_resume, hellos, sent_early);
     if result.is_err() {
         while tls.conn.wants_write() {
             if tls.conn.write_tls(&mut tls.sock).is_err() {
@@ -858,6 +894,28 @@ where
         let _ = io::copy(&mut tls.sock, &mut io::sink());
     }
     result
+}
+
+/// A client's 0-RTT: on a resumption whose ticket allows it (which
+/// `-expect-ticket-supports-early-data` expects), its first write goes as
+/// early data (RFC 8446 §4.2.10), as much as the ticket allows; returns
+/// how much.
+fn offer_early_data(
+    conn: &mut ClientConnection,
+    flags: &Flags,
+    is_resume: bool,
+) -> Result<usize, Stop> {
+    if !is_resume || !flags.on("enable-early-data") {
+        return Ok(0);
+    }
+    let offered = conn.early_data_status() == EarlyDataStatus::Offered;
+    if offered != flags.on("expect-ticket-supports-early-data") {
+        return Err(Stop::Failed(format!("the ticket allows 0-RTT: {offered}")));
+    }
+    if offered && flags.on("shim-writes-first") {
+        return Ok(conn.write_early_data(SHIM_INITIAL_WRITE)?);
+    }
+    Ok(0)
 }
 
 fn connect(flags: &Flags) -> Result<TcpStream, Stop> {
@@ -889,15 +947,23 @@ fn run(args: &[String]) -> Result<(), Stop> {
         let hellos = Arc::new(ServerHellos::default());
         if flags.on("server") {
             let conn = ServerConnection::new(server_config(flags, &shared, hellos.clone())?);
-            settle(StreamOwned::new(conn, tcp), flags, i > 0, &hellos)?;
+            settle(StreamOwned::new(conn, tcp), flags, i > 0, &hellos, 0)?;
         } else {
             let name: ServerName = flags
                 .value("host-name")
                 .unwrap_or(DEFAULT_SERVER_NAME)
                 .parse()
                 .map_err(|e| format!("server name: {e}"))?;
-            let conn = ClientConnection::new(client_config(flags, &shared, hellos.clone())?, name)?;
-            settle(StreamOwned::new(conn, tcp), flags, i > 0, &hellos)?;
+            let mut conn =
+                ClientConnection::new(client_config(flags, &shared, hellos.clone())?, name)?;
+            let sent_early = offer_early_data(&mut conn, flags, i > 0)?;
+            settle(
+                StreamOwned::new(conn, tcp),
+                flags,
+                i > 0,
+                &hellos,
+                sent_early,
+            )?;
         }
     }
     Ok(())
