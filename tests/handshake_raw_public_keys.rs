@@ -141,6 +141,29 @@ fn p256_server(version: ProtocolVersion, raw: bool) -> ferrotls::ServerConfigBui
         .raw_public_key(raw)
 }
 
+/// Asserts that `server` refuses `client`'s ClientHello: no certificate
+/// type in common (RFC 7250 §4.2), `unsupported_certificate`.
+fn assert_no_type_in_common(client: Arc<ClientConfig>, server: Arc<ServerConfig>, context: &str) {
+    let (err, alert) = refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        1,
+        |_| {},
+    );
+    assert_eq!(
+        err,
+        Error::InvalidCertificate(CertificateError::UnsupportedCertificateType),
+        "{context}"
+    );
+    assert_eq!(
+        alert,
+        Some(u8::from(AlertDescription::UnsupportedCertificate)),
+        "{context}"
+    );
+}
+
 #[test]
 fn the_server_sends_its_key_alone_to_a_client_that_pins_it() {
     for version in VERSIONS {
@@ -270,22 +293,10 @@ fn without_a_raw_key_the_server_falls_back_to_x509_or_refuses() {
         .versions(&[version])
         .build()
         .unwrap();
-        let (err, alert) = refuses(
+        assert_no_type_in_common(
             client,
             p256_server(version, false).build().unwrap(),
-            server_name("p256"),
-            Refuser::Server,
-            1,
-            |_| {},
-        );
-        assert_eq!(
-            err,
-            Error::InvalidCertificate(CertificateError::UnsupportedCertificateType),
-            "{version:?}"
-        );
-        assert_eq!(
-            alert,
-            Some(u8::from(AlertDescription::UnsupportedCertificate))
+            &format!("{version:?}"),
         );
     }
 }
@@ -297,22 +308,7 @@ fn a_key_only_server_refuses_a_client_that_takes_x509_only() {
         .clock(clock())
         .build()
         .unwrap();
-    let (err, alert) = refuses(
-        client_builder("p256").build().unwrap(),
-        server,
-        server_name("p256"),
-        Refuser::Server,
-        1,
-        |_| {},
-    );
-    assert_eq!(
-        err,
-        Error::InvalidCertificate(CertificateError::UnsupportedCertificateType)
-    );
-    assert_eq!(
-        alert,
-        Some(u8::from(AlertDescription::UnsupportedCertificate))
-    );
+    assert_no_type_in_common(client_builder("p256").build().unwrap(), server, "");
 }
 
 #[test]
@@ -510,23 +506,7 @@ fn rfc7250_4_2_a_server_checking_raw_client_keys_alone_refuses_a_client_implying
                 .client_certificate(certified_key("p384"))
                 .build()
                 .unwrap();
-            let (err, alert) = refuses(
-                client,
-                server,
-                server_name("p256"),
-                Refuser::Server,
-                1,
-                |_| {},
-            );
-            assert_eq!(
-                err,
-                Error::InvalidCertificate(CertificateError::UnsupportedCertificateType),
-                "{version:?}"
-            );
-            assert_eq!(
-                alert,
-                Some(u8::from(AlertDescription::UnsupportedCertificate))
-            );
+            assert_no_type_in_common(client, server, &format!("{version:?}, required {required}"));
         }
     }
 }

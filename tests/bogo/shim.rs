@@ -328,10 +328,11 @@ fn cipher_suites() -> Vec<CipherSuite> {
     suites
 }
 
-/// A list of schemes, `-verify-prefs` (what this side accepts from the
-/// peer) or `-signing-prefs` (what a credential signs with), in order;
+/// A flag's list of 16-bit code points, `-curves` (groups),
+/// `-verify-prefs` (the schemes this side accepts from the peer) or
+/// `-signing-prefs` (the schemes a credential signs with), in order;
 /// `None` keeps the defaults.
-fn scheme_list(flags: &Flags, name: &str) -> Result<Option<Vec<SignatureScheme>>, Stop> {
+fn code_points<T: From<u16>>(flags: &Flags, name: &str) -> Result<Option<Vec<T>>, Stop> {
     let ids = flags.list(name);
     if ids.is_empty() {
         return Ok(None);
@@ -339,7 +340,7 @@ fn scheme_list(flags: &Flags, name: &str) -> Result<Option<Vec<SignatureScheme>>
     ids.iter()
         .map(|id| {
             id.parse::<u16>()
-                .map(SignatureScheme::from)
+                .map(T::from)
                 .map_err(|_| Stop::Failed(format!("-{name}: not a number: {id}")))
         })
         .collect::<Result<_, _>>()
@@ -354,21 +355,6 @@ fn certified_keys(flags: &Flags) -> Result<Vec<Arc<CertifiedKey>>, Stop> {
         keys.extend(certified_key(credential)?);
     }
     Ok(keys)
-}
-
-fn groups(flags: &Flags) -> Result<Option<Vec<NamedGroup>>, Stop> {
-    let ids = flags.list("curves");
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    ids.iter()
-        .map(|id| {
-            id.parse::<u16>()
-                .map(NamedGroup::from)
-                .map_err(|_| Stop::Failed(format!("-curves: not a number: {id}")))
-        })
-        .collect::<Result<_, _>>()
-        .map(Some)
 }
 
 /// The protocols of `-advertise-alpn`, given in their wire form (each
@@ -540,7 +526,7 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
         Some(chain) => CertifiedKey::from_pem_files(chain, key).map_err(unloadable)?,
         None => CertifiedKey::from_key(private_key_from_pem_file(key).map_err(unloadable)?),
     };
-    if let Some(schemes) = scheme_list(flags, "signing-prefs")? {
+    if let Some(schemes) = code_points::<SignatureScheme>(flags, "signing-prefs")? {
         certified = certified.with_signature_schemes(&schemes);
     }
     if let Some(response) = base64_value(flags, "ocsp-response")? {
@@ -625,10 +611,10 @@ fn client_config(
         .renegotiation(flags.on("renegotiate-freely"))
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
         .enable_early_data(flags.on("enable-early-data"));
-    if let Some(groups) = groups(flags)? {
+    if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
-    if let Some(schemes) = scheme_list(flags, "verify-prefs")? {
+    if let Some(schemes) = code_points::<SignatureScheme>(flags, "verify-prefs")? {
         builder = builder.signature_schemes(&schemes);
     }
     if let Some(wire) = flags.value("advertise-alpn") {
@@ -675,10 +661,10 @@ fn server_config(
             .max_early_data_size(MAX_EARLY_DATA)
             .anti_replay(shared.anti_replay.clone());
     }
-    if let Some(groups) = groups(flags)? {
+    if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
-    if let Some(schemes) = scheme_list(flags, "verify-prefs")? {
+    if let Some(schemes) = code_points::<SignatureScheme>(flags, "verify-prefs")? {
         builder = builder.signature_schemes(&schemes);
     }
     if let Some(name) = flags.value("select-alpn") {
