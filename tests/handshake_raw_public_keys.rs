@@ -510,3 +510,32 @@ fn rfc7250_4_2_a_server_checking_raw_client_keys_alone_refuses_a_client_implying
         }
     }
 }
+
+#[test]
+fn rfc7250_4_2_a_server_with_a_chain_and_a_raw_key_sends_the_type_the_client_takes() {
+    // The chain covers the server name and comes first, but the client
+    // takes raw public keys only: the server sends its key alone rather
+    // than refuse.
+    for version in VERSIONS {
+        let raw = Arc::new(CertifiedKey::from_key(
+            ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap(),
+        ));
+        let server = p256_server(version, false)
+            .certificate(raw.clone())
+            .build()
+            .unwrap();
+        let client = ClientConfig::builder(Arc::new(
+            PinnedKeys::new([raw.spki()]).raw_public_keys_only(),
+        ))
+        .clock(clock())
+        .versions(&[version])
+        .build()
+        .unwrap();
+        let (c, s) = handshaken(client, server, server_name("p256"));
+        assert_eq!(c.server_certificate_type(), Some(RAW), "{version:?}");
+        assert!(
+            Arc::ptr_eq(s.sent_certificate().unwrap(), &raw),
+            "{version:?}"
+        );
+    }
+}

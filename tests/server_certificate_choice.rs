@@ -171,3 +171,48 @@ fn rfc8422_5_3_a_tls12_server_chooses_an_ecdsa_certificate_on_a_curve_the_client
         Err(ferrotls::Error::HandshakeFailure(_))
     ));
 }
+
+#[test]
+fn each_side_reports_the_certificate_of_its_configuration_it_sent() {
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let (p256, ed25519) = (certified_key("p256"), certified_key("ed25519"));
+        let server = ServerConfig::builder(p256.clone())
+            .certificate(ed25519.clone())
+            .versions(&[version])
+            .build()
+            .unwrap();
+        for (key_type, expected) in [("p256", &p256), ("ed25519", &ed25519)] {
+            let (_, s) = handshaken(
+                client_builder(key_type)
+                    .versions(&[version])
+                    .build()
+                    .unwrap(),
+                server.clone(),
+                server_name(key_type),
+            );
+            let sent = s.sent_certificate().expect("the server sent one");
+            assert!(Arc::ptr_eq(sent, expected), "{version:?}, {key_type}");
+        }
+        // A client answering a certificate request; a client not asked
+        // sends none.
+        let p384 = certified_key("p384");
+        let client = client_builder("p256")
+            .versions(&[version])
+            .client_certificate(p384.clone())
+            .build()
+            .unwrap();
+        let server = client_auth_server_builder("p256", "p384", true)
+            .versions(&[version])
+            .build()
+            .unwrap();
+        let (c, _) = handshaken(client.clone(), server, server_name("p256"));
+        assert!(
+            Arc::ptr_eq(c.sent_certificate().unwrap(), &p384),
+            "{version:?}"
+        );
+        let plain = server_builder("p256").versions(&[version]).build().unwrap();
+        let (c, s) = handshaken(client, plain.clone(), server_name("p256"));
+        assert!(c.sent_certificate().is_none());
+        assert!(s.sent_certificate().is_some());
+    }
+}

@@ -22,6 +22,8 @@ use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
 use crate::session::ClientSessionStore;
 use std::sync::Arc;
 
+use crate::pki::CertifiedKey;
+
 mod epochs;
 mod handshake_io;
 mod receive;
@@ -121,6 +123,7 @@ pub(crate) struct Negotiated {
     server_certificate_type: Option<CertificateType>,
     client_certificate_type: Option<CertificateType>,
     peer_signature_scheme: Option<SignatureScheme>,
+    sent_certificate: Option<Arc<CertifiedKey>>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -180,6 +183,9 @@ pub(crate) enum HandshakeEvent {
     /// ServerKeyExchange) under this scheme; none for a TLS 1.0/1.1
     /// signature, whose algorithm follows from the key (RFC 4346 §7.4.3).
     PeerSignature(Option<SignatureScheme>),
+    /// The certificate (or raw public key) of ours this side sent, one of
+    /// its configuration's.
+    SentCertificate(Arc<CertifiedKey>),
     /// A TLS ≤1.2 renegotiation starts (RFC 5746): the facts of the
     /// handshake it replaces that the new one may not report again
     /// (resumption, the peer's certificates and staples, their type, the
@@ -289,6 +295,11 @@ impl Negotiated {
         self.client_certificate_type
     }
 
+    /// The certificate of ours this side sent, if any.
+    pub(crate) fn sent_certificate(&self) -> Option<&Arc<CertifiedKey>> {
+        self.sent_certificate.as_ref()
+    }
+
     /// The scheme of the peer's handshake signature, once verified.
     pub(crate) fn peer_signature_scheme(&self) -> Option<SignatureScheme> {
         self.peer_signature_scheme
@@ -325,6 +336,7 @@ impl Negotiated {
             HandshakeEvent::ServerCertificateType(t) => self.server_certificate_type = Some(t),
             HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
             HandshakeEvent::PeerSignature(scheme) => self.peer_signature_scheme = scheme,
+            HandshakeEvent::SentCertificate(key) => self.sent_certificate = Some(key),
             HandshakeEvent::Renegotiation => {
                 self.resumed = false;
                 self.resumption_requested = false;
@@ -335,6 +347,7 @@ impl Negotiated {
                 self.server_certificate_type = None;
                 self.client_certificate_type = None;
                 self.peer_signature_scheme = None;
+                self.sent_certificate = None;
                 self.alpn = None;
             }
         }

@@ -35,7 +35,7 @@ use crate::handshake::{self, State};
 use crate::msgs::enums::{
     CertificateType, CipherSuite, KeyUpdateRequest, NamedGroup, ProtocolVersion, SignatureScheme,
 };
-use crate::pki::ServerName;
+use crate::pki::{CertifiedKey, ServerName};
 use crate::session::{
     ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
 };
@@ -400,6 +400,16 @@ impl Connection {
             .ok_or(Error::BufferTooSmall { needed: id.len() })?;
         dst.copy_from_slice(id);
         Ok(id.len())
+    }
+
+    /// The certificate (with its key) this side sent in this handshake,
+    /// one of those its configuration holds, so that an application with
+    /// several can tell which one served: a server's, or a client's that
+    /// answered a certificate request (`Arc::ptr_eq` with the one
+    /// configured). None when this side sent none (a resumption, a PSK, a
+    /// client not asked or with nothing that fit).
+    pub fn sent_certificate(&self) -> Option<&Arc<CertifiedKey>> {
+        self.common.negotiated().sent_certificate()
     }
 
     /// The signature scheme the peer signed this handshake with: its

@@ -21,6 +21,7 @@ use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::CertificateTypeList;
 use crate::msgs::handshake::HandshakeMessage;
 use crate::pki::{CertifiedKey, ClientCertVerified};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A negotiated certificate type, and whether the server answers with the
@@ -83,6 +84,30 @@ pub(crate) fn negotiate_for_server(
         None => Negotiated::IMPLIED_X509,
     };
     Ok((server, client))
+}
+
+/// Server: of `certificates`, those that can be sent as a type the client
+/// takes (RFC 7250 §4.2), so that a server holding both a raw key and an
+/// X.509 chain sends what the client asked for, whatever names the chain
+/// covers. When none can, all of them, for the type negotiation to name
+/// the refusal (`unsupported_certificate`).
+pub(crate) fn sendable<'c>(
+    config: &ServerConfig,
+    offer: &ClientHelloExtensions<'_>,
+    certificates: &'c [Arc<CertifiedKey>],
+) -> Cow<'c, [Arc<CertifiedKey>]> {
+    let fits = |c: &&Arc<CertifiedKey>| {
+        negotiate(
+            offer.server_certificate_types,
+            &server_types(c, config.raw_public_key),
+        )
+        .is_ok()
+    };
+    let fitting = certificates.iter().filter(fits).count();
+    if fitting == certificates.len() || fitting == 0 {
+        return Cow::Borrowed(certificates);
+    }
+    Cow::Owned(certificates.iter().filter(fits).cloned().collect())
 }
 
 /// The types a server's `key` can be sent as: X.509 when it has a chain,

@@ -744,8 +744,9 @@ impl ExpectServerHelloDone {
             let key = chosen.as_ref().map(|(key, _)| &**key);
             let bytes = common.send_handshake(&certificate_types::tls12_message(key, typ))?;
             hs.log.add(bytes);
-            if key.is_some() {
+            if let Some((key, _)) = chosen {
                 common.report(HandshakeEvent::ClientCertificateType(typ));
+                common.report(HandshakeEvent::SentCertificate(key.clone()));
             }
         }
         let bytes = common.send_handshake(&HandshakeMessage::ClientKeyExchange(exchange))?;

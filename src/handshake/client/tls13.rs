@@ -945,6 +945,7 @@ fn send_client_certificate(
     transcript.add(bytes);
     if let Some((key, scheme)) = chosen {
         common.report(HandshakeEvent::ClientCertificateType(typ));
+        common.report(HandshakeEvent::SentCertificate(key.clone()));
         let signed = sign_certificate_verify(
             key.key(),
             scheme,

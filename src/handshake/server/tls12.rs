@@ -423,6 +423,7 @@ fn start_full_handshake(
         Some(&certificate),
         server_type,
     ))?);
+    common.report(HandshakeEvent::SentCertificate(certificate.clone()));
     common.report(HandshakeEvent::ServerCertificateType(server_type));
     if let Some(der) = &staples.ocsp_response {
         // RFC 6066 §8: CertificateStatus right after the Certificate.
@@ -686,6 +687,7 @@ fn choose_suite(
     let ffdhe = choose_ffdhe_group(config, offer);
     let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
     let mut ffdhe_refused = false;
+    let certificates = certificate_types::sendable(config, &offer.extensions, &config.certificates);
     let suites = config
         .common
         .cipher_suites
@@ -704,8 +706,8 @@ fn choose_suite(
             ffdhe_refused |= suite.key_exchange == KeyExchangeAlgorithm::Dhe;
             continue;
         }
-        let chosen = by_server_name(&config.certificates, offer.server_name.as_deref()).find_map(
-            |certificate| {
+        let chosen =
+            by_server_name(&certificates, offer.server_name.as_deref()).find_map(|certificate| {
                 let key = certificate.key();
                 if !suite.authentication.fits(key.public())
                     || !suite.server_key_use().allowed_by(certificate)
@@ -721,8 +723,7 @@ fn choose_suite(
                 }
                 choose_signature(certificate, version, offer.schemes())
                     .map(|scheme| (certificate.clone(), scheme))
-            },
-        );
+            });
         if let Some((certificate, scheme)) = chosen {
             return Ok(Choice {
                 suite,

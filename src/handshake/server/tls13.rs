@@ -539,6 +539,7 @@ fn send_flight(
             } else {
                 Staples::default()
             };
+            common.report(HandshakeEvent::SentCertificate(certificate.clone()));
             send_certificate(
                 &config,
                 common,
@@ -710,8 +711,10 @@ fn choose_flight(
                     .ok_or(Error::MissingExtension(
                         MissingExtensionReason::SignatureAlgorithms,
                     ))?;
+            let sendable =
+                certificate_types::sendable(config, &offer.extensions, &config.certificates);
             let candidates = preferred(
-                &config.certificates,
+                &sendable,
                 offer.extensions.certificate_authorities.unwrap_or_default(),
             );
             let (certificate, scheme) =
