@@ -141,6 +141,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-ticket-supports-early-data", Kind::Switch),
     ("expect-accept-early-data", Kind::Switch),
     ("expect-reject-early-data", Kind::Switch),
+    ("expect-selected-credential", Kind::Value),
     ("expect-hrr", Kind::Switch),
     ("expect-no-hrr", Kind::Switch),
     ("verify-prefs", Kind::List),
@@ -347,14 +348,44 @@ fn code_points<T: From<u16>>(flags: &Flags, name: &str) -> Result<Option<Vec<T>>
         .map(Some)
 }
 
-/// The credentials of a connection in the order BoringSSL tries them:
-/// those added with `-new-x509-credential`, then the default one.
-fn certified_keys(flags: &Flags) -> Result<Vec<Arc<CertifiedKey>>, Stop> {
-    let mut keys = Vec::new();
-    for credential in flags.credentials.iter().chain([flags]) {
-        keys.extend(certified_key(credential)?);
+/// What one connection holds beside its flags.
+struct Local {
+    /// Its credentials in the order BoringSSL tries them: those added
+    /// with `-new-*-credential`, then the default one.
+    keys: Vec<Arc<CertifiedKey>>,
+    /// How many of `keys` were added (the first ones).
+    added: usize,
+    /// The ServerHellos it sends or receives.
+    hellos: Arc<ServerHellos>,
+    /// How much of its first write a client sent as 0-RTT data.
+    sent_early: usize,
+}
+
+impl Local {
+    fn new(flags: &Flags) -> Result<Self, Stop> {
+        let mut keys = Vec::new();
+        for credential in &flags.credentials {
+            keys.extend(certified_key(credential)?);
+        }
+        let added = keys.len();
+        keys.extend(certified_key(flags)?);
+        Ok(Self {
+            keys,
+            added,
+            hellos: Arc::new(ServerHellos::default()),
+            sent_early: 0,
+        })
     }
-    Ok(keys)
+
+    /// The runner's number for the credential this side sent: its place
+    /// among those added, or -1 for the default one or none.
+    fn selected(&self, conn: &ferrotls::Connection) -> i64 {
+        conn.sent_certificate()
+            .and_then(|sent| self.keys.iter().position(|k| Arc::ptr_eq(k, sent)))
+            .filter(|&i| i < self.added)
+            .and_then(|i| i64::try_from(i).ok())
+            .unwrap_or(-1)
+    }
 }
 
 /// The protocols of `-advertise-alpn`, given in their wire form (each
@@ -584,11 +615,7 @@ impl Shared {
     }
 }
 
-fn client_config(
-    flags: &Flags,
-    shared: &Shared,
-    hellos: Arc<ServerHellos>,
-) -> Result<Arc<ClientConfig>, Stop> {
+fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ClientConfig>, Stop> {
     let builder = if flags.on("verify-peer")
         && !flags.on("use-custom-verify-callback")
         && !verify_fails(flags)?
@@ -605,7 +632,7 @@ fn client_config(
         .versions(&versions(flags)?)
         .cipher_suites(&cipher_suites())
         .session_store(Some(shared.client_store.clone()))
-        .message_observer(hellos)
+        .message_observer(local.hellos.clone())
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
         .renegotiation(flags.on("renegotiate-freely"))
@@ -622,8 +649,8 @@ fn client_config(
         let names: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&names);
     }
-    for key in certified_keys(flags)? {
-        builder = builder.client_certificate(key);
+    for key in &local.keys {
+        builder = builder.client_certificate(key.clone());
     }
     built(builder.build())
 }
@@ -634,12 +661,8 @@ fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
     config.map_err(|e| Stop::Unimplemented(format!("configuration refused: {e}")))
 }
 
-fn server_config(
-    flags: &Flags,
-    shared: &Shared,
-    hellos: Arc<ServerHellos>,
-) -> Result<Arc<ServerConfig>, Stop> {
-    let mut keys = certified_keys(flags)?.into_iter();
+fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ServerConfig>, Stop> {
+    let mut keys = local.keys.iter().cloned();
     let first = keys
         .next()
         .ok_or_else(|| Stop::Unimplemented("a server without a certificate".into()))?;
@@ -649,7 +672,7 @@ fn server_config(
         .cipher_suites(&cipher_suites())
         .ticketer(shared.ticketer.clone())
         .session_cache(Some(shared.server_store.clone()))
-        .message_observer(hellos)
+        .message_observer(local.hellos.clone())
         .renegotiation(flags.on("renegotiate-freely"));
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
@@ -685,9 +708,17 @@ fn check(
     conn: &ferrotls::Connection,
     flags: &Flags,
     is_resume: bool,
-    hellos: &ServerHellos,
+    local: &Local,
 ) -> Result<(), Stop> {
-    let retried = hellos.retried();
+    if let Some(want) = flags.number::<i64>("expect-selected-credential")? {
+        let got = local.selected(conn);
+        if got != want {
+            return Err(Stop::Failed(format!(
+                "credential {got} was used, wanted {want}"
+            )));
+        }
+    }
+    let retried = local.hellos.retried();
     if (flags.on("expect-hrr") && !retried) || (flags.on("expect-no-hrr") && retried) {
         return Err(Stop::Failed(format!("HelloRetryRequest: {retried}")));
     }
@@ -798,8 +829,7 @@ fn exchange<C>(
     tls: &mut StreamOwned<C, TcpStream>,
     flags: &Flags,
     is_resume: bool,
-    hellos: &ServerHellos,
-    sent_early: usize,
+    local: &Local,
 ) -> Result<(), Stop>
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
@@ -807,7 +837,7 @@ where
     // A server reads accepted 0-RTT data with the rest and echoes it once
     // the handshake is complete: ferrotls sends no half-RTT data.
     tls.complete_handshake()?;
-    check(&tls.conn, flags, is_resume, hellos)?;
+    check(&tls.conn, flags, is_resume, local)?;
     let early_data = tls.conn.early_data_status();
     if flags.on("expect-accept-early-data") && early_data != EarlyDataStatus::Accepted
         || flags.on("expect-reject-early-data") && early_data != EarlyDataStatus::Rejected
@@ -820,7 +850,7 @@ where
     // A client whose first write went (in part) as accepted 0-RTT data
     // sends the rest; rejected, it sends it all again (RFC 8446 §4.2.10).
     let written_early = if early_data == EarlyDataStatus::Accepted {
-        sent_early
+        local.sent_early
     } else {
         0
     };
@@ -862,13 +892,12 @@ fn settle<C>(
     mut tls: StreamOwned<C, TcpStream>,
     flags: &Flags,
     is_resume: bool,
-    hellos: &ServerHellos,
-    sent_early: usize,
+    local: &Local,
 ) -> Result<(), Stop>
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
 {
-    let result = exchange(&mut tls, flags, is_resume, hellos, sent_early);
+    let result = exchange(&mut tls, flags, is_resume, local);
     if result.is_err() {
         while tls.conn.wants_write() {
             if tls.conn.write_tls(&mut tls.sock).is_err() {
@@ -930,26 +959,19 @@ fn run(args: &[String]) -> Result<(), Stop> {
     for i in 0..=resumptions {
         let flags = if i == 0 { &initial } else { &resume };
         let tcp = connect(flags)?;
-        let hellos = Arc::new(ServerHellos::default());
+        let mut local = Local::new(flags)?;
         if flags.on("server") {
-            let conn = ServerConnection::new(server_config(flags, &shared, hellos.clone())?);
-            settle(StreamOwned::new(conn, tcp), flags, i > 0, &hellos, 0)?;
+            let conn = ServerConnection::new(server_config(flags, &shared, &local)?);
+            settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         } else {
             let name: ServerName = flags
                 .value("host-name")
                 .unwrap_or(DEFAULT_SERVER_NAME)
                 .parse()
                 .map_err(|e| format!("server name: {e}"))?;
-            let mut conn =
-                ClientConnection::new(client_config(flags, &shared, hellos.clone())?, name)?;
-            let sent_early = offer_early_data(&mut conn, flags, i > 0)?;
-            settle(
-                StreamOwned::new(conn, tcp),
-                flags,
-                i > 0,
-                &hellos,
-                sent_early,
-            )?;
+            let mut conn = ClientConnection::new(client_config(flags, &shared, &local)?, name)?;
+            local.sent_early = offer_early_data(&mut conn, flags, i > 0)?;
+            settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         }
     }
     Ok(())
