@@ -539,3 +539,75 @@ fn rfc7250_4_2_a_server_with_a_chain_and_a_raw_key_sends_the_type_the_client_tak
         );
     }
 }
+
+#[test]
+fn rfc7250_4_1_a_client_lists_its_certificate_types_in_the_order_of_its_keys() {
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+    use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
+    const CX: DecodeContext = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    // The list is "sorted by client preference": the configuration's
+    // order of its keys says it.
+    let raw = Arc::new(CertifiedKey::from_key(
+        ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap(),
+    ));
+    let chain = certified_key("p256");
+    for (keys, expected) in [
+        ([chain.clone(), raw.clone()], [X509, RAW]),
+        ([raw.clone(), chain.clone()], [RAW, X509]),
+    ] {
+        let client = keys
+            .iter()
+            .fold(client_builder("p256"), |b, k| {
+                b.client_certificate(k.clone())
+            })
+            .build()
+            .unwrap();
+        let mut c = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut bytes = Vec::new();
+        c.write_tls(&mut bytes).unwrap();
+        let HandshakeMessage::ClientHello(hello) =
+            HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
+        else {
+            panic!("not a ClientHello")
+        };
+        assert!(
+            hello
+                .extensions()
+                .contains(&Extension::ClientCertificateTypes(expected.into())),
+            "{expected:?}"
+        );
+    }
+}
+
+#[test]
+fn rfc7250_4_2_asked_for_a_raw_key_a_client_sends_the_key_it_holds_without_a_chain() {
+    // The client holds a chain first and a bare key second; the server
+    // takes raw keys only and pins the bare one. The client's chained key
+    // could go alone too, but the bare key is there for this.
+    for version in VERSIONS {
+        let raw = Arc::new(CertifiedKey::from_key(
+            ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap(),
+        ));
+        let client = client_builder("p256")
+            .versions(&[version])
+            .client_certificate(certified_key("p256"))
+            .client_certificate(raw.clone())
+            .build()
+            .unwrap();
+        let verifier = Arc::new(PinnedKeys::new([raw.spki()]).raw_public_keys_only());
+        let server = p256_server(version, false)
+            .client_auth(ClientAuth::Required(verifier))
+            .build()
+            .unwrap();
+        let (c, s) = handshaken(client, server, server_name("p256"));
+        assert_eq!(s.client_certificate_type(), Some(RAW), "{version:?}");
+        assert!(
+            Arc::ptr_eq(c.sent_certificate().unwrap(), &raw),
+            "{version:?}"
+        );
+    }
+}

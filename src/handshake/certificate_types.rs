@@ -124,30 +124,42 @@ pub(crate) fn server_types(key: &CertifiedKey, raw: bool) -> CertificateTypeList
 }
 
 /// The client_certificate_type list a client offers for its own
-/// certificate (RFC 7250 §4.1): a raw public key when one of its keys has
-/// no chain, then X.509 when another has one; nothing (X.509 implied)
-/// when every key has a chain.
+/// certificate (RFC 7250 §4.1, "sorted by client preference"): a raw
+/// public key when one of its keys has no chain, X.509 when another has
+/// one, in the order the configuration lists those keys; nothing (X.509
+/// implied) when every key has a chain.
 pub(crate) fn client_offer(keys: &[Arc<CertifiedKey>]) -> CertificateTypeList {
     if keys.iter().all(|k| k.has_certificate()) {
         return CertificateTypeList::new();
     }
-    let mut types = CertificateTypeList::from([CertificateType::RawPublicKey]);
-    if keys.iter().any(|k| k.has_certificate()) {
-        types.push(CertificateType::X509);
+    let mut types = CertificateTypeList::new();
+    for key in keys {
+        let typ = if key.has_certificate() {
+            CertificateType::X509
+        } else {
+            CertificateType::RawPublicKey
+        };
+        if !types.contains(&typ) {
+            types.push(typ);
+        }
     }
     types
 }
 
 /// The client keys that can answer a request for a Certificate of type
-/// `typ`: any key as a raw public key, only keys with a chain as X.509.
+/// `typ`, in the configuration's order: only keys with a chain as X.509;
+/// as a raw public key, the keys configured without a chain first (they
+/// are there for it), then those with one, whose key may go alone too.
 pub(crate) fn client_candidates(
     keys: &[Arc<CertifiedKey>],
     typ: CertificateType,
 ) -> Vec<Arc<CertifiedKey>> {
-    keys.iter()
-        .filter(|k| typ == CertificateType::RawPublicKey || k.has_certificate())
-        .cloned()
-        .collect()
+    let (chained, bare): (Vec<_>, Vec<_>) = keys.iter().cloned().partition(|k| k.has_certificate());
+    if typ == CertificateType::RawPublicKey {
+        bare.into_iter().chain(chained).collect()
+    } else {
+        chained
+    }
 }
 
 /// The server_certificate_type list a client offers: its verifier's
