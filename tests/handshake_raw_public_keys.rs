@@ -15,6 +15,8 @@ use ferrotls::internal::codec::{Codec, Reader, Writer};
 use ferrotls::internal::error::IllegalParameterReason;
 use ferrotls::internal::msgs::certificate::RawPublicKeyTls12;
 use ferrotls::internal::msgs::extensions::{Extension, ExtensionContext};
+use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
     pin_of, AlertDescription, CertificateError, CertificateType, CertifiedKey, ClientAuth,
     ClientConfig, Error, ManualClock, PinnedKeys, ProtocolVersion, ServerConfig, UnixTime,
@@ -23,6 +25,13 @@ use ferrotls::{
 const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 const RAW: CertificateType = CertificateType::RawPublicKey;
 const X509: CertificateType = CertificateType::X509;
+
+/// How the TLS 1.2 ClientHellos below are decoded.
+const TLS12_CX: DecodeContext = DecodeContext {
+    version: ProtocolVersion::TLSv1_2,
+    key_exchange: KeyExchangeAlgorithm::Ecdhe,
+    finished_len: 12,
+};
 
 fn encode(extension: &Extension) -> Vec<u8> {
     let mut w = Writer::new();
@@ -139,6 +148,21 @@ fn p256_server(version: ProtocolVersion, raw: bool) -> ferrotls::ServerConfigBui
     server_builder("p256")
         .versions(&[version])
         .raw_public_key(raw)
+}
+
+/// The key of `key_type` without its chain: sent as a raw public key.
+fn bare_key(key_type: &str) -> Arc<CertifiedKey> {
+    let key = ferrotls::private_key_from_pem(&read_vector(&format!("{key_type}-leaf.key")));
+    Arc::new(CertifiedKey::from_key(key.unwrap()))
+}
+
+/// A client of `version` that takes raw public keys only, pinning `spki`.
+fn raw_only_client(version: ProtocolVersion, spki: &[u8]) -> Arc<ClientConfig> {
+    ClientConfig::builder(Arc::new(PinnedKeys::new([spki]).raw_public_keys_only()))
+        .clock(clock())
+        .versions(&[version])
+        .build()
+        .unwrap()
 }
 
 /// Asserts that `server` refuses `client`'s ClientHello: no certificate
@@ -286,13 +310,7 @@ fn without_a_raw_key_the_server_falls_back_to_x509_or_refuses() {
         assert_eq!(s.server_certificate_type(), Some(X509), "{version:?}");
         assert_eq!(c.peer_certificates().len(), 2);
         // Raw public keys only: no type in common (RFC 7250 §4.2).
-        let client = ClientConfig::builder(Arc::new(
-            PinnedKeys::new([certified_key("p256").spki()]).raw_public_keys_only(),
-        ))
-        .clock(clock())
-        .versions(&[version])
-        .build()
-        .unwrap();
+        let client = raw_only_client(version, certified_key("p256").spki());
         assert_no_type_in_common(
             client,
             p256_server(version, false).build().unwrap(),
@@ -432,25 +450,12 @@ fn a_client_that_sent_its_key_alone_answers_post_handshake_requests_with_it() {
 
 #[test]
 fn rfc7250_4_2_a_client_of_raw_keys_only_refuses_x509_from_a_server_that_did_not_answer() {
-    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
-    use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-    const CX: DecodeContext = DecodeContext {
-        version: ProtocolVersion::TLSv1_2,
-        key_exchange: KeyExchangeAlgorithm::Ecdhe,
-        finished_len: 12,
-    };
     // A server without RFC 7250 never sees server_certificate_type (taken
     // out of the ClientHello on the way) and sends its X.509 chain, which
     // a verifier of raw public keys alone cannot check. TLS 1.2, where the
     // Certificate comes in the clear before the edit could show.
     let version = ProtocolVersion::TLSv1_2;
-    let client = ClientConfig::builder(Arc::new(
-        PinnedKeys::new([certified_key("p256").spki()]).raw_public_keys_only(),
-    ))
-    .clock(clock())
-    .versions(&[version])
-    .build()
-    .unwrap();
+    let client = raw_only_client(version, certified_key("p256").spki());
     let (mut c, mut s) = pair(
         client,
         p256_server(version, false).build().unwrap(),
@@ -459,7 +464,7 @@ fn rfc7250_4_2_a_client_of_raw_keys_only_refuses_x509_from_a_server_that_did_not
     transfer_altered(&mut c, &mut s, |flight| {
         edit_plaintext_flight(flight, |messages| {
             let HandshakeMessage::ClientHello(mut hello) =
-                HandshakeMessage::decode_message(&messages[0], &CX).unwrap()
+                HandshakeMessage::decode_message(&messages[0], &TLS12_CX).unwrap()
             else {
                 panic!("not a ClientHello")
             };
@@ -517,20 +522,12 @@ fn rfc7250_4_2_a_server_with_a_chain_and_a_raw_key_sends_the_type_the_client_tak
     // takes raw public keys only: the server sends its key alone rather
     // than refuse.
     for version in VERSIONS {
-        let raw = Arc::new(CertifiedKey::from_key(
-            ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap(),
-        ));
+        let raw = bare_key("p384");
         let server = p256_server(version, false)
             .certificate(raw.clone())
             .build()
             .unwrap();
-        let client = ClientConfig::builder(Arc::new(
-            PinnedKeys::new([raw.spki()]).raw_public_keys_only(),
-        ))
-        .clock(clock())
-        .versions(&[version])
-        .build()
-        .unwrap();
+        let client = raw_only_client(version, raw.spki());
         let (c, s) = handshaken(client, server, server_name("p256"));
         assert_eq!(c.server_certificate_type(), Some(RAW), "{version:?}");
         assert!(
@@ -542,18 +539,9 @@ fn rfc7250_4_2_a_server_with_a_chain_and_a_raw_key_sends_the_type_the_client_tak
 
 #[test]
 fn rfc7250_4_1_a_client_lists_its_certificate_types_in_the_order_of_its_keys() {
-    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
-    use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-    const CX: DecodeContext = DecodeContext {
-        version: ProtocolVersion::TLSv1_2,
-        key_exchange: KeyExchangeAlgorithm::Ecdhe,
-        finished_len: 12,
-    };
     // The list is "sorted by client preference": the configuration's
     // order of its keys says it.
-    let raw = Arc::new(CertifiedKey::from_key(
-        ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap(),
-    ));
+    let raw = bare_key("p384");
     let chain = certified_key("p256");
     for (keys, expected) in [
         ([chain.clone(), raw.clone()], [X509, RAW]),
@@ -570,7 +558,7 @@ fn rfc7250_4_1_a_client_lists_its_certificate_types_in_the_order_of_its_keys() {
         let mut bytes = Vec::new();
         c.write_tls(&mut bytes).unwrap();
         let HandshakeMessage::ClientHello(hello) =
-            HandshakeMessage::decode_message(&records(&bytes)[0][5..], &CX).unwrap()
+            HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS12_CX).unwrap()
         else {
             panic!("not a ClientHello")
         };
@@ -589,9 +577,7 @@ fn rfc7250_4_2_asked_for_a_raw_key_a_client_sends_the_key_it_holds_without_a_cha
     // takes raw keys only and pins the bare one. The client's chained key
     // could go alone too, but the bare key is there for this.
     for version in VERSIONS {
-        let raw = Arc::new(CertifiedKey::from_key(
-            ferrotls::private_key_from_pem(&read_vector("p384-leaf.key")).unwrap(),
-        ));
+        let raw = bare_key("p384");
         let client = client_builder("p256")
             .versions(&[version])
             .client_certificate(certified_key("p256"))

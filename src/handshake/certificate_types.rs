@@ -154,11 +154,15 @@ pub(crate) fn client_candidates(
     keys: &[Arc<CertifiedKey>],
     typ: CertificateType,
 ) -> Vec<Arc<CertifiedKey>> {
-    let (chained, bare): (Vec<_>, Vec<_>) = keys.iter().cloned().partition(|k| k.has_certificate());
+    let chained = keys.iter().filter(|k| k.has_certificate());
     if typ == CertificateType::RawPublicKey {
-        bare.into_iter().chain(chained).collect()
+        keys.iter()
+            .filter(|k| !k.has_certificate())
+            .chain(chained)
+            .cloned()
+            .collect()
     } else {
-        chained
+        chained.cloned().collect()
     }
 }
 
