@@ -17,7 +17,11 @@ use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use ferrotls::{AlertDescription, CipherSuite, Error, NamedGroup, ProtocolVersion};
+use ferrotls::{
+    AlertDescription, CipherSuite, Error, NamedGroup, OsRng, ProtocolVersion, RotatingTicketer,
+    SystemClock, Ticketer,
+};
+use std::sync::Arc;
 
 const CX: DecodeContext = DecodeContext {
     version: ProtocolVersion::TLSv1_3,
@@ -189,6 +193,78 @@ fn rfc8446_4_2_10_second_client_hello_with_early_data_is_illegal_parameter() {
         Error::IllegalParameter(IllegalParameterReason::EarlyDataAfterRetry)
     );
     assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+/// The server's answer to the second ClientHello, edited, of a client
+/// that holds a ticket of the server's: both ClientHellos offer it, and
+/// it fits the retry's suite.
+fn resuming_second_client_hello_refused(
+    edit: impl FnOnce(&mut ClientHello),
+) -> (Error, Option<u8>) {
+    let (client, server) = retrying_configs();
+    let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+    send_and_check(&mut s, &mut c, b"tickets");
+    refuses(
+        client,
+        server,
+        server_name("p256"),
+        Refuser::Server,
+        2,
+        |b| edit_hello_records(b, client_hello, HandshakeMessage::ClientHello, edit),
+    )
+}
+
+#[test]
+fn rfc8446_4_1_2_second_client_hello_without_the_resumable_psk_is_missing_extension() {
+    let (err, a) = resuming_second_client_hello_refused(|h| {
+        extensions(h).retain(|e| !matches!(e, Extension::PreSharedKeyOffer(_)))
+    });
+    assert_eq!(
+        err,
+        Error::MissingExtension(MissingExtensionReason::PskAfterRetry)
+    );
+    assert_eq!(a, alert(AlertDescription::MissingExtension));
+}
+
+#[test]
+fn rfc8446_4_1_2_second_client_hello_dropping_the_resumable_psk_is_illegal_parameter() {
+    let (err, a) = resuming_second_client_hello_refused(|h| {
+        for extension in extensions(h).iter_mut() {
+            if let Extension::PreSharedKeyOffer(offer) = extension {
+                offer.identities[0].identity[0] ^= 1;
+            }
+        }
+    });
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::PskDroppedAfterRetry)
+    );
+    assert_eq!(a, alert(AlertDescription::IllegalParameter));
+}
+
+#[test]
+fn rfc8446_4_1_2_second_client_hello_may_drop_a_psk_of_another_hash() {
+    // The ticket is of a SHA-384 session, the retry's suite SHA-256: the
+    // client drops the ticket, which the server does not hold against it.
+    let (client, _) = retrying_configs();
+    let ticketer: Arc<dyn Ticketer> =
+        Arc::new(RotatingTicketer::new(Arc::new(OsRng::new()), Arc::new(SystemClock)).unwrap());
+    let server = |suite| {
+        server_builder("p256")
+            .groups(&[NamedGroup::X25519])
+            .cipher_suites(&[suite])
+            .ticketer(ticketer.clone())
+            .build()
+            .unwrap()
+    };
+    let sha384 = server(CipherSuite::TLS_AES_256_GCM_SHA384);
+    let (mut c, mut s) = handshaken(client.clone(), sha384, server_name("p256"));
+    send_and_check(&mut s, &mut c, b"tickets");
+    let sha256 = server(CipherSuite::TLS_AES_128_GCM_SHA256);
+    let (c, s) = handshaken(client, sha256, server_name("p256"));
+    assert!(s.resumption_requested());
+    assert!(!c.is_resumed() && !s.is_resumed());
+    assert_eq!(c.negotiated_group(), Some(NamedGroup::X25519));
 }
 
 #[test]

@@ -75,6 +75,11 @@ pub(crate) struct Retry {
     session_id: HelloSessionId,
     /// What the second ClientHello must repeat ([`unchanging_part`]).
     unchanging: Digest,
+    /// The identity of the PSK the first ClientHello offered that the
+    /// server would have resumed with: it fits the retry's suite, so the
+    /// second ClientHello must offer it again (RFC 8446 §4.1.2 lets the
+    /// client drop only PSKs incompatible with that suite).
+    psk_identity: Option<Vec<u8>>,
 }
 
 /// What RFC 8446 §4.1.2 does not let the client change in its second
@@ -379,10 +384,10 @@ pub(super) fn handle_client_hello(
         .iter()
         .find_map(|g| key_exchange.key_shares.iter().find(|s| s.group == *g));
     let psk_mode = offer.psk_mode(&config);
-    // Without a usable share, retry before looking at a ticket, so that a
+    // Without a usable share, retry before using a ticket, so that a
     // single-use ticket survives for the second ClientHello.
     let resumption = if share.is_some() || psk_mode == Some(PskKeyExchangeMode::PskKe) {
-        try_resume(&config, common, hello, raw, &offer, suite, None)?
+        try_resume(&config, common, hello, raw, &offer, suite, PskLookup::First)?
     } else {
         None
     };
@@ -399,7 +404,22 @@ pub(super) fn handle_client_hello(
                 .ok_or(Error::HandshakeFailure(
                     HandshakeFailureReason::NoCommonGroup,
                 ))?;
-            return send_retry(config, common, hello, &offer, raw, suite, group)
+            let psk_identity = try_resume(
+                &config,
+                common,
+                hello,
+                raw,
+                &offer,
+                suite,
+                PskLookup::BeforeRetry,
+            )?
+            .and_then(|r| offered_identity(&offer, r.index));
+            let ask = RetryAsk {
+                suite,
+                group,
+                psk_identity,
+            };
+            return send_retry(config, common, hello, &offer, raw, ask)
                 .map(State::ExpectRetriedClientHello);
         }
     };
@@ -438,7 +458,7 @@ fn handle_retried_client_hello(
         raw,
         &offer,
         suite,
-        Some(&retry.transcript),
+        PskLookup::Retried(&retry.transcript),
     )?;
     let share = match &resumption {
         Some(r) if !r.with_key_exchange => None,
@@ -1155,8 +1175,12 @@ fn try_resume(
     raw: &[u8],
     offer: &Offer<'_>,
     suite: Tls13Suite,
-    prior: Option<&Transcript>,
+    lookup: PskLookup<'_>,
 ) -> Result<Option<Resumption>, Error> {
+    let prior = match lookup {
+        PskLookup::Retried(transcript) => Some(transcript),
+        PskLookup::First | PskLookup::BeforeRetry => None,
+    };
     let (Some(psk), Some(mode)) = (offer.extensions.pre_shared_key, offer.psk_mode(config)) else {
         return Ok(None);
     };
@@ -1183,7 +1207,9 @@ fn try_resume(
                 // a stateful ticket used up (single use, RFC 8446 §8.1). A
                 // take that finds nothing lost a race with another
                 // connection: that identity is not usable after all.
-                if let Some((store, key)) = &stateful {
+                if let (Some((store, key)), false) =
+                    (&stateful, matches!(lookup, PskLookup::BeforeRetry))
+                {
                     if store.take(key).is_none() {
                         continue;
                     }
@@ -1205,6 +1231,30 @@ fn try_resume(
         }));
     }
     Ok(None)
+}
+
+/// Which ClientHello [`try_resume`] looks at, and what finding a PSK
+/// there does.
+#[derive(Clone, Copy)]
+enum PskLookup<'t> {
+    /// The first ClientHello, answered with the server flight: the PSK
+    /// found is used (a stateful ticket taken out of the store).
+    First,
+    /// The first ClientHello, answered with a HelloRetryRequest: the PSK
+    /// found is only noted, for the second ClientHello to offer again; a
+    /// stateful ticket stays in the store until then.
+    BeforeRetry,
+    /// The second ClientHello: binders continue the retry's transcript
+    /// (RFC 8446 §4.2.11.2), and the PSK found is used.
+    Retried(&'t Transcript),
+}
+
+/// The identity the ClientHello offered at `index` (a [`Resumption`]'s).
+fn offered_identity(offer: &Offer<'_>, index: u16) -> Option<Vec<u8>> {
+    let psk = offer.extensions.pre_shared_key?;
+    psk.identities
+        .get(usize::from(index))
+        .map(|identity| identity.identity.clone())
 }
 
 /// An offered identity the server can use, before its binder is checked.
@@ -1354,9 +1404,10 @@ fn look_up_ticket(
 
 /// The second ClientHello must keep what the first and the
 /// HelloRetryRequest fixed (RFC 8446 §4.1.2, §4.1.4): the session ID, the
-/// suite, exactly one key share for the group asked for, the cookie, and
-/// no early_data. A difference is `illegal_parameter`; a cookie left out
-/// is `missing_extension`. Returns that key share: the group asked for is
+/// suite, exactly one key share for the group asked for, the cookie, the
+/// PSK the server would have resumed with, and no early_data. A
+/// difference is `illegal_parameter`; a cookie or pre_shared_key left
+/// out is `missing_extension`. Returns that key share: the group asked for is
 /// one of ours, so the second ClientHello always has a usable share.
 fn check_retried_hello<'a>(
     retry: &Retry,
@@ -1401,6 +1452,19 @@ fn check_retried_hello<'a>(
             IllegalParameterReason::EarlyDataAfterRetry,
         ));
     }
+    if let Some(kept) = &retry.psk_identity {
+        let psk = offer
+            .extensions
+            .pre_shared_key
+            .ok_or(Error::MissingExtension(
+                MissingExtensionReason::PskAfterRetry,
+            ))?;
+        if !psk.identities.iter().any(|i| i.identity == *kept) {
+            return Err(Error::IllegalParameter(
+                IllegalParameterReason::PskDroppedAfterRetry,
+            ));
+        }
+    }
     if unchanging_part(hello) != retry.unchanging {
         return Err(Error::IllegalParameter(
             IllegalParameterReason::HelloChangedAfterRetry,
@@ -1409,18 +1473,30 @@ fn check_retried_hello<'a>(
     Ok(share)
 }
 
-/// Sends a HelloRetryRequest for `group` (RFC 8446 §4.1.4), with a
-/// cookie when configured and a dummy ChangeCipherSpec when the client
-/// is in middlebox compatibility mode (RFC 8446 §D.4).
+/// What a HelloRetryRequest asks for: the suite, the group of the one
+/// key share, and the PSK the second ClientHello must offer again.
+struct RetryAsk {
+    suite: Tls13Suite,
+    group: NamedGroup,
+    psk_identity: Option<Vec<u8>>,
+}
+
+/// Sends a HelloRetryRequest (RFC 8446 §4.1.4), with a cookie when
+/// configured and a dummy ChangeCipherSpec when the client is in
+/// middlebox compatibility mode (RFC 8446 §D.4).
 fn send_retry(
     config: Arc<ServerConfig>,
     common: &mut dyn HandshakeIo,
     hello: &ClientHello,
     offer: &Offer<'_>,
     raw: &[u8],
-    suite: Tls13Suite,
-    group: NamedGroup,
+    ask: RetryAsk,
 ) -> Result<ExpectRetriedClientHello, Error> {
+    let RetryAsk {
+        suite,
+        group,
+        psk_identity,
+    } = ask;
     let cookie = if config.send_cookie {
         Some(random_array::<COOKIE_LEN>(&*config.common.rng)?.to_vec())
     } else {
@@ -1462,6 +1538,7 @@ fn send_retry(
             cookie,
             session_id: hello.session_id.clone(),
             unchanging: unchanging_part(hello),
+            psk_identity,
         },
     })
 }
