@@ -913,6 +913,15 @@ pub struct ServerConfig {
     /// The most 0-RTT data accepted per connection (RFC 8446 §4.2.10); 0
     /// turns 0-RTT off.
     pub max_early_data_size: u32,
+    /// TLS 1.3: application data written once the server's Finished is
+    /// sent goes out at once, before the client's Finished arrives
+    /// (half-RTT data, RFC 8446 §4.4.4 and Figure 4), so an answer to
+    /// accepted 0-RTT data leaves in the server's first flight. Off by
+    /// default: such data goes to a client whose Finished (and, on a
+    /// resumption with 0-RTT, whose liveness: the ClientHello may be a
+    /// replay, RFC 8446 §8) is not yet checked. Never when the server
+    /// asks for a client certificate, whose owner would not yet be known.
+    pub send_half_rtt_data: bool,
     /// TLS ≤1.2: the session-ID cache (design §3); `None` turns
     /// resumption by session ID off.
     pub session_cache: Option<Arc<dyn ServerSessionStore>>,
@@ -957,6 +966,7 @@ pub struct ServerConfigBuilder {
     session_store: Option<Arc<dyn ServerSessionStore>>,
     ticket_lifetime: u32,
     max_early_data_size: u32,
+    send_half_rtt_data: bool,
     session_cache: Option<Option<Arc<dyn ServerSessionStore>>>,
     require_extended_master_secret: bool,
     enable_extended_master_secret: bool,
@@ -981,6 +991,7 @@ impl ServerConfig {
             session_store: None,
             ticket_lifetime: DEFAULT_LIFETIME_SECS,
             max_early_data_size: 0,
+            send_half_rtt_data: false,
             session_cache: None,
             require_extended_master_secret: false,
             enable_extended_master_secret: true,
@@ -1054,6 +1065,13 @@ impl ServerConfigBuilder {
     /// anti-replay filter).
     pub fn max_early_data_size(mut self, bytes: u32) -> Self {
         self.max_early_data_size = bytes;
+        self
+    }
+
+    /// TLS 1.3: sends application data before the client's Finished (off
+    /// by default; see [`ServerConfig::send_half_rtt_data`]).
+    pub fn send_half_rtt_data(mut self, on: bool) -> Self {
+        self.send_half_rtt_data = on;
         self
     }
 
@@ -1164,6 +1182,7 @@ impl ServerConfigBuilder {
                 .ticket_lifetime
                 .min(crate::session::state::MAX_LIFETIME_SECS),
             max_early_data_size: self.max_early_data_size,
+            send_half_rtt_data: self.send_half_rtt_data,
             common: self.common,
             certificates: self.certificates,
             client_auth: self.client_auth,

@@ -10,7 +10,7 @@ use ferrotls::internal::error::{
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::sync::Arc;
 
 use common::*;
@@ -126,6 +126,81 @@ fn early_data_is_accepted_and_readable_before_the_handshake_ends() {
     assert_eq!(c.early_data_status(), EarlyDataStatus::Accepted);
     send_and_check(&mut c, &mut s, b"after 0-RTT");
     send_and_check(&mut s, &mut c, b"reply");
+}
+
+/// A resumption whose 0-RTT request `GET` the server (sending half-RTT
+/// data or not) answers with `reply` as soon as it has read it; returns
+/// what the client can read once the server's first flight is in, before
+/// its Finished went out.
+fn reply_in_the_first_flight(half_rtt: bool) -> Vec<u8> {
+    let setup = Setup::new();
+    let client = setup.client();
+    let server = server_builder("p256")
+        .clock(setup.clock.clone())
+        .session_store(setup.store.clone())
+        .ticketer(setup.ticketer.clone())
+        .max_early_data_size(MAX_EARLY)
+        .send_half_rtt_data(half_rtt)
+        .build()
+        .unwrap();
+    prime(&client, &server);
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut s = ServerConnection::new(server);
+    // Written before the ClientHello arrives: held until data may go.
+    s.writer().write_all(b"hello, ").unwrap();
+    c.write_early_data(b"GET").unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Accepted);
+    assert_eq!(read_all(&mut s), b"GET");
+    s.writer().write_all(b"reply").unwrap();
+    assert!(s.is_handshaking(), "the client's Finished has not come");
+    transfer(&mut s, &mut c).1.unwrap();
+    assert!(!c.is_handshaking());
+    let early = read_all(&mut c);
+    // Either way the connection goes on, and what did not go early
+    // arrives once the client's Finished is in.
+    handshake(&mut c, &mut s);
+    transfer(&mut s, &mut c).1.unwrap();
+    let mut all = early.clone();
+    all.extend(read_all(&mut c));
+    assert_eq!(all, b"hello, reply");
+    send_and_check(&mut c, &mut s, b"after");
+    early
+}
+
+#[test]
+fn rfc8446_4_4_4_half_rtt_data_answers_0rtt_in_the_server_first_flight() {
+    assert_eq!(reply_in_the_first_flight(true), b"hello, reply");
+}
+
+#[test]
+fn without_half_rtt_data_the_answer_waits_for_the_client_finished() {
+    assert!(reply_in_the_first_flight(false).is_empty());
+}
+
+#[test]
+fn rfc8446_4_4_4_no_half_rtt_data_to_a_client_asked_for_a_certificate() {
+    let client = client_builder("p256")
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    for (builder, goes_early) in [
+        (server_builder("p256"), true),
+        (client_auth_server_builder("p256", "p384", true), false),
+    ] {
+        let server = builder.send_half_rtt_data(true).build().unwrap();
+        let (mut c, mut s) = pair(client.clone(), server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        s.writer().write_all(b"reply").unwrap();
+        transfer(&mut s, &mut c).1.unwrap();
+        let early = read_all(&mut c);
+        assert_eq!(early == b"reply", goes_early, "{early:?}");
+        handshake(&mut c, &mut s);
+        transfer(&mut s, &mut c).1.unwrap();
+        let mut all = early;
+        all.extend(read_all(&mut c));
+        assert_eq!(all, b"reply");
+    }
 }
 
 #[test]

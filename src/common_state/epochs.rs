@@ -146,6 +146,17 @@ impl CommonState {
         self.start_traffic()
     }
 
+    /// Server: application data may be sent from now on, under the
+    /// application write key installed after our Finished, though the
+    /// client's Finished has not arrived (half-RTT data, RFC 8446 §4.4.4);
+    /// data the application wrote before is sent now.
+    pub(crate) fn start_half_rtt_writes(&mut self) -> Result<(), Error> {
+        self.half_rtt_writes = true;
+        let pending = core::mem::take(&mut self.pending_plaintext);
+        self.send_application_data(&pending)?;
+        Ok(())
+    }
+
     /// The Finished key of a post-handshake authentication exchange: from
     /// the client's current application traffic secret (RFC 8446 §4.4:
     /// `client_application_traffic_secret_N`), which is the write secret

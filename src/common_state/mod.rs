@@ -472,6 +472,9 @@ pub(crate) struct CommonState {
     error: Option<Error>,
     /// Application data may flow both ways (the handshake is complete).
     traffic: bool,
+    /// Server: application data may be sent before the handshake is
+    /// complete (half-RTT data, [`Self::start_half_rtt_writes`]).
+    half_rtt_writes: bool,
     peer_closed: bool,
     close_sent: bool,
     eof_seen: bool,
@@ -532,6 +535,7 @@ impl CommonState {
             limits: config.limits,
             error: None,
             traffic: false,
+            half_rtt_writes: false,
             peer_closed: false,
             close_sent: false,
             eof_seen: false,

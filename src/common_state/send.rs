@@ -117,7 +117,7 @@ impl CommonState {
     /// queue or the buffer is full).
     pub(crate) fn write_plaintext(&mut self, data: &[u8]) -> Result<usize, Error> {
         self.check_writable()?;
-        if !self.traffic {
+        if !self.sends_application_data() {
             return Ok(self.buffer_pending_plaintext(data));
         }
         let room = MAX_SENDABLE_TLS.saturating_sub(self.sendable_tls.len());
@@ -141,7 +141,7 @@ impl CommonState {
     ) -> Result<usize, Error> {
         self.check_writable()?;
         out.append(&mut self.sendable_tls);
-        if !self.traffic {
+        if !self.sends_application_data() {
             return Ok(self.buffer_pending_plaintext(data));
         }
         // While sealing, `out` is the queue: whatever else is sealed on
@@ -153,6 +153,13 @@ impl CommonState {
         self.writer_streaming = false;
         self.release_send_queue_if_empty();
         sealed
+    }
+
+    /// Whether application data is sealed as it is written: once the
+    /// handshake is complete, or a server's half-RTT data may go; before,
+    /// it is buffered.
+    fn sends_application_data(&self) -> bool {
+        self.traffic || self.half_rtt_writes
     }
 
     /// Refuses application data the connection can no longer send: after

@@ -151,6 +151,10 @@ impl HandshakeIo for FakeIo {
     fn accept_early_data(&mut self, _: usize, _: Exporter) {}
     fn skip_rejected_early_data(&mut self, _: usize) {}
     fn end_early_data(&mut self, _: bool) {}
+    fn start_half_rtt_writes(&mut self) -> Result<(), Error> {
+        self.calls.push("half-rtt");
+        Ok(())
+    }
     fn start_tls13_traffic(
         &mut self,
         _: AeadAlgorithm,

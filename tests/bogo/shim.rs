@@ -682,7 +682,8 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
         // §8): the filter of the whole run.
         builder = builder
             .max_early_data_size(MAX_EARLY_DATA)
-            .anti_replay(shared.anti_replay.clone());
+            .anti_replay(shared.anti_replay.clone())
+            .send_half_rtt_data(true);
     }
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
@@ -834,8 +835,9 @@ fn exchange<C>(
 where
     C: std::ops::DerefMut<Target = ferrotls::Connection>,
 {
-    // A server reads accepted 0-RTT data with the rest and echoes it once
-    // the handshake is complete: ferrotls sends no half-RTT data.
+    if flags.on("server") && flags.on("enable-early-data") {
+        echo_early_data(tls)?;
+    }
     tls.complete_handshake()?;
     check(&tls.conn, flags, is_resume, local)?;
     let early_data = tls.conn.early_data_status();
@@ -881,6 +883,38 @@ where
     if flags.on("shim-shuts-down") && flags.on("check-close-notify") {
         let mut rest = Vec::new();
         tls.read_to_end(&mut rest)?;
+    }
+    Ok(())
+}
+
+/// A server drives its handshake by hand to echo accepted 0-RTT data at
+/// once, as half-RTT data (RFC 8446 §4.4.4): BoringSSL's shim does, and
+/// the runner waits for it before its EndOfEarlyData.
+fn echo_early_data<C>(tls: &mut StreamOwned<C, TcpStream>) -> Result<(), Stop>
+where
+    C: std::ops::DerefMut<Target = ferrotls::Connection>,
+{
+    let mut buf = [0u8; READ_SIZE];
+    while tls.conn.is_handshaking() {
+        while tls.conn.wants_write() {
+            tls.conn.write_tls(&mut tls.sock)?;
+        }
+        if tls.conn.read_tls(&mut tls.sock)? == 0 {
+            return Ok(());
+        }
+        tls.conn.process_new_packets()?;
+        loop {
+            let n = match tls.conn.reader().read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(e.into()),
+            };
+            if n == 0 {
+                break;
+            }
+            let echo: Vec<u8> = buf.iter().take(n).map(|b| b ^ 0xff).collect();
+            tls.conn.writer().write_all(&echo)?;
+        }
     }
     Ok(())
 }

@@ -578,6 +578,12 @@ fn send_flight(
         None => None,
     };
     let application = send_finished(common, &mut transcript, suite, keys)?;
+    // RFC 8446 §4.4.4: data may follow our Finished, but not to a client
+    // asked for a certificate, whose owner is not known before its
+    // CertificateVerify.
+    if config.send_half_rtt_data && requested_schemes.is_none() {
+        common.start_half_rtt_writes()?;
+    }
     let group = share.map(|s| s.group);
     // RFC 8446 §4.2.9: no tickets the client's advertised modes cannot
     // use. A client that advertises none still gets them, as from
