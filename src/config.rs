@@ -631,9 +631,11 @@ pub struct ClientConfig {
     /// the verifier and kept for [`crate::Connection::stapled_scts`]. Off
     /// by default.
     pub request_scts: bool,
-    /// A TLS 1.3 external PSK offered after the ticket, if any (RFC 8446
-    /// §2.2, §4.2.11); a server that selects it sends no certificate.
-    pub external_psk: Option<ExternalPsk>,
+    /// TLS 1.3 external PSKs offered after the ticket, in this order (RFC
+    /// 8446 §2.2, §4.2.11), those of a hash no enabled suite has left
+    /// out; a server that selects one sends no certificate. An imported
+    /// PSK ([`ExternalPsk::import`]) is offered once per target hash.
+    pub external_psks: Vec<ExternalPsk>,
     /// TLS 1.3: whether the ClientHello offers post_handshake_auth
     /// (RFC 8446 §4.2.6) when [`Self::client_certificates`] is not empty,
     /// so a server may ask for a certificate after the handshake
@@ -674,7 +676,7 @@ pub struct ClientConfigBuilder {
     request_ocsp_staple: bool,
     require_ocsp_staple: bool,
     request_scts: bool,
-    external_psk: Option<ExternalPsk>,
+    external_psks: Vec<ExternalPsk>,
     post_handshake_auth: bool,
     send_certificate_authorities: bool,
     renegotiation: bool,
@@ -723,7 +725,7 @@ impl ClientConfig {
             request_ocsp_staple: false,
             require_ocsp_staple: false,
             request_scts: false,
-            external_psk: None,
+            external_psks: Vec::new(),
             post_handshake_auth: true,
             send_certificate_authorities: false,
             renegotiation: false,
@@ -807,9 +809,9 @@ impl ClientConfigBuilder {
     }
 
     /// Offers `psk` in TLS 1.3 (RFC 8446 §2.2), after a ticket when one
-    /// is kept for the server.
+    /// is kept for the server and after the PSKs added before.
     pub fn external_psk(mut self, psk: ExternalPsk) -> Self {
-        self.external_psk = Some(psk);
+        self.external_psks.push(psk);
         self
     }
 
@@ -851,7 +853,7 @@ impl ClientConfigBuilder {
             request_ocsp_staple: self.request_ocsp_staple,
             require_ocsp_staple: self.require_ocsp_staple,
             request_scts: self.request_scts,
-            external_psk: self.external_psk,
+            external_psks: self.external_psks,
             post_handshake_auth: self.post_handshake_auth,
             send_certificate_authorities: self.send_certificate_authorities,
             renegotiation: self.renegotiation,
@@ -873,7 +875,8 @@ pub struct ServerConfig {
     /// client's server_name come first (RFC 6066 §3), then the others (the
     /// defaults); of these, the first whose key can sign with one of the
     /// client's signature_algorithms is used (RFC 8446 §4.4.2.2), or in
-    /// TLS 1.2 the first that fits the suite.
+    /// TLS 1.2 the first that fits the suite. Empty for a server of
+    /// external PSKs only ([`ServerConfig::builder_for_external_psks`]).
     pub certificates: Vec<Arc<CertifiedKey>>,
     /// What is asked of clients' certificates.
     pub client_auth: ClientAuth,
@@ -980,9 +983,22 @@ pub struct ServerConfigBuilder {
 impl ServerConfig {
     /// Starts a configuration serving `certificate`.
     pub fn builder(certificate: Arc<CertifiedKey>) -> ServerConfigBuilder {
+        Self::builder_with(vec![certificate])
+    }
+
+    /// Starts a configuration that authenticates with the TLS 1.3
+    /// external PSKs `psks` finds (RFC 8446 §2.2) and holds no
+    /// certificate: a handshake without one of them fails with
+    /// `handshake_failure`, having no certificate to send (RFC 8446
+    /// §4.4.2). [`ServerConfigBuilder::certificate`] may still add one.
+    pub fn builder_for_external_psks(psks: Arc<dyn ExternalPskStore>) -> ServerConfigBuilder {
+        Self::builder_with(Vec::new()).external_psks(psks)
+    }
+
+    fn builder_with(certificates: Vec<Arc<CertifiedKey>>) -> ServerConfigBuilder {
         ServerConfigBuilder {
             common: CommonConfig::default(),
-            certificates: vec![certificate],
+            certificates,
             client_auth: ClientAuth::None,
             post_handshake_client_auth: ClientAuth::None,
             tickets: None,

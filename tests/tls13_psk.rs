@@ -5,20 +5,23 @@
 
 mod common;
 
+use ferrotls::internal::crypto::hash::Digest;
 use ferrotls::internal::error::{DecryptErrorReason, IllegalParameterReason};
 use ferrotls::internal::keyschedule::tls13::{EarlySecret, PskKind};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::HandshakeMessage;
 use ferrotls::internal::msgs::psk::PskIdentity;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::sections::hex_sections;
 use common::*;
 use ferrotls::internal::msgs::enums::PskKeyExchangeMode;
 use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConfigBuilder, ClientConnection, Error,
-    ExternalPsk, ExternalPsks, HashAlgorithm, ManualClock, NamedGroup, ServerConfig,
-    ServerConfigBuilder, ServerConnection, UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
+    ExternalPsk, ExternalPsks, HashAlgorithm, ManualClock, NamedGroup, ProtocolVersion,
+    ServerConfig, ServerConfigBuilder, ServerConnection, UnixTime, MAX_PSK_IDENTITIES_CONSIDERED,
     TLS13_CIPHER_SUITES,
 };
 
@@ -347,4 +350,205 @@ fn the_last_identity_within_the_bound_is_used_and_later_ones_are_ignored() {
         )),
         None
     );
+}
+
+// ---- imported PSKs (RFC 9258) ----
+
+/// A TLS 1.3 hash by its RFC 9258 KDF identifier, as the vector file
+/// writes it.
+fn kdf_hash(id: &[u8]) -> HashAlgorithm {
+    match id {
+        [1] => HashAlgorithm::Sha256,
+        [2] => HashAlgorithm::Sha384,
+        other => panic!("KDF identifier {other:?}"),
+    }
+}
+
+/// The known answers of `vectors/psk-importer/vectors.txt` (computed by
+/// its `make.py` from RFC 9258 §5.1 without ferrotls), each with the
+/// import ferrotls makes of its external PSK.
+fn importer_vectors() -> Vec<(String, BTreeMap<String, Vec<u8>>, ExternalPsk)> {
+    hex_sections("psk-importer/vectors.txt")
+        .into_iter()
+        .map(|(name, v)| {
+            let psk = ExternalPsk::import(
+                &v["external_identity"],
+                &v["epsk"],
+                &v["context"],
+                kdf_hash(&v["epsk_hash"]),
+                kdf_hash(&v["target_hash"]),
+            )
+            .unwrap();
+            (name, v, psk)
+        })
+        .collect()
+}
+
+/// The binder over `transcript` of a vector's imported key, under "imp
+/// binder" (RFC 9258 §5.2) in the vector's target hash.
+fn imported_binder(v: &BTreeMap<String, Vec<u8>>, transcript: &Digest) -> Vec<u8> {
+    EarlySecret::new(kdf_hash(&v["target_hash"]), Some(&v["ipskx"]), None)
+        .unwrap()
+        .binder_key(PskKind::Imported)
+        .unwrap()
+        .binder(transcript)
+        .unwrap()
+        .as_bytes()
+        .to_vec()
+}
+
+#[test]
+fn rfc9258_5_1_imported_identity_and_binder_label_match_known_answers() {
+    let vectors = importer_vectors();
+    assert_eq!(vectors.len(), 4);
+    for (name, v, psk) in vectors {
+        let target = kdf_hash(&v["target_hash"]);
+        assert_eq!(psk.identity(), &v["imported_identity"][..], "{name}");
+        assert_eq!(psk.hash(), target, "{name}");
+        // RFC 9258 §5.2: binders of an imported PSK take "imp binder".
+        let transcript = target.hash(b"truncated ClientHello");
+        assert_eq!(transcript.as_bytes(), &v["transcript_hash"][..]);
+        let binder = imported_binder(&v, &transcript);
+        assert_eq!(binder, v["binder"], "{name}");
+    }
+}
+
+#[test]
+fn rfc9258_5_1_the_client_binds_its_hello_with_the_known_imported_key() {
+    for (name, v, psk) in importer_vectors() {
+        let target = psk.hash();
+        let client = client_builder("p256")
+            .session_store(None)
+            .external_psk(psk)
+            .build()
+            .unwrap();
+        let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut bytes = Vec::new();
+        while c.wants_write() {
+            c.write_tls(&mut bytes).unwrap();
+        }
+        let message = &records(&bytes)[0][5..];
+        let hello = common::rfc8448::client_hello(message);
+        let Some(Extension::PreSharedKeyOffer(offer)) =
+            hello.extensions.as_ref().and_then(|e| e.last())
+        else {
+            panic!("{name}: pre_shared_key is not last");
+        };
+        assert_eq!(offer.identities.len(), 1);
+        assert_eq!(offer.identities[0].identity, v["imported_identity"]);
+        let truncated = target.hash(&message[..message.len() - offer.binders_len()]);
+        assert_eq!(
+            offer.binders[0][..],
+            imported_binder(&v, &truncated),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn rfc9258_an_external_psk_imported_for_both_hashes_goes_with_either_suite() {
+    let import = |target| {
+        ExternalPsk::import(IDENTITY, &KEY, b"app", HashAlgorithm::Sha256, target).unwrap()
+    };
+    let client = client_builder("p256")
+        .external_psk(import(HashAlgorithm::Sha256))
+        .external_psk(import(HashAlgorithm::Sha384))
+        .build()
+        .unwrap();
+    let mut psks = ExternalPsks::new();
+    psks.insert(import(HashAlgorithm::Sha256));
+    psks.insert(import(HashAlgorithm::Sha384));
+    let psks = Arc::new(psks);
+    for (suite, hash) in [
+        (CipherSuite::TLS_AES_128_GCM_SHA256, HashAlgorithm::Sha256),
+        (CipherSuite::TLS_AES_256_GCM_SHA384, HashAlgorithm::Sha384),
+    ] {
+        let server = server_builder("p256")
+            .cipher_suites(&[suite])
+            .external_psks(psks.clone())
+            .build()
+            .unwrap();
+        let (c, s) = connect(&client, &server);
+        assert_eq!(s.cipher_suite(), Some(suite));
+        assert_eq!(s.external_psk_identity(), Some(import(hash).identity()));
+        assert_eq!(c.external_psk_identity(), s.external_psk_identity());
+        assert!(c.peer_certificates().is_empty());
+    }
+    // The external PSK itself is not among the imports.
+    let server = with_psk(server_builder("p256")).build().unwrap();
+    let (c, _) = connect(&client, &server);
+    assert_eq!(c.external_psk_identity(), None);
+    assert_eq!(c.peer_certificates().len(), 2);
+}
+
+#[test]
+fn rfc9258_import_bounds() {
+    let refused = |r: Result<ExternalPsk, Error>| match r {
+        Err(Error::InvalidRequest(reason)) => reason.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let long_context = vec![0; 0x10000];
+    let sha256 = HashAlgorithm::Sha256;
+    assert!(refused(ExternalPsk::import(
+        IDENTITY,
+        &KEY,
+        &long_context,
+        sha256,
+        sha256
+    ))
+    .contains("imported PSK"));
+    // The ImportedIdentity adds 8 bytes to the external identity.
+    let long_identity = vec![b'i'; 0xffff - 7];
+    assert!(refused(ExternalPsk::import(
+        &long_identity,
+        &KEY,
+        b"",
+        sha256,
+        sha256
+    ))
+    .contains("imported PSK"));
+    assert!(ExternalPsk::import(&long_identity[1..], &KEY, b"", sha256, sha256).is_ok());
+    assert!(refused(ExternalPsk::import(
+        IDENTITY,
+        &KEY,
+        b"",
+        sha256,
+        HashAlgorithm::Sha512
+    ))
+    .contains("SHA-256 or SHA-384"));
+    assert!(refused(ExternalPsk::import(
+        IDENTITY,
+        &KEY[..8],
+        b"",
+        sha256,
+        sha256
+    ))
+    .contains("16 to 64"));
+}
+
+#[test]
+fn rfc8446_4_4_2_a_server_of_external_psks_only_refuses_a_client_without_one() {
+    let mut psks = ExternalPsks::new();
+    psks.insert(psk());
+    let server = ServerConfig::builder_for_external_psks(Arc::new(psks))
+        .build()
+        .unwrap();
+    assert!(server.certificates.is_empty());
+    let (c, s) = connect(&client_with_psk(client_builder("p256")), &server);
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(c.peer_certificates().is_empty());
+    // Without the PSK there is no certificate to send, in either version.
+    for versions in [&[ProtocolVersion::TLSv1_3], &[ProtocolVersion::TLSv1_2]] {
+        let client = client_builder("p256").versions(versions).build().unwrap();
+        let (err, alert) = refuses(
+            client,
+            server.clone(),
+            server_name("p256"),
+            Refuser::Server,
+            1,
+            |_| {},
+        );
+        assert!(matches!(err, Error::HandshakeFailure(_)), "{err:?}");
+        assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
+    }
 }

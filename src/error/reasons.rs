@@ -396,6 +396,7 @@ reasons! {
         ExternalPskHash => "an external PSK is for SHA-256 or SHA-384 suites",
         ExternalPskIdentity => "an external PSK identity is 1 to 65,535 bytes",
         ExternalPskLength => "an external PSK is 16 to 64 bytes",
+        ImportedPskIdentity => "an imported PSK's identity (RFC 9258 §5.1) is at most 65,535 bytes",
         InvalidServerName => "invalid server name: neither an IP address nor a DNS host name",
         KeyUpdateBeforeHandshake => "KeyUpdate needs a completed TLS 1.3 handshake",
         KeyUpdateLimitReached => "this connection has sent the most KeyUpdates RFC 9846 §4.6.3 allows",

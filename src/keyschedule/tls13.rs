@@ -42,11 +42,14 @@ pub const AEAD_IV_LEN: usize = 12;
 pub const MAX_AEAD_KEY_LEN: usize = 32;
 
 /// Which kind of PSK a binder is for (RFC 8446 §7.1: "ext binder" for
-/// external PSKs, "res binder" for resumption PSKs).
+/// external PSKs, "res binder" for resumption PSKs; RFC 9258 §5.2: "imp
+/// binder" for imported ones).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PskKind {
     /// A PSK established out of band.
     External,
+    /// An external PSK imported for one target KDF (RFC 9258).
+    Imported,
     /// A PSK from a NewSessionTicket of an earlier connection.
     Resumption,
 }
@@ -244,11 +247,13 @@ impl EarlySecret {
         &self.secret.keyed().secret
     }
 
-    /// The binder key, `Derive-Secret(., "ext binder" | "res binder", "")`
-    /// (RFC 8446 §7.1), ready to compute and check PSK binders.
+    /// The binder key, `Derive-Secret(., "ext binder" | "imp binder" |
+    /// "res binder", "")` (RFC 8446 §7.1, RFC 9258 §5.2), ready to
+    /// compute and check PSK binders.
     pub fn binder_key(&self, kind: PskKind) -> Result<BinderKey, Error> {
         let label: &[u8] = match kind {
             PskKind::External => b"ext binder",
+            PskKind::Imported => b"imp binder",
             PskKind::Resumption => b"res binder",
         };
         let secret = self

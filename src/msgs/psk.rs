@@ -28,6 +28,41 @@ pub type PskBinder = InlineList<u8, PSK_BINDER_INLINE>;
 /// `PskBinderEntry binders<33..2^16-1>` (RFC 8446 §4.2.11).
 pub const PSK_BINDERS: VectorSpec = VectorSpec::new(LengthPrefix::U16, 33, 0xffff);
 
+/// `opaque external_identity<1..2^16-1>` of an ImportedIdentity (RFC 9258
+/// §5.1).
+pub const IMPORTED_EXTERNAL_IDENTITY: VectorSpec = VectorSpec::new(LengthPrefix::U16, 1, 0xffff);
+
+/// `opaque context<0..2^16-1>` of an ImportedIdentity (RFC 9258 §5.1).
+pub const IMPORTED_CONTEXT: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, 0xffff);
+
+/// The identity an imported PSK is offered under (RFC 9258 §5.1): the
+/// external PSK's identity, the context both sides agreed, and the
+/// protocol and KDF the PSK is imported for.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportedIdentity<'a> {
+    /// The external PSK's own identity.
+    pub external_identity: &'a [u8],
+    /// Context both sides agreed on (empty when none).
+    pub context: &'a [u8],
+    /// The protocol version the PSK is for (0x0304 for TLS 1.3).
+    pub target_protocol: u16,
+    /// The KDF identifier of the target hash (RFC 9258 §10).
+    pub target_kdf: u16,
+}
+
+impl ImportedIdentity<'_> {
+    /// The encoding, the identity on the wire; a field outside its bounds
+    /// is [`Error`] from the writer.
+    pub fn to_bytes(self) -> Result<Vec<u8>, Error> {
+        let mut w = Writer::new();
+        IMPORTED_EXTERNAL_IDENTITY.write(&mut w, self.external_identity);
+        IMPORTED_CONTEXT.write(&mut w, self.context);
+        w.u16(self.target_protocol);
+        w.u16(self.target_kdf);
+        w.finish()
+    }
+}
+
 /// One offered PSK identity (RFC 8446 §4.2.11): a ticket or an external
 /// identity, with the obfuscated age of a ticket (0 for external PSKs).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,16 +1,32 @@
 //! External PSKs (RFC 8446 §2.2, §4.2.11): keys agreed outside TLS and
 //! named by an identity, with the hash their TLS 1.3 key schedule runs
-//! in. A client offers one beside or instead of a ticket; a server finds
+//! in. A client offers them beside or instead of a ticket; a server finds
 //! the key of an offered identity in an [`ExternalPskStore`]. Their
 //! binders use the "ext binder" label (RFC 8446 §7.1), so a ticket's key
 //! can never pass for an external one or the other way round.
+//!
+//! An external PSK may also be imported (RFC 9258), once per target hash:
+//! each import has an identity of its own (the encoded
+//! `ImportedIdentity`), a key derived from the external one for that
+//! hash only, and binders under "imp binder" (§5.2), so one external key
+//! serves the suites of both TLS 1.3 hashes without being used with two
+//! hash functions. BoringSSL takes external PSKs only this way.
+//!
+//! ```text
+//! epskx = HKDF-Extract(0, epsk)                  (in the external PSK's hash)
+//! ipskx = HKDF-Expand-Label(epskx, "derived psk",
+//!                           Hash(ImportedIdentity), L)   (L: the target hash's length)
+//! ```
 
 use std::collections::HashMap;
 
 use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::hkdf;
 use crate::crypto::secret::Secret;
 use crate::error::{Error, InvalidRequestReason};
-use crate::msgs::psk::PSK_IDENTITY;
+use crate::keyschedule::tls13::PskKind;
+use crate::msgs::enums::ProtocolVersion;
+use crate::msgs::psk::{ImportedIdentity, PSK_IDENTITY};
 
 /// The shortest external PSK accepted, in bytes: RFC 9257 §6 asks that an
 /// external PSK carry at least 128 bits of entropy, which a shorter key
@@ -32,6 +48,18 @@ pub struct ExternalPsk {
     identity: Vec<u8>,
     key: Secret,
     hash: HashAlgorithm,
+    /// External or imported: which binder label it takes.
+    kind: PskKind,
+}
+
+/// The KDF identifier of an ImportedIdentity for a TLS 1.3 hash (RFC
+/// 9258 §10, "TLS KDF Identifiers": HKDF_SHA256 is 1, HKDF_SHA384 2).
+fn target_kdf(hash: HashAlgorithm) -> Result<u16, Error> {
+    match hash {
+        HashAlgorithm::Sha256 => Ok(0x0001),
+        HashAlgorithm::Sha384 => Ok(0x0002),
+        _ => Err(Error::InvalidRequest(InvalidRequestReason::ExternalPskHash)),
+    }
 }
 
 impl ExternalPsk {
@@ -58,6 +86,51 @@ impl ExternalPsk {
             identity: identity.to_vec(),
             key: Secret::from_slice(key),
             hash,
+            kind: PskKind::External,
+        })
+    }
+
+    /// Imports an external PSK for the TLS 1.3 suites of `target` (RFC
+    /// 9258 §5): `external_identity`, `epsk` and `epsk_hash` are the
+    /// external PSK as [`ExternalPsk::new`] takes it (SHA-256 when none
+    /// was agreed), `context` what both sides agreed to bind it to (may be
+    /// empty). Import it for each TLS 1.3 hash to offer or accept it with
+    /// every suite; the imports' identities differ, so a server's
+    /// [`ExternalPsks`] holds them side by side. Bounds as for
+    /// [`ExternalPsk::new`], and the encoded identity must fit 65,535
+    /// bytes; anything else is [`Error::InvalidRequest`].
+    pub fn import(
+        external_identity: &[u8],
+        epsk: &[u8],
+        context: &[u8],
+        epsk_hash: HashAlgorithm,
+        target: HashAlgorithm,
+    ) -> Result<Self, Error> {
+        let external = Self::new(external_identity, epsk, epsk_hash)?;
+        let identity = ImportedIdentity {
+            external_identity,
+            context,
+            target_protocol: ProtocolVersion::TLSv1_3.into(),
+            target_kdf: target_kdf(target)?,
+        }
+        .to_bytes()
+        .ok()
+        .filter(|identity| identity.len() <= PSK_IDENTITY.max)
+        .ok_or(Error::InvalidRequest(
+            InvalidRequestReason::ImportedPskIdentity,
+        ))?;
+        // An empty salt is the "0" of RFC 8446 §7.1: HashLen zero bytes.
+        let epskx = hkdf::extract(epsk_hash, &[], external.key.as_bytes())?;
+        let ipskx = hkdf::expand_label(
+            epsk_hash,
+            epskx.as_bytes(),
+            b"derived psk",
+            epsk_hash.hash(&identity).as_bytes(),
+            target.output_len(),
+        )?;
+        Ok(Self {
+            kind: PskKind::Imported,
+            ..Self::new(&identity, ipskx.as_bytes(), target)?
         })
     }
 
@@ -75,6 +148,11 @@ impl ExternalPsk {
     pub(crate) fn key(&self) -> &Secret {
         &self.key
     }
+
+    /// External or imported, for the binder label.
+    pub(crate) fn kind(&self) -> PskKind {
+        self.kind
+    }
 }
 
 impl core::fmt::Debug for ExternalPsk {
@@ -82,6 +160,7 @@ impl core::fmt::Debug for ExternalPsk {
         f.debug_struct("ExternalPsk")
             .field("identity", &String::from_utf8_lossy(&self.identity))
             .field("hash", &self.hash)
+            .field("kind", &self.kind)
             .finish_non_exhaustive()
     }
 }

@@ -32,12 +32,13 @@ use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
     private_key_from_pem_file, CertificateError, CertificateType, CertifiedKey, CipherSuite,
     ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig, ClientConnection,
-    ClientSessionStore, EarlyDataStatus, HandshakeType, InMemoryAntiReplay, InMemoryClientStore,
-    InMemoryServerStore, LoadError, MessageDirection, MessageObserver, NamedGroup, OsRng,
-    ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
-    ServerConfig, ServerConnection, ServerName, ServerSessionStore, SignatureScheme, StreamOwned,
-    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ClientSessionStore, EarlyDataStatus, ExternalPsk, ExternalPsks, HandshakeType, HashAlgorithm,
+    InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, LoadError, MessageDirection,
+    MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
+    ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection, ServerName,
+    ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
+    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
+    TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -97,9 +98,16 @@ const FLAGS: &[(&str, Kind)] = &[
     ("read-size", Kind::Value),
     ("new-x509-credential", Kind::Switch),
     ("new-rpk-credential", Kind::Switch),
+    ("new-psk-credential", Kind::Switch),
+    ("psk-importer-key", Kind::Value),
+    ("psk-importer-identity", Kind::Value),
+    ("psk-importer-context", Kind::Value),
+    ("psk-importer-sha256", Kind::Switch),
+    ("psk-importer-sha384", Kind::Switch),
     ("accepted-peer-cert-types", Kind::List),
     ("expect-peer-rpk-sha256", Kind::Value),
     ("expect-peer-certificate-type", Kind::Value),
+    ("expect-no-peer-cert", Kind::Switch),
     ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
@@ -155,11 +163,25 @@ const FLAGS: &[(&str, Kind)] = &[
 /// The flags that describe one credential (`appendCredentialFlags` in
 /// `runner.go`): after a `-new-x509-credential` they describe that one,
 /// before any, the default credential.
-const CREDENTIAL_FLAGS: &[&str] = &["cert-file", "key-file", "ocsp-response", "signing-prefs"];
+const CREDENTIAL_FLAGS: &[&str] = &[
+    "cert-file",
+    "key-file",
+    "ocsp-response",
+    "signing-prefs",
+    "psk-importer-key",
+    "psk-importer-identity",
+    "psk-importer-context",
+    "psk-importer-sha256",
+    "psk-importer-sha384",
+];
 
 /// The mark of a credential added with `-new-rpk-credential`: a key
 /// without a certificate, sent as a raw public key (RFC 7250).
 const RAW_PUBLIC_KEY: &str = "raw public key";
+
+/// The mark of a credential added with `-new-psk-credential`: an
+/// external PSK that both sides import (RFC 9258).
+const PRE_SHARED_KEY: &str = "pre-shared key";
 
 /// The flags one connection runs with: its own and the bare ones, and
 /// the credentials added with `-new-x509-credential`, each with its own.
@@ -193,11 +215,14 @@ impl Flags {
     }
 
     fn add(&mut self, name: &'static str, kind: Kind, value: Option<String>) {
-        if name == "new-x509-credential" || name == "new-rpk-credential" {
+        if let Some(mark) = match name {
+            "new-x509-credential" => Some(None),
+            "new-rpk-credential" => Some(Some(RAW_PUBLIC_KEY)),
+            "new-psk-credential" => Some(Some(PRE_SHARED_KEY)),
+            _ => None,
+        } {
             let mut credential = Flags::default();
-            if name == "new-rpk-credential" {
-                credential.switches.push(RAW_PUBLIC_KEY);
-            }
+            credential.switches.extend(mark);
             self.credentials.push(credential);
             return;
         }
@@ -350,11 +375,15 @@ fn code_points<T: From<u16>>(flags: &Flags, name: &str) -> Result<Option<Vec<T>>
 
 /// What one connection holds beside its flags.
 struct Local {
-    /// Its credentials in the order BoringSSL tries them: those added
+    /// Its certificates in the order BoringSSL tries them: those added
     /// with `-new-*-credential`, then the default one.
     keys: Vec<Arc<CertifiedKey>>,
-    /// How many of `keys` were added (the first ones).
-    added: usize,
+    /// The runner's number of each of `keys`: its place among the added
+    /// credentials, -1 for the default one.
+    key_numbers: Vec<i64>,
+    /// The PSK credentials, each imported for both TLS 1.3 hashes, with
+    /// the runner's number.
+    psks: Vec<(i64, Vec<ExternalPsk>)>,
     /// The ServerHellos it sends or receives.
     hellos: Arc<ServerHellos>,
     /// How much of its first write a client sent as 0-RTT data.
@@ -363,28 +392,44 @@ struct Local {
 
 impl Local {
     fn new(flags: &Flags) -> Result<Self, Stop> {
-        let mut keys = Vec::new();
-        for credential in &flags.credentials {
-            keys.extend(certified_key(credential)?);
+        let (mut keys, mut key_numbers, mut psks) = (Vec::new(), Vec::new(), Vec::new());
+        for (credential, number) in flags.credentials.iter().zip(0i64..) {
+            if credential.on(PRE_SHARED_KEY) {
+                psks.push((number, imported_psks(credential)?));
+            } else if let Some(key) = certified_key(credential)? {
+                keys.push(key);
+                key_numbers.push(number);
+            }
         }
-        let added = keys.len();
-        keys.extend(certified_key(flags)?);
+        if let Some(key) = certified_key(flags)? {
+            keys.push(key);
+            key_numbers.push(-1);
+        }
         Ok(Self {
             keys,
-            added,
+            key_numbers,
+            psks,
             hellos: Arc::new(ServerHellos::default()),
             sent_early: 0,
         })
     }
 
-    /// The runner's number for the credential this side sent: its place
-    /// among those added, or -1 for the default one or none.
+    /// The runner's number for the credential this side used: the PSK
+    /// the handshake took, else the certificate sent; -1 for the default
+    /// one or none.
     fn selected(&self, conn: &ferrotls::Connection) -> i64 {
-        conn.sent_certificate()
-            .and_then(|sent| self.keys.iter().position(|k| Arc::ptr_eq(k, sent)))
-            .filter(|&i| i < self.added)
-            .and_then(|i| i64::try_from(i).ok())
-            .unwrap_or(-1)
+        let psk = conn.external_psk_identity().and_then(|identity| {
+            self.psks
+                .iter()
+                .find(|(_, imports)| imports.iter().any(|p| p.identity() == identity))
+                .map(|(number, _)| *number)
+        });
+        let key = || {
+            conn.sent_certificate()
+                .and_then(|sent| self.keys.iter().position(|k| Arc::ptr_eq(k, sent)))
+                .and_then(|i| self.key_numbers.get(i).copied())
+        };
+        psk.or_else(key).unwrap_or(-1)
     }
 }
 
@@ -539,6 +584,34 @@ fn base64_value(flags: &Flags, name: &str) -> Result<Option<Vec<u8>>, Stop> {
         .transpose()
 }
 
+/// A `-new-psk-credential`: the external PSK of `-psk-importer-key` and
+/// `-psk-importer-identity` (SHA-256 unless `-psk-importer-sha384`),
+/// imported with `-psk-importer-context` for each TLS 1.3 hash (RFC 9258
+/// §4.1), as BoringSSL imports it.
+fn imported_psks(flags: &Flags) -> Result<Vec<ExternalPsk>, Stop> {
+    let (Some(key), Some(identity)) = (
+        base64_value(flags, "psk-importer-key")?,
+        base64_value(flags, "psk-importer-identity")?,
+    ) else {
+        return Err(Stop::Failed(
+            "a PSK credential needs -psk-importer-key and -psk-importer-identity".into(),
+        ));
+    };
+    let context = base64_value(flags, "psk-importer-context")?.unwrap_or_default();
+    let hash = if flags.on("psk-importer-sha384") {
+        HashAlgorithm::Sha384
+    } else {
+        HashAlgorithm::Sha256
+    };
+    [HashAlgorithm::Sha256, HashAlgorithm::Sha384]
+        .into_iter()
+        .map(|target| {
+            ExternalPsk::import(&identity, &key, &context, hash, target)
+                .map_err(|e| Stop::Unimplemented(format!("PSK credential: {e}")))
+        })
+        .collect()
+}
+
 fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
     let raw_public_key = flags.on(RAW_PUBLIC_KEY);
     let (chain, key) = match (flags.value("cert-file"), flags.value("key-file")) {
@@ -616,14 +689,28 @@ impl Shared {
 }
 
 fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ClientConfig>, Stop> {
-    let builder = if flags.on("verify-peer")
+    // A client whose only credentials are PSKs and that verifies no
+    // certificate takes the server's PSK or nothing, as BoringSSL's does:
+    // it trusts no certificate.
+    let psk_only = !local.psks.is_empty() && !flags.on("verify-peer");
+    let builder = if psk_only {
+        ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(
+            RootStore::new(),
+        ))))
+    } else if flags.on("verify-peer")
         && !flags.on("use-custom-verify-callback")
         && !verify_fails(flags)?
     {
-        let root = flags
-            .value("trust-cert")
-            .ok_or_else(|| Stop::Unimplemented("-verify-peer without -trust-cert".into()))?;
-        let roots = RootStore::from_pem_file(root).map_err(|e| format!("{root}: {e}"))?;
+        let roots = match flags.value("trust-cert") {
+            None => {
+                return Err(Stop::Unimplemented(
+                    "-verify-peer without -trust-cert".into(),
+                ))
+            }
+            // A PSK test's runner has no certificate to trust.
+            Some("") => RootStore::new(),
+            Some(root) => RootStore::from_pem_file(root).map_err(|e| format!("{root}: {e}"))?,
+        };
         ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
     } else {
         ClientConfig::builder(Arc::new(Callback::new(flags)?))
@@ -652,6 +739,9 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     for key in &local.keys {
         builder = builder.client_certificate(key.clone());
     }
+    for psk in local.psks.iter().flat_map(|(_, imports)| imports) {
+        builder = builder.external_psk(psk.clone());
+    }
     built(builder.build())
 }
 
@@ -662,12 +752,20 @@ fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
 }
 
 fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ServerConfig>, Stop> {
+    let mut psks = ExternalPsks::new();
+    for psk in local.psks.iter().flat_map(|(_, imports)| imports) {
+        psks.insert(psk.clone());
+    }
     let mut keys = local.keys.iter().cloned();
-    let first = keys
-        .next()
-        .ok_or_else(|| Stop::Unimplemented("a server without a certificate".into()))?;
+    let start = match keys.next() {
+        Some(first) => ServerConfig::builder(first),
+        None if !local.psks.is_empty() => {
+            ServerConfig::builder_for_external_psks(Arc::new(psks.clone()))
+        }
+        None => return Err(Stop::Unimplemented("a server without a certificate".into())),
+    };
     let mut builder = keys
-        .fold(ServerConfig::builder(first), |b, key| b.certificate(key))
+        .fold(start, |b, key| b.certificate(key))
         .versions(&versions(flags)?)
         .cipher_suites(&cipher_suites())
         .ticketer(shared.ticketer.clone())
@@ -676,6 +774,9 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
         .renegotiation(flags.on("renegotiate-freely"));
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
+    }
+    if !local.psks.is_empty() {
+        builder = builder.external_psks(Arc::new(psks));
     }
     if flags.on("enable-early-data") {
         // 0-RTT needs a ClientHello that cannot be replayed (RFC 8446
@@ -718,6 +819,9 @@ fn check(
                 "credential {got} was used, wanted {want}"
             )));
         }
+    }
+    if flags.on("expect-no-peer-cert") && !conn.peer_certificates().is_empty() {
+        return Err(Stop::Failed("the peer sent a certificate".into()));
     }
     let retried = local.hellos.retried();
     if (flags.on("expect-hrr") && !retried) || (flags.on("expect-no-hrr") && retried) {

@@ -54,9 +54,9 @@ pub(crate) struct ExpectServerHello {
     pub(super) ccs_sent: bool,
     /// The ticket offered as a PSK, if any.
     pub(super) resuming: Option<Resuming>,
-    /// The external PSK offered after the ticket, if any (boxed: most
-    /// clients have none).
-    pub(super) external: Option<Box<OfferedExternal>>,
+    /// The external PSKs offered after the ticket, in the configured
+    /// order (most clients have none).
+    pub(super) externals: Vec<OfferedExternal>,
     /// Whether 0-RTT data is being sent with this ClientHello.
     pub(super) early_data: bool,
     /// The TLS ≤1.2 session offered for resumption, by ID or ticket.
@@ -129,40 +129,42 @@ pub(super) struct OfferedExternal {
 }
 
 impl OfferedExternal {
-    /// The configured external PSK, when TLS 1.3 is offered with a suite
-    /// of its hash.
-    fn from_config(
-        config: &ClientConfig,
-        random: [u8; RANDOM_LEN],
-    ) -> Result<Option<Box<Self>>, Error> {
-        let Some(psk) = &config.external_psk else {
-            return Ok(None);
-        };
-        let usable = offers_tls13(config)
-            && config
+    /// The configured external PSKs, when TLS 1.3 is offered, each with a
+    /// suite of its hash.
+    fn from_config(config: &ClientConfig, random: [u8; RANDOM_LEN]) -> Result<Vec<Self>, Error> {
+        if !offers_tls13(config) {
+            return Ok(Vec::new());
+        }
+        let usable = |psk: &&ExternalPsk| {
+            config
                 .common
                 .cipher_suites
                 .iter()
-                .any(|s| tls13_suite(*s).is_some_and(|t| t.hash == psk.hash()));
-        if !usable {
-            return Ok(None);
-        }
-        let early = EarlySecret::new(
-            psk.hash(),
-            Some(psk.key().as_bytes()),
-            key_logger(&config.common, random),
-        )?;
-        Ok(Some(Box::new(Self {
-            psk: psk.clone(),
-            early,
-        })))
+                .any(|s| tls13_suite(*s).is_some_and(|t| t.hash == psk.hash()))
+        };
+        config
+            .external_psks
+            .iter()
+            .filter(usable)
+            .map(|psk| {
+                let early = EarlySecret::new(
+                    psk.hash(),
+                    Some(psk.key().as_bytes()),
+                    key_logger(&config.common, random),
+                )?;
+                Ok(Self {
+                    psk: psk.clone(),
+                    early,
+                })
+            })
+            .collect()
     }
 }
 
-/// How many PSKs a ClientHello's binder inputs hold in place: we offer
-/// at most the stored ticket and the configured external PSK. A sizing
+/// How many PSKs a ClientHello's binder inputs hold in place: the stored
+/// ticket and an external PSK imported for each TLS 1.3 hash. A sizing
 /// choice, not a limit.
-const OFFERED_PSKS_INLINE: usize = 2;
+const OFFERED_PSKS_INLINE: usize = 3;
 
 /// One PSK of the offer, as its binder needs it (RFC 8446 §4.2.11.2):
 /// its early secret, binder label and hash.
@@ -221,7 +223,7 @@ pub(super) fn start(
     } else {
         None
     };
-    let external = OfferedExternal::from_config(&config, random)?;
+    let externals = OfferedExternal::from_config(&config, random)?;
     let early_data = resuming
         .as_ref()
         .and_then(|r| r.early_data_allowance(&config));
@@ -235,7 +237,7 @@ pub(super) fn start(
         hello_transcript: None,
         ccs_sent: false,
         resuming,
-        external,
+        externals,
         early_data: early_data.is_some(),
         tls12_session,
         renegotiated_connection: common.renegotiation().client_hello_info(),
@@ -531,19 +533,19 @@ impl ExpectServerHello {
     }
 
     /// The PSKs offered, in the order of the identities: the ticket, then
-    /// the external PSK.
+    /// the external PSKs.
     pub(super) fn binder_inputs(&self) -> InlineList<BinderInput<'_>, OFFERED_PSKS_INLINE> {
         let ticket = self.resuming.as_ref().map(|r| BinderInput {
             early: &r.early,
             kind: PskKind::Resumption,
             hash: r.suite.hash,
         });
-        let external = self.external.as_ref().map(|e| BinderInput {
+        let externals = self.externals.iter().map(|e| BinderInput {
             early: &e.early,
-            kind: PskKind::External,
+            kind: e.psk.kind(),
             hash: e.psk.hash(),
         });
-        ticket.into_iter().chain(external).collect()
+        ticket.into_iter().chain(externals).collect()
     }
 
     /// The pre_shared_key offer (RFC 8446 §4.2.11): the ticket with its
@@ -558,7 +560,7 @@ impl ExpectServerHello {
             };
             (identity, r.suite.hash)
         });
-        let external = self.external.as_ref().map(|e| {
+        let externals = self.externals.iter().map(|e| {
             let identity = PskIdentity {
                 identity: e.psk.identity().to_vec(),
                 obfuscated_ticket_age: 0,
@@ -567,7 +569,7 @@ impl ExpectServerHello {
         });
         let (identities, binders): (Vec<_>, Vec<_>) = ticket
             .into_iter()
-            .chain(external)
+            .chain(externals)
             .map(|(identity, hash)| {
                 let placeholder = std::iter::repeat_n(0, hash.output_len()).collect();
                 (identity, placeholder)

@@ -218,13 +218,7 @@ fn prepare_second_hello(
     {
         state.resuming = None;
     }
-    if state
-        .external
-        .as_ref()
-        .is_some_and(|e| e.psk.hash() != suite.hash)
-    {
-        state.external = None;
-    }
+    state.externals.retain(|e| e.psk.hash() == suite.hash);
     Ok(())
 }
 
@@ -245,7 +239,7 @@ pub(super) fn handle_server_hello(
         Some(retry) => retry.transcript,
         None => state.hello_transcript(suite.hash),
     };
-    let accepted = accepted_psk(selected_psk, state.resuming, state.external, suite)?;
+    let accepted = accepted_psk(selected_psk, state.resuming, state.externals, suite)?;
     let shared_secret = complete_key_exchange(
         share,
         state.key_shares,
@@ -335,25 +329,25 @@ fn read_server_hello_extensions(
 enum AcceptedPsk {
     /// Our ticket: the session resumes.
     Ticket(Resuming),
-    /// Our external PSK.
+    /// One of our external PSKs.
     External(OfferedExternal),
 }
 
 /// The PSK the server selected, if any (RFC 8446 §4.2.11): the index of
-/// an identity we offered (the ticket, then the external PSK) whose hash
+/// an identity we offered (the ticket, then the external PSKs) whose hash
 /// is the suite's, or none; anything else is `illegal_parameter`. A
 /// selection when we offered no PSK answers an extension we never sent:
 /// `unsupported_extension` (RFC 8446 §4.2).
 fn accepted_psk(
     selected_psk: Option<u16>,
     resuming: Option<Resuming>,
-    external: Option<Box<OfferedExternal>>,
+    externals: Vec<OfferedExternal>,
     suite: Tls13Suite,
 ) -> Result<Option<AcceptedPsk>, Error> {
     let Some(index) = selected_psk else {
         return Ok(None);
     };
-    if resuming.is_none() && external.is_none() {
+    if resuming.is_none() && externals.is_empty() {
         return Err(Error::UnsupportedExtension(
             UnsupportedExtensionReason::NotOffered,
         ));
@@ -361,7 +355,7 @@ fn accepted_psk(
     let offered = resuming
         .map(AcceptedPsk::Ticket)
         .into_iter()
-        .chain(external.map(|e| AcceptedPsk::External(*e)));
+        .chain(externals.into_iter().map(AcceptedPsk::External));
     let hash = |psk: &AcceptedPsk| match psk {
         AcceptedPsk::Ticket(resuming) => resuming.suite.hash,
         AcceptedPsk::External(external) => external.psk.hash(),

@@ -1278,7 +1278,7 @@ impl PskCandidate<'_> {
     /// The PSK and which binder label it takes (RFC 8446 §7.1).
     fn secret(&self) -> (&[u8], PskKind) {
         match self {
-            Self::External(external) => (external.key().as_bytes(), PskKind::External),
+            Self::External(external) => (external.key().as_bytes(), external.kind()),
             Self::Ticket { state, .. } => (state.secret.as_bytes(), PskKind::Resumption),
         }
     }
