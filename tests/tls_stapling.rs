@@ -305,3 +305,34 @@ fn a_tls12_certificate_status_without_an_acknowledgement_is_unexpected_message()
         assert_eq!(alert, Some(AlertDescription::UnexpectedMessage.into()));
     }
 }
+
+#[test]
+fn rfc6962_3_3_an_sct_list_as_ct_tooling_writes_it_is_read_whole() {
+    let key = || CertifiedKey::from_pem(&text("good-chain.pem"), &text("good.key")).unwrap();
+    // sct_list<1..2^16-1> of SerializedSCT<1..2^16-1>: "ab" and "c".
+    let list = [0, 7, 0, 2, b'a', b'b', 0, 1, b'c'];
+    let server = ServerConfig::builder(Arc::new(key().with_sct_list(&list).unwrap()))
+        .clock(clock())
+        .build()
+        .unwrap();
+    for version in VERSIONS {
+        let (c, _) = handshaken(client(version, false, false, true), server.clone(), name());
+        assert_eq!(
+            c.stapled_scts(),
+            [b"ab".to_vec(), b"c".to_vec()],
+            "{version:?}"
+        );
+    }
+    // An empty list, an empty SCT, a short length and trailing bytes.
+    for bad in [
+        &[0, 0][..],
+        &[0, 2, 0, 0],
+        &[0, 4, 0, 2, b'a'],
+        &[0, 3, 0, 1, b'a', 0],
+    ] {
+        assert!(
+            matches!(key().with_sct_list(bad), Err(Error::Decode(_))),
+            "{bad:?}"
+        );
+    }
+}

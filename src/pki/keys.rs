@@ -5,10 +5,13 @@
 use super::names::{san_matches, ServerName};
 use super::pem;
 use super::x509::{Certificate, KeyUsage};
+use crate::codec::Reader;
 use crate::crypto::sign::SigningKey;
-use crate::error::CertificateError;
 pub use crate::error::LoadError;
+use crate::error::{CertificateError, Error};
 use crate::msgs::enums::SignatureScheme;
+use crate::msgs::extensions::{SCT_LIST, SERIALIZED_SCT};
+use crate::msgs::syntax::read_opaque_list;
 use core::fmt;
 use std::path::Path;
 
@@ -137,6 +140,18 @@ impl CertifiedKey {
     pub fn with_scts(mut self, scts: Vec<Vec<u8>>) -> Self {
         self.scts = scts;
         self
+    }
+
+    /// The same certificate, sending the SCTs of `list`: a
+    /// SignedCertificateTimestampList as Certificate Transparency tooling
+    /// writes it (RFC 6962 §3.3: `SerializedSCT sct_list<1..2^16-1>`,
+    /// each SCT `<1..2^16-1>`). A list that breaks that syntax, empty
+    /// included, is [`Error::Decode`], here rather than at a handshake.
+    pub fn with_sct_list(self, list: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(list);
+        let scts = read_opaque_list(SCT_LIST, SERIALIZED_SCT, &mut r)?;
+        r.finish()?;
+        Ok(self.with_scts(scts))
     }
 
     /// The OCSP response stapled for the end entity, if any.

@@ -145,6 +145,9 @@ const FLAGS: &[(&str, Kind)] = &[
     ("enable-ocsp-stapling", Kind::Switch),
     ("ocsp-response", Kind::Value),
     ("expect-ocsp-response", Kind::Value),
+    ("signed-cert-timestamps", Kind::Value),
+    ("enable-signed-cert-timestamps", Kind::Switch),
+    ("expect-signed-cert-timestamps", Kind::Value),
     ("enable-early-data", Kind::Switch),
     ("expect-ticket-supports-early-data", Kind::Switch),
     ("expect-accept-early-data", Kind::Switch),
@@ -167,6 +170,7 @@ const CREDENTIAL_FLAGS: &[&str] = &[
     "cert-file",
     "key-file",
     "ocsp-response",
+    "signed-cert-timestamps",
     "signing-prefs",
     "psk-importer-key",
     "psk-importer-identity",
@@ -640,6 +644,11 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
             .with_ocsp_response(response)
             .map_err(|e| Stop::Unimplemented(format!("-ocsp-response: {e}")))?;
     }
+    if let Some(list) = base64_value(flags, "signed-cert-timestamps")? {
+        certified = certified
+            .with_sct_list(&list)
+            .map_err(|e| Stop::Failed(format!("-signed-cert-timestamps: {e}")))?;
+    }
     Ok(Some(Arc::new(certified)))
 }
 
@@ -724,6 +733,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .enable_tickets(!flags.on("no-ticket"))
         .renegotiation(flags.on("renegotiate-freely"))
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
+        .request_scts(flags.on("enable-signed-cert-timestamps"))
         .enable_early_data(flags.on("enable-early-data"));
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
@@ -864,14 +874,6 @@ fn check(
     if flags.on("expect-extended-master-secret") && !conn.extended_master_secret() {
         return Err(Stop::Failed("no extended master secret".into()));
     }
-    if let Some(want) = base64_value(flags, "expect-ocsp-response")? {
-        if conn.stapled_ocsp_response() != Some(want.as_slice()) {
-            return Err(Stop::Failed(format!(
-                "want OCSP response {want:02x?}, got {:02x?}",
-                conn.stapled_ocsp_response()
-            )));
-        }
-    }
     // ferrotls reports the signature made in this handshake, and a
     // resumption makes none; BoringSSL reports the session's then.
     let signed = !conn.is_resumed();
@@ -884,6 +886,30 @@ fn check(
         if got != want {
             return Err(Stop::Failed(format!(
                 "want peer signature {want:04x}, got {got:04x}"
+            )));
+        }
+    }
+    // Like the signature, the staples are this handshake's, none on a
+    // resumption; the runner gives SCTs as a SignedCertificateTimestampList.
+    if let Some(want) = base64_value(flags, "expect-ocsp-response")?.filter(|_| signed) {
+        if conn.stapled_ocsp_response() != Some(want.as_slice()) {
+            return Err(Stop::Failed(format!(
+                "want OCSP response {want:02x?}, got {:02x?}",
+                conn.stapled_ocsp_response()
+            )));
+        }
+    }
+    if let Some(want) = base64_value(flags, "expect-signed-cert-timestamps")?.filter(|_| signed) {
+        let mut got = Vec::new();
+        for sct in conn.stapled_scts() {
+            got.extend_from_slice(&u16::try_from(sct.len()).unwrap_or(u16::MAX).to_be_bytes());
+            got.extend_from_slice(sct);
+        }
+        let len = u16::try_from(got.len()).unwrap_or(u16::MAX).to_be_bytes();
+        got.splice(0..0, len);
+        if got != want {
+            return Err(Stop::Failed(format!(
+                "want SCTs {want:02x?}, got {got:02x?}"
             )));
         }
     }
