@@ -239,6 +239,30 @@ fn scenarios() -> Vec<(String, Scenario)> {
             },
         ),
         (
+            "tls13-imported-psk".into(),
+            Scenario {
+                external_psk: true,
+                imported_psk: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls13-half-rtt".into(),
+            Scenario {
+                half_rtt: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls13-0rtt-half-rtt".into(),
+            Scenario {
+                resume: true,
+                early_data: true,
+                half_rtt: true,
+                ..tls13
+            },
+        ),
+        (
             "tls13-resume-external-psk".into(),
             Scenario {
                 resume: true,

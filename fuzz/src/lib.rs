@@ -137,6 +137,14 @@ pub struct Scenario {
     /// first sends its data ([`server_turn`]): under TLS ≤ 1.2 the
     /// client's second handshake runs under the first one's keys.
     pub renegotiation: bool,
+    /// With `external_psk`: both sides hold the PSK imported for each
+    /// TLS 1.3 hash (RFC 9258) instead of the PSK itself, so the client
+    /// offers two identities and binders go under "imp binder".
+    pub imported_psk: bool,
+    /// The server sends its data as soon as it answered the ClientHello
+    /// (half-RTT data, RFC 8446 §4.4.4) rather than after the client's
+    /// Finished, unless it closes in reply (`close_notify`).
+    pub half_rtt: bool,
 }
 
 /// The bytes of a [`Scenario`] at the start of every input.
@@ -145,11 +153,23 @@ pub const SCENARIO_LEN: usize = 3;
 /// The identity of the external PSK of `external_psk` scenarios.
 pub const PSK_IDENTITY: &[u8] = b"fuzz psk";
 
-/// The external PSK both sides of an `external_psk` scenario hold
-/// (SHA-256, the suites TLS_AES_128_GCM_SHA256 and
-/// TLS_CHACHA20_POLY1305_SHA256).
-fn external_psk() -> Result<ExternalPsk, Error> {
-    ExternalPsk::new(PSK_IDENTITY, &[0x42; 32], HashAlgorithm::Sha256)
+/// The external PSKs both sides of an `external_psk` scenario hold: the
+/// PSK itself (SHA-256, the suites TLS_AES_128_GCM_SHA256 and
+/// TLS_CHACHA20_POLY1305_SHA256) or, with `imported_psk`, its imports
+/// for SHA-256 and SHA-384 (RFC 9258, with an empty context).
+fn external_psks(scenario: Scenario) -> Result<Vec<ExternalPsk>, Error> {
+    const KEY: [u8; 32] = [0x42; 32];
+    if !scenario.imported_psk {
+        return Ok(vec![ExternalPsk::new(
+            PSK_IDENTITY,
+            &KEY,
+            HashAlgorithm::Sha256,
+        )?]);
+    }
+    [HashAlgorithm::Sha256, HashAlgorithm::Sha384]
+        .into_iter()
+        .map(|target| ExternalPsk::import(PSK_IDENTITY, &KEY, b"", HashAlgorithm::Sha256, target))
+        .collect()
 }
 
 impl Scenario {
@@ -157,7 +177,8 @@ impl Scenario {
     /// type, 4 client auth, 5 resume, 6 early data, 7 retry; byte 1 bits
     /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie, 5 large
     /// hello, 6 refused 0-RTT, 7 close_notify; byte 2 bit 0 external PSK,
-    /// 1 renegotiation (the other bits are ignored).
+    /// 1 renegotiation, 2 imported PSK, 3 half-RTT data (the other bits
+    /// are ignored).
     pub fn from_bytes([a, b, c]: [u8; SCENARIO_LEN]) -> Self {
         Self {
             versions: a & 3,
@@ -176,6 +197,8 @@ impl Scenario {
             close_notify: b & 0x80 != 0,
             external_psk: c & 1 != 0,
             renegotiation: c & 2 != 0,
+            imported_psk: c & 4 != 0,
+            half_rtt: c & 8 != 0,
         }
     }
 
@@ -197,7 +220,10 @@ impl Scenario {
                 | bit(self.large_hello, 5)
                 | bit(self.refuse_early_data, 6)
                 | bit(self.close_notify, 7),
-            bit(self.external_psk, 0) | bit(self.renegotiation, 1),
+            bit(self.external_psk, 0)
+                | bit(self.renegotiation, 1)
+                | bit(self.imported_psk, 2)
+                | bit(self.half_rtt, 3),
         ]
     }
 
@@ -337,7 +363,9 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         builder = builder.client_certificate(certified_key(usize::from(scenario.key_type)));
     }
     if scenario.external_psk {
-        builder = builder.external_psk(external_psk()?);
+        for psk in external_psks(scenario)? {
+            builder = builder.external_psk(psk);
+        }
     }
     builder.build()
 }
@@ -363,10 +391,13 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
         .clock(clock())
         .send_cookie(scenario.cookie)
         .enable_encrypt_then_mac(!scenario.no_etm)
-        .renegotiation(scenario.renegotiation);
+        .renegotiation(scenario.renegotiation)
+        .send_half_rtt_data(scenario.half_rtt);
     if scenario.external_psk {
         let mut psks = ExternalPsks::new();
-        psks.insert(external_psk()?);
+        for psk in external_psks(scenario)? {
+            psks.insert(psk);
+        }
         builder = builder.external_psks(Arc::new(psks));
     }
     if scenario.no_tickets {
@@ -425,6 +456,11 @@ pub struct Endpoint {
     /// ([`server_turn`]), and whether it did.
     renegotiate: bool,
     renegotiation_requested: bool,
+    /// A server that writes its data once it has answered the
+    /// ClientHello, before its handshake is done: sealed at once as
+    /// half-RTT data when the connection sends it, otherwise held until
+    /// the handshake ends.
+    half_rtt: bool,
     /// Application data received so far.
     pub received: Vec<u8>,
 }
@@ -463,6 +499,7 @@ impl Endpoint {
                 Closing::Open
             },
             renegotiate: scenario.renegotiation,
+            half_rtt: scenario.half_rtt && !scenario.close_notify,
             ..Self::new(outgoing, scenario.key_update)
         }
     }
@@ -487,11 +524,31 @@ impl Endpoint {
         let result = feed(conn, incoming).and_then(|()| {
             self.read_all(conn);
             let peer_closed = conn.process_new_packets()?.peer_has_closed;
+            self.send_half_rtt(conn)?;
             self.send(conn, peer_closed)
         });
         let mut bytes = std::mem::take(&mut self.sealed);
         bytes.extend(drain(conn));
         (bytes, result)
+    }
+
+    /// A `half_rtt` server's data, written in the turn that answers the
+    /// ClientHello (a TLS 1.3 one: its version is settled) as far as the
+    /// connection takes it; what it does not take goes after the
+    /// handshake ([`Self::send`]).
+    fn send_half_rtt(&mut self, conn: &mut Connection) -> Result<(), Error> {
+        let answered = conn.protocol_version() == Some(ProtocolVersion::TLSv1_3);
+        if !self.half_rtt || !conn.is_handshaking() || !answered {
+            return Ok(());
+        }
+        self.half_rtt = false;
+        let taken = conn.writer().write(&self.outgoing).map_err(|_| {
+            conn.error()
+                .cloned()
+                .unwrap_or(Error::BufferTooSmall { needed: 0 })
+        })?;
+        self.outgoing.drain(..taken);
+        Ok(())
     }
 
     /// Sends what this endpoint sends after its handshake, once.
@@ -712,7 +769,7 @@ pub struct Recording {
     /// Whether the client and the server received close_notify.
     pub peer_closed: (bool, bool),
     /// Whether the client's handshake was authenticated by the external
-    /// PSK.
+    /// PSK (or one of its imports).
     pub external_psk: bool,
     /// Whether the server asked for a renegotiation and it is over.
     pub renegotiated: bool,
@@ -839,7 +896,9 @@ pub fn record(scenario: Scenario) -> Result<Recording, Error> {
     rec.errors = (c.error().cloned(), s.error().cloned());
     rec.client_session = c.session_data().ok().flatten();
     rec.early_data = c.early_data_status();
-    rec.external_psk = c.external_psk_identity() == Some(PSK_IDENTITY);
+    rec.external_psk = external_psks(scenario)?
+        .iter()
+        .any(|psk| c.external_psk_identity() == Some(psk.identity()));
     rec.renegotiated = se.renegotiation_requested() && !s.is_renegotiating();
     rec.received = (ce.received, se.received);
     Ok(rec)
