@@ -262,6 +262,47 @@ fn openssl_client_resumes_against_our_server() {
     );
 }
 
+/// Python's ssl module (OpenSSL 3 underneath) reads tls-unique (RFC 5929
+/// §3.1) on its side of a full handshake and of a ticket resumption with
+/// our TLS 1.2 server, and sends it as hex: ours must be the same bytes,
+/// the client's Finished and then the server's.
+#[test]
+fn rfc5929_python_ssl_client_reads_the_tls_unique_of_our_server() {
+    const CLIENT: &str = r#"
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+session = None
+for _ in range(2):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw:
+        with ctx.wrap_socket(raw, server_hostname="leaf.p256.test", session=session) as tls:
+            tls.recv(64)
+            binding = tls.get_channel_binding("tls-unique").hex()
+            print(tls.session_reused, binding)
+            tls.sendall(binding.encode() + b"\n")
+            session = tls.session
+"#;
+    let (port, seen) = our_server(tls12_server(), 2);
+    let (status, out) = run(
+        "python3",
+        &["-c", CLIENT, &port.to_string(), &vector("p256-root.pem")],
+        b"",
+    );
+    assert!(status.success(), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    for (line, resumed) in lines.iter().zip([false, true]) {
+        let ours = seen.recv_timeout(WAIT).unwrap();
+        assert_eq!(ours.resumed, resumed);
+        let hex = hex::encode(ours.tls_unique.expect("a TLS 1.2 connection binds"));
+        assert_eq!(
+            *line,
+            format!("{} {hex}", if resumed { "True" } else { "False" })
+        );
+        assert_eq!(ours.received, format!("{hex}\n").into_bytes());
+    }
+}
+
 /// The mirror of
 /// `our_client_accepts_ecdsa_over_any_offered_hash_from_a_p256_openssl_server`:
 /// an `openssl s_client` that offers only ECDSA with SHA-384 or SHA-512

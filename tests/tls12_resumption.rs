@@ -585,3 +585,41 @@ fn resumed_connections_log_the_session_master_secret_on_both_sides() {
         assert_eq!(masters[1].1, master);
     }
 }
+
+#[test]
+fn rfc5929_tls_unique_is_the_first_finished_of_the_latest_handshake() {
+    let client = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (c, s) = connect(&client, &server);
+    assert!(!c.is_resumed());
+    let full = c.tls_unique().expect("a full handshake binds").to_vec();
+    assert_eq!(full.len(), 12);
+    assert_eq!(s.tls_unique(), Some(&full[..]));
+    // A resumption with the extended master secret binds too, to its own
+    // first Finished.
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && c.extended_master_secret());
+    let resumed = c.tls_unique().expect("a resumption with EMS binds");
+    assert_eq!(s.tls_unique(), Some(resumed));
+    assert_ne!(resumed, &full[..]);
+    // Without the extended master secret a full handshake binds, a
+    // resumption does not (RFC 7627 §1, the triple handshake).
+    let legacy = server_builder("p256")
+        .enable_extended_master_secret(false)
+        .build()
+        .unwrap();
+    let (c, s) = connect(&client, &legacy);
+    assert!(!c.is_resumed() && !c.extended_master_secret());
+    assert!(c.tls_unique().is_some() && c.tls_unique() == s.tls_unique());
+    let (c, s) = connect(&client, &legacy);
+    assert!(c.is_resumed());
+    assert_eq!((c.tls_unique(), s.tls_unique()), (None, None));
+    // TLS 1.3 defines none (RFC 8446 §C.5).
+    let (c, s) = handshaken(
+        client_builder("p256").build().unwrap(),
+        server,
+        server_name("p256"),
+    );
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    assert_eq!((c.tls_unique(), s.tls_unique()), (None, None));
+}

@@ -1,8 +1,9 @@
 //! The connection's secure renegotiation state and its rules (RFC 5746):
 //! whether the peer signalled support in the first handshake, the
 //! Finished verify_data of the latest handshake that a renegotiation's
-//! hellos must carry, the extended master secret use a renegotiation may
-//! not drop, and how many renegotiations were accepted.
+//! hellos must carry (and tls-unique is, RFC 5929), the extended master
+//! secret use a renegotiation may not drop, and how many renegotiations
+//! were accepted.
 //!
 //! Only TLS 1.0–1.2 renegotiate; TLS 1.3 has no renegotiation (RFC 8446
 //! §4.1.2) and never touches this.
@@ -91,6 +92,17 @@ impl Renegotiation {
             Sender::Server => &mut self.server_verify_data,
         };
         *kept = *verify_data;
+    }
+
+    /// The verify_data of the latest handshake's first Finished (RFC 5929
+    /// §3.1, tls-unique): the client's in a full handshake, the server's
+    /// when the handshake `resumed` (RFC 5246 Figure 2: it sends first).
+    pub(crate) fn first_finished(&self, resumed: bool) -> &[u8] {
+        if resumed {
+            &self.server_verify_data
+        } else {
+            &self.client_verify_data
+        }
     }
 
     /// The `renegotiated_connection` a ClientHello carries: empty in the

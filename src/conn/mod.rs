@@ -438,6 +438,27 @@ impl Connection {
         self.common.negotiated().extended_master_secret()
     }
 
+    /// The tls-unique channel binding (RFC 5929 §3.1): the verify_data
+    /// of the first Finished of the latest handshake, the client's in a
+    /// full handshake and the server's in a resumption. TLS 1.0–1.2 only:
+    /// TLS 1.3 defines none (RFC 8446 §C.5), and binds channels with
+    /// tls-exporter instead (RFC 9266: [`Self::export_keying_material`]
+    /// with the label `EXPORTER-Channel-Binding`, no context, 32 bytes).
+    /// `None` until a handshake completes, while a renegotiation runs,
+    /// and after a resumption without the extended master secret, whose
+    /// Finished messages the triple handshake attack can make equal on
+    /// two connections (RFC 7627 §1).
+    pub fn tls_unique(&self) -> Option<&[u8]> {
+        let negotiated = self.common.negotiated();
+        let renegotiation = self.common.renegotiation();
+        let tls12 = negotiated
+            .version()
+            .is_some_and(|v| v != ProtocolVersion::TLSv1_3);
+        let bound = !negotiated.resumed() || negotiated.extended_master_secret();
+        (self.common.is_traffic() && tls12 && bound && !renegotiation.in_progress())
+            .then(|| renegotiation.first_finished(negotiated.resumed()))
+    }
+
     /// Server side: whether the client asked to resume (design §3).
     pub fn resumption_requested(&self) -> bool {
         self.common.negotiated().resumption_requested()

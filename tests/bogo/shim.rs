@@ -161,6 +161,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("export-label", Kind::Value),
     ("export-context", Kind::Value),
     ("use-export-context", Kind::Switch),
+    ("tls-unique", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -978,6 +979,14 @@ where
     }
     if let Some(material) = exported(&tls.conn, flags)? {
         tls.write_all(&material)?;
+    }
+    if flags.on("tls-unique") {
+        let binding = tls
+            .conn
+            .tls_unique()
+            .ok_or_else(|| Stop::Failed("failed to get tls-unique".into()))?
+            .to_vec();
+        tls.write_all(&binding)?;
     }
     // A client whose first write went (in part) as accepted 0-RTT data
     // sends the rest; rejected, it sends it all again (RFC 8446 §4.2.10).

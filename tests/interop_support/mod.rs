@@ -581,6 +581,8 @@ pub struct Seen {
     pub resumption_requested: bool,
     /// The connection's session ID as our server keeps it.
     pub session_id: Vec<u8>,
+    /// Its tls-unique channel binding (RFC 5929), when it has one.
+    pub tls_unique: Option<Vec<u8>>,
     /// The client's bytes up to its first newline (or the end), or the
     /// error text of a failed handshake.
     pub received: Vec<u8>,
@@ -621,6 +623,7 @@ pub fn our_server(config: Arc<ServerConfig>, connections: usize) -> (u16, Receiv
                 resumed: conn.is_resumed(),
                 resumption_requested: conn.resumption_requested(),
                 session_id: conn.session_id().to_vec(),
+                tls_unique: conn.tls_unique().map(<[u8]>::to_vec),
                 received,
             });
         }
