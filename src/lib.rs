@@ -524,6 +524,7 @@ pub use config::{
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
     EarlyDataStatus, IoState, ServerConnection, Side, MAX_KEY_UPDATES_SENT,
+    TLS_EXPORTER_BINDING_LEN,
 };
 pub use crypto::hash::HashAlgorithm;
 pub use crypto::rng::{OsRng, SecureRandom};

@@ -623,3 +623,27 @@ fn rfc5929_tls_unique_is_the_first_finished_of_the_latest_handshake() {
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_3));
     assert_eq!((c.tls_unique(), s.tls_unique()), (None, None));
 }
+
+#[test]
+fn rfc9266_tls_exporter_is_the_exporter_under_its_label_and_needs_ems() {
+    let label = b"EXPORTER-Channel-Binding";
+    let tls13 = client_builder("p256").build().unwrap();
+    let tls12 = client_builder("p256").versions(TLS12).build().unwrap();
+    let server = server_builder("p256").build().unwrap();
+    for client in [tls13, tls12.clone()] {
+        let (c, s) = handshaken(client, server.clone(), server_name("p256"));
+        let binding = c.tls_exporter().expect("bound to the whole handshake");
+        assert_eq!(s.tls_exporter(), Some(binding));
+        let mut exported = [0; ferrotls::TLS_EXPORTER_BINDING_LEN];
+        c.export_keying_material(&mut exported, label, None).unwrap();
+        assert_eq!(binding, exported);
+    }
+    // RFC 9266 §3: none without the extended master secret.
+    let legacy = server_builder("p256")
+        .enable_extended_master_secret(false)
+        .build()
+        .unwrap();
+    let (c, s) = connect(&tls12, &legacy);
+    assert!(!c.extended_master_secret());
+    assert_eq!((c.tls_exporter(), s.tls_exporter()), (None, None));
+}

@@ -372,6 +372,22 @@ int ferrotls_conn_export_keying_material(const ferrotls_conn *conn,
                                          size_t context_len, void *out,
                                          size_t out_len);
 
+/* Channel binding types, as GnuTLS's gnutls_channel_binding_t:
+ * tls-unique (RFC 5929, TLS <=1.2 only) and tls-exporter (RFC 9266). */
+#define FERROTLS_CB_TLS_UNIQUE 0
+#define FERROTLS_CB_TLS_EXPORTER 2
+
+/* The channel binding of type cb, as gnutls_session_channel_binding:
+ * tls-unique, the first Finished of the latest TLS <=1.2 handshake, or
+ * tls-exporter, 32 bytes exported under "EXPORTER-Channel-Binding". Size
+ * convention above. Returns 0, FERROTLS_E_SHORT_MEMORY_BUFFER, or
+ * FERROTLS_E_INVALID_REQUEST when conn or size is NULL, cb is another
+ * type, or the connection has no such binding: before the handshake,
+ * tls-unique under TLS 1.3 or after a resumption without the extended
+ * master secret, tls-exporter under TLS <=1.2 without it. */
+int ferrotls_session_channel_binding(const ferrotls_conn *conn, int cb,
+                                     void *out, size_t *size);
+
 /* ---- Sessions (named after GnuTLS where the meaning is the same) ---- */
 
 /* The session identifier, as gnutls_session_get_id (docs/session-ids.md):

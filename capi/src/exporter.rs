@@ -1,14 +1,22 @@
 //! Keying material exported from an established connection, for C: RFC
 //! 5705 in TLS 1.0–1.2, RFC 8446 §7.5 in TLS 1.3, through the library's
-//! [`Connection::export_keying_material`] (channel bindings such as RFC
-//! 9266's `tls-exporter` are built on it).
+//! [`Connection::export_keying_material`], and the channel bindings
+//! tls-exporter (RFC 9266, built on it) and tls-unique (RFC 5929).
 
 use core::ffi::{c_int, c_void};
 
 use ferrotls::Connection;
 
 use super::conn::CConn;
-use super::{guard, handle, Code};
+use super::{copy_out, guard, handle, Code};
+
+/// The tls-unique channel binding type (RFC 5929), GnuTLS's
+/// `GNUTLS_CB_TLS_UNIQUE`.
+pub const CB_TLS_UNIQUE: c_int = 0;
+
+/// The tls-exporter channel binding type (RFC 9266), GnuTLS's
+/// `GNUTLS_CB_TLS_EXPORTER`.
+pub const CB_TLS_EXPORTER: c_int = 2;
 
 /// `len` bytes at `data` as a slice: empty for a zero length (`data` may
 /// then be NULL); [`Code::InvalidRequest`] for NULL with a length.
@@ -68,5 +76,47 @@ pub unsafe extern "C" fn ferrotls_conn_export_keying_material(
         let out = unsafe { core::slice::from_raw_parts_mut(out.cast::<u8>(), out_len) };
         let connection = c.connection().ok_or(Code::InvalidRequest)?;
         Connection::export_keying_material(connection, out, label, context).map_err(Code::from)
+    })
+}
+
+/// Copies the channel binding of type `cb` (as GnuTLS's
+/// `gnutls_session_channel_binding`): `CB_TLS_UNIQUE`, the first Finished
+/// of the latest TLS 1.0–1.2 handshake ([`Connection::tls_unique`]), or
+/// `CB_TLS_EXPORTER`, 32 exported bytes ([`Connection::tls_exporter`]).
+/// `*size` holds the capacity of `out` on entry and the binding's length
+/// on return; a NULL `out` only asks for the length. Returns 0,
+/// `FERROTLS_E_SHORT_MEMORY_BUFFER`, or `FERROTLS_E_INVALID_REQUEST` for
+/// a NULL `conn` or `size`, another type, or a connection without that
+/// binding (before its handshake; tls-unique under TLS 1.3 or after a
+/// resumption without the extended master secret; tls-exporter under
+/// TLS 1.0–1.2 without it).
+///
+/// # Safety
+/// `conn` must be NULL or live; `size` NULL or valid for reads and
+/// writes; `out` NULL or valid for `*size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_session_channel_binding(
+    conn: *const CConn,
+    cb: c_int,
+    out: *mut c_void,
+    size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let connection = c.connection().ok_or(Code::InvalidRequest)?;
+        let exporter;
+        let binding = match cb {
+            CB_TLS_UNIQUE => connection.tls_unique(),
+            CB_TLS_EXPORTER => {
+                exporter = connection.tls_exporter();
+                exporter.as_ref().map(|b| &b[..])
+            }
+            _ => None,
+        }
+        .ok_or(Code::InvalidRequest)?;
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(binding, out, size) }
     })
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{MAX_VERSION, MIN_VERSION};
+use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
 use crate::session_cache::MAX_CACHE_DATA_SIZE;
 use crate::Code;
 
@@ -237,6 +238,12 @@ fn header_error_codes_are_the_rust_codes() {
     assert_eq!(codes["FERROTLS_E_AGAIN"], -28);
     assert_eq!(codes["FERROTLS_E_INVALID_REQUEST"], -50);
     assert_eq!(codes["FERROTLS_E_SHORT_MEMORY_BUFFER"], -51);
+    // Channel binding types, GnuTLS's values.
+    assert_eq!(header["FERROTLS_CB_TLS_UNIQUE"], i64::from(CB_TLS_UNIQUE));
+    assert_eq!(
+        header["FERROTLS_CB_TLS_EXPORTER"],
+        i64::from(CB_TLS_EXPORTER)
+    );
     // Versions: the range the setters accept.
     assert_eq!(header["FERROTLS_TLS1_0"], i64::from(MIN_VERSION));
     assert_eq!(header["FERROTLS_TLS1_3"], i64::from(MAX_VERSION));

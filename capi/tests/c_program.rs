@@ -91,7 +91,7 @@ const CONN_TEST: CProgram = CProgram {
     checks: &[
         "version string: ok",
         "negotiated: version, cipher suite, group, ALPN: ok",
-        "exporter: both sides agree, label and context matter, bad arguments: ok",
+        "exporter and channel bindings: both sides agree, label and context matter, bad arguments: ok",
         "peer certificates: count, DER by index, size query, too small: ok",
         "error strings: unknown issuer, name mismatch, alert received: ok",
         "system roots: loaded, test CA not trusted: ok",

@@ -29,6 +29,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::common_state::{CommonState, HandshakeIo};
 pub use crate::common_state::{EarlyDataStatus, Side, MAX_KEY_UPDATES_SENT, MAX_SENDABLE_TLS};
 
+/// The length of the tls-exporter channel binding (RFC 9266 §2: 32 bytes).
+pub const TLS_EXPORTER_BINDING_LEN: usize = 32;
+
+/// The exporter label of the tls-exporter channel binding (RFC 9266 §2).
+const TLS_EXPORTER_LABEL: &[u8] = b"EXPORTER-Channel-Binding";
+
 use crate::config::{ClientConfig, ServerConfig};
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
@@ -442,8 +448,7 @@ impl Connection {
     /// of the first Finished of the latest handshake, the client's in a
     /// full handshake and the server's in a resumption. TLS 1.0–1.2 only:
     /// TLS 1.3 defines none (RFC 8446 §C.5), and binds channels with
-    /// tls-exporter instead (RFC 9266: [`Self::export_keying_material`]
-    /// with the label `EXPORTER-Channel-Binding`, no context, 32 bytes).
+    /// tls-exporter instead ([`Self::tls_exporter`], RFC 9266).
     /// `None` until a handshake completes, while a renegotiation runs,
     /// and after a resumption without the extended master secret, whose
     /// Finished messages the triple handshake attack can make equal on
@@ -457,6 +462,22 @@ impl Connection {
         let bound = !negotiated.resumed() || negotiated.extended_master_secret();
         (self.common.is_traffic() && tls12 && bound && !renegotiation.in_progress())
             .then(|| renegotiation.first_finished(negotiated.resumed()))
+    }
+
+    /// The tls-exporter channel binding (RFC 9266 §2): the
+    /// [`TLS_EXPORTER_BINDING_LEN`] bytes exported under the label
+    /// `EXPORTER-Channel-Binding` with no context. `None` until a
+    /// handshake completes, and under TLS 1.0–1.2 without the extended
+    /// master secret, where RFC 9266 §3 forbids it (the exporter would not
+    /// be bound to the whole handshake, RFC 7627 §1).
+    pub fn tls_exporter(&self) -> Option<[u8; TLS_EXPORTER_BINDING_LEN]> {
+        if !self.extended_master_secret() {
+            return None;
+        }
+        let mut out = [0; TLS_EXPORTER_BINDING_LEN];
+        self.export_keying_material(&mut out, TLS_EXPORTER_LABEL, None)
+            .ok()?;
+        Some(out)
     }
 
     /// Server side: whether the client asked to resume (design §3).

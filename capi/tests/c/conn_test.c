@@ -135,6 +135,7 @@ static size_t der_length(const unsigned char *der)
 static void check_exporter(ferrotls_conn *client, ferrotls_conn *server)
 {
     unsigned char a[32], b[32], other[32];
+    size_t size;
 
     CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL one", 16,
                                                   "ctx", 3, a, sizeof a), 0);
@@ -164,7 +165,36 @@ static void check_exporter(ferrotls_conn *client, ferrotls_conn *server)
     CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPERIMENTAL", 12, NULL, 0,
                                                   NULL, sizeof a),
              FERROTLS_E_INVALID_REQUEST);
-    printf("exporter: both sides agree, label and context matter, bad arguments: ok\n");
+    /* Channel bindings: both sides agree; tls-unique is TLS <=1.2's. */
+    size = sizeof a;
+    CHECK_RC(ferrotls_session_channel_binding(client, FERROTLS_CB_TLS_EXPORTER, a, &size), 0);
+    CHECK(size == 32);
+    CHECK_RC(ferrotls_conn_export_keying_material(client, "EXPORTER-Channel-Binding", 24,
+                                                  NULL, 0, other, sizeof other), 0);
+    CHECK(memcmp(a, other, 32) == 0);
+    size = sizeof b;
+    CHECK_RC(ferrotls_session_channel_binding(server, FERROTLS_CB_TLS_EXPORTER, b, &size), 0);
+    CHECK(size == 32 && memcmp(a, b, 32) == 0);
+    size = sizeof a;
+    if (version == FERROTLS_TLS1_3) {
+        CHECK_RC(ferrotls_session_channel_binding(client, FERROTLS_CB_TLS_UNIQUE, a, &size),
+                 FERROTLS_E_INVALID_REQUEST);
+    } else {
+        CHECK_RC(ferrotls_session_channel_binding(client, FERROTLS_CB_TLS_UNIQUE, a, &size), 0);
+        CHECK(size == 12);
+        size = 4;
+        CHECK_RC(ferrotls_session_channel_binding(server, FERROTLS_CB_TLS_UNIQUE, b, &size),
+                 FERROTLS_E_SHORT_MEMORY_BUFFER);
+        CHECK(size == 12);
+        CHECK_RC(ferrotls_session_channel_binding(server, FERROTLS_CB_TLS_UNIQUE, b, &size), 0);
+        CHECK(memcmp(a, b, 12) == 0);
+    }
+    size = sizeof a;
+    CHECK_RC(ferrotls_session_channel_binding(client, 1, a, &size), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_session_channel_binding(client, FERROTLS_CB_TLS_EXPORTER, a, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    printf("exporter and channel bindings: both sides agree, label and context matter, "
+           "bad arguments: ok\n");
 }
 
 static void check_negotiated(ferrotls_server_config *server)
