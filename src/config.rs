@@ -22,7 +22,7 @@ use crate::msgs::enums::{
 use crate::msgs::extensions::any_repeated;
 use crate::observer::MessageObserver;
 pub use crate::pki::ClientAuth;
-use crate::pki::{CertifiedKey, ServerCertVerifier};
+use crate::pki::{CertifiedKey, RootStore, ServerCertVerifier, WebPkiServerVerifier};
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::{
     AntiReplay, ClientSessionStore, ExternalPsk, ExternalPskStore, InMemoryClientStore,
@@ -659,6 +659,12 @@ pub struct ClientConfig {
     /// [`Limits::max_renegotiations`] times. Off by default: the
     /// HelloRequest is refused with a no_renegotiation warning.
     pub renegotiation: bool,
+    /// TLS 1.3: the server must authenticate with one of
+    /// [`Self::external_psks`] (or a ticket of a session one started): a
+    /// ServerHello that selects no PSK is refused with
+    /// `missing_extension` before any certificate. Set by
+    /// [`ClientConfig::builder_for_external_psks`].
+    pub require_external_psk: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -680,6 +686,7 @@ pub struct ClientConfigBuilder {
     post_handshake_auth: bool,
     send_certificate_authorities: bool,
     renegotiation: bool,
+    require_external_psk: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -709,6 +716,21 @@ impl ClientConfig {
         DangerousClientConfig(())
     }
 
+    /// Starts a configuration that authenticates servers with the TLS 1.3
+    /// external PSKs `psks` alone (RFC 8446 §2.2), in this order (see
+    /// [`ClientConfigBuilder::external_psk`]): TLS 1.3 only, no
+    /// certificate trusted, and a server that selects none of them is
+    /// refused ([`ClientConfig::require_external_psk`]).
+    pub fn builder_for_external_psks(
+        psks: impl IntoIterator<Item = ExternalPsk>,
+    ) -> ClientConfigBuilder {
+        let no_anchors = WebPkiServerVerifier::new(Arc::new(RootStore::new()));
+        let mut builder = Self::builder(Arc::new(no_anchors)).versions(&[ProtocolVersion::TLSv1_3]);
+        builder.external_psks.extend(psks);
+        builder.require_external_psk = true;
+        builder
+    }
+
     /// Starts a configuration that judges servers with `verifier`.
     pub fn builder(verifier: Arc<dyn ServerCertVerifier>) -> ClientConfigBuilder {
         ClientConfigBuilder {
@@ -729,6 +751,7 @@ impl ClientConfig {
             post_handshake_auth: true,
             send_certificate_authorities: false,
             renegotiation: false,
+            require_external_psk: false,
         }
     }
 }
@@ -838,9 +861,20 @@ impl ClientConfigBuilder {
     }
 
     /// The configuration, or [`Error::InvalidRequest`] when its lists
-    /// cannot work.
+    /// cannot work, or a client that requires an external PSK has none or
+    /// enables a version below TLS 1.3, which has no external PSKs here.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
         self.common.check()?;
+        let tls13_only = self
+            .common
+            .versions
+            .iter()
+            .all(|v| *v == ProtocolVersion::TLSv1_3);
+        if self.require_external_psk && (self.external_psks.is_empty() || !tls13_only) {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::ExternalPskOnlyClient,
+            ));
+        }
         let clock = self.common.clock.clone();
         Ok(Arc::new(ClientConfig {
             session_store: self.session_store.unwrap_or_else(|| {
@@ -857,6 +891,7 @@ impl ClientConfigBuilder {
             post_handshake_auth: self.post_handshake_auth,
             send_certificate_authorities: self.send_certificate_authorities,
             renegotiation: self.renegotiation,
+            require_external_psk: self.require_external_psk,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

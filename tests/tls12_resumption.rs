@@ -635,7 +635,8 @@ fn rfc9266_tls_exporter_is_the_exporter_under_its_label_and_needs_ems() {
         let binding = c.tls_exporter().expect("bound to the whole handshake");
         assert_eq!(s.tls_exporter(), Some(binding));
         let mut exported = [0; ferrotls::TLS_EXPORTER_BINDING_LEN];
-        c.export_keying_material(&mut exported, label, None).unwrap();
+        c.export_keying_material(&mut exported, label, None)
+            .unwrap();
         assert_eq!(binding, exported);
     }
     // RFC 9266 §3: none without the extended master secret.

@@ -6,7 +6,9 @@
 mod common;
 
 use ferrotls::internal::crypto::hash::Digest;
-use ferrotls::internal::error::{DecryptErrorReason, IllegalParameterReason};
+use ferrotls::internal::error::{
+    DecryptErrorReason, IllegalParameterReason, MissingExtensionReason,
+};
 use ferrotls::internal::keyschedule::tls13::{EarlySecret, PskKind};
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::HandshakeMessage;
@@ -550,5 +552,39 @@ fn rfc8446_4_4_2_a_server_of_external_psks_only_refuses_a_client_without_one() {
         );
         assert!(matches!(err, Error::HandshakeFailure(_)), "{err:?}");
         assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
+    }
+}
+
+#[test]
+fn a_client_of_external_psks_only_refuses_a_server_without_one() {
+    let client = ClientConfig::builder_for_external_psks([psk()])
+        .build()
+        .unwrap();
+    // Against a server holding the PSK and a certificate: the PSK.
+    let (c, s) = connect(&client, &with_psk(server_builder("p256")).build().unwrap());
+    assert_eq!(s.external_psk_identity(), Some(IDENTITY));
+    assert!(c.peer_certificates().is_empty());
+    // Against a server without it: refused at the ServerHello, before any
+    // certificate (RFC 8446 §4.2.11: no pre_shared_key in it).
+    let (err, alert) = refuses(
+        client,
+        server_builder("p256").build().unwrap(),
+        server_name("p256"),
+        Refuser::Client,
+        1,
+        |_| {},
+    );
+    assert_eq!(
+        err,
+        Error::MissingExtension(MissingExtensionReason::PskRequired)
+    );
+    assert_eq!(alert, Some(AlertDescription::MissingExtension.into()));
+    // It needs a PSK, and TLS 1.3 alone.
+    for builder in [
+        ClientConfig::builder_for_external_psks([]),
+        ClientConfig::builder_for_external_psks([psk()])
+            .versions(&[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2]),
+    ] {
+        assert!(matches!(builder.build(), Err(Error::InvalidRequest(_))));
     }
 }

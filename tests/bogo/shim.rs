@@ -419,6 +419,11 @@ impl Local {
         })
     }
 
+    /// Every import of every PSK credential.
+    fn psk_imports(&self) -> impl Iterator<Item = &ExternalPsk> {
+        self.psks.iter().flat_map(|(_, imports)| imports)
+    }
+
     /// The runner's number for the credential this side used: the PSK
     /// the handshake took, else the certificate sent; -1 for the default
     /// one or none.
@@ -700,13 +705,13 @@ impl Shared {
 
 fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ClientConfig>, Stop> {
     // A client whose only credentials are PSKs and that verifies no
-    // certificate takes the server's PSK or nothing, as BoringSSL's does:
-    // it trusts no certificate.
+    // certificate takes the server's PSK or nothing, as BoringSSL's does,
+    // and speaks TLS 1.3 alone.
     let psk_only = !local.psks.is_empty() && !flags.on("verify-peer");
+    let mut versions = versions(flags)?;
     let builder = if psk_only {
-        ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(
-            RootStore::new(),
-        ))))
+        versions.retain(|v| *v == ProtocolVersion::TLSv1_3);
+        ClientConfig::builder_for_external_psks(local.psk_imports().cloned())
     } else if flags.on("verify-peer")
         && !flags.on("use-custom-verify-callback")
         && !verify_fails(flags)?
@@ -726,7 +731,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         ClientConfig::builder(Arc::new(Callback::new(flags)?))
     };
     let mut builder = builder
-        .versions(&versions(flags)?)
+        .versions(&versions)
         .cipher_suites(&cipher_suites())
         .session_store(Some(shared.client_store.clone()))
         .message_observer(local.hellos.clone())
@@ -750,8 +755,10 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     for key in &local.keys {
         builder = builder.client_certificate(key.clone());
     }
-    for psk in local.psks.iter().flat_map(|(_, imports)| imports) {
-        builder = builder.external_psk(psk.clone());
+    if !psk_only {
+        for psk in local.psk_imports() {
+            builder = builder.external_psk(psk.clone());
+        }
     }
     built(builder.build())
 }
@@ -764,7 +771,7 @@ fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
 
 fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ServerConfig>, Stop> {
     let mut psks = ExternalPsks::new();
-    for psk in local.psks.iter().flat_map(|(_, imports)| imports) {
+    for psk in local.psk_imports() {
         psks.insert(psk.clone());
     }
     let mut keys = local.keys.iter().cloned();

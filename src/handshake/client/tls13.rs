@@ -240,6 +240,9 @@ pub(super) fn handle_server_hello(
         None => state.hello_transcript(suite.hash),
     };
     let accepted = accepted_psk(selected_psk, state.resuming, state.externals, suite)?;
+    if state.config.require_external_psk && accepted.is_none() {
+        return Err(Error::MissingExtension(MissingExtensionReason::PskRequired));
+    }
     let shared_secret = complete_key_exchange(
         share,
         state.key_shares,
