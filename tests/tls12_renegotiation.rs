@@ -97,6 +97,7 @@ fn renegotiates_for_a_client_certificate(versions: &[ProtocolVersion]) {
         server_name("p256"),
     );
     assert!(s.peer_certificates().is_empty(), "none asked for yet");
+    assert_eq!((c.renegotiations(), s.renegotiations()), (0, 0));
     let first_id = s.session_id().to_vec();
     assert_eq!(c.session_id(), &first_id[..]);
 
@@ -114,6 +115,7 @@ fn renegotiates_for_a_client_certificate(versions: &[ProtocolVersion]) {
 
     assert_eq!(s.peer_certificates(), certified_key("p384").chain());
     assert_eq!(c.peer_certificates(), certified_key("p256").chain());
+    assert_eq!((c.renegotiations(), s.renegotiations()), (1, 1));
     // Design §3: both sides report the new handshake's S′.
     assert_eq!(s.session_id().len(), 32);
     assert_ne!(s.session_id(), &first_id[..]);
@@ -213,8 +215,10 @@ fn the_client_answers_at_most_its_limit_and_then_refuses() {
     let renegotiated_id = s.session_id().to_vec();
     s.renegotiate().unwrap();
     settle(&mut c, &mut s);
-    // Refused with a warning: same session, the connection goes on.
+    // Refused with a warning: same session, the connection goes on, and
+    // only the accepted renegotiation counts.
     assert_eq!(s.session_id(), &renegotiated_id[..]);
+    assert_eq!((c.renegotiations(), s.renegotiations()), (1, 1));
     send_and_check(&mut c, &mut s, b"still here");
     send_and_check(&mut s, &mut c, b"and here");
 }

@@ -61,6 +61,11 @@ impl Renegotiation {
         self.requested = false;
     }
 
+    /// How many renegotiations were accepted, the one under way included.
+    pub(crate) fn accepted(&self) -> usize {
+        self.accepted
+    }
+
     /// Whether one more renegotiation fits under `max`.
     pub(crate) fn has_room(&self, max: usize) -> bool {
         self.accepted < max

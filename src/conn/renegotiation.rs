@@ -15,6 +15,14 @@ impl Connection {
     pub fn secure_renegotiation(&self) -> bool {
         self.common.renegotiation().is_secure()
     }
+
+    /// TLS ≤1.2: how many renegotiations this connection has accepted,
+    /// the one under way included, so an application that decided on a
+    /// handshake's facts (peer certificates, session ID) can tell that a
+    /// later handshake replaced them. 0 under TLS 1.3.
+    pub fn renegotiations(&self) -> usize {
+        self.common.renegotiation().accepted()
+    }
 }
 
 impl ServerConnection {

@@ -131,6 +131,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("require-any-client-certificate", Kind::Switch),
     ("no-ticket", Kind::Switch),
     ("renegotiate-freely", Kind::Switch),
+    ("expect-total-renegotiations", Kind::Value),
     ("no-tls1", Kind::Switch),
     ("no-tls11", Kind::Switch),
     ("no-tls12", Kind::Switch),
@@ -1017,6 +1018,14 @@ where
             };
             let echo: Vec<u8> = buf.iter().take(n).map(|b| b ^ 0xff).collect();
             tls.write_all(&echo)?;
+        }
+    }
+    if let Some(want) = flags.number::<usize>("expect-total-renegotiations")? {
+        let got = tls.conn.renegotiations();
+        if got != want {
+            return Err(Stop::Failed(format!(
+                "want {want} renegotiations, got {got}"
+            )));
         }
     }
     tls.conn.send_close_notify();
