@@ -30,15 +30,15 @@ use std::time::Duration;
 
 use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
-    private_key_from_pem_file, CertificateError, CertificateType, CertifiedKey, CipherSuite,
-    ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig, ClientConnection,
-    ClientSessionStore, EarlyDataStatus, ExternalPsk, ExternalPsks, HandshakeType, HashAlgorithm,
-    InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, LoadError, MessageDirection,
-    MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
-    ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection, ServerName,
-    ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
-    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
-    TLS13_CIPHER_SUITES,
+    certificate_blocks_from_pem, private_key_from_pem_file, CertificateError, CertificateType,
+    CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig,
+    ClientConnection, ClientSessionStore, EarlyDataStatus, ExternalPsk, ExternalPsks,
+    HandshakeType, HashAlgorithm, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore,
+    LoadError, MessageDirection, MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore,
+    RotatingTicketer, ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection,
+    ServerName, ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer,
+    WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -108,6 +108,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-peer-rpk-sha256", Kind::Value),
     ("expect-peer-certificate-type", Kind::Value),
     ("expect-no-peer-cert", Kind::Switch),
+    ("expect-peer-cert-file", Kind::Value),
     ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
@@ -841,6 +842,18 @@ fn check(
     }
     if flags.on("expect-no-peer-cert") && !conn.peer_certificates().is_empty() {
         return Err(Stop::Failed("the peer sent a certificate".into()));
+    }
+    // The peer's chain as received, intermediates included (on a
+    // resumption, the session's).
+    if let Some(path) = flags.value("expect-peer-cert-file") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let want = certificate_blocks_from_pem(&text).map_err(|e| format!("{path}: {e}"))?;
+        if conn.peer_certificates() != want.as_slice() {
+            return Err(Stop::Failed(format!(
+                "the peer's chain is not {path}: {} certificates",
+                conn.peer_certificates().len()
+            )));
+        }
     }
     let retried = local.hellos.retried();
     if (flags.on("expect-hrr") && !retried) || (flags.on("expect-no-hrr") && retried) {
