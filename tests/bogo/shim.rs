@@ -30,15 +30,15 @@ use std::time::Duration;
 
 use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
-    certificate_blocks_from_pem, private_key_from_pem_file, CertificateError, CertificateType,
-    CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier, ClientConfig,
-    ClientConnection, ClientSessionStore, EarlyDataStatus, ExternalPsk, ExternalPsks,
+    certificate_blocks_from_pem, private_key_from_pem_file, Accepted, Acceptor, CertificateError,
+    CertificateType, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier,
+    ClientConfig, ClientConnection, ClientSessionStore, EarlyDataStatus, ExternalPsk, ExternalPsks,
     HandshakeType, HashAlgorithm, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore,
     LoadError, MessageDirection, MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore,
-    RotatingTicketer, ServerCertVerified, ServerCertVerifier, ServerConfig, ServerConnection,
-    ServerName, ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer,
-    WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    RotatingTicketer, ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName,
+    ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
+    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
+    TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -109,6 +109,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-peer-certificate-type", Kind::Value),
     ("expect-no-peer-cert", Kind::Switch),
     ("expect-peer-cert-file", Kind::Value),
+    ("expect-advertised-alpn", Kind::Value),
     ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
@@ -1106,11 +1107,47 @@ where
                 break;
             }
         }
-        let _ = tls.sock.shutdown(std::net::Shutdown::Write);
-        let _ = tls.sock.set_read_timeout(Some(LINGER));
-        let _ = io::copy(&mut tls.sock, &mut io::sink());
+        linger(&mut tls.sock);
     }
     result
+}
+
+/// After a failure whose alert went out: half-closes `sock` and reads
+/// until the runner closes, at most [`LINGER`], so the runner reads the
+/// alert before the socket goes.
+fn linger(sock: &mut TcpStream) {
+    let _ = sock.shutdown(std::net::Shutdown::Write);
+    let _ = sock.set_read_timeout(Some(LINGER));
+    let _ = io::copy(sock, &mut io::sink());
+}
+
+/// A server reads the ClientHello through ferrotls's [`Acceptor`], as an
+/// application that picks its configuration by the hello does, checks
+/// `-expect-advertised-alpn` against it, and hands it over to the
+/// connection. A ClientHello the acceptor refuses gets its alert.
+fn accept(sock: &mut TcpStream, flags: &Flags) -> Result<Accepted, Stop> {
+    let mut acceptor = Acceptor::new();
+    let accepted = loop {
+        match acceptor.accept() {
+            Ok(Some(accepted)) => break accepted,
+            Ok(None) if acceptor.read_tls(sock)? > 0 => {}
+            Ok(None) => return Err(Stop::Failed("closed before a ClientHello".into())),
+            Err(e) => {
+                while acceptor.wants_write() && acceptor.write_tls(sock).is_ok() {}
+                linger(sock);
+                return Err(e.into());
+            }
+        }
+    };
+    if let Some(wire) = flags.value("expect-advertised-alpn") {
+        if accepted.alpn_protocols() != alpn_list(wire)?.as_slice() {
+            return Err(Stop::Failed(format!(
+                "the client offered ALPN {:?}",
+                accepted.alpn_protocols()
+            )));
+        }
+    }
+    Ok(accepted)
 }
 
 /// A client's 0-RTT: on a resumption whose ticket allows it (which
@@ -1160,10 +1197,11 @@ fn run(args: &[String]) -> Result<(), Stop> {
     let shared = Shared::new()?;
     for i in 0..=resumptions {
         let flags = if i == 0 { &initial } else { &resume };
-        let tcp = connect(flags)?;
+        let mut tcp = connect(flags)?;
         let mut local = Local::new(flags)?;
         if flags.on("server") {
-            let conn = ServerConnection::new(server_config(flags, &shared, &local)?);
+            let config = server_config(flags, &shared, &local)?;
+            let conn = accept(&mut tcp, flags)?.into_connection(config);
             settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         } else {
             let name: ServerName = flags
