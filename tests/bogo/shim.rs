@@ -32,13 +32,13 @@ use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
     certificate_blocks_from_pem, private_key_from_pem_file, Accepted, Acceptor, CertificateError,
     CertificateType, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier,
-    ClientConfig, ClientConnection, ClientSessionStore, EarlyDataStatus, ExternalPsk, ExternalPsks,
-    HandshakeType, HashAlgorithm, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore,
-    LoadError, MessageDirection, MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore,
-    RotatingTicketer, ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName,
-    ServerSessionStore, SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
-    ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES,
-    TLS13_CIPHER_SUITES,
+    ClientConfig, ClientConnection, ClientSessionStore, Clock, EarlyDataStatus, ExternalPsk,
+    ExternalPsks, HandshakeType, HashAlgorithm, InMemoryAntiReplay, InMemoryClientStore,
+    InMemoryServerStore, LoadError, ManualClock, MessageDirection, MessageObserver, NamedGroup,
+    OsRng, ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
+    ServerConfig, ServerName, ServerSessionStore, SignatureScheme, StreamOwned, SystemClock,
+    Ticketer, WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -110,6 +110,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-no-peer-cert", Kind::Switch),
     ("expect-peer-cert-file", Kind::Value),
     ("expect-advertised-alpn", Kind::Value),
+    ("resumption-delay", Kind::Value),
     ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
@@ -689,12 +690,17 @@ struct Shared {
     client_store: Arc<dyn ClientSessionStore>,
     ticketer: Arc<dyn Ticketer>,
     server_store: Arc<dyn ServerSessionStore>,
+    /// The run's clock: now when the run starts, then moved on only by
+    /// `-resumption-delay` before each resumption, so ticket ages and
+    /// lifetimes are exact.
+    clock: Arc<ManualClock>,
 }
 
 impl Shared {
     fn new() -> Result<Self, Stop> {
-        let clock = Arc::new(SystemClock);
+        let clock = Arc::new(ManualClock::new(SystemClock.now()));
         Ok(Self {
+            clock: clock.clone(),
             anti_replay: Arc::new(InMemoryAntiReplay::new()),
             client_store: Arc::new(InMemoryClientStore::new(clock.clone())),
             ticketer: Arc::new(RotatingTicketer::new(
@@ -735,6 +741,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     };
     let mut builder = builder
         .versions(&versions)
+        .clock(shared.clock.clone())
         .cipher_suites(&cipher_suites())
         .session_store(Some(shared.client_store.clone()))
         .message_observer(local.hellos.clone())
@@ -787,6 +794,7 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
     };
     let mut builder = keys
         .fold(start, |b, key| b.certificate(key))
+        .clock(shared.clock.clone())
         .versions(&versions(flags)?)
         .cipher_suites(&cipher_suites())
         .ticketer(shared.ticketer.clone())
@@ -1197,6 +1205,9 @@ fn run(args: &[String]) -> Result<(), Stop> {
     let shared = Shared::new()?;
     for i in 0..=resumptions {
         let flags = if i == 0 { &initial } else { &resume };
+        if let (true, Some(delay)) = (i > 0, flags.number::<u64>("resumption-delay")?) {
+            shared.clock.advance(Duration::from_secs(delay));
+        }
         let mut tcp = connect(flags)?;
         let mut local = Local::new(flags)?;
         if flags.on("server") {
