@@ -111,6 +111,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-peer-cert-file", Kind::Value),
     ("expect-advertised-alpn", Kind::Value),
     ("resumption-delay", Kind::Value),
+    ("expect-session-id", Kind::Switch),
+    ("expect-no-session-id", Kind::Switch),
     ("signing-prefs", Kind::List),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
@@ -848,6 +850,14 @@ fn check(
                 "credential {got} was used, wanted {want}"
             )));
         }
+    }
+    // The session identifier of design §3 (`docs/session-ids.md`).
+    let has_id = !conn.session_id().is_empty();
+    if (flags.on("expect-session-id") && !has_id) || (flags.on("expect-no-session-id") && has_id) {
+        return Err(Stop::Failed(format!(
+            "session ID {:02x?}",
+            conn.session_id()
+        )));
     }
     if flags.on("expect-no-peer-cert") && !conn.peer_certificates().is_empty() {
         return Err(Stop::Failed("the peer sent a certificate".into()));
