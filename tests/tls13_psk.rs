@@ -449,17 +449,18 @@ fn rfc9258_5_1_the_client_binds_its_hello_with_the_known_imported_key() {
 
 #[test]
 fn rfc9258_an_external_psk_imported_for_both_hashes_goes_with_either_suite() {
+    let imports =
+        ExternalPsk::import_for_tls13(IDENTITY, &KEY, b"app", HashAlgorithm::Sha256).unwrap();
     let import = |target| {
         ExternalPsk::import(IDENTITY, &KEY, b"app", HashAlgorithm::Sha256, target).unwrap()
     };
-    let client = client_builder("p256")
-        .external_psk(import(HashAlgorithm::Sha256))
-        .external_psk(import(HashAlgorithm::Sha384))
+    let client = imports
+        .iter()
+        .fold(client_builder("p256"), |b, psk| b.external_psk(psk.clone()))
         .build()
         .unwrap();
     let mut psks = ExternalPsks::new();
-    psks.insert(import(HashAlgorithm::Sha256));
-    psks.insert(import(HashAlgorithm::Sha384));
+    imports.iter().for_each(|psk| psks.insert(psk.clone()));
     let psks = Arc::new(psks);
     for (suite, hash) in [
         (CipherSuite::TLS_AES_128_GCM_SHA256, HashAlgorithm::Sha256),

@@ -18,8 +18,8 @@ use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::{ClientHello, ServerHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
-    AlertDescription, CipherSuite, Error, NamedGroup, OsRng, ProtocolVersion, RotatingTicketer,
-    SystemClock, Ticketer,
+    AlertDescription, CipherSuite, ClientConfig, Error, NamedGroup, OsRng, ProtocolVersion,
+    RotatingTicketer, ServerConfig, SystemClock, Ticketer,
 };
 use std::sync::Arc;
 
@@ -74,6 +74,16 @@ fn server_hello(message: HandshakeMessage) -> ServerHello {
 /// The server's answer to the client's second ClientHello, edited.
 fn second_client_hello_refused(edit: impl FnOnce(&mut ClientHello)) -> (Error, Option<u8>) {
     let (client, server) = retrying_configs();
+    edited_second_client_hello_refused(client, server, edit)
+}
+
+/// The answer of a server of `server` to the second ClientHello of a
+/// client of `client`, edited.
+fn edited_second_client_hello_refused(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+    edit: impl FnOnce(&mut ClientHello),
+) -> (Error, Option<u8>) {
     refuses(
         client,
         server,
@@ -204,14 +214,7 @@ fn resuming_second_client_hello_refused(
     let (client, server) = retrying_configs();
     let (mut c, mut s) = handshaken(client.clone(), server.clone(), server_name("p256"));
     send_and_check(&mut s, &mut c, b"tickets");
-    refuses(
-        client,
-        server,
-        server_name("p256"),
-        Refuser::Server,
-        2,
-        |b| edit_hello_records(b, client_hello, HandshakeMessage::ClientHello, edit),
-    )
+    edited_second_client_hello_refused(client, server, edit)
 }
 
 #[test]

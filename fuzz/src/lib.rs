@@ -166,10 +166,8 @@ fn external_psks(scenario: Scenario) -> Result<Vec<ExternalPsk>, Error> {
             HashAlgorithm::Sha256,
         )?]);
     }
-    [HashAlgorithm::Sha256, HashAlgorithm::Sha384]
-        .into_iter()
-        .map(|target| ExternalPsk::import(PSK_IDENTITY, &KEY, b"", HashAlgorithm::Sha256, target))
-        .collect()
+    let imports = ExternalPsk::import_for_tls13(PSK_IDENTITY, &KEY, b"", HashAlgorithm::Sha256)?;
+    Ok(imports.into())
 }
 
 impl Scenario {

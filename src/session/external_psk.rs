@@ -134,6 +134,22 @@ impl ExternalPsk {
         })
     }
 
+    /// Imports an external PSK for every TLS 1.3 hash (RFC 9258 §4.1:
+    /// SHA-256, then SHA-384), so that it goes with every suite; each
+    /// import as [`ExternalPsk::import`] makes it.
+    pub fn import_for_tls13(
+        external_identity: &[u8],
+        epsk: &[u8],
+        context: &[u8],
+        epsk_hash: HashAlgorithm,
+    ) -> Result<[Self; 2], Error> {
+        let import = |target| Self::import(external_identity, epsk, context, epsk_hash, target);
+        Ok([
+            import(HashAlgorithm::Sha256)?,
+            import(HashAlgorithm::Sha384)?,
+        ])
+    }
+
     /// The identity the client sends (RFC 8446 §4.2.11).
     pub fn identity(&self) -> &[u8] {
         &self.identity

@@ -619,13 +619,9 @@ fn imported_psks(flags: &Flags) -> Result<Vec<ExternalPsk>, Stop> {
     } else {
         HashAlgorithm::Sha256
     };
-    [HashAlgorithm::Sha256, HashAlgorithm::Sha384]
-        .into_iter()
-        .map(|target| {
-            ExternalPsk::import(&identity, &key, &context, hash, target)
-                .map_err(|e| Stop::Unimplemented(format!("PSK credential: {e}")))
-        })
-        .collect()
+    ExternalPsk::import_for_tls13(&identity, &key, &context, hash)
+        .map(Vec::from)
+        .map_err(|e| Stop::Unimplemented(format!("PSK credential: {e}")))
 }
 
 fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
