@@ -665,6 +665,17 @@ pub struct ClientConfig {
     /// `missing_extension` before any certificate. Set by
     /// [`ClientConfig::builder_for_external_psks`].
     pub require_external_psk: bool,
+    /// GREASE (RFC 8701 §3.1): each ClientHello also lists reserved
+    /// values a server must ignore, one per handshake drawn at random from
+    /// the sixteen: a cipher suite, a group in supported_groups and in
+    /// key_share (a one-byte share), a version in supported_versions, a
+    /// signature scheme, and two extensions, an empty one first and a
+    /// one-byte one last (before pre_shared_key). The places are those
+    /// Chromium and BoringSSL use, so every server that serves browsers
+    /// copes with them; ALPN and psk_key_exchange_modes are left alone. A
+    /// server that selects one of them is refused, as for any value we
+    /// did not offer. Off by default.
+    pub grease: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -687,6 +698,7 @@ pub struct ClientConfigBuilder {
     send_certificate_authorities: bool,
     renegotiation: bool,
     require_external_psk: bool,
+    grease: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -752,6 +764,7 @@ impl ClientConfig {
             send_certificate_authorities: false,
             renegotiation: false,
             require_external_psk: false,
+            grease: false,
         }
     }
 }
@@ -860,6 +873,12 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Sends GREASE values (off by default; see [`ClientConfig::grease`]).
+    pub fn grease(mut self, on: bool) -> Self {
+        self.grease = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, or a client that requires an external PSK has none or
     /// enables a version below TLS 1.3, which has no external PSKs here.
@@ -892,6 +911,7 @@ impl ClientConfigBuilder {
             send_certificate_authorities: self.send_certificate_authorities,
             renegotiation: self.renegotiation,
             require_external_psk: self.require_external_psk,
+            grease: self.grease,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
@@ -960,6 +980,14 @@ pub struct ServerConfig {
     /// replay, RFC 8446 §8) is not yet checked. Never when the server
     /// asks for a client certificate, whose owner would not yet be known.
     pub send_half_rtt_data: bool,
+    /// GREASE (RFC 8701 §3.2): in TLS 1.3, each NewSessionTicket carries
+    /// an empty extension of a reserved type, and each CertificateRequest
+    /// one too and a reserved signature scheme first in its
+    /// signature_algorithms, drawn at random from the sixteen values; a
+    /// client must ignore them (RFC 8446 §4.6.1, §4.3.2). BoringSSL's
+    /// server sends them always, so clients that meet Google's servers
+    /// cope. Off by default.
+    pub grease: bool,
     /// TLS ≤1.2: the session-ID cache (design §3); `None` turns
     /// resumption by session ID off.
     pub session_cache: Option<Arc<dyn ServerSessionStore>>,
@@ -1005,6 +1033,7 @@ pub struct ServerConfigBuilder {
     ticket_lifetime: u32,
     max_early_data_size: u32,
     send_half_rtt_data: bool,
+    grease: bool,
     session_cache: Option<Option<Arc<dyn ServerSessionStore>>>,
     require_extended_master_secret: bool,
     enable_extended_master_secret: bool,
@@ -1043,6 +1072,7 @@ impl ServerConfig {
             ticket_lifetime: DEFAULT_LIFETIME_SECS,
             max_early_data_size: 0,
             send_half_rtt_data: false,
+            grease: false,
             session_cache: None,
             require_extended_master_secret: false,
             enable_extended_master_secret: true,
@@ -1123,6 +1153,13 @@ impl ServerConfigBuilder {
     /// by default; see [`ServerConfig::send_half_rtt_data`]).
     pub fn send_half_rtt_data(mut self, on: bool) -> Self {
         self.send_half_rtt_data = on;
+        self
+    }
+
+    /// TLS 1.3: sends GREASE values in tickets and certificate requests
+    /// (off by default; see [`ServerConfig::grease`]).
+    pub fn grease(mut self, on: bool) -> Self {
+        self.grease = on;
         self
     }
 
@@ -1234,6 +1271,7 @@ impl ServerConfigBuilder {
                 .min(crate::session::state::MAX_LIFETIME_SECS),
             max_early_data_size: self.max_early_data_size,
             send_half_rtt_data: self.send_half_rtt_data,
+            grease: self.grease,
             common: self.common,
             certificates: self.certificates,
             client_auth: self.client_auth,

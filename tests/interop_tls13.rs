@@ -16,6 +16,24 @@ use std::sync::Arc;
 /// `openssl s_server`'s version option for [`openssl_server`].
 const OPENSSL_TLS13: &[&str] = &["-tls1_3"];
 
+/// Runs `gnutls-cli` with `options` against `ferrotls server` on
+/// 127.0.0.1:`port` serving its default chain (`leaf.p256.test`, trusted
+/// through the P-256 root), sends `request` and keeps its input open
+/// until our server's page has come; returns its output.
+fn gnutls_cli_to_p256(port: u16, options: &[&str], request: &[u8]) -> String {
+    let (port, root) = (port.to_string(), vector("p256-root.pem"));
+    let mut args = vec!["-p", &port, "--x509cafile", &root];
+    args.extend_from_slice(options);
+    args.extend_from_slice(&[
+        "--sni-hostname",
+        "leaf.p256.test",
+        "--verify-hostname",
+        "leaf.p256.test",
+        "127.0.0.1",
+    ]);
+    run_until("gnutls-cli", &args, request, "peer_certificates").1
+}
+
 /// Runs our client and checks it succeeded; returns its output.
 fn client_ok(port: u16, extra: &[&str]) -> String {
     let (status, out) = ferrotls_client(port, extra);
@@ -107,8 +125,6 @@ fn our_server_retries_openssl_and_gnutls_clients_that_accept_the_same_hello_agai
     // sends its first ClientHello again with only the key share changed,
     // which our check of the second ClientHello (§4.1.2) accepts.
     let (server, port) = ferrotls_server(&["--groups", "secp384r1", "--max-connections", "2"]);
-    let port_text = port.to_string();
-    let root = vector("p256-root.pem");
     let request = b"GET / HTTP/1.0\r\n\r\n";
     let out = s_client_to_p256(
         port,
@@ -118,23 +134,13 @@ fn our_server_retries_openssl_and_gnutls_clients_that_accept_the_same_hello_agai
     assert!(out.contains("New, TLSv1.3"), "{out}");
     assert_eq!(out.matches("], ClientHello").count(), 2, "{out}");
     assert!(out.contains("Server Temp Key: ECDH, secp384r1"), "{out}");
-    let (_, out) = run_until(
-        "gnutls-cli",
+    let out = gnutls_cli_to_p256(
+        port,
         &[
-            "-p",
-            &port_text,
-            "--x509cafile",
-            &root,
-            "--sni-hostname",
-            "leaf.p256.test",
-            "--verify-hostname",
-            "leaf.p256.test",
             "--priority",
             "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1",
-            "127.0.0.1",
         ],
         request,
-        "peer_certificates",
     );
     // Its first ClientHello had shares for X25519 and P-256 only.
     assert!(out.contains("(ECDHE-SECP384R1)"), "{out}");
@@ -450,25 +456,7 @@ fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
 #[test]
 fn gnutls_cli_resumes_with_our_server() {
     let (server, port) = ferrotls_server(&["--max-connections", "2"]);
-    let root = vector("p256-root.pem");
-    let port_text = port.to_string();
-    let (_, out) = run_until(
-        "gnutls-cli",
-        &[
-            "--resume",
-            "-p",
-            &port_text,
-            "--x509cafile",
-            &root,
-            "--sni-hostname",
-            "leaf.p256.test",
-            "--verify-hostname",
-            "leaf.p256.test",
-            "127.0.0.1",
-        ],
-        b"GET / HTTP/1.0\r\n\r\n",
-        "peer_certificates",
-    );
+    let out = gnutls_cli_to_p256(port, &["--resume"], b"GET / HTTP/1.0\r\n\r\n");
     assert!(out.contains("*** This is a resumed session"), "{out}");
     let (_, log) = server.wait_exit();
     let json = json_lines(&log);
@@ -489,4 +477,75 @@ fn gnutls_cli_resumes_with_our_server() {
         client_ids.iter().all(|id| id.len() == 64 && id != t),
         "{client_ids:?}"
     );
+}
+
+#[test]
+fn rfc8701_openssl_and_gnutls_ignore_the_grease_of_our_client_and_server() {
+    // Our client lists a GREASE suite, group, key share, version,
+    // signature scheme and two extensions; both servers must ignore them,
+    // in TLS 1.3 and 1.2, on a full handshake and on a resumption.
+    let (_openssl, openssl_port) = openssl_server("p256", &[], &["-www"]);
+    let (_gnutls, gnutls_port) = gnutls_server("p256", &[]);
+    for (peer, port) in [("openssl", openssl_port), ("gnutls", gnutls_port)] {
+        for (version, name) in [("1.3", "TLSv1.3"), ("1.2", "TLSv1.2")] {
+            let out = client_ok(
+                port,
+                &["--grease", "--max-version", version, "--connections", "2"],
+            );
+            let json = json_lines(&out);
+            assert_eq!(json.len(), 2, "{peer} {version}: {out}");
+            assert_eq!(json[0].get("version"), name, "{peer}: {out}");
+            assert_eq!(json[1].get("resumed"), "true", "{peer} {version}: {out}");
+        }
+    }
+
+    // Our server puts GREASE extensions in its tickets and its
+    // CertificateRequest, and a GREASE scheme first in the request's
+    // signature_algorithms; both clients must ignore them, answer the
+    // request with their certificate and resume on the ticket.
+    let dir = Scratch::new("grease");
+    let (sess, cas) = (dir.file("sess.pem"), dir.file("cas.pem"));
+    let (root, int) = (vector("p256-root.pem"), vector("p256-int.pem"));
+    let bundle = [&root, &int].map(|f| std::fs::read_to_string(f).unwrap());
+    std::fs::write(&cas, bundle.concat()).unwrap();
+    let (leaf, key) = (vector("p256-leaf.pem"), vector("p256-leaf.key"));
+    let (server, port) = ferrotls_server(&[
+        "--grease",
+        "--require-client-cert",
+        &cas,
+        "--max-connections",
+        "4",
+    ]);
+    let request = b"GET / HTTP/1.0\r\n\r\n";
+    let certificate = ["-cert", &leaf, "-key", &key, "-tls1_3"];
+    let first = s_client_to_p256(
+        port,
+        &[&certificate[..], &["-sess_out", &sess]].concat(),
+        request,
+    );
+    assert!(first.contains("New, TLSv1.3"), "{first}");
+    let second = s_client_to_p256(
+        port,
+        &[&certificate[..], &["-sess_in", &sess]].concat(),
+        request,
+    );
+    assert!(second.contains("Reused, TLSv1.3"), "{second}");
+    let out = gnutls_cli_to_p256(
+        port,
+        &["--resume", "--x509certfile", &leaf, "--x509keyfile", &key],
+        request,
+    );
+    assert!(out.contains("*** This is a resumed session"), "{out}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    assert_eq!(json.len(), 4, "{log}");
+    // Each full handshake took the client's certificate; a resumption
+    // keeps the session's.
+    assert!(
+        json.iter().all(|j| j.get("peer_certificates") != "0"),
+        "{log}"
+    );
+    let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
+    assert_eq!(resumed, ["false", "true", "false", "true"], "{log}");
 }

@@ -263,6 +263,31 @@ fn scenarios() -> Vec<(String, Scenario)> {
             },
         ),
         (
+            "tls13-grease-retry-client-auth".into(),
+            Scenario {
+                grease: true,
+                retry: true,
+                client_auth: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls13-grease-resume".into(),
+            Scenario {
+                grease: true,
+                resume: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls12-grease".into(),
+            Scenario {
+                versions: 2,
+                grease: true,
+                ..base
+            },
+        ),
+        (
             "tls13-resume-external-psk".into(),
             Scenario {
                 resume: true,
@@ -308,7 +333,8 @@ fn scenarios() -> Vec<(String, Scenario)> {
 /// server did not read, answered by the server (TLS ≤ 1.2 at once, TLS
 /// 1.3 after its reply, which the completion check saw arrive); a full
 /// handshake authenticated by the external PSK; a renegotiation the
-/// server asked for and saw through.
+/// server asked for and saw through; a ClientHello that opens its cipher
+/// suites with a GREASE value (RFC 8701 §2: both bytes `0x?A`, equal).
 fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
     let rejected = scenario.refuse_early_data || scenario.retry;
     let expected = if rejected {
@@ -352,6 +378,20 @@ fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
     }
     if scenario.renegotiation && !recording.renegotiated {
         return Some("no renegotiation".into());
+    }
+    if scenario.grease {
+        let first = recording.client_flights.first()?;
+        let hello = records(std::slice::from_ref(first), false)
+            .into_iter()
+            .find(|(_, r)| r.typ == HANDSHAKE)
+            .map(|(_, r)| r.fragment)?;
+        // type, length (4), legacy_version (2), random (32), then the
+        // session ID and the suites, each after its length.
+        let suites_at = 4 + 2 + 32 + 1 + usize::from(*hello.get(38)?) + 2;
+        let suite = hello.get(suites_at..suites_at + 2)?;
+        if suite[0] != suite[1] || suite[0] & 0x0F != 0x0A {
+            return Some(format!("the first cipher suite is {suite:02x?}"));
+        }
     }
     if scenario.large_hello {
         let first = recording.client_flights.first()?;

@@ -145,6 +145,10 @@ pub struct Scenario {
     /// (half-RTT data, RFC 8446 §4.4.4) rather than after the client's
     /// Finished, unless it closes in reply (`close_notify`).
     pub half_rtt: bool,
+    /// Both sides send GREASE values (RFC 8701): the client in its
+    /// ClientHellos, a TLS 1.3 server in its tickets and certificate
+    /// requests.
+    pub grease: bool,
 }
 
 /// The bytes of a [`Scenario`] at the start of every input.
@@ -175,8 +179,8 @@ impl Scenario {
     /// type, 4 client auth, 5 resume, 6 early data, 7 retry; byte 1 bits
     /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie, 5 large
     /// hello, 6 refused 0-RTT, 7 close_notify; byte 2 bit 0 external PSK,
-    /// 1 renegotiation, 2 imported PSK, 3 half-RTT data (the other bits
-    /// are ignored).
+    /// 1 renegotiation, 2 imported PSK, 3 half-RTT data, 4 GREASE (the
+    /// other bits are ignored).
     pub fn from_bytes([a, b, c]: [u8; SCENARIO_LEN]) -> Self {
         Self {
             versions: a & 3,
@@ -197,6 +201,7 @@ impl Scenario {
             renegotiation: c & 2 != 0,
             imported_psk: c & 4 != 0,
             half_rtt: c & 8 != 0,
+            grease: c & 0x10 != 0,
         }
     }
 
@@ -221,7 +226,8 @@ impl Scenario {
             bit(self.external_psk, 0)
                 | bit(self.renegotiation, 1)
                 | bit(self.imported_psk, 2)
-                | bit(self.half_rtt, 3),
+                | bit(self.half_rtt, 3)
+                | bit(self.grease, 4),
         ]
     }
 
@@ -356,7 +362,8 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         .clock(clock())
         .enable_tickets(true)
         .enable_early_data(scenario.early_data)
-        .renegotiation(scenario.renegotiation);
+        .renegotiation(scenario.renegotiation)
+        .grease(scenario.grease);
     if scenario.client_auth {
         builder = builder.client_certificate(certified_key(usize::from(scenario.key_type)));
     }
@@ -390,7 +397,8 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
         .send_cookie(scenario.cookie)
         .enable_encrypt_then_mac(!scenario.no_etm)
         .renegotiation(scenario.renegotiation)
-        .send_half_rtt_data(scenario.half_rtt);
+        .send_half_rtt_data(scenario.half_rtt)
+        .grease(scenario.grease);
     if scenario.external_psk {
         let mut psks = ExternalPsks::new();
         for psk in external_psks(scenario)? {

@@ -144,6 +144,18 @@ pub(crate) fn key_logger(
     })
 }
 
+/// This handshake's GREASE values (RFC 8701), when `on`: drawn afresh
+/// from `config`'s generator, so a peer cannot come to expect one.
+pub(crate) fn draw_grease(
+    on: bool,
+    config: &crate::config::CommonConfig,
+) -> Result<Option<crate::msgs::grease::Grease>, Error> {
+    use crate::msgs::grease::{Grease, GREASE_SEED_LEN};
+    on.then(|| crate::crypto::rng::random_array::<GREASE_SEED_LEN>(&*config.rng))
+        .transpose()
+        .map(|seed| seed.map(Grease::from_seed))
+}
+
 /// Decodes a received message as TLS 1.3 defines it; the Finished length
 /// is the suite hash's (RFC 8446 §4.4.4).
 pub(crate) fn decode_tls13(

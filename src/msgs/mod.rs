@@ -17,6 +17,7 @@ pub mod client_hello_extensions;
 pub mod compressed_certificate;
 pub mod enums;
 pub mod extensions;
+pub mod grease;
 pub mod handshake;
 pub mod hello;
 pub mod inline_list;

@@ -168,6 +168,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("export-context", Kind::Value),
     ("use-export-context", Kind::Switch),
     ("tls-unique", Kind::Switch),
+    ("enable-grease", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -748,7 +749,8 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .renegotiation(flags.on("renegotiate-freely"))
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
         .request_scts(flags.on("enable-signed-cert-timestamps"))
-        .enable_early_data(flags.on("enable-early-data"));
+        .enable_early_data(flags.on("enable-early-data"))
+        .grease(flags.on("enable-grease"));
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
@@ -798,7 +800,11 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
         .ticketer(shared.ticketer.clone())
         .session_cache(Some(shared.server_store.clone()))
         .message_observer(local.hellos.clone())
-        .renegotiation(flags.on("renegotiate-freely"));
+        .renegotiation(flags.on("renegotiate-freely"))
+        // BoringSSL's TLS 1.3 server always sends GREASE, and the runner
+        // expects it (GREASE-Server-TLS13): every server test then runs
+        // against GREASE tickets and certificate requests.
+        .grease(true);
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
     }

@@ -31,7 +31,7 @@ pub const SYNOPSIS: &str =
     [--record-size-limit N] [--compress-cert LIST] [--pin-spki SPEC] \
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX] [--keylog FILE] \
     [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
-    [--ocsp | --require-ocsp] [--sct] [--renegotiation]";
+    [--ocsp | --require-ocsp] [--sct] [--renegotiation] [--grease]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -87,6 +87,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag(
         "renegotiation",
         "TLS <=1.2: renegotiate when the server asks, with a server that signalled secure renegotiation (RFC 5746); refused otherwise",
+    ),
+    flag(
+        "grease",
+        "list reserved GREASE values a server must ignore (RFC 8701), as Chromium does",
     ),
     value(
         "early-data",
@@ -352,7 +356,9 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         .require_ocsp_staple(options.has("require-ocsp"))
         .request_scts(options.has("sct"));
     let json = options.has("json");
-    builder = builder.renegotiation(options.has("renegotiation"));
+    builder = builder
+        .renegotiation(options.has("renegotiation"))
+        .grease(options.has("grease"));
     if options.has("trace") {
         builder = builder.message_observer(Arc::new(Trace { json }));
     }

@@ -15,7 +15,9 @@ use crate::error::{
     UnexpectedMessageReason,
 };
 use crate::handshake::tls12::{tls12_offered_schemes, tls12_suite};
-use crate::handshake::{certificate_types, key_logger, tls13_suite, Tls13Suite, Transcript};
+use crate::handshake::{
+    certificate_types, draw_grease, key_logger, tls13_suite, Tls13Suite, Transcript,
+};
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
 use crate::msgs::enums::{
@@ -23,6 +25,7 @@ use crate::msgs::enums::{
     SignatureScheme,
 };
 use crate::msgs::extensions::{Extension, KeyShareEntry, NamedGroupList, ServerName as SniEntry};
+use crate::msgs::grease::{Grease, GREASE_EXTENSION_BODY, GREASE_KEY_SHARE};
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::{
     ClientHello, ServerHello, CIPHER_SUITES_INLINE, DOWNGRADE_SENTINEL_TLS11, RANDOM_LEN,
@@ -42,6 +45,9 @@ pub(crate) struct ExpectServerHello {
     pub(super) random: [u8; RANDOM_LEN],
     /// The legacy_session_id L of design §3, kept across a retry.
     pub(super) session_id: SessionId,
+    /// The GREASE values of our ClientHellos (RFC 8701 §3.1), when
+    /// [`ClientConfig::grease`] is on; the same in a second ClientHello.
+    pub(super) grease: Option<Grease>,
     /// The key shares offered, when TLS 1.3 is (none otherwise: a
     /// TLS ≤1.2 ClientHello has no use for one).
     pub(super) key_shares: KeyShares,
@@ -214,7 +220,8 @@ pub(super) fn start(
     let store = common.client_sessions();
     let tls12_session = tls12_session_from_store(&config, store.as_deref(), &server_name);
     let session_id = legacy_session_id(&config, tls12_session.as_deref())?;
-    let key_shares = first_key_shares(&config)?;
+    let grease = draw_grease(config.grease, &config.common)?;
+    let key_shares = first_key_shares(&config, grease)?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.report(HandshakeEvent::ServerName(name.clone()));
     }
@@ -232,6 +239,7 @@ pub(super) fn start(
         server_name,
         random,
         session_id,
+        grease,
         key_shares,
         hello_bytes: Vec::new(),
         hello_transcript: None,
@@ -276,9 +284,10 @@ fn legacy_session_id(
 /// 1.3 is offered: one for the most preferred group and, when that is a
 /// hybrid group, one more for the first classical group after it, so a
 /// server without the hybrid needs no HelloRetryRequest (as OpenSSL and
-/// Chromium send X25519MLKEM768 with X25519). A configuration without
-/// groups is refused.
-fn first_key_shares(config: &ClientConfig) -> Result<KeyShares, Error> {
+/// Chromium send X25519MLKEM768 with X25519), after a GREASE share when
+/// `grease` is set (RFC 8701 §3.1). A configuration without groups is
+/// refused.
+fn first_key_shares(config: &ClientConfig, grease: Option<Grease>) -> Result<KeyShares, Error> {
     let groups = &config.common.groups;
     let first = *groups
         .first()
@@ -288,6 +297,7 @@ fn first_key_shares(config: &ClientConfig) -> Result<KeyShares, Error> {
     }
     let rng = &*config.common.rng;
     let mut shares = KeyShares::one(ClientShare::generate(first, rng)?);
+    shares.grease = grease.map(|g| g.group());
     if !usable_in_tls12(first) {
         if let Some(classical) = groups.iter().copied().find(|g| usable_in_tls12(*g)) {
             shares.beside = Some(Box::new(ClientShare::generate(classical, rng)?));
@@ -303,6 +313,10 @@ fn first_key_shares(config: &ClientConfig) -> Result<KeyShares, Error> {
 pub(super) struct KeyShares {
     first: Option<ClientShare>,
     beside: Option<Box<ClientShare>>,
+    /// The GREASE group whose one-byte share goes first (RFC 8701 §3.1),
+    /// in the first ClientHello only: the second holds just the share
+    /// the HelloRetryRequest asked for (RFC 8446 §4.1.2).
+    grease: Option<NamedGroup>,
 }
 
 impl KeyShares {
@@ -311,7 +325,23 @@ impl KeyShares {
         Self {
             first: Some(share),
             beside: None,
+            grease: None,
         }
+    }
+
+    /// The key_share entries as sent: the GREASE one first, if any, then
+    /// ours.
+    fn entries(&self) -> impl Iterator<Item = KeyShareEntry> + '_ {
+        let grease = self.grease.map(|group| KeyShareEntry {
+            group,
+            key_exchange: GREASE_KEY_SHARE.to_vec(),
+        });
+        grease
+            .into_iter()
+            .chain(self.iter().map(|share| KeyShareEntry {
+                group: share.group(),
+                key_exchange: share.public_key().to_vec(),
+            }))
     }
 
     /// The shares, in the order they are sent.
@@ -330,14 +360,16 @@ impl KeyShares {
 
 /// The supported_groups to send (RFC 8446 §4.2.7, RFC 8422 §5.1.1): the
 /// configured groups, without the hybrid ones when TLS 1.3 is not offered
-/// (they are TLS 1.3 only, draft-ietf-tls-ecdhe-mlkem §3).
-fn offered_groups(config: &ClientConfig) -> NamedGroupList {
+/// (they are TLS 1.3 only, draft-ietf-tls-ecdhe-mlkem §3), after the
+/// GREASE group when `grease` is set (RFC 8701 §3.1).
+fn offered_groups(config: &ClientConfig, grease: Option<Grease>) -> NamedGroupList {
+    let tls13 = offers_tls13(config);
     let groups = config.common.groups.iter().copied();
-    if offers_tls13(config) {
-        groups.collect()
-    } else {
-        groups.filter(|g| usable_in_tls12(*g)).collect()
-    }
+    grease
+        .map(|g| g.group())
+        .into_iter()
+        .chain(groups.filter(|g| tls13 || usable_in_tls12(*g)))
+        .collect()
 }
 
 /// Whether the configuration offers TLS 1.3.
@@ -404,19 +436,27 @@ pub(super) fn announced_version(config: &ClientConfig) -> ProtocolVersion {
 /// (AEAD and SHA-256/384 suites "MUST NOT be negotiated in older versions
 /// of TLS", RFC 5288 §4, RFC 5289 §4, so a client of TLS 1.1 at most does
 /// not offer them), then TLS_FALLBACK_SCSV on a fallback retry (RFC 7507
-/// §4).
-fn offered_cipher_suites(config: &ClientConfig) -> InlineList<CipherSuite, CIPHER_SUITES_INLINE> {
+/// §4); the GREASE suite first when `grease` is set (RFC 8701 §3.1).
+fn offered_cipher_suites(
+    config: &ClientConfig,
+    grease: Option<Grease>,
+) -> InlineList<CipherSuite, CIPHER_SUITES_INLINE> {
     let common = &config.common;
     let (tls13, legacy) = (offers_tls13(config), highest_legacy_version(config));
-    let mut cipher_suites: InlineList<_, CIPHER_SUITES_INLINE> = common
-        .cipher_suites
-        .iter()
-        .copied()
-        .filter(|s| match (tls13_suite(*s), tls12_suite(*s)) {
-            (Some(_), _) => tls13,
-            (None, Some(suite)) => legacy.is_some_and(|v| suite.usable_with(v)),
-            (None, None) => legacy.is_some(),
-        })
+    let enabled =
+        common
+            .cipher_suites
+            .iter()
+            .copied()
+            .filter(|s| match (tls13_suite(*s), tls12_suite(*s)) {
+                (Some(_), _) => tls13,
+                (None, Some(suite)) => legacy.is_some_and(|v| suite.usable_with(v)),
+                (None, None) => legacy.is_some(),
+            });
+    let mut cipher_suites: InlineList<_, CIPHER_SUITES_INLINE> = grease
+        .map(|g| g.cipher_suite())
+        .into_iter()
+        .chain(enabled)
         .collect();
     if config.fallback_retry {
         cipher_suites.push(CipherSuite::TLS_FALLBACK_SCSV);
@@ -497,9 +537,10 @@ pub(super) fn send_client_hello(
 /// key_share, supported_versions, post_handshake_auth, cookie,
 /// early_data, psk_key_exchange_modes, pre_shared_key, the two
 /// certificate types, certificate_authorities, compress_certificate,
-/// record_size_limit, status_request, signed_certificate_timestamp), so
-/// the list is allocated once. A sizing choice, not a limit.
-const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 23;
+/// record_size_limit, status_request, signed_certificate_timestamp, and
+/// two GREASE extensions), so the list is allocated once. A sizing
+/// choice, not a limit.
+const CLIENT_HELLO_EXTENSIONS_CAPACITY: usize = 25;
 
 /// A decode context for the hellos, whose syntax does not depend on it.
 const HELLO_CONTEXT: DecodeContext = DecodeContext {
@@ -618,7 +659,7 @@ impl ExpectServerHello {
             legacy_version: announced_version(config),
             random: self.random,
             session_id: self.session_id.as_bytes().into(),
-            cipher_suites: offered_cipher_suites(config),
+            cipher_suites: offered_cipher_suites(config, self.grease),
             compression_methods: [Compression::Null].into(),
             extensions: Some(self.client_hello_extensions(cookie)),
         }
@@ -634,7 +675,14 @@ impl ExpectServerHello {
     fn client_hello_extensions(&self, cookie: Option<&[u8]>) -> Vec<Extension> {
         let config = &*self.config;
         let common = &config.common;
+        let grease = self.grease;
         let mut extensions = Vec::with_capacity(CLIENT_HELLO_EXTENSIONS_CAPACITY);
+        if let Some(grease) = grease {
+            extensions.push(Extension::Unknown {
+                typ: grease.first_extension(),
+                data: Vec::new(),
+            });
+        }
         if let (true, ServerName::Dns(name)) = (config.enable_sni, &self.server_name) {
             extensions.push(Extension::ServerName(
                 std::iter::once(SniEntry {
@@ -644,13 +692,17 @@ impl ExpectServerHello {
                 .collect(),
             ));
         }
-        extensions.push(Extension::SupportedGroups(offered_groups(config)));
+        extensions.push(Extension::SupportedGroups(offered_groups(config, grease)));
         if highest_legacy_version(config).is_some() {
             self.push_tls12_extensions(&mut extensions);
         }
         if offers_signature_algorithms(config) {
             extensions.push(Extension::SignatureAlgorithms(
-                offered_schemes(config).as_ref().into(),
+                grease
+                    .map(|g| g.signature_scheme())
+                    .into_iter()
+                    .chain(offered_schemes(config).iter().copied())
+                    .collect(),
             ));
         }
         if !common.alpn_protocols.is_empty() {
@@ -671,16 +723,14 @@ impl ExpectServerHello {
         }
         if offers_tls13(config) {
             extensions.push(Extension::KeyShareOffer(
-                self.key_shares
-                    .iter()
-                    .map(|share| KeyShareEntry {
-                        group: share.group(),
-                        key_exchange: share.public_key().to_vec(),
-                    })
-                    .collect(),
+                self.key_shares.entries().collect(),
             ));
             extensions.push(Extension::SupportedVersionsOffer(
-                common.versions.as_slice().into(),
+                grease
+                    .map(|g| g.version())
+                    .into_iter()
+                    .chain(common.versions.iter().copied())
+                    .collect(),
             ));
             extensions.extend(crate::handshake::certificate_compression::offer(common));
             extensions.extend(crate::handshake::authorities::client_hello_extension(
@@ -708,6 +758,12 @@ impl ExpectServerHello {
             extensions.push(Extension::PskKeyExchangeModes(
                 common.psk_modes.as_slice().into(),
             ));
+        }
+        if let Some(grease) = grease {
+            extensions.push(Extension::Unknown {
+                typ: grease.last_extension(),
+                data: GREASE_EXTENSION_BODY.to_vec(),
+            });
         }
         if let Some(offer) = psk_offer {
             extensions.push(Extension::PreSharedKeyOffer(offer));

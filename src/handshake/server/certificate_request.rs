@@ -3,9 +3,10 @@
 //! post-handshake request (§4.6.2), so that a client sees the same
 //! extensions either way.
 
-use crate::config::CommonConfig;
+use crate::config::ServerConfig;
+use crate::error::Error;
 use crate::handshake::authorities::advertised;
-use crate::handshake::certificate_compression;
+use crate::handshake::{certificate_compression, draw_grease};
 use crate::msgs::certificate::CertificateRequestTls13;
 use crate::msgs::enums::SignatureScheme;
 use crate::msgs::extensions::Extension;
@@ -24,24 +25,38 @@ use crate::pki::ClientCertVerifier;
 ///   by [`MAX_CERTIFICATE_AUTHORITIES_BYTES`](crate::MAX_CERTIFICATE_AUTHORITIES_BYTES)
 ///   (§4.2.4), when it has any;
 /// - compress_certificate, the algorithms we decompress, when any are
-///   configured (RFC 8879 §3).
+///   configured (RFC 8879 §3);
+/// - with [`ServerConfig::grease`], a GREASE signature scheme first in
+///   signature_algorithms and an empty GREASE extension last (RFC 8701
+///   §3.2), neither among the schemes returned.
 pub(super) fn certificate_request(
-    common: &CommonConfig,
+    config: &ServerConfig,
     verifier: &dyn ClientCertVerifier,
     context: Vec<u8>,
-) -> (CertificateRequestTls13, Vec<SignatureScheme>) {
+) -> Result<(CertificateRequestTls13, Vec<SignatureScheme>), Error> {
+    let common = &config.common;
+    let grease = draw_grease(config.grease, common)?;
     let schemes = common.signature_schemes.clone();
-    let mut extensions = vec![Extension::SignatureAlgorithms(schemes.as_slice().into())];
+    let listed = grease
+        .map(|g| g.signature_scheme())
+        .into_iter()
+        .chain(schemes.iter().copied())
+        .collect();
+    let mut extensions = vec![Extension::SignatureAlgorithms(listed)];
     let authorities = advertised(verifier.root_subjects());
     if !authorities.is_empty() {
         extensions.push(Extension::CertificateAuthorities(authorities));
     }
     extensions.extend(certificate_compression::offer(common));
-    (
+    extensions.extend(grease.map(|g| Extension::Unknown {
+        typ: g.last_extension(),
+        data: Vec::new(),
+    }));
+    Ok((
         CertificateRequestTls13 {
             context,
             extensions,
         },
         schemes,
-    )
+    ))
 }

@@ -154,8 +154,7 @@ impl PostHandshakeAuth {
         // big-endian: never empty, never repeated (RFC 8446 §4.3.2).
         self.sent += 1;
         let context = self.sent.to_be_bytes().to_vec();
-        let (request, _) =
-            certificate_request(&self.config.common, verifier.as_ref(), context.clone());
+        let (request, _) = certificate_request(&self.config, verifier.as_ref(), context.clone())?;
         let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
         let mut transcript = self.handshake.clone();
         transcript.add(bytes);

@@ -24,7 +24,7 @@ use crate::error::{
 };
 use crate::handshake::authorities::preferred;
 use crate::handshake::stapling::Staples;
-use crate::handshake::{certificate_compression, record_size_limit};
+use crate::handshake::{certificate_compression, draw_grease, record_size_limit};
 use crate::handshake::{
     certificate_types, choose_certificate, decode_tls13, key_logger, sign_certificate_verify,
     tls13_suite, verify_binder, verify_certificate_verify, verify_finished, BinderVerified,
@@ -999,8 +999,7 @@ fn request_client_certificate(
     let Some(verifier) = config.client_auth.verifier() else {
         return Ok(None);
     };
-    let (request, requested_schemes) =
-        certificate_request(&config.common, verifier.as_ref(), Vec::new());
+    let (request, requested_schemes) = certificate_request(config, verifier.as_ref(), Vec::new())?;
     let bytes = common.send_handshake(&HandshakeMessage::CertificateRequestTls13(request))?;
     transcript.add(bytes);
     Ok(Some(requested_schemes))
@@ -1912,6 +1911,12 @@ fn send_ticket(
     if config.max_early_data_size > 0 {
         extensions.push(Extension::MaxEarlyDataSize(config.max_early_data_size));
     }
+    extensions.extend(
+        draw_grease(config.grease, &config.common)?.map(|g| Extension::Unknown {
+            typ: g.first_extension(),
+            data: Vec::new(),
+        }),
+    );
     common.send_handshake(&HandshakeMessage::NewSessionTicketTls13(
         NewSessionTicketTls13 {
             lifetime,
