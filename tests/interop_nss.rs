@@ -399,3 +399,40 @@ fn our_client_renegotiates_when_selfserv_asks_for_a_certificate() {
     let log = server.wait_for("Certificate Validated");
     assert!(log.contains("Subject: CN=leaf.p384.test"), "{log}");
 }
+
+#[test]
+fn rfc8701_tstclnt_ignores_the_grease_of_our_tickets_and_certificate_request() {
+    // Our server's CertificateRequest carries a GREASE extension and a
+    // GREASE scheme first, and its tickets a GREASE extension; NSS must
+    // ignore them, answer with its certificate and resume on the ticket.
+    let scratch = Scratch::new("nss-grease");
+    let db = nss_db(&scratch);
+    let root = vector(&format!("{CLIENT_KEY_TYPE}-root.pem"));
+    let (server, port) = ferrotls_server(&[
+        "--grease",
+        "--require-client-cert",
+        &root,
+        "--max-connections",
+        "2",
+    ]);
+    let out = tstclnt(
+        &scratch,
+        &db,
+        port,
+        "leaf.p256.test",
+        "tls1.3:tls1.3",
+        "/",
+        &["-n", CLIENT_KEY_TYPE, "-L", "2"],
+    );
+    assert_eq!(out.matches("HTTP/1.0 200 OK").count(), 2, "{out}");
+    assert!(out.contains("1 stateless resumes"), "{out}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
+    assert_eq!(resumed, ["false", "true"], "{log}");
+    assert!(
+        json.iter().all(|j| j.get("peer_certificates") == "2"),
+        "{log}"
+    );
+}
