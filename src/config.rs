@@ -988,6 +988,13 @@ pub struct ServerConfig {
     /// server sends them always, so clients that meet Google's servers
     /// cope. Off by default.
     pub grease: bool,
+    /// Choose a ChaCha20-Poly1305 suite first when the client puts one
+    /// before every other suite it could get here, and otherwise by our
+    /// own order: a client that prefers ChaCha20-Poly1305 most likely
+    /// lacks AES hardware, where AES-GCM is slower and harder to make
+    /// constant-time (OpenSSL's `SSL_OP_PRIORITIZE_CHACHA`). Both TLS 1.3
+    /// and TLS 1.2 suites. Off by default.
+    pub prioritize_chacha: bool,
     /// TLS ≤1.2: the session-ID cache (design §3); `None` turns
     /// resumption by session ID off.
     pub session_cache: Option<Arc<dyn ServerSessionStore>>,
@@ -1034,6 +1041,7 @@ pub struct ServerConfigBuilder {
     max_early_data_size: u32,
     send_half_rtt_data: bool,
     grease: bool,
+    prioritize_chacha: bool,
     session_cache: Option<Option<Arc<dyn ServerSessionStore>>>,
     require_extended_master_secret: bool,
     enable_extended_master_secret: bool,
@@ -1073,6 +1081,7 @@ impl ServerConfig {
             max_early_data_size: 0,
             send_half_rtt_data: false,
             grease: false,
+            prioritize_chacha: false,
             session_cache: None,
             require_extended_master_secret: false,
             enable_extended_master_secret: true,
@@ -1160,6 +1169,13 @@ impl ServerConfigBuilder {
     /// (off by default; see [`ServerConfig::grease`]).
     pub fn grease(mut self, on: bool) -> Self {
         self.grease = on;
+        self
+    }
+
+    /// Puts ChaCha20-Poly1305 first for a client that prefers it (off by
+    /// default; see [`ServerConfig::prioritize_chacha`]).
+    pub fn prioritize_chacha(mut self, on: bool) -> Self {
+        self.prioritize_chacha = on;
         self
     }
 
@@ -1272,6 +1288,7 @@ impl ServerConfigBuilder {
             max_early_data_size: self.max_early_data_size,
             send_half_rtt_data: self.send_half_rtt_data,
             grease: self.grease,
+            prioritize_chacha: self.prioritize_chacha,
             common: self.common,
             certificates: self.certificates,
             client_auth: self.client_auth,

@@ -549,3 +549,51 @@ fn rfc8701_openssl_and_gnutls_ignore_the_grease_of_our_client_and_server() {
     let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
     assert_eq!(resumed, ["false", "true", "false", "true"], "{log}");
 }
+
+#[test]
+fn our_server_prioritizing_chacha_gives_it_to_openssl_and_gnutls_clients_that_prefer_it() {
+    // OpenSSL's SSL_OP_PRIORITIZE_CHACHA: a client whose first suite is
+    // ChaCha20-Poly1305 gets it, though the server prefers AES-GCM.
+    let request = b"GET / HTTP/1.0\r\n\r\n";
+    for (prioritize, expected) in [(true, "CHACHA20"), (false, "AES_128_GCM")] {
+        let mut options = vec!["--max-connections", "4"];
+        if prioritize {
+            options.push("--prioritize-chacha");
+        }
+        let (server, port) = ferrotls_server(&options);
+        let tls13 = s_client_to_p256(
+            port,
+            &[
+                "-tls1_3",
+                "-ciphersuites",
+                "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256",
+            ],
+            request,
+        );
+        let tls12 = s_client_to_p256(
+            port,
+            &[
+                "-tls1_2",
+                "-cipher",
+                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256",
+            ],
+            request,
+        );
+        assert!(tls13.contains("New, TLSv1.3"), "{tls13}");
+        assert!(tls12.contains("New, TLSv1.2"), "{tls12}");
+        let priority = "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305:+AES-128-GCM";
+        for version in ["+VERS-TLS1.3", "+VERS-TLS1.2"] {
+            let priority = format!("{priority}:-VERS-ALL:{version}");
+            gnutls_cli_to_p256(port, &["--priority", &priority], request);
+        }
+        let (status, log) = server.wait_exit();
+        assert!(status.success(), "{log}");
+        let json = json_lines(&log);
+        let suites: Vec<&str> = json.iter().map(|j| j.get("cipher_suite")).collect();
+        assert_eq!(suites.len(), 4, "{log}");
+        assert!(
+            suites.iter().all(|s| s.contains(expected)),
+            "{prioritize}: {suites:?}"
+        );
+    }
+}

@@ -485,3 +485,90 @@ fn server_certificate_for_another_name_is_refused() {
         Err(Error::InvalidCertificate(_))
     ));
 }
+
+/// The suite a server preferring AES-128-GCM chooses for a client that
+/// offers `client` in that order (after a GREASE suite with `grease`),
+/// with `prioritize_chacha` as given; both sides at `version`.
+fn chosen_suite(
+    version: ProtocolVersion,
+    client: &[CipherSuite],
+    prioritize_chacha: bool,
+    grease: bool,
+) -> Option<CipherSuite> {
+    use CipherSuite as S;
+    let server_order = [
+        S::TLS_AES_128_GCM_SHA256,
+        S::TLS_AES_256_GCM_SHA384,
+        S::TLS_CHACHA20_POLY1305_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+    let client = client_builder("p256")
+        .versions(&[version])
+        .cipher_suites(client)
+        .grease(grease)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(&[version])
+        .cipher_suites(&server_order)
+        .prioritize_chacha(prioritize_chacha)
+        .build()
+        .unwrap();
+    let (c, _) = handshaken(client, server, server_name("p256"));
+    c.cipher_suite()
+}
+
+#[test]
+fn a_server_prioritizing_chacha_follows_a_client_that_prefers_it_and_its_own_order_otherwise() {
+    use CipherSuite as S;
+    let cases = [
+        (
+            ProtocolVersion::TLSv1_3,
+            [S::TLS_CHACHA20_POLY1305_SHA256, S::TLS_AES_128_GCM_SHA256],
+            [S::TLS_AES_256_GCM_SHA384, S::TLS_CHACHA20_POLY1305_SHA256],
+        ),
+        (
+            ProtocolVersion::TLSv1_2,
+            [
+                S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+                S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            ],
+            [
+                S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            ],
+        ),
+    ];
+    for (version, prefers_chacha, prefers_aes) in cases {
+        // A client that puts ChaCha20-Poly1305 first gets it ...
+        assert_eq!(
+            chosen_suite(version, &prefers_chacha, true, false),
+            Some(prefers_chacha[0]),
+            "{version:?}"
+        );
+        // ... only with the switch: otherwise our order, AES first.
+        assert_eq!(
+            chosen_suite(version, &prefers_chacha, false, false),
+            Some(prefers_chacha[1]),
+            "{version:?}"
+        );
+        // A client preferring AES gets our order whatever its second
+        // choice.
+        assert_eq!(
+            chosen_suite(version, &prefers_aes, true, false),
+            Some(prefers_aes[0]),
+            "{version:?}"
+        );
+    }
+    // The client's first suite counts only among those it could get: a
+    // GREASE suite before ChaCha20-Poly1305, as Chromium sends, does not
+    // hide its preference.
+    for (version, prefers_chacha, _) in cases {
+        assert_eq!(
+            chosen_suite(version, &prefers_chacha, true, true),
+            Some(prefers_chacha[0]),
+            "{version:?}"
+        );
+    }
+}

@@ -39,7 +39,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--cert FILE --key FIL
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
     [--key-update-path PATH] \
-    [--renegotiation] [--grease] [--ocsp FILE] \
+    [--renegotiation] [--grease] [--prioritize-chacha] [--ocsp FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
@@ -90,6 +90,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag("rawpk", "send the key of --key alone, as a raw public key (RFC 7250), to clients that ask for one"),
     flag("renegotiation", "TLS <=1.2: accept a client's secure renegotiation (RFC 5746), and let --require-cert-path renegotiate to ask for the certificate"),
     flag("grease", "TLS 1.3: put reserved GREASE values a client must ignore in tickets and certificate requests (RFC 8701)"),
+    flag("prioritize-chacha", "choose ChaCha20-Poly1305 for a client that prefers it to every other suite it could get, our order otherwise (OpenSSL's SSL_OP_PRIORITIZE_CHACHA)"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("ocsp", "FILE", "staple the DER OCSP response in FILE for clients that ask (status_request); re-read when it changes, no staple while it is missing or bad"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
@@ -396,7 +397,8 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     }
     builder = builder
         .renegotiation(options.has("renegotiation"))
-        .grease(options.has("grease"));
+        .grease(options.has("grease"))
+        .prioritize_chacha(options.has("prioritize-chacha"));
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }

@@ -6,7 +6,10 @@
 
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::{ServerConfig, ALL_VERSIONS};
+use crate::crypto::aead::AeadAlgorithm;
 use crate::error::{Error, IllegalParameterReason, ProtocolVersionReason, UnexpectedMessageReason};
+use crate::handshake::tls12::{tls12_suite, BulkCipher};
+use crate::handshake::tls13_suite;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::{CipherSuite, HandshakeType, ProtocolVersion, ServerNameType};
 use crate::msgs::extensions::ServerName;
@@ -182,4 +185,40 @@ pub(super) fn choose_alpn(
             .ok_or(Error::NoApplicationProtocol),
         _ => Ok(None),
     }
+}
+
+/// The suites we have enabled that the client offers and `usable` allows
+/// (the version's), in the order we choose among them: ours (RFC 8446
+/// §4.1.1, RFC 5246 §7.4.1.3 leave the choice to the server), except
+/// that with [`ServerConfig::prioritize_chacha`] the ChaCha20-Poly1305
+/// ones go first when the client puts one of them before every other
+/// suite it could get here: a client that prefers it most likely lacks
+/// AES hardware (OpenSSL's `SSL_OP_PRIORITIZE_CHACHA`).
+pub(super) fn suites_in_preference<'a>(
+    config: &'a ServerConfig,
+    offered: &'a [CipherSuite],
+    usable: impl Fn(CipherSuite) -> bool + Copy + 'a,
+) -> impl Iterator<Item = CipherSuite> + 'a {
+    let ours = &config.common.cipher_suites;
+    let common = move |s: &&CipherSuite| usable(**s) && offered.contains(*s);
+    let chacha_first = config.prioritize_chacha
+        && offered
+            .iter()
+            .find(|s| usable(**s) && ours.contains(*s))
+            .is_some_and(|s| is_chacha20_poly1305(*s));
+    let promoted = move |s: &&CipherSuite| chacha_first && is_chacha20_poly1305(**s);
+    let first = ours.iter().filter(common).filter(promoted);
+    let rest = ours.iter().filter(common).filter(move |s| !promoted(s));
+    first.chain(rest).copied()
+}
+
+/// Whether `suite` protects records with ChaCha20-Poly1305 (RFC 8446
+/// §B.4, RFC 7905).
+fn is_chacha20_poly1305(suite: CipherSuite) -> bool {
+    let tls13 = tls13_suite(suite).map(|s| s.aead);
+    let tls12 = tls12_suite(suite).and_then(|s| match s.bulk {
+        BulkCipher::Aead(aead) => Some(aead),
+        BulkCipher::Cbc { .. } => None,
+    });
+    tls13.or(tls12) == Some(AeadAlgorithm::ChaCha20Poly1305)
 }

@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use super::hello::{choose_alpn, host_name};
+use super::hello::{choose_alpn, host_name, suites_in_preference};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake, Renegotiation};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::ffdhe::{is_ffdhe, DhGroup, DhKeyPair};
@@ -671,7 +671,8 @@ struct Choice {
 /// (RFC 7919 §4).
 const FFDHE_CODE_POINTS: core::ops::RangeInclusive<u16> = 0x0100..=0x01ff;
 
-/// Our most preferred suite the client offers that the version allows,
+/// Our most preferred suite the client offers that the version allows
+/// ([`suites_in_preference`]),
 /// whose key exchange has a group (below) and for which a certificate can
 /// sign with a scheme the client accepts (RFC 5246 §7.4.1.2). Without one:
 /// `insufficient_security` when a DHE suite lacked a group only because
@@ -688,13 +689,10 @@ fn choose_suite(
     let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
     let mut ffdhe_refused = false;
     let certificates = certificate_types::sendable(config, &offer.extensions, &config.certificates);
-    let suites = config
-        .common
-        .cipher_suites
-        .iter()
-        .filter(|s| hello.cipher_suites.contains(s))
-        .filter_map(|s| tls12_suite(*s))
-        .filter(|s| s.usable_with(version));
+    let suites = suites_in_preference(config, hello.cipher_suites.as_slice(), |s| {
+        tls12_suite(s).is_some_and(|t| t.usable_with(version))
+    })
+    .filter_map(tls12_suite);
     for suite in suites {
         let group = match suite.key_exchange {
             KeyExchangeAlgorithm::Ecdhe => ecdhe,

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use super::certificate_request::certificate_request;
-use super::hello::{choose_alpn, choose_version, host_name, read_client_hello};
+use super::hello::{
+    choose_alpn, choose_version, host_name, read_client_hello, suites_in_preference,
+};
 use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
 use crate::codec::{Codec, Writer};
@@ -325,7 +327,7 @@ fn read_offer<'a>(
 }
 
 /// The TLS 1.3 suite (RFC 8446 §4.1.1): our most preferred the client
-/// offers, except when one of the identities the PSK walk considers
+/// offers ([`suites_in_preference`]), except when one of the identities the PSK walk considers
 /// ([`MAX_PSK_IDENTITIES_CONSIDERED`]) names an external PSK of ours and
 /// a PSK mode we accept is offered: then our most preferred offered suite
 /// of that PSK's hash, as a PSK is used only with a suite of its hash
@@ -338,12 +340,10 @@ fn choose_suite(
     offer: &Offer<'_>,
 ) -> Result<Tls13Suite, Error> {
     let offered = || {
-        config
-            .common
-            .cipher_suites
-            .iter()
-            .filter(|s| hello.cipher_suites.contains(s))
-            .filter_map(|s| tls13_suite(*s))
+        suites_in_preference(config, hello.cipher_suites.as_slice(), |s| {
+            tls13_suite(s).is_some()
+        })
+        .filter_map(tls13_suite)
     };
     let external_hash = offer
         .psk_mode(config)
