@@ -452,7 +452,8 @@ macro_rules! common_builder_methods {
         }
 
         /// Enables `groups`, most preferred first; a client sends a key
-        /// share for the first one.
+        /// share for the first one, or for those of
+        /// [`ClientConfigBuilder::key_share_groups`].
         pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
             self.common.groups = groups.to_vec();
             self
@@ -676,6 +677,16 @@ pub struct ClientConfig {
     /// server that selects one of them is refused, as for any value we
     /// did not offer. Off by default.
     pub grease: bool,
+    /// TLS 1.3: the groups whose key shares the first ClientHello
+    /// carries, sent in the order of the configured groups (RFC 8446
+    /// §4.2.8: "in descending order of client preference"); each must be
+    /// one of them. Shares for the groups a client expects its servers to
+    /// choose save a HelloRetryRequest, at the cost of a key generation
+    /// each; an empty list sends none, so a server answers with a
+    /// HelloRetryRequest (§4.2.8 allows it). `None`, the default: one
+    /// share for the most preferred group and, when that is a hybrid, one
+    /// for the first classical group after it.
+    pub key_share_groups: Option<Vec<NamedGroup>>,
 }
 
 /// Builds a [`ClientConfig`].
@@ -699,6 +710,7 @@ pub struct ClientConfigBuilder {
     renegotiation: bool,
     require_external_psk: bool,
     grease: bool,
+    key_share_groups: Option<Vec<NamedGroup>>,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -765,6 +777,7 @@ impl ClientConfig {
             renegotiation: false,
             require_external_psk: false,
             grease: false,
+            key_share_groups: None,
         }
     }
 }
@@ -879,11 +892,28 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS 1.3: sends key shares for `groups`, each one of the configured
+    /// groups (see [`ClientConfig::key_share_groups`]).
+    pub fn key_share_groups(mut self, groups: &[NamedGroup]) -> Self {
+        self.key_share_groups = Some(groups.to_vec());
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
-    /// cannot work, or a client that requires an external PSK has none or
+    /// cannot work, a key share group is not a configured group or is
+    /// listed twice, or a client that requires an external PSK has none or
     /// enables a version below TLS 1.3, which has no external PSKs here.
     pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
         self.common.check()?;
+        if let Some(shares) = &self.key_share_groups {
+            if any_repeated(shares.iter().map(|&g| u16::from(g)))
+                || shares.iter().any(|g| !self.common.groups.contains(g))
+            {
+                return Err(Error::InvalidRequest(
+                    InvalidRequestReason::KeyShareGroupNotEnabled,
+                ));
+            }
+        }
         let tls13_only = self
             .common
             .versions
@@ -912,6 +942,7 @@ impl ClientConfigBuilder {
             renegotiation: self.renegotiation,
             require_external_psk: self.require_external_psk,
             grease: self.grease,
+            key_share_groups: self.key_share_groups,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

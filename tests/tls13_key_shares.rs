@@ -274,3 +274,89 @@ fn rfc9846_4_2_7_a_configuration_listing_a_group_twice_is_refused() {
         assert_eq!(repeated, refused);
     }
 }
+
+/// The groups of the key shares in the first ClientHello `client` sends,
+/// whether a server taking only `server_groups` answered it with a
+/// HelloRetryRequest, and the group the handshake then agreed on.
+fn shares_retry_and_group(
+    client: std::sync::Arc<ferrotls::ClientConfig>,
+    server_groups: &[NamedGroup],
+) -> (Vec<NamedGroup>, bool, Option<NamedGroup>) {
+    let server = server_builder("p256")
+        .groups(server_groups)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let mut shares = Vec::new();
+    transfer_altered(&mut c, &mut s, |bytes| {
+        let hello = common::rfc8448::client_hello(&records(bytes)[0][5..]);
+        for extension in hello.extensions() {
+            if let Extension::KeyShareOffer(offered) = extension {
+                shares = offered.iter().map(|s| s.group).collect();
+            }
+        }
+    })
+    .1
+    .unwrap();
+    let mut retried = false;
+    transfer_altered(&mut s, &mut c, |bytes| {
+        let hello = common::rfc8448::server_hello(&records(bytes)[0][5..]);
+        retried = hello.is_hello_retry_request();
+    })
+    .1
+    .unwrap();
+    handshake(&mut c, &mut s);
+    (shares, retried, c.negotiated_group())
+}
+
+#[test]
+fn rfc8446_4_2_8_a_client_sends_the_key_shares_it_is_told_in_the_order_of_its_groups() {
+    use NamedGroup as G;
+    let groups = [G::X25519, G::secp256r1, G::secp384r1];
+    let client = |shares: &[G]| {
+        client_builder("p256")
+            .groups(&groups)
+            .key_share_groups(shares)
+            .build()
+            .unwrap()
+    };
+    // Told in another order, the shares still follow the preference of
+    // the groups ("descending order of client preference"), and a server
+    // of the later group takes its share without a HelloRetryRequest.
+    assert_eq!(
+        shares_retry_and_group(client(&[G::secp384r1, G::X25519]), &[G::secp384r1]),
+        (vec![G::X25519, G::secp384r1], false, Some(G::secp384r1))
+    );
+    // Without a share for the server's group, a HelloRetryRequest.
+    assert_eq!(
+        shares_retry_and_group(client(&[G::X25519]), &[G::secp256r1]),
+        (vec![G::X25519], true, Some(G::secp256r1))
+    );
+    // No share at all: an empty client_shares asks for the retry.
+    assert_eq!(
+        shares_retry_and_group(client(&[]), &[G::X25519, G::secp256r1]),
+        (vec![], true, Some(G::X25519))
+    );
+    // Unset, the default: one share, for the first group.
+    let default = client_builder("p256").groups(&groups).build().unwrap();
+    assert_eq!(
+        shares_retry_and_group(default, &[G::X25519]),
+        (vec![G::X25519], false, Some(G::X25519))
+    );
+}
+
+#[test]
+fn a_key_share_group_must_be_a_configured_group_listed_once() {
+    use ferrotls::internal::error::InvalidRequestReason;
+    use NamedGroup as G;
+    let refused = Err(Error::InvalidRequest(
+        InvalidRequestReason::KeyShareGroupNotEnabled,
+    ));
+    for shares in [&[G::secp384r1][..], &[G::X25519, G::X25519][..]] {
+        let built = client_builder("p256")
+            .groups(&[G::X25519, G::secp256r1])
+            .key_share_groups(shares)
+            .build();
+        assert_eq!(built.map(|_| ()), refused, "{shares:?}");
+    }
+}

@@ -169,6 +169,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("use-export-context", Kind::Switch),
     ("tls-unique", Kind::Switch),
     ("enable-grease", Kind::Switch),
+    ("key-shares", Kind::List),
+    ("no-key-shares", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -753,6 +755,12 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .grease(flags.on("enable-grease"));
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
+    }
+    if let Some(groups) = code_points::<NamedGroup>(flags, "key-shares")? {
+        builder = builder.key_share_groups(&groups);
+    }
+    if flags.on("no-key-shares") {
+        builder = builder.key_share_groups(&[]);
     }
     if let Some(schemes) = code_points::<SignatureScheme>(flags, "verify-prefs")? {
         builder = builder.signature_schemes(&schemes);

@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 
 pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
-    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--connections N] \
+    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--key-shares LIST] \
+    [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
     [--record-size-limit N] [--compress-cert LIST] [--pin-spki SPEC] \
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX] [--keylog FILE] \
@@ -71,6 +72,11 @@ pub const OPTIONS: &[OptionSpec] = &[
         "groups",
         "LIST",
         "key-exchange groups offered; the first gets a key share",
+    ),
+    value(
+        "key-shares",
+        "LIST",
+        "TLS 1.3: the groups (of --groups) that get a key share in the first ClientHello, none for an empty LIST",
     ),
     value(
         "connections",
@@ -320,6 +326,13 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     }
     if let Some(list) = options.get("groups") {
         builder = builder.groups(&settings::groups(list)?);
+    }
+    if let Some(list) = options.get("key-shares") {
+        let groups = match list {
+            "" => Vec::new(),
+            list => settings::groups(list)?,
+        };
+        builder = builder.key_share_groups(&groups);
     }
     if let Some(list) = options.get("alpn") {
         let protocols = settings::alpn(list);

@@ -281,38 +281,53 @@ fn legacy_session_id(
 }
 
 /// The key shares of the first ClientHello (RFC 8446 §4.2.8), when TLS
-/// 1.3 is offered: one for the most preferred group and, when that is a
-/// hybrid group, one more for the first classical group after it, so a
-/// server without the hybrid needs no HelloRetryRequest (as OpenSSL and
-/// Chromium send X25519MLKEM768 with X25519), after a GREASE share when
-/// `grease` is set (RFC 8701 §3.1). A configuration without groups is
-/// refused.
+/// 1.3 is offered: those of [`ClientConfig::key_share_groups`] when set,
+/// in the order of the groups; otherwise one for the most preferred group
+/// and, when that is a hybrid group, one more for the first classical
+/// group after it, so a server without the hybrid needs no
+/// HelloRetryRequest (as OpenSSL and Chromium send X25519MLKEM768 with
+/// X25519). A GREASE share goes first when `grease` is set (RFC 8701
+/// §3.1). A configuration without groups is refused.
 fn first_key_shares(config: &ClientConfig, grease: Option<Grease>) -> Result<KeyShares, Error> {
     let groups = &config.common.groups;
     let first = *groups
         .first()
         .ok_or(Error::InvalidRequest(InvalidRequestReason::NoKxGroup))?;
+    let mut shares = KeyShares::default();
     if !offers_tls13(config) {
-        return Ok(KeyShares::default());
+        return Ok(shares);
     }
     let rng = &*config.common.rng;
-    let mut shares = KeyShares::one(ClientShare::generate(first, rng)?);
     shares.grease = grease.map(|g| g.group());
-    if !usable_in_tls12(first) {
-        if let Some(classical) = groups.iter().copied().find(|g| usable_in_tls12(*g)) {
-            shares.beside = Some(Box::new(ClientShare::generate(classical, rng)?));
+    let mut share = |group| -> Result<(), Error> {
+        shares.push(ClientShare::generate(group, rng)?);
+        Ok(())
+    };
+    match &config.key_share_groups {
+        Some(chosen) => {
+            for group in groups.iter().filter(|g| chosen.contains(g)) {
+                share(*group)?;
+            }
+        }
+        None => {
+            share(first)?;
+            if !usable_in_tls12(first) {
+                if let Some(classical) = groups.iter().copied().find(|g| usable_in_tls12(*g)) {
+                    share(classical)?;
+                }
+            }
         }
     }
     Ok(shares)
 }
 
-/// The key shares of our ClientHello (RFC 8446 §4.2.8): one, and a second
-/// beside a hybrid one. The second is boxed so that a client of classical
-/// groups, the common case, allocates nothing for the list.
+/// The key shares of our ClientHello (RFC 8446 §4.2.8), in the order
+/// sent. The first is held in place, so that a client of one share, the
+/// common case, allocates nothing for the list.
 #[derive(Debug, Default)]
 pub(super) struct KeyShares {
     first: Option<ClientShare>,
-    beside: Option<Box<ClientShare>>,
+    rest: Vec<ClientShare>,
     /// The GREASE group whose one-byte share goes first (RFC 8701 §3.1),
     /// in the first ClientHello only: the second holds just the share
     /// the HelloRetryRequest asked for (RFC 8446 §4.1.2).
@@ -324,8 +339,16 @@ impl KeyShares {
     pub(super) fn one(share: ClientShare) -> Self {
         Self {
             first: Some(share),
-            beside: None,
+            rest: Vec::new(),
             grease: None,
+        }
+    }
+
+    /// Adds `share` after the others.
+    fn push(&mut self, share: ClientShare) {
+        match self.first {
+            None => self.first = Some(share),
+            Some(_) => self.rest.push(share),
         }
     }
 
@@ -346,14 +369,14 @@ impl KeyShares {
 
     /// The shares, in the order they are sent.
     pub(super) fn iter(&self) -> impl Iterator<Item = &ClientShare> {
-        self.first.iter().chain(self.beside.as_deref())
+        self.first.iter().chain(&self.rest)
     }
 
     /// The share for `group`, if we sent one.
     pub(super) fn take(self, group: NamedGroup) -> Option<ClientShare> {
         self.first
             .into_iter()
-            .chain(self.beside.map(|b| *b))
+            .chain(self.rest)
             .find(|s| s.group() == group)
     }
 }
