@@ -523,14 +523,14 @@ pub use config::{
 };
 pub use conn::{
     Accepted, Acceptor, ClientConnection, Connection, ConnectionReader, ConnectionWriter,
-    EarlyDataStatus, IoState, ServerConnection, Side, MAX_KEY_UPDATES_SENT,
+    EarlyDataReason, EarlyDataStatus, IoState, ServerConnection, Side, MAX_KEY_UPDATES_SENT,
     TLS_EXPORTER_BINDING_LEN,
 };
 pub use crypto::hash::HashAlgorithm;
 pub use crypto::rng::{OsRng, SecureRandom};
 pub use error::{AlertDescription, CertificateError, Error, RevocationReason};
 pub use handshake::server::MAX_OUTSTANDING_CERTIFICATE_REQUESTS;
-pub use handshake::server::MAX_PSK_IDENTITIES_CONSIDERED;
+pub use handshake::server::{MAX_EARLY_DATA_AGE_SKEW_MS, MAX_PSK_IDENTITIES_CONSIDERED};
 pub use handshake::MAX_CERTIFICATE_AUTHORITIES_BYTES;
 pub use keylog::{KeyLog, KeyLogFile};
 pub use msgs::enums::{

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use common::*;
 use ferrotls::{
-    AntiReplay, ClientConfig, ClientConnection, Clock, EarlyDataStatus, InMemoryAntiReplay,
-    ManualClock, OsRng, RotatingTicketer, ServerConfig, ServerConnection, Ticketer, UnixTime,
-    DEFAULT_ANTI_REPLAY_WINDOW_MS,
+    AntiReplay, ClientConfig, ClientConnection, Clock, EarlyDataReason, EarlyDataStatus,
+    InMemoryAntiReplay, ManualClock, OsRng, RotatingTicketer, ServerConfig, ServerConnection,
+    Ticketer, UnixTime, DEFAULT_ANTI_REPLAY_WINDOW_MS,
 };
 
 const MAX_EARLY: u32 = 1024;
@@ -123,6 +123,10 @@ fn a_replayed_client_hello_has_its_early_data_rejected_and_the_handshake_complet
     s.read_tls(&mut first_flight.as_slice()).unwrap();
     s.process_new_packets().unwrap();
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+    assert_eq!(
+        s.early_data_reason(),
+        Some(EarlyDataReason::ReplayProtection)
+    );
     assert!(read_all(&mut s).is_empty());
     handshake(&mut c, &mut s);
     assert!(c.is_resumed() && s.is_resumed());
@@ -155,6 +159,7 @@ fn a_ticket_age_outside_the_window_has_its_early_data_rejected() {
         .advance(Duration::from_millis(DEFAULT_ANTI_REPLAY_WINDOW_MS + 1));
     let (c, s, got) = early(&client, &fleet.server(), b"late");
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+    assert_eq!(s.early_data_reason(), Some(EarlyDataReason::TicketAgeSkew));
     assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
     assert!(got.is_empty());
 }
@@ -173,5 +178,9 @@ fn a_full_filter_rejects_early_data() {
     // accepted unrecorded.
     let (_, second, got) = early(&client, &server, b"two");
     assert_eq!(second.early_data_status(), EarlyDataStatus::Rejected);
+    assert_eq!(
+        second.early_data_reason(),
+        Some(EarlyDataReason::ReplayProtection)
+    );
     assert!(got.is_empty());
 }

@@ -5,7 +5,8 @@
 mod common;
 
 use ferrotls::internal::error::{
-    IllegalParameterReason, InvalidRequestReason, LimitExceededReason, UnexpectedMessageReason,
+    IllegalParameterReason, InvalidRequestReason, LimitExceededReason, ProtocolVersionReason,
+    UnexpectedMessageReason,
 };
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
@@ -15,10 +16,11 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Clock, EarlyDataStatus, Error,
-    ExternalPsk, ExternalPsks, HashAlgorithm, InMemoryServerStore, ManualClock, NamedGroup, OsRng,
-    ProtocolVersion, RotatingTicketer, ServerConfig, ServerConnection, ServerSessionStore,
-    Ticketer, UnixTime, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Clock, EarlyDataReason,
+    EarlyDataStatus, Error, ExternalPsk, ExternalPsks, HashAlgorithm, InMemoryServerStore,
+    ManualClock, NamedGroup, OsRng, ProtocolVersion, RotatingTicketer, ServerConfig,
+    ServerConnection, ServerSessionStore, Ticketer, UnixTime,
+    DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
 };
 
 const MAX_EARLY: u32 = 1024;
@@ -92,8 +94,21 @@ impl Setup {
 
 /// A full handshake whose tickets reach the client's store.
 fn prime(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>) {
-    let (c, _s) = handshaken(client.clone(), server.clone(), server_name("p256"));
+    let (c, s) = handshaken(client.clone(), server.clone(), server_name("p256"));
     assert_eq!(c.early_data_status(), EarlyDataStatus::NotOffered);
+    // No ticket yet to send 0-RTT data under; the server saw no PSK.
+    let client_reason = match client.enable_early_data {
+        true => EarlyDataReason::NoSessionOffered,
+        false => EarlyDataReason::Disabled,
+    };
+    assert_eq!(c.early_data_reason(), Some(client_reason));
+    // (An external PSK is a PSK offered, without 0-RTT data.)
+    let server_reason = match (server.max_early_data_size, client.external_psks.is_empty()) {
+        (0, _) => EarlyDataReason::Disabled,
+        (_, true) => EarlyDataReason::NoSessionOffered,
+        (_, false) => EarlyDataReason::PeerDeclined,
+    };
+    assert_eq!(s.early_data_reason(), Some(server_reason));
 }
 
 fn read_all(conn: &mut ferrotls::Connection) -> Vec<u8> {
@@ -124,6 +139,9 @@ fn early_data_is_accepted_and_readable_before_the_handshake_ends() {
     handshake(&mut c, &mut s);
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!(c.early_data_status(), EarlyDataStatus::Accepted);
+    for conn in [&*c, &*s] {
+        assert_eq!(conn.early_data_reason(), Some(EarlyDataReason::Accepted));
+    }
     send_and_check(&mut c, &mut s, b"after 0-RTT");
     send_and_check(&mut s, &mut c, b"reply");
 }
@@ -231,6 +249,9 @@ fn rejected_early_data_is_skipped_and_can_be_resent() {
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
     assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
+    // The server knows why; the client only that it declined.
+    assert_eq!(s.early_data_reason(), Some(EarlyDataReason::Disabled));
+    assert_eq!(c.early_data_reason(), Some(EarlyDataReason::PeerDeclined));
     assert!(read_all(&mut s).is_empty());
     send_and_check(&mut c, &mut s, b"lost");
 }
@@ -254,6 +275,11 @@ fn replayed_early_data_is_rejected() {
     replayed.process_new_packets().unwrap();
     assert_eq!(replayed.early_data_status(), EarlyDataStatus::Rejected);
     assert!(!replayed.is_resumed());
+    // The single-use ticket is spent, so nothing resumes.
+    assert_eq!(
+        replayed.early_data_reason(),
+        Some(EarlyDataReason::SessionNotResumed)
+    );
     assert!(read_all(&mut replayed).is_empty());
 }
 
@@ -267,6 +293,12 @@ fn hello_retry_request_rejects_early_data_but_resumes() {
     assert!(c.is_resumed() && s.is_resumed());
     assert_eq!(c.early_data_status(), EarlyDataStatus::Rejected);
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+    for conn in [&*c, &*s] {
+        assert_eq!(
+            conn.early_data_reason(),
+            Some(EarlyDataReason::HelloRetryRequest)
+        );
+    }
     assert!(read_all(&mut s).is_empty());
 }
 
@@ -296,10 +328,151 @@ fn early_data_needs_a_ticket_that_allows_it() {
     prime(&client, &setup.server(0));
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     assert_eq!(c.early_data_status(), EarlyDataStatus::NotOffered);
+    assert_eq!(
+        c.early_data_reason(),
+        Some(EarlyDataReason::UnsupportedForSession)
+    );
     assert!(matches!(
         c.write_early_data(b"x"),
         Err(Error::InvalidRequest(InvalidRequestReason::EarlyDataNotNow))
     ));
+}
+
+/// The reasons a client and a server give for a resumption of a session
+/// primed by `setup`'s 0-RTT server, where the client is `client` and
+/// the server `server`; the client sends 0-RTT data when it can.
+fn reasons_on_resumption(
+    client: Arc<ClientConfig>,
+    server: Arc<ServerConfig>,
+) -> (Option<EarlyDataReason>, Option<EarlyDataReason>) {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    if c.early_data_status() == EarlyDataStatus::Offered {
+        c.write_early_data(b"early").unwrap();
+    }
+    let mut s = ServerConnection::new(server);
+    handshake(&mut c, &mut s);
+    (c.early_data_reason(), s.early_data_reason())
+}
+
+#[test]
+fn each_side_says_why_0rtt_was_not_used() {
+    use EarlyDataReason as R;
+    let setup = Setup::new();
+    let server = setup.server(MAX_EARLY);
+    let primed = |client: Arc<ClientConfig>| {
+        prime(&client, &server);
+        client
+    };
+    // A client with 0-RTT off.
+    let off = client_builder("p256")
+        .clock(setup.clock.clone())
+        .build()
+        .unwrap();
+    assert_eq!(
+        reasons_on_resumption(primed(off), server.clone()),
+        (Some(R::Disabled), Some(R::PeerDeclined))
+    );
+    // A client that would offer an ALPN protocol first where the ticket
+    // has none (RFC 8446 §4.2.10: 0-RTT goes with the session's).
+    let alpn = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    assert_eq!(
+        reasons_on_resumption(primed(alpn), server.clone()),
+        (Some(R::AlpnMismatch), Some(R::PeerDeclined))
+    );
+    // A server whose ticket did not resume: another store and ticketer.
+    let stranger = Setup::new().server(MAX_EARLY);
+    assert_eq!(
+        reasons_on_resumption(primed(setup.client()), stranger),
+        (Some(R::SessionNotResumed), Some(R::SessionNotResumed))
+    );
+    // A client of TLS 1.2 alone, and a server of TLS 1.2 alone.
+    let tls12 = client_builder("p256")
+        .clock(setup.clock.clone())
+        .enable_early_data(true)
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let tls12_server = server_builder("p256")
+        .clock(setup.clock.clone())
+        .session_store(setup.store.clone())
+        .max_early_data_size(MAX_EARLY)
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let (c, s) = handshaken(tls12, tls12_server, server_name("p256"));
+    assert_eq!(c.early_data_reason(), Some(R::ProtocolVersion));
+    assert_eq!(s.early_data_reason(), Some(R::ProtocolVersion));
+}
+
+/// A client primed on a setup whose clock is a `ManualClock`, that wrote
+/// `early` as 0-RTT data, and the setup after its clock moved past the
+/// ticket-age window (RFC 8446 §8.3): the ClientHello arrives late.
+fn late_0rtt(early: &[u8]) -> (Setup, ClientConnection) {
+    let clock = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let setup = Setup {
+        store: Arc::new(InMemoryServerStore::new(clock.clone())),
+        clock: clock.clone(),
+        ..Setup::new()
+    };
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    c.write_early_data(early).unwrap();
+    clock.advance(std::time::Duration::from_millis(
+        ferrotls::MAX_EARLY_DATA_AGE_SKEW_MS + 1_000,
+    ));
+    (setup, c)
+}
+
+#[test]
+fn rfc8446_8_3_a_ticket_age_far_from_ours_rejects_0rtt() {
+    // The ClientHello, with the ticket's age as the client sees it, takes
+    // longer than the window to arrive: the server's view of the age is
+    // that much larger.
+    let (setup, mut c) = late_0rtt(b"late");
+    let mut s = ServerConnection::new(setup.server(MAX_EARLY));
+    handshake(&mut c, &mut s);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.early_data_reason(), Some(EarlyDataReason::TicketAgeSkew));
+    assert_eq!(c.early_data_reason(), Some(EarlyDataReason::PeerDeclined));
+}
+
+#[test]
+fn rfc8446_d_3_a_client_that_sent_0rtt_data_refuses_a_tls12_server_hello() {
+    // The fleet went back to TLS 1.2 after the ticket was issued: "A
+    // client that attempts to send 0-RTT data MUST fail a connection if
+    // it receives a ServerHello with TLS 1.2 or older".
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    let tls12 = server_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    c.write_early_data(b"early").unwrap();
+    let mut s = ServerConnection::new(tls12);
+    // The TLS 1.2 server answers the ClientHello, then meets the 0-RTT
+    // record it cannot read; the client refuses its ServerHello first.
+    let _ = transfer(&mut c, &mut s);
+    let (_, result) = transfer(&mut s, &mut c);
+    assert_eq!(
+        result,
+        Err(Error::ProtocolVersion(
+            ProtocolVersionReason::Tls12AfterEarlyData
+        ))
+    );
+    let mut alert = Vec::new();
+    c.write_tls(&mut alert).unwrap();
+    assert_eq!(
+        plaintext_alert(&alert),
+        Some(AlertDescription::ProtocolVersion.into())
+    );
 }
 
 // ---- rejected 0-RTT is skipped by plaintext budget (RFC 8446 §4.2.10) ----
@@ -683,4 +856,22 @@ fn rfc8446_4_2_10_client_refusing_encrypted_extensions_that_reject_0rtt_alerts_u
         received,
         Error::AlertReceived(AlertDescription::UnsupportedExtension)
     );
+}
+
+#[test]
+fn rfc8446_4_2_10_rejected_early_data_is_skipped_up_to_our_configured_size_when_larger() {
+    // "skipping ... up to the configured max_early_data_size": a server
+    // now configured for more than the ticket promised skips that much,
+    // as BoringSSL does, rather than failing on a record past the
+    // ticket's size.
+    // Rejected for the ticket's age, with the session resumed.
+    let (setup, mut c) = late_0rtt(&[9u8; MAX_EARLY as usize]);
+    let mut s = ServerConnection::new(setup.server(4 * MAX_EARLY));
+    let extra = undecryptable_records(2, MAX_EARLY as usize);
+    transfer_altered(&mut c, &mut s, |b| b.extend_from_slice(&extra))
+        .1
+        .unwrap();
+    handshake(&mut c, &mut s);
+    assert!(s.is_resumed());
+    assert_eq!(s.early_data_reason(), Some(EarlyDataReason::TicketAgeSkew));
 }

@@ -98,6 +98,50 @@ pub enum EarlyDataStatus {
     Rejected,
 }
 
+/// Why 0-RTT data was used on a connection or not (RFC 8446 §4.2.10), as
+/// the side reporting it knows: a server knows why it refused, a client
+/// only that the server did. Settled by the handshake, before its first
+/// message when nothing would be offered, or when a HelloRetryRequest
+/// ends 0-RTT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EarlyDataReason {
+    /// 0-RTT data was accepted.
+    Accepted,
+    /// This side has 0-RTT off: `ClientConfig::enable_early_data`, or a
+    /// `ServerConfig::max_early_data_size` of 0.
+    Disabled,
+    /// TLS 1.2 or below: this side enables no TLS 1.3, or the handshake
+    /// negotiated an earlier version; 0-RTT is TLS 1.3's.
+    ProtocolVersion,
+    /// Client: the server resumed the session but did not accept the
+    /// 0-RTT data (the wire does not say why). Server: the client sent
+    /// none.
+    PeerDeclined,
+    /// Client: no ticket for this server to resume with. Server: the
+    /// client offered no PSK.
+    NoSessionOffered,
+    /// The offered ticket did not resume a session (unknown, expired,
+    /// or of another suite's hash), so neither can its 0-RTT data.
+    SessionNotResumed,
+    /// The session does not allow 0-RTT: its ticket's max_early_data_size
+    /// is 0, the PSK is an external one or not the first identity, or the
+    /// handshake chose another cipher suite than the session's.
+    UnsupportedForSession,
+    /// The ALPN protocol is not the session's (client: the one it would
+    /// offer first).
+    AlpnMismatch,
+    /// A HelloRetryRequest was sent (RFC 8446 §4.1.2: the second
+    /// ClientHello carries no early_data).
+    HelloRetryRequest,
+    /// Server: the client's view of the ticket's age is too far from
+    /// ours (RFC 8446 §8.3).
+    TicketAgeSkew,
+    /// Server: the ClientHello might be a replay: tickets are not single
+    /// use and there is no anti-replay filter, or the filter has seen it
+    /// or could not record it (RFC 8446 §8).
+    ReplayProtection,
+}
+
 /// Parameters learnt during the handshake, read through the connection's
 /// queries. The handshake reports them as [`HandshakeEvent`]s; only this
 /// module writes the fields.
@@ -116,6 +160,7 @@ pub(crate) struct Negotiated {
     extended_master_secret: bool,
     resumption_requested: bool,
     early_data: EarlyDataStatus,
+    early_data_reason: Option<EarlyDataReason>,
     peer_record_size_limit: Option<u16>,
     peer_certificate_compression: Option<CertificateCompressionAlgorithm>,
     sent_certificate_compression: Option<CertificateCompressionAlgorithm>,
@@ -175,6 +220,10 @@ pub(crate) enum HandshakeEvent {
     /// The handshake was authenticated by the external PSK of this
     /// identity (RFC 8446 §2.2).
     ExternalPsk(Vec<u8>),
+    /// Why 0-RTT was used or not. Unlike the other facts, the first
+    /// report stands: a HelloRetryRequest settles it before the second
+    /// ClientHello, which never offers 0-RTT.
+    EarlyDataReason(EarlyDataReason),
     /// What the server's Certificate carried (RFC 7250): sent or received.
     ServerCertificateType(CertificateType),
     /// What the client's Certificate carried (RFC 7250): sent or received.
@@ -263,6 +312,11 @@ impl Negotiated {
         self.early_data
     }
 
+    /// Why 0-RTT was used or not, once settled.
+    pub(crate) fn early_data_reason(&self) -> Option<EarlyDataReason> {
+        self.early_data_reason
+    }
+
     /// The peer's record_size_limit, when negotiated.
     pub(crate) fn peer_record_size_limit(&self) -> Option<u16> {
         self.peer_record_size_limit
@@ -333,6 +387,9 @@ impl Negotiated {
                 self.sent_certificate_compression = Some(a)
             }
             HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
+            HandshakeEvent::EarlyDataReason(reason) => {
+                self.early_data_reason.get_or_insert(reason);
+            }
             HandshakeEvent::ServerCertificateType(t) => self.server_certificate_type = Some(t),
             HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
             HandshakeEvent::PeerSignature(scheme) => self.peer_signature_scheme = scheme,

@@ -27,7 +27,9 @@ use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::common_state::{CommonState, HandshakeIo};
-pub use crate::common_state::{EarlyDataStatus, Side, MAX_KEY_UPDATES_SENT, MAX_SENDABLE_TLS};
+pub use crate::common_state::{
+    EarlyDataReason, EarlyDataStatus, Side, MAX_KEY_UPDATES_SENT, MAX_SENDABLE_TLS,
+};
 
 /// The length of the tls-exporter channel binding (RFC 9266 §2: 32 bytes).
 pub const TLS_EXPORTER_BINDING_LEN: usize = 32;
@@ -488,6 +490,12 @@ impl Connection {
     /// What happened to 0-RTT data.
     pub fn early_data_status(&self) -> EarlyDataStatus {
         self.common.negotiated().early_data()
+    }
+
+    /// Why 0-RTT data was used or not ([`EarlyDataReason`]); `None` until
+    /// the handshake has settled it.
+    pub fn early_data_reason(&self) -> Option<EarlyDataReason> {
+        self.common.negotiated().early_data_reason()
     }
 
     /// The identity of the TLS 1.3 external PSK that authenticated the

@@ -274,6 +274,7 @@ reasons! {
         ServerHelloLegacyVersion => "TLS 1.3 ServerHello legacy_version is not 0x0303",
         Ssl3OrBelow => "ClientHello legacy_version is SSL 3.0 or below",
         Tls13InRenegotiation => "TLS 1.3 ServerHello in a TLS 1.2 or earlier renegotiation",
+        Tls12AfterEarlyData => "TLS 1.2 or earlier ServerHello after 0-RTT data was sent",
         VersionNotEnabled => "server chose a version not enabled; TLS 1.0 and 1.1 are off by \
             default (RFC 8996): a client that must reach such a server lists \
             them in ClientConfig::builder(..).versions(..) with a TLS 1.0/1.1 \

@@ -32,13 +32,13 @@ use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::{
     certificate_blocks_from_pem, private_key_from_pem_file, Accepted, Acceptor, CertificateError,
     CertificateType, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier,
-    ClientConfig, ClientConnection, ClientSessionStore, Clock, EarlyDataStatus, ExternalPsk,
-    ExternalPsks, HandshakeType, HashAlgorithm, InMemoryAntiReplay, InMemoryClientStore,
-    InMemoryServerStore, LoadError, ManualClock, MessageDirection, MessageObserver, NamedGroup,
-    OsRng, ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
-    ServerConfig, ServerName, ServerSessionStore, SignatureScheme, StreamOwned, SystemClock,
-    Ticketer, WebPkiServerVerifier, ALL_VERSIONS, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ClientConfig, ClientConnection, ClientSessionStore, Clock, EarlyDataReason, EarlyDataStatus,
+    ExternalPsk, ExternalPsks, HandshakeType, HashAlgorithm, InMemoryAntiReplay,
+    InMemoryClientStore, InMemoryServerStore, LoadError, ManualClock, MessageDirection,
+    MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
+    ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName, ServerSessionStore,
+    SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
+    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -171,6 +171,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("enable-grease", Kind::Switch),
     ("key-shares", Kind::List),
     ("no-key-shares", Kind::Switch),
+    ("expect-early-data-reason", Kind::Value),
+    ("expect-no-offer-early-data", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -845,6 +847,26 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
     built(builder.build())
 }
 
+/// BoringSSL's name of an [`EarlyDataReason`] (`SSL_early_data_reason_string`);
+/// it has no reason for a ClientHello refused as a possible replay, which
+/// its servers do not check.
+fn boringssl_reason(reason: EarlyDataReason) -> &'static str {
+    use EarlyDataReason as R;
+    match reason {
+        R::Accepted => "accept",
+        R::Disabled => "disabled",
+        R::ProtocolVersion => "protocol_version",
+        R::PeerDeclined => "peer_declined",
+        R::NoSessionOffered => "no_session_offered",
+        R::SessionNotResumed => "session_not_resumed",
+        R::UnsupportedForSession => "unsupported_for_session",
+        R::AlpnMismatch => "alpn_mismatch",
+        R::HelloRetryRequest => "hello_retry_request",
+        R::TicketAgeSkew => "ticket_age_skew",
+        R::ReplayProtection => "replay_protection",
+    }
+}
+
 /// Checks what the handshake negotiated against the `-expect-*` flags
 /// (`bssl_shim.cc`, `CheckHandshakeProperties`).
 fn check(
@@ -1023,9 +1045,16 @@ where
     check(&tls.conn, flags, is_resume, local)?;
     let early_data = tls.conn.early_data_status();
     if flags.on("expect-accept-early-data") && early_data != EarlyDataStatus::Accepted
-        || flags.on("expect-reject-early-data") && early_data != EarlyDataStatus::Rejected
+        || flags.on("expect-reject-early-data") && early_data == EarlyDataStatus::Accepted
+        || flags.on("expect-no-offer-early-data") && early_data != EarlyDataStatus::NotOffered
     {
         return Err(Stop::Failed(format!("0-RTT: {early_data:?}")));
+    }
+    if let Some(want) = flags.value("expect-early-data-reason") {
+        let got = tls.conn.early_data_reason().map(boringssl_reason);
+        if got != Some(want) {
+            return Err(Stop::Failed(format!("0-RTT reason {got:?}, wanted {want}")));
+        }
     }
     if let Some(material) = exported(&tls.conn, flags)? {
         tls.write_all(&material)?;
@@ -1179,9 +1208,10 @@ fn accept(sock: &mut TcpStream, flags: &Flags) -> Result<Accepted, Stop> {
 }
 
 /// A client's 0-RTT: on a resumption whose ticket allows it (which
-/// `-expect-ticket-supports-early-data` expects), its first write goes as
-/// early data (RFC 8446 §4.2.10), as much as the ticket allows; returns
-/// how much.
+/// `-expect-ticket-supports-early-data` expects: the client had a ticket
+/// and it did not rule 0-RTT out, though it may not offer it for
+/// another reason), its first write goes as early data (RFC 8446
+/// §4.2.10), as much as the ticket allows; returns how much.
 fn offer_early_data(
     conn: &mut ClientConnection,
     flags: &Flags,
@@ -1191,8 +1221,14 @@ fn offer_early_data(
         return Ok(0);
     }
     let offered = conn.early_data_status() == EarlyDataStatus::Offered;
-    if offered != flags.on("expect-ticket-supports-early-data") {
-        return Err(Stop::Failed(format!("the ticket allows 0-RTT: {offered}")));
+    let ticket_allows = !matches!(
+        conn.early_data_reason(),
+        Some(EarlyDataReason::NoSessionOffered | EarlyDataReason::UnsupportedForSession)
+    );
+    if ticket_allows != flags.on("expect-ticket-supports-early-data") {
+        return Err(Stop::Failed(format!(
+            "the ticket allows 0-RTT: {ticket_allows}"
+        )));
     }
     if offered && flags.on("shim-writes-first") {
         return Ok(conn.write_early_data(SHIM_INITIAL_WRITE)?);

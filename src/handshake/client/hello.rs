@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
+use crate::common_state::{EarlyDataReason, HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::groups::{usable_in_tls12, ClientShare};
 use crate::crypto::hash::HashAlgorithm;
@@ -85,16 +85,32 @@ pub(super) struct Resuming {
     pub(super) early: EarlySecret,
 }
 
-impl Resuming {
-    /// How much 0-RTT data this ticket allows, when the configuration
-    /// wants to send some and the ALPN protocol we would offer first is
-    /// the ticket's (RFC 8446 §4.2.10).
-    fn early_data_allowance(&self, config: &ClientConfig) -> Option<usize> {
-        let max = usize::try_from(self.ticket.max_early_data_size).ok()?;
-        let alpn_fits = self.ticket.alpn_protocol.as_ref() == config.common.alpn_protocols.first();
-        (config.enable_early_data && max > 0 && alpn_fits).then_some(max)
+/// How much 0-RTT data the first ClientHello is followed by (RFC 8446
+/// §4.2.10), or why none: 0-RTT on, TLS 1.3 offered, a ticket to resume
+/// that allows some, and the ALPN protocol we would offer first the
+/// ticket's.
+fn early_data_offer(
+    config: &ClientConfig,
+    resuming: Option<&Resuming>,
+) -> Result<usize, EarlyDataReason> {
+    if !config.enable_early_data {
+        return Err(EarlyDataReason::Disabled);
     }
+    if !offers_tls13(config) {
+        return Err(EarlyDataReason::ProtocolVersion);
+    }
+    let ticket = &resuming.ok_or(EarlyDataReason::NoSessionOffered)?.ticket;
+    let max = usize::try_from(ticket.max_early_data_size)
+        .ok()
+        .filter(|max| *max > 0)
+        .ok_or(EarlyDataReason::UnsupportedForSession)?;
+    if ticket.alpn_protocol.as_ref() != config.common.alpn_protocols.first() {
+        return Err(EarlyDataReason::AlpnMismatch);
+    }
+    Ok(max)
+}
 
+impl Resuming {
     /// Takes the newest ticket for `server_name` from the store, when its
     /// suite is a TLS 1.3 suite we enable.
     fn from_store(
@@ -231,9 +247,10 @@ pub(super) fn start(
         None
     };
     let externals = OfferedExternal::from_config(&config, random)?;
-    let early_data = resuming
-        .as_ref()
-        .and_then(|r| r.early_data_allowance(&config));
+    let early_data = early_data_offer(&config, resuming.as_ref());
+    if let Err(reason) = early_data {
+        common.report(HandshakeEvent::EarlyDataReason(reason));
+    }
     let mut state = ExpectServerHello {
         config,
         server_name,
@@ -246,13 +263,13 @@ pub(super) fn start(
         ccs_sent: false,
         resuming,
         externals,
-        early_data: early_data.is_some(),
+        early_data: early_data.is_ok(),
         tls12_session,
         renegotiated_connection: common.renegotiation().client_hello_info(),
         renegotiated_server: None,
     };
     state.send_first_hello(common)?;
-    if let Some(max) = early_data {
+    if let Ok(max) = early_data {
         state.start_early_data(common, max)?;
     }
     Ok(state)

@@ -44,7 +44,7 @@ use std::sync::Arc;
 use super::Expected;
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
-use crate::error::{Error, UnexpectedMessageReason};
+use crate::error::{Error, ProtocolVersionReason, UnexpectedMessageReason};
 use crate::msgs::enums::HandshakeType;
 use crate::pki::ServerName;
 
@@ -167,6 +167,17 @@ fn expect_server_hello(
     message: &ReceivedHandshake,
 ) -> Result<State, Error> {
     match state.read_server_hello(message)? {
+        // RFC 8446 §D.3: "A client that attempts to send 0-RTT data MUST
+        // fail a connection if it receives a ServerHello with TLS 1.2 or
+        // older" (`protocol_version`, as BoringSSL answers), in an alert
+        // such a server can read: unprotected, not under the early key.
+        ServerAnswer::Tls12(..) if state.early_data => {
+            common.end_early_data(false);
+            common.set_plaintext_write()?;
+            Err(Error::ProtocolVersion(
+                ProtocolVersionReason::Tls12AfterEarlyData,
+            ))
+        }
         ServerAnswer::Tls12(hello, version) => {
             tls12::handle_server_hello(state, common, &hello, &message.raw, version)
                 .map(State::Tls12)

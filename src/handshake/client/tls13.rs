@@ -9,7 +9,7 @@ use super::hello::{
 };
 use super::post_handshake_auth;
 use super::State;
-use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
+use crate::common_state::{EarlyDataReason, HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::groups::ClientShare;
 use crate::crypto::secret::Secret;
@@ -203,6 +203,9 @@ fn prepare_second_hello(
     suite: Tls13Suite,
 ) -> Result<(), Error> {
     if state.early_data {
+        common.report(HandshakeEvent::EarlyDataReason(
+            EarlyDataReason::HelloRetryRequest,
+        ));
         common.end_early_data(false);
         common.set_plaintext_write()?;
         state.early_data = false;
@@ -555,6 +558,10 @@ impl ExpectEncryptedExtensions {
             // Rejected (RFC 8446 §4.2.10): the server now reads only the
             // handshake key, so we stop and switch before checking the
             // rest; an alert about this very message then reaches it.
+            common.report(HandshakeEvent::EarlyDataReason(match hs.resumed {
+                Some(_) => EarlyDataReason::PeerDeclined,
+                None => EarlyDataReason::SessionNotResumed,
+            }));
             common.end_early_data(false);
             common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
             hs.early_data = EarlyDataAnswer::NotOffered;
@@ -562,6 +569,7 @@ impl ExpectEncryptedExtensions {
         for extension in &extensions {
             match extension {
                 Extension::EarlyData if hs.early_data == EarlyDataAnswer::Pending => {
+                    common.report(HandshakeEvent::EarlyDataReason(EarlyDataReason::Accepted));
                     hs.early_data = EarlyDataAnswer::Accepted;
                 }
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}

@@ -41,11 +41,11 @@ use crate::msgs::enums::{HandshakeType, ProtocolVersion};
 
 pub(crate) use hello::{host_name, read_client_hello};
 pub use post_handshake_auth::MAX_OUTSTANDING_CERTIFICATE_REQUESTS;
-pub use tls13::MAX_PSK_IDENTITIES_CONSIDERED;
 pub(crate) use tls13::{
     ExpectCertificate, ExpectCertificateVerify, ExpectEndOfEarlyData, ExpectFinished,
     ExpectRetriedClientHello, Traffic,
 };
+pub use tls13::{MAX_EARLY_DATA_AGE_SKEW_MS, MAX_PSK_IDENTITIES_CONSIDERED};
 
 /// The server's handshake states; each consumes itself on a message.
 pub(crate) enum State {

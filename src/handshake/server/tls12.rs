@@ -17,7 +17,9 @@
 use std::sync::Arc;
 
 use super::hello::{choose_alpn, host_name, suites_in_preference};
-use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake, Renegotiation};
+use crate::common_state::{
+    EarlyDataReason, HandshakeEvent, HandshakeIo, ReceivedHandshake, Renegotiation,
+};
 use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::ffdhe::{is_ffdhe, DhGroup, DhKeyPair};
 use crate::crypto::groups::is_ecdhe;
@@ -244,6 +246,13 @@ pub(super) fn handle_client_hello(
     let mut random = random_array::<RANDOM_LEN>(&*config.common.rng)?;
     set_downgrade_sentinel(&config, version, &mut random);
     common.report(HandshakeEvent::Version(version));
+    // 0-RTT is TLS 1.3's (RFC 8446 §4.2.10).
+    common.report(HandshakeEvent::EarlyDataReason(
+        match config.max_early_data_size {
+            0 => EarlyDataReason::Disabled,
+            _ => EarlyDataReason::ProtocolVersion,
+        },
+    ));
     if let Some(value) = alpn {
         common.report(HandshakeEvent::Alpn(value));
     }

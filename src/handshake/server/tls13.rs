@@ -11,7 +11,8 @@ use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
 use crate::codec::{Codec, Writer};
 use crate::common_state::{
-    HandshakeEvent, HandshakeIo, ReceivedHandshake, DEFAULT_REJECTED_EARLY_DATA_SKIP,
+    EarlyDataReason, HandshakeEvent, HandshakeIo, ReceivedHandshake,
+    DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
 use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
 use crate::crypto::groups::server_share;
@@ -684,6 +685,8 @@ struct FlightChoices {
     early_data_budget: usize,
     /// Whether the client's 0-RTT data is accepted (RFC 8446 §4.2.10).
     accept_early_data: bool,
+    /// Why it is or is not ([`early_data_verdict`]).
+    early_data_reason: EarlyDataReason,
     /// For a full handshake, our certificate and the scheme it signs
     /// with (RFC 8446 §4.4.2.2); `None` when a ticket resumes.
     certificate: Option<(Arc<CertifiedKey>, SignatureScheme)>,
@@ -710,20 +713,21 @@ fn choose_flight(
     resumption: Option<&Resumption>,
 ) -> Result<FlightChoices, Error> {
     let alpn = choose_alpn(config, offer.extensions.alpn)?;
-    // Rejected 0-RTT is skipped up to what the ticket allowed, or when it
-    // did not unseal, up to what a ticket of ours could allow.
+    // Rejected 0-RTT is skipped up to what the ticket allowed or our
+    // configured max_early_data_size (RFC 8446 §4.2.10), the larger; when
+    // no ticket unsealed, up to what a ticket of ours could allow.
     let ticket = resumption.and_then(|r| match &r.psk {
         AcceptedPsk::Ticket(state) => Some(&**state),
         AcceptedPsk::External(_) => None,
     });
     let early_data_budget = ticket.and_then(|t| t.tls13.as_ref()).map_or_else(
         || rejected_early_data_skip(config),
-        |t| wire_len(t.max_early_data_size),
+        |t| wire_len(t.max_early_data_size.max(config.max_early_data_size)),
     );
     // A second ClientHello never gets here with early_data
     // ([`check_retried_hello`]).
-    let accept_early_data = offer.extensions.early_data
-        && resumption.is_some_and(|r| early_data_fits(config, r, suite, &alpn));
+    let early_data_reason = early_data_verdict(config, offer, resumption, suite, &alpn);
+    let accept_early_data = early_data_reason == EarlyDataReason::Accepted;
     // A ticket restores when the session was authenticated; an external
     // PSK starts a session authenticated now, as a full handshake does.
     let authenticated = ticket.map(ServerSessionState::authenticated_at);
@@ -758,6 +762,7 @@ fn choose_flight(
         authenticated,
         early_data_budget,
         accept_early_data,
+        early_data_reason,
         certificate,
         record_size_limit: record_size_limit::server_agreement(
             &config.common,
@@ -911,6 +916,7 @@ fn install_handshake_keys(
         client_hello_hash,
         shared_secret,
     } = inputs;
+    common.report(HandshakeEvent::EarlyDataReason(choices.early_data_reason));
     let early_traffic = if choices.accept_early_data {
         Some((
             early.client_early_traffic_secret(&client_hello_hash)?,
@@ -1060,30 +1066,50 @@ fn rejected_early_data_skip(config: &ServerConfig) -> usize {
 /// the server; a late ClientHello is then not replayable much later).
 pub const MAX_EARLY_DATA_AGE_SKEW_MS: u64 = 10_000;
 
-/// Whether 0-RTT may be accepted with this resumption (RFC 8446
-/// §4.2.10): 0-RTT enabled, the first identity a ticket (not an external
-/// PSK) allowing
-/// early data, the same suite and ALPN protocol as the session's, a
-/// ticket age close to ours (RFC 8446 §8.3: within the anti-replay
-/// filter's window, or [`MAX_EARLY_DATA_AGE_SKEW_MS`]), and a
-/// ClientHello that cannot be replayed: tickets single-use (a session
-/// store), or else the filter seeing this ClientHello for the first time
-/// (RFC 8446 §8.2), asked last so that only ClientHellos whose 0-RTT is
-/// accepted are recorded.
-fn early_data_fits(
+/// Whether 0-RTT is accepted (RFC 8446 §4.2.10), or why not, in this
+/// order: 0-RTT enabled, a PSK offered, 0-RTT offered, with a ticket that
+/// resumed; the first
+/// identity a ticket (not an external PSK) allowing early data, of the
+/// same suite; the session's ALPN protocol; a ticket age close to ours
+/// (RFC 8446 §8.3: within the anti-replay filter's window, or
+/// [`MAX_EARLY_DATA_AGE_SKEW_MS`]); and a ClientHello that cannot be
+/// replayed: tickets single-use (a session store), or else the filter
+/// seeing this ClientHello for the first time (RFC 8446 §8.2), asked last
+/// so that only ClientHellos whose 0-RTT is accepted are recorded.
+fn early_data_verdict(
     config: &ServerConfig,
-    resumption: &Resumption,
+    offer: &Offer<'_>,
+    resumption: Option<&Resumption>,
     suite: Tls13Suite,
     alpn: &Option<Vec<u8>>,
-) -> bool {
+) -> EarlyDataReason {
+    use EarlyDataReason as R;
+    if config.max_early_data_size == 0 {
+        return R::Disabled;
+    }
+    if offer.extensions.pre_shared_key.is_none() {
+        return R::NoSessionOffered;
+    }
+    if !offer.extensions.early_data {
+        return R::PeerDeclined;
+    }
+    let Some(resumption) = resumption else {
+        return R::SessionNotResumed;
+    };
     // RFC 8446 §4.2.10: 0-RTT is under the first identity's PSK only.
     let (AcceptedPsk::Ticket(state), 0) = (&resumption.psk, resumption.index) else {
-        return false;
+        return R::UnsupportedForSession;
     };
     let ticket_allows = state
         .tls13
         .as_ref()
         .is_some_and(|t| t.max_early_data_size > 0);
+    if !ticket_allows || state.cipher_suite != suite.suite {
+        return R::UnsupportedForSession;
+    }
+    if state.alpn_protocol != *alpn {
+        return R::AlpnMismatch;
+    }
     let our_age = config
         .common
         .clock
@@ -1095,18 +1121,21 @@ fn early_data_fits(
         .anti_replay
         .as_ref()
         .map_or(MAX_EARLY_DATA_AGE_SKEW_MS, |f| f.window_ms());
-    let fits = config.max_early_data_size > 0
-        && ticket_allows
-        && state.cipher_suite == suite.suite
-        && state.alpn_protocol == *alpn
-        && skew <= u128::from(window);
-    fits && match (&config.anti_replay, &config.session_store) {
+    if skew > u128::from(window) {
+        return R::TicketAgeSkew;
+    }
+    let unreplayable = match (&config.anti_replay, &config.session_store) {
         (Some(filter), _) => {
             let now = config.common.clock.now();
             filter.check_and_record(resumption.replay_key.as_bytes(), now) == ReplayCheck::Fresh
         }
         (None, Some(_)) => true,
         (None, None) => false,
+    };
+    if unreplayable {
+        R::Accepted
+    } else {
+        R::ReplayProtection
     }
 }
 
@@ -1528,9 +1557,15 @@ fn send_retry(
     if !hello.session_id.is_empty() {
         common.send_dummy_ccs()?;
     }
+    if config.max_early_data_size == 0 {
+        common.report(HandshakeEvent::EarlyDataReason(EarlyDataReason::Disabled));
+    }
     if offer.extensions.early_data {
         // RFC 8446 §4.2.10: the 0-RTT data that follows the first
         // ClientHello is skipped.
+        common.report(HandshakeEvent::EarlyDataReason(
+            EarlyDataReason::HelloRetryRequest,
+        ));
         common.skip_rejected_early_data(rejected_early_data_skip(&config));
     }
     common.report(HandshakeEvent::CipherSuite(suite.suite));
