@@ -189,3 +189,62 @@ fn openssl_0rtt_with_stateless_tickets_and_the_anti_replay_filter() {
     assert_eq!(early_data, ["not_offered", "accepted"], "{log}");
     assert_eq!(json[1].get("resumed"), "true");
 }
+
+#[test]
+fn rfc9258_our_tools_import_the_psk_under_the_same_context_only() {
+    // No peer here imports PSKs (OpenSSL 3.0 and GnuTLS 3.7 predate RFC
+    // 9258; BoGo checks the import against BoringSSL): our client and
+    // server agree on the imported identities when the contexts match,
+    // and fall back to the certificate when they do not.
+    for (server_context, client_context, psk) in [
+        ("fleet-a", "fleet-a", "external"),
+        ("fleet-a", "fleet-b", "null"),
+    ] {
+        let (server, port) = ferrotls_server(&[
+            "--psk-identity",
+            IDENTITY,
+            "--psk",
+            KEY,
+            "--psk-context",
+            server_context,
+            "--max-connections",
+            "1",
+        ]);
+        let (status, out) = ferrotls_client(
+            port,
+            &[
+                "--psk-identity",
+                IDENTITY,
+                "--psk",
+                KEY,
+                "--psk-context",
+                client_context,
+            ],
+        );
+        assert!(status.success(), "{out}");
+        assert_eq!(
+            json_lines(&out)[0].get("psk"),
+            psk,
+            "{client_context}: {out}"
+        );
+        let (status, log) = server.wait_exit();
+        assert!(status.success(), "{log}");
+        assert_eq!(json_lines(&log)[0].get("psk"), psk, "{log}");
+    }
+    // An imported PSK is not the raw one: a client offering the raw PSK
+    // to a server importing it gets the certificate handshake too.
+    let (server, port) = ferrotls_server(&[
+        "--psk-identity",
+        IDENTITY,
+        "--psk",
+        KEY,
+        "--psk-context",
+        "",
+        "--max-connections",
+        "1",
+    ]);
+    let (status, out) = ferrotls_client(port, &["--psk-identity", IDENTITY, "--psk", KEY]);
+    assert!(status.success(), "{out}");
+    assert_eq!(json_lines(&out)[0].get("psk"), "null", "{out}");
+    assert!(server.wait_exit().0.success());
+}

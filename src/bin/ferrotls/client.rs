@@ -30,7 +30,8 @@ pub const SYNOPSIS: &str =
     [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
     [--record-size-limit N] [--compress-cert LIST] [--pin-spki SPEC] \
-    [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX] [--keylog FILE] \
+    [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX [--psk-context CTX]] \
+    [--keylog FILE] \
     [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
     [--ocsp | --require-ocsp] [--sct] [--renegotiation] [--grease]";
 
@@ -139,6 +140,11 @@ pub const OPTIONS: &[OptionSpec] = &[
         "psk",
         "HEX",
         "offer this TLS 1.3 external PSK (SHA-256 suites); a server that takes it sends no certificate",
+    ),
+    value(
+        "psk-context",
+        "CTX",
+        "offer --psk imported under this context (RFC 9258), once for SHA-256 and once for SHA-384 suites",
     ),
     value(
         "pin-spki",
@@ -358,7 +364,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
                 .into())
         }
     }
-    if let Some(psk) = settings::external_psk(options)? {
+    for psk in settings::external_psks(options)? {
         builder = builder.external_psk(psk);
     }
     if let Some(log) = settings::key_log(options)? {

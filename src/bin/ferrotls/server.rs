@@ -35,7 +35,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--cert FILE --key FIL
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
     [--session-redis URL --fleet-key-file FILE [--session-prefix P] [--redis-timeout-ms N] \
     [--ticket-rotation SECS] [--ticket-refresh SECS]] \
-    [--psk-identity ID --psk HEX] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
+    [--psk-identity ID --psk HEX [--psk-context CTX]] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
     [--key-update-path PATH] \
@@ -78,6 +78,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("ticket-refresh", "SECS", "with --session-redis: how often each server reads the shared ticket keys, so a rotation reaches it within SECS (default 60)"),
     value("psk-identity", "ID", "the identity of the TLS 1.3 external PSK --psk (default Client_identity)"),
     value("psk", "HEX", "accept this TLS 1.3 external PSK (SHA-256 suites); a handshake on it sends no certificate"),
+    value("psk-context", "CTX", "accept --psk imported under this context (RFC 9258), for SHA-256 and SHA-384 suites"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("record-size-limit", "N", "answer a client's record_size_limit (RFC 8449) with N (64-16385): the client sends protected records no larger; 0 answers none (default 16385)"),
     value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
@@ -352,9 +353,12 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         }
         None => {}
     }
-    if let Some(psk) = settings::external_psk(options)? {
+    let external = settings::external_psks(options)?;
+    if !external.is_empty() {
         let mut psks = ExternalPsks::new();
-        psks.insert(psk);
+        for psk in external {
+            psks.insert(psk);
+        }
         builder = builder.external_psks(Arc::new(psks));
     }
     builder = builder.raw_public_key(options.has("rawpk"));

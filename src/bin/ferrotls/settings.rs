@@ -16,21 +16,31 @@ use std::time::Duration;
 /// `openssl s_client`'s default, so the two agree without it.
 pub const DEFAULT_PSK_IDENTITY: &str = "Client_identity";
 
-/// The TLS 1.3 external PSK of `--psk HEX` and `--psk-identity ID`, for
-/// SHA-256 suites (what OpenSSL and GnuTLS use for one without a
-/// hash of its own).
-pub fn external_psk(options: &Options) -> Result<Option<ExternalPsk>, String> {
+/// The TLS 1.3 external PSKs of `--psk HEX` and `--psk-identity ID`: the
+/// PSK itself, for SHA-256 suites (what OpenSSL and GnuTLS use for one
+/// without a hash of its own), or with `--psk-context CTX` its imports
+/// for SHA-256 and SHA-384 under that context (RFC 9258 §4, the form
+/// BoringSSL takes).
+pub fn external_psks(options: &Options) -> Result<Vec<ExternalPsk>, String> {
     let Some(key) = options.get("psk") else {
-        return match options.get("psk-identity") {
-            Some(_) => Err("--psk-identity needs --psk".into()),
-            None => Ok(None),
+        return match (options.get("psk-identity"), options.get("psk-context")) {
+            (None, None) => Ok(Vec::new()),
+            _ => Err("--psk-identity and --psk-context need --psk".into()),
         };
     };
     let key = hex::decode(key).map_err(|e| format!("--psk: not hex: {e}"))?;
-    let identity = options.get("psk-identity").unwrap_or(DEFAULT_PSK_IDENTITY);
-    ExternalPsk::new(identity.as_bytes(), &key, HashAlgorithm::Sha256)
-        .map(Some)
-        .map_err(|e| format!("--psk: {e}"))
+    let identity = options
+        .get("psk-identity")
+        .unwrap_or(DEFAULT_PSK_IDENTITY)
+        .as_bytes();
+    let psks = match options.get("psk-context") {
+        None => ExternalPsk::new(identity, &key, HashAlgorithm::Sha256).map(|psk| vec![psk]),
+        Some(context) => {
+            ExternalPsk::import_for_tls13(identity, &key, context.as_bytes(), HashAlgorithm::Sha256)
+                .map(Vec::from)
+        }
+    };
+    psks.map_err(|e| format!("--psk: {e}"))
 }
 
 /// How long a socket read or write may block before the connection is
