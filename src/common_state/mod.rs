@@ -45,7 +45,9 @@ pub const DEFAULT_REJECTED_EARLY_DATA_SKIP: usize = 16 * 1024;
 
 /// The dummy ChangeCipherSpec records a peer may send during a TLS 1.3
 /// handshake: one, in middlebox compatibility mode (RFC 8446 §5, §D.4).
-/// Another is `unexpected_message`.
+/// Another is `unexpected_message`, as tlsfuzzer's
+/// `test-tls13-multiple-ccs-messages` expects (OpenSSL answers so;
+/// BoringSSL drops up to 32).
 pub const MAX_TLS13_CCS_RECORDS: usize = 1;
 
 /// The most sealed bytes a connection queues for `write_tls` before a
