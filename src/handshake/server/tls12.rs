@@ -681,12 +681,11 @@ struct Choice {
 const FFDHE_CODE_POINTS: core::ops::RangeInclusive<u16> = 0x0100..=0x01ff;
 
 /// Our most preferred suite the client offers that the version allows
-/// ([`suites_in_preference`]),
-/// whose key exchange has a group (below) and for which a certificate can
-/// sign with a scheme the client accepts (RFC 5246 §7.4.1.2). Without one:
-/// `insufficient_security` when a DHE suite lacked a group only because
-/// none of the client's RFC 7919 groups is ours (RFC 7919 §4), else
-/// `handshake_failure`.
+/// ([`suites_in_preference`]), whose key exchange has a group (below) and
+/// for which a certificate can sign with a scheme the client accepts (RFC
+/// 5246 §7.4.1.2). Without one: `insufficient_security` when a DHE suite
+/// lacked a group only because none of the client's RFC 7919 groups is
+/// ours (RFC 7919 §4), else `handshake_failure`.
 fn choose_suite(
     config: &ServerConfig,
     hello: &ClientHello,

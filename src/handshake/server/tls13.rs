@@ -328,10 +328,10 @@ fn read_offer<'a>(
 }
 
 /// The TLS 1.3 suite (RFC 8446 §4.1.1): our most preferred the client
-/// offers ([`suites_in_preference`]), except when one of the identities the PSK walk considers
-/// ([`MAX_PSK_IDENTITIES_CONSIDERED`]) names an external PSK of ours and
-/// a PSK mode we accept is offered: then our most preferred offered suite
-/// of that PSK's hash, as a PSK is used only with a suite of its hash
+/// offers ([`suites_in_preference`]), except when one of the identities
+/// the PSK walk considers ([`MAX_PSK_IDENTITIES_CONSIDERED`]) names an
+/// external PSK of ours and a PSK mode we accept is offered: then our
+/// most preferred offered suite of that PSK's hash, as a PSK is used only with a suite of its hash
 /// (§4.2.11) and an external PSK was set up to be used (OpenSSL's server
 /// likewise takes the suite of the PSK it finds). No suite in common is
 /// `handshake_failure`.
@@ -1068,9 +1068,9 @@ pub const MAX_EARLY_DATA_AGE_SKEW_MS: u64 = 10_000;
 
 /// Whether 0-RTT is accepted (RFC 8446 §4.2.10), or why not, in this
 /// order: 0-RTT enabled, a PSK offered, 0-RTT offered, with a ticket that
-/// resumed; the first
-/// identity a ticket (not an external PSK) allowing early data, of the
-/// same suite; the session's ALPN protocol; a ticket age close to ours
+/// resumed; the first identity a ticket (not an external PSK) allowing
+/// early data, of the same suite; the session's ALPN protocol; a ticket
+/// age close to ours
 /// (RFC 8446 §8.3: within the anti-replay filter's window, or
 /// [`MAX_EARLY_DATA_AGE_SKEW_MS`]); and a ClientHello that cannot be
 /// replayed: tickets single-use (a session store), or else the filter
