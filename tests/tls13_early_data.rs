@@ -430,6 +430,31 @@ fn late_0rtt(early: &[u8]) -> (Setup, ClientConnection) {
 }
 
 #[test]
+fn rfc8446_4_2_10_a_resumption_under_another_suite_rejects_0rtt() {
+    // "the server MUST verify that ... the selected cipher suite" is the
+    // one the PSK is associated with, for 0-RTT (§4.2.10): a server now
+    // preferring ChaCha20-Poly1305 resumes the AES-128-GCM session (the
+    // same hash) but rejects its early data.
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    let chacha_first = server_builder("p256")
+        .clock(setup.clock.clone())
+        .session_store(setup.store.clone())
+        .ticketer(setup.ticketer.clone())
+        .max_early_data_size(MAX_EARLY)
+        .cipher_suites(&[
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+        ])
+        .build()
+        .unwrap();
+    let (c, s) = reasons_on_resumption(client, chacha_first);
+    assert_eq!(s, Some(EarlyDataReason::UnsupportedForSession));
+    assert_eq!(c, Some(EarlyDataReason::PeerDeclined));
+}
+
+#[test]
 fn rfc8446_8_3_a_ticket_age_far_from_ours_rejects_0rtt() {
     // The ClientHello, with the ticket's age as the client sees it, takes
     // longer than the window to arrive: the server's view of the age is
