@@ -687,6 +687,17 @@ pub struct ClientConfig {
     /// share for the most preferred group and, when that is a hybrid, one
     /// for the first classical group after it.
     pub key_share_groups: Option<Vec<NamedGroup>>,
+    /// TLS 1.2 False Start (RFC 7918): on a full handshake, application
+    /// data goes right after our Finished instead of after the server's,
+    /// saving a round trip, when the key exchange is forward secret
+    /// (ECDHE, DHE: §5.2), the suite an AEAD (§5.1), and an ALPN protocol
+    /// was agreed (Chromium and BoringSSL require it: servers that broke
+    /// under False Start did not negotiate ALPN). The server's
+    /// certificate and key exchange signature are checked by then; its
+    /// Finished, which would catch a downgrade of the handshake, is not
+    /// yet, which is why §5 limits the key exchange and suite. Never on a
+    /// resumption nor in a renegotiation. Off by default.
+    pub false_start: bool,
 }
 
 /// Builds a [`ClientConfig`].
@@ -711,6 +722,7 @@ pub struct ClientConfigBuilder {
     require_external_psk: bool,
     grease: bool,
     key_share_groups: Option<Vec<NamedGroup>>,
+    false_start: bool,
 }
 
 /// The door to client settings that give up security, so that a reader
@@ -778,6 +790,7 @@ impl ClientConfig {
             require_external_psk: false,
             grease: false,
             key_share_groups: None,
+            false_start: false,
         }
     }
 }
@@ -899,6 +912,14 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// TLS 1.2: sends application data before the server's Finished when
+    /// RFC 7918 allows it (off by default; see
+    /// [`ClientConfig::false_start`]).
+    pub fn false_start(mut self, on: bool) -> Self {
+        self.false_start = on;
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, a key share group is not a configured group or is
     /// listed twice, or a client that requires an external PSK has none or
@@ -943,6 +964,7 @@ impl ClientConfigBuilder {
             require_external_psk: self.require_external_psk,
             grease: self.grease,
             key_share_groups: self.key_share_groups,
+            false_start: self.false_start,
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,

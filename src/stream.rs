@@ -65,8 +65,13 @@ where
     C: core::ops::DerefMut<Target = Connection>,
     T: Read + Write,
 {
+    /// Writes once application data can go: after the handshake, or
+    /// before its end when the connection False Starts or sends half-RTT
+    /// data.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.complete_handshake()?;
+        if self.conn.is_handshaking() || self.conn.wants_write() {
+            self.conn.complete_io_until_writable(self.sock)?;
+        }
         let n = self.conn.writer().write(buf)?;
         self.flush()?;
         Ok(n)

@@ -437,3 +437,33 @@ fn our_default_client_falls_back_to_tls12_with_openssl() {
     assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     assert!(page.contains("Protocol  : TLSv1.2"), "{page}");
 }
+
+#[test]
+fn rfc7918_openssl_and_gnutls_servers_read_the_request_our_client_false_starts() {
+    // Our client sends its request right behind its Finished (ECDHE, an
+    // AEAD suite, ALPN agreed); the servers read it once they have sent
+    // their Finished and answer, as a server must for False Start to work.
+    let (_openssl, openssl_port) =
+        openssl_server("p256", OPENSSL_TLS12, &["-www", "-alpn", "http/1.1"]);
+    let (_gnutls, gnutls_port) = gnutls_server("p256", &["--alpn", "http/1.1"]);
+    for (peer, port, page) in [
+        ("openssl", openssl_port, "Cipher is ECDHE-ECDSA"),
+        ("gnutls", gnutls_port, "HTTP/1.0 200 OK"),
+    ] {
+        let (status, out) = ferrotls_client(
+            port,
+            &[
+                "--false-start",
+                "--max-version",
+                "1.2",
+                "--alpn",
+                "http/1.1",
+            ],
+        );
+        assert!(status.success(), "{peer}: {out}");
+        let json = json_lines(&out);
+        assert_eq!(json[0].get("version"), "TLSv1.2", "{peer}: {out}");
+        assert_eq!(json[0].get("alpn"), "http/1.1", "{peer}: {out}");
+        assert!(out.contains(page), "{peer}: {out}");
+    }
+}

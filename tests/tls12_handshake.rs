@@ -832,3 +832,69 @@ fn tls12_only_signature_algorithms_list_only_schemes_we_can_check() {
         }
     }
 }
+
+/// What a TLS 1.2 server (ALPN `h2` when `alpn`, suite `suite`) has read
+/// of a request the client wrote before its handshake began, once the
+/// client's second flight arrived, before the client saw the server's
+/// Finished; then the handshake completes and the request arrives in
+/// any case. The client has False Start on when `false_start`.
+fn read_before_server_finished(
+    false_start: bool,
+    alpn: bool,
+    suite: CipherSuite,
+    key_type: &str,
+) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let protocols: &[&[u8]] = if alpn { &[b"h2"] } else { &[] };
+    let client = client_builder(key_type)
+        .versions(TLS12)
+        .cipher_suites(&[suite])
+        .alpn_protocols(protocols)
+        .false_start(false_start)
+        .build()
+        .unwrap();
+    let server = server_builder(key_type)
+        .versions(TLS12)
+        .cipher_suites(&[suite])
+        .alpn_protocols(protocols)
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name(key_type));
+    c.writer().write_all(b"GET / early").unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    // The client's second flight: ClientKeyExchange, ChangeCipherSpec,
+    // Finished, and with False Start the request behind them.
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(c.is_handshaking());
+    let mut early = vec![0u8; 64];
+    let n = s.reader().read(&mut early).unwrap_or(0);
+    early.truncate(n);
+    handshake(&mut c, &mut s);
+    if early.is_empty() {
+        let mut late = vec![0u8; 64];
+        let n = s.reader().read(&mut late).unwrap();
+        assert_eq!(&late[..n], b"GET / early");
+    }
+    early
+}
+
+#[test]
+fn rfc7918_a_false_starting_client_sends_its_request_before_the_server_finished() {
+    use CipherSuite as S;
+    let early = |false_start, alpn, suite, key_type| {
+        read_before_server_finished(false_start, alpn, suite, key_type)
+    };
+    let aead = S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    assert_eq!(early(true, true, aead, "p256"), b"GET / early");
+    let ecdhe_rsa = S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+    assert_eq!(early(true, true, ecdhe_rsa, "rsa2048"), b"GET / early");
+    // Off by default; and only with ALPN agreed, an AEAD suite (§5.1)
+    // and a forward-secret key exchange (§5.2).
+    assert!(early(false, true, aead, "p256").is_empty());
+    assert!(early(true, false, aead, "p256").is_empty());
+    let cbc = S::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA;
+    assert!(early(true, true, cbc, "p256").is_empty());
+    let rsa_kx = S::TLS_RSA_WITH_AES_128_GCM_SHA256;
+    assert!(early(true, true, rsa_kx, "rsa2048").is_empty());
+}

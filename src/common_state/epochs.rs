@@ -146,12 +146,14 @@ impl CommonState {
         self.start_traffic()
     }
 
-    /// Server: application data may be sent from now on, under the
-    /// application write key installed after our Finished, though the
-    /// client's Finished has not arrived (half-RTT data, RFC 8446 §4.4.4);
-    /// data the application wrote before is sent now.
-    pub(crate) fn start_half_rtt_writes(&mut self) -> Result<(), Error> {
-        self.half_rtt_writes = true;
+    /// Application data may be sent from now on, under the write key
+    /// installed with our Finished, though the peer's Finished has not
+    /// arrived: a TLS 1.3 server's half-RTT data (RFC 8446 §4.4.4), a TLS
+    /// 1.2 client's False Start (RFC 7918); data the application wrote
+    /// before is sent now, behind our Finished.
+    pub(crate) fn start_writes_before_peer_finished(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.writes_before_peer_finished = true;
         let pending = core::mem::take(&mut self.pending_plaintext);
         self.send_application_data(&pending)?;
         Ok(())

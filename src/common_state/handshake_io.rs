@@ -95,9 +95,9 @@ pub(crate) trait HandshakeIo {
     fn skip_rejected_early_data(&mut self, max: usize);
     /// 0-RTT is over, accepted or not.
     fn end_early_data(&mut self, accepted: bool);
-    /// Server: application data may go before the handshake is complete
-    /// (half-RTT data, RFC 8446 §4.4.4).
-    fn start_half_rtt_writes(&mut self) -> Result<(), Error>;
+    /// Application data may go before the peer's Finished (half-RTT data,
+    /// RFC 8446 §4.4.4; False Start, RFC 7918).
+    fn start_writes_before_peer_finished(&mut self) -> Result<(), Error>;
     /// TLS 1.3 application traffic starts under these secrets.
     fn start_tls13_traffic(
         &mut self,
@@ -215,8 +215,8 @@ impl HandshakeIo for CommonState {
     fn skip_rejected_early_data(&mut self, max: usize) {
         CommonState::skip_rejected_early_data(self, max)
     }
-    fn start_half_rtt_writes(&mut self) -> Result<(), Error> {
-        CommonState::start_half_rtt_writes(self)
+    fn start_writes_before_peer_finished(&mut self) -> Result<(), Error> {
+        CommonState::start_writes_before_peer_finished(self)
     }
     fn end_early_data(&mut self, accepted: bool) {
         CommonState::end_early_data(self, accepted)

@@ -531,9 +531,10 @@ pub(crate) struct CommonState {
     error: Option<Error>,
     /// Application data may flow both ways (the handshake is complete).
     traffic: bool,
-    /// Server: application data may be sent before the handshake is
-    /// complete (half-RTT data, [`Self::start_half_rtt_writes`]).
-    half_rtt_writes: bool,
+    /// Application data may be sent before the handshake is complete: a
+    /// TLS 1.3 server's half-RTT data, a TLS 1.2 client's False Start
+    /// ([`Self::start_writes_before_peer_finished`]).
+    writes_before_peer_finished: bool,
     peer_closed: bool,
     close_sent: bool,
     eof_seen: bool,
@@ -594,7 +595,7 @@ impl CommonState {
             limits: config.limits,
             error: None,
             traffic: false,
-            half_rtt_writes: false,
+            writes_before_peer_finished: false,
             peer_closed: false,
             close_sent: false,
             eof_seen: false,

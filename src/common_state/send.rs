@@ -156,10 +156,10 @@ impl CommonState {
     }
 
     /// Whether application data is sealed as it is written: once the
-    /// handshake is complete, or a server's half-RTT data may go; before,
-    /// it is buffered.
-    fn sends_application_data(&self) -> bool {
-        self.traffic || self.half_rtt_writes
+    /// handshake is complete, or when it may go before the peer's Finished
+    /// (half-RTT data, False Start); before, it is buffered.
+    pub(crate) fn sends_application_data(&self) -> bool {
+        self.traffic || self.writes_before_peer_finished
     }
 
     /// Refuses application data the connection can no longer send: after

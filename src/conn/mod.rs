@@ -171,10 +171,33 @@ impl Connection {
         &mut self,
         io: &mut T,
     ) -> io::Result<(usize, usize)> {
+        self.drive_io(io, Self::is_handshaking)
+    }
+
+    /// [`Self::complete_io`], but the handshake runs only until
+    /// application data written now goes out at once: to its end, or
+    /// until a client False Starts or a server may send half-RTT data
+    /// (RFC 7918, RFC 8446 §4.4.4). What a blocking write waits for.
+    pub(crate) fn complete_io_until_writable<T: io::Read + io::Write>(
+        &mut self,
+        io: &mut T,
+    ) -> io::Result<(usize, usize)> {
+        self.drive_io(io, |conn| {
+            conn.is_handshaking() && !conn.common.sends_application_data()
+        })
+    }
+
+    /// The loop of [`Self::complete_io`]: the handshake is driven while
+    /// `handshaking` holds.
+    fn drive_io<T: io::Read + io::Write>(
+        &mut self,
+        io: &mut T,
+        handshaking: fn(&Self) -> bool,
+    ) -> io::Result<(usize, usize)> {
         let (mut read, mut written) = (0, 0);
         loop {
             written += self.flush_tls(io)?;
-            let handshaking = self.is_handshaking();
+            let handshaking = handshaking(self);
             if !handshaking && (written > 0 || read > 0 || !self.wants_read()) {
                 return Ok((read, written));
             }

@@ -151,7 +151,7 @@ impl HandshakeIo for FakeIo {
     fn accept_early_data(&mut self, _: usize, _: Exporter) {}
     fn skip_rejected_early_data(&mut self, _: usize) {}
     fn end_early_data(&mut self, _: bool) {}
-    fn start_half_rtt_writes(&mut self) -> Result<(), Error> {
+    fn start_writes_before_peer_finished(&mut self) -> Result<(), Error> {
         self.calls.push("half-rtt");
         Ok(())
     }

@@ -173,6 +173,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("no-key-shares", Kind::Switch),
     ("expect-early-data-reason", Kind::Value),
     ("expect-no-offer-early-data", Kind::Switch),
+    ("false-start", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -754,7 +755,8 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
         .request_scts(flags.on("enable-signed-cert-timestamps"))
         .enable_early_data(flags.on("enable-early-data"))
-        .grease(flags.on("enable-grease"));
+        .grease(flags.on("enable-grease"))
+        .false_start(flags.on("false-start"));
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
@@ -1041,6 +1043,14 @@ where
     if flags.on("server") && flags.on("enable-early-data") {
         echo_early_data(tls)?;
     }
+    // A False Start client writes first as soon as it may: before the
+    // server's Finished, which the runner holds back until the data has
+    // come (RFC 7918). Without False Start the write waits for the
+    // handshake as any other.
+    let false_started = flags.on("false-start") && flags.on("shim-writes-first");
+    if false_started {
+        tls.write_all(SHIM_INITIAL_WRITE)?;
+    }
     tls.complete_handshake()?;
     check(&tls.conn, flags, is_resume, local)?;
     let early_data = tls.conn.early_data_status();
@@ -1074,7 +1084,7 @@ where
     } else {
         0
     };
-    if flags.on("shim-writes-first") {
+    if flags.on("shim-writes-first") && !false_started {
         tls.write_all(SHIM_INITIAL_WRITE.get(written_early..).unwrap_or_default())?;
     }
     if !flags.on("shim-shuts-down") {

@@ -33,7 +33,7 @@ pub const SYNOPSIS: &str =
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX [--psk-context CTX]] \
     [--keylog FILE] \
     [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
-    [--ocsp | --require-ocsp] [--sct] [--renegotiation] [--grease]";
+    [--ocsp | --require-ocsp] [--sct] [--renegotiation] [--grease] [--false-start]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -98,6 +98,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag(
         "grease",
         "list reserved GREASE values a server must ignore (RFC 8701), as Chromium does",
+    ),
+    flag(
+        "false-start",
+        "TLS 1.2: send the request right after our Finished, before the server's (RFC 7918), with ECDHE/DHE, an AEAD suite and ALPN agreed",
     ),
     value(
         "early-data",
@@ -377,7 +381,8 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     let json = options.has("json");
     builder = builder
         .renegotiation(options.has("renegotiation"))
-        .grease(options.has("grease"));
+        .grease(options.has("grease"))
+        .false_start(options.has("false-start"));
     if options.has("trace") {
         builder = builder.message_observer(Arc::new(Trace { json }));
     }
@@ -564,6 +569,16 @@ fn exchange(
     plan: &Plan,
     sent_early: usize,
 ) -> Result<Vec<u8>, Stalled> {
+    // With False Start the request leaves with our Finished (RFC 7918):
+    // written before the handshake, it goes as soon as the connection may
+    // send it, at the handshake's end otherwise.
+    let prewritten = plan.config.false_start && sent_early == 0;
+    if prewritten {
+        tls.conn
+            .writer()
+            .write_all(&plan.request)
+            .map_err(Stalled::Failed)?;
+    }
     tls.complete_handshake().map_err(|e| match e {
         e if is_timeout(&e) => Stalled::Handshake,
         e => Stalled::Failed(e),
@@ -584,6 +599,7 @@ fn exchange(
         );
     }
     let unsent = match tls.conn.early_data_status() {
+        _ if prewritten => &[],
         EarlyDataStatus::Accepted => plan.request.get(sent_early..).unwrap_or_default(),
         _ => &plan.request,
     };

@@ -765,6 +765,9 @@ impl ExpectServerHelloDone {
         let (client_write, server_write) = hs.params.protections(&master, &hs.config.common.rng)?;
         send_finished(common, &mut hs, &master, client_write)?;
         common.expect_ccs(server_write);
+        if false_starts(&hs, common) {
+            common.start_writes_before_peer_finished()?;
+        }
         Ok(State::ExpectFinished(ExpectFinished {
             hs,
             master,
@@ -773,6 +776,20 @@ impl ExpectServerHelloDone {
             _server: server,
         }))
     }
+}
+
+/// Whether this full handshake False Starts (RFC 7918, when
+/// [`ClientConfig::false_start`] is on): TLS 1.2, a forward-secret key
+/// exchange (§5.2), an AEAD suite (§5.1), an agreed ALPN protocol, and not
+/// a renegotiation, whose application data already flows.
+fn false_starts(hs: &Handshake, common: &dyn HandshakeIo) -> bool {
+    let suite = &hs.params.suite;
+    hs.config.false_start
+        && hs.params.version == ProtocolVersion::TLSv1_2
+        && suite.key_exchange != KeyExchangeAlgorithm::Rsa
+        && !suite.is_cbc()
+        && common.negotiated().alpn().is_some()
+        && !common.renegotiation().in_progress()
 }
 
 /// The first client certificate that can be sent as `typ` (RFC 7250),

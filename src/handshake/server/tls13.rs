@@ -583,7 +583,7 @@ fn send_flight(
     // asked for a certificate, whose owner is not known before its
     // CertificateVerify.
     if config.send_half_rtt_data && requested_schemes.is_none() {
-        common.start_half_rtt_writes()?;
+        common.start_writes_before_peer_finished()?;
     }
     let group = share.map(|s| s.group);
     // RFC 8446 §4.2.9: no tickets the client's advertised modes cannot
