@@ -190,6 +190,21 @@ fn openssl_0rtt_with_stateless_tickets_and_the_anti_replay_filter() {
     assert_eq!(json[1].get("resumed"), "true");
 }
 
+/// `ferrotls server` for one connection, holding the PSK imported under
+/// `context` (RFC 9258).
+fn importing_server(context: &str) -> (Peer, u16) {
+    ferrotls_server(&[
+        "--psk-identity",
+        IDENTITY,
+        "--psk",
+        KEY,
+        "--psk-context",
+        context,
+        "--max-connections",
+        "1",
+    ])
+}
+
 #[test]
 fn rfc9258_our_tools_import_the_psk_under_the_same_context_only() {
     // No peer here imports PSKs (OpenSSL 3.0 and GnuTLS 3.7 predate RFC
@@ -200,16 +215,7 @@ fn rfc9258_our_tools_import_the_psk_under_the_same_context_only() {
         ("fleet-a", "fleet-a", "external"),
         ("fleet-a", "fleet-b", "null"),
     ] {
-        let (server, port) = ferrotls_server(&[
-            "--psk-identity",
-            IDENTITY,
-            "--psk",
-            KEY,
-            "--psk-context",
-            server_context,
-            "--max-connections",
-            "1",
-        ]);
+        let (server, port) = importing_server(server_context);
         let (status, out) = ferrotls_client(
             port,
             &[
@@ -233,16 +239,7 @@ fn rfc9258_our_tools_import_the_psk_under_the_same_context_only() {
     }
     // An imported PSK is not the raw one: a client offering the raw PSK
     // to a server importing it gets the certificate handshake too.
-    let (server, port) = ferrotls_server(&[
-        "--psk-identity",
-        IDENTITY,
-        "--psk",
-        KEY,
-        "--psk-context",
-        "",
-        "--max-connections",
-        "1",
-    ]);
+    let (server, port) = importing_server("");
     let (status, out) = ferrotls_client(port, &["--psk-identity", IDENTITY, "--psk", KEY]);
     assert!(status.success(), "{out}");
     assert_eq!(json_lines(&out)[0].get("psk"), "null", "{out}");
