@@ -479,11 +479,69 @@ fn gnutls_cli_resumes_with_our_server() {
     );
 }
 
+/// Whether two bytes are one of RFC 8701 §2's reserved values (`0x?A?A`).
+fn is_grease(high: u8, low: u8) -> bool {
+    high == low && high & 0x0F == 0x0A
+}
+
+/// The first cipher suite of the ClientHello `ferrotls client` sends with
+/// `extra` options, read off a plain TCP listener that answers nothing.
+fn first_offered_suite(extra: &[&str]) -> [u8; 2] {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let mut args = vec![
+        "client",
+        &addr,
+        "--servername",
+        "leaf.p256.test",
+        "--insecure",
+    ];
+    args.extend_from_slice(extra);
+    let _client = Peer::spawn(ferrotls_bin(), &args);
+    let (mut socket, _) = listener.accept().unwrap();
+    // Record header, message header, legacy_version, random, and the
+    // legacy_session_id's length.
+    let mut head = [0u8; 5 + 4 + 2 + 32 + 1];
+    socket.read_exact(&mut head).unwrap();
+    // The legacy_session_id, then the suites' length and the first suite.
+    let mut rest = vec![0u8; usize::from(head[head.len() - 1]) + 4];
+    socket.read_exact(&mut rest).unwrap();
+    [rest[rest.len() - 2], rest[rest.len() - 1]]
+}
+
+/// The last four bytes of each NewSessionTicket `openssl s_client -msg`
+/// printed in `out`: an extension's type and empty body, when the last
+/// extension is empty.
+fn ticket_tails(out: &str) -> Vec<Vec<u8>> {
+    let mut tails = Vec::new();
+    let mut lines = out.lines().peekable();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("<<<") || !line.ends_with("NewSessionTicket") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(hex) = lines.next_if(|l| l.starts_with("    ")) {
+            bytes.extend(
+                hex.split_whitespace()
+                    .map(|b| u8::from_str_radix(b, 16).unwrap()),
+            );
+        }
+        tails.push(bytes[bytes.len().saturating_sub(4)..].to_vec());
+    }
+    tails
+}
+
 #[test]
 fn rfc8701_openssl_and_gnutls_ignore_the_grease_of_our_client_and_server() {
     // Our client lists a GREASE suite, group, key share, version,
-    // signature scheme and two extensions; both servers must ignore them,
-    // in TLS 1.3 and 1.2, on a full handshake and on a resumption.
+    // signature scheme and two extensions (its suites open with one, with
+    // --grease only); both servers must ignore them, in TLS 1.3 and 1.2,
+    // on a full handshake and on a resumption.
+    let [high, low] = first_offered_suite(&["--grease"]);
+    assert!(is_grease(high, low), "{high:02x}{low:02x}");
+    let [high, low] = first_offered_suite(&[]);
+    assert!(!is_grease(high, low), "{high:02x}{low:02x}");
     let (_openssl, openssl_port) = openssl_server("p256", &[], &["-www"]);
     let (_gnutls, gnutls_port) = gnutls_server("p256", &[]);
     for (peer, port) in [("openssl", openssl_port), ("gnutls", gnutls_port)] {
@@ -520,10 +578,19 @@ fn rfc8701_openssl_and_gnutls_ignore_the_grease_of_our_client_and_server() {
     let certificate = ["-cert", &leaf, "-key", &key, "-tls1_3"];
     let first = s_client_to_p256(
         port,
-        &[&certificate[..], &["-sess_out", &sess]].concat(),
+        &[&certificate[..], &["-sess_out", &sess, "-msg"]].concat(),
         request,
     );
     assert!(first.contains("New, TLSv1.3"), "{first}");
+    // Its tickets end with an empty GREASE extension.
+    let tails = ticket_tails(&first);
+    assert!(!tails.is_empty(), "{first}");
+    for tail in tails {
+        assert!(
+            is_grease(tail[0], tail[1]) && tail[2..] == [0, 0],
+            "{tail:02x?}"
+        );
+    }
     let second = s_client_to_p256(
         port,
         &[&certificate[..], &["-sess_in", &sess]].concat(),
