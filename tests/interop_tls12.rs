@@ -467,3 +467,63 @@ fn rfc7918_openssl_and_gnutls_servers_read_the_request_our_client_false_starts()
         assert!(out.contains(page), "{peer}: {out}");
     }
 }
+
+/// Whether `ferrotls client` with `extra` options sends its request before
+/// it has our server's Finished: the server here, in-process, writes its
+/// first flight, then holds its Finished back until the request arrives
+/// or a second has passed (as BoGo's server does to test False Start).
+fn tool_request_before_our_finished(extra: &[&str]) -> bool {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let args: Vec<String> = ["--max-version", "1.2", "--alpn", "http/1.1"]
+        .iter()
+        .chain(extra)
+        .map(|a| a.to_string())
+        .collect();
+    let client = std::thread::spawn(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ferrotls_client(port, &args)
+    });
+    let (mut socket, _) = listener.accept().unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(1)))
+        .unwrap();
+    let config = ServerConfig::builder(certified_key("p256"))
+        .versions(TLS12)
+        .alpn_protocols(&[b"http/1.1"])
+        .build()
+        .unwrap();
+    let mut server = ferrotls::ServerConnection::new(config);
+    let mut request = [0u8; 64];
+    let mut early = false;
+    // ClientHello in, first flight out; then the client's flight, and with
+    // False Start its request, while our Finished waits in the queue.
+    let mut flights_out = 0;
+    loop {
+        if server.read_tls(&mut socket).unwrap_or(0) == 0 {
+            break;
+        }
+        server.process_new_packets().unwrap();
+        if flights_out == 0 {
+            while server.wants_write() {
+                server.write_tls(&mut socket).unwrap();
+            }
+            flights_out = 1;
+        } else if server.reader().read(&mut request).is_ok() {
+            early = true;
+            break;
+        }
+    }
+    while server.wants_write() {
+        server.write_tls(&mut socket).unwrap();
+    }
+    drop(socket);
+    let _ = client.join();
+    early
+}
+
+#[test]
+fn rfc7918_our_tool_false_starts_only_when_told() {
+    assert!(tool_request_before_our_finished(&["--false-start"]));
+    assert!(!tool_request_before_our_finished(&[]));
+}
