@@ -77,11 +77,11 @@ where
         Ok(n)
     }
 
-    /// Sends what is queued; never reads (`complete_io` reads only when
-    /// nothing is queued).
+    /// Sends what is queued; once data may go (during a False Start or
+    /// half-RTT data too) it never reads or waits for the peer.
     fn flush(&mut self) -> io::Result<()> {
         if self.conn.wants_write() {
-            self.conn.complete_io(self.sock)?;
+            self.conn.complete_io_until_writable(self.sock)?;
         }
         self.sock.flush()
     }

@@ -1,16 +1,18 @@
 //! `Connection::complete_io` over a blocking transport: it runs a whole
 //! handshake, then sends what is queued without reading, reads once when
 //! nothing is queued, reports a transport that ends mid-handshake, and
-//! sends a failure's alert before returning the error.
+//! sends a failure's alert before returning the error;
+//! `Connection::complete_io_until_writable` stops where data may go.
 
 mod common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::thread;
+use std::time::Duration;
 
 use common::*;
-use ferrotls::{AlertDescription, Error};
+use ferrotls::{AlertDescription, Error, ProtocolVersion, Stream};
 
 #[test]
 fn complete_io_runs_the_handshake_then_moves_only_what_is_needed() {
@@ -96,4 +98,64 @@ fn a_failure_sends_its_alert_before_the_error_returns() {
         matches!(inner, Some(Error::AlertReceived(a)) if a != AlertDescription::CloseNotify),
         "{server_err:?}"
     );
+}
+
+/// RFC 7918: a False Starting client's `complete_io_until_writable`
+/// returns once data may go, before the server's Finished; called there
+/// again it sends what is queued and does not wait for the peer, so a
+/// blocking `Stream` writes twice before that Finished. The server holds
+/// its Finished until both writes are in, or for two seconds.
+#[test]
+fn complete_io_until_writable_stops_at_a_false_start_and_never_waits_there() {
+    let tls12 = &[ProtocolVersion::TLSv1_2];
+    let client = client_builder("p256")
+        .versions(tls12)
+        .alpn_protocols(&[b"h2"])
+        .false_start(true)
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .versions(tls12)
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    let (mut client_io, mut server_io) = UnixStream::pair().unwrap();
+    server_io
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let server_side = thread::spawn(move || {
+        let mut got = Vec::new();
+        let mut first_flight_sent = false;
+        while got.len() < b"onetwo".len() && s.read_tls(&mut server_io).unwrap_or(0) > 0 {
+            s.process_new_packets().unwrap();
+            if !first_flight_sent {
+                while s.wants_write() {
+                    s.write_tls(&mut server_io).unwrap();
+                }
+                first_flight_sent = true;
+            }
+            let mut buf = [0; 16];
+            while let Ok(n @ 1..) = s.reader().read(&mut buf) {
+                got.extend_from_slice(&buf[..n]);
+            }
+        }
+        while s.wants_write() {
+            s.write_tls(&mut server_io).unwrap();
+        }
+        got
+    });
+    let (read, written) = c.complete_io_until_writable(&mut client_io).unwrap();
+    assert!(read > 0 && written > 0);
+    assert!(c.is_handshaking(), "the server's Finished is held back");
+    assert_eq!(
+        c.complete_io_until_writable(&mut client_io).unwrap(),
+        (0, 0)
+    );
+    let mut stream = Stream::new(&mut c, &mut client_io);
+    stream.write_all(b"one").unwrap();
+    stream.write_all(b"two").unwrap();
+    assert_eq!(server_side.join().unwrap(), b"onetwo");
+    stream.complete_handshake().unwrap();
+    assert!(!c.is_handshaking());
 }

@@ -6,7 +6,9 @@
 
 mod common;
 
-use ferrotls::internal::error::{HandshakeFailureReason, IllegalParameterReason};
+use ferrotls::internal::error::{
+    HandshakeFailureReason, IllegalParameterReason, InvalidRequestReason,
+};
 use std::sync::Arc;
 
 use common::*;
@@ -833,18 +835,17 @@ fn tls12_only_signature_algorithms_list_only_schemes_we_can_check() {
     }
 }
 
-/// What a TLS 1.2 server (ALPN `h2` when `alpn`, suite `suite`) has read
-/// of a request the client wrote before its handshake began, once the
-/// client's second flight arrived, before the client saw the server's
-/// Finished; then the handshake completes and the request arrives in
-/// any case. The client has False Start on when `false_start`.
-fn read_before_server_finished(
+/// A TLS 1.2 client (False Start on when `false_start`) and server (ALPN
+/// `h2` when `alpn`, suite `suite`) just after the server read the
+/// client's second flight, before the client saw the server's Finished;
+/// the client wrote a request before its handshake began.
+fn at_client_second_flight(
     false_start: bool,
     alpn: bool,
     suite: CipherSuite,
     key_type: &str,
-) -> Vec<u8> {
-    use std::io::{Read, Write};
+) -> (ClientConnection, ServerConnection) {
+    use std::io::Write;
     let protocols: &[&[u8]] = if alpn { &[b"h2"] } else { &[] };
     let client = client_builder(key_type)
         .versions(TLS12)
@@ -867,6 +868,20 @@ fn read_before_server_finished(
     // Finished, and with False Start the request behind them.
     transfer(&mut c, &mut s).1.unwrap();
     assert!(c.is_handshaking());
+    (c, s)
+}
+
+/// What the server of [`at_client_second_flight`] has read of the
+/// request before the client saw its Finished; then the handshake
+/// completes and the request arrives in any case.
+fn read_before_server_finished(
+    false_start: bool,
+    alpn: bool,
+    suite: CipherSuite,
+    key_type: &str,
+) -> Vec<u8> {
+    use std::io::Read;
+    let (mut c, mut s) = at_client_second_flight(false_start, alpn, suite, key_type);
     let mut early = vec![0u8; 64];
     let n = s.reader().read(&mut early).unwrap_or(0);
     early.truncate(n);
@@ -897,4 +912,26 @@ fn rfc7918_a_false_starting_client_sends_its_request_before_the_server_finished(
     assert!(early(true, true, cbc, "p256").is_empty());
     let rsa_kx = S::TLS_RSA_WITH_AES_128_GCM_SHA256;
     assert!(early(true, true, rsa_kx, "rsa2048").is_empty());
+}
+
+#[test]
+fn rfc5705_keying_material_is_exported_during_a_false_start_as_after_the_handshake() {
+    let suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    let export = |conn: &ferrotls::Connection| {
+        let mut out = [0u8; 40];
+        conn.export_keying_material(&mut out, b"EXPERIMENTAL fs", Some(b"ctx"))
+            .map(|()| out)
+    };
+    let (mut c, mut s) = at_client_second_flight(true, true, suite, "p256");
+    let during = export(&c).unwrap();
+    handshake(&mut c, &mut s);
+    assert_eq!(during, export(&s).unwrap());
+    assert_eq!(during, export(&c).unwrap());
+    // Without a False Start, the master secret exists as well, but the
+    // handshake is not at a point where data may flow.
+    let (c, _s) = at_client_second_flight(false, true, suite, "p256");
+    assert_eq!(
+        export(&c).unwrap_err(),
+        Error::InvalidRequest(InvalidRequestReason::ExporterBeforeHandshake)
+    );
 }

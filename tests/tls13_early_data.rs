@@ -221,6 +221,48 @@ fn rfc8446_4_4_4_no_half_rtt_data_to_a_client_asked_for_a_certificate() {
     }
 }
 
+/// RFC 8446 §7.5: the exporter secret follows the server's Finished, so
+/// a server that sends half-RTT data may export from then on; the
+/// material is the client's once its handshake is done. Without half-RTT
+/// data, or when a client certificate was asked for, not before the
+/// handshake completes.
+#[test]
+fn rfc8446_7_5_a_server_sending_half_rtt_data_exports_before_the_client_finished() {
+    let export = |conn: &ferrotls::Connection| {
+        let mut out = [0u8; 32];
+        conn.export_keying_material(&mut out, b"EXPERIMENTAL half", None)
+            .map(|()| out)
+    };
+    let client = client_builder("p256")
+        .client_certificate(certified_key("p384"))
+        .build()
+        .unwrap();
+    for (builder, half_rtt, exports_early) in [
+        (server_builder("p256"), true, true),
+        (server_builder("p256"), false, false),
+        (
+            client_auth_server_builder("p256", "p384", true),
+            true,
+            false,
+        ),
+    ] {
+        let server = builder.send_half_rtt_data(half_rtt).build().unwrap();
+        let (mut c, mut s) = pair(client.clone(), server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        assert!(s.is_handshaking());
+        let early = export(&s);
+        if exports_early {
+            handshake(&mut c, &mut s);
+            assert_eq!(early.unwrap(), export(&c).unwrap());
+        } else {
+            assert_eq!(
+                early.unwrap_err(),
+                Error::InvalidRequest(InvalidRequestReason::ExporterBeforeHandshake)
+            );
+        }
+    }
+}
+
 #[test]
 fn early_data_is_capped_by_the_ticket() {
     let setup = Setup::new();

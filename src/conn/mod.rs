@@ -177,11 +177,17 @@ impl Connection {
     /// [`Self::complete_io`], but the handshake runs only until
     /// application data written now goes out at once: to its end, or
     /// until a client False Starts or a server may send half-RTT data
-    /// (RFC 7918, RFC 8446 §4.4.4). What a blocking write waits for.
-    pub(crate) fn complete_io_until_writable<T: io::Read + io::Write>(
+    /// (RFC 7918, RFC 8446 §4.4.4). What a blocking write waits for, and
+    /// the point from which keying material may be exported
+    /// ([`Self::export_keying_material`]). Once there, it only sends what
+    /// is queued: it never waits for the peer.
+    pub fn complete_io_until_writable<T: io::Read + io::Write>(
         &mut self,
         io: &mut T,
     ) -> io::Result<(usize, usize)> {
+        if self.common.sends_application_data() {
+            return Ok((0, self.flush_tls(io)?));
+        }
         self.drive_io(io, |conn| {
             conn.is_handshaking() && !conn.common.sends_application_data()
         })
@@ -530,15 +536,21 @@ impl Connection {
     /// Fills `out` with keying material exported under `label` and
     /// `context` (RFC 8446 §7.5; RFC 5705 §4 for the meaning).
     ///
-    /// Fails with [`Error::InvalidRequest`] before the handshake completed,
-    /// or [`Error::Crypto`] for a label or length HKDF cannot take.
+    /// Available once the handshake is complete, and from the point where
+    /// application data may flow before the peer's Finished: a TLS 1.2
+    /// client's False Start (RFC 7918; RFC 5705 needs only the master
+    /// secret) and a TLS 1.3 server's half-RTT data (the exporter secret
+    /// follows the server's Finished, RFC 8446 §7.5), where the peer is
+    /// not yet confirmed, as the data sent then. Fails with
+    /// [`Error::InvalidRequest`] before, or [`Error::Crypto`] for a label
+    /// or length the key schedule cannot take.
     pub fn export_keying_material(
         &self,
         out: &mut [u8],
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<(), Error> {
-        if !self.common.is_traffic() {
+        if !self.common.sends_application_data() {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::ExporterBeforeHandshake,
             ));

@@ -394,7 +394,7 @@ reasons! {
         ConnectionFailed => "connection has failed",
         EarlyDataNeedsStore => "0-RTT needs single-use tickets or an anti-replay filter: set a session store or anti_replay",
         EarlyDataNotNow => "0-RTT data cannot be sent now",
-        ExporterBeforeHandshake => "exporter before the handshake completed",
+        ExporterBeforeHandshake => "exporter before application data may flow (handshake complete, False Start or half-RTT)",
         ExternalPskHash => "an external PSK is for SHA-256 or SHA-384 suites",
         ExternalPskIdentity => "an external PSK identity is 1 to 65,535 bytes",
         ExternalPskLength => "an external PSK is 16 to 64 bytes",

@@ -359,6 +359,23 @@ impl Tls12Exporter {
         }
     }
 
+    /// [`Self::new`] for a handshake that still needs `master`: a False
+    /// Start exports before the server's Finished, which is checked with
+    /// it (RFC 7918 §3 lets application data flow then; RFC 5705 needs
+    /// only the master secret and the randoms).
+    pub fn copied(
+        master: &MasterSecret,
+        client_random: [u8; RANDOM_LEN],
+        server_random: [u8; RANDOM_LEN],
+    ) -> Self {
+        Self {
+            hash: master.hash,
+            master: Secret::from_slice(master.secret.as_bytes()),
+            client_random,
+            server_random,
+        }
+    }
+
     /// Fills `out` (RFC 5705 §4); failures as [`MasterSecret::export`].
     pub fn export(
         &self,

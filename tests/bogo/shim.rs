@@ -1047,8 +1047,15 @@ where
     // server's Finished, which the runner holds back until the data has
     // come (RFC 7918). Without False Start the write waits for the
     // handshake as any other.
+    // Keying material is exported (and sent first) as soon as data may
+    // go, as BoringSSL's shim does: during a False Start that is before
+    // the server's Finished.
     let false_started = flags.on("false-start") && flags.on("shim-writes-first");
     if false_started {
+        tls.conn.complete_io_until_writable(&mut tls.sock)?;
+        if let Some(material) = exported(&tls.conn, flags)? {
+            tls.write_all(&material)?;
+        }
         tls.write_all(SHIM_INITIAL_WRITE)?;
     }
     tls.complete_handshake()?;
@@ -1066,8 +1073,10 @@ where
             return Err(Stop::Failed(format!("0-RTT reason {got:?}, wanted {want}")));
         }
     }
-    if let Some(material) = exported(&tls.conn, flags)? {
-        tls.write_all(&material)?;
+    if !false_started {
+        if let Some(material) = exported(&tls.conn, flags)? {
+            tls.write_all(&material)?;
+        }
     }
     if flags.on("tls-unique") {
         let binding = tls

@@ -766,6 +766,11 @@ impl ExpectServerHelloDone {
         send_finished(common, &mut hs, &master, client_write)?;
         common.expect_ccs(server_write);
         if false_starts(&hs, common) {
+            common.set_tls12_exporter(Tls12Exporter::copied(
+                &master,
+                hs.params.client_random,
+                hs.params.server_random,
+            ));
             common.start_writes_before_peer_finished()?;
         }
         Ok(State::ExpectFinished(ExpectFinished {
