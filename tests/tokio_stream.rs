@@ -14,8 +14,8 @@ use std::time::Duration;
 use common::{client_builder, server_builder, server_name};
 use ferrotls::tokio::{client, server, LazyConfigAcceptor, TlsAcceptor, TlsConnector};
 use ferrotls::{
-    AlertDescription, CertificateError, ClientConfig, Error, ProtocolVersion, ServerConfig,
-    ServerConnection,
+    AlertDescription, CertificateError, ClientConfig, ClientConnection, Connection, Error,
+    ProtocolVersion, ServerConfig, ServerConnection,
 };
 use tokio::io::{duplex, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -364,6 +364,131 @@ async fn several_megabytes_each_way_through_a_small_buffer_tls13() {
 async fn several_megabytes_each_way_through_a_small_buffer_tls12() {
     within(async {
         transfer_both_ways(ProtocolVersion::TLSv1_2, 4 << 20).await;
+    })
+    .await
+}
+
+/// How long [`holding_back_last_flight`] waits for data before it lets
+/// its last flight go anyway.
+const HOLD_LIMIT: Duration = Duration::from_secs(2);
+
+/// A blocking peer over `socket` that sends its flights while its
+/// handshake runs, but holds back what it queues once its side is
+/// complete (a TLS 1.2 server's Finished, a TLS 1.3 client's Finished)
+/// until it has read `want` bytes of application data, or for
+/// [`HOLD_LIMIT`]. Then it sends that flight, `done` and close_notify,
+/// and reads until the other side closes. Returns the data read before
+/// the flight went.
+fn holding_back_last_flight<C>(mut conn: C, mut socket: std::net::TcpStream, want: usize) -> Vec<u8>
+where
+    C: std::ops::DerefMut<Target = Connection>,
+{
+    use std::io::{Read, Write};
+    socket.set_read_timeout(Some(HOLD_LIMIT)).unwrap();
+    let mut got = Vec::new();
+    while got.len() < want {
+        if conn.is_handshaking() {
+            while conn.wants_write() {
+                conn.write_tls(&mut socket).unwrap();
+            }
+        }
+        if conn.read_tls(&mut socket).unwrap_or(0) == 0 {
+            break;
+        }
+        conn.process_new_packets().unwrap();
+        let mut buf = [0; 64];
+        while let Ok(n @ 1..) = conn.reader().read(&mut buf) {
+            got.extend_from_slice(&buf[..n]);
+        }
+    }
+    conn.writer().write_all(b"done").unwrap();
+    conn.send_close_notify();
+    while conn.wants_write() {
+        conn.write_tls(&mut socket).unwrap();
+    }
+    while conn.read_tls(&mut socket).unwrap_or(0) > 0 {
+        let _ = conn.process_new_packets();
+    }
+    got
+}
+
+/// RFC 7918: with `false_start`, `connect` resolves once the client's
+/// Finished is sent, and two writes reach the server before its
+/// Finished, which it holds back until they have; the first read
+/// completes the handshake.
+#[tokio::test]
+async fn rfc7918_connect_resolves_at_a_false_start_and_writes_go_before_the_server_finished() {
+    within(async {
+        let tls12 = &[ProtocolVersion::TLSv1_2];
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server_config = server_builder("p256")
+            .versions(tls12)
+            .alpn_protocols(&[b"h2"])
+            .build()
+            .unwrap();
+        let server = std::thread::spawn(move || {
+            let (socket, _) = listener.accept().unwrap();
+            holding_back_last_flight(ServerConnection::new(server_config), socket, 6)
+        });
+        let client_config = client_builder("p256")
+            .versions(tls12)
+            .alpn_protocols(&[b"h2"])
+            .false_start(true)
+            .build()
+            .unwrap();
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        let mut stream = TlsConnector::from(client_config)
+            .connect(server_name("p256"), tcp)
+            .await
+            .unwrap();
+        assert!(stream.get_ref().1.is_handshaking());
+        stream.write_all(b"one").await.unwrap();
+        stream.write_all(b"two").await.unwrap();
+        let mut reply = Vec::new();
+        stream.read_to_end(&mut reply).await.unwrap();
+        assert_eq!(reply, b"done");
+        assert!(!stream.get_ref().1.is_handshaking());
+        drop(stream);
+        let got = tokio::task::spawn_blocking(move || server.join().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(got, b"onetwo");
+    })
+    .await
+}
+
+/// RFC 8446 §4.4.4: with `send_half_rtt_data`, `accept` resolves once
+/// the server's Finished is sent, and its write reaches the client before
+/// the client's Finished, which the client holds back until it has.
+#[tokio::test]
+async fn rfc8446_4_4_4_accept_resolves_where_half_rtt_data_may_go() {
+    within(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client_config = client_builder("p256").build().unwrap();
+        let client = std::thread::spawn(move || {
+            let socket = std::net::TcpStream::connect(addr).unwrap();
+            let conn = ClientConnection::new(client_config, server_name("p256")).unwrap();
+            holding_back_last_flight(conn, socket, 4)
+        });
+        let (tcp, _) = listener.accept().await.unwrap();
+        let server_config = server_builder("p256")
+            .send_half_rtt_data(true)
+            .build()
+            .unwrap();
+        let mut stream = TlsAcceptor::from(server_config).accept(tcp).await.unwrap();
+        assert!(stream.get_ref().1.is_handshaking());
+        stream.write_all(b"half").await.unwrap();
+        let mut reply = Vec::new();
+        stream.read_to_end(&mut reply).await.unwrap();
+        assert_eq!(reply, b"done");
+        assert!(!stream.get_ref().1.is_handshaking());
+        drop(stream);
+        let got = tokio::task::spawn_blocking(move || client.join().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(got, b"half");
     })
     .await
 }

@@ -188,9 +188,14 @@ impl Connection {
         if self.common.sends_application_data() {
             return Ok((0, self.flush_tls(io)?));
         }
-        self.drive_io(io, |conn| {
-            conn.is_handshaking() && !conn.common.sends_application_data()
-        })
+        self.drive_io(io, Self::waits_to_write)
+    }
+
+    /// Whether application data written now would wait for the handshake:
+    /// it is running, and neither a False Start nor half-RTT data lets
+    /// data go before it ends.
+    pub(crate) fn waits_to_write(&self) -> bool {
+        self.is_handshaking() && !self.common.sends_application_data()
     }
 
     /// The loop of [`Self::complete_io`]: the handshake is driven while

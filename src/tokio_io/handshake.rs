@@ -1,6 +1,7 @@
 //! The futures that run a handshake: [`TlsConnector::connect`] and
 //! [`TlsAcceptor::accept`] return a [`Handshake`], which resolves to the
-//! stream once the handshake is complete.
+//! stream once the handshake is complete, or once data may be written
+//! before that (a False Start, half-RTT data).
 
 use std::future::Future;
 use std::io;
@@ -79,7 +80,12 @@ pub type Connect<IO> = Handshake<IO, ClientConnection>;
 /// [`TlsAcceptor::accept`]'s future.
 pub type Accept<IO> = Handshake<IO, ServerConnection>;
 
-/// A handshake in progress; resolves to the stream when it completes.
+/// A handshake in progress; resolves to the stream when it completes,
+/// or earlier where the configuration lets data go before its end: a
+/// client's False Start (RFC 7918, [`ClientConfig::false_start`]) once
+/// its Finished is sent, a server's half-RTT data (RFC 8446 §4.4.4,
+/// [`ServerConfig::send_half_rtt_data`]) once its Finished is sent. The
+/// stream's first read then completes the handshake.
 ///
 /// Dropping it drops the connection and the transport (closing a
 /// socket): a handshake cannot be resumed.
@@ -119,7 +125,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let State::Running(stream) = &mut this.state {
-            ready!(stream.poll_handshake(cx))?;
+            ready!(stream.poll_writable(cx))?;
         }
         match core::mem::replace(&mut this.state, State::Done) {
             State::Running(stream) => Poll::Ready(Ok(stream)),

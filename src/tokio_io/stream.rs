@@ -18,7 +18,9 @@ use crate::conn::Connection;
 /// records as needed: `Ok` with nothing read (end of stream) only after
 /// the peer's close_notify; a transport that ends without one fails with
 /// `io::ErrorKind::UnexpectedEof` (a truncation attack, RFC 8446 §6.1).
-/// Writing completes the handshake, encrypts and sends as far as the
+/// Writing completes the handshake (or drives it to a client's False
+/// Start or a server's half-RTT data, where data may go before it ends,
+/// RFC 7918 and RFC 8446 §4.4.4), encrypts and sends as far as the
 /// transport takes the records; `flush` sends the rest. `shutdown` sends
 /// close_notify (once) and then shuts the transport's write side: a
 /// half-close, after which the peer's data can still be read. A TLS
@@ -116,8 +118,25 @@ where
 
     /// Drives the handshake until it completes, its last flight sent and
     /// the transport flushed.
-    pub(super) fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if !self.conn.is_handshaking() && self.conn.error().is_none() {
+    fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_handshake_while(cx, Connection::is_handshaking)
+    }
+
+    /// Drives the handshake until data written now goes out at once (as
+    /// [`Connection::complete_io_until_writable`]): to its end, or to a
+    /// client's False Start or a server's half-RTT data.
+    pub(super) fn poll_writable(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_handshake_while(cx, Connection::waits_to_write)
+    }
+
+    /// Drives the handshake while `running` holds, its last flight sent
+    /// and the transport flushed.
+    fn poll_handshake_while(
+        &mut self,
+        cx: &mut Context<'_>,
+        running: fn(&Connection) -> bool,
+    ) -> Poll<io::Result<()>> {
+        if !running(&self.conn) && self.conn.error().is_none() {
             return Poll::Ready(Ok(()));
         }
         loop {
@@ -126,7 +145,7 @@ where
                 return self.poll_fail(cx, error).map(Err);
             }
             ready!(self.poll_send(cx))?;
-            if !self.conn.is_handshaking() {
+            if !running(&self.conn) {
                 return Pin::new(&mut self.io).poll_flush(cx);
             }
             if ready!(self.poll_receive(cx))? == 0 {
@@ -186,7 +205,7 @@ where
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        ready!(this.poll_handshake(cx))?;
+        ready!(this.poll_writable(cx))?;
         if buf.is_empty() {
             return Poll::Ready(Ok(0));
         }
