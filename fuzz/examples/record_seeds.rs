@@ -280,6 +280,15 @@ fn scenarios() -> Vec<(String, Scenario)> {
             },
         ),
         (
+            "tls12-false-start".into(),
+            Scenario {
+                versions: 2,
+                key_type: 1,
+                false_start: true,
+                ..base
+            },
+        ),
+        (
             "tls12-grease".into(),
             Scenario {
                 versions: 2,
@@ -391,6 +400,17 @@ fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
         let suite = hello.get(suites_at..suites_at + 2)?;
         if suite[0] != suite[1] || suite[0] & 0x0F != 0x0A {
             return Some(format!("the first cipher suite is {suite:02x?}"));
+        }
+    }
+    if scenario.false_start {
+        // RFC 7918: the data rides in the flight of the client's Finished
+        // (its second), before the server's Finished came.
+        let second = recording.client_flights.get(1)?;
+        let early = records(std::slice::from_ref(second), false)
+            .iter()
+            .any(|(_, r)| r.typ == APPLICATION_DATA);
+        if !early {
+            return Some("no data in the flight of the client's Finished".into());
         }
     }
     if scenario.large_hello {

@@ -27,8 +27,8 @@ use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::{
     CertifiedKey, CipherSuite, ClientAuth, ClientConfig, ClientConnection, Connection,
     EarlyDataStatus, Error, ExternalPsk, ExternalPsks, InMemoryServerStore, ManualClock,
-    NamedGroup, ProtocolVersion, RootStore, ServerConfig, ServerConnection, ServerName, UnixTime,
-    WebPkiClientVerifier, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
+    NamedGroup, ProtocolVersion, RootStore, ServerConfig, ServerConnection, ServerName, Side,
+    UnixTime, WebPkiClientVerifier, ALL_VERSIONS, DEFAULT_GROUPS, TLS10_CIPHER_SUITES,
     TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 
@@ -149,6 +149,12 @@ pub struct Scenario {
     /// ClientHellos, a TLS 1.3 server in its tickets and certificate
     /// requests.
     pub grease: bool,
+    /// The client has False Start on (RFC 7918) and writes its data in
+    /// its first turn, unless it closes first (`close_notify`): a full
+    /// TLS 1.2 handshake with an AEAD suite and the agreed ALPN protocol
+    /// sends it behind the client's Finished, before the server's;
+    /// otherwise the connection holds it until the handshake ends.
+    pub false_start: bool,
 }
 
 /// The bytes of a [`Scenario`] at the start of every input.
@@ -179,8 +185,8 @@ impl Scenario {
     /// type, 4 client auth, 5 resume, 6 early data, 7 retry; byte 1 bits
     /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie, 5 large
     /// hello, 6 refused 0-RTT, 7 close_notify; byte 2 bit 0 external PSK,
-    /// 1 renegotiation, 2 imported PSK, 3 half-RTT data, 4 GREASE (the
-    /// other bits are ignored).
+    /// 1 renegotiation, 2 imported PSK, 3 half-RTT data, 4 GREASE, 5
+    /// False Start (the other bits are ignored).
     pub fn from_bytes([a, b, c]: [u8; SCENARIO_LEN]) -> Self {
         Self {
             versions: a & 3,
@@ -202,6 +208,7 @@ impl Scenario {
             imported_psk: c & 4 != 0,
             half_rtt: c & 8 != 0,
             grease: c & 0x10 != 0,
+            false_start: c & 0x20 != 0,
         }
     }
 
@@ -227,7 +234,8 @@ impl Scenario {
                 | bit(self.renegotiation, 1)
                 | bit(self.imported_psk, 2)
                 | bit(self.half_rtt, 3)
-                | bit(self.grease, 4),
+                | bit(self.grease, 4)
+                | bit(self.false_start, 5),
         ]
     }
 
@@ -363,7 +371,8 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         .enable_tickets(true)
         .enable_early_data(scenario.early_data)
         .renegotiation(scenario.renegotiation)
-        .grease(scenario.grease);
+        .grease(scenario.grease)
+        .false_start(scenario.false_start);
     if scenario.client_auth {
         builder = builder.client_certificate(certified_key(usize::from(scenario.key_type)));
     }
@@ -462,11 +471,12 @@ pub struct Endpoint {
     /// ([`server_turn`]), and whether it did.
     renegotiate: bool,
     renegotiation_requested: bool,
-    /// A server that writes its data once it has answered the
-    /// ClientHello, before its handshake is done: sealed at once as
-    /// half-RTT data when the connection sends it, otherwise held until
-    /// the handshake ends.
-    half_rtt: bool,
+    /// An endpoint that writes its data before its handshake is done: a
+    /// client in its first turn, a server once it has answered the
+    /// ClientHello. Sealed at once when the connection sends it then (a
+    /// client's False Start, a server's half-RTT data), otherwise held
+    /// until the handshake ends.
+    write_in_handshake: bool,
     /// Application data received so far.
     pub received: Vec<u8>,
 }
@@ -492,6 +502,7 @@ impl Endpoint {
             } else {
                 Closing::Open
             },
+            write_in_handshake: scenario.false_start && !scenario.close_notify,
             ..Self::new(outgoing, scenario.key_update)
         }
     }
@@ -505,7 +516,7 @@ impl Endpoint {
                 Closing::Open
             },
             renegotiate: scenario.renegotiation,
-            half_rtt: scenario.half_rtt && !scenario.close_notify,
+            write_in_handshake: scenario.half_rtt && !scenario.close_notify,
             ..Self::new(outgoing, scenario.key_update)
         }
     }
@@ -530,7 +541,7 @@ impl Endpoint {
         let result = feed(conn, incoming).and_then(|()| {
             self.read_all(conn);
             let peer_closed = conn.process_new_packets()?.peer_has_closed;
-            self.send_half_rtt(conn)?;
+            self.send_in_handshake(conn)?;
             self.send(conn, peer_closed)
         });
         let mut bytes = std::mem::take(&mut self.sealed);
@@ -538,16 +549,18 @@ impl Endpoint {
         (bytes, result)
     }
 
-    /// A `half_rtt` server's data, written in the turn that answers the
-    /// ClientHello (a TLS 1.3 one: its version is settled) as far as the
-    /// connection takes it; what it does not take goes after the
-    /// handshake ([`Self::send`]).
-    fn send_half_rtt(&mut self, conn: &mut Connection) -> Result<(), Error> {
-        let answered = conn.protocol_version() == Some(ProtocolVersion::TLSv1_3);
-        if !self.half_rtt || !conn.is_handshaking() || !answered {
+    /// The data of an endpoint that writes it during the handshake, as
+    /// far as the connection takes it; what it does not take goes after
+    /// the handshake ([`Self::send`]). A `false_start` client writes in
+    /// its first turn; a `half_rtt` server in the turn that answers a
+    /// TLS 1.3 ClientHello (its version is settled then).
+    fn send_in_handshake(&mut self, conn: &mut Connection) -> Result<(), Error> {
+        let due = conn.side() == Side::Client
+            || conn.protocol_version() == Some(ProtocolVersion::TLSv1_3);
+        if !self.write_in_handshake || !conn.is_handshaking() || !due {
             return Ok(());
         }
-        self.half_rtt = false;
+        self.write_in_handshake = false;
         let taken = conn.writer().write(&self.outgoing).map_err(|_| {
             conn.error()
                 .cloned()
