@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::{
-    AlertDescription, CipherSuite, ClientConfig, ClientConnection, Clock, EarlyDataReason,
-    EarlyDataStatus, Error, ExternalPsk, ExternalPsks, HashAlgorithm, InMemoryServerStore,
-    ManualClock, NamedGroup, OsRng, ProtocolVersion, RotatingTicketer, ServerConfig,
-    ServerConnection, ServerSessionStore, Ticketer, UnixTime,
+    AlertDescription, CipherSuite, ClientConfig, ClientConnection, ClientSessionStore, Clock,
+    EarlyDataReason, EarlyDataStatus, Error, ExternalPsk, ExternalPsks, HashAlgorithm,
+    InMemoryClientStore, InMemoryServerStore, ManualClock, NamedGroup, OsRng, ProtocolVersion,
+    RotatingTicketer, ServerConfig, ServerConnection, ServerSessionStore, Ticketer, UnixTime,
     DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
 };
 
@@ -414,16 +414,32 @@ fn each_side_says_why_0rtt_was_not_used() {
         reasons_on_resumption(primed(off), server.clone()),
         (Some(R::Disabled), Some(R::PeerDeclined))
     );
-    // A client that would offer an ALPN protocol first where the ticket
-    // has none (RFC 8446 §4.2.10: 0-RTT goes with the session's).
-    let alpn = client_builder("p256")
+    // A client that no longer offers the ticket's ALPN protocol (RFC
+    // 8446 §4.2.10: 0-RTT goes with the session's, which the server must
+    // select again).
+    let alpn_server = server_builder("p256")
         .clock(setup.clock.clone())
-        .enable_early_data(true)
-        .alpn_protocols(&[b"h2"])
+        .session_store(setup.store.clone())
+        .ticketer(setup.ticketer.clone())
+        .max_early_data_size(MAX_EARLY)
+        .alpn_protocols(&[b"h2", b"http/1.1"])
         .build()
         .unwrap();
+    let sessions: Arc<dyn ClientSessionStore> =
+        Arc::new(InMemoryClientStore::new(setup.clock.clone()));
+    let alpn_client = |protocols: &[&[u8]]| {
+        client_builder("p256")
+            .clock(setup.clock.clone())
+            .enable_early_data(true)
+            .alpn_protocols(protocols)
+            .session_store(Some(sessions.clone()))
+            .build()
+            .unwrap()
+    };
+    prime(&alpn_client(&[b"h2"]), &alpn_server);
+    let http11 = alpn_client(&[b"http/1.1"]);
     assert_eq!(
-        reasons_on_resumption(primed(alpn), server.clone()),
+        reasons_on_resumption(http11, alpn_server.clone()),
         (Some(R::AlpnMismatch), Some(R::PeerDeclined))
     );
     // A server whose ticket did not resume: another store and ticketer.
@@ -857,6 +873,61 @@ fn rfc9846_4_2_11_early_data_accepted_with_another_psk_than_the_first_is_illegal
         err,
         Error::IllegalParameter(IllegalParameterReason::EarlyDataPskNotFirst)
     );
+}
+
+/// RFC 8446 §4.2.10: 0-RTT data goes under the session's ALPN protocol.
+/// A session that negotiated none (the server had no ALPN) is resumed
+/// with 0-RTT though the client offers protocols, and a server that
+/// again selects none accepts it; one that now selects a protocol
+/// declines it, and the data is sent again after the handshake. A
+/// session's protocol the client still offers, though not first, goes
+/// with 0-RTT too.
+#[test]
+fn rfc8446_4_2_10_0rtt_goes_under_the_sessions_alpn_protocol_or_none() {
+    let setup = Setup::new();
+    let client = |protocols: &[&[u8]]| {
+        client_builder("p256")
+            .clock(setup.clock.clone())
+            .enable_early_data(true)
+            .alpn_protocols(protocols)
+            .build()
+            .unwrap()
+    };
+    let server = |protocols: &[&[u8]]| {
+        server_builder("p256")
+            .clock(setup.clock.clone())
+            .session_store(setup.store.clone())
+            .ticketer(setup.ticketer.clone())
+            .max_early_data_size(MAX_EARLY)
+            .alpn_protocols(protocols)
+            .build()
+            .unwrap()
+    };
+    for (first, again, accepted, alpn) in [
+        (server(&[]), server(&[]), true, None),
+        (server(&[]), server(&[b"h2"]), false, Some(&b"h2"[..])),
+        (
+            server(&[b"http/1.1"]),
+            server(&[b"http/1.1"]),
+            true,
+            Some(&b"http/1.1"[..]),
+        ),
+    ] {
+        let offers = client(&[b"h2", b"http/1.1"]);
+        prime(&offers, &first);
+        let mut c = ClientConnection::new(offers.clone(), server_name("p256")).unwrap();
+        assert_eq!(c.early_data_status(), EarlyDataStatus::Offered);
+        c.write_early_data(b"early").unwrap();
+        let mut s = ServerConnection::new(again);
+        handshake(&mut c, &mut s);
+        assert_eq!(c.early_data_status() == EarlyDataStatus::Accepted, accepted);
+        assert_eq!(c.alpn_protocol(), alpn);
+        if !accepted {
+            c.writer().write_all(b"early").unwrap();
+            transfer(&mut c, &mut s).1.unwrap();
+        }
+        assert_eq!(read_all(&mut s), b"early");
+    }
 }
 
 #[test]

@@ -129,8 +129,8 @@ pub enum EarlyDataReason {
     /// is 0, the PSK is an external one or not the first identity, or the
     /// handshake chose another cipher suite than the session's.
     UnsupportedForSession,
-    /// The ALPN protocol is not the session's (client: the one it would
-    /// offer first).
+    /// The ALPN protocol is not the session's (client: the session's is
+    /// not among those it offers).
     AlpnMismatch,
     /// A HelloRetryRequest was sent (RFC 8446 §4.1.2: the second
     /// ClientHello carries no early_data).

@@ -87,8 +87,12 @@ pub(super) struct Resuming {
 
 /// How much 0-RTT data the first ClientHello is followed by (RFC 8446
 /// §4.2.10), or why none: 0-RTT on, TLS 1.3 offered, a ticket to resume
-/// that allows some, and the ALPN protocol we would offer first the
-/// ticket's.
+/// that allows some, and an ALPN protocol the server can select again.
+/// The data goes under the session's protocol, which the server accepts
+/// only if it selects that one again (§4.2.10): so one we still offer,
+/// or none for a session that had none (a server that negotiated no
+/// protocol, as one without ALPN, likely negotiates none again), as
+/// BoringSSL's client offers it.
 fn early_data_offer(
     config: &ClientConfig,
     resuming: Option<&Resuming>,
@@ -104,8 +108,10 @@ fn early_data_offer(
         .ok()
         .filter(|max| *max > 0)
         .ok_or(EarlyDataReason::UnsupportedForSession)?;
-    if ticket.alpn_protocol.as_ref() != config.common.alpn_protocols.first() {
-        return Err(EarlyDataReason::AlpnMismatch);
+    if let Some(protocol) = &ticket.alpn_protocol {
+        if !config.common.alpn_protocols.contains(protocol) {
+            return Err(EarlyDataReason::AlpnMismatch);
+        }
     }
     Ok(max)
 }
