@@ -12,6 +12,10 @@
 //!   offering (client) or accepting (server) the session of the first;
 //!   `-on-initial-FLAG` applies only to the first connection,
 //!   `-on-resume-FLAG` only to the others, a bare flag to all;
+//!   a client's resumption whose 0-RTT data was rejected (BoringSSL's
+//!   "retry", which in ferrotls is the same connection going on) is
+//!   checked against the bare flags and the `-on-retry-expect-…` ones
+//!   instead, and writes nothing more of its own;
 //! - exit 0 on success with nothing on stderr, 1 with the reason on stderr
 //!   on failure, and 89 for a flag this shim does not implement, which the
 //!   runner counts as "unimplemented" rather than failed.
@@ -130,6 +134,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-curve-id", Kind::Value),
     ("expect-session-miss", Kind::Switch),
     ("shim-writes-first", Kind::Switch),
+    ("key-update", Kind::Switch),
     ("shim-shuts-down", Kind::Switch),
     ("check-close-notify", Kind::Switch),
     ("verify-peer", Kind::Switch),
@@ -281,22 +286,32 @@ impl From<String> for Stop {
     }
 }
 
-/// The flags of the first connection and of the resumptions.
-fn parse(args: &[String]) -> Result<(Flags, Flags), Stop> {
+/// The flags of the first connection, of the resumptions, and of what
+/// follows a client's resumption whose 0-RTT data was rejected.
+fn parse(args: &[String]) -> Result<(Flags, Flags, Flags), Stop> {
     let mut initial = Flags::default();
     let mut resume = Flags::default();
+    let mut retry = Flags::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let bare = arg
             .strip_prefix('-')
             .ok_or_else(|| Stop::Failed(format!("not a flag: {arg}")))?;
-        let (name, to_initial, to_resume) = if let Some(n) = bare.strip_prefix("on-initial-") {
-            (n, true, false)
-        } else if let Some(n) = bare.strip_prefix("on-resume-") {
-            (n, false, true)
-        } else {
-            (bare, true, true)
-        };
+        let retried = bare.strip_prefix("on-retry-");
+        // Only expectations can change after the connection started.
+        if retried.is_some_and(|n| !n.starts_with("expect-")) {
+            return Err(Stop::Unimplemented(format!("unimplemented flag: {arg}")));
+        }
+        let (name, to_initial, to_resume, to_retry) =
+            if let Some(n) = bare.strip_prefix("on-initial-") {
+                (n, true, false, false)
+            } else if let Some(n) = bare.strip_prefix("on-resume-") {
+                (n, false, true, false)
+            } else if let Some(n) = retried {
+                (n, false, false, true)
+            } else {
+                (bare, true, true, true)
+            };
         let (name, kind) = FLAGS
             .iter()
             .copied()
@@ -314,10 +329,13 @@ fn parse(args: &[String]) -> Result<(Flags, Flags), Stop> {
             initial.add(name, kind, value.clone());
         }
         if to_resume {
-            resume.add(name, kind, value);
+            resume.add(name, kind, value.clone());
+        }
+        if to_retry {
+            retry.add(name, kind, value);
         }
     }
-    Ok((initial, resume))
+    Ok((initial, resume, retry))
 }
 
 /// The versions between `-min-version` and `-max-version` but those a
@@ -405,6 +423,9 @@ struct Local {
     hellos: Arc<ServerHellos>,
     /// How much of its first write a client sent as 0-RTT data.
     sent_early: usize,
+    /// A client resumption's expectations should its 0-RTT data be
+    /// rejected.
+    retry: Option<Flags>,
 }
 
 impl Local {
@@ -428,6 +449,7 @@ impl Local {
             psks,
             hellos: Arc::new(ServerHellos::default()),
             sent_early: 0,
+            retry: None,
         })
     }
 
@@ -927,8 +949,10 @@ fn check(
             if conn.is_resumed() { "" } else { " not" }
         )));
     }
+    // An empty name (which ALPN cannot negotiate, RFC 7301 §3.1) expects
+    // none, as in BoringSSL's shim.
     if let Some(want) = flags.value("expect-alpn") {
-        if conn.alpn_protocol() != Some(want.as_bytes()) {
+        if conn.alpn_protocol().unwrap_or_default() != want.as_bytes() {
             return Err(Stop::Failed(format!(
                 "want ALPN {want:?}, got {:?}",
                 conn.alpn_protocol().map(String::from_utf8_lossy)
@@ -1059,8 +1083,12 @@ where
         tls.write_all(SHIM_INITIAL_WRITE)?;
     }
     tls.complete_handshake()?;
-    check(&tls.conn, flags, is_resume, local)?;
     let early_data = tls.conn.early_data_status();
+    let flags = match &local.retry {
+        Some(retry) if early_data == EarlyDataStatus::Rejected => retry,
+        _ => flags,
+    };
+    check(&tls.conn, flags, is_resume, local)?;
     if flags.on("expect-accept-early-data") && early_data != EarlyDataStatus::Accepted
         || flags.on("expect-reject-early-data") && early_data == EarlyDataStatus::Accepted
         || flags.on("expect-no-offer-early-data") && early_data != EarlyDataStatus::NotOffered
@@ -1072,6 +1100,10 @@ where
         if got != Some(want) {
             return Err(Stop::Failed(format!("0-RTT reason {got:?}, wanted {want}")));
         }
+    }
+    // An unsolicited KeyUpdate (RFC 8446 §4.6.3), before any data.
+    if flags.on("key-update") {
+        tls.conn.refresh_traffic_keys(false)?;
     }
     if !false_started {
         if let Some(material) = exported(&tls.conn, flags)? {
@@ -1275,7 +1307,7 @@ fn connect(flags: &Flags) -> Result<TcpStream, Stop> {
 }
 
 fn run(args: &[String]) -> Result<(), Stop> {
-    let (initial, resume) = parse(args)?;
+    let (initial, resume, retry) = parse(args)?;
     let resumptions: usize = initial.number("resume-count")?.unwrap_or(0);
     let shared = Shared::new()?;
     for i in 0..=resumptions {
@@ -1297,6 +1329,7 @@ fn run(args: &[String]) -> Result<(), Stop> {
                 .map_err(|e| format!("server name: {e}"))?;
             let mut conn = ClientConnection::new(client_config(flags, &shared, &local)?, name)?;
             local.sent_early = offer_early_data(&mut conn, flags, i > 0)?;
+            local.retry = (i > 0).then(|| retry.clone());
             settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         }
     }
