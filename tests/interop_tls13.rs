@@ -177,6 +177,22 @@ fn our_client_resumes_openssl_tickets_and_keeps_fresh_session_ids() {
 
 #[test]
 fn openssl_accepts_our_early_data() {
+    openssl_takes_our_early_data(&[]);
+}
+
+/// RFC 8446 §4.2.10: 0-RTT goes under the session's ALPN protocol. A
+/// client offering protocols to an `s_server` that negotiates none
+/// resumes that session (which has none) with 0-RTT, and OpenSSL, again
+/// selecting none, takes it.
+#[test]
+fn rfc8446_4_2_10_openssl_without_alpn_accepts_our_early_data_offered_with_alpn() {
+    openssl_takes_our_early_data(&["--alpn", "h2,http/1.1"]);
+}
+
+/// `ferrotls client` with `extra` options gets a ticket from `s_server
+/// -early_data`, then resumes with a request as 0-RTT data, which
+/// OpenSSL accepts and prints.
+fn openssl_takes_our_early_data(extra: &[&str]) {
     let dir = Scratch::new("openssl-early");
     let early = &dir.file("early.txt");
     std::fs::write(early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
@@ -187,7 +203,7 @@ fn openssl_accepts_our_early_data() {
     let (mut server, port) = openssl_server("p256", OPENSSL_TLS13, &["-early_data"]);
     let addr = format!("127.0.0.1:{port}");
     let root = vector("p256-root.pem");
-    let client = |extra: &[&str]| {
+    let client = |more: &[&str]| {
         let mut args = vec![
             "client",
             addr.as_str(),
@@ -200,6 +216,7 @@ fn openssl_accepts_our_early_data() {
             early,
         ];
         args.extend_from_slice(extra);
+        args.extend_from_slice(more);
         Peer::spawn(ferrotls_bin(), &args)
     };
     // The first connection gets a ticket allowing 0-RTT; its request goes
