@@ -1032,6 +1032,9 @@ pub struct ServerConfig {
     /// resumption with 0-RTT, whose liveness: the ClientHello may be a
     /// replay, RFC 8446 §8) is not yet checked. Never when the server
     /// asks for a client certificate, whose owner would not yet be known.
+    /// With it, the blocking and async streams also read accepted 0-RTT
+    /// data as it comes, before the client's Finished, so that the
+    /// answer can go then.
     pub send_half_rtt_data: bool,
     /// GREASE (RFC 8701 §3.2): in TLS 1.3, each NewSessionTicket carries
     /// an empty extension of a reserved type, and each CertificateRequest

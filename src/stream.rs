@@ -44,12 +44,17 @@ where
     C: core::ops::DerefMut<Target = Connection>,
     T: Read + Write,
 {
+    /// Completes the handshake first, but for a server sending half-RTT
+    /// data, which reads accepted 0-RTT data as it comes
+    /// ([`crate::ServerConfig::send_half_rtt_data`]).
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.complete_handshake()?;
+        if self.conn.waits_to_read() || self.conn.wants_write() {
+            self.conn.complete_io_until_readable(self.sock)?;
+        }
         loop {
             match self.conn.reader().read(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if self.conn.complete_io(self.sock)?.0 == 0 {
+                    if self.conn.complete_io_until_readable(self.sock)?.0 == 0 {
                         // Give the reader its say: close_notify or EOF.
                         return self.conn.reader().read(buf);
                     }

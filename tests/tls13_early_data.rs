@@ -196,6 +196,70 @@ fn without_half_rtt_data_the_answer_waits_for_the_client_finished() {
     assert!(reply_in_the_first_flight(false).is_empty());
 }
 
+/// How long the client of [`stream_server_answers_0rtt`] waits for the
+/// answer before it sends its Finished anyway.
+const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A blocking `Stream` server (sending half-RTT data or not) reads a
+/// resumed client's 0-RTT request `GET`, answers `reply` and reads
+/// `after`; the client holds its Finished back until the answer is in, or
+/// for [`ANSWER_WAIT`]. Returns what the client read before its Finished
+/// went, and whether the server was still in its handshake when it
+/// answered.
+fn stream_server_answers_0rtt(half_rtt: bool) -> (Vec<u8>, bool) {
+    let setup = Setup::new();
+    let client = setup.client();
+    let server = server_builder("p256")
+        .clock(setup.clock.clone())
+        .session_store(setup.store.clone())
+        .ticketer(setup.ticketer.clone())
+        .max_early_data_size(MAX_EARLY)
+        .send_half_rtt_data(half_rtt)
+        .build()
+        .unwrap();
+    prime(&client, &server);
+    let (mut client_io, mut server_io) = std::os::unix::net::UnixStream::pair().unwrap();
+    let server_side = std::thread::spawn(move || {
+        let mut s = ServerConnection::new(server);
+        let mut stream = ferrotls::Stream::new(&mut s, &mut server_io);
+        let mut request = [0; 3];
+        stream.read_exact(&mut request).unwrap();
+        assert_eq!(&request, b"GET");
+        stream.write_all(b"reply").unwrap();
+        let answered_in_handshake = stream.conn.is_handshaking();
+        let mut after = [0; 5];
+        stream.read_exact(&mut after).unwrap();
+        assert_eq!(&after, b"after");
+        answered_in_handshake
+    });
+    client_io.set_read_timeout(Some(ANSWER_WAIT)).unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    c.write_early_data(b"GET").unwrap();
+    while c.wants_write() {
+        c.write_tls(&mut client_io).unwrap();
+    }
+    let mut before_finished = Vec::new();
+    while before_finished.len() < b"reply".len() && c.read_tls(&mut client_io).unwrap_or(0) > 0 {
+        c.process_new_packets().unwrap();
+        before_finished.extend(read_all(&mut c));
+    }
+    c.writer().write_all(b"after").unwrap();
+    while c.wants_write() {
+        c.write_tls(&mut client_io).unwrap();
+    }
+    (before_finished, server_side.join().unwrap())
+}
+
+/// RFC 8446 §4.4.4 with §4.2.10: a blocking `Stream` server that sends
+/// half-RTT data reads the accepted 0-RTT request before the client's
+/// Finished and its answer goes then; without half-RTT data the read
+/// waits for that Finished.
+#[test]
+fn rfc8446_4_4_4_a_half_rtt_stream_server_answers_0rtt_before_the_client_finished() {
+    assert_eq!(stream_server_answers_0rtt(true), (b"reply".to_vec(), true));
+    assert_eq!(stream_server_answers_0rtt(false), (Vec::new(), false));
+}
+
 #[test]
 fn rfc8446_4_4_4_no_half_rtt_data_to_a_client_asked_for_a_certificate() {
     let client = client_builder("p256")

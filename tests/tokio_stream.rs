@@ -11,11 +11,12 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{client_builder, server_builder, server_name};
+use common::{client_builder, handshaken, server_builder, server_name};
 use ferrotls::tokio::{client, server, LazyConfigAcceptor, TlsAcceptor, TlsConnector};
 use ferrotls::{
-    AlertDescription, CertificateError, ClientConfig, ClientConnection, Connection, Error,
-    ProtocolVersion, ServerConfig, ServerConnection,
+    AlertDescription, CertificateError, ClientConfig, ClientConnection, Connection,
+    EarlyDataStatus, Error, InMemoryServerStore, ProtocolVersion, ServerConfig, ServerConnection,
+    SystemClock,
 };
 use tokio::io::{duplex, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -489,6 +490,59 @@ async fn rfc8446_4_4_4_accept_resolves_where_half_rtt_data_may_go() {
             .await
             .unwrap();
         assert_eq!(got, b"half");
+    })
+    .await
+}
+
+/// RFC 8446 §4.4.4 with §4.2.10: through `TlsAcceptor`, a server that
+/// sends half-RTT data reads a resumed client's accepted 0-RTT request
+/// before the client's Finished and its answer goes then; the client
+/// holds its Finished back until the answer is in.
+#[tokio::test]
+async fn rfc8446_4_4_4_a_half_rtt_server_reads_0rtt_and_answers_before_the_client_finished() {
+    within(async {
+        let client_config = client_builder("p256")
+            .enable_early_data(true)
+            .build()
+            .unwrap();
+        let server_config = server_builder("p256")
+            .session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))))
+            .max_early_data_size(1024)
+            .send_half_rtt_data(true)
+            .build()
+            .unwrap();
+        handshaken(
+            client_config.clone(),
+            server_config.clone(),
+            server_name("p256"),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let socket = std::net::TcpStream::connect(addr).unwrap();
+            let mut conn = ClientConnection::new(client_config, server_name("p256")).unwrap();
+            conn.write_early_data(b"GET").unwrap();
+            holding_back_last_flight(conn, socket, b"reply".len())
+        });
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut stream = TlsAcceptor::from(server_config).accept(tcp).await.unwrap();
+        let mut request = [0; 3];
+        stream.read_exact(&mut request).await.unwrap();
+        assert_eq!(&request, b"GET");
+        assert_eq!(
+            stream.get_ref().1.early_data_status(),
+            EarlyDataStatus::Accepted
+        );
+        assert!(stream.get_ref().1.is_handshaking());
+        stream.write_all(b"reply").await.unwrap();
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).await.unwrap();
+        assert_eq!(rest, b"done");
+        drop(stream);
+        let got = tokio::task::spawn_blocking(move || client.join().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(got, b"reply");
     })
     .await
 }

@@ -198,6 +198,31 @@ impl Connection {
         self.is_handshaking() && !self.common.sends_application_data()
     }
 
+    /// [`Self::complete_io`], but the handshake runs only until received
+    /// application data can be read before it ends, where it can: a
+    /// server sending half-RTT data reads the accepted 0-RTT data as it
+    /// comes. From there each call reads once, as after the handshake.
+    /// What a blocking read waits for.
+    pub(crate) fn complete_io_until_readable<T: io::Read + io::Write>(
+        &mut self,
+        io: &mut T,
+    ) -> io::Result<(usize, usize)> {
+        self.drive_io(io, Self::waits_to_read)
+    }
+
+    /// Whether received application data waits for the handshake to be
+    /// read: it is running, and this is not a server that sends half-RTT
+    /// data and accepted the client's 0-RTT data. Such a server acts
+    /// before the client's Finished already (RFC 8446 §4.4.4), so it may
+    /// read the 0-RTT request it answers then (§4.2.10; the data may be a
+    /// replay, §8, as it may after the handshake).
+    pub(crate) fn waits_to_read(&self) -> bool {
+        self.is_handshaking()
+            && !(self.side() == Side::Server
+                && self.common.sends_application_data()
+                && self.early_data_status() == EarlyDataStatus::Accepted)
+    }
+
     /// The loop of [`Self::complete_io`]: the handshake is driven while
     /// `handshaking` holds.
     fn drive_io<T: io::Read + io::Write>(

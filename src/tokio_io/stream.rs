@@ -14,8 +14,9 @@ use crate::conn::Connection;
 /// A TLS connection `C` ([`crate::ClientConnection`] or
 /// [`crate::ServerConnection`]) over the transport `IO`.
 ///
-/// Reading completes the handshake first, then reads and decrypts
-/// records as needed: `Ok` with nothing read (end of stream) only after
+/// Reading completes the handshake first (but for a server sending
+/// half-RTT data, which reads accepted 0-RTT data as it comes), then
+/// reads and decrypts records as needed: `Ok` with nothing read (end of stream) only after
 /// the peer's close_notify; a transport that ends without one fails with
 /// `io::ErrorKind::UnexpectedEof` (a truncation attack, RFC 8446 §6.1).
 /// Writing completes the handshake (or drives it to a client's False
@@ -169,7 +170,7 @@ where
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        ready!(this.poll_handshake(cx))?;
+        ready!(this.poll_handshake_while(cx, Connection::waits_to_read))?;
         if buf.remaining() == 0 {
             return Poll::Ready(Ok(()));
         }
