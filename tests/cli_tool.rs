@@ -13,10 +13,11 @@ mod interop_support;
 
 use interop_support::*;
 
-use ferrotls::{ClientConnection, ProtocolVersion, StreamOwned};
+use ferrotls::{ClientConnection, EarlyDataStatus, ProtocolVersion, StreamOwned};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn code(status: std::process::ExitStatus) -> i32 {
     status.code().expect("exited normally")
@@ -1059,4 +1060,78 @@ fn a_closed_stdout_ends_client_and_server_quietly() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert_eq!(code(status), 0, "{rest:?}");
     assert!(rest.is_empty(), "{rest:?}");
+}
+
+/// How long the client of [`page_before_client_finished`] waits for the
+/// page before it sends its Finished anyway.
+const PAGE_WAIT: Duration = Duration::from_secs(2);
+
+/// `ferrotls server --www --early-data` with `extra` options: a first
+/// connection leaves a ticket allowing 0-RTT, then a resumption sends its
+/// request as 0-RTT data and holds its Finished back until the page is
+/// in, or for [`PAGE_WAIT`]. Returns what it read before its Finished
+/// went, then whether the whole page came in the end.
+fn page_before_client_finished(extra: &[&str]) -> (Vec<u8>, bool) {
+    const REQUEST: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
+    let mut args = vec!["--www", "--early-data", "16384", "--max-connections", "2"];
+    args.extend_from_slice(extra);
+    let (server, port) = ferrotls_server(&args);
+    let config = common::client_builder("p256")
+        .enable_early_data(true)
+        .build()
+        .expect("client configuration");
+    let name = common::server_name("p256");
+    let first = ClientConnection::new(config.clone(), name.clone()).expect("connection");
+    let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(WAIT)).expect("read timeout");
+    let mut tls = StreamOwned::new(first, sock);
+    tls.write_all(REQUEST).expect("request");
+    let mut page = Vec::new();
+    tls.read_to_end(&mut page).expect("first page");
+    let mut conn = ClientConnection::new(config, name).expect("connection");
+    assert_eq!(
+        conn.write_early_data(REQUEST).expect("0-RTT"),
+        REQUEST.len()
+    );
+    let mut sock = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(PAGE_WAIT))
+        .expect("read timeout");
+    while conn.wants_write() {
+        conn.write_tls(&mut sock)
+            .expect("ClientHello and 0-RTT data");
+    }
+    let mut early = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !early.ends_with(b"extended_master_secret: true\n")
+        && conn.read_tls(&mut sock).unwrap_or(0) > 0
+    {
+        conn.process_new_packets().expect("server flight");
+        while let Ok(n @ 1..) = conn.reader().read(&mut buf) {
+            early.extend_from_slice(&buf[..n]);
+        }
+    }
+    sock.set_read_timeout(Some(WAIT)).expect("read timeout");
+    let mut tls = StreamOwned::new(conn, sock);
+    let mut rest = Vec::new();
+    tls.read_to_end(&mut rest).expect("the rest");
+    assert_eq!(tls.conn.early_data_status(), EarlyDataStatus::Accepted);
+    let all = [early.as_slice(), &rest].concat();
+    let whole =
+        all.starts_with(b"HTTP/1.0 200 OK") && all.ends_with(b"extended_master_secret: true\n");
+    let (status, log) = server.wait_exit();
+    assert_eq!(code(status), 0, "{log}");
+    (early, whole)
+}
+
+/// RFC 8446 §4.4.4: `--half-rtt` answers a request sent as 0-RTT data in
+/// the server's first flight, before the client's Finished; without it
+/// the page waits for that Finished. Either way the whole page comes.
+#[test]
+fn half_rtt_answers_a_0rtt_request_before_the_client_finished() {
+    let (early, whole) = page_before_client_finished(&["--half-rtt"]);
+    assert!(early.starts_with(b"HTTP/1.0 200 OK"), "{early:?}");
+    assert!(whole);
+    let (early, whole) = page_before_client_finished(&[]);
+    assert!(early.is_empty(), "{early:?}");
+    assert!(whole);
 }

@@ -59,6 +59,15 @@ where
         std::future::poll_fn(|cx| self.poll_handshake(cx)).await
     }
 
+    /// [`Self::complete_handshake`], but only until data written now goes
+    /// out at once: a client's False Start (RFC 7918) or a server's
+    /// half-RTT data (RFC 8446 §4.4.4) stops it before the handshake's
+    /// end, as [`Connection::complete_io_until_writable`] does. A read
+    /// goes on from there.
+    pub async fn complete_handshake_until_writable(&mut self) -> io::Result<()> {
+        std::future::poll_fn(|cx| self.poll_writable(cx)).await
+    }
+
     /// The transport and the connection (for its queries: version, suite,
     /// ALPN, session ID…).
     pub fn get_ref(&self) -> (&IO, &C) {

@@ -39,7 +39,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--cert FILE --key FIL
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
     [--key-update-path PATH] \
-    [--renegotiation] [--grease] [--prioritize-chacha] [--ocsp FILE] \
+    [--renegotiation] [--grease] [--prioritize-chacha] [--half-rtt] [--ocsp FILE] \
     [--handshake-timeout SECS] [--idle-timeout SECS] [--max-connections N] [--json]";
 
 pub const ABOUT: &str = "Serves TLS until killed, or until --max-connections connections are \
@@ -92,6 +92,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag("renegotiation", "TLS <=1.2: accept a client's secure renegotiation (RFC 5746), and let --require-cert-path renegotiate to ask for the certificate"),
     flag("grease", "TLS 1.3: put reserved GREASE values a client must ignore in tickets and certificate requests (RFC 8701)"),
     flag("prioritize-chacha", "choose ChaCha20-Poly1305 for a client that prefers it to every other suite it could get, our order otherwise (OpenSSL's SSL_OP_PRIORITIZE_CHACHA)"),
+    flag("half-rtt", "TLS 1.3: report the handshake and answer once our Finished is sent, before the client's (half-RTT data, RFC 8446 §4.4.4): with --early-data a request sent as 0-RTT data is answered in our first flight; never when a client certificate is asked for"),
     value("keylog", "FILE", "append NSS key log lines to FILE (default: $SSLKEYLOGFILE)"),
     value("ocsp", "FILE", "staple the DER OCSP response in FILE for clients that ask (status_request); re-read when it changes, no staple while it is missing or bad"),
     value("handshake-timeout", "SECS", "close a connection whose whole handshake takes longer (default 10)"),
@@ -402,7 +403,8 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     builder = builder
         .renegotiation(options.has("renegotiation"))
         .grease(options.has("grease"))
-        .prioritize_chacha(options.has("prioritize-chacha"));
+        .prioritize_chacha(options.has("prioritize-chacha"))
+        .send_half_rtt_data(options.has("half-rtt"));
     if let Some(log) = settings::key_log(options)? {
         builder = builder.key_log(log);
     }
@@ -481,8 +483,10 @@ async fn accept_loop(
 
 /// Runs one connection: handshake (within the handshake deadline),
 /// report, then the mode's exchange (each read and write within the idle
-/// timeout). A client that goes away once the handshake is done is not a
-/// failure (see [`went_away`]), as with `openssl s_server`.
+/// timeout). With `--half-rtt` the handshake runs only to where our data
+/// may go, and the exchange's first read completes it. A client that
+/// goes away once the handshake is done is not a failure (see
+/// [`went_away`]), as with `openssl s_server`.
 async fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
     let config = match &service.ocsp {
         Some(file) => file.config(),
@@ -492,11 +496,11 @@ async fn connection(sock: TcpStream, service: &Service) -> Result<(), String> {
     let handshake = within(
         service.handshake_timeout,
         "the handshake",
-        tls.complete_handshake(),
+        tls.complete_handshake_until_writable(),
     )
     .await;
     let conn = tls.get_ref().1;
-    let result = if conn.is_handshaking() || conn.error().is_some() {
+    let result = if (handshake.is_err() && conn.is_handshaking()) || conn.error().is_some() {
         handshake
     } else {
         // Reported even when sending the last handshake bytes (TLS 1.3
