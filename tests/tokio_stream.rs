@@ -546,3 +546,56 @@ async fn rfc8446_4_4_4_a_half_rtt_server_reads_0rtt_and_answers_before_the_clien
     })
     .await
 }
+
+/// RFC 8446 §4.2.10: `connect_with_early_data` sends its data as 0-RTT
+/// data as far as the ticket allows and the rest after the handshake, or
+/// all of it again when the server rejects 0-RTT; the server reads it
+/// once and in order each way (then the client's close_notify).
+#[tokio::test]
+async fn connect_with_early_data_delivers_its_data_once_and_in_order() {
+    within(async {
+        const DATA: &[u8] = b"GET /early HTTP/1.0\r\n\r\n";
+        for (max_early, rejects, status) in [
+            (1024, false, EarlyDataStatus::Accepted),
+            (8, false, EarlyDataStatus::Accepted),
+            (1024, true, EarlyDataStatus::Rejected),
+        ] {
+            let issuing = server_builder("p256")
+                .session_store(Arc::new(InMemoryServerStore::new(Arc::new(SystemClock))))
+                .max_early_data_size(max_early)
+                .build()
+                .unwrap();
+            let client_config = client_builder("p256")
+                .enable_early_data(true)
+                .build()
+                .unwrap();
+            handshaken(client_config.clone(), issuing.clone(), server_name("p256"));
+            // The same store and ticketer: the ticket resumes, its 0-RTT
+            // data is refused.
+            let mut serving = ServerConfig::clone(&issuing);
+            if rejects {
+                serving.max_early_data_size = 0;
+            }
+            let (client_io, server_io) = duplex(64 * 1024);
+            let server = tokio::spawn(async move {
+                let mut stream = TlsAcceptor::from(Arc::new(serving))
+                    .accept(server_io)
+                    .await
+                    .unwrap();
+                let mut got = Vec::new();
+                stream.read_to_end(&mut got).await.unwrap();
+                (got, stream.get_ref().1.early_data_status())
+            });
+            let mut stream = TlsConnector::from(client_config)
+                .connect_with_early_data(server_name("p256"), client_io, DATA)
+                .await
+                .unwrap();
+            assert_eq!(stream.get_ref().1.early_data_status(), status);
+            stream.shutdown().await.unwrap();
+            let (got, server_status) = server.await.unwrap();
+            assert_eq!(got, DATA, "{max_early} {rejects}");
+            assert_eq!(server_status, status);
+        }
+    })
+    .await
+}

@@ -128,7 +128,7 @@ where
 
     /// Drives the handshake until it completes, its last flight sent and
     /// the transport flushed.
-    fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    pub(super) fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_handshake_while(cx, Connection::is_handshaking)
     }
 
