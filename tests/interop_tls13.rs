@@ -425,33 +425,8 @@ fn rfc8446_4_2_10_our_server_without_early_data_skips_openssl_0rtt() {
 /// client reads the page with the handshake.
 #[test]
 fn openssl_s_client_reads_our_half_rtt_answer_to_its_early_data() {
-    let dir = Scratch::new("s-client-half-rtt");
-    let sess = &dir.file("sess.pem");
-    let early = &dir.file("early.txt");
-    std::fs::write(early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
-    let (server, port) = ferrotls_server(&[
-        "--early-data",
-        "16384",
-        "--half-rtt",
-        "--max-connections",
-        "2",
-    ]);
-    let first = s_client_to_p256(
-        port,
-        &["-tls1_3", "-sess_out", sess],
-        b"GET / HTTP/1.0\r\n\r\n",
-    );
-    assert!(first.contains("ferrotls server"), "{first}");
-    let second = s_client_to_p256(
-        port,
-        &["-tls1_3", "-sess_in", sess, "-early_data", early],
-        b"",
-    );
-    assert!(second.contains("Early data was accepted"), "{second}");
-    assert!(second.contains("early_data: accepted"), "{second}");
-    let (status, log) = server.wait_exit();
-    assert!(status.success(), "{log}");
-    assert_eq!(json_lines(&log)[1].get("early_data"), "accepted");
+    let json = s_client_0rtt_to_our_server(&["--early-data", "16384", "--half-rtt"]);
+    assert_eq!(json[1].get("early_data"), "accepted");
 }
 
 #[test]

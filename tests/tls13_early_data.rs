@@ -83,6 +83,22 @@ impl Setup {
         (client, server)
     }
 
+    /// A primed client and a server accepting `MAX_EARLY` bytes of 0-RTT,
+    /// sending half-RTT data when `half_rtt`.
+    fn primed_half_rtt(&self, half_rtt: bool) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+        let client = self.client();
+        let server = server_builder("p256")
+            .clock(self.clock.clone())
+            .session_store(self.store.clone())
+            .ticketer(self.ticketer.clone())
+            .max_early_data_size(MAX_EARLY)
+            .send_half_rtt_data(half_rtt)
+            .build()
+            .unwrap();
+        prime(&client, &server);
+        (client, server)
+    }
+
     fn client(&self) -> Arc<ClientConfig> {
         client_builder("p256")
             .clock(self.clock.clone())
@@ -151,17 +167,7 @@ fn early_data_is_accepted_and_readable_before_the_handshake_ends() {
 /// what the client can read once the server's first flight is in, before
 /// its Finished went out.
 fn reply_in_the_first_flight(half_rtt: bool) -> Vec<u8> {
-    let setup = Setup::new();
-    let client = setup.client();
-    let server = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .ticketer(setup.ticketer.clone())
-        .max_early_data_size(MAX_EARLY)
-        .send_half_rtt_data(half_rtt)
-        .build()
-        .unwrap();
-    prime(&client, &server);
+    let (client, server) = Setup::new().primed_half_rtt(half_rtt);
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     let mut s = ServerConnection::new(server);
     // Written before the ClientHello arrives: held until data may go.
@@ -207,17 +213,7 @@ const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// went, and whether the server was still in its handshake when it
 /// answered.
 fn stream_server_answers_0rtt(half_rtt: bool) -> (Vec<u8>, bool) {
-    let setup = Setup::new();
-    let client = setup.client();
-    let server = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .ticketer(setup.ticketer.clone())
-        .max_early_data_size(MAX_EARLY)
-        .send_half_rtt_data(half_rtt)
-        .build()
-        .unwrap();
-    prime(&client, &server);
+    let (client, server) = Setup::new().primed_half_rtt(half_rtt);
     let (mut client_io, mut server_io) = std::os::unix::net::UnixStream::pair().unwrap();
     let server_side = std::thread::spawn(move || {
         let mut s = ServerConnection::new(server);

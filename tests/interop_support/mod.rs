@@ -277,6 +277,37 @@ pub fn s_client_to_p256(port: u16, options: &[&str], stdin: &[u8]) -> String {
     run("openssl", &args, stdin).1
 }
 
+/// `openssl s_client` against `ferrotls server` started with
+/// `server_args` (for two connections): the first saves the session, the
+/// second resumes it with a request as 0-RTT data, which both sides must
+/// report accepted, and gets the page. Returns the server's `--json`
+/// lines.
+pub fn s_client_0rtt_to_our_server(server_args: &[&str]) -> Vec<Json> {
+    let dir = Scratch::new("s-client-0rtt");
+    let sess = &dir.file("sess.pem");
+    let early = &dir.file("early.txt");
+    std::fs::write(early, b"GET /early HTTP/1.0\r\n\r\n").unwrap();
+    let mut args = server_args.to_vec();
+    args.extend(["--max-connections", "2"]);
+    let (server, port) = ferrotls_server(&args);
+    let first = s_client_to_p256(
+        port,
+        &["-tls1_3", "-sess_out", sess],
+        b"GET / HTTP/1.0\r\n\r\n",
+    );
+    assert!(first.contains("New, TLSv1.3"), "{first}");
+    let second = s_client_to_p256(
+        port,
+        &["-tls1_3", "-sess_in", sess, "-early_data", early],
+        b"",
+    );
+    assert!(second.contains("Early data was accepted"), "{second}");
+    assert!(second.contains("early_data: accepted"), "{second}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    json_lines(&log)
+}
+
 /// Like [`run`], but keeps stdin open until the output contains `until`
 /// (for clients that stop at end of input before the server answers).
 pub fn run_until(
