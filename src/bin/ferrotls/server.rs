@@ -570,6 +570,13 @@ async fn exchange(tls: &mut TlsStream<TcpStream>, service: &Service, page: &str)
                     path.as_deref()
                         .is_some_and(|path| request_asks_for(&line, path))
                 };
+                // A request read as 0-RTT data under --half-rtt comes
+                // before the client's Finished; asking for a certificate
+                // and a KeyUpdate are post-handshake messages (RFC 8446
+                // §4.6), so they wait for it.
+                if asks_for(&service.require_cert_path) || asks_for(&service.key_update_path) {
+                    within(idle, "the handshake", tls.complete_handshake()).await?;
+                }
                 let response = if asks_for(&service.require_cert_path) {
                     cert_path::respond(tls, idle, page).await?
                 } else {
