@@ -213,6 +213,11 @@ pub const DEFAULT_MAX_REFUSED_RENEGOTIATIONS: usize = 4;
 /// records (constrained receivers); the bound below is
 /// [`crate::MIN_RECORD_SIZE_LIMIT`].
 pub const DEFAULT_RECORD_SIZE_LIMIT: u16 = crate::record::MAX_RECORD_SIZE_LIMIT_TLS13;
+
+/// The smallest [`CommonConfig::max_fragment_size`]: the smallest
+/// `record_size_limit` a peer may ask for (RFC 8449 §4), so that no
+/// configuration sends records smaller than any peer could.
+pub const MIN_MAX_FRAGMENT_SIZE: usize = crate::record::MIN_RECORD_SIZE_LIMIT;
 /// The most renegotiations a connection accepts when renegotiation is
 /// switched on (design §2, "bounded everything"; RFC 5746 §4.4 lets a
 /// side refuse any): each costs a full handshake, key exchange and
@@ -305,6 +310,14 @@ pub struct CommonConfig {
     /// maximum; [`DEFAULT_RECORD_SIZE_LIMIT`] by default, `None` announces
     /// none (then the peer's announcement is not answered either).
     pub record_size_limit: Option<u16>,
+    /// The most plaintext one record we send carries, below the
+    /// protocol's 2^14 bytes (RFC 8446 §5.1, RFC 5246 §6.2.1) and the
+    /// peer's `record_size_limit` (RFC 8449 §4); `None` (the default)
+    /// leaves those alone. As OpenSSL's `SSL_CTX_set_max_send_fragment`
+    /// and rustls's `max_fragment_size`: smaller records cost more
+    /// overhead but let a receiver decrypt sooner. From
+    /// [`MIN_MAX_FRAGMENT_SIZE`] to 2^14.
+    pub max_fragment_size: Option<u16>,
     /// TLS 1.3 certificate compression (RFC 8879), most preferred first:
     /// the algorithms we decompress (announced in the ClientHello or the
     /// CertificateRequest) and may compress our own certificate with;
@@ -343,6 +356,7 @@ impl Default for CommonConfig {
             psk_modes: DEFAULT_PSK_MODES.to_vec(),
             limits: Limits::default(),
             record_size_limit: Some(DEFAULT_RECORD_SIZE_LIMIT),
+            max_fragment_size: None,
             certificate_compression: crate::compression::DEFAULT_CERTIFICATE_COMPRESSION.to_vec(),
             certificate_compression_cache: Arc::default(),
         }
@@ -415,6 +429,11 @@ impl CommonConfig {
             return Err(Error::InvalidRequest(
                 InvalidRequestReason::RecordSizeLimitTooSmall,
             ));
+        }
+        if self.max_fragment_size.is_some_and(|len| {
+            !(MIN_MAX_FRAGMENT_SIZE..=crate::record::MAX_PLAINTEXT_LEN).contains(&usize::from(len))
+        }) {
+            return Err(Error::InvalidRequest(InvalidRequestReason::MaxFragmentSize));
         }
         if !self
             .certificate_compression
@@ -558,6 +577,15 @@ macro_rules! common_builder_methods {
         /// none; building fails below [`crate::MIN_RECORD_SIZE_LIMIT`].
         pub fn record_size_limit(mut self, limit: Option<u16>) -> Self {
             self.common.record_size_limit = limit;
+            self
+        }
+
+        /// Sends records of at most `len` bytes of plaintext
+        /// ([`CommonConfig::max_fragment_size`]), or of what the protocol
+        /// and the peer allow; building fails outside
+        /// [`MIN_MAX_FRAGMENT_SIZE`]..=2^14.
+        pub fn max_fragment_size(mut self, len: Option<u16>) -> Self {
+            self.common.max_fragment_size = len;
             self
         }
 

@@ -13,7 +13,8 @@
 //! so the compressed-certificate peers are Chromium
 //! (`tests/interop_chromium.rs`) and rustls (`tests/interop_rustls.rs`).
 //! OpenSSL 3.0 has neither extension, NSS
-//! 3.87's `tstclnt`/`selfserv` no switch for either.
+//! 3.87's `tstclnt`/`selfserv` no switch for either; its `s_client
+//! -msg` shows the records our `--max-send-fragment` sends.
 
 mod interop_support;
 
@@ -127,4 +128,36 @@ fn gnutls_without_compression_ignores_our_compress_certificate() {
     assert_eq!(json[0].get("version"), "TLSv1.3", "{out}");
     assert_eq!(json[0].get("certificate_compression"), "null", "{out}");
     assert_eq!(json[0].get("peer_certificates"), "2", "{out}");
+}
+
+/// `ferrotls server --max-send-fragment 512`: every record OpenSSL's
+/// `s_client -msg` receives from us, the encrypted flight and the page
+/// included, carries at most 512 bytes of plaintext (529 on the wire:
+/// the content type and the AES-GCM tag); the page needs several.
+#[test]
+fn openssl_sees_our_records_no_larger_than_max_send_fragment() {
+    let (_server, port) = ferrotls_server(&["--www", "--max-send-fragment", "512"]);
+    let out = s_client_to_p256(port, &["-tls1_3", "-msg"], b"GET / HTTP/1.0\r\n\r\n");
+    assert!(out.contains("ferrotls server"), "{out}");
+    // `<<< ... RecordHeader`, then the header's bytes: type, version,
+    // length.
+    let lines: Vec<&str> = out.lines().collect();
+    let lengths: Vec<usize> = lines
+        .windows(2)
+        .filter(|w| w[0].starts_with("<<<") && w[0].contains("RecordHeader"))
+        .filter_map(|w| {
+            let bytes: Vec<&str> = w[1].split_whitespace().collect();
+            (bytes.first() == Some(&"17"))
+                .then(|| usize::from_str_radix(&format!("{}{}", bytes[3], bytes[4]), 16).ok())
+                .flatten()
+        })
+        .collect();
+    assert!(
+        lengths.iter().all(|&len| len <= 512 + 1 + 16),
+        "{lengths:?}"
+    );
+    assert!(
+        lengths.iter().filter(|&&len| len == 512 + 1 + 16).count() >= 2,
+        "{lengths:?}"
+    );
 }

@@ -383,3 +383,64 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
     );
     assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
 }
+
+/// A configuration's `max_fragment_size` bounds the records that side
+/// sends, its handshake flight included, in both versions: below the
+/// protocol's maximum, and below the peer's record_size_limit when that
+/// is larger; where the peer's limit is smaller, the peer's holds.
+#[test]
+fn max_fragment_size_bounds_the_records_a_side_sends() {
+    use ferrotls::internal::error::InvalidRequestReason;
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let tls13 = version == ProtocolVersion::TLSv1_3;
+        // TLS 1.3 lengths here count the content type byte.
+        let content = |len: usize| if tls13 { len + 1 } else { len };
+        let client = client_builder("p256")
+            .versions(&[version])
+            .max_fragment_size(Some(700))
+            .record_size_limit(Some(200))
+            .build()
+            .unwrap();
+        let server = server_builder("p256")
+            .versions(&[version])
+            .max_fragment_size(Some(300))
+            .build()
+            .unwrap();
+        let (_, _, from_client, from_server) = run(client, server);
+        let to_client = protected_plaintext_lens(&from_server, tls13);
+        let to_server = protected_plaintext_lens(&from_client, tls13);
+        // The server: its own 300 is above the client's limit, 200 (in
+        // TLS 1.3 with the content type byte, RFC 8449 §4).
+        let peer_limit = 200;
+        assert!(
+            to_client.iter().all(|&len| len <= peer_limit),
+            "{to_client:?}"
+        );
+        assert!(to_client.contains(&peer_limit), "{to_client:?}");
+        // The client: its own 700 under the server's 2^14.
+        assert!(
+            to_server.iter().all(|&len| len <= content(700)),
+            "{to_server:?}"
+        );
+        assert!(to_server.contains(&content(700)), "{to_server:?}");
+        // Without the setting the client sends the 5000 bytes in one.
+        let plain = client_builder("p256").versions(&[version]).build().unwrap();
+        let server = server_builder("p256").versions(&[version]).build().unwrap();
+        let (_, _, from_client, _) = run(plain, server);
+        let lens = protected_plaintext_lens(&from_client, tls13);
+        assert!(lens.contains(&content(5000)), "{lens:?}");
+    }
+    for refused in [63, 16385] {
+        let built = client_builder("p256")
+            .max_fragment_size(Some(refused))
+            .build();
+        assert_eq!(
+            built.unwrap_err(),
+            Error::InvalidRequest(InvalidRequestReason::MaxFragmentSize)
+        );
+    }
+    assert!(server_builder("p256")
+        .max_fragment_size(Some(64))
+        .build()
+        .is_ok());
+}

@@ -583,9 +583,13 @@ impl CommonState {
     pub(crate) fn new(side: Side, config: &CommonConfig) -> Self {
         let joiner =
             HandshakeJoiner::with_max_certificate_len(config.limits.max_certificate_message_size);
+        let mut record = RecordLayer::new();
+        if let Some(len) = config.max_fragment_size {
+            record.set_max_fragment_size(len);
+        }
         Self {
             side,
-            record: RecordLayer::new(),
+            record,
             joiner,
             handshake_out: Vec::new(),
             message_buf: Vec::new(),

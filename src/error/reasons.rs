@@ -413,6 +413,7 @@ reasons! {
         PlaintextOutsideRecords => "plaintext outside the records handed out",
         UnsupportedCompression => "certificate compression algorithm not supported",
         RecordSizeLimitTooSmall => "record_size_limit below 64 (RFC 8449 §4)",
+        MaxFragmentSize => "max_fragment_size is 64 to 16384 bytes",
         PostHandshakeAuthNoVerifier => "no post-handshake client verifier is configured",
         PostHandshakeAuthNotNow => "post-handshake authentication needs a completed TLS 1.3 handshake",
         PostHandshakeAuthNotOffered => "the client did not offer post_handshake_auth",

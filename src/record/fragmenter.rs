@@ -11,8 +11,11 @@ use core::num::NonZeroU16;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fragmenter {
     /// At most [`MAX_PLAINTEXT_LEN`], so a `u16`: the fragmenter sits in
-    /// every connection.
+    /// every connection. Never more than `cap`.
     max_fragment_len: u16,
+    /// Our own bound on the plaintext of a record (a configuration's
+    /// `max_fragment_size`), whatever the peer allows.
+    cap: u16,
     /// The limit from the next write epoch on, when a TLS ≤ 1.2
     /// renegotiation has agreed one (see
     /// [`Fragmenter::set_next_epoch_record_size_limit`]).
@@ -30,8 +33,17 @@ impl Fragmenter {
     pub fn new() -> Self {
         Self {
             max_fragment_len: FULL_FRAGMENT_LEN,
+            cap: FULL_FRAGMENT_LEN,
             next_epoch_len: None,
         }
+    }
+
+    /// Sends at most `len` bytes of content per record from now on, even
+    /// where the protocol and the peer's `record_size_limit` allow more
+    /// (at least 1, at most [`MAX_PLAINTEXT_LEN`]).
+    pub fn set_cap(&mut self, len: u16) {
+        self.cap = len.clamp(1, FULL_FRAGMENT_LEN);
+        self.max_fragment_len = self.max_fragment_len.min(self.cap);
     }
 
     /// The most plaintext bytes one record carries.
@@ -42,7 +54,7 @@ impl Fragmenter {
     /// Applies the peer's `record_size_limit` (see
     /// `fragment_len_for_record_size_limit`).
     pub fn set_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {
-        self.max_fragment_len = fragment_len_u16(limit, tls13)?;
+        self.max_fragment_len = fragment_len_u16(limit, tls13)?.min(self.cap);
         Ok(())
     }
 
@@ -57,7 +69,7 @@ impl Fragmenter {
         limit: u16,
         tls13: bool,
     ) -> Result<(), Error> {
-        self.next_epoch_len = NonZeroU16::new(fragment_len_u16(limit, tls13)?);
+        self.next_epoch_len = NonZeroU16::new(fragment_len_u16(limit, tls13)?.min(self.cap));
         Ok(())
     }
 

@@ -434,6 +434,13 @@ impl RecordLayer {
             .saturating_mul(self.max_plaintext_len())
     }
 
+    /// Puts at most `len` bytes of content in each outgoing record, below
+    /// what the protocol and the peer allow (a configuration's
+    /// `max_fragment_size`).
+    pub fn set_max_fragment_size(&mut self, len: u16) {
+        self.fragmenter.set_cap(len);
+    }
+
     /// Applies the peer's `record_size_limit` to outgoing records
     /// (RFC 8449 §4). Fails with [`Error::IllegalParameter`] below 64.
     pub fn set_peer_record_size_limit(&mut self, limit: u16, tls13: bool) -> Result<(), Error> {

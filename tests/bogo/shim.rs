@@ -135,6 +135,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-session-miss", Kind::Switch),
     ("shim-writes-first", Kind::Switch),
     ("key-update", Kind::Switch),
+    ("max-send-fragment", Kind::Value),
     ("shim-shuts-down", Kind::Switch),
     ("check-close-notify", Kind::Switch),
     ("verify-peer", Kind::Switch),
@@ -778,7 +779,8 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .request_scts(flags.on("enable-signed-cert-timestamps"))
         .enable_early_data(flags.on("enable-early-data"))
         .grease(flags.on("enable-grease"))
-        .false_start(flags.on("false-start"));
+        .false_start(flags.on("false-start"))
+        .max_fragment_size(flags.number("max-send-fragment")?);
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
@@ -838,7 +840,8 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
         // BoringSSL's TLS 1.3 server always sends GREASE, and the runner
         // expects it (GREASE-Server-TLS13): every server test then runs
         // against GREASE tickets and certificate requests.
-        .grease(true);
+        .grease(true)
+        .max_fragment_size(flags.number("max-send-fragment")?);
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
     }

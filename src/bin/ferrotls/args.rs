@@ -104,6 +104,10 @@ pub const ALIASES: &[Alias] = &[
         meaning: Meaning::Same("alpn"),
     },
     Alias {
+        openssl: "max_send_frag",
+        meaning: Meaning::Same("max-send-fragment"),
+    },
+    Alias {
         openssl: "tls1_2",
         meaning: Meaning::Fixed(&[("min-version", "1.2"), ("max-version", "1.2")]),
     },

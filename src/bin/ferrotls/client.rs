@@ -29,7 +29,7 @@ pub const SYNOPSIS: &str =
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--key-shares LIST] \
     [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
-    [--record-size-limit N] [--compress-cert LIST] [--pin-spki SPEC] \
+    [--record-size-limit N] [--max-send-fragment N] [--compress-cert LIST] [--pin-spki SPEC] \
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX [--psk-context CTX]] \
     [--keylog FILE] \
     [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
@@ -117,6 +117,11 @@ pub const OPTIONS: &[OptionSpec] = &[
         "record-size-limit",
         "N",
         "announce N (64-16385) as our record_size_limit (RFC 8449): the peer sends protected records no larger; 0 announces none (default 16385)",
+    ),
+    value(
+        "max-send-fragment",
+        "N",
+        "send records of at most N bytes of plaintext (64-16384), below what the protocol and the server's record_size_limit allow",
     ),
     value(
         "compress-cert",
@@ -349,6 +354,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&borrowed);
     }
+    builder = builder.max_fragment_size(options.number("max-send-fragment")?);
     if let Some(limit) = settings::record_size_limit(options)? {
         builder = builder.record_size_limit(limit);
     }

@@ -35,7 +35,7 @@ pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--cert FILE --key FIL
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
     [--session-redis URL --fleet-key-file FILE [--session-prefix P] [--redis-timeout-ms N] \
     [--ticket-rotation SECS] [--ticket-refresh SECS]] \
-    [--psk-identity ID --psk HEX [--psk-context CTX]] [--alpn LIST] [--record-size-limit N] [--compress-cert LIST] \
+    [--psk-identity ID --psk HEX [--psk-context CTX]] [--alpn LIST] [--record-size-limit N] [--max-send-fragment N] [--compress-cert LIST] \
     [--request-client-cert CAFILE | --require-client-cert CAFILE | --pin-client-spki SPEC] \
     [--rawpk] [--keylog FILE] [--require-cert-path PATH --post-handshake-ca CAFILE] \
     [--key-update-path PATH] \
@@ -81,6 +81,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("psk-context", "CTX", "accept --psk imported under this context (RFC 9258), for SHA-256 and SHA-384 suites"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
     value("record-size-limit", "N", "answer a client's record_size_limit (RFC 8449) with N (64-16385): the client sends protected records no larger; 0 answers none (default 16385)"),
+    value("max-send-fragment", "N", "send records of at most N bytes of plaintext (64-16384), below what the protocol and the client's record_size_limit allow"),
     value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
     value("require-client-cert", "CAFILE", "require a client certificate issued under CAFILE"),
@@ -303,6 +304,7 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         let borrowed: Vec<&[u8]> = protocols.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&borrowed);
     }
+    builder = builder.max_fragment_size(options.number("max-send-fragment")?);
     if let Some(limit) = settings::record_size_limit(options)? {
         builder = builder.record_size_limit(limit);
     }
