@@ -289,6 +289,22 @@ fn scenarios() -> Vec<(String, Scenario)> {
             },
         ),
         (
+            "tls13-small-records-client-auth".into(),
+            Scenario {
+                small_records: true,
+                client_auth: true,
+                ..tls13
+            },
+        ),
+        (
+            "tls12-small-records".into(),
+            Scenario {
+                versions: 2,
+                small_records: true,
+                ..base
+            },
+        ),
+        (
             "tls12-grease".into(),
             Scenario {
                 versions: 2,
@@ -411,6 +427,23 @@ fn missed_path(scenario: Scenario, recording: &Recording) -> Option<String> {
             .any(|(_, r)| r.typ == APPLICATION_DATA);
         if !early {
             return Some("no data in the flight of the client's Finished".into());
+        }
+    }
+    if scenario.small_records {
+        // In fuzzing mode records pass unencrypted: no fragment of either
+        // side's is longer than the setting (a TLS 1.3 record adds its
+        // content type and the tag-sized room fuzzing mode keeps).
+        let longest = recording
+            .client_flights
+            .iter()
+            .chain(&recording.server_flights)
+            .flat_map(|f| records(std::slice::from_ref(f), false))
+            .map(|(_, r)| r.fragment.len())
+            .max()
+            .unwrap_or(0);
+        let bound = usize::from(ferrotls_fuzz::SMALL_RECORD_FRAGMENT) + 1 + TAG_LEN;
+        if longest > bound {
+            return Some(format!("a record of {longest} bytes, over {bound}"));
         }
     }
     if scenario.large_hello {

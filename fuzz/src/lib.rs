@@ -155,7 +155,15 @@ pub struct Scenario {
     /// sends it behind the client's Finished, before the server's;
     /// otherwise the connection holds it until the handshake ends.
     pub false_start: bool,
+    /// Both sides send records of at most [`SMALL_RECORD_FRAGMENT`]
+    /// bytes of plaintext (`max_fragment_size`), so every handshake
+    /// message longer than that spans several records (RFC 8446 §5.1).
+    pub small_records: bool,
 }
+
+/// The `max_fragment_size` of `small_records` scenarios: the smallest a
+/// configuration takes ([`ferrotls::MIN_MAX_FRAGMENT_SIZE`]).
+pub const SMALL_RECORD_FRAGMENT: u16 = 64;
 
 /// The bytes of a [`Scenario`] at the start of every input.
 pub const SCENARIO_LEN: usize = 3;
@@ -186,7 +194,7 @@ impl Scenario {
     /// 0 CBC, 1 KeyUpdate, 2 no tickets, 3 no EtM, 4 cookie, 5 large
     /// hello, 6 refused 0-RTT, 7 close_notify; byte 2 bit 0 external PSK,
     /// 1 renegotiation, 2 imported PSK, 3 half-RTT data, 4 GREASE, 5
-    /// False Start (the other bits are ignored).
+    /// False Start, 6 small records (bit 7 is ignored).
     pub fn from_bytes([a, b, c]: [u8; SCENARIO_LEN]) -> Self {
         Self {
             versions: a & 3,
@@ -209,6 +217,7 @@ impl Scenario {
             half_rtt: c & 8 != 0,
             grease: c & 0x10 != 0,
             false_start: c & 0x20 != 0,
+            small_records: c & 0x40 != 0,
         }
     }
 
@@ -235,7 +244,8 @@ impl Scenario {
                 | bit(self.imported_psk, 2)
                 | bit(self.half_rtt, 3)
                 | bit(self.grease, 4)
-                | bit(self.false_start, 5),
+                | bit(self.false_start, 5)
+                | bit(self.small_records, 6),
         ]
     }
 
@@ -329,6 +339,11 @@ fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(UnixTime::from_secs(NOW)))
 }
 
+/// The `max_fragment_size` both sides of `scenario` set.
+fn small_records(scenario: Scenario) -> Option<u16> {
+    scenario.small_records.then_some(SMALL_RECORD_FRAGMENT)
+}
+
 /// The `large_hello` filler: unassigned cipher suites and long ALPN names
 /// no server knows.
 fn large_hello_filler() -> (Vec<CipherSuite>, Vec<Vec<u8>>) {
@@ -372,7 +387,8 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         .enable_early_data(scenario.early_data)
         .renegotiation(scenario.renegotiation)
         .grease(scenario.grease)
-        .false_start(scenario.false_start);
+        .false_start(scenario.false_start)
+        .max_fragment_size(small_records(scenario));
     if scenario.client_auth {
         builder = builder.client_certificate(certified_key(usize::from(scenario.key_type)));
     }
@@ -407,7 +423,8 @@ pub fn server_config(scenario: Scenario) -> Result<Arc<ServerConfig>, Error> {
         .enable_encrypt_then_mac(!scenario.no_etm)
         .renegotiation(scenario.renegotiation)
         .send_half_rtt_data(scenario.half_rtt)
-        .grease(scenario.grease);
+        .grease(scenario.grease)
+        .max_fragment_size(small_records(scenario));
     if scenario.external_psk {
         let mut psks = ExternalPsks::new();
         for psk in external_psks(scenario)? {
