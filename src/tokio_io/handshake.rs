@@ -78,7 +78,7 @@ impl TlsConnector {
             _ => 0,
         };
         let mut handshake = Handshake::new(TlsStream::new(io, conn));
-        handshake.then = Some(FirstData {
+        handshake.first_data = Some(FirstData {
             data: data.to_vec(),
             early,
             queued: 0,
@@ -133,7 +133,7 @@ pub struct Handshake<IO, C> {
     state: State<IO, C>,
     /// [`TlsConnector::connect_with_early_data`]'s data, queued once the
     /// handshake is complete.
-    then: Option<FirstData>,
+    first_data: Option<FirstData>,
 }
 
 /// Data a client sends first, part or all of it as 0-RTT data.
@@ -182,14 +182,14 @@ impl<IO, C> Handshake<IO, C> {
     pub(super) fn new(stream: TlsStream<IO, C>) -> Self {
         Self {
             state: State::Running(stream),
-            then: None,
+            first_data: None,
         }
     }
 
     fn failed(error: io::Error) -> Self {
         Self {
             state: State::Failed(error),
-            then: None,
+            first_data: None,
         }
     }
 }
@@ -204,7 +204,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let State::Running(stream) = &mut this.state {
-            match &mut this.then {
+            match &mut this.first_data {
                 None => ready!(stream.poll_writable(cx))?,
                 Some(first) => {
                     ready!(stream.poll_handshake(cx))?;
