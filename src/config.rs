@@ -214,7 +214,7 @@ pub const DEFAULT_MAX_REFUSED_RENEGOTIATIONS: usize = 4;
 /// [`crate::MIN_RECORD_SIZE_LIMIT`].
 pub const DEFAULT_RECORD_SIZE_LIMIT: u16 = crate::record::MAX_RECORD_SIZE_LIMIT_TLS13;
 
-/// The smallest [`CommonConfig::max_fragment_size`]: the smallest
+/// The smallest `max_fragment_size` a configuration takes: the smallest
 /// `record_size_limit` a peer may ask for (RFC 8449 §4), so that no
 /// configuration sends records smaller than any peer could.
 pub const MIN_MAX_FRAGMENT_SIZE: usize = crate::record::MIN_RECORD_SIZE_LIMIT;
@@ -580,9 +580,11 @@ macro_rules! common_builder_methods {
             self
         }
 
-        /// Sends records of at most `len` bytes of plaintext
-        /// ([`CommonConfig::max_fragment_size`]), or of what the protocol
-        /// and the peer allow; building fails outside
+        /// Sends records of at most `len` bytes of plaintext, below what
+        /// the protocol (2^14, RFC 8446 §5.1) and the peer's
+        /// `record_size_limit` (RFC 8449 §4) allow, as OpenSSL's
+        /// `SSL_CTX_set_max_send_fragment`; `None` (the default) leaves
+        /// those alone. Building fails outside
         /// [`MIN_MAX_FRAGMENT_SIZE`]..=2^14.
         pub fn max_fragment_size(mut self, len: Option<u16>) -> Self {
             self.common.max_fragment_size = len;
