@@ -19,8 +19,8 @@ use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConnection, ClientSessionStore, Clock,
     EarlyDataReason, EarlyDataStatus, Error, ExternalPsk, ExternalPsks, HashAlgorithm,
     InMemoryClientStore, InMemoryServerStore, ManualClock, NamedGroup, OsRng, ProtocolVersion,
-    RotatingTicketer, ServerConfig, ServerConnection, ServerSessionStore, Ticketer, UnixTime,
-    DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
+    RotatingTicketer, ServerConfig, ServerConfigBuilder, ServerConnection, ServerSessionStore,
+    Ticketer, UnixTime, DEFAULT_MAX_CONSECUTIVE_EMPTY_RECORDS,
 };
 
 const MAX_EARLY: u32 = 1024;
@@ -53,13 +53,17 @@ impl Setup {
     /// A server sharing this setup's store and ticketer, accepting `max`
     /// bytes of 0-RTT.
     fn server(&self, max: u32) -> Arc<ServerConfig> {
+        self.server_builder(max).build().unwrap()
+    }
+
+    /// The builder of [`Self::server`], for a server that differs in
+    /// more.
+    fn server_builder(&self, max: u32) -> ServerConfigBuilder {
         server_builder("p256")
             .clock(self.clock.clone())
             .session_store(self.store.clone())
             .ticketer(self.ticketer.clone())
             .max_early_data_size(max)
-            .build()
-            .unwrap()
     }
 
     /// A primed client and server whose groups force a
@@ -72,10 +76,8 @@ impl Setup {
             .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
             .build()
             .unwrap();
-        let server = server_builder("p256")
-            .clock(self.clock.clone())
-            .session_store(self.store.clone())
-            .max_early_data_size(MAX_EARLY)
+        let server = self
+            .server_builder(MAX_EARLY)
             .groups(&[NamedGroup::X25519])
             .build()
             .unwrap();
@@ -87,11 +89,8 @@ impl Setup {
     /// sending half-RTT data when `half_rtt`.
     fn primed_half_rtt(&self, half_rtt: bool) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
         let client = self.client();
-        let server = server_builder("p256")
-            .clock(self.clock.clone())
-            .session_store(self.store.clone())
-            .ticketer(self.ticketer.clone())
-            .max_early_data_size(MAX_EARLY)
+        let server = self
+            .server_builder(MAX_EARLY)
             .send_half_rtt_data(half_rtt)
             .build()
             .unwrap();
@@ -477,11 +476,8 @@ fn each_side_says_why_0rtt_was_not_used() {
     // A client that no longer offers the ticket's ALPN protocol (RFC
     // 8446 §4.2.10: 0-RTT goes with the session's, which the server must
     // select again).
-    let alpn_server = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .ticketer(setup.ticketer.clone())
-        .max_early_data_size(MAX_EARLY)
+    let alpn_server = setup
+        .server_builder(MAX_EARLY)
         .alpn_protocols(&[b"h2", b"http/1.1"])
         .build()
         .unwrap();
@@ -515,10 +511,8 @@ fn each_side_says_why_0rtt_was_not_used() {
         .versions(&[ProtocolVersion::TLSv1_2])
         .build()
         .unwrap();
-    let tls12_server = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .max_early_data_size(MAX_EARLY)
+    let tls12_server = setup
+        .server_builder(MAX_EARLY)
         .versions(&[ProtocolVersion::TLSv1_2])
         .build()
         .unwrap();
@@ -556,11 +550,8 @@ fn rfc8446_4_2_10_a_resumption_under_another_suite_rejects_0rtt() {
     let setup = Setup::new();
     let client = setup.client();
     prime(&client, &setup.server(MAX_EARLY));
-    let chacha_first = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .ticketer(setup.ticketer.clone())
-        .max_early_data_size(MAX_EARLY)
+    let chacha_first = setup
+        .server_builder(MAX_EARLY)
         .cipher_suites(&[
             CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
             CipherSuite::TLS_AES_128_GCM_SHA256,
@@ -880,11 +871,8 @@ fn rfc9846_4_2_10_early_data_accepted_with_another_suite_than_the_tickets_is_ill
         .build()
         .unwrap();
     let server = |suite| {
-        server_builder("p256")
-            .clock(setup.clock.clone())
-            .session_store(setup.store.clone())
-            .ticketer(setup.ticketer.clone())
-            .max_early_data_size(MAX_EARLY)
+        setup
+            .server_builder(MAX_EARLY)
             .cipher_suites(&[suite])
             .key_log(secrets.clone())
             .build()
@@ -954,11 +942,8 @@ fn rfc8446_4_2_10_0rtt_goes_under_the_sessions_alpn_protocol_or_none() {
             .unwrap()
     };
     let server = |protocols: &[&[u8]]| {
-        server_builder("p256")
-            .clock(setup.clock.clone())
-            .session_store(setup.store.clone())
-            .ticketer(setup.ticketer.clone())
-            .max_early_data_size(MAX_EARLY)
+        setup
+            .server_builder(MAX_EARLY)
             .alpn_protocols(protocols)
             .build()
             .unwrap()
@@ -1001,11 +986,8 @@ fn rfc8446_4_2_10_early_data_accepted_with_another_alpn_than_the_tickets_is_ille
         .build()
         .unwrap();
     let server = |protocol: &[u8]| {
-        server_builder("p256")
-            .clock(setup.clock.clone())
-            .session_store(setup.store.clone())
-            .ticketer(setup.ticketer.clone())
-            .max_early_data_size(MAX_EARLY)
+        setup
+            .server_builder(MAX_EARLY)
             .alpn_protocols(&[protocol])
             .key_log(secrets.clone())
             .build()
@@ -1029,10 +1011,8 @@ fn rfc8446_4_2_10_client_refusing_encrypted_extensions_that_reject_0rtt_alerts_u
     let secrets = Arc::new(CapturedSecrets::default());
     let client = setup.client();
     prime(&client, &setup.server(MAX_EARLY));
-    let rejecting = server_builder("p256")
-        .clock(setup.clock.clone())
-        .session_store(setup.store.clone())
-        .ticketer(setup.ticketer.clone())
+    let rejecting = setup
+        .server_builder(0)
         .key_log(secrets.clone())
         .build()
         .unwrap();

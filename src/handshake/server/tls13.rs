@@ -331,10 +331,10 @@ fn read_offer<'a>(
 /// offers ([`suites_in_preference`]), except when one of the identities
 /// the PSK walk considers ([`MAX_PSK_IDENTITIES_CONSIDERED`]) names an
 /// external PSK of ours and a PSK mode we accept is offered: then our
-/// most preferred offered suite of that PSK's hash, as a PSK is used only with a suite of its hash
-/// (§4.2.11) and an external PSK was set up to be used (OpenSSL's server
-/// likewise takes the suite of the PSK it finds). No suite in common is
-/// `handshake_failure`.
+/// most preferred offered suite of that PSK's hash, as a PSK is used
+/// only with a suite of its hash (§4.2.11) and an external PSK was set up
+/// to be used (OpenSSL's server likewise takes the suite of the PSK it
+/// finds). No suite in common is `handshake_failure`.
 fn choose_suite(
     config: &ServerConfig,
     hello: &ClientHello,
