@@ -218,6 +218,11 @@ pub const DEFAULT_RECORD_SIZE_LIMIT: u16 = crate::record::MAX_RECORD_SIZE_LIMIT_
 /// `record_size_limit` a peer may ask for (RFC 8449 §4), so that no
 /// configuration sends records smaller than any peer could.
 pub const MIN_MAX_FRAGMENT_SIZE: usize = crate::record::MIN_RECORD_SIZE_LIMIT;
+
+/// The largest `max_fragment_size` a configuration takes: the protocol's
+/// own bound on a record's plaintext, 2^14 (RFC 8446 §5.1, RFC 5246
+/// §6.2.1).
+pub const MAX_MAX_FRAGMENT_SIZE: usize = crate::record::MAX_PLAINTEXT_LEN;
 /// The most renegotiations a connection accepts when renegotiation is
 /// switched on (design §2, "bounded everything"; RFC 5746 §4.4 lets a
 /// side refuse any): each costs a full handshake, key exchange and
@@ -316,7 +321,7 @@ pub struct CommonConfig {
     /// leaves those alone. As OpenSSL's `SSL_CTX_set_max_send_fragment`
     /// and rustls's `max_fragment_size`: smaller records cost more
     /// overhead but let a receiver decrypt sooner. From
-    /// [`MIN_MAX_FRAGMENT_SIZE`] to 2^14.
+    /// [`MIN_MAX_FRAGMENT_SIZE`] to [`MAX_MAX_FRAGMENT_SIZE`].
     pub max_fragment_size: Option<u16>,
     /// TLS 1.3 certificate compression (RFC 8879), most preferred first:
     /// the algorithms we decompress (announced in the ClientHello or the
@@ -431,7 +436,7 @@ impl CommonConfig {
             ));
         }
         if self.max_fragment_size.is_some_and(|len| {
-            !(MIN_MAX_FRAGMENT_SIZE..=crate::record::MAX_PLAINTEXT_LEN).contains(&usize::from(len))
+            !(MIN_MAX_FRAGMENT_SIZE..=MAX_MAX_FRAGMENT_SIZE).contains(&usize::from(len))
         }) {
             return Err(Error::InvalidRequest(InvalidRequestReason::MaxFragmentSize));
         }
@@ -585,7 +590,7 @@ macro_rules! common_builder_methods {
         /// `record_size_limit` (RFC 8449 §4) allow, as OpenSSL's
         /// `SSL_CTX_set_max_send_fragment`; `None` (the default) leaves
         /// those alone. Building fails outside
-        /// [`MIN_MAX_FRAGMENT_SIZE`]..=2^14.
+        /// [`MIN_MAX_FRAGMENT_SIZE`]..=[`MAX_MAX_FRAGMENT_SIZE`].
         pub fn max_fragment_size(mut self, len: Option<u16>) -> Self {
             self.common.max_fragment_size = len;
             self

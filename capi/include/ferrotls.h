@@ -134,6 +134,35 @@ int ferrotls_client_config_set_alpn(ferrotls_client_config *config,
 /* Resumption (session tickets and IDs) on (non-zero) or off (0). */
 int ferrotls_client_config_set_tickets(ferrotls_client_config *config,
                                        int enabled);
+/* Offers the cipher suites named in list, most preferred first: IANA
+ * names (TLS_AES_128_GCM_SHA256) or OpenSSL's (ECDHE-ECDSA-AES128-GCM-SHA256),
+ * separated by ':' or ','. NULL goes back to the library's defaults; an
+ * unknown name or an empty list gives FERROTLS_E_INVALID_REQUEST. A list
+ * with nothing for an enabled version fails when a connection is made. */
+int ferrotls_client_config_set_cipher_suites(ferrotls_client_config *config,
+                                             const char *list);
+/* Offers the key-exchange groups named in list, most preferred first:
+ * IANA names (X25519MLKEM768, x25519, secp256r1, ffdhe2048) or OpenSSL's
+ * and GnuTLS's aliases (X25519, P-256, prime256v1), as for the suites. */
+int ferrotls_client_config_set_groups(ferrotls_client_config *config,
+                                      const char *list);
+/* Sends records of at most len bytes of plaintext, from 64 to 16384 (as
+ * OpenSSL's SSL_CTX_set_max_send_fragment); 0 for the protocol's 16384.
+ * A smaller record_size_limit from the peer (RFC 8449) still applies.
+ * Other values give FERROTLS_E_INVALID_REQUEST. */
+int ferrotls_client_config_set_max_fragment_size(ferrotls_client_config *config,
+                                                 size_t len);
+/* 0-RTT (RFC 8446 section 4.2.10) on (non-zero) or off (0): a connection
+ * resuming a TLS 1.3 session whose server accepts early data may send data
+ * with its ClientHello (ferrotls_conn_write_early_data). */
+int ferrotls_client_config_set_early_data(ferrotls_client_config *config,
+                                          int enabled);
+/* TLS 1.2 False Start (RFC 7918) on (non-zero) or off (0): in a full
+ * handshake with a forward secret AEAD suite and an agreed ALPN protocol,
+ * ferrotls_conn_send sends its data with the client's Finished, without
+ * waiting a round trip for the server's. */
+int ferrotls_client_config_set_false_start(ferrotls_client_config *config,
+                                           int enabled);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_client_config_free(ferrotls_client_config *config);
 
@@ -155,6 +184,25 @@ int ferrotls_server_config_set_alpn(ferrotls_server_config *config,
 /* Session tickets on (non-zero) or off (0). */
 int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
                                        int enabled);
+/* Accepts the cipher suites named in list, in the server's order of
+ * preference (names as for ferrotls_client_config_set_cipher_suites). */
+int ferrotls_server_config_set_cipher_suites(ferrotls_server_config *config,
+                                             const char *list);
+/* Accepts the key-exchange groups named in list, in the server's order of
+ * preference (names as for ferrotls_client_config_set_groups). */
+int ferrotls_server_config_set_groups(ferrotls_server_config *config,
+                                      const char *list);
+/* As ferrotls_client_config_set_max_fragment_size. */
+int ferrotls_server_config_set_max_fragment_size(ferrotls_server_config *config,
+                                                 size_t len);
+/* Accepts up to bytes of 0-RTT data on resumed TLS 1.3 connections,
+ * announced in the tickets issued from then on; 0 accepts none. A
+ * ClientHello whose early data a connection of this configuration already
+ * accepted has it rejected (RFC 8446 section 8.2). Accepted early data
+ * reaches ferrotls_conn_recv first. 0-RTT data may be a replay from
+ * another server or after a restart: act on it only if that is safe. */
+int ferrotls_server_config_set_max_early_data(ferrotls_server_config *config,
+                                              uint32_t bytes);
 /* Asks every client for a certificate chaining to the CA certificates of
  * the PEM file path, naming those CAs in the request. With required
  * non-zero a client that sends none is refused (FERROTLS_E_HANDSHAKE_FAILURE
@@ -307,11 +355,23 @@ int ferrotls_conn_set_callbacks(ferrotls_conn *conn, ferrotls_pull_fn pull,
  * again). On failure the alert due has been sent and every later call
  * fails the same way. */
 int ferrotls_conn_handshake(ferrotls_conn *conn);
-/* Sends data (finishing the handshake first if needed); returns how many
+/* Sends data (finishing the handshake first if needed, or in a TLS 1.2
+ * False Start as far as the client's Finished); returns how many
  * bytes were taken (at least 1 if len > 0) or a negative code;
  * FERROTLS_E_AGAIN means none was taken. Taken bytes the transport would
  * not take yet are sent by the next call (or ferrotls_conn_flush). */
 ssize_t ferrotls_conn_send(ferrotls_conn *conn, const void *data, size_t len);
+/* Queues len bytes of data as 0-RTT data (RFC 8446 section 4.2.10), sent
+ * with the ClientHello: for a client with early data on, resuming a TLS
+ * 1.3 session whose ticket allows it, until the server's answer is read
+ * (before ferrotls_conn_handshake, or between its FERROTLS_E_AGAIN
+ * returns); otherwise FERROTLS_E_INVALID_REQUEST. Returns how many bytes
+ * were taken (at most the ticket's limit in all). If the server rejects
+ * them (ferrotls_conn_early_data_status) they were not delivered: send
+ * them again with ferrotls_conn_send. 0-RTT data can be replayed by an
+ * attacker (RFC 8446 section 8): send only what is safe to repeat. */
+ssize_t ferrotls_conn_write_early_data(ferrotls_conn *conn, const void *data,
+                                       size_t len);
 /* Receives data into buf, blocking until some arrives; returns how many
  * bytes, 0 once the peer sent close_notify, or a negative code. A TLS 1.3
  * client receives its session tickets here, with the server's data. */
@@ -338,6 +398,15 @@ const char *ferrotls_conn_cipher_suite(const ferrotls_conn *conn);
  * static. NULL when none was used (TLS 1.2 resumption, RSA key exchange),
  * until the handshake settles it, or for a NULL conn. */
 const char *ferrotls_conn_group(const ferrotls_conn *conn);
+/* What became of 0-RTT data, on either side: none offered (yet); offered,
+ * not yet answered; accepted; rejected (a client's was not delivered). */
+#define FERROTLS_EARLY_DATA_NOT_OFFERED 0
+#define FERROTLS_EARLY_DATA_OFFERED 1
+#define FERROTLS_EARLY_DATA_ACCEPTED 2
+#define FERROTLS_EARLY_DATA_REJECTED 3
+/* One of the FERROTLS_EARLY_DATA_* values; FERROTLS_E_INVALID_REQUEST for
+ * a NULL conn. */
+int ferrotls_conn_early_data_status(const ferrotls_conn *conn);
 /* The negotiated ALPN protocol (size convention above); its size is 0
  * when none was negotiated. */
 int ferrotls_conn_get_alpn(const ferrotls_conn *conn, void *protocol,

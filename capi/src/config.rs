@@ -9,9 +9,11 @@ use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    CertifiedKey, ClientAuth, ClientConfig, Clock, InMemoryClientStore, InMemoryServerStore, OsRng,
-    ProtocolVersion, RootStore, RotatingTicketer, SecureRandom, ServerConfig, ServerName,
-    SystemClock, Ticketer, WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS,
+    AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Clock, InMemoryAntiReplay,
+    InMemoryClientStore, InMemoryServerStore, NamedGroup, OsRng, ProtocolVersion, RootStore,
+    RotatingTicketer, SecureRandom, ServerConfig, ServerName, SystemClock, Ticketer,
+    WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE,
+    MIN_MAX_FRAGMENT_SIZE,
 };
 
 use super::session_cache::{
@@ -68,12 +70,45 @@ pub struct CClientConfig {
     store: Arc<InMemoryClientStore>,
 }
 
+/// What both roles set alike: what a handshake may negotiate, and the
+/// records sent. `None` keeps the library's default.
+#[derive(Default)]
+pub(super) struct Negotiable {
+    versions: Option<Vec<ProtocolVersion>>,
+    alpn: Vec<Vec<u8>>,
+    suites: Option<Vec<CipherSuite>>,
+    groups: Option<Vec<NamedGroup>>,
+    max_fragment_size: Option<u16>,
+}
+
+/// Applies a [`Negotiable`] to a client or server configuration builder,
+/// whose methods of these names are the same.
+macro_rules! with_negotiable {
+    ($builder:expr, $n:expr) => {{
+        let n: &Negotiable = $n;
+        let mut builder = $builder
+            .alpn_protocols(&alpn_refs(&n.alpn))
+            .max_fragment_size(n.max_fragment_size);
+        if let Some(versions) = &n.versions {
+            builder = builder.versions(versions);
+        }
+        if let Some(suites) = &n.suites {
+            builder = builder.cipher_suites(suites);
+        }
+        if let Some(groups) = &n.groups {
+            builder = builder.groups(groups);
+        }
+        builder
+    }};
+}
+
 struct ClientSettings {
     roots: Option<Arc<RootStore>>,
-    versions: Option<Vec<ProtocolVersion>>,
+    negotiable: Negotiable,
     tickets: bool,
+    early_data: bool,
+    false_start: bool,
     server_name: Option<ServerName>,
-    alpn: Vec<Vec<u8>>,
     /// The certificate to authenticate with when a server asks.
     certificate: Option<Arc<CertifiedKey>>,
 }
@@ -86,13 +121,18 @@ pub struct CServerConfig {
     /// The TLS ≤1.2 sessions of every connection made from this handle,
     /// by session ID, while C keeps no session cache.
     session_ids: Arc<InMemoryServerStore>,
+    /// The ClientHellos whose 0-RTT data the connections made from this
+    /// handle accepted (RFC 8446 §8.2), so a replay to another of them
+    /// is refused.
+    anti_replay: Arc<dyn AntiReplay>,
 }
 
 struct ServerSettings {
     key: Arc<CertifiedKey>,
-    versions: Option<Vec<ProtocolVersion>>,
+    negotiable: Negotiable,
     tickets: bool,
-    alpn: Vec<Vec<u8>>,
+    /// How much 0-RTT data to accept (RFC 8446 §4.2.10); 0 for none.
+    max_early_data: u32,
     /// The session cache C keeps, if it gave one.
     cache: Option<Arc<CallbackCache>>,
     /// The CAs client certificates must chain to, and whether a client
@@ -126,12 +166,13 @@ impl CClientConfig {
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
-        let mut builder = ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots)))
-            .session_store(store)
-            .alpn_protocols(&alpn_refs(&settings.alpn));
-        if let Some(versions) = &settings.versions {
-            builder = builder.versions(versions);
-        }
+        let mut builder = with_negotiable!(
+            ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots))),
+            &settings.negotiable
+        )
+        .session_store(store)
+        .enable_early_data(settings.early_data)
+        .false_start(settings.false_start);
         if let Some(certificate) = &settings.certificate {
             builder = builder.client_certificate(certificate.clone());
         }
@@ -147,11 +188,14 @@ impl CServerConfig {
     /// The configuration for one new connection.
     pub(super) fn snapshot(&self) -> Result<Arc<ServerConfig>, Code> {
         let settings = lock(&self.settings);
-        let mut builder = ServerConfig::builder(settings.key.clone())
-            .ticketer(self.ticketer.clone())
-            .alpn_protocols(&alpn_refs(&settings.alpn));
-        if let Some(versions) = &settings.versions {
-            builder = builder.versions(versions);
+        let mut builder = with_negotiable!(
+            ServerConfig::builder(settings.key.clone()),
+            &settings.negotiable
+        )
+        .ticketer(self.ticketer.clone())
+        .max_early_data_size(settings.max_early_data);
+        if settings.max_early_data > 0 {
+            builder = builder.anti_replay(self.anti_replay.clone());
         }
         if !settings.tickets {
             builder = builder.tickets(0);
@@ -188,6 +232,87 @@ fn version_range(min: u16, max: u16) -> Result<Vec<ProtocolVersion>, Code> {
         .collect())
 }
 
+/// The names of `list`, a NUL-terminated string, separated by `:` (as
+/// OpenSSL's `SSL_CTX_set_ciphersuites` and `SSL_CTX_set1_groups_list`
+/// take them) or `,` (as the `ferrotls` tool does), each read by
+/// `from_name` (IANA names, and OpenSSL's or GnuTLS's aliases); `None`
+/// for NULL. [`Code::InvalidRequest`] for an unknown name or a list
+/// without one.
+///
+/// # Safety
+/// `list` must be NULL or as for [`str_arg`].
+unsafe fn names_arg<T>(
+    list: *const c_char,
+    from_name: fn(&str) -> Option<T>,
+) -> Result<Option<Vec<T>>, Code> {
+    if list.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: not NULL; NUL-terminated per the caller.
+    let list = unsafe { str_arg(list) }?;
+    let items = list
+        .split([':', ','])
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| from_name(name).ok_or(Code::InvalidRequest))
+        .collect::<Result<Vec<T>, Code>>()?;
+    if items.is_empty() {
+        return Err(Code::InvalidRequest);
+    }
+    Ok(Some(items))
+}
+
+/// The cap on the plaintext of each record sent (OpenSSL's
+/// `SSL_CTX_set_max_send_fragment`): `len` bytes, from
+/// [`MIN_MAX_FRAGMENT_SIZE`] to [`MAX_MAX_FRAGMENT_SIZE`] (2^14, RFC 8446
+/// §5.1), or none for 0; [`Code::InvalidRequest`] otherwise. The peer's
+/// `record_size_limit` (RFC 8449) still applies when it is smaller.
+fn fragment_size_arg(len: usize) -> Result<Option<u16>, Code> {
+    if len == 0 {
+        return Ok(None);
+    }
+    if !(MIN_MAX_FRAGMENT_SIZE..=MAX_MAX_FRAGMENT_SIZE).contains(&len) {
+        return Err(Code::InvalidRequest);
+    }
+    u16::try_from(len)
+        .map(Some)
+        .map_err(|_| Code::InvalidRequest)
+}
+
+/// A configuration handle whose [`Negotiable`] settings C sets.
+trait NegotiableHandle {
+    /// Runs `f` over the settings, under the handle's lock.
+    fn with_negotiable<R>(&self, f: impl FnOnce(&mut Negotiable) -> R) -> R;
+}
+
+impl NegotiableHandle for CClientConfig {
+    fn with_negotiable<R>(&self, f: impl FnOnce(&mut Negotiable) -> R) -> R {
+        f(&mut lock(&self.settings).negotiable)
+    }
+}
+
+impl NegotiableHandle for CServerConfig {
+    fn with_negotiable<R>(&self, f: impl FnOnce(&mut Negotiable) -> R) -> R {
+        f(&mut lock(&self.settings).negotiable)
+    }
+}
+
+/// Changes the [`Negotiable`] settings of `config` with `set`, whose
+/// error is the call's.
+///
+/// # Safety
+/// `config` must be NULL or live.
+unsafe fn set_negotiable<H: NegotiableHandle>(
+    config: *const H,
+    set: impl FnOnce(&mut Negotiable) -> Result<(), Code>,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        c.with_negotiable(set)
+    })
+}
+
 /// Reads a whole file named by a C string.
 ///
 /// # Safety
@@ -210,10 +335,11 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
         let config = CClientConfig {
             settings: Mutex::new(ClientSettings {
                 roots: None,
-                versions: None,
+                negotiable: Negotiable::default(),
                 tickets: true,
+                early_data: false,
+                false_start: false,
                 server_name: None,
-                alpn: Vec::new(),
                 certificate: None,
             }),
             store: Arc::new(InMemoryClientStore::new(clock)),
@@ -347,12 +473,13 @@ pub unsafe extern "C" fn ferrotls_client_config_set_versions(
     min: u16,
     max: u16,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).versions = Some(version_range(min, max)?);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.versions = Some(version_range(min, max)?);
+            Ok(())
+        })
+    }
 }
 
 /// Offers the ALPN protocols of `protocols` (`len` bytes in the wire
@@ -367,12 +494,108 @@ pub unsafe extern "C" fn ferrotls_client_config_set_alpn(
     protocols: *const c_void,
     len: usize,
 ) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or valid for `len` bytes, per the caller.
+        n.alpn = unsafe { alpn_arg(protocols, len) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
+}
+
+/// Offers the cipher suites named in `list`, most preferred first (see
+/// [`names_arg`]); NULL goes back to the library's defaults.
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_cipher_suites(
+    config: *mut CClientConfig,
+    list: *const c_char,
+) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        n.suites = unsafe { names_arg(list, CipherSuite::from_name) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
+}
+
+/// Offers the key-exchange groups named in `list`, most preferred first
+/// (see [`names_arg`]); NULL goes back to the library's defaults.
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_groups(
+    config: *mut CClientConfig,
+    list: *const c_char,
+) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        n.groups = unsafe { names_arg(list, NamedGroup::from_name) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
+}
+
+/// Sends records of at most `len` bytes of plaintext (see
+/// [`fragment_size_arg`]).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_max_fragment_size(
+    config: *mut CClientConfig,
+    len: usize,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.max_fragment_size = fragment_size_arg(len)?;
+            Ok(())
+        })
+    }
+}
+
+/// Turns 0-RTT on (non-zero) or off (0): a connection resuming a TLS 1.3
+/// session whose server accepts early data may then send data with its
+/// ClientHello (`ferrotls_conn_write_early_data`, RFC 8446 §4.2.10).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_early_data(
+    config: *mut CClientConfig,
+    enabled: c_int,
+) -> c_int {
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        // SAFETY: NULL or valid for `len` bytes, per the caller.
-        let alpn = unsafe { alpn_arg(protocols, len) }?;
-        lock(&c.settings).alpn = alpn;
+        lock(&c.settings).early_data = enabled != 0;
+        Ok(())
+    })
+}
+
+/// Turns TLS 1.2 False Start on (non-zero) or off (0): in a full
+/// handshake with a forward secret AEAD suite and an agreed ALPN protocol
+/// (`ClientConfig::false_start`), `ferrotls_conn_send` sends its data
+/// with the client's Finished instead of waiting a round trip for the
+/// server's (RFC 7918).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_false_start(
+    config: *mut CClientConfig,
+    enabled: c_int,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        lock(&c.settings).false_start = enabled != 0;
         Ok(())
     })
 }
@@ -425,14 +648,15 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
         let config = CServerConfig {
             settings: Mutex::new(ServerSettings {
                 key,
-                versions: None,
+                negotiable: Negotiable::default(),
                 tickets: true,
-                alpn: Vec::new(),
+                max_early_data: 0,
                 cache: None,
                 client_auth: None,
             }),
             ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
             session_ids: Arc::new(InMemoryServerStore::new(clock)),
+            anti_replay: Arc::new(InMemoryAntiReplay::new()),
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, config) }
@@ -479,12 +703,13 @@ pub unsafe extern "C" fn ferrotls_server_config_set_versions(
     min: u16,
     max: u16,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).versions = Some(version_range(min, max)?);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.versions = Some(version_range(min, max)?);
+            Ok(())
+        })
+    }
 }
 
 /// Accepts the ALPN protocols of `protocols` (as for
@@ -499,12 +724,92 @@ pub unsafe extern "C" fn ferrotls_server_config_set_alpn(
     protocols: *const c_void,
     len: usize,
 ) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or valid for `len` bytes, per the caller.
+        n.alpn = unsafe { alpn_arg(protocols, len) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
+}
+
+/// Accepts the cipher suites named in `list`, in the server's order of
+/// preference (see [`names_arg`]); NULL goes back to the library's
+/// defaults.
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_cipher_suites(
+    config: *mut CServerConfig,
+    list: *const c_char,
+) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        n.suites = unsafe { names_arg(list, CipherSuite::from_name) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
+}
+
+/// Accepts the key-exchange groups named in `list`, in the server's
+/// order of preference (see [`names_arg`]); NULL goes back to the
+/// library's defaults.
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_groups(
+    config: *mut CServerConfig,
+    list: *const c_char,
+) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        n.groups = unsafe { names_arg(list, NamedGroup::from_name) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
+}
+
+/// Sends records of at most `len` bytes of plaintext (see
+/// [`fragment_size_arg`]).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_max_fragment_size(
+    config: *mut CServerConfig,
+    len: usize,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.max_fragment_size = fragment_size_arg(len)?;
+            Ok(())
+        })
+    }
+}
+
+/// Accepts up to `bytes` of 0-RTT data on a resumed TLS 1.3 connection
+/// (RFC 8446 §4.2.10), announced in the tickets issued from now on; 0
+/// accepts none. A ClientHello whose 0-RTT data a connection of this
+/// handle already accepted has it refused (RFC 8446 §8.2), so a replay
+/// to this process is refused; the data reaches
+/// `ferrotls_conn_recv` before any sent after the handshake.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_max_early_data(
+    config: *mut CServerConfig,
+    bytes: u32,
+) -> c_int {
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        // SAFETY: NULL or valid for `len` bytes, per the caller.
-        let alpn = unsafe { alpn_arg(protocols, len) }?;
-        lock(&c.settings).alpn = alpn;
+        lock(&c.settings).max_early_data = bytes;
         Ok(())
     })
 }

@@ -21,7 +21,9 @@ use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
 use zeroize::Zeroizing;
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
-use super::{free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out, Code};
+use super::{
+    data_arg, free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out, Code,
+};
 
 /// `ferrotls_pull_fn`: reads up to `len` bytes into `buf`; returns how
 /// many (0 at the end of the stream) or a negative value on failure, with
@@ -197,16 +199,7 @@ impl CConn {
                 snapshot,
                 import,
                 conn,
-            } => match conn {
-                Some(conn) => conn,
-                None => {
-                    let (config, name) = (snapshot.config.clone(), snapshot.server_name.clone());
-                    conn.insert(match import.take() {
-                        Some(session) => ClientConnection::resume(config, name, &session)?,
-                        None => ClientConnection::new(config, name)?,
-                    })
-                }
-            },
+            } => start_client(snapshot, import, conn)?,
             Role::Server(conn) => conn,
         };
         let result = f(&mut Stream::new(&mut conn, transport)).map_err(Code::from)?;
@@ -215,6 +208,23 @@ impl CConn {
             None => Ok(result),
         }
     }
+}
+
+/// The client connection, started now (its ClientHello built, offering
+/// the imported session if there is one) if it was not.
+fn start_client<'a>(
+    snapshot: &ClientSnapshot,
+    import: &mut Option<Zeroizing<Vec<u8>>>,
+    conn: &'a mut Option<ClientConnection>,
+) -> Result<&'a mut ClientConnection, Code> {
+    if let Some(conn) = conn {
+        return Ok(conn);
+    }
+    let (config, name) = (snapshot.config.clone(), snapshot.server_name.clone());
+    Ok(conn.insert(match import.take() {
+        Some(session) => ClientConnection::resume(config, name, &session)?,
+        None => ClientConnection::new(config, name)?,
+    }))
 }
 
 /// Creates a client connection in `*out` with the settings `config` has
@@ -334,8 +344,8 @@ pub unsafe extern "C" fn ferrotls_conn_handshake(conn: *mut CConn) -> c_int {
     })
 }
 
-/// Sends application data, finishing the handshake first if needed.
-/// Returns how many of the `len` bytes were taken (at least 1 when `len`
+/// Sends application data, finishing the handshake first if needed (or,
+/// in a TLS 1.2 False Start, as far as the client's Finished). Returns how many of the `len` bytes were taken (at least 1 when `len`
 /// is not 0), or a negative error code: `FERROTLS_E_AGAIN` when the
 /// transport would block with nothing taken. Taken bytes whose records
 /// the transport would not take yet go at the next call.
@@ -350,16 +360,16 @@ pub unsafe extern "C" fn ferrotls_conn_send(
     len: usize,
 ) -> isize {
     guard_count(|| {
-        if data.is_null() {
-            return Err(Code::InvalidRequest);
-        }
-        // SAFETY: not NULL, and valid for `len` bytes of reads per the
-        // caller; C does not change it during the call.
-        let data = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) };
+        // SAFETY: NULL or valid for `len` bytes of reads, per the caller.
+        let data = unsafe { data_arg(data, len) }?;
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
         unsafe { handle_mut(conn) }?.drive(|s| {
-            s.complete_handshake()?;
+            // Data may go before the handshake's end in a False Start
+            // (RFC 7918); otherwise the handshake completes first.
+            if s.conn.is_handshaking() {
+                s.conn.complete_io_until_writable(s.sock)?;
+            }
             // What is queued goes first, as far as the transport takes it;
             // the writer then refuses `data` (`WouldBlock`) only if the
             // queue is still full, and nothing of `data` was taken.
@@ -370,6 +380,43 @@ pub unsafe extern "C" fn ferrotls_conn_send(
             unless_would_block(s.flush())?;
             Ok(n)
         })
+    })
+}
+
+/// Queues `len` bytes of `data` as 0-RTT data (RFC 8446 §4.2.10), sent
+/// with the ClientHello by the next handshake, send or receive. Only a
+/// client with early data on whose stored session (or the one set by
+/// `ferrotls_session_set_data`) is a TLS 1.3 ticket allowing it may, and
+/// only until the server's answer is read (before
+/// `ferrotls_conn_handshake`, or between its `FERROTLS_E_AGAIN`
+/// returns): otherwise `FERROTLS_E_INVALID_REQUEST`. Returns how many bytes were taken (at
+/// most the ticket's `max_early_data_size` in all). Whether the server
+/// accepted them shows in `ferrotls_conn_early_data_status` after the
+/// handshake; if it rejected them they were not delivered, and the
+/// program sends them again with `ferrotls_conn_send`.
+///
+/// # Safety
+/// `conn` must be NULL or live; `data` NULL or valid for `len` bytes of
+/// reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_write_early_data(
+    conn: *mut CConn,
+    data: *const c_void,
+    len: usize,
+) -> isize {
+    guard_count(|| {
+        // SAFETY: NULL or valid for `len` bytes of reads, per the caller.
+        let data = unsafe { data_arg(data, len) }?;
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        match &mut unsafe { handle_mut(conn) }?.role {
+            Role::Client {
+                snapshot,
+                import,
+                conn,
+            } => Ok(start_client(snapshot, import, conn)?.write_early_data(data)?),
+            Role::Server(_) => Err(Code::InvalidRequest),
+        }
     })
 }
 

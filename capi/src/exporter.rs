@@ -8,7 +8,7 @@ use core::ffi::{c_int, c_void};
 use ferrotls::Connection;
 
 use super::conn::CConn;
-use super::{copy_out, guard, handle, Code};
+use super::{copy_out, data_arg, guard, handle, Code};
 
 /// The tls-unique channel binding type (RFC 5929), GnuTLS's
 /// `GNUTLS_CB_TLS_UNIQUE`.
@@ -27,11 +27,8 @@ unsafe fn bytes_arg<'a>(data: *const c_void, len: usize) -> Result<&'a [u8], Cod
     if len == 0 {
         return Ok(&[]);
     }
-    if data.is_null() {
-        return Err(Code::InvalidRequest);
-    }
-    // SAFETY: not NULL, and valid for `len` bytes of reads per the caller.
-    Ok(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) })
+    // SAFETY: forwarded from the caller.
+    unsafe { data_arg(data, len) }
 }
 
 /// Fills the `out_len` bytes at `out` with keying material exported under

@@ -314,6 +314,20 @@ unsafe fn free_handle<T>(ptr: *mut T) {
     }
 }
 
+/// `len` bytes at `data` as a slice; [`Code::InvalidRequest`] for NULL,
+/// whatever the length.
+///
+/// # Safety
+/// `data` must be NULL or valid for `len` bytes of reads, not changed by
+/// C during the call.
+unsafe fn data_arg<'a>(data: *const c_void, len: usize) -> Result<&'a [u8], Code> {
+    if data.is_null() {
+        return Err(Code::InvalidRequest);
+    }
+    // SAFETY: not NULL, and valid for `len` bytes of reads per the caller.
+    Ok(unsafe { core::slice::from_raw_parts(data.cast::<u8>(), len) })
+}
+
 /// Reads a NUL-terminated UTF-8 string from C.
 ///
 /// # Safety

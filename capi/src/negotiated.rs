@@ -1,6 +1,7 @@
 //! What a connection negotiated, for C: the protocol version, the cipher
-//! suite and group by their IANA names, the ALPN protocol, the peer's
-//! certificate chain, and the text of the error that ended it. Each is
+//! suite and group by their IANA names, the ALPN protocol, what became of
+//! 0-RTT data, the peer's certificate chain, and the text of the error
+//! that ended it. Each is
 //! read from the library's [`Connection`] queries; before the handshake
 //! settles one, it reads as absent.
 
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::sync::{Mutex, PoisonError};
 
-use ferrotls::Connection;
+use ferrotls::{Connection, EarlyDataStatus};
 
 use super::conn::CConn;
 use super::{copy_out, guard, guard_int, guard_str, handle, Code};
@@ -80,6 +81,37 @@ pub unsafe extern "C" fn ferrotls_conn_group(conn: *const CConn) -> *const c_cha
         // SAFETY: forwarded from the caller.
         let name = unsafe { query(conn, |c| c.negotiated_group()?.iana_name()) }?;
         Ok(name.map(|n| static_name(n).as_ptr()))
+    })
+}
+
+/// `FERROTLS_EARLY_DATA_NOT_OFFERED`: no 0-RTT data was offered.
+pub const EARLY_DATA_NOT_OFFERED: c_int = 0;
+/// `FERROTLS_EARLY_DATA_OFFERED`: a client offered 0-RTT data and the
+/// server has not answered yet.
+pub const EARLY_DATA_OFFERED: c_int = 1;
+/// `FERROTLS_EARLY_DATA_ACCEPTED`: the server accepted the 0-RTT data.
+pub const EARLY_DATA_ACCEPTED: c_int = 2;
+/// `FERROTLS_EARLY_DATA_REJECTED`: the server rejected it; a client's was
+/// not delivered.
+pub const EARLY_DATA_REJECTED: c_int = 3;
+
+/// What became of 0-RTT data (RFC 8446 §4.2.10) on the connection, on
+/// either side: one of the `FERROTLS_EARLY_DATA_*` values (NOT_OFFERED
+/// before a client starts), `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_early_data_status(conn: *const CConn) -> c_int {
+    guard_int(|| {
+        // SAFETY: forwarded from the caller.
+        let status = unsafe { query(conn, |c| Some(c.early_data_status())) }?;
+        Ok(match status.unwrap_or_default() {
+            EarlyDataStatus::NotOffered => EARLY_DATA_NOT_OFFERED,
+            EarlyDataStatus::Offered => EARLY_DATA_OFFERED,
+            EarlyDataStatus::Accepted => EARLY_DATA_ACCEPTED,
+            EarlyDataStatus::Rejected => EARLY_DATA_REJECTED,
+        })
     })
 }
 

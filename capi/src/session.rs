@@ -13,7 +13,7 @@ use ferrotls::{ClientSessionData, Clock, Connection, SystemClock};
 use zeroize::Zeroizing;
 
 use super::conn::CConn;
-use super::{copy_out, guard, guard_int, handle, handle_mut, Code};
+use super::{copy_out, data_arg, guard, guard_int, handle, handle_mut, Code};
 
 /// Copies the session identifier of design §3 (on a client, the one in
 /// this connection's ServerHello; on a server, the one that persists
@@ -140,12 +140,9 @@ pub unsafe extern "C" fn ferrotls_session_set_data(
     data_size: usize,
 ) -> c_int {
     guard(|| {
-        if data.is_null() {
-            return Err(Code::InvalidRequest);
-        }
-        // SAFETY: not NULL, and valid for `size` bytes of reads per the
+        // SAFETY: NULL or valid for `data_size` bytes of reads, per the
         // caller.
-        let bytes = unsafe { core::slice::from_raw_parts(data.cast::<u8>(), data_size) };
+        let bytes = unsafe { data_arg(data, data_size) }?;
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
         let c = unsafe { handle_mut(conn) }?;

@@ -7,6 +7,9 @@ use std::path::Path;
 
 use crate::config::{MAX_VERSION, MIN_VERSION};
 use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
+use crate::negotiated::{
+    EARLY_DATA_ACCEPTED, EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED, EARLY_DATA_REJECTED,
+};
 use crate::session_cache::MAX_CACHE_DATA_SIZE;
 use crate::Code;
 
@@ -40,6 +43,7 @@ fn c_type_of_rust(ty: &str) -> String {
         "c_char" => "char",
         "c_void" => "void",
         "u16" => "uint16_t",
+        "u32" => "uint32_t",
         "u64" => "uint64_t",
         "usize" => "size_t",
         "isize" => "ssize_t",
@@ -247,6 +251,18 @@ fn header_error_codes_are_the_rust_codes() {
     // Versions: the range the setters accept.
     assert_eq!(header["FERROTLS_TLS1_0"], i64::from(MIN_VERSION));
     assert_eq!(header["FERROTLS_TLS1_3"], i64::from(MAX_VERSION));
+    // What became of 0-RTT data.
+    for (name, value) in [
+        ("NOT_OFFERED", EARLY_DATA_NOT_OFFERED),
+        ("OFFERED", EARLY_DATA_OFFERED),
+        ("ACCEPTED", EARLY_DATA_ACCEPTED),
+        ("REJECTED", EARLY_DATA_REJECTED),
+    ] {
+        assert_eq!(
+            header[&format!("FERROTLS_EARLY_DATA_{name}")],
+            i64::from(value)
+        );
+    }
     // The bound on session cache values.
     assert_eq!(
         header["FERROTLS_CACHE_MAX_DATA_SIZE"],

@@ -84,7 +84,8 @@ const CACHE_TEST: CProgram = CProgram {
 };
 
 /// Connections: the version string, what was negotiated, error strings,
-/// system roots, non-blocking I/O.
+/// system roots, non-blocking I/O, cipher suites and groups by name, the
+/// cap on records sent, 0-RTT (TLS 1.3) and False Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -99,9 +100,20 @@ const CONN_TEST: CProgram = CProgram {
         "non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok",
         "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
         "non-blocking close, and a callback failing otherwise: ok",
+        "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok",
+        "max fragment size: each side's records within its own cap, bad sizes: ok",
         "ALL OK",
     ],
-    version_checks: &[],
+    version_checks: &[
+        (
+            "1.2",
+            &["False Start: data with the client's Finished, before the server's; not without it: ok"],
+        ),
+        (
+            "1.3",
+            &["0-RTT: accepted and read first, replay rejected, refused and sent again once, bad calls: ok"],
+        ),
+    ],
 };
 
 /// `program` with the variables cargo sets for this test removed: they
