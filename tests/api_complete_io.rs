@@ -9,7 +9,6 @@ mod common;
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::thread;
-use std::time::Duration;
 
 use common::*;
 use ferrotls::{AlertDescription, Error, ProtocolVersion, Stream};
@@ -104,7 +103,7 @@ fn a_failure_sends_its_alert_before_the_error_returns() {
 /// returns once data may go, before the server's Finished; called there
 /// again it sends what is queued and does not wait for the peer, so a
 /// blocking `Stream` writes twice before that Finished. The server holds
-/// its Finished until both writes are in, or for two seconds.
+/// its Finished until both writes are in, or for [`HOLD_LIMIT`].
 #[test]
 fn complete_io_until_writable_stops_at_a_false_start_and_never_waits_there() {
     let tls12 = &[ProtocolVersion::TLSv1_2];
@@ -121,28 +120,10 @@ fn complete_io_until_writable_stops_at_a_false_start_and_never_waits_there() {
         .unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     let (mut client_io, mut server_io) = UnixStream::pair().unwrap();
-    server_io
-        .set_read_timeout(Some(Duration::from_secs(2)))
-        .unwrap();
+    server_io.set_read_timeout(Some(HOLD_LIMIT)).unwrap();
     let server_side = thread::spawn(move || {
-        let mut got = Vec::new();
-        let mut first_flight_sent = false;
-        while got.len() < b"onetwo".len() && s.read_tls(&mut server_io).unwrap_or(0) > 0 {
-            s.process_new_packets().unwrap();
-            if !first_flight_sent {
-                while s.wants_write() {
-                    s.write_tls(&mut server_io).unwrap();
-                }
-                first_flight_sent = true;
-            }
-            let mut buf = [0; 16];
-            while let Ok(n @ 1..) = s.reader().read(&mut buf) {
-                got.extend_from_slice(&buf[..n]);
-            }
-        }
-        while s.wants_write() {
-            s.write_tls(&mut server_io).unwrap();
-        }
+        let got = read_holding_back_last_flight(&mut s, &mut server_io, b"onetwo".len());
+        send_queued(&mut s, &mut server_io);
         got
     });
     let (read, written) = c.complete_io_until_writable(&mut client_io).unwrap();

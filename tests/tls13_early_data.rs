@@ -201,14 +201,10 @@ fn without_half_rtt_data_the_answer_waits_for_the_client_finished() {
     assert!(reply_in_the_first_flight(false).is_empty());
 }
 
-/// How long the client of [`stream_server_answers_0rtt`] waits for the
-/// answer before it sends its Finished anyway.
-const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
-
 /// A blocking `Stream` server (sending half-RTT data or not) reads a
 /// resumed client's 0-RTT request `GET`, answers `reply` and reads
 /// `after`; the client holds its Finished back until the answer is in, or
-/// for [`ANSWER_WAIT`]. Returns what the client read before its Finished
+/// for [`HOLD_LIMIT`]. Returns what the client read before its Finished
 /// went, and whether the server was still in its handshake when it
 /// answered.
 fn stream_server_answers_0rtt(half_rtt: bool) -> (Vec<u8>, bool) {
@@ -227,21 +223,12 @@ fn stream_server_answers_0rtt(half_rtt: bool) -> (Vec<u8>, bool) {
         assert_eq!(&after, b"after");
         answered_in_handshake
     });
-    client_io.set_read_timeout(Some(ANSWER_WAIT)).unwrap();
+    client_io.set_read_timeout(Some(HOLD_LIMIT)).unwrap();
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     c.write_early_data(b"GET").unwrap();
-    while c.wants_write() {
-        c.write_tls(&mut client_io).unwrap();
-    }
-    let mut before_finished = Vec::new();
-    while before_finished.len() < b"reply".len() && c.read_tls(&mut client_io).unwrap_or(0) > 0 {
-        c.process_new_packets().unwrap();
-        before_finished.extend(read_all(&mut c));
-    }
+    let before_finished = read_holding_back_last_flight(&mut c, &mut client_io, b"reply".len());
     c.writer().write_all(b"after").unwrap();
-    while c.wants_write() {
-        c.write_tls(&mut client_io).unwrap();
-    }
+    send_queued(&mut c, &mut client_io);
     (before_finished, server_side.join().unwrap())
 }
 

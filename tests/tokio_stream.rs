@@ -11,7 +11,10 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{client_builder, handshaken, server_builder, server_name};
+use common::{
+    client_builder, handshaken, read_holding_back_last_flight, send_queued, server_builder,
+    server_name, HOLD_LIMIT,
+};
 use ferrotls::tokio::{client, server, LazyConfigAcceptor, TlsAcceptor, TlsConnector};
 use ferrotls::{
     AlertDescription, CertificateError, ClientConfig, ClientConnection, Connection,
@@ -369,44 +372,21 @@ async fn several_megabytes_each_way_through_a_small_buffer_tls12() {
     .await
 }
 
-/// How long [`holding_back_last_flight`] waits for data before it lets
-/// its last flight go anyway.
-const HOLD_LIMIT: Duration = Duration::from_secs(2);
-
-/// A blocking peer over `socket` that sends its flights while its
-/// handshake runs, but holds back what it queues once its side is
-/// complete (a TLS 1.2 server's Finished, a TLS 1.3 client's Finished)
-/// until it has read `want` bytes of application data, or for
-/// [`HOLD_LIMIT`]. Then it sends that flight, `done` and close_notify,
-/// and reads until the other side closes. Returns the data read before
-/// the flight went.
+/// A blocking peer over `socket` that holds its last flight back until
+/// it has read `want` bytes of application data, or for [`HOLD_LIMIT`]
+/// ([`read_holding_back_last_flight`]); then it sends that flight, `done`
+/// and close_notify, and reads until the other side closes. Returns the
+/// data read before the flight went.
 fn holding_back_last_flight<C>(mut conn: C, mut socket: std::net::TcpStream, want: usize) -> Vec<u8>
 where
     C: std::ops::DerefMut<Target = Connection>,
 {
-    use std::io::{Read, Write};
+    use std::io::Write;
     socket.set_read_timeout(Some(HOLD_LIMIT)).unwrap();
-    let mut got = Vec::new();
-    while got.len() < want {
-        if conn.is_handshaking() {
-            while conn.wants_write() {
-                conn.write_tls(&mut socket).unwrap();
-            }
-        }
-        if conn.read_tls(&mut socket).unwrap_or(0) == 0 {
-            break;
-        }
-        conn.process_new_packets().unwrap();
-        let mut buf = [0; 64];
-        while let Ok(n @ 1..) = conn.reader().read(&mut buf) {
-            got.extend_from_slice(&buf[..n]);
-        }
-    }
+    let got = read_holding_back_last_flight(&mut conn, &mut socket, want);
     conn.writer().write_all(b"done").unwrap();
     conn.send_close_notify();
-    while conn.wants_write() {
-        conn.write_tls(&mut socket).unwrap();
-    }
+    send_queued(&mut conn, &mut socket);
     while conn.read_tls(&mut socket).unwrap_or(0) > 0 {
         let _ = conn.process_new_packets();
     }

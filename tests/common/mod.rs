@@ -1,10 +1,11 @@
 //! The one harness of the integration tests: test certificates and
 //! configurations ([`pki`]), an in-memory client–server pair ([`pair`]),
-//! records on the wire ([`records`]), the RFC 8448 trace reader
-//! ([`rfc8448`]), scratch directories ([`scratch`]) and the vector-file
-//! reader ([`sections`]).
+//! a peer that holds its last flight back ([`held`]), records on the wire
+//! ([`records`]), the RFC 8448 trace reader ([`rfc8448`]), scratch
+//! directories ([`scratch`]) and the vector-file reader ([`sections`]).
 #![allow(dead_code, unused_imports)]
 
+pub mod held;
 pub mod pair;
 pub mod pki;
 pub mod records;
@@ -12,6 +13,7 @@ pub mod rfc8448;
 pub mod scratch;
 pub mod sections;
 
+pub use held::*;
 pub use pair::*;
 pub use pki::*;
 pub use records::*;
