@@ -527,3 +527,45 @@ fn rfc7918_our_tool_false_starts_only_when_told() {
     assert!(tool_request_before_our_finished(&["--false-start"]));
     assert!(!tool_request_before_our_finished(&[]));
 }
+
+/// RFC 6066 §3 with OpenSSL: our TLS 1.2 server holding a P-256 and an
+/// RSA-2048 certificate serves `s_client -servername leaf.rsa2048.test`
+/// the RSA chain under an ECDHE-RSA suite (it verifies against the RSA
+/// root), though it prefers the ECDHE-ECDSA suites, and a client naming
+/// the P-256 host the P-256 chain under ECDHE-ECDSA.
+#[test]
+fn openssl_client_gets_the_certificate_for_the_name_it_asks_for() {
+    let config = ServerConfig::builder(certified_key("p256"))
+        .certificate(certified_key("rsa2048"))
+        .versions(TLS12)
+        .build()
+        .unwrap();
+    let (port, _seen) = our_server(config, 2);
+    let connect = format!("127.0.0.1:{port}");
+    for (key_type, cipher) in [
+        ("rsa2048", "ECDHE-RSA-AES128-GCM-SHA256"),
+        ("p256", "ECDHE-ECDSA-AES128-GCM-SHA256"),
+    ] {
+        let host = format!("leaf.{key_type}.test");
+        let ca = vector(&format!("{key_type}-root.pem"));
+        let (_, out) = run(
+            "openssl",
+            &[
+                "s_client",
+                "-connect",
+                &connect,
+                "-tls1_2",
+                "-servername",
+                &host,
+                "-CAfile",
+                &ca,
+            ],
+            b"",
+        );
+        assert!(out.contains("Verify return code: 0 (ok)"), "{host}: {out}");
+        assert!(
+            out.contains(&format!("Cipher is {cipher}")),
+            "{host}: {out}"
+        );
+    }
+}

@@ -216,3 +216,51 @@ fn each_side_reports_the_certificate_of_its_configuration_it_sent() {
         assert!(s.sent_certificate().is_some());
     }
 }
+
+/// P-256 first (the default), RSA-2048 for `leaf.rsa2048.test`.
+fn ecdsa_and_rsa_server() -> Arc<ServerConfig> {
+    server_builder("p256")
+        .certificate(certified_key("rsa2048"))
+        .build()
+        .unwrap()
+}
+
+/// RFC 6066 §3: in TLS 1.2 the certificate for the name the client asked
+/// for comes before our preferred suite. The server prefers the ECDHE-ECDSA
+/// suites, which only the default P-256 certificate serves; a client
+/// naming the RSA certificate's host gets that certificate under an
+/// ECDHE-RSA suite, not the default under a better suite.
+#[test]
+fn rfc6066_3_the_certificate_for_the_name_comes_before_a_better_suite() {
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let client = client_builder("rsa2048")
+            .versions(&[version])
+            .build()
+            .unwrap();
+        let (c, _) = handshaken(client, ecdsa_and_rsa_server(), server_name("rsa2048"));
+        assert_eq!(c.peer_certificates()[0], leaf("rsa2048"), "{version:?}");
+    }
+    let client = client_builder("rsa2048")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .build()
+        .unwrap();
+    let (c, _) = handshaken(client, ecdsa_and_rsa_server(), server_name("rsa2048"));
+    assert_eq!(
+        c.cipher_suite(),
+        Some(ferrotls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)
+    );
+}
+
+/// A client naming the RSA certificate's host but offering only ECDHE-ECDSA
+/// suites cannot use it: the default P-256 certificate serves it.
+#[test]
+fn a_certificate_for_the_name_no_offered_suite_fits_gives_way_to_a_default() {
+    let client = ClientConfig::dangerous()
+        .builder_accepting_any_server_certificate()
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .cipher_suites(&[ferrotls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256])
+        .build()
+        .unwrap();
+    let (c, _) = handshaken(client, ecdsa_and_rsa_server(), server_name("rsa2048"));
+    assert_eq!(c.peer_certificates()[0], leaf("p256"));
+}

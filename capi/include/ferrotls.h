@@ -173,6 +173,16 @@ void ferrotls_client_config_free(ferrotls_client_config *config);
  * by ID, so they resume each other's sessions. */
 int ferrotls_server_config_new(ferrotls_server_config **config,
                                const char *cert_file, const char *key_file);
+/* Serves the chain of the PEM file cert_file (leaf first) with the key of
+ * the PEM file key_file beside those already set: to a client whose
+ * server_name its subjectAltName covers (RFC 6066), or whose signature
+ * algorithms only its key meets (an ECDSA chain beside an RSA one). A
+ * client naming no server, or a name none covers, gets the first that
+ * suits it, in the order they were set. FERROTLS_E_FILE as for
+ * ferrotls_server_config_new. */
+int ferrotls_server_config_add_certificate(ferrotls_server_config *config,
+                                           const char *cert_file,
+                                           const char *key_file);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_server_config_set_versions(ferrotls_server_config *config,
                                         uint16_t min, uint16_t max);

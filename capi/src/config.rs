@@ -128,7 +128,10 @@ pub struct CServerConfig {
 }
 
 struct ServerSettings {
+    /// The certificate served by default, and the others the client's
+    /// server_name or signature algorithms may choose instead.
     key: Arc<CertifiedKey>,
+    more_keys: Vec<Arc<CertifiedKey>>,
     negotiable: Negotiable,
     tickets: bool,
     /// How much 0-RTT data to accept (RFC 8446 §4.2.10); 0 for none.
@@ -194,6 +197,9 @@ impl CServerConfig {
         )
         .ticketer(self.ticketer.clone())
         .max_early_data_size(settings.max_early_data);
+        for key in &settings.more_keys {
+            builder = builder.certificate(key.clone());
+        }
         if settings.max_early_data > 0 {
             builder = builder.anti_replay(self.anti_replay.clone());
         }
@@ -648,6 +654,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
         let config = CServerConfig {
             settings: Mutex::new(ServerSettings {
                 key,
+                more_keys: Vec::new(),
                 negotiable: Negotiable::default(),
                 tickets: true,
                 max_early_data: 0,
@@ -660,6 +667,33 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
         };
         // SAFETY: forwarded from the caller.
         unsafe { put_out(out, config) }
+    })
+}
+
+/// Serves the certificate chain of the PEM file `cert_file` (leaf first)
+/// with the private key of the PEM file `key_file` beside those already
+/// set: to a client whose server_name its subjectAltName covers (RFC 6066
+/// §3), or whose signature algorithms only its key can meet (an ECDSA
+/// chain beside an RSA one). A client naming no server, or a name no
+/// certificate covers, gets the first that suits it, in the order they
+/// were set. [`Code::File`] when either file cannot be read or they do
+/// not pair.
+///
+/// # Safety
+/// `config` must be NULL or live; the paths NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_add_certificate(
+    config: *mut CServerConfig,
+    cert_file: *const c_char,
+    key_file: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let key = unsafe { certified_key_arg(cert_file, key_file) }?;
+        lock(&c.settings).more_keys.push(key);
+        Ok(())
     })
 }
 

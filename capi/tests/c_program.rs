@@ -84,7 +84,8 @@ const CACHE_TEST: CProgram = CProgram {
 };
 
 /// Connections: the version string, what was negotiated, error strings,
-/// system roots, non-blocking I/O, cipher suites and groups by name, the
+/// system roots, non-blocking I/O, a second certificate chosen by
+/// server_name, cipher suites and groups by name, the
 /// cap on records sent, 0-RTT (TLS 1.3) and False Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
@@ -100,6 +101,7 @@ const CONN_TEST: CProgram = CProgram {
         "non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok",
         "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
         "non-blocking close, and a callback failing otherwise: ok",
+        "more certificates: chosen by server_name, bad files: ok",
         "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok",
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "ALL OK",

@@ -225,16 +225,17 @@ pub(crate) fn end_entity_key(der: &[u8], key_use: KeyUse) -> Result<PublicKey, E
     Ok(certificate.public_key)
 }
 
-/// The first certificate, in [`by_server_name`]'s order for
-/// `server_name`, whose keyUsage allows signing and whose key can sign
-/// with a TLS 1.3 handshake scheme in `accepted`, with that scheme (the
-/// key's preference first).
+/// The first certificate, those for `server_name` first ([`ForName`]),
+/// whose keyUsage allows signing and whose key can sign with a TLS 1.3
+/// handshake scheme in `accepted`, with that scheme (the key's preference
+/// first).
 pub(crate) fn choose_certificate<'a>(
     certificates: &'a [Arc<CertifiedKey>],
     server_name: Option<&str>,
     accepted: &[SignatureScheme],
 ) -> Option<(&'a Arc<CertifiedKey>, SignatureScheme)> {
-    by_server_name(certificates, server_name).find_map(|certified| {
+    let for_name = ForName::new(certificates, server_name);
+    let chosen = for_name.order(certificates).find_map(|certified| {
         if !KeyUse::Sign.allowed_by(certified) {
             return None;
         }
@@ -242,28 +243,44 @@ pub(crate) fn choose_certificate<'a>(
             .signing_schemes()
             .find(|s| tls13_handshake_scheme(*s) && accepted.contains(s))
             .map(|scheme| (certified, scheme))
-    })
+    });
+    chosen
 }
 
-/// A server's certificates in the order it tries them for a client that
-/// asked for `server_name` (RFC 6066 §3): those whose subjectAltName
-/// covers the name first, then the others (the default ones, for a
-/// client that named no server or a name none covers). With one
-/// certificate there is nothing to choose and no name is compared.
-pub(crate) fn by_server_name<'a>(
-    certificates: &'a [Arc<CertifiedKey>],
-    server_name: Option<&str>,
-) -> impl Iterator<Item = &'a Arc<CertifiedKey>> {
-    let name = server_name
-        .filter(|_| certificates.len() > 1)
-        .and_then(|name| ServerName::parse(name).ok());
-    let covers = move |certified: &&Arc<CertifiedKey>| {
-        name.as_ref()
+/// Which of a server's certificates are for the host a client asked for
+/// (RFC 6066 §3): those whose subjectAltName covers its server_name. A
+/// server tries them before the others (the default ones, for a client
+/// that named no server or a name none covers), whatever else it must
+/// then give up for them: a TLS 1.2 server a more preferred suite. With
+/// one certificate there is nothing to choose and no name is compared.
+pub(crate) struct ForName(Option<ServerName>);
+
+impl ForName {
+    /// The name `server_name` as `certificates` are judged by it.
+    pub(crate) fn new(certificates: &[Arc<CertifiedKey>], server_name: Option<&str>) -> Self {
+        Self(
+            server_name
+                .filter(|_| certificates.len() > 1)
+                .and_then(|name| ServerName::parse(name).ok()),
+        )
+    }
+
+    /// Whether `certified` is for the name.
+    pub(crate) fn covers(&self, certified: &CertifiedKey) -> bool {
+        self.0
+            .as_ref()
             .is_some_and(|name| certified.covers_name(name))
-    };
-    let first = certificates.iter().filter(covers.clone());
-    let rest = certificates.iter().filter(move |c| !covers(c));
-    first.chain(rest)
+    }
+
+    /// The certificates of `certificates` in the order to try them: those
+    /// for the name, then the others.
+    pub(crate) fn order<'s, 'c>(
+        &'s self,
+        certificates: &'c [Arc<CertifiedKey>],
+    ) -> impl Iterator<Item = &'c Arc<CertifiedKey>> + use<'s, 'c> {
+        let first = certificates.iter().filter(|c| self.covers(c));
+        first.chain(certificates.iter().filter(|c| !self.covers(c)))
+    }
 }
 
 pub(crate) use proof::{

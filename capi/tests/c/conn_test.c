@@ -703,6 +703,39 @@ static void check_nonblocking(ferrotls_server_config *server_config)
     printf("non-blocking close, and a callback failing otherwise: ok\n");
 }
 
+/* A second certificate: an RSA chain beside the P-256 one, served to the
+ * client that names its host (RFC 6066 section 3); bad files. */
+static void check_more_certificates(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *rsa = client_config("rsa2048-root.pem", "leaf.rsa2048.test");
+    ferrotls_client_config *p256 = client_config("p256-root.pem", "leaf.p256.test");
+    char cert[4096], key[4096], other_key[4096];
+
+    /* Before: the P-256 chain, for another name and under another root. */
+    check_refused(client_config("rsa2048-root.pem", "leaf.rsa2048.test"), server,
+                  "invalid certificate");
+
+    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
+    pki_path(key, sizeof key, "rsa2048-leaf.key");
+    pki_path(other_key, sizeof other_key, "p256-leaf.key");
+    CHECK_RC(ferrotls_server_config_add_certificate(NULL, cert, key),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_add_certificate(server, cert, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_add_certificate(server, cert, "/nonexistent"),
+             FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_add_certificate(server, cert, other_key),
+             FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_add_certificate(server, cert, key), 0);
+    check_accepted(rsa, server, 0);
+    check_accepted(p256, server, 0);
+    ferrotls_client_config_free(rsa);
+    ferrotls_client_config_free(p256);
+    ferrotls_server_config_free(server);
+    printf("more certificates: chosen by server_name, bad files: ok\n");
+}
+
 /* A handshake of a client of `config` with `server` that both complete
  * with `suite` and `group`. */
 static void check_suite_and_group(ferrotls_client_config *config,
@@ -1061,6 +1094,7 @@ int main(int argc, char **argv)
 
     check_nonblocking(server);
 
+    check_more_certificates();
     check_names();
     check_max_fragment_size();
     if (version == FERROTLS_TLS1_3)

@@ -40,8 +40,8 @@ use crate::handshake::tls12::{
     DEFAULT_TLS12_SCHEMES,
 };
 use crate::handshake::{
-    by_server_name, certificate_types, key_logger, verify_signed, verify_tls12_finished, Expected,
-    FinishedVerified, SignatureVerified,
+    certificate_types, key_logger, verify_signed, verify_tls12_finished, Expected,
+    FinishedVerified, ForName, SignatureVerified,
 };
 use crate::keyschedule::tls12::{MasterSecret, Sender, Tls12Exporter};
 use crate::msgs::certificate::CertificateRequestTls12;
@@ -683,7 +683,8 @@ const FFDHE_CODE_POINTS: core::ops::RangeInclusive<u16> = 0x0100..=0x01ff;
 /// Our most preferred suite the client offers that the version allows
 /// ([`suites_in_preference`]), whose key exchange has a group (below) and
 /// for which a certificate can sign with a scheme the client accepts (RFC
-/// 5246 §7.4.1.2). Without one: `insufficient_security` when a DHE suite
+/// 5246 §7.4.1.2): a certificate for the client's server_name if one can
+/// serve any such suite ([`ForName`]), else one of the others. Without one: `insufficient_security` when a DHE suite
 /// lacked a group only because none of the client's RFC 7919 groups is
 /// ours (RFC 7919 §4), else `handshake_failure`.
 fn choose_suite(
@@ -697,46 +698,57 @@ fn choose_suite(
     let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
     let mut ffdhe_refused = false;
     let certificates = certificate_types::sendable(config, &offer.extensions, &config.certificates);
-    let suites = suites_in_preference(config, hello.cipher_suites.as_slice(), |s| {
-        tls12_suite(s).is_some_and(|t| t.usable_with(version))
-    })
-    .filter_map(tls12_suite);
-    for suite in suites {
-        let group = match suite.key_exchange {
-            KeyExchangeAlgorithm::Ecdhe => ecdhe,
-            KeyExchangeAlgorithm::Dhe => ffdhe,
-            KeyExchangeAlgorithm::Rsa => None,
-        };
-        if group.is_none() && suite.key_exchange != KeyExchangeAlgorithm::Rsa {
-            refusal = HandshakeFailureReason::NoCommonGroup;
-            ffdhe_refused |= suite.key_exchange == KeyExchangeAlgorithm::Dhe;
-            continue;
-        }
-        let chosen =
-            by_server_name(&certificates, offer.server_name.as_deref()).find_map(|certificate| {
-                let key = certificate.key();
-                if !suite.authentication.fits(key.public())
-                    || !suite.server_key_use().allowed_by(certificate)
-                    || !offer.takes_curve_of(key.public())
-                {
-                    return None;
-                }
-                if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
-                    // Nothing is signed: the key decrypts instead, which
-                    // an id-RSASSA-PSS key may not (RFC 4055 §3.1).
-                    return matches!(key.public(), PublicKey::Rsa(_))
-                        .then(|| (certificate.clone(), None));
-                }
-                choose_signature(certificate, version, offer.schemes())
-                    .map(|scheme| (certificate.clone(), scheme))
-            });
-        if let Some((certificate, scheme)) = chosen {
-            return Ok(Choice {
-                suite,
-                certificate,
-                scheme,
-                group,
-            });
+    let for_name = ForName::new(&certificates, offer.server_name.as_deref());
+    // RFC 6066 §3: a certificate for the host the client named, with the
+    // best suite it can serve, before any other certificate with a better
+    // suite; the others when none for the name can serve at all.
+    let tiers = [true, false]
+        .into_iter()
+        .filter(|&named| !named || certificates.iter().any(|c| for_name.covers(c)));
+    for named in tiers {
+        let suites = suites_in_preference(config, hello.cipher_suites.as_slice(), |s| {
+            tls12_suite(s).is_some_and(|t| t.usable_with(version))
+        })
+        .filter_map(tls12_suite);
+        for suite in suites {
+            let group = match suite.key_exchange {
+                KeyExchangeAlgorithm::Ecdhe => ecdhe,
+                KeyExchangeAlgorithm::Dhe => ffdhe,
+                KeyExchangeAlgorithm::Rsa => None,
+            };
+            if group.is_none() && suite.key_exchange != KeyExchangeAlgorithm::Rsa {
+                refusal = HandshakeFailureReason::NoCommonGroup;
+                ffdhe_refused |= suite.key_exchange == KeyExchangeAlgorithm::Dhe;
+                continue;
+            }
+            let chosen = certificates
+                .iter()
+                .filter(|c| for_name.covers(c) == named)
+                .find_map(|certificate| {
+                    let key = certificate.key();
+                    if !suite.authentication.fits(key.public())
+                        || !suite.server_key_use().allowed_by(certificate)
+                        || !offer.takes_curve_of(key.public())
+                    {
+                        return None;
+                    }
+                    if suite.key_exchange == KeyExchangeAlgorithm::Rsa {
+                        // Nothing is signed: the key decrypts instead, which
+                        // an id-RSASSA-PSS key may not (RFC 4055 §3.1).
+                        return matches!(key.public(), PublicKey::Rsa(_))
+                            .then(|| (certificate.clone(), None));
+                    }
+                    choose_signature(certificate, version, offer.schemes())
+                        .map(|scheme| (certificate.clone(), scheme))
+                });
+            if let Some((certificate, scheme)) = chosen {
+                return Ok(Choice {
+                    suite,
+                    certificate,
+                    scheme,
+                    group,
+                });
+            }
         }
     }
     Err(if ffdhe_refused && lists_ffdhe(offer) {
