@@ -320,8 +320,13 @@ fn a_replayed_0rtt_flight_is_refused_by_the_other_server() {
         assert_ne!(second.early_data_status(), EarlyDataStatus::Accepted);
         let on_b = nth_report(&b, 1);
         assert_ne!(on_b.get("early_data"), "accepted", "{extra:?}");
-        let resumed = if extra.is_empty() { "false" } else { "true" };
+        let (resumed, reason) = if extra.is_empty() {
+            ("false", "session_not_resumed")
+        } else {
+            ("true", "replay_protection")
+        };
         assert_eq!(on_b.get("resumed"), resumed, "{extra:?}");
+        assert_eq!(on_b.get("early_data_reason"), reason, "{extra:?}");
     }
 }
 

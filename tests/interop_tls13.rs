@@ -87,6 +87,7 @@ fn json_report_has_exactly_the_issue_keys() {
             "alpn",
             "server_name",
             "early_data",
+            "early_data_reason",
             "certificate_type",
             "peer_certificates",
             "record_size_limit",
@@ -226,11 +227,9 @@ fn openssl_takes_our_early_data(extra: &[&str]) {
     server.send_stdin(b"q\n");
     let (status, out) = first.wait_exit();
     assert!(status.success(), "{out}");
-    assert_eq!(
-        json_lines(&out)[0].get("early_data"),
-        "not_offered",
-        "{out}"
-    );
+    let json = json_lines(&out);
+    assert_eq!(json[0].get("early_data"), "not_offered", "{out}");
+    assert_eq!(json[0].get("early_data_reason"), "no_session_offered");
     // The second sends the file as early data, and OpenSSL takes it.
     let second = client(&["--sess-in", sess]);
     let seen = server.wait_for("End of early data");
@@ -240,6 +239,7 @@ fn openssl_takes_our_early_data(extra: &[&str]) {
     let json = json_lines(&out);
     assert_eq!(json[0].get("resumed"), "true", "{out}");
     assert_eq!(json[0].get("early_data"), "accepted", "{out}");
+    assert_eq!(json[0].get("early_data_reason"), "accepted");
     let early_part = seen
         .split("Early data received:")
         .nth(1)
@@ -418,6 +418,7 @@ fn rfc8446_4_2_10_our_server_without_early_data_skips_openssl_0rtt() {
     assert_eq!(json.len(), 1, "{log}");
     assert_eq!(json[0].get("resumed"), "true");
     assert_eq!(json[0].get("early_data"), "rejected");
+    assert_eq!(json[0].get("early_data_reason"), "disabled");
 }
 
 /// RFC 8446 §4.4.4: `ferrotls server --half-rtt` answers `s_client`'s
@@ -466,6 +467,8 @@ fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
     let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
     assert_eq!(resumed, ["false", "true", "true"]);
     assert_eq!(json[2].get("early_data"), "accepted");
+    let reasons: Vec<&str> = json.iter().map(|j| j.get("early_data_reason")).collect();
+    assert_eq!(reasons, ["no_session_offered", "peer_declined", "accepted"]);
     // Design §3, server side: T persists through the resumptions and is
     // never on the wire, so OpenSSL never prints it.
     let t = json[0].get("session_id");

@@ -417,6 +417,12 @@ const char *ferrotls_conn_group(const ferrotls_conn *conn);
 /* One of the FERROTLS_EARLY_DATA_* values; FERROTLS_E_INVALID_REQUEST for
  * a NULL conn. */
 int ferrotls_conn_early_data_status(const ferrotls_conn *conn);
+/* Why 0-RTT data was used or not, as this side knows: "accepted",
+ * "disabled", "protocol_version", "peer_declined", "no_session_offered",
+ * "session_not_resumed", "unsupported_for_session", "alpn_mismatch",
+ * "hello_retry_request", "ticket_age_skew" or "replay_protection";
+ * static. NULL until the handshake settles it, or for a NULL conn. */
+const char *ferrotls_conn_early_data_reason(const ferrotls_conn *conn);
 /* The negotiated ALPN protocol (size convention above); its size is 0
  * when none was negotiated. */
 int ferrotls_conn_get_alpn(const ferrotls_conn *conn, void *protocol,

@@ -115,6 +115,22 @@ pub unsafe extern "C" fn ferrotls_conn_early_data_status(conn: *const CConn) -> 
     })
 }
 
+/// Why 0-RTT data was used or not, as this side knows
+/// (`EarlyDataReason::name`: `accepted`, `no_session_offered`,
+/// `ticket_age_skew`, `replay_protection`, ...), a static string; NULL
+/// until the handshake settles it, or for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_early_data_reason(conn: *const CConn) -> *const c_char {
+    guard_str(|| {
+        // SAFETY: forwarded from the caller.
+        let name = unsafe { query(conn, |c| Some(c.early_data_reason()?.name())) }?;
+        Ok(name.map(|n| static_name(n).as_ptr()))
+    })
+}
+
 /// Copies the negotiated ALPN protocol (RFC 7301) to `protocol`, under
 /// the size convention of `ferrotls_session_get_id`; its length is 0 when
 /// none was negotiated (a protocol name is never empty).

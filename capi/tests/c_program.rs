@@ -113,7 +113,7 @@ const CONN_TEST: CProgram = CProgram {
         ),
         (
             "1.3",
-            &["0-RTT: accepted and read first, replay rejected, refused and sent again once, bad calls: ok"],
+            &["0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok"],
         ),
     ],
 };

@@ -144,6 +144,26 @@ pub enum EarlyDataReason {
     ReplayProtection,
 }
 
+impl EarlyDataReason {
+    /// The reason in snake case (`accepted`, `ticket_age_skew`), as the
+    /// tool's `--json` report and the C library give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Disabled => "disabled",
+            Self::ProtocolVersion => "protocol_version",
+            Self::PeerDeclined => "peer_declined",
+            Self::NoSessionOffered => "no_session_offered",
+            Self::SessionNotResumed => "session_not_resumed",
+            Self::UnsupportedForSession => "unsupported_for_session",
+            Self::AlpnMismatch => "alpn_mismatch",
+            Self::HelloRetryRequest => "hello_retry_request",
+            Self::TicketAgeSkew => "ticket_age_skew",
+            Self::ReplayProtection => "replay_protection",
+        }
+    }
+}
+
 /// Parameters learnt during the handshake, read through the connection's
 /// queries. The handshake reports them as [`HandshakeEvent`]s; only this
 /// module writes the fields.

@@ -925,6 +925,7 @@ static void check_early_data(void)
     CHECK_RC(ferrotls_server_config_set_max_early_data(NULL, 1024), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_client_config_set_early_data(NULL, 1), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_conn_early_data_status(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK(ferrotls_conn_early_data_reason(NULL) == NULL);
     CHECK_RC(ferrotls_conn_write_early_data(NULL, EARLY, 1), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_server_config_set_max_early_data(server, 1024), 0);
     CHECK_RC(ferrotls_client_config_set_early_data(config, 1), 0);
@@ -935,10 +936,13 @@ static void check_early_data(void)
     CHECK_RC(ferrotls_conn_write_early_data(conn, EARLY, strlen(EARLY)),
              FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_conn_early_data_status(conn), FERROTLS_EARLY_DATA_NOT_OFFERED);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(conn), "no_session_offered") == 0);
     ferrotls_conn_free(conn);
     CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
     CHECK_RC(ferrotls_conn_early_data_status(conn), FERROTLS_EARLY_DATA_NOT_OFFERED);
     CHECK_RC(ferrotls_conn_early_data_status(srv.conn), FERROTLS_EARLY_DATA_NOT_OFFERED);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(conn), "no_session_offered") == 0);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(srv.conn), "no_session_offered") == 0);
     CHECK_RC(ferrotls_conn_write_early_data(srv.conn, EARLY, 1), FERROTLS_E_INVALID_REQUEST);
     answer_and_close(conn, srv.conn, "tickets");
     close_pair(conn, &srv, sv);
@@ -950,6 +954,8 @@ static void check_early_data(void)
     CHECK_RC(ferrotls_session_is_resumed(conn), 1);
     CHECK_RC(ferrotls_conn_early_data_status(conn), FERROTLS_EARLY_DATA_ACCEPTED);
     CHECK_RC(ferrotls_conn_early_data_status(srv.conn), FERROTLS_EARLY_DATA_ACCEPTED);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(conn), "accepted") == 0);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(srv.conn), "accepted") == 0);
     /* The handshake has begun: too late for more. */
     CHECK_RC(ferrotls_conn_write_early_data(conn, EARLY, 1), FERROTLS_E_INVALID_REQUEST);
     recv_all(srv.conn, buf, strlen(EARLY));
@@ -967,6 +973,7 @@ static void check_early_data(void)
     CHECK_RC(ferrotls_conn_set_fd(replayed, sv[1]), 0);
     CHECK_RC(ferrotls_conn_handshake(replayed), FERROTLS_E_AGAIN);
     CHECK_RC(ferrotls_conn_early_data_status(replayed), FERROTLS_EARLY_DATA_REJECTED);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(replayed), "replay_protection") == 0);
     ferrotls_conn_free(replayed);
     close(sv[0]);
     close(sv[1]);
@@ -978,6 +985,8 @@ static void check_early_data(void)
     CHECK_RC(ferrotls_session_is_resumed(conn), 1);
     CHECK_RC(ferrotls_conn_early_data_status(conn), FERROTLS_EARLY_DATA_REJECTED);
     CHECK_RC(ferrotls_conn_early_data_status(srv.conn), FERROTLS_EARLY_DATA_REJECTED);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(conn), "peer_declined") == 0);
+    CHECK(strcmp(ferrotls_conn_early_data_reason(srv.conn), "disabled") == 0);
     CHECK_RC(ferrotls_conn_send(conn, EARLY, strlen(EARLY)), strlen(EARLY));
     recv_all(srv.conn, buf, strlen(EARLY));
     CHECK(memcmp(buf, EARLY, strlen(EARLY)) == 0);
@@ -987,7 +996,7 @@ static void check_early_data(void)
 
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
-    printf("0-RTT: accepted and read first, replay rejected, refused and sent again once, bad calls: ok\n");
+    printf("0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok\n");
 }
 
 /* The client's send after the server's first flight, both on non-blocking

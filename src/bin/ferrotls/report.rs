@@ -2,7 +2,7 @@
 //! a completed handshake (as one JSON line, `key: value` lines or a table
 //! row), and a failure naming the alert sent or received.
 
-use ferrotls::{CertificateType, Connection, EarlyDataStatus, Error};
+use ferrotls::{CertificateType, Connection, EarlyDataReason, EarlyDataStatus, Error};
 use std::fmt::Write;
 use std::io;
 
@@ -19,6 +19,9 @@ pub struct Report {
     pub alpn: Option<String>,
     pub server_name: Option<String>,
     pub early_data: &'static str,
+    /// Why 0-RTT data was used or not, as this side knows
+    /// (`EarlyDataReason::name`).
+    pub early_data_reason: Option<&'static str>,
     pub certificate_type: Option<&'static str>,
     pub peer_certificates: usize,
     pub record_size_limit: Option<u16>,
@@ -67,6 +70,7 @@ impl Report {
                 EarlyDataStatus::Rejected | EarlyDataStatus::Offered => "rejected",
                 EarlyDataStatus::NotOffered => "not_offered",
             },
+            early_data_reason: conn.early_data_reason().map(EarlyDataReason::name),
             certificate_type: conn.server_certificate_type().map(|t| match t {
                 CertificateType::RawPublicKey => "RawPublicKey",
                 _ => "X.509",
@@ -103,6 +107,7 @@ impl Report {
             ("alpn", text(self.alpn.as_deref())),
             ("server_name", text(self.server_name.as_deref())),
             ("early_data", text(Some(self.early_data))),
+            ("early_data_reason", text(self.early_data_reason)),
             ("certificate_type", text(self.certificate_type)),
             ("peer_certificates", literal(&self.peer_certificates)),
             (
