@@ -345,8 +345,9 @@ pub unsafe extern "C" fn ferrotls_conn_handshake(conn: *mut CConn) -> c_int {
 }
 
 /// Sends application data, finishing the handshake first if needed (or,
-/// in a TLS 1.2 False Start, as far as the client's Finished). Returns how many of the `len` bytes were taken (at least 1 when `len`
-/// is not 0), or a negative error code: `FERROTLS_E_AGAIN` when the
+/// in a TLS 1.2 False Start, as far as the client's Finished). Returns
+/// how many of the `len` bytes were taken (at least 1 when `len` is not
+/// 0), or a negative error code: `FERROTLS_E_AGAIN` when the
 /// transport would block with nothing taken. Taken bytes whose records
 /// the transport would not take yet go at the next call.
 ///
@@ -389,11 +390,12 @@ pub unsafe extern "C" fn ferrotls_conn_send(
 /// `ferrotls_session_set_data`) is a TLS 1.3 ticket allowing it may, and
 /// only until the server's answer is read (before
 /// `ferrotls_conn_handshake`, or between its `FERROTLS_E_AGAIN`
-/// returns): otherwise `FERROTLS_E_INVALID_REQUEST`. Returns how many bytes were taken (at
-/// most the ticket's `max_early_data_size` in all). Whether the server
-/// accepted them shows in `ferrotls_conn_early_data_status` after the
-/// handshake; if it rejected them they were not delivered, and the
-/// program sends them again with `ferrotls_conn_send`.
+/// returns): otherwise `FERROTLS_E_INVALID_REQUEST`. Returns how many
+/// bytes were taken (at most the ticket's `max_early_data_size` in all).
+/// Whether the server accepted them shows in
+/// `ferrotls_conn_early_data_status` after the handshake; if it rejected
+/// them they were not delivered, and the program sends them again with
+/// `ferrotls_conn_send`.
 ///
 /// # Safety
 /// `conn` must be NULL or live; `data` NULL or valid for `len` bytes of

@@ -684,9 +684,10 @@ const FFDHE_CODE_POINTS: core::ops::RangeInclusive<u16> = 0x0100..=0x01ff;
 /// ([`suites_in_preference`]), whose key exchange has a group (below) and
 /// for which a certificate can sign with a scheme the client accepts (RFC
 /// 5246 §7.4.1.2): a certificate for the client's server_name if one can
-/// serve any such suite ([`ForName`]), else one of the others. Without one: `insufficient_security` when a DHE suite
-/// lacked a group only because none of the client's RFC 7919 groups is
-/// ours (RFC 7919 §4), else `handshake_failure`.
+/// serve any such suite ([`ForName`]), else one of the others. Without
+/// one: `insufficient_security` when a DHE suite lacked a group only
+/// because none of the client's RFC 7919 groups is ours (RFC 7919 §4),
+/// else `handshake_failure`.
 fn choose_suite(
     config: &ServerConfig,
     hello: &ClientHello,
