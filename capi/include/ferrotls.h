@@ -427,6 +427,13 @@ const char *ferrotls_conn_early_data_reason(const ferrotls_conn *conn);
  * when none was negotiated. */
 int ferrotls_conn_get_alpn(const ferrotls_conn *conn, void *protocol,
                            size_t *size);
+/* The server name the client asked for (RFC 6066), as it sent it,
+ * without a NUL (size convention above); its size is 0 when the client
+ * sent none, and on a server before the ClientHello. A server with several
+ * certificates (ferrotls_server_config_add_certificate) reads which host
+ * the client wants here. */
+int ferrotls_conn_get_server_name(const ferrotls_conn *conn, void *name,
+                                  size_t *size);
 /* How many certificates the peer sent (its chain, leaf first): 0 before
  * its Certificate message or when it sent none. */
 int ferrotls_conn_peer_certificate_count(const ferrotls_conn *conn);

@@ -1,6 +1,6 @@
 //! What a connection negotiated, for C: the protocol version, the cipher
-//! suite and group by their IANA names, the ALPN protocol, what became of
-//! 0-RTT data, the peer's certificate chain, and the text of the error
+//! suite and group by their IANA names, the ALPN protocol, the server
+//! name, what became of 0-RTT data, the peer's certificate chain, and the text of the error
 //! that ended it. Each is
 //! read from the library's [`Connection`] queries; before the handshake
 //! settles one, it reads as absent.
@@ -151,6 +151,31 @@ pub unsafe extern "C" fn ferrotls_conn_get_alpn(
         // SAFETY: the size and buffer pointers are as `copy_out` needs,
         // per the caller.
         unsafe { copy_out(alpn.unwrap_or_default(), protocol, size) }
+    })
+}
+
+/// Copies the server name (RFC 6066 §3: the host the client asked for,
+/// as it sent it) to `name`, without a NUL, under the size convention of
+/// `ferrotls_session_get_id`; its length is 0 when the client sent none,
+/// and on a server before its ClientHello. A server serving several hosts
+/// (`ferrotls_server_config_add_certificate`) reads which one here.
+///
+/// # Safety
+/// `conn` must be NULL or live; `size` NULL or valid for reads and
+/// writes; `name` NULL or valid for `*size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_get_server_name(
+    conn: *const CConn,
+    name: *mut c_void,
+    size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let host = c.connection().and_then(Connection::server_name);
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(host.unwrap_or_default().as_bytes(), name, size) }
     })
 }
 

@@ -101,7 +101,7 @@ const CONN_TEST: CProgram = CProgram {
         "non-blocking handshake: FERROTLS_E_AGAIN on both sides, then done: ok",
         "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
         "non-blocking close, and a callback failing otherwise: ok",
-        "more certificates: chosen by server_name, bad files: ok",
+        "more certificates: chosen by server_name, which both sides read, bad files: ok",
         "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok",
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "ALL OK",

@@ -703,17 +703,24 @@ static void check_nonblocking(ferrotls_server_config *server_config)
     printf("non-blocking close, and a callback failing otherwise: ok\n");
 }
 
+#define RSA_HOST "leaf.rsa2048.test"
+
 /* A second certificate: an RSA chain beside the P-256 one, served to the
- * client that names its host (RFC 6066 section 3); bad files. */
+ * client that names its host (RFC 6066 section 3), and the name each side
+ * reads; bad files. */
 static void check_more_certificates(void)
 {
     ferrotls_server_config *server = server_config();
-    ferrotls_client_config *rsa = client_config("rsa2048-root.pem", "leaf.rsa2048.test");
+    ferrotls_client_config *rsa = client_config("rsa2048-root.pem", RSA_HOST);
     ferrotls_client_config *p256 = client_config("p256-root.pem", "leaf.p256.test");
-    char cert[4096], key[4096], other_key[4096];
+    char cert[4096], key[4096], other_key[4096], host[64];
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    size_t size;
+    int sv[2];
 
     /* Before: the P-256 chain, for another name and under another root. */
-    check_refused(client_config("rsa2048-root.pem", "leaf.rsa2048.test"), server,
+    check_refused(client_config("rsa2048-root.pem", RSA_HOST), server,
                   "invalid certificate");
 
     pki_path(cert, sizeof cert, "rsa2048-chain.pem");
@@ -728,12 +735,31 @@ static void check_more_certificates(void)
     CHECK_RC(ferrotls_server_config_add_certificate(server, cert, other_key),
              FERROTLS_E_FILE);
     CHECK_RC(ferrotls_server_config_add_certificate(server, cert, key), 0);
-    check_accepted(rsa, server, 0);
     check_accepted(p256, server, 0);
+
+    /* The RSA host's chain; both sides read the name the client sent. */
+    CHECK_RC(handshake_pair(rsa, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    size = sizeof host;
+    CHECK_RC(ferrotls_conn_get_server_name(srv.conn, host, &size), 0);
+    CHECK(size == strlen(RSA_HOST) && memcmp(host, RSA_HOST, size) == 0);
+    size = 4;
+    CHECK_RC(ferrotls_conn_get_server_name(conn, host, &size), FERROTLS_E_SHORT_MEMORY_BUFFER);
+    CHECK(size == strlen(RSA_HOST));
+    CHECK_RC(ferrotls_conn_get_server_name(conn, host, &size), 0);
+    CHECK(memcmp(host, RSA_HOST, size) == 0);
+    CHECK_RC(ferrotls_conn_get_server_name(NULL, host, &size), FERROTLS_E_INVALID_REQUEST);
+    close_pair(conn, &srv, sv);
+    /* A server before its ClientHello has none. */
+    CHECK_RC(ferrotls_conn_new_server(&conn, server), 0);
+    size = sizeof host;
+    CHECK_RC(ferrotls_conn_get_server_name(conn, host, &size), 0);
+    CHECK(size == 0);
+    ferrotls_conn_free(conn);
     ferrotls_client_config_free(rsa);
     ferrotls_client_config_free(p256);
     ferrotls_server_config_free(server);
-    printf("more certificates: chosen by server_name, bad files: ok\n");
+    printf("more certificates: chosen by server_name, which both sides read, bad files: ok\n");
 }
 
 /* A handshake of a client of `config` with `server` that both complete
