@@ -213,6 +213,15 @@ int ferrotls_server_config_set_max_fragment_size(ferrotls_server_config *config,
  * another server or after a restart: act on it only if that is safe. */
 int ferrotls_server_config_set_max_early_data(ferrotls_server_config *config,
                                               uint32_t bytes);
+/* Half-RTT data (RFC 8446 section 4.4.4) on (non-zero) or off (0), TLS
+ * 1.3: once the server's Finished is sent, ferrotls_conn_send sends at
+ * once, before the client's Finished, and ferrotls_conn_recv reads
+ * accepted 0-RTT data as it comes, so the answer to a 0-RTT request
+ * leaves in the server's first flight. The client is not yet confirmed
+ * then (the request may be a replay). Never when a client certificate is
+ * asked for. */
+int ferrotls_server_config_set_half_rtt(ferrotls_server_config *config,
+                                        int enabled);
 /* Asks every client for a certificate chaining to the CA certificates of
  * the PEM file path, naming those CAs in the request. With required
  * non-zero a client that sends none is refused (FERROTLS_E_HANDSHAKE_FAILURE

@@ -136,6 +136,8 @@ struct ServerSettings {
     tickets: bool,
     /// How much 0-RTT data to accept (RFC 8446 §4.2.10); 0 for none.
     max_early_data: u32,
+    /// Whether data goes before the client's Finished (half-RTT data).
+    half_rtt: bool,
     /// The session cache C keeps, if it gave one.
     cache: Option<Arc<CallbackCache>>,
     /// The CAs client certificates must chain to, and whether a client
@@ -196,7 +198,8 @@ impl CServerConfig {
             &settings.negotiable
         )
         .ticketer(self.ticketer.clone())
-        .max_early_data_size(settings.max_early_data);
+        .max_early_data_size(settings.max_early_data)
+        .send_half_rtt_data(settings.half_rtt);
         for key in &settings.more_keys {
             builder = builder.certificate(key.clone());
         }
@@ -658,6 +661,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 negotiable: Negotiable::default(),
                 tickets: true,
                 max_early_data: 0,
+                half_rtt: false,
                 cache: None,
                 client_auth: None,
             }),
@@ -908,6 +912,30 @@ pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
             _ => return Err(Code::InvalidRequest),
         };
         lock(&c.settings).cache = cache;
+        Ok(())
+    })
+}
+
+/// Turns half-RTT data on (non-zero) or off (0), TLS 1.3
+/// (`ServerConfig::send_half_rtt_data`, RFC 8446 §4.4.4): once the
+/// server's Finished is sent, `ferrotls_conn_send` sends at once, before
+/// the client's Finished, and `ferrotls_conn_recv` reads accepted 0-RTT
+/// data as it comes, so an answer to a 0-RTT request leaves in the
+/// server's first flight. The client is not yet confirmed then (its
+/// Finished, and for 0-RTT its liveness: the request may be a replay,
+/// RFC 8446 §8). Never when a client certificate is asked for.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_half_rtt(
+    config: *mut CServerConfig,
+    enabled: c_int,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        lock(&c.settings).half_rtt = enabled != 0;
         Ok(())
     })
 }

@@ -86,7 +86,8 @@ const CACHE_TEST: CProgram = CProgram {
 /// Connections: the version string, what was negotiated, error strings,
 /// system roots, non-blocking I/O, a second certificate chosen by
 /// server_name, cipher suites and groups by name, the
-/// cap on records sent, 0-RTT (TLS 1.3) and False Start (TLS 1.2).
+/// cap on records sent, 0-RTT and half-RTT data (TLS 1.3) and False Start
+/// (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -113,7 +114,10 @@ const CONN_TEST: CProgram = CProgram {
         ),
         (
             "1.3",
-            &["0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok"],
+            &[
+                "0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok",
+                "half-RTT: the 0-RTT request read and answered before the client's Finished; not without it: ok",
+            ],
         ),
     ],
 };

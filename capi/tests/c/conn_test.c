@@ -1025,6 +1025,77 @@ static void check_early_data(void)
     printf("0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok\n");
 }
 
+/* Half-RTT data (RFC 8446 section 4.4.4), TLS 1.3, both sides on
+ * non-blocking descriptors in this thread: a resumed client sends "GET" as
+ * 0-RTT data and stops at FERROTLS_E_AGAIN; with half-RTT the server then
+ * reads the request and its answer goes, before the client's Finished;
+ * without, its receive waits for that Finished. The client then completes
+ * and reads the answer either way. */
+static void half_rtt_once(int on)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *client = NULL, *conn = NULL;
+    unsigned char buf[16];
+    ssize_t n;
+    int sv[2], rounds;
+
+    CHECK_RC(ferrotls_server_config_set_max_early_data(server, 1024), 0);
+    CHECK_RC(ferrotls_server_config_set_half_rtt(server, on), 0);
+    CHECK_RC(ferrotls_client_config_set_early_data(config, 1), 0);
+    CHECK_RC(handshake_pair(config, server, &client, &srv, sv), 0);
+    answer_and_close(client, srv.conn, "tickets");
+    close_pair(client, &srv, sv);
+
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    set_nonblocking(sv[0]);
+    set_nonblocking(sv[1]);
+    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(client, sv[0]), 0);
+    CHECK_RC(ferrotls_conn_new_server(&conn, server), 0);
+    CHECK_RC(ferrotls_conn_set_fd(conn, sv[1]), 0);
+    CHECK_RC(ferrotls_conn_write_early_data(client, "GET", 3), 3);
+    CHECK_RC(ferrotls_conn_handshake(client), FERROTLS_E_AGAIN);
+    n = ferrotls_conn_recv(conn, buf, sizeof buf);
+    if (on) {
+        CHECK(n == 3 && memcmp(buf, "GET", 3) == 0);
+        CHECK_RC(ferrotls_conn_send(conn, "reply", 5), 5);
+    } else {
+        CHECK_RC(n, FERROTLS_E_AGAIN);
+    }
+    /* The server's flight is all the client needs to complete. */
+    CHECK_RC(ferrotls_conn_handshake(client), 0);
+    CHECK_RC(ferrotls_conn_early_data_status(client), FERROTLS_EARLY_DATA_ACCEPTED);
+    if (!on) {
+        for (rounds = 0; (n = ferrotls_conn_recv(conn, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
+            CHECK(rounds < 1000);
+            wait_ready(client, sv[0], conn, sv[1]);
+        }
+        CHECK(n == 3 && memcmp(buf, "GET", 3) == 0);
+        CHECK_RC(ferrotls_conn_send(conn, "reply", 5), 5);
+    }
+    for (rounds = 0; (n = ferrotls_conn_recv(client, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        wait_ready(client, sv[0], conn, sv[1]);
+    }
+    CHECK(n == 5 && memcmp(buf, "reply", 5) == 0);
+    ferrotls_conn_free(client);
+    ferrotls_conn_free(conn);
+    close(sv[0]);
+    close(sv[1]);
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+}
+
+static void check_half_rtt(void)
+{
+    CHECK_RC(ferrotls_server_config_set_half_rtt(NULL, 1), FERROTLS_E_INVALID_REQUEST);
+    half_rtt_once(1);
+    half_rtt_once(0);
+    printf("half-RTT: the 0-RTT request read and answered before the client's Finished; not without it: ok\n");
+}
+
 /* The client's send after the server's first flight, both on non-blocking
  * descriptors in this thread: with False Start (RFC 7918) it returns the
  * count, its data going with its Finished before the server's Finished;
@@ -1132,9 +1203,10 @@ int main(int argc, char **argv)
     check_more_certificates();
     check_names();
     check_max_fragment_size();
-    if (version == FERROTLS_TLS1_3)
+    if (version == FERROTLS_TLS1_3) {
         check_early_data();
-    else
+        check_half_rtt();
+    } else
         check_false_start();
 
     ferrotls_server_config_free(server);
