@@ -288,38 +288,70 @@ fn fragment_size_arg(len: usize) -> Result<Option<u16>, Code> {
         .map_err(|_| Code::InvalidRequest)
 }
 
-/// A configuration handle whose [`Negotiable`] settings C sets.
-trait NegotiableHandle {
-    /// Runs `f` over the settings, under the handle's lock.
-    fn with_negotiable<R>(&self, f: impl FnOnce(&mut Negotiable) -> R) -> R;
+/// A configuration handle: its settings, behind a lock, are what the
+/// setters change.
+trait SettingsHandle {
+    type Settings: HasNegotiable;
+    fn settings(&self) -> &Mutex<Self::Settings>;
 }
 
-impl NegotiableHandle for CClientConfig {
-    fn with_negotiable<R>(&self, f: impl FnOnce(&mut Negotiable) -> R) -> R {
-        f(&mut lock(&self.settings).negotiable)
+/// Settings that hold a [`Negotiable`], as both roles' do.
+trait HasNegotiable {
+    fn negotiable(&mut self) -> &mut Negotiable;
+}
+
+impl SettingsHandle for CClientConfig {
+    type Settings = ClientSettings;
+    fn settings(&self) -> &Mutex<ClientSettings> {
+        &self.settings
     }
 }
 
-impl NegotiableHandle for CServerConfig {
-    fn with_negotiable<R>(&self, f: impl FnOnce(&mut Negotiable) -> R) -> R {
-        f(&mut lock(&self.settings).negotiable)
+impl SettingsHandle for CServerConfig {
+    type Settings = ServerSettings;
+    fn settings(&self) -> &Mutex<ServerSettings> {
+        &self.settings
     }
 }
 
-/// Changes the [`Negotiable`] settings of `config` with `set`, whose
+impl HasNegotiable for ClientSettings {
+    fn negotiable(&mut self) -> &mut Negotiable {
+        &mut self.negotiable
+    }
+}
+
+impl HasNegotiable for ServerSettings {
+    fn negotiable(&mut self) -> &mut Negotiable {
+        &mut self.negotiable
+    }
+}
+
+/// Changes the settings of `config` with `set`, under its lock; `set`'s
 /// error is the call's.
 ///
 /// # Safety
 /// `config` must be NULL or live.
-unsafe fn set_negotiable<H: NegotiableHandle>(
+unsafe fn update<H: SettingsHandle>(
     config: *const H,
-    set: impl FnOnce(&mut Negotiable) -> Result<(), Code>,
+    set: impl FnOnce(&mut H::Settings) -> Result<(), Code>,
 ) -> c_int {
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        c.with_negotiable(set)
+        set(&mut lock(c.settings()))
     })
+}
+
+/// [`update`] of the settings both roles share.
+///
+/// # Safety
+/// `config` must be NULL or live.
+unsafe fn set_negotiable<H: SettingsHandle>(
+    config: *const H,
+    set: impl FnOnce(&mut Negotiable) -> Result<(), Code>,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { update(config, |s| set(s.negotiable())) }
 }
 
 /// Reads a whole file named by a C string.
@@ -580,12 +612,13 @@ pub unsafe extern "C" fn ferrotls_client_config_set_early_data(
     config: *mut CClientConfig,
     enabled: c_int,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).early_data = enabled != 0;
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.early_data = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Turns TLS 1.2 False Start on (non-zero) or off (0): in a full
@@ -601,12 +634,13 @@ pub unsafe extern "C" fn ferrotls_client_config_set_false_start(
     config: *mut CClientConfig,
     enabled: c_int,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).false_start = enabled != 0;
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.false_start = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Turns resumption on (non-zero) or off (0).
@@ -618,12 +652,13 @@ pub unsafe extern "C" fn ferrotls_client_config_set_tickets(
     config: *mut CClientConfig,
     enabled: c_int,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).tickets = enabled != 0;
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.tickets = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Frees a client configuration; connections made from it keep working.
@@ -844,12 +879,13 @@ pub unsafe extern "C" fn ferrotls_server_config_set_max_early_data(
     config: *mut CServerConfig,
     bytes: u32,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).max_early_data = bytes;
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.max_early_data = bytes;
+            Ok(())
+        })
+    }
 }
 
 /// Turns session tickets on (non-zero) or off (0).
@@ -861,12 +897,13 @@ pub unsafe extern "C" fn ferrotls_server_config_set_tickets(
     config: *mut CServerConfig,
     enabled: c_int,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).tickets = enabled != 0;
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.tickets = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Keeps the server's sessions in a cache of C's (design §3, server
@@ -932,12 +969,13 @@ pub unsafe extern "C" fn ferrotls_server_config_set_half_rtt(
     config: *mut CServerConfig,
     enabled: c_int,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(config) }?;
-        lock(&c.settings).half_rtt = enabled != 0;
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.half_rtt = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Frees a server configuration; connections made from it keep working.

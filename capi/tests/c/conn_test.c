@@ -188,12 +188,18 @@ static int handshake_pair(ferrotls_client_config *config,
     return handshake_pair_with(config, server_config, NULL, NULL, 0, conn, srv, sv);
 }
 
-static void close_pair(ferrotls_conn *conn, struct server_run *srv, int sv[2])
+/* Frees both connections of a pair and closes their socketpair. */
+static void free_pair(ferrotls_conn *client, ferrotls_conn *server, int sv[2])
 {
-    ferrotls_conn_free(conn);
-    ferrotls_conn_free(srv->conn);
+    ferrotls_conn_free(client);
+    ferrotls_conn_free(server);
     close(sv[0]);
     close(sv[1]);
+}
+
+static void close_pair(ferrotls_conn *conn, struct server_run *srv, int sv[2])
+{
+    free_pair(conn, srv->conn, sv);
 }
 
 static ferrotls_client_config *client_config(const char *ca, const char *name)
@@ -585,6 +591,37 @@ static void wait_ready(ferrotls_conn *client, int client_fd,
     CHECK(poll(fds, 2, 30000) > 0);
 }
 
+/* Receives on `reader`, the client or the server of a non-blocking pair
+ * over `sv`, waiting for either transport while the call returns
+ * FERROTLS_E_AGAIN; returns what the call finally returned. */
+static ssize_t recv_polling(ferrotls_conn *reader, ferrotls_conn *client,
+                            ferrotls_conn *server, int sv[2], void *buf, size_t len)
+{
+    ssize_t n;
+    int rounds;
+
+    for (rounds = 0; (n = ferrotls_conn_recv(reader, buf, len)) == FERROTLS_E_AGAIN; rounds++) {
+        CHECK(rounds < 1000);
+        wait_ready(client, sv[0], server, sv[1]);
+    }
+    return n;
+}
+
+/* A client of `config` and a server of `server_config`, each on its end
+ * of a socketpair set O_NONBLOCK, for this thread to drive. */
+static void nonblocking_pair(ferrotls_client_config *config,
+                             ferrotls_server_config *server_config,
+                             ferrotls_conn **client, ferrotls_conn **server, int sv[2])
+{
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    set_nonblocking(sv[0]);
+    set_nonblocking(sv[1]);
+    CHECK_RC(ferrotls_conn_new_client(client, config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(*client, sv[0]), 0);
+    CHECK_RC(ferrotls_conn_new_server(server, server_config), 0);
+    CHECK_RC(ferrotls_conn_set_fd(*server, sv[1]), 0);
+}
+
 #define BULK (1 << 20)
 static unsigned char bulk_out[BULK], bulk_in[BULK];
 
@@ -676,21 +713,10 @@ static void check_nonblocking(ferrotls_server_config *server_config)
 
     /* The close: close_notify each way. */
     CHECK_RC(ferrotls_conn_close(client), 0);
-    for (rounds = 0; (n = ferrotls_conn_recv(server, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
-        CHECK(rounds < 1000);
-        wait_ready(client, sv[0], server, sv[1]);
-    }
-    CHECK_RC(n, 0);
+    CHECK_RC(recv_polling(server, client, server, sv, buf, sizeof buf), 0);
     CHECK_RC(ferrotls_conn_close(server), 0);
-    for (rounds = 0; (n = ferrotls_conn_recv(client, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
-        CHECK(rounds < 1000);
-        wait_ready(client, sv[0], server, sv[1]);
-    }
-    CHECK_RC(n, 0);
-    ferrotls_conn_free(client);
-    ferrotls_conn_free(server);
-    close(sv[0]);
-    close(sv[1]);
+    CHECK_RC(recv_polling(client, client, server, sv, buf, sizeof buf), 0);
+    free_pair(client, server, sv);
 
     /* A callback failing with another errno is a transport failure, not
      * a TLS one: no error string. */
@@ -1039,7 +1065,7 @@ static void half_rtt_once(int on)
     ferrotls_conn *client = NULL, *conn = NULL;
     unsigned char buf[16];
     ssize_t n;
-    int sv[2], rounds;
+    int sv[2];
 
     CHECK_RC(ferrotls_server_config_set_max_early_data(server, 1024), 0);
     CHECK_RC(ferrotls_server_config_set_half_rtt(server, on), 0);
@@ -1048,13 +1074,7 @@ static void half_rtt_once(int on)
     answer_and_close(client, srv.conn, "tickets");
     close_pair(client, &srv, sv);
 
-    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-    set_nonblocking(sv[0]);
-    set_nonblocking(sv[1]);
-    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
-    CHECK_RC(ferrotls_conn_set_fd(client, sv[0]), 0);
-    CHECK_RC(ferrotls_conn_new_server(&conn, server), 0);
-    CHECK_RC(ferrotls_conn_set_fd(conn, sv[1]), 0);
+    nonblocking_pair(config, server, &client, &conn, sv);
     CHECK_RC(ferrotls_conn_write_early_data(client, "GET", 3), 3);
     CHECK_RC(ferrotls_conn_handshake(client), FERROTLS_E_AGAIN);
     n = ferrotls_conn_recv(conn, buf, sizeof buf);
@@ -1068,22 +1088,13 @@ static void half_rtt_once(int on)
     CHECK_RC(ferrotls_conn_handshake(client), 0);
     CHECK_RC(ferrotls_conn_early_data_status(client), FERROTLS_EARLY_DATA_ACCEPTED);
     if (!on) {
-        for (rounds = 0; (n = ferrotls_conn_recv(conn, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
-            CHECK(rounds < 1000);
-            wait_ready(client, sv[0], conn, sv[1]);
-        }
+        n = recv_polling(conn, client, conn, sv, buf, sizeof buf);
         CHECK(n == 3 && memcmp(buf, "GET", 3) == 0);
         CHECK_RC(ferrotls_conn_send(conn, "reply", 5), 5);
     }
-    for (rounds = 0; (n = ferrotls_conn_recv(client, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
-        CHECK(rounds < 1000);
-        wait_ready(client, sv[0], conn, sv[1]);
-    }
+    n = recv_polling(client, client, conn, sv, buf, sizeof buf);
     CHECK(n == 5 && memcmp(buf, "reply", 5) == 0);
-    ferrotls_conn_free(client);
-    ferrotls_conn_free(conn);
-    close(sv[0]);
-    close(sv[1]);
+    free_pair(client, conn, sv);
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
 }
@@ -1115,13 +1126,7 @@ static void false_start_once(int on)
      * False Starts only once an ALPN protocol was agreed. */
     CHECK_RC(ferrotls_client_config_set_alpn(config, client_alpn, sizeof client_alpn - 1), 0);
     CHECK_RC(ferrotls_server_config_set_alpn(server, server_alpn, sizeof server_alpn - 1), 0);
-    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-    set_nonblocking(sv[0]);
-    set_nonblocking(sv[1]);
-    CHECK_RC(ferrotls_conn_new_client(&client, config), 0);
-    CHECK_RC(ferrotls_conn_set_fd(client, sv[0]), 0);
-    CHECK_RC(ferrotls_conn_new_server(&conn, server), 0);
-    CHECK_RC(ferrotls_conn_set_fd(conn, sv[1]), 0);
+    nonblocking_pair(config, server, &client, &conn, sv);
 
     /* ClientHello; the server's flight to ServerHelloDone. */
     CHECK_RC(ferrotls_conn_send(client, "ping", 4), FERROTLS_E_AGAIN);
@@ -1136,21 +1141,12 @@ static void false_start_once(int on)
     CHECK_RC(rc, 0);
     if (!on)
         CHECK_RC(ferrotls_conn_send(client, "ping", 4), 4);
-    for (rounds = 0; (n = ferrotls_conn_recv(conn, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
-        CHECK(rounds < 1000);
-        wait_ready(client, sv[0], conn, sv[1]);
-    }
+    n = recv_polling(conn, client, conn, sv, buf, sizeof buf);
     CHECK(n == 4 && memcmp(buf, "ping", 4) == 0);
     CHECK_RC(ferrotls_conn_send(conn, "pong", 4), 4);
-    for (rounds = 0; (n = ferrotls_conn_recv(client, buf, sizeof buf)) == FERROTLS_E_AGAIN; rounds++) {
-        CHECK(rounds < 1000);
-        wait_ready(client, sv[0], conn, sv[1]);
-    }
+    n = recv_polling(client, client, conn, sv, buf, sizeof buf);
     CHECK(n == 4 && memcmp(buf, "pong", 4) == 0);
-    ferrotls_conn_free(client);
-    ferrotls_conn_free(conn);
-    close(sv[0]);
-    close(sv[1]);
+    free_pair(client, conn, sv);
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
 }
