@@ -652,19 +652,45 @@ fn rfc8446_4_2_10_rejected_early_data_of_exactly_max_early_data_size_is_skipped(
     assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
 }
 
+/// Rejected 0-RTT plaintext a server skips at least, whatever the ticket
+/// allowed: 16 KiB, as OpenSSL (`recv_max_early_data`) and BoringSSL skip.
+const REJECTED_SKIP_FLOOR: usize = 16 * 1024;
+
+/// An undecryptable record that could carry `plaintext` bytes: its
+/// fragment adds the content type and the 16-byte tag.
+fn undecryptable_record_carrying(plaintext: usize) -> Vec<u8> {
+    undecryptable_records(1, plaintext + 1 + 16)
+}
+
+#[test]
+fn rfc8446_4_2_10_rejected_early_data_under_a_smaller_ticket_is_skipped_up_to_16_kib() {
+    // More 0-RTT than the ticket allowed (Erlang/OTP 25's client, handed
+    // a ticket by the application, sends it under a ticket that allowed
+    // none): a server that rejects it skips up to the floor whatever the
+    // ticket said, and the handshake goes on.
+    let setup = Setup::new();
+    let client = setup.client();
+    prime(&client, &setup.server(MAX_EARLY));
+    let rest = undecryptable_record_carrying(REJECTED_SKIP_FLOOR - MAX_EARLY as usize);
+    let (mut c, mut s, result) =
+        rejected_early_data(client, setup.server(0), MAX_EARLY as usize, &rest);
+    result.unwrap();
+    handshake(&mut c, &mut s);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(s.early_data_status(), EarlyDataStatus::Rejected);
+    send_and_check(&mut c, &mut s, b"after the skipped 0-RTT");
+}
+
 #[test]
 fn rfc8446_4_2_10_rejected_early_data_one_byte_over_the_budget_is_bad_record_mac() {
     let setup = Setup::new();
     let client = setup.client();
     prime(&client, &setup.server(MAX_EARLY));
-    // The ticket's 1024 bytes, then a record that could carry one more:
-    // its fragment is one byte, the content type and the 16-byte tag.
-    let (_, _, result) = rejected_early_data(
-        client,
-        setup.server(0),
-        MAX_EARLY as usize,
-        &undecryptable_records(1, 1 + 1 + 16),
-    );
+    // The ticket's 1024 bytes and records that could carry the rest of
+    // the 16 KiB, then a record that could carry one more byte.
+    let mut extra = undecryptable_record_carrying(REJECTED_SKIP_FLOOR - MAX_EARLY as usize);
+    extra.extend(undecryptable_record_carrying(1));
+    let (_, _, result) = rejected_early_data(client, setup.server(0), MAX_EARLY as usize, &extra);
     assert_eq!(result, Err(Error::BadRecordMac));
 }
 

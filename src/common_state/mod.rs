@@ -35,11 +35,11 @@ pub(crate) use renegotiation::Renegotiation;
 #[cfg(test)]
 pub(crate) use send::lower_key_update_cap_in_this_thread;
 
-/// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips when the
-/// offered ticket did not unseal, so what it allowed is unknown (RFC 8446
-/// §4.2.10 bounds skipping by max_early_data_size): 16 384, OpenSSL's
-/// default, or the server's own `max_early_data_size` when larger, since
-/// that is the most a ticket it issued allows. A skipped record over the
+/// The bytes of rejected 0-RTT plaintext a TLS 1.3 server skips at least
+/// (RFC 8446 §4.2.10 bounds skipping by max_early_data_size): 16 384, as
+/// OpenSSL (its default `recv_max_early_data`) and BoringSSL skip, whatever
+/// the offered ticket allowed. More when the ticket allowed more, or the
+/// server's own `max_early_data_size` is larger. A skipped record over the
 /// budget is `bad_record_mac`.
 pub const DEFAULT_REJECTED_EARLY_DATA_SKIP: usize = 16 * 1024;
 

@@ -713,16 +713,15 @@ fn choose_flight(
     resumption: Option<&Resumption>,
 ) -> Result<FlightChoices, Error> {
     let alpn = choose_alpn(config, offer.extensions.alpn)?;
-    // Rejected 0-RTT is skipped up to what the ticket allowed or our
-    // configured max_early_data_size (RFC 8446 §4.2.10), the larger; when
-    // no ticket unsealed, up to what a ticket of ours could allow.
     let ticket = resumption.and_then(|r| match &r.psk {
         AcceptedPsk::Ticket(state) => Some(&**state),
         AcceptedPsk::External(_) => None,
     });
-    let early_data_budget = ticket.and_then(|t| t.tls13.as_ref()).map_or_else(
-        || rejected_early_data_skip(config),
-        |t| wire_len(t.max_early_data_size.max(config.max_early_data_size)),
+    let early_data_budget = rejected_early_data_budget(
+        config,
+        ticket
+            .and_then(|t| t.tls13.as_ref())
+            .map(|t| t.max_early_data_size),
     );
     // A second ClientHello never gets here with early_data
     // ([`check_retried_hello`]).
@@ -1054,11 +1053,20 @@ fn wire_len(count: u32) -> usize {
     usize::try_from(count).unwrap_or(usize::MAX)
 }
 
-/// The rejected 0-RTT plaintext skipped when no unsealed ticket says how
-/// much the client may send: [`DEFAULT_REJECTED_EARLY_DATA_SKIP`], or our
-/// own max_early_data_size when larger (RFC 8446 §4.2.10).
-fn rejected_early_data_skip(config: &ServerConfig) -> usize {
-    wire_len(config.max_early_data_size).max(DEFAULT_REJECTED_EARLY_DATA_SKIP)
+/// The rejected 0-RTT plaintext skipped (RFC 8446 §4.2.10: "up to the
+/// configured max_early_data_size") when the offered ticket unsealed with
+/// `ticket_allowance` (its max_early_data_size), or did not (`None`): the
+/// largest of that allowance, our own max_early_data_size and
+/// [`DEFAULT_REJECTED_EARLY_DATA_SKIP`]. The floor holds under a ticket
+/// too, so a client that sends 0-RTT data its ticket did not allow
+/// (Erlang/OTP 25's client does when the application hands it the
+/// ticket) still gets its 1-RTT handshake, as from OpenSSL (`recv_max_early_data`, 16 KiB by
+/// default) and BoringSSL (16 KiB whatever the ticket said).
+fn rejected_early_data_budget(config: &ServerConfig, ticket_allowance: Option<u32>) -> usize {
+    ticket_allowance
+        .map_or(0, wire_len)
+        .max(wire_len(config.max_early_data_size))
+        .max(DEFAULT_REJECTED_EARLY_DATA_SKIP)
 }
 
 /// The most the client's and our views of a ticket's age may differ for
@@ -1566,7 +1574,7 @@ fn send_retry(
         common.report(HandshakeEvent::EarlyDataReason(
             EarlyDataReason::HelloRetryRequest,
         ));
-        common.skip_rejected_early_data(rejected_early_data_skip(&config));
+        common.skip_rejected_early_data(rejected_early_data_budget(&config, None));
     }
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     Ok(ExpectRetriedClientHello {
