@@ -43,10 +43,13 @@ command -v curl >/dev/null || install_apt curl
 # The shared session store's tests (tests/redis_*.rs,
 # tests/interop_redis_fleet.rs) start their own redis-server.
 command -v redis-server >/dev/null || install_apt redis-server
-# Java's and Go's TLS stacks (tests/interop_jsse_go.rs runs its Java peer
-# compiled with the JDK's javac, and builds its Go peer).
+# Java's, Go's and Erlang/OTP's TLS stacks (tests/interop_jsse_go_otp.rs
+# runs its Java peer compiled with the JDK's javac, builds its Go peer, and
+# runs its OTP peer with escript, which needs OTP's ssl application).
 command -v javac >/dev/null || install_apt openjdk-17-jdk-headless
 command -v go >/dev/null || install_apt golang-go
+otp_ssl() { erl -noshell -eval 'ok = application:load(ssl), {ok, V} = application:get_key(ssl, vsn), io:format("Erlang/OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().'; }
+{ command -v escript >/dev/null && otp_ssl >/dev/null 2>&1; } || install_apt erlang-base erlang-ssl
 # The C library's test compiles against an installed prefix.
 command -v cc >/dev/null || install_apt gcc
 command -v pkg-config >/dev/null || install_apt pkg-config
@@ -80,6 +83,7 @@ curl --version | head -n 1
 redis-server --version
 java -version 2>&1 | head -n 1
 go version
+otp_ssl
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
 # The suite's builds need several GB; a full disk shows here first.

@@ -1,4 +1,4 @@
-// Java's own TLS stack (SunJSSE) as a peer for tests/interop_jsse_go.rs,
+// Java's own TLS stack (SunJSSE) as a peer for tests/interop_jsse_go_otp.rs,
 // which compiles it with `javac` and runs `java -cp DIR JssePeer ...`
 // (`java JssePeer.java ...` runs it from source too; JDK 11 or later):
 //

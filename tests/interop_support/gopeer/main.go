@@ -1,4 +1,4 @@
-// Go's crypto/tls as a peer for tests/interop_go.rs (standard library
+// Go's crypto/tls as a peer for tests/interop_jsse_go_otp.rs (standard library
 // only; Go 1.19 or later):
 //
 //	gopeer client PORT ROOT_PEM VERSION CONNECTIONS SERVER_NAME

@@ -1,15 +1,18 @@
-//! Interop with two more independent TLS stacks on 127.0.0.1, Java's
-//! SunJSSE (JDK 17) and Go's crypto/tls (Go 1.19), through peer programs
-//! that share one command line: `tests/interop_support/JssePeer.java`,
-//! compiled with `javac`, and `tests/interop_support/gopeer`, built with
-//! `go build`. Each stack's client resumes with `ferrotls server`, and our
-//! client resumes with each stack's server, in TLS 1.3 and in TLS 1.2;
-//! and certificates of the key types the other tests meet least (Ed25519,
-//! P-521, RSA-PSS) sign on either side and are checked on the other.
-//! JSSE and Go servers send no TLS 1.3 ticket to a client that lists no
-//! psk_key_exchange_modes (RFC 8446 §4.2.9), so our client's resumption
-//! with them rests on listing its modes from its first ClientHello. A
-//! missing `java` or `go` fails the test (see `tests/run.sh`).
+//! Interop with three more independent TLS stacks on 127.0.0.1, Java's
+//! SunJSSE (JDK 17), Go's crypto/tls (Go 1.19) and Erlang/OTP's `ssl`
+//! (OTP 25), through peer programs that share one command line:
+//! `tests/interop_support/JssePeer.java`, compiled with `javac`,
+//! `tests/interop_support/gopeer`, built with `go build`, and
+//! `tests/interop_support/otp_peer.escript`, run by `escript`. Each
+//! stack's client resumes with `ferrotls server`, and our client resumes
+//! with each stack's server, in TLS 1.3 and in TLS 1.2; certificates of
+//! the key types the other tests meet least (Ed25519, P-521, RSA-PSS)
+//! sign on either side and are checked on the other; and 0-RTT data goes
+//! both ways with OTP. JSSE and Go servers send no TLS 1.3 ticket to a
+//! client that lists no psk_key_exchange_modes (RFC 8446 §4.2.9), so our
+//! client's resumption with them rests on listing its modes from its
+//! first ClientHello. A missing `java`, `go` or `escript` fails the test
+//! (see `tests/run.sh`).
 
 mod interop_support;
 
@@ -52,7 +55,7 @@ impl Credentials {
 /// A peer program: `client PORT ROOT VERSION CONNECTIONS NAME` or
 /// `server CHAIN KEY VERSION CONNECTIONS` (see either source's header).
 struct PeerProgram {
-    /// What its report lines start with (`JSSE `, `GO `).
+    /// What its report lines start with (`JSSE `, `GO `, `OTP `).
     prefix: &'static str,
     /// The program and the arguments before the peer's own.
     command: Vec<String>,
@@ -105,6 +108,24 @@ impl PeerProgram {
         }
     }
 
+    /// Run by `escript`, which compiles the script at each start (a
+    /// fraction of a second).
+    fn otp() -> Self {
+        require("escript");
+        Self {
+            prefix: "OTP ",
+            command: vec![
+                "escript".into(),
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/interop_support/otp_peer.escript"
+                )
+                .into(),
+            ],
+            _build: None,
+        }
+    }
+
     fn args<'a>(&'a self, args: &[&'a str]) -> (&'a str, Vec<&'a str>) {
         let mut all: Vec<&str> = self.command.iter().skip(1).map(String::as_str).collect();
         all.extend_from_slice(args);
@@ -115,15 +136,29 @@ impl PeerProgram {
     /// which serves `server`'s chain, with TLS `version` (`1.2`, `1.3`);
     /// returns its output.
     fn client(&self, port: u16, server: &Credentials, version: &str, connections: usize) -> String {
+        self.client_with(port, server, version, connections, &[])
+    }
+
+    /// [`Self::client`] with the peer's own trailing arguments `extra`.
+    fn client_with(
+        &self,
+        port: u16,
+        server: &Credentials,
+        version: &str,
+        connections: usize,
+        extra: &[&str],
+    ) -> String {
         let (port, connections) = (port.to_string(), connections.to_string());
-        let (program, args) = self.args(&[
+        let mut args = vec![
             "client",
             &port,
             &server.root,
             version,
             &connections,
             &server.name,
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        let (program, args) = self.args(&args);
         let (status, out) = run(program, &args, b"");
         assert!(status.success(), "{out}");
         assert!(!out.contains(&format!("{}failed", self.prefix)), "{out}");
@@ -133,17 +168,18 @@ impl PeerProgram {
     /// Starts the server with `server`'s chain for `connections`
     /// connections with TLS `version`; returns the guard and the port.
     fn server(&self, server: &Credentials, version: &str, connections: usize) -> (Peer, u16) {
-        self.server_renegotiating(server, None, version, connections)
+        self.server_with(server, version, connections, &[])
     }
 
-    /// [`Self::server`], renegotiating each connection with the chain of
-    /// `renegotiated` once the request line is read (JSSE, TLS 1.2).
-    fn server_renegotiating(
+    /// [`Self::server`] with the peer's own trailing arguments `extra`:
+    /// the chain and key a JSSE server renegotiates to (TLS 1.2), or
+    /// `early` for an OTP server taking 0-RTT data.
+    fn server_with(
         &self,
         server: &Credentials,
-        renegotiated: Option<&Credentials>,
         version: &str,
         connections: usize,
+        extra: &[&str],
     ) -> (Peer, u16) {
         let connections = connections.to_string();
         let mut args = vec![
@@ -153,9 +189,7 @@ impl PeerProgram {
             version,
             &connections,
         ];
-        if let Some(second) = renegotiated {
-            args.extend([second.chain.as_str(), &second.key]);
-        }
+        args.extend_from_slice(extra);
         let (program, args) = self.args(&args);
         let peer = Peer::spawn(program, &args);
         let port = peer.wait_for_port("listening on");
@@ -172,7 +206,7 @@ impl PeerProgram {
 }
 
 /// The value of `key=` in a report line, when the peer reports it
-/// (`resumed` from Go, `id` from JSSE).
+/// (`resumed` from Go and OTP, `id` from JSSE and OTP).
 fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     line.split_whitespace()
         .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
@@ -260,12 +294,16 @@ fn our_client_resumes_with_their_server(peer: &PeerProgram) {
     }
 }
 
-/// Each of `chains` signs for our server, TLS 1.3 and 1.2, and the
+/// Each of `chains` signs for our server in each of `versions`, and the
 /// peer's client checks it; then it signs for the peer's server and our
 /// client checks it.
-fn certificates_of_every_key_type_both_ways(peer: &PeerProgram, chains: &[Credentials]) {
+fn certificates_of_every_key_type_both_ways(
+    peer: &PeerProgram,
+    chains: &[Credentials],
+    versions: &[(&str, &str, &str)],
+) {
     for chain in chains {
-        for (version, name, _) in VERSIONS {
+        for &(version, name, _) in versions {
             let (server, port) = our_server(chain, &["--max-connections", "1"]);
             let out = peer.client(port, chain, version, 1);
             let lines = peer.lines(&out);
@@ -317,7 +355,7 @@ fn ed25519_p521_and_rsa_pss_certificates_with_jsse_both_ways() {
         Credentials::pki("p521"),
         Credentials::pss(),
     ];
-    certificates_of_every_key_type_both_ways(&PeerProgram::jsse(), &chains);
+    certificates_of_every_key_type_both_ways(&PeerProgram::jsse(), &chains, &VERSIONS);
 }
 
 /// Go's crypto/tls has no RSASSA-PSS keys in certificates: it offers no
@@ -325,7 +363,84 @@ fn ed25519_p521_and_rsa_pss_certificates_with_jsse_both_ways() {
 #[test]
 fn ed25519_and_p521_certificates_with_go_both_ways() {
     let chains = [Credentials::pki("ed25519"), Credentials::pki("p521")];
-    certificates_of_every_key_type_both_ways(&PeerProgram::go(), &chains);
+    certificates_of_every_key_type_both_ways(&PeerProgram::go(), &chains, &VERSIONS);
+}
+
+#[test]
+fn an_otp_client_resumes_with_our_server_in_tls13_and_tls12() {
+    their_client_resumes_with_our_server(&PeerProgram::otp());
+}
+
+#[test]
+fn our_client_resumes_with_an_otp_server_in_tls13_and_tls12() {
+    our_client_resumes_with_their_server(&PeerProgram::otp());
+}
+
+/// OTP 25 signs and verifies Ed25519 in TLS 1.3 only (its TLS 1.2
+/// signature_algorithms lists no ed25519, so our server has no suite
+/// for that chain), and its path validation fails on RSASSA-PSS keys
+/// (internal_error), so its matrix is P-521 and RSA-2048 in both versions
+/// and Ed25519 in TLS 1.3.
+#[test]
+fn p521_rsa2048_and_ed25519_certificates_with_otp_both_ways() {
+    let otp = PeerProgram::otp();
+    let chains = [Credentials::pki("p521"), Credentials::pki("rsa2048")];
+    certificates_of_every_key_type_both_ways(&otp, &chains, &VERSIONS);
+    certificates_of_every_key_type_both_ways(&otp, &[Credentials::pki("ed25519")], &VERSIONS[..1]);
+}
+
+/// 0-RTT (RFC 8446 §4.2.10) with another implementation than OpenSSL,
+/// each way, three connections: OTP's client sends its request as early
+/// data on the two resumptions and our server accepts it (its JSON, and
+/// the page it answers); our client sends its request file as early data
+/// on the two resumptions and OTP's server, behind its anti-replay
+/// filter, accepts it and reads the request from it.
+#[test]
+fn rfc8446_4_2_10_0rtt_with_otp_both_ways() {
+    let otp = PeerProgram::otp();
+    let p256 = Credentials::pki("p256");
+    let expected = ["not_offered", "accepted", "accepted"];
+
+    let (server, port) = our_server(&p256, &["--early-data", "16384", "--max-connections", "3"]);
+    let out = otp.client_with(port, &p256, "1.3", 3, &["early"]);
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    let early: Vec<&str> = json.iter().map(|j| j.get("early_data")).collect();
+    assert_eq!(early, expected, "{log}");
+    let t = json[0].get("session_id");
+    assert!(json.iter().all(|j| j.get("session_id") == t), "{log}");
+    let lines = otp.lines(&out);
+    let resumed: Vec<Option<&str>> = lines.iter().map(|l| field(l, "resumed")).collect();
+    assert_eq!(
+        resumed,
+        [Some("false"), Some("true"), Some("true")],
+        "{out}"
+    );
+    assert_eq!(out.matches("early_data: accepted").count(), 2, "{out}");
+
+    let scratch = Scratch::new("otp-0rtt");
+    let request = scratch.file("request");
+    std::fs::write(&request, "GET /early HTTP/1.0\r\n\r\n").expect("write the request");
+    let (server, port) = otp.server_with(&p256, "1.3", 3, &["early"]);
+    let (status, out) = our_client(
+        port,
+        &p256,
+        &["--connections", "3", "--early-data", &request],
+    );
+    let (_, log) = server.wait_exit();
+    assert!(status.success(), "{out}\n{log}");
+    let json = json_lines(&out);
+    let early: Vec<&str> = json.iter().map(|j| j.get("early_data")).collect();
+    assert_eq!(early, expected, "{out}");
+    let lines = otp.lines(&log);
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.ends_with("request=GET /early HTTP/1.0")),
+        "{log}"
+    );
 }
 
 /// A TLS 1.2 renegotiation may not change the server's certificate: the
@@ -344,7 +459,7 @@ fn our_client_refuses_a_jsse_server_whose_certificate_changes_in_a_renegotiation
         (Credentials::pki("p256"), false),
         (Credentials::pki("p384"), true),
     ] {
-        let (server, port) = peer.server_renegotiating(&p256, Some(&second), "1.2", 1);
+        let (server, port) = peer.server_with(&p256, "1.2", 1, &[&second.chain, &second.key]);
         let (status, out) = our_client(port, &p256, &["--renegotiation", "--no-tickets"]);
         let (_, log) = server.wait_exit();
         if changed {
