@@ -1,6 +1,7 @@
 //! The header `include/ferrotls.h` declares exactly the `extern "C"`
 //! functions of `src/*.rs`, with the same parameter types, and the same
-//! result codes and limits; `ferrotls_strerror` describes each code.
+//! result codes and limits, and names every 0-RTT reason;
+//! `ferrotls_strerror` describes each code.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -282,4 +283,57 @@ fn strerror_describes_every_code() {
     // SAFETY: as above.
     let unknown = unsafe { std::ffi::CStr::from_ptr(unknown) };
     assert_eq!(unknown.to_str().unwrap(), "unknown error code");
+}
+
+/// Every reason [`ferrotls::EarlyDataReason`] has; the match makes a new
+/// variant a compile error here until it is listed.
+fn every_early_data_reason() -> Vec<ferrotls::EarlyDataReason> {
+    use ferrotls::EarlyDataReason::*;
+    let all = vec![
+        Accepted,
+        Disabled,
+        ProtocolVersion,
+        PeerDeclined,
+        NoSessionOffered,
+        SessionNotResumed,
+        UnsupportedForSession,
+        AlpnMismatch,
+        HelloRetryRequest,
+        TicketAgeSkew,
+        ReplayProtection,
+    ];
+    for &reason in &all {
+        match reason {
+            Accepted
+            | Disabled
+            | ProtocolVersion
+            | PeerDeclined
+            | NoSessionOffered
+            | SessionNotResumed
+            | UnsupportedForSession
+            | AlpnMismatch
+            | HelloRetryRequest
+            | TicketAgeSkew
+            | ReplayProtection => {}
+        }
+    }
+    all
+}
+
+/// The comment above `ferrotls_conn_early_data_reason` in the header
+/// names, in quotes, exactly the names the function returns.
+#[test]
+fn header_names_every_early_data_reason() {
+    let text = read("include/ferrotls.h");
+    let prototype = text
+        .find("ferrotls_conn_early_data_reason(")
+        .expect("the prototype");
+    let comment_start = text[..prototype].rfind("/*").expect("its comment");
+    let comment = &text[comment_start..prototype];
+    let quoted: Vec<&str> = comment.split('"').skip(1).step_by(2).collect();
+    let names: Vec<&str> = every_early_data_reason()
+        .into_iter()
+        .map(ferrotls::EarlyDataReason::name)
+        .collect();
+    assert_eq!(quoted, names);
 }
