@@ -159,8 +159,9 @@ int ferrotls_client_config_set_early_data(ferrotls_client_config *config,
                                           int enabled);
 /* TLS 1.2 False Start (RFC 7918) on (non-zero) or off (0): in a full
  * handshake with a forward secret AEAD suite and an agreed ALPN protocol,
- * ferrotls_conn_send sends its data with the client's Finished, without
- * waiting a round trip for the server's. */
+ * ferrotls_conn_handshake returns once the client's Finished is sent and
+ * ferrotls_conn_send sends its data with it, without waiting a round trip
+ * for the server's. */
 int ferrotls_client_config_set_false_start(ferrotls_client_config *config,
                                            int enabled);
 /* Frees the configuration; connections made from it keep working. */
@@ -214,12 +215,12 @@ int ferrotls_server_config_set_max_fragment_size(ferrotls_server_config *config,
 int ferrotls_server_config_set_max_early_data(ferrotls_server_config *config,
                                               uint32_t bytes);
 /* Half-RTT data (RFC 8446 section 4.4.4) on (non-zero) or off (0), TLS
- * 1.3: once the server's Finished is sent, ferrotls_conn_send sends at
- * once, before the client's Finished, and ferrotls_conn_recv reads
- * accepted 0-RTT data as it comes, so the answer to a 0-RTT request
- * leaves in the server's first flight. The client is not yet confirmed
- * then (the request may be a replay). Never when a client certificate is
- * asked for. */
+ * 1.3: once the server's Finished is sent, ferrotls_conn_handshake returns
+ * and ferrotls_conn_send sends at once, before the client's Finished, and
+ * ferrotls_conn_recv reads accepted 0-RTT data as it comes, so the answer
+ * to a 0-RTT request leaves in the server's first flight. The client is
+ * not yet confirmed then (the request may be a replay). Never when a
+ * client certificate is asked for. */
 int ferrotls_server_config_set_half_rtt(ferrotls_server_config *config,
                                         int enabled);
 /* Asks every client for a certificate chaining to the CA certificates of
@@ -370,10 +371,20 @@ int ferrotls_conn_set_fd(ferrotls_conn *conn, int fd);
 /* Carries the connection over two callbacks, each given user. */
 int ferrotls_conn_set_callbacks(ferrotls_conn *conn, ferrotls_pull_fn pull,
                                 ferrotls_push_fn push, void *user);
-/* Runs the handshake to its end (or returns FERROTLS_E_AGAIN: call it
- * again). On failure the alert due has been sent and every later call
- * fails the same way. */
+/* Runs the handshake until data may be sent (or returns FERROTLS_E_AGAIN:
+ * call it again): to its end, but for a TLS 1.2 client with False Start on
+ * only through its Finished when a False Start is allowed, and for a TLS
+ * 1.3 server with half-RTT data on only through its Finished, as
+ * gnutls_handshake returns under GNUTLS_ENABLE_FALSE_START and
+ * GNUTLS_ENABLE_EARLY_START (ferrotls_conn_handshake_complete tells which;
+ * the rest runs in the next receive). On failure the alert due has been
+ * sent and every later call fails the same way. */
 int ferrotls_conn_handshake(ferrotls_conn *conn);
+/* 1 once the handshake has completed, 0 while it runs (before it starts,
+ * and where ferrotls_conn_handshake returned at a False Start or for
+ * half-RTT data) and after a failure; FERROTLS_E_INVALID_REQUEST for a
+ * NULL conn. */
+int ferrotls_conn_handshake_complete(const ferrotls_conn *conn);
 /* Sends data (finishing the handshake first if needed, or in a TLS 1.2
  * False Start as far as the client's Finished); returns how many
  * bytes were taken (at least 1 if len > 0) or a negative code;

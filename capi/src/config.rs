@@ -623,9 +623,9 @@ pub unsafe extern "C" fn ferrotls_client_config_set_early_data(
 
 /// Turns TLS 1.2 False Start on (non-zero) or off (0): in a full
 /// handshake with a forward secret AEAD suite and an agreed ALPN protocol
-/// (`ClientConfig::false_start`), `ferrotls_conn_send` sends its data
-/// with the client's Finished instead of waiting a round trip for the
-/// server's (RFC 7918).
+/// (`ClientConfig::false_start`), `ferrotls_conn_handshake` returns once
+/// the client's Finished is sent and `ferrotls_conn_send` sends its data
+/// with it, instead of waiting a round trip for the server's (RFC 7918).
 ///
 /// # Safety
 /// `config` must be NULL or live.
@@ -955,8 +955,9 @@ pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
 
 /// Turns half-RTT data on (non-zero) or off (0), TLS 1.3
 /// (`ServerConfig::send_half_rtt_data`, RFC 8446 §4.4.4): once the
-/// server's Finished is sent, `ferrotls_conn_send` sends at once, before
-/// the client's Finished, and `ferrotls_conn_recv` reads accepted 0-RTT
+/// server's Finished is sent, `ferrotls_conn_handshake` returns and
+/// `ferrotls_conn_send` sends at once, before the client's Finished, and
+/// `ferrotls_conn_recv` reads accepted 0-RTT
 /// data as it comes, so an answer to a 0-RTT request leaves in the
 /// server's first flight. The client is not yet confirmed then (its
 /// Finished, and for 0-RTT its liveness: the request may be a replay,

@@ -21,6 +21,7 @@ use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
 use zeroize::Zeroizing;
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
+use super::session::flag;
 use super::{
     data_arg, free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out, Code,
 };
@@ -328,8 +329,15 @@ pub unsafe extern "C" fn ferrotls_conn_set_callbacks(
     })
 }
 
-/// Runs the handshake to its end, blocking on the transport
-/// (`FERROTLS_E_AGAIN` if it would block: call again when it is ready).
+/// Runs the handshake until application data may be sent, blocking on
+/// the transport (`FERROTLS_E_AGAIN` if it would block: call again when
+/// it is ready): to its end, but for a TLS 1.2 client with False Start on
+/// only through its Finished when the handshake allows a False Start
+/// (RFC 7918), and for a TLS 1.3 server with half-RTT data on only
+/// through its Finished (RFC 8446 §4.4.4), as GnuTLS's `gnutls_handshake`
+/// returns under `GNUTLS_ENABLE_FALSE_START` and
+/// `GNUTLS_ENABLE_EARLY_START`. [`ferrotls_conn_handshake_complete`]
+/// tells which; the rest of the handshake then runs in the next receive.
 /// On failure the alert due to the peer has been sent, and every later
 /// call fails the same way.
 ///
@@ -340,8 +348,24 @@ pub unsafe extern "C" fn ferrotls_conn_handshake(conn: *mut CConn) -> c_int {
     guard(|| {
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
-        unsafe { handle_mut(conn) }?.drive(|s| s.complete_handshake())
+        unsafe { handle_mut(conn) }?.drive(|s| {
+            s.conn.complete_io_until_writable(s.sock)?;
+            Ok(())
+        })
     })
+}
+
+/// 1 once the handshake has completed, 0 while it runs (before it
+/// starts, and where [`ferrotls_conn_handshake`] returned at a False
+/// Start or for half-RTT data) and after a failure,
+/// `FERROTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_handshake_complete(conn: *const CConn) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { flag(conn, |c| !c.is_handshaking() && c.error().is_none()) }
 }
 
 /// Sends application data, finishing the handshake first if needed (or,

@@ -84,7 +84,7 @@ pub unsafe extern "C" fn ferrotls_session_resumption_requested(conn: *const CCon
 ///
 /// # Safety
 /// `conn` must be NULL or live.
-unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) -> c_int {
+pub(crate) unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) -> c_int {
     guard_int(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(conn) }?;

@@ -110,13 +110,13 @@ const CONN_TEST: CProgram = CProgram {
     version_checks: &[
         (
             "1.2",
-            &["False Start: data with the client's Finished, before the server's; not without it: ok"],
+            &["False Start: the client's handshake call returns at its Finished, its data before the server's; not without it: ok"],
         ),
         (
             "1.3",
             &[
                 "0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok",
-                "half-RTT: the 0-RTT request read and answered before the client's Finished; not without it: ok",
+                "half-RTT: the server's handshake call returns at its Finished, the 0-RTT request read and answered before the client's; not without it: ok",
             ],
         ),
     ],

@@ -1053,9 +1053,10 @@ static void check_early_data(void)
 
 /* Half-RTT data (RFC 8446 section 4.4.4), TLS 1.3, both sides on
  * non-blocking descriptors in this thread: a resumed client sends "GET" as
- * 0-RTT data and stops at FERROTLS_E_AGAIN; with half-RTT the server then
- * reads the request and its answer goes, before the client's Finished;
- * without, its receive waits for that Finished. The client then completes
+ * 0-RTT data and stops at FERROTLS_E_AGAIN; with half-RTT the server's
+ * handshake call returns once its Finished is sent, then it reads the
+ * request and its answer goes, before the client's Finished; without, its
+ * handshake and receive wait for that Finished. The client then completes
  * and reads the answer either way. */
 static void half_rtt_once(int on)
 {
@@ -1071,12 +1072,19 @@ static void half_rtt_once(int on)
     CHECK_RC(ferrotls_server_config_set_half_rtt(server, on), 0);
     CHECK_RC(ferrotls_client_config_set_early_data(config, 1), 0);
     CHECK_RC(handshake_pair(config, server, &client, &srv, sv), 0);
+    /* With half-RTT the server's handshake call returned at its Finished:
+     * its first receive reads the client's, and its tickets go next. */
+    CHECK_RC(ferrotls_conn_send(client, "hi", 2), 2);
+    recv_all(srv.conn, buf, 2);
+    CHECK_RC(ferrotls_conn_handshake_complete(srv.conn), 1);
     answer_and_close(client, srv.conn, "tickets");
     close_pair(client, &srv, sv);
 
     nonblocking_pair(config, server, &client, &conn, sv);
     CHECK_RC(ferrotls_conn_write_early_data(client, "GET", 3), 3);
     CHECK_RC(ferrotls_conn_handshake(client), FERROTLS_E_AGAIN);
+    CHECK_RC(ferrotls_conn_handshake(conn), on ? 0 : FERROTLS_E_AGAIN);
+    CHECK_RC(ferrotls_conn_handshake_complete(conn), 0);
     n = ferrotls_conn_recv(conn, buf, sizeof buf);
     if (on) {
         CHECK(n == 3 && memcmp(buf, "GET", 3) == 0);
@@ -1094,6 +1102,10 @@ static void half_rtt_once(int on)
     }
     n = recv_polling(client, client, conn, sv, buf, sizeof buf);
     CHECK(n == 5 && memcmp(buf, "reply", 5) == 0);
+    CHECK_RC(ferrotls_conn_handshake_complete(client), 1);
+    /* With half-RTT the server has answered without reading the client's
+     * Finished yet: its next receive will. */
+    CHECK_RC(ferrotls_conn_handshake_complete(conn), on ? 0 : 1);
     free_pair(client, conn, sv);
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
@@ -1104,14 +1116,15 @@ static void check_half_rtt(void)
     CHECK_RC(ferrotls_server_config_set_half_rtt(NULL, 1), FERROTLS_E_INVALID_REQUEST);
     half_rtt_once(1);
     half_rtt_once(0);
-    printf("half-RTT: the 0-RTT request read and answered before the client's Finished; not without it: ok\n");
+    printf("half-RTT: the server's handshake call returns at its Finished, the 0-RTT request read and answered before the client's; not without it: ok\n");
 }
 
-/* The client's send after the server's first flight, both on non-blocking
- * descriptors in this thread: with False Start (RFC 7918) it returns the
- * count, its data going with its Finished before the server's Finished;
- * without, FERROTLS_E_AGAIN until the server's Finished has come. Both
- * then complete, and the data arrives. */
+/* The client after the server's first flight, both on non-blocking
+ * descriptors in this thread: with False Start (RFC 7918) its handshake
+ * call returns once its Finished is sent, the handshake not complete, and
+ * its send returns the count, the data going before the server's
+ * Finished; without, both are FERROTLS_E_AGAIN until the server's Finished
+ * has come. Both then complete, and the data arrives. */
 static void false_start_once(int on)
 {
     ferrotls_server_config *server = server_config();
@@ -1131,7 +1144,10 @@ static void false_start_once(int on)
     /* ClientHello; the server's flight to ServerHelloDone. */
     CHECK_RC(ferrotls_conn_send(client, "ping", 4), FERROTLS_E_AGAIN);
     CHECK_RC(ferrotls_conn_handshake(conn), FERROTLS_E_AGAIN);
-    /* The client's flight, and with False Start its data too. */
+    /* The client's flight; with False Start the handshake call returns
+     * there, and the data goes at once. */
+    CHECK_RC(ferrotls_conn_handshake(client), on ? 0 : FERROTLS_E_AGAIN);
+    CHECK_RC(ferrotls_conn_handshake_complete(client), 0);
     CHECK_RC(ferrotls_conn_send(client, "ping", 4), on ? 4 : FERROTLS_E_AGAIN);
 
     for (rounds = 0; (rc = ferrotls_conn_handshake(conn)) == FERROTLS_E_AGAIN; rounds++) {
@@ -1146,6 +1162,7 @@ static void false_start_once(int on)
     CHECK_RC(ferrotls_conn_send(conn, "pong", 4), 4);
     n = recv_polling(client, client, conn, sv, buf, sizeof buf);
     CHECK(n == 4 && memcmp(buf, "pong", 4) == 0);
+    CHECK_RC(ferrotls_conn_handshake_complete(client), 1);
     free_pair(client, conn, sv);
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
@@ -1154,9 +1171,10 @@ static void false_start_once(int on)
 static void check_false_start(void)
 {
     CHECK_RC(ferrotls_client_config_set_false_start(NULL, 1), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_handshake_complete(NULL), FERROTLS_E_INVALID_REQUEST);
     false_start_once(1);
     false_start_once(0);
-    printf("False Start: data with the client's Finished, before the server's; not without it: ok\n");
+    printf("False Start: the client's handshake call returns at its Finished, its data before the server's; not without it: ok\n");
 }
 
 int main(int argc, char **argv)
