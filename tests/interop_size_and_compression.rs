@@ -14,7 +14,9 @@
 //! (`tests/interop_chromium.rs`) and rustls (`tests/interop_rustls.rs`).
 //! OpenSSL 3.0 has neither extension, NSS
 //! 3.87's `tstclnt`/`selfserv` no switch for either; its `s_client
-//! -msg` shows the records our `--max-send-fragment` sends.
+//! -msg` shows the records our `--max-send-fragment` sends, and with
+//! `-maxfraglen` the max_fragment_length (RFC 6066 §4) our server answers
+//! and keeps to.
 
 mod interop_support;
 
@@ -134,24 +136,45 @@ fn gnutls_without_compression_ignores_our_compress_certificate() {
 /// `s_client -msg` receives from us, the encrypted flight and the page
 /// included, carries at most 512 bytes of plaintext (529 on the wire:
 /// the content type and the AES-GCM tag); the page needs several.
+/// The lengths of the records of `content_type` (`16` handshake, `17`
+/// application data, in hex as printed) that `s_client -msg` shows it
+/// received: `<<< ... RecordHeader`, then the header's bytes: type,
+/// version, length.
+fn received_record_lengths(out: &str, content_type: &str) -> Vec<usize> {
+    let lines: Vec<&str> = out.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[0].starts_with("<<<") && w[0].contains("RecordHeader"))
+        .filter_map(|w| {
+            let bytes: Vec<&str> = w[1].split_whitespace().collect();
+            (bytes.first() == Some(&content_type))
+                .then(|| usize::from_str_radix(&format!("{}{}", bytes[3], bytes[4]), 16).ok())
+                .flatten()
+        })
+        .collect()
+}
+
+/// The bytes, in hex separated by spaces, of the handshake message `name`
+/// (`ServerHello`, `EncryptedExtensions`) that `s_client -msg` shows it
+/// received.
+fn received_message_hex(out: &str, name: &str) -> String {
+    let mut lines = out
+        .lines()
+        .skip_while(|l| !(l.starts_with("<<<") && l.ends_with(&format!(", {name}"))));
+    lines.next();
+    lines
+        .take_while(|l| !l.starts_with("<<<") && !l.starts_with(">>>"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn openssl_sees_our_records_no_larger_than_max_send_fragment() {
     let (_server, port) = ferrotls_server(&["--www", "--max-send-fragment", "512"]);
     let out = s_client_to_p256(port, &["-tls1_3", "-msg"], b"GET / HTTP/1.0\r\n\r\n");
     assert!(out.contains("ferrotls server"), "{out}");
-    // `<<< ... RecordHeader`, then the header's bytes: type, version,
-    // length.
-    let lines: Vec<&str> = out.lines().collect();
-    let lengths: Vec<usize> = lines
-        .windows(2)
-        .filter(|w| w[0].starts_with("<<<") && w[0].contains("RecordHeader"))
-        .filter_map(|w| {
-            let bytes: Vec<&str> = w[1].split_whitespace().collect();
-            (bytes.first() == Some(&"17"))
-                .then(|| usize::from_str_radix(&format!("{}{}", bytes[3], bytes[4]), 16).ok())
-                .flatten()
-        })
-        .collect();
+    let lengths = received_record_lengths(&out, "17");
     assert!(
         lengths.iter().all(|&len| len <= 512 + 1 + 16),
         "{lengths:?}"
@@ -160,4 +183,42 @@ fn openssl_sees_our_records_no_larger_than_max_send_fragment() {
         lengths.iter().filter(|&&len| len == 512 + 1 + 16).count() >= 2,
         "{lengths:?}"
     );
+}
+
+#[test]
+fn rfc6066_4_openssl_asking_a_max_fragment_length_has_it_answered_and_kept() {
+    // `s_client -maxfraglen 512` sends max_fragment_length 1 and no
+    // record_size_limit: our server echoes it, in its EncryptedExtensions
+    // (TLS 1.3) or ServerHello (TLS 1.2), and every record it sends then
+    // holds at most 512 bytes of plaintext, its certificates' and the
+    // page's (about 700 bytes) alike. OpenSSL refuses a longer record
+    // with record_overflow once the length is agreed.
+    for (version, answer, overhead) in [
+        ("-tls1_3", "EncryptedExtensions", 1 + 16),
+        ("-tls1_2", "ServerHello", 8 + 16),
+    ] {
+        let (_server, port) = ferrotls_server(&["--www"]);
+        let out = s_client_to_p256(
+            port,
+            &[version, "-maxfraglen", "512", "-msg"],
+            b"GET / HTTP/1.0\r\n\r\n",
+        );
+        assert!(out.contains("ferrotls server"), "{version}: {out}");
+        let hex = received_message_hex(&out, answer);
+        assert!(hex.contains("00 01 00 01 01"), "{version}: {answer}: {hex}");
+        let protected = received_record_lengths(&out, "17");
+        assert!(
+            protected.iter().all(|&len| len <= 512 + overhead),
+            "{version}: {protected:?}"
+        );
+        assert!(
+            protected.contains(&(512 + overhead)),
+            "{version}: {protected:?}"
+        );
+        let plaintext = received_record_lengths(&out, "16");
+        assert!(
+            plaintext.iter().all(|&len| len <= 512),
+            "{version}: {plaintext:?}"
+        );
+    }
 }

@@ -8,6 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
+use ferrotls::internal::error::IllegalParameterReason;
 use ferrotls::internal::record::RecordProtection;
 use ferrotls::{
     AlertDescription, ClientConfig, ClientConnection, Clock, Connection, EarlyDataStatus, Error,
@@ -330,18 +331,44 @@ fn add_extension(message: &mut Vec<u8>, block_at: usize, extension: &[u8]) {
 
 #[test]
 fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
-    // TLS 1.3: the server's EncryptedExtensions gains a record_size_limit
-    // our client (announcing none) never asked for (RFC 8446 §4.2).
+    // A record_size_limit our client (announcing none) never asked for, or
+    // a max_fragment_length, which it never asks for (RFC 8446 §4.2,
+    // RFC 5246 §7.4.1.4).
+    for (answer, tls12_answer) in [
+        (extension(16385).to_vec(), extension(16384).to_vec()),
+        (
+            max_fragment_length(1).to_vec(),
+            max_fragment_length(1).to_vec(),
+        ),
+    ] {
+        unasked_answer_is_refused(&answer, &tls12_answer);
+    }
+}
+
+/// A client of TLS `version` announcing `client_limit`, and a server of
+/// default limits that logs its secrets to the returned recorder.
+fn logging_configs(
+    version: ProtocolVersion,
+    client_limit: Option<u16>,
+) -> (Arc<CapturedSecrets>, Arc<ClientConfig>, Arc<ServerConfig>) {
     let secrets = Arc::new(CapturedSecrets::default());
     let client = client_builder("p256")
-        .versions(&[ProtocolVersion::TLSv1_3])
-        .record_size_limit(None)
+        .versions(&[version])
+        .record_size_limit(client_limit)
         .build()
         .unwrap();
     let server = server_builder("p256")
         .key_log(secrets.clone())
         .build()
         .unwrap();
+    (secrets, client, server)
+}
+
+/// The server's EncryptedExtensions (TLS 1.3) or ServerHello (TLS 1.2)
+/// gains `tls13_answer` or `tls12_answer`: our client, announcing no
+/// record_size_limit, refuses it with unsupported_extension.
+fn unasked_answer_is_refused(tls13_answer: &[u8], tls12_answer: &[u8]) {
+    let (secrets, client, server) = logging_configs(ProtocolVersion::TLSv1_3, None);
     let (error, _) = client_refuses_encrypted_flight(
         client,
         server,
@@ -352,10 +379,13 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
                 .iter_mut()
                 .find(|m| message_type(m) == 8)
                 .expect("EncryptedExtensions");
-            add_extension(ee, 4, &extension(16385));
+            add_extension(ee, 4, tls13_answer);
         },
     );
-    assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
+    assert!(
+        matches!(error, Error::UnsupportedExtension(_)),
+        "{tls13_answer:?}: {error:?}"
+    );
 
     // TLS 1.2: the same in the (plaintext) ServerHello.
     let (client, server) = configs(ProtocolVersion::TLSv1_2, None, Some(1000));
@@ -377,11 +407,14 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
             // legacy_version 2, random 32, session_id 1+n, suite 2,
             // compression 1, then the extension block.
             let block_at = 4 + 2 + 32 + 1 + usize::from(hello[4 + 2 + 32]) + 2 + 1;
-            add_extension(hello, block_at, &extension(16384));
+            add_extension(hello, block_at, tls12_answer);
             *flight = handshake_record(&messages.concat());
         },
     );
-    assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
+    assert!(
+        matches!(error, Error::UnsupportedExtension(_)),
+        "{tls13_answer:?}: {error:?}"
+    );
 }
 
 /// A configuration's `max_fragment_size` bounds the records that side
@@ -443,4 +476,148 @@ fn max_fragment_size_bounds_the_records_a_side_sends() {
         .max_fragment_size(Some(64))
         .build()
         .is_ok());
+}
+
+// ---- max_fragment_length (RFC 6066 §4), which a server answers ----
+
+/// The max_fragment_length extension with `code` (type 1, length 1).
+fn max_fragment_length(code: u8) -> [u8; 5] {
+    [0, 1, 0, 1, code]
+}
+
+/// Adds `extension` to the ClientHello of a client's first flight.
+fn add_to_client_hello(flight: &mut Vec<u8>, extension: &[u8]) {
+    edit_plaintext_flight(flight, |messages| {
+        let hello = &mut messages[0];
+        // Header, legacy_version and random; then the session ID, the
+        // cipher suites and the compression methods, each with its length.
+        let mut at = 4 + 2 + 32;
+        at += 1 + usize::from(hello[at]);
+        at += 2 + usize::from(u16::from_be_bytes([hello[at], hello[at + 1]]));
+        at += 1 + usize::from(hello[at]);
+        add_extension(hello, at, extension);
+    });
+}
+
+/// What the server sends back to our ClientHello carrying `extension`
+/// (a client announcing `client_limit`, TLS `version`): its first flight,
+/// and the handshake messages of it that the server protected (TLS 1.3,
+/// opened with its logged handshake secret; none in TLS 1.2).
+fn server_flight_to(
+    version: ProtocolVersion,
+    client_limit: Option<u16>,
+    extension: &[u8],
+) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let (secrets, client, server) = logging_configs(version, client_limit);
+    let (mut c, mut s) = pair(client, server, server_name("p256"));
+    transfer_altered(&mut c, &mut s, |hello| {
+        add_to_client_hello(hello, extension)
+    })
+    .1
+    .unwrap();
+    let mut flight = Vec::new();
+    while s.wants_write() {
+        s.write_tls(&mut flight).unwrap();
+    }
+    let mut encrypted = Vec::new();
+    if version == ProtocolVersion::TLSv1_3 {
+        let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+        edit_encrypted_flight(&mut flight.clone(), &secret, |messages| {
+            encrypted = messages.clone()
+        });
+    }
+    (flight, encrypted)
+}
+
+/// The handshake messages of the server's first flight with its extension
+/// block: the ServerHello (TLS 1.2) or EncryptedExtensions (TLS 1.3).
+fn answering_message(flight: &[u8], encrypted: &[Vec<u8>], tls13: bool) -> Vec<u8> {
+    if tls13 {
+        return encrypted[0].clone();
+    }
+    // The ServerHello leads the first record, which may end inside the
+    // Certificate message that follows.
+    let payload = &records(flight)[0][RECORD_HEADER_LEN..];
+    let len = u32::from_be_bytes([0, payload[1], payload[2], payload[3]]) as usize;
+    payload[..4 + len].to_vec()
+}
+
+#[test]
+fn rfc6066_4_a_server_answers_max_fragment_length_and_keeps_to_it() {
+    // A client that announces no record_size_limit asks for 2^9-byte
+    // fragments: the server echoes the code (in its ServerHello, or its
+    // EncryptedExtensions) and every record of its flight (TLS 1.3: every
+    // protected one), the certificate chain's too, carries at most 512
+    // bytes of plaintext (TLS 1.3: 513 with the content type).
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let tls13 = version == ProtocolVersion::TLSv1_3;
+        let (flight, encrypted) = server_flight_to(version, None, &max_fragment_length(1));
+        let answer = answering_message(&flight, &encrypted, tls13);
+        assert!(
+            answer.windows(5).any(|w| w == max_fragment_length(1)),
+            "{version:?}: {answer:02x?}"
+        );
+        let fragments: Vec<usize> = records(&flight)
+            .iter()
+            .filter(|r| !tls13 || r[0] == APPLICATION_DATA)
+            .map(|r| r.len() - RECORD_HEADER_LEN - if tls13 { TAG_LEN } else { 0 })
+            .collect();
+        let most = if tls13 { 513 } else { 512 };
+        // (TLS 1.3 compresses the chain: two records.)
+        assert!(fragments.len() >= 2, "{version:?}: {fragments:?}");
+        assert!(
+            fragments.iter().all(|&n| n <= most),
+            "{version:?}: {fragments:?}"
+        );
+        assert!(fragments.contains(&most), "{version:?}: {fragments:?}");
+    }
+}
+
+#[test]
+fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
+    // The client announces a record_size_limit of 1000 as well: the server
+    // answers that, not the max_fragment_length, and fills records to 1000.
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        let tls13 = version == ProtocolVersion::TLSv1_3;
+        let (flight, encrypted) = server_flight_to(version, Some(1000), &max_fragment_length(1));
+        let answer = answering_message(&flight, &encrypted, tls13);
+        assert!(
+            !answer.windows(5).any(|w| w == max_fragment_length(1)),
+            "{version:?}: {answer:02x?}"
+        );
+        assert!(answer.windows(4).any(|w| w == [0, 28, 0, 2]), "{version:?}");
+        let largest = records(&flight)
+            .iter()
+            .filter(|r| !tls13 || r[0] == APPLICATION_DATA)
+            .map(|r| r.len() - RECORD_HEADER_LEN)
+            .max()
+            .unwrap();
+        assert!(
+            largest > 600 && largest <= 1000 + TAG_LEN,
+            "{version:?}: {largest}"
+        );
+    }
+}
+
+#[test]
+fn rfc6066_4_a_max_fragment_length_other_than_2_9_to_2_12_is_illegal_parameter() {
+    for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
+        for code in [0, 5, 255] {
+            let (client, server) = configs(version, None, None);
+            let (error, alert) = refuses(
+                client,
+                server,
+                server_name("p256"),
+                Refuser::Server,
+                1,
+                |hello| add_to_client_hello(hello, &max_fragment_length(code)),
+            );
+            assert_eq!(
+                error,
+                Error::IllegalParameter(IllegalParameterReason::MaxFragmentLengthValue),
+                "{version:?} {code}"
+            );
+            assert_eq!(alert, Some(u8::from(AlertDescription::IllegalParameter)));
+        }
+    }
 }

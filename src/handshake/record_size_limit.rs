@@ -1,6 +1,10 @@
 //! The record_size_limit extension (RFC 8449) as the handshakes of both
 //! roles and both protocol families negotiate it: what a client offers,
-//! what a server answers, and when each limit takes effect.
+//! what a server answers, and when each limit takes effect; and the
+//! max_fragment_length extension (RFC 6066 §4) it replaces, which a
+//! server answers for clients that send only that one (constrained
+//! clients, as mbedTLS, wolfSSL and Erlang/OTP ones may be; OpenSSL and
+//! GnuTLS servers answer it too).
 //!
 //! Each endpoint announces the largest protected record it is willing to
 //! receive: the client in its ClientHello, the server in its ServerHello
@@ -16,7 +20,7 @@
 use crate::common_state::{HandshakeEvent, HandshakeIo};
 use crate::config::CommonConfig;
 use crate::error::Error;
-use crate::msgs::extensions::Extension;
+use crate::msgs::extensions::{max_fragment_length_bytes, Extension};
 use crate::record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13};
 
 /// Our configured limit capped at the protocol's maximum, which is what
@@ -38,38 +42,63 @@ pub(crate) fn client_offer(common: &CommonConfig, offers_tls13: bool) -> Option<
     announced(common, offers_tls13).map(Extension::RecordSizeLimit)
 }
 
-/// Both limits, once a server has agreed to a client's announcement.
+/// The limits a server agreed to: the client's record_size_limit and
+/// ours, or the client's max_fragment_length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Agreed {
-    /// The client's limit, on what we send.
-    pub(crate) peer: u16,
-    /// Ours, sent back in the ServerHello or EncryptedExtensions.
-    pub(crate) own: u16,
+    /// The client's limit on what we send, as a record_size_limit (for
+    /// max_fragment_length, its plaintext, and in TLS 1.3 the content
+    /// type byte).
+    peer: u16,
+    /// What we answer.
+    answer: Answer,
     tls13: bool,
 }
 
+/// A server's answer to the client's limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// Our own record_size_limit, which we then enforce on receive.
+    RecordSizeLimit(u16),
+    /// The client's max_fragment_length code, echoed (RFC 6066 §4). It
+    /// binds what we send; we do not refuse larger records from the
+    /// client, which RFC 6066 does not ask of a server.
+    MaxFragmentLength(u8),
+}
+
 impl Agreed {
-    /// Our answer to the record_size_limit extension.
+    /// Our answer: the record_size_limit extension, or the
+    /// max_fragment_length one.
     pub(crate) fn extension(&self) -> Extension {
-        Extension::RecordSizeLimit(self.own)
+        match self.answer {
+            Answer::RecordSizeLimit(own) => Extension::RecordSizeLimit(own),
+            Answer::MaxFragmentLength(code) => Extension::MaxFragmentLength(code),
+        }
     }
 
     /// The client's limit applies to everything we send from now on
     /// (records before our first protected one may be smaller than they
-    /// need be, which RFC 8449 §4 allows), or in a renegotiation from our
-    /// ChangeCipherSpec on ([`set_peer`]), and is reported.
+    /// need be, which RFC 8449 §4 allows; RFC 6066 §4 has both sides
+    /// fragment "immediately"), or in a renegotiation from our
+    /// ChangeCipherSpec on ([`set_peer`]); a record_size_limit is
+    /// reported.
     pub(crate) fn apply_peer(&self, io: &mut dyn HandshakeIo) -> Result<(), Error> {
         set_peer(io, self.peer, self.tls13)?;
-        io.report(HandshakeEvent::PeerRecordSizeLimit(self.peer));
+        if let Answer::RecordSizeLimit(_) = self.answer {
+            io.report(HandshakeEvent::PeerRecordSizeLimit(self.peer));
+        }
         Ok(())
     }
 
-    /// Ours applies to the protected records received from now on: the
-    /// caller calls this before the first record the client protects
-    /// under this handshake's keys (TLS 1.3 0-RTT data, under the keys
-    /// of an earlier handshake, is not held to it).
+    /// Our record_size_limit applies to the protected records received
+    /// from now on: the caller calls this before the first record the
+    /// client protects under this handshake's keys (TLS 1.3 0-RTT data,
+    /// under the keys of an earlier handshake, is not held to it).
     pub(crate) fn apply_own(&self, io: &mut dyn HandshakeIo) -> Result<(), Error> {
-        io.set_own_record_size_limit(self.own, self.tls13)
+        match self.answer {
+            Answer::RecordSizeLimit(own) => io.set_own_record_size_limit(own, self.tls13),
+            Answer::MaxFragmentLength(_) => Ok(()),
+        }
     }
 }
 
@@ -102,17 +131,29 @@ fn set_peer(io: &mut dyn HandshakeIo, limit: u16, tls13: bool) -> Result<(), Err
     }
 }
 
-/// The server's agreement to a client that announced `offered`, when we
-/// announce a limit too (RFC 8449 §4: a server answers only an
-/// announcement).
+/// The server's agreement to a client that announced the record_size_limit
+/// `offered`, when we announce a limit too (RFC 8449 §4: a server answers
+/// only an announcement); or else to its `max_fragment_length` code, unless
+/// it announced a record_size_limit as well, which makes us ignore the
+/// max_fragment_length (RFC 8449 §5).
 pub(crate) fn server_agreement(
     common: &CommonConfig,
     offered: Option<u16>,
+    max_fragment_length: Option<u8>,
     tls13: bool,
 ) -> Option<Agreed> {
+    if let Some(peer) = offered {
+        return Some(Agreed {
+            peer,
+            answer: Answer::RecordSizeLimit(announced(common, tls13)?),
+            tls13,
+        });
+    }
+    let code = max_fragment_length?;
+    let plaintext = max_fragment_length_bytes(code)?;
     Some(Agreed {
-        peer: offered?,
-        own: announced(common, tls13)?,
+        peer: plaintext + u16::from(tls13),
+        answer: Answer::MaxFragmentLength(code),
         tls13,
     })
 }

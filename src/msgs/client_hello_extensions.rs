@@ -57,6 +57,8 @@ pub struct ClientHelloExtensions<'a> {
     pub pre_shared_key: Option<&'a PskOffer>,
     /// record_size_limit (RFC 8449 §4).
     pub record_size_limit: Option<u16>,
+    /// max_fragment_length's code (RFC 6066 §4).
+    pub max_fragment_length: Option<u8>,
     /// compress_certificate (RFC 8879 §3).
     pub compress_certificate: Option<&'a [CertificateCompressionAlgorithm]>,
     /// status_request of the OCSP type (RFC 6066 §8).
@@ -105,6 +107,7 @@ impl<'a> ClientHelloExtensions<'a> {
                 Extension::PskKeyExchangeModes(modes) => view.psk_key_exchange_modes = Some(modes),
                 Extension::PreSharedKeyOffer(offer) => view.pre_shared_key = Some(offer),
                 Extension::RecordSizeLimit(limit) => view.record_size_limit = Some(*limit),
+                Extension::MaxFragmentLength(code) => view.max_fragment_length = Some(*code),
                 Extension::CompressCertificate(algorithms) => {
                     view.compress_certificate = Some(algorithms)
                 }

@@ -176,6 +176,7 @@ wire_enum! {
     /// Extension types (IANA TLS ExtensionType Values).
     pub enum ExtensionType: u16 {
         ServerName = 0,
+        MaxFragmentLength = 1,
         StatusRequest = 5,
         SupportedGroups = 10,
         EcPointFormats = 11,

@@ -173,6 +173,20 @@ pub type CertificateTypeList = InlineList<CertificateType, CERTIFICATE_TYPE_LIST
 /// `illegal_parameter` (RFC 8449 §4).
 pub const MIN_RECORD_SIZE_LIMIT: u16 = 64;
 
+/// The max_fragment_length codes a client may send (RFC 6066 §4): 1 to 4,
+/// for 2^9 to 2^12 bytes of plaintext per record. Another value is
+/// `illegal_parameter`.
+pub const MAX_FRAGMENT_LENGTH_CODES: core::ops::RangeInclusive<u8> = 1..=4;
+
+/// The plaintext per record a max_fragment_length `code` allows (RFC 6066
+/// §4: 2^(8 + code)), or `None` for a code outside
+/// [`MAX_FRAGMENT_LENGTH_CODES`].
+pub fn max_fragment_length_bytes(code: u8) -> Option<u16> {
+    MAX_FRAGMENT_LENGTH_CODES
+        .contains(&code)
+        .then(|| 1 << (8 + u16::from(code)))
+}
+
 /// The message an extension block belongs to; it decides which form each
 /// extension takes (RFC 8446 §4.2, the table of allowed messages).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -341,6 +355,13 @@ pub enum Extension {
     /// record_size_limit (RFC 8449 §4); ClientHello, ServerHello,
     /// EncryptedExtensions.
     RecordSizeLimit(u16),
+    /// max_fragment_length (RFC 6066 §4): the code of the largest
+    /// plaintext per record, 2^(8 + code) bytes for a code of 1 to 4
+    /// (`max_fragment_length_bytes`); read in a ClientHello (we answer,
+    /// never ask: in a ServerHello or EncryptedExtensions it stays
+    /// [`Extension::Unknown`], a response to nothing we sent), written
+    /// in a ServerHello (TLS ≤ 1.2) or EncryptedExtensions (TLS 1.3).
+    MaxFragmentLength(u8),
     /// compress_certificate: the algorithms the sender can decompress
     /// (RFC 8879 §3); ClientHello, CertificateRequest.
     CompressCertificate(CertificateCompressionAlgorithmList),
@@ -436,6 +457,7 @@ impl Extension {
             Self::EncryptThenMac => T::EncryptThenMac,
             Self::ExtendedMasterSecret => T::ExtendedMasterSecret,
             Self::RecordSizeLimit(_) => T::RecordSizeLimit,
+            Self::MaxFragmentLength(_) => T::MaxFragmentLength,
             Self::CompressCertificate(_) => T::CompressCertificate,
             Self::SessionTicket(_) => T::SessionTicket,
             Self::PreSharedKeyOffer(_) | Self::PreSharedKeySelected(_) => T::PreSharedKey,
@@ -550,6 +572,15 @@ impl Extension {
             (T::SessionTicket, C::ClientHello | C::ServerHello) => {
                 Self::SessionTicket(r.rest().to_vec())
             }
+            (T::MaxFragmentLength, C::ClientHello) => {
+                let code = r.u8()?;
+                if max_fragment_length_bytes(code).is_none() {
+                    return Err(Error::IllegalParameter(
+                        IllegalParameterReason::MaxFragmentLengthValue,
+                    ));
+                }
+                Self::MaxFragmentLength(code)
+            }
             (T::CompressCertificate, C::ClientHello | C::CertificateRequest) => {
                 Self::CompressCertificate(CERTIFICATE_COMPRESSION_ALGORITHMS.read_small_list(r)?)
             }
@@ -656,6 +687,7 @@ impl Extension {
             }
             Self::Alpn(names) => write_opaque_list(PROTOCOL_NAME_LIST, PROTOCOL_NAME, w, names),
             Self::RecordSizeLimit(limit) => w.u16(*limit),
+            Self::MaxFragmentLength(code) => w.u8(*code),
             Self::CompressCertificate(algorithms) => {
                 CERTIFICATE_COMPRESSION_ALGORITHMS.write_list(w, algorithms)
             }

@@ -172,6 +172,7 @@ impl<'a> Offer<'a> {
             record_size_limit: record_size_limit::server_agreement(
                 &config.common,
                 extensions.record_size_limit,
+                extensions.max_fragment_length,
                 false,
             ),
             secure_renegotiation,

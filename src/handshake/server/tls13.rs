@@ -766,6 +766,7 @@ fn choose_flight(
         record_size_limit: record_size_limit::server_agreement(
             &config.common,
             offer.extensions.record_size_limit,
+            offer.extensions.max_fragment_length,
             true,
         ),
         certificate_compression: certificate_compression::choose(
