@@ -21,7 +21,6 @@ use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
 use zeroize::Zeroizing;
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
-use super::session::flag;
 use super::{
     data_arg, free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out, Code,
 };
@@ -352,6 +351,18 @@ pub unsafe extern "C" fn ferrotls_conn_handshake(conn: *mut CConn) -> c_int {
             s.conn.complete_io_until_writable(s.sock)?;
             Ok(())
         })
+    })
+}
+
+/// A yes/no query of a connection: 1, 0, or an error code.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+pub(crate) unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) -> c_int {
+    guard_int(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        Ok(c_int::from(c.connection().is_some_and(query)))
     })
 }
 

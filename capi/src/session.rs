@@ -9,11 +9,11 @@
 
 use core::ffi::{c_int, c_void};
 
-use ferrotls::{ClientSessionData, Clock, Connection, SystemClock};
+use ferrotls::{ClientSessionData, Clock, SystemClock};
 use zeroize::Zeroizing;
 
-use super::conn::CConn;
-use super::{copy_out, data_arg, guard, guard_int, handle, handle_mut, Code};
+use super::conn::{flag, CConn};
+use super::{copy_out, data_arg, guard, handle, handle_mut, Code};
 
 /// Copies the session identifier of design §3 (on a client, the one in
 /// this connection's ServerHello; on a server, the one that persists
@@ -78,18 +78,6 @@ pub unsafe extern "C" fn ferrotls_session_ext_master_secret_status(conn: *const 
 pub unsafe extern "C" fn ferrotls_session_resumption_requested(conn: *const CConn) -> c_int {
     // SAFETY: forwarded from the caller.
     unsafe { flag(conn, |c| c.resumption_requested()) }
-}
-
-/// A yes/no query of a connection: 1, 0, or an error code.
-///
-/// # Safety
-/// `conn` must be NULL or live.
-pub(crate) unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) -> c_int {
-    guard_int(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(conn) }?;
-        Ok(c_int::from(c.connection().is_some_and(query)))
-    })
 }
 
 /// Client only: copies the newest resumable session this connection
