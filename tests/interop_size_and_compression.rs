@@ -137,14 +137,14 @@ fn gnutls_without_compression_ignores_our_compress_certificate() {
 /// included, carries at most 512 bytes of plaintext (529 on the wire:
 /// the content type and the AES-GCM tag); the page needs several.
 /// The lengths of the records of `content_type` (`16` handshake, `17`
-/// application data, in hex as printed) that `s_client -msg` shows it
-/// received: `<<< ... RecordHeader`, then the header's bytes: type,
-/// version, length.
-fn received_record_lengths(out: &str, content_type: &str) -> Vec<usize> {
+/// application data, in hex as printed) that OpenSSL's `-msg` shows going
+/// `direction` (`<<<` received, `>>>` sent): `<<< ... RecordHeader`, then
+/// the header's bytes: type, version, length.
+fn record_lengths(out: &str, direction: &str, content_type: &str) -> Vec<usize> {
     let lines: Vec<&str> = out.lines().collect();
     lines
         .windows(2)
-        .filter(|w| w[0].starts_with("<<<") && w[0].contains("RecordHeader"))
+        .filter(|w| w[0].starts_with(direction) && w[0].contains("RecordHeader"))
         .filter_map(|w| {
             let bytes: Vec<&str> = w[1].split_whitespace().collect();
             (bytes.first() == Some(&content_type))
@@ -174,7 +174,7 @@ fn openssl_sees_our_records_no_larger_than_max_send_fragment() {
     let (_server, port) = ferrotls_server(&["--www", "--max-send-fragment", "512"]);
     let out = s_client_to_p256(port, &["-tls1_3", "-msg"], b"GET / HTTP/1.0\r\n\r\n");
     assert!(out.contains("ferrotls server"), "{out}");
-    let lengths = received_record_lengths(&out, "17");
+    let lengths = record_lengths(&out, "<<<", "17");
     assert!(
         lengths.iter().all(|&len| len <= 512 + 1 + 16),
         "{lengths:?}"
@@ -206,7 +206,7 @@ fn rfc6066_4_openssl_asking_a_max_fragment_length_has_it_answered_and_kept() {
         assert!(out.contains("ferrotls server"), "{version}: {out}");
         let hex = received_message_hex(&out, answer);
         assert!(hex.contains("00 01 00 01 01"), "{version}: {answer}: {hex}");
-        let protected = received_record_lengths(&out, "17");
+        let protected = record_lengths(&out, "<<<", "17");
         assert!(
             protected.iter().all(|&len| len <= 512 + overhead),
             "{version}: {protected:?}"
@@ -215,10 +215,35 @@ fn rfc6066_4_openssl_asking_a_max_fragment_length_has_it_answered_and_kept() {
             protected.contains(&(512 + overhead)),
             "{version}: {protected:?}"
         );
-        let plaintext = received_record_lengths(&out, "16");
+        let plaintext = record_lengths(&out, "<<<", "16");
         assert!(
             plaintext.iter().all(|&len| len <= 512),
             "{version}: {plaintext:?}"
         );
+    }
+}
+
+#[test]
+fn rfc8449_5_openssl_keeps_to_the_max_fragment_length_our_client_sends_beside_its_limit() {
+    // OpenSSL 3.0 has no record_size_limit. Our client announcing 1025
+    // also sends max_fragment_length 2 (2^10), which s_server answers: its
+    // page (several KB: `-www` lists its ciphers) leaves in records of at
+    // most 1024 bytes of plaintext, as its `-msg` shows, and our client,
+    // which then refuses a longer one, reads it whole.
+    for (version, overhead) in [("-tls1_3", 1 + 16), ("-tls1_2", 8 + 16)] {
+        let (server, port) = openssl_server("p256", &[version], &["-www", "-msg"]);
+        let (status, out) = ferrotls_client(port, &["--record-size-limit", "1025"]);
+        assert!(status.success(), "{version}: {out}");
+        assert!(
+            out.contains("Ciphers supported in s_server binary"),
+            "{out}"
+        );
+        let log = server.output();
+        let sent = record_lengths(&log, ">>>", "17");
+        assert!(
+            sent.iter().all(|&len| len <= 1024 + overhead),
+            "{version}: {sent:?}"
+        );
+        assert!(sent.contains(&(1024 + overhead)), "{version}: {sent:?}");
     }
 }

@@ -341,15 +341,40 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
             max_fragment_length(1).to_vec(),
         ),
     ] {
-        unasked_answer_is_refused(&answer, &tls12_answer);
+        for error in answer_refusals(None, Some(1000), &answer, &tls12_answer) {
+            assert!(
+                matches!(error, Error::UnsupportedExtension(_)),
+                "{answer:?}: {error:?}"
+            );
+        }
     }
 }
 
-/// A client of TLS `version` announcing `client_limit`, and a server of
-/// default limits that logs its secrets to the returned recorder.
+#[test]
+fn rfc6066_4_a_max_fragment_length_answer_must_be_the_code_sent_and_alone() {
+    // A client announcing 1025 sends max_fragment_length 2 (2^10): an
+    // answer of 1 is illegal_parameter (RFC 6066 §4), and so is an answer
+    // of 2 beside the server's record_size_limit (RFC 8449 §5: a server
+    // that answers that ignores max_fragment_length).
+    for (server_limit, code) in [(None, 1), (Some(1000), 2)] {
+        let answer = max_fragment_length(code);
+        for error in answer_refusals(Some(1025), server_limit, &answer, &answer) {
+            assert_eq!(
+                error,
+                Error::IllegalParameter(IllegalParameterReason::MaxFragmentLengthAnswer),
+                "{server_limit:?} {code}"
+            );
+        }
+    }
+}
+
+/// A client of TLS `version` announcing `client_limit`, and a server
+/// announcing `server_limit` that logs its secrets to the returned
+/// recorder.
 fn logging_configs(
     version: ProtocolVersion,
     client_limit: Option<u16>,
+    server_limit: Option<u16>,
 ) -> (Arc<CapturedSecrets>, Arc<ClientConfig>, Arc<ServerConfig>) {
     let secrets = Arc::new(CapturedSecrets::default());
     let client = client_builder("p256")
@@ -358,6 +383,7 @@ fn logging_configs(
         .build()
         .unwrap();
     let server = server_builder("p256")
+        .record_size_limit(server_limit)
         .key_log(secrets.clone())
         .build()
         .unwrap();
@@ -365,11 +391,18 @@ fn logging_configs(
 }
 
 /// The server's EncryptedExtensions (TLS 1.3) or ServerHello (TLS 1.2)
-/// gains `tls13_answer` or `tls12_answer`: our client, announcing no
-/// record_size_limit, refuses it with unsupported_extension.
-fn unasked_answer_is_refused(tls13_answer: &[u8], tls12_answer: &[u8]) {
-    let (secrets, client, server) = logging_configs(ProtocolVersion::TLSv1_3, None);
-    let (error, _) = client_refuses_encrypted_flight(
+/// gains `tls13_answer` or `tls12_answer`, between a client and a server
+/// announcing `client_limit` and `server_limit`: the client's refusal in
+/// each version.
+fn answer_refusals(
+    client_limit: Option<u16>,
+    server_limit: Option<u16>,
+    tls13_answer: &[u8],
+    tls12_answer: &[u8],
+) -> [Error; 2] {
+    let (secrets, client, server) =
+        logging_configs(ProtocolVersion::TLSv1_3, client_limit, server_limit);
+    let (tls13, _) = client_refuses_encrypted_flight(
         client,
         server,
         server_name("p256"),
@@ -382,14 +415,10 @@ fn unasked_answer_is_refused(tls13_answer: &[u8], tls12_answer: &[u8]) {
             add_extension(ee, 4, tls13_answer);
         },
     );
-    assert!(
-        matches!(error, Error::UnsupportedExtension(_)),
-        "{tls13_answer:?}: {error:?}"
-    );
 
     // TLS 1.2: the same in the (plaintext) ServerHello.
-    let (client, server) = configs(ProtocolVersion::TLSv1_2, None, Some(1000));
-    let (error, _) = refuses(
+    let (client, server) = configs(ProtocolVersion::TLSv1_2, client_limit, server_limit);
+    let (tls12, _) = refuses(
         client,
         server,
         server_name("p256"),
@@ -411,10 +440,7 @@ fn unasked_answer_is_refused(tls13_answer: &[u8], tls12_answer: &[u8]) {
             *flight = handshake_record(&messages.concat());
         },
     );
-    assert!(
-        matches!(error, Error::UnsupportedExtension(_)),
-        "{tls13_answer:?}: {error:?}"
-    );
+    [tls13, tls12]
 }
 
 /// A configuration's `max_fragment_size` bounds the records that side
@@ -508,7 +534,8 @@ fn server_flight_to(
     client_limit: Option<u16>,
     extension: &[u8],
 ) -> (Vec<u8>, Vec<Vec<u8>>) {
-    let (secrets, client, server) = logging_configs(version, client_limit);
+    let (secrets, client, server) =
+        logging_configs(version, client_limit, Some(DEFAULT_RECORD_SIZE_LIMIT));
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer_altered(&mut c, &mut s, |hello| {
         add_to_client_hello(hello, extension)
@@ -575,11 +602,12 @@ fn rfc6066_4_a_server_answers_max_fragment_length_and_keeps_to_it() {
 
 #[test]
 fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
-    // The client announces a record_size_limit of 1000 as well: the server
-    // answers that, not the max_fragment_length, and fills records to 1000.
+    // The client announces a record_size_limit of 1000, and so also sends
+    // max_fragment_length 1 (below): the server answers the limit alone
+    // and fills records to 1000.
     for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
         let tls13 = version == ProtocolVersion::TLSv1_3;
-        let (flight, encrypted) = server_flight_to(version, Some(1000), &max_fragment_length(1));
+        let (flight, encrypted) = server_flight_to(version, Some(1000), &[]);
         let answer = answering_message(&flight, &encrypted, tls13);
         assert!(
             !answer.windows(5).any(|w| w == max_fragment_length(1)),
@@ -596,6 +624,60 @@ fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
             largest > 600 && largest <= 1000 + TAG_LEN,
             "{version:?}: {largest}"
         );
+    }
+}
+
+/// The body of extension `typ` in the ClientHello a client of `versions`
+/// announcing `limit` sends, if it sends one.
+fn client_hello_extension(versions: &[ProtocolVersion], limit: u16, typ: u16) -> Option<Vec<u8>> {
+    let client = client_builder("p256")
+        .versions(versions)
+        .record_size_limit(Some(limit))
+        .build()
+        .unwrap();
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut flight = Vec::new();
+    c.write_tls(&mut flight).unwrap();
+    let hello = &records(&flight)[0][RECORD_HEADER_LEN..];
+    let mut at = 4 + 2 + 32;
+    at += 1 + usize::from(hello[at]);
+    at += 2 + usize::from(u16::from_be_bytes([hello[at], hello[at + 1]]));
+    at += 1 + usize::from(hello[at]) + 2;
+    while at < hello.len() {
+        let ext = u16::from_be_bytes([hello[at], hello[at + 1]]);
+        let len = usize::from(u16::from_be_bytes([hello[at + 2], hello[at + 3]]));
+        if ext == typ {
+            return Some(hello[at + 4..at + 4 + len].to_vec());
+        }
+        at += 4 + len;
+    }
+    None
+}
+
+#[test]
+fn rfc8449_5_a_client_with_a_small_limit_sends_max_fragment_length_too() {
+    // "Clients that depend on having a small record size MAY continue to
+    // advertise the max_fragment_length": the largest 2^(8 + code) within
+    // the plaintext the limit allows in every version offered (with TLS
+    // 1.3, one byte less: its content type); none at 2^14 and over, nor
+    // under 2^9.
+    use ProtocolVersion::{TLSv1_2, TLSv1_3};
+    for (versions, limit, code) in [
+        (&[TLSv1_3, TLSv1_2][..], DEFAULT_RECORD_SIZE_LIMIT, None),
+        (&[TLSv1_3, TLSv1_2][..], 1 << 14, Some(4)),
+        (&[TLSv1_3, TLSv1_2][..], 4097, Some(4)),
+        (&[TLSv1_3, TLSv1_2][..], 4096, Some(3)),
+        (&[TLSv1_3, TLSv1_2][..], 1025, Some(2)),
+        (&[TLSv1_3, TLSv1_2][..], 513, Some(1)),
+        (&[TLSv1_3, TLSv1_2][..], 512, None),
+        (&[TLSv1_2][..], 1 << 14, None),
+        (&[TLSv1_2][..], 4096, Some(4)),
+        (&[TLSv1_2][..], 512, Some(1)),
+    ] {
+        let sent = client_hello_extension(versions, limit, 1);
+        assert_eq!(sent, code.map(|c| vec![c]), "{versions:?} {limit}");
+        // The record_size_limit goes as well.
+        assert!(client_hello_extension(versions, limit, 28).is_some());
     }
 }
 

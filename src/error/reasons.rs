@@ -118,6 +118,7 @@ reasons! {
         KeyUpdateRequest => "KeyUpdate request is not 0 or 1",
         KxGroupNotOffered => "ServerKeyExchange group was not offered",
         MalformedEcKey => "malformed EC public key",
+        MaxFragmentLengthAnswer => "max_fragment_length answered with another code than sent, or beside a record_size_limit (RFC 6066 §4, RFC 8449 §5)",
         MaxFragmentLengthValue => "max_fragment_length other than 2^9, 2^10, 2^11 or 2^12 (RFC 6066 §4)",
         MalformedEd25519Key => "malformed Ed25519 public key",
         MalformedP256Key => "malformed P-256 public key",

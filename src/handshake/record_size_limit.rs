@@ -19,9 +19,10 @@
 
 use crate::common_state::{HandshakeEvent, HandshakeIo};
 use crate::config::CommonConfig;
-use crate::error::Error;
-use crate::msgs::extensions::{max_fragment_length_bytes, Extension};
-use crate::record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13};
+use crate::error::{Error, IllegalParameterReason, UnsupportedExtensionReason};
+use crate::msgs::enums::ProtocolVersion;
+use crate::msgs::extensions::{max_fragment_length_bytes, Extension, MAX_FRAGMENT_LENGTH_CODES};
+use crate::record::{MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13};
 
 /// Our configured limit capped at the protocol's maximum, which is what
 /// we announce (RFC 8449 §4: larger values are not sent); `None` when
@@ -37,9 +38,34 @@ fn announced(common: &CommonConfig, tls13: bool) -> Option<u16> {
 
 /// The client's record_size_limit extension: the TLS 1.3 maximum when
 /// TLS 1.3 is offered (a TLS 1.2 server then counts it as 2^14, RFC 8449
-/// §4), the TLS 1.2 one otherwise.
-pub(crate) fn client_offer(common: &CommonConfig, offers_tls13: bool) -> Option<Extension> {
-    announced(common, offers_tls13).map(Extension::RecordSizeLimit)
+/// §4), the TLS 1.2 one otherwise; and beside a limit under 2^14 bytes of
+/// plaintext, max_fragment_length ([`client_max_fragment_length`]).
+pub(crate) fn client_offer(
+    common: &CommonConfig,
+    offers_tls13: bool,
+) -> impl Iterator<Item = Extension> {
+    announced(common, offers_tls13)
+        .map(Extension::RecordSizeLimit)
+        .into_iter()
+        .chain(client_max_fragment_length(common).map(Extension::MaxFragmentLength))
+}
+
+/// The max_fragment_length code a client sends beside a record_size_limit
+/// that allows less than 2^14 bytes of plaintext (RFC 8449 §5: "Clients
+/// that depend on having a small record size MAY continue to advertise
+/// the max_fragment_length"), so that a server without record_size_limit,
+/// as OpenSSL's, still keeps to it: the largest 2^(8 + code) within the
+/// plaintext our limit allows in every version offered (TLS 1.3's counts
+/// the content type). None under 2^9, which no code expresses.
+pub(crate) fn client_max_fragment_length(common: &CommonConfig) -> Option<u8> {
+    let tls13 = common.versions.contains(&ProtocolVersion::TLSv1_3);
+    let plaintext = announced(common, tls13)? - u16::from(tls13);
+    if usize::from(plaintext) >= MAX_PLAINTEXT_LEN {
+        return None;
+    }
+    MAX_FRAGMENT_LENGTH_CODES
+        .rev()
+        .find(|&code| max_fragment_length_bytes(code).is_some_and(|bytes| bytes <= plaintext))
 }
 
 /// The limits a server agreed to: the client's record_size_limit and
@@ -176,6 +202,34 @@ pub(crate) fn client_accept(
         io.set_own_record_size_limit(own, tls13)?;
     }
     Ok(())
+}
+
+/// The client reads the server's max_fragment_length answer `code` in a
+/// message that answered our record_size_limit too (`with_limit`) or not.
+/// It must be the code we sent and stand alone (RFC 6066 §4: another code
+/// is `illegal_parameter`; RFC 8449 §5: a server that answers a
+/// record_size_limit ignores max_fragment_length); one we did not send is
+/// `unsupported_extension` (RFC 8446 §4.2). Then 2^(8 + code) bytes of
+/// plaintext bind what either side sends, as a record_size_limit of that
+/// size would ([`client_accept`]).
+pub(crate) fn client_accept_max_fragment_length(
+    common: &CommonConfig,
+    io: &mut dyn HandshakeIo,
+    code: u8,
+    with_limit: bool,
+    tls13: bool,
+) -> Result<(), Error> {
+    let sent = client_max_fragment_length(common).ok_or(Error::UnsupportedExtension(
+        UnsupportedExtensionReason::NotOffered,
+    ))?;
+    let bytes = max_fragment_length_bytes(code)
+        .filter(|_| code == sent && !with_limit)
+        .ok_or(Error::IllegalParameter(
+            IllegalParameterReason::MaxFragmentLengthAnswer,
+        ))?;
+    let limit = bytes + u16::from(tls13);
+    set_peer(io, limit, tls13)?;
+    io.set_own_record_size_limit(limit, tls13)
 }
 
 /// Whether the configuration announces a limit, so that a server's

@@ -357,10 +357,8 @@ pub enum Extension {
     RecordSizeLimit(u16),
     /// max_fragment_length (RFC 6066 §4): the code of the largest
     /// plaintext per record, 2^(8 + code) bytes for a code of 1 to 4
-    /// (`max_fragment_length_bytes`); read in a ClientHello (we answer,
-    /// never ask: in a ServerHello or EncryptedExtensions it stays
-    /// [`Extension::Unknown`], a response to nothing we sent), written
-    /// in a ServerHello (TLS ≤ 1.2) or EncryptedExtensions (TLS 1.3).
+    /// (`max_fragment_length_bytes`); ClientHello, ServerHello (TLS ≤ 1.2),
+    /// EncryptedExtensions (TLS 1.3).
     MaxFragmentLength(u8),
     /// compress_certificate: the algorithms the sender can decompress
     /// (RFC 8879 §3); ClientHello, CertificateRequest.
@@ -572,7 +570,7 @@ impl Extension {
             (T::SessionTicket, C::ClientHello | C::ServerHello) => {
                 Self::SessionTicket(r.rest().to_vec())
             }
-            (T::MaxFragmentLength, C::ClientHello) => {
+            (T::MaxFragmentLength, C::ClientHello | C::ServerHello | C::EncryptedExtensions) => {
                 let code = r.u8()?;
                 if max_fragment_length_bytes(code).is_none() {
                     return Err(Error::IllegalParameter(
@@ -630,6 +628,7 @@ impl Extension {
                 | T::EncryptThenMac
                 | T::ExtendedMasterSecret
                 | T::RecordSizeLimit
+                | T::MaxFragmentLength
                 | T::CompressCertificate
                 | T::SessionTicket
                 | T::PreSharedKey

@@ -296,6 +296,10 @@ impl ServerHelloExtensions {
             record_size_limit::start_renegotiation(common)?;
         }
         let mut renegotiation_info = None;
+        let with_limit = hello
+            .extensions()
+            .iter()
+            .any(|e| matches!(e, Extension::RecordSizeLimit(_)));
         for extension in hello.extensions() {
             match extension {
                 Extension::RenegotiationInfo(data) => renegotiation_info = Some(data.as_slice()),
@@ -331,6 +335,15 @@ impl ServerHelloExtensions {
                 Extension::ServerNameAck if common.negotiated().server_name().is_some() => {}
                 Extension::RecordSizeLimit(limit) if record_size_limit::offered(&config.common) => {
                     record_size_limit::client_accept(&config.common, common, *limit, false)?;
+                }
+                Extension::MaxFragmentLength(code) => {
+                    record_size_limit::client_accept_max_fragment_length(
+                        &config.common,
+                        common,
+                        *code,
+                        with_limit,
+                        false,
+                    )?;
                 }
                 Extension::StatusRequestAck if config.asks_for_ocsp_staple() => {
                     settled.status_acked = true;

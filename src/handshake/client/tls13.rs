@@ -566,6 +566,9 @@ impl ExpectEncryptedExtensions {
             common.set_tls13_write_key(hs.suite.aead, &hs.client_traffic)?;
             hs.early_data = EarlyDataAnswer::NotOffered;
         }
+        let with_limit = extensions
+            .iter()
+            .any(|e| matches!(e, Extension::RecordSizeLimit(_)));
         for extension in &extensions {
             match extension {
                 Extension::EarlyData if hs.early_data == EarlyDataAnswer::Pending => {
@@ -595,6 +598,15 @@ impl ExpectEncryptedExtensions {
                     if record_size_limit::offered(&hs.config.common) =>
                 {
                     record_size_limit::client_accept(&hs.config.common, common, *limit, true)?;
+                }
+                Extension::MaxFragmentLength(code) => {
+                    record_size_limit::client_accept_max_fragment_length(
+                        &hs.config.common,
+                        common,
+                        *code,
+                        with_limit,
+                        true,
+                    )?;
                 }
                 Extension::ServerNameAck
                 | Extension::Alpn(_)
