@@ -7,8 +7,8 @@
 //! stack's client resumes with `ferrotls server`, and our client resumes
 //! with each stack's server, in TLS 1.3 and in TLS 1.2; certificates of
 //! the key types the other tests meet least (Ed25519, P-521, RSA-PSS)
-//! sign on either side and are checked on the other; and 0-RTT data goes
-//! both ways with OTP. JSSE and Go servers send no TLS 1.3 ticket to a
+//! sign on either side and are checked on the other; and 0-RTT data and
+//! client certificates go both ways with OTP. JSSE and Go servers send no TLS 1.3 ticket to a
 //! client that lists no psk_key_exchange_modes (RFC 8446 §4.2.9), so our
 //! client's resumption with them rests on listing its modes from its
 //! first ClientHello. A missing `java`, `go` or `escript` fails the test
@@ -441,6 +441,64 @@ fn rfc8446_4_2_10_0rtt_with_otp_both_ways() {
             .all(|l| l.ends_with("request=GET /early HTTP/1.0")),
         "{log}"
     );
+}
+
+/// Client certificates with OTP, TLS 1.3 and 1.2, the RSA-2048 chain:
+/// OTP's client sends it to our server, which requires one (our JSON
+/// counts its two certificates); our client sends it to OTP's server,
+/// which requires one too and refuses our client without it:
+/// certificate_required in TLS 1.3 (RFC 8446 §4.4.2.4), handshake_failure
+/// in TLS 1.2 (RFC 5246 §7.4.6).
+#[test]
+fn client_certificates_with_otp_both_ways() {
+    let otp = PeerProgram::otp();
+    let p256 = Credentials::pki("p256");
+    let client = Credentials::pki("rsa2048");
+    for (version, _, _) in VERSIONS {
+        let (server, port) = our_server(
+            &p256,
+            &[
+                "--require-client-cert",
+                &client.root,
+                "--max-connections",
+                "1",
+            ],
+        );
+        let out = otp.client_with(
+            port,
+            &p256,
+            version,
+            1,
+            &["cert", &client.chain, &client.key],
+        );
+        assert!(out.contains("HTTP/1.0 200 OK"), "{version}: {out}");
+        let (status, log) = server.wait_exit();
+        assert!(status.success(), "{version}: {log}");
+        assert_eq!(json_lines(&log)[0].get("peer_certificates"), "2", "{log}");
+
+        let (server, port) = otp.server_with(&p256, version, 2, &["verify", &client.root]);
+        let (status, out) = our_client(
+            port,
+            &p256,
+            &["--cert", &client.chain, "--key", &client.key],
+        );
+        assert!(status.success(), "{version}: {out}");
+        let (_, out) = our_client(port, &p256, &[]);
+        let refusal = if version == "1.3" {
+            "certificate_required"
+        } else {
+            "handshake_failure"
+        };
+        assert!(
+            out.contains(&format!("received alert {refusal}")),
+            "{version}: {out}"
+        );
+        let (_, log) = server.wait_exit();
+        let lines = otp.lines(&log);
+        assert_eq!(lines.len(), 2, "{version}: {log}");
+        assert!(lines[0].ends_with("request=GET / HTTP/1.0"), "{log}");
+        assert!(lines[1].starts_with("OTP failed"), "{log}");
+    }
 }
 
 /// A TLS 1.2 renegotiation may not change the server's certificate: the

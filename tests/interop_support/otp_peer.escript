@@ -5,15 +5,16 @@
 %% libcrypto) as a peer for tests/interop_jsse_go_otp.rs, which runs it
 %% with `escript` (OTP 25 or later; Debian's erlang-base and erlang-ssl):
 %%
-%%   client PORT ROOT_PEM VERSION CONNECTIONS SERVER_NAME [early]
+%%   client PORT ROOT_PEM VERSION CONNECTIONS SERVER_NAME [early | cert CHAIN_PEM KEY_PEM]
 %%       connects CONNECTIONS times, each offering the TLS 1.2 session or
 %%       the first TLS 1.3 ticket of the one before, verifying the
 %%       server's chain to ROOT_PEM and its name, with VERSION (1.2 or
 %%       1.3) alone; sends `GET /` and prints one `OTP <version> <suite>
 %%       resumed=<bool> id=<hex>` line, then the page. With `early`
 %%       (TLS 1.3), a connection that offers a ticket sends its request as
-%%       0-RTT data instead;
-%%   server CHAIN_PEM KEY_PEM VERSION CONNECTIONS [early]
+%%       0-RTT data instead; with `cert`, a server that asks for a
+%%       certificate gets that chain, signed for with KEY_PEM;
+%%   server CHAIN_PEM KEY_PEM VERSION CONNECTIONS [early | verify CA_PEM]
 %%       listens on an ephemeral port of 127.0.0.1, prints
 %%       `listening on 127.0.0.1:<port>`, then answers CONNECTIONS
 %%       connections, each with one line of the request read and a page
@@ -21,11 +22,12 @@
 %%       only: OTP tells a TLS 1.2 server nothing of it). TLS 1.3 tickets
 %%       are stateless, TLS 1.2 sessions are kept by ID. With `early`
 %%       (TLS 1.3), 0-RTT data is accepted, behind OTP's anti-replay
-%%       filter.
+%%       filter; with `verify`, every client must send a certificate
+%%       chaining to CA_PEM.
 %%
 %% The same command line as JssePeer.java and gopeer/main.go, but for
-%% `early`. Either side prints `OTP failed: <reason>` when a connection
-%% fails.
+%% the trailing options. Either side prints `OTP failed: <reason>` when a
+%% connection fails.
 
 -define(TIMEOUT, 10000).
 -define(REQUEST, <<"GET / HTTP/1.0\r\n\r\n">>).
@@ -40,25 +42,25 @@ main(["client", Port, Root, Version, Connections, Name | Mode]) ->
                 [{match_fun, public_key:pkix_verify_hostname_match_fun(https)}]},
                {active, false}
                | tickets(client, Version)],
-    Early = early(Mode, Version),
-    lists:foldl(fun(_, Offer) -> client(list_to_integer(Port), Options, Early, Offer) end,
+    {Early, Auth} = mode(client, Mode, Version),
+    lists:foldl(fun(_, Offer) -> client(list_to_integer(Port), Auth ++ Options, Early, Offer) end,
                 none, lists:seq(1, list_to_integer(Connections))),
     ok;
 main(["server", Chain, Key, Version, Connections | Mode]) ->
     start(),
-    Early = case early(Mode, Version) of
-                true -> [{early_data, enabled}, {anti_replay, '10k'}];
-                false -> []
-            end,
+    {Early, Auth} = case mode(server, Mode, Version) of
+                        {true, []} -> {[{early_data, enabled}, {anti_replay, '10k'}], []};
+                        {false, []} -> {[], [{cacertfile, Chain}]};
+                        {false, Verify} -> {[], Verify}
+                    end,
     Options = [{certfile, Chain},
-               {cacertfile, Chain},
                {keyfile, Key},
                {versions, [version(Version)]},
                {ip, {127, 0, 0, 1}},
                {reuseaddr, true},
                {active, false},
                {packet, line}
-               | tickets(server, Version) ++ Early],
+               | tickets(server, Version) ++ Early ++ Auth],
     {ok, Listener} = ssl:listen(0, Options),
     {ok, {_, Port}} = ssl:sockname(Listener),
     io:format("listening on 127.0.0.1:~b~n", [Port]),
@@ -78,10 +80,15 @@ version("1.2") -> 'tlsv1.2';
 version("1.3") -> 'tlsv1.3';
 version(_) -> usage().
 
-%% Whether 0-RTT is asked for, which only TLS 1.3 has.
-early([], _) -> false;
-early(["early"], "1.3") -> true;
-early(_, _) -> usage().
+%% The trailing options: whether 0-RTT is asked for (which only TLS 1.3
+%% has), and the certificate options of a client that holds one or a
+%% server that requires one.
+mode(_, [], _) -> {false, []};
+mode(_, ["early"], "1.3") -> {true, []};
+mode(client, ["cert", Chain, Key], _) -> {false, [{certfile, Chain}, {keyfile, Key}]};
+mode(server, ["verify", Ca], _) ->
+    {false, [{verify, verify_peer}, {fail_if_no_peer_cert, true}, {cacertfile, Ca}]};
+mode(_, _, _) -> usage().
 
 %% TLS 1.3 tickets: OTP's server seals them (`stateless`), its client hands
 %% them to this program (`manual`), which offers them itself. A TLS 1.2
