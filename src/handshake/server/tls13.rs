@@ -1061,8 +1061,9 @@ fn wire_len(count: u32) -> usize {
 /// [`DEFAULT_REJECTED_EARLY_DATA_SKIP`]. The floor holds under a ticket
 /// too, so a client that sends 0-RTT data its ticket did not allow
 /// (Erlang/OTP 25's client does when the application hands it the
-/// ticket) still gets its 1-RTT handshake, as from OpenSSL (`recv_max_early_data`, 16 KiB by
-/// default) and BoringSSL (16 KiB whatever the ticket said).
+/// ticket) still gets its 1-RTT handshake, as from OpenSSL
+/// (`recv_max_early_data`, 16 KiB by default) and BoringSSL (16 KiB
+/// whatever the ticket said).
 fn rejected_early_data_budget(config: &ServerConfig, ticket_allowance: Option<u32>) -> usize {
     ticket_allowance
         .map_or(0, wire_len)
