@@ -579,7 +579,12 @@ macro_rules! common_builder_methods {
         }
 
         /// Announces `limit` as our `record_size_limit` (RFC 8449), or
-        /// none; building fails below [`crate::MIN_RECORD_SIZE_LIMIT`].
+        /// none; building fails below [`crate::MIN_RECORD_SIZE_LIMIT`]. A
+        /// client whose limit allows less than 2^14 bytes of plaintext
+        /// also sends max_fragment_length (RFC 6066 §4), the largest of
+        /// 2^9 to 2^12 within it, for servers without record_size_limit
+        /// (RFC 8449 §5). A server answers a client's max_fragment_length
+        /// whatever this is, when the client sent no record_size_limit.
         pub fn record_size_limit(mut self, limit: Option<u16>) -> Self {
             self.common.record_size_limit = limit;
             self

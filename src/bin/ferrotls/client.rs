@@ -116,7 +116,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value(
         "record-size-limit",
         "N",
-        "announce N (64-16385) as our record_size_limit (RFC 8449): the peer sends protected records no larger; 0 announces none (default 16385)",
+        "announce N (64-16385) as our record_size_limit (RFC 8449): the peer sends protected records no larger; below 2^14 bytes of plaintext, max_fragment_length (RFC 6066) goes too, for servers without it; 0 announces none (default 16385)",
     ),
     value(
         "max-send-fragment",
