@@ -7,8 +7,12 @@ mod common;
 
 use std::sync::Arc;
 
+use common::rfc8448::client_hello;
 use common::*;
 use ferrotls::internal::error::IllegalParameterReason;
+use ferrotls::internal::msgs::extensions::Extension;
+use ferrotls::internal::msgs::handshake::HandshakeMessage;
+use ferrotls::internal::msgs::hello::ClientHello;
 use ferrotls::internal::record::RecordProtection;
 use ferrotls::{
     AlertDescription, ClientConfig, ClientConnection, Clock, Connection, EarlyDataStatus, Error,
@@ -511,34 +515,35 @@ fn max_fragment_length(code: u8) -> [u8; 5] {
     [0, 1, 0, 1, code]
 }
 
-/// Adds `extension` to the ClientHello of a client's first flight.
-fn add_to_client_hello(flight: &mut Vec<u8>, extension: &[u8]) {
+/// Adds max_fragment_length `code` (valid or not) to the ClientHello of a
+/// client's first flight.
+fn add_max_fragment_length(flight: &mut Vec<u8>, code: u8) {
     edit_plaintext_flight(flight, |messages| {
-        let hello = &mut messages[0];
-        // Header, legacy_version and random; then the session ID, the
-        // cipher suites and the compression methods, each with its length.
-        let mut at = 4 + 2 + 32;
-        at += 1 + usize::from(hello[at]);
-        at += 2 + usize::from(u16::from_be_bytes([hello[at], hello[at + 1]]));
-        at += 1 + usize::from(hello[at]);
-        add_extension(hello, at, extension);
+        let mut hello = client_hello(&messages[0]);
+        if let Some(extensions) = hello.extensions.as_mut() {
+            extensions.push(Extension::MaxFragmentLength(code));
+        }
+        messages[0] = HandshakeMessage::ClientHello(hello).to_bytes().unwrap();
     });
 }
 
-/// What the server sends back to our ClientHello carrying `extension`
-/// (a client announcing `client_limit`, TLS `version`): its first flight,
-/// and the handshake messages of it that the server protected (TLS 1.3,
-/// opened with its logged handshake secret; none in TLS 1.2).
+/// What the server sends back to our ClientHello, given max_fragment_length
+/// `added` too (a client announcing `client_limit`, TLS `version`): its
+/// first flight, and the handshake messages of it that the server
+/// protected (TLS 1.3, opened with its logged handshake secret; none in
+/// TLS 1.2).
 fn server_flight_to(
     version: ProtocolVersion,
     client_limit: Option<u16>,
-    extension: &[u8],
+    added: Option<u8>,
 ) -> (Vec<u8>, Vec<Vec<u8>>) {
     let (secrets, client, server) =
         logging_configs(version, client_limit, Some(DEFAULT_RECORD_SIZE_LIMIT));
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     transfer_altered(&mut c, &mut s, |hello| {
-        add_to_client_hello(hello, extension)
+        if let Some(code) = added {
+            add_max_fragment_length(hello, code)
+        }
     })
     .1
     .unwrap();
@@ -578,7 +583,7 @@ fn rfc6066_4_a_server_answers_max_fragment_length_and_keeps_to_it() {
     // bytes of plaintext (TLS 1.3: 513 with the content type).
     for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
         let tls13 = version == ProtocolVersion::TLSv1_3;
-        let (flight, encrypted) = server_flight_to(version, None, &max_fragment_length(1));
+        let (flight, encrypted) = server_flight_to(version, None, Some(1));
         let answer = answering_message(&flight, &encrypted, tls13);
         assert!(
             answer.windows(5).any(|w| w == max_fragment_length(1)),
@@ -607,7 +612,7 @@ fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
     // and fills records to 1000.
     for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
         let tls13 = version == ProtocolVersion::TLSv1_3;
-        let (flight, encrypted) = server_flight_to(version, Some(1000), &[]);
+        let (flight, encrypted) = server_flight_to(version, Some(1000), None);
         let answer = answering_message(&flight, &encrypted, tls13);
         assert!(
             !answer.windows(5).any(|w| w == max_fragment_length(1)),
@@ -627,9 +632,8 @@ fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
     }
 }
 
-/// The body of extension `typ` in the ClientHello a client of `versions`
-/// announcing `limit` sends, if it sends one.
-fn client_hello_extension(versions: &[ProtocolVersion], limit: u16, typ: u16) -> Option<Vec<u8>> {
+/// The ClientHello a client of `versions` announcing `limit` sends.
+fn client_hello_announcing(versions: &[ProtocolVersion], limit: u16) -> ClientHello {
     let client = client_builder("p256")
         .versions(versions)
         .record_size_limit(Some(limit))
@@ -638,20 +642,7 @@ fn client_hello_extension(versions: &[ProtocolVersion], limit: u16, typ: u16) ->
     let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
     let mut flight = Vec::new();
     c.write_tls(&mut flight).unwrap();
-    let hello = &records(&flight)[0][RECORD_HEADER_LEN..];
-    let mut at = 4 + 2 + 32;
-    at += 1 + usize::from(hello[at]);
-    at += 2 + usize::from(u16::from_be_bytes([hello[at], hello[at + 1]]));
-    at += 1 + usize::from(hello[at]) + 2;
-    while at < hello.len() {
-        let ext = u16::from_be_bytes([hello[at], hello[at + 1]]);
-        let len = usize::from(u16::from_be_bytes([hello[at + 2], hello[at + 3]]));
-        if ext == typ {
-            return Some(hello[at + 4..at + 4 + len].to_vec());
-        }
-        at += 4 + len;
-    }
-    None
+    client_hello(&records(&flight)[0][RECORD_HEADER_LEN..])
 }
 
 #[test]
@@ -674,10 +665,17 @@ fn rfc8449_5_a_client_with_a_small_limit_sends_max_fragment_length_too() {
         (&[TLSv1_2][..], 4096, Some(4)),
         (&[TLSv1_2][..], 512, Some(1)),
     ] {
-        let sent = client_hello_extension(versions, limit, 1);
-        assert_eq!(sent, code.map(|c| vec![c]), "{versions:?} {limit}");
+        let hello = client_hello_announcing(versions, limit);
+        let sent = hello.extensions().iter().find_map(|e| match e {
+            Extension::MaxFragmentLength(code) => Some(*code),
+            _ => None,
+        });
+        assert_eq!(sent, code, "{versions:?} {limit}");
         // The record_size_limit goes as well.
-        assert!(client_hello_extension(versions, limit, 28).is_some());
+        assert!(hello
+            .extensions()
+            .iter()
+            .any(|e| matches!(e, Extension::RecordSizeLimit(_))));
     }
 }
 
@@ -692,7 +690,7 @@ fn rfc6066_4_a_max_fragment_length_other_than_2_9_to_2_12_is_illegal_parameter()
                 server_name("p256"),
                 Refuser::Server,
                 1,
-                |hello| add_to_client_hello(hello, &max_fragment_length(code)),
+                |hello| add_max_fragment_length(hello, code),
             );
             assert_eq!(
                 error,

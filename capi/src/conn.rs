@@ -22,7 +22,8 @@ use zeroize::Zeroizing;
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
 use super::{
-    data_arg, free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out, Code,
+    copy_out, data_arg, free_handle, guard, guard_count, guard_int, handle, handle_mut, put_out,
+    Code,
 };
 
 /// `ferrotls_pull_fn`: reads up to `len` bytes into `buf`; returns how
@@ -363,6 +364,29 @@ pub(crate) unsafe fn flag(conn: *const CConn, query: fn(&Connection) -> bool) ->
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(conn) }?;
         Ok(c_int::from(c.connection().is_some_and(query)))
+    })
+}
+
+/// A byte-string query of a connection, copied to `out` under the size
+/// convention of `ferrotls_session_get_id`: empty when the connection has
+/// not started or `query` finds nothing.
+///
+/// # Safety
+/// `conn` must be NULL or live; `size` NULL or valid for reads and
+/// writes; `out` NULL or valid for `*size` bytes of writes.
+pub(crate) unsafe fn copy_field(
+    conn: *const CConn,
+    out: *mut c_void,
+    size: *mut usize,
+    query: fn(&Connection) -> Option<&[u8]>,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(conn) }?;
+        let bytes = c.connection().and_then(query).unwrap_or_default();
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(bytes, out, size) }
     })
 }
 

@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use ferrotls::{Connection, EarlyDataStatus};
 
-use super::conn::CConn;
+use super::conn::{copy_field, CConn};
 use super::{copy_out, guard, guard_int, guard_str, handle, Code};
 
 /// `name` NUL-terminated, for the life of the process: made once per
@@ -144,14 +144,8 @@ pub unsafe extern "C" fn ferrotls_conn_get_alpn(
     protocol: *mut c_void,
     size: *mut usize,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(conn) }?;
-        let alpn = c.connection().and_then(Connection::alpn_protocol);
-        // SAFETY: the size and buffer pointers are as `copy_out` needs,
-        // per the caller.
-        unsafe { copy_out(alpn.unwrap_or_default(), protocol, size) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_field(conn, protocol, size, Connection::alpn_protocol) }
 }
 
 /// Copies the server name (RFC 6066 §3: the host the client asked for,
@@ -169,14 +163,8 @@ pub unsafe extern "C" fn ferrotls_conn_get_server_name(
     name: *mut c_void,
     size: *mut usize,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(conn) }?;
-        let host = c.connection().and_then(Connection::server_name);
-        // SAFETY: the size and buffer pointers are as `copy_out` needs,
-        // per the caller.
-        unsafe { copy_out(host.unwrap_or_default().as_bytes(), name, size) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_field(conn, name, size, |c| c.server_name().map(str::as_bytes)) }
 }
 
 /// How many certificates the peer sent (its chain, leaf first; 0 before

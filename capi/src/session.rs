@@ -12,7 +12,7 @@ use core::ffi::{c_int, c_void};
 use ferrotls::{ClientSessionData, Clock, SystemClock};
 use zeroize::Zeroizing;
 
-use super::conn::{flag, CConn};
+use super::conn::{copy_field, flag, CConn};
 use super::{copy_out, data_arg, guard, handle, handle_mut, Code};
 
 /// Copies the session identifier of design §3 (on a client, the one in
@@ -33,14 +33,8 @@ pub unsafe extern "C" fn ferrotls_session_get_id(
     session_id: *mut c_void,
     session_id_size: *mut usize,
 ) -> c_int {
-    guard(|| {
-        // SAFETY: a live handle or NULL, per the caller.
-        let c = unsafe { handle(conn) }?;
-        let id = c.connection().map(|c| c.session_id()).unwrap_or_default();
-        // SAFETY: the size and buffer pointers are as `copy_out` needs,
-        // per the caller.
-        unsafe { copy_out(id, session_id, session_id_size) }
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_field(conn, session_id, session_id_size, |c| Some(c.session_id())) }
 }
 
 /// 1 if this connection resumed an earlier session, 0 if not (also before

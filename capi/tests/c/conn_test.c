@@ -607,6 +607,17 @@ static ssize_t recv_polling(ferrotls_conn *reader, ferrotls_conn *client,
     return n;
 }
 
+/* recv_polling until exactly `expected` (under 64 bytes) has come. */
+static void expect_polled(ferrotls_conn *reader, ferrotls_conn *client,
+                          ferrotls_conn *server, int sv[2], const char *expected)
+{
+    unsigned char buf[64];
+    size_t len = strlen(expected);
+
+    CHECK_RC(recv_polling(reader, client, server, sv, buf, sizeof buf), (ssize_t)len);
+    CHECK(memcmp(buf, expected, len) == 0);
+}
+
 /* A client of `config` and a server of `server_config`, each on its end
  * of a socketpair set O_NONBLOCK, for this thread to drive. */
 static void nonblocking_pair(ferrotls_client_config *config,
@@ -1096,12 +1107,10 @@ static void half_rtt_once(int on)
     CHECK_RC(ferrotls_conn_handshake(client), 0);
     CHECK_RC(ferrotls_conn_early_data_status(client), FERROTLS_EARLY_DATA_ACCEPTED);
     if (!on) {
-        n = recv_polling(conn, client, conn, sv, buf, sizeof buf);
-        CHECK(n == 3 && memcmp(buf, "GET", 3) == 0);
+        expect_polled(conn, client, conn, sv, "GET");
         CHECK_RC(ferrotls_conn_send(conn, "reply", 5), 5);
     }
-    n = recv_polling(client, client, conn, sv, buf, sizeof buf);
-    CHECK(n == 5 && memcmp(buf, "reply", 5) == 0);
+    expect_polled(client, client, conn, sv, "reply");
     CHECK_RC(ferrotls_conn_handshake_complete(client), 1);
     /* With half-RTT the server has answered without reading the client's
      * Finished yet: its next receive will. */
@@ -1130,8 +1139,6 @@ static void false_start_once(int on)
     ferrotls_server_config *server = server_config();
     ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
     ferrotls_conn *client = NULL, *conn = NULL;
-    unsigned char buf[16];
-    ssize_t n;
     int sv[2], rc, rounds;
 
     CHECK_RC(ferrotls_client_config_set_false_start(config, on), 0);
@@ -1157,11 +1164,9 @@ static void false_start_once(int on)
     CHECK_RC(rc, 0);
     if (!on)
         CHECK_RC(ferrotls_conn_send(client, "ping", 4), 4);
-    n = recv_polling(conn, client, conn, sv, buf, sizeof buf);
-    CHECK(n == 4 && memcmp(buf, "ping", 4) == 0);
+    expect_polled(conn, client, conn, sv, "ping");
     CHECK_RC(ferrotls_conn_send(conn, "pong", 4), 4);
-    n = recv_polling(client, client, conn, sv, buf, sizeof buf);
-    CHECK(n == 4 && memcmp(buf, "pong", 4) == 0);
+    expect_polled(client, client, conn, sv, "pong");
     CHECK_RC(ferrotls_conn_handshake_complete(client), 1);
     free_pair(client, conn, sv);
     ferrotls_client_config_free(config);
