@@ -90,7 +90,8 @@ pub const TLS12_RSA_KX_CIPHER_SUITES: &[CipherSuite] = &[
 /// The opt-in finite-field DHE suites for TLS 1.2 (RFC 5288 §3, RFC 7905
 /// §2; design §4), with the groups of RFC 7919: a peer's own group is
 /// accepted from 2048 bits up (RFC 7919 §3), and a server signs one of
-/// the RFC 7919 groups it lists in its groups. Each side's exponentiations
+/// the RFC 7919 groups it lists in its groups, which enabling these
+/// suites adds to the default groups. Each side's exponentiations
 /// take from about a millisecond (ffdhe2048) to tens of milliseconds
 /// (ffdhe8192) against tens of microseconds for X25519
 /// (`docs/performance.md`), so never on by default; they need feature
@@ -286,6 +287,9 @@ pub struct CommonConfig {
     pub cipher_suites: Vec<CipherSuite>,
     /// Enabled key-exchange groups, most preferred first.
     pub groups: Vec<NamedGroup>,
+    /// Whether the application chose `groups` rather than leaving them at
+    /// [`DEFAULT_GROUPS`] (see [`CommonConfig::complete_default_groups`]).
+    pub(crate) groups_chosen: bool,
     /// Signature schemes offered and accepted, most preferred first. A
     /// list only TLS 1.2 reads (a ClientHello without TLS 1.3, a TLS 1.2
     /// CertificateRequest) leaves out the ECDSA schemes whose hash we
@@ -352,6 +356,7 @@ impl Default for CommonConfig {
             versions: DEFAULT_VERSIONS.to_vec(),
             cipher_suites: [TLS13_CIPHER_SUITES, TLS12_CIPHER_SUITES].concat(),
             groups: DEFAULT_GROUPS.to_vec(),
+            groups_chosen: false,
             signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
             alpn_protocols: Vec::new(),
             rng: Arc::new(OsRng::new()),
@@ -369,6 +374,26 @@ impl Default for CommonConfig {
 }
 
 impl CommonConfig {
+    /// Completes the default groups for the DHE suites. RFC 7919 §3 asks
+    /// a client ready for FFDHE suites to list the FFDHE groups it
+    /// supports, and a server takes a DHE suite's group from its own list
+    /// (RFC 7919 §4): with [`DEFAULT_GROUPS`] alone the suites would reach
+    /// only servers that predate RFC 7919, and our server would never
+    /// choose them. So when a DHE suite is enabled and the groups were left
+    /// at their default, the RFC 7919 groups follow the curves, smallest
+    /// first, as in OpenSSL's and GnuTLS's default lists. Groups the
+    /// application chose are kept as they are: a client may mean to leave
+    /// the group to the server (RFC 7919 §4).
+    fn complete_default_groups(&mut self) {
+        let dhe = self
+            .cipher_suites
+            .iter()
+            .any(|s| TLS12_DHE_CIPHER_SUITES.contains(s));
+        if dhe && !self.groups_chosen {
+            self.groups.extend(crate::crypto::ffdhe::named_groups());
+        }
+    }
+
     /// Checks the lists: each non-empty, versions known, TLS 1.3 suites
     /// present when TLS 1.3 is enabled, groups supported, a signature
     /// scheme TLS 1.2 can list when TLS 1.2 is enabled without 1.3, ALPN
@@ -469,7 +494,9 @@ macro_rules! common_builder_methods {
             self
         }
 
-        /// Enables `suites`, most preferred first.
+        /// Enables `suites`, most preferred first. A DHE suite among them
+        /// brings the RFC 7919 groups into the default groups (see
+        /// [`Self::groups`]).
         pub fn cipher_suites(mut self, suites: &[CipherSuite]) -> Self {
             self.common.cipher_suites = suites.to_vec();
             self
@@ -477,9 +504,12 @@ macro_rules! common_builder_methods {
 
         /// Enables `groups`, most preferred first; a client sends a key
         /// share for the first one, or for those of
-        /// [`ClientConfigBuilder::key_share_groups`].
+        /// [`ClientConfigBuilder::key_share_groups`]. Left unset, they are
+        /// [`DEFAULT_GROUPS`], followed by the RFC 7919 finite-field
+        /// groups when a DHE suite is enabled (RFC 7919 §3–§4).
         pub fn groups(mut self, groups: &[NamedGroup]) -> Self {
             self.common.groups = groups.to_vec();
+            self.common.groups_chosen = true;
             self
         }
 
@@ -964,7 +994,8 @@ impl ClientConfigBuilder {
     /// cannot work, a key share group is not a configured group or is
     /// listed twice, or a client that requires an external PSK has none or
     /// enables a version below TLS 1.3, which has no external PSKs here.
-    pub fn build(self) -> Result<Arc<ClientConfig>, Error> {
+    pub fn build(mut self) -> Result<Arc<ClientConfig>, Error> {
+        self.common.complete_default_groups();
         self.common.check()?;
         if let Some(shares) = &self.key_share_groups {
             if any_repeated(shares.iter().map(|&g| u16::from(g)))
@@ -1334,7 +1365,8 @@ impl ServerConfigBuilder {
     /// cannot work, 0-RTT is enabled without a session store or an
     /// anti-replay filter (its data would be replayable), or the ticketer
     /// cannot get its first key.
-    pub fn build(self) -> Result<Arc<ServerConfig>, Error> {
+    pub fn build(mut self) -> Result<Arc<ServerConfig>, Error> {
+        self.common.complete_default_groups();
         self.common.check()?;
         // A TLS 1.2 CertificateRequest lists what TLS 1.2 can check, and
         // that list may not be empty (RFC 5246 §7.4.4), also when TLS 1.3

@@ -27,6 +27,8 @@ use ferrotls::{
     CipherSuite, ClientConfig, NamedGroup, ProtocolVersion, ServerConfig, TLS12_CIPHER_SUITES,
     TLS12_DHE_CIPHER_SUITES,
 };
+#[cfg(feature = "legacy")]
+use ferrotls::{DEFAULT_GROUPS, TLS13_CIPHER_SUITES};
 
 const FFDHE: [NamedGroup; 5] = [
     NamedGroup::ffdhe2048,
@@ -198,6 +200,56 @@ fn dhe_suites_are_not_on_by_default() {
     }
     for groups in [&client.common.groups, &server.common.groups] {
         assert!(!groups.iter().any(|g| FFDHE.contains(g)));
+    }
+}
+
+/// RFC 7919 §3–§4: a client and a server that enable the DHE suites and
+/// leave their groups alone list the RFC 7919 groups after the curves, so
+/// that the suites meet a server that takes only the groups a client
+/// lists (as Bouncy Castle's does) and our own server can choose them.
+/// Groups the application chose stay as they are.
+#[cfg(feature = "legacy")]
+#[test]
+fn rfc7919_3_enabling_the_dhe_suites_adds_the_ffdhe_groups_to_the_default_groups() {
+    let suites = [TLS12_DHE_CIPHER_SUITES, TLS12_CIPHER_SUITES].concat();
+    let client = client_builder("rsa2048")
+        .cipher_suites(&[TLS13_CIPHER_SUITES, &suites].concat())
+        .build()
+        .unwrap();
+    let server = server_builder("rsa2048")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .cipher_suites(&suites)
+        .build()
+        .unwrap();
+    let expected = [DEFAULT_GROUPS, &FFDHE].concat();
+    assert_eq!(client.common.groups, expected);
+    assert_eq!(server.common.groups, expected);
+    assert_eq!(
+        negotiated(client, server),
+        (
+            CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+            NamedGroup::ffdhe2048
+        )
+    );
+
+    let chosen = [NamedGroup::X25519];
+    for groups in [
+        &client_builder("rsa2048")
+            .cipher_suites(&[TLS13_CIPHER_SUITES, &suites].concat())
+            .groups(&chosen)
+            .build()
+            .unwrap()
+            .common
+            .groups,
+        &server_builder("rsa2048")
+            .cipher_suites(&[TLS13_CIPHER_SUITES, &suites].concat())
+            .groups(&chosen)
+            .build()
+            .unwrap()
+            .common
+            .groups,
+    ] {
+        assert_eq!(groups, &chosen);
     }
 }
 

@@ -60,6 +60,11 @@ pub fn is_ffdhe(group: NamedGroup) -> bool {
     NAMED_GROUPS.iter().any(|(named, ..)| *named == group)
 }
 
+/// The RFC 7919 groups, smallest first.
+pub fn named_groups() -> impl Iterator<Item = NamedGroup> {
+    NAMED_GROUPS.iter().map(|(named, ..)| *named)
+}
+
 /// The length of a public value in `group` as a TLS 1.3 key share (the
 /// length of p, RFC 8446 §4.2.8.1); `None` for other groups.
 pub fn public_key_len(group: NamedGroup) -> Option<usize> {
