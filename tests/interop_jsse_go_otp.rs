@@ -1,17 +1,20 @@
-//! Interop with three more independent TLS stacks on 127.0.0.1, Java's
-//! SunJSSE (JDK 17), Go's crypto/tls (Go 1.19) and Erlang/OTP's `ssl`
-//! (OTP 25), through peer programs that share one command line:
-//! `tests/interop_support/JssePeer.java`, compiled with `javac`,
-//! `tests/interop_support/gopeer`, built with `go build`, and
-//! `tests/interop_support/otp_peer.escript`, run by `escript`. Each
-//! stack's client resumes with `ferrotls server`, and our client resumes
-//! with each stack's server, in TLS 1.3 and in TLS 1.2; certificates of
-//! the key types the other tests meet least (Ed25519, P-521, RSA-PSS)
-//! sign on either side and are checked on the other; and 0-RTT data and
-//! client certificates go both ways with OTP. JSSE and Go servers send no TLS 1.3 ticket to a
-//! client that lists no psk_key_exchange_modes (RFC 8446 §4.2.9), so our
-//! client's resumption with them rests on listing its modes from its
-//! first ClientHello. A missing `java`, `go` or `escript` fails the test
+//! Interop with four more independent TLS stacks on 127.0.0.1, Java's
+//! SunJSSE (JDK 17), Bouncy Castle's TLS (BCJSSE 1.72, on its own
+//! primitives), Go's crypto/tls (Go 1.19) and Erlang/OTP's `ssl` (OTP
+//! 25), through peer programs that share one command line:
+//! `tests/interop_support/JssePeer.java`, compiled with `javac` and run
+//! on either Java provider, `tests/interop_support/gopeer`, built with
+//! `go build`, and `tests/interop_support/otp_peer.escript`, run by
+//! `escript`. Each stack's client resumes with `ferrotls server`, and our
+//! client resumes with each stack's server, in TLS 1.3 (but Bouncy
+//! Castle) and in TLS 1.2; certificates of the key types the other tests
+//! meet least (Ed25519, P-521, RSA-PSS) sign on either side and are
+//! checked on the other; 0-RTT data and client certificates go both ways
+//! with OTP, and DHE in an RFC 7919 group with Bouncy Castle. JSSE and Go
+//! servers send no TLS 1.3 ticket to a client that lists no
+//! psk_key_exchange_modes (RFC 8446 §4.2.9), so our client's resumption
+//! with them rests on listing its modes from its first ClientHello. A
+//! missing `java`, Bouncy Castle jar, `go` or `escript` fails the test
 //! (see `tests/run.sh`).
 
 mod interop_support;
@@ -55,7 +58,8 @@ impl Credentials {
 /// A peer program: `client PORT ROOT VERSION CONNECTIONS NAME` or
 /// `server CHAIN KEY VERSION CONNECTIONS` (see either source's header).
 struct PeerProgram {
-    /// What its report lines start with (`JSSE `, `GO `, `OTP `).
+    /// The first word of its report lines (`SunJSSE`, `BCJSSE`, `GO`,
+    /// `OTP`).
     prefix: &'static str,
     /// The program and the arguments before the peer's own.
     command: Vec<String>,
@@ -64,9 +68,29 @@ struct PeerProgram {
 }
 
 impl PeerProgram {
-    /// Compiled once with `javac` (a JVM launched on the source would
-    /// compile it again at every start).
+    /// Java's SunJSSE.
     fn jsse() -> Self {
+        Self::java("SunJSSE", &[])
+    }
+
+    /// Bouncy Castle's TLS (BCJSSE, on Bouncy Castle's own primitives),
+    /// from Debian's jars: the same peer program behind the same JSSE API,
+    /// with a record layer and handshakes of its own.
+    fn bouncy_castle() -> Self {
+        let jars = BOUNCY_CASTLE_JARS.map(|jar| format!("/usr/share/java/{jar}"));
+        for jar in &jars {
+            assert!(
+                std::path::Path::new(jar).exists(),
+                "{jar} is missing (tests/run.sh installs libbctls-java)"
+            );
+        }
+        Self::java("BCJSSE", &jars)
+    }
+
+    /// `JssePeer.java` run on `provider` with `jars` on the class path,
+    /// compiled once with `javac` (a JVM launched on the source would
+    /// compile it again at every start).
+    fn java(provider: &'static str, jars: &[String]) -> Self {
         require("javac");
         let build = Scratch::new("jssepeer");
         let classes = build.file("classes");
@@ -79,9 +103,16 @@ impl PeerProgram {
             .status()
             .expect("javac");
         assert!(status.success(), "javac of JssePeer.java failed");
+        let class_path = std::iter::once(classes).chain(jars.iter().cloned());
         Self {
-            prefix: "JSSE ",
-            command: vec!["java".into(), "-cp".into(), classes, "JssePeer".into()],
+            prefix: provider,
+            command: vec![
+                "java".into(),
+                format!("-Dpeer.provider={provider}"),
+                "-cp".into(),
+                class_path.collect::<Vec<_>>().join(":"),
+                "JssePeer".into(),
+            ],
             _build: Some(build),
         }
     }
@@ -102,7 +133,7 @@ impl PeerProgram {
             .expect("go build");
         assert!(status.success(), "go build of gopeer failed");
         Self {
-            prefix: "GO ",
+            prefix: "GO",
             command: vec![program],
             _build: Some(build),
         }
@@ -113,7 +144,7 @@ impl PeerProgram {
     fn otp() -> Self {
         require("escript");
         Self {
-            prefix: "OTP ",
+            prefix: "OTP",
             command: vec![
                 "escript".into(),
                 concat!(
@@ -161,7 +192,7 @@ impl PeerProgram {
         let (program, args) = self.args(&args);
         let (status, out) = run(program, &args, b"");
         assert!(status.success(), "{out}");
-        assert!(!out.contains(&format!("{}failed", self.prefix)), "{out}");
+        assert!(!out.contains(&format!("{} failed", self.prefix)), "{out}");
         out
     }
 
@@ -200,7 +231,7 @@ impl PeerProgram {
     fn lines<'a>(&self, output: &'a str) -> Vec<&'a str> {
         output
             .lines()
-            .filter(|l| l.starts_with(self.prefix))
+            .filter(|l| l.split_whitespace().next() == Some(self.prefix))
             .collect()
     }
 }
@@ -227,22 +258,24 @@ fn our_client(
     ferrotls_client_trusting(port, &server.root, &server.name, extra)
 }
 
+const BOUNCY_CASTLE_JARS: [&str; 3] = ["bctls.jar", "bcprov.jar", "bcutil.jar"];
+
 const VERSIONS: [(&str, &str, &str); 2] = [
     ("1.3", "TLSv1.3", "TLS_AES_128_GCM_SHA256"),
     ("1.2", "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
 ];
 
-/// The peer's client connects twice to `ferrotls server` per version and
-/// resumes the second time; our T persists across the resumption (design
-/// §3), and a TLS 1.2 ID the peer reports is T.
-fn their_client_resumes_with_our_server(peer: &PeerProgram) {
+/// The peer's client connects twice to `ferrotls server` in each of
+/// `versions` and resumes the second time; our T persists across the
+/// resumption (design §3), and a TLS 1.2 ID the peer reports is T.
+fn their_client_resumes_with_our_server(peer: &PeerProgram, versions: &[(&str, &str, &str)]) {
     let p256 = Credentials::pki("p256");
-    for (version, name, suite) in VERSIONS {
+    for &(version, name, suite) in versions {
         let (server, port) = our_server(&p256, &["--max-connections", "2"]);
         let out = peer.client(port, &p256, version, 2);
         let lines = peer.lines(&out);
         assert_eq!(lines.len(), 2, "{version}: {out}");
-        let reported = format!("{}{name} {suite} ", peer.prefix);
+        let reported = format!("{} {name} {suite} ", peer.prefix);
         assert!(lines.iter().all(|l| l.starts_with(&reported)), "{out}");
         // Our page reports each connection's resumption.
         assert_eq!(out.matches("resumed: false").count(), 1, "{out}");
@@ -265,12 +298,12 @@ fn their_client_resumes_with_our_server(peer: &PeerProgram) {
     }
 }
 
-/// Our client connects twice to the peer's server per version and
-/// resumes the second time; in TLS 1.2 our `session_id` is the ID the
+/// Our client connects twice to the peer's server in each of `versions`
+/// and resumes the second time; in TLS 1.2 our `session_id` is the ID the
 /// server holds, when the peer reports it (design §3, client side).
-fn our_client_resumes_with_their_server(peer: &PeerProgram) {
+fn our_client_resumes_with_their_server(peer: &PeerProgram, versions: &[(&str, &str, &str)]) {
     let p256 = Credentials::pki("p256");
-    for (version, name, _) in VERSIONS {
+    for &(version, name, _) in versions {
         let (server, port) = peer.server(&p256, version, 2);
         let (status, out) = our_client(port, &p256, &["--connections", "2"]);
         assert!(status.success(), "{version}: {out}");
@@ -280,7 +313,7 @@ fn our_client_resumes_with_their_server(peer: &PeerProgram) {
         let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
         assert_eq!(resumed, ["false", "true"], "{version}: {out}");
         let (_, log) = server.wait_exit();
-        assert!(!log.contains(&format!("{}failed", peer.prefix)), "{log}");
+        assert!(!log.contains(&format!("{} failed", peer.prefix)), "{log}");
         let lines = peer.lines(&log);
         assert_eq!(lines.len(), 2, "{version}: {log}");
         for ((line, json), expected) in lines.iter().zip(&json).zip(["false", "true"]) {
@@ -309,7 +342,7 @@ fn certificates_of_every_key_type_both_ways(
             let lines = peer.lines(&out);
             assert_eq!(lines.len(), 1, "{} {version}: {out}", chain.name);
             assert!(
-                lines[0].starts_with(&format!("{}{name} ", peer.prefix)),
+                lines[0].starts_with(&format!("{} {name} ", peer.prefix)),
                 "{out}"
             );
             assert!(out.contains("HTTP/1.0 200 OK"), "{out}");
@@ -330,22 +363,22 @@ fn certificates_of_every_key_type_both_ways(
 
 #[test]
 fn a_jsse_client_resumes_with_our_server_in_tls13_and_tls12() {
-    their_client_resumes_with_our_server(&PeerProgram::jsse());
+    their_client_resumes_with_our_server(&PeerProgram::jsse(), &VERSIONS);
 }
 
 #[test]
 fn our_client_resumes_with_a_jsse_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::jsse());
+    our_client_resumes_with_their_server(&PeerProgram::jsse(), &VERSIONS);
 }
 
 #[test]
 fn a_go_client_resumes_with_our_server_in_tls13_and_tls12() {
-    their_client_resumes_with_our_server(&PeerProgram::go());
+    their_client_resumes_with_our_server(&PeerProgram::go(), &VERSIONS);
 }
 
 #[test]
 fn our_client_resumes_with_a_go_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::go());
+    our_client_resumes_with_their_server(&PeerProgram::go(), &VERSIONS);
 }
 
 #[test]
@@ -366,14 +399,75 @@ fn ed25519_and_p521_certificates_with_go_both_ways() {
     certificates_of_every_key_type_both_ways(&PeerProgram::go(), &chains, &VERSIONS);
 }
 
+/// Bouncy Castle 1.72 resumes in TLS 1.2 only: in TLS 1.3 neither its
+/// client nor its server resumes, so each connection there is a full
+/// handshake (which the certificate test below runs in both versions).
+#[test]
+fn a_bouncy_castle_client_resumes_with_our_server_in_tls12() {
+    their_client_resumes_with_our_server(&PeerProgram::bouncy_castle(), &VERSIONS[1..]);
+}
+
+#[test]
+fn our_client_resumes_with_a_bouncy_castle_server_in_tls12() {
+    our_client_resumes_with_their_server(&PeerProgram::bouncy_castle(), &VERSIONS[1..]);
+}
+
+#[test]
+fn ed25519_p521_rsa2048_and_rsa_pss_certificates_with_bouncy_castle_both_ways() {
+    let chains = [
+        Credentials::pki("ed25519"),
+        Credentials::pki("p521"),
+        Credentials::pki("rsa2048"),
+        Credentials::pss(),
+    ];
+    certificates_of_every_key_type_both_ways(&PeerProgram::bouncy_castle(), &chains, &VERSIONS);
+}
+
+/// RFC 7919 §4: Bouncy Castle's server chooses a DHE suite only in an
+/// RFC 7919 group the client lists, and its client lists them. Our client
+/// and server, with a DHE suite enabled and their groups left alone,
+/// list and choose those groups too (RFC 7919 §3), and negotiate DHE with
+/// it both ways.
+#[test]
+fn rfc7919_dhe_in_a_named_group_with_bouncy_castle_both_ways() {
+    let peer = PeerProgram::bouncy_castle();
+    let rsa = Credentials::pki("rsa2048");
+    let suite = "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
+    let dhe = ["--max-version", "1.2", "--ciphers", suite];
+
+    let (server, port) = our_server(&rsa, &[&["--max-connections", "1"], &dhe[..]].concat());
+    let out = peer.client(port, &rsa, "1.2", 1);
+    let lines = peer.lines(&out);
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].starts_with(&format!("BCJSSE TLSv1.2 {suite} ")),
+        "{out}"
+    );
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    assert_eq!(json[0].get("cipher_suite"), suite, "{log}");
+    assert!(json[0].get("group").starts_with("ffdhe"), "{log}");
+
+    let (server, port) = peer.server(&rsa, "1.2", 1);
+    let (status, out) = our_client(port, &rsa, &dhe);
+    let (_, log) = server.wait_exit();
+    assert!(status.success(), "{out}\n{log}");
+    let json = json_lines(&out);
+    assert_eq!(json[0].get("cipher_suite"), suite, "{out}");
+    assert!(json[0].get("group").starts_with("ffdhe"), "{out}");
+    assert_eq!(peer.lines(&log).len(), 1, "{log}");
+    assert!(!log.contains("BCJSSE failed"), "{log}");
+}
+
 #[test]
 fn an_otp_client_resumes_with_our_server_in_tls13_and_tls12() {
-    their_client_resumes_with_our_server(&PeerProgram::otp());
+    their_client_resumes_with_our_server(&PeerProgram::otp(), &VERSIONS);
 }
 
 #[test]
 fn our_client_resumes_with_an_otp_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::otp());
+    our_client_resumes_with_their_server(&PeerProgram::otp(), &VERSIONS);
 }
 
 /// OTP 25 signs and verifies Ed25519 in TLS 1.3 only (its TLS 1.2
@@ -526,11 +620,11 @@ fn our_client_refuses_a_jsse_server_whose_certificate_changes_in_a_renegotiation
                 out.contains("the server's certificate changed in a renegotiation; sent alert illegal_parameter"),
                 "{out}"
             );
-            assert!(log.contains("JSSE failed"), "{log}");
+            assert!(log.contains("SunJSSE failed"), "{log}");
         } else {
             assert!(status.success(), "{out}\n{log}");
             assert!(out.contains("HTTP/1.0 200 OK"), "{out}");
-            assert!(!log.contains("JSSE failed"), "{log}");
+            assert!(!log.contains("SunJSSE failed"), "{log}");
         }
     }
 }

@@ -43,10 +43,14 @@ command -v curl >/dev/null || install_apt curl
 # The shared session store's tests (tests/redis_*.rs,
 # tests/interop_redis_fleet.rs) start their own redis-server.
 command -v redis-server >/dev/null || install_apt redis-server
-# Java's, Go's and Erlang/OTP's TLS stacks (tests/interop_jsse_go_otp.rs
-# runs its Java peer compiled with the JDK's javac, builds its Go peer, and
+# Java's, Bouncy Castle's, Go's and Erlang/OTP's TLS stacks
+# (tests/interop_jsse_go_otp.rs runs its Java peer compiled with the JDK's
+# javac, on SunJSSE and on Bouncy Castle's jars, builds its Go peer, and
 # runs its OTP peer with escript, which needs OTP's ssl application).
 command -v javac >/dev/null || install_apt openjdk-17-jdk-headless
+for jar in bctls bcprov bcutil; do
+    [ -s "/usr/share/java/$jar.jar" ] || { install_apt libbctls-java; break; }
+done
 command -v go >/dev/null || install_apt golang-go
 otp_ssl() { erl -noshell -eval 'ok = application:load(ssl), {ok, V} = application:get_key(ssl, vsn), io:format("Erlang/OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().'; }
 { command -v escript >/dev/null && otp_ssl >/dev/null 2>&1; } || install_apt erlang-base erlang-ssl
@@ -82,6 +86,7 @@ chromium --version 2>/dev/null
 curl --version | head -n 1
 redis-server --version
 java -version 2>&1 | head -n 1
+dpkg-query -W -f='Bouncy Castle TLS ${Version}\n' libbctls-java
 go version
 otp_ssl
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'

@@ -1,24 +1,28 @@
-// Java's own TLS stack (SunJSSE) as a peer for tests/interop_jsse_go_otp.rs,
-// which compiles it with `javac` and runs `java -cp DIR JssePeer ...`
-// (`java JssePeer.java ...` runs it from source too; JDK 11 or later):
+// Java's own TLS stack (SunJSSE), or Bouncy Castle's (BCJSSE, with its
+// jars on the class path and `-Dpeer.provider=BCJSSE`), as a peer for
+// tests/interop_jsse_go_otp.rs, which compiles it with `javac` and runs
+// `java -cp DIR JssePeer ...` (`java JssePeer.java ...` runs it from
+// source too; JDK 11 or later). The two stacks share only the JSSE API:
+// Bouncy Castle's record layer and handshakes are its own.
 //
 //   client PORT ROOT_PEM VERSION CONNECTIONS SERVER_NAME
 //       connects CONNECTIONS times through one SSLContext (so a session
 //       or ticket from one connection resumes the next), verifying the
 //       server's chain to ROOT_PEM and its name, with VERSION (1.2 or
 //       1.3) alone; sends `GET /` and prints one
-//       `JSSE <protocol> <suite> id=<hex>` line, then the page;
+//       `<PROVIDER> <protocol> <suite> id=<hex>` line, then the page;
 //   server CHAIN_PEM KEY_PEM VERSION CONNECTIONS [CHAIN_PEM KEY_PEM]
 //       listens on an ephemeral port of 127.0.0.1, prints
 //       `listening on 127.0.0.1:<port>`, then answers CONNECTIONS
 //       connections, each with one line of the request read and a page
-//       with the same `JSSE ...` line it prints. KEY_PEM is a PKCS#8 EC,
+//       with the same `<PROVIDER> ...` line it prints. KEY_PEM is a PKCS#8 EC,
 //       RSA, RSASSA-PSS or Ed25519 key. With a second chain and key (TLS
 //       1.2), the server renegotiates once the request line is read,
 //       presenting that chain, before it sends the page.
 //
 // The same command line as gopeer/main.go (but for the renegotiation).
-// Either side prints `JSSE failed: <exception>` when a connection fails.
+// Either side prints `<PROVIDER> failed: <exception>` when a connection
+// fails, where PROVIDER is `SunJSSE` or `BCJSSE`.
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,6 +36,8 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.cert.CertificateFactory;
@@ -70,12 +76,56 @@ public class JssePeer {
         }
     }
 
+    /**
+     * Where the peer's keys and certificates are read: the JDK's, or
+     * Bouncy Castle's for BCJSSE, which does not take the JDK's Ed25519
+     * keys ("No selectable cipher suite").
+     */
+    private static Provider keys;
+
+    /**
+     * The provider named by the `peer.provider` property: SunJSSE by
+     * default, or Bouncy Castle's, loaded by name so that compiling the
+     * peer needs no Bouncy Castle jar.
+     */
+    private static final Provider PROVIDER = provider();
+
+    private static Provider provider() {
+        String name = System.getProperty("peer.provider", "SunJSSE");
+        try {
+            return switch (name) {
+                case "SunJSSE" -> SSLContext.getDefault().getProvider();
+                case "BCJSSE" -> {
+                    // Bouncy Castle's TLS on Bouncy Castle's own primitives.
+                    Provider crypto = (Provider) Class
+                        .forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                        .getDeclaredConstructor().newInstance();
+                    Security.addProvider(crypto);
+                    keys = crypto;
+                    yield (Provider) Class
+                        .forName("org.bouncycastle.jsse.provider.BouncyCastleJsseProvider")
+                        .getDeclaredConstructor(Provider.class).newInstance(crypto);
+                }
+                default -> throw new IllegalArgumentException("no provider " + name);
+            };
+        } catch (ReflectiveOperationException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("provider " + name + ": " + e, e);
+        }
+    }
+
     /** JSSE's name of TLS `version` (1.2 or 1.3). */
     private static String protocol(String version) {
         if (!version.equals("1.2") && !version.equals("1.3")) {
             throw new IllegalArgumentException("version 1.2 or 1.3, not " + version);
         }
         return "TLSv" + version;
+    }
+
+    /** Reads certificates, with Bouncy Castle's factory for BCJSSE. */
+    private static CertificateFactory certificates() throws Exception {
+        return keys == null
+            ? CertificateFactory.getInstance("X.509")
+            : CertificateFactory.getInstance("X.509", keys);
     }
 
     /** The PKCS#8 key in `pem`: EC, RSA, RSASSA-PSS or Ed25519. */
@@ -85,8 +135,10 @@ public class JssePeer {
         java.security.spec.InvalidKeySpecException last = null;
         for (String algorithm : new String[] {"EC", "RSA", "RSASSA-PSS", "Ed25519"}) {
             try {
-                return KeyFactory.getInstance(algorithm)
-                    .generatePrivate(new PKCS8EncodedKeySpec(der));
+                KeyFactory factory = keys == null
+                    ? KeyFactory.getInstance(algorithm)
+                    : KeyFactory.getInstance(algorithm, keys);
+                return factory.generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (java.security.spec.InvalidKeySpecException other) {
                 last = other;
             }
@@ -100,7 +152,7 @@ public class JssePeer {
         for (byte b : session.getId()) {
             id.append(String.format("%02x", b));
         }
-        return "JSSE " + session.getProtocol() + " " + session.getCipherSuite() + " id=" + id;
+        return PROVIDER.getName() + " " + session.getProtocol() + " " + session.getCipherSuite() + " id=" + id;
     }
 
     private static void client(int port, Path root, String protocol, int connections,
@@ -109,11 +161,11 @@ public class JssePeer {
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(root)) {
             trusted.setCertificateEntry("root",
-                CertificateFactory.getInstance("X.509").generateCertificate(in));
+                certificates().generateCertificate(in));
         }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
+        TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX", PROVIDER);
         trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance("TLS", PROVIDER);
         context.init(null, trust.getTrustManagers(), null);
         for (int i = 0; i < connections; i++) {
             try (SSLSocket socket =
@@ -134,7 +186,7 @@ public class JssePeer {
                     System.out.println("  " + line);
                 }
             } catch (Exception e) {
-                System.out.println("JSSE failed: " + e);
+                System.out.println(PROVIDER.getName() + " failed: " + e);
             }
             System.out.flush();
         }
@@ -144,7 +196,7 @@ public class JssePeer {
     private record Identity(X509Certificate[] chain, PrivateKey key) {
         static Identity read(Path chainFile, Path keyFile) throws Exception {
             try (InputStream in = Files.newInputStream(chainFile)) {
-                X509Certificate[] chain = CertificateFactory.getInstance("X.509")
+                X509Certificate[] chain = certificates()
                     .generateCertificates(in).toArray(new X509Certificate[0]);
                 return new Identity(chain, privateKey(Files.readString(keyFile)));
             }
@@ -235,7 +287,7 @@ public class JssePeer {
     private static void server(Identity identity, Identity renegotiated, String protocol,
             int connections) throws Exception {
         Identities identities = new Identities(identity, renegotiated);
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance("TLS", PROVIDER);
         context.init(new KeyManager[] {identities}, null, null);
         try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
                 .createServerSocket(0, 16, InetAddress.getByName("127.0.0.1"))) {
@@ -260,7 +312,7 @@ public class JssePeer {
                         .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 } catch (Exception e) {
-                    System.out.println("JSSE failed: " + e);
+                    System.out.println(PROVIDER.getName() + " failed: " + e);
                 }
                 System.out.flush();
             }
