@@ -55,6 +55,50 @@ fn complete_io_runs_the_handshake_then_moves_only_what_is_needed() {
     assert_eq!(&got, b"world");
 }
 
+/// RFC 5246 §7.2.1 ("close down the connection immediately"): a server
+/// that sends close_notify instead of its first flight and keeps the
+/// transport open ends the client's `complete_io` at once, with our
+/// close_notify sent and the server's as the error. Before, the client
+/// kept reading until the transport ended. The socket's read timeout
+/// turns such a wait into a different error instead of a hang.
+#[test]
+fn a_close_notify_during_the_handshake_ends_complete_io_at_once() {
+    for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
+        let client = client_builder("p256").versions(&[version]).build().unwrap();
+        let mut c = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
+        let (mut client_io, mut server_io) = UnixStream::pair().unwrap();
+        client_io
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let server_side = thread::spawn(move || {
+            let mut header = [0; 5];
+            server_io.read_exact(&mut header).unwrap();
+            let mut hello = vec![0; usize::from(u16::from_be_bytes([header[3], header[4]]))];
+            server_io.read_exact(&mut hello).unwrap();
+            server_io.write_all(&[21, 3, 3, 0, 2, 1, 0]).unwrap();
+            // Held open: the client's close_notify comes back, then its
+            // end of the transport.
+            let mut rest = Vec::new();
+            server_io.read_to_end(&mut rest).unwrap();
+            rest
+        });
+        let err = c.complete_io(&mut client_io).unwrap_err();
+        let inner = err.get_ref().and_then(|e| e.downcast_ref::<Error>());
+        assert_eq!(
+            inner,
+            Some(&Error::AlertReceived(AlertDescription::CloseNotify)),
+            "{version:?}: {err}"
+        );
+        drop(client_io);
+        let sent = server_side.join().unwrap();
+        let close = records(&sent).pop().unwrap();
+        assert_eq!(
+            plaintext_alert(&close),
+            Some(u8::from(AlertDescription::CloseNotify))
+        );
+    }
+}
+
 #[test]
 fn a_transport_that_ends_during_the_handshake_is_unexpected_eof() {
     let client = client_builder("p256").build().unwrap();

@@ -957,28 +957,40 @@ fn rfc5246_7_2_1_close_notify_is_answered_and_nothing_is_written_after_it() {
     assert_eq!(read_to_end(&mut c).unwrap(), b"sealed before");
 }
 
+/// RFC 5246 §7.2.1: a close_notify during the handshake is answered with
+/// ours, what was waiting to be written is dropped, and the connection
+/// ends there ("close down the connection immediately"): the handshake
+/// fails with the peer's close_notify instead of waiting for records
+/// that will not come.
 #[test]
-fn rfc5246_7_2_1_close_notify_during_the_handshake_discards_pending_writes() {
+fn rfc5246_7_2_1_close_notify_during_the_handshake_is_answered_and_ends_it() {
     use std::io::Write;
-    let client = client_builder("p256").versions(TLS12).build().unwrap();
-    let server = server_builder("p256").versions(TLS12).build().unwrap();
-    let (mut c, mut s) = pair(client, server, server_name("p256"));
-    transfer(&mut c, &mut s).1.unwrap();
-    // The server's first flight, which the client never reads.
-    written(&mut s);
-    // Buffered until the handshake completes, which it never does.
-    s.writer().write_all(b"pending").unwrap();
-    c.send_close_notify();
-    let close = written(&mut c);
-    deliver(&mut s, &close).unwrap();
-    assert!(s.process_new_packets().unwrap().peer_has_closed);
-    let answer = written(&mut s);
-    assert_eq!(records(&answer).len(), 1);
-    assert_eq!(
-        plaintext_alert(&answer),
-        Some(u8::from(AlertDescription::CloseNotify))
-    );
-    assert!(s.writer().write(b"more").is_err());
+    for versions in [TLS12, TLS13] {
+        let client = client_builder("p256").versions(versions).build().unwrap();
+        let server = server_builder("p256").versions(versions).build().unwrap();
+        let (mut c, mut s) = pair(client, server, server_name("p256"));
+        transfer(&mut c, &mut s).1.unwrap();
+        // The server's first flight, which the client never reads.
+        written(&mut s);
+        // Buffered until the handshake completes, which it never does.
+        s.writer().write_all(b"pending").unwrap();
+        c.send_close_notify();
+        let close = written(&mut c);
+        assert_eq!(
+            deliver(&mut s, &close),
+            Err(Error::AlertReceived(AlertDescription::CloseNotify))
+        );
+        assert!(!s.is_handshaking());
+        let answer = written(&mut s);
+        assert_eq!(records(&answer).len(), 1, "{versions:?}");
+        if versions == TLS12 {
+            assert_eq!(
+                plaintext_alert(&answer),
+                Some(u8::from(AlertDescription::CloseNotify))
+            );
+        }
+        assert!(s.writer().write(b"more").is_err());
+    }
 }
 
 #[test]

@@ -124,6 +124,9 @@ impl CommonState {
             }
             ContentType::Alert => {
                 let alert = Alert::decode_exact(record.plaintext)?;
+                self.refuse_inside_handshake_message(
+                    UnexpectedMessageReason::AlertInsideHandshake,
+                )?;
                 self.on_alert(alert)?;
                 Ok(true)
             }
@@ -204,13 +207,7 @@ impl CommonState {
                 UnexpectedMessageReason::DataBeforeFinished,
             ));
         }
-        if self.joiner.has_partial_message()
-            && self.negotiated.version == Some(ProtocolVersion::TLSv1_3)
-        {
-            return Err(Error::UnexpectedMessage(
-                UnexpectedMessageReason::DataInsideHandshake,
-            ));
-        }
+        self.refuse_inside_handshake_message(UnexpectedMessageReason::DataInsideHandshake)?;
         self.count_empty_record(len == 0)?;
         if len > 0 {
             self.key_updates_without_data = 0;
@@ -219,15 +216,41 @@ impl CommonState {
         Ok(true)
     }
 
+    /// RFC 8446 §5.1: "Handshake messages MUST NOT be interleaved with
+    /// other record types": in TLS 1.3 an alert or application data
+    /// between the records of one handshake message is
+    /// `unexpected_message`. TLS ≤1.2 takes them there (RFC 5246 §6.2.1).
+    fn refuse_inside_handshake_message(
+        &self,
+        reason: UnexpectedMessageReason,
+    ) -> Result<(), Error> {
+        if self.joiner.has_partial_message()
+            && self.negotiated.version == Some(ProtocolVersion::TLSv1_3)
+        {
+            return Err(Error::UnexpectedMessage(reason));
+        }
+        Ok(())
+    }
+
     /// Handles a received alert (RFC 8446 §6): close_notify closes the
-    /// read side (and in TLS ≤1.2 the whole connection, see
-    /// [`Self::close_after_peer`]), user_canceled (and in TLS ≤1.2 any
-    /// warning-level alert) is counted and ignored, anything else ends
-    /// the connection.
+    /// read side (and in TLS ≤1.2, or before the handshake is complete,
+    /// the whole connection, see [`Self::close_after_peer`]; a handshake
+    /// it interrupts fails with it), user_canceled in TLS 1.3 and any
+    /// warning-level alert in TLS ≤1.2 are counted and ignored, anything
+    /// else ends the connection.
     pub(super) fn on_alert(&mut self, alert: Alert) -> Result<(), Error> {
         match alert.description {
             AlertDescription::CloseNotify => {
                 self.peer_closed = true;
+                if !self.traffic {
+                    // A handshake the peer closed cannot complete: ours
+                    // goes back and the connection ends now, rather than
+                    // waiting for records that will not come (RFC 5246
+                    // §7.2.1: "respond with a close_notify alert of its
+                    // own and close down the connection immediately").
+                    self.close_after_peer();
+                    return Err(Error::AlertReceived(AlertDescription::CloseNotify));
+                }
                 if self.negotiated.version != Some(ProtocolVersion::TLSv1_3) {
                     self.close_after_peer();
                 }
@@ -247,7 +270,14 @@ impl CommonState {
                 }
                 self.count_warning_alert()
             }
-            AlertDescription::UserCanceled => self.count_warning_alert(),
+            // RFC 8446 §6.1: a closure alert in TLS 1.3 whatever its
+            // level; a fatal one in TLS ≤1.2 ends the connection (RFC
+            // 5246 §7.2.2), as any fatal alert does.
+            AlertDescription::UserCanceled
+                if self.negotiated.version == Some(ProtocolVersion::TLSv1_3) =>
+            {
+                self.count_warning_alert()
+            }
             description => Err(Error::AlertReceived(description)),
         }
     }
@@ -447,6 +477,59 @@ mod tests {
             Err(Error::UnexpectedMessage(
                 UnexpectedMessageReason::DataInsideHandshake
             ))
+        );
+    }
+
+    /// RFC 8446 §5.1: an alert between the records of one handshake
+    /// message is unexpected_message in TLS 1.3, whatever the alert; TLS
+    /// 1.2 reads it (here a warning, which is counted and ignored).
+    #[test]
+    fn an_alert_inside_a_handshake_message_is_refused_in_tls13_only() {
+        for alert in [
+            [1, u8::from(AlertDescription::UserCanceled)],
+            [1, u8::from(AlertDescription::CloseNotify)],
+        ] {
+            let records = [
+                record(ContentType::Handshake, &MESSAGE[..5]),
+                record(ContentType::Alert, &alert),
+                record(ContentType::Handshake, &MESSAGE[5..]),
+            ];
+            let mut tls13 = in_traffic(ProtocolVersion::TLSv1_3);
+            assert_eq!(
+                receive(&mut tls13, &records),
+                Err(Error::UnexpectedMessage(
+                    UnexpectedMessageReason::AlertInsideHandshake
+                ))
+            );
+        }
+        let mut tls12 = in_traffic(ProtocolVersion::TLSv1_2);
+        let warning = [1, u8::from(AlertDescription::UserCanceled)];
+        receive(
+            &mut tls12,
+            &[
+                record(ContentType::Handshake, &MESSAGE[..5]),
+                record(ContentType::Alert, &warning),
+                record(ContentType::Handshake, &MESSAGE[5..]),
+            ],
+        )
+        .unwrap();
+        assert!(tls12.joiner.next_message().unwrap().is_some());
+    }
+
+    /// user_canceled: a closure alert in TLS 1.3, ignored at either level
+    /// (RFC 8446 §6.1); in TLS ≤1.2 a warning is ignored and a fatal one
+    /// ends the connection like any fatal alert (RFC 5246 §7.2.2).
+    #[test]
+    fn a_fatal_user_canceled_ends_a_tls12_connection_only() {
+        let fatal = [2, u8::from(AlertDescription::UserCanceled)];
+        let warning = [1, u8::from(AlertDescription::UserCanceled)];
+        let mut tls13 = in_traffic(ProtocolVersion::TLSv1_3);
+        receive(&mut tls13, &[record(ContentType::Alert, &fatal)]).unwrap();
+        let mut tls12 = in_traffic(ProtocolVersion::TLSv1_2);
+        receive(&mut tls12, &[record(ContentType::Alert, &warning)]).unwrap();
+        assert_eq!(
+            receive(&mut tls12, &[record(ContentType::Alert, &fatal)]),
+            Err(Error::AlertReceived(AlertDescription::UserCanceled))
         );
     }
 

@@ -182,6 +182,7 @@ reasons! {
         CompressedCertificateNotOffered => "CompressedCertificate without compress_certificate offered",
         DataBeforeHandshake => "application data before the handshake completed",
         DataInsideHandshake => "application data inside a fragmented handshake message",
+        AlertInsideHandshake => "an alert inside a fragmented handshake message",
         DataBeforeFinished => "application data between ChangeCipherSpec and Finished",
         EmptyRecord => "empty handshake, alert or CCS record",
         ExpectedCertificate => "expected Certificate",
