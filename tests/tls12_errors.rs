@@ -25,6 +25,8 @@ use ferrotls::{
     AlertDescription, CipherSuite, ClientConfig, ClientConfigBuilder, ClientConnection, Connection,
     Error, NamedGroup, ProtocolVersion, ServerConfig, ServerConnection, SignatureScheme,
 };
+#[cfg(feature = "legacy")]
+use ferrotls::{TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES};
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
 const SUITE: CipherSuite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
@@ -686,8 +688,9 @@ type ServerHelloEdit = fn(&mut ServerHello);
 
 #[test]
 fn server_hello_refusals_carry_their_reasons_and_alerts() {
-    // RFC 5746 §3.4, RFC 7366 §3 (an AEAD suite), RFC 5077 §3.2, RFC 8422
-    // §5.2 (the uncompressed form is mandatory).
+    // RFC 5746 §3.4, RFC 5246 §7.4.1.4 (encrypt_then_mac not asked
+    // for), RFC 5077 §3.2, RFC 8422 §5.2 (the uncompressed form is
+    // mandatory).
     let cases: [(ServerHelloEdit, Error); 4] = [
         (
             |h| {
@@ -706,7 +709,8 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
                     .unwrap()
                     .push(Extension::EncryptThenMac)
             },
-            Error::IllegalParameter(IllegalParameterReason::EtmWithoutCbc),
+            // RFC 5246 §7.4.1.4: we offered no CBC suite, so did not ask.
+            Error::UnsupportedExtension(UnsupportedExtensionReason::NotOffered),
         ),
         (
             |h| {
@@ -732,6 +736,36 @@ fn server_hello_refusals_carry_their_reasons_and_alerts() {
         assert_eq!(err, expected);
         assert_eq!(a, expected.alert().map(u8::from));
     }
+}
+
+/// RFC 7366 §2: a server that chose an AEAD suite "MUST NOT send an
+/// encrypt-then-MAC response extension" to a client that asked for one
+/// (it offered CBC suites too): illegal_parameter.
+#[cfg(feature = "legacy")]
+#[test]
+fn rfc7366_2_encrypt_then_mac_answered_for_an_aead_suite_is_illegal_parameter() {
+    let suites = [
+        TLS13_CIPHER_SUITES,
+        TLS12_CIPHER_SUITES,
+        TLS12_CBC_CIPHER_SUITES,
+    ]
+    .concat();
+    let (err, alert) = client_refuses_with(
+        |b| b.cipher_suites(&suites),
+        |m| {
+            edit_server_hello(m, |h| {
+                h.extensions
+                    .as_mut()
+                    .unwrap()
+                    .push(Extension::EncryptThenMac)
+            })
+        },
+    );
+    assert_eq!(
+        err,
+        Error::IllegalParameter(IllegalParameterReason::EtmWithoutCbc)
+    );
+    assert_eq!(alert, Some(AlertDescription::IllegalParameter.into()));
 }
 
 #[test]

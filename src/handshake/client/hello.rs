@@ -832,12 +832,7 @@ impl ExpectServerHello {
         extensions.push(Extension::RenegotiationInfo(
             self.renegotiated_connection.clone(),
         ));
-        if config
-            .common
-            .cipher_suites
-            .iter()
-            .any(|s| crate::handshake::tls12::tls12_suite(*s).is_some_and(|t| t.is_cbc()))
-        {
+        if offers_encrypt_then_mac(config) {
             extensions.push(Extension::EncryptThenMac);
         }
         if config.enable_tickets {
@@ -940,4 +935,15 @@ impl ExpectServerHello {
     pub(super) fn group_enabled(&self, group: NamedGroup) -> bool {
         self.config.common.groups.contains(&group)
     }
+}
+
+/// Whether our TLS ≤ 1.2 ClientHello asks for encrypt_then_mac: when it
+/// offers a CBC suite, the only kind the extension applies to (RFC 7366
+/// §2).
+pub(super) fn offers_encrypt_then_mac(config: &ClientConfig) -> bool {
+    config
+        .common
+        .cipher_suites
+        .iter()
+        .any(|s| crate::handshake::tls12::tls12_suite(*s).is_some_and(|t| t.is_cbc()))
 }

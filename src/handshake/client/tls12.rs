@@ -12,7 +12,9 @@
 
 use std::sync::Arc;
 
-use super::hello::{announced_version, chosen_alpn, offered_schemes, ExpectServerHello};
+use super::hello::{
+    announced_version, chosen_alpn, offered_schemes, offers_encrypt_then_mac, ExpectServerHello,
+};
 use crate::common_state::{HandshakeEvent, HandshakeIo, ReceivedHandshake};
 use crate::config::ClientConfig;
 use crate::crypto::ffdhe::{DhGroup, DhKeyPair};
@@ -304,11 +306,15 @@ impl ServerHelloExtensions {
             match extension {
                 Extension::RenegotiationInfo(data) => renegotiation_info = Some(data.as_slice()),
                 Extension::ExtendedMasterSecret => settled.extended_master_secret = true,
-                Extension::EncryptThenMac if suite.is_cbc() => settled.encrypt_then_mac = true,
-                Extension::EncryptThenMac => {
-                    return Err(Error::IllegalParameter(
-                        IllegalParameterReason::EtmWithoutCbc,
-                    ))
+                // RFC 7366 §2: asked for, the answer is for a CBC suite
+                // only; not asked for, it falls to the last arm.
+                Extension::EncryptThenMac if offers_encrypt_then_mac(config) => {
+                    if !suite.is_cbc() {
+                        return Err(Error::IllegalParameter(
+                            IllegalParameterReason::EtmWithoutCbc,
+                        ));
+                    }
+                    settled.encrypt_then_mac = true;
                 }
                 Extension::SessionTicket(ticket) if config.enable_tickets => {
                     if !ticket.is_empty() {
