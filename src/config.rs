@@ -614,7 +614,8 @@ macro_rules! common_builder_methods {
         /// also sends max_fragment_length (RFC 6066 §4), the largest of
         /// 2^9 to 2^12 within it, for servers without record_size_limit
         /// (RFC 8449 §5). A server answers a client's max_fragment_length
-        /// whatever this is, when the client sent no record_size_limit.
+        /// when the client sent no record_size_limit or this is `None`,
+        /// and holds both sides to it.
         pub fn record_size_limit(mut self, limit: Option<u16>) -> Self {
             self.common.record_size_limit = limit;
             self

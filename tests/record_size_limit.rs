@@ -345,7 +345,14 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
             max_fragment_length(1).to_vec(),
         ),
     ] {
-        for error in answer_refusals(None, Some(1000), &answer, &tls12_answer) {
+        let add = |message: &mut Vec<u8>, block_at: usize, tls13: bool| {
+            add_extension(
+                message,
+                block_at,
+                if tls13 { &answer } else { &tls12_answer },
+            )
+        };
+        for error in answer_refusals(None, Some(1000), &add) {
             assert!(
                 matches!(error, Error::UnsupportedExtension(_)),
                 "{answer:?}: {error:?}"
@@ -356,17 +363,24 @@ fn an_answer_to_a_limit_we_did_not_announce_is_unsupported_extension() {
 
 #[test]
 fn rfc6066_4_a_max_fragment_length_answer_must_be_the_code_sent_and_alone() {
-    // A client announcing 1025 sends max_fragment_length 2 (2^10): an
-    // answer of 1 is illegal_parameter (RFC 6066 §4), and so is an answer
-    // of 2 beside the server's record_size_limit (RFC 8449 §5: a server
-    // that answers that ignores max_fragment_length).
-    for (server_limit, code) in [(None, 1), (Some(1000), 2)] {
-        let answer = max_fragment_length(code);
-        for error in answer_refusals(Some(1025), server_limit, &answer, &answer) {
+    // A client announcing 1025 sends max_fragment_length 2 (2^10). A
+    // server announcing no record_size_limit answers it: that answer
+    // turned into 1 is illegal_parameter (RFC 6066 §4), and so is an
+    // answer of 2 beside the server's record_size_limit (RFC 8449 §5: a
+    // server that answers that ignores max_fragment_length).
+    let other_code = |message: &mut Vec<u8>, _: usize, _: bool| {
+        replace(message, &max_fragment_length(2), &max_fragment_length(1))
+    };
+    let beside = |message: &mut Vec<u8>, block_at: usize, _: bool| {
+        add_extension(message, block_at, &max_fragment_length(2))
+    };
+    let cases: [(Option<u16>, &AnswerEdit<'_>); 2] = [(None, &other_code), (Some(1000), &beside)];
+    for (server_limit, edit) in cases {
+        for error in answer_refusals(Some(1025), server_limit, edit) {
             assert_eq!(
                 error,
                 Error::IllegalParameter(IllegalParameterReason::MaxFragmentLengthAnswer),
-                "{server_limit:?} {code}"
+                "{server_limit:?}"
             );
         }
     }
@@ -394,15 +408,19 @@ fn logging_configs(
     (secrets, client, server)
 }
 
+/// An edit of the server's message that carries its extension block: the
+/// message, where the block starts, and whether it is TLS 1.3's
+/// EncryptedExtensions (else a TLS 1.2 ServerHello).
+type AnswerEdit<'a> = dyn Fn(&mut Vec<u8>, usize, bool) + 'a;
+
 /// The server's EncryptedExtensions (TLS 1.3) or ServerHello (TLS 1.2)
-/// gains `tls13_answer` or `tls12_answer`, between a client and a server
-/// announcing `client_limit` and `server_limit`: the client's refusal in
-/// each version.
+/// goes through `edit`, between a client and a server announcing
+/// `client_limit` and `server_limit`: the client's refusal in each
+/// version.
 fn answer_refusals(
     client_limit: Option<u16>,
     server_limit: Option<u16>,
-    tls13_answer: &[u8],
-    tls12_answer: &[u8],
+    edit: &AnswerEdit<'_>,
 ) -> [Error; 2] {
     let (secrets, client, server) =
         logging_configs(ProtocolVersion::TLSv1_3, client_limit, server_limit);
@@ -416,7 +434,7 @@ fn answer_refusals(
                 .iter_mut()
                 .find(|m| message_type(m) == 8)
                 .expect("EncryptedExtensions");
-            add_extension(ee, 4, tls13_answer);
+            edit(ee, 4, true);
         },
     );
 
@@ -440,7 +458,7 @@ fn answer_refusals(
             // legacy_version 2, random 32, session_id 1+n, suite 2,
             // compression 1, then the extension block.
             let block_at = 4 + 2 + 32 + 1 + usize::from(hello[4 + 2 + 32]) + 2 + 1;
-            add_extension(hello, block_at, tls12_answer);
+            edit(hello, block_at, false);
             *flight = handshake_record(&messages.concat());
         },
     );
@@ -630,6 +648,44 @@ fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
             "{version:?}: {largest}"
         );
     }
+}
+
+/// RFC 6066 §4: once max_fragment_length is agreed, a larger record from
+/// the client is refused ("MUST discard the message and send a
+/// 'record_overflow' alert"), not only kept to on our side. The server
+/// here announces no record_size_limit, so it does not support that
+/// extension and answers the max_fragment_length our client sends beside
+/// its limit of 513 (RFC 8449 §5 has only a server that supports it
+/// ignore the max_fragment_length): 2^9 bytes of data, 513 with the
+/// content type, pass; one byte more is record_overflow. The oversize
+/// record is sealed by hand under the client's logged traffic secret.
+#[test]
+fn rfc6066_4_a_server_refuses_a_record_over_the_agreed_max_fragment_length() {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_3])
+        .record_size_limit(Some(513))
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .record_size_limit(None)
+        .tickets(0)
+        .build()
+        .unwrap();
+    let (c, mut s) = handshaken(client, server, server_name("p256"));
+    assert_eq!(
+        c.peer_record_size_limit(),
+        None,
+        "no record_size_limit answer"
+    );
+    let secret = secrets.get("CLIENT_TRAFFIC_SECRET_0");
+    let fits = sealed_application_data(&secret, 0, &[1; 512]);
+    s.read_tls(&mut &fits[..]).unwrap();
+    s.process_new_packets().unwrap();
+    let over = sealed_application_data(&secret, 1, &[1; 513]);
+    s.read_tls(&mut &over[..]).unwrap();
+    assert_eq!(s.process_new_packets(), Err(Error::RecordOverflow));
 }
 
 /// The ClientHello a client of `versions` announcing `limit` sends.

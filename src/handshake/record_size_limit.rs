@@ -4,7 +4,9 @@
 //! max_fragment_length extension (RFC 6066 §4) it replaces, which a
 //! server answers for clients that send only that one (constrained
 //! clients, as mbedTLS, wolfSSL and Erlang/OTP ones may be; OpenSSL and
-//! GnuTLS servers answer it too).
+//! GnuTLS servers answer it too), or that send it beside a
+//! record_size_limit to a server configured without one, and which then
+//! binds both directions.
 //!
 //! Each endpoint announces the largest protected record it is willing to
 //! receive: the client in its ClientHello, the server in its ServerHello
@@ -87,8 +89,9 @@ enum Answer {
     /// Our own record_size_limit, which we then enforce on receive.
     RecordSizeLimit(u16),
     /// The client's max_fragment_length code, echoed (RFC 6066 §4). It
-    /// binds what we send; we do not refuse larger records from the
-    /// client, which RFC 6066 does not ask of a server.
+    /// binds both directions: what we send, and what we receive, a
+    /// larger record being `record_overflow` (RFC 6066 §4: "MUST discard
+    /// the message and send a 'record_overflow' alert").
     MaxFragmentLength(u8),
 }
 
@@ -116,15 +119,17 @@ impl Agreed {
         Ok(())
     }
 
-    /// Our record_size_limit applies to the protected records received
-    /// from now on: the caller calls this before the first record the
-    /// client protects under this handshake's keys (TLS 1.3 0-RTT data,
-    /// under the keys of an earlier handshake, is not held to it).
+    /// Our record_size_limit, or the agreed max_fragment_length, applies
+    /// to the protected records received from now on: the caller calls
+    /// this before the first record the client protects under this
+    /// handshake's keys (TLS 1.3 0-RTT data, under the keys of an earlier
+    /// handshake, is not held to it).
     pub(crate) fn apply_own(&self, io: &mut dyn HandshakeIo) -> Result<(), Error> {
-        match self.answer {
-            Answer::RecordSizeLimit(own) => io.set_own_record_size_limit(own, self.tls13),
-            Answer::MaxFragmentLength(_) => Ok(()),
-        }
+        let own = match self.answer {
+            Answer::RecordSizeLimit(own) => own,
+            Answer::MaxFragmentLength(_) => self.peer,
+        };
+        io.set_own_record_size_limit(own, self.tls13)
     }
 }
 
@@ -159,19 +164,21 @@ fn set_peer(io: &mut dyn HandshakeIo, limit: u16, tls13: bool) -> Result<(), Err
 
 /// The server's agreement to a client that announced the record_size_limit
 /// `offered`, when we announce a limit too (RFC 8449 §4: a server answers
-/// only an announcement); or else to its `max_fragment_length` code, unless
-/// it announced a record_size_limit as well, which makes us ignore the
-/// max_fragment_length (RFC 8449 §5).
+/// only an announcement); or else to its `max_fragment_length` code. A
+/// server that supports record_size_limit ignores a max_fragment_length
+/// beside it (RFC 8449 §5); one configured to announce no limit does not
+/// support it, and answers the max_fragment_length as OpenSSL 3.0's
+/// server does.
 pub(crate) fn server_agreement(
     common: &CommonConfig,
     offered: Option<u16>,
     max_fragment_length: Option<u8>,
     tls13: bool,
 ) -> Option<Agreed> {
-    if let Some(peer) = offered {
+    if let (Some(peer), Some(own)) = (offered, announced(common, tls13)) {
         return Some(Agreed {
             peer,
-            answer: Answer::RecordSizeLimit(announced(common, tls13)?),
+            answer: Answer::RecordSizeLimit(own),
             tls13,
         });
     }

@@ -80,7 +80,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("psk", "HEX", "accept this TLS 1.3 external PSK (SHA-256 suites); a handshake on it sends no certificate"),
     value("psk-context", "CTX", "accept --psk imported under this context (RFC 9258), for SHA-256 and SHA-384 suites"),
     value("alpn", "LIST", "ALPN protocols accepted, most preferred first"),
-    value("record-size-limit", "N", "answer a client's record_size_limit (RFC 8449) with N (64-16385): the client sends protected records no larger; 0 answers none (default 16385). A client's max_fragment_length (RFC 6066) is answered when it sends no record_size_limit"),
+    value("record-size-limit", "N", "answer a client's record_size_limit (RFC 8449) with N (64-16385): the client sends protected records no larger; 0 answers none (default 16385). A client's max_fragment_length (RFC 6066) is answered, and held to both ways, when it sends no record_size_limit or N is 0"),
     value("max-send-fragment", "N", "send records of at most N bytes of plaintext (64-16384), below what the protocol and the client's record_size_limit allow"),
     value("compress-cert", "LIST", "TLS 1.3 certificate compression (RFC 8879) used and accepted, most preferred first: zlib, brotli, zstd; none turns it off (default brotli,zstd,zlib)"),
     value("request-client-cert", "CAFILE", "ask for a client certificate issued under CAFILE"),
