@@ -648,3 +648,94 @@ fn rfc9266_tls_exporter_is_the_exporter_under_its_label_and_needs_ems() {
     assert!(!c.extended_master_secret());
     assert_eq!((c.tls_exporter(), s.tls_exporter()), (None, None));
 }
+
+/// Feeds `bytes` to `to` and processes them.
+fn deliver(to: &mut ferrotls::Connection, bytes: &[u8]) -> Result<(), Error> {
+    to.read_tls(&mut &bytes[..]).unwrap();
+    to.process_new_packets().map(|_| ())
+}
+
+/// What `from` has queued to send.
+fn queued(from: &mut ferrotls::Connection) -> Vec<u8> {
+    let mut out = Vec::new();
+    while from.wants_write() {
+        from.write_tls(&mut out).unwrap();
+    }
+    out
+}
+
+/// RFC 5246 §7.2.2: after a fatal alert "the session identifier MUST be
+/// invalidated, preventing the failed session from being used to
+/// establish new connections", by the side that sends it and the side
+/// that receives it. A record that does not open ends each connection
+/// with bad_record_mac: first at the server, after a full handshake
+/// (the client reads its alert), then at the client, after a resumed one
+/// (the server reads its alert). Each time both the server's cache and
+/// the client's store drop the session, and the next connection is a
+/// full handshake that offers none. So do both sides of a resumed
+/// handshake that fails before it completes.
+#[test]
+fn rfc5246_7_2_2_a_fatal_alert_invalidates_the_session_on_both_sides() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .enable_tickets(false)
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let cache = server.session_cache.clone().unwrap();
+    let store = client.session_store.clone().unwrap();
+    let cached = |id: &[u8]| {
+        let key = ferrotls::internal::session::store_key(
+            ferrotls::internal::session::StoreKeyKind::Tls12SessionId,
+            id,
+        );
+        cache.get(&key.unwrap()).is_some()
+    };
+    let unopenable = record(23, [3, 3], &[0; 40]);
+    // A resumed handshake that fails before it completes: the server's
+    // Finished does not open at the client.
+    let (c, s) = connect(&client, &server);
+    let id = assert_full(&c, &s);
+    let (mut c, mut s) = pair(client.clone(), server.clone(), server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.is_resumed());
+    let (_, refused) = transfer_altered(&mut s, &mut c, |flight| {
+        if let Some(last) = flight.last_mut() {
+            *last ^= 1;
+        }
+    });
+    assert_eq!(refused, Err(Error::BadRecordMac));
+    assert!(store.get_tls12("leaf.p256.test").is_none());
+    let alert = queued(&mut c);
+    assert_eq!(
+        deliver(&mut s, &alert),
+        Err(Error::AlertReceived(AlertDescription::BadRecordMac))
+    );
+    assert!(!cached(&id));
+    // Connections that fail after their handshake, full then resumed.
+    for resumed in [false, true] {
+        let (mut c, mut s) = connect(&client, &server);
+        assert_eq!(s.is_resumed(), resumed);
+        let id = s.session_id().to_vec();
+        assert!(cached(&id) && store.get_tls12("leaf.p256.test").is_some());
+        let (failing, other): (&mut ferrotls::Connection, &mut ferrotls::Connection) = if resumed {
+            (&mut c, &mut s)
+        } else {
+            (&mut s, &mut c)
+        };
+        assert_eq!(deliver(failing, &unopenable), Err(Error::BadRecordMac));
+        let alert = queued(failing);
+        assert_eq!(
+            deliver(other, &alert),
+            Err(Error::AlertReceived(AlertDescription::BadRecordMac))
+        );
+        assert!(!cached(&id), "the server forgot the session");
+        assert!(
+            store.get_tls12("leaf.p256.test").is_none(),
+            "so did the client"
+        );
+        let (c, s) = connect(&client, &server);
+        assert!(!s.resumption_requested());
+        assert_ne!(assert_full(&c, &s), id);
+    }
+}

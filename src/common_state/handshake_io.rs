@@ -14,6 +14,7 @@ use crate::keyschedule::tls13::{Exporter, FinishedKey, TrafficSecret};
 use crate::msgs::enums::{AlertDescription, KeyUpdateRequest, ProtocolVersion};
 use crate::msgs::handshake::HandshakeMessage;
 use crate::record::RecordProtection;
+use crate::session::store::FailedSession;
 use crate::session::ClientSessionStore;
 
 /// The connection as the handshake sees it. Each method is the
@@ -26,6 +27,8 @@ pub(crate) trait HandshakeIo {
     fn negotiated(&self) -> &Negotiated;
     /// The client's session store, if any.
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>>;
+    /// Names the session a failure of the connection invalidates.
+    fn forget_on_failure(&mut self, session: FailedSession);
     /// The TLS ≤1.2 secure renegotiation state.
     fn renegotiation(&self) -> &Renegotiation;
     /// The TLS ≤1.2 secure renegotiation state, to change.
@@ -128,6 +131,9 @@ impl HandshakeIo for CommonState {
     }
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>> {
         self.client_sessions.clone()
+    }
+    fn forget_on_failure(&mut self, session: FailedSession) {
+        CommonState::forget_on_failure(self, session)
     }
     fn renegotiation(&self) -> &Renegotiation {
         &self.renegotiation

@@ -19,6 +19,7 @@ use crate::msgs::enums::{
 };
 use crate::observer::{MessageDirection, MessageObserver};
 use crate::record::{HandshakeJoiner, RecordLayer, RecordProtection};
+use crate::session::store::FailedSession;
 use crate::session::ClientSessionStore;
 use std::sync::Arc;
 
@@ -594,6 +595,9 @@ pub(crate) struct CommonState {
     /// client handshake reads sessions from and keeps new ones in; `None`
     /// on a server or when resumption is off.
     pub(crate) client_sessions: Option<Arc<dyn ClientSessionStore>>,
+    /// The TLS ≤ 1.2 session a failure of this connection invalidates
+    /// (RFC 5246 §7.2.2), once the handshake has stored or resumed one.
+    failed_session: Option<FailedSession>,
     /// The configuration's [`MessageObserver`], told of each handshake
     /// message sent or received.
     message_observer: Option<Arc<dyn MessageObserver>>,
@@ -639,6 +643,7 @@ impl CommonState {
             pending_read: None,
             finished_due: false,
             client_sessions: None,
+            failed_session: None,
             negotiated: Negotiated::default(),
             renegotiation: Renegotiation::default(),
             message_observer: config.message_observer.clone(),
@@ -660,17 +665,26 @@ impl CommonState {
     }
 
     /// Ends the connection with `error`: the half-built flight is dropped,
-    /// the error's alert (if it has one) is sent once, and every later call
-    /// fails with the same error.
+    /// the error's alert (if it has one) is sent once, the session the
+    /// handshake stored or resumed is forgotten (RFC 5246 §7.2.2), and
+    /// every later call fails with the same error.
     pub(crate) fn fail(&mut self, error: Error) -> Error {
         if self.error.is_none() {
             self.handshake_out.clear();
             if let Some(description) = error.alert() {
                 self.send_alert(AlertLevel::Fatal, description);
             }
+            if let Some(session) = self.failed_session.take() {
+                session.forget();
+            }
             self.error = Some(error.clone());
         }
         error
+    }
+
+    /// Names the session a failure of this connection invalidates.
+    pub(crate) fn forget_on_failure(&mut self, session: FailedSession) {
+        self.failed_session = Some(session);
     }
 
     // ---- queries ----

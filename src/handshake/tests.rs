@@ -23,6 +23,7 @@ use crate::msgs::hello::HELLO_RETRY_REQUEST_RANDOM;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::pki::{CertifiedKey, RootStore, ServerName, WebPkiServerVerifier};
 use crate::record::RecordProtection;
+use crate::session::store::FailedSession;
 use crate::session::ClientSessionStore;
 use crate::time::{ManualClock, UnixTime};
 
@@ -72,6 +73,7 @@ impl HandshakeIo for FakeIo {
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>> {
         None
     }
+    fn forget_on_failure(&mut self, _: FailedSession) {}
     fn renegotiation(&self) -> &Renegotiation {
         &self.renegotiation
     }

@@ -136,6 +136,33 @@ pub trait ServerSessionStore: Send + Sync {
     fn take(&self, key: &[u8]) -> Option<ServerSessionState>;
 }
 
+/// The stored TLS ≤ 1.2 session that a fatal alert on its connection,
+/// sent or received, invalidates (RFC 5246 §7.2.2: "the session
+/// identifier MUST be invalidated, preventing the failed session from
+/// being used to establish new connections"). A handshake names it once
+/// the session is stored or resumed; the connection forgets it if it
+/// fails from then on, the handshake's last messages included. A ticket
+/// already sent cannot be recalled (its state travels in it, RFC 5077),
+/// but the client that holds it forgets it too.
+pub(crate) enum FailedSession {
+    /// A server's cached session, under its key.
+    Server(Arc<dyn ServerSessionStore>, StoreKey),
+    /// A client's session for a server name.
+    Client(Arc<dyn ClientSessionStore>, String),
+}
+
+impl FailedSession {
+    /// Removes the session from its store.
+    pub(crate) fn forget(self) {
+        match self {
+            Self::Server(cache, key) => {
+                cache.take(&key);
+            }
+            Self::Client(store, server_name) => store.remove_tls12(&server_name),
+        }
+    }
+}
+
 struct ServerEntry {
     state: ServerSessionState,
     expires: UnixTime,

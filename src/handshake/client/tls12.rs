@@ -53,6 +53,7 @@ use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{ServerCertVerified, ServerName};
 use crate::record::RecordProtection;
 use crate::session::state::DEFAULT_LIFETIME_SECS;
+use crate::session::store::FailedSession;
 use crate::session::{ClientSessionTls12, SessionId, Validity};
 
 /// The client's TLS 1.0–1.2 states; each consumes itself on a message.
@@ -438,6 +439,7 @@ fn after_server_hello(hs: Handshake, common: &mut dyn HandshakeIo) -> Result<Sta
     let (client_write, server_write) = params.protections(&master, &hs.config.common.rng)?;
     common.expect_ccs(server_write);
     common.report(HandshakeEvent::Resumed);
+    forget_on_failure(&hs, common);
     common.report(HandshakeEvent::PeerCertificates(
         session.server_certificates.clone(),
     ));
@@ -931,6 +933,7 @@ impl ExpectFinished {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
                 store_session(&mut hs, common, &self.master, self.ticket)?;
+                forget_on_failure(&hs, common);
                 common.set_tls12_exporter(Tls12Exporter::new(
                     self.master,
                     hs.params.client_random,
@@ -1028,6 +1031,16 @@ fn store_session(
     }
     store.put_tls12(&server_name, Arc::new(session));
     Ok(())
+}
+
+/// RFC 5246 §7.2.2: a failure of this connection from now on makes us
+/// forget the session we keep for this server (the one resumed, or the
+/// one just stored).
+fn forget_on_failure(hs: &Handshake, common: &mut dyn HandshakeIo) {
+    if let Some(store) = common.client_sessions() {
+        let server_name = hs.server_name.as_text().into_owned();
+        common.forget_on_failure(FailedSession::Client(store, server_name));
+    }
 }
 
 /// Handshake complete.

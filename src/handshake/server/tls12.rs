@@ -66,6 +66,7 @@ use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{CertifiedKey, ClientCertVerified};
 use crate::record::RecordProtection;
 use crate::session::state::lifetime_within_cap;
+use crate::session::store::FailedSession;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
     check_resumption, store_key, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId,
@@ -363,6 +364,12 @@ fn resume_session(
         extensions,
     )?);
     common.report(HandshakeEvent::CipherSuite(suite.suite));
+    // RFC 5246 §7.2.2: a failure of this connection invalidates the
+    // session, which is T whether the client offered it by ID or ticket.
+    let key = store_key(StoreKeyKind::Tls12SessionId, session.session_id.as_bytes());
+    if let (Some(cache), Some(key)) = (&config.session_cache, key) {
+        common.forget_on_failure(FailedSession::Server(cache.clone(), key));
+    }
     common.report(HandshakeEvent::SessionId(session.session_id));
     common.report(HandshakeEvent::Resumed);
     common.report(HandshakeEvent::PeerCertificates(
@@ -1228,6 +1235,7 @@ impl ExpectFinished {
             );
             if let (Some(cache), Some(key)) = (&hs.config.session_cache, key) {
                 cache.put(&key, session_state(&hs, common)?);
+                common.forget_on_failure(FailedSession::Server(cache.clone(), key));
             }
         }
         common.set_tls12_exporter(Tls12Exporter::new(
