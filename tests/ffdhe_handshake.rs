@@ -233,24 +233,9 @@ fn rfc7919_3_enabling_the_dhe_suites_adds_the_ffdhe_groups_to_the_default_groups
     );
 
     let chosen = [NamedGroup::X25519];
-    for groups in [
-        &client_builder("rsa2048")
-            .cipher_suites(&[TLS13_CIPHER_SUITES, &suites].concat())
-            .groups(&chosen)
-            .build()
-            .unwrap()
-            .common
-            .groups,
-        &server_builder("rsa2048")
-            .cipher_suites(&[TLS13_CIPHER_SUITES, &suites].concat())
-            .groups(&chosen)
-            .build()
-            .unwrap()
-            .common
-            .groups,
-    ] {
-        assert_eq!(groups, &chosen);
-    }
+    let (client, server) = tls12(&suites, &chosen, &suites, &chosen);
+    assert_eq!(client.common.groups, chosen);
+    assert_eq!(server.common.groups, chosen);
 }
 
 /// The messages of a TLS 1.2 handshake flight of plaintext records.
