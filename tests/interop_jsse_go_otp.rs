@@ -1,11 +1,12 @@
-//! Interop with four more independent TLS stacks on 127.0.0.1, Java's
+//! Interop with five more independent TLS stacks on 127.0.0.1, Java's
 //! SunJSSE (JDK 17), Bouncy Castle's TLS (BCJSSE 1.72, on its own
-//! primitives), Go's crypto/tls (Go 1.19) and Erlang/OTP's `ssl` (OTP
-//! 25), through peer programs that share one command line:
-//! `tests/interop_support/JssePeer.java`, compiled with `javac` and run
-//! on either Java provider, `tests/interop_support/gopeer`, built with
-//! `go build`, and `tests/interop_support/otp_peer.escript`, run by
-//! `escript`. Each stack's client resumes with `ferrotls server`, and our
+//! primitives), Go's crypto/tls (Go 1.19), Erlang/OTP's `ssl` (OTP 25)
+//! and Haskell's `tls` (1.5), through peer programs that share one
+//! command line: `tests/interop_support/JssePeer.java`, compiled with
+//! `javac` and run on either Java provider, `tests/interop_support/gopeer`,
+//! built with `go build`, `tests/interop_support/otp_peer.escript`, run
+//! by `escript`, and `tests/interop_support/HsPeer.hs`, compiled with
+//! `ghc`. Each stack's client resumes with `ferrotls server`, and our
 //! client resumes with each stack's server, in TLS 1.3 (but Bouncy
 //! Castle) and in TLS 1.2; certificates of the key types the other tests
 //! meet least (Ed25519, P-521, RSA-PSS) sign on either side and are
@@ -14,8 +15,8 @@
 //! servers send no TLS 1.3 ticket to a client that lists no
 //! psk_key_exchange_modes (RFC 8446 §4.2.9), so our client's resumption
 //! with them rests on listing its modes from its first ClientHello. A
-//! missing `java`, Bouncy Castle jar, `go` or `escript` fails the test
-//! (see `tests/run.sh`).
+//! missing `java`, Bouncy Castle jar, `go`, `escript` or `ghc` fails the
+//! test (see `tests/run.sh`).
 
 mod interop_support;
 
@@ -59,7 +60,7 @@ impl Credentials {
 /// `server CHAIN KEY VERSION CONNECTIONS` (see either source's header).
 struct PeerProgram {
     /// The first word of its report lines (`SunJSSE`, `BCJSSE`, `GO`,
-    /// `OTP`).
+    /// `OTP`, `HS`).
     prefix: &'static str,
     /// The program and the arguments before the peer's own.
     command: Vec<String>,
@@ -134,6 +135,34 @@ impl PeerProgram {
         assert!(status.success(), "go build of gopeer failed");
         Self {
             prefix: "GO",
+            command: vec![program],
+            _build: Some(build),
+        }
+    }
+
+    /// Compiled with `ghc` against Debian's `tls` package.
+    fn haskell() -> Self {
+        require("ghc");
+        let build = Scratch::new("hspeer");
+        let program = build.file("hspeer");
+        let status = Command::new("ghc")
+            .args([
+                "-O0",
+                "-v0",
+                "-outputdir",
+                &build.file("obj"),
+                "-o",
+                &program,
+            ])
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/interop_support/HsPeer.hs"
+            ))
+            .status()
+            .expect("ghc");
+        assert!(status.success(), "ghc of HsPeer.hs failed");
+        Self {
+            prefix: "HS",
             command: vec![program],
             _build: Some(build),
         }
@@ -458,6 +487,25 @@ fn rfc7919_dhe_in_a_named_group_with_bouncy_castle_both_ways() {
     assert!(json[0].get("group").starts_with("ffdhe"), "{out}");
     assert_eq!(peer.lines(&log).len(), 1, "{log}");
     assert!(!log.contains("BCJSSE failed"), "{log}");
+}
+
+#[test]
+fn a_haskell_client_resumes_with_our_server_in_tls13_and_tls12() {
+    their_client_resumes_with_our_server(&PeerProgram::haskell(), &VERSIONS);
+}
+
+#[test]
+fn our_client_resumes_with_a_haskell_server_in_tls13_and_tls12() {
+    our_client_resumes_with_their_server(&PeerProgram::haskell(), &VERSIONS);
+}
+
+/// Haskell's `tls` 1.5 signs with Ed25519, P-256 and RSA keys only (its
+/// server finds no credential for P-384 or P-521), and its `x509` reads
+/// no RSASSA-PSS key.
+#[test]
+fn ed25519_and_rsa2048_certificates_with_haskell_both_ways() {
+    let chains = [Credentials::pki("ed25519"), Credentials::pki("rsa2048")];
+    certificates_of_every_key_type_both_ways(&PeerProgram::haskell(), &chains, &VERSIONS);
 }
 
 #[test]

@@ -43,15 +43,19 @@ command -v curl >/dev/null || install_apt curl
 # The shared session store's tests (tests/redis_*.rs,
 # tests/interop_redis_fleet.rs) start their own redis-server.
 command -v redis-server >/dev/null || install_apt redis-server
-# Java's, Bouncy Castle's, Go's and Erlang/OTP's TLS stacks
+# Java's, Bouncy Castle's, Go's, Erlang/OTP's and Haskell's TLS stacks
 # (tests/interop_jsse_go_otp.rs runs its Java peer compiled with the JDK's
-# javac, on SunJSSE and on Bouncy Castle's jars, builds its Go peer, and
-# runs its OTP peer with escript, which needs OTP's ssl application).
+# javac, on SunJSSE and on Bouncy Castle's jars, builds its Go peer, runs
+# its OTP peer with escript, which needs OTP's ssl application, and
+# compiles its Haskell peer with ghc).
 command -v javac >/dev/null || install_apt openjdk-17-jdk-headless
 for jar in bctls bcprov bcutil; do
     [ -s "/usr/share/java/$jar.jar" ] || { install_apt libbctls-java; break; }
 done
 command -v go >/dev/null || install_apt golang-go
+# Haskell's tls package, compiled into the peer by ghc.
+hs_tls() { ghc-pkg --simple-output field tls version 2>/dev/null; }
+{ command -v ghc >/dev/null && [ -n "$(hs_tls)" ]; } || install_apt ghc libghc-tls-dev libghc-network-dev libghc-data-default-class-dev libghc-x509-store-dev
 otp_ssl() { erl -noshell -eval 'ok = application:load(ssl), {ok, V} = application:get_key(ssl, vsn), io:format("Erlang/OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().'; }
 { command -v escript >/dev/null && otp_ssl >/dev/null 2>&1; } || install_apt erlang-base erlang-ssl
 # The C library's test compiles against an installed prefix.
@@ -88,6 +92,7 @@ redis-server --version
 java -version 2>&1 | head -n 1
 dpkg-query -W -f='Bouncy Castle TLS ${Version}\n' libbctls-java
 go version
+echo "GHC $(ghc --numeric-version), Haskell tls $(hs_tls)"
 otp_ssl
 "$FERROTLS_PEERS/sslyze/bin/pip" show sslyze | grep '^Version'
 "$FERROTLS_PEERS/tlslite/bin/pip" show tlslite-ng kyber-py | grep -E '^(Name|Version)'
