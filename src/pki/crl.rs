@@ -19,6 +19,7 @@
 //! [`super::revocation`], which holds the validation time.
 
 use super::algorithm;
+use super::name_match::names_match;
 use super::names;
 use super::oid;
 use super::status::{Answer, Issuer};
@@ -246,7 +247,7 @@ impl<'a> Crl<'a> {
         time: i64,
         index: &CrlIndex,
     ) -> Result<Option<Answer>, CertificateError> {
-        if self.issuer != cert.issuer || !self.scope.covers(cert.is_ca()) {
+        if !names_match(self.issuer, cert.issuer) || !self.scope.covers(cert.is_ca()) {
             return Ok(None);
         }
         algorithm::signature_algorithm(self.signature_algorithm)?;
@@ -280,8 +281,8 @@ impl<'a> Crl<'a> {
         time: i64,
         index: &CrlIndex,
     ) -> bool {
-        let issued = signer.subject == self.issuer
-            && signer.issuer == issuer.subject
+        let issued = names_match(signer.subject, self.issuer)
+            && names_match(signer.issuer, issuer.subject)
             && signer.key_usage.is_some()
             && signer.key_usage_allows(KeyUsage::CrlSign)
             && signer.not_before <= time

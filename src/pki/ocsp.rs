@@ -11,6 +11,7 @@
 
 use super::algorithm;
 use super::keys::CertifiedKey;
+use super::name_match::names_match;
 use super::names;
 use super::oid;
 use super::status::{key_bits, Answer, Issuer};
@@ -200,7 +201,7 @@ impl<'a> Response<'a> {
             if !self.names(responder.subject, key_bits(responder.spki)?) {
                 continue;
             }
-            if responder.issuer != issuer.subject {
+            if !names_match(responder.issuer, issuer.subject) {
                 return Err(bad("OCSP responder not issued by the certificate's issuer"));
             }
             let algorithm = algorithm::signature_algorithm(responder.signature_algorithm)?;
@@ -227,7 +228,7 @@ impl<'a> Response<'a> {
     /// Whether the responder ID names the holder of this subject and key.
     fn names(&self, subject: &[u8], key_bits: &[u8]) -> bool {
         match self.responder {
-            ResponderId::ByName(name) => name == subject,
+            ResponderId::ByName(name) => names_match(name, subject),
             ResponderId::ByKey(hash) => HashAlgorithm::Sha1.hash(key_bits).as_bytes() == hash,
         }
     }

@@ -20,6 +20,7 @@
 
 use super::algorithm;
 use super::name_constraints::{self, ConstrainedNames};
+use super::name_match::names_match;
 use super::names::{self, ServerName};
 use super::oid;
 use super::policy::{self, PolicyInputs};
@@ -502,7 +503,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// §6.1.3 (a)(4)) and key identifier (§4.2.1.1), before any signature
     /// check.
     fn names_issuer(child: &Certificate<'_>, issuer: &Certificate<'_>) -> bool {
-        if child.issuer != issuer.subject {
+        if !names_match(child.issuer, issuer.subject) {
             return false;
         }
         match (
@@ -665,7 +666,7 @@ impl<'s, 'a> Search<'s, 'a> {
             if !Self::names_issuer(child, ca)
                 || path
                     .iter()
-                    .any(|c| c.subject == ca.subject && c.spki == ca.spki)
+                    .any(|c| c.spki == ca.spki && names_match(c.subject, ca.subject))
             {
                 continue;
             }

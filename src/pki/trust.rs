@@ -5,6 +5,7 @@
 use super::algorithm;
 use super::keys::{certificate_blocks_from_pem, LoadError};
 use super::name_constraints;
+use super::name_match::canonical_name;
 use super::names;
 use super::x509::Certificate;
 use crate::der::{tag, Der};
@@ -35,6 +36,9 @@ pub const SYSTEM_BUNDLE_PATHS: &[&str] = &[
 pub struct TrustAnchor {
     /// The whole DER Name.
     subject: Vec<u8>,
+    /// Its canonical form (RFC 5280 §7.1, `name_match`), computed once,
+    /// so that looking an issuer up compares against it directly.
+    canonical_subject: Option<Vec<u8>>,
     /// The whole DER SubjectPublicKeyInfo.
     spki: Vec<u8>,
     /// The contents of the NameConstraints SEQUENCE of a bare anchor (a
@@ -62,6 +66,7 @@ impl TrustAnchor {
             }
         };
         Ok(Self {
+            canonical_subject: canonical_name(&subject),
             subject,
             spki,
             name_constraints: None,
@@ -99,6 +104,7 @@ impl TrustAnchor {
         };
         Ok(Self {
             subject: subject.to_vec(),
+            canonical_subject: canonical_name(subject),
             spki: spki.to_vec(),
             name_constraints,
             certificate: None,
@@ -215,12 +221,17 @@ impl RootStore {
         &self.anchors
     }
 
-    /// The anchors whose subject is `name` (a DER Name).
+    /// The anchors whose subject is `name` (a DER Name), by the matching
+    /// rule of RFC 5280 §7.1: byte for byte, or after canonicalisation
+    /// (case, spaces and string type do not count).
     pub fn anchors_named<'s, 'n>(
         &'s self,
         name: &'n [u8],
     ) -> impl Iterator<Item = &'s TrustAnchor> + use<'s, 'n> {
-        self.anchors.iter().filter(move |a| a.subject == name)
+        let canonical = canonical_name(name);
+        self.anchors.iter().filter(move |a| {
+            a.subject == name || (canonical.is_some() && a.canonical_subject == canonical)
+        })
     }
 
     /// How many anchors the store holds.

@@ -8,6 +8,7 @@
 //! [`super::path`].
 
 use super::algorithm;
+use super::name_match::names_match;
 use super::names;
 use super::oid;
 use super::policy::{self, PolicyConstraints};
@@ -244,9 +245,9 @@ impl<'a> Certificate<'a> {
     }
 
     /// Whether issuer and subject are the same name (RFC 5280 §3.2
-    /// "self-issued").
+    /// "self-issued"; names compared as §7.1 has them compared).
     pub fn is_self_issued(&self) -> bool {
-        self.issuer == self.subject
+        names_match(self.issuer, self.subject)
     }
 
     /// Whether basicConstraints says cA=TRUE.
