@@ -192,6 +192,7 @@ pub mod msgs {
 }
 /// Public-key infrastructure.
 pub mod pki {
+    pub use crate::pki::name_match::names_match;
     pub use crate::pki::{verify_chain_cached, Certificate, SignatureCache};
     /// PEM (RFC 7468).
     pub mod pem {

@@ -26,7 +26,7 @@ pub mod algorithm;
 pub mod crl;
 pub mod keys;
 pub mod name_constraints;
-mod name_match;
+pub(crate) mod name_match;
 pub mod names;
 pub mod ocsp;
 pub mod oid;

@@ -5,7 +5,7 @@
 use super::algorithm;
 use super::keys::{certificate_blocks_from_pem, LoadError};
 use super::name_constraints;
-use super::name_match::canonical_name;
+use super::name_match::names_match;
 use super::names;
 use super::x509::Certificate;
 use crate::der::{tag, Der};
@@ -36,9 +36,6 @@ pub const SYSTEM_BUNDLE_PATHS: &[&str] = &[
 pub struct TrustAnchor {
     /// The whole DER Name.
     subject: Vec<u8>,
-    /// Its canonical form (RFC 5280 §7.1, `name_match`), computed once,
-    /// so that looking an issuer up compares against it directly.
-    canonical_subject: Option<Vec<u8>>,
     /// The whole DER SubjectPublicKeyInfo.
     spki: Vec<u8>,
     /// The contents of the NameConstraints SEQUENCE of a bare anchor (a
@@ -66,7 +63,6 @@ impl TrustAnchor {
             }
         };
         Ok(Self {
-            canonical_subject: canonical_name(&subject),
             subject,
             spki,
             name_constraints: None,
@@ -104,7 +100,6 @@ impl TrustAnchor {
         };
         Ok(Self {
             subject: subject.to_vec(),
-            canonical_subject: canonical_name(subject),
             spki: spki.to_vec(),
             name_constraints,
             certificate: None,
@@ -228,10 +223,9 @@ impl RootStore {
         &'s self,
         name: &'n [u8],
     ) -> impl Iterator<Item = &'s TrustAnchor> + use<'s, 'n> {
-        let canonical = canonical_name(name);
-        self.anchors.iter().filter(move |a| {
-            a.subject == name || (canonical.is_some() && a.canonical_subject == canonical)
-        })
+        self.anchors
+            .iter()
+            .filter(move |a| names_match(&a.subject, name))
     }
 
     /// How many anchors the store holds.
