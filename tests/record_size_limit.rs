@@ -228,6 +228,39 @@ fn sealed_application_data(secret: &[u8], seq: u64, data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A TLS 1.3 client announcing `client_limit` that logs its secrets, and
+/// a server announcing `server_limit` that sends no tickets, handshaken.
+fn logged_tls13(
+    client_limit: Option<u16>,
+    server_limit: Option<u16>,
+) -> (Arc<CapturedSecrets>, ClientConnection, ServerConnection) {
+    let secrets = Arc::new(CapturedSecrets::default());
+    let client = client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_3])
+        .record_size_limit(client_limit)
+        .key_log(secrets.clone())
+        .build()
+        .unwrap();
+    let server = server_builder("p256")
+        .record_size_limit(server_limit)
+        .tickets(0)
+        .build()
+        .unwrap();
+    let (c, s) = handshaken(client, server, server_name("p256"));
+    (secrets, c, s)
+}
+
+/// `receiver` takes a record of `most` bytes of data sealed under the
+/// peer's traffic `secret`; what it makes of one of `most + 1` after it.
+fn one_over(receiver: &mut Connection, secret: &[u8], most: usize) -> Result<(), Error> {
+    let fits = sealed_application_data(secret, 0, &vec![1; most]);
+    receiver.read_tls(&mut &fits[..]).unwrap();
+    receiver.process_new_packets().unwrap();
+    let over = sealed_application_data(secret, 1, &vec![1; most + 1]);
+    receiver.read_tls(&mut &over[..]).unwrap();
+    receiver.process_new_packets().map(|_| ())
+}
+
 #[test]
 fn a_record_over_our_own_limit_is_record_overflow() {
     // Each side announced 300: a peer that sends a protected record of
@@ -239,28 +272,10 @@ fn a_record_over_our_own_limit_is_record_overflow() {
         ("CLIENT_TRAFFIC_SECRET_0", true),
         ("SERVER_TRAFFIC_SECRET_0", false),
     ] {
-        let secrets = Arc::new(CapturedSecrets::default());
-        let client = client_builder("p256")
-            .versions(&[ProtocolVersion::TLSv1_3])
-            .record_size_limit(Some(300))
-            .key_log(secrets.clone())
-            .build()
-            .unwrap();
-        let server = server_builder("p256")
-            .record_size_limit(Some(300))
-            .tickets(0)
-            .build()
-            .unwrap();
-        let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+        let (secrets, mut c, mut s) = logged_tls13(Some(300), Some(300));
         let receiver: &mut Connection = if receiver_is_server { &mut s } else { &mut c };
-        let secret = secrets.get(sender_label);
-        let fits = sealed_application_data(&secret, 0, &[1; 299]);
-        receiver.read_tls(&mut &fits[..]).unwrap();
-        receiver.process_new_packets().unwrap();
-        let over = sealed_application_data(&secret, 1, &[1; 300]);
-        receiver.read_tls(&mut &over[..]).unwrap();
         assert_eq!(
-            receiver.process_new_packets(),
+            one_over(receiver, &secrets.get(sender_label), 299),
             Err(Error::RecordOverflow),
             "{sender_label}"
         );
@@ -661,31 +676,14 @@ fn rfc8449_5_max_fragment_length_beside_a_record_size_limit_is_ignored() {
 /// record is sealed by hand under the client's logged traffic secret.
 #[test]
 fn rfc6066_4_a_server_refuses_a_record_over_the_agreed_max_fragment_length() {
-    let secrets = Arc::new(CapturedSecrets::default());
-    let client = client_builder("p256")
-        .versions(&[ProtocolVersion::TLSv1_3])
-        .record_size_limit(Some(513))
-        .key_log(secrets.clone())
-        .build()
-        .unwrap();
-    let server = server_builder("p256")
-        .record_size_limit(None)
-        .tickets(0)
-        .build()
-        .unwrap();
-    let (c, mut s) = handshaken(client, server, server_name("p256"));
+    let (secrets, c, mut s) = logged_tls13(Some(513), None);
     assert_eq!(
         c.peer_record_size_limit(),
         None,
         "no record_size_limit answer"
     );
     let secret = secrets.get("CLIENT_TRAFFIC_SECRET_0");
-    let fits = sealed_application_data(&secret, 0, &[1; 512]);
-    s.read_tls(&mut &fits[..]).unwrap();
-    s.process_new_packets().unwrap();
-    let over = sealed_application_data(&secret, 1, &[1; 513]);
-    s.read_tls(&mut &over[..]).unwrap();
-    assert_eq!(s.process_new_packets(), Err(Error::RecordOverflow));
+    assert_eq!(one_over(&mut s, &secret, 512), Err(Error::RecordOverflow));
 }
 
 /// The ClientHello a client of `versions` announcing `limit` sends.
