@@ -57,7 +57,7 @@ const NAMED_GROUPS: [(NamedGroup, &str, u32); 5] = [
 
 /// Whether `group` is one of the RFC 7919 groups.
 pub fn is_ffdhe(group: NamedGroup) -> bool {
-    NAMED_GROUPS.iter().any(|(named, ..)| *named == group)
+    named_groups().any(|named| named == group)
 }
 
 /// The RFC 7919 groups, smallest first.
