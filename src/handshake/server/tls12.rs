@@ -69,8 +69,8 @@ use crate::session::state::lifetime_within_cap;
 use crate::session::store::FailedSession;
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
-    check_resumption, store_key, ResumptionOffer, ResumptionRefusal, ServerSessionState, SessionId,
-    StoreKeyKind, Validity,
+    check_resumption, store_key, ResumptionOffer, ResumptionRefusal, ServerSessionState,
+    ServerSessionStore, SessionId, StoreKey, StoreKeyKind, Validity,
 };
 use crate::time::UnixTime;
 
@@ -366,9 +366,8 @@ fn resume_session(
     common.report(HandshakeEvent::CipherSuite(suite.suite));
     // RFC 5246 §7.2.2: a failure of this connection invalidates the
     // session, which is T whether the client offered it by ID or ticket.
-    let key = store_key(StoreKeyKind::Tls12SessionId, session.session_id.as_bytes());
-    if let (Some(cache), Some(key)) = (&config.session_cache, key) {
-        common.forget_on_failure(FailedSession::Server(cache.clone(), key));
+    if let Some((cache, key)) = cached_under(&config, session.session_id.as_bytes()) {
+        common.forget_on_failure(FailedSession::Server(cache, key));
     }
     common.report(HandshakeEvent::SessionId(session.session_id));
     common.report(HandshakeEvent::Resumed);
@@ -611,12 +610,23 @@ fn offered_session(
     if !hello.session_id.is_empty() {
         common.report(HandshakeEvent::ResumptionRequested);
         if found.is_none() {
-            found = config.session_cache.as_ref().and_then(|cache| {
-                cache.get(&store_key(StoreKeyKind::Tls12SessionId, &hello.session_id)?)
-            });
+            found =
+                cached_under(config, &hello.session_id).and_then(|(cache, key)| cache.get(&key));
         }
     }
     found
+}
+
+/// The server's session cache and the key of the TLS ≤ 1.2 session ID
+/// `id` in it, when the server keeps one and `id` is not empty.
+fn cached_under(
+    config: &ServerConfig,
+    id: &[u8],
+) -> Option<(Arc<dyn ServerSessionStore>, StoreKey)> {
+    Some((
+        config.session_cache.clone()?,
+        store_key(StoreKeyKind::Tls12SessionId, id)?,
+    ))
 }
 
 /// Looks for a session to resume (design §3): the offered ticket,
@@ -1229,13 +1239,9 @@ impl ExpectFinished {
                 send_new_ticket(&mut hs, common)?;
             }
             send_finished(&mut hs, common, server_write)?;
-            let key = store_key(
-                StoreKeyKind::Tls12SessionId,
-                common.negotiated().session_id(),
-            );
-            if let (Some(cache), Some(key)) = (&hs.config.session_cache, key) {
+            if let Some((cache, key)) = cached_under(&hs.config, common.negotiated().session_id()) {
                 cache.put(&key, session_state(&hs, common)?);
-                common.forget_on_failure(FailedSession::Server(cache.clone(), key));
+                common.forget_on_failure(FailedSession::Server(cache, key));
             }
         }
         common.set_tls12_exporter(Tls12Exporter::new(
