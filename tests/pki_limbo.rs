@@ -5,17 +5,19 @@
 //!
 //! Every disagreement must be one of [`EXPECTED_DIFFERENCES`], with the
 //! reason ferrotls decides as it does; every entry there must still
-//! disagree, so the table stays true. Testcases that ask for what the
+//! disagree, so the table stays true ([`Verdicts`]). Testcases that ask for what the
 //! validation API has no input for (a restricted set of signature
 //! algorithms) are skipped and counted, as the suite's own harnesses do.
 
+mod common;
+
+use common::suite::Verdicts;
 use ferrotls::internal::pki::{pem, time};
 use ferrotls::{
     verify_chain, KeyUsage, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerName,
     Validation,
 };
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The suite as `python -m limbo compile` writes it (x509-limbo commit
 /// 8a2e6f4, 2026-12), without the bettertls cases, whose source data is
@@ -197,50 +199,15 @@ fn judge(case: &Value) -> Verdict {
 fn x509_limbo_verdicts_match_the_suite_but_for_the_documented_differences() {
     let suite: Value = serde_json::from_str(LIMBO).expect("limbo.json");
     let cases = suite["testcases"].as_array().expect("testcases");
-    let mut agreed = 0;
-    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut differences = Vec::new();
+    let mut verdicts = Verdicts::default();
     for case in cases {
         let id = case["id"].as_str().expect("id");
-        let expected_success = case["expected_result"] == "SUCCESS";
-        let (agrees, verdict) = match judge(case) {
-            Verdict::Skipped(why) => {
-                *skipped.entry(why).or_default() += 1;
-                continue;
-            }
-            Verdict::Accepted => (expected_success, "accepted".to_owned()),
-            Verdict::Refused(why) => (!expected_success, format!("refused: {why}")),
-        };
-        if agrees {
-            agreed += 1;
-        } else {
-            differences.push((id.to_owned(), verdict));
+        let expected_valid = case["expected_result"] == "SUCCESS";
+        match judge(case) {
+            Verdict::Skipped(why) => verdicts.skip(why),
+            Verdict::Accepted => verdicts.judge(id, expected_valid, Ok(())),
+            Verdict::Refused(why) => verdicts.judge(id, expected_valid, Err(why)),
         }
     }
-    println!(
-        "x509-limbo: {} testcases, {agreed} agree, {} skipped, {} differ",
-        cases.len(),
-        skipped.values().sum::<usize>(),
-        differences.len()
-    );
-    for (why, count) in &skipped {
-        println!("  skipped {count}: {why}");
-    }
-    for (id, verdict) in &differences {
-        println!("  {id}: {verdict}");
-    }
-    let unexplained: Vec<_> = differences
-        .iter()
-        .filter(|(id, _)| !EXPECTED_DIFFERENCES.iter().any(|(known, _)| known == id))
-        .collect();
-    assert!(
-        unexplained.is_empty(),
-        "differences not in the table: {unexplained:#?}"
-    );
-    for (known, why) in EXPECTED_DIFFERENCES {
-        assert!(
-            differences.iter().any(|(id, _)| id == known),
-            "{known} now agrees with the suite; drop it from the table ({why})"
-        );
-    }
+    verdicts.check("x509-limbo", EXPECTED_DIFFERENCES);
 }
