@@ -378,7 +378,9 @@ pub struct BitString<'a> {
 }
 
 impl<'a> BitString<'a> {
-    fn parse(value: &'a [u8]) -> Result<Self, DerError> {
+    /// A BIT STRING's contents octets (X.690 §8.6), also under an
+    /// implicit tag: the unused-bit count, in range, and zero padding.
+    pub fn parse(value: &'a [u8]) -> Result<Self, DerError> {
         let (&unused_bits, bytes) = value.split_first().ok_or(DerError::EmptyBitString)?;
         if unused_bits > 7 || (bytes.is_empty() && unused_bits != 0) {
             return Err(DerError::BitStringUnusedBits);

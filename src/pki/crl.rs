@@ -19,6 +19,7 @@
 //! [`super::revocation`], which holds the validation time.
 
 use super::algorithm;
+use super::distribution_point::{self, IssuingPoint, Reasons};
 use super::name_match::names_match;
 use super::names;
 use super::oid;
@@ -37,6 +38,10 @@ pub const VERSION_2: u64 = 1;
 /// reading a CRL once (a check is logarithmic in it); large CAs partition
 /// their CRLs well below it.
 pub const MAX_CRL_ENTRIES: usize = 1_000_000;
+
+/// The CRLReason removeFromCRL (RFC 5280 §5.3.1): only delta CRLs use it,
+/// to say an entry of the base CRL no longer holds.
+const REMOVE_FROM_CRL: u8 = 8;
 
 /// The PEM label of a CRL (RFC 7468 §6).
 pub const PEM_LABEL: &str = "X509 CRL";
@@ -98,6 +103,10 @@ pub struct Crl<'a> {
     pub authority_key_id: Option<&'a [u8]>,
     /// The certificates the CRL covers.
     pub scope: Scope,
+    /// The distribution point and reasons the CRL serves
+    /// (issuingDistributionPoint; the default: every certificate of the
+    /// issuer, for every reason).
+    pub point: IssuingPoint<'a>,
     /// The contents of revokedCertificates (empty when absent), every
     /// entry checked by [`Crl::parse`].
     entries: &'a [u8],
@@ -231,67 +240,126 @@ impl<'a> Crl<'a> {
         Ok(crl)
     }
 
-    /// What this CRL says about `cert`, issued by `issuer`: `None` when
-    /// the CRL does not cover it (another issuer name, RFC 5280 §6.3.3
-    /// (b)(1), or outside its scope, (b)(2)); otherwise, once it is shown
-    /// to be signed by `issuer`'s key with cRLSign allowed, or by one of
-    /// `signers` to which `issuer` delegated CRL signing (§6.3.3 (f),
-    /// (g); see [`Crl::delegated_to`]), whether the serial is listed
-    /// (§6.3.3 (i)). `index` is this CRL's [`CrlIndex`]. Freshness is the
-    /// caller's.
+    /// What this CRL says about `cert` and for which revocation reasons:
+    /// `None` when the CRL does not cover it (another issuer name, RFC
+    /// 5280 §6.3.3 (b)(1); outside its scope, (b)(2)(ii), (iii); a
+    /// distribution point none of the certificate's names, (b)(2)(i), see
+    /// [`distribution_point::reasons_served`]); otherwise, once one of
+    /// `signers` is shown to have signed it ((f), (g); see
+    /// [`Crl::signed_by`]), whether the serial is listed ((i)), with the
+    /// reasons the CRL answers for ((d)). `index` is this CRL's
+    /// [`CrlIndex`]. Freshness is the caller's.
     pub fn answer_for(
         &self,
         cert: &Certificate<'_>,
-        issuer: &Issuer<'_>,
-        signers: &[Certificate<'_>],
+        signers: &Signers<'_, '_>,
         time: i64,
         index: &CrlIndex,
-    ) -> Result<Option<Answer>, CertificateError> {
+    ) -> Result<Option<(Answer, Reasons)>, CertificateError> {
         if !names_match(self.issuer, cert.issuer) || !self.scope.covers(cert.is_ca()) {
             return Ok(None);
         }
-        algorithm::signature_algorithm(self.signature_algorithm)?;
-        if index.verifies(self, &issuer.public_key) {
-            if !issuer.crl_sign_allowed {
-                return Err(bad("the CRL issuer's keyUsage lacks cRLSign"));
-            }
-        } else if !signers
-            .iter()
-            .any(|signer| self.delegated_to(signer, issuer, time, index))
-        {
-            return Err(bad("CRL signature does not verify"));
+        let reasons = distribution_point::reasons_served(
+            &self.point,
+            self.issuer,
+            cert.issuer,
+            cert.crl_distribution_points,
+        );
+        if reasons == Reasons::NONE {
+            return Ok(None);
         }
-        Ok(Some(match index.find(cert.serial) {
+        algorithm::signature_algorithm(self.signature_algorithm)?;
+        self.signed_by(signers, time, index)?;
+        let answer = match index.find(cert.serial) {
             Some(reason) => Answer::Revoked(reason.unwrap_or(RevocationReason::Unspecified)),
             None => Answer::Good,
-        }))
+        };
+        Ok(Some((answer, reasons)))
     }
 
-    /// Whether `signer` signed this CRL for `issuer` (RFC 5280 §6.3.3
-    /// (f): a CRL issuer other than the CA's own key, whose certification
-    /// path ends at the same trust anchor): `signer` bears the CRL's
-    /// issuer name (a direct CRL, so the CA's name, §5.1.2.3), was issued
-    /// and signed by `issuer`, which is on the validated path, is valid at
-    /// `time`, asserts cRLSign in a keyUsage it must carry (§4.2.1.3), and
-    /// its key verifies the CRL.
+    /// Checks that a key whose certification path ends at the validated
+    /// path's trust anchor signed this CRL (RFC 5280 §6.3.3 (f), (g)):
+    /// - the certificate's issuer, whose keyUsage, if any, must then allow
+    ///   cRLSign;
+    /// - a key of the same CA higher on the path (a self-issued
+    ///   certificate's, after the CA changed keys), allowed cRLSign;
+    /// - or a delegated CRL signer ([`Crl::delegated_to`]).
+    fn signed_by(
+        &self,
+        signers: &Signers<'_, '_>,
+        time: i64,
+        index: &CrlIndex,
+    ) -> Result<(), CertificateError> {
+        let Some((issuer, above)) = signers.path.split_first() else {
+            return Err(bad("CRL signature does not verify"));
+        };
+        if index.verifies(self, &issuer.public_key) {
+            return match issuer.crl_sign_allowed {
+                true => Ok(()),
+                false => Err(bad("the CRL issuer's keyUsage lacks cRLSign")),
+            };
+        }
+        let same_ca = |ca: &Issuer<'_>| {
+            names_match(ca.subject, self.issuer)
+                && ca.crl_sign_allowed
+                && index.verifies(self, &ca.public_key)
+        };
+        let delegated = |signer: &Certificate<'_>| self.delegated_to(signer, signers, time, index);
+        if above.iter().any(same_ca) || signers.delegated.iter().any(delegated) {
+            return Ok(());
+        }
+        Err(bad("CRL signature does not verify"))
+    }
+
+    /// Whether `signer` signed this CRL as a delegated CRL signer (RFC
+    /// 5280 §6.3.3 (f): a CRL issuer other than the CA's own key, whose
+    /// certification path ends at the same trust anchor): `signer` bears
+    /// the CRL's issuer name (a direct CRL, so the CA's name, §5.1.2.3),
+    /// was issued and signed by the certificate's issuer or a certificate
+    /// above it on the validated path (the anchor included), is valid at
+    /// `time`, is not revoked ([`Signers::unrevoked`]), asserts cRLSign
+    /// in a keyUsage it must carry (§4.2.1.3), and its key verifies the
+    /// CRL.
     fn delegated_to(
         &self,
         signer: &Certificate<'_>,
-        issuer: &Issuer<'_>,
+        signers: &Signers<'_, '_>,
         time: i64,
         index: &CrlIndex,
     ) -> bool {
-        let issued = names_match(signer.subject, self.issuer)
-            && names_match(signer.issuer, issuer.subject)
+        let fit = names_match(signer.subject, self.issuer)
             && signer.key_usage.is_some()
             && signer.key_usage_allows(KeyUsage::CrlSign)
             && signer.not_before <= time
-            && time <= signer.not_after
-            && algorithm::signature_algorithm(signer.signature_algorithm).is_ok_and(|a| {
-                verify::verify(&issuer.public_key, a, signer.tbs, signer.signature).is_ok()
-            });
-        issued && index.verifies(self, &signer.public_key)
+            && time <= signer.not_after;
+        let issued_at = |at: usize| {
+            signers.path.get(at).is_some_and(|ca| {
+                names_match(signer.issuer, ca.subject)
+                    && algorithm::signature_algorithm(signer.signature_algorithm).is_ok_and(|a| {
+                        verify::verify(&ca.public_key, a, signer.tbs, signer.signature).is_ok()
+                    })
+            })
+        };
+        fit && (0..signers.path.len())
+            .find(|&at| issued_at(at))
+            .and_then(|at| signers.path.get(at..))
+            .is_some_and(|above| (signers.unrevoked)(signer, above))
+            && index.verifies(self, &signer.public_key)
     }
+}
+
+/// The keys that may have signed a CRL about one certificate of a
+/// validated path (RFC 5280 §6.3.3 (f)).
+pub struct Signers<'s, 'a> {
+    /// The certificate's issuer, then each certificate above it on the
+    /// validated path, the trust anchor last: their certification paths
+    /// are the path's own.
+    pub path: &'s [Issuer<'a>],
+    /// Certificates of delegated CRL signers the application gave.
+    pub delegated: &'s [Certificate<'a>],
+    /// Whether a delegated signer, issued by the first of the given
+    /// authorities (the rest are those above it), is not revoked.
+    pub unrevoked: &'s dyn Fn(&Certificate<'_>, &[Issuer<'_>]) -> bool,
 }
 
 /// Reads tbsCertList (RFC 5280 §5.1.2) field by field, in the order of its
@@ -343,6 +411,7 @@ fn parse_tbs<'a>(
         number: None,
         authority_key_id: None,
         scope: Scope::All,
+        point: IssuingPoint::default(),
         entries,
     };
     if let Some(extensions) = seq.optional(tag::context_constructed(0))? {
@@ -403,6 +472,11 @@ fn apply_entry_extension(
     match id {
         oid::CRL_REASON => {
             let code = x509::whole(ext.value, |d| Ok(d.small_enumerated()?))?;
+            if code == REMOVE_FROM_CRL {
+                return Err(unsupported(
+                    "removeFromCRL entries belong to delta CRLs, which are not supported",
+                ));
+            }
             *reason = Some(
                 RevocationReason::from_code(code)
                     .ok_or(CertificateError::BadEncoding("unknown CRL reason code"))?,
@@ -458,7 +532,7 @@ fn apply_crl_extension<'a>(
         }
         oid::DELTA_CRL_INDICATOR => return Err(unsupported("delta CRLs are not supported")),
         oid::ISSUING_DISTRIBUTION_POINT => {
-            crl.scope = x509::whole(ext.value, issuing_distribution_point)?;
+            (crl.scope, crl.point) = x509::whole(ext.value, issuing_distribution_point)?;
         }
         _ if ext.critical => return Err(unsupported("unknown critical CRL extension")),
         _ => {}
@@ -466,22 +540,19 @@ fn apply_crl_extension<'a>(
     Ok(())
 }
 
-/// issuingDistributionPoint (RFC 5280 §5.2.5): the scope flags are
-/// honoured; a distributionPoint name (partitioned CRLs, which need the
-/// certificate's cRLDistributionPoints matched), onlySomeReasons,
-/// indirectCRL and onlyContainsAttributeCerts are refused.
-fn issuing_distribution_point(d: &mut Der<'_>) -> Result<Scope, CertificateError> {
+/// issuingDistributionPoint (RFC 5280 §5.2.5): the distributionPoint
+/// name, the scope flags and onlySomeReasons are honoured; indirectCRL
+/// and onlyContainsAttributeCerts are refused. An extension asserting
+/// nothing (§5.2.5: "MUST NOT consist of only default values") is
+/// refused too.
+fn issuing_distribution_point<'a>(
+    d: &mut Der<'a>,
+) -> Result<(Scope, IssuingPoint<'a>), CertificateError> {
     d.sequence(|idp| {
-        if idp.optional(tag::context_constructed(0))?.is_some() {
-            return Err(unsupported(
-                "CRLs scoped to a distribution point name are not supported",
-            ));
-        }
+        let name = distribution_point::read_point_name(idp)?;
         let user = implicit_default_false(idp, 1)?;
         let ca = implicit_default_false(idp, 2)?;
-        if idp.optional(tag::context_primitive(3))?.is_some() {
-            return Err(unsupported("CRLs partitioned by reasons are not supported"));
-        }
+        let reasons = distribution_point::read_reasons(idp, 3)?;
         if implicit_default_false(idp, 4)? {
             return Err(unsupported("indirect CRLs are not supported"));
         }
@@ -490,14 +561,22 @@ fn issuing_distribution_point(d: &mut Der<'_>) -> Result<Scope, CertificateError
                 "CRLs of attribute certificates are not supported",
             ));
         }
-        match (user, ca) {
-            (false, false) => Ok(Scope::All),
-            (true, false) => Ok(Scope::UserCerts),
-            (false, true) => Ok(Scope::CaCerts),
-            (true, true) => Err(CertificateError::BadEncoding(
-                "issuingDistributionPoint limited to both user and CA certificates",
-            )),
+        let scope = match (user, ca) {
+            (false, false) => Scope::All,
+            (true, false) => Scope::UserCerts,
+            (false, true) => Scope::CaCerts,
+            (true, true) => {
+                return Err(CertificateError::BadEncoding(
+                    "issuingDistributionPoint limited to both user and CA certificates",
+                ))
+            }
+        };
+        if name.is_none() && reasons.is_none() && scope == Scope::All {
+            return Err(CertificateError::BadEncoding(
+                "issuingDistributionPoint with only default values",
+            ));
         }
+        Ok((scope, IssuingPoint { name, reasons }))
     })
 }
 
@@ -770,7 +849,7 @@ mod tests {
     #[test]
     fn unsupported_features_are_refused_by_name() {
         let critical_unknown = ext(&[0x2a, 3], true, &[5, 0]);
-        let cases: [(Vec<u8>, &str); 7] = [
+        let cases: [(Vec<u8>, &str); 6] = [
             (
                 crl(None, Some(&critical_unknown)),
                 "unknown critical CRL extension",
@@ -796,25 +875,13 @@ mod tests {
             ),
             (
                 crl(
-                    None,
-                    Some(&ext(
-                        oid::ISSUING_DISTRIBUTION_POINT,
-                        true,
-                        &[0x30, 4, 0x83, 2, 7, 0x80],
+                    Some(&entry(
+                        &[1],
+                        Some(&ext(oid::CRL_REASON, false, &[0x0a, 1, REMOVE_FROM_CRL])),
                     )),
-                ),
-                "CRLs partitioned by reasons are not supported",
-            ),
-            (
-                crl(
                     None,
-                    Some(&ext(
-                        oid::ISSUING_DISTRIBUTION_POINT,
-                        true,
-                        &[0x30, 2, 0xa0, 0],
-                    )),
                 ),
-                "CRLs scoped to a distribution point name are not supported",
+                "removeFromCRL entries belong to delta CRLs, which are not supported",
             ),
             (
                 crl(
@@ -846,7 +913,12 @@ mod tests {
         let scope = |value: &[u8]| parse(&idp(value)).map(|c| c.scope);
         assert_eq!(scope(&[0x30, 3, 0x81, 1, 0xff]), Ok(Scope::UserCerts));
         assert_eq!(scope(&[0x30, 3, 0x82, 1, 0xff]), Ok(Scope::CaCerts));
-        assert_eq!(scope(&[0x30, 0]), Ok(Scope::All));
+        assert_eq!(
+            scope(&[0x30, 0]),
+            Err(CertificateError::BadEncoding(
+                "issuingDistributionPoint with only default values"
+            ))
+        );
         assert_eq!(
             scope(&[0x30, 3, 0x82, 1, 0x00]),
             Err(CertificateError::BadEncoding(
@@ -861,6 +933,46 @@ mod tests {
         );
         assert!(Scope::CaCerts.covers(true) && !Scope::CaCerts.covers(false));
         assert!(Scope::UserCerts.covers(false) && !Scope::UserCerts.covers(true));
+    }
+
+    #[test]
+    fn the_distribution_point_and_reasons_are_read() {
+        let uri = tlv(0x86, b"http://crl.example/1.crl");
+        let full_name = tlv(0xa0, &uri);
+        let point = tlv(0xa0, &full_name);
+        // onlySomeReasons: keyCompromise and cACompromise (bits 1, 2).
+        let reasons = [0x83, 2, 5, 0x60];
+        let crl_der = crl(
+            None,
+            Some(&ext(
+                oid::ISSUING_DISTRIBUTION_POINT,
+                true,
+                &tlv(tag::SEQUENCE, &[point, reasons.to_vec()].concat()),
+            )),
+        );
+        let parsed = parse(&crl_der).expect("an IDP with a name and reasons");
+        assert_eq!(
+            parsed.point.name,
+            Some(distribution_point::PointName::Full(&uri))
+        );
+        assert_eq!(
+            Some(parsed.point.reasons),
+            distribution_point::read_reasons(&mut Der::new(&reasons), 3).ok()
+        );
+        assert!(parsed.point.reasons.is_some());
+        let empty_full_name = tlv(tag::SEQUENCE, &tlv(0xa0, &tlv(0xa0, &[])));
+        assert_eq!(
+            parse(&crl(
+                None,
+                Some(&ext(
+                    oid::ISSUING_DISTRIBUTION_POINT,
+                    true,
+                    &empty_full_name
+                ))
+            ))
+            .map(|_| ()),
+            Err(CertificateError::BadEncoding("empty fullName"))
+        );
     }
 
     #[test]

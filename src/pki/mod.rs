@@ -10,7 +10,9 @@
 //! - [`profile`]: the mis-issuance rules; [`path`]: path building and
 //!   validation (RFC 5280 §6); [`policy`]: certificate policies along a
 //!   path (RFC 5280 §6.1, RFC 9618).
-//! - [`crl`]: certificate revocation lists (RFC 5280 §5); [`ocsp`]: OCSP
+//! - [`crl`]: certificate revocation lists (RFC 5280 §5), and
+//!   [`distribution_point`]: which certificates and reasons a CRL serves
+//!   (§4.2.1.13, §5.2.5); [`ocsp`]: OCSP
 //!   responses (RFC 6960); [`status`]: what either says about a
 //!   certificate; [`revocation`]: the check of a validated path against
 //!   them.
@@ -24,6 +26,7 @@
 
 pub mod algorithm;
 pub mod crl;
+pub mod distribution_point;
 pub mod keys;
 pub mod name_constraints;
 pub(crate) mod name_match;

@@ -129,6 +129,8 @@ pub const INVALIDITY_DATE: &[u8] = &[0x55, 0x1d, 0x18];
 pub const DELTA_CRL_INDICATOR: &[u8] = &[0x55, 0x1d, 0x1b];
 /// id-ce-issuingDistributionPoint, 2.5.29.28 (RFC 5280 §5.2.5).
 pub const ISSUING_DISTRIBUTION_POINT: &[u8] = &[0x55, 0x1d, 0x1c];
+/// id-ce-cRLDistributionPoints, 2.5.29.31 (RFC 5280 §4.2.1.13).
+pub const CRL_DISTRIBUTION_POINTS: &[u8] = &[0x55, 0x1d, 0x1f];
 /// id-ce-certificateIssuer, 2.5.29.29 (RFC 5280 §5.3.3).
 pub const CERTIFICATE_ISSUER: &[u8] = &[0x55, 0x1d, 0x1d];
 /// id-pkix-ocsp-basic, 1.3.6.1.5.5.7.48.1.1 (RFC 6960 §4.2.1).

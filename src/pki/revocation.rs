@@ -8,7 +8,8 @@
 //! the end entity, stapled in the handshake: [`Revocation::check`] takes
 //! that response as an argument for when the handshake carries one).
 
-use super::crl::{self, Crl, CrlIndex};
+use super::crl::{self, Crl, CrlIndex, Signers};
+use super::distribution_point::Reasons;
 use super::ocsp;
 use super::path::VerifiedPath;
 use super::pem;
@@ -29,6 +30,16 @@ pub enum RevocationPolicy {
     /// [`CertificateError::RevocationStale`] or
     /// [`CertificateError::BadRevocationInfo`]).
     HardFail,
+}
+
+/// Whether a check may believe CRLs signed by delegated CRL signers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Delegation {
+    /// Yes: the path's own certificates.
+    Allowed,
+    /// No: a delegated signer's own certificate, so that checking it
+    /// cannot need another signer.
+    None,
 }
 
 /// The texts that say why a source is not current.
@@ -53,8 +64,10 @@ const OCSP_FRESHNESS: Freshness = Freshness {
     open: "OCSP response without nextUpdate",
 };
 
-/// A source's verified answer with the period it holds for.
-type Dated = (Answer, i64, Option<i64>);
+/// A source's verified answer, the revocation reasons it answers for
+/// (every reason but for a CRL partitioned by reasons, RFC 5280 §5.2.5)
+/// and the period it holds for.
+type Dated = (Answer, Reasons, i64, Option<i64>);
 
 /// The revocation sources and policy a verifier applies after path
 /// validation. Each CRL and OCSP response is checked to parse when added,
@@ -186,38 +199,50 @@ impl Revocation {
             .iter()
             .map(|der| Certificate::parse(der))
             .collect::<Result<Vec<_>, _>>()?;
-        let bare_anchor = match path.anchor.certificate() {
-            Some(_) => None,
-            None => Some(Issuer::anchor(&path.anchor)?),
-        };
+        // Each certificate's issuer, then the certificates above it, the
+        // anchor last: a bare anchor is no certificate of the chain.
+        let mut authorities = certs
+            .iter()
+            .skip(1)
+            .map(Issuer::certificate)
+            .collect::<Result<Vec<_>, _>>()?;
+        if path.anchor.certificate().is_none() {
+            authorities.push(Issuer::anchor(&path.anchor)?);
+        }
         let mut stapled = stapled_ocsp;
         for (i, cert) in certs.iter().enumerate() {
-            let issuer = match certs.get(i + 1) {
-                Some(next) => Issuer::certificate(next)?,
-                None => match &bare_anchor {
-                    Some(anchor) => anchor.clone(),
-                    // The anchor's own certificate: trusted, not checked.
-                    None => break,
-                },
+            // The anchor's own certificate: trusted, not checked.
+            let Some(above) = authorities.get(i..).filter(|a| !a.is_empty()) else {
+                break;
             };
-            self.check_one(cert, &issuer, time, stapled.take())?;
+            self.check_one(cert, above, time, stapled.take(), Delegation::Allowed)?;
         }
         Ok(())
     }
 
-    /// RFC 5280 §6.3.3 and RFC 6960 §3.2 for one certificate: every
+    /// RFC 5280 §6.3.3 and RFC 6960 §3.2 for one certificate, whose
+    /// issuer is `above[0]` and the certificates above it the rest: every
     /// source that covers it is weighed; revoked wins, then good; else
     /// the policy decides, with the first reason a source was unusable.
+    /// The delegated CRL signers count under [`Delegation::Allowed`]; a
+    /// signer's own certificate is checked without them, so the check
+    /// ends.
     fn check_one(
         &self,
         cert: &Certificate<'_>,
-        issuer: &Issuer<'_>,
+        above: &[Issuer<'_>],
         time: i64,
         stapled: Option<&[u8]>,
+        delegation: Delegation,
     ) -> Result<(), CertificateError> {
+        let Some(issuer) = above.first() else {
+            return Err(CertificateError::UnknownIssuer);
+        };
         let mut verdict = Verdict::default();
         if let Some(der) = stapled {
-            verdict.good = check_stapled(der, cert, issuer, time, self.grace)?;
+            if check_stapled(der, cert, issuer, time, self.grace)? {
+                verdict.covered = Reasons::ALL;
+            }
         }
         for der in &self.ocsp_responses {
             verdict.weigh(
@@ -227,25 +252,48 @@ impl Revocation {
                 self.grace,
             )?;
         }
-        let signers: Vec<Certificate<'_>> = self
-            .crl_signers
-            .iter()
-            .filter_map(|der| Certificate::parse(der).ok())
-            .collect();
+        let delegated: Vec<Certificate<'_>> = match delegation {
+            Delegation::Allowed => self
+                .crl_signers
+                .iter()
+                .filter_map(|der| Certificate::parse(der).ok())
+                .collect(),
+            Delegation::None => Vec::new(),
+        };
+        // A delegated CRL signer is checked against the same sources: one
+        // they list as revoked signs nothing. One they say nothing about
+        // is believed whatever the policy, since its CA's only CRL may be
+        // the one it signs.
+        let unrevoked = |signer: &Certificate<'_>, its: &[Issuer<'_>]| {
+            !matches!(
+                self.check_one(signer, its, time, None, Delegation::None),
+                Err(CertificateError::Revoked(_))
+            )
+        };
+        let signers = Signers {
+            path: above,
+            delegated: &delegated,
+            unrevoked: &unrevoked,
+        };
         for (der, index) in &self.crls {
             let answer = Crl::reparse(der).and_then(|crl| {
-                let answer = crl.answer_for(cert, issuer, &signers, time, index)?;
-                Ok(answer.map(|a| (a, crl.this_update, crl.next_update)))
+                let answer = crl.answer_for(cert, &signers, time, index)?;
+                Ok(answer.map(|(a, reasons)| (a, reasons, crl.this_update, crl.next_update)))
             });
             verdict.weigh(answer, &CRL_FRESHNESS, time, self.grace)?;
         }
-        match (verdict.good, self.policy) {
-            (true, _) | (false, RevocationPolicy::SoftFail) => Ok(()),
-            (false, RevocationPolicy::HardFail) => {
+        match (verdict.covered, self.policy) {
+            (covered, _) if covered.is_all() => Ok(()),
+            (_, RevocationPolicy::SoftFail) => Ok(()),
+            (covered, RevocationPolicy::HardFail) => {
                 Err(verdict
                     .problem
                     .unwrap_or(CertificateError::RevocationUnknown(
-                        "no CRL or OCSP response covers the certificate",
+                        if covered == Reasons::NONE {
+                            "no CRL or OCSP response covers the certificate"
+                        } else {
+                            "the CRLs at hand do not answer for every revocation reason"
+                        },
                     )))
             }
         }
@@ -262,7 +310,7 @@ fn ocsp_answer(
 ) -> Result<Option<Dated>, CertificateError> {
     ocsp::Response::parse(der)
         .and_then(|r| r.answer_for(cert, issuer, time))
-        .map(|single| single.map(|s| (s.status, s.this_update, s.next_update)))
+        .map(|single| single.map(|s| (s.status, Reasons::ALL, s.this_update, s.next_update)))
 }
 
 /// A response the server stapled for its end entity (RFC 6066 §8, RFC
@@ -288,7 +336,7 @@ fn check_stapled(
         grace,
     )?;
     match verdict.problem {
-        None if verdict.good => Ok(true),
+        None if verdict.covered.is_all() => Ok(true),
         None => Err(CertificateError::BadRevocationInfo(
             "the stapled OCSP response is about another certificate",
         )),
@@ -323,8 +371,10 @@ fn der_or_pem(bytes: &[u8], label: &str) -> Result<Vec<Vec<u8>>, LoadError> {
 /// The sources' answers about one certificate so far.
 #[derive(Default)]
 struct Verdict {
-    /// Some source gave a fresh, verified `good`.
-    good: bool,
+    /// The revocation reasons for which fresh, verified sources said
+    /// `good` (RFC 5280 §6.3.3's reasons_mask): the certificate is good
+    /// once they are all of them.
+    covered: Reasons,
     /// The first reason a covering source could not be used.
     problem: Option<CertificateError>,
 }
@@ -341,7 +391,7 @@ impl Verdict {
         time: i64,
         grace: u64,
     ) -> Result<(), CertificateError> {
-        let (answer, this_update, next_update) = match outcome {
+        let (answer, reasons, this_update, next_update) = match outcome {
             Ok(Some(dated)) => dated,
             Ok(None) => return Ok(()),
             Err(e) => {
@@ -360,7 +410,7 @@ impl Verdict {
             return Ok(());
         }
         match answer {
-            Answer::Good => self.good = true,
+            Answer::Good => self.covered = self.covered.or(reasons),
             Answer::Revoked(reason) => return Err(CertificateError::Revoked(reason)),
             Answer::Unknown => {
                 self.problem
@@ -425,7 +475,12 @@ mod tests {
         let mut verdict = Verdict::default();
         let hold = Answer::Revoked(RevocationReason::CertificateHold);
         assert_eq!(
-            verdict.weigh(Ok(Some((hold, 0, Some(10)))), &CRL_FRESHNESS, 20, 0),
+            verdict.weigh(
+                Ok(Some((hold, Reasons::ALL, 0, Some(10)))),
+                &CRL_FRESHNESS,
+                20,
+                0
+            ),
             Ok(())
         );
         assert_eq!(
@@ -434,7 +489,12 @@ mod tests {
         );
         let compromise = Answer::Revoked(RevocationReason::KeyCompromise);
         assert_eq!(
-            verdict.weigh(Ok(Some((compromise, 0, Some(10)))), &CRL_FRESHNESS, 20, 0),
+            verdict.weigh(
+                Ok(Some((compromise, Reasons::ALL, 0, Some(10)))),
+                &CRL_FRESHNESS,
+                20,
+                0
+            ),
             Err(CertificateError::Revoked(RevocationReason::KeyCompromise))
         );
     }

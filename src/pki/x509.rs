@@ -8,6 +8,7 @@
 //! [`super::path`].
 
 use super::algorithm;
+use super::distribution_point;
 use super::name_match::names_match;
 use super::names;
 use super::oid;
@@ -193,6 +194,9 @@ pub struct Certificate<'a> {
     pub policy_constraints: Option<PolicyConstraints>,
     /// inhibitAnyPolicy: its SkipCerts, if present.
     pub inhibit_any_policy: Option<u64>,
+    /// cRLDistributionPoints: the contents of its SEQUENCE OF
+    /// DistributionPoint, each checked at parse time.
+    pub crl_distribution_points: Option<&'a [u8]>,
 }
 
 impl<'a> Certificate<'a> {
@@ -335,6 +339,7 @@ fn parse_tbs<'a>(
         policy_mappings: None,
         policy_constraints: None,
         inhibit_any_policy: None,
+        crl_distribution_points: None,
     };
     if let Some(extensions) = seq.optional(tag::context_constructed(3))? {
         read_extensions(&mut cert, extensions)?;
@@ -508,6 +513,12 @@ fn apply_extension<'a>(
         }
         oid::INHIBIT_ANY_POLICY => {
             cert.inhibit_any_policy = Some(whole(ext.value, policy::read_inhibit_any_policy)?);
+        }
+        oid::CRL_DISTRIBUTION_POINTS => {
+            cert.crl_distribution_points = Some(whole(
+                ext.value,
+                distribution_point::read_crl_distribution_points,
+            )?);
         }
         _ if critical => return Err(CertificateError::UnsupportedCriticalExtension("")),
         _ => {}
