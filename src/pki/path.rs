@@ -307,7 +307,7 @@ fn check_purpose(
     profile: Profile,
     required: &[KeyUsage],
 ) -> Result<(), CertificateError> {
-    if !ee.extended_key_usage_allows(purpose.oid(), profile == Profile::Rfc5280)? {
+    if !ee.extended_key_usage_allows(purpose.oid(), profile != Profile::WebPki)? {
         return Err(CertificateError::InvalidPurpose);
     }
     if purpose == Purpose::ServerAuth
@@ -711,7 +711,7 @@ impl<'s, 'a> Search<'s, 'a> {
     /// for the path (§4.2.1.12: it is for the certified key's own use).
     fn check_ca_purpose(&self, ca: &Certificate<'_>) -> Result<(), CertificateError> {
         let purpose = self.validation.purpose.oid();
-        if self.validation.profile == Profile::Rfc5280
+        if self.validation.profile != Profile::WebPki
             || ca.extended_key_usage_allows(purpose, false)?
         {
             Ok(())

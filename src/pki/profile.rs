@@ -20,6 +20,13 @@ pub enum Profile {
     /// RFC 5280 as written: its path validation (§6.1) and the MUSTs of
     /// its certificate profile (§4).
     Rfc5280,
+    /// RFC 5280's path validation alone (§6.1), to whose outcome §6 asks
+    /// implementations to be functionally equivalent: what §4 asks of a
+    /// CA issuing a certificate (the criticality of basicConstraints and
+    /// policyConstraints, key identifiers, serial numbers, …) is not
+    /// checked, as OpenSSL, BoringSSL and NSS leave it unchecked and as
+    /// NIST's PKITS expects. For PKIs whose CAs predate those rules.
+    Rfc5280Path,
     /// RFC 5280 plus the CA/Browser Forum Baseline Requirements for TLS
     /// server and client certificates, as browsers apply them; what the
     /// TLS verifiers use.
@@ -32,6 +39,7 @@ impl Profile {
     pub fn name(self) -> &'static str {
         match self {
             Self::Rfc5280 => "rfc5280",
+            Self::Rfc5280Path => "rfc5280-path",
             Self::WebPki => "webpki",
         }
     }
@@ -40,22 +48,22 @@ impl Profile {
 impl core::str::FromStr for Profile {
     type Err = UnknownProfile;
 
-    /// `rfc5280` or `webpki`.
+    /// `rfc5280`, `rfc5280-path` or `webpki`.
     fn from_str(name: &str) -> Result<Self, UnknownProfile> {
-        [Self::Rfc5280, Self::WebPki]
+        [Self::Rfc5280, Self::Rfc5280Path, Self::WebPki]
             .into_iter()
             .find(|p| p.name() == name)
             .ok_or(UnknownProfile)
     }
 }
 
-/// A profile name other than `rfc5280` and `webpki`.
+/// A profile name other than `rfc5280`, `rfc5280-path` and `webpki`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnknownProfile;
 
 impl core::fmt::Display for UnknownProfile {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("unknown profile (expected rfc5280 or webpki)")
+        f.write_str("unknown profile (expected rfc5280, rfc5280-path or webpki)")
     }
 }
 
@@ -145,6 +153,9 @@ fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), Certific
 
 /// Rules for an end-entity certificate.
 pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
+    if profile == Profile::Rfc5280Path {
+        return Ok(());
+    }
     check_serial(cert)?;
     check_common(cert, profile)?;
     if profile == Profile::WebPki {
@@ -201,6 +212,9 @@ pub fn check_intermediate(
     cert: &Certificate<'_>,
     profile: Profile,
 ) -> Result<(), CertificateError> {
+    if profile == Profile::Rfc5280Path {
+        return Ok(());
+    }
     check_serial(cert)?;
     check_ca(cert, profile)
 }
@@ -226,10 +240,11 @@ fn check_ca(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateE
 
 /// Rules for a certificate held as a trust anchor, checked when a path
 /// reaches it. RFC 5280 §6.1.1 (d) takes only a name and a key from an
-/// anchor; both profiles ask more of a certificate trusted to issue (its
+/// anchor; every profile asks more of a certificate trusted to issue (its
 /// key is judged when it is read, [`super::algorithm::public_key`], and so
-/// are unknown critical extensions): that it is a CA (§4.2.1.9), the
-/// MUSTs of §4 that bind every CA certificate but the serial number's
+/// are unknown critical extensions): that it is a CA (§4.2.1.9). The
+/// rfc5280 and webpki profiles add the MUSTs of §4 that bind every CA
+/// certificate but the serial number's
 /// ([`check_ca`]: critical basicConstraints, a subjectKeyIdentifier, …;
 /// [`check_serial`] says why), and a root's authorityKeyIdentifier, if
 /// any, naming its own key (§4.2.1.1). The webpki profile adds the
@@ -240,6 +255,9 @@ fn check_ca(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateE
 pub fn check_anchor(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
     if !cert.is_ca() {
         return Err(CertificateError::IssuerNotCa);
+    }
+    if profile == Profile::Rfc5280Path {
+        return Ok(());
     }
     check_ca(cert, profile)?;
     let root = cert.is_self_issued();

@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const SYNOPSIS: &str = "verify --roots FILE --chain FILE [--untrusted FILE] \
     [--name DNS_OR_IP] [--time UNIX_SECONDS] [--purpose server|client] \
-    [--profile rfc5280|webpki] [--policy OIDS] \
+    [--profile rfc5280|rfc5280-path|webpki] [--policy OIDS] \
     [--explicit-policy] [--inhibit-policy-mapping] [--inhibit-any-policy] \
     [--key-usage LIST] [--max-path-length N] \
     [--crl FILE]... [--crl-signer FILE]... [--ocsp FILE]... [--revocation soft|hard]";
@@ -39,8 +39,8 @@ pub const OPTIONS: &[OptionSpec] = &[
     ),
     value(
         "profile",
-        "rfc5280|webpki",
-        "the rules applied: RFC 5280 alone, or with the CA/Browser Forum baseline requirements (default: webpki)",
+        "rfc5280|rfc5280-path|webpki",
+        "the rules applied: RFC 5280 alone; its path validation alone, without the rules for issuing CAs; or RFC 5280 with the CA/Browser Forum baseline requirements (default: webpki)",
     ),
     value(
         "policy",
