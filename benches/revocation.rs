@@ -63,7 +63,7 @@ fn vector(name: &str) -> String {
 
 /// A v2 CRL by the intermediate (its subject as issuer) listing `n`
 /// serials 0x0100000000..: five octets each, none the leaf's; and
-/// `also`, when given.
+/// `also`, when given. It carries the cRLNumber every CRL must.
 fn crl(n: u32, issuer: &[u8], also: Option<&[u8]>) -> Vec<u8> {
     let entry = |serial: &[u8]| tlv(0x30, &[tlv(0x02, serial), THIS_UPDATE.to_vec()].concat());
     let mut entries = Vec::new();
@@ -79,6 +79,13 @@ fn crl(n: u32, issuer: &[u8], also: Option<&[u8]>) -> Vec<u8> {
     tbs.extend_from_slice(THIS_UPDATE);
     tbs.extend_from_slice(NEXT_UPDATE);
     tbs.extend(tlv(0x30, &entries));
+    // crlExtensions [0]: cRLNumber 1 (2.5.29.20), which RFC 5280 §5.2.3
+    // requires of every CRL.
+    let crl_number = tlv(
+        0x30,
+        &[tlv(0x06, &[0x55, 0x1d, 0x14]), tlv(0x04, &tlv(0x02, &[1]))].concat(),
+    );
+    tbs.extend(tlv(0xa0, &tlv(0x30, &crl_number)));
     let tbs = tlv(0x30, &tbs);
     let key = private_key_from_pem(&vector("p256-int.key")).expect("intermediate key");
     let signature = key
