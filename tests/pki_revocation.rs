@@ -392,33 +392,16 @@ fn debug_counts_the_sources() {
     );
 }
 
-/// A CA that shards its CRLs by distribution point (`vectors/pki/crl-shards`,
-/// made by OpenSSL): each shard's issuingDistributionPoint names the URL
-/// its certificates' cRLDistributionPoints carry (RFC 5280 §6.3.3
-/// (b)(2)(i)). A shard answers for its own certificates only, so under
-/// hard-fail the other shard leaves a certificate unknown.
+/// A CA that shards its CRLs by distribution point (made by OpenSSL):
+/// each shard's issuingDistributionPoint names the URL its certificates'
+/// cRLDistributionPoints carry (RFC 5280 §6.3.3 (b)(2)(i)). A shard
+/// answers for its own certificates only, so under hard-fail the other
+/// shard leaves a certificate unknown.
 #[test]
 fn a_crl_shard_answers_for_the_certificates_that_name_it() {
-    let shards = |file: &str| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("vectors/pki/crl-shards")
-            .join(file)
-    };
-    let verdict = |chain_file: &str, crls: &[&str]| {
-        let mut revocation = Revocation::new(HardFail);
-        for file in crls.iter().chain(&["root.crl.pem"]) {
-            let bytes = std::fs::read(shards(file)).expect("a CRL");
-            assert_eq!(revocation.add_crls(&bytes), Ok(1), "{file}");
-        }
-        let roots = Arc::new(RootStore::from_pem_file(shards("root.pem")).expect("root"));
-        let verifier = WebPkiServerVerifier::new(roots).with_revocation(revocation);
-        let text = std::fs::read_to_string(shards(chain_file)).expect("a chain");
-        let chain = certificates_from_pem(&text).expect("PEM");
-        let intermediates: Vec<&[u8]> = chain.iter().skip(1).map(Vec::as_slice).collect();
-        let name = ServerName::parse("shards.test").expect("a name");
-        verifier
-            .verify_server_cert(&chain[0], &intermediates, &name, NOW)
-            .map(|_| ())
+    let verdict = |chain_file: &str, shards: &[&str]| {
+        let crls: Vec<&str> = shards.iter().copied().chain([ROOT_CRL]).collect();
+        server_verdict(chain_file, revocation(&crls, &[], HardFail))
     };
     let unknown = Err(Error::InvalidCertificate(RevocationUnknown(
         "no CRL or OCSP response covers the certificate",
@@ -426,10 +409,11 @@ fn a_crl_shard_answers_for_the_certificates_that_name_it() {
     let revoked = Err(Error::InvalidCertificate(Revoked(
         RevocationReason::KeyCompromise,
     )));
-    assert_eq!(verdict("b-chain.pem", &["b.crl.pem"]), Ok(()));
-    assert_eq!(verdict("b-chain.pem", &["a.crl.pem"]), unknown);
-    assert_eq!(verdict("a-chain.pem", &["a.crl.pem"]), revoked);
-    assert_eq!(verdict("a-chain.pem", &["b.crl.pem"]), unknown);
-    assert_eq!(verdict("a-chain.pem", &["b.crl.pem", "a.crl.pem"]), revoked);
-    assert_eq!(verdict("b-chain.pem", &["a.crl.pem", "b.crl.pem"]), Ok(()));
+    let (a, b) = ("int-shard-a.crl.pem", "int-shard-b.crl.pem");
+    assert_eq!(verdict("shard-b-chain.pem", &[b]), Ok(()));
+    assert_eq!(verdict("shard-b-chain.pem", &[a]), unknown);
+    assert_eq!(verdict("shard-a-chain.pem", &[a]), revoked);
+    assert_eq!(verdict("shard-a-chain.pem", &[b]), unknown);
+    assert_eq!(verdict("shard-a-chain.pem", &[b, a]), revoked);
+    assert_eq!(verdict("shard-b-chain.pem", &[a, b]), Ok(()));
 }

@@ -5,7 +5,12 @@
 #   sh vectors/pki/revocation/make.sh
 #
 # root -> int -> good, revoked (keyCompromise) and the responders;
-# root -> int2 (revoked by root, cACompromise) -> under-int2.
+# root -> int2 (revoked by root, cACompromise) -> under-int2;
+# root -> int -> shard-a (cRLDistributionPoints http://crl.test/a.crl,
+# revoked for keyCompromise) and shard-b (http://crl.test/b.crl), whose
+# CRLs int shards by distribution point, as a CA splitting its
+# revocations over several CRLs publishes them (Let's Encrypt's CRL
+# shards are of this shape).
 # Output (committed): *.pem certificates and chains, *.crl.pem / *.crl.der
 # CRLs, *.ocsp.der OCSP responses (the keys are deleted). tests/pki_revocation.rs says what each
 # yields. Certificates run from 2025-01-01 to 2100-01-01 and CRLs carry
@@ -55,6 +60,18 @@ authorityKeyIdentifier = keyid:always
 issuingDistributionPoint = critical, @idp_ca_only
 [ idp_ca_only ]
 onlyCA = TRUE
+[ shard_a ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical, @idp_a
+[ idp_a ]
+fullname = URI:http://crl.test/a.crl
+onlyuser = TRUE
+[ shard_b ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical, @idp_b
+[ idp_b ]
+fullname = URI:http://crl.test/b.crl
+onlyuser = TRUE
 EOF
     echo "$WORK/$1.cnf"
 }
@@ -76,6 +93,22 @@ extendedKeyUsage = serverAuth,clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:revocation.test
+[ leaf_shard_a ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:revocation.test
+crlDistributionPoints = URI:http://crl.test/a.crl
+[ leaf_shard_b ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:revocation.test
+crlDistributionPoints = URI:http://crl.test/b.crl
 [ responder ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -141,6 +174,10 @@ issue int2 "/CN=revocation int2" root int root
 issue good "/CN=revocation.test" int leaf int
 issue revoked "/CN=revocation.test" int leaf int
 issue under-int2 "/CN=revocation.test" int2 leaf int2
+# Each shard's certificates in an index of their own, so each shard's
+# CRL lists only its own revocations.
+issue shard-a "/CN=revocation.test" int leaf_shard_a shard-a
+issue shard-b "/CN=revocation.test" int leaf_shard_b shard-b
 issue responder "/CN=revocation responder" int responder int
 issue responder-no-eku "/CN=revocation responder without EKU" int responder_no_eku int
 # A CA named like int with another key: its CRLs do not verify with int's.
@@ -153,11 +190,15 @@ issue crl-signer-no-crl-sign "/CN=revocation int" int crl_signer_no_crl_sign int
 cat good.pem int.pem >good-chain.pem
 cat revoked.pem int.pem >revoked-chain.pem
 cat under-int2.pem int2.pem >under-int2-chain.pem
+cat shard-a.pem int.pem >shard-a-chain.pem
+cat shard-b.pem int.pem >shard-b-chain.pem
 
 openssl ca -config "$(ca int)" -cert int.pem -keyfile int.key -revoke revoked.pem \
     -crl_reason keyCompromise 2>/dev/null
 openssl ca -config "$(ca root)" -cert root.pem -keyfile root.key -revoke int2.pem \
     -crl_reason CACompromise 2>/dev/null
+openssl ca -config "$(ca shard-a)" -cert int.pem -keyfile int.key -revoke shard-a.pem \
+    -crl_reason keyCompromise 2>/dev/null
 # The impostor's index lists revoked.pem too (it cannot sign for int).
 cp "$WORK/int.index" "$WORK/other.index"
 
@@ -174,6 +215,10 @@ gencrl int-ca-only.crl.pem int int $CRL_NEXT -crlexts crl_ca_only
 # int's CRL signed by its delegated signers instead of int's key.
 gencrl int-delegated.crl.pem crl-signer int $CRL_NEXT
 gencrl int-delegated-no-crl-sign.crl.pem crl-signer-no-crl-sign int $CRL_NEXT
+# int's two shards: issuingDistributionPoint (critical) names the
+# shard's URL and onlyContainsUserCerts.
+gencrl int-shard-a.crl.pem int shard-a $CRL_NEXT -crlexts shard_a
+gencrl int-shard-b.crl.pem int shard-b $CRL_NEXT -crlexts shard_b
 
 # OCSP responses: good (SHA-1 CertID, the default) and good with a
 # SHA-256 CertID, revoked, unknown (int's responder knows nothing in
