@@ -97,6 +97,26 @@ pub fn encode(tag: u8, contents: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The items of a list's contents `value` (a SEQUENCE OF or SET OF, say),
+/// each read from the cursor by `read`, which takes one item. An error is
+/// the last item: the list is not read past it.
+pub fn items<'a, T, E>(
+    value: &'a [u8],
+    mut read: impl FnMut(&mut Der<'a>) -> Result<T, E> + 'a,
+) -> impl Iterator<Item = Result<T, E>> + 'a {
+    let mut list = Der::new(value);
+    core::iter::from_fn(move || {
+        if list.is_empty() {
+            return None;
+        }
+        let item = read(&mut list);
+        if item.is_err() {
+            list = Der::new(&[]);
+        }
+        Some(item)
+    })
+}
+
 /// A cursor over DER bytes. Every accessor checks the DER rules for the
 /// type it reads and fails with [`DerError`].
 #[derive(Clone, Debug)]

@@ -183,17 +183,7 @@ pub fn read_crl_distribution_points<'a>(d: &mut Der<'a>) -> Result<&'a [u8], Cer
 pub fn distribution_points(
     value: &[u8],
 ) -> impl Iterator<Item = Result<DistributionPoint<'_>, CertificateError>> {
-    let mut list = Der::new(value);
-    core::iter::from_fn(move || {
-        if list.is_empty() {
-            return None;
-        }
-        let point = list.sequence(read_distribution_point);
-        if point.is_err() {
-            list = Der::new(&[]);
-        }
-        Some(point)
-    })
+    der::items(value, |list| list.sequence(read_distribution_point))
 }
 
 fn read_distribution_point<'a>(d: &mut Der<'a>) -> Result<DistributionPoint<'a>, CertificateError> {

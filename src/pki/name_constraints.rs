@@ -19,7 +19,7 @@
 
 use super::names::{self, check_dns_syntax, check_name, DnsForm, GeneralName};
 use super::oid;
-use crate::der::{tag, Der};
+use crate::der::{self, tag, Der};
 use crate::error::CertificateError;
 
 /// The most (name, constraint subtree) comparisons one validation may
@@ -145,12 +145,8 @@ fn check_domain(constraint: &[u8]) -> Result<(), CertificateError> {
 fn subtree_bases(
     subtrees: &[u8],
 ) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
-    let mut der = Der::new(subtrees);
-    core::iter::from_fn(move || {
-        if der.is_empty() {
-            return None;
-        }
-        let item = der.sequence(|subtree| {
+    der::items(subtrees, |list| {
+        list.sequence(|subtree| {
             let base = GeneralName::from_element(subtree.element()?)?;
             if !subtree.is_empty() {
                 return Err(CertificateError::MisIssued(
@@ -158,11 +154,7 @@ fn subtree_bases(
                 ));
             }
             Ok(base)
-        });
-        if item.is_err() {
-            der = Der::new(&[]);
-        }
-        Some(item)
+        })
     })
 }
 

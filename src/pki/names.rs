@@ -3,7 +3,7 @@
 //! matching and the public-suffix rule for wildcards. Name constraints
 //! are in [`super::name_constraints`].
 
-use crate::der::{tag, Der, Element};
+use crate::der::{self, tag, Der, Element};
 use crate::error::Error;
 use crate::error::{CertificateError, IllegalParameterReason, InvalidRequestReason};
 use psl::Psl;
@@ -292,20 +292,7 @@ pub fn check_general_name(e: Element<'_>) -> Result<(), CertificateError> {
 pub(crate) fn general_names(
     value: &[u8],
 ) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
-    let mut der = Der::new(value);
-    core::iter::from_fn(move || {
-        if der.is_empty() {
-            return None;
-        }
-        let item = der
-            .element()
-            .map_err(CertificateError::from)
-            .and_then(GeneralName::from_element);
-        if item.is_err() {
-            der = Der::new(&[]);
-        }
-        Some(item)
-    })
+    der::items(value, |names| GeneralName::from_element(names.element()?))
 }
 
 /// Checks the contents of a subjectAltName: at least one entry, every

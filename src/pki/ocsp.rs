@@ -19,7 +19,7 @@ use super::time;
 use super::x509::{self, Certificate, Extension};
 use crate::crypto::hash::HashAlgorithm;
 use crate::crypto::verify;
-use crate::der::{tag, Der};
+use crate::der::{self, tag, Der};
 use crate::error::{CertificateError, RevocationReason};
 
 /// The most SingleResponses one response may carry: a bound on the work
@@ -145,13 +145,7 @@ impl<'a> Response<'a> {
 
     /// The SingleResponses, in order.
     pub fn single_responses(&self) -> impl Iterator<Item = SingleResponse<'a>> + 'a {
-        let mut list = Der::new(self.responses);
-        core::iter::from_fn(move || {
-            if list.is_empty() {
-                return None;
-            }
-            list.sequence(read_single_response).ok()
-        })
+        der::items(self.responses, |list| list.sequence(read_single_response)).map_while(Result::ok)
     }
 
     /// What this response says about `cert`, issued by `issuer`: `None`

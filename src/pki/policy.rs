@@ -22,7 +22,7 @@
 //! [`MAX_POLICY_GRAPH_WORK`].
 
 use super::oid;
-use crate::der::{tag, Der};
+use crate::der::{self, tag, Der};
 use crate::error::CertificateError;
 
 /// The most policy-graph steps (nodes made, parents linked, sets compared)
@@ -107,12 +107,8 @@ pub fn read_certificate_policies<'a>(d: &mut Der<'a>) -> Result<&'a [u8], Certif
 /// certificatePolicies; qualifiers are checked for shape and skipped (they
 /// inform the user and play no part in validation, RFC 5280 §4.2.1.4).
 fn policy_ids(value: &[u8]) -> impl Iterator<Item = Result<&[u8], CertificateError>> {
-    let mut list = Der::new(value);
-    core::iter::from_fn(move || {
-        if list.is_empty() {
-            return None;
-        }
-        Some(list.sequence(|info| -> Result<_, CertificateError> {
+    der::items(value, |list| {
+        list.sequence(|info| -> Result<_, CertificateError> {
             let id = info.oid()?;
             if let Some(qualifiers) = info.optional(tag::SEQUENCE)? {
                 if qualifiers.is_empty() {
@@ -128,7 +124,7 @@ fn policy_ids(value: &[u8]) -> impl Iterator<Item = Result<&[u8], CertificateErr
                 }
             }
             Ok(id)
-        }))
+        })
     })
 }
 
@@ -160,12 +156,8 @@ pub fn read_policy_mappings<'a>(d: &mut Der<'a>) -> Result<&'a [u8], Certificate
 /// Each (issuerDomainPolicy, subjectDomainPolicy) of policyMappings'
 /// contents.
 fn mappings(value: &[u8]) -> impl Iterator<Item = Result<(&[u8], &[u8]), CertificateError>> {
-    let mut list = Der::new(value);
-    core::iter::from_fn(move || {
-        if list.is_empty() {
-            return None;
-        }
-        Some(list.sequence(|m| -> Result<_, CertificateError> { Ok((m.oid()?, m.oid()?)) }))
+    der::items(value, |list| {
+        list.sequence(|m| -> Result<_, CertificateError> { Ok((m.oid()?, m.oid()?)) })
     })
 }
 
