@@ -73,10 +73,19 @@ impl<'a> ConstrainedNames<'a> {
     }
 }
 
-/// Whether a common name looks like a host name: a dot, and only the
-/// characters of (possibly wildcard or underscored) host names.
+/// Whether a common name looks like a host name: a dot, only the
+/// characters of (possibly wildcard or underscored) host names, and a
+/// last label that is not all digits. A top-level domain is alphabetic
+/// (RFC 1123 §2.1, RFC 3696 §2), so `192.0.2.1` is an IPv4 address in
+/// text, which no client takes for a host name to match against DNS
+/// constraints.
 fn looks_like_host(cn: &[u8]) -> bool {
+    let numeric_tld = cn
+        .rsplit(|&b| b == b'.')
+        .next()
+        .is_some_and(|tld| tld.iter().all(u8::is_ascii_digit));
     cn.contains(&b'.')
+        && !numeric_tld
         && cn
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*'))
@@ -774,6 +783,21 @@ mod tests {
             Ok(())
         );
         assert_eq!(check(&subject("localhost", None), &[], true, &nc), Ok(()));
+        // An IPv4 address in text is no host name: its IP SAN is what the
+        // constraints see (BetterTLS's name-constraint cases).
+        assert_eq!(
+            check(
+                &subject("127.0.0.1", None),
+                &[(0x87, &[127, 0, 0, 1])],
+                true,
+                &nc
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(&subject("www.other.test1", None), &[], true, &nc),
+            Err(CertificateError::NameConstraintsViolated)
+        );
     }
 
     #[test]
