@@ -9,13 +9,14 @@
 //! The names of a certificate are its subjectAltName entries, its subject
 //! (a directoryName, §6.1.3 (b)), the emailAddress attributes of its
 //! subject (rfc822Names, §4.2.1.10) and, in an end entity without a
-//! dNSName in its subjectAltName, a subject common name that looks like a
-//! host name (a dNSName). RFC 5280 and the baseline requirements are
-//! silent on the common name; ferrotls never matches it, but clients that
-//! fall back to it do so exactly when no dNSName is present, so that is
-//! when it must be constrained. This is OpenSSL's rule; mozilla::pkix only
-//! looks at the common name when there is no subjectAltName at all, and
-//! rustls-webpki never does.
+//! subjectAltName, a subject common name that looks like a host name (a
+//! dNSName). RFC 5280 and the baseline requirements are silent on the
+//! common name, and ferrotls never matches it (RFC 9525 leaves
+//! common names out); an end entity that names nothing else is the one a
+//! client could only know by its common name, so that is when it is
+//! constrained. This is mozilla::pkix's rule, and BetterTLS's cases take
+//! it; OpenSSL also constrains it beside a subjectAltName without a
+//! dNSName, and rustls-webpki never does.
 
 use super::names::{self, check_dns_syntax, check_name, DnsForm, GeneralName};
 use super::oid;
@@ -42,7 +43,7 @@ pub struct ConstrainedNames<'a> {
     /// The subjectAltName contents, if any.
     pub subject_alt_name: Option<&'a [u8]>,
     /// Whether this is the end entity, whose common name counts as a
-    /// dNSName when it looks like a host name and no dNSName is in the
+    /// dNSName when it looks like a host name and there is no
     /// subjectAltName.
     pub end_entity: bool,
 }
@@ -56,8 +57,7 @@ impl<'a> ConstrainedNames<'a> {
                 out.push(name?);
             }
         }
-        let common_name_counts =
-            self.end_entity && !out.iter().any(|n| matches!(n, GeneralName::Dns(_)));
+        let common_name_counts = self.end_entity && self.subject_alt_name.is_none();
         if !Der::whole(self.subject, tag::SEQUENCE)?.is_empty() {
             out.push(GeneralName::Directory(self.subject));
         }
@@ -761,16 +761,16 @@ mod tests {
         let nc = constraints(&[(0x82, b"allowed.test")], &[]);
         let outside = subject("www.other.test", None);
         assert_eq!(
-            check(&outside, &[(0x87, &[192, 0, 2, 1])], true, &nc),
-            Err(CertificateError::NameConstraintsViolated)
-        );
-        assert_eq!(
             check(&outside, &[], true, &nc),
             Err(CertificateError::NameConstraintsViolated)
         );
-        // Not with a dNSName beside it, nor in an intermediate.
+        // Not beside a subjectAltName of any form, nor in an intermediate.
         assert_eq!(
             check(&outside, &[(0x82, b"www.allowed.test")], true, &nc),
+            Ok(())
+        );
+        assert_eq!(
+            check(&outside, &[(0x87, &[192, 0, 2, 1])], true, &nc),
             Ok(())
         );
         assert_eq!(check(&outside, &[], false, &nc), Ok(()));
@@ -783,17 +783,8 @@ mod tests {
             Ok(())
         );
         assert_eq!(check(&subject("localhost", None), &[], true, &nc), Ok(()));
-        // An IPv4 address in text is no host name: its IP SAN is what the
-        // constraints see (BetterTLS's name-constraint cases).
-        assert_eq!(
-            check(
-                &subject("127.0.0.1", None),
-                &[(0x87, &[127, 0, 0, 1])],
-                true,
-                &nc
-            ),
-            Ok(())
-        );
+        // An IPv4 address in text is no host name (BetterTLS's cases).
+        assert_eq!(check(&subject("127.0.0.1", None), &[], true, &nc), Ok(()));
         assert_eq!(
             check(&subject("www.other.test1", None), &[], true, &nc),
             Err(CertificateError::NameConstraintsViolated)

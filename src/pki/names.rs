@@ -249,38 +249,6 @@ pub(crate) fn for_each_attribute<'a>(
     Ok(())
 }
 
-/// Whether `common_name` is a copy of an entry of the subjectAltName
-/// contents `san`, as the CA/Browser Forum baseline requirements
-/// (§7.1.4.3) want it: a dNSName character for character, or an
-/// iPAddress in its canonical text (dotted decimal, or RFC 5952 for
-/// IPv6).
-pub fn common_name_in_san(common_name: &[u8], san: &[u8]) -> Result<bool, CertificateError> {
-    for name in general_names(san) {
-        let copy = match name? {
-            GeneralName::Dns(dns) => dns == common_name,
-            GeneralName::Ip(octets) => ip_text(octets).is_some_and(|t| t.as_bytes() == common_name),
-            _ => false,
-        };
-        if copy {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// The canonical text of iPAddress octets (4 or 16).
-fn ip_text(octets: &[u8]) -> Option<String> {
-    match octets.len() {
-        4 => <[u8; 4]>::try_from(octets)
-            .ok()
-            .map(|o| IpAddr::from(o).to_string()),
-        16 => <[u8; 16]>::try_from(octets)
-            .ok()
-            .map(|o| IpAddr::from(o).to_string()),
-        _ => None,
-    }
-}
-
 /// Checks that `e` is a GeneralName (RFC 5280 §4.2.1.6): one of the
 /// CHOICE's tags, in its form.
 pub fn check_general_name(e: Element<'_>) -> Result<(), CertificateError> {

@@ -6,7 +6,6 @@
 //! A certificate held as a trust anchor is checked by [`check_anchor`]
 //! when a path reaches it.
 
-use super::names;
 use super::oid;
 use super::x509::{Certificate, KeyUsage};
 use crate::error::CertificateError;
@@ -177,11 +176,12 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
 
 /// The baseline requirements' rules for a TLS server certificate in the
 /// webpki profile (they govern server certificates; a client
-/// certificate's common name names a person or a device, and its
-/// extKeyUsage follows its own PKI): extKeyUsage not critical (BR
-/// §7.1.2.7.6) and without anyExtendedKeyUsage (BR §7.1.2.7.10); the
-/// common name, if present, one attribute and a copy of one of the
-/// subjectAltName entries (BR §7.1.4.3).
+/// certificate's extKeyUsage follows its own PKI): extKeyUsage not
+/// critical (BR §7.1.2.7.6) and without anyExtendedKeyUsage (BR
+/// §7.1.2.7.10). The BR's rule for the common name (a copy of a
+/// subjectAltName entry, §7.1.2.7.2) is not applied: no browser applies
+/// it, ferrotls never matches the common name, and BetterTLS expects a
+/// validator to ignore it.
 pub fn check_server_end_entity(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     if cert.extended_key_usage.is_some_and(|eku| eku.critical) {
         return Err(mis_issued("extKeyUsage of an end entity critical"));
@@ -189,21 +189,7 @@ pub fn check_server_end_entity(cert: &Certificate<'_>) -> Result<(), Certificate
     if cert.extended_key_usage_lists(oid::ANY_EXTENDED_KEY_USAGE)? {
         return Err(mis_issued("anyExtendedKeyUsage in an end entity"));
     }
-    let mut seen = 0;
-    names::for_each_attribute(cert.subject, |id, value| {
-        if id != oid::COMMON_NAME {
-            return Ok(());
-        }
-        seen += 1;
-        let san = cert.subject_alt_name.map_or(&[][..], |san| san.value);
-        if seen > 1 {
-            Err(mis_issued("more than one common name"))
-        } else if names::common_name_in_san(value.value, san)? {
-            Ok(())
-        } else {
-            Err(mis_issued("common name not in subjectAltName"))
-        }
-    })
+    Ok(())
 }
 
 /// Rules for a CA certificate presented as an intermediate (after the
