@@ -13,15 +13,15 @@
 //! Parsing enforces the encoding as [`super::x509`] does (strict DER,
 //! version 2, outer and inner signature algorithms identical, no duplicate
 //! extensions) and refuses, with a reason, what is not implemented: delta
-//! CRLs, indirect CRLs (and so certificateIssuer entries), CRLs partitioned
-//! by reasons or by distribution point name, attribute-certificate CRLs,
-//! and any unknown critical extension. Freshness is judged by
+//! CRLs, attribute-certificate CRLs, and any unknown critical extension.
+//! Which certificates and reasons a CRL serves is
+//! [`super::distribution_point`]'s; freshness is judged by
 //! [`super::revocation`], which holds the validation time.
 
 use super::algorithm;
 use super::distribution_point::{self, IssuingPoint, Reasons};
 use super::name_match::names_match;
-use super::names;
+use super::names::{self, GeneralName};
 use super::oid;
 use super::status::{Answer, Issuer};
 use super::time;
@@ -130,7 +130,10 @@ enum Entries {
 /// remembered; failures are not. Clones share the memory of keys.
 #[derive(Clone, Default)]
 pub struct CrlIndex {
+    /// The serials' octets, and the certificateIssuer names'.
     octets: Vec<u8>,
+    /// Where each certificateIssuer's GeneralNames are in `octets`.
+    issuers: Vec<(usize, usize)>,
     /// Sorted by the serial's octets; entries of equal serials keep the
     /// CRL's order.
     index: Vec<IndexEntry>,
@@ -138,12 +141,23 @@ pub struct CrlIndex {
 }
 
 /// One revoked serial of a [`CrlIndex`]: where its octets start in the
-/// index's buffer, how many there are, and the entry's reason.
-type IndexEntry = (usize, usize, Option<RevocationReason>);
+/// index's buffer, how many there are, the entry's reason, and whose
+/// certificate it names: 0 for the CRL issuer's, n for the issuer the
+/// nth certificateIssuer of an indirect CRL names (RFC 5280 §5.3.3).
+type IndexEntry = (usize, usize, Option<RevocationReason>, u32);
 
 /// The serial `entry` indexes in `octets`.
-fn serial_of<'o>(octets: &'o [u8], &(start, len, _): &IndexEntry) -> &'o [u8] {
+fn serial_of<'o>(octets: &'o [u8], &(start, len, _, _): &IndexEntry) -> &'o [u8] {
     octets.get(start..start + len).unwrap_or_default()
+}
+
+/// What one revokedCertificates entry says (RFC 5280 §5.1.2.6, §5.3).
+struct Entry<'a> {
+    serial: &'a [u8],
+    reason: Option<RevocationReason>,
+    /// certificateIssuer: the contents of its GeneralNames, when the
+    /// entry names another certificate issuer than the entries before it.
+    issuer: Option<&'a [u8]>,
 }
 
 /// Counts the serials instead of printing them.
@@ -161,35 +175,73 @@ impl core::fmt::Debug for CrlIndex {
 pub const MAX_CRL_VERIFYING_KEYS: usize = 4;
 
 impl CrlIndex {
-    /// Reads the revoked serials of `crl` (checked by [`Crl::parse`]).
+    /// Reads the revoked serials of `crl` (checked by [`Crl::parse`]),
+    /// each with the certificate issuer it is for: the CRL's issuer, or
+    /// in an indirect CRL the last certificateIssuer before it (RFC 5280
+    /// §5.3.3).
     pub fn read(crl: &Crl<'_>) -> Result<Self, CertificateError> {
         let mut octets = Vec::new();
+        let mut issuers = Vec::new();
         let mut index = Vec::new();
+        let mut issuer = 0;
         let mut entries = Der::new(crl.entries);
         while !entries.is_empty() {
-            let (serial, reason) = entries.sequence(read_entry)?;
-            index.push((octets.len(), serial.len(), reason));
-            octets.extend_from_slice(serial);
+            let entry = entries.sequence(read_entry)?;
+            if let Some(names) = entry.issuer {
+                issuers.push((octets.len(), names.len()));
+                octets.extend_from_slice(names);
+                issuer = u32::try_from(issuers.len())
+                    .map_err(|_| bad("CRL names more certificate issuers than an index holds"))?;
+            }
+            index.push((octets.len(), entry.serial.len(), entry.reason, issuer));
+            octets.extend_from_slice(entry.serial);
         }
         index.sort_by(|a, b| serial_of(&octets, a).cmp(serial_of(&octets, b)));
         Ok(Self {
             octets,
+            issuers,
             index,
             verified_by: Arc::default(),
         })
     }
 
     /// The reason `serial` is listed with (`Some(None)`: listed without a
-    /// reasonCode), or `None` when it is not listed; with several
-    /// entries for one serial, the first in the CRL.
-    pub fn find(&self, serial: &[u8]) -> Option<Option<RevocationReason>> {
+    /// reasonCode) for a certificate issued by `cert_issuer`, or `None`
+    /// when it is not listed for that issuer; `crl_issuer` is the CRL's.
+    /// With several entries, the first in the CRL.
+    pub fn find(
+        &self,
+        serial: &[u8],
+        cert_issuer: &[u8],
+        crl_issuer: &[u8],
+    ) -> Option<Option<RevocationReason>> {
         let first = self
             .index
             .partition_point(|entry| serial_of(&self.octets, entry) < serial);
         self.index
-            .get(first)
-            .filter(|entry| serial_of(&self.octets, entry) == serial)
-            .map(|&(_, _, reason)| reason)
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|entry| serial_of(&self.octets, entry) == serial)
+            .find(|&&(_, _, _, issuer)| self.issued_by(issuer, cert_issuer, crl_issuer))
+            .map(|&(_, _, reason, _)| reason)
+    }
+
+    /// Whether the certificate issuer of an entry (an [`IndexEntry`]'s
+    /// last field) is `cert_issuer`: the CRL's issuer, or a directoryName
+    /// of the entry's certificateIssuer.
+    fn issued_by(&self, issuer: u32, cert_issuer: &[u8], crl_issuer: &[u8]) -> bool {
+        let Some(at) = (issuer as usize).checked_sub(1) else {
+            return names_match(crl_issuer, cert_issuer);
+        };
+        let names = self
+            .issuers
+            .get(at)
+            .and_then(|&(start, len)| self.octets.get(start..start + len))
+            .unwrap_or_default();
+        names::general_names(names).any(
+            |name| matches!(name, Ok(GeneralName::Directory(dn)) if names_match(dn, cert_issuer)),
+        )
     }
 
     /// Whether `crl` (the CRL this index was read from) verifies under
@@ -256,7 +308,7 @@ impl<'a> Crl<'a> {
         time: i64,
         index: &CrlIndex,
     ) -> Result<Option<(Answer, Reasons)>, CertificateError> {
-        if !names_match(self.issuer, cert.issuer) || !self.scope.covers(cert.is_ca()) {
+        if !self.scope.covers(cert.is_ca()) {
             return Ok(None);
         }
         let reasons = distribution_point::reasons_served(
@@ -270,7 +322,7 @@ impl<'a> Crl<'a> {
         }
         algorithm::signature_algorithm(self.signature_algorithm)?;
         self.signed_by(signers, time, index)?;
-        let answer = match index.find(cert.serial) {
+        let answer = match index.find(cert.serial, cert.issuer, self.issuer) {
             Some(reason) => Answer::Revoked(reason.unwrap_or(RevocationReason::Unspecified)),
             None => Answer::Good,
         };
@@ -398,9 +450,6 @@ fn parse_tbs<'a>(
         }
         entries => entries.unwrap_or_default(),
     };
-    if check == Entries::Check {
-        check_entries(entries)?;
-    }
     let mut crl = Crl {
         tbs: tbs_raw,
         signature_algorithm,
@@ -421,6 +470,9 @@ fn parse_tbs<'a>(
         x509::for_each_extension(list, |id, ext| apply_crl_extension(&mut crl, id, ext))?;
     }
     seq.finish()?;
+    if check == Entries::Check {
+        check_entries(entries, crl.point.indirect)?;
+    }
     // RFC 5280 §5.2.3: conforming CRL issuers "MUST include this
     // extension in all CRLs": without it, CRLs of one scope cannot be
     // ordered.
@@ -430,8 +482,9 @@ fn parse_tbs<'a>(
     Ok(crl)
 }
 
-/// Checks every revokedCertificates entry, at most [`MAX_CRL_ENTRIES`].
-fn check_entries(entries: &[u8]) -> Result<(), CertificateError> {
+/// Checks every revokedCertificates entry, at most [`MAX_CRL_ENTRIES`];
+/// a certificateIssuer only in an `indirect` CRL (RFC 5280 §5.3.3).
+fn check_entries(entries: &[u8], indirect: bool) -> Result<(), CertificateError> {
     let mut list = Der::new(entries);
     let mut count = 0usize;
     while !list.is_empty() {
@@ -439,35 +492,40 @@ fn check_entries(entries: &[u8]) -> Result<(), CertificateError> {
         if count > MAX_CRL_ENTRIES {
             return Err(bad("CRL lists more entries than MAX_CRL_ENTRIES"));
         }
-        list.sequence(read_entry)?;
+        if list.sequence(read_entry)?.issuer.is_some() && !indirect {
+            return Err(CertificateError::MisIssued(
+                "certificateIssuer entry in a CRL that is not indirect",
+            ));
+        }
     }
     Ok(())
 }
 
 /// One revokedCertificates entry (RFC 5280 §5.1.2.6): userCertificate,
-/// revocationDate, crlEntryExtensions; returns the serial and the
-/// reasonCode if present.
-fn read_entry<'a>(
-    entry: &mut Der<'a>,
-) -> Result<(&'a [u8], Option<RevocationReason>), CertificateError> {
-    let serial = entry.integer()?;
-    time::read(entry)?;
-    let mut reason = None;
-    if let Some(list) = entry.optional(tag::SEQUENCE)? {
+/// revocationDate, crlEntryExtensions.
+fn read_entry<'a>(der: &mut Der<'a>) -> Result<Entry<'a>, CertificateError> {
+    let mut entry = Entry {
+        serial: der.integer()?,
+        reason: None,
+        issuer: None,
+    };
+    time::read(der)?;
+    if let Some(list) = der.optional(tag::SEQUENCE)? {
         x509::for_each_extension(Der::new(list), |id, ext| {
-            apply_entry_extension(&mut reason, id, ext)
+            apply_entry_extension(&mut entry, id, ext)
         })?;
     }
-    Ok((serial, reason))
+    Ok(entry)
 }
 
-/// One CRL entry extension (RFC 5280 §5.3): reasonCode and
-/// invalidityDate are read; certificateIssuer belongs to indirect CRLs,
-/// which are refused; any other critical extension is refused.
-fn apply_entry_extension(
-    reason: &mut Option<RevocationReason>,
+/// One CRL entry extension (RFC 5280 §5.3): reasonCode, invalidityDate
+/// and certificateIssuer are read (the last "MUST always be critical",
+/// §5.3.3, and needs an indirect CRL, which [`check_entries`] sees); any
+/// other critical extension is refused.
+fn apply_entry_extension<'a>(
+    entry: &mut Entry<'a>,
     id: &[u8],
-    ext: Extension<'_>,
+    ext: Extension<'a>,
 ) -> Result<(), CertificateError> {
     match id {
         oid::CRL_REASON => {
@@ -477,7 +535,7 @@ fn apply_entry_extension(
                     "removeFromCRL entries belong to delta CRLs, which are not supported",
                 ));
             }
-            *reason = Some(
+            entry.reason = Some(
                 RevocationReason::from_code(code)
                     .ok_or(CertificateError::BadEncoding("unknown CRL reason code"))?,
             );
@@ -493,9 +551,19 @@ fn apply_entry_extension(
             })?;
         }
         oid::CERTIFICATE_ISSUER => {
-            return Err(unsupported(
-                "certificateIssuer entries (indirect CRLs) are not supported",
-            ))
+            if !ext.critical {
+                return Err(CertificateError::MisIssued(
+                    "certificateIssuer not critical",
+                ));
+            }
+            let names = x509::whole(ext.value, |d| Ok(d.read(tag::SEQUENCE)?))?;
+            if names.is_empty() {
+                return Err(CertificateError::BadEncoding("empty certificateIssuer"));
+            }
+            for name in names::general_names(names) {
+                name?;
+            }
+            entry.issuer = Some(names);
         }
         _ if ext.critical => return Err(unsupported("unknown critical CRL entry extension")),
         _ => {}
@@ -541,8 +609,8 @@ fn apply_crl_extension<'a>(
 }
 
 /// issuingDistributionPoint (RFC 5280 §5.2.5): the distributionPoint
-/// name, the scope flags and onlySomeReasons are honoured; indirectCRL
-/// and onlyContainsAttributeCerts are refused. An extension asserting
+/// name, the scope flags, onlySomeReasons and indirectCRL are honoured;
+/// onlyContainsAttributeCerts is refused. An extension asserting
 /// nothing (§5.2.5: "MUST NOT consist of only default values") is
 /// refused too.
 fn issuing_distribution_point<'a>(
@@ -553,9 +621,7 @@ fn issuing_distribution_point<'a>(
         let user = implicit_default_false(idp, 1)?;
         let ca = implicit_default_false(idp, 2)?;
         let reasons = distribution_point::read_reasons(idp, 3)?;
-        if implicit_default_false(idp, 4)? {
-            return Err(unsupported("indirect CRLs are not supported"));
-        }
+        let indirect = implicit_default_false(idp, 4)?;
         if implicit_default_false(idp, 5)? {
             return Err(unsupported(
                 "CRLs of attribute certificates are not supported",
@@ -571,12 +637,19 @@ fn issuing_distribution_point<'a>(
                 ))
             }
         };
-        if name.is_none() && reasons.is_none() && scope == Scope::All {
+        if name.is_none() && reasons.is_none() && scope == Scope::All && !indirect {
             return Err(CertificateError::BadEncoding(
                 "issuingDistributionPoint with only default values",
             ));
         }
-        Ok((scope, IssuingPoint { name, reasons }))
+        Ok((
+            scope,
+            IssuingPoint {
+                name,
+                reasons,
+                indirect,
+            },
+        ))
     })
 }
 
@@ -682,7 +755,11 @@ mod tests {
             RevocationReason::CessationOfOperation,
         ];
         for (serial, reason) in serials.iter().zip(reasons) {
-            assert_eq!(revoked.find(serial), Some(Some(reason)), "{serial:02x?}");
+            assert_eq!(
+                revoked.find(serial, NAME, NAME),
+                Some(Some(reason)),
+                "{serial:02x?}"
+            );
         }
         // Octets, not numbers or prefixes: none of these is listed.
         for absent in [
@@ -693,12 +770,12 @@ mod tests {
             &[0x7f; 19],
             &[0x31],
         ] {
-            assert_eq!(revoked.find(absent), None, "{absent:02x?}");
+            assert_eq!(revoked.find(absent, NAME, NAME), None, "{absent:02x?}");
         }
         assert_eq!(
             CrlIndex::read(&parse(&crl(None, None)).unwrap())
                 .unwrap()
-                .find(&[1]),
+                .find(&[1], NAME, NAME),
             None
         );
     }
@@ -742,10 +819,10 @@ mod tests {
         listed.extend(entry(&[0x05], None));
         let revoked = CrlIndex::read(&parse(&crl(Some(&listed), None)).unwrap()).unwrap();
         assert_eq!(
-            revoked.find(&[0x05]),
+            revoked.find(&[0x05], NAME, NAME),
             Some(Some(RevocationReason::KeyCompromise))
         );
-        assert_eq!(revoked.find(&[0x04]), Some(None));
+        assert_eq!(revoked.find(&[0x04], NAME, NAME), Some(None));
     }
 
     /// [`Crl::reparse`] skips the list [`Crl::parse`] read: it gives the
@@ -788,10 +865,10 @@ mod tests {
         assert_eq!(parsed.next_update, Some(1_896_134_400));
         assert_eq!(parsed.scope, Scope::All);
         let mut entries = Der::new(parsed.entries);
-        assert_eq!(
-            entries.sequence(read_entry),
-            Ok((&[0x7f; 30][..], Some(RevocationReason::KeyCompromise)))
-        );
+        let entry = entries.sequence(read_entry).expect("an entry");
+        assert_eq!(entry.serial, &[0x7f; 30][..]);
+        assert_eq!(entry.reason, Some(RevocationReason::KeyCompromise));
+        assert_eq!(entry.issuer, None);
     }
 
     #[test]
@@ -849,7 +926,7 @@ mod tests {
     #[test]
     fn unsupported_features_are_refused_by_name() {
         let critical_unknown = ext(&[0x2a, 3], true, &[5, 0]);
-        let cases: [(Vec<u8>, &str); 6] = [
+        let cases: [(Vec<u8>, &str); 4] = [
             (
                 crl(None, Some(&critical_unknown)),
                 "unknown critical CRL extension",
@@ -864,17 +941,6 @@ mod tests {
             ),
             (
                 crl(
-                    None,
-                    Some(&ext(
-                        oid::ISSUING_DISTRIBUTION_POINT,
-                        true,
-                        &[0x30, 3, 0x84, 1, 0xff],
-                    )),
-                ),
-                "indirect CRLs are not supported",
-            ),
-            (
-                crl(
                     Some(&entry(
                         &[1],
                         Some(&ext(oid::CRL_REASON, false, &[0x0a, 1, REMOVE_FROM_CRL])),
@@ -882,16 +948,6 @@ mod tests {
                     None,
                 ),
                 "removeFromCRL entries belong to delta CRLs, which are not supported",
-            ),
-            (
-                crl(
-                    Some(&entry(
-                        &[1],
-                        Some(&ext(oid::CERTIFICATE_ISSUER, true, &[0x30, 0])),
-                    )),
-                    None,
-                ),
-                "certificateIssuer entries (indirect CRLs) are not supported",
             ),
         ];
         for (der, why) in cases {
@@ -972,6 +1028,61 @@ mod tests {
             ))
             .map(|_| ()),
             Err(CertificateError::BadEncoding("empty fullName"))
+        );
+    }
+
+    #[test]
+    fn an_indirect_crl_lists_certificates_of_the_issuers_its_entries_name() {
+        const OTHER: &[u8] = &[
+            0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, b'o',
+            b't',
+        ];
+        let issuer = |critical| {
+            let names = tlv(tag::SEQUENCE, &tlv(tag::context_constructed(4), OTHER));
+            ext(oid::CERTIFICATE_ISSUER, critical, &names)
+        };
+        let entries = [
+            entry(&[1], None),
+            entry(&[2], Some(&issuer(true))),
+            entry(&[3], None),
+        ]
+        .concat();
+        let indirect = ext(
+            oid::ISSUING_DISTRIBUTION_POINT,
+            true,
+            &[0x30, 3, 0x84, 1, 0xff],
+        );
+        let der = crl(Some(&entries), Some(&indirect));
+        let parsed = parse(&der).expect("an indirect CRL");
+        assert!(parsed.point.indirect);
+        let index = CrlIndex::read(&parsed).expect("its index");
+        // RFC 5280 §5.3.3: the CRL issuer's until a certificateIssuer,
+        // whose issuer then holds for the entries after it.
+        assert_eq!(index.find(&[1], NAME, NAME), Some(None));
+        assert_eq!(index.find(&[1], OTHER, NAME), None);
+        assert_eq!(index.find(&[2], OTHER, NAME), Some(None));
+        assert_eq!(index.find(&[2], NAME, NAME), None);
+        assert_eq!(index.find(&[3], OTHER, NAME), Some(None));
+        assert_eq!(index.find(&[3], NAME, NAME), None);
+        let refused = |entries: &[u8], extensions: Option<&[u8]>| {
+            parse(&crl(Some(entries), extensions)).map(|_| ())
+        };
+        assert_eq!(
+            refused(&entry(&[2], Some(&issuer(true))), None),
+            Err(CertificateError::MisIssued(
+                "certificateIssuer entry in a CRL that is not indirect"
+            ))
+        );
+        assert_eq!(
+            refused(&entry(&[2], Some(&issuer(false))), Some(&indirect)),
+            Err(CertificateError::MisIssued(
+                "certificateIssuer not critical"
+            ))
+        );
+        let empty = ext(oid::CERTIFICATE_ISSUER, true, &[0x30, 0]);
+        assert_eq!(
+            refused(&entry(&[2], Some(&empty)), Some(&indirect)),
+            Err(CertificateError::BadEncoding("empty certificateIssuer"))
         );
     }
 

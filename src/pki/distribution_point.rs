@@ -1,8 +1,8 @@
 //! CRL distribution points: a certificate's cRLDistributionPoints (RFC
 //! 5280 §4.2.1.13), the distributionPoint and onlySomeReasons of a CRL's
 //! issuingDistributionPoint (§5.2.5), and the two checks of §6.3.3 that
-//! join them: whether a CRL is one the certificate's points name
-//! ((b)(2)(i)), and for which revocation reasons it answers ((d)).
+//! join them: whether a CRL is one the certificate's points name ((b)(1),
+//! (b)(2)(i)), and for which revocation reasons it answers ((d)).
 //!
 //! ```text
 //!  certificate                            CRL (issuer I)
@@ -13,14 +13,16 @@
 //!     the issuer's own name, all reasons)
 //!
 //!  the CRL answers for  ∪ { S ∩ Ri  :  M absent, or M and Ni share a name }
+//!  over the points whose CRL issuer is I: the certificate's issuer, or
+//!  for a point with a cRLIssuer that issuer, if the CRL is indirect
 //!  (an absent S or Ri is every reason; an empty union: not this CRL)
 //! ```
 //!
 //! A name relative to the CRL issuer (nameRelativeToCRLIssuer) is that
 //! issuer's Name with the RDN appended. Directory names match as RFC 5280
 //! §7.1 has them compared; other GeneralNames match when their encodings
-//! are equal. Points with a cRLIssuer name indirect CRLs, which
-//! [`super::crl`] refuses, so they name no CRL here.
+//! are equal. A point with a cRLIssuer names an indirect CRL of that
+//! issuer (RFC 5280 §5.2.5, §6.3.3 (b)(1)).
 
 use super::name_match::names_match;
 use crate::der::{self, tag, BitString, Der, Element};
@@ -104,6 +106,9 @@ pub struct IssuingPoint<'a> {
     pub name: Option<PointName<'a>>,
     /// onlySomeReasons; absent means every reason.
     pub reasons: Option<Reasons>,
+    /// indirectCRL: the CRL may list certificates of other issuers than
+    /// its own (RFC 5280 §5.2.5).
+    pub indirect: bool,
 }
 
 /// Reads an optional `[0] DistributionPointName` (the CHOICE makes the tag
@@ -213,11 +218,16 @@ fn read_distribution_point<'a>(d: &mut Der<'a>) -> Result<DistributionPoint<'a>,
 
 /// The reasons a CRL issued by `crl_issuer` (whole Name) with `idp` answers
 /// for about a certificate issued by `cert_issuer` whose
-/// cRLDistributionPoints contents are `points` (RFC 5280 §6.3.3 (b)(2)(i),
-/// (d)); [`Reasons::NONE`] when none of the certificate's points, nor the
-/// one every certificate has (its issuer's name, all reasons), names the
-/// CRL. Points that name another CRL issuer (indirect CRLs) are passed
-/// over.
+/// cRLDistributionPoints contents are `points` (RFC 5280 §6.3.3 (b), (d));
+/// [`Reasons::NONE`] when it does not serve the certificate.
+///
+/// A point serves when the CRL is its CRL issuer's ((b)(1): the
+/// certificate's issuer, or, for a point with a cRLIssuer, a name of
+/// that field, and then only an indirect CRL) and, when the CRL names a
+/// distribution point, one of its names is one of the point's ((b)(2)(i):
+/// the point's distributionPoint, or its cRLIssuer when it has none).
+/// Every certificate also has the point §6.3.3 gives it for CRLs no
+/// point names: its issuer's name, for every reason.
 pub fn reasons_served(
     idp: &IssuingPoint<'_>,
     crl_issuer: &[u8],
@@ -231,13 +241,30 @@ pub fn reasons_served(
             .as_ref()
             .is_none_or(|served| served.iter().any(|a| point.iter().any(|b| a.matches(b))))
     };
+    let direct = names_match(crl_issuer, cert_issuer);
     let own = [Alias::Directory(cert_issuer.into())];
-    let mut reasons = if named(&own) { scoped } else { Reasons::NONE };
+    let mut reasons = if direct && named(&own) {
+        scoped
+    } else {
+        Reasons::NONE
+    };
     for point in points.into_iter().flat_map(distribution_points).flatten() {
-        let Some(name) = point.name.filter(|_| point.crl_issuer.is_none()) else {
-            continue;
+        let names = match (point.crl_issuer, point.name) {
+            (None, Some(name)) if direct => aliases(&name, cert_issuer),
+            (Some(issuers), name) if idp.indirect => {
+                let issuers = aliases(&PointName::Full(issuers), crl_issuer);
+                let own = Alias::Directory(crl_issuer.into());
+                if !issuers.iter().any(|issuer| issuer.matches(&own)) {
+                    continue;
+                }
+                match name {
+                    Some(name) => aliases(&name, crl_issuer),
+                    None => issuers,
+                }
+            }
+            _ => continue,
         };
-        if named(&aliases(&name, cert_issuer)) {
+        if named(&names) {
             reasons = reasons.or(scoped.and(point.reasons.unwrap_or(Reasons::ALL)));
         }
     }
@@ -356,6 +383,7 @@ mod tests {
         let at_a = IssuingPoint {
             name: Some(PointName::Full(&a_uri)),
             reasons: None,
+            indirect: false,
         };
         assert_eq!(served(at_a, Some(&a)), Reasons::ALL);
         assert_eq!(served(at_a, Some(&b)), Reasons::NONE);
@@ -365,6 +393,7 @@ mod tests {
         let at_issuer = IssuingPoint {
             name: Some(PointName::Full(&issuer)),
             reasons: None,
+            indirect: false,
         };
         assert_eq!(served(at_issuer, None), Reasons::ALL);
         assert_eq!(served(at_issuer, Some(&b)), Reasons::ALL);
@@ -388,6 +417,7 @@ mod tests {
         let idp = IssuingPoint {
             name: Some(PointName::Full(&crl_name)),
             reasons: None,
+            indirect: false,
         };
         assert_eq!(served(idp, Some(&cert_points)), Reasons::ALL);
         let other = [rdn(0x0c, b"ca"), rdn(0x0c, b"part2")].concat();
@@ -395,6 +425,7 @@ mod tests {
         let idp = IssuingPoint {
             name: Some(PointName::Full(&other)),
             reasons: None,
+            indirect: false,
         };
         assert_eq!(served(idp, Some(&cert_points)), Reasons::NONE);
     }
@@ -410,30 +441,53 @@ mod tests {
         let idp = IssuingPoint {
             name: Some(PointName::Full(&a_uri)),
             reasons: Some(compromises),
+            indirect: false,
         };
         assert_eq!(served(idp, Some(&key_compromise)), Reasons(0b10));
         // Without a name the CRL also serves the issuer's own point.
         let unnamed = IssuingPoint {
             name: None,
             reasons: Some(compromises),
+            indirect: false,
         };
         assert_eq!(served(unnamed, Some(&key_compromise)), compromises);
         assert!(Reasons(0b110).or(Reasons(0x1f8)).is_all());
     }
 
     #[test]
-    fn a_point_with_a_crl_issuer_names_an_indirect_crl_and_is_passed_over() {
+    fn a_point_with_a_crl_issuer_is_served_by_that_issuers_indirect_crl() {
         let a_uri = uri("http://a/");
         let crl_issuer = tlv(
             tag::context_constructed(2),
             &tlv(DIRECTORY_NAME, &name(b"other")),
         );
-        let indirect = points(&[full_point(&a_uri, &crl_issuer)]);
-        let idp = IssuingPoint {
+        let at_other = points(&[full_point(&a_uri, &crl_issuer)]);
+        let idp = |indirect| IssuingPoint {
             name: Some(PointName::Full(&a_uri)),
             reasons: None,
+            indirect,
         };
-        assert_eq!(served(idp, Some(&indirect)), Reasons::NONE);
+        let by = |crl: &[u8], idp: IssuingPoint<'_>| {
+            reasons_served(&idp, crl, &name(b"ca"), Some(&at_other))
+        };
+        // §6.3.3 (b)(1): the point's cRLIssuer, and an indirect CRL.
+        assert_eq!(by(&name(b"other"), idp(true)), Reasons::ALL);
+        assert_eq!(by(&name(b"other"), idp(false)), Reasons::NONE);
+        assert_eq!(by(&name(b"third"), idp(true)), Reasons::NONE);
+        // The certificate's own issuer does not serve that point.
+        assert_eq!(by(&name(b"ca"), idp(true)), Reasons::NONE);
+        // A point without a name is named by its cRLIssuer.
+        let nameless = points(&[tlv(tag::SEQUENCE, &crl_issuer)]);
+        let other = tlv(DIRECTORY_NAME, &name(b"other"));
+        let named_other = IssuingPoint {
+            name: Some(PointName::Full(&other)),
+            reasons: None,
+            indirect: true,
+        };
+        assert_eq!(
+            reasons_served(&named_other, &name(b"other"), &name(b"ca"), Some(&nameless)),
+            Reasons::ALL
+        );
     }
 
     #[test]

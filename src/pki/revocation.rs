@@ -118,8 +118,8 @@ impl Revocation {
     }
 
     /// Adds one DER CRL (RFC 5280 §5.1), refused with its reason when it
-    /// does not parse or uses what is not implemented (delta and
-    /// indirect CRLs, partitioned CRLs, unknown critical extensions).
+    /// does not parse or uses what is not implemented (delta CRLs,
+    /// attribute-certificate CRLs, unknown critical extensions).
     pub fn add_crl_der(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
         let index = CrlIndex::read(&Crl::parse(&der)?)?;
         self.crls.push((der, index));
