@@ -39,7 +39,7 @@ enum Delegation {
     Allowed,
     /// No: a delegated signer's own certificate, so that checking it
     /// cannot need another signer.
-    None,
+    Denied,
 }
 
 /// The texts that say why a source is not current.
@@ -258,7 +258,7 @@ impl Revocation {
                 .iter()
                 .filter_map(|der| Certificate::parse(der).ok())
                 .collect(),
-            Delegation::None => Vec::new(),
+            Delegation::Denied => Vec::new(),
         };
         // A delegated CRL signer is checked against the same sources: one
         // they list as revoked signs nothing. One they say nothing about
@@ -266,7 +266,7 @@ impl Revocation {
         // the one it signs.
         let unrevoked = |signer: &Certificate<'_>, its: &[Issuer<'_>]| {
             !matches!(
-                self.check_one(signer, its, time, None, Delegation::None),
+                self.check_one(signer, its, time, None, Delegation::Denied),
                 Err(CertificateError::Revoked(_))
             )
         };
