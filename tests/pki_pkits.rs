@@ -34,20 +34,10 @@ const PKITS_TIME: u64 = 1_302_825_600;
 
 const DSA: &str = "a DSA key: ferrotls verifies no DSA signatures (the design's signature \
     list; no TLS version ferrotls speaks negotiates DSA), so the path ends at an unsupported key";
-const DELTA: &str = "a delta CRL (RFC 5280 §5.2.4; removeFromCRL entries, §5.3.1): not \
-    implemented (§6.3.3 uses them only when the caller sets use-deltas), so adding it is refused \
-    with that reason";
 
 /// Tests where ferrotls's verdict differs from PKITS's, and why: each
 /// refuses a path PKITS validates, for what ferrotls does not implement.
-const EXPECTED_DIFFERENCES: &[(&str, &str)] = &[
-    ("4.1.4", DSA),
-    ("4.1.5", DSA),
-    ("4.15.2", DELTA),
-    ("4.15.5", DELTA),
-    ("4.15.7", DELTA),
-    ("4.15.8", DELTA),
-];
+const EXPECTED_DIFFERENCES: &[(&str, &str)] = &[("4.1.4", DSA), ("4.1.5", DSA)];
 
 /// The DER of a PKITS certificate (`certs`) or CRL (`crls`).
 fn read(kind: &str, name: &str) -> Vec<u8> {

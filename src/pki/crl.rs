@@ -12,8 +12,8 @@
 //!
 //! Parsing enforces the encoding as [`super::x509`] does (strict DER,
 //! version 2, outer and inner signature algorithms identical, no duplicate
-//! extensions) and refuses, with a reason, what is not implemented: delta
-//! CRLs, attribute-certificate CRLs, and any unknown critical extension.
+//! extensions) and refuses, with a reason, what is not implemented:
+//! attribute-certificate CRLs and any unknown critical extension.
 //! Which certificates and reasons a CRL serves is
 //! [`super::distribution_point`]'s; freshness is judged by
 //! [`super::revocation`], which holds the validation time.
@@ -23,7 +23,7 @@ use super::distribution_point::{self, IssuingPoint, Reasons};
 use super::name_match::names_match;
 use super::names::{self, GeneralName};
 use super::oid;
-use super::status::{Answer, Issuer};
+use super::status::Issuer;
 use super::time;
 use super::x509::{self, Certificate, Extension, KeyUsage};
 use crate::crypto::verify::{self, PublicKey};
@@ -101,6 +101,13 @@ pub struct Crl<'a> {
     pub number: Option<&'a [u8]>,
     /// The authorityKeyIdentifier's keyIdentifier, if present.
     pub authority_key_id: Option<&'a [u8]>,
+    /// deltaCRLIndicator's BaseCRLNumber contents (RFC 5280 §5.2.4):
+    /// present in a delta CRL, which lists the changes since the complete
+    /// CRL of that number.
+    pub delta_base: Option<&'a [u8]>,
+    /// The issuingDistributionPoint's extnValue, if present: a delta CRL
+    /// serves the complete CRLs of the same one (§6.3.3 (c)(2)).
+    pub issuing_point_der: Option<&'a [u8]>,
     /// The certificates the CRL covers.
     pub scope: Scope,
     /// The distribution point and reasons the CRL serves
@@ -134,17 +141,29 @@ pub struct CrlIndex {
     octets: Vec<u8>,
     /// Where each certificateIssuer's GeneralNames are in `octets`.
     issuers: Vec<(usize, usize)>,
+    /// Whether the CRL is a delta CRL (RFC 5280 §5.2.4).
+    delta: bool,
     /// Sorted by the serial's octets; entries of equal serials keep the
     /// CRL's order.
     index: Vec<IndexEntry>,
     verified_by: Arc<Mutex<Vec<PublicKey>>>,
 }
 
-/// One revoked serial of a [`CrlIndex`]: where its octets start in the
-/// index's buffer, how many there are, the entry's reason, and whose
+/// What a CRL entry says of the certificate it lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Revoked, with the entry's reasonCode if it has one.
+    Revoked(Option<RevocationReason>),
+    /// removeFromCRL (RFC 5280 §5.3.1): a delta CRL's word that an entry
+    /// of its complete CRL (a certificateHold) no longer holds.
+    Removed,
+}
+
+/// One listed serial of a [`CrlIndex`]: where its octets start in the
+/// index's buffer, how many there are, what the entry says, and whose
 /// certificate it names: 0 for the CRL issuer's, n for the issuer the
 /// nth certificateIssuer of an indirect CRL names (RFC 5280 §5.3.3).
-type IndexEntry = (usize, usize, Option<RevocationReason>, u32);
+type IndexEntry = (usize, usize, Listing, u32);
 
 /// The serial `entry` indexes in `octets`.
 fn serial_of<'o>(octets: &'o [u8], &(start, len, _, _): &IndexEntry) -> &'o [u8] {
@@ -154,7 +173,7 @@ fn serial_of<'o>(octets: &'o [u8], &(start, len, _, _): &IndexEntry) -> &'o [u8]
 /// What one revokedCertificates entry says (RFC 5280 §5.1.2.6, §5.3).
 struct Entry<'a> {
     serial: &'a [u8],
-    reason: Option<RevocationReason>,
+    listing: Listing,
     /// certificateIssuer: the contents of its GeneralNames, when the
     /// entry names another certificate issuer than the entries before it.
     issuer: Option<&'a [u8]>,
@@ -193,28 +212,30 @@ impl CrlIndex {
                 issuer = u32::try_from(issuers.len())
                     .map_err(|_| bad("CRL names more certificate issuers than an index holds"))?;
             }
-            index.push((octets.len(), entry.serial.len(), entry.reason, issuer));
+            index.push((octets.len(), entry.serial.len(), entry.listing, issuer));
             octets.extend_from_slice(entry.serial);
         }
         index.sort_by(|a, b| serial_of(&octets, a).cmp(serial_of(&octets, b)));
         Ok(Self {
             octets,
             issuers,
+            delta: crl.delta_base.is_some(),
             index,
             verified_by: Arc::default(),
         })
     }
 
-    /// The reason `serial` is listed with (`Some(None)`: listed without a
-    /// reasonCode) for a certificate issued by `cert_issuer`, or `None`
-    /// when it is not listed for that issuer; `crl_issuer` is the CRL's.
-    /// With several entries, the first in the CRL.
-    pub fn find(
-        &self,
-        serial: &[u8],
-        cert_issuer: &[u8],
-        crl_issuer: &[u8],
-    ) -> Option<Option<RevocationReason>> {
+    /// Whether the CRL is a delta CRL, which counts only beside the
+    /// complete CRL it completes ([`Crl::completed_by`]).
+    pub fn is_delta(&self) -> bool {
+        self.delta
+    }
+
+    /// What the CRL says of `serial` for a certificate issued by
+    /// `cert_issuer`, or `None` when it is not listed for that issuer;
+    /// `crl_issuer` is the CRL's. With several entries, the first in the
+    /// CRL.
+    pub fn find(&self, serial: &[u8], cert_issuer: &[u8], crl_issuer: &[u8]) -> Option<Listing> {
         let first = self
             .index
             .partition_point(|entry| serial_of(&self.octets, entry) < serial);
@@ -224,7 +245,7 @@ impl CrlIndex {
             .iter()
             .take_while(|entry| serial_of(&self.octets, entry) == serial)
             .find(|&&(_, _, _, issuer)| self.issued_by(issuer, cert_issuer, crl_issuer))
-            .map(|&(_, _, reason, _)| reason)
+            .map(|&(_, _, listing, _)| listing)
     }
 
     /// Whether the certificate issuer of an entry (an [`IndexEntry`]'s
@@ -298,16 +319,16 @@ impl<'a> Crl<'a> {
     /// distribution point none of the certificate's names, (b)(2)(i), see
     /// [`distribution_point::reasons_served`]); otherwise, once one of
     /// `signers` is shown to have signed it ((f), (g); see
-    /// [`Crl::signed_by`]), whether the serial is listed ((i)), with the
-    /// reasons the CRL answers for ((d)). `index` is this CRL's
+    /// [`Crl::signed_by`]), the certificate's entry if it has one ((i)),
+    /// with the reasons the CRL answers for ((d)). `index` is this CRL's
     /// [`CrlIndex`]. Freshness is the caller's.
-    pub fn answer_for(
+    pub fn listing_for(
         &self,
         cert: &Certificate<'_>,
         signers: &Signers<'_, '_>,
         time: i64,
         index: &CrlIndex,
-    ) -> Result<Option<(Answer, Reasons)>, CertificateError> {
+    ) -> Result<Option<(Option<Listing>, Reasons)>, CertificateError> {
         if !self.scope.covers(cert.is_ca()) {
             return Ok(None);
         }
@@ -322,11 +343,26 @@ impl<'a> Crl<'a> {
         }
         algorithm::signature_algorithm(self.signature_algorithm)?;
         self.signed_by(signers, time, index)?;
-        let answer = match index.find(cert.serial, cert.issuer, self.issuer) {
-            Some(reason) => Answer::Revoked(reason.unwrap_or(RevocationReason::Unspecified)),
-            None => Answer::Good,
+        let listing = index.find(cert.serial, cert.issuer, self.issuer);
+        Ok(Some((listing, reasons)))
+    }
+
+    /// Whether `delta` is a delta CRL of this complete CRL (RFC 5280
+    /// §5.2.4, §6.3.3 (c)): the same issuer, issuingDistributionPoint and
+    /// authorityKeyIdentifier, a BaseCRLNumber no greater than this CRL's
+    /// number (the complete CRL it was made against, or a later one) and
+    /// a number of its own greater than it.
+    pub fn completed_by(&self, delta: &Crl<'_>) -> bool {
+        let (Some(base), Some(number), Some(ours)) = (delta.delta_base, delta.number, self.number)
+        else {
+            return false;
         };
-        Ok(Some((answer, reasons)))
+        self.delta_base.is_none()
+            && names_match(delta.issuer, self.issuer)
+            && delta.issuing_point_der == self.issuing_point_der
+            && delta.authority_key_id == self.authority_key_id
+            && cmp_crl_numbers(base, ours).is_le()
+            && cmp_crl_numbers(number, ours).is_gt()
     }
 
     /// Checks that a key whose certification path ends at the validated
@@ -459,6 +495,8 @@ fn parse_tbs<'a>(
         next_update,
         number: None,
         authority_key_id: None,
+        delta_base: None,
+        issuing_point_der: None,
         scope: Scope::All,
         point: IssuingPoint::default(),
         entries,
@@ -471,7 +509,7 @@ fn parse_tbs<'a>(
     }
     seq.finish()?;
     if check == Entries::Check {
-        check_entries(entries, crl.point.indirect)?;
+        check_entries(&crl)?;
     }
     // RFC 5280 §5.2.3: conforming CRL issuers "MUST include this
     // extension in all CRLs": without it, CRLs of one scope cannot be
@@ -482,19 +520,26 @@ fn parse_tbs<'a>(
     Ok(crl)
 }
 
-/// Checks every revokedCertificates entry, at most [`MAX_CRL_ENTRIES`];
-/// a certificateIssuer only in an `indirect` CRL (RFC 5280 §5.3.3).
-fn check_entries(entries: &[u8], indirect: bool) -> Result<(), CertificateError> {
-    let mut list = Der::new(entries);
+/// Checks every revokedCertificates entry, at most [`MAX_CRL_ENTRIES`]:
+/// a certificateIssuer only in an indirect CRL (RFC 5280 §5.3.3), a
+/// removeFromCRL only in a delta CRL (§5.3.1).
+fn check_entries(crl: &Crl<'_>) -> Result<(), CertificateError> {
+    let mut list = Der::new(crl.entries);
     let mut count = 0usize;
     while !list.is_empty() {
         count += 1;
         if count > MAX_CRL_ENTRIES {
             return Err(bad("CRL lists more entries than MAX_CRL_ENTRIES"));
         }
-        if list.sequence(read_entry)?.issuer.is_some() && !indirect {
+        let entry = list.sequence(read_entry)?;
+        if entry.issuer.is_some() && !crl.point.indirect {
             return Err(CertificateError::MisIssued(
                 "certificateIssuer entry in a CRL that is not indirect",
+            ));
+        }
+        if entry.listing == Listing::Removed && crl.delta_base.is_none() {
+            return Err(CertificateError::MisIssued(
+                "removeFromCRL entry in a CRL that is not a delta CRL",
             ));
         }
     }
@@ -506,7 +551,7 @@ fn check_entries(entries: &[u8], indirect: bool) -> Result<(), CertificateError>
 fn read_entry<'a>(der: &mut Der<'a>) -> Result<Entry<'a>, CertificateError> {
     let mut entry = Entry {
         serial: der.integer()?,
-        reason: None,
+        listing: Listing::Revoked(None),
         issuer: None,
     };
     time::read(der)?;
@@ -530,15 +575,13 @@ fn apply_entry_extension<'a>(
     match id {
         oid::CRL_REASON => {
             let code = x509::whole(ext.value, |d| Ok(d.small_enumerated()?))?;
-            if code == REMOVE_FROM_CRL {
-                return Err(unsupported(
-                    "removeFromCRL entries belong to delta CRLs, which are not supported",
-                ));
-            }
-            entry.reason = Some(
-                RevocationReason::from_code(code)
-                    .ok_or(CertificateError::BadEncoding("unknown CRL reason code"))?,
-            );
+            entry.listing = match code {
+                REMOVE_FROM_CRL => Listing::Removed,
+                _ => Listing::Revoked(Some(
+                    RevocationReason::from_code(code)
+                        .ok_or(CertificateError::BadEncoding("unknown CRL reason code"))?,
+                )),
+            };
         }
         oid::INVALIDITY_DATE => {
             x509::whole(ext.value, |d| {
@@ -590,22 +633,59 @@ fn apply_crl_extension<'a>(
             if ext.critical {
                 return Err(CertificateError::MisIssued("cRLNumber marked critical"));
             }
-            let number = x509::whole(ext.value, |d| Ok(d.unsigned_integer()?))?;
-            if number.len() > 20 {
-                return Err(CertificateError::BadEncoding(
-                    "cRLNumber longer than 20 octets",
+            crl.number = Some(x509::whole(ext.value, crl_number)?);
+        }
+        oid::DELTA_CRL_INDICATOR => {
+            // RFC 5280 §5.2.4: critical, a BaseCRLNumber like cRLNumber.
+            if !ext.critical {
+                return Err(CertificateError::MisIssued(
+                    "deltaCRLIndicator not critical",
                 ));
             }
-            crl.number = Some(number);
+            crl.delta_base = Some(x509::whole(ext.value, crl_number)?);
         }
-        oid::DELTA_CRL_INDICATOR => return Err(unsupported("delta CRLs are not supported")),
         oid::ISSUING_DISTRIBUTION_POINT => {
             (crl.scope, crl.point) = x509::whole(ext.value, issuing_distribution_point)?;
+            crl.issuing_point_der = Some(ext.value);
         }
         _ if ext.critical => return Err(unsupported("unknown critical CRL extension")),
         _ => {}
     }
     Ok(())
+}
+
+/// A CRLNumber (RFC 5280 §5.2.3, and BaseCRLNumber, §5.2.4): a
+/// non-negative INTEGER of at most [`MAX_CRL_NUMBER_LEN`] octets, as its
+/// minimal contents.
+fn crl_number<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
+    let number = d.unsigned_integer()?;
+    if number.len() > MAX_CRL_NUMBER_LEN {
+        return Err(CertificateError::BadEncoding(
+            "cRLNumber longer than 20 octets",
+        ));
+    }
+    Ok(number)
+}
+
+/// The longest CRLNumber, in octets (RFC 5280 §5.2.3: "CRL verifiers MUST
+/// be able to handle CRLNumber values up to 20 octets").
+pub const MAX_CRL_NUMBER_LEN: usize = 20;
+
+/// Orders two CRL numbers ([`crl_number`]'s contents): non-negative
+/// INTEGERs in minimal encoding, so the longer is the larger, and equal
+/// lengths compare as bytes. A leading zero octet (before a first octet
+/// of 0x80 or more) is not significant.
+pub fn cmp_crl_numbers(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    let significant = |n: &[u8]| -> usize {
+        n.iter()
+            .position(|&octet| octet != 0)
+            .map_or(0, |first| n.len() - first)
+    };
+    let (a, b) = (
+        a.get(a.len() - significant(a)..).unwrap_or_default(),
+        b.get(b.len() - significant(b)..).unwrap_or_default(),
+    );
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// issuingDistributionPoint (RFC 5280 §5.2.5): the distributionPoint
@@ -757,7 +837,7 @@ mod tests {
         for (serial, reason) in serials.iter().zip(reasons) {
             assert_eq!(
                 revoked.find(serial, NAME, NAME),
-                Some(Some(reason)),
+                Some(Listing::Revoked(Some(reason))),
                 "{serial:02x?}"
             );
         }
@@ -820,9 +900,12 @@ mod tests {
         let revoked = CrlIndex::read(&parse(&crl(Some(&listed), None)).unwrap()).unwrap();
         assert_eq!(
             revoked.find(&[0x05], NAME, NAME),
-            Some(Some(RevocationReason::KeyCompromise))
+            Some(Listing::Revoked(Some(RevocationReason::KeyCompromise)))
         );
-        assert_eq!(revoked.find(&[0x04], NAME, NAME), Some(None));
+        assert_eq!(
+            revoked.find(&[0x04], NAME, NAME),
+            Some(Listing::Revoked(None))
+        );
     }
 
     /// [`Crl::reparse`] skips the list [`Crl::parse`] read: it gives the
@@ -867,7 +950,10 @@ mod tests {
         let mut entries = Der::new(parsed.entries);
         let entry = entries.sequence(read_entry).expect("an entry");
         assert_eq!(entry.serial, &[0x7f; 30][..]);
-        assert_eq!(entry.reason, Some(RevocationReason::KeyCompromise));
+        assert_eq!(
+            entry.listing,
+            Listing::Revoked(Some(RevocationReason::KeyCompromise))
+        );
         assert_eq!(entry.issuer, None);
     }
 
@@ -926,7 +1012,7 @@ mod tests {
     #[test]
     fn unsupported_features_are_refused_by_name() {
         let critical_unknown = ext(&[0x2a, 3], true, &[5, 0]);
-        let cases: [(Vec<u8>, &str); 4] = [
+        let cases: [(Vec<u8>, &str); 2] = [
             (
                 crl(None, Some(&critical_unknown)),
                 "unknown critical CRL extension",
@@ -934,20 +1020,6 @@ mod tests {
             (
                 crl(Some(&entry(&[1], Some(&critical_unknown))), None),
                 "unknown critical CRL entry extension",
-            ),
-            (
-                crl(None, Some(&ext(oid::DELTA_CRL_INDICATOR, true, &[2, 1, 1]))),
-                "delta CRLs are not supported",
-            ),
-            (
-                crl(
-                    Some(&entry(
-                        &[1],
-                        Some(&ext(oid::CRL_REASON, false, &[0x0a, 1, REMOVE_FROM_CRL])),
-                    )),
-                    None,
-                ),
-                "removeFromCRL entries belong to delta CRLs, which are not supported",
             ),
         ];
         for (der, why) in cases {
@@ -1058,11 +1130,11 @@ mod tests {
         let index = CrlIndex::read(&parsed).expect("its index");
         // RFC 5280 §5.3.3: the CRL issuer's until a certificateIssuer,
         // whose issuer then holds for the entries after it.
-        assert_eq!(index.find(&[1], NAME, NAME), Some(None));
+        assert_eq!(index.find(&[1], NAME, NAME), Some(Listing::Revoked(None)));
         assert_eq!(index.find(&[1], OTHER, NAME), None);
-        assert_eq!(index.find(&[2], OTHER, NAME), Some(None));
+        assert_eq!(index.find(&[2], OTHER, NAME), Some(Listing::Revoked(None)));
         assert_eq!(index.find(&[2], NAME, NAME), None);
-        assert_eq!(index.find(&[3], OTHER, NAME), Some(None));
+        assert_eq!(index.find(&[3], OTHER, NAME), Some(Listing::Revoked(None)));
         assert_eq!(index.find(&[3], NAME, NAME), None);
         let refused = |entries: &[u8], extensions: Option<&[u8]>| {
             parse(&crl(Some(entries), extensions)).map(|_| ())
@@ -1084,6 +1156,63 @@ mod tests {
             refused(&entry(&[2], Some(&empty)), Some(&indirect)),
             Err(CertificateError::BadEncoding("empty certificateIssuer"))
         );
+    }
+
+    #[test]
+    fn a_delta_crl_completes_the_complete_crls_it_was_made_against() {
+        let numbered = |number: u8, delta_base: Option<u8>, entries: Option<&[u8]>| {
+            let number = ext(oid::CRL_NUMBER, false, &[0x02, 1, number]);
+            let delta = delta_base
+                .map(|base| ext(oid::DELTA_CRL_INDICATOR, true, &[0x02, 1, base]))
+                .unwrap_or_default();
+            bare_crl(entries, Some(&[number, delta].concat()))
+        };
+        let complete = numbered(4, None, None);
+        let complete = parse(&complete).expect("a complete CRL");
+        let removed = entry(&[9], Some(&reason(REMOVE_FROM_CRL)));
+        let delta = numbered(6, Some(4), Some(&removed));
+        let delta = parse(&delta).expect("a delta CRL");
+        assert_eq!(delta.delta_base, Some(&[4][..]));
+        let index = CrlIndex::read(&delta).expect("its index");
+        assert_eq!(index.find(&[9], NAME, NAME), Some(Listing::Removed));
+        // RFC 5280 §5.2.4: made against complete CRL 4, or an earlier one
+        // this complete CRL still holds; its own number is later.
+        assert!(complete.completed_by(&delta));
+        let earlier_base = numbered(6, Some(3), None);
+        assert!(complete.completed_by(&parse(&earlier_base).expect("a delta")));
+        let later_base = numbered(6, Some(5), None);
+        assert!(!complete.completed_by(&parse(&later_base).expect("a delta")));
+        let not_later = numbered(4, Some(4), None);
+        assert!(!complete.completed_by(&parse(&not_later).expect("a delta")));
+        assert!(!delta.completed_by(&delta), "a delta CRL completes nothing");
+        // removeFromCRL belongs to delta CRLs; the indicator is critical.
+        assert_eq!(
+            parse(&numbered(4, None, Some(&removed))).map(|_| ()),
+            Err(CertificateError::MisIssued(
+                "removeFromCRL entry in a CRL that is not a delta CRL"
+            ))
+        );
+        let lax = [
+            ext(oid::CRL_NUMBER, false, &[0x02, 1, 6]),
+            ext(oid::DELTA_CRL_INDICATOR, false, &[0x02, 1, 4]),
+        ]
+        .concat();
+        assert_eq!(
+            parse(&bare_crl(None, Some(&lax))).map(|_| ()),
+            Err(CertificateError::MisIssued(
+                "deltaCRLIndicator not critical"
+            ))
+        );
+    }
+
+    #[test]
+    fn crl_numbers_order_as_integers() {
+        use core::cmp::Ordering::{Equal, Greater, Less};
+        assert_eq!(cmp_crl_numbers(&[0x01, 0x00], &[0xff]), Greater);
+        assert_eq!(cmp_crl_numbers(&[0x00, 0x80], &[0x7f]), Greater);
+        assert_eq!(cmp_crl_numbers(&[0x00, 0x80], &[0x80]), Equal);
+        assert_eq!(cmp_crl_numbers(&[0x05], &[0x06]), Less);
+        assert_eq!(cmp_crl_numbers(&[0x00], &[]), Equal);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! the end entity, stapled in the handshake: [`Revocation::check`] takes
 //! that response as an argument for when the handshake carries one).
 
-use super::crl::{self, Crl, CrlIndex, Signers};
+use super::crl::{self, Crl, CrlIndex, Listing, Signers};
 use super::distribution_point::Reasons;
 use super::ocsp;
 use super::path::VerifiedPath;
@@ -118,8 +118,8 @@ impl Revocation {
     }
 
     /// Adds one DER CRL (RFC 5280 §5.1), refused with its reason when it
-    /// does not parse or uses what is not implemented (delta CRLs,
-    /// attribute-certificate CRLs, unknown critical extensions).
+    /// does not parse or uses what is not implemented
+    /// (attribute-certificate CRLs, unknown critical extensions).
     pub fn add_crl_der(&mut self, der: Vec<u8>) -> Result<(), CertificateError> {
         let index = CrlIndex::read(&Crl::parse(&der)?)?;
         self.crls.push((der, index));
@@ -275,10 +275,25 @@ impl Revocation {
             delegated: &delegated,
             unrevoked: &unrevoked,
         };
-        for (der, index) in &self.crls {
+        // A delta CRL counts only beside its complete CRL.
+        for (der, index) in self.crls.iter().filter(|(_, index)| !index.is_delta()) {
             let answer = Crl::reparse(der).and_then(|crl| {
-                let answer = crl.answer_for(cert, &signers, time, index)?;
-                Ok(answer.map(|(a, reasons)| (a, reasons, crl.this_update, crl.next_update)))
+                let Some((listing, reasons)) = crl.listing_for(cert, &signers, time, index)? else {
+                    return Ok(None);
+                };
+                // RFC 5280 §6.3.3 (i), (j): the latest current delta CRL's
+                // entry, when it has one, replaces the complete CRL's.
+                let listing = match self.latest_delta(&crl, cert, &signers, time) {
+                    Some(Some(changed)) => Some(changed),
+                    _ => listing,
+                };
+                let answer = match listing {
+                    None | Some(Listing::Removed) => Answer::Good,
+                    Some(Listing::Revoked(reason)) => {
+                        Answer::Revoked(reason.unwrap_or(RevocationReason::Unspecified))
+                    }
+                };
+                Ok(Some((answer, reasons, crl.this_update, crl.next_update)))
             });
             verdict.weigh(answer, &CRL_FRESHNESS, time, self.grace)?;
         }
@@ -297,6 +312,46 @@ impl Revocation {
                     )))
             }
         }
+    }
+
+    /// What the latest delta CRL of `complete` (RFC 5280 §5.2.4) says of
+    /// `cert`: `None` when no delta CRL of it is current and signed as
+    /// `signers` allow (§6.3.3 (c), (h)); otherwise the certificate's
+    /// entry in the delta CRL of the greatest number, if it has one.
+    fn latest_delta(
+        &self,
+        complete: &Crl<'_>,
+        cert: &Certificate<'_>,
+        signers: &Signers<'_, '_>,
+        time: i64,
+    ) -> Option<Option<Listing>> {
+        let mut latest: Option<(&[u8], Option<Listing>)> = None;
+        for (der, index) in self.crls.iter().filter(|(_, index)| index.is_delta()) {
+            let Ok(delta) = Crl::reparse(der) else {
+                continue;
+            };
+            let current = check_fresh(
+                &CRL_FRESHNESS,
+                delta.this_update,
+                delta.next_update,
+                time,
+                self.grace,
+            )
+            .is_ok();
+            let Some(number) = delta
+                .number
+                .filter(|_| current && complete.completed_by(&delta))
+            else {
+                continue;
+            };
+            let Ok(Some((listing, _))) = delta.listing_for(cert, signers, time, index) else {
+                continue;
+            };
+            if latest.is_none_or(|(best, _)| crl::cmp_crl_numbers(number, best).is_gt()) {
+                latest = Some((number, listing));
+            }
+        }
+        latest.map(|(_, listing)| listing)
     }
 }
 
