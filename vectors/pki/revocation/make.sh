@@ -25,6 +25,10 @@ cd "$(dirname "$0")"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
+# The URL of a CRL shard, which the leaf_shard and shard sections read
+# (openssl expands it in every section it loads, so it is always set).
+export SHARD_URL=http://crl.test/none.crl
+
 START=20250101000000Z
 END=21000101000000Z
 # The CRLs' thisUpdate and nextUpdate around the test time (2030-01-01).
@@ -60,17 +64,11 @@ authorityKeyIdentifier = keyid:always
 issuingDistributionPoint = critical, @idp_ca_only
 [ idp_ca_only ]
 onlyCA = TRUE
-[ shard_a ]
+[ shard ]
 authorityKeyIdentifier = keyid:always
-issuingDistributionPoint = critical, @idp_a
-[ idp_a ]
-fullname = URI:http://crl.test/a.crl
-onlyuser = TRUE
-[ shard_b ]
-authorityKeyIdentifier = keyid:always
-issuingDistributionPoint = critical, @idp_b
-[ idp_b ]
-fullname = URI:http://crl.test/b.crl
+issuingDistributionPoint = critical, @idp_shard
+[ idp_shard ]
+fullname = URI:\$ENV::SHARD_URL
 onlyuser = TRUE
 EOF
     echo "$WORK/$1.cnf"
@@ -93,22 +91,14 @@ extendedKeyUsage = serverAuth,clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:revocation.test
-[ leaf_shard_a ]
+[ leaf_shard ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = serverAuth,clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:revocation.test
-crlDistributionPoints = URI:http://crl.test/a.crl
-[ leaf_shard_b ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth,clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:revocation.test
-crlDistributionPoints = URI:http://crl.test/b.crl
+crlDistributionPoints = URI:$ENV::SHARD_URL
 [ responder ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -176,8 +166,9 @@ issue revoked "/CN=revocation.test" int leaf int
 issue under-int2 "/CN=revocation.test" int2 leaf int2
 # Each shard's certificates in an index of their own, so each shard's
 # CRL lists only its own revocations.
-issue shard-a "/CN=revocation.test" int leaf_shard_a shard-a
-issue shard-b "/CN=revocation.test" int leaf_shard_b shard-b
+for shard in a b; do
+    SHARD_URL=http://crl.test/$shard.crl issue shard-$shard "/CN=revocation.test" int leaf_shard shard-$shard
+done
 issue responder "/CN=revocation responder" int responder int
 issue responder-no-eku "/CN=revocation responder without EKU" int responder_no_eku int
 # A CA named like int with another key: its CRLs do not verify with int's.
@@ -217,8 +208,9 @@ gencrl int-delegated.crl.pem crl-signer int $CRL_NEXT
 gencrl int-delegated-no-crl-sign.crl.pem crl-signer-no-crl-sign int $CRL_NEXT
 # int's two shards: issuingDistributionPoint (critical) names the
 # shard's URL and onlyContainsUserCerts.
-gencrl int-shard-a.crl.pem int shard-a $CRL_NEXT -crlexts shard_a
-gencrl int-shard-b.crl.pem int shard-b $CRL_NEXT -crlexts shard_b
+for shard in a b; do
+    SHARD_URL=http://crl.test/$shard.crl gencrl int-shard-$shard.crl.pem int shard-$shard $CRL_NEXT -crlexts shard
+done
 
 # OCSP responses: good (SHA-1 CertID, the default) and good with a
 # SHA-256 CertID, revoked, unknown (int's responder knows nothing in
