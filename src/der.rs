@@ -28,6 +28,8 @@ pub mod tag {
     pub const PRINTABLE_STRING: u8 = 0x13;
     /// IA5String.
     pub const IA5_STRING: u8 = 0x16;
+    /// VisibleString (a policy qualifier's DisplayText, RFC 5280 §4.2.1.4).
+    pub const VISIBLE_STRING: u8 = 0x1a;
     /// UniversalString (UCS-4).
     pub const UNIVERSAL_STRING: u8 = 0x1c;
     /// BMPString (UCS-2).

@@ -298,41 +298,11 @@ fn email_within(name: &[u8], constraint: &[u8]) -> Option<bool> {
     })
 }
 
-/// The host of a URI's authority (RFC 3986 §3.2: after `scheme://`,
-/// without user information and port); `None` when the URI has no
-/// authority or an empty host.
-fn uri_host(uri: &[u8]) -> Option<&[u8]> {
-    let colon = uri.iter().position(|&b| b == b':')?;
-    if colon == 0 || uri.get(..colon)?.contains(&b'/') {
-        return None;
-    }
-    let rest = uri.get(colon + 1..)?.strip_prefix(b"//")?;
-    let end = rest
-        .iter()
-        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
-    let authority = rest.get(..end)?;
-    let host_port = match authority.iter().rposition(|&b| b == b'@') {
-        Some(at) => authority.get(at + 1..)?,
-        None => authority,
-    };
-    let host = if host_port.starts_with(b"[") {
-        let close = host_port.iter().position(|&b| b == b']')?;
-        host_port.get(..=close)?
-    } else {
-        match host_port.iter().position(|&b| b == b':') {
-            Some(port) => host_port.get(..port)?,
-            None => host_port,
-        }
-    };
-    (!host.is_empty()).then_some(host)
-}
-
 /// Whether URI `name` lies within URI constraint `constraint` (RFC 5280
 /// §4.2.1.10): the host of its authority equals a host constraint, or is
 /// below a `.domain` constraint. `None` when the URI has no host.
 fn uri_within(name: &[u8], constraint: &[u8]) -> Option<bool> {
-    let host = uri_host(name)?;
+    let host = names::uri_host(name)?;
     Some(if constraint.starts_with(b".") {
         is_subdomain(host, constraint)
     } else {
@@ -540,16 +510,16 @@ mod tests {
     #[test]
     fn uri_constraints_take_the_authority_host() {
         assert_eq!(
-            uri_host(b"https://user@Host.example.com:8443/p?q#f"),
+            names::uri_host(b"https://user@Host.example.com:8443/p?q#f"),
             Some(&b"Host.example.com"[..])
         );
         assert_eq!(
-            uri_host(b"https://[2001:db8::1]:443/"),
+            names::uri_host(b"https://[2001:db8::1]:443/"),
             Some(&b"[2001:db8::1]"[..])
         );
-        assert_eq!(uri_host(b"urn:isbn:0451450523"), None);
-        assert_eq!(uri_host(b"mailto:a@example.com"), None);
-        assert_eq!(uri_host(b"https:///path"), None);
+        assert_eq!(names::uri_host(b"urn:isbn:0451450523"), None);
+        assert_eq!(names::uri_host(b"mailto:a@example.com"), None);
+        assert_eq!(names::uri_host(b"https:///path"), None);
         assert_eq!(
             uri_within(b"https://host.example.com/", b"host.example.com"),
             Some(true)

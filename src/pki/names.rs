@@ -249,6 +249,53 @@ pub(crate) fn for_each_attribute<'a>(
     Ok(())
 }
 
+/// The host of a URI's authority (RFC 3986 §3.2: after `scheme://`,
+/// without user information and port); `None` when the URI has no
+/// authority or an empty host.
+pub(crate) fn uri_host(uri: &[u8]) -> Option<&[u8]> {
+    let colon = uri.iter().position(|&b| b == b':')?;
+    if colon == 0 || uri.get(..colon)?.contains(&b'/') {
+        return None;
+    }
+    let rest = uri.get(colon + 1..)?.strip_prefix(b"//")?;
+    let end = rest
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    let host_port = match authority.iter().rposition(|&b| b == b'@') {
+        Some(at) => authority.get(at + 1..)?,
+        None => authority,
+    };
+    let host = if host_port.starts_with(b"[") {
+        let close = host_port.iter().position(|&b| b == b']')?;
+        host_port.get(..=close)?
+    } else {
+        match host_port.iter().position(|&b| b == b':') {
+            Some(port) => host_port.get(..port)?,
+            None => host_port,
+        }
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// Whether a uniformResourceIdentifier is one RFC 5280 §4.2.1.6 lets a
+/// CA issue: not a relative URI, so a scheme (RFC 3986 §3.1: a letter,
+/// then letters, digits, `+`, `-` and `.`), a colon and a non-empty
+/// scheme-specific part, and a host when it has an authority (`//`).
+pub(crate) fn is_absolute_uri(uri: &[u8]) -> bool {
+    let Some(colon) = uri.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let scheme = uri.get(..colon).unwrap_or_default();
+    let rest = uri.get(colon + 1..).unwrap_or_default();
+    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    scheme_ok && !rest.is_empty() && (!rest.starts_with(b"//") || uri_host(uri).is_some())
+}
+
 /// Checks that `e` is a GeneralName (RFC 5280 §4.2.1.6): one of the
 /// CHOICE's tags, in its form.
 pub fn check_general_name(e: Element<'_>) -> Result<(), CertificateError> {

@@ -50,6 +50,8 @@ pub const EMAIL_ADDRESS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0
 pub const SUBJECT_KEY_IDENTIFIER: &[u8] = &[0x55, 0x1d, 0x0e];
 /// id-ce-keyUsage, 2.5.29.15 (RFC 5280 §4.2.1.3).
 pub const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+/// id-ce-issuerAltName, 2.5.29.18 (RFC 5280 §4.2.1.7).
+pub const ISSUER_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x12];
 /// id-ce-subjectAltName, 2.5.29.17 (RFC 5280 §4.2.1.6).
 pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
 /// id-ce-basicConstraints, 2.5.29.19 (RFC 5280 §4.2.1.9).
@@ -60,6 +62,10 @@ pub const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
 pub const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
 /// anyPolicy, 2.5.29.32.0 (RFC 5280 §4.2.1.4): stands for every policy.
 pub const ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x20, 0x00];
+/// id-qt-cps, 1.3.6.1.5.5.7.2.1: a CPS pointer qualifier (RFC 5280 §4.2.1.4).
+pub const QT_CPS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x01];
+/// id-qt-unotice, 1.3.6.1.5.5.7.2.2: a user notice qualifier (RFC 5280 §4.2.1.4).
+pub const QT_UNOTICE: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x02];
 /// id-ce-policyMappings, 2.5.29.33 (RFC 5280 §4.2.1.5).
 pub const POLICY_MAPPINGS: &[u8] = &[0x55, 0x1d, 0x21];
 /// id-ce-authorityKeyIdentifier, 2.5.29.35 (RFC 5280 §4.2.1.1).

@@ -104,8 +104,9 @@ pub fn read_certificate_policies<'a>(d: &mut Der<'a>) -> Result<&'a [u8], Certif
 }
 
 /// The policyIdentifier of each PolicyInformation in the contents of
-/// certificatePolicies; qualifiers are checked for shape and skipped (they
-/// inform the user and play no part in validation, RFC 5280 §4.2.1.4).
+/// certificatePolicies; qualifiers are checked ([`check_qualifier`]) and
+/// skipped (they inform the user and play no part in validation, RFC
+/// 5280 §4.2.1.4).
 fn policy_ids(value: &[u8]) -> impl Iterator<Item = Result<&[u8], CertificateError>> {
     der::items(value, |list| {
         list.sequence(|info| -> Result<_, CertificateError> {
@@ -116,16 +117,68 @@ fn policy_ids(value: &[u8]) -> impl Iterator<Item = Result<&[u8], CertificateErr
                 }
                 let mut qualifiers = Der::new(qualifiers);
                 while !qualifiers.is_empty() {
-                    qualifiers.sequence(|q| -> Result<_, CertificateError> {
-                        q.oid()?;
-                        q.element()?;
-                        Ok(())
-                    })?;
+                    qualifiers.sequence(|q| check_qualifier(q.oid()?, q))?;
                 }
             }
             Ok(id)
         })
     })
+}
+
+/// A PolicyQualifierInfo's qualifier after its id (RFC 5280 §4.2.1.4): a
+/// CPS pointer is an IA5String; a user notice a SEQUENCE of an optional
+/// NoticeReference (an organization and a SEQUENCE OF INTEGER) and an
+/// optional explicitText, each text a non-empty DisplayText; another
+/// qualifier any one element.
+fn check_qualifier(id: &[u8], q: &mut Der<'_>) -> Result<(), CertificateError> {
+    match id {
+        oid::QT_CPS => {
+            q.read(tag::IA5_STRING)?;
+        }
+        oid::QT_UNOTICE => q.sequence(|notice| -> Result<_, CertificateError> {
+            if notice.peek_tag() == Some(tag::SEQUENCE) {
+                notice.sequence(|reference| -> Result<_, CertificateError> {
+                    display_text(reference)?;
+                    reference.sequence(|numbers| -> Result<_, CertificateError> {
+                        while !numbers.is_empty() {
+                            numbers.integer()?;
+                        }
+                        Ok(())
+                    })
+                })?;
+            }
+            if !notice.is_empty() {
+                display_text(notice)?;
+            }
+            Ok(())
+        })?,
+        _ => {
+            q.element()?;
+        }
+    }
+    Ok(())
+}
+
+/// A DisplayText (RFC 5280 §4.2.1.4): an IA5String, VisibleString,
+/// BMPString or UTF8String of at least one character.
+fn display_text(d: &mut Der<'_>) -> Result<(), CertificateError> {
+    let text = d.element()?;
+    if ![
+        tag::IA5_STRING,
+        tag::VISIBLE_STRING,
+        tag::BMP_STRING,
+        tag::UTF8_STRING,
+    ]
+    .contains(&text.tag)
+    {
+        return Err(CertificateError::BadEncoding(
+            "policy qualifier text is not a DisplayText",
+        ));
+    }
+    if text.value.is_empty() {
+        return Err(CertificateError::BadEncoding("empty DisplayText"));
+    }
+    Ok(())
 }
 
 /// policyMappings (RFC 5280 §4.2.1.5): `SEQUENCE SIZE (1..MAX) OF

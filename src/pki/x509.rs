@@ -179,6 +179,9 @@ pub struct Certificate<'a> {
     pub extended_key_usage: Option<Extension<'a>>,
     /// subjectAltName: the contents of its GeneralNames.
     pub subject_alt_name: Option<Extension<'a>>,
+    /// issuerAltName: the contents of its GeneralNames, read as a
+    /// subjectAltName's are (RFC 5280 §4.2.1.7).
+    pub issuer_alt_name: Option<&'a [u8]>,
     /// nameConstraints: the contents of its SEQUENCE.
     pub name_constraints: Option<Extension<'a>>,
     /// subjectKeyIdentifier: the key identifier and the critical flag.
@@ -192,8 +195,9 @@ pub struct Certificate<'a> {
     pub policy_mappings: Option<Extension<'a>>,
     /// policyConstraints, if present.
     pub policy_constraints: Option<PolicyConstraints>,
-    /// inhibitAnyPolicy: its SkipCerts, if present.
-    pub inhibit_any_policy: Option<u64>,
+    /// inhibitAnyPolicy: its SkipCerts and whether the extension is
+    /// critical, if present.
+    pub inhibit_any_policy: Option<(u64, bool)>,
     /// cRLDistributionPoints: the contents of its SEQUENCE OF
     /// DistributionPoint, each checked at parse time.
     pub crl_distribution_points: Option<&'a [u8]>,
@@ -243,7 +247,7 @@ impl<'a> Certificate<'a> {
             policies: self.certificate_policies.map(|e| e.value),
             mappings: self.policy_mappings.map(|e| e.value),
             constraints: self.policy_constraints.unwrap_or_default(),
-            inhibit_any_policy: self.inhibit_any_policy,
+            inhibit_any_policy: self.inhibit_any_policy.map(|(skip, _)| skip),
             self_issued: self.is_self_issued(),
         }
     }
@@ -332,6 +336,7 @@ fn parse_tbs<'a>(
         key_usage: None,
         extended_key_usage: None,
         subject_alt_name: None,
+        issuer_alt_name: None,
         name_constraints: None,
         subject_key_id: None,
         authority_key_id: None,
@@ -486,6 +491,7 @@ fn apply_extension<'a>(
         oid::SUBJECT_ALT_NAME => {
             cert.subject_alt_name = Some(flagged(whole(ext.value, subject_alt_name)?));
         }
+        oid::ISSUER_ALT_NAME => cert.issuer_alt_name = Some(whole(ext.value, subject_alt_name)?),
         oid::NAME_CONSTRAINTS => {
             cert.name_constraints = Some(flagged(whole(ext.value, name_constraints)?));
         }
@@ -512,7 +518,8 @@ fn apply_extension<'a>(
             })?);
         }
         oid::INHIBIT_ANY_POLICY => {
-            cert.inhibit_any_policy = Some(whole(ext.value, policy::read_inhibit_any_policy)?);
+            let skip = whole(ext.value, policy::read_inhibit_any_policy)?;
+            cert.inhibit_any_policy = Some((skip, critical));
         }
         oid::CRL_DISTRIBUTION_POINTS => {
             cert.crl_distribution_points = Some(whole(
@@ -586,6 +593,8 @@ fn extended_key_usage<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError>
 
 /// subjectAltName (RFC 5280 §4.2.1.6): GeneralNames, checked by
 /// [`names::check_subject_alt_names`]; returns the contents.
+/// subjectAltName or issuerAltName (RFC 5280 §4.2.1.6, §4.2.1.7), checked
+/// by [`names::check_subject_alt_names`]; returns the contents.
 fn subject_alt_name<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
     let value = d.read(tag::SEQUENCE)?;
     names::check_subject_alt_names(value)?;

@@ -1,0 +1,221 @@
+//! What RFC 5280 §4 asks of the CA that issues a certificate, in the
+//! extensions X509-Anvil probes: an inhibitAnyPolicy marked critical
+//! (§4.2.1.14), absolute URIs naming a host in subjectAltName and
+//! issuerAltName (§4.2.1.6, §4.2.1.7), and policy qualifiers of the
+//! syntax §4.2.1.4 gives them. The `rfc5280` and `webpki` profiles
+//! refuse a chain breaking the first two, `rfc5280-path` (the path
+//! validation alone) takes it; a malformed qualifier is a malformed
+//! extension under every profile. Chains are written here with rcgen.
+
+use ferrotls::{
+    verify_chain, CertificateError, Profile, Purpose, RootStore, ServerName, Validation,
+};
+use rcgen::{
+    date_time_ymd, BasicConstraints, CertificateParams, CustomExtension, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+
+/// 2030-01-01T00:00:00Z, inside every certificate's validity.
+const NOW: u64 = 1_893_456_000;
+const NAME: &str = "leaf.example.com";
+
+/// One DER element: `tag`, a definite length (X.690 §8.1.3), `value`;
+/// short values only (under 128 octets), as this file writes.
+fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
+    let len = u8::try_from(value.len()).ok().filter(|&n| n < 0x80);
+    [&[tag, len.expect("a short value")][..], value].concat()
+}
+
+/// What a test changes in the intermediate and in the leaf.
+#[derive(Default)]
+struct Changes {
+    intermediate: Vec<CustomExtension>,
+    leaf: Vec<CustomExtension>,
+    leaf_uri: Option<&'static str>,
+}
+
+fn params(cn: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params.distinguished_name.push(DnType::CommonName, cn);
+    params.not_before = date_time_ymd(2029, 1, 1);
+    params.not_after = date_time_ymd(2031, 1, 1);
+    params
+}
+
+fn extension(oid: &[u64], critical: bool, der: Vec<u8>) -> CustomExtension {
+    let mut extension = CustomExtension::from_oid_content(oid, der);
+    extension.set_criticality(critical);
+    extension
+}
+
+/// ferrotls's verdict on root → intermediate → leaf with `changes`,
+/// under `profile`.
+fn verdict(changes: Changes, profile: Profile) -> Result<(), CertificateError> {
+    let key = || KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("a key");
+    let ca = |cn: &str| {
+        let mut params = params(cn);
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        params.use_authority_key_identifier_extension = true;
+        params
+    };
+    let (root_key, int_key, leaf_key) = (key(), key(), key());
+    let root = ca("Issuer Rules Root");
+    let mut int = ca("Issuer Rules Intermediate");
+    int.custom_extensions = changes.intermediate;
+    let mut leaf = params(NAME);
+    leaf.subject_alt_names = vec![SanType::DnsName(NAME.try_into().expect("IA5"))];
+    if let Some(uri) = changes.leaf_uri {
+        leaf.subject_alt_names
+            .push(SanType::URI(uri.try_into().expect("IA5")));
+    }
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    leaf.use_authority_key_identifier_extension = true;
+    leaf.custom_extensions = changes.leaf;
+    let root_cert = root.self_signed(&root_key).expect("root");
+    let int_cert = int
+        .signed_by(&int_key, &Issuer::from_params(&root, &root_key))
+        .expect("intermediate");
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &Issuer::from_params(&int, &int_key))
+        .expect("leaf");
+    let mut roots = RootStore::new();
+    roots.add_der(root_cert.der().to_vec()).expect("the root");
+    let name = ServerName::parse(NAME).expect("a name");
+    let validation = Validation::new(&roots, Purpose::ServerAuth, NOW)
+        .with_profile(profile)
+        .with_name(&name);
+    verify_chain(leaf_cert.der(), &[int_cert.der()], &validation).map(|_| ())
+}
+
+const INHIBIT_ANY_POLICY: &[u64] = &[2, 5, 29, 54];
+const ISSUER_ALT_NAME: &[u64] = &[2, 5, 29, 18];
+const CERTIFICATE_POLICIES: &[u64] = &[2, 5, 29, 32];
+const PROFILES: [Profile; 3] = [Profile::Rfc5280, Profile::Rfc5280Path, Profile::WebPki];
+
+/// The verdict under each of [`PROFILES`].
+fn verdicts(changes: impl Fn() -> Changes) -> Vec<Result<(), CertificateError>> {
+    PROFILES.iter().map(|&p| verdict(changes(), p)).collect()
+}
+
+fn refused_but_by_rfc5280_path(rule: &'static str) -> Vec<Result<(), CertificateError>> {
+    let refused = Err(CertificateError::MisIssued(rule));
+    vec![refused, Ok(()), refused]
+}
+
+#[test]
+fn the_chain_without_changes_validates_under_every_profile() {
+    assert_eq!(verdicts(Changes::default), vec![Ok(()); 3]);
+}
+
+#[test]
+fn rfc5280_4_2_1_14_inhibit_any_policy_is_critical() {
+    let inhibit = |critical| {
+        move || Changes {
+            intermediate: vec![extension(INHIBIT_ANY_POLICY, critical, vec![0x02, 1, 5])],
+            ..Changes::default()
+        }
+    };
+    assert_eq!(verdicts(inhibit(true)), vec![Ok(()); 3]);
+    assert_eq!(
+        verdicts(inhibit(false)),
+        refused_but_by_rfc5280_path("inhibitAnyPolicy not critical")
+    );
+}
+
+#[test]
+fn rfc5280_4_2_1_6_alternative_names_hold_absolute_uris_with_hosts() {
+    let relative = "relative URI or URI without a host in an alternative name";
+    let in_san = |uri| {
+        move || Changes {
+            leaf_uri: Some(uri),
+            ..Changes::default()
+        }
+    };
+    assert_eq!(
+        verdicts(in_san("https://leaf.example.com/x")),
+        vec![Ok(()); 3]
+    );
+    assert_eq!(verdicts(in_san("urn:uuid:6e8bc430")), vec![Ok(()); 3]);
+    for uri in [
+        "leaf/relative",
+        "//leaf.example.com/x",
+        "https:///x",
+        "1https://a/",
+    ] {
+        assert_eq!(
+            verdicts(in_san(uri)),
+            refused_but_by_rfc5280_path(relative),
+            "{uri}"
+        );
+    }
+    // issuerAltName is written as subjectAltName is (§4.2.1.7).
+    let in_ian = |uri: &'static str| {
+        move || Changes {
+            intermediate: vec![extension(
+                ISSUER_ALT_NAME,
+                false,
+                tlv(0x30, &tlv(0x86, uri.as_bytes())),
+            )],
+            ..Changes::default()
+        }
+    };
+    assert_eq!(verdicts(in_ian("https://ca.example.com/")), vec![Ok(()); 3]);
+    assert_eq!(
+        verdicts(in_ian("ca/relative")),
+        refused_but_by_rfc5280_path(relative)
+    );
+}
+
+#[test]
+fn rfc5280_4_2_1_4_policy_qualifiers_have_their_syntax() {
+    // PolicyInformation { anyPolicy, [ PolicyQualifierInfo { id, qualifier } ] }
+    let policies = |qualifier_id: &'static [u8], qualifier: Vec<u8>| {
+        move || {
+            let info = tlv(
+                0x30,
+                &[
+                    tlv(0x06, &[0x55, 0x1d, 0x20, 0x00]),
+                    tlv(
+                        0x30,
+                        &tlv(0x30, &[tlv(0x06, qualifier_id), qualifier.clone()].concat()),
+                    ),
+                ]
+                .concat(),
+            );
+            Changes {
+                leaf: vec![extension(CERTIFICATE_POLICIES, false, tlv(0x30, &info))],
+                ..Changes::default()
+            }
+        }
+    };
+    const CPS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x01];
+    const UNOTICE: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x02];
+    let cps = tlv(0x16, b"https://ca.example.com/cps");
+    assert_eq!(verdicts(policies(CPS, cps)), vec![Ok(()); 3]);
+    let notice = tlv(
+        0x30,
+        &[
+            tlv(
+                0x30,
+                &[tlv(0x0c, b"Example CA"), tlv(0x30, &tlv(0x02, &[1]))].concat(),
+            ),
+            tlv(0x1a, b"Relying parties beware"),
+        ]
+        .concat(),
+    );
+    assert_eq!(verdicts(policies(UNOTICE, notice)), vec![Ok(()); 3]);
+    let every_profile = |why| vec![Err(CertificateError::BadEncoding(why)); 3];
+    let utf8_cps = tlv(0x0c, b"https://ca.example.com/cps");
+    assert!(verdicts(policies(CPS, utf8_cps)).iter().all(Result::is_err));
+    assert_eq!(
+        verdicts(policies(UNOTICE, tlv(0x30, &tlv(0x13, b"printable")))),
+        every_profile("policy qualifier text is not a DisplayText")
+    );
+    assert_eq!(
+        verdicts(policies(UNOTICE, tlv(0x30, &tlv(0x0c, b"")))),
+        every_profile("empty DisplayText")
+    );
+}
