@@ -18,6 +18,7 @@
 //! it; OpenSSL also constrains it beside a subjectAltName without a
 //! dNSName, and rustls-webpki never does.
 
+use super::name_match;
 use super::names::{self, check_dns_syntax, check_name, DnsForm, GeneralName};
 use super::oid;
 use crate::der::{self, tag, Der};
@@ -310,21 +311,11 @@ fn uri_within(name: &[u8], constraint: &[u8]) -> Option<bool> {
     })
 }
 
-/// Whether Name `name` lies within directoryName constraint `constraint`
-/// (RFC 5280 §4.2.1.10, §7.1): the constraint's RDNs are the first RDNs
-/// of the name. RDNs are compared byte for byte, without the §7.1 string
-/// normalisation (CAs encode one name the same way throughout a path).
-/// `None` when either is not a Name.
+/// Whether directoryName `name` lies within constraint `constraint`: it
+/// begins with the constraint's RDNs (RFC 5280 §4.2.1.10), compared as
+/// §7.1 compares names ([`name_match::name_starts_with`]).
 fn directory_within(name: &[u8], constraint: &[u8]) -> Option<bool> {
-    let mut name = Der::whole(name, tag::SEQUENCE).ok()?;
-    let mut constraint = Der::whole(constraint, tag::SEQUENCE).ok()?;
-    while !constraint.is_empty() {
-        let wanted = constraint.element().ok()?;
-        if name.is_empty() || name.element().ok()?.raw != wanted.raw {
-            return Some(false);
-        }
-    }
-    Some(true)
+    name_match::name_starts_with(name, constraint)
 }
 
 /// Whether `name` and `constraint` are of the same form.
@@ -541,9 +532,14 @@ mod tests {
 
     /// A Name of RDNs each holding one (2.5.4.10, PrintableString) pair.
     fn name(orgs: &[&str]) -> Vec<u8> {
+        name_in(tag::PRINTABLE_STRING, orgs)
+    }
+
+    /// [`name`] with its values in strings of type `string_tag`.
+    fn name_in(string_tag: u8, orgs: &[&str]) -> Vec<u8> {
         let mut rdns = Vec::new();
         for org in orgs {
-            let mut atv = vec![0x06, 3, 0x55, 0x04, 0x0a, 0x13, org.len() as u8];
+            let mut atv = vec![0x06, 3, 0x55, 0x04, 0x0a, string_tag, org.len() as u8];
             atv.extend_from_slice(org.as_bytes());
             let mut set = vec![0x31, atv.len() as u8 + 2, 0x30, atv.len() as u8];
             set.extend(atv);
@@ -572,6 +568,11 @@ mod tests {
             Some(false)
         );
         assert_eq!(directory_within(&dn, &name(&[])), Some(true));
+        // RFC 5280 §7.1: another string type, case or spacing is the same
+        // name (the constraint's PrintableString against a UTF8String).
+        let utf8 = name_in(tag::UTF8_STRING, &["  FerroTLS ", "unit"]);
+        assert_eq!(directory_within(&utf8, &name(&["ferrotls"])), Some(true));
+        assert_eq!(directory_within(&utf8, &name(&["ferro tls"])), Some(false));
     }
 
     /// GeneralSubtrees contents holding one subtree per (tag, value).

@@ -1,6 +1,7 @@
 //! Distinguished-name matching (RFC 5280 §7.1): whether an issuer field
 //! names the subject of a candidate issuer, a trust anchor, or a CRL's
-//! signer. Equal bytes match at once; otherwise the two names are walked
+//! signer, and whether a name lies under a directoryName constraint
+//! ([`name_starts_with`]). Equal bytes match at once; otherwise the two names are walked
 //! side by side, without allocating, and compared as canonical forms.
 //!
 //! ```text
@@ -37,16 +38,34 @@ pub fn names_match(a: &[u8], b: &[u8]) -> bool {
 
 /// [`names_match`] past equal bytes; `None` when either does not parse.
 fn rdns_match(a: &[u8], b: &[u8]) -> Option<bool> {
-    let mut x = Der::whole(a, tag::SEQUENCE).ok()?;
-    let mut y = Der::whole(b, tag::SEQUENCE).ok()?;
-    while !x.is_empty() && !y.is_empty() {
+    let (matched, rest) = leading_match(a, b)?;
+    Some(matched && rest.is_empty())
+}
+
+/// Whether the DER Name `name` begins with the RDNs of `prefix`, each
+/// compared as [`names_match`] compares them: a directoryName name
+/// constraint (RFC 5280 §4.2.1.10, names compared as §7.1 has them).
+/// `None` when either does not parse.
+pub fn name_starts_with(name: &[u8], prefix: &[u8]) -> Option<bool> {
+    leading_match(name, prefix).map(|(matched, _)| matched)
+}
+
+/// Walks `name` and `prefix` RDN by RDN until `prefix` ends: whether
+/// every RDN of `prefix` matched, and what is left of `name`.
+fn leading_match<'a>(name: &'a [u8], prefix: &[u8]) -> Option<(bool, Der<'a>)> {
+    let mut x = Der::whole(name, tag::SEQUENCE).ok()?;
+    let mut y = Der::whole(prefix, tag::SEQUENCE).ok()?;
+    while !y.is_empty() {
+        if x.is_empty() {
+            return Some((false, x));
+        }
         let rdn_x = x.nested(tag::SET).ok()?;
         let rdn_y = y.nested(tag::SET).ok()?;
         if !same_set(rdn_x, rdn_y)? {
-            return Some(false);
+            return Some((false, x));
         }
     }
-    Some(x.is_empty() && y.is_empty())
+    Some((true, x))
 }
 
 /// Whether two RelativeDistinguishedNames hold the same attributes, in
