@@ -600,12 +600,7 @@ fn apply_entry_extension<'a>(
                 ));
             }
             let names = x509::whole(ext.value, |d| Ok(d.read(tag::SEQUENCE)?))?;
-            if names.is_empty() {
-                return Err(CertificateError::BadEncoding("empty certificateIssuer"));
-            }
-            for name in names::general_names(names) {
-                name?;
-            }
+            names::check_general_names(names, "empty certificateIssuer")?;
             entry.issuer = Some(names);
         }
         _ if ext.critical => return Err(unsupported("unknown critical CRL entry extension")),

@@ -25,6 +25,7 @@
 //! issuer (RFC 5280 §5.2.5, §6.3.3 (b)(1)).
 
 use super::name_match::names_match;
+use super::names::{self, DIRECTORY_NAME};
 use crate::der::{self, tag, BitString, Der, Element};
 use crate::error::CertificateError;
 use std::borrow::Cow;
@@ -32,9 +33,6 @@ use std::borrow::Cow;
 /// The most DistributionPoints one cRLDistributionPoints may hold; real
 /// certificates carry one or two.
 pub const MAX_DISTRIBUTION_POINTS: usize = 16;
-
-/// The directoryName tag of the GeneralName CHOICE (RFC 5280 §4.2.1.6).
-const DIRECTORY_NAME: u8 = tag::context_constructed(4);
 
 /// A set of revocation reasons, bit n standing for ReasonFlags bit n
 /// (RFC 5280 §4.2.1.13: keyCompromise (1) … aACompromise (8); bit 0 is
@@ -126,13 +124,7 @@ pub(crate) fn read_point_name<'a>(
     choice.finish()?;
     match name.tag {
         t if t == tag::context_constructed(0) => {
-            let mut names = Der::new(name.value);
-            if names.is_empty() {
-                return Err(CertificateError::BadEncoding("empty fullName"));
-            }
-            while !names.is_empty() {
-                super::names::check_general_name(names.element()?)?;
-            }
+            names::check_general_names(name.value, "empty fullName")?;
             Ok(Some(PointName::Full(name.value)))
         }
         t if t == tag::context_constructed(1) => {
@@ -195,14 +187,8 @@ fn read_distribution_point<'a>(d: &mut Der<'a>) -> Result<DistributionPoint<'a>,
     let name = read_point_name(d)?;
     let reasons = read_reasons(d, 1)?;
     let crl_issuer = d.optional(tag::context_constructed(2))?;
-    if let Some(names) = crl_issuer {
-        let mut names = Der::new(names);
-        if names.is_empty() {
-            return Err(CertificateError::BadEncoding("empty cRLIssuer"));
-        }
-        while !names.is_empty() {
-            super::names::check_general_name(names.element()?)?;
-        }
+    if let Some(issuers) = crl_issuer {
+        names::check_general_names(issuers, "empty cRLIssuer")?;
     }
     if name.is_none() && crl_issuer.is_none() {
         return Err(CertificateError::BadEncoding(

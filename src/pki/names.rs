@@ -21,7 +21,7 @@ const RFC822_NAME: u8 = tag::context_primitive(1);
 /// GeneralName tag of dNSName `[2] IA5String`.
 const DNS_NAME: u8 = tag::context_primitive(2);
 /// GeneralName tag of directoryName `[4] Name`.
-const DIRECTORY_NAME: u8 = tag::context_constructed(4);
+pub(crate) const DIRECTORY_NAME: u8 = tag::context_constructed(4);
 /// GeneralName tag of uniformResourceIdentifier `[6] IA5String`.
 const URI: u8 = tag::context_primitive(6);
 /// GeneralName tag of iPAddress `[7] OCTET STRING`.
@@ -308,6 +308,19 @@ pub(crate) fn general_names(
     value: &[u8],
 ) -> impl Iterator<Item = Result<GeneralName<'_>, CertificateError>> {
     der::items(value, |names| GeneralName::from_element(names.element()?))
+}
+
+/// Checks the contents of a GeneralNames (RFC 5280 §4.2.1.6: `SEQUENCE
+/// SIZE (1..MAX) OF GeneralName`): at least one, each a GeneralName;
+/// `empty` says which field had none.
+pub(crate) fn check_general_names(
+    value: &[u8],
+    empty: &'static str,
+) -> Result<(), CertificateError> {
+    if value.is_empty() {
+        return Err(CertificateError::BadEncoding(empty));
+    }
+    general_names(value).try_for_each(|name| name.map(|_| ()))
 }
 
 /// Checks the contents of a subjectAltName: at least one entry, every
