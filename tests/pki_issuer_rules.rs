@@ -29,6 +29,7 @@ fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
 /// What a test changes in the intermediate and in the leaf.
 #[derive(Default)]
 struct Changes {
+    root: Vec<CustomExtension>,
     intermediate: Vec<CustomExtension>,
     leaf: Vec<CustomExtension>,
     leaf_uri: Option<&'static str>,
@@ -61,7 +62,8 @@ fn verdict(changes: Changes, profile: Profile) -> Result<(), CertificateError> {
         params
     };
     let (root_key, int_key, leaf_key) = (key(), key(), key());
-    let root = ca("Issuer Rules Root");
+    let mut root = ca("Issuer Rules Root");
+    root.custom_extensions = changes.root;
     let mut int = ca("Issuer Rules Intermediate");
     int.custom_extensions = changes.intermediate;
     let mut leaf = params(NAME);
@@ -121,6 +123,16 @@ fn rfc5280_4_2_1_14_inhibit_any_policy_is_critical() {
     assert_eq!(verdicts(inhibit(true)), vec![Ok(()); 3]);
     assert_eq!(
         verdicts(inhibit(false)),
+        refused_but_by_rfc5280_path("inhibitAnyPolicy not critical")
+    );
+    // The trust anchor's certificate is held to the rule as a CA, but
+    // for `rfc5280-path`.
+    let in_root = || Changes {
+        root: vec![extension(INHIBIT_ANY_POLICY, false, vec![0x02, 1, 5])],
+        ..Changes::default()
+    };
+    assert_eq!(
+        verdicts(in_root),
         refused_but_by_rfc5280_path("inhibitAnyPolicy not critical")
     );
 }
