@@ -26,6 +26,7 @@ fn state(clock: &dyn Clock) -> ServerSessionState {
         session_id: SessionId::from_peer(&[7; 32]).unwrap(),
         extended_master_secret: true,
         encrypt_then_mac: false,
+        max_fragment_length: None,
         server_name: Some(b"bench.example".to_vec()),
         alpn_protocol: None,
         validity: Validity::new(clock.now(), 7200),

@@ -224,6 +224,49 @@ fn rfc6066_4_openssl_asking_a_max_fragment_length_has_it_answered_and_kept() {
 }
 
 #[test]
+fn rfc6066_4_a_session_openssl_bound_to_a_max_fragment_length_is_resumed_only_with_it() {
+    // OpenSSL 3.0's server resumes a TLS 1.2 session with the
+    // max_fragment_length it was made with, whatever the new ClientHello
+    // asks: the length "applies for the duration of the session including
+    // session resumptions" (RFC 6066 §4). Our client announcing 1025 makes
+    // a session bound to 2^10 and resumes it announcing 1025 again; with
+    // another limit, or none, it does not offer the session and gets a new
+    // one. Offering it, the client met an answer it had not asked for
+    // (unsupported_extension) or with another code (illegal_parameter).
+    let (_server, port) = openssl_server("p256", &["-tls1_2"], &["-www"]);
+    let scratch = Scratch::new("mfl-session");
+    let session = scratch.file("session");
+    let connect = |limit: &str, session_option: &str| {
+        let (status, out) = ferrotls_client(
+            port,
+            &[
+                "--max-version",
+                "1.2",
+                "--record-size-limit",
+                limit,
+                session_option,
+                &session,
+            ],
+        );
+        assert!(status.success(), "{limit} {session_option}: {out}");
+        assert!(
+            out.contains("Ciphers supported in s_server binary"),
+            "{out}"
+        );
+        out.contains("\"resumed\":true")
+    };
+    assert!(!connect("1025", "--sess-out"));
+    for (limit, resumed) in [
+        ("1025", true),
+        ("513", false),
+        ("16385", false),
+        ("0", false),
+    ] {
+        assert_eq!(connect(limit, "--sess-in"), resumed, "{limit}");
+    }
+}
+
+#[test]
 fn rfc8449_5_openssl_keeps_to_the_max_fragment_length_our_client_sends_beside_its_limit() {
     // OpenSSL 3.0 has no record_size_limit. Our client announcing 1025
     // also sends max_fragment_length 2 (2^10), which s_server answers: its

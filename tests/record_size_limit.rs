@@ -15,9 +15,9 @@ use ferrotls::internal::msgs::handshake::HandshakeMessage;
 use ferrotls::internal::msgs::hello::ClientHello;
 use ferrotls::internal::record::RecordProtection;
 use ferrotls::{
-    AlertDescription, ClientConfig, ClientConnection, Clock, Connection, EarlyDataStatus, Error,
-    InMemoryServerStore, ManualClock, ProtocolVersion, ServerConfig, ServerConnection, UnixTime,
-    DEFAULT_RECORD_SIZE_LIMIT,
+    AlertDescription, ClientConfig, ClientConnection, ClientSessionStore, Clock, Connection,
+    EarlyDataStatus, Error, InMemoryClientStore, InMemoryServerStore, ManualClock, ProtocolVersion,
+    ServerConfig, ServerConnection, UnixTime, DEFAULT_RECORD_SIZE_LIMIT,
 };
 
 /// The AEAD tag every suite here adds to a record (AES-GCM).
@@ -753,5 +753,135 @@ fn rfc6066_4_a_max_fragment_length_other_than_2_9_to_2_12_is_illegal_parameter()
             );
             assert_eq!(alert, Some(u8::from(AlertDescription::IllegalParameter)));
         }
+    }
+}
+
+// ---- max_fragment_length across TLS 1.2 resumptions (RFC 6066 §4) ----
+
+/// A TLS 1.2 client announcing `limit` (so sending max_fragment_length
+/// beside it under 2^14 bytes), keeping its sessions in `store`.
+fn tls12_client(store: &Arc<InMemoryClientStore>, limit: u16) -> Arc<ClientConfig> {
+    let store: Arc<dyn ClientSessionStore> = store.clone();
+    client_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .record_size_limit(Some(limit))
+        .session_store(Some(store))
+        .build()
+        .unwrap()
+}
+
+/// A TLS 1.2 server that announces no record_size_limit, so that it
+/// answers max_fragment_length (RFC 8449 §5), and keeps sessions.
+fn tls12_mfl_server() -> Arc<ServerConfig> {
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    server_builder("p256")
+        .versions(&[ProtocolVersion::TLSv1_2])
+        .record_size_limit(None)
+        .clock(clock.clone())
+        .session_store(Arc::new(InMemoryServerStore::new(clock)))
+        .build()
+        .unwrap()
+}
+
+/// A client store holding the session of a full TLS 1.2 handshake in
+/// which `server` agreed to max_fragment_length 2 (2^10 bytes).
+fn store_with_a_2_10_session(server: &Arc<ServerConfig>) -> Arc<InMemoryClientStore> {
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(UnixTime::from_secs(NOW)));
+    let store = Arc::new(InMemoryClientStore::new(clock));
+    let (c, _) = handshaken(
+        tls12_client(&store, 1025),
+        server.clone(),
+        server_name("p256"),
+    );
+    assert!(!c.is_resumed());
+    let session = store.get_tls12(&server_name("p256").as_text()).unwrap();
+    assert_eq!(session.max_fragment_length, Some(2));
+    store
+}
+
+/// The plaintext length of each TLS 1.2 AES-GCM record `from` sends
+/// with 3000 bytes of data, after the handshake.
+fn sent_with_data(from: &mut Connection, to: &mut Connection) -> Vec<usize> {
+    use std::io::Write;
+    from.writer().write_all(&[7; 3000]).unwrap();
+    records(&carry(from, to))
+        .iter()
+        .map(|r| r.len() - RECORD_HEADER_LEN - TLS12_GCM_NONCE_LEN - TAG_LEN)
+        .collect()
+}
+
+#[test]
+fn rfc6066_4_a_tls12_session_resumes_with_its_max_fragment_length_and_both_sides_keep_to_it() {
+    let server = tls12_mfl_server();
+    let store = store_with_a_2_10_session(&server);
+    let (mut c, mut s) = handshaken(tls12_client(&store, 1025), server, server_name("p256"));
+    assert!(c.is_resumed() && s.is_resumed());
+    for lens in [
+        sent_with_data(&mut s, &mut c),
+        sent_with_data(&mut c, &mut s),
+    ] {
+        assert_eq!(lens, [1024, 1024, 952], "{lens:?}");
+    }
+}
+
+#[test]
+fn rfc6066_4_a_server_does_not_resume_a_tls12_session_with_another_max_fragment_length() {
+    // "The negotiated length applies for the duration of the session
+    // including session resumptions": a client offering the session of
+    // 2^10 with 2^9, or with none, gets a new session. The client's copy
+    // of the session is altered so that our client offers it at all.
+    let server = tls12_mfl_server();
+    for (limit, code, lens) in [
+        (513, Some(1), &[512, 512, 512, 512, 512, 440][..]),
+        (DEFAULT_RECORD_SIZE_LIMIT, None, &[3000]),
+    ] {
+        let store = store_with_a_2_10_session(&server);
+        let name = server_name("p256").as_text().into_owned();
+        let mut session = (*store.get_tls12(&name).unwrap()).clone();
+        session.max_fragment_length = code;
+        store.put_tls12(&name, Arc::new(session));
+        let (mut c, mut s) = handshaken(
+            tls12_client(&store, limit),
+            server.clone(),
+            server_name("p256"),
+        );
+        assert!(!c.is_resumed() && !s.is_resumed(), "{limit}");
+        // Held to the new session's length, not the old one's.
+        assert_eq!(sent_with_data(&mut s, &mut c), lens, "{limit}");
+    }
+}
+
+/// Whether `hello` offers `session`: by its session ID or its ticket.
+fn offers(hello: &ClientHello, session: &ferrotls::internal::session::ClientSessionTls12) -> bool {
+    let by_id = !session.session_id.as_bytes().is_empty()
+        && hello.session_id[..] == *session.session_id.as_bytes();
+    let by_ticket = session.ticket.as_ref().is_some_and(|t| {
+        hello
+            .extensions()
+            .contains(&Extension::SessionTicket(t.ticket.clone()))
+    });
+    by_id || by_ticket
+}
+
+#[test]
+fn rfc6066_4_a_client_offers_a_tls12_session_only_with_its_max_fragment_length() {
+    // A session bound to 2^10 is offered by a client that sends that code
+    // again, not by one that sends another or none: OpenSSL's server
+    // would resume it with 2^10 all the same
+    // (`interop_size_and_compression`).
+    let server = tls12_mfl_server();
+    let store = store_with_a_2_10_session(&server);
+    let session = store.get_tls12(&server_name("p256").as_text()).unwrap();
+    for (limit, offered) in [
+        (1025, true),
+        (513, false),
+        (DEFAULT_RECORD_SIZE_LIMIT, false),
+    ] {
+        let mut c =
+            ClientConnection::new(tls12_client(&store, limit), server_name("p256")).unwrap();
+        let mut flight = Vec::new();
+        c.write_tls(&mut flight).unwrap();
+        let hello = client_hello(&records(&flight)[0][RECORD_HEADER_LEN..]);
+        assert_eq!(offers(&hello, &session), offered, "{limit}");
     }
 }

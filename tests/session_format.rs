@@ -280,8 +280,10 @@ fn missing_required_and_foreign_fields_are_named() {
 #[test]
 fn malformed_field_values_are_named() {
     let bytes = server_tls12().to_bytes().unwrap();
-    let cases: [(u16, Vec<u8>); 6] = [
+    let cases: [(u16, Vec<u8>); 8] = [
         (0x0009, vec![2]),                           // boolean neither 0 nor 1
+        (0x000c, vec![5]),                           // max_fragment_length code over 4
+        (0x000c, vec![0]),                           // max_fragment_length code 0
         (0x0003, vec![]),                            // empty secret
         (0x0003, vec![0; 65]),                       // secret longer than any hash
         (0x0005, 604_801u32.to_be_bytes().to_vec()), // lifetime beyond 7 days
@@ -410,6 +412,7 @@ fn randomized_states_round_trip() {
             session_id: SessionId::from_peer(&d.bytes(d.below(33))).unwrap(),
             extended_master_secret: d.coin(),
             encrypt_then_mac: d.coin(),
+            max_fragment_length: d.coin().then(|| 1 + d.below(4) as u8),
             server_name: d.coin().then(|| d.text(60).into_bytes()),
             alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
             validity: d.validity(),
@@ -437,6 +440,7 @@ fn randomized_states_round_trip() {
                 master_secret: Secret::new(d.bytes(48)),
                 extended_master_secret: d.coin(),
                 encrypt_then_mac: d.coin(),
+                max_fragment_length: d.coin().then(|| 1 + d.below(4) as u8),
                 server_certificates: d.chain(),
                 server_name: d.text(60),
                 validity: d.validity(),

@@ -21,6 +21,7 @@ fn fitting_offer() -> ResumptionOffer<'static> {
         acceptable_suites: SUITES,
         extended_master_secret: true,
         encrypt_then_mac: false,
+        max_fragment_length: Some(2),
         server_name: Some(b"example.com"),
         client_auth: &NO_CLIENT_AUTH,
         now: CREATED.saturating_add(Duration::from_secs(60)),
@@ -121,6 +122,33 @@ fn etm_session_without_etm_offer_is_refused() {
 }
 
 #[test]
+fn another_max_fragment_length_or_none_is_refused() {
+    for code in [Some(1), Some(4), None] {
+        let offer = ResumptionOffer {
+            max_fragment_length: code,
+            ..fitting_offer()
+        };
+        assert_eq!(
+            check_resumption(&server_tls12(), &offer),
+            Err(ResumptionRefusal::MaxFragmentLengthChanged),
+            "{code:?}"
+        );
+    }
+    let mut unbound = server_tls12();
+    unbound.max_fragment_length = None;
+    assert_eq!(
+        check_resumption(&unbound, &fitting_offer()),
+        Err(ResumptionRefusal::MaxFragmentLengthChanged),
+        "a session without one is not resumed with one"
+    );
+    let without = ResumptionOffer {
+        max_fragment_length: None,
+        ..fitting_offer()
+    };
+    assert_eq!(check_resumption(&unbound, &without), Ok(()));
+}
+
+#[test]
 fn other_server_name_is_refused() {
     for name in [Some(&b"other.example"[..]), None] {
         let offer = ResumptionOffer {
@@ -141,13 +169,14 @@ fn other_server_name_is_refused() {
 }
 
 #[test]
-fn tls13_ignores_ems_and_etm() {
+fn tls13_ignores_ems_etm_and_max_fragment_length() {
     let state = server_tls13();
     let offer = ResumptionOffer {
         version: ProtocolVersion::TLSv1_3,
         acceptable_suites: &[CipherSuite::TLS_AES_256_GCM_SHA384],
         extended_master_secret: true,
         encrypt_then_mac: false,
+        max_fragment_length: Some(1),
         server_name: None,
         client_auth: &NO_CLIENT_AUTH,
         now: CREATED,

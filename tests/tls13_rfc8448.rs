@@ -262,6 +262,7 @@ fn server_accepts_section4_psk_and_early_data() {
         session_id: SessionId::from_peer(&[0x77; 32]).unwrap(),
         extended_master_secret: false,
         encrypt_then_mac: false,
+        max_fragment_length: None,
         server_name: Some(b"server".to_vec()),
         alpn_protocol: None,
         validity: Validity::new(created, nst.lifetime),

@@ -64,6 +64,7 @@ reasons! {
         SessionBool => "boolean neither 0 nor 1",
         SessionFieldLength => "field length out of bounds",
         SessionIdTooLong => "session ID longer than 32 bytes",
+        SessionMaxFragmentLength => "max_fragment_length code other than 1 to 4",
         SessionSecretLength => "secret length out of bounds",
         SessionServerName => "server name not UTF-8",
         SessionVersion => "not a TLS 1.0-1.2 version",

@@ -96,6 +96,16 @@ enum Answer {
 }
 
 impl Agreed {
+    /// The max_fragment_length code agreed, when that is what we answer:
+    /// it binds the session, resumptions included (RFC 6066 §4), so a
+    /// TLS ≤ 1.2 session keeps it.
+    pub(crate) fn max_fragment_length(&self) -> Option<u8> {
+        match self.answer {
+            Answer::MaxFragmentLength(code) => Some(code),
+            Answer::RecordSizeLimit(_) => None,
+        }
+    }
+
     /// Our answer: the record_size_limit extension, or the
     /// max_fragment_length one.
     pub(crate) fn extension(&self) -> Extension {
@@ -229,11 +239,30 @@ pub(crate) fn client_accept_max_fragment_length(
     let sent = client_max_fragment_length(common).ok_or(Error::UnsupportedExtension(
         UnsupportedExtensionReason::NotOffered,
     ))?;
-    let bytes = max_fragment_length_bytes(code)
-        .filter(|_| code == sent && !with_limit)
-        .ok_or(Error::IllegalParameter(
+    if code != sent || with_limit {
+        return Err(Error::IllegalParameter(
             IllegalParameterReason::MaxFragmentLengthAnswer,
-        ))?;
+        ));
+    }
+    apply_max_fragment_length(io, code, tls13)
+}
+
+/// The client holds both directions to the max_fragment_length `code`,
+/// one of [`MAX_FRAGMENT_LENGTH_CODES`]: 2^(8 + code) bytes of plaintext,
+/// as a record_size_limit of that size would. Besides an answer in this
+/// handshake, that is a resumed TLS ≤ 1.2 session's code when the server
+/// does not repeat it, since the length "applies for the duration of the
+/// session including session resumptions" (RFC 6066 §4), and RFC 4366
+/// §3, which RFC 6066 replaced, had servers answer no extension on
+/// resumption.
+pub(crate) fn apply_max_fragment_length(
+    io: &mut dyn HandshakeIo,
+    code: u8,
+    tls13: bool,
+) -> Result<(), Error> {
+    let bytes = max_fragment_length_bytes(code).ok_or(Error::IllegalParameter(
+        IllegalParameterReason::MaxFragmentLengthValue,
+    ))?;
     let limit = bytes + u16::from(tls13);
     set_peer(io, limit, tls13)?;
     io.set_own_record_size_limit(limit, tls13)

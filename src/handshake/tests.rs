@@ -43,6 +43,8 @@ struct FakeIo {
     calls: Vec<&'static str>,
     /// The record size limits set, in order.
     record_size_limits: Vec<LimitSet>,
+    /// A client's session store.
+    client_sessions: Option<Arc<dyn ClientSessionStore>>,
 }
 
 /// A record size limit set through [`HandshakeIo`].
@@ -71,7 +73,7 @@ impl HandshakeIo for FakeIo {
         &self.negotiated
     }
     fn client_sessions(&self) -> Option<Arc<dyn ClientSessionStore>> {
-        None
+        self.client_sessions.clone()
     }
     fn forget_on_failure(&mut self, _: FailedSession) {}
     fn renegotiation(&self) -> &Renegotiation {
@@ -624,4 +626,79 @@ fn a_renegotiation_with_a_peer_that_did_not_signal_it_is_refused_on_both_sides()
     assert_eq!(server_io.calls.last(), Some(&"warning"));
     assert!(!server_io.renegotiation().in_progress());
     assert!(matches!(server, State::Server(server::State::Tls12(_))));
+}
+
+#[test]
+fn a_resumed_tls12_session_keeps_its_max_fragment_length_when_the_server_does_not_repeat_it() {
+    // The length "applies for the duration of the session including
+    // session resumptions" (RFC 6066 §4), and servers that follow RFC
+    // 4366 §3 answer no extension when resuming: the client holds both
+    // directions to the session's 2^10 bytes all the same.
+    use crate::session::InMemoryClientStore;
+    let (client, server) = tls12_configs(true, true);
+    let mut client = (*client).clone();
+    client.common.record_size_limit = Some(1025);
+    let mut server = (*server).clone();
+    server.common.record_size_limit = None;
+    let (client, server) = (Arc::new(client), Arc::new(server));
+    let store: Arc<dyn ClientSessionStore> =
+        Arc::new(InMemoryClientStore::new(client.common.clock.clone()));
+    let mut client_io = FakeIo {
+        client_sessions: Some(store.clone()),
+        ..FakeIo::default()
+    };
+    let mut server_io = FakeIo::default();
+    let first = start_client(client.clone(), &mut client_io);
+    converse(
+        first,
+        State::Server(server::start(server.clone())),
+        &mut client_io,
+        &mut server_io,
+    );
+    let kept = store
+        .get_tls12("leaf.p256.test")
+        .map(|s| s.max_fragment_length);
+    assert_eq!(kept, Some(Some(2)));
+
+    let mut client_io = FakeIo {
+        client_sessions: Some(store),
+        ..FakeIo::default()
+    };
+    let mut server_io = FakeIo::default();
+    let client_state = start_client(client, &mut client_io);
+    deliver(
+        State::Server(server::start(server)),
+        &mut server_io,
+        client_io.take_sent(),
+    );
+    let mut flight = server_io.take_sent();
+    let cx = DecodeContext {
+        version: ProtocolVersion::TLSv1_2,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 12,
+    };
+    let Ok(HandshakeMessage::ServerHello(mut hello)) =
+        HandshakeMessage::decode(flight[0].typ, flight[0].body().unwrap(), &cx)
+    else {
+        panic!("not a ServerHello")
+    };
+    let answered = Extension::MaxFragmentLength(2);
+    assert!(
+        hello.extensions().contains(&answered),
+        "our server repeats it"
+    );
+    if let Some(extensions) = hello.extensions.as_mut() {
+        extensions.retain(|e| *e != answered);
+    }
+    flight[0] = ReceivedHandshake::whole(HandshakeMessage::ServerHello(hello).to_bytes().unwrap());
+    let client_state = client_state.handle(&mut client_io, &flight[0]).unwrap();
+    assert!(matches!(
+        client_state,
+        State::Client(client::State::Tls12(_))
+    ));
+    assert!(client_io.negotiated().resumed());
+    assert_eq!(
+        client_io.record_size_limits,
+        [LimitSet::Peer(1024), LimitSet::Own(1024)]
+    );
 }

@@ -272,6 +272,9 @@ pub(crate) struct Params {
     pub(crate) extended_master_secret: bool,
     /// RFC 7366 encrypt-then-MAC in use (CBC suites only).
     pub(crate) encrypt_then_mac: bool,
+    /// The max_fragment_length code that binds the session (RFC 6066 §4),
+    /// `None` when none was agreed or a record_size_limit replaced it.
+    pub(crate) max_fragment_length: Option<u8>,
 }
 
 impl Params {

@@ -87,6 +87,7 @@ pub(crate) mod tag {
     pub const EXTENDED_MASTER_SECRET: u16 = 0x0009;
     pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
     pub const AUTHENTICATED: u16 = 0x000b;
+    pub const MAX_FRAGMENT_LENGTH: u16 = 0x000c;
     pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
     pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
     pub const SESSION_ID: u16 = 0x0020;
@@ -100,7 +101,7 @@ pub(crate) mod tag {
 
     /// Every tag some kind uses: one of these in the wrong kind is an
     /// error, not an unknown field.
-    pub const KNOWN: [u16; 21] = [
+    pub const KNOWN: [u16; 22] = [
         VERSION,
         CIPHER_SUITE,
         SECRET,
@@ -112,6 +113,7 @@ pub(crate) mod tag {
         EXTENDED_MASTER_SECRET,
         ENCRYPT_THEN_MAC,
         AUTHENTICATED,
+        MAX_FRAGMENT_LENGTH,
         PERSISTENT_SESSION_ID,
         TLS13_TICKET_PARAMS,
         SESSION_ID,
@@ -462,7 +464,7 @@ mod tests {
     fn writer_merges_unknown_fields_in_tag_order() {
         let unknown = UnknownFields(vec![
             UnknownField {
-                tag: 0x000c,
+                tag: 0x000d,
                 value: Secret::from_slice(b"between"),
             },
             UnknownField {

@@ -23,6 +23,10 @@ pub struct ResumptionOffer<'a> {
     pub extended_master_secret: bool,
     /// Whether the ClientHello carries encrypt_then_mac (RFC 7366).
     pub encrypt_then_mac: bool,
+    /// The max_fragment_length code the server would agree to now (RFC
+    /// 6066 §4): the client's, unless a record_size_limit replaces it
+    /// (RFC 8449 §5) or there is none.
+    pub max_fragment_length: Option<u8>,
     /// The SNI host_name of the ClientHello, if any (RFC 6066 §3).
     pub server_name: Option<&'a [u8]>,
     /// The server's client authentication now, which a resumed session
@@ -56,6 +60,13 @@ pub enum ResumptionRefusal {
     /// offer it, which would downgrade the record protection (RFC 7366
     /// §3.1).
     EncryptThenMacMissing,
+    /// The session's max_fragment_length differs from the one this
+    /// ClientHello would agree to, or one of the two has none: the
+    /// negotiated length "applies for the duration of the session
+    /// including session resumptions" (RFC 6066 §4), so a new length
+    /// needs a new session. (OpenSSL's server resumes and answers the
+    /// session's length, which a client that asked for another refuses.)
+    MaxFragmentLengthChanged,
     /// The session was made for another server name (RFC 6066 §3,
     /// RFC 8446 §4.2.11).
     ServerNameMismatch,
@@ -76,7 +87,8 @@ pub enum ResumptionRefusal {
 /// Returns `Ok(())` when the session fits, otherwise the first reason it
 /// does not, checked in this order: expiry, version, cipher suite,
 /// extended master secret (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2
-/// only), server name (ASCII case-insensitive, as DNS names compare),
+/// only), max_fragment_length (TLS ≤1.2 only: a TLS 1.3 handshake
+/// agrees on it afresh, resumed or not), server name (ASCII case-insensitive, as DNS names compare),
 /// client authentication (a recorded client chain must pass the current
 /// verifier again; a required one must be there).
 pub fn check_resumption(
@@ -100,6 +112,9 @@ pub fn check_resumption(
         }
         if state.encrypt_then_mac && !offer.encrypt_then_mac {
             return Err(ResumptionRefusal::EncryptThenMacMissing);
+        }
+        if state.max_fragment_length != offer.max_fragment_length {
+            return Err(ResumptionRefusal::MaxFragmentLengthChanged);
         }
     }
     let same_name = match (state.server_name.as_deref(), offer.server_name) {

@@ -50,7 +50,7 @@ use crate::crypto::secret::Secret;
 use crate::error::{DecodeReason, Error};
 use crate::msgs::certificate::{CERTIFICATE_LIST, CERT_DATA};
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};
-use crate::msgs::extensions::{HOST_NAME, PROTOCOL_NAME};
+use crate::msgs::extensions::{max_fragment_length_bytes, HOST_NAME, PROTOCOL_NAME};
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
 use crate::msgs::ticket::{TICKET_NONCE, TICKET_TLS13};
 use crate::session::format::{
@@ -161,6 +161,10 @@ pub struct ServerSessionState {
     pub extended_master_secret: bool,
     /// Whether encrypt-then-MAC was used (RFC 7366).
     pub encrypt_then_mac: bool,
+    /// The max_fragment_length code agreed (RFC 6066 §4), which binds
+    /// every resumption of a TLS ≤1.2 session; `None` when none was, and
+    /// always for TLS 1.3, where each handshake agrees afresh.
+    pub max_fragment_length: Option<u8>,
     /// The server name the client asked for (SNI host_name, RFC 6066 §3),
     /// as sent.
     pub server_name: Option<Vec<u8>>,
@@ -256,6 +260,11 @@ impl ServerSessionState {
         f.optional(tag::AUTHENTICATED, self.authenticated, |w, t| {
             w.u64(t.as_millis())
         });
+        f.optional(
+            tag::MAX_FRAGMENT_LENGTH,
+            self.max_fragment_length,
+            Writer::u8,
+        );
         f.field(tag::PERSISTENT_SESSION_ID, |w| {
             w.bytes(self.session_id.as_bytes())
         });
@@ -294,6 +303,7 @@ impl ServerSessionState {
         let encrypt_then_mac = f.required(tag::ENCRYPT_THEN_MAC, read_bool)?;
         let authenticated =
             f.optional(tag::AUTHENTICATED, |r| Ok(UnixTime::from_millis(r.u64()?)))?;
+        let max_fragment_length = f.optional(tag::MAX_FRAGMENT_LENGTH, read_max_fragment_length)?;
         let session_id = f.required(tag::PERSISTENT_SESSION_ID, read_session_id)?;
         let tls13 = f.optional(tag::TLS13_TICKET_PARAMS, |r| {
             Ok(Tls13TicketParams {
@@ -310,6 +320,7 @@ impl ServerSessionState {
             session_id,
             extended_master_secret,
             encrypt_then_mac,
+            max_fragment_length,
             server_name,
             alpn_protocol,
             validity,
@@ -349,6 +360,9 @@ pub struct ClientSessionTls12 {
     pub extended_master_secret: bool,
     /// Whether encrypt-then-MAC was used (RFC 7366).
     pub encrypt_then_mac: bool,
+    /// The max_fragment_length code the server agreed to (RFC 6066 §4),
+    /// which binds every resumption; `None` when it agreed to none.
+    pub max_fragment_length: Option<u8>,
     /// The server's certificate chain, leaf first.
     pub server_certificates: Vec<Vec<u8>>,
     /// The name the client connected to (and the store key).
@@ -381,6 +395,11 @@ impl ClientSessionTls12 {
         f.field(tag::ENCRYPT_THEN_MAC, |w| {
             w.u8(u8::from(self.encrypt_then_mac))
         });
+        f.optional(
+            tag::MAX_FRAGMENT_LENGTH,
+            self.max_fragment_length,
+            Writer::u8,
+        );
         f.field(tag::SESSION_ID, |w| w.bytes(self.session_id.as_bytes()));
         f.optional(tag::TLS12_TICKET, self.ticket.as_ref(), |w, t| {
             w.u32(t.lifetime_hint);
@@ -404,6 +423,7 @@ impl ClientSessionTls12 {
         let server_certificates = f.required(tag::PEER_CERTIFICATES, read_certificates)?;
         let extended_master_secret = f.required(tag::EXTENDED_MASTER_SECRET, read_bool)?;
         let encrypt_then_mac = f.required(tag::ENCRYPT_THEN_MAC, read_bool)?;
+        let max_fragment_length = f.optional(tag::MAX_FRAGMENT_LENGTH, read_max_fragment_length)?;
         let session_id = f.required(tag::SESSION_ID, read_session_id)?;
         // RFC 5077 §3.3 allows an empty ticket on the wire, meaning "no
         // ticket after all"; a stored ticket is never empty.
@@ -422,6 +442,7 @@ impl ClientSessionTls12 {
             master_secret,
             extended_master_secret,
             encrypt_then_mac,
+            max_fragment_length,
             server_certificates,
             server_name,
             validity,
@@ -608,6 +629,15 @@ fn read_server_name(r: &mut Reader<'_>) -> Result<String, Error> {
 
 fn read_session_id(r: &mut Reader<'_>) -> Result<SessionId, Error> {
     SessionId::from_peer(r.rest())
+}
+
+/// A max_fragment_length code, one of 1 to 4 (RFC 6066 §4).
+fn read_max_fragment_length(r: &mut Reader<'_>) -> Result<u8, Error> {
+    let code = r.u8()?;
+    match max_fragment_length_bytes(code) {
+        Some(_) => Ok(code),
+        None => Err(Error::Decode(DecodeReason::SessionMaxFragmentLength)),
+    }
 }
 
 fn read_bool(r: &mut Reader<'_>) -> Result<bool, Error> {

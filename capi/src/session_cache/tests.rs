@@ -197,6 +197,7 @@ fn session(byte: u8, certificates_len: usize) -> ServerSessionState {
         session_id: SessionId::from_peer(&[byte; 32]).unwrap(),
         extended_master_secret: true,
         encrypt_then_mac: false,
+        max_fragment_length: None,
         server_name: Some(b"leaf.p256.test".to_vec()),
         alpn_protocol: None,
         validity: Validity::new(CREATED, LIFETIME_SECS),

@@ -16,7 +16,8 @@ use crate::error::{
 };
 use crate::handshake::tls12::{tls12_offered_schemes, tls12_suite};
 use crate::handshake::{
-    certificate_types, draw_grease, key_logger, tls13_suite, Tls13Suite, Transcript,
+    certificate_types, draw_grease, key_logger, record_size_limit, tls13_suite, Tls13Suite,
+    Transcript,
 };
 use crate::keyschedule::tls13::{EarlySecret, PskKind};
 use crate::msgs::enums::EcPointFormat;
@@ -511,7 +512,10 @@ fn offered_cipher_suites(
 }
 
 /// The TLS ≤1.2 session kept for `server_name`, when its version and
-/// suite are still enabled.
+/// suite are still enabled and, if it agreed a max_fragment_length, we
+/// offer that code again: the length binds every resumption (RFC 6066
+/// §4), and OpenSSL's server resumes with the session's code whatever
+/// the ClientHello asks.
 fn tls12_session_from_store(
     config: &ClientConfig,
     store: Option<&dyn ClientSessionStore>,
@@ -519,7 +523,10 @@ fn tls12_session_from_store(
 ) -> Option<Arc<ClientSessionTls12>> {
     let session = store?.get_tls12(&server_name.as_text())?;
     let enabled = config.common.versions.contains(&session.version)
-        && config.common.cipher_suites.contains(&session.cipher_suite);
+        && config.common.cipher_suites.contains(&session.cipher_suite)
+        && session.max_fragment_length.is_none_or(|code| {
+            record_size_limit::client_max_fragment_length(&config.common) == Some(code)
+        });
     enabled.then_some(session)
 }
 
@@ -754,7 +761,7 @@ impl ExpectServerHello {
         if !common.alpn_protocols.is_empty() {
             extensions.push(Extension::Alpn(common.alpn_protocols.clone()));
         }
-        extensions.extend(crate::handshake::record_size_limit::client_offer(
+        extensions.extend(record_size_limit::client_offer(
             common,
             offers_tls13(config),
         ));

@@ -203,6 +203,7 @@ pub(super) fn handle_server_hello(
         server_random: hello.random,
         extended_master_secret: extensions.extended_master_secret,
         encrypt_then_mac: extensions.encrypt_then_mac,
+        max_fragment_length: bound_max_fragment_length(common, resumed.as_deref(), &extensions)?,
     };
     common.set_negotiated_record_version(version);
     common.allow_ccs(false);
@@ -270,6 +271,10 @@ struct ServerHelloExtensions {
     server_certificate_type: CertificateType,
     /// Ours.
     client_certificate_type: CertificateType,
+    /// The max_fragment_length code the server answered (RFC 6066 §4).
+    max_fragment_length: Option<u8>,
+    /// Whether the server answered our record_size_limit (RFC 8449 §4).
+    record_size_limit: bool,
 }
 
 impl ServerHelloExtensions {
@@ -294,15 +299,16 @@ impl ServerHelloExtensions {
             scts: Vec::new(),
             server_certificate_type: CertificateType::X509,
             client_certificate_type: CertificateType::X509,
+            max_fragment_length: None,
+            record_size_limit: hello
+                .extensions()
+                .iter()
+                .any(|e| matches!(e, Extension::RecordSizeLimit(_))),
         };
         if common.renegotiation().in_progress() {
             record_size_limit::start_renegotiation(common)?;
         }
         let mut renegotiation_info = None;
-        let with_limit = hello
-            .extensions()
-            .iter()
-            .any(|e| matches!(e, Extension::RecordSizeLimit(_)));
         for extension in hello.extensions() {
             match extension {
                 Extension::RenegotiationInfo(data) => renegotiation_info = Some(data.as_slice()),
@@ -348,9 +354,10 @@ impl ServerHelloExtensions {
                         &config.common,
                         common,
                         *code,
-                        with_limit,
+                        settled.record_size_limit,
                         false,
                     )?;
+                    settled.max_fragment_length = Some(*code);
                 }
                 Extension::StatusRequestAck if config.asks_for_ocsp_staple() => {
                     settled.status_acked = true;
@@ -419,6 +426,26 @@ fn resumed_session(
         )),
         _ => Ok(None),
     }
+}
+
+/// The max_fragment_length code that binds the connection: the server's
+/// answer; or, resuming a session that agreed one when the server
+/// answered neither it nor our record_size_limit, the session's, applied
+/// now, since the length "applies for the duration of the session
+/// including session resumptions" (RFC 6066 §4).
+fn bound_max_fragment_length(
+    common: &mut dyn HandshakeIo,
+    resumed: Option<&ClientSessionTls12>,
+    extensions: &ServerHelloExtensions,
+) -> Result<Option<u8>, Error> {
+    let answered = extensions.max_fragment_length;
+    let kept = resumed
+        .and_then(|session| session.max_fragment_length)
+        .filter(|_| answered.is_none() && !extensions.record_size_limit);
+    if let Some(code) = kept {
+        record_size_limit::apply_max_fragment_length(common, code, false)?;
+    }
+    Ok(answered.or(kept))
 }
 
 /// Where the handshake goes after the ServerHello (RFC 5246 §7.3): in a
@@ -1007,6 +1034,7 @@ fn store_session(
             master_secret: master.secret().clone(),
             extended_master_secret: params.extended_master_secret,
             encrypt_then_mac: params.encrypt_then_mac,
+            max_fragment_length: params.max_fragment_length,
             server_certificates: common.negotiated().peer_certificates().to_vec(),
             server_name: server_name.clone().into_owned(),
             validity: Validity::new(now, DEFAULT_LIFETIME_SECS),

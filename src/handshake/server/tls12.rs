@@ -322,6 +322,10 @@ impl Hello<'_> {
             server_random: self.random,
             extended_master_secret: ems,
             encrypt_then_mac: etm && suite.is_cbc(),
+            max_fragment_length: self
+                .offer
+                .record_size_limit
+                .and_then(|agreed| agreed.max_fragment_length()),
         }
     }
 }
@@ -664,6 +668,9 @@ fn find_session(
             acceptable_suites: &acceptable,
             extended_master_secret: offer.extended_master_secret,
             encrypt_then_mac: offer.encrypt_then_mac,
+            max_fragment_length: offer
+                .record_size_limit
+                .and_then(|agreed| agreed.max_fragment_length()),
             server_name: offer.server_name.as_deref().map(str::as_bytes),
             client_auth: &config.client_auth,
             now,
@@ -1170,6 +1177,7 @@ fn session_state(hs: &Handshake, common: &dyn HandshakeIo) -> Result<ServerSessi
         session_id: SessionId::from_peer(negotiated.session_id())?,
         extended_master_secret: hs.params.extended_master_secret,
         encrypt_then_mac: hs.params.encrypt_then_mac,
+        max_fragment_length: hs.params.max_fragment_length,
         server_name: negotiated.server_name().map(|n| n.as_bytes().to_vec()),
         alpn_protocol: negotiated.alpn().map(<[u8]>::to_vec),
         validity: Validity::new(now, lifetime),
