@@ -664,6 +664,49 @@ fn queued(from: &mut ferrotls::Connection) -> Vec<u8> {
     out
 }
 
+/// RFC 5246 §7.2.2 invalidates "the failed session", not the one after
+/// it: a connection that fails once another connection to the same
+/// server name has stored a newer session leaves that one in the store.
+/// The failing connection resumed its session from the store, or from
+/// exported bytes (`ClientConnection::resume`); the newer session comes
+/// from a server that does not know the old one.
+#[test]
+fn rfc5246_7_2_2_a_failure_leaves_the_newer_session_another_connection_stored() {
+    let server = server_builder("p256").build().unwrap();
+    let stranger = server_builder("p256").build().unwrap();
+    let unopenable = record(23, [3, 3], &[0; 40]);
+    for imported in [false, true] {
+        let client = || {
+            client_builder("p256")
+                .versions(TLS12)
+                .enable_tickets(false)
+                .build()
+                .unwrap()
+        };
+        let (exporter, first) = (client(), client());
+        let (c, _) = connect(&exporter, &server);
+        let exported = c.session_data().unwrap().unwrap();
+        if !imported {
+            connect(&first, &server);
+        }
+        let mut failing = match imported {
+            true => {
+                ClientConnection::resume(first.clone(), server_name("p256"), &exported).unwrap()
+            }
+            false => ClientConnection::new(first.clone(), server_name("p256")).unwrap(),
+        };
+        let mut s = ServerConnection::new(server.clone());
+        handshake(&mut failing, &mut s);
+        assert!(failing.is_resumed(), "imported: {imported}");
+        let (newer, _) = connect(&first, &stranger);
+        assert!(!newer.is_resumed());
+        let kept_before = kept(&first);
+        assert_eq!(kept_before.session_id.as_bytes(), newer.session_id());
+        assert_eq!(deliver(&mut failing, &unopenable), Err(Error::BadRecordMac));
+        assert_eq!(kept(&first), kept_before, "imported: {imported}");
+    }
+}
+
 /// RFC 5246 §7.2.2: after a fatal alert "the session identifier MUST be
 /// invalidated, preventing the failed session from being used to
 /// establish new connections", by the side that sends it and the side

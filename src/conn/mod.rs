@@ -38,6 +38,7 @@ pub const TLS_EXPORTER_BINDING_LEN: usize = 32;
 const TLS_EXPORTER_LABEL: &[u8] = b"EXPORTER-Channel-Binding";
 
 use crate::config::{ClientConfig, ServerConfig};
+use crate::crypto::secret::Secret;
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
 use crate::msgs::enums::{
@@ -866,7 +867,7 @@ impl SessionRecorder {
     fn take_imported(
         &self,
         server_name: &str,
-        kind: fn(&ClientSessionData) -> bool,
+        kind: impl Fn(&ClientSessionData) -> bool,
     ) -> Option<ClientSessionData> {
         let mut imported = lock(&self.imported);
         if imported
@@ -900,6 +901,14 @@ impl ClientSessionStore for SessionRecorder {
     fn remove_tls12(&self, server_name: &str) {
         self.take_imported(server_name, |d| matches!(d, ClientSessionData::Tls12(_)));
         self.shared.remove_tls12(server_name);
+    }
+
+    fn remove_tls12_session(&self, server_name: &str, master_secret: &Secret) {
+        self.take_imported(
+            server_name,
+            |d| matches!(d, ClientSessionData::Tls12(s) if s.master_secret == *master_secret),
+        );
+        self.shared.remove_tls12_session(server_name, master_secret);
     }
 
     fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>) {

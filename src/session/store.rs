@@ -5,6 +5,7 @@
 //! expiring, and are safe to share between connections (`Send + Sync`,
 //! interior mutability).
 
+use crate::crypto::secret::Secret;
 use crate::msgs::hello::MAX_SESSION_ID_SIZE;
 use crate::session::lru::LruMap;
 use crate::session::state::{
@@ -147,8 +148,10 @@ pub trait ServerSessionStore: Send + Sync {
 pub(crate) enum FailedSession {
     /// A server's cached session, under its key.
     Server(Arc<dyn ServerSessionStore>, StoreKey),
-    /// A client's session for a server name.
-    Client(Arc<dyn ClientSessionStore>, String),
+    /// A client's session for a server name, known by its master secret:
+    /// another connection may have stored a newer session under the name
+    /// since, which the failure does not concern.
+    Client(Arc<dyn ClientSessionStore>, String, Secret),
 }
 
 impl FailedSession {
@@ -158,7 +161,9 @@ impl FailedSession {
             Self::Server(cache, key) => {
                 cache.take(&key);
             }
-            Self::Client(store, server_name) => store.remove_tls12(&server_name),
+            Self::Client(store, server_name, master_secret) => {
+                store.remove_tls12_session(&server_name, &master_secret)
+            }
         }
     }
 }
@@ -272,6 +277,22 @@ pub trait ClientSessionStore: Send + Sync {
     /// the server refused to resume it).
     fn remove_tls12(&self, server_name: &str);
 
+    /// Forgets the TLS ≤1.2 session for `server_name` only if it is the
+    /// session with `master_secret` (compared in constant time): the
+    /// session of a connection that failed, which RFC 5246 §7.2.2
+    /// invalidates, and not a newer one another connection has stored
+    /// under the name since. This provided version reads, then removes;
+    /// a store that connections on several threads share should do both
+    /// under one lock, as [`InMemoryClientStore`] does.
+    fn remove_tls12_session(&self, server_name: &str, master_secret: &Secret) {
+        if self
+            .get_tls12(server_name)
+            .is_some_and(|session| session.master_secret == *master_secret)
+        {
+            self.remove_tls12(server_name);
+        }
+    }
+
     /// Adds a TLS 1.3 ticket for `server_name`.
     fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>);
 
@@ -356,6 +377,14 @@ impl ClientSessionStore for InMemoryClientStore {
 
     fn remove_tls12(&self, server_name: &str) {
         self.with_entry(server_name, false, |entry, _| entry.tls12.take());
+    }
+
+    fn remove_tls12_session(&self, server_name: &str, master_secret: &Secret) {
+        self.with_entry(server_name, false, |entry, _| {
+            entry
+                .tls12
+                .take_if(|session| session.master_secret == *master_secret)
+        });
     }
 
     fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>) {

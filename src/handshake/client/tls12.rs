@@ -466,7 +466,7 @@ fn after_server_hello(hs: Handshake, common: &mut dyn HandshakeIo) -> Result<Sta
     let (client_write, server_write) = params.protections(&master, &hs.config.common.rng)?;
     common.expect_ccs(server_write);
     common.report(HandshakeEvent::Resumed);
-    forget_on_failure(&hs, common);
+    forget_on_failure(&hs, common, &master);
     common.report(HandshakeEvent::PeerCertificates(
         session.server_certificates.clone(),
     ));
@@ -960,7 +960,7 @@ impl ExpectFinished {
                     send_finished(common, &mut hs, &self.master, client_write)?;
                 }
                 store_session(&mut hs, common, &self.master, self.ticket)?;
-                forget_on_failure(&hs, common);
+                forget_on_failure(&hs, common, &self.master);
                 common.set_tls12_exporter(Tls12Exporter::new(
                     self.master,
                     hs.params.client_random,
@@ -1062,12 +1062,16 @@ fn store_session(
 }
 
 /// RFC 5246 §7.2.2: a failure of this connection from now on makes us
-/// forget the session we keep for this server (the one resumed, or the
-/// one just stored).
-fn forget_on_failure(hs: &Handshake, common: &mut dyn HandshakeIo) {
+/// forget the session of `master` we keep for this server (the one
+/// resumed, or the one just stored), if we still keep it then.
+fn forget_on_failure(hs: &Handshake, common: &mut dyn HandshakeIo, master: &MasterSecret) {
     if let Some(store) = common.client_sessions() {
         let server_name = hs.server_name.as_text().into_owned();
-        common.forget_on_failure(FailedSession::Client(store, server_name));
+        common.forget_on_failure(FailedSession::Client(
+            store,
+            server_name,
+            master.secret().clone(),
+        ));
     }
 }
 
