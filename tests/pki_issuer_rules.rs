@@ -2,10 +2,14 @@
 //! extensions X509-Anvil probes: an inhibitAnyPolicy marked critical
 //! (§4.2.1.14), absolute URIs naming a host in subjectAltName and
 //! issuerAltName (§4.2.1.6, §4.2.1.7), and policy qualifiers of the
-//! syntax §4.2.1.4 gives them. The `rfc5280` and `webpki` profiles
-//! refuse a chain breaking the first two, `rfc5280-path` (the path
-//! validation alone) takes it; a malformed qualifier is a malformed
-//! extension under every profile. Chains are written here with rcgen.
+//! syntax §4.2.1.4 gives them; and in the tbsCertificate, no unique
+//! identifiers (§4.1.2.8) and validity dates through 2049 as UTCTime
+//! (§4.1.2.5). The `rfc5280` and `webpki` profiles refuse a chain
+//! breaking one of these, `rfc5280-path` (the path validation alone)
+//! takes it; a malformed qualifier is a malformed extension under every
+//! profile. Chains are written here with rcgen; the tbsCertificate
+//! fields rcgen always writes as RFC 5280 wants are edited afterwards
+//! and the certificate signed again with ring.
 
 use ferrotls::{
     verify_chain, CertificateError, Profile, Purpose, RootStore, ServerName, Validation,
@@ -26,13 +30,73 @@ fn tlv(tag: u8, value: &[u8]) -> Vec<u8> {
     [&[tag, len.expect("a short value")][..], value].concat()
 }
 
-/// What a test changes in the intermediate and in the leaf.
+/// A definite DER length (X.690 §8.1.3), up to 65535 octets.
+fn der_len(len: usize) -> Vec<u8> {
+    match u16::try_from(len).expect("a length under 64 KiB") {
+        n @ 0..=0x7f => vec![n as u8],
+        n @ 0x80..=0xff => vec![0x81, n as u8],
+        n => [&[0x82][..], &n.to_be_bytes()].concat(),
+    }
+}
+
+/// The elements of the DER SEQUENCE `der`, each whole.
+fn elements(der: &[u8]) -> Vec<Vec<u8>> {
+    let header = |at: &[u8]| match at[1] {
+        n if n < 0x80 => (2, usize::from(n)),
+        0x81 => (3, usize::from(at[2])),
+        _ => (4, usize::from(u16::from_be_bytes([at[2], at[3]]))),
+    };
+    let (outer, _) = header(der);
+    let mut rest = &der[outer..];
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let (h, len) = header(rest);
+        out.push(rest[..h + len].to_vec());
+        rest = &rest[h + len..];
+    }
+    out
+}
+
+fn sequence(elements: &[Vec<u8>]) -> Vec<u8> {
+    let body = elements.concat();
+    [&[0x30][..], &der_len(body.len()), &body].concat()
+}
+
+/// An edit of a tbsCertificate's fields: version, serialNumber,
+/// signature, issuer, validity, subject, subjectPublicKeyInfo, … (RFC
+/// 5280 §4.1).
+type TbsEdit = fn(&mut Vec<Vec<u8>>);
+
+/// The certificate `der` with `edit` applied to its tbsCertificate and
+/// signed again (ECDSA P-256 with SHA-256, as rcgen signed it) by
+/// `issuer`.
+fn resigned(der: &[u8], edit: TbsEdit, issuer: &KeyPair) -> Vec<u8> {
+    let outer = elements(der);
+    let mut tbs = elements(&outer[0]);
+    edit(&mut tbs);
+    let tbs = sequence(&tbs);
+    let rng = ring::rand::SystemRandom::new();
+    let key = ring::signature::EcdsaKeyPair::from_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+        &issuer.serialize_der(),
+        &rng,
+    )
+    .expect("a P-256 key");
+    let signature = key.sign(&rng, &tbs).expect("a signature");
+    let bits = [&[0][..], signature.as_ref()].concat();
+    let bit_string = [&[0x03][..], &der_len(bits.len()), &bits].concat();
+    sequence(&[tbs, outer[1].clone(), bit_string])
+}
+
+/// What a test changes in the root, the intermediate and the leaf.
 #[derive(Default)]
 struct Changes {
     root: Vec<CustomExtension>,
     intermediate: Vec<CustomExtension>,
     leaf: Vec<CustomExtension>,
     leaf_uri: Option<&'static str>,
+    root_tbs: Option<TbsEdit>,
+    leaf_tbs: Option<TbsEdit>,
 }
 
 fn params(cn: &str) -> CertificateParams {
@@ -83,13 +147,21 @@ fn verdict(changes: Changes, profile: Profile) -> Result<(), CertificateError> {
     let leaf_cert = leaf
         .signed_by(&leaf_key, &Issuer::from_params(&int, &int_key))
         .expect("leaf");
+    let root_der = match changes.root_tbs {
+        Some(edit) => resigned(root_cert.der(), edit, &root_key),
+        None => root_cert.der().to_vec(),
+    };
+    let leaf_der = match changes.leaf_tbs {
+        Some(edit) => resigned(leaf_cert.der(), edit, &int_key),
+        None => leaf_cert.der().to_vec(),
+    };
     let mut roots = RootStore::new();
-    roots.add_der(root_cert.der().to_vec()).expect("the root");
+    roots.add_der(root_der).expect("the root");
     let name = ServerName::parse(NAME).expect("a name");
     let validation = Validation::new(&roots, Purpose::ServerAuth, NOW)
         .with_profile(profile)
         .with_name(&name);
-    verify_chain(leaf_cert.der(), &[int_cert.der()], &validation).map(|_| ())
+    verify_chain(&leaf_der, &[int_cert.der()], &validation).map(|_| ())
 }
 
 const INHIBIT_ANY_POLICY: &[u64] = &[2, 5, 29, 54];
@@ -230,4 +302,76 @@ fn rfc5280_4_2_1_4_policy_qualifiers_have_their_syntax() {
         verdicts(policies(UNOTICE, tlv(0x30, &tlv(0x0c, b"")))),
         every_profile("empty DisplayText")
     );
+}
+
+/// The index of subjectPublicKeyInfo among a v3 tbsCertificate's fields.
+const SPKI: usize = 6;
+/// The index of validity.
+const VALIDITY: usize = 4;
+
+#[test]
+fn rfc5280_4_1_2_8_no_unique_identifiers() {
+    // issuerUniqueID [1] and subjectUniqueID [2], IMPLICIT BIT STRINGs.
+    fn both(tbs: &mut Vec<Vec<u8>>) {
+        tbs.insert(SPKI + 1, tlv(0x81, &[0, 0xaa, 0xbb]));
+        tbs.insert(SPKI + 2, tlv(0x82, &[0, 0xcc]));
+    }
+    fn subject_only(tbs: &mut Vec<Vec<u8>>) {
+        tbs.insert(SPKI + 1, tlv(0x82, &[0, 0xcc]));
+    }
+    fn unchanged(_: &mut Vec<Vec<u8>>) {}
+    let in_leaf = |edit: TbsEdit| {
+        move || Changes {
+            leaf_tbs: Some(edit),
+            ..Changes::default()
+        }
+    };
+    // The resigning itself changes nothing.
+    assert_eq!(verdicts(in_leaf(unchanged)), vec![Ok(()); 3]);
+    for edit in [both as TbsEdit, subject_only] {
+        assert_eq!(
+            verdicts(in_leaf(edit)),
+            refused_but_by_rfc5280_path("unique identifiers")
+        );
+    }
+    // A trust anchor's certificate too.
+    let in_root = || Changes {
+        root_tbs: Some(both),
+        ..Changes::default()
+    };
+    assert_eq!(
+        verdicts(in_root),
+        refused_but_by_rfc5280_path("unique identifiers")
+    );
+}
+
+#[test]
+fn rfc5280_4_1_2_5_validity_through_2049_is_utc_time() {
+    // notBefore 2029-01-01 and notAfter 2031-01-01 as GeneralizedTime.
+    let generalized_before_2050: TbsEdit = |tbs| {
+        tbs[VALIDITY] = sequence(&[tlv(0x18, b"20290101000000Z"), tlv(0x18, b"20310101000000Z")]);
+    };
+    // notBefore 2029-01-01 as UTCTime, notAfter 2050-01-01 as
+    // GeneralizedTime, as RFC 5280 wants them.
+    let generalized_from_2050: TbsEdit = |tbs| {
+        tbs[VALIDITY] = sequence(&[tlv(0x17, b"290101000000Z"), tlv(0x18, b"20500101000000Z")]);
+    };
+    let in_leaf = |edit: TbsEdit| {
+        move || Changes {
+            leaf_tbs: Some(edit),
+            ..Changes::default()
+        }
+    };
+    assert_eq!(verdicts(in_leaf(generalized_from_2050)), vec![Ok(()); 3]);
+    assert_eq!(
+        verdicts(in_leaf(generalized_before_2050)),
+        refused_but_by_rfc5280_path("validity date before 2050 as GeneralizedTime")
+    );
+    // Not asked of a trust anchor: Certum Trusted Network CA 2, in
+    // Debian's bundle, has a 2046 notAfter in GeneralizedTime.
+    let in_root = move || Changes {
+        root_tbs: Some(generalized_before_2050),
+        ..Changes::default()
+    };
+    assert_eq!(verdicts(in_root), vec![Ok(()); 3]);
 }

@@ -73,13 +73,18 @@ fn mis_issued(rule: &'static str) -> CertificateError {
     CertificateError::MisIssued(rule)
 }
 
-/// RFC 5280 §4.1.2.2: a presented certificate's serialNumber is
-/// positive and at most 20 octets. Not asked of a trust anchor: its
-/// serial number plays no part in validation, and §4.1.2.2 asks
-/// certificate users to "gracefully handle" the non-positive ones that
-/// non-conforming CAs made, as some roots browsers trust are (serial 0:
-/// Go Daddy and Starfield Root Certificate Authority G2).
-fn check_serial(cert: &Certificate<'_>) -> Result<(), CertificateError> {
+/// The rules of RFC 5280 §4 a presented certificate is held to and a
+/// trust anchor is not, since roots browsers trust break them and what
+/// they govern plays no part in validation:
+/// - its serialNumber is positive and at most 20 octets (§4.1.2.2),
+///   which asks certificate users to "gracefully handle" the
+///   non-positive ones non-conforming CAs made (serial 0: Go Daddy and
+///   Starfield Root Certificate Authority G2);
+/// - its validity dates are UTCTime through 2049 and GeneralizedTime
+///   from 2050 (§4.1.2.5: "CAs conforming to this profile MUST always
+///   encode"); Certum Trusted Network CA 2 has a 2046 notAfter in
+///   GeneralizedTime, whose value is read all the same.
+fn check_presented(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     let positive =
         cert.serial.first().is_some_and(|b| b & 0x80 == 0) && cert.serial.iter().any(|&b| b != 0);
     if !positive {
@@ -88,11 +93,14 @@ fn check_serial(cert: &Certificate<'_>) -> Result<(), CertificateError> {
     if cert.serial.len() > MAX_SERIAL_LEN {
         return Err(mis_issued("serial number longer than 20 octets"));
     }
+    if !cert.validity_in_form {
+        return Err(mis_issued("validity date before 2050 as GeneralizedTime"));
+    }
     Ok(())
 }
 
 /// Rules for every certificate, end entity, intermediate or anchor,
-/// besides its serial number ([`check_serial`]).
+/// besides those of [`check_presented`].
 fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
     // RFC 5280 §4.2.1.1: present except in self-signed certificates,
     // never critical.
@@ -104,6 +112,12 @@ fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), Certific
             return Err(mis_issued("authorityKeyIdentifier missing"));
         }
         _ => {}
+    }
+    // RFC 5280 §4.1.2.8: "CAs conforming to this profile MUST NOT
+    // generate certificates with unique identifiers" (rustls-webpki
+    // refuses them too).
+    if cert.has_unique_ids {
+        return Err(mis_issued("unique identifiers"));
     }
     // RFC 5280 §4.2.1.2: never critical.
     if cert.subject_key_id.is_some_and(|ski| ski.critical) {
@@ -185,7 +199,7 @@ pub fn check_end_entity(cert: &Certificate<'_>, profile: Profile) -> Result<(), 
     if profile == Profile::Rfc5280Path {
         return Ok(());
     }
-    check_serial(cert)?;
+    check_presented(cert)?;
     check_common(cert, profile)?;
     if profile == Profile::WebPki {
         // BR §7.1.2.7.10: a subscriber certificate lists its purposes.
@@ -231,12 +245,12 @@ pub fn check_intermediate(
     if profile == Profile::Rfc5280Path {
         return Ok(());
     }
-    check_serial(cert)?;
+    check_presented(cert)?;
     check_ca(cert, profile)
 }
 
 /// The rules every CA certificate is held to, presented or trusted,
-/// besides its serial number.
+/// besides those of [`check_presented`].
 fn check_ca(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateError> {
     check_common(cert, profile)?;
     // RFC 5280 §4.2.1.2: CA certificates carry a subjectKeyIdentifier.
@@ -260,9 +274,9 @@ fn check_ca(cert: &Certificate<'_>, profile: Profile) -> Result<(), CertificateE
 /// key is judged when it is read, [`super::algorithm::public_key`], and so
 /// are unknown critical extensions): that it is a CA (§4.2.1.9). The
 /// rfc5280 and webpki profiles add the MUSTs of §4 that bind every CA
-/// certificate but the serial number's
+/// certificate but those on serial numbers and validity encoding
 /// ([`check_ca`]: critical basicConstraints, a subjectKeyIdentifier, …;
-/// [`check_serial`] says why), and a root's authorityKeyIdentifier, if
+/// [`check_presented`] says why), and a root's authorityKeyIdentifier, if
 /// any, naming its own key (§4.2.1.1). The webpki profile adds the
 /// baseline requirements' root rules (BR §7.1.2.1): no extKeyUsage, and
 /// an authorityKeyIdentifier, if any, with its keyIdentifier and without

@@ -9,14 +9,30 @@ fn bad(why: &'static str) -> CertificateError {
     CertificateError::BadEncoding(why)
 }
 
+/// 2050-01-01T00:00:00Z in UNIX seconds: RFC 5280 §4.1.2.5 has CAs
+/// encode validity dates before it as UTCTime, and from it on as
+/// GeneralizedTime.
+pub const FIRST_GENERALIZED_TIME: i64 = 2_524_608_000;
+
 /// Reads a UTCTime or GeneralizedTime as UNIX seconds (RFC 5280
 /// §4.1.2.5). Fails with [`CertificateError::BadEncoding`] on another tag
 /// or a time not in the form RFC 5280 requires.
 pub fn read(der: &mut Der<'_>) -> Result<i64, CertificateError> {
+    read_with_form(der).map(|(time, _)| time)
+}
+
+/// [`read`], and whether the time is in the type RFC 5280 §4.1.2.5 asks
+/// a CA to choose for it: UTCTime through 2049, GeneralizedTime from
+/// 2050 ([`FIRST_GENERALIZED_TIME`]). (A UTCTime cannot hold a later
+/// year, so only a GeneralizedTime can be in the wrong type.)
+pub fn read_with_form(der: &mut Der<'_>) -> Result<(i64, bool), CertificateError> {
     let element = der.element()?;
     match element.tag {
-        tag::UTC_TIME => parse_time(element.value, false),
-        tag::GENERALIZED_TIME => parse_time(element.value, true),
+        tag::UTC_TIME => Ok((parse_time(element.value, false)?, true)),
+        tag::GENERALIZED_TIME => {
+            let time = parse_time(element.value, true)?;
+            Ok((time, time >= FIRST_GENERALIZED_TIME))
+        }
         _ => Err(bad("unexpected tag for a time")),
     }
 }
@@ -110,8 +126,14 @@ mod tests {
         assert!(read(old).is_err(), "1950 is not a leap year");
         assert_eq!(read(b"\x17\x0d000229000000Z"), Ok(951_782_400));
         // RFC 5280 §4.1.2.5 wants UTCTime here, but roots in use (Certum
-        // Trusted Network CA 2) carry GeneralizedTime; accepted.
+        // Trusted Network CA 2) carry GeneralizedTime: read, and marked as
+        // out of form for the profiles to judge.
         assert_eq!(read(b"\x18\x0f20000229000000Z"), Ok(951_782_400));
+        let form = |bytes: &[u8]| read_with_form(&mut Der::new(bytes)).map(|(_, form)| form);
+        assert_eq!(form(b"\x18\x0f20491231235959Z"), Ok(false));
+        assert_eq!(form(b"\x18\x0f20500101000000Z"), Ok(true));
+        assert_eq!(form(b"\x17\x0d491231235959Z"), Ok(true));
+        assert_eq!(form(b"\x17\x0d500101000000Z"), Ok(true));
         assert!(read(b"\x17\x0d3001010000Z00").is_err());
         assert!(read(b"\x17\x0b3001010000Z").is_err());
         assert_eq!(

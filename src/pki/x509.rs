@@ -167,6 +167,12 @@ pub struct Certificate<'a> {
     pub not_before: i64,
     /// notAfter in UNIX seconds.
     pub not_after: i64,
+    /// Whether both validity dates are in the type RFC 5280 §4.1.2.5 asks
+    /// of a CA: UTCTime through 2049, GeneralizedTime from 2050.
+    pub validity_in_form: bool,
+    /// Whether issuerUniqueID or subjectUniqueID is present (RFC 5280
+    /// §4.1.2.8).
+    pub has_unique_ids: bool,
     /// The subjectPublicKeyInfo element.
     pub spki: &'a [u8],
     /// The subject's public key.
@@ -314,11 +320,11 @@ fn parse_tbs<'a>(
     let serial = seq.integer()?;
     read_signature_field(&mut seq, signature_algorithm)?;
     let issuer = names::check_name(&mut seq)?.0;
-    let (not_before, not_after) = read_validity(&mut seq)?;
+    let (not_before, not_after, validity_in_form) = read_validity(&mut seq)?;
     let (subject, subject_is_empty) = names::check_name(&mut seq)?;
     let spki = seq.expect_tag(tag::SEQUENCE)?.raw;
     let public_key = algorithm::public_key(spki)?;
-    skip_unique_ids(&mut seq)?;
+    let has_unique_ids = read_unique_ids(&mut seq)?;
     let mut cert = Certificate {
         der,
         tbs: tbs_raw,
@@ -330,6 +336,8 @@ fn parse_tbs<'a>(
         subject_is_empty,
         not_before,
         not_after,
+        validity_in_form,
+        has_unique_ids,
         spki,
         public_key,
         basic_constraints: None,
@@ -380,17 +388,24 @@ fn read_signature_field(
     Ok(())
 }
 
-/// validity (RFC 5280 §4.1.2.5): notBefore and notAfter, as UNIX seconds.
-fn read_validity(seq: &mut Der<'_>) -> Result<(i64, i64), CertificateError> {
-    seq.sequence(|v| -> Result<_, CertificateError> { Ok((time::read(v)?, time::read(v)?)) })
+/// validity (RFC 5280 §4.1.2.5): notBefore and notAfter, as UNIX
+/// seconds, and whether both are in the type §4.1.2.5 asks of a CA
+/// ([`time::read_with_form`]).
+fn read_validity(seq: &mut Der<'_>) -> Result<(i64, i64, bool), CertificateError> {
+    seq.sequence(|v| -> Result<_, CertificateError> {
+        let (not_before, before_in_form) = time::read_with_form(v)?;
+        let (not_after, after_in_form) = time::read_with_form(v)?;
+        Ok((not_before, not_after, before_in_form && after_in_form))
+    })
 }
 
 /// issuerUniqueID `[1]` and subjectUniqueID `[2]` (RFC 5280 §4.1.2.8):
-/// read past when present, never used.
-fn skip_unique_ids(seq: &mut Der<'_>) -> Result<(), CertificateError> {
-    seq.optional(tag::context_primitive(1))?;
-    seq.optional(tag::context_primitive(2))?;
-    Ok(())
+/// read past (certificate users "SHOULD be capable of parsing" them), never
+/// used; whether either is present, which the profiles judge.
+fn read_unique_ids(seq: &mut Der<'_>) -> Result<bool, CertificateError> {
+    let issuer = seq.optional(tag::context_primitive(1))?;
+    let subject = seq.optional(tag::context_primitive(2))?;
+    Ok(issuer.is_some() || subject.is_some())
 }
 
 /// extensions `[3] EXPLICIT Extensions` (RFC 5280 §4.1.2.9): a non-empty
