@@ -74,7 +74,15 @@ EOF
     echo "$WORK/$1.cnf"
 }
 
-cat >"$WORK/ext.cnf" <<'EOF'
+# What [ leaf ] and [ leaf_shard ] share (openssl configurations have no
+# section inheritance).
+LEAF_EXT='basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth,clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:revocation.test'
+cat >"$WORK/ext.cnf" <<EOF
 [ root ]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
@@ -85,20 +93,10 @@ keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 [ leaf ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth,clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:revocation.test
+$LEAF_EXT
 [ leaf_shard ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth,clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName = DNS:revocation.test
-crlDistributionPoints = URI:$ENV::SHARD_URL
+$LEAF_EXT
+crlDistributionPoints = URI:\$ENV::SHARD_URL
 [ responder ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
