@@ -197,6 +197,14 @@ impl<'a> Offer<'a> {
             .is_none_or(|groups| groups.contains(&curve))
     }
 
+    /// The max_fragment_length code we agree to (RFC 6066 §4), which
+    /// binds the session: none when the client sent none or we answer
+    /// its record_size_limit instead (RFC 8449 §5).
+    fn max_fragment_length(&self) -> Option<u8> {
+        self.record_size_limit
+            .and_then(|agreed| agreed.max_fragment_length())
+    }
+
     /// The schemes the client accepts: its signature_algorithms, or the
     /// RFC 5246 §7.4.1.4.1 default.
     fn schemes(&self) -> &[SignatureScheme] {
@@ -322,10 +330,7 @@ impl Hello<'_> {
             server_random: self.random,
             extended_master_secret: ems,
             encrypt_then_mac: etm && suite.is_cbc(),
-            max_fragment_length: self
-                .offer
-                .record_size_limit
-                .and_then(|agreed| agreed.max_fragment_length()),
+            max_fragment_length: self.offer.max_fragment_length(),
         }
     }
 }
@@ -668,9 +673,7 @@ fn find_session(
             acceptable_suites: &acceptable,
             extended_master_secret: offer.extended_master_secret,
             encrypt_then_mac: offer.encrypt_then_mac,
-            max_fragment_length: offer
-                .record_size_limit
-                .and_then(|agreed| agreed.max_fragment_length()),
+            max_fragment_length: offer.max_fragment_length(),
             server_name: offer.server_name.as_deref().map(str::as_bytes),
             client_auth: &config.client_auth,
             now,
