@@ -681,6 +681,19 @@ pub struct ClientConfig {
     /// Whether 0-RTT data is offered when a ticket allows it (RFC 8446
     /// §4.2.10). Off by default.
     pub enable_early_data: bool,
+    /// Whether a stored session's or ticket's server chain is checked
+    /// again with [`ClientConfig::verifier`] for the same name at the
+    /// current time before it is offered, as the full handshake that
+    /// made it checked it (but without that handshake's staples, none
+    /// coming with a resumption). One that no longer passes is not
+    /// offered, so the handshake runs in full: a trust decision taken
+    /// since (a distrusted root, an expired or revoked certificate in the
+    /// verifier's revocation sources) then holds for resumptions too,
+    /// 0-RTT data included. Off by default: each resumption pays for a
+    /// path validation, shortened by the verifier's signature cache.
+    /// Chromium asks BoringSSL for the same (`SSL_CTX_set_reverify_on_resume`),
+    /// checking during the handshake instead.
+    pub reverify_on_resume: bool,
     /// TLS ≤1.2: refuse servers that do not agree to the extended master
     /// secret (RFC 7627 §5.2: `handshake_failure`).
     pub require_extended_master_secret: bool,
@@ -780,6 +793,7 @@ pub struct ClientConfigBuilder {
     enable_sni: bool,
     session_store: Option<Option<Arc<dyn ClientSessionStore>>>,
     enable_early_data: bool,
+    reverify_on_resume: bool,
     require_extended_master_secret: bool,
     enable_tickets: bool,
     fallback_retry: bool,
@@ -848,6 +862,7 @@ impl ClientConfig {
             enable_sni: true,
             session_store: None,
             enable_early_data: false,
+            reverify_on_resume: false,
             require_extended_master_secret: false,
             enable_tickets: true,
             fallback_retry: false,
@@ -896,6 +911,13 @@ impl ClientConfigBuilder {
     /// Offers 0-RTT data when a ticket allows it.
     pub fn enable_early_data(mut self, on: bool) -> Self {
         self.enable_early_data = on;
+        self
+    }
+
+    /// Checks a stored session's server chain again before offering it
+    /// ([`ClientConfig::reverify_on_resume`]).
+    pub fn reverify_on_resume(mut self, on: bool) -> Self {
+        self.reverify_on_resume = on;
         self
     }
 
@@ -1023,6 +1045,7 @@ impl ClientConfigBuilder {
                 Some(Arc::new(InMemoryClientStore::new(clock)) as Arc<dyn ClientSessionStore>)
             }),
             enable_early_data: self.enable_early_data,
+            reverify_on_resume: self.reverify_on_resume,
             require_extended_master_secret: self.require_extended_master_secret,
             enable_tickets: self.enable_tickets,
             fallback_retry: self.fallback_retry,
@@ -1440,6 +1463,7 @@ impl core::fmt::Debug for ClientConfig {
             .field("enable_sni", &self.enable_sni)
             .field("resumption", &self.session_store.is_some())
             .field("enable_early_data", &self.enable_early_data)
+            .field("reverify_on_resume", &self.reverify_on_resume)
             .finish_non_exhaustive()
     }
 }

@@ -19,7 +19,8 @@ use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
     pin_of, AlertDescription, CertificateError, CertificateType, CertifiedKey, ClientAuth,
-    ClientConfig, Error, ManualClock, PinnedKeys, ProtocolVersion, ServerConfig, UnixTime,
+    ClientConfig, ClientConnection, ClientSessionStore, Error, InMemoryClientStore, ManualClock,
+    PinnedKeys, ProtocolVersion, ServerConfig, ServerConnection, UnixTime,
 };
 
 const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
@@ -377,6 +378,32 @@ fn a_session_authenticated_by_raw_keys_resumes_or_starts_afresh_never_fails() {
         assert!(c.is_resumed(), "{version:?}");
         assert_eq!(c.peer_certificates(), [certified_key("p256").spki()]);
         assert_eq!(c.server_certificate_type(), None, "{version:?}");
+    }
+}
+
+#[test]
+fn a_client_checking_again_what_it_resumes_judges_a_stored_raw_key_by_its_pins() {
+    // `reverify_on_resume`: the stored key alone passes the pinning
+    // verifier's raw-key check again and resumes; a client sharing the
+    // store whose verifier pins another key does not offer the session.
+    for version in VERSIONS {
+        let store: Arc<dyn ClientSessionStore> = Arc::new(InMemoryClientStore::new(clock()));
+        let client = |pinned| {
+            pinning_client(version, pinned)
+                .session_store(Some(store.clone()))
+                .reverify_on_resume(true)
+                .build()
+                .unwrap()
+        };
+        let server = p256_server(version, true).build().unwrap();
+        let (mut c, mut s) = handshaken(client("p256"), server.clone(), server_name("p256"));
+        send_and_check(&mut s, &mut c, b"ticket");
+        let (c, _) = handshaken(client("p256"), server.clone(), server_name("p256"));
+        assert!(c.is_resumed(), "{version:?}");
+        let mut c = ClientConnection::new(client("p384"), server_name("p256")).unwrap();
+        let mut s = ServerConnection::new(server);
+        transfer(&mut c, &mut s).1.unwrap();
+        assert!(!s.resumption_requested(), "{version:?}");
     }
 }
 

@@ -40,7 +40,9 @@ pub use external_psk::{
 pub use file_store::FileServerStore;
 pub use format::SessionDataError;
 pub use id::SessionId;
-pub use resumption_check::{check_resumption, ResumptionOffer, ResumptionRefusal};
+pub use resumption_check::{
+    check_resumption, server_chain_passes, ResumptionOffer, ResumptionRefusal,
+};
 pub use state::{
     ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
     DEFAULT_LIFETIME_SECS,

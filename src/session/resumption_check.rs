@@ -1,11 +1,13 @@
 //! Whether a cached server session may resume the connection at hand
 //! (design §3: "a cached session is refused (full handshake instead)
 //! when ..."). A pure function of the cached state and the new
-//! ClientHello's parameters, so every refusal can be tested alone.
+//! ClientHello's parameters, so every refusal can be tested alone. And,
+//! for a client that checks again what it resumes, whether a stored
+//! session's server chain still passes its verifier.
 
 use crate::msgs::enums::{CertificateType, CipherSuite, ProtocolVersion};
 use crate::pki::algorithm::public_key;
-use crate::pki::ClientAuth;
+use crate::pki::{ClientAuth, ServerCertVerifier, ServerName};
 use crate::session::state::ServerSessionState;
 use crate::time::UnixTime;
 
@@ -134,10 +136,8 @@ pub fn check_resumption(
 /// Whether a session with client chain `chain` (leaf first; empty without
 /// client authentication) satisfies `client_auth` at `offer.now`: without
 /// client authentication any session does; a recorded chain must pass the
-/// current verifier again, validity time included, and a recorded raw
-/// public key (RFC 7250: one SubjectPublicKeyInfo, which no certificate
-/// parses as) its raw-key check, when the verifier takes raw keys; no
-/// chain is enough only when the certificate is optional.
+/// current verifier again ([`recorded_chain_passes`]); no chain is enough
+/// only when the certificate is optional.
 fn client_auth_fits(
     chain: &[Vec<u8>],
     client_auth: &ClientAuth,
@@ -149,19 +149,69 @@ fn client_auth_fits(
     let now = offer.now.as_secs();
     match chain {
         [] => !matches!(client_auth, ClientAuth::Required(_)),
-        [spki]
-            if verifier
-                .certificate_types()
-                .contains(&CertificateType::RawPublicKey)
-                && public_key(spki).is_ok() =>
-        {
-            verifier.verify_client_raw_public_key(spki, now).is_ok()
+        _ => recorded_chain_passes(
+            chain,
+            verifier.certificate_types(),
+            |spki| verifier.verify_client_raw_public_key(spki, now).is_ok(),
+            |end_entity, intermediates| {
+                verifier
+                    .verify_client_cert(end_entity, intermediates, now)
+                    .is_ok()
+            },
+        ),
+    }
+}
+
+/// Whether the server chain `chain` a client stored with a session or
+/// ticket (leaf first) passes `verifier` for `server_name` at `now`, as
+/// in a full handshake but without the staples that came with the
+/// first one ([`recorded_chain_passes`]). A client configured to check
+/// again what it resumes offers a session only when it does, so that a
+/// trust decision taken since (a distrusted root, an expired
+/// certificate) holds for resumptions too.
+pub fn server_chain_passes(
+    chain: &[Vec<u8>],
+    verifier: &dyn ServerCertVerifier,
+    server_name: &ServerName,
+    now: UnixTime,
+) -> bool {
+    let now = now.as_secs();
+    recorded_chain_passes(
+        chain,
+        verifier.certificate_types(),
+        |spki| {
+            verifier
+                .verify_server_raw_public_key(spki, server_name, now)
+                .is_ok()
+        },
+        |end_entity, intermediates| {
+            verifier
+                .verify_server_cert(end_entity, intermediates, server_name, now)
+                .is_ok()
+        },
+    )
+}
+
+/// Whether a peer's chain recorded with a session passes a verifier of
+/// the certificate types `types` again: a raw public key (RFC 7250: one
+/// SubjectPublicKeyInfo, which no certificate parses as) by `raw_key`,
+/// when the verifier takes raw keys; otherwise the end entity with the
+/// intermediates after it by `certificate`. An empty chain does not
+/// pass.
+fn recorded_chain_passes(
+    chain: &[Vec<u8>],
+    types: &[CertificateType],
+    raw_key: impl FnOnce(&[u8]) -> bool,
+    certificate: impl FnOnce(&[u8], &[&[u8]]) -> bool,
+) -> bool {
+    match chain {
+        [] => false,
+        [spki] if types.contains(&CertificateType::RawPublicKey) && public_key(spki).is_ok() => {
+            raw_key(spki)
         }
         [end_entity, intermediates @ ..] => {
             let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-            verifier
-                .verify_client_cert(end_entity, &intermediates, now)
-                .is_ok()
+            certificate(end_entity, &intermediates)
         }
     }
 }

@@ -154,6 +154,10 @@ const FLAGS: &[(&str, Kind)] = &[
     // Checked by the handshake itself: with a verifier that fails it
     // does not complete.
     ("expect-verify-result", Kind::Switch),
+    // The stored session is checked again before it is offered, where
+    // BoringSSL checks it in the handshake that resumes it: a check that
+    // fails then leaves a full handshake, which the same verifier fails.
+    ("reverify-on-resume", Kind::Switch),
     ("enable-ocsp-stapling", Kind::Switch),
     ("ocsp-response", Kind::Value),
     ("expect-ocsp-response", Kind::Value),
@@ -778,6 +782,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
         .request_scts(flags.on("enable-signed-cert-timestamps"))
         .enable_early_data(flags.on("enable-early-data"))
+        .reverify_on_resume(flags.on("reverify-on-resume"))
         .grease(flags.on("enable-grease"))
         .false_start(flags.on("false-start"))
         .max_fragment_size(flags.number("max-send-fragment")?);

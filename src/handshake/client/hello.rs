@@ -35,7 +35,7 @@ use crate::msgs::inline_list::InlineList;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer, PSK_BINDERS};
 use crate::pki::ServerName;
-use crate::session::{ClientSessionStore, ExternalPsk, SessionId};
+use crate::session::{server_chain_passes, ClientSessionStore, ExternalPsk, SessionId};
 use crate::session::{ClientSessionTls12, ClientTicketTls13};
 use crate::time::UnixTime;
 
@@ -119,7 +119,8 @@ fn early_data_offer(
 
 impl Resuming {
     /// Takes the newest ticket for `server_name` from the store, when its
-    /// suite is a TLS 1.3 suite we enable.
+    /// suite is a TLS 1.3 suite we enable and its server chain may be
+    /// offered ([`may_offer`]); one that may not is dropped.
     fn from_store(
         config: &ClientConfig,
         store: Option<&dyn ClientSessionStore>,
@@ -134,6 +135,7 @@ impl Resuming {
         };
         let Some(suite) = tls13_suite(ticket.cipher_suite)
             .filter(|s| config.common.cipher_suites.contains(&s.suite))
+            .filter(|_| may_offer(config, &ticket.server_certificates, server_name))
         else {
             return Ok(None);
         };
@@ -512,10 +514,11 @@ fn offered_cipher_suites(
 }
 
 /// The TLS ≤1.2 session kept for `server_name`, when its version and
-/// suite are still enabled and, if it agreed a max_fragment_length, we
-/// offer that code again: the length binds every resumption (RFC 6066
-/// §4), and OpenSSL's server resumes with the session's code whatever
-/// the ClientHello asks.
+/// suite are still enabled, its server chain may be offered
+/// ([`may_offer`]) and, if it agreed a max_fragment_length, we offer
+/// that code again: the length binds every resumption (RFC 6066 §4), and
+/// OpenSSL's server resumes with the session's code whatever the
+/// ClientHello asks.
 fn tls12_session_from_store(
     config: &ClientConfig,
     store: Option<&dyn ClientSessionStore>,
@@ -526,8 +529,22 @@ fn tls12_session_from_store(
         && config.common.cipher_suites.contains(&session.cipher_suite)
         && session.max_fragment_length.is_none_or(|code| {
             record_size_limit::client_max_fragment_length(&config.common) == Some(code)
-        });
+        })
+        && may_offer(config, &session.server_certificates, server_name);
     enabled.then_some(session)
+}
+
+/// Whether a stored session or ticket with the server chain `chain` may
+/// be offered: always, unless the configuration checks the chain again
+/// first ([`ClientConfig::reverify_on_resume`]).
+fn may_offer(config: &ClientConfig, chain: &[Vec<u8>], server_name: &ServerName) -> bool {
+    !config.reverify_on_resume
+        || server_chain_passes(
+            chain,
+            &*config.verifier,
+            server_name,
+            config.common.clock.now(),
+        )
 }
 
 /// Queues `hello`; when it offers PSKs, their binders are computed over

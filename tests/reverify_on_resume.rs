@@ -1,0 +1,114 @@
+//! A client that checks a stored session's server chain again before it
+//! offers the session (`ClientConfig::reverify_on_resume`), TLS 1.2 and
+//! TLS 1.3: a chain its verifier now refuses is not offered, so the
+//! handshake runs in full (and here fails, the verifier refusing that
+//! chain too); one it still accepts resumes, after one more check.
+//! Without the option a resumption does not ask the verifier at all.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::*;
+use ferrotls::{
+    CertificateError, ClientConfig, ClientConnection, Error, ProtocolVersion, ServerCertVerified,
+    ServerCertVerifier, ServerConnection, ServerName, WebPkiServerVerifier,
+};
+
+/// A verifier that judges as one over the P-256 test root does until
+/// told to refuse everything (a trust decision taken since the session
+/// was made), and counts its calls.
+#[derive(Debug)]
+struct Changing {
+    inner: WebPkiServerVerifier,
+    refuse: AtomicBool,
+    calls: AtomicUsize,
+}
+
+impl ServerCertVerifier for Changing {
+    fn verify_server_cert(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &ServerName,
+        now: u64,
+    ) -> Result<ServerCertVerified, Error> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.refuse.load(Ordering::SeqCst) {
+            return Err(Error::InvalidCertificate(CertificateError::UnknownIssuer));
+        }
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, now)
+    }
+}
+
+impl Changing {
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+fn client(verifier: &Arc<Changing>, version: ProtocolVersion, reverify: bool) -> Arc<ClientConfig> {
+    ClientConfig::builder(verifier.clone())
+        .versions(&[version])
+        .reverify_on_resume(reverify)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_session_whose_chain_no_longer_passes_is_not_offered() {
+    for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
+        let verifier = Arc::new(Changing {
+            inner: WebPkiServerVerifier::new(roots("p256")),
+            refuse: AtomicBool::new(false),
+            calls: AtomicUsize::new(0),
+        });
+        let client = client(&verifier, version, true);
+        let server = server_builder("p256").versions(&[version]).build().unwrap();
+        let (c, _) = handshaken(client.clone(), server.clone(), server_name("p256"));
+        assert!(!c.is_resumed());
+        assert_eq!(verifier.calls(), 1, "{version:?}");
+
+        // Still trusted: checked once more, then resumed.
+        let (c, _) = handshaken(client.clone(), server.clone(), server_name("p256"));
+        assert!(c.is_resumed(), "{version:?}");
+        assert_eq!(verifier.calls(), 2, "{version:?}");
+
+        // No longer trusted: not offered, and the full handshake fails.
+        verifier.refuse.store(true, Ordering::SeqCst);
+        let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut s = ServerConnection::new(server);
+        transfer(&mut c, &mut s).1.unwrap();
+        assert!(!s.resumption_requested(), "{version:?}");
+        assert_eq!(
+            transfer(&mut s, &mut c).1,
+            Err(Error::InvalidCertificate(CertificateError::UnknownIssuer)),
+            "{version:?}"
+        );
+        assert_eq!(
+            verifier.calls(),
+            4,
+            "{version:?}: the check and the full handshake's"
+        );
+    }
+}
+
+#[test]
+fn without_the_option_a_resumption_does_not_ask_the_verifier() {
+    for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
+        let verifier = Arc::new(Changing {
+            inner: WebPkiServerVerifier::new(roots("p256")),
+            refuse: AtomicBool::new(false),
+            calls: AtomicUsize::new(0),
+        });
+        let client = client(&verifier, version, false);
+        let server = server_builder("p256").versions(&[version]).build().unwrap();
+        handshaken(client.clone(), server.clone(), server_name("p256"));
+        verifier.refuse.store(true, Ordering::SeqCst);
+        let (c, _) = handshaken(client, server, server_name("p256"));
+        assert!(c.is_resumed(), "{version:?}");
+        assert_eq!(verifier.calls(), 1, "{version:?}");
+    }
+}
