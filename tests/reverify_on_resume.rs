@@ -44,6 +44,15 @@ impl ServerCertVerifier for Changing {
 }
 
 impl Changing {
+    /// One that accepts the P-256 test chain, not yet called.
+    fn accepting() -> Arc<Self> {
+        Arc::new(Self {
+            inner: WebPkiServerVerifier::new(roots("p256")),
+            refuse: AtomicBool::new(false),
+            calls: AtomicUsize::new(0),
+        })
+    }
+
     fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
@@ -60,11 +69,7 @@ fn client(verifier: &Arc<Changing>, version: ProtocolVersion, reverify: bool) ->
 #[test]
 fn a_session_whose_chain_no_longer_passes_is_not_offered() {
     for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
-        let verifier = Arc::new(Changing {
-            inner: WebPkiServerVerifier::new(roots("p256")),
-            refuse: AtomicBool::new(false),
-            calls: AtomicUsize::new(0),
-        });
+        let verifier = Changing::accepting();
         let client = client(&verifier, version, true);
         let server = server_builder("p256").versions(&[version]).build().unwrap();
         let (c, _) = handshaken(client.clone(), server.clone(), server_name("p256"));
@@ -98,11 +103,7 @@ fn a_session_whose_chain_no_longer_passes_is_not_offered() {
 #[test]
 fn without_the_option_a_resumption_does_not_ask_the_verifier() {
     for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
-        let verifier = Arc::new(Changing {
-            inner: WebPkiServerVerifier::new(roots("p256")),
-            refuse: AtomicBool::new(false),
-            calls: AtomicUsize::new(0),
-        });
+        let verifier = Changing::accepting();
         let client = client(&verifier, version, false);
         let server = server_builder("p256").versions(&[version]).build().unwrap();
         handshaken(client.clone(), server.clone(), server_name("p256"));
