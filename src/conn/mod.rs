@@ -38,7 +38,6 @@ pub const TLS_EXPORTER_BINDING_LEN: usize = 32;
 const TLS_EXPORTER_LABEL: &[u8] = b"EXPORTER-Channel-Binding";
 
 use crate::config::{ClientConfig, ServerConfig};
-use crate::crypto::secret::Secret;
 use crate::error::{Error, InvalidRequestReason};
 use crate::handshake::{self, State};
 use crate::msgs::enums::{
@@ -903,12 +902,12 @@ impl ClientSessionStore for SessionRecorder {
         self.shared.remove_tls12(server_name);
     }
 
-    fn remove_tls12_session(&self, server_name: &str, master_secret: &Secret) {
+    fn remove_tls12_if(&self, server_name: &str, is_it: &dyn Fn(&ClientSessionTls12) -> bool) {
         self.take_imported(
             server_name,
-            |d| matches!(d, ClientSessionData::Tls12(s) if s.master_secret == *master_secret),
+            |d| matches!(d, ClientSessionData::Tls12(s) if is_it(s)),
         );
-        self.shared.remove_tls12_session(server_name, master_secret);
+        self.shared.remove_tls12_if(server_name, is_it);
     }
 
     fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>) {

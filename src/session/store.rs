@@ -5,7 +5,7 @@
 //! expiring, and are safe to share between connections (`Send + Sync`,
 //! interior mutability).
 
-use crate::crypto::secret::Secret;
+use crate::crypto::secret::{Secret, INLINE_SECRET_LEN};
 use crate::msgs::hello::MAX_SESSION_ID_SIZE;
 use crate::session::lru::LruMap;
 use crate::session::state::{
@@ -148,10 +148,10 @@ pub trait ServerSessionStore: Send + Sync {
 pub(crate) enum FailedSession {
     /// A server's cached session, under its key.
     Server(Arc<dyn ServerSessionStore>, StoreKey),
-    /// A client's session for a server name, known by its master secret:
-    /// another connection may have stored a newer session under the name
-    /// since, which the failure does not concern.
-    Client(Arc<dyn ClientSessionStore>, String, Secret),
+    /// A client's session for a server name, known by its mark: another
+    /// connection may have stored a newer session under the name since,
+    /// which the failure does not concern.
+    Client(Arc<dyn ClientSessionStore>, String, Tls12SessionMark),
 }
 
 impl FailedSession {
@@ -161,10 +161,30 @@ impl FailedSession {
             Self::Server(cache, key) => {
                 cache.take(&key);
             }
-            Self::Client(store, server_name, master_secret) => {
-                store.remove_tls12_session(&server_name, &master_secret)
+            Self::Client(store, server_name, mark) => {
+                store.remove_tls12_if(&server_name, &|session| mark.marks(session))
             }
         }
+    }
+}
+
+/// What tells a client's TLS ≤1.2 session apart without holding it: the
+/// first [`INLINE_SECRET_LEN`] bytes of its master secret (48 bytes of
+/// PRF output, RFC 5246 §8.1), kept inline so that marking a session
+/// allocates nothing, and compared in constant time.
+pub(crate) struct Tls12SessionMark(Secret);
+
+impl Tls12SessionMark {
+    /// The mark of the session with `master_secret`.
+    pub(crate) fn of(master_secret: &Secret) -> Self {
+        let bytes = master_secret.as_bytes();
+        Self(Secret::from_slice(
+            bytes.get(..INLINE_SECRET_LEN).unwrap_or(bytes),
+        ))
+    }
+
+    fn marks(&self, session: &ClientSessionTls12) -> bool {
+        Self::of(&session.master_secret).0 == self.0
     }
 }
 
@@ -277,17 +297,17 @@ pub trait ClientSessionStore: Send + Sync {
     /// the server refused to resume it).
     fn remove_tls12(&self, server_name: &str);
 
-    /// Forgets the TLS ≤1.2 session for `server_name` only if it is the
-    /// session with `master_secret` (compared in constant time): the
-    /// session of a connection that failed, which RFC 5246 §7.2.2
-    /// invalidates, and not a newer one another connection has stored
-    /// under the name since. This provided version reads, then removes;
-    /// a store that connections on several threads share should do both
-    /// under one lock, as [`InMemoryClientStore`] does.
-    fn remove_tls12_session(&self, server_name: &str, master_secret: &Secret) {
+    /// Forgets the TLS ≤1.2 session for `server_name` only if `is_it`
+    /// says it is the one meant: a connection that failed forgets its
+    /// own session, which RFC 5246 §7.2.2 invalidates, and not a newer
+    /// one another connection has stored under the name since. This
+    /// provided version reads, then removes; a store that connections on
+    /// several threads share should do both under one lock, as
+    /// [`InMemoryClientStore`] does.
+    fn remove_tls12_if(&self, server_name: &str, is_it: &dyn Fn(&ClientSessionTls12) -> bool) {
         if self
             .get_tls12(server_name)
-            .is_some_and(|session| session.master_secret == *master_secret)
+            .is_some_and(|session| is_it(&session))
         {
             self.remove_tls12(server_name);
         }
@@ -379,11 +399,9 @@ impl ClientSessionStore for InMemoryClientStore {
         self.with_entry(server_name, false, |entry, _| entry.tls12.take());
     }
 
-    fn remove_tls12_session(&self, server_name: &str, master_secret: &Secret) {
+    fn remove_tls12_if(&self, server_name: &str, is_it: &dyn Fn(&ClientSessionTls12) -> bool) {
         self.with_entry(server_name, false, |entry, _| {
-            entry
-                .tls12
-                .take_if(|session| session.master_secret == *master_secret)
+            entry.tls12.take_if(|session| is_it(session))
         });
     }
 

@@ -53,7 +53,7 @@ use crate::msgs::ticket::NewSessionTicketTls12;
 use crate::pki::{ServerCertVerified, ServerName};
 use crate::record::RecordProtection;
 use crate::session::state::DEFAULT_LIFETIME_SECS;
-use crate::session::store::FailedSession;
+use crate::session::store::{FailedSession, Tls12SessionMark};
 use crate::session::{ClientSessionTls12, SessionId, Validity};
 
 /// The client's TLS 1.0–1.2 states; each consumes itself on a message.
@@ -1070,7 +1070,7 @@ fn forget_on_failure(hs: &Handshake, common: &mut dyn HandshakeIo, master: &Mast
         common.forget_on_failure(FailedSession::Client(
             store,
             server_name,
-            master.secret().clone(),
+            Tls12SessionMark::of(master.secret()),
         ));
     }
 }
