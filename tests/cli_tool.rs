@@ -68,6 +68,7 @@ fn every_subcommand_has_a_help_listing_its_options() {
                 "--sess-out",
                 "--sess-in",
                 "--no-tickets",
+                "--reverify-on-resume",
                 "--early-data",
                 "--alpn",
                 "--cert",

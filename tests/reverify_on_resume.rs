@@ -4,8 +4,10 @@
 //! handshake runs in full (and here fails, the verifier refusing that
 //! chain too); one it still accepts resumes, after one more check.
 //! Without the option a resumption does not ask the verifier at all.
+//! The same through `ferrotls client --reverify-on-resume`.
 
 mod common;
+mod interop_support;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -112,4 +114,37 @@ fn without_the_option_a_resumption_does_not_ask_the_verifier() {
         assert!(c.is_resumed(), "{version:?}");
         assert_eq!(verifier.calls(), 1, "{version:?}");
     }
+}
+
+/// `ferrotls client`: a session kept in a file, made trusting the P-256
+/// test root, resumes for a client that now trusts only the P-384 root
+/// (a resumption checks nothing), unless it checks the kept chain again
+/// with `--reverify-on-resume`: then the session is not offered and the
+/// full handshake refuses the chain.
+#[test]
+fn the_tool_checks_a_kept_session_again_with_reverify_on_resume() {
+    use interop_support::{ferrotls_client_trusting, ferrotls_server, vector, Scratch};
+    let scratch = Scratch::new("reverify-on-resume");
+    let session = scratch.file("client.sess");
+    let (server, port) = ferrotls_server(&["--max-version", "1.2"]);
+    let connect = |root: &str, extra: &[&str]| {
+        ferrotls_client_trusting(port, &vector(root), "leaf.p256.test", extra)
+    };
+    let (status, out) = connect("p256-root.pem", &["--sess-out", &session]);
+    assert!(
+        status.success() && out.contains("\"resumed\":false"),
+        "{out}"
+    );
+    let (status, out) = connect("p384-root.pem", &["--sess-in", &session]);
+    assert!(
+        status.success() && out.contains("\"resumed\":true"),
+        "{out}"
+    );
+    let (status, out) = connect(
+        "p384-root.pem",
+        &["--sess-in", &session, "--reverify-on-resume"],
+    );
+    assert!(!status.success(), "{out}");
+    assert!(out.contains("unknown issuer"), "{out}");
+    drop(server);
 }

@@ -28,7 +28,8 @@ pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
     [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--key-shares LIST] \
     [--connections N] \
-    [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--early-data FILE] [--alpn LIST] \
+    [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--reverify-on-resume] \
+    [--early-data FILE] [--alpn LIST] \
     [--record-size-limit N] [--max-send-fragment N] [--compress-cert LIST] [--pin-spki SPEC] \
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX [--psk-context CTX]] \
     [--keylog FILE] \
@@ -91,6 +92,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     ),
     value("sess-in", "FILE", "resume the session read from FILE"),
     flag("no-tickets", "keep no session: never resume"),
+    flag(
+        "reverify-on-resume",
+        "check a kept session's server chain again (--cafile, the time now) before offering it; one no longer trusted is not offered",
+    ),
     flag(
         "renegotiation",
         "TLS <=1.2: renegotiate when the server asks, with a server that signalled secure renegotiation (RFC 5746); refused otherwise",
@@ -388,7 +393,8 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     builder = builder
         .renegotiation(options.has("renegotiation"))
         .grease(options.has("grease"))
-        .false_start(options.has("false-start"));
+        .false_start(options.has("false-start"))
+        .reverify_on_resume(options.has("reverify-on-resume"));
     if options.has("trace") {
         builder = builder.message_observer(Arc::new(Trace { json }));
     }
