@@ -17,7 +17,7 @@ use crate::crypto::verify::tls12_offerable;
 use crate::error::{Error, InvalidRequestReason};
 use crate::keylog::KeyLog;
 use crate::msgs::enums::{
-    CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+    CertificateType, CipherSuite, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
 use crate::msgs::extensions::any_repeated;
 use crate::observer::MessageObserver;
@@ -669,6 +669,15 @@ pub struct ClientConfig {
     /// sign with one of the server's signature_algorithms is used
     /// (RFC 8446 §4.4.2.3).
     pub client_certificates: Vec<Arc<CertifiedKey>>,
+    /// The client_certificate_type list offered (RFC 7250 §4.1), most
+    /// preferred first. `None` (the default) derives it from
+    /// [`Self::client_certificates`]: X.509 for keys with a chain, a raw
+    /// public key for keys without, in their order. A list may name a
+    /// type no key was configured for: a key with a chain can go alone as
+    /// a raw public key, and asked for a type it has no key of, the client
+    /// answers without a certificate. A list of X.509 alone is not sent,
+    /// X.509 being what the extension's absence means (RFC 7250 §4.1).
+    pub client_certificate_types: Option<Vec<CertificateType>>,
     /// Middlebox compatibility mode (RFC 8446 §D.4): a 32-byte
     /// legacy_session_id and a dummy ChangeCipherSpec. On by default.
     pub middlebox_compat: bool,
@@ -789,6 +798,7 @@ pub struct ClientConfigBuilder {
     common: CommonConfig,
     verifier: Arc<dyn ServerCertVerifier>,
     client_certificates: Vec<Arc<CertifiedKey>>,
+    client_certificate_types: Option<Vec<CertificateType>>,
     middlebox_compat: bool,
     enable_sni: bool,
     session_store: Option<Option<Arc<dyn ClientSessionStore>>>,
@@ -858,6 +868,7 @@ impl ClientConfig {
             common: CommonConfig::default(),
             verifier,
             client_certificates: Vec::new(),
+            client_certificate_types: None,
             middlebox_compat: true,
             enable_sni: true,
             session_store: None,
@@ -887,6 +898,13 @@ impl ClientConfigBuilder {
     /// Adds a certificate (chain and key) to offer when a server asks.
     pub fn client_certificate(mut self, key: Arc<CertifiedKey>) -> Self {
         self.client_certificates.push(key);
+        self
+    }
+
+    /// Offers `types` as the client_certificate_type list instead of the
+    /// one derived from the keys ([`ClientConfig::client_certificate_types`]).
+    pub fn client_certificate_types(mut self, types: &[CertificateType]) -> Self {
+        self.client_certificate_types = Some(types.to_vec());
         self
     }
 
@@ -1020,6 +1038,16 @@ impl ClientConfigBuilder {
     pub fn build(mut self) -> Result<Arc<ClientConfig>, Error> {
         self.common.complete_default_groups();
         self.common.check()?;
+        if let Some(types) = &self.client_certificate_types {
+            let known = [CertificateType::X509, CertificateType::RawPublicKey];
+            if any_repeated(types.iter().map(|&t| u16::from(u8::from(t))))
+                || types.iter().any(|t| !known.contains(t))
+            {
+                return Err(Error::InvalidRequest(
+                    InvalidRequestReason::ClientCertificateTypes,
+                ));
+            }
+        }
         if let Some(shares) = &self.key_share_groups {
             if any_repeated(shares.iter().map(|&g| u16::from(g)))
                 || shares.iter().any(|g| !self.common.groups.contains(g))
@@ -1063,6 +1091,7 @@ impl ClientConfigBuilder {
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
+            client_certificate_types: self.client_certificate_types,
             middlebox_compat: self.middlebox_compat,
             enable_sni: self.enable_sni,
         }))

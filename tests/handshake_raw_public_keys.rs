@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use common::*;
 use ferrotls::internal::codec::{Codec, Reader, Writer};
-use ferrotls::internal::error::IllegalParameterReason;
+use ferrotls::internal::error::{IllegalParameterReason, InvalidRequestReason};
 use ferrotls::internal::msgs::certificate::RawPublicKeyTls12;
 use ferrotls::internal::msgs::extensions::{Extension, ExtensionContext};
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
@@ -564,6 +564,23 @@ fn rfc7250_4_2_a_server_with_a_chain_and_a_raw_key_sends_the_type_the_client_tak
     }
 }
 
+/// The client_certificate_type list in the ClientHello of `client`, if
+/// it sends one.
+fn offered_client_types(client: Arc<ClientConfig>) -> Option<Vec<CertificateType>> {
+    let mut c = ClientConnection::new(client, server_name("p256")).unwrap();
+    let mut bytes = Vec::new();
+    c.write_tls(&mut bytes).unwrap();
+    let HandshakeMessage::ClientHello(hello) =
+        HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS12_CX).unwrap()
+    else {
+        panic!("not a ClientHello")
+    };
+    hello.extensions().iter().find_map(|e| match e {
+        Extension::ClientCertificateTypes(types) => Some(types.to_vec()),
+        _ => None,
+    })
+}
+
 #[test]
 fn rfc7250_4_1_a_client_lists_its_certificate_types_in_the_order_of_its_keys() {
     // The list is "sorted by client preference": the configuration's
@@ -581,20 +598,70 @@ fn rfc7250_4_1_a_client_lists_its_certificate_types_in_the_order_of_its_keys() {
             })
             .build()
             .unwrap();
-        let mut c = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
-        let mut bytes = Vec::new();
-        c.write_tls(&mut bytes).unwrap();
-        let HandshakeMessage::ClientHello(hello) =
-            HandshakeMessage::decode_message(&records(&bytes)[0][5..], &TLS12_CX).unwrap()
-        else {
-            panic!("not a ClientHello")
-        };
-        assert!(
-            hello
-                .extensions()
-                .contains(&Extension::ClientCertificateTypes(expected.into())),
-            "{expected:?}"
+        assert_eq!(offered_client_types(client), Some(expected.to_vec()));
+    }
+}
+
+#[test]
+fn rfc7250_4_1_a_client_offers_the_certificate_types_it_is_configured_with() {
+    // A list set in the configuration replaces the one the keys give; X.509
+    // alone is what the extension's absence means, so it is not sent.
+    let with = |keys: &[Arc<CertifiedKey>], types: Option<&[CertificateType]>| {
+        let builder = keys.iter().fold(client_builder("p256"), |b, k| {
+            b.client_certificate(k.clone())
+        });
+        match types {
+            Some(types) => builder.client_certificate_types(types),
+            None => builder,
+        }
+        .build()
+    };
+    let chain = certified_key("p256");
+    let raw = bare_key("p384");
+    for (keys, types, offered) in [
+        (vec![chain.clone()], None, None),
+        (
+            vec![chain.clone()],
+            Some(&[RAW, X509][..]),
+            Some(vec![RAW, X509]),
+        ),
+        (vec![raw.clone()], None, Some(vec![RAW])),
+        (vec![raw.clone()], Some(&[X509][..]), None),
+        (vec![], Some(&[RAW][..]), Some(vec![RAW])),
+        (vec![chain.clone(), raw.clone()], Some(&[][..]), None),
+    ] {
+        let client = with(&keys, types).unwrap();
+        assert_eq!(offered_client_types(client), offered, "{types:?}");
+    }
+    // Each type once, and only the two RFC 7250 defines that ferrotls
+    // sends.
+    for types in [&[X509, X509][..], &[RAW, CertificateType::from(1)]] {
+        assert_eq!(
+            with(&[], Some(types)).err(),
+            Some(Error::InvalidRequest(
+                InvalidRequestReason::ClientCertificateTypes
+            )),
+            "{types:?}"
         );
+    }
+    // Offered raw keys with a chained key alone, the client sends that
+    // key without its chain to a server that prefers them.
+    for version in VERSIONS {
+        let client = client_builder("p256")
+            .versions(&[version])
+            .client_certificate(chain.clone())
+            .client_certificate_types(&[RAW, X509])
+            .build()
+            .unwrap();
+        let server = p256_server(version, false)
+            .client_auth(ClientAuth::Required(Arc::new(PinnedKeys::new([
+                chain.spki()
+            ]))))
+            .build()
+            .unwrap();
+        let (_, s) = handshaken(client, server, server_name("p256"));
+        assert_eq!(s.client_certificate_type(), Some(RAW), "{version:?}");
+        assert_eq!(s.peer_certificates(), [chain.spki()], "{version:?}");
     }
 }
 

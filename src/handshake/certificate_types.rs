@@ -8,7 +8,7 @@
 
 use crate::codec::{Codec, Reader};
 use crate::common_state::ReceivedHandshake;
-use crate::config::{ClientAuth, ServerConfig};
+use crate::config::{ClientAuth, ClientConfig, ServerConfig};
 use crate::crypto::verify::PublicKey;
 use crate::error::{
     CertificateError, DecodeReason, Error, IllegalParameterReason, UnexpectedMessageReason,
@@ -124,24 +124,30 @@ pub(crate) fn server_types(key: &CertifiedKey, raw: bool) -> CertificateTypeList
 }
 
 /// The client_certificate_type list a client offers for its own
-/// certificate (RFC 7250 §4.1, "sorted by client preference"): a raw
-/// public key when one of its keys has no chain, X.509 when another has
-/// one, in the order the configuration lists those keys; nothing (X.509
-/// implied) when every key has a chain.
-pub(crate) fn client_offer(keys: &[Arc<CertifiedKey>]) -> CertificateTypeList {
-    if keys.iter().all(|k| k.has_certificate()) {
-        return CertificateTypeList::new();
-    }
+/// certificate (RFC 7250 §4.1, "sorted by client preference"): the
+/// configured list ([`ClientConfig::client_certificate_types`]), or else
+/// a raw public key for keys without a chain and X.509 for keys with one,
+/// in the order the configuration lists those keys; nothing when that is
+/// X.509 alone (or no type), which the extension's absence implies.
+pub(crate) fn client_offer(config: &ClientConfig) -> CertificateTypeList {
     let mut types = CertificateTypeList::new();
-    for key in keys {
-        let typ = if key.has_certificate() {
-            CertificateType::X509
-        } else {
-            CertificateType::RawPublicKey
-        };
-        if !types.contains(&typ) {
-            types.push(typ);
+    match &config.client_certificate_types {
+        Some(configured) => types.extend(configured.iter().copied()),
+        None => {
+            for key in &config.client_certificates {
+                let typ = if key.has_certificate() {
+                    CertificateType::X509
+                } else {
+                    CertificateType::RawPublicKey
+                };
+                if !types.contains(&typ) {
+                    types.push(typ);
+                }
+            }
         }
+    }
+    if types.iter().all(|&t| t == CertificateType::X509) {
+        return CertificateTypeList::new();
     }
     types
 }

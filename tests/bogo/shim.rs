@@ -109,6 +109,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("psk-importer-sha256", Kind::Switch),
     ("psk-importer-sha384", Kind::Switch),
     ("accepted-peer-cert-types", Kind::List),
+    ("available-client-cert-types", Kind::List),
     ("expect-peer-rpk-sha256", Kind::Value),
     ("expect-peer-certificate-type", Kind::Value),
     ("expect-no-peer-cert", Kind::Switch),
@@ -513,15 +514,7 @@ struct Callback {
 
 impl Callback {
     fn new(flags: &Flags) -> Result<Self, Stop> {
-        let mut types = flags
-            .list("accepted-peer-cert-types")
-            .iter()
-            .map(|t| {
-                t.parse::<u8>()
-                    .map(CertificateType::from)
-                    .map_err(|_| Stop::Failed(format!("-accepted-peer-cert-types: {t}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut types = certificate_types(flags, "accepted-peer-cert-types")?;
         if types.is_empty() {
             types.push(CertificateType::X509);
         }
@@ -604,6 +597,19 @@ impl ClientCertVerifier for Callback {
         self.check(Some(spki))
             .map(|()| ClientCertVerified::assertion())
     }
+}
+
+/// The certificate types a repeated `-name` flag lists, in order.
+fn certificate_types(flags: &Flags, name: &str) -> Result<Vec<CertificateType>, Stop> {
+    flags
+        .list(name)
+        .iter()
+        .map(|t| {
+            t.parse::<u8>()
+                .map(CertificateType::from)
+                .map_err(|_| Stop::Failed(format!("-{name}: {t}")))
+        })
+        .collect()
 }
 
 /// Whether `-verify-fail` is asked for, refused when it is asked of the
@@ -791,6 +797,10 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     }
     if let Some(groups) = code_points::<NamedGroup>(flags, "key-shares")? {
         builder = builder.key_share_groups(&groups);
+    }
+    let offered = certificate_types(flags, "available-client-cert-types")?;
+    if !offered.is_empty() {
+        builder = builder.client_certificate_types(&offered);
     }
     if flags.on("no-key-shares") {
         builder = builder.key_share_groups(&[]);

@@ -787,7 +787,7 @@ impl ExpectServerHello {
         if !server_types.is_empty() {
             extensions.push(Extension::ServerCertificateTypes(server_types));
         }
-        let client_types = certificate_types::client_offer(&config.client_certificates);
+        let client_types = certificate_types::client_offer(config);
         if !client_types.is_empty() {
             extensions.push(Extension::ClientCertificateTypes(client_types));
         }

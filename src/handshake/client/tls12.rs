@@ -371,7 +371,7 @@ impl ServerHelloExtensions {
                 }
                 Extension::ClientCertificateTypeSelected(typ) => {
                     settled.client_certificate_type = certificate_types::accept_answer(
-                        &certificate_types::client_offer(&config.client_certificates),
+                        &certificate_types::client_offer(config),
                         Some(*typ),
                     )?;
                 }

@@ -585,7 +585,7 @@ impl ExpectEncryptedExtensions {
                 }
                 Extension::ClientCertificateTypeSelected(typ) => {
                     hs.client_certificate_type = certificate_types::accept_answer(
-                        &certificate_types::client_offer(&hs.config.client_certificates),
+                        &certificate_types::client_offer(&hs.config),
                         Some(*typ),
                     )?;
                 }
