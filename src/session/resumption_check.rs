@@ -90,9 +90,10 @@ pub enum ResumptionRefusal {
 /// does not, checked in this order: expiry, version, cipher suite,
 /// extended master secret (TLS ≤1.2 only), encrypt-then-MAC (TLS ≤1.2
 /// only), max_fragment_length (TLS ≤1.2 only: a TLS 1.3 handshake
-/// agrees on it afresh, resumed or not), server name (ASCII case-insensitive, as DNS names compare),
-/// client authentication (a recorded client chain must pass the current
-/// verifier again; a required one must be there).
+/// agrees on it afresh, resumed or not), server name (ASCII
+/// case-insensitive, as DNS names compare), client authentication (a
+/// recorded client chain must pass the current verifier again; a
+/// required one must be there).
 pub fn check_resumption(
     state: &ServerSessionState,
     offer: &ResumptionOffer<'_>,
