@@ -164,6 +164,13 @@ int ferrotls_client_config_set_early_data(ferrotls_client_config *config,
  * for the server's. */
 int ferrotls_client_config_set_false_start(ferrotls_client_config *config,
                                            int enabled);
+/* Checking a kept session's server chain again before offering it on
+ * (non-zero) or off (0, the default): the chain is judged with the
+ * configuration's CAs at the current time, as a full handshake would; a
+ * session whose chain no longer passes is not offered, and the handshake
+ * runs in full. */
+int ferrotls_client_config_set_reverify_on_resume(ferrotls_client_config *config,
+                                                  int enabled);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_client_config_free(ferrotls_client_config *config);
 

@@ -108,6 +108,7 @@ struct ClientSettings {
     tickets: bool,
     early_data: bool,
     false_start: bool,
+    reverify_on_resume: bool,
     server_name: Option<ServerName>,
     /// The certificate to authenticate with when a server asks.
     certificate: Option<Arc<CertifiedKey>>,
@@ -177,7 +178,8 @@ impl CClientConfig {
         )
         .session_store(store)
         .enable_early_data(settings.early_data)
-        .false_start(settings.false_start);
+        .false_start(settings.false_start)
+        .reverify_on_resume(settings.reverify_on_resume);
         if let Some(certificate) = &settings.certificate {
             builder = builder.client_certificate(certificate.clone());
         }
@@ -380,6 +382,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 tickets: true,
                 early_data: false,
                 false_start: false,
+                reverify_on_resume: false,
                 server_name: None,
                 certificate: None,
             }),
@@ -638,6 +641,27 @@ pub unsafe extern "C" fn ferrotls_client_config_set_false_start(
     unsafe {
         update(config, |s| {
             s.false_start = enabled != 0;
+            Ok(())
+        })
+    }
+}
+
+/// Turns on (non-zero) or off (0) checking a kept session's server
+/// chain again, with the configuration's CAs at the current time, before
+/// offering it (`ClientConfig::reverify_on_resume`): a session whose
+/// chain no longer passes is not offered, and the handshake runs in full.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_reverify_on_resume(
+    config: *mut CClientConfig,
+    enabled: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.reverify_on_resume = enabled != 0;
             Ok(())
         })
     }

@@ -103,6 +103,7 @@ const CONN_TEST: CProgram = CProgram {
         "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
         "non-blocking close, and a callback failing otherwise: ok",
         "more certificates: chosen by server_name, which both sides read, bad files: ok",
+        "reverify on resume: resumed without, not offered and refused with: ok",
         "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok",
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "ALL OK",

@@ -141,12 +141,15 @@ static ssize_t tap_push(void *user, const void *buf, size_t len)
 
 /* One handshake between `client` (a fresh connection of `config`) and a
  * server of `server_config`, each on its end of a socketpair. The client
- * runs over `tap` (zeroed here) when it is not NULL, else on its
- * descriptor; it first queues the `early_len` bytes at `early` as 0-RTT
- * data (none for NULL; the call must take them all). Returns the client's
- * code; *conn and srv hold both connections for the checks. */
+ * is first handed the `session_len` bytes of session data at `session`
+ * (none for NULL), and runs over `tap` (zeroed here) when it is not
+ * NULL, else on its descriptor; it then queues the `early_len` bytes at
+ * `early` as 0-RTT data (none for NULL; the call must take them all).
+ * Returns the client's code; *conn and srv hold both connections for the
+ * checks. */
 static int handshake_pair_with(ferrotls_client_config *config,
                                ferrotls_server_config *server_config,
+                               const unsigned char *session, size_t session_len,
                                struct tap *tap, const char *early,
                                size_t early_len, ferrotls_conn **conn,
                                struct server_run *srv, int sv[2])
@@ -160,6 +163,8 @@ static int handshake_pair_with(ferrotls_client_config *config,
     srv->fd = sv[1];
     CHECK(pthread_create(&thread, NULL, serve, srv) == 0);
     CHECK_RC(ferrotls_conn_new_client(conn, config), 0);
+    if (session != NULL)
+        CHECK_RC(ferrotls_session_set_data(*conn, session, session_len), 0);
     if (tap != NULL) {
         memset(tap, 0, sizeof *tap);
         tap->fd = sv[0];
@@ -185,7 +190,7 @@ static int handshake_pair(ferrotls_client_config *config,
                           ferrotls_conn **conn, struct server_run *srv,
                           int sv[2])
 {
-    return handshake_pair_with(config, server_config, NULL, NULL, 0, conn, srv, sv);
+    return handshake_pair_with(config, server_config, NULL, 0, NULL, NULL, 0, conn, srv, sv);
 }
 
 /* Frees both connections of a pair and closes their socketpair. */
@@ -929,7 +934,7 @@ static void check_max_fragment_size(void)
 
     /* The client's records metered; the server in a thread for the
      * handshake, then here for the data. */
-    CHECK_RC(handshake_pair_with(config, server, &tap, NULL, 0, &conn, &srv, sv), 0);
+    CHECK_RC(handshake_pair_with(config, server, NULL, 0, &tap, NULL, 0, &conn, &srv, sv), 0);
     CHECK_RC(srv.rc, 0);
 
     memset(out, 'c', sizeof out);
@@ -967,6 +972,44 @@ static void answer_and_close(ferrotls_conn *client, ferrotls_conn *server,
     CHECK(memcmp(buf, data, len) == 0);
     CHECK_RC(ferrotls_conn_close(client), 0);
     CHECK_RC(ferrotls_conn_recv(server, buf, sizeof buf), 0);
+}
+
+/* ferrotls_client_config_set_reverify_on_resume: the session of a client
+ * trusting the P-256 root, handed to a client trusting only the P-384
+ * root, resumes (a resumption checks nothing) unless that client checks
+ * the kept chain again: then it is not offered, and the full handshake
+ * refuses the chain. */
+static void check_reverify_on_resume(ferrotls_server_config *server)
+{
+    ferrotls_client_config *maker = client_config("p256-root.pem", "leaf.p256.test");
+    ferrotls_client_config *other = client_config("p384-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    unsigned char session[8192];
+    size_t len = sizeof session;
+    int sv[2];
+
+    CHECK_RC(ferrotls_client_config_set_reverify_on_resume(NULL, 1), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(handshake_pair(maker, server, &conn, &srv, sv), 0);
+    answer_and_close(conn, srv.conn, "session");
+    CHECK_RC(ferrotls_session_get_data(conn, session, &len), 0);
+    close_pair(conn, &srv, sv);
+
+    CHECK_RC(handshake_pair_with(other, server, session, len, NULL, NULL, 0, &conn, &srv, sv), 0);
+    CHECK_RC(ferrotls_session_is_resumed(conn), 1);
+    answer_and_close(conn, srv.conn, "resumed");
+    close_pair(conn, &srv, sv);
+
+    CHECK_RC(ferrotls_client_config_set_reverify_on_resume(other, 1), 0);
+    CHECK_RC(handshake_pair_with(other, server, session, len, NULL, NULL, 0, &conn, &srv, sv),
+             FERROTLS_E_CERTIFICATE_REFUSED);
+    CHECK_HAS(ferrotls_conn_error_string(conn), "unknown issuer");
+    CHECK_RC(ferrotls_session_resumption_requested(srv.conn), 0);
+    close_pair(conn, &srv, sv);
+
+    ferrotls_client_config_free(maker);
+    ferrotls_client_config_free(other);
+    printf("reverify on resume: resumed without, not offered and refused with: ok\n");
 }
 
 #define EARLY "GET /early"
@@ -1012,7 +1055,7 @@ static void check_early_data(void)
 
     /* Resumed with 0-RTT: offered before the handshake, accepted, and the
      * server reads it first; the first flight is kept for a replay. */
-    CHECK_RC(handshake_pair_with(config, server, &tap, EARLY, strlen(EARLY), &conn, &srv, sv), 0);
+    CHECK_RC(handshake_pair_with(config, server, NULL, 0, &tap, EARLY, strlen(EARLY), &conn, &srv, sv), 0);
     CHECK_RC(srv.rc, 0);
     CHECK_RC(ferrotls_session_is_resumed(conn), 1);
     CHECK_RC(ferrotls_conn_early_data_status(conn), FERROTLS_EARLY_DATA_ACCEPTED);
@@ -1044,7 +1087,7 @@ static void check_early_data(void)
     /* A server no longer accepting 0-RTT rejects it: the client sends it
      * again after the handshake, and the server reads it once. */
     CHECK_RC(ferrotls_server_config_set_max_early_data(server, 0), 0);
-    CHECK_RC(handshake_pair_with(config, server, NULL, EARLY, strlen(EARLY), &conn, &srv, sv), 0);
+    CHECK_RC(handshake_pair_with(config, server, NULL, 0, NULL, EARLY, strlen(EARLY), &conn, &srv, sv), 0);
     CHECK_RC(ferrotls_session_is_resumed(conn), 1);
     CHECK_RC(ferrotls_conn_early_data_status(conn), FERROTLS_EARLY_DATA_REJECTED);
     CHECK_RC(ferrotls_conn_early_data_status(srv.conn), FERROTLS_EARLY_DATA_REJECTED);
@@ -1220,6 +1263,7 @@ int main(int argc, char **argv)
     check_nonblocking(server);
 
     check_more_certificates();
+    check_reverify_on_resume(server);
     check_names();
     check_max_fragment_size();
     if (version == FERROTLS_TLS1_3) {
