@@ -304,6 +304,37 @@ fn rfc5280_4_2_1_4_policy_qualifiers_have_their_syntax() {
     );
 }
 
+#[test]
+fn rfc5280_4_2_1_4_any_policy_takes_only_the_qualifiers_rfc5280_defines() {
+    // "When qualifiers are used with the special policy anyPolicy, they
+    // MUST be limited to the qualifiers identified in this section": the
+    // CPS pointer and the user notice. Another qualifier is allowed on
+    // any other policy.
+    const ANY_POLICY: &[u8] = &[0x55, 0x1d, 0x20, 0x00];
+    const DOMAIN_VALIDATED: &[u8] = &[0x67, 0x81, 0x0c, 0x01, 0x02, 0x01];
+    const OTHER_QUALIFIER: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x03];
+    let with = |policy: &'static [u8]| {
+        move || {
+            let qualifier = tlv(
+                0x30,
+                &[tlv(0x06, OTHER_QUALIFIER), tlv(0x16, b"a qualifier")].concat(),
+            );
+            let info = tlv(0x30, &[tlv(0x06, policy), tlv(0x30, &qualifier)].concat());
+            Changes {
+                intermediate: vec![extension(CERTIFICATE_POLICIES, false, tlv(0x30, &info))],
+                ..Changes::default()
+            }
+        }
+    };
+    assert_eq!(verdicts(with(DOMAIN_VALIDATED)), vec![Ok(()); 3]);
+    assert_eq!(
+        verdicts(with(ANY_POLICY)),
+        refused_but_by_rfc5280_path(
+            "anyPolicy with a qualifier other than a CPS pointer or a user notice"
+        )
+    );
+}
+
 /// The index of subjectPublicKeyInfo among a v3 tbsCertificate's fields.
 const SPKI: usize = 6;
 /// The index of validity.

@@ -104,14 +104,23 @@ pub fn read_certificate_policies<'a>(d: &mut Der<'a>) -> Result<&'a [u8], Certif
 }
 
 /// The policyIdentifier of each PolicyInformation in the contents of
-/// certificatePolicies; qualifiers are checked ([`check_qualifier`]) and
-/// skipped (they inform the user and play no part in validation, RFC
-/// 5280 §4.2.1.4).
+/// certificatePolicies ([`policy_information`]).
 fn policy_ids(value: &[u8]) -> impl Iterator<Item = Result<&[u8], CertificateError>> {
+    policy_information(value).map(|info| info.map(|(id, _)| id))
+}
+
+/// Each PolicyInformation in the contents of certificatePolicies: its
+/// policyIdentifier and the contents of its policyQualifiers, if any,
+/// each qualifier checked ([`check_qualifier`]). Qualifiers inform the
+/// user and play no part in validation (RFC 5280 §4.2.1.4).
+fn policy_information(
+    value: &[u8],
+) -> impl Iterator<Item = Result<(&[u8], Option<&[u8]>), CertificateError>> {
     der::items(value, |list| {
         list.sequence(|info| -> Result<_, CertificateError> {
             let id = info.oid()?;
-            if let Some(qualifiers) = info.optional(tag::SEQUENCE)? {
+            let qualifiers = info.optional(tag::SEQUENCE)?;
+            if let Some(qualifiers) = qualifiers {
                 if qualifiers.is_empty() {
                     return Err(CertificateError::BadEncoding("empty policyQualifiers"));
                 }
@@ -120,9 +129,37 @@ fn policy_ids(value: &[u8]) -> impl Iterator<Item = Result<&[u8], CertificateErr
                     qualifiers.sequence(|q| check_qualifier(q.oid()?, q))?;
                 }
             }
-            Ok(id)
+            Ok((id, qualifiers))
         })
     })
+}
+
+/// Whether anyPolicy carries, in the contents of certificatePolicies
+/// `value`, a qualifier other than the CPS pointer and the user notice:
+/// "When qualifiers are used with the special policy anyPolicy, they MUST
+/// be limited to the qualifiers identified in this section" (RFC 5280
+/// §4.2.1.4), a rule for the CA, which the `rfc5280` and `webpki`
+/// profiles apply.
+pub fn any_policy_has_other_qualifiers(value: &[u8]) -> Result<bool, CertificateError> {
+    for info in policy_information(value) {
+        let (id, qualifiers) = info?;
+        if id != oid::ANY_POLICY {
+            continue;
+        }
+        let ids = der::items(qualifiers.unwrap_or_default(), |list| {
+            list.sequence(|q| -> Result<_, CertificateError> {
+                let id = q.oid()?;
+                q.element()?;
+                Ok(id)
+            })
+        });
+        for id in ids {
+            if ![oid::QT_CPS, oid::QT_UNOTICE].contains(&id?) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// A PolicyQualifierInfo's qualifier after its id (RFC 5280 §4.2.1.4): a

@@ -8,6 +8,7 @@
 
 use super::names::{self, GeneralName};
 use super::oid;
+use super::policy;
 use super::x509::{Certificate, KeyUsage};
 use crate::error::CertificateError;
 
@@ -158,6 +159,13 @@ fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), Certific
         .is_some_and(|(_, critical)| !critical)
     {
         return Err(mis_issued("inhibitAnyPolicy not critical"));
+    }
+    if let Some(policies) = cert.certificate_policies {
+        if policy::any_policy_has_other_qualifiers(policies.value)? {
+            return Err(mis_issued(
+                "anyPolicy with a qualifier other than a CPS pointer or a user notice",
+            ));
+        }
     }
     // RFC 5280 §4.2.1.6 (and §4.2.1.7): a URI "MUST NOT be a relative
     // URI", and one with an authority names a host.
