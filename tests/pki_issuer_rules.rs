@@ -251,6 +251,14 @@ fn rfc5280_4_2_1_6_alternative_names_hold_absolute_uris_with_hosts() {
         verdicts(in_ian("ca/relative")),
         refused_but_by_rfc5280_path(relative)
     );
+    let empty_ian = || Changes {
+        intermediate: vec![extension(ISSUER_ALT_NAME, false, tlv(0x30, &[]))],
+        ..Changes::default()
+    };
+    assert_eq!(
+        verdicts(empty_ian),
+        vec![Err(CertificateError::BadEncoding("empty issuerAltName")); 3]
+    );
 }
 
 #[test]

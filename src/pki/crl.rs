@@ -403,8 +403,9 @@ impl<'a> Crl<'a> {
     /// 5280 §6.3.3 (f): a CRL issuer other than the CA's own key, whose
     /// certification path ends at the same trust anchor): `signer` bears
     /// the CRL's issuer name (the CA's for a direct CRL, §5.1.2.3; the
-    /// indirect CRL issuer's otherwise, §5.2.5), was issued and signed by the certificate's issuer or a certificate
-    /// above it on the validated path (the anchor included), is valid at
+    /// indirect CRL issuer's otherwise, §5.2.5), was issued and signed by
+    /// the certificate's issuer or a certificate above it on the
+    /// validated path (the anchor included), is valid at
     /// `time`, is not revoked ([`Signers::unrevoked`]), asserts cRLSign
     /// in a keyUsage it must carry (§4.2.1.3), and its key verifies the
     /// CRL.

@@ -1,8 +1,9 @@
 //! Distinguished-name matching (RFC 5280 §7.1): whether an issuer field
 //! names the subject of a candidate issuer, a trust anchor, or a CRL's
 //! signer, and whether a name lies under a directoryName constraint
-//! ([`name_starts_with`]). Equal bytes match at once; otherwise the two names are walked
-//! side by side, without allocating, and compared as canonical forms.
+//! ([`name_starts_with`]). Equal bytes match at once; otherwise the two
+//! names are walked side by side, without allocating, and compared as
+//! canonical forms.
 //!
 //! ```text
 //!   Name ──> RDN ... RDN            (order kept, RFC 5280 §7.1)

@@ -323,14 +323,15 @@ pub(crate) fn check_general_names(
     general_names(value).try_for_each(|name| name.map(|_| ()))
 }
 
-/// Checks the contents of a subjectAltName: at least one entry, every
-/// dNSName a valid host name (wildcard only as the whole left-most label),
-/// every iPAddress 4 or 16 octets. A dNSName with an underscore or an
-/// empty label is [`CertificateError::MisIssued`] (RFC 5280 §4.2.1.6,
-/// baseline requirements §7.1.2.7.12).
-pub fn check_subject_alt_names(value: &[u8]) -> Result<(), CertificateError> {
+/// Checks the contents of a subjectAltName or issuerAltName: at least
+/// one entry (else `empty`), every dNSName a valid host name (wildcard
+/// only as the whole left-most label), every iPAddress 4 or 16 octets. A
+/// dNSName with an underscore or an empty label is
+/// [`CertificateError::MisIssued`] (RFC 5280 §4.2.1.6, baseline
+/// requirements §7.1.2.7.12).
+pub fn check_alt_names(value: &[u8], empty: &'static str) -> Result<(), CertificateError> {
     if value.is_empty() {
-        return Err(CertificateError::BadEncoding("empty subjectAltName"));
+        return Err(CertificateError::BadEncoding(empty));
     }
     for name in general_names(value) {
         match name? {

@@ -504,9 +504,13 @@ fn apply_extension<'a>(
             cert.extended_key_usage = Some(flagged(whole(ext.value, extended_key_usage)?));
         }
         oid::SUBJECT_ALT_NAME => {
-            cert.subject_alt_name = Some(flagged(whole(ext.value, subject_alt_name)?));
+            cert.subject_alt_name = Some(flagged(whole(ext.value, |d| {
+                alt_names(d, "empty subjectAltName")
+            })?));
         }
-        oid::ISSUER_ALT_NAME => cert.issuer_alt_name = Some(whole(ext.value, subject_alt_name)?),
+        oid::ISSUER_ALT_NAME => {
+            cert.issuer_alt_name = Some(whole(ext.value, |d| alt_names(d, "empty issuerAltName"))?);
+        }
         oid::NAME_CONSTRAINTS => {
             cert.name_constraints = Some(flagged(whole(ext.value, name_constraints)?));
         }
@@ -606,13 +610,12 @@ fn extended_key_usage<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError>
     Ok(value)
 }
 
-/// subjectAltName (RFC 5280 §4.2.1.6): GeneralNames, checked by
-/// [`names::check_subject_alt_names`]; returns the contents.
-/// subjectAltName or issuerAltName (RFC 5280 §4.2.1.6, §4.2.1.7), checked
-/// by [`names::check_subject_alt_names`]; returns the contents.
-fn subject_alt_name<'a>(d: &mut Der<'a>) -> Result<&'a [u8], CertificateError> {
+/// subjectAltName or issuerAltName (RFC 5280 §4.2.1.6, §4.2.1.7):
+/// GeneralNames checked by [`names::check_alt_names`], `empty` saying
+/// which extension held none; returns the contents.
+fn alt_names<'a>(d: &mut Der<'a>, empty: &'static str) -> Result<&'a [u8], CertificateError> {
     let value = d.read(tag::SEQUENCE)?;
-    names::check_subject_alt_names(value)?;
+    names::check_alt_names(value, empty)?;
     Ok(value)
 }
 
