@@ -15,7 +15,7 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::{
     CertificateError, ClientConfig, ClientConnection, Error, ProtocolVersion, ServerCertVerified,
-    ServerCertVerifier, ServerConnection, ServerName, WebPkiServerVerifier,
+    ServerCertVerifier, ServerConfig, ServerConnection, ServerName, WebPkiServerVerifier,
 };
 
 /// A verifier that judges as one over the P-256 test root does until
@@ -60,20 +60,26 @@ impl Changing {
     }
 }
 
-fn client(verifier: &Arc<Changing>, version: ProtocolVersion, reverify: bool) -> Arc<ClientConfig> {
-    ClientConfig::builder(verifier.clone())
+/// A fresh accepting verifier, a client of `version` with it (checking
+/// stored chains again when `reverify`), and a P-256 server of `version`.
+fn configs(
+    version: ProtocolVersion,
+    reverify: bool,
+) -> (Arc<Changing>, Arc<ClientConfig>, Arc<ServerConfig>) {
+    let verifier = Changing::accepting();
+    let client = ClientConfig::builder(verifier.clone())
         .versions(&[version])
         .reverify_on_resume(reverify)
         .build()
-        .unwrap()
+        .unwrap();
+    let server = server_builder("p256").versions(&[version]).build().unwrap();
+    (verifier, client, server)
 }
 
 #[test]
 fn a_session_whose_chain_no_longer_passes_is_not_offered() {
     for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
-        let verifier = Changing::accepting();
-        let client = client(&verifier, version, true);
-        let server = server_builder("p256").versions(&[version]).build().unwrap();
+        let (verifier, client, server) = configs(version, true);
         let (c, _) = handshaken(client.clone(), server.clone(), server_name("p256"));
         assert!(!c.is_resumed());
         assert_eq!(verifier.calls(), 1, "{version:?}");
@@ -105,9 +111,7 @@ fn a_session_whose_chain_no_longer_passes_is_not_offered() {
 #[test]
 fn without_the_option_a_resumption_does_not_ask_the_verifier() {
     for version in [ProtocolVersion::TLSv1_2, ProtocolVersion::TLSv1_3] {
-        let verifier = Changing::accepting();
-        let client = client(&verifier, version, false);
-        let server = server_builder("p256").versions(&[version]).build().unwrap();
+        let (verifier, client, server) = configs(version, false);
         handshaken(client.clone(), server.clone(), server_name("p256"));
         verifier.refuse.store(true, Ordering::SeqCst);
         let (c, _) = handshaken(client, server, server_name("p256"));
