@@ -160,6 +160,8 @@ fn check_common(cert: &Certificate<'_>, profile: Profile) -> Result<(), Certific
     {
         return Err(mis_issued("inhibitAnyPolicy not critical"));
     }
+    // RFC 5280 §4.2.1.4: anyPolicy's qualifiers are the CPS pointer and
+    // the user notice alone.
     if let Some(policies) = cert.certificate_policies {
         if policy::any_policy_has_other_qualifiers(policies.value)? {
             return Err(mis_issued(
