@@ -692,13 +692,13 @@ pub struct ClientConfig {
     pub enable_early_data: bool,
     /// Whether a stored session's or ticket's server chain is checked
     /// again with [`ClientConfig::verifier`] for the same name at the
-    /// current time before it is offered, as the full handshake that
-    /// made it checked it (but without that handshake's staples, none
-    /// coming with a resumption). One that no longer passes is not
-    /// offered, so the handshake runs in full: a trust decision taken
-    /// since (a distrusted root, an expired or revoked certificate in the
-    /// verifier's revocation sources) then holds for resumptions too,
-    /// 0-RTT data included. Off by default: each resumption pays for a
+    /// current time before it is offered, with the staples kept from the
+    /// full handshake that made it, as that handshake checked it. One
+    /// that no longer passes is not offered, so the handshake runs in
+    /// full: a trust decision taken since (a distrusted root, an expired
+    /// or revoked certificate in the verifier's revocation sources, a
+    /// stapled OCSP response past its nextUpdate) then holds for
+    /// resumptions too, 0-RTT data included. Off by default: each resumption pays for a
     /// path validation, shortened by the verifier's signature cache.
     /// Chromium asks BoringSSL for the same (`SSL_CTX_set_reverify_on_resume`),
     /// checking during the handshake instead.

@@ -539,7 +539,6 @@ pub use msgs::enums::{
 };
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
-pub use pki::StapledStatus;
 pub use pki::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, pin_of,
     private_key_from_pem, private_key_from_pem_file, public_keys_to_pem, subject_common_name,
@@ -551,6 +550,7 @@ pub use pki::{
     MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
 };
 pub use pki::{ClientCertVerified, ServerCertVerified};
+pub use pki::{StapledStatus, Staples};
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_RECORD_SIZE_LIMIT};
 /// The Rust TLS ecosystem's shared types (feature `pki-types`), which the

@@ -6,7 +6,7 @@ mod session_support;
 
 use ferrotls::internal::session::format::{FORMAT_VERSION, MAGIC};
 use ferrotls::internal::session::{ServerSessionState, SessionDataError, Validity};
-use ferrotls::{ClientSessionData, Error, UnixTime};
+use ferrotls::{ClientSessionData, Error, Staples, UnixTime};
 use session_support::*;
 
 const NOW: UnixTime = UnixTime::from_secs(1_700_000_100);
@@ -388,6 +388,12 @@ impl Draw {
             .map(|_| self.bytes(1 + self.below(300)))
             .collect()
     }
+    fn staples(&self) -> Staples {
+        Staples {
+            ocsp_response: self.coin().then(|| self.bytes(1 + self.below(3000))),
+            scts: self.chain(),
+        }
+    }
     fn validity(&self) -> Validity {
         Validity::new(
             UnixTime::from_millis(u64::from(self.u32()) * 1000 + 1_700_000_000_000),
@@ -442,6 +448,7 @@ fn randomized_states_round_trip() {
                 encrypt_then_mac: d.coin(),
                 max_fragment_length: d.coin().then(|| 1 + d.below(4) as u8),
                 server_certificates: d.chain(),
+                staples: d.staples(),
                 server_name: d.text(60),
                 validity: d.validity(),
                 unknown_fields: Default::default(),
@@ -457,6 +464,7 @@ fn randomized_states_round_trip() {
                 max_early_data_size: d.u32(),
                 alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
                 server_certificates: d.chain(),
+                staples: d.staples(),
                 server_name: d.text(60),
                 unknown_fields: Default::default(),
             },

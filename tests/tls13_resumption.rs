@@ -547,6 +547,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
         max_early_data_size: 0,
         alpn_protocol: None,
         server_certificates: Vec::new(),
+        staples: Default::default(),
         server_name: server_name("p256").to_string(),
         unknown_fields: Default::default(),
     };

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::internal::error::UnexpectedMessageReason;
 use ferrotls::{
-    AlertDescription, CertificateError, CertifiedKey, ClientConfig, Error, ManualClock,
-    ProtocolVersion, RevocationReason, RootStore, ServerConfig, ServerName, UnixTime,
+    AlertDescription, CertificateError, CertifiedKey, ClientConfig, ClientConfigBuilder, Error,
+    ManualClock, ProtocolVersion, RevocationReason, RootStore, ServerConfig, ServerName, UnixTime,
     WebPkiServerVerifier,
 };
 
@@ -38,6 +38,17 @@ fn server(
     ocsp: Option<&str>,
     scts: &[&[u8]],
 ) -> Arc<ServerConfig> {
+    server_at(clock(), version, leaf, ocsp, scts)
+}
+
+/// [`server`] on `clock`.
+fn server_at(
+    clock: Arc<ManualClock>,
+    version: ProtocolVersion,
+    leaf: &str,
+    ocsp: Option<&str>,
+    scts: &[&[u8]],
+) -> Arc<ServerConfig> {
     let mut key = CertifiedKey::from_pem(
         &text(&format!("{leaf}-chain.pem")),
         &text(&format!("{leaf}.key")),
@@ -49,7 +60,7 @@ fn server(
     }
     ServerConfig::builder(Arc::new(key))
         .versions(&[version])
-        .clock(clock())
+        .clock(clock)
         .build()
         .unwrap()
 }
@@ -57,16 +68,21 @@ fn server(
 /// A client trusting the stapling root, asking for a staple and SCTs as
 /// told.
 fn client(version: ProtocolVersion, ocsp: bool, require: bool, scts: bool) -> Arc<ClientConfig> {
-    let mut roots = RootStore::new();
-    roots.add_pem(&text("root.pem")).unwrap();
-    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
-        .versions(&[version])
-        .clock(clock())
+    client_builder(clock(), version)
         .request_ocsp_staple(ocsp)
         .require_ocsp_staple(require)
         .request_scts(scts)
         .build()
         .unwrap()
+}
+
+/// A client of `version` on `clock` trusting the stapling root.
+fn client_builder(clock: Arc<ManualClock>, version: ProtocolVersion) -> ClientConfigBuilder {
+    let mut roots = RootStore::new();
+    roots.add_pem(&text("root.pem")).unwrap();
+    ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
+        .versions(&[version])
+        .clock(clock)
 }
 
 fn name() -> ServerName {
@@ -100,6 +116,59 @@ fn a_good_staple_and_scts_reach_the_client_when_asked() {
         assert_eq!(s.stapled_ocsp_response(), Some(&good[..]), "{version:?}");
         assert_eq!(c.stapled_scts(), [b"sct one".to_vec(), b"sct two".to_vec()]);
         assert_eq!(s.stapled_scts(), c.stapled_scts());
+    }
+}
+
+/// A resumption sends no Certificate, so nothing is stapled to it (RFC
+/// 8446 §4.4.2.1, RFC 6066 §8): a resuming client reports the staples of
+/// the full handshake that made its session, as it reports that
+/// handshake's chain; a resuming server, which sent none, reports none.
+#[test]
+fn a_resuming_client_reports_the_staples_of_its_session() {
+    for version in VERSIONS {
+        let client = client(version, true, false, true);
+        let server = server(version, "good", Some("good.ocsp.der"), &[b"sct one"]);
+        handshaken(client.clone(), server.clone(), name());
+        let (c, s) = handshaken(client, server, name());
+        assert!(c.is_resumed(), "{version:?}");
+        let good = file("good.ocsp.der");
+        assert_eq!(c.stapled_ocsp_response(), Some(&good[..]), "{version:?}");
+        assert_eq!(c.stapled_scts(), [b"sct one".to_vec()], "{version:?}");
+        assert_eq!(s.stapled_ocsp_response(), None, "{version:?}");
+        assert!(s.stapled_scts().is_empty(), "{version:?}");
+    }
+}
+
+/// A client that checks a session's chain again before offering it
+/// (`reverify_on_resume`) judges it with the OCSP response kept with the
+/// session, at the current time: still current, the session resumes;
+/// past its nextUpdate, the session is not offered.
+#[test]
+fn reverify_on_resume_judges_the_kept_staple_at_the_current_time() {
+    // stale.ocsp.der answers from 2026-12-05 00:07:42 UTC for one day:
+    // current at 23:30 that day, past its nextUpdate an hour later, both
+    // well inside the sessions' two-hour lifetime.
+    const CURRENT: u64 = 1_796_513_400;
+    const PASSED: u64 = CURRENT + 3_600;
+    for version in VERSIONS {
+        let clock = Arc::new(ManualClock::new(UnixTime::from_secs(CURRENT)));
+        let client = client_builder(clock.clone(), version)
+            .request_ocsp_staple(true)
+            .reverify_on_resume(true)
+            .build()
+            .unwrap();
+        let server = server_at(clock.clone(), version, "good", Some("stale.ocsp.der"), &[]);
+        handshaken(client.clone(), server.clone(), name());
+        let (c, _) = handshaken(client.clone(), server.clone(), name());
+        assert!(c.is_resumed(), "{version:?}: the kept staple is current");
+
+        clock.set(UnixTime::from_secs(PASSED));
+        let (mut c, mut s) = pair(client, server, name());
+        transfer(&mut c, &mut s).1.unwrap();
+        assert!(
+            !s.resumption_requested(),
+            "{version:?}: the kept staple is stale"
+        );
     }
 }
 

@@ -23,7 +23,7 @@ use crate::session::store::FailedSession;
 use crate::session::ClientSessionStore;
 use std::sync::Arc;
 
-use crate::pki::CertifiedKey;
+use crate::pki::{CertifiedKey, Staples};
 
 mod epochs;
 mod handshake_io;
@@ -176,8 +176,7 @@ pub(crate) struct Negotiated {
     alpn: Option<Vec<u8>>,
     server_name: Option<String>,
     peer_certificates: Vec<Vec<u8>>,
-    stapled_ocsp_response: Option<Vec<u8>>,
-    stapled_scts: Vec<Vec<u8>>,
+    staples: Staples,
     session_id: crate::session::SessionId,
     resumed: bool,
     extended_master_secret: bool,
@@ -215,13 +214,9 @@ pub(crate) enum HandshakeEvent {
     /// restored with the resumed session.
     PeerCertificates(Vec<Vec<u8>>),
     /// What was stapled to the server's end entity (RFC 6066 §8, RFC 6962
-    /// §3.3): received (client), or sent (server).
-    Stapled {
-        /// The DER OCSP response.
-        ocsp_response: Option<Vec<u8>>,
-        /// The SerializedSCTs.
-        scts: Vec<Vec<u8>>,
-    },
+    /// §3.3): received (client), or sent (server); on a client's
+    /// resumption, restored with the session.
+    Stapled(Staples),
     /// The session identifier of the session-ID contract (design §3).
     SessionId(crate::session::SessionId),
     /// The handshake resumed a session.
@@ -298,14 +293,9 @@ impl Negotiated {
         &self.peer_certificates
     }
 
-    /// The OCSP response stapled to the server's end entity, if any.
-    pub(crate) fn stapled_ocsp_response(&self) -> Option<&[u8]> {
-        self.stapled_ocsp_response.as_deref()
-    }
-
-    /// The SCTs stapled to the server's end entity.
-    pub(crate) fn stapled_scts(&self) -> &[Vec<u8>] {
-        &self.stapled_scts
+    /// What was stapled to the server's end entity.
+    pub(crate) fn staples(&self) -> &Staples {
+        &self.staples
     }
 
     /// The session identifier (empty before the ServerHello).
@@ -391,13 +381,7 @@ impl Negotiated {
             HandshakeEvent::Alpn(p) => self.alpn = Some(p),
             HandshakeEvent::ServerName(n) => self.server_name = Some(n),
             HandshakeEvent::PeerCertificates(c) => self.peer_certificates = c,
-            HandshakeEvent::Stapled {
-                ocsp_response,
-                scts,
-            } => {
-                self.stapled_ocsp_response = ocsp_response;
-                self.stapled_scts = scts;
-            }
+            HandshakeEvent::Stapled(staples) => self.staples = staples,
             HandshakeEvent::SessionId(id) => self.session_id = id,
             HandshakeEvent::Resumed => self.resumed = true,
             HandshakeEvent::ExtendedMasterSecret(used) => self.extended_master_secret = used,
@@ -421,8 +405,7 @@ impl Negotiated {
                 self.resumed = false;
                 self.resumption_requested = false;
                 self.peer_certificates = Vec::new();
-                self.stapled_ocsp_response = None;
-                self.stapled_scts = Vec::new();
+                self.staples = Staples::default();
                 self.peer_record_size_limit = None;
                 self.server_certificate_type = None;
                 self.client_certificate_type = None;

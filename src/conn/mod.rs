@@ -418,19 +418,23 @@ impl Connection {
         self.common.negotiated().peer_certificates()
     }
 
-    /// The DER OCSP response stapled to the server's certificate in this
-    /// handshake (RFC 6066 §8, RFC 8446 §4.4.2.1): on a client the one
-    /// received (and accepted by the verifier), on a server the one sent.
-    /// `None` when none was asked for or stapled, and on resumption.
+    /// The DER OCSP response stapled to the server's certificate (RFC
+    /// 6066 §8, RFC 8446 §4.4.2.1): on a client the one received (and
+    /// accepted by the verifier), on a server the one sent. A resumption
+    /// sends no Certificate: a resuming client reports the response of
+    /// the full handshake that made the session, as
+    /// [`Self::peer_certificates`] reports its chain, and a resuming
+    /// server `None`. `None` also when none was asked for or stapled.
     pub fn stapled_ocsp_response(&self) -> Option<&[u8]> {
-        self.common.negotiated().stapled_ocsp_response()
+        self.common.negotiated().staples().ocsp_response.as_deref()
     }
 
     /// The signed certificate timestamps (each a SerializedSCT, RFC 6962
-    /// §3.3) stapled to the server's certificate in this handshake:
-    /// received on a client, sent on a server; empty when none.
+    /// §3.3) stapled to the server's certificate: received on a client
+    /// (on resumption, those of the full handshake that made the
+    /// session), sent on a server; empty when none.
     pub fn stapled_scts(&self) -> &[Vec<u8>] {
-        self.common.negotiated().stapled_scts()
+        &self.common.negotiated().staples().scts
     }
 
     /// What the server's Certificate carried (RFC 7250): X.509, or a raw

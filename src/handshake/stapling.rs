@@ -20,7 +20,7 @@ use crate::msgs::certificate::CertificateEntry;
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::{CertificateStatusRequest, Extension};
-use crate::pki::{CertifiedKey, ServerCertVerified, ServerName, StapledStatus};
+use crate::pki::{CertifiedKey, ServerCertVerified, ServerName, Staples};
 
 /// Client: the ClientHello extensions that ask for staples: an
 /// OCSPStatusRequest without responder IDs or request extensions (RFC
@@ -37,97 +37,75 @@ pub(crate) fn request_extensions(config: &ClientConfig) -> impl Iterator<Item = 
     ocsp.into_iter().chain(scts)
 }
 
-/// What the server staples to the end entity: received by a client, or
-/// chosen by a server for this handshake.
-#[derive(Debug, Default)]
-pub(crate) struct Staples {
-    /// The DER OCSP response.
-    pub(crate) ocsp_response: Option<Vec<u8>>,
-    /// The SerializedSCTs.
-    pub(crate) scts: Vec<Vec<u8>>,
+/// Server: what `certificate` has of what the client asked for in
+/// `hello`. An OCSP response is sent only for an OCSP status_request (RFC
+/// 6066 §8), SCTs only for signed_certificate_timestamp (RFC 6962
+/// §3.3.1).
+pub(crate) fn to_send(hello: &ClientHelloExtensions<'_>, certificate: &CertifiedKey) -> Staples {
+    Staples {
+        ocsp_response: certificate
+            .ocsp_response()
+            .filter(|_| hello.status_request)
+            .map(<[u8]>::to_vec),
+        scts: if hello.signed_certificate_timestamp {
+            certificate.scts().to_vec()
+        } else {
+            Vec::new()
+        },
+    }
 }
 
-impl Staples {
-    /// Server: what `certificate` has of what the client asked for in
-    /// `hello`. An OCSP response is sent only for an OCSP status_request
-    /// (RFC 6066 §8), SCTs only for signed_certificate_timestamp (RFC 6962
-    /// §3.3.1).
-    pub(crate) fn to_send(hello: &ClientHelloExtensions<'_>, certificate: &CertifiedKey) -> Self {
-        Self {
-            ocsp_response: certificate
-                .ocsp_response()
-                .filter(|_| hello.status_request)
-                .map(<[u8]>::to_vec),
-            scts: if hello.signed_certificate_timestamp {
-                certificate.scts().to_vec()
-            } else {
-                Vec::new()
-            },
-        }
-    }
+/// Server, TLS 1.3: the extensions of the end entity's CertificateEntry
+/// (RFC 8446 §4.4.2, §4.4.2.1).
+pub(crate) fn entry_extensions(staples: &Staples) -> Vec<Extension> {
+    let ocsp = staples.ocsp_response.clone().map(Extension::OcspResponse);
+    let scts = (!staples.scts.is_empty()).then(|| Extension::SctList(staples.scts.clone()));
+    ocsp.into_iter().chain(scts).collect()
+}
 
-    /// Server, TLS 1.3: the extensions of the end entity's
-    /// CertificateEntry (RFC 8446 §4.4.2, §4.4.2.1).
-    pub(crate) fn entry_extensions(&self) -> Vec<Extension> {
-        let ocsp = self.ocsp_response.clone().map(Extension::OcspResponse);
-        let scts = (!self.scts.is_empty()).then(|| Extension::SctList(self.scts.clone()));
-        ocsp.into_iter().chain(scts).collect()
-    }
+/// Server, TLS 1.0–1.2: the ServerHello extensions that announce the
+/// staples: an empty status_request for the CertificateStatus to come
+/// (RFC 6066 §8), the SCT list itself (RFC 6962 §3.3.1).
+pub(crate) fn server_hello_extensions(staples: &Staples) -> impl Iterator<Item = Extension> {
+    let ocsp = staples
+        .ocsp_response
+        .is_some()
+        .then_some(Extension::StatusRequestAck);
+    let scts = (!staples.scts.is_empty()).then(|| Extension::SctList(staples.scts.clone()));
+    ocsp.into_iter().chain(scts)
+}
 
-    /// Server, TLS 1.0–1.2: the ServerHello extensions that announce the
-    /// staples: an empty status_request for the CertificateStatus to come
-    /// (RFC 6066 §8), the SCT list itself (RFC 6962 §3.3.1).
-    pub(crate) fn server_hello_extensions(&self) -> impl Iterator<Item = Extension> {
-        let ocsp = self
-            .ocsp_response
-            .is_some()
-            .then_some(Extension::StatusRequestAck);
-        let scts = (!self.scts.is_empty()).then(|| Extension::SctList(self.scts.clone()));
-        ocsp.into_iter().chain(scts)
-    }
-
-    /// Client, TLS 1.3: the staples of the server's CertificateEntries.
-    /// RFC 8446 §4.4.2: an extension the client did not ask for is
-    /// `unsupported_extension`, so is any other type; the status of a
-    /// certificate other than the end entity is accepted and not used.
-    pub(crate) fn received_in(
-        config: &ClientConfig,
-        entries: &[CertificateEntry],
-    ) -> Result<Self, Error> {
-        let mut staples = Self::default();
-        for (i, entry) in entries.iter().enumerate() {
-            for extension in &entry.extensions {
-                match extension {
-                    Extension::OcspResponse(der) if config.asks_for_ocsp_staple() => {
-                        if i == 0 {
-                            staples.ocsp_response = Some(der.clone());
-                        }
+/// Client, TLS 1.3: the staples of the server's CertificateEntries. RFC
+/// 8446 §4.4.2: an extension the client did not ask for is
+/// `unsupported_extension`, so is any other type; the status of a
+/// certificate other than the end entity is accepted and not used.
+pub(crate) fn received_in(
+    config: &ClientConfig,
+    entries: &[CertificateEntry],
+) -> Result<Staples, Error> {
+    let mut staples = Staples::default();
+    for (i, entry) in entries.iter().enumerate() {
+        for extension in &entry.extensions {
+            match extension {
+                Extension::OcspResponse(der) if config.asks_for_ocsp_staple() => {
+                    if i == 0 {
+                        staples.ocsp_response = Some(der.clone());
                     }
-                    Extension::SctList(scts) if config.request_scts => {
-                        if i == 0 {
-                            staples.scts = scts.clone();
-                        }
+                }
+                Extension::SctList(scts) if config.request_scts => {
+                    if i == 0 {
+                        staples.scts = scts.clone();
                     }
-                    _ => {
-                        return Err(Error::UnsupportedExtension(
-                            UnsupportedExtensionReason::CertificateExtensionNotRequested,
-                        ))
-                    }
+                }
+                _ => {
+                    return Err(Error::UnsupportedExtension(
+                        UnsupportedExtensionReason::CertificateExtensionNotRequested,
+                    ))
                 }
             }
         }
-        Ok(staples)
     }
-
-    /// Records the staples as the connection's
-    /// ([`crate::Connection::stapled_ocsp_response`],
-    /// [`crate::Connection::stapled_scts`]).
-    pub(crate) fn report(self, common: &mut dyn HandshakeIo) {
-        common.report(HandshakeEvent::Stapled {
-            ocsp_response: self.ocsp_response,
-            scts: self.scts,
-        });
-    }
+    Ok(staples)
 }
 
 /// Client, both versions: checks what the server's Certificate carried,
@@ -184,14 +162,11 @@ pub(crate) fn verify_server_chain(
         end_entity,
         &intermediates,
         server_name,
-        StapledStatus {
-            ocsp_response: staples.ocsp_response.as_deref(),
-            scts: &staples.scts,
-        },
+        staples.status(),
         now,
     )?;
     let public_key = end_entity_key(end_entity, key_use)?;
-    staples.report(common);
+    common.report(HandshakeEvent::Stapled(staples));
     Ok((verified, public_key))
 }
 
@@ -244,7 +219,7 @@ mod tests {
             Extension::OcspResponse(vec![7]),
             Extension::SctList(vec![vec![8]]),
         ];
-        let got = Staples::received_in(&config(true, true), &entries(stapled.clone())).unwrap();
+        let got = received_in(&config(true, true), &entries(stapled.clone())).unwrap();
         assert_eq!(got.ocsp_response, Some(vec![7]));
         assert_eq!(got.scts, [vec![8]]);
         let refused = Err(Error::UnsupportedExtension(
@@ -252,14 +227,14 @@ mod tests {
         ));
         for (ocsp, scts) in [(false, false), (true, false), (false, true)] {
             assert_eq!(
-                Staples::received_in(&config(ocsp, scts), &entries(stapled.clone())).map(|_| ()),
+                received_in(&config(ocsp, scts), &entries(stapled.clone())).map(|_| ()),
                 refused,
                 "{ocsp} {scts}"
             );
         }
         let unknown = vec![Extension::SctRequest];
         assert_eq!(
-            Staples::received_in(&config(true, true), &entries(unknown)).map(|_| ()),
+            received_in(&config(true, true), &entries(unknown)).map(|_| ()),
             refused
         );
     }

@@ -67,6 +67,6 @@ pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;
 pub use verifier::{
     ClientAuth, ClientCertVerified, ClientCertVerifier, ServerCertVerified, ServerCertVerifier,
-    StapledStatus, WebPkiClientVerifier, WebPkiServerVerifier,
+    StapledStatus, Staples, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use x509::{subject_common_name, Certificate, KeyUsage, UnknownKeyUsage};

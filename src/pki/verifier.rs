@@ -124,6 +124,28 @@ pub struct StapledStatus<'a> {
     pub scts: &'a [Vec<u8>],
 }
 
+/// The owned form of [`StapledStatus`]: what a server staples to its end
+/// entity, chosen by a server for one handshake, or received by a client
+/// and kept with the session that handshake made, since a resumption
+/// sends no Certificate to staple to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Staples {
+    /// The DER OCSP response.
+    pub ocsp_response: Option<Vec<u8>>,
+    /// The SerializedSCTs; empty when none.
+    pub scts: Vec<Vec<u8>>,
+}
+
+impl Staples {
+    /// The staples as a verifier takes them.
+    pub fn status(&self) -> StapledStatus<'_> {
+        StapledStatus {
+            ocsp_response: self.ocsp_response.as_deref(),
+            scts: &self.scts,
+        }
+    }
+}
+
 /// Decides whether a server's certificate chain is acceptable.
 pub trait ServerCertVerifier: core::fmt::Debug + Send + Sync {
     /// Checks `end_entity` (DER) with the presented `intermediates` (DER,

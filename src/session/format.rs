@@ -88,6 +88,8 @@ pub(crate) mod tag {
     pub const ENCRYPT_THEN_MAC: u16 = 0x000a;
     pub const AUTHENTICATED: u16 = 0x000b;
     pub const MAX_FRAGMENT_LENGTH: u16 = 0x000c;
+    pub const OCSP_RESPONSE: u16 = 0x000d;
+    pub const SCTS: u16 = 0x000e;
     pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
     pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
     pub const SESSION_ID: u16 = 0x0020;
@@ -101,7 +103,7 @@ pub(crate) mod tag {
 
     /// Every tag some kind uses: one of these in the wrong kind is an
     /// error, not an unknown field.
-    pub const KNOWN: [u16; 22] = [
+    pub const KNOWN: [u16; 24] = [
         VERSION,
         CIPHER_SUITE,
         SECRET,
@@ -114,6 +116,8 @@ pub(crate) mod tag {
         ENCRYPT_THEN_MAC,
         AUTHENTICATED,
         MAX_FRAGMENT_LENGTH,
+        OCSP_RESPONSE,
+        SCTS,
         PERSISTENT_SESSION_ID,
         TLS13_TICKET_PARAMS,
         SESSION_ID,
@@ -464,7 +468,7 @@ mod tests {
     fn writer_merges_unknown_fields_in_tag_order() {
         let unknown = UnknownFields(vec![
             UnknownField {
-                tag: 0x000d,
+                tag: 0x000f,
                 value: Secret::from_slice(b"between"),
             },
             UnknownField {

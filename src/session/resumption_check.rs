@@ -7,7 +7,7 @@
 
 use crate::msgs::enums::{CertificateType, CipherSuite, ProtocolVersion};
 use crate::pki::algorithm::public_key;
-use crate::pki::{ClientAuth, ServerCertVerifier, ServerName};
+use crate::pki::{ClientAuth, ServerCertVerifier, ServerName, Staples};
 use crate::session::state::ServerSessionState;
 use crate::time::UnixTime;
 
@@ -164,14 +164,16 @@ fn client_auth_fits(
 }
 
 /// Whether the server chain `chain` a client stored with a session or
-/// ticket (leaf first) passes `verifier` for `server_name` at `now`, as
-/// in a full handshake but without the staples that came with the
-/// first one ([`recorded_chain_passes`]). A client configured to check
+/// ticket (leaf first) passes `verifier` for `server_name` at `now` with
+/// the `staples` stored beside it, as in the full handshake that made
+/// the session ([`recorded_chain_passes`]). A client configured to check
 /// again what it resumes offers a session only when it does, so that a
 /// trust decision taken since (a distrusted root, an expired
-/// certificate) holds for resumptions too.
+/// certificate, an OCSP response no longer current) holds for
+/// resumptions too.
 pub fn server_chain_passes(
     chain: &[Vec<u8>],
+    staples: &Staples,
     verifier: &dyn ServerCertVerifier,
     server_name: &ServerName,
     now: UnixTime,
@@ -187,7 +189,13 @@ pub fn server_chain_passes(
         },
         |end_entity, intermediates| {
             verifier
-                .verify_server_cert(end_entity, intermediates, server_name, now)
+                .verify_server_cert_stapled(
+                    end_entity,
+                    intermediates,
+                    server_name,
+                    staples.status(),
+                    now,
+                )
                 .is_ok()
         },
     )

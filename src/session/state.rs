@@ -26,6 +26,9 @@
 //! tag 0x000a encrypt_then_mac      uint8 (0 or 1)           server, client ≤1.2
 //! tag 0x000b authenticated         uint64 (ms since epoch)  server: optional (absent
 //!                                                           when authenticated at creation)
+//! tag 0x000c max_fragment_length   uint8 (1 to 4)           server, client ≤1.2: optional
+//! tag 0x000d ocsp_response         opaque [1..2^24-1]       clients: optional
+//! tag 0x000e scts                  SerializedSCT list<1..2^16-1>  clients: optional
 //! tag 0x0010 persistent_session_id opaque [0..32]           server (S or T of design §3)
 //! tag 0x0011 tls13_ticket_params   struct { uint32 age_add;
 //!                                    opaque nonce<0..255>;
@@ -50,9 +53,12 @@ use crate::crypto::secret::Secret;
 use crate::error::{DecodeReason, Error};
 use crate::msgs::certificate::{CERTIFICATE_LIST, CERT_DATA};
 use crate::msgs::enums::{CipherSuite, ProtocolVersion};
-use crate::msgs::extensions::{max_fragment_length_bytes, HOST_NAME, PROTOCOL_NAME};
+use crate::msgs::extensions::{
+    max_fragment_length_bytes, HOST_NAME, OCSP_RESPONSE, PROTOCOL_NAME, SCT_LIST, SERIALIZED_SCT,
+};
 use crate::msgs::syntax::{read_opaque_list, write_opaque_list, VectorSpec};
 use crate::msgs::ticket::{TICKET_NONCE, TICKET_TLS13};
+use crate::pki::Staples;
 use crate::session::format::{
     tag, FieldReader, FieldWriter, Kind, SessionDataError, UnknownFields,
 };
@@ -365,6 +371,8 @@ pub struct ClientSessionTls12 {
     pub max_fragment_length: Option<u8>,
     /// The server's certificate chain, leaf first.
     pub server_certificates: Vec<Vec<u8>>,
+    /// What the server stapled to its end entity in the full handshake.
+    pub staples: Staples,
     /// The name the client connected to (and the store key).
     pub server_name: String,
     /// When the session was made and how long the client will offer it.
@@ -378,6 +386,7 @@ impl ClientSessionTls12 {
         let variable_len = self.master_secret.len()
             + self.server_name.len()
             + certificates_len(&self.server_certificates)
+            + staples_len(&self.staples)
             + self.session_id.as_bytes().len()
             + self.ticket.as_ref().map_or(0, |t| t.ticket.len());
         let mut f = FieldWriter::new(Kind::ClientTls12, &self.unknown_fields, variable_len);
@@ -400,6 +409,7 @@ impl ClientSessionTls12 {
             self.max_fragment_length,
             Writer::u8,
         );
+        encode_staples(&mut f, &self.staples);
         f.field(tag::SESSION_ID, |w| w.bytes(self.session_id.as_bytes()));
         f.optional(tag::TLS12_TICKET, self.ticket.as_ref(), |w, t| {
             w.u32(t.lifetime_hint);
@@ -424,6 +434,7 @@ impl ClientSessionTls12 {
         let extended_master_secret = f.required(tag::EXTENDED_MASTER_SECRET, read_bool)?;
         let encrypt_then_mac = f.required(tag::ENCRYPT_THEN_MAC, read_bool)?;
         let max_fragment_length = f.optional(tag::MAX_FRAGMENT_LENGTH, read_max_fragment_length)?;
+        let staples = decode_staples(&mut f)?;
         let session_id = f.required(tag::SESSION_ID, read_session_id)?;
         // RFC 5077 §3.3 allows an empty ticket on the wire, meaning "no
         // ticket after all"; a stored ticket is never empty.
@@ -444,6 +455,7 @@ impl ClientSessionTls12 {
             encrypt_then_mac,
             max_fragment_length,
             server_certificates,
+            staples,
             server_name,
             validity,
             unknown_fields,
@@ -474,6 +486,8 @@ pub struct ClientTicketTls13 {
     pub alpn_protocol: Option<Vec<u8>>,
     /// The server's certificate chain, leaf first.
     pub server_certificates: Vec<Vec<u8>>,
+    /// What the server stapled to its end entity in the full handshake.
+    pub staples: Staples,
     /// The name the client connected to (and the store key).
     pub server_name: String,
     /// Fields of unknown tag read with this ticket, kept to re-encode.
@@ -495,6 +509,7 @@ impl ClientTicketTls13 {
             + self.server_name.len()
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
             + certificates_len(&self.server_certificates)
+            + staples_len(&self.staples)
             + self.ticket.len();
         let mut f = FieldWriter::new(Kind::ClientTls13, &self.unknown_fields, variable_len);
         f.field(tag::CIPHER_SUITE, |w| self.cipher_suite.encode(w));
@@ -509,6 +524,7 @@ impl ClientTicketTls13 {
         f.field(tag::PEER_CERTIFICATES, |w| {
             write_certificates(w, &self.server_certificates)
         });
+        encode_staples(&mut f, &self.staples);
         f.field(tag::TICKET, |w| w.bytes(&self.ticket));
         f.field(tag::TICKET_AGE_ADD, |w| w.u32(self.age_add));
         f.field(tag::MAX_EARLY_DATA_SIZE, |w| {
@@ -524,6 +540,7 @@ impl ClientTicketTls13 {
         let server_name = f.required(tag::SERVER_NAME, read_server_name)?;
         let alpn_protocol = f.optional(tag::ALPN_PROTOCOL, |r| read_bounded(r, PROTOCOL_NAME))?;
         let server_certificates = f.required(tag::PEER_CERTIFICATES, read_certificates)?;
+        let staples = decode_staples(&mut f)?;
         let ticket = f.required(tag::TICKET, |r| read_bounded(r, TICKET_TLS13))?;
         let age_add = f.required(tag::TICKET_AGE_ADD, |r| r.u32())?;
         let max_early_data_size = f.required(tag::MAX_EARLY_DATA_SIZE, |r| r.u32())?;
@@ -537,6 +554,7 @@ impl ClientTicketTls13 {
             max_early_data_size,
             alpn_protocol,
             server_certificates,
+            staples,
             server_name,
             unknown_fields,
         })
@@ -655,6 +673,44 @@ fn certificates_len(chain: &[Vec<u8>]) -> usize {
             .iter()
             .map(|c| CERT_DATA.prefix.size() + c.len())
             .sum::<usize>()
+}
+
+/// The bytes [`encode_staples`] writes, less the field headers.
+fn staples_len(staples: &Staples) -> usize {
+    staples.ocsp_response.as_ref().map_or(0, Vec::len)
+        + SCT_LIST.prefix.size()
+        + staples
+            .scts
+            .iter()
+            .map(|sct| SERIALIZED_SCT.prefix.size() + sct.len())
+            .sum::<usize>()
+}
+
+/// Writes a client session's staples: each field only when the server
+/// stapled that item, the SCT list being never empty on the wire either
+/// (RFC 6962 §3.3).
+fn encode_staples(f: &mut FieldWriter<'_>, staples: &Staples) {
+    f.optional(
+        tag::OCSP_RESPONSE,
+        staples.ocsp_response.as_deref(),
+        Writer::bytes,
+    );
+    f.optional(
+        tag::SCTS,
+        (!staples.scts.is_empty()).then_some(&staples.scts),
+        |w, scts| write_opaque_list(SCT_LIST, SERIALIZED_SCT, w, scts),
+    );
+}
+
+/// Reads what [`encode_staples`] writes; data written before the fields
+/// existed reads as nothing stapled.
+fn decode_staples(f: &mut FieldReader<'_>) -> Result<Staples, SessionDataError> {
+    Ok(Staples {
+        ocsp_response: f.optional(tag::OCSP_RESPONSE, |r| read_bounded(r, OCSP_RESPONSE))?,
+        scts: f
+            .optional(tag::SCTS, |r| read_opaque_list(SCT_LIST, SERIALIZED_SCT, r))?
+            .unwrap_or_default(),
+    })
 }
 
 fn write_certificates(w: &mut Writer, chain: &[Vec<u8>]) {

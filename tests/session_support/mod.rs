@@ -8,7 +8,7 @@ use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
 use ferrotls::internal::session::{
     ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
 };
-use ferrotls::{CipherSuite, ProtocolVersion, SessionId, UnixTime};
+use ferrotls::{CipherSuite, ProtocolVersion, SessionId, Staples, UnixTime};
 
 /// 2023-11-14T22:13:20Z, the creation time of every sample.
 pub const CREATED: UnixTime = UnixTime::from_secs(1_700_000_000);
@@ -74,6 +74,15 @@ pub fn client_tls12(with_ticket: bool) -> ClientSessionTls12 {
         encrypt_then_mac: true,
         max_fragment_length: Some(1),
         server_certificates: vec![vec![0x30, 0x01, 0x02]],
+        // Stand-ins: the format carries the staples as bytes.
+        staples: Staples {
+            ocsp_response: Some(vec![0x30, 0x03, 0x0a, 0x01, 0x00]),
+            scts: if with_ticket {
+                vec![vec![0x00; 47], vec![0x01; 47]]
+            } else {
+                Vec::new()
+            },
+        },
         server_name: "example.com".to_owned(),
         validity: Validity::new(CREATED, 7200),
         unknown_fields: Default::default(),
@@ -90,6 +99,10 @@ pub fn client_tls13(ticket_byte: u8) -> ClientTicketTls13 {
         max_early_data_size: 0,
         alpn_protocol: Some(b"http/1.1".to_vec()),
         server_certificates: vec![vec![0x30, 0x05]],
+        staples: Staples {
+            ocsp_response: None,
+            scts: vec![vec![0x00; 10]],
+        },
         server_name: "example.com".to_owned(),
         unknown_fields: Default::default(),
     }

@@ -27,9 +27,10 @@ pub struct Report {
     pub record_size_limit: Option<u16>,
     pub certificate_compression: Option<&'static str>,
     pub sent_certificate_compression: Option<&'static str>,
-    /// An OCSP response was stapled (received, or sent).
+    /// An OCSP response was stapled (received, or sent); on a resuming
+    /// client, to the full handshake that made the session.
     pub ocsp_stapled: bool,
-    /// SCTs were stapled (received, or sent).
+    /// SCTs were stapled (received, or sent), as for `ocsp_stapled`.
     pub sct_stapled: bool,
     /// "external" when an external PSK authenticated the peer.
     pub psk: Option<&'static str>,

@@ -34,7 +34,7 @@ use crate::msgs::hello::{
 use crate::msgs::inline_list::InlineList;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
 use crate::msgs::psk::{PskIdentity, PskOffer, PSK_BINDERS};
-use crate::pki::ServerName;
+use crate::pki::{ServerName, Staples};
 use crate::session::{server_chain_passes, ClientSessionStore, ExternalPsk, SessionId};
 use crate::session::{ClientSessionTls12, ClientTicketTls13};
 use crate::time::UnixTime;
@@ -135,7 +135,14 @@ impl Resuming {
         };
         let Some(suite) = tls13_suite(ticket.cipher_suite)
             .filter(|s| config.common.cipher_suites.contains(&s.suite))
-            .filter(|_| may_offer(config, &ticket.server_certificates, server_name))
+            .filter(|_| {
+                may_offer(
+                    config,
+                    &ticket.server_certificates,
+                    &ticket.staples,
+                    server_name,
+                )
+            })
         else {
             return Ok(None);
         };
@@ -530,17 +537,29 @@ fn tls12_session_from_store(
         && session.max_fragment_length.is_none_or(|code| {
             record_size_limit::client_max_fragment_length(&config.common) == Some(code)
         })
-        && may_offer(config, &session.server_certificates, server_name);
+        && may_offer(
+            config,
+            &session.server_certificates,
+            &session.staples,
+            server_name,
+        );
     enabled.then_some(session)
 }
 
-/// Whether a stored session or ticket with the server chain `chain` may
-/// be offered: always, unless the configuration checks the chain again
-/// first ([`ClientConfig::reverify_on_resume`]).
-fn may_offer(config: &ClientConfig, chain: &[Vec<u8>], server_name: &ServerName) -> bool {
+/// Whether a stored session or ticket with the server chain `chain` and
+/// the `staples` that came with it may be offered: always, unless the
+/// configuration checks the chain again first
+/// ([`ClientConfig::reverify_on_resume`]).
+fn may_offer(
+    config: &ClientConfig,
+    chain: &[Vec<u8>],
+    staples: &Staples,
+    server_name: &ServerName,
+) -> bool {
     !config.reverify_on_resume
         || server_chain_passes(
             chain,
+            staples,
             &*config.verifier,
             server_name,
             config.common.clock.now(),

@@ -29,7 +29,7 @@ use crate::error::{
 };
 use crate::handshake::authorities::preferred;
 use crate::handshake::record_size_limit;
-use crate::handshake::stapling::{verify_server_chain, Staples};
+use crate::handshake::stapling::verify_server_chain;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, resumed_master_secret, sign, tls12_suite,
     Authentication, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
@@ -50,7 +50,7 @@ use crate::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerKeyExchange, ServerKxParams,
 };
 use crate::msgs::ticket::NewSessionTicketTls12;
-use crate::pki::{ServerCertVerified, ServerName};
+use crate::pki::{ServerCertVerified, ServerName, Staples};
 use crate::record::RecordProtection;
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::store::{FailedSession, Tls12SessionMark};
@@ -470,6 +470,7 @@ fn after_server_hello(hs: Handshake, common: &mut dyn HandshakeIo) -> Result<Sta
     common.report(HandshakeEvent::PeerCertificates(
         session.server_certificates.clone(),
     ));
+    common.report(HandshakeEvent::Stapled(session.staples.clone()));
     Ok(State::ExpectFinished(ExpectFinished {
         hs,
         master,
@@ -1036,6 +1037,7 @@ fn store_session(
             encrypt_then_mac: params.encrypt_then_mac,
             max_fragment_length: params.max_fragment_length,
             server_certificates: common.negotiated().peer_certificates().to_vec(),
+            staples: common.negotiated().staples().clone(),
             server_name: server_name.clone().into_owned(),
             validity: Validity::new(now, DEFAULT_LIFETIME_SECS),
             unknown_fields: Default::default(),

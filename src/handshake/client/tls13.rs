@@ -21,7 +21,7 @@ use crate::error::{
 use crate::handshake::authorities::preferred;
 use crate::handshake::certificate_types;
 use crate::handshake::key_logger;
-use crate::handshake::stapling::{verify_server_chain, Staples};
+use crate::handshake::stapling::{self, verify_server_chain};
 use crate::handshake::{certificate_compression, record_size_limit};
 use crate::handshake::{
     choose_certificate, decode_tls13, sign_certificate_verify, tls13_suite,
@@ -486,10 +486,12 @@ fn report_server_hello(
         &hello.session_id,
     )?));
     if let Some(ticket) = ticket {
+        let ticket = Arc::make_mut(ticket);
         common.report(HandshakeEvent::Resumed);
         common.report(HandshakeEvent::PeerCertificates(std::mem::take(
-            &mut Arc::make_mut(ticket).server_certificates,
+            &mut ticket.server_certificates,
         )));
+        common.report(HandshakeEvent::Stapled(std::mem::take(&mut ticket.staples)));
     }
     Ok(())
 }
@@ -754,7 +756,7 @@ impl ExpectCertificate {
                 IllegalParameterReason::ServerCertificateContext,
             ));
         }
-        let staples = Staples::received_in(&hs.config, &certificate.entries)?;
+        let staples = stapling::received_in(&hs.config, &certificate.entries)?;
         let chain: Vec<Vec<u8>> = certificate
             .entries
             .into_iter()
@@ -1076,6 +1078,7 @@ impl Traffic {
                 max_early_data_size,
                 alpn_protocol: common.negotiated().alpn().map(<[u8]>::to_vec),
                 server_certificates: common.negotiated().peer_certificates().to_vec(),
+                staples: common.negotiated().staples().clone(),
                 server_name,
                 unknown_fields: Default::default(),
             }),

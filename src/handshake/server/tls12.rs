@@ -33,7 +33,7 @@ use crate::error::{
 };
 use crate::handshake::authorities::advertised;
 use crate::handshake::record_size_limit;
-use crate::handshake::stapling::Staples;
+use crate::handshake::stapling;
 use crate::handshake::tls12::{
     choose_signature, decode, master_secret, resumed_master_secret, sign_params,
     tls12_offered_schemes, tls12_suite, HandshakeLog, Params, RefusedRenegotiations, Tls12Suite,
@@ -427,9 +427,9 @@ fn start_full_handshake(
     let send_ticket =
         offer.extensions.session_ticket.is_some() && config.tickets_after_full_handshake > 0;
     let session_id = SessionId::random(&*config.common.rng)?;
-    let staples = Staples::to_send(&offer.extensions, &certificate);
+    let staples = stapling::to_send(&offer.extensions, &certificate);
     let mut extensions = server_hello_extensions(offer, &params, send_ticket, true, types, common);
-    extensions.extend(staples.server_hello_extensions());
+    extensions.extend(stapling::server_hello_extensions(&staples));
     // The messages are kept when a client certificate may be asked for,
     // for its CertificateVerify.
     let mut log = HandshakeLog::new(
@@ -458,7 +458,7 @@ fn start_full_handshake(
             },
         ))?);
     }
-    staples.report(common);
+    common.report(HandshakeEvent::Stapled(staples));
     let agreement = match group {
         Some(group) => send_server_key_exchange(
             &config,

@@ -26,7 +26,7 @@ use crate::error::{
     MissingExtensionReason, UnexpectedMessageReason,
 };
 use crate::handshake::authorities::preferred;
-use crate::handshake::stapling::Staples;
+use crate::handshake::stapling;
 use crate::handshake::{certificate_compression, draw_grease, record_size_limit};
 use crate::handshake::{
     certificate_types, choose_certificate, decode_tls13, key_logger, sign_certificate_verify,
@@ -49,7 +49,7 @@ use crate::msgs::hello::{
     ClientHello, HelloSessionId, ServerHello, HELLO_RETRY_REQUEST_RANDOM, RANDOM_LEN,
 };
 use crate::msgs::ticket::NewSessionTicketTls13;
-use crate::pki::CertifiedKey;
+use crate::pki::{CertifiedKey, Staples};
 use crate::session::state::{lifetime_within_cap, Tls13TicketParams};
 use crate::session::ticketer::{seal_state, unseal_state, TicketRejection};
 use crate::session::{
@@ -556,7 +556,7 @@ fn send_flight(
             // A raw public key (RFC 7250 §3) has no certificate for a
             // staple to be about.
             let staples = if typ == CertificateType::X509 {
-                Staples::to_send(&offer.extensions, certificate)
+                stapling::to_send(&offer.extensions, certificate)
             } else {
                 Staples::default()
             };
@@ -573,7 +573,7 @@ fn send_flight(
                     staples: &staples,
                 },
             )?;
-            staples.report(common);
+            common.report(HandshakeEvent::Stapled(staples));
             requested
         }
         None => None,
@@ -1175,7 +1175,7 @@ fn send_certificate(
         .map(|(i, cert_data)| CertificateEntry {
             cert_data,
             extensions: if i == 0 {
-                certificate.staples.entry_extensions()
+                stapling::entry_extensions(certificate.staples)
             } else {
                 Vec::new()
             },
