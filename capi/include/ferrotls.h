@@ -171,6 +171,20 @@ int ferrotls_client_config_set_false_start(ferrotls_client_config *config,
  * runs in full. */
 int ferrotls_client_config_set_reverify_on_resume(ferrotls_client_config *config,
                                                   int enabled);
+/* What ferrotls_client_config_set_ocsp_stapling asks of servers: no OCSP
+ * response (the default); one, but a server that staples none is
+ * accepted; one, and a server that staples none is refused. */
+#define FERROTLS_OCSP_OFF 0
+#define FERROTLS_OCSP_REQUEST 1
+#define FERROTLS_OCSP_REQUIRE 2
+/* Asks servers for a stapled OCSP response (RFC 6066 section 8) as mode,
+ * a FERROTLS_OCSP_* value, says; another value gives
+ * FERROTLS_E_INVALID_REQUEST. A stapled response is checked with the
+ * chain (one not current, not about the certificate, badly signed or
+ * saying revoked refuses the server) and read with
+ * ferrotls_conn_get_ocsp_response. */
+int ferrotls_client_config_set_ocsp_stapling(ferrotls_client_config *config,
+                                             int mode);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_client_config_free(ferrotls_client_config *config);
 
@@ -191,6 +205,14 @@ int ferrotls_server_config_new(ferrotls_server_config **config,
 int ferrotls_server_config_add_certificate(ferrotls_server_config *config,
                                            const char *cert_file,
                                            const char *key_file);
+/* Staples the DER OCSP response of the file path (as openssl ocsp
+ * -respout writes it) to the certificate set last, for clients that ask
+ * (RFC 6066 section 8, RFC 8446 section 4.4.2.1); connections made
+ * afterwards send it, and a newer response is set the same way.
+ * FERROTLS_E_FILE when the file cannot be read or holds no successful
+ * OCSP response. */
+int ferrotls_server_config_set_ocsp_response_file(ferrotls_server_config *config,
+                                                  const char *path);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_server_config_set_versions(ferrotls_server_config *config,
                                         uint16_t min, uint16_t max);
@@ -454,6 +476,13 @@ const char *ferrotls_conn_early_data_reason(const ferrotls_conn *conn);
  * when none was negotiated. */
 int ferrotls_conn_get_alpn(const ferrotls_conn *conn, void *protocol,
                            size_t *size);
+/* The DER OCSP response stapled to the server's certificate (size
+ * convention above): on a client the one received and accepted (on a
+ * resumption, the one kept with the session, as the chain is), on a
+ * server the one sent; its size is 0 when none was asked for or
+ * stapled. */
+int ferrotls_conn_get_ocsp_response(const ferrotls_conn *conn,
+                                    void *response, size_t *size);
 /* The server name the client asked for (RFC 6066), as it sent it,
  * without a NUL (size convention above); its size is 0 when the client
  * sent none, and on a server before the ClientHello. A server with several

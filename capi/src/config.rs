@@ -109,6 +109,9 @@ struct ClientSettings {
     early_data: bool,
     false_start: bool,
     reverify_on_resume: bool,
+    /// Whether an OCSP staple is asked for, and whether one is required
+    /// (`FERROTLS_OCSP_*`).
+    ocsp_stapling: c_int,
     server_name: Option<ServerName>,
     /// The certificate to authenticate with when a server asks.
     certificate: Option<Arc<CertifiedKey>>,
@@ -179,7 +182,9 @@ impl CClientConfig {
         .session_store(store)
         .enable_early_data(settings.early_data)
         .false_start(settings.false_start)
-        .reverify_on_resume(settings.reverify_on_resume);
+        .reverify_on_resume(settings.reverify_on_resume)
+        .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
+        .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
         if let Some(certificate) = &settings.certificate {
             builder = builder.client_certificate(certificate.clone());
         }
@@ -383,6 +388,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 early_data: false,
                 false_start: false,
                 reverify_on_resume: false,
+                ocsp_stapling: OCSP_OFF,
                 server_name: None,
                 certificate: None,
             }),
@@ -667,6 +673,42 @@ pub unsafe extern "C" fn ferrotls_client_config_set_reverify_on_resume(
     }
 }
 
+/// `FERROTLS_OCSP_OFF`: no OCSP response is asked for (the default).
+pub const OCSP_OFF: c_int = 0;
+/// `FERROTLS_OCSP_REQUEST`: an OCSP response is asked for
+/// (status_request, RFC 6066 §8); a server that staples none is
+/// accepted.
+pub const OCSP_REQUEST: c_int = 1;
+/// `FERROTLS_OCSP_REQUIRE`: an OCSP response is asked for, and a server
+/// that staples none is refused (`bad_certificate_status_response`).
+pub const OCSP_REQUIRE: c_int = 2;
+
+/// Asks servers for a stapled OCSP response about their certificate, or
+/// not, as `mode` (a `FERROTLS_OCSP_*` value) says; any other value is
+/// [`Code::InvalidRequest`]. A stapled response is checked with the chain
+/// (RFC 6066 §8: one that is not current, not about the certificate or
+/// not signed by its issuer or a responder it named refuses the server;
+/// a revoked status too) and read with `ferrotls_conn_get_ocsp_response`.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_ocsp_stapling(
+    config: *mut CClientConfig,
+    mode: c_int,
+) -> c_int {
+    if !(OCSP_OFF..=OCSP_REQUIRE).contains(&mode) {
+        return Code::InvalidRequest.value();
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.ocsp_stapling = mode;
+            Ok(())
+        })
+    }
+}
+
 /// Turns resumption on (non-zero) or off (0).
 ///
 /// # Safety
@@ -756,6 +798,42 @@ pub unsafe extern "C" fn ferrotls_server_config_add_certificate(
         // SAFETY: NULL or NUL-terminated, per the caller.
         let key = unsafe { certified_key_arg(cert_file, key_file) }?;
         lock(&c.settings).more_keys.push(key);
+        Ok(())
+    })
+}
+
+/// Staples the DER OCSP response in the file `path` (as `openssl ocsp
+/// -respout` writes it) to the certificate set last (by
+/// `ferrotls_server_config_new`, or the latest
+/// `ferrotls_server_config_add_certificate`), for the clients that ask
+/// (RFC 6066 §8 in TLS 1.2, RFC 8446 §4.4.2.1 in TLS 1.3). Connections
+/// made afterwards send it; a newer response is set the same way.
+/// [`Code::File`] when the file cannot be read or holds no successful
+/// OCSP response (RFC 6960 §4.2.1); whether it is current and about that
+/// certificate is the client's to judge.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_ocsp_response_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let path = unsafe { str_arg(path) }?;
+        let der = std::fs::read(path).map_err(|_| Code::File)?;
+        let mut settings = lock(&c.settings);
+        let last = match settings.more_keys.last_mut() {
+            Some(key) => key,
+            None => &mut settings.key,
+        };
+        let stapled = CertifiedKey::clone(last)
+            .with_ocsp_response(der)
+            .map_err(|_| Code::File)?;
+        *last = Arc::new(stapled);
         Ok(())
     })
 }

@@ -1,6 +1,6 @@
 //! What a connection negotiated, for C: the protocol version, the cipher
-//! suite and group by their IANA names, the ALPN protocol, the server
-//! name, what became of 0-RTT data, the peer's certificate chain, and the text of the error
+//! suite and group by their IANA names, the ALPN protocol, the stapled
+//! OCSP response, the server name, what became of 0-RTT data, the peer's certificate chain, and the text of the error
 //! that ended it. Each is
 //! read from the library's [`Connection`] queries; before the handshake
 //! settles one, it reads as absent.
@@ -146,6 +146,26 @@ pub unsafe extern "C" fn ferrotls_conn_get_alpn(
 ) -> c_int {
     // SAFETY: forwarded from the caller.
     unsafe { copy_field(conn, protocol, size, Connection::alpn_protocol) }
+}
+
+/// Copies the DER OCSP response stapled to the server's certificate (RFC
+/// 6066 §8, RFC 8446 §4.4.2.1) to `response`, under the size convention
+/// of `ferrotls_session_get_id`: on a client the one received and
+/// accepted with the chain (on a resumption, the one kept with the
+/// session, as the chain is), on a server the one sent. Its length is 0
+/// when none was asked for or stapled.
+///
+/// # Safety
+/// `conn` must be NULL or live; `size` NULL or valid for reads and
+/// writes; `response` NULL or valid for `*size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_get_ocsp_response(
+    conn: *const CConn,
+    response: *mut c_void,
+    size: *mut usize,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_field(conn, response, size, Connection::stapled_ocsp_response) }
 }
 
 /// Copies the server name (RFC 6066 §3: the host the client asked for,

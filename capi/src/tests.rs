@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::config::{MAX_VERSION, MIN_VERSION};
+use crate::config::{MAX_VERSION, MIN_VERSION, OCSP_OFF, OCSP_REQUEST, OCSP_REQUIRE};
 use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
 use crate::negotiated::{
     EARLY_DATA_ACCEPTED, EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED, EARLY_DATA_REJECTED,
@@ -263,6 +263,14 @@ fn header_error_codes_are_the_rust_codes() {
             header[&format!("FERROTLS_EARLY_DATA_{name}")],
             i64::from(value)
         );
+    }
+    // What a client asks of servers about OCSP.
+    for (name, value) in [
+        ("OFF", OCSP_OFF),
+        ("REQUEST", OCSP_REQUEST),
+        ("REQUIRE", OCSP_REQUIRE),
+    ] {
+        assert_eq!(header[&format!("FERROTLS_OCSP_{name}")], i64::from(value));
     }
     // The bound on session cache values.
     assert_eq!(

@@ -14,6 +14,7 @@ use crate::msgs::extensions::{SCT_LIST, SERIALIZED_SCT};
 use crate::msgs::syntax::read_opaque_list;
 use core::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Every CERTIFICATE block of PEM text as DER, in order, unparsed (a
 /// validator parses them and reports their faults as certificate errors).
@@ -77,10 +78,14 @@ pub fn private_key_from_pem_file(path: impl AsRef<Path>) -> Result<SigningKey, L
 /// A certificate chain (end entity first) with the private key of its end
 /// entity; constructing one proves that the two belong together. Made
 /// from a key alone ([`CertifiedKey::from_key`]) it has no chain and
-/// authenticates with a raw public key only (RFC 7250).
+/// authenticates with a raw public key only (RFC 7250). A clone shares
+/// the private key rather than copying it, so that a copy can be given
+/// other staples ([`Self::with_ocsp_response`]) while the original
+/// serves on.
+#[derive(Clone)]
 pub struct CertifiedKey {
     chain: Vec<Vec<u8>>,
-    key: SigningKey,
+    key: Arc<SigningKey>,
     /// The DER SubjectPublicKeyInfo of the key: the end entity's, or
     /// encoded from the key; sent as the raw public key (RFC 7250 §3).
     spki: Vec<u8>,
@@ -124,7 +129,7 @@ impl CertifiedKey {
         Ok(Self {
             spki: parsed.spki.to_vec(),
             chain,
-            key,
+            key: Arc::new(key),
             subject_alt_name,
             ocsp_response: None,
             scts: Vec::new(),
@@ -219,7 +224,7 @@ impl CertifiedKey {
         Self {
             spki: super::algorithm::subject_public_key_info(key.public(), key.pss_parameters()),
             chain: Vec::new(),
-            key,
+            key: Arc::new(key),
             subject_alt_name: None,
             ocsp_response: None,
             scts: Vec::new(),

@@ -13,6 +13,9 @@
  *    server that requires one refuses a client without it, and one under
  *    another CA is refused;
  *  - the system trust roots: they load, and they do not trust the test CA;
+ *  - OCSP stapling: a server's response reaches a client that asks for it,
+ *    also on resumption, and a client that requires one refuses a server
+ *    without it;
  *  - non-blocking I/O: both sides in this one thread over a socketpair set
  *    O_NONBLOCK (the client through push/pull callbacks, the server on the
  *    descriptor), driven by a poll loop through the handshake, 1 MiB of
@@ -1012,6 +1015,123 @@ static void check_reverify_on_resume(ferrotls_server_config *server)
     printf("reverify on resume: resumed without, not offered and refused with: ok\n");
 }
 
+/* A client trusting the stapling vectors' root, asking servers for an
+ * OCSP response as `mode` says. */
+static ferrotls_client_config *stapling_client(int mode)
+{
+    ferrotls_client_config *config = client_config("stapling/root.pem", "stapling.test");
+
+    CHECK_RC(ferrotls_client_config_set_ocsp_stapling(config, mode), 0);
+    return config;
+}
+
+/* The length of the OCSP response `conn` reports, after checking that a
+ * size query gives the same. */
+static size_t ocsp_length(ferrotls_conn *conn, unsigned char *out, size_t cap)
+{
+    size_t size = 0, query = 0;
+
+    CHECK_RC(ferrotls_conn_get_ocsp_response(conn, NULL, &query), 0);
+    size = cap;
+    CHECK_RC(ferrotls_conn_get_ocsp_response(conn, out, &size), 0);
+    CHECK(size == query);
+    return size;
+}
+
+/* OCSP stapling (RFC 6066 section 8, RFC 8446 section 4.4.2.1): a server
+ * staples the response set for its certificate to a client that asks,
+ * and both sides read it; a resuming client reads the one kept with its
+ * session, the resuming server none; a client that does not ask gets
+ * none; one that requires a staple refuses a server without one, and
+ * takes one with it; bad arguments. */
+static void check_ocsp_stapling(void)
+{
+    ferrotls_server_config *server = NULL, *bare = NULL;
+    ferrotls_client_config *plain = stapling_client(FERROTLS_OCSP_OFF);
+    ferrotls_client_config *asking = stapling_client(FERROTLS_OCSP_REQUEST);
+    ferrotls_client_config *requiring = stapling_client(FERROTLS_OCSP_REQUIRE);
+    char cert[4096], key[4096], ocsp[4096];
+    unsigned char want[8192], got[8192];
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    size_t want_len, size = sizeof got;
+    FILE *file;
+    int sv[2];
+
+    pki_path(cert, sizeof cert, "stapling/good-chain.pem");
+    pki_path(key, sizeof key, "stapling/good.key");
+    pki_path(ocsp, sizeof ocsp, "stapling/good.ocsp.der");
+    file = fopen(ocsp, "rb");
+    CHECK(file != NULL);
+    want_len = fread(want, 1, sizeof want, file);
+    fclose(file);
+    CHECK(want_len > 0 && want_len < sizeof want);
+    CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
+    CHECK_RC(ferrotls_server_config_new(&bare, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(bare, version, version), 0);
+
+    CHECK_RC(ferrotls_server_config_set_ocsp_response_file(NULL, ocsp),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_ocsp_response_file(server, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_ocsp_response_file(server, "/nonexistent"),
+             FERROTLS_E_FILE);
+    /* A certificate is no OCSP response. */
+    CHECK_RC(ferrotls_server_config_set_ocsp_response_file(server, cert), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_set_ocsp_response_file(server, ocsp), 0);
+    CHECK_RC(ferrotls_client_config_set_ocsp_stapling(NULL, FERROTLS_OCSP_REQUEST),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_ocsp_stapling(plain, FERROTLS_OCSP_REQUIRE + 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_ocsp_stapling(plain, -1), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_get_ocsp_response(NULL, got, &size), FERROTLS_E_INVALID_REQUEST);
+
+    /* Not asked for: none sent. */
+    CHECK_RC(handshake_pair(plain, server, &conn, &srv, sv), 0);
+    CHECK(ocsp_length(conn, got, sizeof got) == 0);
+    CHECK(ocsp_length(srv.conn, got, sizeof got) == 0);
+    answer_and_close(conn, srv.conn, "none");
+    close_pair(conn, &srv, sv);
+
+    /* Asked for: sent, received, and read on both sides; too small a
+     * buffer gets the size. */
+    CHECK_RC(handshake_pair(asking, server, &conn, &srv, sv), 0);
+    CHECK(ocsp_length(conn, got, sizeof got) == want_len);
+    CHECK(memcmp(got, want, want_len) == 0);
+    CHECK(ocsp_length(srv.conn, got, sizeof got) == want_len);
+    CHECK(memcmp(got, want, want_len) == 0);
+    size = 16;
+    CHECK_RC(ferrotls_conn_get_ocsp_response(conn, got, &size), FERROTLS_E_SHORT_MEMORY_BUFFER);
+    CHECK(size == want_len);
+    answer_and_close(conn, srv.conn, "stapled");
+    close_pair(conn, &srv, sv);
+
+    /* Resumed: the client reads the session's response; the server sent
+     * none. */
+    CHECK_RC(handshake_pair(asking, server, &conn, &srv, sv), 0);
+    CHECK_RC(ferrotls_session_is_resumed(conn), 1);
+    CHECK(ocsp_length(conn, got, sizeof got) == want_len);
+    CHECK(memcmp(got, want, want_len) == 0);
+    CHECK(ocsp_length(srv.conn, got, sizeof got) == 0);
+    answer_and_close(conn, srv.conn, "resumed");
+    close_pair(conn, &srv, sv);
+
+    /* Required: refused without, taken with. */
+    check_refused(stapling_client(FERROTLS_OCSP_REQUIRE), bare, "no OCSP response stapled");
+    CHECK_RC(handshake_pair(requiring, server, &conn, &srv, sv), 0);
+    CHECK(ocsp_length(conn, got, sizeof got) == want_len);
+    answer_and_close(conn, srv.conn, "required");
+    close_pair(conn, &srv, sv);
+
+    ferrotls_client_config_free(plain);
+    ferrotls_client_config_free(asking);
+    ferrotls_client_config_free(requiring);
+    ferrotls_server_config_free(server);
+    ferrotls_server_config_free(bare);
+    printf("OCSP stapling: sent when asked, read on both sides and on resumption, required, bad arguments: ok\n");
+}
+
 #define EARLY "GET /early"
 
 /* 0-RTT (RFC 8446 section 4.2.10), TLS 1.3: accepted and read first by the
@@ -1264,6 +1384,7 @@ int main(int argc, char **argv)
 
     check_more_certificates();
     check_reverify_on_resume(server);
+    check_ocsp_stapling();
     check_names();
     check_max_fragment_size();
     if (version == FERROTLS_TLS1_3) {
