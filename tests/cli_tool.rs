@@ -1149,3 +1149,34 @@ fn half_rtt_answers_a_key_update_request_only_after_the_client_finished() {
     assert!(early.is_empty(), "{early:?}");
     assert!(whole);
 }
+
+/// `ferrotls server --ocsp FILE` staples what FILE holds when a
+/// connection starts, looking at it at most once a second: nothing while
+/// it is missing, the response once one is written there, and nothing
+/// again once it holds no OCSP response, all without a restart; the
+/// server goes on serving its certificate throughout.
+#[test]
+fn the_server_staples_its_ocsp_file_as_it_changes() {
+    let scratch = Scratch::new("cli-ocsp-file");
+    let file = scratch.file("staple.der");
+    let (_server, port) = ferrotls_server_serving(
+        &vector("stapling/good-chain.pem"),
+        &vector("stapling/good.key"),
+        &["--ocsp", &file],
+    );
+    let root = vector("stapling/root.pem");
+    let stapled = || {
+        let (exit, out) = ferrotls_client_trusting(port, &root, "stapling.test", &["--ocsp"]);
+        assert!(exit.success(), "{out}");
+        json_lines(&out)[0].get("ocsp_stapled") == "true"
+    };
+    // Past the server's recheck interval of one second.
+    let recheck = || std::thread::sleep(Duration::from_millis(1_200));
+    assert!(!stapled(), "no file yet");
+    std::fs::copy(vector("stapling/good.ocsp.der"), &file).unwrap();
+    recheck();
+    assert!(stapled(), "the response written");
+    scratch.write("staple.der", b"not an OCSP response");
+    recheck();
+    assert!(!stapled(), "no response in the file");
+}

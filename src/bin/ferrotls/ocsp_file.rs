@@ -35,8 +35,6 @@ struct Current {
 /// file, rebuilt when the file changes.
 pub struct OcspFile {
     path: PathBuf,
-    cert: String,
-    key: String,
     /// The configuration the options describe, without a staple; every
     /// rebuilt configuration shares its ticketer and stores.
     base: Arc<ServerConfig>,
@@ -44,13 +42,11 @@ pub struct OcspFile {
 }
 
 impl OcspFile {
-    /// Serves `base`, whose first certificate is the one in the PEM files
-    /// `cert` and `key`, stapling the response in `path`, read now.
-    pub fn new(path: &str, cert: &str, key: &str, base: Arc<ServerConfig>) -> Self {
+    /// Serves `base`, its first certificate stapling the response in
+    /// `path`, read now.
+    pub fn new(path: &str, base: Arc<ServerConfig>) -> Self {
         let file = Self {
             path: PathBuf::from(path),
-            cert: cert.to_owned(),
-            key: key.to_owned(),
             current: Mutex::new(Current {
                 config: Arc::clone(&base),
                 version: None,
@@ -104,15 +100,16 @@ impl OcspFile {
 
     fn stapled(&self) -> Result<Arc<ServerConfig>, String> {
         let der = std::fs::read(&self.path).map_err(|e| format!("cannot read: {e}"))?;
-        let key = CertifiedKey::from_pem_files(&self.cert, &self.key)
-            .map_err(|e| e.to_string())?
+        let mut config = ServerConfig::clone(&self.base);
+        let first = config
+            .certificates
+            .first_mut()
+            .ok_or("the server has no certificate")?;
+        // The clone shares the private key: the key file is not read again.
+        let stapled = CertifiedKey::clone(first)
             .with_ocsp_response(der)
             .map_err(|e| e.to_string())?;
-        let mut config = ServerConfig::clone(&self.base);
-        match config.certificates.first_mut() {
-            Some(first) => *first = Arc::new(key),
-            None => config.certificates.push(Arc::new(key)),
-        }
+        *first = Arc::new(stapled);
         Ok(Arc::new(config))
     }
 }

@@ -202,12 +202,9 @@ pub fn run(options: Options) -> Result<ExitCode, Failure> {
         _ => Mode::Www,
     };
     let config = config(&options)?;
-    let ocsp = options.get("ocsp").map(|path| {
-        // config() has read both.
-        let cert = options.get("cert").unwrap_or_default();
-        let key = options.get("key").unwrap_or_default();
-        OcspFile::new(path, cert, key, Arc::clone(&config))
-    });
+    let ocsp = options
+        .get("ocsp")
+        .map(|path| OcspFile::new(path, Arc::clone(&config)));
     let max_connections = options.number::<usize>("max-connections")?;
     let json = options.has("json");
     let handshake_timeout = options
