@@ -152,6 +152,14 @@ int ferrotls_client_config_set_groups(ferrotls_client_config *config,
  * Other values give FERROTLS_E_INVALID_REQUEST. */
 int ferrotls_client_config_set_max_fragment_size(ferrotls_client_config *config,
                                                  size_t len);
+/* Appends the secrets of the connections made from now on to the file
+ * path, in the NSS key log format Wireshark reads (a new file is
+ * readable by its owner only); NULL stops logging. FERROTLS_E_FILE when
+ * the file cannot be opened for appending. Pass getenv("SSLKEYLOGFILE")
+ * to log where GnuTLS and NSS would. The secrets decrypt every logged
+ * connection: for debugging only. */
+int ferrotls_client_config_set_keylog_file(ferrotls_client_config *config,
+                                           const char *path);
 /* 0-RTT (RFC 8446 section 4.2.10) on (non-zero) or off (0): a connection
  * resuming a TLS 1.3 session whose server accepts early data may send data
  * with its ClientHello (ferrotls_conn_write_early_data). */
@@ -235,6 +243,9 @@ int ferrotls_server_config_set_groups(ferrotls_server_config *config,
 /* As ferrotls_client_config_set_max_fragment_size. */
 int ferrotls_server_config_set_max_fragment_size(ferrotls_server_config *config,
                                                  size_t len);
+/* As ferrotls_client_config_set_keylog_file. */
+int ferrotls_server_config_set_keylog_file(ferrotls_server_config *config,
+                                           const char *path);
 /* Accepts up to bytes of 0-RTT data on resumed TLS 1.3 connections,
  * announced in the tickets issued from then on; 0 accepts none. A
  * ClientHello whose early data a connection of this configuration already

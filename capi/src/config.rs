@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
     AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Clock, InMemoryAntiReplay,
-    InMemoryClientStore, InMemoryServerStore, NamedGroup, OsRng, ProtocolVersion, RootStore,
-    RotatingTicketer, SecureRandom, ServerConfig, ServerName, SystemClock, Ticketer,
-    WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE,
-    MIN_MAX_FRAGMENT_SIZE,
+    InMemoryClientStore, InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng,
+    ProtocolVersion, RootStore, RotatingTicketer, SecureRandom, ServerConfig, ServerName,
+    SystemClock, Ticketer, WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS,
+    MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
 use super::session_cache::{
@@ -70,8 +70,9 @@ pub struct CClientConfig {
     store: Arc<InMemoryClientStore>,
 }
 
-/// What both roles set alike: what a handshake may negotiate, and the
-/// records sent. `None` keeps the library's default.
+/// What both roles set alike: what a handshake may negotiate, the
+/// records sent, and where the secrets are logged. `None` keeps the
+/// library's default.
 #[derive(Default)]
 pub(super) struct Negotiable {
     versions: Option<Vec<ProtocolVersion>>,
@@ -79,6 +80,7 @@ pub(super) struct Negotiable {
     suites: Option<Vec<CipherSuite>>,
     groups: Option<Vec<NamedGroup>>,
     max_fragment_size: Option<u16>,
+    key_log: Option<Arc<dyn KeyLog>>,
 }
 
 /// Applies a [`Negotiable`] to a client or server configuration builder,
@@ -97,6 +99,9 @@ macro_rules! with_negotiable {
         }
         if let Some(groups) = &n.groups {
             builder = builder.groups(groups);
+        }
+        if let Some(key_log) = &n.key_log {
+            builder = builder.key_log(key_log.clone());
         }
         builder
     }};
@@ -361,6 +366,34 @@ unsafe fn set_negotiable<H: SettingsHandle>(
     unsafe { update(config, |s| set(s.negotiable())) }
 }
 
+/// Appends the secrets of the connections made from `config` from now on
+/// to the file `path`, in the NSS key log format Wireshark reads
+/// (`KeyLogFile`: created readable by its owner only); NULL stops
+/// logging. [`Code::File`] when the file cannot be opened for appending.
+/// Logging secrets gives away every logged connection: for debugging
+/// only.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+unsafe fn set_key_log_file<H: SettingsHandle>(config: *const H, path: *const c_char) -> c_int {
+    let open = || -> Result<Option<Arc<dyn KeyLog>>, Code> {
+        if path.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: not NULL; NUL-terminated per the caller.
+        let path = unsafe { str_arg(path) }?;
+        let file = KeyLogFile::open(path).map_err(|_| Code::File)?;
+        Ok(Some(Arc::new(file)))
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.key_log = open()?;
+            Ok(())
+        })
+    }
+}
+
 /// Reads a whole file named by a C string.
 ///
 /// # Safety
@@ -608,6 +641,20 @@ pub unsafe extern "C" fn ferrotls_client_config_set_max_fragment_size(
             Ok(())
         })
     }
+}
+
+/// Logs the secrets of the connections made from now on to the file
+/// `path` ([`set_key_log_file`]).
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_keylog_file(
+    config: *mut CClientConfig,
+    path: *const c_char,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_key_log_file(config, path) }
 }
 
 /// Turns 0-RTT on (non-zero) or off (0): a connection resuming a TLS 1.3
@@ -946,6 +993,20 @@ pub unsafe extern "C" fn ferrotls_server_config_set_groups(
     };
     // SAFETY: forwarded from the caller.
     unsafe { set_negotiable(config, set) }
+}
+
+/// Logs the secrets of the connections made from now on to the file
+/// `path` ([`set_key_log_file`]).
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_keylog_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_key_log_file(config, path) }
 }
 
 /// Sends records of at most `len` bytes of plaintext (see

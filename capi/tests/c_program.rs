@@ -105,6 +105,7 @@ const CONN_TEST: CProgram = CProgram {
         "more certificates: chosen by server_name, which both sides read, bad files: ok",
         "reverify on resume: resumed without, not offered and refused with: ok",
         "OCSP stapling: sent when asked, read on both sides and on resumption, required, bad arguments: ok",
+        "key log: the same lines on both sides, off again, bad files: ok",
         "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok",
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "ALL OK",

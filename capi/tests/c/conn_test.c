@@ -13,6 +13,7 @@
  *    server that requires one refuses a client without it, and one under
  *    another CA is refused;
  *  - the system trust roots: they load, and they do not trust the test CA;
+ *  - key logging: both sides log the same secrets, and stop when told;
  *  - OCSP stapling: a server's response reaches a client that asks for it,
  *    also on resumption, and a client that requires one refuses a server
  *    without it;
@@ -1132,6 +1133,74 @@ static void check_ocsp_stapling(void)
     printf("OCSP stapling: sent when asked, read on both sides and on resumption, required, bad arguments: ok\n");
 }
 
+/* The bytes of the file at path, NUL-terminated, in buf; returns their
+ * number (0 for a missing file). */
+static size_t read_text(const char *path, char *buf, size_t cap)
+{
+    FILE *file = fopen(path, "rb");
+    size_t n = 0;
+
+    if (file != NULL) {
+        n = fread(buf, 1, cap - 1, file);
+        fclose(file);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* Key logging (the NSS key log format): both sides of a connection log
+ * the same lines, under the labels of the version (CLIENT_RANDOM for TLS
+ * 1.2, the traffic secrets for TLS 1.3); NULL stops it; a file that
+ * cannot be opened is refused. */
+static void check_key_log(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    char dir[] = "/tmp/ferrotls-keylog-XXXXXX";
+    char client_log[64], server_log[64], client_text[4096], server_text[4096];
+    const char *label = version == FERROTLS_TLS1_3 ? "CLIENT_TRAFFIC_SECRET_0 "
+                                                   : "CLIENT_RANDOM ";
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    size_t logged;
+    int sv[2];
+
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(client_log, sizeof client_log, "%s/client.log", dir);
+    snprintf(server_log, sizeof server_log, "%s/server.log", dir);
+    CHECK_RC(ferrotls_client_config_set_keylog_file(NULL, client_log),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_keylog_file(server, "/nonexistent/dir/server.log"),
+             FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_keylog_file(config, client_log), 0);
+    CHECK_RC(ferrotls_server_config_set_keylog_file(server, server_log), 0);
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    answer_and_close(conn, srv.conn, "logged");
+    close_pair(conn, &srv, sv);
+    logged = read_text(client_log, client_text, sizeof client_text);
+    CHECK(logged > 0 && logged == read_text(server_log, server_text, sizeof server_text));
+    CHECK(strstr(client_text, label) != NULL);
+    /* The same lines, if not in the same order: each client line is the
+     * server's too. */
+    for (char *line = strtok(client_text, "\n"); line != NULL; line = strtok(NULL, "\n"))
+        CHECK(strstr(server_text, line) != NULL);
+
+    /* Off: the next connection adds nothing. */
+    CHECK_RC(ferrotls_client_config_set_keylog_file(config, NULL), 0);
+    CHECK_RC(ferrotls_server_config_set_keylog_file(server, NULL), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    answer_and_close(conn, srv.conn, "not logged");
+    close_pair(conn, &srv, sv);
+    CHECK(read_text(client_log, client_text, sizeof client_text) == logged);
+    CHECK(read_text(server_log, server_text, sizeof server_text) == logged);
+
+    CHECK(unlink(client_log) == 0 && unlink(server_log) == 0 && rmdir(dir) == 0);
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("key log: the same lines on both sides, off again, bad files: ok\n");
+}
+
 #define EARLY "GET /early"
 
 /* 0-RTT (RFC 8446 section 4.2.10), TLS 1.3: accepted and read first by the
@@ -1385,6 +1454,7 @@ int main(int argc, char **argv)
     check_more_certificates();
     check_reverify_on_resume(server);
     check_ocsp_stapling();
+    check_key_log();
     check_names();
     check_max_fragment_size();
     if (version == FERROTLS_TLS1_3) {
