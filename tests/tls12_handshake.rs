@@ -516,59 +516,30 @@ fn fallback_scsv_below_our_highest_version_is_inappropriate_fallback() {
     assert_eq!(s.protocol_version(), Some(ProtocolVersion::TLSv1_2));
 }
 
-// The RFC 5246 default is SHA-1, which signs with feature `legacy`.
-#[cfg(feature = "legacy")]
-#[test]
-fn without_signature_algorithms_the_server_signs_with_the_rfc5246_default() {
-    use ferrotls::internal::msgs::extensions::Extension;
-    use ferrotls::SignatureScheme;
-    for (key_type, expected) in [
-        ("rsa2048", SignatureScheme::rsa_pkcs1_sha1),
-        ("p256", SignatureScheme::ecdsa_sha1),
-    ] {
-        let client = client_builder(key_type).versions(TLS12).build().unwrap();
-        let hello = edited_client_hello(client, |h| {
-            h.extensions
-                .as_mut()
-                .unwrap()
-                .retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)))
-        });
-        let mut s = ServerConnection::new(server_builder(key_type).build().unwrap());
-        s.read_tls(&mut &hello[..]).unwrap();
-        s.process_new_packets().unwrap();
-        let mut out = Vec::new();
-        s.write_tls(&mut out).unwrap();
-        let payload: Vec<u8> = records(&out).iter().flat_map(|r| r[5..].to_vec()).collect();
-        let ske = split_messages(&payload)
-            .into_iter()
-            .find(|m| message_type(m) == 12)
-            .expect("a ServerKeyExchange");
-        let HandshakeMessage::ServerKeyExchange(ske) =
-            HandshakeMessage::decode_message(&ske, &CX).unwrap()
-        else {
-            panic!()
-        };
-        assert_eq!(ske.signature.scheme, Some(expected), "{key_type}");
-    }
-}
-
-/// The scheme a server serving `key_type` signs its ServerKeyExchange
-/// with for a TLS 1.2 ClientHello whose signature_algorithms is
-/// `offered`; `None` when it refuses the hello.
-fn ske_scheme(
-    key_type: &str,
-    offered: &[ferrotls::SignatureScheme],
-) -> Option<ferrotls::SignatureScheme> {
+/// A TLS 1.2 ClientHello from a client of `key_type` whose
+/// signature_algorithms is `offered`, or that has none.
+fn hello_offering(key_type: &str, offered: Option<&[ferrotls::SignatureScheme]>) -> Vec<u8> {
     use ferrotls::internal::msgs::extensions::Extension;
     let client = client_builder(key_type).versions(TLS12).build().unwrap();
-    let hello = edited_client_hello(client, |h| {
-        for extension in h.extensions.as_mut().unwrap() {
-            if let Extension::SignatureAlgorithms(list) = extension {
-                *list = offered.into();
+    edited_client_hello(client, |h| {
+        let extensions = h.extensions.as_mut().unwrap();
+        match offered {
+            Some(offered) => {
+                for extension in extensions.iter_mut() {
+                    if let Extension::SignatureAlgorithms(list) = extension {
+                        *list = offered.into();
+                    }
+                }
             }
+            None => extensions.retain(|e| !matches!(e, Extension::SignatureAlgorithms(_))),
         }
-    });
-    let mut s = ServerConnection::new(server_builder(key_type).build().unwrap());
+    })
+}
+
+/// The scheme `server` signs its ServerKeyExchange with for the TLS 1.2
+/// ClientHello `hello`; `None` when it refuses the hello.
+fn ske_scheme_of(server: Arc<ServerConfig>, hello: &[u8]) -> Option<ferrotls::SignatureScheme> {
+    let mut s = ServerConnection::new(server);
     s.read_tls(&mut &hello[..]).unwrap();
     s.process_new_packets().ok()?;
     let mut out = Vec::new();
@@ -585,11 +556,74 @@ fn ske_scheme(
     ske.signature.scheme
 }
 
+/// The scheme a default server serving `key_type` signs its
+/// ServerKeyExchange with for a TLS 1.2 ClientHello whose
+/// signature_algorithms is `offered`; `None` when it refuses the hello.
+fn ske_scheme(
+    key_type: &str,
+    offered: &[ferrotls::SignatureScheme],
+) -> Option<ferrotls::SignatureScheme> {
+    ske_scheme_of(
+        server_builder(key_type).build().unwrap(),
+        &hello_offering(key_type, Some(offered)),
+    )
+}
+
+/// A server of `key_type` whose configuration accepts SHA-1 signatures
+/// (feature `legacy`), and so signs with them for a peer that accepts
+/// nothing else.
+#[cfg(feature = "legacy")]
+fn sha1_accepting_server(key_type: &str) -> Arc<ServerConfig> {
+    use ferrotls::SignatureScheme as S;
+    server_builder(key_type)
+        .signature_schemes(&[
+            S::ecdsa_secp256r1_sha256,
+            S::ecdsa_secp384r1_sha384,
+            S::ecdsa_secp521r1_sha512,
+            S::rsa_pss_rsae_sha256,
+            S::rsa_pkcs1_sha256,
+            S::rsa_pkcs1_sha1,
+            S::ecdsa_sha1,
+        ])
+        .build()
+        .unwrap()
+}
+
+/// RFC 9155: no SHA-1 in a TLS 1.2 ServerKeyExchange (§4), and a
+/// ClientHello without signature_algorithms, which accepts only SHA-1
+/// (the RFC 5246 §7.4.1.4.1 default), is refused with `handshake_failure`
+/// (§2), as one that offers SHA-1 alone is. A server configured to
+/// accept SHA-1 signatures (feature `legacy`) signs with SHA-1 for them.
+#[test]
+fn rfc9155_a_server_signs_with_sha1_only_when_configured_to_accept_it() {
+    use ferrotls::SignatureScheme as S;
+    for (key_type, sha1) in [("rsa2048", S::rsa_pkcs1_sha1), ("p256", S::ecdsa_sha1)] {
+        for hello in [
+            hello_offering(key_type, None),
+            hello_offering(key_type, Some(&[sha1])),
+        ] {
+            let (err, alert) = deliver(server_builder(key_type).build().unwrap(), &hello);
+            assert!(
+                matches!(err, Error::HandshakeFailure(_)),
+                "{key_type}: {err:?}"
+            );
+            assert_eq!(alert, Some(AlertDescription::HandshakeFailure.into()));
+            #[cfg(feature = "legacy")]
+            assert_eq!(
+                ske_scheme_of(sha1_accepting_server(key_type), &hello),
+                Some(sha1),
+                "{key_type}"
+            );
+        }
+    }
+}
+
 /// The TLS 1.2 ECDSA schemes name a hash, not a curve (RFC 5246
 /// §7.4.1.4.1): an ECDSA server signs with whichever of them it can make
 /// the client offers, its curve's own hash first, then the stronger,
-/// then the weaker, SHA-1 last. Without feature `legacy` P-256 and P-384
-/// sign with their own hash only (ring pairs them so).
+/// then the weaker, SHA-1 last and only when configured to accept it
+/// (RFC 9155 §4). Without feature `legacy` P-256 and P-384 sign with
+/// their own hash only (ring pairs them so).
 #[test]
 fn an_ecdsa_server_signs_tls12_with_any_offered_ecdsa_hash_in_its_order() {
     use ferrotls::SignatureScheme as S;
@@ -629,7 +663,7 @@ fn an_ecdsa_server_signs_tls12_with_any_offered_ecdsa_hash_in_its_order() {
                 .filter(|s| order[i..].contains(s))
                 .collect();
             let want = if legacy {
-                Some(*expected)
+                Some(*expected).filter(|s| *s != S::ecdsa_sha1)
             } else {
                 offered.contains(&own).then_some(own)
             };
@@ -637,6 +671,15 @@ fn an_ecdsa_server_signs_tls12_with_any_offered_ecdsa_hash_in_its_order() {
                 ske_scheme(key_type, &offered),
                 want,
                 "{key_type} {offered:?}"
+            );
+            #[cfg(feature = "legacy")]
+            assert_eq!(
+                ske_scheme_of(
+                    sha1_accepting_server(key_type),
+                    &hello_offering(key_type, Some(&offered))
+                ),
+                Some(*expected),
+                "{key_type} {offered:?}, SHA-1 accepted"
             );
         }
     }
@@ -934,4 +977,52 @@ fn rfc5705_keying_material_is_exported_during_a_false_start_as_after_the_handsha
         export(&c).unwrap_err(),
         Error::InvalidRequest(InvalidRequestReason::ExporterBeforeHandshake)
     );
+}
+
+/// RFC 9155 §5: no SHA-1 in a TLS 1.2 CertificateVerify. A server that
+/// asks for client certificates signed under SHA-1 alone gets none from
+/// a default client (it has no certificate it may sign for, so it sends
+/// an empty Certificate, which this server refuses), and a client
+/// configured to accept SHA-1 signatures signs under it.
+#[cfg(feature = "legacy")]
+#[test]
+fn rfc9155_5_a_client_signs_with_sha1_only_when_configured_to_accept_it() {
+    use ferrotls::SignatureScheme as S;
+    let server = client_auth_server_builder("p256", "rsa2048", true)
+        .versions(TLS12)
+        .signature_schemes(&[S::rsa_pkcs1_sha1])
+        .build()
+        .unwrap();
+    let client = |schemes: &[S]| {
+        client_builder("p256")
+            .versions(TLS12)
+            .signature_schemes(schemes)
+            .client_certificate(certified_key("rsa2048"))
+            .build()
+            .unwrap()
+    };
+    let (mut c, mut s) = pair(
+        client(&[S::ecdsa_secp256r1_sha256, S::rsa_pkcs1_sha256]),
+        server.clone(),
+        server_name("p256"),
+    );
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    let (_, r) = transfer(&mut c, &mut s);
+    assert!(
+        matches!(
+            r,
+            Err(Error::HandshakeFailure(
+                HandshakeFailureReason::ClientCertificateRequired
+            ))
+        ),
+        "{r:?}"
+    );
+
+    let (_, s) = handshaken(
+        client(&[S::ecdsa_secp256r1_sha256, S::rsa_pkcs1_sha1]),
+        server,
+        server_name("p256"),
+    );
+    assert_eq!(s.peer_signature_scheme(), Some(S::rsa_pkcs1_sha1));
 }

@@ -463,7 +463,9 @@ pub(crate) fn signed_params(params: &Params, kx: &ServerKxParams) -> Result<Vec<
 }
 
 /// The schemes a peer accepts when it sent no signature_algorithms: SHA-1
-/// with the key's own algorithm (RFC 5246 §7.4.1.4.1).
+/// with the key's own algorithm (RFC 5246 §7.4.1.4.1). They are also
+/// every SHA-1 scheme, which RFC 9155 takes out of TLS 1.2 signatures
+/// ([`choose_scheme`]).
 pub(crate) const DEFAULT_TLS12_SCHEMES: &[SignatureScheme] =
     &[SignatureScheme::rsa_pkcs1_sha1, SignatureScheme::ecdsa_sha1];
 
@@ -489,14 +491,22 @@ pub(crate) fn tls12_offered_schemes(ours: &[SignatureScheme]) -> Cow<'_, [Signat
 /// The first scheme `certified` signs TLS 1.2 with (its preference
 /// first, [`CertifiedKey::tls12_signing_schemes`]) that the peer accepts:
 /// an ECDSA key takes any ECDSA scheme whose hash it can sign with, since
-/// TLS 1.2's ECDSA schemes name no curve (RFC 5246 §7.4.1.4.1).
+/// TLS 1.2's ECDSA schemes name no curve (RFC 5246 §7.4.1.4.1). A SHA-1
+/// scheme only when `ours`, our configuration's schemes, accepts it too:
+/// RFC 9155 §4 and §5 forbid SHA-1 in a ServerKeyExchange or
+/// CertificateVerify, and a configuration that opts into accepting SHA-1
+/// signatures from old peers is taken to sign for them too. So a
+/// ClientHello without signature_algorithms, which accepts SHA-1 alone,
+/// finds no scheme by default: `handshake_failure` unless a suite that
+/// signs nothing fits (RFC 9155 §2).
 fn choose_scheme(
     certified: &CertifiedKey,
     accepted: &[SignatureScheme],
+    ours: &[SignatureScheme],
 ) -> Option<SignatureScheme> {
     certified
         .tls12_signing_schemes()
-        .find(|s| accepted.contains(s))
+        .find(|s| accepted.contains(s) && (!DEFAULT_TLS12_SCHEMES.contains(s) || ours.contains(s)))
 }
 
 /// The algorithm a TLS 1.0/1.1 signature by `key` uses, which follows from
@@ -516,17 +526,19 @@ pub(crate) fn legacy_algorithm(key: &PublicKey) -> Option<SignatureAlgorithm> {
     }
 }
 
-/// How a key signs under `version`: TLS 1.2 with a scheme both sides
-/// accept ([`choose_scheme`], `Some`), TLS 1.0/1.1 with the algorithm its
-/// type implies ([`legacy_algorithm`], `None` for the scheme field). The
-/// outer `None` means the key cannot sign here.
+/// How a key signs under `version`: TLS 1.2 with a scheme the peer
+/// accepts and our schemes `ours` allow ([`choose_scheme`], `Some`), TLS
+/// 1.0/1.1 with the algorithm its type implies ([`legacy_algorithm`],
+/// `None` for the scheme field). The outer `None` means the key cannot
+/// sign here.
 pub(crate) fn choose_signature(
     certified: &CertifiedKey,
     version: ProtocolVersion,
     accepted: &[SignatureScheme],
+    ours: &[SignatureScheme],
 ) -> Option<Option<SignatureScheme>> {
     if version == ProtocolVersion::TLSv1_2 {
-        choose_scheme(certified, accepted).map(Some)
+        choose_scheme(certified, accepted, ours).map(Some)
     } else {
         legacy_algorithm(certified.key().public()).map(|_| None)
     }

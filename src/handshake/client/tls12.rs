@@ -869,7 +869,13 @@ fn choose_client_certificate(
         {
             return None;
         }
-        choose_signature(certified, version, accepted).map(|scheme| (certified.clone(), scheme))
+        choose_signature(
+            certified,
+            version,
+            accepted,
+            &config.common.signature_schemes,
+        )
+        .map(|scheme| (certified.clone(), scheme))
     })
 }
 

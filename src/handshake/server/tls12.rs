@@ -767,8 +767,13 @@ fn choose_suite(
                         return matches!(key.public(), PublicKey::Rsa(_))
                             .then(|| (certificate.clone(), None));
                     }
-                    choose_signature(certificate, version, offer.schemes())
-                        .map(|scheme| (certificate.clone(), scheme))
+                    choose_signature(
+                        certificate,
+                        version,
+                        offer.schemes(),
+                        &config.common.signature_schemes,
+                    )
+                    .map(|scheme| (certificate.clone(), scheme))
                 });
             if let Some((certificate, scheme)) = chosen {
                 return Ok(Choice {
