@@ -119,6 +119,10 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[
 /// The signature schemes offered and accepted by default (RFC 8446
 /// §4.2.3, design §4). The `rsa_pkcs1_*` schemes are only ever used for
 /// certificate signatures in TLS 1.3, never in CertificateVerify.
+/// There is no SHA-1 scheme (RFC 9155): a configuration that lists
+/// `rsa_pkcs1_sha1` or `ecdsa_sha1` (feature `legacy`) accepts TLS 1.2
+/// signatures under it and signs with it for a peer that accepts nothing
+/// better.
 pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ecdsa_secp256r1_sha256,
     SignatureScheme::ecdsa_secp384r1_sha384,

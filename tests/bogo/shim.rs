@@ -42,7 +42,8 @@ use ferrotls::{
     MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
     ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName, ServerSessionStore,
     SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
-    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    DEFAULT_SIGNATURE_SCHEMES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -393,6 +394,30 @@ fn cipher_suites() -> Vec<CipherSuite> {
         }
     }
     suites
+}
+
+/// The schemes this side accepts: `-verify-prefs`, or the defaults, with
+/// the SHA-1 schemes a credential's `-signing-prefs` names. BoringSSL
+/// signs TLS 1.2 under SHA-1 when told to sign with it; ferrotls signs
+/// under SHA-1 only when its configuration accepts SHA-1 signatures too
+/// (RFC 9155 §4, §5). `None` keeps the defaults.
+fn accepted_schemes(flags: &Flags) -> Result<Option<Vec<SignatureScheme>>, Stop> {
+    let sha1: Vec<SignatureScheme> = code_points::<SignatureScheme>(flags, "signing-prefs")?
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| [SignatureScheme::rsa_pkcs1_sha1, SignatureScheme::ecdsa_sha1].contains(s))
+        .collect();
+    let verify = code_points::<SignatureScheme>(flags, "verify-prefs")?;
+    if sha1.is_empty() {
+        return Ok(verify);
+    }
+    let mut schemes = verify.unwrap_or_else(|| DEFAULT_SIGNATURE_SCHEMES.to_vec());
+    for scheme in sha1 {
+        if !schemes.contains(&scheme) {
+            schemes.push(scheme);
+        }
+    }
+    Ok(Some(schemes))
 }
 
 /// A flag's list of 16-bit code points, `-curves` (groups),
@@ -805,7 +830,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     if flags.on("no-key-shares") {
         builder = builder.key_share_groups(&[]);
     }
-    if let Some(schemes) = code_points::<SignatureScheme>(flags, "verify-prefs")? {
+    if let Some(schemes) = accepted_schemes(flags)? {
         builder = builder.signature_schemes(&schemes);
     }
     if let Some(wire) = flags.value("advertise-alpn") {
@@ -874,7 +899,7 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
-    if let Some(schemes) = code_points::<SignatureScheme>(flags, "verify-prefs")? {
+    if let Some(schemes) = accepted_schemes(flags)? {
         builder = builder.signature_schemes(&schemes);
     }
     if let Some(name) = flags.value("select-alpn") {
