@@ -456,7 +456,8 @@ fn ed25519_p521_rsa2048_and_rsa_pss_certificates_with_bouncy_castle_both_ways() 
 /// RFC 7919 group the client lists, and its client lists them. Our client
 /// and server, with a DHE suite enabled and their groups left alone,
 /// list and choose those groups too (RFC 7919 §3), and negotiate DHE with
-/// it both ways.
+/// it both ways. The DHE suites come with feature `legacy`.
+#[cfg(feature = "legacy")]
 #[test]
 fn rfc7919_dhe_in_a_named_group_with_bouncy_castle_both_ways() {
     let peer = PeerProgram::bouncy_castle();
