@@ -1180,3 +1180,29 @@ fn the_server_staples_its_ocsp_file_as_it_changes() {
     recheck();
     assert!(!stapled(), "no response in the file");
 }
+
+/// `--sigalgs LIST` sets the signature schemes each side offers and
+/// accepts, by IANA name or OpenSSL's `KEY+HASH`: a TLS 1.2 client
+/// offering ECDSA with SHA-1 alone is refused by a default server (RFC
+/// 9155 §4 forbids the signature) and served by one whose list lets
+/// SHA-1 back in; an unknown name is refused before connecting.
+#[cfg(feature = "legacy")]
+#[test]
+fn sigalgs_sets_the_signature_schemes_and_can_let_sha1_back_in() {
+    let sha1_only = ["--max-version", "1.2", "--sigalgs", "ECDSA+SHA1"];
+    let (_server, port) = ferrotls_server(&[]);
+    let (exit, out) = ferrotls_client(port, &sha1_only);
+    assert!(!exit.success(), "{out}");
+    assert!(out.contains("handshake_failure"), "{out}");
+
+    let (_server, port) = ferrotls_server(&["--sigalgs", "ecdsa_secp256r1_sha256,ecdsa_sha1"]);
+    let (exit, out) = ferrotls_client(port, &sha1_only);
+    assert!(exit.success(), "{out}");
+
+    let (exit, out) = ferrotls_client(port, &["--sigalgs", "ECDSA+SHA224"]);
+    assert!(!exit.success(), "{out}");
+    assert!(
+        out.contains("unknown signature scheme \"ECDSA+SHA224\""),
+        "{out}"
+    );
+}

@@ -1,12 +1,12 @@
 //! Human-facing names of wire values, for tools and logs: protocol
 //! versions (`"1.3"` on a command line, `"TLSv1.3"` in reports), cipher
-//! suites (IANA and OpenSSL spellings), named groups and alert
-//! descriptions (the RFC 8446 §6 names).
+//! suites (IANA and OpenSSL spellings), named groups, signature schemes
+//! and alert descriptions (the RFC 8446 §6 names).
 //!
 //! Parsing is case-insensitive; a name that is not known is `None`, never
 //! a guess.
 
-use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme};
 
 /// The cipher suites this crate can name: value, IANA name (IANA TLS
 /// Cipher Suites registry) and OpenSSL name (`openssl ciphers -V`).
@@ -164,6 +164,82 @@ const GROUP_NAMES: &[(NamedGroup, &str, &[&str])] = &[
 
 /// The versions this crate can name: value, short form (`1.3`) and report
 /// form (`TLSv1.3`, as OpenSSL prints it).
+/// The signature schemes this crate can name: value, IANA name (IANA
+/// TLS SignatureScheme registry, the variant's name) and the `KEY+HASH`
+/// spellings OpenSSL's `-sigalgs` takes for the TLS 1.2 pairs (RFC 5246
+/// §7.4.1.4.1); the RSA-PSS schemes go by their IANA names alone, since
+/// OpenSSL's `RSA-PSS+HASH` names both of a pair.
+const SIGNATURE_SCHEME_NAMES: &[(SignatureScheme, &str, &[&str])] = &[
+    (
+        SignatureScheme::rsa_pkcs1_sha1,
+        "rsa_pkcs1_sha1",
+        &["RSA+SHA1"],
+    ),
+    (SignatureScheme::ecdsa_sha1, "ecdsa_sha1", &["ECDSA+SHA1"]),
+    (
+        SignatureScheme::rsa_pkcs1_sha256,
+        "rsa_pkcs1_sha256",
+        &["RSA+SHA256"],
+    ),
+    (
+        SignatureScheme::rsa_pkcs1_sha384,
+        "rsa_pkcs1_sha384",
+        &["RSA+SHA384"],
+    ),
+    (
+        SignatureScheme::rsa_pkcs1_sha512,
+        "rsa_pkcs1_sha512",
+        &["RSA+SHA512"],
+    ),
+    (
+        SignatureScheme::ecdsa_secp256r1_sha256,
+        "ecdsa_secp256r1_sha256",
+        &["ECDSA+SHA256"],
+    ),
+    (
+        SignatureScheme::ecdsa_secp384r1_sha384,
+        "ecdsa_secp384r1_sha384",
+        &["ECDSA+SHA384"],
+    ),
+    (
+        SignatureScheme::ecdsa_secp521r1_sha512,
+        "ecdsa_secp521r1_sha512",
+        &["ECDSA+SHA512"],
+    ),
+    (
+        SignatureScheme::rsa_pss_rsae_sha256,
+        "rsa_pss_rsae_sha256",
+        &[],
+    ),
+    (
+        SignatureScheme::rsa_pss_rsae_sha384,
+        "rsa_pss_rsae_sha384",
+        &[],
+    ),
+    (
+        SignatureScheme::rsa_pss_rsae_sha512,
+        "rsa_pss_rsae_sha512",
+        &[],
+    ),
+    (SignatureScheme::ed25519, "ed25519", &[]),
+    (SignatureScheme::ed448, "ed448", &[]),
+    (
+        SignatureScheme::rsa_pss_pss_sha256,
+        "rsa_pss_pss_sha256",
+        &[],
+    ),
+    (
+        SignatureScheme::rsa_pss_pss_sha384,
+        "rsa_pss_pss_sha384",
+        &[],
+    ),
+    (
+        SignatureScheme::rsa_pss_pss_sha512,
+        "rsa_pss_pss_sha512",
+        &[],
+    ),
+];
+
 const VERSION_NAMES: &[(ProtocolVersion, &str, &str)] = &[
     (ProtocolVersion::SSLv3, "3.0", "SSLv3"),
     (ProtocolVersion::TLSv1_0, "1.0", "TLSv1"),
@@ -216,6 +292,28 @@ impl NamedGroup {
     }
 }
 
+impl SignatureScheme {
+    /// The IANA registry name (`ecdsa_secp256r1_sha256`), or `None`.
+    pub fn iana_name(self) -> Option<&'static str> {
+        SIGNATURE_SCHEME_NAMES
+            .iter()
+            .find(|(scheme, _, _)| *scheme == self)
+            .map(|(_, iana, _)| *iana)
+    }
+
+    /// The scheme called `name`: its IANA name or OpenSSL's `KEY+HASH`
+    /// spelling (`ECDSA+SHA256`), case-insensitive; `None` otherwise.
+    pub fn from_name(name: &str) -> Option<Self> {
+        SIGNATURE_SCHEME_NAMES
+            .iter()
+            .find(|(_, iana, aliases)| {
+                iana.eq_ignore_ascii_case(name)
+                    || aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+            })
+            .map(|(scheme, _, _)| *scheme)
+    }
+}
+
 impl ProtocolVersion {
     /// The report name (`TLSv1.3`, `TLSv1` for 1.0 as OpenSSL writes it),
     /// or `None` for a value that is no SSL/TLS version.
@@ -263,6 +361,25 @@ mod tests {
         assert_eq!(CipherSuite::from_name("DES-CBC3-SHA"), None);
         assert_eq!(CipherSuite::TLS_FALLBACK_SCSV.iana_name(), None);
         assert_eq!(CipherSuite::Unknown(0x1304).iana_name(), None);
+    }
+
+    #[test]
+    fn every_named_scheme_round_trips_and_openssl_spellings_parse() {
+        for (scheme, iana, aliases) in SIGNATURE_SCHEME_NAMES {
+            assert_eq!(scheme.iana_name(), Some(*iana));
+            assert_eq!(SignatureScheme::from_name(iana), Some(*scheme));
+            for alias in *aliases {
+                assert_eq!(SignatureScheme::from_name(alias), Some(*scheme));
+            }
+            // The variant is named after the IANA registry entry.
+            assert_eq!(format!("{scheme:?}"), *iana);
+        }
+        assert_eq!(
+            SignatureScheme::from_name("ecdsa+sha256"),
+            Some(SignatureScheme::ecdsa_secp256r1_sha256)
+        );
+        assert_eq!(SignatureScheme::from_name("RSA-PSS+SHA256"), None);
+        assert_eq!(SignatureScheme::Unknown(0x0420).iana_name(), None);
     }
 
     #[test]

@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 
 pub const SYNOPSIS: &str =
     "client ADDR:PORT|--connect ADDR:PORT [--servername NAME] [--cafile FILE | --insecure] \
-    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--key-shares LIST] \
+    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--sigalgs LIST] \
+    [--key-shares LIST] \
     [--connections N] \
     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--reverify-on-resume] \
     [--early-data FILE] [--alpn LIST] \
@@ -75,6 +76,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         "LIST",
         "key-exchange groups offered; the first gets a key share",
     ),
+    value("sigalgs", "LIST", "signature schemes offered and accepted, most preferred first: IANA names or OpenSSL's KEY+HASH (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256); listing rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures and signs with them for peers that accept nothing else, which RFC 9155 forbids"),
     value(
         "key-shares",
         "LIST",
@@ -346,6 +348,9 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     }
     if let Some(list) = options.get("groups") {
         builder = builder.groups(&settings::groups(list)?);
+    }
+    if let Some(list) = options.get("sigalgs") {
+        builder = builder.signature_schemes(&settings::signature_schemes(list)?);
     }
     if let Some(list) = options.get("key-shares") {
         let groups = match list {

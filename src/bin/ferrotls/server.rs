@@ -30,7 +30,8 @@ use tokio::time::Instant;
 
 pub const SYNOPSIS: &str = "server --cert FILE --key FILE [--cert FILE --key FILE ...] \
     [--listen ADDR:PORT] [--www | --echo] \
-    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--tickets N] \
+    [--min-version V] [--max-version V] [--ciphers LIST] [--groups LIST] [--sigalgs LIST] \
+    [--tickets N] \
     [--no-session-cache] \
     [--session-dir DIR] [--ticket-keys FILE] [--early-data MAX_BYTES] [--anti-replay] \
     [--session-redis URL --fleet-key-file FILE [--session-prefix P] [--redis-timeout-ms N] \
@@ -64,6 +65,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("max-version", "V", "highest version accepted"),
     value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
     value("groups", "LIST", "key-exchange groups accepted, most preferred first (e.g. X25519MLKEM768,x25519)"),
+    value("sigalgs", "LIST", "signature schemes offered and accepted, most preferred first: IANA names or OpenSSL's KEY+HASH (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256); listing rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures and signs with them for peers that accept nothing else, which RFC 9155 forbids"),
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
     value("session-dir", "DIR", "keep the session cache in DIR, one file per session, so resumption by ID survives a restart"),
@@ -295,6 +297,9 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     }
     if let Some(list) = options.get("groups") {
         builder = builder.groups(&settings::groups(list)?);
+    }
+    if let Some(list) = options.get("sigalgs") {
+        builder = builder.signature_schemes(&settings::signature_schemes(list)?);
     }
     if let Some(list) = options.get("alpn") {
         let protocols = settings::alpn(list);

@@ -6,8 +6,8 @@ use crate::args::Options;
 use ferrotls::{
     private_key_from_pem, CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, ExternalPsk,
     HashAlgorithm, KeyLog, KeyLogFile, NamedGroup, PinnedKeys, ProtocolVersion, RootStore,
-    ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN, TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-    TLS13_CIPHER_SUITES,
+    SignatureScheme, ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN, TLS10_CIPHER_SUITES,
+    TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -144,6 +144,16 @@ pub fn cipher_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
 pub fn groups(list: &str) -> Result<Vec<NamedGroup>, String> {
     items(list)
         .map(|n| NamedGroup::from_name(n).ok_or_else(|| format!("unknown group {n:?}")))
+        .collect()
+}
+
+/// `--sigalgs LIST`: signature schemes by IANA name or OpenSSL's
+/// `KEY+HASH` spelling.
+pub fn signature_schemes(list: &str) -> Result<Vec<SignatureScheme>, String> {
+    items(list)
+        .map(|n| {
+            SignatureScheme::from_name(n).ok_or_else(|| format!("unknown signature scheme {n:?}"))
+        })
         .collect()
 }
 
