@@ -145,7 +145,7 @@ const CIPHER_SUITE_NAMES: &[(CipherSuite, &str, &str)] = &[
 
 /// The groups this crate can name: value, IANA name (IANA TLS Supported
 /// Groups registry), and the other spellings OpenSSL and GnuTLS use.
-const GROUP_NAMES: &[(NamedGroup, &str, &[&str])] = &[
+const GROUP_NAMES: &AliasedNames<NamedGroup> = &[
     (NamedGroup::X25519, "x25519", &[]),
     (NamedGroup::secp256r1, "secp256r1", &["P-256", "prime256v1"]),
     (NamedGroup::secp384r1, "secp384r1", &["P-384"]),
@@ -169,7 +169,7 @@ const GROUP_NAMES: &[(NamedGroup, &str, &[&str])] = &[
 /// spellings OpenSSL's `-sigalgs` takes for the TLS 1.2 pairs (RFC 5246
 /// §7.4.1.4.1); the RSA-PSS schemes go by their IANA names alone, since
 /// OpenSSL's `RSA-PSS+HASH` names both of a pair.
-const SIGNATURE_SCHEME_NAMES: &[(SignatureScheme, &str, &[&str])] = &[
+const SIGNATURE_SCHEME_NAMES: &AliasedNames<SignatureScheme> = &[
     (
         SignatureScheme::rsa_pkcs1_sha1,
         "rsa_pkcs1_sha1",
@@ -270,47 +270,51 @@ impl CipherSuite {
     }
 }
 
+/// A registry of values with an IANA name and tool aliases each.
+type AliasedNames<T> = [(T, &'static str, &'static [&'static str])];
+
+/// The IANA name of `value` in `table`, or `None`.
+fn iana_name_in<T: PartialEq>(table: &AliasedNames<T>, value: &T) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(known, _, _)| known == value)
+        .map(|(_, iana, _)| *iana)
+}
+
+/// The value of `table` called `name`, by IANA name or alias,
+/// case-insensitive; `None` otherwise.
+fn named_in<T: Copy>(table: &AliasedNames<T>, name: &str) -> Option<T> {
+    table
+        .iter()
+        .find(|(_, iana, aliases)| {
+            iana.eq_ignore_ascii_case(name) || aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
+        .map(|(value, _, _)| *value)
+}
+
 impl NamedGroup {
     /// The IANA registry name (`x25519`, `secp256r1`), or `None`.
     pub fn iana_name(self) -> Option<&'static str> {
-        GROUP_NAMES
-            .iter()
-            .find(|(group, _, _)| *group == self)
-            .map(|(_, iana, _)| *iana)
+        iana_name_in(GROUP_NAMES, &self)
     }
 
     /// The group called `name`: its IANA name or an OpenSSL/GnuTLS alias
     /// (`P-256`, `prime256v1`), case-insensitive; `None` otherwise.
     pub fn from_name(name: &str) -> Option<Self> {
-        GROUP_NAMES
-            .iter()
-            .find(|(_, iana, aliases)| {
-                iana.eq_ignore_ascii_case(name)
-                    || aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-            })
-            .map(|(group, _, _)| *group)
+        named_in(GROUP_NAMES, name)
     }
 }
 
 impl SignatureScheme {
     /// The IANA registry name (`ecdsa_secp256r1_sha256`), or `None`.
     pub fn iana_name(self) -> Option<&'static str> {
-        SIGNATURE_SCHEME_NAMES
-            .iter()
-            .find(|(scheme, _, _)| *scheme == self)
-            .map(|(_, iana, _)| *iana)
+        iana_name_in(SIGNATURE_SCHEME_NAMES, &self)
     }
 
     /// The scheme called `name`: its IANA name or OpenSSL's `KEY+HASH`
     /// spelling (`ECDSA+SHA256`), case-insensitive; `None` otherwise.
     pub fn from_name(name: &str) -> Option<Self> {
-        SIGNATURE_SCHEME_NAMES
-            .iter()
-            .find(|(_, iana, aliases)| {
-                iana.eq_ignore_ascii_case(name)
-                    || aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-            })
-            .map(|(scheme, _, _)| *scheme)
+        named_in(SIGNATURE_SCHEME_NAMES, name)
     }
 }
 
