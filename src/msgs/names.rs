@@ -143,6 +143,9 @@ const CIPHER_SUITE_NAMES: &[(CipherSuite, &str, &str)] = &[
     ),
 ];
 
+/// A registry of values with an IANA name and tool aliases each.
+type AliasedNames<T> = [(T, &'static str, &'static [&'static str])];
+
 /// The groups this crate can name: value, IANA name (IANA TLS Supported
 /// Groups registry), and the other spellings OpenSSL and GnuTLS use.
 const GROUP_NAMES: &AliasedNames<NamedGroup> = &[
@@ -162,8 +165,6 @@ const GROUP_NAMES: &AliasedNames<NamedGroup> = &[
     (NamedGroup::SecP384r1MLKEM1024, "SecP384r1MLKEM1024", &[]),
 ];
 
-/// The versions this crate can name: value, short form (`1.3`) and report
-/// form (`TLSv1.3`, as OpenSSL prints it).
 /// The signature schemes this crate can name: value, IANA name (IANA
 /// TLS SignatureScheme registry, the variant's name) and the `KEY+HASH`
 /// spellings OpenSSL's `-sigalgs` takes for the TLS 1.2 pairs (RFC 5246
@@ -240,6 +241,8 @@ const SIGNATURE_SCHEME_NAMES: &AliasedNames<SignatureScheme> = &[
     ),
 ];
 
+/// The versions this crate can name: value, short form (`1.3`) and report
+/// form (`TLSv1.3`, as OpenSSL prints it).
 const VERSION_NAMES: &[(ProtocolVersion, &str, &str)] = &[
     (ProtocolVersion::SSLv3, "3.0", "SSLv3"),
     (ProtocolVersion::TLSv1_0, "1.0", "TLSv1"),
@@ -269,9 +272,6 @@ impl CipherSuite {
             .map(|(suite, _, _)| *suite)
     }
 }
-
-/// A registry of values with an IANA name and tool aliases each.
-type AliasedNames<T> = [(T, &'static str, &'static [&'static str])];
 
 /// The IANA name of `value` in `table`, or `None`.
 fn iana_name_in<T: PartialEq>(table: &AliasedNames<T>, value: &T) -> Option<&'static str> {
