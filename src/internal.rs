@@ -229,7 +229,8 @@ pub mod record {
 pub mod session {
     pub use crate::session::{
         check_resumption, store_key, ClientSessionTls12, ClientTicketTls13, ResumptionOffer,
-        ResumptionRefusal, ServerSessionState, SessionDataError, StoreKeyKind, Validity,
+        ResumptionRefusal, ServerChain, ServerSessionState, SessionDataError, StoreKeyKind,
+        Validity,
     };
     /// A server session store kept in a directory of files, one per session
     /// (design §3 "server store").

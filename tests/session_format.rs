@@ -5,7 +5,7 @@
 mod session_support;
 
 use ferrotls::internal::session::format::{FORMAT_VERSION, MAGIC};
-use ferrotls::internal::session::{ServerSessionState, SessionDataError, Validity};
+use ferrotls::internal::session::{ServerChain, ServerSessionState, SessionDataError, Validity};
 use ferrotls::{ClientSessionData, Error, Staples, UnixTime};
 use session_support::*;
 
@@ -463,8 +463,10 @@ fn randomized_states_round_trip() {
                 validity: d.validity(),
                 max_early_data_size: d.u32(),
                 alpn_protocol: d.coin().then(|| d.bytes(1 + d.below(255))),
-                server_certificates: d.chain(),
-                staples: d.staples(),
+                server: std::sync::Arc::new(ServerChain {
+                    certificates: d.chain(),
+                    staples: d.staples(),
+                }),
                 server_name: d.text(60),
                 unknown_fields: Default::default(),
             },

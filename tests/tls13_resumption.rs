@@ -546,8 +546,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
         validity: Validity::new(clock.now(), 3600),
         max_early_data_size: 0,
         alpn_protocol: None,
-        server_certificates: Vec::new(),
-        staples: Default::default(),
+        server: Default::default(),
         server_name: server_name("p256").to_string(),
         unknown_fields: Default::default(),
     };
@@ -666,4 +665,54 @@ fn rfc8446_4_3_2_certificate_request_in_a_resumed_handshake_is_unexpected_messag
         received,
         Error::AlertReceived(AlertDescription::UnexpectedMessage)
     );
+}
+
+/// A client store that keeps every ticket it is given, in order, and
+/// hands out the oldest one still unused.
+#[derive(Default)]
+struct RecordingStore {
+    kept: Mutex<Vec<Arc<ClientTicketTls13>>>,
+    unused: Mutex<Vec<Arc<ClientTicketTls13>>>,
+}
+
+impl ClientSessionStore for RecordingStore {
+    fn put_tls12(&self, _: &str, _: Arc<ClientSessionTls12>) {}
+    fn get_tls12(&self, _: &str) -> Option<Arc<ClientSessionTls12>> {
+        None
+    }
+    fn remove_tls12(&self, _: &str) {}
+    fn add_tls13_ticket(&self, _: &str, ticket: Arc<ClientTicketTls13>) {
+        self.kept.lock().unwrap().push(Arc::clone(&ticket));
+        self.unused.lock().unwrap().push(ticket);
+    }
+    fn take_tls13_ticket(&self, _: &str) -> Option<Arc<ClientTicketTls13>> {
+        let mut unused = self.unused.lock().unwrap();
+        (!unused.is_empty()).then(|| unused.remove(0))
+    }
+}
+
+#[test]
+fn the_tickets_of_a_connection_share_one_copy_of_the_server_chain() {
+    let store = Arc::new(RecordingStore::default());
+    let client = client_builder("p256")
+        .session_store(Some(store.clone()))
+        .build()
+        .unwrap();
+    let server = server_builder("p256").build().unwrap();
+    let (c, _) = connect(&client, &server);
+    let kept = store.kept.lock().unwrap().clone();
+    // RFC 8446 §4.6.1 lets a server send several tickets; ours sends two.
+    assert_eq!(kept.len(), 2);
+    assert!(!c.peer_certificates().is_empty());
+    assert_eq!(kept[0].server.certificates, c.peer_certificates());
+    assert!(Arc::ptr_eq(&kept[0].server, &kept[1].server));
+
+    // A resumption reports the chain, and the ticket it is given shares
+    // the chain of the ticket it resumed with.
+    let (c, s) = connect(&client, &server);
+    assert!(c.is_resumed() && s.is_resumed());
+    assert_eq!(c.peer_certificates(), kept[0].server.certificates);
+    let kept = store.kept.lock().unwrap().clone();
+    assert_eq!(kept.len(), 3);
+    assert!(Arc::ptr_eq(&kept[0].server, &kept[2].server));
 }

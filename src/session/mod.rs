@@ -44,8 +44,8 @@ pub use resumption_check::{
     check_resumption, server_chain_passes, ResumptionOffer, ResumptionRefusal,
 };
 pub use state::{
-    ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
-    DEFAULT_LIFETIME_SECS,
+    ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerChain, ServerSessionState,
+    Validity, DEFAULT_LIFETIME_SECS,
 };
 pub use store::{
     store_key, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore,

@@ -484,14 +484,27 @@ pub struct ClientTicketTls13 {
     /// The ALPN protocol of the session, needed to send early data
     /// (RFC 8446 §4.2.10).
     pub alpn_protocol: Option<Vec<u8>>,
-    /// The server's certificate chain, leaf first.
-    pub server_certificates: Vec<Vec<u8>>,
-    /// What the server stapled to its end entity in the full handshake.
-    pub staples: Staples,
+    /// The server's chain and staples from the full handshake, shared by
+    /// every ticket of one connection (and of the resumptions that
+    /// descend from it) rather than copied into each.
+    pub server: Arc<ServerChain>,
     /// The name the client connected to (and the store key).
     pub server_name: String,
     /// Fields of unknown tag read with this ticket, kept to re-encode.
     pub unknown_fields: UnknownFields,
+}
+
+/// What a server presented to authenticate itself in a full handshake,
+/// as a client's TLS 1.3 tickets keep it: the certificate chain (leaf
+/// first) and what the server stapled to its end entity. A server sends
+/// two tickets by default (RFC 8446 §4.6.1 allows any number), each of
+/// which would otherwise hold its own copy of a chain of a few kilobytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerChain {
+    /// The certificate chain, leaf first.
+    pub certificates: Vec<Vec<u8>>,
+    /// The OCSP response and SCTs stapled to the end entity.
+    pub staples: Staples,
 }
 
 impl ClientTicketTls13 {
@@ -508,8 +521,8 @@ impl ClientTicketTls13 {
         let variable_len = self.psk.len()
             + self.server_name.len()
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
-            + certificates_len(&self.server_certificates)
-            + staples_len(&self.staples)
+            + certificates_len(&self.server.certificates)
+            + staples_len(&self.server.staples)
             + self.ticket.len();
         let mut f = FieldWriter::new(Kind::ClientTls13, &self.unknown_fields, variable_len);
         f.field(tag::CIPHER_SUITE, |w| self.cipher_suite.encode(w));
@@ -522,9 +535,9 @@ impl ClientTicketTls13 {
             Writer::bytes,
         );
         f.field(tag::PEER_CERTIFICATES, |w| {
-            write_certificates(w, &self.server_certificates)
+            write_certificates(w, &self.server.certificates)
         });
-        encode_staples(&mut f, &self.staples);
+        encode_staples(&mut f, &self.server.staples);
         f.field(tag::TICKET, |w| w.bytes(&self.ticket));
         f.field(tag::TICKET_AGE_ADD, |w| w.u32(self.age_add));
         f.field(tag::MAX_EARLY_DATA_SIZE, |w| {
@@ -539,7 +552,7 @@ impl ClientTicketTls13 {
         let validity = Validity::decode(&mut f)?;
         let server_name = f.required(tag::SERVER_NAME, read_server_name)?;
         let alpn_protocol = f.optional(tag::ALPN_PROTOCOL, |r| read_bounded(r, PROTOCOL_NAME))?;
-        let server_certificates = f.required(tag::PEER_CERTIFICATES, read_certificates)?;
+        let certificates = f.required(tag::PEER_CERTIFICATES, read_certificates)?;
         let staples = decode_staples(&mut f)?;
         let ticket = f.required(tag::TICKET, |r| read_bounded(r, TICKET_TLS13))?;
         let age_add = f.required(tag::TICKET_AGE_ADD, |r| r.u32())?;
@@ -553,8 +566,10 @@ impl ClientTicketTls13 {
             validity,
             max_early_data_size,
             alpn_protocol,
-            server_certificates,
-            staples,
+            server: Arc::new(ServerChain {
+                certificates,
+                staples,
+            }),
             server_name,
             unknown_fields,
         })

@@ -6,9 +6,10 @@ use ferrotls::internal::crypto::hash::HashAlgorithm;
 use ferrotls::internal::crypto::Secret;
 use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
 use ferrotls::internal::session::{
-    ClientSessionTls12, ClientTicketTls13, ServerSessionState, Validity,
+    ClientSessionTls12, ClientTicketTls13, ServerChain, ServerSessionState, Validity,
 };
 use ferrotls::{CipherSuite, ProtocolVersion, SessionId, Staples, UnixTime};
+use std::sync::Arc;
 
 /// 2023-11-14T22:13:20Z, the creation time of every sample.
 pub const CREATED: UnixTime = UnixTime::from_secs(1_700_000_000);
@@ -98,11 +99,13 @@ pub fn client_tls13(ticket_byte: u8) -> ClientTicketTls13 {
         validity: Validity::new(CREATED, 7200),
         max_early_data_size: 0,
         alpn_protocol: Some(b"http/1.1".to_vec()),
-        server_certificates: vec![vec![0x30, 0x05]],
-        staples: Staples {
-            ocsp_response: None,
-            scts: vec![vec![0x00; 10]],
-        },
+        server: Arc::new(ServerChain {
+            certificates: vec![vec![0x30, 0x05]],
+            staples: Staples {
+                ocsp_response: None,
+                scts: vec![vec![0x00; 10]],
+            },
+        }),
         server_name: "example.com".to_owned(),
         unknown_fields: Default::default(),
     }

@@ -138,8 +138,8 @@ impl Resuming {
             .filter(|_| {
                 may_offer(
                     config,
-                    &ticket.server_certificates,
-                    &ticket.staples,
+                    &ticket.server.certificates,
+                    &ticket.server.staples,
                     server_name,
                 )
             })

@@ -41,7 +41,7 @@ use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{ServerHello, RANDOM_LEN};
 use crate::msgs::ticket::NewSessionTicketTls13;
 use crate::pki::{ServerCertVerified, ServerName};
-use crate::session::{ClientTicketTls13, SessionId, Validity};
+use crate::session::{ClientTicketTls13, ServerChain, SessionId, Validity};
 
 /// The longest ticket lifetime a server may announce: 7 days
 /// (RFC 8446 §4.6.1); longer is `illegal_parameter`.
@@ -254,7 +254,7 @@ pub(super) fn handle_server_hello(
     )?;
     transcript.add(raw);
     let external_psk = matches!(accepted, Some(AcceptedPsk::External(_)));
-    let (early, mut ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
+    let (early, ticket) = early_secret(accepted, suite, &state.config, state.random, common)?;
     let keys = HandshakeKeys::derive(early, shared_secret.as_ref(), &transcript)?;
     if state.config.middlebox_compat && !state.ccs_sent {
         // RFC 8446 §D.4: the dummy ChangeCipherSpec comes before the
@@ -271,7 +271,7 @@ pub(super) fn handle_server_hello(
         // what became of the early data.
         common.set_tls13_write_key(suite.aead, &keys.client_traffic)?;
     }
-    report_server_hello(common, suite, share, hello, ticket.as_mut())?;
+    report_server_hello(common, suite, share, hello, ticket.as_deref())?;
     Ok(ExpectEncryptedExtensions(Handshake {
         config: state.config,
         server_name: state.server_name,
@@ -467,15 +467,14 @@ impl HandshakeKeys {
 
 /// Reports what the ServerHello settled (RFC 8446 §4.1.3): the version,
 /// suite, group and session ID echo, and, when resuming, the ticket's
-/// server certificates, moved out of it (a ticket is used once, and
-/// nothing later reads them from it; a ticket the store still shares is
-/// copied first).
+/// server chain and staples. The connection reports its own copy; the
+/// ticket's stays shared with the tickets this connection will keep.
 fn report_server_hello(
     common: &mut dyn HandshakeIo,
     suite: Tls13Suite,
     share: Option<&KeyShareEntry>,
     hello: &ServerHello,
-    ticket: Option<&mut Arc<ClientTicketTls13>>,
+    ticket: Option<&ClientTicketTls13>,
 ) -> Result<(), Error> {
     common.report(HandshakeEvent::Version(ProtocolVersion::TLSv1_3));
     common.report(HandshakeEvent::CipherSuite(suite.suite));
@@ -486,12 +485,11 @@ fn report_server_hello(
         &hello.session_id,
     )?));
     if let Some(ticket) = ticket {
-        let ticket = Arc::make_mut(ticket);
         common.report(HandshakeEvent::Resumed);
-        common.report(HandshakeEvent::PeerCertificates(std::mem::take(
-            &mut ticket.server_certificates,
-        )));
-        common.report(HandshakeEvent::Stapled(std::mem::take(&mut ticket.staples)));
+        common.report(HandshakeEvent::PeerCertificates(
+            ticket.server.certificates.clone(),
+        ));
+        common.report(HandshakeEvent::Stapled(ticket.server.staples.clone()));
     }
     Ok(())
 }
@@ -901,6 +899,7 @@ impl ExpectFinished {
             transcript: hs.transcript,
             client_certificate_type: hs.client_certificate_type,
             server: self.server,
+            server_chain: hs.resumed.map(|ticket| Arc::clone(&ticket.server)),
             _finished: finished,
         }))
     }
@@ -993,6 +992,10 @@ pub(crate) struct Traffic {
     /// How the server proved itself; after an external PSK no
     /// certificate of ours may be asked for.
     server: ServerAuthenticated,
+    /// The server's chain and staples as this connection's tickets keep
+    /// them, one copy for all: the resumed ticket's after a resumption,
+    /// made for the first ticket after a full handshake.
+    server_chain: Option<Arc<ServerChain>>,
     _finished: FinishedVerified,
 }
 
@@ -1002,7 +1005,7 @@ impl Traffic {
     /// CertificateRequest, answered at once (`post_handshake_auth.rs`).
     /// Anything else is `unexpected_message`.
     pub(super) fn expect_traffic(
-        self,
+        mut self,
         common: &mut dyn HandshakeIo,
         message: &ReceivedHandshake,
     ) -> Result<Self, Error> {
@@ -1041,7 +1044,7 @@ impl Traffic {
     /// the ticket must not be used. Without a session store (resumption
     /// off) every ticket is ignored.
     fn keep_ticket(
-        &self,
+        &mut self,
         common: &dyn HandshakeIo,
         message: NewSessionTicketTls13,
     ) -> Result<(), Error> {
@@ -1067,6 +1070,13 @@ impl Traffic {
             })
             .unwrap_or_default();
         let server_name = self.server_name.to_string();
+        let negotiated = common.negotiated();
+        let server = self.server_chain.get_or_insert_with(|| {
+            Arc::new(ServerChain {
+                certificates: negotiated.peer_certificates().to_vec(),
+                staples: negotiated.staples().clone(),
+            })
+        });
         store.add_tls13_ticket(
             &self.server_name.as_text(),
             Arc::new(ClientTicketTls13 {
@@ -1076,9 +1086,8 @@ impl Traffic {
                 age_add: message.age_add,
                 validity: Validity::new(self.config.common.clock.now(), message.lifetime),
                 max_early_data_size,
-                alpn_protocol: common.negotiated().alpn().map(<[u8]>::to_vec),
-                server_certificates: common.negotiated().peer_certificates().to_vec(),
-                staples: common.negotiated().staples().clone(),
+                alpn_protocol: negotiated.alpn().map(<[u8]>::to_vec),
+                server: Arc::clone(server),
                 server_name,
                 unknown_fields: Default::default(),
             }),
