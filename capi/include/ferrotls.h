@@ -453,6 +453,23 @@ int ferrotls_conn_flush(ferrotls_conn *conn);
 /* 1 if records wait to be sent, else 0: after FERROTLS_E_AGAIN, wait for
  * the transport to be writable (1) or readable (0). */
 int ferrotls_conn_wants_write(const ferrotls_conn *conn);
+/* A flag of ferrotls_conn_update_key (GNUTLS_KU_PEER's value): ask the
+ * peer to update its keys too. */
+#define FERROTLS_KU_PEER 1
+/* Updates the keys this side sends under (TLS 1.3, RFC 8446 section
+ * 4.6.3), as gnutls_session_key_update: sends a KeyUpdate, and what
+ * follows is protected under the next traffic secret. flags 0, or
+ * FERROTLS_KU_PEER to ask the peer to update its own too (it does in
+ * answer, before its next data; the next receive reads its KeyUpdate).
+ * A peer's request is answered the same way, without a call. The
+ * KeyUpdate goes at once or, when the transport would block, waits in
+ * the queue for the next call or ferrotls_conn_flush
+ * (ferrotls_conn_wants_write says 1): it is never sent twice, so the
+ * call is not repeated. FERROTLS_E_INVALID_REQUEST for a NULL conn,
+ * another flag, before the handshake has completed, under TLS 1.2 or
+ * earlier (which have no KeyUpdate), and after 2^48 - 1 updates; the
+ * connection's error if it has failed. */
+int ferrotls_conn_update_key(ferrotls_conn *conn, int flags);
 /* Frees the connection without sending anything. */
 void ferrotls_conn_free(ferrotls_conn *conn);
 

@@ -543,6 +543,50 @@ pub unsafe extern "C" fn ferrotls_conn_close(conn: *mut CConn) -> c_int {
     })
 }
 
+/// `FERROTLS_KU_PEER`, a flag of [`ferrotls_conn_update_key`] (GnuTLS's
+/// `GNUTLS_KU_PEER`, of the same value): the peer is asked to update its
+/// keys too (`update_requested`, RFC 8446 §4.6.3).
+pub const KU_PEER: c_int = 1;
+
+/// Updates the keys this side sends under, TLS 1.3 (RFC 8446 §4.6.3), as
+/// GnuTLS's `gnutls_session_key_update` does: sends a KeyUpdate and
+/// protects what follows under the next traffic secret
+/// (`Connection::refresh_traffic_keys`). With `flags` holding
+/// [`KU_PEER`], the KeyUpdate asks the peer to update its own, which it
+/// does in answer, before its next data (read by the next receive); 0
+/// asks nothing. The KeyUpdate goes at once, or, when the transport would
+/// block, waits in the queue for the next call (or
+/// `ferrotls_conn_flush`): it is never sent twice.
+/// `FERROTLS_E_INVALID_REQUEST` for NULL, another flag, a connection
+/// whose TLS 1.3 handshake has not completed or that is not TLS 1.3, and
+/// once `MAX_KEY_UPDATES_SENT` KeyUpdates have gone; the connection's
+/// error if it has failed.
+///
+/// # Safety
+/// `conn` must be NULL or live, and not used by another thread meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_update_key(conn: *mut CConn, flags: c_int) -> c_int {
+    guard(|| {
+        if flags & !KU_PEER != 0 {
+            return Err(Code::InvalidRequest);
+        }
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let c = unsafe { handle_mut(conn) }?;
+        // A client not yet started has no keys to update, and is not
+        // started here.
+        if c.connection().is_none() {
+            return Err(Code::InvalidRequest);
+        }
+        c.drive(|s| {
+            s.conn
+                .refresh_traffic_keys(flags & KU_PEER != 0)
+                .map_err(io::Error::other)?;
+            unless_would_block(s.flush())
+        })
+    })
+}
+
 /// Sends the records queued for the peer: 0 once all are sent,
 /// `FERROTLS_E_AGAIN` if the transport would block first. Nothing is
 /// queued on a client not yet started.

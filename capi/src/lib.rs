@@ -9,7 +9,7 @@
 //! - [`session_cache`]: a server session cache kept by C callbacks;
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
-//!   close;
+//!   KeyUpdate, close;
 //! - [`negotiated`]: what a connection negotiated (version, cipher suite,
 //!   group, ALPN, the peer's certificates) and the reason it failed;
 //! - [`exporter`]: keying material exported from a connection (RFC 5705,

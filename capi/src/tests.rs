@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::{MAX_VERSION, MIN_VERSION, OCSP_OFF, OCSP_REQUEST, OCSP_REQUIRE};
+use crate::conn::KU_PEER;
 use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
 use crate::negotiated::{
     EARLY_DATA_ACCEPTED, EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED, EARLY_DATA_REJECTED,
@@ -272,6 +273,9 @@ fn header_error_codes_are_the_rust_codes() {
     ] {
         assert_eq!(header[&format!("FERROTLS_OCSP_{name}")], i64::from(value));
     }
+    // The KeyUpdate flag, GnuTLS's GNUTLS_KU_PEER.
+    assert_eq!(header["FERROTLS_KU_PEER"], i64::from(KU_PEER));
+    assert_eq!(KU_PEER, 1);
     // The bound on session cache values.
     assert_eq!(
         header["FERROTLS_CACHE_MAX_DATA_SIZE"],

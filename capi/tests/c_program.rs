@@ -85,9 +85,9 @@ const CACHE_TEST: CProgram = CProgram {
 
 /// Connections: the version string, what was negotiated, error strings,
 /// system roots, non-blocking I/O, a second certificate chosen by
-/// server_name, cipher suites and groups by name, the
-/// cap on records sent, 0-RTT and half-RTT data (TLS 1.3) and False Start
-/// (TLS 1.2).
+/// server_name, cipher suites and groups by name, the cap on records
+/// sent, KeyUpdate (refused in TLS 1.2), 0-RTT and half-RTT data (TLS 1.3)
+/// and False Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -108,6 +108,7 @@ const CONN_TEST: CProgram = CProgram {
         "key log: the same lines on both sides, off again, bad files: ok",
         "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok",
         "max fragment size: each side's records within its own cap, bad sizes: ok",
+        "key update: sent by the call, the peer's answer when asked, data both ways after it, refused in TLS 1.2, before the handshake and with bad arguments: ok",
         "ALL OK",
     ],
     version_checks: &[

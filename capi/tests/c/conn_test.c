@@ -20,7 +20,9 @@
  *  - non-blocking I/O: both sides in this one thread over a socketpair set
  *    O_NONBLOCK (the client through push/pull callbacks, the server on the
  *    descriptor), driven by a poll loop through the handshake, 1 MiB of
- *    data and the close; and a callback failing with another errno.
+ *    data and the close; and a callback failing with another errno;
+ *  - KeyUpdate (TLS 1.3): the record the call sends, the peer's answer
+ *    when asked for, data both ways afterwards; refused in TLS 1.2.
  *
  * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION (the package version
  * ferrotls_version must report). Prints one line per check group and
@@ -1414,6 +1416,93 @@ static void check_false_start(void)
     printf("False Start: the client's handshake call returns at its Finished, its data before the server's; not without it: ok\n");
 }
 
+/* Messages each way after a KeyUpdate. */
+#define KEY_UPDATE_ROUNDS 3
+
+/* A KeyUpdate (RFC 8446 section 4.6.3) from the client with `flags`, TLS
+ * 1.3, its records metered (the server sends no tickets, so each record
+ * is counted): the call itself sends one record, the KeyUpdate; messages
+ * then go each way under the new keys, the server updating its own keys
+ * too after the first. The client reads the data and the server's
+ * update, and one record more, the server's answering KeyUpdate, when
+ * FERROTLS_KU_PEER asked for it. */
+static void key_update_once(ferrotls_client_config *config,
+                            ferrotls_server_config *server, int flags)
+{
+    struct server_run srv;
+    static struct tap tap;
+    ferrotls_conn *conn = NULL;
+    unsigned char buf[64];
+    char message[32];
+    size_t sent, received, len;
+    int sv[2], i;
+
+    CHECK_RC(handshake_pair_with(config, server, NULL, 0, &tap, NULL, 0, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    sent = tap.sent.records;
+    received = tap.received.records;
+    /* An unknown flag: refused, nothing sent. */
+    CHECK_RC(ferrotls_conn_update_key(conn, 2), FERROTLS_E_INVALID_REQUEST);
+    CHECK(tap.sent.records == sent);
+    CHECK_RC(ferrotls_conn_update_key(conn, flags), 0);
+    CHECK(tap.sent.records == sent + 1);
+    for (i = 0; i < KEY_UPDATE_ROUNDS; i++) {
+        len = (size_t)snprintf(message, sizeof message, "ping %d", i);
+        CHECK_RC(ferrotls_conn_send(conn, message, len), len);
+        recv_all(srv.conn, buf, len);
+        CHECK(memcmp(buf, message, len) == 0);
+        if (i == 1)
+            CHECK_RC(ferrotls_conn_update_key(srv.conn, 0), 0);
+        len = (size_t)snprintf(message, sizeof message, "pong %d", i);
+        CHECK_RC(ferrotls_conn_send(srv.conn, message, len), len);
+        recv_all(conn, buf, len);
+        CHECK(memcmp(buf, message, len) == 0);
+    }
+    CHECK(tap.sent.records == sent + 1 + KEY_UPDATE_ROUNDS);
+    CHECK(tap.received.records ==
+          received + KEY_UPDATE_ROUNDS + 1 + ((flags & FERROTLS_KU_PEER) ? 1 : 0));
+    answer_and_close(conn, srv.conn, "updated");
+    close_pair(conn, &srv, sv);
+}
+
+/* ferrotls_conn_update_key: in TLS 1.3 with and without asking the peer
+ * to update too; refused in TLS 1.2, which has no KeyUpdate, the
+ * connection going on; refused before the handshake and for NULL. */
+static void check_key_update(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    int sv[2];
+
+    CHECK_RC(ferrotls_conn_update_key(NULL, 0), FERROTLS_E_INVALID_REQUEST);
+    /* A client not started has no keys, and is not started by the call:
+     * nothing is queued. */
+    CHECK_RC(ferrotls_conn_new_client(&conn, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(conn, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_update_key(conn, 0), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_wants_write(conn), 0);
+    ferrotls_conn_free(conn);
+    CHECK_RC(ferrotls_server_config_set_tickets(server, 0), 0);
+
+    if (version == FERROTLS_TLS1_3) {
+        key_update_once(config, server, FERROTLS_KU_PEER);
+        key_update_once(config, server, 0);
+    } else {
+        CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+        CHECK_RC(srv.rc, 0);
+        CHECK_RC(ferrotls_conn_update_key(conn, FERROTLS_KU_PEER), FERROTLS_E_INVALID_REQUEST);
+        CHECK_RC(ferrotls_conn_update_key(srv.conn, 0), FERROTLS_E_INVALID_REQUEST);
+        answer_and_close(conn, srv.conn, "not updated");
+        close_pair(conn, &srv, sv);
+    }
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("key update: sent by the call, the peer's answer when asked, data both ways after it, "
+           "refused in TLS 1.2, before the handshake and with bad arguments: ok\n");
+}
+
 int main(int argc, char **argv)
 {
     ferrotls_server_config *server;
@@ -1457,6 +1546,7 @@ int main(int argc, char **argv)
     check_key_log();
     check_names();
     check_max_fragment_size();
+    check_key_update();
     if (version == FERROTLS_TLS1_3) {
         check_early_data();
         check_half_rtt();
