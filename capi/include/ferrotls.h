@@ -193,6 +193,32 @@ int ferrotls_client_config_set_reverify_on_resume(ferrotls_client_config *config
  * ferrotls_conn_get_ocsp_response. */
 int ferrotls_client_config_set_ocsp_stapling(ferrotls_client_config *config,
                                              int mode);
+/* Adds the CRLs of the file path to those server chains are checked
+ * against (RFC 5280 section 6.3), as gnutls_certificate_set_x509_crl_file
+ * does: one DER CRL, or PEM text with any number of "X509 CRL" blocks.
+ * Returns how many CRLs the file held (at least 1). A certificate of the
+ * chain that a CRL of its issuer lists is refused
+ * (FERROTLS_E_CERTIFICATE_REFUSED, "invalid certificate: revoked").
+ * FERROTLS_E_FILE when the file cannot be read, holds no CRL or one that
+ * does not parse; the CRLs set stay as they were. path NULL removes every
+ * CRL set (and returns 0). Connections made afterwards use them; a
+ * session they resume is not checked again, unless
+ * ferrotls_client_config_set_reverify_on_resume says so. */
+int ferrotls_client_config_set_crl_file(ferrotls_client_config *config,
+                                        const char *path);
+/* What ferrotls_*_config_set_revocation_policy does with a certificate of
+ * the peer's chain (but its trust anchor) that no current CRL covers:
+ * accept it (the default), or refuse it ("invalid certificate: revocation
+ * unknown", or "revocation stale" for a CRL past its nextUpdate). A
+ * certificate a CRL lists is refused under either. */
+#define FERROTLS_REVOCATION_SOFT_FAIL 0
+#define FERROTLS_REVOCATION_HARD_FAIL 1
+/* Sets the policy for server chains, a FERROTLS_REVOCATION_* value;
+ * another value gives FERROTLS_E_INVALID_REQUEST. Under hard-fail every
+ * certificate below the trust anchor needs a CRL of its issuer: set the
+ * CRLs of each CA of the chain. */
+int ferrotls_client_config_set_revocation_policy(ferrotls_client_config *config,
+                                                 int policy);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_client_config_free(ferrotls_client_config *config);
 
@@ -272,6 +298,16 @@ int ferrotls_server_config_set_half_rtt(ferrotls_server_config *config,
  * again; FERROTLS_E_FILE when the file cannot be read or holds no CA. */
 int ferrotls_server_config_set_client_ca_file(ferrotls_server_config *config,
                                               const char *path, int required);
+/* As ferrotls_client_config_set_crl_file, for the chains of clients:
+ * they are checked once ferrotls_server_config_set_client_ca_file asks
+ * for them. A revoked client certificate is refused
+ * (FERROTLS_E_CERTIFICATE_REFUSED on the server). */
+int ferrotls_server_config_set_crl_file(ferrotls_server_config *config,
+                                        const char *path);
+/* As ferrotls_client_config_set_revocation_policy, for the chains of
+ * clients. */
+int ferrotls_server_config_set_revocation_policy(ferrotls_server_config *config,
+                                                 int policy);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_server_config_free(ferrotls_server_config *config);
 

@@ -1,5 +1,6 @@
 //! Client and server configurations for C: settings collected by setters,
-//! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection.
+//! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection
+//! (with the verifier of the peer's chain, and the CRLs it checks).
 //! What must outlive one connection lives in the handle itself: the
 //! client's session store, and the server's ticketer and session-ID
 //! cache (or the session cache a C program plugs in instead), so
@@ -11,15 +12,15 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use ferrotls::{
     AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Clock, InMemoryAntiReplay,
     InMemoryClientStore, InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng,
-    ProtocolVersion, RootStore, RotatingTicketer, SecureRandom, ServerConfig, ServerName,
-    SystemClock, Ticketer, WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS,
-    MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
+    ProtocolVersion, Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom,
+    ServerConfig, ServerName, SystemClock, Ticketer, WebPkiClientVerifier, WebPkiServerVerifier,
+    ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
 use super::session_cache::{
     CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
 };
-use super::{free_handle, guard, handle, put_out, str_arg, Code};
+use super::{free_handle, guard, guard_int, handle, put_out, str_arg, Code};
 
 /// The ALPN protocol names C passes as `len` bytes at `data`, in the wire
 /// format of RFC 7301 §3.1 (each name preceded by its one-byte length),
@@ -83,6 +84,34 @@ pub(super) struct Negotiable {
     key_log: Option<Arc<dyn KeyLog>>,
 }
 
+/// How a role checks the peer's chain for revocation (RFC 5280 §6.3):
+/// against the CRLs of the files set, with a policy for the certificates
+/// they do not cover.
+#[derive(Default)]
+struct Crls {
+    /// Each file's contents as read (DER, or PEM with `X509 CRL` blocks),
+    /// checked to hold CRLs when it was set.
+    files: Vec<Vec<u8>>,
+    policy: RevocationPolicy,
+}
+
+impl Crls {
+    /// The revocation sources of a new verifier; `None`, the verifier
+    /// checking no revocation, when there is no CRL and the policy is
+    /// soft-fail, since there is then nothing to check.
+    fn revocation(&self) -> Result<Option<Revocation>, Code> {
+        if self.files.is_empty() && self.policy == RevocationPolicy::SoftFail {
+            return Ok(None);
+        }
+        let mut revocation = Revocation::new(self.policy);
+        for file in &self.files {
+            // The bytes held CRLs when set: failing now is a bug of ours.
+            revocation.add_crls(file).map_err(|_| Code::Internal)?;
+        }
+        Ok(Some(revocation))
+    }
+}
+
 /// Applies a [`Negotiable`] to a client or server configuration builder,
 /// whose methods of these names are the same.
 macro_rules! with_negotiable {
@@ -109,6 +138,8 @@ macro_rules! with_negotiable {
 
 struct ClientSettings {
     roots: Option<Arc<RootStore>>,
+    /// The CRLs the server's chain is checked against.
+    crls: Crls,
     negotiable: Negotiable,
     tickets: bool,
     early_data: bool,
@@ -152,6 +183,8 @@ struct ServerSettings {
     /// The CAs client certificates must chain to, and whether a client
     /// without one is refused; `None`: no certificate is asked for.
     client_auth: Option<(Arc<RootStore>, bool)>,
+    /// The CRLs a client's chain is checked against.
+    crls: Crls,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -180,8 +213,12 @@ impl CClientConfig {
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
+        let mut verifier = WebPkiServerVerifier::new(roots);
+        if let Some(revocation) = settings.crls.revocation()? {
+            verifier = verifier.with_revocation(revocation);
+        }
         let mut builder = with_negotiable!(
-            ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(roots))),
+            ClientConfig::builder(Arc::new(verifier)),
             &settings.negotiable
         )
         .session_store(store)
@@ -222,7 +259,11 @@ impl CServerConfig {
             builder = builder.tickets(0);
         }
         if let Some((roots, required)) = &settings.client_auth {
-            let verifier = Arc::new(WebPkiClientVerifier::new(roots.clone()));
+            let mut verifier = WebPkiClientVerifier::new(roots.clone());
+            if let Some(revocation) = settings.crls.revocation()? {
+                verifier = verifier.with_revocation(revocation);
+            }
+            let verifier = Arc::new(verifier);
             builder = builder.client_auth(if *required {
                 ClientAuth::Required(verifier)
             } else {
@@ -303,13 +344,15 @@ fn fragment_size_arg(len: usize) -> Result<Option<u16>, Code> {
 /// A configuration handle: its settings, behind a lock, are what the
 /// setters change.
 trait SettingsHandle {
-    type Settings: HasNegotiable;
+    type Settings: Shared;
     fn settings(&self) -> &Mutex<Self::Settings>;
 }
 
-/// Settings that hold a [`Negotiable`], as both roles' do.
-trait HasNegotiable {
+/// Settings that hold what both roles set alike: a [`Negotiable`], and
+/// the [`Crls`] the peer's chain is checked against.
+trait Shared {
     fn negotiable(&mut self) -> &mut Negotiable;
+    fn crls(&mut self) -> &mut Crls;
 }
 
 impl SettingsHandle for CClientConfig {
@@ -326,15 +369,21 @@ impl SettingsHandle for CServerConfig {
     }
 }
 
-impl HasNegotiable for ClientSettings {
+impl Shared for ClientSettings {
     fn negotiable(&mut self) -> &mut Negotiable {
         &mut self.negotiable
     }
+    fn crls(&mut self) -> &mut Crls {
+        &mut self.crls
+    }
 }
 
-impl HasNegotiable for ServerSettings {
+impl Shared for ServerSettings {
     fn negotiable(&mut self) -> &mut Negotiable {
         &mut self.negotiable
+    }
+    fn crls(&mut self) -> &mut Crls {
+        &mut self.crls
     }
 }
 
@@ -394,6 +443,67 @@ unsafe fn set_key_log_file<H: SettingsHandle>(config: *const H, path: *const c_c
     }
 }
 
+/// Adds the CRLs of the file `path` (one DER CRL, or PEM text with any
+/// number of `X509 CRL` blocks, `Revocation::add_crls`) to those the
+/// peer's chain is checked against (RFC 5280 §6.3), as GnuTLS's
+/// `gnutls_certificate_set_x509_crl_file` does, and returns how many it
+/// held. A certificate a CRL lists is refused. [`Code::File`] when the
+/// file cannot be read or holds a CRL that does not parse, or none; the
+/// CRLs set stay as they were. NULL removes every CRL set.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+unsafe fn add_crl_file<H: SettingsHandle>(config: *const H, path: *const c_char) -> c_int {
+    guard_int(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        if path.is_null() {
+            lock(c.settings()).crls().files.clear();
+            return Ok(0);
+        }
+        // SAFETY: not NULL; NUL-terminated per the caller.
+        let path = unsafe { str_arg(path) }?;
+        let bytes = std::fs::read(path).map_err(|_| Code::File)?;
+        // Parsed here so that a bad file is refused now, not at each
+        // connection; connections parse the kept bytes again.
+        let count = Revocation::default()
+            .add_crls(&bytes)
+            .map_err(|_| Code::File)?;
+        lock(c.settings()).crls().files.push(bytes);
+        Ok(c_int::try_from(count).unwrap_or(c_int::MAX))
+    })
+}
+
+/// `FERROTLS_REVOCATION_SOFT_FAIL`: a certificate no CRL covers is
+/// accepted (the default; `RevocationPolicy::SoftFail`).
+pub const REVOCATION_SOFT_FAIL: c_int = 0;
+/// `FERROTLS_REVOCATION_HARD_FAIL`: a certificate no current CRL covers
+/// is refused (`RevocationPolicy::HardFail`).
+pub const REVOCATION_HARD_FAIL: c_int = 1;
+
+/// Sets what becomes of a certificate of the peer's chain (but its trust
+/// anchor) that no current CRL covers: accepted under
+/// `FERROTLS_REVOCATION_SOFT_FAIL`, refused under
+/// `FERROTLS_REVOCATION_HARD_FAIL`; any other value is
+/// [`Code::InvalidRequest`]. A listed certificate is refused under either.
+///
+/// # Safety
+/// `config` must be NULL or live.
+unsafe fn set_revocation_policy<H: SettingsHandle>(config: *const H, policy: c_int) -> c_int {
+    let policy = match policy {
+        REVOCATION_SOFT_FAIL => RevocationPolicy::SoftFail,
+        REVOCATION_HARD_FAIL => RevocationPolicy::HardFail,
+        _ => return Code::InvalidRequest.value(),
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.crls().policy = policy;
+            Ok(())
+        })
+    }
+}
+
 /// Reads a whole file named by a C string.
 ///
 /// # Safety
@@ -416,6 +526,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
         let config = CClientConfig {
             settings: Mutex::new(ClientSettings {
                 roots: None,
+                crls: Crls::default(),
                 negotiable: Negotiable::default(),
                 tickets: true,
                 early_data: false,
@@ -756,6 +867,34 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ocsp_stapling(
     }
 }
 
+/// Checks server chains against the CRLs of the file `path` too
+/// ([`add_crl_file`]); returns how many it held.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_crl_file(
+    config: *mut CClientConfig,
+    path: *const c_char,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { add_crl_file(config, path) }
+}
+
+/// What becomes of a certificate of a server's chain that no CRL covers
+/// ([`set_revocation_policy`]).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_revocation_policy(
+    config: *mut CClientConfig,
+    policy: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_revocation_policy(config, policy) }
+}
+
 /// Turns resumption on (non-zero) or off (0).
 ///
 /// # Safety
@@ -812,6 +951,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 half_rtt: false,
                 cache: None,
                 client_auth: None,
+                crls: Crls::default(),
             }),
             ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
             session_ids: Arc::new(InMemoryServerStore::new(clock)),
@@ -913,6 +1053,35 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
         lock(&c.settings).client_auth = client_auth;
         Ok(())
     })
+}
+
+/// Checks client chains against the CRLs of the file `path` too
+/// ([`add_crl_file`]), once `ferrotls_server_config_set_client_ca_file`
+/// asks for them; returns how many it held.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_crl_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { add_crl_file(config, path) }
+}
+
+/// What becomes of a certificate of a client's chain that no CRL covers
+/// ([`set_revocation_policy`]).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_revocation_policy(
+    config: *mut CServerConfig,
+    policy: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_revocation_policy(config, policy) }
 }
 
 /// Enables the TLS versions from `min` to `max` (wire values).

@@ -6,7 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::config::{MAX_VERSION, MIN_VERSION, OCSP_OFF, OCSP_REQUEST, OCSP_REQUIRE};
+use crate::config::{
+    MAX_VERSION, MIN_VERSION, OCSP_OFF, OCSP_REQUEST, OCSP_REQUIRE, REVOCATION_HARD_FAIL,
+    REVOCATION_SOFT_FAIL,
+};
 use crate::conn::KU_PEER;
 use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
 use crate::negotiated::{
@@ -272,6 +275,16 @@ fn header_error_codes_are_the_rust_codes() {
         ("REQUIRE", OCSP_REQUIRE),
     ] {
         assert_eq!(header[&format!("FERROTLS_OCSP_{name}")], i64::from(value));
+    }
+    // What a verifier does with a certificate no CRL covers.
+    for (name, value) in [
+        ("SOFT_FAIL", REVOCATION_SOFT_FAIL),
+        ("HARD_FAIL", REVOCATION_HARD_FAIL),
+    ] {
+        assert_eq!(
+            header[&format!("FERROTLS_REVOCATION_{name}")],
+            i64::from(value)
+        );
     }
     // The KeyUpdate flag, GnuTLS's GNUTLS_KU_PEER.
     assert_eq!(header["FERROTLS_KU_PEER"], i64::from(KU_PEER));

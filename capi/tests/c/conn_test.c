@@ -22,7 +22,8 @@
  *    descriptor), driven by a poll loop through the handshake, 1 MiB of
  *    data and the close; and a callback failing with another errno;
  *  - KeyUpdate (TLS 1.3): the record the call sends, the peer's answer
- *    when asked for, data both ways afterwards; refused in TLS 1.2.
+ *    when asked for, data both ways afterwards; refused in TLS 1.2;
+ *  - CRLs: revoked server and client certificates refused, hard-fail.
  *
  * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION (the package version
  * ferrotls_version must report). Prints one line per check group and
@@ -430,8 +431,8 @@ static void check_negotiated(ferrotls_server_config *server)
 
 /* A client of `config` is refused by its own check of the server's chain:
  * both sides say why. */
-static void check_refused(ferrotls_client_config *config,
-                          ferrotls_server_config *server, const char *reason)
+static void check_refuses_chain(ferrotls_client_config *config,
+                                ferrotls_server_config *server, const char *reason)
 {
     struct server_run srv;
     ferrotls_conn *conn = NULL;
@@ -447,6 +448,13 @@ static void check_refused(ferrotls_client_config *config,
     CHECK_RC(srv.rc, FERROTLS_E_ALERT_RECEIVED);
     CHECK_HAS(ferrotls_conn_error_string(srv.conn), "received alert");
     close_pair(conn, &srv, sv);
+}
+
+/* check_refuses_chain, then `config` is freed. */
+static void check_refused(ferrotls_client_config *config,
+                          ferrotls_server_config *server, const char *reason)
+{
+    check_refuses_chain(config, server, reason);
     ferrotls_client_config_free(config);
 }
 
@@ -1503,6 +1511,142 @@ static void check_key_update(void)
            "refused in TLS 1.2, before the handshake and with bad arguments: ok\n");
 }
 
+/* The host of the certificates of vectors/pki/crl (crl/make.sh). */
+#define CRL_HOST "crl.test"
+
+/* A server of the crl.test chain named `leaf` ("good" or "revoked"). */
+static ferrotls_server_config *crl_server(const char *leaf)
+{
+    ferrotls_server_config *server = NULL;
+    char file[64], cert[4096], key[4096];
+
+    snprintf(file, sizeof file, "crl/%s-chain.pem", leaf);
+    pki_path(cert, sizeof cert, file);
+    snprintf(file, sizeof file, "crl/%s.key", leaf);
+    pki_path(key, sizeof key, file);
+    CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
+    return server;
+}
+
+/* Sets the CRL file `file` of vectors/pki on a client (or, when `config`
+ * is NULL, on `server`): it holds one CRL. */
+static void set_crl(ferrotls_client_config *config, ferrotls_server_config *server,
+                    const char *file)
+{
+    char path[4096];
+
+    pki_path(path, sizeof path, file);
+    if (config != NULL)
+        CHECK_RC(ferrotls_client_config_set_crl_file(config, path), 1);
+    else
+        CHECK_RC(ferrotls_server_config_set_crl_file(server, path), 1);
+}
+
+/* Writes `len` bytes of `data` to a new file at `path`. */
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+
+    CHECK(f != NULL);
+    CHECK(fwrite(data, 1, len, f) == len);
+    CHECK(fclose(f) == 0);
+}
+
+/* Revocation (RFC 5280 section 6.3) with the CRLs of vectors/pki/crl:
+ * int's CRL lists the revoked leaf; root's lists nothing and covers int.
+ * A client without CRLs accepts the revoked server, refuses it with int's
+ * CRL (PEM) and accepts the good one; NULL removes the CRLs. Under
+ * hard-fail a certificate no CRL covers is refused: the good leaf with
+ * no CRL, and with root's CRL alone (which covers int, not the leaf),
+ * until int's CRL (DER) is added beside it. Files that hold no CRL are
+ * refused and change nothing. The server checks client chains the same
+ * way. */
+static void check_crls(void)
+{
+    ferrotls_server_config *good = crl_server("good"), *revoked = crl_server("revoked");
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_config("crl/root.pem", CRL_HOST);
+    char dir[] = "/tmp/ferrotls-crl-XXXXXX", garbage[64], der_garbage[64], path[4096];
+    static const unsigned char der_like[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+
+    /* A resumption checks no chain: each handshake here is a full one. */
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(garbage, sizeof garbage, "%s/garbage.crl", dir);
+    write_file(garbage, "not a CRL\n", 10);
+    snprintf(der_garbage, sizeof der_garbage, "%s/garbage.der", dir);
+    write_file(der_garbage, der_like, sizeof der_like);
+
+    /* Bad arguments and files: refused, nothing set. */
+    pki_path(path, sizeof path, "crl/int.crl.pem");
+    CHECK_RC(ferrotls_client_config_set_crl_file(NULL, path), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_crl_file(NULL, path), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_crl_file(config, "/nonexistent"), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_crl_file(config, garbage), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_crl_file(config, der_garbage), FERROTLS_E_FILE);
+    pki_path(path, sizeof path, "crl/root.pem");
+    CHECK_RC(ferrotls_client_config_set_crl_file(config, path), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_set_crl_file(server, garbage), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_revocation_policy(NULL, FERROTLS_REVOCATION_HARD_FAIL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_revocation_policy(config, 2), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_revocation_policy(NULL, FERROTLS_REVOCATION_HARD_FAIL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_revocation_policy(server, -1),
+             FERROTLS_E_INVALID_REQUEST);
+
+    /* No CRL: the revoked leaf passes. */
+    check_accepted(config, revoked, 0);
+    /* int's CRL lists it. */
+    set_crl(config, NULL, "crl/int.crl.pem");
+    check_refuses_chain(config, revoked, "invalid certificate: revoked");
+    check_accepted(config, good, 0);
+    /* NULL removes the CRLs. */
+    CHECK_RC(ferrotls_client_config_set_crl_file(config, NULL), 0);
+    check_accepted(config, revoked, 0);
+
+    /* Hard-fail: each certificate below the root needs its issuer's CRL. */
+    CHECK_RC(ferrotls_client_config_set_revocation_policy(config, FERROTLS_REVOCATION_HARD_FAIL),
+             0);
+    check_refuses_chain(config, good, "revocation unknown");
+    set_crl(config, NULL, "crl/root.crl.pem");
+    check_refuses_chain(config, good, "revocation unknown");
+    set_crl(config, NULL, "crl/int.crl.der");
+    check_accepted(config, good, 0);
+    check_refuses_chain(config, revoked, "invalid certificate: revoked");
+    CHECK_RC(ferrotls_client_config_set_revocation_policy(config, FERROTLS_REVOCATION_SOFT_FAIL),
+             0);
+    CHECK_RC(ferrotls_client_config_set_crl_file(config, NULL), 0);
+    check_accepted(config, good, 0);
+    ferrotls_client_config_free(config);
+
+    /* The server, of client chains under the crl root. */
+    pki_path(path, sizeof path, "crl/root.pem");
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(server, path, 1), 0);
+    config = client_with_certificate("crl/revoked-chain.pem", "crl/revoked.key");
+    check_accepted(config, server, 2);
+    set_crl(NULL, server, "crl/int.crl.pem");
+    check_server_refuses(config, server, FERROTLS_E_CERTIFICATE_REFUSED,
+                         "invalid certificate: revoked");
+    ferrotls_client_config_free(config);
+    config = client_with_certificate("crl/good-chain.pem", "crl/good.key");
+    check_accepted(config, server, 2);
+    CHECK_RC(ferrotls_server_config_set_revocation_policy(server, FERROTLS_REVOCATION_HARD_FAIL),
+             0);
+    check_server_refuses(config, server, FERROTLS_E_CERTIFICATE_REFUSED, "revocation unknown");
+    set_crl(NULL, server, "crl/root.crl.pem");
+    check_accepted(config, server, 2);
+    ferrotls_client_config_free(config);
+
+    CHECK(unlink(garbage) == 0 && unlink(der_garbage) == 0 && rmdir(dir) == 0);
+    ferrotls_server_config_free(server);
+    ferrotls_server_config_free(good);
+    ferrotls_server_config_free(revoked);
+    printf("CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, "
+           "files without a CRL refused, bad arguments: ok\n");
+}
+
 int main(int argc, char **argv)
 {
     ferrotls_server_config *server;
@@ -1547,6 +1691,7 @@ int main(int argc, char **argv)
     check_names();
     check_max_fragment_size();
     check_key_update();
+    check_crls();
     if (version == FERROTLS_TLS1_3) {
         check_early_data();
         check_half_rtt();
