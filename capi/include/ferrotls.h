@@ -219,6 +219,21 @@ int ferrotls_client_config_set_crl_file(ferrotls_client_config *config,
  * CRLs of each CA of the chain. */
 int ferrotls_client_config_set_revocation_policy(ferrotls_client_config *config,
                                                  int policy);
+/* Offers, accepts and signs with only the signature schemes named in
+ * list, most preferred first, as the SIGN- part of a GnuTLS priority
+ * string: IANA names (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256,
+ * ed25519) or OpenSSL's KEY+HASH (ECDSA+SHA256), separated by ':' or
+ * ','. They are sent in signature_algorithms (RFC 8446 section 4.2.3),
+ * a server's signature must use one, and the client's certificate signs
+ * with the first of them its key can make that the server accepts. NULL
+ * goes back to the library's defaults; an unknown name or an empty list
+ * gives FERROTLS_E_INVALID_REQUEST and changes nothing. Listing
+ * rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures, which
+ * RFC 9155 forbids. A list the library cannot use (a name twice, or none
+ * TLS 1.2 can use when it is the only version) fails when a connection is
+ * made. */
+int ferrotls_client_config_set_signature_schemes(ferrotls_client_config *config,
+                                                 const char *list);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_client_config_free(ferrotls_client_config *config);
 
@@ -308,6 +323,15 @@ int ferrotls_server_config_set_crl_file(ferrotls_server_config *config,
  * clients. */
 int ferrotls_server_config_set_revocation_policy(ferrotls_server_config *config,
                                                  int policy);
+/* Accepts and signs with only the signature schemes named in list, in
+ * the server's order of preference (names as for
+ * ferrotls_client_config_set_signature_schemes): each certificate signs
+ * with the first of them its key can make that the client offers, a
+ * client whose offer has none of them gets no signature from it (with
+ * one certificate, the handshake fails), and a client certificate's
+ * signature must use one of them. */
+int ferrotls_server_config_set_signature_schemes(ferrotls_server_config *config,
+                                                 const char *list);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_server_config_free(ferrotls_server_config *config);
 
@@ -521,6 +545,14 @@ const char *ferrotls_conn_cipher_suite(const ferrotls_conn *conn);
  * static. NULL when none was used (TLS 1.2 resumption, RSA key exchange),
  * until the handshake settles it, or for a NULL conn. */
 const char *ferrotls_conn_group(const ferrotls_conn *conn);
+/* The IANA name of the signature scheme the peer signed the handshake
+ * with ("ecdsa_secp256r1_sha256", "rsa_pss_rsae_sha256"): on a client the
+ * server's, as gnutls_sign_algorithm_get tells it, on a server the
+ * client's, as gnutls_sign_algorithm_get_client; static. NULL when the
+ * peer signed nothing (a resumption, RSA key exchange, a client without a
+ * certificate), signed under TLS 1.0/1.1 (whose signatures name no
+ * scheme), not yet, or for a NULL conn. */
+const char *ferrotls_conn_peer_signature_scheme(const ferrotls_conn *conn);
 /* What became of 0-RTT data, on either side: none offered (yet); offered,
  * not yet answered; accepted; rejected (a client's was not delivered). */
 #define FERROTLS_EARLY_DATA_NOT_OFFERED 0

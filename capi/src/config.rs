@@ -13,8 +13,8 @@ use ferrotls::{
     AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Clock, InMemoryAntiReplay,
     InMemoryClientStore, InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng,
     ProtocolVersion, Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom,
-    ServerConfig, ServerName, SystemClock, Ticketer, WebPkiClientVerifier, WebPkiServerVerifier,
-    ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
+    ServerConfig, ServerName, SignatureScheme, SystemClock, Ticketer, WebPkiClientVerifier,
+    WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
 use super::session_cache::{
@@ -80,8 +80,21 @@ pub(super) struct Negotiable {
     alpn: Vec<Vec<u8>>,
     suites: Option<Vec<CipherSuite>>,
     groups: Option<Vec<NamedGroup>>,
+    /// The schemes offered and accepted, which also restrict what this
+    /// side's own certificates sign with ([`signing_with`]).
+    signature_schemes: Option<Vec<SignatureScheme>>,
     max_fragment_size: Option<u16>,
     key_log: Option<Arc<dyn KeyLog>>,
+}
+
+/// `key`, signing TLS 1.2 and 1.3 handshakes only with `schemes`, in
+/// their order (`CertifiedKey::with_signature_schemes`), when a list was
+/// set; as it is otherwise. A clone shares the private key.
+fn signing_with(key: &Arc<CertifiedKey>, schemes: Option<&[SignatureScheme]>) -> Arc<CertifiedKey> {
+    match schemes {
+        Some(schemes) => Arc::new(CertifiedKey::clone(key).with_signature_schemes(schemes)),
+        None => key.clone(),
+    }
 }
 
 /// How a role checks the peer's chain for revocation (RFC 5280 §6.3):
@@ -128,6 +141,9 @@ macro_rules! with_negotiable {
         }
         if let Some(groups) = &n.groups {
             builder = builder.groups(groups);
+        }
+        if let Some(schemes) = &n.signature_schemes {
+            builder = builder.signature_schemes(schemes);
         }
         if let Some(key_log) = &n.key_log {
             builder = builder.key_log(key_log.clone());
@@ -217,6 +233,7 @@ impl CClientConfig {
         if let Some(revocation) = settings.crls.revocation()? {
             verifier = verifier.with_revocation(revocation);
         }
+        let schemes = settings.negotiable.signature_schemes.as_deref();
         let mut builder = with_negotiable!(
             ClientConfig::builder(Arc::new(verifier)),
             &settings.negotiable
@@ -228,7 +245,7 @@ impl CClientConfig {
         .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
         .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
         if let Some(certificate) = &settings.certificate {
-            builder = builder.client_certificate(certificate.clone());
+            builder = builder.client_certificate(signing_with(certificate, schemes));
         }
         Ok(ClientSnapshot {
             config: builder.build()?,
@@ -242,15 +259,16 @@ impl CServerConfig {
     /// The configuration for one new connection.
     pub(super) fn snapshot(&self) -> Result<Arc<ServerConfig>, Code> {
         let settings = lock(&self.settings);
+        let schemes = settings.negotiable.signature_schemes.as_deref();
         let mut builder = with_negotiable!(
-            ServerConfig::builder(settings.key.clone()),
+            ServerConfig::builder(signing_with(&settings.key, schemes)),
             &settings.negotiable
         )
         .ticketer(self.ticketer.clone())
         .max_early_data_size(settings.max_early_data)
         .send_half_rtt_data(settings.half_rtt);
         for key in &settings.more_keys {
-            builder = builder.certificate(key.clone());
+            builder = builder.certificate(signing_with(key, schemes));
         }
         if settings.max_early_data > 0 {
             builder = builder.anti_replay(self.anti_replay.clone());
@@ -441,6 +459,24 @@ unsafe fn set_key_log_file<H: SettingsHandle>(config: *const H, path: *const c_c
             Ok(())
         })
     }
+}
+
+/// Offers and accepts only the signature schemes named in `list`, most
+/// preferred first (see [`names_arg`]), and signs with this side's
+/// certificates only with those of them their keys can make, in that
+/// order ([`signing_with`]), as the `SIGN-` part of a GnuTLS priority
+/// string restricts both; NULL goes back to the library's defaults.
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+unsafe fn set_signature_schemes<H: SettingsHandle>(config: *const H, list: *const c_char) -> c_int {
+    let set = |n: &mut Negotiable| {
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        n.signature_schemes = unsafe { names_arg(list, SignatureScheme::from_name) }?;
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { set_negotiable(config, set) }
 }
 
 /// Adds the CRLs of the file `path` (one DER CRL, or PEM text with any
@@ -895,6 +931,20 @@ pub unsafe extern "C" fn ferrotls_client_config_set_revocation_policy(
     unsafe { set_revocation_policy(config, policy) }
 }
 
+/// Offers, accepts and signs with the signature schemes named in `list`
+/// ([`set_signature_schemes`]).
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_signature_schemes(
+    config: *mut CClientConfig,
+    list: *const c_char,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_signature_schemes(config, list) }
+}
+
 /// Turns resumption on (non-zero) or off (0).
 ///
 /// # Safety
@@ -1082,6 +1132,21 @@ pub unsafe extern "C" fn ferrotls_server_config_set_revocation_policy(
 ) -> c_int {
     // SAFETY: forwarded from the caller.
     unsafe { set_revocation_policy(config, policy) }
+}
+
+/// Accepts, signs with and asks client certificates to sign with the
+/// signature schemes named in `list`, in the server's order of
+/// preference ([`set_signature_schemes`]).
+///
+/// # Safety
+/// `config` must be NULL or live; `list` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_signature_schemes(
+    config: *mut CServerConfig,
+    list: *const c_char,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_signature_schemes(config, list) }
 }
 
 /// Enables the TLS versions from `min` to `max` (wire values).

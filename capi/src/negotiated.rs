@@ -1,9 +1,10 @@
 //! What a connection negotiated, for C: the protocol version, the cipher
-//! suite and group by their IANA names, the ALPN protocol, the stapled
-//! OCSP response, the server name, what became of 0-RTT data, the peer's certificate chain, and the text of the error
-//! that ended it. Each is
-//! read from the library's [`Connection`] queries; before the handshake
-//! settles one, it reads as absent.
+//! suite, the group and the peer's signature scheme by their IANA names,
+//! the ALPN protocol, the stapled OCSP response, the server name, what
+//! became of 0-RTT data, the peer's certificate chain, and the text of
+//! the error that ended it. Each is read from the library's
+//! [`Connection`] queries; before the handshake settles one, it reads as
+//! absent.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::collections::BTreeMap;
@@ -80,6 +81,25 @@ pub unsafe extern "C" fn ferrotls_conn_group(conn: *const CConn) -> *const c_cha
     guard_str(|| {
         // SAFETY: forwarded from the caller.
         let name = unsafe { query(conn, |c| c.negotiated_group()?.iana_name()) }?;
+        Ok(name.map(|n| static_name(n).as_ptr()))
+    })
+}
+
+/// The IANA name of the signature scheme the peer signed the handshake
+/// with (`rsa_pss_rsae_sha256`; `Connection::peer_signature_scheme`): on
+/// a client the server's, as GnuTLS's `gnutls_sign_algorithm_get` tells
+/// it, on a server the client's, as `gnutls_sign_algorithm_get_client`.
+/// A static string; NULL when the peer signed nothing (a resumption, RSA
+/// key exchange, a client without a certificate), signed under TLS
+/// 1.0/1.1 (whose signatures name no scheme), not yet, or for NULL.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_peer_signature_scheme(conn: *const CConn) -> *const c_char {
+    guard_str(|| {
+        // SAFETY: forwarded from the caller.
+        let name = unsafe { query(conn, |c| c.peer_signature_scheme()?.iana_name()) }?;
         Ok(name.map(|n| static_name(n).as_ptr()))
     })
 }

@@ -86,8 +86,9 @@ const CACHE_TEST: CProgram = CProgram {
 /// Connections: the version string, what was negotiated, error strings,
 /// system roots, non-blocking I/O, a second certificate chosen by
 /// server_name, cipher suites and groups by name, the cap on records
-/// sent, KeyUpdate (refused in TLS 1.2), CRLs on both sides, 0-RTT and
-/// half-RTT data (TLS 1.3) and False Start (TLS 1.2).
+/// sent, KeyUpdate (refused in TLS 1.2), CRLs on both sides, signature
+/// schemes by name, 0-RTT and half-RTT data (TLS 1.3) and False Start
+/// (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -110,6 +111,7 @@ const CONN_TEST: CProgram = CProgram {
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "key update: sent by the call, the peer's answer when asked, data both ways after it, refused in TLS 1.2, before the handshake and with bad arguments: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
+        "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",
         "ALL OK",
     ],
     version_checks: &[

@@ -23,7 +23,9 @@
  *    data and the close; and a callback failing with another errno;
  *  - KeyUpdate (TLS 1.3): the record the call sends, the peer's answer
  *    when asked for, data both ways afterwards; refused in TLS 1.2;
- *  - CRLs: revoked server and client certificates refused, hard-fail.
+ *  - CRLs: revoked server and client certificates refused, hard-fail;
+ *  - signature schemes by name: what each side's list makes the peer
+ *    sign with, and no scheme in common.
  *
  * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION (the package version
  * ferrotls_version must report). Prints one line per check group and
@@ -1647,6 +1649,121 @@ static void check_crls(void)
            "files without a CRL refused, bad arguments: ok\n");
 }
 
+/* A handshake of a client of `config` with `server` that both complete,
+ * the client reading that the server signed with `scheme`, and the server
+ * that the client signed with `client_scheme` (NULL: it signed nothing). */
+static void check_schemes(ferrotls_client_config *config, ferrotls_server_config *server,
+                          const char *scheme, const char *client_scheme)
+{
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    const char *signed_with;
+    int sv[2];
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    signed_with = ferrotls_conn_peer_signature_scheme(conn);
+    CHECK(signed_with != NULL && strcmp(signed_with, scheme) == 0);
+    signed_with = ferrotls_conn_peer_signature_scheme(srv.conn);
+    if (client_scheme == NULL)
+        CHECK(signed_with == NULL);
+    else
+        CHECK(signed_with != NULL && strcmp(signed_with, client_scheme) == 0);
+    close_pair(conn, &srv, sv);
+}
+
+/* Signature schemes by name (the SIGN- part of a GnuTLS priority string)
+ * with the RSA test chain, whose key signs rsa_pss_rsae_sha256 first: a
+ * client's list chooses what the server signs with; a server's list
+ * restricts it further, in its own order; lists without a scheme in
+ * common end the handshake; a client's list orders what its certificate
+ * signs with; OpenSSL's spelling; bad lists change nothing. */
+static void check_signature_schemes(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_server_config *rsa = NULL;
+    ferrotls_client_config *config = client_config("rsa2048-root.pem", RSA_HOST);
+    ferrotls_client_config *p256 = client_config("p256-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    char cert[4096], key[4096];
+    int sv[2];
+
+    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
+    pki_path(key, sizeof key, "rsa2048-leaf.key");
+    CHECK_RC(ferrotls_server_config_new(&rsa, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(rsa, version, version), 0);
+    /* A resumption signs nothing: each handshake here is a full one. */
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+    CHECK_RC(ferrotls_client_config_set_tickets(p256, 0), 0);
+
+    /* An unknown name, a list of none, NULL configurations. */
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(
+                 config, "rsa_pss_rsae_sha384:no_such_scheme"),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(config, " : ,"),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(rsa, ""), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(NULL, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(NULL, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK(ferrotls_conn_peer_signature_scheme(NULL) == NULL);
+    CHECK_RC(ferrotls_conn_new_client(&conn, config), 0);
+    CHECK(ferrotls_conn_peer_signature_scheme(conn) == NULL);
+    ferrotls_conn_free(conn);
+    /* They changed nothing: the key's first choice. */
+    check_schemes(config, rsa, "rsa_pss_rsae_sha256", NULL);
+
+    /* The client accepts only SHA-384. */
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(config, "rsa_pss_rsae_sha384"), 0);
+    check_schemes(config, rsa, "rsa_pss_rsae_sha384", NULL);
+    /* Both offered; the server's list picks SHA-384 of them. */
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(
+                 config, "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384"), 0);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(
+                 rsa, "rsa_pss_rsae_sha512,rsa_pss_rsae_sha384"), 0);
+    check_schemes(config, rsa, "rsa_pss_rsae_sha384", NULL);
+    /* Nothing in common: the server has no signature to give. */
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(rsa, "rsa_pss_rsae_sha512"), 0);
+    CHECK_RC(handshake_pair(config, rsa, &conn, &srv, sv), FERROTLS_E_ALERT_RECEIVED);
+    CHECK_RC(srv.rc, FERROTLS_E_HANDSHAKE_FAILURE);
+    close_pair(conn, &srv, sv);
+    /* NULL: the defaults again. */
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(rsa, NULL), 0);
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(config, NULL), 0);
+    check_schemes(config, rsa, "rsa_pss_rsae_sha256", NULL);
+    /* A certificate added beside the first signs from the list too. */
+    CHECK_RC(ferrotls_server_config_add_certificate(server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(
+                 server, "ecdsa_secp256r1_sha256:rsa_pss_rsae_sha384"), 0);
+    check_schemes(config, server, "rsa_pss_rsae_sha384", NULL);
+    check_schemes(p256, server, "ecdsa_secp256r1_sha256", NULL);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(server, NULL), 0);
+
+    /* The client's certificate signs with the first of its list that the
+     * server accepts, and the server's own signature comes from the same
+     * list. */
+    pki_path(cert, sizeof cert, "rsa2048-root.pem");
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(rsa, cert, 1), 0);
+    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
+    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), 0);
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(
+                 config, "rsa_pss_rsae_sha512,rsa_pss_rsae_sha256"), 0);
+    check_schemes(config, rsa, "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha512");
+
+    /* OpenSSL's KEY+HASH spelling, with the P-256 chain. */
+    CHECK_RC(ferrotls_client_config_set_signature_schemes(p256, "ECDSA+SHA256"), 0);
+    check_schemes(p256, server, "ecdsa_secp256r1_sha256", NULL);
+
+    ferrotls_client_config_free(config);
+    ferrotls_client_config_free(p256);
+    ferrotls_server_config_free(rsa);
+    ferrotls_server_config_free(server);
+    printf("signature schemes: the client's and the server's lists choose what is signed, "
+           "none in common, client certificates, OpenSSL names, bad lists: ok\n");
+}
+
 int main(int argc, char **argv)
 {
     ferrotls_server_config *server;
@@ -1692,6 +1809,7 @@ int main(int argc, char **argv)
     check_max_fragment_size();
     check_key_update();
     check_crls();
+    check_signature_schemes();
     if (version == FERROTLS_TLS1_3) {
         check_early_data();
         check_half_rtt();
