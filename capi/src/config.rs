@@ -99,29 +99,45 @@ fn signing_with(key: &Arc<CertifiedKey>, schemes: Option<&[SignatureScheme]>) ->
 
 /// How a role checks the peer's chain for revocation (RFC 5280 §6.3):
 /// against the CRLs of the files set, with a policy for the certificates
-/// they do not cover.
+/// they do not cover. The CRLs are parsed once, when set: the verifiers
+/// of every connection share them, however large they are.
 #[derive(Default)]
 struct Crls {
-    /// Each file's contents as read (DER, or PEM with `X509 CRL` blocks),
-    /// checked to hold CRLs when it was set.
-    files: Vec<Vec<u8>>,
-    policy: RevocationPolicy,
+    /// The CRLs of every file set, under the policy.
+    all: Arc<Revocation>,
+    /// How many CRLs `all` holds.
+    count: usize,
 }
 
 impl Crls {
-    /// The revocation sources of a new verifier; `None`, the verifier
-    /// checking no revocation, when there is no CRL and the policy is
-    /// soft-fail, since there is then nothing to check.
-    fn revocation(&self) -> Result<Option<Revocation>, Code> {
-        if self.files.is_empty() && self.policy == RevocationPolicy::SoftFail {
-            return Ok(None);
-        }
-        let mut revocation = Revocation::new(self.policy);
-        for file in &self.files {
-            // The bytes held CRLs when set: failing now is a bug of ours.
-            revocation.add_crls(file).map_err(|_| Code::Internal)?;
-        }
-        Ok(Some(revocation))
+    /// What a new verifier checks; `None`, no revocation check, when there
+    /// is no CRL and the policy is soft-fail, since there is then nothing
+    /// to check.
+    fn shared(&self) -> Option<Arc<Revocation>> {
+        (self.count > 0 || self.all.policy() != RevocationPolicy::SoftFail)
+            .then(|| Arc::clone(&self.all))
+    }
+
+    /// Adds the CRLs of a file's contents; returns how many it held.
+    /// [`Code::File`] for contents that hold none or one that does not
+    /// parse, and nothing changes.
+    fn add(&mut self, bytes: &[u8]) -> Result<usize, Code> {
+        let mut all = Revocation::clone(&self.all);
+        let added = all.add_crls(bytes).map_err(|_| Code::File)?;
+        self.all = Arc::new(all);
+        self.count += added;
+        Ok(added)
+    }
+
+    /// Forgets every CRL, keeping the policy.
+    fn clear(&mut self) {
+        self.all = Arc::new(Revocation::new(self.all.policy()));
+        self.count = 0;
+    }
+
+    /// Sets the policy for certificates no CRL covers.
+    fn set_policy(&mut self, policy: RevocationPolicy) {
+        self.all = Arc::new(Revocation::clone(&self.all).with_policy(policy));
     }
 }
 
@@ -230,7 +246,7 @@ impl CClientConfig {
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
         let mut verifier = WebPkiServerVerifier::new(roots);
-        if let Some(revocation) = settings.crls.revocation()? {
+        if let Some(revocation) = settings.crls.shared() {
             verifier = verifier.with_revocation(revocation);
         }
         let schemes = settings.negotiable.signature_schemes.as_deref();
@@ -278,7 +294,7 @@ impl CServerConfig {
         }
         if let Some((roots, required)) = &settings.client_auth {
             let mut verifier = WebPkiClientVerifier::new(roots.clone());
-            if let Some(revocation) = settings.crls.revocation()? {
+            if let Some(revocation) = settings.crls.shared() {
                 verifier = verifier.with_revocation(revocation);
             }
             let verifier = Arc::new(verifier);
@@ -494,18 +510,13 @@ unsafe fn add_crl_file<H: SettingsHandle>(config: *const H, path: *const c_char)
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         if path.is_null() {
-            lock(c.settings()).crls().files.clear();
+            lock(c.settings()).crls().clear();
             return Ok(0);
         }
         // SAFETY: not NULL; NUL-terminated per the caller.
         let path = unsafe { str_arg(path) }?;
         let bytes = std::fs::read(path).map_err(|_| Code::File)?;
-        // Parsed here so that a bad file is refused now, not at each
-        // connection; connections parse the kept bytes again.
-        let count = Revocation::default()
-            .add_crls(&bytes)
-            .map_err(|_| Code::File)?;
-        lock(c.settings()).crls().files.push(bytes);
+        let count = lock(c.settings()).crls().add(&bytes)?;
         Ok(c_int::try_from(count).unwrap_or(c_int::MAX))
     })
 }
@@ -534,7 +545,7 @@ unsafe fn set_revocation_policy<H: SettingsHandle>(config: *const H, policy: c_i
     // SAFETY: forwarded from the caller.
     unsafe {
         update(config, |s| {
-            s.crls().policy = policy;
+            s.crls().set_policy(policy);
             Ok(())
         })
     }

@@ -112,6 +112,13 @@ impl Revocation {
         self
     }
 
+    /// The same sources, with `policy` for certificates they do not
+    /// cover.
+    pub fn with_policy(mut self, policy: RevocationPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// The policy for certificates no source covers.
     pub fn policy(&self) -> RevocationPolicy {
         self.policy

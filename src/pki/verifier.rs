@@ -282,9 +282,11 @@ impl WebPkiServerVerifier {
     }
 
     /// The same verifier, also checking every validated path against
-    /// `revocation`'s CRLs and OCSP responses under its policy.
-    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
-        self.checks.revocation = Some(Arc::new(revocation));
+    /// `revocation`'s CRLs and OCSP responses under its policy. An
+    /// `Arc<Revocation>` is shared as it is, so verifiers made for each
+    /// connection need not copy large CRLs.
+    pub fn with_revocation(mut self, revocation: impl Into<Arc<Revocation>>) -> Self {
+        self.checks.revocation = Some(revocation.into());
         self
     }
 
@@ -372,9 +374,11 @@ impl WebPkiClientVerifier {
     }
 
     /// The same verifier, also checking every validated path against
-    /// `revocation`'s CRLs and OCSP responses under its policy.
-    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
-        self.checks.revocation = Some(Arc::new(revocation));
+    /// `revocation`'s CRLs and OCSP responses under its policy. An
+    /// `Arc<Revocation>` is shared as it is, so verifiers made for each
+    /// connection need not copy large CRLs.
+    pub fn with_revocation(mut self, revocation: impl Into<Arc<Revocation>>) -> Self {
+        self.checks.revocation = Some(revocation.into());
         self
     }
 
