@@ -304,6 +304,31 @@ int ferrotls_server_config_set_max_early_data(ferrotls_server_config *config,
  * client certificate is asked for. */
 int ferrotls_server_config_set_half_rtt(ferrotls_server_config *config,
                                         int enabled);
+/* Copies out the key set that seals and unseals this configuration's
+ * session tickets (the current key and the previous one, with their
+ * AEAD), with the size convention of ferrotls_session_get_id: *keys_size
+ * is the capacity on entry and the length on return; keys NULL asks only
+ * for the length; a capacity too small gives
+ * FERROTLS_E_SHORT_MEMORY_BUFFER and copies nothing. Another server given
+ * these bytes with ferrotls_server_config_set_ticket_keys resumes this
+ * one's sessions, as GnuTLS servers share the key of
+ * gnutls_session_ticket_key_generate. The bytes are as secret as the
+ * keys: whoever holds them reads every session they sealed. */
+int ferrotls_server_config_get_ticket_keys(const ferrotls_server_config *config,
+                                           void *keys, size_t *keys_size);
+/* Seals and unseals this configuration's tickets with the key set at
+ * keys (keys_size bytes, from ferrotls_server_config_get_ticket_keys),
+ * for its connections already running and those to come.
+ * FERROTLS_E_INVALID_SESSION_DATA for bytes that are not such a set, and
+ * nothing changes. Servers sharing keys should rotate them in one place
+ * and pass the set on within the rotation period (12 hours), or each
+ * rotates to a key of its own. */
+int ferrotls_server_config_set_ticket_keys(ferrotls_server_config *config,
+                                           const void *keys, size_t keys_size);
+/* Makes a new current ticket key now: the current one becomes the
+ * previous, which still unseals, and the previous one is forgotten, so
+ * the tickets it sealed no longer resume. */
+int ferrotls_server_config_rotate_ticket_keys(ferrotls_server_config *config);
 /* Asks every client for a certificate chaining to the CA certificates of
  * the PEM file path, naming those CAs in the request. With required
  * non-zero a client that sends none is refused (FERROTLS_E_HANDSHAKE_FAILURE

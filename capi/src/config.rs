@@ -13,14 +13,14 @@ use ferrotls::{
     AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Clock, InMemoryAntiReplay,
     InMemoryClientStore, InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng,
     ProtocolVersion, Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom,
-    ServerConfig, ServerName, SignatureScheme, SystemClock, Ticketer, WebPkiClientVerifier,
+    ServerConfig, ServerName, SignatureScheme, SystemClock, WebPkiClientVerifier,
     WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
 use super::session_cache::{
     CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
 };
-use super::{free_handle, guard, guard_int, handle, put_out, str_arg, Code};
+use super::{copy_out, data_arg, free_handle, guard, guard_int, handle, put_out, str_arg, Code};
 
 /// The ALPN protocol names C passes as `len` bytes at `data`, in the wire
 /// format of RFC 7301 §3.1 (each name preceded by its one-byte length),
@@ -188,8 +188,9 @@ struct ClientSettings {
 /// `ferrotls_server_config`: what a C server sets before accepting.
 pub struct CServerConfig {
     settings: Mutex<ServerSettings>,
-    /// Seals the tickets of every connection made from this handle.
-    ticketer: Arc<dyn Ticketer>,
+    /// Seals the tickets of every connection made from this handle; its
+    /// keys can be exported to, and imported from, other servers.
+    ticketer: Arc<RotatingTicketer>,
     /// The TLS ≤1.2 sessions of every connection made from this handle,
     /// by session ID, while C keeps no session cache.
     session_ids: Arc<InMemoryServerStore>,
@@ -1385,6 +1386,81 @@ pub unsafe extern "C" fn ferrotls_server_config_set_half_rtt(
             Ok(())
         })
     }
+}
+
+/// Copies out the key set that seals and unseals this configuration's
+/// session tickets (the current key and the previous one, with their
+/// AEAD; `RotatingTicketer::export_keys`), under the size convention of
+/// `ferrotls_session_get_id`, so that other servers given it with
+/// `ferrotls_server_config_set_ticket_keys` resume this one's sessions, as
+/// GnuTLS servers share a key from `gnutls_session_ticket_key_generate`.
+/// The bytes are as secret as the keys: whoever holds them can read every
+/// session they sealed. A key due for rotation is rotated first.
+///
+/// # Safety
+/// `config` must be NULL or live; `keys_size` NULL or valid for reads
+/// and writes; `keys` NULL or valid for `*keys_size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_get_ticket_keys(
+    config: *const CServerConfig,
+    keys: *mut c_void,
+    keys_size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        let exported = c.ticketer.export_keys()?;
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(exported.as_bytes(), keys, keys_size) }
+    })
+}
+
+/// Seals and unseals this configuration's tickets, for connections made
+/// from now on and those already running, with the key set
+/// `ferrotls_server_config_get_ticket_keys` exported (`keys_size` bytes at
+/// `keys`; `RotatingTicketer::import_keys`). Bytes that are not such a set
+/// give `FERROTLS_E_INVALID_SESSION_DATA` and change nothing. Servers that
+/// share keys should rotate them in one place
+/// (`ferrotls_server_config_rotate_ticket_keys`) and pass the set on
+/// within the rotation period (12 hours), or each rotates to a key of its
+/// own.
+///
+/// # Safety
+/// `config` must be NULL or live; `keys` NULL or valid for `keys_size`
+/// bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_ticket_keys(
+    config: *mut CServerConfig,
+    keys: *const c_void,
+    keys_size: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: NULL or valid for `keys_size` bytes of reads, per the
+        // caller.
+        let bytes = unsafe { data_arg(keys, keys_size) }?;
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        Ok(c.ticketer.import_keys(bytes)?)
+    })
+}
+
+/// Makes a new current ticket key now; the current one becomes the
+/// previous, which still unseals, and the previous one is forgotten
+/// (`RotatingTicketer::rotate`). Tickets sealed under the forgotten key
+/// no longer resume.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_rotate_ticket_keys(
+    config: *mut CServerConfig,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        Ok(c.ticketer.rotate()?)
+    })
 }
 
 /// Frees a server configuration; connections made from it keep working.

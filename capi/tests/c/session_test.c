@@ -9,6 +9,8 @@
  *   C  new client configuration + set_data with B's data: resumes; bad
  *      data refused without changing anything
  *   D  new client configuration + only corrupted data: full handshake
+ *   E  C's data offered to a second server: resumed only once it holds
+ *      the first server's ticket keys, which a rotation later retires
  * The server's ID must persist through A -> B -> C (design section 3).
  * B and C resume by ticket in both versions (TLS 1.2: RFC 5077, the
  * client's ID is the fresh one it offered; TLS 1.3: PSK, a fresh L').
@@ -303,6 +305,95 @@ static void check_api_edges(const char *dir)
     printf("configs and NULL arguments: ok\n");
 }
 
+/*
+ * E: a second server resumes `c`'s session, sealed by `server`, only once
+ * it holds `server`'s ticket keys, and keeps the server ID `sa` saw;
+ * after `server` rotates twice, its old key is gone and the session no
+ * longer resumes there.
+ */
+static void check_shared_ticket_keys(const char *dir, ferrotls_server_config *server,
+                                     const struct client_run *c,
+                                     const struct server_run *sa)
+{
+    ferrotls_server_config *other = NULL;
+    ferrotls_client_config *config;
+    unsigned char keys[1024];
+    size_t size, len;
+    struct client_run e;
+    struct server_run se;
+    char cert[4096], key[4096];
+
+    snprintf(cert, sizeof cert, "%s/p256-chain.pem", dir);
+    snprintf(key, sizeof key, "%s/p256-leaf.key", dir);
+    CHECK_RC(ferrotls_server_config_new(&other, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(other, version, version), 0);
+
+    /* Another server's keys cannot unseal the ticket. */
+    config = client_config(dir);
+    connect_once(config, other, c->data, c->data_len, 0, 0, &e, &se);
+    CHECK(e.resumed == 0 && se.resumed == 0);
+    ferrotls_client_config_free(config);
+
+    /* The size convention of ferrotls_session_get_id. */
+    size = 0;
+    CHECK_RC(ferrotls_server_config_get_ticket_keys(server, NULL, &size), 0);
+    CHECK(size > 0 && size <= sizeof keys);
+    len = size;
+    size = len - 1;
+    CHECK_RC(ferrotls_server_config_get_ticket_keys(server, keys, &size),
+             FERROTLS_E_SHORT_MEMORY_BUFFER);
+    CHECK(size == len);
+    size = sizeof keys;
+    CHECK_RC(ferrotls_server_config_get_ticket_keys(server, keys, &size), 0);
+    CHECK(size == len);
+    CHECK_RC(ferrotls_server_config_get_ticket_keys(NULL, keys, &size),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_get_ticket_keys(server, keys, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+
+    /* Bytes that are not a key set change nothing. */
+    keys[len / 2] ^= 0x01;
+    CHECK_RC(ferrotls_server_config_set_ticket_keys(other, keys, len),
+             FERROTLS_E_INVALID_SESSION_DATA);
+    keys[len / 2] ^= 0x01;
+    CHECK_RC(ferrotls_server_config_set_ticket_keys(other, keys, len - 1),
+             FERROTLS_E_INVALID_SESSION_DATA);
+    CHECK_RC(ferrotls_server_config_set_ticket_keys(other, NULL, len),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_ticket_keys(NULL, keys, len),
+             FERROTLS_E_INVALID_REQUEST);
+    config = client_config(dir);
+    connect_once(config, other, c->data, c->data_len, 0, 0, &e, &se);
+    CHECK(e.resumed == 0 && se.resumed == 0);
+    ferrotls_client_config_free(config);
+
+    /* With them it resumes, and the server ID persists across servers. */
+    CHECK_RC(ferrotls_server_config_set_ticket_keys(other, keys, len), 0);
+    config = client_config(dir);
+    connect_once(config, other, c->data, c->data_len, 0, 0, &e, &se);
+    CHECK(e.resumed == 1 && se.resumed == 1);
+    CHECK(se.id_len == 32 && memcmp(se.id, sa->id, 32) == 0);
+    ferrotls_client_config_free(config);
+
+    /* Two rotations retire the key that sealed the ticket. */
+    CHECK_RC(ferrotls_server_config_rotate_ticket_keys(NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_rotate_ticket_keys(server), 0);
+    config = client_config(dir);
+    connect_once(config, server, c->data, c->data_len, 0, 0, &e, &se);
+    CHECK(e.resumed == 1 && se.resumed == 1);
+    ferrotls_client_config_free(config);
+    CHECK_RC(ferrotls_server_config_rotate_ticket_keys(server), 0);
+    config = client_config(dir);
+    connect_once(config, server, c->data, c->data_len, 0, 0, &e, &se);
+    CHECK(e.resumed == 0 && se.resumed == 0);
+    ferrotls_client_config_free(config);
+
+    ferrotls_server_config_free(other);
+    printf("E shared ticket keys: another server resumes, server ID kept; "
+           "retired by rotation: ok\n");
+}
+
 int main(int argc, char **argv)
 {
     ferrotls_server_config *server = NULL;
@@ -379,6 +470,8 @@ int main(int argc, char **argv)
     CHECK(d.resumed == 0 && sd.resumed == 0 && sd.requested == 0);
     CHECK(sd.id_len == 32 && memcmp(sd.id, sa.id, 32) != 0);
     printf("D corrupted set_data: refused, full handshake, new server ID: ok\n");
+
+    check_shared_ticket_keys(argv[1], server, &c, &sa);
 
     ferrotls_client_config_free(first);
     ferrotls_client_config_free(second);
