@@ -141,6 +141,46 @@ impl Crls {
     }
 }
 
+/// The verifier of the peer's chains, kept from one connection to the
+/// next while the trust anchors and CRLs it was made with are the ones
+/// set, so that its signature cache (`SignatureCache`, docs/pki.md)
+/// serves every connection of the handle, as it serves the connections
+/// of a Rust application that shares one configuration.
+struct KeptVerifier<V> {
+    roots: Arc<RootStore>,
+    revocation: Option<Arc<Revocation>>,
+    verifier: Arc<V>,
+}
+
+/// The verifier kept in `slot` when it was made with `roots` and
+/// `revocation` (the same values, not equal ones: a setter makes new
+/// ones); otherwise one `make` builds from them, kept instead.
+fn verifier_for<V>(
+    slot: &mut Option<KeptVerifier<V>>,
+    roots: &Arc<RootStore>,
+    revocation: Option<Arc<Revocation>>,
+    make: impl FnOnce(Arc<RootStore>, Option<Arc<Revocation>>) -> V,
+) -> Arc<V> {
+    let made_with = |kept: &&KeptVerifier<V>| {
+        Arc::ptr_eq(&kept.roots, roots)
+            && match (&kept.revocation, &revocation) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    };
+    if let Some(kept) = slot.as_ref().filter(made_with) {
+        return Arc::clone(&kept.verifier);
+    }
+    let verifier = Arc::new(make(Arc::clone(roots), revocation.clone()));
+    *slot = Some(KeptVerifier {
+        roots: Arc::clone(roots),
+        revocation,
+        verifier: Arc::clone(&verifier),
+    });
+    verifier
+}
+
 /// Applies a [`Negotiable`] to a client or server configuration builder,
 /// whose methods of these names are the same.
 macro_rules! with_negotiable {
@@ -183,6 +223,8 @@ struct ClientSettings {
     server_name: Option<ServerName>,
     /// The certificate to authenticate with when a server asks.
     certificate: Option<Arc<CertifiedKey>>,
+    /// The verifier of server chains the last connection used.
+    verifier: Option<KeptVerifier<WebPkiServerVerifier>>,
 }
 
 /// `ferrotls_server_config`: what a C server sets before accepting.
@@ -218,6 +260,8 @@ struct ServerSettings {
     client_auth: Option<(Arc<RootStore>, bool)>,
     /// The CRLs a client's chain is checked against.
     crls: Crls,
+    /// The verifier of client chains the last connection used.
+    verifier: Option<KeptVerifier<WebPkiClientVerifier>>,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -241,26 +285,29 @@ impl CClientConfig {
     /// The configuration for one new connection. Fails with
     /// [`Code::InvalidRequest`] when no CA file or server name was set.
     pub(super) fn snapshot(&self) -> Result<ClientSnapshot, Code> {
-        let settings = lock(&self.settings);
-        let roots = settings.roots.clone().ok_or(Code::InvalidRequest)?;
+        let mut guard = lock(&self.settings);
+        let settings = &mut *guard;
+        let roots = settings.roots.as_ref().ok_or(Code::InvalidRequest)?;
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
-        let mut verifier = WebPkiServerVerifier::new(roots);
-        if let Some(revocation) = settings.crls.shared() {
-            verifier = verifier.with_revocation(revocation);
-        }
+        let verifier = verifier_for(
+            &mut settings.verifier,
+            roots,
+            settings.crls.shared(),
+            |roots, revocation| match revocation {
+                Some(revocation) => WebPkiServerVerifier::new(roots).with_revocation(revocation),
+                None => WebPkiServerVerifier::new(roots),
+            },
+        );
         let schemes = settings.negotiable.signature_schemes.as_deref();
-        let mut builder = with_negotiable!(
-            ClientConfig::builder(Arc::new(verifier)),
-            &settings.negotiable
-        )
-        .session_store(store)
-        .enable_early_data(settings.early_data)
-        .false_start(settings.false_start)
-        .reverify_on_resume(settings.reverify_on_resume)
-        .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
-        .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
+        let mut builder = with_negotiable!(ClientConfig::builder(verifier), &settings.negotiable)
+            .session_store(store)
+            .enable_early_data(settings.early_data)
+            .false_start(settings.false_start)
+            .reverify_on_resume(settings.reverify_on_resume)
+            .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
+            .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
         if let Some(certificate) = &settings.certificate {
             builder = builder.client_certificate(signing_with(certificate, schemes));
         }
@@ -275,7 +322,8 @@ impl CClientConfig {
 impl CServerConfig {
     /// The configuration for one new connection.
     pub(super) fn snapshot(&self) -> Result<Arc<ServerConfig>, Code> {
-        let settings = lock(&self.settings);
+        let mut guard = lock(&self.settings);
+        let settings = &mut *guard;
         let schemes = settings.negotiable.signature_schemes.as_deref();
         let mut builder = with_negotiable!(
             ServerConfig::builder(signing_with(&settings.key, schemes)),
@@ -294,11 +342,17 @@ impl CServerConfig {
             builder = builder.tickets(0);
         }
         if let Some((roots, required)) = &settings.client_auth {
-            let mut verifier = WebPkiClientVerifier::new(roots.clone());
-            if let Some(revocation) = settings.crls.shared() {
-                verifier = verifier.with_revocation(revocation);
-            }
-            let verifier = Arc::new(verifier);
+            let verifier = verifier_for(
+                &mut settings.verifier,
+                roots,
+                settings.crls.shared(),
+                |roots, revocation| match revocation {
+                    Some(revocation) => {
+                        WebPkiClientVerifier::new(roots).with_revocation(revocation)
+                    }
+                    None => WebPkiClientVerifier::new(roots),
+                },
+            );
             builder = builder.client_auth(if *required {
                 ClientAuth::Required(verifier)
             } else {
@@ -575,6 +629,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
             settings: Mutex::new(ClientSettings {
                 roots: None,
                 crls: Crls::default(),
+                verifier: None,
                 negotiable: Negotiable::default(),
                 tickets: true,
                 early_data: false,
@@ -1014,6 +1069,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 cache: None,
                 client_auth: None,
                 crls: Crls::default(),
+                verifier: None,
             }),
             ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
             session_ids: Arc::new(InMemoryServerStore::new(clock)),
@@ -1472,3 +1528,6 @@ pub unsafe extern "C" fn ferrotls_server_config_free(config: *mut CServerConfig)
     // SAFETY: forwarded from the caller.
     unsafe { free_handle(config) }
 }
+
+#[cfg(test)]
+mod tests;
