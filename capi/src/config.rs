@@ -17,6 +17,8 @@ use ferrotls::{
     WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
+use kept::Kept;
+
 use super::session_cache::{
     CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
 };
@@ -66,7 +68,7 @@ pub const MAX_VERSION: u16 = 0x0304;
 
 /// `ferrotls_client_config`: what a C client sets before connecting.
 pub struct CClientConfig {
-    settings: Mutex<ClientSettings>,
+    settings: Mutex<Kept<ClientSettings, ClientSnapshot>>,
     /// Sessions kept across the connections made from this handle.
     store: Arc<InMemoryClientStore>,
 }
@@ -141,46 +143,6 @@ impl Crls {
     }
 }
 
-/// The verifier of the peer's chains, kept from one connection to the
-/// next while the trust anchors and CRLs it was made with are the ones
-/// set, so that its signature cache (`SignatureCache`, docs/pki.md)
-/// serves every connection of the handle, as it serves the connections
-/// of a Rust application that shares one configuration.
-struct KeptVerifier<V> {
-    roots: Arc<RootStore>,
-    revocation: Option<Arc<Revocation>>,
-    verifier: Arc<V>,
-}
-
-/// The verifier kept in `slot` when it was made with `roots` and
-/// `revocation` (the same values, not equal ones: a setter makes new
-/// ones); otherwise one `make` builds from them, kept instead.
-fn verifier_for<V>(
-    slot: &mut Option<KeptVerifier<V>>,
-    roots: &Arc<RootStore>,
-    revocation: Option<Arc<Revocation>>,
-    make: impl FnOnce(Arc<RootStore>, Option<Arc<Revocation>>) -> V,
-) -> Arc<V> {
-    let made_with = |kept: &&KeptVerifier<V>| {
-        Arc::ptr_eq(&kept.roots, roots)
-            && match (&kept.revocation, &revocation) {
-                (None, None) => true,
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                _ => false,
-            }
-    };
-    if let Some(kept) = slot.as_ref().filter(made_with) {
-        return Arc::clone(&kept.verifier);
-    }
-    let verifier = Arc::new(make(Arc::clone(roots), revocation.clone()));
-    *slot = Some(KeptVerifier {
-        roots: Arc::clone(roots),
-        revocation,
-        verifier: Arc::clone(&verifier),
-    });
-    verifier
-}
-
 /// Applies a [`Negotiable`] to a client or server configuration builder,
 /// whose methods of these names are the same.
 macro_rules! with_negotiable {
@@ -223,13 +185,11 @@ struct ClientSettings {
     server_name: Option<ServerName>,
     /// The certificate to authenticate with when a server asks.
     certificate: Option<Arc<CertifiedKey>>,
-    /// The verifier of server chains the last connection used.
-    verifier: Option<KeptVerifier<WebPkiServerVerifier>>,
 }
 
 /// `ferrotls_server_config`: what a C server sets before accepting.
 pub struct CServerConfig {
-    settings: Mutex<ServerSettings>,
+    settings: Mutex<Kept<ServerSettings, Arc<ServerConfig>>>,
     /// Seals the tickets of every connection made from this handle; its
     /// keys can be exported to, and imported from, other servers.
     ticketer: Arc<RotatingTicketer>,
@@ -260,8 +220,6 @@ struct ServerSettings {
     client_auth: Option<(Arc<RootStore>, bool)>,
     /// The CRLs a client's chain is checked against.
     crls: Crls,
-    /// The verifier of client chains the last connection used.
-    verifier: Option<KeptVerifier<WebPkiClientVerifier>>,
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -271,6 +229,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A client's settings at the time a connection is made.
+#[derive(Clone)]
 pub(super) struct ClientSnapshot {
     /// The configuration of the connection.
     pub config: Arc<ClientConfig>,
@@ -282,32 +241,34 @@ pub(super) struct ClientSnapshot {
 }
 
 impl CClientConfig {
-    /// The configuration for one new connection. Fails with
+    /// The configuration for one new connection: the one the last
+    /// connection had, unless a setter has run since. Fails with
     /// [`Code::InvalidRequest`] when no CA file or server name was set.
     pub(super) fn snapshot(&self) -> Result<ClientSnapshot, Code> {
-        let mut guard = lock(&self.settings);
-        let settings = &mut *guard;
-        let roots = settings.roots.as_ref().ok_or(Code::InvalidRequest)?;
+        lock(&self.settings).built(|settings| self.build(settings))
+    }
+
+    /// A configuration made from `settings`.
+    fn build(&self, settings: &ClientSettings) -> Result<ClientSnapshot, Code> {
+        let roots = settings.roots.clone().ok_or(Code::InvalidRequest)?;
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
-        let verifier = verifier_for(
-            &mut settings.verifier,
-            roots,
-            settings.crls.shared(),
-            |roots, revocation| match revocation {
-                Some(revocation) => WebPkiServerVerifier::new(roots).with_revocation(revocation),
-                None => WebPkiServerVerifier::new(roots),
-            },
-        );
+        let mut verifier = WebPkiServerVerifier::new(roots);
+        if let Some(revocation) = settings.crls.shared() {
+            verifier = verifier.with_revocation(revocation);
+        }
         let schemes = settings.negotiable.signature_schemes.as_deref();
-        let mut builder = with_negotiable!(ClientConfig::builder(verifier), &settings.negotiable)
-            .session_store(store)
-            .enable_early_data(settings.early_data)
-            .false_start(settings.false_start)
-            .reverify_on_resume(settings.reverify_on_resume)
-            .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
-            .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
+        let mut builder = with_negotiable!(
+            ClientConfig::builder(Arc::new(verifier)),
+            &settings.negotiable
+        )
+        .session_store(store)
+        .enable_early_data(settings.early_data)
+        .false_start(settings.false_start)
+        .reverify_on_resume(settings.reverify_on_resume)
+        .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
+        .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
         if let Some(certificate) = &settings.certificate {
             builder = builder.client_certificate(signing_with(certificate, schemes));
         }
@@ -320,10 +281,14 @@ impl CClientConfig {
 }
 
 impl CServerConfig {
-    /// The configuration for one new connection.
+    /// The configuration for one new connection: the one the last
+    /// connection had, unless a setter has run since.
     pub(super) fn snapshot(&self) -> Result<Arc<ServerConfig>, Code> {
-        let mut guard = lock(&self.settings);
-        let settings = &mut *guard;
+        lock(&self.settings).built(|settings| self.build(settings))
+    }
+
+    /// A configuration made from `settings`.
+    fn build(&self, settings: &ServerSettings) -> Result<Arc<ServerConfig>, Code> {
         let schemes = settings.negotiable.signature_schemes.as_deref();
         let mut builder = with_negotiable!(
             ServerConfig::builder(signing_with(&settings.key, schemes)),
@@ -342,17 +307,11 @@ impl CServerConfig {
             builder = builder.tickets(0);
         }
         if let Some((roots, required)) = &settings.client_auth {
-            let verifier = verifier_for(
-                &mut settings.verifier,
-                roots,
-                settings.crls.shared(),
-                |roots, revocation| match revocation {
-                    Some(revocation) => {
-                        WebPkiClientVerifier::new(roots).with_revocation(revocation)
-                    }
-                    None => WebPkiClientVerifier::new(roots),
-                },
-            );
+            let mut verifier = WebPkiClientVerifier::new(roots.clone());
+            if let Some(revocation) = settings.crls.shared() {
+                verifier = verifier.with_revocation(revocation);
+            }
+            let verifier = Arc::new(verifier);
             builder = builder.client_auth(if *required {
                 ClientAuth::Required(verifier)
             } else {
@@ -434,7 +393,8 @@ fn fragment_size_arg(len: usize) -> Result<Option<u16>, Code> {
 /// setters change.
 trait SettingsHandle {
     type Settings: Shared;
-    fn settings(&self) -> &Mutex<Self::Settings>;
+    type Built: Clone;
+    fn settings(&self) -> &Mutex<Kept<Self::Settings, Self::Built>>;
 }
 
 /// Settings that hold what both roles set alike: a [`Negotiable`], and
@@ -446,14 +406,16 @@ trait Shared {
 
 impl SettingsHandle for CClientConfig {
     type Settings = ClientSettings;
-    fn settings(&self) -> &Mutex<ClientSettings> {
+    type Built = ClientSnapshot;
+    fn settings(&self) -> &Mutex<Kept<ClientSettings, ClientSnapshot>> {
         &self.settings
     }
 }
 
 impl SettingsHandle for CServerConfig {
     type Settings = ServerSettings;
-    fn settings(&self) -> &Mutex<ServerSettings> {
+    type Built = Arc<ServerConfig>;
+    fn settings(&self) -> &Mutex<Kept<ServerSettings, Arc<ServerConfig>>> {
         &self.settings
     }
 }
@@ -488,7 +450,7 @@ unsafe fn update<H: SettingsHandle>(
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        set(&mut lock(c.settings()))
+        set(lock(c.settings()).change())
     })
 }
 
@@ -565,13 +527,13 @@ unsafe fn add_crl_file<H: SettingsHandle>(config: *const H, path: *const c_char)
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         if path.is_null() {
-            lock(c.settings()).crls().clear();
+            lock(c.settings()).change().crls().clear();
             return Ok(0);
         }
         // SAFETY: not NULL; NUL-terminated per the caller.
         let path = unsafe { str_arg(path) }?;
         let bytes = std::fs::read(path).map_err(|_| Code::File)?;
-        let count = lock(c.settings()).crls().add(&bytes)?;
+        let count = lock(c.settings()).change().crls().add(&bytes)?;
         Ok(c_int::try_from(count).unwrap_or(c_int::MAX))
     })
 }
@@ -626,10 +588,9 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
     guard(|| {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CClientConfig {
-            settings: Mutex::new(ClientSettings {
+            settings: Mutex::new(Kept::new(ClientSettings {
                 roots: None,
                 crls: Crls::default(),
-                verifier: None,
                 negotiable: Negotiable::default(),
                 tickets: true,
                 early_data: false,
@@ -638,7 +599,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 ocsp_stapling: OCSP_OFF,
                 server_name: None,
                 certificate: None,
-            }),
+            })),
             store: Arc::new(InMemoryClientStore::new(clock)),
         };
         // SAFETY: forwarded from the caller.
@@ -692,7 +653,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let roots = unsafe { ca_file_arg(path) }?;
-        lock(&c.settings).roots = Some(roots);
+        lock(&c.settings).change().roots = Some(roots);
         Ok(())
     })
 }
@@ -716,7 +677,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_certificate(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let key = unsafe { certified_key_arg(cert_file, key_file) }?;
-        lock(&c.settings).certificate = Some(key);
+        lock(&c.settings).change().certificate = Some(key);
         Ok(())
     })
 }
@@ -734,7 +695,7 @@ pub unsafe extern "C" fn ferrotls_client_config_use_system_roots(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         let roots = RootStore::system().map_err(|_| Code::File)?;
-        lock(&c.settings).roots = Some(Arc::new(roots));
+        lock(&c.settings).change().roots = Some(Arc::new(roots));
         Ok(())
     })
 }
@@ -755,7 +716,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_server_name(
         // SAFETY: NULL or NUL-terminated, per the caller.
         let name = unsafe { str_arg(name) }?;
         let name = ServerName::parse(name).map_err(|_| Code::InvalidRequest)?;
-        lock(&c.settings).server_name = Some(name);
+        lock(&c.settings).change().server_name = Some(name);
         Ok(())
     })
 }
@@ -1059,7 +1020,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
         let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CServerConfig {
-            settings: Mutex::new(ServerSettings {
+            settings: Mutex::new(Kept::new(ServerSettings {
                 key,
                 more_keys: Vec::new(),
                 negotiable: Negotiable::default(),
@@ -1069,8 +1030,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 cache: None,
                 client_auth: None,
                 crls: Crls::default(),
-                verifier: None,
-            }),
+            })),
             ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
             session_ids: Arc::new(InMemoryServerStore::new(clock)),
             anti_replay: Arc::new(InMemoryAntiReplay::new()),
@@ -1102,7 +1062,7 @@ pub unsafe extern "C" fn ferrotls_server_config_add_certificate(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let key = unsafe { certified_key_arg(cert_file, key_file) }?;
-        lock(&c.settings).more_keys.push(key);
+        lock(&c.settings).change().more_keys.push(key);
         Ok(())
     })
 }
@@ -1130,7 +1090,8 @@ pub unsafe extern "C" fn ferrotls_server_config_set_ocsp_response_file(
         // SAFETY: NULL or NUL-terminated, per the caller.
         let path = unsafe { str_arg(path) }?;
         let der = std::fs::read(path).map_err(|_| Code::File)?;
-        let mut settings = lock(&c.settings);
+        let mut kept = lock(&c.settings);
+        let settings = kept.change();
         let last = match settings.more_keys.last_mut() {
             Some(key) => key,
             None => &mut settings.key,
@@ -1168,7 +1129,7 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
             // SAFETY: NUL-terminated, per the caller.
             Some((unsafe { ca_file_arg(path) }?, required != 0))
         };
-        lock(&c.settings).client_auth = client_auth;
+        lock(&c.settings).change().client_auth = client_auth;
         Ok(())
     })
 }
@@ -1413,7 +1374,7 @@ pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
             }
             _ => return Err(Code::InvalidRequest),
         };
-        lock(&c.settings).cache = cache;
+        lock(&c.settings).change().cache = cache;
         Ok(())
     })
 }
@@ -1529,5 +1490,6 @@ pub unsafe extern "C" fn ferrotls_server_config_free(config: *mut CServerConfig)
     unsafe { free_handle(config) }
 }
 
+mod kept;
 #[cfg(test)]
 mod tests;
