@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -153,8 +153,6 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-extended-master-secret", Kind::Switch),
     ("verify-fail", Kind::Switch),
     ("use-custom-verify-callback", Kind::Switch),
-    // Checked by the handshake itself: with a verifier that fails it
-    // does not complete.
     ("expect-verify-result", Kind::Switch),
     // The stored session is checked again before it is offered, where
     // BoringSSL checks it in the handshake that resumes it: a check that
@@ -457,10 +455,12 @@ struct Local {
     /// A client resumption's expectations should its 0-RTT data be
     /// rejected.
     retry: Option<Flags>,
+    /// The run's [`Shared::verify_failed`].
+    verify_failed: Arc<AtomicBool>,
 }
 
 impl Local {
-    fn new(flags: &Flags) -> Result<Self, Stop> {
+    fn new(flags: &Flags, shared: &Shared) -> Result<Self, Stop> {
         let (mut keys, mut key_numbers, mut psks) = (Vec::new(), Vec::new(), Vec::new());
         for (credential, number) in flags.credentials.iter().zip(0i64..) {
             if credential.on(PRE_SHARED_KEY) {
@@ -481,6 +481,7 @@ impl Local {
             hellos: Arc::new(ServerHellos::default()),
             sent_early: 0,
             retry: None,
+            verify_failed: shared.verify_failed.clone(),
         })
     }
 
@@ -525,20 +526,31 @@ fn alpn_list(wire: &str) -> Result<Vec<Vec<u8>>, Stop> {
     Ok(out)
 }
 
-/// The runner's custom verify callback, for either side: it takes any
-/// X.509 chain, takes a raw public key whose SHA-256 is the one
+/// The runner's verify callbacks, for either side, custom
+/// (`-use-custom-verify-callback`) or legacy alike: it takes any X.509
+/// chain, takes a raw public key whose SHA-256 is the one
 /// `-expect-peer-rpk-sha256` names (any, when none is named), and refuses
 /// everything under `-verify-fail`. It checks the certificate types of
 /// `-accepted-peer-cert-types`, in that order (RFC 7250 §4.1).
+///
+/// A client without `-verify-peer` verifies in BoringSSL's
+/// `SSL_VERIFY_NONE` mode: a refused X.509 chain is recorded for
+/// `-expect-verify-result` and the handshake goes on (`ssl_verify_peer_cert`
+/// in `handshake.cc`). A raw public key is refused still: BoringSSL's
+/// legacy callback cannot take one at all.
 #[derive(Debug)]
 struct Callback {
     types: Vec<CertificateType>,
     rpk_sha256: Option<Vec<u8>>,
     fail: bool,
+    /// `SSL_VERIFY_NONE`: a refused chain does not end the handshake.
+    soft: bool,
+    /// Where the outcome of a chain's check goes ([`Shared::verify_failed`]).
+    verify_failed: Arc<AtomicBool>,
 }
 
 impl Callback {
-    fn new(flags: &Flags) -> Result<Self, Stop> {
+    fn new(flags: &Flags, local: &Local) -> Result<Self, Stop> {
         let mut types = certificate_types(flags, "accepted-peer-cert-types")?;
         if types.is_empty() {
             types.push(CertificateType::X509);
@@ -546,7 +558,9 @@ impl Callback {
         Ok(Self {
             types,
             rpk_sha256: base64_value(flags, "expect-peer-rpk-sha256")?,
-            fail: verify_fails(flags)?,
+            fail: flags.on("verify-fail"),
+            soft: !flags.on("server") && !flags.on("verify-peer"),
+            verify_failed: local.verify_failed.clone(),
         })
     }
 
@@ -568,6 +582,17 @@ impl Callback {
             _ => Ok(()),
         }
     }
+
+    /// Checks an X.509 chain, and records the outcome; in the soft mode a
+    /// refusal lets the handshake go on.
+    fn check_chain(&self) -> Result<(), ferrotls::Error> {
+        let result = self.check(None);
+        self.verify_failed.store(result.is_err(), Ordering::Relaxed);
+        if self.soft {
+            return Ok(());
+        }
+        result
+    }
 }
 
 impl ServerCertVerifier for Callback {
@@ -578,7 +603,7 @@ impl ServerCertVerifier for Callback {
         _server_name: &ServerName,
         _now: u64,
     ) -> Result<ServerCertVerified, ferrotls::Error> {
-        self.check(None).map(|()| ServerCertVerified::assertion())
+        self.check_chain().map(|()| ServerCertVerified::assertion())
     }
 
     fn certificate_types(&self) -> &[CertificateType] {
@@ -603,7 +628,7 @@ impl ClientCertVerifier for Callback {
         _intermediates: &[&[u8]],
         _now: u64,
     ) -> Result<ClientCertVerified, ferrotls::Error> {
-        self.check(None).map(|()| ClientCertVerified::assertion())
+        self.check_chain().map(|()| ClientCertVerified::assertion())
     }
 
     fn root_subjects(&self) -> Vec<Vec<u8>> {
@@ -635,21 +660,6 @@ fn certificate_types(flags: &Flags, name: &str) -> Result<Vec<CertificateType>, 
                 .map_err(|_| Stop::Failed(format!("-{name}: {t}")))
         })
         .collect()
-}
-
-/// Whether `-verify-fail` is asked for, refused when it is asked of the
-/// runner's legacy callback, whose failure BoringSSL answers with
-/// `handshake_failure`, which no verifier here sends.
-fn verify_fails(flags: &Flags) -> Result<bool, Stop> {
-    match (
-        flags.on("verify-fail"),
-        flags.on("use-custom-verify-callback"),
-    ) {
-        (true, false) => Err(Stop::Unimplemented(
-            "-verify-fail without -use-custom-verify-callback".into(),
-        )),
-        (fail, _) => Ok(fail),
-    }
 }
 
 /// A `-flag` value in base64, as the runner passes binary values.
@@ -756,6 +766,11 @@ struct Shared {
     /// `-resumption-delay` before each resumption, so ticket ages and
     /// lifetimes are exact.
     clock: Arc<ManualClock>,
+    /// Whether the last verification of the peer's certificate failed
+    /// without ending the handshake: BoringSSL's verify result, which a
+    /// session keeps, so a resumption that verifies nothing reports the
+    /// first connection's.
+    verify_failed: Arc<AtomicBool>,
 }
 
 impl Shared {
@@ -770,6 +785,7 @@ impl Shared {
                 clock.clone(),
             )?),
             server_store: Arc::new(InMemoryServerStore::new(clock)),
+            verify_failed: Arc::new(AtomicBool::new(false)),
         })
     }
 }
@@ -785,7 +801,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         ClientConfig::builder_for_external_psks(local.psk_imports().cloned())
     } else if flags.on("verify-peer")
         && !flags.on("use-custom-verify-callback")
-        && !verify_fails(flags)?
+        && !flags.on("verify-fail")
     {
         let roots = match flags.value("trust-cert") {
             None => {
@@ -799,7 +815,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         };
         ClientConfig::builder(Arc::new(WebPkiServerVerifier::new(Arc::new(roots))))
     } else {
-        ClientConfig::builder(Arc::new(Callback::new(flags)?))
+        ClientConfig::builder(Arc::new(Callback::new(flags, local)?))
     };
     let mut builder = builder
         .versions(&versions)
@@ -905,7 +921,7 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
     if let Some(name) = flags.value("select-alpn") {
         builder = builder.alpn_protocols(&[name.as_bytes()]);
     }
-    let verifier = Arc::new(Callback::new(flags)?);
+    let verifier = Arc::new(Callback::new(flags, local)?);
     if flags.on("require-any-client-certificate") {
         builder = builder.client_auth(ClientAuth::Required(verifier));
     } else if flags.on("verify-peer") {
@@ -1012,6 +1028,13 @@ fn check(
                 conn.server_name()
             )));
         }
+    }
+    // A failure that ended the handshake is not reported here: only one
+    // that let it go on (see [`Callback`]).
+    if flags.on("expect-verify-result")
+        && local.verify_failed.load(Ordering::Relaxed) != flags.on("verify-fail")
+    {
+        return Err(Stop::Failed("wrong certificate verification result".into()));
     }
     if flags.on("expect-extended-master-secret") && !conn.extended_master_secret() {
         return Err(Stop::Failed("no extended master secret".into()));
@@ -1360,7 +1383,7 @@ fn run(args: &[String]) -> Result<(), Stop> {
             shared.clock.advance(Duration::from_secs(delay));
         }
         let mut tcp = connect(flags)?;
-        let mut local = Local::new(flags)?;
+        let mut local = Local::new(flags, &shared)?;
         if flags.on("server") {
             let config = server_config(flags, &shared, &local)?;
             let conn = accept(&mut tcp, flags)?.into_connection(config);
