@@ -33,6 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrotls::internal::pki::pem::decode_base64;
+use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
 use ferrotls::{
     certificate_blocks_from_pem, private_key_from_pem_file, Accepted, Acceptor, CertificateError,
     CertificateType, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier,
@@ -183,6 +184,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("no-key-shares", Kind::Switch),
     ("expect-early-data-reason", Kind::Value),
     ("expect-no-offer-early-data", Kind::Switch),
+    ("expect-no-session", Kind::Switch),
+    ("expect-ticket-renewal", Kind::Switch),
     ("false-start", Kind::Switch),
 ];
 
@@ -457,6 +460,8 @@ struct Local {
     retry: Option<Flags>,
     /// The run's [`Shared::verify_failed`].
     verify_failed: Arc<AtomicBool>,
+    /// The run's [`Shared::client_store`].
+    sessions: Arc<NewSessions>,
 }
 
 impl Local {
@@ -482,6 +487,7 @@ impl Local {
             sent_early: 0,
             retry: None,
             verify_failed: shared.verify_failed.clone(),
+            sessions: shared.client_store.clone(),
         })
     }
 
@@ -754,12 +760,62 @@ impl ServerHellos {
     }
 }
 
+/// The client's session store, watched for new sessions as BoringSSL's
+/// shim watches its new-session callback (`got_new_session` in
+/// `bssl_shim.cc`): a TLS 1.3 ticket, or a TLS ≤1.2 session stored anew,
+/// not the resumed one put back as it was.
+struct NewSessions {
+    store: InMemoryClientStore,
+    got: AtomicBool,
+}
+
+impl NewSessions {
+    /// Whether a new session came since the last call.
+    fn take(&self) -> bool {
+        self.got.swap(false, Ordering::Relaxed)
+    }
+}
+
+impl ClientSessionStore for NewSessions {
+    fn put_tls12(&self, server_name: &str, session: Arc<ClientSessionTls12>) {
+        let kept = self
+            .store
+            .get_tls12(server_name)
+            .is_some_and(|old| Arc::ptr_eq(&old, &session));
+        if !kept {
+            self.got.store(true, Ordering::Relaxed);
+        }
+        self.store.put_tls12(server_name, session);
+    }
+
+    fn get_tls12(&self, server_name: &str) -> Option<Arc<ClientSessionTls12>> {
+        self.store.get_tls12(server_name)
+    }
+
+    fn remove_tls12(&self, server_name: &str) {
+        self.store.remove_tls12(server_name);
+    }
+
+    fn remove_tls12_if(&self, server_name: &str, is_it: &dyn Fn(&ClientSessionTls12) -> bool) {
+        self.store.remove_tls12_if(server_name, is_it);
+    }
+
+    fn add_tls13_ticket(&self, server_name: &str, ticket: Arc<ClientTicketTls13>) {
+        self.got.store(true, Ordering::Relaxed);
+        self.store.add_tls13_ticket(server_name, ticket);
+    }
+
+    fn take_tls13_ticket(&self, server_name: &str) -> Option<Arc<ClientTicketTls13>> {
+        self.store.take_tls13_ticket(server_name)
+    }
+}
+
 /// What every connection of one shim run shares: the client's session
 /// store, or the server's ticket keys and session cache, so that a
 /// resumption finds the first connection's session.
 struct Shared {
     anti_replay: Arc<InMemoryAntiReplay>,
-    client_store: Arc<dyn ClientSessionStore>,
+    client_store: Arc<NewSessions>,
     ticketer: Arc<dyn Ticketer>,
     server_store: Arc<dyn ServerSessionStore>,
     /// The run's clock: now when the run starts, then moved on only by
@@ -779,7 +835,10 @@ impl Shared {
         Ok(Self {
             clock: clock.clone(),
             anti_replay: Arc::new(InMemoryAntiReplay::new()),
-            client_store: Arc::new(InMemoryClientStore::new(clock.clone())),
+            client_store: Arc::new(NewSessions {
+                store: InMemoryClientStore::new(clock.clone()),
+                got: AtomicBool::new(false),
+            }),
             ticketer: Arc::new(RotatingTicketer::new(
                 Arc::new(OsRng::new()),
                 clock.clone(),
@@ -821,7 +880,9 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .versions(&versions)
         .clock(shared.clock.clone())
         .cipher_suites(&cipher_suites())
-        .session_store(Some(shared.client_store.clone()))
+        .session_store(Some(
+            shared.client_store.clone() as Arc<dyn ClientSessionStore>
+        ))
         .message_observer(local.hellos.clone())
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
@@ -1156,6 +1217,15 @@ where
         _ => flags,
     };
     check(&tls.conn, flags, is_resume, local)?;
+    // A TLS ≤1.2 client's new session comes with the handshake: from a
+    // full one, or a resumption whose server renewed the ticket (RFC 5077
+    // §3.3), unless the server gave neither ID nor ticket.
+    let tls13 = tls.conn.protocol_version() == Some(ProtocolVersion::TLSv1_3);
+    if !flags.on("server") && !tls13 {
+        let want = !flags.on("expect-no-session")
+            && (!tls.conn.is_resumed() || flags.on("expect-ticket-renewal"));
+        new_session(local.sessions.take(), want)?;
+    }
     if flags.on("expect-accept-early-data") && early_data != EarlyDataStatus::Accepted
         || flags.on("expect-reject-early-data") && early_data == EarlyDataStatus::Accepted
         || flags.on("expect-no-offer-early-data") && early_data != EarlyDataStatus::NotOffered
@@ -1209,6 +1279,18 @@ where
             tls.write_all(&echo)?;
         }
     }
+    // A TLS 1.3 client's sessions come after the handshake, as tickets
+    // the shim reads with the data (RFC 8446 §4.6.1); a TLS ≤1.2 one's
+    // came with it, and none may come later but from a renegotiation's
+    // full handshake, whose session ferrotls keeps (RFC 5246 lets it be
+    // resumed) where BoringSSL keeps none.
+    if !flags.on("server") {
+        let got = local.sessions.take();
+        let want = tls13 && !flags.on("expect-no-session") && !flags.on("shim-shuts-down");
+        if tls13 || tls.conn.renegotiations() == 0 {
+            new_session(got, want)?;
+        }
+    }
     if let Some(want) = flags.number::<usize>("expect-total-renegotiations")? {
         let got = tls.conn.renegotiations();
         if got != want {
@@ -1227,6 +1309,18 @@ where
     if flags.on("shim-shuts-down") && flags.on("check-close-notify") {
         let mut rest = Vec::new();
         tls.read_to_end(&mut rest)?;
+    }
+    Ok(())
+}
+
+/// Checks whether the client got a new session since the last check
+/// ([`NewSessions::take`]) against `want`.
+fn new_session(got: bool, want: bool) -> Result<(), Stop> {
+    if got != want {
+        return Err(Stop::Failed(format!(
+            "new session was{} cached, but we expected the opposite",
+            if got { "" } else { " not" }
+        )));
     }
     Ok(())
 }
