@@ -15,7 +15,8 @@
 //!   a client's resumption whose 0-RTT data was rejected (BoringSSL's
 //!   "retry", which in ferrotls is the same connection going on) is
 //!   checked against the bare flags and the `-on-retry-expect-…` ones
-//!   instead, and writes nothing more of its own;
+//!   instead, verifies a certificate that comes then under
+//!   `-on-retry-verify-fail`, and writes nothing more of its own;
 //! - exit 0 on success with nothing on stderr, 1 with the reason on stderr
 //!   on failure, and 89 for a flag this shim does not implement, which the
 //!   runner counts as "unimplemented" rather than failed.
@@ -306,8 +307,10 @@ fn parse(args: &[String]) -> Result<(Flags, Flags, Flags), Stop> {
             .strip_prefix('-')
             .ok_or_else(|| Stop::Failed(format!("not a flag: {arg}")))?;
         let retried = bare.strip_prefix("on-retry-");
-        // Only expectations can change after the connection started.
-        if retried.is_some_and(|n| !n.starts_with("expect-")) {
+        // Only expectations can change after the connection started, and
+        // the verdict on a certificate that comes after the first
+        // ClientHello (see `run`).
+        if retried.is_some_and(|n| !n.starts_with("expect-") && n != "verify-fail") {
             return Err(Stop::Unimplemented(format!("unimplemented flag: {arg}")));
         }
         let (name, to_initial, to_resume, to_retry) =
@@ -458,6 +461,9 @@ struct Local {
     /// A client resumption's expectations should its 0-RTT data be
     /// rejected.
     retry: Option<Flags>,
+    /// Whether the verifier refuses, `-verify-fail`: the retry's after a
+    /// client offered 0-RTT data (see `run`).
+    verify_fail: Arc<AtomicBool>,
     /// The run's [`Shared::verify_failed`].
     verify_failed: Arc<AtomicBool>,
     /// The run's [`Shared::client_store`].
@@ -486,6 +492,7 @@ impl Local {
             hellos: Arc::new(ServerHellos::default()),
             sent_early: 0,
             retry: None,
+            verify_fail: Arc::new(AtomicBool::new(flags.on("verify-fail"))),
             verify_failed: shared.verify_failed.clone(),
             sessions: shared.client_store.clone(),
         })
@@ -548,7 +555,8 @@ fn alpn_list(wire: &str) -> Result<Vec<Vec<u8>>, Stop> {
 struct Callback {
     types: Vec<CertificateType>,
     rpk_sha256: Option<Vec<u8>>,
-    fail: bool,
+    /// [`Local::verify_fail`].
+    fail: Arc<AtomicBool>,
     /// `SSL_VERIFY_NONE`: a refused chain does not end the handshake.
     soft: bool,
     /// Where the outcome of a chain's check goes ([`Shared::verify_failed`]).
@@ -564,7 +572,7 @@ impl Callback {
         Ok(Self {
             types,
             rpk_sha256: base64_value(flags, "expect-peer-rpk-sha256")?,
-            fail: flags.on("verify-fail"),
+            fail: local.verify_fail.clone(),
             soft: !flags.on("server") && !flags.on("verify-peer"),
             verify_failed: local.verify_failed.clone(),
         })
@@ -576,7 +584,7 @@ impl Callback {
                 CertificateError::Refused(why),
             ))
         };
-        if self.fail {
+        if self.fail.load(Ordering::Relaxed) {
             return refused("-verify-fail");
         }
         match (raw_public_key, &self.rpk_sha256) {
@@ -861,6 +869,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     } else if flags.on("verify-peer")
         && !flags.on("use-custom-verify-callback")
         && !flags.on("verify-fail")
+        && !local.retry.as_ref().is_some_and(|r| r.on("verify-fail"))
     {
         let roots = match flags.value("trust-cert") {
             None => {
@@ -1488,9 +1497,22 @@ fn run(args: &[String]) -> Result<(), Stop> {
                 .unwrap_or(DEFAULT_SERVER_NAME)
                 .parse()
                 .map_err(|e| format!("server name: {e}"))?;
+            local.retry = (i > 0).then(|| retry.clone());
             let mut conn = ClientConnection::new(client_config(flags, &shared, &local)?, name)?;
             local.sent_early = offer_early_data(&mut conn, flags, i > 0)?;
-            local.retry = (i > 0).then(|| retry.clone());
+            // A certificate verified after a ClientHello that offered
+            // 0-RTT data comes from a full handshake: the server declined
+            // the session and with it the data, so BoringSSL's retry
+            // verifies it. A stored session's chain is checked again
+            // (`-reverify-on-resume`) before that ClientHello, under the
+            // resumption's flags, where BoringSSL checks it in the
+            // handshake that resumes it, the retry's when the data was
+            // rejected.
+            if conn.early_data_status() == EarlyDataStatus::Offered {
+                local
+                    .verify_fail
+                    .store(retry.on("verify-fail"), Ordering::Relaxed);
+            }
             settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         }
     }
