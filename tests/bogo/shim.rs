@@ -188,6 +188,10 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-no-session", Kind::Switch),
     ("expect-ticket-renewal", Kind::Switch),
     ("false-start", Kind::Switch),
+    ("expect-secure-renegotiation", Kind::Switch),
+    ("expect-no-secure-renegotiation", Kind::Switch),
+    ("expect-cipher", Kind::Value),
+    ("renegotiate-once", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -895,7 +899,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .message_observer(local.hellos.clone())
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
-        .renegotiation(flags.on("renegotiate-freely"))
+        .renegotiation(flags.on("renegotiate-freely") || flags.on("renegotiate-once"))
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
         .request_scts(flags.on("enable-signed-cert-timestamps"))
         .enable_early_data(flags.on("enable-early-data"))
@@ -905,6 +909,9 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .max_fragment_size(flags.number("max-send-fragment")?);
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
+    }
+    if flags.on("renegotiate-once") {
+        builder = builder.max_renegotiations(1);
     }
     if let Some(groups) = code_points::<NamedGroup>(flags, "key-shares")? {
         builder = builder.key_share_groups(&groups);
@@ -1105,6 +1112,23 @@ fn check(
         && local.verify_failed.load(Ordering::Relaxed) != flags.on("verify-fail")
     {
         return Err(Stop::Failed("wrong certificate verification result".into()));
+    }
+    // BoringSSL counts TLS 1.3, which has no renegotiation, as secure;
+    // ferrotls's secure_renegotiation() is about TLS ≤1.2 alone.
+    let secure =
+        conn.protocol_version() == Some(ProtocolVersion::TLSv1_3) || conn.secure_renegotiation();
+    if flags.on("expect-secure-renegotiation") && !secure
+        || flags.on("expect-no-secure-renegotiation") && secure
+    {
+        return Err(Stop::Failed(format!("secure renegotiation: {secure}")));
+    }
+    if let Some(want) = flags.number::<u16>("expect-cipher")? {
+        let got = conn.cipher_suite().map(u16::from);
+        if got != Some(want) {
+            return Err(Stop::Failed(format!(
+                "want cipher suite {want:04x}, got {got:04x?}"
+            )));
+        }
     }
     if flags.on("expect-extended-master-secret") && !conn.extended_master_secret() {
         return Err(Stop::Failed("no extended master secret".into()));
