@@ -192,6 +192,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-no-secure-renegotiation", Kind::Switch),
     ("expect-cipher", Kind::Value),
     ("renegotiate-once", Kind::Switch),
+    ("decline-alpn", Kind::Switch),
+    ("reject-alpn", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -948,7 +950,14 @@ fn built<T>(config: Result<T, ferrotls::Error>) -> Result<T, Stop> {
     config.map_err(|e| Stop::Unimplemented(format!("configuration refused: {e}")))
 }
 
-fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<ServerConfig>, Stop> {
+/// The server's configuration, chosen once the client's hello offered
+/// the ALPN protocols `offered`.
+fn server_config(
+    flags: &Flags,
+    shared: &Shared,
+    local: &Local,
+    offered: &[Vec<u8>],
+) -> Result<Arc<ServerConfig>, Stop> {
     let mut psks = ExternalPsks::new();
     for psk in local.psk_imports() {
         psks.insert(psk.clone());
@@ -995,7 +1004,21 @@ fn server_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Se
     if let Some(schemes) = accepted_schemes(flags)? {
         builder = builder.signature_schemes(&schemes);
     }
-    if let Some(name) = flags.value("select-alpn") {
+    // BoringSSL's ALPN callback may refuse every offered protocol
+    // (`-reject-alpn`): a ferrotls server that speaks none of them
+    // refuses with no_application_protocol (RFC 7301 §3.2), so it is
+    // given one the client did not offer. Declining to choose
+    // (`-decline-alpn`) is a server that speaks none, which answers none.
+    if flags.on("reject-alpn") {
+        let unoffered = (0..=u8::MAX)
+            .map(|b| vec![b])
+            .find(|name| !offered.contains(name))
+            .ok_or_else(|| Stop::Failed("the client offered every 1-byte protocol".into()))?;
+        builder = builder.alpn_protocols(&[&unoffered]);
+    } else if let Some(name) = flags
+        .value("select-alpn")
+        .filter(|_| !flags.on("decline-alpn"))
+    {
         builder = builder.alpn_protocols(&[name.as_bytes()]);
     }
     let verifier = Arc::new(Callback::new(flags, local)?);
@@ -1512,8 +1535,9 @@ fn run(args: &[String]) -> Result<(), Stop> {
         let mut tcp = connect(flags)?;
         let mut local = Local::new(flags, &shared)?;
         if flags.on("server") {
-            let config = server_config(flags, &shared, &local)?;
-            let conn = accept(&mut tcp, flags)?.into_connection(config);
+            let accepted = accept(&mut tcp, flags)?;
+            let config = server_config(flags, &shared, &local, accepted.alpn_protocols())?;
+            let conn = accepted.into_connection(config);
             settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         } else {
             let name: ServerName = flags
