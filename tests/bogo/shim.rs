@@ -194,6 +194,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("renegotiate-once", Kind::Switch),
     ("decline-alpn", Kind::Switch),
     ("reject-alpn", Kind::Switch),
+    ("use-client-ca-list", Kind::Value),
+    ("expect-peer-verify-pref", Kind::List),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -567,6 +569,9 @@ struct Callback {
     soft: bool,
     /// Where the outcome of a chain's check goes ([`Shared::verify_failed`]).
     verify_failed: Arc<AtomicBool>,
+    /// A server's `-use-client-ca-list`: the names its CertificateRequest
+    /// lists (RFC 5246 §7.4.4, RFC 8446 §4.2.4).
+    ca_names: Vec<Vec<u8>>,
 }
 
 impl Callback {
@@ -581,6 +586,7 @@ impl Callback {
             fail: local.verify_fail.clone(),
             soft: !flags.on("server") && !flags.on("verify-peer"),
             verify_failed: local.verify_failed.clone(),
+            ca_names: ca_names(flags)?,
         })
     }
 
@@ -652,7 +658,7 @@ impl ClientCertVerifier for Callback {
     }
 
     fn root_subjects(&self) -> Vec<Vec<u8>> {
-        Vec::new()
+        self.ca_names.clone()
     }
 
     fn certificate_types(&self) -> &[CertificateType] {
@@ -678,6 +684,33 @@ fn certificate_types(flags: &Flags, name: &str) -> Result<Vec<CertificateType>, 
             t.parse::<u8>()
                 .map(CertificateType::from)
                 .map_err(|_| Stop::Failed(format!("-{name}: {t}")))
+        })
+        .collect()
+}
+
+/// The DER names of `-use-client-ca-list`, given in hex, separated by
+/// commas; BoringSSL's `<NULL>` (no list set) and `<EMPTY>` (an empty
+/// one) both send none.
+fn ca_names(flags: &Flags) -> Result<Vec<Vec<u8>>, Stop> {
+    match flags.value("use-client-ca-list") {
+        None | Some("<NULL>" | "<EMPTY>") => Ok(Vec::new()),
+        Some(list) => list.split(',').map(hex).collect(),
+    }
+}
+
+/// The bytes a hex string spells.
+fn hex(text: &str) -> Result<Vec<u8>, Stop> {
+    let digits = text.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return Err(Stop::Failed(format!("odd-length hex: {text}")));
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| Stop::Failed(format!("not hex: {text}")))
         })
         .collect()
 }
@@ -1464,6 +1497,16 @@ fn accept(sock: &mut TcpStream, flags: &Flags) -> Result<Accepted, Stop> {
             }
         }
     };
+    // The schemes the client accepts, in its order (signature_algorithms,
+    // RFC 8446 §4.2.3).
+    if let Some(want) = code_points::<SignatureScheme>(flags, "expect-peer-verify-pref")? {
+        if accepted.signature_schemes() != want.as_slice() {
+            return Err(Stop::Failed(format!(
+                "the client accepts the schemes {:?}",
+                accepted.signature_schemes()
+            )));
+        }
+    }
     if let Some(wire) = flags.value("expect-advertised-alpn") {
         if accepted.alpn_protocols() != alpn_list(wire)?.as_slice() {
             return Err(Stop::Failed(format!(
@@ -1540,6 +1583,13 @@ fn run(args: &[String]) -> Result<(), Stop> {
             let conn = accepted.into_connection(config);
             settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         } else {
+            if !flags.list("expect-peer-verify-pref").is_empty() {
+                return Err(Stop::Unimplemented(
+                    "-expect-peer-verify-pref on a client: ferrotls does not show the \
+                     CertificateRequest's signature_algorithms"
+                        .into(),
+                ));
+            }
             let name: ServerName = flags
                 .value("host-name")
                 .unwrap_or(DEFAULT_SERVER_NAME)
