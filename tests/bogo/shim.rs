@@ -196,6 +196,9 @@ const FLAGS: &[(&str, Kind)] = &[
     ("reject-alpn", Kind::Switch),
     ("use-client-ca-list", Kind::Value),
     ("expect-peer-verify-pref", Kind::List),
+    ("fallback-scsv", Kind::Switch),
+    ("max-cert-list", Kind::Value),
+    ("no-op-extra-handshake", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -935,6 +938,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .enable_sni(flags.value("host-name").is_some())
         .enable_tickets(!flags.on("no-ticket"))
         .renegotiation(flags.on("renegotiate-freely") || flags.on("renegotiate-once"))
+        .fallback_retry(flags.on("fallback-scsv"))
         .request_ocsp_staple(flags.on("enable-ocsp-stapling"))
         .request_scts(flags.on("enable-signed-cert-timestamps"))
         .enable_early_data(flags.on("enable-early-data"))
@@ -942,6 +946,11 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .grease(flags.on("enable-grease"))
         .false_start(flags.on("false-start"))
         .max_fragment_size(flags.number("max-send-fragment")?);
+    // BoringSSL bounds every handshake message by it, the certificate
+    // chain's first.
+    if let Some(bytes) = flags.number("max-cert-list")? {
+        builder = builder.max_certificate_message_size(bytes);
+    }
     if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
         builder = builder.groups(&groups);
     }
@@ -1017,6 +1026,11 @@ fn server_config(
         // against GREASE tickets and certificate requests.
         .grease(true)
         .max_fragment_size(flags.number("max-send-fragment")?);
+    // BoringSSL bounds every handshake message by it, the certificate
+    // chain's first.
+    if let Some(bytes) = flags.number("max-cert-list")? {
+        builder = builder.max_certificate_message_size(bytes);
+    }
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
     }
@@ -1300,6 +1314,13 @@ where
         tls.write_all(SHIM_INITIAL_WRITE)?;
     }
     tls.complete_handshake()?;
+    // Another complete_handshake must do nothing now: no handshake left to
+    // read, nothing to write.
+    if flags.on("no-op-extra-handshake") && (tls.conn.is_handshaking() || tls.conn.wants_write()) {
+        return Err(Stop::Failed(
+            "an extra handshake call was not a no-op".into(),
+        ));
+    }
     let early_data = tls.conn.early_data_status();
     let flags = match &local.retry {
         Some(retry) if early_data == EarlyDataStatus::Rejected => retry,
