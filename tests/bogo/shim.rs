@@ -199,6 +199,10 @@ const FLAGS: &[(&str, Kind)] = &[
     ("fallback-scsv", Kind::Switch),
     ("max-cert-list", Kind::Value),
     ("no-op-extra-handshake", Kind::Switch),
+    // The server's configuration, its credentials with it, is chosen once
+    // the Acceptor has read the ClientHello (`accept`), where BoringSSL's
+    // early callback installs the certificate.
+    ("use-early-callback", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
