@@ -30,7 +30,7 @@ use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ferrotls::internal::pki::pem::decode_base64;
@@ -40,7 +40,7 @@ use ferrotls::{
     CertificateType, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier,
     ClientConfig, ClientConnection, ClientSessionStore, Clock, EarlyDataReason, EarlyDataStatus,
     ExternalPsk, ExternalPsks, HandshakeType, HashAlgorithm, InMemoryAntiReplay,
-    InMemoryClientStore, InMemoryServerStore, LoadError, ManualClock, MessageDirection,
+    InMemoryClientStore, InMemoryServerStore, KeyLog, LoadError, ManualClock, MessageDirection,
     MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
     ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName, ServerSessionStore,
     SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
@@ -203,6 +203,7 @@ const FLAGS: &[(&str, Kind)] = &[
     // the Acceptor has read the ClientHello (`accept`), where BoringSSL's
     // early callback installs the certificate.
     ("use-early-callback", Kind::Switch),
+    ("export-traffic-secrets", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -483,10 +484,20 @@ struct Local {
     verify_failed: Arc<AtomicBool>,
     /// The run's [`Shared::client_store`].
     sessions: Arc<NewSessions>,
+    /// Its TLS 1.3 application traffic secrets, under
+    /// `-export-traffic-secrets`.
+    traffic_secrets: Option<Arc<TrafficSecrets>>,
 }
 
 impl Local {
     fn new(flags: &Flags, shared: &Shared) -> Result<Self, Stop> {
+        // The shim's KeyUpdate goes before the secrets are written, which
+        // are then no longer the current ones.
+        if flags.on("export-traffic-secrets") && flags.on("key-update") {
+            return Err(Stop::Unimplemented(
+                "-export-traffic-secrets with -key-update".into(),
+            ));
+        }
         let (mut keys, mut key_numbers, mut psks) = (Vec::new(), Vec::new(), Vec::new());
         for (credential, number) in flags.credentials.iter().zip(0i64..) {
             if credential.on(PRE_SHARED_KEY) {
@@ -510,6 +521,9 @@ impl Local {
             verify_fail: Arc::new(AtomicBool::new(flags.on("verify-fail"))),
             verify_failed: shared.verify_failed.clone(),
             sessions: shared.client_store.clone(),
+            traffic_secrets: flags
+                .on("export-traffic-secrets")
+                .then(|| Arc::new(TrafficSecrets::default())),
         })
     }
 
@@ -794,6 +808,47 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
     Ok(Some(Arc::new(certified)))
 }
 
+/// The first TLS 1.3 application traffic secrets of a connection
+/// (RFC 8446 §7.1), as its key log names them, which
+/// `-export-traffic-secrets` writes: BoringSSL's `SSL_get_traffic_secrets`
+/// gives the current ones, which they are until a KeyUpdate.
+#[derive(Default)]
+struct TrafficSecrets {
+    client: Mutex<Vec<u8>>,
+    server: Mutex<Vec<u8>>,
+}
+
+impl KeyLog for TrafficSecrets {
+    fn log(&self, label: &str, _client_random: &[u8], secret: &[u8]) {
+        let slot = match label {
+            "CLIENT_TRAFFIC_SECRET_0" => &self.client,
+            "SERVER_TRAFFIC_SECRET_0" => &self.server,
+            _ => return,
+        };
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = secret.to_vec();
+    }
+}
+
+impl TrafficSecrets {
+    /// What the runner reads (`runner.go`, `exportTrafficSecrets`): the
+    /// length of a secret (2 bytes, little-endian), this side's read
+    /// secret, then its write secret.
+    fn message(&self, server: bool) -> Result<Vec<u8>, Stop> {
+        let secret = |slot: &Mutex<Vec<u8>>| slot.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (client, server_secret) = (secret(&self.client), secret(&self.server));
+        let (read, write) = if server {
+            (client, server_secret)
+        } else {
+            (server_secret, client)
+        };
+        if read.is_empty() || read.len() != write.len() {
+            return Err(Stop::Failed("failed to export traffic secrets".into()));
+        }
+        let len = u16::try_from(read.len()).map_err(|_| "a traffic secret too long".to_string())?;
+        Ok([len.to_le_bytes().as_slice(), &read, &write].concat())
+    }
+}
+
 /// Counts the ServerHellos a connection sent or received: two mean the
 /// first was a HelloRetryRequest (RFC 8446 §4.1.4), which is a ServerHello
 /// on the wire, for `-expect-hrr` and `-expect-no-hrr`.
@@ -961,6 +1016,9 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     if flags.on("renegotiate-once") {
         builder = builder.max_renegotiations(1);
     }
+    if let Some(secrets) = &local.traffic_secrets {
+        builder = builder.key_log(secrets.clone());
+    }
     if let Some(groups) = code_points::<NamedGroup>(flags, "key-shares")? {
         builder = builder.key_share_groups(&groups);
     }
@@ -1037,6 +1095,9 @@ fn server_config(
     }
     if flags.on("no-ticket") {
         builder = builder.tickets(0);
+    }
+    if let Some(secrets) = &local.traffic_secrets {
+        builder = builder.key_log(secrets.clone());
     }
     if !local.psks.is_empty() {
         builder = builder.external_psks(Arc::new(psks));
@@ -1360,6 +1421,9 @@ where
         if let Some(material) = exported(&tls.conn, flags)? {
             tls.write_all(&material)?;
         }
+    }
+    if let Some(secrets) = &local.traffic_secrets {
+        tls.write_all(&secrets.message(flags.on("server"))?)?;
     }
     if flags.on("tls-unique") {
         let binding = tls
