@@ -43,8 +43,8 @@ use ferrotls::{
     InMemoryClientStore, InMemoryServerStore, KeyLog, LoadError, ManualClock, MessageDirection,
     MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
     ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName, ServerSessionStore,
-    SignatureScheme, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS,
-    DEFAULT_SIGNATURE_SCHEMES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
+    SignatureScheme, StapledStatus, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
+    ALL_VERSIONS, DEFAULT_SIGNATURE_SCHEMES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
     TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
@@ -204,6 +204,8 @@ const FLAGS: &[(&str, Kind)] = &[
     // early callback installs the certificate.
     ("use-early-callback", Kind::Switch),
     ("export-traffic-secrets", Kind::Switch),
+    ("use-ocsp-callback", Kind::Switch),
+    ("fail-ocsp-callback", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -593,6 +595,9 @@ struct Callback {
     /// A server's `-use-client-ca-list`: the names its CertificateRequest
     /// lists (RFC 5246 §7.4.4, RFC 8446 §4.2.4).
     ca_names: Vec<Vec<u8>>,
+    /// A client's legacy OCSP callback (`-use-ocsp-callback`, with
+    /// `-enable-ocsp-stapling`) refuses under `-fail-ocsp-callback`.
+    ocsp_callback_fails: bool,
 }
 
 impl Callback {
@@ -608,6 +613,9 @@ impl Callback {
             soft: !flags.on("server") && !flags.on("verify-peer"),
             verify_failed: local.verify_failed.clone(),
             ca_names: ca_names(flags)?,
+            ocsp_callback_fails: flags.on("enable-ocsp-stapling")
+                && flags.on("use-ocsp-callback")
+                && flags.on("fail-ocsp-callback"),
         })
     }
 
@@ -651,6 +659,27 @@ impl ServerCertVerifier for Callback {
         _now: u64,
     ) -> Result<ServerCertVerified, ferrotls::Error> {
         self.check_chain().map(|()| ServerCertVerified::assertion())
+    }
+
+    /// BoringSSL runs its client's legacy OCSP callback after the chain's
+    /// check, whether a response was stapled or not, and answers its
+    /// refusal with bad_certificate_status_response, the alert of a
+    /// refused OCSP response here.
+    fn verify_server_cert_stapled(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &ServerName,
+        _stapled: StapledStatus<'_>,
+        now: u64,
+    ) -> Result<ServerCertVerified, ferrotls::Error> {
+        let verified = self.verify_server_cert(end_entity, intermediates, server_name, now)?;
+        if self.ocsp_callback_fails {
+            return Err(ferrotls::Error::InvalidCertificate(
+                CertificateError::BadRevocationInfo("-fail-ocsp-callback"),
+            ));
+        }
+        Ok(verified)
     }
 
     fn certificate_types(&self) -> &[CertificateType] {
@@ -1062,6 +1091,12 @@ fn server_config(
     local: &Local,
     offered: &[Vec<u8>],
 ) -> Result<Arc<ServerConfig>, Stop> {
+    // A server's OCSP callback chooses whether to staple, per connection;
+    // the runner's responses do not parse as OCSP, which ferrotls staples
+    // alone, so the tests that would show it cannot run anyway.
+    if flags.on("use-ocsp-callback") {
+        return Err(Stop::Unimplemented("-use-ocsp-callback on a server".into()));
+    }
     let mut psks = ExternalPsks::new();
     for psk in local.psk_imports() {
         psks.insert(psk.clone());
