@@ -206,6 +206,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("export-traffic-secrets", Kind::Switch),
     ("use-ocsp-callback", Kind::Switch),
     ("fail-ocsp-callback", Kind::Switch),
+    ("use-old-client-cert-callback", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -1065,6 +1066,17 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         let list = alpn_list(wire)?;
         let names: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
         builder = builder.alpn_protocols(&names);
+    }
+    // BoringSSL's legacy client certificate callback hands over the
+    // default credential's leaf alone, once a CertificateRequest came;
+    // ferrotls sends the configured certificate then, chain and all, so
+    // the two agree on a default credential of one certificate.
+    if flags.on("use-old-client-cert-callback")
+        && (!flags.credentials.is_empty() || local.keys.iter().any(|k| k.chain().len() > 1))
+    {
+        return Err(Stop::Unimplemented(
+            "-use-old-client-cert-callback with a chain or added credentials".into(),
+        ));
     }
     for key in &local.keys {
         builder = builder.client_certificate(key.clone());
