@@ -53,8 +53,8 @@ use ring::digest;
 /// needs" (`runner.go`, `errUnimplemented`).
 const EXIT_UNIMPLEMENTED: u8 = 89;
 
-/// What the shim writes first under `-shim-writes-first`
-/// (`runner.go`, `shimInitialWrite`).
+/// What the shim writes first under `-shim-writes-first` unless
+/// `-shim-initial-write` says otherwise (`runner.go`, `shimInitialWrite`).
 const SHIM_INITIAL_WRITE: &[u8] = b"hello";
 
 /// How much one read takes: the runner's own shim reads 512 bytes at a
@@ -207,6 +207,8 @@ const FLAGS: &[(&str, Kind)] = &[
     ("use-ocsp-callback", Kind::Switch),
     ("fail-ocsp-callback", Kind::Switch),
     ("use-old-client-cert-callback", Kind::Switch),
+    ("shim-initial-write", Kind::Value),
+    ("repeat-shim-initial-write", Kind::Value),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -475,7 +477,12 @@ struct Local {
     psks: Vec<(i64, Vec<ExternalPsk>)>,
     /// The ServerHellos it sends or receives.
     hellos: Arc<ServerHellos>,
-    /// How much of its first write a client sent as 0-RTT data.
+    /// What it writes first under `-shim-writes-first`: its
+    /// `-shim-initial-write`, `-repeat-shim-initial-write` times, each a
+    /// write of its own.
+    initial_write: Vec<u8>,
+    initial_repeat: usize,
+    /// How much of its first writes a client sent as 0-RTT data.
     sent_early: usize,
     /// A client resumption's expectations should its 0-RTT data be
     /// rejected.
@@ -519,6 +526,11 @@ impl Local {
             key_numbers,
             psks,
             hellos: Arc::new(ServerHellos::default()),
+            initial_write: flags
+                .value("shim-initial-write")
+                .map_or(SHIM_INITIAL_WRITE, str::as_bytes)
+                .to_vec(),
+            initial_repeat: flags.number("repeat-shim-initial-write")?.unwrap_or(1),
             sent_early: 0,
             retry: None,
             verify_fail: Arc::new(AtomicBool::new(flags.on("verify-fail"))),
@@ -1423,7 +1435,9 @@ where
         if let Some(material) = exported(&tls.conn, flags)? {
             tls.write_all(&material)?;
         }
-        tls.write_all(SHIM_INITIAL_WRITE)?;
+        for _ in 0..local.initial_repeat {
+            tls.write_all(&local.initial_write)?;
+        }
     }
     tls.complete_handshake()?;
     // Another complete_handshake must do nothing now: no handshake left to
@@ -1488,7 +1502,8 @@ where
         0
     };
     if flags.on("shim-writes-first") && !false_started {
-        tls.write_all(SHIM_INITIAL_WRITE.get(written_early..).unwrap_or_default())?;
+        let all = local.initial_write.repeat(local.initial_repeat);
+        tls.write_all(all.get(written_early..).unwrap_or_default())?;
     }
     if !flags.on("shim-shuts-down") {
         let mut buf = [0u8; READ_SIZE];
@@ -1657,12 +1672,13 @@ fn accept(sock: &mut TcpStream, flags: &Flags) -> Result<Accepted, Stop> {
 /// A client's 0-RTT: on a resumption whose ticket allows it (which
 /// `-expect-ticket-supports-early-data` expects: the client had a ticket
 /// and it did not rule 0-RTT out, though it may not offer it for
-/// another reason), its first write goes as early data (RFC 8446
+/// another reason), its first writes go as early data (RFC 8446
 /// §4.2.10), as much as the ticket allows; returns how much.
 fn offer_early_data(
     conn: &mut ClientConnection,
     flags: &Flags,
     is_resume: bool,
+    local: &Local,
 ) -> Result<usize, Stop> {
     if !is_resume || !flags.on("enable-early-data") {
         return Ok(0);
@@ -1677,10 +1693,17 @@ fn offer_early_data(
             "the ticket allows 0-RTT: {ticket_allows}"
         )));
     }
+    let mut sent = 0;
     if offered && flags.on("shim-writes-first") {
-        return Ok(conn.write_early_data(SHIM_INITIAL_WRITE)?);
+        for _ in 0..local.initial_repeat {
+            let n = conn.write_early_data(&local.initial_write)?;
+            sent += n;
+            if n < local.initial_write.len() {
+                break;
+            }
+        }
     }
-    Ok(0)
+    Ok(sent)
 }
 
 fn connect(flags: &Flags) -> Result<TcpStream, Stop> {
@@ -1733,7 +1756,7 @@ fn run(args: &[String]) -> Result<(), Stop> {
                 .map_err(|e| format!("server name: {e}"))?;
             local.retry = (i > 0).then(|| retry.clone());
             let mut conn = ClientConnection::new(client_config(flags, &shared, &local)?, name)?;
-            local.sent_early = offer_early_data(&mut conn, flags, i > 0)?;
+            local.sent_early = offer_early_data(&mut conn, flags, i > 0, &local)?;
             // A certificate verified after a ClientHello that offered
             // 0-RTT data comes from a full handshake: the server declined
             // the session and with it the data, so BoringSSL's retry
