@@ -18,15 +18,32 @@ use std::thread;
 
 use common::*;
 use examples_support::example;
-use ferrotls::{ClientConfig, ClientConnection, ProtocolVersion, StreamOwned};
+use ferrotls::{AlertDescription, ClientConfig, ClientConnection, ProtocolVersion, StreamOwned};
 
 /// The ID the runner gives this shim.
 const SHIM_ID: u64 = 0x0102_0304_0506_0708;
 
+/// What the runner's client part saw of the shim.
+struct Seen {
+    /// The echo of its 32 bytes, when the handshake completed.
+    echo: Option<Vec<u8>>,
+    /// The ALPN protocol negotiated.
+    alpn: Option<Vec<u8>>,
+    /// The alert that ended the connection, if one did.
+    alert: Option<AlertDescription>,
+}
+
 /// Runs the shim with `flags` as a server, and the runner's client part
-/// (TLS 1.3 only when `tls13`): the shim's exit status, and the echo it
-/// sent of 32 bytes when the handshake completed.
+/// (TLS 1.3 only when `tls13`): the shim's exit status, and what the
+/// client saw.
 fn run_server_shim(flags: &[&str], tls13: bool) -> (ExitStatus, Option<Vec<u8>>) {
+    let (status, seen) = run_server_shim_offering(flags, tls13, &[]);
+    (status, seen.echo)
+}
+
+/// [`run_server_shim`] with a client that offers the ALPN protocols
+/// `alpn`.
+fn run_server_shim_offering(flags: &[&str], tls13: bool, alpn: &[&[u8]]) -> (ExitStatus, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let dir = vectors_dir();
@@ -38,10 +55,11 @@ fn run_server_shim(flags: &[&str], tls13: bool) -> (ExitStatus, Option<Vec<u8>>)
         .args(flags)
         .spawn()
         .unwrap();
+    let alpn: Vec<Vec<u8>> = alpn.iter().map(|p| p.to_vec()).collect();
     let runner = thread::spawn(move || {
-        let (mut tcp, _) = listener.accept().ok()?;
+        let (mut tcp, _) = listener.accept().unwrap();
         let mut id = [0u8; 8];
-        tcp.read_exact(&mut id).ok()?;
+        tcp.read_exact(&mut id).unwrap();
         assert_eq!(u64::from_le_bytes(id), SHIM_ID);
         let versions: &[ProtocolVersion] = if tls13 {
             &[ProtocolVersion::TLSv1_3]
@@ -51,22 +69,35 @@ fn run_server_shim(flags: &[&str], tls13: bool) -> (ExitStatus, Option<Vec<u8>>)
         let config = ClientConfig::dangerous()
             .builder_accepting_any_server_certificate()
             .versions(versions)
+            .alpn_protocols(&alpn.iter().map(Vec::as_slice).collect::<Vec<_>>())
             .build()
             .unwrap();
         let conn = ClientConnection::new(config, server_name("p256")).unwrap();
         let mut tls = StreamOwned::new(conn, tcp);
         let message: Vec<u8> = (0..32).collect();
-        tls.write_all(&message).ok()?;
         let mut echo = vec![0u8; message.len()];
-        tls.read_exact(&mut echo).ok()?;
-        tls.conn.send_close_notify();
-        tls.flush().ok()?;
+        let echoed = tls
+            .write_all(&message)
+            .and_then(|()| tls.read_exact(&mut echo));
+        let alert = match tls.conn.error() {
+            Some(ferrotls::Error::AlertReceived(alert)) => Some(*alert),
+            _ => None,
+        };
+        let alpn = tls.conn.alpn_protocol().map(<[u8]>::to_vec);
+        if echoed.is_ok() {
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
         let _ = tls.read_to_end(&mut Vec::new());
-        Some(echo)
+        Seen {
+            echo: echoed.ok().map(|()| echo),
+            alpn,
+            alert,
+        }
     });
     let status = shim.wait().unwrap();
-    let echo = runner.join().unwrap();
-    (status, echo)
+    let seen = runner.join().unwrap();
+    (status, seen)
 }
 
 #[test]
@@ -88,6 +119,22 @@ fn a_failed_expectation_exits_1_and_a_flag_it_lacks_89() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(89));
+}
+
+/// `-reject-alpn`: the server refuses every protocol the client offers,
+/// with no_application_protocol (RFC 7301 §3.2); `-decline-alpn`: it
+/// answers none, and the handshake goes on.
+#[test]
+fn the_shim_rejects_or_declines_the_offered_alpn_protocols() {
+    let (status, seen) = run_server_shim_offering(&["-reject-alpn"], true, &[b"foo", b"bar"]);
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(seen.echo, None);
+    assert_eq!(seen.alert, Some(AlertDescription::NoApplicationProtocol));
+    let (status, seen) =
+        run_server_shim_offering(&["-decline-alpn", "-select-alpn", "foo"], false, &[b"foo"]);
+    assert!(status.success(), "{status:?}");
+    assert!(seen.echo.is_some());
+    assert_eq!(seen.alpn, None);
 }
 
 #[test]
