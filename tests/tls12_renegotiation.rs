@@ -286,3 +286,56 @@ fn sends_records_within(from: &mut Connection, to: &mut Connection, limit: u16) 
     to.process_new_packets().unwrap();
     assert_eq!(received(to), data);
 }
+
+/// RFC 5246 §7.4.1.1: until a renegotiation completes, the data still
+/// goes under the replaced handshake's keys, so each side goes on
+/// reporting that handshake (its peer's chain, protocol and session);
+/// the new handshake's facts replace them when it completes.
+#[test]
+fn a_renegotiation_under_way_reports_the_handshake_it_replaces() {
+    let client = client_builder("p256")
+        .versions(TLS12)
+        .client_certificate(certified_key("p384"))
+        .renegotiation(true)
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
+    let server = server_builder("p256")
+        .versions(TLS12)
+        .post_handshake_client_auth(ClientAuth::Required(verifier))
+        .renegotiation(true)
+        .alpn_protocols(&[b"h2"])
+        .build()
+        .unwrap();
+    let (mut c, mut s) = handshaken(client, server, server_name("p256"));
+    let first_id = s.session_id().to_vec();
+    let server_key = certified_key("p256");
+    let server_chain = server_key.chain();
+    assert_eq!(c.alpn_protocol(), Some(&b"h2"[..]));
+
+    s.renegotiate().unwrap();
+    // The HelloRequest: the client answers with its ClientHello, and
+    // its renegotiation is under way.
+    transfer(&mut s, &mut c).1.unwrap();
+    assert!(c.wants_write());
+    assert_eq!(c.peer_certificates(), server_chain);
+    assert_eq!(c.alpn_protocol(), Some(&b"h2"[..]));
+    assert_eq!(c.session_id(), &first_id[..]);
+    // The server reads it and answers with its hellos: its renegotiation
+    // is under way too, with a new session ID settled.
+    transfer(&mut c, &mut s).1.unwrap();
+    assert!(s.wants_write());
+    assert_eq!(s.session_id(), &first_id[..]);
+    assert_eq!(s.alpn_protocol(), Some(&b"h2"[..]));
+    assert!(s.peer_certificates().is_empty());
+    send_and_check(&mut s, &mut c, b"under the old keys");
+
+    settle(&mut c, &mut s);
+    assert_eq!(s.peer_certificates(), certified_key("p384").chain());
+    assert_ne!(s.session_id(), &first_id[..]);
+    assert_eq!(c.session_id(), s.session_id());
+    assert_eq!(c.peer_certificates(), server_chain);
+    // The renegotiation's hellos offered ALPN again and agreed on it.
+    assert_eq!(c.alpn_protocol(), Some(&b"h2"[..]));
+}

@@ -124,6 +124,9 @@ pub(crate) trait HandshakeIo {
 
 impl HandshakeIo for CommonState {
     fn report(&mut self, event: HandshakeEvent) {
+        if matches!(event, HandshakeEvent::Renegotiation) {
+            self.renegotiation.replacing(self.negotiated.clone());
+        }
         self.negotiated.apply(event);
     }
     fn negotiated(&self) -> &Negotiated {

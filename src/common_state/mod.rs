@@ -258,7 +258,9 @@ pub(crate) enum HandshakeEvent {
     /// (resumption, the peer's certificates and staples, their type, the
     /// record size limit, the ALPN protocol, which only the new hellos
     /// settle, RFC 7301 §3.1) are forgotten; the others are reported
-    /// anew.
+    /// anew. The connection's queries go on reporting the replaced
+    /// handshake's facts until the new one completes
+    /// ([`CommonState::established`]).
     Renegotiation,
 }
 
@@ -631,6 +633,15 @@ impl CommonState {
             renegotiation: Renegotiation::default(),
             message_observer: config.message_observer.clone(),
         }
+    }
+
+    /// What the connection reports of its handshake: the latest one's
+    /// facts, or, while a renegotiation runs, those of the handshake it
+    /// replaces ([`Renegotiation::replaced`]). The handshake itself reads
+    /// and writes the facts of the handshake under way
+    /// ([`HandshakeIo::negotiated`]).
+    pub(crate) fn established(&self) -> &Negotiated {
+        self.renegotiation.replaced().unwrap_or(&self.negotiated)
     }
 
     /// Tells the message observer, if any, of one handshake message.

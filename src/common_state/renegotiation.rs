@@ -8,6 +8,7 @@
 //! Only TLS 1.0–1.2 renegotiate; TLS 1.3 has no renegotiation (RFC 8446
 //! §4.1.2) and never touches this.
 
+use super::Negotiated;
 use crate::error::{Error, HandshakeFailureReason};
 use crate::keyschedule::tls12::{Sender, VERIFY_DATA_LEN};
 
@@ -32,6 +33,12 @@ pub(crate) struct Renegotiation {
     requested: bool,
     /// Renegotiations accepted so far.
     accepted: usize,
+    /// While a renegotiation runs, what the handshake it replaces settled,
+    /// which the connection reports until the new one completes: until
+    /// then that handshake's keys protect the data (RFC 5246 §7.4.1.1),
+    /// so its peer, chain and protocols are the ones the data is
+    /// exchanged with. Boxed, since few connections renegotiate.
+    replaced: Option<Box<Negotiated>>,
 }
 
 impl Renegotiation {
@@ -84,9 +91,22 @@ impl Renegotiation {
         true
     }
 
-    /// The renegotiation handshake is complete.
+    /// The renegotiation handshake is complete: what it settled is what
+    /// the connection reports from now on.
     pub(crate) fn end(&mut self) {
         self.in_progress = false;
+        self.replaced = None;
+    }
+
+    /// A renegotiation starts over `established`, the facts of the
+    /// handshake it replaces, kept to be reported until it completes.
+    pub(crate) fn replacing(&mut self, established: Negotiated) {
+        self.replaced = Some(Box::new(established));
+    }
+
+    /// What the handshake a running renegotiation replaces settled.
+    pub(crate) fn replaced(&self) -> Option<&Negotiated> {
+        self.replaced.as_deref()
     }
 
     /// Keeps the verify_data of a Finished sent or received (RFC 5746

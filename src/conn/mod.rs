@@ -364,30 +364,30 @@ impl Connection {
 
     /// The negotiated protocol version, once known.
     pub fn protocol_version(&self) -> Option<ProtocolVersion> {
-        self.common.negotiated().version()
+        self.common.established().version()
     }
 
     /// The negotiated cipher suite, once known.
     pub fn cipher_suite(&self) -> Option<CipherSuite> {
-        self.common.negotiated().cipher_suite()
+        self.common.established().cipher_suite()
     }
 
     /// The key-exchange group, once known (`None` for a PSK-only
     /// resumption).
     pub fn negotiated_group(&self) -> Option<NamedGroup> {
-        self.common.negotiated().group()
+        self.common.established().group()
     }
 
     /// The ALPN protocol agreed on (RFC 7301), if any.
     pub fn alpn_protocol(&self) -> Option<&[u8]> {
-        self.common.negotiated().alpn()
+        self.common.established().alpn()
     }
 
     /// The peer's record_size_limit (RFC 8449), when both sides announced
     /// one: the largest protected record we send it (in TLS 1.3 counting
     /// the content type byte); `None` when none was negotiated.
     pub fn peer_record_size_limit(&self) -> Option<u16> {
-        self.common.negotiated().peer_record_size_limit()
+        self.common.established().peer_record_size_limit()
     }
 
     /// The algorithm the peer's certificate came compressed with (RFC
@@ -395,7 +395,7 @@ impl Connection {
     pub fn peer_certificate_compression(
         &self,
     ) -> Option<crate::msgs::enums::CertificateCompressionAlgorithm> {
-        self.common.negotiated().peer_certificate_compression()
+        self.common.established().peer_certificate_compression()
     }
 
     /// The algorithm our certificate went compressed with (RFC 8879, TLS
@@ -403,19 +403,19 @@ impl Connection {
     pub fn sent_certificate_compression(
         &self,
     ) -> Option<crate::msgs::enums::CertificateCompressionAlgorithm> {
-        self.common.negotiated().sent_certificate_compression()
+        self.common.established().sent_certificate_compression()
     }
 
     /// The server name: the one the client asked for (server side), or
     /// the one it sent (client side), if any (RFC 6066 §3).
     pub fn server_name(&self) -> Option<&str> {
-        self.common.negotiated().server_name()
+        self.common.established().server_name()
     }
 
     /// The peer's certificate chain (DER, end entity first), empty when
     /// it sent none or it was not asked for.
     pub fn peer_certificates(&self) -> &[Vec<u8>] {
-        self.common.negotiated().peer_certificates()
+        self.common.established().peer_certificates()
     }
 
     /// The DER OCSP response stapled to the server's certificate (RFC
@@ -426,7 +426,7 @@ impl Connection {
     /// [`Self::peer_certificates`] reports its chain, and a resuming
     /// server `None`. `None` also when none was asked for or stapled.
     pub fn stapled_ocsp_response(&self) -> Option<&[u8]> {
-        self.common.negotiated().staples().ocsp_response.as_deref()
+        self.common.established().staples().ocsp_response.as_deref()
     }
 
     /// The signed certificate timestamps (each a SerializedSCT, RFC 6962
@@ -434,7 +434,7 @@ impl Connection {
     /// (on resumption, those of the full handshake that made the
     /// session), sent on a server; empty when none.
     pub fn stapled_scts(&self) -> &[Vec<u8>] {
-        &self.common.negotiated().staples().scts
+        &self.common.established().staples().scts
     }
 
     /// What the server's Certificate carried (RFC 7250): X.509, or a raw
@@ -442,13 +442,13 @@ impl Connection {
     /// one DER SubjectPublicKeyInfo). `None` when no Certificate was sent
     /// (a resumption).
     pub fn server_certificate_type(&self) -> Option<CertificateType> {
-        self.common.negotiated().server_certificate_type()
+        self.common.established().server_certificate_type()
     }
 
     /// What the client's Certificate carried (RFC 7250), `None` when the
     /// client sent none.
     pub fn client_certificate_type(&self) -> Option<CertificateType> {
-        self.common.negotiated().client_certificate_type()
+        self.common.established().client_certificate_type()
     }
 
     /// The session identifier of design §3: on a client, the ID in this
@@ -457,7 +457,7 @@ impl Connection {
     /// on the wire), kept through every resumption. At most 32 bytes;
     /// empty before the ServerHello.
     pub fn session_id(&self) -> &[u8] {
-        self.common.negotiated().session_id()
+        self.common.established().session_id()
     }
 
     /// Copies [`Self::session_id`] into `out` and returns its length.
@@ -480,7 +480,7 @@ impl Connection {
     /// configured). None when this side sent none (a resumption, a PSK, a
     /// client not asked or with nothing that fit).
     pub fn sent_certificate(&self) -> Option<&Arc<CertifiedKey>> {
-        self.common.negotiated().sent_certificate()
+        self.common.established().sent_certificate()
     }
 
     /// The signature scheme the peer signed this handshake with: its
@@ -490,12 +490,12 @@ impl Connection {
     /// client without a certificate) or signed under TLS 1.0/1.1, whose
     /// signatures name no scheme.
     pub fn peer_signature_scheme(&self) -> Option<SignatureScheme> {
-        self.common.negotiated().peer_signature_scheme()
+        self.common.established().peer_signature_scheme()
     }
 
     /// Whether this connection resumed an earlier session.
     pub fn is_resumed(&self) -> bool {
-        self.common.negotiated().resumed()
+        self.common.established().resumed()
     }
 
     /// Whether the connection's secrets are bound to its whole handshake:
@@ -506,7 +506,7 @@ impl Connection {
     /// this is true (RFC 9266 §3 forbids tls-exporter otherwise; RFC 7627
     /// §6 describes the attack). False until a handshake settles it.
     pub fn extended_master_secret(&self) -> bool {
-        self.common.negotiated().extended_master_secret()
+        self.common.established().extended_master_secret()
     }
 
     /// The tls-unique channel binding (RFC 5929 §3.1): the verify_data
@@ -519,7 +519,7 @@ impl Connection {
     /// Finished messages the triple handshake attack can make equal on
     /// two connections (RFC 7627 §1).
     pub fn tls_unique(&self) -> Option<&[u8]> {
-        let negotiated = self.common.negotiated();
+        let negotiated = self.common.established();
         let renegotiation = self.common.renegotiation();
         let tls12 = negotiated
             .version()
@@ -547,24 +547,24 @@ impl Connection {
 
     /// Server side: whether the client asked to resume (design §3).
     pub fn resumption_requested(&self) -> bool {
-        self.common.negotiated().resumption_requested()
+        self.common.established().resumption_requested()
     }
 
     /// What happened to 0-RTT data.
     pub fn early_data_status(&self) -> EarlyDataStatus {
-        self.common.negotiated().early_data()
+        self.common.established().early_data()
     }
 
     /// Why 0-RTT data was used or not ([`EarlyDataReason`]); `None` until
     /// the handshake has settled it.
     pub fn early_data_reason(&self) -> Option<EarlyDataReason> {
-        self.common.negotiated().early_data_reason()
+        self.common.established().early_data_reason()
     }
 
     /// The identity of the TLS 1.3 external PSK that authenticated the
     /// peer (RFC 8446 §2.2), if one did: then there are no certificates.
     pub fn external_psk_identity(&self) -> Option<&[u8]> {
-        self.common.negotiated().external_psk()
+        self.common.established().external_psk()
     }
 
     /// Fills `out` with keying material exported under `label` and
