@@ -17,8 +17,9 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::internal::error::InvalidRequestReason;
 use ferrotls::{
-    ClientAuth, ClientConfig, ClientConnection, Connection, Error, ProtocolVersion, ServerConfig,
-    ServerConnection, WebPkiClientVerifier, DEFAULT_MAX_RENEGOTIATIONS,
+    ClientAuth, ClientConfig, ClientConfigBuilder, ClientConnection, Connection, Error,
+    ProtocolVersion, ServerConfig, ServerConfigBuilder, ServerConnection, WebPkiClientVerifier,
+    DEFAULT_MAX_RENEGOTIATIONS,
 };
 
 /// The most flights each way a renegotiation here takes.
@@ -27,6 +28,11 @@ const MAX_FLIGHTS: usize = 6;
 /// A TLS 1.2 (or `versions`) client with the P-384 client certificate,
 /// renegotiation `on` or off.
 fn client(versions: &[ProtocolVersion], on: bool, max: usize) -> Arc<ClientConfig> {
+    client_settings(versions, on, max).build().unwrap()
+}
+
+/// What [`client`] builds, for a test to add to.
+fn client_settings(versions: &[ProtocolVersion], on: bool, max: usize) -> ClientConfigBuilder {
     let builder = client_builder("p256")
         .versions(versions)
         .client_certificate(certified_key("p384"))
@@ -34,13 +40,18 @@ fn client(versions: &[ProtocolVersion], on: bool, max: usize) -> Arc<ClientConfi
         .max_renegotiations(max);
     #[cfg(feature = "legacy")]
     let builder = builder.cipher_suites(SUITES);
-    builder.build().unwrap()
+    builder
 }
 
 /// A server that asks for no certificate in the first handshake and
 /// requires one under the P-384 root in a renegotiation, renegotiation
 /// `on` or off.
 fn server(versions: &[ProtocolVersion], on: bool, max: usize) -> Arc<ServerConfig> {
+    server_settings(versions, on, max).build().unwrap()
+}
+
+/// What [`server`] builds, for a test to add to.
+fn server_settings(versions: &[ProtocolVersion], on: bool, max: usize) -> ServerConfigBuilder {
     let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
     let builder = server_builder("p256")
         .versions(versions)
@@ -49,7 +60,7 @@ fn server(versions: &[ProtocolVersion], on: bool, max: usize) -> Arc<ServerConfi
         .max_renegotiations(max);
     #[cfg(feature = "legacy")]
     let builder = builder.cipher_suites(SUITES);
-    builder.build().unwrap()
+    builder
 }
 
 const TLS12: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_2];
@@ -239,19 +250,12 @@ fn aead_plaintext_lengths(mut tls: &[u8]) -> Vec<usize> {
 fn a_renegotiation_agrees_on_record_size_limits_again_and_both_sides_keep_to_them() {
     const SERVER_LIMIT: u16 = 300;
     const CLIENT_LIMIT: u16 = 200;
-    let client = client_builder("p256")
-        .versions(TLS12)
-        .client_certificate(certified_key("p384"))
-        .renegotiation(true)
+    let client = client_settings(TLS12, true, DEFAULT_MAX_RENEGOTIATIONS)
         .record_size_limit(Some(CLIENT_LIMIT))
         .cipher_suites(&[ferrotls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256])
         .build()
         .unwrap();
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
-    let server = server_builder("p256")
-        .versions(TLS12)
-        .post_handshake_client_auth(ClientAuth::Required(verifier))
-        .renegotiation(true)
+    let server = server_settings(TLS12, true, DEFAULT_MAX_RENEGOTIATIONS)
         .record_size_limit(Some(SERVER_LIMIT))
         .build()
         .unwrap();
@@ -293,18 +297,11 @@ fn sends_records_within(from: &mut Connection, to: &mut Connection, limit: u16) 
 /// the new handshake's facts replace them when it completes.
 #[test]
 fn a_renegotiation_under_way_reports_the_handshake_it_replaces() {
-    let client = client_builder("p256")
-        .versions(TLS12)
-        .client_certificate(certified_key("p384"))
-        .renegotiation(true)
+    let client = client_settings(TLS12, true, DEFAULT_MAX_RENEGOTIATIONS)
         .alpn_protocols(&[b"h2"])
         .build()
         .unwrap();
-    let verifier = Arc::new(WebPkiClientVerifier::new(roots("p384")));
-    let server = server_builder("p256")
-        .versions(TLS12)
-        .post_handshake_client_auth(ClientAuth::Required(verifier))
-        .renegotiation(true)
+    let server = server_settings(TLS12, true, DEFAULT_MAX_RENEGOTIATIONS)
         .alpn_protocols(&[b"h2"])
         .build()
         .unwrap();
