@@ -24,32 +24,7 @@ trap 'rm -rf "$WORK"' EXIT
 START=20250101000000Z
 END=21000101000000Z
 
-# ca DB: an `openssl ca` configuration over the index file DB (each CA
-# lists its own revocations).
-ca() {
-    touch "$WORK/$1.index"
-    [ -f "$WORK/$1.crlnumber" ] || echo 1000 >"$WORK/$1.crlnumber"
-    cat >"$WORK/$1.cnf" <<CNF
-[ ca ]
-default_ca = dflt
-[ dflt ]
-database = $WORK/$1.index
-crlnumber = $WORK/$1.crlnumber
-new_certs_dir = $WORK
-serial = $WORK/serial
-rand_serial = yes
-default_md = sha256
-policy = any
-unique_subject = no
-copy_extensions = none
-crl_extensions = crl_ext
-[ any ]
-commonName = optional
-[ crl_ext ]
-authorityKeyIdentifier = keyid:always
-CNF
-    echo "$WORK/$1.cnf"
-}
+. ../ca_crl.sh
 
 cat >"$WORK/ext.cnf" <<'CNF'
 [ root ]

@@ -37,28 +37,9 @@ CRL_NEXT=20300201000000Z
 # A CRL whose nextUpdate has passed by the test time.
 STALE_NEXT=20291215000000Z
 
-# ca DB: an `openssl ca` configuration over the index file DB.
-ca() {
-    touch "$WORK/$1.index"
-    [ -f "$WORK/$1.crlnumber" ] || echo 1000 >"$WORK/$1.crlnumber"
-    cat >"$WORK/$1.cnf" <<EOF
-[ ca ]
-default_ca = dflt
-[ dflt ]
-database = $WORK/$1.index
-crlnumber = $WORK/$1.crlnumber
-new_certs_dir = $WORK
-serial = $WORK/serial
-rand_serial = yes
-default_md = sha256
-policy = any
-unique_subject = no
-copy_extensions = none
-crl_extensions = crl_ext
-[ any ]
-commonName = optional
-[ crl_ext ]
-authorityKeyIdentifier = keyid:always
+# The CRL extension sections of the shard and CA-only CRLs, beside the
+# `ca` configuration ../ca_crl.sh writes.
+CA_CRL_SECTIONS=$(cat <<'CNF'
 [ crl_ca_only ]
 authorityKeyIdentifier = keyid:always
 issuingDistributionPoint = critical, @idp_ca_only
@@ -68,11 +49,11 @@ onlyCA = TRUE
 authorityKeyIdentifier = keyid:always
 issuingDistributionPoint = critical, @idp_shard
 [ idp_shard ]
-fullname = URI:\$ENV::SHARD_URL
+fullname = URI:$ENV::SHARD_URL
 onlyuser = TRUE
-EOF
-    echo "$WORK/$1.cnf"
-}
+CNF
+)
+. ../ca_crl.sh
 
 # What [ leaf ] and [ leaf_shard ] share (openssl configurations have no
 # section inheritance).
