@@ -1,6 +1,7 @@
 //! Client and server configurations for C: settings collected by setters,
-//! turned into a [`ClientConfig`] or [`ServerConfig`] for each connection
-//! (with the verifier of the peer's chain, and the CRLs it checks).
+//! turned into a [`ClientConfig`] or [`ServerConfig`] (with the verifier
+//! of the peer's chain, and the CRLs it checks) that the connections made
+//! until the next setter call share ([`kept`]).
 //! What must outlive one connection lives in the handle itself: the
 //! client's session store, and the server's ticketer and session-ID
 //! cache (or the session cache a C program plugs in instead), so
@@ -101,12 +102,11 @@ fn signing_with(key: &Arc<CertifiedKey>, schemes: Option<&[SignatureScheme]>) ->
 
 /// How a role checks the peer's chain for revocation (RFC 5280 §6.3):
 /// against the CRLs of the files set, with a policy for the certificates
-/// they do not cover. The CRLs are parsed once, when set: the verifiers
-/// of every connection share them, however large they are.
+/// they do not cover. Each file is parsed once, when set.
 #[derive(Default)]
 struct Crls {
     /// The CRLs of every file set, under the policy.
-    all: Arc<Revocation>,
+    all: Revocation,
     /// How many CRLs `all` holds.
     count: usize,
 }
@@ -115,31 +115,31 @@ impl Crls {
     /// What a new verifier checks; `None`, no revocation check, when there
     /// is no CRL and the policy is soft-fail, since there is then nothing
     /// to check.
-    fn shared(&self) -> Option<Arc<Revocation>> {
+    fn revocation(&self) -> Option<Revocation> {
         (self.count > 0 || self.all.policy() != RevocationPolicy::SoftFail)
-            .then(|| Arc::clone(&self.all))
+            .then(|| self.all.clone())
     }
 
     /// Adds the CRLs of a file's contents; returns how many it held.
     /// [`Code::File`] for contents that hold none or one that does not
     /// parse, and nothing changes.
     fn add(&mut self, bytes: &[u8]) -> Result<usize, Code> {
-        let mut all = Revocation::clone(&self.all);
+        let mut all = self.all.clone();
         let added = all.add_crls(bytes).map_err(|_| Code::File)?;
-        self.all = Arc::new(all);
+        self.all = all;
         self.count += added;
         Ok(added)
     }
 
     /// Forgets every CRL, keeping the policy.
     fn clear(&mut self) {
-        self.all = Arc::new(Revocation::new(self.all.policy()));
+        self.all = Revocation::new(self.all.policy());
         self.count = 0;
     }
 
     /// Sets the policy for certificates no CRL covers.
     fn set_policy(&mut self, policy: RevocationPolicy) {
-        self.all = Arc::new(Revocation::clone(&self.all).with_policy(policy));
+        self.all = core::mem::take(&mut self.all).with_policy(policy);
     }
 }
 
@@ -255,7 +255,7 @@ impl CClientConfig {
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
         let mut verifier = WebPkiServerVerifier::new(roots);
-        if let Some(revocation) = settings.crls.shared() {
+        if let Some(revocation) = settings.crls.revocation() {
             verifier = verifier.with_revocation(revocation);
         }
         let schemes = settings.negotiable.signature_schemes.as_deref();
@@ -308,7 +308,7 @@ impl CServerConfig {
         }
         if let Some((roots, required)) = &settings.client_auth {
             let mut verifier = WebPkiClientVerifier::new(roots.clone());
-            if let Some(revocation) = settings.crls.shared() {
+            if let Some(revocation) = settings.crls.revocation() {
                 verifier = verifier.with_revocation(revocation);
             }
             let verifier = Arc::new(verifier);

@@ -282,11 +282,9 @@ impl WebPkiServerVerifier {
     }
 
     /// The same verifier, also checking every validated path against
-    /// `revocation`'s CRLs and OCSP responses under its policy. An
-    /// `Arc<Revocation>` is shared as it is, so verifiers made for each
-    /// connection need not copy large CRLs.
-    pub fn with_revocation(mut self, revocation: impl Into<Arc<Revocation>>) -> Self {
-        self.checks.revocation = Some(revocation.into());
+    /// `revocation`'s CRLs and OCSP responses under its policy.
+    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.checks.revocation = Some(Arc::new(revocation));
         self
     }
 
@@ -374,11 +372,9 @@ impl WebPkiClientVerifier {
     }
 
     /// The same verifier, also checking every validated path against
-    /// `revocation`'s CRLs and OCSP responses under its policy. An
-    /// `Arc<Revocation>` is shared as it is, so verifiers made for each
-    /// connection need not copy large CRLs.
-    pub fn with_revocation(mut self, revocation: impl Into<Arc<Revocation>>) -> Self {
-        self.checks.revocation = Some(revocation.into());
+    /// `revocation`'s CRLs and OCSP responses under its policy.
+    pub fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.checks.revocation = Some(Arc::new(revocation));
         self
     }
 
