@@ -76,7 +76,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         "LIST",
         "key-exchange groups offered; the first gets a key share",
     ),
-    value("sigalgs", "LIST", "signature schemes offered and accepted, most preferred first: IANA names or OpenSSL's KEY+HASH (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256); listing rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures and signs with them for peers that accept nothing else, which RFC 9155 forbids"),
+    value("sigalgs", "LIST", settings::SIGALGS_HELP),
     value(
         "key-shares",
         "LIST",

@@ -65,7 +65,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("max-version", "V", "highest version accepted"),
     value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
     value("groups", "LIST", "key-exchange groups accepted, most preferred first (e.g. X25519MLKEM768,x25519)"),
-    value("sigalgs", "LIST", "signature schemes offered and accepted, most preferred first: IANA names or OpenSSL's KEY+HASH (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256); listing rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures and signs with them for peers that accept nothing else, which RFC 9155 forbids"),
+    value("sigalgs", "LIST", settings::SIGALGS_HELP),
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
     value("session-dir", "DIR", "keep the session cache in DIR, one file per session, so resumption by ID survives a restart"),

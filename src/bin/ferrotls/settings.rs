@@ -147,6 +147,9 @@ pub fn groups(list: &str) -> Result<Vec<NamedGroup>, String> {
         .collect()
 }
 
+/// What `--sigalgs` does, for either role.
+pub const SIGALGS_HELP: &str = "signature schemes offered and accepted, most preferred first: IANA names or OpenSSL's KEY+HASH (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256); listing rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures and signs with them for peers that accept nothing else, which RFC 9155 forbids";
+
 /// `--sigalgs LIST`: signature schemes by IANA name or OpenSSL's
 /// `KEY+HASH` spelling.
 pub fn signature_schemes(list: &str) -> Result<Vec<SignatureScheme>, String> {
