@@ -22,7 +22,9 @@ use crate::msgs::enums::{
 use crate::msgs::extensions::any_repeated;
 use crate::observer::MessageObserver;
 pub use crate::pki::ClientAuth;
-use crate::pki::{CertifiedKey, RootStore, ServerCertVerifier, WebPkiServerVerifier};
+use crate::pki::{
+    CertifiedKey, ClientCertResolver, RootStore, ServerCertVerifier, WebPkiServerVerifier,
+};
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::{
     AntiReplay, ClientSessionStore, ExternalPsk, ExternalPskStore, InMemoryClientStore,
@@ -673,6 +675,11 @@ pub struct ClientConfig {
     /// sign with one of the server's signature_algorithms is used
     /// (RFC 8446 §4.4.2.3).
     pub client_certificates: Vec<Arc<CertifiedKey>>,
+    /// Chooses the certificate when a server asks, seeing what it asked
+    /// for, in place of [`Self::client_certificates`] (which must then be
+    /// empty). The engine still sends only a certificate that fits the
+    /// request. `None` by default.
+    pub client_certificate_resolver: Option<Arc<dyn ClientCertResolver>>,
     /// The client_certificate_type list offered (RFC 7250 §4.1), most
     /// preferred first. `None` (the default) derives it from
     /// [`Self::client_certificates`]: X.509 for keys with a chain, a raw
@@ -735,7 +742,8 @@ pub struct ClientConfig {
     /// PSK ([`ExternalPsk::import`]) is offered once per target hash.
     pub external_psks: Vec<ExternalPsk>,
     /// TLS 1.3: whether the ClientHello offers post_handshake_auth
-    /// (RFC 8446 §4.2.6) when [`Self::client_certificates`] is not empty,
+    /// (RFC 8446 §4.2.6) when [`Self::client_certificates`] is not empty
+    /// or a [`Self::client_certificate_resolver`] is set,
     /// so a server may ask for a certificate after the handshake
     /// (§4.6.2). On by default: a client with a certificate means to
     /// authenticate, and servers such as OpenSSL's and Apache's ask for it
@@ -802,6 +810,7 @@ pub struct ClientConfigBuilder {
     common: CommonConfig,
     verifier: Arc<dyn ServerCertVerifier>,
     client_certificates: Vec<Arc<CertifiedKey>>,
+    client_certificate_resolver: Option<Arc<dyn ClientCertResolver>>,
     client_certificate_types: Option<Vec<CertificateType>>,
     middlebox_compat: bool,
     enable_sni: bool,
@@ -846,6 +855,12 @@ impl ClientConfig {
         self.request_ocsp_staple || self.require_ocsp_staple || self.verifier.wants_ocsp_staple()
     }
 
+    /// Whether a server that asks may get a certificate: some are
+    /// configured, or a resolver may give one.
+    pub(crate) fn has_client_certificates(&self) -> bool {
+        !self.client_certificates.is_empty() || self.client_certificate_resolver.is_some()
+    }
+
     /// The settings that give up security ([`DangerousClientConfig`]).
     pub fn dangerous() -> DangerousClientConfig {
         DangerousClientConfig(())
@@ -872,6 +887,7 @@ impl ClientConfig {
             common: CommonConfig::default(),
             verifier,
             client_certificates: Vec::new(),
+            client_certificate_resolver: None,
             client_certificate_types: None,
             middlebox_compat: true,
             enable_sni: true,
@@ -902,6 +918,14 @@ impl ClientConfigBuilder {
     /// Adds a certificate (chain and key) to offer when a server asks.
     pub fn client_certificate(mut self, key: Arc<CertifiedKey>) -> Self {
         self.client_certificates.push(key);
+        self
+    }
+
+    /// Chooses the certificate with `resolver` when a server asks
+    /// ([`ClientConfig::client_certificate_resolver`]); [`Self::build`]
+    /// refuses it beside [`Self::client_certificate`].
+    pub fn client_certificate_resolver(mut self, resolver: Arc<dyn ClientCertResolver>) -> Self {
+        self.client_certificate_resolver = Some(resolver);
         self
     }
 
@@ -1052,6 +1076,11 @@ impl ClientConfigBuilder {
                 ));
             }
         }
+        if self.client_certificate_resolver.is_some() && !self.client_certificates.is_empty() {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::ClientCertificatesAndResolver,
+            ));
+        }
         if let Some(shares) = &self.key_share_groups {
             if any_repeated(shares.iter().map(|&g| u16::from(g)))
                 || shares.iter().any(|g| !self.common.groups.contains(g))
@@ -1095,6 +1124,7 @@ impl ClientConfigBuilder {
             common: self.common,
             verifier: self.verifier,
             client_certificates: self.client_certificates,
+            client_certificate_resolver: self.client_certificate_resolver,
             client_certificate_types: self.client_certificate_types,
             middlebox_compat: self.middlebox_compat,
             enable_sni: self.enable_sni,

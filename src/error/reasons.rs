@@ -395,6 +395,7 @@ reasons! {
         AlpnNameLength => "ALPN names are 1 to 255 bytes",
         CertificateVerifyContext => "CertificateVerify context too long",
         ClientCertificateTypes => "client certificate types are X.509 and raw public key, each listed once",
+        ClientCertificatesAndResolver => "a client takes its certificates from a list or from a resolver, not both",
         ClientHelloComplete => "the acceptor's ClientHello is complete: accept it",
         ConnectionFailed => "connection has failed",
         EarlyDataNeedsStore => "0-RTT needs single-use tickets or an anti-replay filter: set a session store or anti_replay",

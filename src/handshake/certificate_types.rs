@@ -14,13 +14,13 @@ use crate::error::{
     CertificateError, DecodeReason, Error, IllegalParameterReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
-use crate::handshake::{end_entity_key, KeyUse};
+use crate::handshake::{authorities, end_entity_key, KeyUse};
 use crate::msgs::certificate::{CertificateEntry, CertificateTls12, RawPublicKeyTls12};
 use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::CertificateTypeList;
 use crate::msgs::handshake::HandshakeMessage;
-use crate::pki::{CertifiedKey, ClientCertVerified};
+use crate::pki::{CertificateRequestInfo, CertifiedKey, ClientCertVerified};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -152,16 +152,27 @@ pub(crate) fn client_offer(config: &ClientConfig) -> CertificateTypeList {
     types
 }
 
-/// The client keys that can answer a request for a Certificate of type
-/// `typ`, in the configuration's order: only keys with a chain as X.509;
-/// as a raw public key, the keys configured without a chain first (they
-/// are there for it), then those with one, whose key may go alone too.
+/// The client keys that may answer `request`, in the order to try them:
+/// what [`ClientConfig::client_certificate_resolver`] returns for it, or
+/// else the configured certificates. Only keys with a chain go as X.509;
+/// as a raw public key, the keys without a chain come first (they are
+/// there for it), then those with one, whose key may go alone too. Within
+/// that, those under a CA the server named come first
+/// ([`authorities::preferred`]).
 pub(crate) fn client_candidates(
-    keys: &[Arc<CertifiedKey>],
-    typ: CertificateType,
+    config: &ClientConfig,
+    request: &CertificateRequestInfo<'_>,
 ) -> Vec<Arc<CertifiedKey>> {
+    let resolved;
+    let keys: &[Arc<CertifiedKey>] = match &config.client_certificate_resolver {
+        Some(resolver) => {
+            resolved = resolver.resolve(request);
+            resolved.as_slice()
+        }
+        None => &config.client_certificates,
+    };
     let chained = keys.iter().filter(|k| k.has_certificate());
-    if typ == CertificateType::RawPublicKey {
+    let ours: Vec<_> = if request.certificate_type() == CertificateType::RawPublicKey {
         keys.iter()
             .filter(|k| !k.has_certificate())
             .chain(chained)
@@ -169,6 +180,10 @@ pub(crate) fn client_candidates(
             .collect()
     } else {
         chained.cloned().collect()
+    };
+    match authorities::preferred(&ours, request.authorities()) {
+        Cow::Borrowed(_) => ours,
+        Cow::Owned(ordered) => ordered,
     }
 }
 

@@ -25,6 +25,7 @@
 //! here reads the clock: every validation takes the time as an argument.
 
 pub mod algorithm;
+mod client_resolver;
 pub mod crl;
 pub mod distribution_point;
 pub mod keys;
@@ -48,6 +49,7 @@ pub mod trust;
 pub mod verifier;
 pub mod x509;
 
+pub use client_resolver::{CertificateRequestInfo, ClientCertResolver};
 pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, CertifiedKey, LoadError,

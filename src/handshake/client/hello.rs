@@ -451,7 +451,7 @@ pub(super) fn offered_schemes(config: &ClientConfig) -> Cow<'_, [SignatureScheme
 /// Whether the ClientHello offers post_handshake_auth (RFC 8446 §4.2.6):
 /// TLS 1.3 offered, the switch on, and a certificate to answer with.
 pub(super) fn offers_post_handshake_auth(config: &ClientConfig) -> bool {
-    offers_tls13(config) && config.post_handshake_auth && !config.client_certificates.is_empty()
+    offers_tls13(config) && config.post_handshake_auth && config.has_client_certificates()
 }
 
 /// The highest TLS ≤1.2 version the configuration enables, if any: the

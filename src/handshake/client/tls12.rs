@@ -27,7 +27,6 @@ use crate::error::{
     DecodeReason, Error, HandshakeFailureReason, IllegalParameterReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
-use crate::handshake::authorities::preferred;
 use crate::handshake::record_size_limit;
 use crate::handshake::stapling::verify_server_chain;
 use crate::handshake::tls12::{
@@ -50,7 +49,7 @@ use crate::msgs::key_exchange::{
     ClientKeyExchange, KeyExchangeAlgorithm, ServerKeyExchange, ServerKxParams,
 };
 use crate::msgs::ticket::NewSessionTicketTls12;
-use crate::pki::{ServerCertVerified, ServerName, Staples};
+use crate::pki::{CertificateRequestInfo, ServerCertVerified, ServerName, Staples};
 use crate::record::RecordProtection;
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::store::{FailedSession, Tls12SessionMark};
@@ -217,7 +216,7 @@ pub(super) fn handle_server_hello(
     let log = HandshakeLog::new(
         params.hash(),
         &[&state.hello_bytes, raw],
-        resumed.is_none() && !state.config.client_certificates.is_empty(),
+        resumed.is_none() && state.config.has_client_certificates(),
     );
     let hs = Handshake {
         config: state.config,
@@ -786,9 +785,9 @@ impl ExpectServerHelloDone {
         } = self;
         hs.log.add(&message.raw);
         let typ = hs.client_certificate_type;
-        let chosen = request
-            .as_ref()
-            .map(|request| choose_client_certificate(&hs.config, request, hs.params.version, typ));
+        let chosen = request.as_ref().map(|request| {
+            choose_client_certificate(&hs.config, request, &hs.server_name, hs.params.version, typ)
+        });
         if let Some(chosen) = &chosen {
             let key = chosen.as_ref().map(|(key, _)| &**key);
             let bytes = common.send_handshake(&certificate_types::tls12_message(key, typ))?;
@@ -851,17 +850,27 @@ fn false_starts(hs: &Handshake, common: &dyn HandshakeIo) -> bool {
 /// (RFC 5246 §7.4.6) and that can sign, those under a CA
 /// the request names first (RFC 5246 §7.4.4): in TLS 1.2 with a
 /// scheme the request accepts (RFC 5246 §7.4.4), in TLS 1.0/1.1 (no
-/// scheme list, RFC 4346 §7.4.4) with its type's legacy algorithm. `None`
-/// when none fits (an empty Certificate is sent).
+/// scheme list, RFC 4346 §7.4.4) with its type's legacy algorithm; the
+/// candidates are the configuration's or its resolver's
+/// ([`certificate_types::client_candidates`]). `None` when none fits (an
+/// empty Certificate is sent).
 fn choose_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls12,
+    server_name: &ServerName,
     version: ProtocolVersion,
     typ: CertificateType,
 ) -> Option<(Arc<crate::pki::CertifiedKey>, Option<SignatureScheme>)> {
     let accepted = request.signature_schemes.as_deref().unwrap_or_default();
-    let ours = certificate_types::client_candidates(&config.client_certificates, typ);
-    let candidates = preferred(&ours, &request.certificate_authorities);
+    let info = CertificateRequestInfo {
+        version,
+        server_name,
+        authorities: &request.certificate_authorities,
+        signature_schemes: accepted,
+        certificate_type: typ,
+        post_handshake: false,
+    };
+    let candidates = certificate_types::client_candidates(config, &info);
     candidates.iter().find_map(|certified| {
         let kind = Authentication::of(&certified.key().public_key());
         if !request.certificate_types.contains(&kind.certificate_type())

@@ -18,7 +18,6 @@ use crate::error::{
     Error, IllegalParameterReason, MissingExtensionReason, UnexpectedMessageReason,
     UnsupportedExtensionReason,
 };
-use crate::handshake::authorities::preferred;
 use crate::handshake::certificate_types;
 use crate::handshake::key_logger;
 use crate::handshake::stapling::{self, verify_server_chain};
@@ -40,7 +39,7 @@ use crate::msgs::extensions::{Extension, KeyShareEntry};
 use crate::msgs::handshake::HandshakeMessage;
 use crate::msgs::hello::{ServerHello, RANDOM_LEN};
 use crate::msgs::ticket::NewSessionTicketTls13;
-use crate::pki::{ServerCertVerified, ServerName};
+use crate::pki::{CertificateRequestInfo, ServerCertVerified, ServerName};
 use crate::session::{ClientTicketTls13, ServerChain, SessionId, Validity};
 
 /// The longest ticket lifetime a server may announce: 7 days
@@ -873,7 +872,11 @@ impl ExpectFinished {
             send_client_certificate(
                 &hs.config,
                 request,
-                hs.client_certificate_type,
+                Requested {
+                    server_name: &hs.server_name,
+                    certificate_type: hs.client_certificate_type,
+                    post_handshake: false,
+                },
                 &mut hs.transcript,
                 common,
             )?;
@@ -905,18 +908,30 @@ impl ExpectFinished {
     }
 }
 
+/// Where a CertificateRequest came, beside the message itself.
+struct Requested<'a> {
+    server_name: &'a ServerName,
+    /// The negotiated client_certificate_type (RFC 7250).
+    certificate_type: CertificateType,
+    /// After the handshake (RFC 8446 §4.6.2).
+    post_handshake: bool,
+}
+
 /// Sends our Certificate and, when we have one that fits, CertificateVerify
-/// (RFC 8446 §4.4.2–§4.4.3): the first configured certificate that can be
-/// sent as `typ` (RFC 7250) and whose key signs with a scheme the server
-/// listed, those under a CA the server named (certificate_authorities,
-/// RFC 8446 §4.2.4) first; an empty Certificate when none fits.
+/// (RFC 8446 §4.4.2–§4.4.3): the first candidate (the configuration's or
+/// its resolver's, [`certificate_types::client_candidates`]) that can be
+/// sent as the negotiated type (RFC 7250) and whose key signs with a
+/// scheme the server listed, those under a CA the server named
+/// (certificate_authorities, RFC 8446 §4.2.4) first; an empty Certificate
+/// when none fits.
 fn send_client_certificate(
     config: &ClientConfig,
     request: &CertificateRequestTls13,
-    typ: CertificateType,
+    requested: Requested<'_>,
     transcript: &mut Transcript,
     common: &mut dyn HandshakeIo,
 ) -> Result<(), Error> {
+    let typ = requested.certificate_type;
     let accepted: &[SignatureScheme] = request
         .extensions
         .iter()
@@ -933,8 +948,15 @@ fn send_client_certificate(
             _ => None,
         })
         .unwrap_or_default();
-    let ours = certificate_types::client_candidates(&config.client_certificates, typ);
-    let candidates = preferred(&ours, authorities);
+    let info = CertificateRequestInfo {
+        version: ProtocolVersion::TLSv1_3,
+        server_name: requested.server_name,
+        authorities,
+        signature_schemes: accepted,
+        certificate_type: typ,
+        post_handshake: requested.post_handshake,
+    };
+    let candidates = certificate_types::client_candidates(config, &info);
     let chosen = choose_certificate(&candidates, None, accepted);
     let entries = chosen
         .map(|(key, _)| {
@@ -1024,7 +1046,11 @@ impl Traffic {
                 send_client_certificate(
                     &self.config,
                     &request,
-                    self.client_certificate_type,
+                    Requested {
+                        server_name: &self.server_name,
+                        certificate_type: self.client_certificate_type,
+                        post_handshake: true,
+                    },
                     &mut transcript,
                     common,
                 )?;
