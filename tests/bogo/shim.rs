@@ -37,15 +37,15 @@ use ferrotls::internal::pki::pem::decode_base64;
 use ferrotls::internal::session::{ClientSessionTls12, ClientTicketTls13};
 use ferrotls::{
     certificate_blocks_from_pem, private_key_from_pem_file, Accepted, Acceptor, CertificateError,
-    CertificateType, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerified, ClientCertVerifier,
-    ClientConfig, ClientConnection, ClientSessionStore, Clock, EarlyDataReason, EarlyDataStatus,
-    ExternalPsk, ExternalPsks, HandshakeType, HashAlgorithm, InMemoryAntiReplay,
-    InMemoryClientStore, InMemoryServerStore, KeyLog, LoadError, ManualClock, MessageDirection,
-    MessageObserver, NamedGroup, OsRng, ProtocolVersion, RootStore, RotatingTicketer,
-    ServerCertVerified, ServerCertVerifier, ServerConfig, ServerName, ServerSessionStore,
-    SignatureScheme, StapledStatus, StreamOwned, SystemClock, Ticketer, WebPkiServerVerifier,
-    ALL_VERSIONS, DEFAULT_SIGNATURE_SCHEMES, TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES,
-    TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    CertificateRequestInfo, CertificateType, CertifiedKey, CipherSuite, ClientAuth,
+    ClientCertResolver, ClientCertVerified, ClientCertVerifier, ClientConfig, ClientConnection,
+    ClientSessionStore, Clock, EarlyDataReason, EarlyDataStatus, ExternalPsk, ExternalPsks,
+    HandshakeType, HashAlgorithm, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore,
+    KeyLog, LoadError, ManualClock, MessageDirection, MessageObserver, NamedGroup, OsRng,
+    ProtocolVersion, RootStore, RotatingTicketer, ServerCertVerified, ServerCertVerifier,
+    ServerConfig, ServerName, ServerSessionStore, SignatureScheme, StapledStatus, StreamOwned,
+    SystemClock, Ticketer, WebPkiServerVerifier, ALL_VERSIONS, DEFAULT_SIGNATURE_SCHEMES,
+    TLS12_CBC_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS12_RSA_KX_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use ring::digest;
 
@@ -196,6 +196,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("reject-alpn", Kind::Switch),
     ("use-client-ca-list", Kind::Value),
     ("expect-peer-verify-pref", Kind::List),
+    ("expect-client-ca-list", Kind::Value),
     ("fallback-scsv", Kind::Switch),
     ("max-cert-list", Kind::Value),
     ("no-op-extra-handshake", Kind::Switch),
@@ -464,6 +465,76 @@ fn code_points<T: From<u16>>(flags: &Flags, name: &str) -> Result<Option<Vec<T>>
         .map(Some)
 }
 
+/// A client's look at the server's CertificateRequest, as BoringSSL's
+/// shim checks it in its certificate callback: the CA names
+/// (`-expect-client-ca-list`, hex DER names joined by commas) and the
+/// signature schemes (`-expect-peer-verify-pref`), in order. It answers
+/// with the client's one certificate, if it has one.
+#[derive(Debug)]
+struct RequestCheck {
+    key: Option<Arc<CertifiedKey>>,
+    authorities: Option<Vec<Vec<u8>>>,
+    schemes: Option<Vec<SignatureScheme>>,
+    /// The first difference found.
+    problem: Mutex<Option<String>>,
+}
+
+impl RequestCheck {
+    fn from_flags(flags: &Flags, keys: &[Arc<CertifiedKey>]) -> Result<Option<Arc<Self>>, Stop> {
+        let authorities = flags
+            .value("expect-client-ca-list")
+            .map(|list| list.split(',').map(hex).collect::<Result<Vec<_>, _>>())
+            .transpose()?;
+        let schemes = code_points::<SignatureScheme>(flags, "expect-peer-verify-pref")?;
+        if authorities.is_none() && schemes.is_none() {
+            return Ok(None);
+        }
+        if keys.len() > 1 {
+            return Err(Stop::Unimplemented(
+                "a CertificateRequest check with several credentials".into(),
+            ));
+        }
+        Ok(Some(Arc::new(Self {
+            key: keys.first().cloned(),
+            authorities,
+            schemes,
+            problem: Mutex::new(None),
+        })))
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.problem.lock().ok().and_then(|p| p.clone())
+    }
+}
+
+impl ClientCertResolver for RequestCheck {
+    fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>> {
+        let mut problem = None;
+        if self
+            .authorities
+            .as_ref()
+            .is_some_and(|want| want.as_slice() != request.authorities())
+        {
+            problem = Some(format!(
+                "the CertificateRequest names {} CAs, not those expected",
+                request.authorities().len()
+            ));
+        }
+        if let Some(want) = &self.schemes {
+            if want.as_slice() != request.signature_schemes() {
+                problem = Some(format!(
+                    "the server accepts the schemes {:?}",
+                    request.signature_schemes()
+                ));
+            }
+        }
+        if let (Some(found), Ok(mut slot)) = (problem, self.problem.lock()) {
+            slot.get_or_insert(found);
+        }
+        self.key.clone()
+    }
+}
+
 /// What one connection holds beside its flags.
 struct Local {
     /// Its certificates in the order BoringSSL tries them: those added
@@ -487,6 +558,9 @@ struct Local {
     /// A client resumption's expectations should its 0-RTT data be
     /// rejected.
     retry: Option<Flags>,
+    /// A client's check of the server's CertificateRequest, under
+    /// `-expect-client-ca-list` or `-expect-peer-verify-pref`.
+    request_check: Option<Arc<RequestCheck>>,
     /// Whether the verifier refuses, `-verify-fail`: the retry's after a
     /// client offered 0-RTT data (see `run`).
     verify_fail: Arc<AtomicBool>,
@@ -533,6 +607,7 @@ impl Local {
             initial_repeat: flags.number("repeat-shim-initial-write")?.unwrap_or(1),
             sent_early: 0,
             retry: None,
+            request_check: None,
             verify_fail: Arc::new(AtomicBool::new(flags.on("verify-fail"))),
             verify_failed: shared.verify_failed.clone(),
             sessions: shared.client_store.clone(),
@@ -1090,8 +1165,13 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
             "-use-old-client-cert-callback with a chain or added credentials".into(),
         ));
     }
-    for key in &local.keys {
-        builder = builder.client_certificate(key.clone());
+    match &local.request_check {
+        Some(check) => builder = builder.client_certificate_resolver(check.clone()),
+        None => {
+            for key in &local.keys {
+                builder = builder.client_certificate(key.clone());
+            }
+        }
     }
     if !psk_only {
         for psk in local.psk_imports() {
@@ -1244,6 +1324,9 @@ fn check(
             "session ID {:02x?}",
             conn.session_id()
         )));
+    }
+    if let Some(problem) = local.request_check.as_ref().and_then(|c| c.problem()) {
+        return Err(Stop::Failed(problem));
     }
     if flags.on("expect-no-peer-cert") && !conn.peer_certificates().is_empty() {
         return Err(Stop::Failed("the peer sent a certificate".into()));
@@ -1742,13 +1825,7 @@ fn run(args: &[String]) -> Result<(), Stop> {
             let conn = accepted.into_connection(config);
             settle(StreamOwned::new(conn, tcp), flags, i > 0, &local)?;
         } else {
-            if !flags.list("expect-peer-verify-pref").is_empty() {
-                return Err(Stop::Unimplemented(
-                    "-expect-peer-verify-pref on a client: ferrotls does not show the \
-                     CertificateRequest's signature_algorithms"
-                        .into(),
-                ));
-            }
+            local.request_check = RequestCheck::from_flags(flags, &local.keys)?;
             let name: ServerName = flags
                 .value("host-name")
                 .unwrap_or(DEFAULT_SERVER_NAME)
