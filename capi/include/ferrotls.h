@@ -16,11 +16,11 @@
  *    ignored).
  *  - Calls block as the transport blocks. On a transport that would block
  *    instead (a descriptor set O_NONBLOCK, or callbacks that fail with
- *    errno EAGAIN or EWOULDBLOCK), the handshake, send, receive, flush and
- *    close calls return FERROTLS_E_AGAIN, keeping everything read or
- *    queued: wait until the transport is ready (for writing if
- *    ferrotls_conn_wants_write says 1, else for reading) and make the same
- *    call again.
+ *    errno EAGAIN or EWOULDBLOCK), the handshake, send, receive, flush,
+ *    close and reauth calls return FERROTLS_E_AGAIN, keeping everything
+ *    read or queued: wait until the transport is ready (for writing if
+ *    ferrotls_conn_wants_write says 1, else for reading) and make the
+ *    same call again.
  *  - A connection must not be used by two threads at once; configurations
  *    may be shared.
  *  - Sizes follow gnutls_session_get_id: *size holds the buffer's capacity
@@ -68,6 +68,11 @@ extern "C" {
 /* The transport would block (see Conventions): call again when it is
  * ready; nothing was lost (same value and meaning as GNUTLS_E_AGAIN). */
 #define FERROTLS_E_AGAIN (-28)
+/* A server waiting for its client's answer (ferrotls_conn_reauth) holds
+ * as much of the client's application data as it buffers and can read
+ * no further: receive the data, then make the call again (same value and
+ * meaning as GNUTLS_E_GOT_APPLICATION_DATA). */
+#define FERROTLS_E_GOT_APPLICATION_DATA (-38)
 /* A NULL pointer, a value out of range, or a call the object's state does
  * not allow (same value and meaning as GNUTLS_E_INVALID_REQUEST). */
 #define FERROTLS_E_INVALID_REQUEST (-50)
@@ -122,6 +127,15 @@ int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
 int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
                                            const char *cert_file,
                                            const char *key_file);
+/* TLS 1.3 post-handshake authentication (RFC 8446 section 4.6.2) on
+ * (non-zero, the default) or off (0): with a certificate set, the
+ * ClientHello offers it (the post_handshake_auth extension, section
+ * 4.2.6), so the server may ask for the certificate after the handshake
+ * (ferrotls_conn_reauth), which the client sends during a
+ * ferrotls_conn_recv; off, a server cannot ask. GnuTLS clients turn it on
+ * with the GNUTLS_POST_HANDSHAKE_AUTH flag of gnutls_init. */
+int ferrotls_client_config_set_post_handshake_auth(ferrotls_client_config *config,
+                                                   int enabled);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_client_config_set_versions(ferrotls_client_config *config,
                                         uint16_t min, uint16_t max);
@@ -338,6 +352,21 @@ int ferrotls_server_config_rotate_ticket_keys(ferrotls_server_config *config);
  * again; FERROTLS_E_FILE when the file cannot be read or holds no CA. */
 int ferrotls_server_config_set_client_ca_file(ferrotls_server_config *config,
                                               const char *path, int required);
+/* Lets ferrotls_conn_reauth ask clients for a certificate after a TLS 1.3
+ * handshake (post-handshake authentication, RFC 8446 section 4.6.2),
+ * chaining to the CA certificates of the PEM file path, naming those CAs
+ * in the request; the CRLs of ferrotls_server_config_set_crl_file apply.
+ * With required non-zero a client that then sends none is refused
+ * (certificate_required, section 4.4.2.4), otherwise it goes on as it
+ * was. Independent of ferrotls_server_config_set_client_ca_file, so the
+ * handshake can ask for nothing and only a resource that needs a client
+ * certificate asks for it, as gnutls_reauth does under the mode of
+ * gnutls_certificate_server_set_request. path NULL refuses
+ * ferrotls_conn_reauth again; FERROTLS_E_FILE when the file cannot be
+ * read or holds no CA. */
+int ferrotls_server_config_set_post_handshake_ca_file(ferrotls_server_config *config,
+                                                      const char *path,
+                                                      int required);
 /* As ferrotls_client_config_set_crl_file, for the chains of clients:
  * they are checked once ferrotls_server_config_set_client_ca_file asks
  * for them. A revoked client certificate is refused
@@ -555,6 +584,28 @@ int ferrotls_conn_wants_write(const ferrotls_conn *conn);
  * earlier (which have no KeyUpdate), and after 2^48 - 1 updates; the
  * connection's error if it has failed. */
 int ferrotls_conn_update_key(ferrotls_conn *conn, int flags);
+/* Server: asks the client for a certificate after a TLS 1.3 handshake
+ * (post-handshake authentication, RFC 8446 section 4.6.2), as
+ * gnutls_reauth: sends a CertificateRequest, asking as
+ * ferrotls_server_config_set_post_handshake_ca_file says, then reads
+ * until the client's answer has been received and checked. Returns 0
+ * then: a certificate that passed is the peer's
+ * (ferrotls_conn_get_peer_certificate), and an optional one not sent
+ * leaves the peer's as they were. The client's application data that
+ * comes first is kept for ferrotls_conn_recv;
+ * FERROTLS_E_GOT_APPLICATION_DATA when it fills the receive buffer, and
+ * FERROTLS_E_AGAIN when the transport would block: call again (after
+ * receiving the data), which waits for the same answer and sends no
+ * second request. FERROTLS_E_PREMATURE_EOF when the client closed first.
+ * A chain that does not pass, or none when one is required, ends the
+ * connection (FERROTLS_E_CERTIFICATE_REFUSED, FERROTLS_E_HANDSHAKE_FAILURE;
+ * the alert has been sent). FERROTLS_E_INVALID_REQUEST, with nothing sent,
+ * for a NULL conn, a client, a server without a transport or before its
+ * handshake has completed, under TLS 1.2 or earlier (which have no such
+ * message), when the client did not offer post-handshake authentication
+ * (ferrotls_client_config_set_post_handshake_auth), and when no CA file
+ * was set for it. */
+int ferrotls_conn_reauth(ferrotls_conn *conn);
 /* Frees the connection without sending anything. */
 void ferrotls_conn_free(ferrotls_conn *conn);
 

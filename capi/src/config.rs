@@ -185,6 +185,9 @@ struct ClientSettings {
     server_name: Option<ServerName>,
     /// The certificate to authenticate with when a server asks.
     certificate: Option<Arc<CertifiedKey>>,
+    /// Whether a client with a certificate offers TLS 1.3 post-handshake
+    /// authentication (RFC 8446 §4.2.6).
+    post_handshake_auth: bool,
 }
 
 /// `ferrotls_server_config`: what a C server sets before accepting.
@@ -215,11 +218,39 @@ struct ServerSettings {
     half_rtt: bool,
     /// The session cache C keeps, if it gave one.
     cache: Option<Arc<CallbackCache>>,
-    /// The CAs client certificates must chain to, and whether a client
-    /// without one is refused; `None`: no certificate is asked for.
-    client_auth: Option<(Arc<RootStore>, bool)>,
+    /// What the handshake asks of clients' certificates; `None`: no
+    /// certificate is asked for.
+    client_auth: Option<ClientCertRequest>,
+    /// What TLS 1.3 post-handshake CertificateRequests (RFC 8446 §4.6.2)
+    /// and TLS ≤1.2 renegotiations ask of them; `None`: the former are
+    /// refused, the latter ask as the handshake does.
+    post_handshake_auth: Option<ClientCertRequest>,
     /// The CRLs a client's chain is checked against.
     crls: Crls,
+}
+
+/// What a server asks of a client's certificate: a chain to the CAs of
+/// `roots`, and, when `required`, one at all.
+struct ClientCertRequest {
+    roots: Arc<RootStore>,
+    required: bool,
+}
+
+impl ClientCertRequest {
+    /// The request as the builder takes it, the chain also checked
+    /// against `crls`.
+    fn client_auth(&self, crls: &Crls) -> ClientAuth {
+        let mut verifier = WebPkiClientVerifier::new(self.roots.clone());
+        if let Some(revocation) = crls.revocation() {
+            verifier = verifier.with_revocation(revocation);
+        }
+        let verifier = Arc::new(verifier);
+        if self.required {
+            ClientAuth::Required(verifier)
+        } else {
+            ClientAuth::Optional(verifier)
+        }
+    }
 }
 
 /// Locks `m`; a poisoned lock is taken over, since the settings are plain
@@ -268,7 +299,8 @@ impl CClientConfig {
         .false_start(settings.false_start)
         .reverify_on_resume(settings.reverify_on_resume)
         .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
-        .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE);
+        .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE)
+        .post_handshake_auth(settings.post_handshake_auth);
         if let Some(certificate) = &settings.certificate {
             builder = builder.client_certificate(signing_with(certificate, schemes));
         }
@@ -306,17 +338,11 @@ impl CServerConfig {
         if !settings.tickets {
             builder = builder.tickets(0);
         }
-        if let Some((roots, required)) = &settings.client_auth {
-            let mut verifier = WebPkiClientVerifier::new(roots.clone());
-            if let Some(revocation) = settings.crls.revocation() {
-                verifier = verifier.with_revocation(revocation);
-            }
-            let verifier = Arc::new(verifier);
-            builder = builder.client_auth(if *required {
-                ClientAuth::Required(verifier)
-            } else {
-                ClientAuth::Optional(verifier)
-            });
+        if let Some(request) = &settings.client_auth {
+            builder = builder.client_auth(request.client_auth(&settings.crls));
+        }
+        if let Some(request) = &settings.post_handshake_auth {
+            builder = builder.post_handshake_client_auth(request.client_auth(&settings.crls));
         }
         builder = match &settings.cache {
             // Both TLS 1.3 stateful tickets and the TLS ≤1.2 session-ID
@@ -599,6 +625,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 ocsp_stapling: OCSP_OFF,
                 server_name: None,
                 certificate: None,
+                post_handshake_auth: true,
             })),
             store: Arc::new(InMemoryClientStore::new(clock)),
         };
@@ -973,6 +1000,30 @@ pub unsafe extern "C" fn ferrotls_client_config_set_signature_schemes(
     unsafe { set_signature_schemes(config, list) }
 }
 
+/// Turns TLS 1.3 post-handshake authentication on (non-zero, the
+/// default) or off (0): with a certificate set, the ClientHello offers it
+/// (the post_handshake_auth extension, RFC 8446 §4.2.6), so the server
+/// may ask for the certificate after the handshake (§4.6.2), which the
+/// client then sends in a receive call; off, a server cannot ask
+/// (`ClientConfig::post_handshake_auth`). GnuTLS clients turn it on with
+/// the `GNUTLS_POST_HANDSHAKE_AUTH` flag of `gnutls_init`.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_post_handshake_auth(
+    config: *mut CClientConfig,
+    enabled: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.post_handshake_auth = enabled != 0;
+            Ok(())
+        })
+    }
+}
+
 /// Turns resumption on (non-zero) or off (0).
 ///
 /// # Safety
@@ -1029,6 +1080,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
                 half_rtt: false,
                 cache: None,
                 client_auth: None,
+                post_handshake_auth: None,
                 crls: Crls::default(),
             })),
             ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
@@ -1120,16 +1172,61 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
     path: *const c_char,
     required: c_int,
 ) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_client_request(config, path, required, |s| &mut s.client_auth) }
+}
+
+/// Lets `ferrotls_conn_reauth` ask a client for a certificate after a
+/// TLS 1.3 handshake (post-handshake authentication, RFC 8446 §4.6.2),
+/// chaining to the CA certificates of the PEM file `path`, as
+/// [`set_client_request`] reads it; the CRLs set apply. With
+/// `required` non-zero a client that then sends none is refused
+/// (certificate_required, RFC 8446 §4.4.2.4), otherwise it goes on as it
+/// was. Independent of `ferrotls_server_config_set_client_ca_file`
+/// (`ServerConfig::post_handshake_client_auth`), so a server can leave
+/// the handshake unauthenticated and ask only when a resource needs it,
+/// as GnuTLS's `gnutls_reauth` asks under the request mode of
+/// `gnutls_certificate_server_set_request`. `path` NULL refuses
+/// `ferrotls_conn_reauth` again.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_post_handshake_ca_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+    required: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe { set_client_request(config, path, required, |s| &mut s.post_handshake_auth) }
+}
+
+/// Sets the request of a server's settings that `field` names: client
+/// certificates chaining to the CA certificates of the PEM file `path`
+/// ([`Code::File`] when it cannot be read or holds none), required when
+/// `required` is not 0; none for `path` NULL.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+unsafe fn set_client_request(
+    config: *const CServerConfig,
+    path: *const c_char,
+    required: c_int,
+    field: fn(&mut ServerSettings) -> &mut Option<ClientCertRequest>,
+) -> c_int {
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        let client_auth = if path.is_null() {
+        let request = if path.is_null() {
             None
         } else {
-            // SAFETY: NUL-terminated, per the caller.
-            Some((unsafe { ca_file_arg(path) }?, required != 0))
+            Some(ClientCertRequest {
+                // SAFETY: NUL-terminated, per the caller.
+                roots: unsafe { ca_file_arg(path) }?,
+                required: required != 0,
+            })
         };
-        lock(&c.settings).change().client_auth = client_auth;
+        *field(lock(&c.settings).change()) = request;
         Ok(())
     })
 }

@@ -17,7 +17,7 @@ use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
 use std::sync::OnceLock;
 
-use ferrotls::{ClientConnection, Connection, ServerConnection, Stream};
+use ferrotls::{ClientConnection, Connection, Error, ServerConnection, Stream};
 use zeroize::Zeroizing;
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
@@ -125,7 +125,12 @@ enum Role {
         conn: Option<ClientConnection>,
     },
     /// A server, waiting for its ClientHello.
-    Server(ServerConnection),
+    Server {
+        conn: ServerConnection,
+        /// What it asked of the client and still waits for, when the call
+        /// that asked returned before the answer.
+        asked: Option<Ask>,
+    },
 }
 
 /// `ferrotls_conn`: one TLS connection and its transport.
@@ -141,7 +146,7 @@ impl CConn {
     pub(super) fn connection(&self) -> Option<&Connection> {
         match &self.role {
             Role::Client { conn, .. } => conn.as_deref(),
-            Role::Server(conn) => Some(conn),
+            Role::Server { conn, .. } => Some(conn),
         }
     }
 
@@ -184,6 +189,29 @@ impl CConn {
         }
     }
 
+    /// Asks the client for `ask` and waits for the answer
+    /// ([`await_answer`]), blocking as the transport does. After
+    /// [`Code::Again`] or [`Code::GotApplicationData`] the request is
+    /// not sent again: the next call for the same `ask` goes on waiting
+    /// for its answer, which a receive call in between may have read.
+    /// [`Code::InvalidRequest`] for a client, a server without a
+    /// transport, and a request the connection refuses to send.
+    fn ask_client(&mut self, ask: Ask) -> Result<(), Code> {
+        let Role::Server { conn, asked } = &mut self.role else {
+            return Err(Code::InvalidRequest);
+        };
+        let transport = self.transport.as_mut().ok_or(Code::InvalidRequest)?;
+        if *asked != Some(ask) {
+            ask.send(conn)?;
+            *asked = Some(ask);
+        }
+        let result = await_answer(conn, transport, ask);
+        if !matches!(result, Err(Code::Again | Code::GotApplicationData)) {
+            *asked = None;
+        }
+        result
+    }
+
     /// Runs `f` over the connection (started now if it is a client that
     /// was not) and its transport, blocking as the transport does. A
     /// connection that has failed fails `f` with its error even when `f`
@@ -201,13 +229,70 @@ impl CConn {
                 import,
                 conn,
             } => start_client(snapshot, import, conn)?,
-            Role::Server(conn) => conn,
+            Role::Server { conn, .. } => conn,
         };
         let result = f(&mut Stream::new(&mut conn, transport)).map_err(Code::from)?;
         match conn.error() {
             Some(error) => Err(Code::of_error(error)),
             None => Ok(result),
         }
+    }
+}
+
+/// What a server asks of its client after the handshake, whose answer
+/// it then waits for ([`CConn::ask_client`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    /// A certificate, by a post-handshake CertificateRequest (TLS 1.3,
+    /// RFC 8446 §4.6.2).
+    Certificate,
+}
+
+impl Ask {
+    /// Queues the request.
+    fn send(self, conn: &mut ServerConnection) -> Result<(), Error> {
+        match self {
+            Ask::Certificate => conn.request_client_certificate(),
+        }
+    }
+
+    /// Whether the client's answer has been received and checked.
+    fn answered(self, conn: &ServerConnection) -> bool {
+        match self {
+            Ask::Certificate => conn.pending_certificate_requests() == 0,
+        }
+    }
+}
+
+/// Reads records until the client's answer to `ask` is in, sending what
+/// the connection queues meanwhile (the request first, an alert on
+/// failure). The client's application data that comes before it is kept
+/// for the receive calls; [`Code::GotApplicationData`] when it fills the
+/// connection's receive buffer, so nothing more can be read, and
+/// [`Code::PrematureEof`] when the client closed, or its transport ended,
+/// before answering.
+fn await_answer(
+    conn: &mut ServerConnection,
+    transport: &mut Transport,
+    ask: Ask,
+) -> Result<(), Code> {
+    loop {
+        // What is queued goes first, also the alert of a failure that an
+        // earlier call could not send.
+        conn.complete_io_until_writable(transport)?;
+        if ask.answered(conn) {
+            return Ok(());
+        }
+        if !conn.wants_read() {
+            // A failed connection fails here with its error.
+            let unread = conn.process_new_packets()?.plaintext_bytes_to_read;
+            return Err(if unread > 0 {
+                Code::GotApplicationData
+            } else {
+                Code::PrematureEof
+            });
+        }
+        conn.complete_io(transport)?;
     }
 }
 
@@ -270,7 +355,10 @@ pub unsafe extern "C" fn ferrotls_conn_new_server(
         // SAFETY: a live handle or NULL, per the caller.
         let config = unsafe { handle(config) }?.snapshot()?;
         let conn = CConn {
-            role: Role::Server(ServerConnection::new(config)),
+            role: Role::Server {
+                conn: ServerConnection::new(config),
+                asked: None,
+            },
             transport: None,
             error_text: OnceLock::new(),
         };
@@ -476,7 +564,7 @@ pub unsafe extern "C" fn ferrotls_conn_write_early_data(
                 import,
                 conn,
             } => Ok(start_client(snapshot, import, conn)?.write_early_data(data)?),
-            Role::Server(_) => Err(Code::InvalidRequest),
+            Role::Server { .. } => Err(Code::InvalidRequest),
         }
     })
 }
@@ -584,6 +672,38 @@ pub unsafe extern "C" fn ferrotls_conn_update_key(conn: *mut CConn, flags: c_int
                 .map_err(io::Error::other)?;
             unless_would_block(s.flush())
         })
+    })
+}
+
+/// Asks the client for a certificate after a TLS 1.3 handshake
+/// (post-handshake authentication, RFC 8446 §4.6.2), as GnuTLS's
+/// `gnutls_reauth` does on a server: sends a CertificateRequest
+/// (`ServerConnection::request_client_certificate`) asking as
+/// `ferrotls_server_config_set_post_handshake_ca_file` said, then reads
+/// until the client's answer has been received and checked
+/// ([`CConn::ask_client`]). 0 then: a certificate that passed is the
+/// peer's (`ferrotls_conn_get_peer_certificate`), and an optional one
+/// not sent leaves the peer's as they were. A client's application data
+/// before its answer is kept for `ferrotls_conn_recv`;
+/// `FERROTLS_E_GOT_APPLICATION_DATA` when it fills the receive buffer,
+/// and `FERROTLS_E_AGAIN` when the transport would block: call again
+/// (after receiving the data), which waits for the same answer. A chain
+/// that does not pass, or none when one is required, ends the
+/// connection (its code; the alert has been sent).
+/// `FERROTLS_E_INVALID_REQUEST` for NULL, a client, a server without a
+/// transport or whose TLS 1.3 handshake has not completed, under TLS 1.2
+/// or earlier (which have no such message), when the client did not
+/// offer post-handshake authentication, and when no CA file was set for
+/// it; nothing is sent then.
+///
+/// # Safety
+/// `conn` must be NULL or live, and not used by another thread meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_reauth(conn: *mut CConn) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        unsafe { handle_mut(conn) }?.ask_client(Ask::Certificate)
     })
 }
 

@@ -9,7 +9,7 @@
 //! - [`session_cache`]: a server session cache kept by C callbacks;
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
-//!   KeyUpdate, close;
+//!   KeyUpdate, a server's requests after the handshake, close;
 //! - [`negotiated`]: what a connection negotiated (version, cipher suite,
 //!   group, ALPN, the peer's certificates) and the reason it failed;
 //! - [`exporter`]: keying material exported from a connection (RFC 5705,
@@ -46,8 +46,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use ferrotls::Error;
 
 /// The result codes of the C functions: 0 for success, negative for
-/// errors. `Again` (-28), `InvalidRequest` (-50) and `ShortMemoryBuffer`
-/// (-51) have the values and meanings of GnuTLS's `GNUTLS_E_AGAIN`,
+/// errors. `Again` (-28), `GotApplicationData` (-38), `InvalidRequest`
+/// (-50) and `ShortMemoryBuffer` (-51) have the values and meanings of
+/// GnuTLS's `GNUTLS_E_AGAIN`, `GNUTLS_E_GOT_APPLICATION_DATA`,
 /// `GNUTLS_E_INVALID_REQUEST` and `GNUTLS_E_SHORT_MEMORY_BUFFER` (design
 /// §3); the others are ferrotls's own. In C each is `FERROTLS_E_` followed by the name in upper snake
 /// case (`FERROTLS_SUCCESS` for 0).
@@ -85,6 +86,13 @@ pub enum Code {
     /// no room to write. The call may be made again when it is ready;
     /// nothing was lost.
     Again = -28,
+    /// A server waiting for its client's answer (to a post-handshake
+    /// CertificateRequest, or to a request to renegotiate) holds as much
+    /// of the client's application data as it buffers
+    /// (`Limits::max_received_plaintext`) and can read no further: the
+    /// data is to be received first, then the call made again. GnuTLS's
+    /// `GNUTLS_E_GOT_APPLICATION_DATA`, of the same value.
+    GotApplicationData = -38,
     /// A NULL pointer, a value out of range, or a call the object's state
     /// does not allow.
     InvalidRequest = -50,
@@ -110,6 +118,7 @@ impl Code {
         Code::AlertReceived,
         Code::HandshakeFailure,
         Code::Again,
+        Code::GotApplicationData,
         Code::InvalidRequest,
         Code::ShortMemoryBuffer,
         Code::InvalidSessionData,
@@ -134,6 +143,9 @@ impl Code {
             Code::AlertReceived => c"the peer sent a fatal alert",
             Code::HandshakeFailure => c"the peers have no parameters in common",
             Code::Again => c"the transport would block; call again when it is ready",
+            Code::GotApplicationData => {
+                c"application data waits to be received before the call can go on"
+            }
             Code::InvalidRequest => c"invalid request (NULL argument, bad value or wrong state)",
             Code::ShortMemoryBuffer => c"the buffer is too small",
             Code::InvalidSessionData => c"the session data does not parse or has expired",

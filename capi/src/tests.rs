@@ -245,6 +245,7 @@ fn header_error_codes_are_the_rust_codes() {
     assert_eq!(codes, expected);
     // The values shared with GnuTLS.
     assert_eq!(codes["FERROTLS_E_AGAIN"], -28);
+    assert_eq!(codes["FERROTLS_E_GOT_APPLICATION_DATA"], -38);
     assert_eq!(codes["FERROTLS_E_INVALID_REQUEST"], -50);
     assert_eq!(codes["FERROTLS_E_SHORT_MEMORY_BUFFER"], -51);
     // Channel binding types, GnuTLS's values.

@@ -23,6 +23,9 @@
  *    data and the close; and a callback failing with another errno;
  *  - KeyUpdate (TLS 1.3): the record the call sends, the peer's answer
  *    when asked for, data both ways afterwards; refused in TLS 1.2;
+ *  - post-handshake client authentication (TLS 1.3): the server asks for
+ *    the client's certificate once the handshake is done, also after
+ *    more data than it buffers and without blocking; refused in TLS 1.2;
  *  - CRLs: revoked server and client certificates refused, hard-fail;
  *  - signature schemes by name: what each side's list makes the peer
  *    sign with, and no scheme in common.
@@ -1513,6 +1516,204 @@ static void check_key_update(void)
            "refused in TLS 1.2, before the handshake and with bad arguments: ok\n");
 }
 
+/* A request of the server after the handshake (ferrotls_conn_reauth), in
+ * a thread: its code, and "asked" sent to the client when it succeeded.
+ * The client's `upload` bytes, if any, are more than the server buffers
+ * and come before its answer: the call returns
+ * FERROTLS_E_GOT_APPLICATION_DATA (or the test fails at once, the client
+ * waiting to send), the data is read into bulk_in, and the call made
+ * again. */
+struct asking {
+    ferrotls_conn *server;
+    int (*ask)(ferrotls_conn *);
+    size_t upload;
+    int rc;
+};
+
+#define ASKED "asked"
+
+static void *ask_client(void *arg)
+{
+    struct asking *a = arg;
+
+    a->rc = a->ask(a->server);
+    if (a->upload > 0) {
+        CHECK_RC(a->rc, FERROTLS_E_GOT_APPLICATION_DATA);
+        recv_all(a->server, bulk_in, a->upload);
+        a->rc = a->ask(a->server);
+    }
+    if (a->rc == 0)
+        CHECK_RC(ferrotls_conn_send(a->server, ASKED, strlen(ASKED)), strlen(ASKED));
+    return NULL;
+}
+
+/* Runs `ask` on the server of an established pair, as ask_client does,
+ * while the client sends the first `upload` bytes of bulk_out and then
+ * receives, which answers the request; the server's side in *a. Returns
+ * what the client's receive returned: "asked" and its length when the
+ * call succeeded. */
+static ssize_t ask_while_receiving(ferrotls_conn *client, ferrotls_conn *server,
+                                   int (*ask)(ferrotls_conn *), size_t upload,
+                                   struct asking *a)
+{
+    pthread_t thread;
+    char buf[sizeof ASKED];
+    size_t sent = 0;
+    ssize_t n;
+
+    memset(a, 0, sizeof *a);
+    a->server = server;
+    a->ask = ask;
+    a->upload = upload;
+    CHECK(pthread_create(&thread, NULL, ask_client, a) == 0);
+    while (sent < upload) {
+        n = ferrotls_conn_send(client, bulk_out + sent, upload - sent);
+        CHECK(n > 0);
+        sent += (size_t)n;
+    }
+    n = ferrotls_conn_recv(client, buf, sizeof buf);
+    if (n > 0)
+        CHECK(n == (ssize_t)strlen(ASKED) && memcmp(buf, ASKED, (size_t)n) == 0);
+    CHECK(pthread_join(thread, NULL) == 0);
+    return n;
+}
+
+/* More client data than a server buffers (64 KiB) before it reads. */
+#define UPLOAD (256 * 1024)
+
+/* A connection the server cannot ask on once the handshake is done: the
+ * call is refused, nothing is sent, and the connection goes on. (On a
+ * non-blocking descriptor, so that a request sent wrongly would make the
+ * call return FERROTLS_E_AGAIN rather than wait for an answer.) */
+static void check_ask_refused(ferrotls_client_config *config,
+                              ferrotls_server_config *server,
+                              int (*ask)(ferrotls_conn *))
+{
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    int sv[2];
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    set_nonblocking(sv[1]);
+    CHECK_RC(ask(srv.conn), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_wants_write(srv.conn), 0);
+    answer_and_close(conn, srv.conn, "not asked");
+    close_pair(conn, &srv, sv);
+}
+
+/* Post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2):
+ * a server whose handshake asked for no certificate gets the client's
+ * chain with ferrotls_conn_reauth, also after more data than it buffers
+ * and over non-blocking descriptors; the client's switch; a chain under
+ * another CA ends the connection. Refused in TLS 1.2, before the
+ * handshake, without a CA file for it and with bad arguments. */
+static void check_post_handshake_auth(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_with_certificate("p384-chain.pem", "p384-leaf.key");
+    ferrotls_client_config *other;
+    struct server_run srv;
+    struct asking a;
+    ferrotls_conn *conn = NULL;
+    unsigned char buf[64];
+    char ca[4096];
+    int sv[2];
+
+    pki_path(ca, sizeof ca, "p384-root.pem");
+    CHECK_RC(ferrotls_server_config_set_post_handshake_ca_file(NULL, ca, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_post_handshake_ca_file(server, "/nonexistent", 1),
+             FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_post_handshake_auth(NULL, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_reauth(NULL), FERROTLS_E_INVALID_REQUEST);
+    /* A server without a transport, then before its handshake; a client. */
+    CHECK_RC(ferrotls_conn_new_server(&conn, server), 0);
+    CHECK_RC(ferrotls_conn_reauth(conn), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_set_callbacks(conn, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_reauth(conn), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_wants_write(conn), 0);
+    ferrotls_conn_free(conn);
+    CHECK_RC(ferrotls_conn_new_client(&conn, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(conn, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_reauth(conn), FERROTLS_E_INVALID_REQUEST);
+    ferrotls_conn_free(conn);
+    /* No CA file for it: the server cannot ask. */
+    check_ask_refused(config, server, ferrotls_conn_reauth);
+    CHECK_RC(ferrotls_server_config_set_post_handshake_ca_file(server, ca, 1), 0);
+    printf("post-handshake auth: refused before the handshake, without a CA file, "
+           "with bad arguments: ok\n");
+
+    if (version == FERROTLS_TLS1_2) {
+        /* No CertificateRequest after a TLS 1.2 handshake. */
+        check_ask_refused(config, server, ferrotls_conn_reauth);
+        printf("post-handshake auth: refused in TLS 1.2: ok\n");
+        ferrotls_client_config_free(config);
+        ferrotls_server_config_free(server);
+        return;
+    }
+
+    /* The handshake asked for nothing; the request gets the chain. */
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    CHECK_RC(ask_while_receiving(conn, srv.conn, ferrotls_conn_reauth, 0, &a),
+             strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    answer_and_close(conn, srv.conn, "authenticated");
+    close_pair(conn, &srv, sv);
+
+    /* More data than the server buffers comes before the answer. */
+    memset(bulk_out, 'u', UPLOAD);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ask_while_receiving(conn, srv.conn, ferrotls_conn_reauth, UPLOAD, &a),
+             strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK(memcmp(bulk_in, bulk_out, UPLOAD) == 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    close_pair(conn, &srv, sv);
+
+    /* Non-blocking: FERROTLS_E_AGAIN until the client's receive has
+     * answered; the next call takes that answer, asking nothing more. */
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    set_nonblocking(sv[0]);
+    set_nonblocking(sv[1]);
+    CHECK_RC(ferrotls_conn_reauth(srv.conn), FERROTLS_E_AGAIN);
+    CHECK_RC(ferrotls_conn_wants_write(srv.conn), 0);
+    CHECK_RC(ferrotls_conn_recv(conn, buf, sizeof buf), FERROTLS_E_AGAIN);
+    CHECK_RC(ferrotls_conn_reauth(srv.conn), 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    CHECK_RC(ferrotls_conn_recv(conn, buf, sizeof buf), FERROTLS_E_AGAIN);
+    CHECK_RC(ferrotls_conn_send(srv.conn, ASKED, strlen(ASKED)), strlen(ASKED));
+    expect_polled(conn, conn, srv.conn, sv, ASKED);
+    close_pair(conn, &srv, sv);
+
+    /* The client's switch off: it offers nothing, and cannot be asked. */
+    CHECK_RC(ferrotls_client_config_set_post_handshake_auth(config, 0), 0);
+    check_ask_refused(config, server, ferrotls_conn_reauth);
+    CHECK_RC(ferrotls_client_config_set_post_handshake_auth(config, 1), 0);
+
+    /* A chain under another CA ends the connection. */
+    other = client_with_certificate("rsa2048-chain.pem", "rsa2048-leaf.key");
+    CHECK_RC(handshake_pair(other, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ask_while_receiving(conn, srv.conn, ferrotls_conn_reauth, 0, &a),
+             FERROTLS_E_ALERT_RECEIVED);
+    CHECK_RC(a.rc, FERROTLS_E_CERTIFICATE_REFUSED);
+    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "unknown issuer");
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(other);
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("post-handshake auth: the client's chain after the handshake, after more data than "
+           "the server buffers, non-blocking, the client's switch, another CA refused: ok\n");
+}
+
 /* The host of the certificates of vectors/pki/crl (crl/make.sh). */
 #define CRL_HOST "crl.test"
 
@@ -1808,6 +2009,7 @@ int main(int argc, char **argv)
     check_names();
     check_max_fragment_size();
     check_key_update();
+    check_post_handshake_auth();
     check_crls();
     check_signature_schemes();
     if (version == FERROTLS_TLS1_3) {
