@@ -17,10 +17,10 @@
  *  - Calls block as the transport blocks. On a transport that would block
  *    instead (a descriptor set O_NONBLOCK, or callbacks that fail with
  *    errno EAGAIN or EWOULDBLOCK), the handshake, send, receive, flush,
- *    close and reauth calls return FERROTLS_E_AGAIN, keeping everything
- *    read or queued: wait until the transport is ready (for writing if
- *    ferrotls_conn_wants_write says 1, else for reading) and make the
- *    same call again.
+ *    close, reauth and rehandshake calls return FERROTLS_E_AGAIN, keeping
+ *    everything read or queued: wait until the transport is ready (for
+ *    writing if ferrotls_conn_wants_write says 1, else for reading) and
+ *    make the same call again.
  *  - A connection must not be used by two threads at once; configurations
  *    may be shared.
  *  - Sizes follow gnutls_session_get_id: *size holds the buffer's capacity
@@ -68,7 +68,8 @@ extern "C" {
 /* The transport would block (see Conventions): call again when it is
  * ready; nothing was lost (same value and meaning as GNUTLS_E_AGAIN). */
 #define FERROTLS_E_AGAIN (-28)
-/* A server waiting for its client's answer (ferrotls_conn_reauth) holds
+/* A server waiting for its client's answer (ferrotls_conn_reauth,
+ * ferrotls_conn_rehandshake) holds
  * as much of the client's application data as it buffers and can read
  * no further: receive the data, then make the call again (same value and
  * meaning as GNUTLS_E_GOT_APPLICATION_DATA). */
@@ -136,6 +137,16 @@ int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
  * with the GNUTLS_POST_HANDSHAKE_AUTH flag of gnutls_init. */
 int ferrotls_client_config_set_post_handshake_auth(ferrotls_client_config *config,
                                                    int enabled);
+/* TLS <=1.2 secure renegotiation (RFC 5746) on (non-zero) or off (0, the
+ * default): on, a server's HelloRequest (RFC 5246 section 7.4.1.1) is
+ * answered, during a ferrotls_conn_recv, with a new full handshake under
+ * the current keys, only with a server that signalled secure
+ * renegotiation and at most 4 times per connection; off, it is refused
+ * with a no_renegotiation warning and the connection goes on. The
+ * certificate set is sent if the new handshake asks for one. GnuTLS
+ * clients renegotiate with such servers by default (%SAFE_RENEGOTIATION). */
+int ferrotls_client_config_set_renegotiation(ferrotls_client_config *config,
+                                             int enabled);
 /* Enables the versions from min to max (FERROTLS_TLS1_*). */
 int ferrotls_client_config_set_versions(ferrotls_client_config *config,
                                         uint16_t min, uint16_t max);
@@ -353,17 +364,18 @@ int ferrotls_server_config_rotate_ticket_keys(ferrotls_server_config *config);
 int ferrotls_server_config_set_client_ca_file(ferrotls_server_config *config,
                                               const char *path, int required);
 /* Lets ferrotls_conn_reauth ask clients for a certificate after a TLS 1.3
- * handshake (post-handshake authentication, RFC 8446 section 4.6.2),
- * chaining to the CA certificates of the PEM file path, naming those CAs
- * in the request; the CRLs of ferrotls_server_config_set_crl_file apply.
- * With required non-zero a client that then sends none is refused
+ * handshake (post-handshake authentication, RFC 8446 section 4.6.2), and
+ * makes a TLS <=1.2 renegotiation (ferrotls_conn_rehandshake) ask for
+ * one, chaining to the CA certificates of the PEM file path, naming those
+ * CAs in the request; the CRLs of ferrotls_server_config_set_crl_file
+ * apply. With required non-zero a client that then sends none is refused
  * (certificate_required, section 4.4.2.4), otherwise it goes on as it
  * was. Independent of ferrotls_server_config_set_client_ca_file, so the
  * handshake can ask for nothing and only a resource that needs a client
  * certificate asks for it, as gnutls_reauth does under the mode of
  * gnutls_certificate_server_set_request. path NULL refuses
- * ferrotls_conn_reauth again; FERROTLS_E_FILE when the file cannot be
- * read or holds no CA. */
+ * ferrotls_conn_reauth again, and a renegotiation asks as the handshake
+ * does; FERROTLS_E_FILE when the file cannot be read or holds no CA. */
 int ferrotls_server_config_set_post_handshake_ca_file(ferrotls_server_config *config,
                                                       const char *path,
                                                       int required);
@@ -386,6 +398,18 @@ int ferrotls_server_config_set_revocation_policy(ferrotls_server_config *config,
  * signature must use one of them. */
 int ferrotls_server_config_set_signature_schemes(ferrotls_server_config *config,
                                                  const char *list);
+/* TLS <=1.2 secure renegotiation (RFC 5746) on (non-zero) or off (0, the
+ * default): on, a client's ClientHello after the handshake starts a new
+ * one, and ferrotls_conn_rehandshake may ask for one, only with a client
+ * that signalled secure renegotiation (RFC 5746 section 4.3) and at most
+ * 4 times per connection; off, a client's attempt is refused with a
+ * no_renegotiation warning and the connection goes on. Once a
+ * renegotiation completes, the connection's parameters, peer
+ * certificates and session ID are the new handshake's
+ * (ferrotls_conn_renegotiations counts them). GnuTLS servers allow it by
+ * default (%SAFE_RENEGOTIATION). */
+int ferrotls_server_config_set_renegotiation(ferrotls_server_config *config,
+                                             int enabled);
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_server_config_free(ferrotls_server_config *config);
 
@@ -602,10 +626,31 @@ int ferrotls_conn_update_key(ferrotls_conn *conn, int flags);
  * the alert has been sent). FERROTLS_E_INVALID_REQUEST, with nothing sent,
  * for a NULL conn, a client, a server without a transport or before its
  * handshake has completed, under TLS 1.2 or earlier (which have no such
- * message), when the client did not offer post-handshake authentication
+ * message: see ferrotls_conn_rehandshake), when the client did not offer
+ * post-handshake authentication
  * (ferrotls_client_config_set_post_handshake_auth), and when no CA file
  * was set for it. */
 int ferrotls_conn_reauth(ferrotls_conn *conn);
+/* Server: asks the client to renegotiate after a TLS 1.0-1.2 handshake
+ * (secure renegotiation, RFC 5746), as gnutls_rehandshake and the
+ * gnutls_handshake after it: sends a HelloRequest (RFC 5246 section
+ * 7.4.1.1), then reads until the client has answered, with a new full
+ * handshake under the current keys, which asks for a client certificate
+ * as ferrotls_server_config_set_post_handshake_ca_file says (as the first
+ * handshake did without it), or with a refusal (a no_renegotiation
+ * warning), after which the connection goes on as it was. Returns 0
+ * either way: ferrotls_conn_renegotiations counts one more after a
+ * renegotiation, whose peer certificates and session ID are then the
+ * connection's. Application data, FERROTLS_E_AGAIN, the client closing
+ * and a refused certificate as for ferrotls_conn_reauth; a client that
+ * ignores the request leaves the call waiting, as GnuTLS's does.
+ * FERROTLS_E_INVALID_REQUEST, with nothing sent, for a NULL conn, a
+ * client, a server without a transport or before its handshake has
+ * completed, under TLS 1.3 (which has no renegotiation: see
+ * ferrotls_conn_reauth), when renegotiation is off
+ * (ferrotls_server_config_set_renegotiation), when the client did not
+ * signal secure renegotiation, and after 4 renegotiations. */
+int ferrotls_conn_rehandshake(ferrotls_conn *conn);
 /* Frees the connection without sending anything. */
 void ferrotls_conn_free(ferrotls_conn *conn);
 
@@ -670,6 +715,14 @@ int ferrotls_conn_peer_certificate_count(const ferrotls_conn *conn);
 int ferrotls_conn_get_peer_certificate(const ferrotls_conn *conn,
                                        size_t index, void *der,
                                        size_t *size);
+/* How many TLS <=1.2 renegotiations (RFC 5746) the connection has
+ * accepted, on either side, the one under way included: a server tells
+ * from it whether the client renegotiated or refused
+ * (ferrotls_conn_rehandshake), and either side that a new handshake
+ * replaced the one whose peer certificates and session ID it read. 0
+ * under TLS 1.3 and before the handshake. GnuTLS has no such count (its
+ * gnutls_handshake reports a refusal as GNUTLS_E_WARNING_ALERT_RECEIVED). */
+int ferrotls_conn_renegotiations(const ferrotls_conn *conn);
 /* Why the connection failed, one line naming the check: "invalid
  * certificate: unknown issuer", "invalid certificate: name mismatch",
  * "received alert bad_certificate"... Valid until the connection is

@@ -75,8 +75,8 @@ pub struct CClientConfig {
 }
 
 /// What both roles set alike: what a handshake may negotiate, the
-/// records sent, and where the secrets are logged. `None` keeps the
-/// library's default.
+/// records sent, where the secrets are logged, and whether to
+/// renegotiate. `None` keeps the library's default.
 #[derive(Default)]
 pub(super) struct Negotiable {
     versions: Option<Vec<ProtocolVersion>>,
@@ -88,6 +88,9 @@ pub(super) struct Negotiable {
     signature_schemes: Option<Vec<SignatureScheme>>,
     max_fragment_size: Option<u16>,
     key_log: Option<Arc<dyn KeyLog>>,
+    /// Whether TLS ≤1.2 secure renegotiation (RFC 5746) is allowed; off,
+    /// as in the library, by default.
+    renegotiation: bool,
 }
 
 /// `key`, signing TLS 1.2 and 1.3 handshakes only with `schemes`, in
@@ -150,7 +153,8 @@ macro_rules! with_negotiable {
         let n: &Negotiable = $n;
         let mut builder = $builder
             .alpn_protocols(&alpn_refs(&n.alpn))
-            .max_fragment_size(n.max_fragment_size);
+            .max_fragment_size(n.max_fragment_size)
+            .renegotiation(n.renegotiation);
         if let Some(versions) = &n.versions {
             builder = builder.versions(versions);
         }
@@ -1024,6 +1028,33 @@ pub unsafe extern "C" fn ferrotls_client_config_set_post_handshake_auth(
     }
 }
 
+/// Turns TLS ≤1.2 secure renegotiation (RFC 5746) on (non-zero) or off
+/// (0, the default; `ClientConfig::renegotiation`): on, a server's
+/// HelloRequest (RFC 5246 §7.4.1.1) is answered, in a receive call, with
+/// a new full handshake under the current keys, only with a server that
+/// signalled secure renegotiation and at most
+/// `DEFAULT_MAX_RENEGOTIATIONS` times per connection; off, it is refused
+/// with a no_renegotiation warning (RFC 5246 §7.2.2) and the connection
+/// goes on. The certificate set is sent if the new handshake asks for
+/// one. GnuTLS clients renegotiate with such servers by default
+/// (`%SAFE_RENEGOTIATION`).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_renegotiation(
+    config: *mut CClientConfig,
+    enabled: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.renegotiation = enabled != 0;
+            Ok(())
+        })
+    }
+}
+
 /// Turns resumption on (non-zero) or off (0).
 ///
 /// # Safety
@@ -1178,8 +1209,9 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
 
 /// Lets `ferrotls_conn_reauth` ask a client for a certificate after a
 /// TLS 1.3 handshake (post-handshake authentication, RFC 8446 §4.6.2),
-/// chaining to the CA certificates of the PEM file `path`, as
-/// [`set_client_request`] reads it; the CRLs set apply. With
+/// and makes a TLS ≤1.2 renegotiation (`ferrotls_conn_rehandshake`) ask
+/// for one (RFC 5246 §7.4.4), chaining to the CA certificates of the PEM
+/// file `path`, as [`set_client_request`] reads it; the CRLs set apply. With
 /// `required` non-zero a client that then sends none is refused
 /// (certificate_required, RFC 8446 §4.4.2.4), otherwise it goes on as it
 /// was. Independent of `ferrotls_server_config_set_client_ca_file`
@@ -1187,7 +1219,8 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
 /// the handshake unauthenticated and ask only when a resource needs it,
 /// as GnuTLS's `gnutls_reauth` asks under the request mode of
 /// `gnutls_certificate_server_set_request`. `path` NULL refuses
-/// `ferrotls_conn_reauth` again.
+/// `ferrotls_conn_reauth` again, and a renegotiation asks as the
+/// handshake does.
 ///
 /// # Safety
 /// `config` must be NULL or live; `path` NULL or NUL-terminated.
@@ -1474,6 +1507,33 @@ pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
         lock(&c.settings).change().cache = cache;
         Ok(())
     })
+}
+
+/// Turns TLS ≤1.2 secure renegotiation (RFC 5746) on (non-zero) or off
+/// (0, the default; `ServerConfig::renegotiation`): on, a client's
+/// ClientHello after the handshake starts a new one, and
+/// `ferrotls_conn_rehandshake` may ask for one, only with a client that
+/// signalled secure renegotiation (RFC 5746 §4.3) and at most
+/// `DEFAULT_MAX_RENEGOTIATIONS` times per connection; off, a client's
+/// attempt is refused with a no_renegotiation warning (RFC 5246 §7.2.2)
+/// and the connection goes on. Once a renegotiation completes, the
+/// connection's parameters, peer certificates and session ID are the new
+/// handshake's. GnuTLS servers allow it by default (`%SAFE_RENEGOTIATION`).
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_renegotiation(
+    config: *mut CServerConfig,
+    enabled: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_negotiable(config, |n| {
+            n.renegotiation = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Turns half-RTT data on (non-zero) or off (0), TLS 1.3

@@ -246,6 +246,9 @@ enum Ask {
     /// A certificate, by a post-handshake CertificateRequest (TLS 1.3,
     /// RFC 8446 §4.6.2).
     Certificate,
+    /// A new handshake, by a HelloRequest (TLS ≤1.2, RFC 5246 §7.4.1.1,
+    /// RFC 5746).
+    Renegotiation,
 }
 
 impl Ask {
@@ -253,6 +256,7 @@ impl Ask {
     fn send(self, conn: &mut ServerConnection) -> Result<(), Error> {
         match self {
             Ask::Certificate => conn.request_client_certificate(),
+            Ask::Renegotiation => conn.renegotiate(),
         }
     }
 
@@ -260,6 +264,7 @@ impl Ask {
     fn answered(self, conn: &ServerConnection) -> bool {
         match self {
             Ask::Certificate => conn.pending_certificate_requests() == 0,
+            Ask::Renegotiation => !conn.is_renegotiating(),
         }
     }
 }
@@ -692,7 +697,8 @@ pub unsafe extern "C" fn ferrotls_conn_update_key(conn: *mut CConn, flags: c_int
 /// connection (its code; the alert has been sent).
 /// `FERROTLS_E_INVALID_REQUEST` for NULL, a client, a server without a
 /// transport or whose TLS 1.3 handshake has not completed, under TLS 1.2
-/// or earlier (which have no such message), when the client did not
+/// or earlier (which have no such message: see
+/// [`ferrotls_conn_rehandshake`]), when the client did not
 /// offer post-handshake authentication, and when no CA file was set for
 /// it; nothing is sent then.
 ///
@@ -704,6 +710,39 @@ pub unsafe extern "C" fn ferrotls_conn_reauth(conn: *mut CConn) -> c_int {
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
         unsafe { handle_mut(conn) }?.ask_client(Ask::Certificate)
+    })
+}
+
+/// Asks the client to renegotiate after a TLS 1.0–1.2 handshake (secure
+/// renegotiation, RFC 5746), as GnuTLS's `gnutls_rehandshake` and the
+/// server's `gnutls_handshake` after it do: sends a HelloRequest
+/// (RFC 5246 §7.4.1.1; `ServerConnection::renegotiate`), then reads until
+/// the client has answered ([`CConn::ask_client`]): with a new full
+/// handshake, under the current keys, which asks for a client
+/// certificate as `ferrotls_server_config_set_post_handshake_ca_file`
+/// says (as the first handshake did without it), or with a refusal (a
+/// no_renegotiation warning, RFC 5246 §7.2.2), after which the
+/// connection goes on as it was. 0 either way; `ferrotls_conn_renegotiations`
+/// counts one more after a renegotiation, whose peer certificates and
+/// session ID are then the connection's. Application data, the
+/// transport, the client closing and a refused certificate as for
+/// [`ferrotls_conn_reauth`]; a client that ignores the request leaves the
+/// call waiting, as GnuTLS's does. `FERROTLS_E_INVALID_REQUEST`, with
+/// nothing sent, for NULL, a client, a server without a transport or
+/// whose handshake has not completed, under TLS 1.3 (which has no
+/// renegotiation: see [`ferrotls_conn_reauth`]), when renegotiation is off
+/// (`ferrotls_server_config_set_renegotiation`), when the client did not
+/// signal secure renegotiation (RFC 5746 §4.3), and once
+/// `DEFAULT_MAX_RENEGOTIATIONS` renegotiations were accepted.
+///
+/// # Safety
+/// `conn` must be NULL or live, and not used by another thread meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_rehandshake(conn: *mut CConn) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        unsafe { handle_mut(conn) }?.ask_client(Ask::Renegotiation)
     })
 }
 

@@ -1,8 +1,9 @@
 //! What a connection negotiated, for C: the protocol version, the cipher
 //! suite, the group and the peer's signature scheme by their IANA names,
 //! the ALPN protocol, the stapled OCSP response, the server name, what
-//! became of 0-RTT data, the peer's certificate chain, and the text of
-//! the error that ended it. Each is read from the library's
+//! became of 0-RTT data, the peer's certificate chain, how many
+//! renegotiations replaced the first handshake, and the text of the
+//! error that ended it. Each is read from the library's
 //! [`Connection`] queries; before the handshake settles one, it reads as
 //! absent.
 
@@ -246,6 +247,27 @@ pub unsafe extern "C" fn ferrotls_conn_get_peer_certificate(
         // SAFETY: the size and buffer pointers are as `copy_out` needs,
         // per the caller.
         unsafe { copy_out(cert, der, size) }
+    })
+}
+
+/// How many TLS ≤1.2 renegotiations (RFC 5746) the connection has
+/// accepted, on either side, the one under way included
+/// (`Connection::renegotiations`): a server tells from it whether the
+/// client renegotiated or refused (`ferrotls_conn_rehandshake`), and
+/// either side that a new handshake replaced the one whose peer
+/// certificates and session ID it read. 0 under TLS 1.3 and before the
+/// handshake; `FERROTLS_E_INVALID_REQUEST` for NULL. GnuTLS has no such
+/// count (its `gnutls_handshake` reports a refusal as
+/// `GNUTLS_E_WARNING_ALERT_RECEIVED`).
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_renegotiations(conn: *const CConn) -> c_int {
+    guard_int(|| {
+        // SAFETY: forwarded from the caller.
+        let count = unsafe { query(conn, |c| Some(c.renegotiations())) }?;
+        Ok(c_int::try_from(count.unwrap_or(0)).unwrap_or(c_int::MAX))
     })
 }
 

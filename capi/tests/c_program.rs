@@ -88,8 +88,9 @@ const CACHE_TEST: CProgram = CProgram {
 /// system roots, non-blocking I/O, a second certificate chosen by
 /// server_name, cipher suites and groups by name, the cap on records
 /// sent, KeyUpdate (refused in TLS 1.2), post-handshake client
-/// authentication (TLS 1.3), CRLs on both sides, signature schemes by
-/// name, 0-RTT and half-RTT data (TLS 1.3) and False Start (TLS 1.2).
+/// authentication (TLS 1.3), renegotiation (TLS 1.2), CRLs on both sides,
+/// signature schemes by name, 0-RTT and half-RTT data (TLS 1.3) and False
+/// Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -112,6 +113,7 @@ const CONN_TEST: CProgram = CProgram {
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "key update: sent by the call, the peer's answer when asked, data both ways after it, refused in TLS 1.2, before the handshake and with bad arguments: ok",
         "post-handshake auth: refused before the handshake, without a CA file, with bad arguments: ok",
+        "renegotiation: refused with the server's switch off, before the handshake, with bad arguments: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
         "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",
         "ALL OK",
@@ -122,6 +124,7 @@ const CONN_TEST: CProgram = CProgram {
             &[
                 "False Start: the client's handshake call returns at its Finished, its data before the server's; not without it: ok",
                 "post-handshake auth: refused in TLS 1.2: ok",
+                "renegotiation: the client's chain and a new session in the new handshake, after more data than the server buffers, refused by the client's switch: ok",
             ],
         ),
         (
@@ -130,6 +133,7 @@ const CONN_TEST: CProgram = CProgram {
                 "0-RTT: accepted and read first, replay rejected, refused and sent again once, each reason, bad calls: ok",
                 "half-RTT: the server's handshake call returns at its Finished, the 0-RTT request read and answered before the client's; not without it: ok",
                 "post-handshake auth: the client's chain after the handshake, after more data than the server buffers, non-blocking, the client's switch, another CA refused: ok",
+                "renegotiation: refused in TLS 1.3: ok",
             ],
         ),
     ],

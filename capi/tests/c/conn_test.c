@@ -26,6 +26,8 @@
  *  - post-handshake client authentication (TLS 1.3): the server asks for
  *    the client's certificate once the handshake is done, also after
  *    more data than it buffers and without blocking; refused in TLS 1.2;
+ *  - secure renegotiation (TLS 1.2): a server-initiated one gets the
+ *    client's certificate, or the client refuses; refused in TLS 1.3;
  *  - CRLs: revoked server and client certificates refused, hard-fail;
  *  - signature schemes by name: what each side's list makes the peer
  *    sign with, and no scheme in common.
@@ -1516,15 +1518,15 @@ static void check_key_update(void)
            "refused in TLS 1.2, before the handshake and with bad arguments: ok\n");
 }
 
-/* A request of the server after the handshake (ferrotls_conn_reauth), in
- * a thread: its code, and "asked" sent to the client when it succeeded.
+/* A request of the server after the handshake (ferrotls_conn_reauth,
+ * ferrotls_conn_rehandshake), in a thread: its code, and "asked" sent to the client when it succeeded.
  * The client's `upload` bytes, if any, are more than the server buffers
  * and come before its answer: the call returns
  * FERROTLS_E_GOT_APPLICATION_DATA (or the test fails at once, the client
  * waiting to send), the data is read into bulk_in, and the call made
  * again. */
 struct asking {
-    ferrotls_conn *server;
+    struct server_run *srv;
     int (*ask)(ferrotls_conn *);
     size_t upload;
     int rc;
@@ -1535,15 +1537,20 @@ struct asking {
 static void *ask_client(void *arg)
 {
     struct asking *a = arg;
+    ferrotls_conn *server = a->srv->conn;
 
-    a->rc = a->ask(a->server);
+    a->rc = a->ask(server);
     if (a->upload > 0) {
         CHECK_RC(a->rc, FERROTLS_E_GOT_APPLICATION_DATA);
-        recv_all(a->server, bulk_in, a->upload);
-        a->rc = a->ask(a->server);
+        recv_all(server, bulk_in, a->upload);
+        a->rc = a->ask(server);
     }
     if (a->rc == 0)
-        CHECK_RC(ferrotls_conn_send(a->server, ASKED, strlen(ASKED)), strlen(ASKED));
+        CHECK_RC(ferrotls_conn_send(server, ASKED, strlen(ASKED)), strlen(ASKED));
+    else
+        /* The client waits for more: what the server sent, an alert if
+         * any, then the end. */
+        shutdown(a->srv->fd, SHUT_RDWR);
     return NULL;
 }
 
@@ -1552,7 +1559,7 @@ static void *ask_client(void *arg)
  * receives, which answers the request; the server's side in *a. Returns
  * what the client's receive returned: "asked" and its length when the
  * call succeeded. */
-static ssize_t ask_while_receiving(ferrotls_conn *client, ferrotls_conn *server,
+static ssize_t ask_while_receiving(ferrotls_conn *client, struct server_run *srv,
                                    int (*ask)(ferrotls_conn *), size_t upload,
                                    struct asking *a)
 {
@@ -1562,7 +1569,7 @@ static ssize_t ask_while_receiving(ferrotls_conn *client, ferrotls_conn *server,
     ssize_t n;
 
     memset(a, 0, sizeof *a);
-    a->server = server;
+    a->srv = srv;
     a->ask = ask;
     a->upload = upload;
     CHECK(pthread_create(&thread, NULL, ask_client, a) == 0);
@@ -1620,6 +1627,8 @@ static void check_post_handshake_auth(void)
     char ca[4096];
     int sv[2];
 
+    /* Full handshakes only: a resumed session would bring its chain. */
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
     pki_path(ca, sizeof ca, "p384-root.pem");
     CHECK_RC(ferrotls_server_config_set_post_handshake_ca_file(NULL, ca, 1),
              FERROTLS_E_INVALID_REQUEST);
@@ -1658,7 +1667,7 @@ static void check_post_handshake_auth(void)
     CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
     CHECK_RC(srv.rc, 0);
     CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
-    CHECK_RC(ask_while_receiving(conn, srv.conn, ferrotls_conn_reauth, 0, &a),
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_reauth, 0, &a),
              strlen(ASKED));
     CHECK_RC(a.rc, 0);
     CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
@@ -1669,7 +1678,7 @@ static void check_post_handshake_auth(void)
     memset(bulk_out, 'u', UPLOAD);
     CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
     CHECK_RC(srv.rc, 0);
-    CHECK_RC(ask_while_receiving(conn, srv.conn, ferrotls_conn_reauth, UPLOAD, &a),
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_reauth, UPLOAD, &a),
              strlen(ASKED));
     CHECK_RC(a.rc, 0);
     CHECK(memcmp(bulk_in, bulk_out, UPLOAD) == 0);
@@ -1701,7 +1710,7 @@ static void check_post_handshake_auth(void)
     other = client_with_certificate("rsa2048-chain.pem", "rsa2048-leaf.key");
     CHECK_RC(handshake_pair(other, server, &conn, &srv, sv), 0);
     CHECK_RC(srv.rc, 0);
-    CHECK_RC(ask_while_receiving(conn, srv.conn, ferrotls_conn_reauth, 0, &a),
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_reauth, 0, &a),
              FERROTLS_E_ALERT_RECEIVED);
     CHECK_RC(a.rc, FERROTLS_E_CERTIFICATE_REFUSED);
     CHECK_HAS(ferrotls_conn_error_string(srv.conn), "unknown issuer");
@@ -1712,6 +1721,120 @@ static void check_post_handshake_auth(void)
     ferrotls_server_config_free(server);
     printf("post-handshake auth: the client's chain after the handshake, after more data than "
            "the server buffers, non-blocking, the client's switch, another CA refused: ok\n");
+}
+
+/* The server's session ID. */
+static size_t server_session_id(ferrotls_conn *server, unsigned char id[32])
+{
+    size_t size = 32;
+
+    CHECK_RC(ferrotls_session_get_id(server, id, &size), 0);
+    return size;
+}
+
+/* Secure renegotiation (TLS 1.2, RFC 5746): a server whose handshake
+ * asked for no certificate renegotiates with ferrotls_conn_rehandshake,
+ * also after more data than it buffers, and the new handshake gets the
+ * client's chain and a new session ID; a client with its switch off
+ * refuses, and the connection goes on. Refused with the server's switch
+ * off, in TLS 1.3, before the handshake and with bad arguments. */
+static void check_renegotiation(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_with_certificate("p384-chain.pem", "p384-leaf.key");
+    struct server_run srv;
+    struct asking a;
+    ferrotls_conn *conn = NULL;
+    unsigned char first_id[32], id[32];
+    size_t first_len;
+    char ca[4096];
+    int sv[2];
+
+    CHECK_RC(ferrotls_client_config_set_renegotiation(NULL, 1), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_renegotiation(NULL, 1), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_rehandshake(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_renegotiations(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_renegotiation(config, 1), 0);
+    /* Full handshakes only: a resumed session would bring its chain. */
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+    /* A server without a transport, then before its handshake; a client. */
+    CHECK_RC(ferrotls_server_config_set_renegotiation(server, 1), 0);
+    CHECK_RC(ferrotls_conn_new_server(&conn, server), 0);
+    CHECK_RC(ferrotls_conn_rehandshake(conn), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_set_callbacks(conn, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_rehandshake(conn), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_conn_wants_write(conn), 0);
+    CHECK_RC(ferrotls_conn_renegotiations(conn), 0);
+    ferrotls_conn_free(conn);
+    CHECK_RC(ferrotls_conn_new_client(&conn, config), 0);
+    CHECK_RC(ferrotls_conn_set_callbacks(conn, reset_pull, sink_push, NULL), 0);
+    CHECK_RC(ferrotls_conn_rehandshake(conn), FERROTLS_E_INVALID_REQUEST);
+    ferrotls_conn_free(conn);
+    /* The server's switch off: it cannot ask. */
+    CHECK_RC(ferrotls_server_config_set_renegotiation(server, 0), 0);
+    check_ask_refused(config, server, ferrotls_conn_rehandshake);
+    CHECK_RC(ferrotls_server_config_set_renegotiation(server, 1), 0);
+    pki_path(ca, sizeof ca, "p384-root.pem");
+    CHECK_RC(ferrotls_server_config_set_post_handshake_ca_file(server, ca, 1), 0);
+    printf("renegotiation: refused with the server's switch off, before the handshake, "
+           "with bad arguments: ok\n");
+
+    if (version == FERROTLS_TLS1_3) {
+        /* No renegotiation in TLS 1.3. */
+        check_ask_refused(config, server, ferrotls_conn_rehandshake);
+        printf("renegotiation: refused in TLS 1.3: ok\n");
+        ferrotls_client_config_free(config);
+        ferrotls_server_config_free(server);
+        return;
+    }
+
+    /* The handshake asked for nothing; the new one gets the chain. */
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    CHECK_RC(ferrotls_conn_renegotiations(srv.conn), 0);
+    first_len = server_session_id(srv.conn, first_id);
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_rehandshake, 0, &a),
+             strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK_RC(ferrotls_conn_renegotiations(srv.conn), 1);
+    CHECK_RC(ferrotls_conn_renegotiations(conn), 1);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    CHECK(server_session_id(srv.conn, id) == first_len && memcmp(id, first_id, first_len) != 0);
+    answer_and_close(conn, srv.conn, "renegotiated");
+    close_pair(conn, &srv, sv);
+
+    /* More data than the server buffers comes before the answer. */
+    memset(bulk_out, 'r', UPLOAD);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_rehandshake, UPLOAD, &a),
+             strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK(memcmp(bulk_in, bulk_out, UPLOAD) == 0);
+    CHECK_RC(ferrotls_conn_renegotiations(srv.conn), 1);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    close_pair(conn, &srv, sv);
+
+    /* The client's switch off: it refuses, and the connection goes on as
+     * it was. */
+    CHECK_RC(ferrotls_client_config_set_renegotiation(config, 0), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    first_len = server_session_id(srv.conn, first_id);
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_rehandshake, 0, &a),
+             strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK_RC(ferrotls_conn_renegotiations(srv.conn), 0);
+    CHECK_RC(ferrotls_conn_renegotiations(conn), 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    CHECK(server_session_id(srv.conn, id) == first_len && memcmp(id, first_id, first_len) == 0);
+    answer_and_close(conn, srv.conn, "not renegotiated");
+    close_pair(conn, &srv, sv);
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("renegotiation: the client's chain and a new session in the new handshake, after more "
+           "data than the server buffers, refused by the client's switch: ok\n");
 }
 
 /* The host of the certificates of vectors/pki/crl (crl/make.sh). */
@@ -2010,6 +2133,7 @@ int main(int argc, char **argv)
     check_max_fragment_size();
     check_key_update();
     check_post_handshake_auth();
+    check_renegotiation();
     check_crls();
     check_signature_schemes();
     if (version == FERROTLS_TLS1_3) {
