@@ -106,16 +106,19 @@ typedef struct ferrotls_client_config ferrotls_client_config;
 typedef struct ferrotls_server_config ferrotls_server_config;
 
 /* A client configuration: the library's default versions, resumption on,
- * and no CA file or server name yet (both are needed to connect). Its
+ * and no CA file (or system roots, or pinned keys) or server name yet
+ * (both are needed to connect). Its
  * connections share one session store, so a later connection resumes an
  * earlier one's session on its own. */
 int ferrotls_client_config_new(ferrotls_client_config **config);
-/* Trusts the CA certificates of a PEM file. */
+/* Trusts the CA certificates of a PEM file (instead of the system roots
+ * or pinned keys set before). */
 int ferrotls_client_config_set_ca_file(ferrotls_client_config *config,
                                        const char *path);
 /* Trusts the operating system's CA bundle (the first of the usual
  * locations, such as /etc/ssl/certs/ca-certificates.crt, that holds
- * certificates) instead of a CA file. FERROTLS_E_FILE if none is found. */
+ * certificates) instead of a CA file (or pinned keys). FERROTLS_E_FILE if
+ * none is found. */
 int ferrotls_client_config_use_system_roots(ferrotls_client_config *config);
 /* The server to connect to: sent as SNI, checked against its certificate. */
 int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
@@ -124,10 +127,36 @@ int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
  * (leaf first) and the private key of the PEM file key_file when a server
  * asks: in the handshake, after it (TLS 1.3 post-handshake
  * authentication, which the client then offers) and in a renegotiation.
- * FERROTLS_E_FILE when a file cannot be read or they do not pair. */
+ * It replaces a key set before, with a chain or alone. FERROTLS_E_FILE
+ * when a file cannot be read or they do not pair. */
 int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
                                            const char *cert_file,
                                            const char *key_file);
+/* Authenticates with the private key of the PEM file key_file alone
+ * (PKCS#8, SEC1 or PKCS#1), as gnutls_certificate_set_rawpk_key_file:
+ * when a server asks for a certificate (as for
+ * ferrotls_client_config_set_certificate), the key's public key goes raw
+ * (RFC 7250) to a server that accepts raw public keys, which the
+ * ClientHello offers (client_certificate_type, RFC 7250 section 4.1); a
+ * server that takes X.509 only gets no certificate. It replaces a key set
+ * before, with a chain or alone. FERROTLS_E_FILE when the file cannot be
+ * read or holds no key. */
+int ferrotls_client_config_set_rawpk_key_file(ferrotls_client_config *config,
+                                              const char *key_file);
+/* Trusts exactly the public keys of the PEM file path (PUBLIC KEY blocks,
+ * as openssl pkey -pubout writes them), instead of the CA file or system
+ * roots set before: a server is accepted when its key is one of them,
+ * sent raw (RFC 7250), which the ClientHello asks for first
+ * (server_certificate_type, RFC 7250 section 4.1), or in an X.509
+ * certificate whose names, dates and issuer are not looked at, the key
+ * being known in advance (RFC 7250 section 6). CRLs do not apply. Another
+ * key is refused (FERROTLS_E_CERTIFICATE_REFUSED, "invalid certificate:
+ * key not pinned"). GnuTLS leaves raw public keys to the application's
+ * verify callback (gnutls_verify_stored_pubkey). FERROTLS_E_FILE when the
+ * file cannot be read, holds no public key or one the library cannot
+ * use. */
+int ferrotls_client_config_set_pinned_keys_file(ferrotls_client_config *config,
+                                                const char *path);
 /* TLS 1.3 post-handshake authentication (RFC 8446 section 4.6.2) on
  * (non-zero, the default) or off (0): with a certificate set, the
  * ClientHello offers it (the post_handshake_auth extension, section
@@ -269,6 +298,16 @@ void ferrotls_client_config_free(ferrotls_client_config *config);
  * by ID, so they resume each other's sessions. */
 int ferrotls_server_config_new(ferrotls_server_config **config,
                                const char *cert_file, const char *key_file);
+/* A server configuration that authenticates with the private key of the
+ * PEM file key_file alone, as gnutls_certificate_set_rawpk_key_file
+ * serves one: its public key goes raw (RFC 7250) to clients that accept
+ * raw public keys (server_certificate_type, RFC 7250 section 4.2), and a
+ * client that takes X.509 only is refused (unsupported_certificate;
+ * FERROTLS_E_CERTIFICATE_REFUSED on the server). Otherwise as
+ * ferrotls_server_config_new. FERROTLS_E_FILE when the file cannot be
+ * read or holds no key. */
+int ferrotls_server_config_new_rawpk(ferrotls_server_config **config,
+                                     const char *key_file);
 /* Serves the chain of the PEM file cert_file (leaf first) with the key of
  * the PEM file key_file beside those already set: to a client whose
  * server_name its subjectAltName covers (RFC 6066), or whose signature
@@ -398,6 +437,27 @@ int ferrotls_server_config_set_revocation_policy(ferrotls_server_config *config,
  * signature must use one of them. */
 int ferrotls_server_config_set_signature_schemes(ferrotls_server_config *config,
                                                  const char *list);
+/* Asks every client for a certificate, as
+ * ferrotls_server_config_set_client_ca_file does, but accepts only the
+ * public keys of the PEM file path (as
+ * ferrotls_client_config_set_pinned_keys_file takes them): sent raw (RFC
+ * 7250), which the request asks for first (client_certificate_type, RFC
+ * 7250 section 4.2), or in an X.509 certificate whose other contents are
+ * not looked at. It replaces the CA file of
+ * ferrotls_server_config_set_client_ca_file, which replaces it; path NULL
+ * asks for no certificate again. Another key is refused
+ * (FERROTLS_E_CERTIFICATE_REFUSED on the server, "key not pinned"). */
+int ferrotls_server_config_set_client_pinned_keys_file(ferrotls_server_config *config,
+                                                       const char *path,
+                                                       int required);
+/* Sends the key of the certificate chosen alone, as a raw public key (RFC
+ * 7250), to clients that list that type first in their
+ * server_certificate_type (non-zero), or always the chain (0, the
+ * default), as a GnuTLS server given an X.509 and a raw-key credential
+ * for one key chooses. Keys set without a chain
+ * (ferrotls_server_config_new_rawpk) always go raw. */
+int ferrotls_server_config_set_rawpk(ferrotls_server_config *config,
+                                     int enabled);
 /* TLS <=1.2 secure renegotiation (RFC 5746) on (non-zero) or off (0, the
  * default): on, a client's ClientHello after the handshake starts a new
  * one, and ferrotls_conn_rehandshake may ask for one, only with a client
@@ -715,6 +775,25 @@ int ferrotls_conn_peer_certificate_count(const ferrotls_conn *conn);
 int ferrotls_conn_get_peer_certificate(const ferrotls_conn *conn,
                                        size_t index, void *der,
                                        size_t *size);
+/* Certificate types (RFC 7250), with the values of GnuTLS's
+ * gnutls_certificate_type_t: none sent; an X.509 chain; a raw public
+ * key. */
+#define FERROTLS_CRT_UNKNOWN 0
+#define FERROTLS_CRT_X509 1
+#define FERROTLS_CRT_RAWPK 3
+/* Whose certificate ferrotls_conn_certificate_type tells, with the values
+ * of GnuTLS's gnutls_ctype_target_t. */
+#define FERROTLS_CTYPE_CLIENT 0
+#define FERROTLS_CTYPE_SERVER 1
+/* What the Certificate of the client or the server (target, a
+ * FERROTLS_CTYPE_* value) carried, as gnutls_certificate_type_get2:
+ * FERROTLS_CRT_X509, or FERROTLS_CRT_RAWPK for a raw public key (RFC
+ * 7250), when the peer's "certificate" of
+ * ferrotls_conn_get_peer_certificate is its DER SubjectPublicKeyInfo,
+ * alone. FERROTLS_CRT_UNKNOWN when that side sent no Certificate (a
+ * client not asked or without one, a resumption, not yet).
+ * FERROTLS_E_INVALID_REQUEST for a NULL conn or another target. */
+int ferrotls_conn_certificate_type(const ferrotls_conn *conn, int target);
 /* How many TLS <=1.2 renegotiations (RFC 5746) the connection has
  * accepted, on either side, the one under way included: a server tells
  * from it whether the client renegotiated or refused

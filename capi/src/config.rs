@@ -1,7 +1,8 @@
 //! Client and server configurations for C: settings collected by setters,
 //! turned into a [`ClientConfig`] or [`ServerConfig`] (with the verifier
-//! of the peer's chain, and the CRLs it checks) that the connections made
-//! until the next setter call share ([`kept`]).
+//! of the peer's chain, and the CRLs it checks, or of its pinned public
+//! key) that the connections made until the next setter call share
+//! ([`kept`]).
 //! What must outlive one connection lives in the handle itself: the
 //! client's session store, and the server's ticketer and session-ID
 //! cache (or the session cache a C program plugs in instead), so
@@ -11,11 +12,12 @@ use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientConfig, Clock, InMemoryAntiReplay,
-    InMemoryClientStore, InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng,
-    ProtocolVersion, Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom,
-    ServerConfig, ServerName, SignatureScheme, SystemClock, WebPkiClientVerifier,
-    WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
+    private_key_from_pem, AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerifier,
+    ClientConfig, Clock, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, KeyLog,
+    KeyLogFile, NamedGroup, OsRng, PinnedKeys, ProtocolVersion, Revocation, RevocationPolicy,
+    RootStore, RotatingTicketer, SecureRandom, ServerCertVerifier, ServerConfig, ServerName,
+    SignatureScheme, SystemClock, WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS,
+    MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
 use kept::Kept;
@@ -146,6 +148,49 @@ impl Crls {
     }
 }
 
+/// What a role judges the peer's certificate by.
+enum PeerTrust {
+    /// A chain to these CAs (RFC 5280 path validation), checked against
+    /// the CRLs set.
+    Roots(Arc<RootStore>),
+    /// The public key alone, which must be one of these
+    /// (`PinnedKeys`): sent raw (RFC 7250), which the verifier asks for
+    /// first, or in an X.509 certificate whose other contents are not
+    /// looked at, the binding of key and peer being known out of band
+    /// (RFC 7250 §6). No CRL applies.
+    Pins(Arc<PinnedKeys>),
+}
+
+impl PeerTrust {
+    /// The verifier of a server's certificate.
+    fn server_verifier(&self, crls: &Crls) -> Arc<dyn ServerCertVerifier> {
+        match self {
+            PeerTrust::Roots(roots) => {
+                let mut verifier = WebPkiServerVerifier::new(roots.clone());
+                if let Some(revocation) = crls.revocation() {
+                    verifier = verifier.with_revocation(revocation);
+                }
+                Arc::new(verifier)
+            }
+            PeerTrust::Pins(pins) => pins.clone(),
+        }
+    }
+
+    /// The verifier of a client's certificate.
+    fn client_verifier(&self, crls: &Crls) -> Arc<dyn ClientCertVerifier> {
+        match self {
+            PeerTrust::Roots(roots) => {
+                let mut verifier = WebPkiClientVerifier::new(roots.clone());
+                if let Some(revocation) = crls.revocation() {
+                    verifier = verifier.with_revocation(revocation);
+                }
+                Arc::new(verifier)
+            }
+            PeerTrust::Pins(pins) => pins.clone(),
+        }
+    }
+}
+
 /// Applies a [`Negotiable`] to a client or server configuration builder,
 /// whose methods of these names are the same.
 macro_rules! with_negotiable {
@@ -175,7 +220,8 @@ macro_rules! with_negotiable {
 }
 
 struct ClientSettings {
-    roots: Option<Arc<RootStore>>,
+    /// What the server's certificate is judged by: needed to connect.
+    trust: Option<PeerTrust>,
     /// The CRLs the server's chain is checked against.
     crls: Crls,
     negotiable: Negotiable,
@@ -220,6 +266,9 @@ struct ServerSettings {
     max_early_data: u32,
     /// Whether data goes before the client's Finished (half-RTT data).
     half_rtt: bool,
+    /// Whether each certificate's key also goes alone, as a raw public
+    /// key, to clients that ask for one (RFC 7250).
+    raw_public_key: bool,
     /// The session cache C keeps, if it gave one.
     cache: Option<Arc<CallbackCache>>,
     /// What the handshake asks of clients' certificates; `None`: no
@@ -233,22 +282,18 @@ struct ServerSettings {
     crls: Crls,
 }
 
-/// What a server asks of a client's certificate: a chain to the CAs of
-/// `roots`, and, when `required`, one at all.
+/// What a server asks of a client's certificate: one `trust` accepts,
+/// and, when `required`, one at all.
 struct ClientCertRequest {
-    roots: Arc<RootStore>,
+    trust: PeerTrust,
     required: bool,
 }
 
 impl ClientCertRequest {
-    /// The request as the builder takes it, the chain also checked
-    /// against `crls`.
+    /// The request as the builder takes it, a chain also checked against
+    /// `crls`.
     fn client_auth(&self, crls: &Crls) -> ClientAuth {
-        let mut verifier = WebPkiClientVerifier::new(self.roots.clone());
-        if let Some(revocation) = crls.revocation() {
-            verifier = verifier.with_revocation(revocation);
-        }
-        let verifier = Arc::new(verifier);
+        let verifier = self.trust.client_verifier(crls);
         if self.required {
             ClientAuth::Required(verifier)
         } else {
@@ -278,24 +323,21 @@ pub(super) struct ClientSnapshot {
 impl CClientConfig {
     /// The configuration for one new connection: the one the last
     /// connection had, unless a setter has run since. Fails with
-    /// [`Code::InvalidRequest`] when no CA file or server name was set.
+    /// [`Code::InvalidRequest`] when no CA file (or system roots, or
+    /// pinned keys) or server name was set.
     pub(super) fn snapshot(&self) -> Result<ClientSnapshot, Code> {
         lock(&self.settings).built(|settings| self.build(settings))
     }
 
     /// A configuration made from `settings`.
     fn build(&self, settings: &ClientSettings) -> Result<ClientSnapshot, Code> {
-        let roots = settings.roots.clone().ok_or(Code::InvalidRequest)?;
+        let trust = settings.trust.as_ref().ok_or(Code::InvalidRequest)?;
         let server_name = settings.server_name.clone().ok_or(Code::InvalidRequest)?;
         let resumption = settings.tickets;
         let store = resumption.then(|| self.store.clone() as _);
-        let mut verifier = WebPkiServerVerifier::new(roots);
-        if let Some(revocation) = settings.crls.revocation() {
-            verifier = verifier.with_revocation(revocation);
-        }
         let schemes = settings.negotiable.signature_schemes.as_deref();
         let mut builder = with_negotiable!(
-            ClientConfig::builder(Arc::new(verifier)),
+            ClientConfig::builder(trust.server_verifier(&settings.crls)),
             &settings.negotiable
         )
         .session_store(store)
@@ -332,7 +374,8 @@ impl CServerConfig {
         )
         .ticketer(self.ticketer.clone())
         .max_early_data_size(settings.max_early_data)
-        .send_half_rtt_data(settings.half_rtt);
+        .send_half_rtt_data(settings.half_rtt)
+        .raw_public_key(settings.raw_public_key);
         for key in &settings.more_keys {
             builder = builder.certificate(signing_with(key, schemes));
         }
@@ -619,7 +662,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CClientConfig {
             settings: Mutex::new(Kept::new(ClientSettings {
-                roots: None,
+                trust: None,
                 crls: Crls::default(),
                 negotiable: Negotiable::default(),
                 tickets: true,
@@ -643,14 +686,42 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
 ///
 /// # Safety
 /// As [`str_arg`].
-unsafe fn ca_file_arg(path: *const c_char) -> Result<Arc<RootStore>, Code> {
+unsafe fn ca_file_arg(path: *const c_char) -> Result<PeerTrust, Code> {
     // SAFETY: forwarded from the caller.
     let path = unsafe { str_arg(path) }?;
     let roots = RootStore::from_pem_file(path).map_err(|_| Code::File)?;
     if roots.is_empty() {
         return Err(Code::File);
     }
-    Ok(Arc::new(roots))
+    Ok(PeerTrust::Roots(Arc::new(roots)))
+}
+
+/// The public keys of the PEM file `path`, its PUBLIC KEY blocks (DER
+/// SubjectPublicKeyInfos, RFC 7468 §13, as `openssl pkey -pubout` writes
+/// them; `PinnedKeys::from_pem`): [`Code::File`] when it cannot be read,
+/// holds none, or one this library cannot use.
+///
+/// # Safety
+/// As [`str_arg`].
+unsafe fn pinned_keys_arg(path: *const c_char) -> Result<PeerTrust, Code> {
+    // SAFETY: forwarded from the caller.
+    let text = unsafe { read_file_arg(path) }?;
+    let pins = PinnedKeys::from_pem(&text).map_err(|_| Code::File)?;
+    Ok(PeerTrust::Pins(Arc::new(pins)))
+}
+
+/// The private key of the PEM file `key_file` (PKCS#8, SEC1 or PKCS#1)
+/// without a certificate, authenticating with its raw public key (RFC
+/// 7250; `CertifiedKey::from_key`): [`Code::File`] when it cannot be read
+/// or holds no key this library can use.
+///
+/// # Safety
+/// As [`str_arg`].
+unsafe fn raw_key_arg(key_file: *const c_char) -> Result<Arc<CertifiedKey>, Code> {
+    // SAFETY: forwarded from the caller.
+    let text = unsafe { read_file_arg(key_file) }?;
+    let key = private_key_from_pem(&text).map_err(|_| Code::File)?;
+    Ok(Arc::new(CertifiedKey::from_key(key)))
 }
 
 /// The chain of the PEM file `cert_file` (leaf first) with the private
@@ -670,7 +741,8 @@ unsafe fn certified_key_arg(
     ))
 }
 
-/// Trusts the CA certificates of the PEM file `path`.
+/// Trusts the CA certificates of the PEM file `path`, instead of the
+/// system roots or pinned keys set before.
 ///
 /// # Safety
 /// `config` must be NULL or live; `path` NULL or NUL-terminated.
@@ -684,7 +756,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let roots = unsafe { ca_file_arg(path) }?;
-        lock(&c.settings).change().roots = Some(roots);
+        lock(&c.settings).change().trust = Some(roots);
         Ok(())
     })
 }
@@ -693,7 +765,8 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
 /// `cert_file` (leaf first) and the private key of the PEM file
 /// `key_file` when a server asks (RFC 8446 §4.4.2, RFC 5246 §7.4.6): in
 /// the handshake, after it (TLS 1.3 post-handshake authentication, which
-/// the client then offers), and in a renegotiation.
+/// the client then offers), and in a renegotiation. It replaces a key set
+/// before, with a chain or alone.
 ///
 /// # Safety
 /// `config` must be NULL or live; the paths NULL or NUL-terminated.
@@ -713,8 +786,62 @@ pub unsafe extern "C" fn ferrotls_client_config_set_certificate(
     })
 }
 
+/// Authenticates the client with the private key of the PEM file
+/// `key_file` alone ([`raw_key_arg`]), as GnuTLS's
+/// `gnutls_certificate_set_rawpk_key_file` does: when a server asks for a
+/// certificate, as `ferrotls_client_config_set_certificate` says, its
+/// public key goes raw (RFC 7250) to a server that accepts raw public
+/// keys, which the ClientHello offers (client_certificate_type, RFC 7250
+/// §4.1); a server that takes X.509 only gets no certificate. It replaces
+/// a key set before, with a chain or alone.
+///
+/// # Safety
+/// `config` must be NULL or live; `key_file` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_rawpk_key_file(
+    config: *mut CClientConfig,
+    key_file: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let key = unsafe { raw_key_arg(key_file) }?;
+        lock(&c.settings).change().certificate = Some(key);
+        Ok(())
+    })
+}
+
+/// Trusts exactly the public keys of the PEM file `path`
+/// ([`pinned_keys_arg`]), instead of the CA file or system roots set
+/// before: a server is accepted when its key is one of them, sent raw
+/// (RFC 7250), which the ClientHello asks for first
+/// (server_certificate_type, RFC 7250 §4.1), or in an X.509 certificate
+/// whose names, dates and issuer are not looked at, the key being known
+/// in advance (RFC 7250 §6; `PinnedKeys`). CRLs do not apply. Another key
+/// is refused (bad_certificate). GnuTLS leaves raw public keys to the
+/// application's verify callback (`gnutls_verify_stored_pubkey`).
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_pinned_keys_file(
+    config: *mut CClientConfig,
+    path: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let pins = unsafe { pinned_keys_arg(path) }?;
+        lock(&c.settings).change().trust = Some(pins);
+        Ok(())
+    })
+}
+
 /// Trusts the operating system's CA bundle (the first of the usual
-/// locations that holds certificates, `RootStore::system`).
+/// locations that holds certificates, `RootStore::system`), instead of
+/// the CA file or pinned keys set before.
 ///
 /// # Safety
 /// `config` must be NULL or live.
@@ -726,7 +853,7 @@ pub unsafe extern "C" fn ferrotls_client_config_use_system_roots(
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
         let roots = RootStore::system().map_err(|_| Code::File)?;
-        lock(&c.settings).change().roots = Some(Arc::new(roots));
+        lock(&c.settings).change().trust = Some(PeerTrust::Roots(Arc::new(roots)));
         Ok(())
     })
 }
@@ -1099,27 +1226,58 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
     guard(|| {
         // SAFETY: forwarded from the caller.
         let key = unsafe { certified_key_arg(cert_file, key_file) }?;
-        let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let config = CServerConfig {
-            settings: Mutex::new(Kept::new(ServerSettings {
-                key,
-                more_keys: Vec::new(),
-                negotiable: Negotiable::default(),
-                tickets: true,
-                max_early_data: 0,
-                half_rtt: false,
-                cache: None,
-                client_auth: None,
-                post_handshake_auth: None,
-                crls: Crls::default(),
-            })),
-            ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
-            session_ids: Arc::new(InMemoryServerStore::new(clock)),
-            anti_replay: Arc::new(InMemoryAntiReplay::new()),
-        };
         // SAFETY: forwarded from the caller.
-        unsafe { put_out(out, config) }
+        unsafe { put_out(out, server_config_of(key)?) }
+    })
+}
+
+/// Creates a server configuration in `*out` that authenticates with the
+/// private key of the PEM file `key_file` alone ([`raw_key_arg`]), as
+/// GnuTLS's `gnutls_certificate_set_rawpk_key_file` serves one: its
+/// public key goes raw (RFC 7250) to clients that accept raw public keys
+/// (server_certificate_type, RFC 7250 §4.2), and a client that takes
+/// X.509 only is refused (unsupported_certificate). Otherwise as
+/// [`ferrotls_server_config_new`].
+///
+/// # Safety
+/// `out` must be NULL or valid for writes; `key_file` NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_new_rawpk(
+    out: *mut *mut CServerConfig,
+    key_file: *const c_char,
+) -> c_int {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let key = unsafe { raw_key_arg(key_file) }?;
+        // SAFETY: forwarded from the caller.
+        unsafe { put_out(out, server_config_of(key)?) }
+    })
+}
+
+/// A server configuration serving `key`, with the library's defaults and
+/// tickets on, and the ticketer, session-ID cache and anti-replay record
+/// its connections share.
+fn server_config_of(key: Arc<CertifiedKey>) -> Result<CServerConfig, Code> {
+    let rng: Arc<dyn SecureRandom> = Arc::new(OsRng::new());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    Ok(CServerConfig {
+        settings: Mutex::new(Kept::new(ServerSettings {
+            key,
+            more_keys: Vec::new(),
+            negotiable: Negotiable::default(),
+            tickets: true,
+            max_early_data: 0,
+            half_rtt: false,
+            raw_public_key: false,
+            cache: None,
+            client_auth: None,
+            post_handshake_auth: None,
+            crls: Crls::default(),
+        })),
+        ticketer: Arc::new(RotatingTicketer::new(rng, clock.clone())?),
+        session_ids: Arc::new(InMemoryServerStore::new(clock)),
+        anti_replay: Arc::new(InMemoryAntiReplay::new()),
     })
 }
 
@@ -1204,7 +1362,33 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
     required: c_int,
 ) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { set_client_request(config, path, required, |s| &mut s.client_auth) }
+    unsafe { set_client_request(config, path, ca_file_arg, required, |s| &mut s.client_auth) }
+}
+
+/// Asks every client for a certificate, as
+/// `ferrotls_server_config_set_client_ca_file` does, but accepts only the
+/// public keys of the PEM file `path` ([`pinned_keys_arg`], as
+/// `ferrotls_client_config_set_pinned_keys_file` takes them): sent raw
+/// (RFC 7250), which the request asks for first (client_certificate_type,
+/// RFC 7250 §4.2), or in an X.509 certificate whose other contents are
+/// not looked at. This replaces the CA file set for the handshake, and
+/// the CA file replaces it; `path` NULL asks for no certificate again. A
+/// key not pinned is refused (bad_certificate).
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_client_pinned_keys_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+    required: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_client_request(config, path, pinned_keys_arg, required, |s| {
+            &mut s.client_auth
+        })
+    }
 }
 
 /// Lets `ferrotls_conn_reauth` ask a client for a certificate after a
@@ -1231,19 +1415,24 @@ pub unsafe extern "C" fn ferrotls_server_config_set_post_handshake_ca_file(
     required: c_int,
 ) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { set_client_request(config, path, required, |s| &mut s.post_handshake_auth) }
+    unsafe {
+        set_client_request(config, path, ca_file_arg, required, |s| {
+            &mut s.post_handshake_auth
+        })
+    }
 }
 
 /// Sets the request of a server's settings that `field` names: client
-/// certificates chaining to the CA certificates of the PEM file `path`
-/// ([`Code::File`] when it cannot be read or holds none), required when
-/// `required` is not 0; none for `path` NULL.
+/// certificates the trust `read` makes of the file `path` accepts
+/// ([`ca_file_arg`], [`pinned_keys_arg`]), required when `required` is
+/// not 0; none for `path` NULL.
 ///
 /// # Safety
 /// `config` must be NULL or live; `path` NULL or NUL-terminated.
 unsafe fn set_client_request(
     config: *const CServerConfig,
     path: *const c_char,
+    read: unsafe fn(*const c_char) -> Result<PeerTrust, Code>,
     required: c_int,
     field: fn(&mut ServerSettings) -> &mut Option<ClientCertRequest>,
 ) -> c_int {
@@ -1255,7 +1444,7 @@ unsafe fn set_client_request(
         } else {
             Some(ClientCertRequest {
                 // SAFETY: NUL-terminated, per the caller.
-                roots: unsafe { ca_file_arg(path) }?,
+                trust: unsafe { read(path) }?,
                 required: required != 0,
             })
         };
@@ -1507,6 +1696,29 @@ pub unsafe extern "C" fn ferrotls_server_config_set_session_cache(
         lock(&c.settings).change().cache = cache;
         Ok(())
     })
+}
+
+/// Sends the key of the certificate chosen alone, as a raw public key
+/// (RFC 7250), to clients that list that type first in their
+/// server_certificate_type (non-zero), or always the chain (0, the
+/// default; `ServerConfig::raw_public_key`), as a GnuTLS server given
+/// both an X.509 and a raw-key credential for one key chooses. Keys set
+/// without a chain (`ferrotls_server_config_new_rawpk`) always go raw.
+///
+/// # Safety
+/// `config` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_rawpk(
+    config: *mut CServerConfig,
+    enabled: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        update(config, |s| {
+            s.raw_public_key = enabled != 0;
+            Ok(())
+        })
+    }
 }
 
 /// Turns TLS ≤1.2 secure renegotiation (RFC 5746) on (non-zero) or off

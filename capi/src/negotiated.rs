@@ -1,18 +1,18 @@
 //! What a connection negotiated, for C: the protocol version, the cipher
 //! suite, the group and the peer's signature scheme by their IANA names,
 //! the ALPN protocol, the stapled OCSP response, the server name, what
-//! became of 0-RTT data, the peer's certificate chain, how many
-//! renegotiations replaced the first handshake, and the text of the
-//! error that ended it. Each is read from the library's
-//! [`Connection`] queries; before the handshake settles one, it reads as
-//! absent.
+//! became of 0-RTT data, the peer's certificate chain and each side's
+//! certificate type, how many renegotiations replaced the first
+//! handshake, and the text of the error that ended it. Each is read from
+//! the library's [`Connection`] queries; before the handshake settles
+//! one, it reads as absent.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::sync::{Mutex, PoisonError};
 
-use ferrotls::{Connection, EarlyDataStatus};
+use ferrotls::{CertificateType, Connection, EarlyDataStatus};
 
 use super::conn::{copy_field, CConn};
 use super::{copy_out, guard, guard_int, guard_str, handle, Code};
@@ -247,6 +247,55 @@ pub unsafe extern "C" fn ferrotls_conn_get_peer_certificate(
         // SAFETY: the size and buffer pointers are as `copy_out` needs,
         // per the caller.
         unsafe { copy_out(cert, der, size) }
+    })
+}
+
+/// `FERROTLS_CTYPE_CLIENT`: [`ferrotls_conn_certificate_type`] tells the
+/// client's certificate type (GnuTLS's `GNUTLS_CTYPE_CLIENT`, of the same
+/// value).
+pub const CTYPE_CLIENT: c_int = 0;
+/// `FERROTLS_CTYPE_SERVER`: [`ferrotls_conn_certificate_type`] tells the
+/// server's (`GNUTLS_CTYPE_SERVER`).
+pub const CTYPE_SERVER: c_int = 1;
+
+/// `FERROTLS_CRT_UNKNOWN`: no Certificate was sent (GnuTLS's
+/// `GNUTLS_CRT_UNKNOWN`, of the same value).
+pub const CRT_UNKNOWN: c_int = 0;
+/// `FERROTLS_CRT_X509`: an X.509 chain (`GNUTLS_CRT_X509`).
+pub const CRT_X509: c_int = 1;
+/// `FERROTLS_CRT_RAWPK`: a raw public key, RFC 7250 (`GNUTLS_CRT_RAWPK`).
+pub const CRT_RAWPK: c_int = 3;
+
+/// What the Certificate of the side `target` names (`FERROTLS_CTYPE_*`)
+/// carried, as GnuTLS's `gnutls_certificate_type_get2` tells it:
+/// `FERROTLS_CRT_X509`, or `FERROTLS_CRT_RAWPK` for a raw public key
+/// (RFC 7250; `Connection::server_certificate_type`,
+/// `client_certificate_type`), when the peer's is then its DER
+/// SubjectPublicKeyInfo, alone in `ferrotls_conn_get_peer_certificate`.
+/// `FERROTLS_CRT_UNKNOWN` when that side sent no Certificate (a client
+/// not asked or without one, a resumption, not yet).
+/// `FERROTLS_E_INVALID_REQUEST` for NULL or another target.
+///
+/// # Safety
+/// `conn` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_certificate_type(
+    conn: *const CConn,
+    target: c_int,
+) -> c_int {
+    guard_int(|| {
+        let of_side: fn(&Connection) -> Option<CertificateType> = match target {
+            CTYPE_CLIENT => Connection::client_certificate_type,
+            CTYPE_SERVER => Connection::server_certificate_type,
+            _ => return Err(Code::InvalidRequest),
+        };
+        // SAFETY: forwarded from the caller.
+        let sent = unsafe { query(conn, of_side) }?;
+        Ok(match sent {
+            Some(CertificateType::X509) => CRT_X509,
+            Some(CertificateType::RawPublicKey) => CRT_RAWPK,
+            _ => CRT_UNKNOWN,
+        })
     })
 }
 

@@ -13,7 +13,8 @@ use crate::config::{
 use crate::conn::KU_PEER;
 use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
 use crate::negotiated::{
-    EARLY_DATA_ACCEPTED, EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED, EARLY_DATA_REJECTED,
+    CRT_RAWPK, CRT_UNKNOWN, CRT_X509, CTYPE_CLIENT, CTYPE_SERVER, EARLY_DATA_ACCEPTED,
+    EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED, EARLY_DATA_REJECTED,
 };
 use crate::session_cache::MAX_CACHE_DATA_SIZE;
 use crate::Code;
@@ -290,6 +291,18 @@ fn header_error_codes_are_the_rust_codes() {
     // The KeyUpdate flag, GnuTLS's GNUTLS_KU_PEER.
     assert_eq!(header["FERROTLS_KU_PEER"], i64::from(KU_PEER));
     assert_eq!(KU_PEER, 1);
+    // Certificate types and their targets, GnuTLS's
+    // gnutls_certificate_type_t and gnutls_ctype_target_t.
+    for (name, value, gnutls) in [
+        ("CRT_UNKNOWN", CRT_UNKNOWN, 0),
+        ("CRT_X509", CRT_X509, 1),
+        ("CRT_RAWPK", CRT_RAWPK, 3),
+        ("CTYPE_CLIENT", CTYPE_CLIENT, 0),
+        ("CTYPE_SERVER", CTYPE_SERVER, 1),
+    ] {
+        assert_eq!(header[&format!("FERROTLS_{name}")], i64::from(value));
+        assert_eq!(value, gnutls, "{name}");
+    }
     // The bound on session cache values.
     assert_eq!(
         header["FERROTLS_CACHE_MAX_DATA_SIZE"],

@@ -7,7 +7,8 @@
 //! sessions (IDs, resumption, export and import), `cache_test.c` a server
 //! session cache kept by C callbacks, `conn_test.c` the rest.
 //!
-//! Needs `cc`, `pkg-config` and `readelf` (tests/run.sh installs them).
+//! Needs `cc`, `pkg-config`, `readelf` and `openssl`, which exports the
+//! public keys the programs pin (tests/run.sh installs them).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +25,35 @@ struct CProgram {
     checks: &'static [&'static str],
     /// The lines it prints beside those for one TLS version only.
     version_checks: &'static [(&'static str, &'static [&'static str])],
+    /// Whether it takes, after `args`, the directory of the
+    /// [`PUBLIC_KEYS`].
+    public_keys: bool,
+}
+
+/// The keys of `vectors/pki` (`NAME.key`) whose public keys the C
+/// programs pin or compare with what the peer sent, exported as `openssl
+/// pkey -pubout` writes them, as PEM (`NAME.pub.pem`) and DER
+/// (`NAME.spki.der`), as an application would (GnuTLS's `--rawpkfile`
+/// takes the same).
+const PUBLIC_KEYS: &[&str] = &["p256-leaf", "p384-leaf"];
+
+/// Writes the public keys of [`PUBLIC_KEYS`] into `dir`, made if needed.
+fn export_public_keys(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for name in PUBLIC_KEYS {
+        let key = format!("{MANIFEST_DIR}/../vectors/pki/{name}.key");
+        for (file, form) in [
+            (format!("{name}.pub.pem"), "PEM"),
+            (format!("{name}.spki.der"), "DER"),
+        ] {
+            run(
+                "openssl",
+                Command::new("openssl")
+                    .args(["pkey", "-in", &key, "-pubout", "-outform", form, "-out"])
+                    .arg(dir.join(file)),
+            );
+        }
+    }
 }
 
 /// Sessions: IDs, resumption, export and import.
@@ -42,6 +72,7 @@ const SESSION_TEST: CProgram = CProgram {
         "ALL OK",
     ],
     version_checks: &[],
+    public_keys: false,
 };
 
 /// A server session cache kept by C: TLS 1.2 resumption by session ID
@@ -82,15 +113,16 @@ const CACHE_TEST: CProgram = CProgram {
             ],
         ),
     ],
+    public_keys: false,
 };
 
 /// Connections: the version string, what was negotiated, error strings,
 /// system roots, non-blocking I/O, a second certificate chosen by
 /// server_name, cipher suites and groups by name, the cap on records
 /// sent, KeyUpdate (refused in TLS 1.2), post-handshake client
-/// authentication (TLS 1.3), renegotiation (TLS 1.2), CRLs on both sides,
-/// signature schemes by name, 0-RTT and half-RTT data (TLS 1.3) and False
-/// Start (TLS 1.2).
+/// authentication (TLS 1.3), renegotiation (TLS 1.2), raw public keys,
+/// CRLs on both sides, signature schemes by name, 0-RTT and half-RTT data
+/// (TLS 1.3) and False Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -114,6 +146,7 @@ const CONN_TEST: CProgram = CProgram {
         "key update: sent by the call, the peer's answer when asked, data both ways after it, refused in TLS 1.2, before the handshake and with bad arguments: ok",
         "post-handshake auth: refused before the handshake, without a CA file, with bad arguments: ok",
         "renegotiation: refused with the server's switch off, before the handshake, with bad arguments: ok",
+        "raw public keys: a key-only server's key to a client that pinned it, a chain's key alone on request, the client's key to a server that pinned it, each side's type, keys not pinned and X.509-only clients refused, bad arguments: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
         "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",
         "ALL OK",
@@ -137,6 +170,7 @@ const CONN_TEST: CProgram = CProgram {
             ],
         ),
     ],
+    public_keys: true,
 };
 
 /// `program` with the variables cargo sets for this test removed: they
@@ -204,14 +238,24 @@ fn compile(program: &CProgram, exe: &Path, flags: &[String]) {
 }
 
 /// Runs `program`, compiled as `exe`, for TLS `version` and checks that
-/// it passed every check.
-fn run_c_program(program: &CProgram, exe: &Path, version: &str, env: &[(&str, &Path)]) {
+/// it passed every check; `public_keys` is the directory of the
+/// [`PUBLIC_KEYS`].
+fn run_c_program(
+    program: &CProgram,
+    exe: &Path,
+    version: &str,
+    public_keys: &Path,
+    env: &[(&str, &Path)],
+) {
     let mut command = Command::new(exe);
     command
         .arg(format!("{MANIFEST_DIR}/../vectors/pki"))
         .arg(version)
         .args(program.args)
         .envs(env.iter().copied());
+    if program.public_keys {
+        command.arg(public_keys);
+    }
     let name = program.name;
     let stdout = run(&format!("{name} (TLS {version})"), &mut command);
     let for_version = program
@@ -236,6 +280,8 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
     if prefix.exists() {
         std::fs::remove_dir_all(&prefix).unwrap();
     }
+    let public_keys = tmp.join("capi-public-keys");
+    export_public_keys(&public_keys);
     // The profile of this test, so the library is built once per profile.
     let profile = if cfg!(debug_assertions) {
         "dev"
@@ -304,7 +350,13 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
         let needed = dynamic_entries(&exe, "NEEDED");
         assert!(needed.contains(&soname), "{needed:?}");
         for version in ["1.2", "1.3"] {
-            run_c_program(program, &exe, version, &[("LD_LIBRARY_PATH", &lib)]);
+            run_c_program(
+                program,
+                &exe,
+                version,
+                &public_keys,
+                &[("LD_LIBRARY_PATH", &lib)],
+            );
         }
     }
 
@@ -325,7 +377,8 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
         !needed.iter().any(|n| n.starts_with("libferrotls")),
         "{needed:?}"
     );
-    run_c_program(&SESSION_TEST, &exe, "1.3", &[]);
+    run_c_program(&SESSION_TEST, &exe, "1.3", &public_keys, &[]);
 
     std::fs::remove_dir_all(&prefix).unwrap();
+    std::fs::remove_dir_all(&public_keys).unwrap();
 }

@@ -28,13 +28,18 @@
  *    more data than it buffers and without blocking; refused in TLS 1.2;
  *  - secure renegotiation (TLS 1.2): a server-initiated one gets the
  *    client's certificate, or the client refuses; refused in TLS 1.3;
+ *  - raw public keys (RFC 7250): each side's key alone, pinned by the
+ *    other, and the certificate type each side tells;
  *  - CRLs: revoked server and client certificates refused, hard-fail;
  *  - signature schemes by name: what each side's list makes the peer
  *    sign with, and no scheme in common.
  *
- * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION (the package version
- * ferrotls_version must report). Prints one line per check group and
- * "ALL OK" at the end; exits 1 on the first failure.
+ * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION PUBLIC_KEY_DIR (the
+ * package version ferrotls_version must report, and a directory holding
+ * the public keys of vectors/pki's p256-leaf.key and p384-leaf.key as
+ * openssl pkey -pubout writes them, NAME.pub.pem and, with -outform DER,
+ * NAME.spki.der). Prints one line per check group and "ALL OK" at the
+ * end; exits 1 on the first failure.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -55,6 +60,9 @@
 /* The one version every configuration enables. */
 static uint16_t version;
 static const char *pki;
+/* The directory of the public keys of vectors/pki keys, as openssl pkey
+ * -pubout writes them: NAME.pub.pem, and NAME.spki.der in DER. */
+static const char *public_keys;
 
 /* Client offers h2 after http/1.1; the server prefers h2. */
 static const char client_alpn[] = "\x08http/1.1\x02h2";
@@ -1837,6 +1845,158 @@ static void check_renegotiation(void)
            "data than the server buffers, refused by the client's switch: ok\n");
 }
 
+/* The public key file `file` of the public key directory. */
+static void key_path(char *out, size_t size, const char *file)
+{
+    snprintf(out, size, "%s/%s", public_keys, file);
+}
+
+/* A client of the P-256 test server's name, making full handshakes only
+ * (a resumption sends no Certificate), that trusts only the public key of
+ * the file `pub` of the public key directory, set after the CA file it
+ * replaces. */
+static ferrotls_client_config *pinning_client(const char *pub)
+{
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    char path[4096];
+
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+    key_path(path, sizeof path, pub);
+    CHECK_RC(ferrotls_client_config_set_pinned_keys_file(config, path), 0);
+    return config;
+}
+
+/* The one certificate `conn` holds of its peer is the DER public key of
+ * the file `spki` of the public key directory. */
+static void check_peer_key(ferrotls_conn *conn, const char *spki)
+{
+    unsigned char want[512], got[512];
+    size_t want_len, size = sizeof got;
+    char path[4096];
+
+    key_path(path, sizeof path, spki);
+    want_len = read_text(path, (char *)want, sizeof want);
+    CHECK(want_len > 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(conn), 1);
+    CHECK_RC(ferrotls_conn_get_peer_certificate(conn, 0, got, &size), 0);
+    CHECK(size == want_len && memcmp(got, want, size) == 0);
+}
+
+/* A handshake of a client of `config` with `server` that both complete,
+ * the server's Certificate of type `server_type` and the client's of
+ * `client_type` (FERROTLS_CRT_*), as both sides tell; the pair is left
+ * in *conn, *srv and sv. */
+static void handshake_types(ferrotls_client_config *config, ferrotls_server_config *server,
+                            int server_type, int client_type, ferrotls_conn **conn,
+                            struct server_run *srv, int sv[2])
+{
+    CHECK_RC(handshake_pair(config, server, conn, srv, sv), 0);
+    CHECK_RC(srv->rc, 0);
+    CHECK_RC(ferrotls_conn_certificate_type(*conn, FERROTLS_CTYPE_SERVER), server_type);
+    CHECK_RC(ferrotls_conn_certificate_type(srv->conn, FERROTLS_CTYPE_SERVER), server_type);
+    CHECK_RC(ferrotls_conn_certificate_type(*conn, FERROTLS_CTYPE_CLIENT), client_type);
+    CHECK_RC(ferrotls_conn_certificate_type(srv->conn, FERROTLS_CTYPE_CLIENT), client_type);
+}
+
+/* Raw public keys (RFC 7250): a server of a key alone sends it to a
+ * client that pinned it and refuses one that takes X.509 only; a server
+ * with a chain sends its key alone when told to; pinned keys replace the
+ * CAs; a client's key alone reaches a server that pinned it; each side's
+ * certificate type; keys not pinned refused; bad arguments. */
+static void check_raw_public_keys(void)
+{
+    ferrotls_server_config *raw_server = NULL, *server = server_config();
+    ferrotls_client_config *config, *plain = client_config("p256-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    char key[4096], pub[4096], cert[4096];
+    int sv[2];
+
+    CHECK_RC(ferrotls_client_config_set_tickets(plain, 0), 0);
+    pki_path(key, sizeof key, "p256-leaf.key");
+    pki_path(cert, sizeof cert, "p256-leaf.pem");
+    key_path(pub, sizeof pub, "p256-leaf.pub.pem");
+    CHECK_RC(ferrotls_server_config_new_rawpk(NULL, key), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_new_rawpk(&raw_server, NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_new_rawpk(&raw_server, "/nonexistent"), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_new_rawpk(&raw_server, cert), FERROTLS_E_FILE);
+    CHECK(raw_server == NULL);
+    CHECK_RC(ferrotls_server_config_set_rawpk(NULL, 1), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_pinned_keys_file(NULL, pub), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_pinned_keys_file(plain, NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_pinned_keys_file(plain, "/nonexistent"), FERROTLS_E_FILE);
+    /* PEM without a PUBLIC KEY block; a key where a certificate is. */
+    CHECK_RC(ferrotls_client_config_set_pinned_keys_file(plain, cert), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_client_config_set_rawpk_key_file(NULL, key), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_rawpk_key_file(plain, cert), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(NULL, pub, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, cert, 1), FERROTLS_E_FILE);
+    CHECK_RC(ferrotls_conn_certificate_type(NULL, FERROTLS_CTYPE_SERVER),
+             FERROTLS_E_INVALID_REQUEST);
+    /* Before the handshake, none; a target of GnuTLS's not taken here. */
+    CHECK_RC(ferrotls_conn_new_client(&conn, plain), 0);
+    CHECK_RC(ferrotls_conn_certificate_type(conn, FERROTLS_CTYPE_SERVER), FERROTLS_CRT_UNKNOWN);
+    CHECK_RC(ferrotls_conn_certificate_type(conn, 2), FERROTLS_E_INVALID_REQUEST);
+    ferrotls_conn_free(conn);
+
+    /* Unchanged without them: the server's chain, nothing from the client. */
+    handshake_types(plain, server, FERROTLS_CRT_X509, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    close_pair(conn, &srv, sv);
+
+    /* A server of a key alone: to a client that pinned it, the key; a
+     * client that takes X.509 only is refused. */
+    CHECK_RC(ferrotls_server_config_new_rawpk(&raw_server, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(raw_server, version, version), 0);
+    config = pinning_client("p256-leaf.pub.pem");
+    handshake_types(config, raw_server, FERROTLS_CRT_RAWPK, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    check_peer_key(conn, "p256-leaf.spki.der");
+    answer_and_close(conn, srv.conn, "raw");
+    close_pair(conn, &srv, sv);
+    check_server_refuses(plain, raw_server, FERROTLS_E_CERTIFICATE_REFUSED,
+                         "unsupported certificate type");
+
+    /* A server with a chain: the chain, whose key is pinned; the key
+     * alone once it offers that. */
+    handshake_types(config, server, FERROTLS_CRT_X509, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(conn), 2);
+    close_pair(conn, &srv, sv);
+    CHECK_RC(ferrotls_server_config_set_rawpk(server, 1), 0);
+    handshake_types(config, server, FERROTLS_CRT_RAWPK, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    check_peer_key(conn, "p256-leaf.spki.der");
+    close_pair(conn, &srv, sv);
+    CHECK_RC(ferrotls_server_config_set_rawpk(server, 0), 0);
+    ferrotls_client_config_free(config);
+
+    /* Pinned keys replace the CAs: another key is refused, raw or in a
+     * chain the CA signed. */
+    check_refuses_chain(pinning_client("p384-leaf.pub.pem"), raw_server, "key not pinned");
+    check_refused(pinning_client("p384-leaf.pub.pem"), server, "key not pinned");
+
+    /* The client's key alone, which the server pinned; another key
+     * pinned refuses it; no pins, no request. */
+    pki_path(key, sizeof key, "p384-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_rawpk_key_file(plain, key), 0);
+    key_path(pub, sizeof pub, "p384-leaf.pub.pem");
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, pub, 1), 0);
+    handshake_types(plain, server, FERROTLS_CRT_X509, FERROTLS_CRT_RAWPK, &conn, &srv, sv);
+    check_peer_key(srv.conn, "p384-leaf.spki.der");
+    close_pair(conn, &srv, sv);
+    key_path(pub, sizeof pub, "p256-leaf.pub.pem");
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, pub, 1), 0);
+    check_server_refuses(plain, server, FERROTLS_E_CERTIFICATE_REFUSED, "key not pinned");
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, NULL, 0), 0);
+    handshake_types(plain, server, FERROTLS_CRT_X509, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    close_pair(conn, &srv, sv);
+
+    ferrotls_client_config_free(plain);
+    ferrotls_server_config_free(raw_server);
+    ferrotls_server_config_free(server);
+    printf("raw public keys: a key-only server's key to a client that pinned it, a chain's key "
+           "alone on request, the client's key to a server that pinned it, each side's type, "
+           "keys not pinned and X.509-only clients refused, bad arguments: ok\n");
+}
+
 /* The host of the certificates of vectors/pki/crl (crl/make.sh). */
 #define CRL_HOST "crl.test"
 
@@ -2092,11 +2252,12 @@ int main(int argc, char **argv)
 {
     ferrotls_server_config *server;
 
-    if (argc != 4 || (strcmp(argv[2], "1.2") != 0 && strcmp(argv[2], "1.3") != 0)) {
-        fprintf(stderr, "usage: %s VECTORS_PKI_DIR 1.2|1.3 VERSION\n", argv[0]);
+    if (argc != 5 || (strcmp(argv[2], "1.2") != 0 && strcmp(argv[2], "1.3") != 0)) {
+        fprintf(stderr, "usage: %s VECTORS_PKI_DIR 1.2|1.3 VERSION PUBLIC_KEY_DIR\n", argv[0]);
         return 2;
     }
     pki = argv[1];
+    public_keys = argv[4];
     version = strcmp(argv[2], "1.3") == 0 ? FERROTLS_TLS1_3 : FERROTLS_TLS1_2;
 
     CHECK(strcmp(ferrotls_version(), argv[3]) == 0);
@@ -2134,6 +2295,7 @@ int main(int argc, char **argv)
     check_key_update();
     check_post_handshake_auth();
     check_renegotiation();
+    check_raw_public_keys();
     check_crls();
     check_signature_schemes();
     if (version == FERROTLS_TLS1_3) {
