@@ -72,6 +72,26 @@ impl<'a> CertificateRequestInfo<'a> {
 /// Chooses the certificate a client answers a CertificateRequest with.
 /// Set with [`crate::ClientConfigBuilder::client_certificate_resolver`],
 /// in place of configured certificates.
+///
+/// ```
+/// use std::sync::Arc;
+/// use ferrotls::{CertificateRequestInfo, CertifiedKey, ClientCertResolver};
+///
+/// /// Shows the work certificate only to servers that name the work CA.
+/// #[derive(Debug)]
+/// struct WorkOnly {
+///     /// The DER subject name of the work CA.
+///     work_ca: Vec<u8>,
+///     work: Arc<CertifiedKey>,
+/// }
+///
+/// impl ClientCertResolver for WorkOnly {
+///     fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>> {
+///         let named = request.authorities().iter().any(|name| *name == self.work_ca);
+///         named.then(|| self.work.clone())
+///     }
+/// }
+/// ```
 pub trait ClientCertResolver: core::fmt::Debug + Send + Sync {
     /// The certificate to offer for `request`, or `None` to send none.
     /// Called once per request, during the handshake (or, for a
