@@ -46,10 +46,11 @@ pub mod crypto {
     pub mod hkdf {
         pub use crate::crypto::hkdf::{expand, expand_label, extract};
     }
-    /// The hybrid key-exchange groups of draft-ietf-tls-ecdhe-mlkem.
-    pub mod hybrid {
-        pub use crate::crypto::hybrid::{
-            client_share_len, is_hybrid, respond, server_share_len, HybridShare,
+    /// The key-exchange groups built on ML-KEM: the hybrids of
+    /// draft-ietf-tls-ecdhe-mlkem and ML-KEM alone (draft-ietf-tls-mlkem).
+    pub mod kem_groups {
+        pub use crate::crypto::kem_groups::{
+            client_share_len, is_kem_group, respond, server_share_len, KemShare,
         };
     }
     /// Ephemeral elliptic-curve Diffie-Hellman for the `key_share`
@@ -60,8 +61,8 @@ pub mod crypto {
             public_key_len, supported_groups, KeyShare, P521_SCALAR_LEN, X448_LEN,
         };
     }
-    /// ML-KEM (FIPS 203), the post-quantum half of the hybrid key-exchange
-    /// groups (draft-ietf-tls-ecdhe-mlkem).
+    /// ML-KEM (FIPS 203), for the key-exchange groups built on it
+    /// (draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem).
     pub mod mlkem {
         pub use crate::crypto::mlkem::{
             encapsulate, DecapsulationKey, MlKem, ENCAPSULATION_SEED_LEN, KEY_GENERATION_SEED_LEN,

@@ -1,6 +1,8 @@
-//! X25519MLKEM768 against rustls with its aws-lc-rs provider (AWS-LC's
-//! ML-KEM and X25519, not ring's or libcrux's), in memory, both ways: our
-//! client with a rustls server, a rustls client with our server. rustls is
+//! The groups built on ML-KEM against rustls with its aws-lc-rs provider
+//! (AWS-LC's ML-KEM and X25519, not ring's or libcrux's), in memory, both
+//! ways: our client with a rustls server, a rustls client with our server;
+//! the hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem) and ML-KEM-768
+//! and ML-KEM-1024 alone (draft-ietf-tls-mlkem). rustls is
 //! a dev-dependency; nothing here needs a network. rustls's own zlib and
 //! brotli certificate compression (RFC 8879) is checked the same way,
 //! both certificates, both directions.
@@ -13,26 +15,35 @@ use std::sync::Arc;
 use common::*;
 use ferrotls::{NamedGroup, ProtocolVersion};
 use rustls::crypto::aws_lc_rs::{default_provider, kx_group};
-use rustls::crypto::CryptoProvider;
+use rustls::crypto::{CryptoProvider, SupportedKxGroup};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 
-/// aws-lc-rs offering X25519MLKEM768 alone, so a handshake succeeds only
-/// if the hybrid exchange does.
-fn provider() -> Arc<CryptoProvider> {
+/// Each group built on ML-KEM both engines speak: ours, and rustls's.
+fn kem_groups() -> [(NamedGroup, &'static dyn SupportedKxGroup); 3] {
+    [
+        (NamedGroup::X25519MLKEM768, kx_group::X25519MLKEM768),
+        (NamedGroup::MLKEM768, kx_group::MLKEM768),
+        (NamedGroup::MLKEM1024, kx_group::MLKEM1024),
+    ]
+}
+
+/// aws-lc-rs offering `group` alone, so a handshake succeeds only if that
+/// exchange does.
+fn provider(group: &'static dyn SupportedKxGroup) -> Arc<CryptoProvider> {
     Arc::new(CryptoProvider {
-        kx_groups: vec![kx_group::X25519MLKEM768],
+        kx_groups: vec![group],
         ..default_provider()
     })
 }
 
-fn rustls_server() -> Arc<rustls::ServerConfig> {
+fn rustls_server(group: &'static dyn SupportedKxGroup) -> Arc<rustls::ServerConfig> {
     let chain = CertificateDer::pem_slice_iter(read_vector("p256-chain.pem").as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     let key = PrivateKeyDer::from_pem_slice(read_vector("p256-leaf.key").as_bytes()).unwrap();
     Arc::new(
-        rustls::ServerConfig::builder_with_provider(provider())
+        rustls::ServerConfig::builder_with_provider(provider(group))
             .with_protocol_versions(&[&rustls::version::TLS13])
             .unwrap()
             .with_no_client_auth()
@@ -41,13 +52,13 @@ fn rustls_server() -> Arc<rustls::ServerConfig> {
     )
 }
 
-fn rustls_client() -> Arc<rustls::ClientConfig> {
+fn rustls_client(group: &'static dyn SupportedKxGroup) -> Arc<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(read_vector("p256-root.pem").as_bytes()) {
         roots.add(cert.unwrap()).unwrap();
     }
     Arc::new(
-        rustls::ClientConfig::builder_with_provider(provider())
+        rustls::ClientConfig::builder_with_provider(provider(group))
             .with_protocol_versions(&[&rustls::version::TLS13])
             .unwrap()
             .with_root_certificates(roots)
@@ -129,47 +140,45 @@ fn handshake_and_talk(client: &mut dyn Peerish, server: &mut dyn Peerish) {
 const MAX_FLIGHTS: usize = 6;
 
 #[test]
-fn our_client_and_a_rustls_aws_lc_server_agree_on_x25519mlkem768() {
-    let client = client_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768])
-        .build()
-        .unwrap();
-    let mut ours = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
-    let mut theirs = rustls::ServerConnection::new(rustls_server()).unwrap();
-    handshake_and_talk(&mut *ours, &mut *theirs);
-    assert_eq!(ours.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
-    assert_eq!(ours.protocol_version(), Some(ProtocolVersion::TLSv1_3));
-    assert_eq!(
-        theirs.negotiated_key_exchange_group().map(|g| g.name()),
-        Some(rustls::NamedGroup::X25519MLKEM768)
-    );
-    ours.writer().write_all(b"from ferrotls").unwrap();
-    pump(&mut *ours, &mut *theirs);
-    let mut got = [0; 13];
-    theirs.reader().read_exact(&mut got).unwrap();
-    assert_eq!(&got, b"from ferrotls");
+fn our_client_and_a_rustls_aws_lc_server_agree_on_each_ml_kem_group() {
+    for (group, theirs_group) in kem_groups() {
+        let client = client_builder("p256").groups(&[group]).build().unwrap();
+        let mut ours = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
+        let mut theirs = rustls::ServerConnection::new(rustls_server(theirs_group)).unwrap();
+        handshake_and_talk(&mut *ours, &mut *theirs);
+        assert_eq!(ours.negotiated_group(), Some(group));
+        assert_eq!(ours.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+        assert_eq!(
+            theirs.negotiated_key_exchange_group().map(|g| g.name()),
+            Some(theirs_group.name())
+        );
+        ours.writer().write_all(b"from ferrotls").unwrap();
+        pump(&mut *ours, &mut *theirs);
+        let mut got = [0; 13];
+        theirs.reader().read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"from ferrotls", "{group:?}");
+    }
 }
 
 #[test]
-fn a_rustls_aws_lc_client_and_our_server_agree_on_x25519mlkem768() {
-    let server = server_builder("p256")
-        .groups(&[NamedGroup::X25519MLKEM768])
-        .build()
-        .unwrap();
-    let mut ours = ferrotls::ServerConnection::new(server);
-    let name = ServerName::try_from("leaf.p256.test").unwrap();
-    let mut theirs = rustls::ClientConnection::new(rustls_client(), name).unwrap();
-    handshake_and_talk(&mut *theirs, &mut *ours);
-    assert_eq!(ours.negotiated_group(), Some(NamedGroup::X25519MLKEM768));
-    assert_eq!(
-        theirs.negotiated_key_exchange_group().map(|g| g.name()),
-        Some(rustls::NamedGroup::X25519MLKEM768)
-    );
-    theirs.writer().write_all(b"from rustls").unwrap();
-    pump(&mut *theirs, &mut *ours);
-    let mut got = [0; 11];
-    ours.reader().read_exact(&mut got).unwrap();
-    assert_eq!(&got, b"from rustls");
+fn a_rustls_aws_lc_client_and_our_server_agree_on_each_ml_kem_group() {
+    for (group, theirs_group) in kem_groups() {
+        let server = server_builder("p256").groups(&[group]).build().unwrap();
+        let mut ours = ferrotls::ServerConnection::new(server);
+        let name = ServerName::try_from("leaf.p256.test").unwrap();
+        let mut theirs = rustls::ClientConnection::new(rustls_client(theirs_group), name).unwrap();
+        handshake_and_talk(&mut *theirs, &mut *ours);
+        assert_eq!(ours.negotiated_group(), Some(group));
+        assert_eq!(
+            theirs.negotiated_key_exchange_group().map(|g| g.name()),
+            Some(theirs_group.name())
+        );
+        theirs.writer().write_all(b"from rustls").unwrap();
+        pump(&mut *theirs, &mut *ours);
+        let mut got = [0; 11];
+        ours.reader().read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"from rustls", "{group:?}");
+    }
 }
 
 // ---- certificate compression (RFC 8879) against rustls's own zlib

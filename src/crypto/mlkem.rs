@@ -1,6 +1,7 @@
 //! ML-KEM (FIPS 203), the post-quantum half of the hybrid key-exchange
 //! groups (draft-ietf-tls-ecdhe-mlkem): ML-KEM-768 for X25519MLKEM768 and
-//! SecP256r1MLKEM768, ML-KEM-1024 for SecP384r1MLKEM1024. The only module
+//! SecP256r1MLKEM768, ML-KEM-1024 for SecP384r1MLKEM1024; and the whole of
+//! MLKEM768 and MLKEM1024 (draft-ietf-tls-mlkem). The only module
 //! that names `libcrux-ml-kem` (why that crate: docs/architecture.md,
 //! Dependencies).
 //!

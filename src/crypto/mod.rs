@@ -12,7 +12,7 @@ pub mod hash;
 pub mod hash_context;
 pub mod hkdf;
 pub mod hmac;
-pub mod hybrid;
+pub mod kem_groups;
 pub mod kx;
 pub mod mlkem;
 pub mod prf;

@@ -140,6 +140,10 @@ wire_enum! {
         ffdhe4096 = 0x0102,
         ffdhe6144 = 0x0103,
         ffdhe8192 = 0x0104,
+        /// ML-KEM-768 alone (draft-ietf-tls-mlkem).
+        MLKEM768 = 0x0201,
+        /// ML-KEM-1024 alone (draft-ietf-tls-mlkem).
+        MLKEM1024 = 0x0202,
         /// P-256 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).
         SecP256r1MLKEM768 = 0x11eb,
         /// X25519 with ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).

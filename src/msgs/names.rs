@@ -163,6 +163,9 @@ const GROUP_NAMES: &AliasedNames<NamedGroup> = &[
     (NamedGroup::X25519MLKEM768, "X25519MLKEM768", &[]),
     (NamedGroup::SecP256r1MLKEM768, "SecP256r1MLKEM768", &[]),
     (NamedGroup::SecP384r1MLKEM1024, "SecP384r1MLKEM1024", &[]),
+    // draft-ietf-tls-mlkem; OpenSSL 3.5 spells them so too.
+    (NamedGroup::MLKEM768, "MLKEM768", &[]),
+    (NamedGroup::MLKEM1024, "MLKEM1024", &[]),
 ];
 
 /// The signature schemes this crate can name: value, IANA name (IANA

@@ -1,13 +1,15 @@
-//! The hybrid key-exchange groups (draft-ietf-tls-ecdhe-mlkem) through the
-//! crypto wrapper (`crypto::hybrid`): known answers computed by independent
-//! implementations (kyber-py for ML-KEM, pyca/cryptography for X25519,
-//! P-256 and P-384; `vectors/hybrid/make.py`) for every hybrid group, round
-//! trips in each, and each malformed share refused with its reason.
+//! The key-exchange groups built on ML-KEM through the crypto wrapper
+//! (`crypto::kem_groups`): the hybrids (draft-ietf-tls-ecdhe-mlkem) and
+//! ML-KEM alone (draft-ietf-tls-mlkem). Known answers computed by
+//! independent implementations (kyber-py for ML-KEM, pyca/cryptography for
+//! X25519, P-256 and P-384; `vectors/hybrid/make.py`) for every hybrid
+//! group, and for the pure groups the ML-KEM halves of the same vectors;
+//! round trips in each, and each malformed share refused with its reason.
 
 use std::collections::BTreeMap;
 
-use ferrotls::internal::crypto::hybrid::{
-    client_share_len, is_hybrid, respond, server_share_len, HybridShare,
+use ferrotls::internal::crypto::kem_groups::{
+    client_share_len, is_kem_group, respond, server_share_len, KemShare,
 };
 use ferrotls::internal::crypto::rng::FixedBytes;
 use ferrotls::internal::error::IllegalParameterReason;
@@ -17,6 +19,15 @@ const HYBRIDS: [NamedGroup; 3] = [
     NamedGroup::X25519MLKEM768,
     NamedGroup::SecP256r1MLKEM768,
     NamedGroup::SecP384r1MLKEM1024,
+];
+
+/// Every group built on ML-KEM: the hybrids, then ML-KEM alone.
+const KEM_GROUPS: [NamedGroup; 5] = [
+    NamedGroup::X25519MLKEM768,
+    NamedGroup::SecP256r1MLKEM768,
+    NamedGroup::SecP384r1MLKEM1024,
+    NamedGroup::MLKEM768,
+    NamedGroup::MLKEM1024,
 ];
 
 /// `vectors/hybrid/vectors.txt`: section → key → bytes.
@@ -44,7 +55,7 @@ fn known_answers_from_independent_implementations() {
         let name = format!("{group:?}");
         let v = &vectors[&name];
         let client_pool = FixedBytes::new(&v["client_random"]);
-        let client = HybridShare::generate(group, &client_pool).unwrap();
+        let client = KemShare::generate(group, &client_pool).unwrap();
         assert_eq!(client_pool.remaining(), 0, "{name}: client draws");
         assert_eq!(client.public_key(), v["client_share"].as_slice(), "{name}");
         let server_pool = FixedBytes::new(&v["server_random"]);
@@ -67,7 +78,49 @@ fn known_answers_from_independent_implementations() {
 }
 
 #[test]
-fn every_hybrid_group_agrees_and_has_the_drafts_lengths() {
+fn ml_kem_alone_gives_the_ml_kem_half_of_the_hybrid_known_answers() {
+    // A pure group draws ML-KEM's seeds first, as a hybrid does, so from
+    // the same random bytes its shares and secret are the ML-KEM halves of
+    // the hybrid's: the first 1184 and 1088 bytes and 32 bytes of
+    // X25519MLKEM768 (ML-KEM first), the last 1568, 1568 and 32 bytes of
+    // SecP384r1MLKEM1024 (P-384 first).
+    let vectors = vectors();
+    for (group, hybrid, kem_first, ek_len, ct_len) in [
+        (NamedGroup::MLKEM768, "X25519MLKEM768", true, 1184, 1088),
+        (
+            NamedGroup::MLKEM1024,
+            "SecP384r1MLKEM1024",
+            false,
+            1568,
+            1568,
+        ),
+    ] {
+        let v = &vectors[hybrid];
+        let half = |bytes: &[u8], len: usize| -> Vec<u8> {
+            if kem_first {
+                bytes[..len].to_vec()
+            } else {
+                bytes[bytes.len() - len..].to_vec()
+            }
+        };
+        let client = KemShare::generate(group, &FixedBytes::new(&v["client_random"])).unwrap();
+        assert_eq!(client.public_key(), half(&v["client_share"], ek_len));
+        let (server_share, server_secret) = respond(
+            group,
+            client.public_key(),
+            &FixedBytes::new(&v["server_random"]),
+        )
+        .unwrap();
+        assert_eq!(server_share, half(&v["server_share"], ct_len), "{group:?}");
+        let secret = half(&v["shared_secret"], 32);
+        assert_eq!(server_secret.as_bytes(), secret.as_slice(), "{group:?}");
+        let client_secret = client.complete(&server_share).unwrap();
+        assert_eq!(client_secret.as_bytes(), secret.as_slice(), "{group:?}");
+    }
+}
+
+#[test]
+fn every_kem_group_agrees_and_has_the_drafts_lengths() {
     // draft-ietf-tls-ecdhe-mlkem §4: client and server share lengths.
     for (group, client_len, server_len, secret_len) in [
         (NamedGroup::X25519MLKEM768, 1184 + 32, 1088 + 32, 32 + 32),
@@ -78,11 +131,15 @@ fn every_hybrid_group_agrees_and_has_the_drafts_lengths() {
             97 + 1568,
             48 + 32,
         ),
+        // draft-ietf-tls-mlkem §3: the encapsulation key, the ciphertext,
+        // and ML-KEM's 32-byte secret.
+        (NamedGroup::MLKEM768, 1184, 1088, 32),
+        (NamedGroup::MLKEM1024, 1568, 1568, 32),
     ] {
-        assert!(is_hybrid(group));
+        assert!(is_kem_group(group));
         assert_eq!(client_share_len(group), Some(client_len));
         assert_eq!(server_share_len(group), Some(server_len));
-        let client = HybridShare::generate(group, &OsRng::new()).unwrap();
+        let client = KemShare::generate(group, &OsRng::new()).unwrap();
         assert_eq!(client.public_key().len(), client_len);
         let (share, server_secret) = respond(group, client.public_key(), &OsRng::new()).unwrap();
         assert_eq!(share.len(), server_len);
@@ -90,7 +147,7 @@ fn every_hybrid_group_agrees_and_has_the_drafts_lengths() {
         assert_eq!(client_secret.as_bytes(), server_secret.as_bytes());
         assert_eq!(client_secret.len(), secret_len);
     }
-    assert!(!is_hybrid(NamedGroup::X25519));
+    assert!(!is_kem_group(NamedGroup::X25519));
     assert_eq!(client_share_len(NamedGroup::secp256r1), None);
 }
 
@@ -100,8 +157,8 @@ fn illegal(reason: IllegalParameterReason) -> Error {
 
 #[test]
 fn shares_of_the_wrong_length_are_illegal_parameter() {
-    for group in HYBRIDS {
-        let client = HybridShare::generate(group, &OsRng::new()).unwrap();
+    for group in KEM_GROUPS {
+        let client = KemShare::generate(group, &OsRng::new()).unwrap();
         let mut long = client.public_key().to_vec();
         long.push(0);
         let short = &client.public_key()[1..];
@@ -124,7 +181,7 @@ fn shares_of_the_wrong_length_are_illegal_parameter() {
 fn an_encapsulation_key_failing_the_modulus_check_is_illegal_parameter() {
     // FIPS 203 §7.2: every 12-bit coefficient of the key must be below
     // q = 3329; 0xfff is not. X25519MLKEM768 puts the key first.
-    let client = HybridShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
+    let client = KemShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
     let mut share = client.public_key().to_vec();
     share[0] = 0xff;
     share[1] |= 0x0f;
@@ -132,13 +189,24 @@ fn an_encapsulation_key_failing_the_modulus_check_is_illegal_parameter() {
         respond(NamedGroup::X25519MLKEM768, &share, &OsRng::new()).unwrap_err(),
         illegal(IllegalParameterReason::MlKemEncapsulationKeyModulus)
     );
+    for group in [NamedGroup::MLKEM768, NamedGroup::MLKEM1024] {
+        let client = KemShare::generate(group, &OsRng::new()).unwrap();
+        let mut share = client.public_key().to_vec();
+        share[0] = 0xff;
+        share[1] |= 0x0f;
+        assert_eq!(
+            respond(group, &share, &OsRng::new()).unwrap_err(),
+            illegal(IllegalParameterReason::MlKemEncapsulationKeyModulus),
+            "{group:?}"
+        );
+    }
 }
 
 #[test]
 fn a_bad_curve_half_is_refused_as_the_curve_refuses_it() {
     // The X25519 half all zeros gives the all-zero secret (RFC 7748 §6.1);
     // the P-256 half not an uncompressed point on the curve.
-    let client = HybridShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
+    let client = KemShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
     let mut share = client.public_key().to_vec();
     let len = share.len();
     share[len - 32..].fill(0);
@@ -146,7 +214,7 @@ fn a_bad_curve_half_is_refused_as_the_curve_refuses_it() {
         respond(NamedGroup::X25519MLKEM768, &share, &OsRng::new()).unwrap_err(),
         illegal(IllegalParameterReason::KeyShareInvalid)
     );
-    let client = HybridShare::generate(NamedGroup::SecP256r1MLKEM768, &OsRng::new()).unwrap();
+    let client = KemShare::generate(NamedGroup::SecP256r1MLKEM768, &OsRng::new()).unwrap();
     let mut share = client.public_key().to_vec();
     share[0] = 0x02;
     assert_eq!(
@@ -159,7 +227,7 @@ fn a_bad_curve_half_is_refused_as_the_curve_refuses_it() {
 fn a_corrupted_ciphertext_gives_another_secret_not_an_error() {
     // FIPS 203 §6.3 implicit rejection: the handshake then fails at
     // Finished, never at the key exchange.
-    let client = HybridShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
+    let client = KemShare::generate(NamedGroup::X25519MLKEM768, &OsRng::new()).unwrap();
     let (mut share, server_secret) = respond(
         NamedGroup::X25519MLKEM768,
         client.public_key(),
@@ -172,9 +240,9 @@ fn a_corrupted_ciphertext_gives_another_secret_not_an_error() {
 }
 
 #[test]
-fn groups_that_are_not_hybrid_are_refused() {
+fn groups_not_built_on_ml_kem_are_refused() {
     assert_eq!(
-        HybridShare::generate(NamedGroup::X25519, &OsRng::new()).unwrap_err(),
+        KemShare::generate(NamedGroup::X25519, &OsRng::new()).unwrap_err(),
         illegal(IllegalParameterReason::UnsupportedKxGroup)
     );
     assert_eq!(

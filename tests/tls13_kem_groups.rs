@@ -1,8 +1,9 @@
-//! The hybrid key-exchange groups (draft-ietf-tls-ecdhe-mlkem) in
-//! handshakes: negotiated in TLS 1.3 in every hybrid group, offered beside
-//! a classical share so a server without them needs no HelloRetryRequest,
-//! reached by a HelloRetryRequest, never used in TLS 1.2, and malformed
-//! shares refused with their alerts.
+//! The key-exchange groups built on ML-KEM in handshakes, the hybrids
+//! (draft-ietf-tls-ecdhe-mlkem) and ML-KEM alone (draft-ietf-tls-mlkem):
+//! negotiated in TLS 1.3 in every such group, offered beside a classical
+//! share so a server without them needs no HelloRetryRequest, reached by a
+//! HelloRetryRequest, never used in TLS 1.2, and malformed shares refused
+//! with their alerts.
 
 mod common;
 
@@ -14,10 +15,12 @@ use ferrotls::internal::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::internal::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
 use ferrotls::{AlertDescription, Error, NamedGroup, ProtocolVersion};
 
-const HYBRIDS: [NamedGroup; 3] = [
+const KEM_GROUPS: [NamedGroup; 5] = [
     NamedGroup::X25519MLKEM768,
     NamedGroup::SecP256r1MLKEM768,
     NamedGroup::SecP384r1MLKEM1024,
+    NamedGroup::MLKEM768,
+    NamedGroup::MLKEM1024,
 ];
 
 const TLS13: DecodeContext = DecodeContext {
@@ -71,8 +74,8 @@ fn share_groups(hello: &ClientHello) -> Vec<NamedGroup> {
 }
 
 #[test]
-fn every_hybrid_group_completes_a_tls13_handshake() {
-    for group in HYBRIDS {
+fn every_group_built_on_ml_kem_completes_a_tls13_handshake() {
+    for group in KEM_GROUPS {
         let (client, server) = configs(&[group], &[group]);
         let (mut c, mut s) = handshaken(client, server, server_name("p256"));
         assert_eq!(c.negotiated_group(), Some(group));
@@ -93,6 +96,12 @@ fn a_hybrid_first_group_is_offered_with_a_classical_share_beside_it() {
     assert_eq!(
         share_groups(&hello),
         [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
+    );
+    // ML-KEM alone first gets the classical share beside it too.
+    let hello = client_hello(&[NamedGroup::MLKEM1024, NamedGroup::secp384r1]);
+    assert_eq!(
+        share_groups(&hello),
+        [NamedGroup::MLKEM1024, NamedGroup::secp384r1]
     );
     // A classical first group is offered alone, as before.
     let hello = client_hello(&[NamedGroup::X25519, NamedGroup::X25519MLKEM768]);
@@ -145,25 +154,27 @@ fn a_hello_retry_request_can_ask_for_the_hybrid() {
 
 /// The groups of the clients below: X25519MLKEM768 first, and P-256,
 /// the curve of the server's certificate (RFC 8422 §5.3).
-const HYBRID_FIRST: [NamedGroup; 3] = [
+const KEM_FIRST: [NamedGroup; 4] = [
     NamedGroup::X25519MLKEM768,
+    NamedGroup::MLKEM768,
     NamedGroup::X25519,
     NamedGroup::secp256r1,
 ];
 
-/// A TLS 1.2-only client configured with X25519MLKEM768 first.
-fn tls12_client_listing_the_hybrid() -> std::sync::Arc<ferrotls::ClientConfig> {
+/// A TLS 1.2-only client configured with X25519MLKEM768 and MLKEM768
+/// first.
+fn tls12_client_listing_ml_kem_groups() -> std::sync::Arc<ferrotls::ClientConfig> {
     client_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
-        .groups(&HYBRID_FIRST)
+        .groups(&KEM_FIRST)
         .build()
         .unwrap()
 }
 
 #[test]
-fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
+fn drafts_ecdhe_mlkem_and_mlkem_3_their_groups_are_never_used_in_tls12() {
     // A TLS 1.2-only client does not list them in supported_groups.
-    let client = tls12_client_listing_the_hybrid();
+    let client = tls12_client_listing_ml_kem_groups();
     let mut c = ferrotls::ClientConnection::new(client, server_name("p256")).unwrap();
     let mut bytes = Vec::new();
     c.write_tls(&mut bytes).unwrap();
@@ -176,13 +187,14 @@ fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
         [NamedGroup::X25519, NamedGroup::secp256r1].into()
     )));
     // A TLS 1.2 server skips them even when the client lists them first.
-    let client = client_builder("p256")
-        .groups(&HYBRID_FIRST)
-        .build()
-        .unwrap();
+    let client = client_builder("p256").groups(&KEM_FIRST).build().unwrap();
     let server = server_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
-        .groups(&[NamedGroup::X25519MLKEM768, NamedGroup::X25519])
+        .groups(&[
+            NamedGroup::X25519MLKEM768,
+            NamedGroup::MLKEM768,
+            NamedGroup::X25519,
+        ])
         .build()
         .unwrap();
     let (c, s) = handshaken(client, server, server_name("p256"));
@@ -192,7 +204,7 @@ fn draft_ecdhe_mlkem_3_hybrids_are_never_used_in_tls12() {
 
 #[test]
 fn draft_ecdhe_mlkem_3_a_tls12_server_key_exchange_in_a_hybrid_group_is_illegal_parameter() {
-    let client = tls12_client_listing_the_hybrid();
+    let client = tls12_client_listing_ml_kem_groups();
     let server = server_builder("p256")
         .versions(&[ProtocolVersion::TLSv1_2])
         .build()
