@@ -32,6 +32,7 @@ fn state(clock: &dyn Clock) -> ServerSessionState {
         validity: Validity::new(clock.now(), 7200),
         peer_certificates: Vec::new(),
         tls13: None,
+        resumption_data: None,
         authenticated: Some(clock.now()),
         unknown_fields: Default::default(),
     }

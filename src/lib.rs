@@ -579,7 +579,7 @@ pub use session::{
     FileServerStore, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, ReplayCheck,
     RotatingTicketer, ServerSessionStore, SessionId, Ticketer, DEFAULT_ANTI_REPLAY_CAPACITY,
     DEFAULT_ANTI_REPLAY_WINDOW_MS, DEFAULT_CLIENT_STORE_SERVERS, DEFAULT_LIFETIME_SECS,
-    MAX_EXTERNAL_PSK_LEN, MIN_EXTERNAL_PSK_LEN,
+    MAX_EXTERNAL_PSK_LEN, MAX_RESUMPTION_DATA_LEN, MIN_EXTERNAL_PSK_LEN,
 };
 pub use stream::{Stream, StreamOwned};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};

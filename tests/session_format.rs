@@ -6,10 +6,13 @@ mod session_support;
 
 use ferrotls::internal::session::format::{FORMAT_VERSION, MAGIC};
 use ferrotls::internal::session::{ServerChain, ServerSessionState, SessionDataError, Validity};
-use ferrotls::{ClientSessionData, Error, Staples, UnixTime};
+use ferrotls::{ClientSessionData, Error, Staples, UnixTime, MAX_RESUMPTION_DATA_LEN};
 use session_support::*;
 
 const NOW: UnixTime = UnixTime::from_secs(1_700_000_100);
+
+/// Every length of resumption data a server state may carry.
+const RESUMPTION_DATA_LENGTHS: u32 = MAX_RESUMPTION_DATA_LEN as u32 + 1;
 
 fn import(bytes: &[u8]) -> Result<ClientSessionData, Error> {
     ClientSessionData::from_bytes(bytes, NOW)
@@ -428,6 +431,7 @@ fn randomized_states_round_trip() {
                 nonce: d.bytes(d.below(256)),
                 max_early_data_size: d.u32(),
             }),
+            resumption_data: d.coin().then(|| d.bytes(d.below(RESUMPTION_DATA_LENGTHS))),
             authenticated: d.coin().then(|| d.validity().created()),
             unknown_fields: Default::default(),
         };

@@ -272,6 +272,7 @@ fn server_accepts_section4_psk_and_early_data() {
             nonce: nst.nonce.to_vec(),
             max_early_data_size: 1024,
         }),
+        resumption_data: None,
         authenticated: None,
         unknown_fields: Default::default(),
     };

@@ -191,6 +191,19 @@ pub(crate) struct Negotiated {
     client_certificate_type: Option<CertificateType>,
     peer_signature_scheme: Option<SignatureScheme>,
     sent_certificate: Option<Arc<CertifiedKey>>,
+    /// Server: the application's bytes kept with the session, boxed since
+    /// few connections have any.
+    resumption_data: Option<Box<ResumptionData>>,
+}
+
+/// Server: the application's bytes kept with a session in the session
+/// cache and in tickets ([`crate::ServerConnection::set_resumption_data`]).
+#[derive(Clone, Debug, Default)]
+struct ResumptionData {
+    /// What the resumed session carried.
+    received: Option<Vec<u8>>,
+    /// What the application set for the sessions this connection stores.
+    set: Option<Vec<u8>>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -253,6 +266,8 @@ pub(crate) enum HandshakeEvent {
     /// The certificate (or raw public key) of ours this side sent, one of
     /// its configuration's.
     SentCertificate(Arc<CertifiedKey>),
+    /// Server: the application's bytes the resumed session carried.
+    ResumptionData(Vec<u8>),
     /// A TLS ≤1.2 renegotiation starts (RFC 5746): the facts of the
     /// handshake it replaces that the new one may not report again
     /// (resumption, the peer's certificates and staples, their type, the
@@ -369,6 +384,26 @@ impl Negotiated {
         self.sent_certificate.as_ref()
     }
 
+    /// Server: the application's bytes the resumed session carried.
+    pub(crate) fn received_resumption_data(&self) -> Option<&[u8]> {
+        self.resumption_data.as_ref()?.received.as_deref()
+    }
+
+    /// Server: the application's bytes for the sessions this connection
+    /// stores: those it set, else those the resumed session carried, so
+    /// that they last through a chain of resumptions as the session ID
+    /// does (design §3).
+    pub(crate) fn resumption_data_to_store(&self) -> Option<&[u8]> {
+        let data = self.resumption_data.as_ref()?;
+        data.set.as_deref().or(data.received.as_deref())
+    }
+
+    /// Server: sets the application's bytes for the sessions this
+    /// connection stores from now on.
+    pub(crate) fn set_resumption_data(&mut self, bytes: Vec<u8>) {
+        self.resumption_data.get_or_insert_default().set = Some(bytes);
+    }
+
     /// The scheme of the peer's handshake signature, once verified.
     pub(crate) fn peer_signature_scheme(&self) -> Option<SignatureScheme> {
         self.peer_signature_scheme
@@ -403,6 +438,9 @@ impl Negotiated {
             HandshakeEvent::ClientCertificateType(t) => self.client_certificate_type = Some(t),
             HandshakeEvent::PeerSignature(scheme) => self.peer_signature_scheme = scheme,
             HandshakeEvent::SentCertificate(key) => self.sent_certificate = Some(key),
+            HandshakeEvent::ResumptionData(bytes) => {
+                self.resumption_data.get_or_insert_default().received = Some(bytes);
+            }
             HandshakeEvent::Renegotiation => {
                 self.resumed = false;
                 self.resumption_requested = false;
@@ -414,6 +452,9 @@ impl Negotiated {
                 self.peer_signature_scheme = None;
                 self.sent_certificate = None;
                 self.alpn = None;
+                if let Some(data) = &mut self.resumption_data {
+                    data.received = None;
+                }
             }
         }
     }
@@ -642,6 +683,12 @@ impl CommonState {
     /// ([`HandshakeIo::negotiated`]).
     pub(crate) fn established(&self) -> &Negotiated {
         self.renegotiation.replaced().unwrap_or(&self.negotiated)
+    }
+
+    /// Server: sets the application's bytes for the sessions this
+    /// connection stores from now on, those of the handshake under way.
+    pub(crate) fn set_resumption_data(&mut self, bytes: Vec<u8>) {
+        self.negotiated.set_resumption_data(bytes);
     }
 
     /// Tells the message observer, if any, of one handshake message.

@@ -46,6 +46,7 @@ use crate::msgs::enums::{
 use crate::pki::{CertifiedKey, ServerName};
 use crate::session::{
     ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
+    MAX_RESUMPTION_DATA_LEN,
 };
 
 /// What [`Connection::process_new_packets`] leaves behind.
@@ -805,6 +806,34 @@ impl ServerConnection {
         Self {
             inner: Connection::new(common, State::Server(handshake::server::start(config))),
         }
+    }
+
+    /// Keeps `data`, bytes of the application's own, with the session
+    /// this connection makes: in its TLS ≤1.2 session-cache entry or
+    /// ticket, and in every TLS 1.3 ticket it issues. A connection that
+    /// resumes the session finds them in
+    /// [`Self::received_resumption_data`], and they carry on to the
+    /// sessions that connection stores unless it sets its own, as the
+    /// session ID does (design §3). Set them before the handshake
+    /// completes: a ticket or cache entry made before the call keeps what
+    /// was set then. The client never sees them: a ticket is sealed under
+    /// the server's ticket key. Fails with [`Error::InvalidRequest`] for
+    /// more than [`MAX_RESUMPTION_DATA_LEN`] bytes, keeping what was set.
+    pub fn set_resumption_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if data.len() > MAX_RESUMPTION_DATA_LEN {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::ResumptionDataLength,
+            ));
+        }
+        self.inner.common.set_resumption_data(data.to_vec());
+        Ok(())
+    }
+
+    /// The application's bytes the session this connection resumed
+    /// carried ([`Self::set_resumption_data`]); `None` after a full
+    /// handshake or when the session carried none.
+    pub fn received_resumption_data(&self) -> Option<&[u8]> {
+        self.inner.common.established().received_resumption_data()
     }
 }
 

@@ -404,6 +404,7 @@ reasons! {
         ExternalPskHash => "an external PSK is for SHA-256 or SHA-384 suites",
         ExternalPskIdentity => "an external PSK identity is 1 to 65,535 bytes",
         ExternalPskLength => "an external PSK is 16 to 64 bytes",
+        ResumptionDataLength => "resumption data is at most MAX_RESUMPTION_DATA_LEN (4096) bytes",
         ExternalPskOnlyClient => "a client of external PSKs only needs one, and TLS 1.3 alone",
         ImportedPskIdentity => "an imported PSK's identity (RFC 9258 §5.1) is at most 65,535 bytes",
         InvalidServerName => "invalid server name: neither an IP address nor a DNS host name",

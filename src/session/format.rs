@@ -50,12 +50,12 @@ pub const CHECKSUM_LEN: usize = 16;
 
 /// The most fields one encoding may hold; more is
 /// [`SessionDataError::MalformedFieldList`]. Not an RFC limit: this version
-/// writes at most 12 fields per kind, and the bound keeps a reader's work
+/// writes at most 15 fields per kind, and the bound keeps a reader's work
 /// linear in what it can use even for data of a much later version.
 pub const MAX_FIELDS: usize = 256;
 
 /// Room [`FieldReader::parse`] reserves for fields before reading them:
-/// every field this version writes (at most 13 per kind) and a few unknown
+/// every field this version writes (at most 15 per kind) and a few unknown
 /// ones, so data made by this code is split with one allocation. A sizing
 /// choice, not a limit ([`MAX_FIELDS`] is that).
 const PRESIZED_FIELDS: usize = 16;
@@ -92,6 +92,7 @@ pub(crate) mod tag {
     pub const SCTS: u16 = 0x000e;
     pub const PERSISTENT_SESSION_ID: u16 = 0x0010;
     pub const TLS13_TICKET_PARAMS: u16 = 0x0011;
+    pub const RESUMPTION_DATA: u16 = 0x0012;
     pub const SESSION_ID: u16 = 0x0020;
     pub const TLS12_TICKET: u16 = 0x0021;
     pub const TICKET: u16 = 0x0030;
@@ -103,7 +104,7 @@ pub(crate) mod tag {
 
     /// Every tag some kind uses: one of these in the wrong kind is an
     /// error, not an unknown field.
-    pub const KNOWN: [u16; 24] = [
+    pub const KNOWN: [u16; 25] = [
         VERSION,
         CIPHER_SUITE,
         SECRET,
@@ -120,6 +121,7 @@ pub(crate) mod tag {
         SCTS,
         PERSISTENT_SESSION_ID,
         TLS13_TICKET_PARAMS,
+        RESUMPTION_DATA,
         SESSION_ID,
         TLS12_TICKET,
         TICKET,

@@ -45,7 +45,7 @@ pub use resumption_check::{
 };
 pub use state::{
     ClientSessionData, ClientSessionTls12, ClientTicketTls13, ServerChain, ServerSessionState,
-    Validity, DEFAULT_LIFETIME_SECS,
+    Validity, DEFAULT_LIFETIME_SECS, MAX_RESUMPTION_DATA_LEN,
 };
 pub use store::{
     store_key, ClientSessionStore, InMemoryClientStore, InMemoryServerStore, ServerSessionStore,

@@ -33,6 +33,7 @@
 //! tag 0x0011 tls13_ticket_params   struct { uint32 age_add;
 //!                                    opaque nonce<0..255>;
 //!                                    uint32 max_early_data_size; }  server: optional (1.3)
+//! tag 0x0012 resumption_data       opaque [0..4096]         server: optional (the application's)
 //! tag 0x0020 session_id            opaque [0..32]           client ≤1.2
 //! tag 0x0021 tls12_ticket          struct { uint32 lifetime_hint;
 //!                                    opaque ticket<1..2^16-1>; }    client ≤1.2: optional
@@ -47,7 +48,7 @@
 //! any accepted encoding re-encodes to the same bytes. The tags live in
 //! [`super::format`]'s `tag` registry.
 
-use crate::codec::{Codec, Reader, Writer};
+use crate::codec::{Codec, LengthPrefix, Reader, Writer};
 use crate::crypto::hash::MAX_HASH_LEN;
 use crate::crypto::secret::Secret;
 use crate::error::{DecodeReason, Error};
@@ -67,6 +68,17 @@ use crate::time::UnixTime;
 use core::time::Duration;
 use std::sync::Arc;
 use zeroize::Zeroizing;
+
+/// The most bytes of its own an application keeps with a server session
+/// ([`crate::ServerConnection::set_resumption_data`]). The session travels
+/// in tickets of at most [`super::ticketer::MAX_TICKET_SIZE`]
+/// bytes beside its secret, names and client chain; 4 KiB leaves room for
+/// those and holds what applications keep there (a user or account ID, a
+/// token, the settings a 0-RTT request must be served under).
+pub const MAX_RESUMPTION_DATA_LEN: usize = 4096;
+
+/// `opaque resumption_data[0..MAX_RESUMPTION_DATA_LEN]`: the field's bounds.
+const RESUMPTION_DATA: VectorSpec = VectorSpec::new(LengthPrefix::U16, 0, MAX_RESUMPTION_DATA_LEN);
 
 /// The longest a session may be resumed: 7 days (604 800 s), the TLS 1.3
 /// ticket lifetime limit of RFC 8446 §4.6.1, applied to every version and
@@ -183,6 +195,10 @@ pub struct ServerSessionState {
     pub peer_certificates: Vec<Vec<u8>>,
     /// The ticket's TLS 1.3 values; `None` for TLS ≤1.2.
     pub tls13: Option<Tls13TicketParams>,
+    /// The application's bytes kept with the session
+    /// ([`crate::ServerConnection::set_resumption_data`]), at most
+    /// [`MAX_RESUMPTION_DATA_LEN`].
+    pub resumption_data: Option<Vec<u8>>,
     /// When the full handshake that authenticated the session ran; kept
     /// unchanged through every resumption, so that renewed tickets stay
     /// within [`MAX_LIFETIME_SECS`] of it (RFC 8446 §4.6.1). `None` when
@@ -241,7 +257,8 @@ impl ServerSessionState {
             + self.alpn_protocol.as_ref().map_or(0, Vec::len)
             + certificates_len(&self.peer_certificates)
             + self.session_id.as_bytes().len()
-            + self.tls13.as_ref().map_or(0, |p| p.nonce.len());
+            + self.tls13.as_ref().map_or(0, |p| p.nonce.len())
+            + self.resumption_data.as_ref().map_or(0, Vec::len);
         let mut f =
             FieldWriter::with_room(Kind::ServerState, &self.unknown_fields, variable_len, room);
         f.field(tag::VERSION, |w| self.version.encode(w));
@@ -279,6 +296,11 @@ impl ServerSessionState {
             TICKET_NONCE.write(w, &p.nonce);
             w.u32(p.max_early_data_size);
         });
+        f.optional(
+            tag::RESUMPTION_DATA,
+            self.resumption_data.as_deref(),
+            Writer::bytes,
+        );
         f.finish()
     }
 
@@ -318,6 +340,8 @@ impl ServerSessionState {
                 max_early_data_size: r.u32()?,
             })
         })?;
+        let resumption_data =
+            f.optional(tag::RESUMPTION_DATA, |r| read_bounded(r, RESUMPTION_DATA))?;
         let unknown_fields = f.finish()?;
         Ok(Self {
             version,
@@ -332,6 +356,7 @@ impl ServerSessionState {
             validity,
             peer_certificates,
             tls13,
+            resumption_data,
             authenticated,
             unknown_fields,
         })

@@ -32,6 +32,7 @@ pub fn server_tls12() -> ServerSessionState {
         validity: Validity::new(CREATED, 7200),
         peer_certificates: vec![vec![0x30, 0x82, 0x01], vec![0x30, 0x03]],
         tls13: None,
+        resumption_data: Some(b"account=42".to_vec()),
         authenticated: Some(CREATED),
         unknown_fields: Default::default(),
     }
@@ -56,6 +57,7 @@ pub fn server_tls13() -> ServerSessionState {
             max_early_data_size: 16384,
         }),
         // As written before the field existed.
+        resumption_data: None,
         authenticated: None,
         unknown_fields: Default::default(),
     }

@@ -383,6 +383,9 @@ fn resume_session(
     common.report(HandshakeEvent::PeerCertificates(
         session.peer_certificates.clone(),
     ));
+    if let Some(data) = &session.resumption_data {
+        common.report(HandshakeEvent::ResumptionData(data.clone()));
+    }
     let master = resumed_master_secret(&params, session.secret.as_bytes(), &config.common)?;
     let mut hs = Handshake {
         config,
@@ -1191,6 +1194,7 @@ fn session_state(hs: &Handshake, common: &dyn HandshakeIo) -> Result<ServerSessi
         validity: Validity::new(now, lifetime),
         peer_certificates: negotiated.peer_certificates().to_vec(),
         tls13: None,
+        resumption_data: negotiated.resumption_data_to_store().map(<[u8]>::to_vec),
         authenticated: hs.authenticated,
         unknown_fields: Default::default(),
     })

@@ -868,6 +868,9 @@ fn early_secret(
                 AcceptedPsk::Ticket(state) => {
                     common.report(HandshakeEvent::Resumed);
                     common.report(HandshakeEvent::PeerCertificates(state.peer_certificates));
+                    if let Some(data) = state.resumption_data {
+                        common.report(HandshakeEvent::ResumptionData(data));
+                    }
                 }
                 AcceptedPsk::External(identity) => {
                     common.report(HandshakeEvent::ExternalPsk(identity));
@@ -1948,6 +1951,7 @@ fn send_ticket(
             nonce,
             max_early_data_size: config.max_early_data_size,
         }),
+        resumption_data: negotiated.resumption_data_to_store().map(<[u8]>::to_vec),
         authenticated,
         unknown_fields: Default::default(),
     };
