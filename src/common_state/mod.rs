@@ -186,24 +186,25 @@ pub(crate) struct Negotiated {
     peer_record_size_limit: Option<u16>,
     peer_certificate_compression: Option<CertificateCompressionAlgorithm>,
     sent_certificate_compression: Option<CertificateCompressionAlgorithm>,
-    external_psk: Option<Vec<u8>>,
     server_certificate_type: Option<CertificateType>,
     client_certificate_type: Option<CertificateType>,
     peer_signature_scheme: Option<SignatureScheme>,
     sent_certificate: Option<Arc<CertifiedKey>>,
-    /// Server: the application's bytes kept with the session, boxed since
-    /// few connections have any.
-    resumption_data: Option<Box<ResumptionData>>,
+    /// The facts few connections have, boxed so that the others pay one
+    /// pointer for them.
+    rare: Option<Box<RareFacts>>,
 }
 
-/// Server: the application's bytes kept with a session in the session
-/// cache and in tickets ([`crate::ServerConnection::set_resumption_data`]).
+/// The facts of [`Negotiated`] that few connections have.
 #[derive(Clone, Debug, Default)]
-struct ResumptionData {
-    /// What the resumed session carried.
-    received: Option<Vec<u8>>,
-    /// What the application set for the sessions this connection stores.
-    set: Option<Vec<u8>>,
+struct RareFacts {
+    /// The identity of the external PSK that authenticated the handshake.
+    external_psk: Option<Vec<u8>>,
+    /// Server: the application's bytes the resumed session carried.
+    received_resumption_data: Option<Vec<u8>>,
+    /// Server: the application's bytes for the sessions this connection
+    /// stores ([`crate::ServerConnection::set_resumption_data`]).
+    set_resumption_data: Option<Vec<u8>>,
 }
 
 /// One fact a handshake settled, reported to the connection with
@@ -366,7 +367,7 @@ impl Negotiated {
     /// The identity of the external PSK that authenticated the
     /// handshake, if one did.
     pub(crate) fn external_psk(&self) -> Option<&[u8]> {
-        self.external_psk.as_deref()
+        self.rare.as_ref()?.external_psk.as_deref()
     }
 
     /// The type of the server's Certificate, once one was sent.
@@ -386,7 +387,7 @@ impl Negotiated {
 
     /// Server: the application's bytes the resumed session carried.
     pub(crate) fn received_resumption_data(&self) -> Option<&[u8]> {
-        self.resumption_data.as_ref()?.received.as_deref()
+        self.rare.as_ref()?.received_resumption_data.as_deref()
     }
 
     /// Server: the application's bytes for the sessions this connection
@@ -394,14 +395,16 @@ impl Negotiated {
     /// that they last through a chain of resumptions as the session ID
     /// does (design §3).
     pub(crate) fn resumption_data_to_store(&self) -> Option<&[u8]> {
-        let data = self.resumption_data.as_ref()?;
-        data.set.as_deref().or(data.received.as_deref())
+        let rare = self.rare.as_ref()?;
+        rare.set_resumption_data
+            .as_deref()
+            .or(rare.received_resumption_data.as_deref())
     }
 
     /// Server: sets the application's bytes for the sessions this
     /// connection stores from now on.
     pub(crate) fn set_resumption_data(&mut self, bytes: Vec<u8>) {
-        self.resumption_data.get_or_insert_default().set = Some(bytes);
+        self.rare.get_or_insert_default().set_resumption_data = Some(bytes);
     }
 
     /// The scheme of the peer's handshake signature, once verified.
@@ -430,7 +433,9 @@ impl Negotiated {
             HandshakeEvent::SentCertificateCompression(a) => {
                 self.sent_certificate_compression = Some(a)
             }
-            HandshakeEvent::ExternalPsk(identity) => self.external_psk = Some(identity),
+            HandshakeEvent::ExternalPsk(identity) => {
+                self.rare.get_or_insert_default().external_psk = Some(identity);
+            }
             HandshakeEvent::EarlyDataReason(reason) => {
                 self.early_data_reason.get_or_insert(reason);
             }
@@ -439,7 +444,7 @@ impl Negotiated {
             HandshakeEvent::PeerSignature(scheme) => self.peer_signature_scheme = scheme,
             HandshakeEvent::SentCertificate(key) => self.sent_certificate = Some(key),
             HandshakeEvent::ResumptionData(bytes) => {
-                self.resumption_data.get_or_insert_default().received = Some(bytes);
+                self.rare.get_or_insert_default().received_resumption_data = Some(bytes);
             }
             HandshakeEvent::Renegotiation => {
                 self.resumed = false;
@@ -452,8 +457,8 @@ impl Negotiated {
                 self.peer_signature_scheme = None;
                 self.sent_certificate = None;
                 self.alpn = None;
-                if let Some(data) = &mut self.resumption_data {
-                    data.received = None;
+                if let Some(rare) = &mut self.rare {
+                    rare.received_resumption_data = None;
                 }
             }
         }
