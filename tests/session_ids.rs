@@ -18,9 +18,9 @@ use common::*;
 use ferrotls::internal::crypto::rng::SeededRng;
 use ferrotls::internal::msgs::hello::MAX_SESSION_ID_SIZE;
 use ferrotls::{
-    CipherSuite, ClientConfig, ClientConnection, Error, ExternalPsk, ExternalPsks, FileServerStore,
-    HashAlgorithm, ManualClock, NamedGroup, ProtocolVersion, ServerConfig, ServerConfigBuilder,
-    ServerConnection, SessionId, UnixTime, TLS10_CIPHER_SUITES,
+    CipherSuite, ClientConfig, ClientConnection, ClientSessionData, Error, ExternalPsk,
+    ExternalPsks, FileServerStore, HashAlgorithm, ManualClock, NamedGroup, ProtocolVersion,
+    ServerConfig, ServerConfigBuilder, ServerConnection, SessionId, UnixTime, TLS10_CIPHER_SUITES,
 };
 #[cfg(feature = "legacy")]
 use ferrotls::{OsRng, RotatingTicketer};
@@ -513,6 +513,43 @@ fn bad_session_data_is_a_clear_error_at_import() {
         Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff))
     ));
     assert!(import(&good).is_ok());
+}
+
+#[test]
+fn a_session_imported_once_resumes_and_is_checked_for_expiry_when_used() {
+    // `resume_session` takes what `ClientSessionData::from_bytes` parsed,
+    // so the bytes are parsed once; its expiry is judged again when the
+    // connection starts, by the configuration's clock.
+    let s = server(ProtocolVersion::TLSv1_2).build().unwrap();
+    let first = connect(
+        &client(ProtocolVersion::TLSv1_2, false).build().unwrap(),
+        &s,
+    );
+    let bytes = first.c.session_data().unwrap().unwrap();
+    let parsed = ClientSessionData::from_bytes(&bytes, UnixTime::from_secs(NOW)).unwrap();
+    let later = client(ProtocolVersion::TLSv1_2, false)
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(
+            NOW + 8 * 86_400,
+        ))))
+        .build()
+        .unwrap();
+    assert!(matches!(
+        ClientConnection::resume_session(later, server_name(KEY), parsed.clone()),
+        Err(Error::SessionData(
+            ferrotls::internal::session::SessionDataError::Expired
+        ))
+    ));
+    let off = client_builder(KEY).session_store(None).build().unwrap();
+    assert!(matches!(
+        ClientConnection::resume_session(off, server_name(KEY), parsed.clone()),
+        Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff))
+    ));
+    let cfg = client(ProtocolVersion::TLSv1_2, false).build().unwrap();
+    let mut c = ClientConnection::resume_session(cfg, server_name(KEY), parsed).unwrap();
+    let mut sc = ferrotls::ServerConnection::new(s);
+    handshake(&mut c, &mut sc);
+    assert!(c.is_resumed() && sc.is_resumed());
+    assert_eq!(sc.session_id(), first.s.session_id());
 }
 
 /// The `ferrotls` tool: `server --session-dir` (resumption by ID) and

@@ -45,7 +45,7 @@ use crate::msgs::enums::{
 };
 use crate::pki::{CertifiedKey, ServerName};
 use crate::session::{
-    ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13,
+    ClientSessionData, ClientSessionStore, ClientSessionTls12, ClientTicketTls13, SessionDataError,
     MAX_RESUMPTION_DATA_LEN,
 };
 
@@ -715,11 +715,30 @@ impl ClientConnection {
         server_name: ServerName,
         session: &[u8],
     ) -> Result<Self, Error> {
+        let data = ClientSessionData::from_bytes(session, config.common.clock.now())?;
+        Self::resume_session(config, server_name, data)
+    }
+
+    /// [`ClientConnection::resume`] with a session already imported
+    /// ([`ClientSessionData::from_bytes`]), so that an application that
+    /// checks the bytes when it receives them does not parse them again
+    /// when it connects. Fails with [`Error::SessionData`]
+    /// ([`SessionDataError::Expired`](crate::internal::session::SessionDataError::Expired))
+    /// when the session has expired by the configuration's clock since,
+    /// and with [`Error::InvalidRequest`] when the configuration has no
+    /// session store (resumption off).
+    pub fn resume_session(
+        config: Arc<ClientConfig>,
+        server_name: ServerName,
+        session: ClientSessionData,
+    ) -> Result<Self, Error> {
         if config.session_store.is_none() {
             return Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff));
         }
-        let data = ClientSessionData::from_bytes(session, config.common.clock.now())?;
-        Self::start(config, server_name, Some(data))
+        if session.validity().is_expired(config.common.clock.now()) {
+            return Err(Error::SessionData(SessionDataError::Expired));
+        }
+        Self::start(config, server_name, Some(session))
     }
 
     fn start(
