@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use ferrotls::internal::error::InvalidRequestReason;
 use ferrotls::{
-    CertificateRequestInfo, CertificateType, CertifiedKey, CipherSuite, ClientAuth,
-    ClientCertResolver, ClientCertVerifier, Error, ProtocolVersion, ServerName, SignatureScheme,
-    WebPkiClientVerifier, TLS10_CIPHER_SUITES,
+    default_certificate_types, CertificateRequestInfo, CertificateType, CertifiedKey, CipherSuite,
+    ClientAuth, ClientCertResolver, ClientCertVerifier, Error, ProtocolVersion, ServerName,
+    SignatureScheme, WebPkiClientVerifier, TLS10_CIPHER_SUITES,
 };
 
 /// What one request showed the resolver.
@@ -211,4 +211,24 @@ fn certificates_and_a_resolver_together_are_refused() {
             InvalidRequestReason::ClientCertificatesAndResolver
         ))
     ));
+}
+
+#[test]
+fn default_certificate_types_follow_the_first_key_of_each_kind() {
+    let raw = || {
+        let key = ferrotls::private_key_from_pem(&read_vector("p256-leaf.key")).unwrap();
+        Arc::new(CertifiedKey::from_key(key))
+    };
+    let chained = || certified_key("p384");
+    let types = |keys: &[Arc<CertifiedKey>]| default_certificate_types(keys).collect::<Vec<_>>();
+    assert_eq!(types(&[]), []);
+    assert_eq!(types(&[chained(), chained()]), [CertificateType::X509]);
+    assert_eq!(
+        types(&[raw(), chained(), raw()]),
+        [CertificateType::RawPublicKey, CertificateType::X509]
+    );
+    assert_eq!(
+        types(&[chained(), raw()]),
+        [CertificateType::X509, CertificateType::RawPublicKey]
+    );
 }

@@ -20,7 +20,9 @@ use crate::msgs::client_hello_extensions::ClientHelloExtensions;
 use crate::msgs::enums::CertificateType;
 use crate::msgs::extensions::CertificateTypeList;
 use crate::msgs::handshake::HandshakeMessage;
-use crate::pki::{CertificateRequestInfo, CertifiedKey, ClientCertVerified};
+use crate::pki::{
+    default_certificate_types, CertificateRequestInfo, CertifiedKey, ClientCertVerified,
+};
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -133,18 +135,7 @@ pub(crate) fn client_offer(config: &ClientConfig) -> CertificateTypeList {
     let mut types = CertificateTypeList::new();
     match &config.client_certificate_types {
         Some(configured) => types.extend(configured.iter().copied()),
-        None => {
-            for key in &config.client_certificates {
-                let typ = if key.has_certificate() {
-                    CertificateType::X509
-                } else {
-                    CertificateType::RawPublicKey
-                };
-                if !types.contains(&typ) {
-                    types.push(typ);
-                }
-            }
-        }
+        None => types.extend(default_certificate_types(&config.client_certificates)),
     }
     if types.iter().all(|&t| t == CertificateType::X509) {
         return CertificateTypeList::new();

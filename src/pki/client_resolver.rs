@@ -69,6 +69,29 @@ impl<'a> CertificateRequestInfo<'a> {
     }
 }
 
+/// The client_certificate_type list (RFC 7250 §4.1, most preferred
+/// first) a client with `keys` offers unless configured otherwise: X.509
+/// when a key has a chain, a raw public key when one has none, in the
+/// order of the first key of each kind. A client given its certificates
+/// through a [`ClientCertResolver`] offers X.509 alone, since it does not
+/// know them; one that may answer with a key without a chain sets
+/// [`crate::ClientConfigBuilder::client_certificate_types`] to this list
+/// of its keys.
+pub fn default_certificate_types(
+    keys: &[Arc<CertifiedKey>],
+) -> impl Iterator<Item = CertificateType> + '_ {
+    let first = |chained: bool| keys.iter().position(|k| k.has_certificate() == chained);
+    let mut found = [
+        (first(true), CertificateType::X509),
+        (first(false), CertificateType::RawPublicKey),
+    ];
+    found.sort_by_key(|(at, _)| at.unwrap_or(usize::MAX));
+    found
+        .into_iter()
+        .filter(|(at, _)| at.is_some())
+        .map(|(_, typ)| typ)
+}
+
 /// Chooses the certificate a client answers a CertificateRequest with.
 /// Set with [`crate::ClientConfigBuilder::client_certificate_resolver`],
 /// in place of configured certificates.

@@ -49,7 +49,7 @@ pub mod trust;
 pub mod verifier;
 pub mod x509;
 
-pub use client_resolver::{CertificateRequestInfo, ClientCertResolver};
+pub use client_resolver::{default_certificate_types, CertificateRequestInfo, ClientCertResolver};
 pub use keys::{
     certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
     private_key_from_pem_file, CertifiedKey, LoadError,
