@@ -72,6 +72,9 @@
 #[path = "capi/alloc.rs"]
 mod alloc;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[path = "../tests/support/cargo_env.rs"]
+mod cargo_env;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[path = "capi/driver.rs"]
 mod driver;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -13,6 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/cargo_env.rs"]
+mod cargo_env;
+
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
 /// A C test program of `tests/c/`.
@@ -173,29 +176,6 @@ const CONN_TEST: CProgram = CProgram {
     public_keys: true,
 };
 
-/// `program` with the variables cargo sets for this test removed: they
-/// describe this package, and build scripts that watch them (ring's does)
-/// would rerun, so the library would be rebuilt on every run.
-fn command(program: &str) -> Command {
-    let mut command = Command::new(program);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if [
-            "CARGO_PKG_",
-            "CARGO_MANIFEST_",
-            "CARGO_BIN_EXE_",
-            "CARGO_CRATE_",
-            "CARGO_PRIMARY_PACKAGE",
-        ]
-        .iter()
-        .any(|prefix| name.starts_with(prefix))
-        {
-            command.env_remove(&*name);
-        }
-    }
-    command
-}
-
 /// Runs `command` and returns its stdout; fails the test, with its
 /// output, if it cannot start or does not succeed.
 fn run(what: &str, command: &mut Command) -> String {
@@ -291,7 +271,7 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(
         "install.sh",
-        command(&format!("{MANIFEST_DIR}/install.sh"))
+        cargo_env::command(format!("{MANIFEST_DIR}/install.sh"))
             .env("CARGO", cargo)
             .arg("--prefix")
             .arg(&prefix)

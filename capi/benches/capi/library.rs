@@ -8,7 +8,8 @@ use core::ffi::{c_char, c_int, c_void, CStr};
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::cargo_env;
 
 /// A pointer to an opaque handle of the header (`ferrotls_conn *`,
 /// `ferrotls_client_config *`, ...).
@@ -140,33 +141,6 @@ impl Capi {
     }
 }
 
-/// Cargo without the variables cargo set for this bench's own run: they
-/// describe this package (`OUT_DIR` is its build script's), and build
-/// scripts that watch them (ring's does) would rerun, rebuilding the
-/// library here and then everything again at the next `cargo bench`
-/// (as in `tests/c_program.rs`, which strips all but `OUT_DIR`).
-fn cargo_command() -> Command {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if [
-            "CARGO_PKG_",
-            "CARGO_MANIFEST_",
-            "CARGO_BIN_EXE_",
-            "CARGO_CRATE_",
-            "CARGO_PRIMARY_PACKAGE",
-        ]
-        .iter()
-        .any(|prefix| name.starts_with(prefix))
-            || name == "OUT_DIR"
-        {
-            command.env_remove(&*name);
-        }
-    }
-    command
-}
-
 /// Builds `libferrotls.so` from this tree with the bench's own profile
 /// (`bench` in an optimised build, as `cargo bench` builds the bench,
 /// `dev` otherwise) into the bench's target directory, and returns its
@@ -186,7 +160,8 @@ fn build() -> PathBuf {
     } else {
         "bench"
     };
-    let status = cargo_command()
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = cargo_env::command(cargo)
         .args([
             "build",
             "--lib",
