@@ -127,9 +127,25 @@ int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
  * (leaf first) and the private key of the PEM file key_file when a server
  * asks: in the handshake, after it (TLS 1.3 post-handshake
  * authentication, which the client then offers) and in a renegotiation.
- * It replaces a key set before, with a chain or alone. FERROTLS_E_FILE
- * when a file cannot be read or they do not pair. */
+ * It replaces every key set or added before, with a chain or alone, and
+ * becomes the certificate of index 0 (see
+ * ferrotls_client_config_add_certificate). FERROTLS_E_FILE when a file
+ * cannot be read or they do not pair. */
 int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
+                                           const char *cert_file,
+                                           const char *key_file);
+/* Adds the certificate chain of the PEM file cert_file (leaf first) with
+ * the private key of the PEM file key_file to those the client may
+ * authenticate with, after those set or added before, and returns its
+ * index (0 for the first, then in the order added), by which a
+ * certificate callback names it. Without a callback, a server's request
+ * gets the first certificate that fits it (its key type, a signature
+ * scheme the server accepts, a keyUsage that allows signing), those under
+ * a CA the server named first; with
+ * ferrotls_client_config_set_certificate, which replaces them all, a
+ * program with one certificate needs neither. FERROTLS_E_FILE when a file
+ * cannot be read or they do not pair, and nothing is added. */
+int ferrotls_client_config_add_certificate(ferrotls_client_config *config,
                                            const char *cert_file,
                                            const char *key_file);
 /* Authenticates with the private key of the PEM file key_file alone
@@ -138,11 +154,92 @@ int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
  * ferrotls_client_config_set_certificate), the key's public key goes raw
  * (RFC 7250) to a server that accepts raw public keys, which the
  * ClientHello offers (client_certificate_type, RFC 7250 section 4.1); a
- * server that takes X.509 only gets no certificate. It replaces a key set
- * before, with a chain or alone. FERROTLS_E_FILE when the file cannot be
- * read or holds no key. */
+ * server that takes X.509 only gets no certificate. It replaces every key
+ * set or added before, with a chain or alone, and becomes the certificate
+ * of index 0. FERROTLS_E_FILE when the file cannot be read or holds no
+ * key. */
 int ferrotls_client_config_set_rawpk_key_file(ferrotls_client_config *config,
                                               const char *key_file);
+
+/* What a server asked for when it requested the client's certificate,
+ * handed to a certificate callback; it and everything read from it are
+ * valid only during the callback's call. */
+typedef struct ferrotls_certificate_request ferrotls_certificate_request;
+/* The protocol version of the connection, a FERROTLS_TLS1_* value;
+ * FERROTLS_E_INVALID_REQUEST for NULL. */
+int ferrotls_certificate_request_protocol_version(
+    const ferrotls_certificate_request *request);
+/* The name of the server the client connected to, as its configuration
+ * holds it (a DNS name in lower case without a trailing dot, or an IP
+ * address as text), without a NUL (size convention above). */
+int ferrotls_certificate_request_get_server_name(
+    const ferrotls_certificate_request *request, void *name, size_t *size);
+/* How many CAs the server named, whose certificates it accepts (its
+ * certificate_authorities extension, RFC 8446 section 4.2.4, or before
+ * TLS 1.3 the request's list, RFC 5246 section 7.4.4); 0 when it named
+ * none, which means any. FERROTLS_E_INVALID_REQUEST for NULL. */
+int ferrotls_certificate_request_ca_count(
+    const ferrotls_certificate_request *request);
+/* Points *name at the DER DistinguishedName (the subject of the CA's
+ * certificate, RFC 5280 section 4.1.2.6) of the CA number index the
+ * server named and sets *name_size to its length, as the names
+ * gnutls_certificate_retrieve_function2 receives; the bytes belong to
+ * the request. FERROTLS_E_INVALID_REQUEST for a NULL argument or an
+ * index past the names. */
+int ferrotls_certificate_request_ca_name(
+    const ferrotls_certificate_request *request, size_t index,
+    const void **name, size_t *name_size);
+/* The signature schemes the server accepts in the client's
+ * CertificateVerify, as IANA code points (0x0403 is
+ * ecdsa_secp256r1_sha256), in the server's order: the size convention
+ * above, counted in entries (*count holds the capacity of schemes on
+ * entry and the number of schemes on return). None under TLS 1.0 and
+ * 1.1, whose requests list none. */
+int ferrotls_certificate_request_get_signature_schemes(
+    const ferrotls_certificate_request *request, uint16_t *schemes,
+    size_t *count);
+/* What the certificate goes as: FERROTLS_CRT_X509, or FERROTLS_CRT_RAWPK
+ * when the peers agreed on a raw public key (RFC 7250), for which a key
+ * set without a chain fits. FERROTLS_E_INVALID_REQUEST for NULL. */
+int ferrotls_certificate_request_certificate_type(
+    const ferrotls_certificate_request *request);
+/* 1 if the request came after the handshake (TLS 1.3 post-handshake
+ * authentication, RFC 8446 section 4.6.2: the callback then runs in a
+ * ferrotls_conn_recv), 0 if it came in a handshake (a TLS <=1.2
+ * renegotiation's included); FERROTLS_E_INVALID_REQUEST for NULL. */
+int ferrotls_certificate_request_post_handshake(
+    const ferrotls_certificate_request *request);
+/* A certificate callback: given user and what the server asked for,
+ * returns the index of one of the configuration's certificates
+ * (ferrotls_client_config_add_certificate), or a negative value for
+ * none. */
+typedef int (*ferrotls_client_certificate_fn)(
+    void *user, const ferrotls_certificate_request *request);
+/* Chooses the certificate with callback whenever a server asks for one,
+ * as gnutls_certificate_set_retrieve_function2 and
+ * SSL_CTX_set_client_cert_cb (with SSL_get_client_CA_list) do: in the
+ * handshake, after it (TLS 1.3) and in a renegotiation, once per
+ * request. The certificate whose index it returns is sent if it fits the
+ * request (its key type, a signature scheme the server accepts, a
+ * keyUsage that allows signing); if it does not, or for a negative value
+ * or an index past the certificates, an empty Certificate goes, which a
+ * server requiring one refuses. NULL removes the callback, and the
+ * library chooses again (ferrotls_client_config_add_certificate). A
+ * configuration with a callback offers post-handshake authentication as
+ * one with a certificate does (ferrotls_client_config_set_post_handshake_auth),
+ * and raw public keys when a key was set without a chain.
+ *
+ * Threads: connections call it on the threads that run them, and
+ * configurations may be shared (see Conventions), so it may be called
+ * from several threads at once, as GnuTLS's callbacks on credentials
+ * shared by sessions in several threads are: it must do its own locking.
+ * It must not block for long (the handshake waits for it) and must not
+ * use the connection that asked. user is passed to it and must stay
+ * valid, and the callback callable, until config and every connection
+ * made from it are freed. */
+int ferrotls_client_config_set_certificate_callback(
+    ferrotls_client_config *config, ferrotls_client_certificate_fn callback,
+    void *user);
 /* Trusts exactly the public keys of the PEM file path (PUBLIC KEY blocks,
  * as openssl pkey -pubout writes them), instead of the CA file or system
  * roots set before: a server is accepted when its key is one of them,

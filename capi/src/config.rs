@@ -22,6 +22,9 @@ use ferrotls::{
 
 use kept::Kept;
 
+use super::client_certificates::{
+    offered_types, CallbackResolver, CertificateCallback, CertificateFn,
+};
 use super::session_cache::{
     CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
 };
@@ -233,8 +236,12 @@ struct ClientSettings {
     /// (`FERROTLS_OCSP_*`).
     ocsp_stapling: c_int,
     server_name: Option<ServerName>,
-    /// The certificate to authenticate with when a server asks.
-    certificate: Option<Arc<CertifiedKey>>,
+    /// The certificates to authenticate with when a server asks, in the
+    /// order C added them, which their indices follow: the engine picks
+    /// one that fits the request, or `certificate_callback` does.
+    certificates: Vec<Arc<CertifiedKey>>,
+    /// C's choice among `certificates` when a server asks, if it set one.
+    certificate_callback: Option<CertificateCallback>,
     /// Whether a client with a certificate offers TLS 1.3 post-handshake
     /// authentication (RFC 8446 §4.2.6).
     post_handshake_auth: bool,
@@ -347,9 +354,19 @@ impl CClientConfig {
         .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
         .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE)
         .post_handshake_auth(settings.post_handshake_auth);
-        if let Some(certificate) = &settings.certificate {
-            builder = builder.client_certificate(signing_with(certificate, schemes));
-        }
+        let keys = settings
+            .certificates
+            .iter()
+            .map(|key| signing_with(key, schemes));
+        builder = match settings.certificate_callback {
+            Some(callback) => {
+                let keys: Vec<_> = keys.collect();
+                builder
+                    .client_certificate_types(&offered_types(&keys))
+                    .client_certificate_resolver(Arc::new(CallbackResolver::new(callback, keys)))
+            }
+            None => keys.fold(builder, |builder, key| builder.client_certificate(key)),
+        };
         Ok(ClientSnapshot {
             config: builder.build()?,
             server_name,
@@ -671,7 +688,8 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
                 reverify_on_resume: false,
                 ocsp_stapling: OCSP_OFF,
                 server_name: None,
-                certificate: None,
+                certificates: Vec::new(),
+                certificate_callback: None,
                 post_handshake_auth: true,
             })),
             store: Arc::new(InMemoryClientStore::new(clock)),
@@ -765,8 +783,9 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
 /// `cert_file` (leaf first) and the private key of the PEM file
 /// `key_file` when a server asks (RFC 8446 §4.4.2, RFC 5246 §7.4.6): in
 /// the handshake, after it (TLS 1.3 post-handshake authentication, which
-/// the client then offers), and in a renegotiation. It replaces a key set
-/// before, with a chain or alone.
+/// the client then offers), and in a renegotiation. It replaces every
+/// key set or added before, with a chain or alone, and becomes the
+/// certificate of index 0 ([`ferrotls_client_config_add_certificate`]).
 ///
 /// # Safety
 /// `config` must be NULL or live; the paths NULL or NUL-terminated.
@@ -781,7 +800,76 @@ pub unsafe extern "C" fn ferrotls_client_config_set_certificate(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let key = unsafe { certified_key_arg(cert_file, key_file) }?;
-        lock(&c.settings).change().certificate = Some(key);
+        lock(&c.settings).change().certificates = vec![key];
+        Ok(())
+    })
+}
+
+/// Adds the certificate chain of the PEM file `cert_file` (leaf first)
+/// with the private key of the PEM file `key_file` to those the client
+/// may authenticate with, after those set or added before, and returns
+/// its index (from 0, in the order they were added), which a certificate
+/// callback names it by ([`ferrotls_client_config_set_certificate_callback`]).
+/// Without a callback, a server's request gets the first of them that
+/// fits it (its key type, a signature scheme the server accepts, a
+/// keyUsage allowing signatures: RFC 8446 §4.4.2.3, RFC 5246 §7.4.6),
+/// those under a CA the server named first (RFC 8446 §4.2.4), as
+/// `ClientConfig::client_certificates` are chosen. [`Code::File`] when
+/// either file cannot be read or they do not pair, and nothing is added.
+///
+/// # Safety
+/// `config` must be NULL or live; the paths NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_add_certificate(
+    config: *mut CClientConfig,
+    cert_file: *const c_char,
+    key_file: *const c_char,
+) -> c_int {
+    guard_int(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or NUL-terminated, per the caller.
+        let key = unsafe { certified_key_arg(cert_file, key_file) }?;
+        let mut kept = lock(&c.settings);
+        let certificates = &mut kept.change().certificates;
+        let index = c_int::try_from(certificates.len()).map_err(|_| Code::InvalidRequest)?;
+        certificates.push(key);
+        Ok(index)
+    })
+}
+
+/// Chooses the certificate with `callback` when a server asks for one,
+/// as GnuTLS's `gnutls_certificate_set_retrieve_function2` and OpenSSL's
+/// `SSL_CTX_set_client_cert_cb` do: it is called with `user` and what the
+/// server asked for (`ferrotls_certificate_request`, valid during the
+/// call: see [`crate::client_certificates`]) and returns the index of a
+/// certificate set or added ([`ferrotls_client_config_add_certificate`]),
+/// or a negative value (or an index past them) for none. The engine sends
+/// that certificate if it fits the request, and an empty Certificate
+/// otherwise (RFC 8446 §4.4.2, RFC 5246 §7.4.6), which the server may
+/// refuse. NULL removes the callback: the engine chooses again. With a
+/// callback the ClientHello offers what it offers without one: TLS 1.3
+/// post-handshake authentication (`ClientConfig::post_handshake_auth`)
+/// and, when a key was set without a chain, raw public keys.
+///
+/// # Safety
+/// `config` must be NULL or live; `callback` must be safe to call from
+/// any thread, concurrently, with `user`, for as long as `config` or a
+/// connection made from it lives.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_certificate_callback(
+    config: *mut CClientConfig,
+    callback: Option<CertificateFn>,
+    user: *mut c_void,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: the callback is callable as `new` needs, per the caller,
+        // for as long as the configuration or a connection made from it
+        // (which share this value) lives.
+        let callback = callback.map(|f| unsafe { CertificateCallback::new(f, user) });
+        lock(&c.settings).change().certificate_callback = callback;
         Ok(())
     })
 }
@@ -793,7 +881,8 @@ pub unsafe extern "C" fn ferrotls_client_config_set_certificate(
 /// public key goes raw (RFC 7250) to a server that accepts raw public
 /// keys, which the ClientHello offers (client_certificate_type, RFC 7250
 /// §4.1); a server that takes X.509 only gets no certificate. It replaces
-/// a key set before, with a chain or alone.
+/// every key set or added before, with a chain or alone, and becomes the
+/// certificate of index 0 ([`ferrotls_client_config_add_certificate`]).
 ///
 /// # Safety
 /// `config` must be NULL or live; `key_file` NULL or NUL-terminated.
@@ -807,7 +896,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_rawpk_key_file(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or NUL-terminated, per the caller.
         let key = unsafe { raw_key_arg(key_file) }?;
-        lock(&c.settings).change().certificate = Some(key);
+        lock(&c.settings).change().certificates = vec![key];
         Ok(())
     })
 }

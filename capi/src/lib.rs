@@ -7,6 +7,8 @@
 //! here, and `install.sh` installs both with a pkg-config file.
 //!
 //! - [`session_cache`]: a server session cache kept by C callbacks;
+//! - [`client_certificates`]: a client's choice of certificate by a C
+//!   callback when a server asks, and what it asked;
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
 //!   KeyUpdate, a server's requests after the handshake, close;
@@ -18,8 +20,11 @@
 //!   and import.
 //!
 //! Each imports only those listed before it (`session`, `negotiated` and
-//! `exporter` → `conn` → `config` → `session_cache`), so the layer has no import cycle. Everything comes from the
-//! public API of the `ferrotls` crate; no protocol logic lives here.
+//! `exporter` → `conn` → `config` → `client_certificates` and
+//! `session_cache`; `negotiated` takes the certificate types of
+//! `client_certificates` too), so the layer has no import cycle.
+//! Everything comes from the public API of the `ferrotls` crate; no
+//! protocol logic lives here.
 //!
 //! This is the only crate of ferrotls with `unsafe` code, which is why it
 //! is a crate of its own: every entry point takes pointers from C. Each
@@ -30,6 +35,7 @@
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod client_certificates;
 pub mod config;
 pub mod conn;
 pub mod exporter;
@@ -261,21 +267,31 @@ fn guard_count(body: impl FnOnce() -> Result<usize, Code>) -> isize {
 /// `size` must be NULL or valid for reads and writes; `out` must be NULL
 /// or valid for `*size` bytes of writes.
 unsafe fn copy_out(bytes: &[u8], out: *mut c_void, size: *mut usize) -> Result<(), Code> {
-    // SAFETY: the caller guarantees `size` is NULL or valid for reads and
-    // writes; `as_mut` checks for NULL.
-    let size = unsafe { size.as_mut() }.ok_or(Code::InvalidRequest)?;
-    let capacity = *size;
-    *size = bytes.len();
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_items(bytes, out.cast::<u8>(), size) }
+}
+
+/// [`copy_out`] for an array of `T`, `*count` counting entries.
+///
+/// # Safety
+/// `count` must be NULL or valid for reads and writes; `out` must be NULL
+/// or valid for `*count` entries of writes.
+unsafe fn copy_items<T: Copy>(items: &[T], out: *mut T, count: *mut usize) -> Result<(), Code> {
+    // SAFETY: the caller guarantees `count` is NULL or valid for reads
+    // and writes; `as_mut` checks for NULL.
+    let count = unsafe { count.as_mut() }.ok_or(Code::InvalidRequest)?;
+    let capacity = *count;
+    *count = items.len();
     if out.is_null() {
         return Ok(());
     }
-    if capacity < bytes.len() {
+    if capacity < items.len() {
         return Err(Code::ShortMemoryBuffer);
     }
     // SAFETY: `out` is not NULL and the caller guarantees it is valid for
-    // `capacity >= bytes.len()` bytes of writes; a Rust slice cannot
+    // `capacity >= items.len()` entries of writes; a Rust slice cannot
     // overlap memory C handed us for output.
-    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), out.cast::<u8>(), bytes.len()) };
+    unsafe { core::ptr::copy_nonoverlapping(items.as_ptr(), out, items.len()) };
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use std::sync::{Mutex, PoisonError};
 
 use ferrotls::{CertificateType, Connection, EarlyDataStatus};
 
+use super::client_certificates::crt_value;
 use super::conn::{copy_field, CConn};
 use super::{copy_out, guard, guard_int, guard_str, handle, Code};
 
@@ -258,14 +259,6 @@ pub const CTYPE_CLIENT: c_int = 0;
 /// server's (`GNUTLS_CTYPE_SERVER`).
 pub const CTYPE_SERVER: c_int = 1;
 
-/// `FERROTLS_CRT_UNKNOWN`: no Certificate was sent (GnuTLS's
-/// `GNUTLS_CRT_UNKNOWN`, of the same value).
-pub const CRT_UNKNOWN: c_int = 0;
-/// `FERROTLS_CRT_X509`: an X.509 chain (`GNUTLS_CRT_X509`).
-pub const CRT_X509: c_int = 1;
-/// `FERROTLS_CRT_RAWPK`: a raw public key, RFC 7250 (`GNUTLS_CRT_RAWPK`).
-pub const CRT_RAWPK: c_int = 3;
-
 /// What the Certificate of the side `target` names (`FERROTLS_CTYPE_*`)
 /// carried, as GnuTLS's `gnutls_certificate_type_get2` tells it:
 /// `FERROTLS_CRT_X509`, or `FERROTLS_CRT_RAWPK` for a raw public key
@@ -291,11 +284,7 @@ pub unsafe extern "C" fn ferrotls_conn_certificate_type(
         };
         // SAFETY: forwarded from the caller.
         let sent = unsafe { query(conn, of_side) }?;
-        Ok(match sent {
-            Some(CertificateType::X509) => CRT_X509,
-            Some(CertificateType::RawPublicKey) => CRT_RAWPK,
-            _ => CRT_UNKNOWN,
-        })
+        Ok(crt_value(sent))
     })
 }
 

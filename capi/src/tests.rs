@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::client_certificates::{CRT_RAWPK, CRT_UNKNOWN, CRT_X509};
 use crate::config::{
     MAX_VERSION, MIN_VERSION, OCSP_OFF, OCSP_REQUEST, OCSP_REQUIRE, REVOCATION_HARD_FAIL,
     REVOCATION_SOFT_FAIL,
@@ -13,8 +14,8 @@ use crate::config::{
 use crate::conn::KU_PEER;
 use crate::exporter::{CB_TLS_EXPORTER, CB_TLS_UNIQUE};
 use crate::negotiated::{
-    CRT_RAWPK, CRT_UNKNOWN, CRT_X509, CTYPE_CLIENT, CTYPE_SERVER, EARLY_DATA_ACCEPTED,
-    EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED, EARLY_DATA_REJECTED,
+    CTYPE_CLIENT, CTYPE_SERVER, EARLY_DATA_ACCEPTED, EARLY_DATA_NOT_OFFERED, EARLY_DATA_OFFERED,
+    EARLY_DATA_REJECTED,
 };
 use crate::session_cache::MAX_CACHE_DATA_SIZE;
 use crate::Code;
@@ -56,6 +57,8 @@ fn c_type_of_rust(ty: &str) -> String {
         "CClientConfig" => "ferrotls_client_config",
         "CServerConfig" => "ferrotls_server_config",
         "CConn" => "ferrotls_conn",
+        "CertificateRequestInfo<'_>" => "ferrotls_certificate_request",
+        "Option<CertificateFn>" => "ferrotls_client_certificate_fn",
         "Option<PullFn>" => "ferrotls_pull_fn",
         "Option<PushFn>" => "ferrotls_push_fn",
         "Option<CacheStoreFn>" => "ferrotls_cache_store_fn",

@@ -8,7 +8,8 @@
 //! session cache kept by C callbacks, `conn_test.c` the rest.
 //!
 //! Needs `cc`, `pkg-config`, `readelf` and `openssl`, which exports the
-//! public keys the programs pin (tests/run.sh installs them).
+//! public keys the programs pin and the certificates they compare with
+//! (tests/run.sh installs them).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,9 +29,9 @@ struct CProgram {
     checks: &'static [&'static str],
     /// The lines it prints beside those for one TLS version only.
     version_checks: &'static [(&'static str, &'static [&'static str])],
-    /// Whether it takes, after `args`, the directory of the
-    /// [`PUBLIC_KEYS`].
-    public_keys: bool,
+    /// Whether it takes, after `args`, the directory of what openssl
+    /// exports ([`export_with_openssl`]).
+    exports: bool,
 }
 
 /// The keys of `vectors/pki` (`NAME.key`) whose public keys the C
@@ -40,8 +41,15 @@ struct CProgram {
 /// takes the same).
 const PUBLIC_KEYS: &[&str] = &["p256-leaf", "p384-leaf"];
 
-/// Writes the public keys of [`PUBLIC_KEYS`] into `dir`, made if needed.
-fn export_public_keys(dir: &Path) {
+/// The certificates of `vectors/pki` (`NAME.pem`) the C programs compare
+/// with what the peer sent or named, exported as DER (`NAME.der`) by
+/// `openssl x509 -outform DER`.
+const CERTIFICATES: &[&str] = &["p256-leaf", "p384-leaf", "p384-root"];
+
+/// Writes the public keys of [`PUBLIC_KEYS`] and the certificates of
+/// [`CERTIFICATES`] into `dir`, made if needed, as openssl exports them:
+/// a source of these bytes independent of ferrotls.
+fn export_with_openssl(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     for name in PUBLIC_KEYS {
         let key = format!("{MANIFEST_DIR}/../vectors/pki/{name}.key");
@@ -56,6 +64,15 @@ fn export_public_keys(dir: &Path) {
                     .arg(dir.join(file)),
             );
         }
+    }
+    for name in CERTIFICATES {
+        let certificate = format!("{MANIFEST_DIR}/../vectors/pki/{name}.pem");
+        run(
+            "openssl",
+            Command::new("openssl")
+                .args(["x509", "-in", &certificate, "-outform", "DER", "-out"])
+                .arg(dir.join(format!("{name}.der"))),
+        );
     }
 }
 
@@ -75,7 +92,7 @@ const SESSION_TEST: CProgram = CProgram {
         "ALL OK",
     ],
     version_checks: &[],
-    public_keys: false,
+    exports: false,
 };
 
 /// A server session cache kept by C: TLS 1.2 resumption by session ID
@@ -116,7 +133,7 @@ const CACHE_TEST: CProgram = CProgram {
             ],
         ),
     ],
-    public_keys: false,
+    exports: false,
 };
 
 /// Connections: the version string, what was negotiated, error strings,
@@ -124,8 +141,9 @@ const CACHE_TEST: CProgram = CProgram {
 /// server_name, cipher suites and groups by name, the cap on records
 /// sent, KeyUpdate (refused in TLS 1.2), post-handshake client
 /// authentication (TLS 1.3), renegotiation (TLS 1.2), raw public keys,
-/// CRLs on both sides, signature schemes by name, 0-RTT and half-RTT data
-/// (TLS 1.3) and False Start (TLS 1.2).
+/// CRLs on both sides, signature schemes by name, client certificates
+/// chosen by a callback, 0-RTT and half-RTT data (TLS 1.3) and False
+/// Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
     name: "conn_test",
     args: &[env!("CARGO_PKG_VERSION")],
@@ -152,6 +170,7 @@ const CONN_TEST: CProgram = CProgram {
         "raw public keys: a key-only server's key to a client that pinned it, a chain's key alone on request, the client's key to a server that pinned it, each side's type, keys not pinned and X.509-only clients refused, bad arguments: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
         "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",
+        "certificate callback: the library's choice under the CA named, the callback's choice received, what the request said, none for -1, past the chains or unfit, after the handshake, removed, set replaces added, a raw key: ok",
         "ALL OK",
     ],
     version_checks: &[
@@ -173,7 +192,7 @@ const CONN_TEST: CProgram = CProgram {
             ],
         ),
     ],
-    public_keys: true,
+    exports: true,
 };
 
 /// Runs `command` and returns its stdout; fails the test, with its
@@ -218,13 +237,13 @@ fn compile(program: &CProgram, exe: &Path, flags: &[String]) {
 }
 
 /// Runs `program`, compiled as `exe`, for TLS `version` and checks that
-/// it passed every check; `public_keys` is the directory of the
-/// [`PUBLIC_KEYS`].
+/// it passed every check; `exports` is the directory of what
+/// [`export_with_openssl`] wrote.
 fn run_c_program(
     program: &CProgram,
     exe: &Path,
     version: &str,
-    public_keys: &Path,
+    exports: &Path,
     env: &[(&str, &Path)],
 ) {
     let mut command = Command::new(exe);
@@ -233,8 +252,8 @@ fn run_c_program(
         .arg(version)
         .args(program.args)
         .envs(env.iter().copied());
-    if program.public_keys {
-        command.arg(public_keys);
+    if program.exports {
+        command.arg(exports);
     }
     let name = program.name;
     let stdout = run(&format!("{name} (TLS {version})"), &mut command);
@@ -260,8 +279,8 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
     if prefix.exists() {
         std::fs::remove_dir_all(&prefix).unwrap();
     }
-    let public_keys = tmp.join("capi-public-keys");
-    export_public_keys(&public_keys);
+    let exports = tmp.join("capi-openssl-exports");
+    export_with_openssl(&exports);
     // The profile of this test, so the library is built once per profile.
     let profile = if cfg!(debug_assertions) {
         "dev"
@@ -334,7 +353,7 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
                 program,
                 &exe,
                 version,
-                &public_keys,
+                &exports,
                 &[("LD_LIBRARY_PATH", &lib)],
             );
         }
@@ -357,8 +376,8 @@ fn installed_library_links_through_pkg_config_and_passes_the_c_program() {
         !needed.iter().any(|n| n.starts_with("libferrotls")),
         "{needed:?}"
     );
-    run_c_program(&SESSION_TEST, &exe, "1.3", &public_keys, &[]);
+    run_c_program(&SESSION_TEST, &exe, "1.3", &exports, &[]);
 
     std::fs::remove_dir_all(&prefix).unwrap();
-    std::fs::remove_dir_all(&public_keys).unwrap();
+    std::fs::remove_dir_all(&exports).unwrap();
 }

@@ -32,14 +32,19 @@
  *    other, and the certificate type each side tells;
  *  - CRLs: revoked server and client certificates refused, hard-fail;
  *  - signature schemes by name: what each side's list makes the peer
- *    sign with, and no scheme in common.
+ *    sign with, and no scheme in common;
+ *  - client certificates chosen when the server asks, among several, by
+ *    the library or by a callback that sees what the request said, in
+ *    the handshake and after it.
  *
- * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION PUBLIC_KEY_DIR (the
+ * Usage: conn_test VECTORS_PKI_DIR 1.2|1.3 VERSION EXPORT_DIR (the
  * package version ferrotls_version must report, and a directory holding
  * the public keys of vectors/pki's p256-leaf.key and p384-leaf.key as
  * openssl pkey -pubout writes them, NAME.pub.pem and, with -outform DER,
- * NAME.spki.der). Prints one line per check group and "ALL OK" at the
- * end; exits 1 on the first failure.
+ * NAME.spki.der, and its certificates p256-leaf.pem, p384-leaf.pem and
+ * p384-root.pem as openssl x509 -outform DER writes them, NAME.der).
+ * Prints one line per check group and "ALL OK" at the end; exits 1 on the
+ * first failure.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -60,9 +65,10 @@
 /* The one version every configuration enables. */
 static uint16_t version;
 static const char *pki;
-/* The directory of the public keys of vectors/pki keys, as openssl pkey
- * -pubout writes them: NAME.pub.pem, and NAME.spki.der in DER. */
-static const char *public_keys;
+/* The directory of what openssl exported of vectors/pki: the public keys
+ * of its keys as openssl pkey -pubout writes them, NAME.pub.pem, and
+ * NAME.spki.der in DER; certificates as DER, NAME.der. */
+static const char *exports;
 
 /* Client offers h2 after http/1.1; the server prefers h2. */
 static const char client_alpn[] = "\x08http/1.1\x02h2";
@@ -1845,15 +1851,15 @@ static void check_renegotiation(void)
            "data than the server buffers, refused by the client's switch: ok\n");
 }
 
-/* The public key file `file` of the public key directory. */
-static void key_path(char *out, size_t size, const char *file)
+/* The file `file` of the export directory. */
+static void export_path(char *out, size_t size, const char *file)
 {
-    snprintf(out, size, "%s/%s", public_keys, file);
+    snprintf(out, size, "%s/%s", exports, file);
 }
 
 /* A client of the P-256 test server's name, making full handshakes only
  * (a resumption sends no Certificate), that trusts only the public key of
- * the file `pub` of the public key directory, set after the CA file it
+ * the file `pub` of the export directory, set after the CA file it
  * replaces. */
 static ferrotls_client_config *pinning_client(const char *pub)
 {
@@ -1861,25 +1867,32 @@ static ferrotls_client_config *pinning_client(const char *pub)
     char path[4096];
 
     CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
-    key_path(path, sizeof path, pub);
+    export_path(path, sizeof path, pub);
     CHECK_RC(ferrotls_client_config_set_pinned_keys_file(config, path), 0);
     return config;
 }
 
-/* The one certificate `conn` holds of its peer is the DER public key of
- * the file `spki` of the public key directory. */
-static void check_peer_key(ferrotls_conn *conn, const char *spki)
+/* `conn` holds `count` certificates of its peer, the first of which is
+ * the bytes of the file `file` of the export directory. */
+static void check_peer_export(ferrotls_conn *conn, int count, const char *file)
 {
-    unsigned char want[512], got[512];
+    unsigned char want[4096], got[4096];
     size_t want_len, size = sizeof got;
     char path[4096];
 
-    key_path(path, sizeof path, spki);
+    export_path(path, sizeof path, file);
     want_len = read_text(path, (char *)want, sizeof want);
     CHECK(want_len > 0);
-    CHECK_RC(ferrotls_conn_peer_certificate_count(conn), 1);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(conn), count);
     CHECK_RC(ferrotls_conn_get_peer_certificate(conn, 0, got, &size), 0);
     CHECK(size == want_len && memcmp(got, want, size) == 0);
+}
+
+/* The one certificate `conn` holds of its peer is the DER public key of
+ * the file `spki` of the export directory. */
+static void check_peer_key(ferrotls_conn *conn, const char *spki)
+{
+    check_peer_export(conn, 1, spki);
 }
 
 /* A handshake of a client of `config` with `server` that both complete,
@@ -1915,7 +1928,7 @@ static void check_raw_public_keys(void)
     CHECK_RC(ferrotls_client_config_set_tickets(plain, 0), 0);
     pki_path(key, sizeof key, "p256-leaf.key");
     pki_path(cert, sizeof cert, "p256-leaf.pem");
-    key_path(pub, sizeof pub, "p256-leaf.pub.pem");
+    export_path(pub, sizeof pub, "p256-leaf.pub.pem");
     CHECK_RC(ferrotls_server_config_new_rawpk(NULL, key), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_server_config_new_rawpk(&raw_server, NULL), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_server_config_new_rawpk(&raw_server, "/nonexistent"), FERROTLS_E_FILE);
@@ -1977,12 +1990,12 @@ static void check_raw_public_keys(void)
      * pinned refuses it; no pins, no request. */
     pki_path(key, sizeof key, "p384-leaf.key");
     CHECK_RC(ferrotls_client_config_set_rawpk_key_file(plain, key), 0);
-    key_path(pub, sizeof pub, "p384-leaf.pub.pem");
+    export_path(pub, sizeof pub, "p384-leaf.pub.pem");
     CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, pub, 1), 0);
     handshake_types(plain, server, FERROTLS_CRT_X509, FERROTLS_CRT_RAWPK, &conn, &srv, sv);
     check_peer_key(srv.conn, "p384-leaf.spki.der");
     close_pair(conn, &srv, sv);
-    key_path(pub, sizeof pub, "p256-leaf.pub.pem");
+    export_path(pub, sizeof pub, "p256-leaf.pub.pem");
     CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, pub, 1), 0);
     check_server_refuses(plain, server, FERROTLS_E_CERTIFICATE_REFUSED, "key not pinned");
     CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, NULL, 0), 0);
@@ -2248,16 +2261,318 @@ static void check_signature_schemes(void)
            "none in common, client certificates, OpenSSL names, bad lists: ok\n");
 }
 
+/* The element of DER at p (a tag, then a length of at most 2 bytes:
+ * every element of the test certificates is under 64 KiB): its size,
+ * header included; *contents is where its contents start. */
+static size_t der_element(const unsigned char *p, const unsigned char **contents)
+{
+    size_t header = 2, len = p[1];
+
+    if (p[1] == 0x81) {
+        header = 3;
+        len = p[2];
+    } else if (p[1] == 0x82) {
+        header = 4;
+        len = (size_t)p[2] << 8 | p[3];
+    } else {
+        CHECK(p[1] < 0x80);
+    }
+    *contents = p + header;
+    return header + len;
+}
+
+/* The subject Name of the DER certificate cert (RFC 5280 section 4.1),
+ * its size in *size: the sixth field of the TBSCertificate, counting the
+ * explicit version. */
+static const unsigned char *der_subject(const unsigned char *cert, size_t *size)
+{
+    const unsigned char *tbs, *p, *skip;
+    int field;
+
+    der_element(cert, &tbs);
+    der_element(tbs, &p);
+    CHECK(*p == 0xa0); /* version: every test certificate is v3 */
+    /* version, serialNumber, signature, issuer, validity */
+    for (field = 0; field < 5; field++)
+        p += der_element(p, &skip);
+    *size = der_element(p, &skip);
+    return p;
+}
+
+/* What a certificate callback saw of the requests it answered, and the
+ * index it answers with. */
+struct certificate_choice {
+    int answer;
+    int calls;
+    int version;
+    char server_name[64];
+    size_t server_name_len;
+    int ca_count;
+    unsigned char ca[512];
+    size_t ca_len;
+    uint16_t schemes[16];
+    size_t scheme_count;
+    int certificate_type;
+    int post_handshake;
+};
+
+/* A ferrotls_client_certificate_fn: keeps what the latest request said
+ * (checking the accessors' bad arguments and the size convention of
+ * the signature schemes on the way) and answers choice->answer. */
+static int choose_certificate(void *user, const ferrotls_certificate_request *request)
+{
+    struct certificate_choice *choice = user;
+    const void *name = NULL;
+    size_t size;
+    uint16_t one = 0xffff;
+
+    choice->calls++;
+    choice->version = ferrotls_certificate_request_protocol_version(request);
+    choice->server_name_len = sizeof choice->server_name;
+    CHECK_RC(ferrotls_certificate_request_get_server_name(request, choice->server_name,
+                                                          &choice->server_name_len), 0);
+    choice->ca_count = ferrotls_certificate_request_ca_count(request);
+    choice->ca_len = 0;
+    if (choice->ca_count > 0) {
+        CHECK_RC(ferrotls_certificate_request_ca_name(request, 0, &name, &size), 0);
+        CHECK(size <= sizeof choice->ca);
+        memcpy(choice->ca, name, size);
+        choice->ca_len = size;
+    }
+    CHECK_RC(ferrotls_certificate_request_ca_name(request, (size_t)choice->ca_count, &name,
+                                                  &size), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_certificate_request_ca_name(request, 0, NULL, &size),
+             FERROTLS_E_INVALID_REQUEST);
+    /* The size convention in entries: a query, too small, enough. */
+    choice->scheme_count = 0;
+    CHECK_RC(ferrotls_certificate_request_get_signature_schemes(request, NULL,
+                                                                &choice->scheme_count), 0);
+    CHECK(choice->scheme_count >= 2);
+    size = 1;
+    CHECK_RC(ferrotls_certificate_request_get_signature_schemes(request, &one, &size),
+             FERROTLS_E_SHORT_MEMORY_BUFFER);
+    CHECK(size == choice->scheme_count && one == 0xffff);
+    size = sizeof choice->schemes / sizeof choice->schemes[0];
+    CHECK_RC(ferrotls_certificate_request_get_signature_schemes(request, choice->schemes,
+                                                                &size), 0);
+    CHECK(size == choice->scheme_count);
+    CHECK_RC(ferrotls_certificate_request_get_signature_schemes(request, choice->schemes, NULL),
+             FERROTLS_E_INVALID_REQUEST);
+    choice->certificate_type = ferrotls_certificate_request_certificate_type(request);
+    choice->post_handshake = ferrotls_certificate_request_post_handshake(request);
+    return choice->answer;
+}
+
+/* What the server of the certificate-callback checks accepts in the
+ * client's CertificateVerify: ECDSA only, in this order, so its requests
+ * list exactly these (IANA code points). */
+static const char callback_server_schemes[] = "ecdsa_secp384r1_sha384:ecdsa_secp256r1_sha256";
+static const uint16_t callback_server_codes[] = {0x0503, 0x0403};
+
+/* The latest request `choice` saw came in a handshake (or after it, when
+ * post_handshake) of the configured version from a server of
+ * callback_server_schemes naming one CA, the root whose DER subject is
+ * the `subject_len` bytes at `subject`, to a client of leaf.p256.test. */
+static void check_request_seen(const struct certificate_choice *choice,
+                               const unsigned char *subject, size_t subject_len,
+                               int post_handshake)
+{
+    size_t i;
+
+    CHECK_RC(choice->version, version);
+    CHECK(choice->server_name_len == strlen("leaf.p256.test") &&
+          memcmp(choice->server_name, "leaf.p256.test", choice->server_name_len) == 0);
+    CHECK_RC(choice->ca_count, 1);
+    CHECK(choice->ca_len == subject_len && memcmp(choice->ca, subject, subject_len) == 0);
+    CHECK(choice->scheme_count == sizeof callback_server_codes / sizeof callback_server_codes[0]);
+    for (i = 0; i < choice->scheme_count; i++)
+        CHECK(choice->schemes[i] == callback_server_codes[i]);
+    CHECK_RC(choice->certificate_type, FERROTLS_CRT_X509);
+    CHECK_RC(choice->post_handshake, post_handshake);
+}
+
+/* A request after the handshake, `ask` (ferrotls_conn_reauth in TLS 1.3,
+ * ferrotls_conn_rehandshake in TLS 1.2), answered through the callback:
+ * the server's handshake asked for nothing, its request asks for a
+ * certificate under the P-384 root, and gets the P-384 chain the
+ * callback picks (index 1). */
+static void check_callback_after_handshake(ferrotls_client_config *config,
+                                           struct certificate_choice *choice,
+                                           const unsigned char *subject, size_t subject_len)
+{
+    ferrotls_server_config *server = server_config();
+    int (*ask)(ferrotls_conn *) =
+        version == FERROTLS_TLS1_3 ? ferrotls_conn_reauth : ferrotls_conn_rehandshake;
+    struct server_run srv;
+    struct asking a;
+    ferrotls_conn *conn = NULL;
+    int sv[2], calls;
+    char ca[4096];
+
+    pki_path(ca, sizeof ca, "p384-root.pem");
+    CHECK_RC(ferrotls_server_config_set_post_handshake_ca_file(server, ca, 1), 0);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(server, callback_server_schemes), 0);
+    CHECK_RC(ferrotls_server_config_set_renegotiation(server, 1), 0);
+    CHECK_RC(ferrotls_client_config_set_renegotiation(config, 1), 0);
+    choice->answer = 1;
+    calls = choice->calls;
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(choice->calls, calls);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    CHECK_RC(ask_while_receiving(conn, &srv, ask, 0, &a), strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK_RC(choice->calls, calls + 1);
+    check_request_seen(choice, subject, subject_len, version == FERROTLS_TLS1_3);
+    check_peer_export(srv.conn, 2, "p384-leaf.der");
+    close_pair(conn, &srv, sv);
+    CHECK_RC(ferrotls_client_config_set_renegotiation(config, 0), 0);
+    ferrotls_server_config_free(server);
+}
+
+/* A client certificate chosen when the server asks (as GnuTLS's
+ * gnutls_certificate_set_retrieve_function2): a client with the P-256,
+ * P-384 and RSA chains added, and a server that accepts client
+ * certificates under the P-384 root only, optionally, and ECDSA
+ * signatures only. Without a callback the library sends the P-384 chain
+ * (under the CA the server named), though another was added first; the
+ * callback sees the version, the server name, the one CA name (the
+ * subject of the root, as openssl exports it), the signature schemes, the
+ * certificate type and whether the request came after the handshake; the
+ * chain whose index it returns is what the server receives; -1, an index
+ * past the chains and one whose key the server's schemes do not cover
+ * send none; removed, the library chooses again. Also in a request after
+ * the handshake (TLS 1.3 post-handshake authentication, a TLS 1.2
+ * renegotiation), and for a key without a chain (RFC 7250). */
+static void check_certificate_callback(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct certificate_choice choice;
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    unsigned char root[4096];
+    const unsigned char *subject;
+    size_t root_len, subject_len;
+    char cert[4096], key[4096], path[4096];
+    int sv[2];
+
+    export_path(path, sizeof path, "p384-root.der");
+    root_len = read_text(path, (char *)root, sizeof root);
+    CHECK(root_len > 0 && root_len == der_length(root));
+    subject = der_subject(root, &subject_len);
+    CHECK(subject[0] == 0x30 && subject_len < 512);
+
+    pki_path(path, sizeof path, "p384-root.pem");
+    CHECK_RC(ferrotls_server_config_set_client_ca_file(server, path, 0), 0);
+    CHECK_RC(ferrotls_server_config_set_signature_schemes(server, callback_server_schemes), 0);
+    /* Full handshakes only: a resumption asks for no certificate. */
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+
+    /* Indices from 0, in the order added; bad arguments add nothing. */
+    pki_path(cert, sizeof cert, "p256-chain.pem");
+    pki_path(key, sizeof key, "p256-leaf.key");
+    CHECK_RC(ferrotls_client_config_add_certificate(config, cert, key), 0);
+    CHECK_RC(ferrotls_client_config_add_certificate(NULL, cert, key), FERROTLS_E_INVALID_REQUEST);
+    pki_path(cert, sizeof cert, "p384-chain.pem");
+    CHECK_RC(ferrotls_client_config_add_certificate(config, cert, key), FERROTLS_E_FILE);
+    pki_path(key, sizeof key, "p384-leaf.key");
+    CHECK_RC(ferrotls_client_config_add_certificate(config, cert, key), 1);
+    pki_path(cert, sizeof cert, "rsa2048-chain.pem");
+    pki_path(key, sizeof key, "rsa2048-leaf.key");
+    CHECK_RC(ferrotls_client_config_add_certificate(config, cert, key), 2);
+    CHECK_RC(ferrotls_client_config_set_certificate_callback(NULL, choose_certificate, &choice),
+             FERROTLS_E_INVALID_REQUEST);
+
+    /* The library's choice: the chain under the CA the server named. */
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    check_peer_export(srv.conn, 2, "p384-leaf.der");
+    close_pair(conn, &srv, sv);
+
+    /* The callback's choice, index 1: the P-384 chain, and what the
+     * request said. */
+    memset(&choice, 0, sizeof choice);
+    choice.answer = 1;
+    CHECK_RC(ferrotls_client_config_set_certificate_callback(config, choose_certificate, &choice),
+             0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(choice.calls, 1);
+    check_request_seen(&choice, subject, subject_len, 0);
+    check_peer_export(srv.conn, 2, "p384-leaf.der");
+    close_pair(conn, &srv, sv);
+
+    /* Index 0, the P-256 chain, first of all and not under that CA: the
+     * server receives it, and refuses it. */
+    choice.answer = 0;
+    check_server_refuses(config, server, FERROTLS_E_CERTIFICATE_REFUSED, "unknown issuer");
+    CHECK_RC(choice.calls, 2);
+
+    /* None: -1, an index past the chains, and the RSA chain (index 2),
+     * whose key cannot make a scheme the server accepts. The server,
+     * asking optionally, goes on without a certificate. */
+    choice.answer = -1;
+    check_accepted(config, server, 0);
+    choice.answer = 3;
+    check_accepted(config, server, 0);
+    choice.answer = 2;
+    check_accepted(config, server, 0);
+    CHECK_RC(choice.calls, 5);
+
+    /* After the handshake: post-handshake 1 in TLS 1.3, 0 in a TLS 1.2
+     * renegotiation. */
+    check_callback_after_handshake(config, &choice, subject, subject_len);
+
+    /* Removed: the library chooses again, without calling it. */
+    CHECK_RC(ferrotls_client_config_set_certificate_callback(config, NULL, NULL), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    check_peer_export(srv.conn, 2, "p384-leaf.der");
+    CHECK_RC(choice.calls, 6);
+    close_pair(conn, &srv, sv);
+
+    /* ferrotls_client_config_set_certificate replaces them all: it is
+     * index 0, and the next added is index 1. */
+    pki_path(cert, sizeof cert, "p256-chain.pem");
+    pki_path(key, sizeof key, "p256-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_certificate(config, cert, key), 0);
+    CHECK_RC(ferrotls_client_config_add_certificate(config, cert, key), 1);
+
+    /* A key alone (RFC 7250) with a callback: raw public keys offered as
+     * without one, so the request asks for one and the key reaches a
+     * server that pinned it. */
+    pki_path(key, sizeof key, "p384-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_rawpk_key_file(config, key), 0);
+    export_path(path, sizeof path, "p384-leaf.pub.pem");
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, path, 1), 0);
+    CHECK_RC(ferrotls_client_config_set_certificate_callback(config, choose_certificate, &choice),
+             0);
+    choice.answer = 0;
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(choice.calls, 7);
+    CHECK_RC(choice.certificate_type, FERROTLS_CRT_RAWPK);
+    check_peer_key(srv.conn, "p384-leaf.spki.der");
+    close_pair(conn, &srv, sv);
+
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("certificate callback: the library's choice under the CA named, the callback's "
+           "choice received, what the request said, none for -1, past the chains or unfit, "
+           "after the handshake, removed, set replaces added, a raw key: ok\n");
+}
+
 int main(int argc, char **argv)
 {
     ferrotls_server_config *server;
 
     if (argc != 5 || (strcmp(argv[2], "1.2") != 0 && strcmp(argv[2], "1.3") != 0)) {
-        fprintf(stderr, "usage: %s VECTORS_PKI_DIR 1.2|1.3 VERSION PUBLIC_KEY_DIR\n", argv[0]);
+        fprintf(stderr, "usage: %s VECTORS_PKI_DIR 1.2|1.3 VERSION EXPORT_DIR\n", argv[0]);
         return 2;
     }
     pki = argv[1];
-    public_keys = argv[4];
+    exports = argv[4];
     version = strcmp(argv[2], "1.3") == 0 ? FERROTLS_TLS1_3 : FERROTLS_TLS1_2;
 
     CHECK(strcmp(ferrotls_version(), argv[3]) == 0);
@@ -2298,6 +2613,7 @@ int main(int argc, char **argv)
     check_raw_public_keys();
     check_crls();
     check_signature_schemes();
+    check_certificate_callback();
     if (version == FERROTLS_TLS1_3) {
         check_early_data();
         check_half_rtt();
