@@ -235,7 +235,9 @@ struct ClientSettings {
     /// Whether an OCSP staple is asked for, and whether one is required
     /// (`FERROTLS_OCSP_*`).
     ocsp_stapling: c_int,
-    server_name: Option<ServerName>,
+    /// Shared with the configurations built, which clone it per
+    /// connection only when the connection starts.
+    server_name: Option<Arc<ServerName>>,
     /// The certificates to authenticate with when a server asks, in the
     /// order C added them, which their indices follow: the engine picks
     /// one that fits the request, or `certificate_callback` does.
@@ -320,8 +322,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(super) struct ClientSnapshot {
     /// The configuration of the connection.
     pub config: Arc<ClientConfig>,
-    /// The server to connect to.
-    pub server_name: ServerName,
+    /// The server to connect to, copied once per connection, when it
+    /// starts (`ClientConnection::new` takes it by value).
+    pub server_name: Arc<ServerName>,
     /// Whether resumption is on: the configuration then has the handle's
     /// session store.
     pub resumption: bool,
@@ -963,7 +966,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_server_name(
         // SAFETY: NULL or NUL-terminated, per the caller.
         let name = unsafe { str_arg(name) }?;
         let name = ServerName::parse(name).map_err(|_| Code::InvalidRequest)?;
-        lock(&c.settings).change().server_name = Some(name);
+        lock(&c.settings).change().server_name = Some(Arc::new(name));
         Ok(())
     })
 }

@@ -7,7 +7,8 @@
 //!
 //! A client connection is started (its ClientHello built) at the first
 //! handshake, send or receive, so that `ferrotls_session_set_data` can
-//! still choose the session it resumes.
+//! still choose the session it resumes; that call builds it, with the
+//! session, but C sees it started only at its first use ([`Client`]).
 
 use core::ffi::{c_int, c_void, CStr};
 use std::ffi::CString;
@@ -17,8 +18,7 @@ use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
 use std::sync::OnceLock;
 
-use ferrotls::{ClientConnection, Connection, Error, ServerConnection, Stream};
-use zeroize::Zeroizing;
+use ferrotls::{ClientConnection, Connection, Error, ServerConnection, ServerName, Stream};
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
 use super::{
@@ -117,13 +117,7 @@ impl Write for Transport {
 /// The role of a connection and its sans-IO state.
 enum Role {
     /// A client, started at its first use.
-    Client {
-        snapshot: ClientSnapshot,
-        /// The session to offer first, exported by another connection
-        /// (`ferrotls_session_set_data`); it holds the session's secret.
-        import: Option<Zeroizing<Vec<u8>>>,
-        conn: Option<ClientConnection>,
-    },
+    Client(Client),
     /// A server, waiting for its ClientHello.
     Server {
         conn: ServerConnection,
@@ -131,6 +125,63 @@ enum Role {
         /// that asked returned before the answer.
         asked: Option<Ask>,
     },
+}
+
+/// A client connection: its configuration, and the connection made from
+/// it at its first use (a handshake, send or receive), or earlier by
+/// `ferrotls_session_set_data`, which makes it with the session it
+/// imports (`ClientConnection::resume`, which parses the session: the
+/// one parse, which also checks it). A connection made so has its
+/// ClientHello queued but has neither sent nor read anything, so C sees
+/// it as not started until its first use, as if made then, and another
+/// import replaces it.
+struct Client {
+    snapshot: ClientSnapshot,
+    conn: Option<ClientConnection>,
+    /// Whether `conn` has been used: C sees it from then on.
+    started: bool,
+}
+
+impl Client {
+    /// The connection, if started.
+    fn started(&self) -> Option<&ClientConnection> {
+        self.conn.as_ref().filter(|_| self.started)
+    }
+
+    /// The connection, started now (made first, its ClientHello built,
+    /// if no import made it) if it was not.
+    fn start(&mut self) -> Result<&mut ClientConnection, Code> {
+        let Client {
+            snapshot,
+            conn,
+            started,
+        } = self;
+        if let Some(conn) = conn {
+            *started = true;
+            return Ok(conn);
+        }
+        let name = ServerName::clone(&snapshot.server_name);
+        let made = conn.insert(ClientConnection::new(snapshot.config.clone(), name)?);
+        *started = true;
+        Ok(made)
+    }
+
+    /// Makes the connection to offer `session`, exported by
+    /// `ferrotls_session_set_data`, in place of any made before; the
+    /// error of `ClientConnection::resume` for bytes that do not parse or
+    /// a session that has expired, and nothing changes.
+    /// [`Code::InvalidRequest`] with resumption off or once started.
+    fn import(&mut self, session: &[u8]) -> Result<(), Code> {
+        if !self.snapshot.resumption || self.started {
+            return Err(Code::InvalidRequest);
+        }
+        let (config, name) = (
+            self.snapshot.config.clone(),
+            ServerName::clone(&self.snapshot.server_name),
+        );
+        self.conn = Some(ClientConnection::resume(config, name, session)?);
+        Ok(())
+    }
 }
 
 /// `ferrotls_conn`: one TLS connection and its transport.
@@ -145,7 +196,7 @@ impl CConn {
     /// The connection, if started (a server always is).
     pub(super) fn connection(&self) -> Option<&Connection> {
         match &self.role {
-            Role::Client { conn, .. } => conn.as_deref(),
+            Role::Client(client) => client.started().map(|conn| &**conn),
             Role::Server { conn, .. } => Some(conn),
         }
     }
@@ -167,25 +218,18 @@ impl CConn {
     /// off (the callers handle sessions).
     pub(super) fn resuming_client(&self) -> Result<Option<&ClientConnection>, Code> {
         match &self.role {
-            Role::Client { snapshot, conn, .. } if snapshot.resumption => Ok(conn.as_ref()),
+            Role::Client(client) if client.snapshot.resumption => Ok(client.started()),
             _ => Err(Code::InvalidRequest),
         }
     }
 
-    /// Offers `session` (exported bytes that parsed) when the client
-    /// starts; [`Code::InvalidRequest`] unless this is a client with
-    /// resumption on that has not started yet.
-    pub(super) fn import_session(&mut self, session: Zeroizing<Vec<u8>>) -> Result<(), Code> {
+    /// Offers `session` (exported bytes) when the client starts
+    /// ([`Client::import`]); [`Code::InvalidRequest`] unless this is a
+    /// client with resumption on that has not started yet.
+    pub(super) fn import_session(&mut self, session: &[u8]) -> Result<(), Code> {
         match &mut self.role {
-            Role::Client {
-                snapshot,
-                import,
-                conn: None,
-            } if snapshot.resumption => {
-                *import = Some(session);
-                Ok(())
-            }
-            _ => Err(Code::InvalidRequest),
+            Role::Client(client) => client.import(session),
+            Role::Server { .. } => Err(Code::InvalidRequest),
         }
     }
 
@@ -224,11 +268,7 @@ impl CConn {
     ) -> Result<R, Code> {
         let transport = self.transport.as_mut().ok_or(Code::InvalidRequest)?;
         let mut conn: &mut Connection = match &mut self.role {
-            Role::Client {
-                snapshot,
-                import,
-                conn,
-            } => start_client(snapshot, import, conn)?,
+            Role::Client(client) => client.start()?,
             Role::Server { conn, .. } => conn,
         };
         let result = f(&mut Stream::new(&mut conn, transport)).map_err(Code::from)?;
@@ -301,23 +341,6 @@ fn await_answer(
     }
 }
 
-/// The client connection, started now (its ClientHello built, offering
-/// the imported session if there is one) if it was not.
-fn start_client<'a>(
-    snapshot: &ClientSnapshot,
-    import: &mut Option<Zeroizing<Vec<u8>>>,
-    conn: &'a mut Option<ClientConnection>,
-) -> Result<&'a mut ClientConnection, Code> {
-    if let Some(conn) = conn {
-        return Ok(conn);
-    }
-    let (config, name) = (snapshot.config.clone(), snapshot.server_name.clone());
-    Ok(conn.insert(match import.take() {
-        Some(session) => ClientConnection::resume(config, name, &session)?,
-        None => ClientConnection::new(config, name)?,
-    }))
-}
-
 /// Creates a client connection in `*out` with the settings `config` has
 /// now (it needs a CA file and a server name). Set a transport before the
 /// handshake.
@@ -333,11 +356,11 @@ pub unsafe extern "C" fn ferrotls_conn_new_client(
         // SAFETY: a live handle or NULL, per the caller.
         let snapshot = unsafe { handle(config) }?.snapshot()?;
         let conn = CConn {
-            role: Role::Client {
+            role: Role::Client(Client {
                 snapshot,
-                import: None,
                 conn: None,
-            },
+                started: false,
+            }),
             transport: None,
             error_text: OnceLock::new(),
         };
@@ -564,11 +587,7 @@ pub unsafe extern "C" fn ferrotls_conn_write_early_data(
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
         match &mut unsafe { handle_mut(conn) }?.role {
-            Role::Client {
-                snapshot,
-                import,
-                conn,
-            } => Ok(start_client(snapshot, import, conn)?.write_early_data(data)?),
+            Role::Client(client) => Ok(client.start()?.write_early_data(data)?),
             Role::Server { .. } => Err(Code::InvalidRequest),
         }
     })

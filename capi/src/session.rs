@@ -4,12 +4,11 @@
 //!
 //! A C client keeps its sessions in the store of its configuration handle.
 //! A connection exports the newest session it received with
-//! `ClientConnection::session_data`, and starts with
-//! `ClientConnection::resume` when one was imported.
+//! `ClientConnection::session_data`; an imported one is parsed, once, by
+//! `ClientConnection::resume`, which makes the connection then.
 
 use core::ffi::{c_int, c_void};
 
-use ferrotls::{ClientSessionData, Clock, SystemClock};
 use zeroize::Zeroizing;
 
 use super::conn::{copy_field, flag, CConn};
@@ -110,7 +109,13 @@ pub unsafe extern "C" fn ferrotls_session_get_data(
 /// Bytes that do not parse, or a session that has expired, give
 /// `FERROTLS_E_INVALID_SESSION_DATA` and change nothing;
 /// `FERROTLS_E_INVALID_REQUEST` for NULL, a server, a client with tickets
-/// off, or a connection already started.
+/// off, or a connection already started. The session is parsed once,
+/// here, by `ClientConnection::resume`, which builds the connection's
+/// ClientHello now, nothing sent before the handshake: a TLS 1.3
+/// ticket's age (RFC 8446 §4.2.11.1) is the one at this call, so a
+/// handshake much later may have its 0-RTT data refused by a server
+/// that bounds the difference (RFC 8446 §8.3; ferrotls's
+/// `MAX_EARLY_DATA_AGE_SKEW_MS`), its resumption unaffected.
 ///
 /// # Safety
 /// `conn` must be NULL or live; `data` NULL or valid for `data_size`
@@ -127,11 +132,6 @@ pub unsafe extern "C" fn ferrotls_session_set_data(
         let bytes = unsafe { data_arg(data, data_size) }?;
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
-        let c = unsafe { handle_mut(conn) }?;
-        if !matches!(c.resuming_client(), Ok(None)) {
-            return Err(Code::InvalidRequest);
-        }
-        ClientSessionData::from_bytes(bytes, SystemClock.now())?;
-        c.import_session(Zeroizing::new(bytes.to_vec()))
+        unsafe { handle_mut(conn) }?.import_session(bytes)
     })
 }
