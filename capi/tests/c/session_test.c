@@ -106,8 +106,9 @@ struct client_run {
 /*
  * Runs one connection: the server in a thread, the client here over
  * callbacks. `import`, if not NULL, is handed to set_data first and must
- * give `import_rc`; when it succeeds, a corrupted copy follows and must be
- * refused. `checks` runs every get_id case on the client.
+ * give `import_rc`; when it succeeds, the connection is still not
+ * started, the same data is set again, and a corrupted copy follows and
+ * must be refused. `checks` runs every get_id case on the client.
  */
 static void connect_once(ferrotls_client_config *client_config,
                          ferrotls_server_config *server_config,
@@ -131,6 +132,11 @@ static void connect_once(ferrotls_client_config *client_config,
     if (import != NULL) {
         CHECK_RC(ferrotls_session_set_data(conn, import, import_len), import_rc);
         if (import_rc == 0) {
+            /* Not started yet: nothing to close or send, and the session
+             * may be set again. */
+            CHECK_RC(ferrotls_conn_close(conn), FERROTLS_E_INVALID_REQUEST);
+            CHECK_RC(ferrotls_conn_wants_write(conn), 0);
+            CHECK_RC(ferrotls_session_set_data(conn, import, import_len), 0);
             /* Corrupted data after good data changes nothing: the
              * handshake must still resume. */
             memcpy(buf, import, import_len);
