@@ -690,8 +690,7 @@ typedef ssize_t (*ferrotls_pull_fn)(void *user, void *buf, size_t len);
 typedef ssize_t (*ferrotls_push_fn)(void *user, const void *buf, size_t len);
 
 /* A client connection with the settings config has now. The ClientHello
- * is built at the first handshake, send or receive (or by
- * ferrotls_session_set_data, with the session it offers), so
+ * is built at the first handshake, send or receive, so
  * ferrotls_session_set_data may come first. */
 int ferrotls_conn_new_client(ferrotls_conn **conn,
                              const ferrotls_client_config *config);
@@ -970,11 +969,9 @@ int ferrotls_session_get_data(const ferrotls_conn *conn, void *data,
  * Bytes that do not parse, or an expired session, give
  * FERROTLS_E_INVALID_SESSION_DATA and change nothing;
  * FERROTLS_E_INVALID_REQUEST on a server, with resumption off, or after
- * the connection started. The ClientHello is built here, with the
- * session, though nothing is sent before the handshake: a TLS 1.3
- * ticket's age is taken now, so a handshake much later (over 10 seconds
- * for a ferrotls server) may have its 0-RTT data refused, the resumption
- * itself unaffected. Call it just before the handshake. */
+ * the connection started. The bytes are parsed here, once; a session
+ * that expires before the handshake fails it with
+ * FERROTLS_E_INVALID_SESSION_DATA. */
 int ferrotls_session_set_data(ferrotls_conn *conn, const void *data,
                               size_t data_size);
 

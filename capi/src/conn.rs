@@ -7,8 +7,7 @@
 //!
 //! A client connection is started (its ClientHello built) at the first
 //! handshake, send or receive, so that `ferrotls_session_set_data` can
-//! still choose the session it resumes; that call builds it, with the
-//! session, but C sees it started only at its first use ([`Client`]).
+//! still choose the session it resumes ([`Client`]).
 
 use core::ffi::{c_int, c_void, CStr};
 use std::ffi::CString;
@@ -18,7 +17,9 @@ use std::mem::ManuallyDrop;
 use std::os::fd::{FromRawFd, RawFd};
 use std::sync::OnceLock;
 
-use ferrotls::{ClientConnection, Connection, Error, ServerConnection, ServerName, Stream};
+use ferrotls::{
+    ClientConnection, ClientSessionData, Connection, Error, ServerConnection, ServerName, Stream,
+};
 
 use super::config::{CClientConfig, CServerConfig, ClientSnapshot};
 use super::{
@@ -127,59 +128,52 @@ enum Role {
     },
 }
 
-/// A client connection: its configuration, and the connection made from
-/// it at its first use (a handshake, send or receive), or earlier by
-/// `ferrotls_session_set_data`, which makes it with the session it
-/// imports (`ClientConnection::resume`, which parses the session: the
-/// one parse, which also checks it). A connection made so has its
-/// ClientHello queued but has neither sent nor read anything, so C sees
-/// it as not started until its first use, as if made then, and another
-/// import replaces it.
+/// A client connection: its configuration, the session to offer, and
+/// the connection, made at its first use (a handshake, send or receive),
+/// so that `ferrotls_session_set_data` can still choose the session.
 struct Client {
     snapshot: ClientSnapshot,
+    /// The session to offer first, exported by another connection and
+    /// parsed once, by `ferrotls_session_set_data`; it holds the
+    /// session's secret, wiped on drop.
+    import: Option<ClientSessionData>,
     conn: Option<ClientConnection>,
-    /// Whether `conn` has been used: C sees it from then on.
-    started: bool,
 }
 
 impl Client {
     /// The connection, if started.
     fn started(&self) -> Option<&ClientConnection> {
-        self.conn.as_ref().filter(|_| self.started)
+        self.conn.as_ref()
     }
 
-    /// The connection, started now (made first, its ClientHello built,
-    /// if no import made it) if it was not.
+    /// The connection, started now (its ClientHello built, offering the
+    /// imported session if there is one) if it was not.
     fn start(&mut self) -> Result<&mut ClientConnection, Code> {
-        let Client {
-            snapshot,
-            conn,
-            started,
-        } = self;
-        if let Some(conn) = conn {
-            *started = true;
-            return Ok(conn);
-        }
-        let name = ServerName::clone(&snapshot.server_name);
-        let made = conn.insert(ClientConnection::new(snapshot.config.clone(), name)?);
-        *started = true;
-        Ok(made)
+        let conn = match self.conn.take() {
+            Some(conn) => conn,
+            None => {
+                let config = self.snapshot.config.clone();
+                let name = ServerName::clone(&self.snapshot.server_name);
+                match self.import.take() {
+                    Some(session) => ClientConnection::resume_session(config, name, session)?,
+                    None => ClientConnection::new(config, name)?,
+                }
+            }
+        };
+        Ok(self.conn.insert(conn))
     }
 
-    /// Makes the connection to offer `session`, exported by
-    /// `ferrotls_session_set_data`, in place of any made before; the
-    /// error of `ClientConnection::resume` for bytes that do not parse or
-    /// a session that has expired, and nothing changes.
+    /// Keeps `session`, exported bytes, to offer when the connection
+    /// starts, in place of one kept before; the bytes are parsed here, by
+    /// the configuration's clock, and an error (bytes that do not parse,
+    /// a session that has expired) changes nothing.
     /// [`Code::InvalidRequest`] with resumption off or once started.
     fn import(&mut self, session: &[u8]) -> Result<(), Code> {
-        if !self.snapshot.resumption || self.started {
+        if !self.snapshot.resumption || self.conn.is_some() {
             return Err(Code::InvalidRequest);
         }
-        let (config, name) = (
-            self.snapshot.config.clone(),
-            ServerName::clone(&self.snapshot.server_name),
-        );
-        self.conn = Some(ClientConnection::resume(config, name, session)?);
+        let now = self.snapshot.config.common.clock.now();
+        self.import = Some(ClientSessionData::from_bytes(session, now)?);
         Ok(())
     }
 }
@@ -359,7 +353,7 @@ pub unsafe extern "C" fn ferrotls_conn_new_client(
             role: Role::Client(Client {
                 snapshot,
                 conn: None,
-                started: false,
+                import: None,
             }),
             transport: None,
             error_text: OnceLock::new(),

@@ -110,12 +110,8 @@ pub unsafe extern "C" fn ferrotls_session_get_data(
 /// `FERROTLS_E_INVALID_SESSION_DATA` and change nothing;
 /// `FERROTLS_E_INVALID_REQUEST` for NULL, a server, a client with tickets
 /// off, or a connection already started. The session is parsed once,
-/// here, by `ClientConnection::resume`, which builds the connection's
-/// ClientHello now, nothing sent before the handshake: a TLS 1.3
-/// ticket's age (RFC 8446 §4.2.11.1) is the one at this call, so a
-/// handshake much later may have its 0-RTT data refused by a server
-/// that bounds the difference (RFC 8446 §8.3; ferrotls's
-/// `MAX_EARLY_DATA_AGE_SKEW_MS`), its resumption unaffected.
+/// here, and kept for the connection's start
+/// (`ClientConnection::resume_session`), which judges its expiry again.
 ///
 /// # Safety
 /// `conn` must be NULL or live; `data` NULL or valid for `data_size`

@@ -207,6 +207,7 @@ fn session(byte: u8, certificates_len: usize) -> ServerSessionState {
             vec![vec![0x30; certificates_len]]
         },
         tls13: None,
+        resumption_data: None,
         authenticated: None,
         unknown_fields: Default::default(),
     }
