@@ -116,26 +116,6 @@ impl ClientCertResolver for CallbackResolver {
     }
 }
 
-/// The client_certificate_type list a client offers (RFC 7250 §4.1)
-/// when a callback chooses among `keys`, as the engine derives it from
-/// the certificates it is given (`ClientConfig::client_certificate_types`),
-/// which a resolver hides from it: X.509 for keys with a chain, a raw
-/// public key for keys without, in the order of their first key.
-pub(crate) fn offered_types(keys: &[Arc<CertifiedKey>]) -> Vec<CertificateType> {
-    let mut types = Vec::new();
-    for key in keys {
-        let typ = if key.has_certificate() {
-            CertificateType::X509
-        } else {
-            CertificateType::RawPublicKey
-        };
-        if !types.contains(&typ) {
-            types.push(typ);
-        }
-    }
-    types
-}
-
 /// Runs `query` over the request behind `request`, as an `int` result.
 ///
 /// # Safety

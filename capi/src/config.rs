@@ -12,19 +12,17 @@ use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    private_key_from_pem, AntiReplay, CertifiedKey, CipherSuite, ClientAuth, ClientCertVerifier,
-    ClientConfig, Clock, InMemoryAntiReplay, InMemoryClientStore, InMemoryServerStore, KeyLog,
-    KeyLogFile, NamedGroup, OsRng, PinnedKeys, ProtocolVersion, Revocation, RevocationPolicy,
-    RootStore, RotatingTicketer, SecureRandom, ServerCertVerifier, ServerConfig, ServerName,
-    SignatureScheme, SystemClock, WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS,
-    MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
+    default_certificate_types, private_key_from_pem, AntiReplay, CertifiedKey, CipherSuite,
+    ClientAuth, ClientCertVerifier, ClientConfig, Clock, InMemoryAntiReplay, InMemoryClientStore,
+    InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng, PinnedKeys, ProtocolVersion,
+    Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom, ServerCertVerifier,
+    ServerConfig, ServerName, SignatureScheme, SystemClock, WebPkiClientVerifier,
+    WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
 };
 
 use kept::Kept;
 
-use super::client_certificates::{
-    offered_types, CallbackResolver, CertificateCallback, CertificateFn,
-};
+use super::client_certificates::{CallbackResolver, CertificateCallback, CertificateFn};
 use super::session_cache::{
     CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
 };
@@ -364,8 +362,11 @@ impl CClientConfig {
         builder = match settings.certificate_callback {
             Some(callback) => {
                 let keys: Vec<_> = keys.collect();
+                // The engine derives the offer from the keys it is given,
+                // which a resolver hides from it (RFC 7250 §4.1).
+                let types: Vec<_> = default_certificate_types(&keys).collect();
                 builder
-                    .client_certificate_types(&offered_types(&keys))
+                    .client_certificate_types(&types)
                     .client_certificate_resolver(Arc::new(CallbackResolver::new(callback, keys)))
             }
             None => keys.fold(builder, |builder, key| builder.client_certificate(key)),
