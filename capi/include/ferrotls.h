@@ -974,6 +974,23 @@ int ferrotls_session_get_data(const ferrotls_conn *conn, void *data,
  * FERROTLS_E_INVALID_SESSION_DATA. */
 int ferrotls_session_set_data(ferrotls_conn *conn, const void *data,
                               size_t data_size);
+/* Server: keeps data_size bytes of the application's own with the
+ * session this connection makes (its TLS <=1.2 cache entry or ticket, its
+ * TLS 1.3 tickets), as OpenSSL's SSL_SESSION_set1_ticket_appdata; a
+ * connection that resumes the session reads them with
+ * ferrotls_conn_get_resumption_data, and they carry on to the sessions
+ * it stores unless it sets its own. Set them before the handshake
+ * completes. They never go to the client in clear (tickets are sealed).
+ * FERROTLS_E_INVALID_REQUEST for NULL, a client, or more than 4096 bytes
+ * (MAX_RESUMPTION_DATA_LEN), keeping what was set. */
+int ferrotls_conn_set_resumption_data(ferrotls_conn *conn, const void *data,
+                                      size_t data_size);
+/* Server: the application's bytes the session this connection resumed
+ * carried (size convention above); FERROTLS_E_NO_SESSION_DATA after a
+ * full handshake or when the session carried none;
+ * FERROTLS_E_INVALID_REQUEST for NULL or a client. */
+int ferrotls_conn_get_resumption_data(const ferrotls_conn *conn, void *data,
+                                      size_t *data_size);
 
 #ifdef __cplusplus
 }

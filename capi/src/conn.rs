@@ -195,6 +195,22 @@ impl CConn {
         }
     }
 
+    /// The server connection; [`Code::InvalidRequest`] for a client.
+    pub(super) fn server_mut(&mut self) -> Result<&mut ServerConnection, Code> {
+        match &mut self.role {
+            Role::Server { conn, .. } => Ok(conn),
+            Role::Client(_) => Err(Code::InvalidRequest),
+        }
+    }
+
+    /// The server connection; [`Code::InvalidRequest`] for a client.
+    pub(super) fn server(&self) -> Result<&ServerConnection, Code> {
+        match &self.role {
+            Role::Server { conn, .. } => Ok(conn),
+            Role::Client(_) => Err(Code::InvalidRequest),
+        }
+    }
+
     /// The text of the error that ended the connection (its `Display`,
     /// which names the reason), NUL-terminated; kept with the connection,
     /// whose first error stays its only one.

@@ -4,8 +4,10 @@
 //!
 //! A C client keeps its sessions in the store of its configuration handle.
 //! A connection exports the newest session it received with
-//! `ClientConnection::session_data`; an imported one is parsed, once, by
-//! `ClientConnection::resume`, which makes the connection then.
+//! `ClientConnection::session_data`; an imported one is parsed once, when
+//! imported, and offered by `ClientConnection::resume_session` when the
+//! connection starts. A C server may keep bytes of its own with the
+//! sessions it makes (`ServerConnection::set_resumption_data`).
 
 use core::ffi::{c_int, c_void};
 
@@ -129,5 +131,64 @@ pub unsafe extern "C" fn ferrotls_session_set_data(
         // SAFETY: a live handle or NULL, used by no other thread, per the
         // caller.
         unsafe { handle_mut(conn) }?.import_session(bytes)
+    })
+}
+
+/// Server: keeps `data_size` bytes at `data`, the application's own, with
+/// the session this connection makes, in its session-cache entry or
+/// ticket (TLS ≤1.2) and its tickets (TLS 1.3); a connection that resumes
+/// the session reads them with `ferrotls_conn_get_resumption_data`, and
+/// they carry on to the sessions it stores unless it sets its own
+/// (`ServerConnection::set_resumption_data`). Set them before the
+/// handshake completes. As OpenSSL's `SSL_SESSION_set1_ticket_appdata`.
+/// `FERROTLS_E_INVALID_REQUEST` for NULL, a client, or more than
+/// `MAX_RESUMPTION_DATA_LEN` (4096) bytes, keeping what was set.
+///
+/// # Safety
+/// `conn` must be NULL or live and not used by another thread meanwhile;
+/// `data` NULL or valid for `data_size` bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_set_resumption_data(
+    conn: *mut CConn,
+    data: *const c_void,
+    data_size: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: NULL or valid for `data_size` bytes of reads, per the
+        // caller.
+        let bytes = unsafe { data_arg(data, data_size) }?;
+        // SAFETY: a live handle or NULL, used by no other thread, per the
+        // caller.
+        let conn = unsafe { handle_mut(conn) }?.server_mut()?;
+        Ok(conn.set_resumption_data(bytes)?)
+    })
+}
+
+/// Server: copies the application's bytes the session this connection
+/// resumed carried (`ferrotls_conn_set_resumption_data` on an earlier
+/// connection), under the size convention of `ferrotls_session_get_id`.
+/// `FERROTLS_E_NO_SESSION_DATA` after a full handshake or when the
+/// session carried none; `FERROTLS_E_INVALID_REQUEST` for NULL or a
+/// client.
+///
+/// # Safety
+/// `conn` must be NULL or live; `data_size` NULL or valid for reads and
+/// writes; `data` NULL or valid for `*data_size` bytes of writes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_conn_get_resumption_data(
+    conn: *const CConn,
+    data: *mut c_void,
+    data_size: *mut usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let conn = unsafe { handle(conn) }?.server()?;
+        if data_size.is_null() {
+            return Err(Code::InvalidRequest);
+        }
+        let bytes = conn.received_resumption_data().ok_or(Code::NoSessionData)?;
+        // SAFETY: the size and buffer pointers are as `copy_out` needs,
+        // per the caller.
+        unsafe { copy_out(bytes, data, data_size) }
     })
 }

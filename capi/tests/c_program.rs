@@ -88,6 +88,7 @@ const SESSION_TEST: CProgram = CProgram {
         "B resumed from the store: server ID kept, client ID fresh: ok",
         "C resumed from set_data: server ID kept through A, B, C: ok",
         "D corrupted set_data: refused, full handshake, new server ID: ok",
+        "resumption data: kept by A's server, found by B and C, none in full handshakes: ok",
         "E shared ticket keys: another server resumes, server ID kept; retired by rotation: ok",
         "ALL OK",
     ],

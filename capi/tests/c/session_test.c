@@ -35,6 +35,9 @@
 /* The one version every configuration enables. */
 static uint16_t version;
 
+/* The bytes the next server connection keeps with its session, if any. */
+static const char *server_app_data;
+
 #include "check.h"
 
 /* What the server thread saw of one connection. */
@@ -45,6 +48,10 @@ struct server_run {
     size_t id_len;
     int resumed;
     int requested;
+    /* What ferrotls_conn_get_resumption_data gave, and its bytes. */
+    int app_rc;
+    unsigned char app[64];
+    size_t app_len;
 };
 
 static void *serve(void *arg)
@@ -60,8 +67,20 @@ static void *serve(void *arg)
     size = sizeof run->id;
     CHECK_RC(ferrotls_session_get_id(conn, run->id, &size), 0);
     CHECK(size == 0);
+    if (server_app_data != NULL) {
+        static const unsigned char too_long[4097];
+        CHECK_RC(ferrotls_conn_set_resumption_data(conn, server_app_data,
+                                                   strlen(server_app_data)), 0);
+        /* Refused, and what was set stays. */
+        CHECK_RC(ferrotls_conn_set_resumption_data(conn, too_long, sizeof too_long),
+                 FERROTLS_E_INVALID_REQUEST);
+        CHECK_RC(ferrotls_conn_set_resumption_data(conn, NULL, 1),
+                 FERROTLS_E_INVALID_REQUEST);
+    }
     CHECK_RC(ferrotls_conn_set_fd(conn, run->fd), 0);
     CHECK_RC(ferrotls_conn_handshake(conn), 0);
+    run->app_len = sizeof run->app;
+    run->app_rc = ferrotls_conn_get_resumption_data(conn, run->app, &run->app_len);
 
     run->id_len = sizeof run->id;
     CHECK_RC(ferrotls_session_get_id(conn, run->id, &run->id_len), 0);
@@ -129,6 +148,12 @@ static void connect_once(ferrotls_client_config *client_config,
     CHECK(pthread_create(&thread, NULL, serve, srv) == 0);
 
     CHECK_RC(ferrotls_conn_new_client(&conn, client_config), 0);
+    /* Resumption data is the server's. */
+    CHECK_RC(ferrotls_conn_set_resumption_data(conn, "x", 1),
+             FERROTLS_E_INVALID_REQUEST);
+    size = sizeof buf;
+    CHECK_RC(ferrotls_conn_get_resumption_data(conn, buf, &size),
+             FERROTLS_E_INVALID_REQUEST);
     if (import != NULL) {
         CHECK_RC(ferrotls_session_set_data(conn, import, import_len), import_rc);
         if (import_rc == 0) {
@@ -423,8 +448,10 @@ int main(int argc, char **argv)
     CHECK_RC(ferrotls_server_config_set_tickets(server, 1), 0);
     first = client_config(argv[1]);
 
-    /* A: full handshake. */
+    /* A: full handshake, the server keeping bytes of its own. */
+    server_app_data = "account=42";
     connect_once(first, server, NULL, 0, 0, 1, &a, &sa);
+    server_app_data = NULL;
     CHECK(a.resumed == 0 && sa.resumed == 0 && sa.requested == 0);
     CHECK(a.id_len == 32 && sa.id_len == 32);
     if (version == FERROTLS_TLS1_3)
@@ -476,6 +503,16 @@ int main(int argc, char **argv)
     CHECK(d.resumed == 0 && sd.resumed == 0 && sd.requested == 0);
     CHECK(sd.id_len == 32 && memcmp(sd.id, sa.id, 32) != 0);
     printf("D corrupted set_data: refused, full handshake, new server ID: ok\n");
+
+    /* The bytes A's server kept: none for A's and D's full handshakes,
+     * found by B and C, which resumed A's session. */
+    CHECK_RC(sa.app_rc, FERROTLS_E_NO_SESSION_DATA);
+    CHECK_RC(sd.app_rc, FERROTLS_E_NO_SESSION_DATA);
+    CHECK_RC(sb.app_rc, 0);
+    CHECK(sb.app_len == 10 && memcmp(sb.app, "account=42", 10) == 0);
+    CHECK_RC(sc.app_rc, 0);
+    CHECK(sc.app_len == 10 && memcmp(sc.app, "account=42", 10) == 0);
+    printf("resumption data: kept by A's server, found by B and C, none in full handshakes: ok\n");
 
     check_shared_ticket_keys(argv[1], server, &c, &sa);
 
