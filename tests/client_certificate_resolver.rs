@@ -130,20 +130,28 @@ fn the_resolver_sees_each_versions_request_and_its_certificate_is_sent() {
 #[test]
 fn a_resolver_without_an_answer_sends_no_certificate() {
     for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
-        let resolver = Recording::new(None);
-        let client = client_builder("p256")
-            .versions(&[version])
-            .client_certificate_resolver(resolver.clone())
-            .build()
-            .unwrap();
-        let server = client_auth_server_builder("p256", "p384", false)
-            .versions(&[version])
-            .build()
-            .unwrap();
-        let (_, s) = handshaken(client, server, server_name("p256"));
-        assert_eq!(resolver.seen().len(), 1, "{version:?}");
-        assert!(s.peer_certificates().is_empty(), "{version:?}");
+        let server = client_auth_server_builder("p256", "p384", false).versions(&[version]);
+        asked_once_and_sent_nothing(version, None, server);
     }
+}
+
+/// A handshake of `version` between a client whose resolver answers with
+/// `answer` and `server`, which must ask once and receive no certificate.
+fn asked_once_and_sent_nothing(
+    version: ProtocolVersion,
+    answer: Option<&str>,
+    server: ferrotls::ServerConfigBuilder,
+) {
+    let resolver = Recording::new(answer);
+    let client = client_builder("p256")
+        .versions(&[version])
+        .client_certificate_resolver(resolver.clone())
+        .build()
+        .unwrap();
+    let server = server.versions(&[version]).build().unwrap();
+    let (_, s) = handshaken(client, server, server_name("p256"));
+    assert_eq!(resolver.seen().len(), 1, "{version:?}");
+    assert!(s.peer_certificates().is_empty(), "{version:?}");
 }
 
 #[test]
@@ -152,26 +160,15 @@ fn a_resolved_certificate_that_cannot_sign_as_the_server_asks_is_not_sent() {
     // answers with an RSA key, which the engine does not send (RFC 8446
     // §4.4.2.3, RFC 5246 §7.4.6): an empty Certificate goes instead.
     for version in [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2] {
-        let resolver = Recording::new(Some("rsa2048"));
-        let client = client_builder("p256")
-            .versions(&[version])
-            .client_certificate_resolver(resolver.clone())
-            .build()
-            .unwrap();
         let server = server_builder("p256")
-            .versions(&[version])
             .signature_schemes(&[
                 SignatureScheme::ecdsa_secp256r1_sha256,
                 SignatureScheme::ecdsa_secp384r1_sha384,
             ])
             .client_auth(ClientAuth::Optional(Arc::new(WebPkiClientVerifier::new(
                 roots("rsa2048"),
-            ))))
-            .build()
-            .unwrap();
-        let (_, s) = handshaken(client, server, server_name("p256"));
-        assert_eq!(resolver.seen().len(), 1, "{version:?}");
-        assert!(s.peer_certificates().is_empty(), "{version:?}");
+            ))));
+        asked_once_and_sent_nothing(version, Some("rsa2048"), server);
     }
 }
 

@@ -465,6 +465,22 @@ fn session_data_is_none_before_anything_was_received() {
     assert_eq!(c.session_data().unwrap(), None);
 }
 
+/// A TLS 1.2 client whose clock is 8 days on: past the 7-day cap of any
+/// session's lifetime (RFC 8446 §4.6.1).
+fn eight_days_on() -> Arc<ClientConfig> {
+    client(ProtocolVersion::TLSv1_2, false)
+        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(
+            NOW + 8 * 86_400,
+        ))))
+        .build()
+        .unwrap()
+}
+
+/// A client with resumption off: nowhere to import a session to.
+fn without_a_store() -> Arc<ClientConfig> {
+    client_builder(KEY).session_store(None).build().unwrap()
+}
+
 #[test]
 fn bad_session_data_is_a_clear_error_at_import() {
     let s = server(ProtocolVersion::TLSv1_2).build().unwrap();
@@ -494,12 +510,7 @@ fn bad_session_data_is_a_clear_error_at_import() {
     }
     // Expired: the same bytes, read by a client whose clock is 8 days on
     // (past the 7-day cap of any lifetime, RFC 8446 §4.6.1).
-    let later = client(ProtocolVersion::TLSv1_2, false)
-        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(
-            NOW + 8 * 86_400,
-        ))))
-        .build()
-        .unwrap();
+    let later = eight_days_on();
     assert!(matches!(
         ClientConnection::resume(later, server_name(KEY), &good),
         Err(Error::SessionData(
@@ -507,7 +518,7 @@ fn bad_session_data_is_a_clear_error_at_import() {
         ))
     ));
     // With resumption off there is nowhere to import to.
-    let off = client_builder(KEY).session_store(None).build().unwrap();
+    let off = without_a_store();
     assert!(matches!(
         ClientConnection::resume(off, server_name(KEY), &good),
         Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff))
@@ -527,19 +538,14 @@ fn a_session_imported_once_resumes_and_is_checked_for_expiry_when_used() {
     );
     let bytes = first.c.session_data().unwrap().unwrap();
     let parsed = ClientSessionData::from_bytes(&bytes, UnixTime::from_secs(NOW)).unwrap();
-    let later = client(ProtocolVersion::TLSv1_2, false)
-        .clock(Arc::new(ManualClock::new(UnixTime::from_secs(
-            NOW + 8 * 86_400,
-        ))))
-        .build()
-        .unwrap();
+    let later = eight_days_on();
     assert!(matches!(
         ClientConnection::resume_session(later, server_name(KEY), parsed.clone()),
         Err(Error::SessionData(
             ferrotls::internal::session::SessionDataError::Expired
         ))
     ));
-    let off = client_builder(KEY).session_store(None).build().unwrap();
+    let off = without_a_store();
     assert!(matches!(
         ClientConnection::resume_session(off, server_name(KEY), parsed.clone()),
         Err(Error::InvalidRequest(InvalidRequestReason::ResumptionOff))
