@@ -210,6 +210,12 @@ const FLAGS: &[(&str, Kind)] = &[
     ("use-old-client-cert-callback", Kind::Switch),
     ("shim-initial-write", Kind::Value),
     ("repeat-shim-initial-write", Kind::Value),
+    // BoringSSL's compliance policies: see `POLICIES`.
+    ("fips-202205", Kind::Switch),
+    ("wpa-202304", Kind::Switch),
+    ("cnsa-202407", Kind::Switch),
+    ("cnsa1-202603", Kind::Switch),
+    ("cnsa2-202603", Kind::Switch),
 ];
 
 /// The flags that describe one credential (`appendCredentialFlags` in
@@ -376,6 +382,9 @@ fn parse(args: &[String]) -> Result<(Flags, Flags, Flags), Stop> {
 /// behaviour the tests expect, enables TLS 1.0 to 1.3 unless told
 /// otherwise.
 fn versions(flags: &Flags) -> Result<Vec<ProtocolVersion>, Stop> {
+    if let Some(versions) = policy(flags)?.and_then(|p| p.versions) {
+        return Ok(versions.to_vec());
+    }
     let min: Option<u16> = flags.number("min-version")?;
     let max: Option<u16> = flags.number("max-version")?;
     let excluded = |v: ProtocolVersion| {
@@ -404,14 +413,18 @@ fn versions(flags: &Flags) -> Result<Vec<ProtocolVersion>, Stop> {
 }
 
 /// BoringSSL's default suites, which the tests expect: the AEAD suites, the
-/// CBC ones and RSA key exchange (BoringSSL has no finite-field DHE).
-fn cipher_suites() -> Vec<CipherSuite> {
+/// CBC ones and RSA key exchange (BoringSSL has no finite-field DHE); a
+/// compliance policy's instead, when one is given.
+fn cipher_suites(flags: &Flags) -> Result<Vec<CipherSuite>, Stop> {
+    let policy = policy(flags)?;
+    let tls13 = policy.and_then(|p| p.tls13_suites);
+    let tls12 = policy.and_then(|p| p.tls12_suites);
     let mut suites: Vec<CipherSuite> = Vec::new();
     for suite in [
-        TLS13_CIPHER_SUITES,
-        TLS12_CIPHER_SUITES,
-        TLS12_CBC_CIPHER_SUITES,
-        TLS12_RSA_KX_CIPHER_SUITES,
+        tls13.unwrap_or(TLS13_CIPHER_SUITES),
+        tls12.unwrap_or(TLS12_CIPHER_SUITES),
+        tls12.map_or(TLS12_CBC_CIPHER_SUITES, |_| &[]),
+        tls12.map_or(TLS12_RSA_KX_CIPHER_SUITES, |_| &[]),
     ]
     .concat()
     {
@@ -419,15 +432,163 @@ fn cipher_suites() -> Vec<CipherSuite> {
             suites.push(suite);
         }
     }
-    suites
+    Ok(suites)
+}
+
+/// What one of BoringSSL's compliance policies (`SSL_set_compliance_policy`,
+/// which its shim applies after every other flag) configures, in
+/// ferrotls's terms; `None` leaves that part as the other flags have it.
+struct Policy {
+    /// The runner's flag, without its dash.
+    flag: &'static str,
+    versions: Option<&'static [ProtocolVersion]>,
+    /// The TLS 1.3 suites: BoringSSL limits its built-in ones to those
+    /// the policy allows, both the client's offer and the server's
+    /// choice, in the order given here.
+    tls13_suites: Option<&'static [CipherSuite]>,
+    /// The TLS 1.2 suites: the policy's strict cipher list.
+    tls12_suites: Option<&'static [CipherSuite]>,
+    groups: Option<&'static [NamedGroup]>,
+    /// The schemes the default credential signs with and those this side
+    /// accepts: BoringSSL's policies set both to one list.
+    schemes: Option<&'static [SignatureScheme]>,
+}
+
+/// TLS 1.2 and 1.3: the versions the FIPS, WPA and CNSA 1.0 policies allow.
+const TLS12_AND_TLS13: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
+
+/// BoringSSL's compliance policies as ferrotls configurations. One part
+/// of one has no counterpart: CNSA 1.0's server preference
+/// (`SSL_OP_CIPHER_SERVER_PREFERENCE`) makes BoringSSL's TLS 1.3 server ask
+/// with a HelloRetryRequest for ML-KEM-1024 whenever the client lists it,
+/// where a ferrotls server takes a key share the client sent for a group
+/// it accepts (RFC 8446 §4.2.8 leaves the choice to it), so
+/// `Compliance-cnsa1-202603-TLS-PrefersMLKEM1024` is left out in
+/// `tests/bogo/config.json`. Its suites a ferrotls server chooses by its
+/// own order anyway.
+const POLICIES: &[Policy] = &[
+    // NIST SP 800-52r2: TLS 1.2 and 1.3, AES-GCM with ECDHE, P-256 and
+    // P-384, no SHA-1, no Ed25519, no ECDSA over P-521.
+    Policy {
+        flag: "fips-202205",
+        versions: Some(TLS12_AND_TLS13),
+        tls13_suites: Some(&[
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+            CipherSuite::TLS_AES_256_GCM_SHA384,
+        ]),
+        tls12_suites: Some(&[
+            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ]),
+        groups: Some(&[NamedGroup::secp256r1, NamedGroup::secp384r1]),
+        schemes: Some(&[
+            SignatureScheme::rsa_pkcs1_sha256,
+            SignatureScheme::rsa_pkcs1_sha384,
+            SignatureScheme::rsa_pkcs1_sha512,
+            SignatureScheme::ecdsa_secp256r1_sha256,
+            SignatureScheme::ecdsa_secp384r1_sha384,
+            SignatureScheme::rsa_pss_rsae_sha256,
+            SignatureScheme::rsa_pss_rsae_sha384,
+            SignatureScheme::rsa_pss_rsae_sha512,
+        ]),
+    },
+    // WPA3's 192-bit mode: AES-256-GCM, P-384, SHA-384 and SHA-512.
+    Policy {
+        flag: "wpa-202304",
+        versions: Some(TLS12_AND_TLS13),
+        tls13_suites: Some(&[CipherSuite::TLS_AES_256_GCM_SHA384]),
+        tls12_suites: Some(&[
+            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ]),
+        groups: Some(&[NamedGroup::secp384r1]),
+        schemes: Some(&[
+            SignatureScheme::rsa_pkcs1_sha384,
+            SignatureScheme::rsa_pkcs1_sha512,
+            SignatureScheme::ecdsa_secp384r1_sha384,
+            SignatureScheme::rsa_pss_rsae_sha384,
+            SignatureScheme::rsa_pss_rsae_sha512,
+        ]),
+    },
+    // CNSA 1.0 of 2024: only the TLS 1.3 suites change, AES-256-GCM first,
+    // then AES-128-GCM, then ChaCha20-Poly1305, for the client's offer and
+    // the server's choice.
+    Policy {
+        flag: "cnsa-202407",
+        versions: None,
+        tls13_suites: Some(&[
+            CipherSuite::TLS_AES_256_GCM_SHA384,
+            CipherSuite::TLS_AES_128_GCM_SHA256,
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+        ]),
+        tls12_suites: None,
+        groups: None,
+        schemes: None,
+    },
+    // CNSA 1.0 (RFC 9151), with ML-KEM-1024 first: AES-256-GCM, P-384,
+    // SHA-384; RSA key exchange stays among the TLS 1.2 suites.
+    Policy {
+        flag: "cnsa1-202603",
+        versions: Some(TLS12_AND_TLS13),
+        tls13_suites: Some(&[CipherSuite::TLS_AES_256_GCM_SHA384]),
+        tls12_suites: Some(&[
+            CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
+        ]),
+        groups: Some(&[NamedGroup::MLKEM1024, NamedGroup::secp384r1]),
+        schemes: Some(CNSA_SCHEMES),
+    },
+    // CNSA 2.0 (draft-becker-cnsa2-tls-profile): TLS 1.3 alone,
+    // AES-256-GCM, ML-KEM-1024 alone, SHA-384 signatures.
+    Policy {
+        flag: "cnsa2-202603",
+        versions: Some(&[ProtocolVersion::TLSv1_3]),
+        tls13_suites: Some(&[CipherSuite::TLS_AES_256_GCM_SHA384]),
+        tls12_suites: Some(&[]),
+        groups: Some(&[NamedGroup::MLKEM1024]),
+        schemes: Some(CNSA_SCHEMES),
+    },
+];
+
+/// The signature schemes of both CNSA policies of 2026.
+const CNSA_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pkcs1_sha384,
+];
+
+/// The compliance policy a flag names, if any; more than one is an error,
+/// as in BoringSSL's shim.
+fn policy(flags: &Flags) -> Result<Option<&'static Policy>, Stop> {
+    let mut named = POLICIES.iter().filter(|p| flags.on(p.flag));
+    let first = named.next();
+    if named.next().is_some() {
+        return Err(Stop::Failed("multiple policy options given".into()));
+    }
+    Ok(first)
+}
+
+/// `-curves`, unless a policy sets the groups; `None` keeps the defaults.
+fn groups(flags: &Flags) -> Result<Option<Vec<NamedGroup>>, Stop> {
+    match policy(flags)?.and_then(|p| p.groups) {
+        Some(groups) => Ok(Some(groups.to_vec())),
+        None => code_points(flags, "curves"),
+    }
 }
 
 /// The schemes this side accepts: `-verify-prefs`, or the defaults, with
 /// the SHA-1 schemes a credential's `-signing-prefs` names. BoringSSL
 /// signs TLS 1.2 under SHA-1 when told to sign with it; ferrotls signs
 /// under SHA-1 only when its configuration accepts SHA-1 signatures too
-/// (RFC 9155 §4, §5). `None` keeps the defaults.
+/// (RFC 9155 §4, §5). A policy's schemes replace both. `None` keeps the
+/// defaults.
 fn accepted_schemes(flags: &Flags) -> Result<Option<Vec<SignatureScheme>>, Stop> {
+    if let Some(schemes) = policy(flags)?.and_then(|p| p.schemes) {
+        return Ok(Some(schemes.to_vec()));
+    }
     let sha1: Vec<SignatureScheme> = code_points::<SignatureScheme>(flags, "signing-prefs")?
         .unwrap_or_default()
         .into_iter()
@@ -907,7 +1068,14 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
         Some(chain) => CertifiedKey::from_pem_files(chain, key).map_err(unloadable)?,
         None => CertifiedKey::from_key(private_key_from_pem_file(key).map_err(unloadable)?),
     };
-    if let Some(schemes) = code_points::<SignatureScheme>(flags, "signing-prefs")? {
+    // A policy sets the default credential's signing schemes, over its
+    // `-signing-prefs` (the policy's flag is not a credential flag, so
+    // an added credential's `flags` never has it).
+    let schemes = match policy(flags)?.and_then(|p| p.schemes) {
+        Some(schemes) => Some(schemes.to_vec()),
+        None => code_points::<SignatureScheme>(flags, "signing-prefs")?,
+    };
+    if let Some(schemes) = schemes {
         certified = certified.with_signature_schemes(&schemes);
     }
     if let Some(response) = base64_value(flags, "ocsp-response")? {
@@ -1106,7 +1274,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     let mut builder = builder
         .versions(&versions)
         .clock(shared.clock.clone())
-        .cipher_suites(&cipher_suites())
+        .cipher_suites(&cipher_suites(flags)?)
         .session_store(Some(
             shared.client_store.clone() as Arc<dyn ClientSessionStore>
         ))
@@ -1127,7 +1295,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
     if let Some(bytes) = flags.number("max-cert-list")? {
         builder = builder.max_certificate_message_size(bytes);
     }
-    if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
+    if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
     if flags.on("renegotiate-once") {
@@ -1217,7 +1385,7 @@ fn server_config(
         .fold(start, |b, key| b.certificate(key))
         .clock(shared.clock.clone())
         .versions(&versions(flags)?)
-        .cipher_suites(&cipher_suites())
+        .cipher_suites(&cipher_suites(flags)?)
         .ticketer(shared.ticketer.clone())
         .session_cache(Some(shared.server_store.clone()))
         .message_observer(local.hellos.clone())
@@ -1249,7 +1417,7 @@ fn server_config(
             .anti_replay(shared.anti_replay.clone())
             .send_half_rtt_data(true);
     }
-    if let Some(groups) = code_points::<NamedGroup>(flags, "curves")? {
+    if let Some(groups) = groups(flags)? {
         builder = builder.groups(&groups);
     }
     if let Some(schemes) = accepted_schemes(flags)? {
