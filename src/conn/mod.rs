@@ -723,7 +723,7 @@ impl ClientConnection {
     /// ([`ClientSessionData::from_bytes`]), so that an application that
     /// checks the bytes when it receives them does not parse them again
     /// when it connects. Fails with [`Error::SessionData`]
-    /// ([`SessionDataError::Expired`](crate::internal::session::SessionDataError::Expired))
+    /// ([`SessionDataError::Expired`])
     /// when the session has expired by the configuration's clock since,
     /// and with [`Error::InvalidRequest`] when the configuration has no
     /// session store (resumption off).
