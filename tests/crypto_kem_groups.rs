@@ -22,10 +22,11 @@ const HYBRIDS: [NamedGroup; 3] = [
 ];
 
 /// Every group built on ML-KEM: the hybrids, then ML-KEM alone.
-const KEM_GROUPS: [NamedGroup; 5] = [
+const KEM_GROUPS: [NamedGroup; 6] = [
     NamedGroup::X25519MLKEM768,
     NamedGroup::SecP256r1MLKEM768,
     NamedGroup::SecP384r1MLKEM1024,
+    NamedGroup::MLKEM512,
     NamedGroup::MLKEM768,
     NamedGroup::MLKEM1024,
 ];
@@ -120,6 +121,32 @@ fn ml_kem_alone_gives_the_ml_kem_half_of_the_hybrid_known_answers() {
 }
 
 #[test]
+fn ml_kem_alone_agrees_with_aws_lc_both_ways() {
+    // AWS-LC's ML-KEM (through aws-lc-rs, a dev-dependency) is an
+    // implementation independent of libcrux: it encapsulates to our
+    // client's share and decapsulates our server's answer.
+    use aws_lc_rs::kem::{Ciphertext, DecapsulationKey, EncapsulationKey};
+    use aws_lc_rs::kem::{ML_KEM_1024, ML_KEM_512, ML_KEM_768};
+    for (group, alg) in [
+        (NamedGroup::MLKEM512, &ML_KEM_512),
+        (NamedGroup::MLKEM768, &ML_KEM_768),
+        (NamedGroup::MLKEM1024, &ML_KEM_1024),
+    ] {
+        let ours = KemShare::generate(group, &OsRng::new()).unwrap();
+        let theirs = EncapsulationKey::new(alg, ours.public_key()).unwrap();
+        let (ciphertext, secret) = theirs.encapsulate().unwrap();
+        let ours = ours.complete(ciphertext.as_ref()).unwrap();
+        assert_eq!(ours.as_bytes(), secret.as_ref(), "{group:?}: our client");
+
+        let theirs = DecapsulationKey::generate(alg).unwrap();
+        let share = theirs.encapsulation_key().unwrap().key_bytes().unwrap();
+        let (answer, ours) = respond(group, share.as_ref(), &OsRng::new()).unwrap();
+        let secret = theirs.decapsulate(Ciphertext::from(&answer[..])).unwrap();
+        assert_eq!(ours.as_bytes(), secret.as_ref(), "{group:?}: our server");
+    }
+}
+
+#[test]
 fn every_kem_group_agrees_and_has_the_drafts_lengths() {
     // draft-ietf-tls-ecdhe-mlkem §4: client and server share lengths.
     for (group, client_len, server_len, secret_len) in [
@@ -133,6 +160,7 @@ fn every_kem_group_agrees_and_has_the_drafts_lengths() {
         ),
         // draft-ietf-tls-mlkem §3: the encapsulation key, the ciphertext,
         // and ML-KEM's 32-byte secret.
+        (NamedGroup::MLKEM512, 800, 768, 32),
         (NamedGroup::MLKEM768, 1184, 1088, 32),
         (NamedGroup::MLKEM1024, 1568, 1568, 32),
     ] {
@@ -189,7 +217,11 @@ fn an_encapsulation_key_failing_the_modulus_check_is_illegal_parameter() {
         respond(NamedGroup::X25519MLKEM768, &share, &OsRng::new()).unwrap_err(),
         illegal(IllegalParameterReason::MlKemEncapsulationKeyModulus)
     );
-    for group in [NamedGroup::MLKEM768, NamedGroup::MLKEM1024] {
+    for group in [
+        NamedGroup::MLKEM512,
+        NamedGroup::MLKEM768,
+        NamedGroup::MLKEM1024,
+    ] {
         let client = KemShare::generate(group, &OsRng::new()).unwrap();
         let mut share = client.public_key().to_vec();
         share[0] = 0xff;

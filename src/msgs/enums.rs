@@ -140,6 +140,8 @@ wire_enum! {
         ffdhe4096 = 0x0102,
         ffdhe6144 = 0x0103,
         ffdhe8192 = 0x0104,
+        /// ML-KEM-512 alone (draft-ietf-tls-mlkem).
+        MLKEM512 = 0x0200,
         /// ML-KEM-768 alone (draft-ietf-tls-mlkem).
         MLKEM768 = 0x0201,
         /// ML-KEM-1024 alone (draft-ietf-tls-mlkem).

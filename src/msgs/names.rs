@@ -164,6 +164,7 @@ const GROUP_NAMES: &AliasedNames<NamedGroup> = &[
     (NamedGroup::SecP256r1MLKEM768, "SecP256r1MLKEM768", &[]),
     (NamedGroup::SecP384r1MLKEM1024, "SecP384r1MLKEM1024", &[]),
     // draft-ietf-tls-mlkem; OpenSSL 3.5 spells them so too.
+    (NamedGroup::MLKEM512, "MLKEM512", &[]),
     (NamedGroup::MLKEM768, "MLKEM768", &[]),
     (NamedGroup::MLKEM1024, "MLKEM1024", &[]),
 ];
