@@ -25,16 +25,8 @@ END=21000101000000Z
 
 . ./ca.sh
 
-cat >"$WORK/ext.cnf" <<'EOF'
-[ root ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ int ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+# The root and intermediate sections every generator shares, then this one's.
+cat ca_sections.cnf - >"$WORK/ext.cnf" <<'EOF'
 [ int_pathlen0 ]
 basicConstraints = critical,CA:TRUE,pathlen:0
 keyUsage = critical,keyCertSign,cRLSign

@@ -29,16 +29,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 . ../pki/ca.sh
 
-cat >"$WORK/ext.cnf" <<'CNF'
-[ root ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ int ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+# The root and intermediate sections every generator shares, then this one's.
+cat ../pki/ca_sections.cnf - >"$WORK/ext.cnf" <<'CNF'
 [ leaf ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature

@@ -26,16 +26,8 @@ END=21000101000000Z
 
 . ../ca_crl.sh
 
-cat >"$WORK/ext.cnf" <<'CNF'
-[ root ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ int ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+# The root and intermediate sections every generator shares, then this one's.
+cat ../ca_sections.cnf - >"$WORK/ext.cnf" <<'CNF'
 [ leaf ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature

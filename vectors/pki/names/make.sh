@@ -42,16 +42,8 @@ EOF
 
 # CA sections take their nameConstraints from $NC; leaf sections their
 # subjectAltName from $SAN.
-cat >"$WORK/ext.cnf" <<'EOF'
-[ root ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ int ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+# The root and intermediate sections every generator shares, then this one's.
+cat ../ca_sections.cnf - >"$WORK/ext.cnf" <<'EOF'
 [ int_nc ]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign

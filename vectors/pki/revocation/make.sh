@@ -63,16 +63,8 @@ extendedKeyUsage = serverAuth,clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:revocation.test'
-cat >"$WORK/ext.cnf" <<EOF
-[ root ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ int ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+# The root and intermediate sections every generator shares, then this one's.
+cat ../ca_sections.cnf - >"$WORK/ext.cnf" <<EOF
 [ leaf ]
 $LEAF_EXT
 [ leaf_shard ]

@@ -27,16 +27,8 @@ commonName = optional
 EOF
 touch "$WORK/index"
 
-cat >"$WORK/ext.cnf" <<'EOF'
-[ root ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[ int ]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+# The root and intermediate sections every generator shares, then this one's.
+cat ../ca_sections.cnf - >"$WORK/ext.cnf" <<'EOF'
 [ leaf ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
