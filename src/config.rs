@@ -1239,6 +1239,18 @@ pub struct ServerConfig {
     /// certificates and session ID are the new handshake's: an
     /// application that decided on the old ones must look again.
     pub renegotiation: bool,
+    /// TLS 1.3: the sizes of the tiers that cut the groups (`common.groups`)
+    /// into sets of groups the server counts as equally good, best tier
+    /// first ([`ServerConfigBuilder::group_tiers`]); empty (the default)
+    /// is one tier of them all. The server takes a key share the client
+    /// sent for a group of the best tier the client supports, by its own
+    /// order within the tier; when the client sent none there, it asks
+    /// for that tier's group with a HelloRetryRequest rather than take a
+    /// share of a lower tier (RFC 8446 §4.2.8 leaves the choice to the
+    /// server), as OpenSSL 3.5's group tuples do. With one tier, a share
+    /// sent always beats a round trip. TLS 1.2 reads the groups as one
+    /// list, most preferred first.
+    pub group_tier_sizes: Vec<usize>,
 }
 
 /// Builds a [`ServerConfig`].
@@ -1264,6 +1276,7 @@ pub struct ServerConfigBuilder {
     anti_replay: Option<Arc<dyn AntiReplay>>,
     raw_public_key: bool,
     renegotiation: bool,
+    group_tier_sizes: Vec<usize>,
 }
 
 impl ServerConfig {
@@ -1304,6 +1317,7 @@ impl ServerConfig {
             anti_replay: None,
             raw_public_key: false,
             renegotiation: false,
+            group_tier_sizes: Vec::new(),
         }
     }
 }
@@ -1448,6 +1462,22 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Enables the groups of `tiers`, best tier first and each most
+    /// preferred first, as [`Self::groups`] enables their concatenation,
+    /// and in TLS 1.3 asks a client for a group of a better tier with a
+    /// HelloRetryRequest rather than take its share of a worse one (see
+    /// [`ServerConfig::group_tier_sizes`]). `[[X25519MLKEM768],
+    /// [X25519, secp256r1]]` makes every client that supports the hybrid
+    /// use it; OpenSSL writes it `X25519MLKEM768/X25519:P-256`. A later
+    /// call of [`Self::groups`] must not change the groups' count; an
+    /// empty tier is refused ([`InvalidRequestReason::GroupTiers`]).
+    pub fn group_tiers<T: AsRef<[NamedGroup]>>(mut self, tiers: &[T]) -> Self {
+        self.common.groups = tiers.iter().flat_map(|t| t.as_ref()).copied().collect();
+        self.common.groups_chosen = true;
+        self.group_tier_sizes = tiers.iter().map(|t| t.as_ref().len()).collect();
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store or an
     /// anti-replay filter (its data would be replayable), or the ticketer
@@ -1455,6 +1485,12 @@ impl ServerConfigBuilder {
     pub fn build(mut self) -> Result<Arc<ServerConfig>, Error> {
         self.common.complete_default_groups();
         self.common.check()?;
+        if self.group_tier_sizes.contains(&0)
+            || (!self.group_tier_sizes.is_empty()
+                && self.group_tier_sizes.iter().sum::<usize>() != self.common.groups.len())
+        {
+            return Err(Error::InvalidRequest(InvalidRequestReason::GroupTiers));
+        }
         // A TLS 1.2 CertificateRequest lists what TLS 1.2 can check, and
         // that list may not be empty (RFC 5246 §7.4.4), also when TLS 1.3
         // is enabled beside it.
@@ -1514,6 +1550,7 @@ impl ServerConfigBuilder {
             tickets_after_resumption: self.tickets.unwrap_or(DEFAULT_TICKETS_AFTER_RESUMPTION),
             send_cookie: self.send_cookie,
             raw_public_key: self.raw_public_key,
+            group_tier_sizes: self.group_tier_sizes,
         }))
     }
 }
@@ -1535,6 +1572,7 @@ impl core::fmt::Debug for ServerConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ServerConfig")
             .field("common", &self.common)
+            .field("group_tier_sizes", &self.group_tier_sizes)
             .field("client_auth", &self.client_auth)
             .field(
                 "tickets_after_full_handshake",

@@ -13,7 +13,8 @@ use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
 use ferrotls::internal::msgs::hello::ClientHello;
 use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
 use ferrotls::{
-    AlertDescription, ClientConnection, Error, NamedGroup, ProtocolVersion, ServerConnection,
+    AlertDescription, CipherSuite, ClientConnection, Error, NamedGroup, ProtocolVersion,
+    ServerConfigBuilder, ServerConnection,
 };
 
 const CX: DecodeContext = DecodeContext {
@@ -275,15 +276,30 @@ fn rfc9846_4_2_7_a_configuration_listing_a_group_twice_is_refused() {
     }
 }
 
-/// The groups of the key shares in the first ClientHello `client` sends,
-/// whether a server taking only `server_groups` answered it with a
-/// HelloRetryRequest, and the group the handshake then agreed on.
-fn shares_retry_and_group(
+/// What one handshake showed of the choice of group.
+#[derive(Debug, PartialEq)]
+struct Exchange {
+    /// The groups of the key shares in the first ClientHello.
+    shares: Vec<NamedGroup>,
+    /// Whether the server answered it with a HelloRetryRequest.
+    retried: bool,
+    /// The supported_groups of the server's EncryptedExtensions, if any.
+    announced: Option<Vec<NamedGroup>>,
+    /// The group the handshake agreed on.
+    group: Option<NamedGroup>,
+}
+
+/// Runs a handshake between `client` and a server of `server`
+/// (TLS_AES_128_GCM_SHA256, whose flight is opened under the secret it
+/// logs), and reports what it showed of the choice of group.
+fn exchange(
     client: std::sync::Arc<ferrotls::ClientConfig>,
-    server_groups: &[NamedGroup],
-) -> (Vec<NamedGroup>, bool, Option<NamedGroup>) {
-    let server = server_builder("p256")
-        .groups(server_groups)
+    server: ServerConfigBuilder,
+) -> Exchange {
+    let secrets = std::sync::Arc::new(CapturedSecrets::default());
+    let server = server
+        .cipher_suites(&[CipherSuite::TLS_AES_128_GCM_SHA256])
+        .key_log(secrets.clone())
         .build()
         .unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
@@ -299,14 +315,53 @@ fn shares_retry_and_group(
     .1
     .unwrap();
     let mut retried = false;
+    let mut flight = Vec::new();
     transfer_altered(&mut s, &mut c, |bytes| {
         let hello = common::rfc8448::server_hello(&records(bytes)[0][5..]);
         retried = hello.is_hello_retry_request();
+        flight = bytes.clone();
     })
     .1
     .unwrap();
+    if retried {
+        transfer(&mut c, &mut s).1.unwrap();
+        transfer_altered(&mut s, &mut c, |bytes| flight = bytes.clone())
+            .1
+            .unwrap();
+    }
+    let mut announced = None;
+    let secret = secrets.get("SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    edit_encrypted_flight(&mut flight, &secret, |messages| {
+        let ee = messages.iter().find(|m| message_type(m) == 8).unwrap();
+        let HandshakeMessage::EncryptedExtensions(extensions) =
+            HandshakeMessage::decode_message(ee, &CX).unwrap()
+        else {
+            panic!("not EncryptedExtensions")
+        };
+        for extension in extensions {
+            if let Extension::SupportedGroups(groups) = extension {
+                announced = Some(groups.iter().copied().collect());
+            }
+        }
+    });
     handshake(&mut c, &mut s);
-    (shares, retried, c.negotiated_group())
+    Exchange {
+        shares,
+        retried,
+        announced,
+        group: c.negotiated_group(),
+    }
+}
+
+/// The groups of the key shares in the first ClientHello `client` sends,
+/// whether a server taking only `server_groups` answered it with a
+/// HelloRetryRequest, and the group the handshake then agreed on.
+fn shares_retry_and_group(
+    client: std::sync::Arc<ferrotls::ClientConfig>,
+    server_groups: &[NamedGroup],
+) -> (Vec<NamedGroup>, bool, Option<NamedGroup>) {
+    let e = exchange(client, server_builder("p256").groups(server_groups));
+    (e.shares, e.retried, e.group)
 }
 
 #[test]
@@ -359,4 +414,91 @@ fn a_key_share_group_must_be_a_configured_group_listed_once() {
             .build();
         assert_eq!(built.map(|_| ()), refused, "{shares:?}");
     }
+}
+
+#[test]
+fn rfc8446_4_2_8_a_tiered_server_asks_for_its_better_tier_rather_than_take_a_worse_share() {
+    use NamedGroup as G;
+    let client = |groups: &[G], shares: &[G]| {
+        client_builder("p256")
+            .groups(groups)
+            .key_share_groups(shares)
+            .build()
+            .unwrap()
+    };
+    let tiered =
+        || server_builder("p256").group_tiers(&[&[G::secp384r1][..], &[G::X25519, G::secp256r1]]);
+    // The client supports the better tier's group but sent no share for
+    // it: a HelloRetryRequest for it, not the X25519 share.
+    let e = exchange(client(&[G::X25519, G::secp384r1], &[G::X25519]), tiered());
+    assert_eq!((e.retried, e.group), (true, Some(G::secp384r1)));
+    // Without tiers the same server groups take the share sent.
+    let flat = server_builder("p256").groups(&[G::secp384r1, G::X25519, G::secp256r1]);
+    let e = exchange(client(&[G::X25519, G::secp384r1], &[G::X25519]), flat);
+    assert_eq!((e.retried, e.group), (false, Some(G::X25519)));
+    // Within a tier, a share sent beats the server's order.
+    let e = exchange(
+        client(&[G::secp256r1, G::X25519], &[G::secp256r1]),
+        tiered(),
+    );
+    assert_eq!((e.retried, e.group), (false, Some(G::secp256r1)));
+    // Within a tier without a share, the server's order picks the retry.
+    let e = exchange(
+        client(&[G::secp256r1, G::X25519, G::X448], &[G::X448]),
+        tiered(),
+    );
+    assert_eq!((e.retried, e.group), (true, Some(G::X25519)));
+}
+
+#[test]
+fn rfc8446_4_2_7_a_server_that_prefers_another_group_lists_its_groups_in_encrypted_extensions() {
+    use NamedGroup as G;
+    let ours = [G::X25519, G::secp256r1, G::secp384r1];
+    let client = |groups: &[G]| client_builder("p256").groups(groups).build().unwrap();
+    // The share taken is of our first group: nothing to tell.
+    let e = exchange(
+        client(&[G::X25519, G::secp256r1]),
+        server_builder("p256").groups(&ours),
+    );
+    assert_eq!((e.group, e.announced), (Some(G::X25519), None));
+    // We prefer X25519 to the P-256 share taken: all our groups, in our
+    // order, whether or not the client supports them.
+    let e = exchange(
+        client(&[G::secp256r1, G::X25519]),
+        server_builder("p256").groups(&ours),
+    );
+    assert_eq!(
+        (e.group, e.announced),
+        (Some(G::secp256r1), Some(ours.to_vec()))
+    );
+    // After a retry within the better tier, a better group the client
+    // lacks still counts.
+    let tiered =
+        server_builder("p256").group_tiers(&[&[G::secp384r1][..], &[G::X25519, G::secp256r1]]);
+    let e = exchange(client(&[G::secp256r1]), tiered);
+    assert_eq!(
+        (e.retried, e.group, e.announced),
+        (
+            false,
+            Some(G::secp256r1),
+            Some(vec![G::secp384r1, G::X25519, G::secp256r1])
+        )
+    );
+}
+
+#[test]
+fn group_tiers_must_hold_the_configured_groups_each_at_least_one() {
+    use ferrotls::internal::error::InvalidRequestReason;
+    use NamedGroup as G;
+    let refused = Err(Error::InvalidRequest(InvalidRequestReason::GroupTiers));
+    let empty_tier = server_builder("p256").group_tiers(&[&[G::X25519][..], &[]]);
+    assert_eq!(empty_tier.build().map(|_| ()), refused);
+    // groups() after group_tiers() with another count leaves the tiers
+    // describing groups that are not there.
+    let overwritten = server_builder("p256")
+        .group_tiers(&[&[G::X25519][..], &[G::secp256r1]])
+        .groups(&[G::X25519]);
+    assert_eq!(overwritten.build().map(|_| ()), refused);
+    let fine = server_builder("p256").group_tiers(&[&[G::X25519][..], &[G::secp256r1]]);
+    assert!(fine.build().is_ok());
 }

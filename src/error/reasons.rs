@@ -413,6 +413,7 @@ reasons! {
         NoExporter => "no exporter on this connection",
         NoEarlyExporter => "no early exporter: 0-RTT data was not sent, or not accepted",
         NoGroups => "groups must be supported and not empty",
+        GroupTiers => "each group tier must hold a group, and the tiers together exactly the configured groups",
         KeyShareGroupNotEnabled => "a key share group must be one of the configured groups, listed once",
         RepeatedListEntry => "a version, cipher suite, group or signature scheme is listed twice",
         NoKxGroup => "no key-exchange group",

@@ -216,6 +216,58 @@ impl<'a> GroupSet<'a> {
     }
 }
 
+/// What the server's groups make of a ClientHello's key shares.
+#[derive(Clone, Copy)]
+enum GroupChoice<'a> {
+    /// The share to answer.
+    Share(&'a KeyShareEntry),
+    /// No share of the best tier the client supports: ask for this group
+    /// (RFC 8446 §4.1.4).
+    Retry(NamedGroup),
+    /// No group in common.
+    None,
+}
+
+/// Chooses the group (RFC 8446 §4.2.8): in the best of the server's
+/// tiers ([`ServerConfig::group_tier_sizes`]) that holds a group the
+/// client supports, the first of ours the client sent a share for, or
+/// else the first of ours the client supports, for a HelloRetryRequest.
+/// Our few configured groups are matched against at most
+/// `MAX_KEY_SHARES` shares.
+fn choose_group<'a>(config: &ServerConfig, offer: &KeyExchangeOffer<'a>) -> GroupChoice<'a> {
+    for tier in group_tiers(config) {
+        let share = tier
+            .iter()
+            .find_map(|g| offer.key_shares.iter().find(|s| s.group == *g));
+        if let Some(share) = share {
+            return GroupChoice::Share(share);
+        }
+        if let Some(group) = tier.iter().copied().find(|g| offer.groups.contains(*g)) {
+            return GroupChoice::Retry(group);
+        }
+    }
+    GroupChoice::None
+}
+
+/// The server's groups cut into its tiers, best first
+/// ([`ServerConfig::group_tier_sizes`]): no sizes is one tier, and groups
+/// past the sizes' sum form a last tier.
+fn group_tiers(config: &ServerConfig) -> impl Iterator<Item = &[NamedGroup]> {
+    let mut rest = config.common.groups.as_slice();
+    let mut sizes = config.group_tier_sizes.iter();
+    core::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = sizes
+            .next()
+            .map_or(rest.len(), |&size| size.min(rest.len()));
+        let (tier, tail) = rest.split_at(size);
+        rest = tail;
+        Some(tier)
+    })
+}
+
 /// The most offered PSK identities the server looks at, in order (RFC
 /// 8446 §4.2.11 lets it choose any, or none): each may cost a ticket
 /// unsealing or a store lookup, and a client has one or two PSKs for a
@@ -378,33 +430,25 @@ pub(super) fn handle_client_hello(
 ) -> Result<State, Error> {
     let (offer, key_exchange) = read_offer(hello, extensions)?;
     let suite = choose_suite(&config, hello, &offer)?;
-    // Our few configured groups against at most MAX_KEY_SHARES shares.
-    let share = config
-        .common
-        .groups
-        .iter()
-        .find_map(|g| key_exchange.key_shares.iter().find(|s| s.group == *g));
+    let choice = choose_group(&config, &key_exchange);
     let psk_mode = offer.psk_mode(&config);
     // Without a usable share, retry before using a ticket, so that a
     // single-use ticket survives for the second ClientHello.
-    let resumption = if share.is_some() || psk_mode == Some(PskKeyExchangeMode::PskKe) {
-        try_resume(&config, common, hello, raw, &offer, suite, PskLookup::First)?
-    } else {
-        None
-    };
-    let share = match (share, &resumption) {
+    let resumption =
+        if matches!(choice, GroupChoice::Share(_)) || psk_mode == Some(PskKeyExchangeMode::PskKe) {
+            try_resume(&config, common, hello, raw, &offer, suite, PskLookup::First)?
+        } else {
+            None
+        };
+    let share = match (choice, &resumption) {
         (_, Some(r)) if !r.with_key_exchange => None,
-        (Some(share), _) => Some(share),
-        (None, _) => {
-            let group = config
-                .common
-                .groups
-                .iter()
-                .copied()
-                .find(|g| key_exchange.groups.contains(*g))
-                .ok_or(Error::HandshakeFailure(
-                    HandshakeFailureReason::NoCommonGroup,
-                ))?;
+        (GroupChoice::Share(share), _) => Some(share),
+        (GroupChoice::None, _) => {
+            return Err(Error::HandshakeFailure(
+                HandshakeFailureReason::NoCommonGroup,
+            ))
+        }
+        (GroupChoice::Retry(group), _) => {
             let psk_identity = try_resume(
                 &config,
                 common,
@@ -547,7 +591,16 @@ fn send_flight(
         &choices,
         offer.extensions.early_data,
     )?;
-    send_encrypted_extensions(common, &mut transcript, &choices, acknowledge_server_name)?;
+    // RFC 8446 §4.2.7: a server that prefers a group to the one whose
+    // share it took SHOULD tell the client every group it supports.
+    let announced_groups = share
+        .is_some_and(|s| config.common.groups.first() != Some(&s.group))
+        .then_some(config.common.groups.as_slice());
+    let announced = Announced {
+        server_name: acknowledge_server_name,
+        groups: announced_groups,
+    };
+    send_encrypted_extensions(common, &mut transcript, &choices, announced)?;
     let requested_schemes = match &choices.certificate {
         Some((certificate, scheme)) => {
             let requested = request_client_certificate(&config, common, &mut transcript)?;
@@ -955,23 +1008,36 @@ fn install_handshake_keys(
     })
 }
 
+/// What EncryptedExtensions tells the client besides the flight's
+/// choices.
+struct Announced<'c> {
+    /// Acknowledge the server name (RFC 6066 §3: one was used and no
+    /// session resumed).
+    server_name: bool,
+    /// The server's groups, when it prefers one to the group whose share
+    /// it took (RFC 8446 §4.2.7).
+    groups: Option<&'c [NamedGroup]>,
+}
+
 /// Sends EncryptedExtensions (RFC 8446 §4.3.1): early_data when 0-RTT is
-/// accepted, the server_name acknowledgement when `server_name` (RFC 6066
-/// §3: a server name used and no session resumed), the ALPN
-/// protocol, and the certificate types the client asked about (RFC 7250
-/// §4.2).
+/// accepted, what `announced` holds (the server_name acknowledgement,
+/// supported_groups), the ALPN protocol, and the certificate types the
+/// client asked about (RFC 7250 §4.2).
 fn send_encrypted_extensions(
     common: &mut dyn HandshakeIo,
     transcript: &mut Transcript,
     choices: &FlightChoices,
-    server_name: bool,
+    announced: Announced<'_>,
 ) -> Result<(), Error> {
     let mut extensions = Vec::new();
     if choices.accept_early_data {
         extensions.push(Extension::EarlyData);
     }
-    if server_name {
+    if announced.server_name {
         extensions.push(Extension::ServerNameAck);
+    }
+    if let Some(groups) = announced.groups {
+        extensions.push(Extension::SupportedGroups(groups.into()));
     }
     if let Some(protocol) = &choices.alpn {
         extensions.push(Extension::Alpn(vec![protocol.to_vec()]));
