@@ -13,6 +13,12 @@
 //! these peers offer one group only; the finite-field groups run in TLS
 //! 1.2 with TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, which every side enables
 //! for them (it is opt-in here).
+//!
+//! The last two tests run our server's choice among several groups
+//! against both clients: tiers that ask for a better group with a
+//! HelloRetryRequest (RFC 8446 §4.2.8), and the supported_groups of
+//! EncryptedExtensions when the server takes a share of a group it
+//! prefers less (§4.2.7).
 
 mod interop_support;
 
@@ -348,5 +354,97 @@ fn gnutls_cli_against_our_server_in_each_group() {
             assert!(out.contains("-SHA512)-("), "{out}");
         }
         check_our_server(server, group, version);
+    }
+}
+
+/// The handshake our `ferrotls server` reported on exit: its group.
+fn reported_group(server: Peer) -> String {
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    assert_eq!(json.len(), 1, "{log}");
+    json[0].get("group").to_string()
+}
+
+/// What a peer's log says between the first `start` and the next `end`
+/// (or its end): what it printed about one message.
+fn between<'a>(log: &'a str, start: &str, end: &str) -> &'a str {
+    let (_, after) = log
+        .split_once(start)
+        .unwrap_or_else(|| panic!("no {start:?}: {log}"));
+    after.split(end).next().unwrap_or(after)
+}
+
+/// RFC 8446 §4.2.8 and §4.2.7 with `openssl s_client`, which sends a key
+/// share for its first group only (X25519) and also lists P-384: a
+/// server whose groups are tiers (`--groups P-384/x25519`, OpenSSL 3.5's
+/// tuples) asks for P-384 with a HelloRetryRequest rather than take the
+/// X25519 share; the same groups as one list take the share and, as the
+/// server prefers P-384, list its groups in EncryptedExtensions, which
+/// OpenSSL parses (`-tlsextdebug` names it under that message).
+#[test]
+fn openssl_s_client_is_asked_for_our_better_tier_or_told_our_groups() {
+    for (groups, server_hellos, temp_key, announced, group) in [
+        ("P-384/x25519", 2, "ECDH, secp384r1", false, "secp384r1"),
+        ("P-384,x25519", 1, "X25519", true, "x25519"),
+    ] {
+        let (server, port) =
+            ferrotls_server_with("p256", &["--max-connections", "1", "--groups", groups]);
+        let options = ["-groups", "X25519:P-384", "-msg", "-tlsextdebug"];
+        let out = s_client_to_p256(port, &options, b"GET / HTTP/1.0\r\n\r\n");
+        assert_eq!(
+            out.matches(", ServerHello").count(),
+            server_hellos,
+            "{groups}: {out}"
+        );
+        assert!(
+            out.contains(&format!("Server Temp Key: {temp_key}")),
+            "{groups}: {out}"
+        );
+        let encrypted_extensions = between(&out, ", EncryptedExtensions", "<<<");
+        assert_eq!(
+            encrypted_extensions.contains("\"supported_groups\" (id=10)"),
+            announced,
+            "{groups}: {out}"
+        );
+        assert_eq!(reported_group(server), group);
+    }
+}
+
+/// The same with `gnutls-cli`, which sends key shares for its first two
+/// groups (X25519 and P-384) and also lists P-521: tiers `P-521/x25519`
+/// ask it for P-521 (its debug log names the HelloRetryRequest's group);
+/// one list `P-521,x25519` has it take X25519 and parse our groups in
+/// EncryptedExtensions.
+#[test]
+fn gnutls_cli_is_asked_for_our_better_tier_or_told_our_groups() {
+    for (groups, retry, announced, description) in [
+        ("P-521/x25519", true, false, "(ECDHE-SECP521R1)"),
+        ("P-521,x25519", false, true, "(ECDHE-X25519)"),
+    ] {
+        let (server, port) =
+            ferrotls_server_with("p256", &["--max-connections", "1", "--groups", groups]);
+        let priority = "NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1:+GROUP-SECP521R1:-VERS-ALL:+VERS-TLS1.3";
+        let out = gnutls_cli_to_p256(
+            port,
+            &["-d", "4", "--priority", priority],
+            b"GET / HTTP/1.0\r\n\r\n",
+            "peer_certificates",
+        );
+        assert!(out.contains(description), "{groups}: {out}");
+        assert_eq!(
+            out.contains("HRR key share with SECP521R1"),
+            retry,
+            "{groups}: {out}"
+        );
+        let encrypted_extensions =
+            between(&out, "parsing encrypted extensions", "parsing certificate");
+        assert_eq!(
+            encrypted_extensions.contains("Parsing extension 'Supported Groups/10'"),
+            announced,
+            "{groups}: {out}"
+        );
+        let ours = if retry { "secp521r1" } else { "x25519" };
+        assert_eq!(reported_group(server), ours);
     }
 }

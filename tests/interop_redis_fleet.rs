@@ -192,24 +192,9 @@ fn gnutls_cli_resumes_on_the_other_server_with_the_same_server_session_id() {
     ] {
         let (a, port_a) = fleet.server(&[]);
         let (b, port_b) = fleet.server(&[]);
-        let port = forwarder(port_a, port_b).to_string();
-        let root = vector("p256-root.pem");
-        let (_, out) = run_until(
-            "gnutls-cli",
-            &[
-                "--resume",
-                "--priority",
-                priority,
-                "-p",
-                &port,
-                "--x509cafile",
-                &root,
-                "--sni-hostname",
-                "leaf.p256.test",
-                "--verify-hostname",
-                "leaf.p256.test",
-                "127.0.0.1",
-            ],
+        let out = gnutls_cli_to_p256(
+            forwarder(port_a, port_b),
+            &["--resume", "--priority", priority],
             b"GET / HTTP/1.0\r\n\r\n",
             "peer_certificates",
         );

@@ -72,7 +72,6 @@ fn gnutls_cli_and_our_server_negotiate_record_size_limit() {
     // 1.2; our server, announcing 512 itself, reports it and serves the
     // page within it.
     require("gnutls-cli");
-    let root = vector("p256-root.pem");
     for (priority, version, expected) in [
         (GNUTLS_TLS13, "TLSv1.3", "513"),
         (GNUTLS_TLS12, "TLSv1.2", "512"),
@@ -84,24 +83,9 @@ fn gnutls_cli_and_our_server_negotiate_record_size_limit() {
             "--max-connections",
             "1",
         ]);
-        let port_text = port.to_string();
-        let (_, out) = run_until(
-            "gnutls-cli",
-            &[
-                "--recordsize",
-                "512",
-                "--priority",
-                priority,
-                "-p",
-                &port_text,
-                "--x509cafile",
-                &root,
-                "--sni-hostname",
-                "leaf.p256.test",
-                "--verify-hostname",
-                "leaf.p256.test",
-                "127.0.0.1",
-            ],
+        let out = gnutls_cli_to_p256(
+            port,
+            &["--recordsize", "512", "--priority", priority],
             b"GET / HTTP/1.0\r\n\r\n",
             "record_size_limit",
         );

@@ -439,7 +439,11 @@ int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
 int ferrotls_server_config_set_cipher_suites(ferrotls_server_config *config,
                                              const char *list);
 /* Accepts the key-exchange groups named in list, in the server's order of
- * preference (names as for ferrotls_client_config_set_groups). */
+ * preference (names as for ferrotls_client_config_set_groups), in tiers
+ * separated by '/' as OpenSSL 3.5's group tuples are: in TLS 1.3 the server
+ * asks with a HelloRetryRequest for a group of the best tier the client
+ * supports rather than take a key share of a worse one
+ * ("X25519MLKEM768/x25519:P-256"). */
 int ferrotls_server_config_set_groups(ferrotls_server_config *config,
                                       const char *list);
 /* As ferrotls_client_config_set_max_fragment_size. */

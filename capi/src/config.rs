@@ -85,7 +85,6 @@ pub(super) struct Negotiable {
     versions: Option<Vec<ProtocolVersion>>,
     alpn: Vec<Vec<u8>>,
     suites: Option<Vec<CipherSuite>>,
-    groups: Option<Vec<NamedGroup>>,
     /// The schemes offered and accepted, which also restrict what this
     /// side's own certificates sign with ([`signing_with`]).
     signature_schemes: Option<Vec<SignatureScheme>>,
@@ -207,9 +206,6 @@ macro_rules! with_negotiable {
         if let Some(suites) = &n.suites {
             builder = builder.cipher_suites(suites);
         }
-        if let Some(groups) = &n.groups {
-            builder = builder.groups(groups);
-        }
         if let Some(schemes) = &n.signature_schemes {
             builder = builder.signature_schemes(schemes);
         }
@@ -221,6 +217,8 @@ macro_rules! with_negotiable {
 }
 
 struct ClientSettings {
+    /// The groups offered, most preferred first; `None`: the library's.
+    groups: Option<Vec<NamedGroup>>,
     /// What the server's certificate is judged by: needed to connect.
     trust: Option<PeerTrust>,
     /// The CRLs the server's chain is checked against.
@@ -263,6 +261,9 @@ pub struct CServerConfig {
 }
 
 struct ServerSettings {
+    /// The groups accepted, in the server's tiers
+    /// (`ServerConfigBuilder::group_tiers`); `None`: the library's.
+    group_tiers: Option<Vec<Vec<NamedGroup>>>,
     /// The certificate served by default, and the others the client's
     /// server_name or signature algorithms may choose instead.
     key: Arc<CertifiedKey>,
@@ -355,6 +356,9 @@ impl CClientConfig {
         .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
         .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE)
         .post_handshake_auth(settings.post_handshake_auth);
+        if let Some(groups) = &settings.groups {
+            builder = builder.groups(groups);
+        }
         let keys = settings
             .certificates
             .iter()
@@ -399,6 +403,9 @@ impl CServerConfig {
         .raw_public_key(settings.raw_public_key);
         for key in &settings.more_keys {
             builder = builder.certificate(signing_with(key, schemes));
+        }
+        if let Some(tiers) = &settings.group_tiers {
+            builder = builder.group_tiers(tiers);
         }
         if settings.max_early_data > 0 {
             builder = builder.anti_replay(self.anti_replay.clone());
@@ -454,6 +461,11 @@ unsafe fn names_arg<T>(
     }
     // SAFETY: not NULL; NUL-terminated per the caller.
     let list = unsafe { str_arg(list) }?;
+    names(list, from_name).map(Some)
+}
+
+/// The names of `list` as [`names_arg`] reads them.
+fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code> {
     let items = list
         .split([':', ','])
         .map(str::trim)
@@ -463,7 +475,7 @@ unsafe fn names_arg<T>(
     if items.is_empty() {
         return Err(Code::InvalidRequest);
     }
-    Ok(Some(items))
+    Ok(items)
 }
 
 /// The cap on the plaintext of each record sent (OpenSSL's
@@ -683,6 +695,7 @@ pub unsafe extern "C" fn ferrotls_client_config_new(out: *mut *mut CClientConfig
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let config = CClientConfig {
             settings: Mutex::new(Kept::new(ClientSettings {
+                groups: None,
                 trust: None,
                 crls: Crls::default(),
                 negotiable: Negotiable::default(),
@@ -1041,13 +1054,13 @@ pub unsafe extern "C" fn ferrotls_client_config_set_groups(
     config: *mut CClientConfig,
     list: *const c_char,
 ) -> c_int {
-    let set = |n: &mut Negotiable| {
+    let set = |s: &mut ClientSettings| {
         // SAFETY: NULL or NUL-terminated, per the caller.
-        n.groups = unsafe { names_arg(list, NamedGroup::from_name) }?;
+        s.groups = unsafe { names_arg(list, NamedGroup::from_name) }?;
         Ok(())
     };
     // SAFETY: forwarded from the caller.
-    unsafe { set_negotiable(config, set) }
+    unsafe { update(config, set) }
 }
 
 /// Sends records of at most `len` bytes of plaintext (see
@@ -1356,6 +1369,7 @@ fn server_config_of(key: Arc<CertifiedKey>) -> Result<CServerConfig, Code> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     Ok(CServerConfig {
         settings: Mutex::new(Kept::new(ServerSettings {
+            group_tiers: None,
             key,
             more_keys: Vec::new(),
             negotiable: Negotiable::default(),
@@ -1651,8 +1665,11 @@ pub unsafe extern "C" fn ferrotls_server_config_set_cipher_suites(
 }
 
 /// Accepts the key-exchange groups named in `list`, in the server's
-/// order of preference (see [`names_arg`]); NULL goes back to the
-/// library's defaults.
+/// order of preference (see [`names_arg`]), in tiers separated by `/` as
+/// OpenSSL 3.5's group tuples are: in TLS 1.3 a HelloRetryRequest asks
+/// for a group of the best tier the client supports rather than take a
+/// key share of a worse one (`ServerConfigBuilder::group_tiers`). NULL
+/// goes back to the library's defaults.
 ///
 /// # Safety
 /// `config` must be NULL or live; `list` NULL or NUL-terminated.
@@ -1661,13 +1678,21 @@ pub unsafe extern "C" fn ferrotls_server_config_set_groups(
     config: *mut CServerConfig,
     list: *const c_char,
 ) -> c_int {
-    let set = |n: &mut Negotiable| {
-        // SAFETY: NULL or NUL-terminated, per the caller.
-        n.groups = unsafe { names_arg(list, NamedGroup::from_name) }?;
+    let set = |s: &mut ServerSettings| {
+        s.group_tiers = if list.is_null() {
+            None
+        } else {
+            // SAFETY: not NULL; NUL-terminated per the caller.
+            let list = unsafe { str_arg(list) }?;
+            let tiers = list
+                .split('/')
+                .map(|tier| names(tier, NamedGroup::from_name));
+            Some(tiers.collect::<Result<_, _>>()?)
+        };
         Ok(())
     };
     // SAFETY: forwarded from the caller.
-    unsafe { set_negotiable(config, set) }
+    unsafe { update(config, set) }
 }
 
 /// Logs the secrets of the connections made from now on to the file

@@ -255,6 +255,28 @@ pub fn run(program: &str, args: &[&str], stdin: &[u8]) -> (std::process::ExitSta
     peer.wait_exit()
 }
 
+/// Runs `gnutls-cli` against 127.0.0.1:`port` as `leaf.p256.test`
+/// (verified through the P-256 root) with `options` (priority, debug
+/// level, ...), writing `stdin` and reading until `until` appears;
+/// returns its output.
+pub fn gnutls_cli_to_p256(port: u16, options: &[&str], stdin: &[u8], until: &str) -> String {
+    let port = port.to_string();
+    let root = vector("p256-root.pem");
+    let mut args = options.to_vec();
+    args.extend([
+        "-p",
+        &port,
+        "--x509cafile",
+        &root,
+        "--sni-hostname",
+        "leaf.p256.test",
+        "--verify-hostname",
+        "leaf.p256.test",
+        "127.0.0.1",
+    ]);
+    run_until("gnutls-cli", &args, stdin, until).1
+}
+
 /// Runs `openssl s_client` against `ferrotls server` on 127.0.0.1:`port`
 /// serving its default chain ([`ferrotls_server`]: `leaf.p256.test`,
 /// trusted through the P-256 root), reading until the server closes

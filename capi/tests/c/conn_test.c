@@ -858,6 +858,20 @@ static void check_suite_and_group(ferrotls_client_config *config,
     close_pair(conn, &srv, sv);
 }
 
+/* check_suite_and_group for a fresh client of the default suites, which
+ * gets the default suite. */
+static void check_fresh_suite_and_group(ferrotls_server_config *server, const char *group)
+{
+    ferrotls_client_config *fresh = client_config("p256-root.pem", "leaf.p256.test");
+
+    check_suite_and_group(fresh, server,
+                          version == FERROTLS_TLS1_3
+                              ? "TLS_AES_128_GCM_SHA256"
+                              : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                          group);
+    ferrotls_client_config_free(fresh);
+}
+
 /* Cipher suites and groups by name, on either side. */
 static void check_names(void)
 {
@@ -907,6 +921,19 @@ static void check_names(void)
                                 : "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
                           "secp384r1");
 
+    /* One list takes the client's X25519 share in TLS 1.3; tiers ask for
+     * the better tier's P-384 with a HelloRetryRequest instead (the
+     * client's default groups list it). TLS 1.2 reads both as one list.
+     * Fresh clients, which have no session to resume. */
+    CHECK_RC(ferrotls_server_config_set_cipher_suites(server, NULL), 0);
+    CHECK_RC(ferrotls_server_config_set_groups(server, "secp384r1:x25519"), 0);
+    check_fresh_suite_and_group(server, tls13 ? "x25519" : "secp384r1");
+    CHECK_RC(ferrotls_server_config_set_groups(server, "P-384/x25519"), 0);
+    check_fresh_suite_and_group(server, "secp384r1");
+    CHECK_RC(ferrotls_server_config_set_groups(server, "P-384/"), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_cipher_suites(
+                 server, "TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
+
     /* No suite in common: the server refuses the handshake. */
     CHECK_RC(ferrotls_client_config_set_cipher_suites(
                  config, "TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"), 0);
@@ -916,7 +943,7 @@ static void check_names(void)
 
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
-    printf("cipher suites and groups: IANA and OpenSSL names, either side, defaults back, none in common, bad lists: ok\n");
+    printf("cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, none in common, bad lists: ok\n");
 }
 
 /* The most a record's length exceeds its plaintext with the AES-GCM

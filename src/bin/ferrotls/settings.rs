@@ -147,6 +147,13 @@ pub fn groups(list: &str) -> Result<Vec<NamedGroup>, String> {
         .collect()
 }
 
+/// A server's `--groups LIST`: groups as [`groups`] reads them, in
+/// tiers separated by `/` (OpenSSL 3.5's group tuples), the best first
+/// (see `ServerConfigBuilder::group_tiers`).
+pub fn group_tiers(list: &str) -> Result<Vec<Vec<NamedGroup>>, String> {
+    list.split('/').map(groups).collect()
+}
+
 /// What `--sigalgs` does, for either role.
 pub const SIGALGS_HELP: &str = "signature schemes offered and accepted, most preferred first: IANA names or OpenSSL's KEY+HASH (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256); listing rsa_pkcs1_sha1 or ecdsa_sha1 accepts TLS 1.2 SHA-1 signatures and signs with them for peers that accept nothing else, which RFC 9155 forbids";
 
@@ -365,6 +372,14 @@ mod tests {
             groups("x25519mlkem768,X25519").unwrap(),
             [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
         );
+        assert_eq!(
+            group_tiers("X25519MLKEM768/x25519,P-256").unwrap(),
+            [
+                vec![NamedGroup::X25519MLKEM768],
+                vec![NamedGroup::X25519, NamedGroup::secp256r1]
+            ]
+        );
+        assert!(group_tiers("x25519/x9").is_err());
         assert_eq!(alpn("h2,,http/1.1"), [b"h2".to_vec(), b"http/1.1".to_vec()]);
     }
 }
