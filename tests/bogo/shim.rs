@@ -449,6 +449,10 @@ struct Policy {
     /// The TLS 1.2 suites: the policy's strict cipher list.
     tls12_suites: Option<&'static [CipherSuite]>,
     groups: Option<&'static [NamedGroup]>,
+    /// Whether a server holds to its own order of `groups` even at the
+    /// cost of a HelloRetryRequest: each group a tier of its own
+    /// (`ServerConfigBuilder::group_tiers`).
+    server_group_order: bool,
     /// The schemes the default credential signs with and those this side
     /// accepts: BoringSSL's policies set both to one list.
     schemes: Option<&'static [SignatureScheme]>,
@@ -457,15 +461,12 @@ struct Policy {
 /// TLS 1.2 and 1.3: the versions the FIPS, WPA and CNSA 1.0 policies allow.
 const TLS12_AND_TLS13: &[ProtocolVersion] = &[ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
 
-/// BoringSSL's compliance policies as ferrotls configurations. One part
-/// of one has no counterpart: CNSA 1.0's server preference
-/// (`SSL_OP_CIPHER_SERVER_PREFERENCE`) makes BoringSSL's TLS 1.3 server ask
-/// with a HelloRetryRequest for ML-KEM-1024 whenever the client lists it,
-/// where a ferrotls server takes a key share the client sent for a group
-/// it accepts (RFC 8446 §4.2.8 leaves the choice to it), so
-/// `Compliance-cnsa1-202603-TLS-PrefersMLKEM1024` is left out in
-/// `tests/bogo/config.json`. Its suites a ferrotls server chooses by its
-/// own order anyway.
+/// BoringSSL's compliance policies as ferrotls configurations. CNSA
+/// 1.0's server preference (`SSL_OP_CIPHER_SERVER_PREFERENCE`) makes
+/// BoringSSL's TLS 1.3 server ask with a HelloRetryRequest for
+/// ML-KEM-1024 whenever the client lists it: a ferrotls server whose
+/// groups are each a tier does the same; its suites it chooses by its own
+/// order anyway.
 const POLICIES: &[Policy] = &[
     // NIST SP 800-52r2: TLS 1.2 and 1.3, AES-GCM with ECDHE, P-256 and
     // P-384, no SHA-1, no Ed25519, no ECDSA over P-521.
@@ -483,6 +484,7 @@ const POLICIES: &[Policy] = &[
             CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         ]),
         groups: Some(&[NamedGroup::secp256r1, NamedGroup::secp384r1]),
+        server_group_order: false,
         schemes: Some(&[
             SignatureScheme::rsa_pkcs1_sha256,
             SignatureScheme::rsa_pkcs1_sha384,
@@ -504,6 +506,7 @@ const POLICIES: &[Policy] = &[
             CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         ]),
         groups: Some(&[NamedGroup::secp384r1]),
+        server_group_order: false,
         schemes: Some(&[
             SignatureScheme::rsa_pkcs1_sha384,
             SignatureScheme::rsa_pkcs1_sha512,
@@ -525,6 +528,7 @@ const POLICIES: &[Policy] = &[
         ]),
         tls12_suites: None,
         groups: None,
+        server_group_order: false,
         schemes: None,
     },
     // CNSA 1.0 (RFC 9151), with ML-KEM-1024 first: AES-256-GCM, P-384,
@@ -539,6 +543,7 @@ const POLICIES: &[Policy] = &[
             CipherSuite::TLS_RSA_WITH_AES_256_GCM_SHA384,
         ]),
         groups: Some(&[NamedGroup::MLKEM1024, NamedGroup::secp384r1]),
+        server_group_order: true,
         schemes: Some(CNSA_SCHEMES),
     },
     // CNSA 2.0 (draft-becker-cnsa2-tls-profile): TLS 1.3 alone,
@@ -549,6 +554,7 @@ const POLICIES: &[Policy] = &[
         tls13_suites: Some(&[CipherSuite::TLS_AES_256_GCM_SHA384]),
         tls12_suites: Some(&[]),
         groups: Some(&[NamedGroup::MLKEM1024]),
+        server_group_order: false,
         schemes: Some(CNSA_SCHEMES),
     },
 ];
@@ -1418,7 +1424,12 @@ fn server_config(
             .send_half_rtt_data(true);
     }
     if let Some(groups) = groups(flags)? {
-        builder = builder.groups(&groups);
+        builder = if policy(flags)?.is_some_and(|p| p.server_group_order) {
+            let tiers: Vec<[NamedGroup; 1]> = groups.iter().map(|g| [*g]).collect();
+            builder.group_tiers(&tiers)
+        } else {
+            builder.groups(&groups)
+        };
     }
     if let Some(schemes) = accepted_schemes(flags)? {
         builder = builder.signature_schemes(&schemes);
