@@ -790,7 +790,12 @@ pub struct ClientConfig {
     /// each; an empty list sends none, so a server answers with a
     /// HelloRetryRequest (§4.2.8 allows it). `None`, the default: one
     /// share for the most preferred group and, when that is a hybrid, one
-    /// for the first classical group after it.
+    /// for the first classical group after it; and, with a session store,
+    /// the group a server completed the last TLS 1.3 handshake in
+    /// (`ClientSessionStore::key_share_hint`) takes the classical share's
+    /// place when it is another, so a server that asked for it once with
+    /// a HelloRetryRequest is not asked again. The hybrid's share is kept
+    /// whatever the hint.
     pub key_share_groups: Option<Vec<NamedGroup>>,
     /// TLS 1.2 False Start (RFC 7918): on a full handshake, application
     /// data goes right after our Finished instead of after the server's,

@@ -14,11 +14,12 @@
 //! 1.2 with TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, which every side enables
 //! for them (it is opt-in here).
 //!
-//! The last two tests run our server's choice among several groups
-//! against both clients: tiers that ask for a better group with a
-//! HelloRetryRequest (RFC 8446 §4.2.8), and the supported_groups of
-//! EncryptedExtensions when the server takes a share of a group it
-//! prefers less (§4.2.7).
+//! The last three tests run the choice among several groups: our server
+//! against both clients, with tiers that ask for a better group with a
+//! HelloRetryRequest (RFC 8446 §4.2.8) and the supported_groups of
+//! EncryptedExtensions when it takes a share of a group it prefers less
+//! (§4.2.7); and our client against both servers, sending on its next
+//! connection a share for the group a server asked it for.
 
 mod interop_support;
 
@@ -446,5 +447,33 @@ fn gnutls_cli_is_asked_for_our_better_tier_or_told_our_groups() {
         );
         let ours = if retry { "secp521r1" } else { "x25519" };
         assert_eq!(reported_group(server), ours);
+    }
+}
+
+/// Our client with its defaults (shares for X25519MLKEM768 and X25519)
+/// against `openssl s_server` and `gnutls-serv` that accept P-256 alone:
+/// the first connection is asked for P-256 with a HelloRetryRequest, and
+/// the second, resuming from the same store, sends P-256's share beside
+/// the hybrid's and is not asked again (`--trace` prints each
+/// ClientHello: two, then one). Both report secp256r1.
+#[test]
+fn our_client_sends_the_group_a_server_asked_for_on_its_next_connection() {
+    let (_openssl, openssl_port) = openssl_server("p256", &[], &["-www", "-groups", "P-256"]);
+    let priority = "NORMAL:-GROUP-ALL:+GROUP-SECP256R1:-VERS-ALL:+VERS-TLS1.3";
+    let (_gnutls, gnutls_port) = gnutls_server("p256", &["--priority", priority]);
+    for port in [openssl_port, gnutls_port] {
+        let (status, out) = ferrotls_client(port, &["--connections", "2", "--trace"]);
+        assert!(status.success(), "{out}");
+        let hellos: Vec<usize> = out
+            .split(">>> Finished")
+            .map(|connection| connection.matches(">>> ClientHello").count())
+            .collect();
+        assert_eq!(hellos[..2], [2, 1], "{out}");
+        let json = json_lines(&out);
+        assert_eq!(json.len(), 2, "{out}");
+        for report in &json {
+            assert_eq!(report.get("group"), "secp256r1", "{out}");
+        }
+        assert_eq!(json[1].get("resumed"), "true", "{out}");
     }
 }

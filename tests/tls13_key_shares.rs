@@ -502,3 +502,90 @@ fn group_tiers_must_hold_the_configured_groups_each_at_least_one() {
     let fine = server_builder("p256").group_tiers(&[&[G::X25519][..], &[G::secp256r1]]);
     assert!(fine.build().is_ok());
 }
+
+/// A client of `groups` keeping its sessions in a store of its own
+/// (which also keeps the key-share hints), or none.
+fn client_with_store(groups: &[NamedGroup], store: bool) -> std::sync::Arc<ferrotls::ClientConfig> {
+    use ferrotls::{InMemoryClientStore, ManualClock, UnixTime};
+    let clock = std::sync::Arc::new(ManualClock::new(UnixTime::from_secs(common::NOW)));
+    let store = store.then(|| {
+        std::sync::Arc::new(InMemoryClientStore::new(clock))
+            as std::sync::Arc<dyn ferrotls::ClientSessionStore>
+    });
+    client_builder("p256")
+        .groups(groups)
+        .session_store(store)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn rfc8446_4_2_8_a_client_sends_the_group_a_server_chose_last_time_and_keeps_its_kem_share() {
+    use NamedGroup as G;
+    let p256_only = || server_builder("p256").groups(&[G::secp256r1]);
+    // The defaults: the hybrid and X25519, then a retry for P-256.
+    let client = client_with_store(&[G::X25519MLKEM768, G::X25519, G::secp256r1], true);
+    let first = exchange(client.clone(), p256_only());
+    assert_eq!(first.shares, [G::X25519MLKEM768, G::X25519]);
+    assert_eq!((first.retried, first.group), (true, Some(G::secp256r1)));
+    // Next time P-256 takes X25519's place beside the hybrid: no retry.
+    let second = exchange(client.clone(), p256_only());
+    assert_eq!(second.shares, [G::X25519MLKEM768, G::secp256r1]);
+    assert_eq!((second.retried, second.group), (false, Some(G::secp256r1)));
+    // A server that then takes the hybrid moves the hint back: the
+    // defaults again.
+    exchange(client.clone(), server_builder("p256"));
+    assert_eq!(
+        exchange(client, server_builder("p256")).shares,
+        [G::X25519MLKEM768, G::X25519]
+    );
+
+    // A classical first group gives way to the hint.
+    let client = client_with_store(&[G::X25519, G::secp256r1], true);
+    assert!(exchange(client.clone(), p256_only()).retried);
+    let second = exchange(client, p256_only());
+    assert_eq!((second.shares, second.retried), (vec![G::secp256r1], false));
+}
+
+#[test]
+fn a_key_share_hint_needs_a_store_an_authenticated_server_and_no_chosen_shares() {
+    use NamedGroup as G;
+    let groups = [G::X25519, G::secp256r1];
+    let p256_only = || server_builder("p256").groups(&[G::secp256r1]);
+    // No store: nothing remembered, a retry each time.
+    let client = client_with_store(&groups, false);
+    exchange(client.clone(), p256_only());
+    assert!(exchange(client, p256_only()).retried);
+    // A server whose chain fails (the client trusts another root) leaves
+    // no hint, though its ServerHello named P-256.
+    let store: std::sync::Arc<dyn ferrotls::ClientSessionStore> =
+        std::sync::Arc::new(ferrotls::InMemoryClientStore::new(std::sync::Arc::new(
+            ferrotls::ManualClock::new(ferrotls::UnixTime::from_secs(common::NOW)),
+        )));
+    let distrusting = client_builder("rsa2048")
+        .groups(&groups)
+        .session_store(Some(store.clone()))
+        .build()
+        .unwrap();
+    let server = p256_only().build().unwrap();
+    let (mut c, mut s) = pair(distrusting, server, server_name("p256"));
+    transfer(&mut c, &mut s).1.unwrap();
+    transfer(&mut s, &mut c).1.unwrap();
+    transfer(&mut c, &mut s).1.unwrap();
+    let refused = transfer(&mut s, &mut c).1;
+    assert!(
+        refused.is_err(),
+        "the client refuses the chain: {refused:?}"
+    );
+    assert_eq!(c.negotiated_group(), Some(G::secp256r1));
+    assert_eq!(store.key_share_hint("leaf.p256.test"), None);
+    // Shares the configuration names are sent whatever the store says.
+    store.set_key_share_hint("leaf.p256.test", G::secp256r1);
+    let chosen = client_builder("p256")
+        .groups(&groups)
+        .key_share_groups(&[G::X25519])
+        .session_store(Some(store))
+        .build()
+        .unwrap();
+    assert_eq!(exchange(chosen, p256_only()).shares, [G::X25519]);
+}

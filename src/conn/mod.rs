@@ -973,4 +973,12 @@ impl ClientSessionStore for SessionRecorder {
             _ => self.shared.take_tls13_ticket(server_name),
         }
     }
+
+    fn set_key_share_hint(&self, server_name: &str, group: NamedGroup) {
+        self.shared.set_key_share_hint(server_name, group);
+    }
+
+    fn key_share_hint(&self, server_name: &str) -> Option<NamedGroup> {
+        self.shared.key_share_hint(server_name)
+    }
 }

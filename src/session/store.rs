@@ -6,6 +6,7 @@
 //! interior mutability).
 
 use crate::crypto::secret::{Secret, INLINE_SECRET_LEN};
+use crate::msgs::enums::NamedGroup;
 use crate::msgs::hello::MAX_SESSION_ID_SIZE;
 use crate::session::lru::LruMap;
 use crate::session::state::{
@@ -319,6 +320,22 @@ pub trait ClientSessionStore: Send + Sync {
     /// Removes and returns the newest unexpired TLS 1.3 ticket for
     /// `server_name`; a ticket is handed out once.
     fn take_tls13_ticket(&self, server_name: &str) -> Option<Arc<ClientTicketTls13>>;
+
+    /// Remembers the group of the key exchange `server_name` completed a
+    /// TLS 1.3 handshake in, so that the next ClientHello to it carries a
+    /// key share for that group and needs no HelloRetryRequest (RFC 8446
+    /// §4.2.8; see `ClientConfig::key_share_groups`). Provided: remembers
+    /// nothing.
+    fn set_key_share_hint(&self, server_name: &str, group: NamedGroup) {
+        let _ = (server_name, group);
+    }
+
+    /// The group [`Self::set_key_share_hint`] remembered for
+    /// `server_name`, if any. Provided: none.
+    fn key_share_hint(&self, server_name: &str) -> Option<NamedGroup> {
+        let _ = server_name;
+        None
+    }
 }
 
 #[derive(Default)]
@@ -326,11 +343,12 @@ struct ClientEntry {
     tls12: Option<Arc<ClientSessionTls12>>,
     /// Oldest first.
     tls13: VecDeque<Arc<ClientTicketTls13>>,
+    key_share_hint: Option<NamedGroup>,
 }
 
 impl ClientEntry {
     fn is_empty(&self) -> bool {
-        self.tls12.is_none() && self.tls13.is_empty()
+        self.tls12.is_none() && self.tls13.is_empty() && self.key_share_hint.is_none()
     }
 }
 
@@ -424,5 +442,16 @@ impl ClientSessionStore for InMemoryClientStore {
             }
             None
         })
+    }
+
+    fn set_key_share_hint(&self, server_name: &str, group: NamedGroup) {
+        self.with_entry(server_name, true, |entry, _| {
+            entry.key_share_hint = Some(group);
+            Some(())
+        });
+    }
+
+    fn key_share_hint(&self, server_name: &str) -> Option<NamedGroup> {
+        self.with_entry(server_name, false, |entry, _| entry.key_share_hint)
     }
 }

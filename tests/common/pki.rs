@@ -73,7 +73,6 @@ pub fn client_builder(key_type: &str) -> ClientConfigBuilder {
         .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))
 }
 
-/// A server builder serving the leaf of `key_type`, at [`NOW`].
 /// A [`client_builder`] on TLS_AES_128_GCM_SHA256 that logs its secrets
 /// into `secrets`, so that a test can open and seal its records with
 /// [`aes128_protection`](crate::common::aes128_protection).
@@ -86,6 +85,7 @@ pub fn logged_aes128_client(
         .key_log(secrets.clone())
 }
 
+/// A server builder serving the leaf of `key_type`, at [`NOW`].
 pub fn server_builder(key_type: &str) -> ServerConfigBuilder {
     ServerConfig::builder(certified_key(key_type))
         .clock(Arc::new(ManualClock::new(UnixTime::from_secs(NOW))))

@@ -253,7 +253,10 @@ pub(super) fn start(
     let tls12_session = tls12_session_from_store(&config, store.as_deref(), &server_name);
     let session_id = legacy_session_id(&config, tls12_session.as_deref())?;
     let grease = draw_grease(config.grease, &config.common)?;
-    let key_shares = first_key_shares(&config, grease)?;
+    let hint = store
+        .as_deref()
+        .and_then(|store| store.key_share_hint(&server_name.as_text()));
+    let key_shares = first_key_shares(&config, grease, hint)?;
     if let (true, ServerName::Dns(name)) = (config.enable_sni, &server_name) {
         common.report(HandshakeEvent::ServerName(name.clone()));
     }
@@ -314,14 +317,15 @@ fn legacy_session_id(
 }
 
 /// The key shares of the first ClientHello (RFC 8446 §4.2.8), when TLS
-/// 1.3 is offered: those of [`ClientConfig::key_share_groups`] when set,
-/// in the order of the groups; otherwise one for the most preferred group
-/// and, when that is a hybrid group, one more for the first classical
-/// group after it, so a server without the hybrid needs no
-/// HelloRetryRequest (as OpenSSL and Chromium send X25519MLKEM768 with
-/// X25519). A GREASE share goes first when `grease` is set (RFC 8701
-/// §3.1). A configuration without groups is refused.
-fn first_key_shares(config: &ClientConfig, grease: Option<Grease>) -> Result<KeyShares, Error> {
+/// 1.3 is offered, in the order of the groups: those of
+/// [`ClientConfig::key_share_groups`] when set, otherwise those of
+/// [`default_share_groups`]. A GREASE share goes first when `grease` is
+/// set (RFC 8701 §3.1). A configuration without groups is refused.
+fn first_key_shares(
+    config: &ClientConfig,
+    grease: Option<Grease>,
+    hint: Option<NamedGroup>,
+) -> Result<KeyShares, Error> {
     let groups = &config.common.groups;
     let first = *groups
         .first()
@@ -332,26 +336,45 @@ fn first_key_shares(config: &ClientConfig, grease: Option<Grease>) -> Result<Key
     }
     let rng = &*config.common.rng;
     shares.grease = grease.map(|g| g.group());
-    let mut share = |group| -> Result<(), Error> {
-        shares.push(ClientShare::generate(group, rng)?);
-        Ok(())
-    };
-    match &config.key_share_groups {
-        Some(chosen) => {
-            for group in groups.iter().filter(|g| chosen.contains(g)) {
-                share(*group)?;
-            }
-        }
-        None => {
-            share(first)?;
-            if !usable_in_tls12(first) {
-                if let Some(classical) = groups.iter().copied().find(|g| usable_in_tls12(*g)) {
-                    share(classical)?;
-                }
-            }
+    let defaults = default_share_groups(groups, first, hint);
+    for group in groups {
+        let wanted = match &config.key_share_groups {
+            Some(chosen) => chosen.contains(group),
+            None => defaults.contains(&Some(*group)),
+        };
+        if wanted {
+            shares.push(ClientShare::generate(*group, rng)?);
         }
     }
     Ok(shares)
+}
+
+/// The groups of the first ClientHello's key shares when the
+/// configuration names none: the most preferred group and, when that is
+/// a KEM group, the first classical group after it, so a server without
+/// the KEM group needs no HelloRetryRequest (as OpenSSL and Chromium send
+/// X25519MLKEM768 with X25519). A `hint` (the group the server completed
+/// the last TLS 1.3 handshake in, from the session store) that is one of
+/// our groups but not one of these replaces the classical one, so that a
+/// server that chose another group needs no HelloRetryRequest either;
+/// a first KEM group is kept whatever the hint, so a hint never drops
+/// the post-quantum share.
+fn default_share_groups(
+    groups: &[NamedGroup],
+    first: NamedGroup,
+    hint: Option<NamedGroup>,
+) -> [Option<NamedGroup>; 2] {
+    let kem_first = !usable_in_tls12(first);
+    let classical = if kem_first {
+        groups.iter().copied().find(|g| usable_in_tls12(*g))
+    } else {
+        Some(first)
+    };
+    let lead = kem_first.then_some(first);
+    match hint.filter(|h| Some(*h) != lead && Some(*h) != classical && groups.contains(h)) {
+        Some(hint) => [lead, Some(hint)],
+        None => [lead, classical],
+    }
 }
 
 /// The key shares of our ClientHello (RFC 8446 §4.2.8), in the order

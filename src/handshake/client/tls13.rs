@@ -855,6 +855,12 @@ impl ExpectFinished {
             &verify_data,
         )?;
         hs.transcript.add(&message.raw);
+        // The server is authenticated: its group is worth a share in our
+        // next ClientHello to it (`ClientSessionStore::set_key_share_hint`).
+        if let (Some(store), Some(group)) = (common.client_sessions(), common.negotiated().group())
+        {
+            store.set_key_share_hint(&hs.server_name.as_text(), group);
+        }
         let application = hs
             .secret
             .into_master()?
