@@ -282,10 +282,12 @@ fn tls13_without_middlebox_compat_the_client_id_is_empty_and_t_persists() {
 
 #[test]
 fn tls13_after_hello_retry_request_the_second_client_hello_keeps_l() {
-    // The client's first key share (secp384r1) is not one the server
-    // accepts, so every handshake goes through a HelloRetryRequest.
+    // The client's one key share (secp384r1, named so that no key-share
+    // hint replaces it) is not one the server accepts, so every handshake
+    // goes through a HelloRetryRequest.
     let c = client(TLS13, true)
         .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .key_share_groups(&[NamedGroup::secp384r1])
         .build()
         .unwrap();
     let s = server(TLS13).groups(&[NamedGroup::X25519]).build().unwrap();

@@ -67,13 +67,16 @@ impl Setup {
     }
 
     /// A primed client and server whose groups force a
-    /// HelloRetryRequest (the client's first share is P-384, the server
-    /// takes X25519 only), the ticket allowing `MAX_EARLY` bytes of 0-RTT.
+    /// HelloRetryRequest on every handshake (the client sends a P-384
+    /// share alone, named so that no key-share hint replaces it; the
+    /// server takes X25519 only), the ticket allowing `MAX_EARLY` bytes
+    /// of 0-RTT.
     fn retrying_pair(&self) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
         let client = client_builder("p256")
             .clock(self.clock.clone())
             .enable_early_data(true)
             .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+            .key_share_groups(&[NamedGroup::secp384r1])
             .build()
             .unwrap();
         let server = self

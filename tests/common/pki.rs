@@ -128,12 +128,14 @@ pub fn client_auth_server_builder(
 }
 
 /// A client and server configuration whose groups force a
-/// HelloRetryRequest (RFC 8446 §4.1.4): the client's first share is P-384,
+/// HelloRetryRequest (RFC 8446 §4.1.4) on every handshake: the client
+/// sends a P-384 share alone (named, so no key-share hint replaces it),
 /// the server takes X25519 only; the server prefers AES-128-GCM, then
 /// ChaCha20-Poly1305. Both serve or trust the `p256` hierarchy.
 pub fn retrying_configs() -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     let client = client_builder("p256")
         .groups(&[NamedGroup::secp384r1, NamedGroup::X25519])
+        .key_share_groups(&[NamedGroup::secp384r1])
         .build()
         .unwrap();
     let server = server_builder("p256")
