@@ -114,6 +114,17 @@ const CASES: &[Case] = &[
     ("OCSP by responder without OCSPSigning", "good-chain.pem", &[ROOT_CRL],
         &["delegated-no-eku.ocsp.der"], HardFail,
         Err(BadRevocationInfo("OCSP responder certificate lacks id-kp-OCSPSigning"))),
+    // RFC 6960 §4.2.2.2.1: a delegated responder the CRLs at hand list as
+    // revoked answers for nothing, unless its certificate carries
+    // id-pkix-ocsp-nocheck. The responders' shard covers no leaf.
+    ("OCSP by revoked delegated responder", "good-chain.pem",
+        &[ROOT_CRL, "int-responders.crl.pem"], &["delegated-revoked.ocsp.der"], HardFail,
+        Err(BadRevocationInfo("OCSP responder certificate revoked"))),
+    ("OCSP by revoked delegated responder, no CRL of it", "good-chain.pem", &[ROOT_CRL],
+        &["delegated-revoked.ocsp.der"], HardFail, Ok(())),
+    ("OCSP by revoked delegated responder with ocsp-nocheck", "good-chain.pem",
+        &[ROOT_CRL, "int-responders.crl.pem"], &["delegated-revoked-nocheck.ocsp.der"],
+        HardFail, Ok(())),
     ("OCSP stale", "good-chain.pem", &[ROOT_CRL], &["stale.ocsp.der"], HardFail,
         Err(RevocationStale("OCSP nextUpdate has passed"))),
     ("OCSP for another certificate", "revoked-chain.pem", &[ROOT_CRL], &["good.ocsp.der"],
@@ -253,6 +264,16 @@ fn a_stapled_response_counts_for_the_end_entity_only() {
     let hard = revocation(&[ROOT_CRL], &[], HardFail);
     assert_eq!(hard.check(&good_path, NOW, Some(&good)), Ok(()));
     assert_eq!(hard.check(&good_path, NOW, None), Err(NOT_COVERED));
+    // A staple signed by a delegated responder the CRLs list as revoked
+    // is not satisfactory, whatever the policy (RFC 6960 §4.2.2.2.1, RFC
+    // 6066 §8); with id-pkix-ocsp-nocheck the responder is believed.
+    let responders = revocation(&["int-responders.crl.pem"], &[], SoftFail);
+    assert_eq!(
+        responders.check(&good_path, NOW, Some(&read("delegated-revoked.ocsp.der"))),
+        Err(BadRevocationInfo("OCSP responder certificate revoked"))
+    );
+    let nocheck = read("delegated-revoked-nocheck.ocsp.der");
+    assert_eq!(responders.check(&good_path, NOW, Some(&nocheck)), Ok(()));
 }
 
 /// Under a bare trust anchor (subject and key only, RFC 5280 §6.1.1

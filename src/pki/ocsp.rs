@@ -153,12 +153,16 @@ impl<'a> Response<'a> {
     /// of the issuer's name and key, and the serial); otherwise, once the
     /// signer is shown to be authorized (§4.2.2.2) and its signature to
     /// verify (§3.2 (2)), the certificate's status with thisUpdate and
-    /// nextUpdate. Freshness is the caller's.
+    /// nextUpdate. A delegated responder's own certificate is believed
+    /// when it carries id-pkix-ocsp-nocheck or `unrevoked` says so
+    /// (§4.2.2.2.1 leaves its revocation check to local policy).
+    /// Freshness is the caller's.
     pub fn answer_for(
         &self,
         cert: &Certificate<'_>,
         issuer: &Issuer<'_>,
         time: i64,
+        unrevoked: &dyn Fn(&Certificate<'_>) -> bool,
     ) -> Result<Option<SingleResponse<'a>>, CertificateError> {
         let key_bits = issuer.key_bits;
         let Some(single) = self.single_responses().find(|single| {
@@ -168,7 +172,7 @@ impl<'a> Response<'a> {
         }) else {
             return Ok(None);
         };
-        let signer_key = self.signer(issuer, key_bits, time)?;
+        let signer_key = self.signer(issuer, key_bits, time, unrevoked)?;
         let algorithm = algorithm::signature_algorithm(self.signature_algorithm)?;
         verify::verify(&signer_key, algorithm, self.tbs, self.signature)
             .map_err(|_| bad("OCSP response signature does not verify"))?;
@@ -178,12 +182,14 @@ impl<'a> Response<'a> {
     /// The key that must have signed (RFC 6960 §4.2.2.2): the issuer's
     /// when the responder ID names it, else a delegated responder's from
     /// `certs`, which must be issued and signed by `issuer`, carry
-    /// id-kp-OCSPSigning and be valid at `time`.
+    /// id-kp-OCSPSigning, be valid at `time` and, without
+    /// id-pkix-ocsp-nocheck, be `unrevoked`.
     fn signer(
         &self,
         issuer: &Issuer<'_>,
         issuer_key_bits: &[u8],
         time: i64,
+        unrevoked: &dyn Fn(&Certificate<'_>) -> bool,
     ) -> Result<crate::crypto::verify::PublicKey, CertificateError> {
         if self.names(issuer.subject, issuer_key_bits) {
             return Ok(issuer.public_key.clone());
@@ -213,6 +219,9 @@ impl<'a> Response<'a> {
             }
             if time < responder.not_before || time > responder.not_after {
                 return Err(bad("OCSP responder certificate not valid now"));
+            }
+            if !responder.ocsp_no_check && !unrevoked(&responder) {
+                return Err(bad("OCSP responder certificate revoked"));
             }
             return Ok(responder.public_key);
         }

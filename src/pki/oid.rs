@@ -125,6 +125,8 @@ fn push_base128(out: &mut Vec<u8>, value: u64) {
 
 /// id-kp-OCSPSigning, 1.3.6.1.5.5.7.3.9 (RFC 6960 §4.2.2.2).
 pub const OCSP_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09];
+/// id-pkix-ocsp-nocheck, 1.3.6.1.5.5.7.48.1.5 (RFC 6960 §4.2.2.2.1).
+pub const OCSP_NO_CHECK: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x05];
 /// id-ce-cRLNumber, 2.5.29.20 (RFC 5280 §5.2.3).
 pub const CRL_NUMBER: &[u8] = &[0x55, 0x1d, 0x14];
 /// id-ce-cRLReasons, 2.5.29.21 (RFC 5280 §5.3.1).
@@ -152,6 +154,10 @@ mod tests {
         assert_eq!(
             from_dotted("1.3.6.1.5.5.7.3.1").as_deref(),
             Some(SERVER_AUTH)
+        );
+        assert_eq!(
+            from_dotted("1.3.6.1.5.5.7.48.1.5").as_deref(),
+            Some(OCSP_NO_CHECK)
         );
         // 2.23.140.1.2.1: BR domain-validated; 140 takes two octets.
         assert_eq!(

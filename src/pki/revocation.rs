@@ -245,15 +245,33 @@ impl Revocation {
         let Some(issuer) = above.first() else {
             return Err(CertificateError::UnknownIssuer);
         };
+        // A delegated CRL signer is checked against the same sources: one
+        // they list as revoked signs nothing. One they say nothing about
+        // is believed whatever the policy, since its CA's only CRL may be
+        // the one it signs.
+        let unrevoked = |signer: &Certificate<'_>, its: &[Issuer<'_>]| {
+            !matches!(
+                self.check_one(signer, its, time, None, Delegation::Denied),
+                Err(CertificateError::Revoked(_))
+            )
+        };
+        // So is a delegated OCSP responder without id-pkix-ocsp-nocheck
+        // (RFC 6960 §4.2.2.2.1 leaves it to local policy), issued by the
+        // certificate's issuer; within a signer's own check, which looks
+        // only for a revocation, one is believed, so the check ends.
+        let responder_unrevoked = |responder: &Certificate<'_>| match delegation {
+            Delegation::Allowed => unrevoked(responder, above),
+            Delegation::Denied => true,
+        };
         let mut verdict = Verdict::default();
         if let Some(der) = stapled {
-            if check_stapled(der, cert, issuer, time, self.grace)? {
+            if check_stapled(der, cert, issuer, time, self.grace, &responder_unrevoked)? {
                 verdict.covered = Reasons::ALL;
             }
         }
         for der in &self.ocsp_responses {
             verdict.weigh(
-                ocsp_answer(der, cert, issuer, time),
+                ocsp_answer(der, cert, issuer, time, &responder_unrevoked),
                 &OCSP_FRESHNESS,
                 time,
                 self.grace,
@@ -266,16 +284,6 @@ impl Revocation {
                 .filter_map(|der| Certificate::parse(der).ok())
                 .collect(),
             Delegation::Denied => Vec::new(),
-        };
-        // A delegated CRL signer is checked against the same sources: one
-        // they list as revoked signs nothing. One they say nothing about
-        // is believed whatever the policy, since its CA's only CRL may be
-        // the one it signs.
-        let unrevoked = |signer: &Certificate<'_>, its: &[Issuer<'_>]| {
-            !matches!(
-                self.check_one(signer, its, time, None, Delegation::Denied),
-                Err(CertificateError::Revoked(_))
-            )
         };
         let signers = Signers {
             path: above,
@@ -363,15 +371,18 @@ impl Revocation {
 }
 
 /// What an OCSP response `der` says about `cert`, with the period it
-/// holds for; `None` when it is about another certificate.
+/// holds for; `None` when it is about another certificate. A delegated
+/// responder is believed when `unrevoked` says so
+/// ([`ocsp::Response::answer_for`]).
 fn ocsp_answer(
     der: &[u8],
     cert: &Certificate<'_>,
     issuer: &Issuer<'_>,
     time: i64,
+    unrevoked: &dyn Fn(&Certificate<'_>) -> bool,
 ) -> Result<Option<Dated>, CertificateError> {
     ocsp::Response::parse(der)
-        .and_then(|r| r.answer_for(cert, issuer, time))
+        .and_then(|r| r.answer_for(cert, issuer, time, unrevoked))
         .map(|single| single.map(|s| (s.status, Reasons::ALL, s.this_update, s.next_update)))
 }
 
@@ -389,10 +400,11 @@ fn check_stapled(
     issuer: &Issuer<'_>,
     time: i64,
     grace: u64,
+    unrevoked: &dyn Fn(&Certificate<'_>) -> bool,
 ) -> Result<bool, CertificateError> {
     let mut verdict = Verdict::default();
     verdict.weigh(
-        ocsp_answer(der, cert, issuer, time),
+        ocsp_answer(der, cert, issuer, time, unrevoked),
         &OCSP_FRESHNESS,
         time,
         grace,

@@ -207,6 +207,10 @@ pub struct Certificate<'a> {
     /// cRLDistributionPoints: the contents of its SEQUENCE OF
     /// DistributionPoint, each checked at parse time.
     pub crl_distribution_points: Option<&'a [u8]>,
+    /// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): an OCSP responder
+    /// whose certificate carries it is trusted for the certificate's
+    /// lifetime, without a revocation check of its own.
+    pub ocsp_no_check: bool,
 }
 
 impl<'a> Certificate<'a> {
@@ -353,6 +357,7 @@ fn parse_tbs<'a>(
         policy_constraints: None,
         inhibit_any_policy: None,
         crl_distribution_points: None,
+        ocsp_no_check: false,
     };
     if let Some(extensions) = seq.optional(tag::context_constructed(3))? {
         read_extensions(&mut cert, extensions)?;
@@ -545,6 +550,11 @@ fn apply_extension<'a>(
                 ext.value,
                 distribution_point::read_crl_distribution_points,
             )?);
+        }
+        // RFC 6960 §4.2.2.2.1: its value is NULL.
+        oid::OCSP_NO_CHECK => {
+            whole(ext.value, |d| Ok(d.null()?))?;
+            cert.ocsp_no_check = true;
         }
         _ if critical => return Err(CertificateError::UnsupportedCriticalExtension("")),
         _ => {}

@@ -10,7 +10,9 @@
 # revoked for keyCompromise) and shard-b (http://crl.test/b.crl), whose
 # CRLs int shards by distribution point, as a CA splitting its
 # revocations over several CRLs publishes them (Let's Encrypt's CRL
-# shards are of this shape).
+# shards are of this shape); root -> int -> two revoked delegated OCSP
+# responders, one with id-pkix-ocsp-nocheck, in a shard of their own
+# (http://crl.test/responders.crl) that covers no leaf.
 # Output (committed): *.pem certificates and chains, *.crl.pem / *.crl.der
 # CRLs, *.ocsp.der OCSP responses (the keys are deleted). tests/pki_revocation.rs says what each
 # yields. Certificates run from 2025-01-01 to 2100-01-01 and CRLs carry
@@ -63,6 +65,12 @@ extendedKeyUsage = serverAuth,clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName = DNS:revocation.test'
+# What the delegated OCSP responders' sections share.
+RESPONDER_EXT='basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = OCSPSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always'
 # The root and intermediate sections every generator shares, then this one's.
 cat ../ca_sections.cnf - >"$WORK/ext.cnf" <<EOF
 [ leaf ]
@@ -71,11 +79,14 @@ $LEAF_EXT
 $LEAF_EXT
 crlDistributionPoints = URI:\$ENV::SHARD_URL
 [ responder ]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = OCSPSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+$RESPONDER_EXT
+[ responder_listed ]
+$RESPONDER_EXT
+crlDistributionPoints = URI:\$ENV::SHARD_URL
+[ responder_listed_nocheck ]
+$RESPONDER_EXT
+crlDistributionPoints = URI:\$ENV::SHARD_URL
+noCheck = ignored
 [ responder_no_eku ]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -142,6 +153,12 @@ for shard in a b; do
 done
 issue responder "/CN=revocation responder" int responder int
 issue responder-no-eku "/CN=revocation responder without EKU" int responder_no_eku int
+# Two responders int revokes in their own shard, which lists no leaf.
+RESPONDERS_URL=http://crl.test/responders.crl
+SHARD_URL=$RESPONDERS_URL issue responder-revoked "/CN=revocation responder, revoked" \
+    int responder_listed responders
+SHARD_URL=$RESPONDERS_URL issue responder-revoked-nocheck \
+    "/CN=revocation responder, revoked, no check" int responder_listed_nocheck responders
 # A CA named like int with another key: its CRLs do not verify with int's.
 issue impostor "/CN=revocation int" root int other
 # Keys int delegated CRL signing to, under int's own name (RFC 5280
@@ -161,6 +178,10 @@ openssl ca -config "$(ca root)" -cert root.pem -keyfile root.key -revoke int2.pe
     -crl_reason CACompromise 2>/dev/null
 openssl ca -config "$(ca shard-a)" -cert int.pem -keyfile int.key -revoke shard-a.pem \
     -crl_reason keyCompromise 2>/dev/null
+for responder in responder-revoked responder-revoked-nocheck; do
+    openssl ca -config "$(ca responders)" -cert int.pem -keyfile int.key -revoke $responder.pem \
+        -crl_reason keyCompromise 2>/dev/null
+done
 # The impostor's index lists revoked.pem too (it cannot sign for int).
 cp "$WORK/int.index" "$WORK/other.index"
 
@@ -182,11 +203,13 @@ gencrl int-delegated-no-crl-sign.crl.pem crl-signer-no-crl-sign int $CRL_NEXT
 for shard in a b; do
     SHARD_URL=http://crl.test/$shard.crl gencrl int-shard-$shard.crl.pem int shard-$shard $CRL_NEXT -crlexts shard
 done
+SHARD_URL=$RESPONDERS_URL gencrl int-responders.crl.pem int responders $CRL_NEXT -crlexts shard
 
 # OCSP responses: good (SHA-1 CertID, the default) and good with a
 # SHA-256 CertID, revoked, unknown (int's responder knows nothing in
 # an empty index), by a delegated responder with and without
-# id-kp-OCSPSigning, and past its nextUpdate.
+# id-kp-OCSPSigning, by the two revoked responders, and past its
+# nextUpdate.
 touch "$WORK/empty.index"
 ocsp good.ocsp.der good int int 36500
 ocsp good-sha256.ocsp.der good int int 36500 -sha256
@@ -194,6 +217,8 @@ ocsp revoked.ocsp.der revoked int int 36500
 ocsp unknown.ocsp.der good empty int 36500
 ocsp delegated.ocsp.der good int responder 36500
 ocsp delegated-no-eku.ocsp.der good int responder-no-eku 36500
+ocsp delegated-revoked.ocsp.der good int responder-revoked 36500
+ocsp delegated-revoked-nocheck.ocsp.der good int responder-revoked-nocheck 36500
 ocsp stale.ocsp.der good int int 1
 
 # The keys served only to sign.
