@@ -541,15 +541,15 @@ pub use msgs::enums::{
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
 pub use pki::{
-    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem,
-    default_certificate_types, pin_of, private_key_from_pem, private_key_from_pem_file,
-    public_keys_to_pem, subject_common_name, verify_chain, verify_chain_cached,
-    CertificateRequestInfo, CertifiedKey, ClientAuth, ClientCertResolver, ClientCertVerifier,
-    InvalidServerName, KeyUsage, LoadError, PinnedKeys, PolicyInputs, Profile, Purpose, Revocation,
-    RevocationPolicy, RootStore, ServerCertVerifier, ServerName, TrustAnchor, UnknownKeyUsage,
-    UnknownProfile, Validation, VerifiedPath, WebPkiClientVerifier, WebPkiServerVerifier,
-    MAX_INTERMEDIATES, MAX_NAME_CONSTRAINT_CHECKS, MAX_POLICIES_PER_EXTENSION,
-    MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
+    certificate_blocks_from_pem, certificates_from_bytes, certificates_from_pem,
+    certificates_to_pem, default_certificate_types, pin_of, private_key_from_bytes,
+    private_key_from_pem, private_key_from_pem_file, public_keys_to_pem, subject_common_name,
+    verify_chain, verify_chain_cached, CertificateRequestInfo, CertifiedKey, ClientAuth,
+    ClientCertResolver, ClientCertVerifier, InvalidServerName, KeyUsage, LoadError, PinnedKeys,
+    PolicyInputs, Profile, Purpose, Revocation, RevocationPolicy, RootStore, ServerCertVerifier,
+    ServerName, TrustAnchor, UnknownKeyUsage, UnknownProfile, Validation, VerifiedPath,
+    WebPkiClientVerifier, WebPkiServerVerifier, MAX_INTERMEDIATES, MAX_NAME_CONSTRAINT_CHECKS,
+    MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
 };
 pub use pki::{ClientCertVerified, ServerCertVerified};
 pub use pki::{StapledStatus, Staples};

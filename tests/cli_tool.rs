@@ -923,18 +923,39 @@ fn showcerts_prints_a_raw_public_key_as_a_public_key_block() {
     let pin = scratch.file("server.pub.pem");
     std::fs::write(&pin, &public_key).unwrap();
     let (_server, port) = ferrotls_server(&["--echo", "--rawpk"]);
+    // RFC 7250: the key alone, so a PUBLIC KEY block (RFC 7468 §13).
+    assert_eq!(pinning_showcerts(port, &pin), format!("{public_key}x\n"));
+}
+
+/// What `ferrotls client --pin-spki PIN --showcerts` prints of the
+/// server on `port`, which echoes its request, once the client succeeded.
+fn pinning_showcerts(port: u16, pin: &str) -> String {
     let addr = format!("127.0.0.1:{port}");
     let output = Command::new(ferrotls_bin())
-        .args(["client", &addr, "--pin-spki", &pin, "--showcerts"])
+        .args(["client", &addr, "--pin-spki", pin, "--showcerts"])
         .args(["--request", "x\\n"])
         .stdin(Stdio::null())
         .output()
         .expect("run ferrotls client");
-    let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    // RFC 7250: the key alone, so a PUBLIC KEY block (RFC 7468 §13).
-    assert_eq!(stdout, format!("{public_key}x\n"));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// DER files where PEM ones go (OpenSSL's `SSL_FILETYPE_ASN1`): the
+/// server serves its leaf and SEC1 key from DER files (one certificate,
+/// so no intermediate goes out), and the client pins the leaf's key from
+/// its DER SubjectPublicKeyInfo, which accepts it.
+#[test]
+fn der_certificate_key_and_pin_files_serve_and_pin() {
+    let (_server, port) = ferrotls_server_serving(
+        &vector("p256-leaf.der"),
+        &vector("p256-leaf.sec1.der"),
+        &["--echo"],
+    );
+    let leaf = std::fs::read_to_string(vector("p256-leaf.pem")).unwrap();
+    let shown = pinning_showcerts(port, &vector("p256-leaf.spki.der"));
+    assert_eq!(shown, format!("{leaf}x\n"));
 }
 
 #[test]

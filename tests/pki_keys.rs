@@ -1,4 +1,4 @@
-//! Private-key loading from PEM (PKCS#8, PKCS#1, SEC1) for every key type
+//! Private-key loading from PEM and DER (PKCS#8, PKCS#1, SEC1) for every key type
 //! of design §4, and pairing with certificates: a key that does not match
 //! its certificate is refused when the pair is built. Keys and
 //! certificates come from `vectors/pki/make.sh` (openssl).
@@ -126,4 +126,69 @@ fn certificates_written_as_pem_are_what_openssl_wrote() {
             "{chain}"
         );
     }
+}
+
+fn read_bytes(file: &str) -> Vec<u8> {
+    std::fs::read(vectors_dir().join(file)).expect(file)
+}
+
+/// DER files (as OpenSSL's `SSL_FILETYPE_ASN1` takes them) load as their
+/// PEM forms do: the P-256 leaf and its key as PKCS#8 and SEC1, the RSA
+/// leaf's key as PKCS#1, and the leaf's public key to pin; what is
+/// neither PEM nor a DER structure of the kind is refused.
+#[test]
+fn der_files_load_as_their_pem_forms_do() {
+    use ferrotls::{
+        certificates_from_bytes, private_key_from_bytes, PinnedKeys, ServerCertVerifier, ServerName,
+    };
+    let pem_key = |file| private_key_from_pem(&read(file)).unwrap().public_key();
+    for (der, pem) in [
+        ("p256-leaf.key.der", "p256-leaf.key"),
+        ("p256-leaf.sec1.der", "p256-leaf.key"),
+        ("rsa2048-leaf.pkcs1.der", "rsa2048-leaf.key"),
+    ] {
+        let key = private_key_from_bytes(&read_bytes(der)).unwrap_or_else(|e| panic!("{der}: {e}"));
+        assert_eq!(key.public_key(), pem_key(pem), "{der}");
+    }
+    let leaf = certificates_from_pem(&read("p256-leaf.pem")).unwrap();
+    assert_eq!(
+        certificates_from_bytes(&read_bytes("p256-leaf.der")).unwrap(),
+        leaf
+    );
+    assert_eq!(
+        certificates_from_bytes(read("p256-chain.pem").as_bytes())
+            .unwrap()
+            .len(),
+        2
+    );
+    // A pair of DER files, as the tool's --cert/--key and the C
+    // library's key files take them.
+    let dir = vectors_dir();
+    let pair =
+        CertifiedKey::from_pem_files(dir.join("p256-leaf.der"), dir.join("p256-leaf.sec1.der"))
+            .unwrap();
+    assert_eq!(pair.chain(), leaf.as_slice());
+    // The leaf's key pinned from its DER SubjectPublicKeyInfo accepts the
+    // leaf, as the PEM PUBLIC KEY of the same key does.
+    let pins = PinnedKeys::from_bytes(&read_bytes("p256-leaf.spki.der")).unwrap();
+    let name = ServerName::parse("leaf.p256.test").unwrap();
+    assert!(pins.verify_server_cert(&leaf[0], &[], &name, 0).is_ok());
+    let other =
+        PinnedKeys::from_bytes(&std::fs::read(dir.join("../keys/p384.spki.der")).unwrap()).unwrap();
+    assert!(other.verify_server_cert(&leaf[0], &[], &name, 0).is_err());
+    // Neither PEM nor the DER of a key, certificate or public key.
+    let junk = [0x30, 0x03, 0x02, 0x01, 0x00];
+    assert!(matches!(
+        private_key_from_bytes(&junk),
+        Err(LoadError::Key(_))
+    ));
+    assert!(matches!(
+        certificates_from_bytes(&junk),
+        Err(LoadError::Certificate(_))
+    ));
+    assert!(PinnedKeys::from_bytes(&junk).is_err());
+    assert!(matches!(
+        private_key_from_bytes(read("p256-leaf.pem").as_bytes()),
+        Err(LoadError::NoPrivateKey)
+    ));
 }

@@ -27,6 +27,11 @@
  *    on entry and the data's length on return; a NULL buffer only asks for
  *    the length; a buffer too small gives FERROTLS_E_SHORT_MEMORY_BUFFER,
  *    the length written and the buffer untouched.
+ *  - Certificate, private key and pinned-key files are PEM or DER, told
+ *    apart by their contents, as OpenSSL's SSL_FILETYPE_PEM and
+ *    SSL_FILETYPE_ASN1 files are: a DER file holds one certificate, one
+ *    key (PKCS#8, SEC1 or PKCS#1) or one SubjectPublicKeyInfo. CA files
+ *    are PEM.
  */
 #ifndef FERROTLS_H
 #define FERROTLS_H
@@ -123,8 +128,8 @@ int ferrotls_client_config_use_system_roots(ferrotls_client_config *config);
 /* The server to connect to: sent as SNI, checked against its certificate. */
 int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
                                            const char *name);
-/* Authenticates with the certificate chain of the PEM file cert_file
- * (leaf first) and the private key of the PEM file key_file when a server
+/* Authenticates with the certificate chain of the file cert_file
+ * (leaf first) and the private key of the file key_file when a server
  * asks: in the handshake, after it (TLS 1.3 post-handshake
  * authentication, which the client then offers) and in a renegotiation.
  * It replaces every key set or added before, with a chain or alone, and
@@ -134,8 +139,8 @@ int ferrotls_client_config_set_server_name(ferrotls_client_config *config,
 int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
                                            const char *cert_file,
                                            const char *key_file);
-/* Adds the certificate chain of the PEM file cert_file (leaf first) with
- * the private key of the PEM file key_file to those the client may
+/* Adds the certificate chain of the file cert_file (leaf first) with
+ * the private key of the file key_file to those the client may
  * authenticate with, after those set or added before, and returns its
  * index (0 for the first, then in the order added), by which a
  * certificate callback names it. Without a callback, a server's request
@@ -148,7 +153,7 @@ int ferrotls_client_config_set_certificate(ferrotls_client_config *config,
 int ferrotls_client_config_add_certificate(ferrotls_client_config *config,
                                            const char *cert_file,
                                            const char *key_file);
-/* Authenticates with the private key of the PEM file key_file alone
+/* Authenticates with the private key of the file key_file alone
  * (PKCS#8, SEC1 or PKCS#1), as gnutls_certificate_set_rawpk_key_file:
  * when a server asks for a certificate (as for
  * ferrotls_client_config_set_certificate), the key's public key goes raw
@@ -240,7 +245,7 @@ typedef int (*ferrotls_client_certificate_fn)(
 int ferrotls_client_config_set_certificate_callback(
     ferrotls_client_config *config, ferrotls_client_certificate_fn callback,
     void *user);
-/* Trusts exactly the public keys of the PEM file path (PUBLIC KEY blocks,
+/* Trusts exactly the public keys of the file path (PUBLIC KEY blocks,
  * as openssl pkey -pubout writes them), instead of the CA file or system
  * roots set before: a server is accepted when its key is one of them,
  * sent raw (RFC 7250), which the ClientHello asks for first
@@ -388,15 +393,15 @@ int ferrotls_client_config_set_signature_schemes(ferrotls_client_config *config,
 /* Frees the configuration; connections made from it keep working. */
 void ferrotls_client_config_free(ferrotls_client_config *config);
 
-/* A server configuration serving the certificate chain of the PEM file
- * cert_file (leaf first) with the private key of the PEM file key_file
+/* A server configuration serving the certificate chain of the file
+ * cert_file (leaf first) with the private key of the file key_file
  * (PKCS#8, SEC1 or PKCS#1); default versions, tickets on. Its connections
  * share one ticket key set and one in-memory cache of TLS <=1.2 sessions
  * by ID, so they resume each other's sessions. */
 int ferrotls_server_config_new(ferrotls_server_config **config,
                                const char *cert_file, const char *key_file);
 /* A server configuration that authenticates with the private key of the
- * PEM file key_file alone, as gnutls_certificate_set_rawpk_key_file
+ * file key_file alone, as gnutls_certificate_set_rawpk_key_file
  * serves one: its public key goes raw (RFC 7250) to clients that accept
  * raw public keys (server_certificate_type, RFC 7250 section 4.2), and a
  * client that takes X.509 only is refused (unsupported_certificate;
@@ -405,8 +410,8 @@ int ferrotls_server_config_new(ferrotls_server_config **config,
  * read or holds no key. */
 int ferrotls_server_config_new_rawpk(ferrotls_server_config **config,
                                      const char *key_file);
-/* Serves the chain of the PEM file cert_file (leaf first) with the key of
- * the PEM file key_file beside those already set: to a client whose
+/* Serves the chain of the file cert_file (leaf first) with the key of
+ * the file key_file beside those already set: to a client whose
  * server_name its subjectAltName covers (RFC 6066), or whose signature
  * algorithms only its key meets (an ECDSA chain beside an RSA one). A
  * client naming no server, or a name none covers, gets the first that
@@ -540,7 +545,7 @@ int ferrotls_server_config_set_signature_schemes(ferrotls_server_config *config,
                                                  const char *list);
 /* Asks every client for a certificate, as
  * ferrotls_server_config_set_client_ca_file does, but accepts only the
- * public keys of the PEM file path (as
+ * public keys of the file path (as
  * ferrotls_client_config_set_pinned_keys_file takes them): sent raw (RFC
  * 7250), which the request asks for first (client_certificate_type, RFC
  * 7250 section 4.2), or in an X.509 certificate whose other contents are

@@ -12,7 +12,7 @@ use core::ffi::{c_char, c_int, c_void};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
-    default_certificate_types, private_key_from_pem, AntiReplay, CertifiedKey, CipherSuite,
+    default_certificate_types, private_key_from_pem_file, AntiReplay, CertifiedKey, CipherSuite,
     ClientAuth, ClientCertVerifier, ClientConfig, Clock, InMemoryAntiReplay, InMemoryClientStore,
     InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng, PinnedKeys, ProtocolVersion,
     Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom, ServerCertVerifier,
@@ -674,16 +674,6 @@ unsafe fn set_revocation_policy<H: SettingsHandle>(config: *const H, policy: c_i
     }
 }
 
-/// Reads a whole file named by a C string.
-///
-/// # Safety
-/// As [`str_arg`].
-unsafe fn read_file_arg(path: *const c_char) -> Result<String, Code> {
-    // SAFETY: forwarded from the caller.
-    let path = unsafe { str_arg(path) }?;
-    std::fs::read_to_string(path).map_err(|_| Code::File)
-}
-
 /// Creates a client configuration in `*out`: TLS versions of the
 /// library's default, tickets on, no CA file and no server name yet.
 ///
@@ -731,22 +721,24 @@ unsafe fn ca_file_arg(path: *const c_char) -> Result<PeerTrust, Code> {
     Ok(PeerTrust::Roots(Arc::new(roots)))
 }
 
-/// The public keys of the PEM file `path`, its PUBLIC KEY blocks (DER
+/// The public keys of the file `path`, its PUBLIC KEY blocks (DER
 /// SubjectPublicKeyInfos, RFC 7468 §13, as `openssl pkey -pubout` writes
-/// them; `PinnedKeys::from_pem`): [`Code::File`] when it cannot be read,
-/// holds none, or one this library cannot use.
+/// them) or one DER SubjectPublicKeyInfo (`PinnedKeys::from_bytes`):
+/// [`Code::File`] when it cannot be read, holds none, or one this library
+/// cannot use.
 ///
 /// # Safety
 /// As [`str_arg`].
 unsafe fn pinned_keys_arg(path: *const c_char) -> Result<PeerTrust, Code> {
     // SAFETY: forwarded from the caller.
-    let text = unsafe { read_file_arg(path) }?;
-    let pins = PinnedKeys::from_pem(&text).map_err(|_| Code::File)?;
+    let path = unsafe { str_arg(path) }?;
+    let bytes = std::fs::read(path).map_err(|_| Code::File)?;
+    let pins = PinnedKeys::from_bytes(&bytes).map_err(|_| Code::File)?;
     Ok(PeerTrust::Pins(Arc::new(pins)))
 }
 
-/// The private key of the PEM file `key_file` (PKCS#8, SEC1 or PKCS#1)
-/// without a certificate, authenticating with its raw public key (RFC
+/// The private key of the file `key_file` (PKCS#8, SEC1 or PKCS#1, PEM
+/// or DER: `private_key_from_pem_file`) without a certificate, authenticating with its raw public key (RFC
 /// 7250; `CertifiedKey::from_key`): [`Code::File`] when it cannot be read
 /// or holds no key this library can use.
 ///
@@ -754,14 +746,15 @@ unsafe fn pinned_keys_arg(path: *const c_char) -> Result<PeerTrust, Code> {
 /// As [`str_arg`].
 unsafe fn raw_key_arg(key_file: *const c_char) -> Result<Arc<CertifiedKey>, Code> {
     // SAFETY: forwarded from the caller.
-    let text = unsafe { read_file_arg(key_file) }?;
-    let key = private_key_from_pem(&text).map_err(|_| Code::File)?;
+    let path = unsafe { str_arg(key_file) }?;
+    let key = private_key_from_pem_file(path).map_err(|_| Code::File)?;
     Ok(Arc::new(CertifiedKey::from_key(key)))
 }
 
-/// The chain of the PEM file `cert_file` (leaf first) with the private
-/// key of the PEM file `key_file`: [`Code::File`] when either cannot be
-/// read or they do not pair.
+/// The chain of the file `cert_file` (leaf first) with the private
+/// key of the file `key_file`, each PEM or DER
+/// (`CertifiedKey::from_pem_files`): [`Code::File`] when either cannot
+/// be read or they do not pair.
 ///
 /// # Safety
 /// Both paths as [`str_arg`].
@@ -770,9 +763,9 @@ unsafe fn certified_key_arg(
     key_file: *const c_char,
 ) -> Result<Arc<CertifiedKey>, Code> {
     // SAFETY: forwarded from the caller.
-    let (chain, key) = unsafe { (read_file_arg(cert_file)?, read_file_arg(key_file)?) };
+    let (chain, key) = unsafe { (str_arg(cert_file)?, str_arg(key_file)?) };
     Ok(Arc::new(
-        CertifiedKey::from_pem(&chain, &key).map_err(|_| Code::File)?,
+        CertifiedKey::from_pem_files(chain, key).map_err(|_| Code::File)?,
     ))
 }
 
@@ -796,8 +789,8 @@ pub unsafe extern "C" fn ferrotls_client_config_set_ca_file(
     })
 }
 
-/// Authenticates the client with the certificate chain of the PEM file
-/// `cert_file` (leaf first) and the private key of the PEM file
+/// Authenticates the client with the certificate chain of the file
+/// `cert_file` (leaf first) and the private key of the file
 /// `key_file` when a server asks (RFC 8446 §4.4.2, RFC 5246 §7.4.6): in
 /// the handshake, after it (TLS 1.3 post-handshake authentication, which
 /// the client then offers), and in a renegotiation. It replaces every
@@ -822,8 +815,8 @@ pub unsafe extern "C" fn ferrotls_client_config_set_certificate(
     })
 }
 
-/// Adds the certificate chain of the PEM file `cert_file` (leaf first)
-/// with the private key of the PEM file `key_file` to those the client
+/// Adds the certificate chain of the file `cert_file` (leaf first)
+/// with the private key of the file `key_file` to those the client
 /// may authenticate with, after those set or added before, and returns
 /// its index (from 0, in the order they were added), which a certificate
 /// callback names it by ([`ferrotls_client_config_set_certificate_callback`]).
@@ -891,7 +884,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_certificate_callback(
     })
 }
 
-/// Authenticates the client with the private key of the PEM file
+/// Authenticates the client with the private key of the file
 /// `key_file` alone ([`raw_key_arg`]), as GnuTLS's
 /// `gnutls_certificate_set_rawpk_key_file` does: when a server asks for a
 /// certificate, as `ferrotls_client_config_set_certificate` says, its
@@ -918,7 +911,7 @@ pub unsafe extern "C" fn ferrotls_client_config_set_rawpk_key_file(
     })
 }
 
-/// Trusts exactly the public keys of the PEM file `path`
+/// Trusts exactly the public keys of the file `path`
 /// ([`pinned_keys_arg`]), instead of the CA file or system roots set
 /// before: a server is accepted when its key is one of them, sent raw
 /// (RFC 7250), which the ClientHello asks for first
@@ -1317,8 +1310,8 @@ pub unsafe extern "C" fn ferrotls_client_config_free(config: *mut CClientConfig)
 }
 
 /// Creates a server configuration in `*out` serving the certificate chain
-/// of the PEM file `cert_file` (leaf first) with the private key of the
-/// PEM file `key_file`; versions of the library's default, tickets on.
+/// of the file `cert_file` (leaf first) with the private key of the
+/// file `key_file`; versions of the library's default, tickets on.
 ///
 /// # Safety
 /// `out` must be NULL or valid for writes; the paths NULL or
@@ -1338,7 +1331,7 @@ pub unsafe extern "C" fn ferrotls_server_config_new(
 }
 
 /// Creates a server configuration in `*out` that authenticates with the
-/// private key of the PEM file `key_file` alone ([`raw_key_arg`]), as
+/// private key of the file `key_file` alone ([`raw_key_arg`]), as
 /// GnuTLS's `gnutls_certificate_set_rawpk_key_file` serves one: its
 /// public key goes raw (RFC 7250) to clients that accept raw public keys
 /// (server_certificate_type, RFC 7250 §4.2), and a client that takes
@@ -1388,8 +1381,8 @@ fn server_config_of(key: Arc<CertifiedKey>) -> Result<CServerConfig, Code> {
     })
 }
 
-/// Serves the certificate chain of the PEM file `cert_file` (leaf first)
-/// with the private key of the PEM file `key_file` beside those already
+/// Serves the certificate chain of the file `cert_file` (leaf first)
+/// with the private key of the file `key_file` beside those already
 /// set: to a client whose server_name its subjectAltName covers (RFC 6066
 /// §3), or whose signature algorithms only its key can meet (an ECDSA
 /// chain beside an RSA one). A client naming no server, or a name no
@@ -1474,7 +1467,7 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_ca_file(
 
 /// Asks every client for a certificate, as
 /// `ferrotls_server_config_set_client_ca_file` does, but accepts only the
-/// public keys of the PEM file `path` ([`pinned_keys_arg`], as
+/// public keys of the file `path` ([`pinned_keys_arg`], as
 /// `ferrotls_client_config_set_pinned_keys_file` takes them): sent raw
 /// (RFC 7250), which the request asks for first (client_certificate_type,
 /// RFC 7250 §4.2), or in an X.509 certificate whose other contents are

@@ -142,7 +142,7 @@ const CACHE_TEST: CProgram = CProgram {
 /// server_name, cipher suites and groups by name, the cap on records
 /// sent, KeyUpdate (refused in TLS 1.2), post-handshake client
 /// authentication (TLS 1.3), renegotiation (TLS 1.2), raw public keys,
-/// CRLs on both sides, signature schemes by name, client certificates
+/// DER key, certificate and pin files, CRLs on both sides, signature schemes by name, client certificates
 /// chosen by a callback, 0-RTT and half-RTT data (TLS 1.3) and False
 /// Start (TLS 1.2).
 const CONN_TEST: CProgram = CProgram {
@@ -169,6 +169,7 @@ const CONN_TEST: CProgram = CProgram {
         "post-handshake auth: refused before the handshake, without a CA file, with bad arguments: ok",
         "renegotiation: refused with the server's switch off, before the handshake, with bad arguments: ok",
         "raw public keys: a key-only server's key to a client that pinned it, a chain's key alone on request, the client's key to a server that pinned it, each side's type, keys not pinned and X.509-only clients refused, bad arguments: ok",
+        "DER files: a server's leaf and key, a client's pinned key, a key where the certificate goes refused: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
         "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",
         "certificate callback: the library's choice under the CA named, the callback's choice received, what the request said, none for -1, past the chains or unfit, after the handshake, removed, set replaces added, a raw key: ok",

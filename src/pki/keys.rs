@@ -41,6 +41,19 @@ pub fn certificates_from_pem(text: &str) -> Result<Vec<Vec<u8>>, LoadError> {
     Ok(blocks)
 }
 
+/// The certificates of a file's contents: the PEM CERTIFICATE blocks of
+/// [`certificates_from_pem`], or one DER certificate (as `openssl x509
+/// -outform DER` writes it), checked to parse.
+pub fn certificates_from_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, LoadError> {
+    match pem::text_of(bytes) {
+        Some(text) => certificates_from_pem(text),
+        None => {
+            Certificate::parse(bytes)?;
+            Ok(vec![bytes.to_vec()])
+        }
+    }
+}
+
 /// Certificates (DER, such as [`crate::Connection::peer_certificates`])
 /// as PEM text, one CERTIFICATE block each, in order: what
 /// [`certificates_from_pem`] reads back.
@@ -68,11 +81,29 @@ pub fn private_key_from_pem(text: &str) -> Result<SigningKey, LoadError> {
     Err(LoadError::NoPrivateKey)
 }
 
-/// [`private_key_from_pem`] on the text of the file at `path`; fails with
-/// [`LoadError::Io`] when it cannot be read. The text is wiped after use.
+/// [`private_key_from_bytes`] on the contents of the file at `path`
+/// (PEM, or DER as OpenSSL's `SSL_FILETYPE_ASN1` takes it); fails with
+/// [`LoadError::Io`] when it cannot be read. The contents are wiped
+/// after use.
 pub fn private_key_from_pem_file(path: impl AsRef<Path>) -> Result<SigningKey, LoadError> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path)?);
-    private_key_from_pem(&text)
+    private_key_from_bytes(&zeroize::Zeroizing::new(std::fs::read(path)?))
+}
+
+/// The private key of a file's contents: PEM as [`private_key_from_pem`]
+/// reads it, or one DER key, PKCS#8 (RFC 5208), SEC1 (RFC 5915) or
+/// PKCS#1 (RFC 8017 §A.1.2), tried in that order; a DER key none of them
+/// reads fails with PKCS#8's reason.
+pub fn private_key_from_bytes(bytes: &[u8]) -> Result<SigningKey, LoadError> {
+    if let Some(text) = pem::text_of(bytes) {
+        return private_key_from_pem(text);
+    }
+    SigningKey::from_pkcs8_der(bytes)
+        .or_else(|pkcs8| {
+            SigningKey::from_sec1_der(bytes)
+                .or_else(|_| SigningKey::from_pkcs1_der(bytes))
+                .map_err(|_| pkcs8)
+        })
+        .map_err(LoadError::Key)
 }
 
 /// A certificate chain (end entity first) with the private key of its end
@@ -249,15 +280,17 @@ impl CertifiedKey {
         )
     }
 
-    /// Loads the chain and the key from PEM files (they may be one file)
-    /// and pairs them; fails as [`Self::from_pem`], or with
-    /// [`LoadError::Io`] when a file cannot be read.
+    /// Loads the chain and the key from PEM files (they may be one file),
+    /// or from DER files (one certificate; a key as
+    /// [`private_key_from_bytes`] reads it), and pairs them; fails as
+    /// [`Self::from_pem`], or with [`LoadError::Io`] when a file cannot
+    /// be read.
     pub fn from_pem_files(
         chain: impl AsRef<Path>,
         key: impl AsRef<Path>,
     ) -> Result<Self, LoadError> {
         Self::new(
-            certificates_from_pem(&std::fs::read_to_string(chain)?)?,
+            certificates_from_bytes(&std::fs::read(chain)?)?,
             private_key_from_pem_file(key)?,
         )
     }

@@ -51,8 +51,9 @@ pub mod x509;
 
 pub use client_resolver::{default_certificate_types, CertificateRequestInfo, ClientCertResolver};
 pub use keys::{
-    certificate_blocks_from_pem, certificates_from_pem, certificates_to_pem, private_key_from_pem,
-    private_key_from_pem_file, CertifiedKey, LoadError,
+    certificate_blocks_from_pem, certificates_from_bytes, certificates_from_pem,
+    certificates_to_pem, private_key_from_bytes, private_key_from_pem, private_key_from_pem_file,
+    CertifiedKey, LoadError,
 };
 pub use name_constraints::MAX_NAME_CONSTRAINT_CHECKS;
 pub use names::{InvalidServerName, ServerName};

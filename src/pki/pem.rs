@@ -34,6 +34,16 @@ fn label_of<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
 /// The label of a certificate's PEM block (RFC 7468 §5.1).
 pub const CERTIFICATE_LABEL: &str = "CERTIFICATE";
 
+/// A file's contents as PEM text, when they are: UTF-8 with a
+/// `-----BEGIN` line. Anything else is taken for DER by the loaders that
+/// read either (certificates, private keys, pinned keys), as OpenSSL's
+/// `SSL_FILETYPE_ASN1` and GnuTLS's `GNUTLS_X509_FMT_DER` files are.
+pub fn text_of(bytes: &[u8]) -> Option<&str> {
+    core::str::from_utf8(bytes)
+        .ok()
+        .filter(|text| text.contains("-----BEGIN"))
+}
+
 /// Decodes every block of `text`, in order. Fails on an unterminated
 /// block, a mismatched END label, encapsulated headers, or bad base64.
 pub fn parse(text: &str) -> Result<Vec<PemBlock>, PemError> {

@@ -59,11 +59,28 @@ impl PinnedKeys {
     /// ([`LoadError::Certificate`] otherwise); none at all is
     /// [`LoadError::NoPublicKey`].
     pub fn from_pem(text: &str) -> Result<Self, LoadError> {
-        let spkis: Vec<Vec<u8>> = pem::parse(text)?
-            .into_iter()
-            .filter(|b| b.label == PUBLIC_KEY_LABEL)
-            .map(|b| b.der.to_vec())
-            .collect();
+        Self::from_spkis(
+            pem::parse(text)?
+                .into_iter()
+                .filter(|b| b.label == PUBLIC_KEY_LABEL)
+                .map(|b| b.der.to_vec())
+                .collect(),
+        )
+    }
+
+    /// Pins the keys of a file's contents: the PUBLIC KEY blocks of
+    /// [`Self::from_pem`], or one DER SubjectPublicKeyInfo (`openssl pkey
+    /// -pubout -outform DER`), checked the same way.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, LoadError> {
+        match pem::text_of(bytes) {
+            Some(text) => Self::from_pem(text),
+            None => Self::from_spkis(vec![bytes.to_vec()]),
+        }
+    }
+
+    /// Pins `spkis`, each checked to be a key this crate can use; none at
+    /// all is [`LoadError::NoPublicKey`].
+    fn from_spkis(spkis: Vec<Vec<u8>>) -> Result<Self, LoadError> {
         if spkis.is_empty() {
             return Err(LoadError::NoPublicKey);
         }

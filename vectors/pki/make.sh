@@ -219,6 +219,13 @@ openssl pkey -in rsa2048-leaf.key -traditional -out rsa2048-leaf.pkcs1.key
 openssl pkey -in p256-leaf.key -traditional -out p256-leaf.sec1.key
 openssl pkey -in p384-leaf.key -traditional -out p384-leaf.sec1.key
 openssl pkey -in p521-leaf.key -traditional -out p521-leaf.sec1.key
+# The P-256 leaf, its key (PKCS#8, SEC1) and its public key in DER, for
+# the loaders that take PEM or DER files (OpenSSL's SSL_FILETYPE_ASN1).
+openssl x509 -in p256-leaf.pem -outform DER -out p256-leaf.der
+openssl pkcs8 -topk8 -nocrypt -in p256-leaf.key -outform DER -out p256-leaf.key.der
+openssl ec -in p256-leaf.key -outform DER -out p256-leaf.sec1.der
+openssl pkey -in p256-leaf.key -pubout -outform DER -out p256-leaf.spki.der
+openssl rsa -in rsa2048-leaf.key -traditional -outform DER -out rsa2048-leaf.pkcs1.der
 
 # leafcase NAME EXT SAN [START END [options]]: a P-256 leaf under p256-int,
 # with its chain NAME-chain.pem.

@@ -2037,6 +2037,38 @@ static void check_raw_public_keys(void)
            "keys not pinned and X.509-only clients refused, bad arguments: ok\n");
 }
 
+/* DER files where PEM ones go (OpenSSL's SSL_FILETYPE_ASN1): a server of
+ * the P-256 leaf and its PKCS#8 key in DER files (one certificate, so the
+ * leaf alone goes out) reaches a client that pinned its key from a DER
+ * SubjectPublicKeyInfo; a DER key where the certificate goes is refused. */
+static void check_der_files(void)
+{
+    ferrotls_server_config *server = NULL;
+    ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    char cert[4096], key[4096], spki[4096];
+    int sv[2];
+
+    pki_path(cert, sizeof cert, "p256-leaf.der");
+    pki_path(key, sizeof key, "p256-leaf.key.der");
+    pki_path(spki, sizeof spki, "p256-leaf.spki.der");
+    CHECK_RC(ferrotls_server_config_new(&server, key, key), FERROTLS_E_FILE);
+    CHECK(server == NULL);
+    CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+    CHECK_RC(ferrotls_client_config_set_pinned_keys_file(config, spki), 0);
+    handshake_types(config, server, FERROTLS_CRT_X509, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(conn), 1);
+    close_pair(conn, &srv, sv);
+
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("DER files: a server's leaf and key, a client's pinned key, a key where the certificate "
+           "goes refused: ok\n");
+}
+
 /* The host of the certificates of vectors/pki/crl (crl/make.sh). */
 #define CRL_HOST "crl.test"
 
@@ -2638,6 +2670,7 @@ int main(int argc, char **argv)
     check_post_handshake_auth();
     check_renegotiation();
     check_raw_public_keys();
+    check_der_files();
     check_crls();
     check_signature_schemes();
     check_certificate_callback();

@@ -4,9 +4,9 @@
 
 use crate::args::Options;
 use ferrotls::{
-    private_key_from_pem, CertificateCompressionAlgorithm, CertifiedKey, CipherSuite, ExternalPsk,
-    HashAlgorithm, KeyLog, KeyLogFile, NamedGroup, PinnedKeys, ProtocolVersion, RootStore,
-    SignatureScheme, ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN, TLS10_CIPHER_SUITES,
+    private_key_from_pem_file, CertificateCompressionAlgorithm, CertifiedKey, CipherSuite,
+    ExternalPsk, HashAlgorithm, KeyLog, KeyLogFile, NamedGroup, PinnedKeys, ProtocolVersion,
+    RootStore, SignatureScheme, ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN, TLS10_CIPHER_SUITES,
     TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use std::sync::Arc;
@@ -233,22 +233,18 @@ pub fn key_log(options: &Options) -> Result<Option<Arc<dyn KeyLog>>, String> {
     Ok(log.is_enabled().then(|| Arc::new(log) as Arc<dyn KeyLog>))
 }
 
-/// Reads a text file, naming it in the error.
-pub fn read_text(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))
-}
-
-/// A certificate chain (`--cert`, end entity first) and its key (`--key`).
+/// A certificate chain (`--cert`, end entity first) and its key (`--key`),
+/// each a PEM file or a DER one.
 pub fn certified_key(cert: &str, key: &str) -> Result<Arc<CertifiedKey>, String> {
-    CertifiedKey::from_pem(&read_text(cert)?, &read_text(key)?)
+    CertifiedKey::from_pem_files(cert, key)
         .map(Arc::new)
         .map_err(|e| format!("{cert}, {key}: {e}"))
 }
 
-/// A key without a certificate (`--key` alone), sent as a raw public key
-/// (RFC 7250).
+/// A key without a certificate (`--key` alone, PEM or DER), sent as a raw
+/// public key (RFC 7250).
 pub fn raw_key(key: &str) -> Result<Arc<CertifiedKey>, String> {
-    private_key_from_pem(&read_text(key)?)
+    private_key_from_pem_file(key)
         .map(|k| Arc::new(CertifiedKey::from_key(k)))
         .map_err(|e| format!("{key}: {e}"))
 }
@@ -265,12 +261,7 @@ pub fn pinned_keys(spec: &str) -> Result<PinnedKeys, String> {
         return Ok(PinnedKeys::from_sha256([pin]));
     }
     let bytes = std::fs::read(spec).map_err(|e| format!("{spec}: cannot read: {e}"))?;
-    match std::str::from_utf8(&bytes) {
-        Ok(text) if text.contains("-----BEGIN") => {
-            PinnedKeys::from_pem(text).map_err(|e| format!("{spec}: {e}"))
-        }
-        _ => Ok(PinnedKeys::new([bytes])),
-    }
+    PinnedKeys::from_bytes(&bytes).map_err(|e| format!("{spec}: {e}"))
 }
 
 /// Trust anchors from a PEM file.
