@@ -299,7 +299,14 @@ int ferrotls_client_config_set_cipher_suites(ferrotls_client_config *config,
                                              const char *list);
 /* Offers the key-exchange groups named in list, most preferred first:
  * IANA names (X25519MLKEM768, x25519, secp256r1, ffdhe2048) or OpenSSL's
- * and GnuTLS's aliases (X25519, P-256, prime256v1), as for the suites. */
+ * and GnuTLS's aliases (X25519, P-256, prime256v1), as for the suites, in
+ * OpenSSL 3.5's syntax: a name after '*' gets a key share in the first
+ * ClientHello (those named so, instead of the library's choice: the first
+ * group, with the first classical one after a hybrid), a name after '?'
+ * is skipped when the library does not know it instead of refusing the
+ * list, and '/' separates as ':' does ("*X25519MLKEM768:*x25519/P-256:
+ * ?brainpoolP256r1tls13"). A list naming no known group gives
+ * FERROTLS_E_INVALID_REQUEST. */
 int ferrotls_client_config_set_groups(ferrotls_client_config *config,
                                       const char *list);
 /* Sends records of at most len bytes of plaintext, from 64 to 16384 (as
@@ -444,11 +451,11 @@ int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
 int ferrotls_server_config_set_cipher_suites(ferrotls_server_config *config,
                                              const char *list);
 /* Accepts the key-exchange groups named in list, in the server's order of
- * preference (names as for ferrotls_client_config_set_groups), in tiers
- * separated by '/' as OpenSSL 3.5's group tuples are: in TLS 1.3 the server
- * asks with a HelloRetryRequest for a group of the best tier the client
- * supports rather than take a key share of a worse one
- * ("X25519MLKEM768/x25519:P-256"). */
+ * preference (names and '?' as for ferrotls_client_config_set_groups; '*'
+ * means nothing here), in tiers separated by '/' as OpenSSL 3.5's group
+ * tuples are: in TLS 1.3 the server asks with a HelloRetryRequest for a
+ * group of the best tier the client supports rather than take a key share
+ * of a worse one ("X25519MLKEM768/x25519:P-256"). */
 int ferrotls_server_config_set_groups(ferrotls_server_config *config,
                                       const char *list);
 /* As ferrotls_client_config_set_max_fragment_size. */

@@ -217,8 +217,10 @@ macro_rules! with_negotiable {
 }
 
 struct ClientSettings {
-    /// The groups offered, most preferred first; `None`: the library's.
-    groups: Option<Vec<NamedGroup>>,
+    /// The groups offered, most preferred first (tiers are only
+    /// separators to a client), and those with key shares if any were
+    /// named; `None`: the library's.
+    groups: Option<GroupList>,
     /// What the server's certificate is judged by: needed to connect.
     trust: Option<PeerTrust>,
     /// The CRLs the server's chain is checked against.
@@ -356,8 +358,11 @@ impl CClientConfig {
         .request_ocsp_staple(settings.ocsp_stapling != OCSP_OFF)
         .require_ocsp_staple(settings.ocsp_stapling == OCSP_REQUIRE)
         .post_handshake_auth(settings.post_handshake_auth);
-        if let Some(groups) = &settings.groups {
-            builder = builder.groups(groups);
+        if let Some(list) = &settings.groups {
+            builder = builder.groups(&list.tiers.concat());
+            if !list.key_shares.is_empty() {
+                builder = builder.key_share_groups(&list.key_shares);
+            }
         }
         let keys = settings
             .certificates
@@ -466,16 +471,74 @@ unsafe fn names_arg<T>(
 
 /// The names of `list` as [`names_arg`] reads them.
 fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code> {
-    let items = list
-        .split([':', ','])
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
+    let items = items(list)
         .map(|name| from_name(name).ok_or(Code::InvalidRequest))
         .collect::<Result<Vec<T>, Code>>()?;
     if items.is_empty() {
         return Err(Code::InvalidRequest);
     }
     Ok(items)
+}
+
+/// The non-empty items of a list separated by `:` or `,`, trimmed.
+fn items(list: &str) -> impl Iterator<Item = &str> {
+    list.split([':', ','])
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+}
+
+/// A group list in OpenSSL 3.5's syntax (`SSL_CTX_set1_groups_list`).
+struct GroupList {
+    /// The groups, in tiers split by `/`, each most preferred first;
+    /// none empty.
+    tiers: Vec<Vec<NamedGroup>>,
+    /// The groups named with `*`: a client's key shares.
+    key_shares: Vec<NamedGroup>,
+}
+
+/// Reads `list` as OpenSSL 3.5 reads a group list: names as for
+/// [`names_arg`], tiers separated by `/`, and before a name, in either
+/// order, `?` (skip it when unknown rather than refuse the list) and `*`
+/// (send a key share for it, as a client). [`Code::InvalidRequest`] for
+/// an unknown name without `?`, a tier that names nothing, or no group
+/// at all; a tier whose every name was skipped is dropped.
+///
+/// # Safety
+/// `list` as for [`str_arg`].
+unsafe fn group_list_arg(list: *const c_char) -> Result<GroupList, Code> {
+    // SAFETY: forwarded from the caller.
+    let list = unsafe { str_arg(list) }?;
+    let mut parsed = GroupList {
+        tiers: Vec::new(),
+        key_shares: Vec::new(),
+    };
+    for tier in list.split('/') {
+        if items(tier).next().is_none() {
+            return Err(Code::InvalidRequest);
+        }
+        let mut groups = Vec::new();
+        for item in items(tier) {
+            let name = item.trim_start_matches(['?', '*']);
+            let flags = &item[..item.len() - name.len()];
+            match NamedGroup::from_name(name) {
+                Some(group) => {
+                    if flags.contains('*') {
+                        parsed.key_shares.push(group);
+                    }
+                    groups.push(group);
+                }
+                None if flags.contains('?') => {}
+                None => return Err(Code::InvalidRequest),
+            }
+        }
+        if !groups.is_empty() {
+            parsed.tiers.push(groups);
+        }
+    }
+    if parsed.tiers.is_empty() {
+        return Err(Code::InvalidRequest);
+    }
+    Ok(parsed)
 }
 
 /// The cap on the plaintext of each record sent (OpenSSL's
@@ -1037,8 +1100,11 @@ pub unsafe extern "C" fn ferrotls_client_config_set_cipher_suites(
     unsafe { set_negotiable(config, set) }
 }
 
-/// Offers the key-exchange groups named in `list`, most preferred first
-/// (see [`names_arg`]); NULL goes back to the library's defaults.
+/// Offers the key-exchange groups named in `list`, most preferred first,
+/// in OpenSSL 3.5's syntax ([`group_list_arg`]): those named with `*`
+/// get the first ClientHello's key shares (`ClientConfig::key_share_groups`),
+/// `?` skips a name this library does not know, and `/` separates as `:`
+/// does. NULL goes back to the library's defaults.
 ///
 /// # Safety
 /// `config` must be NULL or live; `list` NULL or NUL-terminated.
@@ -1048,8 +1114,12 @@ pub unsafe extern "C" fn ferrotls_client_config_set_groups(
     list: *const c_char,
 ) -> c_int {
     let set = |s: &mut ClientSettings| {
-        // SAFETY: NULL or NUL-terminated, per the caller.
-        s.groups = unsafe { names_arg(list, NamedGroup::from_name) }?;
+        s.groups = if list.is_null() {
+            None
+        } else {
+            // SAFETY: not NULL; NUL-terminated per the caller.
+            Some(unsafe { group_list_arg(list) }?)
+        };
         Ok(())
     };
     // SAFETY: forwarded from the caller.
@@ -1658,7 +1728,8 @@ pub unsafe extern "C" fn ferrotls_server_config_set_cipher_suites(
 }
 
 /// Accepts the key-exchange groups named in `list`, in the server's
-/// order of preference (see [`names_arg`]), in tiers separated by `/` as
+/// order of preference, in OpenSSL 3.5's syntax ([`group_list_arg`]; a
+/// `*` means nothing to a server), in tiers separated by `/` as
 /// OpenSSL 3.5's group tuples are: in TLS 1.3 a HelloRetryRequest asks
 /// for a group of the best tier the client supports rather than take a
 /// key share of a worse one (`ServerConfigBuilder::group_tiers`). NULL
@@ -1676,11 +1747,7 @@ pub unsafe extern "C" fn ferrotls_server_config_set_groups(
             None
         } else {
             // SAFETY: not NULL; NUL-terminated per the caller.
-            let list = unsafe { str_arg(list) }?;
-            let tiers = list
-                .split('/')
-                .map(|tier| names(tier, NamedGroup::from_name));
-            Some(tiers.collect::<Result<_, _>>()?)
+            Some(unsafe { group_list_arg(list) }?.tiers)
         };
         Ok(())
     };

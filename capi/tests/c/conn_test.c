@@ -859,11 +859,14 @@ static void check_suite_and_group(ferrotls_client_config *config,
 }
 
 /* check_suite_and_group for a fresh client of the default suites, which
- * gets the default suite. */
-static void check_fresh_suite_and_group(ferrotls_server_config *server, const char *group)
+ * gets the default suite, and of the groups `groups` (NULL: the
+ * defaults). */
+static void check_fresh_suite_and_group(ferrotls_server_config *server, const char *groups,
+                                        const char *group)
 {
     ferrotls_client_config *fresh = client_config("p256-root.pem", "leaf.p256.test");
 
+    CHECK_RC(ferrotls_client_config_set_groups(fresh, groups), 0);
     check_suite_and_group(fresh, server,
                           version == FERROTLS_TLS1_3
                               ? "TLS_AES_128_GCM_SHA256"
@@ -927,10 +930,20 @@ static void check_names(void)
      * Fresh clients, which have no session to resume. */
     CHECK_RC(ferrotls_server_config_set_cipher_suites(server, NULL), 0);
     CHECK_RC(ferrotls_server_config_set_groups(server, "secp384r1:x25519"), 0);
-    check_fresh_suite_and_group(server, tls13 ? "x25519" : "secp384r1");
+    check_fresh_suite_and_group(server, NULL, tls13 ? "x25519" : "secp384r1");
     CHECK_RC(ferrotls_server_config_set_groups(server, "P-384/x25519"), 0);
-    check_fresh_suite_and_group(server, "secp384r1");
+    check_fresh_suite_and_group(server, NULL, "secp384r1");
     CHECK_RC(ferrotls_server_config_set_groups(server, "P-384/"), FERROTLS_E_INVALID_REQUEST);
+    /* OpenSSL 3.5's '*': the client's one key share is P-256's, which the
+     * server takes in TLS 1.3 before its preferred x25519 (TLS 1.2 takes
+     * the server's order); '?' skips a name the library does not know;
+     * '/' only separates on a client. */
+    CHECK_RC(ferrotls_server_config_set_groups(server, "x25519:?curve9999:P-256"), 0);
+    check_fresh_suite_and_group(server, "x25519:*P-256", tls13 ? "secp256r1" : "x25519");
+    check_fresh_suite_and_group(server, "?*curve9999:x25519/P-256", "x25519");
+    CHECK_RC(ferrotls_client_config_set_groups(config, "?curve9999"), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_groups(config, "x25519//P-256"),
+             FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_server_config_set_cipher_suites(
                  server, "TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
 
@@ -943,7 +956,7 @@ static void check_names(void)
 
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
-    printf("cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, none in common, bad lists: ok\n");
+    printf("cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, key shares and skipped names, none in common, bad lists: ok\n");
 }
 
 /* The most a record's length exceeds its plaintext with the AES-GCM
