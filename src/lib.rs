@@ -538,6 +538,7 @@ pub use msgs::enums::{
     CertificateCompressionAlgorithm, CertificateType, CipherSuite, HandshakeType, NamedGroup,
     ProtocolVersion, SignatureScheme,
 };
+pub use msgs::group_list::{GroupList, GroupListError};
 pub use observer::{MessageDirection, MessageObserver};
 pub use pki::SignatureCache;
 pub use pki::{

@@ -697,7 +697,9 @@ fn our_server_prioritizing_chacha_gives_it_to_openssl_and_gnutls_clients_that_pr
 #[test]
 fn rfc8446_4_2_8_our_client_predicts_the_group_of_openssl_and_gnutls_with_its_key_shares() {
     // Servers of P-256 alone: a share for it as well as X25519's saves the
-    // HelloRetryRequest; with no share at all the server asks for one.
+    // HelloRetryRequest, named with --key-shares or with OpenSSL 3.5's
+    // `*`; with no share at all, or X25519's alone (the default for these
+    // groups), the server asks for one.
     let (_openssl, openssl_port) =
         openssl_server("p256", OPENSSL_TLS13, &["-www", "-groups", "P-256"]);
     let (_gnutls, gnutls_port) = gnutls_server(
@@ -705,23 +707,22 @@ fn rfc8446_4_2_8_our_client_predicts_the_group_of_openssl_and_gnutls_with_its_ke
         &["--priority", "NORMAL:-GROUP-ALL:+GROUP-SECP256R1"],
     );
     for (peer, port) in [("openssl", openssl_port), ("gnutls", gnutls_port)] {
-        for (shares, hellos) in [("x25519,P-256", 1), ("", 2)] {
-            let out = client_ok(
-                port,
-                &[
-                    "--max-version",
-                    "1.3",
-                    "--groups",
-                    "x25519,P-256",
-                    "--key-shares",
-                    shares,
-                    "--trace",
-                ],
-            );
+        for (choice, hellos) in [
+            (
+                &["--groups", "x25519,P-256", "--key-shares", "x25519,P-256"][..],
+                1,
+            ),
+            (&["--groups", "x25519,P-256", "--key-shares", ""], 2),
+            (&["--groups", "*x25519:*P-256"], 1),
+            (&["--groups", "x25519,P-256"], 2),
+        ] {
+            let mut args = vec!["--max-version", "1.3", "--trace"];
+            args.extend_from_slice(choice);
+            let out = client_ok(port, &args);
             assert_eq!(
                 out.matches(">>> ClientHello").count(),
                 hellos,
-                "{peer} {shares:?}: {out}"
+                "{peer} {choice:?}: {out}"
             );
             assert_eq!(
                 json_lines(&out)[0].get("group"),

@@ -13,11 +13,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ferrotls::{
     default_certificate_types, private_key_from_pem_file, AntiReplay, CertifiedKey, CipherSuite,
-    ClientAuth, ClientCertVerifier, ClientConfig, Clock, InMemoryAntiReplay, InMemoryClientStore,
-    InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng, PinnedKeys, ProtocolVersion,
-    Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom, ServerCertVerifier,
-    ServerConfig, ServerName, SignatureScheme, SystemClock, WebPkiClientVerifier,
-    WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE, MIN_MAX_FRAGMENT_SIZE,
+    ClientAuth, ClientCertVerifier, ClientConfig, Clock, GroupList, InMemoryAntiReplay,
+    InMemoryClientStore, InMemoryServerStore, KeyLog, KeyLogFile, NamedGroup, OsRng, PinnedKeys,
+    ProtocolVersion, Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom,
+    ServerCertVerifier, ServerConfig, ServerName, SignatureScheme, SystemClock,
+    WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE,
+    MIN_MAX_FRAGMENT_SIZE,
 };
 
 use kept::Kept;
@@ -471,7 +472,10 @@ unsafe fn names_arg<T>(
 
 /// The names of `list` as [`names_arg`] reads them.
 fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code> {
-    let items = items(list)
+    let items = list
+        .split([':', ','])
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
         .map(|name| from_name(name).ok_or(Code::InvalidRequest))
         .collect::<Result<Vec<T>, Code>>()?;
     if items.is_empty() {
@@ -480,65 +484,17 @@ fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code
     Ok(items)
 }
 
-/// The non-empty items of a list separated by `:` or `,`, trimmed.
-fn items(list: &str) -> impl Iterator<Item = &str> {
-    list.split([':', ','])
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-}
-
-/// A group list in OpenSSL 3.5's syntax (`SSL_CTX_set1_groups_list`).
-struct GroupList {
-    /// The groups, in tiers split by `/`, each most preferred first;
-    /// none empty.
-    tiers: Vec<Vec<NamedGroup>>,
-    /// The groups named with `*`: a client's key shares.
-    key_shares: Vec<NamedGroup>,
-}
-
-/// Reads `list` as OpenSSL 3.5 reads a group list: names as for
-/// [`names_arg`], tiers separated by `/`, and before a name, in either
-/// order, `?` (skip it when unknown rather than refuse the list) and `*`
-/// (send a key share for it, as a client). [`Code::InvalidRequest`] for
-/// an unknown name without `?`, a tier that names nothing, or no group
-/// at all; a tier whose every name was skipped is dropped.
+/// `list` as OpenSSL 3.5 writes group lists ([`GroupList`]: tiers split
+/// by `/`, key shares marked `*`, unknown names skipped after `?`):
+/// [`Code::InvalidRequest`] when it names an unknown group without `?`,
+/// a tier that names nothing, or no group at all.
 ///
 /// # Safety
 /// `list` as for [`str_arg`].
 unsafe fn group_list_arg(list: *const c_char) -> Result<GroupList, Code> {
     // SAFETY: forwarded from the caller.
     let list = unsafe { str_arg(list) }?;
-    let mut parsed = GroupList {
-        tiers: Vec::new(),
-        key_shares: Vec::new(),
-    };
-    for tier in list.split('/') {
-        if items(tier).next().is_none() {
-            return Err(Code::InvalidRequest);
-        }
-        let mut groups = Vec::new();
-        for item in items(tier) {
-            let name = item.trim_start_matches(['?', '*']);
-            let flags = &item[..item.len() - name.len()];
-            match NamedGroup::from_name(name) {
-                Some(group) => {
-                    if flags.contains('*') {
-                        parsed.key_shares.push(group);
-                    }
-                    groups.push(group);
-                }
-                None if flags.contains('?') => {}
-                None => return Err(Code::InvalidRequest),
-            }
-        }
-        if !groups.is_empty() {
-            parsed.tiers.push(groups);
-        }
-    }
-    if parsed.tiers.is_empty() {
-        return Err(Code::InvalidRequest);
-    }
-    Ok(parsed)
+    GroupList::parse(list).map_err(|_| Code::InvalidRequest)
 }
 
 /// The cap on the plaintext of each record sent (OpenSSL's

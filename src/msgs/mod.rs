@@ -18,6 +18,7 @@ pub mod compressed_certificate;
 pub mod enums;
 pub mod extensions;
 pub mod grease;
+pub mod group_list;
 pub mod handshake;
 pub mod hello;
 pub mod inline_list;

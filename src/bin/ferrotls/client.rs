@@ -74,7 +74,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value(
         "groups",
         "LIST",
-        "key-exchange groups offered; the first gets a key share",
+        "key-exchange groups offered, most preferred first; the first gets a key share (with the first classical one after a hybrid) unless OpenSSL 3.5's '*' marks those that do (e.g. *X25519MLKEM768,*x25519,P-256); '?' skips a name this build does not know, '/' separates as ',' does",
     ),
     value("sigalgs", "LIST", settings::SIGALGS_HELP),
     value(
@@ -347,7 +347,11 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
         builder = builder.cipher_suites(&suites);
     }
     if let Some(list) = options.get("groups") {
-        builder = builder.groups(&settings::groups(list)?);
+        let list = settings::group_list(list)?;
+        builder = builder.groups(&list.groups());
+        if !list.key_shares.is_empty() {
+            builder = builder.key_share_groups(&list.key_shares);
+        }
     }
     if let Some(list) = options.get("sigalgs") {
         builder = builder.signature_schemes(&settings::signature_schemes(list)?);

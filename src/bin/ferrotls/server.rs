@@ -64,7 +64,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     value("min-version", "V", "lowest version accepted"),
     value("max-version", "V", "highest version accepted"),
     value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
-    value("groups", "LIST", "key-exchange groups accepted, most preferred first (e.g. X25519MLKEM768,x25519); TLS 1.3 takes a key share the client sent unless '/' splits the list into tiers (OpenSSL 3.5's tuples): then it asks with a HelloRetryRequest for a group of the best tier the client supports (e.g. X25519MLKEM768/x25519,P-256)"),
+    value("groups", "LIST", "key-exchange groups accepted, most preferred first (e.g. X25519MLKEM768,x25519); TLS 1.3 takes a key share the client sent unless '/' splits the list into tiers (OpenSSL 3.5's tuples): then it asks with a HelloRetryRequest for a group of the best tier the client supports (e.g. X25519MLKEM768/x25519,P-256); '?' skips a name this build does not know"),
     value("sigalgs", "LIST", settings::SIGALGS_HELP),
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
     flag("no-session-cache", "keep no server-side session state: tickets are self-contained (sealed)"),
@@ -296,7 +296,7 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
         builder = builder.cipher_suites(&suites);
     }
     if let Some(list) = options.get("groups") {
-        builder = builder.group_tiers(&settings::group_tiers(list)?);
+        builder = builder.group_tiers(&settings::group_list(list)?.tiers);
     }
     if let Some(list) = options.get("sigalgs") {
         builder = builder.signature_schemes(&settings::signature_schemes(list)?);

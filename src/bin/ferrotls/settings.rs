@@ -5,9 +5,9 @@
 use crate::args::Options;
 use ferrotls::{
     private_key_from_pem_file, CertificateCompressionAlgorithm, CertifiedKey, CipherSuite,
-    ExternalPsk, HashAlgorithm, KeyLog, KeyLogFile, NamedGroup, PinnedKeys, ProtocolVersion,
-    RootStore, SignatureScheme, ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN, TLS10_CIPHER_SUITES,
-    TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
+    ExternalPsk, GroupList, HashAlgorithm, KeyLog, KeyLogFile, NamedGroup, PinnedKeys,
+    ProtocolVersion, RootStore, SignatureScheme, ALL_VERSIONS, DEFAULT_VERSIONS, PIN_LEN,
+    TLS10_CIPHER_SUITES, TLS12_CIPHER_SUITES, TLS13_CIPHER_SUITES,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -147,11 +147,11 @@ pub fn groups(list: &str) -> Result<Vec<NamedGroup>, String> {
         .collect()
 }
 
-/// A server's `--groups LIST`: groups as [`groups`] reads them, in
-/// tiers separated by `/` (OpenSSL 3.5's group tuples), the best first
-/// (see `ServerConfigBuilder::group_tiers`).
-pub fn group_tiers(list: &str) -> Result<Vec<Vec<NamedGroup>>, String> {
-    list.split('/').map(groups).collect()
+/// `--groups LIST` in OpenSSL 3.5's syntax (`GroupList`): tiers split by
+/// `/` for a server, key shares marked `*` for a client, unknown names
+/// skipped after `?`.
+pub fn group_list(list: &str) -> Result<GroupList, String> {
+    GroupList::parse(list).map_err(|e| format!("--groups {list:?}: {e}"))
 }
 
 /// What `--sigalgs` does, for either role.
@@ -363,14 +363,7 @@ mod tests {
             groups("x25519mlkem768,X25519").unwrap(),
             [NamedGroup::X25519MLKEM768, NamedGroup::X25519]
         );
-        assert_eq!(
-            group_tiers("X25519MLKEM768/x25519,P-256").unwrap(),
-            [
-                vec![NamedGroup::X25519MLKEM768],
-                vec![NamedGroup::X25519, NamedGroup::secp256r1]
-            ]
-        );
-        assert!(group_tiers("x25519/x9").is_err());
+        assert!(group_list("x25519/x9").is_err());
         assert_eq!(alpn("h2,,http/1.1"), [b"h2".to_vec(), b"http/1.1".to_vec()]);
     }
 }
