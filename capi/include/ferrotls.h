@@ -259,6 +259,13 @@ int ferrotls_client_config_set_certificate_callback(
  * use. */
 int ferrotls_client_config_set_pinned_keys_file(ferrotls_client_config *config,
                                                 const char *path);
+/* Trusts exactly the public keys whose SHA-256 hashes (of the DER
+ * SubjectPublicKeyInfo, as HPKP and curl's sha256// pins are, and
+ * ferrotls client --pin-spki sha256:HEX) are the count 32-byte hashes at
+ * hashes, as ferrotls_client_config_set_pinned_keys_file trusts the keys
+ * of a file. count 0 or hashes NULL gives FERROTLS_E_INVALID_REQUEST. */
+int ferrotls_client_config_set_pinned_key_hashes(ferrotls_client_config *config,
+                                                 const void *hashes, size_t count);
 /* TLS 1.3 post-handshake authentication (RFC 8446 section 4.6.2) on
  * (non-zero, the default) or off (0): with a certificate set, the
  * ClientHello offers it (the post_handshake_auth extension, section

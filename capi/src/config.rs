@@ -18,7 +18,7 @@ use ferrotls::{
     ProtocolVersion, Revocation, RevocationPolicy, RootStore, RotatingTicketer, SecureRandom,
     ServerCertVerifier, ServerConfig, ServerName, SignatureScheme, SystemClock,
     WebPkiClientVerifier, WebPkiServerVerifier, ALL_VERSIONS, MAX_MAX_FRAGMENT_SIZE,
-    MIN_MAX_FRAGMENT_SIZE,
+    MIN_MAX_FRAGMENT_SIZE, PIN_LEN,
 };
 
 use kept::Kept;
@@ -953,6 +953,40 @@ pub unsafe extern "C" fn ferrotls_client_config_set_pinned_keys_file(
         // SAFETY: NULL or NUL-terminated, per the caller.
         let pins = unsafe { pinned_keys_arg(path) }?;
         lock(&c.settings).change().trust = Some(pins);
+        Ok(())
+    })
+}
+
+/// Trusts exactly the public keys whose SHA-256 (of the DER
+/// SubjectPublicKeyInfo, as `ferrotls client --pin-spki sha256:HEX` and
+/// HPKP pins are, `pin_of`) are the `count` 32-byte hashes at `hashes`,
+/// as [`ferrotls_client_config_set_pinned_keys_file`] trusts the keys of
+/// a file. A `count` of 0 or NULL `hashes` is
+/// [`Code::InvalidRequest`].
+///
+/// # Safety
+/// `config` must be NULL or live; `hashes` NULL or valid for `count` ×
+/// 32 bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_client_config_set_pinned_key_hashes(
+    config: *mut CClientConfig,
+    hashes: *const c_void,
+    count: usize,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        let len = count.checked_mul(PIN_LEN).ok_or(Code::InvalidRequest)?;
+        // SAFETY: NULL or valid for `len` bytes, per the caller.
+        let bytes = unsafe { data_arg(hashes, len) }?;
+        if bytes.is_empty() {
+            return Err(Code::InvalidRequest);
+        }
+        let pins = bytes
+            .chunks_exact(PIN_LEN)
+            .filter_map(|pin| <[u8; PIN_LEN]>::try_from(pin).ok());
+        let pins = PinnedKeys::from_sha256(pins);
+        lock(&c.settings).change().trust = Some(PeerTrust::Pins(Arc::new(pins)));
         Ok(())
     })
 }

@@ -225,6 +225,8 @@ openssl x509 -in p256-leaf.pem -outform DER -out p256-leaf.der
 openssl pkcs8 -topk8 -nocrypt -in p256-leaf.key -outform DER -out p256-leaf.key.der
 openssl ec -in p256-leaf.key -outform DER -out p256-leaf.sec1.der
 openssl pkey -in p256-leaf.key -pubout -outform DER -out p256-leaf.spki.der
+# Its SHA-256, the pin HPKP, curl's sha256// and --pin-spki sha256: name.
+openssl dgst -sha256 -binary p256-leaf.spki.der >p256-leaf.spki.sha256
 openssl rsa -in rsa2048-leaf.key -traditional -outform DER -out rsa2048-leaf.pkcs1.der
 
 # leafcase NAME EXT SAN [START END [options]]: a P-256 leaf under p256-int,

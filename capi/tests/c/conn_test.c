@@ -2061,6 +2061,7 @@ static void check_der_files(void)
     struct server_run srv;
     ferrotls_conn *conn = NULL;
     char cert[4096], key[4096], spki[4096];
+    unsigned char pin[33];
     int sv[2];
 
     pki_path(cert, sizeof cert, "p256-leaf.der");
@@ -2076,10 +2077,27 @@ static void check_der_files(void)
     CHECK_RC(ferrotls_conn_peer_certificate_count(conn), 1);
     close_pair(conn, &srv, sv);
 
+    /* The same key pinned by its SHA-256 (vectors/pki/make.sh writes it
+     * beside the DER public key); another hash refuses the server. */
+    pki_path(spki, sizeof spki, "p256-leaf.spki.sha256");
+    CHECK(read_text(spki, (char *)pin, sizeof pin) == sizeof pin - 1);
+    CHECK_RC(ferrotls_client_config_set_pinned_key_hashes(NULL, pin, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_pinned_key_hashes(config, NULL, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_pinned_key_hashes(config, pin, 0),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_config_set_pinned_key_hashes(config, pin, 1), 0);
+    handshake_types(config, server, FERROTLS_CRT_X509, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
+    close_pair(conn, &srv, sv);
+    pin[0] ^= 1;
+    CHECK_RC(ferrotls_client_config_set_pinned_key_hashes(config, pin, 1), 0);
+    check_refuses_chain(config, server, "key not pinned");
+
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
     printf("DER files: a server's leaf and key, a client's pinned key, a key where the certificate "
-           "goes refused: ok\n");
+           "goes refused; pins by SHA-256: ok\n");
 }
 
 /* The host of the certificates of vectors/pki/crl (crl/make.sh). */
