@@ -467,11 +467,6 @@ unsafe fn names_arg<T>(
     }
     // SAFETY: not NULL; NUL-terminated per the caller.
     let list = unsafe { str_arg(list) }?;
-    names(list, from_name).map(Some)
-}
-
-/// The names of `list` as [`names_arg`] reads them.
-fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code> {
     let items = list
         .split([':', ','])
         .map(str::trim)
@@ -481,7 +476,7 @@ fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code
     if items.is_empty() {
         return Err(Code::InvalidRequest);
     }
-    Ok(items)
+    Ok(Some(items))
 }
 
 /// `list` as OpenSSL 3.5 writes group lists ([`GroupList`]: tiers split
@@ -757,9 +752,10 @@ unsafe fn pinned_keys_arg(path: *const c_char) -> Result<PeerTrust, Code> {
 }
 
 /// The private key of the file `key_file` (PKCS#8, SEC1 or PKCS#1, PEM
-/// or DER: `private_key_from_pem_file`) without a certificate, authenticating with its raw public key (RFC
-/// 7250; `CertifiedKey::from_key`): [`Code::File`] when it cannot be read
-/// or holds no key this library can use.
+/// or DER: `private_key_from_pem_file`) without a certificate,
+/// authenticating with its raw public key (RFC 7250;
+/// `CertifiedKey::from_key`): [`Code::File`] when it cannot be read or
+/// holds no key this library can use.
 ///
 /// # Safety
 /// As [`str_arg`].
