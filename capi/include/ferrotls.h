@@ -538,6 +538,14 @@ int ferrotls_server_config_set_client_ca_file(ferrotls_server_config *config,
 int ferrotls_server_config_set_post_handshake_ca_file(ferrotls_server_config *config,
                                                       const char *path,
                                                       int required);
+/* As ferrotls_server_config_set_post_handshake_ca_file, but accepting only
+ * the public keys of the file path (as
+ * ferrotls_server_config_set_client_pinned_keys_file takes them for the
+ * handshake): a certificate whose key is one of them, its other contents
+ * not looked at; path NULL refuses ferrotls_conn_reauth again. */
+int ferrotls_server_config_set_post_handshake_pinned_keys_file(ferrotls_server_config *config,
+                                                               const char *path,
+                                                               int required);
 /* As ferrotls_client_config_set_crl_file, for the chains of clients:
  * they are checked once ferrotls_server_config_set_client_ca_file asks
  * for them. A revoked client certificate is refused

@@ -1578,6 +1578,28 @@ pub unsafe extern "C" fn ferrotls_server_config_set_post_handshake_ca_file(
     }
 }
 
+/// As [`ferrotls_server_config_set_post_handshake_ca_file`], accepting
+/// only the public keys of the file `path` ([`pinned_keys_arg`], as
+/// `ferrotls_server_config_set_client_pinned_keys_file` takes them for
+/// the handshake): a certificate whose key is one of them, its other
+/// contents not looked at.
+///
+/// # Safety
+/// `config` must be NULL or live; `path` NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_post_handshake_pinned_keys_file(
+    config: *mut CServerConfig,
+    path: *const c_char,
+    required: c_int,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_client_request(config, path, pinned_keys_arg, required, |s| {
+            &mut s.post_handshake_auth
+        })
+    }
+}
+
 /// Sets the request of a server's settings that `field` names: client
 /// certificates the trust `read` makes of the file `path` accepts
 /// ([`ca_file_arg`], [`pinned_keys_arg`]), required when `required` is

@@ -191,6 +191,7 @@ const CONN_TEST: CProgram = CProgram {
                 "half-RTT: the server's handshake call returns at its Finished, the 0-RTT request read and answered before the client's; not without it: ok",
                 "post-handshake auth: the client's chain after the handshake, after more data than the server buffers, non-blocking, the client's switch, another CA refused: ok",
                 "renegotiation: refused in TLS 1.3: ok",
+                "post-handshake auth by pinned keys: the pinned key's chain, another key refused, bad files: ok",
             ],
         ),
     ],

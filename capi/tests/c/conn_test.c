@@ -1663,6 +1663,27 @@ static void check_ask_refused(ferrotls_client_config *config,
     close_pair(conn, &srv, sv);
 }
 
+/* A request after a TLS 1.3 handshake whose answer the server's check of
+ * the client's chain refuses: the connection ends, the server says
+ * `reason`, and it holds no certificate of the client. */
+static void check_reauth_refused(ferrotls_client_config *config,
+                                 ferrotls_server_config *server, const char *reason)
+{
+    struct server_run srv;
+    struct asking a;
+    ferrotls_conn *conn = NULL;
+    int sv[2];
+
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_reauth, 0, &a),
+             FERROTLS_E_ALERT_RECEIVED);
+    CHECK_RC(a.rc, FERROTLS_E_CERTIFICATE_REFUSED);
+    CHECK_HAS(ferrotls_conn_error_string(srv.conn), reason);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
+    close_pair(conn, &srv, sv);
+}
+
 /* Post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2):
  * a server whose handshake asked for no certificate gets the client's
  * chain with ferrotls_conn_reauth, also after more data than it buffers
@@ -1762,14 +1783,7 @@ static void check_post_handshake_auth(void)
 
     /* A chain under another CA ends the connection. */
     other = client_with_certificate("rsa2048-chain.pem", "rsa2048-leaf.key");
-    CHECK_RC(handshake_pair(other, server, &conn, &srv, sv), 0);
-    CHECK_RC(srv.rc, 0);
-    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_reauth, 0, &a),
-             FERROTLS_E_ALERT_RECEIVED);
-    CHECK_RC(a.rc, FERROTLS_E_CERTIFICATE_REFUSED);
-    CHECK_HAS(ferrotls_conn_error_string(srv.conn), "unknown issuer");
-    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 0);
-    close_pair(conn, &srv, sv);
+    check_reauth_refused(other, server, "unknown issuer");
     ferrotls_client_config_free(other);
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
@@ -2098,6 +2112,46 @@ static void check_der_files(void)
     ferrotls_server_config_free(server);
     printf("DER files: a server's leaf and key, a client's pinned key, a key where the certificate "
            "goes refused; pins by SHA-256: ok\n");
+}
+
+/* Post-handshake authentication by pinned keys (TLS 1.3): a request that
+ * trusts the client's key alone gets its chain, whatever CA issued it; a
+ * request pinning another key ends the connection. */
+static void check_post_handshake_pins(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *config = client_with_certificate("p256-chain.pem", "p256-leaf.key");
+    struct server_run srv;
+    struct asking a;
+    ferrotls_conn *conn = NULL;
+    char pin[4096];
+    int sv[2];
+
+    CHECK_RC(ferrotls_client_config_set_tickets(config, 0), 0);
+    CHECK_RC(ferrotls_server_config_set_post_handshake_pinned_keys_file(NULL, pin, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    pki_path(pin, sizeof pin, "p256-leaf.pem");
+    CHECK_RC(ferrotls_server_config_set_post_handshake_pinned_keys_file(server, pin, 1),
+             FERROTLS_E_FILE);
+    pki_path(pin, sizeof pin, "p256-leaf.spki.der");
+    CHECK_RC(ferrotls_server_config_set_post_handshake_pinned_keys_file(server, pin, 1), 0);
+    CHECK_RC(handshake_pair(config, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ask_while_receiving(conn, &srv, ferrotls_conn_reauth, 0, &a), strlen(ASKED));
+    CHECK_RC(a.rc, 0);
+    CHECK_RC(ferrotls_conn_peer_certificate_count(srv.conn), 2);
+    answer_and_close(conn, srv.conn, "pinned");
+    close_pair(conn, &srv, sv);
+
+    /* The public key of another (P-384) key. */
+    export_path(pin, sizeof pin, "p384-leaf.spki.der");
+    CHECK_RC(ferrotls_server_config_set_post_handshake_pinned_keys_file(server, pin, 1), 0);
+    check_reauth_refused(config, server, "key not pinned");
+
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+    printf("post-handshake auth by pinned keys: the pinned key's chain, another key refused, "
+           "bad files: ok\n");
 }
 
 /* The host of the certificates of vectors/pki/crl (crl/make.sh). */
@@ -2706,6 +2760,7 @@ int main(int argc, char **argv)
     check_signature_schemes();
     check_certificate_callback();
     if (version == FERROTLS_TLS1_3) {
+        check_post_handshake_pins();
         check_early_data();
         check_half_rtt();
     } else
