@@ -1256,6 +1256,58 @@ pub struct ServerConfig {
     /// sent always beats a round trip. TLS 1.2 reads the groups as one
     /// list, most preferred first.
     pub group_tier_sizes: Vec<usize>,
+    /// The sizes of the tiers that cut the cipher suites
+    /// (`common.cipher_suites`) into sets the server counts as equally
+    /// good, best tier first ([`ServerConfigBuilder::cipher_suite_tiers`]):
+    /// the server takes the client's most preferred suite of the best
+    /// tier it offers one of (BoringSSL's equal-preference groups; one
+    /// tier of them all is OpenSSL's default, the client's order). Empty
+    /// (the default) is a tier for each suite: the server's order (RFC
+    /// 8446 §4.1.1, RFC 5246 §7.4.1.3 leave the choice to it). Both TLS
+    /// 1.3 and TLS 1.2 suites; [`Self::prioritize_chacha`] still applies
+    /// first.
+    pub cipher_suite_tier_sizes: Vec<usize>,
+}
+
+/// What a missing tier size stands for in [`tiers`].
+#[derive(Clone, Copy)]
+pub(crate) enum Untiered {
+    /// The rest is one tier.
+    OneTier,
+    /// Each item is a tier of its own.
+    EachItem,
+}
+
+/// `items` cut into tiers of `sizes`, best first
+/// ([`ServerConfig::group_tier_sizes`],
+/// [`ServerConfig::cipher_suite_tier_sizes`]): a size past the end is cut
+/// short, and past the sizes the rest is tiered as `untiered` says.
+pub(crate) fn tiers<'a, T>(
+    items: &'a [T],
+    sizes: &'a [usize],
+    untiered: Untiered,
+) -> impl Iterator<Item = &'a [T]> {
+    let mut rest = items;
+    let mut sizes = sizes.iter();
+    core::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = match (sizes.next(), untiered) {
+            (Some(&size), _) => size.min(rest.len()),
+            (None, Untiered::OneTier) => rest.len(),
+            (None, Untiered::EachItem) => 1,
+        };
+        let (tier, tail) = rest.split_at(size);
+        rest = tail;
+        Some(tier)
+    })
+}
+
+/// Whether tier `sizes` fit `len` items: none at all, or each at least 1
+/// and together exactly `len`.
+fn tiers_fit(sizes: &[usize], len: usize) -> bool {
+    sizes.is_empty() || (!sizes.contains(&0) && sizes.iter().sum::<usize>() == len)
 }
 
 /// Builds a [`ServerConfig`].
@@ -1282,6 +1334,7 @@ pub struct ServerConfigBuilder {
     raw_public_key: bool,
     renegotiation: bool,
     group_tier_sizes: Vec<usize>,
+    cipher_suite_tier_sizes: Vec<usize>,
 }
 
 impl ServerConfig {
@@ -1323,6 +1376,7 @@ impl ServerConfig {
             raw_public_key: false,
             renegotiation: false,
             group_tier_sizes: Vec::new(),
+            cipher_suite_tier_sizes: Vec::new(),
         }
     }
 }
@@ -1483,6 +1537,22 @@ impl ServerConfigBuilder {
         self
     }
 
+    /// Enables the suites of `tiers`, best tier first, as
+    /// [`Self::cipher_suites`] enables their concatenation, and within a
+    /// tier takes the client's order (see
+    /// [`ServerConfig::cipher_suite_tier_sizes`]):
+    /// `[[TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256],
+    /// [TLS_AES_256_GCM_SHA384]]` lets a client without AES hardware
+    /// choose ChaCha20-Poly1305 over AES-128-GCM, never AES-256-GCM over
+    /// either. A later call of [`Self::cipher_suites`] must not change the
+    /// suites' count; an empty tier is refused
+    /// ([`InvalidRequestReason::CipherSuiteTiers`]).
+    pub fn cipher_suite_tiers<T: AsRef<[CipherSuite]>>(mut self, tiers: &[T]) -> Self {
+        self.common.cipher_suites = tiers.iter().flat_map(|t| t.as_ref()).copied().collect();
+        self.cipher_suite_tier_sizes = tiers.iter().map(|t| t.as_ref().len()).collect();
+        self
+    }
+
     /// The configuration, or [`Error::InvalidRequest`] when its lists
     /// cannot work, 0-RTT is enabled without a session store or an
     /// anti-replay filter (its data would be replayable), or the ticketer
@@ -1490,11 +1560,16 @@ impl ServerConfigBuilder {
     pub fn build(mut self) -> Result<Arc<ServerConfig>, Error> {
         self.common.complete_default_groups();
         self.common.check()?;
-        if self.group_tier_sizes.contains(&0)
-            || (!self.group_tier_sizes.is_empty()
-                && self.group_tier_sizes.iter().sum::<usize>() != self.common.groups.len())
-        {
+        if !tiers_fit(&self.group_tier_sizes, self.common.groups.len()) {
             return Err(Error::InvalidRequest(InvalidRequestReason::GroupTiers));
+        }
+        if !tiers_fit(
+            &self.cipher_suite_tier_sizes,
+            self.common.cipher_suites.len(),
+        ) {
+            return Err(Error::InvalidRequest(
+                InvalidRequestReason::CipherSuiteTiers,
+            ));
         }
         // A TLS 1.2 CertificateRequest lists what TLS 1.2 can check, and
         // that list may not be empty (RFC 5246 §7.4.4), also when TLS 1.3
@@ -1556,6 +1631,7 @@ impl ServerConfigBuilder {
             send_cookie: self.send_cookie,
             raw_public_key: self.raw_public_key,
             group_tier_sizes: self.group_tier_sizes,
+            cipher_suite_tier_sizes: self.cipher_suite_tier_sizes,
         }))
     }
 }
@@ -1578,6 +1654,7 @@ impl core::fmt::Debug for ServerConfig {
         f.debug_struct("ServerConfig")
             .field("common", &self.common)
             .field("group_tier_sizes", &self.group_tier_sizes)
+            .field("cipher_suite_tier_sizes", &self.cipher_suite_tier_sizes)
             .field("client_auth", &self.client_auth)
             .field(
                 "tickets_after_full_handshake",

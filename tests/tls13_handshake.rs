@@ -495,6 +495,19 @@ fn chosen_suite(
     prioritize_chacha: bool,
     grease: bool,
 ) -> Option<CipherSuite> {
+    chosen_suite_by(version, client, grease, |server| {
+        server.prioritize_chacha(prioritize_chacha)
+    })
+}
+
+/// [`chosen_suite`] with the server's builder (preferring AES-128-GCM)
+/// given to `configure` last.
+fn chosen_suite_by(
+    version: ProtocolVersion,
+    client: &[CipherSuite],
+    grease: bool,
+    configure: impl FnOnce(ferrotls::ServerConfigBuilder) -> ferrotls::ServerConfigBuilder,
+) -> Option<CipherSuite> {
     use CipherSuite as S;
     let server_order = [
         S::TLS_AES_128_GCM_SHA256,
@@ -511,12 +524,94 @@ fn chosen_suite(
         .unwrap();
     let server = server_builder("p256")
         .versions(&[version])
-        .cipher_suites(&server_order)
-        .prioritize_chacha(prioritize_chacha)
-        .build()
-        .unwrap();
-    let (c, _) = handshaken(client, server, server_name("p256"));
+        .cipher_suites(&server_order);
+    let (c, _) = handshaken(
+        client,
+        configure(server).build().unwrap(),
+        server_name("p256"),
+    );
     c.cipher_suite()
+}
+
+#[test]
+fn within_a_tier_of_cipher_suites_the_client_chooses_and_across_tiers_the_server() {
+    use CipherSuite as S;
+    let tiers13: [&[S]; 2] = [
+        &[S::TLS_AES_128_GCM_SHA256, S::TLS_CHACHA20_POLY1305_SHA256],
+        &[S::TLS_AES_256_GCM_SHA384],
+    ];
+    let tiers12: [&[S]; 2] = [
+        &[S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384],
+        &[
+            S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        ],
+    ];
+    let v13 = ProtocolVersion::TLSv1_3;
+    let v12 = ProtocolVersion::TLSv1_2;
+    let tiered = |version, tiers: &[&[S]], client: &[S]| {
+        let tiers = tiers.to_vec();
+        chosen_suite_by(version, client, false, move |server| {
+            server.cipher_suite_tiers(&tiers)
+        })
+    };
+    // Within the first tier, the client's order: ChaCha20-Poly1305 first.
+    let chacha_first = [
+        S::TLS_AES_256_GCM_SHA384,
+        S::TLS_CHACHA20_POLY1305_SHA256,
+        S::TLS_AES_128_GCM_SHA256,
+    ];
+    assert_eq!(
+        tiered(v13, &tiers13, &chacha_first),
+        Some(S::TLS_CHACHA20_POLY1305_SHA256)
+    );
+    // ... though the client put AES-256-GCM, of the worse tier, first;
+    // a client offering that tier alone gets it.
+    assert_eq!(
+        tiered(v13, &tiers13, &[S::TLS_AES_256_GCM_SHA384]),
+        Some(S::TLS_AES_256_GCM_SHA384)
+    );
+    // Without tiers the same suites go by the server's order.
+    assert_eq!(
+        chosen_suite(v13, &chacha_first, false, false),
+        Some(S::TLS_AES_128_GCM_SHA256)
+    );
+    // TLS 1.2 alike: the better tier's one suite before the client's
+    // first, then the client's order within the second tier.
+    let client12 = [
+        S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    ];
+    assert_eq!(
+        tiered(v12, &tiers12, &client12),
+        Some(S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384)
+    );
+    let second_tier_only = [
+        S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    ];
+    assert_eq!(
+        tiered(v12, &tiers12, &second_tier_only),
+        Some(S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256)
+    );
+}
+
+#[test]
+fn cipher_suite_tiers_must_hold_the_configured_suites_each_at_least_one() {
+    use ferrotls::internal::error::InvalidRequestReason;
+    use CipherSuite as S;
+    let refused = Err(Error::InvalidRequest(
+        InvalidRequestReason::CipherSuiteTiers,
+    ));
+    let empty = server_builder("p256").cipher_suite_tiers(&[&[S::TLS_AES_128_GCM_SHA256][..], &[]]);
+    assert_eq!(empty.build().map(|_| ()), refused);
+    let overwritten = server_builder("p256")
+        .cipher_suite_tiers(&[
+            &[S::TLS_AES_128_GCM_SHA256][..],
+            &[S::TLS_AES_256_GCM_SHA384],
+        ])
+        .cipher_suites(&[S::TLS_AES_128_GCM_SHA256]);
+    assert_eq!(overwritten.build().map(|_| ()), refused);
 }
 
 #[test]

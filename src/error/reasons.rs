@@ -414,6 +414,7 @@ reasons! {
         NoEarlyExporter => "no early exporter: 0-RTT data was not sent, or not accepted",
         NoGroups => "groups must be supported and not empty",
         GroupTiers => "each group tier must hold a group, and the tiers together exactly the configured groups",
+        CipherSuiteTiers => "each cipher suite tier must hold a suite, and the tiers together exactly the configured suites",
         KeyShareGroupNotEnabled => "a key share group must be one of the configured groups, listed once",
         RepeatedListEntry => "a version, cipher suite, group or signature scheme is listed twice",
         NoKxGroup => "no key-exchange group",

@@ -5,7 +5,7 @@
 //! the other way.
 
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
-use crate::config::{ServerConfig, ALL_VERSIONS};
+use crate::config::{tiers, ServerConfig, Untiered, ALL_VERSIONS};
 use crate::crypto::aead::AeadAlgorithm;
 use crate::error::{Error, IllegalParameterReason, ProtocolVersionReason, UnexpectedMessageReason};
 use crate::handshake::tls12::{tls12_suite, BulkCipher};
@@ -188,8 +188,10 @@ pub(super) fn choose_alpn(
 }
 
 /// The suites we have enabled that the client offers and `usable` allows
-/// (the version's), in the order we choose among them: ours (RFC 8446
-/// §4.1.1, RFC 5246 §7.4.1.3 leave the choice to the server), except
+/// (the version's), in the order we choose among them: tier by tier
+/// ([`ServerConfig::cipher_suite_tier_sizes`]; by default a tier for each
+/// of ours, so our order: RFC 8446 §4.1.1, RFC 5246 §7.4.1.3 leave the
+/// choice to the server), in the client's order within a tier; except
 /// that with [`ServerConfig::prioritize_chacha`] the ChaCha20-Poly1305
 /// ones go first when the client puts one of them before every other
 /// suite it could get here: a client that prefers it most likely lacks
@@ -200,15 +202,21 @@ pub(super) fn suites_in_preference<'a>(
     usable: impl Fn(CipherSuite) -> bool + Copy + 'a,
 ) -> impl Iterator<Item = CipherSuite> + 'a {
     let ours = &config.common.cipher_suites;
-    let common = move |s: &&CipherSuite| usable(**s) && offered.contains(*s);
     let chacha_first = config.prioritize_chacha
         && offered
             .iter()
             .find(|s| usable(**s) && ours.contains(*s))
             .is_some_and(|s| is_chacha20_poly1305(*s));
     let promoted = move |s: &&CipherSuite| chacha_first && is_chacha20_poly1305(**s);
-    let first = ours.iter().filter(common).filter(promoted);
-    let rest = ours.iter().filter(common).filter(move |s| !promoted(s));
+    let in_order = move || {
+        tiers(ours, &config.cipher_suite_tier_sizes, Untiered::EachItem).flat_map(move |tier| {
+            offered
+                .iter()
+                .filter(move |s| usable(**s) && tier.contains(*s))
+        })
+    };
+    let first = in_order().filter(promoted);
+    let rest = in_order().filter(move |s| !promoted(s));
     first.chain(rest).copied()
 }
 

@@ -14,7 +14,7 @@ use crate::common_state::{
     EarlyDataReason, HandshakeEvent, HandshakeIo, ReceivedHandshake,
     DEFAULT_REJECTED_EARLY_DATA_SKIP,
 };
-use crate::config::{ClientAuth, ServerConfig, TLS13_CIPHER_SUITES};
+use crate::config::{tiers, ClientAuth, ServerConfig, Untiered, TLS13_CIPHER_SUITES};
 use crate::crypto::groups::server_share;
 use crate::crypto::hash::{Digest, HashAlgorithm};
 use crate::crypto::hmac::Tag;
@@ -235,7 +235,8 @@ enum GroupChoice<'a> {
 /// Our few configured groups are matched against at most
 /// `MAX_KEY_SHARES` shares.
 fn choose_group<'a>(config: &ServerConfig, offer: &KeyExchangeOffer<'a>) -> GroupChoice<'a> {
-    for tier in group_tiers(config) {
+    let groups = &config.common.groups;
+    for tier in tiers(groups, &config.group_tier_sizes, Untiered::OneTier) {
         let share = tier
             .iter()
             .find_map(|g| offer.key_shares.iter().find(|s| s.group == *g));
@@ -247,25 +248,6 @@ fn choose_group<'a>(config: &ServerConfig, offer: &KeyExchangeOffer<'a>) -> Grou
         }
     }
     GroupChoice::None
-}
-
-/// The server's groups cut into its tiers, best first
-/// ([`ServerConfig::group_tier_sizes`]): no sizes is one tier, and groups
-/// past the sizes' sum form a last tier.
-fn group_tiers(config: &ServerConfig) -> impl Iterator<Item = &[NamedGroup]> {
-    let mut rest = config.common.groups.as_slice();
-    let mut sizes = config.group_tier_sizes.iter();
-    core::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let size = sizes
-            .next()
-            .map_or(rest.len(), |&size| size.min(rest.len()));
-        let (tier, tail) = rest.split_at(size);
-        rest = tail;
-        Some(tier)
-    })
 }
 
 /// The most offered PSK identities the server looks at, in order (RFC
