@@ -16,23 +16,9 @@ use std::sync::Arc;
 /// `openssl s_server`'s version option for [`openssl_server`].
 const OPENSSL_TLS13: &[&str] = &["-tls1_3"];
 
-/// Runs `gnutls-cli` with `options` against `ferrotls server` on
-/// 127.0.0.1:`port` serving its default chain (`leaf.p256.test`, trusted
-/// through the P-256 root), sends `request` and keeps its input open
-/// until our server's page has come; returns its output.
-fn gnutls_cli_to_p256(port: u16, options: &[&str], request: &[u8]) -> String {
-    let (port, root) = (port.to_string(), vector("p256-root.pem"));
-    let mut args = vec!["-p", &port, "--x509cafile", &root];
-    args.extend_from_slice(options);
-    args.extend_from_slice(&[
-        "--sni-hostname",
-        "leaf.p256.test",
-        "--verify-hostname",
-        "leaf.p256.test",
-        "127.0.0.1",
-    ]);
-    run_until("gnutls-cli", &args, request, "peer_certificates").1
-}
+/// What `gnutls-cli` waits for before it closes: a line of our server's
+/// page, which comes last.
+const PAGE: &str = "peer_certificates";
 
 /// Runs our client and checks it succeeded; returns its output.
 fn client_ok(port: u16, extra: &[&str]) -> String {
@@ -142,6 +128,7 @@ fn our_server_retries_openssl_and_gnutls_clients_that_accept_the_same_hello_agai
             "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1",
         ],
         request,
+        PAGE,
     );
     // Its first ClientHello had shares for X25519 and P-256 only.
     assert!(out.contains("(ECDHE-SECP384R1)"), "{out}");
@@ -485,7 +472,7 @@ fn openssl_s_client_resumes_with_our_server_and_sends_early_data() {
 #[test]
 fn gnutls_cli_resumes_with_our_server() {
     let (server, port) = ferrotls_server(&["--max-connections", "2"]);
-    let out = gnutls_cli_to_p256(port, &["--resume"], b"GET / HTTP/1.0\r\n\r\n");
+    let out = gnutls_cli_to_p256(port, &["--resume"], b"GET / HTTP/1.0\r\n\r\n", PAGE);
     assert!(out.contains("*** This is a resumed session"), "{out}");
     let (_, log) = server.wait_exit();
     let json = json_lines(&log);
@@ -630,6 +617,7 @@ fn rfc8701_openssl_and_gnutls_ignore_the_grease_of_our_client_and_server() {
         port,
         &["--resume", "--x509certfile", &leaf, "--x509keyfile", &key],
         request,
+        PAGE,
     );
     assert!(out.contains("*** This is a resumed session"), "{out}");
     let (status, log) = server.wait_exit();
@@ -680,7 +668,7 @@ fn our_server_prioritizing_chacha_gives_it_to_openssl_and_gnutls_clients_that_pr
         let priority = "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305:+AES-128-GCM";
         for version in ["+VERS-TLS1.3", "+VERS-TLS1.2"] {
             let priority = format!("{priority}:-VERS-ALL:{version}");
-            gnutls_cli_to_p256(port, &["--priority", &priority], request);
+            gnutls_cli_to_p256(port, &["--priority", &priority], request, PAGE);
         }
         let (status, log) = server.wait_exit();
         assert!(status.success(), "{log}");
@@ -692,6 +680,39 @@ fn our_server_prioritizing_chacha_gives_it_to_openssl_and_gnutls_clients_that_pr
             "{prioritize}: {suites:?}"
         );
     }
+}
+
+#[test]
+fn our_server_with_tiers_of_suites_takes_the_clients_order_within_the_better_tier() {
+    // `--ciphers A,B/C`: AES-128-GCM and ChaCha20-Poly1305 equally good,
+    // AES-256-GCM worse. Clients putting AES-256-GCM first, then
+    // ChaCha20-Poly1305, get ChaCha20-Poly1305: their order within the
+    // better tier, not AES-256-GCM of the worse one, nor our AES-128-GCM.
+    let request = b"GET / HTTP/1.0\r\n\r\n";
+    let tiers = "TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256/TLS_AES_256_GCM_SHA384";
+    let (server, port) = ferrotls_server(&["--max-connections", "2", "--ciphers", tiers]);
+    let openssl = s_client_to_p256(
+        port,
+        &[
+            "-tls1_3",
+            "-ciphersuites",
+            "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256",
+        ],
+        request,
+    );
+    assert!(
+        openssl.contains("TLS_CHACHA20_POLY1305_SHA256"),
+        "{openssl}"
+    );
+    let priority =
+        "NORMAL:-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:-VERS-ALL:+VERS-TLS1.3";
+    let gnutls = gnutls_cli_to_p256(port, &["--priority", priority], request, PAGE);
+    assert!(gnutls.contains("(CHACHA20-POLY1305)"), "{gnutls}");
+    let (status, log) = server.wait_exit();
+    assert!(status.success(), "{log}");
+    let json = json_lines(&log);
+    let suites: Vec<&str> = json.iter().map(|j| j.get("cipher_suite")).collect();
+    assert_eq!(suites, ["TLS_CHACHA20_POLY1305_SHA256"; 2], "{log}");
 }
 
 #[test]

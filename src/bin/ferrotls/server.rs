@@ -63,7 +63,7 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag("echo", "send back each piece of application data as soon as it is read"),
     value("min-version", "V", "lowest version accepted"),
     value("max-version", "V", "highest version accepted"),
-    value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites)"),
+    value("ciphers", "LIST", "cipher suites accepted, most preferred first (e.g. to enable the CBC suites); '/' cuts the list into tiers, within which the client's order decides (e.g. TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256/TLS_AES_256_GCM_SHA384)"),
     value("groups", "LIST", "key-exchange groups accepted, most preferred first (e.g. X25519MLKEM768,x25519); TLS 1.3 takes a key share the client sent unless '/' splits the list into tiers (OpenSSL 3.5's tuples): then it asks with a HelloRetryRequest for a group of the best tier the client supports (e.g. X25519MLKEM768/x25519,P-256); '?' skips a name this build does not know"),
     value("sigalgs", "LIST", settings::SIGALGS_HELP),
     value("tickets", "N", "TLS 1.3 tickets sent after each handshake (default 2 after a full one, 1 after a resumption); 0 also turns TLS <=1.2 RFC 5077 tickets off, leaving resumption by session ID"),
@@ -292,8 +292,11 @@ fn config(options: &Options) -> Result<Arc<ServerConfig>, Failure> {
     for chain in chains {
         builder = builder.certificate(chain?);
     }
-    if let Some(suites) = settings::suites(options, &versions)? {
-        builder = builder.cipher_suites(&suites);
+    match settings::suite_tiers(options, &versions)? {
+        // Cut by `/`: the client's order decides within a tier.
+        Some(tiers) if tiers.len() > 1 => builder = builder.cipher_suite_tiers(&tiers),
+        Some(tiers) => builder = builder.cipher_suites(&tiers.concat()),
+        None => {}
     }
     if let Some(list) = options.get("groups") {
         builder = builder.group_tiers(&settings::group_list(list)?.tiers);

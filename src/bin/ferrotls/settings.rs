@@ -111,10 +111,23 @@ pub fn suites(
     options: &Options,
     versions: &[ProtocolVersion],
 ) -> Result<Option<Vec<CipherSuite>>, String> {
+    Ok(suite_tiers(options, versions)?.map(|tiers| tiers.concat()))
+}
+
+/// [`suites`] in the tiers `/` cuts `--ciphers LIST` into, for a server
+/// (`ServerConfigBuilder::cipher_suite_tiers`); one tier without `/`.
+pub fn suite_tiers(
+    options: &Options,
+    versions: &[ProtocolVersion],
+) -> Result<Option<Vec<Vec<CipherSuite>>>, String> {
     if let Some(list) = options.get("ciphers") {
-        return cipher_suites(list).map(Some);
+        return list
+            .split('/')
+            .map(cipher_suites)
+            .collect::<Result<_, _>>()
+            .map(Some);
     }
-    Ok(with_legacy_suites(versions))
+    Ok(with_legacy_suites(versions).map(|suites| vec![suites]))
 }
 
 /// The default suites plus the TLS 1.0/1.1 ones when `versions` enables
