@@ -180,12 +180,18 @@ fn our_client_reporting(port: u16, group: &Group, version: &Version, reported: &
 
 /// Checks the one handshake `ferrotls server` reported on exit.
 fn check_our_server(server: Peer, group: &Group, version: &Version) {
+    let report = one_report(server);
+    assert_eq!(report.get("version"), version.report, "{report:?}");
+    assert_eq!(report.get("group"), group.iana, "{report:?}");
+}
+
+/// The one handshake our `ferrotls server` reported on exit.
+fn one_report(server: Peer) -> Json {
     let (status, log) = server.wait_exit();
     assert!(status.success(), "{log}");
-    let json = json_lines(&log);
+    let mut json = json_lines(&log);
     assert_eq!(json.len(), 1, "{log}");
-    assert_eq!(json[0].get("version"), version.report, "{log}");
-    assert_eq!(json[0].get("group"), group.iana, "{log}");
+    json.remove(0)
 }
 
 /// Every version with every group, then the same with the P-521 chain,
@@ -358,15 +364,6 @@ fn gnutls_cli_against_our_server_in_each_group() {
     }
 }
 
-/// The handshake our `ferrotls server` reported on exit: its group.
-fn reported_group(server: Peer) -> String {
-    let (status, log) = server.wait_exit();
-    assert!(status.success(), "{log}");
-    let json = json_lines(&log);
-    assert_eq!(json.len(), 1, "{log}");
-    json[0].get("group").to_string()
-}
-
 /// What a peer's log says between the first `start` and the next `end`
 /// (or its end): what it printed about one message.
 fn between<'a>(log: &'a str, start: &str, end: &str) -> &'a str {
@@ -408,7 +405,7 @@ fn openssl_s_client_is_asked_for_our_better_tier_or_told_our_groups() {
             announced,
             "{groups}: {out}"
         );
-        assert_eq!(reported_group(server), group);
+        assert_eq!(one_report(server).get("group"), group);
     }
 }
 
@@ -446,7 +443,7 @@ fn gnutls_cli_is_asked_for_our_better_tier_or_told_our_groups() {
             "{groups}: {out}"
         );
         let ours = if retry { "secp521r1" } else { "x25519" };
-        assert_eq!(reported_group(server), ours);
+        assert_eq!(one_report(server).get("group"), ours);
     }
 }
 
