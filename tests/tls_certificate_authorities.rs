@@ -4,7 +4,8 @@
 //! named CA, not merely the first that can sign. In TLS 1.3 the other
 //! way too, opt-in: the client names its anchors in ClientHello and a
 //! server with several certificates prefers one under a named CA, after
-//! the server name.
+//! the server name. Either side may hold a certificate back from peers
+//! that name none of its CAs.
 
 mod common;
 
@@ -332,4 +333,156 @@ fn a_tls12_server_ignores_names_sent_for_tls13() {
     );
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     assert_eq!(c.peer_certificates(), certified_key("p256").chain());
+}
+
+// ---- certificates that go only to a peer naming their CA ----
+
+/// The certificate of `key_type`, held back from peers that name none of
+/// its CAs.
+fn held_back(key_type: &str) -> Arc<ferrotls::CertifiedKey> {
+    Arc::new(
+        (*certified_key(key_type))
+            .clone()
+            .with_issuer_match_required(),
+    )
+}
+
+/// A server of `version` holding the held-back P-256 certificate, then,
+/// unless `alone`, the P-384 one.
+fn held_back_server(version: ProtocolVersion, alone: bool) -> Arc<ferrotls::ServerConfig> {
+    let builder = ferrotls::ServerConfig::builder(held_back("p256")).versions(&[version]);
+    let builder = if alone {
+        builder
+    } else {
+        builder.certificate(certified_key("p384"))
+    };
+    builder.build().unwrap()
+}
+
+/// A client offering `versions` that names the root of `names_of` when
+/// `names_of` is given.
+fn naming_client(
+    versions: &[ProtocolVersion],
+    names_of: Option<&str>,
+) -> Arc<ferrotls::ClientConfig> {
+    ferrotls::ClientConfig::builder(NamesOnly::of(names_of.unwrap_or("p256")))
+        .versions(versions)
+        .send_certificate_authorities(names_of.is_some())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_tls13_server_sends_a_held_back_certificate_only_to_a_client_naming_its_ca() {
+    let tls13 = [ProtocolVersion::TLSv1_3];
+    for (name, names_of, expected) in [
+        ("elsewhere.test", Some("p256"), "p256"),
+        ("elsewhere.test", Some("p384"), "p384"),
+        // Names neither chain has, or none at all: without the hold the
+        // P-256 certificate would go first.
+        ("elsewhere.test", Some("ed25519"), "p384"),
+        ("elsewhere.test", None, "p384"),
+        // The hold comes before the server name, which covers P-256.
+        ("leaf.p256.test", Some("p384"), "p384"),
+        ("leaf.p256.test", None, "p384"),
+    ] {
+        let (c, _) = handshaken(
+            naming_client(&tls13, names_of),
+            held_back_server(ProtocolVersion::TLSv1_3, false),
+            ServerName::parse(name).unwrap(),
+        );
+        assert_eq!(
+            c.peer_certificates(),
+            certified_key(expected).chain(),
+            "{name}, naming {names_of:?}"
+        );
+    }
+    // Held back with nothing else to send: handshake_failure.
+    for names_of in [Some("p384"), None] {
+        let (error, alert) = refuses(
+            naming_client(&tls13, names_of),
+            held_back_server(ProtocolVersion::TLSv1_3, true),
+            ServerName::parse("elsewhere.test").unwrap(),
+            Refuser::Server,
+            1,
+            |_| {},
+        );
+        assert_eq!(
+            error,
+            ferrotls::Error::HandshakeFailure(
+                ferrotls::internal::error::HandshakeFailureReason::NoCertificateUnderNamedCa
+            ),
+            "naming {names_of:?}"
+        );
+        assert_eq!(
+            alert,
+            Some(ferrotls::AlertDescription::HandshakeFailure.into())
+        );
+    }
+}
+
+#[test]
+fn a_tls12_server_never_sends_a_held_back_certificate() {
+    // The client offers both versions and names the P-256 root; a TLS 1.2
+    // ClientHello carries no names a TLS 1.2 server reads.
+    let both = [ProtocolVersion::TLSv1_3, ProtocolVersion::TLSv1_2];
+    let (c, _) = handshaken(
+        naming_client(&both, Some("p256")),
+        held_back_server(ProtocolVersion::TLSv1_2, false),
+        ServerName::parse("leaf.p256.test").unwrap(),
+    );
+    assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert_eq!(c.peer_certificates(), certified_key("p384").chain());
+    let (error, _) = refuses(
+        naming_client(&both, Some("p256")),
+        held_back_server(ProtocolVersion::TLSv1_2, true),
+        ServerName::parse("leaf.p256.test").unwrap(),
+        Refuser::Server,
+        1,
+        |_| {},
+    );
+    assert_eq!(
+        error,
+        ferrotls::Error::HandshakeFailure(
+            ferrotls::internal::error::HandshakeFailureReason::NoCertificateUnderNamedCa
+        )
+    );
+}
+
+#[test]
+fn a_client_offers_a_held_back_certificate_only_to_a_server_naming_its_ca() {
+    for version in VERSIONS {
+        // The P-384 certificate first, held back; then the P-256 one.
+        let client = |alone: bool| {
+            let builder = client_builder("p256")
+                .versions(&[version])
+                .client_certificate(held_back("p384"));
+            let builder = if alone {
+                builder
+            } else {
+                builder.client_certificate(certified_key("p256"))
+            };
+            builder.build().unwrap()
+        };
+        for (trusted, expected) in [("p384", "p384"), ("p256", "p256")] {
+            let server = client_auth_server_builder("p256", trusted, true)
+                .versions(&[version])
+                .build()
+                .unwrap();
+            let (_, s) = handshaken(client(false), server, server_name("p256"));
+            assert_eq!(
+                s.peer_certificates(),
+                certified_key(expected).chain(),
+                "{version:?}, server trusting {trusted}"
+            );
+        }
+        // A server naming neither CA: the held-back certificate stays
+        // home and the client sends none.
+        let server = client_auth_server_builder("p256", "ed25519", false)
+            .versions(&[version])
+            .build()
+            .unwrap();
+        let (_, s) = handshaken(client(true), server, server_name("p256"));
+        assert!(s.peer_certificates().is_empty(), "{version:?}");
+    }
 }

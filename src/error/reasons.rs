@@ -242,6 +242,8 @@ reasons! {
         NoCommonSuite => "no cipher suite in common",
         NoFittingCertificate => "no certificate fits: none whose keyUsage allows signing signs with \
             the client's signature_algorithms",
+        NoCertificateUnderNamedCa => "no certificate fits the client's request once those that go \
+            only to a client naming their CA are left out",
         NoSuiteAndCertificate => "no cipher suite and certificate in common",
         RenegotiationChangesVersion => "a renegotiation changes the protocol version",
         RenegotiationDropsEms => "a renegotiation drops the extended master secret",

@@ -4,7 +4,8 @@
 //! anchors, bounded; a client with several certificates offers first one
 //! issued under a named CA. The other way, opt-in, a TLS 1.3 client names
 //! its anchors in ClientHello and a server with several certificates
-//! prefers one issued under a named CA.
+//! prefers one issued under a named CA. Either side may hold a
+//! certificate back from peers that name none of its CAs.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -54,24 +55,29 @@ pub(crate) fn client_hello_extension(config: &ClientConfig) -> Option<Extension>
 /// Certificates in the order to try them for a peer naming
 /// `authorities`: first those with a certificate of their chain issued
 /// by, or itself being, a named CA, then the others, each group in
-/// configured order. With no names, the configured order. A client
-/// orders its certificates so for a CertificateRequest; a TLS 1.3 server
-/// orders its own so before choosing by server name, which thus comes
-/// first and the CA names second. The configured list itself, not a
-/// copy, when there are no names (the usual case: clients do not send
-/// them by default).
+/// configured order, without those that go only to a peer naming one of
+/// their CAs ([`CertifiedKey::with_issuer_match_required`]). With no
+/// names, the configured order without those. A client orders its
+/// certificates so for a CertificateRequest; a TLS 1.3 server orders its
+/// own so before choosing by server name, which thus comes first and the
+/// CA names second; a TLS 1.2 server, whose client names no CAs, only
+/// leaves those out. The configured list itself, not a copy, when there
+/// is nothing to reorder or leave out (the usual case: clients do not
+/// send names by default, and certificates are not restricted so).
+/// Fewer certificates than given means some were held back for want of
+/// a name.
 pub(crate) fn preferred<'c>(
     certificates: &'c [Arc<CertifiedKey>],
     authorities: &[Vec<u8>],
 ) -> Cow<'c, [Arc<CertifiedKey>]> {
-    if authorities.is_empty() {
+    if authorities.is_empty() && !certificates.iter().any(|c| c.issuer_match_required()) {
         return Cow::Borrowed(certificates);
     }
     let (mut named, others): (Vec<_>, Vec<_>) = certificates
         .iter()
         .cloned()
         .partition(|c| names_any(c, authorities));
-    named.extend(others);
+    named.extend(others.into_iter().filter(|c| !c.issuer_match_required()));
     Cow::Owned(named)
 }
 

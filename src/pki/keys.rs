@@ -139,6 +139,9 @@ pub struct CertifiedKey {
     /// The schemes this key may sign with, in our order of preference,
     /// when restricted ([`CertifiedKey::with_signature_schemes`]).
     signing_schemes: Option<Vec<SignatureScheme>>,
+    /// Whether this goes only to a peer that names a CA of its chain
+    /// ([`CertifiedKey::with_issuer_match_required`]).
+    issuer_match_required: bool,
 }
 
 impl CertifiedKey {
@@ -166,6 +169,7 @@ impl CertifiedKey {
             scts: Vec::new(),
             key_usage,
             signing_schemes: None,
+            issuer_match_required: false,
         })
     }
 
@@ -205,6 +209,30 @@ impl CertifiedKey {
     pub fn with_signature_schemes(mut self, schemes: &[SignatureScheme]) -> Self {
         self.signing_schemes = Some(schemes.to_vec());
         self
+    }
+
+    /// The same certificate, sent only to a peer that names a CA of its
+    /// chain in certificate_authorities (RFC 8446 §4.2.4): a server's
+    /// CertificateRequest, in TLS 1.3 or 1.2 (RFC 5246 §7.4.4), or a TLS
+    /// 1.3 client's ClientHello (TLS 1.2 defines no such names in a
+    /// ClientHello, so a TLS 1.2 server never sends it). A chain under a
+    /// root not every peer trusts yet (a new hierarchy, a post-quantum
+    /// one) then goes to the peers that say they trust it, and the
+    /// others get the next certificate that fits; with none, a server
+    /// ends the handshake (`handshake_failure`) and a client sends no
+    /// certificate. A CA matches when it issued, or
+    /// is, a certificate of the chain (names compared as DER); a key
+    /// without a chain never matches. BoringSSL calls this
+    /// `SSL_CREDENTIAL_set_must_match_issuer`.
+    pub fn with_issuer_match_required(mut self) -> Self {
+        self.issuer_match_required = true;
+        self
+    }
+
+    /// Whether this certificate goes only to peers that name a CA of its
+    /// chain ([`Self::with_issuer_match_required`]).
+    pub fn issuer_match_required(&self) -> bool {
+        self.issuer_match_required
     }
 
     /// The schemes this key signs a TLS 1.3 handshake with, most
@@ -261,6 +289,7 @@ impl CertifiedKey {
             scts: Vec::new(),
             key_usage: u16::MAX,
             signing_schemes: None,
+            issuer_match_required: false,
         }
     }
 

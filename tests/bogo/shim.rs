@@ -122,6 +122,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-session-id", Kind::Switch),
     ("expect-no-session-id", Kind::Switch),
     ("signing-prefs", Kind::List),
+    ("must-match-issuer", Kind::Switch),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
     ("trust-cert", Kind::Value),
@@ -227,6 +228,7 @@ const CREDENTIAL_FLAGS: &[&str] = &[
     "ocsp-response",
     "signed-cert-timestamps",
     "signing-prefs",
+    "must-match-issuer",
     "psk-importer-key",
     "psk-importer-identity",
     "psk-importer-context",
@@ -1095,6 +1097,9 @@ fn certified_key(flags: &Flags) -> Result<Option<Arc<CertifiedKey>>, Stop> {
         certified = certified
             .with_sct_list(&list)
             .map_err(|e| Stop::Failed(format!("-signed-cert-timestamps: {e}")))?;
+    }
+    if flags.on("must-match-issuer") {
+        certified = certified.with_issuer_match_required();
     }
     Ok(Some(Arc::new(certified)))
 }

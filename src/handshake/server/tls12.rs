@@ -31,7 +31,7 @@ use crate::error::{
     CryptoReason, Error, HandshakeFailureReason, IllegalParameterReason,
     InsufficientSecurityReason, UnexpectedMessageReason,
 };
-use crate::handshake::authorities::advertised;
+use crate::handshake::authorities::{advertised, preferred};
 use crate::handshake::record_size_limit;
 use crate::handshake::stapling;
 use crate::handshake::tls12::{
@@ -729,7 +729,14 @@ fn choose_suite(
     let ffdhe = choose_ffdhe_group(config, offer);
     let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
     let mut ffdhe_refused = false;
-    let certificates = certificate_types::sendable(config, &offer.extensions, &config.certificates);
+    let sendable = certificate_types::sendable(config, &offer.extensions, &config.certificates);
+    // A TLS 1.2 ClientHello names no CAs (RFC 8446 §4.2.4 is TLS 1.3's):
+    // this leaves out the certificates that go only to a client naming
+    // their CA.
+    let certificates = preferred(&sendable, &[]);
+    if certificates.len() < sendable.len() {
+        refusal = HandshakeFailureReason::NoCertificateUnderNamedCa;
+    }
     let for_name = ForName::new(&certificates, offer.server_name.as_deref());
     // RFC 6066 §3: a certificate for the host the client named, with the
     // best suite it can serve, before any other certificate with a better

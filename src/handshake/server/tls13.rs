@@ -784,7 +784,11 @@ fn choose_flight(
             let (certificate, scheme) =
                 choose_certificate(&candidates, offer.server_name.as_deref(), client_schemes)
                     .ok_or(Error::HandshakeFailure(
-                        HandshakeFailureReason::NoFittingCertificate,
+                        if candidates.len() < sendable.len() {
+                            HandshakeFailureReason::NoCertificateUnderNamedCa
+                        } else {
+                            HandshakeFailureReason::NoFittingCertificate
+                        },
                     ))?;
             Some((certificate.clone(), scheme))
         }
