@@ -123,6 +123,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("expect-no-session-id", Kind::Switch),
     ("signing-prefs", Kind::List),
     ("must-match-issuer", Kind::Switch),
+    ("cipher", Kind::Value),
     ("cert-file", Kind::Value),
     ("key-file", Kind::Value),
     ("trust-cert", Kind::Value),
@@ -416,25 +417,56 @@ fn versions(flags: &Flags) -> Result<Vec<ProtocolVersion>, Stop> {
 
 /// BoringSSL's default suites, which the tests expect: the AEAD suites, the
 /// CBC ones and RSA key exchange (BoringSSL has no finite-field DHE); a
-/// compliance policy's instead, when one is given.
-fn cipher_suites(flags: &Flags) -> Result<Vec<CipherSuite>, Stop> {
+/// compliance policy's instead, when one is given; else the TLS 1.2 and
+/// older ones of `-cipher` ([`cipher_list`]). In tiers of equal
+/// preference for a server (`ServerConfigBuilder::cipher_suite_tiers`):
+/// each suite its own, but for `-cipher`'s `[A|B]` groups.
+fn cipher_suite_tiers(flags: &Flags) -> Result<Vec<Vec<CipherSuite>>, Stop> {
     let policy = policy(flags)?;
     let tls13 = policy.and_then(|p| p.tls13_suites);
     let tls12 = policy.and_then(|p| p.tls12_suites);
-    let mut suites: Vec<CipherSuite> = Vec::new();
-    for suite in [
-        tls13.unwrap_or(TLS13_CIPHER_SUITES),
-        tls12.unwrap_or(TLS12_CIPHER_SUITES),
-        tls12.map_or(TLS12_CBC_CIPHER_SUITES, |_| &[]),
-        tls12.map_or(TLS12_RSA_KX_CIPHER_SUITES, |_| &[]),
-    ]
-    .concat()
-    {
-        if !suites.contains(&suite) {
-            suites.push(suite);
-        }
+    let each = |suites: &[CipherSuite]| suites.iter().map(|&s| vec![s]).collect::<Vec<_>>();
+    let mut tiers = each(tls13.unwrap_or(TLS13_CIPHER_SUITES));
+    match (tls12, flags.value("cipher")) {
+        (Some(suites), _) => tiers.extend(each(suites)),
+        (None, Some(list)) => tiers.extend(cipher_list(list)?),
+        (None, None) => tiers.extend(each(
+            &[
+                TLS12_CIPHER_SUITES,
+                TLS12_CBC_CIPHER_SUITES,
+                TLS12_RSA_KX_CIPHER_SUITES,
+            ]
+            .concat(),
+        )),
     }
-    Ok(suites)
+    Ok(tiers)
+}
+
+/// The suites, in one list, that a client offers: [`cipher_suite_tiers`]
+/// flattened.
+fn cipher_suites(flags: &Flags) -> Result<Vec<CipherSuite>, Stop> {
+    Ok(cipher_suite_tiers(flags)?.concat())
+}
+
+/// `-cipher LIST`, in BoringSSL's syntax (`SSL_CTX_set_strict_cipher_list`,
+/// for TLS 1.2 and older): suites separated by `:`, a group of equally
+/// preferred ones written `[A|B]`. Keywords and operators (`ALL`,
+/// `DEFAULT`, `AES128`, `!X`, `+X`) and suites ferrotls does not have
+/// (3DES) are left unimplemented.
+fn cipher_list(list: &str) -> Result<Vec<Vec<CipherSuite>>, Stop> {
+    let suite = |name: &str| {
+        CipherSuite::from_name(name)
+            .filter(|s| !TLS13_CIPHER_SUITES.contains(s))
+            .ok_or_else(|| Stop::Unimplemented(format!("-cipher {list:?}: {name:?}")))
+    };
+    list.split(':')
+        .map(
+            |item| match item.strip_prefix('[').and_then(|i| i.strip_suffix(']')) {
+                Some(group) => group.split('|').map(suite).collect(),
+                None => suite(item).map(|s| vec![s]),
+            },
+        )
+        .collect()
 }
 
 /// What one of BoringSSL's compliance policies (`SSL_set_compliance_policy`,
@@ -1396,7 +1428,7 @@ fn server_config(
         .fold(start, |b, key| b.certificate(key))
         .clock(shared.clock.clone())
         .versions(&versions(flags)?)
-        .cipher_suites(&cipher_suites(flags)?)
+        .cipher_suite_tiers(&cipher_suite_tiers(flags)?)
         .ticketer(shared.ticketer.clone())
         .session_cache(Some(shared.server_store.clone()))
         .message_observer(local.hellos.clone())
