@@ -782,6 +782,15 @@ pub struct ClientConfig {
     /// server that selects one of them is refused, as for any value we
     /// did not offer. Off by default.
     pub grease: bool,
+    /// Each ClientHello lists its extensions in an order of its own,
+    /// drawn from its random, rather than in a fixed one, as Chromium's
+    /// and BoringSSL's clients do, so that servers and middleboxes cannot
+    /// come to depend on one order (RFC 8446 §4.2: extensions "may appear
+    /// in any order", but pre_shared_key last). The GREASE extensions
+    /// keep their places, first and last but pre_shared_key; a second
+    /// ClientHello, which has the first one's random, keeps the first
+    /// one's order (§4.1.2). Off by default.
+    pub permute_extensions: bool,
     /// TLS 1.3: the groups whose key shares the first ClientHello
     /// carries, sent in the order of the configured groups (RFC 8446
     /// §4.2.8: "in descending order of client preference"); each must be
@@ -834,6 +843,7 @@ pub struct ClientConfigBuilder {
     renegotiation: bool,
     require_external_psk: bool,
     grease: bool,
+    permute_extensions: bool,
     key_share_groups: Option<Vec<NamedGroup>>,
     false_start: bool,
 }
@@ -911,6 +921,7 @@ impl ClientConfig {
             renegotiation: false,
             require_external_psk: false,
             grease: false,
+            permute_extensions: false,
             key_share_groups: None,
             false_start: false,
         }
@@ -1049,6 +1060,13 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Lists each ClientHello's extensions in an order of its own (off by
+    /// default; see [`ClientConfig::permute_extensions`]).
+    pub fn permute_extensions(mut self, on: bool) -> Self {
+        self.permute_extensions = on;
+        self
+    }
+
     /// TLS 1.3: sends key shares for `groups`, each one of the configured
     /// groups (see [`ClientConfig::key_share_groups`]).
     pub fn key_share_groups(mut self, groups: &[NamedGroup]) -> Self {
@@ -1124,6 +1142,7 @@ impl ClientConfigBuilder {
             renegotiation: self.renegotiation,
             require_external_psk: self.require_external_psk,
             grease: self.grease,
+            permute_extensions: self.permute_extensions,
             key_share_groups: self.key_share_groups,
             false_start: self.false_start,
             common: self.common,

@@ -549,6 +549,55 @@ fn ticket_tails(out: &str) -> Vec<Vec<u8>> {
 }
 
 #[test]
+fn openssl_and_gnutls_take_the_permuted_extensions_of_our_client() {
+    // Chromium's ClientHello: GREASE and an order of its own in each
+    // hello (--permute-extensions); TLS 1.3 and 1.2, full and resumed.
+    let (_openssl, openssl_port) = openssl_server("p256", &[], &["-www"]);
+    let (_gnutls, gnutls_port) = gnutls_server("p256", &[]);
+    let chromium = ["--grease", "--permute-extensions"];
+    for (peer, port) in [("openssl", openssl_port), ("gnutls", gnutls_port)] {
+        for (version, name) in [("1.3", "TLSv1.3"), ("1.2", "TLSv1.2")] {
+            let out = client_ok(
+                port,
+                &[
+                    &chromium[..],
+                    &["--max-version", version, "--connections", "3"],
+                ]
+                .concat(),
+            );
+            let json = json_lines(&out);
+            assert_eq!(json.len(), 3, "{peer} {version}: {out}");
+            assert!(
+                json.iter().all(|j| j.get("version") == name),
+                "{peer}: {out}"
+            );
+            let resumed: Vec<&str> = json.iter().map(|j| j.get("resumed")).collect();
+            assert_eq!(
+                resumed,
+                ["false", "true", "true"],
+                "{peer} {version}: {out}"
+            );
+        }
+    }
+    // Through a HelloRetryRequest on every connection (the X25519 share
+    // alone), whose second ClientHello keeps the first one's order.
+    let (_server, port) = openssl_server("p256", OPENSSL_TLS13, &["-www", "-groups", "P-384"]);
+    let out = client_ok(
+        port,
+        &[
+            &chromium[..],
+            &["--groups", "x25519,P-384", "--key-shares", "x25519"],
+            &["--connections", "2"],
+        ]
+        .concat(),
+    );
+    let json = json_lines(&out);
+    assert_eq!(json.len(), 2, "{out}");
+    assert!(json.iter().all(|j| j.get("group") == "secp384r1"), "{out}");
+    assert_eq!(json[1].get("resumed"), "true", "{out}");
+}
+
+#[test]
 fn rfc8701_openssl_and_gnutls_ignore_the_grease_of_our_client_and_server() {
     // Our client lists a GREASE suite, group, key share, version,
     // signature scheme and two extensions (its suites open with one, with

@@ -9,7 +9,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::rfc8448::{client_hello, server_hello};
+use common::rfc8448::server_hello;
 use common::*;
 use ferrotls::internal::msgs::extensions::Extension;
 use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
@@ -99,28 +99,9 @@ fn grease_client(versions: &[ProtocolVersion]) -> Arc<ClientConfig> {
         .unwrap()
 }
 
-/// The ClientHello in a client's flight (after a ChangeCipherSpec, when
-/// it answers a HelloRetryRequest).
-fn hello_in(flight: &[u8]) -> ClientHello {
-    let record = records(flight).into_iter().find(|r| r[0] == 22).unwrap();
-    client_hello(&record[5..])
-}
-
-/// The first ClientHello `client` sends.
-fn first_hello(client: Arc<ClientConfig>) -> ClientHello {
-    let (mut c, _) = pair(
-        client,
-        server_builder("p256").build().unwrap(),
-        server_name("p256"),
-    );
-    let mut flight = Vec::new();
-    c.write_tls(&mut flight).unwrap();
-    hello_in(&flight)
-}
-
 #[test]
 fn a_grease_client_puts_a_reserved_value_first_in_each_list_and_two_extensions() {
-    let hello = first_hello(grease_client(&[
+    let hello = first_client_hello(grease_client(&[
         ProtocolVersion::TLSv1_3,
         ProtocolVersion::TLSv1_2,
     ]));
@@ -149,12 +130,12 @@ fn a_grease_client_puts_a_reserved_value_first_in_each_list_and_two_extensions()
 #[test]
 fn a_client_sends_no_grease_unless_told() {
     let client = client_builder("p256").build().unwrap();
-    assert_eq!(greased(&first_hello(client)), Greased::default());
+    assert_eq!(greased(&first_client_hello(client)), Greased::default());
 }
 
 #[test]
 fn a_tls12_client_greases_the_lists_it_sends() {
-    let hello = first_hello(grease_client(&[ProtocolVersion::TLSv1_2]));
+    let hello = first_client_hello(grease_client(&[ProtocolVersion::TLSv1_2]));
     let found = greased(&hello);
     assert_eq!(found.cipher_suites.len(), 1, "{found:?}");
     assert_eq!(found.groups.len(), 1, "{found:?}");
@@ -168,7 +149,7 @@ fn a_tls12_client_greases_the_lists_it_sends() {
 fn each_handshake_draws_its_own_values() {
     let client = grease_client(&[ProtocolVersion::TLSv1_3]);
     let suites: std::collections::BTreeSet<u16> = (0..24)
-        .map(|_| greased(&first_hello(client.clone())).cipher_suites[0])
+        .map(|_| greased(&first_client_hello(client.clone())).cipher_suites[0])
         .collect();
     // Twenty-four draws of one in sixteen all alike: 16^-23.
     assert!(suites.len() > 1, "{suites:?}");
@@ -185,7 +166,7 @@ fn a_second_client_hello_repeats_the_values_but_not_the_grease_key_share() {
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     let mut hellos = Vec::new();
     for _ in 0..2 {
-        let (_, r) = transfer_altered(&mut c, &mut s, |bytes| hellos.push(hello_in(bytes)));
+        let (_, r) = transfer_altered(&mut c, &mut s, |bytes| hellos.push(client_hello_in(bytes)));
         r.unwrap();
         transfer(&mut s, &mut c).1.unwrap();
     }
@@ -226,9 +207,11 @@ fn refused_selection(
     let server = server_builder("p256").versions(&[version]).build().unwrap();
     let (mut c, mut s) = pair(client, server, server_name("p256"));
     let mut offered = Greased::default();
-    transfer_altered(&mut c, &mut s, |bytes| offered = greased(&hello_in(bytes)))
-        .1
-        .unwrap();
+    transfer_altered(&mut c, &mut s, |bytes| {
+        offered = greased(&client_hello_in(bytes))
+    })
+    .1
+    .unwrap();
     let value = pick(&offered);
     let err = transfer_altered(&mut s, &mut c, |bytes| {
         // The ServerHello opens the flight's first record; in TLS 1.2 the

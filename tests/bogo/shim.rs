@@ -183,6 +183,7 @@ const FLAGS: &[(&str, Kind)] = &[
     ("use-export-context", Kind::Switch),
     ("tls-unique", Kind::Switch),
     ("enable-grease", Kind::Switch),
+    ("permute-extensions", Kind::Switch),
     ("key-shares", Kind::List),
     ("no-key-shares", Kind::Switch),
     ("expect-early-data-reason", Kind::Value),
@@ -1331,6 +1332,7 @@ fn client_config(flags: &Flags, shared: &Shared, local: &Local) -> Result<Arc<Cl
         .enable_early_data(flags.on("enable-early-data"))
         .reverify_on_resume(flags.on("reverify-on-resume"))
         .grease(flags.on("enable-grease"))
+        .permute_extensions(flags.on("permute-extensions"))
         .false_start(flags.on("false-start"))
         .max_fragment_size(flags.number("max-send-fragment")?);
     // BoringSSL bounds every handshake message by it, the certificate

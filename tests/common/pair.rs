@@ -12,6 +12,17 @@ use ferrotls::{
     ClientConfig, ClientConnection, Connection, Error, ServerConfig, ServerConnection, ServerName,
 };
 
+/// The first ClientHello `client` sends (to a P-256 server).
+pub fn first_client_hello(
+    client: Arc<ClientConfig>,
+) -> ferrotls::internal::msgs::hello::ClientHello {
+    let server = super::pki::server_builder("p256").build().unwrap();
+    let (mut c, _) = pair(client, server, server_name("p256"));
+    let mut flight = Vec::new();
+    c.write_tls(&mut flight).unwrap();
+    super::records::client_hello_in(&flight)
+}
+
 /// Moves every queued TLS byte from `from` to `to` and lets `to` process
 /// it; returns the bytes moved and `to`'s result.
 pub fn transfer(from: &mut Connection, to: &mut Connection) -> (usize, Result<(), Error>) {

@@ -14,6 +14,13 @@ pub fn records(bytes: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
+/// The ClientHello in a client's flight (after a ChangeCipherSpec, when
+/// it answers a HelloRetryRequest).
+pub fn client_hello_in(flight: &[u8]) -> ferrotls::internal::msgs::hello::ClientHello {
+    let record = records(flight).into_iter().find(|r| r[0] == 22).unwrap();
+    super::rfc8448::client_hello(&record[5..])
+}
+
 /// A key log that keeps every secret, for tests that open and reseal
 /// encrypted handshake records.
 #[derive(Default)]

@@ -35,7 +35,8 @@ pub const SYNOPSIS: &str =
     [[--cert FILE --key FILE]... | --key FILE] [--psk-identity ID --psk HEX [--psk-context CTX]] \
     [--keylog FILE] \
     [--request TEXT] [--timeout SECS] [--json] [--out FILE] [--showcerts] [--trace] \
-    [--ocsp | --require-ocsp] [--sct] [--renegotiation] [--grease] [--false-start]";
+    [--ocsp | --require-ocsp] [--sct] [--renegotiation] [--grease] [--permute-extensions] \
+    [--false-start]";
 
 pub const ABOUT: &str = "Connects to ADDR:PORT (N times in a row with --connections, resuming \
 whenever a ticket allows), sends the request and prints what comes back on stdout, until the \
@@ -105,6 +106,10 @@ pub const OPTIONS: &[OptionSpec] = &[
     flag(
         "grease",
         "list reserved GREASE values a server must ignore (RFC 8701), as Chromium does",
+    ),
+    flag(
+        "permute-extensions",
+        "list each ClientHello's extensions in an order of its own, as Chromium does",
     ),
     flag(
         "false-start",
@@ -402,6 +407,7 @@ fn plan(options: &Options) -> Result<Plan, Failure> {
     builder = builder
         .renegotiation(options.has("renegotiation"))
         .grease(options.has("grease"))
+        .permute_extensions(options.has("permute-extensions"))
         .false_start(options.has("false-start"))
         .reverify_on_resume(options.has("reverify-on-resume"));
     if options.has("trace") {

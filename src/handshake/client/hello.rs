@@ -294,6 +294,23 @@ pub(super) fn start(
     Ok(state)
 }
 
+/// Puts `extensions` in an order drawn from `random`
+/// ([`ClientConfig::permute_extensions`]): each extension is placed by a
+/// hash of the ClientHello's random and its type, so the order is one of
+/// the orders of all of them, a new one with each random, and the same
+/// in a second ClientHello, which keeps the random (RFC 8446 §4.1.2), for
+/// the extensions both carry. Not a secret: the order only keeps peers
+/// from depending on one, as Chromium's does.
+fn permute(extensions: &mut [Extension], random: &[u8; RANDOM_LEN]) {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    extensions.sort_by_cached_key(|extension| {
+        let mut hasher = DefaultHasher::new();
+        random.hash(&mut hasher);
+        u16::from(extension.ext_type()).hash(&mut hasher);
+        hasher.finish()
+    });
+}
+
 /// The ClientHello's legacy_session_id (design §3): a ≤1.2 session is
 /// offered by its ID S, or by its ticket with a fresh ID C; otherwise
 /// TLS 1.3's fresh L in middlebox compatibility mode (RFC 8446 §D.4), or
@@ -795,6 +812,7 @@ impl ExpectServerHello {
                 data: Vec::new(),
             });
         }
+        let permuted_from = extensions.len();
         if let (true, ServerName::Dns(name)) = (config.enable_sni, &self.server_name) {
             extensions.push(Extension::ServerName(
                 std::iter::once(SniEntry {
@@ -870,6 +888,11 @@ impl ExpectServerHello {
             extensions.push(Extension::PskKeyExchangeModes(
                 common.psk_modes.as_slice().into(),
             ));
+        }
+        if config.permute_extensions {
+            if let Some(permuted) = extensions.get_mut(permuted_from..) {
+                permute(permuted, &self.random);
+            }
         }
         if let Some(grease) = grease {
             extensions.push(Extension::Unknown {
