@@ -454,7 +454,11 @@ int ferrotls_server_config_set_alpn(ferrotls_server_config *config,
 int ferrotls_server_config_set_tickets(ferrotls_server_config *config,
                                        int enabled);
 /* Accepts the cipher suites named in list, in the server's order of
- * preference (names as for ferrotls_client_config_set_cipher_suites). */
+ * preference (names as for ferrotls_client_config_set_cipher_suites), or
+ * in tiers separated by '/' that the server counts as equally good, the
+ * client's order deciding within a tier: "A:B/C" gives a client that
+ * prefers B the suite B, never C while it offers A or B (BoringSSL writes
+ * it "[A|B]:C"). */
 int ferrotls_server_config_set_cipher_suites(ferrotls_server_config *config,
                                              const char *list);
 /* Accepts the key-exchange groups named in list, in the server's order of

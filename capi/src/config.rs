@@ -267,6 +267,10 @@ struct ServerSettings {
     /// The groups accepted, in the server's tiers
     /// (`ServerConfigBuilder::group_tiers`); `None`: the library's.
     group_tiers: Option<Vec<Vec<NamedGroup>>>,
+    /// The suites accepted, in the server's order or, when cut in more
+    /// than one, in tiers (`ServerConfigBuilder::cipher_suite_tiers`);
+    /// `None`: the library's.
+    suite_tiers: Option<Vec<Vec<CipherSuite>>>,
     /// The certificate served by default, and the others the client's
     /// server_name or signature algorithms may choose instead.
     key: Arc<CertifiedKey>,
@@ -413,6 +417,12 @@ impl CServerConfig {
         if let Some(tiers) = &settings.group_tiers {
             builder = builder.group_tiers(tiers);
         }
+        match &settings.suite_tiers {
+            // Cut by `/`: the client's order decides within a tier.
+            Some(tiers) if tiers.len() > 1 => builder = builder.cipher_suite_tiers(tiers),
+            Some(tiers) => builder = builder.cipher_suites(&tiers.concat()),
+            None => {}
+        }
         if settings.max_early_data > 0 {
             builder = builder.anti_replay(self.anti_replay.clone());
         }
@@ -466,7 +476,11 @@ unsafe fn names_arg<T>(
         return Ok(None);
     }
     // SAFETY: not NULL; NUL-terminated per the caller.
-    let list = unsafe { str_arg(list) }?;
+    names(unsafe { str_arg(list) }?, from_name).map(Some)
+}
+
+/// The names of `list` as [`names_arg`] reads them.
+fn names<T>(list: &str, from_name: fn(&str) -> Option<T>) -> Result<Vec<T>, Code> {
     let items = list
         .split([':', ','])
         .map(str::trim)
@@ -476,7 +490,25 @@ unsafe fn names_arg<T>(
     if items.is_empty() {
         return Err(Code::InvalidRequest);
     }
-    Ok(Some(items))
+    Ok(items)
+}
+
+/// The cipher suites of `list` in tiers separated by `/`, each tier
+/// named as for [`names_arg`]; `None` for NULL.
+/// [`Code::InvalidRequest`] for an unknown name or a tier without one.
+///
+/// # Safety
+/// `list` must be NULL or as for [`str_arg`].
+unsafe fn suite_tiers_arg(list: *const c_char) -> Result<Option<Vec<Vec<CipherSuite>>>, Code> {
+    if list.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: not NULL; NUL-terminated per the caller.
+    let list = unsafe { str_arg(list) }?;
+    list.split('/')
+        .map(|tier| names(tier, CipherSuite::from_name))
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 /// `list` as OpenSSL 3.5 writes group lists ([`GroupList`]: tiers split
@@ -1419,6 +1451,7 @@ fn server_config_of(key: Arc<CertifiedKey>) -> Result<CServerConfig, Code> {
     Ok(CServerConfig {
         settings: Mutex::new(Kept::new(ServerSettings {
             group_tiers: None,
+            suite_tiers: None,
             key,
             more_keys: Vec::new(),
             negotiable: Negotiable::default(),
@@ -1715,9 +1748,11 @@ pub unsafe extern "C" fn ferrotls_server_config_set_alpn(
     unsafe { set_negotiable(config, set) }
 }
 
-/// Accepts the cipher suites named in `list`, in the server's order of
-/// preference (see [`names_arg`]); NULL goes back to the library's
-/// defaults.
+/// Accepts the cipher suites named in `list` (see [`names_arg`]), in the
+/// server's order of preference, or in tiers separated by `/` that the
+/// server counts as equally good, the client's order deciding within one
+/// (`ServerConfigBuilder::cipher_suite_tiers`; BoringSSL writes
+/// `[A|B]:C` for `A:B/C`); NULL goes back to the library's defaults.
 ///
 /// # Safety
 /// `config` must be NULL or live; `list` NULL or NUL-terminated.
@@ -1726,13 +1761,13 @@ pub unsafe extern "C" fn ferrotls_server_config_set_cipher_suites(
     config: *mut CServerConfig,
     list: *const c_char,
 ) -> c_int {
-    let set = |n: &mut Negotiable| {
+    let set = |s: &mut ServerSettings| {
         // SAFETY: NULL or NUL-terminated, per the caller.
-        n.suites = unsafe { names_arg(list, CipherSuite::from_name) }?;
+        s.suite_tiers = unsafe { suite_tiers_arg(list) }?;
         Ok(())
     };
     // SAFETY: forwarded from the caller.
-    unsafe { set_negotiable(config, set) }
+    unsafe { update(config, set) }
 }
 
 /// Accepts the key-exchange groups named in `list`, in the server's

@@ -163,7 +163,7 @@ const CONN_TEST: CProgram = CProgram {
         "reverify on resume: resumed without, not offered and refused with: ok",
         "OCSP stapling: sent when asked, read on both sides and on resumption, required, bad arguments: ok",
         "key log: the same lines on both sides, off again, bad files: ok",
-        "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, key shares and skipped names, none in common, bad lists: ok",
+        "cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, key shares and skipped names, suite tiers, none in common, bad lists: ok",
         "max fragment size: each side's records within its own cap, bad sizes: ok",
         "key update: sent by the call, the peer's answer when asked, data both ways after it, refused in TLS 1.2, before the handshake and with bad arguments: ok",
         "post-handshake auth: refused before the handshake, without a CA file, with bad arguments: ok",

@@ -861,18 +861,26 @@ static void check_suite_and_group(ferrotls_client_config *config,
 /* check_suite_and_group for a fresh client of the default suites, which
  * gets the default suite, and of the groups `groups` (NULL: the
  * defaults). */
-static void check_fresh_suite_and_group(ferrotls_server_config *server, const char *groups,
-                                        const char *group)
+static void check_fresh(ferrotls_server_config *server, const char *suites, const char *groups,
+                        const char *suite, const char *group)
 {
     ferrotls_client_config *fresh = client_config("p256-root.pem", "leaf.p256.test");
 
+    CHECK_RC(ferrotls_client_config_set_cipher_suites(fresh, suites), 0);
     CHECK_RC(ferrotls_client_config_set_groups(fresh, groups), 0);
-    check_suite_and_group(fresh, server,
-                          version == FERROTLS_TLS1_3
-                              ? "TLS_AES_128_GCM_SHA256"
-                              : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-                          group);
+    check_suite_and_group(fresh, server, suite, group);
     ferrotls_client_config_free(fresh);
+}
+
+/* check_fresh with the client's default suites, of which the server
+ * takes AES-128-GCM. */
+static void check_fresh_suite_and_group(ferrotls_server_config *server, const char *groups,
+                                        const char *group)
+{
+    check_fresh(server, NULL, groups,
+                version == FERROTLS_TLS1_3 ? "TLS_AES_128_GCM_SHA256"
+                                           : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                group);
 }
 
 /* Cipher suites and groups by name, on either side. */
@@ -881,6 +889,10 @@ static void check_names(void)
     ferrotls_server_config *server = server_config();
     ferrotls_client_config *config = client_config("p256-root.pem", "leaf.p256.test");
     int tls13 = version == FERROTLS_TLS1_3;
+    const char *tiered_client_suites =
+        tls13 ? "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"
+              : "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+                "ECDHE-ECDSA-AES128-GCM-SHA256";
     struct server_run srv;
     ferrotls_conn *conn = NULL;
     int sv[2];
@@ -944,6 +956,25 @@ static void check_names(void)
     CHECK_RC(ferrotls_client_config_set_groups(config, "?curve9999"), FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_client_config_set_groups(config, "x25519//P-256"),
              FERROTLS_E_INVALID_REQUEST);
+
+    /* Suite tiers: the client's order within the better tier (it puts
+     * ChaCha20-Poly1305 before AES-128-GCM there), never the worse tier's
+     * AES-256-GCM it puts first; one list keeps the server's order. Fresh
+     * clients, which have no session to resume. */
+    CHECK_RC(ferrotls_server_config_set_cipher_suites(
+                 server, "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:"
+                         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305/"
+                         "TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384"), 0);
+    check_fresh(server, tiered_client_suites, NULL, tls13 ? "TLS_CHACHA20_POLY1305_SHA256"
+                : "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "x25519");
+    CHECK_RC(ferrotls_server_config_set_cipher_suites(
+                 server, "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:"
+                         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:"
+                         "TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384"), 0);
+    check_fresh(server, tiered_client_suites, NULL, tls13 ? "TLS_AES_128_GCM_SHA256"
+                : "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "x25519");
+    CHECK_RC(ferrotls_server_config_set_cipher_suites(server, "TLS_AES_128_GCM_SHA256/"),
+             FERROTLS_E_INVALID_REQUEST);
     CHECK_RC(ferrotls_server_config_set_cipher_suites(
                  server, "TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), 0);
 
@@ -956,7 +987,7 @@ static void check_names(void)
 
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
-    printf("cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, key shares and skipped names, none in common, bad lists: ok\n");
+    printf("cipher suites and groups: IANA and OpenSSL names, either side, defaults back, server tiers, key shares and skipped names, suite tiers, none in common, bad lists: ok\n");
 }
 
 /* The most a record's length exceeds its plaintext with the AES-GCM
