@@ -23,7 +23,8 @@ use crate::msgs::extensions::any_repeated;
 use crate::observer::MessageObserver;
 pub use crate::pki::ClientAuth;
 use crate::pki::{
-    CertifiedKey, ClientCertResolver, RootStore, ServerCertVerifier, WebPkiServerVerifier,
+    CertifiedKey, ClientCertResolver, RootStore, ServerCertResolver, ServerCertVerifier,
+    WebPkiServerVerifier,
 };
 use crate::session::state::DEFAULT_LIFETIME_SECS;
 use crate::session::{
@@ -1166,8 +1167,14 @@ pub struct ServerConfig {
     /// defaults); of these, the first whose key can sign with one of the
     /// client's signature_algorithms is used (RFC 8446 §4.4.2.2), or in
     /// TLS 1.2 the first that fits the suite. Empty for a server of
-    /// external PSKs only ([`ServerConfig::builder_for_external_psks`]).
+    /// external PSKs only ([`ServerConfig::builder_for_external_psks`]),
+    /// or one whose resolver answers every client
+    /// ([`ServerConfig::builder_with_certificate_resolver`]).
     pub certificates: Vec<Arc<CertifiedKey>>,
+    /// Chooses certificates for each full handshake from its ClientHello,
+    /// tried before [`Self::certificates`] and under the same rules
+    /// ([`ServerCertResolver`]). `None` by default.
+    pub certificate_resolver: Option<Arc<dyn ServerCertResolver>>,
     /// What is asked of clients' certificates.
     pub client_auth: ClientAuth,
     /// TLS 1.3: what is asked of the certificates that
@@ -1333,6 +1340,7 @@ fn tiers_fit(sizes: &[usize], len: usize) -> bool {
 pub struct ServerConfigBuilder {
     common: CommonConfig,
     certificates: Vec<Arc<CertifiedKey>>,
+    certificate_resolver: Option<Arc<dyn ServerCertResolver>>,
     client_auth: ClientAuth,
     post_handshake_client_auth: ClientAuth,
     tickets: Option<usize>,
@@ -1371,10 +1379,21 @@ impl ServerConfig {
         Self::builder_with(Vec::new()).external_psks(psks)
     }
 
+    /// Starts a configuration whose certificates `resolver` chooses for
+    /// each ClientHello ([`ServerCertResolver`]); a handshake it finds
+    /// none for fails with `handshake_failure` unless
+    /// [`ServerConfigBuilder::certificate`] adds one to fall back on.
+    pub fn builder_with_certificate_resolver(
+        resolver: Arc<dyn ServerCertResolver>,
+    ) -> ServerConfigBuilder {
+        Self::builder_with(Vec::new()).certificate_resolver(resolver)
+    }
+
     fn builder_with(certificates: Vec<Arc<CertifiedKey>>) -> ServerConfigBuilder {
         ServerConfigBuilder {
             common: CommonConfig::default(),
             certificates,
+            certificate_resolver: None,
             client_auth: ClientAuth::None,
             post_handshake_client_auth: ClientAuth::None,
             tickets: None,
@@ -1408,6 +1427,13 @@ impl ServerConfigBuilder {
     /// [`ServerConfig::certificates`]).
     pub fn certificate(mut self, key: Arc<CertifiedKey>) -> Self {
         self.certificates.push(key);
+        self
+    }
+
+    /// Chooses certificates from each ClientHello with `resolver`, before
+    /// the configured ones (see [`ServerConfig::certificate_resolver`]).
+    pub fn certificate_resolver(mut self, resolver: Arc<dyn ServerCertResolver>) -> Self {
+        self.certificate_resolver = Some(resolver);
         self
     }
 
@@ -1641,6 +1667,7 @@ impl ServerConfigBuilder {
             prioritize_chacha: self.prioritize_chacha,
             common: self.common,
             certificates: self.certificates,
+            certificate_resolver: self.certificate_resolver,
             client_auth: self.client_auth,
             post_handshake_client_auth: self.post_handshake_client_auth,
             tickets_after_full_handshake: self

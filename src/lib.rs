@@ -553,6 +553,7 @@ pub use pki::{
     MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK, MAX_SIGNATURE_CHECKS, PIN_LEN,
 };
 pub use pki::{ClientCertVerified, ServerCertVerified};
+pub use pki::{ClientHelloInfo, ServerCertResolver};
 pub use pki::{StapledStatus, Staples};
 pub use record::joiner::DEFAULT_MAX_CERTIFICATE_MESSAGE_SIZE;
 pub use record::{MAX_RECORD_SIZE_LIMIT_TLS12, MAX_RECORD_SIZE_LIMIT_TLS13, MIN_RECORD_SIZE_LIMIT};

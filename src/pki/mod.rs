@@ -40,6 +40,7 @@ pub mod policy;
 pub mod profile;
 pub mod raw_public_key;
 pub mod revocation;
+mod server_resolver;
 #[cfg(feature = "pki-types")]
 mod shared_types;
 pub mod sigcache;
@@ -65,6 +66,7 @@ pub use policy::{PolicyInputs, MAX_POLICIES_PER_EXTENSION, MAX_POLICY_GRAPH_WORK
 pub use profile::{Profile, UnknownProfile};
 pub use raw_public_key::{pin_of, public_keys_to_pem, PinnedKeys, PIN_LEN};
 pub use revocation::{Revocation, RevocationPolicy};
+pub use server_resolver::{ClientHelloInfo, ServerCertResolver};
 pub use sigcache::SignatureCache;
 pub use trust::{RootStore, TrustAnchor};
 pub(crate) use verifier::AcceptAnyServerCertificate;

@@ -4,6 +4,9 @@
 //! over to the version's state machine, which imports this file, never
 //! the other way.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use crate::common_state::{HandshakeIo, ReceivedHandshake};
 use crate::config::{tiers, ServerConfig, Untiered, ALL_VERSIONS};
 use crate::crypto::aead::AeadAlgorithm;
@@ -16,6 +19,38 @@ use crate::msgs::extensions::ServerName;
 use crate::msgs::handshake::{DecodeContext, HandshakeMessage, TLS12_VERIFY_DATA_LEN};
 use crate::msgs::hello::ClientHello;
 use crate::msgs::key_exchange::KeyExchangeAlgorithm;
+use crate::pki::{CertifiedKey, ClientHelloInfo};
+
+/// The certificates a full handshake chooses from for `hello`: those the
+/// resolver gives for it ([`ServerConfig::certificate_resolver`]), then
+/// the configured ones, which alone are the list without a resolver. The
+/// client's certificate_authorities go to the resolver in TLS 1.3 only,
+/// the one version whose ClientHello defines them (RFC 8446 §4.2.4).
+pub(super) fn certificate_candidates<'c>(
+    config: &'c ServerConfig,
+    hello: &ClientHello,
+    offer: &ClientHelloExtensions<'_>,
+    server_name: Option<&str>,
+    version: ProtocolVersion,
+) -> Cow<'c, [Arc<CertifiedKey>]> {
+    let Some(resolver) = &config.certificate_resolver else {
+        return Cow::Borrowed(&config.certificates);
+    };
+    let authorities = match version {
+        ProtocolVersion::TLSv1_3 => offer.certificate_authorities.unwrap_or_default(),
+        _ => &[],
+    };
+    let mut candidates = resolver.resolve(&ClientHelloInfo {
+        version,
+        server_name,
+        signature_schemes: offer.signature_algorithms.unwrap_or_default(),
+        cipher_suites: hello.cipher_suites.as_slice(),
+        alpn_protocols: offer.alpn.unwrap_or_default(),
+        authorities,
+    });
+    candidates.extend(config.certificates.iter().cloned());
+    Cow::Owned(candidates)
+}
 
 /// The SSL 3.0 version number (RFC 6101): a hello announcing it or
 /// anything lower is refused (RFC 8446 Appendix D.5, RFC 7568).

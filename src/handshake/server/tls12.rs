@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use super::hello::{choose_alpn, host_name, suites_in_preference};
+use super::hello::{certificate_candidates, choose_alpn, host_name, suites_in_preference};
 use crate::common_state::{
     EarlyDataReason, HandshakeEvent, HandshakeIo, ReceivedHandshake, Renegotiation,
 };
@@ -729,7 +729,14 @@ fn choose_suite(
     let ffdhe = choose_ffdhe_group(config, offer);
     let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
     let mut ffdhe_refused = false;
-    let sendable = certificate_types::sendable(config, &offer.extensions, &config.certificates);
+    let candidates = certificate_candidates(
+        config,
+        hello,
+        &offer.extensions,
+        offer.server_name.as_deref(),
+        version,
+    );
+    let sendable = certificate_types::sendable(config, &offer.extensions, &candidates);
     // A TLS 1.2 ClientHello names no CAs (RFC 8446 §4.2.4 is TLS 1.3's):
     // this leaves out the certificates that go only to a client naming
     // their CA.

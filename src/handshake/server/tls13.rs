@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use super::certificate_request::certificate_request;
 use super::hello::{
-    choose_alpn, choose_version, host_name, read_client_hello, suites_in_preference,
+    certificate_candidates, choose_alpn, choose_version, host_name, read_client_hello,
+    suites_in_preference,
 };
 use super::post_handshake_auth::PostHandshakeAuth;
 use super::State;
@@ -541,7 +542,7 @@ fn send_flight(
 ) -> Result<State, Error> {
     let Answering { hello, offer } = answering;
     let suite = agreed.suite;
-    let choices = choose_flight(&config, &offer, suite, agreed.resumption.as_ref())?;
+    let choices = choose_flight(&config, hello, &offer, suite, agreed.resumption.as_ref())?;
     let (client_hello_hash, shared_secret) =
         send_server_hello(&config, common, hello, &mut agreed)?;
     let Agreed {
@@ -743,6 +744,7 @@ struct FlightChoices {
 /// schemes fit none of ours `handshake_failure`.
 fn choose_flight(
     config: &ServerConfig,
+    hello: &ClientHello,
     offer: &Offer<'_>,
     suite: Tls13Suite,
     resumption: Option<&Resumption>,
@@ -775,8 +777,14 @@ fn choose_flight(
                     .ok_or(Error::MissingExtension(
                         MissingExtensionReason::SignatureAlgorithms,
                     ))?;
-            let sendable =
-                certificate_types::sendable(config, &offer.extensions, &config.certificates);
+            let candidates = certificate_candidates(
+                config,
+                hello,
+                &offer.extensions,
+                offer.server_name.as_deref(),
+                ProtocolVersion::TLSv1_3,
+            );
+            let sendable = certificate_types::sendable(config, &offer.extensions, &candidates);
             let candidates = preferred(
                 &sendable,
                 offer.extensions.certificate_authorities.unwrap_or_default(),
