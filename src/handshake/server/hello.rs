@@ -1,8 +1,8 @@
 //! The server's hello: reading the ClientHello (RFC 8446 §4.1.2) and
 //! choosing the version (RFC 8446 §4.2.1), and the choices both
-//! versions make alike (server name, ALPN). The facade (`mod.rs`) hands
-//! over to the version's state machine, which imports this file, never
-//! the other way.
+//! versions make alike (server name, ALPN, the certificates to choose
+//! from). The facade (`mod.rs`) hands over to the version's state
+//! machine, which imports this file, never the other way.
 
 use std::borrow::Cow;
 use std::sync::Arc;
