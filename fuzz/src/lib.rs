@@ -146,8 +146,9 @@ pub struct Scenario {
     /// Finished, unless it closes in reply (`close_notify`).
     pub half_rtt: bool,
     /// Both sides send GREASE values (RFC 8701): the client in its
-    /// ClientHellos, a TLS 1.3 server in its tickets and certificate
-    /// requests.
+    /// ClientHellos, whose extensions it also permutes as Chromium does
+    /// (`ClientConfig::permute_extensions`), a TLS 1.3 server in its
+    /// tickets and certificate requests.
     pub grease: bool,
     /// The client has False Start on (RFC 7918) and writes its data in
     /// its first turn, unless it closes first (`close_notify`): a full
@@ -387,6 +388,7 @@ pub fn client_config(scenario: Scenario) -> Result<Arc<ClientConfig>, Error> {
         .enable_early_data(scenario.early_data)
         .renegotiation(scenario.renegotiation)
         .grease(scenario.grease)
+        .permute_extensions(scenario.grease)
         .false_start(scenario.false_start)
         .max_fragment_size(small_records(scenario));
     if scenario.client_auth {
