@@ -434,6 +434,63 @@ int ferrotls_server_config_new_rawpk(ferrotls_server_config **config,
 int ferrotls_server_config_add_certificate(ferrotls_server_config *config,
                                            const char *cert_file,
                                            const char *key_file);
+/* What a client's ClientHello asked of the server's certificate, handed
+ * to a server certificate callback; it and everything read from it are
+ * valid only during the callback's call. */
+typedef struct ferrotls_client_hello ferrotls_client_hello;
+/* The protocol version the handshake negotiated, a FERROTLS_TLS1_* value;
+ * FERROTLS_E_INVALID_REQUEST for NULL. */
+int ferrotls_client_hello_protocol_version(const ferrotls_client_hello *hello);
+/* The host name of the client's server_name extension (RFC 6066 section
+ * 3), without a NUL (size convention above); a size of 0 when it named
+ * none. */
+int ferrotls_client_hello_get_server_name(const ferrotls_client_hello *hello,
+                                          void *name, size_t *size);
+/* The ALPN protocols the client offers, in its order, in the wire format
+ * ferrotls_server_config_set_alpn takes (size convention above); none
+ * without the extension. */
+int ferrotls_client_hello_get_alpn(const ferrotls_client_hello *hello,
+                                   void *protocols, size_t *size);
+/* The signature schemes the client accepts, as IANA code points, in its
+ * order (the convention of
+ * ferrotls_certificate_request_get_signature_schemes); none when it sent
+ * none. */
+int ferrotls_client_hello_get_signature_schemes(
+    const ferrotls_client_hello *hello, uint16_t *schemes, size_t *count);
+/* The cipher suites the client offers, as IANA code points, in its order
+ * (the same convention). */
+int ferrotls_client_hello_get_cipher_suites(const ferrotls_client_hello *hello,
+                                            uint16_t *suites, size_t *count);
+/* How many CAs the client named (certificate_authorities, RFC 8446
+ * section 4.2.4; TLS 1.3 only); FERROTLS_E_INVALID_REQUEST for NULL. */
+int ferrotls_client_hello_ca_count(const ferrotls_client_hello *hello);
+/* The DER name of CA number index the client named, as
+ * ferrotls_certificate_request_ca_name gives it. */
+int ferrotls_client_hello_ca_name(const ferrotls_client_hello *hello,
+                                  size_t index, const void **name,
+                                  size_t *name_size);
+/* A server certificate callback: given user and the ClientHello, returns
+ * the index of one of the configuration's certificates (0 the one of
+ * ferrotls_server_config_new, then those added with
+ * ferrotls_server_config_add_certificate, in order), or a negative value
+ * for none. */
+typedef int (*ferrotls_server_certificate_fn)(
+    void *user, const ferrotls_client_hello *hello);
+/* Chooses the certificate of each full handshake with callback, as
+ * SSL_CTX_set_cert_cb and gnutls_certificate_set_retrieve_function2 do on
+ * a server. The certificate whose index it returns is the only one sent,
+ * if it fits the client (its key, a signature scheme and, before TLS 1.3,
+ * a suite the client offers); otherwise, or for a negative value or an
+ * index past the certificates, the handshake fails (handshake_failure).
+ * So a certificate meant for some clients only (an ACME tls-alpn-01
+ * challenge, RFC 8737, for a ClientHello offering "acme-tls/1") never
+ * goes to the others. A resumption sends no certificate and calls
+ * nothing. NULL removes the callback: the library chooses among them
+ * again, by the client's server name first. Threads and lifetime: as for
+ * ferrotls_client_config_set_certificate_callback. */
+int ferrotls_server_config_set_certificate_callback(
+    ferrotls_server_config *config, ferrotls_server_certificate_fn callback,
+    void *user);
 /* Staples the DER OCSP response of the file path (as openssl ocsp
  * -respout writes it) to the certificate set last, for clients that ask
  * (RFC 6066 section 8, RFC 8446 section 4.4.2.1); connections made

@@ -18,7 +18,9 @@
 use core::ffi::{c_int, c_void};
 use std::sync::Arc;
 
-use ferrotls::{CertificateRequestInfo, CertificateType, CertifiedKey, ClientCertResolver};
+use ferrotls::{
+    CertificateRequestInfo, CertificateType, CertifiedKey, ClientCertResolver, SignatureScheme,
+};
 
 use super::{copy_items, copy_out, guard, guard_int, handle, Code};
 
@@ -47,68 +49,67 @@ pub(crate) fn crt_value(certificate_type: Option<CertificateType>) -> c_int {
 pub type CertificateFn =
     unsafe extern "C" fn(user: *mut c_void, request: *const CertificateRequestInfo<'_>) -> c_int;
 
-/// The callback a C program set, and the pointer it is passed.
+/// A certificate callback a C program set (`F`, [`CertificateFn`] or
+/// `server_certificates::ServerCertificateFn`), and the pointer it is
+/// passed.
 #[derive(Clone, Copy)]
-pub(crate) struct CertificateCallback {
-    callback: CertificateFn,
+pub(crate) struct CertificateCallback<F> {
+    callback: F,
     user: *mut c_void,
 }
 
-// SAFETY: the caller of `ferrotls_client_config_set_certificate_callback`
-// guarantees (and the header says) that the callback may be called with
-// `user` from any thread, concurrently, for as long as the configuration
-// or a connection made from it lives: configurations may be shared by
-// connections running in several threads (the header's threading
-// convention), and each calls it from its own. The callback is a plain
-// function pointer and `user` is only ever passed back to it, never read
-// here.
-unsafe impl Send for CertificateCallback {}
+// SAFETY: the caller of the setters that make one
+// (`ferrotls_client_config_set_certificate_callback`,
+// `ferrotls_server_config_set_certificate_callback`) guarantees (and the
+// header says) that the callback may be called with `user` from any
+// thread, concurrently, for as long as the configuration or a connection
+// made from it lives: configurations may be shared by connections running
+// in several threads (the header's threading convention), and each calls
+// it from its own. The callback is a plain function pointer and `user` is
+// only ever passed back to it, never read here.
+unsafe impl<F> Send for CertificateCallback<F> {}
 // SAFETY: as for `Send`: every use through `&self` is a call of the
 // callback, which the C program made safe to call concurrently.
-unsafe impl Sync for CertificateCallback {}
+unsafe impl<F> Sync for CertificateCallback<F> {}
 
-impl CertificateCallback {
+impl<F> CertificateCallback<F> {
     /// `callback` with `user`.
     ///
     /// # Safety
     /// `callback` must be safe to call from any thread, concurrently,
     /// with `user` and a request valid for the call, for as long as this
     /// value or a copy of it lives.
-    pub(crate) unsafe fn new(callback: CertificateFn, user: *mut c_void) -> Self {
+    pub(crate) unsafe fn new(callback: F, user: *mut c_void) -> Self {
         Self { callback, user }
     }
 }
 
-/// Answers each CertificateRequest with the certificate at the index C's
-/// callback returns among `keys`; a negative index, or one past them,
-/// is none.
-pub(crate) struct CallbackResolver {
-    callback: CertificateCallback,
+/// Answers with the certificate at the index C's callback returns among
+/// `keys`; a negative index, or one past them, is none. A client's
+/// answers each CertificateRequest (`ClientCertResolver`), a server's
+/// each full handshake's ClientHello
+/// (`server_certificates::ServerCertificateFn`'s `ServerCertResolver`).
+pub(crate) struct CallbackResolver<F> {
+    callback: CertificateCallback<F>,
     keys: Vec<Arc<CertifiedKey>>,
 }
 
-impl CallbackResolver {
+impl<F> CallbackResolver<F> {
     /// A resolver choosing among `keys` (index 0 first) with `callback`.
-    pub(crate) fn new(callback: CertificateCallback, keys: Vec<Arc<CertifiedKey>>) -> Self {
+    pub(crate) fn new(callback: CertificateCallback<F>, keys: Vec<Arc<CertifiedKey>>) -> Self {
         Self { callback, keys }
     }
-}
 
-impl core::fmt::Debug for CallbackResolver {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("CallbackResolver")
-            .field("keys", &self.keys.len())
-            .finish_non_exhaustive()
+    /// The callback and its pointer, to call.
+    pub(crate) fn callback(&self) -> (F, *mut c_void)
+    where
+        F: Copy,
+    {
+        (self.callback.callback, self.callback.user)
     }
-}
 
-impl ClientCertResolver for CallbackResolver {
-    fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>> {
-        let CertificateCallback { callback, user } = self.callback;
-        // SAFETY: `callback` may be called from this thread with `user`
-        // and a request valid for the call (`CertificateCallback::new`);
-        // `request` outlives the call.
-        let index = unsafe { callback(user, request) };
+    /// The key at `index`, as the callback returned it.
+    pub(crate) fn key(&self, index: c_int) -> Option<Arc<CertifiedKey>> {
         usize::try_from(index)
             .ok()
             .and_then(|index| self.keys.get(index))
@@ -116,19 +117,75 @@ impl ClientCertResolver for CallbackResolver {
     }
 }
 
-/// Runs `query` over the request behind `request`, as an `int` result.
+impl<F> core::fmt::Debug for CallbackResolver<F> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CallbackResolver")
+            .field("keys", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCertResolver for CallbackResolver<CertificateFn> {
+    fn resolve(&self, request: &CertificateRequestInfo<'_>) -> Option<Arc<CertifiedKey>> {
+        let (callback, user) = self.callback();
+        // SAFETY: `callback` may be called from this thread with `user`
+        // and a request valid for the call (`CertificateCallback::new`);
+        // `request` outlives the call.
+        self.key(unsafe { callback(user, request) })
+    }
+}
+
+/// Runs `query` over what `request` points at (a request or a
+/// ClientHello lent to a callback), as an `int` result.
 ///
 /// # Safety
-/// `request` must be NULL or the request of a callback that is running.
-unsafe fn query(
-    request: *const CertificateRequestInfo<'_>,
-    query: impl FnOnce(&CertificateRequestInfo<'_>) -> Result<c_int, Code>,
+/// `request` must be NULL or lent to a callback that is running.
+pub(crate) unsafe fn query<T>(
+    request: *const T,
+    query: impl FnOnce(&T) -> Result<c_int, Code>,
 ) -> c_int {
     guard_int(|| {
         // SAFETY: NULL or valid during the callback, per the caller.
         let request = unsafe { handle(request) }?;
         query(request)
     })
+}
+
+/// Points `*name` at CA name `index` of `authorities` and sets
+/// `*name_size` to its length; [`Code::InvalidRequest`] for NULL
+/// pointers or an index past the names.
+///
+/// # Safety
+/// `name` and `name_size` NULL or valid for writes.
+pub(crate) unsafe fn ca_name_out(
+    authorities: &[Vec<u8>],
+    index: usize,
+    name: *mut *const c_void,
+    name_size: *mut usize,
+) -> Result<(), Code> {
+    let der = authorities.get(index).ok_or(Code::InvalidRequest)?;
+    // SAFETY: NULL or valid for writes, per the caller; `as_mut` checks
+    // for NULL.
+    let (name, name_size) = unsafe { (name.as_mut(), name_size.as_mut()) };
+    let (name, name_size) = name.zip(name_size).ok_or(Code::InvalidRequest)?;
+    *name = der.as_ptr().cast();
+    *name_size = der.len();
+    Ok(())
+}
+
+/// Copies the IANA code points of `schemes` out as
+/// [`copy_items`] does.
+///
+/// # Safety
+/// As for [`copy_items`].
+pub(crate) unsafe fn schemes_out(
+    schemes: &[SignatureScheme],
+    out: *mut u16,
+    count: *mut usize,
+) -> Result<(), Code> {
+    let codes: Vec<u16> = schemes.iter().map(|&s| u16::from(s)).collect();
+    // SAFETY: forwarded from the caller.
+    unsafe { copy_items(&codes, out, count) }
 }
 
 /// The protocol version the connection negotiated, as its wire value
@@ -209,17 +266,8 @@ pub unsafe extern "C" fn ferrotls_certificate_request_ca_name(
     guard(|| {
         // SAFETY: NULL or valid during the callback, per the caller.
         let request = unsafe { handle(request) }?;
-        let der = request
-            .authorities()
-            .get(index)
-            .ok_or(Code::InvalidRequest)?;
-        // SAFETY: NULL or valid for writes, per the caller; `as_mut`
-        // checks for NULL.
-        let (name, name_size) = unsafe { (name.as_mut(), name_size.as_mut()) };
-        let (name, name_size) = name.zip(name_size).ok_or(Code::InvalidRequest)?;
-        *name = der.as_ptr().cast();
-        *name_size = der.len();
-        Ok(())
+        // SAFETY: the pointers are as `ca_name_out` needs, per the caller.
+        unsafe { ca_name_out(request.authorities(), index, name, name_size) }
     })
 }
 
@@ -244,14 +292,9 @@ pub unsafe extern "C" fn ferrotls_certificate_request_get_signature_schemes(
     guard(|| {
         // SAFETY: NULL or valid during the callback, per the caller.
         let request = unsafe { handle(request) }?;
-        let codes: Vec<u16> = request
-            .signature_schemes()
-            .iter()
-            .map(|&s| u16::from(s))
-            .collect();
-        // SAFETY: the count and array pointers are as `copy_items` needs,
-        // per the caller.
-        unsafe { copy_items(&codes, schemes, count) }
+        // SAFETY: the count and array pointers are as `schemes_out`
+        // needs, per the caller.
+        unsafe { schemes_out(request.signature_schemes(), schemes, count) }
     })
 }
 

@@ -24,6 +24,7 @@ use ferrotls::{
 use kept::Kept;
 
 use super::client_certificates::{CallbackResolver, CertificateCallback, CertificateFn};
+use super::server_certificates::ServerCertificateFn;
 use super::session_cache::{
     CacheCallbacks, CacheRemoveFn, CacheRetrieveFn, CacheStoreFn, CacheTakeFn, CallbackCache,
 };
@@ -242,7 +243,7 @@ struct ClientSettings {
     /// one that fits the request, or `certificate_callback` does.
     certificates: Vec<Arc<CertifiedKey>>,
     /// C's choice among `certificates` when a server asks, if it set one.
-    certificate_callback: Option<CertificateCallback>,
+    certificate_callback: Option<CertificateCallback<CertificateFn>>,
     /// Whether a client with a certificate offers TLS 1.3 post-handshake
     /// authentication (RFC 8446 §4.2.6).
     post_handshake_auth: bool,
@@ -275,6 +276,10 @@ struct ServerSettings {
     /// server_name or signature algorithms may choose instead.
     key: Arc<CertifiedKey>,
     more_keys: Vec<Arc<CertifiedKey>>,
+    /// Chooses among `key` (index 0) and `more_keys` for each full
+    /// handshake, alone, when set
+    /// ([`ferrotls_server_config_set_certificate_callback`]).
+    certificate_callback: Option<CertificateCallback<ServerCertificateFn>>,
     negotiable: Negotiable,
     tickets: bool,
     /// How much 0-RTT data to accept (RFC 8446 §4.2.10); 0 for none.
@@ -403,17 +408,26 @@ impl CServerConfig {
     /// A configuration made from `settings`.
     fn build(&self, settings: &ServerSettings) -> Result<Arc<ServerConfig>, Code> {
         let schemes = settings.negotiable.signature_schemes.as_deref();
-        let mut builder = with_negotiable!(
-            ServerConfig::builder(signing_with(&settings.key, schemes)),
-            &settings.negotiable
-        )
-        .ticketer(self.ticketer.clone())
-        .max_early_data_size(settings.max_early_data)
-        .send_half_rtt_data(settings.half_rtt)
-        .raw_public_key(settings.raw_public_key);
-        for key in &settings.more_keys {
-            builder = builder.certificate(signing_with(key, schemes));
-        }
+        let mut keys = std::iter::once(&settings.key)
+            .chain(&settings.more_keys)
+            .map(|key| signing_with(key, schemes));
+        let start = match settings.certificate_callback {
+            // The callback alone chooses, among all the keys.
+            Some(callback) => ServerConfig::builder_with_certificate_resolver(Arc::new(
+                CallbackResolver::new(callback, keys.collect()),
+            )),
+            None => {
+                let first = keys.next().ok_or(Code::Internal)?;
+                keys.fold(ServerConfig::builder(first), |builder, key| {
+                    builder.certificate(key)
+                })
+            }
+        };
+        let mut builder = with_negotiable!(start, &settings.negotiable)
+            .ticketer(self.ticketer.clone())
+            .max_early_data_size(settings.max_early_data)
+            .send_half_rtt_data(settings.half_rtt)
+            .raw_public_key(settings.raw_public_key);
         if let Some(tiers) = &settings.group_tiers {
             builder = builder.group_tiers(tiers);
         }
@@ -1454,6 +1468,7 @@ fn server_config_of(key: Arc<CertifiedKey>) -> Result<CServerConfig, Code> {
             suite_tiers: None,
             key,
             more_keys: Vec::new(),
+            certificate_callback: None,
             negotiable: Negotiable::default(),
             tickets: true,
             max_early_data: 0,
@@ -1495,6 +1510,42 @@ pub unsafe extern "C" fn ferrotls_server_config_add_certificate(
         lock(&c.settings).change().more_keys.push(key);
         Ok(())
     })
+}
+
+/// Chooses the certificate for each full handshake with `callback`, as
+/// OpenSSL's `SSL_CTX_set_cert_cb` and GnuTLS's
+/// `gnutls_certificate_set_retrieve_function2` do on a server: it is
+/// called with `user` and the client's ClientHello
+/// (`ferrotls_client_hello`, valid during the call: see
+/// [`crate::server_certificates`]) and returns the index of a
+/// certificate (0 the one of `ferrotls_server_config_new`, then those of
+/// [`ferrotls_server_config_add_certificate`], in order), or a negative
+/// value (or an index past them) for none. That certificate alone is
+/// sent, if it fits the client (its key, a signature scheme and, before
+/// TLS 1.3, a suite the client offers); otherwise the handshake fails
+/// (`handshake_failure`). A resumption sends no certificate and calls
+/// nothing. NULL removes the callback: the engine chooses among all of
+/// them again, by the client's server name first.
+///
+/// # Safety
+/// `config` must be NULL or live; `callback` must be safe to call from
+/// any thread, concurrently, with `user`, for as long as `config` or a
+/// connection made from it lives.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_certificate_callback(
+    config: *mut CServerConfig,
+    callback: Option<ServerCertificateFn>,
+    user: *mut c_void,
+) -> c_int {
+    let set = |s: &mut ServerSettings| {
+        // SAFETY: the callback is callable as `new` needs, per the caller,
+        // for as long as the configuration or a connection made from it
+        // (which share this value) lives.
+        s.certificate_callback = callback.map(|f| unsafe { CertificateCallback::new(f, user) });
+        Ok(())
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { update(config, set) }
 }
 
 /// Staples the DER OCSP response in the file `path` (as `openssl ocsp

@@ -9,6 +9,8 @@
 //! - [`session_cache`]: a server session cache kept by C callbacks;
 //! - [`client_certificates`]: a client's choice of certificate by a C
 //!   callback when a server asks, and what it asked;
+//! - [`server_certificates`]: a server's choice of certificate by a C
+//!   callback for each ClientHello, and what it asked;
 //! - [`config`]: client and server configurations;
 //! - [`conn`]: connections, their transports, handshake, send, receive,
 //!   KeyUpdate, a server's requests after the handshake, close;
@@ -20,9 +22,10 @@
 //!   and import.
 //!
 //! Each imports only those listed before it (`session`, `negotiated` and
-//! `exporter` → `conn` → `config` → `client_certificates` and
-//! `session_cache`; `negotiated` takes the certificate types of
-//! `client_certificates` too), so the layer has no import cycle.
+//! `exporter` → `conn` → `config` → `server_certificates`,
+//! `client_certificates` and `session_cache`; `server_certificates`
+//! takes the callback pieces of `client_certificates`, and `negotiated`
+//! its certificate types), so the layer has no import cycle.
 //! Everything comes from the public API of the `ferrotls` crate; no
 //! protocol logic lives here.
 //!
@@ -40,6 +43,7 @@ pub mod config;
 pub mod conn;
 pub mod exporter;
 pub mod negotiated;
+pub mod server_certificates;
 pub mod session;
 pub mod session_cache;
 #[cfg(test)]

@@ -59,6 +59,8 @@ fn c_type_of_rust(ty: &str) -> String {
         "CConn" => "ferrotls_conn",
         "CertificateRequestInfo<'_>" => "ferrotls_certificate_request",
         "Option<CertificateFn>" => "ferrotls_client_certificate_fn",
+        "ClientHelloInfo<'_>" => "ferrotls_client_hello",
+        "Option<ServerCertificateFn>" => "ferrotls_server_certificate_fn",
         "Option<PullFn>" => "ferrotls_pull_fn",
         "Option<PushFn>" => "ferrotls_push_fn",
         "Option<CacheStoreFn>" => "ferrotls_cache_store_fn",

@@ -160,6 +160,7 @@ const CONN_TEST: CProgram = CProgram {
         "non-blocking data: 1 MiB through FERROTLS_E_AGAIN, in order: ok",
         "non-blocking close, and a callback failing otherwise: ok",
         "more certificates: chosen by server_name, which both sides read, bad files: ok",
+        "server certificate callback: sees the ClientHello, alone chooses, refuses with none, not on resumption, removed: ok",
         "reverify on resume: resumed without, not offered and refused with: ok",
         "OCSP stapling: sent when asked, read on both sides and on resumption, required, bad arguments: ok",
         "key log: the same lines on both sides, off again, bad files: ok",

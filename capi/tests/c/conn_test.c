@@ -1080,6 +1080,131 @@ static void answer_and_close(ferrotls_conn *client, ferrotls_conn *server,
     CHECK_RC(ferrotls_conn_recv(server, buf, sizeof buf), 0);
 }
 
+/* What the server certificate callback saw of the last ClientHello. */
+struct hello_seen {
+    int calls;
+    int version;
+    char name[64];
+    size_t name_len;
+    unsigned char alpn[64];
+    size_t alpn_len;
+    size_t schemes;
+    size_t suites;
+    int cas;
+};
+
+static const char acme_alpn[] = "\x0a" "acme-tls/1";
+
+/* Records what the ClientHello asked; answers index 1 (the P-384 chain)
+ * to one offering "acme-tls/1", index 0 (the P-256 chain) to one naming
+ * leaf.p256.test, none to others. */
+static int choose_server_certificate(void *user, const ferrotls_client_hello *hello)
+{
+    struct hello_seen *seen = user;
+    uint16_t codes[128];
+    size_t count;
+
+    seen->calls++;
+    seen->version = ferrotls_client_hello_protocol_version(hello);
+    seen->name_len = sizeof seen->name;
+    CHECK_RC(ferrotls_client_hello_get_server_name(hello, seen->name, &seen->name_len), 0);
+    seen->alpn_len = sizeof seen->alpn;
+    CHECK_RC(ferrotls_client_hello_get_alpn(hello, seen->alpn, &seen->alpn_len), 0);
+    count = sizeof codes / sizeof codes[0];
+    CHECK_RC(ferrotls_client_hello_get_signature_schemes(hello, codes, &count), 0);
+    seen->schemes = count;
+    count = sizeof codes / sizeof codes[0];
+    CHECK_RC(ferrotls_client_hello_get_cipher_suites(hello, codes, &count), 0);
+    seen->suites = count;
+    seen->cas = ferrotls_client_hello_ca_count(hello);
+    if (seen->alpn_len == sizeof acme_alpn - 1 && memcmp(seen->alpn, acme_alpn, seen->alpn_len) == 0)
+        return 1;
+    if (seen->name_len == strlen("leaf.p256.test") &&
+        memcmp(seen->name, "leaf.p256.test", seen->name_len) == 0)
+        return 0;
+    return -1;
+}
+
+/* A server certificate callback chooses among the certificates set and
+ * added, alone: the name's certificate is refused when it answers none,
+ * an ACME tls-alpn-01 client gets the certificate it answers, a
+ * resumption does not call it, and removing it lets the name choose. */
+static void check_server_certificate_callback(void)
+{
+    ferrotls_server_config *server = server_config();
+    ferrotls_client_config *p256 = client_config("p256-root.pem", "leaf.p256.test");
+    ferrotls_client_config *acme = client_config("p384-root.pem", "leaf.p384.test");
+    ferrotls_client_config *fresh;
+    struct hello_seen seen = {0};
+    char cert[4096], key[4096];
+    unsigned char session[8192];
+    size_t len = sizeof session;
+    struct server_run srv;
+    ferrotls_conn *conn = NULL;
+    int sv[2], calls;
+
+    pki_path(cert, sizeof cert, "p384-chain.pem");
+    pki_path(key, sizeof key, "p384-leaf.key");
+    CHECK_RC(ferrotls_server_config_add_certificate(server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_alpn(server, acme_alpn, sizeof acme_alpn - 1), 0);
+    CHECK_RC(ferrotls_client_config_set_alpn(acme, acme_alpn, sizeof acme_alpn - 1), 0);
+    /* Without a callback the name chooses the P-384 chain. */
+    fresh = client_config("p384-root.pem", "leaf.p384.test");
+    check_accepted(fresh, server, 0);
+    ferrotls_client_config_free(fresh);
+    CHECK_RC(ferrotls_server_config_set_certificate_callback(NULL, choose_server_certificate, &seen),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_certificate_callback(server, choose_server_certificate, &seen),
+             0);
+
+    CHECK_RC(handshake_pair(p256, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    answer_and_close(conn, srv.conn, "session");
+    CHECK_RC(ferrotls_session_get_data(conn, session, &len), 0);
+    close_pair(conn, &srv, sv);
+    CHECK(seen.calls == 1);
+    CHECK(seen.version == version);
+    CHECK(seen.name_len == strlen("leaf.p256.test") && memcmp(seen.name, "leaf.p256.test", seen.name_len) == 0);
+    CHECK(seen.alpn_len == 0);
+    CHECK(seen.schemes > 0 && seen.suites > 0);
+    CHECK(seen.cas == 0);
+
+    /* None answered: refused, though the P-384 chain covers the name. */
+    fresh = client_config("p384-root.pem", "leaf.p384.test");
+    check_server_refuses(fresh, server, FERROTLS_E_HANDSHAKE_FAILURE, "certificate");
+    ferrotls_client_config_free(fresh);
+    CHECK(seen.calls == 2);
+
+    /* The ACME validator's ClientHello gets index 1. */
+    CHECK_RC(handshake_pair(acme, server, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK(seen.calls == 3);
+    CHECK(seen.alpn_len == sizeof acme_alpn - 1 && memcmp(seen.alpn, acme_alpn, seen.alpn_len) == 0);
+    close_pair(conn, &srv, sv);
+
+    /* A resumption asks nothing. */
+    calls = seen.calls;
+    CHECK_RC(handshake_pair_with(p256, server, session, len, NULL, NULL, 0, &conn, &srv, sv), 0);
+    CHECK_RC(srv.rc, 0);
+    CHECK_RC(ferrotls_session_is_resumed(conn), 1);
+    CHECK(seen.calls == calls);
+    close_pair(conn, &srv, sv);
+
+    /* Removed: the name chooses again. */
+    CHECK_RC(ferrotls_server_config_set_certificate_callback(server, NULL, NULL), 0);
+    fresh = client_config("p384-root.pem", "leaf.p384.test");
+    check_accepted(fresh, server, 0);
+    ferrotls_client_config_free(fresh);
+    CHECK(seen.calls == calls);
+
+    CHECK_RC(ferrotls_client_hello_protocol_version(NULL), FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_client_hello_ca_count(NULL), FERROTLS_E_INVALID_REQUEST);
+    ferrotls_client_config_free(p256);
+    ferrotls_client_config_free(acme);
+    ferrotls_server_config_free(server);
+    printf("server certificate callback: sees the ClientHello, alone chooses, refuses with none, not on resumption, removed: ok\n");
+}
+
 /* ferrotls_client_config_set_reverify_on_resume: the session of a client
  * trusting the P-256 root, handed to a client trusting only the P-384
  * root, resumes (a resumption checks nothing) unless that client checks
@@ -2777,6 +2902,7 @@ int main(int argc, char **argv)
     check_nonblocking(server);
 
     check_more_certificates();
+    check_server_certificate_callback();
     check_reverify_on_resume(server);
     check_ocsp_stapling();
     check_key_log();
