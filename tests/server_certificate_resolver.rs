@@ -87,6 +87,12 @@ fn name(host: &str) -> ServerName {
     ServerName::parse(host).unwrap()
 }
 
+/// The chain `server` sends a client of `client` connecting to `host`.
+fn served(client: ClientConfigBuilder, server: &Arc<ServerConfig>, host: &str) -> Vec<Vec<u8>> {
+    let (c, _) = handshaken(client.build().unwrap(), server.clone(), name(host));
+    c.peer_certificates().to_vec()
+}
+
 #[test]
 fn the_resolver_sees_the_client_hello_and_its_answer_is_served() {
     for version in VERSIONS {
@@ -160,13 +166,8 @@ fn the_engine_chooses_among_the_resolvers_answer_what_fits_the_client() {
             .build()
             .unwrap();
         for (ecdsa, expected) in [(false, "rsa2048"), (true, "p256")] {
-            let (c, _) = handshaken(
-                limited(version, ecdsa).build().unwrap(),
-                server.clone(),
-                name("elsewhere.test"),
-            );
             assert_eq!(
-                c.peer_certificates(),
+                served(limited(version, ecdsa), &server, "elsewhere.test"),
                 certified_key(expected).chain(),
                 "{version:?}, ECDSA only: {ecdsa}"
             );
@@ -184,12 +185,10 @@ fn without_an_answer_the_configured_certificates_serve_or_the_handshake_fails() 
             .versions(&[version])
             .build()
             .unwrap();
-        let (c, _) = handshaken(
-            any_server(version).build().unwrap(),
-            server,
-            name("elsewhere.test"),
+        assert_eq!(
+            served(any_server(version), &server, "elsewhere.test"),
+            certified_key("p256").chain()
         );
-        assert_eq!(c.peer_certificates(), certified_key("p256").chain());
         assert_eq!(hosts.seen().len(), 1);
         // The resolver's answer comes before the configured P-384
         // certificate: RSA in TLS 1.3, P-256 in TLS 1.2, whose server
@@ -199,16 +198,14 @@ fn without_an_answer_the_configured_certificates_serve_or_the_handshake_fails() 
             .versions(&[version])
             .build()
             .unwrap();
-        let (c, _) = handshaken(
-            any_server(version).build().unwrap(),
-            server,
-            name("elsewhere.test"),
-        );
         let expected = match version {
             ProtocolVersion::TLSv1_3 => "rsa2048",
             _ => "p256",
         };
-        assert_eq!(c.peer_certificates(), certified_key(expected).chain());
+        assert_eq!(
+            served(any_server(version), &server, "elsewhere.test"),
+            certified_key(expected).chain()
+        );
         // Nothing to fall back on.
         let server = ServerConfig::builder_with_certificate_resolver(Arc::new(Hosts::default()))
             .versions(&[version])

@@ -399,26 +399,38 @@ fn a_tls13_server_sends_a_held_back_certificate_only_to_a_client_naming_its_ca()
     }
     // Held back with nothing else to send: handshake_failure.
     for names_of in [Some("p384"), None] {
-        let (error, alert) = refuses(
+        assert_refused_for_want_of_a_name(
+            ProtocolVersion::TLSv1_3,
             naming_client(&tls13, names_of),
-            held_back_server(ProtocolVersion::TLSv1_3, true),
-            ServerName::parse("elsewhere.test").unwrap(),
-            Refuser::Server,
-            1,
-            |_| {},
-        );
-        assert_eq!(
-            error,
-            ferrotls::Error::HandshakeFailure(
-                ferrotls::internal::error::HandshakeFailureReason::NoCertificateUnderNamedCa
-            ),
-            "naming {names_of:?}"
-        );
-        assert_eq!(
-            alert,
-            Some(ferrotls::AlertDescription::HandshakeFailure.into())
         );
     }
+}
+
+/// Checks that a server of `version` holding the held-back P-256
+/// certificate alone refuses `client` for it, with `handshake_failure`.
+fn assert_refused_for_want_of_a_name(
+    version: ProtocolVersion,
+    client: Arc<ferrotls::ClientConfig>,
+) {
+    let (error, alert) = refuses(
+        client,
+        held_back_server(version, true),
+        ServerName::parse("leaf.p256.test").unwrap(),
+        Refuser::Server,
+        1,
+        |_| {},
+    );
+    assert_eq!(
+        error,
+        ferrotls::Error::HandshakeFailure(
+            ferrotls::internal::error::HandshakeFailureReason::NoCertificateUnderNamedCa
+        ),
+        "{version:?}"
+    );
+    assert_eq!(
+        alert,
+        Some(ferrotls::AlertDescription::HandshakeFailure.into())
+    );
 }
 
 #[test]
@@ -433,20 +445,7 @@ fn a_tls12_server_never_sends_a_held_back_certificate() {
     );
     assert_eq!(c.protocol_version(), Some(ProtocolVersion::TLSv1_2));
     assert_eq!(c.peer_certificates(), certified_key("p384").chain());
-    let (error, _) = refuses(
-        naming_client(&both, Some("p256")),
-        held_back_server(ProtocolVersion::TLSv1_2, true),
-        ServerName::parse("leaf.p256.test").unwrap(),
-        Refuser::Server,
-        1,
-        |_| {},
-    );
-    assert_eq!(
-        error,
-        ferrotls::Error::HandshakeFailure(
-            ferrotls::internal::error::HandshakeFailureReason::NoCertificateUnderNamedCa
-        )
-    );
+    assert_refused_for_want_of_a_name(ProtocolVersion::TLSv1_2, naming_client(&both, Some("p256")));
 }
 
 #[test]
