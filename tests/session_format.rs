@@ -6,7 +6,7 @@ mod session_support;
 
 use ferrotls::internal::session::format::{FORMAT_VERSION, MAGIC};
 use ferrotls::internal::session::{ServerChain, ServerSessionState, SessionDataError, Validity};
-use ferrotls::{ClientSessionData, Error, Staples, UnixTime, MAX_RESUMPTION_DATA_LEN};
+use ferrotls::{ClientSessionData, Error, NamedGroup, Staples, UnixTime, MAX_RESUMPTION_DATA_LEN};
 use session_support::*;
 
 const NOW: UnixTime = UnixTime::from_secs(1_700_000_100);
@@ -472,6 +472,7 @@ fn randomized_states_round_trip() {
                     staples: d.staples(),
                 }),
                 server_name: d.text(60),
+                key_share_group: d.coin().then(|| NamedGroup::from(d.u32() as u16)),
                 unknown_fields: Default::default(),
             },
         ));

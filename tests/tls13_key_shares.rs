@@ -589,3 +589,60 @@ fn a_key_share_hint_needs_a_store_an_authenticated_server_and_no_chosen_shares()
         .unwrap();
     assert_eq!(exchange(chosen, p256_only()).shares, [G::X25519]);
 }
+
+#[test]
+fn an_exported_ticket_carries_its_group_to_the_process_that_imports_it() {
+    use ferrotls::{ClientConnection, ClientSessionData, ServerConnection};
+    use NamedGroup as G;
+    let groups = [G::X25519, G::secp256r1];
+    let server = server_builder("p256")
+        .groups(&[G::secp256r1])
+        .build()
+        .unwrap();
+    let shares = |flight: &[u8]| -> Vec<NamedGroup> {
+        let hello = client_hello_in(flight);
+        hello
+            .extensions()
+            .iter()
+            .find_map(|e| match e {
+                Extension::KeyShareOffer(offered) => {
+                    Some(offered.iter().map(|s| s.group).collect())
+                }
+                _ => None,
+            })
+            .unwrap()
+    };
+    // The first process: a retry for P-256, then tickets.
+    let (mut c, mut s) = pair(
+        client_with_store(&groups, true),
+        server.clone(),
+        server_name("p256"),
+    );
+    handshake(&mut c, &mut s);
+    assert_eq!(c.negotiated_group(), Some(G::secp256r1));
+    let bytes = c.session_data().unwrap().unwrap();
+    let Ok(ClientSessionData::Tls13(ticket)) =
+        ClientSessionData::from_bytes(&bytes, ferrotls::UnixTime::from_secs(common::NOW))
+    else {
+        panic!("not a TLS 1.3 ticket")
+    };
+    assert_eq!(ticket.key_share_group, Some(G::secp256r1));
+    // A new process, its store empty: its first ClientHello shares X25519;
+    // offering the imported ticket, P-256, and the resumption needs no
+    // retry.
+    let fresh = client_with_store(&groups, true);
+    let (mut c, _) = pair(fresh.clone(), server.clone(), server_name("p256"));
+    let mut flight = Vec::new();
+    c.write_tls(&mut flight).unwrap();
+    assert_eq!(shares(&flight), [G::X25519]);
+    let mut c = ClientConnection::resume(fresh, server_name("p256"), &bytes).unwrap();
+    let mut flight = Vec::new();
+    c.write_tls(&mut flight).unwrap();
+    assert_eq!(shares(&flight), [G::secp256r1]);
+    let mut s = ServerConnection::new(server);
+    s.read_tls(&mut flight.as_slice()).unwrap();
+    s.process_new_packets().unwrap();
+    handshake(&mut c, &mut s);
+    assert!(c.is_resumed());
+    assert_eq!(c.negotiated_group(), Some(G::secp256r1));
+}

@@ -548,6 +548,7 @@ fn rfc8446_s4_2_11_a_tls12_session_id_offered_as_a_psk_identity_leaves_that_sess
         alpn_protocol: None,
         server: Default::default(),
         server_name: server_name("p256").to_string(),
+        key_share_group: None,
         unknown_fields: Default::default(),
     };
     let attacker = client_builder("p256").build().unwrap();

@@ -978,7 +978,17 @@ impl ClientSessionStore for SessionRecorder {
         self.shared.set_key_share_hint(server_name, group);
     }
 
+    /// The store's hint, or else the group the imported ticket for
+    /// `server_name` was made in (`ClientTicketTls13::key_share_group`):
+    /// a session carried to a new process carries its group with it.
     fn key_share_hint(&self, server_name: &str) -> Option<NamedGroup> {
-        self.shared.key_share_hint(server_name)
+        self.shared
+            .key_share_hint(server_name)
+            .or_else(|| match &*lock(&self.imported) {
+                Some(ClientSessionData::Tls13(t)) if t.server_name == server_name => {
+                    t.key_share_group
+                }
+                _ => None,
+            })
     }
 }

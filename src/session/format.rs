@@ -98,13 +98,14 @@ pub(crate) mod tag {
     pub const TICKET: u16 = 0x0030;
     pub const TICKET_AGE_ADD: u16 = 0x0031;
     pub const MAX_EARLY_DATA_SIZE: u16 = 0x0032;
+    pub const KEY_SHARE_GROUP: u16 = 0x0033;
     pub const TICKET_AEAD: u16 = 0x0040;
     pub const CURRENT_TICKET_KEY: u16 = 0x0041;
     pub const PREVIOUS_TICKET_KEY: u16 = 0x0042;
 
     /// Every tag some kind uses: one of these in the wrong kind is an
     /// error, not an unknown field.
-    pub const KNOWN: [u16; 25] = [
+    pub const KNOWN: [u16; 26] = [
         VERSION,
         CIPHER_SUITE,
         SECRET,
@@ -127,6 +128,7 @@ pub(crate) mod tag {
         TICKET,
         TICKET_AGE_ADD,
         MAX_EARLY_DATA_SIZE,
+        KEY_SHARE_GROUP,
         TICKET_AEAD,
         CURRENT_TICKET_KEY,
         PREVIOUS_TICKET_KEY,

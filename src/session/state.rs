@@ -53,7 +53,7 @@ use crate::crypto::hash::MAX_HASH_LEN;
 use crate::crypto::secret::Secret;
 use crate::error::{DecodeReason, Error};
 use crate::msgs::certificate::{CERTIFICATE_LIST, CERT_DATA};
-use crate::msgs::enums::{CipherSuite, ProtocolVersion};
+use crate::msgs::enums::{CipherSuite, NamedGroup, ProtocolVersion};
 use crate::msgs::extensions::{
     max_fragment_length_bytes, HOST_NAME, OCSP_RESPONSE, PROTOCOL_NAME, SCT_LIST, SERIALIZED_SCT,
 };
@@ -515,6 +515,12 @@ pub struct ClientTicketTls13 {
     pub server: Arc<ServerChain>,
     /// The name the client connected to (and the store key).
     pub server_name: String,
+    /// The group the connection that received the ticket completed its
+    /// key exchange in (RFC 8446 §4.2.8), `None` for a psk_ke
+    /// resumption: exported with the ticket, so that a process that
+    /// imports it sends that group's key share first, as the store's
+    /// key-share hint would ([`crate::ClientSessionStore::key_share_hint`]).
+    pub key_share_group: Option<NamedGroup>,
     /// Fields of unknown tag read with this ticket, kept to re-encode.
     pub unknown_fields: UnknownFields,
 }
@@ -568,6 +574,9 @@ impl ClientTicketTls13 {
         f.field(tag::MAX_EARLY_DATA_SIZE, |w| {
             w.u32(self.max_early_data_size)
         });
+        f.optional(tag::KEY_SHARE_GROUP, self.key_share_group, |w, g| {
+            g.encode(w)
+        });
         f.finish()
     }
 
@@ -582,8 +591,10 @@ impl ClientTicketTls13 {
         let ticket = f.required(tag::TICKET, |r| read_bounded(r, TICKET_TLS13))?;
         let age_add = f.required(tag::TICKET_AGE_ADD, |r| r.u32())?;
         let max_early_data_size = f.required(tag::MAX_EARLY_DATA_SIZE, |r| r.u32())?;
+        let key_share_group = f.optional(tag::KEY_SHARE_GROUP, NamedGroup::decode)?;
         let unknown_fields = f.finish()?;
         Ok(Self {
+            key_share_group,
             ticket,
             psk,
             cipher_suite,

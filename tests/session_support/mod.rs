@@ -8,7 +8,7 @@ use ferrotls::internal::session::state::{Tls12Ticket, Tls13TicketParams};
 use ferrotls::internal::session::{
     ClientSessionTls12, ClientTicketTls13, ServerChain, ServerSessionState, Validity,
 };
-use ferrotls::{CipherSuite, ProtocolVersion, SessionId, Staples, UnixTime};
+use ferrotls::{CipherSuite, NamedGroup, ProtocolVersion, SessionId, Staples, UnixTime};
 use std::sync::Arc;
 
 /// 2023-11-14T22:13:20Z, the creation time of every sample.
@@ -109,6 +109,7 @@ pub fn client_tls13(ticket_byte: u8) -> ClientTicketTls13 {
             },
         }),
         server_name: "example.com".to_owned(),
+        key_share_group: Some(NamedGroup::secp256r1),
         unknown_fields: Default::default(),
     }
 }

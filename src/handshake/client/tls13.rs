@@ -1121,6 +1121,7 @@ impl Traffic {
                 alpn_protocol: negotiated.alpn().map(<[u8]>::to_vec),
                 server: Arc::clone(server),
                 server_name,
+                key_share_group: negotiated.group(),
                 unknown_fields: Default::default(),
             }),
         );
