@@ -472,5 +472,17 @@ fn our_client_sends_the_group_a_server_asked_for_on_its_next_connection() {
             assert_eq!(report.get("group"), "secp256r1", "{out}");
         }
         assert_eq!(json[1].get("resumed"), "true", "{out}");
+        // Another process, given the session the first wrote, needs no
+        // HelloRetryRequest either: the ticket carries its group.
+        let dir = Scratch::new("hint-export");
+        let sess = dir.file("session.bin");
+        let (status, out) = ferrotls_client(port, &["--sess-out", &sess]);
+        assert!(status.success(), "{out}");
+        let (status, out) = ferrotls_client(port, &["--sess-in", &sess, "--trace"]);
+        assert!(status.success(), "{out}");
+        assert_eq!(out.matches(">>> ClientHello").count(), 1, "{out}");
+        let json = json_lines(&out);
+        assert_eq!(json[0].get("resumed"), "true", "{out}");
+        assert_eq!(json[0].get("group"), "secp256r1", "{out}");
     }
 }
