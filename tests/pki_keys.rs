@@ -192,3 +192,29 @@ fn der_files_load_as_their_pem_forms_do() {
         Err(LoadError::NoPrivateKey)
     ));
 }
+
+/// A CA file of one DER certificate loads as its PEM form does, and the
+/// store it makes validates the chain the PEM root does; junk is refused.
+#[test]
+fn a_der_ca_file_loads_as_its_pem_form_does() {
+    use ferrotls::{RootStore, ServerCertVerifier, ServerName, WebPkiServerVerifier};
+    let dir = common::Scratch::new("der-ca");
+    let root = certificates_from_pem(&read("p256-root.pem")).unwrap();
+    let [root] = &root[..] else {
+        panic!("one root")
+    };
+    let der = dir.file("root.der");
+    std::fs::write(&der, root).unwrap();
+    let chain = certificates_from_pem(&read("p256-chain.pem")).unwrap();
+    let name = ServerName::parse("leaf.p256.test").unwrap();
+    for path in [der.clone(), vectors_dir().join("p256-root.pem").display().to_string()] {
+        let store = RootStore::from_pem_file(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let verifier = WebPkiServerVerifier::new(std::sync::Arc::new(store));
+        let intermediates: Vec<&[u8]> = chain[1..].iter().map(Vec::as_slice).collect();
+        verifier
+            .verify_server_cert(&chain[0], &intermediates, &name, common::NOW)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    std::fs::write(&der, [0x30, 0x03, 0x02, 0x01, 0x00]).unwrap();
+    assert!(RootStore::from_pem_file(&der).is_err());
+}

@@ -30,8 +30,8 @@
  *  - Certificate, private key and pinned-key files are PEM or DER, told
  *    apart by their contents, as OpenSSL's SSL_FILETYPE_PEM and
  *    SSL_FILETYPE_ASN1 files are: a DER file holds one certificate, one
- *    key (PKCS#8, SEC1 or PKCS#1) or one SubjectPublicKeyInfo. CA files
- *    are PEM.
+ *    key (PKCS#8, SEC1 or PKCS#1) or one SubjectPublicKeyInfo; a DER CA
+ *    file holds one CA certificate.
  */
 #ifndef FERROTLS_H
 #define FERROTLS_H

@@ -170,7 +170,7 @@ const CONN_TEST: CProgram = CProgram {
         "post-handshake auth: refused before the handshake, without a CA file, with bad arguments: ok",
         "renegotiation: refused with the server's switch off, before the handshake, with bad arguments: ok",
         "raw public keys: a key-only server's key to a client that pinned it, a chain's key alone on request, the client's key to a server that pinned it, each side's type, keys not pinned and X.509-only clients refused, bad arguments: ok",
-        "DER files: a server's leaf and key, a client's pinned key, a key where the certificate goes refused; pins by SHA-256: ok",
+        "DER files: a server's leaf and key, a client's pinned key, a key where the certificate goes refused; pins by SHA-256; a DER CA file: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
         "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",
         "certificate callback: the library's choice under the CA named, the callback's choice received, what the request said, none for -1, past the chains or unfit, after the handshake, removed, set replaces added, a raw key: ok",

@@ -7,6 +7,7 @@ use super::keys::{certificate_blocks_from_pem, LoadError};
 use super::name_constraints;
 use super::name_match::names_match;
 use super::names;
+use super::pem;
 use super::x509::Certificate;
 use crate::der::{tag, Der};
 use crate::error::CertificateError;
@@ -191,13 +192,20 @@ impl RootStore {
         Ok((added, skipped))
     }
 
-    /// Reads a PEM file of trusted certificates; fails when the file
-    /// cannot be read, is not PEM, or holds no usable certificate.
+    /// Reads a PEM file of trusted certificates, or a file of one DER
+    /// certificate (as `openssl x509 -outform DER` writes it, told from
+    /// PEM by its lack of a `-----BEGIN` line); fails when the file
+    /// cannot be read, is broken PEM, or holds no usable certificate.
     pub fn from_pem_file(path: impl AsRef<Path>) -> Result<Self, LoadError> {
-        let text = std::fs::read_to_string(path)?;
+        let bytes = std::fs::read(path)?;
         let mut store = Self::new();
-        if store.add_pem(&text)?.0 == 0 {
-            return Err(LoadError::NoCertificates);
+        match pem::text_of(&bytes) {
+            Some(text) => {
+                if store.add_pem(text)?.0 == 0 {
+                    return Err(LoadError::NoCertificates);
+                }
+            }
+            None => store.add_der(bytes)?,
         }
         Ok(store)
     }

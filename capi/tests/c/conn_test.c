@@ -2263,11 +2263,25 @@ static void check_der_files(void)
     pin[0] ^= 1;
     CHECK_RC(ferrotls_client_config_set_pinned_key_hashes(config, pin, 1), 0);
     check_refuses_chain(config, server, "key not pinned");
+    ferrotls_client_config_free(config);
+    ferrotls_server_config_free(server);
+
+    /* A CA file of one DER certificate (openssl x509 -outform DER). */
+    server = NULL;
+    pki_path(cert, sizeof cert, "p384-chain.pem");
+    pki_path(key, sizeof key, "p384-leaf.key");
+    CHECK_RC(ferrotls_server_config_new(&server, cert, key), 0);
+    CHECK_RC(ferrotls_server_config_set_versions(server, version, version), 0);
+    config = client_config("p256-root.pem", "leaf.p384.test");
+    check_refuses_chain(config, server, "unknown issuer");
+    export_path(spki, sizeof spki, "p384-root.der");
+    CHECK_RC(ferrotls_client_config_set_ca_file(config, spki), 0);
+    check_accepted(config, server, 0);
 
     ferrotls_client_config_free(config);
     ferrotls_server_config_free(server);
     printf("DER files: a server's leaf and key, a client's pinned key, a key where the certificate "
-           "goes refused; pins by SHA-256: ok\n");
+           "goes refused; pins by SHA-256; a DER CA file: ok\n");
 }
 
 /* Post-handshake authentication by pinned keys (TLS 1.3): a request that
