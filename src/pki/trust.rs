@@ -193,9 +193,10 @@ impl RootStore {
     }
 
     /// Reads a PEM file of trusted certificates, or a file of one DER
-    /// certificate (as `openssl x509 -outform DER` writes it, told from
-    /// PEM by its lack of a `-----BEGIN` line); fails when the file
-    /// cannot be read, is broken PEM, or holds no usable certificate.
+    /// certificate (as `openssl x509 -outform DER` writes it: no
+    /// `-----BEGIN` line, a SEQUENCE first); fails when the file cannot
+    /// be read, is broken PEM or DER, or holds no usable certificate (an
+    /// empty file, or text without PEM blocks).
     pub fn from_pem_file(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let bytes = std::fs::read(path)?;
         let mut store = Self::new();
@@ -205,7 +206,8 @@ impl RootStore {
                     return Err(LoadError::NoCertificates);
                 }
             }
-            None => store.add_der(bytes)?,
+            None if bytes.first() == Some(&tag::SEQUENCE) => store.add_der(bytes)?,
+            None => return Err(LoadError::NoCertificates),
         }
         Ok(store)
     }
