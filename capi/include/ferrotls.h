@@ -639,6 +639,14 @@ int ferrotls_server_config_set_signature_schemes(ferrotls_server_config *config,
 int ferrotls_server_config_set_client_pinned_keys_file(ferrotls_server_config *config,
                                                        const char *path,
                                                        int required);
+/* As ferrotls_server_config_set_client_pinned_keys_file, accepting the
+ * keys whose SHA-256 (of the DER SubjectPublicKeyInfo) are the count
+ * 32-byte hashes at hashes, as ferrotls_client_config_set_pinned_key_hashes
+ * takes them; FERROTLS_E_INVALID_REQUEST for a count of 0 or NULL
+ * hashes. */
+int ferrotls_server_config_set_client_pinned_key_hashes(ferrotls_server_config *config,
+                                                        const void *hashes,
+                                                        size_t count, int required);
 /* Sends the key of the certificate chosen alone, as a raw public key (RFC
  * 7250), to clients that list that type first in their
  * server_certificate_type (non-zero), or always the chain (0, the

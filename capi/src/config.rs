@@ -1018,19 +1018,31 @@ pub unsafe extern "C" fn ferrotls_client_config_set_pinned_key_hashes(
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        let len = count.checked_mul(PIN_LEN).ok_or(Code::InvalidRequest)?;
-        // SAFETY: NULL or valid for `len` bytes, per the caller.
-        let bytes = unsafe { data_arg(hashes, len) }?;
-        if bytes.is_empty() {
-            return Err(Code::InvalidRequest);
-        }
-        let pins = bytes
-            .chunks_exact(PIN_LEN)
-            .filter_map(|pin| <[u8; PIN_LEN]>::try_from(pin).ok());
-        let pins = PinnedKeys::from_sha256(pins);
-        lock(&c.settings).change().trust = Some(PeerTrust::Pins(Arc::new(pins)));
+        // SAFETY: NULL or valid for `count` pins, per the caller.
+        let pins = unsafe { pin_hashes_arg(hashes, count) }?;
+        lock(&c.settings).change().trust = Some(pins);
         Ok(())
     })
+}
+
+/// The keys whose SHA-256 pins (of the DER SubjectPublicKeyInfo,
+/// `pin_of`) are the `count` 32-byte hashes at `hashes`, trusted as
+/// pinned keys are; [`Code::InvalidRequest`] for a `count` of 0 or NULL
+/// `hashes`.
+///
+/// # Safety
+/// `hashes` NULL or valid for `count` × 32 bytes of reads.
+unsafe fn pin_hashes_arg(hashes: *const c_void, count: usize) -> Result<PeerTrust, Code> {
+    let len = count.checked_mul(PIN_LEN).ok_or(Code::InvalidRequest)?;
+    // SAFETY: NULL or valid for `len` bytes, per the caller.
+    let bytes = unsafe { data_arg(hashes, len) }?;
+    if bytes.is_empty() {
+        return Err(Code::InvalidRequest);
+    }
+    let pins = bytes
+        .chunks_exact(PIN_LEN)
+        .filter_map(|pin| <[u8; PIN_LEN]>::try_from(pin).ok());
+    Ok(PeerTrust::Pins(Arc::new(PinnedKeys::from_sha256(pins))))
 }
 
 /// Trusts the operating system's CA bundle (the first of the usual
@@ -1629,6 +1641,36 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_pinned_keys_file(
             &mut s.client_auth
         })
     }
+}
+
+/// Asks every client for a certificate as
+/// [`ferrotls_server_config_set_client_pinned_keys_file`] does, accepting
+/// the keys whose SHA-256 pins are the `count` 32-byte hashes at
+/// `hashes` ([`pin_hashes_arg`], as
+/// [`ferrotls_client_config_set_pinned_key_hashes`] takes them), with
+/// `required` as there.
+///
+/// # Safety
+/// `config` must be NULL or live; `hashes` NULL or valid for `count` ×
+/// 32 bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn ferrotls_server_config_set_client_pinned_key_hashes(
+    config: *mut CServerConfig,
+    hashes: *const c_void,
+    count: usize,
+    required: c_int,
+) -> c_int {
+    guard(|| {
+        // SAFETY: a live handle or NULL, per the caller.
+        let c = unsafe { handle(config) }?;
+        // SAFETY: NULL or valid for `count` pins, per the caller.
+        let trust = unsafe { pin_hashes_arg(hashes, count) }?;
+        lock(&c.settings).change().client_auth = Some(ClientCertRequest {
+            trust,
+            required: required != 0,
+        });
+        Ok(())
+    })
 }
 
 /// Lets `ferrotls_conn_reauth` ask a client for a certificate after a

@@ -169,7 +169,7 @@ const CONN_TEST: CProgram = CProgram {
         "key update: sent by the call, the peer's answer when asked, data both ways after it, refused in TLS 1.2, before the handshake and with bad arguments: ok",
         "post-handshake auth: refused before the handshake, without a CA file, with bad arguments: ok",
         "renegotiation: refused with the server's switch off, before the handshake, with bad arguments: ok",
-        "raw public keys: a key-only server's key to a client that pinned it, a chain's key alone on request, the client's key to a server that pinned it, each side's type, keys not pinned and X.509-only clients refused, bad arguments: ok",
+        "raw public keys: a key-only server's key to a client that pinned it, a chain's key alone on request, the client's key to a server that pinned it (by file or hash), each side's type, keys not pinned and X.509-only clients refused, bad arguments: ok",
         "DER files: a server's leaf and key, a client's pinned key, a key where the certificate goes refused; pins by SHA-256; a DER CA file: ok",
         "CRLs: a revoked server and client refused, PEM and DER, removed, hard-fail, files without a CRL refused, bad arguments: ok",
         "signature schemes: the client's and the server's lists choose what is signed, none in common, client certificates, OpenSSL names, bad lists: ok",

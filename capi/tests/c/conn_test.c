@@ -2133,6 +2133,7 @@ static void check_raw_public_keys(void)
     struct server_run srv;
     ferrotls_conn *conn = NULL;
     char key[4096], pub[4096], cert[4096];
+    unsigned char pin[33];
     int sv[2];
 
     CHECK_RC(ferrotls_client_config_set_tickets(plain, 0), 0);
@@ -2208,6 +2209,22 @@ static void check_raw_public_keys(void)
     export_path(pub, sizeof pub, "p256-leaf.pub.pem");
     CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, pub, 1), 0);
     check_server_refuses(plain, server, FERROTLS_E_CERTIFICATE_REFUSED, "key not pinned");
+    /* Pinned by the SHA-256 of its SubjectPublicKeyInfo (vectors/pki's
+     * p256-leaf.spki.sha256): the P-384 key is refused, the P-256 one
+     * accepted. */
+    pki_path(cert, sizeof cert, "p256-leaf.spki.sha256");
+    CHECK(read_text(cert, (char *)pin, sizeof pin) == sizeof pin - 1);
+    CHECK_RC(ferrotls_server_config_set_client_pinned_key_hashes(NULL, pin, 1, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_client_pinned_key_hashes(server, pin, 0, 1),
+             FERROTLS_E_INVALID_REQUEST);
+    CHECK_RC(ferrotls_server_config_set_client_pinned_key_hashes(server, pin, 1, 1), 0);
+    check_server_refuses(plain, server, FERROTLS_E_CERTIFICATE_REFUSED, "key not pinned");
+    pki_path(key, sizeof key, "p256-leaf.key");
+    CHECK_RC(ferrotls_client_config_set_rawpk_key_file(plain, key), 0);
+    handshake_types(plain, server, FERROTLS_CRT_X509, FERROTLS_CRT_RAWPK, &conn, &srv, sv);
+    check_peer_key(srv.conn, "p256-leaf.spki.der");
+    close_pair(conn, &srv, sv);
     CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, NULL, 0), 0);
     handshake_types(plain, server, FERROTLS_CRT_X509, FERROTLS_CRT_UNKNOWN, &conn, &srv, sv);
     close_pair(conn, &srv, sv);
@@ -2216,8 +2233,9 @@ static void check_raw_public_keys(void)
     ferrotls_server_config_free(raw_server);
     ferrotls_server_config_free(server);
     printf("raw public keys: a key-only server's key to a client that pinned it, a chain's key "
-           "alone on request, the client's key to a server that pinned it, each side's type, "
-           "keys not pinned and X.509-only clients refused, bad arguments: ok\n");
+           "alone on request, the client's key to a server that pinned it (by file or hash), "
+           "each side's type, keys not pinned and X.509-only clients refused, bad arguments: "
+           "ok\n");
 }
 
 /* DER files where PEM ones go (OpenSSL's SSL_FILETYPE_ASN1): a server of
