@@ -2210,8 +2210,9 @@ static void check_raw_public_keys(void)
     CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, pub, 1), 0);
     check_server_refuses(plain, server, FERROTLS_E_CERTIFICATE_REFUSED, "key not pinned");
     /* Pinned by the SHA-256 of its SubjectPublicKeyInfo (vectors/pki's
-     * p256-leaf.spki.sha256): the P-384 key is refused, the P-256 one
-     * accepted. */
+     * p256-leaf.spki.sha256) in place of no request: the P-384 key is
+     * refused, the P-256 one accepted. */
+    CHECK_RC(ferrotls_server_config_set_client_pinned_keys_file(server, NULL, 0), 0);
     pki_path(cert, sizeof cert, "p256-leaf.spki.sha256");
     CHECK(read_text(cert, (char *)pin, sizeof pin) == sizeof pin - 1);
     CHECK_RC(ferrotls_server_config_set_client_pinned_key_hashes(NULL, pin, 1, 1),
