@@ -156,15 +156,18 @@ fn our_client_resumes_with_selfserv_in_tls13_and_tls12() {
     let scratch = Scratch::new("nss-selfserv");
     let db = nss_db(&scratch);
     // (selfserv extra options, our version, the session ID is the same
-    // on both connections: TLS 1.2 by session ID, design §3)
+    // on both connections: TLS 1.2 by session ID, design §3, our client
+    // sends Chromium's ClientHello: GREASE and its extensions permuted)
     let cases = [
-        (&["-u"][..], "1.3", false),
-        (&["-u"][..], "1.2", false),
-        (&[][..], "1.2", true),
+        (&["-u"][..], "1.3", false, false),
+        (&["-u"][..], "1.2", false, false),
+        (&[][..], "1.2", true, false),
+        (&["-u"][..], "1.3", false, true),
+        (&["-u"][..], "1.2", false, true),
     ];
     for key_type in KEY_TYPES {
-        for (extra, version, same_id) in cases {
-            let what = format!("{key_type} TLS {version} {extra:?}");
+        for (extra, version, same_id, chromium) in cases {
+            let what = format!("{key_type} TLS {version} {extra:?}, Chromium's hello: {chromium}");
             let port = free_port().to_string();
             let mut args = vec![
                 "-n",
@@ -181,13 +184,17 @@ fn our_client_resumes_with_selfserv_in_tls13_and_tls12() {
             let server = Peer::spawn("selfserv", &args);
             server.wait_for("About to call accept");
             let addr = format!("127.0.0.1:{port}");
-            let (status, out) = run_client(&[
+            let (name, cafile) = (
+                format!("leaf.{key_type}.test"),
+                vector(&format!("{key_type}-root.pem")),
+            );
+            let mut client = vec![
                 "client",
                 &addr,
                 "--servername",
-                &format!("leaf.{key_type}.test"),
+                &name,
                 "--cafile",
-                &vector(&format!("{key_type}-root.pem")),
+                &cafile,
                 "--min-version",
                 version,
                 "--max-version",
@@ -195,7 +202,11 @@ fn our_client_resumes_with_selfserv_in_tls13_and_tls12() {
                 "--connections",
                 "2",
                 "--json",
-            ]);
+            ];
+            if chromium {
+                client.extend(["--grease", "--permute-extensions"]);
+            }
+            let (status, out) = run_client(&client);
             assert!(status.success(), "{what}: {out}");
             // selfserv's page echoes the request.
             assert_eq!(

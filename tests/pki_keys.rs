@@ -207,7 +207,10 @@ fn a_der_ca_file_loads_as_its_pem_form_does() {
     std::fs::write(&der, root).unwrap();
     let chain = certificates_from_pem(&read("p256-chain.pem")).unwrap();
     let name = ServerName::parse("leaf.p256.test").unwrap();
-    for path in [der.clone(), vectors_dir().join("p256-root.pem").display().to_string()] {
+    for path in [
+        der.clone(),
+        vectors_dir().join("p256-root.pem").display().to_string(),
+    ] {
         let store = RootStore::from_pem_file(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let verifier = WebPkiServerVerifier::new(std::sync::Arc::new(store));
         let intermediates: Vec<&[u8]> = chain[1..].iter().map(Vec::as_slice).collect();
