@@ -327,15 +327,29 @@ fn their_client_resumes_with_our_server(peer: &PeerProgram, versions: &[(&str, &
     }
 }
 
+/// Chromium's ClientHello from our client: GREASE and its extensions
+/// permuted.
+const CHROMIUM_HELLO: &[&str] = &["--grease", "--permute-extensions"];
+
 /// Our client connects twice to the peer's server in each of `versions`
-/// and resumes the second time; in TLS 1.2 our `session_id` is the ID the
-/// server holds, when the peer reports it (design §3, client side).
-fn our_client_resumes_with_their_server(peer: &PeerProgram, versions: &[(&str, &str, &str)]) {
+/// and resumes the second time, with its own ClientHello and with the
+/// options `other_hello` (such as [`CHROMIUM_HELLO`]); in TLS 1.2 our
+/// `session_id` is the ID the server holds, when the peer reports it
+/// (design §3, client side).
+fn our_client_resumes_with_their_server(
+    peer: &PeerProgram,
+    versions: &[(&str, &str, &str)],
+    other_hello: &[&str],
+) {
     let p256 = Credentials::pki("p256");
-    for &(version, name, _) in versions {
+    let hellos: [&[&str]; 2] = [&[], other_hello];
+    for (&(version, name, _), hello) in versions
+        .iter()
+        .flat_map(|v| hellos.iter().map(move |h| (v, h)))
+    {
         let (server, port) = peer.server(&p256, version, 2);
-        let (status, out) = our_client(port, &p256, &["--connections", "2"]);
-        assert!(status.success(), "{version}: {out}");
+        let (status, out) = our_client(port, &p256, &[&["--connections", "2"][..], hello].concat());
+        assert!(status.success(), "{version} {hello:?}: {out}");
         let json = json_lines(&out);
         let versions: Vec<&str> = json.iter().map(|j| j.get("version")).collect();
         assert_eq!(versions, [name; 2], "{out}");
@@ -397,7 +411,7 @@ fn a_jsse_client_resumes_with_our_server_in_tls13_and_tls12() {
 
 #[test]
 fn our_client_resumes_with_a_jsse_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::jsse(), &VERSIONS);
+    our_client_resumes_with_their_server(&PeerProgram::jsse(), &VERSIONS, CHROMIUM_HELLO);
 }
 
 #[test]
@@ -407,7 +421,7 @@ fn a_go_client_resumes_with_our_server_in_tls13_and_tls12() {
 
 #[test]
 fn our_client_resumes_with_a_go_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::go(), &VERSIONS);
+    our_client_resumes_with_their_server(&PeerProgram::go(), &VERSIONS, CHROMIUM_HELLO);
 }
 
 #[test]
@@ -438,7 +452,11 @@ fn a_bouncy_castle_client_resumes_with_our_server_in_tls12() {
 
 #[test]
 fn our_client_resumes_with_a_bouncy_castle_server_in_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::bouncy_castle(), &VERSIONS[1..]);
+    our_client_resumes_with_their_server(
+        &PeerProgram::bouncy_castle(),
+        &VERSIONS[1..],
+        CHROMIUM_HELLO,
+    );
 }
 
 #[test]
@@ -497,7 +515,7 @@ fn a_haskell_client_resumes_with_our_server_in_tls13_and_tls12() {
 
 #[test]
 fn our_client_resumes_with_a_haskell_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::haskell(), &VERSIONS);
+    our_client_resumes_with_their_server(&PeerProgram::haskell(), &VERSIONS, CHROMIUM_HELLO);
 }
 
 /// Haskell's `tls` 1.5 signs with Ed25519, P-256 and RSA keys only (its
@@ -516,7 +534,12 @@ fn an_otp_client_resumes_with_our_server_in_tls13_and_tls12() {
 
 #[test]
 fn our_client_resumes_with_an_otp_server_in_tls13_and_tls12() {
-    our_client_resumes_with_their_server(&PeerProgram::otp(), &VERSIONS);
+    // OTP 25 checks a PSK binder over a ClientHello it encodes again
+    // from what it parsed, and crashes encoding a GREASE signature scheme
+    // (`ssl_cipher:hash_algorithm(unassigned)`, a function_clause in
+    // `tls_handshake_1_3:truncate_client_hello`), so its TLS 1.3
+    // resumption fails with GREASE: the permuted extensions alone.
+    our_client_resumes_with_their_server(&PeerProgram::otp(), &VERSIONS, &["--permute-extensions"]);
 }
 
 /// OTP 25 signs and verifies Ed25519 in TLS 1.3 only (its TLS 1.2
