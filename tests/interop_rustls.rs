@@ -282,3 +282,26 @@ fn rustls_client_and_our_server_compress_certificates_for_each_other() {
         assert_eq!(ours.peer_certificates().len(), 2);
     }
 }
+
+#[test]
+fn a_rustls_aws_lc_server_takes_our_clients_chromium_hello_and_resumes_it() {
+    // GREASE and our extensions permuted, as Chromium's ClientHello, on a
+    // full handshake and then on resumptions (a PSK binder over the
+    // permuted hello).
+    let [(group, theirs_group), ..] = kem_groups();
+    let client = client_builder("p256")
+        .groups(&[group])
+        .grease(true)
+        .permute_extensions(true)
+        .build()
+        .unwrap();
+    let server = rustls_server(theirs_group);
+    for resumed in [false, true, true, true] {
+        let mut ours =
+            ferrotls::ClientConnection::new(client.clone(), server_name("p256")).unwrap();
+        let mut theirs = rustls::ServerConnection::new(server.clone()).unwrap();
+        handshake_and_talk(&mut *ours, &mut *theirs);
+        assert_eq!(ours.negotiated_group(), Some(group));
+        assert_eq!(ours.is_resumed(), resumed);
+    }
+}
