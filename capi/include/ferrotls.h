@@ -442,8 +442,8 @@ typedef struct ferrotls_client_hello ferrotls_client_hello;
  * FERROTLS_E_INVALID_REQUEST for NULL. */
 int ferrotls_client_hello_protocol_version(const ferrotls_client_hello *hello);
 /* The host name of the client's server_name extension (RFC 6066 section
- * 3), without a NUL (size convention above); a size of 0 when it named
- * none. */
+ * 3) as the client sent it (compare it without regard to case), without
+ * a NUL (size convention above); a size of 0 when it named none. */
 int ferrotls_client_hello_get_server_name(const ferrotls_client_hello *hello,
                                           void *name, size_t *size);
 /* The ALPN protocols the client offers, in its order, in the wire format

@@ -56,7 +56,7 @@ pub unsafe extern "C" fn ferrotls_client_hello_protocol_version(
 }
 
 /// Copies the host name of the client's server_name extension (RFC 6066
-/// §3), without a NUL, under the size convention of
+/// §3) as the client sent it, without a NUL, under the size convention of
 /// `ferrotls_session_get_id`; none (a size of 0) when it named none.
 ///
 /// # Safety

@@ -220,10 +220,9 @@ impl CertifiedKey {
     /// one) then goes to the peers that say they trust it, and the
     /// others get the next certificate that fits; with none, a server
     /// ends the handshake (`handshake_failure`) and a client sends no
-    /// certificate. A CA matches when it issued, or
-    /// is, a certificate of the chain (names compared as DER); a key
-    /// without a chain never matches. BoringSSL calls this
-    /// `SSL_CREDENTIAL_set_must_match_issuer`.
+    /// certificate. A CA matches when it issued, or is, a certificate of
+    /// the chain (names compared as DER); a key without a chain never
+    /// matches. BoringSSL calls this `SSL_CREDENTIAL_set_must_match_issuer`.
     pub fn with_issuer_match_required(mut self) -> Self {
         self.issuer_match_required = true;
         self

@@ -38,7 +38,8 @@ impl<'a> ClientHelloInfo<'a> {
     }
 
     /// The host name the client's server_name extension named (RFC 6066
-    /// §3), lowercase as sent; `None` when it named none.
+    /// §3), as it sent it (DNS names compare without regard to case: a
+    /// lookup by name should lowercase it); `None` when it named none.
     pub fn server_name(&self) -> Option<&'a str> {
         self.server_name
     }
@@ -96,7 +97,7 @@ impl<'a> ClientHelloInfo<'a> {
 ///         }
 ///         hello
 ///             .server_name()
-///             .and_then(|name| self.by_name.get(name))
+///             .and_then(|name| self.by_name.get(&name.to_ascii_lowercase()))
 ///             .cloned()
 ///             .unwrap_or_default()
 ///     }

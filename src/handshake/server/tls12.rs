@@ -729,14 +729,14 @@ fn choose_suite(
     let ffdhe = choose_ffdhe_group(config, offer);
     let mut refusal = HandshakeFailureReason::NoSuiteAndCertificate;
     let mut ffdhe_refused = false;
-    let candidates = certificate_candidates(
+    let resolved = certificate_candidates(
         config,
         hello,
         &offer.extensions,
         offer.server_name.as_deref(),
         version,
     );
-    let sendable = certificate_types::sendable(config, &offer.extensions, &candidates);
+    let sendable = certificate_types::sendable(config, &offer.extensions, &resolved);
     // A TLS 1.2 ClientHello names no CAs (RFC 8446 §4.2.4 is TLS 1.3's):
     // this leaves out the certificates that go only to a client naming
     // their CA.

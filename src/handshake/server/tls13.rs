@@ -777,14 +777,14 @@ fn choose_flight(
                     .ok_or(Error::MissingExtension(
                         MissingExtensionReason::SignatureAlgorithms,
                     ))?;
-            let candidates = certificate_candidates(
+            let resolved = certificate_candidates(
                 config,
                 hello,
                 &offer.extensions,
                 offer.server_name.as_deref(),
                 ProtocolVersion::TLSv1_3,
             );
-            let sendable = certificate_types::sendable(config, &offer.extensions, &candidates);
+            let sendable = certificate_types::sendable(config, &offer.extensions, &resolved);
             let candidates = preferred(
                 &sendable,
                 offer.extensions.certificate_authorities.unwrap_or_default(),
