@@ -1665,10 +1665,7 @@ pub unsafe extern "C" fn ferrotls_server_config_set_client_pinned_key_hashes(
         let c = unsafe { handle(config) }?;
         // SAFETY: NULL or valid for `count` pins, per the caller.
         let trust = unsafe { pin_hashes_arg(hashes, count) }?;
-        lock(&c.settings).change().client_auth = Some(ClientCertRequest {
-            trust,
-            required: required != 0,
-        });
+        store_client_request(c, Some(trust), required, |s| &mut s.client_auth);
         Ok(())
     })
 }
@@ -1743,18 +1740,30 @@ unsafe fn set_client_request(
     guard(|| {
         // SAFETY: a live handle or NULL, per the caller.
         let c = unsafe { handle(config) }?;
-        let request = if path.is_null() {
+        let trust = if path.is_null() {
             None
         } else {
-            Some(ClientCertRequest {
-                // SAFETY: NUL-terminated, per the caller.
-                trust: unsafe { read(path) }?,
-                required: required != 0,
-            })
+            // SAFETY: NUL-terminated, per the caller.
+            Some(unsafe { read(path) }?)
         };
-        *field(lock(&c.settings).change()) = request;
+        store_client_request(c, trust, required, field);
         Ok(())
     })
+}
+
+/// Stores in `c`'s settings, where `field` names, a request for client
+/// certificates that `trust` accepts, required when `required` is not 0;
+/// none for `None`.
+fn store_client_request(
+    c: &CServerConfig,
+    trust: Option<PeerTrust>,
+    required: c_int,
+    field: fn(&mut ServerSettings) -> &mut Option<ClientCertRequest>,
+) {
+    *field(lock(&c.settings).change()) = trust.map(|trust| ClientCertRequest {
+        trust,
+        required: required != 0,
+    });
 }
 
 /// Checks client chains against the CRLs of the file `path` too
