@@ -18,9 +18,7 @@
 use core::ffi::{c_int, c_void};
 use std::sync::Arc;
 
-use ferrotls::{
-    CertificateRequestInfo, CertificateType, CertifiedKey, ClientCertResolver, SignatureScheme,
-};
+use ferrotls::{CertificateRequestInfo, CertificateType, CertifiedKey, ClientCertResolver};
 
 use super::{copy_items, copy_out, guard, guard_int, handle, Code};
 
@@ -173,17 +171,20 @@ pub(crate) unsafe fn ca_name_out(
     Ok(())
 }
 
-/// Copies the IANA code points of `schemes` out as
-/// [`copy_items`] does.
+/// Copies the IANA code points of `items` (signature schemes, cipher
+/// suites) out as [`copy_items`] does.
 ///
 /// # Safety
 /// As for [`copy_items`].
-pub(crate) unsafe fn schemes_out(
-    schemes: &[SignatureScheme],
+pub(crate) unsafe fn codes_out<T: Copy>(
+    items: &[T],
     out: *mut u16,
     count: *mut usize,
-) -> Result<(), Code> {
-    let codes: Vec<u16> = schemes.iter().map(|&s| u16::from(s)).collect();
+) -> Result<(), Code>
+where
+    u16: From<T>,
+{
+    let codes: Vec<u16> = items.iter().map(|&item| u16::from(item)).collect();
     // SAFETY: forwarded from the caller.
     unsafe { copy_items(&codes, out, count) }
 }
@@ -292,9 +293,9 @@ pub unsafe extern "C" fn ferrotls_certificate_request_get_signature_schemes(
     guard(|| {
         // SAFETY: NULL or valid during the callback, per the caller.
         let request = unsafe { handle(request) }?;
-        // SAFETY: the count and array pointers are as `schemes_out`
-        // needs, per the caller.
-        unsafe { schemes_out(request.signature_schemes(), schemes, count) }
+        // SAFETY: the count and array pointers are as `codes_out` needs,
+        // per the caller.
+        unsafe { codes_out(request.signature_schemes(), schemes, count) }
     })
 }
 

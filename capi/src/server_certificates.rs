@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use ferrotls::{CertifiedKey, ClientHelloInfo, ServerCertResolver};
 
-use super::client_certificates::{ca_name_out, query, schemes_out, CallbackResolver};
-use super::{copy_items, copy_out, guard, handle, Code};
+use super::client_certificates::{ca_name_out, codes_out, query, CallbackResolver};
+use super::{copy_out, guard, handle, Code};
 
 /// `ferrotls_server_certificate_fn`: given a ClientHello, returns the
 /// index of one of the configuration's certificates (0 the one of
@@ -126,9 +126,9 @@ pub unsafe extern "C" fn ferrotls_client_hello_get_signature_schemes(
     guard(|| {
         // SAFETY: NULL or valid during the callback, per the caller.
         let hello = unsafe { handle(hello) }?;
-        // SAFETY: the count and array pointers are as `schemes_out`
-        // needs, per the caller.
-        unsafe { schemes_out(hello.signature_schemes(), schemes, count) }
+        // SAFETY: the count and array pointers are as `codes_out` needs,
+        // per the caller.
+        unsafe { codes_out(hello.signature_schemes(), schemes, count) }
     })
 }
 
@@ -148,14 +148,9 @@ pub unsafe extern "C" fn ferrotls_client_hello_get_cipher_suites(
     guard(|| {
         // SAFETY: NULL or valid during the callback, per the caller.
         let hello = unsafe { handle(hello) }?;
-        let codes: Vec<u16> = hello
-            .cipher_suites()
-            .iter()
-            .map(|&s| u16::from(s))
-            .collect();
-        // SAFETY: the count and array pointers are as `copy_items` needs,
+        // SAFETY: the count and array pointers are as `codes_out` needs,
         // per the caller.
-        unsafe { copy_items(&codes, suites, count) }
+        unsafe { codes_out(hello.cipher_suites(), suites, count) }
     })
 }
 
