@@ -500,10 +500,11 @@ fn is_grease(high: u8, low: u8) -> bool {
     high == low && high & 0x0F == 0x0A
 }
 
-/// The first cipher suite of the ClientHello `ferrotls client` sends with
-/// `extra` options, read off a plain TCP listener that answers nothing.
-fn first_offered_suite(extra: &[&str]) -> [u8; 2] {
-    use std::io::Read;
+/// The ClientHello `ferrotls client` sends with `extra` options, read
+/// off a plain TCP listener that answers nothing.
+fn sent_client_hello(extra: &[&str]) -> ferrotls::internal::msgs::hello::ClientHello {
+    use ferrotls::internal::msgs::handshake::{DecodeContext, HandshakeMessage};
+    use ferrotls::internal::msgs::key_exchange::KeyExchangeAlgorithm;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let mut args = vec![
@@ -516,14 +517,35 @@ fn first_offered_suite(extra: &[&str]) -> [u8; 2] {
     args.extend_from_slice(extra);
     let _client = Peer::spawn(ferrotls_bin(), &args);
     let (mut socket, _) = listener.accept().unwrap();
-    // Record header, message header, legacy_version, random, and the
-    // legacy_session_id's length.
-    let mut head = [0u8; 5 + 4 + 2 + 32 + 1];
-    socket.read_exact(&mut head).unwrap();
-    // The legacy_session_id, then the suites' length and the first suite.
-    let mut rest = vec![0u8; usize::from(head[head.len() - 1]) + 4];
-    socket.read_exact(&mut rest).unwrap();
-    [rest[rest.len() - 2], rest[rest.len() - 1]]
+    let mut header = [0u8; 5];
+    socket.read_exact(&mut header).unwrap();
+    let mut message = vec![0u8; usize::from(u16::from_be_bytes([header[3], header[4]]))];
+    socket.read_exact(&mut message).unwrap();
+    let cx = DecodeContext {
+        version: ferrotls::ProtocolVersion::TLSv1_3,
+        key_exchange: KeyExchangeAlgorithm::Ecdhe,
+        finished_len: 32,
+    };
+    match HandshakeMessage::decode_message(&message, &cx).unwrap() {
+        HandshakeMessage::ClientHello(hello) => hello,
+        other => panic!("not a ClientHello: {other:?}"),
+    }
+}
+
+/// The first cipher suite of the ClientHello `ferrotls client` sends with
+/// `extra` options.
+fn first_offered_suite(extra: &[&str]) -> [u8; 2] {
+    u16::from(sent_client_hello(extra).cipher_suites.as_slice()[0]).to_be_bytes()
+}
+
+/// The extension types, in order, of the ClientHello `ferrotls client`
+/// sends with `extra` options.
+fn sent_extension_types(extra: &[&str]) -> Vec<u16> {
+    sent_client_hello(extra)
+        .extensions()
+        .iter()
+        .map(|e| u16::from(e.ext_type()))
+        .collect()
 }
 
 /// The last four bytes of each NewSessionTicket `openssl s_client -msg`
@@ -552,6 +574,13 @@ fn ticket_tails(out: &str) -> Vec<Vec<u8>> {
 fn openssl_and_gnutls_take_the_permuted_extensions_of_our_client() {
     // Chromium's ClientHello: GREASE and an order of its own in each
     // hello (--permute-extensions); TLS 1.3 and 1.2, full and resumed.
+    // The tool's option does permute: two runs' orders differ, and
+    // without it they are the same.
+    assert_ne!(
+        sent_extension_types(&["--permute-extensions"]),
+        sent_extension_types(&["--permute-extensions"])
+    );
+    assert_eq!(sent_extension_types(&[]), sent_extension_types(&[]));
     let (_openssl, openssl_port) = openssl_server("p256", &[], &["-www"]);
     let (_gnutls, gnutls_port) = gnutls_server("p256", &[]);
     let chromium = ["--grease", "--permute-extensions"];
